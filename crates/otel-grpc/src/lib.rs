@@ -1,0 +1,4 @@
+//! OpenTelemetry layers for tonic gRPC servers and clients.
+//!
+//! **Status: skeleton.** Nothing is implemented yet; see the crate README for what
+//! this crate will hold. It exports no items, so nothing can silently do nothing.
