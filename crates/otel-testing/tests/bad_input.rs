@@ -20,7 +20,11 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 const LIMIT: usize = 64 * 1024;
 
 async fn collector() -> TestCollector {
-    TestCollector::builder().max_body_size(LIMIT).start().await.expect("collector")
+    TestCollector::builder()
+        .max_body_size(LIMIT)
+        .start()
+        .await
+        .expect("collector")
 }
 
 fn one_span_request() -> Vec<u8> {
@@ -41,7 +45,12 @@ fn one_span_request() -> Vec<u8> {
     .encode_to_vec()
 }
 
-async fn post(collector: &TestCollector, content_type: &str, encoding: Option<&str>, body: Vec<u8>) -> reqwest::Response {
+async fn post(
+    collector: &TestCollector,
+    content_type: &str,
+    encoding: Option<&str>,
+    body: Vec<u8>,
+) -> reqwest::Response {
     let mut req = reqwest::Client::new()
         .post(collector.traces_url())
         .header("content-type", content_type)
@@ -65,18 +74,63 @@ fn gzip(data: &[u8]) -> Vec<u8> {
     enc.finish().expect("gzip")
 }
 
+/// What is sent (description, content type, content encoding, body) and the status expected.
+type BadCase = (&'static str, &'static str, Option<&'static str>, Vec<u8>, u16);
+
 #[tokio::test]
 async fn http_bad_input_statuses() {
     let c = collector().await;
-    let cases: Vec<(&str, &str, Option<&str>, Vec<u8>, u16)> = vec![
-        ("malformed protobuf", "application/x-protobuf", None, vec![0xff; 32], 400),
-        ("malformed JSON", "application/json", None, b"{\"resourceSpans\": [".to_vec(), 400),
-        ("JSON of the wrong shape", "application/json", None, b"{\"resourceSpans\": 5}".to_vec(), 400),
+    let cases: Vec<BadCase> = vec![
+        (
+            "malformed protobuf",
+            "application/x-protobuf",
+            None,
+            vec![0xff; 32],
+            400,
+        ),
+        (
+            "malformed JSON",
+            "application/json",
+            None,
+            b"{\"resourceSpans\": [".to_vec(),
+            400,
+        ),
+        (
+            "JSON of the wrong shape",
+            "application/json",
+            None,
+            b"{\"resourceSpans\": 5}".to_vec(),
+            400,
+        ),
         ("wrong content type", "text/plain", None, b"hello".to_vec(), 415),
-        ("unsupported encoding", "application/x-protobuf", Some("br"), one_span_request(), 415),
-        ("corrupt gzip", "application/x-protobuf", Some("gzip"), b"not gzip at all".to_vec(), 400),
-        ("oversized body", "application/x-protobuf", None, vec![0; LIMIT + 1], 413),
-        ("gzip bomb", "application/x-protobuf", Some("gzip"), gzip(&vec![0; 16 * LIMIT]), 413),
+        (
+            "unsupported encoding",
+            "application/x-protobuf",
+            Some("br"),
+            one_span_request(),
+            415,
+        ),
+        (
+            "corrupt gzip",
+            "application/x-protobuf",
+            Some("gzip"),
+            b"not gzip at all".to_vec(),
+            400,
+        ),
+        (
+            "oversized body",
+            "application/x-protobuf",
+            None,
+            vec![0; LIMIT + 1],
+            413,
+        ),
+        (
+            "gzip bomb",
+            "application/x-protobuf",
+            Some("gzip"),
+            gzip(&vec![0; 16 * LIMIT]),
+            413,
+        ),
     ];
     for (what, content_type, encoding, body, status) in cases {
         let response = post(&c, content_type, encoding, body).await;
@@ -88,10 +142,19 @@ async fn http_bad_input_statuses() {
     }
     let requests = c.requests();
     assert_eq!(requests.len(), 8);
-    assert!(requests.iter().all(|r| matches!(r.outcome, Outcome::Rejected(_))), "{requests:?}");
+    assert!(
+        requests.iter().all(|r| matches!(r.outcome, Outcome::Rejected(_))),
+        "{requests:?}"
+    );
     assert!(c.spans().is_empty());
     // gzip that decompresses within the limit is fine.
-    let ok = post(&c, "application/x-protobuf", Some("gzip"), gzip(&one_span_request())).await;
+    let ok = post(
+        &c,
+        "application/x-protobuf",
+        Some("gzip"),
+        gzip(&one_span_request()),
+    )
+    .await;
     assert_eq!(ok.status(), 200);
     assert_still_serving(&c).await;
 
@@ -136,7 +199,10 @@ async fn grpc_call(c: &TestCollector, message: &[u8]) -> reqwest::Response {
         .http2_prior_knowledge()
         .build()
         .expect("client")
-        .post(format!("{}/opentelemetry.proto.collector.trace.v1.TraceService/Export", c.endpoint()))
+        .post(format!(
+            "{}/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+            c.endpoint()
+        ))
         .header("content-type", "application/grpc")
         .header("te", "trailers")
         .body(frame)
@@ -157,7 +223,11 @@ async fn grpc_malformed_message_is_invalid_argument_and_oversized_is_out_of_rang
 
     let ok = grpc_call(&c, &one_span_request()).await;
     assert_eq!(ok.status(), 200);
-    let outcomes: Vec<bool> = c.requests().iter().map(|r| r.outcome == Outcome::Accepted).collect();
+    let outcomes: Vec<bool> = c
+        .requests()
+        .iter()
+        .map(|r| r.outcome == Outcome::Accepted)
+        .collect();
     assert_eq!(outcomes, vec![false, false, true]);
     assert_eq!(c.spans().len(), 1);
 }
@@ -165,7 +235,12 @@ async fn grpc_malformed_message_is_invalid_argument_and_oversized_is_out_of_rang
 #[tokio::test]
 async fn exemplars_from_a_sender_link_points_to_spans() {
     let c = collector().await;
-    assert_eq!(post(&c, "application/x-protobuf", None, one_span_request()).await.status(), 200);
+    assert_eq!(
+        post(&c, "application/x-protobuf", None, one_span_request())
+            .await
+            .status(),
+        200
+    );
     let metrics = ExportMetricsServiceRequest {
         resource_metrics: vec![ResourceMetrics {
             scope_metrics: vec![ScopeMetrics {
@@ -176,7 +251,9 @@ async fn exemplars_from_a_sender_link_points_to_spans() {
                         data_points: vec![HistogramDataPoint {
                             attributes: vec![KeyValue {
                                 key: "route".into(),
-                                value: Some(AnyValue { value: Some(any_value::Value::StringValue("/a".into())) }),
+                                value: Some(AnyValue {
+                                    value: Some(any_value::Value::StringValue("/a".into())),
+                                }),
                                 ..Default::default()
                             }],
                             count: 1,

@@ -33,7 +33,10 @@ fn rotel_bin() -> Option<PathBuf> {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
 }
 
 struct Rotel {
@@ -51,7 +54,12 @@ impl Rotel {
             .arg("start")
             .args(["--otlp-grpc-endpoint", &format!("127.0.0.1:{grpc}")])
             .args(["--otlp-http-endpoint", &format!("127.0.0.1:{http}")])
-            .args(["--exporter", "otlp", "--otlp-exporter-endpoint", &target.endpoint()])
+            .args([
+                "--exporter",
+                "otlp",
+                "--otlp-exporter-endpoint",
+                &target.endpoint(),
+            ])
             .args(["--otlp-exporter-protocol", protocol])
             .args(["--batch-timeout", "100ms"])
             .arg("--pid-file")
@@ -65,7 +73,10 @@ impl Rotel {
             .expect("start rotel-agent");
         let deadline = Instant::now() + WAIT;
         while tokio::net::TcpStream::connect(("127.0.0.1", grpc)).await.is_err() {
-            assert!(Instant::now() < deadline, "rotel did not listen on {grpc} within {WAIT:?}");
+            assert!(
+                Instant::now() < deadline,
+                "rotel did not listen on {grpc} within {WAIT:?}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Rotel { child, grpc }
@@ -87,8 +98,10 @@ async fn relay_all_signals(forward_protocol: &str, expected: Protocol) {
         .with_endpoint(rotel.endpoint())
         .build()
         .expect("span exporter");
-    let tracer_provider =
-        SdkTracerProvider::builder().with_batch_exporter(span_exporter).with_resource(resource.clone()).build();
+    let tracer_provider = SdkTracerProvider::builder()
+        .with_batch_exporter(span_exporter)
+        .with_resource(resource.clone())
+        .build();
     let metric_exporter = opentelemetry_otlp::MetricExporter::builder()
         .with_tonic()
         .with_endpoint(rotel.endpoint())
@@ -103,21 +116,32 @@ async fn relay_all_signals(forward_protocol: &str, expected: Protocol) {
         .with_endpoint(rotel.endpoint())
         .build()
         .expect("log exporter");
-    let logger_provider = SdkLoggerProvider::builder().with_batch_exporter(log_exporter).with_resource(resource).build();
+    let logger_provider = SdkLoggerProvider::builder()
+        .with_batch_exporter(log_exporter)
+        .with_resource(resource)
+        .build();
 
     let tracer = tracer_provider.tracer("relay");
     let logger = logger_provider.logger("relay");
     tracer.in_span("GET /orders/{id}", |cx| {
-        cx.span().set_attribute(KeyValue::new("http.response.status_code", 200_i64));
+        cx.span()
+            .set_attribute(KeyValue::new("http.response.status_code", 200_i64));
         cx.span().set_attribute(KeyValue::new("cache.hit", false));
         cx.span().set_attribute(KeyValue::new("ratio", 0.75));
         let mut record = logger.create_log_record();
         record.set_severity_number(Severity::Info);
         record.set_body("order shown".into());
         logger.emit(record);
-        let _child = tracer.span_builder("SELECT orders").with_kind(SpanKind::Client).start_with_context(&tracer, &cx);
+        let _child = tracer
+            .span_builder("SELECT orders")
+            .with_kind(SpanKind::Client)
+            .start_with_context(&tracer, &cx);
     });
-    meter_provider.meter("relay").u64_counter("orders.shown").build().add(3, &[KeyValue::new("tier", "gold")]);
+    meter_provider
+        .meter("relay")
+        .u64_counter("orders.shown")
+        .build()
+        .add(3, &[KeyValue::new("tier", "gold")]);
     tokio::task::spawn_blocking(move || {
         tracer_provider.shutdown().expect("traces");
         meter_provider.shutdown().expect("metrics");
@@ -133,7 +157,10 @@ async fn relay_all_signals(forward_protocol: &str, expected: Protocol) {
         .has_attribute("cache.hit", false)
         .has_attribute("ratio", 0.75)
         .has_resource_attribute("service.name", "via-rotel");
-    spans.span("SELECT orders").has_kind(SpanKind::Client).has_parent(&root);
+    spans
+        .span("SELECT orders")
+        .has_kind(SpanKind::Client)
+        .has_parent(&root);
 
     collector
         .wait_for_metric("orders.shown", WAIT)
@@ -142,11 +169,22 @@ async fn relay_all_signals(forward_protocol: &str, expected: Protocol) {
         .is_counter()
         .point(&[("tier", "gold".into())])
         .has_value(3);
-    collector.wait_for_logs(1, WAIT).await.record("order shown").has_severity(Severity::Info).is_in_span(&root);
+    collector
+        .wait_for_logs(1, WAIT)
+        .await
+        .record("order shown")
+        .has_severity(Severity::Info)
+        .is_in_span(&root);
 
     let requests = collector.requests();
-    assert!(requests.iter().all(|r| r.outcome == Outcome::Accepted), "{requests:?}");
-    assert!(requests.iter().all(|r| r.protocol == Some(expected)), "{requests:?}");
+    assert!(
+        requests.iter().all(|r| r.outcome == Outcome::Accepted),
+        "{requests:?}"
+    );
+    assert!(
+        requests.iter().all(|r| r.protocol == Some(expected)),
+        "{requests:?}"
+    );
     let _ = rotel.child.kill().await;
 }
 
