@@ -91,6 +91,10 @@ async fn start_discarding_server() -> SocketAddr {
     });
     let app =
         axum::Router::new().route_service("/opentelemetry.proto.collector.trace.v1.TraceService/Export", svc);
+    // The same transport setting as the collector, so only the handlers differ.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
     addr
 }

@@ -51,7 +51,7 @@ pub const TRACING_SCOPE: &str = "otel-testing";
 /// use otel_testing::TestTelemetry;
 ///
 /// #[tracing::instrument]
-/// fn load_user(id: u64) -> String {
+/// fn load_user(id: i64) -> String {
 ///     tracing::info!("loading");
 ///     format!("user-{id}")
 /// }
@@ -61,6 +61,10 @@ pub const TRACING_SCOPE: &str = "otel-testing";
 /// t.spans().span("load_user").has_attribute("id", 7);
 /// t.logs().record("loading").is_in_span(&t.spans().span("load_user"));
 /// ```
+///
+/// The harness shows data exactly as an exporter would send it. One consequence worth
+/// knowing: tracing-opentelemetry records unsigned span fields (`u8` ... `u64`, `usize`)
+/// as strings, so declare numeric fields as `i64` when the attribute must be an integer.
 pub struct TestTelemetry {
     spans: InMemorySpanExporter,
     logs: InMemoryLogExporter,
@@ -315,7 +319,8 @@ impl TestTelemetry {
     /// Installs this harness as the process-wide telemetry: the OpenTelemetry global
     /// tracer and meter providers, a W3C trace-context + baggage propagator, and the
     /// global `tracing` dispatcher. Only one global harness exists at a time: a second
-    /// `install_global` waits until the first guard is dropped, so such tests serialise.
+    /// `install_global` blocks its thread until the first guard is dropped, so such tests
+    /// serialise (call it before starting a runtime's work, not from inside a task).
     pub fn install_global(self) -> crate::GlobalTelemetry {
         crate::global::install(self)
     }

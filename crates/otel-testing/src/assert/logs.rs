@@ -4,7 +4,7 @@ use std::fmt::{self, Write};
 
 use opentelemetry::logs::Severity;
 
-use super::fail;
+use super::{attribute_mismatch, fail};
 use crate::model::{AttributeValue, LogRecord, SpanRecord};
 
 /// A set of exported log records.
@@ -161,14 +161,10 @@ impl<'a> LogAssert<'a> {
     /// Asserts an attribute's value and type.
     #[track_caller]
     pub fn has_attribute(self, key: &str, expected: impl Into<AttributeValue>) -> Self {
-        let expected = expected.into();
-        let actual = self.record.attribute(key);
-        self.check(
-            actual == Some(&expected),
-            &format!("attribute {key:?}"),
-            &expected,
-            &actual.map_or("absent".to_owned(), ToString::to_string),
-        )
+        match attribute_mismatch(self.record.attribute(key), &expected.into()) {
+            None => self,
+            Some((want, got)) => self.check(false, &format!("attribute {key:?}"), &want, &got),
+        }
     }
 
     /// Asserts an attribute is absent.
@@ -212,14 +208,10 @@ impl<'a> LogAssert<'a> {
     /// Asserts a resource attribute's value and type.
     #[track_caller]
     pub fn has_resource_attribute(self, key: &str, expected: impl Into<AttributeValue>) -> Self {
-        let expected = expected.into();
-        let actual = self.record.resource.attribute(key);
-        self.check(
-            actual == Some(&expected),
-            &format!("resource attribute {key:?}"),
-            &expected,
-            &actual.map_or("absent".to_owned(), ToString::to_string),
-        )
+        match attribute_mismatch(self.record.resource.attribute(key), &expected.into()) {
+            None => self,
+            Some((want, got)) => self.check(false, &format!("resource attribute {key:?}"), &want, &got),
+        }
     }
 
     /// Asserts the instrumentation scope name (the `tracing` target for bridged events).

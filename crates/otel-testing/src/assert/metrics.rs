@@ -2,10 +2,8 @@
 
 use std::fmt::{self, Write};
 
-use super::fail;
-use crate::model::{
-    AttributeValue, HistogramPoint, MetricData, MetricRecord, Number, NumberPoint, SpanRecord, Temporality,
-};
+use super::{HistogramPointAssert, NumberPointAssert, fail};
+use crate::model::{AttributeValue, MetricData, MetricRecord, Temporality};
 
 /// A set of exported metrics.
 ///
@@ -166,7 +164,13 @@ impl<'a> MetricAssert<'a> {
     }
 
     #[track_caller]
-    fn check(self, ok: bool, what: &str, expected: &dyn fmt::Display, actual: &dyn fmt::Display) -> Self {
+    pub(super) fn check(
+        self,
+        ok: bool,
+        what: &str,
+        expected: &dyn fmt::Display,
+        actual: &dyn fmt::Display,
+    ) -> Self {
         if !ok {
             fail(
                 &format!("metric {:?}: {what}", self.metric.name),
@@ -275,21 +279,38 @@ impl<'a> MetricAssert<'a> {
     /// Pass `&[]` for a metric with a single point.
     #[track_caller]
     pub fn point(self, expected: &[(&str, AttributeValue)]) -> NumberPointAssert<'a> {
-        let points = match &self.metric.data {
-            MetricData::Gauge(points) | MetricData::Sum { points, .. } => points,
-            _ => fail(
-                &format!("metric {:?} has no number points", self.metric.name),
-                &"gauge or sum",
-                &self.kind_text(),
-                &self.all.listing(),
-            ),
+        let (MetricData::Gauge(points) | MetricData::Sum { points, .. }) = &self.metric.data else {
+            self.wrong_kind("gauge or sum")
         };
-        let found: Vec<&NumberPoint> = points
+        NumberPointAssert::new(self, self.select(points, |p| &p.attributes, expected))
+    }
+
+    /// The histogram point whose attributes include all of `expected` (values typed).
+    /// Pass `&[]` for a metric with a single point.
+    #[track_caller]
+    pub fn histogram_point(self, expected: &[(&str, AttributeValue)]) -> HistogramPointAssert<'a> {
+        let (MetricData::Histogram { points, .. } | MetricData::ExponentialHistogram { points, .. }) =
+            &self.metric.data
+        else {
+            self.wrong_kind("histogram")
+        };
+        HistogramPointAssert::new(self, self.select(points, |p| &p.attributes, expected))
+    }
+
+    /// The one point whose attributes include all of `expected`.
+    #[track_caller]
+    fn select<P>(
+        &self,
+        points: &'a [P],
+        attributes: impl Fn(&P) -> &[(String, AttributeValue)],
+        expected: &[(&str, AttributeValue)],
+    ) -> &'a P {
+        let found: Vec<&P> = points
             .iter()
-            .filter(|p| matches(&p.attributes, expected))
+            .filter(|p| matches(attributes(p), expected))
             .collect();
         match found.as_slice() {
-            [point] => NumberPointAssert { metric: self, point },
+            [point] => point,
             other => fail(
                 &format!(
                     "metric {:?}: expected exactly one matching point, found {}",
@@ -303,36 +324,14 @@ impl<'a> MetricAssert<'a> {
         }
     }
 
-    /// The histogram point whose attributes include all of `expected` (values typed).
-    /// Pass `&[]` for a metric with a single point.
     #[track_caller]
-    pub fn histogram_point(self, expected: &[(&str, AttributeValue)]) -> HistogramPointAssert<'a> {
-        let points = match &self.metric.data {
-            MetricData::Histogram { points, .. } | MetricData::ExponentialHistogram { points, .. } => points,
-            _ => fail(
-                &format!("metric {:?} is not a histogram", self.metric.name),
-                &"histogram",
-                &self.kind_text(),
-                &self.all.listing(),
-            ),
-        };
-        let found: Vec<&HistogramPoint> = points
-            .iter()
-            .filter(|p| matches(&p.attributes, expected))
-            .collect();
-        match found.as_slice() {
-            [point] => HistogramPointAssert { metric: self, point },
-            other => fail(
-                &format!(
-                    "metric {:?}: expected exactly one matching point, found {}",
-                    self.metric.name,
-                    other.len()
-                ),
-                &expected_text(expected),
-                &point_lines(&self.metric.data).join("; "),
-                &self.all.listing(),
-            ),
-        }
+    fn wrong_kind(&self, expected: &str) -> ! {
+        fail(
+            &format!("metric {:?}: kind", self.metric.name),
+            &expected,
+            &self.kind_text(),
+            &self.all.listing(),
+        )
     }
 
     fn kind_text(&self) -> String {
@@ -340,187 +339,5 @@ impl<'a> MetricAssert<'a> {
             MetricData::Sum { is_monotonic, .. } => format!("sum (monotonic: {is_monotonic})"),
             other => other.kind().to_owned(),
         }
-    }
-}
-
-/// Assertions on one gauge or sum point.
-#[derive(Clone, Copy, Debug)]
-pub struct NumberPointAssert<'a> {
-    metric: MetricAssert<'a>,
-    point: &'a NumberPoint,
-}
-
-impl<'a> NumberPointAssert<'a> {
-    /// The point under test.
-    pub fn record(&self) -> &'a NumberPoint {
-        self.point
-    }
-
-    /// Asserts the value and its type: an integer literal expects an integer
-    /// instrument, a float literal a floating-point one.
-    #[track_caller]
-    pub fn has_value(self, expected: impl Into<Number>) -> Self {
-        let expected = expected.into();
-        let actual = self.point.value;
-        let ok = match (expected, actual) {
-            (Number::Int(e), Number::Int(a)) => e == a,
-            (Number::Double(e), Number::Double(a)) => (e - a).abs() <= f64::EPSILON * e.abs().max(1.0),
-            _ => false,
-        };
-        self.metric.check(
-            ok,
-            "point value",
-            &format!("{expected:?}"),
-            &format!("{actual:?}"),
-        );
-        self
-    }
-
-    /// Asserts one exemplar was recorded inside `span`.
-    #[track_caller]
-    pub fn has_exemplar_in(self, span: &impl AsRef<SpanRecord>) -> Self {
-        let span = span.as_ref();
-        let ok = self.point.exemplars.iter().any(|e| {
-            e.trace_id.as_deref() == Some(span.trace_id.as_str())
-                && e.span_id.as_deref() == Some(span.span_id.as_str())
-        });
-        self.metric.check(
-            ok,
-            "exemplar",
-            &format!("one in span {} ({:?})", span.span_id, span.name),
-            &format!("{:?}", self.point.exemplars),
-        );
-        self
-    }
-}
-
-/// Assertions on one histogram point.
-#[derive(Clone, Copy, Debug)]
-pub struct HistogramPointAssert<'a> {
-    metric: MetricAssert<'a>,
-    point: &'a HistogramPoint,
-}
-
-impl<'a> HistogramPointAssert<'a> {
-    /// The point under test.
-    pub fn record(&self) -> &'a HistogramPoint {
-        self.point
-    }
-
-    /// Asserts the number of recorded values.
-    #[track_caller]
-    pub fn has_count(self, expected: u64) -> Self {
-        self.metric.check(
-            self.point.count == expected,
-            "histogram count",
-            &expected,
-            &self.point.count,
-        );
-        self
-    }
-
-    /// Asserts the sum of recorded values (to within 1e-9 relative).
-    #[track_caller]
-    pub fn has_sum(self, expected: f64) -> Self {
-        let ok = self
-            .point
-            .sum
-            .is_some_and(|s| (s - expected).abs() <= 1e-9 * expected.abs().max(1.0));
-        self.metric
-            .check(ok, "histogram sum", &expected, &format!("{:?}", self.point.sum));
-        self
-    }
-
-    /// Asserts the sum lies within `range` (for durations).
-    #[track_caller]
-    pub fn has_sum_in(self, range: std::ops::RangeInclusive<f64>) -> Self {
-        let ok = self.point.sum.is_some_and(|s| range.contains(&s));
-        self.metric.check(
-            ok,
-            "histogram sum",
-            &format!("{range:?}"),
-            &format!("{:?}", self.point.sum),
-        );
-        self
-    }
-
-    /// Asserts the explicit bucket boundaries.
-    #[track_caller]
-    pub fn has_bucket_boundaries(self, expected: &[f64]) -> Self {
-        let ok = self.point.bounds == expected;
-        self.metric.check(
-            ok,
-            "bucket boundaries",
-            &format!("{expected:?}"),
-            &format!("{:?}", self.point.bounds),
-        );
-        self
-    }
-
-    /// Asserts the per-bucket counts.
-    #[track_caller]
-    pub fn has_bucket_counts(self, expected: &[u64]) -> Self {
-        let ok = self.point.bucket_counts == expected;
-        self.metric.check(
-            ok,
-            "bucket counts",
-            &format!("{expected:?}"),
-            &format!("{:?}", self.point.bucket_counts),
-        );
-        self
-    }
-
-    /// Asserts the smallest and largest recorded values.
-    #[track_caller]
-    pub fn has_min_max(self, min: f64, max: f64) -> Self {
-        let ok = self.point.min == Some(min) && self.point.max == Some(max);
-        self.metric.check(
-            ok,
-            "min/max",
-            &format!("{min}/{max}"),
-            &format!("{:?}/{:?}", self.point.min, self.point.max),
-        );
-        self
-    }
-
-    /// Asserts one exemplar was recorded inside `span` (the metric links to the trace).
-    #[track_caller]
-    pub fn has_exemplar_in(self, span: &impl AsRef<SpanRecord>) -> Self {
-        let span = span.as_ref();
-        let ok = self.point.exemplars.iter().any(|e| {
-            e.trace_id.as_deref() == Some(span.trace_id.as_str())
-                && e.span_id.as_deref() == Some(span.span_id.as_str())
-        });
-        self.metric.check(
-            ok,
-            "exemplar",
-            &format!("one in span {} ({:?})", span.span_id, span.name),
-            &format!("{:?}", self.point.exemplars),
-        );
-        self
-    }
-}
-
-impl From<i64> for Number {
-    fn from(v: i64) -> Self {
-        Number::Int(v)
-    }
-}
-
-impl From<i32> for Number {
-    fn from(v: i32) -> Self {
-        Number::Int(i64::from(v))
-    }
-}
-
-impl From<u32> for Number {
-    fn from(v: u32) -> Self {
-        Number::Int(i64::from(v))
-    }
-}
-
-impl From<f64> for Number {
-    fn from(v: f64) -> Self {
-        Number::Double(v)
     }
 }

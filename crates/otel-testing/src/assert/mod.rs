@@ -4,16 +4,41 @@
 
 mod logs;
 mod metrics;
+mod points;
+mod span;
 mod spans;
 mod tree;
 
 pub use logs::{LogAssert, Logs};
-pub use metrics::{HistogramPointAssert, MetricAssert, Metrics, NumberPointAssert};
-pub use spans::{SpanAssert, Spans};
+pub use metrics::{MetricAssert, Metrics};
+pub use points::{HistogramPointAssert, NumberPointAssert};
+pub use span::SpanAssert;
+pub use spans::Spans;
 
 use std::fmt::Display;
+
+use crate::model::AttributeValue;
 
 #[track_caller]
 fn fail(what: &str, expected: &dyn Display, actual: &dyn Display, context: &str) -> ! {
     panic!("{what}\n  expected: {expected}\n  actual:   {actual}\n{context}")
+}
+
+/// `None` when `actual` is `expected` (same type and value); otherwise the expected and
+/// actual values as failure messages print them, with their OTLP types.
+fn attribute_mismatch(
+    actual: Option<&AttributeValue>,
+    expected: &AttributeValue,
+) -> Option<(String, String)> {
+    match actual {
+        Some(a) if a == expected => None,
+        Some(a) => Some((
+            format!("{expected} ({})", expected.type_name()),
+            format!("{a} ({})", a.type_name()),
+        )),
+        None => Some((
+            format!("{expected} ({})", expected.type_name()),
+            "absent".to_owned(),
+        )),
+    }
 }

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::routing::post;
+use axum::serve::ListenerExt as _;
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
@@ -73,8 +74,10 @@ impl TestCollectorBuilder {
         self
     }
 
-    /// Caps one request body, compressed and decompressed; larger requests get 413 over
-    /// HTTP and `OUT_OF_RANGE` over gRPC. Default [`DEFAULT_MAX_BODY_SIZE`].
+    /// Caps one request body, compressed and decompressed. Over HTTP a larger body, or a
+    /// gzip body that inflates past the cap, gets 413. Over gRPC tonic enforces it: a
+    /// larger message gets `OUT_OF_RANGE`, a compressed one that inflates past the cap
+    /// `RESOURCE_EXHAUSTED`. Default [`DEFAULT_MAX_BODY_SIZE`].
     pub fn max_body_size(mut self, bytes: usize) -> Self {
         self.max_body_size = bytes;
         self
@@ -84,6 +87,10 @@ impl TestCollectorBuilder {
     pub async fn start(self) -> std::io::Result<TestCollector> {
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
+        // Without TCP_NODELAY a large export meets Nagle + delayed ACK and stalls ~40 ms.
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let store = Arc::new(Store::new(self.max_body_size));
         let router = Router::new()
             .route("/v1/traces", post(http_export::traces))
@@ -191,7 +198,10 @@ impl TestCollector {
     }
 
     /// Answers the next `count` export requests (any signal, any protocol) with `failure`
-    /// instead of accepting them. Their data is not kept; the requests are recorded.
+    /// instead of accepting them. Their data is not kept; the requests are recorded. A
+    /// new call replaces what is left of the previous one. The failure is answered before
+    /// the body is read, so a malformed request also consumes one; only an HTTP request
+    /// whose content type is not OTLP is refused (415) first.
     pub fn fail_next(&self, count: usize, failure: ExportFailure) {
         self.store.fail_next(count, failure);
     }
@@ -201,7 +211,7 @@ impl TestCollector {
         self.store.set_delay(delay);
     }
 
-    /// Forgets everything received and any pending failures.
+    /// Forgets everything received and any pending failures; the response delay stays.
     pub fn reset(&self) {
         self.store.reset();
     }
@@ -268,11 +278,27 @@ impl TestCollector {
         }
     }
 
-    /// Waits until at least `count` export requests (of any outcome) have arrived, and
-    /// returns whether they did within `timeout`.
-    pub async fn wait_for_requests(&self, count: usize, timeout: Duration) -> bool {
-        self.wait_until(timeout, || self.store.request_count() >= count)
-            .await
+    /// Waits until at least `count` export requests (of any outcome) have arrived and
+    /// returns them; fails listing what did arrive after `timeout`.
+    #[track_caller]
+    pub fn wait_for_requests(
+        &self,
+        count: usize,
+        timeout: Duration,
+    ) -> impl Future<Output = Vec<ExportRequest>> + '_ {
+        let caller = std::panic::Location::caller();
+        async move {
+            self.wait_until(timeout, || self.store.request_count() >= count)
+                .await;
+            let requests = self.requests();
+            if requests.len() < count {
+                panic!(
+                    "wait_for_requests (called at {caller}): expected at least {count} requests within {timeout:?}, got {}: {requests:#?}",
+                    requests.len()
+                );
+            }
+            requests
+        }
     }
 
     async fn wait_until(&self, timeout: Duration, done: impl Fn() -> bool) -> bool {

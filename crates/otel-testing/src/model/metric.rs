@@ -106,6 +106,37 @@ impl Number {
     }
 }
 
+impl From<i64> for Number {
+    fn from(v: i64) -> Self {
+        Number::Int(v)
+    }
+}
+
+impl From<i32> for Number {
+    fn from(v: i32) -> Self {
+        Number::Int(i64::from(v))
+    }
+}
+
+impl From<u32> for Number {
+    fn from(v: u32) -> Self {
+        Number::Int(i64::from(v))
+    }
+}
+
+impl From<u64> for Number {
+    /// OTLP carries integer points as `i64`; larger values saturate.
+    fn from(v: u64) -> Self {
+        Number::Int(i64::try_from(v).unwrap_or(i64::MAX))
+    }
+}
+
+impl From<f64> for Number {
+    fn from(v: f64) -> Self {
+        Number::Double(v)
+    }
+}
+
 /// A gauge or sum data point.
 #[derive(Clone, Debug)]
 pub struct NumberPoint {

@@ -1,0 +1,166 @@
+//! Assertions on one data point: values, counts, sums, buckets and exemplars.
+
+use super::MetricAssert;
+use crate::model::{ExemplarRecord, HistogramPoint, Number, NumberPoint, SpanRecord};
+
+/// Assertions on one gauge or sum point.
+#[derive(Clone, Copy, Debug)]
+pub struct NumberPointAssert<'a> {
+    metric: MetricAssert<'a>,
+    point: &'a NumberPoint,
+}
+
+impl<'a> NumberPointAssert<'a> {
+    pub(super) fn new(metric: MetricAssert<'a>, point: &'a NumberPoint) -> Self {
+        NumberPointAssert { metric, point }
+    }
+
+    /// The point under test.
+    pub fn record(&self) -> &'a NumberPoint {
+        self.point
+    }
+
+    /// Asserts the value and its type: an integer literal expects an integer
+    /// instrument, a float literal a floating-point one.
+    #[track_caller]
+    pub fn has_value(self, expected: impl Into<Number>) -> Self {
+        let expected = expected.into();
+        let actual = self.point.value;
+        let ok = match (expected, actual) {
+            (Number::Int(e), Number::Int(a)) => e == a,
+            (Number::Double(e), Number::Double(a)) => (e - a).abs() <= f64::EPSILON * e.abs().max(1.0),
+            _ => false,
+        };
+        self.metric.check(
+            ok,
+            "point value",
+            &format!("{expected:?}"),
+            &format!("{actual:?}"),
+        );
+        self
+    }
+
+    /// Asserts one exemplar was recorded inside `span`. The 0.33 Rust SDK records no
+    /// exemplars; this is for data from other senders.
+    #[track_caller]
+    pub fn has_exemplar_in(self, span: &impl AsRef<SpanRecord>) -> Self {
+        check_exemplar(self.metric, &self.point.exemplars, span.as_ref());
+        self
+    }
+}
+
+/// Assertions on one histogram point.
+#[derive(Clone, Copy, Debug)]
+pub struct HistogramPointAssert<'a> {
+    metric: MetricAssert<'a>,
+    point: &'a HistogramPoint,
+}
+
+impl<'a> HistogramPointAssert<'a> {
+    pub(super) fn new(metric: MetricAssert<'a>, point: &'a HistogramPoint) -> Self {
+        HistogramPointAssert { metric, point }
+    }
+
+    /// The point under test.
+    pub fn record(&self) -> &'a HistogramPoint {
+        self.point
+    }
+
+    /// Asserts the number of recorded values.
+    #[track_caller]
+    pub fn has_count(self, expected: u64) -> Self {
+        self.metric.check(
+            self.point.count == expected,
+            "histogram count",
+            &expected,
+            &self.point.count,
+        );
+        self
+    }
+
+    /// Asserts the sum of recorded values (to within 1e-9 relative).
+    #[track_caller]
+    pub fn has_sum(self, expected: f64) -> Self {
+        let ok = self
+            .point
+            .sum
+            .is_some_and(|s| (s - expected).abs() <= 1e-9 * expected.abs().max(1.0));
+        self.metric
+            .check(ok, "histogram sum", &expected, &format!("{:?}", self.point.sum));
+        self
+    }
+
+    /// Asserts the sum lies within `range` (for durations).
+    #[track_caller]
+    pub fn has_sum_in(self, range: std::ops::RangeInclusive<f64>) -> Self {
+        let ok = self.point.sum.is_some_and(|s| range.contains(&s));
+        self.metric.check(
+            ok,
+            "histogram sum",
+            &format!("{range:?}"),
+            &format!("{:?}", self.point.sum),
+        );
+        self
+    }
+
+    /// Asserts the explicit bucket boundaries.
+    #[track_caller]
+    pub fn has_bucket_boundaries(self, expected: &[f64]) -> Self {
+        let ok = self.point.bounds == expected;
+        self.metric.check(
+            ok,
+            "bucket boundaries",
+            &format!("{expected:?}"),
+            &format!("{:?}", self.point.bounds),
+        );
+        self
+    }
+
+    /// Asserts the per-bucket counts.
+    #[track_caller]
+    pub fn has_bucket_counts(self, expected: &[u64]) -> Self {
+        let ok = self.point.bucket_counts == expected;
+        self.metric.check(
+            ok,
+            "bucket counts",
+            &format!("{expected:?}"),
+            &format!("{:?}", self.point.bucket_counts),
+        );
+        self
+    }
+
+    /// Asserts the smallest and largest recorded values.
+    #[track_caller]
+    pub fn has_min_max(self, min: f64, max: f64) -> Self {
+        let ok = self.point.min == Some(min) && self.point.max == Some(max);
+        self.metric.check(
+            ok,
+            "min/max",
+            &format!("{min}/{max}"),
+            &format!("{:?}/{:?}", self.point.min, self.point.max),
+        );
+        self
+    }
+
+    /// Asserts one exemplar was recorded inside `span` (the metric links to the trace).
+    /// The 0.33 Rust SDK records no exemplars; this is for data from other senders.
+    #[track_caller]
+    pub fn has_exemplar_in(self, span: &impl AsRef<SpanRecord>) -> Self {
+        check_exemplar(self.metric, &self.point.exemplars, span.as_ref());
+        self
+    }
+}
+
+#[track_caller]
+fn check_exemplar(metric: MetricAssert<'_>, exemplars: &[ExemplarRecord], span: &SpanRecord) {
+    let ok = exemplars.iter().any(|e| {
+        e.trace_id.as_deref() == Some(span.trace_id.as_str())
+            && e.span_id.as_deref() == Some(span.span_id.as_str())
+    });
+    metric.check(
+        ok,
+        "exemplar",
+        &format!("one in span {} ({:?})", span.span_id, span.name),
+        &format!("{exemplars:?}"),
+    );
+}
