@@ -18,7 +18,9 @@ use opentelemetry_sdk::logs::{InMemoryLogExporter, SdkLoggerProvider};
 use opentelemetry_sdk::metrics::{
     InMemoryMetricExporter, InMemoryMetricExporterBuilder, PeriodicReader, SdkMeterProvider, Temporality,
 };
-use opentelemetry_sdk::trace::{InMemorySpanExporter, Sampler, SdkTracer, SdkTracerProvider, SpanLimits};
+use opentelemetry_sdk::trace::{
+    InMemorySpanExporter, Sampler, SdkTracer, SdkTracerProvider, ShouldSample, SpanLimits,
+};
 use tracing::Dispatch;
 use tracing_subscriber::Layer as _;
 use tracing_subscriber::layer::SubscriberExt as _;
@@ -109,7 +111,7 @@ impl Default for TestTelemetry {
 #[must_use]
 pub struct TestTelemetryBuilder {
     attributes: Vec<KeyValue>,
-    sampler: Sampler,
+    sampler: Box<dyn ShouldSample>,
     limits: SpanLimits,
 }
 
@@ -126,9 +128,10 @@ impl TestTelemetryBuilder {
         self
     }
 
-    /// Sets the sampler (default: always on).
-    pub fn sampler(mut self, sampler: Sampler) -> Self {
-        self.sampler = sampler;
+    /// Sets the sampler (default: always on): an SDK `Sampler` or any boxed
+    /// `ShouldSample`, such as otel-init's sampling presets.
+    pub fn sampler(mut self, sampler: impl Into<Box<dyn ShouldSample>>) -> Self {
+        self.sampler = sampler.into();
         self
     }
 
@@ -193,7 +196,7 @@ impl TestTelemetry {
     pub fn builder() -> TestTelemetryBuilder {
         TestTelemetryBuilder {
             attributes: vec![KeyValue::new("service.name", "otel-testing")],
-            sampler: Sampler::AlwaysOn,
+            sampler: Box::new(Sampler::AlwaysOn),
             limits: SpanLimits::default(),
         }
     }
