@@ -1,0 +1,231 @@
+//! Reading `OTEL_*` variables by the spec's parsing rules: empty means unset, enum values
+//! are case-insensitive, durations are milliseconds, and a bad value yields one warning
+//! naming the variable, the value and the default used, never a panic.
+
+use std::time::Duration;
+
+use crate::config::ConfigWarning;
+
+/// Variables whose values are secrets: warnings show `<redacted>` instead of the value.
+fn is_secret(variable: &str) -> bool {
+    variable.ends_with("_HEADERS")
+}
+
+/// A view of the environment (the process's, or a map in tests) that collects warnings.
+pub(crate) struct Env<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+    warnings: Vec<ConfigWarning>,
+}
+
+impl<'a> Env<'a> {
+    pub(crate) fn new(lookup: &'a dyn Fn(&str) -> Option<String>) -> Self {
+        Env {
+            lookup,
+            warnings: Vec::new(),
+        }
+    }
+
+    pub(crate) fn into_warnings(self) -> Vec<ConfigWarning> {
+        self.warnings
+    }
+
+    pub(crate) fn warn(&mut self, variable: &str, value: &str, message: impl Into<String>) {
+        let value = if is_secret(variable) {
+            "<redacted>".to_owned()
+        } else {
+            value.to_owned()
+        };
+        self.warnings.push(ConfigWarning {
+            variable: variable.to_owned(),
+            value,
+            message: message.into(),
+        });
+    }
+
+    /// The trimmed value; an empty or whitespace-only value counts as unset.
+    pub(crate) fn get(&self, variable: &str) -> Option<String> {
+        (self.lookup)(variable)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The first of `variables` that is set, with its name (per-signal before generic).
+    pub(crate) fn first(&self, variables: &[&str]) -> Option<(String, String)> {
+        variables
+            .iter()
+            .find_map(|v| self.get(v).map(|value| ((*v).to_owned(), value)))
+    }
+
+    /// A boolean: `true` (any case) is true, `false` is false; anything else warns.
+    pub(crate) fn bool(&mut self, variable: &str, default: bool) -> bool {
+        match self.get(variable) {
+            None => default,
+            Some(v) if v.eq_ignore_ascii_case("true") => true,
+            Some(v) if v.eq_ignore_ascii_case("false") => false,
+            Some(v) => {
+                self.warn(variable, &v, format!("is not `true` or `false`; using {default}"));
+                default
+            }
+        }
+    }
+
+    /// A non-negative integer.
+    pub(crate) fn usize(&mut self, variable: &str, default: usize) -> usize {
+        self.optional_usize(variable).unwrap_or(default)
+    }
+
+    /// A non-negative integer without a default (unset means "no limit" for some).
+    pub(crate) fn optional_usize(&mut self, variable: &str) -> Option<usize> {
+        let v = self.get(variable)?;
+        match v.parse::<usize>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.warn(variable, &v, "is not a non-negative integer; using the default");
+                None
+            }
+        }
+    }
+
+    /// A duration in whole milliseconds.
+    pub(crate) fn millis(&mut self, variable: &str, default: Duration) -> Duration {
+        self.optional_millis(variable).unwrap_or(default)
+    }
+
+    /// A duration in whole milliseconds, `None` when unset or invalid (warned).
+    pub(crate) fn optional_millis(&mut self, variable: &str) -> Option<Duration> {
+        let v = self.get(variable)?;
+        match v.parse::<u64>() {
+            Ok(ms) => Some(Duration::from_millis(ms)),
+            Err(_) => {
+                self.warn(
+                    variable,
+                    &v,
+                    "is not a duration in whole milliseconds; using the default",
+                );
+                None
+            }
+        }
+    }
+
+    /// One of `options` (compared case-insensitively), else the default with a warning.
+    pub(crate) fn choice<T: Copy + PartialEq>(
+        &mut self,
+        variable: &str,
+        options: &[(&str, T)],
+        default: T,
+    ) -> T {
+        let Some(v) = self.get(variable) else {
+            return default;
+        };
+        match options.iter().find(|(name, _)| name.eq_ignore_ascii_case(&v)) {
+            Some((_, value)) => *value,
+            None => {
+                let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+                let default_name = options
+                    .iter()
+                    .find(|(_, t)| *t == default)
+                    .map_or("the default", |(n, _)| *n);
+                self.warn(
+                    variable,
+                    &v,
+                    format!("is not one of {}; using {default_name}", names.join(", ")),
+                );
+                default
+            }
+        }
+    }
+
+    /// A comma-separated list, entries trimmed, empty entries dropped.
+    pub(crate) fn list(&self, variable: &str) -> Option<Vec<String>> {
+        let v = self.get(variable)?;
+        Some(
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )
+    }
+
+    /// `key1=value1,key2=value2` with percent-encoded values (the W3C baggage format the
+    /// spec uses for `OTEL_RESOURCE_ATTRIBUTES` and the OTLP headers). Any bad entry
+    /// discards the whole value with one warning, as the spec prescribes.
+    pub(crate) fn key_values(&mut self, variable: &str) -> Option<Vec<(String, String)>> {
+        let v = self.get(variable)?;
+        match parse_key_values(&v) {
+            Ok(pairs) => Some(pairs),
+            Err(why) => {
+                self.warn(variable, &v, format!("{why}; the whole value is ignored"));
+                None
+            }
+        }
+    }
+}
+
+/// Parses `k=v,k2=v2`, percent-decoding keys and values.
+pub(crate) fn parse_key_values(value: &str) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for (i, entry) in value.split(',').enumerate() {
+        let entry = entry.trim();
+        if entry.is_empty() {
+            continue;
+        }
+        let Some((key, val)) = entry.split_once('=') else {
+            return Err(format!("entry {} ({entry:?}) has no `=`", i + 1));
+        };
+        let key = percent_decode(key.trim())
+            .ok_or_else(|| format!("entry {} has an invalid percent-encoding", i + 1))?;
+        if key.is_empty() {
+            return Err(format!("entry {} has an empty key", i + 1));
+        }
+        let val = percent_decode(val.trim())
+            .ok_or_else(|| format!("entry {} has an invalid percent-encoding", i + 1))?;
+        out.push((key, val));
+    }
+    Ok(out)
+}
+
+/// Decodes `%XX` escapes; `None` for a truncated or non-hex escape or invalid UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_values_decode_and_reject() {
+        assert_eq!(
+            parse_key_values("a=1, b = x%20y ,c=%E2%9C%93,").unwrap(),
+            vec![
+                ("a".into(), "1".into()),
+                ("b".into(), "x y".into()),
+                ("c".into(), "✓".into())
+            ]
+        );
+        assert_eq!(
+            parse_key_values("a=b=c").unwrap(),
+            vec![("a".into(), "b=c".into())]
+        );
+        assert!(parse_key_values("a=1,novalue").is_err());
+        assert!(parse_key_values("=1").is_err());
+        assert!(parse_key_values("a=%zz").is_err());
+        assert!(parse_key_values("a=%4").is_err());
+        assert!(parse_key_values("a=%ff").is_err(), "invalid UTF-8 is refused");
+    }
+}
