@@ -1,14 +1,66 @@
 //! One call that sets up OpenTelemetry traces, metrics and logs from the standard
 //! `OTEL_*` environment variables.
 //!
-//! **Status: in progress.** What exists and is tested: reading the whole `OTEL_*`
-//! environment-variable spec into a [`config::Config`] with one warning per bad value
-//! ([`config`]), the sampler presets ([`sampling`]) and propagation helpers
-//! ([`propagation`]). Installing providers (`init()`, the builder, exporters, resource
-//! detection, the `tracing` subscriber and the shutdown guard) is not implemented yet;
-//! see the crate README.
+//! ```no_run
+//! # fn main() -> Result<(), otel_init::InitError> {
+//! let telemetry = otel_init::init()?; // everything from OTEL_* variables
+//! tracing::info!("started");          // a log line with trace ids, also exported over OTLP
+//! telemetry.shutdown().ok();          // or let it drop at the end of main
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Override in code with [`builder()`]; values set in code win over the environment,
+//! except `service.name` (operators rename services, code does not).
+//!
+//! What is in here:
+//! - [`init`], [`builder`], [`Builder`]: read [`config`], build [`resource`], pick
+//!   [`sampling`] and [`propagation`], build OTLP or [`console_exporter`] pipelines, install
+//!   the globals and the `tracing` [`subscriber`]; return the [`Telemetry`] guard.
+//! - [`config`]: the whole `OTEL_*` environment-variable spec, typed, with warnings.
+//! - [`sampling`]: sampler presets. [`propagation`]: propagators and carriers.
+//! - [`resource`]: service, host, OS, process, container and Kubernetes attributes.
+//! - [`subscriber`]: the `tracing` layers, with trace ids on every console line.
+//! - [`console_exporter`]: human-readable exporters for `OTEL_*_EXPORTER=console`.
+//!
+//! The configuration reference (every variable, default, and builder method) is
+//! `docs/configuration.md`.
 
+mod builder;
 pub mod config;
+pub mod console_exporter;
 mod env;
+mod error;
+mod export_runtime;
+mod otlp_exporter;
 pub mod propagation;
+pub mod resource;
 pub mod sampling;
+pub mod subscriber;
+mod telemetry;
+
+pub use builder::{Builder, Exporter};
+pub use error::{InitError, ShutdownError};
+pub use telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Telemetry};
+
+pub(crate) use config::Warnings;
+
+/// Sets up traces, metrics and logs from the `OTEL_*` environment variables alone.
+/// The same as `builder().init()`.
+pub fn init() -> Result<Telemetry, InitError> {
+    builder().init()
+}
+
+/// A [`Builder`] to override the environment in code.
+pub fn builder() -> Builder {
+    Builder::default()
+}
+
+/// The OpenTelemetry crates this kit is built on, so an application uses exactly these
+/// versions: with a second copy of `opentelemetry` in the graph, instrumentation made
+/// with it reports to a provider nobody installed, and silently records nothing.
+pub mod reexports {
+    pub use opentelemetry;
+    pub use opentelemetry_sdk;
+    pub use tracing_opentelemetry;
+}

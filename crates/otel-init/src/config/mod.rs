@@ -53,6 +53,25 @@ impl fmt::Display for ConfigWarning {
     }
 }
 
+/// Warnings gathered while telemetry is set up, logged once when it is running.
+#[derive(Debug, Default)]
+pub(crate) struct Warnings(pub(crate) Vec<ConfigWarning>);
+
+impl Warnings {
+    pub(crate) fn push(
+        &mut self,
+        variable: impl Into<String>,
+        value: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.0.push(ConfigWarning {
+            variable: variable.into(),
+            value: value.into(),
+            message: message.into(),
+        });
+    }
+}
+
 /// Where a signal's data goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExporterKind {

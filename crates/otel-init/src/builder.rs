@@ -1,0 +1,516 @@
+//! `init()` and the [`Builder`]: values set in code win over the environment (except
+//! `service.name`, where the environment wins, as the resource spec says), the rest
+//! comes from the `OTEL_*` variables.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use opentelemetry::KeyValue;
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_sdk::logs::{
+    BatchConfigBuilder as LogBatchConfigBuilder, BatchLogProcessor, SdkLoggerProvider,
+};
+use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider, Temporality};
+use opentelemetry_sdk::trace::{BatchConfigBuilder, BatchSpanProcessor, SdkTracerProvider, SpanLimits};
+
+use crate::config::{Config, ExporterKind, LogLevel, OtlpProtocol, TemporalityPreference, Warnings};
+use crate::export_runtime::ExportRuntime;
+use crate::propagation::{self, Propagators};
+use crate::resource::{Detection, ResourceOptions, build_resource};
+use crate::sampling::{self, Sampling};
+use crate::subscriber::{self, Console, LogFilter};
+use crate::telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Pipelines, Telemetry};
+use crate::{InitError, otlp_exporter};
+
+/// Where one signal goes, when chosen in code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exporter {
+    /// OTLP to the configured endpoint.
+    Otlp,
+    /// Human-readable lines on stdout.
+    Console,
+    /// Nowhere.
+    None,
+}
+
+type Lookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Overrides for what the environment says. Start with [`builder()`](crate::builder).
+///
+/// ```no_run
+/// use otel_init::sampling::Sampling;
+///
+/// let telemetry = otel_init::builder()
+///     .service_name("checkout")
+///     .service_version(otel_init::service_version!())
+///     .sampling(Sampling::ratio(0.1))
+///     .init()?;
+/// # Ok::<(), otel_init::InitError>(())
+/// ```
+#[must_use]
+#[derive(Clone)]
+pub struct Builder {
+    service_name: Option<String>,
+    service_version: Option<String>,
+    attributes: Vec<KeyValue>,
+    sampling: Option<Sampling>,
+    propagators: Option<Propagators>,
+    traces: Option<Exporter>,
+    metrics: Option<Exporter>,
+    logs: Option<Exporter>,
+    otlp_endpoint: Option<String>,
+    otlp_protocol: Option<OtlpProtocol>,
+    shutdown_timeout: Duration,
+    console_format: subscriber::ConsoleFormat,
+    install_subscriber: bool,
+    set_globals: bool,
+    lookup: Lookup,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            service_name: None,
+            service_version: None,
+            attributes: Vec::new(),
+            sampling: None,
+            propagators: None,
+            traces: None,
+            metrics: None,
+            logs: None,
+            otlp_endpoint: None,
+            otlp_protocol: None,
+            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            console_format: subscriber::ConsoleFormat::default(),
+            install_subscriber: true,
+            set_globals: true,
+            lookup: Arc::new(|k| std::env::var(k).ok()),
+        }
+    }
+}
+
+impl std::fmt::Debug for Builder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder")
+            .field("service_name", &self.service_name)
+            .field("sampling", &self.sampling)
+            .field("traces", &self.traces)
+            .field("metrics", &self.metrics)
+            .field("logs", &self.logs)
+            .field("otlp_endpoint", &self.otlp_endpoint)
+            .field("otlp_protocol", &self.otlp_protocol)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Builder {
+    /// `service.name`, used when `OTEL_SERVICE_NAME` (and `service.name` in
+    /// `OTEL_RESOURCE_ATTRIBUTES`) are unset: operators rename services, code does not.
+    pub fn service_name(mut self, name: impl Into<String>) -> Self {
+        self.service_name = Some(name.into());
+        self
+    }
+
+    /// `service.version`; [`service_version!`](crate::service_version) gives the
+    /// calling crate's version.
+    pub fn service_version(mut self, version: impl Into<String>) -> Self {
+        self.service_version = Some(version.into());
+        self
+    }
+
+    /// `deployment.environment.name` (`production`, `staging`, ...).
+    pub fn deployment_environment(self, name: impl Into<String>) -> Self {
+        self.resource_attribute(KeyValue::new("deployment.environment.name", name.into()))
+    }
+
+    /// Any other resource attribute; code wins over `OTEL_RESOURCE_ATTRIBUTES`.
+    pub fn resource_attribute(mut self, attribute: KeyValue) -> Self {
+        self.attributes.retain(|kv| kv.key != attribute.key);
+        self.attributes.push(attribute);
+        self
+    }
+
+    /// The sampler preset (wins over `OTEL_TRACES_SAMPLER`).
+    pub fn sampling(mut self, sampling: Sampling) -> Self {
+        self.sampling = Some(sampling);
+        self
+    }
+
+    /// The propagators (win over `OTEL_PROPAGATORS`).
+    pub fn propagators(mut self, propagators: Propagators) -> Self {
+        self.propagators = Some(propagators);
+        self
+    }
+
+    /// Where spans go (wins over `OTEL_TRACES_EXPORTER`).
+    pub fn traces_exporter(mut self, exporter: Exporter) -> Self {
+        self.traces = Some(exporter);
+        self
+    }
+
+    /// Where metrics go (wins over `OTEL_METRICS_EXPORTER`).
+    pub fn metrics_exporter(mut self, exporter: Exporter) -> Self {
+        self.metrics = Some(exporter);
+        self
+    }
+
+    /// Where log records go (wins over `OTEL_LOGS_EXPORTER`).
+    pub fn logs_exporter(mut self, exporter: Exporter) -> Self {
+        self.logs = Some(exporter);
+        self
+    }
+
+    /// The same exporter for all three signals.
+    pub fn exporter(self, exporter: Exporter) -> Self {
+        self.traces_exporter(exporter)
+            .metrics_exporter(exporter)
+            .logs_exporter(exporter)
+    }
+
+    /// The OTLP base endpoint for every signal, as `OTEL_EXPORTER_OTLP_ENDPOINT` would
+    /// give it (`/v1/<signal>` is appended for HTTP); wins over all endpoint variables.
+    pub fn otlp_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.otlp_endpoint = Some(url.into());
+        self
+    }
+
+    /// The OTLP protocol for every signal; wins over the protocol variables.
+    pub fn otlp_protocol(mut self, protocol: OtlpProtocol) -> Self {
+        self.otlp_protocol = Some(protocol);
+        self
+    }
+
+    /// The bound on flushing and shutting down (default 5 s).
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.shutdown_timeout = timeout;
+        self
+    }
+
+    /// Text (default) or JSON console lines.
+    pub fn console_format(mut self, format: subscriber::ConsoleFormat) -> Self {
+        self.console_format = format;
+        self
+    }
+
+    /// Do not install a global `tracing` subscriber: for applications that compose their
+    /// own with [`crate::subscriber`]'s layers.
+    pub fn without_tracing_subscriber(mut self) -> Self {
+        self.install_subscriber = false;
+        self
+    }
+
+    /// Do not set the OpenTelemetry globals (providers, propagator) nor a `tracing`
+    /// subscriber: the guard's providers are all there is. For libraries and tests.
+    pub fn without_globals(mut self) -> Self {
+        self.set_globals = false;
+        self.install_subscriber = false;
+        self
+    }
+
+    /// Reads configuration from `lookup` instead of the process environment (tests).
+    pub fn environment(mut self, lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
+        self.lookup = Arc::new(lookup);
+        self
+    }
+
+    /// Values set in code, checked: a bad one is an error that says what to fix.
+    fn validate(&self) -> Result<(), InitError> {
+        if let Some(name) = &self.service_name
+            && name.trim().is_empty()
+        {
+            return Err(InitError::InvalidValue {
+                what: "service_name",
+                why: "it is empty; give the service's name, e.g. \"checkout\"".into(),
+            });
+        }
+        if let Some(url) = &self.otlp_endpoint {
+            let ok = url
+                .parse::<http::Uri>()
+                .is_ok_and(|u| matches!(u.scheme_str(), Some("http" | "https")) && u.authority().is_some());
+            if !ok {
+                return Err(InitError::InvalidValue {
+                    what: "otlp_endpoint",
+                    why: format!(
+                        "{url:?} is not an absolute http:// or https:// URL, e.g. \"http://localhost:4318\""
+                    ),
+                });
+            }
+        }
+        if self.shutdown_timeout.is_zero() {
+            return Err(InitError::InvalidValue {
+                what: "shutdown_timeout",
+                why: "it is zero; nothing could be flushed. Use e.g. 5 seconds".into(),
+            });
+        }
+        if let Some(s) = &self.sampling {
+            s.validate()?;
+        }
+        Ok(())
+    }
+
+    /// The environment with code overrides laid over it as if they were variables, so
+    /// that they go through the same resolution rules (defaults, `/v1/<signal>`, ports).
+    fn effective_lookup(&self) -> impl Fn(&str) -> Option<String> + use<> {
+        let env = Arc::clone(&self.lookup);
+        let endpoint = self.otlp_endpoint.clone();
+        let protocol = self.otlp_protocol.map(|p| p.as_str().to_owned());
+        move |key: &str| {
+            let per_signal = |suffix: &str| {
+                ["TRACES", "METRICS", "LOGS"]
+                    .iter()
+                    .any(|s| key == format!("OTEL_EXPORTER_OTLP_{s}_{suffix}"))
+            };
+            match key {
+                "OTEL_EXPORTER_OTLP_ENDPOINT" if endpoint.is_some() => endpoint.clone(),
+                _ if endpoint.is_some() && per_signal("ENDPOINT") => None,
+                "OTEL_EXPORTER_OTLP_PROTOCOL" if protocol.is_some() => protocol.clone(),
+                _ if protocol.is_some() && per_signal("PROTOCOL") => None,
+                _ => env(key),
+            }
+        }
+    }
+
+    /// Builds and installs everything. Never blocks on the network: exporters connect
+    /// lazily, and a collector that is down costs nothing until the first export.
+    pub fn init(self) -> Result<Telemetry, InitError> {
+        self.validate()?;
+        let (mut config, config_warnings) = Config::from_lookup(self.effective_lookup());
+        let mut warnings = Warnings(config_warnings);
+        let kinds = |e: Exporter| match e {
+            Exporter::Otlp => vec![ExporterKind::Otlp],
+            Exporter::Console => vec![ExporterKind::Console],
+            Exporter::None => Vec::new(),
+        };
+        if let Some(e) = self.traces {
+            config.traces_exporters = kinds(e);
+        }
+        if let Some(e) = self.metrics {
+            config.metrics_exporters = kinds(e);
+        }
+        if let Some(e) = self.logs {
+            config.logs_exporters = kinds(e);
+        }
+
+        let (sampling, sampler_warnings) = match &self.sampling {
+            Some(s) => (s.clone(), Vec::new()),
+            None => sampling::from_env_values(
+                config.traces_sampler.as_deref(),
+                config.traces_sampler_arg.as_deref(),
+            ),
+        };
+        let (propagators, propagator_warnings) = match &self.propagators {
+            Some(p) => (p.clone(), Vec::new()),
+            None => propagation::from_names(config.propagators.iter().map(String::as_str)),
+        };
+        let mut text_warnings: Vec<String> = sampler_warnings;
+        text_warnings.extend(propagator_warnings);
+
+        let resource = self.resource(&config, &mut text_warnings);
+
+        let needs_runtime = !config.sdk_disabled
+            && [
+                (&config.traces_exporters, &config.otlp.traces),
+                (&config.metrics_exporters, &config.otlp.metrics),
+                (&config.logs_exporters, &config.otlp.logs),
+            ]
+            .iter()
+            .any(|(kinds, otlp)| kinds.contains(&ExporterKind::Otlp) && otlp.protocol == OtlpProtocol::Grpc);
+        let runtime = if needs_runtime {
+            Some(ExportRuntime::start()?)
+        } else {
+            None
+        };
+
+        let pipelines = build_pipelines(
+            &config,
+            &sampling,
+            &resource,
+            runtime,
+            self.set_globals,
+            &mut warnings,
+        )?;
+        if self.set_globals {
+            opentelemetry::global::set_tracer_provider(pipelines.tracer.clone());
+            opentelemetry::global::set_meter_provider(pipelines.meter.clone());
+        }
+        if self.set_globals {
+            propagators.clone().install_global();
+        }
+        if self.install_subscriber {
+            self.install_subscriber(&config, &pipelines, &mut text_warnings);
+        }
+        text_warnings.extend(warnings.0.iter().map(ToString::to_string));
+        for w in &text_warnings {
+            tracing::warn!(target: "otel_init", "{w}");
+        }
+        tracing::info!(target: "otel_init", "telemetry: {config} sampling={sampling} propagators={propagators}");
+        Ok(Telemetry::new(
+            pipelines,
+            config,
+            sampling,
+            propagators,
+            resource,
+            self.shutdown_timeout,
+        ))
+    }
+
+    /// The shared resource: code values, the env values from `config`, and what is
+    /// detected (through the same lookup, so an injected environment is used throughout).
+    fn resource(&self, config: &Config, warnings: &mut Vec<String>) -> opentelemetry_sdk::Resource {
+        let mut options = ResourceOptions::new()
+            .attributes(self.attributes.iter().cloned())
+            .env_service_name(config.service_name.clone())
+            .env_resource_attributes(config.resource_attributes.clone());
+        if let Some(name) = &self.service_name {
+            options = options.service_name(name.clone());
+        }
+        if let Some(version) = &self.service_version {
+            options = options.service_version(version.clone());
+        }
+        let lookup = Arc::clone(&self.lookup);
+        let (resource, w) = build_resource(&options, &Detection::new(move |k| lookup(k), "/"));
+        warnings.extend(w);
+        resource
+    }
+
+    /// `RUST_LOG` for the application's lines, `OTEL_LOG_LEVEL` for the OpenTelemetry
+    /// crates' own diagnostics and ours; installed as the global `tracing` subscriber.
+    fn install_subscriber(&self, config: &Config, pipelines: &Pipelines, warnings: &mut Vec<String>) {
+        let (app_filter, warning) = LogFilter::from_rust_log((self.lookup)("RUST_LOG").as_deref());
+        if let Some(w) = warning {
+            warnings.push(w.to_string());
+        }
+        let level = match config.log_level {
+            LogLevel::None => "off",
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+            LogLevel::Trace => "trace",
+        };
+        // Later directives for a target win in an EnvFilter; `opentelemetry` prefixes
+        // every OpenTelemetry crate's target.
+        let directives = format!(
+            "{},opentelemetry={level},otel_init={level}",
+            app_filter.directives()
+        );
+        let filter = LogFilter::parse(&directives).unwrap_or(app_filter);
+        let subscriber = subscriber::subscriber(
+            pipelines.tracer.tracer("otel-init"),
+            &pipelines.logger,
+            Console::stdout(self.console_format),
+            &filter,
+        );
+        if tracing::subscriber::set_global_default(subscriber).is_err() {
+            warnings.push(
+                "a global `tracing` subscriber was already installed, so otel-init did not install its own; \
+                 call `.without_tracing_subscriber()` and add `otel_init::subscriber::layers(..)` to yours"
+                    .to_owned(),
+            );
+        }
+    }
+}
+
+fn build_pipelines(
+    config: &Config,
+    sampling: &Sampling,
+    resource: &opentelemetry_sdk::Resource,
+    runtime: Option<ExportRuntime>,
+    globals: bool,
+    warnings: &mut Warnings,
+) -> Result<Pipelines, InitError> {
+    let limits = &config.span_limits;
+    let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let mut tracer = SdkTracerProvider::builder()
+        .with_resource(resource.clone())
+        .with_sampler(sampling.clone().into_sampler())
+        .with_span_limits(SpanLimits {
+            max_attributes_per_span: clamp(limits.attribute_count),
+            max_events_per_span: clamp(limits.event_count),
+            max_links_per_span: clamp(limits.link_count),
+            max_attributes_per_event: clamp(limits.event_attribute_count),
+            max_attributes_per_link: clamp(limits.link_attribute_count),
+        });
+    let mut meter = SdkMeterProvider::builder().with_resource(resource.clone());
+    let mut logger = SdkLoggerProvider::builder().with_resource(resource.clone());
+
+    // OTEL_SDK_DISABLED: providers without processors or readers export nothing, yet
+    // spans still get ids, so incoming trace context flows on to outgoing calls.
+    if !config.sdk_disabled {
+        let temporality = match config.metrics_temporality {
+            TemporalityPreference::Cumulative => Temporality::Cumulative,
+            TemporalityPreference::Delta => Temporality::Delta,
+            TemporalityPreference::LowMemory => Temporality::LowMemory,
+        };
+        let runtime_ref = runtime.as_ref();
+        for kind in &config.traces_exporters {
+            tracer = match kind {
+                ExporterKind::Otlp => {
+                    let exporter = otlp_exporter::span_exporter(&config.otlp.traces, runtime_ref, warnings)?;
+                    let batch = BatchConfigBuilder::default()
+                        .with_max_queue_size(config.bsp.max_queue_size)
+                        .with_max_export_batch_size(config.bsp.max_export_batch_size)
+                        .with_scheduled_delay(config.bsp.schedule_delay)
+                        .build();
+                    tracer.with_span_processor(
+                        BatchSpanProcessor::builder(exporter)
+                            .with_batch_config(batch)
+                            .build(),
+                    )
+                }
+                ExporterKind::Console => {
+                    tracer.with_simple_exporter(crate::console_exporter::ConsoleSpanExporter::stdout())
+                }
+            };
+        }
+        for kind in &config.metrics_exporters {
+            meter = match kind {
+                ExporterKind::Otlp => {
+                    let exporter = otlp_exporter::metric_exporter(
+                        &config.otlp.metrics,
+                        temporality,
+                        runtime_ref,
+                        warnings,
+                    )?;
+                    meter.with_reader(
+                        PeriodicReader::builder(exporter)
+                            .with_interval(config.metric_export_interval)
+                            .build(),
+                    )
+                }
+                ExporterKind::Console => meter.with_reader(
+                    PeriodicReader::builder(crate::console_exporter::ConsoleMetricExporter::stdout())
+                        .with_interval(config.metric_export_interval)
+                        .build(),
+                ),
+            };
+        }
+        for kind in &config.logs_exporters {
+            logger = match kind {
+                ExporterKind::Otlp => {
+                    let exporter = otlp_exporter::log_exporter(&config.otlp.logs, runtime_ref, warnings)?;
+                    let batch = LogBatchConfigBuilder::default()
+                        .with_max_queue_size(config.blrp.max_queue_size)
+                        .with_max_export_batch_size(config.blrp.max_export_batch_size)
+                        .with_scheduled_delay(config.blrp.schedule_delay)
+                        .build();
+                    logger.with_log_processor(
+                        BatchLogProcessor::builder(exporter)
+                            .with_batch_config(batch)
+                            .build(),
+                    )
+                }
+                ExporterKind::Console => {
+                    logger.with_simple_exporter(crate::console_exporter::ConsoleLogExporter::stdout())
+                }
+            };
+        }
+    }
+    Ok(Pipelines {
+        tracer: tracer.build(),
+        meter: meter.build(),
+        logger: logger.build(),
+        runtime,
+        globals,
+    })
+}

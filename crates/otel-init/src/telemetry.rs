@@ -1,0 +1,216 @@
+//! The guard `init()` returns: it owns the providers, reads back the effective
+//! configuration, and flushes and shuts everything down within a bounded time.
+
+use std::sync::mpsc;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use opentelemetry::global;
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::logs::SdkLoggerProvider;
+use opentelemetry_sdk::metrics::SdkMeterProvider;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+
+use crate::ShutdownError;
+use crate::config::Config;
+use crate::export_runtime::ExportRuntime;
+use crate::propagation::Propagators;
+use crate::sampling::Sampling;
+
+/// Default bound on [`Telemetry::shutdown`].
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The running telemetry. Keep it alive for the life of the program: dropping it (or
+/// calling [`shutdown`](Self::shutdown)) flushes and shuts down the tracer, meter and
+/// logger providers within the shutdown timeout. Shutting down twice is harmless.
+#[must_use = "dropping the guard shuts telemetry down: bind it, e.g. `let _telemetry = otel_init::init()?;`"]
+pub struct Telemetry {
+    pipelines: Mutex<Option<Pipelines>>,
+    tracer_provider: SdkTracerProvider,
+    meter_provider: SdkMeterProvider,
+    logger_provider: SdkLoggerProvider,
+    config: Config,
+    sampling: Sampling,
+    propagators: Propagators,
+    resource: Resource,
+    shutdown_timeout: Duration,
+}
+
+/// What shutdown consumes.
+pub(crate) struct Pipelines {
+    pub(crate) tracer: SdkTracerProvider,
+    pub(crate) meter: SdkMeterProvider,
+    pub(crate) logger: SdkLoggerProvider,
+    pub(crate) runtime: Option<ExportRuntime>,
+    pub(crate) globals: bool,
+}
+
+impl std::fmt::Debug for Telemetry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Telemetry")
+            .field("config", &self.config.to_string())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Telemetry {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        pipelines: Pipelines,
+        config: Config,
+        sampling: Sampling,
+        propagators: Propagators,
+        resource: Resource,
+        shutdown_timeout: Duration,
+    ) -> Self {
+        Telemetry {
+            tracer_provider: pipelines.tracer.clone(),
+            meter_provider: pipelines.meter.clone(),
+            logger_provider: pipelines.logger.clone(),
+            pipelines: Mutex::new(Some(pipelines)),
+            config,
+            sampling,
+            propagators,
+            resource,
+            shutdown_timeout,
+        }
+    }
+
+    /// The effective configuration: environment, then code overrides.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The effective sampler preset.
+    pub fn sampling(&self) -> &Sampling {
+        &self.sampling
+    }
+
+    /// The installed propagators.
+    pub fn propagators(&self) -> &Propagators {
+        &self.propagators
+    }
+
+    /// The resource shared by the three providers.
+    pub fn resource(&self) -> &Resource {
+        &self.resource
+    }
+
+    /// The tracer provider (also installed globally unless the builder said otherwise).
+    pub fn tracer_provider(&self) -> &SdkTracerProvider {
+        &self.tracer_provider
+    }
+
+    /// The meter provider.
+    pub fn meter_provider(&self) -> &SdkMeterProvider {
+        &self.meter_provider
+    }
+
+    /// The logger provider.
+    pub fn logger_provider(&self) -> &SdkLoggerProvider {
+        &self.logger_provider
+    }
+
+    /// Exports what is queued now, without shutting down; bounded by the shutdown timeout.
+    pub fn force_flush(&self) -> Result<(), ShutdownError> {
+        let (t, m, l) = (
+            self.tracer_provider.clone(),
+            self.meter_provider.clone(),
+            self.logger_provider.clone(),
+        );
+        run_bounded(self.shutdown_timeout, move |_deadline| {
+            let mut errors = Vec::new();
+            for (signal, r) in [
+                ("traces", t.force_flush()),
+                ("metrics", m.force_flush()),
+                ("logs", l.force_flush()),
+            ] {
+                if let Err(e) = r {
+                    errors.push(format!("{signal}: {e}"));
+                }
+            }
+            errors
+        })
+    }
+
+    /// Flushes and shuts down the three providers, restores no-op globals, and stops the
+    /// export thread, all within the shutdown timeout (5 s by default). The work runs on
+    /// a thread of its own, so this is safe to call from async code (it blocks the caller
+    /// for at most the timeout). A second call returns `Ok(())` at once.
+    pub fn shutdown(&self) -> Result<(), ShutdownError> {
+        let Some(pipelines) = self
+            .pipelines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        else {
+            return Ok(());
+        };
+        run_bounded(self.shutdown_timeout, move |deadline| {
+            shutdown_pipelines(pipelines, deadline)
+        })
+    }
+}
+
+impl Drop for Telemetry {
+    fn drop(&mut self) {
+        if let Err(e) = self.shutdown() {
+            eprintln!("otel-init: {e}");
+        }
+    }
+}
+
+fn shutdown_pipelines(mut p: Pipelines, deadline: Instant) -> Vec<String> {
+    let left = || {
+        deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(1))
+    };
+    if p.globals {
+        // Later spans from code still holding the global go nowhere instead of into a
+        // provider that is shutting down.
+        global::set_tracer_provider(opentelemetry::trace::noop::NoopTracerProvider::new());
+        global::set_meter_provider(opentelemetry::metrics::noop::NoopMeterProvider::new());
+    }
+    let mut errors = Vec::new();
+    let mut note = |signal: &str, r: opentelemetry_sdk::error::OTelSdkResult| {
+        if let Err(e) = r {
+            errors.push(format!("{signal}: {e}"));
+        }
+    };
+    note("traces", p.tracer.shutdown_with_timeout(left()));
+    note("logs", p.logger.shutdown_with_timeout(left()));
+    note("metrics", p.meter.shutdown_with_timeout(left()));
+    if let Some(runtime) = p.runtime.as_mut() {
+        runtime.stop();
+    }
+    // Dropped here, off any async runtime: the blocking HTTP client must not be
+    // dropped inside one.
+    drop(p);
+    errors
+}
+
+/// Runs `work` on its own thread and waits for it at most `timeout`.
+fn run_bounded(
+    timeout: Duration,
+    work: impl FnOnce(Instant) -> Vec<String> + Send + 'static,
+) -> Result<(), ShutdownError> {
+    let deadline = Instant::now() + timeout;
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("otel-shutdown".to_owned())
+        .spawn(move || {
+            let _ = tx.send(work(deadline));
+        });
+    if let Err(e) = spawned {
+        return Err(ShutdownError::Failed(format!(
+            "could not start the shutdown thread: {e}"
+        )));
+    }
+    // A little grace beyond the deadline for the providers' own timeouts to fire.
+    match rx.recv_timeout(timeout + Duration::from_millis(50)) {
+        Ok(errors) if errors.is_empty() => Ok(()),
+        Ok(errors) => Err(ShutdownError::Failed(errors.join("; "))),
+        Err(_) => Err(ShutdownError::Timeout(timeout)),
+    }
+}
