@@ -293,10 +293,13 @@ impl Builder {
 
         let (sampling, sampler_warnings) = match &self.sampling {
             Some(s) => (s.clone(), Vec::new()),
-            None => sampling::from_env_values(
-                config.traces_sampler.as_deref(),
-                config.traces_sampler_arg.as_deref(),
-            ),
+            None => {
+                let (s, w) = sampling::from_env_values(
+                    config.traces_sampler.as_deref(),
+                    config.traces_sampler_arg.as_deref(),
+                );
+                (with_env_route_exclusion(s, &config.sampler_excluded_routes), w)
+            }
         };
         let (propagators, propagator_warnings) = match &self.propagators {
             Some(p) => (p.clone(), Vec::new()),
@@ -513,4 +516,22 @@ fn build_pipelines(
         runtime,
         globals,
     })
+}
+
+/// Applies `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES`, where `default` means the health checks.
+fn with_env_route_exclusion(sampling: Sampling, routes: &[String]) -> Sampling {
+    let mut sampling = sampling;
+    if routes.iter().any(|r| r.eq_ignore_ascii_case("default")) {
+        sampling = sampling.excluding_health_checks();
+    }
+    let explicit: Vec<String> = routes
+        .iter()
+        .filter(|r| !r.eq_ignore_ascii_case("default"))
+        .cloned()
+        .collect();
+    if explicit.is_empty() {
+        sampling
+    } else {
+        sampling.excluding_routes(explicit)
+    }
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use opentelemetry::logs::{LogRecord as _, Logger as _, LoggerProvider as _, Severity};
 use opentelemetry::metrics::MeterProvider as _;
 use opentelemetry::propagation::TextMapPropagator as _;
-use opentelemetry::trace::{TraceContextExt as _, Tracer as _, TracerProvider as _};
+use opentelemetry::trace::{Span as _, TraceContextExt as _, Tracer as _, TracerProvider as _};
 use opentelemetry::{Context, KeyValue};
 use otel_init::config::OtlpProtocol;
 use otel_init::sampling::Sampling;
@@ -394,6 +394,33 @@ fn invalid_builder_values_are_typed_errors_that_say_what_to_fix() {
             "{err} does not contain {expected:?}"
         );
     }
+}
+
+#[test]
+fn health_check_exclusion_is_reachable_from_the_environment() {
+    let t = otel_init::builder()
+        .without_globals()
+        .environment(env(&[
+            ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
+            ("OTEL_TRACES_SAMPLER_ARG", "0.5"),
+            ("OTEL_KIT_SAMPLER_EXCLUDED_ROUTES", "default,/ping"),
+            ("OTEL_TRACES_EXPORTER", "none"),
+            ("OTEL_METRICS_EXPORTER", "none"),
+            ("OTEL_LOGS_EXPORTER", "none"),
+        ]))
+        .init()
+        .expect("init");
+    assert_eq!(
+        t.sampling().to_string(),
+        "parentbased_traceidratio(0.5) excluding routes [/health, /healthz, /ready, /live, /metrics, /ping]"
+    );
+    let tracer = t.tracer_provider().tracer("app");
+    let health = tracer
+        .span_builder("GET /health")
+        .with_attributes([KeyValue::new("http.route", "/health")])
+        .start(&tracer);
+    assert!(!health.span_context().is_sampled());
+    t.shutdown().expect("shutdown");
 }
 
 #[test]

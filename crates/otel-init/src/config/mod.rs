@@ -115,6 +115,9 @@ pub struct Config {
     pub traces_sampler: Option<String>,
     /// `OTEL_TRACES_SAMPLER_ARG`, unparsed.
     pub traces_sampler_arg: Option<String>,
+    /// `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES` (non-standard): routes never sampled; the
+    /// entry `default` stands for the health-check routes.
+    pub sampler_excluded_routes: Vec<String>,
     /// `OTEL_TRACES_EXPORTER`: empty for `none`.
     pub traces_exporters: Vec<ExporterKind>,
     /// `OTEL_METRICS_EXPORTER`: empty for `none`.
@@ -180,6 +183,7 @@ impl Config {
                 .unwrap_or_else(|| vec!["tracecontext".to_owned(), "baggage".to_owned()]),
             traces_sampler: env.get("OTEL_TRACES_SAMPLER"),
             traces_sampler_arg: env.get("OTEL_TRACES_SAMPLER_ARG"),
+            sampler_excluded_routes: env.list("OTEL_KIT_SAMPLER_EXCLUDED_ROUTES").unwrap_or_default(),
             traces_exporters: exporters(env, "OTEL_TRACES_EXPORTER", &["zipkin", "jaeger"]),
             metrics_exporters: exporters(env, "OTEL_METRICS_EXPORTER", &["prometheus"]),
             logs_exporters: exporters(env, "OTEL_LOGS_EXPORTER", &[]),
