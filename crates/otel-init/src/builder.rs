@@ -11,8 +11,9 @@ use opentelemetry_sdk::logs::{
     BatchConfigBuilder as LogBatchConfigBuilder, BatchLogProcessor, SdkLoggerProvider,
 };
 use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider, Temporality};
-use opentelemetry_sdk::trace::{BatchConfigBuilder, BatchSpanProcessor, SdkTracerProvider, SpanLimits};
+use opentelemetry_sdk::trace::{SdkTracerProvider, SpanLimits};
 
+use crate::batch::BatchSpanProcessor;
 use crate::config::{Config, ExporterKind, LogLevel, OtlpProtocol, TemporalityPreference, Warnings};
 use crate::export_runtime::ExportRuntime;
 use crate::propagation::{self, Propagators};
@@ -58,6 +59,7 @@ pub struct Builder {
     traces: Option<Exporter>,
     metrics: Option<Exporter>,
     logs: Option<Exporter>,
+    fallback: Option<Exporter>,
     otlp_endpoint: Option<String>,
     otlp_protocol: Option<OtlpProtocol>,
     shutdown_timeout: Duration,
@@ -78,6 +80,7 @@ impl Default for Builder {
             traces: None,
             metrics: None,
             logs: None,
+            fallback: None,
             otlp_endpoint: None,
             otlp_protocol: None,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
@@ -165,6 +168,16 @@ impl Builder {
         self.traces_exporter(exporter)
             .metrics_exporter(exporter)
             .logs_exporter(exporter)
+    }
+
+    /// Where a signal goes when neither code nor the environment says: no
+    /// `OTEL_<SIGNAL>_EXPORTER` and no OTLP endpoint for it. `Exporter::Console` makes a
+    /// service print to the terminal on a laptop and export once deployed with an
+    /// endpoint. For logs, a console fallback means none: the console subscriber already
+    /// prints every event with its trace and span ids.
+    pub fn fallback_exporter(mut self, exporter: Exporter) -> Self {
+        self.fallback = Some(exporter);
+        self
     }
 
     /// The OTLP base endpoint for every signal, as `OTEL_EXPORTER_OTLP_ENDPOINT` would
@@ -281,6 +294,31 @@ impl Builder {
             Exporter::Console => vec![ExporterKind::Console],
             Exporter::None => Vec::new(),
         };
+        if let Some(fallback) = self.fallback {
+            let lookup = self.effective_lookup();
+            let unset = |signal: &str| {
+                lookup(&format!("OTEL_{signal}_EXPORTER")).is_none_or(|v| v.trim().is_empty())
+                    && [
+                        format!("OTEL_EXPORTER_OTLP_{signal}_ENDPOINT"),
+                        "OTEL_EXPORTER_OTLP_ENDPOINT".to_owned(),
+                    ]
+                    .iter()
+                    .all(|k| lookup(k).is_none_or(|v| v.trim().is_empty()))
+            };
+            if unset("TRACES") {
+                config.traces_exporters = kinds(fallback);
+            }
+            if unset("METRICS") {
+                config.metrics_exporters = kinds(fallback);
+            }
+            if unset("LOGS") {
+                config.logs_exporters = if fallback == Exporter::Console {
+                    Vec::new()
+                } else {
+                    kinds(fallback)
+                };
+            }
+        }
         if let Some(e) = self.traces {
             config.traces_exporters = kinds(e);
         }
@@ -309,6 +347,10 @@ impl Builder {
         text_warnings.extend(propagator_warnings);
 
         let resource = self.resource(&config, &mut text_warnings);
+        // The effective configuration shows the service name actually used.
+        config.service_name = resource
+            .get(&opentelemetry::Key::from_static_str("service.name"))
+            .map(|v| v.to_string());
 
         let needs_runtime = !config.sdk_disabled
             && [
@@ -324,19 +366,10 @@ impl Builder {
             None
         };
 
-        let pipelines = build_pipelines(
-            &config,
-            &sampling,
-            &resource,
-            runtime,
-            self.set_globals,
-            &mut warnings,
-        )?;
+        let pipelines = build_pipelines(&config, &sampling, &resource, runtime, &mut warnings)?;
         if self.set_globals {
             opentelemetry::global::set_tracer_provider(pipelines.tracer.clone());
             opentelemetry::global::set_meter_provider(pipelines.meter.clone());
-        }
-        if self.set_globals {
             propagators.clone().install_global();
         }
         if self.install_subscriber {
@@ -419,7 +452,6 @@ fn build_pipelines(
     sampling: &Sampling,
     resource: &opentelemetry_sdk::Resource,
     runtime: Option<ExportRuntime>,
-    globals: bool,
     warnings: &mut Warnings,
 ) -> Result<Pipelines, InitError> {
     let limits = &config.span_limits;
@@ -436,6 +468,7 @@ fn build_pipelines(
         });
     let mut meter = SdkMeterProvider::builder().with_resource(resource.clone());
     let mut logger = SdkLoggerProvider::builder().with_resource(resource.clone());
+    let mut span_stats = None;
 
     // OTEL_SDK_DISABLED: providers without processors or readers export nothing, yet
     // spans still get ids, so incoming trace context flows on to outgoing calls.
@@ -446,20 +479,20 @@ fn build_pipelines(
             TemporalityPreference::LowMemory => Temporality::LowMemory,
         };
         let runtime_ref = runtime.as_ref();
+        let mut clients = otlp_exporter::HttpClients::default();
         for kind in &config.traces_exporters {
             tracer = match kind {
                 ExporterKind::Otlp => {
-                    let exporter = otlp_exporter::span_exporter(&config.otlp.traces, runtime_ref, warnings)?;
-                    let batch = BatchConfigBuilder::default()
-                        .with_max_queue_size(config.bsp.max_queue_size)
-                        .with_max_export_batch_size(config.bsp.max_export_batch_size)
-                        .with_scheduled_delay(config.bsp.schedule_delay)
-                        .build();
-                    tracer.with_span_processor(
-                        BatchSpanProcessor::builder(exporter)
-                            .with_batch_config(batch)
-                            .build(),
-                    )
+                    let exporter = otlp_exporter::span_exporter(
+                        &config.otlp.traces,
+                        runtime_ref,
+                        &mut clients,
+                        warnings,
+                    )?;
+                    // Ours, not the SDK's: same batching, but drops are counted.
+                    let processor = BatchSpanProcessor::new(exporter, config.bsp);
+                    span_stats = Some(processor.stats());
+                    tracer.with_span_processor(processor)
                 }
                 ExporterKind::Console => {
                     tracer.with_simple_exporter(crate::console_exporter::ConsoleSpanExporter::stdout())
@@ -473,6 +506,7 @@ fn build_pipelines(
                         &config.otlp.metrics,
                         temporality,
                         runtime_ref,
+                        &mut clients,
                         warnings,
                     )?;
                     meter.with_reader(
@@ -491,7 +525,8 @@ fn build_pipelines(
         for kind in &config.logs_exporters {
             logger = match kind {
                 ExporterKind::Otlp => {
-                    let exporter = otlp_exporter::log_exporter(&config.otlp.logs, runtime_ref, warnings)?;
+                    let exporter =
+                        otlp_exporter::log_exporter(&config.otlp.logs, runtime_ref, &mut clients, warnings)?;
                     let batch = LogBatchConfigBuilder::default()
                         .with_max_queue_size(config.blrp.max_queue_size)
                         .with_max_export_batch_size(config.blrp.max_export_batch_size)
@@ -509,12 +544,16 @@ fn build_pipelines(
             };
         }
     }
+    let meter = meter.build();
+    if let Some(stats) = &span_stats {
+        crate::batch::register_metrics(&meter, stats);
+    }
     Ok(Pipelines {
         tracer: tracer.build(),
-        meter: meter.build(),
+        meter,
         logger: logger.build(),
         runtime,
-        globals,
+        span_stats,
     })
 }
 

@@ -17,6 +17,7 @@
 //! - [`init`], [`builder`], [`Builder`]: read [`config`], build [`resource`], pick
 //!   [`sampling`] and [`propagation`], build OTLP or [`console_exporter`] pipelines, install
 //!   the globals and the `tracing` [`subscriber`]; return the [`Telemetry`] guard.
+//! - [`batch`]: the span batch processor with a bounded queue and counted drops.
 //! - [`config`]: the whole `OTEL_*` environment-variable spec, typed, with warnings.
 //! - [`sampling`]: sampler presets. [`propagation`]: propagators and carriers.
 //! - [`resource`]: service, host, OS, process, container and Kubernetes attributes.
@@ -26,6 +27,7 @@
 //! The configuration reference (every variable, default, and builder method) is
 //! `docs/configuration.md`.
 
+pub mod batch;
 mod builder;
 pub mod config;
 pub mod console_exporter;
@@ -64,3 +66,11 @@ pub mod reexports {
     pub use opentelemetry_sdk;
     pub use tracing_opentelemetry;
 }
+
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/configuration.md")]
+struct ConfigurationGuide;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;

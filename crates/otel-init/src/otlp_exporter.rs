@@ -161,7 +161,7 @@ fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 }
 
 macro_rules! build_exporter {
-    ($builder:expr, $transport:expr, $runtime:expr, $warnings:expr, $build:ident) => {{
+    ($builder:expr, $transport:expr, $runtime:expr, $clients:expr, $warnings:expr, $build:ident) => {{
         let t = $transport;
         if t.config.protocol == OtlpProtocol::Grpc {
             let mut b = $builder
@@ -191,7 +191,13 @@ macro_rules! build_exporter {
             if let Some(c) = t.compression() {
                 b = b.with_compression(c);
             }
-            if let Some(client) = t.reqwest_client($warnings) {
+            // One client per timeout for all signals: each blocking client starts a
+            // runtime thread and sets up TLS, which dominates start-up over HTTP.
+            let client = match t.reqwest_client($warnings) {
+                Some(client) => Some(client),
+                None => $clients.get(t.config.timeout),
+            };
+            if let Some(client) = client {
                 b = b.with_http_client(client);
             }
             b.$build()
@@ -206,15 +212,18 @@ macro_rules! build_exporter {
 pub(crate) fn span_exporter(
     config: &OtlpSignalConfig,
     runtime: Option<&ExportRuntime>,
+    clients: &mut HttpClients,
     warnings: &mut Warnings,
 ) -> Result<SpanExporter, InitError> {
+    let transport = Transport {
+        config,
+        signal: "traces",
+    };
     build_exporter!(
         SpanExporter::builder(),
-        Transport {
-            config,
-            signal: "traces"
-        },
+        transport,
         runtime,
+        clients,
         warnings,
         build
     )
@@ -224,33 +233,68 @@ pub(crate) fn metric_exporter(
     config: &OtlpSignalConfig,
     temporality: Temporality,
     runtime: Option<&ExportRuntime>,
+    clients: &mut HttpClients,
     warnings: &mut Warnings,
 ) -> Result<MetricExporter, InitError> {
-    build_exporter!(
-        MetricExporter::builder().with_temporality(temporality),
-        Transport {
-            config,
-            signal: "metrics"
-        },
-        runtime,
-        warnings,
-        build
-    )
+    let transport = Transport {
+        config,
+        signal: "metrics",
+    };
+    let builder = MetricExporter::builder().with_temporality(temporality);
+    build_exporter!(builder, transport, runtime, clients, warnings, build)
 }
 
 pub(crate) fn log_exporter(
     config: &OtlpSignalConfig,
     runtime: Option<&ExportRuntime>,
+    clients: &mut HttpClients,
     warnings: &mut Warnings,
 ) -> Result<LogExporter, InitError> {
+    let transport = Transport {
+        config,
+        signal: "logs",
+    };
     build_exporter!(
         LogExporter::builder(),
-        Transport {
-            config,
-            signal: "logs"
-        },
+        transport,
         runtime,
+        clients,
         warnings,
         build
     )
+}
+
+/// Blocking HTTP clients shared by the signals, one per export timeout (the blocking
+/// client has no per-request timeout, so the timeout lives in the client).
+#[derive(Default)]
+pub(crate) struct HttpClients(Vec<(std::time::Duration, reqwest::blocking::Client)>);
+
+impl HttpClients {
+    fn get(&mut self, timeout: std::time::Duration) -> Option<reqwest::blocking::Client> {
+        if let Some((_, client)) = self.0.iter().find(|(t, _)| *t == timeout) {
+            return Some(client.clone());
+        }
+        // reqwest's blocking builder starts and drops a runtime, which tokio forbids on an
+        // async thread: build it on a plain one. On failure the exporter builds its own.
+        let client =
+            std::thread::spawn(move || reqwest::blocking::Client::builder().timeout(timeout).build())
+                .join()
+                .ok()?
+                .ok()?;
+        self.0.push((timeout, client.clone()));
+        Some(client)
+    }
+}
+
+impl Drop for HttpClients {
+    fn drop(&mut self) {
+        // If an error path leaves the last handle here, dropping it inside an async
+        // runtime would panic; a plain thread is always allowed to.
+        let clients = std::mem::take(&mut self.0);
+        if !clients.is_empty() {
+            let _ = std::thread::Builder::new()
+                .name("otel-http-drop".to_owned())
+                .spawn(move || drop(clients));
+        }
+    }
 }

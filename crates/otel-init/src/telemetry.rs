@@ -2,16 +2,16 @@
 //! configuration, and flushes and shuts everything down within a bounded time.
 
 use std::sync::mpsc;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use opentelemetry::global;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 
 use crate::ShutdownError;
+use crate::batch::SpanQueueStats;
 use crate::config::Config;
 use crate::export_runtime::ExportRuntime;
 use crate::propagation::Propagators;
@@ -29,6 +29,7 @@ pub struct Telemetry {
     tracer_provider: SdkTracerProvider,
     meter_provider: SdkMeterProvider,
     logger_provider: SdkLoggerProvider,
+    span_stats: Option<Arc<SpanQueueStats>>,
     config: Config,
     sampling: Sampling,
     propagators: Propagators,
@@ -42,7 +43,7 @@ pub(crate) struct Pipelines {
     pub(crate) meter: SdkMeterProvider,
     pub(crate) logger: SdkLoggerProvider,
     pub(crate) runtime: Option<ExportRuntime>,
-    pub(crate) globals: bool,
+    pub(crate) span_stats: Option<Arc<SpanQueueStats>>,
 }
 
 impl std::fmt::Debug for Telemetry {
@@ -67,6 +68,7 @@ impl Telemetry {
             tracer_provider: pipelines.tracer.clone(),
             meter_provider: pipelines.meter.clone(),
             logger_provider: pipelines.logger.clone(),
+            span_stats: pipelines.span_stats.clone(),
             pipelines: Mutex::new(Some(pipelines)),
             config,
             sampling,
@@ -74,6 +76,18 @@ impl Telemetry {
             resource,
             shutdown_timeout,
         }
+    }
+
+    /// Spans dropped so far because the OTLP export queue was full (0 without an OTLP
+    /// traces exporter). Also exported as `otel.sdk.processor.span.processed` with
+    /// `error.type = queue_full`.
+    pub fn dropped_spans(&self) -> u64 {
+        self.span_stats.as_ref().map_or(0, |s| s.dropped())
+    }
+
+    /// All counters of the OTLP span queue: ended, exported, failed, dropped, queued.
+    pub fn span_queue_stats(&self) -> Option<&SpanQueueStats> {
+        self.span_stats.as_deref()
     }
 
     /// The effective configuration: environment, then code overrides.
@@ -166,12 +180,8 @@ fn shutdown_pipelines(mut p: Pipelines, deadline: Instant) -> Vec<String> {
             .saturating_duration_since(Instant::now())
             .max(Duration::from_millis(1))
     };
-    if p.globals {
-        // Later spans from code still holding the global go nowhere instead of into a
-        // provider that is shutting down.
-        global::set_tracer_provider(opentelemetry::trace::noop::NoopTracerProvider::new());
-        global::set_meter_provider(opentelemetry::metrics::noop::NoopMeterProvider::new());
-    }
+    // The globals keep their (now shut down) providers: spans made later go nowhere,
+    // and swapping in no-op providers would only log two confusing "GlobalSet" lines.
     let mut errors = Vec::new();
     let mut note = |signal: &str, r: opentelemetry_sdk::error::OTelSdkResult| {
         if let Err(e) = r {

@@ -424,6 +424,55 @@ fn health_check_exclusion_is_reachable_from_the_environment() {
 }
 
 #[test]
+fn fallback_exporter_applies_only_where_the_environment_is_silent() {
+    let silent = otel_init::builder()
+        .without_globals()
+        .fallback_exporter(Exporter::Console)
+        .environment(env(&[]))
+        .init()
+        .expect("init");
+    let c = silent.config();
+    assert_eq!(c.traces_exporters, [otel_init::config::ExporterKind::Console]);
+    assert_eq!(c.metrics_exporters, [otel_init::config::ExporterKind::Console]);
+    assert!(
+        c.logs_exporters.is_empty(),
+        "the console subscriber already prints log lines"
+    );
+    assert!(
+        !c.to_string().contains("otlp."),
+        "no OTLP endpoints in the summary: {c}"
+    );
+    silent.shutdown().expect("shutdown");
+
+    let configured = otel_init::builder()
+        .without_globals()
+        .fallback_exporter(Exporter::Console)
+        .environment(env(&[
+            (
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                "http://127.0.0.1:9/v1/traces",
+            ),
+            ("OTEL_METRICS_EXPORTER", "none"),
+        ]))
+        .init()
+        .expect("init");
+    let c = configured.config();
+    assert_eq!(
+        c.traces_exporters,
+        [otel_init::config::ExporterKind::Otlp],
+        "an endpoint means OTLP"
+    );
+    assert!(c.metrics_exporters.is_empty(), "an explicit exporter wins");
+    assert!(c.logs_exporters.is_empty());
+    assert!(
+        c.to_string()
+            .contains("otlp.traces=[http/protobuf http://127.0.0.1:9/v1/traces"),
+        "{c}"
+    );
+    let _ = configured.shutdown();
+}
+
+#[test]
 fn bad_env_values_warn_and_init_still_succeeds() {
     let t = otel_init::builder()
         .without_globals()

@@ -261,7 +261,7 @@ impl fmt::Display for Config {
         };
         write!(
             f,
-            "service.name={} sdk_disabled={} propagators={} sampler={}{} traces={} metrics={} logs={} {} bsp={} metric_interval={}ms",
+            "service.name={} sdk_disabled={} propagators={} sampler={}{} traces={} metrics={} logs={}{} bsp={} metric_interval={}ms",
             self.service_name.as_deref().unwrap_or("<unset>"),
             self.sdk_disabled,
             self.propagators.join(","),
@@ -273,9 +273,28 @@ impl fmt::Display for Config {
             kinds(&self.traces_exporters),
             kinds(&self.metrics_exporters),
             kinds(&self.logs_exporters),
-            self.otlp,
+            OtlpSummary(self),
             self.bsp,
             self.metric_export_interval.as_millis(),
         )
+    }
+}
+
+/// The OTLP settings of the signals that export over OTLP, for the one-line summary.
+struct OtlpSummary<'a>(&'a Config);
+
+impl fmt::Display for OtlpSummary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = self.0;
+        for (name, kinds, otlp) in [
+            ("traces", &c.traces_exporters, &c.otlp.traces),
+            ("metrics", &c.metrics_exporters, &c.otlp.metrics),
+            ("logs", &c.logs_exporters, &c.otlp.logs),
+        ] {
+            if kinds.contains(&ExporterKind::Otlp) {
+                write!(f, " otlp.{name}=[{otlp}]")?;
+            }
+        }
+        Ok(())
     }
 }

@@ -146,7 +146,10 @@ fn render_record(out: &mut String, record: &SdkLogRecord, scope: &Instrumentatio
         Some(body) => push_any(out, body),
         None => out.push('-'),
     }
-    if let Some(name) = record.event_name() {
+    // `tracing` names every event `event <file>:<line>`: a placeholder, not a name.
+    if let Some(name) = record.event_name()
+        && !name.starts_with("event ")
+    {
         push_display(out, &format_args!(" event={name}"));
     }
     if let Some(ctx) = record.trace_context()

@@ -48,3 +48,17 @@ pub use carriers::{MessageHeaders, MessageHeadersMut, extract, extract_from, inj
 pub use context_tasks::{continue_trace, spawn_in_context};
 pub use names::{PropagatorName, from_names};
 pub use propagators::Propagators;
+
+/// Carriers over `http::HeaderMap` (axum, hyper, reqwest, tonic metadata converted to
+/// headers), from `opentelemetry-http`: extract with `HeaderExtractor(&headers)`, inject
+/// with `HeaderInjector(&mut headers)`.
+///
+/// ```
+/// use otel_init::propagation::{HeaderExtractor, HeaderInjector};
+/// use opentelemetry::propagation::{Extractor as _, Injector as _};
+///
+/// let mut headers = http::HeaderMap::new();
+/// HeaderInjector(&mut headers).set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into());
+/// assert!(HeaderExtractor(&headers).get("traceparent").is_some());
+/// ```
+pub use opentelemetry_http::{HeaderExtractor, HeaderInjector};

@@ -3,10 +3,10 @@
 use std::io::{self, IsTerminal as _};
 
 use tracing::Subscriber;
+use tracing_subscriber::Layer;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::JsonFields;
 use tracing_subscriber::registry::LookupSpan;
-use tracing_subscriber::{EnvFilter, Layer};
 
 use super::ConsoleFormat;
 use super::json_format::JsonWithIds;
@@ -109,9 +109,10 @@ where
     }
 
     /// The fmt layer behind a per-layer `filter`.
-    pub(super) fn into_layer<S>(self, filter: EnvFilter) -> Box<dyn Layer<S> + Send + Sync>
+    pub(super) fn into_layer<S, F>(self, filter: F) -> Box<dyn Layer<S> + Send + Sync>
     where
         S: Subscriber + Send + Sync + for<'a> LookupSpan<'a>,
+        F: tracing_subscriber::layer::Filter<S> + Send + Sync + 'static,
     {
         let layer = tracing_subscriber::fmt::layer().with_writer(self.writer);
         match self.format {

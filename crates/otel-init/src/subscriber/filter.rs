@@ -221,3 +221,50 @@ where
         Filter::<S>::on_close(&self.env, id, cx);
     }
 }
+
+/// How often one place in the OpenTelemetry crates may print a warning or an error.
+const INTERNAL_REPEAT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The OpenTelemetry crates log every failed export; during an outage that is a line
+/// per batch per signal. This console filter lets a warning or error from one call site
+/// of theirs through at most once per 10 s (a call site is one signal's processor or
+/// reader, so this is per signal). Everything else passes untouched.
+#[derive(Debug, Clone, Default)]
+pub(super) struct InternalRepeatLimit {
+    last: std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<tracing::callsite::Identifier, std::time::Instant>>,
+    >,
+}
+
+fn is_limited(meta: &Metadata<'_>) -> bool {
+    meta.is_event() && is_otel_internal(meta) && *meta.level() <= Level::WARN
+}
+
+impl<S> Filter<S> for InternalRepeatLimit {
+    fn enabled(&self, meta: &Metadata<'_>, _cx: &Context<'_, S>) -> bool {
+        if !is_limited(meta) {
+            return true;
+        }
+        let now = std::time::Instant::now();
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match last.get(&meta.callsite()) {
+            Some(t) if now.duration_since(*t) < INTERNAL_REPEAT => false,
+            _ => {
+                last.insert(meta.callsite(), now);
+                true
+            }
+        }
+    }
+
+    fn callsite_enabled(&self, meta: &'static Metadata<'static>) -> Interest {
+        // Ask on every event for these call sites; cache "always" for the rest.
+        if is_limited(meta) {
+            Interest::sometimes()
+        } else {
+            Interest::always()
+        }
+    }
+}

@@ -13,7 +13,7 @@ use tracing_subscriber::layer::{Layer, SubscriberExt as _};
 use tracing_subscriber::registry::LookupSpan;
 
 use super::console::Console;
-use super::filter::{LogFilter, TraceFilter, not_otel_internal};
+use super::filter::{InternalRepeatLimit, LogFilter, TraceFilter, not_otel_internal};
 
 /// The `tracing` layers otel-init sets up, each behind its own filter, for a subscriber
 /// you compose yourself.
@@ -167,12 +167,17 @@ where
     TelemetryLayers {
         traces: tracing_opentelemetry::layer()
             .with_tracer(tracer)
+            // Not semantic conventions, and a cost on every span: thread ids and names,
+            // busy/idle nanoseconds, the tracing target. Source location (code.*) stays.
+            .with_threads(false)
+            .with_tracked_inactivity(false)
+            .with_target(false)
             .with_filter(TraceFilter::new(filter))
             .boxed(),
         logs: OpenTelemetryTracingBridge::new(logger_provider)
             .with_filter(filter.env_filter().and(not_otel_internal()))
             .boxed(),
-        console: console.into_layer(filter.env_filter()),
+        console: console.into_layer(filter.env_filter().and(InternalRepeatLimit::default())),
     }
 }
 

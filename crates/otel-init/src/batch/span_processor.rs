@@ -1,0 +1,272 @@
+//! The processor: `on_end` offers each span to a bounded queue; a worker thread exports
+//! batches every schedule delay, when a batch is full, and on flush and shutdown.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, TrySendError, bounded, select, unbounded};
+use opentelemetry::Context;
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
+use opentelemetry_sdk::trace::{Span, SpanData, SpanExporter, SpanProcessor};
+
+use super::SpanQueueStats;
+use super::block_on::block_on;
+use crate::config::BatchConfig;
+
+/// How often, at most, a failure or a drop is logged.
+const LOG_EVERY: Duration = Duration::from_secs(10);
+
+enum Control {
+    Flush(Sender<OTelSdkResult>),
+    Shutdown(Duration, Sender<OTelSdkResult>),
+    SetResource(Resource),
+}
+
+/// A batching span processor with a bounded queue and counted drops; see the
+/// [module docs](super).
+#[derive(Debug)]
+pub struct BatchSpanProcessor {
+    spans: Sender<SpanData>,
+    control: Sender<Control>,
+    stats: Arc<SpanQueueStats>,
+    worker: Mutex<Option<JoinHandle<()>>>,
+    shut_down: AtomicBool,
+    /// Milliseconds since `started` of the last drop warning, `u64::MAX` before any.
+    last_drop_warning: AtomicU64,
+    started: Instant,
+    flush_timeout: Duration,
+}
+
+impl std::fmt::Debug for Control {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Control::Flush(_) => "Flush",
+            Control::Shutdown(..) => "Shutdown",
+            Control::SetResource(_) => "SetResource",
+        })
+    }
+}
+
+impl BatchSpanProcessor {
+    /// Starts the worker thread that owns `exporter`.
+    pub fn new<E: SpanExporter + 'static>(exporter: E, config: BatchConfig) -> Self {
+        let capacity = config.max_queue_size.max(1);
+        let (spans, span_rx) = bounded(capacity);
+        let (control, control_rx) = unbounded();
+        let stats = Arc::new(SpanQueueStats::default());
+        stats.capacity.store(capacity as u64, Ordering::Relaxed);
+        let worker = Worker {
+            exporter,
+            spans: span_rx,
+            control: control_rx,
+            stats: Arc::clone(&stats),
+            max_batch: config.max_export_batch_size.clamp(1, capacity),
+            delay: config.schedule_delay,
+            failures_unlogged: 0,
+            last_failure_log: None,
+        };
+        let handle = std::thread::Builder::new()
+            .name("otel-span-batch".to_owned())
+            .spawn(move || worker.run())
+            .map_err(|e| tracing::error!(target: "otel_init", "the span export thread could not start ({e}); spans will be dropped"))
+            .ok();
+        BatchSpanProcessor {
+            spans,
+            control,
+            stats,
+            worker: Mutex::new(handle),
+            shut_down: AtomicBool::new(false),
+            last_drop_warning: AtomicU64::new(u64::MAX),
+            started: Instant::now(),
+            // A flush waits for at most one export of everything queued.
+            flush_timeout: config.export_timeout.max(Duration::from_secs(1)),
+        }
+    }
+
+    /// The processor's counters, shared: keep the `Arc` to read them later.
+    pub fn stats(&self) -> Arc<SpanQueueStats> {
+        Arc::clone(&self.stats)
+    }
+
+    fn note_drop(&self) {
+        let dropped = self.stats.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+        let now = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX - 1);
+        let last = self.last_drop_warning.load(Ordering::Relaxed);
+        let due = last == u64::MAX || now.saturating_sub(last) >= LOG_EVERY.as_millis() as u64;
+        // One thread wins the right to log; the others keep going without waiting.
+        if due
+            && self
+                .last_drop_warning
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            tracing::warn!(
+                target: "otel_init",
+                "the span export queue is full ({} spans): spans are being dropped, {dropped} so far; \
+                 the collector is slow or unreachable, or OTEL_BSP_MAX_QUEUE_SIZE is too small",
+                self.stats.capacity()
+            );
+        }
+    }
+
+    fn request(&self, make: impl FnOnce(Sender<OTelSdkResult>) -> Control, wait: Duration) -> OTelSdkResult {
+        let (tx, rx) = bounded(1);
+        self.control
+            .send(make(tx))
+            .map_err(|_| OTelSdkError::AlreadyShutdown)?;
+        match rx.recv_timeout(wait) {
+            Ok(result) => result,
+            Err(_) => Err(OTelSdkError::Timeout(wait)),
+        }
+    }
+}
+
+impl SpanProcessor for BatchSpanProcessor {
+    fn on_start(&self, _span: &mut Span, _cx: &Context) {}
+
+    fn on_end(&self, span: SpanData) {
+        if !span.span_context.is_sampled() {
+            return;
+        }
+        self.stats.ended.fetch_add(1, Ordering::Relaxed);
+        match self.spans.try_send(span) {
+            Ok(()) => {
+                self.stats.queued.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => self.note_drop(),
+        }
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        if self.shut_down.load(Ordering::Relaxed) {
+            return Err(OTelSdkError::AlreadyShutdown);
+        }
+        self.request(Control::Flush, self.flush_timeout)
+    }
+
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        if self.shut_down.swap(true, Ordering::Relaxed) {
+            return Err(OTelSdkError::AlreadyShutdown);
+        }
+        let result = self.request(|tx| Control::Shutdown(timeout, tx), timeout);
+        if result.is_ok()
+            && let Some(handle) = self.worker.lock().unwrap_or_else(PoisonError::into_inner).take()
+        {
+            let _ = handle.join();
+        }
+        result
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        let _ = self.control.send(Control::SetResource(resource.clone()));
+    }
+}
+
+struct Worker<E> {
+    exporter: E,
+    spans: Receiver<SpanData>,
+    control: Receiver<Control>,
+    stats: Arc<SpanQueueStats>,
+    max_batch: usize,
+    delay: Duration,
+    failures_unlogged: u64,
+    last_failure_log: Option<Instant>,
+}
+
+impl<E: SpanExporter> Worker<E> {
+    fn run(mut self) {
+        let mut batch = Vec::with_capacity(self.max_batch);
+        let mut next = Instant::now() + self.delay;
+        loop {
+            let wait = next.saturating_duration_since(Instant::now());
+            select! {
+                recv(self.spans) -> span => {
+                    let Ok(span) = span else { return };
+                    self.stats.queued.fetch_sub(1, Ordering::Relaxed);
+                    batch.push(span);
+                    if batch.len() >= self.max_batch {
+                        // Failures are counted and logged inside `export`.
+                        let _ = self.export(&mut batch);
+                        next = Instant::now() + self.delay;
+                    }
+                }
+                recv(self.control) -> message => match message {
+                    Ok(Control::Flush(reply)) => {
+                        let result = self.drain(&mut batch);
+                        let _ = reply.send(result);
+                        next = Instant::now() + self.delay;
+                    }
+                    Ok(Control::Shutdown(timeout, reply)) => {
+                        let started = Instant::now();
+                        let mut result = self.drain(&mut batch);
+                        let left = timeout.saturating_sub(started.elapsed());
+                        if let Err(e) = self.exporter.shutdown_with_timeout(left) {
+                            result = result.and(Err(e));
+                        }
+                        let _ = reply.send(result);
+                        return;
+                    }
+                    Ok(Control::SetResource(resource)) => self.exporter.set_resource(&resource),
+                    Err(_) => return,
+                },
+                default(wait) => {
+                    if !batch.is_empty() {
+                        let _ = self.export(&mut batch);
+                    }
+                    next = Instant::now() + self.delay;
+                }
+            }
+        }
+    }
+
+    /// Exports the batch and everything queued now, in batches of at most `max_batch`.
+    fn drain(&mut self, batch: &mut Vec<SpanData>) -> OTelSdkResult {
+        let mut result = Ok(());
+        while let Ok(span) = self.spans.try_recv() {
+            self.stats.queued.fetch_sub(1, Ordering::Relaxed);
+            batch.push(span);
+            if batch.len() >= self.max_batch
+                && let Err(e) = self.export(batch)
+            {
+                result = Err(e);
+            }
+        }
+        if !batch.is_empty()
+            && let Err(e) = self.export(batch)
+        {
+            result = Err(e);
+        }
+        result
+    }
+
+    fn export(&mut self, batch: &mut Vec<SpanData>) -> OTelSdkResult {
+        let spans = std::mem::take(batch);
+        let count = spans.len() as u64;
+        let result = block_on(self.exporter.export(spans));
+        match &result {
+            Ok(()) => {
+                self.stats.exported.fetch_add(count, Ordering::Relaxed);
+            }
+            Err(e) => {
+                self.stats.failed.fetch_add(count, Ordering::Relaxed);
+                self.failures_unlogged += 1;
+                let due = self.last_failure_log.is_none_or(|t| t.elapsed() >= LOG_EVERY);
+                if due {
+                    tracing::warn!(
+                        target: "otel_init",
+                        "span export failed ({} failed exports since the last report, {} spans lost in all): {e}",
+                        self.failures_unlogged,
+                        self.stats.failed()
+                    );
+                    self.failures_unlogged = 0;
+                    self.last_failure_log = Some(Instant::now());
+                }
+            }
+        }
+        batch.reserve(self.max_batch);
+        result
+    }
+}

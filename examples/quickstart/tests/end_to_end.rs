@@ -1,0 +1,275 @@
+//! The quickstart binary, run as a child process the way a user runs it: over OTLP into
+//! the in-process collector (gRPC and HTTP/protobuf), and with no configuration at all,
+//! where it prints to the console.
+
+use std::process::{ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use opentelemetry::logs::Severity;
+use opentelemetry::trace::SpanKind;
+use otel_testing::TestCollector;
+use tokio::io::AsyncReadExt as _;
+use tokio::process::{Child, Command};
+use tokio::task::JoinHandle;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// The one trace a `GET /hello/ada` makes, exactly.
+const TREE: &str = "
+    GET /hello/{name}
+      GET
+        GET /greeting/{name}
+          compose_greeting
+";
+
+/// The running binary. Dropping it kills the process (`kill_on_drop`), so a failing
+/// test leaves nothing behind.
+struct Quickstart {
+    child: Child,
+    base_url: String,
+    stdout: JoinHandle<String>,
+}
+
+impl Quickstart {
+    /// Starts the binary on a free port with `env` and no other `OTEL_*` or `RUST_LOG`
+    /// variable, and waits until `/health` answers.
+    async fn start(env: &[(&str, &str)]) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_quickstart"));
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("OTEL_") {
+                command.env_remove(key);
+            }
+        }
+        command
+            .env_remove("RUST_LOG")
+            .env("NO_COLOR", "1")
+            .env("PORT", port.to_string())
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = command.spawn().expect("start the quickstart binary");
+        let mut pipe = child.stdout.take().expect("stdout is piped");
+        // Read all along, so a full pipe never blocks the child.
+        let stdout = tokio::spawn(async move {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text).await;
+            text
+        });
+        let service = Quickstart {
+            child,
+            base_url: format!("http://127.0.0.1:{port}"),
+            stdout,
+        };
+        service.wait_until_listening().await
+    }
+
+    async fn wait_until_listening(mut self) -> Self {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(response) = client().get(format!("{}/health", self.base_url)).send().await {
+                assert_eq!(response.status(), 200, "GET /health");
+                return self;
+            }
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                panic!("the quickstart exited early ({status}):\n{}", self.output().await);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the quickstart did not listen within {WAIT:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn get(&self, path: &str) -> (u16, String) {
+        let response = client()
+            .get(format!("{}{path}", self.base_url))
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// Sends SIGTERM, waits for the exit and returns its status with everything printed.
+    async fn terminate(mut self) -> (ExitStatus, String) {
+        let pid = self.child.id().expect("still running").to_string();
+        let kill = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("run kill");
+        assert!(kill.success(), "kill -TERM {pid}");
+        let status = tokio::time::timeout(WAIT, self.child.wait())
+            .await
+            .unwrap_or_else(|_| panic!("no exit within {WAIT:?} of SIGTERM"))
+            .expect("wait");
+        (status, self.output().await)
+    }
+
+    async fn output(&mut self) -> String {
+        let _ = self.child.start_kill();
+        tokio::time::timeout(WAIT, &mut self.stdout)
+            .await
+            .map(|text| text.unwrap_or_default())
+            .unwrap_or_else(|_| "<stdout still open>".to_owned())
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(WAIT)
+        .build()
+        .expect("client")
+}
+
+async fn run_against_collector(protocol: &str) {
+    let collector = TestCollector::start().await.expect("collector");
+    let endpoint = collector.endpoint();
+    let service = Quickstart::start(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", protocol),
+        ("OTEL_SERVICE_NAME", "quickstart"),
+        ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+        ("OTEL_BLRP_SCHEDULE_DELAY", "100"),
+        ("OTEL_METRIC_EXPORT_INTERVAL", "200"),
+    ])
+    .await;
+    assert_eq!(service.get("/hello/ada").await, (200, "Hello, ada!\n".to_owned()));
+    assert_eq!(service.get("/health").await, (200, "ok\n".to_owned()));
+    let base_url = service.base_url.clone();
+    let (status, stdout) = service.terminate().await;
+    assert!(status.success(), "exit status {status}; stdout:\n{stdout}");
+
+    // Shutdown flushed everything before the exit: what is here is all there is.
+    let spans = collector.wait_for_spans(4, WAIT).await;
+    spans.assert_count(4).assert_single_trace().assert_tree(TREE);
+    assert!(spans.find("GET /health").is_none(), "/health is not traced");
+
+    let hello = spans.span("GET /hello/{name}");
+    hello
+        .has_kind(SpanKind::Server)
+        .is_root()
+        .has_attribute("http.request.method", "GET")
+        .has_attribute("http.route", "/hello/{name}")
+        .has_attribute("http.response.status_code", 200)
+        .has_status_unset()
+        .lacks_attribute("otel.kind")
+        .has_resource_attribute("service.name", "quickstart");
+    let call = spans.span("GET");
+    call.has_kind(SpanKind::Client)
+        .has_parent(&hello)
+        .has_attribute("http.request.method", "GET")
+        .has_attribute("url.full", format!("{base_url}/greeting/ada"))
+        .has_attribute("http.response.status_code", 200);
+    let greeting = spans.span("GET /greeting/{name}");
+    greeting
+        .has_kind(SpanKind::Server)
+        .has_parent(&call)
+        .has_attribute("http.route", "/greeting/{name}")
+        .has_attribute("http.response.status_code", 200);
+    let compose = spans.span("compose_greeting");
+    compose
+        .has_kind(SpanKind::Internal)
+        .has_parent(&greeting)
+        .has_attribute("name", "ada");
+
+    collector
+        .wait_for_logs(1, WAIT)
+        .await
+        .record("composing a greeting for ada")
+        .has_severity(Severity::Info)
+        .has_resource_attribute("service.name", "quickstart")
+        .is_in_span(&compose);
+
+    let metrics = collector.wait_for_metric("greetings", WAIT).await;
+    let point = metrics
+        .metric("greetings")
+        .is_counter()
+        .has_scope_name("quickstart")
+        .has_point_count(1)
+        .point(&[("route", "/greeting/{name}".into())])
+        .has_value(1);
+    let keys: Vec<&str> = point
+        .record()
+        .attributes
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(keys, ["route"], "no per-name attribute on the counter");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exports_one_trace_with_logs_and_metrics_over_grpc() {
+    run_against_collector("grpc").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exports_one_trace_with_logs_and_metrics_over_http_protobuf() {
+    run_against_collector("http/protobuf").await;
+}
+
+/// The value of ` key=` in a console line.
+fn field<'a>(line: &'a str, key: &str) -> &'a str {
+    line.split(' ')
+        .find_map(|word| word.strip_prefix(key))
+        .unwrap_or_else(|| panic!("no {key} in {line:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_configuration_prints_spans_metrics_and_correlated_logs() {
+    let service = Quickstart::start(&[]).await;
+    assert_eq!(service.get("/hello/ada").await, (200, "Hello, ada!\n".to_owned()));
+    assert_eq!(service.get("/health").await, (200, "ok\n".to_owned()));
+    let (status, stdout) = service.terminate().await;
+    assert!(status.success(), "exit status {status}; stdout:\n{stdout}");
+
+    let lines: Vec<&str> = stdout.lines().collect();
+    let find = |what: &str, test: &dyn Fn(&str) -> bool| {
+        let found: Vec<&str> = lines.iter().copied().filter(|l| test(l)).collect();
+        assert_eq!(found.len(), 1, "one {what} line expected in:\n{stdout}");
+        found[0]
+    };
+    let span = find("server span", &|l| l.starts_with("span GET /hello/{name} "));
+    assert!(span.contains(" kind=server "), "{span}");
+    assert!(span.contains(" http.response.status_code=200"), "{span}");
+    let trace_id = field(span, "trace_id=");
+    assert_eq!(trace_id.len(), 32, "{span}");
+
+    let spans: Vec<&str> = lines.iter().copied().filter(|l| l.starts_with("span ")).collect();
+    assert_eq!(
+        spans.len(),
+        4,
+        "four spans (none for /health) expected in:\n{stdout}"
+    );
+    for line in &spans {
+        assert_eq!(field(line, "trace_id="), trace_id, "one trace: {line}");
+    }
+    let compose = find("function span", &|l| l.starts_with("span compose_greeting "));
+
+    // The console line of the log event carries the function span's ids. (In console
+    // mode no separate log-record line is printed: it would repeat this one.)
+    let console = find("console log", &|l| {
+        l.contains("INFO") && l.contains(" composing a greeting for ada trace_id=")
+    });
+    assert_eq!(field(console, "trace_id="), trace_id, "{console}");
+    assert_eq!(
+        field(console, "span_id="),
+        field(compose, "span_id="),
+        "{console}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.starts_with("log ")),
+        "no duplicate log-record lines:\n{stdout}"
+    );
+
+    find("metric", &|l| l == "metric greetings counter");
+    find("metric point", &|l| {
+        l.trim() == "{route=\"/greeting/{name}\"} value=1"
+    });
+}
