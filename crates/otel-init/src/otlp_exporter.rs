@@ -97,7 +97,7 @@ impl Transport<'_> {
                 ),
             }
         }
-        match builder.build() {
+        match build_off_runtime(builder) {
             Ok(client) => Some(client),
             Err(e) => {
                 warnings.push(
@@ -195,7 +195,7 @@ macro_rules! build_exporter {
             // runtime thread and sets up TLS, which dominates start-up over HTTP.
             let client = match t.reqwest_client($warnings) {
                 Some(client) => Some(client),
-                None => $clients.get(t.config.timeout),
+                None => $clients.get(t.config.timeout, t.config.endpoint.starts_with("http://")),
             };
             if let Some(client) = client {
                 b = b.with_http_client(client);
@@ -264,24 +264,36 @@ pub(crate) fn log_exporter(
     )
 }
 
+/// reqwest's blocking builder starts and drops a runtime, which tokio forbids on an
+/// async thread (it panics): build every blocking client on a plain thread.
+fn build_off_runtime(builder: reqwest::blocking::ClientBuilder) -> Result<reqwest::blocking::Client, String> {
+    std::thread::spawn(move || builder.build().map_err(|e| e.to_string()))
+        .join()
+        .map_err(|_| "the HTTP client builder panicked".to_owned())?
+}
+
 /// Blocking HTTP clients shared by the signals, one per export timeout (the blocking
 /// client has no per-request timeout, so the timeout lives in the client).
 #[derive(Default)]
-pub(crate) struct HttpClients(Vec<(std::time::Duration, reqwest::blocking::Client)>);
+pub(crate) struct HttpClients(Vec<(std::time::Duration, bool, reqwest::blocking::Client)>);
 
 impl HttpClients {
-    fn get(&mut self, timeout: std::time::Duration) -> Option<reqwest::blocking::Client> {
-        if let Some((_, client)) = self.0.iter().find(|(t, _)| *t == timeout) {
+    /// A shared client for this timeout. For a plain `http://` endpoint no TLS root
+    /// store is loaded: reading the system's certificates is most of a client's start-up
+    /// cost, and plain HTTP never uses them.
+    fn get(&mut self, timeout: std::time::Duration, plain_http: bool) -> Option<reqwest::blocking::Client> {
+        if let Some((_, _, client)) = self.0.iter().find(|(t, p, _)| *t == timeout && *p == plain_http) {
             return Some(client.clone());
         }
-        // reqwest's blocking builder starts and drops a runtime, which tokio forbids on an
-        // async thread: build it on a plain one. On failure the exporter builds its own.
-        let client =
-            std::thread::spawn(move || reqwest::blocking::Client::builder().timeout(timeout).build())
-                .join()
-                .ok()?
-                .ok()?;
-        self.0.push((timeout, client.clone()));
+        // On failure the exporter builds its own default client.
+        let builder = reqwest::blocking::Client::builder().timeout(timeout);
+        let builder = if plain_http {
+            builder.tls_certs_only([])
+        } else {
+            builder
+        };
+        let client = build_off_runtime(builder).ok()?;
+        self.0.push((timeout, plain_http, client.clone()));
         Some(client)
     }
 }

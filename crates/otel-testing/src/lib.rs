@@ -36,8 +36,8 @@ pub use assert::{
     HistogramPointAssert, LogAssert, Logs, MetricAssert, Metrics, NumberPointAssert, SpanAssert, Spans,
 };
 pub use collector::{
-    DEFAULT_MAX_BODY_SIZE, ExportFailure, ExportRequest, Outcome, Protocol, Signal, TestCollector,
-    TestCollectorBuilder,
+    CollectorTls, DEFAULT_MAX_BODY_SIZE, ExportFailure, ExportRequest, Outcome, Protocol, Signal,
+    TestCollector, TestCollectorBuilder,
 };
 pub use global::GlobalTelemetry;
 pub use harness::{TRACING_SCOPE, TestTelemetry, TestTelemetryBuilder};

@@ -10,9 +10,11 @@ mod grpc;
 mod http_export;
 mod payload;
 mod store;
+mod tls;
 
 pub use failure::ExportFailure;
 pub use store::{ExportRequest, Outcome, Protocol, Signal};
+pub use tls::CollectorTls;
 
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -53,6 +55,7 @@ pub const DEFAULT_MAX_BODY_SIZE: usize = 32 * 1024 * 1024;
 #[derive(Debug)]
 pub struct TestCollector {
     addr: SocketAddr,
+    scheme: &'static str,
     store: Arc<Store>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -64,6 +67,7 @@ pub struct TestCollector {
 pub struct TestCollectorBuilder {
     addr: SocketAddr,
     max_body_size: usize,
+    tls: Option<CollectorTls>,
 }
 
 impl TestCollectorBuilder {
@@ -83,14 +87,18 @@ impl TestCollectorBuilder {
         self
     }
 
+    /// Serves over TLS (and mTLS when the identity requires client certificates);
+    /// [`TestCollector::endpoint`] then starts with `https://`.
+    pub fn tls(mut self, tls: CollectorTls) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
     /// Binds the port and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<TestCollector> {
+        let tls = self.tls.as_ref().map(CollectorTls::server_config).transpose()?;
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
-        // Without TCP_NODELAY a large export meets Nagle + delayed ACK and stalls ~40 ms.
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
         let store = Arc::new(Store::new(self.max_body_size));
         let router = Router::new()
             .route("/v1/traces", post(http_export::traces))
@@ -104,16 +112,25 @@ impl TestCollectorBuilder {
             .route_service(grpc::LOGS_PATH, grpc::route(Arc::clone(&store), Signal::Logs))
             .with_state(Arc::clone(&store));
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let serve = axum::serve(listener, router).with_graceful_shutdown(async {
-                let _ = stopped.await;
-            });
-            if let Err(e) = serve.await {
-                eprintln!("otel-testing: collector on {addr} stopped: {e}");
-            }
-        });
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let task = match tls {
+            Some(config) => tokio::spawn(tls::serve(listener, router, config, stopped, Arc::clone(&store))),
+            None => tokio::spawn(async move {
+                // Without TCP_NODELAY a large export meets Nagle + delayed ACK and stalls ~40 ms.
+                let listener = listener.tap_io(|tcp| {
+                    let _ = tcp.set_nodelay(true);
+                });
+                let serve = axum::serve(listener, router).with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                });
+                if let Err(e) = serve.await {
+                    eprintln!("otel-testing: collector on {addr} stopped: {e}");
+                }
+            }),
+        };
         Ok(TestCollector {
             addr,
+            scheme,
             store,
             stop: Some(stop),
             task: Some(task),
@@ -132,6 +149,7 @@ impl TestCollector {
         TestCollectorBuilder {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            tls: None,
         }
     }
 
@@ -140,25 +158,32 @@ impl TestCollector {
         self.addr
     }
 
-    /// `http://127.0.0.1:<port>`: the endpoint for gRPC exporters, and the base endpoint
-    /// (`OTEL_EXPORTER_OTLP_ENDPOINT`) for HTTP ones.
+    /// `http://127.0.0.1:<port>` (`https://` with [`TestCollectorBuilder::tls`]): the
+    /// endpoint for gRPC exporters, and the base endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`)
+    /// for HTTP ones.
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// The OTLP/HTTP traces URL.
     pub fn traces_url(&self) -> String {
-        format!("http://{}/v1/traces", self.addr)
+        format!("{}://{}/v1/traces", self.scheme, self.addr)
     }
 
     /// The OTLP/HTTP metrics URL.
     pub fn metrics_url(&self) -> String {
-        format!("http://{}/v1/metrics", self.addr)
+        format!("{}://{}/v1/metrics", self.scheme, self.addr)
     }
 
     /// The OTLP/HTTP logs URL.
     pub fn logs_url(&self) -> String {
-        format!("http://{}/v1/logs", self.addr)
+        format!("{}://{}/v1/logs", self.scheme, self.addr)
+    }
+
+    /// TLS handshakes that failed (the client did not trust the server, or presented no
+    /// acceptable certificate when one is required).
+    pub fn rejected_tls_handshakes(&self) -> usize {
+        self.store.rejected_handshakes()
     }
 
     /// Every span received so far, in arrival order.

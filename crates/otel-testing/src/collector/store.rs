@@ -90,6 +90,7 @@ struct Received {
 
 pub(super) struct Store {
     received: Mutex<Received>,
+    rejected_handshakes: std::sync::atomic::AtomicUsize,
     notify: Notify,
     pub(super) max_body_size: usize,
 }
@@ -106,6 +107,7 @@ impl Store {
     pub(super) fn new(max_body_size: usize) -> Self {
         Store {
             received: Mutex::new(Received::default()),
+            rejected_handshakes: std::sync::atomic::AtomicUsize::new(0),
             notify: Notify::new(),
             max_body_size,
         }
@@ -156,6 +158,17 @@ impl Store {
         }
         drop(r);
         self.notify.notify_waiters();
+    }
+
+    pub(super) fn note_rejected_handshake(&self) {
+        self.rejected_handshakes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.notify.notify_waiters();
+    }
+
+    pub(super) fn rejected_handshakes(&self) -> usize {
+        self.rejected_handshakes
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub(super) fn notified(&self) -> tokio::sync::futures::Notified<'_> {
