@@ -387,6 +387,7 @@ impl Builder {
             propagators,
             resource,
             self.shutdown_timeout,
+            text_warnings,
         ))
     }
 

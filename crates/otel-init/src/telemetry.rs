@@ -30,6 +30,7 @@ pub struct Telemetry {
     meter_provider: SdkMeterProvider,
     logger_provider: SdkLoggerProvider,
     span_stats: Option<Arc<SpanQueueStats>>,
+    warnings: Vec<String>,
     config: Config,
     sampling: Sampling,
     propagators: Propagators,
@@ -63,12 +64,14 @@ impl Telemetry {
         propagators: Propagators,
         resource: Resource,
         shutdown_timeout: Duration,
+        warnings: Vec<String>,
     ) -> Self {
         Telemetry {
             tracer_provider: pipelines.tracer.clone(),
             meter_provider: pipelines.meter.clone(),
             logger_provider: pipelines.logger.clone(),
             span_stats: pipelines.span_stats.clone(),
+            warnings,
             pipelines: Mutex::new(Some(pipelines)),
             config,
             sampling,
@@ -88,6 +91,13 @@ impl Telemetry {
     /// All counters of the OTLP span queue: ended, exported, failed, dropped, queued.
     pub fn span_queue_stats(&self) -> Option<&SpanQueueStats> {
         self.span_stats.as_deref()
+    }
+
+    /// The warnings start-up produced (bad `OTEL_*` values, unsupported names, unreadable
+    /// certificate files), one sentence each. They are also logged once through
+    /// `tracing`; this is for programs that install their subscriber later, or none.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// The effective configuration: environment, then code overrides.

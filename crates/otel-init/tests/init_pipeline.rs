@@ -489,5 +489,15 @@ fn bad_env_values_warn_and_init_still_succeeds() {
     assert_eq!(t.sampling().to_string(), "parentbased_always_on");
     assert_eq!(t.propagators().to_string(), "tracecontext");
     assert_eq!(t.config().bsp.max_queue_size, 2048);
+    let warnings = t.warnings().join("\n");
+    for expected in [
+        "OTEL_TRACES_SAMPLER=\"sometimes\"",
+        "OTEL_PROPAGATORS=",
+        "OTEL_BSP_MAX_QUEUE_SIZE=\"lots\" is not a non-negative integer; using the default",
+        "service.name is not set, so telemetry is reported as `unknown_service:",
+    ] {
+        assert!(warnings.contains(expected), "{expected:?} not in:\n{warnings}");
+    }
+    assert_eq!(t.warnings().len(), 4, "one warning per problem:\n{warnings}");
     t.shutdown().expect("shutdown");
 }
