@@ -35,11 +35,15 @@ impl<'a> Env<'a> {
         } else {
             value.to_owned()
         };
-        self.warnings.push(ConfigWarning {
+        let warning = ConfigWarning {
             variable: variable.to_owned(),
             value,
             message: message.into(),
-        });
+        };
+        // A generic variable is read once per signal; its problem is said once.
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
+        }
     }
 
     /// The trimmed value; an empty or whitespace-only value counts as unset.

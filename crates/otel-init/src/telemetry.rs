@@ -1,6 +1,7 @@
 //! The guard `init()` returns: it owns the providers, reads back the effective
 //! configuration, and flushes and shuts everything down within a bounded time.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -30,6 +31,7 @@ pub struct Telemetry {
     meter_provider: SdkMeterProvider,
     logger_provider: SdkLoggerProvider,
     span_stats: Option<Arc<SpanQueueStats>>,
+    flushing: Arc<AtomicBool>,
     warnings: Vec<String>,
     config: Config,
     sampling: Sampling,
@@ -71,6 +73,7 @@ impl Telemetry {
             meter_provider: pipelines.meter.clone(),
             logger_provider: pipelines.logger.clone(),
             span_stats: pipelines.span_stats.clone(),
+            flushing: Arc::new(AtomicBool::new(false)),
             warnings,
             pipelines: Mutex::new(Some(pipelines)),
             config,
@@ -136,13 +139,35 @@ impl Telemetry {
     }
 
     /// Exports what is queued now, without shutting down; bounded by the shutdown timeout.
+    /// At most one flush runs at a time: a call made while one is in progress waits for
+    /// it (within its own timeout) instead of starting another, so a hung collector
+    /// cannot make flushes pile up.
     pub fn force_flush(&self) -> Result<(), ShutdownError> {
+        let deadline = Instant::now() + self.shutdown_timeout;
+        if self.flushing.swap(true, Ordering::AcqRel) {
+            while self.flushing.load(Ordering::Acquire) {
+                if Instant::now() >= deadline {
+                    return Err(ShutdownError::Timeout(self.shutdown_timeout));
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            return Ok(());
+        }
         let (t, m, l) = (
             self.tracer_provider.clone(),
             self.meter_provider.clone(),
             self.logger_provider.clone(),
         );
+        let flushing = Arc::clone(&self.flushing);
         run_bounded(self.shutdown_timeout, move |_deadline| {
+            // Cleared when this flush really ends, even after the caller stopped waiting.
+            struct Done(Arc<AtomicBool>);
+            impl Drop for Done {
+                fn drop(&mut self) {
+                    self.0.store(false, Ordering::Release);
+                }
+            }
+            let _done = Done(flushing);
             let mut errors = Vec::new();
             for (signal, r) in [
                 ("traces", t.force_flush()),
@@ -192,15 +217,24 @@ fn shutdown_pipelines(mut p: Pipelines, deadline: Instant) -> Vec<String> {
     };
     // The globals keep their (now shut down) providers: spans made later go nowhere,
     // and swapping in no-op providers would only log two confusing "GlobalSet" lines.
+    //
+    // The three signals shut down side by side, each with the whole budget: one slow
+    // signal must not eat the time the others need to flush.
+    let (traces, logs, metrics) = std::thread::scope(|scope| {
+        let traces = scope.spawn(|| p.tracer.shutdown_with_timeout(left()));
+        let logs = scope.spawn(|| p.logger.shutdown_with_timeout(left()));
+        let metrics = scope.spawn(|| p.meter.shutdown_with_timeout(left()));
+        (traces.join(), logs.join(), metrics.join())
+    });
     let mut errors = Vec::new();
-    let mut note = |signal: &str, r: opentelemetry_sdk::error::OTelSdkResult| {
-        if let Err(e) = r {
-            errors.push(format!("{signal}: {e}"));
+    for (signal, result) in [("traces", traces), ("logs", logs), ("metrics", metrics)] {
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => errors.push(format!("{signal}: {e}")),
+            Err(_) => errors.push(format!("{signal}: its shutdown panicked")),
         }
-    };
-    note("traces", p.tracer.shutdown_with_timeout(left()));
-    note("logs", p.logger.shutdown_with_timeout(left()));
-    note("metrics", p.meter.shutdown_with_timeout(left()));
+    }
+    // Only now: gRPC exports in flight need the export runtime until they finish.
     if let Some(runtime) = p.runtime.as_mut() {
         runtime.stop();
     }

@@ -832,11 +832,35 @@ fn grpc_on_the_http_port_is_warned_about() {
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"),
     ]);
     assert_eq!(c.otlp.traces.endpoint, "http://collector:4318");
-    assert_eq!(warnings.len(), 3, "one per signal: {warnings:?}");
+    assert_eq!(warnings.len(), 1, "said once, not once per signal: {warnings:?}");
     assert!(
         warnings[0].contains("uses port 4318, the OTLP/HTTP port, but the protocol is grpc"),
         "{warnings:?}"
     );
+}
+
+#[test]
+fn a_grpc_endpoint_without_scheme_takes_insecure_into_account() {
+    let (c, w) = read(&[
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector.internal:4317"),
+        ("OTEL_EXPORTER_OTLP_INSECURE", "true"),
+    ]);
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(c.otlp.traces.endpoint, "http://collector.internal:4317");
+    let (c, w) = read(&[
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector.internal:4317"),
+    ]);
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(
+        c.otlp.metrics.endpoint, "https://collector.internal:4317",
+        "TLS unless insecure"
+    );
+    // HTTP endpoints need their scheme.
+    let (c, w) = read(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "collector.internal:4318")]);
+    assert_eq!(c.otlp.traces.endpoint, "http://localhost:4318/v1/traces");
+    assert_eq!(w.len(), 1, "one warning for a generic variable: {w:?}");
 }
 
 #[test]

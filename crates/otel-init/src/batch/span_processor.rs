@@ -16,13 +16,17 @@ use super::SpanQueueStats;
 use super::block_on::block_on;
 use crate::config::BatchConfig;
 
+/// How long the idle worker sleeps between checks of its channels (it wakes at once
+/// when a span or a request arrives).
+const IDLE_WAIT: Duration = Duration::from_secs(3600);
+
 /// How often, at most, a failure or a drop is logged.
 const LOG_EVERY: Duration = Duration::from_secs(10);
 
 enum Control {
     Flush(Sender<OTelSdkResult>),
     Shutdown(Duration, Sender<OTelSdkResult>),
-    SetResource(Resource),
+    SetResource(Resource, Sender<OTelSdkResult>),
 }
 
 /// A batching span processor with a bounded queue and counted drops; see the
@@ -45,7 +49,7 @@ impl std::fmt::Debug for Control {
         f.write_str(match self {
             Control::Flush(_) => "Flush",
             Control::Shutdown(..) => "Shutdown",
-            Control::SetResource(_) => "SetResource",
+            Control::SetResource(..) => "SetResource",
         })
     }
 }
@@ -160,8 +164,12 @@ impl SpanProcessor for BatchSpanProcessor {
         result
     }
 
+    /// Waits until the worker has handed the resource to the exporter: the provider
+    /// calls this while it is built, before any span exists, so no batch can go out
+    /// without its `service.name`.
     fn set_resource(&mut self, resource: &Resource) {
-        let _ = self.control.send(Control::SetResource(resource.clone()));
+        let resource = resource.clone();
+        let _ = self.request(|tx| Control::SetResource(resource, tx), Duration::from_secs(1));
     }
 }
 
@@ -181,11 +189,21 @@ impl<E: SpanExporter> Worker<E> {
         let mut batch = Vec::with_capacity(self.max_batch);
         let mut next = Instant::now() + self.delay;
         loop {
-            let wait = next.saturating_duration_since(Instant::now());
+            // Idle (nothing batched): sleep until a span or a request arrives. Otherwise
+            // until the batch is due: a schedule delay of 0 must not spin a core.
+            let wait = if batch.is_empty() {
+                IDLE_WAIT
+            } else {
+                next.saturating_duration_since(Instant::now())
+            };
             select! {
                 recv(self.spans) -> span => {
                     let Ok(span) = span else { return };
                     self.stats.queued.fetch_sub(1, Ordering::Relaxed);
+                    if batch.is_empty() {
+                        // The schedule counts from the first span of a batch.
+                        next = Instant::now() + self.delay;
+                    }
                     batch.push(span);
                     if batch.len() >= self.max_batch {
                         // Failures are counted and logged inside `export`.
@@ -209,14 +227,16 @@ impl<E: SpanExporter> Worker<E> {
                         let _ = reply.send(result);
                         return;
                     }
-                    Ok(Control::SetResource(resource)) => self.exporter.set_resource(&resource),
+                    Ok(Control::SetResource(resource, done)) => {
+                        self.exporter.set_resource(&resource);
+                        let _ = done.send(Ok(()));
+                    }
                     Err(_) => return,
                 },
                 default(wait) => {
                     if !batch.is_empty() {
                         let _ = self.export(&mut batch);
                     }
-                    next = Instant::now() + self.delay;
                 }
             }
         }

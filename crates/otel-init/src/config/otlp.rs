@@ -213,7 +213,11 @@ impl OtlpSignalConfig {
             ),
             None => OtlpProtocol::HttpProtobuf,
         };
-        let endpoint = resolve_endpoint(env, signal, protocol);
+        let insecure = match pick(env, "INSECURE") {
+            Some(var) => env.bool(&var, false),
+            None => false,
+        };
+        let endpoint = resolve_endpoint(env, signal, protocol, insecure);
         let headers = match pick(env, "HEADERS") {
             Some(var) => env.key_values(&var).unwrap_or_default(),
             None => Vec::new(),
@@ -225,10 +229,6 @@ impl OtlpSignalConfig {
         let compression = match pick(env, "COMPRESSION") {
             Some(var) => env.choice(&var, &[("none", None), ("gzip", Some(Compression::Gzip))], None),
             None => None,
-        };
-        let insecure = match pick(env, "INSECURE") {
-            Some(var) => env.bool(&var, false),
-            None => false,
         };
         let path =
             |env: &Env<'_>, suffix: &str| pick(env, suffix).and_then(|var| env.get(&var)).map(PathBuf::from);
@@ -269,19 +269,28 @@ impl OtlpSignalConfig {
 /// The per-signal endpoint as is; else the generic one (plus `/v1/<signal>` for HTTP);
 /// else the default for the protocol. A value that is not an absolute http(s) URL is
 /// warned about and skipped.
-fn resolve_endpoint(env: &mut Env<'_>, signal: Signal, protocol: OtlpProtocol) -> String {
+fn resolve_endpoint(env: &mut Env<'_>, signal: Signal, protocol: OtlpProtocol, insecure: bool) -> String {
     let specific = format!("OTEL_EXPORTER_OTLP_{}_ENDPOINT", signal.env_name());
     let generic = "OTEL_EXPORTER_OTLP_ENDPOINT";
     let is_http = protocol != OtlpProtocol::Grpc;
+    // The OTLP exporter spec: a gRPC endpoint may come without a scheme, and then
+    // OTEL_EXPORTER_OTLP_INSECURE decides between plaintext and TLS.
+    let with_scheme = |value: String| {
+        if !is_http && !value.contains("://") {
+            format!("{}://{value}", if insecure { "http" } else { "https" })
+        } else {
+            value
+        }
+    };
     let mut chosen = None;
-    if let Some(value) = env.get(&specific) {
+    if let Some(value) = env.get(&specific).map(with_scheme) {
         match check_url(&value) {
             Ok(_) => chosen = Some((specific.clone(), value)),
             Err(why) => env.warn(&specific, &value, format!("{why}; ignoring it")),
         }
     }
     if chosen.is_none()
-        && let Some(value) = env.get(generic)
+        && let Some(value) = env.get(generic).map(with_scheme)
     {
         match check_url(&value) {
             Ok(_) if is_http => {

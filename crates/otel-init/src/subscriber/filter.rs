@@ -268,3 +268,54 @@ impl<S> Filter<S> for InternalRepeatLimit {
         }
     }
 }
+
+/// The HTTP/gRPC stacks the exporters themselves run on.
+const TRANSPORT_TARGETS: [&str; 8] = [
+    "hyper",
+    "hyper_util",
+    "h2",
+    "tonic",
+    "tower",
+    "reqwest",
+    "rustls",
+    "tokio_rustls",
+];
+
+fn is_transport(meta: &Metadata<'_>) -> bool {
+    let target = meta.target();
+    TRANSPORT_TARGETS.iter().any(|t| {
+        target
+            .strip_prefix(t)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+    })
+}
+
+/// Threads that only ever do telemetry's own work: ours (`otel-*`), the SDK's
+/// processors and readers, and reqwest's runtime for the blocking client.
+fn on_telemetry_thread() -> bool {
+    std::thread::current().name().is_some_and(|n| {
+        n.starts_with("otel-") || n.starts_with("OpenTelemetry.") || n == "reqwest-internal-sync-runtime"
+    })
+}
+
+/// Keeps the exporters' own transport activity (hyper, h2, tonic, reqwest... on a
+/// telemetry thread) out of the traces and exported logs: with `RUST_LOG=debug`, every
+/// export would otherwise produce telemetry that the next export carries, forever. The
+/// application's own use of those crates, on its own threads, is untouched.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct NotTelemetryIo;
+
+impl<S> Filter<S> for NotTelemetryIo {
+    fn enabled(&self, meta: &Metadata<'_>, _cx: &Context<'_, S>) -> bool {
+        !(is_transport(meta) && on_telemetry_thread())
+    }
+
+    fn callsite_enabled(&self, meta: &'static Metadata<'static>) -> Interest {
+        // Only transport call sites depend on the thread; the rest stay cached.
+        if is_transport(meta) {
+            Interest::sometimes()
+        } else {
+            Interest::always()
+        }
+    }
+}

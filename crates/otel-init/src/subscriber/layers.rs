@@ -13,7 +13,7 @@ use tracing_subscriber::layer::{Layer, SubscriberExt as _};
 use tracing_subscriber::registry::LookupSpan;
 
 use super::console::Console;
-use super::filter::{InternalRepeatLimit, LogFilter, TraceFilter, not_otel_internal};
+use super::filter::{InternalRepeatLimit, LogFilter, NotTelemetryIo, TraceFilter, not_otel_internal};
 
 /// The `tracing` layers otel-init sets up, each behind its own filter, for a subscriber
 /// you compose yourself.
@@ -172,10 +172,10 @@ where
             .with_threads(false)
             .with_tracked_inactivity(false)
             .with_target(false)
-            .with_filter(TraceFilter::new(filter))
+            .with_filter(TraceFilter::new(filter).and(NotTelemetryIo))
             .boxed(),
         logs: OpenTelemetryTracingBridge::new(logger_provider)
-            .with_filter(filter.env_filter().and(not_otel_internal()))
+            .with_filter(filter.env_filter().and(not_otel_internal()).and(NotTelemetryIo))
             .boxed(),
         console: console.into_layer(filter.env_filter().and(InternalRepeatLimit::default())),
     }
