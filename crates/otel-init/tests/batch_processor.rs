@@ -133,20 +133,10 @@ fn batches_are_exported_on_schedule_and_when_full_and_shutdown_flushes() {
 async fn drops_are_reported_to_the_collector_as_the_semconv_metric() {
     let collector = TestCollector::start().await.expect("collector");
     // Traces go to a black hole: accepted connections that never answer.
-    let hole = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let hole_addr = hole.local_addr().expect("addr");
-    let holder = tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((s, _)) = hole.accept().await {
-            held.push(s);
-        }
-    });
+    let hole = otel_testing::BlackHole::start().await.expect("black hole");
     let env: HashMap<&str, String> = HashMap::from([
         ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc".to_owned()),
-        (
-            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-            format!("http://{hole_addr}"),
-        ),
+        ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", hole.endpoint()),
         ("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", collector.endpoint()),
         ("OTEL_LOGS_EXPORTER", "none".to_owned()),
         ("OTEL_BSP_MAX_QUEUE_SIZE", "16".to_owned()),
@@ -207,5 +197,5 @@ async fn drops_are_reported_to_the_collector_as_the_semconv_metric() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let _ = tokio::task::spawn_blocking(move || t.shutdown()).await;
-    holder.abort();
+    drop(hole);
 }

@@ -24,20 +24,12 @@ fn threads_named(name: &str) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeated_force_flush_against_a_hung_collector_does_not_pile_up_threads() {
-    // Accepts connections and never answers.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let hole = tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket);
-        }
-    });
+    let hole = otel_testing::BlackHole::start().await.expect("black hole");
     let t = otel_init::builder()
         .without_globals()
         .shutdown_timeout(Duration::from_millis(100))
         .environment(env(&[
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", &format!("http://{addr}")),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", &hole.endpoint()),
             ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
             ("OTEL_METRICS_EXPORTER", "none"),
             ("OTEL_LOGS_EXPORTER", "none"),
@@ -55,7 +47,7 @@ async fn repeated_force_flush_against_a_hung_collector_does_not_pile_up_threads(
         assert!(r.is_err(), "the collector is hung");
     }
     let alive = threads_named("otel-shutdown");
-    hole.abort();
+    drop(hole);
     assert!(
         alive <= 2,
         "{alive} flush threads still blocked after 30 bounded force_flush calls"

@@ -247,20 +247,12 @@ async fn shutdown_flushes_every_ended_span_and_is_idempotent() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_is_bounded_by_its_timeout_against_a_black_hole() {
-    // Accepts connections and never answers.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let hole = tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket);
-        }
-    });
+    let hole = otel_testing::BlackHole::start().await.expect("black hole");
     let t = otel_init::builder()
         .without_globals()
         .shutdown_timeout(Duration::from_millis(500))
         .environment(env(&[
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", &format!("http://{addr}")),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", &hole.endpoint()),
             ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
             ("OTEL_METRICS_EXPORTER", "none"),
             ("OTEL_LOGS_EXPORTER", "none"),
@@ -279,7 +271,7 @@ async fn shutdown_is_bounded_by_its_timeout_against_a_black_hole() {
         ),
         "{result:?}"
     );
-    hole.abort();
+    drop(hole);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

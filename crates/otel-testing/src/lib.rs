@@ -8,7 +8,8 @@
 //!   points, histogram buckets, exemplars), [`Logs`] / [`LogAssert`] (severity, body,
 //!   trace correlation). Failures print expected, actual, and the span tree.
 //! - [`TestCollector`]: an OTLP/gRPC + OTLP/HTTP receiver on loopback whose data is read
-//!   with the same assertions, with request headers recorded and failures injectable.
+//!   with the same assertions, with request headers recorded and failures injectable;
+//!   [`BlackHole`], an endpoint that accepts connections and never answers.
 //!
 //! ```
 //! use opentelemetry::trace::SpanKind;
@@ -25,6 +26,7 @@
 //! The guide, with a complete example per use, is `docs/testing.md`.
 
 mod assert;
+mod black_hole;
 mod collector;
 mod global;
 mod harness;
@@ -35,6 +37,7 @@ mod scoped_future;
 pub use assert::{
     HistogramPointAssert, LogAssert, Logs, MetricAssert, Metrics, NumberPointAssert, SpanAssert, Spans,
 };
+pub use black_hole::BlackHole;
 pub use collector::{
     CollectorTls, DEFAULT_MAX_BODY_SIZE, ExportFailure, ExportRequest, Outcome, Protocol, Signal,
     TestCollector, TestCollectorBuilder,
