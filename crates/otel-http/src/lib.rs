@@ -1,4 +1,9 @@
-//! OpenTelemetry middleware for HTTP: a tower layer for axum/hyper servers and reqwest-middleware for clients.
+//! OpenTelemetry middleware for HTTP: a tower layer for axum/hyper servers and
+//! reqwest-middleware for clients.
 //!
-//! **Status: skeleton.** Nothing is implemented yet; see the crate README for what
-//! this crate will hold. It exports no items, so nothing can silently do nothing.
+//! **Status: in progress.** What exists: [`conventions`], the HTTP semantic-convention
+//! pieces both sides share (method normalisation, URL and query redaction, header
+//! capture rules, duration buckets). The server layer and client middleware are being
+//! built; see the crate README.
+
+pub mod conventions;

@@ -1,0 +1,100 @@
+//! Opt-in header capture: `http.request.header.<name>` / `http.response.header.<name>`
+//! as string arrays, for an allow-list of names, never for credentials.
+
+use http::{HeaderMap, HeaderName};
+use opentelemetry::{Array, KeyValue, StringValue, Value};
+
+/// Headers that are never captured, even when listed: they carry credentials.
+pub const NEVER_CAPTURED: &[&str] = &["authorization", "cookie", "set-cookie", "proxy-authorization"];
+
+/// Longest captured value, in bytes; longer values are cut (at a character boundary)
+/// so one huge header cannot bloat every span.
+const MAX_VALUE_BYTES: usize = 4096;
+
+/// Which request and response headers become span attributes. Empty by default.
+///
+/// ```
+/// use otel_http::conventions::HeaderCapture;
+/// use http::HeaderMap;
+///
+/// let capture = HeaderCapture::default().request(["x-request-id", "Authorization"]);
+/// let mut headers = HeaderMap::new();
+/// headers.insert("x-request-id", "abc".parse().unwrap());
+/// headers.insert("authorization", "Bearer secret".parse().unwrap());
+/// let attributes = capture.request_attributes(&headers);
+/// assert_eq!(attributes.len(), 1, "authorization is never captured");
+/// assert_eq!(attributes[0].key.as_str(), "http.request.header.x-request-id");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct HeaderCapture {
+    request: Vec<(HeaderName, String)>,
+    response: Vec<(HeaderName, String)>,
+}
+
+fn allowed(names: impl IntoIterator<Item = impl AsRef<str>>, prefix: &str) -> Vec<(HeaderName, String)> {
+    names
+        .into_iter()
+        .filter_map(|n| HeaderName::from_bytes(n.as_ref().trim().to_ascii_lowercase().as_bytes()).ok())
+        .filter(|n| !NEVER_CAPTURED.contains(&n.as_str()))
+        .map(|n| {
+            let key = format!("{prefix}{}", n.as_str());
+            (n, key)
+        })
+        .collect()
+}
+
+impl HeaderCapture {
+    /// Captures these request headers (case-insensitive names).
+    #[must_use]
+    pub fn request(mut self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
+        self.request = allowed(names, "http.request.header.");
+        self
+    }
+
+    /// Captures these response headers (case-insensitive names).
+    #[must_use]
+    pub fn response(mut self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
+        self.response = allowed(names, "http.response.header.");
+        self
+    }
+
+    /// True when nothing is captured (the common case: no work per request).
+    pub fn is_empty(&self) -> bool {
+        self.request.is_empty() && self.response.is_empty()
+    }
+
+    /// The attributes for the listed request headers present in `headers`.
+    pub fn request_attributes(&self, headers: &HeaderMap) -> Vec<KeyValue> {
+        collect(&self.request, headers)
+    }
+
+    /// The attributes for the listed response headers present in `headers`.
+    pub fn response_attributes(&self, headers: &HeaderMap) -> Vec<KeyValue> {
+        collect(&self.response, headers)
+    }
+}
+
+fn collect(names: &[(HeaderName, String)], headers: &HeaderMap) -> Vec<KeyValue> {
+    names
+        .iter()
+        .filter_map(|(name, key)| {
+            let values: Vec<StringValue> = headers
+                .get_all(name)
+                .iter()
+                .map(|v| StringValue::from(truncate(&String::from_utf8_lossy(v.as_bytes())).to_owned()))
+                .collect();
+            (!values.is_empty()).then(|| KeyValue::new(key.clone(), Value::Array(Array::String(values))))
+        })
+        .collect()
+}
+
+fn truncate(s: &str) -> &str {
+    if s.len() <= MAX_VALUE_BYTES {
+        return s;
+    }
+    let mut end = MAX_VALUE_BYTES;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
