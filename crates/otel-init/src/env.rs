@@ -75,36 +75,39 @@ impl<'a> Env<'a> {
 
     /// A non-negative integer.
     pub(crate) fn usize(&mut self, variable: &str, default: usize) -> usize {
-        self.optional_usize(variable).unwrap_or(default)
+        self.parsed(variable, "a non-negative integer", &default.to_string())
+            .unwrap_or(default)
     }
 
-    /// A non-negative integer without a default (unset means "no limit" for some).
-    pub(crate) fn optional_usize(&mut self, variable: &str) -> Option<usize> {
-        let v = self.get(variable)?;
-        match v.parse::<usize>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                self.warn(variable, &v, "is not a non-negative integer; using the default");
-                None
-            }
-        }
+    /// A non-negative integer without a fixed default; `default_text` says what applies
+    /// when it is unset or invalid (for example "no limit").
+    pub(crate) fn optional_usize(&mut self, variable: &str, default_text: &str) -> Option<usize> {
+        self.parsed(variable, "a non-negative integer", default_text)
     }
 
     /// A duration in whole milliseconds.
     pub(crate) fn millis(&mut self, variable: &str, default: Duration) -> Duration {
-        self.optional_millis(variable).unwrap_or(default)
+        let default_text = format!("{} ms", default.as_millis());
+        self.parsed::<u64>(variable, "a duration in whole milliseconds", &default_text)
+            .map_or(default, Duration::from_millis)
     }
 
-    /// A duration in whole milliseconds, `None` when unset or invalid (warned).
-    pub(crate) fn optional_millis(&mut self, variable: &str) -> Option<Duration> {
+    /// The value parsed as `T`; a value that does not parse is warned about, naming
+    /// what was expected and the default that applies instead.
+    fn parsed<T: std::str::FromStr>(
+        &mut self,
+        variable: &str,
+        expected: &str,
+        default_text: &str,
+    ) -> Option<T> {
         let v = self.get(variable)?;
-        match v.parse::<u64>() {
-            Ok(ms) => Some(Duration::from_millis(ms)),
+        match v.parse::<T>() {
+            Ok(n) => Some(n),
             Err(_) => {
                 self.warn(
                     variable,
                     &v,
-                    "is not a duration in whole milliseconds; using the default",
+                    format!("is not {expected}; using the default {default_text}"),
                 );
                 None
             }

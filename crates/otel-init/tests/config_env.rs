@@ -184,7 +184,7 @@ const CASES: &[(&str, &str, Check, Option<&str>)] = &[
         "OTEL_BSP_SCHEDULE_DELAY",
         "5s",
         |c| c.bsp.schedule_delay == Duration::from_millis(5000),
-        Some("OTEL_BSP_SCHEDULE_DELAY=\"5s\" is not a duration in whole milliseconds; using the default"),
+        Some("OTEL_BSP_SCHEDULE_DELAY=\"5s\" is not a duration in whole milliseconds; using the default 5000 ms"),
     ),
     (
         "OTEL_BSP_EXPORT_TIMEOUT",
@@ -202,7 +202,7 @@ const CASES: &[(&str, &str, Check, Option<&str>)] = &[
         "OTEL_BSP_MAX_QUEUE_SIZE",
         "-1",
         |c| c.bsp.max_queue_size == 2048,
-        Some("OTEL_BSP_MAX_QUEUE_SIZE=\"-1\" is not a non-negative integer; using the default"),
+        Some("OTEL_BSP_MAX_QUEUE_SIZE=\"-1\" is not a non-negative integer; using the default 2048"),
     ),
     (
         "OTEL_BSP_MAX_QUEUE_SIZE",
@@ -257,7 +257,7 @@ const CASES: &[(&str, &str, Check, Option<&str>)] = &[
         "1.5",
         |c| c.metric_export_interval == Duration::from_secs(60),
         Some(
-            "OTEL_METRIC_EXPORT_INTERVAL=\"1.5\" is not a duration in whole milliseconds; using the default",
+            "OTEL_METRIC_EXPORT_INTERVAL=\"1.5\" is not a duration in whole milliseconds; using the default 60000 ms",
         ),
     ),
     (
@@ -316,7 +316,7 @@ const CASES: &[(&str, &str, Check, Option<&str>)] = &[
         "OTEL_ATTRIBUTE_COUNT_LIMIT",
         "many",
         |c| c.span_limits.attribute_count == 128,
-        Some("OTEL_ATTRIBUTE_COUNT_LIMIT=\"many\" is not a non-negative integer; using the default"),
+        Some("OTEL_ATTRIBUTE_COUNT_LIMIT=\"many\" is not a non-negative integer; using the default 128"),
     ),
     (
         "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",

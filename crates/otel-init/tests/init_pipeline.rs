@@ -485,7 +485,7 @@ fn bad_env_values_warn_and_init_still_succeeds() {
     for expected in [
         "OTEL_TRACES_SAMPLER=\"sometimes\"",
         "OTEL_PROPAGATORS=",
-        "OTEL_BSP_MAX_QUEUE_SIZE=\"lots\" is not a non-negative integer; using the default",
+        "OTEL_BSP_MAX_QUEUE_SIZE=\"lots\" is not a non-negative integer; using the default 2048",
         "service.name is not set, so telemetry is reported as `unknown_service:",
     ] {
         assert!(warnings.contains(expected), "{expected:?} not in:\n{warnings}");

@@ -166,7 +166,7 @@ impl GeneralLimits {
     pub(crate) fn read(env: &mut Env<'_>) -> Self {
         GeneralLimits {
             count: env.usize("OTEL_ATTRIBUTE_COUNT_LIMIT", 128),
-            length: env.optional_usize("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT"),
+            length: env.optional_usize("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "(no limit)"),
         }
     }
 }
@@ -177,7 +177,10 @@ impl SpanLimitsConfig {
         SpanLimitsConfig {
             attribute_count: env.usize("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", general_count),
             attribute_value_length: env
-                .optional_usize("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT")
+                .optional_usize(
+                    "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+                    "(OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT, else no limit)",
+                )
                 .or(general_length),
             event_count: env.usize("OTEL_SPAN_EVENT_COUNT_LIMIT", 128),
             link_count: env.usize("OTEL_SPAN_LINK_COUNT_LIMIT", 128),
@@ -202,7 +205,10 @@ impl LogRecordLimits {
         LogRecordLimits {
             attribute_count: env.usize("OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", general_count),
             attribute_value_length: env
-                .optional_usize("OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT")
+                .optional_usize(
+                    "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+                    "(OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT, else no limit)",
+                )
                 .or(general_length),
         }
     }
