@@ -1,9 +1,39 @@
 //! OpenTelemetry middleware for HTTP: a tower layer for axum/hyper servers and
-//! reqwest-middleware for clients.
+//! reqwest-middleware for clients, following the HTTP semantic conventions 1.42.
 //!
-//! **Status: in progress.** What exists: [`conventions`], the HTTP semantic-convention
-//! pieces both sides share (method normalisation, URL and query redaction, header
-//! capture rules, duration buckets). The server layer and client middleware are being
-//! built; see the crate README.
+//! ```no_run
+//! use axum::{Router, routing::get};
+//!
+//! let app: Router = Router::new()
+//!     .route("/users/{id}", get(|| async { "ok" }))
+//!     .layer(otel_http::ServerLayer::new());
+//! let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+//!     .with(otel_http::ClientMiddleware::new())
+//!     .build();
+//! # let _ = (app, client);
+//! ```
+//!
+//! - [`server`]: [`ServerLayer`], one SERVER span per request named from the route
+//!   template, `http.server.request.duration`, excluded health paths, header capture.
+//! - [`client`]: [`ClientMiddleware`], one CLIENT span per attempt with context
+//!   injected, redacted `url.full`, `http.client.request.duration`.
+//! - [`conventions`]: the rules both share (method normalisation, URL and query
+//!   redaction, header capture, duration buckets).
+//!
+//! Both use the OpenTelemetry globals (tracer, meter, propagator) that `otel_init::init()`
+//! installs, resolved per request, so the order of set-up does not matter.
+//!
+//! **Status:** the server layer and client middleware are built and tested; the W3C
+//! trace-context suite, the Python interop tests and the performance comparison with
+//! peers are still to come (see the crate README).
 
+pub mod client;
 pub mod conventions;
+pub mod server;
+
+pub use client::{ClientMiddleware, NoPropagation, UrlTemplate};
+pub use server::{ServerLayer, ServerService};
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;

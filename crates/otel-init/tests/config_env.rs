@@ -184,7 +184,9 @@ const CASES: &[(&str, &str, Check, Option<&str>)] = &[
         "OTEL_BSP_SCHEDULE_DELAY",
         "5s",
         |c| c.bsp.schedule_delay == Duration::from_millis(5000),
-        Some("OTEL_BSP_SCHEDULE_DELAY=\"5s\" is not a duration in whole milliseconds; using the default 5000 ms"),
+        Some(
+            "OTEL_BSP_SCHEDULE_DELAY=\"5s\" is not a duration in whole milliseconds; using the default 5000 ms",
+        ),
     ),
     (
         "OTEL_BSP_EXPORT_TIMEOUT",

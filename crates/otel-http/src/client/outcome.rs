@@ -1,0 +1,72 @@
+//! What the CLIENT span and the duration metric say about how a request ended.
+
+use std::error::Error as _;
+
+use reqwest::{Response, Version};
+
+/// `error.type` for a request that got no response.
+///
+/// | value | when |
+/// | --- | --- |
+/// | `timeout` | a reqwest timeout (request or connect) fired |
+/// | `connect` | the connection could not be made (refused, DNS, TLS handshake) |
+/// | `redirect` | following a redirect failed (loop, too many) |
+/// | `body` | the request or response body failed |
+/// | `decode` | the response body could not be decoded |
+/// | `request` | sending failed after connecting (connection reset, protocol error) |
+/// | `builder` | the request could not be built |
+/// | `middleware` | a middleware after this one returned an error |
+/// | `_OTHER` | none of the above |
+pub(crate) fn error_type(error: &reqwest_middleware::Error) -> &'static str {
+    let reqwest_middleware::Error::Reqwest(e) = error else {
+        return "middleware";
+    };
+    // Timeout first: a connect timeout is also a connect error, and the timeout is
+    // the more useful answer.
+    if e.is_timeout() {
+        "timeout"
+    } else if e.is_connect() {
+        "connect"
+    } else if e.is_redirect() {
+        "redirect"
+    } else if e.is_body() {
+        "body"
+    } else if e.is_decode() {
+        "decode"
+    } else if e.is_request() {
+        "request"
+    } else if e.is_builder() {
+        "builder"
+    } else {
+        "_OTHER"
+    }
+}
+
+/// The span status description for a transport error. Built from the error's sources,
+/// never from its `Display`: reqwest appends the full URL there, credentials included.
+/// A middleware's error is free text we cannot vouch for, so it is not copied.
+pub(crate) fn error_description(error: &reqwest_middleware::Error, error_type: &str) -> String {
+    let reqwest_middleware::Error::Reqwest(e) = error else {
+        return "middleware error".to_owned();
+    };
+    let mut description = error_type.to_owned();
+    let mut source = e.source();
+    while let Some(s) = source {
+        description.push_str(": ");
+        description.push_str(&s.to_string());
+        source = s.source();
+    }
+    description
+}
+
+/// `network.protocol.version` of the response, when reqwest knows it.
+pub(crate) fn protocol_version(response: &Response) -> Option<&'static str> {
+    match response.version() {
+        Version::HTTP_09 => Some("0.9"),
+        Version::HTTP_10 => Some("1.0"),
+        Version::HTTP_11 => Some("1.1"),
+        Version::HTTP_2 => Some("2"),
+        Version::HTTP_3 => Some("3"),
+        _ => None,
+    }
+}

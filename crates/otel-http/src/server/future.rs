@@ -1,0 +1,140 @@
+//! [`ResponseFuture`]: runs the inner service's future inside the request's
+//! OpenTelemetry context and finishes the span and metrics however it ends.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::fmt;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
+
+use http::Response;
+use opentelemetry::Context;
+
+use super::recording::{ERROR_TYPE_CANCELLED, ERROR_TYPE_PANIC, Recording};
+
+/// The response future of [`ServerService`](super::ServerService).
+///
+/// On every poll, and while the inner future is dropped, the request's context (the
+/// server span, or for an excluded request the caller's context) is the current
+/// OpenTelemetry context. That is what makes `tracing` spans and events in the handler
+/// children of the server span: `tracing-opentelemetry` (with context activation, its
+/// default) and the OpenTelemetry log bridge read `Context::current()`, whatever the
+/// `tracing` level filter let through.
+///
+/// The span ends when the inner future yields the response head: time spent streaming
+/// the body afterwards is not included. If the inner future panics, the span gets
+/// `error.type = "panic"` and status Error, ends, and the panic continues unwinding,
+/// so the server (or a `CatchPanic` layer outside this one) handles it as before. If
+/// the future is dropped before it completes, the span gets `error.type = "cancelled"`
+/// and status Error.
+///
+/// ```
+/// use otel_http::{ServerLayer, server::ResponseFuture};
+/// use tower::{Layer as _, Service as _};
+///
+/// let mut service = ServerLayer::new().layer(tower::service_fn(|_: http::Request<()>| async {
+///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+/// }));
+/// let future: ResponseFuture<_> = service.call(http::Request::new(()));
+/// drop(future); // recorded as cancelled
+/// ```
+pub struct ResponseFuture<F> {
+    /// Boxed so this type is `Unpin` without `unsafe` pin projection; `None` once the
+    /// inner future has completed.
+    inner: Option<Pin<Box<F>>>,
+    cx: Context,
+    /// `None` for excluded requests and once the request is finished.
+    recording: Option<Recording>,
+}
+
+impl<F> ResponseFuture<F> {
+    pub(super) fn new(inner: F, cx: Context, recording: Option<Recording>) -> Self {
+        Self {
+            inner: Some(Box::pin(inner)),
+            cx,
+            recording,
+        }
+    }
+}
+
+impl<F> fmt::Debug for ResponseFuture<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture")
+            .field("done", &self.inner.is_none())
+            .field("traced", &self.recording.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<F, B, E> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+    B: http_body::Body,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let Some(inner) = this.inner.as_mut() else {
+            panic!("otel_http::server::ResponseFuture polled after completion");
+        };
+        let _guard = this.cx.clone().attach();
+        // Caught only to record the panic; it is resumed below. `AssertUnwindSafe`
+        // is sound here because the future is never polled again after a panic.
+        let output = match catch_unwind(AssertUnwindSafe(|| inner.as_mut().poll(task))) {
+            Ok(Poll::Pending) => return Poll::Pending,
+            Ok(Poll::Ready(output)) => output,
+            Err(panic) => {
+                this.inner = None;
+                if let Some(recording) = this.recording.take() {
+                    recording.fail(&this.cx, ERROR_TYPE_PANIC.into(), panic_message(&*panic));
+                }
+                resume_unwind(panic);
+            }
+        };
+        this.inner = None;
+        let mut output = output;
+        if let Some(recording) = this.recording.take() {
+            match &mut output {
+                Ok(response) => recording.respond(&this.cx, response),
+                Err(_) => recording.fail(
+                    &this.cx,
+                    std::any::type_name::<E>().into(),
+                    "the service returned an error".into(),
+                ),
+            }
+        }
+        Poll::Ready(output)
+    }
+}
+
+impl<F> Drop for ResponseFuture<F> {
+    fn drop(&mut self) {
+        if self.inner.is_none() && self.recording.is_none() {
+            return;
+        }
+        let _guard = self.cx.clone().attach();
+        // Dropped inside the context: `tracing` spans the handler still holds close here.
+        self.inner = None;
+        if let Some(recording) = self.recording.take() {
+            recording.fail(
+                &self.cx,
+                ERROR_TYPE_CANCELLED.into(),
+                "the request was cancelled before the response was ready".into(),
+            );
+        }
+    }
+}
+
+/// The panic payload as text, when it is a string (as `panic!` with a message makes it).
+fn panic_message(panic: &(dyn Any + Send)) -> Cow<'static, str> {
+    if let Some(message) = panic.downcast_ref::<&'static str>() {
+        Cow::Borrowed(message)
+    } else if let Some(message) = panic.downcast_ref::<String>() {
+        Cow::Owned(message.clone())
+    } else {
+        Cow::Borrowed("the handler panicked")
+    }
+}
