@@ -31,6 +31,9 @@ fn ours(endpoint: &str, protocol: &'static str) -> otel_init::Telemetry {
             ("OTEL_EXPORTER_OTLP_PROTOCOL", protocol.to_owned()),
             ("OTEL_SERVICE_NAME", "bench".to_owned()),
             ("OTEL_BSP_SCHEDULE_DELAY", "600000".to_owned()),
+            // A batch that cannot fill: all 2048 spans are still queued at shutdown.
+            ("OTEL_BSP_MAX_QUEUE_SIZE", "4096".to_owned()),
+            ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "4096".to_owned()),
         ]))
         .init()
         .expect("init")
@@ -61,7 +64,19 @@ fn upstream(endpoint: &str, rt: &tokio::runtime::Runtime) -> Upstream {
         .build();
     Upstream(
         SdkTracerProvider::builder()
-            .with_batch_exporter(spans)
+            // The same queue as otel-init's side: a batch that cannot fill, so all
+            // 2048 spans are still queued when shutdown starts.
+            .with_span_processor(
+                opentelemetry_sdk::trace::BatchSpanProcessor::builder(spans)
+                    .with_batch_config(
+                        opentelemetry_sdk::trace::BatchConfigBuilder::default()
+                            .with_max_queue_size(4096)
+                            .with_max_export_batch_size(4096)
+                            .with_scheduled_delay(Duration::from_secs(600))
+                            .build(),
+                    )
+                    .build(),
+            )
             .with_resource(resource.clone())
             .build(),
         SdkMeterProvider::builder()

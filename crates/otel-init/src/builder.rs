@@ -379,7 +379,15 @@ impl Builder {
         for w in &text_warnings {
             tracing::warn!(target: "otel_init", "{w}");
         }
-        tracing::info!(target: "otel_init", "telemetry: {config} sampling={sampling} propagators={propagators}");
+        // The read-back shows what is in effect, code overrides and fallbacks included.
+        config.propagators = propagators
+            .names()
+            .iter()
+            .map(|n| n.as_str().to_owned())
+            .collect();
+        config.traces_sampler = Some(sampling.to_string());
+        config.traces_sampler_arg = None;
+        tracing::info!(target: "otel_init", "telemetry: {config}");
         Ok(Telemetry::new(
             pipelines,
             config,

@@ -303,3 +303,155 @@ fn an_invalid_context_injects_no_ids() {
     assert!(!headers.contains_key("traceparent"));
     assert!(!headers.contains_key("x-b3-traceid"));
 }
+
+// W3C Trace Context conformance: each test below fixes a behaviour the W3C trace-context
+// test suite checks (see examples/w3c-conformance); vectors are from the spec and suite.
+
+/// Header fields in arrival order, a name possibly repeated, as HTTP carries them.
+struct Fields(Vec<(&'static str, String)>);
+
+impl Extractor for Fields {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, value)| value.as_str())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.iter().map(|(name, _)| *name).collect()
+    }
+
+    fn get_all(&self, key: &str) -> Option<Vec<&str>> {
+        let values: Vec<&str> = self
+            .0
+            .iter()
+            .filter(|(name, _)| *name == key)
+            .map(|(_, value)| value.as_str())
+            .collect();
+        (!values.is_empty()).then_some(values)
+    }
+}
+
+const TRACEPARENT: &str = "00-12345678901234567890123456789012-1234567890123456-01";
+
+/// The `tracestate` extracted with [`TRACEPARENT`] and the given `tracestate` fields, as
+/// it is injected onwards; `None` when nothing is injected.
+fn tracestate_onwards(tracestate_fields: &[&str]) -> Option<String> {
+    let propagators = Propagators::new([TraceContext]);
+    let mut fields = vec![("traceparent", TRACEPARENT.to_owned())];
+    fields.extend(tracestate_fields.iter().map(|v| ("tracestate", (*v).to_owned())));
+    let cx = propagators.extract_with_context(&Context::new(), &Fields(fields));
+    assert_eq!(
+        cx.span().span_context().trace_id().to_string(),
+        "12345678901234567890123456789012"
+    );
+    let mut headers = HashMap::new();
+    propagators.inject_context(&cx, &mut headers);
+    headers.remove("tracestate").filter(|v| !v.is_empty())
+}
+
+#[test]
+fn two_traceparent_fields_start_a_new_trace() {
+    // Duplicated traceparent: the suite expects neither trace id to be continued; W3C:
+    // "vendors MUST ignore the entire header" when it is invalid.
+    let fields = Fields(vec![
+        (
+            "traceparent",
+            "00-12345678901234567890123456789011-1234567890123456-01".to_owned(),
+        ),
+        ("traceparent", TRACEPARENT.to_owned()),
+    ]);
+    assert!(!extracted(&Propagators::new([TraceContext]), &fields).is_valid());
+}
+
+#[test]
+fn tracestate_fields_are_combined_in_order() {
+    // "When receiving multiple `tracestate` header fields, they MUST be combined into a
+    // single header according to RFC9110."
+    assert_eq!(
+        tracestate_onwards(&["foo=1,bar=2", "rojo=1,congo=2", "baz=3"]).as_deref(),
+        Some("foo=1,bar=2,rojo=1,congo=2,baz=3")
+    );
+    // "Vendors MUST accept empty `tracestate` headers"; "Empty and whitespace-only list
+    // members are allowed"; "Spaces and horizontal tabs surrounding `list-member`s are
+    // ignored."
+    assert_eq!(tracestate_onwards(&["", "foo=1"]).as_deref(), Some("foo=1"));
+    assert_eq!(tracestate_onwards(&["foo=1", ""]).as_deref(), Some("foo=1"));
+    assert_eq!(
+        tracestate_onwards(&["foo=1 , \t,bar=2\t", " ,baz=3"]).as_deref(),
+        Some("foo=1,bar=2,baz=3")
+    );
+}
+
+#[test]
+fn an_invalid_tracestate_is_discarded_whole() {
+    // "value = 0*255(chr) nblk-chr": at least one character, no `=`. "If the
+    // `tracestate` header cannot be parsed the vendor MAY discard the entire header."
+    for invalid in [
+        &["foo=bar=baz"][..],
+        &["foo=,bar=3"],
+        // "A `key` MUST begin with a lowercase letter or a digit".
+        &["@foo=1,bar=2"],
+        &["foo =1,bar=2"],
+        &["FOO=1"],
+        &["foo.bar=1"],
+        // "up to 256 characters": a 257-character key invalidates the list.
+        &["foo=1", &format!("{}=1", "z".repeat(257))],
+    ] {
+        assert_eq!(tracestate_onwards(invalid), None, "{invalid:?}");
+    }
+}
+
+#[test]
+fn tracestate_holds_32_members_and_no_more() {
+    // "There can be a maximum of 32 `list-member`s in a `list`."
+    let members: Vec<String> = (1..=33).map(|i| format!("bar{i:02}={i:02}")).collect();
+    let thirty_two = members[..32].join(",");
+    assert_eq!(tracestate_onwards(&[&thirty_two]), Some(thirty_two.clone()));
+    assert_eq!(tracestate_onwards(&[&thirty_two, &members[32]]), None);
+}
+
+#[test]
+fn tracestate_keys_follow_the_current_key_grammar() {
+    // "key = ( lcalpha / DIGIT ) 0*255 ( keychar )", keychar including "@" anywhere:
+    // keys the SDK's `TraceState` rejects are still propagated unchanged.
+    let long = "z".repeat(256);
+    let with_at = format!("{}@{}", "t".repeat(241), "v".repeat(14));
+    let late_at = format!("{}@v", "t".repeat(242));
+    for key in [
+        "foo@",
+        "foo@@bar",
+        "foo@bar@baz",
+        "t@vvvvvvvvvvvvvvv",
+        &long,
+        &with_at,
+        &late_at,
+    ] {
+        assert_eq!(
+            tracestate_onwards(&["foo=1", &format!("{key}=1,bar=2")]),
+            Some(format!("foo=1,{key}=1,bar=2")),
+            "{key}"
+        );
+    }
+}
+
+#[test]
+fn a_repeated_tracestate_key_keeps_its_first_value() {
+    // "Adding a key/value pair MUST NOT result in the same key being present multiple
+    // times"; "vendors MAY also discard duplicate keys".
+    assert_eq!(tracestate_onwards(&["foo=1,foo=2"]).as_deref(), Some("foo=1"));
+    assert_eq!(tracestate_onwards(&["foo=1", "foo=2"]).as_deref(), Some("foo=1"));
+}
+
+#[test]
+fn tracestate_without_a_valid_traceparent_is_dropped() {
+    // "If a `tracestate` header is received without an accompanying `traceparent`
+    // header, it is invalid and MUST be discarded."
+    let propagators = Propagators::new([TraceContext]);
+    let cx =
+        propagators.extract_with_context(&Context::new(), &Fields(vec![("tracestate", "foo=1".to_owned())]));
+    let mut headers = HashMap::new();
+    propagators.inject_context(&cx, &mut headers);
+    assert!(headers.is_empty(), "{headers:?}");
+}

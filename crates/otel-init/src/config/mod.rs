@@ -264,7 +264,11 @@ impl fmt::Display for Config {
             "service.name={} sdk_disabled={} propagators={} sampler={}{} traces={} metrics={} logs={}{} bsp={} metric_interval={}ms",
             self.service_name.as_deref().unwrap_or("<unset>"),
             self.sdk_disabled,
-            self.propagators.join(","),
+            if self.propagators.is_empty() {
+                "none".to_owned()
+            } else {
+                self.propagators.join(",")
+            },
             self.traces_sampler.as_deref().unwrap_or("parentbased_always_on"),
             self.traces_sampler_arg
                 .as_deref()
