@@ -1,18 +1,13 @@
 //! `Telemetry::force_flush` against a hung collector: one flush at a time, so calls
 //! that time out do not leave a growing number of blocked threads behind.
 
-use std::collections::HashMap;
+mod support;
+
+use support::env;
+
 use std::time::Duration;
 
 use opentelemetry::trace::{Tracer as _, TracerProvider as _};
-
-fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
-    let map: HashMap<String, String> = pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |k| map.get(k).cloned()
-}
 
 fn threads_named(name: &str) -> usize {
     std::fs::read_dir("/proc/self/task")

@@ -2,6 +2,10 @@
 //! protocol, outages, bounded shutdown, the disabled SDK, and code-over-env precedence.
 //! Each test injects its environment (`Builder::environment`) and keeps globals off.
 
+mod support;
+
+use support::env;
+
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -16,14 +20,6 @@ use otel_init::{Exporter, InitError, ShutdownError, Telemetry};
 use otel_testing::{ExportFailure, Outcome, TestCollector};
 
 const WAIT: Duration = Duration::from_secs(10);
-
-fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
-    let map: HashMap<String, String> = pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |k| map.get(k).cloned()
-}
 
 /// Export fast so tests do not wait for the spec's 5 s / 60 s schedules.
 const FAST: &[(&str, &str)] = &[

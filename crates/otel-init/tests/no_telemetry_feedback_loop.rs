@@ -2,18 +2,14 @@
 //! log records: each export would produce the next one's payload, telemetry about
 //! telemetry, forever, while the application does nothing.
 
-use std::collections::{BTreeMap, HashMap};
+mod support;
+
+use support::env;
+
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use otel_testing::TestCollector;
-
-fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
-    let map: HashMap<String, String> = pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |k| map.get(k).cloned()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_export_path_does_not_feed_itself_under_rust_log_debug() {

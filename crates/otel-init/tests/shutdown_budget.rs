@@ -1,21 +1,16 @@
 //! Shutdown gives every signal the whole budget: a slow traces export must not starve
 //! logs and metrics (they once shut down one after the other on one deadline).
 
-use std::collections::HashMap;
+mod support;
+
+use support::env;
+
 use std::time::Duration;
 
 use opentelemetry::logs::{LogRecord as _, Logger as _, LoggerProvider as _, Severity};
 use opentelemetry::metrics::MeterProvider as _;
 use opentelemetry::trace::{Tracer as _, TracerProvider as _};
 use otel_testing::TestCollector;
-
-fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
-    let map: HashMap<String, String> = pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |k| map.get(k).cloned()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_signal_gets_flushed_when_each_export_fits_the_budget() {

@@ -1,0 +1,13 @@
+//! Shared by otel-init's integration tests.
+
+use std::collections::HashMap;
+
+/// An environment for `Builder::environment`: these variables and nothing else, so a
+/// test never reads or changes the process environment (tests run in parallel).
+pub(crate) fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    move |k| map.get(k).cloned()
+}
