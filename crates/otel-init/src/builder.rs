@@ -22,6 +22,7 @@ use crate::sampling::{self, Sampling};
 use crate::subscriber::{self, Console, LogFilter};
 use crate::telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Pipelines, Telemetry};
 use crate::{InitError, otlp_exporter};
+use opentelemetry_semantic_conventions::resource::{DEPLOYMENT_ENVIRONMENT_NAME, SERVICE_NAME};
 
 /// Where one signal goes, when chosen in code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,9 +52,8 @@ type Lookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 #[must_use]
 #[derive(Clone)]
 pub struct Builder {
-    service_name: Option<String>,
-    service_version: Option<String>,
-    attributes: Vec<KeyValue>,
+    /// Resource values set in code; the environment's are added in `init`.
+    resource: ResourceOptions,
     sampling: Option<Sampling>,
     propagators: Option<Propagators>,
     traces: Option<Exporter>,
@@ -72,9 +72,7 @@ pub struct Builder {
 impl Default for Builder {
     fn default() -> Self {
         Builder {
-            service_name: None,
-            service_version: None,
-            attributes: Vec::new(),
+            resource: ResourceOptions::new(),
             sampling: None,
             propagators: None,
             traces: None,
@@ -95,7 +93,7 @@ impl Default for Builder {
 impl std::fmt::Debug for Builder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Builder")
-            .field("service_name", &self.service_name)
+            .field("resource", &self.resource)
             .field("sampling", &self.sampling)
             .field("traces", &self.traces)
             .field("metrics", &self.metrics)
@@ -110,26 +108,26 @@ impl Builder {
     /// `service.name`, used when `OTEL_SERVICE_NAME` (and `service.name` in
     /// `OTEL_RESOURCE_ATTRIBUTES`) are unset: operators rename services, code does not.
     pub fn service_name(mut self, name: impl Into<String>) -> Self {
-        self.service_name = Some(name.into());
+        self.resource = self.resource.service_name(name);
         self
     }
 
     /// `service.version`; [`service_version!`](crate::service_version) gives the
     /// calling crate's version.
     pub fn service_version(mut self, version: impl Into<String>) -> Self {
-        self.service_version = Some(version.into());
+        self.resource = self.resource.service_version(version);
         self
     }
 
     /// `deployment.environment.name` (`production`, `staging`, ...).
     pub fn deployment_environment(self, name: impl Into<String>) -> Self {
-        self.resource_attribute(KeyValue::new("deployment.environment.name", name.into()))
+        self.resource_attribute(KeyValue::new(DEPLOYMENT_ENVIRONMENT_NAME, name.into()))
     }
 
     /// Any other resource attribute; code wins over `OTEL_RESOURCE_ATTRIBUTES`.
     pub fn resource_attribute(mut self, attribute: KeyValue) -> Self {
-        self.attributes.retain(|kv| kv.key != attribute.key);
-        self.attributes.push(attribute);
+        // The last value set for a key wins when the resource is built.
+        self.resource = self.resource.attribute(attribute);
         self
     }
 
@@ -228,7 +226,7 @@ impl Builder {
 
     /// Values set in code, checked: a bad one is an error that says what to fix.
     fn validate(&self) -> Result<(), InitError> {
-        if let Some(name) = &self.service_name
+        if let Some(name) = self.resource.code_service_name()
             && name.trim().is_empty()
         {
             return Err(InitError::InvalidValue {
@@ -349,7 +347,7 @@ impl Builder {
         let resource = self.resource(&config, &mut text_warnings);
         // The effective configuration shows the service name actually used.
         config.service_name = resource
-            .get(&opentelemetry::Key::from_static_str("service.name"))
+            .get(&opentelemetry::Key::from_static_str(SERVICE_NAME))
             .map(|v| v.to_string());
 
         let needs_runtime = !config.sdk_disabled
@@ -402,16 +400,11 @@ impl Builder {
     /// The shared resource: code values, the env values from `config`, and what is
     /// detected (through the same lookup, so an injected environment is used throughout).
     fn resource(&self, config: &Config, warnings: &mut Vec<String>) -> opentelemetry_sdk::Resource {
-        let mut options = ResourceOptions::new()
-            .attributes(self.attributes.iter().cloned())
+        let options = self
+            .resource
+            .clone()
             .env_service_name(config.service_name.clone())
             .env_resource_attributes(config.resource_attributes.clone());
-        if let Some(name) = &self.service_name {
-            options = options.service_name(name.clone());
-        }
-        if let Some(version) = &self.service_version {
-            options = options.service_version(version.clone());
-        }
         let lookup = Arc::clone(&self.lookup);
         let (resource, w) = build_resource(&options, &Detection::new(move |k| lookup(k), "/"));
         warnings.extend(w);

@@ -21,6 +21,7 @@ use opentelemetry_sdk::metrics::{
 use opentelemetry_sdk::trace::{
     InMemorySpanExporter, Sampler, SdkTracer, SdkTracerProvider, ShouldSample, SpanLimits,
 };
+use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
 use tracing::Dispatch;
 use tracing_subscriber::Layer as _;
 use tracing_subscriber::layer::SubscriberExt as _;
@@ -118,7 +119,7 @@ pub struct TestTelemetryBuilder {
 impl TestTelemetryBuilder {
     /// Sets `service.name` (default `otel-testing`).
     pub fn service_name(self, name: impl Into<String>) -> Self {
-        self.resource_attribute("service.name", name.into())
+        self.resource_attribute(SERVICE_NAME, name.into())
     }
 
     /// Adds a resource attribute.
@@ -195,7 +196,7 @@ impl TestTelemetry {
     /// A builder to choose the resource, sampler and span limits.
     pub fn builder() -> TestTelemetryBuilder {
         TestTelemetryBuilder {
-            attributes: vec![KeyValue::new("service.name", "otel-testing")],
+            attributes: vec![KeyValue::new(SERVICE_NAME, "otel-testing")],
             sampler: Box::new(Sampler::AlwaysOn),
             limits: SpanLimits::default(),
         }

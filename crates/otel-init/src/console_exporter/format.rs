@@ -7,6 +7,7 @@ use std::time::Duration;
 use opentelemetry::logs::AnyValue;
 use opentelemetry::{Array, Key, KeyValue, Value};
 use opentelemetry_sdk::Resource;
+use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
 
 use super::MAX_VALUE_CHARS;
 
@@ -183,7 +184,7 @@ fn push_scaled(out: &mut String, value: f64, unit: &str) {
 /// own default for when nobody did.
 pub(crate) fn service_name(resource: Option<&Resource>) -> String {
     resource
-        .and_then(|r| r.get(&Key::from_static_str("service.name")))
+        .and_then(|r| r.get(&Key::from_static_str(SERVICE_NAME)))
         .map_or_else(|| "unknown_service".to_owned(), |v| v.as_str().into_owned())
 }
 

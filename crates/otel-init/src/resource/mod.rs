@@ -243,6 +243,11 @@ impl ResourceOptions {
         self
     }
 
+    /// The service name set in code, for the builder's check of it.
+    pub(crate) fn code_service_name(&self) -> Option<&str> {
+        self.service_name.as_deref()
+    }
+
     /// More attributes from code, as [`attribute`](Self::attribute).
     ///
     /// ```

@@ -6,10 +6,11 @@ use std::sync::Arc;
 use opentelemetry::trace::{Link, SpanKind, TraceId};
 use opentelemetry::{Context, KeyValue, Value};
 use opentelemetry_sdk::trace::{SamplingDecision, SamplingResult, ShouldSample};
+use opentelemetry_semantic_conventions::attribute::{HTTP_ROUTE, URL_PATH};
 
 /// The attributes that name the request path: the templated route (`/users/{id}`) and
 /// the raw path, since either may be all an instrumentation knows at span start.
-const ROUTE_KEYS: [&str; 2] = ["http.route", "url.path"];
+const ROUTE_KEYS: [&str; 2] = [HTTP_ROUTE, URL_PATH];
 
 /// Drops spans whose route is excluded, whatever their parent decided; asks `inner`
 /// about every other span.
