@@ -29,6 +29,7 @@
 
 pub mod client;
 pub mod conventions;
+mod scope;
 pub mod server;
 
 pub use client::{ClientMiddleware, NoPropagation, UrlTemplate};

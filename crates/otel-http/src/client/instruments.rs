@@ -6,30 +6,12 @@
 //! taken from the no-op globals stays a no-op forever. A lookup per request costs far
 //! less than the request itself.
 
-use std::sync::OnceLock;
-
-use opentelemetry::InstrumentationScope;
 use opentelemetry::global::{self, BoxedTracer};
 use opentelemetry::metrics::Histogram;
-use opentelemetry_semantic_conventions::SCHEMA_URL;
 use opentelemetry_semantic_conventions::metric::HTTP_CLIENT_REQUEST_DURATION;
 
 use crate::conventions::DURATION_BUCKETS;
-
-/// The instrumentation scope of the client's spans and metrics.
-pub(crate) const SCOPE_NAME: &str = "otel-http";
-
-fn scope() -> InstrumentationScope {
-    static SCOPE: OnceLock<InstrumentationScope> = OnceLock::new();
-    SCOPE
-        .get_or_init(|| {
-            InstrumentationScope::builder(SCOPE_NAME)
-                .with_version(env!("CARGO_PKG_VERSION"))
-                .with_schema_url(SCHEMA_URL)
-                .build()
-        })
-        .clone()
-}
+use crate::scope::scope;
 
 pub(crate) fn tracer() -> BoxedTracer {
     global::tracer_with_scope(scope())

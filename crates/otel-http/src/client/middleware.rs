@@ -19,8 +19,9 @@ use reqwest_middleware::{Middleware, Next};
 
 use super::extensions::{ActiveRequest, Attempts, NoPropagation, UrlTemplate};
 use super::instruments;
-use super::outcome::{error_description, error_type, protocol_version};
+use super::outcome::{error_description, error_type};
 use super::request_info::RequestInfo;
+use crate::conventions::protocol_version;
 use crate::conventions::{HeaderCapture, KnownMethods};
 
 type PropagationFilter = Arc<dyn Fn(&Url) -> bool + Send + Sync>;
@@ -151,7 +152,7 @@ impl ClientMiddleware {
             Ok(response) => {
                 let status = response.status().as_u16();
                 both(KeyValue::new(HTTP_RESPONSE_STATUS_CODE, i64::from(status)));
-                if let Some(version) = protocol_version(response) {
+                if let Some(version) = protocol_version(response.version()) {
                     both(KeyValue::new(NETWORK_PROTOCOL_VERSION, version));
                 }
                 // The client rule: any 4xx or 5xx is an error for the caller. The

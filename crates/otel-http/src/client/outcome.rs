@@ -2,8 +2,6 @@
 
 use std::error::Error as _;
 
-use reqwest::{Response, Version};
-
 /// `error.type` for a request that got no response.
 ///
 /// | value | when |
@@ -57,16 +55,4 @@ pub(crate) fn error_description(error: &reqwest_middleware::Error, error_type: &
         source = s.source();
     }
     description
-}
-
-/// `network.protocol.version` of the response, when reqwest knows it.
-pub(crate) fn protocol_version(response: &Response) -> Option<&'static str> {
-    match response.version() {
-        Version::HTTP_09 => Some("0.9"),
-        Version::HTTP_10 => Some("1.0"),
-        Version::HTTP_11 => Some("1.1"),
-        Version::HTTP_2 => Some("2"),
-        Version::HTTP_3 => Some("3"),
-        _ => None,
-    }
 }

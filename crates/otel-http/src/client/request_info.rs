@@ -28,9 +28,7 @@ impl RequestInfo {
         resend_count: u32,
     ) -> Self {
         let (method, original) = known.normalize(request.method());
-        // The conventions name an unknown method's span `HTTP`, so a scanner sending
-        // random methods cannot create random span names.
-        let name_method = if original.is_some() { "HTTP" } else { method };
+        let name_method = known.span_name_method(request.method());
         let span_name = match template {
             Some(t) => format!("{name_method} {}", t.as_str()),
             None => name_method.to_owned(),

@@ -32,6 +32,22 @@ impl KnownMethods {
         self
     }
 
+    /// The method as a span name uses it: the method, or `HTTP` when it is unknown, so a
+    /// scanner sending random methods cannot create random span names.
+    ///
+    /// ```
+    /// use otel_http::conventions::KnownMethods;
+    /// let known = KnownMethods::default();
+    /// assert_eq!(known.span_name_method(&http::Method::POST), "POST");
+    /// assert_eq!(known.span_name_method(&http::Method::from_bytes(b"PURGE").unwrap()), "HTTP");
+    /// ```
+    pub fn span_name_method<'a>(&'a self, method: &'a Method) -> &'a str {
+        match self.normalize(method) {
+            (_, Some(_)) => "HTTP",
+            (known, None) => known,
+        }
+    }
+
     /// The value for `http.request.method`, and the original method when it is `_OTHER`.
     pub fn normalize<'a>(&'a self, method: &'a Method) -> (&'a str, Option<&'a str>) {
         let standard = matches!(

@@ -7,14 +7,17 @@
 //!   reach telemetry.
 //! - [`HeaderCapture`]: opt-in header capture by allow-list; `Authorization`, `Cookie`,
 //!   `Set-Cookie` and `Proxy-Authorization` are never captured.
+//! - [`protocol_version`]: `network.protocol.version` of an HTTP version.
 //! - [`DURATION_BUCKETS`]: the advisory boundaries of `http.*.request.duration`.
 
 mod headers;
 mod method;
+mod protocol;
 mod redact;
 
 pub use headers::{HeaderCapture, NEVER_CAPTURED};
 pub use method::KnownMethods;
+pub use protocol::protocol_version;
 pub use redact::{REDACTED, SENSITIVE_QUERY_KEYS, redact_query, redact_url};
 
 /// The advisory bucket boundaries (seconds) of `http.server.request.duration` and

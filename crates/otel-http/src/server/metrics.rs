@@ -8,28 +8,12 @@
 
 use std::sync::{Arc, PoisonError, RwLock};
 
+use opentelemetry::global;
 use opentelemetry::metrics::{Histogram, MeterProvider, UpDownCounter};
-use opentelemetry::{InstrumentationScope, global};
 use opentelemetry_semantic_conventions::metric as semconv;
 
 use crate::conventions::DURATION_BUCKETS;
-
-/// The name of the instrumentation scope of the layer's spans and metrics (its version
-/// is this crate's).
-///
-/// ```
-/// assert_eq!(otel_http::server::INSTRUMENTATION_SCOPE, "otel-http");
-/// ```
-pub const INSTRUMENTATION_SCOPE: &str = "otel-http";
-
-/// The scope the tracer and meter are created with; borrows only `'static` strings, so
-/// building it per request allocates nothing.
-pub(super) fn scope() -> InstrumentationScope {
-    InstrumentationScope::builder(INSTRUMENTATION_SCOPE)
-        .with_version(env!("CARGO_PKG_VERSION"))
-        .with_schema_url(opentelemetry_semantic_conventions::SCHEMA_URL)
-        .build()
-}
+use crate::scope::scope;
 
 /// The instruments one request records into. Each is an `Arc` inside, so cloning the
 /// set per request is a handful of reference-count increments.

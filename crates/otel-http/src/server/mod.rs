@@ -51,9 +51,9 @@ mod recording;
 mod service;
 mod start;
 
+pub use crate::scope::INSTRUMENTATION_SCOPE;
 pub use exclude::DEFAULT_EXCLUDED_PATHS;
 pub use future::ResponseFuture;
 pub use layer::ServerLayer;
-pub use metrics::INSTRUMENTATION_SCOPE;
 pub use recording::{ERROR_TYPE_CANCELLED, ERROR_TYPE_PANIC};
 pub use service::ServerService;

@@ -7,16 +7,16 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use http::request::Parts;
-use http::{HeaderMap, Version, header};
+use http::{HeaderMap, header};
 use opentelemetry::trace::{Link, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, Value, global};
 use opentelemetry_http::HeaderExtractor;
 use opentelemetry_semantic_conventions::attribute as semconv;
 
 use super::layer::Config;
-use super::metrics::scope;
 use super::recording::Recording;
-use crate::conventions::redact_query;
+use crate::conventions::{protocol_version, redact_query};
+use crate::scope::scope;
 
 /// The caller's context, extracted with the global propagator. A missing or malformed
 /// `traceparent` yields a context without a span: the request starts a new trace.
@@ -39,9 +39,8 @@ pub(super) fn start(config: &Arc<Config>, parts: &Parts, incoming: Context) -> (
     };
     let version = protocol_version(parts.version);
 
-    // Semconv: `HTTP` stands in for an unknown method, and the raw path is never used:
-    // it is unbounded and may carry identifiers.
-    let method_name = if original.is_some() { "HTTP" } else { method_str };
+    // The raw path is never used: it is unbounded and may carry identifiers.
+    let method_name = config.known_methods.span_name_method(&parts.method);
     let name: Cow<'static, str> = match &route {
         Some(route) => format!("{method_name} {route}").into(),
         None => static_method(method_name).map_or_else(|| method_name.to_owned().into(), Cow::Borrowed),
@@ -167,17 +166,6 @@ fn client_address(_parts: &Parts) -> Option<String> {
     None
 }
 
-fn protocol_version(version: Version) -> Option<&'static str> {
-    Some(match version {
-        Version::HTTP_09 => "0.9",
-        Version::HTTP_10 => "1.0",
-        Version::HTTP_11 => "1.1",
-        Version::HTTP_2 => "2",
-        Version::HTTP_3 => "3",
-        _ => return None,
-    })
-}
-
 /// Host and port from the URI authority (HTTP/2 `:authority`) or the `Host` header.
 /// The port is absent when the client did not send one.
 fn server_address(parts: &Parts) -> Option<(String, Option<u16>)> {
@@ -235,11 +223,5 @@ mod tests {
         assert_eq!(server_address(&h2), Some(("api.test".into(), None)));
         let none = parts(http::Request::get("/a").body(()).expect("request"));
         assert_eq!(server_address(&none), None);
-    }
-
-    #[test]
-    fn versions() {
-        assert_eq!(protocol_version(Version::HTTP_11), Some("1.1"));
-        assert_eq!(protocol_version(Version::HTTP_2), Some("2"));
     }
 }
