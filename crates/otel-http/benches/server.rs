@@ -8,7 +8,7 @@
 //! `AlwaysOn` (or `AlwaysOff` for the sampled-out case); a meter provider with a
 //! `PeriodicReader` (interval one day, so it never exports during the run) over an
 //! `InMemoryMetricExporter`, so the histogram record path is the real aggregating one;
-//! the W3C trace-context propagator.
+//! the propagators `otel_init` installs by default (W3C trace context and baggage).
 //!
 //! Cases: `baseline` (no layer), `layer_sampled`, `layer_sampled_out`, and `/health`
 //! (excluded by default) with and without the layer; plus a `tower::service_fn`
@@ -23,7 +23,7 @@
 use std::alloc::System;
 use std::convert::Infallible;
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::routing::get;
@@ -33,7 +33,6 @@ use opentelemetry::Context;
 use opentelemetry::global;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
-use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider, Span, SpanData, SpanProcessor};
 use otel_http::ServerLayer;
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
@@ -80,15 +79,21 @@ fn router() -> Router {
         .route("/health", get(|| async { "ok" }))
 }
 
-/// A typical request head: Host with a port, a User-Agent, no incoming `traceparent`
-/// (so each request starts a trace). `String` body: empty, so cloning allocates nothing.
-fn request(path: &str) -> Request<String> {
-    Request::get(path)
+/// A typical request head: Host with a port, a User-Agent, and optionally an incoming
+/// `traceparent` (without one, each request starts a trace). `String` body: empty, so cloning allocates nothing.
+fn request(path: &str, traceparent: Option<&str>) -> Request<String> {
+    let mut request = Request::get(path)
         .header("host", "api.example.com:8080")
-        .header("user-agent", "bench/1.0")
-        .body(String::new())
-        .expect("request")
+        .header("user-agent", "bench/1.0");
+    if let Some(traceparent) = traceparent {
+        request = request.header("traceparent", traceparent);
+    }
+    request.body(String::new()).expect("request")
 }
+
+/// An incoming caller that sampled its trace, and one that did not.
+const SAMPLED_PARENT: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+const UNSAMPLED_PARENT: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
 
 async fn hello(_: Request<String>) -> Result<Response<String>, Infallible> {
     Ok(Response::new(String::from("hello")))
@@ -114,31 +119,24 @@ where
 
 const ALLOC_REQUESTS: usize = 10_000;
 
-fn allocations_per_request<S, B>(
-    rt: &tokio::runtime::Runtime,
-    service: &mut S,
-    request: &Request<String>,
-) -> f64
-where
-    S: Service<Request<String>, Response = Response<B>>,
-    S::Error: std::fmt::Debug,
-{
-    // Warm up: the metric cache, the SDK's attribute-set map, thread-locals.
-    for _ in 0..1000 {
-        once(rt, service, request);
-    }
-    let before = allocations();
-    for _ in 0..ALLOC_REQUESTS {
-        once(rt, service, request);
-    }
-    (allocations() - before) as f64 / ALLOC_REQUESTS as f64
+/// One measured case: its name, the service, the request.
+type Case<'a> = (&'static str, Target, &'a Request<String>);
+
+/// Which service a case sends its request to.
+#[derive(Clone, Copy)]
+enum Target {
+    Router,
+    TracedRouter,
+    ServiceFn,
+    TracedServiceFn,
 }
 
 fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("runtime");
-    global::set_text_map_propagator(TraceContextPropagator::new());
+    // What `otel_init` installs by default (`OTEL_PROPAGATORS=tracecontext,baggage`).
+    otel_init::propagation::Propagators::default().install_global();
     let meter_provider = SdkMeterProvider::builder()
         .with_reader(
             PeriodicReader::builder(InMemoryMetricExporter::default())
@@ -147,94 +145,134 @@ fn bench(c: &mut Criterion) {
         )
         .build();
     global::set_meter_provider(meter_provider.clone());
-    let sampled = tracer_provider(Sampler::AlwaysOn);
 
-    let users = request("/users/42");
-    let health = request("/health");
-    let mut plain = router();
-    let mut traced = router().layer(ServerLayer::new());
+    let users = request("/users/42", None);
+    let users_parent = request("/users/42", Some(SAMPLED_PARENT));
+    let users_unsampled_parent = request("/users/42", Some(UNSAMPLED_PARENT));
+    let health = request("/health", None);
+    let health_parent = request("/health", Some(SAMPLED_PARENT));
+    let mut plain_router = router();
+    let mut traced_router = router().layer(ServerLayer::new());
     let mut plain_fn = tower::service_fn(hello);
     let mut traced_fn = ServerLayer::new().layer(tower::service_fn(hello));
 
-    // Allocations per request, printed before the timings.
-    let mut counts = vec![
+    // (sampler, [(case, target, request)]): each group runs with its sampler installed.
+    use Target::*;
+    let groups: Vec<(&str, Sampler, Vec<Case<'_>>)> = vec![
         (
-            "baseline /users/{id}",
-            allocations_per_request(&rt, &mut plain, &users),
+            "AlwaysOn",
+            Sampler::AlwaysOn,
+            vec![
+                ("router/baseline", Router, &users),
+                ("router/sampled", TracedRouter, &users),
+                ("router/sampled_with_parent", TracedRouter, &users_parent),
+                ("router/baseline_health", Router, &health),
+                ("router/excluded_health", TracedRouter, &health),
+                ("service_fn/baseline", ServiceFn, &users),
+                ("service_fn/sampled", TracedServiceFn, &users),
+                ("service_fn/sampled_with_parent", TracedServiceFn, &users_parent),
+                ("service_fn/baseline_health", ServiceFn, &health),
+                ("service_fn/excluded_health", TracedServiceFn, &health),
+                (
+                    "service_fn/excluded_health_with_parent",
+                    TracedServiceFn,
+                    &health_parent,
+                ),
+            ],
         ),
         (
-            "layer, sampled",
-            allocations_per_request(&rt, &mut traced, &users),
+            "AlwaysOff",
+            Sampler::AlwaysOff,
+            vec![
+                ("router/sampled_out", TracedRouter, &users),
+                ("service_fn/sampled_out", TracedServiceFn, &users),
+            ],
         ),
         (
-            "baseline /health",
-            allocations_per_request(&rt, &mut plain, &health),
-        ),
-        (
-            "layer, /health excluded",
-            allocations_per_request(&rt, &mut traced, &health),
-        ),
-        (
-            "service_fn baseline",
-            allocations_per_request(&rt, &mut plain_fn, &users),
-        ),
-        (
-            "service_fn layer, sampled",
-            allocations_per_request(&rt, &mut traced_fn, &users),
-        ),
-        (
-            "service_fn baseline /health",
-            allocations_per_request(&rt, &mut plain_fn, &health),
-        ),
-        (
-            "service_fn layer, /health excluded",
-            allocations_per_request(&rt, &mut traced_fn, &health),
+            "ParentBased(AlwaysOn)",
+            Sampler::ParentBased(Box::new(Sampler::AlwaysOn)),
+            vec![
+                (
+                    "router/sampled_out_by_parent",
+                    TracedRouter,
+                    &users_unsampled_parent,
+                ),
+                (
+                    "service_fn/sampled_out_by_parent",
+                    TracedServiceFn,
+                    &users_unsampled_parent,
+                ),
+            ],
         ),
     ];
-    let _ = sampled.shutdown();
-    let unsampled = tracer_provider(Sampler::AlwaysOff);
-    counts.push((
-        "layer, sampled out",
-        allocations_per_request(&rt, &mut traced, &users),
-    ));
-    counts.push((
-        "service_fn layer, sampled out",
-        allocations_per_request(&rt, &mut traced_fn, &users),
-    ));
-    let _ = unsampled.shutdown();
-    println!("allocations per request (mean of {ALLOC_REQUESTS}):");
-    for (case, n) in &counts {
-        println!("  {case:<36} {n:>6.2}");
+
+    let mut run =
+        |target: Target, request: &Request<String>, f: &mut dyn FnMut(&mut dyn FnMut())| match target {
+            Router => f(&mut || once(&rt, &mut plain_router, request)),
+            TracedRouter => f(&mut || once(&rt, &mut traced_router, request)),
+            ServiceFn => f(&mut || once(&rt, &mut plain_fn, request)),
+            TracedServiceFn => f(&mut || once(&rt, &mut traced_fn, request)),
+        };
+
+    // `SERVER_BENCH_ONLY=<case>:<requests>` runs one case that many times (after its
+    // warm-up) and exits, for instruction counts under callgrind; the difference
+    // between two request counts divided by their difference is the cost of one
+    // request, free of set-up and of the machine's noise.
+    if let Ok(only) = std::env::var("SERVER_BENCH_ONLY") {
+        let (only, requests) = only
+            .rsplit_once(':')
+            .expect("SERVER_BENCH_ONLY=<case>:<requests>");
+        let requests: usize = requests.parse().expect("a request count");
+        for (_, sampler, cases) in &groups {
+            for (case, target, request) in cases.iter().filter(|(case, ..)| *case == only) {
+                let _provider = tracer_provider(sampler.clone());
+                run(*target, request, &mut |one| {
+                    for _ in 0..1000 {
+                        one();
+                    }
+                    for _ in 0..requests {
+                        one();
+                    }
+                });
+                println!("ran {case} {requests} times");
+            }
+        }
+        return;
     }
 
-    let sampled = tracer_provider(Sampler::AlwaysOn);
+    // Allocations per request, printed before the timings.
+    println!("allocations per request (mean of {ALLOC_REQUESTS} after a warm-up):");
+    for (sampler_name, sampler, cases) in &groups {
+        let provider = tracer_provider(sampler.clone());
+        for (case, target, request) in cases {
+            let mut mean = 0.0;
+            run(*target, request, &mut |one| {
+                let until = Instant::now() + Duration::from_millis(30);
+                while Instant::now() < until {
+                    one();
+                }
+                let before = allocations();
+                for _ in 0..ALLOC_REQUESTS {
+                    one();
+                }
+                mean = (allocations() - before) as f64 / ALLOC_REQUESTS as f64;
+            });
+            println!("  {case:<40} {mean:>6.2}   ({sampler_name})");
+        }
+        let _ = provider.shutdown();
+    }
+
     let mut g = c.benchmark_group("server");
-    g.bench_function("baseline", |b| b.iter(|| once(&rt, &mut plain, &users)));
-    g.bench_function("layer_sampled", |b| b.iter(|| once(&rt, &mut traced, &users)));
-    g.bench_function("baseline_health", |b| b.iter(|| once(&rt, &mut plain, &health)));
-    g.bench_function("layer_health_excluded", |b| {
-        b.iter(|| once(&rt, &mut traced, &health))
-    });
-    g.bench_function("service_fn_baseline", |b| {
-        b.iter(|| once(&rt, &mut plain_fn, &users))
-    });
-    g.bench_function("service_fn_layer_sampled", |b| {
-        b.iter(|| once(&rt, &mut traced_fn, &users))
-    });
-    g.bench_function("service_fn_baseline_health", |b| {
-        b.iter(|| once(&rt, &mut plain_fn, &health))
-    });
-    g.bench_function("service_fn_layer_health_excluded", |b| {
-        b.iter(|| once(&rt, &mut traced_fn, &health))
-    });
-    let _ = sampled.shutdown();
-    let unsampled = tracer_provider(Sampler::AlwaysOff);
-    g.bench_function("layer_sampled_out", |b| b.iter(|| once(&rt, &mut traced, &users)));
-    g.bench_function("service_fn_layer_sampled_out", |b| {
-        b.iter(|| once(&rt, &mut traced_fn, &users))
-    });
+    for (_, sampler, cases) in &groups {
+        let provider = tracer_provider(sampler.clone());
+        for (case, target, request) in cases {
+            run(*target, request, &mut |one| {
+                g.bench_function(*case, |b| b.iter(&mut *one));
+            });
+        }
+        let _ = provider.shutdown();
+    }
     g.finish();
-    let _ = unsampled.shutdown();
     let _ = meter_provider.shutdown();
 }
 

@@ -19,6 +19,8 @@
 //!   injected, redacted `url.full`, `http.client.request.duration`.
 //! - [`conventions`]: the rules both share (method normalisation, URL and query
 //!   redaction, header capture, duration buckets).
+//! - [`carrier`]: [`HeaderMapExtractor`](carrier::HeaderMapExtractor), a propagation
+//!   carrier over request headers that the server (and otel-grpc) extract with.
 //!
 //! Both use the OpenTelemetry globals (tracer, meter, propagator) that `otel_init::init()`
 //! installs, resolved per request, so the order of set-up does not matter.
@@ -27,6 +29,7 @@
 //! trace-context suite, the Python interop tests and the performance comparison with
 //! peers are still to come (see the crate README).
 
+pub mod carrier;
 pub mod client;
 pub mod conventions;
 mod scope;

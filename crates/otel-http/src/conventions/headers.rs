@@ -2,7 +2,9 @@
 //! as string arrays, for an allow-list of names, never for credentials.
 
 use http::{HeaderMap, HeaderName};
-use opentelemetry::{Array, KeyValue, StringValue, Value};
+use std::sync::Arc;
+
+use opentelemetry::{Array, Key, KeyValue, StringValue, Value};
 
 /// Headers that are never captured, even when listed: they carry credentials.
 pub const NEVER_CAPTURED: &[&str] = &["authorization", "cookie", "set-cookie", "proxy-authorization"];
@@ -27,17 +29,18 @@ const MAX_VALUE_BYTES: usize = 4096;
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct HeaderCapture {
-    request: Vec<(HeaderName, String)>,
-    response: Vec<(HeaderName, String)>,
+    /// Each name with its attribute key, shared so that a span's copy costs no allocation.
+    request: Vec<(HeaderName, Key)>,
+    response: Vec<(HeaderName, Key)>,
 }
 
-fn allowed(names: impl IntoIterator<Item = impl AsRef<str>>, prefix: &str) -> Vec<(HeaderName, String)> {
+fn allowed(names: impl IntoIterator<Item = impl AsRef<str>>, prefix: &str) -> Vec<(HeaderName, Key)> {
     names
         .into_iter()
         .filter_map(|n| HeaderName::from_bytes(n.as_ref().trim().to_ascii_lowercase().as_bytes()).ok())
         .filter(|n| !NEVER_CAPTURED.contains(&n.as_str()))
         .map(|n| {
-            let key = format!("{prefix}{}", n.as_str());
+            let key = Key::from(Arc::<str>::from(format!("{prefix}{}", n.as_str())));
             (n, key)
         })
         .collect()
@@ -63,6 +66,16 @@ impl HeaderCapture {
         self.request.is_empty() && self.response.is_empty()
     }
 
+    /// How many request and response headers are listed.
+    pub(crate) fn len(&self) -> usize {
+        self.request.len() + self.response.len()
+    }
+
+    /// True when some response header is listed.
+    pub(crate) fn captures_response(&self) -> bool {
+        !self.response.is_empty()
+    }
+
     /// The attributes for the listed request headers present in `headers`.
     pub fn request_attributes(&self, headers: &HeaderMap) -> Vec<KeyValue> {
         collect(&self.request, headers)
@@ -74,7 +87,7 @@ impl HeaderCapture {
     }
 }
 
-fn collect(names: &[(HeaderName, String)], headers: &HeaderMap) -> Vec<KeyValue> {
+fn collect(names: &[(HeaderName, Key)], headers: &HeaderMap) -> Vec<KeyValue> {
     names
         .iter()
         .filter_map(|(name, key)| {

@@ -6,7 +6,6 @@ use http::request::Parts;
 use tower::Layer;
 
 use super::exclude::Exclusions;
-use super::metrics::MetricsCache;
 use super::service::ServerService;
 use crate::conventions::{HeaderCapture, KnownMethods};
 
@@ -20,14 +19,14 @@ pub(super) struct Config {
     pub(super) body_sizes: bool,
     pub(super) echo_traceparent: bool,
     pub(super) public_endpoint: bool,
-    pub(super) metrics: MetricsCache,
 }
 
 /// A tower layer that gives every HTTP request a SERVER span and an
 /// `http.server.request.duration` point, continuing the caller's trace.
 ///
 /// It reads the OpenTelemetry globals (tracer provider, meter provider, text-map
-/// propagator) per request, so it may be built before the application installs them.
+/// propagator) when it serves requests, not when it is built, so it may be built before
+/// the application installs them (each thread refreshes its copy every 10 ms).
 /// With axum, add it with `Router::layer` so the matched route is known when the span
 /// starts:
 ///

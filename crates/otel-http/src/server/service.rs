@@ -3,13 +3,15 @@
 
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
+use std::time::Instant;
 
 use http::{Request, Response};
 use tower::Service;
 
 use super::future::ResponseFuture;
 use super::layer::Config;
-use super::start::{incoming_context, start};
+use super::resolved;
+use super::start::start;
 
 /// Traces the requests of the inner service `S`. Built by
 /// [`ServerLayer`](super::ServerLayer); works with any `Service<http::Request<B>>`
@@ -86,29 +88,45 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        // Split so exclusion predicates and attribute extraction see `&Parts`; moving
-        // the parts out and back costs no allocation.
-        let (parts, body) = request.into_parts();
-        let incoming = incoming_context(&parts.headers);
-        let (cx, recording) = if self.config.exclusions.matches(&parts) {
-            // No telemetry of our own, but the handler still continues the caller's
-            // trace (unless the endpoint does not trust callers).
-            let cx = if self.config.public_endpoint {
-                opentelemetry::Context::current()
-            } else {
-                incoming
-            };
-            (cx, None)
+        let exclusions = &self.config.exclusions;
+        let mut request = request;
+        let excluded = if exclusions.has_predicates() {
+            // Predicates see `&Parts`; moving the parts out and back allocates nothing.
+            let (parts, body) = request.into_parts();
+            let excluded = exclusions.matches(&parts);
+            request = Request::from_parts(parts, body);
+            excluded
         } else {
-            let (cx, recording) = start(&self.config, &parts, incoming);
-            (cx, Some(recording))
+            exclusions.matches_path(request.uri().path())
         };
+        if excluded {
+            // No telemetry of our own, but the handler still continues the caller's
+            // trace (unless the endpoint does not trust callers). No clock read: the
+            // thread's copy of the globals is refreshed by traced requests.
+            let cx = if self.config.public_endpoint {
+                None
+            } else {
+                resolved::with(None, |resolved| resolved.incoming_context(request.headers()))
+            };
+            let future = match &cx {
+                Some(cx) => {
+                    let _guard = cx.clone().attach();
+                    self.inner.call(request)
+                }
+                None => self.inner.call(request),
+            };
+            return ResponseFuture::excluded(future, cx);
+        }
+        let started = Instant::now();
+        let (cx, recording) = resolved::with(Some(started), |resolved| {
+            start(&self.config, &request, resolved, started)
+        });
         // Attached during `call` too: services that do work before returning their
         // future (or create `tracing` spans there) see the request's context.
         let future = {
             let _guard = cx.clone().attach();
-            self.inner.call(Request::from_parts(parts, body))
+            self.inner.call(request)
         };
-        ResponseFuture::new(future, cx, recording)
+        ResponseFuture::traced(future, cx, recording)
     }
 }

@@ -6,47 +6,58 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Instant;
 
-use http::request::Parts;
-use http::{HeaderMap, header};
+use http::{Extensions, HeaderMap, Request, Uri, header};
 use opentelemetry::trace::{Link, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
-use opentelemetry::{Context, KeyValue, Value, global};
-use opentelemetry_http::HeaderExtractor;
+use opentelemetry::{Context, KeyValue, StringValue, Value};
 use opentelemetry_semantic_conventions::attribute as semconv;
 
+use super::interned;
 use super::layer::Config;
 use super::recording::Recording;
+use super::resolved::Resolved;
 use crate::conventions::{protocol_version, redact_query};
-use crate::scope::scope;
-
-/// The caller's context, extracted with the global propagator. A missing or malformed
-/// `traceparent` yields a context without a span: the request starts a new trace.
-pub(super) fn incoming_context(headers: &HeaderMap) -> Context {
-    global::get_text_map_propagator(|propagator| propagator.extract(&HeaderExtractor(headers)))
-}
 
 /// Starts the SERVER span for a traced request. Returns the context the handler runs
 /// in (the span, plus the caller's baggage unless the endpoint is public) and what the
 /// response future needs to finish the span and record the metrics.
-pub(super) fn start(config: &Arc<Config>, parts: &Parts, incoming: Context) -> (Context, Recording) {
-    let started = Instant::now();
-    let (method_str, original) = config.known_methods.normalize(&parts.method);
-    let method =
-        static_method(method_str).map_or_else(|| Value::from(Arc::<str>::from(method_str)), Value::from);
-    let route = matched_route(parts);
-    let scheme = match parts.uri.scheme_str() {
+///
+/// Allocates the attribute vector (kept by the span), `url.path`, and what the SDK
+/// allocates for the span; every other value is `'static` or shared
+/// ([`interned`]).
+pub(super) fn start<B>(
+    config: &Arc<Config>,
+    request: &Request<B>,
+    resolved: &mut Resolved,
+    started: Instant,
+) -> (Context, Recording) {
+    let headers = request.headers();
+    let incoming = resolved.incoming_context(headers);
+    let (method_str, original) = config.known_methods.normalize(request.method());
+    let method = static_method(method_str).map_or_else(|| Value::from(method_str.to_owned()), Value::from);
+    // Unknown methods name the span `HTTP ...`: a scanner sending random methods
+    // cannot create random span names.
+    let name_method = if original.is_some() { "HTTP" } else { method_str };
+    // The raw path is never used in the name: it is unbounded and may carry identifiers.
+    let (route, name) = match matched_route(request.extensions()) {
+        Some(route) => {
+            let (route, name) = interned::route(route, name_method);
+            (Some(route), name)
+        }
+        None => (
+            None,
+            static_method(name_method).map_or_else(|| Cow::Owned(name_method.to_owned()), Cow::Borrowed),
+        ),
+    };
+    let uri = request.uri();
+    let scheme = match uri.scheme_str() {
         Some("https") => "https",
         _ => "http",
     };
-    let version = protocol_version(parts.version);
+    let version = protocol_version(request.version());
 
-    // The raw path is never used: it is unbounded and may carry identifiers.
-    let method_name = config.known_methods.span_name_method(&parts.method);
-    let name: Cow<'static, str> = match &route {
-        Some(route) => format!("{method_name} {route}").into(),
-        None => static_method(method_name).map_or_else(|| method_name.to_owned().into(), Cow::Borrowed),
-    };
-
-    let mut attributes = Vec::with_capacity(14);
+    // Room for the closing attributes too (status code, `error.type`, captured
+    // response headers), so the vector the span keeps never grows.
+    let mut attributes = Vec::with_capacity(14 + config.headers.len());
     attributes.push(KeyValue::new(semconv::HTTP_REQUEST_METHOD, method.clone()));
     if let Some(original) = original {
         attributes.push(KeyValue::new(
@@ -54,8 +65,8 @@ pub(super) fn start(config: &Arc<Config>, parts: &Parts, incoming: Context) -> (
             original.to_owned(),
         ));
     }
-    attributes.push(KeyValue::new(semconv::URL_PATH, parts.uri.path().to_owned()));
-    if let Some(query) = parts.uri.query() {
+    attributes.push(KeyValue::new(semconv::URL_PATH, uri.path().to_owned()));
+    if let Some(query) = uri.query() {
         attributes.push(KeyValue::new(
             semconv::URL_QUERY,
             redact_query(query).into_owned(),
@@ -63,59 +74,67 @@ pub(super) fn start(config: &Arc<Config>, parts: &Parts, incoming: Context) -> (
     }
     attributes.push(KeyValue::new(semconv::URL_SCHEME, scheme));
     if let Some(route) = &route {
-        attributes.push(KeyValue::new(semconv::HTTP_ROUTE, Arc::clone(route)));
+        attributes.push(KeyValue::new(semconv::HTTP_ROUTE, route.clone()));
     }
     if let Some(version) = version {
         attributes.push(KeyValue::new(semconv::NETWORK_PROTOCOL_VERSION, version));
     }
-    if let Some((host, port)) = server_address(parts) {
+    if let Some((host, port)) = server_address(uri, headers) {
         attributes.push(KeyValue::new(semconv::SERVER_ADDRESS, host));
         if let Some(port) = port {
             attributes.push(KeyValue::new(semconv::SERVER_PORT, i64::from(port)));
         }
     }
-    if let Some(client) = client_address(parts) {
+    if let Some(client) = client_address(request.extensions()) {
         attributes.push(KeyValue::new(semconv::CLIENT_ADDRESS, client));
     }
-    if let Some(agent) = parts.headers.get(header::USER_AGENT) {
+    if let Some(agent) = headers.get(header::USER_AGENT) {
         attributes.push(KeyValue::new(
             semconv::USER_AGENT_ORIGINAL,
-            String::from_utf8_lossy(agent.as_bytes()).into_owned(),
+            interned::user_agent(agent.as_bytes()),
         ));
     }
     if !config.headers.is_empty() {
-        attributes.extend(config.headers.request_attributes(&parts.headers));
+        attributes.extend(config.headers.request_attributes(headers));
     }
 
-    let mut builder = SpanBuilder::from_name(name)
-        .with_kind(SpanKind::Server)
-        .with_attributes(attributes);
-    // Resolved per request, not when the layer is built: the application may install
-    // its tracer provider after building the router. This costs a read lock and one
-    // small allocation: about 37 ns in a release build, against about 300 ns for the span.
-    let tracer = global::tracer_with_scope(scope());
+    // A literal rather than the builder's by-value methods: each of those moves the
+    // whole (large) builder.
+    let mut builder = SpanBuilder {
+        name,
+        span_kind: Some(SpanKind::Server),
+        attributes: Some(attributes),
+        ..SpanBuilder::default()
+    };
     let cx = if config.public_endpoint {
-        let caller = incoming.span().span_context().clone();
-        if caller.is_valid() {
-            builder = builder.with_links(vec![Link::with_context(caller)]);
+        if let Some(caller) = incoming.as_ref().map(|cx| cx.span().span_context().clone())
+            && caller.is_valid()
+        {
+            builder.links = Some(vec![Link::with_context(caller)]);
         }
         let root = Context::new();
-        root.with_span(tracer.build_with_context(builder, &root))
+        root.with_span(resolved.tracer.build_with_context(builder, &root))
     } else {
-        incoming.with_span(tracer.build_with_context(builder, &incoming))
+        let parent = incoming.unwrap_or_else(Context::current);
+        parent.with_span(resolved.tracer.build_with_context(builder, &parent))
     };
 
-    let mut metric_attributes = Vec::with_capacity(6);
-    metric_attributes.push(KeyValue::new(semconv::HTTP_REQUEST_METHOD, method));
-    metric_attributes.push(KeyValue::new(semconv::URL_SCHEME, scheme));
-    if let Some(version) = version {
-        metric_attributes.push(KeyValue::new(semconv::NETWORK_PROTOCOL_VERSION, version));
+    let recording = Recording::new(
+        config,
+        started,
+        method,
+        scheme,
+        version,
+        route,
+        content_length(headers),
+    );
+    if config.active_requests {
+        let _guard = cx.clone().attach();
+        resolved
+            .instruments
+            .active()
+            .add(1, &recording.metric_attributes()[..Recording::ACTIVE_ATTRIBUTES]);
     }
-    if let Some(route) = route {
-        metric_attributes.push(KeyValue::new(semconv::HTTP_ROUTE, route));
-    }
-    let request_size = content_length(&parts.headers);
-    let recording = Recording::new(Arc::clone(config), started, metric_attributes, request_size, &cx);
     (cx, recording)
 }
 
@@ -139,52 +158,76 @@ fn static_method(method: &str) -> Option<&'static str> {
 
 /// The route template axum matched (`/users/{id}`, nested prefixes included).
 #[cfg(feature = "axum")]
-fn matched_route(parts: &Parts) -> Option<Arc<str>> {
-    parts
-        .extensions
+fn matched_route(extensions: &Extensions) -> Option<&str> {
+    extensions
         .get::<axum::extract::MatchedPath>()
-        .map(|path| Arc::from(path.as_str()))
+        .map(axum::extract::MatchedPath::as_str)
 }
 
 #[cfg(not(feature = "axum"))]
-fn matched_route(_parts: &Parts) -> Option<Arc<str>> {
+fn matched_route(_extensions: &Extensions) -> Option<&str> {
     None
 }
 
 /// The peer's IP from axum's `ConnectInfo<SocketAddr>`, present when the app is served
 /// with `into_make_service_with_connect_info::<SocketAddr>()`.
 #[cfg(feature = "axum")]
-fn client_address(parts: &Parts) -> Option<String> {
-    parts
-        .extensions
+fn client_address(extensions: &Extensions) -> Option<StringValue> {
+    extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
+        .map(|info| interned::client_address(info.0.ip()))
 }
 
 #[cfg(not(feature = "axum"))]
-fn client_address(_parts: &Parts) -> Option<String> {
+fn client_address(_extensions: &Extensions) -> Option<StringValue> {
     None
 }
 
 /// Host and port from the URI authority (HTTP/2 `:authority`) or the `Host` header.
-/// The port is absent when the client did not send one.
-fn server_address(parts: &Parts) -> Option<(String, Option<u16>)> {
-    let from_header;
-    let authority = match parts.uri.authority() {
-        Some(authority) => authority,
-        None => {
-            let host = parts.headers.get(header::HOST)?;
-            from_header = http::uri::Authority::try_from(host.as_bytes()).ok()?;
-            &from_header
-        }
+/// The port is absent when the client did not send one; a malformed value gives
+/// neither.
+fn server_address(uri: &Uri, headers: &HeaderMap) -> Option<(StringValue, Option<u16>)> {
+    let (host, port) = match uri.authority() {
+        Some(authority) => (authority.host(), authority.port_u16()),
+        // Parsed in place: `Authority::try_from` would copy the header first.
+        // `split_host_port` admits ASCII only, so the UTF-8 check is the only one.
+        None => split_host_port(std::str::from_utf8(headers.get(header::HOST)?.as_bytes()).ok()?)?,
     };
-    let host = authority.host();
     // IPv6 literals come bracketed; the attribute holds the bare address.
     let host = host
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(host);
-    Some((host.to_owned(), authority.port_u16()))
+    Some((interned::host(host), port))
+}
+
+/// `host`, `host:port`, `[v6]` or `[v6]:port`, as a `Host` header carries them.
+fn split_host_port(value: &str) -> Option<(&str, Option<u16>)> {
+    let (host, port) = if value.starts_with('[') {
+        let end = value.find(']')? + 1;
+        match &value[end..] {
+            "" => (&value[..end], None),
+            rest => (&value[..end], Some(rest.strip_prefix(':')?)),
+        }
+    } else {
+        match value.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (value, None),
+        }
+    };
+    let valid = !host.is_empty()
+        && host.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'[' | b']' | b':' | b'%')
+        })
+        && (host.starts_with('[') || !host.contains(':'));
+    if !valid {
+        return None;
+    }
+    let port = match port {
+        Some(port) => Some(port.parse().ok()?),
+        None => None,
+    };
+    Some((host, port))
 }
 
 pub(super) fn content_length(headers: &HeaderMap) -> Option<u64> {
@@ -195,33 +238,61 @@ pub(super) fn content_length(headers: &HeaderMap) -> Option<u64> {
 mod tests {
     use super::*;
 
-    fn parts(request: http::Request<()>) -> Parts {
-        request.into_parts().0
+    fn address(request: http::Request<()>) -> Option<(StringValue, Option<u16>)> {
+        server_address(request.uri(), request.headers())
     }
 
     #[test]
     fn server_address_from_host_and_authority() {
-        let host = parts(
+        let host = address(
             http::Request::get("/a")
                 .header("host", "example.com:8080")
                 .body(())
                 .expect("request"),
         );
-        assert_eq!(server_address(&host), Some(("example.com".into(), Some(8080))));
-        let v6 = parts(
+        assert_eq!(host, Some(("example.com".into(), Some(8080))));
+        let v6 = address(
             http::Request::get("/a")
                 .header("host", "[::1]")
                 .body(())
                 .expect("request"),
         );
-        assert_eq!(server_address(&v6), Some(("::1".into(), None)));
-        let h2 = parts(
+        assert_eq!(v6, Some(("::1".into(), None)));
+        let h2 = address(
             http::Request::get("https://api.test/a")
                 .body(())
                 .expect("request"),
         );
-        assert_eq!(server_address(&h2), Some(("api.test".into(), None)));
-        let none = parts(http::Request::get("/a").body(()).expect("request"));
-        assert_eq!(server_address(&none), None);
+        assert_eq!(h2, Some(("api.test".into(), None)));
+        let none = address(http::Request::get("/a").body(()).expect("request"));
+        assert_eq!(none, None);
+        let v6_port = address(
+            http::Request::get("/a")
+                .header("host", "[2001:db8::1]:8443")
+                .body(())
+                .expect("request"),
+        );
+        assert_eq!(v6_port, Some(("2001:db8::1".into(), Some(8443))));
+    }
+
+    #[test]
+    fn malformed_host_headers_give_no_address() {
+        for bad in [
+            "",
+            ":80",
+            "a b",
+            "host:",
+            "host:99999",
+            "host:x",
+            "::1",
+            "[::1",
+            "[::1]x",
+            "u@host",
+            "a/b",
+        ] {
+            assert_eq!(split_host_port(bad), None, "{bad:?}");
+        }
+        assert_eq!(split_host_port("api.test"), Some(("api.test", None)));
+        assert_eq!(split_host_port("api.test:8080"), Some(("api.test", Some(8080))));
     }
 }

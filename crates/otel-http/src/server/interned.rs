@@ -1,0 +1,193 @@
+//! Strings that repeat from request to request (span names, routes, hosts, user
+//! agents, client addresses), shared instead of allocated for every request.
+//!
+//! Each thread keeps its own tables, so a lookup takes no lock. All are bounded: a
+//! client sending a new `Host` or `User-Agent` on every request only makes those
+//! requests pay the allocation they would have paid anyway.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use opentelemetry::StringValue;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Span names are `Cow<'static, str>` in the OpenTelemetry API: a shared `&'static`
+/// name costs nothing per span, an owned one an allocation. Names are made from
+/// registered route templates and known methods, so there are few; they are leaked
+/// once per process, up to this many bytes, after which names are allocated per span.
+const MAX_LEAKED_NAME_BYTES: usize = 256 * 1024;
+
+/// Routes remembered per thread; the table is emptied when it grows past this (only
+/// possible with a router that makes a new template per request).
+const MAX_ROUTES: usize = 4096;
+
+/// Recent distinct values remembered per thread for each header-derived attribute.
+const RECENT: usize = 16;
+
+struct Route {
+    value: StringValue,
+    /// `(span-name method, span name)`, filled as methods are seen on this route.
+    names: Vec<(Box<str>, Cow<'static, str>)>,
+}
+
+/// The last few distinct values of one attribute, as shared strings.
+struct Recent<K> {
+    slots: Vec<(K, StringValue)>,
+    next: usize,
+}
+
+impl<K> Recent<K> {
+    const fn new() -> Self {
+        Self {
+            slots: Vec::new(),
+            next: 0,
+        }
+    }
+
+    /// The remembered value for which `matches` holds, or `make`'s, remembered in
+    /// place of the oldest.
+    fn get(
+        &mut self,
+        matches: impl Fn(&K, &StringValue) -> bool,
+        make: impl FnOnce() -> (K, StringValue),
+    ) -> StringValue {
+        if let Some((_, value)) = self.slots.iter().find(|(k, v)| matches(k, v)) {
+            return value.clone();
+        }
+        let (key, value) = make();
+        if self.slots.len() < RECENT {
+            self.slots.push((key, value.clone()));
+        } else {
+            self.slots[self.next] = (key, value.clone());
+            self.next = (self.next + 1) % RECENT;
+        }
+        value
+    }
+}
+
+thread_local! {
+    static ROUTES: RefCell<FxHashMap<Box<str>, Route>> = RefCell::new(FxHashMap::default());
+    static HOSTS: RefCell<Recent<()>> = const { RefCell::new(Recent::new()) };
+    static AGENTS: RefCell<Recent<()>> = const { RefCell::new(Recent::new()) };
+    static CLIENTS: RefCell<Recent<IpAddr>> = const { RefCell::new(Recent::new()) };
+}
+
+/// The `http.route` value and the span name `{method} {route}` for a route template.
+pub(super) fn route(route: &str, method: &str) -> (StringValue, Cow<'static, str>) {
+    let found = ROUTES.try_with(|routes| {
+        let mut routes = routes.try_borrow_mut().ok()?;
+        if !routes.contains_key(route) && routes.len() >= MAX_ROUTES {
+            routes.clear();
+        }
+        let entry = routes.entry(route.into()).or_insert_with(|| Route {
+            value: StringValue::from(Arc::<str>::from(route)),
+            names: Vec::new(),
+        });
+        let name = match entry.names.iter().find(|(m, _)| &**m == method) {
+            Some((_, name)) => name.clone(),
+            None => {
+                let name = span_name(format!("{method} {route}"));
+                entry.names.push((method.into(), name.clone()));
+                name
+            }
+        };
+        Some((entry.value.clone(), name))
+    });
+    found.ok().flatten().unwrap_or_else(|| {
+        (
+            StringValue::from(route.to_owned()),
+            format!("{method} {route}").into(),
+        )
+    })
+}
+
+/// A span name shared for the life of the process while the budget lasts.
+fn span_name(name: String) -> Cow<'static, str> {
+    static LEAKED: Mutex<(Option<FxHashSet<&'static str>>, usize)> = Mutex::new((None, 0));
+    let mut leaked = LEAKED.lock().unwrap_or_else(PoisonError::into_inner);
+    let (names, bytes) = &mut *leaked;
+    let names = names.get_or_insert_with(FxHashSet::default);
+    if let Some(shared) = names.get(name.as_str()) {
+        return Cow::Borrowed(shared);
+    }
+    if *bytes + name.len() > MAX_LEAKED_NAME_BYTES {
+        return Cow::Owned(name);
+    }
+    *bytes += name.len();
+    let shared: &'static str = Box::leak(name.into_boxed_str());
+    names.insert(shared);
+    Cow::Borrowed(shared)
+}
+
+/// `server.address`.
+pub(super) fn host(host: &str) -> StringValue {
+    recent_string(&HOSTS, host)
+}
+
+/// `user_agent.original` (invalid UTF-8 replaced, never shared).
+pub(super) fn user_agent(agent: &[u8]) -> StringValue {
+    match std::str::from_utf8(agent) {
+        Ok(agent) => recent_string(&AGENTS, agent),
+        Err(_) => StringValue::from(String::from_utf8_lossy(agent).into_owned()),
+    }
+}
+
+/// `client.address`.
+pub(super) fn client_address(ip: IpAddr) -> StringValue {
+    CLIENTS
+        .try_with(|recent| {
+            let mut recent = recent.try_borrow_mut().ok()?;
+            Some(recent.get(|k, _| *k == ip, || (ip, StringValue::from(ip.to_string()))))
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| StringValue::from(ip.to_string()))
+}
+
+type Table = std::thread::LocalKey<RefCell<Recent<()>>>;
+
+fn recent_string(table: &'static Table, s: &str) -> StringValue {
+    table
+        .try_with(|recent| {
+            let mut recent = recent.try_borrow_mut().ok()?;
+            Some(recent.get(
+                |(), v| v.as_str() == s,
+                || ((), StringValue::from(Arc::<str>::from(s))),
+            ))
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| StringValue::from(s.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_share_their_value_and_name() {
+        let (value, name) = route("/users/{id}", "GET");
+        assert_eq!(value.as_str(), "/users/{id}");
+        assert_eq!(name, "GET /users/{id}");
+        assert!(matches!(name, Cow::Borrowed(_)), "names are shared");
+        let (again, post) = route("/users/{id}", "POST");
+        assert_eq!(again, value);
+        assert_eq!(post, "POST /users/{id}");
+    }
+
+    #[test]
+    fn recent_values_are_bounded_and_correct() {
+        for i in 0..(RECENT * 3) {
+            let host_name = format!("host-{i}.example");
+            assert_eq!(host(&host_name).as_str(), host_name);
+        }
+        assert_eq!(HOSTS.with(|h| h.borrow().slots.len()), RECENT);
+        assert_eq!(user_agent(b"curl/8").as_str(), "curl/8");
+        assert_eq!(user_agent(b"bad\xff").as_str(), "bad\u{fffd}");
+        let ip: IpAddr = "2001:db8::1".parse().expect("ip");
+        assert_eq!(client_address(ip).as_str(), "2001:db8::1");
+        assert_eq!(client_address(ip).as_str(), "2001:db8::1");
+    }
+}
