@@ -103,3 +103,29 @@ async fn timeout_is_a_timeout_error() {
         .has_duration_at_most(Duration::from_secs(1))
         .lacks_attribute("http.response.status_code");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_request_is_recorded_as_cancelled() {
+    let t = TestTelemetry::new().install_global();
+    let addr = start_server().await;
+
+    // The caller gives up (a timeout around the call, not reqwest's own): the request's
+    // future is dropped while the server is still working.
+    let gave_up = tokio::time::timeout(
+        Duration::from_millis(100),
+        client().get(format!("http://{addr}/slow")).send(),
+    )
+    .await;
+    assert!(gave_up.is_err(), "the server answers after 2s");
+
+    t.spans()
+        .span("GET")
+        .is_error()
+        .has_attribute("error.type", otel_http::client::ERROR_TYPE_CANCELLED)
+        .has_duration_at_most(Duration::from_secs(1))
+        .lacks_attribute("http.response.status_code");
+    t.metrics()
+        .metric(opentelemetry_semantic_conventions::metric::HTTP_CLIENT_REQUEST_DURATION)
+        .histogram_point(&[("error.type", "cancelled".into())])
+        .has_count(1);
+}

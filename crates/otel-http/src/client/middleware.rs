@@ -230,17 +230,60 @@ impl Middleware for ClientMiddleware {
 
         let marker = ActiveRequest::next();
         extensions.insert(marker);
-        let start = Instant::now();
+        let mut pending = Pending {
+            cx: &cx,
+            metric_attributes: Some(info.common),
+            start: Instant::now(),
+        };
         // The span's context is current while the rest of the chain runs: nested
         // middlewares see the marker, and anything traced below is a child of the span.
         let result = next
             .run(req, extensions)
             .with_context(cx.with_value(marker))
             .await;
-        let seconds = start.elapsed().as_secs_f64();
+        let seconds = pending.start.elapsed().as_secs_f64();
         extensions.remove::<ActiveRequest>();
 
-        self.finish(&cx, info.common, &result, seconds);
+        if let Some(metric_attributes) = pending.metric_attributes.take() {
+            self.finish(&cx, metric_attributes, &result, seconds);
+        }
         result
+    }
+}
+
+/// `error.type` of a request whose future was dropped before the response arrived (a
+/// timeout around the call, `select!`, the caller going away): the span's status is
+/// Error and it has no `http.response.status_code`.
+///
+/// ```
+/// assert_eq!(otel_http::client::ERROR_TYPE_CANCELLED, "cancelled");
+/// ```
+pub const ERROR_TYPE_CANCELLED: &str = "cancelled";
+
+/// A request in flight. Dropped before the response arrived (the request's future was
+/// dropped), it ends the span as cancelled and records the duration, so a cancelled
+/// request is counted rather than lost.
+struct Pending<'a> {
+    cx: &'a Context,
+    /// Taken when the request completes.
+    metric_attributes: Option<Vec<KeyValue>>,
+    start: Instant,
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        let Some(mut metric_attributes) = self.metric_attributes.take() else {
+            return;
+        };
+        let error_type = KeyValue::new(ERROR_TYPE, ERROR_TYPE_CANCELLED);
+        let span = self.cx.span();
+        span.set_attribute(error_type.clone());
+        span.set_status(Status::error(
+            "the request was cancelled before the response arrived",
+        ));
+        span.end();
+        metric_attributes.push(error_type);
+        let _guard = self.cx.clone().attach();
+        instruments::request_duration().record(self.start.elapsed().as_secs_f64(), &metric_attributes);
     }
 }

@@ -88,4 +88,4 @@ mod outcome;
 mod request_info;
 
 pub use extensions::{NoPropagation, UrlTemplate};
-pub use middleware::ClientMiddleware;
+pub use middleware::{ClientMiddleware, ERROR_TYPE_CANCELLED};
