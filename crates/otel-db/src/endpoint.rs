@@ -1,0 +1,72 @@
+//! The attributes that say which database an operation went to.
+
+use opentelemetry::{KeyValue, StringValue};
+use opentelemetry_semantic_conventions::attribute::{
+    DB_NAMESPACE, DB_SYSTEM_NAME, SERVER_ADDRESS, SERVER_PORT,
+};
+
+/// `db.system.name`, `db.namespace`, `server.address`, `server.port`, read from a
+/// pool's connect options. Built from parts, never from the connection URL, so no
+/// credential can end up in an attribute.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub(crate) system: &'static str,
+    pub(crate) namespace: Option<StringValue>,
+    pub(crate) address: Option<StringValue>,
+    /// Only when not the system's default port, as the conventions ask.
+    pub(crate) port: Option<i64>,
+    /// The port actually used, for the default pool name.
+    actual_port: Option<u16>,
+}
+
+impl Endpoint {
+    pub(crate) fn network(
+        system: &'static str,
+        database: Option<&str>,
+        host: Option<&str>,
+        port: u16,
+        default_port: u16,
+    ) -> Self {
+        Self {
+            system,
+            namespace: database.filter(|d| !d.is_empty()).map(|d| d.to_owned().into()),
+            address: host.filter(|h| !h.is_empty()).map(|h| h.to_owned().into()),
+            port: (host.is_some() && port != default_port).then_some(i64::from(port)),
+            actual_port: host.map(|_| port),
+        }
+    }
+
+    pub(crate) fn file(system: &'static str, filename: &str) -> Self {
+        Self {
+            system,
+            namespace: (!filename.is_empty()).then(|| filename.to_owned().into()),
+            address: None,
+            port: None,
+            actual_port: None,
+        }
+    }
+
+    /// The attributes, with `system` as `db.system.name`.
+    pub(crate) fn attributes(&self, system: &'static str, out: &mut Vec<KeyValue>) {
+        out.push(KeyValue::new(DB_SYSTEM_NAME, system));
+        if let Some(namespace) = &self.namespace {
+            out.push(KeyValue::new(DB_NAMESPACE, namespace.clone()));
+        }
+        if let Some(address) = &self.address {
+            out.push(KeyValue::new(SERVER_ADDRESS, address.clone()));
+        }
+        if let Some(port) = self.port {
+            out.push(KeyValue::new(SERVER_PORT, port));
+        }
+    }
+
+    /// The conventions' default pool name: `address:port/namespace`, or the file name.
+    pub(crate) fn pool_name(&self) -> String {
+        let namespace = self.namespace.as_ref().map_or("", |n| n.as_str());
+        match (&self.address, self.actual_port) {
+            (Some(address), Some(port)) => format!("{}:{port}/{namespace}", address.as_str()),
+            (Some(address), None) => format!("{}/{namespace}", address.as_str()),
+            (None, _) => namespace.to_owned(),
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! The `sqlx::Executor` implementations: `&InstrumentedPool<DB>`,
+//! `&mut InstrumentedConnection<...>` and `&mut InstrumentedTransaction<DB>` for each
+//! database, all built on two generic helpers that wrap the driver's stream or future.
+
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use futures_util::stream::{self, BoxStream, StreamExt as _};
+use opentelemetry::Context;
+use opentelemetry::trace::TraceContextExt as _;
+use sqlx::{Database, Either, Execute};
+
+use crate::database::InstrumentedDatabase;
+use crate::instrumentation::Instrumentation;
+use crate::operation::{Operation, Outcome};
+use crate::options::QueryText;
+use crate::outcome::classify;
+use crate::sql;
+use crate::stream::TracedStream;
+use crate::traced_query::TracedQuery;
+
+type Rows<DB> = Either<<DB as Database>::QueryResult, <DB as Database>::Row>;
+
+/// Starts the operation for `query` and rebuilds the query for the driver.
+fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
+    instrumentation: &Arc<Instrumentation>,
+    parent: &Context,
+    query: E,
+) -> (Operation, TracedQuery<DB>) {
+    let (mut traced, has_binds) = TracedQuery::new(query);
+    let info = sql::analyze(traced.text(), DB::DIALECT);
+    let text = match instrumentation.options.query_text {
+        QueryText::Off => None,
+        QueryText::Sanitized if has_binds => Some(traced.text().to_owned()),
+        QueryText::Sanitized => Some(sql::sanitize(traced.text(), DB::DIALECT)),
+    };
+    let operation = Operation::start(instrumentation, parent, info, text, classify::<DB>);
+    if instrumentation.options.sql_commenter {
+        let span = operation.context().span().span_context().clone();
+        if let Some(commented) = crate::commenter::with_traceparent(traced.text(), &span) {
+            traced.replace_sql(commented);
+        }
+    }
+    (operation, traced)
+}
+
+/// A traced `fetch_many`: `before` (asking the server what it is) runs first, then the
+/// span starts and `run` gets the query.
+pub(crate) fn fetch_many<'e, 'q: 'e, DB, E, F>(
+    instrumentation: &Arc<Instrumentation>,
+    before: Option<BoxFuture<'e, ()>>,
+    query: E,
+    run: F,
+) -> BoxStream<'e, Result<Rows<DB>, sqlx::Error>>
+where
+    DB: InstrumentedDatabase,
+    E: 'q + Execute<'q, DB>,
+    F: FnOnce(TracedQuery<DB>) -> BoxStream<'e, Result<Rows<DB>, sqlx::Error>> + Send + 'e,
+{
+    let parent = Context::current();
+    match before {
+        None => {
+            let (operation, traced) = start(instrumentation, &parent, query);
+            Box::pin(TracedStream::new(run(traced), operation))
+        }
+        Some(before) => {
+            let instrumentation = Arc::clone(instrumentation);
+            Box::pin(
+                stream::once(async move {
+                    before.await;
+                    let (operation, traced) = start(&instrumentation, &parent, query);
+                    TracedStream::new(run(traced), operation)
+                })
+                .flatten(),
+            )
+        }
+    }
+}
+
+/// A traced `fetch_optional`.
+pub(crate) fn fetch_optional<'e, 'q: 'e, DB, E, F>(
+    instrumentation: &Arc<Instrumentation>,
+    before: Option<BoxFuture<'e, ()>>,
+    query: E,
+    run: F,
+) -> BoxFuture<'e, Result<Option<DB::Row>, sqlx::Error>>
+where
+    DB: InstrumentedDatabase,
+    E: 'q + Execute<'q, DB>,
+    F: FnOnce(TracedQuery<DB>) -> BoxFuture<'e, Result<Option<DB::Row>, sqlx::Error>> + Send + 'e,
+{
+    let parent = Context::current();
+    let instrumentation = Arc::clone(instrumentation);
+    Box::pin(async move {
+        if let Some(before) = before {
+            before.await;
+        }
+        let (operation, traced) = start(&instrumentation, &parent, query);
+        let result = run(traced).await;
+        match &result {
+            Ok(row) => operation.finish(Outcome::Done {
+                rows: u64::from(row.is_some()),
+            }),
+            Err(error) => operation.finish(Outcome::Failed(error)),
+        }
+        result
+    })
+}
+
+/// Wraps a non-query step (BEGIN, COMMIT, ROLLBACK) in an operation named `name`.
+pub(crate) async fn traced_step<DB, T>(
+    instrumentation: &Arc<Instrumentation>,
+    name: &'static str,
+    step: impl Future<Output = Result<T, sqlx::Error>>,
+) -> Result<T, sqlx::Error>
+where
+    DB: InstrumentedDatabase,
+{
+    let info = sql::QueryInfo {
+        summary: Some(name.to_owned()),
+        operation_name: Some(name.to_owned()),
+        ..sql::QueryInfo::default()
+    };
+    let operation = Operation::start(instrumentation, &Context::current(), info, None, classify::<DB>);
+    let result = step.await;
+    match &result {
+        Ok(_) => operation.finish(Outcome::Done { rows: 0 }),
+        Err(error) => operation.finish(Outcome::Failed(error)),
+    }
+    result
+}
+
+/// `Executor` for `$target` over database `$db`, where `$conn(self)` is the executor
+/// the query is handed to and `$before(self)` what runs before the span starts.
+macro_rules! impl_executor {
+    ([$($generics:tt)*] $target:ty, $db:ty, |$this:ident| $inner:expr, $before:expr) => {
+        impl<$($generics)*> sqlx::Executor<'c> for $target {
+            type Database = $db;
+
+            fn fetch_many<'e, 'q: 'e, E>(
+                self,
+                query: E,
+            ) -> futures_util::stream::BoxStream<
+                'e,
+                Result<sqlx::Either<<$db as sqlx::Database>::QueryResult, <$db as sqlx::Database>::Row>, sqlx::Error>,
+            >
+            where
+                'c: 'e,
+                E: 'q + sqlx::Execute<'q, $db>,
+            {
+                let $this = self;
+                let instrumentation = std::sync::Arc::clone($this.instrumentation());
+                let before = $before;
+                $crate::executor::fetch_many(&instrumentation, before, query, move |q| $inner.fetch_many(q))
+            }
+
+            fn fetch_optional<'e, 'q: 'e, E>(
+                self,
+                query: E,
+            ) -> futures_util::future::BoxFuture<'e, Result<Option<<$db as sqlx::Database>::Row>, sqlx::Error>>
+            where
+                'c: 'e,
+                E: 'q + sqlx::Execute<'q, $db>,
+            {
+                let $this = self;
+                let instrumentation = std::sync::Arc::clone($this.instrumentation());
+                let before = $before;
+                $crate::executor::fetch_optional(&instrumentation, before, query, move |q| $inner.fetch_optional(q))
+            }
+
+            fn prepare_with<'e>(
+                self,
+                sql: sqlx::SqlStr,
+                parameters: &'e [<$db as sqlx::Database>::TypeInfo],
+            ) -> futures_util::future::BoxFuture<'e, Result<<$db as sqlx::Database>::Statement, sqlx::Error>>
+            where
+                'c: 'e,
+            {
+                let $this = self;
+                $inner.prepare_with(sql, parameters)
+            }
+
+            fn describe<'e>(
+                self,
+                sql: sqlx::SqlStr,
+            ) -> futures_util::future::BoxFuture<'e, Result<sqlx::Describe<$db>, sqlx::Error>>
+            where
+                'c: 'e,
+            {
+                let $this = self;
+                $inner.describe(sql)
+            }
+        }
+    };
+}
+
+macro_rules! impl_executors {
+    ($db:ty) => {
+        impl_executor!(
+            ['c] &'c $crate::pool::InstrumentedPool<$db>, $db,
+            |this| this.pool(),
+            $crate::pool::detection(this.instrumentation(), this.pool())
+        );
+        impl_executor!(
+            ['c, 't] &'c mut $crate::connection::InstrumentedConnection<sqlx::Transaction<'t, $db>>, $db,
+            |this| &mut **this.connection_mut(),
+            None
+        );
+        impl_executor!(
+            ['c] &'c mut $crate::connection::InstrumentedConnection<sqlx::pool::PoolConnection<$db>>, $db,
+            |this| &mut **this.connection_mut(),
+            None
+        );
+        impl_executor!(
+            ['c, 't] &'c mut $crate::connection::InstrumentedTransaction<'t, $db>, $db,
+            |this| &mut **this.connection_mut(),
+            None
+        );
+    };
+}
+
+impl_executors!(sqlx::Postgres);
+impl_executors!(sqlx::MySql);
+impl_executors!(sqlx::Sqlite);

@@ -1,0 +1,63 @@
+//! A row stream that ends its operation's span when the stream ends, fails, or is
+//! dropped.
+
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
+
+use futures_util::Stream;
+use futures_util::stream::BoxStream;
+use sqlx::Either;
+
+use crate::operation::{Operation, Outcome};
+
+pub(crate) struct TracedStream<'e, R, T> {
+    inner: BoxStream<'e, Result<Either<R, T>, sqlx::Error>>,
+    operation: Option<Operation>,
+    rows: u64,
+}
+
+impl<'e, R, T> TracedStream<'e, R, T> {
+    pub(crate) fn new(inner: BoxStream<'e, Result<Either<R, T>, sqlx::Error>>, operation: Operation) -> Self {
+        Self {
+            inner,
+            operation: Some(operation),
+            rows: 0,
+        }
+    }
+}
+
+impl<R, T> Stream for TracedStream<'_, R, T> {
+    type Item = Result<Either<R, T>, sqlx::Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        let item = futures_util::ready!(this.inner.as_mut().poll_next(cx));
+        match &item {
+            Some(Ok(Either::Right(_))) => this.rows += 1,
+            Some(Ok(Either::Left(_))) => {}
+            Some(Err(error)) => {
+                if let Some(op) = this.operation.take() {
+                    op.finish(Outcome::Failed(error));
+                }
+            }
+            None => {
+                if let Some(op) = this.operation.take() {
+                    op.finish(Outcome::Done { rows: this.rows });
+                }
+            }
+        }
+        Poll::Ready(item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl<R, T> Drop for TracedStream<'_, R, T> {
+    fn drop(&mut self) {
+        if let Some(op) = self.operation.take() {
+            op.finish(Outcome::Abandoned { rows: self.rows });
+        }
+    }
+}
