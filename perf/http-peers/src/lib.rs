@@ -1,0 +1,19 @@
+//! Load comparison of HTTP server tracing middleware on loopback.
+//!
+//! One axum hello-world route (`GET /users/{id}`) is served four ways ([`Variant`]): with
+//! no middleware, with `otel_http::ServerLayer`, with axum-tracing-opentelemetry's
+//! `OtelAxumLayer` + `OtelInResponseLayer`, and with tower-http's `TraceLayer` (spans at
+//! `INFO`). Every traced variant sets telemetry up the same way, through `otel_init`,
+//! exporting OTLP/gRPC protobuf to the endpoint in `OTEL_EXPORTER_OTLP_ENDPOINT`.
+//!
+//! The `http-peers-server` binary serves one variant ([`server::run`]); the `compare`
+//! binary starts an in-process collector, runs each variant in a child process, drives it
+//! with keep-alive HTTP/1.1 connections and prints a Markdown table (see README.md).
+
+pub mod process;
+pub mod server;
+pub mod sink;
+pub mod stats;
+mod variant;
+
+pub use variant::{UnknownVariant, Variant};

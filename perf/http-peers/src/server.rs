@@ -1,0 +1,128 @@
+//! The server under load: one hello-world route, wrapped as a [`Variant`] says.
+//!
+//! Protocol with the driver: once listening, the server prints
+//! `<LISTENING_MARKER> <address>` on stdout. It stops when its stdin closes (or on
+//! Ctrl-C): it stops accepting, lets open connections finish, flushes and shuts
+//! telemetry down, and prints `<STATS_MARKER> ended=.. exported=.. dropped=.. failed=..`
+//! (the OTLP span queue's counters; all 0 for `plain`).
+
+use std::error::Error;
+use std::io::Write as _;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::Path;
+use axum::routing::get;
+use axum::serve::ListenerExt as _;
+use axum_tracing_opentelemetry::middleware::{OtelAxumLayer, OtelInResponseLayer};
+use tower_http::trace::{DefaultMakeSpan, TraceLayer};
+
+use crate::Variant;
+
+/// The line prefix the server prints on stdout once it accepts connections, followed by
+/// a space and the bound address.
+pub const LISTENING_MARKER: &str = "HTTP_PEERS_LISTENING";
+
+/// The line prefix of the span-queue counters printed on stdout after shutdown.
+pub const STATS_MARKER: &str = "HTTP_PEERS_STATS";
+
+/// The one route, as axum declares it.
+pub const ROUTE: &str = "/users/{id}";
+
+/// The hello-world router for `variant`.
+pub fn router(variant: Variant) -> Router {
+    let routes = Router::new().route(ROUTE, get(user));
+    match variant {
+        Variant::Plain => routes,
+        Variant::Ours => routes.layer(otel_http::ServerLayer::new()),
+        // The README's order: `OtelInResponseLayer` added first (inner), `OtelAxumLayer`
+        // last (outer), so the response injector runs inside the request span.
+        Variant::AxumTracingOpentelemetry => {
+            routes.layer(OtelInResponseLayer).layer(OtelAxumLayer::default())
+        }
+        // tower-http's span is at DEBUG by default; INFO makes it a span the otel-init
+        // subscriber always records. Its request/response events stay at DEBUG and are
+        // filtered by `RUST_LOG` (default `info`), as in a default deployment.
+        Variant::TowerHttp => routes.layer(
+            TraceLayer::new_for_http().make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO)),
+        ),
+    }
+}
+
+/// `GET /users/{id}`: a short string.
+async fn user(Path(id): Path<u32>) -> String {
+    format!("user {id}")
+}
+
+/// Serves `variant` on `addr` on a multi-thread tokio runtime until stdin closes or
+/// Ctrl-C; see the module documentation for what it prints.
+///
+/// Traced variants call `otel_init::builder().service_name("http-peers-<variant>").init()`,
+/// so `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_PROTOCOL` and every other
+/// `OTEL_*` variable apply; `plain` sets up no telemetry.
+pub fn run(variant: Variant, addr: SocketAddr) -> Result<(), Box<dyn Error>> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(serve(variant, addr))
+}
+
+async fn serve(variant: Variant, addr: SocketAddr) -> Result<(), Box<dyn Error>> {
+    let telemetry = if variant.traced() {
+        Some(
+            otel_init::builder()
+                .service_name(format!("http-peers-{variant}"))
+                .init()?,
+        )
+    } else {
+        None
+    };
+
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    // axum::serve leaves Nagle on; a small response then waits for the client's delayed
+    // ACK. Same setting for every variant.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            eprintln!("http-peers-server: cannot set TCP_NODELAY: {e}");
+        }
+    });
+    announce(&format!("{LISTENING_MARKER} {local}"))?;
+
+    axum::serve(listener, router(variant))
+        .with_graceful_shutdown(stop_requested())
+        .await?;
+
+    let (mut ended, mut exported, mut dropped, mut failed) = (0, 0, 0, 0);
+    if let Some(telemetry) = telemetry {
+        if let Err(e) = telemetry.shutdown() {
+            eprintln!("http-peers-server: telemetry shutdown: {e}");
+        }
+        if let Some(stats) = telemetry.span_queue_stats() {
+            (ended, exported, dropped, failed) =
+                (stats.ended(), stats.exported(), stats.dropped(), stats.failed());
+        }
+    }
+    announce(&format!(
+        "{STATS_MARKER} ended={ended} exported={exported} dropped={dropped} failed={failed}"
+    ))?;
+    Ok(())
+}
+
+/// One line on stdout, flushed at once (stdout is a pipe under the driver).
+fn announce(line: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")?;
+    out.flush()
+}
+
+/// Resolves when stdin reaches its end (the driver closed it) or on Ctrl-C.
+async fn stop_requested() {
+    let (closed, stdin_closed) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+        let _ = closed.send(());
+    });
+    tokio::select! {
+        _ = stdin_closed => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+}

@@ -1,0 +1,90 @@
+use std::fmt;
+use std::str::FromStr;
+
+/// What wraps the hello-world route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Variant {
+    /// No middleware and no telemetry at all: the baseline.
+    Plain,
+    /// `otel_http::ServerLayer::new()`, added with `Router::layer`.
+    Ours,
+    /// axum-tracing-opentelemetry: `OtelAxumLayer::default()` outermost, then
+    /// `OtelInResponseLayer::default()`, as its README shows.
+    AxumTracingOpentelemetry,
+    /// tower-http: `TraceLayer::new_for_http()` with its span at `INFO`, so the span reaches
+    /// the tracing-opentelemetry bridge and is exported.
+    TowerHttp,
+}
+
+impl Variant {
+    /// Every variant, in the order one round runs them.
+    pub const ALL: [Variant; 4] = [
+        Variant::Plain,
+        Variant::Ours,
+        Variant::AxumTracingOpentelemetry,
+        Variant::TowerHttp,
+    ];
+
+    /// The name used on the command line and in the table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::Plain => "plain",
+            Variant::Ours => "ours",
+            Variant::AxumTracingOpentelemetry => "axum-tracing-opentelemetry",
+            Variant::TowerHttp => "tower-http",
+        }
+    }
+
+    /// Whether this variant sets up telemetry and exports one span per request.
+    pub fn traced(self) -> bool {
+        self != Variant::Plain
+    }
+}
+
+impl fmt::Display for Variant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A variant name that is not one of [`Variant::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownVariant(pub String);
+
+impl fmt::Display for UnknownVariant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let known: Vec<&str> = Variant::ALL.iter().map(|v| v.name()).collect();
+        write!(
+            f,
+            "unknown variant {:?}; expected one of {}",
+            self.0,
+            known.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownVariant {}
+
+impl FromStr for Variant {
+    type Err = UnknownVariant;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Variant::ALL
+            .into_iter()
+            .find(|v| v.name() == s)
+            .ok_or_else(|| UnknownVariant(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for v in Variant::ALL {
+            assert_eq!(v.name().parse::<Variant>(), Ok(v));
+        }
+        assert!("nope".parse::<Variant>().is_err());
+    }
+}
