@@ -119,6 +119,14 @@ where
 
 const ALLOC_REQUESTS: usize = 10_000;
 
+/// Requests per block in the paired mode.
+const PAIRED_BLOCK: usize = 500;
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
 /// One measured case: its name, the service, the request.
 type Case<'a> = (&'static str, Target, &'a Request<String>);
 
@@ -126,6 +134,9 @@ type Case<'a> = (&'static str, Target, &'a Request<String>);
 #[derive(Clone, Copy)]
 enum Target {
     Router,
+    /// The Router with a layer that does nothing: what axum's `Router::layer` itself
+    /// costs (it boxes and clones each layered route per request), paid by any layer.
+    NoopLayerRouter,
     TracedRouter,
     ServiceFn,
     TracedServiceFn,
@@ -152,6 +163,7 @@ fn bench(c: &mut Criterion) {
     let health = request("/health", None);
     let health_parent = request("/health", Some(SAMPLED_PARENT));
     let mut plain_router = router();
+    let mut noop_router = router().layer(tower::layer::layer_fn(|inner| inner));
     let mut traced_router = router().layer(ServerLayer::new());
     let mut plain_fn = tower::service_fn(hello);
     let mut traced_fn = ServerLayer::new().layer(tower::service_fn(hello));
@@ -164,6 +176,7 @@ fn bench(c: &mut Criterion) {
             Sampler::AlwaysOn,
             vec![
                 ("router/baseline", Router, &users),
+                ("router/noop_layer", NoopLayerRouter, &users),
                 ("router/sampled", TracedRouter, &users),
                 ("router/sampled_with_parent", TracedRouter, &users_parent),
                 ("router/baseline_health", Router, &health),
@@ -209,6 +222,7 @@ fn bench(c: &mut Criterion) {
     let mut run =
         |target: Target, request: &Request<String>, f: &mut dyn FnMut(&mut dyn FnMut())| match target {
             Router => f(&mut || once(&rt, &mut plain_router, request)),
+            NoopLayerRouter => f(&mut || once(&rt, &mut noop_router, request)),
             TracedRouter => f(&mut || once(&rt, &mut traced_router, request)),
             ServiceFn => f(&mut || once(&rt, &mut plain_fn, request)),
             TracedServiceFn => f(&mut || once(&rt, &mut traced_fn, request)),
@@ -235,6 +249,65 @@ fn bench(c: &mut Criterion) {
                     }
                 });
                 println!("ran {case} {requests} times");
+            }
+        }
+        return;
+    }
+
+    // `SERVER_BENCH_PAIRED=<blocks>`: each case against its baseline, alternating
+    // blocks of requests (A, B, A, B, ...) and taking the median over blocks of the
+    // difference and of the ratio, so that the machine's drift and noise (a shared VM)
+    // hit both sides alike; then exits.
+    if let Ok(blocks) = std::env::var("SERVER_BENCH_PAIRED") {
+        let blocks: usize = blocks.parse().expect("a block count");
+        let mut one = |target: Target, request: &Request<String>| match target {
+            Router => once(&rt, &mut plain_router, request),
+            NoopLayerRouter => once(&rt, &mut noop_router, request),
+            TracedRouter => once(&rt, &mut traced_router, request),
+            ServiceFn => once(&rt, &mut plain_fn, request),
+            TracedServiceFn => once(&rt, &mut traced_fn, request),
+        };
+        println!("| case | baseline | added per request | ratio |");
+        println!("| --- | --- | ---: | ---: |");
+        for (_, sampler, cases) in &groups {
+            let _provider = tracer_provider(sampler.clone());
+            for (case, target, request) in cases {
+                let (base_target, base_request) = match (target, case.contains("health")) {
+                    (Router | ServiceFn, _) => continue,
+                    (NoopLayerRouter | TracedRouter, false) => (Router, &users),
+                    (NoopLayerRouter | TracedRouter, true) => (Router, &health),
+                    (TracedServiceFn, false) => (ServiceFn, &users),
+                    (TracedServiceFn, true) => (ServiceFn, &health),
+                };
+                let mut time = |t: Target, r: &Request<String>| {
+                    let started = Instant::now();
+                    for _ in 0..PAIRED_BLOCK {
+                        one(t, r);
+                    }
+                    started.elapsed().as_secs_f64() * 1e9 / PAIRED_BLOCK as f64
+                };
+                // Warm-up, longer than the layer's 10 ms refresh of its globals.
+                for _ in 0..20 {
+                    time(*target, request);
+                    time(base_target, base_request);
+                }
+                let (mut added, mut ratios) = (Vec::new(), Vec::new());
+                for _ in 0..blocks {
+                    let measured = time(*target, request);
+                    let base = time(base_target, base_request);
+                    added.push(measured - base);
+                    ratios.push(measured / base);
+                }
+                let base_name = if case.contains("health") {
+                    "baseline_health"
+                } else {
+                    "baseline"
+                };
+                println!(
+                    "| {case} | {base_name} | {:.0} ns | {:.2}x |",
+                    median(&mut added),
+                    median(&mut ratios)
+                );
             }
         }
         return;

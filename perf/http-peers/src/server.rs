@@ -34,7 +34,7 @@ pub fn router(variant: Variant) -> Router {
     let routes = Router::new().route(ROUTE, get(user));
     match variant {
         Variant::Plain => routes,
-        Variant::Ours => routes.layer(otel_http::ServerLayer::new()),
+        Variant::Ours | Variant::OursSampledOut => routes.layer(otel_http::ServerLayer::new()),
         // The README's order: `OtelInResponseLayer` added first (inner), `OtelAxumLayer`
         // last (outer), so the response injector runs inside the request span.
         Variant::AxumTracingOpentelemetry => {

@@ -8,6 +8,9 @@ pub enum Variant {
     Plain,
     /// `otel_http::ServerLayer::new()`, added with `Router::layer`.
     Ours,
+    /// The same as `Ours` with `OTEL_TRACES_SAMPLER=always_off`: every request is
+    /// sampled out (its span is not recorded or exported; the metric still is).
+    OursSampledOut,
     /// axum-tracing-opentelemetry: `OtelAxumLayer::default()` outermost, then
     /// `OtelInResponseLayer::default()`, as its README shows.
     AxumTracingOpentelemetry,
@@ -18,9 +21,10 @@ pub enum Variant {
 
 impl Variant {
     /// Every variant, in the order one round runs them.
-    pub const ALL: [Variant; 4] = [
+    pub const ALL: [Variant; 5] = [
         Variant::Plain,
         Variant::Ours,
+        Variant::OursSampledOut,
         Variant::AxumTracingOpentelemetry,
         Variant::TowerHttp,
     ];
@@ -30,6 +34,7 @@ impl Variant {
         match self {
             Variant::Plain => "plain",
             Variant::Ours => "ours",
+            Variant::OursSampledOut => "ours-sampled-out",
             Variant::AxumTracingOpentelemetry => "axum-tracing-opentelemetry",
             Variant::TowerHttp => "tower-http",
         }
@@ -38,6 +43,19 @@ impl Variant {
     /// Whether this variant sets up telemetry and exports one span per request.
     pub fn traced(self) -> bool {
         self != Variant::Plain
+    }
+
+    /// Whether each request's span reaches the collector.
+    pub fn exports_spans(self) -> bool {
+        self.traced() && self != Variant::OursSampledOut
+    }
+
+    /// Environment the server of this variant runs with, beyond the shared one.
+    pub fn env(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Variant::OursSampledOut => &[("OTEL_TRACES_SAMPLER", "always_off")],
+            _ => &[],
+        }
     }
 }
 

@@ -61,6 +61,52 @@ impl HeaderCapture {
         self
     }
 
+    /// Captures these request headers under `prefix` followed by the lower-cased name,
+    /// for protocols over HTTP that name their attributes differently (gRPC metadata
+    /// is `rpc.request.metadata.<key>`). Credentials are never captured either way.
+    ///
+    /// ```
+    /// use otel_http::conventions::HeaderCapture;
+    /// use http::HeaderMap;
+    ///
+    /// let capture = HeaderCapture::default()
+    ///     .request_prefixed("rpc.request.metadata.", ["x-tenant", "authorization"]);
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-tenant", "acme".parse().unwrap());
+    /// headers.insert("authorization", "Bearer secret".parse().unwrap());
+    /// let attributes = capture.request_attributes(&headers);
+    /// assert_eq!(attributes.len(), 1);
+    /// assert_eq!(attributes[0].key.as_str(), "rpc.request.metadata.x-tenant");
+    /// ```
+    #[must_use]
+    pub fn request_prefixed(
+        mut self,
+        prefix: &str,
+        names: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> Self {
+        self.request = allowed(names, prefix);
+        self
+    }
+
+    /// Captures these response headers under `prefix` followed by the lower-cased name
+    /// (see [`request_prefixed`](Self::request_prefixed)).
+    ///
+    /// ```
+    /// use otel_http::conventions::HeaderCapture;
+    ///
+    /// let capture = HeaderCapture::default().response_prefixed("rpc.response.metadata.", ["x-shard"]);
+    /// assert!(!capture.is_empty());
+    /// ```
+    #[must_use]
+    pub fn response_prefixed(
+        mut self,
+        prefix: &str,
+        names: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> Self {
+        self.response = allowed(names, prefix);
+        self
+    }
+
     /// True when nothing is captured (the common case: no work per request).
     pub fn is_empty(&self) -> bool {
         self.request.is_empty() && self.response.is_empty()

@@ -383,6 +383,7 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
             .env("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())
             .env("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
             .envs(batch_env.iter().map(|(k, v)| (k, v)))
+            .envs(variant.env().iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -419,7 +420,7 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
     // thread runs behind the requests; the warm-up's spans are out before it opens.
     let stall = Duration::from_secs(2) + schedule_delay(batch_env);
     let exported = |count: usize| {
-        if variant.traced() {
+        if variant.exports_spans() {
             wait_for_spans(collector, count, stall)
         } else {
             Duration::ZERO
@@ -473,7 +474,7 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
         .ok()
         .map(|line| QueueStats::parse(&line));
 
-    let spans = if variant.traced() {
+    let spans = if variant.exports_spans() {
         let expected = o.warmup + o.requests;
         // The server's shutdown returned after its last export was answered, so every
         // span that was going to arrive has.
@@ -689,7 +690,7 @@ fn table(
             });
         let added = paired(v, &|r, p| r.cpu_per_request_us() - p.cpu_per_request_us());
         let ratio = paired(v, &|r, p| r.throughput() / p.throughput());
-        let spans = if v.traced() {
+        let spans = if v.exports_spans() {
             let (expected, received) = of(v)
                 .filter_map(|r| r.spans)
                 .fold((0, 0), |(e, r), (e1, r1)| (e + e1, r + r1));
@@ -737,6 +738,17 @@ fn table(
             "\nTarget \"ours adds at most half of what axum-tracing-opentelemetry adds\": ours adds \
              {ours:.1} us, axum-tracing-opentelemetry {peer:.1} us, a share of {share:.2}: {}.\n",
             if share <= 0.5 { "met" } else { "NOT met" }
+        ));
+    }
+    let sampled_out = paired(Variant::OursSampledOut, &|r, p| {
+        r.cpu_per_request_us() - p.cpu_per_request_us()
+    });
+    if let (Some(ours), Some(sampled_out)) = (ours, sampled_out) {
+        let share = sampled_out / ours;
+        out.push_str(&format!(
+            "\nTarget \"a sampled-out request costs at most a third of a sampled one\": sampled out \
+             adds {sampled_out:.1} us, sampled {ours:.1} us, a share of {share:.2}: {}.\n",
+            if share <= 1.0 / 3.0 { "met" } else { "NOT met" }
         ));
     }
     out
