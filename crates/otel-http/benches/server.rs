@@ -162,9 +162,14 @@ fn bench(c: &mut Criterion) {
     let users_unsampled_parent = request("/users/42", Some(UNSAMPLED_PARENT));
     let health = request("/health", None);
     let health_parent = request("/health", Some(SAMPLED_PARENT));
-    let mut plain_router = router();
-    let mut noop_router = router().layer(tower::layer::layer_fn(|inner| inner));
-    let mut traced_router = router().layer(ServerLayer::new());
+    // `with_state(())` as `axum::serve` does (through `into_make_service`): it turns
+    // each handler into its route once. Called without it, a Router rebuilds the route
+    // of the matched handler, layers included, on every request.
+    let mut plain_router = router().with_state::<()>(());
+    let mut noop_router = router()
+        .layer(tower::layer::layer_fn(|inner| inner))
+        .with_state::<()>(());
+    let mut traced_router = router().layer(ServerLayer::new()).with_state::<()>(());
     let mut plain_fn = tower::service_fn(hello);
     let mut traced_fn = ServerLayer::new().layer(tower::service_fn(hello));
 
