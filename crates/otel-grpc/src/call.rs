@@ -12,9 +12,9 @@ use opentelemetry_semantic_conventions::attribute as semconv;
 use smallvec::SmallVec;
 use tonic::Code;
 
+use crate::instruments;
 use crate::metadata::MetadataCapture;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME};
-use crate::resolved;
 use crate::status::{Side, code_name};
 
 /// `error.type` of a call whose future panicked; the status description is the panic
@@ -184,8 +184,11 @@ impl Call {
         let elapsed = now.saturating_duration_since(self.started);
         span.end_with_timestamp(self.start_time + elapsed);
         let side = self.side;
-        resolved::with(now, |resolved| {
-            resolved.duration(side).record(elapsed.as_secs_f64(), &metric);
+        instruments::with(now, |resolved| {
+            resolved
+                .instruments()
+                .duration(side)
+                .record(elapsed.as_secs_f64(), &metric);
         });
     }
 }

@@ -21,6 +21,8 @@
 //!   redaction, header capture, duration buckets).
 //! - [`carrier`]: [`HeaderMapExtractor`](carrier::HeaderMapExtractor), a propagation
 //!   carrier over request headers that the server (and otel-grpc) extract with.
+//! - [`globals`]: per-thread copies of the OpenTelemetry globals a request needs,
+//!   refreshed every 10 ms; the server layer's and otel-grpc's.
 //!
 //! Both use the OpenTelemetry globals (tracer, meter, propagator) that `otel_init::init()`
 //! installs, read when requests are served (not when the layer is built), so the order
@@ -31,6 +33,7 @@
 pub mod carrier;
 pub mod client;
 pub mod conventions;
+pub mod globals;
 mod scope;
 pub mod server;
 

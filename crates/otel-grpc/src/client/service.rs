@@ -15,8 +15,8 @@ use super::layer::{Config, server_address};
 use crate::body::ResponseBody;
 use crate::call::{Call, MethodRule};
 use crate::future::ResponseFuture;
+use crate::instruments;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
-use crate::resolved;
 use crate::status::Side;
 use crate::timeout::deadline;
 
@@ -124,8 +124,8 @@ where
             ..SpanBuilder::default()
         };
         let parent = Context::current();
-        let span = resolved::with(now, |resolved| {
-            resolved.tracer.build_with_context(builder, &parent)
+        let span = instruments::with(now, |resolved| {
+            resolved.tracer().build_with_context(builder, &parent)
         });
         let cx = parent.with_span(span);
         inject(&cx, &mut request);

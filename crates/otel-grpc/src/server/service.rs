@@ -11,8 +11,8 @@ use super::layer::Config;
 use super::start::start;
 use crate::body::ResponseBody;
 use crate::future::ResponseFuture;
+use crate::instruments;
 use crate::method::parse_path;
-use crate::resolved;
 
 /// Traces the calls of the inner service `S` (tonic's router). Built by
 /// [`ServerLayer`](super::ServerLayer).
@@ -79,7 +79,7 @@ where
         let service = parse_path(request.uri().path()).map(|(service, _)| service);
         if service.is_some_and(|service| self.config.exclusions.excludes(service)) {
             // No telemetry of our own, but the handler continues the caller's trace.
-            let cx = resolved::with(now, |resolved| resolved.incoming_context(request.headers()));
+            let cx = instruments::with(now, |resolved| resolved.incoming_context(request.headers()));
             let future = match &cx {
                 Some(cx) => {
                     let _guard = cx.clone().attach();
@@ -89,7 +89,7 @@ where
             };
             return ResponseFuture::excluded(future, cx);
         }
-        let call = resolved::with(now, |resolved| start(&self.config, &request, resolved, now));
+        let call = instruments::with(now, |resolved| start(&self.config, &request, resolved, now));
         let future = {
             let _guard = call.cx.clone().attach();
             self.inner.call(request)

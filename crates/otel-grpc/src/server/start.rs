@@ -14,7 +14,9 @@ use tonic::transport::server::TcpConnectInfo;
 use super::layer::Config;
 use crate::call::{Call, MethodRule};
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
-use crate::resolved::Resolved;
+use otel_http::globals::Globals;
+
+use crate::instruments::Instruments;
 use crate::status::Side;
 use crate::timeout::deadline;
 
@@ -23,7 +25,7 @@ use crate::timeout::deadline;
 pub(super) fn start<B>(
     config: &Arc<Config>,
     request: &Request<B>,
-    resolved: &mut Resolved,
+    resolved: &mut Globals<Instruments>,
     now: Instant,
 ) -> Call {
     let start_time = SystemTime::now();
@@ -99,7 +101,7 @@ pub(super) fn start<B>(
     let parent = resolved
         .incoming_context(headers)
         .unwrap_or_else(Context::current);
-    let cx = parent.with_span(resolved.tracer.build_with_context(builder, &parent));
+    let cx = parent.with_span(resolved.tracer().build_with_context(builder, &parent));
     Call::new(
         Side::Server,
         cx,

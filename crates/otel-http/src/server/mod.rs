@@ -46,10 +46,10 @@
 
 mod exclude;
 mod future;
+mod instruments;
 mod interned;
 mod layer;
 mod recording;
-mod resolved;
 mod service;
 mod start;
 

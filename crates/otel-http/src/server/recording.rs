@@ -13,8 +13,8 @@ use opentelemetry::{Context, KeyValue, StringValue, Value};
 use opentelemetry_semantic_conventions::attribute as semconv;
 use smallvec::SmallVec;
 
+use super::instruments;
 use super::layer::Config;
-use super::resolved;
 use super::start::content_length;
 
 /// `error.type` of a request whose future was dropped before the response was ready:
@@ -162,8 +162,8 @@ impl Recording {
     fn record(&self, attributes: &[KeyValue], response_size: Option<u64>) {
         let now = Instant::now();
         let elapsed = now.saturating_duration_since(self.started).as_secs_f64();
-        resolved::with(Some(now), |resolved| {
-            let instruments = &mut resolved.instruments;
+        instruments::with(Some(now), |resolved| {
+            let instruments = resolved.instruments();
             instruments.duration.record(elapsed, attributes);
             if self.active_requests {
                 instruments

@@ -9,8 +9,8 @@ use http::{Request, Response};
 use tower::Service;
 
 use super::future::ResponseFuture;
+use super::instruments;
 use super::layer::Config;
-use super::resolved;
 use super::start::start;
 
 /// Traces the requests of the inner service `S`. Built by
@@ -106,7 +106,7 @@ where
             let cx = if self.config.public_endpoint {
                 None
             } else {
-                resolved::with(None, |resolved| resolved.incoming_context(request.headers()))
+                instruments::with(None, |resolved| resolved.incoming_context(request.headers()))
             };
             let future = match &cx {
                 Some(cx) => {
@@ -118,7 +118,7 @@ where
             return ResponseFuture::excluded(future, cx);
         }
         let started = Instant::now();
-        let (cx, recording) = resolved::with(Some(started), |resolved| {
+        let (cx, recording) = instruments::with(Some(started), |resolved| {
             start(&self.config, &request, resolved, started)
         });
         // Attached during `call` too: services that do work before returning their

@@ -11,11 +11,12 @@ use opentelemetry::trace::{Link, SpanBuilder, SpanKind, TraceContextExt as _, Tr
 use opentelemetry::{Context, KeyValue, StringValue, Value};
 use opentelemetry_semantic_conventions::attribute as semconv;
 
+use super::instruments::Instruments;
 use super::interned;
 use super::layer::Config;
 use super::recording::Recording;
-use super::resolved::Resolved;
 use crate::conventions::{protocol_version, redact_query};
+use crate::globals::Globals;
 
 /// Starts the SERVER span for a traced request. Returns the context the handler runs
 /// in (the span, plus the caller's baggage unless the endpoint is public) and what the
@@ -27,7 +28,7 @@ use crate::conventions::{protocol_version, redact_query};
 pub(super) fn start<B>(
     config: &Arc<Config>,
     request: &Request<B>,
-    resolved: &mut Resolved,
+    resolved: &mut Globals<Instruments>,
     started: Instant,
 ) -> (Context, Recording) {
     let headers = request.headers();
@@ -113,10 +114,10 @@ pub(super) fn start<B>(
             builder.links = Some(vec![Link::with_context(caller)]);
         }
         let root = Context::new();
-        root.with_span(resolved.tracer.build_with_context(builder, &root))
+        root.with_span(resolved.tracer().build_with_context(builder, &root))
     } else {
         let parent = incoming.unwrap_or_else(Context::current);
-        parent.with_span(resolved.tracer.build_with_context(builder, &parent))
+        parent.with_span(resolved.tracer().build_with_context(builder, &parent))
     };
 
     let recording = Recording::new(
@@ -131,7 +132,7 @@ pub(super) fn start<B>(
     if config.active_requests {
         let _guard = cx.clone().attach();
         resolved
-            .instruments
+            .instruments()
             .active()
             .add(1, &recording.metric_attributes()[..Recording::ACTIVE_ATTRIBUTES]);
     }
