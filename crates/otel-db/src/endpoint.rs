@@ -1,5 +1,7 @@
 //! The attributes that say which database an operation went to.
 
+use std::sync::Arc;
+
 use opentelemetry::{KeyValue, StringValue};
 use opentelemetry_semantic_conventions::attribute::{
     DB_NAMESPACE, DB_SYSTEM_NAME, SERVER_ADDRESS, SERVER_PORT,
@@ -29,8 +31,8 @@ impl Endpoint {
     ) -> Self {
         Self {
             system,
-            namespace: database.filter(|d| !d.is_empty()).map(|d| d.to_owned().into()),
-            address: host.filter(|h| !h.is_empty()).map(|h| h.to_owned().into()),
+            namespace: database.filter(|d| !d.is_empty()).map(shared),
+            address: host.filter(|h| !h.is_empty()).map(shared),
             port: (host.is_some() && port != default_port).then_some(i64::from(port)),
             actual_port: host.map(|_| port),
         }
@@ -39,25 +41,23 @@ impl Endpoint {
     pub(crate) fn file(system: &'static str, filename: &str) -> Self {
         Self {
             system,
-            namespace: (!filename.is_empty()).then(|| filename.to_owned().into()),
+            namespace: (!filename.is_empty()).then(|| shared(filename)),
             address: None,
             port: None,
             actual_port: None,
         }
     }
 
-    /// The attributes, with `system` as `db.system.name`.
-    pub(crate) fn attributes(&self, system: &'static str, out: &mut Vec<KeyValue>) {
-        out.push(KeyValue::new(DB_SYSTEM_NAME, system));
-        if let Some(namespace) = &self.namespace {
-            out.push(KeyValue::new(DB_NAMESPACE, namespace.clone()));
-        }
-        if let Some(address) = &self.address {
-            out.push(KeyValue::new(SERVER_ADDRESS, address.clone()));
-        }
-        if let Some(port) = self.port {
-            out.push(KeyValue::new(SERVER_PORT, port));
-        }
+    /// The attributes, with `system` as `db.system.name`. Their strings are shared:
+    /// making them copies no text.
+    pub(crate) fn attributes(&self, system: &'static str) -> impl Iterator<Item = KeyValue> + '_ {
+        let namespace = self.namespace.clone().map(|n| KeyValue::new(DB_NAMESPACE, n));
+        let address = self.address.clone().map(|a| KeyValue::new(SERVER_ADDRESS, a));
+        let port = self.port.map(|p| KeyValue::new(SERVER_PORT, p));
+        std::iter::once(KeyValue::new(DB_SYSTEM_NAME, system))
+            .chain(namespace)
+            .chain(address)
+            .chain(port)
     }
 
     /// The conventions' default pool name: `address:port/namespace`, or the file name.
@@ -69,4 +69,9 @@ impl Endpoint {
             (None, _) => namespace.to_owned(),
         }
     }
+}
+
+/// A string value whose clones share one allocation.
+fn shared(s: &str) -> StringValue {
+    StringValue::from(Arc::<str>::from(s))
 }

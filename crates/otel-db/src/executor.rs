@@ -7,7 +7,6 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream, StreamExt as _};
 use opentelemetry::Context;
-use opentelemetry::trace::TraceContextExt as _;
 use sqlx::{Database, Either, Execute};
 
 use crate::database::InstrumentedDatabase;
@@ -15,7 +14,8 @@ use crate::instrumentation::Instrumentation;
 use crate::operation::{Operation, Outcome};
 use crate::options::QueryText;
 use crate::outcome::classify;
-use crate::sql;
+use crate::statement::Statement;
+use crate::statement_cache;
 use crate::stream::TracedStream;
 use crate::traced_query::TracedQuery;
 
@@ -28,18 +28,20 @@ fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
     query: E,
 ) -> (Operation, TracedQuery<DB>) {
     let (mut traced, has_binds) = TracedQuery::new(query);
-    let info = sql::analyze(traced.text(), DB::DIALECT);
-    let text = match instrumentation.options.query_text {
+    let mode = instrumentation.options.query_text;
+    let sanitize = mode == QueryText::Sanitized && !has_binds;
+    // Described once per text (per thread), not on every call.
+    let statement = statement_cache::describe(traced.text(), DB::DIALECT, sanitize);
+    let text = match mode {
         QueryText::Off => None,
-        QueryText::Sanitized if has_binds => Some(traced.text().to_owned()),
-        QueryText::Sanitized => Some(sql::sanitize(traced.text(), DB::DIALECT)),
+        QueryText::Sanitized if has_binds => Some(statement.text().clone()),
+        QueryText::Sanitized => Some(statement.sanitized().clone()),
     };
-    let operation = Operation::start(instrumentation, parent, info, text, classify::<DB>);
-    if instrumentation.options.sql_commenter {
-        let span = operation.context().span().span_context().clone();
-        if let Some(commented) = crate::commenter::with_traceparent(traced.text(), &span) {
-            traced.replace_sql(commented);
-        }
+    let operation = Operation::start(instrumentation, parent, statement, text, classify::<DB>);
+    if instrumentation.options.sql_commenter
+        && let Some(commented) = crate::commenter::with_traceparent(traced.text(), operation.span_context())
+    {
+        traced.replace_sql(commented);
     }
     (operation, traced)
 }
@@ -116,12 +118,14 @@ pub(crate) async fn traced_step<DB, T>(
 where
     DB: InstrumentedDatabase,
 {
-    let info = sql::QueryInfo {
-        summary: Some(name.to_owned()),
-        operation_name: Some(name.to_owned()),
-        ..sql::QueryInfo::default()
-    };
-    let operation = Operation::start(instrumentation, &Context::current(), info, None, classify::<DB>);
+    let statement = Arc::new(Statement::step(name));
+    let operation = Operation::start(
+        instrumentation,
+        &Context::current(),
+        statement,
+        None,
+        classify::<DB>,
+    );
     let result = step.await;
     match &result {
         Ok(_) => operation.finish(Outcome::Done { rows: 0 }),

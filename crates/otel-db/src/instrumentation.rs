@@ -2,6 +2,7 @@
 //! options, its tracer and instruments, and the system the server turned out to be.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use opentelemetry::global::{self, BoxedTracer};
 use opentelemetry::metrics::{Counter, Histogram, Meter};
@@ -26,6 +27,9 @@ use crate::scope::scope;
 pub const DURATION_BUCKETS: [f64; 9] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0];
 
 pub(crate) struct Instrumentation {
+    /// Unique for the life of the process: tells pools apart where a pointer could be
+    /// reused.
+    id: u64,
     pub(crate) endpoint: Endpoint,
     pub(crate) options: Options,
     pub(crate) tracer: BoxedTracer,
@@ -49,12 +53,11 @@ impl std::fmt::Debug for Instrumentation {
 impl Instrumentation {
     pub(crate) fn new<DB: InstrumentedDatabase>(endpoint: Endpoint, options: Options) -> Self {
         let meter = meter();
-        let pool_name = options
-            .pool_name
-            .clone()
-            .unwrap_or_else(|| endpoint.pool_name())
-            .into();
+        let pool_name = options.pool_name.clone().unwrap_or_else(|| endpoint.pool_name());
+        let pool_name = StringValue::from(std::sync::Arc::<str>::from(pool_name));
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Self {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             tracer: global::tracer_with_scope(scope()),
             duration: meter
                 .f64_histogram(DB_CLIENT_OPERATION_DURATION)
@@ -75,6 +78,11 @@ impl Instrumentation {
             endpoint,
             options,
         }
+    }
+
+    /// This pool's identity, unique for the life of the process.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// `db.system.name`: the configured one, else what the server said, else the driver's.

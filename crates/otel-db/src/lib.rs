@@ -69,7 +69,10 @@ mod outcome;
 mod pool;
 mod pool_metrics;
 mod scope;
+mod span_name;
 pub mod sql;
+mod statement;
+mod statement_cache;
 mod stream;
 mod traced_query;
 

@@ -4,16 +4,17 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use opentelemetry::trace::{SpanKind, Status, TraceContextExt as _, Tracer as _};
-use opentelemetry::{Context, KeyValue};
+use opentelemetry::global::BoxedSpan;
+use opentelemetry::trace::{Span as _, SpanContext, SpanKind, Status, Tracer as _};
+use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_semantic_conventions::attribute::{
-    DB_COLLECTION_NAME, DB_OPERATION_BATCH_SIZE, DB_OPERATION_NAME, DB_QUERY_SUMMARY, DB_QUERY_TEXT,
-    DB_RESPONSE_RETURNED_ROWS, DB_RESPONSE_STATUS_CODE, DB_STORED_PROCEDURE_NAME, ERROR_TYPE,
+    DB_OPERATION_BATCH_SIZE, DB_QUERY_TEXT, DB_RESPONSE_RETURNED_ROWS, DB_RESPONSE_STATUS_CODE, ERROR_TYPE,
 };
+use smallvec::SmallVec;
 
 use crate::instrumentation::Instrumentation;
 use crate::outcome::Failure;
-use crate::sql::QueryInfo;
+use crate::statement::Statement;
 
 /// How an operation ended.
 pub(crate) enum Outcome<'a> {
@@ -25,10 +26,16 @@ pub(crate) enum Outcome<'a> {
     Abandoned { rows: u64 },
 }
 
+/// The duration metric's attributes, on the stack: the endpoint's (at most four), the
+/// statement's (at most four) and a failure's (at most two).
+type MetricAttributes = SmallVec<[KeyValue; 10]>;
+
 pub(crate) struct Operation {
-    cx: Context,
+    span: BoxedSpan,
     start: Instant,
-    metric_attributes: Vec<KeyValue>,
+    /// `db.system.name` when the operation started.
+    system: &'static str,
+    statement: Arc<Statement>,
     instrumentation: Arc<Instrumentation>,
     classify: fn(&sqlx::Error) -> Failure,
     finished: bool,
@@ -39,62 +46,51 @@ impl Operation {
     pub(crate) fn start(
         instrumentation: &Arc<Instrumentation>,
         parent: &Context,
-        info: QueryInfo,
-        text: Option<String>,
+        statement: Arc<Statement>,
+        text: Option<StringValue>,
         classify: fn(&sqlx::Error) -> Failure,
     ) -> Self {
         let system = instrumentation.system();
         let mut attributes = Vec::with_capacity(10);
-        instrumentation.endpoint.attributes(system, &mut attributes);
-        let name = span_name(&info, system);
-        let QueryInfo {
-            summary,
-            operation_name,
-            collection_name,
-            stored_procedure_name,
-            batch_size,
-        } = info;
-        if let Some(op) = operation_name {
-            attributes.push(KeyValue::new(DB_OPERATION_NAME, op));
+        match statement.operation_attributes(instrumentation, system) {
+            Some(fixed) => attributes.extend_from_slice(fixed),
+            None => {
+                attributes.extend(instrumentation.endpoint.attributes(system));
+                attributes.extend_from_slice(statement.attributes());
+            }
         }
-        if let Some(collection) = collection_name {
-            attributes.push(KeyValue::new(DB_COLLECTION_NAME, collection));
-        }
-        if let Some(summary) = summary {
-            attributes.push(KeyValue::new(DB_QUERY_SUMMARY, summary));
-        }
-        if let Some(procedure) = stored_procedure_name {
-            attributes.push(KeyValue::new(DB_STORED_PROCEDURE_NAME, procedure));
-        }
-        let metric_attributes = attributes.clone();
-        if let Some(size) = batch_size {
-            attributes.push(KeyValue::new(
-                DB_OPERATION_BATCH_SIZE,
-                i64::try_from(size).unwrap_or(i64::MAX),
-            ));
+        if let Some(size) = statement.batch_size() {
+            attributes.push(KeyValue::new(DB_OPERATION_BATCH_SIZE, size));
         }
         if let Some(text) = text {
             attributes.push(KeyValue::new(DB_QUERY_TEXT, text));
         }
+        let name = statement
+            .name()
+            .cloned()
+            .unwrap_or(std::borrow::Cow::Borrowed(system));
         let tracer = &instrumentation.tracer;
-        let span = tracer
-            .span_builder(name)
-            .with_kind(SpanKind::Client)
-            .with_attributes(attributes)
-            .start_with_context(tracer, parent);
+        let span = tracer.build_with_context(
+            tracer
+                .span_builder(name)
+                .with_kind(SpanKind::Client)
+                .with_attributes(attributes),
+            parent,
+        );
         Self {
-            cx: parent.with_span(span),
+            span,
             start: Instant::now(),
-            metric_attributes,
+            system,
+            statement,
             instrumentation: Arc::clone(instrumentation),
             classify,
             finished: false,
         }
     }
 
-    /// The context holding the span (for the SQL commenter).
-    pub(crate) fn context(&self) -> &Context {
-        &self.cx
+    /// The span's context (for the SQL commenter).
+    pub(crate) fn span_context(&self) -> &SpanContext {
+        self.span.span_context()
     }
 
     /// Records the outcome on the span and the metric, then ends the span.
@@ -107,7 +103,9 @@ impl Operation {
             return;
         }
         self.finished = true;
-        let span = self.cx.span();
+        // A failure's attributes, added to the fixed ones.
+        let mut failure_attributes = SmallVec::<[KeyValue; 2]>::new();
+        let span = &mut self.span;
         match outcome {
             Some(Outcome::Done { rows } | Outcome::Abandoned { rows })
                 if self.instrumentation.options.returned_rows =>
@@ -123,12 +121,12 @@ impl Operation {
                 if let Some(code) = failure.status_code {
                     let kv = KeyValue::new(DB_RESPONSE_STATUS_CODE, code);
                     span.set_attribute(kv.clone());
-                    self.metric_attributes.push(kv);
+                    failure_attributes.push(kv);
                 }
                 if let Some(error_type) = failure.error_type {
                     let kv = KeyValue::new(ERROR_TYPE, error_type);
                     span.set_attribute(kv.clone());
-                    self.metric_attributes.push(kv);
+                    failure_attributes.push(kv);
                     span.set_status(Status::error(failure.description));
                 }
                 if failure.pool_timeout {
@@ -140,27 +138,30 @@ impl Operation {
             None => {}
         }
         let seconds = self.start.elapsed().as_secs_f64();
-        self.instrumentation
-            .duration
-            .record(seconds, &self.metric_attributes);
-        span.end();
+        let instrumentation = &self.instrumentation;
+        let fixed = self.statement.operation_attributes(instrumentation, self.system);
+        match fixed {
+            // The usual case: the attributes made once for this text and pool, as they are.
+            Some(fixed) if failure_attributes.is_empty() => instrumentation.duration.record(seconds, fixed),
+            _ => {
+                let mut all = MetricAttributes::new();
+                match fixed {
+                    Some(fixed) => all.extend(fixed.iter().cloned()),
+                    None => {
+                        all.extend(instrumentation.endpoint.attributes(self.system));
+                        all.extend(self.statement.attributes().iter().cloned());
+                    }
+                }
+                all.extend(failure_attributes);
+                instrumentation.duration.record(seconds, &all);
+            }
+        }
+        self.span.end();
     }
 }
 
 impl Drop for Operation {
     fn drop(&mut self) {
         self.end(None);
-    }
-}
-
-/// `db.query.summary`, else `{db.operation.name} {db.collection.name}`, else the system.
-fn span_name(info: &QueryInfo, system: &'static str) -> String {
-    if let Some(summary) = &info.summary {
-        return summary.clone();
-    }
-    match (&info.operation_name, &info.collection_name) {
-        (Some(op), Some(collection)) => format!("{op} {collection}"),
-        (Some(op), None) => op.clone(),
-        _ => system.to_owned(),
     }
 }

@@ -1,6 +1,6 @@
 //! The summariser and the sanitiser over a table of real-world statements.
 
-use super::{SqlDialect, analyze, sanitize};
+use super::{SqlDialect, analyze, analyze_and_sanitize, describe, sanitize};
 
 use SqlDialect::{Generic as G, MySql as M, PostgreSql as P, Sqlite as S};
 
@@ -214,5 +214,19 @@ fn arbitrary_bytes_never_panic() {
             let _ = analyze(sql, dialect);
             let _ = sanitize(sql, dialect);
         }
+    }
+}
+
+#[test]
+fn one_tokenization_answers_as_two() {
+    for (dialect, sql, ..) in CORPUS {
+        let separate = (analyze(sql, *dialect), sanitize(sql, *dialect));
+        assert_eq!(analyze_and_sanitize(sql, *dialect), separate, "{sql}");
+        assert_eq!(
+            describe(sql, *dialect, true),
+            (separate.0.clone(), Some(separate.1)),
+            "{sql}"
+        );
+        assert_eq!(describe(sql, *dialect, false), (separate.0, None), "{sql}");
     }
 }

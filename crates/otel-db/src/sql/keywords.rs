@@ -1,46 +1,121 @@
-//! The keyword lists the summariser reads statements with.
+//! The keywords the summariser reads statements with. A word is upper-cased once into
+//! a small buffer on the stack and matched against each list in one `match`.
+
+/// The longest keyword any list here holds, in bytes.
+const MAX_KEYWORD_LEN: usize = 16;
+
+/// A word in upper case (ASCII letters only), or nothing for a word longer than any
+/// keyword.
+#[derive(Clone, Copy)]
+pub(super) struct Upper {
+    buf: [u8; MAX_KEYWORD_LEN],
+    len: usize,
+}
+
+impl Upper {
+    pub(super) fn new(word: &str) -> Self {
+        let mut buf = [0; MAX_KEYWORD_LEN];
+        let bytes = word.as_bytes();
+        let len = if bytes.len() <= MAX_KEYWORD_LEN {
+            for (to, from) in buf.iter_mut().zip(bytes) {
+                *to = from.to_ascii_uppercase();
+            }
+            bytes.len()
+        } else {
+            0
+        };
+        Self { buf, len }
+    }
+
+    /// The upper-case bytes; empty for a word too long to be a keyword.
+    pub(super) fn bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+}
 
 /// Words that end a table reference: never a table name nor an alias.
 #[rustfmt::skip]
-pub(super) const RESERVED: &[&str] = &[
-    "WHERE", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL", "OUTER", "ON",
-    "USING", "GROUP", "ORDER", "LIMIT", "OFFSET", "HAVING", "WINDOW", "UNION", "INTERSECT",
-    "EXCEPT", "SET", "VALUES", "VALUE", "RETURNING", "FOR", "LOCK", "FETCH", "SELECT",
-    "DEFAULT", "WHEN", "THEN", "TABLESAMPLE", "STRAIGHT_JOIN", "FORCE", "IGNORE", "USE",
-    "PARTITION", "LATERAL", "INTO", "DO", "WITH", "AS", "FROM", "AND", "OR", "NOT", "ORDER",
-    "QUALIFY", "OVERRIDING", "CONFLICT", "DUPLICATE", "SELECT", "INSERT", "UPDATE", "DELETE",
-    "MERGE", "INDEXED", "PARTITION", "ONLY", "IF", "EXISTS", "CASCADE", "RESTRICT", "ADD",
-    "DROP", "ALTER", "RENAME", "OWNER", "COLUMN", "TO", "LIKE", "TABLE",
-];
+pub(super) fn is_reserved(word: &str) -> bool {
+    matches!(
+        Upper::new(word).bytes(),
+        b"WHERE" | b"JOIN" | b"INNER" | b"LEFT" | b"RIGHT" | b"FULL" | b"CROSS" | b"NATURAL"
+            | b"OUTER" | b"ON" | b"USING" | b"GROUP" | b"ORDER" | b"LIMIT" | b"OFFSET" | b"HAVING"
+            | b"WINDOW" | b"UNION" | b"INTERSECT" | b"EXCEPT" | b"SET" | b"VALUES" | b"VALUE"
+            | b"RETURNING" | b"FOR" | b"LOCK" | b"FETCH" | b"SELECT" | b"DEFAULT" | b"WHEN"
+            | b"THEN" | b"TABLESAMPLE" | b"STRAIGHT_JOIN" | b"FORCE" | b"IGNORE" | b"USE"
+            | b"PARTITION" | b"LATERAL" | b"INTO" | b"DO" | b"WITH" | b"AS" | b"FROM" | b"AND"
+            | b"OR" | b"NOT" | b"QUALIFY" | b"OVERRIDING" | b"CONFLICT" | b"DUPLICATE" | b"INSERT"
+            | b"UPDATE" | b"DELETE" | b"MERGE" | b"INDEXED" | b"ONLY" | b"IF" | b"EXISTS"
+            | b"CASCADE" | b"RESTRICT" | b"ADD" | b"DROP" | b"ALTER" | b"RENAME" | b"OWNER"
+            | b"COLUMN" | b"TO" | b"LIKE" | b"TABLE"
+    )
+}
 
-/// Statement-leading keywords that are recorded as the operation with no target.
+/// A statement-leading keyword that is recorded as the operation with no target, in
+/// upper case.
 #[rustfmt::skip]
-pub(super) const PLAIN_OPERATIONS: &[&str] = &[
-    "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "SHOW", "USE", "VACUUM",
-    "ANALYZE", "ANALYSE", "GRANT", "REVOKE", "PRAGMA", "LISTEN", "NOTIFY", "UNLISTEN", "DO",
-    "DESCRIBE", "DESC", "REINDEX", "CLUSTER", "REFRESH", "DECLARE", "FETCH", "CLOSE", "PREPARE",
-    "DEALLOCATE", "DISCARD", "RESET", "CHECKPOINT", "ATTACH", "DETACH", "VALUES", "EXECUTE",
-    "EXEC", "END", "ABORT", "KILL", "FLUSH", "OPTIMIZE", "HANDLER", "LOAD", "COMMENT",
-    "SECURITY",
-];
+pub(super) fn plain_operation(word: &Upper) -> Option<&'static str> {
+    Some(match word.bytes() {
+        b"BEGIN" => "BEGIN", b"COMMIT" => "COMMIT", b"ROLLBACK" => "ROLLBACK",
+        b"SAVEPOINT" => "SAVEPOINT", b"RELEASE" => "RELEASE", b"SET" => "SET", b"SHOW" => "SHOW",
+        b"USE" => "USE", b"VACUUM" => "VACUUM", b"ANALYZE" => "ANALYZE", b"ANALYSE" => "ANALYSE",
+        b"GRANT" => "GRANT", b"REVOKE" => "REVOKE", b"PRAGMA" => "PRAGMA", b"LISTEN" => "LISTEN",
+        b"NOTIFY" => "NOTIFY", b"UNLISTEN" => "UNLISTEN", b"DO" => "DO", b"DESCRIBE" => "DESCRIBE",
+        b"DESC" => "DESC", b"REINDEX" => "REINDEX", b"CLUSTER" => "CLUSTER", b"REFRESH" => "REFRESH",
+        b"DECLARE" => "DECLARE", b"FETCH" => "FETCH", b"CLOSE" => "CLOSE", b"PREPARE" => "PREPARE",
+        b"DEALLOCATE" => "DEALLOCATE", b"DISCARD" => "DISCARD", b"RESET" => "RESET",
+        b"CHECKPOINT" => "CHECKPOINT", b"ATTACH" => "ATTACH", b"DETACH" => "DETACH",
+        b"VALUES" => "VALUES", b"EXECUTE" => "EXECUTE", b"EXEC" => "EXEC", b"END" => "END",
+        b"ABORT" => "ABORT", b"KILL" => "KILL", b"FLUSH" => "FLUSH", b"OPTIMIZE" => "OPTIMIZE",
+        b"HANDLER" => "HANDLER", b"LOAD" => "LOAD", b"COMMENT" => "COMMENT",
+        b"SECURITY" => "SECURITY",
+        _ => return None,
+    })
+}
 
-/// Object kinds after CREATE / DROP / ALTER.
+/// An object kind after CREATE / DROP / ALTER, in upper case.
 #[rustfmt::skip]
-pub(super) const OBJECT_KINDS: &[&str] = &[
-    "TABLE", "INDEX", "VIEW", "SEQUENCE", "SCHEMA", "DATABASE", "FUNCTION", "PROCEDURE",
-    "TRIGGER", "TYPE", "EXTENSION", "ROLE", "USER", "DOMAIN", "POLICY", "RULE", "EVENT",
-    "COLLATION", "SERVER", "PUBLICATION", "SUBSCRIPTION", "TABLESPACE",
-];
+pub(super) fn object_kind(word: &str) -> Option<&'static str> {
+    Some(match Upper::new(word).bytes() {
+        b"TABLE" => "TABLE", b"INDEX" => "INDEX", b"VIEW" => "VIEW", b"SEQUENCE" => "SEQUENCE",
+        b"SCHEMA" => "SCHEMA", b"DATABASE" => "DATABASE", b"FUNCTION" => "FUNCTION",
+        b"PROCEDURE" => "PROCEDURE", b"TRIGGER" => "TRIGGER", b"TYPE" => "TYPE",
+        b"EXTENSION" => "EXTENSION", b"ROLE" => "ROLE", b"USER" => "USER", b"DOMAIN" => "DOMAIN",
+        b"POLICY" => "POLICY", b"RULE" => "RULE", b"EVENT" => "EVENT", b"COLLATION" => "COLLATION",
+        b"SERVER" => "SERVER", b"PUBLICATION" => "PUBLICATION", b"SUBSCRIPTION" => "SUBSCRIPTION",
+        b"TABLESPACE" => "TABLESPACE",
+        _ => return None,
+    })
+}
 
 /// Words that may sit between CREATE and the object kind.
 #[rustfmt::skip]
-pub(super) const CREATE_MODIFIERS: &[&str] = &[
-    "OR", "REPLACE", "GLOBAL", "LOCAL", "TEMP", "TEMPORARY", "UNLOGGED", "UNIQUE",
-    "MATERIALIZED", "VIRTUAL", "RECURSIVE", "OFFLINE", "ONLINE", "FULLTEXT", "SPATIAL",
-    "CONSTRAINT", "ALGORITHM", "DEFINER", "SQL", "UNDEFINED", "MERGE", "TEMPTABLE", "AGGREGATE",
-];
+pub(super) fn is_create_modifier(word: &str) -> bool {
+    matches!(
+        Upper::new(word).bytes(),
+        b"OR" | b"REPLACE" | b"GLOBAL" | b"LOCAL" | b"TEMP" | b"TEMPORARY" | b"UNLOGGED" | b"UNIQUE"
+            | b"MATERIALIZED" | b"VIRTUAL" | b"RECURSIVE" | b"OFFLINE" | b"ONLINE" | b"FULLTEXT"
+            | b"SPATIAL" | b"CONSTRAINT" | b"ALGORITHM" | b"DEFINER" | b"SQL" | b"UNDEFINED"
+            | b"MERGE" | b"TEMPTABLE" | b"AGGREGATE"
+    )
+}
 
 /// Whether `word` is one of `list` (given in upper case), in any case.
 pub(super) fn is_one_of(word: &str, list: &[&str]) -> bool {
     list.iter().any(|k| k.eq_ignore_ascii_case(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_match_in_any_case_and_long_words_match_nothing() {
+        assert!(is_reserved("where") && is_reserved("Straight_Join") && !is_reserved("users"));
+        assert_eq!(plain_operation(&Upper::new("commit")), Some("COMMIT"));
+        assert_eq!(object_kind("Index"), Some("INDEX"));
+        assert!(is_create_modifier("temporary") && !is_create_modifier("table"));
+        assert!(!is_reserved("where_where_where_where"));
+        assert_eq!(Upper::new("where_where_where_where").bytes(), b"");
+    }
 }

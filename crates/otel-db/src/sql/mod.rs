@@ -97,7 +97,7 @@ pub struct QueryInfo {
 /// assert_eq!(info.batch_size, Some(2));
 /// ```
 pub fn analyze(sql: &str, dialect: SqlDialect) -> QueryInfo {
-    summary::analyze(sql, dialect)
+    summary::analyze(sql, &lexer::tokens(sql, dialect))
 }
 
 /// `sql` with every literal (strings, numbers, hex, booleans, dollar-quoted bodies)
@@ -113,5 +113,27 @@ pub fn analyze(sql: &str, dialect: SqlDialect) -> QueryInfo {
 /// );
 /// ```
 pub fn sanitize(sql: &str, dialect: SqlDialect) -> String {
-    sanitize::sanitize(sql, dialect)
+    sanitize::sanitize(sql, &lexer::tokens(sql, dialect))
+}
+
+/// [`analyze`] and [`sanitize`] at once, over one tokenization of `sql`: what an
+/// operation without bind values pays for a text it has not seen before.
+///
+/// ```
+/// use otel_db::sql::{SqlDialect, analyze_and_sanitize};
+///
+/// let (info, text) = analyze_and_sanitize("DELETE FROM carts WHERE id = 7", SqlDialect::MySql);
+/// assert_eq!(info.summary.as_deref(), Some("DELETE carts"));
+/// assert_eq!(text, "DELETE FROM carts WHERE id = ?");
+/// ```
+pub fn analyze_and_sanitize(sql: &str, dialect: SqlDialect) -> (QueryInfo, String) {
+    let tokens = lexer::tokens(sql, dialect);
+    (summary::analyze(sql, &tokens), sanitize::sanitize(sql, &tokens))
+}
+
+/// [`analyze`], and [`sanitize`] when `sanitized` is set, over one tokenization.
+pub(crate) fn describe(sql: &str, dialect: SqlDialect, sanitized: bool) -> (QueryInfo, Option<String>) {
+    let tokens = lexer::tokens(sql, dialect);
+    let info = summary::analyze(sql, &tokens);
+    (info, sanitized.then(|| sanitize::sanitize(sql, &tokens)))
 }

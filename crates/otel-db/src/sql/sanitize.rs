@@ -1,50 +1,90 @@
 //! The query-text sanitiser: every literal becomes `?`, lists of literals in `IN (...)`
 //! collapse to `IN (?)`, and comments are dropped (they may carry values or trace ids).
-//! Identifiers, keywords, placeholders and whitespace are kept as written.
+//! Identifiers, keywords, placeholders and whitespace are kept as written: the text
+//! between the tokens that change is copied in one piece.
 
-use super::SqlDialect;
-use super::lexer::{Kind, Lexer, Token};
+use super::lexer::{Kind, Token};
 
-/// `sql` with its literals replaced by `?`.
-pub(crate) fn sanitize(sql: &str, dialect: SqlDialect) -> String {
-    let tokens: Vec<Token> = Lexer::new(sql, dialect).collect();
-    let mut out = String::with_capacity(sql.len());
+/// `sql`, whose tokens are `tokens`, with its literals replaced by `?`.
+pub(crate) fn sanitize(sql: &str, tokens: &[Token]) -> String {
+    let mut out = Output {
+        sql,
+        text: String::with_capacity(sql.len()),
+        copied: 0,
+    };
     let mut i = 0;
     while let Some(&t) = tokens.get(i) {
         i += 1;
         match t.kind {
-            Kind::String | Kind::Number => out.push('?'),
-            Kind::Comment => {
-                if !out.is_empty() && !out.ends_with(|c: char| c.is_ascii_whitespace()) {
-                    out.push(' ');
-                }
+            Kind::String | Kind::Number => out.replace(t.start, t.end, "?"),
+            // Only a word of two, four or five letters is read: `IN`, `TRUE`, `FALSE`.
+            Kind::Word if matches!(t.end - t.start, 4 | 5) && is_boolean(t.bytes(sql)) => {
+                out.replace(t.start, t.end, "?");
             }
-            Kind::Word if is_boolean(t.text(sql)) => out.push('?'),
-            Kind::Word if t.text(sql).eq_ignore_ascii_case("IN") => {
-                out.push_str(t.text(sql));
-                if let Some(end) = literal_list_end(sql, &tokens, i) {
-                    out.push_str(" (?)");
+            Kind::Word if t.end - t.start == 2 && t.bytes(sql).eq_ignore_ascii_case(b"IN") => {
+                if let Some(end) = literal_list_end(sql, tokens, i) {
+                    let close = tokens.get(end - 1).map_or(t.end, |close| close.end);
+                    out.replace(t.end, close, " (?)");
                     i = end;
                 }
             }
-            _ => out.push_str(t.text(sql)),
+            Kind::Comment => {
+                out.copy_to(t.start);
+                if !out.text.is_empty() && !out.text.ends_with(|c: char| c.is_ascii_whitespace()) {
+                    out.text.push(' ');
+                }
+                out.copied = t.end;
+            }
+            _ => {}
         }
     }
-    out
+    out.copy_to(sql.len());
+    out.text
 }
 
-fn is_boolean(word: &str) -> bool {
-    word.eq_ignore_ascii_case("TRUE") || word.eq_ignore_ascii_case("FALSE")
+/// The sanitised text so far: `sql[..copied]`, rewritten.
+struct Output<'a> {
+    sql: &'a str,
+    text: String,
+    copied: usize,
 }
 
-/// If the tokens from `from` are `(literal, literal, ...)` (spaces and comments
-/// allowed), the index just past the `)`.
+impl Output<'_> {
+    /// Copies the text up to `to` as written.
+    fn copy_to(&mut self, to: usize) {
+        self.text
+            .push_str(self.sql.get(self.copied..to).unwrap_or_default());
+        self.copied = self.copied.max(to);
+    }
+
+    /// Writes `with` in place of `sql[start..end]`.
+    fn replace(&mut self, start: usize, end: usize, with: &str) {
+        self.copy_to(start);
+        self.text.push_str(with);
+        self.copied = end;
+    }
+}
+
+#[inline]
+fn is_boolean(word: &[u8]) -> bool {
+    // Most words differ in length or first letter: two compares, no loop.
+    match word {
+        [b't' | b'T', ..] => word.eq_ignore_ascii_case(b"TRUE"),
+        [b'f' | b'F', ..] => word.eq_ignore_ascii_case(b"FALSE"),
+        _ => false,
+    }
+}
+
+/// If the tokens from `from` are `(literal, literal, ...)` (comments allowed), the
+/// index just past the `)`.
 fn literal_list_end(sql: &str, tokens: &[Token], from: usize) -> Option<usize> {
     let mut i = from;
-    let mut significant = tokens[from.min(tokens.len())..]
+    let mut significant = tokens
+        .get(from..)
+        .unwrap_or_default()
         .iter()
         .inspect(|_| i += 1)
-        .filter(|t| !matches!(t.kind, Kind::Space | Kind::Comment));
+        .filter(|t| t.kind != Kind::Comment);
     if significant.next()?.punct(sql) != Some(b'(') {
         return None;
     }
@@ -52,7 +92,7 @@ fn literal_list_end(sql: &str, tokens: &[Token], from: usize) -> Option<usize> {
     for t in significant {
         let value = matches!(t.kind, Kind::String | Kind::Number | Kind::Placeholder)
             || (t.kind == Kind::Word
-                && (is_boolean(t.text(sql)) || t.text(sql).eq_ignore_ascii_case("NULL")));
+                && (is_boolean(t.bytes(sql)) || t.bytes(sql).eq_ignore_ascii_case(b"NULL")));
         match (expect_value, t.punct(sql)) {
             (true, _) if value => expect_value = false,
             // A sign before a number.

@@ -1,0 +1,252 @@
+//! What a query text puts on its spans and measurements, worked out once per text and
+//! dialect: the span name, the attributes that come from the summary, and the
+//! sanitised text. Every string is shared (`Arc<str>`), so putting it on a span is a
+//! reference count, not a copy.
+
+use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
+
+use opentelemetry::{KeyValue, StringValue};
+use opentelemetry_semantic_conventions::attribute::{
+    DB_COLLECTION_NAME, DB_OPERATION_NAME, DB_QUERY_SUMMARY, DB_STORED_PROCEDURE_NAME,
+};
+use smallvec::SmallVec;
+
+use crate::instrumentation::Instrumentation;
+use crate::sql::{self, QueryInfo, SqlDialect};
+
+/// The statement attributes of an operation: at most four (operation, collection,
+/// summary, procedure).
+pub(crate) type StatementAttributes = SmallVec<[KeyValue; 4]>;
+
+/// One query text, described.
+#[derive(Debug)]
+pub(crate) struct Statement {
+    dialect: SqlDialect,
+    /// The text as written: the cache key, and `db.query.text` when it has bind values.
+    text: StringValue,
+    /// `db.query.summary`, else `{db.operation.name} {db.collection.name}`, else
+    /// `db.operation.name`; `None` when nothing was recognised (the span is then named
+    /// after the system).
+    name: Option<Cow<'static, str>>,
+    /// `db.operation.name`, `db.collection.name`, `db.query.summary`,
+    /// `db.stored_procedure.name`: on the span and the duration metric.
+    attributes: StatementAttributes,
+    /// `db.operation.batch.size`, for two statements or more.
+    batch_size: Option<i64>,
+    /// The text with its literals replaced, made on first use.
+    sanitized: OnceLock<StringValue>,
+    /// The endpoint's attributes and then [`Self::attributes`], for the first pool
+    /// (and system) that ran this text.
+    operation_attributes: OnceLock<OperationAttributes>,
+}
+
+/// An operation's span and metric attributes, as far as they are fixed, for one pool.
+#[derive(Debug)]
+struct OperationAttributes {
+    /// [`Instrumentation::id`].
+    pool: u64,
+    system: &'static str,
+    attributes: Box<[KeyValue]>,
+}
+
+impl Statement {
+    /// Describes `text`; with `sanitize`, the sanitised text is made now, over the same
+    /// tokenization.
+    pub(crate) fn new(text: &str, dialect: SqlDialect, sanitize: bool) -> Self {
+        let (info, sanitized) = sql::describe(text, dialect, sanitize);
+        let statement = Self::from_info(text, dialect, info);
+        if let Some(sanitized) = sanitized {
+            let _ = statement.sanitized.set(shared(&sanitized));
+        }
+        statement
+    }
+
+    /// A step with a fixed name and no text (`BEGIN`, `COMMIT`, `ROLLBACK`).
+    pub(crate) fn step(name: &'static str) -> Self {
+        let mut attributes = StatementAttributes::new();
+        attributes.push(KeyValue::new(DB_OPERATION_NAME, name));
+        attributes.push(KeyValue::new(DB_QUERY_SUMMARY, name));
+        Self {
+            dialect: SqlDialect::Generic,
+            text: StringValue::from(""),
+            name: Some(Cow::Borrowed(name)),
+            attributes,
+            batch_size: None,
+            sanitized: OnceLock::new(),
+            operation_attributes: OnceLock::new(),
+        }
+    }
+
+    fn from_info(text: &str, dialect: SqlDialect, info: QueryInfo) -> Self {
+        let name = span_name(&info).map(crate::span_name::shared);
+        let QueryInfo {
+            summary,
+            operation_name,
+            collection_name,
+            stored_procedure_name,
+            batch_size,
+        } = info;
+        let mut attributes = StatementAttributes::new();
+        let mut push = |key: &'static str, value: Option<String>| {
+            if let Some(value) = value {
+                attributes.push(KeyValue::new(key, shared(&value)));
+            }
+        };
+        push(DB_OPERATION_NAME, operation_name);
+        push(DB_COLLECTION_NAME, collection_name);
+        push(DB_QUERY_SUMMARY, summary);
+        push(DB_STORED_PROCEDURE_NAME, stored_procedure_name);
+        Self {
+            dialect,
+            text: shared(text),
+            name,
+            attributes,
+            batch_size: batch_size.map(|size| i64::try_from(size).unwrap_or(i64::MAX)),
+            sanitized: OnceLock::new(),
+            operation_attributes: OnceLock::new(),
+        }
+    }
+
+    /// Whether this describes `text` in `dialect`.
+    pub(crate) fn is(&self, text: &str, dialect: SqlDialect) -> bool {
+        self.dialect == dialect && self.text.as_str() == text
+    }
+
+    /// The span name; `None` means the system's name.
+    pub(crate) fn name(&self) -> Option<&Cow<'static, str>> {
+        self.name.as_ref()
+    }
+
+    pub(crate) fn attributes(&self) -> &[KeyValue] {
+        &self.attributes
+    }
+
+    /// The endpoint's attributes (`system` as `db.system.name`) and then
+    /// [`Self::attributes`]: what every operation of this text on `instrumentation`'s
+    /// pool carries on its span and its measurement. Made once, for the first pool
+    /// and system that ask (a text usually runs on one pool); `None` for any other,
+    /// whose operations put the list together themselves.
+    pub(crate) fn operation_attributes(
+        &self,
+        instrumentation: &Instrumentation,
+        system: &'static str,
+    ) -> Option<&[KeyValue]> {
+        let made = self.operation_attributes.get_or_init(|| OperationAttributes {
+            pool: instrumentation.id(),
+            system,
+            attributes: instrumentation
+                .endpoint
+                .attributes(system)
+                .chain(self.attributes.iter().cloned())
+                .collect(),
+        });
+        (made.pool == instrumentation.id() && made.system == system).then_some(&*made.attributes)
+    }
+
+    pub(crate) fn batch_size(&self) -> Option<i64> {
+        self.batch_size
+    }
+
+    /// The text as written.
+    pub(crate) fn text(&self) -> &StringValue {
+        &self.text
+    }
+
+    /// The text with its literals replaced by `?`.
+    pub(crate) fn sanitized(&self) -> &StringValue {
+        self.sanitized
+            .get_or_init(|| shared(&sql::sanitize(self.text.as_str(), self.dialect)))
+    }
+
+    /// Roughly how many bytes this holds, for the cache's budget: the sanitised text
+    /// is counted whether made yet or not (it is at most a little longer than the
+    /// text: `IN(1)` becomes `IN (?)`), so the figure never changes.
+    pub(crate) fn size(&self) -> usize {
+        let strings: usize = self.attributes.iter().map(|kv| kv.value.as_str().len()).sum();
+        let text = self.text.as_str().len();
+        // At most four endpoint and four statement attributes, made for one pool.
+        let operation_attributes = 8 * std::mem::size_of::<KeyValue>();
+        std::mem::size_of::<Self>()
+            + text * 3
+            + self.name.as_ref().map_or(0, |n| n.len())
+            + strings
+            + operation_attributes
+    }
+}
+
+fn shared(s: &str) -> StringValue {
+    StringValue::from(Arc::<str>::from(s))
+}
+
+/// `db.query.summary`, else `{db.operation.name} {db.collection.name}`, else the
+/// operation; `None` for the system's name.
+fn span_name(info: &QueryInfo) -> Option<String> {
+    if let Some(summary) = &info.summary {
+        return Some(summary.clone());
+    }
+    match (&info.operation_name, &info.collection_name) {
+        (Some(op), Some(collection)) => Some(format!("{op} {collection}")),
+        (Some(op), None) => Some(op.clone()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_once_and_sanitises_on_demand() {
+        let statement = Statement::new("SELECT * FROM users WHERE id = 7", SqlDialect::PostgreSql, false);
+        assert_eq!(statement.name().map(|n| n.as_ref()), Some("SELECT users"));
+        let keys: Vec<&str> = statement.attributes().iter().map(|kv| kv.key.as_str()).collect();
+        assert_eq!(keys, [DB_OPERATION_NAME, DB_COLLECTION_NAME, DB_QUERY_SUMMARY]);
+        assert_eq!(statement.sanitized().as_str(), "SELECT * FROM users WHERE id = ?");
+        assert!(statement.is("SELECT * FROM users WHERE id = 7", SqlDialect::PostgreSql));
+        assert!(!statement.is("SELECT * FROM users WHERE id = 7", SqlDialect::MySql));
+
+        let unknown = Statement::new("frobnicate", SqlDialect::Sqlite, true);
+        assert_eq!(unknown.name(), None);
+        assert!(unknown.attributes().is_empty());
+
+        let pool = |file: &str| {
+            crate::instrumentation::Instrumentation::new::<sqlx::Sqlite>(
+                crate::endpoint::Endpoint::file("sqlite", file),
+                crate::options::Options::default(),
+            )
+        };
+        let (a, b) = (pool("a.db"), pool("b.db"));
+        let fixed = statement
+            .operation_attributes(&a, "sqlite")
+            .map(<[KeyValue]>::to_vec);
+        let keys: Vec<String> = fixed
+            .iter()
+            .flatten()
+            .map(|kv| format!("{}={}", kv.key, kv.value))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "db.system.name=sqlite",
+                "db.namespace=a.db",
+                "db.operation.name=SELECT",
+                "db.collection.name=users",
+                "db.query.summary=SELECT users"
+            ]
+        );
+        assert!(statement.operation_attributes(&a, "sqlite").is_some());
+        assert!(
+            statement.operation_attributes(&b, "sqlite").is_none(),
+            "made for another pool"
+        );
+        assert!(
+            statement.operation_attributes(&a, "other").is_none(),
+            "made for another system"
+        );
+
+        let step = Statement::step("COMMIT");
+        assert_eq!(step.name().map(|n| n.as_ref()), Some("COMMIT"));
+        assert_eq!(step.attributes().len(), 2);
+    }
+}
