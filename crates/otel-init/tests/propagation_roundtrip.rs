@@ -449,3 +449,52 @@ fn tracestate_without_a_valid_traceparent_is_dropped() {
     propagators.inject_context(&cx, &mut headers);
     assert!(headers.is_empty(), "{headers:?}");
 }
+
+#[test]
+fn the_random_flag_is_sent_on_even_from_a_span_that_was_not_sampled() {
+    use opentelemetry::trace::{Tracer as _, TracerProvider as _};
+    use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider};
+
+    let w3c = Propagators::new([TraceContext]);
+    // Unsampled and random, as the Python SDK sends a trace it did not sample.
+    let incoming = HashMap::from([(
+        "traceparent".to_owned(),
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-02".to_owned(),
+    )]);
+    let parent = w3c.extract(&incoming);
+    assert_eq!(parent.span().span_context().trace_flags(), TraceFlags::new(0x02));
+
+    let provider = SdkTracerProvider::builder()
+        .with_sampler(Sampler::ParentBased(Box::new(Sampler::AlwaysOn)))
+        .build();
+    let span = provider.tracer("t").start_with_context("child", &parent);
+    let child = parent.with_span(span);
+    assert!(
+        !child.span().span_context().is_sampled(),
+        "the parent's decision holds"
+    );
+    let mut onwards = HashMap::new();
+    w3c.inject_context(&child, &mut onwards);
+    let traceparent = &onwards["traceparent"];
+    assert!(
+        traceparent.starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-"),
+        "{traceparent}"
+    );
+    assert!(
+        traceparent.ends_with("-02"),
+        "random kept, sampled not set: {traceparent}"
+    );
+
+    // And a trace without it does not gain it.
+    let plain = w3c.extract(&HashMap::from([(
+        "traceparent".to_owned(),
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".to_owned(),
+    )]));
+    let mut onwards = HashMap::new();
+    w3c.inject_context(&plain, &mut onwards);
+    assert!(
+        onwards["traceparent"].ends_with("-01"),
+        "{}",
+        onwards["traceparent"]
+    );
+}

@@ -8,6 +8,9 @@
 //! empty one when there is no state. Parsing once, strictly, in place is about seven
 //! times cheaper, and that runs on every traced request.
 //!
+//! W3C Trace Context Level 2's `random` flag is kept and sent on, also from spans the
+//! SDK did not sample (the Python SDK, for one, sets it on every trace it starts).
+//!
 //! For `tracestate` the SDK reads only the first header field, keeps invalid members
 //! such as `foo=` (an empty value), and rejects keys the current key grammar allows
 //! (`foo@@bar`, `foo@bar@baz`). Here every field is combined, the list is validated
@@ -40,6 +43,20 @@ impl Default for StrictTraceContextPropagator {
     }
 }
 
+/// W3C Trace Context Level 2's `random` flag: the trace id's right-most 7 bytes are
+/// random, which consistent-probability samplers downstream rely on.
+const RANDOM: u8 = 0x02;
+
+/// The flags this propagator reads and writes: `sampled` and (Level 2) `random`;
+/// others are zeroed, as W3C asks of flags a receiver does not know.
+const KNOWN_FLAGS: u8 = 0x01 | RANDOM;
+
+/// An incoming trace whose `traceparent` had the `random` flag: kept in the context so
+/// that the flag is sent on even from a span the SDK did not sample (the SDK gives a
+/// dropped span empty flags).
+#[derive(Debug)]
+struct RandomTraceId(TraceId);
+
 /// A valid incoming `tracestate` that `TraceState` cannot represent, kept in the
 /// context for the trace it arrived with.
 #[derive(Debug)]
@@ -55,14 +72,19 @@ impl TextMapPropagator for StrictTraceContextPropagator {
         if !span_context.is_valid() {
             return;
         }
-        // Version 00 knows only the sampled flag; others are not sent on.
+        let mut flags = span_context.trace_flags().to_u8() & KNOWN_FLAGS;
+        if cx
+            .get::<RandomTraceId>()
+            .is_some_and(|random| random.0 == span_context.trace_id())
+        {
+            flags |= RANDOM;
+        }
         let mut traceparent = String::with_capacity(55);
         let _ = write!(
             traceparent,
-            "00-{}-{}-{:02x}",
+            "00-{}-{}-{flags:02x}",
             span_context.trace_id(),
             span_context.span_id(),
-            (span_context.trace_flags() & TraceFlags::SAMPLED).to_u8()
         );
         injector.set(TRACEPARENT, traceparent);
         let own = span_context.trace_state().header();
@@ -109,8 +131,12 @@ impl TextMapPropagator for StrictTraceContextPropagator {
                 ),
             }
         };
+        let random = flags.to_u8() & RANDOM != 0;
         let span_context = SpanContext::new(trace_id, span_id, flags, true, trace_state);
-        let cx = cx.with_remote_span_context(span_context);
+        let mut cx = cx.with_remote_span_context(span_context);
+        if random {
+            cx = cx.with_value(RandomTraceId(trace_id));
+        }
         match verbatim {
             Some(verbatim) => cx.with_value(verbatim),
             None => cx,
@@ -123,13 +149,13 @@ impl TextMapPropagator for StrictTraceContextPropagator {
 }
 
 /// The ids and flags of a well-formed `traceparent` with valid (not all-zero) ids.
-/// Of the flags only `sampled` is kept: W3C asks receivers to zero the ones they do
-/// not know.
+/// Of the flags `sampled` and `random` are kept: W3C asks receivers to zero the ones
+/// they do not know.
 fn parse_traceparent(value: &str) -> Option<(TraceId, SpanId, TraceFlags)> {
     let (trace_id, span_id, flags) = parse_fields(value)?;
     let (trace_id, span_id) = (TraceId::from(trace_id), SpanId::from(span_id));
     (trace_id != TraceId::INVALID && span_id != SpanId::INVALID)
-        .then(|| (trace_id, span_id, TraceFlags::new(flags) & TraceFlags::SAMPLED))
+        .then(|| (trace_id, span_id, TraceFlags::new(flags & KNOWN_FLAGS)))
 }
 
 /// `version-traceid-parentid-flags` as W3C Trace Context defines it: two lower-case hex
@@ -258,7 +284,10 @@ mod tests {
             parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03").expect("valid");
         assert_eq!(trace_id, TraceId::from(0x4bf92f3577b34da6a3ce929d0e0e4736));
         assert_eq!(span_id, SpanId::from(0x00f067aa0ba902b7));
-        assert_eq!(flags, TraceFlags::SAMPLED, "unknown flags are zeroed");
+        assert_eq!(flags, TraceFlags::new(0x03), "sampled and random are kept");
+        let (.., flags) =
+            parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-ff").expect("valid");
+        assert_eq!(flags, TraceFlags::new(0x03), "unknown flags are zeroed");
         for invalid in [
             "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
             "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
