@@ -126,13 +126,11 @@ impl GenAiCall {
                 first.as_secs_f64(),
             ));
         }
-        span.set_attributes(attributes);
         if !self.event_content.is_empty() {
-            span.add_event(
-                GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS,
-                std::mem::take(&mut self.event_content),
-            );
+            let content = std::mem::take(&mut self.event_content);
+            crate::details_event::emit(&cx, &metric_attributes, &attributes, &content);
         }
+        span.set_attributes(attributes);
 
         if self.records_metrics {
             let instruments = &self.instruments;

@@ -38,6 +38,7 @@ mod call;
 mod config;
 pub mod content;
 mod cost;
+mod details_event;
 mod error_type;
 mod finish;
 pub mod openai;

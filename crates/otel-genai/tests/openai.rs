@@ -379,7 +379,18 @@ async fn process_wide_capture_to_span_and_event_with_a_hook_and_a_limit() {
             .as_str()
             .is_some_and(|c| c.ends_with('…'))
     );
-    chat.has_event(GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS)
+    // The details event is a log record named after it, in the chat span's context,
+    // with the same (redacted, limited) content and the call's identity.
+    let logs = t.logs();
+    logs.record_where("the details event", |r| {
+        r.event_name == GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS
+    })
+    .is_in_span(&chat)
+    .has_attribute(GEN_AI_OPERATION_NAME, "chat")
+    .has_attribute(GEN_AI_REQUEST_MODEL, "gpt-4o")
+    .has_attribute(GEN_AI_INPUT_MESSAGES, input.to_string().as_str())
+    .has_attribute(GEN_AI_USAGE_INPUT_TOKENS, 19);
+    chat.has_event_count(0)
         .has_attribute_key(GEN_AI_OUTPUT_MESSAGES)
         // 19 input tokens at 2.5 and 10 output tokens at 10 per million.
         .has_attribute_satisfying(

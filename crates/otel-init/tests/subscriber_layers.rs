@@ -88,3 +88,40 @@ fn the_fields_can_be_used_on_their_own() {
         .is_in_span(&spans.span("inner"));
     assert!(console.text().is_empty(), "{}", console.text());
 }
+
+#[test]
+fn genai_events_are_log_records_and_not_span_events_of_the_current_span() {
+    let t = TestTelemetry::new();
+    let console = Capture::default();
+    let layers = subscriber::layers(
+        t.tracer("composed"),
+        t.logger_provider(),
+        Console::new(ConsoleFormat::Text, console.clone()),
+        &LogFilter::default(),
+    );
+    let subscriber = tracing_subscriber::registry().with(layers.into_layer());
+
+    tracing::subscriber::with_default(subscriber, || {
+        let span = tracing::info_span!("handler");
+        let _entered = span.enter();
+        // What otel-genai emits when content capture goes to events.
+        tracing::event!(
+            name: "gen_ai.client.inference.operation.details",
+            target: "gen_ai",
+            tracing::Level::INFO,
+            gen_ai.input.messages = "[{\"role\":\"user\"}]",
+        );
+        tracing::info!("an ordinary event");
+    });
+
+    let spans = t.spans();
+    let handler = spans.span("handler");
+    // The ordinary event is a span event; the GenAI event is not copied onto the span.
+    handler.has_event_count(1);
+    t.logs()
+        .record_where("the GenAI event", |r| {
+            r.event_name == "gen_ai.client.inference.operation.details"
+        })
+        .has_attribute("gen_ai.input.messages", "[{\"role\":\"user\"}]")
+        .is_in_span(&handler);
+}

@@ -319,3 +319,27 @@ impl<S> Filter<S> for NotTelemetryIo {
         }
     }
 }
+
+/// Keeps events that are log records by definition off the trace layer: the GenAI
+/// conventions' events (otel-genai emits `gen_ai.client.inference.operation.details`
+/// as a `tracing` event with target `gen_ai`). The trace layer would otherwise also add
+/// them as span events to whatever `tracing` span is current, copying captured prompts
+/// and completions onto an unrelated span. They still reach the log bridge.
+pub(super) struct NotLogOnlyEvent;
+
+/// The `tracing` target of events that are only log records.
+const LOG_ONLY_EVENT_TARGET: &str = "gen_ai";
+
+impl<S> Filter<S> for NotLogOnlyEvent {
+    fn enabled(&self, meta: &Metadata<'_>, _cx: &Context<'_, S>) -> bool {
+        !(meta.is_event() && meta.target() == LOG_ONLY_EVENT_TARGET)
+    }
+
+    fn callsite_enabled(&self, meta: &'static Metadata<'static>) -> Interest {
+        if meta.is_event() && meta.target() == LOG_ONLY_EVENT_TARGET {
+            Interest::never()
+        } else {
+            Interest::always()
+        }
+    }
+}

@@ -13,7 +13,9 @@ use tracing_subscriber::layer::{Layer, SubscriberExt as _};
 use tracing_subscriber::registry::LookupSpan;
 
 use super::console::Console;
-use super::filter::{InternalRepeatLimit, LogFilter, NotTelemetryIo, TraceFilter, not_otel_internal};
+use super::filter::{
+    InternalRepeatLimit, LogFilter, NotLogOnlyEvent, NotTelemetryIo, TraceFilter, not_otel_internal,
+};
 
 /// The `tracing` layers otel-init sets up, each behind its own filter, for a subscriber
 /// you compose yourself.
@@ -172,7 +174,7 @@ where
             .with_threads(false)
             .with_tracked_inactivity(false)
             .with_target(false)
-            .with_filter(TraceFilter::new(filter).and(NotTelemetryIo))
+            .with_filter(TraceFilter::new(filter).and(NotTelemetryIo).and(NotLogOnlyEvent))
             .boxed(),
         logs: OpenTelemetryTracingBridge::new(logger_provider)
             .with_filter(filter.env_filter().and(not_otel_internal()).and(NotTelemetryIo))
