@@ -23,7 +23,7 @@ mod stream;
 mod usage;
 
 pub use error::{ApiError, ParseError};
-pub use request::{chat, embeddings};
+pub use request::{chat, embeddings, request_stream_usage};
 pub use response::{chat_response, embeddings_response};
 pub use stream::{ChatStream, MAX_LINE, MAX_TEXT};
 

@@ -103,3 +103,40 @@ pub fn embeddings(provider: impl Into<StringValue>, request: &Value) -> CallBuil
     }
     builder
 }
+
+/// Asks a streamed chat request for its usage: sets `stream_options.include_usage` to
+/// `true` when the request streams (`"stream": true`) and does not say otherwise.
+/// Without it OpenAI-compatible servers send no usage in a stream, and none can be
+/// recorded. A request that does not stream, or that set `include_usage` itself
+/// (`false` included), is left as it is. Returns whether the request was changed.
+///
+/// ```
+/// use serde_json::json;
+///
+/// let mut request = json!({"model": "gpt-4o", "stream": true, "messages": []});
+/// assert!(otel_genai::openai::request_stream_usage(&mut request));
+/// assert_eq!(request["stream_options"]["include_usage"], true);
+///
+/// let mut opted_out = json!({"stream": true, "stream_options": {"include_usage": false}});
+/// assert!(!otel_genai::openai::request_stream_usage(&mut opted_out));
+/// let mut unary = json!({"model": "gpt-4o", "messages": []});
+/// assert!(!otel_genai::openai::request_stream_usage(&mut unary));
+/// ```
+pub fn request_stream_usage(request: &mut Value) -> bool {
+    if request.get("stream").and_then(Value::as_bool) != Some(true) {
+        return false;
+    }
+    let Some(body) = request.as_object_mut() else {
+        return false;
+    };
+    let options = body
+        .entry("stream_options")
+        .or_insert_with(|| Value::Object(serde_json::Map::new()));
+    match options.as_object_mut() {
+        Some(options) if !options.contains_key("include_usage") => {
+            options.insert("include_usage".to_owned(), Value::Bool(true));
+            true
+        }
+        _ => false,
+    }
+}
