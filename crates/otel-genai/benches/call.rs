@@ -13,12 +13,12 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use opentelemetry::trace::{Span as _, SpanKind, Tracer as _, TracerProvider as _};
-use opentelemetry::{Array, Context, KeyValue, StringValue, Value, global};
-use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry::{Array, KeyValue, StringValue, Value, global};
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
-use opentelemetry_sdk::trace::{SdkTracerProvider, Span, SpanData, SpanProcessor};
+use opentelemetry_sdk::trace::SdkTracerProvider;
 use otel_genai::content::Message;
 use otel_genai::{Response, Usage};
+use otel_testing::NoopSpanProcessor;
 use serde_json::json;
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 
@@ -30,20 +30,6 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 fn allocations() -> usize {
     let stats = GLOBAL.stats();
     stats.allocations + stats.reallocations
-}
-
-#[derive(Debug)]
-struct Noop;
-
-impl SpanProcessor for Noop {
-    fn on_start(&self, _span: &mut Span, _cx: &Context) {}
-    fn on_end(&self, _span: SpanData) {}
-    fn force_flush(&self) -> OTelSdkResult {
-        Ok(())
-    }
-    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
-        Ok(())
-    }
 }
 
 /// What every case records: a 4 KB prompt and a typical answer.
@@ -163,7 +149,9 @@ fn cases() -> Vec<Case> {
 }
 
 fn install() -> (SdkTracerProvider, SdkMeterProvider) {
-    let tracer_provider = SdkTracerProvider::builder().with_span_processor(Noop).build();
+    let tracer_provider = SdkTracerProvider::builder()
+        .with_span_processor(NoopSpanProcessor)
+        .build();
     global::set_tracer_provider(tracer_provider.clone());
     let meter_provider = SdkMeterProvider::builder()
         .with_reader(

@@ -28,12 +28,12 @@ use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use opentelemetry::global;
 use opentelemetry::trace::TracerProvider as _;
-use opentelemetry::{Context, global};
-use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
-use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider, Span, SpanData, SpanProcessor};
+use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider};
 use otel_grpc::{ClientLayer, ServerLayer};
+use otel_testing::NoopSpanProcessor;
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 use tonic::{Request, Response, Status, Streaming};
 use tower::Layer as _;
@@ -52,21 +52,6 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 fn allocations() -> usize {
     let stats = GLOBAL.stats();
     stats.allocations + stats.reallocations
-}
-
-/// A span processor that does nothing: spans are built and ended, then dropped.
-#[derive(Debug)]
-struct Noop;
-
-impl SpanProcessor for Noop {
-    fn on_start(&self, _span: &mut Span, _cx: &Context) {}
-    fn on_end(&self, _span: SpanData) {}
-    fn force_flush(&self) -> OTelSdkResult {
-        Ok(())
-    }
-    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
-        Ok(())
-    }
 }
 
 struct EchoImpl;
@@ -116,7 +101,7 @@ fn bench(c: &mut Criterion) {
         .expect("runtime");
     otel_init::propagation::Propagators::default().install_global();
     let provider = SdkTracerProvider::builder()
-        .with_span_processor(Noop)
+        .with_span_processor(NoopSpanProcessor)
         .with_sampler(Sampler::AlwaysOn)
         .build();
     global::set_tracer_provider(provider.clone());

@@ -29,12 +29,11 @@ use axum::Router;
 use axum::routing::get;
 use criterion::{Criterion, criterion_group, criterion_main};
 use http::{Request, Response};
-use opentelemetry::Context;
 use opentelemetry::global;
-use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
-use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider, Span, SpanData, SpanProcessor};
+use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider};
 use otel_http::ServerLayer;
+use otel_testing::NoopSpanProcessor;
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 use tower::{Layer as _, Service, ServiceExt as _};
 
@@ -49,24 +48,9 @@ fn allocations() -> usize {
     stats.allocations + stats.reallocations
 }
 
-/// A span processor that does nothing: spans are built and ended, then dropped.
-#[derive(Debug)]
-struct Noop;
-
-impl SpanProcessor for Noop {
-    fn on_start(&self, _span: &mut Span, _cx: &Context) {}
-    fn on_end(&self, _span: SpanData) {}
-    fn force_flush(&self) -> OTelSdkResult {
-        Ok(())
-    }
-    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
-        Ok(())
-    }
-}
-
 fn tracer_provider(sampler: Sampler) -> SdkTracerProvider {
     let provider = SdkTracerProvider::builder()
-        .with_span_processor(Noop)
+        .with_span_processor(NoopSpanProcessor)
         .with_sampler(sampler)
         .build();
     global::set_tracer_provider(provider.clone());

@@ -32,6 +32,7 @@ mod global;
 mod harness;
 mod metric_accumulator;
 mod model;
+mod noop_processor;
 mod scoped_future;
 
 pub use assert::{
@@ -48,6 +49,7 @@ pub use model::{
     AttributeValue, EventRecord, ExemplarRecord, HistogramPoint, LinkRecord, LogRecord, MetricData,
     MetricRecord, Number, NumberPoint, ResourceInfo, ScopeInfo, SpanRecord, SummaryPoint, Temporality,
 };
+pub use noop_processor::NoopSpanProcessor;
 pub use scoped_future::ScopedFuture;
 
 /// The OpenTelemetry crates this kit is built on, re-exported so a test uses exactly
