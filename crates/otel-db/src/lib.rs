@@ -86,3 +86,7 @@ pub use scope::INSTRUMENTATION_SCOPE;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct Readme;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/db.md")]
+struct DbGuide;

@@ -64,3 +64,7 @@ const GRPC: &str = "grpc";
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct Readme;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/grpc.md")]
+struct GrpcGuide;

@@ -43,3 +43,11 @@ pub use server::{ServerLayer, ServerService};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct Readme;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/getting-started.md")]
+struct GettingStarted;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/http.md")]
+struct HttpGuide;

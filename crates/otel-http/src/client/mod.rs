@@ -19,7 +19,7 @@
 //! | `http.request.resend_count` | from the second attempt on (1, 2, ...) |
 //! | `http.response.status_code` (int) | when a response arrived |
 //! | `network.protocol.version` | when a response arrived (`1.1`, `2`, ...) |
-//! | `error.type` | status code (`"404"`, `"503"`) for 400 and above, or the transport failure: `timeout`, `connect`, `redirect`, `body`, `decode`, `request`, `builder`, `middleware`, `_OTHER` |
+//! | `error.type` | status code (`"404"`, `"503"`) for 400 and above, or the transport failure: `timeout`, `connect`, `redirect`, `body`, `decode`, `request`, `builder`, `middleware`, `_OTHER`; [`cancelled`](ERROR_TYPE_CANCELLED) when the request was dropped before its response |
 //! | `http.request.header.*`, `http.response.header.*` | opt-in, see [`ClientMiddleware::capture_headers`] |
 //!
 //! Status: Error for any status code of 400 and above (the client rule: the caller did
@@ -62,7 +62,8 @@
 //! The tracer, meter and propagator are read from the OpenTelemetry globals on every
 //! request, so a client built before the providers are installed still reports to
 //! them. A request dropped before it completes (a caller's own timeout around `send`)
-//! ends its span without a status and records no duration.
+//! ends its span with status Error and `error.type = "cancelled"`, and its duration is
+//! recorded with that `error.type`.
 //!
 //! ```
 //! use otel_http::{ClientMiddleware, UrlTemplate};
