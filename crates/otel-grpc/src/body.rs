@@ -12,7 +12,7 @@ use pin_project_lite::pin_project;
 
 use crate::call::{Call, Outcome};
 use crate::error_code::code_of_any;
-use crate::status::{code_from_http, grpc_status};
+use crate::status::{code_from_http, grpc_message, grpc_status};
 
 pin_project! {
     /// The response body of a traced call (server or client). The call's context is
@@ -94,7 +94,7 @@ where
         task: &mut TaskContext<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
         let this = self.project();
-        let Some(call) = this.call.as_ref() else {
+        let Some(call) = this.call.as_mut() else {
             return this.inner.poll_frame(task);
         };
         let guard = call.cx.clone().attach();
@@ -105,6 +105,7 @@ where
             Poll::Ready(Some(Ok(frame))) => match frame.trailers_ref() {
                 Some(trailers) => {
                     call.capture_response(trailers);
+                    call.message = grpc_message(trailers);
                     Some(grpc_status(trailers).unwrap_or_else(|| code_from_http(*this.http_status)))
                 }
                 // hyper stops polling a body that says it has ended: a stream that

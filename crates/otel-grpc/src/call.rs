@@ -50,6 +50,8 @@ pub(crate) struct Call {
     pub(crate) deadline: Option<Instant>,
     /// Response metadata to capture, when any is listed.
     capture: Option<Arc<MetadataCapture>>,
+    /// The `grpc-message` that came with the status: the error span's description.
+    pub(crate) message: Option<String>,
 }
 
 /// How a call ended.
@@ -88,6 +90,7 @@ impl Call {
             server,
             deadline,
             capture,
+            message: None,
         }
     }
 
@@ -159,7 +162,7 @@ impl Call {
                     span.set_attribute(KeyValue::new(semconv::RPC_RESPONSE_STATUS_CODE, name));
                     if error {
                         span.set_attribute(KeyValue::new(semconv::ERROR_TYPE, name));
-                        span.set_status(Status::error(""));
+                        span.set_status(Status::error(self.message.unwrap_or_default()));
                     }
                 }
             }

@@ -17,7 +17,7 @@ use pin_project_lite::pin_project;
 use crate::body::ResponseBody;
 use crate::call::{Call, ERROR_TYPE_PANIC, Outcome};
 use crate::error_code::code_of_any;
-use crate::status::{Side, grpc_status};
+use crate::status::{Side, grpc_message, grpc_status};
 
 pin_project! {
     /// The response future of [`ServerService`](crate::ServerService) and
@@ -125,7 +125,7 @@ where
             }
         };
         this.inner.set(None);
-        let Some(call) = this.call.take() else {
+        let Some(mut call) = this.call.take() else {
             return Poll::Ready(match output {
                 Ok(response) => Ok(response.map(ResponseBody::untraced)),
                 Err(error) => Err(error),
@@ -137,6 +137,7 @@ where
                 match grpc_status(response.headers()) {
                     // Trailers-only: the status is in the head, the body is empty.
                     Some(code) => {
+                        call.message = grpc_message(response.headers());
                         call.finish(Outcome::Status(code));
                         Ok(response.map(ResponseBody::untraced))
                     }

@@ -90,6 +90,53 @@ pub fn grpc_status(headers: &HeaderMap) -> Option<Code> {
         .map(|value| Code::from_bytes(value.as_bytes()))
 }
 
+/// The `grpc-message` in `headers`, decoded: gRPC percent-encodes it. At most
+/// [`MAX_MESSAGE`] bytes are kept (cut at a character boundary): a server's message is
+/// free text of any length.
+///
+/// ```
+/// use otel_grpc::status::grpc_message;
+///
+/// let mut trailers = http::HeaderMap::new();
+/// assert_eq!(grpc_message(&trailers), None);
+/// trailers.insert("grpc-message", "no%20such%20user".parse().unwrap());
+/// assert_eq!(grpc_message(&trailers).as_deref(), Some("no such user"));
+/// ```
+pub fn grpc_message(headers: &HeaderMap) -> Option<String> {
+    let raw = headers.get("grpc-message")?.as_bytes();
+    let mut decoded = Vec::with_capacity(raw.len().min(MAX_MESSAGE));
+    let mut i = 0;
+    while i < raw.len() && decoded.len() < MAX_MESSAGE {
+        let byte = match (raw[i], raw.get(i + 1..i + 3)) {
+            (b'%', Some(hex)) => match std::str::from_utf8(hex)
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                Some(byte) => {
+                    i += 2;
+                    byte
+                }
+                None => b'%',
+            },
+            (byte, _) => byte,
+        };
+        decoded.push(byte);
+        i += 1;
+    }
+    let mut message = String::from_utf8_lossy(&decoded).into_owned();
+    if message.len() > MAX_MESSAGE {
+        let mut end = MAX_MESSAGE;
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        message.truncate(end);
+    }
+    Some(message)
+}
+
+/// The longest `grpc-message` kept as a span's status description, in bytes.
+pub const MAX_MESSAGE: usize = 1024;
+
 /// The code of a response that ended without any `grpc-status`, from its HTTP status,
 /// as gRPC's HTTP-to-gRPC mapping (and tonic) infer it.
 pub(crate) fn code_from_http(status: http::StatusCode) -> Code {
@@ -126,5 +173,19 @@ mod tests {
             code_from_http(http::StatusCode::SERVICE_UNAVAILABLE),
             Code::Unavailable
         );
+    }
+
+    #[test]
+    fn grpc_message_decoding_is_total_and_bounded() {
+        let message = |raw: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert("grpc-message", raw.parse().expect("value"));
+            grpc_message(&headers).expect("present")
+        };
+        assert_eq!(message("caf%C3%A9%20ok"), "café ok");
+        assert_eq!(message("100%"), "100%", "a lone % stays");
+        assert_eq!(message("%zz%4"), "%zz%4", "bad escapes stay");
+        assert_eq!(message("%FF"), "\u{fffd}", "invalid UTF-8 is replaced");
+        assert_eq!(message(&"a".repeat(5000)).len(), MAX_MESSAGE);
     }
 }

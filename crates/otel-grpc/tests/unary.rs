@@ -122,7 +122,8 @@ async fn internal_is_an_error_on_both_sides() {
             .has_attribute("rpc.method", "otel.test.Echo/Unary")
             .has_attribute("rpc.response.status_code", "INTERNAL")
             .has_attribute("error.type", "INTERNAL")
-            .is_error();
+            // The handler's message, from `grpc-message` (trailers-only here).
+            .has_error_description("it broke");
     }
     t.metrics()
         .metric("rpc.server.call.duration")
