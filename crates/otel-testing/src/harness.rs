@@ -144,6 +144,11 @@ impl TestTelemetryBuilder {
 
     /// Builds the harness.
     pub fn build(self) -> TestTelemetry {
+        register_drop_callsites();
+        self.build_unregistered()
+    }
+
+    fn build_unregistered(self) -> TestTelemetry {
         let resource = Resource::builder_empty().with_attributes(self.attributes).build();
         let spans = InMemorySpanExporter::default();
         let tracer_provider = SdkTracerProvider::builder()
@@ -185,6 +190,29 @@ impl TestTelemetryBuilder {
             dispatch: Dispatch::new(subscriber),
         }
     }
+}
+
+/// Builds and drops one harness, once per process, before the first real one.
+///
+/// Why: the SDK's providers log through `tracing` when they are dropped, and the first
+/// use of a `tracing` call site registers it under tracing-core's global dispatcher
+/// lock. A harness's subscriber can be dropped *inside* tracing-core while it holds
+/// that lock for reading (it rebuilds call-site interest when another test registers
+/// its own subscriber, briefly holding the last reference): registering a call site
+/// there takes the same lock again, and with a writer queued meanwhile, both threads
+/// wait forever. Hitting every call site of the drop path once, here, outside any
+/// tracing lock, means none of them registers in that window.
+fn register_drop_callsites() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Both ways a harness's providers end: dropped as they are, and shut down
+        // first (the meter provider always is, in `Drop`).
+        drop(TestTelemetry::builder().build_unregistered());
+        let shut = TestTelemetry::builder().build_unregistered();
+        let _ = shut.tracer_provider.shutdown();
+        let _ = shut.logger_provider.shutdown();
+        drop(shut);
+    });
 }
 
 impl TestTelemetry {
