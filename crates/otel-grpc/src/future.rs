@@ -1,8 +1,6 @@
 //! [`ResponseFuture`]: runs the inner service's future inside the call's context and
 //! hands the call to the response body, or ends it when there is no body to wait for.
 
-use std::any::Any;
-use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -118,7 +116,7 @@ where
                 if let Some(call) = this.call.take() {
                     call.finish(Outcome::Failed {
                         error_type: ERROR_TYPE_PANIC.into(),
-                        description: panic_message(&*panic),
+                        description: otel_http::panic_payload::description(&*panic, "the service panicked"),
                     });
                 }
                 resume_unwind(panic);
@@ -170,16 +168,5 @@ fn fail<E: 'static>(call: Call, error: &E) {
             error_type: std::any::type_name::<E>().into(),
             description: "the service returned an error".into(),
         }),
-    }
-}
-
-/// The panic payload as text, when it is a string.
-fn panic_message(panic: &(dyn Any + Send)) -> Cow<'static, str> {
-    if let Some(message) = panic.downcast_ref::<&'static str>() {
-        Cow::Borrowed(message)
-    } else if let Some(message) = panic.downcast_ref::<String>() {
-        Cow::Owned(message.clone())
-    } else {
-        Cow::Borrowed("the service panicked")
     }
 }

@@ -8,9 +8,9 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::sync::{Mutex, PoisonError};
 
 use opentelemetry::StringValue;
+use otel_http::shared_names::SharedNames;
 use rustc_hash::FxHashSet;
 
 /// `rpc.method` of a call whose method is not known to exist.
@@ -68,23 +68,8 @@ pub(crate) fn confirm(full: &str) {
     if known {
         return;
     }
-    static GLOBAL: Mutex<(Option<FxHashSet<&'static str>>, usize)> = Mutex::new((None, 0));
-    let shared = {
-        let mut global = GLOBAL.lock().unwrap_or_else(PoisonError::into_inner);
-        let (names, bytes) = &mut *global;
-        let names = names.get_or_insert_with(FxHashSet::default);
-        match names.get(full) {
-            Some(name) => Some(*name),
-            None if *bytes + full.len() <= MAX_SHARED_BYTES => {
-                *bytes += full.len();
-                let name: &'static str = Box::leak(full.into());
-                names.insert(name);
-                Some(name)
-            }
-            None => None,
-        }
-    };
-    if let Some(name) = shared {
+    static NAMES: SharedNames = SharedNames::new(MAX_SHARED_BYTES);
+    if let Some(name) = NAMES.share(full) {
         let _ = SHARED.try_with(|names| {
             if let Ok(mut names) = names.try_borrow_mut() {
                 names.insert(name);

@@ -23,6 +23,7 @@
 //!   carrier over request headers that the server (and otel-grpc) extract with.
 //! - [`globals`]: per-thread copies of the OpenTelemetry globals a request needs,
 //!   refreshed every 10 ms; the server layer's and otel-grpc's.
+//! - [`shared_names`] and [`panic_payload`]: small pieces otel-grpc uses too.
 //!
 //! Both use the OpenTelemetry globals (tracer, meter, propagator) that `otel_init::init()`
 //! installs, read when requests are served (not when the layer is built), so the order
@@ -34,8 +35,10 @@ pub mod carrier;
 pub mod client;
 pub mod conventions;
 pub mod globals;
+pub mod panic_payload;
 mod scope;
 pub mod server;
+pub mod shared_names;
 
 pub use client::{ClientMiddleware, NoPropagation, UrlTemplate};
 pub use server::{ServerLayer, ServerService};

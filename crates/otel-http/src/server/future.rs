@@ -1,8 +1,6 @@
 //! [`ResponseFuture`]: runs the inner service's future inside the request's
 //! OpenTelemetry context and finishes the span and metrics however it ends.
 
-use std::any::Any;
-use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -124,7 +122,11 @@ where
             Err(panic) => {
                 this.inner.set(None);
                 if let (Some(recording), Some(cx)) = (this.recording.take(), this.cx.as_ref()) {
-                    recording.fail(cx, ERROR_TYPE_PANIC.into(), panic_message(&*panic));
+                    recording.fail(
+                        cx,
+                        ERROR_TYPE_PANIC.into(),
+                        crate::panic_payload::description(&*panic, "the handler panicked"),
+                    );
                 }
                 resume_unwind(panic);
             }
@@ -142,16 +144,5 @@ where
             }
         }
         Poll::Ready(output)
-    }
-}
-
-/// The panic payload as text, when it is a string (as `panic!` with a message makes it).
-fn panic_message(panic: &(dyn Any + Send)) -> Cow<'static, str> {
-    if let Some(message) = panic.downcast_ref::<&'static str>() {
-        Cow::Borrowed(message)
-    } else if let Some(message) = panic.downcast_ref::<String>() {
-        Cow::Owned(message.clone())
-    } else {
-        Cow::Borrowed("the handler panicked")
     }
 }

@@ -8,10 +8,12 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use opentelemetry::StringValue;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
+
+use crate::shared_names::SharedNames;
 
 /// Span names are `Cow<'static, str>` in the OpenTelemetry API: a shared `&'static`
 /// name costs nothing per span, an owned one an allocation. Names are made from
@@ -105,20 +107,8 @@ pub(super) fn route(route: &str, method: &str) -> (StringValue, Cow<'static, str
 
 /// A span name shared for the life of the process while the budget lasts.
 fn span_name(name: String) -> Cow<'static, str> {
-    static LEAKED: Mutex<(Option<FxHashSet<&'static str>>, usize)> = Mutex::new((None, 0));
-    let mut leaked = LEAKED.lock().unwrap_or_else(PoisonError::into_inner);
-    let (names, bytes) = &mut *leaked;
-    let names = names.get_or_insert_with(FxHashSet::default);
-    if let Some(shared) = names.get(name.as_str()) {
-        return Cow::Borrowed(shared);
-    }
-    if *bytes + name.len() > MAX_LEAKED_NAME_BYTES {
-        return Cow::Owned(name);
-    }
-    *bytes += name.len();
-    let shared: &'static str = Box::leak(name.into_boxed_str());
-    names.insert(shared);
-    Cow::Borrowed(shared)
+    static NAMES: SharedNames = SharedNames::new(MAX_LEAKED_NAME_BYTES);
+    NAMES.share(&name).map_or(Cow::Owned(name), Cow::Borrowed)
 }
 
 /// `server.address`.
