@@ -54,7 +54,7 @@ fn text_line_inside_a_span_ends_with_the_exported_span_ids() {
             "{line}"
         );
     }
-    assert_eq!(console.lines().len(), 4, "{}", console.text());
+    assert_eq!(console.app_lines().len(), 4, "{}", console.text());
 }
 
 #[test]
@@ -90,7 +90,7 @@ fn json_lines_parse_and_carry_the_exported_span_ids() {
 
     let spans = t.spans();
     let checkout = spans.span("checkout").record().clone();
-    let lines = console.lines();
+    let lines = console.app_lines();
     assert_eq!(lines.len(), 3, "{}", console.text());
     let docs: Vec<Json> = lines
         .iter()

@@ -24,7 +24,7 @@ fn invalid_rust_log_warns_and_falls_back_to_info() {
         tracing::debug!("hidden");
         tracing::info!("shown");
     });
-    assert_eq!(console.lines().len(), 1, "{}", console.text());
+    assert_eq!(console.app_lines().len(), 1, "{}", console.text());
     console.line("shown");
 }
 
@@ -149,7 +149,7 @@ fn a_quiet_console_does_not_quieten_traces() {
     let spans = t.spans();
     spans.span("item").has_parent(&spans.span("batch"));
     let item = spans.span("item").record().clone();
-    assert_eq!(console.lines().len(), 1, "{}", console.text());
+    assert_eq!(console.app_lines().len(), 1, "{}", console.text());
     assert_eq!(
         text_ids(&console.line("slow item")),
         Some((item.trace_id, item.span_id))

@@ -45,12 +45,12 @@ fn our_layers_and_a_users_layer_each_keep_their_own_filter() {
     assert_eq!(exported.span_id().to_string(), request.span_id);
 
     // Ours at info, theirs at debug: RUST_LOG filtering is per layer, not global.
-    assert_eq!(ours.lines().len(), 1, "{}", ours.text());
+    assert_eq!(ours.app_lines().len(), 1, "{}", ours.text());
     assert_eq!(
         text_ids(&ours.line("normal")),
         Some((request.trace_id, request.span_id))
     );
-    assert_eq!(theirs.lines().len(), 2, "{}", theirs.text());
+    assert_eq!(theirs.app_lines().len(), 2, "{}", theirs.text());
     theirs.line("verbose");
 
     t.logs()

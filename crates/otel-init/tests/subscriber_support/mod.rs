@@ -28,6 +28,17 @@ impl Capture {
         self.text().lines().map(str::to_owned).collect()
     }
 
+    /// The lines without the SDK's (`opentelemetry_sdk`), for tests that count lines:
+    /// when a thread registers a new call site, tracing-core rebuilds every dispatcher's
+    /// interest and can briefly hold the last reference to another test's finished
+    /// subscriber, whose logger provider then logs its drop to this thread's console.
+    pub(crate) fn app_lines(&self) -> Vec<String> {
+        self.lines()
+            .into_iter()
+            .filter(|l| !l.contains(" opentelemetry_sdk: ") && !l.contains(r#""target":"opentelemetry_sdk""#))
+            .collect()
+    }
+
     /// The one line containing `needle`.
     #[track_caller]
     pub(crate) fn line(&self, needle: &str) -> String {
