@@ -9,7 +9,8 @@
 //!   trace correlation). Failures print expected, actual, and the span tree.
 //! - [`TestCollector`]: an OTLP/gRPC + OTLP/HTTP receiver on loopback whose data is read
 //!   with the same assertions, with request headers recorded and failures injectable;
-//!   [`BlackHole`], an endpoint that accepts connections and never answers.
+//!   [`BlackHole`], an endpoint that accepts connections and never answers; [`Rotel`], the
+//!   real rotel collector as a child process relaying to a [`TestCollector`].
 //!
 //! ```
 //! use opentelemetry::trace::SpanKind;
@@ -33,6 +34,7 @@ mod harness;
 mod metric_accumulator;
 mod model;
 mod noop_processor;
+mod rotel;
 mod scoped_future;
 
 pub use assert::{
@@ -43,6 +45,9 @@ pub use collector::{
     CollectorTls, DEFAULT_MAX_BODY_SIZE, ExportFailure, ExportRequest, Outcome, Protocol, Signal,
     TestCollector, TestCollectorBuilder,
 };
+// Hidden: only for the fuzz targets in `fuzz/` (see `decode_http_export`).
+#[doc(hidden)]
+pub use collector::{DecodedExport, decode_http_export};
 pub use global::GlobalTelemetry;
 pub use harness::{TRACING_SCOPE, TestTelemetry, TestTelemetryBuilder};
 pub use model::{
@@ -50,6 +55,7 @@ pub use model::{
     MetricRecord, Number, NumberPoint, ResourceInfo, ScopeInfo, SpanRecord, SummaryPoint, Temporality,
 };
 pub use noop_processor::NoopSpanProcessor;
+pub use rotel::{ROTEL_BIN_ENV, Rotel, RotelProtocol};
 pub use scoped_future::ScopedFuture;
 
 /// The OpenTelemetry crates this kit is built on, re-exported so a test uses exactly

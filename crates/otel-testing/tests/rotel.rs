@@ -3,10 +3,7 @@
 //!
 //! Runs when `TEST_OTLP_COLLECTOR_BIN` names the `rotel-agent` binary (`.ci/run` sets it).
 
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use opentelemetry::KeyValue;
 use opentelemetry::logs::{LogRecord as _, Logger as _, LoggerProvider as _, Severity};
@@ -17,85 +14,21 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
 use opentelemetry_sdk::trace::SdkTracerProvider;
-use otel_testing::{Outcome, Protocol, TestCollector};
-use tokio::process::{Child, Command};
+use otel_testing::{Outcome, Protocol, Rotel, RotelProtocol, TestCollector};
 
 const WAIT: Duration = Duration::from_secs(20);
 
-fn rotel_bin() -> Option<PathBuf> {
-    match std::env::var_os("TEST_OTLP_COLLECTOR_BIN") {
-        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
-        _ => {
-            eprintln!("skipped: TEST_OTLP_COLLECTOR_BIN is not set (path of rotel-agent; .ci/run sets it)");
-            None
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-struct Rotel {
-    child: Child,
-    grpc: u16,
-}
-
-impl Rotel {
-    /// Starts rotel on two free loopback ports, forwarding to `target` with `protocol`.
-    async fn start(bin: &PathBuf, target: &TestCollector, protocol: &str) -> Rotel {
-        let (grpc, http) = (free_port(), free_port());
-        let dir = std::env::temp_dir().join(format!("otel-testing-rotel-{grpc}"));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let child = Command::new(bin)
-            .arg("start")
-            .args(["--otlp-grpc-endpoint", &format!("127.0.0.1:{grpc}")])
-            .args(["--otlp-http-endpoint", &format!("127.0.0.1:{http}")])
-            .args([
-                "--exporter",
-                "otlp",
-                "--otlp-exporter-endpoint",
-                &target.endpoint(),
-            ])
-            .args(["--otlp-exporter-protocol", protocol])
-            .args(["--batch-timeout", "100ms"])
-            .arg("--pid-file")
-            .arg(dir.join("rotel.pid"))
-            .arg("--log-file")
-            .arg(dir.join("rotel.log"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start rotel-agent");
-        let deadline = Instant::now() + WAIT;
-        while tokio::net::TcpStream::connect(("127.0.0.1", grpc)).await.is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "rotel did not listen on {grpc} within {WAIT:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Rotel { child, grpc }
-    }
-
-    fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.grpc)
-    }
-}
-
-async fn relay_all_signals(forward_protocol: &str, expected: Protocol) {
-    let Some(bin) = rotel_bin() else { return };
+async fn relay_all_signals(forward_protocol: RotelProtocol, expected: Protocol) {
+    let Some(bin) = Rotel::binary_from_env() else {
+        return;
+    };
     let collector = TestCollector::start().await.expect("collector");
-    let mut rotel = Rotel::start(&bin, &collector, forward_protocol).await;
+    let rotel = Rotel::start(&bin, &collector, forward_protocol).expect("start rotel-agent");
     let resource = Resource::builder_empty().with_service_name("via-rotel").build();
 
     let span_exporter = opentelemetry_otlp::SpanExporter::builder()
         .with_tonic()
-        .with_endpoint(rotel.endpoint())
+        .with_endpoint(rotel.grpc_endpoint())
         .build()
         .expect("span exporter");
     let tracer_provider = SdkTracerProvider::builder()
@@ -104,7 +37,7 @@ async fn relay_all_signals(forward_protocol: &str, expected: Protocol) {
         .build();
     let metric_exporter = opentelemetry_otlp::MetricExporter::builder()
         .with_tonic()
-        .with_endpoint(rotel.endpoint())
+        .with_endpoint(rotel.grpc_endpoint())
         .build()
         .expect("metric exporter");
     let meter_provider = SdkMeterProvider::builder()
@@ -113,7 +46,7 @@ async fn relay_all_signals(forward_protocol: &str, expected: Protocol) {
         .build();
     let log_exporter = opentelemetry_otlp::LogExporter::builder()
         .with_tonic()
-        .with_endpoint(rotel.endpoint())
+        .with_endpoint(rotel.grpc_endpoint())
         .build()
         .expect("log exporter");
     let logger_provider = SdkLoggerProvider::builder()
@@ -185,15 +118,15 @@ async fn relay_all_signals(forward_protocol: &str, expected: Protocol) {
         requests.iter().all(|r| r.protocol == Some(expected)),
         "{requests:?}"
     );
-    let _ = rotel.child.kill().await;
+    drop(rotel);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotel_relays_over_grpc() {
-    relay_all_signals("grpc", Protocol::Grpc).await;
+    relay_all_signals(RotelProtocol::Grpc, Protocol::Grpc).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotel_relays_over_http_protobuf() {
-    relay_all_signals("http", Protocol::HttpProtobuf).await;
+    relay_all_signals(RotelProtocol::HttpProtobuf, Protocol::HttpProtobuf).await;
 }

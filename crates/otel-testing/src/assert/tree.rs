@@ -1,6 +1,6 @@
 //! Rendering span trees, and comparing their shape independent of end order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
 
 use crate::model::SpanRecord;
@@ -15,19 +15,27 @@ pub(crate) fn render(spans: &[SpanRecord]) -> String {
     for (trace_id, members) in by_trace(spans) {
         let _ = writeln!(out, "  trace {trace_id}");
         let (roots, children) = link(&members);
+        let mut rendered = HashSet::new();
         for root in roots {
-            render_node(root, &children, 2, &mut out);
+            render_node(root, &children, 2, &mut rendered, &mut out);
         }
     }
     out
 }
 
-fn render_node(
-    span: &SpanRecord,
-    children: &HashMap<&str, Vec<&SpanRecord>>,
+fn render_node<'a>(
+    span: &'a SpanRecord,
+    children: &HashMap<&str, Vec<&'a SpanRecord>>,
     depth: usize,
+    rendered: &mut HashSet<*const SpanRecord>,
     out: &mut String,
 ) {
+    // Each span once. A hand-made OTLP payload can repeat span ids so that parent links
+    // form a cycle under a root (found by fuzz/otlp_decode: unbounded recursion, a stack
+    // overflow in every failure message) or a lattice with exponentially many paths.
+    if !rendered.insert(std::ptr::from_ref(span)) {
+        return;
+    }
     let orphan = match (&span.parent_span_id, depth) {
         (Some(parent), 2) => format!(" parent={parent} (not among these spans)"),
         _ => String::new(),
@@ -44,7 +52,7 @@ fn render_node(
         indent = depth * 2
     );
     for child in children.get(span.span_id.as_str()).into_iter().flatten() {
-        render_node(child, children, depth + 1, out);
+        render_node(child, children, depth + 1, rendered, out);
     }
 }
 
@@ -175,4 +183,39 @@ pub(crate) fn render_shape(forest: &[Node]) -> String {
         walk(n, 2, &mut out);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
+
+    use super::render;
+    use crate::model::spans_from_otlp;
+
+    /// Regression (fuzz/otlp_decode, corpus `traces-cyclic-ids.pb`): X(1) <- Y(2) <- Z(1),
+    /// a cycle through a duplicated span id under a root, overflowed the stack.
+    #[test]
+    fn duplicate_ids_in_a_cycle_render_each_span_once() {
+        let span = |id: u8, parent: Option<u8>, name: &str| Span {
+            trace_id: vec![7; 16],
+            span_id: vec![id; 8],
+            parent_span_id: parent.map(|p| vec![p; 8]).unwrap_or_default(),
+            name: name.into(),
+            ..Default::default()
+        };
+        let request = [ResourceSpans {
+            scope_spans: vec![ScopeSpans {
+                spans: vec![span(1, None, "x"), span(2, Some(1), "y"), span(1, Some(2), "z")],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }];
+        let mut spans = Vec::new();
+        spans_from_otlp(&request, &mut spans);
+        let text = render(&spans);
+        assert_eq!(text.lines().count(), 4, "{text}"); // the trace line and three spans
+        for name in ["x [", "y [", "z ["] {
+            assert_eq!(text.matches(name).count(), 1, "{text}");
+        }
+    }
 }

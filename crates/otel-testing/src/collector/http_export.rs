@@ -186,3 +186,59 @@ fn error_response(status: StatusCode, protocol: Option<Protocol>, message: Strin
         }
     }
 }
+
+/// What [`decode_http_export`] made of a body: the model the collector's assertions read.
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum DecodedExport {
+    /// A trace export's spans.
+    Spans(crate::Spans),
+    /// A metrics export's metrics.
+    Metrics(crate::Metrics),
+    /// A logs export's records.
+    Logs(crate::Logs),
+}
+
+/// Decodes one OTLP/HTTP export body as the collector does (gzip undone when `gzip`, at
+/// most `max` bytes after that, then protobuf or JSON as `protocol` says) and converts it
+/// to the model that [`TestCollector::spans`](super::TestCollector::spans) and the other
+/// readers return.
+///
+/// Public only for the fuzz targets in `fuzz/` (`otlp_decode`): driving the collector
+/// over HTTP for every input would make fuzzing thousands of times slower. Hidden, not
+/// part of the API, and free to change in any release.
+#[doc(hidden)]
+pub fn decode_http_export(
+    signal: Signal,
+    protocol: Protocol,
+    gzip: bool,
+    body: &[u8],
+    max: usize,
+) -> Result<DecodedExport, String> {
+    let mut headers = HeaderMap::new();
+    if gzip {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    let message = decompress(&headers, Bytes::copy_from_slice(body), max).map_err(|(_, reason)| reason)?;
+    let payload = match protocol {
+        Protocol::HttpJson => Payload::decode_json(signal, &message)?,
+        _ => Payload::decode_protobuf(signal, &message)?,
+    };
+    Ok(match payload {
+        Payload::Traces(t) => {
+            let mut out = Vec::new();
+            crate::model::spans_from_otlp(&t.resource_spans, &mut out);
+            DecodedExport::Spans(crate::Spans::new(out))
+        }
+        Payload::Metrics(m) => {
+            let mut out = Vec::new();
+            crate::model::metrics_from_otlp(&m.resource_metrics, &mut out);
+            DecodedExport::Metrics(crate::Metrics::new(out))
+        }
+        Payload::Logs(l) => {
+            let mut out = Vec::new();
+            crate::model::logs_from_otlp(&l.resource_logs, &mut out);
+            DecodedExport::Logs(crate::Logs::new(out))
+        }
+    })
+}

@@ -13,6 +13,8 @@ mod store;
 mod tls;
 
 pub use failure::ExportFailure;
+#[doc(hidden)]
+pub use http_export::{DecodedExport, decode_http_export};
 pub use store::{ExportRequest, Outcome, Protocol, Signal};
 pub use tls::CollectorTls;
 
