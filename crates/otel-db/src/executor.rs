@@ -34,7 +34,7 @@ fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
     let statement = statement_cache::describe(traced.text(), DB::DIALECT, sanitize);
     let text = match mode {
         QueryText::Off => None,
-        QueryText::Sanitized if has_binds => Some(statement.text().clone()),
+        QueryText::Sanitized if has_binds => Some(statement.recorded_text().clone()),
         QueryText::Sanitized => Some(statement.sanitized().clone()),
     };
     let operation = Operation::start(instrumentation, parent, statement, text, classify::<DB>);

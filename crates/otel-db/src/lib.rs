@@ -82,6 +82,7 @@ pub use instrumentation::DURATION_BUCKETS;
 pub use options::QueryText;
 pub use pool::{InstrumentBuilder, InstrumentedPool, instrument};
 pub use scope::INSTRUMENTATION_SCOPE;
+pub use statement::MAX_QUERY_TEXT;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

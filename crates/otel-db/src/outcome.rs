@@ -19,6 +19,15 @@ pub(crate) struct Failure {
     pub(crate) pool_timeout: bool,
 }
 
+/// A server's error message with every quoted or numeric value replaced by `?`.
+/// Messages quote values in either quote: PostgreSQL in double quotes (`invalid input
+/// syntax for type integer: "<the bound value>"`), MySQL in single ones (`Duplicate
+/// entry '<value>'`). Read as MySQL reads SQL, both are strings, whatever the database:
+/// a quoted identifier in a message is lost too, which is the safe side.
+fn message_without_values(message: &str) -> String {
+    sql::sanitize(message, sql::SqlDialect::MySql)
+}
+
 /// Classifies `error` for database `DB`.
 pub(crate) fn classify<DB: InstrumentedDatabase>(error: &sqlx::Error) -> Failure {
     use sqlx::Error as E;
@@ -29,7 +38,7 @@ pub(crate) fn classify<DB: InstrumentedDatabase>(error: &sqlx::Error) -> Failure
         let error_type = failed.then(|| status_code.clone().map_or(Cow::Borrowed("_OTHER"), Cow::Owned));
         return Failure {
             error_type,
-            description: sql::sanitize(db.message(), DB::DIALECT),
+            description: message_without_values(db.message()),
             status_code,
             pool_timeout: false,
         };
@@ -71,6 +80,22 @@ pub(crate) fn classify<DB: InstrumentedDatabase>(error: &sqlx::Error) -> Failure
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_lose_their_values_in_either_quote() {
+        assert_eq!(
+            message_without_values(r#"invalid input syntax for type integer: "hunter2""#),
+            "invalid input syntax for type integer: ?"
+        );
+        assert_eq!(
+            message_without_values("Duplicate entry 'a@example.com' for key 'users.email'"),
+            "Duplicate entry ? for key ?"
+        );
+        assert_eq!(
+            message_without_values("UNIQUE constraint failed: orders.idempotency_key"),
+            "UNIQUE constraint failed: orders.idempotency_key"
+        );
+    }
 
     #[test]
     fn transport_errors_have_a_type_and_no_status_code() {

@@ -15,6 +15,12 @@ use smallvec::SmallVec;
 use crate::instrumentation::Instrumentation;
 use crate::sql::{self, QueryInfo, SqlDialect};
 
+/// The longest `db.query.text` recorded, in bytes: a longer text is cut to its first
+/// `MAX_QUERY_TEXT` bytes (on a character boundary). A generated statement can be
+/// megabytes long, and one attribute per query of that size is a cost to every span,
+/// export and backend; the summary still names what the statement did.
+pub const MAX_QUERY_TEXT: usize = 16 * 1024;
+
 /// The statement attributes of an operation: at most four (operation, collection,
 /// summary, procedure).
 pub(crate) type StatementAttributes = SmallVec<[KeyValue; 4]>;
@@ -34,8 +40,11 @@ pub(crate) struct Statement {
     attributes: StatementAttributes,
     /// `db.operation.batch.size`, for two statements or more.
     batch_size: Option<i64>,
-    /// The text with its literals replaced, made on first use.
+    /// The text with its literals replaced, made on first use; at most
+    /// [`MAX_QUERY_TEXT`] bytes.
     sanitized: OnceLock<StringValue>,
+    /// The text as written, cut to [`MAX_QUERY_TEXT`] bytes, made on first use.
+    recorded: OnceLock<StringValue>,
     /// The endpoint's attributes and then [`Self::attributes`], for the first pool
     /// (and system) that ran this text.
     operation_attributes: OnceLock<OperationAttributes>,
@@ -57,7 +66,7 @@ impl Statement {
         let (info, sanitized) = sql::describe(text, dialect, sanitize);
         let statement = Self::from_info(text, dialect, info);
         if let Some(sanitized) = sanitized {
-            let _ = statement.sanitized.set(shared(&sanitized));
+            let _ = statement.sanitized.set(shared(capped(&sanitized)));
         }
         statement
     }
@@ -74,6 +83,7 @@ impl Statement {
             attributes,
             batch_size: None,
             sanitized: OnceLock::new(),
+            recorded: OnceLock::new(),
             operation_attributes: OnceLock::new(),
         }
     }
@@ -104,6 +114,7 @@ impl Statement {
             attributes,
             batch_size: batch_size.map(|size| i64::try_from(size).unwrap_or(i64::MAX)),
             sanitized: OnceLock::new(),
+            recorded: OnceLock::new(),
             operation_attributes: OnceLock::new(),
         }
     }
@@ -148,15 +159,23 @@ impl Statement {
         self.batch_size
     }
 
-    /// The text as written.
-    pub(crate) fn text(&self) -> &StringValue {
-        &self.text
+    /// The text as written, cut to [`MAX_QUERY_TEXT`] bytes: `db.query.text` of a
+    /// query with bind values.
+    pub(crate) fn recorded_text(&self) -> &StringValue {
+        self.recorded.get_or_init(|| {
+            let text = self.text.as_str();
+            if text.len() <= MAX_QUERY_TEXT {
+                self.text.clone()
+            } else {
+                shared(capped(text))
+            }
+        })
     }
 
-    /// The text with its literals replaced by `?`.
+    /// The text with its literals replaced by `?`, at most [`MAX_QUERY_TEXT`] bytes.
     pub(crate) fn sanitized(&self) -> &StringValue {
         self.sanitized
-            .get_or_init(|| shared(&sql::sanitize(self.text.as_str(), self.dialect)))
+            .get_or_init(|| shared(capped(&sql::sanitize(self.text.as_str(), self.dialect))))
     }
 
     /// Roughly how many bytes this holds, for the cache's budget: the sanitised text
@@ -173,6 +192,11 @@ impl Statement {
             + strings
             + operation_attributes
     }
+}
+
+/// `s`, or its first [`MAX_QUERY_TEXT`] bytes cut on a character boundary.
+fn capped(s: &str) -> &str {
+    &s[..s.floor_char_boundary(MAX_QUERY_TEXT)]
 }
 
 fn shared(s: &str) -> StringValue {
@@ -195,6 +219,26 @@ fn span_name(info: &QueryInfo) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_text_is_recorded_cut_on_a_character_boundary() {
+        // Multi-byte characters straddle the limit.
+        let long = format!("SELECT '{}' FROM t WHERE id = $1", "é".repeat(MAX_QUERY_TEXT));
+        let statement = Statement::new(&long, SqlDialect::PostgreSql, false);
+        let recorded = statement.recorded_text().as_str();
+        assert!(recorded.len() <= MAX_QUERY_TEXT && recorded.len() > MAX_QUERY_TEXT - 4);
+        assert!(long.starts_with(recorded));
+        // The cache key stays whole.
+        assert!(statement.is(&long, SqlDialect::PostgreSql));
+        let short = Statement::new("SELECT 1 WHERE 1 = $1", SqlDialect::PostgreSql, false);
+        assert_eq!(short.recorded_text().as_str(), "SELECT 1 WHERE 1 = $1");
+
+        let columns: Vec<String> = (0..5000).map(|i| format!("column_{i}")).collect();
+        let wide = format!("SELECT {} FROM t", columns.join(", "));
+        let sanitized = Statement::new(&wide, SqlDialect::PostgreSql, true);
+        assert_eq!(sanitized.sanitized().as_str().len(), MAX_QUERY_TEXT);
+        assert!(wide.starts_with(sanitized.sanitized().as_str()));
+    }
 
     #[test]
     fn describes_once_and_sanitises_on_demand() {

@@ -178,8 +178,17 @@ impl<I: Instruments> Globals<I> {
         if !headers.keys().any(|name| self.fields.contains(name)) {
             return None;
         }
+        // Not `propagator.extract(..)`: that runs the propagator inside
+        // `Context::map_current`, which holds the thread's context stack borrowed. A
+        // propagator that logs while extracting (otel-init's baggage propagator does, at
+        // debug, when it drops members over the W3C limits) reaches a log processor that
+        // attaches a context (the SDK's `SimpleLogProcessor`: otel-init's console logs,
+        // the test harness), and `attach` then panics with "RefCell already borrowed".
+        // A clone of the current context (two reference counts) releases the borrow
+        // first. Test: tests/oversized_input.rs, 10,000 baggage members.
+        let current = Context::current();
         Some(global::get_text_map_propagator(|propagator| {
-            propagator.extract(&HeaderMapExtractor(headers))
+            propagator.extract_with_context(&current, &HeaderMapExtractor(headers))
         }))
     }
 }

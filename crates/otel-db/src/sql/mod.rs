@@ -113,7 +113,7 @@ pub fn analyze(sql: &str, dialect: SqlDialect) -> QueryInfo {
 /// );
 /// ```
 pub fn sanitize(sql: &str, dialect: SqlDialect) -> String {
-    sanitize::sanitize(sql, &lexer::tokens(sql, dialect))
+    returned(sanitize::sanitize(sql, &lexer::tokens(sql, dialect)))
 }
 
 /// [`analyze`] and [`sanitize`] at once, over one tokenization of `sql`: what an
@@ -128,7 +128,21 @@ pub fn sanitize(sql: &str, dialect: SqlDialect) -> String {
 /// ```
 pub fn analyze_and_sanitize(sql: &str, dialect: SqlDialect) -> (QueryInfo, String) {
     let tokens = lexer::tokens(sql, dialect);
-    (summary::analyze(sql, &tokens), sanitize::sanitize(sql, &tokens))
+    (
+        summary::analyze(sql, &tokens),
+        returned(sanitize::sanitize(sql, &tokens)),
+    )
+}
+
+/// The sanitised text as handed to a caller. It is built in a buffer of the input's
+/// size, and a sanitised text is often far shorter (a 1 MB `IN` list becomes `(?)`):
+/// without this a caller keeping the 36-byte result would keep the megabyte too
+/// (tests/oversized_input.rs). The instrumentation itself copies it into an `Arc<str>`.
+fn returned(mut text: String) -> String {
+    if text.capacity() > 2 * text.len() + 64 {
+        text.shrink_to_fit();
+    }
+    text
 }
 
 /// [`analyze`], and [`sanitize`] when `sanitized` is set, over one tokenization.

@@ -7,11 +7,25 @@ use std::sync::Arc;
 use opentelemetry::{Array, Key, KeyValue, StringValue, Value};
 
 /// Headers that are never captured, even when listed: they carry credentials.
-pub const NEVER_CAPTURED: &[&str] = &["authorization", "cookie", "set-cookie", "proxy-authorization"];
+pub const NEVER_CAPTURED: &[&str] = &[
+    "authorization",
+    "cookie",
+    "set-cookie",
+    "proxy-authorization",
+    // API keys sent as headers (OpenAI-compatible and Azure APIs, Google, many gateways).
+    "x-api-key",
+    "api-key",
+    "x-goog-api-key",
+];
 
 /// Longest captured value, in bytes; longer values are cut (at a character boundary)
 /// so one huge header cannot bloat every span.
 const MAX_VALUE_BYTES: usize = 4096;
+
+/// Most values captured per header name (a header repeated more often keeps its first
+/// ones): with [`MAX_VALUE_BYTES`], one attribute is at most 64 KiB however many times
+/// a client repeats the header.
+const MAX_VALUES: usize = 16;
 
 /// Which request and response headers become span attributes. Empty by default.
 ///
@@ -140,11 +154,18 @@ fn collect(names: &[(HeaderName, Key)], headers: &HeaderMap) -> Vec<KeyValue> {
             let values: Vec<StringValue> = headers
                 .get_all(name)
                 .iter()
-                .map(|v| StringValue::from(truncate(&String::from_utf8_lossy(v.as_bytes())).to_owned()))
+                .take(MAX_VALUES)
+                .map(|v| StringValue::from(truncate(&lossy_prefix(v.as_bytes())).to_owned()))
                 .collect();
             (!values.is_empty()).then(|| KeyValue::new(key.clone(), Value::Array(Array::String(values))))
         })
         .collect()
+}
+
+/// The value as UTF-8 (invalid bytes as U+FFFD), converting no more than a captured
+/// value can hold (each invalid byte may grow to three).
+fn lossy_prefix(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_VALUE_BYTES)])
 }
 
 fn truncate(s: &str) -> &str {

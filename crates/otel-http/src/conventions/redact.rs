@@ -16,10 +16,17 @@ pub const SENSITIVE_QUERY_KEYS: &[&str] = &[
     "X-Amz-Signature",
     "X-Amz-Credential",
     "X-Amz-Security-Token",
+    "X-Goog-Credential",
+    "GoogleAccessId",
     "access_token",
+    "refresh_token",
+    "id_token",
+    "client_secret",
     "token",
+    "key",
     "api_key",
     "apikey",
+    "api-key",
     "password",
 ];
 
