@@ -7,21 +7,17 @@ use std::time::Duration;
 
 use opentelemetry::KeyValue;
 use opentelemetry::trace::TracerProvider as _;
-use opentelemetry_sdk::logs::{
-    BatchConfigBuilder as LogBatchConfigBuilder, BatchLogProcessor, SdkLoggerProvider,
-};
-use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider, Temporality};
-use opentelemetry_sdk::trace::{SdkTracerProvider, SpanLimits};
 
-use crate::batch::BatchSpanProcessor;
-use crate::config::{Config, ExporterKind, LogLevel, OtlpProtocol, TemporalityPreference, Warnings};
+use crate::InitError;
+use crate::config::{Config, ExporterKind, LogLevel, OtlpProtocol, Warnings};
 use crate::export_runtime::ExportRuntime;
+use crate::pipelines::build_pipelines;
 use crate::propagation::{self, Propagators};
+use crate::redaction::{Redaction, RedactionSettings};
 use crate::resource::{Detection, ResourceOptions, build_resource};
 use crate::sampling::{self, Sampling};
 use crate::subscriber::{self, Console, LogFilter};
 use crate::telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Pipelines, Telemetry};
-use crate::{InitError, otlp_exporter};
 use opentelemetry_semantic_conventions::resource::{DEPLOYMENT_ENVIRONMENT_NAME, SERVICE_NAME};
 
 /// Where one signal goes, when chosen in code.
@@ -56,6 +52,8 @@ pub struct Builder {
     resource: ResourceOptions,
     sampling: Option<Sampling>,
     propagators: Option<Propagators>,
+    /// `None`: from the environment; `Some(None)`: off; `Some(Some(r))`: these rules.
+    redaction: Option<Option<Redaction>>,
     traces: Option<Exporter>,
     metrics: Option<Exporter>,
     logs: Option<Exporter>,
@@ -75,6 +73,7 @@ impl Default for Builder {
             resource: ResourceOptions::new(),
             sampling: None,
             propagators: None,
+            redaction: None,
             traces: None,
             metrics: None,
             logs: None,
@@ -95,6 +94,7 @@ impl std::fmt::Debug for Builder {
         f.debug_struct("Builder")
             .field("resource", &self.resource)
             .field("sampling", &self.sampling)
+            .field("redaction", &self.redaction)
             .field("traces", &self.traces)
             .field("metrics", &self.metrics)
             .field("logs", &self.logs)
@@ -140,6 +140,32 @@ impl Builder {
     /// The propagators (win over `OTEL_PROPAGATORS`).
     pub fn propagators(mut self, propagators: Propagators) -> Self {
         self.propagators = Some(propagators);
+        self
+    }
+
+    /// The redaction rules (win over all `OTEL_KIT_REDACT*` variables). Without this,
+    /// the environment decides, and redaction is on with
+    /// [`Redaction::default()`]'s rules unless `OTEL_KIT_REDACT=none`.
+    ///
+    /// ```
+    /// use otel_init::redaction::{Redaction, Scrub};
+    ///
+    /// let telemetry = otel_init::builder()
+    ///     .without_globals()
+    ///     .exporter(otel_init::Exporter::None)
+    ///     .redaction(Redaction::default().drop_keys(["app.ssn"]).scrub([Scrub::Email]))
+    ///     .init()?;
+    /// assert!(telemetry.config().redaction.drop_keys.iter().any(|k| k == "app.ssn"));
+    /// # Ok::<(), otel_init::InitError>(())
+    /// ```
+    pub fn redaction(mut self, rules: Redaction) -> Self {
+        self.redaction = Some(Some(rules));
+        self
+    }
+
+    /// No redaction at all, whatever `OTEL_KIT_REDACT*` say.
+    pub fn without_redaction(mut self) -> Self {
+        self.redaction = Some(None);
         self
     }
 
@@ -256,6 +282,9 @@ impl Builder {
         if let Some(s) = &self.sampling {
             s.validate()?;
         }
+        if let Some(Some(r)) = &self.redaction {
+            r.validate()?;
+        }
         Ok(())
     }
 
@@ -341,6 +370,20 @@ impl Builder {
             Some(p) => (p.clone(), Vec::new()),
             None => propagation::from_names(config.propagators.iter().map(String::as_str)),
         };
+        let rules = match &self.redaction {
+            Some(code) => code.clone(),
+            None => config.redaction.to_redaction(),
+        };
+        let redactor = rules
+            .as_ref()
+            .map(Redaction::build)
+            .transpose()?
+            .filter(|r| !r.is_empty());
+        config.redaction = RedactionSettings::from_rules(rules.as_ref());
+        let propagators = match &redactor {
+            Some(r) => propagators.with_redaction(r.clone()),
+            None => propagators,
+        };
         let mut text_warnings: Vec<String> = sampler_warnings;
         text_warnings.extend(propagator_warnings);
 
@@ -364,7 +407,14 @@ impl Builder {
             None
         };
 
-        let pipelines = build_pipelines(&config, &sampling, &resource, runtime, &mut warnings)?;
+        let pipelines = build_pipelines(
+            &config,
+            &sampling,
+            &resource,
+            runtime,
+            redactor.as_ref(),
+            &mut warnings,
+        )?;
         if self.set_globals {
             opentelemetry::global::set_tracer_provider(pipelines.tracer.clone());
             opentelemetry::global::set_meter_provider(pipelines.meter.clone());
@@ -447,116 +497,6 @@ impl Builder {
             );
         }
     }
-}
-
-fn build_pipelines(
-    config: &Config,
-    sampling: &Sampling,
-    resource: &opentelemetry_sdk::Resource,
-    runtime: Option<ExportRuntime>,
-    warnings: &mut Warnings,
-) -> Result<Pipelines, InitError> {
-    let limits = &config.span_limits;
-    let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    let mut tracer = SdkTracerProvider::builder()
-        .with_resource(resource.clone())
-        .with_sampler(sampling.clone().into_sampler())
-        .with_span_limits(SpanLimits {
-            max_attributes_per_span: clamp(limits.attribute_count),
-            max_events_per_span: clamp(limits.event_count),
-            max_links_per_span: clamp(limits.link_count),
-            max_attributes_per_event: clamp(limits.event_attribute_count),
-            max_attributes_per_link: clamp(limits.link_attribute_count),
-        });
-    let mut meter = SdkMeterProvider::builder().with_resource(resource.clone());
-    let mut logger = SdkLoggerProvider::builder().with_resource(resource.clone());
-    let mut span_stats = None;
-
-    // OTEL_SDK_DISABLED: providers without processors or readers export nothing, yet
-    // spans still get ids, so incoming trace context flows on to outgoing calls.
-    if !config.sdk_disabled {
-        let temporality = match config.metrics_temporality {
-            TemporalityPreference::Cumulative => Temporality::Cumulative,
-            TemporalityPreference::Delta => Temporality::Delta,
-            TemporalityPreference::LowMemory => Temporality::LowMemory,
-        };
-        let runtime_ref = runtime.as_ref();
-        let mut clients = otlp_exporter::HttpClients::default();
-        for kind in &config.traces_exporters {
-            tracer = match kind {
-                ExporterKind::Otlp => {
-                    let exporter = otlp_exporter::span_exporter(
-                        &config.otlp.traces,
-                        runtime_ref,
-                        &mut clients,
-                        warnings,
-                    )?;
-                    // Ours, not the SDK's: same batching, but drops are counted.
-                    let processor = BatchSpanProcessor::new(exporter, config.bsp);
-                    span_stats = Some(processor.stats());
-                    tracer.with_span_processor(processor)
-                }
-                ExporterKind::Console => {
-                    tracer.with_simple_exporter(crate::console_exporter::ConsoleSpanExporter::stdout())
-                }
-            };
-        }
-        for kind in &config.metrics_exporters {
-            meter = match kind {
-                ExporterKind::Otlp => {
-                    let exporter = otlp_exporter::metric_exporter(
-                        &config.otlp.metrics,
-                        temporality,
-                        runtime_ref,
-                        &mut clients,
-                        warnings,
-                    )?;
-                    meter.with_reader(
-                        PeriodicReader::builder(exporter)
-                            .with_interval(config.metric_export_interval)
-                            .build(),
-                    )
-                }
-                ExporterKind::Console => meter.with_reader(
-                    PeriodicReader::builder(crate::console_exporter::ConsoleMetricExporter::stdout())
-                        .with_interval(config.metric_export_interval)
-                        .build(),
-                ),
-            };
-        }
-        for kind in &config.logs_exporters {
-            logger = match kind {
-                ExporterKind::Otlp => {
-                    let exporter =
-                        otlp_exporter::log_exporter(&config.otlp.logs, runtime_ref, &mut clients, warnings)?;
-                    let batch = LogBatchConfigBuilder::default()
-                        .with_max_queue_size(config.blrp.max_queue_size)
-                        .with_max_export_batch_size(config.blrp.max_export_batch_size)
-                        .with_scheduled_delay(config.blrp.schedule_delay)
-                        .build();
-                    logger.with_log_processor(
-                        BatchLogProcessor::builder(exporter)
-                            .with_batch_config(batch)
-                            .build(),
-                    )
-                }
-                ExporterKind::Console => {
-                    logger.with_simple_exporter(crate::console_exporter::ConsoleLogExporter::stdout())
-                }
-            };
-        }
-    }
-    let meter = meter.build();
-    if let Some(stats) = &span_stats {
-        crate::batch::register_metrics(&meter, stats);
-    }
-    Ok(Pipelines {
-        tracer: tracer.build(),
-        meter,
-        logger: logger.build(),
-        runtime,
-        span_stats,
-    })
 }
 
 /// Applies `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES`, where `default` means the health checks.

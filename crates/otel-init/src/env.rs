@@ -8,7 +8,7 @@ use crate::config::ConfigWarning;
 
 /// Variables whose values are secrets: warnings show `<redacted>` instead of the value.
 fn is_secret(variable: &str) -> bool {
-    variable.ends_with("_HEADERS")
+    variable.ends_with("_HEADERS") || variable.ends_with("_SECRET")
 }
 
 /// A view of the environment (the process's, or a map in tests) that collects warnings.

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::redaction::RedactionError;
 use crate::sampling::SamplingError;
 
 /// An invalid value given in code to the [`Builder`](crate::Builder), or a pipeline the
@@ -13,6 +14,9 @@ pub enum InitError {
     /// The sampling preset is out of range.
     #[error("invalid sampling: {0}")]
     Sampling(#[from] SamplingError),
+    /// The redaction rules given in code are invalid (an empty pattern or secret).
+    #[error("invalid redaction: {0}")]
+    Redaction(#[from] RedactionError),
     /// A builder value is invalid; the message says which and how to fix it.
     #[error("invalid {what}: {why}")]
     InvalidValue {

@@ -20,6 +20,8 @@
 //! - [`batch`]: the span batch processor with a bounded queue and counted drops.
 //! - [`config`]: the whole `OTEL_*` environment-variable spec, typed, with warnings.
 //! - [`sampling`]: sampler presets. [`propagation`]: propagators and carriers.
+//! - [`redaction`]: drops, hashes and scrubs sensitive attributes, log records and
+//!   outgoing baggage before they leave the process (on by default).
 //! - [`resource`]: service, host, OS, process, container and Kubernetes attributes.
 //! - [`subscriber`]: the `tracing` layers, with trace ids on every console line.
 //! - [`console_exporter`]: human-readable exporters for `OTEL_*_EXPORTER=console`.
@@ -34,8 +36,11 @@ pub mod console_exporter;
 mod env;
 mod error;
 mod export_runtime;
+mod http_client;
 mod otlp_exporter;
+mod pipelines;
 pub mod propagation;
+pub mod redaction;
 pub mod resource;
 pub mod sampling;
 pub mod subscriber;

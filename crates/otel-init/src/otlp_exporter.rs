@@ -198,7 +198,7 @@ macro_rules! build_exporter {
                 None => $clients.get(t.config.timeout, t.config.endpoint.starts_with("http://")),
             };
             if let Some(client) = client {
-                b = b.with_http_client(client);
+                b = b.with_http_client(crate::http_client::ExplainingClient::new(client));
             }
             b.$build()
         }

@@ -605,7 +605,7 @@ const CASES: &[(&str, &str, Check, Option<&str>)] = &[
         "/k.pem",
         |c| c.otlp.traces.client_key.is_none(),
         Some(
-            "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY=\"/k.pem\" is set without its pair (CLIENT_KEY with CLIENT_CERTIFICATE); no client certificate is presented",
+            "OTEL_EXPORTER_OTLP_CLIENT_KEY=\"/k.pem\" is set without its pair (CLIENT_KEY with CLIENT_CERTIFICATE); no client certificate is presented",
         ),
     ),
     (
@@ -613,7 +613,7 @@ const CASES: &[(&str, &str, Check, Option<&str>)] = &[
         "/c.pem",
         |c| c.otlp.traces.client_certificate.is_none(),
         Some(
-            "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE=\"/c.pem\" is set without its pair (CLIENT_KEY with CLIENT_CERTIFICATE); no client certificate is presented",
+            "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE=\"/c.pem\" is set without its pair (CLIENT_KEY with CLIENT_CERTIFICATE); no client certificate is presented",
         ),
     ),
     (

@@ -87,3 +87,34 @@ fn log_records_follow_rust_log() {
     assert_eq!(run("warn,subscriber_logs=debug"), ["step detail", "step done"]);
     assert!(run("error").is_empty());
 }
+
+#[test]
+fn sqlx_statement_logs_reach_the_console_but_are_not_exported() {
+    let t = TestTelemetry::new();
+    let (dispatch, console) = dispatch(&t, ConsoleFormat::Text, "info");
+    tracing::dispatcher::with_default(&dispatch, || {
+        tracing::info_span!("checkout").in_scope(|| {
+            // What sqlx logs for a slow statement: the SQL as written, literals included.
+            tracing::warn!(
+                target: "sqlx::query",
+                statement = "SELECT * FROM users WHERE password = 'hunter2'",
+                "slow statement: execution time exceeded alert threshold"
+            );
+            tracing::warn!("application warning");
+        });
+    });
+
+    let logs = t.logs();
+    logs.assert_count(1).record("application warning");
+    let spans = t.spans();
+    let checkout = spans.span("checkout").record().clone();
+    assert!(
+        checkout
+            .events
+            .iter()
+            .all(|e| !format!("{e:?}").contains("hunter2")),
+        "a sqlx statement log became a span event: {:?}",
+        checkout.events
+    );
+    console.line("slow statement");
+}

@@ -118,6 +118,9 @@ pub struct Config {
     /// `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES` (non-standard): routes never sampled; the
     /// entry `default` stands for the health-check routes.
     pub sampler_excluded_routes: Vec<String>,
+    /// `OTEL_KIT_REDACT*` (non-standard): the redaction rules; after `init()`, the
+    /// rules in effect (code wins over the environment).
+    pub redaction: crate::redaction::RedactionSettings,
     /// `OTEL_TRACES_EXPORTER`: empty for `none`.
     pub traces_exporters: Vec<ExporterKind>,
     /// `OTEL_METRICS_EXPORTER`: empty for `none`.
@@ -184,6 +187,7 @@ impl Config {
             traces_sampler: env.get("OTEL_TRACES_SAMPLER"),
             traces_sampler_arg: env.get("OTEL_TRACES_SAMPLER_ARG"),
             sampler_excluded_routes: env.list("OTEL_KIT_SAMPLER_EXCLUDED_ROUTES").unwrap_or_default(),
+            redaction: crate::redaction::RedactionSettings::read(env),
             traces_exporters: exporters(env, "OTEL_TRACES_EXPORTER", &["zipkin", "jaeger"]),
             metrics_exporters: exporters(env, "OTEL_METRICS_EXPORTER", &["prometheus"]),
             logs_exporters: exporters(env, "OTEL_LOGS_EXPORTER", &[]),
@@ -261,7 +265,7 @@ impl fmt::Display for Config {
         };
         write!(
             f,
-            "service.name={} sdk_disabled={} propagators={} sampler={}{} traces={} metrics={} logs={}{} bsp={} metric_interval={}ms",
+            "service.name={} sdk_disabled={} propagators={} sampler={}{} traces={} metrics={} logs={}{} bsp={} metric_interval={}ms redaction={}",
             self.service_name.as_deref().unwrap_or("<unset>"),
             self.sdk_disabled,
             if self.propagators.is_empty() {
@@ -280,6 +284,7 @@ impl fmt::Display for Config {
             OtlpSummary(self),
             self.bsp,
             self.metric_export_interval.as_millis(),
+            self.redaction,
         )
     }
 }

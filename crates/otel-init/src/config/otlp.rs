@@ -236,10 +236,15 @@ impl OtlpSignalConfig {
         let client_key = path(env, "CLIENT_KEY");
         let client_certificate = path(env, "CLIENT_CERTIFICATE");
         if client_key.is_some() != client_certificate.is_some() {
-            let [var, _] = vars(if client_key.is_some() {
+            let suffix = if client_key.is_some() {
                 "CLIENT_KEY"
             } else {
                 "CLIENT_CERTIFICATE"
+            };
+            // The variable actually set: the signal's own, or the generic one.
+            let var = pick(env, suffix).unwrap_or_else(|| {
+                let [own, _] = vars(suffix);
+                own
             });
             let shown = client_key
                 .as_ref()

@@ -85,7 +85,11 @@ pub fn inject_into(cx: &Context, carrier: &mut dyn Injector) {
 /// assert_eq!(cx.baggage().get("tenant").map(|v| v.as_str()), Some("acme"));
 /// ```
 pub fn extract_from(carrier: &dyn Extractor) -> Context {
-    global::get_text_map_propagator(|propagator| propagator.extract(carrier))
+    // A clone of the current context, not a borrow of it: a propagator that logs while
+    // extracting (baggage over its limits does) may reach a log processor that reads
+    // the current context, and a borrow held here would make that a double borrow.
+    let current = Context::current();
+    global::get_text_map_propagator(|propagator| propagator.extract_with_context(&current, carrier))
 }
 
 /// A string map read with keys in any case. Propagators ask for lower-case names, so

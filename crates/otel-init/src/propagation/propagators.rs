@@ -12,6 +12,8 @@ use opentelemetry_propagator_b3::B3Encoding;
 use super::b3::B3Propagator;
 use super::trace_context::StrictTraceContextPropagator;
 use super::{LimitedBaggagePropagator, PropagatorName};
+use crate::redaction::Redactor;
+use crate::redaction::propagator::redacted_context;
 
 /// The propagators in effect: a composite that runs each one in order (injection writes
 /// every format; extraction runs each in turn, so a later one wins on conflicting
@@ -41,6 +43,7 @@ use super::{LimitedBaggagePropagator, PropagatorName};
 pub struct Propagators {
     names: Vec<PropagatorName>,
     composite: Arc<TextMapCompositePropagator>,
+    redactor: Option<Redactor>,
 }
 
 impl Propagators {
@@ -64,7 +67,39 @@ impl Propagators {
         Propagators {
             names: distinct,
             composite: Arc::new(composite),
+            redactor: None,
         }
+    }
+
+    /// These propagators with the outgoing baggage redacted by `redactor` on injection
+    /// (dropped keys left out, hashed and scrubbed values replaced); extraction is
+    /// unchanged. `init()` does this with the redaction in effect.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    ///
+    /// use opentelemetry::baggage::BaggageExt as _;
+    /// use opentelemetry::propagation::TextMapPropagator as _;
+    /// use opentelemetry::{Context, KeyValue};
+    /// use otel_init::propagation::Propagators;
+    /// use otel_init::redaction::Redaction;
+    ///
+    /// let p = Propagators::default().with_redaction(Redaction::default().build()?);
+    /// let cx = Context::new().with_baggage([KeyValue::new("session.token", "t"), KeyValue::new("tier", "gold")]);
+    /// let mut headers = HashMap::new();
+    /// p.inject_context(&cx, &mut headers);
+    /// assert_eq!(headers["baggage"], "tier=gold");
+    /// assert!(p.redactor().is_some());
+    /// # Ok::<(), otel_init::redaction::RedactionError>(())
+    /// ```
+    pub fn with_redaction(mut self, redactor: Redactor) -> Self {
+        self.redactor = Some(redactor);
+        self
+    }
+
+    /// The redaction applied to outgoing baggage, if any.
+    pub fn redactor(&self) -> Option<&Redactor> {
+        self.redactor.as_ref()
     }
 
     /// No propagation (`OTEL_PROPAGATORS=none`): injection writes nothing and extraction
@@ -150,7 +185,10 @@ impl fmt::Display for Propagators {
 
 impl TextMapPropagator for Propagators {
     fn inject_context(&self, cx: &Context, injector: &mut dyn Injector) {
-        self.composite.inject_context(cx, injector);
+        match self.redactor.as_ref().and_then(|r| redacted_context(r, cx)) {
+            Some(clean) => self.composite.inject_context(&clean, injector),
+            None => self.composite.inject_context(cx, injector),
+        }
     }
 
     fn extract_with_context(&self, cx: &Context, extractor: &dyn Extractor) -> Context {

@@ -151,6 +151,13 @@ pub(super) fn not_otel_internal() -> FilterFn<fn(&Metadata<'_>) -> bool> {
     filter_fn(|meta| !is_otel_internal(meta))
 }
 
+/// Leaves out sqlx's statement logs (target `sqlx::query`): they carry the SQL as
+/// written, literals included, where only parameterised or sanitised SQL may leave the
+/// process (otel-db records that). The console still shows them.
+pub(super) fn not_raw_sql() -> FilterFn<fn(&Metadata<'_>) -> bool> {
+    filter_fn(|meta| !meta.target().starts_with("sqlx::query"))
+}
+
 /// True for spans that always reach tracing-opentelemetry, whatever `RUST_LOG` says.
 fn always_traced(meta: &Metadata<'_>) -> bool {
     // `Level` orders verbose as greater: this is INFO, WARN and ERROR.

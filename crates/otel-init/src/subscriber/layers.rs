@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use opentelemetry::logs::{Logger, LoggerProvider};
+use opentelemetry::trace::Tracer;
 use opentelemetry_appender_tracing::layer::OpenTelemetryTracingBridge;
 use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::trace::SdkTracer;
@@ -15,6 +17,7 @@ use tracing_subscriber::registry::LookupSpan;
 use super::console::Console;
 use super::filter::{
     InternalRepeatLimit, LogFilter, NotLogOnlyEvent, NotTelemetryIo, TraceFilter, not_otel_internal,
+    not_raw_sql,
 };
 
 /// The `tracing` layers otel-init sets up, each behind its own filter, for a subscriber
@@ -23,7 +26,7 @@ use super::filter::{
 /// | Field | Layer | Filter |
 /// | --- | --- | --- |
 /// | `traces` | tracing-opentelemetry, exporting spans through the tracer | spans at `info` and above, spans with an `otel.*` field at any level, and whatever the [`LogFilter`] enables (spans, and events as span events) |
-/// | `logs` | the OTLP log bridge ([`OpenTelemetryTracingBridge`]) | the [`LogFilter`], minus targets starting with `opentelemetry` |
+/// | `logs` | the OTLP log bridge ([`OpenTelemetryTracingBridge`]) | the [`LogFilter`], minus targets starting with `opentelemetry` and sqlx's statement logs (`sqlx::query`, raw SQL) |
 /// | `console` | the fmt layer in the [`Console`]'s format, with trace ids | the [`LogFilter`] |
 ///
 /// Stack them with [`into_layer`](Self::into_layer) (or `and_then` the fields you want)
@@ -156,15 +159,23 @@ where
 /// let subscriber = tracing_subscriber::registry().with(layers.into_layer());
 /// # drop(subscriber);
 /// ```
-pub fn layers<S, W>(
-    tracer: SdkTracer,
-    logger_provider: &SdkLoggerProvider,
+///
+/// The tracer and the logger provider are usually the SDK's (`SdkTracer`,
+/// `SdkLoggerProvider`), but any implementation works, for example one that routes each
+/// record to a different pipeline.
+pub fn layers<S, W, T, P, L>(
+    tracer: T,
+    logger_provider: &P,
     console: Console<W>,
     filter: &LogFilter,
 ) -> TelemetryLayers<S>
 where
     S: Subscriber + Send + Sync + for<'a> LookupSpan<'a>,
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+    T: Tracer + Send + Sync + 'static,
+    T::Span: Send + Sync,
+    P: LoggerProvider<Logger = L> + Send + Sync + 'static,
+    L: Logger + Send + Sync + 'static,
 {
     TelemetryLayers {
         traces: tracing_opentelemetry::layer()
@@ -174,10 +185,21 @@ where
             .with_threads(false)
             .with_tracked_inactivity(false)
             .with_target(false)
-            .with_filter(TraceFilter::new(filter).and(NotTelemetryIo).and(NotLogOnlyEvent))
+            .with_filter(
+                TraceFilter::new(filter)
+                    .and(NotTelemetryIo)
+                    .and(NotLogOnlyEvent)
+                    .and(not_raw_sql()),
+            )
             .boxed(),
         logs: OpenTelemetryTracingBridge::new(logger_provider)
-            .with_filter(filter.env_filter().and(not_otel_internal()).and(NotTelemetryIo))
+            .with_filter(
+                filter
+                    .env_filter()
+                    .and(not_otel_internal())
+                    .and(NotTelemetryIo)
+                    .and(not_raw_sql()),
+            )
             .boxed(),
         console: console.into_layer(filter.env_filter().and(InternalRepeatLimit::default())),
     }
