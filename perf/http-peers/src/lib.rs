@@ -10,6 +10,7 @@
 //! binary starts an in-process collector, runs each variant in a child process, drives it
 //! with keep-alive HTTP/1.1 connections and prints a Markdown table (see README.md).
 
+pub mod load;
 pub mod process;
 pub mod server;
 pub mod sink;

@@ -40,14 +40,30 @@ pub fn peak_rss(pid: u32) -> io::Result<u64> {
     peak_rss_from_status(&status)
 }
 
+/// Current resident set size (`VmRSS`) in bytes, from `/proc/<pid>/status`.
+pub fn rss(pid: u32) -> io::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status_field_bytes(&status, "VmRSS:")
+}
+
 /// Parses `VmHWM` (in kB) out of the text of a `/proc/<pid>/status` file, in bytes.
 pub fn peak_rss_from_status(status: &str) -> io::Result<u64> {
+    status_field_bytes(status, "VmHWM:")
+}
+
+/// A `kB` field of a `/proc/<pid>/status` file, in bytes.
+fn status_field_bytes(status: &str, field: &str) -> io::Result<u64> {
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .find_map(|line| line.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         .map(|kb| kb * 1024)
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "no VmHWM line in /proc status"))
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("no {field} line in /proc status"),
+            )
+        })
 }
 
 /// Clock ticks per second (`getconf CLK_TCK`), the unit of `/proc/<pid>/stat` CPU times;
@@ -84,5 +100,6 @@ mod tests {
         let pid = std::process::id();
         cpu_time(pid, clock_ticks_per_second()).unwrap();
         assert!(peak_rss(pid).unwrap() > 0);
+        assert!(rss(pid).unwrap() > 0);
     }
 }

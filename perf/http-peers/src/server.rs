@@ -108,21 +108,30 @@ async fn serve(variant: Variant, addr: SocketAddr) -> Result<(), Box<dyn Error>>
 }
 
 /// One line on stdout, flushed at once (stdout is a pipe under the driver).
-fn announce(line: &str) -> std::io::Result<()> {
+pub fn announce(line: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{line}")?;
     out.flush()
 }
 
-/// Resolves when stdin reaches its end (the driver closed it) or on Ctrl-C.
-async fn stop_requested() {
+/// Resolves when stdin reaches its end (the driver closed it), on SIGTERM or on Ctrl-C.
+pub async fn stop_requested() {
     let (closed, stdin_closed) = tokio::sync::oneshot::channel::<()>();
     std::thread::spawn(move || {
         let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
         let _ = closed.send(());
     });
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
     tokio::select! {
         _ = stdin_closed => {}
+        _ = terminate => {}
         _ = tokio::signal::ctrl_c() => {}
     }
 }

@@ -31,12 +31,28 @@ use http_body_util::{BodyExt as _, Full};
 /// The gRPC path of OTLP trace exports.
 pub const TRACES_PATH: &str = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Counters {
     spans: AtomicU64,
     trace_exports: AtomicU64,
     other_exports: AtomicU64,
     malformed: AtomicU64,
+    refused: AtomicU64,
+    behaviour: tokio::sync::watch::Sender<Behaviour>,
+}
+
+/// How the sink answers exports: the faults a collector shows under stress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behaviour {
+    /// Counts and answers at once.
+    Answer,
+    /// Counts, then answers after this long.
+    Delay(std::time::Duration),
+    /// Answers every export `UNAVAILABLE` (gRPC 14, the OTLP "retry later"); counts nothing.
+    Unavailable,
+    /// Accepts the request and never answers while this lasts; a request held when the
+    /// behaviour changes is then handled by the new one.
+    Hang,
 }
 
 /// An OTLP/gRPC endpoint on `127.0.0.1` that counts spans and discards everything.
@@ -52,9 +68,22 @@ impl CountingSink {
     /// Binds a free loopback port and serves on the current tokio runtime (HTTP/2 with
     /// prior knowledge, as gRPC clients speak it; HTTP/1.1 is accepted too).
     pub async fn start() -> std::io::Result<Self> {
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        Self::start_on(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
+    }
+
+    /// Like [`start`](Self::start), on `addr` (to come back on the port of a sink that
+    /// was stopped).
+    pub async fn start_on(addr: SocketAddr) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let counters = Arc::new(Counters::default());
+        let counters = Arc::new(Counters {
+            spans: AtomicU64::new(0),
+            trace_exports: AtomicU64::new(0),
+            other_exports: AtomicU64::new(0),
+            malformed: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
+            behaviour: tokio::sync::watch::Sender::new(Behaviour::Answer),
+        });
         let router = Router::new()
             .fallback(export)
             .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
@@ -96,6 +125,21 @@ impl CountingSink {
         self.counters.malformed.load(Ordering::Acquire)
     }
 
+    /// Exports answered `UNAVAILABLE` under [`Behaviour::Unavailable`].
+    pub fn refused(&self) -> u64 {
+        self.counters.refused.load(Ordering::Acquire)
+    }
+
+    /// How exports are answered from now on (held requests included).
+    pub fn set_behaviour(&self, behaviour: Behaviour) {
+        self.counters.behaviour.send_replace(behaviour);
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     /// Sets every counter back to zero.
     pub fn reset(&self) {
         for c in [
@@ -116,6 +160,26 @@ impl Drop for CountingSink {
 }
 
 async fn export(State(counters): State<Arc<Counters>>, uri: Uri, body: Bytes) -> Response<Body> {
+    let mut behaviour = counters.behaviour.subscribe();
+    loop {
+        let now = *behaviour.borrow_and_update();
+        match now {
+            Behaviour::Answer => break,
+            Behaviour::Delay(delay) => {
+                tokio::time::sleep(delay).await;
+                break;
+            }
+            Behaviour::Unavailable => {
+                counters.refused.fetch_add(1, Ordering::AcqRel);
+                return grpc_answer(14);
+            }
+            Behaviour::Hang => {
+                if behaviour.changed().await.is_err() {
+                    return grpc_answer(14);
+                }
+            }
+        }
+    }
     if uri.path() != TRACES_PATH {
         counters.other_exports.fetch_add(1, Ordering::AcqRel);
         return grpc_answer(0);
@@ -300,5 +364,32 @@ mod tests {
         assert_eq!(sink.malformed(), 0);
         sink.reset();
         assert_eq!(sink.spans(), 0);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn behaves_as_told() {
+        use opentelemetry_proto::tonic::collector::trace::v1::trace_service_client::TraceServiceClient;
+        use std::time::{Duration, Instant};
+
+        let sink = CountingSink::start().await.unwrap();
+        let mut client = TraceServiceClient::connect(sink.endpoint()).await.unwrap();
+        sink.set_behaviour(Behaviour::Unavailable);
+        let refused = client.export(request()).await.unwrap_err();
+        assert_eq!(refused.code(), tonic::Code::Unavailable);
+        assert_eq!((sink.refused(), sink.spans()), (1, 0));
+
+        sink.set_behaviour(Behaviour::Delay(Duration::from_millis(300)));
+        let started = Instant::now();
+        client.export(request()).await.unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(300));
+
+        sink.set_behaviour(Behaviour::Hang);
+        let mut held = client.clone();
+        let export = tokio::spawn(async move { held.export(request()).await });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!export.is_finished(), "a hanging sink answered");
+        sink.set_behaviour(Behaviour::Answer);
+        export.await.unwrap().unwrap();
+        assert_eq!(sink.spans(), 24);
     }
 }

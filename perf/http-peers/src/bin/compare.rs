@@ -17,21 +17,13 @@ use std::io::{BufRead as _, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, ExitCode, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use http::header::HOST;
-use http::{HeaderValue, Request, StatusCode};
-use http_body_util::{BodyExt as _, Empty};
 use http_peers::server::{LISTENING_MARKER, STATS_MARKER};
 use http_peers::sink::CountingSink;
 use http_peers::stats::{median, percentile_sorted};
-use http_peers::{Variant, process};
-use hyper::body::Bytes;
-use hyper::client::conn::http1::SendRequest;
-use hyper_util::rt::TokioIo;
+use http_peers::{Variant, load, process};
 use otel_testing::TestCollector;
 
 type BoxError = Box<dyn Error + Send + Sync>;
@@ -427,13 +419,13 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
         }
     };
     let measured = runtime.block_on(async {
-        let connections = connect(addr, o.connections).await?;
-        let (connections, _) = drive(connections, o.warmup).await?;
+        let connections = load::connect(addr, o.connections).await?;
+        let (connections, _) = load::closed_loop(connections, o.warmup, user_path).await?;
         exported(o.warmup);
         let server_before = process::cpu_time(pid, ticks)?;
         let driver_before = process::cpu_time(std::process::id(), ticks)?;
         let start = Instant::now();
-        let (connections, mut latencies) = drive(connections, o.requests).await?;
+        let (connections, mut latencies) = load::closed_loop(connections, o.requests, user_path).await?;
         let wall = start.elapsed();
         let export_tail = exported(o.warmup + o.requests);
         let server_cpu = process::cpu_time(pid, ticks)?.saturating_sub(server_before);
@@ -527,76 +519,6 @@ fn wait_for_spans(collector: &Collector, count: usize, stall: Duration) -> Durat
         }
     }
     start.elapsed()
-}
-
-/// One keep-alive HTTP/1.1 connection of the load generator.
-struct Connection {
-    sender: SendRequest<Empty<Bytes>>,
-    host: HeaderValue,
-}
-
-async fn connect(addr: SocketAddr, count: usize) -> Result<Vec<Connection>, BoxError> {
-    let host = HeaderValue::from_str(&addr.to_string())?;
-    let mut connections = Vec::with_capacity(count);
-    for _ in 0..count {
-        let stream = tokio::net::TcpStream::connect(addr).await?;
-        stream.set_nodelay(true)?;
-        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-        tokio::spawn(async move {
-            // Ends when the sender is dropped or the server closes the connection.
-            let _ = connection.await;
-        });
-        connections.push(Connection {
-            sender,
-            host: host.clone(),
-        });
-    }
-    Ok(connections)
-}
-
-/// Sends `total` requests over `connections`, each connection in a closed loop (the next
-/// request goes out when the previous response body has been read). Returns the
-/// connections for reuse and every request's latency in nanoseconds.
-async fn drive(connections: Vec<Connection>, total: usize) -> Result<(Vec<Connection>, Vec<u64>), BoxError> {
-    let next = Arc::new(AtomicUsize::new(0));
-    let mut tasks = tokio::task::JoinSet::new();
-    for connection in connections {
-        tasks.spawn(closed_loop(connection, total, Arc::clone(&next)));
-    }
-    let mut connections = Vec::new();
-    let mut latencies = Vec::with_capacity(total);
-    while let Some(joined) = tasks.join_next().await {
-        let (connection, mut l) = joined??;
-        connections.push(connection);
-        latencies.append(&mut l);
-    }
-    Ok((connections, latencies))
-}
-
-async fn closed_loop(
-    mut connection: Connection,
-    total: usize,
-    next: Arc<AtomicUsize>,
-) -> Result<(Connection, Vec<u64>), BoxError> {
-    let mut latencies = Vec::new();
-    loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        if i >= total {
-            return Ok((connection, latencies));
-        }
-        let request = Request::get(format!("/users/{}", i % 10_000))
-            .header(HOST, connection.host.clone())
-            .body(Empty::<Bytes>::new())?;
-        let start = Instant::now();
-        connection.sender.ready().await?;
-        let response = connection.sender.send_request(request).await?;
-        let status = response.status();
-        response.into_body().collect().await?;
-        latencies.push(u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX));
-        if status != StatusCode::OK {
-            return Err(format!("GET /users/{} answered {status}", i % 10_000).into());
-        }
-    }
 }
 
 fn describe(r: &Run) -> String {
@@ -762,4 +684,9 @@ fn dedup(variants: &[Variant]) -> Vec<Variant> {
         }
     }
     seen
+}
+
+/// The load's paths: `/users/0` .. `/users/9999`.
+fn user_path(i: usize) -> String {
+    format!("/users/{}", i % 10_000)
 }
