@@ -1,0 +1,68 @@
+//! `payments`: charges cards (axum, HTTP), after an LLM fraud check.
+//!
+//! Instrumentation: `otel_http::ServerLayer` on the router. tower-http's
+//! `CatchPanicLayer` sits outside it, so a panicking handler becomes a 500 while the
+//! server span records `error.type = panic`.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::{Json, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde::Deserialize;
+use serde_json::json;
+use tower_http::catch_panic::CatchPanicLayer;
+
+use super::fraud_check::{FraudCheck, Verdict};
+
+/// Cards starting with this are declined (the test-card convention of card processors).
+pub(crate) const DECLINED_CARD_PREFIX: &str = "4000000000000002";
+
+/// A charge request from `orders`.
+#[derive(Deserialize)]
+struct Charge {
+    amount_cents: i64,
+    card: String,
+    email: String,
+}
+
+/// Serves on `listener`; call inside the payments runtime.
+pub(crate) fn start(
+    listener: tokio::net::TcpListener,
+    fraud_check: FraudCheck,
+) -> std::io::Result<SocketAddr> {
+    let addr = listener.local_addr()?;
+    let app = Router::new()
+        .route("/charge", post(charge))
+        .layer(otel_http::ServerLayer::new())
+        .layer(CatchPanicLayer::new())
+        .with_state(fraud_check);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(addr)
+}
+
+async fn charge(State(fraud_check): State<FraudCheck>, Json(charge): Json<Charge>) -> Response {
+    // The demo's bug: it assumes a 16-digit card number, so a short one panics here.
+    let last4 = &charge.card[12..16];
+    match fraud_check.check(charge.amount_cents, &charge.email).await {
+        Ok(Verdict::Allow) => {}
+        Ok(Verdict::Review) => {
+            tracing::info!(last4, "charge held for review");
+            return (StatusCode::ACCEPTED, Json(json!({"status": "review"}))).into_response();
+        }
+        // Fail open: an unavailable fraud check must not stop the shop.
+        Err(reason) => tracing::warn!(%reason, "fraud check unavailable, charge accepted unchecked"),
+    }
+    if charge.card.starts_with(DECLINED_CARD_PREFIX) {
+        tracing::info!(last4, amount_cents = charge.amount_cents, "card declined");
+        return (
+            StatusCode::PAYMENT_REQUIRED,
+            Json(json!({"error": "card_declined"})),
+        )
+            .into_response();
+    }
+    tracing::info!(last4, amount_cents = charge.amount_cents, "charged");
+    Json(json!({"status": "charged"})).into_response()
+}
