@@ -1,0 +1,1 @@
+SELECT * FROM wuser_table where username = 'jdoe'

@@ -1,0 +1,1 @@
+INSERT INTO shipping_details (order_id, address) SELECT order_id, address FROM orders WHERE order_id = 42

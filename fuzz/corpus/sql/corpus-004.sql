@@ -1,0 +1,1 @@
+SELECT * FROM songs s JOIN artists a ON s.artist_id = a.id

@@ -1,0 +1,1 @@
+SELECT order_date FROM (SELECT * FROM orders o JOIN customers c ON o.customer_id = c.customer_id) AS sub

@@ -1,0 +1,1 @@
+UPDATE users SET name = 'Ada', active = TRUE WHERE id = 7

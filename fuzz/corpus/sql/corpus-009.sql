@@ -1,0 +1,1 @@
+INSERT INTO events (kind, payload) VALUES ('login', '{"ip": "10.0.0.1"}') ON CONFLICT DO NOTHING

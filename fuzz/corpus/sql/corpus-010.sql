@@ -1,0 +1,1 @@
+UPDATE accounts SET balance = balance - 100.50 WHERE id = 3 RETURNING balance

@@ -1,0 +1,1 @@
+DELETE FROM carts WHERE id = $1 RETURNING *

@@ -1,0 +1,1 @@
+WITH recent AS (SELECT * FROM orders WHERE created_at > now() - interval '7 days') SELECT u.name, count(*) FROM recent r JOIN users u ON u.id = r.user_id GROUP BY u.name

@@ -1,0 +1,1 @@
+WITH RECURSIVE tree(id, parent) AS (SELECT id, parent FROM nodes WHERE id = 1 UNION ALL SELECT n.id, n.parent FROM nodes n JOIN tree t ON n.parent = t.id) SELECT * FROM tree

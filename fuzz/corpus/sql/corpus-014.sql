@@ -1,0 +1,1 @@
+WITH moved AS (DELETE FROM queue WHERE id = 9 RETURNING *) INSERT INTO archive SELECT * FROM moved

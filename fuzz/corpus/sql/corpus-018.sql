@@ -1,0 +1,1 @@
+SELECT id FROM users WHERE id IN (1, 2, 3, -4) AND flag IN (true, false)

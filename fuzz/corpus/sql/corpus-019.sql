@@ -1,0 +1,1 @@
+SELECT * FROM "Order Items" oi WHERE oi."Quantity" > 5

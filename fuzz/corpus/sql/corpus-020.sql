@@ -1,0 +1,1 @@
+SELECT * FROM public.users u LEFT OUTER JOIN billing.invoices i ON i.user_id = u.id

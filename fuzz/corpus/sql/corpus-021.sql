@@ -1,0 +1,2 @@
+/* request 42 */ SELECT name FROM users -- trailing note
+WHERE id = 5

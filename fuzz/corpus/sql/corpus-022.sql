@@ -1,0 +1,1 @@
+SELECT $body$ it's a 'quoted' body $body$ AS x, $$plain$$ FROM docs

@@ -1,0 +1,1 @@
+CREATE OR REPLACE FUNCTION add(a int, b int) RETURNS int AS $$ SELECT a + b FROM dual $$ LANGUAGE sql

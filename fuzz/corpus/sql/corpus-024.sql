@@ -1,0 +1,1 @@
+SELECT E'line\nbreak\'s', x'1F', B'0101', 0xFF FROM bits

@@ -1,0 +1,1 @@
+SELECT extract(year FROM created_at), substring(name FROM 1 FOR 3), trim(both ' ' FROM code) FROM accounts

@@ -1,0 +1,1 @@
+SELECT * FROM users u, orders o WHERE o.user_id = u.id

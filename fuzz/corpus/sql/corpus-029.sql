@@ -1,0 +1,1 @@
+SELECT name FROM a UNION ALL SELECT name FROM b

@@ -1,0 +1,1 @@
+UPDATE orders o SET status = 'shipped' FROM shipments s WHERE s.order_id = o.id

@@ -1,0 +1,1 @@
+ALTER TABLE users ADD COLUMN age int DEFAULT 0

@@ -1,0 +1,1 @@
+CREATE TABLE archive AS SELECT * FROM orders WHERE year = 2020

@@ -1,0 +1,1 @@
+ROLLBACK TO SAVEPOINT _sqlx_savepoint_1

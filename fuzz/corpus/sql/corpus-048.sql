@@ -1,0 +1,1 @@
+COPY users (id, email) FROM STDIN WITH (FORMAT csv)

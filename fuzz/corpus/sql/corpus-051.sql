@@ -1,0 +1,1 @@
+SELECT price::numeric(10, 2), '2024-01-01'::date FROM products

@@ -1,0 +1,1 @@
+SELECT * FROM users u CROSS JOIN LATERAL (SELECT * FROM orders o WHERE o.user_id = u.id LIMIT 3) recent

@@ -1,0 +1,1 @@
+CREATE TABLE a (id int); INSERT INTO a VALUES (1); SELECT * FROM a

@@ -1,0 +1,1 @@
+SELECT 1.5e10, .5, 1e-3, 1_000 FROM nums

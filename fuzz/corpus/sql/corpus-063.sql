@@ -1,0 +1,1 @@
+SELECT * FROM t1 WHERE col2 = 'x' AND t1.c3 = 3

@@ -1,0 +1,1 @@
+SELECT COALESCE((SELECT max(id) FROM ids), 0)

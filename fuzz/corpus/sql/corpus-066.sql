@@ -1,0 +1,1 @@
+/* a /* nested */ comment */ DELETE FROM t

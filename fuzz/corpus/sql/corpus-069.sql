@@ -1,0 +1,1 @@
+INSERT IGNORE INTO tags SET name = 'rust'

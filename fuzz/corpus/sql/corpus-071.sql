@@ -1,0 +1,1 @@
+SELECT REPLACE(name, 'a', 'b') FROM people # why not

@@ -1,0 +1,1 @@
+UPDATE LOW_PRIORITY orders o JOIN customers c ON c.id = o.customer_id SET o.vip = 1 WHERE c.total > 1000

@@ -1,0 +1,1 @@
+SELECT _utf8mb4'text' COLLATE utf8mb4_bin, X'4D7953514C' FROM dual

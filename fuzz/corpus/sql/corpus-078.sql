@@ -1,0 +1,1 @@
+SELECT * FROM shop.products p STRAIGHT_JOIN shop.stock s ON s.pid = p.id

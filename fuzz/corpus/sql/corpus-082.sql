@@ -1,0 +1,1 @@
+SELECT * FROM [order details] WHERE id = :id AND x = @x AND y = $y

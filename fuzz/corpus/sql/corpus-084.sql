@@ -1,0 +1,1 @@
+UPDATE OR IGNORE counters SET n = n + 1 WHERE name = 'hits'

@@ -1,0 +1,1 @@
+select id from Users where name = 'Zoë' and note = '日本語'

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Builds every fuzz target once, then runs each for SECONDS (default 20) from a copy of
+# its checked-in seed corpus, with libFuzzer's memory and time limits. Prints one line
+# per target and exits non-zero if any target crashed (panic, failed invariant, leak,
+# timeout, out-of-memory); the crashing input is kept under fuzz/artifacts/<target>/.
+#
+#   fuzz/run.sh [SECONDS]
+#
+# Needs a nightly toolchain (`rustup toolchain install nightly`); installs cargo-fuzz
+# when it is missing. Works from any directory; never modifies fuzz/corpus.
+set -euo pipefail
+
+seconds=${1:-20}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$here"
+
+# The limits every run uses; docs/reliability.md records runs made with the same ones.
+limits=(-rss_limit_mb=1024 -malloc_limit_mb=256 -timeout=5)
+# As `cargo fuzz run` sets it: the bundled SQLite (via sqlx) trips ASan's ODR check.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_odr_violation=0"
+
+if ! cargo +nightly --version >/dev/null 2>&1; then
+    echo "fuzz/run.sh: needs a nightly toolchain: rustup toolchain install nightly" >&2
+    exit 2
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    cargo install cargo-fuzz --locked
+fi
+
+# The instrumented build takes minutes from cold (every dependency is rebuilt with
+# coverage and AddressSanitizer), so it lives outside the checkout: a fresh clone on a
+# machine that fuzzed before reuses it. FUZZ_TARGET_DIR to put it elsewhere.
+target_dir=${FUZZ_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/otel-kit/fuzz-target}
+mkdir -p "$target_dir"
+# -a: debug assertions and overflow checks on, so an overflow is a crash too.
+cargo +nightly fuzz build -a --target-dir "$target_dir"
+host=$(rustc +nightly -vV | sed -n 's/^host: //p')
+bin_dir="$target_dir/$host/release"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+failed=0
+printf '%-16s %7s %12s %9s %8s %8s  %s\n' target seconds executions exec/s corpus crashes result
+for target in $(cargo +nightly fuzz list); do
+    corpus="$work/$target/corpus"
+    mkdir -p "$corpus" "$work/$target/artifacts"
+    if [ -d "corpus/$target" ]; then
+        cp -R "corpus/$target/." "$corpus/"
+    fi
+    dict=()
+    if [ -f "dicts/$target.dict" ]; then
+        dict=("-dict=dicts/$target.dict")
+    fi
+    log="$work/$target/log"
+    start=$(date +%s)
+    status=0
+    "$bin_dir/$target" "$corpus" "${dict[@]}" "${limits[@]}" \
+        -max_total_time="$seconds" -print_final_stats=1 \
+        -artifact_prefix="$work/$target/artifacts/" >"$log" 2>&1 || status=$?
+    elapsed=$(($(date +%s) - start))
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    execs=${execs:-0}
+    rate=$((execs / (elapsed > 0 ? elapsed : 1)))
+    units=$(find "$corpus" -type f | wc -l)
+    crashes=$(find "$work/$target/artifacts" -type f | wc -l)
+    result=ok
+    if [ "$status" -ne 0 ] || [ "$crashes" -ne 0 ]; then
+        result="FAILED (exit $status)"
+        failed=1
+        mkdir -p "artifacts/$target"
+        cp -R "$work/$target/artifacts/." "artifacts/$target/" 2>/dev/null || true
+        cp "$log" "artifacts/$target/run.log"
+        grep -m1 -E "panicked at|ERROR: libFuzzer|ERROR: AddressSanitizer|SUMMARY" "$log" >&2 || true
+        echo "  log and input: fuzz/artifacts/$target/ (reproduce: cargo +nightly fuzz run -a $target <input>)" >&2
+    fi
+    printf '%-16s %7s %12s %9s %8s %8s  %s\n' "$target" "$elapsed" "$execs" "$rate" "$units" "$crashes" "$result"
+done
+exit "$failed"
