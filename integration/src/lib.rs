@@ -1,0 +1,1 @@
+//! Cross-crate integration tests of otel-kit; everything is under `tests/`.
