@@ -124,13 +124,7 @@ pub fn grpc_message(headers: &HeaderMap) -> Option<String> {
         i += 1;
     }
     let mut message = String::from_utf8_lossy(&decoded).into_owned();
-    if message.len() > MAX_MESSAGE {
-        let mut end = MAX_MESSAGE;
-        while !message.is_char_boundary(end) {
-            end -= 1;
-        }
-        message.truncate(end);
-    }
+    message.truncate(message.floor_char_boundary(MAX_MESSAGE));
     Some(message)
 }
 

@@ -4,40 +4,34 @@
 //! export failed: network error" and logs the cause only at debug level, so a wrong CA,
 //! a refused connection or a bad proxy all look the same at the default level. This
 //! client logs the cause (the whole error chain) as a warning, at most once per
-//! [`LOG_EVERY`] per client, and returns the error unchanged.
+//! [`REPORT_EVERY`](crate::report_gate::REPORT_EVERY) per client, and returns the error
+//! unchanged.
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
 
-/// How often, at most, a failed request is explained.
-const LOG_EVERY: Duration = Duration::from_secs(10);
+use crate::report_gate::ReportGate;
 
 /// A reqwest blocking client that explains its failures.
 #[derive(Debug, Clone)]
 pub(crate) struct ExplainingClient {
     inner: reqwest::blocking::Client,
-    last_report: Arc<Mutex<Option<Instant>>>,
+    report_gate: Arc<ReportGate>,
 }
 
 impl ExplainingClient {
     pub(crate) fn new(inner: reqwest::blocking::Client) -> Self {
         ExplainingClient {
             inner,
-            last_report: Arc::new(Mutex::new(None)),
+            report_gate: Arc::new(ReportGate::new()),
         }
     }
 
     fn report(&self, target: &str, error: &HttpError) {
-        let mut last = self
-            .last_report
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if last.is_some_and(|t| t.elapsed() < LOG_EVERY) {
+        if !self.report_gate.pass() {
             return;
         }
-        *last = Some(Instant::now());
         tracing::warn!(target: "otel_init", "OTLP/HTTP request to {target} failed: {}", chain(error.as_ref()));
     }
 }

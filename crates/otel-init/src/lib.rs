@@ -41,6 +41,7 @@ mod otlp_exporter;
 mod pipelines;
 pub mod propagation;
 pub mod redaction;
+mod report_gate;
 pub mod resource;
 pub mod sampling;
 pub mod subscriber;

@@ -81,13 +81,7 @@ impl ApiError {
 }
 
 fn truncated(mut text: String, max: usize) -> String {
-    if text.len() > max {
-        let mut cut = max;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.truncate(cut);
-    }
+    text.truncate(text.floor_char_boundary(max));
     text
 }
 

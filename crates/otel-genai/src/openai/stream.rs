@@ -317,11 +317,7 @@ fn append_bounded(text: &mut String, more: &str) {
         text.push_str(more);
         return;
     }
-    let mut cut = room;
-    while !more.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    text.push_str(&more[..cut]);
+    text.push_str(&more[..more.floor_char_boundary(room)]);
 }
 
 #[cfg(test)]

@@ -169,12 +169,5 @@ fn lossy_prefix(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 }
 
 fn truncate(s: &str) -> &str {
-    if s.len() <= MAX_VALUE_BYTES {
-        return s;
-    }
-    let mut end = MAX_VALUE_BYTES;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
+    &s[..s.floor_char_boundary(MAX_VALUE_BYTES)]
 }

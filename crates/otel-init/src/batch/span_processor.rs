@@ -6,7 +6,7 @@
 //! a system call and a context switch (microseconds of CPU); per span, that was the
 //! largest cost of a traced request under load.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -20,12 +20,10 @@ use opentelemetry_sdk::trace::{Span, SpanData, SpanExporter, SpanProcessor};
 use super::SpanQueueStats;
 use super::block_on::block_on;
 use crate::config::BatchConfig;
+use crate::report_gate::ReportGate;
 
 /// How long the worker of a zero-delay processor sleeps when nothing wakes it.
 const IDLE_WAIT: Duration = Duration::from_secs(3600);
-
-/// How often, at most, a failure or a drop is logged.
-const LOG_EVERY: Duration = Duration::from_secs(10);
 
 enum Control {
     Flush(Sender<OTelSdkResult>),
@@ -47,9 +45,7 @@ pub struct BatchSpanProcessor {
     stats: Arc<SpanQueueStats>,
     worker: Mutex<Option<JoinHandle<()>>>,
     shut_down: AtomicBool,
-    /// Milliseconds since `started` of the last drop warning, `u64::MAX` before any.
-    last_drop_warning: AtomicU64,
-    started: Instant,
+    drop_warnings: ReportGate,
     flush_timeout: Duration,
 }
 
@@ -82,7 +78,7 @@ impl BatchSpanProcessor {
             max_batch,
             delay: config.schedule_delay,
             failures_unlogged: 0,
-            last_failure_log: None,
+            failure_reports: ReportGate::new(),
         };
         let handle = std::thread::Builder::new()
             .name("otel-span-batch".to_owned())
@@ -102,8 +98,7 @@ impl BatchSpanProcessor {
             stats,
             worker: Mutex::new(handle),
             shut_down: AtomicBool::new(false),
-            last_drop_warning: AtomicU64::new(u64::MAX),
-            started: Instant::now(),
+            drop_warnings: ReportGate::new(),
             // A flush waits for at most one export of everything queued.
             flush_timeout: config.export_timeout.max(Duration::from_secs(1)),
         }
@@ -116,16 +111,8 @@ impl BatchSpanProcessor {
 
     fn note_drop(&self) {
         let dropped = self.stats.dropped.fetch_add(1, Ordering::Relaxed) + 1;
-        let now = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX - 1);
-        let last = self.last_drop_warning.load(Ordering::Relaxed);
-        let due = last == u64::MAX || now.saturating_sub(last) >= LOG_EVERY.as_millis() as u64;
         // One thread wins the right to log; the others keep going without waiting.
-        if due
-            && self
-                .last_drop_warning
-                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok()
-        {
+        if self.drop_warnings.pass() {
             tracing::warn!(
                 target: "otel_init",
                 "the span export queue is full ({} spans): spans are being dropped, {dropped} so far; \
@@ -205,7 +192,7 @@ struct Worker<E> {
     max_batch: usize,
     delay: Duration,
     failures_unlogged: u64,
-    last_failure_log: Option<Instant>,
+    failure_reports: ReportGate,
 }
 
 impl<E: SpanExporter> Worker<E> {
@@ -305,8 +292,7 @@ impl<E: SpanExporter> Worker<E> {
             Err(e) => {
                 self.stats.failed.fetch_add(count, Ordering::Relaxed);
                 self.failures_unlogged += 1;
-                let due = self.last_failure_log.is_none_or(|t| t.elapsed() >= LOG_EVERY);
-                if due {
+                if self.failure_reports.pass() {
                     tracing::warn!(
                         target: "otel_init",
                         "span export failed ({} failed exports since the last report, {} spans lost in all): {e}",
@@ -314,7 +300,6 @@ impl<E: SpanExporter> Worker<E> {
                         self.stats.failed()
                     );
                     self.failures_unlogged = 0;
-                    self.last_failure_log = Some(Instant::now());
                 }
             }
         }
