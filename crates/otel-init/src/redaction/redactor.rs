@@ -228,17 +228,26 @@ impl Redactor {
                 Some(AnyValue::ListAny(Box::new(out)))
             }
             AnyValue::Map(map) => {
-                let changed = map.iter().any(|(k, v)| {
-                    self.action(k.as_str()) != Action::Keep || self.redact_any(v, depth + 1).is_some()
-                });
-                if !changed {
-                    return None;
-                }
+                // Nothing allocated until the first entry that changes, and each value
+                // redacted once: checking first and rebuilding after would redo every
+                // nested level twice, 2^depth times for the deepest.
+                let (first, change) =
+                    map.iter()
+                        .enumerate()
+                        .find_map(|(i, (k, v))| match self.entry(k, v, depth + 1) {
+                            Entry::Unchanged => None,
+                            change => Some((i, change)),
+                        })?;
                 let mut out: HashMap<Key, AnyValue> = HashMap::with_capacity(map.len());
-                for (k, v) in map.iter() {
-                    if let Some(v) = self.redact_entry(k, v, depth + 1) {
-                        out.insert(k.clone(), v);
-                    }
+                let mut entries = map.iter();
+                for (k, v) in entries.by_ref().take(first) {
+                    out.insert(k.clone(), v.clone());
+                }
+                if let Some((k, v)) = entries.next() {
+                    change.apply(k, v, &mut out);
+                }
+                for (k, v) in entries {
+                    self.entry(k, v, depth + 1).apply(k, v, &mut out);
                 }
                 Some(AnyValue::Map(Box::new(out)))
             }
@@ -246,14 +255,25 @@ impl Redactor {
         }
     }
 
-    /// A keyed log value after the rules: `None` when dropped.
-    pub(crate) fn redact_entry(&self, key: &Key, value: &AnyValue, depth: usize) -> Option<AnyValue> {
+    /// What the rules do to one keyed log value.
+    fn entry(&self, key: &Key, value: &AnyValue, depth: usize) -> Entry {
         match self.action(key.as_str()) {
-            Action::Drop => None,
-            Action::Hash => Some(AnyValue::String(
+            Action::Drop => Entry::Dropped,
+            Action::Hash => Entry::Replaced(AnyValue::String(
                 self.hash_or_marker(&any_to_string(value)).into(),
             )),
-            Action::Keep => Some(self.redact_any(value, depth).unwrap_or_else(|| value.clone())),
+            Action::Keep => self
+                .redact_any(value, depth)
+                .map_or(Entry::Unchanged, Entry::Replaced),
+        }
+    }
+
+    /// A keyed log value after the rules: `None` when dropped.
+    pub(crate) fn redact_entry(&self, key: &Key, value: &AnyValue, depth: usize) -> Option<AnyValue> {
+        match self.entry(key, value, depth) {
+            Entry::Unchanged => Some(value.clone()),
+            Entry::Dropped => None,
+            Entry::Replaced(new) => Some(new),
         }
     }
 
@@ -287,6 +307,28 @@ impl Redactor {
     }
 }
 
+/// What the rules do to one keyed log value.
+enum Entry {
+    Unchanged,
+    Dropped,
+    Replaced(AnyValue),
+}
+
+impl Entry {
+    /// Puts the entry's outcome for `key` (originally `value`) into `out`.
+    fn apply(self, key: &Key, value: &AnyValue, out: &mut HashMap<Key, AnyValue>) {
+        match self {
+            Entry::Unchanged => {
+                out.insert(key.clone(), value.clone());
+            }
+            Entry::Dropped => {}
+            Entry::Replaced(new) => {
+                out.insert(key.clone(), new);
+            }
+        }
+    }
+}
+
 fn any_to_string(value: &AnyValue) -> String {
     match value {
         AnyValue::String(s) => s.as_str().to_owned(),
@@ -309,5 +351,94 @@ impl fmt::Debug for Redactor {
             .field("secret", &self.inner.key.as_ref().map(|_| "<redacted>"))
             .field("scrub", &self.inner.scrub)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::redaction::Redaction;
+
+    fn map(entries: impl IntoIterator<Item = (&'static str, AnyValue)>) -> AnyValue {
+        AnyValue::Map(Box::new(
+            entries.into_iter().map(|(k, v)| (Key::from(k), v)).collect(),
+        ))
+    }
+
+    fn entries(value: &AnyValue) -> &HashMap<Key, AnyValue> {
+        match value {
+            AnyValue::Map(m) => m,
+            other => panic!("not a map: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn maps_drop_and_scrub_their_entries_at_every_level_and_keep_the_rest() {
+        let r = Redaction::default().build().expect("default rules");
+        let inner = map([
+            ("db.password", AnyValue::from("hunter2")),
+            ("header", AnyValue::from("Bearer abcdef0123456789")),
+            ("tier", AnyValue::from("gold")),
+        ]);
+        let value = map([
+            ("request", inner),
+            ("id", AnyValue::Int(7)),
+            (
+                "list",
+                AnyValue::ListAny(Box::new(vec![AnyValue::from("Bearer abcdef0123456789")])),
+            ),
+        ]);
+        let clean = r.redact_any_value(&value).expect("changed");
+        let outer = entries(&clean);
+        assert_eq!(outer[&Key::from("id")], AnyValue::Int(7));
+        assert_eq!(
+            outer[&Key::from("list")],
+            AnyValue::ListAny(Box::new(vec![AnyValue::from("[REDACTED:bearer]")]))
+        );
+        let request = entries(&outer[&Key::from("request")]);
+        assert_eq!(request.len(), 2, "{request:?}");
+        assert_eq!(request[&Key::from("header")], AnyValue::from("[REDACTED:bearer]"));
+        assert_eq!(request[&Key::from("tier")], AnyValue::from("gold"));
+
+        let plain = map([("tier", AnyValue::from("gold")), ("id", AnyValue::Int(7))]);
+        assert_eq!(r.redact_any_value(&plain), None, "nothing to redact: unchanged");
+    }
+
+    #[test]
+    fn maps_hash_the_values_of_hashed_keys() {
+        let r = Redaction::default()
+            .hash_keys(["user.id"], "0123456789abcdef0123")
+            .build()
+            .expect("rules");
+        let clean = r
+            .redact_any_value(&map([
+                ("user.id", AnyValue::from("ada")),
+                ("n", AnyValue::Int(1)),
+            ]))
+            .expect("changed");
+        let out = entries(&clean);
+        assert_eq!(out[&Key::from("n")], AnyValue::Int(1));
+        assert_eq!(
+            out[&Key::from("user.id")],
+            AnyValue::String(r.hash("ada").expect("a secret is set").into())
+        );
+    }
+
+    #[test]
+    fn a_deep_chain_of_maps_ends_in_the_nested_marker() {
+        let r = Redaction::default().build().expect("default rules");
+        let mut value = AnyValue::from("plain");
+        for _ in 0..40 {
+            value = map([("next", value), ("tier", AnyValue::from("gold"))]);
+        }
+        let mut level = &r.redact_any_value(&value).expect("cut at the depth limit");
+        let mut depth = 0;
+        while let AnyValue::Map(m) = level {
+            assert_eq!(m[&Key::from("tier")], AnyValue::from("gold"));
+            level = &m[&Key::from("next")];
+            depth += 1;
+        }
+        assert_eq!(depth, MAX_DEPTH);
+        assert_eq!(*level, AnyValue::from("[REDACTED:nested]"));
     }
 }
