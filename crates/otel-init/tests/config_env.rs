@@ -5,20 +5,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+mod support;
+
 use otel_init::config::{
     BatchConfig, Compression, Config, ExemplarFilter, ExporterKind, LogLevel, OtlpProtocol,
     TemporalityPreference,
 };
-
-fn read(pairs: &[(&str, &str)]) -> (Config, Vec<String>) {
-    let (config, warnings) = Config::from_lookup(|k| {
-        pairs
-            .iter()
-            .find(|(name, _)| *name == k)
-            .map(|(_, v)| (*v).to_owned())
-    });
-    (config, warnings.iter().map(ToString::to_string).collect())
-}
+use support::read_config as read;
 
 fn defaults() -> Config {
     read(&[]).0

@@ -4,19 +4,8 @@
 mod support;
 
 use otel_init::InitError;
-use otel_init::config::Config;
 use otel_init::redaction::{DEFAULT_DROP_KEYS, Redaction, RedactionError, RedactionMode, Scrub};
-use support::env;
-
-fn read(pairs: &[(&str, &str)]) -> (Config, Vec<String>) {
-    let (config, warnings) = Config::from_lookup(|k| {
-        pairs
-            .iter()
-            .find(|(name, _)| *name == k)
-            .map(|(_, v)| (*v).to_owned())
-    });
-    (config, warnings.iter().map(ToString::to_string).collect())
-}
+use support::{env, read_config as read};
 
 const SECRET: &str = "0123456789abcdef0123";
 

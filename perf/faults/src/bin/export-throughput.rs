@@ -55,6 +55,16 @@ fn attributes(i: u64) -> [KeyValue; 6] {
     ]
 }
 
+/// Starts and ends the `i`th server span through the OpenTelemetry API.
+fn server_span(tracer: &opentelemetry_sdk::trace::SdkTracer, i: u64) {
+    let mut span = tracer
+        .span_builder("GET /users/{id}")
+        .with_kind(SpanKind::Server)
+        .start(tracer);
+    span.set_attributes(attributes(i));
+    span.end();
+}
+
 /// Paces `spans` calls of `make` at `rate` per second, in 1 ms slices.
 fn paced(spans: u64, rate: f64, mut make: impl FnMut(u64)) {
     let start = Instant::now();
@@ -86,14 +96,7 @@ fn emit(mode: &str, endpoint: &str, spans: u64, rate: f64) -> Result<(), BoxErro
                 .without_tracing_subscriber()
                 .init()?;
             let tracer = telemetry.tracer_provider().tracer("load");
-            paced(spans, rate, |i| {
-                let mut span = tracer
-                    .span_builder("GET /users/{id}")
-                    .with_kind(SpanKind::Server)
-                    .start(&tracer);
-                span.set_attributes(attributes(i));
-                span.end();
-            });
+            paced(spans, rate, |i| server_span(&tracer, i));
             telemetry.shutdown()?;
         }
         "sdk" | "sdk-tracing" => {
@@ -106,14 +109,7 @@ fn emit(mode: &str, endpoint: &str, spans: u64, rate: f64) -> Result<(), BoxErro
                 .build();
             let tracer = provider.tracer("load");
             if mode == "sdk" {
-                paced(spans, rate, |i| {
-                    let mut span = tracer
-                        .span_builder("GET /users/{id}")
-                        .with_kind(SpanKind::Server)
-                        .start(&tracer);
-                    span.set_attributes(attributes(i));
-                    span.end();
-                });
+                paced(spans, rate, |i| server_span(&tracer, i));
             } else {
                 use tracing_subscriber::prelude::*;
                 let subscriber =
