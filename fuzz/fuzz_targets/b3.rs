@@ -1,4 +1,4 @@
-//! B3 extraction, single header (`b3`) and multiple headers (`X-B3-*`), as otel-init
+//! B3 extraction, single header (`b3`) and multiple headers (`X-B3-*`), as otel-kit-init
 //! configures it (`b3` and `b3multi` in `OTEL_PROPAGATORS`).
 //!
 //! Input: `name: value` lines, e.g. `b3: <trace>-<span>-1` or `x-b3-traceid: ...`
@@ -18,7 +18,7 @@
 use libfuzzer_sys::fuzz_target;
 use opentelemetry::propagation::TextMapPropagator as _;
 use opentelemetry::trace::{SpanContext, TraceContextExt as _};
-use otel_init::propagation::{MessageHeaders, MessageHeadersMut, PropagatorName, Propagators};
+use otel_kit_init::propagation::{MessageHeaders, MessageHeadersMut, PropagatorName, Propagators};
 use otel_kit_fuzz::header_lines;
 
 const DEBUG: u8 = 0x04;

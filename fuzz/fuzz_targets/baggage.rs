@@ -1,4 +1,4 @@
-//! W3C baggage with its limits (`otel_init::propagation::LimitedBaggagePropagator`).
+//! W3C baggage with its limits (`otel_kit_init::propagation::LimitedBaggagePropagator`).
 //!
 //! Input: an optional first line `*N` repeats the rest N times (1..=400), so small inputs
 //! still cross the 8192-byte and 64-member limits; every other line is one `baggage`
@@ -24,7 +24,7 @@ use libfuzzer_sys::fuzz_target;
 use opentelemetry::Context;
 use opentelemetry::baggage::{Baggage, BaggageExt as _};
 use opentelemetry::propagation::TextMapPropagator as _;
-use otel_init::propagation::{
+use otel_kit_init::propagation::{
     LimitedBaggagePropagator, MessageHeaders, MessageHeadersMut, PropagatorName, Propagators,
 };
 use otel_kit_fuzz::{lines, single};

@@ -1,9 +1,9 @@
-//! `otel_init::config::Config::from_lookup` over arbitrary `OTEL_*` variables, and the
-//! parsers behind it: `otel_init::sampling::from_env_values` and
-//! `otel_init::propagation::from_names`, fed as `init()` feeds them.
+//! `otel_kit_init::config::Config::from_lookup` over arbitrary `OTEL_*` variables, and the
+//! parsers behind it: `otel_kit_init::sampling::from_env_values` and
+//! `otel_kit_init::propagation::from_names`, fed as `init()` feeds them.
 //!
 //! Input: `KEY=VALUE` lines (the last line for a key wins). A key `#N` stands for the
-//! N-th variable otel-init reads (`KNOWN`), so mutations reach them all; other keys are
+//! N-th variable otel-kit-init reads (`KNOWN`), so mutations reach them all; other keys are
 //! used as written. `fuzz/dicts/env_config.dict` has the names and typical values.
 //!
 //! Invariants:
@@ -22,9 +22,9 @@
 use std::collections::HashMap;
 
 use libfuzzer_sys::fuzz_target;
-use otel_init::config::Config;
-use otel_init::propagation::from_names;
-use otel_init::sampling::from_env_values;
+use otel_kit_init::config::Config;
+use otel_kit_init::propagation::from_names;
+use otel_kit_init::sampling::from_env_values;
 use otel_kit_fuzz::lines;
 
 const KNOWN: &[&str] = &[
@@ -142,7 +142,7 @@ fuzz_target!(|data: &[u8]| {
             *value = "x".to_owned();
         }
     }
-    let shown = |otlp: &otel_init::config::OtlpConfig| {
+    let shown = |otlp: &otel_kit_init::config::OtlpConfig| {
         format!("{otlp:?} {} {} {}", otlp.traces, otlp.metrics, otlp.logs)
     };
     assert_eq!(shown(&config.otlp), shown(&replaced), "a header value is shown");

@@ -1,4 +1,4 @@
-//! The OpenAI-compatible response readers (`otel_genai::openai`): `chat_response`,
+//! The OpenAI-compatible response readers (`otel_kit_genai::openai`): `chat_response`,
 //! `embeddings_response` and `ApiError::from_response`, on arbitrary bytes.
 //!
 //! Input: the body. The first two bytes also serve as the HTTP status for `ApiError`.
@@ -12,9 +12,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use otel_genai::openai::{ApiError, chat_response, embeddings_response};
+use otel_kit_genai::openai::{ApiError, chat_response, embeddings_response};
 
-/// `MAX_MESSAGE` in crates/otel-genai/src/openai/error.rs.
+/// `MAX_MESSAGE` in otel-genai/src/openai/error.rs.
 const MAX_MESSAGE: usize = 1024;
 const MAX_KIND: usize = 128;
 

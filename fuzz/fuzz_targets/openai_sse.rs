@@ -1,4 +1,4 @@
-//! `otel_genai::openai::ChatStream`: a streamed chat completion fed in pieces.
+//! `otel_kit_genai::openai::ChatStream`: a streamed chat completion fed in pieces.
 //!
 //! Input: a 4-byte header, then the SSE body. The header seeds the choice of split
 //! points; when the top four bits of its first byte are set, a run of `MAX_LINE - 64 + n` bytes
@@ -12,7 +12,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use otel_genai::openai::{ChatStream, MAX_LINE};
+use otel_kit_genai::openai::{ChatStream, MAX_LINE};
 
 /// Everything observable about a stream after the body.
 fn outcome(pieces: impl IntoIterator<Item = impl AsRef<[u8]>>) -> String {

@@ -1,4 +1,4 @@
-//! otel-testing's OTLP/HTTP decoding (`otel_testing::decode_http_export`: the steps the
+//! otel-kit-testing's OTLP/HTTP decoding (`otel_kit_testing::decode_http_export`: the steps the
 //! `TestCollector` runs on every OTLP/HTTP body): gzip, protobuf or JSON, then the span,
 //! metric and log model its assertions read, then the text renderings a failing
 //! assertion prints (span tree, metric and log listings).
@@ -16,7 +16,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use otel_testing::{DecodedExport, Protocol, Signal, SpanRecord, Spans, decode_http_export};
+use otel_kit_testing::{DecodedExport, Protocol, Signal, SpanRecord, Spans, decode_http_export};
 
 /// Small, so a gzip bomb is cut off cheaply; the collector's default is 4 MiB.
 const MAX: usize = 256 * 1024;

@@ -1,4 +1,4 @@
-//! The SQL summariser and sanitiser (`otel_db::sql`), for every `SqlDialect`.
+//! The SQL summariser and sanitiser (`otel_kit_db::sql`), for every `SqlDialect`.
 //!
 //! Input: SQL text (invalid UTF-8 is replaced, the functions take `&str`).
 //!
@@ -16,7 +16,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use otel_db::sql::{MAX_SUMMARY_LEN, SqlDialect, analyze, analyze_and_sanitize, sanitize};
+use otel_kit_db::sql::{MAX_SUMMARY_LEN, SqlDialect, analyze, analyze_and_sanitize, sanitize};
 
 const DIALECTS: [SqlDialect; 4] = [
     SqlDialect::Generic,

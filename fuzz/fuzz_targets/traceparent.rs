@@ -1,4 +1,4 @@
-//! W3C trace context (`otel_init::propagation`, `tracecontext`): extraction from arbitrary
+//! W3C trace context (`otel_kit_init::propagation`, `tracecontext`): extraction from arbitrary
 //! `traceparent`/`tracestate` values, then injection and extraction again.
 //!
 //! Input: the first line is the `traceparent` value, every further line one `tracestate`
@@ -18,7 +18,7 @@ use libfuzzer_sys::fuzz_target;
 use opentelemetry::Context;
 use opentelemetry::propagation::TextMapPropagator as _;
 use opentelemetry::trace::TraceContextExt as _;
-use otel_init::propagation::{MessageHeaders, MessageHeadersMut, PropagatorName, Propagators};
+use otel_kit_init::propagation::{MessageHeaders, MessageHeadersMut, PropagatorName, Propagators};
 use otel_kit_fuzz::{is_lower_hex, lines, single};
 
 fuzz_target!(|data: &[u8]| {

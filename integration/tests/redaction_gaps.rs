@@ -1,6 +1,6 @@
-//! Credentials in query strings that otel-http does not redact today (findings of the
-//! secrets review; they fail until `otel_http::conventions::SENSITIVE_QUERY_KEYS`,
-//! `crates/otel-http/src/conventions/redact.rs`, covers them).
+//! Credentials in query strings that otel-kit-http does not redact today (findings of the
+//! secrets review; they fail until `otel_kit_http::conventions::SENSITIVE_QUERY_KEYS`,
+//! `otel-http/src/conventions/redact.rs`, covers them).
 //!
 //! - `key`: Google API keys, among them the Gemini API's
 //!   (`generativelanguage.googleapis.com/...:generateContent?key=...`), the usual way to
@@ -9,7 +9,7 @@
 //!   Storage V4 and V2 signed URLs, the counterparts of `X-Amz-Credential` and
 //!   `AWSAccessKeyId`, which are redacted.
 //!
-//! Each is sent to an axum server with otel-http's `ServerLayer` by a reqwest client with
+//! Each is sent to an axum server with otel-kit-http's `ServerLayer` by a reqwest client with
 //! its `ClientMiddleware`; neither `url.full` (client) nor `url.query` (server) may keep
 //! the value.
 
@@ -18,7 +18,7 @@ use std::net::SocketAddr;
 use axum::Router;
 use axum::routing::get;
 use opentelemetry::trace::SpanKind;
-use otel_testing::TestTelemetry;
+use otel_kit_testing::TestTelemetry;
 
 /// A fresh 32-hex-digit token.
 fn token() -> String {
@@ -30,7 +30,7 @@ fn token() -> String {
 async fn serve() -> SocketAddr {
     let app = Router::new()
         .route("/{*path}", get(|| async { "ok" }))
-        .layer(otel_http::ServerLayer::new());
+        .layer(otel_kit_http::ServerLayer::new());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
@@ -42,7 +42,7 @@ async fn serve() -> SocketAddr {
 async fn leaks(t: &TestTelemetry, addr: SocketAddr, path_and_query: &str) -> Vec<String> {
     let secret = token();
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-        .with(otel_http::ClientMiddleware::new())
+        .with(otel_kit_http::ClientMiddleware::new())
         .build();
     let url = format!("http://{addr}{}", path_and_query.replace("{secret}", &secret));
     let response = client.get(&url).send().await.expect("request");

@@ -1,8 +1,8 @@
 //! Secrets never reach the collector.
 //!
-//! A small app with every instrumentation of the kit (otel-http server and client,
-//! otel-grpc server and client, otel-db on SQLite and, when `TEST_POSTGRES_URL` is set,
-//! PostgreSQL, otel-genai) reports through `otel_init::builder()...init()` (real
+//! A small app with every instrumentation of the kit (otel-kit-http server and client,
+//! otel-kit-grpc server and client, otel-kit-db on SQLite and, when `TEST_POSTGRES_URL` is set,
+//! PostgreSQL, otel-kit-genai) reports through `otel_kit_init::builder()...init()` (real
 //! pipelines, globals installed: this binary holds this one test) over OTLP/HTTP
 //! protobuf, uncompressed, to a recording TCP proxy in front of a `TestCollector`. It is
 //! fed credentials and other secrets, each a fresh random token, in every place the
@@ -33,13 +33,13 @@ use axum::routing::{get, post};
 use futures_util::Stream;
 use opentelemetry::KeyValue;
 use opentelemetry::trace::SpanKind;
-use otel_genai::openai;
-use otel_grpc::{ClientLayer, MetadataCapture};
-use otel_grpc_test_proto::pb::Msg;
-use otel_grpc_test_proto::pb::echo_client::EchoClient;
-use otel_grpc_test_proto::pb::echo_server::{Echo, EchoServer};
-use otel_http::conventions::HeaderCapture;
-use otel_testing::TestCollector;
+use otel_kit_genai::openai;
+use otel_kit_grpc::{ClientLayer, MetadataCapture};
+use otel_kit_grpc_test_proto::pb::Msg;
+use otel_kit_grpc_test_proto::pb::echo_client::EchoClient;
+use otel_kit_grpc_test_proto::pb::echo_server::{Echo, EchoServer};
+use otel_kit_http::conventions::HeaderCapture;
+use otel_kit_testing::TestCollector;
 use serde_json::{Value, json};
 use sqlx::AssertSqlSafe;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -136,7 +136,7 @@ async fn recording_proxy(upstream: SocketAddr) -> (SocketAddr, Wire) {
 
 // ---------------------------------------------------------------------------------
 // The app: one axum server (pages, a signed download, an OpenAI-compatible mock) with
-// otel-http's `ServerLayer`, a gRPC Echo service with otel-grpc's `ServerLayer`.
+// otel-kit-http's `ServerLayer`, a gRPC Echo service with otel-kit-grpc's `ServerLayer`.
 
 async fn login(headers: HeaderMap, session: String) -> Response {
     let mut response = (StatusCode::OK, "welcome").into_response();
@@ -184,7 +184,7 @@ async fn serve_http(session: String, completion: String) -> SocketAddr {
             post(move |body: Bytes| chat_completion(body, completion.clone())),
         )
         .layer(
-            otel_http::ServerLayer::new()
+            otel_kit_http::ServerLayer::new()
                 .capture_request_headers(LISTED_HEADERS)
                 .capture_response_headers(LISTED_HEADERS),
         );
@@ -250,7 +250,7 @@ async fn serve_grpc() -> SocketAddr {
     let incoming = tonic::transport::server::TcpIncoming::from(listener);
     tokio::spawn(async move {
         tonic::transport::Server::builder()
-            .layer(otel_grpc::ServerLayer::new().capture_metadata(grpc_capture()))
+            .layer(otel_kit_grpc::ServerLayer::new().capture_metadata(grpc_capture()))
             .add_service(EchoServer::new(EchoService))
             .serve_with_incoming(incoming)
             .await
@@ -267,7 +267,7 @@ fn http_client() -> reqwest_middleware::ClientWithMiddleware {
         .request(LISTED_HEADERS)
         .response(LISTED_HEADERS);
     reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-        .with(otel_http::ClientMiddleware::new().capture_headers(capture))
+        .with(otel_kit_http::ClientMiddleware::new().capture_headers(capture))
         .build()
 }
 
@@ -361,7 +361,7 @@ async fn exercise_sqlite(s: &mut Secrets) {
         .connect("sqlite::memory:")
         .await
         .expect("sqlite");
-    let pool = otel_db::instrument(raw);
+    let pool = otel_kit_db::instrument(raw);
     let literal = s.new_secret("sqlite: string literal (query)");
     sqlx::query(AssertSqlSafe(format!("SELECT 1 WHERE 'x' <> '{literal}'")))
         .fetch_all(&pool)
@@ -428,7 +428,7 @@ async fn exercise_postgres(base_url: &str, s: &mut Secrets) {
         .connect_with(options)
         .await
         .expect("postgres (trust authentication)");
-    let pool = otel_db::instrument(raw);
+    let pool = otel_kit_db::instrument(raw);
     let literal = s.new_secret("postgres: string literal");
     sqlx::query(AssertSqlSafe(format!("SELECT 1 WHERE 'x' <> '{literal}'")))
         .fetch_all(&pool)
@@ -472,7 +472,7 @@ async fn exercise_postgres(base_url: &str, s: &mut Secrets) {
         .await
         .expect("insert bound");
     // A statement slower than sqlx's slow-statement threshold (1 s by default): sqlx then
-    // logs its text at WARN (`sqlx::query`, field `db.statement`), which otel-init's
+    // logs its text at WARN (`sqlx::query`, field `db.statement`), which otel-kit-init's
     // `tracing` bridge exports as a log record unless it holds the literals back.
     let slow = s.new_secret("postgres: literal of a slow statement (sqlx's WARN log)");
     sqlx::query(AssertSqlSafe(format!(
@@ -694,7 +694,7 @@ async fn no_secret_reaches_the_collector() {
 
     let collector = TestCollector::start().await.expect("collector");
     let (proxy, wire) = recording_proxy(collector.addr()).await;
-    let telemetry = otel_init::builder()
+    let telemetry = otel_kit_init::builder()
         .service_name("secrets-app")
         .environment(env(vec![
             ("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://{proxy}")),
@@ -711,7 +711,7 @@ async fn no_secret_reaches_the_collector() {
         ]))
         .init()
         .expect("init");
-    otel_genai::set_config(otel_genai::Config::new());
+    otel_kit_genai::set_config(otel_kit_genai::Config::new());
 
     let session = secrets.new_secret("http: Set-Cookie (response)");
     let completion = secrets.new_secret("genai: completion content");
@@ -759,12 +759,12 @@ async fn no_secret_reaches_the_collector() {
     };
     let expected_db = if postgres.is_some() { 8 + 10 } else { 8 };
     for (scope, kind, at_least) in [
-        (otel_http::server::INSTRUMENTATION_SCOPE, SpanKind::Server, 3),
-        (otel_http::server::INSTRUMENTATION_SCOPE, SpanKind::Client, 4),
-        (otel_grpc::INSTRUMENTATION_SCOPE, SpanKind::Server, 1),
-        (otel_grpc::INSTRUMENTATION_SCOPE, SpanKind::Client, 1),
-        (otel_db::INSTRUMENTATION_SCOPE, SpanKind::Client, expected_db),
-        (otel_genai::INSTRUMENTATION_SCOPE, SpanKind::Client, 1),
+        (otel_kit_http::server::INSTRUMENTATION_SCOPE, SpanKind::Server, 3),
+        (otel_kit_http::server::INSTRUMENTATION_SCOPE, SpanKind::Client, 4),
+        (otel_kit_grpc::INSTRUMENTATION_SCOPE, SpanKind::Server, 1),
+        (otel_kit_grpc::INSTRUMENTATION_SCOPE, SpanKind::Client, 1),
+        (otel_kit_db::INSTRUMENTATION_SCOPE, SpanKind::Client, expected_db),
+        (otel_kit_genai::INSTRUMENTATION_SCOPE, SpanKind::Client, 1),
     ] {
         let got = count(scope, kind.clone());
         assert!(

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use otel_testing::{MetricData, MetricRecord, TestCollector};
+use otel_kit_testing::{MetricData, MetricRecord, TestCollector};
 use serde_json::Value;
 use yaml_rust2::{Yaml, YamlLoader};
 
@@ -1002,11 +1002,11 @@ fn names_follow_the_collector_translation() {
 
 #[test]
 fn series_of_a_histogram_and_a_counter() {
-    use otel_testing::TestTelemetry;
-    use otel_testing::reexports::opentelemetry::KeyValue;
+    use otel_kit_testing::TestTelemetry;
+    use otel_kit_testing::reexports::opentelemetry::KeyValue;
 
     let t = TestTelemetry::new();
-    let meter = t.meter("otel-http");
+    let meter = t.meter("otel-kit-http");
     let histogram = meter
         .f64_histogram("http.server.request.duration")
         .with_unit("s")

@@ -1,6 +1,6 @@
 //! The checkout demo as a user runs it, as a child process:
 //! - through the real rotel collector, over OTLP/gRPC and over OTLP/HTTP (rotel forwards
-//!   to otel-testing's collector): one complete trace per checkout, the metrics of every
+//!   to otel-kit-testing's collector): one complete trace per checkout, the metrics of every
 //!   service, logs in their traces (needs `TEST_OTLP_COLLECTOR_BIN`; PostgreSQL instead of
 //!   SQLite for the HTTP run when `TEST_POSTGRES_URL` is set);
 //! - with nothing configured: the embedded receiver, the waterfalls and the RED table;
@@ -12,7 +12,9 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use opentelemetry::trace::{SpanKind, Status};
-use otel_testing::{AttributeValue, MetricData, Protocol, Rotel, RotelProtocol, SpanRecord, TestCollector};
+use otel_kit_testing::{
+    AttributeValue, MetricData, Protocol, Rotel, RotelProtocol, SpanRecord, TestCollector,
+};
 
 /// Checkouts per run: one of each failure (the traffic repeats every 25).
 const CHECKOUTS: usize = 25;

@@ -1,7 +1,7 @@
 //! The agent loop: ask the model; run the tools it asks for; ask again with the
 //! results; stop when it answers. Each step is a GenAI span under the agent's.
 
-use otel_genai::openai::{self, ApiError};
+use otel_kit_genai::openai::{self, ApiError};
 use reqwest_middleware::ClientWithMiddleware;
 use serde_json::{Value, json};
 
@@ -14,7 +14,7 @@ pub(crate) async fn run(
     base_url: &str,
     question: &str,
 ) -> Result<String, Box<dyn std::error::Error>> {
-    let agent = otel_genai::invoke_agent("weather-agent")
+    let agent = otel_kit_genai::invoke_agent("weather-agent")
         .agent_id("agent-1")
         .conversation_id("conv-42")
         .start();
@@ -56,7 +56,7 @@ async fn turns(
             let arguments: Value =
                 serde_json::from_str(call["function"]["arguments"].as_str().unwrap_or("{}"))
                     .unwrap_or(Value::Null);
-            let tool = otel_genai::execute_tool(name)
+            let tool = otel_kit_genai::execute_tool(name)
                 .tool_call_id(id.clone())
                 .tool_arguments(arguments.clone())
                 .start();

@@ -1,24 +1,24 @@
 //! A tiny agent loop (model call -> tool call -> model call) against an embedded
-//! OpenAI-compatible mock server, instrumented with otel-genai and otel-http, printing
+//! OpenAI-compatible mock server, instrumented with otel-kit-genai and otel-kit-http, printing
 //! the span tree it produced. See README.md.
 
 mod agent;
 mod mock;
 
-use otel_genai::content::CaptureMode;
-use otel_testing::{AttributeValue, TestTelemetry};
+use otel_kit_genai::content::CaptureMode;
+use otel_kit_testing::{AttributeValue, TestTelemetry};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // An in-process collector installed as the global providers: what an exporter
-    // would send is read back below. In a service, `otel_init::init()` goes here.
+    // would send is read back below. In a service, `otel_kit_init::init()` goes here.
     let telemetry = TestTelemetry::new().install_global();
     // Content capture is off by default; this demo turns it on (span attributes).
-    otel_genai::set_config(otel_genai::Config::new().capture_mode(CaptureMode::SpanOnly));
+    otel_kit_genai::set_config(otel_kit_genai::Config::new().capture_mode(CaptureMode::SpanOnly));
 
     let base_url = mock::start().await?;
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
-        .with(otel_http::ClientMiddleware::new())
+        .with(otel_kit_http::ClientMiddleware::new())
         .build();
     let answer = agent::run(&client, &base_url, "What is the weather in Paris?").await?;
     println!("answer: {answer}\n");

@@ -1,5 +1,5 @@
 //! The quickstart: an axum service with traces, metrics and trace-correlated logs from
-//! one `otel_init` call.
+//! one `otel_kit_init` call.
 //!
 //! `GET /hello/{name}` calls this same service's `GET /greeting/{name}` over HTTP, so one
 //! trace holds two server spans and a client span between them. `GET /health` answers
@@ -38,10 +38,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let app = App {
         // The call goes to ourselves on loopback: never through a proxy.
         client: reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
-            .with(otel_http::ClientMiddleware::new())
+            .with(otel_kit_http::ClientMiddleware::new())
             .build(),
         base_url: format!("http://{addr}"),
-        // A counter from the global meter provider otel_init installed.
+        // A counter from the global meter provider otel_kit_init installed.
         greetings: opentelemetry::global::meter("quickstart")
             .u64_counter("greetings")
             .with_description("Greetings composed")
@@ -53,7 +53,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/health", get(health))
         // One SERVER span per request, named from the route, parented from the caller's
         // `traceparent`; /health is excluded by default.
-        .layer(otel_http::ServerLayer::new())
+        .layer(otel_kit_http::ServerLayer::new())
         .with_state(app);
 
     tracing::info!("listening on http://{addr}");
@@ -68,15 +68,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// otel-init follows the spec (OTLP to localhost) unless told otherwise. When nothing
+/// otel-kit-init follows the spec (OTLP to localhost) unless told otherwise. When nothing
 /// says where telemetry goes, the quickstart prints it on the console instead, so a
 /// first run shows something.
-fn telemetry_builder() -> otel_init::Builder {
-    otel_init::builder()
+fn telemetry_builder() -> otel_kit_init::Builder {
+    otel_kit_init::builder()
         .service_name("quickstart") // OTEL_SERVICE_NAME still wins
-        .service_version(otel_init::service_version!())
+        .service_version(otel_kit_init::service_version!())
         // Console output unless OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_*_EXPORTER says otherwise.
-        .fallback_exporter(otel_init::Exporter::Console)
+        .fallback_exporter(otel_kit_init::Exporter::Console)
 }
 
 /// `GET /hello/{name}`: asks `/greeting/{name}` for the text, inside a client span.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use opentelemetry::logs::Severity;
 use opentelemetry::trace::SpanKind;
-use otel_testing::TestCollector;
+use otel_kit_testing::TestCollector;
 use tokio::io::AsyncReadExt as _;
 use tokio::process::{Child, Command};
 use tokio::task::JoinHandle;

@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use otel_init::propagation::{PropagatorName, Propagators};
+use otel_kit_init::propagation::{PropagatorName, Propagators};
 use serde::Deserialize;
 
 /// One instruction from the harness.
@@ -25,21 +25,21 @@ struct Call {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Tracer provider and the global propagator; nothing is exported, and W3C trace
     // context is the only propagator, since the suite tests only that.
-    let telemetry = otel_init::builder()
+    let telemetry = otel_kit_init::builder()
         .service_name("w3c-conformance")
-        .exporter(otel_init::Exporter::None)
+        .exporter(otel_kit_init::Exporter::None)
         .propagators(Propagators::new([PropagatorName::TraceContext]))
         .init()?;
 
     // The onward calls: one CLIENT span each, its context injected by the middleware.
     // The harness is on loopback, so never go through a proxy.
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
-        .with(otel_http::ClientMiddleware::new())
+        .with(otel_kit_http::ClientMiddleware::new())
         .build();
     let router = Router::new()
         .route("/test", post(test))
         // One SERVER span per request, parented from the harness's headers.
-        .layer(otel_http::ServerLayer::new())
+        .layer(otel_kit_http::ServerLayer::new())
         .with_state(client);
 
     let port: u16 = std::env::var("PORT").map_or(Ok(5000), |p| p.parse())?;

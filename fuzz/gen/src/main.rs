@@ -1,5 +1,5 @@
-//! Writes the generated part of the seed corpus: SQL statements from otel-db's corpus
-//! test, the OpenAI fixtures of otel-genai's tests, and OTLP export bodies encoded from
+//! Writes the generated part of the seed corpus: SQL statements from otel-kit-db's corpus
+//! test, the OpenAI fixtures of otel-kit-genai's tests, and OTLP export bodies encoded from
 //! small requests. The hand-written seeds (traceparent, baggage, b3, env) are checked in
 //! as they are.
 //!
@@ -30,7 +30,7 @@ use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span, Status, span};
 use prost::Message as _;
 
-const CORPUS_TESTS: &str = include_str!("../../../crates/otel-db/src/sql/corpus_tests.rs");
+const CORPUS_TESTS: &str = include_str!("../../../otel-db/src/sql/corpus_tests.rs");
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) {
     fs::create_dir_all(dir).expect("corpus directory");
@@ -112,7 +112,7 @@ fn resource() -> Option<Resource> {
 
 fn scope() -> Option<InstrumentationScope> {
     Some(InstrumentationScope {
-        name: "otel-http".into(),
+        name: "otel-kit-http".into(),
         version: "0.1.0".into(),
         ..Default::default()
     })
@@ -300,8 +300,8 @@ fn main() {
         write(&sql, &format!("corpus-{i:03}.sql"), statement.as_bytes());
     }
 
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../crates/otel-genai/tests/fixtures");
-    for entry in fs::read_dir(&fixtures).expect("otel-genai fixtures") {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../otel-genai/tests/fixtures");
+    for entry in fs::read_dir(&fixtures).expect("otel-kit-genai fixtures") {
         let path = entry.expect("fixture").path();
         let name = path
             .file_name()

@@ -1,6 +1,6 @@
-//! The service under test: `GET /orders/{id}` reads a row through otel-db (SQLite in
-//! memory), asks an upstream over otel-http's client, records a GenAI tool call and logs
-//! a line, all under otel-http's server span: four spans, a log record and the metrics
+//! The service under test: `GET /orders/{id}` reads a row through otel-kit-db (SQLite in
+//! memory), asks an upstream over otel-kit-http's client, records a GenAI tool call and logs
+//! a line, all under otel-kit-http's server span: four spans, a log record and the metrics
 //! of four instruments per request. `GET /stats` answers the span queue's counters.
 //!
 //! Protocol with the driver (the http-peers one): once listening it prints
@@ -18,7 +18,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use http_peers::server::{LISTENING_MARKER, STATS_MARKER, announce, stop_requested};
-use otel_db::InstrumentedPool;
+use otel_kit_db::InstrumentedPool;
 use reqwest_middleware::ClientWithMiddleware;
 use sqlx::Sqlite;
 
@@ -33,7 +33,7 @@ struct App {
     pool: InstrumentedPool<Sqlite>,
     client: ClientWithMiddleware,
     upstream: String,
-    telemetry: Arc<otel_init::Telemetry>,
+    telemetry: Arc<otel_kit_init::Telemetry>,
 }
 
 /// Runs the service on `addr` until SIGTERM, Ctrl-C or stdin closing.
@@ -43,7 +43,7 @@ pub fn run(addr: SocketAddr) -> Result<(), Box<dyn Error>> {
 }
 
 async fn serve(addr: SocketAddr) -> Result<(), Box<dyn Error>> {
-    let telemetry = Arc::new(otel_init::builder().service_name("faults-service").init()?);
+    let telemetry = Arc::new(otel_kit_init::builder().service_name("faults-service").init()?);
     let upstream = start_upstream().await?;
     let options: sqlx::sqlite::SqliteConnectOptions = "sqlite::memory:".parse()?;
     // One connection: an in-memory database exists once per connection.
@@ -51,7 +51,7 @@ async fn serve(addr: SocketAddr) -> Result<(), Box<dyn Error>> {
         .max_connections(1)
         .connect_with(options)
         .await?;
-    let pool = otel_db::instrument(pool);
+    let pool = otel_kit_db::instrument(pool);
     sqlx::query("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
         .execute(&pool)
         .await?;
@@ -63,7 +63,7 @@ async fn serve(addr: SocketAddr) -> Result<(), Box<dyn Error>> {
             .await?;
     }
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
-        .with(otel_http::ClientMiddleware::new())
+        .with(otel_kit_http::ClientMiddleware::new())
         .build();
     let app = App {
         pool,
@@ -73,7 +73,7 @@ async fn serve(addr: SocketAddr) -> Result<(), Box<dyn Error>> {
     };
     let router = Router::new()
         .route(ROUTE, get(order))
-        .layer(otel_http::ServerLayer::new().exclude_path(STATS_PATH))
+        .layer(otel_kit_http::ServerLayer::new().exclude_path(STATS_PATH))
         .route(STATS_PATH, get(stats))
         .with_state(app);
 
@@ -107,7 +107,7 @@ async fn order(State(app): State<App>, Path(id): Path<i64>) -> Result<String, ht
         .fetch_one(&app.pool)
         .await
         .map_err(error)?;
-    let tool = otel_genai::execute_tool("price_lookup")
+    let tool = otel_kit_genai::execute_tool("price_lookup")
         .tool_call_id(format!("call-{id}"))
         .start();
     let price = app

@@ -11,8 +11,8 @@ use opentelemetry::KeyValue;
 use opentelemetry::trace::{Span as _, SpanKind, Tracer as _, TracerProvider as _};
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
-use otel_init::batch::BatchSpanProcessor;
-use otel_init::config::BatchConfig;
+use otel_kit_init::batch::BatchSpanProcessor;
+use otel_kit_init::config::BatchConfig;
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
@@ -34,7 +34,7 @@ impl SpanExporter for Stuck {
     }
 }
 
-/// The attributes of an HTTP server span as otel-http records them.
+/// The attributes of an HTTP server span as otel-kit-http records them.
 fn server_span_attributes(i: usize) -> Vec<KeyValue> {
     vec![
         KeyValue::new("http.request.method", "GET"),

@@ -1,9 +1,9 @@
 //! Load comparison of HTTP server tracing middleware on loopback.
 //!
 //! One axum hello-world route (`GET /users/{id}`) is served four ways ([`Variant`]): with
-//! no middleware, with `otel_http::ServerLayer`, with axum-tracing-opentelemetry's
+//! no middleware, with `otel_kit_http::ServerLayer`, with axum-tracing-opentelemetry's
 //! `OtelAxumLayer` + `OtelInResponseLayer`, and with tower-http's `TraceLayer` (spans at
-//! `INFO`). Every traced variant sets telemetry up the same way, through `otel_init`,
+//! `INFO`). Every traced variant sets telemetry up the same way, through `otel_kit_init`,
 //! exporting OTLP/gRPC protobuf to the endpoint in `OTEL_EXPORTER_OTLP_ENDPOINT`.
 //!
 //! The `http-peers-server` binary serves one variant ([`server::run`]); the `compare`

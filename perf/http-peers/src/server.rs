@@ -34,13 +34,13 @@ pub fn router(variant: Variant) -> Router {
     let routes = Router::new().route(ROUTE, get(user));
     match variant {
         Variant::Plain => routes,
-        Variant::Ours | Variant::OursSampledOut => routes.layer(otel_http::ServerLayer::new()),
+        Variant::Ours | Variant::OursSampledOut => routes.layer(otel_kit_http::ServerLayer::new()),
         // The README's order: `OtelInResponseLayer` added first (inner), `OtelAxumLayer`
         // last (outer), so the response injector runs inside the request span.
         Variant::AxumTracingOpentelemetry => {
             routes.layer(OtelInResponseLayer).layer(OtelAxumLayer::default())
         }
-        // tower-http's span is at DEBUG by default; INFO makes it a span the otel-init
+        // tower-http's span is at DEBUG by default; INFO makes it a span the otel-kit-init
         // subscriber always records. Its request/response events stay at DEBUG and are
         // filtered by `RUST_LOG` (default `info`), as in a default deployment.
         Variant::TowerHttp => routes.layer(
@@ -57,7 +57,7 @@ async fn user(Path(id): Path<u32>) -> String {
 /// Serves `variant` on `addr` on a multi-thread tokio runtime until stdin closes or
 /// Ctrl-C; see the module documentation for what it prints.
 ///
-/// Traced variants call `otel_init::builder().service_name("http-peers-<variant>").init()`,
+/// Traced variants call `otel_kit_init::builder().service_name("http-peers-<variant>").init()`,
 /// so `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_PROTOCOL` and every other
 /// `OTEL_*` variable apply; `plain` sets up no telemetry.
 pub fn run(variant: Variant, addr: SocketAddr) -> Result<(), Box<dyn Error>> {
@@ -68,7 +68,7 @@ pub fn run(variant: Variant, addr: SocketAddr) -> Result<(), Box<dyn Error>> {
 async fn serve(variant: Variant, addr: SocketAddr) -> Result<(), Box<dyn Error>> {
     let telemetry = if variant.traced() {
         Some(
-            otel_init::builder()
+            otel_kit_init::builder()
                 .service_name(format!("http-peers-{variant}"))
                 .init()?,
         )

@@ -2,7 +2,7 @@
 //! by walking the protobuf wire format (no decoding into messages), and keeps nothing.
 //!
 //! It exists because the load driver shares the machine with the server under test: a
-//! collector that decodes and stores every span (like `otel_testing::TestCollector`)
+//! collector that decodes and stores every span (like `otel_kit_testing::TestCollector`)
 //! burns several microseconds of CPU per span on the same cores and lowers the traced
 //! variants' throughput for reasons that are not theirs. Counting costs tens of
 //! nanoseconds per span.

@@ -6,7 +6,7 @@ use std::str::FromStr;
 pub enum Variant {
     /// No middleware and no telemetry at all: the baseline.
     Plain,
-    /// `otel_http::ServerLayer::new()`, added with `Router::layer`.
+    /// `otel_kit_http::ServerLayer::new()`, added with `Router::layer`.
     Ours,
     /// The same as `Ours` with `OTEL_TRACES_SAMPLER=always_off`: every request is
     /// sampled out (its span is not recorded or exported; the metric still is).

@@ -1,9 +1,9 @@
 //! Four services in one process, each with its own `service.name`.
 //!
-//! In production each service is its own process and calls `otel_init::init()` once in
+//! In production each service is its own process and calls `otel_kit_init::init()` once in
 //! `main`. This demo starts the whole system with one command, so each service runs on
 //! its own tokio runtime whose threads know which service they belong to, and gets its
-//! own otel-init pipelines (resource, exporters, batch queue). The global providers
+//! own otel-kit-init pipelines (resource, exporters, batch queue). The global providers
 //! installed here hand each span, measurement and log record to the pipelines of the
 //! service whose thread produced it. None of this is needed in a real service.
 
@@ -14,8 +14,8 @@ mod tracer;
 use std::cell::Cell;
 use std::sync::Arc;
 
-use otel_init::subscriber::{Console, ConsoleFormat, LogFilter};
-use otel_init::{InitError, ShutdownError, Telemetry};
+use otel_kit_init::subscriber::{Console, ConsoleFormat, LogFilter};
+use otel_kit_init::{InitError, ShutdownError, Telemetry};
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::prelude::*;
 
@@ -91,13 +91,13 @@ pub struct Pipelines {
 }
 
 impl Pipelines {
-    /// Builds one otel-init pipeline per service from the `OTEL_*` environment (with
+    /// Builds one otel-kit-init pipeline per service from the `OTEL_*` environment (with
     /// `endpoint` instead of the configured one when given), installs the routing global
     /// providers, the propagators and the `tracing` subscriber.
     pub fn install(endpoint: Option<&str>) -> Result<Pipelines, InitError> {
         let mut telemetry = Vec::new();
         for service in Service::ALL {
-            let mut builder = otel_init::builder()
+            let mut builder = otel_kit_init::builder()
                 .service_name(service.name())
                 .environment(environment_without_service_name)
                 .without_globals()
@@ -105,7 +105,7 @@ impl Pipelines {
             if let Some(endpoint) = endpoint {
                 builder = builder
                     .otlp_endpoint(endpoint)
-                    .otlp_protocol(otel_init::config::OtlpProtocol::Grpc);
+                    .otlp_protocol(otel_kit_init::config::OtlpProtocol::Grpc);
             }
             telemetry.push(builder.init()?);
         }
@@ -121,7 +121,7 @@ impl Pipelines {
         use opentelemetry::trace::TracerProvider as _;
         let (filter, _) =
             LogFilter::from_rust_log(std::env::var("RUST_LOG").ok().as_deref().or(Some("info")));
-        let layers = otel_init::subscriber::layers(
+        let layers = otel_kit_init::subscriber::layers(
             tracer_provider.tracer("checkout"),
             &logger_provider,
             Console::stdout(ConsoleFormat::Text),
@@ -165,7 +165,7 @@ impl Pipelines {
 }
 
 /// The process environment without the service name: one process, four services, so
-/// `OTEL_SERVICE_NAME` (which otel-init lets win over code) would make them one.
+/// `OTEL_SERVICE_NAME` (which otel-kit-init lets win over code) would make them one.
 fn environment_without_service_name(key: &str) -> Option<String> {
     let value = std::env::var(key).ok()?;
     match key {

@@ -1,5 +1,5 @@
 //! The end-of-run report the demo prints when it ran with its embedded OTLP receiver
-//! (`otel_testing::TestCollector`): everything here reads what the receiver got over
+//! (`otel_kit_testing::TestCollector`): everything here reads what the receiver got over
 //! the wire, so it shows exactly what a real backend would have been sent.
 //!
 //! Two parts, both plain text that fits 120 columns:

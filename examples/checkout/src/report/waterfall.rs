@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use opentelemetry::trace::{SpanKind, Status};
-use otel_testing::{AttributeValue, SpanRecord};
+use otel_kit_testing::{AttributeValue, SpanRecord};
 
 use super::text::{format_ms, nanos_to_ms, truncate, value, wrap};
 

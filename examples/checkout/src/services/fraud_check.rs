@@ -1,11 +1,11 @@
-//! The fraud check in `payments`: one LLM call through otel-genai.
+//! The fraud check in `payments`: one LLM call through otel-kit-genai.
 //!
 //! Instrumentation: `openai::chat(..).start()` opens the GenAI CLIENT span (`chat
-//! gpt-4o-mini`); `call.in_call(..)` makes it current, so otel-http's client span for the
+//! gpt-4o-mini`); `call.in_call(..)` makes it current, so otel-kit-http's client span for the
 //! HTTP request nests under it; `record_response` or `record_error` ends it with the
 //! token usage or the error. Prompts and completions are not captured (the default).
 
-use otel_genai::openai::{self, ApiError};
+use otel_kit_genai::openai::{self, ApiError};
 use serde_json::{Value, json};
 
 use super::llm::Llm;

@@ -1,6 +1,6 @@
 //! `frontend`: the shop's HTTP API (axum); calls `orders` over gRPC.
 //!
-//! Instrumentation: `otel_http::ServerLayer` on the router, and `otel_grpc::ClientLayer`
+//! Instrumentation: `otel_kit_http::ServerLayer` on the router, and `otel_kit_grpc::ClientLayer`
 //! (with the channel's target, for `server.address`) around the tonic channel.
 
 use std::future::Future;
@@ -19,7 +19,7 @@ use tonic::transport::Endpoint;
 use crate::proto::PlaceOrderRequest;
 use crate::proto::orders_client::OrdersClient;
 
-type Orders = OrdersClient<otel_grpc::ClientService<tonic::transport::Channel>>;
+type Orders = OrdersClient<otel_kit_grpc::ClientService<tonic::transport::Channel>>;
 
 /// The body of `POST /checkout`.
 #[derive(Deserialize)]
@@ -42,12 +42,12 @@ pub(crate) fn start(
 ) -> Result<tokio::task::JoinHandle<std::io::Result<()>>, Box<dyn std::error::Error>> {
     let endpoint = Endpoint::from_shared(format!("http://{orders_addr}"))?;
     let channel = tower::ServiceBuilder::new()
-        .layer(otel_grpc::ClientLayer::new().target(endpoint.uri()))
+        .layer(otel_kit_grpc::ClientLayer::new().target(endpoint.uri()))
         .service(endpoint.connect_lazy());
     let app = Router::new()
         .route("/checkout", post(checkout))
         .route("/healthz", get(|| async { "ok" }))
-        .layer(otel_http::ServerLayer::new().active_requests(true))
+        .layer(otel_kit_http::ServerLayer::new().active_requests(true))
         .with_state(OrdersClient::new(channel));
     Ok(tokio::spawn(async move {
         axum::serve(listener, app).with_graceful_shutdown(shutdown).await

@@ -1,5 +1,5 @@
 //! Where the LLM is and how to reach it: `OPENAI_BASE_URL`, `OPENAI_API_KEY` and
-//! `OPENAI_MODEL` when set, else the embedded mock. The HTTP client carries otel-http's
+//! `OPENAI_MODEL` when set, else the embedded mock. The HTTP client carries otel-kit-http's
 //! middleware, so each request is an HTTP CLIENT span under the GenAI span.
 
 use reqwest_middleware::{ClientWithMiddleware, RequestBuilder};
@@ -23,7 +23,7 @@ impl Llm {
     pub(crate) fn from_env(mock_base_url: String) -> Self {
         let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
         let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-            .with(otel_http::ClientMiddleware::new())
+            .with(otel_kit_http::ClientMiddleware::new())
             .build();
         Llm {
             client,

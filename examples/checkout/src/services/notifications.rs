@@ -2,8 +2,8 @@
 //! order's trace from the message's headers, as it would from Kafka or SQS headers.
 //!
 //! Instrumentation: the producer opens a PRODUCER span and injects its context into
-//! the message headers (`otel_init::propagation::inject`); the worker extracts it
-//! (`otel_init::propagation::extract`) and opens a CONSUMER span under it. The worker
+//! the message headers (`otel_kit_init::propagation::inject`); the worker extracts it
+//! (`otel_kit_init::propagation::extract`) and opens a CONSUMER span under it. The worker
 //! has the LLM draft each confirmation, streamed: `record_chunk()` per chunk gives
 //! `gen_ai.client.operation.time_to_first_chunk`, `openai::ChatStream` the token usage.
 
@@ -13,7 +13,7 @@ use std::time::Duration;
 use opentelemetry::global::{self, BoxedTracer};
 use opentelemetry::trace::{FutureExt as _, SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue};
-use otel_genai::openai::{self, ApiError, ChatStream};
+use otel_kit_genai::openai::{self, ApiError, ChatStream};
 use serde_json::json;
 use tokio::sync::mpsc;
 
@@ -57,7 +57,7 @@ impl Publisher {
             .start(&tracer());
         let cx = Context::current_with_span(span);
         let mut headers = HashMap::new();
-        otel_init::propagation::inject(&cx, &mut headers);
+        otel_kit_init::propagation::inject(&cx, &mut headers);
         let message = Message {
             headers,
             order_id: order_id.to_owned(),
@@ -79,7 +79,7 @@ pub(crate) async fn run_worker(mut receiver: mpsc::Receiver<Message>, llm: Llm) 
         }
         let llm = llm.clone();
         in_flight.spawn(async move {
-            let parent = otel_init::propagation::extract(&message.headers);
+            let parent = otel_kit_init::propagation::extract(&message.headers);
             let span = tracer()
                 .span_builder(format!("process {QUEUE}"))
                 .with_kind(SpanKind::Consumer)

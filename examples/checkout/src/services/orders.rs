@@ -1,8 +1,8 @@
 //! `orders`: places orders over gRPC (tonic): reserve stock, charge the card, queue the
 //! confirmation.
 //!
-//! Instrumentation: `otel_grpc::ServerLayer` on the server, and
-//! `otel_http::ClientMiddleware` on the reqwest client that calls `payments`. The
+//! Instrumentation: `otel_kit_grpc::ServerLayer` on the server, and
+//! `otel_kit_http::ClientMiddleware` on the reqwest client that calls `payments`. The
 //! database and the queue are instrumented in `inventory.rs` and `notifications.rs`.
 
 use std::net::SocketAddr;
@@ -33,7 +33,7 @@ pub(crate) struct Orders {
 impl Orders {
     pub(crate) fn new(inventory: Inventory, payments_addr: SocketAddr, notifications: Publisher) -> Self {
         let payments = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-            .with(otel_http::ClientMiddleware::new())
+            .with(otel_kit_http::ClientMiddleware::new())
             .build();
         Orders {
             inventory,
@@ -56,7 +56,7 @@ impl Orders {
 pub(crate) fn start(listener: tokio::net::TcpListener, orders: Orders) -> std::io::Result<SocketAddr> {
     let addr = listener.local_addr()?;
     let server = tonic::transport::Server::builder()
-        .layer(otel_grpc::ServerLayer::new())
+        .layer(otel_kit_grpc::ServerLayer::new())
         .add_service(OrdersServer::new(orders))
         .serve_with_incoming(TcpIncoming::from(listener));
     tokio::spawn(server);

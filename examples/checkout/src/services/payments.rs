@@ -1,6 +1,6 @@
 //! `payments`: charges cards (axum, HTTP), after an LLM fraud check.
 //!
-//! Instrumentation: `otel_http::ServerLayer` on the router. tower-http's
+//! Instrumentation: `otel_kit_http::ServerLayer` on the router. tower-http's
 //! `CatchPanicLayer` sits outside it, so a panicking handler becomes a 500 while the
 //! server span records `error.type = panic`.
 
@@ -36,7 +36,7 @@ pub(crate) fn start(
     let addr = listener.local_addr()?;
     let app = Router::new()
         .route("/charge", post(charge))
-        .layer(otel_http::ServerLayer::new())
+        .layer(otel_kit_http::ServerLayer::new())
         .layer(CatchPanicLayer::new())
         .with_state(fraud_check);
     tokio::spawn(async move { axum::serve(listener, app).await });

@@ -1,5 +1,5 @@
 //! Export throughput: spans the collector accepted per CPU-second of the exporting
-//! process, for otel-init's pipeline and the upstream SDK's defaults, in one run.
+//! process, for otel-kit-init's pipeline and the upstream SDK's defaults, in one run.
 //!
 //! ```text
 //! export-throughput compare [--spans N] [--rate R] [--rounds K]
@@ -87,12 +87,12 @@ fn emit(mode: &str, endpoint: &str, spans: u64, rate: f64) -> Result<(), BoxErro
     let _entered = runtime.enter();
     match mode {
         "ours" => {
-            let telemetry = otel_init::builder()
+            let telemetry = otel_kit_init::builder()
                 .service_name("export-throughput")
                 .otlp_endpoint(endpoint)
-                .otlp_protocol(otel_init::config::OtlpProtocol::Grpc)
-                .metrics_exporter(otel_init::Exporter::None)
-                .logs_exporter(otel_init::Exporter::None)
+                .otlp_protocol(otel_kit_init::config::OtlpProtocol::Grpc)
+                .metrics_exporter(otel_kit_init::Exporter::None)
+                .logs_exporter(otel_kit_init::Exporter::None)
                 .without_tracing_subscriber()
                 .init()?;
             let tracer = telemetry.tracer_provider().tracer("load");

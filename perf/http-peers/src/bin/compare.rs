@@ -5,7 +5,7 @@
 //! ```
 //!
 //! Starts an in-process OTLP/gRPC receiver (a span-counting sink by default, or
-//! `otel_testing::TestCollector` with `--collector test-collector`), then, round after
+//! `otel_kit_testing::TestCollector` with `--collector test-collector`), then, round after
 //! round, runs each variant's server as a child process (this same executable with
 //! `--serve`), warms it up, drives a fixed number of requests over keep-alive HTTP/1.1
 //! connections in a closed loop, and measures the server's CPU time, throughput, latency
@@ -24,7 +24,7 @@ use http_peers::server::{LISTENING_MARKER, STATS_MARKER};
 use http_peers::sink::CountingSink;
 use http_peers::stats::{median, percentile_sorted};
 use http_peers::{Variant, load, process};
-use otel_testing::TestCollector;
+use otel_kit_testing::TestCollector;
 
 type BoxError = Box<dyn Error + Send + Sync>;
 
@@ -40,7 +40,7 @@ usage: compare [--requests N] [--connections C] [--rounds R] [--warmup W]
   --variants LIST  comma-separated (default: all four; include plain for the ratios)
   --collector KIND where the servers export OTLP/gRPC: `counting` (default), an
                    in-process sink that counts spans on the wire and keeps nothing, or
-                   `test-collector`, otel_testing::TestCollector, which decodes and
+                   `test-collector`, otel_kit_testing::TestCollector, which decodes and
                    stores every span (several us of driver CPU per span on the same cores)
   --verbose        echo the servers' own output";
 
@@ -227,7 +227,7 @@ impl Collector {
     fn description(&self) -> &'static str {
         match self {
             Collector::Counting(_) => "an in-process counting sink (http_peers::sink::CountingSink)",
-            Collector::Test(_) => "an in-process `otel_testing::TestCollector`",
+            Collector::Test(_) => "an in-process `otel_kit_testing::TestCollector`",
         }
     }
 

@@ -1,0 +1,204 @@
+//! Connections taken from an instrumented pool: [`InstrumentedConnection`] is the
+//! traced executor (`&mut *conn`, `&mut *tx`), [`InstrumentedPoolConnection`] and
+//! [`InstrumentedTransaction`] own it the way sqlx's `PoolConnection` and
+//! `Transaction` own a connection.
+
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+
+use sqlx::Transaction;
+use sqlx::pool::PoolConnection;
+
+use crate::database::InstrumentedDatabase;
+use crate::executor::traced_step;
+use crate::instrumentation::Instrumentation;
+
+/// A connection (`C` is a `sqlx::pool::PoolConnection` or a `sqlx::Transaction`)
+/// whose queries are traced: `&mut InstrumentedConnection<C>` is a [`sqlx::Executor`].
+/// Reached through `&mut *conn` or `&mut *tx`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), sqlx::Error> {
+/// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+/// let mut tx = pool.begin().await?;
+/// let one: i64 = sqlx::query_scalar("SELECT 1").fetch_one(&mut *tx).await?;
+/// assert_eq!(one, 1);
+/// # Ok(())
+/// # }
+/// ```
+pub struct InstrumentedConnection<C> {
+    connection: C,
+    instrumentation: Arc<Instrumentation>,
+}
+
+impl<C> fmt::Debug for InstrumentedConnection<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InstrumentedConnection")
+            .field("instrumentation", &self.instrumentation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C> InstrumentedConnection<C> {
+    pub(crate) fn new(connection: C, instrumentation: Arc<Instrumentation>) -> Self {
+        Self {
+            connection,
+            instrumentation,
+        }
+    }
+
+    /// The sqlx connection or transaction, for what this wrapper does not offer (its
+    /// operations are not traced).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// use sqlx::Connection as _;
+    ///
+    /// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+    /// let mut conn = pool.acquire().await?;
+    /// conn.connection_mut().ping().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn connection_mut(&mut self) -> &mut C {
+        &mut self.connection
+    }
+
+    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation> {
+        &self.instrumentation
+    }
+}
+
+/// A connection taken from an [`crate::InstrumentedPool`]; returns to the pool when
+/// dropped. `&mut *conn` is a traced executor.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), sqlx::Error> {
+/// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+/// let mut conn = pool.acquire().await?;
+/// let n: i64 = sqlx::query_scalar("SELECT 2").fetch_one(&mut *conn).await?;
+/// assert_eq!(n, 2);
+/// # Ok(())
+/// # }
+/// ```
+pub struct InstrumentedPoolConnection<DB: InstrumentedDatabase> {
+    inner: InstrumentedConnection<PoolConnection<DB>>,
+}
+
+impl<DB: InstrumentedDatabase> fmt::Debug for InstrumentedPoolConnection<DB> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+impl<DB: InstrumentedDatabase> InstrumentedPoolConnection<DB> {
+    pub(crate) fn new(inner: InstrumentedConnection<PoolConnection<DB>>) -> Self {
+        Self { inner }
+    }
+}
+
+impl<DB: InstrumentedDatabase> Deref for InstrumentedPoolConnection<DB> {
+    type Target = InstrumentedConnection<PoolConnection<DB>>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl<DB: InstrumentedDatabase> DerefMut for InstrumentedPoolConnection<DB> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.inner
+    }
+}
+
+/// A transaction begun with [`crate::InstrumentedPool::begin`]. `&mut *tx` (and
+/// `&mut tx`) is a traced executor; `commit` and `rollback` are traced as `COMMIT` and
+/// `ROLLBACK`. Dropped without either, sqlx rolls it back (untraced).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), sqlx::Error> {
+/// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+/// let mut tx = pool.begin().await?;
+/// sqlx::query("CREATE TEMP TABLE t (x)").execute(&mut *tx).await?;
+/// tx.rollback().await?;
+/// # Ok(())
+/// # }
+/// ```
+pub struct InstrumentedTransaction<'t, DB: InstrumentedDatabase> {
+    inner: InstrumentedConnection<Transaction<'t, DB>>,
+}
+
+impl<DB: InstrumentedDatabase> fmt::Debug for InstrumentedTransaction<'_, DB> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+impl<'t, DB: InstrumentedDatabase> InstrumentedTransaction<'t, DB> {
+    pub(crate) fn new(inner: InstrumentedConnection<Transaction<'t, DB>>) -> Self {
+        Self { inner }
+    }
+
+    /// Commits, in a `COMMIT` span.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+    /// pool.begin().await?.commit().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        let InstrumentedConnection {
+            connection,
+            instrumentation,
+        } = self.inner;
+        traced_step::<DB, _>(&instrumentation, "COMMIT", connection.commit()).await
+    }
+
+    /// Rolls back, in a `ROLLBACK` span.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+    /// pool.begin().await?.rollback().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        let InstrumentedConnection {
+            connection,
+            instrumentation,
+        } = self.inner;
+        traced_step::<DB, _>(&instrumentation, "ROLLBACK", connection.rollback()).await
+    }
+
+    pub(crate) fn connection_mut(&mut self) -> &mut Transaction<'t, DB> {
+        &mut self.inner.connection
+    }
+
+    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation> {
+        &self.inner.instrumentation
+    }
+}
+
+impl<'t, DB: InstrumentedDatabase> Deref for InstrumentedTransaction<'t, DB> {
+    type Target = InstrumentedConnection<Transaction<'t, DB>>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl<DB: InstrumentedDatabase> DerefMut for InstrumentedTransaction<'_, DB> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.inner
+    }
+}

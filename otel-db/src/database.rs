@@ -1,0 +1,140 @@
+//! What differs between the databases sqlx speaks: the connection's address, how an
+//! error code is read, which codes are errors, and which server answers.
+
+use std::borrow::Cow;
+
+use futures_util::future::BoxFuture;
+use sqlx::error::DatabaseError;
+use sqlx::mysql::{MySql, MySqlConnection, MySqlDatabaseError};
+use sqlx::postgres::Postgres;
+use sqlx::sqlite::Sqlite;
+use sqlx::{Database, Pool};
+
+use crate::endpoint::Endpoint;
+use crate::sql::SqlDialect;
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for sqlx::Postgres {}
+    impl Sealed for sqlx::MySql {}
+    impl Sealed for sqlx::Sqlite {}
+}
+
+/// A database whose pools [`crate::instrument`] can wrap: PostgreSQL, MySQL/MariaDB and
+/// SQLite. Sealed: the conventions differ per system, so each is written out here.
+///
+/// ```
+/// fn accepts<DB: otel_kit_db::InstrumentedDatabase>() {}
+/// accepts::<sqlx::Postgres>();
+/// accepts::<sqlx::MySql>();
+/// accepts::<sqlx::Sqlite>();
+/// ```
+pub trait InstrumentedDatabase: Database + sealed::Sealed {
+    /// The lexical rules of this database's SQL.
+    #[doc(hidden)]
+    const DIALECT: SqlDialect;
+
+    /// `db.system.name` before the server has said what it is.
+    #[doc(hidden)]
+    const SYSTEM: &'static str;
+
+    /// Whether [`Self::detect_system`] asks the server anything.
+    #[doc(hidden)]
+    const ASKS_SERVER: bool = false;
+
+    /// Where the pool connects to, read from its options (never the URL itself).
+    #[doc(hidden)]
+    fn endpoint(pool: &Pool<Self>) -> Endpoint;
+
+    /// `db.response.status_code` of a database error.
+    #[doc(hidden)]
+    fn status_code(error: &dyn DatabaseError) -> Option<String> {
+        error.code().map(Cow::into_owned)
+    }
+
+    /// Whether a status code means the operation failed.
+    #[doc(hidden)]
+    fn is_failure(_status_code: &str) -> bool {
+        true
+    }
+
+    /// Asks the server which system it is, when the driver cannot tell (MySQL's driver
+    /// also speaks to MariaDB). `None` when there is nothing to ask.
+    #[doc(hidden)]
+    fn detect_system(_connection: &mut Self::Connection) -> Option<BoxFuture<'_, Option<&'static str>>> {
+        None
+    }
+}
+
+impl InstrumentedDatabase for Postgres {
+    const DIALECT: SqlDialect = SqlDialect::PostgreSql;
+    const SYSTEM: &'static str = "postgresql";
+
+    fn endpoint(pool: &Pool<Self>) -> Endpoint {
+        let options = pool.connect_options();
+        let socket = options.get_socket().is_some();
+        Endpoint::network(
+            Self::SYSTEM,
+            options.get_database(),
+            (!socket).then(|| options.get_host()),
+            options.get_port(),
+            5432,
+        )
+    }
+
+    /// SQLSTATE classes 00 (success) and 01 (warning) are not failures; 02 (no data)
+    /// and above are.
+    fn is_failure(status_code: &str) -> bool {
+        !(status_code.starts_with("00") || status_code.starts_with("01"))
+    }
+}
+
+impl InstrumentedDatabase for MySql {
+    const DIALECT: SqlDialect = SqlDialect::MySql;
+    const SYSTEM: &'static str = "mysql";
+    const ASKS_SERVER: bool = true;
+
+    fn endpoint(pool: &Pool<Self>) -> Endpoint {
+        let options = pool.connect_options();
+        let socket = options.get_socket().is_some();
+        Endpoint::network(
+            Self::SYSTEM,
+            options.get_database(),
+            (!socket).then(|| options.get_host()),
+            options.get_port(),
+            3306,
+        )
+    }
+
+    /// The MySQL/MariaDB error number (`1064`), as the conventions ask for these systems.
+    fn status_code(error: &dyn DatabaseError) -> Option<String> {
+        match error.try_downcast_ref::<MySqlDatabaseError>() {
+            Some(mysql) => Some(mysql.number().to_string()),
+            None => error.code().map(Cow::into_owned),
+        }
+    }
+
+    fn detect_system(connection: &mut MySqlConnection) -> Option<BoxFuture<'_, Option<&'static str>>> {
+        Some(Box::pin(async move {
+            let version: String = sqlx::query_scalar("SELECT VERSION()")
+                .fetch_one(connection)
+                .await
+                .ok()?;
+            Some(if version.to_ascii_lowercase().contains("mariadb") {
+                "mariadb"
+            } else {
+                "mysql"
+            })
+        }))
+    }
+}
+
+impl InstrumentedDatabase for Sqlite {
+    const DIALECT: SqlDialect = SqlDialect::Sqlite;
+    const SYSTEM: &'static str = "sqlite";
+
+    fn endpoint(pool: &Pool<Self>) -> Endpoint {
+        let options = pool.connect_options();
+        Endpoint::file(Self::SYSTEM, &options.get_filename().to_string_lossy())
+    }
+}

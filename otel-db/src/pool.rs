@@ -1,0 +1,369 @@
+//! [`InstrumentedPool`]: a sqlx pool whose every operation is traced and measured.
+
+use std::fmt;
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use sqlx::Pool;
+
+use crate::connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
+use crate::database::InstrumentedDatabase;
+use crate::executor::traced_step;
+use crate::instrumentation::Instrumentation;
+use crate::options::{Options, QueryText};
+use crate::pool_metrics;
+
+/// Wraps `pool` with the default settings: sanitised query text, no returned-rows
+/// count, no SQL commenter, the pool named `address:port/database`.
+///
+/// Use `&pool` wherever sqlx takes an executor; call this after installing the
+/// OpenTelemetry providers (`otel_kit_init::init()`), since the tracer and instruments are
+/// taken from the globals here.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), sqlx::Error> {
+/// let pool = otel_kit_db::instrument(sqlx::PgPool::connect("postgres://localhost/app").await?);
+/// let rows = sqlx::query("SELECT id FROM users WHERE active").fetch_all(&pool).await?;
+/// let mut tx = pool.begin().await?;
+/// sqlx::query("UPDATE users SET seen = now()").execute(&mut *tx).await?;
+/// tx.commit().await?;
+/// # drop(rows);
+/// # Ok(())
+/// # }
+/// ```
+pub fn instrument<DB: InstrumentedDatabase>(pool: Pool<DB>) -> InstrumentedPool<DB> {
+    InstrumentedPool::builder(pool).build()
+}
+
+/// A sqlx [`Pool`] that emits one CLIENT span and one `db.client.operation.duration`
+/// measurement per operation, and reports the pool's connection counts.
+///
+/// `&InstrumentedPool<DB>` is a [`sqlx::Executor`], so `sqlx::query(..)`,
+/// `query_as`, `query_scalar` and the `query!` macros take it where they took `&Pool`.
+/// [`begin`](Self::begin) and [`acquire`](Self::acquire) return wrappers that are
+/// executors too (`&mut *tx`, `&mut *conn`, as with sqlx). Cloning is cheap and shares
+/// the pool.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), sqlx::Error> {
+/// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+/// let (n,): (i64,) = sqlx::query_as("SELECT 40 + 2").fetch_one(&pool).await?;
+/// assert_eq!(n, 42);
+/// # Ok(())
+/// # }
+/// ```
+pub struct InstrumentedPool<DB: InstrumentedDatabase> {
+    shared: Arc<Shared<DB>>,
+}
+
+pub(crate) struct Shared<DB: InstrumentedDatabase> {
+    pub(crate) pool: Pool<DB>,
+    pub(crate) instrumentation: Arc<Instrumentation>,
+}
+
+impl<DB: InstrumentedDatabase> Clone for InstrumentedPool<DB> {
+    fn clone(&self) -> Self {
+        Self {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+impl<DB: InstrumentedDatabase> fmt::Debug for InstrumentedPool<DB> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InstrumentedPool")
+            .field("pool", &self.shared.pool)
+            .field("instrumentation", &self.shared.instrumentation)
+            .finish()
+    }
+}
+
+impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
+    /// A builder to choose what is recorded; see [`InstrumentBuilder`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// use otel_kit_db::{InstrumentedPool, QueryText};
+    ///
+    /// let pool = InstrumentedPool::builder(sqlx::SqlitePool::connect("sqlite::memory:").await?)
+    ///     .pool_name("cache")
+    ///     .query_text(QueryText::Off)
+    ///     .build();
+    /// assert_eq!(pool.pool_name(), "cache");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn builder(pool: Pool<DB>) -> InstrumentBuilder<DB> {
+        InstrumentBuilder {
+            pool,
+            options: Options::default(),
+        }
+    }
+
+    /// The wrapped pool, for what this wrapper does not offer (its operations are not
+    /// traced).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+    /// assert!(pool.pool().size() <= pool.pool().options().get_max_connections());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pool(&self) -> &Pool<DB> {
+        &self.shared.pool
+    }
+
+    /// `db.client.connection.pool.name` of this pool's metrics.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let pool = otel_kit_db::instrument(sqlx::PgPool::connect_lazy("postgres://u:secret@db.internal:6432/app").unwrap());
+    /// assert_eq!(pool.pool_name(), "db.internal:6432/app"); // never the password
+    /// # }
+    /// ```
+    pub fn pool_name(&self) -> &str {
+        self.shared.instrumentation.pool_name.as_str()
+    }
+
+    /// `db.system.name` as currently known: for a MySQL pool, `mariadb` once the
+    /// server has been asked (on the first operation).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+    /// assert_eq!(pool.system_name(), "sqlite");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn system_name(&self) -> &'static str {
+        self.shared.instrumentation.system()
+    }
+
+    /// Takes a connection from the pool; `&mut *conn` is a traced executor.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+    /// let mut conn = pool.acquire().await?;
+    /// sqlx::query("CREATE TEMP TABLE t (x)").execute(&mut *conn).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn acquire(&self) -> Result<InstrumentedPoolConnection<DB>, sqlx::Error> {
+        let mut connection = self.shared.pool.acquire().await?;
+        self.shared.instrumentation.detect::<DB>(&mut connection).await;
+        Ok(InstrumentedPoolConnection::new(InstrumentedConnection::new(
+            connection,
+            Arc::clone(&self.shared.instrumentation),
+        )))
+    }
+
+    /// Begins a transaction (traced as `BEGIN`); `&mut *tx` is a traced executor and
+    /// [`commit`](InstrumentedTransaction::commit) / `rollback` are traced too.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+    /// let mut tx = pool.begin().await?;
+    /// sqlx::query("SELECT 1").execute(&mut *tx).await?;
+    /// tx.commit().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn begin(&self) -> Result<InstrumentedTransaction<'static, DB>, sqlx::Error> {
+        let instrumentation = &self.shared.instrumentation;
+        if instrumentation.detection_pending() {
+            let mut connection = self.shared.pool.acquire().await?;
+            instrumentation.detect::<DB>(&mut connection).await;
+        }
+        let transaction = traced_step::<DB, _>(instrumentation, "BEGIN", self.shared.pool.begin()).await?;
+        Ok(InstrumentedTransaction::new(InstrumentedConnection::new(
+            transaction,
+            Arc::clone(instrumentation),
+        )))
+    }
+
+    /// Closes the pool (see [`Pool::close`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+    /// pool.close().await;
+    /// assert!(pool.pool().is_closed());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn close(&self) {
+        self.shared.pool.close().await;
+    }
+
+    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation> {
+        &self.shared.instrumentation
+    }
+}
+
+/// What runs before a pool operation's span starts: asking a MySQL-protocol server
+/// whether it is MariaDB, once per pool.
+pub(crate) fn detection<DB: InstrumentedDatabase>(
+    instrumentation: &Arc<Instrumentation>,
+    pool: &Pool<DB>,
+) -> Option<BoxFuture<'static, ()>> {
+    if !instrumentation.detection_pending() {
+        return None;
+    }
+    let instrumentation = Arc::clone(instrumentation);
+    let pool = pool.clone();
+    Some(Box::pin(async move {
+        if let Ok(mut connection) = pool.acquire().await {
+            instrumentation.detect::<DB>(&mut connection).await;
+        }
+    }))
+}
+
+/// Chooses what an [`InstrumentedPool`] records. Made by [`InstrumentedPool::builder`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), sqlx::Error> {
+/// let pool = otel_kit_db::InstrumentedPool::builder(sqlx::SqlitePool::connect("sqlite::memory:").await?)
+///     .returned_rows(true)
+///     .sql_commenter(true)
+///     .build();
+/// # drop(pool);
+/// # Ok(())
+/// # }
+/// ```
+#[must_use]
+pub struct InstrumentBuilder<DB: InstrumentedDatabase> {
+    pool: Pool<DB>,
+    options: Options,
+}
+
+impl<DB: InstrumentedDatabase> fmt::Debug for InstrumentBuilder<DB> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InstrumentBuilder")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
+    /// How `db.query.text` is recorded (default [`QueryText::Sanitized`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// let pool = otel_kit_db::InstrumentedPool::builder(sqlx::SqlitePool::connect("sqlite::memory:").await?)
+    ///     .query_text(otel_kit_db::QueryText::Off)
+    ///     .build();
+    /// # drop(pool);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn query_text(mut self, mode: QueryText) -> Self {
+        self.options.query_text = mode;
+        self
+    }
+
+    /// Records `db.response.returned_rows` (opt-in in the conventions; off by default).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// let pool = otel_kit_db::InstrumentedPool::builder(sqlx::SqlitePool::connect("sqlite::memory:").await?)
+    ///     .returned_rows(true)
+    ///     .build();
+    /// # drop(pool);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn returned_rows(mut self, on: bool) -> Self {
+        self.options.returned_rows = on;
+        self
+    }
+
+    /// Appends `/*traceparent='00-<trace id>-<span id>-<flags>'*/` to every query text
+    /// sent to the database (off by default), so its logs can be joined to the trace.
+    /// Each commented text is unique, so such queries skip the connection's
+    /// prepared-statement cache: a query with bind values is prepared on every call.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// let pool = otel_kit_db::InstrumentedPool::builder(sqlx::SqlitePool::connect("sqlite::memory:").await?)
+    ///     .sql_commenter(true)
+    ///     .build();
+    /// # drop(pool);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn sql_commenter(mut self, on: bool) -> Self {
+        self.options.sql_commenter = on;
+        self
+    }
+
+    /// `db.client.connection.pool.name` (default `address:port/database`, or the
+    /// SQLite file name).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// let pool = otel_kit_db::InstrumentedPool::builder(sqlx::SqlitePool::connect("sqlite::memory:").await?)
+    ///     .pool_name("sessions")
+    ///     .build();
+    /// assert_eq!(pool.pool_name(), "sessions");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pool_name(mut self, name: impl Into<String>) -> Self {
+        self.options.pool_name = Some(name.into());
+        self
+    }
+
+    /// Sets `db.system.name` instead of the driver's (or the server's) answer: for a
+    /// server that speaks another's protocol, such as `cockroachdb` over PostgreSQL's.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let pool = otel_kit_db::InstrumentedPool::builder(sqlx::MySqlPool::connect_lazy("mysql://localhost/app").unwrap())
+    ///     .system_name("mariadb")
+    ///     .build();
+    /// assert_eq!(pool.system_name(), "mariadb");
+    /// # }
+    /// ```
+    pub fn system_name(mut self, system: &'static str) -> Self {
+        self.options.system_name = Some(system);
+        self
+    }
+
+    /// Builds the pool wrapper and registers its connection-pool metrics.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// let pool = otel_kit_db::InstrumentedPool::builder(sqlx::SqlitePool::connect("sqlite::memory:").await?).build();
+    /// # drop(pool);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn build(self) -> InstrumentedPool<DB> {
+        let endpoint = DB::endpoint(&self.pool);
+        let instrumentation = Arc::new(Instrumentation::new::<DB>(endpoint, self.options));
+        let shared = Arc::new(Shared {
+            pool: self.pool,
+            instrumentation,
+        });
+        pool_metrics::register(&shared);
+        InstrumentedPool { shared }
+    }
+}

@@ -1,0 +1,255 @@
+//! [`GenAiCall`]: the handle of a started call, its context, and how it ends.
+
+use std::error::Error;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use opentelemetry::context::{FutureExt as _, WithContext};
+use opentelemetry::trace::TraceContextExt as _;
+use opentelemetry::{Context, ContextGuard, KeyValue, StringValue};
+
+use crate::attributes::*;
+use crate::content::{self, CaptureMode, ContentKind, Message, to_array};
+use crate::finish::Outcome;
+use crate::resolved::Instruments;
+use crate::{Config, Response};
+
+/// A started GenAI call: its span is open until the call ends with
+/// [`record_response`](Self::record_response), [`record_error`](Self::record_error),
+/// [`record_tool_result`](Self::record_tool_result) or [`end`](Self::end). A call
+/// dropped without any of them is recorded as cancelled (`error.type` `cancelled`).
+///
+/// The span's context is what [`in_call`](Self::in_call) and
+/// [`attach`](Self::attach) make current, so the HTTP client span of the request
+/// (otel-kit-http's `ClientMiddleware`), and any tool or model call made inside an agent,
+/// nests under it.
+///
+/// ```
+/// use otel_kit_genai::{Response, Usage};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let call = otel_kit_genai::chat("openai", "gpt-4o").temperature(0.2).max_tokens(512).start();
+/// let answer = call.in_call(async { /* send the request */ "..." }).await;
+/// call.record_response(
+///     &Response::new()
+///         .model("gpt-4o-2024-08-06")
+///         .finish_reason("stop")
+///         .usage(Usage { input_tokens: Some(12), output_tokens: Some(3), ..Usage::default() }),
+/// );
+/// # let _ = answer; }
+/// ```
+#[must_use = "a call's span stays open until it is recorded or ended"]
+pub struct GenAiCall {
+    pub(crate) cx: Context,
+    pub(crate) start: Instant,
+    pub(crate) first_chunk: Option<Duration>,
+    pub(crate) metric_attributes: Vec<KeyValue>,
+    pub(crate) records_metrics: bool,
+    pub(crate) request_model: Option<StringValue>,
+    pub(crate) instruments: Arc<Instruments>,
+    pub(crate) config: Arc<Config>,
+    pub(crate) mode: CaptureMode,
+    /// Content for the details event, kept until the call ends.
+    pub(crate) event_content: Vec<KeyValue>,
+    pub(crate) ended: bool,
+}
+
+impl std::fmt::Debug for GenAiCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GenAiCall")
+            .field("span", &self.cx.span().span_context())
+            .field("mode", &self.mode)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GenAiCall {
+    /// The context holding the call's span: the parent for what the call does.
+    ///
+    /// ```
+    /// use opentelemetry::trace::TraceContextExt as _;
+    ///
+    /// let call = otel_kit_genai::chat("openai", "gpt-4o").start();
+    /// let cx = call.context();
+    /// assert!(cx.has_active_span());
+    /// call.end();
+    /// ```
+    pub fn context(&self) -> Context {
+        self.cx.clone()
+    }
+
+    /// Runs `future` with the call's span current whenever it is polled, on any thread:
+    /// an HTTP client span started inside (otel-kit-http's `ClientMiddleware`) is its child.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let call = otel_kit_genai::chat("openai", "gpt-4o").start();
+    /// let status = call.in_call(async { 200 }).await;
+    /// assert_eq!(status, 200);
+    /// call.end();
+    /// # }
+    /// ```
+    pub fn in_call<F: Future>(&self, future: F) -> WithContext<F> {
+        future.with_context(self.cx.clone())
+    }
+
+    /// Makes the call's span current on this thread until the guard is dropped (for
+    /// synchronous code; use [`in_call`](Self::in_call) across `.await`).
+    ///
+    /// ```
+    /// use opentelemetry::trace::TraceContextExt as _;
+    ///
+    /// let call = otel_kit_genai::invoke_agent("planner").start();
+    /// {
+    ///     let _guard = call.attach();
+    ///     let tool = otel_kit_genai::execute_tool("search").start(); // a child of the agent
+    ///     tool.end();
+    /// }
+    /// call.end();
+    /// ```
+    pub fn attach(&self) -> ContextGuard {
+        self.cx.clone().attach()
+    }
+
+    /// Whether this call captures content (the process's switch and the builder's).
+    ///
+    /// ```
+    /// let call = otel_kit_genai::chat("openai", "gpt-4o").capture_content(false).start();
+    /// assert!(!call.captures_content());
+    /// call.end();
+    /// ```
+    pub fn captures_content(&self) -> bool {
+        self.mode.captures()
+    }
+
+    /// Adds an attribute to the span.
+    ///
+    /// ```
+    /// let call = otel_kit_genai::chat("openai", "gpt-4o").start();
+    /// call.set_attribute(opentelemetry::KeyValue::new("app.tenant", "acme"));
+    /// call.end();
+    /// ```
+    pub fn set_attribute(&self, attribute: KeyValue) {
+        self.cx.span().set_attribute(attribute);
+    }
+
+    /// Records `gen_ai.input.messages` after the start (when they were not known
+    /// then); nothing when content is not captured.
+    ///
+    /// ```
+    /// use otel_kit_genai::content::Message;
+    ///
+    /// let mut call = otel_kit_genai::chat("openai", "gpt-4o").start();
+    /// call.record_input_messages(&[Message::user("Hi")]);
+    /// call.end();
+    /// ```
+    pub fn record_input_messages(&mut self, messages: &[Message]) {
+        if !self.mode.captures() {
+            return;
+        }
+        let Some(json) = content::render(&self.config, ContentKind::InputMessages, to_array(messages)) else {
+            return;
+        };
+        let json = StringValue::from(json);
+        if self.mode.on_event() {
+            self.event_content
+                .push(KeyValue::new(GEN_AI_INPUT_MESSAGES, json.clone()));
+        }
+        if self.mode.on_span() {
+            self.set_attribute(KeyValue::new(GEN_AI_INPUT_MESSAGES, json));
+        }
+    }
+
+    /// Notes that a streamed chunk arrived: the first one sets
+    /// `gen_ai.response.time_to_first_chunk` and the
+    /// `gen_ai.client.operation.time_to_first_chunk` metric. Cheap to call per chunk.
+    ///
+    /// ```
+    /// let mut call = otel_kit_genai::chat("openai", "gpt-4o").stream(true).start();
+    /// for _chunk in 0..3 {
+    ///     call.record_chunk();
+    /// }
+    /// call.end();
+    /// ```
+    pub fn record_chunk(&mut self) {
+        if self.first_chunk.is_none() {
+            self.first_chunk = Some(self.start.elapsed());
+        }
+    }
+
+    /// Ends the call with the model's answer: response attributes, the token counts the
+    /// provider reported (and the token metric), the output messages when content is
+    /// captured, and the cost estimate when a price table is configured.
+    ///
+    /// ```
+    /// use otel_kit_genai::Response;
+    ///
+    /// let call = otel_kit_genai::chat("openai", "gpt-4o").start();
+    /// call.record_response(&Response::new().id("chatcmpl-1").finish_reason("stop"));
+    /// ```
+    pub fn record_response(mut self, response: &Response) {
+        self.finish(Outcome::Response(response));
+    }
+
+    /// Ends a tool call with its result (`gen_ai.tool.call.result`, content: recorded
+    /// only when capture is on).
+    ///
+    /// ```
+    /// let call = otel_kit_genai::execute_tool("get_weather").start();
+    /// call.record_tool_result(&serde_json::json!({"temperature": 14}));
+    /// ```
+    pub fn record_tool_result(mut self, result: &serde_json::Value) {
+        self.finish(Outcome::ToolResult(result));
+    }
+
+    /// Ends the call as failed: `error.type` is the error's type (the HTTP status for
+    /// an [`ApiError`](crate::openai::ApiError), the fully qualified type name
+    /// otherwise), the span's status is Error with the error's message.
+    ///
+    /// ```
+    /// let call = otel_kit_genai::chat("openai", "gpt-4o").start();
+    /// let err = std::io::Error::new(std::io::ErrorKind::TimedOut, "timed out");
+    /// call.record_error(&err);
+    /// ```
+    pub fn record_error<E: Error + 'static>(mut self, error: &E) {
+        let error_type = crate::error_type::of(error);
+        self.finish(Outcome::Error {
+            error_type: &error_type,
+            description: &error.to_string(),
+        });
+    }
+
+    /// Ends the call as failed with an `error.type` of your choosing.
+    ///
+    /// ```
+    /// let call = otel_kit_genai::chat("openai", "gpt-4o").start();
+    /// call.record_error_type("content_filter", "the answer was filtered");
+    /// ```
+    pub fn record_error_type(mut self, error_type: &str, description: &str) {
+        self.finish(Outcome::Error {
+            error_type,
+            description,
+        });
+    }
+
+    /// Ends the call successfully with nothing more to record (tools, agents).
+    ///
+    /// ```
+    /// otel_kit_genai::execute_tool("noop").start().end();
+    /// ```
+    pub fn end(mut self) {
+        self.finish(Outcome::Ended);
+    }
+}
+
+impl Drop for GenAiCall {
+    fn drop(&mut self) {
+        if !self.ended {
+            self.finish(Outcome::Error {
+                error_type: crate::error_type::CANCELLED,
+                description: "the call was dropped before it ended",
+            });
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! Content capture: the switch ([`CaptureMode`], off by default), the messages
+//! ([`Message`], [`Part`]) in the conventions' JSON schema, the redaction/upload hook
+//! ([`ContentHook`]) and the size limit ([`bounded_json`]).
+//!
+//! ```
+//! use otel_kit_genai::content::{CaptureMode, Message};
+//!
+//! let call = otel_kit_genai::chat("openai", "gpt-4o")
+//!     .capture_content(true)
+//!     .input_messages(vec![Message::user("Hi")])
+//!     .start();
+//! // Unless OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=NO_CONTENT says otherwise.
+//! # let _ = CaptureMode::SpanOnly;
+//! call.end();
+//! ```
+
+mod hook;
+mod message;
+mod mode;
+mod truncate;
+
+pub use hook::{ContentHook, ContentKind};
+pub use message::{Message, Part};
+pub use mode::{CAPTURE_MESSAGE_CONTENT_ENV, CaptureMode};
+pub use truncate::{TRUNCATION_MARKER, bounded_json};
+
+pub(crate) use message::{into_array, to_array};
+pub(crate) use mode::{effective, from_env};
+
+use serde_json::Value;
+
+use crate::Config;
+
+/// Content as it is recorded: through the hook, then within the size limit.
+pub(crate) fn render(config: &Config, kind: ContentKind, content: Value) -> Option<String> {
+    let content = match config.hook() {
+        Some(hook) => hook.on_content(kind, content)?,
+        None => content,
+    };
+    Some(bounded_json(content, config.limit()))
+}

@@ -1,0 +1,352 @@
+//! [`ChatStream`]: a [`Response`] from a streamed chat completion (server-sent
+//! events), fed chunk by chunk as they arrive, in bounded memory.
+
+use serde::Deserialize;
+
+use super::usage::UsageJson;
+use crate::Response;
+use crate::content::{Message, Part};
+
+/// The longest SSE line kept; a longer one is skipped whole.
+///
+/// ```
+/// assert_eq!(otel_kit_genai::openai::MAX_LINE, 1024 * 1024);
+/// ```
+pub const MAX_LINE: usize = 1024 * 1024;
+/// The most text kept per choice (the rest is dropped; content is bounded again when
+/// recorded).
+///
+/// ```
+/// assert_eq!(otel_kit_genai::openai::MAX_TEXT, 256 * 1024);
+/// ```
+pub const MAX_TEXT: usize = 256 * 1024;
+/// The most choices and tool calls followed.
+const MAX_CHOICES: usize = 16;
+const MAX_TOOL_CALLS: usize = 64;
+
+/// Accumulates a streamed `/chat/completions` answer (`data: {...}` lines, then
+/// `data: [DONE]`): id, model, finish reasons, text and tool calls per choice, and the
+/// usage of the final chunk (sent with `stream_options: {"include_usage": true}`).
+/// Without that chunk the usage stays absent: no count is made up. Lines that are not
+/// JSON, comments and unknown fields are skipped; bytes may be split anywhere.
+///
+/// ```
+/// use otel_kit_genai::openai::ChatStream;
+///
+/// let mut stream = ChatStream::new();
+/// stream.push(b"data: {\"id\":\"c1\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"}}]}\n\n");
+/// stream.push(b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2}}\n\ndata: [DO");
+/// stream.push(b"NE]\n\n");
+/// assert!(stream.is_done());
+/// let response = stream.finish();
+/// assert_eq!(response.finish_reasons, ["stop"]);
+/// assert_eq!(response.usage.output_tokens, Some(2));
+/// assert_eq!(response.output_messages[0].parts[0], otel_kit_genai::content::Part::Text("Hello".into()));
+/// ```
+#[derive(Debug, Default)]
+pub struct ChatStream {
+    line: Vec<u8>,
+    skipping: bool,
+    id: Option<String>,
+    model: Option<String>,
+    choices: Vec<ChoiceState>,
+    usage: Option<crate::Usage>,
+    chunks: u64,
+    skipped: u64,
+    done: bool,
+}
+
+#[derive(Debug, Default)]
+struct ChoiceState {
+    index: u64,
+    role: Option<String>,
+    text: String,
+    finish_reason: Option<String>,
+    tool_calls: Vec<ToolCallState>,
+}
+
+#[derive(Debug, Default)]
+struct ToolCallState {
+    index: u64,
+    id: Option<String>,
+    name: String,
+    arguments: String,
+}
+
+#[derive(Deserialize)]
+struct Chunk {
+    id: Option<String>,
+    model: Option<String>,
+    #[serde(default)]
+    choices: Vec<ChunkChoice>,
+    usage: Option<UsageJson>,
+}
+
+#[derive(Deserialize)]
+struct ChunkChoice {
+    #[serde(default)]
+    index: u64,
+    delta: Option<Delta>,
+    finish_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Delta {
+    role: Option<String>,
+    content: Option<String>,
+    tool_calls: Option<Vec<ToolCallDelta>>,
+}
+
+#[derive(Deserialize)]
+struct ToolCallDelta {
+    #[serde(default)]
+    index: u64,
+    id: Option<String>,
+    function: Option<FunctionDelta>,
+}
+
+#[derive(Deserialize)]
+struct FunctionDelta {
+    name: Option<String>,
+    arguments: Option<String>,
+}
+
+impl ChatStream {
+    /// An empty accumulator.
+    pub fn new() -> Self {
+        ChatStream::default()
+    }
+
+    /// Feeds the next bytes of the body, split anywhere.
+    pub fn push(&mut self, bytes: &[u8]) {
+        let mut rest = bytes;
+        while let Some(end) = rest.iter().position(|&b| b == b'\n') {
+            let (head, tail) = rest.split_at(end);
+            rest = &tail[1..];
+            if self.skipping {
+                self.skipping = false;
+                self.line.clear();
+                continue;
+            }
+            if self.line.len() + head.len() > MAX_LINE {
+                self.skipped += 1;
+                self.line.clear();
+                continue;
+            }
+            if self.line.is_empty() {
+                self.line_complete(head);
+            } else {
+                let mut line = std::mem::take(&mut self.line);
+                line.extend_from_slice(head);
+                self.line_complete(&line);
+                line.clear();
+                self.line = line;
+            }
+        }
+        if self.skipping {
+            return;
+        }
+        if self.line.len() + rest.len() > MAX_LINE {
+            self.skipped += 1;
+            self.skipping = true;
+            self.line.clear();
+        } else {
+            self.line.extend_from_slice(rest);
+        }
+    }
+
+    /// Whether `data: [DONE]` was seen.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// How many chunks were read.
+    ///
+    /// ```
+    /// let mut stream = otel_kit_genai::openai::ChatStream::new();
+    /// stream.push(b"data: {\"choices\":[]}\n");
+    /// assert_eq!(stream.chunks(), 1);
+    /// ```
+    pub fn chunks(&self) -> u64 {
+        self.chunks
+    }
+
+    /// How many lines were skipped (not JSON, not a chunk, too long).
+    ///
+    /// ```
+    /// let mut stream = otel_kit_genai::openai::ChatStream::new();
+    /// stream.push(b"data: {not json\n: a comment\n");
+    /// assert_eq!(stream.skipped(), 1);
+    /// ```
+    pub fn skipped(&self) -> u64 {
+        self.skipped
+    }
+
+    fn line_complete(&mut self, line: &[u8]) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let Some(data) = line.strip_prefix(b"data:") else {
+            // Comments (`:`), `event:`, `id:`, `retry:` and blank lines.
+            return;
+        };
+        let data = data.trim_ascii();
+        if data == b"[DONE]" {
+            self.done = true;
+            return;
+        }
+        match serde_json::from_slice::<Chunk>(data) {
+            Ok(chunk) => self.merge(chunk),
+            Err(_) => self.skipped += 1,
+        }
+    }
+
+    fn merge(&mut self, chunk: Chunk) {
+        self.chunks += 1;
+        if self.id.is_none() {
+            self.id = chunk.id;
+        }
+        if self.model.is_none() {
+            self.model = chunk.model;
+        }
+        if let Some(usage) = chunk.usage {
+            self.usage = Some(usage.usage());
+        }
+        for choice in chunk.choices {
+            let Some(state) = self.choice(choice.index) else {
+                continue;
+            };
+            if let Some(reason) = choice.finish_reason {
+                state.finish_reason = Some(reason);
+            }
+            let Some(delta) = choice.delta else {
+                continue;
+            };
+            if let Some(role) = delta.role {
+                state.role = Some(role);
+            }
+            if let Some(text) = delta.content {
+                append_bounded(&mut state.text, &text);
+            }
+            for call in delta.tool_calls.unwrap_or_default() {
+                let Some(call_state) = state.tool_call(call.index) else {
+                    continue;
+                };
+                if let Some(id) = call.id {
+                    call_state.id = Some(id);
+                }
+                if let Some(function) = call.function {
+                    if let Some(name) = function.name {
+                        append_bounded(&mut call_state.name, &name);
+                    }
+                    if let Some(arguments) = function.arguments {
+                        append_bounded(&mut call_state.arguments, &arguments);
+                    }
+                }
+            }
+        }
+    }
+
+    fn choice(&mut self, index: u64) -> Option<&mut ChoiceState> {
+        let at = match self.choices.iter().position(|c| c.index == index) {
+            Some(at) => at,
+            None if self.choices.len() < MAX_CHOICES => {
+                self.choices.push(ChoiceState {
+                    index,
+                    ..ChoiceState::default()
+                });
+                self.choices.len() - 1
+            }
+            None => return None,
+        };
+        self.choices.get_mut(at)
+    }
+
+    /// The answer so far as a [`Response`] (choices in index order).
+    pub fn finish(mut self) -> Response {
+        self.choices.sort_by_key(|c| c.index);
+        let mut response = Response {
+            id: self.id,
+            model: self.model,
+            usage: self.usage.unwrap_or_default(),
+            ..Response::default()
+        };
+        for choice in self.choices {
+            let mut message = Message::new(choice.role.unwrap_or_else(|| "assistant".into()));
+            if !choice.text.is_empty() {
+                message.parts.push(Part::Text(choice.text));
+            }
+            for call in choice.tool_calls {
+                let arguments = serde_json::from_str(&call.arguments)
+                    .unwrap_or(serde_json::Value::String(call.arguments));
+                message.parts.push(Part::ToolCall {
+                    id: call.id,
+                    name: call.name,
+                    arguments,
+                });
+            }
+            if let Some(reason) = &choice.finish_reason {
+                response.finish_reasons.push(reason.clone());
+            }
+            message.finish_reason = choice.finish_reason;
+            response.output_messages.push(message);
+        }
+        response
+    }
+}
+
+impl ChoiceState {
+    fn tool_call(&mut self, index: u64) -> Option<&mut ToolCallState> {
+        let at = match self.tool_calls.iter().position(|c| c.index == index) {
+            Some(at) => at,
+            None if self.tool_calls.len() < MAX_TOOL_CALLS => {
+                self.tool_calls.push(ToolCallState {
+                    index,
+                    ..ToolCallState::default()
+                });
+                self.tool_calls.len() - 1
+            }
+            None => return None,
+        };
+        self.tool_calls.get_mut(at)
+    }
+}
+
+/// Appends what fits within [`MAX_TEXT`], cut at a char boundary.
+fn append_bounded(text: &mut String, more: &str) {
+    let room = MAX_TEXT.saturating_sub(text.len());
+    if more.len() <= room {
+        text.push_str(more);
+        return;
+    }
+    text.push_str(&more[..more.floor_char_boundary(room)]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ChatStream;
+    use crate::content::Part;
+
+    #[test]
+    fn tool_call_deltas_are_joined_per_index() {
+        let mut stream = ChatStream::new();
+        for line in [
+            r#"data: {"id":"c","model":"m","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":""}}]}}]}"#,
+            r#"data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\":"}}]}}]}"#,
+            r#"data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_2","function":{"name":"get_time","arguments":"{}"}}]}}]}"#,
+            r#"data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"Paris\"}"}}]},"finish_reason":"tool_calls"}]}"#,
+            "data: [DONE]",
+        ] {
+            stream.push(line.as_bytes());
+            stream.push(b"\r\n\r\n");
+        }
+        let response = stream.finish();
+        assert_eq!(response.finish_reasons, ["tool_calls"]);
+        assert_eq!(
+            response.output_messages[0].parts,
+            [
+                Part::tool_call("call_1", "get_weather", serde_json::json!({"city": "Paris"})),
+                Part::tool_call("call_2", "get_time", serde_json::json!({})),
+            ]
+        );
+        assert_eq!(response.usage, crate::Usage::default());
+    }
+}

@@ -1,0 +1,117 @@
+//! [`CallBuilder::start`]: the span, its request attributes and the input content.
+
+use std::time::Instant;
+
+use opentelemetry::trace::{TraceContextExt as _, Tracer as _};
+use opentelemetry::{Context, KeyValue, StringValue};
+use opentelemetry_semantic_conventions::attribute::{SERVER_ADDRESS, SERVER_PORT};
+
+use crate::attributes::*;
+use crate::builder::Input;
+use crate::content::{self, ContentKind, into_array};
+use crate::{CallBuilder, GenAiCall, resolved};
+
+impl CallBuilder<'_> {
+    /// Starts the span (a child of the current context, or of
+    /// [`parent`](Self::parent)) and returns the call's handle. Content (input
+    /// messages, system instructions, tool arguments) is turned into JSON here, and
+    /// only when capture is on for this call.
+    ///
+    /// ```
+    /// let call = otel_kit_genai::chat("openai", "gpt-4o").start();
+    /// assert!(!call.captures_content()); // off by default
+    /// call.end();
+    /// ```
+    pub fn start(self) -> GenAiCall {
+        let start = Instant::now();
+        let resolved = resolved::get(start);
+        let config = resolved.config.clone();
+        let mode = content::effective(content::from_env(), config.capture(), self.capture);
+        let operation = self.operation.as_str();
+
+        let name = match self.target.as_ref().or(self.model.as_ref()) {
+            Some(target) => format!("{operation} {}", target.as_str()),
+            None => operation.to_owned(),
+        };
+        let mut metric_attributes = Vec::with_capacity(7);
+        metric_attributes.push(KeyValue::new(GEN_AI_OPERATION_NAME, operation));
+        if let Some(provider) = &self.provider {
+            metric_attributes.push(KeyValue::new(GEN_AI_PROVIDER_NAME, provider.clone()));
+        }
+        if let Some(model) = &self.model {
+            metric_attributes.push(KeyValue::new(GEN_AI_REQUEST_MODEL, model.clone()));
+        }
+        if let Some(address) = &self.server_address {
+            metric_attributes.push(KeyValue::new(SERVER_ADDRESS, address.clone()));
+            if let Some(port) = self.server_port {
+                metric_attributes.push(KeyValue::new(SERVER_PORT, port));
+            }
+        }
+        let mut attributes = metric_attributes.clone();
+        attributes.extend(self.attributes);
+
+        let mut event_content = Vec::new();
+        if mode.captures() {
+            let mut record = |key: &'static str, kind: ContentKind, value: serde_json::Value| {
+                if let Some(json) = content::render(&config, kind, value) {
+                    let json = StringValue::from(json);
+                    if mode.on_event() && kind != ContentKind::ToolArguments {
+                        event_content.push(KeyValue::new(key, json.clone()));
+                    }
+                    if mode.on_span() || kind == ContentKind::ToolArguments {
+                        attributes.push(KeyValue::new(key, json));
+                    }
+                }
+            };
+            match self.input {
+                Some(Input::Messages(messages)) => {
+                    record(
+                        GEN_AI_INPUT_MESSAGES,
+                        ContentKind::InputMessages,
+                        into_array(messages),
+                    );
+                }
+                Some(Input::OpenAi(messages)) => {
+                    let messages = crate::openai::input_messages(messages);
+                    record(
+                        GEN_AI_INPUT_MESSAGES,
+                        ContentKind::InputMessages,
+                        into_array(messages),
+                    );
+                }
+                None => {}
+            }
+            if let Some(instructions) = self.system_instructions {
+                record(
+                    GEN_AI_SYSTEM_INSTRUCTIONS,
+                    ContentKind::SystemInstructions,
+                    instructions,
+                );
+            }
+            if let Some(arguments) = self.tool_arguments {
+                record(GEN_AI_TOOL_CALL_ARGUMENTS, ContentKind::ToolArguments, arguments);
+            }
+        }
+
+        let parent = self.parent.unwrap_or_else(Context::current);
+        let tracer = &resolved.tracer;
+        let span = tracer
+            .span_builder(name)
+            .with_kind(self.kind)
+            .with_attributes(attributes)
+            .start_with_context(tracer, &parent);
+        GenAiCall {
+            cx: parent.with_span(span),
+            start,
+            first_chunk: None,
+            metric_attributes,
+            records_metrics: self.provider.is_some(),
+            request_model: self.model,
+            instruments: resolved.instruments.clone(),
+            config,
+            mode,
+            event_content,
+            ended: false,
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! [`Call`]: one traced call in flight, and how it ends: the span's closing
+//! attributes, status and end, and the duration point, equal to the span's duration.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use http::HeaderMap;
+use opentelemetry::trace::{Status, TraceContextExt as _};
+use opentelemetry::{Context, KeyValue, StringValue};
+use opentelemetry_semantic_conventions::attribute as semconv;
+use smallvec::SmallVec;
+use tonic::Code;
+
+use crate::instruments;
+use crate::metadata::MetadataCapture;
+use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME};
+use crate::status::{Side, code_name};
+
+/// `error.type` of a call whose future panicked; the status description is the panic
+/// message when it is a string.
+///
+/// ```
+/// assert_eq!(otel_kit_grpc::ERROR_TYPE_PANIC, "panic");
+/// ```
+pub const ERROR_TYPE_PANIC: &str = "panic";
+
+/// How `rpc.method` is decided for a call.
+pub(crate) enum MethodRule {
+    /// Set when the span started (a client's method, or a server method of a
+    /// declared service, or `_OTHER`): nothing left to decide.
+    Decided(StringValue),
+    /// A server call without a declared service list: the method is the one in the
+    /// path unless the server answers `UNIMPLEMENTED` (then `_OTHER`, with the path's
+    /// method as `rpc.method_original`). Set when the call ends.
+    UnlessUnimplemented(StringValue),
+}
+
+/// One traced call, from its start to the end of its response stream.
+pub(crate) struct Call {
+    pub(crate) side: Side,
+    /// The call's span, and the caller's baggage.
+    pub(crate) cx: Context,
+    started: Instant,
+    start_time: SystemTime,
+    method: MethodRule,
+    /// The client's `server.address` and `server.port`, also on its metric.
+    server: Option<(StringValue, Option<i64>)>,
+    /// When the deadline the request carried (`grpc-timeout`) passes.
+    pub(crate) deadline: Option<Instant>,
+    /// Response metadata to capture, when any is listed.
+    capture: Option<Arc<MetadataCapture>>,
+    /// The `grpc-message` that came with the status: the error span's description.
+    pub(crate) message: Option<String>,
+}
+
+/// How a call ended.
+pub(crate) enum Outcome {
+    /// With a gRPC status: from the response headers, the trailers, or derived from a
+    /// transport error (client) or a cancellation.
+    Status(Code),
+    /// Without a status: the service failed or panicked.
+    Failed {
+        error_type: Cow<'static, str>,
+        description: Cow<'static, str>,
+    },
+}
+
+type MetricAttributes = SmallVec<[KeyValue; 6]>;
+
+/// How early a call may end and still count as past its deadline.
+const DEADLINE_SLACK: Duration = Duration::from_millis(5);
+
+impl Call {
+    pub(crate) fn new(
+        side: Side,
+        cx: Context,
+        (started, start_time): (Instant, SystemTime),
+        method: MethodRule,
+        server: Option<(StringValue, Option<i64>)>,
+        deadline: Option<Instant>,
+        capture: Option<Arc<MetadataCapture>>,
+    ) -> Self {
+        Self {
+            side,
+            cx,
+            started,
+            start_time,
+            method,
+            server,
+            deadline,
+            capture,
+            message: None,
+        }
+    }
+
+    /// Captures the listed response metadata present in `headers` (response headers
+    /// or trailers) on the span.
+    pub(crate) fn capture_response(&self, headers: &HeaderMap) {
+        if let Some(capture) = &self.capture {
+            let span = self.cx.span();
+            if span.is_recording() {
+                span.set_attributes(capture.response_attributes(headers));
+            }
+        }
+    }
+
+    /// True when the request's deadline has passed at `now`, give or take
+    /// [`DEADLINE_SLACK`]: tonic's server starts its timer before this layer sees the
+    /// request, and timers fire on millisecond ticks.
+    pub(crate) fn deadline_passed(&self, now: Instant) -> bool {
+        self.deadline
+            .is_some_and(|deadline| now + DEADLINE_SLACK >= deadline)
+    }
+
+    /// The code of a call dropped before it ended: `DEADLINE_EXCEEDED` when its
+    /// deadline has passed, else `CANCELLED`.
+    pub(crate) fn dropped_code(&self, now: Instant) -> Code {
+        if self.deadline_passed(now) {
+            Code::DeadlineExceeded
+        } else {
+            Code::Cancelled
+        }
+    }
+
+    /// Ends the span and records the duration. Call with the context attached, so
+    /// the point is recorded in the span's context (exemplars).
+    pub(crate) fn finish(self, outcome: Outcome) {
+        let now = Instant::now();
+        let span = self.cx.span();
+        let recording = span.is_recording();
+        let mut metric = MetricAttributes::new();
+        metric.push(KeyValue::new(semconv::RPC_SYSTEM_NAME, crate::GRPC));
+        let method = match (&self.method, &outcome) {
+            (MethodRule::Decided(method), _) => method.clone(),
+            (MethodRule::UnlessUnimplemented(full), Outcome::Status(Code::Unimplemented)) => {
+                if recording {
+                    span.update_name(UNKNOWN_SPAN_NAME);
+                    span.set_attribute(KeyValue::new(semconv::RPC_METHOD, OTHER));
+                    span.set_attribute(KeyValue::new(semconv::RPC_METHOD_ORIGINAL, full.clone()));
+                }
+                StringValue::from(OTHER)
+            }
+            (MethodRule::UnlessUnimplemented(full), _) => {
+                method::confirm(full.as_str());
+                if recording {
+                    span.set_attribute(KeyValue::new(semconv::RPC_METHOD, full.clone()));
+                }
+                full.clone()
+            }
+        };
+        metric.push(KeyValue::new(semconv::RPC_METHOD, method));
+        match outcome {
+            Outcome::Status(code) => {
+                let name = code_name(code);
+                metric.push(KeyValue::new(semconv::RPC_RESPONSE_STATUS_CODE, name));
+                let error = self.side.is_error(code);
+                if error {
+                    metric.push(KeyValue::new(semconv::ERROR_TYPE, name));
+                }
+                if recording {
+                    span.set_attribute(KeyValue::new(semconv::RPC_RESPONSE_STATUS_CODE, name));
+                    if error {
+                        span.set_attribute(KeyValue::new(semconv::ERROR_TYPE, name));
+                        span.set_status(Status::error(self.message.unwrap_or_default()));
+                    }
+                }
+            }
+            Outcome::Failed {
+                error_type,
+                description,
+            } => {
+                let error_type = KeyValue::new(semconv::ERROR_TYPE, error_type);
+                metric.push(error_type.clone());
+                span.set_attribute(error_type);
+                span.set_status(Status::error(description));
+            }
+        }
+        if let Some((address, port)) = &self.server {
+            metric.push(KeyValue::new(semconv::SERVER_ADDRESS, address.clone()));
+            if let Some(port) = port {
+                metric.push(KeyValue::new(semconv::SERVER_PORT, *port));
+            }
+        }
+        // The span ends at the start time plus the measured duration, so the metric
+        // point and the span's duration are the same number.
+        let elapsed = now.saturating_duration_since(self.started);
+        span.end_with_timestamp(self.start_time + elapsed);
+        let side = self.side;
+        instruments::with(now, |resolved| {
+            resolved
+                .instruments()
+                .duration(side)
+                .record(elapsed.as_secs_f64(), &metric);
+        });
+    }
+}

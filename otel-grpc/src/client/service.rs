@@ -1,0 +1,155 @@
+//! [`ClientService`]: the layered channel.
+
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+use std::time::{Instant, SystemTime};
+
+use http::{Request, Response};
+use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
+use opentelemetry::{Context, KeyValue, StringValue, global};
+use opentelemetry_http::HeaderInjector;
+use opentelemetry_semantic_conventions::attribute as semconv;
+use tower::Service;
+
+use super::layer::{Config, server_address};
+use crate::body::ResponseBody;
+use crate::call::{Call, MethodRule};
+use crate::future::ResponseFuture;
+use crate::instruments;
+use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
+use crate::status::Side;
+use crate::timeout::deadline;
+
+/// Traces the calls sent through the inner service `S` (a tonic `Channel`). Built by
+/// [`ClientLayer`](super::ClientLayer).
+///
+/// ```
+/// use tower::{Layer as _, ServiceExt as _};
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let service = otel_kit_grpc::ClientLayer::new().layer(tower::service_fn(|request: http::Request<String>| async move {
+///     // The span's context travels in the metadata (with a propagator installed).
+///     let _ = request.headers().get("traceparent");
+///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+/// }));
+/// let response = service.oneshot(http::Request::new(String::new())).await.unwrap();
+/// assert_eq!(response.status(), 200);
+/// # });
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClientService<S> {
+    inner: S,
+    config: Arc<Config>,
+}
+
+impl<S> ClientService<S> {
+    pub(super) fn new(inner: S, config: Arc<Config>) -> Self {
+        Self { inner, config }
+    }
+
+    /// The wrapped service.
+    ///
+    /// ```
+    /// use tower::Layer as _;
+    /// let service = otel_kit_grpc::ClientLayer::new().layer(42);
+    /// assert_eq!(*service.get_ref(), 42);
+    /// ```
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// Unwraps the inner service.
+    ///
+    /// ```
+    /// use tower::Layer as _;
+    /// assert_eq!(otel_kit_grpc::ClientLayer::new().layer("inner").into_inner(), "inner");
+    /// ```
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ClientService<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    S::Error: 'static,
+{
+    type Response = Response<ResponseBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
+        let parsed = parse_path(request.uri().path());
+        if parsed.is_some_and(|(service, _)| self.config.exclusions.excludes(service)) {
+            inject(&Context::current(), &mut request);
+            return ResponseFuture::excluded(self.inner.call(request), None);
+        }
+        let now = Instant::now();
+        let start_time = SystemTime::now();
+        let mut attributes = Vec::with_capacity(10);
+        attributes.push(KeyValue::new(semconv::RPC_SYSTEM_NAME, crate::GRPC));
+        let (method, name) = match parsed {
+            Some((_, full)) => {
+                // The generated client sends only its service's methods.
+                method::confirm(full);
+                method::named(full)
+            }
+            None => {
+                let path = request.uri().path();
+                let original = path.strip_prefix('/').unwrap_or(path).to_owned();
+                attributes.push(KeyValue::new(semconv::RPC_METHOD_ORIGINAL, original));
+                (StringValue::from(OTHER), UNKNOWN_SPAN_NAME.into())
+            }
+        };
+        attributes.push(KeyValue::new(semconv::RPC_METHOD, method.clone()));
+        let server = server_address(request.uri()).or_else(|| self.config.target.clone());
+        if let Some((address, port)) = &server {
+            attributes.push(KeyValue::new(semconv::SERVER_ADDRESS, address.clone()));
+            if let Some(port) = port {
+                attributes.push(KeyValue::new(semconv::SERVER_PORT, *port));
+            }
+        }
+        if !self.config.capture.is_empty() {
+            attributes.extend(self.config.capture.request_attributes(request.headers()));
+        }
+        let builder = SpanBuilder {
+            name,
+            span_kind: Some(SpanKind::Client),
+            start_time: Some(start_time),
+            attributes: Some(attributes),
+            ..SpanBuilder::default()
+        };
+        let parent = Context::current();
+        let span = instruments::with(now, |resolved| {
+            resolved.tracer().build_with_context(builder, &parent)
+        });
+        let cx = parent.with_span(span);
+        inject(&cx, &mut request);
+        let capture = &self.config.capture;
+        let call = Call::new(
+            Side::Client,
+            cx,
+            (now, start_time),
+            MethodRule::Decided(method),
+            server,
+            deadline(request.headers(), now),
+            capture.captures_response().then(|| Arc::clone(capture)),
+        );
+        let future = {
+            let _guard = call.cx.clone().attach();
+            self.inner.call(request)
+        };
+        ResponseFuture::traced(future, call)
+    }
+}
+
+/// Writes `cx` into the request metadata with the global propagator.
+fn inject<B>(cx: &Context, request: &mut Request<B>) {
+    global::get_text_map_propagator(|propagator| {
+        propagator.inject_context(cx, &mut HeaderInjector(request.headers_mut()));
+    });
+}

@@ -1,0 +1,175 @@
+//! [`ResponseFuture`]: runs the inner service's future inside the call's context and
+//! hands the call to the response body, or ends it when there is no body to wait for.
+
+use std::fmt;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
+use std::time::Instant;
+
+use http::Response;
+use opentelemetry::Context;
+use pin_project_lite::pin_project;
+
+use crate::body::ResponseBody;
+use crate::call::{Call, ERROR_TYPE_PANIC, Outcome};
+use crate::error_code::code_of_any;
+use crate::status::{Side, grpc_message, grpc_status};
+
+pin_project! {
+    /// The response future of [`ServerService`](crate::ServerService) and
+    /// [`ClientService`](crate::ClientService).
+    ///
+    /// The call's context is current on every poll and while the inner future is
+    /// dropped, so `tracing` spans and logs of the handler (server) or of the code
+    /// below the layer (client) are its children. When the response head arrives, a
+    /// `grpc-status` in it (a trailers-only response) ends the call; otherwise the
+    /// call moves to the [`ResponseBody`], which ends it at the end of the stream. A
+    /// panic ends the span with `error.type = "panic"` and unwinds on; a future
+    /// dropped early ends it as `CANCELLED` (`DEADLINE_EXCEEDED` past the deadline).
+    ///
+    /// ```
+    /// use otel_kit_grpc::{ResponseFuture, ServerLayer};
+    /// use tower::{Layer as _, Service as _};
+    ///
+    /// let mut service = ServerLayer::new().layer(tower::service_fn(|_: http::Request<String>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+    /// }));
+    /// let future = service.call(http::Request::new(String::new()));
+    /// drop(future); // recorded as CANCELLED
+    /// ```
+    pub struct ResponseFuture<F> {
+        #[pin]
+        inner: Option<F>,
+        // The call's context, or for an excluded call the caller's.
+        cx: Option<Context>,
+        // `None` for excluded calls and once handed on or ended.
+        call: Option<Call>,
+    }
+
+    impl<F> PinnedDrop for ResponseFuture<F> {
+        fn drop(this: Pin<&mut Self>) {
+            let mut this = this.project();
+            if this.inner.is_none() && this.call.is_none() {
+                return;
+            }
+            let _guard = this.cx.as_ref().map(|cx| cx.clone().attach());
+            this.inner.set(None);
+            if let Some(call) = this.call.take() {
+                let code = call.dropped_code(Instant::now());
+                call.finish(Outcome::Status(code));
+            }
+        }
+    }
+}
+
+impl<F> ResponseFuture<F> {
+    /// A traced call.
+    pub(crate) fn traced(inner: F, call: Call) -> Self {
+        Self {
+            inner: Some(inner),
+            cx: Some(call.cx.clone()),
+            call: Some(call),
+        }
+    }
+
+    /// An excluded call, run in the caller's context when there is one.
+    pub(crate) fn excluded(inner: F, cx: Option<Context>) -> Self {
+        Self {
+            inner: Some(inner),
+            cx,
+            call: None,
+        }
+    }
+}
+
+impl<F> fmt::Debug for ResponseFuture<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture")
+            .field("done", &self.inner.is_none())
+            .field("traced", &self.call.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<F, B, E> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+    E: 'static,
+{
+    type Output = Result<Response<ResponseBody<B>>, E>;
+
+    fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        let Some(inner) = this.inner.as_mut().as_pin_mut() else {
+            panic!("otel_kit_grpc::ResponseFuture polled after completion");
+        };
+        let _guard = this.cx.as_ref().map(|cx| cx.clone().attach());
+        // Caught only to record the panic; it is resumed below. `AssertUnwindSafe` is
+        // sound because the future is never polled again after a panic.
+        let output = match catch_unwind(AssertUnwindSafe(|| inner.poll(task))) {
+            Ok(Poll::Pending) => return Poll::Pending,
+            Ok(Poll::Ready(output)) => output,
+            Err(panic) => {
+                this.inner.set(None);
+                if let Some(call) = this.call.take() {
+                    call.finish(Outcome::Failed {
+                        error_type: ERROR_TYPE_PANIC.into(),
+                        description: otel_kit_http::panic_payload::description(
+                            &*panic,
+                            "the service panicked",
+                        ),
+                    });
+                }
+                resume_unwind(panic);
+            }
+        };
+        this.inner.set(None);
+        let Some(mut call) = this.call.take() else {
+            return Poll::Ready(match output {
+                Ok(response) => Ok(response.map(ResponseBody::untraced)),
+                Err(error) => Err(error),
+            });
+        };
+        Poll::Ready(match output {
+            Ok(response) => {
+                call.capture_response(response.headers());
+                match grpc_status(response.headers()) {
+                    // Trailers-only: the status is in the head, the body is empty.
+                    Some(code) => {
+                        call.message = grpc_message(response.headers());
+                        call.finish(Outcome::Status(code));
+                        Ok(response.map(ResponseBody::untraced))
+                    }
+                    None => {
+                        let status = response.status();
+                        Ok(response.map(|body| ResponseBody::traced(body, call, status)))
+                    }
+                }
+            }
+            Err(error) => {
+                fail(call, &error);
+                Err(error)
+            }
+        })
+    }
+}
+
+/// Ends a call whose service returned an error instead of a response. A client's
+/// error is a transport failure: it gets the gRPC code tonic reports for it (a server
+/// that is down is `UNAVAILABLE`). A server's error has no status on the wire yet:
+/// its type is recorded.
+fn fail<E: 'static>(call: Call, error: &E) {
+    match call.side {
+        Side::Client => {
+            let passed = call.deadline_passed(Instant::now());
+            let code = code_of_any(error, passed);
+            call.finish(Outcome::Status(code));
+        }
+        Side::Server => call.finish(Outcome::Failed {
+            error_type: std::any::type_name::<E>().into(),
+            description: "the service returned an error".into(),
+        }),
+    }
+}

@@ -1,0 +1,70 @@
+//! OpenTelemetry layers for tonic gRPC servers and clients, following the RPC
+//! semantic conventions 1.42 (`rpc.system.name`, fully qualified `rpc.method`,
+//! `rpc.response.status_code` as a string, `rpc.{server,client}.call.duration`).
+//!
+//! ```no_run
+//! use otel_kit_grpc::{ClientLayer, ServerLayer};
+//! use tonic::transport::{Endpoint, Server};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = Server::builder().layer(ServerLayer::new());
+//! // server.add_service(GreeterServer::new(MyGreeter)).serve(addr).await?;
+//!
+//! let endpoint = Endpoint::from_static("http://localhost:50051");
+//! let channel = tower::ServiceBuilder::new()
+//!     .layer(ClientLayer::new().target(endpoint.uri()))
+//!     .service(endpoint.connect().await?);
+//! // let client = GreeterClient::new(channel);
+//! # let _ = (server, channel);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! - [`server`]: [`ServerLayer`], one SERVER span per call, unknown methods as
+//!   `_OTHER`, the server error rule.
+//! - [`client`]: [`ClientLayer`], one CLIENT span per call with its context injected,
+//!   the client error rule, transport failures as the code tonic reports.
+//! - [`ResponseFuture`] and [`ResponseBody`]: shared by both; the status is read
+//!   from the response headers (trailers-only) or from the trailers, and the span
+//!   ends when the response stream ends.
+//! - [`status`]: status code names and the error rules; [`method`]: `rpc.method`
+//!   from the request path; [`MetadataCapture`]: opt-in metadata capture by
+//!   allow-list, never `authorization`.
+//!
+//! Both read the OpenTelemetry globals (tracer, meter, propagator) that
+//! `otel_kit_init::init()` installs, per thread, refreshed every 10 ms. The propagation
+//! carrier and the duration buckets are otel-kit-http's.
+
+mod body;
+mod call;
+pub mod client;
+mod error_code;
+mod exclude;
+mod future;
+mod instruments;
+mod metadata;
+pub mod method;
+mod scope;
+pub mod server;
+pub mod status;
+mod timeout;
+
+pub use body::ResponseBody;
+pub use call::ERROR_TYPE_PANIC;
+pub use client::{ClientLayer, ClientService};
+pub use exclude::DEFAULT_EXCLUDED_SERVICES;
+pub use future::ResponseFuture;
+pub use metadata::MetadataCapture;
+pub use scope::INSTRUMENTATION_SCOPE;
+pub use server::{ServerLayer, ServerService};
+
+/// `rpc.system.name` of every span and metric point of this crate.
+const GRPC: &str = "grpc";
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/grpc.md")]
+struct GrpcGuide;

@@ -1,0 +1,99 @@
+//! [`ServerService`]: the layered service.
+
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+use std::time::Instant;
+
+use http::{Request, Response};
+use tower::Service;
+
+use super::layer::Config;
+use super::start::start;
+use crate::body::ResponseBody;
+use crate::future::ResponseFuture;
+use crate::instruments;
+use crate::method::parse_path;
+
+/// Traces the calls of the inner service `S` (tonic's router). Built by
+/// [`ServerLayer`](super::ServerLayer).
+///
+/// ```
+/// use tower::{Layer as _, ServiceExt as _};
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let service = otel_kit_grpc::ServerLayer::new().layer(tower::service_fn(|_: http::Request<String>| async {
+///     Ok::<_, std::convert::Infallible>(http::Response::new(String::from("hello")))
+/// }));
+/// let response = service.oneshot(http::Request::new(String::new())).await.unwrap();
+/// assert_eq!(response.status(), 200);
+/// # });
+/// ```
+#[derive(Debug, Clone)]
+pub struct ServerService<S> {
+    inner: S,
+    config: Arc<Config>,
+}
+
+impl<S> ServerService<S> {
+    pub(super) fn new(inner: S, config: Arc<Config>) -> Self {
+        Self { inner, config }
+    }
+
+    /// The wrapped service.
+    ///
+    /// ```
+    /// use tower::Layer as _;
+    /// let service = otel_kit_grpc::ServerLayer::new().layer(42);
+    /// assert_eq!(*service.get_ref(), 42);
+    /// ```
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// Unwraps the inner service.
+    ///
+    /// ```
+    /// use tower::Layer as _;
+    /// assert_eq!(otel_kit_grpc::ServerLayer::new().layer("inner").into_inner(), "inner");
+    /// ```
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ServerService<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    S::Error: 'static,
+{
+    type Response = Response<ResponseBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let now = Instant::now();
+        let service = parse_path(request.uri().path()).map(|(service, _)| service);
+        if service.is_some_and(|service| self.config.exclusions.excludes(service)) {
+            // No telemetry of our own, but the handler continues the caller's trace.
+            let cx = instruments::with(now, |resolved| resolved.incoming_context(request.headers()));
+            let future = match &cx {
+                Some(cx) => {
+                    let _guard = cx.clone().attach();
+                    self.inner.call(request)
+                }
+                None => self.inner.call(request),
+            };
+            return ResponseFuture::excluded(future, cx);
+        }
+        let call = instruments::with(now, |resolved| start(&self.config, &request, resolved, now));
+        let future = {
+            let _guard = call.cx.clone().attach();
+            self.inner.call(request)
+        };
+        ResponseFuture::traced(future, call)
+    }
+}

@@ -1,0 +1,117 @@
+//! Starting a server call's telemetry: the parent context from the metadata, the
+//! method and span name, and every attribute known from the request head.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+use http::Request;
+use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
+use opentelemetry::{Context, KeyValue, StringValue};
+use opentelemetry_semantic_conventions::attribute as semconv;
+use tonic::transport::server::TcpConnectInfo;
+
+use super::layer::Config;
+use crate::call::{Call, MethodRule};
+use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
+use otel_kit_http::globals::Globals;
+
+use crate::instruments::Instruments;
+use crate::status::Side;
+use crate::timeout::deadline;
+
+/// Starts the SERVER span of a call; returns the call, whose context the handler
+/// runs in.
+pub(super) fn start<B>(
+    config: &Arc<Config>,
+    request: &Request<B>,
+    resolved: &mut Globals<Instruments>,
+    now: Instant,
+) -> Call {
+    let start_time = SystemTime::now();
+    let headers = request.headers();
+    let mut attributes = Vec::with_capacity(12);
+    attributes.push(KeyValue::new(semconv::RPC_SYSTEM_NAME, crate::GRPC));
+
+    let path = request.uri().path();
+    let known = |service: &str| {
+        config
+            .known
+            .as_ref()
+            .map(|known| known.iter().any(|k| k == service))
+    };
+    let (rule, name): (MethodRule, Cow<'static, str>) = match parse_path(path) {
+        Some((service, full)) if known(service) != Some(false) => {
+            if known(service) == Some(true) {
+                method::confirm(full);
+            }
+            let (value, name) = method::named(full);
+            if known(service).is_some() {
+                attributes.push(KeyValue::new(semconv::RPC_METHOD, value.clone()));
+                (MethodRule::Decided(value), name)
+            } else {
+                (MethodRule::UnlessUnimplemented(value), name)
+            }
+        }
+        // Not a gRPC path, or a service the server does not declare.
+        _ => {
+            attributes.push(KeyValue::new(semconv::RPC_METHOD, OTHER));
+            let original = path.strip_prefix('/').unwrap_or(path);
+            attributes.push(KeyValue::new(semconv::RPC_METHOD_ORIGINAL, original.to_owned()));
+            (
+                MethodRule::Decided(StringValue::from(OTHER)),
+                Cow::Borrowed(UNKNOWN_SPAN_NAME),
+            )
+        }
+    };
+
+    if let Some(authority) = request.uri().authority() {
+        let host = authority.host();
+        let host = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
+        attributes.push(KeyValue::new(semconv::SERVER_ADDRESS, host.to_owned()));
+        if let Some(port) = authority.port_u16() {
+            attributes.push(KeyValue::new(semconv::SERVER_PORT, i64::from(port)));
+        }
+    }
+    if let Some(peer) = request
+        .extensions()
+        .get::<TcpConnectInfo>()
+        .and_then(TcpConnectInfo::remote_addr)
+    {
+        attributes.push(KeyValue::new(
+            semconv::NETWORK_PEER_ADDRESS,
+            peer.ip().to_string(),
+        ));
+        attributes.push(KeyValue::new(semconv::NETWORK_PEER_PORT, i64::from(peer.port())));
+    }
+    if !config.capture.is_empty() {
+        attributes.extend(config.capture.request_attributes(headers));
+    }
+
+    let builder = SpanBuilder {
+        name,
+        span_kind: Some(SpanKind::Server),
+        start_time: Some(start_time),
+        attributes: Some(attributes),
+        ..SpanBuilder::default()
+    };
+    let parent = resolved
+        .incoming_context(headers)
+        .unwrap_or_else(Context::current);
+    let cx = parent.with_span(resolved.tracer().build_with_context(builder, &parent));
+    Call::new(
+        Side::Server,
+        cx,
+        (now, start_time),
+        rule,
+        None,
+        deadline(headers, now),
+        config
+            .capture
+            .captures_response()
+            .then(|| Arc::clone(&config.capture)),
+    )
+}

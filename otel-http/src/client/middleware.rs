@@ -1,0 +1,289 @@
+//! [`ClientMiddleware`]: one CLIENT span and one duration measurement per attempt,
+//! with the span's context injected into the outgoing headers.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Instant;
+
+use http::Extensions;
+use opentelemetry::context::FutureExt as _;
+use opentelemetry::global;
+use opentelemetry::trace::{SpanKind, Status, TraceContextExt as _, Tracer as _};
+use opentelemetry::{Context, KeyValue};
+use opentelemetry_http::HeaderInjector;
+use opentelemetry_semantic_conventions::attribute::{
+    ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, NETWORK_PROTOCOL_VERSION,
+};
+use reqwest::{Request, Response, Url};
+use reqwest_middleware::{Middleware, Next};
+
+use super::extensions::{ActiveRequest, Attempts, NoPropagation, UrlTemplate};
+use super::instruments;
+use super::outcome::{error_description, error_type};
+use super::request_info::RequestInfo;
+use crate::conventions::protocol_version;
+use crate::conventions::{HeaderCapture, KnownMethods};
+
+type PropagationFilter = Arc<dyn Fn(&Url) -> bool + Send + Sync>;
+
+/// reqwest-middleware middleware that traces and measures outgoing requests.
+///
+/// Per attempt it opens a CLIENT span (a child of the current context, named
+/// `{method}` or `{method} {template}` with a [`UrlTemplate`]), injects the span's
+/// context with the global propagator, and records `http.client.request.duration`.
+/// Responses with status 400 and above, and transport errors, mark the span as an
+/// error and set `error.type`. See the [module docs](crate::client) for the details.
+///
+/// ```
+/// use otel_kit_http::ClientMiddleware;
+/// use otel_kit_http::conventions::HeaderCapture;
+///
+/// let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+///     .with(
+///         ClientMiddleware::new()
+///             .capture_headers(HeaderCapture::default().response(["x-request-id"]))
+///             .propagate_if(|url| url.host_str() != Some("api.partner.example")),
+///     )
+///     .build();
+/// # drop(client);
+/// ```
+#[derive(Clone, Default)]
+pub struct ClientMiddleware {
+    known_methods: KnownMethods,
+    headers: HeaderCapture,
+    propagate: Option<PropagationFilter>,
+}
+
+impl fmt::Debug for ClientMiddleware {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientMiddleware")
+            .field("known_methods", &self.known_methods)
+            .field("headers", &self.headers)
+            .field("propagate_if", &self.propagate.as_ref().map(|_| "<filter>"))
+            .finish()
+    }
+}
+
+impl ClientMiddleware {
+    /// The default middleware: standard methods, no header capture, propagation to
+    /// every destination.
+    ///
+    /// ```
+    /// let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+    ///     .with(otel_kit_http::ClientMiddleware::new())
+    ///     .build();
+    /// # drop(client);
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Methods recorded as themselves besides the standard ones; others become
+    /// `_OTHER` (span name `HTTP`).
+    ///
+    /// ```
+    /// use otel_kit_http::ClientMiddleware;
+    /// use otel_kit_http::conventions::KnownMethods;
+    ///
+    /// let purge = http::Method::from_bytes(b"PURGE").unwrap();
+    /// let middleware = ClientMiddleware::new().known_methods(KnownMethods::default().with(purge));
+    /// # drop(middleware);
+    /// ```
+    #[must_use]
+    pub fn known_methods(mut self, known_methods: KnownMethods) -> Self {
+        self.known_methods = known_methods;
+        self
+    }
+
+    /// Records the listed request and response headers as span attributes
+    /// (credential headers are never recorded, whatever the list says).
+    ///
+    /// ```
+    /// use otel_kit_http::ClientMiddleware;
+    /// use otel_kit_http::conventions::HeaderCapture;
+    ///
+    /// let middleware = ClientMiddleware::new()
+    ///     .capture_headers(HeaderCapture::default().request(["x-tenant"]).response(["x-request-id"]));
+    /// # drop(middleware);
+    /// ```
+    #[must_use]
+    pub fn capture_headers(mut self, capture: HeaderCapture) -> Self {
+        self.headers = capture;
+        self
+    }
+
+    /// Injects trace context only into requests whose URL passes `filter`; the others
+    /// are still traced. A [`NoPropagation`] extension turns propagation off for one
+    /// request regardless of the filter.
+    ///
+    /// ```
+    /// use otel_kit_http::ClientMiddleware;
+    ///
+    /// // Only our own services learn our trace ids.
+    /// let middleware = ClientMiddleware::new()
+    ///     .propagate_if(|url| url.host_str().is_some_and(|h| h.ends_with(".internal.example")));
+    /// # drop(middleware);
+    /// ```
+    #[must_use]
+    pub fn propagate_if(mut self, filter: impl Fn(&Url) -> bool + Send + Sync + 'static) -> Self {
+        self.propagate = Some(Arc::new(filter));
+        self
+    }
+
+    fn should_propagate(&self, request: &Request, extensions: &Extensions) -> bool {
+        extensions.get::<NoPropagation>().is_none()
+            && self.propagate.as_ref().is_none_or(|filter| filter(request.url()))
+    }
+
+    /// Records the outcome on the span and the metric, then ends the span.
+    fn finish(
+        &self,
+        cx: &Context,
+        mut metric_attributes: Vec<KeyValue>,
+        result: &reqwest_middleware::Result<Response>,
+        seconds: f64,
+    ) {
+        let span = cx.span();
+        let mut both = |kv: KeyValue| {
+            span.set_attribute(kv.clone());
+            metric_attributes.push(kv);
+        };
+        match result {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                both(KeyValue::new(HTTP_RESPONSE_STATUS_CODE, i64::from(status)));
+                if let Some(version) = protocol_version(response.version()) {
+                    both(KeyValue::new(NETWORK_PROTOCOL_VERSION, version));
+                }
+                // The client rule: any 4xx or 5xx is an error for the caller. The
+                // description stays empty, the status code already says it all.
+                if status >= 400 {
+                    both(KeyValue::new(ERROR_TYPE, status.to_string()));
+                    span.set_status(Status::error(""));
+                }
+                if !self.headers.is_empty() {
+                    span.set_attributes(self.headers.response_attributes(response.headers()));
+                }
+            }
+            Err(error) => {
+                let kind = error_type(error);
+                both(KeyValue::new(ERROR_TYPE, kind));
+                span.set_status(Status::error(error_description(error, kind)));
+            }
+        }
+        {
+            // Recorded with the span's context current, so an SDK that keeps exemplars
+            // links this measurement to the span.
+            let _guard = cx.clone().attach();
+            instruments::request_duration().record(seconds, &metric_attributes);
+        }
+        span.end();
+    }
+}
+
+#[async_trait::async_trait]
+impl Middleware for ClientMiddleware {
+    async fn handle(
+        &self,
+        mut req: Request,
+        extensions: &mut Extensions,
+        next: Next<'_>,
+    ) -> reqwest_middleware::Result<Response> {
+        let parent = Context::current();
+        // An outer ClientMiddleware is already sending this very request (stacked
+        // middlewares, or a client that forwards it with the same extensions): its
+        // span covers this call, a second one would only duplicate it.
+        if let Some(active) = extensions.get::<ActiveRequest>()
+            && parent.get::<ActiveRequest>() == Some(active)
+        {
+            return next.run(req, extensions).await;
+        }
+
+        let Attempts(previous) = extensions.get::<Attempts>().copied().unwrap_or_default();
+        extensions.insert(Attempts(previous.saturating_add(1)));
+        let info = RequestInfo::new(
+            &req,
+            &self.known_methods,
+            extensions.get::<UrlTemplate>(),
+            previous,
+        );
+
+        let tracer = instruments::tracer();
+        let mut attributes = info.common.clone();
+        attributes.extend(info.span_only);
+        let span = tracer
+            .span_builder(info.span_name)
+            .with_kind(SpanKind::Client)
+            .with_attributes(attributes)
+            .start_with_context(&tracer, &parent);
+        let cx = parent.with_span(span);
+
+        if self.should_propagate(&req, extensions) {
+            global::get_text_map_propagator(|propagator| {
+                propagator.inject_context(&cx, &mut HeaderInjector(req.headers_mut()));
+            });
+        }
+        if !self.headers.is_empty() {
+            cx.span()
+                .set_attributes(self.headers.request_attributes(req.headers()));
+        }
+
+        let marker = ActiveRequest::next();
+        extensions.insert(marker);
+        let mut pending = Pending {
+            cx: &cx,
+            metric_attributes: Some(info.common),
+            start: Instant::now(),
+        };
+        // The span's context is current while the rest of the chain runs: nested
+        // middlewares see the marker, and anything traced below is a child of the span.
+        let result = next
+            .run(req, extensions)
+            .with_context(cx.with_value(marker))
+            .await;
+        let seconds = pending.start.elapsed().as_secs_f64();
+        extensions.remove::<ActiveRequest>();
+
+        if let Some(metric_attributes) = pending.metric_attributes.take() {
+            self.finish(&cx, metric_attributes, &result, seconds);
+        }
+        result
+    }
+}
+
+/// `error.type` of a request whose future was dropped before the response arrived (a
+/// timeout around the call, `select!`, the caller going away): the span's status is
+/// Error and it has no `http.response.status_code`.
+///
+/// ```
+/// assert_eq!(otel_kit_http::client::ERROR_TYPE_CANCELLED, "cancelled");
+/// ```
+pub const ERROR_TYPE_CANCELLED: &str = "cancelled";
+
+/// A request in flight. Dropped before the response arrived (the request's future was
+/// dropped), it ends the span as cancelled and records the duration, so a cancelled
+/// request is counted rather than lost.
+struct Pending<'a> {
+    cx: &'a Context,
+    /// Taken when the request completes.
+    metric_attributes: Option<Vec<KeyValue>>,
+    start: Instant,
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        let Some(mut metric_attributes) = self.metric_attributes.take() else {
+            return;
+        };
+        let error_type = KeyValue::new(ERROR_TYPE, ERROR_TYPE_CANCELLED);
+        let span = self.cx.span();
+        span.set_attribute(error_type.clone());
+        span.set_status(Status::error(
+            "the request was cancelled before the response arrived",
+        ));
+        span.end();
+        metric_attributes.push(error_type);
+        let _guard = self.cx.clone().attach();
+        instruments::request_duration().record(self.start.elapsed().as_secs_f64(), &metric_attributes);
+    }
+}

@@ -1,0 +1,173 @@
+//! Opt-in header capture: `http.request.header.<name>` / `http.response.header.<name>`
+//! as string arrays, for an allow-list of names, never for credentials.
+
+use http::{HeaderMap, HeaderName};
+use std::sync::Arc;
+
+use opentelemetry::{Array, Key, KeyValue, StringValue, Value};
+
+/// Headers that are never captured, even when listed: they carry credentials.
+pub const NEVER_CAPTURED: &[&str] = &[
+    "authorization",
+    "cookie",
+    "set-cookie",
+    "proxy-authorization",
+    // API keys sent as headers (OpenAI-compatible and Azure APIs, Google, many gateways).
+    "x-api-key",
+    "api-key",
+    "x-goog-api-key",
+];
+
+/// Longest captured value, in bytes; longer values are cut (at a character boundary)
+/// so one huge header cannot bloat every span.
+const MAX_VALUE_BYTES: usize = 4096;
+
+/// Most values captured per header name (a header repeated more often keeps its first
+/// ones): with [`MAX_VALUE_BYTES`], one attribute is at most 64 KiB however many times
+/// a client repeats the header.
+const MAX_VALUES: usize = 16;
+
+/// Which request and response headers become span attributes. Empty by default.
+///
+/// ```
+/// use otel_kit_http::conventions::HeaderCapture;
+/// use http::HeaderMap;
+///
+/// let capture = HeaderCapture::default().request(["x-request-id", "Authorization"]);
+/// let mut headers = HeaderMap::new();
+/// headers.insert("x-request-id", "abc".parse().unwrap());
+/// headers.insert("authorization", "Bearer secret".parse().unwrap());
+/// let attributes = capture.request_attributes(&headers);
+/// assert_eq!(attributes.len(), 1, "authorization is never captured");
+/// assert_eq!(attributes[0].key.as_str(), "http.request.header.x-request-id");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct HeaderCapture {
+    /// Each name with its attribute key, shared so that a span's copy costs no allocation.
+    request: Vec<(HeaderName, Key)>,
+    response: Vec<(HeaderName, Key)>,
+}
+
+fn allowed(names: impl IntoIterator<Item = impl AsRef<str>>, prefix: &str) -> Vec<(HeaderName, Key)> {
+    names
+        .into_iter()
+        .filter_map(|n| HeaderName::from_bytes(n.as_ref().trim().to_ascii_lowercase().as_bytes()).ok())
+        .filter(|n| !NEVER_CAPTURED.contains(&n.as_str()))
+        .map(|n| {
+            let key = Key::from(Arc::<str>::from(format!("{prefix}{}", n.as_str())));
+            (n, key)
+        })
+        .collect()
+}
+
+impl HeaderCapture {
+    /// Captures these request headers (case-insensitive names).
+    #[must_use]
+    pub fn request(mut self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
+        self.request = allowed(names, "http.request.header.");
+        self
+    }
+
+    /// Captures these response headers (case-insensitive names).
+    #[must_use]
+    pub fn response(mut self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
+        self.response = allowed(names, "http.response.header.");
+        self
+    }
+
+    /// Captures these request headers under `prefix` followed by the lower-cased name,
+    /// for protocols over HTTP that name their attributes differently (gRPC metadata
+    /// is `rpc.request.metadata.<key>`). Credentials are never captured either way.
+    ///
+    /// ```
+    /// use otel_kit_http::conventions::HeaderCapture;
+    /// use http::HeaderMap;
+    ///
+    /// let capture = HeaderCapture::default()
+    ///     .request_prefixed("rpc.request.metadata.", ["x-tenant", "authorization"]);
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-tenant", "acme".parse().unwrap());
+    /// headers.insert("authorization", "Bearer secret".parse().unwrap());
+    /// let attributes = capture.request_attributes(&headers);
+    /// assert_eq!(attributes.len(), 1);
+    /// assert_eq!(attributes[0].key.as_str(), "rpc.request.metadata.x-tenant");
+    /// ```
+    #[must_use]
+    pub fn request_prefixed(
+        mut self,
+        prefix: &str,
+        names: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> Self {
+        self.request = allowed(names, prefix);
+        self
+    }
+
+    /// Captures these response headers under `prefix` followed by the lower-cased name
+    /// (see [`request_prefixed`](Self::request_prefixed)).
+    ///
+    /// ```
+    /// use otel_kit_http::conventions::HeaderCapture;
+    ///
+    /// let capture = HeaderCapture::default().response_prefixed("rpc.response.metadata.", ["x-shard"]);
+    /// assert!(!capture.is_empty());
+    /// ```
+    #[must_use]
+    pub fn response_prefixed(
+        mut self,
+        prefix: &str,
+        names: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> Self {
+        self.response = allowed(names, prefix);
+        self
+    }
+
+    /// True when nothing is captured (the common case: no work per request).
+    pub fn is_empty(&self) -> bool {
+        self.request.is_empty() && self.response.is_empty()
+    }
+
+    /// How many request and response headers are listed.
+    pub(crate) fn len(&self) -> usize {
+        self.request.len() + self.response.len()
+    }
+
+    /// True when some response header is listed.
+    pub(crate) fn captures_response(&self) -> bool {
+        !self.response.is_empty()
+    }
+
+    /// The attributes for the listed request headers present in `headers`.
+    pub fn request_attributes(&self, headers: &HeaderMap) -> Vec<KeyValue> {
+        collect(&self.request, headers)
+    }
+
+    /// The attributes for the listed response headers present in `headers`.
+    pub fn response_attributes(&self, headers: &HeaderMap) -> Vec<KeyValue> {
+        collect(&self.response, headers)
+    }
+}
+
+fn collect(names: &[(HeaderName, Key)], headers: &HeaderMap) -> Vec<KeyValue> {
+    names
+        .iter()
+        .filter_map(|(name, key)| {
+            let values: Vec<StringValue> = headers
+                .get_all(name)
+                .iter()
+                .take(MAX_VALUES)
+                .map(|v| StringValue::from(truncate(&lossy_prefix(v.as_bytes())).to_owned()))
+                .collect();
+            (!values.is_empty()).then(|| KeyValue::new(key.clone(), Value::Array(Array::String(values))))
+        })
+        .collect()
+}
+
+/// The value as UTF-8 (invalid bytes as U+FFFD), converting no more than a captured
+/// value can hold (each invalid byte may grow to three).
+fn lossy_prefix(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_VALUE_BYTES)])
+}
+
+fn truncate(s: &str) -> &str {
+    &s[..s.floor_char_boundary(MAX_VALUE_BYTES)]
+}

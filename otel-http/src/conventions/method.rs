@@ -1,0 +1,71 @@
+//! `http.request.method`: a known method as is, anything else as `_OTHER`.
+
+use http::Method;
+
+/// The methods recorded as themselves; any other method is recorded as `_OTHER`, with
+/// the original in `http.request.method_original`. The default is the methods of RFC
+/// 9110 plus `PATCH`, as the conventions say.
+///
+/// ```
+/// use otel_kit_http::conventions::KnownMethods;
+/// use http::Method;
+///
+/// let known = KnownMethods::default();
+/// assert_eq!(known.normalize(&Method::GET), ("GET", None));
+/// let purge = Method::from_bytes(b"PURGE").unwrap();
+/// assert_eq!(known.normalize(&purge), ("_OTHER", Some("PURGE")));
+/// let with_purge = KnownMethods::default().with(purge.clone());
+/// assert_eq!(with_purge.normalize(&purge), ("PURGE", None));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct KnownMethods {
+    extra: Vec<Method>,
+}
+
+impl KnownMethods {
+    /// Also treats `method` as known.
+    #[must_use]
+    pub fn with(mut self, method: Method) -> Self {
+        if !self.extra.contains(&method) {
+            self.extra.push(method);
+        }
+        self
+    }
+
+    /// The method as a span name uses it: the method, or `HTTP` when it is unknown, so a
+    /// scanner sending random methods cannot create random span names.
+    ///
+    /// ```
+    /// use otel_kit_http::conventions::KnownMethods;
+    /// let known = KnownMethods::default();
+    /// assert_eq!(known.span_name_method(&http::Method::POST), "POST");
+    /// assert_eq!(known.span_name_method(&http::Method::from_bytes(b"PURGE").unwrap()), "HTTP");
+    /// ```
+    pub fn span_name_method<'a>(&'a self, method: &'a Method) -> &'a str {
+        match self.normalize(method) {
+            (_, Some(_)) => "HTTP",
+            (known, None) => known,
+        }
+    }
+
+    /// The value for `http.request.method`, and the original method when it is `_OTHER`.
+    pub fn normalize<'a>(&'a self, method: &'a Method) -> (&'a str, Option<&'a str>) {
+        let standard = matches!(
+            *method,
+            Method::GET
+                | Method::HEAD
+                | Method::POST
+                | Method::PUT
+                | Method::DELETE
+                | Method::CONNECT
+                | Method::OPTIONS
+                | Method::TRACE
+                | Method::PATCH
+        );
+        if standard || self.extra.contains(method) {
+            (method.as_str(), None)
+        } else {
+            ("_OTHER", Some(method.as_str()))
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! The server side: a tower layer that gives each HTTP request a SERVER span and the
+//! `http.server.*` metrics of the HTTP semantic conventions 1.42.
+//!
+//! ```
+//! use axum::{Router, routing::get};
+//! use otel_kit_http::ServerLayer;
+//!
+//! let app: Router = Router::new()
+//!     .route("/users/{id}", get(|| async { "user" }))
+//!     .layer(ServerLayer::new());
+//! # let _ = app;
+//! ```
+//!
+//! What it does per request:
+//!
+//! - Extracts the caller's context with the **global** text-map propagator (installed by
+//!   `otel_kit_init`), and starts a SERVER span through the OpenTelemetry API (not through
+//!   `tracing`: about five times cheaper) from the **global** tracer provider. Each
+//!   thread keeps a copy of the globals it needs and refreshes it every 10 ms, so the
+//!   layer may be built before the providers are installed. Every attribute known from
+//!   the request head is present at start, for samplers.
+//! - Names the span `{method} {http.route}` from axum's `MatchedPath` (so add the layer
+//!   with `Router::layer`, where the route is known), or `{method}` when no route
+//!   matched. Unknown methods become `_OTHER` (name `HTTP`), with
+//!   `http.request.method_original`.
+//! - Makes the span's context current on every poll of the handler, so `tracing` spans
+//!   and logs inside become its children regardless of `tracing` level filters.
+//! - Ends the span when the response head is ready (body streaming is not included),
+//!   with status Error for 5xx (4xx stays Unset), a panic (`error.type = "panic"`, then
+//!   the panic continues) or cancellation (`error.type = "cancelled"`).
+//! - Records `http.server.request.duration` (seconds, advisory buckets
+//!   [`DURATION_BUCKETS`](crate::conventions::DURATION_BUCKETS)) in the span's
+//!   context; optionally `http.server.active_requests` and the body-size histograms.
+//! - Skips [`DEFAULT_EXCLUDED_PATHS`] and other excluded requests entirely (no span, no
+//!   metric) while still running their handler in the caller's context.
+//!
+//! Span attributes: `http.request.method`, `url.path`, `url.query` (redacted),
+//! `url.scheme` (`https` only when the request URI says so; a TLS terminator in front
+//! is not seen), `http.route`, `network.protocol.version`, `server.address`,
+//! `server.port` (when the `Host`/`:authority` names one), `client.address` (from
+//! axum's `ConnectInfo<SocketAddr>`), `user_agent.original`,
+//! `http.response.status_code`, `error.type`, and captured headers.
+//!
+//! The `axum` cargo feature (on by default) reads `MatchedPath` and `ConnectInfo`;
+//! without it the layer works on any tower service, with neither route nor client address.
+
+mod exclude;
+mod future;
+mod instruments;
+mod interned;
+mod layer;
+mod recording;
+mod service;
+mod start;
+
+pub use crate::scope::INSTRUMENTATION_SCOPE;
+pub use exclude::DEFAULT_EXCLUDED_PATHS;
+pub use future::ResponseFuture;
+pub use layer::ServerLayer;
+pub use recording::{ERROR_TYPE_CANCELLED, ERROR_TYPE_PANIC};
+pub use service::ServerService;

@@ -1,0 +1,38 @@
+//! A batching span processor whose queue is bounded and whose drops are counted.
+//!
+//! It does what the SDK's `BatchSpanProcessor` does (a bounded queue filled by
+//! `on_end`, a worker thread exporting every schedule delay or when a batch is full),
+//! and adds what the SDK keeps private or does not do:
+//!
+//! - every drop (queue full) is counted, readable through [`SpanQueueStats`] and the
+//!   `Telemetry` guard, and reported as `otel.sdk.processor.span.processed` with
+//!   `error.type = queue_full` (semconv 1.42 SDK self-observability);
+//! - export failures are counted and logged at most once per 10 s, with the number of
+//!   failures folded into the next line, so an outage cannot flood the logs;
+//! - `on_end` never blocks: a full queue drops, it never waits.
+//!
+//! ```
+//! use otel_kit_init::batch::BatchSpanProcessor;
+//! use otel_kit_init::config::BatchConfig;
+//! use opentelemetry::trace::{Tracer as _, TracerProvider as _};
+//! use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+//!
+//! let exporter = InMemorySpanExporter::default();
+//! let processor = BatchSpanProcessor::new(exporter.clone(), BatchConfig::SPAN_DEFAULTS);
+//! let stats = processor.stats();
+//! let provider = SdkTracerProvider::builder().with_span_processor(processor).build();
+//! provider.tracer("demo").in_span("work", |_| {});
+//! provider.force_flush()?;
+//! assert_eq!(exporter.get_finished_spans()?.len(), 1);
+//! assert_eq!(stats.exported(), 1);
+//! assert_eq!(stats.dropped(), 0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod block_on;
+mod span_processor;
+mod stats;
+
+pub use span_processor::BatchSpanProcessor;
+pub use stats::SpanQueueStats;
+pub(crate) use stats::register_metrics;

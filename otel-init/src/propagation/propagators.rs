@@ -1,0 +1,210 @@
+//! The composite propagator built from a list of names.
+
+use std::fmt;
+use std::sync::Arc;
+
+use opentelemetry::Context;
+use opentelemetry::global;
+use opentelemetry::propagation::text_map_propagator::FieldIter;
+use opentelemetry::propagation::{Extractor, Injector, TextMapCompositePropagator, TextMapPropagator};
+use opentelemetry_propagator_b3::B3Encoding;
+
+use super::b3::B3Propagator;
+use super::trace_context::StrictTraceContextPropagator;
+use super::{LimitedBaggagePropagator, PropagatorName};
+use crate::redaction::Redactor;
+use crate::redaction::propagator::redacted_context;
+
+/// The propagators in effect: a composite that runs each one in order (injection writes
+/// every format; extraction runs each in turn, so a later one wins on conflicting
+/// headers), plus their names for the start-up log line.
+///
+/// Cheap to clone (the composite is shared).
+///
+/// ```
+/// use std::collections::HashMap;
+///
+/// use opentelemetry::propagation::TextMapPropagator as _;
+/// use otel_kit_init::propagation::{PropagatorName, Propagators};
+///
+/// let propagators = Propagators::new([PropagatorName::B3, PropagatorName::TraceContext]);
+/// assert_eq!(propagators.to_string(), "b3,tracecontext");
+///
+/// let mut headers = HashMap::new();
+/// headers.insert("b3".to_owned(), "4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1".to_owned());
+/// let cx = propagators.extract(&headers);
+///
+/// let mut out = HashMap::new();
+/// propagators.inject_context(&cx, &mut out);
+/// assert_eq!(out["traceparent"], "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+/// assert_eq!(out["b3"], "4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Propagators {
+    names: Vec<PropagatorName>,
+    composite: Arc<TextMapCompositePropagator>,
+    redactor: Option<Redactor>,
+}
+
+impl Propagators {
+    /// The given propagators, in order; a repeated name counts once, at its first position.
+    /// An empty list propagates nothing, like [`Propagators::none`].
+    ///
+    /// ```
+    /// use otel_kit_init::propagation::{PropagatorName, Propagators};
+    ///
+    /// let p = Propagators::new([PropagatorName::B3Multi, PropagatorName::Baggage, PropagatorName::B3Multi]);
+    /// assert_eq!(p.names(), [PropagatorName::B3Multi, PropagatorName::Baggage]);
+    /// ```
+    pub fn new(names: impl IntoIterator<Item = PropagatorName>) -> Self {
+        let mut distinct = Vec::new();
+        for name in names {
+            if !distinct.contains(&name) {
+                distinct.push(name);
+            }
+        }
+        let composite = TextMapCompositePropagator::new(distinct.iter().map(|name| build(*name)).collect());
+        Propagators {
+            names: distinct,
+            composite: Arc::new(composite),
+            redactor: None,
+        }
+    }
+
+    /// These propagators with the outgoing baggage redacted by `redactor` on injection
+    /// (dropped keys left out, hashed and scrubbed values replaced); extraction is
+    /// unchanged. `init()` does this with the redaction in effect.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    ///
+    /// use opentelemetry::baggage::BaggageExt as _;
+    /// use opentelemetry::propagation::TextMapPropagator as _;
+    /// use opentelemetry::{Context, KeyValue};
+    /// use otel_kit_init::propagation::Propagators;
+    /// use otel_kit_init::redaction::Redaction;
+    ///
+    /// let p = Propagators::default().with_redaction(Redaction::default().build()?);
+    /// let cx = Context::new().with_baggage([KeyValue::new("session.token", "t"), KeyValue::new("tier", "gold")]);
+    /// let mut headers = HashMap::new();
+    /// p.inject_context(&cx, &mut headers);
+    /// assert_eq!(headers["baggage"], "tier=gold");
+    /// assert!(p.redactor().is_some());
+    /// # Ok::<(), otel_kit_init::redaction::RedactionError>(())
+    /// ```
+    pub fn with_redaction(mut self, redactor: Redactor) -> Self {
+        self.redactor = Some(redactor);
+        self
+    }
+
+    /// The redaction applied to outgoing baggage, if any.
+    pub fn redactor(&self) -> Option<&Redactor> {
+        self.redactor.as_ref()
+    }
+
+    /// No propagation (`OTEL_PROPAGATORS=none`): injection writes nothing and extraction
+    /// returns the context it starts from.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    ///
+    /// use opentelemetry::Context;
+    /// use opentelemetry::propagation::TextMapPropagator as _;
+    /// use otel_kit_init::propagation::Propagators;
+    ///
+    /// let none = Propagators::none();
+    /// assert!(none.names().is_empty());
+    /// assert_eq!(none.to_string(), "none");
+    /// assert_eq!(none.fields().count(), 0);
+    /// let mut headers = HashMap::new();
+    /// none.inject_context(&Context::new(), &mut headers);
+    /// assert!(headers.is_empty());
+    /// ```
+    pub fn none() -> Self {
+        Propagators::new([])
+    }
+
+    /// The propagators in effect, in order; empty for `none`.
+    ///
+    /// ```
+    /// use otel_kit_init::propagation::{PropagatorName, Propagators};
+    ///
+    /// assert_eq!(Propagators::default().names(), [PropagatorName::TraceContext, PropagatorName::Baggage]);
+    /// ```
+    pub fn names(&self) -> &[PropagatorName] {
+        &self.names
+    }
+
+    /// Makes these the process-wide propagator
+    /// ([`opentelemetry::global::set_text_map_propagator`]), which instrumentation
+    /// libraries and this module's [`inject`](super::inject) / [`extract`](super::extract) use.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    ///
+    /// use opentelemetry::Context;
+    /// use opentelemetry::trace::TraceContextExt as _;
+    /// use otel_kit_init::propagation::{Propagators, PropagatorName, extract};
+    ///
+    /// # let _guard = otel_kit_testing::TestTelemetry::new().install_global();
+    /// Propagators::new([PropagatorName::B3Multi]).install_global();
+    /// let headers = HashMap::from([
+    ///     ("x-b3-traceid".to_owned(), "4bf92f3577b34da6a3ce929d0e0e4736".to_owned()),
+    ///     ("x-b3-spanid".to_owned(), "00f067aa0ba902b7".to_owned()),
+    ///     ("x-b3-sampled".to_owned(), "1".to_owned()),
+    /// ]);
+    /// assert!(extract(&headers).span().span_context().is_sampled());
+    /// ```
+    pub fn install_global(self) {
+        global::set_text_map_propagator(self);
+    }
+}
+
+/// `tracecontext,baggage`, the spec's default.
+impl Default for Propagators {
+    fn default() -> Self {
+        Propagators::new([PropagatorName::TraceContext, PropagatorName::Baggage])
+    }
+}
+
+/// The `OTEL_PROPAGATORS` value in effect, e.g. `tracecontext,baggage`, or `none`.
+impl fmt::Display for Propagators {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.names.is_empty() {
+            return f.write_str("none");
+        }
+        for (i, name) in self.names.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            f.write_str(name.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+impl TextMapPropagator for Propagators {
+    fn inject_context(&self, cx: &Context, injector: &mut dyn Injector) {
+        match self.redactor.as_ref().and_then(|r| redacted_context(r, cx)) {
+            Some(clean) => self.composite.inject_context(&clean, injector),
+            None => self.composite.inject_context(cx, injector),
+        }
+    }
+
+    fn extract_with_context(&self, cx: &Context, extractor: &dyn Extractor) -> Context {
+        self.composite.extract_with_context(cx, extractor)
+    }
+
+    fn fields(&self) -> FieldIter<'_> {
+        self.composite.fields()
+    }
+}
+
+fn build(name: PropagatorName) -> Box<dyn TextMapPropagator + Send + Sync> {
+    match name {
+        PropagatorName::TraceContext => Box::new(StrictTraceContextPropagator::default()),
+        PropagatorName::Baggage => Box::new(LimitedBaggagePropagator::new()),
+        PropagatorName::B3 => Box::new(B3Propagator::new(B3Encoding::SingleHeader)),
+        PropagatorName::B3Multi => Box::new(B3Propagator::new(B3Encoding::MultipleHeader)),
+    }
+}

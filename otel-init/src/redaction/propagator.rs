@@ -1,0 +1,82 @@
+//! Redaction of the baggage this process sends.
+
+use opentelemetry::Context;
+use opentelemetry::baggage::BaggageExt as _;
+use opentelemetry::propagation::text_map_propagator::FieldIter;
+use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
+
+use super::Redactor;
+
+/// Injects through `inner` with the context's baggage redacted, so the outgoing
+/// `baggage` header carries no dropped key, hashed values in place of the originals and
+/// scrubbed values; the trace context is untouched. Extraction is passed through as is:
+/// what arrives is the caller's business, what leaves is ours.
+///
+/// `init()` already redacts through its [`Propagators`](crate::propagation::Propagators)
+/// ([`with_redaction`](crate::propagation::Propagators::with_redaction)); this wrapper
+/// is for a propagator of your own.
+///
+/// ```
+/// use std::collections::HashMap;
+///
+/// use opentelemetry::baggage::BaggageExt as _;
+/// use opentelemetry::propagation::TextMapPropagator as _;
+/// use opentelemetry::{Context, KeyValue};
+/// use otel_kit_init::propagation::LimitedBaggagePropagator;
+/// use otel_kit_init::redaction::{Redaction, RedactingPropagator, Scrub};
+///
+/// let propagator = RedactingPropagator::new(
+///     LimitedBaggagePropagator::new(),
+///     Redaction::default().scrub([Scrub::Email]).build()?,
+/// );
+/// let cx = Context::new().with_baggage([
+///     KeyValue::new("user.email", "ada@example.com"),
+///     KeyValue::new("api_key", "k-123"),
+///     KeyValue::new("tenant", "acme"),
+/// ]);
+/// let mut headers = HashMap::new();
+/// propagator.inject_context(&cx, &mut headers);
+/// let header = &headers["baggage"];
+/// assert!(header.contains("tenant=acme"), "{header}");
+/// assert!(header.contains("user.email=[REDACTED:email]"), "{header}");
+/// assert!(!header.contains("api_key"), "{header}");
+/// # Ok::<(), otel_kit_init::redaction::RedactionError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct RedactingPropagator<P> {
+    inner: P,
+    redactor: Redactor,
+}
+
+impl<P: TextMapPropagator> RedactingPropagator<P> {
+    /// Wraps `inner`.
+    pub fn new(inner: P, redactor: Redactor) -> Self {
+        RedactingPropagator { inner, redactor }
+    }
+}
+
+/// `cx` with its baggage redacted, or `None` when nothing changes (no allocation then).
+pub(crate) fn redacted_context(redactor: &Redactor, cx: &Context) -> Option<Context> {
+    let baggage = cx.baggage();
+    if baggage.is_empty() {
+        return None;
+    }
+    redactor.redact_baggage(baggage).map(|b| cx.with_baggage(b))
+}
+
+impl<P: TextMapPropagator> TextMapPropagator for RedactingPropagator<P> {
+    fn inject_context(&self, cx: &Context, injector: &mut dyn Injector) {
+        match redacted_context(&self.redactor, cx) {
+            Some(clean) => self.inner.inject_context(&clean, injector),
+            None => self.inner.inject_context(cx, injector),
+        }
+    }
+
+    fn extract_with_context(&self, cx: &Context, extractor: &dyn Extractor) -> Context {
+        self.inner.extract_with_context(cx, extractor)
+    }
+
+    fn fields(&self) -> FieldIter<'_> {
+        self.inner.fields()
+    }
+}

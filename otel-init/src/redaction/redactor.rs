@@ -1,0 +1,444 @@
+//! The compiled rules and how they apply to each kind of value.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use aws_lc_rs::hmac;
+use opentelemetry::baggage::Baggage;
+use opentelemetry::logs::AnyValue;
+use opentelemetry::trace::Status;
+use opentelemetry::{Array, Key, KeyValue, StringValue, Value};
+use opentelemetry_sdk::trace::SpanData;
+
+use super::Redaction;
+use super::glob::Pattern;
+use super::matchers::{self, Scrub, ScrubSet};
+
+/// Nested log values deeper than this are replaced whole (no unbounded recursion).
+const MAX_DEPTH: usize = 16;
+const HASH_PREFIX: &str = "hmac-sha256:";
+
+/// Compiled [`Redaction`] rules, cheap to clone and shared by the span processor, the log
+/// processor and the propagator. Every method is total: no input makes it panic or block.
+///
+/// ```
+/// use otel_kit_init::redaction::Redaction;
+///
+/// let r = Redaction::default().build()?;
+/// assert_eq!(r.scrub("order 4111111111111112"), None); // fails the Luhn check
+/// assert_eq!(r.scrub("card 4111111111111111").as_deref(), Some("card [REDACTED:card]"));
+/// assert_eq!(r.scrub("Authorization: Bearer eyJhbGciOi.eyJzdWIi.c2ln").as_deref(),
+///            Some("Authorization: [REDACTED:bearer]"));
+/// # Ok::<(), otel_kit_init::redaction::RedactionError>(())
+/// ```
+#[derive(Clone)]
+pub struct Redactor {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    drop: Vec<Pattern>,
+    hash: Vec<Pattern>,
+    key: Option<hmac::Key>,
+    scrub: ScrubSet,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Keep,
+    Drop,
+    Hash,
+}
+
+impl Redactor {
+    pub(crate) fn new(rules: &Redaction) -> Self {
+        let key = rules.secret().map(|s| hmac::Key::new(hmac::HMAC_SHA256, s));
+        let compile = |p: &[String]| p.iter().map(|p| Pattern::new(p.trim())).collect();
+        Redactor {
+            inner: Arc::new(Inner {
+                drop: compile(rules.drop_patterns()),
+                hash: if key.is_some() {
+                    compile(rules.hash_patterns())
+                } else {
+                    Vec::new()
+                },
+                key,
+                scrub: rules.scrub_set(),
+            }),
+        }
+    }
+
+    /// Whether these rules change nothing at all.
+    pub fn is_empty(&self) -> bool {
+        self.inner.drop.is_empty() && self.inner.hash.is_empty() && self.inner.scrub.is_empty()
+    }
+
+    /// `value` with every scrubbed kind replaced by its marker; `None`, without
+    /// allocating, when nothing matches.
+    pub fn scrub(&self, value: &str) -> Option<String> {
+        matchers::scrub(value, self.inner.scrub)
+    }
+
+    /// `hmac-sha256:` and the first 16 bytes of HMAC-SHA256(secret, `value`) in hex;
+    /// `None` when no keys are hashed (no secret).
+    ///
+    /// ```
+    /// use otel_kit_init::redaction::Redaction;
+    ///
+    /// let a = Redaction::none().hash_keys(["enduser.id"], "0123456789abcdef").build()?;
+    /// let b = Redaction::none().hash_keys(["enduser.id"], "fedcba9876543210").build()?;
+    /// let h = a.hash("ada@example.com").unwrap();
+    /// assert_eq!(h.len(), "hmac-sha256:".len() + 32);
+    /// assert_eq!(a.hash("ada@example.com"), Some(h.clone()));
+    /// assert_ne!(b.hash("ada@example.com"), Some(h));
+    /// # Ok::<(), otel_kit_init::redaction::RedactionError>(())
+    /// ```
+    pub fn hash(&self, value: &str) -> Option<String> {
+        let key = self.inner.key.as_ref()?;
+        let mut tag = [0u8; 64];
+        let Ok(tag) = hmac::sign_to_buffer(key, value.as_bytes(), &mut tag) else {
+            // Cannot happen with HMAC-SHA256 and a 64-byte buffer; never leak the input.
+            return Some(format!("{HASH_PREFIX}unavailable"));
+        };
+        let mut out = String::with_capacity(HASH_PREFIX.len() + 32);
+        out.push_str(HASH_PREFIX);
+        for byte in tag.iter().take(16) {
+            out.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
+            out.push(char::from(b"0123456789abcdef"[usize::from(byte & 0xf)]));
+        }
+        Some(out)
+    }
+
+    fn action(&self, key: &str) -> Action {
+        let (drop, hash) = (&self.inner.drop, &self.inner.hash);
+        if drop.is_empty() && hash.is_empty() {
+            return Action::Keep;
+        }
+        // Lowercase once on the stack, then compare bytes; longer keys compare slowly.
+        let mut buf = [0u8; 128];
+        let lower: Option<&[u8]> = buf.get_mut(..key.len()).map(|lower| {
+            lower.copy_from_slice(key.as_bytes());
+            lower.make_ascii_lowercase();
+            &*lower
+        });
+        let matches = |p: &Pattern| match lower {
+            Some(lower) => p.matches_lower(lower),
+            None => p.matches_with(key.as_bytes(), <[u8]>::eq_ignore_ascii_case),
+        };
+        if drop.iter().any(matches) {
+            Action::Drop
+        } else if hash.iter().any(matches) {
+            Action::Hash
+        } else {
+            Action::Keep
+        }
+    }
+
+    /// Drops, hashes and scrubs span-style attributes in place.
+    pub fn redact_attributes(&self, attributes: &mut Vec<KeyValue>) {
+        attributes.retain_mut(|kv| match self.action(kv.key.as_str()) {
+            Action::Drop => false,
+            Action::Hash => {
+                kv.value = Value::String(self.hash_or_marker(&kv.value.as_str()).into());
+                true
+            }
+            Action::Keep => {
+                if let Some(v) = self.redact_value(&kv.value) {
+                    kv.value = v;
+                }
+                true
+            }
+        });
+    }
+
+    fn hash_or_marker(&self, value: &str) -> String {
+        self.hash(value).unwrap_or_else(|| "[REDACTED]".to_owned())
+    }
+
+    fn scrub_string(&self, s: &StringValue) -> Option<StringValue> {
+        self.scrub(s.as_str()).map(StringValue::from)
+    }
+
+    /// A span-attribute value with its scrubbed kinds replaced; `None` if unchanged.
+    fn redact_value(&self, value: &Value) -> Option<Value> {
+        match value {
+            Value::String(s) => self.scrub_string(s).map(Value::String),
+            Value::I64(n) if self.inner.scrub.contains(Scrub::Card) && matchers::is_card_int(*n) => {
+                Some(Value::String(Scrub::Card.marker().into()))
+            }
+            Value::Array(Array::String(items)) => {
+                let first = items.iter().position(|s| self.scrub_string(s).is_some())?;
+                let mut out = items.clone();
+                for s in &mut out[first..] {
+                    if let Some(new) = self.scrub_string(s) {
+                        *s = new;
+                    }
+                }
+                Some(Value::Array(Array::String(out)))
+            }
+            _ => None,
+        }
+    }
+
+    /// Redacts an ended span: attributes, event attributes, link attributes and the
+    /// status description. Names (of the span and its events) are left as they are.
+    pub fn redact_span(&self, span: &mut SpanData) {
+        self.redact_attributes(&mut span.attributes);
+        for event in span.events.events.iter_mut() {
+            self.redact_attributes(&mut event.attributes);
+        }
+        for link in span.links.links.iter_mut() {
+            self.redact_attributes(&mut link.attributes);
+        }
+        if let Status::Error { description } = &span.status
+            && let Some(clean) = self.scrub(description)
+        {
+            span.status = Status::error(clean);
+        }
+    }
+
+    /// A log attribute or body with the rules applied; `None` if unchanged. Maps have
+    /// their keys dropped or hashed too; values nested deeper than 16 levels are
+    /// replaced by `[REDACTED:nested]`.
+    pub fn redact_any_value(&self, value: &AnyValue) -> Option<AnyValue> {
+        self.redact_any(value, 0)
+    }
+
+    fn redact_any(&self, value: &AnyValue, depth: usize) -> Option<AnyValue> {
+        match value {
+            AnyValue::String(s) => self.scrub_string(s).map(AnyValue::String),
+            AnyValue::Int(n) if self.inner.scrub.contains(Scrub::Card) && matchers::is_card_int(*n) => {
+                Some(AnyValue::String(Scrub::Card.marker().into()))
+            }
+            AnyValue::ListAny(_) | AnyValue::Map(_) if depth >= MAX_DEPTH => {
+                Some(AnyValue::String("[REDACTED:nested]".into()))
+            }
+            AnyValue::ListAny(items) => {
+                let first = items
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, v)| self.redact_any(v, depth + 1).map(|new| (i, new)))?;
+                let mut out: Vec<AnyValue> = Vec::with_capacity(items.len());
+                out.extend(items[..first.0].iter().cloned());
+                out.push(first.1);
+                for v in &items[first.0 + 1..] {
+                    out.push(self.redact_any(v, depth + 1).unwrap_or_else(|| v.clone()));
+                }
+                Some(AnyValue::ListAny(Box::new(out)))
+            }
+            AnyValue::Map(map) => {
+                // Nothing allocated until the first entry that changes, and each value
+                // redacted once: checking first and rebuilding after would redo every
+                // nested level twice, 2^depth times for the deepest.
+                let (first, change) =
+                    map.iter()
+                        .enumerate()
+                        .find_map(|(i, (k, v))| match self.entry(k, v, depth + 1) {
+                            Entry::Unchanged => None,
+                            change => Some((i, change)),
+                        })?;
+                let mut out: HashMap<Key, AnyValue> = HashMap::with_capacity(map.len());
+                let mut entries = map.iter();
+                for (k, v) in entries.by_ref().take(first) {
+                    out.insert(k.clone(), v.clone());
+                }
+                if let Some((k, v)) = entries.next() {
+                    change.apply(k, v, &mut out);
+                }
+                for (k, v) in entries {
+                    self.entry(k, v, depth + 1).apply(k, v, &mut out);
+                }
+                Some(AnyValue::Map(Box::new(out)))
+            }
+            _ => None,
+        }
+    }
+
+    /// What the rules do to one keyed log value.
+    fn entry(&self, key: &Key, value: &AnyValue, depth: usize) -> Entry {
+        match self.action(key.as_str()) {
+            Action::Drop => Entry::Dropped,
+            Action::Hash => Entry::Replaced(AnyValue::String(
+                self.hash_or_marker(&any_to_string(value)).into(),
+            )),
+            Action::Keep => self
+                .redact_any(value, depth)
+                .map_or(Entry::Unchanged, Entry::Replaced),
+        }
+    }
+
+    /// A keyed log value after the rules: `None` when dropped.
+    pub(crate) fn redact_entry(&self, key: &Key, value: &AnyValue, depth: usize) -> Option<AnyValue> {
+        match self.entry(key, value, depth) {
+            Entry::Unchanged => Some(value.clone()),
+            Entry::Dropped => None,
+            Entry::Replaced(new) => Some(new),
+        }
+    }
+
+    /// Whether the rules change this keyed log value (a cheap check before rebuilding).
+    pub(crate) fn changes_entry(&self, key: &Key, value: &AnyValue) -> bool {
+        self.action(key.as_str()) != Action::Keep || self.redact_any(value, 0).is_some()
+    }
+
+    /// `baggage` with the rules applied to its keys, values and properties; `None` if
+    /// unchanged (the common case, decided without allocating).
+    pub fn redact_baggage(&self, baggage: &Baggage) -> Option<Baggage> {
+        let changes = |k: &Key, v: &StringValue, m: &str| {
+            self.action(k.as_str()) != Action::Keep
+                || self.scrub(v.as_str()).is_some()
+                || self.scrub(m).is_some()
+        };
+        if !baggage.iter().any(|(k, (v, m))| changes(k, v, m.as_str())) {
+            return None;
+        }
+        let mut out = Baggage::new();
+        for (k, (v, m)) in baggage.iter() {
+            let value = match self.action(k.as_str()) {
+                Action::Drop => continue,
+                Action::Hash => self.hash_or_marker(v.as_str()),
+                Action::Keep => self.scrub(v.as_str()).unwrap_or_else(|| v.as_str().to_owned()),
+            };
+            let meta = self.scrub(m.as_str()).unwrap_or_else(|| m.as_str().to_owned());
+            out.insert_with_metadata(k.clone(), value, meta);
+        }
+        Some(out)
+    }
+}
+
+/// What the rules do to one keyed log value.
+enum Entry {
+    Unchanged,
+    Dropped,
+    Replaced(AnyValue),
+}
+
+impl Entry {
+    /// Puts the entry's outcome for `key` (originally `value`) into `out`.
+    fn apply(self, key: &Key, value: &AnyValue, out: &mut HashMap<Key, AnyValue>) {
+        match self {
+            Entry::Unchanged => {
+                out.insert(key.clone(), value.clone());
+            }
+            Entry::Dropped => {}
+            Entry::Replaced(new) => {
+                out.insert(key.clone(), new);
+            }
+        }
+    }
+}
+
+fn any_to_string(value: &AnyValue) -> String {
+    match value {
+        AnyValue::String(s) => s.as_str().to_owned(),
+        AnyValue::Int(n) => n.to_string(),
+        AnyValue::Double(d) => d.to_string(),
+        AnyValue::Boolean(b) => b.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The secret never prints.
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn patterns(p: &[Pattern]) -> Vec<&str> {
+            p.iter().map(Pattern::as_str).collect()
+        }
+        f.debug_struct("Redactor")
+            .field("drop", &patterns(&self.inner.drop))
+            .field("hash", &patterns(&self.inner.hash))
+            .field("secret", &self.inner.key.as_ref().map(|_| "<redacted>"))
+            .field("scrub", &self.inner.scrub)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::redaction::Redaction;
+
+    fn map(entries: impl IntoIterator<Item = (&'static str, AnyValue)>) -> AnyValue {
+        AnyValue::Map(Box::new(
+            entries.into_iter().map(|(k, v)| (Key::from(k), v)).collect(),
+        ))
+    }
+
+    fn entries(value: &AnyValue) -> &HashMap<Key, AnyValue> {
+        match value {
+            AnyValue::Map(m) => m,
+            other => panic!("not a map: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn maps_drop_and_scrub_their_entries_at_every_level_and_keep_the_rest() {
+        let r = Redaction::default().build().expect("default rules");
+        let inner = map([
+            ("db.password", AnyValue::from("hunter2")),
+            ("header", AnyValue::from("Bearer abcdef0123456789")),
+            ("tier", AnyValue::from("gold")),
+        ]);
+        let value = map([
+            ("request", inner),
+            ("id", AnyValue::Int(7)),
+            (
+                "list",
+                AnyValue::ListAny(Box::new(vec![AnyValue::from("Bearer abcdef0123456789")])),
+            ),
+        ]);
+        let clean = r.redact_any_value(&value).expect("changed");
+        let outer = entries(&clean);
+        assert_eq!(outer[&Key::from("id")], AnyValue::Int(7));
+        assert_eq!(
+            outer[&Key::from("list")],
+            AnyValue::ListAny(Box::new(vec![AnyValue::from("[REDACTED:bearer]")]))
+        );
+        let request = entries(&outer[&Key::from("request")]);
+        assert_eq!(request.len(), 2, "{request:?}");
+        assert_eq!(request[&Key::from("header")], AnyValue::from("[REDACTED:bearer]"));
+        assert_eq!(request[&Key::from("tier")], AnyValue::from("gold"));
+
+        let plain = map([("tier", AnyValue::from("gold")), ("id", AnyValue::Int(7))]);
+        assert_eq!(r.redact_any_value(&plain), None, "nothing to redact: unchanged");
+    }
+
+    #[test]
+    fn maps_hash_the_values_of_hashed_keys() {
+        let r = Redaction::default()
+            .hash_keys(["user.id"], "0123456789abcdef0123")
+            .build()
+            .expect("rules");
+        let clean = r
+            .redact_any_value(&map([
+                ("user.id", AnyValue::from("ada")),
+                ("n", AnyValue::Int(1)),
+            ]))
+            .expect("changed");
+        let out = entries(&clean);
+        assert_eq!(out[&Key::from("n")], AnyValue::Int(1));
+        assert_eq!(
+            out[&Key::from("user.id")],
+            AnyValue::String(r.hash("ada").expect("a secret is set").into())
+        );
+    }
+
+    #[test]
+    fn a_deep_chain_of_maps_ends_in_the_nested_marker() {
+        let r = Redaction::default().build().expect("default rules");
+        let mut value = AnyValue::from("plain");
+        for _ in 0..40 {
+            value = map([("next", value), ("tier", AnyValue::from("gold"))]);
+        }
+        let mut level = &r.redact_any_value(&value).expect("cut at the depth limit");
+        let mut depth = 0;
+        while let AnyValue::Map(m) = level {
+            assert_eq!(m[&Key::from("tier")], AnyValue::from("gold"));
+            level = &m[&Key::from("next")];
+            depth += 1;
+        }
+        assert_eq!(depth, MAX_DEPTH);
+        assert_eq!(*level, AnyValue::from("[REDACTED:nested]"));
+    }
+}

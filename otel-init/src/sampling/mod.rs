@@ -1,0 +1,337 @@
+//! Sampler presets: a small typed API ([`Sampling`]), each preset also reachable from
+//! `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG` ([`from_env_values`]).
+//!
+//! | Preset | Typed API | Env value | Root spans | Children of remote parents |
+//! | --- | --- | --- | --- | --- |
+//! | Parent-based always on (the default) | [`Sampling::default()`] | `parentbased_always_on`, or unset | all sampled | follow the parent's decision |
+//! | Parent-based always off | `Sampling::ratio(0.0)` behaves the same | `parentbased_always_off` | none sampled | follow the parent's decision |
+//! | Parent-based ratio | [`Sampling::ratio(r)`](Sampling::ratio) | `parentbased_traceidratio`, ARG = `r` (default 1.0) | a fraction `r`, chosen by trace id | follow the parent's decision |
+//! | Rate-limited (non-standard) | [`Sampling::rate_limited(n)`](Sampling::rate_limited) | `parentbased_ratelimited`, ARG = `n` (default 100) | at most `n` new traces per second, bursts of at most max(1, `n`) | follow the parent's decision (never limited) |
+//! | Always on | [`Sampling::always_on()`] | `always_on` | all sampled | all sampled, even when the parent was not |
+//! | Always off | [`Sampling::always_off()`] | `always_off` | none sampled | none sampled, even when the parent was |
+//! | Trace-id ratio, not parent-based | none: environment only | `traceidratio`, ARG = `r` (default 1.0) | a fraction `r`, chosen by trace id | decided again by trace id, ignoring the parent |
+//! | Route exclusion (non-standard) | [`.excluding_routes(..)`](Sampling::excluding_routes), [`.excluding_health_checks()`](Sampling::excluding_health_checks) on any preset | none | dropped when `http.route` or `url.path` matches | dropped when `http.route` or `url.path` matches |
+//!
+//! Children of local parents (spans started inside this process) behave like children
+//! of remote parents.
+//!
+//! # Why ratios are parent-based
+//!
+//! A ratio sampler that ignores the parent decides again in every service. Traces stay
+//! whole only if every service uses the same ratio and the same trace-id arithmetic;
+//! otherwise each hop keeps a different subset, and "10% here times 10% there" leaves
+//! about 1% of traces complete plus many fragments. [`Sampling::ratio`] therefore only
+//! ever decides at the root and lets children follow. The spec's plain `traceidratio` is
+//! still honoured when it is set in the environment, because that is what the variable
+//! means; prefer `parentbased_traceidratio`.
+//!
+//! # Non-standard extensions
+//!
+//! `parentbased_ratelimited` and route exclusion are not in the OpenTelemetry
+//! specification; other SDKs reading the same environment will not understand
+//! `parentbased_ratelimited` (and most fall back to `parentbased_always_on`).
+//!
+//! ```
+//! use otel_kit_init::sampling::{Sampling, from_env_values};
+//!
+//! let typed = Sampling::ratio(0.1).excluding_health_checks();
+//! typed.validate()?;
+//! assert_eq!(
+//!     typed.to_string(),
+//!     "parentbased_traceidratio(0.1) excluding routes [/health, /healthz, /ready, /live, /metrics]"
+//! );
+//!
+//! let (from_env, warnings) = from_env_values(Some("parentbased_traceidratio"), Some("0.1"));
+//! assert!(warnings.is_empty());
+//! assert_eq!(from_env, Sampling::ratio(0.1));
+//! # Ok::<(), otel_kit_init::sampling::SamplingError>(())
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+
+use opentelemetry::Context;
+use opentelemetry::trace::{TraceContextExt as _, TraceState};
+use opentelemetry_sdk::trace::{Sampler, ShouldSample};
+
+mod error;
+mod from_env;
+mod rate_limit;
+mod routes;
+
+pub use error::SamplingError;
+pub use from_env::from_env_values;
+
+/// Which traces to record: one of the presets in the [module table](self), plus any
+/// routes to leave out.
+///
+/// Build it with a constructor, check it with [`validate`](Self::validate), turn it into
+/// an SDK sampler with [`into_sampler`](Self::into_sampler). `Display` gives a one-line
+/// description for a start-up log.
+///
+/// ```
+/// use otel_kit_init::sampling::Sampling;
+///
+/// let sampling = Sampling::rate_limited(50.0).excluding_routes(["/status"]);
+/// assert_eq!(sampling.to_string(), "parentbased_ratelimited(50/s) excluding routes [/status]");
+/// assert_eq!(Sampling::default().to_string(), "parentbased_always_on");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct Sampling {
+    kind: Kind,
+    excluded_routes: Vec<String>,
+}
+
+/// The presets. `TraceIdRatio` and `ParentBasedAlwaysOff` only come from the
+/// environment: the typed API has no way to build a ratio that ignores the parent.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    AlwaysOn,
+    AlwaysOff,
+    ParentBasedAlwaysOn,
+    ParentBasedAlwaysOff,
+    ParentBasedRatio(f64),
+    TraceIdRatio(f64),
+    RateLimited(f64),
+}
+
+impl Default for Sampling {
+    /// `parentbased_always_on`, the specification's default: every new trace is sampled
+    /// and children follow their parent.
+    fn default() -> Self {
+        Self::from_kind(Kind::ParentBasedAlwaysOn)
+    }
+}
+
+impl Sampling {
+    /// The routes [`excluding_health_checks`](Self::excluding_health_checks) leaves out:
+    /// the usual liveness, readiness and metrics-scrape endpoints.
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// assert!(Sampling::DEFAULT_EXCLUDED_ROUTES.contains(&"/healthz"));
+    /// ```
+    pub const DEFAULT_EXCLUDED_ROUTES: &'static [&'static str] =
+        &["/health", "/healthz", "/ready", "/live", "/metrics"];
+
+    fn from_kind(kind: Kind) -> Self {
+        Self {
+            kind,
+            excluded_routes: Vec::new(),
+        }
+    }
+
+    /// Samples every span, whatever the parent decided (`always_on`).
+    ///
+    /// Children of an unsampled remote parent are sampled too, so traces whose caller
+    /// chose not to sample show up as fragments. [`Sampling::default()`] samples every new
+    /// trace but lets children follow their parent.
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// assert_eq!(Sampling::always_on().to_string(), "always_on");
+    /// ```
+    pub fn always_on() -> Self {
+        Self::from_kind(Kind::AlwaysOn)
+    }
+
+    /// Samples nothing, whatever the parent decided (`always_off`).
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// assert_eq!(Sampling::always_off().to_string(), "always_off");
+    /// ```
+    pub fn always_off() -> Self {
+        Self::from_kind(Kind::AlwaysOff)
+    }
+
+    /// Samples a fraction `ratio` of new traces, chosen by trace id; children follow
+    /// their parent (`parentbased_traceidratio`).
+    ///
+    /// Always parent-based, so a trace is decided once, where it starts, and is either
+    /// kept whole or dropped whole (see the [module docs](self)). A ratio outside
+    /// `0.0..=1.0` is reported by [`validate`](Self::validate).
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// let sampling = Sampling::ratio(0.25);
+    /// sampling.validate()?;
+    /// assert_eq!(sampling.to_string(), "parentbased_traceidratio(0.25)");
+    /// # Ok::<(), otel_kit_init::sampling::SamplingError>(())
+    /// ```
+    pub fn ratio(ratio: f64) -> Self {
+        Self::from_kind(Kind::ParentBasedRatio(ratio))
+    }
+
+    /// Samples at most `traces_per_second` new traces per second, with bursts of at most
+    /// max(1, `traces_per_second`); children follow their parent and never count against
+    /// the limit (`parentbased_ratelimited`, not in the specification).
+    ///
+    /// The budget is kept with atomics, no lock, and belongs to the sampler that
+    /// [`into_sampler`](Self::into_sampler) returns: two calls give two budgets. A rate
+    /// that is not finite and positive is reported by [`validate`](Self::validate).
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// let sampling = Sampling::rate_limited(100.0);
+    /// sampling.validate()?;
+    /// assert_eq!(sampling.to_string(), "parentbased_ratelimited(100/s)");
+    /// # Ok::<(), otel_kit_init::sampling::SamplingError>(())
+    /// ```
+    pub fn rate_limited(traces_per_second: f64) -> Self {
+        Self::from_kind(Kind::RateLimited(traces_per_second))
+    }
+
+    /// Never samples a span whose `http.route` or `url.path` attribute, as given when the
+    /// span starts, equals one of `routes`. Adds to the routes already excluded.
+    ///
+    /// This applies to every span, including a child of a sampled parent: a health check
+    /// whose caller propagated a sampled trace context is still dropped, and so are its
+    /// children (they follow it), except under `always_on` or `traceidratio`, which
+    /// ignore the parent. Excluded spans are checked first, so they never use up a
+    /// rate limit. Matching is exact: `/health` does not match `/health/` or
+    /// `/health?full=1`.
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// let sampling = Sampling::ratio(0.5).excluding_routes(["/ping", "/status"]);
+    /// assert_eq!(sampling.to_string(), "parentbased_traceidratio(0.5) excluding routes [/ping, /status]");
+    /// ```
+    pub fn excluding_routes<I>(mut self, routes: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        for route in routes {
+            let route = route.into();
+            if !self.excluded_routes.contains(&route) {
+                self.excluded_routes.push(route);
+            }
+        }
+        self
+    }
+
+    /// Excludes [`DEFAULT_EXCLUDED_ROUTES`](Self::DEFAULT_EXCLUDED_ROUTES), as
+    /// [`excluding_routes`](Self::excluding_routes) does.
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// let sampling = Sampling::default().excluding_health_checks();
+    /// assert_eq!(
+    ///     sampling.to_string(),
+    ///     "parentbased_always_on excluding routes [/health, /healthz, /ready, /live, /metrics]"
+    /// );
+    /// ```
+    pub fn excluding_health_checks(self) -> Self {
+        self.excluding_routes(Self::DEFAULT_EXCLUDED_ROUTES.iter().copied())
+    }
+
+    /// Checks the ratio is within `0.0..=1.0` and the rate is finite and above zero.
+    ///
+    /// # Errors
+    ///
+    /// [`SamplingError::InvalidRatio`] or [`SamplingError::InvalidRate`], whose message
+    /// says which value to change.
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::{Sampling, SamplingError};
+    ///
+    /// let err = Sampling::ratio(1.5).validate().unwrap_err();
+    /// assert_eq!(err, SamplingError::InvalidRatio(1.5));
+    /// assert_eq!(err.to_string(), "sampling ratio must be between 0.0 and 1.0, got 1.5");
+    /// assert!(Sampling::rate_limited(0.0).validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<(), SamplingError> {
+        match self.kind {
+            Kind::ParentBasedRatio(r) | Kind::TraceIdRatio(r) if !(0.0..=1.0).contains(&r) => {
+                Err(SamplingError::InvalidRatio(r))
+            }
+            Kind::RateLimited(n) if !(n.is_finite() && n > 0.0) => Err(SamplingError::InvalidRate(n)),
+            _ => Ok(()),
+        }
+    }
+
+    /// The SDK sampler for this preset, for
+    /// [`TracerProviderBuilder::with_sampler`](opentelemetry_sdk::trace::TracerProviderBuilder::with_sampler).
+    ///
+    /// A boxed [`ShouldSample`] rather than the SDK's `Sampler` enum, because route
+    /// exclusion must also overrule the parent, and `Sampler::ParentBased` never asks its
+    /// delegate about a span that has a parent. To hand it to an API that takes a
+    /// `Sampler` (which then decides children by the parent alone), wrap it:
+    /// `Sampler::ParentBased(sampling.into_sampler())`.
+    ///
+    /// Values are not checked here; call [`validate`](Self::validate) first. A ratio
+    /// above 1 samples everything, below 0 or NaN nothing; a rate that is zero,
+    /// negative or NaN admits no new trace and an infinite rate admits all.
+    ///
+    /// ```
+    /// use opentelemetry::trace::{Tracer as _, TracerProvider as _};
+    /// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// let exporter = InMemorySpanExporter::default();
+    /// let provider = SdkTracerProvider::builder()
+    ///     .with_simple_exporter(exporter.clone())
+    ///     .with_sampler(Sampling::always_off().into_sampler())
+    ///     .build();
+    /// provider.tracer("example").in_span("work", |_| {});
+    /// assert!(exporter.get_finished_spans()?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn into_sampler(self) -> Box<dyn ShouldSample> {
+        let preset: Box<dyn ShouldSample> = match self.kind {
+            Kind::AlwaysOn => Box::new(Sampler::AlwaysOn),
+            Kind::AlwaysOff => Box::new(Sampler::AlwaysOff),
+            Kind::TraceIdRatio(r) => Box::new(Sampler::TraceIdRatioBased(r)),
+            // `Sampler::parent_based` (unlike `Sampler::ParentBased`) treats an invalid
+            // parent as no parent, as the specification says.
+            Kind::ParentBasedAlwaysOn => Box::new(Sampler::parent_based(Sampler::AlwaysOn)),
+            Kind::ParentBasedAlwaysOff => Box::new(Sampler::parent_based(Sampler::AlwaysOff)),
+            Kind::ParentBasedRatio(r) => Box::new(Sampler::parent_based(Sampler::TraceIdRatioBased(r))),
+            Kind::RateLimited(n) => Box::new(Sampler::parent_based(rate_limit::RateLimitedRoot::new(n))),
+        };
+        if self.excluded_routes.is_empty() {
+            preset
+        } else {
+            Box::new(routes::ExcludeRoutes::new(
+                Arc::from(self.excluded_routes),
+                preset,
+            ))
+        }
+    }
+}
+
+impl fmt::Display for Sampling {
+    /// The environment-variable name of the preset with its argument, e.g.
+    /// `parentbased_traceidratio(0.1)`, then any excluded routes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            Kind::AlwaysOn => f.write_str("always_on")?,
+            Kind::AlwaysOff => f.write_str("always_off")?,
+            Kind::ParentBasedAlwaysOn => f.write_str("parentbased_always_on")?,
+            Kind::ParentBasedAlwaysOff => f.write_str("parentbased_always_off")?,
+            Kind::ParentBasedRatio(r) => write!(f, "parentbased_traceidratio({r})")?,
+            Kind::TraceIdRatio(r) => write!(f, "traceidratio({r})")?,
+            Kind::RateLimited(n) => write!(f, "parentbased_ratelimited({n}/s)")?,
+        }
+        if !self.excluded_routes.is_empty() {
+            write!(f, " excluding routes [{}]", self.excluded_routes.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// The parent's trace state, which our samplers pass on unchanged as the SDK's do.
+fn parent_trace_state(parent_context: Option<&Context>) -> TraceState {
+    parent_context
+        .map(|cx| cx.span().span_context().trace_state().clone())
+        .unwrap_or_default()
+}

@@ -1,0 +1,243 @@
+//! The three layers ([`TelemetryLayers`]) and the ready-made subscriber.
+
+use std::fmt;
+
+use opentelemetry::logs::{Logger, LoggerProvider};
+use opentelemetry::trace::Tracer;
+use opentelemetry_appender_tracing::layer::OpenTelemetryTracingBridge;
+use opentelemetry_sdk::logs::SdkLoggerProvider;
+use opentelemetry_sdk::trace::SdkTracer;
+use tracing::Subscriber;
+use tracing_subscriber::Registry;
+use tracing_subscriber::filter::FilterExt as _;
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::{Layer, SubscriberExt as _};
+use tracing_subscriber::registry::LookupSpan;
+
+use super::console::Console;
+use super::filter::{
+    InternalRepeatLimit, LogFilter, NotLogOnlyEvent, NotTelemetryIo, TraceFilter, not_otel_internal,
+    not_raw_sql,
+};
+
+/// The `tracing` layers otel-kit-init sets up, each behind its own filter, for a subscriber
+/// you compose yourself.
+///
+/// | Field | Layer | Filter |
+/// | --- | --- | --- |
+/// | `traces` | tracing-opentelemetry, exporting spans through the tracer | spans at `info` and above, spans with an `otel.*` field at any level, and whatever the [`LogFilter`] enables (spans, and events as span events) |
+/// | `logs` | the OTLP log bridge ([`OpenTelemetryTracingBridge`]) | the [`LogFilter`], minus targets starting with `opentelemetry` and sqlx's statement logs (`sqlx::query`, raw SQL) |
+/// | `console` | the fmt layer in the [`Console`]'s format, with trace ids | the [`LogFilter`] |
+///
+/// Stack them with [`into_layer`](Self::into_layer) (or `and_then` the fields you want)
+/// onto a `tracing_subscriber::registry()`, then add your own layers after them. Every
+/// field is a [`Layer<S>`] for the subscriber `S` below it, so the three go onto the same
+/// place in the stack.
+///
+/// ```
+/// use opentelemetry::trace::TracerProvider as _;
+/// use opentelemetry_sdk::logs::SdkLoggerProvider;
+/// use opentelemetry_sdk::trace::SdkTracerProvider;
+/// use otel_kit_init::subscriber::{self, Console, ConsoleFormat, LogFilter};
+/// use tracing_subscriber::filter::LevelFilter;
+/// use tracing_subscriber::prelude::*;
+///
+/// let tracer_provider = SdkTracerProvider::builder().build();
+/// let logger_provider = SdkLoggerProvider::builder().build();
+/// let (filter, warning) = LogFilter::from_rust_log(Some("info,my_app=debug"));
+/// assert!(warning.is_none());
+///
+/// let layers = subscriber::layers(
+///     tracer_provider.tracer("my-app"),
+///     &logger_provider,
+///     Console::new(ConsoleFormat::Json, std::io::stderr),
+///     &filter,
+/// );
+/// // Your own layer, with its own filter, goes on top.
+/// let audit = tracing_subscriber::fmt::layer()
+///     .with_writer(std::io::sink)
+///     .with_filter(LevelFilter::WARN);
+/// let subscriber = tracing_subscriber::registry().with(layers.into_layer()).with(audit);
+///
+/// // `tracing::subscriber::set_global_default(subscriber)` in a real program.
+/// tracing::subscriber::with_default(subscriber, || {
+///     tracing::info_span!("checkout").in_scope(|| tracing::info!("paid"));
+/// });
+/// ```
+///
+/// Keeping only some of them:
+///
+/// ```
+/// # use opentelemetry::trace::TracerProvider as _;
+/// # use opentelemetry_sdk::logs::SdkLoggerProvider;
+/// # use opentelemetry_sdk::trace::SdkTracerProvider;
+/// # use otel_kit_init::subscriber::{self, Console, ConsoleFormat, LogFilter};
+/// use tracing_subscriber::prelude::*;
+///
+/// # let tracer_provider = SdkTracerProvider::builder().build();
+/// # let logger_provider = SdkLoggerProvider::builder().build();
+/// let layers = subscriber::layers(
+///     tracer_provider.tracer("my-app"),
+///     &logger_provider,
+///     Console::default(),
+///     &LogFilter::default(),
+/// );
+/// // Traces and OTLP logs, and your own console instead of ours.
+/// let subscriber = tracing_subscriber::registry()
+///     .with(layers.traces.and_then(layers.logs))
+///     .with(tracing_subscriber::fmt::layer().with_writer(std::io::sink));
+/// # drop(subscriber);
+/// ```
+pub struct TelemetryLayers<S> {
+    /// tracing-opentelemetry: turns spans into OpenTelemetry spans and makes each span's
+    /// context current while it is entered.
+    pub traces: Box<dyn Layer<S> + Send + Sync>,
+    /// The OTLP log bridge: turns events into log records stamped with the current span.
+    pub logs: Box<dyn Layer<S> + Send + Sync>,
+    /// The console, with trace and span ids on lines inside spans.
+    pub console: Box<dyn Layer<S> + Send + Sync>,
+}
+
+impl<S> fmt::Debug for TelemetryLayers<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TelemetryLayers").finish_non_exhaustive()
+    }
+}
+
+impl<S> TelemetryLayers<S>
+where
+    S: Subscriber + Send + Sync + for<'a> LookupSpan<'a>,
+{
+    /// The three layers as one, `traces` first so a span's OpenTelemetry context is
+    /// current before the other two see anything inside it.
+    ///
+    /// ```
+    /// # use opentelemetry::trace::TracerProvider as _;
+    /// # use opentelemetry_sdk::logs::SdkLoggerProvider;
+    /// # use opentelemetry_sdk::trace::SdkTracerProvider;
+    /// use otel_kit_init::subscriber::{self, Console, LogFilter};
+    /// use tracing_subscriber::prelude::*;
+    ///
+    /// # let tracer_provider = SdkTracerProvider::builder().build();
+    /// # let logger_provider = SdkLoggerProvider::builder().build();
+    /// let layers = subscriber::layers(
+    ///     tracer_provider.tracer("my-app"),
+    ///     &logger_provider,
+    ///     Console::default(),
+    ///     &LogFilter::default(),
+    /// );
+    /// let subscriber = tracing_subscriber::registry().with(layers.into_layer());
+    /// # drop(subscriber);
+    /// ```
+    pub fn into_layer(self) -> impl Layer<S> + Send + Sync {
+        self.traces.and_then(self.logs).and_then(self.console)
+    }
+}
+
+/// Builds the [`TelemetryLayers`]: spans to `tracer`, events to `logger_provider` and to
+/// the `console`, filtered as the [module docs](super#filtering-why-traces-do-not-follow-rust_log)
+/// describe.
+///
+/// A logger provider without processors turns the bridge into a cheap no-op, for when
+/// logs are not exported.
+///
+/// ```
+/// use opentelemetry::trace::TracerProvider as _;
+/// use opentelemetry_sdk::logs::SdkLoggerProvider;
+/// use opentelemetry_sdk::trace::SdkTracerProvider;
+/// use otel_kit_init::subscriber::{self, Console, LogFilter};
+/// use tracing_subscriber::prelude::*;
+///
+/// let tracer_provider = SdkTracerProvider::builder().build();
+/// let logger_provider = SdkLoggerProvider::builder().build();
+/// let layers = subscriber::layers(
+///     tracer_provider.tracer("my-app"),
+///     &logger_provider,
+///     Console::default(),
+///     &LogFilter::default(),
+/// );
+/// let subscriber = tracing_subscriber::registry().with(layers.into_layer());
+/// # drop(subscriber);
+/// ```
+///
+/// The tracer and the logger provider are usually the SDK's (`SdkTracer`,
+/// `SdkLoggerProvider`), but any implementation works, for example one that routes each
+/// record to a different pipeline.
+pub fn layers<S, W, T, P, L>(
+    tracer: T,
+    logger_provider: &P,
+    console: Console<W>,
+    filter: &LogFilter,
+) -> TelemetryLayers<S>
+where
+    S: Subscriber + Send + Sync + for<'a> LookupSpan<'a>,
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+    T: Tracer + Send + Sync + 'static,
+    T::Span: Send + Sync,
+    P: LoggerProvider<Logger = L> + Send + Sync + 'static,
+    L: Logger + Send + Sync + 'static,
+{
+    TelemetryLayers {
+        traces: tracing_opentelemetry::layer()
+            .with_tracer(tracer)
+            // Not semantic conventions, and a cost on every span: thread ids and names,
+            // busy/idle nanoseconds, the tracing target. Source location (code.*) stays.
+            .with_threads(false)
+            .with_tracked_inactivity(false)
+            .with_target(false)
+            .with_filter(
+                TraceFilter::new(filter)
+                    .and(NotTelemetryIo)
+                    .and(NotLogOnlyEvent)
+                    .and(not_raw_sql()),
+            )
+            .boxed(),
+        logs: OpenTelemetryTracingBridge::new(logger_provider)
+            .with_filter(
+                filter
+                    .env_filter()
+                    .and(not_otel_internal())
+                    .and(NotTelemetryIo)
+                    .and(not_raw_sql()),
+            )
+            .boxed(),
+        console: console.into_layer(filter.env_filter().and(InternalRepeatLimit::default())),
+    }
+}
+
+/// A complete subscriber: a [`Registry`] with all three [`TelemetryLayers`], ready for
+/// `tracing::subscriber::set_global_default` (or `tracing::Dispatch::new`).
+///
+/// ```
+/// use opentelemetry::trace::TracerProvider as _;
+/// use opentelemetry_sdk::logs::SdkLoggerProvider;
+/// use opentelemetry_sdk::trace::SdkTracerProvider;
+/// use otel_kit_init::subscriber::{self, Console, ConsoleFormat, LogFilter};
+///
+/// let tracer_provider = SdkTracerProvider::builder().build();
+/// let logger_provider = SdkLoggerProvider::builder().build();
+/// let (filter, warning) = LogFilter::from_env();
+/// let dispatch = tracing::Dispatch::new(subscriber::subscriber(
+///     tracer_provider.tracer("my-app"),
+///     &logger_provider,
+///     Console::stdout(ConsoleFormat::Text),
+///     &filter,
+/// ));
+/// // In a real program: `tracing::dispatcher::set_global_default(dispatch)`.
+/// tracing::dispatcher::with_default(&dispatch, || {
+///     if let Some(warning) = warning {
+///         tracing::warn!(%warning, "ignoring RUST_LOG");
+///     }
+/// });
+/// ```
+pub fn subscriber<W>(
+    tracer: SdkTracer,
+    logger_provider: &SdkLoggerProvider,
+    console: Console<W>,
+    filter: &LogFilter,
+) -> impl Subscriber + Send + Sync + for<'a> LookupSpan<'a>
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    Registry::default().with(layers(tracer, logger_provider, console, filter).into_layer())
+}

@@ -1,0 +1,270 @@
+//! The guard `init()` returns: it owns the providers, reads back the effective
+//! configuration, and flushes and shuts everything down within a bounded time.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::logs::SdkLoggerProvider;
+use opentelemetry_sdk::metrics::SdkMeterProvider;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+
+use crate::ShutdownError;
+use crate::batch::SpanQueueStats;
+use crate::config::Config;
+use crate::export_runtime::ExportRuntime;
+use crate::propagation::Propagators;
+use crate::sampling::Sampling;
+
+/// Default bound on [`Telemetry::shutdown`].
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The running telemetry. Keep it alive for the life of the program: dropping it (or
+/// calling [`shutdown`](Self::shutdown)) flushes and shuts down the tracer, meter and
+/// logger providers within the shutdown timeout. Shutting down twice is harmless.
+#[must_use = "dropping the guard shuts telemetry down: bind it, e.g. `let _telemetry = otel_kit_init::init()?;`"]
+pub struct Telemetry {
+    pipelines: Mutex<Option<Pipelines>>,
+    tracer_provider: SdkTracerProvider,
+    meter_provider: SdkMeterProvider,
+    logger_provider: SdkLoggerProvider,
+    span_stats: Option<Arc<SpanQueueStats>>,
+    flushing: Arc<AtomicBool>,
+    warnings: Vec<String>,
+    config: Config,
+    sampling: Sampling,
+    propagators: Propagators,
+    resource: Resource,
+    shutdown_timeout: Duration,
+}
+
+/// What shutdown consumes.
+pub(crate) struct Pipelines {
+    pub(crate) tracer: SdkTracerProvider,
+    pub(crate) meter: SdkMeterProvider,
+    pub(crate) logger: SdkLoggerProvider,
+    pub(crate) runtime: Option<ExportRuntime>,
+    pub(crate) span_stats: Option<Arc<SpanQueueStats>>,
+}
+
+impl std::fmt::Debug for Telemetry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Telemetry")
+            .field("config", &self.config.to_string())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Telemetry {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        pipelines: Pipelines,
+        config: Config,
+        sampling: Sampling,
+        propagators: Propagators,
+        resource: Resource,
+        shutdown_timeout: Duration,
+        warnings: Vec<String>,
+    ) -> Self {
+        Telemetry {
+            tracer_provider: pipelines.tracer.clone(),
+            meter_provider: pipelines.meter.clone(),
+            logger_provider: pipelines.logger.clone(),
+            span_stats: pipelines.span_stats.clone(),
+            flushing: Arc::new(AtomicBool::new(false)),
+            warnings,
+            pipelines: Mutex::new(Some(pipelines)),
+            config,
+            sampling,
+            propagators,
+            resource,
+            shutdown_timeout,
+        }
+    }
+
+    /// Spans dropped so far because the OTLP export queue was full (0 without an OTLP
+    /// traces exporter). Also exported as `otel.sdk.processor.span.processed` with
+    /// `error.type = queue_full`.
+    pub fn dropped_spans(&self) -> u64 {
+        self.span_stats.as_ref().map_or(0, |s| s.dropped())
+    }
+
+    /// All counters of the OTLP span queue: ended, exported, failed, dropped, queued.
+    pub fn span_queue_stats(&self) -> Option<&SpanQueueStats> {
+        self.span_stats.as_deref()
+    }
+
+    /// The warnings start-up produced (bad `OTEL_*` values, unsupported names, unreadable
+    /// certificate files), one sentence each. They are also logged once through
+    /// `tracing`; this is for programs that install their subscriber later, or none.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The effective configuration: environment, then code overrides.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The effective sampler preset.
+    pub fn sampling(&self) -> &Sampling {
+        &self.sampling
+    }
+
+    /// The installed propagators.
+    pub fn propagators(&self) -> &Propagators {
+        &self.propagators
+    }
+
+    /// The resource shared by the three providers.
+    pub fn resource(&self) -> &Resource {
+        &self.resource
+    }
+
+    /// The tracer provider (also installed globally unless the builder said otherwise).
+    pub fn tracer_provider(&self) -> &SdkTracerProvider {
+        &self.tracer_provider
+    }
+
+    /// The meter provider.
+    pub fn meter_provider(&self) -> &SdkMeterProvider {
+        &self.meter_provider
+    }
+
+    /// The logger provider.
+    pub fn logger_provider(&self) -> &SdkLoggerProvider {
+        &self.logger_provider
+    }
+
+    /// Exports what is queued now, without shutting down; bounded by the shutdown timeout.
+    /// At most one flush runs at a time: a call made while one is in progress waits for
+    /// it (within its own timeout) instead of starting another, so a hung collector
+    /// cannot make flushes pile up.
+    pub fn force_flush(&self) -> Result<(), ShutdownError> {
+        let deadline = Instant::now() + self.shutdown_timeout;
+        if self.flushing.swap(true, Ordering::AcqRel) {
+            while self.flushing.load(Ordering::Acquire) {
+                if Instant::now() >= deadline {
+                    return Err(ShutdownError::Timeout(self.shutdown_timeout));
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            return Ok(());
+        }
+        let (t, m, l) = (
+            self.tracer_provider.clone(),
+            self.meter_provider.clone(),
+            self.logger_provider.clone(),
+        );
+        let flushing = Arc::clone(&self.flushing);
+        run_bounded(self.shutdown_timeout, move |_deadline| {
+            // Cleared when this flush really ends, even after the caller stopped waiting.
+            struct Done(Arc<AtomicBool>);
+            impl Drop for Done {
+                fn drop(&mut self) {
+                    self.0.store(false, Ordering::Release);
+                }
+            }
+            let _done = Done(flushing);
+            let mut errors = Vec::new();
+            for (signal, r) in [
+                ("traces", t.force_flush()),
+                ("metrics", m.force_flush()),
+                ("logs", l.force_flush()),
+            ] {
+                if let Err(e) = r {
+                    errors.push(format!("{signal}: {e}"));
+                }
+            }
+            errors
+        })
+    }
+
+    /// Flushes and shuts down the three providers, restores no-op globals, and stops the
+    /// export thread, all within the shutdown timeout (5 s by default). The work runs on
+    /// a thread of its own, so this is safe to call from async code (it blocks the caller
+    /// for at most the timeout). A second call returns `Ok(())` at once.
+    pub fn shutdown(&self) -> Result<(), ShutdownError> {
+        let Some(pipelines) = self
+            .pipelines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        else {
+            return Ok(());
+        };
+        run_bounded(self.shutdown_timeout, move |deadline| {
+            shutdown_pipelines(pipelines, deadline)
+        })
+    }
+}
+
+impl Drop for Telemetry {
+    fn drop(&mut self) {
+        if let Err(e) = self.shutdown() {
+            eprintln!("otel-kit-init: {e}");
+        }
+    }
+}
+
+fn shutdown_pipelines(mut p: Pipelines, deadline: Instant) -> Vec<String> {
+    let left = || {
+        deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(1))
+    };
+    // The globals keep their (now shut down) providers: spans made later go nowhere,
+    // and swapping in no-op providers would only log two confusing "GlobalSet" lines.
+    //
+    // The three signals shut down side by side, each with the whole budget: one slow
+    // signal must not eat the time the others need to flush.
+    let (traces, logs, metrics) = std::thread::scope(|scope| {
+        let traces = scope.spawn(|| p.tracer.shutdown_with_timeout(left()));
+        let logs = scope.spawn(|| p.logger.shutdown_with_timeout(left()));
+        let metrics = scope.spawn(|| p.meter.shutdown_with_timeout(left()));
+        (traces.join(), logs.join(), metrics.join())
+    });
+    let mut errors = Vec::new();
+    for (signal, result) in [("traces", traces), ("logs", logs), ("metrics", metrics)] {
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => errors.push(format!("{signal}: {e}")),
+            Err(_) => errors.push(format!("{signal}: its shutdown panicked")),
+        }
+    }
+    // Only now: gRPC exports in flight need the export runtime until they finish.
+    if let Some(runtime) = p.runtime.as_mut() {
+        runtime.stop();
+    }
+    // Dropped here, off any async runtime: the blocking HTTP client must not be
+    // dropped inside one.
+    drop(p);
+    errors
+}
+
+/// Runs `work` on its own thread and waits for it at most `timeout`.
+fn run_bounded(
+    timeout: Duration,
+    work: impl FnOnce(Instant) -> Vec<String> + Send + 'static,
+) -> Result<(), ShutdownError> {
+    let deadline = Instant::now() + timeout;
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("otel-shutdown".to_owned())
+        .spawn(move || {
+            let _ = tx.send(work(deadline));
+        });
+    if let Err(e) = spawned {
+        return Err(ShutdownError::Failed(format!(
+            "could not start the shutdown thread: {e}"
+        )));
+    }
+    // A little grace beyond the deadline for the providers' own timeouts to fire.
+    match rx.recv_timeout(timeout + Duration::from_millis(50)) {
+        Ok(errors) if errors.is_empty() => Ok(()),
+        Ok(errors) => Err(ShutdownError::Failed(errors.join("; "))),
+        Err(_) => Err(ShutdownError::Timeout(timeout)),
+    }
+}

@@ -1,0 +1,22 @@
+//! Shared by otel-kit-init's integration tests.
+
+use std::collections::HashMap;
+
+use otel_kit_init::config::Config;
+
+/// An environment for `Builder::environment`: these variables and nothing else, so a
+/// test never reads or changes the process environment (tests run in parallel).
+pub(crate) fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    move |k| map.get(k).cloned()
+}
+
+/// The configuration these variables make, with its warnings as text.
+#[allow(dead_code)] // Not every test binary reads a `Config`.
+pub(crate) fn read_config(pairs: &[(&str, &str)]) -> (Config, Vec<String>) {
+    let (config, warnings) = Config::from_lookup(env(pairs));
+    (config, warnings.iter().map(ToString::to_string).collect())
+}

@@ -1,0 +1,131 @@
+//! Serving OTLP over TLS, optionally requiring client certificates (mTLS), for tests of
+//! exporters' TLS settings.
+
+use std::io;
+use std::sync::Arc;
+
+use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::service::TowerToHyperService;
+use rustls::ServerConfig;
+use rustls::pki_types::pem::PemObject as _;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio_rustls::TlsAcceptor;
+
+use super::store::Store;
+
+/// The collector's TLS identity and, for mTLS, the CA its clients' certificates must
+/// chain to. Certificates and keys are PEM. The server certificate must name
+/// `127.0.0.1` (an IP subject alternative name): that is the address in
+/// [`TestCollector::endpoint`](super::TestCollector::endpoint).
+///
+/// ```
+/// use otel_kit_testing::CollectorTls;
+/// let tls = CollectorTls::new("-----BEGIN CERTIFICATE-----...", "-----BEGIN PRIVATE KEY-----...")
+///     .require_client_certificates("-----BEGIN CERTIFICATE-----...");
+/// # let _ = tls;
+/// ```
+#[derive(Clone)]
+pub struct CollectorTls {
+    certificate_chain_pem: Vec<u8>,
+    private_key_pem: Vec<u8>,
+    client_ca_pem: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for CollectorTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CollectorTls")
+            .field("mtls", &self.client_ca_pem.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl CollectorTls {
+    /// The server's certificate chain and private key, PEM.
+    pub fn new(certificate_chain_pem: impl Into<Vec<u8>>, private_key_pem: impl Into<Vec<u8>>) -> Self {
+        CollectorTls {
+            certificate_chain_pem: certificate_chain_pem.into(),
+            private_key_pem: private_key_pem.into(),
+            client_ca_pem: None,
+        }
+    }
+
+    /// Requires every client to present a certificate signed by this CA (PEM).
+    pub fn require_client_certificates(mut self, client_ca_pem: impl Into<Vec<u8>>) -> Self {
+        self.client_ca_pem = Some(client_ca_pem.into());
+        self
+    }
+
+    pub(super) fn server_config(&self) -> io::Result<Arc<ServerConfig>> {
+        let invalid = |what: &str, e: &dyn std::fmt::Display| {
+            io::Error::new(io::ErrorKind::InvalidInput, format!("{what}: {e}"))
+        };
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&self.certificate_chain_pem)
+            .collect::<Result<_, _>>()
+            .map_err(|e| invalid("the certificate chain is not PEM", &e))?;
+        let key = PrivateKeyDer::from_pem_slice(&self.private_key_pem)
+            .map_err(|e| invalid("the private key is not PEM", &e))?;
+        let builder = ServerConfig::builder_with_provider(Arc::clone(&provider))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| invalid("TLS versions", &e))?;
+        let builder = match &self.client_ca_pem {
+            Some(ca) => {
+                let mut roots = rustls::RootCertStore::empty();
+                for cert in CertificateDer::pem_slice_iter(ca) {
+                    let cert = cert.map_err(|e| invalid("the client CA is not PEM", &e))?;
+                    roots.add(cert).map_err(|e| invalid("the client CA", &e))?;
+                }
+                let verifier =
+                    rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                        .build()
+                        .map_err(|e| invalid("the client verifier", &e))?;
+                builder.with_client_cert_verifier(verifier)
+            }
+            None => builder.with_no_client_auth(),
+        };
+        let mut config = builder
+            .with_single_cert(certs, key)
+            .map_err(|e| invalid("the certificate and key", &e))?;
+        // gRPC needs HTTP/2, negotiated by ALPN; OTLP/HTTP clients may use either.
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Ok(Arc::new(config))
+    }
+}
+
+/// Accepts TLS connections until `stop`, serving each with hyper's HTTP/1 + HTTP/2
+/// builder. A failed handshake (wrong CA, missing client certificate) is counted.
+pub(super) async fn serve(
+    listener: TcpListener,
+    router: Router,
+    config: Arc<ServerConfig>,
+    mut stop: oneshot::Receiver<()>,
+    store: Arc<Store>,
+) {
+    let acceptor = TlsAcceptor::from(config);
+    loop {
+        tokio::select! {
+            _ = &mut stop => return,
+            accepted = listener.accept() => {
+                let Ok((tcp, _)) = accepted else { continue };
+                let _ = tcp.set_nodelay(true);
+                let (acceptor, router, store) = (acceptor.clone(), router.clone(), Arc::clone(&store));
+                tokio::spawn(async move {
+                    let tls = match acceptor.accept(tcp).await {
+                        Ok(tls) => tls,
+                        Err(_) => {
+                            store.note_rejected_handshake();
+                            return;
+                        }
+                    };
+                    let service = TowerToHyperService::new(router);
+                    let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                        .serve_connection(TokioIo::new(tls), service)
+                        .await;
+                });
+            }
+        }
+    }
+}

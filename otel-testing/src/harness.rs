@@ -1,0 +1,380 @@
+//! `TestTelemetry`: per-test tracer, meter and logger providers over the SDK's in-memory
+//! exporters, plus a `tracing` dispatch that feeds them, all without touching globals.
+
+use std::future::Future;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::{Meter, MeterProvider as _};
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_appender_tracing::layer::OpenTelemetryTracingBridge;
+use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+use opentelemetry_proto::tonic::logs::v1::ResourceLogs;
+use opentelemetry_proto::transform::common::tonic::ResourceAttributesWithSchema;
+use opentelemetry_proto::transform::trace::tonic::group_spans_by_resource_and_scope;
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::logs::{InMemoryLogExporter, SdkLoggerProvider};
+use opentelemetry_sdk::metrics::{
+    InMemoryMetricExporter, InMemoryMetricExporterBuilder, PeriodicReader, SdkMeterProvider, Temporality,
+};
+use opentelemetry_sdk::trace::{
+    InMemorySpanExporter, Sampler, SdkTracer, SdkTracerProvider, ShouldSample, SpanLimits,
+};
+use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
+use tracing::Dispatch;
+use tracing_subscriber::Layer as _;
+use tracing_subscriber::layer::SubscriberExt as _;
+
+use crate::assert::{Logs, Metrics, Spans};
+use crate::metric_accumulator::MetricAccumulator;
+use crate::model::{self, MetricRecord};
+use crate::scoped_future::ScopedFuture;
+
+/// Keeps the OpenTelemetry crates' own diagnostics (emitted through `tracing`) out of
+/// the log records a test asserts, and out of a feedback loop through the log bridge.
+pub(crate) fn not_sdk_internal()
+-> tracing_subscriber::filter::FilterFn<impl Fn(&tracing::Metadata<'_>) -> bool> {
+    tracing_subscriber::filter::filter_fn(|meta| !meta.target().starts_with("opentelemetry"))
+}
+
+/// The name of the tracer behind the harness's `tracing` dispatch.
+pub const TRACING_SCOPE: &str = "otel-kit-testing";
+
+/// A self-contained telemetry pipeline for one test.
+///
+/// Spans go through a simple (synchronous) processor, so they can be read as soon as
+/// they end. Nothing global is touched: tests run in parallel in one process without
+/// seeing each other's data. Code instrumented with `tracing` reaches the harness inside
+/// [`in_scope`](Self::in_scope), under [`set_default`](Self::set_default), or in a future
+/// wrapped with [`in_scope_async`](Self::in_scope_async); code that uses the OpenTelemetry
+/// globals needs [`install_global`](Self::install_global).
+///
+/// ```
+/// use otel_kit_testing::TestTelemetry;
+///
+/// #[tracing::instrument]
+/// fn load_user(id: i64) -> String {
+///     tracing::info!("loading");
+///     format!("user-{id}")
+/// }
+///
+/// let t = TestTelemetry::new();
+/// t.in_scope(|| load_user(7));
+/// t.spans().span("load_user").has_attribute("id", 7);
+/// t.logs().record("loading").is_in_span(&t.spans().span("load_user"));
+/// ```
+///
+/// The harness shows data exactly as an exporter would send it. One consequence worth
+/// knowing: tracing-opentelemetry records unsigned span fields (`u8` ... `u64`, `usize`)
+/// as strings, so declare numeric fields as `i64` when the attribute must be an integer.
+pub struct TestTelemetry {
+    spans: InMemorySpanExporter,
+    logs: InMemoryLogExporter,
+    metric_exporter: InMemoryMetricExporter,
+    metric_state: Mutex<MetricAccumulator>,
+    tracer_provider: SdkTracerProvider,
+    meter_provider: SdkMeterProvider,
+    logger_provider: SdkLoggerProvider,
+    resource: Resource,
+    dispatch: Dispatch,
+}
+
+impl std::fmt::Debug for TestTelemetry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestTelemetry")
+            .field("resource", &self.resource)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for TestTelemetry {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Options for a [`TestTelemetry`]: resource, sampler and span limits.
+///
+/// ```
+/// use opentelemetry_sdk::trace::Sampler;
+/// use otel_kit_testing::TestTelemetry;
+///
+/// let t = TestTelemetry::builder()
+///     .service_name("checkout")
+///     .resource_attribute("deployment.environment.name", "test")
+///     .sampler(Sampler::AlwaysOff)
+///     .build();
+/// t.in_scope(|| tracing::info_span!("dropped").in_scope(|| {}));
+/// assert!(t.spans().is_empty());
+/// ```
+#[derive(Debug)]
+#[must_use]
+pub struct TestTelemetryBuilder {
+    attributes: Vec<KeyValue>,
+    sampler: Box<dyn ShouldSample>,
+    limits: SpanLimits,
+}
+
+impl TestTelemetryBuilder {
+    /// Sets `service.name` (default `otel-kit-testing`).
+    pub fn service_name(self, name: impl Into<String>) -> Self {
+        self.resource_attribute(SERVICE_NAME, name.into())
+    }
+
+    /// Adds a resource attribute.
+    pub fn resource_attribute(mut self, key: &'static str, value: impl Into<opentelemetry::Value>) -> Self {
+        self.attributes.retain(|kv| kv.key.as_str() != key);
+        self.attributes.push(KeyValue::new(key, value));
+        self
+    }
+
+    /// Sets the sampler (default: always on): an SDK `Sampler` or any boxed
+    /// `ShouldSample`, such as otel-kit-init's sampling presets.
+    pub fn sampler(mut self, sampler: impl Into<Box<dyn ShouldSample>>) -> Self {
+        self.sampler = sampler.into();
+        self
+    }
+
+    /// Sets the span limits (default: the SDK's).
+    pub fn span_limits(mut self, limits: SpanLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Builds the harness.
+    pub fn build(self) -> TestTelemetry {
+        register_drop_callsites();
+        self.build_unregistered()
+    }
+
+    fn build_unregistered(self) -> TestTelemetry {
+        let resource = Resource::builder_empty().with_attributes(self.attributes).build();
+        let spans = InMemorySpanExporter::default();
+        let tracer_provider = SdkTracerProvider::builder()
+            .with_simple_exporter(spans.clone())
+            .with_sampler(self.sampler)
+            .with_span_limits(self.limits)
+            .with_resource(resource.clone())
+            .build();
+        // Delta export, accumulated by us: that is what lets `reset()` clear metrics.
+        let metric_exporter = InMemoryMetricExporterBuilder::new()
+            .with_temporality(Temporality::Delta)
+            .build();
+        let meter_provider = SdkMeterProvider::builder()
+            .with_reader(
+                PeriodicReader::builder(metric_exporter.clone())
+                    // Only explicit reads export; no timer fires during a test.
+                    .with_interval(Duration::from_secs(24 * 3600))
+                    .build(),
+            )
+            .with_resource(resource.clone())
+            .build();
+        let logs = InMemoryLogExporter::default();
+        let logger_provider = SdkLoggerProvider::builder()
+            .with_simple_exporter(logs.clone())
+            .with_resource(resource.clone())
+            .build();
+        let subscriber = tracing_subscriber::registry()
+            .with(tracing_opentelemetry::layer().with_tracer(tracer_provider.tracer(TRACING_SCOPE)))
+            .with(OpenTelemetryTracingBridge::new(&logger_provider).with_filter(not_sdk_internal()));
+        TestTelemetry {
+            spans,
+            logs,
+            metric_exporter,
+            metric_state: Mutex::new(MetricAccumulator::default()),
+            tracer_provider,
+            meter_provider,
+            logger_provider,
+            resource,
+            dispatch: Dispatch::new(subscriber),
+        }
+    }
+}
+
+/// Builds and drops one harness, once per process, before the first real one.
+///
+/// Why: the SDK's providers log through `tracing` when they are dropped, and the first
+/// use of a `tracing` call site registers it under tracing-core's global dispatcher
+/// lock. A harness's subscriber can be dropped *inside* tracing-core while it holds
+/// that lock for reading (it rebuilds call-site interest when another test registers
+/// its own subscriber, briefly holding the last reference): registering a call site
+/// there takes the same lock again, and with a writer queued meanwhile, both threads
+/// wait forever. Hitting every call site of the drop path once, here, outside any
+/// tracing lock, means none of them registers in that window.
+fn register_drop_callsites() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Both ways a harness's providers end: dropped as they are, and shut down
+        // first (the meter provider always is, in `Drop`).
+        drop(TestTelemetry::builder().build_unregistered());
+        let shut = TestTelemetry::builder().build_unregistered();
+        let _ = shut.tracer_provider.shutdown();
+        let _ = shut.logger_provider.shutdown();
+        drop(shut);
+    });
+}
+
+impl TestTelemetry {
+    /// A harness with `service.name = "otel-kit-testing"`, always-on sampling, default limits.
+    pub fn new() -> Self {
+        Self::builder().build()
+    }
+
+    /// A builder to choose the resource, sampler and span limits.
+    pub fn builder() -> TestTelemetryBuilder {
+        TestTelemetryBuilder {
+            attributes: vec![KeyValue::new(SERVICE_NAME, "otel-kit-testing")],
+            sampler: Box::new(Sampler::AlwaysOn),
+            limits: SpanLimits::default(),
+        }
+    }
+
+    /// A tracer from the harness's provider.
+    pub fn tracer(&self, name: &'static str) -> SdkTracer {
+        self.tracer_provider.tracer(name)
+    }
+
+    /// The tracer provider, to hand to code under test.
+    pub fn tracer_provider(&self) -> &SdkTracerProvider {
+        &self.tracer_provider
+    }
+
+    /// A meter from the harness's provider.
+    pub fn meter(&self, name: &'static str) -> Meter {
+        self.meter_provider.meter(name)
+    }
+
+    /// The meter provider, to hand to code under test.
+    pub fn meter_provider(&self) -> &SdkMeterProvider {
+        &self.meter_provider
+    }
+
+    /// The logger provider, to hand to code under test.
+    pub fn logger_provider(&self) -> &SdkLoggerProvider {
+        &self.logger_provider
+    }
+
+    /// The resource shared by the three providers.
+    pub fn resource(&self) -> &Resource {
+        &self.resource
+    }
+
+    /// The `tracing` dispatch (registry + tracing-opentelemetry + log bridge) that feeds
+    /// this harness.
+    pub fn dispatch(&self) -> &Dispatch {
+        &self.dispatch
+    }
+
+    /// Makes this harness the `tracing` default on the current thread until the guard drops.
+    pub fn set_default(&self) -> tracing::dispatcher::DefaultGuard {
+        tracing::dispatcher::set_default(&self.dispatch)
+    }
+
+    /// Runs `f` with this harness as the `tracing` default on the current thread.
+    pub fn in_scope<T>(&self, f: impl FnOnce() -> T) -> T {
+        tracing::dispatcher::with_default(&self.dispatch, f)
+    }
+
+    /// Wraps a future so that it reports to this harness on whatever thread polls it,
+    /// and while it is dropped (so parent spans close when their last child ends on a
+    /// worker thread). Tasks it spawns must be wrapped too, or use
+    /// [`install_global`](Self::install_global).
+    pub fn in_scope_async<F: Future>(&self, future: F) -> ScopedFuture<F> {
+        ScopedFuture::new(self.dispatch.clone(), future)
+    }
+
+    /// The spans finished so far, in the order they ended.
+    pub fn spans(&self) -> Spans {
+        let finished = self.spans.get_finished_spans().unwrap_or_default();
+        let resource = ResourceAttributesWithSchema::from(&self.resource);
+        let mut out = Vec::with_capacity(finished.len());
+        model::spans_from_otlp(&group_spans_by_resource_and_scope(finished, &resource), &mut out);
+        Spans::new(out)
+    }
+
+    /// Metrics recorded since the harness was built (or last reset), as cumulative totals.
+    pub fn metrics(&self) -> Metrics {
+        let mut state = self.metric_state.lock().unwrap_or_else(PoisonError::into_inner);
+        for delta in self.collect_metrics() {
+            state.merge(delta);
+        }
+        Metrics::new(state.snapshot())
+    }
+
+    /// Log records emitted so far (`tracing` events and direct logger calls).
+    pub fn logs(&self) -> Logs {
+        let emitted = self.logs.get_emitted_logs().unwrap_or_default();
+        let resource = ResourceAttributesWithSchema::from(&self.resource);
+        let resource_logs: Vec<ResourceLogs> = emitted
+            .iter()
+            .map(|l| ResourceLogs::from(((&l.record, &l.instrumentation), &resource)))
+            .collect();
+        let mut out = Vec::with_capacity(resource_logs.len());
+        model::logs_from_otlp(&resource_logs, &mut out);
+        Logs::new(out)
+    }
+
+    /// Forgets every span, log record and metric value recorded so far.
+    pub fn reset(&self) {
+        self.spans.reset();
+        self.logs.reset();
+        let mut state = self.metric_state.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = self.collect_metrics();
+        *state = MetricAccumulator::default();
+    }
+
+    /// Waits until at least `count` spans have ended (for spans that end on other
+    /// tasks), polling every millisecond; fails with the spans seen after `timeout`.
+    #[track_caller]
+    pub fn wait_for_spans(&self, count: usize, timeout: Duration) -> impl Future<Output = Spans> + '_ {
+        let caller = std::panic::Location::caller();
+        async move {
+            let deadline = Instant::now() + timeout;
+            loop {
+                let spans = self.spans();
+                if spans.len() >= count {
+                    return spans;
+                }
+                if Instant::now() >= deadline {
+                    panic!(
+                        "wait_for_spans (called at {caller}): expected at least {count} spans within {timeout:?}, got {}\n{}",
+                        spans.len(),
+                        spans.tree()
+                    );
+                }
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        }
+    }
+
+    /// Installs this harness as the process-wide telemetry: the OpenTelemetry global
+    /// tracer and meter providers, a W3C trace-context + baggage propagator, and the
+    /// global `tracing` dispatcher. Only one global harness exists at a time: a second
+    /// `install_global` blocks its thread until the first guard is dropped, so such tests
+    /// serialise (call it before starting a runtime's work, not from inside a task).
+    pub fn install_global(self) -> crate::GlobalTelemetry {
+        crate::global::install(self)
+    }
+
+    fn collect_metrics(&self) -> Vec<MetricRecord> {
+        self.metric_exporter.reset();
+        // A failed flush only means nothing new was recorded; the accumulated state stays.
+        let _ = self.meter_provider.force_flush();
+        let exported = self.metric_exporter.get_finished_metrics().unwrap_or_default();
+        self.metric_exporter.reset();
+        let mut out = Vec::new();
+        for rm in &exported {
+            let request = ExportMetricsServiceRequest::from(rm);
+            model::metrics_from_otlp(&request.resource_metrics, &mut out);
+        }
+        out
+    }
+}
+
+impl Drop for TestTelemetry {
+    fn drop(&mut self) {
+        // Stop the metric reader's thread now rather than at some later drop.
+        let _ = self.meter_provider.shutdown();
+    }
+}

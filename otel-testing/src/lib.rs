@@ -1,0 +1,77 @@
+//! Test kit for OpenTelemetry in Rust.
+//!
+//! - [`TestTelemetry`]: a per-test tracer, meter and logger provider over the SDK's
+//!   in-memory exporters, with a `tracing` dispatch that feeds them. Tests stay isolated
+//!   while running in parallel; [`TestTelemetry::install_global`] is the opt-in global mode.
+//! - Fluent assertions: [`Spans`] / [`SpanAssert`] (kind, status, typed attributes,
+//!   events, links, parents, whole trees), [`Metrics`] / [`MetricAssert`] (unit, kind,
+//!   points, histogram buckets, exemplars), [`Logs`] / [`LogAssert`] (severity, body,
+//!   trace correlation). Failures print expected, actual, and the span tree.
+//! - [`TestCollector`]: an OTLP/gRPC + OTLP/HTTP receiver on loopback whose data is read
+//!   with the same assertions, with request headers recorded and failures injectable;
+//!   [`BlackHole`], an endpoint that accepts connections and never answers; [`Rotel`], the
+//!   real rotel collector as a child process relaying to a [`TestCollector`].
+//!
+//! ```
+//! use opentelemetry::trace::SpanKind;
+//! use otel_kit_testing::TestTelemetry;
+//!
+//! #[tracing::instrument(fields(otel.kind = "client"))]
+//! fn fetch(id: i64) {}
+//!
+//! let t = TestTelemetry::new();
+//! t.in_scope(|| fetch(42));
+//! t.spans().span("fetch").has_kind(SpanKind::Client).has_attribute("id", 42).is_root();
+//! ```
+//!
+//! The guide, with a complete example per use, is `docs/testing.md`.
+
+mod assert;
+mod black_hole;
+mod collector;
+mod global;
+mod harness;
+mod metric_accumulator;
+mod model;
+mod noop_processor;
+mod rotel;
+mod scoped_future;
+
+pub use assert::{
+    HistogramPointAssert, LogAssert, Logs, MetricAssert, Metrics, NumberPointAssert, SpanAssert, Spans,
+};
+pub use black_hole::BlackHole;
+pub use collector::{
+    CollectorTls, DEFAULT_MAX_BODY_SIZE, ExportFailure, ExportRequest, Outcome, Protocol, Signal,
+    TestCollector, TestCollectorBuilder,
+};
+// Hidden: only for the fuzz targets in `fuzz/` (see `decode_http_export`).
+#[doc(hidden)]
+pub use collector::{DecodedExport, decode_http_export};
+pub use global::GlobalTelemetry;
+pub use harness::{TRACING_SCOPE, TestTelemetry, TestTelemetryBuilder};
+pub use model::{
+    AttributeValue, EventRecord, ExemplarRecord, HistogramPoint, LinkRecord, LogRecord, MetricData,
+    MetricRecord, Number, NumberPoint, ResourceInfo, ScopeInfo, SpanRecord, SummaryPoint, Temporality,
+};
+pub use noop_processor::NoopSpanProcessor;
+pub use rotel::{ROTEL_BIN_ENV, Rotel, RotelProtocol};
+pub use scoped_future::ScopedFuture;
+
+/// The OpenTelemetry crates this kit is built on, re-exported so a test uses exactly
+/// the versions the harness speaks (a second copy of `opentelemetry` in the graph
+/// would make instrumentation silently record nothing).
+pub mod reexports {
+    pub use opentelemetry;
+    pub use opentelemetry_proto;
+    pub use opentelemetry_sdk;
+    pub use tracing_opentelemetry;
+}
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/testing.md")]
+struct TestingGuide;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;

@@ -1,0 +1,148 @@
+//! [`Rotel`]: the real `rotel` collector (an OTLP collector written in Rust, shipped on
+//! PyPI as `rotel`) as a child process that relays everything it receives to a
+//! [`TestCollector`], so a test can assert on what a real collector forwarded.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! use otel_kit_testing::{Rotel, RotelProtocol, TestCollector};
+//!
+//! // `TEST_OTLP_COLLECTOR_BIN` names `rotel-agent`; without it the test is skipped.
+//! let Some(bin) = Rotel::binary_from_env() else { return Ok(()) };
+//! let collector = TestCollector::start().await?;
+//! let rotel = Rotel::start(&bin, &collector, RotelProtocol::Grpc)?;
+//! // Point the code under test at `rotel.grpc_endpoint()` or `rotel.http_endpoint()`,
+//! // then read `collector.spans()`.
+//! # Ok(())
+//! # }
+//! ```
+
+use std::io;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::TestCollector;
+
+/// The environment variable naming the `rotel-agent` binary.
+pub const ROTEL_BIN_ENV: &str = "TEST_OTLP_COLLECTOR_BIN";
+
+/// How long rotel may take to listen.
+const READY_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How rotel forwards to the [`TestCollector`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RotelProtocol {
+    /// OTLP/gRPC.
+    Grpc,
+    /// OTLP/HTTP with protobuf bodies.
+    HttpProtobuf,
+}
+
+/// A running `rotel-agent`, killed on drop.
+#[derive(Debug)]
+pub struct Rotel {
+    child: Child,
+    grpc: u16,
+    http: u16,
+    log_file: PathBuf,
+}
+
+impl Rotel {
+    /// The binary named by `TEST_OTLP_COLLECTOR_BIN`; `None`, with the reason printed,
+    /// when it is unset, so the calling test can return early as skipped.
+    pub fn binary_from_env() -> Option<PathBuf> {
+        match std::env::var_os(ROTEL_BIN_ENV) {
+            Some(path) if !path.is_empty() => Some(PathBuf::from(path)),
+            _ => {
+                eprintln!("skipped: {ROTEL_BIN_ENV} is not set (path of rotel-agent; .ci/run sets it)");
+                None
+            }
+        }
+    }
+
+    /// Starts `bin` on two free loopback ports (gRPC and HTTP), forwarding to `target`
+    /// with `protocol` in batches of at most 100 ms, and waits until it listens.
+    pub fn start(bin: &Path, target: &TestCollector, protocol: RotelProtocol) -> io::Result<Rotel> {
+        let (grpc, http) = (free_port()?, free_port()?);
+        let dir = std::env::temp_dir().join(format!("otel-kit-testing-rotel-{grpc}"));
+        std::fs::create_dir_all(&dir)?;
+        let log_file = dir.join("rotel.log");
+        let child = Command::new(bin)
+            .arg("start")
+            .args(["--otlp-grpc-endpoint", &format!("127.0.0.1:{grpc}")])
+            .args(["--otlp-http-endpoint", &format!("127.0.0.1:{http}")])
+            .args([
+                "--exporter",
+                "otlp",
+                "--otlp-exporter-endpoint",
+                &target.endpoint(),
+            ])
+            .args([
+                "--otlp-exporter-protocol",
+                match protocol {
+                    RotelProtocol::Grpc => "grpc",
+                    RotelProtocol::HttpProtobuf => "http",
+                },
+            ])
+            .args(["--batch-timeout", "100ms"])
+            .arg("--pid-file")
+            .arg(dir.join("rotel.pid"))
+            .arg("--log-file")
+            .arg(&log_file)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()?;
+        let mut rotel = Rotel {
+            child,
+            grpc,
+            http,
+            log_file,
+        };
+        let deadline = Instant::now() + READY_TIMEOUT;
+        while TcpStream::connect(("127.0.0.1", grpc)).is_err()
+            || TcpStream::connect(("127.0.0.1", http)).is_err()
+        {
+            if let Some(status) = rotel.child.try_wait()? {
+                return Err(io::Error::other(format!(
+                    "rotel-agent exited with {status}: {}",
+                    rotel.log()
+                )));
+            }
+            if Instant::now() > deadline {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("rotel-agent did not listen within {READY_TIMEOUT:?}"),
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(rotel)
+    }
+
+    /// Its OTLP/gRPC endpoint, `http://127.0.0.1:PORT`.
+    pub fn grpc_endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.grpc)
+    }
+
+    /// Its OTLP/HTTP endpoint (base URL, without `/v1/traces`).
+    pub fn http_endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.http)
+    }
+
+    /// What rotel wrote to its log file so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_file).unwrap_or_default()
+    }
+}
+
+impl Drop for Rotel {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
