@@ -1,21 +1,23 @@
 //! What every operation of one instrumented pool shares: where it connects, its
-//! options, its tracer and instruments, and the system the server turned out to be.
+//! options, the resolver of its tracer and instruments, and the system the server
+//! turned out to be.
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::thread::LocalKey;
+use std::time::Instant;
 
-use opentelemetry::global::{self, BoxedTracer};
 use opentelemetry::metrics::{Counter, Histogram, Meter};
-use opentelemetry::{KeyValue, StringValue};
+use opentelemetry::{InstrumentationScope, KeyValue, StringValue};
 use opentelemetry_semantic_conventions::attribute::DB_CLIENT_CONNECTION_POOL_NAME;
 use opentelemetry_semantic_conventions::metric::{
     DB_CLIENT_CONNECTION_TIMEOUTS, DB_CLIENT_OPERATION_DURATION,
 };
+use otel_kit_core::{Cache, Resolved, Resolver};
 
 use crate::database::InstrumentedDatabase;
 use crate::endpoint::Endpoint;
 use crate::options::Options;
-use crate::scope::scope;
 
 /// The boundaries of `db.client.operation.duration`, in seconds, as the database
 /// conventions advise.
@@ -26,18 +28,63 @@ use crate::scope::scope;
 /// ```
 pub const DURATION_BUCKETS: [f64; 9] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0];
 
+/// Registers a pool's connection gauges with a meter (see [`crate::pool_metrics`]).
+pub(crate) type RegisterGauges = Box<dyn Fn(&Meter) + Send + Sync>;
+
 pub(crate) struct Instrumentation {
     /// Unique for the life of the process: tells pools apart where a pointer could be
     /// reused.
     id: u64,
     pub(crate) endpoint: Endpoint,
     pub(crate) options: Options,
-    pub(crate) tracer: BoxedTracer,
-    pub(crate) duration: Histogram<f64>,
-    timeouts: Counter<u64>,
+    resolver: Resolver<Instruments>,
     pub(crate) pool_name: StringValue,
     asks_server: bool,
     detected: OnceLock<&'static str>,
+    /// Set once, by the pool's builder.
+    gauges: OnceLock<RegisterGauges>,
+    /// The address of the meter provider the gauges were last registered with: the
+    /// provider is resolved lazily (and may change), the gauges follow it.
+    gauges_for: AtomicUsize,
+}
+
+/// The instruments of every pool, built from a meter of this crate's scope.
+pub(crate) struct Instruments {
+    meter: Meter,
+    pub(crate) duration: Histogram<f64>,
+    timeouts: Counter<u64>,
+}
+
+impl otel_kit_core::Instruments for Instruments {
+    fn scope() -> InstrumentationScope {
+        crate::SCOPE.get()
+    }
+
+    fn new(meter: Meter) -> Self {
+        Self {
+            duration: meter
+                .f64_histogram(DB_CLIENT_OPERATION_DURATION)
+                .with_unit("s")
+                .with_description("Duration of database client operations.")
+                .with_boundaries(DURATION_BUCKETS.to_vec())
+                .build(),
+            timeouts: meter
+                .u64_counter(DB_CLIENT_CONNECTION_TIMEOUTS)
+                .with_unit("{timeout}")
+                .with_description(
+                    "The number of connection timeouts that have occurred trying to obtain a connection from the pool.",
+                )
+                .build(),
+            meter,
+        }
+    }
+
+    fn cache() -> &'static LocalKey<Cache<Self>> {
+        thread_local! {
+            static CACHE: Cache<Instruments> = const { Cache::new() };
+        }
+        &CACHE
+    }
 }
 
 impl std::fmt::Debug for Instrumentation {
@@ -52,26 +99,14 @@ impl std::fmt::Debug for Instrumentation {
 
 impl Instrumentation {
     pub(crate) fn new<DB: InstrumentedDatabase>(endpoint: Endpoint, options: Options) -> Self {
-        let meter = meter();
         let pool_name = options.pool_name.clone().unwrap_or_else(|| endpoint.pool_name());
         let pool_name = StringValue::from(std::sync::Arc::<str>::from(pool_name));
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Self {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            tracer: global::tracer_with_scope(scope()),
-            duration: meter
-                .f64_histogram(DB_CLIENT_OPERATION_DURATION)
-                .with_unit("s")
-                .with_description("Duration of database client operations.")
-                .with_boundaries(DURATION_BUCKETS.to_vec())
-                .build(),
-            timeouts: meter
-                .u64_counter(DB_CLIENT_CONNECTION_TIMEOUTS)
-                .with_unit("{timeout}")
-                .with_description(
-                    "The number of connection timeouts that have occurred trying to obtain a connection from the pool.",
-                )
-                .build(),
+            resolver: otel_kit_core::Resolver::new(options.providers.clone()),
+            gauges: OnceLock::new(),
+            gauges_for: AtomicUsize::new(0),
             pool_name,
             asks_server: DB::ASKS_SERVER,
             detected: OnceLock::new(),
@@ -115,10 +150,32 @@ impl Instrumentation {
     }
 
     pub(crate) fn count_timeout(&self) {
-        self.timeouts.add(1, &[self.pool_attribute()]);
+        self.with(None, |resolved| {
+            resolved.instruments().timeouts.add(1, &[self.pool_attribute()]);
+        });
     }
-}
 
-pub(crate) fn meter() -> Meter {
-    global::meter_with_scope(scope())
+    /// Registers the pool's gauges with whatever meter provider resolves, now and
+    /// whenever it changes.
+    pub(crate) fn set_gauges(&self, register: RegisterGauges) {
+        let _ = self.gauges.set(register);
+        self.with(None, |_| ());
+    }
+
+    /// Runs `f` with the pool's resolved tracer and instruments (see
+    /// [`Resolver::with`]), first registering the gauges with a meter provider they
+    /// have not been registered with yet.
+    pub(crate) fn with<R>(&self, now: Option<Instant>, f: impl FnOnce(&Resolved<Instruments>) -> R) -> R {
+        self.resolver.with(now, |resolved| {
+            let address = std::sync::Arc::as_ptr(resolved.meter_provider()).cast::<()>() as usize;
+            // One load per operation; the swap makes exactly one thread register.
+            if self.gauges_for.load(Ordering::Relaxed) != address
+                && self.gauges_for.swap(address, Ordering::AcqRel) != address
+                && let Some(register) = self.gauges.get()
+            {
+                register(&resolved.instruments().meter);
+            }
+            f(resolved)
+        })
+    }
 }

@@ -68,8 +68,6 @@ mod options;
 mod outcome;
 mod pool;
 mod pool_metrics;
-mod scope;
-mod span_name;
 pub mod sql;
 mod statement;
 mod statement_cache;
@@ -80,8 +78,8 @@ pub use connection::{InstrumentedConnection, InstrumentedPoolConnection, Instrum
 pub use database::InstrumentedDatabase;
 pub use instrumentation::DURATION_BUCKETS;
 pub use options::QueryText;
+pub use otel_kit_core::Providers;
 pub use pool::{InstrumentBuilder, InstrumentedPool, instrument};
-pub use scope::INSTRUMENTATION_SCOPE;
 pub use statement::MAX_QUERY_TEXT;
 
 #[cfg(doctest)]
@@ -91,3 +89,14 @@ struct Readme;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/db.md")]
 struct DbGuide;
+
+/// The name of the instrumentation scope of this crate's spans and metrics (its version
+/// is this crate's, its schema URL the semantic conventions' 1.42).
+///
+/// ```
+/// assert_eq!(otel_kit_db::INSTRUMENTATION_SCOPE, "otel-kit-db");
+/// ```
+pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-db";
+
+static SCOPE: otel_kit_core::Scope =
+    otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));

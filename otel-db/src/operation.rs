@@ -69,17 +69,20 @@ impl Operation {
             .name()
             .cloned()
             .unwrap_or(std::borrow::Cow::Borrowed(system));
-        let tracer = &instrumentation.tracer;
-        let span = tracer.build_with_context(
-            tracer
-                .span_builder(name)
-                .with_kind(SpanKind::Client)
-                .with_attributes(attributes),
-            parent,
-        );
+        let start = Instant::now();
+        let span = instrumentation.with(Some(start), |resolved| {
+            let tracer = resolved.tracer();
+            tracer.build_with_context(
+                tracer
+                    .span_builder(name)
+                    .with_kind(SpanKind::Client)
+                    .with_attributes(attributes),
+                parent,
+            )
+        });
         Self {
             span,
-            start: Instant::now(),
+            start,
             system,
             statement,
             instrumentation: Arc::clone(instrumentation),
@@ -142,7 +145,11 @@ impl Operation {
         let fixed = self.statement.operation_attributes(instrumentation, self.system);
         match fixed {
             // The usual case: the attributes made once for this text and pool, as they are.
-            Some(fixed) if failure_attributes.is_empty() => instrumentation.duration.record(seconds, fixed),
+            Some(fixed) if failure_attributes.is_empty() => {
+                instrumentation.with(None, |resolved| {
+                    resolved.instruments().duration.record(seconds, fixed)
+                });
+            }
             _ => {
                 let mut all = MetricAttributes::new();
                 match fixed {
@@ -153,7 +160,9 @@ impl Operation {
                     }
                 }
                 all.extend(failure_attributes);
-                instrumentation.duration.record(seconds, &all);
+                instrumentation.with(None, |resolved| {
+                    resolved.instruments().duration.record(seconds, &all)
+                });
             }
         }
         self.span.end();

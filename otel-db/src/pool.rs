@@ -346,6 +346,29 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
         self
     }
 
+    /// Sends spans and metrics to `providers` instead of the globals (each one not
+    /// given in `providers` is still read from its global). Either way they are
+    /// resolved when operations run, not when the pool is wrapped, so the order of
+    /// set-up does not matter.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// use opentelemetry_sdk::trace::SdkTracerProvider;
+    /// use otel_kit_db::{InstrumentedPool, Providers};
+    ///
+    /// let pool = InstrumentedPool::builder(sqlx::SqlitePool::connect("sqlite::memory:").await?)
+    ///     .providers(Providers::new().tracer_provider(SdkTracerProvider::default()))
+    ///     .build();
+    /// # drop(pool);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn providers(mut self, providers: otel_kit_core::Providers) -> Self {
+        self.options.providers = providers;
+        self
+    }
+
     /// Builds the pool wrapper and registers its connection-pool metrics.
     ///
     /// ```
@@ -363,7 +386,7 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
             pool: self.pool,
             instrumentation,
         });
-        pool_metrics::register(&shared);
+        shared.instrumentation.set_gauges(pool_metrics::gauges(&shared));
         InstrumentedPool { shared }
     }
 }

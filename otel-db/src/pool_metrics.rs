@@ -1,5 +1,7 @@
 //! The connection-pool metrics: `db.client.connection.count` (idle and used) and
-//! `db.client.connection.max`, observed from the pool at each collection.
+//! `db.client.connection.max`, observed from the pool at each collection. Registered
+//! with every meter provider the pool's operations resolve (see
+//! [`Instrumentation::with`](crate::instrumentation::Instrumentation::with)).
 
 use std::sync::{Arc, Weak};
 
@@ -8,13 +10,24 @@ use opentelemetry_semantic_conventions::attribute::DB_CLIENT_CONNECTION_STATE;
 use opentelemetry_semantic_conventions::metric::{DB_CLIENT_CONNECTION_COUNT, DB_CLIENT_CONNECTION_MAX};
 
 use crate::database::InstrumentedDatabase;
-use crate::instrumentation::meter;
+use opentelemetry::metrics::Meter;
+
+use crate::instrumentation::RegisterGauges;
 use crate::pool::Shared;
 
-/// Registers the callbacks. They hold the pool weakly: once every handle to the
-/// instrumented pool is gone they report nothing and keep no connection open.
-pub(crate) fn register<DB: InstrumentedDatabase>(shared: &Arc<Shared<DB>>) {
-    let meter = meter();
+/// What registers the gauges of `shared`'s pool with a meter. The callbacks hold the
+/// pool weakly: once every handle to the instrumented pool is gone they report nothing
+/// and keep no connection open.
+pub(crate) fn gauges<DB: InstrumentedDatabase>(shared: &Arc<Shared<DB>>) -> RegisterGauges {
+    let weak: Weak<Shared<DB>> = Arc::downgrade(shared);
+    Box::new(move |meter| {
+        if let Some(shared) = weak.upgrade() {
+            register(&shared, meter);
+        }
+    })
+}
+
+fn register<DB: InstrumentedDatabase>(shared: &Arc<Shared<DB>>, meter: &Meter) {
     let name = shared.instrumentation.pool_attribute();
     let idle = [name.clone(), KeyValue::new(DB_CLIENT_CONNECTION_STATE, "idle")];
     let used = [name.clone(), KeyValue::new(DB_CLIENT_CONNECTION_STATE, "used")];

@@ -10,6 +10,7 @@ use opentelemetry::{KeyValue, StringValue};
 use opentelemetry_semantic_conventions::attribute::{
     DB_COLLECTION_NAME, DB_OPERATION_NAME, DB_QUERY_SUMMARY, DB_STORED_PROCEDURE_NAME,
 };
+use otel_kit_core::SharedNames;
 use smallvec::SmallVec;
 
 use crate::instrumentation::Instrumentation;
@@ -89,7 +90,7 @@ impl Statement {
     }
 
     fn from_info(text: &str, dialect: SqlDialect, info: QueryInfo) -> Self {
-        let name = span_name(&info).map(crate::span_name::shared);
+        let name = span_name(&info).map(shared_name);
         let QueryInfo {
             summary,
             operation_name,
@@ -201,6 +202,15 @@ fn capped(s: &str) -> &str {
 
 fn shared(s: &str) -> StringValue {
     StringValue::from(Arc::<str>::from(s))
+}
+
+/// Span names shared for the life of the process. Names come from query summaries,
+/// which are few by design (operations and table names), so each distinct one is kept
+/// once, up to 256 KiB for the process; after that, names are allocated per span.
+/// Called once per statement a thread describes, not per span.
+fn shared_name(name: String) -> Cow<'static, str> {
+    static NAMES: SharedNames = SharedNames::new(256 * 1024);
+    NAMES.share(&name).map_or(Cow::Owned(name), Cow::Borrowed)
 }
 
 /// `db.query.summary`, else `{db.operation.name} {db.collection.name}`, else the

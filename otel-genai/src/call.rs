@@ -12,7 +12,9 @@ use opentelemetry::{Context, ContextGuard, KeyValue, StringValue};
 use crate::attributes::*;
 use crate::content::{self, CaptureMode, ContentKind, Message, to_array};
 use crate::finish::Outcome;
-use crate::resolved::Instruments;
+use otel_kit_core::Resolver;
+
+use crate::instruments::Instruments;
 use crate::{Config, Response};
 
 /// A started GenAI call: its span is open until the call ends with
@@ -47,7 +49,7 @@ pub struct GenAiCall {
     pub(crate) metric_attributes: Vec<KeyValue>,
     pub(crate) records_metrics: bool,
     pub(crate) request_model: Option<StringValue>,
-    pub(crate) instruments: Arc<Instruments>,
+    pub(crate) resolver: Resolver<Instruments>,
     pub(crate) config: Arc<Config>,
     pub(crate) mode: CaptureMode,
     /// Content for the details event, kept until the call ends.

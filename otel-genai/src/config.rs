@@ -2,7 +2,6 @@
 //! installed with [`set_config`].
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 
 use crate::PriceTable;
@@ -111,7 +110,6 @@ impl Config {
 }
 
 static CURRENT: LazyLock<RwLock<Arc<Config>>> = LazyLock::new(|| RwLock::new(Arc::default()));
-static GENERATION: AtomicU64 = AtomicU64::new(0);
 
 /// Installs `config` for every call started from now on, on every thread.
 ///
@@ -121,13 +119,6 @@ static GENERATION: AtomicU64 = AtomicU64::new(0);
 /// ```
 pub fn set_config(config: Config) {
     *CURRENT.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(config);
-    GENERATION.fetch_add(1, Ordering::Release);
-}
-
-/// The number of [`set_config`] calls so far: a thread's cached copy is current while
-/// this has not changed.
-pub(crate) fn generation() -> u64 {
-    GENERATION.load(Ordering::Acquire)
 }
 
 pub(crate) fn current() -> Arc<Config> {

@@ -133,22 +133,27 @@ impl GenAiCall {
         span.set_attributes(attributes);
 
         if self.records_metrics {
-            let instruments = &self.instruments;
-            instruments.duration.record(seconds, &metric_attributes);
-            if let Some(first) = self.first_chunk {
-                instruments
-                    .time_to_first_chunk
-                    .record(first.as_secs_f64(), &metric_attributes);
-            }
-            if let Some(usage) = usage {
-                for (token_type, value) in [("input", usage.input_tokens), ("output", usage.output_tokens)] {
-                    if let Some(n) = value {
-                        metric_attributes.push(KeyValue::new(GEN_AI_TOKEN_TYPE, token_type));
-                        instruments.tokens.record(n, &metric_attributes);
-                        metric_attributes.pop();
+            let first_chunk = self.first_chunk;
+            self.resolver.with(None, |resolved| {
+                let instruments = resolved.instruments();
+                instruments.duration.record(seconds, &metric_attributes);
+                if let Some(first) = first_chunk {
+                    instruments
+                        .time_to_first_chunk
+                        .record(first.as_secs_f64(), &metric_attributes);
+                }
+                if let Some(usage) = usage {
+                    for (token_type, value) in
+                        [("input", usage.input_tokens), ("output", usage.output_tokens)]
+                    {
+                        if let Some(n) = value {
+                            metric_attributes.push(KeyValue::new(GEN_AI_TOKEN_TYPE, token_type));
+                            instruments.tokens.record(n, &metric_attributes);
+                            metric_attributes.pop();
+                        }
                     }
                 }
-            }
+            });
         }
         span.end();
     }

@@ -30,7 +30,8 @@
 //!
 //! Spans and metrics go to the global tracer and meter providers (scope
 //! [`INSTRUMENTATION_SCOPE`]), read per thread and refreshed every 10 ms, so the order
-//! of set-up does not matter. The guide is `docs/genai.md`.
+//! of set-up does not matter; or, for calls started by a [`GenAi`], to the
+//! [`Providers`] it was given. The guide is `docs/genai.md`.
 
 pub mod attributes;
 mod builder;
@@ -41,11 +42,11 @@ mod cost;
 mod details_event;
 mod error_type;
 mod finish;
+mod genai;
+mod instruments;
 pub mod openai;
 mod operation;
-mod resolved;
 mod response;
-mod scope;
 mod server_url;
 mod start;
 
@@ -53,9 +54,10 @@ pub use builder::{CallBuilder, chat, embeddings, execute_tool, invoke_agent};
 pub use call::GenAiCall;
 pub use config::{Config, DEFAULT_CONTENT_LIMIT, set_config};
 pub use cost::{Price, PriceTable};
+pub use genai::GenAi;
 pub use operation::Operation;
+pub use otel_kit_core::Providers;
 pub use response::{Response, Usage};
-pub use scope::INSTRUMENTATION_SCOPE;
 
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/genai.md")]
@@ -64,3 +66,14 @@ struct Guide;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct Readme;
+
+/// The name of the instrumentation scope of this crate's spans and metrics (its version
+/// is this crate's).
+///
+/// ```
+/// assert_eq!(otel_kit_genai::INSTRUMENTATION_SCOPE, "otel-kit-genai");
+/// ```
+pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-genai";
+
+static SCOPE: otel_kit_core::Scope =
+    otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));

@@ -9,7 +9,10 @@ use opentelemetry_semantic_conventions::attribute::{SERVER_ADDRESS, SERVER_PORT}
 use crate::attributes::*;
 use crate::builder::Input;
 use crate::content::{self, ContentKind, into_array};
-use crate::{CallBuilder, GenAiCall, resolved};
+use otel_kit_core::Resolver;
+
+use crate::instruments::Instruments;
+use crate::{CallBuilder, GenAiCall, config};
 
 impl CallBuilder<'_> {
     /// Starts the span (a child of the current context, or of
@@ -23,9 +26,13 @@ impl CallBuilder<'_> {
     /// call.end();
     /// ```
     pub fn start(self) -> GenAiCall {
+        self.start_with(&Resolver::globals())
+    }
+
+    /// Starts the call with `resolver`'s tracer and instruments.
+    pub(crate) fn start_with(self, resolver: &Resolver<Instruments>) -> GenAiCall {
         let start = Instant::now();
-        let resolved = resolved::get(start);
-        let config = resolved.config.clone();
+        let config = config::current();
         let mode = content::effective(content::from_env(), config.capture(), self.capture);
         let operation = self.operation.as_str();
 
@@ -94,12 +101,14 @@ impl CallBuilder<'_> {
         }
 
         let parent = self.parent.unwrap_or_else(Context::current);
-        let tracer = &resolved.tracer;
-        let span = tracer
-            .span_builder(name)
-            .with_kind(self.kind)
-            .with_attributes(attributes)
-            .start_with_context(tracer, &parent);
+        let span = resolver.with(Some(start), |resolved| {
+            let tracer = resolved.tracer();
+            tracer
+                .span_builder(name)
+                .with_kind(self.kind)
+                .with_attributes(attributes)
+                .start_with_context(tracer, &parent)
+        });
         GenAiCall {
             cx: parent.with_span(span),
             start,
@@ -107,7 +116,7 @@ impl CallBuilder<'_> {
             metric_attributes,
             records_metrics: self.provider.is_some(),
             request_model: self.model,
-            instruments: resolved.instruments.clone(),
+            resolver: resolver.clone(),
             config,
             mode,
             event_content,

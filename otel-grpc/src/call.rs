@@ -12,7 +12,9 @@ use opentelemetry_semantic_conventions::attribute as semconv;
 use smallvec::SmallVec;
 use tonic::Code;
 
-use crate::instruments;
+use otel_kit_core::Resolver;
+
+use crate::instruments::Instruments;
 use crate::metadata::MetadataCapture;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME};
 use crate::status::{Side, code_name};
@@ -52,6 +54,8 @@ pub(crate) struct Call {
     capture: Option<Arc<MetadataCapture>>,
     /// The `grpc-message` that came with the status: the error span's description.
     pub(crate) message: Option<String>,
+    /// Where the duration point goes (a clone costs nothing without given providers).
+    resolver: Resolver<Instruments>,
 }
 
 /// How a call ended.
@@ -73,7 +77,7 @@ const DEADLINE_SLACK: Duration = Duration::from_millis(5);
 
 impl Call {
     pub(crate) fn new(
-        side: Side,
+        (side, resolver): (Side, Resolver<Instruments>),
         cx: Context,
         (started, start_time): (Instant, SystemTime),
         method: MethodRule,
@@ -91,6 +95,7 @@ impl Call {
             deadline,
             capture,
             message: None,
+            resolver,
         }
     }
 
@@ -187,7 +192,7 @@ impl Call {
         let elapsed = now.saturating_duration_since(self.started);
         span.end_with_timestamp(self.start_time + elapsed);
         let side = self.side;
-        instruments::with(now, |resolved| {
+        self.resolver.with(Some(now), |resolved| {
             resolved
                 .instruments()
                 .duration(side)

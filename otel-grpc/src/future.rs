@@ -116,7 +116,7 @@ where
                 if let Some(call) = this.call.take() {
                     call.finish(Outcome::Failed {
                         error_type: ERROR_TYPE_PANIC.into(),
-                        description: otel_kit_http::panic_payload::description(
+                        description: otel_kit_core::panic_payload::description(
                             &*panic,
                             "the service panicked",
                         ),

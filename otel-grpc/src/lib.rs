@@ -32,8 +32,8 @@
 //!   allow-list, never `authorization`.
 //!
 //! Both read the OpenTelemetry globals (tracer, meter, propagator) that
-//! `otel_kit_init::init()` installs, per thread, refreshed every 10 ms. The propagation
-//! carrier and the duration buckets are otel-kit-http's.
+//! `otel_kit_init::init()` installs, per thread, refreshed every 10 ms, unless given
+//! their own [`Providers`] with `.providers(..)`.
 
 mod body;
 mod call;
@@ -44,7 +44,6 @@ mod future;
 mod instruments;
 mod metadata;
 pub mod method;
-mod scope;
 pub mod server;
 pub mod status;
 mod timeout;
@@ -55,8 +54,19 @@ pub use client::{ClientLayer, ClientService};
 pub use exclude::DEFAULT_EXCLUDED_SERVICES;
 pub use future::ResponseFuture;
 pub use metadata::MetadataCapture;
-pub use scope::INSTRUMENTATION_SCOPE;
+pub use otel_kit_core::Providers;
 pub use server::{ServerLayer, ServerService};
+
+/// The name of the instrumentation scope of this crate's spans and metrics (its version
+/// is this crate's).
+///
+/// ```
+/// assert_eq!(otel_kit_grpc::INSTRUMENTATION_SCOPE, "otel-kit-grpc");
+/// ```
+pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-grpc";
+
+static SCOPE: otel_kit_core::Scope =
+    otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
 
 /// `rpc.system.name` of every span and metric point of this crate.
 const GRPC: &str = "grpc";

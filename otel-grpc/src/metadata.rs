@@ -4,11 +4,11 @@
 use http::HeaderMap;
 use opentelemetry::KeyValue;
 use opentelemetry_semantic_conventions::attribute as semconv;
-use otel_kit_http::conventions::HeaderCapture;
+use otel_kit_core::HeaderCapture;
 
 /// Which request and response metadata keys become span attributes. Empty by default.
 /// `authorization` (and the other credentials of
-/// [`NEVER_CAPTURED`](otel_kit_http::conventions::NEVER_CAPTURED)) is never captured,
+/// [`NEVER_CAPTURED`](otel_kit_core::header_capture::NEVER_CAPTURED)) is never captured,
 /// even when listed. Binary (`-bin`) values are recorded as their base64 text.
 ///
 /// ```

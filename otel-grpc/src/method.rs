@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 
 use opentelemetry::StringValue;
-use otel_kit_http::shared_names::SharedNames;
+use otel_kit_core::SharedNames;
 use rustc_hash::FxHashSet;
 
 /// `rpc.method` of a call whose method is not known to exist.

@@ -184,3 +184,35 @@ async fn metadata_is_captured_by_allow_list_never_authorization() {
             .lacks_attribute("rpc.request.metadata.authorization");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn given_providers_get_the_spans_and_metrics_and_carry_the_context() {
+    // Two harnesses, no globals: the client's telemetry goes to one, the server's to
+    // the other, and the server still continues the client's trace.
+    let client_side = TestTelemetry::new();
+    let server_side = TestTelemetry::new();
+    let addr = serve(ServerLayer::new().providers(server_side.providers())).await;
+    let channel = traced_channel(addr, ClientLayer::new().providers(client_side.providers()));
+    EchoClient::new(channel)
+        .unary(msg("given", 1))
+        .await
+        .expect("call");
+
+    let client_spans = wait_for_calls(&client_side, 1).await;
+    let server_spans = wait_for_calls(&server_side, 1).await;
+    assert_eq!((client_spans.len(), server_spans.len()), (1, 1));
+    let client_span = client_spans.span_where("client", |s| s.kind == SpanKind::Client);
+    server_spans
+        .span_where("server", |s| s.kind == SpanKind::Server)
+        .has_parent(&client_span);
+    client_side
+        .metrics()
+        .assert_absent("rpc.server.call.duration")
+        .metric("rpc.client.call.duration")
+        .has_point_count(1);
+    server_side
+        .metrics()
+        .assert_absent("rpc.client.call.duration")
+        .metric("rpc.server.call.duration")
+        .has_point_count(1);
+}

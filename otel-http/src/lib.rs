@@ -19,29 +19,32 @@
 //!   injected, redacted `url.full`, `http.client.request.duration`.
 //! - [`conventions`]: the rules both share (method normalisation, URL and query
 //!   redaction, header capture, duration buckets).
-//! - [`carrier`]: [`HeaderMapExtractor`](carrier::HeaderMapExtractor), a propagation
-//!   carrier over request headers that the server (and otel-kit-grpc) extract with.
-//! - [`globals`]: per-thread copies of the OpenTelemetry globals a request needs,
-//!   refreshed every 10 ms; the server layer's and otel-kit-grpc's.
-//! - [`shared_names`] and [`panic_payload`]: small pieces otel-kit-grpc uses too.
+//! - [`Providers`]: what both send their telemetry to. By default the OpenTelemetry
+//!   globals (tracer, meter, propagator) that `otel_kit_init::init()` installs, read
+//!   when requests are served (not when the layer is built), so the order of set-up
+//!   does not matter; or providers passed in with `.providers(..)`.
 //!
-//! Both use the OpenTelemetry globals (tracer, meter, propagator) that `otel_kit_init::init()`
-//! installs, read when requests are served (not when the layer is built), so the order
-//! of set-up does not matter. Conformance (the W3C trace-context suite), interop (the
-//! Python SDK) and cost (against axum-tracing-opentelemetry and tower-http) are in the
+//! Conformance (the W3C trace-context suite), interop (the Python SDK) and cost (against axum-tracing-opentelemetry and tower-http) are in the
 //! crate README.
 
-pub mod carrier;
 pub mod client;
 pub mod conventions;
-pub mod globals;
-pub mod panic_payload;
-mod scope;
 pub mod server;
-pub mod shared_names;
 
 pub use client::{ClientMiddleware, NoPropagation, UrlTemplate};
+pub use otel_kit_core::Providers;
 pub use server::{ServerLayer, ServerService};
+
+/// The name of the instrumentation scope of this crate's spans and metrics (its version
+/// is this crate's).
+///
+/// ```
+/// assert_eq!(otel_kit_http::INSTRUMENTATION_SCOPE, "otel-kit-http");
+/// ```
+pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-http";
+
+static SCOPE: otel_kit_core::Scope =
+    otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

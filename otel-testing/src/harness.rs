@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Meter, MeterProvider as _};
+use opentelemetry::propagation::TextMapCompositePropagator;
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_appender_tracing::layer::OpenTelemetryTracingBridge;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
@@ -18,10 +19,12 @@ use opentelemetry_sdk::logs::{InMemoryLogExporter, SdkLoggerProvider};
 use opentelemetry_sdk::metrics::{
     InMemoryMetricExporter, InMemoryMetricExporterBuilder, PeriodicReader, SdkMeterProvider, Temporality,
 };
+use opentelemetry_sdk::propagation::{BaggagePropagator, TraceContextPropagator};
 use opentelemetry_sdk::trace::{
     InMemorySpanExporter, Sampler, SdkTracer, SdkTracerProvider, ShouldSample, SpanLimits,
 };
 use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
+use otel_kit_core::Providers;
 use tracing::Dispatch;
 use tracing_subscriber::Layer as _;
 use tracing_subscriber::layer::SubscriberExt as _;
@@ -248,6 +251,28 @@ impl TestTelemetry {
     /// The meter provider, to hand to code under test.
     pub fn meter_provider(&self) -> &SdkMeterProvider {
         &self.meter_provider
+    }
+
+    /// The harness's tracer and meter providers with the W3C propagators (trace context
+    /// and baggage), for an instrumentation's `.providers(..)`. Its spans and metrics
+    /// then reach this harness alone: tests of instrumented code run in parallel, with
+    /// no [`install_global`](Self::install_global) and no lock.
+    ///
+    /// ```
+    /// let t = otel_kit_testing::TestTelemetry::new();
+    /// let providers = t.providers();
+    /// assert!(providers.is_complete());
+    /// // ServerLayer::new().providers(providers), ClientMiddleware::new().providers(..), ...
+    /// ```
+    pub fn providers(&self) -> Providers {
+        let propagator = TextMapCompositePropagator::new(vec![
+            Box::new(TraceContextPropagator::new()),
+            Box::new(BaggagePropagator::new()),
+        ]);
+        Providers::new()
+            .tracer_provider(self.tracer_provider.clone())
+            .meter_provider(self.meter_provider.clone())
+            .propagator(propagator)
     }
 
     /// The logger provider, to hand to code under test.

@@ -399,3 +399,37 @@ async fn batch_and_text_capture_off() {
         .has_attribute(semconv::attribute::DB_COLLECTION_NAME, users.as_str())
         .lacks_attribute(semconv::attribute::DB_QUERY_TEXT);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn given_providers_get_the_spans_the_duration_and_the_pool_gauges() {
+    let Some((raw, expect)) = connect("given", PoolOptions::new()).await else { return };
+    // No globals: everything must reach this harness through `.providers(..)`.
+    let t = TestTelemetry::new();
+    let pool = InstrumentedPool::builder(raw).providers(t.providers()).build();
+    sqlx::query("SELECT 1").execute(&pool).await.expect("select");
+
+    let spans = t.spans();
+    no_error(endpoint(spans.span("SELECT"), &expect));
+    let metrics = t.metrics();
+    metrics
+        .metric(semconv::metric::DB_CLIENT_OPERATION_DURATION)
+        .histogram_point(&[(semconv::attribute::DB_SYSTEM_NAME, SYSTEM.into())])
+        .has_count(1);
+    metrics.metric(semconv::metric::DB_CLIENT_CONNECTION_MAX).is_up_down_counter();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pool_wrapped_before_the_globals_are_installed_reports_to_them() {
+    let Some((raw, expect)) = connect("late_globals", PoolOptions::new()).await else { return };
+    // Wrapped first, set-up second: providers are resolved when operations run.
+    let pool = otel_kit_db::instrument(raw);
+    let t = TestTelemetry::new().install_global();
+    // The globals are read per thread and refreshed every 10 ms.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    sqlx::query("SELECT 1").execute(&pool).await.expect("select");
+
+    no_error(endpoint(t.spans().span("SELECT"), &expect));
+    let metrics = t.metrics();
+    metrics.metric(semconv::metric::DB_CLIENT_OPERATION_DURATION).has_point_count(1);
+    metrics.metric(semconv::metric::DB_CLIENT_CONNECTION_COUNT).is_up_down_counter();
+}

@@ -4,10 +4,12 @@ use std::sync::Arc;
 
 use http::Uri;
 use opentelemetry::StringValue;
+use otel_kit_core::{Providers, Resolver};
 use tower::Layer;
 
 use super::service::ClientService;
 use crate::exclude::Exclusions;
+use crate::instruments::Instruments;
 use crate::metadata::MetadataCapture;
 
 /// Everything a [`ClientLayer`] was configured with, shared by its services.
@@ -17,6 +19,7 @@ pub(super) struct Config {
     /// `server.address` and `server.port` of the channel's target.
     pub(super) target: Option<(StringValue, Option<i64>)>,
     pub(super) capture: Arc<MetadataCapture>,
+    pub(super) resolver: Resolver<Instruments>,
 }
 
 /// A tower layer that gives every gRPC call through a channel a CLIENT span and an
@@ -60,6 +63,21 @@ impl ClientLayer {
     fn edit(mut self, change: impl FnOnce(&mut Config)) -> Self {
         change(Arc::make_mut(&mut self.config));
         self
+    }
+
+    /// Sends spans and metrics to, and reads and writes trace context with,
+    /// `providers` instead of the globals (each one not given in `providers` is still
+    /// read from its global).
+    ///
+    /// ```
+    /// use opentelemetry_sdk::trace::SdkTracerProvider;
+    /// use otel_kit_grpc::{ClientLayer, Providers};
+    ///
+    /// let layer = ClientLayer::new().providers(Providers::new().tracer_provider(SdkTracerProvider::default()));
+    /// # let _ = layer;
+    /// ```
+    pub fn providers(self, providers: Providers) -> Self {
+        self.edit(|c| c.resolver = Resolver::new(providers))
     }
 
     /// The channel's target, for `server.address` and `server.port` (the port from

@@ -6,7 +6,7 @@ use std::time::{Instant, SystemTime};
 
 use http::{Request, Response};
 use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
-use opentelemetry::{Context, KeyValue, StringValue, global};
+use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_http::HeaderInjector;
 use opentelemetry_semantic_conventions::attribute as semconv;
 use tower::Service;
@@ -15,7 +15,6 @@ use super::layer::{Config, server_address};
 use crate::body::ResponseBody;
 use crate::call::{Call, MethodRule};
 use crate::future::ResponseFuture;
-use crate::instruments;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
 use crate::status::Side;
 use crate::timeout::deadline;
@@ -85,7 +84,10 @@ where
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         let parsed = parse_path(request.uri().path());
         if parsed.is_some_and(|(service, _)| self.config.exclusions.excludes(service)) {
-            inject(&Context::current(), &mut request);
+            let cx = Context::current();
+            self.config.resolver.with(None, |resolved| {
+                resolved.inject(&cx, &mut HeaderInjector(request.headers_mut()))
+            });
             return ResponseFuture::excluded(self.inner.call(request), None);
         }
         let now = Instant::now();
@@ -124,14 +126,14 @@ where
             ..SpanBuilder::default()
         };
         let parent = Context::current();
-        let span = instruments::with(now, |resolved| {
-            resolved.tracer().build_with_context(builder, &parent)
+        let cx = self.config.resolver.with(Some(now), |resolved| {
+            let cx = parent.with_span(resolved.tracer().build_with_context(builder, &parent));
+            resolved.inject(&cx, &mut HeaderInjector(request.headers_mut()));
+            cx
         });
-        let cx = parent.with_span(span);
-        inject(&cx, &mut request);
         let capture = &self.config.capture;
         let call = Call::new(
-            Side::Client,
+            (Side::Client, self.config.resolver.clone()),
             cx,
             (now, start_time),
             MethodRule::Decided(method),
@@ -145,11 +147,4 @@ where
         };
         ResponseFuture::traced(future, call)
     }
-}
-
-/// Writes `cx` into the request metadata with the global propagator.
-fn inject<B>(cx: &Context, request: &mut Request<B>) {
-    global::get_text_map_propagator(|propagator| {
-        propagator.inject_context(cx, &mut HeaderInjector(request.headers_mut()));
-    });
 }

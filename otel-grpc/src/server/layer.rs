@@ -2,11 +2,13 @@
 
 use std::sync::Arc;
 
+use otel_kit_core::{Providers, Resolver};
 use tonic::server::NamedService;
 use tower::Layer;
 
 use super::service::ServerService;
 use crate::exclude::Exclusions;
+use crate::instruments::Instruments;
 use crate::metadata::MetadataCapture;
 
 /// Everything a [`ServerLayer`] was configured with, shared by its services.
@@ -16,13 +18,14 @@ pub(super) struct Config {
     /// The declared services; `None` when the layer relies on `UNIMPLEMENTED`.
     pub(super) known: Option<Vec<String>>,
     pub(super) capture: Arc<MetadataCapture>,
+    pub(super) resolver: Resolver<Instruments>,
 }
 
 /// A tower layer that gives every gRPC call a SERVER span and an
 /// `rpc.server.call.duration` point, continuing the caller's trace.
 ///
-/// It reads the OpenTelemetry globals (tracer and meter providers, propagator) when
-/// it serves calls, not when it is built.
+/// Unless given [`providers`](Self::providers), it reads the OpenTelemetry globals
+/// (tracer and meter providers, propagator) when it serves calls, not when it is built.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -58,6 +61,21 @@ impl ServerLayer {
     fn edit(mut self, change: impl FnOnce(&mut Config)) -> Self {
         change(Arc::make_mut(&mut self.config));
         self
+    }
+
+    /// Sends spans and metrics to, and reads and writes trace context with,
+    /// `providers` instead of the globals (each one not given in `providers` is still
+    /// read from its global).
+    ///
+    /// ```
+    /// use opentelemetry_sdk::trace::SdkTracerProvider;
+    /// use otel_kit_grpc::{ServerLayer, Providers};
+    ///
+    /// let layer = ServerLayer::new().providers(Providers::new().tracer_provider(SdkTracerProvider::default()));
+    /// # let _ = layer;
+    /// ```
+    pub fn providers(self, providers: Providers) -> Self {
+        self.edit(|c| c.resolver = Resolver::new(providers))
     }
 
     /// Also excludes calls to `service` (fully qualified, `package.Service`): no span,

@@ -11,7 +11,6 @@ use super::layer::Config;
 use super::start::start;
 use crate::body::ResponseBody;
 use crate::future::ResponseFuture;
-use crate::instruments;
 use crate::method::parse_path;
 
 /// Traces the calls of the inner service `S` (tonic's router). Built by
@@ -79,7 +78,10 @@ where
         let service = parse_path(request.uri().path()).map(|(service, _)| service);
         if service.is_some_and(|service| self.config.exclusions.excludes(service)) {
             // No telemetry of our own, but the handler continues the caller's trace.
-            let cx = instruments::with(now, |resolved| resolved.incoming_context(request.headers()));
+            let cx = self
+                .config
+                .resolver
+                .with(Some(now), |resolved| resolved.incoming_context(request.headers()));
             let future = match &cx {
                 Some(cx) => {
                     let _guard = cx.clone().attach();
@@ -89,7 +91,10 @@ where
             };
             return ResponseFuture::excluded(future, cx);
         }
-        let call = instruments::with(now, |resolved| start(&self.config, &request, resolved, now));
+        let call = self
+            .config
+            .resolver
+            .with(Some(now), |resolved| start(&self.config, &request, resolved, now));
         let future = {
             let _guard = call.cx.clone().attach();
             self.inner.call(request)

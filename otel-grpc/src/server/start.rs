@@ -14,7 +14,7 @@ use tonic::transport::server::TcpConnectInfo;
 use super::layer::Config;
 use crate::call::{Call, MethodRule};
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
-use otel_kit_http::globals::Globals;
+use otel_kit_core::Resolved;
 
 use crate::instruments::Instruments;
 use crate::status::Side;
@@ -25,7 +25,7 @@ use crate::timeout::deadline;
 pub(super) fn start<B>(
     config: &Arc<Config>,
     request: &Request<B>,
-    resolved: &mut Globals<Instruments>,
+    resolved: &Resolved<Instruments>,
     now: Instant,
 ) -> Call {
     let start_time = SystemTime::now();
@@ -103,7 +103,7 @@ pub(super) fn start<B>(
         .unwrap_or_else(Context::current);
     let cx = parent.with_span(resolved.tracer().build_with_context(builder, &parent));
     Call::new(
-        Side::Server,
+        (Side::Server, config.resolver.clone()),
         cx,
         (now, start_time),
         rule,

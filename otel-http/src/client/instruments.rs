@@ -1,27 +1,43 @@
-//! The tracer and the duration histogram, taken from the OpenTelemetry globals on
-//! every request.
+//! The client's duration histogram, resolved with the tracer and the propagator by the
+//! middleware's [`Resolver`](otel_kit_core::Resolver).
 //!
-//! Not cached in the middleware: a client is often built before the application
-//! installs its providers (or a test installs its harness), and a tracer or instrument
-//! taken from the no-op globals stays a no-op forever. A lookup per request costs far
-//! less than the request itself.
+//! A client is often built before the application installs its providers (or a test
+//! installs its harness): nothing is resolved when the middleware is built, and
+//! without given providers each thread's copy follows the globals within 10 ms.
 
-use opentelemetry::global::{self, BoxedTracer};
-use opentelemetry::metrics::Histogram;
+use std::thread::LocalKey;
+
+use opentelemetry::InstrumentationScope;
+use opentelemetry::metrics::{Histogram, Meter};
 use opentelemetry_semantic_conventions::metric::HTTP_CLIENT_REQUEST_DURATION;
+use otel_kit_core::Cache;
 
 use crate::conventions::DURATION_BUCKETS;
-use crate::scope::scope;
 
-pub(crate) fn tracer() -> BoxedTracer {
-    global::tracer_with_scope(scope())
+pub(crate) struct Instruments {
+    pub(super) duration: Histogram<f64>,
 }
 
-pub(crate) fn request_duration() -> Histogram<f64> {
-    global::meter_with_scope(scope())
-        .f64_histogram(HTTP_CLIENT_REQUEST_DURATION)
-        .with_unit("s")
-        .with_description("Duration of HTTP client requests.")
-        .with_boundaries(DURATION_BUCKETS.to_vec())
-        .build()
+impl otel_kit_core::Instruments for Instruments {
+    fn scope() -> InstrumentationScope {
+        crate::SCOPE.get()
+    }
+
+    fn new(meter: Meter) -> Self {
+        Self {
+            duration: meter
+                .f64_histogram(HTTP_CLIENT_REQUEST_DURATION)
+                .with_unit("s")
+                .with_description("Duration of HTTP client requests.")
+                .with_boundaries(DURATION_BUCKETS.to_vec())
+                .build(),
+        }
+    }
+
+    fn cache() -> &'static LocalKey<Cache<Self>> {
+        thread_local! {
+            static CACHE: Cache<Instruments> = const { Cache::new() };
+        }
+        &CACHE
+    }
 }

@@ -7,18 +7,18 @@ use std::time::Instant;
 
 use http::Extensions;
 use opentelemetry::context::FutureExt as _;
-use opentelemetry::global;
 use opentelemetry::trace::{SpanKind, Status, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_http::HeaderInjector;
 use opentelemetry_semantic_conventions::attribute::{
     ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, NETWORK_PROTOCOL_VERSION,
 };
+use otel_kit_core::{Providers, Resolver};
 use reqwest::{Request, Response, Url};
 use reqwest_middleware::{Middleware, Next};
 
 use super::extensions::{ActiveRequest, Attempts, NoPropagation, UrlTemplate};
-use super::instruments;
+use super::instruments::Instruments;
 use super::outcome::{error_description, error_type};
 use super::request_info::RequestInfo;
 use crate::conventions::protocol_version;
@@ -30,7 +30,9 @@ type PropagationFilter = Arc<dyn Fn(&Url) -> bool + Send + Sync>;
 ///
 /// Per attempt it opens a CLIENT span (a child of the current context, named
 /// `{method}` or `{method} {template}` with a [`UrlTemplate`]), injects the span's
-/// context with the global propagator, and records `http.client.request.duration`.
+/// context with the propagator, and records `http.client.request.duration`. Spans,
+/// metrics and propagation use the OpenTelemetry globals unless providers are given
+/// ([`providers`](Self::providers)).
 /// Responses with status 400 and above, and transport errors, mark the span as an
 /// error and set `error.type`. See the [module docs](crate::client) for the details.
 ///
@@ -52,6 +54,7 @@ pub struct ClientMiddleware {
     known_methods: KnownMethods,
     headers: HeaderCapture,
     propagate: Option<PropagationFilter>,
+    resolver: Resolver<Instruments>,
 }
 
 impl fmt::Debug for ClientMiddleware {
@@ -60,6 +63,7 @@ impl fmt::Debug for ClientMiddleware {
             .field("known_methods", &self.known_methods)
             .field("headers", &self.headers)
             .field("propagate_if", &self.propagate.as_ref().map(|_| "<filter>"))
+            .field("providers", self.resolver.providers())
             .finish()
     }
 }
@@ -130,6 +134,22 @@ impl ClientMiddleware {
         self
     }
 
+    /// Sends spans and metrics to, and injects trace context with, `providers` instead
+    /// of the globals (each one not given in `providers` is still read from its global).
+    ///
+    /// ```
+    /// use opentelemetry_sdk::trace::SdkTracerProvider;
+    /// use otel_kit_http::{ClientMiddleware, Providers};
+    ///
+    /// let middleware = ClientMiddleware::new().providers(Providers::new().tracer_provider(SdkTracerProvider::default()));
+    /// # drop(middleware);
+    /// ```
+    #[must_use]
+    pub fn providers(mut self, providers: Providers) -> Self {
+        self.resolver = Resolver::new(providers);
+        self
+    }
+
     fn should_propagate(&self, request: &Request, extensions: &Extensions) -> bool {
         extensions.get::<NoPropagation>().is_none()
             && self.propagate.as_ref().is_none_or(|filter| filter(request.url()))
@@ -175,7 +195,12 @@ impl ClientMiddleware {
             // Recorded with the span's context current, so an SDK that keeps exemplars
             // links this measurement to the span.
             let _guard = cx.clone().attach();
-            instruments::request_duration().record(seconds, &metric_attributes);
+            self.resolver.with(None, |resolved| {
+                resolved
+                    .instruments()
+                    .duration
+                    .record(seconds, &metric_attributes);
+            });
         }
         span.end();
     }
@@ -208,21 +233,22 @@ impl Middleware for ClientMiddleware {
             previous,
         );
 
-        let tracer = instruments::tracer();
         let mut attributes = info.common.clone();
         attributes.extend(info.span_only);
-        let span = tracer
-            .span_builder(info.span_name)
-            .with_kind(SpanKind::Client)
-            .with_attributes(attributes)
-            .start_with_context(&tracer, &parent);
-        let cx = parent.with_span(span);
-
-        if self.should_propagate(&req, extensions) {
-            global::get_text_map_propagator(|propagator| {
-                propagator.inject_context(&cx, &mut HeaderInjector(req.headers_mut()));
-            });
-        }
+        let propagate = self.should_propagate(&req, extensions);
+        let cx = self.resolver.with(Some(Instant::now()), |resolved| {
+            let tracer = resolved.tracer();
+            let span = tracer
+                .span_builder(info.span_name)
+                .with_kind(SpanKind::Client)
+                .with_attributes(attributes)
+                .start_with_context(tracer, &parent);
+            let cx = parent.with_span(span);
+            if propagate {
+                resolved.inject(&cx, &mut HeaderInjector(req.headers_mut()));
+            }
+            cx
+        });
         if !self.headers.is_empty() {
             cx.span()
                 .set_attributes(self.headers.request_attributes(req.headers()));
@@ -232,6 +258,7 @@ impl Middleware for ClientMiddleware {
         extensions.insert(marker);
         let mut pending = Pending {
             cx: &cx,
+            resolver: &self.resolver,
             metric_attributes: Some(info.common),
             start: Instant::now(),
         };
@@ -265,6 +292,7 @@ pub const ERROR_TYPE_CANCELLED: &str = "cancelled";
 /// request is counted rather than lost.
 struct Pending<'a> {
     cx: &'a Context,
+    resolver: &'a Resolver<Instruments>,
     /// Taken when the request completes.
     metric_attributes: Option<Vec<KeyValue>>,
     start: Instant,
@@ -284,6 +312,12 @@ impl Drop for Pending<'_> {
         span.end();
         metric_attributes.push(error_type);
         let _guard = self.cx.clone().attach();
-        instruments::request_duration().record(self.start.elapsed().as_secs_f64(), &metric_attributes);
+        let seconds = self.start.elapsed().as_secs_f64();
+        self.resolver.with(None, |resolved| {
+            resolved
+                .instruments()
+                .duration
+                .record(seconds, &metric_attributes);
+        });
     }
 }

@@ -125,7 +125,7 @@ where
                     recording.fail(
                         cx,
                         ERROR_TYPE_PANIC.into(),
-                        crate::panic_payload::description(&*panic, "the handler panicked"),
+                        otel_kit_core::panic_payload::description(&*panic, "the handler panicked"),
                     );
                 }
                 resume_unwind(panic);

@@ -1,39 +1,29 @@
-//! The server's metric instruments, kept per thread with the other globals a request
-//! needs (see [`crate::globals`]).
+//! The server's metric instruments, resolved with the tracer and the propagator by the
+//! layer's [`Resolver`](otel_kit_core::Resolver).
 
-use std::cell::RefCell;
-use std::time::Instant;
+use std::sync::OnceLock;
+use std::thread::LocalKey;
 
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter, UpDownCounter};
 use opentelemetry_semantic_conventions::metric as semconv;
+use otel_kit_core::Cache;
 
 use crate::conventions::DURATION_BUCKETS;
-use crate::globals::{self, Globals, Slot};
-use crate::scope::scope;
 
 /// The server's instruments. The opt-in ones are built on first use: creating an
 /// instrument registers it with the SDK, which a layer without the option must not do.
-pub(super) struct Instruments {
+pub(crate) struct Instruments {
     meter: Meter,
     pub(super) duration: Histogram<f64>,
-    active: Option<UpDownCounter<i64>>,
-    request_size: Option<Histogram<u64>>,
-    response_size: Option<Histogram<u64>>,
+    active: OnceLock<UpDownCounter<i64>>,
+    request_size: OnceLock<Histogram<u64>>,
+    response_size: OnceLock<Histogram<u64>>,
 }
 
-thread_local! {
-    static GLOBALS: Slot<Instruments> = const { RefCell::new(None) };
-}
-
-/// Runs `f` with this thread's copy of the globals (see [`globals::with`]).
-pub(super) fn with<R>(now: Option<Instant>, f: impl FnOnce(&mut Globals<Instruments>) -> R) -> R {
-    globals::with(&GLOBALS, now, f)
-}
-
-impl globals::Instruments for Instruments {
+impl otel_kit_core::Instruments for Instruments {
     fn scope() -> InstrumentationScope {
-        scope()
+        crate::SCOPE.get()
     }
 
     fn new(meter: Meter) -> Self {
@@ -46,19 +36,25 @@ impl globals::Instruments for Instruments {
         Self {
             meter,
             duration,
-            active: None,
-            request_size: None,
-            response_size: None,
+            active: OnceLock::new(),
+            request_size: OnceLock::new(),
+            response_size: OnceLock::new(),
         }
+    }
+
+    fn cache() -> &'static LocalKey<Cache<Self>> {
+        thread_local! {
+            static CACHE: Cache<Instruments> = const { Cache::new() };
+        }
+        &CACHE
     }
 }
 
 impl Instruments {
     /// `http.server.active_requests`, built on first use.
-    pub(super) fn active(&mut self) -> &UpDownCounter<i64> {
-        let meter = &self.meter;
-        self.active.get_or_insert_with(|| {
-            meter
+    pub(super) fn active(&self) -> &UpDownCounter<i64> {
+        self.active.get_or_init(|| {
+            self.meter
                 .i64_up_down_counter(semconv::HTTP_SERVER_ACTIVE_REQUESTS)
                 .with_unit("{request}")
                 .with_description("Number of active HTTP server requests.")
@@ -67,11 +63,10 @@ impl Instruments {
     }
 
     /// `http.server.request.body.size`, built on first use.
-    pub(super) fn request_size(&mut self) -> &Histogram<u64> {
-        let meter = &self.meter;
-        self.request_size.get_or_insert_with(|| {
+    pub(super) fn request_size(&self) -> &Histogram<u64> {
+        self.request_size.get_or_init(|| {
             body_size(
-                meter,
+                &self.meter,
                 semconv::HTTP_SERVER_REQUEST_BODY_SIZE,
                 "Size of HTTP server request bodies.",
             )
@@ -79,11 +74,10 @@ impl Instruments {
     }
 
     /// `http.server.response.body.size`, built on first use.
-    pub(super) fn response_size(&mut self) -> &Histogram<u64> {
-        let meter = &self.meter;
-        self.response_size.get_or_insert_with(|| {
+    pub(super) fn response_size(&self) -> &Histogram<u64> {
+        self.response_size.get_or_init(|| {
             body_size(
-                meter,
+                &self.meter,
                 semconv::HTTP_SERVER_RESPONSE_BODY_SIZE,
                 "Size of HTTP server response bodies.",
             )

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use opentelemetry::StringValue;
 use rustc_hash::FxHashMap;
 
-use crate::shared_names::SharedNames;
+use otel_kit_core::SharedNames;
 
 /// Span names are `Cow<'static, str>` in the OpenTelemetry API: a shared `&'static`
 /// name costs nothing per span, an owned one an allocation. Names are made from

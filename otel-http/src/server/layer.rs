@@ -3,9 +3,11 @@
 use std::sync::Arc;
 
 use http::request::Parts;
+use otel_kit_core::{Providers, Resolver};
 use tower::Layer;
 
 use super::exclude::Exclusions;
+use super::instruments::Instruments;
 use super::service::ServerService;
 use crate::conventions::{HeaderCapture, KnownMethods};
 
@@ -19,12 +21,14 @@ pub(super) struct Config {
     pub(super) body_sizes: bool,
     pub(super) echo_traceparent: bool,
     pub(super) public_endpoint: bool,
+    pub(super) resolver: Resolver<Instruments>,
 }
 
 /// A tower layer that gives every HTTP request a SERVER span and an
 /// `http.server.request.duration` point, continuing the caller's trace.
 ///
-/// It reads the OpenTelemetry globals (tracer provider, meter provider, text-map
+/// Unless given its own providers ([`providers`](Self::providers)), it
+/// reads the OpenTelemetry globals (tracer provider, meter provider, text-map
 /// propagator) when it serves requests, not when it is built, so it may be built before
 /// the application installs them (each thread refreshes its copy every 10 ms).
 /// With axum, add it with `Router::layer` so the matched route is known when the span
@@ -186,6 +190,20 @@ impl ServerLayer {
     /// ```
     pub fn public_endpoint(self, enabled: bool) -> Self {
         self.edit(|c| c.public_endpoint = enabled)
+    }
+
+    /// Sends spans and metrics to, and reads trace context with, `providers` instead
+    /// of the globals (each one not given in `providers` is still read from its global).
+    ///
+    /// ```
+    /// use opentelemetry_sdk::trace::SdkTracerProvider;
+    /// use otel_kit_http::{Providers, ServerLayer};
+    ///
+    /// let layer = ServerLayer::new().providers(Providers::new().tracer_provider(SdkTracerProvider::default()));
+    /// # let _ = layer;
+    /// ```
+    pub fn providers(self, providers: Providers) -> Self {
+        self.edit(|c| c.resolver = Resolver::new(providers))
     }
 }
 

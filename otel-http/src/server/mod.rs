@@ -53,7 +53,7 @@ mod recording;
 mod service;
 mod start;
 
-pub use crate::scope::INSTRUMENTATION_SCOPE;
+pub use crate::INSTRUMENTATION_SCOPE;
 pub use exclude::DEFAULT_EXCLUDED_PATHS;
 pub use future::ResponseFuture;
 pub use layer::ServerLayer;

@@ -13,7 +13,9 @@ use opentelemetry::{Context, KeyValue, StringValue, Value};
 use opentelemetry_semantic_conventions::attribute as semconv;
 use smallvec::SmallVec;
 
-use super::instruments;
+use otel_kit_core::Resolver;
+
+use super::instruments::Instruments;
 use super::layer::Config;
 use super::start::content_length;
 
@@ -48,6 +50,8 @@ pub(super) struct Recording {
     /// Only held when response headers are captured: every other option is copied,
     /// so that most requests do not touch the shared configuration's reference count.
     capture: Option<Arc<Config>>,
+    /// A clone costs nothing without given providers.
+    resolver: Resolver<Instruments>,
 }
 
 /// The metric attributes of one request, on the stack.
@@ -78,6 +82,7 @@ impl Recording {
             body_sizes: config.body_sizes,
             echo_traceparent: config.echo_traceparent,
             capture: config.headers.captures_response().then(|| Arc::clone(config)),
+            resolver: config.resolver.clone(),
         }
     }
 
@@ -162,7 +167,7 @@ impl Recording {
     fn record(&self, attributes: &[KeyValue], response_size: Option<u64>) {
         let now = Instant::now();
         let elapsed = now.saturating_duration_since(self.started).as_secs_f64();
-        instruments::with(Some(now), |resolved| {
+        self.resolver.with(Some(now), |resolved| {
             let instruments = resolved.instruments();
             instruments.duration.record(elapsed, attributes);
             if self.active_requests {

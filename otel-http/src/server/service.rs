@@ -9,7 +9,6 @@ use http::{Request, Response};
 use tower::Service;
 
 use super::future::ResponseFuture;
-use super::instruments;
 use super::layer::Config;
 use super::start::start;
 
@@ -106,7 +105,9 @@ where
             let cx = if self.config.public_endpoint {
                 None
             } else {
-                instruments::with(None, |resolved| resolved.incoming_context(request.headers()))
+                self.config
+                    .resolver
+                    .with(None, |resolved| resolved.incoming_context(request.headers()))
             };
             let future = match &cx {
                 Some(cx) => {
@@ -118,7 +119,7 @@ where
             return ResponseFuture::excluded(future, cx);
         }
         let started = Instant::now();
-        let (cx, recording) = instruments::with(Some(started), |resolved| {
+        let (cx, recording) = self.config.resolver.with(Some(started), |resolved| {
             start(&self.config, &request, resolved, started)
         });
         // Attached during `call` too: services that do work before returning their

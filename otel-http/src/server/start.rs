@@ -16,7 +16,7 @@ use super::interned;
 use super::layer::Config;
 use super::recording::Recording;
 use crate::conventions::{protocol_version, redact_query};
-use crate::globals::Globals;
+use otel_kit_core::Resolved;
 
 /// Starts the SERVER span for a traced request. Returns the context the handler runs
 /// in (the span, plus the caller's baggage unless the endpoint is public) and what the
@@ -28,7 +28,7 @@ use crate::globals::Globals;
 pub(super) fn start<B>(
     config: &Arc<Config>,
     request: &Request<B>,
-    resolved: &mut Globals<Instruments>,
+    resolved: &Resolved<Instruments>,
     started: Instant,
 ) -> (Context, Recording) {
     let headers = request.headers();

@@ -14,7 +14,7 @@ use rustc_hash::FxHashSet;
 /// instrumentation as a `static`.
 ///
 /// ```
-/// use otel_kit_http::shared_names::SharedNames;
+/// use otel_kit_core::SharedNames;
 ///
 /// static NAMES: SharedNames = SharedNames::new(16);
 /// let name = NAMES.share("GET /users").expect("within the budget");

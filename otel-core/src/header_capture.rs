@@ -30,7 +30,7 @@ const MAX_VALUES: usize = 16;
 /// Which request and response headers become span attributes. Empty by default.
 ///
 /// ```
-/// use otel_kit_http::conventions::HeaderCapture;
+/// use otel_kit_core::HeaderCapture;
 /// use http::HeaderMap;
 ///
 /// let capture = HeaderCapture::default().request(["x-request-id", "Authorization"]);
@@ -80,7 +80,7 @@ impl HeaderCapture {
     /// is `rpc.request.metadata.<key>`). Credentials are never captured either way.
     ///
     /// ```
-    /// use otel_kit_http::conventions::HeaderCapture;
+    /// use otel_kit_core::HeaderCapture;
     /// use http::HeaderMap;
     ///
     /// let capture = HeaderCapture::default()
@@ -106,7 +106,7 @@ impl HeaderCapture {
     /// (see [`request_prefixed`](Self::request_prefixed)).
     ///
     /// ```
-    /// use otel_kit_http::conventions::HeaderCapture;
+    /// use otel_kit_core::HeaderCapture;
     ///
     /// let capture = HeaderCapture::default().response_prefixed("rpc.response.metadata.", ["x-shard"]);
     /// assert!(!capture.is_empty());
@@ -127,12 +127,22 @@ impl HeaderCapture {
     }
 
     /// How many request and response headers are listed.
-    pub(crate) fn len(&self) -> usize {
+    ///
+    /// ```
+    /// let capture = otel_kit_core::HeaderCapture::default().request(["x-a", "cookie"]).response(["x-b"]);
+    /// assert_eq!(capture.len(), 2, "cookie is never captured");
+    /// ```
+    pub fn len(&self) -> usize {
         self.request.len() + self.response.len()
     }
 
     /// True when some response header is listed.
-    pub(crate) fn captures_response(&self) -> bool {
+    ///
+    /// ```
+    /// let capture = otel_kit_core::HeaderCapture::default().request(["x-a"]);
+    /// assert!(!capture.captures_response());
+    /// ```
+    pub fn captures_response(&self) -> bool {
         !self.response.is_empty()
     }
 

@@ -8,9 +8,9 @@ use std::borrow::Cow;
 ///
 /// ```
 /// let caught = std::panic::catch_unwind(|| panic!("no {}", "luck")).unwrap_err();
-/// assert_eq!(otel_kit_http::panic_payload::description(&*caught, "it panicked"), "no luck");
+/// assert_eq!(otel_kit_core::panic_payload::description(&*caught, "it panicked"), "no luck");
 /// let caught = std::panic::catch_unwind(|| std::panic::panic_any(7)).unwrap_err();
-/// assert_eq!(otel_kit_http::panic_payload::description(&*caught, "it panicked"), "it panicked");
+/// assert_eq!(otel_kit_core::panic_payload::description(&*caught, "it panicked"), "it panicked");
 /// ```
 pub fn description(payload: &(dyn Any + Send), fallback: &'static str) -> Cow<'static, str> {
     if let Some(message) = payload.downcast_ref::<&'static str>() {

@@ -28,7 +28,7 @@ static KNOWN: [HeaderName; 9] = [
 ///
 /// ```
 /// use opentelemetry::propagation::Extractor as _;
-/// use otel_kit_http::carrier::HeaderMapExtractor;
+/// use otel_kit_core::carrier::HeaderMapExtractor;
 ///
 /// let mut headers = http::HeaderMap::new();
 /// headers.append("tracestate", "a=1".parse().unwrap());

@@ -1,0 +1,43 @@
+//! What the otel-kit instrumentation crates share, and nothing they don't. Users never
+//! need to name this crate: each instrumentation re-exports what its users touch
+//! ([`Providers`] above all), as axum re-exports axum-core.
+//!
+//! - [`Providers`]: the tracer provider, meter provider and propagator an
+//!   instrumentation was given, each defaulting to the OpenTelemetry global.
+//! - [`Resolver`]: the one way every instrumentation resolves them per request (once
+//!   when all three are given, per thread and refreshed every 10 ms otherwise), with
+//!   its [`Instruments`] and per-thread [`Cache`].
+//! - [`Scope`]: an instrumentation's scope, built once.
+//! - [`carrier`]: [`HeaderMapExtractor`](carrier::HeaderMapExtractor), a propagation
+//!   carrier over `http::HeaderMap` with prebuilt header names.
+//! - [`header_capture`]: [`HeaderCapture`], opt-in header capture by allow-list that
+//!   never captures credentials.
+//! - [`shared_names`]: [`SharedNames`], span and method names kept for the life of the
+//!   process within a byte budget.
+//! - [`panic_payload`]: what a caught panic says.
+//! - [`DURATION_BUCKETS`]: the advisory boundaries of the HTTP and RPC durations.
+
+pub mod carrier;
+pub mod header_capture;
+pub mod panic_payload;
+mod providers;
+mod resolver;
+mod scope;
+pub mod shared_names;
+
+pub use header_capture::HeaderCapture;
+pub use providers::{Providers, SharedMeterProvider, SharedPropagator, SharedTracerProvider};
+pub use resolver::{Cache, Instruments, REFRESH, Resolved, Resolver};
+pub use scope::Scope;
+pub use shared_names::SharedNames;
+
+/// The advisory bucket boundaries (seconds) of `http.server.request.duration`,
+/// `http.client.request.duration`, `rpc.server.call.duration` and
+/// `rpc.client.call.duration` in semconv 1.42.
+///
+/// ```
+/// assert_eq!(otel_kit_core::DURATION_BUCKETS.len(), 14);
+/// ```
+pub const DURATION_BUCKETS: [f64; 14] = [
+    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+];

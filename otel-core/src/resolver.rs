@@ -1,0 +1,457 @@
+//! [`Resolver`]: the one way every instrumentation of the kit gets its tracer, metric
+//! instruments and propagator, from the [`Providers`] it was given or from the globals.
+//!
+//! - **All three given** ([`Providers::is_complete`]): resolved once, on first use, and
+//!   shared by every clone of the instrumentation. Nothing global is read, so tests
+//!   with their own providers run in parallel.
+//! - **Otherwise**: each thread keeps a copy, refreshed every [`REFRESH`], so an
+//!   application (or a test harness) that installs its globals after building its
+//!   router is picked up within 10 ms. Resolving the globals costs a read lock, a
+//!   boxed tracer and an `Arc` clone (about 60 ns and two allocations) and a shared
+//!   lock is a cache line every core writes; the per-thread copy costs neither.
+//!
+//! An instrumentation declares its instruments ([`Instruments`]) and one
+//! thread-local [`Cache`] for them, then calls [`Resolver::with`] per request:
+//!
+//! ```
+//! use std::time::Instant;
+//!
+//! use opentelemetry::InstrumentationScope;
+//! use opentelemetry::metrics::{Counter, Meter};
+//! use otel_kit_core::{Cache, Instruments, Providers, Resolver};
+//!
+//! struct MyInstruments {
+//!     calls: Counter<u64>,
+//! }
+//!
+//! impl Instruments for MyInstruments {
+//!     fn scope() -> InstrumentationScope {
+//!         InstrumentationScope::builder("my-instrumentation").build()
+//!     }
+//!
+//!     fn new(meter: Meter) -> Self {
+//!         Self { calls: meter.u64_counter("my.calls").build() }
+//!     }
+//!
+//!     fn cache() -> &'static std::thread::LocalKey<Cache<Self>> {
+//!         thread_local! {
+//!             static CACHE: Cache<MyInstruments> = const { Cache::new() };
+//!         }
+//!         &CACHE
+//!     }
+//! }
+//!
+//! let resolver = Resolver::<MyInstruments>::new(Providers::new());
+//! let headers = http::HeaderMap::new();
+//! let incoming = resolver.with(Some(Instant::now()), |resolved| {
+//!     resolved.instruments().calls.add(1, &[]);
+//!     resolved.incoming_context(&headers)
+//! });
+//! assert!(incoming.is_none(), "no propagation header, no extraction");
+//! ```
+
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+use std::thread::LocalKey;
+use std::time::{Duration, Instant};
+
+use http::{HeaderMap, HeaderName};
+use opentelemetry::global::{self, BoxedTracer};
+use opentelemetry::metrics::Meter;
+use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry::{Context, InstrumentationScope};
+
+use crate::carrier::HeaderMapExtractor;
+use crate::providers::{Providers, SharedMeterProvider, SharedPropagator};
+
+/// How long a thread keeps its copy of the globals before resolving them again.
+///
+/// ```
+/// assert_eq!(otel_kit_core::REFRESH.as_millis(), 10);
+/// ```
+pub const REFRESH: Duration = Duration::from_millis(10);
+
+/// Most differently configured instrumentations of one kind a thread keeps copies for;
+/// past it the oldest copy is dropped (and resolved again when next used).
+const CACHED_PER_THREAD: usize = 8;
+
+/// The metric instruments of one instrumentation, built from a meter of its scope.
+/// Built again only when the meter provider changes: building an instrument costs far
+/// more than recording into it. Opt-in instruments are built on first use instead
+/// (a `OnceLock` field): building one registers it with the SDK. See the
+/// [module docs](self) for an example.
+pub trait Instruments: Sized + Send + Sync + 'static {
+    /// The instrumentation scope of the tracer and the meter.
+    fn scope() -> InstrumentationScope;
+
+    /// The instruments, from a meter of [`scope`](Self::scope).
+    fn new(meter: Meter) -> Self;
+
+    /// This instrumentation's per-thread cache, declared with
+    /// `thread_local! { static CACHE: Cache<Self> = const { Cache::new() }; }`.
+    fn cache() -> &'static LocalKey<Cache<Self>>;
+}
+
+/// One thread's copies of resolved providers for instruments `I`, one per
+/// differently configured instrumentation. See [`Instruments::cache`].
+pub struct Cache<I> {
+    entries: RefCell<Vec<(u64, Resolved<I>)>>,
+}
+
+impl<I> Cache<I> {
+    /// An empty cache, for a `thread_local!` initialiser.
+    pub const fn new() -> Self {
+        Self {
+            entries: RefCell::new(Vec::new()),
+        }
+    }
+}
+
+impl<I> Default for Cache<I> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What a request needs, resolved from [`Providers`]: the tracer of the
+/// instrumentation's scope, its instruments, and the propagator.
+pub struct Resolved<I> {
+    tracer: BoxedTracer,
+    /// The header names the propagator reads: a request carrying none of them has no
+    /// incoming context, and extraction is skipped.
+    fields: Vec<HeaderName>,
+    /// `None`: the global propagator, read per use.
+    propagator: Option<SharedPropagator>,
+    meter_provider: SharedMeterProvider,
+    instruments: I,
+    at: Instant,
+}
+
+impl<I: Instruments> Resolved<I> {
+    fn new(providers: &Providers, previous: Option<Self>, now: Instant) -> Self {
+        let tracer = match providers.given_tracer_provider() {
+            Some(provider) => BoxedTracer::new(provider.boxed_tracer(I::scope())),
+            None => global::tracer_provider().tracer_with_scope(I::scope()),
+        };
+        let meter_provider = providers
+            .given_meter_provider()
+            .cloned()
+            .unwrap_or_else(global::meter_provider);
+        let instruments = match previous {
+            Some(previous) if Arc::ptr_eq(&previous.meter_provider, &meter_provider) => previous.instruments,
+            _ => I::new(meter_provider.meter_with_scope(I::scope())),
+        };
+        let propagator = providers.given_propagator().cloned();
+        let fields = match &propagator {
+            Some(propagator) => header_names(propagator.as_ref()),
+            None => global::get_text_map_propagator(|propagator| header_names(propagator)),
+        };
+        Self {
+            tracer,
+            fields,
+            propagator,
+            meter_provider,
+            instruments,
+            at: now,
+        }
+    }
+
+    /// The tracer, with the instrumentation's scope.
+    pub fn tracer(&self) -> &BoxedTracer {
+        &self.tracer
+    }
+
+    /// The instruments, built from the resolved meter provider.
+    pub fn instruments(&self) -> &I {
+        &self.instruments
+    }
+
+    /// The resolved meter provider, for instruments registered once per provider
+    /// (observable gauges): compare it with [`Arc::ptr_eq`] to see whether it changed.
+    pub fn meter_provider(&self) -> &SharedMeterProvider {
+        &self.meter_provider
+    }
+
+    /// The caller's context from request headers; `None` when the request carries none
+    /// of the propagator's headers (most requests at the edge). That check walks the
+    /// request's header names once, comparing each with the propagator's few: cheaper
+    /// than a hash lookup per propagator header.
+    pub fn incoming_context(&self, headers: &HeaderMap) -> Option<Context> {
+        if !headers.keys().any(|name| self.fields.contains(name)) {
+            return None;
+        }
+        Some(self.extract(&HeaderMapExtractor(headers)))
+    }
+
+    /// The caller's context from any carrier, over a clone of the current context.
+    pub fn extract(&self, extractor: &dyn Extractor) -> Context {
+        // Not `propagator.extract(..)`: that runs the propagator inside
+        // `Context::map_current`, which holds the thread's context stack borrowed. A
+        // propagator that logs while extracting (otel-kit-init's baggage propagator
+        // does, at debug, when it drops members over the W3C limits) reaches a log
+        // processor that attaches a context (the SDK's `SimpleLogProcessor`), and
+        // `attach` then panics with "RefCell already borrowed". A clone of the current
+        // context (two reference counts) releases the borrow first.
+        let current = Context::current();
+        match &self.propagator {
+            Some(propagator) => propagator.extract_with_context(&current, extractor),
+            None => global::get_text_map_propagator(|propagator| {
+                propagator.extract_with_context(&current, extractor)
+            }),
+        }
+    }
+
+    /// Writes `cx` into an outgoing carrier.
+    pub fn inject(&self, cx: &Context, injector: &mut dyn Injector) {
+        match &self.propagator {
+            Some(propagator) => propagator.inject_context(cx, injector),
+            None => global::get_text_map_propagator(|propagator| propagator.inject_context(cx, injector)),
+        }
+    }
+}
+
+/// A propagator's header names. A name that is not a valid header name can never be
+/// present in a request, so it is left out.
+fn header_names(propagator: &dyn TextMapPropagator) -> Vec<HeaderName> {
+    propagator
+        .fields()
+        .filter_map(|field| HeaderName::from_bytes(field.to_ascii_lowercase().as_bytes()).ok())
+        .collect()
+}
+
+/// Resolves an instrumentation's [`Providers`] per request. Held by the
+/// instrumentation (inside its layer or wrapper), and by what it has in flight: a clone
+/// costs nothing for the globals and one reference count otherwise, and clones share
+/// what was resolved once. See the [module docs](self).
+pub struct Resolver<I> {
+    /// `None`: nothing given, every piece from the globals.
+    given: Option<Arc<Given<I>>>,
+}
+
+struct Given<I> {
+    providers: Providers,
+    /// Only with complete providers: resolved on first use, shared by every clone.
+    once: Option<OnceLock<Resolved<I>>>,
+}
+
+/// What [`Resolver::providers`] answers for the globals.
+static GLOBALS: Providers = Providers::new();
+
+impl<I> Clone for Resolver<I> {
+    fn clone(&self) -> Self {
+        Self {
+            given: self.given.clone(),
+        }
+    }
+}
+
+impl<I> Default for Resolver<I> {
+    fn default() -> Self {
+        Self::globals()
+    }
+}
+
+impl<I> fmt::Debug for Resolver<I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Resolver").field(self.providers()).finish()
+    }
+}
+
+impl<I> Resolver<I> {
+    /// A resolver of `providers`; nothing is resolved before the first request.
+    pub fn new(providers: Providers) -> Self {
+        if providers.is_globals() {
+            return Self::globals();
+        }
+        let once = providers.is_complete().then(OnceLock::new);
+        Self {
+            given: Some(Arc::new(Given { providers, once })),
+        }
+    }
+
+    /// A resolver of the globals alone.
+    ///
+    /// ```
+    /// use otel_kit_core::Resolver;
+    /// # struct I;
+    /// static GLOBALS: Resolver<I> = Resolver::globals();
+    /// assert!(GLOBALS.providers().is_globals());
+    /// ```
+    pub const fn globals() -> Self {
+        Self { given: None }
+    }
+
+    /// The providers it resolves.
+    pub fn providers(&self) -> &Providers {
+        self.given.as_ref().map_or(&GLOBALS, |given| &given.providers)
+    }
+}
+
+impl<I: Instruments> Resolver<I> {
+    /// Runs `f` with what the providers resolve to. With complete providers that is
+    /// resolved once; otherwise this thread's copy is used, refreshed when older than
+    /// [`REFRESH`] at `now` (with no `now`, from a caller that does not read the clock,
+    /// only a thread without a copy resolves one). Never panics: re-entry (a span
+    /// processor that serves a request on this thread) and a thread being torn down
+    /// resolve afresh.
+    pub fn with<R>(&self, now: Option<Instant>, f: impl FnOnce(&Resolved<I>) -> R) -> R {
+        let providers = self.providers();
+        if let Some(once) = self.given.as_ref().and_then(|given| given.once.as_ref()) {
+            let now = now.unwrap_or_else(Instant::now);
+            return f(once.get_or_init(|| Resolved::new(providers, None, now)));
+        }
+        let id = providers.id();
+        let mut f = Some(f);
+        let cached = I::cache().try_with(|cache| {
+            let mut entries = cache.entries.try_borrow_mut().ok()?;
+            let f = f.take()?;
+            let index = match entries.iter().position(|(entry, _)| *entry == id) {
+                Some(index) => {
+                    let resolved = &entries[index].1;
+                    let stale = now.is_some_and(|now| now.saturating_duration_since(resolved.at) > REFRESH);
+                    if stale {
+                        let (_, previous) = entries.swap_remove(index);
+                        let now = now.unwrap_or_else(Instant::now);
+                        entries.push((id, Resolved::new(providers, Some(previous), now)));
+                        entries.len() - 1
+                    } else {
+                        index
+                    }
+                }
+                None => {
+                    if entries.len() == CACHED_PER_THREAD {
+                        entries.remove(0);
+                    }
+                    let now = now.unwrap_or_else(Instant::now);
+                    entries.push((id, Resolved::new(providers, None, now)));
+                    entries.len() - 1
+                }
+            };
+            Some(f(&entries[index].1))
+        });
+        match (cached, f) {
+            (Ok(Some(result)), _) => result,
+            (_, Some(f)) => f(&Resolved::new(providers, None, now.unwrap_or_else(Instant::now))),
+            (_, None) => unreachable!("`f` is only taken by the closure that returns its result"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use opentelemetry::metrics::Counter;
+    use opentelemetry::trace::{Span as _, Tracer as _};
+    use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
+    use opentelemetry_sdk::propagation::TraceContextPropagator;
+    use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+
+    use super::*;
+
+    static BUILT: AtomicUsize = AtomicUsize::new(0);
+
+    struct Counting {
+        calls: Counter<u64>,
+    }
+
+    impl Instruments for Counting {
+        fn scope() -> InstrumentationScope {
+            InstrumentationScope::builder("resolver-test").build()
+        }
+
+        fn new(meter: Meter) -> Self {
+            BUILT.fetch_add(1, Ordering::Relaxed);
+            Self {
+                calls: meter.u64_counter("calls").build(),
+            }
+        }
+
+        fn cache() -> &'static LocalKey<Cache<Self>> {
+            thread_local! {
+                static CACHE: Cache<Counting> = const { Cache::new() };
+            }
+            &CACHE
+        }
+    }
+
+    #[test]
+    fn given_providers_receive_the_spans_and_measurements() {
+        let spans = InMemorySpanExporter::default();
+        let tracer_provider = SdkTracerProvider::builder()
+            .with_simple_exporter(spans.clone())
+            .build();
+        let metrics = InMemoryMetricExporter::default();
+        let meter_provider = SdkMeterProvider::builder()
+            .with_reader(PeriodicReader::builder(metrics.clone()).build())
+            .build();
+        let resolver = Resolver::<Counting>::new(
+            Providers::new()
+                .tracer_provider(tracer_provider.clone())
+                .meter_provider(meter_provider.clone())
+                .propagator(TraceContextPropagator::new()),
+        );
+        let built = BUILT.load(Ordering::Relaxed);
+        for _ in 0..3 {
+            let clone = resolver.clone();
+            std::thread::spawn(move || {
+                clone.with(Some(Instant::now()), |resolved| {
+                    resolved.tracer().start("given").end();
+                    resolved.instruments().calls.add(1, &[]);
+                });
+            })
+            .join()
+            .expect("thread");
+        }
+        assert!(
+            BUILT.load(Ordering::Relaxed) - built <= 1,
+            "complete providers resolve once, whatever the thread"
+        );
+        tracer_provider.force_flush().expect("flush");
+        meter_provider.force_flush().expect("flush");
+        assert_eq!(spans.get_finished_spans().expect("spans").len(), 3);
+        assert!(!metrics.get_finished_metrics().expect("metrics").is_empty());
+    }
+
+    #[test]
+    fn the_given_propagator_reads_and_writes_headers() {
+        let resolver = Resolver::<Counting>::new(Providers::new().propagator(TraceContextPropagator::new()));
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "traceparent",
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+                .parse()
+                .expect("value"),
+        );
+        let cx = resolver
+            .with(None, |resolved| resolved.incoming_context(&headers))
+            .expect("a traceparent header, read by the given propagator");
+        let mut out = std::collections::HashMap::new();
+        resolver.with(None, |resolved| resolved.inject(&cx, &mut out));
+        assert_eq!(
+            out.get("traceparent"),
+            headers
+                .get("traceparent")
+                .and_then(|v| v.to_str().ok())
+                .map(String::from)
+                .as_ref()
+        );
+    }
+
+    #[test]
+    fn a_thread_keeps_one_copy_per_configuration() {
+        let a = Resolver::<Counting>::new(Providers::new().propagator(TraceContextPropagator::new()));
+        let b = Resolver::<Counting>::new(Providers::new());
+        std::thread::spawn(move || {
+            for _ in 0..5 {
+                a.with(None, |_| ());
+                b.with(None, |_| ());
+            }
+            Counting::cache().with(|cache| assert_eq!(cache.entries.borrow().len(), 2));
+        })
+        .join()
+        .expect("thread");
+    }
+}

@@ -1,0 +1,55 @@
+//! The three GenAI histograms, resolved with the tracer by a [`GenAi`](crate::GenAi)'s
+//! [`Resolver`](otel_kit_core::Resolver).
+
+use std::thread::LocalKey;
+
+use opentelemetry::InstrumentationScope;
+use opentelemetry::metrics::{Histogram, Meter};
+use otel_kit_core::Cache;
+
+use crate::attributes::{
+    DURATION_BUCKETS, GEN_AI_CLIENT_OPERATION_DURATION, GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
+    GEN_AI_CLIENT_TOKEN_USAGE, TOKEN_BUCKETS,
+};
+
+pub(crate) struct Instruments {
+    pub(crate) duration: Histogram<f64>,
+    pub(crate) tokens: Histogram<u64>,
+    pub(crate) time_to_first_chunk: Histogram<f64>,
+}
+
+impl otel_kit_core::Instruments for Instruments {
+    fn scope() -> InstrumentationScope {
+        crate::SCOPE.get()
+    }
+
+    fn new(meter: Meter) -> Self {
+        Instruments {
+            duration: meter
+                .f64_histogram(GEN_AI_CLIENT_OPERATION_DURATION)
+                .with_unit("s")
+                .with_description("GenAI operation duration.")
+                .with_boundaries(DURATION_BUCKETS.to_vec())
+                .build(),
+            tokens: meter
+                .u64_histogram(GEN_AI_CLIENT_TOKEN_USAGE)
+                .with_unit("{token}")
+                .with_description("Number of input and output tokens used.")
+                .with_boundaries(TOKEN_BUCKETS.to_vec())
+                .build(),
+            time_to_first_chunk: meter
+                .f64_histogram(GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK)
+                .with_unit("s")
+                .with_description("Time to receive the first chunk of a streamed response.")
+                .with_boundaries(DURATION_BUCKETS.to_vec())
+                .build(),
+        }
+    }
+
+    fn cache() -> &'static LocalKey<Cache<Self>> {
+        thread_local! {
+            static CACHE: Cache<Instruments> = const { Cache::new() };
+        }
+        &CACHE
+    }
+}
