@@ -4,7 +4,7 @@
 //!
 //! - [`Providers`]: the tracer provider, meter provider and propagator an
 //!   instrumentation was given, each defaulting to the OpenTelemetry global.
-//! - [`Resolver`]: the one way every instrumentation resolves them per request (once
+//! - [`resolver`]: [`Resolver`], the one way every instrumentation resolves them per request (once
 //!   when all three are given, per thread and refreshed every 10 ms otherwise), with
 //!   its [`Instruments`] and per-thread [`Cache`].
 //! - [`Scope`]: an instrumentation's scope, built once.
@@ -21,7 +21,7 @@ pub mod carrier;
 pub mod header_capture;
 pub mod panic_payload;
 mod providers;
-mod resolver;
+pub mod resolver;
 mod scope;
 pub mod shared_names;
 
