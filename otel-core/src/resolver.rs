@@ -299,8 +299,8 @@ impl<I: Instruments> Resolver<I> {
     pub fn with<R>(&self, now: Option<Instant>, f: impl FnOnce(&Resolved<I>) -> R) -> R {
         let providers = self.providers();
         if let Some(once) = self.given.as_ref().and_then(|given| given.once.as_ref()) {
-            let now = now.unwrap_or_else(Instant::now);
-            return f(once.get_or_init(|| Resolved::new(providers, None, now)));
+            // The clock is read only to build the value; it is never refreshed.
+            return f(once.get_or_init(|| Resolved::new(providers, None, now.unwrap_or_else(Instant::now))));
         }
         let id = providers.id();
         let mut f = Some(f);
@@ -308,18 +308,14 @@ impl<I: Instruments> Resolver<I> {
             let mut entries = cache.entries.try_borrow_mut().ok()?;
             let f = f.take()?;
             let index = match entries.iter().position(|(entry, _)| *entry == id) {
-                Some(index) => {
-                    let resolved = &entries[index].1;
-                    let stale = now.is_some_and(|now| now.saturating_duration_since(resolved.at) > REFRESH);
-                    if stale {
+                Some(index) => match now {
+                    Some(now) if now.saturating_duration_since(entries[index].1.at) > REFRESH => {
                         let (_, previous) = entries.swap_remove(index);
-                        let now = now.unwrap_or_else(Instant::now);
                         entries.push((id, Resolved::new(providers, Some(previous), now)));
                         entries.len() - 1
-                    } else {
-                        index
                     }
-                }
+                    _ => index,
+                },
                 None => {
                     if entries.len() == CACHED_PER_THREAD {
                         entries.remove(0);

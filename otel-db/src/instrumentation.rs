@@ -13,7 +13,7 @@ use opentelemetry_semantic_conventions::attribute::DB_CLIENT_CONNECTION_POOL_NAM
 use opentelemetry_semantic_conventions::metric::{
     DB_CLIENT_CONNECTION_TIMEOUTS, DB_CLIENT_OPERATION_DURATION,
 };
-use otel_kit_core::{Cache, Resolved, Resolver};
+use otel_kit_core::{Cache, Providers, Resolved, Resolver};
 
 use crate::database::InstrumentedDatabase;
 use crate::endpoint::Endpoint;
@@ -98,13 +98,17 @@ impl std::fmt::Debug for Instrumentation {
 }
 
 impl Instrumentation {
-    pub(crate) fn new<DB: InstrumentedDatabase>(endpoint: Endpoint, options: Options) -> Self {
+    pub(crate) fn new<DB: InstrumentedDatabase>(
+        endpoint: Endpoint,
+        options: Options,
+        providers: Providers,
+    ) -> Self {
         let pool_name = options.pool_name.clone().unwrap_or_else(|| endpoint.pool_name());
         let pool_name = StringValue::from(std::sync::Arc::<str>::from(pool_name));
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Self {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            resolver: otel_kit_core::Resolver::new(options.providers.clone()),
+            resolver: Resolver::new(providers),
             gauges: OnceLock::new(),
             gauges_for: AtomicUsize::new(0),
             pool_name,

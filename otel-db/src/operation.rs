@@ -143,28 +143,27 @@ impl Operation {
         let seconds = self.start.elapsed().as_secs_f64();
         let instrumentation = &self.instrumentation;
         let fixed = self.statement.operation_attributes(instrumentation, self.system);
-        match fixed {
+        let all: MetricAttributes;
+        let attributes: &[KeyValue] = match fixed {
             // The usual case: the attributes made once for this text and pool, as they are.
-            Some(fixed) if failure_attributes.is_empty() => {
-                instrumentation.with(None, |resolved| {
-                    resolved.instruments().duration.record(seconds, fixed)
-                });
-            }
+            Some(fixed) if failure_attributes.is_empty() => fixed,
             _ => {
-                let mut all = MetricAttributes::new();
+                let mut extended = MetricAttributes::new();
                 match fixed {
-                    Some(fixed) => all.extend(fixed.iter().cloned()),
+                    Some(fixed) => extended.extend(fixed.iter().cloned()),
                     None => {
-                        all.extend(instrumentation.endpoint.attributes(self.system));
-                        all.extend(self.statement.attributes().iter().cloned());
+                        extended.extend(instrumentation.endpoint.attributes(self.system));
+                        extended.extend(self.statement.attributes().iter().cloned());
                     }
                 }
-                all.extend(failure_attributes);
-                instrumentation.with(None, |resolved| {
-                    resolved.instruments().duration.record(seconds, &all)
-                });
+                extended.extend(failure_attributes);
+                all = extended;
+                &all
             }
-        }
+        };
+        instrumentation.with(None, |resolved| {
+            resolved.instruments().duration.record(seconds, attributes)
+        });
         self.span.end();
     }
 }

@@ -22,7 +22,6 @@ pub enum QueryText {
 /// The settings of an instrumented pool; see [`crate::InstrumentBuilder`].
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Options {
-    pub(crate) providers: otel_kit_core::Providers,
     pub(crate) query_text: QueryText,
     pub(crate) returned_rows: bool,
     pub(crate) sql_commenter: bool,

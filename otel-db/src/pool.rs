@@ -10,6 +10,8 @@ use crate::connection::{InstrumentedConnection, InstrumentedPoolConnection, Inst
 use crate::database::InstrumentedDatabase;
 use crate::executor::traced_step;
 use crate::instrumentation::Instrumentation;
+use otel_kit_core::Providers;
+
 use crate::options::{Options, QueryText};
 use crate::pool_metrics;
 
@@ -99,6 +101,7 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
         InstrumentBuilder {
             pool,
             options: Options::default(),
+            providers: Providers::new(),
         }
     }
 
@@ -246,12 +249,14 @@ pub(crate) fn detection<DB: InstrumentedDatabase>(
 pub struct InstrumentBuilder<DB: InstrumentedDatabase> {
     pool: Pool<DB>,
     options: Options,
+    providers: Providers,
 }
 
 impl<DB: InstrumentedDatabase> fmt::Debug for InstrumentBuilder<DB> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("InstrumentBuilder")
             .field("options", &self.options)
+            .field("providers", &self.providers)
             .finish_non_exhaustive()
     }
 }
@@ -364,8 +369,8 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn providers(mut self, providers: otel_kit_core::Providers) -> Self {
-        self.options.providers = providers;
+    pub fn providers(mut self, providers: Providers) -> Self {
+        self.providers = providers;
         self
     }
 
@@ -381,7 +386,7 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
     /// ```
     pub fn build(self) -> InstrumentedPool<DB> {
         let endpoint = DB::endpoint(&self.pool);
-        let instrumentation = Arc::new(Instrumentation::new::<DB>(endpoint, self.options));
+        let instrumentation = Arc::new(Instrumentation::new::<DB>(endpoint, self.options, self.providers));
         let shared = Arc::new(Shared {
             pool: self.pool,
             instrumentation,

@@ -268,6 +268,7 @@ mod tests {
             crate::instrumentation::Instrumentation::new::<sqlx::Sqlite>(
                 crate::endpoint::Endpoint::file("sqlite", file),
                 crate::options::Options::default(),
+                otel_kit_core::Providers::new(),
             )
         };
         let (a, b) = (pool("a.db"), pool("b.db"));
