@@ -1,6 +1,7 @@
-//! `otel_kit_init::config::Config::from_lookup` over arbitrary `OTEL_*` variables, and the
-//! parsers behind it: `otel_kit_init::sampling::from_env_values` and
-//! `otel_kit_init::propagation::from_names`, fed as `init()` feeds them.
+//! `otel_kit_init::config::Config::from_lookup` over arbitrary `OTEL_*` variables (which
+//! reads the sampler and the propagators through `otel_kit_init::sampling` and
+//! `otel_kit_init::propagation`), and those modules' parsers on raw text:
+//! `otel_kit_init::sampling::from_env_values` and `otel_kit_init::propagation::from_names`.
 //!
 //! Input: `KEY=VALUE` lines (the last line for a key wins). A key `#N` stands for the
 //! N-th variable otel-kit-init reads (`KNOWN`), so mutations reach them all; other keys are
@@ -149,13 +150,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = format!("{config:?}");
 
     // The sampler as init() builds it.
-    let (sampling, _) = from_env_values(
-        config.traces_sampler.as_deref(),
-        config.traces_sampler_arg.as_deref(),
-    );
+    let sampling = &config.sampling;
     assert_eq!(sampling.validate(), Ok(()), "{sampling:?} from the variables");
-    let routes: Vec<String> = config.sampler_excluded_routes.clone();
-    let _ = sampling.excluding_routes(routes).into_sampler();
+    let _ = sampling.clone().into_sampler();
 
     // The parsers on raw text.
     let first = lines.first().map(|l| String::from_utf8_lossy(l));
@@ -172,7 +169,7 @@ fuzz_target!(|data: &[u8]| {
         .map(|l| String::from_utf8_lossy(l).into_owned())
         .collect();
     for names in [
-        config.propagators.iter().map(String::as_str).collect::<Vec<_>>(),
+        config.propagators.iter().map(|name| name.as_str()).collect::<Vec<_>>(),
         texts.iter().map(String::as_str).collect(),
     ] {
         let (propagators, _) = from_names(names.iter().copied());

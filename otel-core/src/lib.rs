@@ -14,9 +14,12 @@
 //!   never captures credentials.
 //! - [`shared_names`]: [`SharedNames`], span and method names kept for the life of the
 //!   process within a byte budget.
+//! - [`call`]: [`CallFuture`](call::CallFuture), the one future a call in flight runs in
+//!   (its context attached on every poll, a panic recorded, a drop counted as cancelled).
 //! - [`panic_payload`]: what a caught panic says.
 //! - [`DURATION_BUCKETS`]: the advisory boundaries of the HTTP and RPC durations.
 
+pub mod call;
 pub mod carrier;
 pub mod header_capture;
 pub mod panic_payload;

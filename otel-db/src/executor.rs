@@ -7,11 +7,13 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream, StreamExt as _};
 use opentelemetry::Context;
+use opentelemetry::trace::TraceContextExt as _;
+use otel_kit_core::call::{CallFuture, EndEarly as _};
 use sqlx::{Database, Either, Execute};
 
+use crate::call::{Call, Outcome};
 use crate::database::InstrumentedDatabase;
 use crate::instrumentation::Instrumentation;
-use crate::operation::{Operation, Outcome};
 use crate::options::QueryText;
 use crate::outcome::classify;
 use crate::statement::Statement;
@@ -21,12 +23,12 @@ use crate::traced_query::TracedQuery;
 
 type Rows<DB> = Either<<DB as Database>::QueryResult, <DB as Database>::Row>;
 
-/// Starts the operation for `query` and rebuilds the query for the driver.
+/// Starts the call for `query` and rebuilds the query for the driver.
 fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
     instrumentation: &Arc<Instrumentation>,
     parent: &Context,
     query: E,
-) -> (Operation, TracedQuery<DB>) {
+) -> (Call, TracedQuery<DB>) {
     let (mut traced, has_binds) = TracedQuery::new(query);
     let mode = instrumentation.options.query_text;
     let sanitize = mode == QueryText::Sanitized && !has_binds;
@@ -37,13 +39,14 @@ fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
         QueryText::Sanitized if has_binds => Some(statement.recorded_text().clone()),
         QueryText::Sanitized => Some(statement.sanitized().clone()),
     };
-    let operation = Operation::start(instrumentation, parent, statement, text, classify::<DB>);
+    let call = Call::start(instrumentation, parent, statement, text, classify::<DB>);
     if instrumentation.options.sql_commenter
-        && let Some(commented) = crate::commenter::with_traceparent(traced.text(), operation.span_context())
+        && let Some(commented) =
+            crate::commenter::with_traceparent(traced.text(), call.context().span().span_context())
     {
         traced.replace_sql(commented);
     }
-    (operation, traced)
+    (call, traced)
 }
 
 /// A traced `fetch_many`: `before` (asking the server what it is) runs first, then the
@@ -62,16 +65,16 @@ where
     let parent = Context::current();
     match before {
         None => {
-            let (operation, traced) = start(instrumentation, &parent, query);
-            Box::pin(TracedStream::new(run(traced), operation))
+            let (call, traced) = start(instrumentation, &parent, query);
+            Box::pin(TracedStream::new(run(traced), call))
         }
         Some(before) => {
             let instrumentation = Arc::clone(instrumentation);
             Box::pin(
                 stream::once(async move {
                     before.await;
-                    let (operation, traced) = start(&instrumentation, &parent, query);
-                    TracedStream::new(run(traced), operation)
+                    let (call, traced) = start(&instrumentation, &parent, query);
+                    TracedStream::new(run(traced), call)
                 })
                 .flatten(),
             )
@@ -97,19 +100,21 @@ where
         if let Some(before) = before {
             before.await;
         }
-        let (operation, traced) = start(&instrumentation, &parent, query);
-        let result = run(traced).await;
-        match &result {
-            Ok(row) => operation.finish(Outcome::Done {
-                rows: u64::from(row.is_some()),
-            }),
-            Err(error) => operation.finish(Outcome::Failed(error)),
+        let (call, traced) = start(&instrumentation, &parent, query);
+        let (result, call) = CallFuture::new(run(traced), call).await;
+        if let Some(call) = call {
+            match &result {
+                Ok(row) => call.finish(Outcome::Done {
+                    rows: u64::from(row.is_some()),
+                }),
+                Err(error) => call.finish(Outcome::Failed(error)),
+            }
         }
         result
     })
 }
 
-/// Wraps a non-query step (BEGIN, COMMIT, ROLLBACK) in an operation named `name`.
+/// Wraps a non-query step (BEGIN, COMMIT, ROLLBACK) in a call named `name`.
 pub(crate) async fn traced_step<DB, T>(
     instrumentation: &Arc<Instrumentation>,
     name: &'static str,
@@ -119,17 +124,19 @@ where
     DB: InstrumentedDatabase,
 {
     let statement = Arc::new(Statement::step(name));
-    let operation = Operation::start(
+    let call = Call::start(
         instrumentation,
         &Context::current(),
         statement,
         None,
         classify::<DB>,
     );
-    let result = step.await;
-    match &result {
-        Ok(_) => operation.finish(Outcome::Done { rows: 0 }),
-        Err(error) => operation.finish(Outcome::Failed(error)),
+    let (result, call) = CallFuture::new(step, call).await;
+    if let Some(call) = call {
+        match &result {
+            Ok(_) => call.finish(Outcome::Done { rows: 0 }),
+            Err(error) => call.finish(Outcome::Failed(error)),
+        }
     }
     result
 }

@@ -57,13 +57,13 @@
 //! The tracer and instruments are taken from the OpenTelemetry globals when the pool is
 //! wrapped: wrap it after installing the providers.
 
+mod call;
 mod commenter;
 mod connection;
 mod database;
 mod endpoint;
 mod executor;
 mod instrumentation;
-mod operation;
 mod options;
 mod outcome;
 mod pool;

@@ -1,4 +1,4 @@
-//! A row stream that ends its operation's span when the stream ends, fails, or is
+//! A row stream that ends its call's span when the stream ends, fails, or is
 //! dropped.
 
 use std::pin::Pin;
@@ -8,19 +8,19 @@ use futures_util::Stream;
 use futures_util::stream::BoxStream;
 use sqlx::Either;
 
-use crate::operation::{Operation, Outcome};
+use crate::call::{Call, Outcome};
 
 pub(crate) struct TracedStream<'e, R, T> {
     inner: BoxStream<'e, Result<Either<R, T>, sqlx::Error>>,
-    operation: Option<Operation>,
+    call: Option<Call>,
     rows: u64,
 }
 
 impl<'e, R, T> TracedStream<'e, R, T> {
-    pub(crate) fn new(inner: BoxStream<'e, Result<Either<R, T>, sqlx::Error>>, operation: Operation) -> Self {
+    pub(crate) fn new(inner: BoxStream<'e, Result<Either<R, T>, sqlx::Error>>, call: Call) -> Self {
         Self {
             inner,
-            operation: Some(operation),
+            call: Some(call),
             rows: 0,
         }
     }
@@ -36,12 +36,12 @@ impl<R, T> Stream for TracedStream<'_, R, T> {
             Some(Ok(Either::Right(_))) => this.rows += 1,
             Some(Ok(Either::Left(_))) => {}
             Some(Err(error)) => {
-                if let Some(op) = this.operation.take() {
+                if let Some(op) = this.call.take() {
                     op.finish(Outcome::Failed(error));
                 }
             }
             None => {
-                if let Some(op) = this.operation.take() {
+                if let Some(op) = this.call.take() {
                     op.finish(Outcome::Done { rows: this.rows });
                 }
             }
@@ -56,7 +56,7 @@ impl<R, T> Stream for TracedStream<'_, R, T> {
 
 impl<R, T> Drop for TracedStream<'_, R, T> {
     fn drop(&mut self) {
-        if let Some(op) = self.operation.take() {
+        if let Some(op) = self.call.take() {
             op.finish(Outcome::Abandoned { rows: self.rows });
         }
     }

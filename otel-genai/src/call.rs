@@ -1,4 +1,4 @@
-//! [`GenAiCall`]: the handle of a started call, its context, and how it ends.
+//! [`Call`]: the handle of a started call, its context, and how it ends.
 
 use std::error::Error;
 use std::future::Future;
@@ -14,8 +14,9 @@ use crate::content::{self, CaptureMode, ContentKind, Message, to_array};
 use crate::finish::Outcome;
 use otel_kit_core::Resolver;
 
+use crate::Response;
 use crate::instruments::Instruments;
-use crate::{Config, Response};
+use crate::settings::Settings;
 
 /// A started GenAI call: its span is open until the call ends with
 /// [`record_response`](Self::record_response), [`record_error`](Self::record_error),
@@ -42,7 +43,7 @@ use crate::{Config, Response};
 /// # let _ = answer; }
 /// ```
 #[must_use = "a call's span stays open until it is recorded or ended"]
-pub struct GenAiCall {
+pub struct Call {
     pub(crate) cx: Context,
     pub(crate) start: Instant,
     pub(crate) first_chunk: Option<Duration>,
@@ -50,23 +51,23 @@ pub struct GenAiCall {
     pub(crate) records_metrics: bool,
     pub(crate) request_model: Option<StringValue>,
     pub(crate) resolver: Resolver<Instruments>,
-    pub(crate) config: Arc<Config>,
+    pub(crate) settings: Arc<Settings>,
     pub(crate) mode: CaptureMode,
     /// Content for the details event, kept until the call ends.
     pub(crate) event_content: Vec<KeyValue>,
     pub(crate) ended: bool,
 }
 
-impl std::fmt::Debug for GenAiCall {
+impl std::fmt::Debug for Call {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GenAiCall")
+        f.debug_struct("Call")
             .field("span", &self.cx.span().span_context())
             .field("mode", &self.mode)
             .finish_non_exhaustive()
     }
 }
 
-impl GenAiCall {
+impl Call {
     /// The context holding the call's span: the parent for what the call does.
     ///
     /// ```
@@ -150,7 +151,8 @@ impl GenAiCall {
         if !self.mode.captures() {
             return;
         }
-        let Some(json) = content::render(&self.config, ContentKind::InputMessages, to_array(messages)) else {
+        let Some(json) = content::render(&self.settings, ContentKind::InputMessages, to_array(messages))
+        else {
             return;
         };
         let json = StringValue::from(json);
@@ -245,11 +247,11 @@ impl GenAiCall {
     }
 }
 
-impl Drop for GenAiCall {
+impl Drop for Call {
     fn drop(&mut self) {
         if !self.ended {
             self.finish(Outcome::Error {
-                error_type: crate::error_type::CANCELLED,
+                error_type: otel_kit_core::call::ERROR_TYPE_CANCELLED,
                 description: "the call was dropped before it ended",
             });
         }

@@ -4,9 +4,6 @@ use std::error::Error;
 
 use crate::openai::ApiError;
 
-/// `error.type` of a call dropped before it ended.
-pub(crate) const CANCELLED: &str = "cancelled";
-
 /// The HTTP status of an [`ApiError`]; the type's fully qualified name (generics
 /// left out) otherwise, as the conventions ask of exceptions.
 pub(crate) fn of<E: Error + 'static>(error: &E) -> String {

@@ -6,7 +6,7 @@ use opentelemetry_semantic_conventions::attribute::ERROR_TYPE;
 
 use crate::attributes::*;
 use crate::content::{self, ContentKind, to_array};
-use crate::{GenAiCall, Response};
+use crate::{Call, Response};
 
 /// What ended a call.
 pub(crate) enum Outcome<'a> {
@@ -24,7 +24,7 @@ fn count(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-impl GenAiCall {
+impl Call {
     pub(crate) fn finish(&mut self, outcome: Outcome<'_>) {
         if self.ended {
             return;
@@ -76,7 +76,7 @@ impl GenAiCall {
                         count(dimensions),
                     ));
                 }
-                if let Some(prices) = self.config.price_table() {
+                if let Some(prices) = self.settings.price_table() {
                     let model = response
                         .model
                         .as_deref()
@@ -104,7 +104,7 @@ impl GenAiCall {
                 let json = self
                     .mode
                     .captures()
-                    .then(|| content::render(&self.config, ContentKind::ToolResult, result.clone()));
+                    .then(|| content::render(&self.settings, ContentKind::ToolResult, result.clone()));
                 if let Some(Some(json)) = json {
                     attributes.push(KeyValue::new(GEN_AI_TOOL_CALL_RESULT, json));
                 }
@@ -166,7 +166,7 @@ impl GenAiCall {
         kind: ContentKind,
         value: serde_json::Value,
     ) {
-        let Some(json) = content::render(&self.config, kind, value) else {
+        let Some(json) = content::render(&self.settings, kind, value) else {
             return;
         };
         let json = StringValue::from(json);

@@ -1,31 +1,45 @@
-//! [`GenAi`]: the instrumentation value that starts calls with given providers.
+//! [`GenAi`]: the instrumentation value a service holds: where its calls' spans and
+//! metrics go, and what they capture.
+
+use std::sync::Arc;
 
 use otel_kit_core::{Providers, Resolver};
 
+use crate::content::{CaptureMode, ContentHook};
 use crate::instruments::Instruments;
-use crate::{CallBuilder, GenAiCall};
+use crate::settings::Settings;
+use crate::{Call, CallBuilder, PriceTable};
 
-/// Starts GenAI calls whose spans and metrics go to given [`Providers`]. Build one per
-/// service and keep it (clones share what was resolved); calls started with
-/// [`CallBuilder::start`] use the OpenTelemetry globals instead, read per thread and
-/// refreshed every 10 ms.
+/// Starts GenAI calls with this value's settings and [`Providers`]. Build one per
+/// service and keep it (clones share what was resolved and the settings); calls
+/// started with [`CallBuilder::start`] use the defaults and the OpenTelemetry globals
+/// instead (read per thread and refreshed every 10 ms).
 ///
 /// ```
 /// use opentelemetry_sdk::trace::SdkTracerProvider;
-/// use otel_kit_genai::{GenAi, Providers};
+/// use otel_kit_genai::content::CaptureMode;
+/// use otel_kit_genai::{GenAi, Price, PriceTable, Providers};
 ///
-/// let genai = GenAi::new().providers(Providers::new().tracer_provider(SdkTracerProvider::default()));
+/// let genai = GenAi::new()
+///     .providers(Providers::new().tracer_provider(SdkTracerProvider::default()))
+///     .capture_mode(CaptureMode::SpanOnly)
+///     .content_limit(8 * 1024)
+///     .content_hook(|_kind, content| Some(content))
+///     .prices(PriceTable::new("USD").with("gpt-4o", Price::per_million(2.5, 10.0)));
 /// let call = genai.start(otel_kit_genai::chat("openai", "gpt-4o").temperature(0.2));
+/// assert!(call.captures_content());
 /// call.end();
 /// ```
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct GenAi {
     resolver: Resolver<Instruments>,
+    settings: Arc<Settings>,
 }
 
 impl GenAi {
-    /// Calls recorded to the globals, as [`CallBuilder::start`] records them.
+    /// Calls recorded to the globals with the default settings, as
+    /// [`CallBuilder::start`] records them.
     ///
     /// ```
     /// let genai = otel_kit_genai::GenAi::new();
@@ -49,6 +63,62 @@ impl GenAi {
         self
     }
 
+    /// Whether and where calls capture content, in place of the
+    /// `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` variable; a `NO_CONTENT` in
+    /// the environment still wins (the operator's off switch), and so does a call's own
+    /// [`CallBuilder::capture_content`].
+    ///
+    /// ```
+    /// use otel_kit_genai::{GenAi, content::CaptureMode};
+    ///
+    /// let genai = GenAi::new().capture_mode(CaptureMode::EventOnly);
+    /// # drop(genai);
+    /// ```
+    pub fn capture_mode(mut self, mode: CaptureMode) -> Self {
+        Arc::make_mut(&mut self.settings).capture = Some(mode);
+        self
+    }
+
+    /// The limit of one captured content attribute, in bytes of JSON (default
+    /// [`DEFAULT_CONTENT_LIMIT`](crate::DEFAULT_CONTENT_LIMIT)).
+    ///
+    /// ```
+    /// let genai = otel_kit_genai::GenAi::new().content_limit(4096);
+    /// # drop(genai);
+    /// ```
+    pub fn content_limit(mut self, bytes: usize) -> Self {
+        Arc::make_mut(&mut self.settings).content_limit = bytes;
+        self
+    }
+
+    /// The hook that sees content before it is recorded (to redact or drop it).
+    ///
+    /// ```
+    /// use otel_kit_genai::content::ContentKind;
+    ///
+    /// // Never record tool results.
+    /// let genai = otel_kit_genai::GenAi::new()
+    ///     .content_hook(|kind, content| (kind != ContentKind::ToolResult).then_some(content));
+    /// # drop(genai);
+    /// ```
+    pub fn content_hook(mut self, hook: impl ContentHook) -> Self {
+        Arc::make_mut(&mut self.settings).hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// The price table for the cost estimate.
+    ///
+    /// ```
+    /// use otel_kit_genai::{GenAi, Price, PriceTable};
+    ///
+    /// let genai = GenAi::new().prices(PriceTable::new("USD").with("gpt-4o", Price::per_million(2.5, 10.0)));
+    /// # drop(genai);
+    /// ```
+    pub fn prices(mut self, prices: PriceTable) -> Self {
+        Arc::make_mut(&mut self.settings).prices = Some(Arc::new(prices));
+        self
+    }
+
     /// Starts the call `builder` describes (see [`CallBuilder::start`]).
     ///
     /// ```
@@ -56,7 +126,7 @@ impl GenAi {
     /// let call = genai.start(otel_kit_genai::execute_tool("get_weather"));
     /// call.end();
     /// ```
-    pub fn start(&self, builder: CallBuilder<'_>) -> GenAiCall {
-        builder.start_with(&self.resolver)
+    pub fn start(&self, builder: CallBuilder<'_>) -> Call {
+        builder.start_with(&self.resolver, &self.settings)
     }
 }

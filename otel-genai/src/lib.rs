@@ -17,15 +17,16 @@
 //! - Starting a call: [`chat`], [`embeddings`], [`execute_tool`], [`invoke_agent`] or
 //!   [`CallBuilder::new`] give a [`CallBuilder`] (request attributes);
 //!   [`CallBuilder::start`] opens the span.
-//! - During and after: [`GenAiCall`] ([`in_call`](GenAiCall::in_call) /
-//!   [`attach`](GenAiCall::attach) make its span the parent of the HTTP call), ended
-//!   by [`record_response`](GenAiCall::record_response) with a [`Response`] and its
-//!   [`Usage`], [`record_error`](GenAiCall::record_error) or
-//!   [`end`](GenAiCall::end).
+//! - During and after: [`Call`] ([`in_call`](Call::in_call) /
+//!   [`attach`](Call::attach) make its span the parent of the HTTP call), ended
+//!   by [`record_response`](Call::record_response) with a [`Response`] and its
+//!   [`Usage`], [`record_error`](Call::record_error) or
+//!   [`end`](Call::end).
 //! - [`openai`]: builders and [`Response`]s from OpenAI-compatible JSON and SSE streams.
 //! - [`content`]: the capture switch (off by default), messages, the hook, the limit.
-//! - [`Config`] / [`set_config`]: process-wide settings; [`PriceTable`] for the
-//!   optional cost estimate.
+//! - [`GenAi`]: the value a service holds, with its [`Providers`] and settings (content
+//!   capture, limit and hook; a [`PriceTable`] for the optional cost estimate). Calls
+//!   started without one use the globals and the defaults.
 //! - [`attributes`]: every name recorded, and the metrics' bucket boundaries.
 //!
 //! Spans and metrics go to the global tracer and meter providers (scope
@@ -36,7 +37,6 @@
 pub mod attributes;
 mod builder;
 mod call;
-mod config;
 pub mod content;
 mod cost;
 mod details_event;
@@ -48,16 +48,17 @@ pub mod openai;
 mod operation;
 mod response;
 mod server_url;
+mod settings;
 mod start;
 
 pub use builder::{CallBuilder, chat, embeddings, execute_tool, invoke_agent};
-pub use call::GenAiCall;
-pub use config::{Config, DEFAULT_CONTENT_LIMIT, set_config};
+pub use call::Call;
 pub use cost::{Price, PriceTable};
 pub use genai::GenAi;
 pub use operation::Operation;
 pub use otel_kit_core::Providers;
 pub use response::{Response, Usage};
+pub use settings::DEFAULT_CONTENT_LIMIT;
 
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/genai.md")]

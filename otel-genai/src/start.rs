@@ -12,7 +12,9 @@ use crate::content::{self, ContentKind, into_array};
 use otel_kit_core::Resolver;
 
 use crate::instruments::Instruments;
-use crate::{CallBuilder, GenAiCall, config};
+use crate::settings::Settings;
+use crate::{Call, CallBuilder};
+use std::sync::Arc;
 
 impl CallBuilder<'_> {
     /// Starts the span (a child of the current context, or of
@@ -25,15 +27,14 @@ impl CallBuilder<'_> {
     /// assert!(!call.captures_content()); // off by default
     /// call.end();
     /// ```
-    pub fn start(self) -> GenAiCall {
-        self.start_with(&Resolver::globals())
+    pub fn start(self) -> Call {
+        self.start_with(&Resolver::globals(), &Settings::shared_default())
     }
 
-    /// Starts the call with `resolver`'s tracer and instruments.
-    pub(crate) fn start_with(self, resolver: &Resolver<Instruments>) -> GenAiCall {
+    /// Starts the call with `resolver`'s tracer and instruments and a `GenAi`'s settings.
+    pub(crate) fn start_with(self, resolver: &Resolver<Instruments>, settings: &Arc<Settings>) -> Call {
         let start = Instant::now();
-        let config = config::current();
-        let mode = content::effective(content::from_env(), config.capture(), self.capture);
+        let mode = content::effective(content::from_env(), settings.capture, self.capture);
         let operation = self.operation.as_str();
 
         let name = match self.target.as_ref().or(self.model.as_ref()) {
@@ -60,7 +61,7 @@ impl CallBuilder<'_> {
         let mut event_content = Vec::new();
         if mode.captures() {
             let mut record = |key: &'static str, kind: ContentKind, value: serde_json::Value| {
-                if let Some(json) = content::render(&config, kind, value) {
+                if let Some(json) = content::render(settings, kind, value) {
                     let json = StringValue::from(json);
                     if mode.on_event() && kind != ContentKind::ToolArguments {
                         event_content.push(KeyValue::new(key, json.clone()));
@@ -109,7 +110,7 @@ impl CallBuilder<'_> {
                 .with_attributes(attributes)
                 .start_with_context(tracer, &parent)
         });
-        GenAiCall {
+        Call {
             cx: parent.with_span(span),
             start,
             first_chunk: None,
@@ -117,7 +118,7 @@ impl CallBuilder<'_> {
             records_metrics: self.provider.is_some(),
             request_model: self.model,
             resolver: resolver.clone(),
-            config,
+            settings: Arc::clone(settings),
             mode,
             event_content,
             ended: false,

@@ -13,6 +13,7 @@ use smallvec::SmallVec;
 use tonic::Code;
 
 use otel_kit_core::Resolver;
+use otel_kit_core::call::EndEarly;
 
 use crate::instruments::Instruments;
 use crate::metadata::MetadataCapture;
@@ -21,11 +22,7 @@ use crate::status::{Side, code_name};
 
 /// `error.type` of a call whose future panicked; the status description is the panic
 /// message when it is a string.
-///
-/// ```
-/// assert_eq!(otel_kit_grpc::ERROR_TYPE_PANIC, "panic");
-/// ```
-pub const ERROR_TYPE_PANIC: &str = "panic";
+pub use otel_kit_core::call::ERROR_TYPE_PANIC;
 
 /// How `rpc.method` is decided for a call.
 pub(crate) enum MethodRule {
@@ -198,5 +195,24 @@ impl Call {
                 .duration(side)
                 .record(elapsed.as_secs_f64(), &metric);
         });
+    }
+}
+
+impl EndEarly for Call {
+    fn context(&self) -> &Context {
+        &self.cx
+    }
+
+    fn panicked(self, payload: &(dyn std::any::Any + Send)) {
+        self.finish(Outcome::Failed {
+            error_type: ERROR_TYPE_PANIC.into(),
+            description: otel_kit_core::panic_payload::description(payload, "the service panicked"),
+        });
+    }
+
+    /// `CANCELLED`, or `DEADLINE_EXCEEDED` once the request's deadline has passed.
+    fn cancelled(self) {
+        let code = self.dropped_code(Instant::now());
+        self.finish(Outcome::Status(code));
     }
 }

@@ -3,17 +3,17 @@
 
 use std::fmt;
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 use std::time::Instant;
 
 use http::Response;
 use opentelemetry::Context;
+use otel_kit_core::call::CallFuture;
 use pin_project_lite::pin_project;
 
 use crate::body::ResponseBody;
-use crate::call::{Call, ERROR_TYPE_PANIC, Outcome};
+use crate::call::{Call, Outcome};
 use crate::error_code::code_of_any;
 use crate::status::{Side, grpc_message, grpc_status};
 
@@ -40,27 +40,10 @@ pin_project! {
     /// drop(future); // recorded as CANCELLED
     /// ```
     pub struct ResponseFuture<F> {
+        // Attaches the context on every poll, records a panic, counts a drop as
+        // cancelled (otel-kit-core's one in-flight future).
         #[pin]
-        inner: Option<F>,
-        // The call's context, or for an excluded call the caller's.
-        cx: Option<Context>,
-        // `None` for excluded calls and once handed on or ended.
-        call: Option<Call>,
-    }
-
-    impl<F> PinnedDrop for ResponseFuture<F> {
-        fn drop(this: Pin<&mut Self>) {
-            let mut this = this.project();
-            if this.inner.is_none() && this.call.is_none() {
-                return;
-            }
-            let _guard = this.cx.as_ref().map(|cx| cx.clone().attach());
-            this.inner.set(None);
-            if let Some(call) = this.call.take() {
-                let code = call.dropped_code(Instant::now());
-                call.finish(Outcome::Status(code));
-            }
-        }
+        call: CallFuture<F, Call>,
     }
 }
 
@@ -68,18 +51,14 @@ impl<F> ResponseFuture<F> {
     /// A traced call.
     pub(crate) fn traced(inner: F, call: Call) -> Self {
         Self {
-            inner: Some(inner),
-            cx: Some(call.cx.clone()),
-            call: Some(call),
+            call: CallFuture::new(inner, call),
         }
     }
 
     /// An excluded call, run in the caller's context when there is one.
     pub(crate) fn excluded(inner: F, cx: Option<Context>) -> Self {
         Self {
-            inner: Some(inner),
-            cx,
-            call: None,
+            call: CallFuture::untraced(inner, cx),
         }
     }
 }
@@ -87,8 +66,7 @@ impl<F> ResponseFuture<F> {
 impl<F> fmt::Debug for ResponseFuture<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseFuture")
-            .field("done", &self.inner.is_none())
-            .field("traced", &self.call.is_some())
+            .field("traced", &self.call.is_traced())
             .finish_non_exhaustive()
     }
 }
@@ -101,56 +79,33 @@ where
     type Output = Result<Response<ResponseBody<B>>, E>;
 
     fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<Self::Output> {
-        let mut this = self.project();
-        let Some(inner) = this.inner.as_mut().as_pin_mut() else {
-            panic!("otel_kit_grpc::ResponseFuture polled after completion");
-        };
-        let _guard = this.cx.as_ref().map(|cx| cx.clone().attach());
-        // Caught only to record the panic; it is resumed below. `AssertUnwindSafe` is
-        // sound because the future is never polled again after a panic.
-        let output = match catch_unwind(AssertUnwindSafe(|| inner.poll(task))) {
-            Ok(Poll::Pending) => return Poll::Pending,
-            Ok(Poll::Ready(output)) => output,
-            Err(panic) => {
-                this.inner.set(None);
-                if let Some(call) = this.call.take() {
-                    call.finish(Outcome::Failed {
-                        error_type: ERROR_TYPE_PANIC.into(),
-                        description: otel_kit_core::panic_payload::description(
-                            &*panic,
-                            "the service panicked",
-                        ),
-                    });
-                }
-                resume_unwind(panic);
-            }
-        };
-        this.inner.set(None);
-        let Some(mut call) = this.call.take() else {
-            return Poll::Ready(match output {
-                Ok(response) => Ok(response.map(ResponseBody::untraced)),
-                Err(error) => Err(error),
-            });
-        };
-        Poll::Ready(match output {
-            Ok(response) => {
-                call.capture_response(response.headers());
-                match grpc_status(response.headers()) {
-                    // Trailers-only: the status is in the head, the body is empty.
-                    Some(code) => {
-                        call.message = grpc_message(response.headers());
-                        call.finish(Outcome::Status(code));
-                        Ok(response.map(ResponseBody::untraced))
-                    }
-                    None => {
-                        let status = response.status();
-                        Ok(response.map(|body| ResponseBody::traced(body, call, status)))
+        self.project().call.poll_finish(task, |output, call| {
+            let Some(mut call) = call else {
+                return match output {
+                    Ok(response) => Ok(response.map(ResponseBody::untraced)),
+                    Err(error) => Err(error),
+                };
+            };
+            match output {
+                Ok(response) => {
+                    call.capture_response(response.headers());
+                    match grpc_status(response.headers()) {
+                        // Trailers-only: the status is in the head, the body is empty.
+                        Some(code) => {
+                            call.message = grpc_message(response.headers());
+                            call.finish(Outcome::Status(code));
+                            Ok(response.map(ResponseBody::untraced))
+                        }
+                        None => {
+                            let status = response.status();
+                            Ok(response.map(|body| ResponseBody::traced(body, call, status)))
+                        }
                     }
                 }
-            }
-            Err(error) => {
-                fail(call, &error);
-                Err(error)
+                Err(error) => {
+                    fail(call, &error);
+                    Err(error)
+                }
             }
         })
     }

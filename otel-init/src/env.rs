@@ -1,10 +1,87 @@
 //! Reading `OTEL_*` variables by the spec's parsing rules: empty means unset, enum values
 //! are case-insensitive, durations are milliseconds, and a bad value yields one warning
 //! naming the variable, the value and the default used, never a panic.
+//!
+//! The leaf of the crate: the setup's [`Config`](crate::config::Config) and every SDK
+//! plug-in (batch, sampling, redaction, resource, propagation) read their variables
+//! through [`Env`], and import nothing else from the crate.
 
+use std::fmt;
 use std::time::Duration;
 
-use crate::config::ConfigWarning;
+/// A configuration value that was set but unusable, and what was used instead.
+///
+/// ```
+/// let (_, warnings) = otel_kit_init::config::Config::from_lookup(|k| {
+///     (k == "OTEL_BSP_MAX_QUEUE_SIZE").then(|| "lots".to_owned())
+/// });
+/// assert_eq!(warnings[0].variable, "OTEL_BSP_MAX_QUEUE_SIZE");
+/// assert_eq!(
+///     warnings[0].to_string(),
+///     "OTEL_BSP_MAX_QUEUE_SIZE=\"lots\" is not a non-negative integer; using the default 2048"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigWarning {
+    /// The variable, e.g. `OTEL_BSP_MAX_QUEUE_SIZE`, or the builder method for a value
+    /// set in code.
+    pub variable: String,
+    /// The value as set (`<redacted>` for header variables).
+    pub value: String,
+    /// What was wrong and what is used instead.
+    pub message: String,
+}
+
+impl ConfigWarning {
+    pub(crate) fn new(
+        variable: impl Into<String>,
+        value: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        ConfigWarning {
+            variable: variable.into(),
+            value: value.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={:?} {}", self.variable, self.value, self.message)
+    }
+}
+
+/// Warnings gathered while telemetry is set up, logged once when it is running.
+#[derive(Debug, Default)]
+pub(crate) struct Warnings(pub(crate) Vec<ConfigWarning>);
+
+impl Warnings {
+    pub(crate) fn push(
+        &mut self,
+        variable: impl Into<String>,
+        value: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.0.push(ConfigWarning::new(variable, value, message));
+    }
+}
+
+/// The process environment, as [`Env`] reads it.
+pub(crate) fn process_env(variable: &str) -> Option<String> {
+    std::env::var(variable).ok()
+}
+
+/// Runs `read` over the environment `lookup` gives, returning what it read and the
+/// warnings: the body of every public `from_lookup`.
+pub(crate) fn read_with<T>(
+    lookup: impl Fn(&str) -> Option<String>,
+    read: impl FnOnce(&mut Env<'_>) -> T,
+) -> (T, Vec<ConfigWarning>) {
+    let mut env = Env::new(&lookup);
+    let value = read(&mut env);
+    (value, env.into_warnings())
+}
 
 /// Variables whose values are secrets: warnings show `<redacted>` instead of the value.
 fn is_secret(variable: &str) -> bool {
@@ -35,11 +112,12 @@ impl<'a> Env<'a> {
         } else {
             value.to_owned()
         };
-        let warning = ConfigWarning {
-            variable: variable.to_owned(),
-            value,
-            message: message.into(),
-        };
+        self.push(ConfigWarning::new(variable, value, message));
+    }
+
+    /// Adds a warning made elsewhere (by a parser that also works on plain strings),
+    /// unless the same one was said already.
+    pub(crate) fn push(&mut self, warning: ConfigWarning) {
         // A generic variable is read once per signal; its problem is said once.
         if !self.warnings.contains(&warning) {
             self.warnings.push(warning);

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::redaction::RedactionError;
 use crate::sampling::SamplingError;
+use crate::signal::Signal;
 
 /// An invalid value given in code to the [`Builder`](crate::Builder), or a pipeline the
 /// SDK refused to build. Bad environment values never produce this: they are warned
@@ -28,8 +29,8 @@ pub enum InitError {
     /// The OTLP exporter could not be built.
     #[error("the OTLP {signal} exporter could not be built: {source}")]
     Exporter {
-        /// `traces`, `metrics` or `logs`.
-        signal: &'static str,
+        /// The signal whose exporter it is.
+        signal: Signal,
         /// The exporter's error.
         #[source]
         source: opentelemetry_otlp::ExporterBuildError,

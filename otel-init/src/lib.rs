@@ -13,18 +13,24 @@
 //! Override in code with [`builder()`]; values set in code win over the environment,
 //! except `service.name` (operators rename services, code does not).
 //!
-//! What is in here:
-//! - [`init`], [`builder`], [`Builder`]: read [`config`], build [`resource`], pick
-//!   [`sampling`] and [`propagation`], build OTLP or [`console_exporter`] pipelines, install
-//!   the globals and the `tracing` [`subscriber`]; return the [`Telemetry`] guard.
-//! - [`batch`]: the span batch processor with a bounded queue and counted drops.
-//! - [`config`]: the whole `OTEL_*` environment-variable spec, typed, with warnings.
-//! - [`sampling`]: sampler presets. [`propagation`]: propagators and carriers.
-//! - [`redaction`]: drops, hashes and scrubs sensitive attributes, log records and
-//!   outgoing baggage before they leave the process (on by default).
-//! - [`resource`]: service, host, OS, process, container and Kubernetes attributes.
-//! - [`subscriber`]: the `tracing` layers, with trace ids on every console line.
-//! - [`console_exporter`]: human-readable exporters for `OTEL_*_EXPORTER=console`.
+//! Three parts:
+//!
+//! - **The setup**: [`init`], [`builder`], [`Builder`]: read the environment once into a
+//!   [`config::Config`], lay the builder's values over it into the
+//!   [`config::EffectiveConfig`], build the resource and the OTLP or console pipelines,
+//!   install the globals and the `tracing` [`subscriber`], and return the [`Telemetry`]
+//!   guard.
+//! - **The `OTEL_*` specification**: [`config`], every variable typed, with a warning
+//!   naming the variable and the default used for each bad value.
+//! - **SDK plug-ins**, each usable on a plain SDK provider builder without `init()`, each
+//!   with its own settings and its own reading of its variables: [`batch`] (a span
+//!   processor with a bounded queue and counted drops), [`sampling`] (sampler presets),
+//!   [`redaction`] (drops, hashes and scrubs sensitive attributes, log records and
+//!   outgoing baggage; on by default in `init()`), [`resource`] (service, host, OS,
+//!   process, container and Kubernetes attributes), [`propagation`] (propagators and
+//!   carriers), [`console_exporter`] (human-readable exporters for
+//!   `OTEL_*_EXPORTER=console`), and [`subscriber`] (the `tracing` layers, with trace ids
+//!   on every console line).
 //!
 //! The configuration reference (every variable, default, and builder method) is
 //! `docs/configuration.md`.
@@ -44,14 +50,15 @@ pub mod redaction;
 mod report_gate;
 pub mod resource;
 pub mod sampling;
+mod signal;
 pub mod subscriber;
 mod telemetry;
 
-pub use builder::{Builder, Exporter};
+pub use builder::Builder;
+pub use config::Exporter;
 pub use error::{InitError, ShutdownError};
+pub use signal::Signal;
 pub use telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Telemetry};
-
-pub(crate) use config::Warnings;
 
 /// Sets up traces, metrics and logs from the `OTEL_*` environment variables alone.
 /// The same as `builder().init()`.

@@ -1,26 +1,83 @@
 //! Building the upstream OTLP exporters from a resolved [`OtlpSignalConfig`]: the
 //! transport comes from the protocol (the upstream builders only pick the encoding), and
-//! TLS from the PEM files.
+//! TLS from the PEM files. One function per signal; the transport settings they share are
+//! applied by [`Transport::grpc`] and [`Transport::http`], generic over the upstream
+//! builders.
 
 use std::collections::HashMap;
 
 use opentelemetry_otlp::{
-    LogExporter, MetricExporter, Protocol, SpanExporter, WithExportConfig as _, WithHttpConfig as _,
-    WithTonicConfig as _,
+    LogExporter, MetricExporter, Protocol, SpanExporter, WithExportConfig, WithHttpConfig, WithTonicConfig,
 };
 use opentelemetry_sdk::metrics::Temporality;
 
+use crate::InitError;
 use crate::config::{Compression, OtlpProtocol, OtlpSignalConfig};
+use crate::env::Warnings;
 use crate::export_runtime::ExportRuntime;
-use crate::{InitError, Warnings};
+use crate::http_client::ExplainingClient;
+use crate::signal::Signal;
 
-/// The settings that differ between signals, applied by the per-signal functions below.
+/// One signal's OTLP settings, applied to an upstream exporter builder.
 struct Transport<'a> {
     config: &'a OtlpSignalConfig,
-    signal: &'static str,
+    signal: Signal,
 }
 
 impl Transport<'_> {
+    fn is_grpc(&self) -> bool {
+        self.config.protocol == OtlpProtocol::Grpc
+    }
+
+    /// OTLP/gRPC: endpoint, timeout, metadata, compression and TLS.
+    fn grpc<B: WithTonicConfig + WithExportConfig>(&self, builder: B, warnings: &mut Warnings) -> B {
+        let mut b = builder
+            .with_endpoint(self.config.endpoint.clone())
+            .with_timeout(self.config.timeout)
+            .with_metadata(self.metadata());
+        if let Some(c) = self.compression() {
+            b = b.with_compression(c);
+        }
+        if let Some(tls) = self.tonic_tls(warnings) {
+            b = b.with_tls_config(tls);
+        }
+        b
+    }
+
+    /// OTLP/HTTP: encoding, endpoint, timeout, headers, compression and the client.
+    fn http<B: WithHttpConfig + WithExportConfig>(
+        &self,
+        builder: B,
+        clients: &mut HttpClients,
+        warnings: &mut Warnings,
+    ) -> B {
+        let mut b = builder
+            .with_protocol(self.http_protocol())
+            .with_endpoint(self.config.endpoint.clone())
+            .with_timeout(self.config.timeout)
+            .with_headers(self.headers());
+        if let Some(c) = self.compression() {
+            b = b.with_compression(c);
+        }
+        // One client per timeout for all signals: each blocking client starts a runtime
+        // thread and sets up TLS, which dominates start-up over HTTP.
+        let client = match self.reqwest_client(warnings) {
+            Some(client) => Some(client),
+            None => clients.get(self.config.timeout, self.config.endpoint.starts_with("http://")),
+        };
+        if let Some(client) = client {
+            b = b.with_http_client(ExplainingClient::new(client));
+        }
+        b
+    }
+
+    fn error(&self, source: opentelemetry_otlp::ExporterBuildError) -> InitError {
+        InitError::Exporter {
+            signal: self.signal,
+            source,
+        }
+    }
+
     fn metadata(&self) -> tonic::metadata::MetadataMap {
         let mut map = http::HeaderMap::new();
         for (k, v) in &self.config.headers {
@@ -113,7 +170,7 @@ impl Transport<'_> {
     fn tls_var(&self, suffix: &str) -> String {
         format!(
             "OTEL_EXPORTER_OTLP_{}_{suffix} (or OTEL_EXPORTER_OTLP_{suffix})",
-            self.signal.to_uppercase()
+            self.signal.env_name()
         )
     }
 
@@ -160,53 +217,13 @@ fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
-macro_rules! build_exporter {
-    ($builder:expr, $transport:expr, $runtime:expr, $clients:expr, $warnings:expr, $build:ident) => {{
-        let t = $transport;
-        if t.config.protocol == OtlpProtocol::Grpc {
-            let mut b = $builder
-                .with_tonic()
-                .with_endpoint(t.config.endpoint.clone())
-                .with_timeout(t.config.timeout)
-                .with_metadata(t.metadata());
-            if let Some(c) = t.compression() {
-                b = b.with_compression(c);
-            }
-            if let Some(tls) = t.tonic_tls($warnings) {
-                b = b.with_tls_config(tls);
-            }
-            // tonic spawns its connection tasks on the current runtime: make it ours.
-            let runtime: Option<&ExportRuntime> = $runtime;
-            match runtime {
-                Some(rt) => rt.enter(|| b.$build()),
-                None => b.$build(),
-            }
-        } else {
-            let mut b = $builder
-                .with_http()
-                .with_protocol(t.http_protocol())
-                .with_endpoint(t.config.endpoint.clone())
-                .with_timeout(t.config.timeout)
-                .with_headers(t.headers());
-            if let Some(c) = t.compression() {
-                b = b.with_compression(c);
-            }
-            // One client per timeout for all signals: each blocking client starts a
-            // runtime thread and sets up TLS, which dominates start-up over HTTP.
-            let client = match t.reqwest_client($warnings) {
-                Some(client) => Some(client),
-                None => $clients.get(t.config.timeout, t.config.endpoint.starts_with("http://")),
-            };
-            if let Some(client) = client {
-                b = b.with_http_client(crate::http_client::ExplainingClient::new(client));
-            }
-            b.$build()
-        }
-        .map_err(|source| InitError::Exporter {
-            signal: t.signal,
-            source,
-        })
-    }};
+/// Builds on the export runtime when there is one: tonic spawns its connection tasks on
+/// the current runtime, and they must not run on the application's.
+fn on_runtime<T>(runtime: Option<&ExportRuntime>, build: impl FnOnce() -> T) -> T {
+    match runtime {
+        Some(rt) => rt.enter(build),
+        None => build(),
+    }
 }
 
 pub(crate) fn span_exporter(
@@ -215,18 +232,18 @@ pub(crate) fn span_exporter(
     clients: &mut HttpClients,
     warnings: &mut Warnings,
 ) -> Result<SpanExporter, InitError> {
-    let transport = Transport {
+    let t = Transport {
         config,
-        signal: "traces",
+        signal: Signal::Traces,
     };
-    build_exporter!(
-        SpanExporter::builder(),
-        transport,
-        runtime,
-        clients,
-        warnings,
-        build
-    )
+    let built = if t.is_grpc() {
+        let builder = t.grpc(SpanExporter::builder().with_tonic(), warnings);
+        on_runtime(runtime, || builder.build())
+    } else {
+        t.http(SpanExporter::builder().with_http(), clients, warnings)
+            .build()
+    };
+    built.map_err(|e| t.error(e))
 }
 
 pub(crate) fn metric_exporter(
@@ -236,12 +253,18 @@ pub(crate) fn metric_exporter(
     clients: &mut HttpClients,
     warnings: &mut Warnings,
 ) -> Result<MetricExporter, InitError> {
-    let transport = Transport {
+    let t = Transport {
         config,
-        signal: "metrics",
+        signal: Signal::Metrics,
     };
     let builder = MetricExporter::builder().with_temporality(temporality);
-    build_exporter!(builder, transport, runtime, clients, warnings, build)
+    let built = if t.is_grpc() {
+        let builder = t.grpc(builder.with_tonic(), warnings);
+        on_runtime(runtime, || builder.build())
+    } else {
+        t.http(builder.with_http(), clients, warnings).build()
+    };
+    built.map_err(|e| t.error(e))
 }
 
 pub(crate) fn log_exporter(
@@ -250,18 +273,18 @@ pub(crate) fn log_exporter(
     clients: &mut HttpClients,
     warnings: &mut Warnings,
 ) -> Result<LogExporter, InitError> {
-    let transport = Transport {
+    let t = Transport {
         config,
-        signal: "logs",
+        signal: Signal::Logs,
     };
-    build_exporter!(
-        LogExporter::builder(),
-        transport,
-        runtime,
-        clients,
-        warnings,
-        build
-    )
+    let built = if t.is_grpc() {
+        let builder = t.grpc(LogExporter::builder().with_tonic(), warnings);
+        on_runtime(runtime, || builder.build())
+    } else {
+        t.http(LogExporter::builder().with_http(), clients, warnings)
+            .build()
+    };
+    built.map_err(|e| t.error(e))
 }
 
 /// reqwest's blocking builder starts and drops a runtime, which tokio forbids on an

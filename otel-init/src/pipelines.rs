@@ -1,22 +1,31 @@
-//! Building the three providers from the resolved configuration: exporters, our batch
-//! span processor, the SDK's batch log processor and periodic reader, and redaction in
+//! Building the three providers from the configuration in effect: exporters, our span
+//! queue processor, the SDK's batch log processor and periodic reader, and redaction in
 //! front of every span and log processor.
 
-use opentelemetry_sdk::logs::{
-    BatchConfigBuilder as LogBatchConfigBuilder, BatchLogProcessor, SdkLoggerProvider,
-};
+use std::sync::Arc;
+
+use opentelemetry_sdk::logs::{BatchLogProcessor, SdkLoggerProvider};
 use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider, Temporality};
 use opentelemetry_sdk::trace::{
     SdkTracerProvider, SimpleSpanProcessor, SpanLimits, SpanProcessor, TracerProviderBuilder,
 };
 
-use crate::batch::BatchSpanProcessor;
-use crate::config::{Config, ExporterKind, TemporalityPreference, Warnings};
+use crate::batch::{SpanQueueProcessor, SpanQueueStats};
+use crate::config::{EffectiveConfig, ExporterKind, TemporalityPreference};
+use crate::console_exporter::{ConsoleLogExporter, ConsoleMetricExporter, ConsoleSpanExporter};
+use crate::env::Warnings;
 use crate::export_runtime::ExportRuntime;
 use crate::redaction::{RedactingLogProcessor, RedactingSpanProcessor, Redactor};
-use crate::sampling::Sampling;
-use crate::telemetry::Pipelines;
 use crate::{InitError, otlp_exporter};
+
+/// The providers built, and what their shutdown consumes.
+pub(crate) struct Pipelines {
+    pub(crate) tracer: SdkTracerProvider,
+    pub(crate) meter: SdkMeterProvider,
+    pub(crate) logger: SdkLoggerProvider,
+    pub(crate) runtime: Option<ExportRuntime>,
+    pub(crate) span_stats: Option<Arc<SpanQueueStats>>,
+}
 
 /// Adds `processor`, behind redaction when there is some.
 fn with_span_processor<P: SpanProcessor + 'static>(
@@ -31,8 +40,7 @@ fn with_span_processor<P: SpanProcessor + 'static>(
 }
 
 pub(crate) fn build_pipelines(
-    config: &Config,
-    sampling: &Sampling,
+    config: &EffectiveConfig,
     resource: &opentelemetry_sdk::Resource,
     runtime: Option<ExportRuntime>,
     redactor: Option<&Redactor>,
@@ -42,7 +50,7 @@ pub(crate) fn build_pipelines(
     let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let mut tracer = SdkTracerProvider::builder()
         .with_resource(resource.clone())
-        .with_sampler(sampling.clone().into_sampler())
+        .with_sampler(config.sampling.clone().into_sampler())
         .with_span_limits(SpanLimits {
             max_attributes_per_span: clamp(limits.attribute_count),
             max_events_per_span: clamp(limits.event_count),
@@ -74,13 +82,13 @@ pub(crate) fn build_pipelines(
                         warnings,
                     )?;
                     // Ours, not the SDK's: same batching, but drops are counted.
-                    let processor = BatchSpanProcessor::new(exporter, config.bsp);
+                    let processor = SpanQueueProcessor::new(exporter, config.bsp);
                     span_stats = Some(processor.stats());
                     with_span_processor(tracer, processor, redactor)
                 }
                 ExporterKind::Console => with_span_processor(
                     tracer,
-                    SimpleSpanProcessor::new(crate::console_exporter::ConsoleSpanExporter::stdout()),
+                    SimpleSpanProcessor::new(ConsoleSpanExporter::stdout()),
                     redactor,
                 ),
             };
@@ -102,7 +110,7 @@ pub(crate) fn build_pipelines(
                     )
                 }
                 ExporterKind::Console => meter.with_reader(
-                    PeriodicReader::builder(crate::console_exporter::ConsoleMetricExporter::stdout())
+                    PeriodicReader::builder(ConsoleMetricExporter::stdout())
                         .with_interval(config.metric_export_interval)
                         .build(),
                 ),
@@ -119,20 +127,13 @@ pub(crate) fn build_pipelines(
                 ExporterKind::Otlp => {
                     let exporter =
                         otlp_exporter::log_exporter(&config.otlp.logs, runtime_ref, &mut clients, warnings)?;
-                    let batch = LogBatchConfigBuilder::default()
-                        .with_max_queue_size(config.blrp.max_queue_size)
-                        .with_max_export_batch_size(config.blrp.max_export_batch_size)
-                        .with_scheduled_delay(config.blrp.schedule_delay)
-                        .build();
                     logger.with_log_processor(
                         BatchLogProcessor::builder(exporter)
-                            .with_batch_config(batch)
+                            .with_batch_config(config.blrp.log_batch_config())
                             .build(),
                     )
                 }
-                ExporterKind::Console => {
-                    logger.with_simple_exporter(crate::console_exporter::ConsoleLogExporter::stdout())
-                }
+                ExporterKind::Console => logger.with_simple_exporter(ConsoleLogExporter::stdout()),
             };
         }
     }

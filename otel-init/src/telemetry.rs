@@ -1,5 +1,5 @@
-//! The guard `init()` returns: it owns the providers, reads back the effective
-//! configuration, and flushes and shuts everything down within a bounded time.
+//! The guard `init()` returns: it owns the providers, reads back the configuration in
+//! effect, and flushes and shuts everything down within a bounded time.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -13,10 +13,11 @@ use opentelemetry_sdk::trace::SdkTracerProvider;
 
 use crate::ShutdownError;
 use crate::batch::SpanQueueStats;
-use crate::config::Config;
-use crate::export_runtime::ExportRuntime;
+use crate::config::EffectiveConfig;
+use crate::pipelines::Pipelines;
 use crate::propagation::Propagators;
 use crate::sampling::Sampling;
+use crate::signal::Signal;
 
 /// Default bound on [`Telemetry::shutdown`].
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -33,36 +34,24 @@ pub struct Telemetry {
     span_stats: Option<Arc<SpanQueueStats>>,
     flushing: Arc<AtomicBool>,
     warnings: Vec<String>,
-    config: Config,
-    sampling: Sampling,
+    effective: EffectiveConfig,
     propagators: Propagators,
     resource: Resource,
     shutdown_timeout: Duration,
 }
 
-/// What shutdown consumes.
-pub(crate) struct Pipelines {
-    pub(crate) tracer: SdkTracerProvider,
-    pub(crate) meter: SdkMeterProvider,
-    pub(crate) logger: SdkLoggerProvider,
-    pub(crate) runtime: Option<ExportRuntime>,
-    pub(crate) span_stats: Option<Arc<SpanQueueStats>>,
-}
-
 impl std::fmt::Debug for Telemetry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Telemetry")
-            .field("config", &self.config.to_string())
+            .field("effective_config", &self.effective.to_string())
             .finish_non_exhaustive()
     }
 }
 
 impl Telemetry {
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         pipelines: Pipelines,
-        config: Config,
-        sampling: Sampling,
+        effective: EffectiveConfig,
         propagators: Propagators,
         resource: Resource,
         shutdown_timeout: Duration,
@@ -76,8 +65,7 @@ impl Telemetry {
             flushing: Arc::new(AtomicBool::new(false)),
             warnings,
             pipelines: Mutex::new(Some(pipelines)),
-            config,
-            sampling,
+            effective,
             propagators,
             resource,
             shutdown_timeout,
@@ -103,14 +91,15 @@ impl Telemetry {
         &self.warnings
     }
 
-    /// The effective configuration: environment, then code overrides.
-    pub fn config(&self) -> &Config {
-        &self.config
+    /// The configuration in effect: the environment's, with the builder's values laid
+    /// over it; its `Display` is the line `init()` logs at start-up.
+    pub fn effective_config(&self) -> &EffectiveConfig {
+        &self.effective
     }
 
-    /// The effective sampler preset.
+    /// The sampler preset in effect.
     pub fn sampling(&self) -> &Sampling {
-        &self.sampling
+        &self.effective.sampling
     }
 
     /// The installed propagators.
@@ -170,9 +159,9 @@ impl Telemetry {
             let _done = Done(flushing);
             let mut errors = Vec::new();
             for (signal, r) in [
-                ("traces", t.force_flush()),
-                ("metrics", m.force_flush()),
-                ("logs", l.force_flush()),
+                (Signal::Traces, t.force_flush()),
+                (Signal::Metrics, m.force_flush()),
+                (Signal::Logs, l.force_flush()),
             ] {
                 if let Err(e) = r {
                     errors.push(format!("{signal}: {e}"));
@@ -227,7 +216,11 @@ fn shutdown_pipelines(mut p: Pipelines, deadline: Instant) -> Vec<String> {
         (traces.join(), logs.join(), metrics.join())
     });
     let mut errors = Vec::new();
-    for (signal, result) in [("traces", traces), ("logs", logs), ("metrics", metrics)] {
+    for (signal, result) in [
+        (Signal::Traces, traces),
+        (Signal::Logs, logs),
+        (Signal::Metrics, metrics),
+    ] {
         match result {
             Ok(Ok(())) => {}
             Ok(Err(e)) => errors.push(format!("{signal}: {e}")),

@@ -11,6 +11,9 @@
 //!   with the same assertions, with request headers recorded and failures injectable;
 //!   [`BlackHole`], an endpoint that accepts connections and never answers; [`Rotel`], the
 //!   real rotel collector as a child process relaying to a [`TestCollector`].
+//! - [`alone`]: one test run alone in a child process of its test binary, for what
+//!   reads process-wide state; [`allocations`]: the bytes a call allocates, counted by
+//!   a global allocator the test binary declares.
 //!
 //! ```
 //! use opentelemetry::trace::SpanKind;
@@ -26,6 +29,8 @@
 //!
 //! The guide, with a complete example per use, is `docs/testing.md`.
 
+pub mod allocations;
+mod alone;
 mod assert;
 mod black_hole;
 mod collector;
@@ -37,6 +42,7 @@ mod noop_processor;
 mod rotel;
 mod scoped_future;
 
+pub use alone::{ALONE_ENV, alone, ran_alone};
 pub use assert::{
     HistogramPointAssert, LogAssert, Logs, MetricAssert, Metrics, NumberPointAssert, SpanAssert, Spans,
 };

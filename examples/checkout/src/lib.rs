@@ -4,10 +4,11 @@
 //! - [`run`]: start the shop, drive traffic, flush, print what was exported.
 //! - [`serve`]: start the shop on an address and run until SIGTERM, then drain.
 //! - `services/`: one short file per service (the part to copy).
-//! - [`per_service`]: how four services share one process with their own `service.name`.
+//! - [`pipelines`]: four services in one process, each with its own pipelines, the
+//!   providers its instrumentations are given, and its threads' `tracing` subscriber.
 //! - [`report`]: the waterfall and the RED table printed at the end.
 
-pub mod per_service;
+pub mod pipelines;
 pub mod report;
 mod services;
 pub mod system;
@@ -17,8 +18,10 @@ use std::error::Error;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-pub use per_service::{Pipelines, Service};
+pub use pipelines::{Pipelines, Service, ServiceTelemetry};
 pub use system::System;
+
+use pipelines::plain_runtime;
 
 /// The generated code for `proto/orders.proto`.
 #[allow(missing_docs, unreachable_pub, clippy::all)]
@@ -75,7 +78,7 @@ pub fn database_url() -> String {
 /// export configured, receives it in an embedded collector and prints the slowest and a
 /// failed trace, and the RED table.
 pub fn run(options: &Options) -> Result<(), BoxError> {
-    let receiver_runtime = per_service::unattributed_runtime("otlp-receiver")?;
+    let receiver_runtime = plain_runtime("otlp-receiver")?;
     let receiver = if export_configured() {
         None
     } else {
@@ -92,13 +95,13 @@ pub fn run(options: &Options) -> Result<(), BoxError> {
         database_url.split('@').next_back().unwrap_or_default()
     );
 
-    let system = System::start(SocketAddr::from(([127, 0, 0, 1], 0)), &database_url)?;
+    let system = System::start(SocketAddr::from(([127, 0, 0, 1], 0)), &database_url, &pipelines)?;
     let frontend = system.frontend_addr();
     println!(
         "frontend: http://{frontend}  ({} checkouts, {} at a time)",
         options.checkouts, options.concurrency
     );
-    let traffic_runtime = per_service::unattributed_runtime("traffic")?;
+    let traffic_runtime = plain_runtime("traffic")?;
     let traffic = traffic_runtime.block_on(traffic::drive(frontend, options.checkouts, options.concurrency));
     // Metrics first, while the pool their gauges observe is still open.
     pipelines.force_flush()?;
@@ -132,10 +135,10 @@ pub fn run(options: &Options) -> Result<(), BoxError> {
 /// drains the requests in flight and the queue, and flushes the telemetry.
 pub fn serve(listen: SocketAddr) -> Result<(), BoxError> {
     let pipelines = Pipelines::install(None)?;
-    let system = System::start(listen, &database_url())?;
+    let system = System::start(listen, &database_url(), &pipelines)?;
     tracing::info!(address = %system.frontend_addr(), "checkout serving");
     println!("frontend: http://{}", system.frontend_addr());
-    let signals = per_service::unattributed_runtime("signals")?;
+    let signals = plain_runtime("signals")?;
     let signal = signals.block_on(termination())?;
     tracing::info!(signal, "draining");
     // Metrics first, while the pool their gauges observe is still open.

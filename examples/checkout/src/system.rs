@@ -12,7 +12,7 @@ use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::per_service::{self, Service};
+use crate::pipelines::{Pipelines, Service, plain_runtime};
 use crate::services::fraud_check::FraudCheck;
 use crate::services::inventory::Inventory;
 use crate::services::llm::Llm;
@@ -33,8 +33,8 @@ pub struct System {
     llm_mock: Runtime,
 }
 
-/// Runs `setup` on a worker thread of `runtime`, so what it creates (a pool's gauges,
-/// say) belongs to that runtime's service, and waits for it.
+/// Runs `setup` on a worker thread of `runtime` (the servers it starts are spawned
+/// there), and waits for it.
 fn on<T: Send + 'static>(runtime: &Runtime, setup: impl Future<Output = T> + Send + 'static) -> T {
     runtime
         .block_on(runtime.spawn(setup))
@@ -44,40 +44,56 @@ fn on<T: Send + 'static>(runtime: &Runtime, setup: impl Future<Output = T> + Sen
 type Boxed = Box<dyn Error + Send + Sync>;
 
 impl System {
-    /// Starts every service; the frontend listens on `listen`, the rest on loopback.
-    pub fn start(listen: SocketAddr, database_url: &str) -> Result<System, Boxed> {
-        let llm_mock = per_service::unattributed_runtime("llm-mock")?;
+    /// Starts every service, each with its telemetry from `pipelines`; the frontend
+    /// listens on `listen`, the rest on loopback.
+    pub fn start(listen: SocketAddr, database_url: &str, pipelines: &Pipelines) -> Result<System, Boxed> {
+        let llm_mock = plain_runtime("llm-mock")?;
         let llm_addr = on(&llm_mock, llm_mock::start())?;
-
-        let payments = per_service::runtime(Service::Payments, 1)?;
         let mock_base_url = format!("http://{llm_addr}/v1");
-        let payments_llm = mock_base_url.clone();
+
+        let payments_telemetry = pipelines.service(Service::Payments);
+        let payments = payments_telemetry.runtime(1)?;
+        let fraud_check = FraudCheck::new(Llm::from_env(
+            mock_base_url.clone(),
+            payments_telemetry.providers(),
+        ));
+        let providers = payments_telemetry.providers();
         let payments_addr = on(&payments, async move {
-            let fraud_check = FraudCheck::new(Llm::from_env(payments_llm));
-            payments::start(TcpListener::bind("127.0.0.1:0").await?, fraud_check)
+            payments::start(TcpListener::bind("127.0.0.1:0").await?, fraud_check, providers)
         })?;
 
-        let notifications = per_service::runtime(Service::Notifications, 1)?;
-        let (publisher, queue) = notifications::queue();
-        let worker = notifications.spawn(notifications::run_worker(queue, Llm::from_env(mock_base_url)));
+        let notifications_telemetry = pipelines.service(Service::Notifications);
+        let notifications = notifications_telemetry.runtime(1)?;
+        let orders_telemetry = pipelines.service(Service::Orders);
+        let (publisher, queue) = notifications::queue(
+            orders_telemetry.tracer(notifications::SCOPE),
+            orders_telemetry.propagators(),
+        );
+        let worker = notifications.spawn(notifications::run_worker(
+            queue,
+            notifications_telemetry.tracer(notifications::SCOPE),
+            notifications_telemetry.propagators(),
+            Llm::from_env(mock_base_url, notifications_telemetry.providers()),
+        ));
 
-        let orders = per_service::runtime(Service::Orders, 1)?;
+        let orders = orders_telemetry.runtime(1)?;
         let database_url = database_url.to_owned();
+        let providers = orders_telemetry.providers();
         let orders_addr = on(&orders, async move {
-            let inventory = Inventory::open(&database_url).await?;
+            let inventory = Inventory::open(&database_url, providers.clone()).await?;
             let listener = TcpListener::bind("127.0.0.1:0").await?;
-            Ok::<_, Boxed>(orders::start(
-                listener,
-                Orders::new(inventory, payments_addr, publisher),
-            )?)
+            let orders = Orders::new(inventory, payments_addr, publisher, providers.clone());
+            Ok::<_, Boxed>(orders::start(listener, orders, providers)?)
         })?;
 
-        let frontend = per_service::runtime(Service::Frontend, 1)?;
+        let frontend_telemetry = pipelines.service(Service::Frontend);
+        let frontend = frontend_telemetry.runtime(1)?;
         let (stop_accepting, stopped) = oneshot::channel::<()>();
+        let providers = frontend_telemetry.providers();
         let (frontend_addr, server) = on(&frontend, async move {
             let listener = TcpListener::bind(listen).await?;
             let addr = listener.local_addr()?;
-            let server = frontend::start(listener, orders_addr, async {
+            let server = frontend::start(listener, orders_addr, providers, async {
                 let _ = stopped.await;
             })
             .map_err(|e| e.to_string())?;

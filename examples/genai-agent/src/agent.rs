@@ -1,6 +1,7 @@
 //! The agent loop: ask the model; run the tools it asks for; ask again with the
 //! results; stop when it answers. Each step is a GenAI span under the agent's.
 
+use otel_kit_genai::GenAi;
 use otel_kit_genai::openai::{self, ApiError};
 use reqwest_middleware::ClientWithMiddleware;
 use serde_json::{Value, json};
@@ -10,16 +11,18 @@ const MAX_TURNS: usize = 4;
 
 /// Runs the agent on `question` against the server at `base_url`; returns its answer.
 pub(crate) async fn run(
+    genai: &GenAi,
     client: &ClientWithMiddleware,
     base_url: &str,
     question: &str,
 ) -> Result<String, Box<dyn std::error::Error>> {
-    let agent = otel_kit_genai::invoke_agent("weather-agent")
-        .agent_id("agent-1")
-        .conversation_id("conv-42")
-        .start();
+    let agent = genai.start(
+        otel_kit_genai::invoke_agent("weather-agent")
+            .agent_id("agent-1")
+            .conversation_id("conv-42"),
+    );
     // Every call below starts while the agent's span is current: they are its children.
-    let result = agent.in_call(turns(client, base_url, question)).await;
+    let result = agent.in_call(turns(genai, client, base_url, question)).await;
     match &result {
         Ok(_) => agent.end(),
         Err(error) => agent.record_error_type("agent_failed", &error.to_string()),
@@ -28,6 +31,7 @@ pub(crate) async fn run(
 }
 
 async fn turns(
+    genai: &GenAi,
     client: &ClientWithMiddleware,
     base_url: &str,
     question: &str,
@@ -44,7 +48,7 @@ async fn turns(
             "messages": messages,
             "tools": [{"type": "function", "function": {"name": "get_weather"}}],
         });
-        let reply = chat(client, base_url, &request).await?;
+        let reply = chat(genai, client, base_url, &request).await?;
         let message = reply["choices"][0]["message"].clone();
         let Some(calls) = message["tool_calls"].as_array().cloned() else {
             return Ok(message["content"].as_str().unwrap_or_default().to_owned());
@@ -56,10 +60,11 @@ async fn turns(
             let arguments: Value =
                 serde_json::from_str(call["function"]["arguments"].as_str().unwrap_or("{}"))
                     .unwrap_or(Value::Null);
-            let tool = otel_kit_genai::execute_tool(name)
-                .tool_call_id(id.clone())
-                .tool_arguments(arguments.clone())
-                .start();
+            let tool = genai.start(
+                otel_kit_genai::execute_tool(name)
+                    .tool_call_id(id.clone())
+                    .tool_arguments(arguments.clone()),
+            );
             let result = get_weather(&arguments);
             tool.record_tool_result(&result);
             messages.push(json!({"role": "tool", "tool_call_id": id, "content": result.to_string()}));
@@ -70,11 +75,12 @@ async fn turns(
 
 /// One model call: the two lines around the HTTP request.
 async fn chat(
+    genai: &GenAi,
     client: &ClientWithMiddleware,
     base_url: &str,
     request: &Value,
 ) -> Result<Value, Box<dyn std::error::Error>> {
-    let call = openai::chat("openai", request).server_url(base_url).start();
+    let call = genai.start(openai::chat("openai", request).server_url(base_url));
     let sent = call
         .in_call(async {
             let response = client

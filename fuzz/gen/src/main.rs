@@ -300,7 +300,7 @@ fn main() {
         write(&sql, &format!("corpus-{i:03}.sql"), statement.as_bytes());
     }
 
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../otel-genai/tests/fixtures");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../otel-genai/tests/it/fixtures");
     for entry in fs::read_dir(&fixtures).expect("otel-kit-genai fixtures") {
         let path = entry.expect("fixture").path();
         let name = path

@@ -137,7 +137,7 @@ pub fn analyze_and_sanitize(sql: &str, dialect: SqlDialect) -> (QueryInfo, Strin
 /// The sanitised text as handed to a caller. It is built in a buffer of the input's
 /// size, and a sanitised text is often far shorter (a 1 MB `IN` list becomes `(?)`):
 /// without this a caller keeping the 36-byte result would keep the megabyte too
-/// (tests/oversized_input.rs). The instrumentation itself copies it into an `Arc<str>`.
+/// (tests/it/oversized_input.rs). The instrumentation itself copies it into an `Arc<str>`.
 fn returned(mut text: String) -> String {
     if text.capacity() > 2 * text.len() + 64 {
         text.shrink_to_fit();

@@ -29,13 +29,13 @@ pub(crate) use mode::{effective, from_env};
 
 use serde_json::Value;
 
-use crate::Config;
+use crate::settings::Settings;
 
 /// Content as it is recorded: through the hook, then within the size limit.
-pub(crate) fn render(config: &Config, kind: ContentKind, content: Value) -> Option<String> {
-    let content = match config.hook() {
+pub(crate) fn render(settings: &Settings, kind: ContentKind, content: Value) -> Option<String> {
+    let content = match settings.hook() {
         Some(hook) => hook.on_content(kind, content)?,
         None => content,
     };
-    Some(bounded_json(content, config.limit()))
+    Some(bounded_json(content, settings.content_limit))
 }

@@ -103,19 +103,18 @@ pub(crate) fn interpret(value: &str) -> (Option<CaptureMode>, Option<String>) {
     }
 }
 
-/// The mode of one call: a global `NO_CONTENT` (from the variable or the [`Config`])
-/// always wins; a per-call choice comes next; then the global mode; off by default.
-///
-/// [`Config`]: crate::Config
+/// The mode of one call: a `NO_CONTENT` (from the variable or the
+/// [`GenAi`](crate::GenAi)'s mode) always wins; a per-call choice comes next; then the
+/// `GenAi`'s mode, then the variable's; off by default.
 pub(crate) fn effective(
     env: Option<CaptureMode>,
-    config: Option<CaptureMode>,
+    genai: Option<CaptureMode>,
     per_call: Option<bool>,
 ) -> CaptureMode {
-    if env == Some(CaptureMode::NoContent) || config == Some(CaptureMode::NoContent) {
+    if env == Some(CaptureMode::NoContent) || genai == Some(CaptureMode::NoContent) {
         return CaptureMode::NoContent;
     }
-    let global = config.or(env);
+    let global = genai.or(env);
     match per_call {
         Some(false) => CaptureMode::NoContent,
         Some(true) => global.unwrap_or(CaptureMode::SpanOnly),

@@ -6,22 +6,18 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use http::Extensions;
-use opentelemetry::context::FutureExt as _;
-use opentelemetry::trace::{SpanKind, Status, TraceContextExt as _, Tracer as _};
-use opentelemetry::{Context, KeyValue};
+use opentelemetry::Context;
+use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry_http::HeaderInjector;
-use opentelemetry_semantic_conventions::attribute::{
-    ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, NETWORK_PROTOCOL_VERSION,
-};
+use otel_kit_core::call::CallFuture;
 use otel_kit_core::{Providers, Resolver};
 use reqwest::{Request, Response, Url};
 use reqwest_middleware::{Middleware, Next};
 
+use super::call::Call;
 use super::extensions::{ActiveRequest, Attempts, NoPropagation, UrlTemplate};
 use super::instruments::Instruments;
-use super::outcome::{error_description, error_type};
 use super::request_info::RequestInfo;
-use crate::conventions::protocol_version;
 use crate::conventions::{HeaderCapture, KnownMethods};
 
 type PropagationFilter = Arc<dyn Fn(&Url) -> bool + Send + Sync>;
@@ -154,56 +150,6 @@ impl ClientMiddleware {
         extensions.get::<NoPropagation>().is_none()
             && self.propagate.as_ref().is_none_or(|filter| filter(request.url()))
     }
-
-    /// Records the outcome on the span and the metric, then ends the span.
-    fn finish(
-        &self,
-        cx: &Context,
-        mut metric_attributes: Vec<KeyValue>,
-        result: &reqwest_middleware::Result<Response>,
-        seconds: f64,
-    ) {
-        let span = cx.span();
-        let mut both = |kv: KeyValue| {
-            span.set_attribute(kv.clone());
-            metric_attributes.push(kv);
-        };
-        match result {
-            Ok(response) => {
-                let status = response.status().as_u16();
-                both(KeyValue::new(HTTP_RESPONSE_STATUS_CODE, i64::from(status)));
-                if let Some(version) = protocol_version(response.version()) {
-                    both(KeyValue::new(NETWORK_PROTOCOL_VERSION, version));
-                }
-                // The client rule: any 4xx or 5xx is an error for the caller. The
-                // description stays empty, the status code already says it all.
-                if status >= 400 {
-                    both(KeyValue::new(ERROR_TYPE, status.to_string()));
-                    span.set_status(Status::error(""));
-                }
-                if !self.headers.is_empty() {
-                    span.set_attributes(self.headers.response_attributes(response.headers()));
-                }
-            }
-            Err(error) => {
-                let kind = error_type(error);
-                both(KeyValue::new(ERROR_TYPE, kind));
-                span.set_status(Status::error(error_description(error, kind)));
-            }
-        }
-        {
-            // Recorded with the span's context current, so an SDK that keeps exemplars
-            // links this measurement to the span.
-            let _guard = cx.clone().attach();
-            self.resolver.with(None, |resolved| {
-                resolved
-                    .instruments()
-                    .duration
-                    .record(seconds, &metric_attributes);
-            });
-        }
-        span.end();
-    }
 }
 
 #[async_trait::async_trait]
@@ -256,68 +202,14 @@ impl Middleware for ClientMiddleware {
 
         let marker = ActiveRequest::next();
         extensions.insert(marker);
-        let mut pending = Pending {
-            cx: &cx,
-            resolver: &self.resolver,
-            metric_attributes: Some(info.common),
-            start: Instant::now(),
-        };
         // The span's context is current while the rest of the chain runs: nested
         // middlewares see the marker, and anything traced below is a child of the span.
-        let result = next
-            .run(req, extensions)
-            .with_context(cx.with_value(marker))
-            .await;
-        let seconds = pending.start.elapsed().as_secs_f64();
+        let call = Call::new(cx.with_value(marker), &self.resolver, &self.headers, info.common);
+        let (result, call) = CallFuture::new(next.run(req, extensions), call).await;
         extensions.remove::<ActiveRequest>();
-
-        if let Some(metric_attributes) = pending.metric_attributes.take() {
-            self.finish(&cx, metric_attributes, &result, seconds);
+        if let Some(call) = call {
+            call.finish(&result);
         }
         result
-    }
-}
-
-/// `error.type` of a request whose future was dropped before the response arrived (a
-/// timeout around the call, `select!`, the caller going away): the span's status is
-/// Error and it has no `http.response.status_code`.
-///
-/// ```
-/// assert_eq!(otel_kit_http::client::ERROR_TYPE_CANCELLED, "cancelled");
-/// ```
-pub const ERROR_TYPE_CANCELLED: &str = "cancelled";
-
-/// A request in flight. Dropped before the response arrived (the request's future was
-/// dropped), it ends the span as cancelled and records the duration, so a cancelled
-/// request is counted rather than lost.
-struct Pending<'a> {
-    cx: &'a Context,
-    resolver: &'a Resolver<Instruments>,
-    /// Taken when the request completes.
-    metric_attributes: Option<Vec<KeyValue>>,
-    start: Instant,
-}
-
-impl Drop for Pending<'_> {
-    fn drop(&mut self) {
-        let Some(mut metric_attributes) = self.metric_attributes.take() else {
-            return;
-        };
-        let error_type = KeyValue::new(ERROR_TYPE, ERROR_TYPE_CANCELLED);
-        let span = self.cx.span();
-        span.set_attribute(error_type.clone());
-        span.set_status(Status::error(
-            "the request was cancelled before the response arrived",
-        ));
-        span.end();
-        metric_attributes.push(error_type);
-        let _guard = self.cx.clone().attach();
-        let seconds = self.start.elapsed().as_secs_f64();
-        self.resolver.with(None, |resolved| {
-            resolved
-                .instruments()
-                .duration
-                .record(seconds, &metric_attributes);
-        });
     }
 }

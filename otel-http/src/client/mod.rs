@@ -82,11 +82,13 @@
 //! # }
 //! ```
 
+mod call;
 mod extensions;
 mod instruments;
 mod middleware;
 mod outcome;
 mod request_info;
 
+pub use call::ERROR_TYPE_CANCELLED;
 pub use extensions::{NoPropagation, UrlTemplate};
-pub use middleware::{ClientMiddleware, ERROR_TYPE_CANCELLED};
+pub use middleware::ClientMiddleware;

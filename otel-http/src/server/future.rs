@@ -3,15 +3,15 @@
 
 use std::fmt;
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 
 use http::Response;
 use opentelemetry::Context;
+use otel_kit_core::call::CallFuture;
 use pin_project_lite::pin_project;
 
-use super::recording::{ERROR_TYPE_CANCELLED, ERROR_TYPE_PANIC, Recording};
+use super::call::Call;
 
 pin_project! {
     /// The response future of [`ServerService`](super::ServerService).
@@ -41,53 +41,25 @@ pin_project! {
     /// drop(future); // recorded as cancelled
     /// ```
     pub struct ResponseFuture<F> {
-        // `None` once the inner future has completed (or was dropped in context).
+        // Attaches the context on every poll, records a panic, counts a drop as
+        // cancelled (otel-kit-core's one in-flight future).
         #[pin]
-        inner: Option<F>,
-        // The request's context: the server span's, or for an excluded request the
-        // caller's; `None` when there is nothing to make current.
-        cx: Option<Context>,
-        // `None` for excluded requests and once the request is finished.
-        recording: Option<Recording>,
-    }
-
-    impl<F> PinnedDrop for ResponseFuture<F> {
-        fn drop(this: Pin<&mut Self>) {
-            let mut this = this.project();
-            if this.inner.is_none() && this.recording.is_none() {
-                return;
-            }
-            let _guard = this.cx.as_ref().map(|cx| cx.clone().attach());
-            // Dropped inside the context: `tracing` spans the handler still holds
-            // close here.
-            this.inner.set(None);
-            if let (Some(recording), Some(cx)) = (this.recording.take(), this.cx.as_ref()) {
-                recording.fail(
-                    cx,
-                    ERROR_TYPE_CANCELLED.into(),
-                    "the request was cancelled before the response was ready".into(),
-                );
-            }
-        }
+        call: CallFuture<F, Call>,
     }
 }
 
 impl<F> ResponseFuture<F> {
-    /// A traced request: `cx` holds its server span.
-    pub(super) fn traced(inner: F, cx: Context, recording: Recording) -> Self {
+    /// A traced request.
+    pub(super) fn traced(inner: F, call: Call) -> Self {
         Self {
-            inner: Some(inner),
-            cx: Some(cx),
-            recording: Some(recording),
+            call: CallFuture::new(inner, call),
         }
     }
 
     /// An excluded request, run in the caller's context when it sent one.
     pub(super) fn excluded(inner: F, cx: Option<Context>) -> Self {
         Self {
-            inner: Some(inner),
-            cx,
-            recording: None,
+            call: CallFuture::untraced(inner, cx),
         }
     }
 }
@@ -95,8 +67,7 @@ impl<F> ResponseFuture<F> {
 impl<F> fmt::Debug for ResponseFuture<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseFuture")
-            .field("done", &self.inner.is_none())
-            .field("traced", &self.recording.is_some())
+            .field("traced", &self.call.is_traced())
             .finish_non_exhaustive()
     }
 }
@@ -109,40 +80,18 @@ where
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<Self::Output> {
-        let mut this = self.project();
-        let Some(inner) = this.inner.as_mut().as_pin_mut() else {
-            panic!("otel_kit_http::server::ResponseFuture polled after completion");
-        };
-        let _guard = this.cx.as_ref().map(|cx| cx.clone().attach());
-        // Caught only to record the panic; it is resumed below. `AssertUnwindSafe`
-        // is sound here because the future is never polled again after a panic.
-        let output = match catch_unwind(AssertUnwindSafe(|| inner.poll(task))) {
-            Ok(Poll::Pending) => return Poll::Pending,
-            Ok(Poll::Ready(output)) => output,
-            Err(panic) => {
-                this.inner.set(None);
-                if let (Some(recording), Some(cx)) = (this.recording.take(), this.cx.as_ref()) {
-                    recording.fail(
-                        cx,
-                        ERROR_TYPE_PANIC.into(),
-                        otel_kit_core::panic_payload::description(&*panic, "the handler panicked"),
-                    );
+        self.project().call.poll_finish(task, |output, call| {
+            let mut output = output;
+            if let Some(call) = call {
+                match &mut output {
+                    Ok(response) => call.respond(response),
+                    Err(_) => call.fail(
+                        std::any::type_name::<E>().into(),
+                        "the service returned an error".into(),
+                    ),
                 }
-                resume_unwind(panic);
             }
-        };
-        this.inner.set(None);
-        let mut output = output;
-        if let (Some(recording), Some(cx)) = (this.recording.take(), this.cx.as_ref()) {
-            match &mut output {
-                Ok(response) => recording.respond(cx, response),
-                Err(_) => recording.fail(
-                    cx,
-                    std::any::type_name::<E>().into(),
-                    "the service returned an error".into(),
-                ),
-            }
-        }
-        Poll::Ready(output)
+            output
+        })
     }
 }

@@ -44,18 +44,18 @@
 //! The `axum` cargo feature (on by default) reads `MatchedPath` and `ConnectInfo`;
 //! without it the layer works on any tower service, with neither route nor client address.
 
+mod call;
 mod exclude;
 mod future;
 mod instruments;
 mod interned;
 mod layer;
-mod recording;
 mod service;
 mod start;
 
 pub use crate::INSTRUMENTATION_SCOPE;
+pub use call::{ERROR_TYPE_CANCELLED, ERROR_TYPE_PANIC};
 pub use exclude::DEFAULT_EXCLUDED_PATHS;
 pub use future::ResponseFuture;
 pub use layer::ServerLayer;
-pub use recording::{ERROR_TYPE_CANCELLED, ERROR_TYPE_PANIC};
 pub use service::ServerService;

@@ -119,15 +119,15 @@ where
             return ResponseFuture::excluded(future, cx);
         }
         let started = Instant::now();
-        let (cx, recording) = self.config.resolver.with(Some(started), |resolved| {
+        let call = self.config.resolver.with(Some(started), |resolved| {
             start(&self.config, &request, resolved, started)
         });
         // Attached during `call` too: services that do work before returning their
         // future (or create `tracing` spans there) see the request's context.
         let future = {
-            let _guard = cx.clone().attach();
+            let _guard = call.context().clone().attach();
             self.inner.call(request)
         };
-        ResponseFuture::traced(future, cx, recording)
+        ResponseFuture::traced(future, call)
     }
 }

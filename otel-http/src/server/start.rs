@@ -11,10 +11,10 @@ use opentelemetry::trace::{Link, SpanBuilder, SpanKind, TraceContextExt as _, Tr
 use opentelemetry::{Context, KeyValue, StringValue, Value};
 use opentelemetry_semantic_conventions::attribute as semconv;
 
+use super::call::Call;
 use super::instruments::Instruments;
 use super::interned;
 use super::layer::Config;
-use super::recording::Recording;
 use crate::conventions::{protocol_version, redact_query};
 use otel_kit_core::Resolved;
 
@@ -30,7 +30,7 @@ pub(super) fn start<B>(
     request: &Request<B>,
     resolved: &Resolved<Instruments>,
     started: Instant,
-) -> (Context, Recording) {
+) -> Call {
     let headers = request.headers();
     let incoming = resolved.incoming_context(headers);
     let (method_str, original) = config.known_methods.normalize(request.method());
@@ -120,7 +120,8 @@ pub(super) fn start<B>(
         parent.with_span(resolved.tracer().build_with_context(builder, &parent))
     };
 
-    let recording = Recording::new(
+    let call = Call::new(
+        cx,
         config,
         started,
         method,
@@ -130,13 +131,13 @@ pub(super) fn start<B>(
         content_length(headers),
     );
     if config.active_requests {
-        let _guard = cx.clone().attach();
+        let _guard = call.context().clone().attach();
         resolved
             .instruments()
             .active()
-            .add(1, &recording.metric_attributes()[..Recording::ACTIVE_ATTRIBUTES]);
+            .add(1, &call.metric_attributes()[..Call::ACTIVE_ATTRIBUTES]);
     }
-    (cx, recording)
+    call
 }
 
 /// The `'static` spelling of a standard method, so the common case allocates nothing.

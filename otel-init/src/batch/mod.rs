@@ -1,24 +1,32 @@
-//! A batching span processor whose queue is bounded and whose drops are counted.
+//! Batching for export: [`SpanQueueProcessor`], a span processor whose queue is bounded
+//! and whose drops are counted, and [`BatchSettings`], the `OTEL_BSP_*` / `OTEL_BLRP_*`
+//! variables it and the SDK's batch log processor take.
 //!
-//! It does what the SDK's `BatchSpanProcessor` does (a bounded queue filled by
-//! `on_end`, a worker thread exporting every schedule delay or when a batch is full),
-//! and adds what the SDK keeps private or does not do:
+//! [`SpanQueueProcessor`] does what the SDK's `BatchSpanProcessor` does (a bounded queue
+//! filled by `on_end`, a worker thread exporting every schedule delay or when a batch is
+//! full), and adds what the SDK keeps private or does not do:
 //!
 //! - every drop (queue full) is counted, readable through [`SpanQueueStats`] and the
 //!   `Telemetry` guard, and reported as `otel.sdk.processor.span.processed` with
 //!   `error.type = queue_full` (semconv 1.42 SDK self-observability);
 //! - export failures are counted and logged at most once per 10 s, with the number of
 //!   failures folded into the next line, so an outage cannot flood the logs;
-//! - `on_end` never blocks: a full queue drops, it never waits.
+//! - `on_end` never blocks: a full queue drops, it never waits;
+//! - the worker is woken once per full batch, not once per span.
+//!
+//! Without `init()`, on a plain SDK provider, with the settings from `OTEL_BSP_*`:
 //!
 //! ```
-//! use otel_kit_init::batch::BatchSpanProcessor;
-//! use otel_kit_init::config::BatchConfig;
 //! use opentelemetry::trace::{Tracer as _, TracerProvider as _};
 //! use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+//! use otel_kit_init::batch::{BatchSettings, SpanQueueProcessor};
 //!
+//! let (settings, warnings) = BatchSettings::spans_from_env();
+//! for warning in &warnings {
+//!     eprintln!("{warning}");
+//! }
 //! let exporter = InMemorySpanExporter::default();
-//! let processor = BatchSpanProcessor::new(exporter.clone(), BatchConfig::SPAN_DEFAULTS);
+//! let processor = SpanQueueProcessor::new(exporter.clone(), settings);
 //! let stats = processor.stats();
 //! let provider = SdkTracerProvider::builder().with_span_processor(processor).build();
 //! provider.tracer("demo").in_span("work", |_| {});
@@ -30,9 +38,11 @@
 //! ```
 
 mod block_on;
-mod span_processor;
+mod settings;
+mod span_queue_processor;
 mod stats;
 
-pub use span_processor::BatchSpanProcessor;
+pub use settings::BatchSettings;
+pub use span_queue_processor::SpanQueueProcessor;
 pub use stats::SpanQueueStats;
 pub(crate) use stats::register_metrics;

@@ -1,4 +1,4 @@
-//! Counters of one batch span processor, and their export as SDK self-observability
+//! Counters of one span queue processor, and their export as SDK self-observability
 //! metrics.
 
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use opentelemetry_semantic_conventions::metric::{
     OTEL_SDK_PROCESSOR_SPAN_QUEUE_SIZE,
 };
 
-/// What a [`BatchSpanProcessor`](super::BatchSpanProcessor) has done so far. Cheap to
+/// What a [`SpanQueueProcessor`](super::SpanQueueProcessor) has done so far. Cheap to
 /// read at any time from any thread.
 #[derive(Debug, Default)]
 pub struct SpanQueueStats {

@@ -1,6 +1,10 @@
-//! The effective configuration, read from the `OTEL_*` environment variables by the
-//! OpenTelemetry SDK environment-variable specification, all of it, including the
-//! variables the upstream Rust SDK ignores.
+//! The `OTEL_*` environment-variable specification, all of it, including the variables
+//! the upstream Rust SDK ignores: [`Config`] is what the environment says, read once;
+//! [`EffectiveConfig`] is what `init()` put in effect, the builder's values laid over it.
+//!
+//! [`Config`] composes the settings of the SDK plug-ins, each read by its own module
+//! ([`BatchSettings`], [`Sampling`], [`RedactionSettings`], the propagators, the
+//! resource's variables), with the setup's own: exporters, OTLP, metrics, limits.
 //!
 //! ```
 //! use otel_kit_init::config::{Config, ExporterKind, OtlpProtocol};
@@ -25,61 +29,35 @@
 //! assert!(!config.to_string().contains("s3cr3t"));
 //! ```
 
+mod code;
+mod effective;
+mod endpoint;
+mod exporters;
 mod otlp;
+mod summary;
 mod tuning;
 
-pub use otlp::{Compression, OtlpConfig, OtlpProtocol, OtlpSignalConfig, Signal};
+pub(crate) use code::CodeValues;
+pub use code::Exporter;
+pub use effective::EffectiveConfig;
+pub use exporters::ExporterKind;
+pub use otlp::{Compression, OtlpConfig, OtlpProtocol, OtlpSignalConfig};
 use tuning::GeneralLimits;
-pub use tuning::{BatchConfig, ExemplarFilter, LogRecordLimits, SpanLimitsConfig, TemporalityPreference};
+pub use tuning::{ExemplarFilter, LogRecordLimits, SpanLimitsConfig, TemporalityPreference};
+
+/// Re-exported here, with the configuration it warns about.
+pub use crate::env::ConfigWarning;
 
 use std::fmt;
 
-use crate::env::Env;
-
-/// A configuration value that was set but unusable, and what was used instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigWarning {
-    /// The variable, e.g. `OTEL_BSP_MAX_QUEUE_SIZE`.
-    pub variable: String,
-    /// The value as set (`<redacted>` for header variables).
-    pub value: String,
-    /// What was wrong and what is used instead.
-    pub message: String,
-}
-
-impl fmt::Display for ConfigWarning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={:?} {}", self.variable, self.value, self.message)
-    }
-}
-
-/// Warnings gathered while telemetry is set up, logged once when it is running.
-#[derive(Debug, Default)]
-pub(crate) struct Warnings(pub(crate) Vec<ConfigWarning>);
-
-impl Warnings {
-    pub(crate) fn push(
-        &mut self,
-        variable: impl Into<String>,
-        value: impl Into<String>,
-        message: impl Into<String>,
-    ) {
-        self.0.push(ConfigWarning {
-            variable: variable.into(),
-            value: value.into(),
-            message: message.into(),
-        });
-    }
-}
-
-/// Where a signal's data goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExporterKind {
-    /// OTLP to a collector (the spec default).
-    Otlp,
-    /// Human-readable output on stdout, through a simple (synchronous) processor.
-    Console,
-}
+use crate::batch::BatchSettings;
+use crate::env::{Env, process_env, read_with};
+use crate::propagation::{self, PropagatorName};
+use crate::redaction::RedactionSettings;
+use crate::resource;
+use crate::sampling::Sampling;
+use crate::signal::Signal;
+use summary::Summary;
 
 /// The SDK's own diagnostics level (`OTEL_LOG_LEVEL`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +77,7 @@ pub enum LogLevel {
 }
 
 /// Everything the environment says, resolved with the spec's defaults and precedence.
+/// Read once; `init()` lays the builder's values over it to make the [`EffectiveConfig`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// `OTEL_SDK_DISABLED`: no-op providers (propagation still works).
@@ -109,18 +88,14 @@ pub struct Config {
     pub resource_attributes: Vec<(String, String)>,
     /// `OTEL_LOG_LEVEL`.
     pub log_level: LogLevel,
-    /// `OTEL_PROPAGATORS` as listed (default `tracecontext`, `baggage`).
-    pub propagators: Vec<String>,
-    /// `OTEL_TRACES_SAMPLER`, unparsed (resolved by [`crate::sampling`]).
-    pub traces_sampler: Option<String>,
-    /// `OTEL_TRACES_SAMPLER_ARG`, unparsed.
-    pub traces_sampler_arg: Option<String>,
-    /// `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES` (non-standard): routes never sampled; the
-    /// entry `default` stands for the health-check routes.
-    pub sampler_excluded_routes: Vec<String>,
-    /// `OTEL_KIT_REDACT*` (non-standard): the redaction rules; after `init()`, the
-    /// rules in effect (code wins over the environment).
-    pub redaction: crate::redaction::RedactionSettings,
+    /// `OTEL_PROPAGATORS` (default `tracecontext`, `baggage`; empty for `none`), read
+    /// as [`Propagators::from_env`](crate::propagation::Propagators::from_env) does.
+    pub propagators: Vec<PropagatorName>,
+    /// `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG` and (non-standard)
+    /// `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES`, read as [`Sampling::from_env`] does.
+    pub sampling: Sampling,
+    /// `OTEL_KIT_REDACT*` (non-standard), read as [`RedactionSettings::from_env`] does.
+    pub redaction: RedactionSettings,
     /// `OTEL_TRACES_EXPORTER`: empty for `none`.
     pub traces_exporters: Vec<ExporterKind>,
     /// `OTEL_METRICS_EXPORTER`: empty for `none`.
@@ -129,10 +104,10 @@ pub struct Config {
     pub logs_exporters: Vec<ExporterKind>,
     /// `OTEL_EXPORTER_OTLP_*`, resolved per signal.
     pub otlp: OtlpConfig,
-    /// `OTEL_BSP_*`.
-    pub bsp: BatchConfig,
-    /// `OTEL_BLRP_*`.
-    pub blrp: BatchConfig,
+    /// `OTEL_BSP_*`, read as [`BatchSettings::spans_from_env`] does.
+    pub bsp: BatchSettings,
+    /// `OTEL_BLRP_*`, read as [`BatchSettings::logs_from_env`] does.
+    pub blrp: BatchSettings,
     /// `OTEL_METRIC_EXPORT_INTERVAL` (default 60 s).
     pub metric_export_interval: std::time::Duration,
     /// `OTEL_METRIC_EXPORT_TIMEOUT` (default 30 s).
@@ -145,29 +120,44 @@ pub struct Config {
     pub span_limits: SpanLimitsConfig,
     /// `OTEL_LOGRECORD_ATTRIBUTE_*_LIMIT`.
     pub log_record_limits: LogRecordLimits,
+    /// The signals whose `OTEL_<SIGNAL>_EXPORTER` is set.
+    exporter_variables_set: Vec<Signal>,
 }
 
 impl Config {
     /// Reads the process environment. Warnings are returned, not printed: the caller
     /// logs them once, after its diagnostics are set up.
     pub fn from_env() -> (Config, Vec<ConfigWarning>) {
-        Self::from_lookup(|k| std::env::var(k).ok())
+        Self::from_lookup(process_env)
     }
 
     /// Reads from any lookup function (a map in tests, so no test touches the process
     /// environment).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Config, Vec<ConfigWarning>) {
-        let mut env = Env::new(&lookup);
-        let config = Config::read(&mut env);
-        (config, env.into_warnings())
+        read_with(lookup, Config::read)
+    }
+
+    /// Where `signal` goes, as the environment says.
+    pub fn exporters(&self, signal: Signal) -> &[ExporterKind] {
+        match signal {
+            Signal::Traces => &self.traces_exporters,
+            Signal::Metrics => &self.metrics_exporters,
+            Signal::Logs => &self.logs_exporters,
+        }
+    }
+
+    /// Whether the environment names neither an exporter nor an OTLP endpoint for
+    /// `signal`: where a fallback exporter set in code applies.
+    pub fn is_silent_about(&self, signal: Signal) -> bool {
+        !self.exporter_variables_set.contains(&signal) && !self.otlp.endpoint_set(signal)
     }
 
     fn read(env: &mut Env<'_>) -> Config {
-        let resource_attributes = env.key_values("OTEL_RESOURCE_ATTRIBUTES").unwrap_or_default();
+        let resource_attributes = resource::read_attributes(env);
         let general_limits = GeneralLimits::read(env);
         Config {
             sdk_disabled: env.bool("OTEL_SDK_DISABLED", false),
-            service_name: env.get("OTEL_SERVICE_NAME"),
+            service_name: resource::read_service_name(env),
             resource_attributes,
             log_level: env.choice(
                 "OTEL_LOG_LEVEL",
@@ -181,19 +171,15 @@ impl Config {
                 ],
                 LogLevel::Info,
             ),
-            propagators: env
-                .list("OTEL_PROPAGATORS")
-                .unwrap_or_else(|| vec!["tracecontext".to_owned(), "baggage".to_owned()]),
-            traces_sampler: env.get("OTEL_TRACES_SAMPLER"),
-            traces_sampler_arg: env.get("OTEL_TRACES_SAMPLER_ARG"),
-            sampler_excluded_routes: env.list("OTEL_KIT_SAMPLER_EXCLUDED_ROUTES").unwrap_or_default(),
-            redaction: crate::redaction::RedactionSettings::read(env),
-            traces_exporters: exporters(env, "OTEL_TRACES_EXPORTER", &["zipkin", "jaeger"]),
-            metrics_exporters: exporters(env, "OTEL_METRICS_EXPORTER", &["prometheus"]),
-            logs_exporters: exporters(env, "OTEL_LOGS_EXPORTER", &[]),
+            propagators: propagation::read_names(env),
+            sampling: Sampling::read(env),
+            redaction: RedactionSettings::read(env),
+            traces_exporters: exporters::read(env, Signal::Traces),
+            metrics_exporters: exporters::read(env, Signal::Metrics),
+            logs_exporters: exporters::read(env, Signal::Logs),
             otlp: OtlpConfig::read(env),
-            bsp: BatchConfig::read(env, "OTEL_BSP", BatchConfig::SPAN_DEFAULTS),
-            blrp: BatchConfig::read(env, "OTEL_BLRP", BatchConfig::LOG_DEFAULTS),
+            bsp: BatchSettings::read_spans(env),
+            blrp: BatchSettings::read_logs(env),
             metric_export_interval: env
                 .millis("OTEL_METRIC_EXPORT_INTERVAL", std::time::Duration::from_secs(60)),
             metric_export_timeout: env
@@ -202,108 +188,33 @@ impl Config {
             metrics_exemplar_filter: ExemplarFilter::read(env),
             span_limits: SpanLimitsConfig::read(env, general_limits),
             log_record_limits: LogRecordLimits::read(env, general_limits),
+            exporter_variables_set: Signal::ALL
+                .into_iter()
+                .filter(|s| env.get(&exporters::variable(*s)).is_some())
+                .collect(),
         }
     }
 }
 
-/// `OTEL_{TRACES,METRICS,LOGS}_EXPORTER`: a list of `otlp`, `console`, `none`.
-fn exporters(env: &mut Env<'_>, variable: &str, known_unsupported: &[&str]) -> Vec<ExporterKind> {
-    let Some(names) = env.list(variable) else {
-        return vec![ExporterKind::Otlp];
-    };
-    let raw = names.join(",");
-    if names.iter().any(|n| n.eq_ignore_ascii_case("none")) {
-        if names.len() > 1 {
-            env.warn(
-                variable,
-                &raw,
-                "combines `none` with other exporters; exporting nothing",
-            );
-        }
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for name in &names {
-        let kind = if name.eq_ignore_ascii_case("otlp") {
-            ExporterKind::Otlp
-        } else if name.eq_ignore_ascii_case("console") || name.eq_ignore_ascii_case("logging") {
-            ExporterKind::Console
-        } else {
-            let why = if known_unsupported.iter().any(|u| u.eq_ignore_ascii_case(name)) {
-                format!(
-                    "names `{name}`, which this kit does not support; it is skipped (send OTLP to a collector that converts)"
-                )
-            } else {
-                format!("names the unknown exporter `{name}`; it is skipped")
-            };
-            env.warn(variable, &raw, why);
-            continue;
-        };
-        if !out.contains(&kind) {
-            out.push(kind);
-        }
-    }
-    if out.is_empty() {
-        env.warn(variable, &raw, "has no supported exporter; using otlp");
-        out.push(ExporterKind::Otlp);
-    }
-    out
-}
-
-/// One line, secrets redacted: what `init()` logs at start-up.
+/// One line, secrets redacted: what the environment says. (`init()` logs the
+/// [`EffectiveConfig`]'s.)
 impl fmt::Display for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kinds = |k: &[ExporterKind]| {
-            if k.is_empty() {
-                "none".to_owned()
-            } else {
-                k.iter()
-                    .map(|k| format!("{k:?}").to_lowercase())
-                    .collect::<Vec<_>>()
-                    .join("+")
-            }
-        };
-        write!(
-            f,
-            "service.name={} sdk_disabled={} propagators={} sampler={}{} traces={} metrics={} logs={}{} bsp={} metric_interval={}ms redaction={}",
-            self.service_name.as_deref().unwrap_or("<unset>"),
-            self.sdk_disabled,
-            if self.propagators.is_empty() {
-                "none".to_owned()
-            } else {
-                self.propagators.join(",")
-            },
-            self.traces_sampler.as_deref().unwrap_or("parentbased_always_on"),
-            self.traces_sampler_arg
-                .as_deref()
-                .map(|a| format!("({a})"))
-                .unwrap_or_default(),
-            kinds(&self.traces_exporters),
-            kinds(&self.metrics_exporters),
-            kinds(&self.logs_exporters),
-            OtlpSummary(self),
-            self.bsp,
-            self.metric_export_interval.as_millis(),
-            self.redaction,
-        )
-    }
-}
-
-/// The OTLP settings of the signals that export over OTLP, for the one-line summary.
-struct OtlpSummary<'a>(&'a Config);
-
-impl fmt::Display for OtlpSummary<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let c = self.0;
-        for (name, kinds, otlp) in [
-            ("traces", &c.traces_exporters, &c.otlp.traces),
-            ("metrics", &c.metrics_exporters, &c.otlp.metrics),
-            ("logs", &c.logs_exporters, &c.otlp.logs),
-        ] {
-            if kinds.contains(&ExporterKind::Otlp) {
-                write!(f, " otlp.{name}=[{otlp}]")?;
-            }
+        Summary {
+            service_name: self.service_name.as_deref(),
+            sdk_disabled: self.sdk_disabled,
+            propagators: &self.propagators,
+            sampling: &self.sampling,
+            exporters: [
+                &self.traces_exporters,
+                &self.metrics_exporters,
+                &self.logs_exporters,
+            ],
+            otlp: &self.otlp,
+            bsp: &self.bsp,
+            metric_export_interval: self.metric_export_interval,
+            redaction: &self.redaction,
         }
-        Ok(())
+        .fmt(f)
     }
 }

@@ -6,38 +6,9 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::env::Env;
-
-/// The three OTLP signals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Signal {
-    /// Spans.
-    Traces,
-    /// Metrics.
-    Metrics,
-    /// Log records.
-    Logs,
-}
-
-impl Signal {
-    /// `TRACES`, `METRICS` or `LOGS`, as in the per-signal variable names.
-    pub fn env_name(self) -> &'static str {
-        match self {
-            Signal::Traces => "TRACES",
-            Signal::Metrics => "METRICS",
-            Signal::Logs => "LOGS",
-        }
-    }
-
-    /// The OTLP/HTTP path, `v1/traces` and so on.
-    pub fn http_path(self) -> &'static str {
-        match self {
-            Signal::Traces => "v1/traces",
-            Signal::Metrics => "v1/metrics",
-            Signal::Logs => "v1/logs",
-        }
-    }
-}
+use super::endpoint::{self, EndpointVars};
+use crate::env::{ConfigWarning, Env};
+use crate::signal::Signal;
 
 /// The OTLP transport and encoding (`OTEL_EXPORTER_OTLP_PROTOCOL`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +31,7 @@ impl OtlpProtocol {
         }
     }
 
-    fn default_port(self) -> u16 {
+    pub(super) fn default_port(self) -> u16 {
         match self {
             OtlpProtocol::Grpc => 4317,
             _ => 4318,
@@ -96,6 +67,9 @@ pub struct OtlpSignalConfig {
     pub client_key: Option<PathBuf>,
     /// PEM file of the client's certificate chain, for mTLS.
     pub client_certificate: Option<PathBuf>,
+    /// The endpoint variables as set, so that an endpoint or protocol set in code is
+    /// resolved by the same rules.
+    pub(super) endpoint_vars: EndpointVars,
 }
 
 impl fmt::Debug for OtlpSignalConfig {
@@ -183,6 +157,62 @@ impl OtlpConfig {
             Signal::Logs => &self.logs,
         }
     }
+
+    /// Lays the endpoint and protocol set in code over these settings: a protocol
+    /// replaces every protocol variable, an endpoint every endpoint variable (as the base
+    /// endpoint: `/v1/<signal>` appended for HTTP). Warnings about the variables replaced
+    /// are dropped; the endpoints' are made again for what is now in effect.
+    pub(crate) fn apply_code(
+        &mut self,
+        endpoint: Option<&str>,
+        protocol: Option<OtlpProtocol>,
+        warnings: &mut Vec<ConfigWarning>,
+    ) {
+        if endpoint.is_none() && protocol.is_none() {
+            return;
+        }
+        warnings.retain(|w| {
+            let protocol_variable =
+                w.variable.starts_with("OTEL_EXPORTER_OTLP_") && w.variable.ends_with("_PROTOCOL");
+            !(endpoint::is_endpoint_variable(&w.variable) || protocol.is_some() && protocol_variable)
+        });
+        for signal in Signal::ALL {
+            let config = self.signal_mut(signal);
+            if let Some(protocol) = protocol {
+                config.protocol = protocol;
+            }
+            if let Some(url) = endpoint {
+                config.endpoint_vars = EndpointVars::code(url);
+            }
+            let mut fresh = Vec::new();
+            config.endpoint = endpoint::resolve(
+                signal,
+                config.protocol,
+                config.insecure,
+                &config.endpoint_vars,
+                &mut fresh,
+            );
+            for warning in fresh {
+                // A base endpoint is resolved once per signal; its problem is said once.
+                if !warnings.contains(&warning) {
+                    warnings.push(warning);
+                }
+            }
+        }
+    }
+
+    /// Whether the environment gives `signal` an endpoint (or code gave one).
+    pub(crate) fn endpoint_set(&self, signal: Signal) -> bool {
+        self.signal(signal).endpoint_vars.is_set()
+    }
+
+    pub(crate) fn signal_mut(&mut self, signal: Signal) -> &mut OtlpSignalConfig {
+        match signal {
+            Signal::Traces => &mut self.traces,
+            Signal::Metrics => &mut self.metrics,
+            Signal::Logs => &mut self.logs,
+        }
+    }
 }
 
 impl OtlpSignalConfig {
@@ -217,7 +247,12 @@ impl OtlpSignalConfig {
             Some(var) => env.bool(&var, false),
             None => false,
         };
-        let endpoint = resolve_endpoint(env, signal, protocol, insecure);
+        let endpoint_vars = EndpointVars::read(env, signal);
+        let mut endpoint_warnings = Vec::new();
+        let endpoint = endpoint::resolve(signal, protocol, insecure, &endpoint_vars, &mut endpoint_warnings);
+        for warning in endpoint_warnings {
+            env.push(warning);
+        }
         let headers = match pick(env, "HEADERS") {
             Some(var) => env.key_values(&var).unwrap_or_default(),
             None => Vec::new(),
@@ -267,77 +302,7 @@ impl OtlpSignalConfig {
             certificate,
             client_key,
             client_certificate,
+            endpoint_vars,
         }
     }
-}
-
-/// The per-signal endpoint as is; else the generic one (plus `/v1/<signal>` for HTTP);
-/// else the default for the protocol. A value that is not an absolute http(s) URL is
-/// warned about and skipped.
-fn resolve_endpoint(env: &mut Env<'_>, signal: Signal, protocol: OtlpProtocol, insecure: bool) -> String {
-    let specific = format!("OTEL_EXPORTER_OTLP_{}_ENDPOINT", signal.env_name());
-    let generic = "OTEL_EXPORTER_OTLP_ENDPOINT";
-    let is_http = protocol != OtlpProtocol::Grpc;
-    // The OTLP exporter spec: a gRPC endpoint may come without a scheme, and then
-    // OTEL_EXPORTER_OTLP_INSECURE decides between plaintext and TLS.
-    let with_scheme = |value: String| {
-        if !is_http && !value.contains("://") {
-            format!("{}://{value}", if insecure { "http" } else { "https" })
-        } else {
-            value
-        }
-    };
-    let mut chosen = None;
-    if let Some(value) = env.get(&specific).map(with_scheme) {
-        match check_url(&value) {
-            Ok(_) => chosen = Some((specific.clone(), value)),
-            Err(why) => env.warn(&specific, &value, format!("{why}; ignoring it")),
-        }
-    }
-    if chosen.is_none()
-        && let Some(value) = env.get(generic).map(with_scheme)
-    {
-        match check_url(&value) {
-            Ok(_) if is_http => {
-                let joined = format!("{}/{}", value.trim_end_matches('/'), signal.http_path());
-                chosen = Some((generic.to_owned(), joined));
-            }
-            Ok(_) => chosen = Some((generic.to_owned(), value)),
-            Err(why) => env.warn(generic, &value, format!("{why}; ignoring it")),
-        }
-    }
-    let Some((var, endpoint)) = chosen else {
-        return match protocol {
-            OtlpProtocol::Grpc => "http://localhost:4317".to_owned(),
-            _ => format!("http://localhost:4318/{}", signal.http_path()),
-        };
-    };
-    // The most common cause of "no traces": the gRPC port with an HTTP protocol or the
-    // other way round.
-    if let Ok(Some(port)) = check_url(&endpoint) {
-        let (expected, other) = (protocol.default_port(), if is_http { 4317 } else { 4318 });
-        if port == other {
-            env.warn(
-                &var,
-                &endpoint,
-                format!(
-                    "uses port {other}, the OTLP/{} port, but the protocol is {} (default port {expected}); check OTEL_EXPORTER_OTLP_PROTOCOL",
-                    if other == 4317 { "gRPC" } else { "HTTP" },
-                    protocol.as_str()
-                ),
-            );
-        }
-    }
-    endpoint
-}
-
-/// `Ok(port)` for an absolute http/https URL with a host.
-fn check_url(value: &str) -> Result<Option<u16>, String> {
-    let uri: http::Uri = value.parse().map_err(|e| format!("is not a URL ({e})"))?;
-    match uri.scheme_str() {
-        Some("http" | "https") => {}
-        _ => return Err("is not an http:// or https:// URL".to_owned()),
-    }
-    let authority = uri.authority().ok_or_else(|| "has no host".to_owned())?;
-    Ok(authority.port_u16())
 }

@@ -10,6 +10,7 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
 
 use super::MAX_VALUE_CHARS;
+use crate::signal::Signal;
 
 /// Appends ` key=value` for each attribute, in the order the SDK recorded them.
 pub(crate) fn push_attrs<'a>(out: &mut String, attrs: impl IntoIterator<Item = &'a KeyValue>) {
@@ -189,7 +190,8 @@ pub(crate) fn service_name(resource: Option<&Resource>) -> String {
 }
 
 /// `# service checkout, 3 spans`
-pub(crate) fn push_header(out: &mut String, service: &str, count: usize, noun: &str) {
+pub(crate) fn push_header(out: &mut String, service: &str, count: usize, signal: Signal) {
+    let noun = signal.item();
     let plural = if count == 1 { "" } else { "s" };
     push_display(out, &format_args!("# service {service}, {count} {noun}{plural}"));
 }

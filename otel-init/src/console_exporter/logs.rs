@@ -12,6 +12,7 @@ use opentelemetry_sdk::logs::{LogBatch, LogExporter, SdkLogRecord};
 use super::SharedWriter;
 use super::format::{push_any, push_display, push_header, service_name};
 use super::writer::Sink;
+use crate::signal::Signal;
 
 /// Prints log records as compact, human-readable lines; see the [module docs](super)
 /// for the format.
@@ -105,7 +106,7 @@ impl ConsoleLogExporter {
         let mut out = String::new();
         let first = !self.header_shown.swap(true, Ordering::Relaxed);
         if first || count > 1 {
-            push_header(&mut out, &self.service, count, "log");
+            push_header(&mut out, &self.service, count, Signal::Logs);
             out.push('\n');
         }
         out.push_str(&body);

@@ -14,6 +14,7 @@ use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 use super::SharedWriter;
 use super::format::{push_attrs, push_display, push_f64, push_header, service_name};
 use super::writer::Sink;
+use crate::signal::Signal;
 
 /// Prints each metric collection as compact, human-readable lines; see the [module
 /// docs](super) for the format.
@@ -112,7 +113,7 @@ fn render(metrics: &ResourceMetrics) -> String {
         return out;
     }
     let service = service_name(Some(metrics.resource()));
-    push_header(&mut out, &service, all.len(), "metric");
+    push_header(&mut out, &service, all.len(), Signal::Metrics);
     out.push_str(" (cumulative)\n");
     for metric in all {
         match metric.data() {

@@ -11,6 +11,7 @@ use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 use super::SharedWriter;
 use super::format::{push_attrs, push_display, push_duration, push_header, push_str, service_name};
 use super::writer::Sink;
+use crate::signal::Signal;
 
 /// Prints finished spans as compact, human-readable lines; see the [module
 /// docs](super) for the format.
@@ -94,7 +95,7 @@ impl ConsoleSpanExporter {
         // double the output, so single-span batches get it only the first time.
         let first = !self.header_shown.swap(true, Ordering::Relaxed);
         if first || batch.len() > 1 {
-            push_header(&mut out, &self.service, batch.len(), "span");
+            push_header(&mut out, &self.service, batch.len(), Signal::Traces);
             out.push('\n');
         }
         for span in batch {

@@ -2,8 +2,9 @@
 //! with its size limits enforced on extraction, carriers for non-HTTP transports, and
 //! continuing a trace in queue consumers and spawned tasks.
 //!
-//! A service reads `OTEL_PROPAGATORS`, logs the result and installs it; a producer
-//! injects into message headers and a consumer continues the trace from them:
+//! A service reads `OTEL_PROPAGATORS` ([`Propagators::from_env`], or [`from_names`] on a
+//! value it has), logs the result and installs it; a producer injects into message
+//! headers and a consumer continues the trace from them:
 //!
 //! ```
 //! use opentelemetry::trace::TraceContextExt as _;
@@ -47,6 +48,7 @@ pub use baggage_limits::LimitedBaggagePropagator;
 pub use carriers::{MessageHeaders, MessageHeadersMut, extract, extract_from, inject, inject_into};
 pub use context_tasks::{continue_trace, spawn_in_context};
 pub use names::{PropagatorName, from_names};
+pub(crate) use names::{VARIABLE, read_names};
 pub use propagators::Propagators;
 
 /// Carriers over `http::HeaderMap` (axum, hyper, reqwest, tonic metadata converted to

@@ -4,8 +4,10 @@
 use std::fmt;
 
 use super::Propagators;
+use crate::env::{ConfigWarning, Env, process_env, read_with};
 
-const VARIABLE: &str = "OTEL_PROPAGATORS";
+/// The variable [`Propagators::from_env`] reads.
+pub(crate) const VARIABLE: &str = "OTEL_PROPAGATORS";
 
 /// Names the specification defines but this kit has no implementation for. They get a
 /// warning that says so, rather than the "unknown" one a typo gets.
@@ -110,6 +112,57 @@ impl fmt::Display for PropagatorName {
 /// );
 /// ```
 pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> (Propagators, Vec<String>) {
+    let (names, warnings) = resolve(names);
+    (
+        Propagators::new(names),
+        warnings.iter().map(ToString::to_string).collect(),
+    )
+}
+
+impl Propagators {
+    /// The propagators `OTEL_PROPAGATORS` in the process environment asks for, as
+    /// [`from_names`] reads it, with a warning for each name not used.
+    ///
+    /// ```
+    /// use otel_kit_init::propagation::Propagators;
+    ///
+    /// let (propagators, warnings) = Propagators::from_env();
+    /// for warning in &warnings {
+    ///     eprintln!("{warning}");
+    /// }
+    /// propagators.install_global();
+    /// ```
+    pub fn from_env() -> (Propagators, Vec<ConfigWarning>) {
+        Self::from_lookup(process_env)
+    }
+
+    /// As [`from_env`](Self::from_env), from `lookup` (a map in tests).
+    ///
+    /// ```
+    /// use otel_kit_init::propagation::Propagators;
+    ///
+    /// let (propagators, warnings) = Propagators::from_lookup(|k| (k == "OTEL_PROPAGATORS").then(|| "b3multi,xray".to_owned()));
+    /// assert_eq!(propagators.to_string(), "b3multi");
+    /// assert_eq!(warnings[0].variable, "OTEL_PROPAGATORS");
+    /// ```
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Propagators, Vec<ConfigWarning>) {
+        let (names, warnings) = read_with(lookup, read_names);
+        (Propagators::new(names), warnings)
+    }
+}
+
+/// The propagators `OTEL_PROPAGATORS` names; empty for `none`.
+pub(crate) fn read_names(env: &mut Env<'_>) -> Vec<PropagatorName> {
+    let (names, warnings) = resolve(env.get(VARIABLE).as_deref());
+    for warning in warnings {
+        env.push(warning);
+    }
+    names
+}
+
+/// [`from_names`], with the names chosen and the warnings as values.
+fn resolve<'a>(names: impl IntoIterator<Item = &'a str>) -> (Vec<PropagatorName>, Vec<ConfigWarning>) {
+    let default = || Propagators::default().names().to_vec();
     let entries: Vec<&str> = names
         .into_iter()
         .flat_map(|item| item.split(','))
@@ -117,10 +170,10 @@ pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> (Propagators,
         .filter(|entry| !entry.is_empty())
         .collect();
     if entries.is_empty() {
-        return (Propagators::default(), Vec::new());
+        return (default(), Vec::new());
     }
     let value = entries.join(",");
-    let warning = |message: &str| format!("{VARIABLE}={value:?} {message}");
+    let warning = |message: &str| ConfigWarning::new(VARIABLE, value.as_str(), message);
 
     let mut distinct: Vec<&str> = Vec::new();
     for entry in entries {
@@ -136,7 +189,7 @@ pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> (Propagators,
                 "combines `none` with other propagators; propagating nothing",
             ));
         }
-        return (Propagators::none(), warnings);
+        return (Vec::new(), warnings);
     }
 
     let mut chosen = Vec::new();
@@ -156,7 +209,7 @@ pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> (Propagators,
     if chosen.is_empty() {
         let default = Propagators::default();
         warnings.push(warning(&format!("has no supported propagator; using {default}")));
-        return (default, warnings);
+        return (default.names().to_vec(), warnings);
     }
-    (Propagators::new(chosen), warnings)
+    (chosen, warnings)
 }

@@ -60,6 +60,7 @@ pub use matchers::Scrub;
 pub use processors::{RedactingLogProcessor, RedactingSpanProcessor};
 pub use propagator::RedactingPropagator;
 pub use redactor::Redactor;
+pub(crate) use settings::VARIABLES;
 pub use settings::{RedactionMode, RedactionSettings};
 
 use std::fmt;

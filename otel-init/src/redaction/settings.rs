@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::{DEFAULT_DROP_KEYS, DEFAULT_SCRUB, MIN_SECRET_LEN, Redaction, Scrub};
-use crate::env::Env;
+use crate::env::{ConfigWarning, Env, process_env, read_with};
 
 const REDACT: &str = "OTEL_KIT_REDACT";
 const DROP_KEYS: &str = "OTEL_KIT_REDACT_DROP_KEYS";
@@ -11,6 +11,8 @@ const HASH_KEYS: &str = "OTEL_KIT_REDACT_HASH_KEYS";
 const SECRET: &str = "OTEL_KIT_REDACT_HASH_SECRET";
 const SECRET_FILE: &str = "OTEL_KIT_REDACT_HASH_SECRET_FILE";
 const SCRUB: &str = "OTEL_KIT_REDACT_SCRUB";
+/// Every variable [`RedactionSettings::from_env`] reads.
+pub(crate) const VARIABLES: [&str; 6] = [REDACT, DROP_KEYS, HASH_KEYS, SECRET, SECRET_FILE, SCRUB];
 
 /// Whether redaction is on, from `OTEL_KIT_REDACT`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,27 +23,43 @@ pub enum RedactionMode {
     None,
 }
 
-/// The redaction in effect: from the `OTEL_KIT_REDACT*` variables in
-/// [`Config`](crate::config::Config), or from code in `telemetry.config()`. The secret
-/// never prints.
+/// Redaction as settings: what the `OTEL_KIT_REDACT*` variables say
+/// ([`from_env`](Self::from_env)), or what rules given in code stand for; `init()` reports
+/// the redaction in effect this way. The secret never prints.
 ///
 /// ```
-/// use otel_kit_init::config::Config;
-/// use otel_kit_init::redaction::{RedactionMode, Scrub};
+/// use otel_kit_init::redaction::{RedactionMode, RedactionSettings, Scrub};
 ///
 /// let env = [
 ///     ("OTEL_KIT_REDACT_DROP_KEYS", "app.ssn, *.dob"),
 ///     ("OTEL_KIT_REDACT_HASH_KEYS", "enduser.id"),
 ///     ("OTEL_KIT_REDACT_SCRUB", "email,card,fingerprint"),
 /// ];
-/// let (config, warnings) = Config::from_lookup(|k| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string()));
-/// let r = &config.redaction;
+/// let (r, warnings) = RedactionSettings::from_lookup(|k| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string()));
 /// assert_eq!(r.mode, RedactionMode::Default);
 /// assert!(r.drop_keys.iter().any(|k| k == "*.dob"));
 /// assert!(r.drop_keys.iter().any(|k| k == "enduser.id"), "no secret: dropped instead of hashed");
 /// assert_eq!(r.scrub, [Scrub::Email, Scrub::Card]);
 /// assert_eq!(warnings.len(), 2);
 /// assert!(warnings.iter().any(|w| w.to_string().starts_with("OTEL_KIT_REDACT_HASH_KEYS=\"enduser.id\" has no usable secret")));
+/// ```
+///
+/// Without `init()`, on a plain SDK provider:
+///
+/// ```
+/// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SimpleSpanProcessor};
+/// use otel_kit_init::redaction::{RedactingSpanProcessor, RedactionSettings};
+///
+/// let (settings, _warnings) = RedactionSettings::from_env();
+/// let mut provider = SdkTracerProvider::builder();
+/// let processor = SimpleSpanProcessor::new(InMemorySpanExporter::default());
+/// provider = match settings.to_redaction() {
+///     Some(rules) => provider.with_span_processor(RedactingSpanProcessor::new(processor, rules.build()?)),
+///     None => provider.with_span_processor(processor),
+/// };
+/// let provider = provider.build();
+/// # drop(provider);
+/// # Ok::<(), otel_kit_init::redaction::RedactionError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct RedactionSettings {
@@ -58,6 +76,17 @@ pub struct RedactionSettings {
 }
 
 impl RedactionSettings {
+    /// The `OTEL_KIT_REDACT*` variables of the process environment, with a warning for
+    /// each value not used as written.
+    pub fn from_env() -> (Self, Vec<ConfigWarning>) {
+        Self::from_lookup(process_env)
+    }
+
+    /// As [`from_env`](Self::from_env), from `lookup` (a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Self, Vec<ConfigWarning>) {
+        read_with(lookup, Self::read)
+    }
+
     pub(crate) fn read(env: &mut Env<'_>) -> Self {
         let mode = env.choice(
             REDACT,
@@ -97,7 +126,16 @@ impl RedactionSettings {
     }
 
     /// The settings that `rules` stand for (`None`: redaction off).
-    pub(crate) fn from_rules(rules: Option<&Redaction>) -> Self {
+    ///
+    /// ```
+    /// use otel_kit_init::redaction::{Redaction, RedactionMode, RedactionSettings};
+    ///
+    /// let rules = Redaction::default().drop_keys(["app.ssn"]);
+    /// let settings = RedactionSettings::from_rules(Some(&rules));
+    /// assert_eq!(settings.to_redaction(), Some(rules));
+    /// assert_eq!(RedactionSettings::from_rules(None).mode, RedactionMode::None);
+    /// ```
+    pub fn from_rules(rules: Option<&Redaction>) -> Self {
         match rules {
             None => RedactionSettings {
                 mode: RedactionMode::None,
@@ -119,11 +157,10 @@ impl RedactionSettings {
     /// The rules these settings describe; `None` when redaction is off.
     ///
     /// ```
-    /// use otel_kit_init::config::Config;
-    /// use otel_kit_init::redaction::Redaction;
+    /// use otel_kit_init::redaction::{Redaction, RedactionSettings};
     ///
-    /// let (config, _) = Config::from_lookup(|_| None);
-    /// assert_eq!(config.redaction.to_redaction(), Some(Redaction::default()));
+    /// let (settings, _) = RedactionSettings::from_lookup(|_| None);
+    /// assert_eq!(settings.to_redaction(), Some(Redaction::default()));
     /// ```
     pub fn to_redaction(&self) -> Option<Redaction> {
         if self.mode == RedactionMode::None {

@@ -11,7 +11,7 @@
 //!     .service_name("checkout")
 //!     .service_version(otel_kit_init::service_version!())
 //!     .deployment_environment("staging")
-//!     // As read from OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES (see `config::Config`).
+//!     // As `ResourceOptions::from_env()` reads OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES.
 //!     .env_service_name(None)
 //!     .env_resource_attributes([("team".to_owned(), "payments".to_owned())]);
 //! let detection = Detection::new(|_| None, "/nonexistent");
@@ -95,10 +95,12 @@
 
 mod container;
 mod detect;
+mod from_env;
 mod instance_id;
 mod k8s;
 
 pub use detect::Detection;
+pub(crate) use from_env::{read_attributes, read_service_name};
 
 use std::collections::HashMap;
 
@@ -129,8 +131,9 @@ macro_rules! service_version {
 /// What the code and the environment say about the service; detection adds the rest
 /// (see the [module docs](self) for the precedence).
 ///
-/// The environment values come in already read, as [`crate::config::Config`] holds
-/// them, so this module does not care how they were obtained.
+/// The environment's values come in through [`from_env`](Self::from_env), or already
+/// read through [`env_service_name`](Self::env_service_name) and
+/// [`env_resource_attributes`](Self::env_resource_attributes).
 ///
 /// ```
 /// use opentelemetry::KeyValue;
@@ -295,10 +298,8 @@ impl ResourceOptions {
     /// use otel_kit_init::resource::{Detection, ResourceOptions, build_resource};
     /// let build = |o: &ResourceOptions| build_resource(o, &Detection::new(|_| None, "/nonexistent")).0;
     /// let get = |r: &opentelemetry_sdk::Resource, k: &'static str| r.get(&Key::from_static_str(k));
-    /// let (config, _) = otel_kit_init::config::Config::from_lookup(|name| {
-    ///     (name == "OTEL_RESOURCE_ATTRIBUTES").then(|| "host.name=edge-1,team=payments".to_owned())
-    /// });
-    /// let options = ResourceOptions::new().env_resource_attributes(config.resource_attributes);
+    /// let options = ResourceOptions::new()
+    ///     .env_resource_attributes([("host.name".to_owned(), "edge-1".to_owned())]);
     /// assert_eq!(get(&build(&options), HOST_NAME), Some(Value::from("edge-1")));
     /// ```
     pub fn env_resource_attributes(mut self, entries: impl IntoIterator<Item = (String, String)>) -> Self {

@@ -1,10 +1,14 @@
-//! `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG` to a [`Sampling`], with a warning
-//! for each value that is not used as written.
+//! `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG` and `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES`
+//! to a [`Sampling`], with a warning for each value that is not used as written.
 
 use super::{Kind, Sampling};
+use crate::env::{ConfigWarning, Env, process_env, read_with};
 
 const SAMPLER: &str = "OTEL_TRACES_SAMPLER";
 const ARG: &str = "OTEL_TRACES_SAMPLER_ARG";
+const EXCLUDED_ROUTES: &str = "OTEL_KIT_SAMPLER_EXCLUDED_ROUTES";
+/// Every variable [`Sampling::from_env`] reads.
+pub(crate) const VARIABLES: [&str; 3] = [SAMPLER, ARG, EXCLUDED_ROUTES];
 const DEFAULT_RATIO: f64 = 1.0;
 const DEFAULT_RATE: f64 = 100.0;
 const KNOWN: &str = "always_on, always_off, traceidratio, parentbased_always_on, \
@@ -45,13 +49,81 @@ const KNOWN: &str = "always_on, always_off, traceidratio, parentbased_always_on,
 /// );
 /// ```
 pub fn from_env_values(sampler: Option<&str>, arg: Option<&str>) -> (Sampling, Vec<String>) {
+    let (sampling, warnings) = resolve(sampler, arg);
+    (sampling, warnings.iter().map(ToString::to_string).collect())
+}
+
+impl Sampling {
+    /// The sampling the process environment asks for: `OTEL_TRACES_SAMPLER` and
+    /// `OTEL_TRACES_SAMPLER_ARG` as [`from_env_values`] reads them, then the routes of
+    /// `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES` (non-standard; comma-separated, the entry
+    /// `default` standing for [`DEFAULT_EXCLUDED_ROUTES`](Sampling::DEFAULT_EXCLUDED_ROUTES)),
+    /// with a warning for each value not used as written.
+    ///
+    /// ```
+    /// use opentelemetry_sdk::trace::SdkTracerProvider;
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// let (sampling, warnings) = Sampling::from_env();
+    /// for warning in &warnings {
+    ///     eprintln!("{warning}");
+    /// }
+    /// let provider = SdkTracerProvider::builder().with_sampler(sampling.into_sampler()).build();
+    /// # drop(provider);
+    /// ```
+    pub fn from_env() -> (Sampling, Vec<ConfigWarning>) {
+        Self::from_lookup(process_env)
+    }
+
+    /// As [`from_env`](Self::from_env), from `lookup` (a map in tests).
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// let env = [
+    ///     ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
+    ///     ("OTEL_TRACES_SAMPLER_ARG", "0.25"),
+    ///     ("OTEL_KIT_SAMPLER_EXCLUDED_ROUTES", "default,/ping"),
+    /// ];
+    /// let (sampling, warnings) = Sampling::from_lookup(|k| {
+    ///     env.iter().find(|(name, _)| *name == k).map(|(_, v)| v.to_string())
+    /// });
+    /// assert!(warnings.is_empty());
+    /// assert_eq!(
+    ///     sampling.to_string(),
+    ///     "parentbased_traceidratio(0.25) excluding routes [/health, /healthz, /ready, /live, /metrics, /ping]"
+    /// );
+    /// ```
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Sampling, Vec<ConfigWarning>) {
+        read_with(lookup, Self::read)
+    }
+
+    pub(crate) fn read(env: &mut Env<'_>) -> Sampling {
+        let (sampling, warnings) = resolve(env.get(SAMPLER).as_deref(), env.get(ARG).as_deref());
+        for warning in warnings {
+            env.push(warning);
+        }
+        let routes = env.list(EXCLUDED_ROUTES).unwrap_or_default();
+        let mut sampling = sampling;
+        if routes.iter().any(|r| r.eq_ignore_ascii_case("default")) {
+            sampling = sampling.excluding_health_checks();
+        }
+        sampling.excluding_routes(routes.into_iter().filter(|r| !r.eq_ignore_ascii_case("default")))
+    }
+}
+
+/// [`from_env_values`], with its warnings as values.
+fn resolve(sampler: Option<&str>, arg: Option<&str>) -> (Sampling, Vec<ConfigWarning>) {
     let mut warnings = Vec::new();
     let arg = arg.filter(|a| !a.trim().is_empty());
     let Some(raw) = sampler.filter(|s| !s.trim().is_empty()) else {
         if let Some(arg) = arg {
-            warnings.push(format!(
-                "{ARG}={arg:?} is ignored because {SAMPLER} is not set; \
-                 the default parentbased_always_on is used."
+            warnings.push(ConfigWarning::new(
+                ARG,
+                arg,
+                format!(
+                    "is ignored because {SAMPLER} is not set; the default parentbased_always_on is used."
+                ),
             ));
         }
         return (Sampling::default(), warnings);
@@ -67,16 +139,19 @@ pub fn from_env_values(sampler: Option<&str>, arg: Option<&str>) -> (Sampling, V
         "parentbased_ratelimited" => Kind::RateLimited(rate_arg(&name, arg, &mut warnings)),
         // The ARG belongs to the sampler we cannot honour; one warning about it is enough.
         "jaeger_remote" | "parentbased_jaeger_remote" | "xray" => {
-            warnings.push(format!(
-                "{SAMPLER}={raw:?} is a standard sampler that otel-kit-init does not support; \
-                 using the default parentbased_always_on instead."
+            warnings.push(ConfigWarning::new(
+                SAMPLER,
+                raw,
+                "is a standard sampler that otel-kit-init does not support; \
+                 using the default parentbased_always_on instead.",
             ));
             Kind::ParentBasedAlwaysOn
         }
         _ => {
-            warnings.push(format!(
-                "{SAMPLER}={raw:?} is not a known sampler (expected {KNOWN}); \
-                 using the default parentbased_always_on instead."
+            warnings.push(ConfigWarning::new(
+                SAMPLER,
+                raw,
+                format!("is not a known sampler (expected {KNOWN}); using the default parentbased_always_on instead."),
             ));
             Kind::ParentBasedAlwaysOn
         }
@@ -84,33 +159,39 @@ pub fn from_env_values(sampler: Option<&str>, arg: Option<&str>) -> (Sampling, V
     (Sampling::from_kind(kind), warnings)
 }
 
-fn without_arg(kind: Kind, name: &str, arg: Option<&str>, warnings: &mut Vec<String>) -> Kind {
+fn without_arg(kind: Kind, name: &str, arg: Option<&str>, warnings: &mut Vec<ConfigWarning>) -> Kind {
     if let Some(arg) = arg {
-        warnings.push(format!(
-            "{ARG}={arg:?} is ignored because {SAMPLER}={name} takes no argument."
+        warnings.push(ConfigWarning::new(
+            ARG,
+            arg,
+            format!("is ignored because {SAMPLER}={name} takes no argument."),
         ));
     }
     kind
 }
 
-fn ratio_arg(name: &str, arg: Option<&str>, warnings: &mut Vec<String>) -> f64 {
+fn ratio_arg(name: &str, arg: Option<&str>, warnings: &mut Vec<ConfigWarning>) -> f64 {
     parse_arg(arg, |r| (0.0..=1.0).contains(&r)).unwrap_or_else(|bad| {
         if let Some(bad) = bad {
-            warnings.push(format!(
-                "{ARG}={bad:?} is not a ratio between 0.0 and 1.0; \
-                 {name} uses the default {DEFAULT_RATIO:.1} instead."
+            warnings.push(ConfigWarning::new(
+                ARG,
+                bad,
+                format!(
+                    "is not a ratio between 0.0 and 1.0; {name} uses the default {DEFAULT_RATIO:.1} instead."
+                ),
             ));
         }
         DEFAULT_RATIO
     })
 }
 
-fn rate_arg(name: &str, arg: Option<&str>, warnings: &mut Vec<String>) -> f64 {
+fn rate_arg(name: &str, arg: Option<&str>, warnings: &mut Vec<ConfigWarning>) -> f64 {
     parse_arg(arg, |n| n.is_finite() && n > 0.0).unwrap_or_else(|bad| {
         if let Some(bad) = bad {
-            warnings.push(format!(
-                "{ARG}={bad:?} is not a positive number of traces per second; \
-                 {name} uses the default {DEFAULT_RATE} instead."
+            warnings.push(ConfigWarning::new(
+                ARG,
+                bad,
+                format!("is not a positive number of traces per second; {name} uses the default {DEFAULT_RATE} instead."),
             ));
         }
         DEFAULT_RATE

@@ -1,5 +1,6 @@
 //! Sampler presets: a small typed API ([`Sampling`]), each preset also reachable from
-//! `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG` ([`from_env_values`]).
+//! `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG` ([`Sampling::from_env`] reads them
+//! with `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES`; [`from_env_values`] parses given values).
 //!
 //! | Preset | Typed API | Env value | Root spans | Children of remote parents |
 //! | --- | --- | --- | --- | --- |
@@ -60,6 +61,7 @@ mod rate_limit;
 mod routes;
 
 pub use error::SamplingError;
+pub(crate) use from_env::VARIABLES;
 pub use from_env::from_env_values;
 
 /// Which traces to record: one of the presets in the [module table](self), plus any

@@ -8,7 +8,7 @@ use tracing_subscriber::filter::{FilterFn, ParseError, filter_fn};
 use tracing_subscriber::layer::{Context, Filter};
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::config::ConfigWarning;
+use crate::env::ConfigWarning;
 
 /// The variable [`LogFilter::from_env`] reads.
 const RUST_LOG: &str = "RUST_LOG";
@@ -86,7 +86,7 @@ impl LogFilter {
     /// # drop(filter);
     /// ```
     pub fn from_env() -> (LogFilter, Option<ConfigWarning>) {
-        Self::from_rust_log(std::env::var(RUST_LOG).ok().as_deref())
+        Self::from_rust_log(crate::env::process_env(RUST_LOG).as_deref())
     }
 
     /// Resolves a `RUST_LOG` value: unset or blank gives `info`; an invalid value gives

@@ -1,7 +1,7 @@
 //! The fraud check in `payments`: one LLM call through otel-kit-genai.
 //!
-//! Instrumentation: `openai::chat(..).start()` opens the GenAI CLIENT span (`chat
-//! gpt-4o-mini`); `call.in_call(..)` makes it current, so otel-kit-http's client span for the
+//! Instrumentation: `genai.start(openai::chat(..))` opens the GenAI CLIENT span (`chat
+//! gpt-4o-mini`) with payments' providers; `call.in_call(..)` makes it current, so otel-kit-http's client span for the
 //! HTTP request nests under it; `record_response` or `record_error` ends it with the
 //! token usage or the error. Prompts and completions are not captured (the default).
 
@@ -40,9 +40,10 @@ impl FraudCheck {
                 {"role": "user", "content": format!("amount: {amount_cents} cents; customer: {email}")},
             ],
         });
-        let call = openai::chat("openai", &request)
-            .server_url(&self.llm.base_url)
-            .start();
+        let call = self
+            .llm
+            .genai
+            .start(openai::chat("openai", &request).server_url(&self.llm.base_url));
         let sent = call
             .in_call(async {
                 let response = self.llm.chat_completions(&request).send().await?;

@@ -1,7 +1,8 @@
 //! `frontend`: the shop's HTTP API (axum); calls `orders` over gRPC.
 //!
 //! Instrumentation: `otel_kit_http::ServerLayer` on the router, and `otel_kit_grpc::ClientLayer`
-//! (with the channel's target, for `server.address`) around the tonic channel.
+//! (with the channel's target, for `server.address`) around the tonic channel, both
+//! given the frontend's providers.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -11,6 +12,7 @@ use axum::extract::{Json, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use otel_kit_http::Providers;
 use serde::Deserialize;
 use serde_json::json;
 use tonic::Code;
@@ -34,20 +36,30 @@ struct Checkout {
 }
 
 /// Serves on `listener` until `shutdown` completes, then drains the requests in flight;
-/// call inside the frontend runtime. The returned task ends when the server has drained.
+/// records to `providers`; call inside the frontend runtime. The returned task ends when
+/// the server has drained.
 pub(crate) fn start(
     listener: tokio::net::TcpListener,
     orders_addr: SocketAddr,
+    providers: Providers,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<tokio::task::JoinHandle<std::io::Result<()>>, Box<dyn std::error::Error>> {
     let endpoint = Endpoint::from_shared(format!("http://{orders_addr}"))?;
     let channel = tower::ServiceBuilder::new()
-        .layer(otel_kit_grpc::ClientLayer::new().target(endpoint.uri()))
+        .layer(
+            otel_kit_grpc::ClientLayer::new()
+                .target(endpoint.uri())
+                .providers(providers.clone()),
+        )
         .service(endpoint.connect_lazy());
     let app = Router::new()
         .route("/checkout", post(checkout))
         .route("/healthz", get(|| async { "ok" }))
-        .layer(otel_kit_http::ServerLayer::new().active_requests(true))
+        .layer(
+            otel_kit_http::ServerLayer::new()
+                .active_requests(true)
+                .providers(providers),
+        )
         .with_state(OrdersClient::new(channel));
     Ok(tokio::spawn(async move {
         axum::serve(listener, app).with_graceful_shutdown(shutdown).await

@@ -1,11 +1,12 @@
 //! The `inventory` table, owned by `orders`, through sqlx.
 //!
-//! Instrumentation: one line, `otel_kit_db::instrument(pool)`. Every query below is then a
-//! DB CLIENT span (`SELECT inventory`, `UPDATE inventory`, ...) with parameterised text,
-//! and `db.client.operation.duration` is recorded. SQLite by default, PostgreSQL when
+//! Instrumentation: `InstrumentedPool::builder(pool).providers(..).build()`, given orders'
+//! providers. Every query below is then a DB CLIENT span (`SELECT inventory`, `UPDATE
+//! inventory`, ...) with parameterised text, and `db.client.operation.duration` is
+//! recorded. SQLite by default, PostgreSQL when
 //! `DATABASE_URL` says so: the SQL below is written once for both.
 
-use otel_kit_db::InstrumentedPool;
+use otel_kit_db::{InstrumentedPool, Providers};
 use sqlx::{Postgres, Sqlite};
 
 /// What the shop sells: sku, name, price in cents.
@@ -61,12 +62,12 @@ impl From<sqlx::Error> for ReserveError {
 }
 
 impl Inventory {
-    /// Connects to `database_url` (`sqlite:` or `postgres:`), creates and fills the table.
-    pub(crate) async fn open(database_url: &str) -> Result<Inventory, sqlx::Error> {
+    /// Connects to `database_url` (`sqlite:` or `postgres:`), creates and fills the table;
+    /// its queries and pool metrics record to `providers`.
+    pub(crate) async fn open(database_url: &str, providers: Providers) -> Result<Inventory, sqlx::Error> {
         let inventory = if database_url.starts_with("postgres") {
-            Inventory::Postgres(otel_kit_db::instrument(
-                sqlx::PgPool::connect(database_url).await?,
-            ))
+            let pool = sqlx::PgPool::connect(database_url).await?;
+            Inventory::Postgres(InstrumentedPool::builder(pool).providers(providers).build())
         } else {
             let options: sqlx::sqlite::SqliteConnectOptions = database_url.parse()?;
             // WAL and a busy timeout: concurrent orders wait for the write lock.
@@ -75,7 +76,7 @@ impl Inventory {
                 .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                 .busy_timeout(std::time::Duration::from_secs(5));
             let pool = sqlx::SqlitePool::connect_with(options).await?;
-            Inventory::Sqlite(otel_kit_db::instrument(pool))
+            Inventory::Sqlite(InstrumentedPool::builder(pool).providers(providers).build())
         };
         on_pool!(&inventory, |pool| {
             sqlx::query(

@@ -1,19 +1,21 @@
 //! `notifications`: a worker fed through a queue (a tokio channel), continuing each
 //! order's trace from the message's headers, as it would from Kafka or SQS headers.
 //!
-//! Instrumentation: the producer opens a PRODUCER span and injects its context into
-//! the message headers (`otel_kit_init::propagation::inject`); the worker extracts it
-//! (`otel_kit_init::propagation::extract`) and opens a CONSUMER span under it. The worker
-//! has the LLM draft each confirmation, streamed: `record_chunk()` per chunk gives
+//! Instrumentation: the producer opens a PRODUCER span with its service's tracer and
+//! injects its context into the message headers with its service's propagators; the
+//! worker extracts it with its own and opens a CONSUMER span under it. The worker has
+//! the LLM draft each confirmation, streamed: `record_chunk()` per chunk gives
 //! `gen_ai.client.operation.time_to_first_chunk`, `openai::ChatStream` the token usage.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use opentelemetry::global::{self, BoxedTracer};
+use opentelemetry::propagation::TextMapPropagator as _;
 use opentelemetry::trace::{FutureExt as _, SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue};
+use opentelemetry_sdk::trace::SdkTracer;
 use otel_kit_genai::openai::{self, ApiError, ChatStream};
+use otel_kit_init::propagation::Propagators;
 use serde_json::json;
 use tokio::sync::mpsc;
 
@@ -21,6 +23,9 @@ use super::llm::Llm;
 
 /// The queue's name: the spans are `send notifications` and `process notifications`.
 const QUEUE: &str = "notifications";
+
+/// The instrumentation scope of the queue's spans.
+pub(crate) const SCOPE: &str = "checkout.notifications";
 
 /// Messages the worker processes at once.
 const WORKER_CONCURRENCY: usize = 16;
@@ -34,35 +39,42 @@ pub(crate) struct Message {
     order_id: String,
 }
 
-/// The sending end, held by `orders`.
+/// The sending end, held by `orders`, with the tracer and propagators of `orders`.
 #[derive(Clone)]
-pub(crate) struct Publisher(mpsc::Sender<Message>);
-
-/// A new queue: the publisher for `orders`, the receiver for [`run_worker`].
-pub(crate) fn queue() -> (Publisher, mpsc::Receiver<Message>) {
-    let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
-    (Publisher(sender), receiver)
+pub(crate) struct Publisher {
+    sender: mpsc::Sender<Message>,
+    tracer: SdkTracer,
+    propagators: Propagators,
 }
 
-fn tracer() -> BoxedTracer {
-    global::tracer("checkout.notifications")
+/// A new queue: the publisher for `orders`, whose spans go to `tracer` and whose
+/// headers `propagators` write, and the receiver for [`run_worker`].
+pub(crate) fn queue(tracer: SdkTracer, propagators: Propagators) -> (Publisher, mpsc::Receiver<Message>) {
+    let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
+    let publisher = Publisher {
+        sender,
+        tracer,
+        propagators,
+    };
+    (publisher, receiver)
 }
 
 impl Publisher {
     /// Queues the confirmation of `order_id`, in a PRODUCER span under the current one.
     pub(crate) async fn publish(&self, order_id: &str) {
-        let span = tracer()
+        let span = self
+            .tracer
             .span_builder(format!("send {QUEUE}"))
             .with_kind(SpanKind::Producer)
-            .start(&tracer());
+            .start(&self.tracer);
         let cx = Context::current_with_span(span);
         let mut headers = HashMap::new();
-        otel_kit_init::propagation::inject(&cx, &mut headers);
+        self.propagators.inject_context(&cx, &mut headers);
         let message = Message {
             headers,
             order_id: order_id.to_owned(),
         };
-        if self.0.send(message).await.is_err() {
+        if self.sender.send(message).await.is_err() {
             tracing::warn!(order_id, "notifications queue closed, confirmation not sent");
         }
         cx.span().end();
@@ -70,21 +82,27 @@ impl Publisher {
 }
 
 /// Processes messages, [`WORKER_CONCURRENCY`] at a time, until every publisher is gone
-/// and the last message is done; call inside the notifications runtime.
-pub(crate) async fn run_worker(mut receiver: mpsc::Receiver<Message>, llm: Llm) {
+/// and the last message is done; call inside the notifications runtime. Its spans go to
+/// `tracer`, and `propagators` read the headers.
+pub(crate) async fn run_worker(
+    mut receiver: mpsc::Receiver<Message>,
+    tracer: SdkTracer,
+    propagators: Propagators,
+    llm: Llm,
+) {
     let mut in_flight = tokio::task::JoinSet::new();
     while let Some(message) = receiver.recv().await {
         if in_flight.len() >= WORKER_CONCURRENCY {
             in_flight.join_next().await;
         }
-        let llm = llm.clone();
+        let (llm, tracer) = (llm.clone(), tracer.clone());
+        let parent = propagators.extract(&message.headers);
         in_flight.spawn(async move {
-            let parent = otel_kit_init::propagation::extract(&message.headers);
-            let span = tracer()
+            let span = tracer
                 .span_builder(format!("process {QUEUE}"))
                 .with_kind(SpanKind::Consumer)
                 .with_attributes([KeyValue::new("order.id", message.order_id.clone())])
-                .start_with_context(&tracer(), &parent);
+                .start_with_context(&tracer, &parent);
             let cx = parent.with_span(span);
             send_confirmation(&llm, &message.order_id)
                 .with_context(cx.clone())
@@ -123,7 +141,9 @@ async fn draft(llm: &Llm, order_id: &str) -> Result<(), String> {
         ],
     });
     openai::request_stream_usage(&mut request);
-    let mut call = openai::chat("openai", &request).server_url(&llm.base_url).start();
+    let mut call = llm
+        .genai
+        .start(openai::chat("openai", &request).server_url(&llm.base_url));
     let cx = call.context();
     let streamed = async {
         let transport = |e: &dyn std::fmt::Display| DraftError::Transport(e.to_string());

@@ -2,12 +2,14 @@
 //! confirmation.
 //!
 //! Instrumentation: `otel_kit_grpc::ServerLayer` on the server, and
-//! `otel_kit_http::ClientMiddleware` on the reqwest client that calls `payments`. The
-//! database and the queue are instrumented in `inventory.rs` and `notifications.rs`.
+//! `otel_kit_http::ClientMiddleware` on the reqwest client that calls `payments`, both
+//! given orders' providers. The database and the queue are instrumented in
+//! `inventory.rs` and `notifications.rs`.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use otel_kit_grpc::Providers;
 use reqwest_middleware::ClientWithMiddleware;
 use serde_json::json;
 use tonic::transport::server::TcpIncoming;
@@ -31,9 +33,15 @@ pub(crate) struct Orders {
 }
 
 impl Orders {
-    pub(crate) fn new(inventory: Inventory, payments_addr: SocketAddr, notifications: Publisher) -> Self {
+    /// Calls to payments record to `providers`.
+    pub(crate) fn new(
+        inventory: Inventory,
+        payments_addr: SocketAddr,
+        notifications: Publisher,
+        providers: Providers,
+    ) -> Self {
         let payments = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-            .with(otel_kit_http::ClientMiddleware::new())
+            .with(otel_kit_http::ClientMiddleware::new().providers(providers))
             .build();
         Orders {
             inventory,
@@ -52,11 +60,15 @@ impl Orders {
     }
 }
 
-/// Serves on `listener` until `shutdown` completes; call inside the orders runtime.
-pub(crate) fn start(listener: tokio::net::TcpListener, orders: Orders) -> std::io::Result<SocketAddr> {
+/// Serves on `listener`, recording to `providers`; call inside the orders runtime.
+pub(crate) fn start(
+    listener: tokio::net::TcpListener,
+    orders: Orders,
+    providers: Providers,
+) -> std::io::Result<SocketAddr> {
     let addr = listener.local_addr()?;
     let server = tonic::transport::Server::builder()
-        .layer(otel_kit_grpc::ServerLayer::new())
+        .layer(otel_kit_grpc::ServerLayer::new().providers(providers))
         .add_service(OrdersServer::new(orders))
         .serve_with_incoming(TcpIncoming::from(listener));
     tokio::spawn(server);

@@ -1,0 +1,236 @@
+//! Four services in one process, each with its own `service.name`.
+//!
+//! In production each service is its own process and calls `otel_kit_init::init()` once in
+//! `main`. This demo starts the whole system with one command, so each service gets its
+//! own otel-kit-init pipelines (resource, exporters, batch queue) built without globals,
+//! and hands their providers to every instrumentation it uses. Its `tracing` spans and
+//! log events reach the same pipelines through a subscriber set on its runtime's threads.
+//! None of this is needed in a real service.
+
+use std::cell::RefCell;
+
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_sdk::trace::SdkTracer;
+use otel_kit_http::Providers;
+use otel_kit_init::propagation::Propagators;
+use otel_kit_init::subscriber::{Console, ConsoleFormat, LogFilter};
+use otel_kit_init::{InitError, ShutdownError, Telemetry};
+use tracing::Dispatch;
+use tracing::dispatcher::DefaultGuard;
+use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::prelude::*;
+
+/// The services of the demo, each with its own `service.name`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    /// The HTTP API clients call (axum).
+    Frontend,
+    /// Places orders over gRPC (tonic); owns the inventory table (sqlx).
+    Orders,
+    /// Charges cards over HTTP (axum, called with reqwest); asks an LLM for a fraud check.
+    Payments,
+    /// Sends confirmations; fed through a queue.
+    Notifications,
+}
+
+impl Service {
+    /// Every service, in the order [`Pipelines`] keeps them.
+    pub const ALL: [Service; 4] = [
+        Service::Frontend,
+        Service::Orders,
+        Service::Payments,
+        Service::Notifications,
+    ];
+
+    /// Its `service.name`, also the name of its runtime's threads.
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Frontend => "frontend",
+            Service::Orders => "orders",
+            Service::Payments => "payments",
+            Service::Notifications => "notifications",
+        }
+    }
+}
+
+/// One service's pipelines, the [`Providers`] its instrumentations are given, and the
+/// `tracing` subscriber of its threads.
+pub struct ServiceTelemetry {
+    service: Service,
+    telemetry: Telemetry,
+    providers: Providers,
+    subscriber: Dispatch,
+}
+
+thread_local! {
+    /// Keeps a service runtime's subscriber the default of the thread for its whole life.
+    static SUBSCRIBER: RefCell<Option<DefaultGuard>> = const { RefCell::new(None) };
+}
+
+impl ServiceTelemetry {
+    fn init(service: Service, endpoint: Option<&str>, filter: &LogFilter) -> Result<Self, InitError> {
+        let mut builder = otel_kit_init::builder()
+            .service_name(service.name())
+            .environment(environment_without_service_name)
+            .without_globals();
+        if let Some(endpoint) = endpoint {
+            builder = builder
+                .otlp_endpoint(endpoint)
+                .otlp_protocol(otel_kit_init::config::OtlpProtocol::Grpc);
+        }
+        let telemetry = builder.init()?;
+        let providers = Providers::new()
+            .tracer_provider(telemetry.tracer_provider().clone())
+            .meter_provider(telemetry.meter_provider().clone())
+            .propagator(telemetry.propagators().clone());
+        // Only the traces and the OTLP logs of otel-kit-init's layers: the console is
+        // the process's own (see `console`).
+        let layers = otel_kit_init::subscriber::layers(
+            telemetry.tracer_provider().tracer("checkout"),
+            telemetry.logger_provider(),
+            Console::stdout(ConsoleFormat::Text),
+            filter,
+        );
+        let subscriber = tracing_subscriber::registry()
+            .with(layers.traces.and_then(layers.logs))
+            .with(console());
+        Ok(ServiceTelemetry {
+            service,
+            telemetry,
+            providers,
+            subscriber: Dispatch::new(subscriber),
+        })
+    }
+
+    /// What every otel-kit instrumentation of this service is given.
+    pub fn providers(&self) -> Providers {
+        self.providers.clone()
+    }
+
+    /// A tracer of this service, for the spans the demo opens by hand (the queue's).
+    pub fn tracer(&self, name: &'static str) -> SdkTracer {
+        self.telemetry.tracer_provider().tracer(name)
+    }
+
+    /// This service's propagators, for the headers the demo writes and reads by hand.
+    pub fn propagators(&self) -> Propagators {
+        self.telemetry.propagators().clone()
+    }
+
+    /// A runtime for this service. Its threads (workers and blocking) start with this
+    /// service's subscriber as their default, so every task on them, including those
+    /// axum, tonic and hyper spawn for connections, logs as this service. That needs
+    /// nothing at each spawn, unlike `WithSubscriber` on each future.
+    pub fn runtime(&self, worker_threads: usize) -> std::io::Result<tokio::runtime::Runtime> {
+        let subscriber = self.subscriber.clone();
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(worker_threads)
+            .thread_name(self.service.name())
+            .on_thread_start(move || {
+                SUBSCRIBER.set(Some(tracing::dispatcher::set_default(&subscriber)));
+            })
+            .enable_all()
+            .build()
+    }
+}
+
+/// A runtime whose threads belong to no service (the traffic generator, the mock LLM,
+/// the embedded receiver): the process's console is all their `tracing` reaches.
+pub fn plain_runtime(name: &str) -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name(name)
+        .enable_all()
+        .build()
+}
+
+/// The pipelines of every service.
+pub struct Pipelines {
+    services: Vec<ServiceTelemetry>,
+}
+
+impl Pipelines {
+    /// Builds one otel-kit-init pipeline per service from the `OTEL_*` environment (with
+    /// `endpoint` instead of the configured one when given), and the global `tracing`
+    /// subscriber for threads of no service: the console only.
+    pub fn install(endpoint: Option<&str>) -> Result<Pipelines, InitError> {
+        let (filter, _) =
+            LogFilter::from_rust_log(std::env::var("RUST_LOG").ok().as_deref().or(Some("info")));
+        let services = Service::ALL
+            .into_iter()
+            .map(|service| ServiceTelemetry::init(service, endpoint, &filter))
+            .collect::<Result<_, _>>()?;
+        // A second install (tests calling `run` twice) keeps the first subscriber.
+        let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(console()));
+        quiet_service_panics();
+        Ok(Pipelines { services })
+    }
+
+    /// One service's pipelines.
+    pub fn service(&self, service: Service) -> &ServiceTelemetry {
+        &self.services[service as usize]
+    }
+
+    /// Spans each service dropped because its queue was full.
+    pub fn dropped_spans(&self) -> u64 {
+        self.services.iter().map(|s| s.telemetry.dropped_spans()).sum()
+    }
+
+    /// Exports what every service has recorded so far (metrics included).
+    pub fn force_flush(&self) -> Result<(), ShutdownError> {
+        self.services.iter().try_for_each(|s| s.telemetry.force_flush())
+    }
+
+    /// Flushes and shuts down every service's pipelines.
+    pub fn shutdown(&self) -> Result<(), ShutdownError> {
+        let mut first_error = None;
+        for service in &self.services {
+            if let Err(error) = service.telemetry.shutdown() {
+                first_error.get_or_insert(error);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+/// The console shows warnings and errors only, on stderr, under the progress bar;
+/// every log record at `info` and above is exported.
+fn console<S>() -> impl tracing_subscriber::Layer<S>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_filter(LevelFilter::WARN)
+}
+
+/// The process environment without the service name: one process, four services, so
+/// `OTEL_SERVICE_NAME` (which otel-kit-init lets win over code) would make them one.
+fn environment_without_service_name(key: &str) -> Option<String> {
+    let value = std::env::var(key).ok()?;
+    match key {
+        "OTEL_SERVICE_NAME" => None,
+        "OTEL_RESOURCE_ATTRIBUTES" => Some(
+            value
+                .split(',')
+                .filter(|pair| pair.split('=').next().map(str::trim) != Some("service.name"))
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        _ => Some(value),
+    }
+}
+
+/// A panic on a service's thread is caught and logged by the service (and recorded on
+/// its span); the default hook would print it again, with a backtrace, over the progress
+/// bar. Panics elsewhere still print.
+fn quiet_service_panics() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let thread = std::thread::current();
+        if !Service::ALL.iter().any(|s| thread.name() == Some(s.name())) {
+            default_hook(info);
+        }
+    }));
+}

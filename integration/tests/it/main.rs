@@ -1,0 +1,8 @@
+//! The kit's cross-crate tests, one binary: no secret reaches the collector from an
+//! app with every instrumentation, exported through `otel_kit_init::init()`
+//! (`secrets`, alone in a child process of this binary: `init()` installs the
+//! process's globals), and the credentials in query strings that are not redacted yet
+//! (`redaction_gaps`).
+
+mod redaction_gaps;
+mod secrets;

@@ -1,0 +1,202 @@
+//! [`Call`]: one database operation in flight: the CLIENT span, its attributes, and the
+//! duration measurement, ended exactly once (on completion, on error, on a panic, or
+//! when dropped).
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::Instant;
+
+use opentelemetry::trace::{SpanKind, Status, TraceContextExt as _, Tracer as _};
+use opentelemetry::{Context, KeyValue, StringValue};
+use opentelemetry_semantic_conventions::attribute::{
+    DB_OPERATION_BATCH_SIZE, DB_QUERY_TEXT, DB_RESPONSE_RETURNED_ROWS, DB_RESPONSE_STATUS_CODE, ERROR_TYPE,
+};
+use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
+use smallvec::SmallVec;
+
+use crate::instrumentation::Instrumentation;
+use crate::outcome::Failure;
+use crate::statement::Statement;
+
+/// How an operation ended.
+pub(crate) enum Outcome<'a> {
+    /// It completed; `rows` is how many rows it returned.
+    Done { rows: u64 },
+    /// It failed.
+    Failed(&'a sqlx::Error),
+    /// Its caller stopped reading after `rows` rows (a stream dropped early): no status.
+    Abandoned { rows: u64 },
+    /// The driver's future panicked with this description.
+    Panicked(Cow<'static, str>),
+}
+
+/// The duration metric's attributes, on the stack: the endpoint's (at most four), the
+/// statement's (at most four) and a failure's (at most two).
+type MetricAttributes = SmallVec<[KeyValue; 10]>;
+
+/// A database operation in flight.
+pub(crate) struct Call {
+    /// The CLIENT span's context, current while the driver's future runs.
+    cx: Context,
+    start: Instant,
+    /// `db.system.name` when the operation started.
+    system: &'static str,
+    statement: Arc<Statement>,
+    instrumentation: Arc<Instrumentation>,
+    classify: fn(&sqlx::Error) -> Failure,
+    finished: bool,
+}
+
+impl Call {
+    /// Starts the span, a child of `parent`. `text` is the `db.query.text` to record.
+    pub(crate) fn start(
+        instrumentation: &Arc<Instrumentation>,
+        parent: &Context,
+        statement: Arc<Statement>,
+        text: Option<StringValue>,
+        classify: fn(&sqlx::Error) -> Failure,
+    ) -> Self {
+        let system = instrumentation.system();
+        let mut attributes = Vec::with_capacity(10);
+        match statement.operation_attributes(instrumentation, system) {
+            Some(fixed) => attributes.extend_from_slice(fixed),
+            None => {
+                attributes.extend(instrumentation.endpoint.attributes(system));
+                attributes.extend_from_slice(statement.attributes());
+            }
+        }
+        if let Some(size) = statement.batch_size() {
+            attributes.push(KeyValue::new(DB_OPERATION_BATCH_SIZE, size));
+        }
+        if let Some(text) = text {
+            attributes.push(KeyValue::new(DB_QUERY_TEXT, text));
+        }
+        let name = statement
+            .name()
+            .cloned()
+            .unwrap_or(std::borrow::Cow::Borrowed(system));
+        let start = Instant::now();
+        let span = instrumentation.with(Some(start), |resolved| {
+            let tracer = resolved.tracer();
+            tracer.build_with_context(
+                tracer
+                    .span_builder(name)
+                    .with_kind(SpanKind::Client)
+                    .with_attributes(attributes),
+                parent,
+            )
+        });
+        Self {
+            cx: parent.with_span(span),
+            start,
+            system,
+            statement,
+            instrumentation: Arc::clone(instrumentation),
+            classify,
+            finished: false,
+        }
+    }
+
+    /// Records the outcome on the span and the metric, then ends the span.
+    pub(crate) fn finish(mut self, outcome: Outcome<'_>) {
+        self.end(Some(outcome));
+    }
+
+    fn end(&mut self, outcome: Option<Outcome<'_>>) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        // A failure's attributes, added to the fixed ones.
+        let mut failure_attributes = SmallVec::<[KeyValue; 2]>::new();
+        let span = self.cx.span();
+        match outcome {
+            Some(Outcome::Done { rows } | Outcome::Abandoned { rows })
+                if self.instrumentation.options.returned_rows =>
+            {
+                span.set_attribute(KeyValue::new(
+                    DB_RESPONSE_RETURNED_ROWS,
+                    i64::try_from(rows).unwrap_or(i64::MAX),
+                ));
+            }
+            Some(Outcome::Done { .. } | Outcome::Abandoned { .. }) => {}
+            Some(Outcome::Panicked(description)) => {
+                let kv = KeyValue::new(ERROR_TYPE, ERROR_TYPE_PANIC);
+                span.set_attribute(kv.clone());
+                failure_attributes.push(kv);
+                span.set_status(Status::error(description));
+            }
+            Some(Outcome::Failed(error)) => {
+                let failure = (self.classify)(error);
+                if let Some(code) = failure.status_code {
+                    let kv = KeyValue::new(DB_RESPONSE_STATUS_CODE, code);
+                    span.set_attribute(kv.clone());
+                    failure_attributes.push(kv);
+                }
+                if let Some(error_type) = failure.error_type {
+                    let kv = KeyValue::new(ERROR_TYPE, error_type);
+                    span.set_attribute(kv.clone());
+                    failure_attributes.push(kv);
+                    span.set_status(Status::error(failure.description));
+                }
+                if failure.pool_timeout {
+                    self.instrumentation.count_timeout();
+                }
+            }
+            // Dropped before it completed (a cancelled future): the span ends now, with
+            // no status; the time so far is still measured.
+            None => {}
+        }
+        let seconds = self.start.elapsed().as_secs_f64();
+        let instrumentation = &self.instrumentation;
+        let fixed = self.statement.operation_attributes(instrumentation, self.system);
+        let all: MetricAttributes;
+        let attributes: &[KeyValue] = match fixed {
+            // The usual case: the attributes made once for this text and pool, as they are.
+            Some(fixed) if failure_attributes.is_empty() => fixed,
+            _ => {
+                let mut extended = MetricAttributes::new();
+                match fixed {
+                    Some(fixed) => extended.extend(fixed.iter().cloned()),
+                    None => {
+                        extended.extend(instrumentation.endpoint.attributes(self.system));
+                        extended.extend(self.statement.attributes().iter().cloned());
+                    }
+                }
+                extended.extend(failure_attributes);
+                all = extended;
+                &all
+            }
+        };
+        // Recorded in the span's context, so an SDK that keeps exemplars links the
+        // measurement to the span.
+        let _guard = self.cx.clone().attach();
+        instrumentation.with(None, |resolved| {
+            resolved.instruments().duration.record(seconds, attributes)
+        });
+        span.end();
+    }
+}
+
+impl EndEarly for Call {
+    /// The span's context (also what the SQL commenter writes).
+    fn context(&self) -> &Context {
+        &self.cx
+    }
+
+    fn panicked(mut self, payload: &(dyn std::any::Any + Send)) {
+        let description = otel_kit_core::panic_payload::description(payload, "the database driver panicked");
+        self.end(Some(Outcome::Panicked(description)));
+    }
+
+    /// A cancelled operation ends with no status: the caller stopped waiting.
+    fn cancelled(mut self) {
+        self.end(None);
+    }
+}
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        self.end(None);
+    }
+}

@@ -1,0 +1,23 @@
+//! otel-kit-db's integration tests, one binary: the same scenarios against SQLite
+//! (`sqlite`, always), PostgreSQL (`postgres`, `TEST_POSTGRES_URL`) and MariaDB
+//! (`mariadb`, `TEST_MYSQL_URL`), each skipped when its variable is unset; the `query!`
+//! macros (`macros`); a megabyte of SQL (`oversized_input`). `support` holds what the
+//! scenarios expect and `support/scenarios.rs`, the scenarios each database module
+//! includes.
+//!
+//! Tests that install the harness globally run one at a time (the harness's global
+//! lock); the others run in parallel. `oversized_input` runs each case alone in a
+//! child process of this binary, so that allocations are counted for it only.
+
+use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
+
+// Counts allocations for `oversized_input` (otel-kit-testing's `allocations`).
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = COUNTING_ALLOCATOR;
+
+mod macros;
+mod mariadb;
+mod oversized_input;
+mod postgres;
+mod sqlite;
+mod support;

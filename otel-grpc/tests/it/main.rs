@@ -1,0 +1,14 @@
+//! otel-kit-grpc's integration tests, one binary, each through a real tonic server and
+//! client over loopback: unary calls (`unary`), streaming calls (`streaming`), calls
+//! that fail (`failures`), and one trace across HTTP and gRPC hops (`chain`). `support`
+//! holds the test protos, the Echo service, the server and the traced clients.
+//!
+//! Tests that install the harness globally run one at a time (the harness's global
+//! lock); the others run in parallel. hyper and h2 make `tracing` spans of their own,
+//! which reach whichever harness is installed: the tests assert on their own trace.
+
+mod chain;
+mod failures;
+mod streaming;
+mod support;
+mod unary;

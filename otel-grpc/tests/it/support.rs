@@ -1,0 +1,186 @@
+//! What the tests share: the test protos, an Echo service with scripted
+//! behaviour, a tonic server with the layer on 127.0.0.1 and traced clients.
+
+#![allow(dead_code, unreachable_pub, missing_docs)]
+
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt as _, stream};
+use otel_kit_grpc::client::ClientService;
+use otel_kit_grpc::{ClientLayer, ServerLayer};
+use tonic::transport::{Channel, Endpoint, Server};
+use tonic::{Request, Response, Status, Streaming};
+
+pub use otel_kit_grpc_test_proto::{health, pb};
+
+use pb::Msg;
+use pb::echo_client::EchoClient;
+use pb::echo_server::{Echo, EchoServer};
+
+pub const WAIT: Duration = Duration::from_secs(5);
+
+pub fn msg(text: &str, count: i32) -> Msg {
+    Msg {
+        text: text.to_owned(),
+        count,
+    }
+}
+
+/// The Echo service. `Unary` answers by its text: `not-found`, `internal` and
+/// `unimplemented` fail with that status, `slow` sleeps 2 s, `log` emits a `tracing`
+/// span and event; the `x-tenant` metadata is copied to the response.
+#[derive(Debug, Default)]
+pub struct EchoImpl;
+
+type MsgStream = Pin<Box<dyn Stream<Item = Result<Msg, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl Echo for EchoImpl {
+    async fn unary(&self, request: Request<Msg>) -> Result<Response<Msg>, Status> {
+        let tenant = request.metadata().get("x-tenant").cloned();
+        let message = request.into_inner();
+        match message.text.as_str() {
+            "not-found" => return Err(Status::not_found("no such thing")),
+            "internal" => return Err(Status::internal("it broke")),
+            "unimplemented" => return Err(Status::unimplemented("not yet")),
+            "slow" => tokio::time::sleep(Duration::from_secs(2)).await,
+            "log" => {
+                let span = tracing::info_span!("handler.work");
+                let _entered = span.enter();
+                tracing::info!("handling unary");
+            }
+            _ => {}
+        }
+        let mut response = Response::new(message);
+        if let Some(tenant) = tenant {
+            response.metadata_mut().insert("x-tenant", tenant);
+        }
+        Ok(response)
+    }
+
+    type ServerStreamStream = MsgStream;
+
+    /// `count` messages, then OK; with the text `fail-late`, `count` messages and
+    /// then `DATA_LOSS` in the trailers; with `endless`, a message every 5 ms forever.
+    async fn server_stream(&self, request: Request<Msg>) -> Result<Response<MsgStream>, Status> {
+        let message = request.into_inner();
+        if message.text == "endless" {
+            let stream = stream::repeat(()).then(|()| async {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                Ok(msg("again", 0))
+            });
+            return Ok(Response::new(Box::pin(stream)));
+        }
+        let fail = message.text == "fail-late";
+        let items = (0..message.count).map(|i| Ok(msg("item", i)));
+        let tail = fail.then(|| Err(Status::data_loss("lost the rest")));
+        let stream = stream::iter(items.chain(tail)).then(|item| async move {
+            tokio::task::yield_now().await;
+            item
+        });
+        Ok(Response::new(Box::pin(stream)))
+    }
+
+    async fn client_stream(&self, request: Request<Streaming<Msg>>) -> Result<Response<Msg>, Status> {
+        let mut stream = request.into_inner();
+        let mut total = 0;
+        while let Some(message) = stream.next().await {
+            total += message?.count;
+        }
+        Ok(Response::new(msg("sum", total)))
+    }
+
+    type BidiStream = MsgStream;
+
+    async fn bidi(&self, request: Request<Streaming<Msg>>) -> Result<Response<MsgStream>, Status> {
+        let stream = request
+            .into_inner()
+            .map(|message| message.map(|m| msg("echo", m.count)));
+        Ok(Response::new(Box::pin(stream)))
+    }
+}
+
+/// A trivial health service, to check exclusion.
+#[derive(Debug, Default)]
+pub struct HealthImpl;
+
+#[tonic::async_trait]
+impl health::health_server::Health for HealthImpl {
+    async fn check(
+        &self,
+        _request: Request<health::HealthCheckRequest>,
+    ) -> Result<Response<health::HealthCheckResponse>, Status> {
+        Ok(Response::new(health::HealthCheckResponse { status: 1 }))
+    }
+}
+
+/// Serves Echo and Health with `layer` on an ephemeral loopback port.
+pub async fn serve(layer: ServerLayer) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("local addr");
+    let incoming = tonic::transport::server::TcpIncoming::from(listener);
+    tokio::spawn(async move {
+        Server::builder()
+            .layer(layer)
+            .add_service(EchoServer::new(EchoImpl))
+            .add_service(health::health_server::HealthServer::new(HealthImpl))
+            .serve_with_incoming(incoming)
+            .await
+            .expect("serve");
+    });
+    addr
+}
+
+pub fn endpoint(addr: SocketAddr) -> Endpoint {
+    Endpoint::from_shared(format!("http://{addr}")).expect("endpoint")
+}
+
+pub type TracedChannel = ClientService<Channel>;
+
+/// A channel to `addr` with the client layer (target set from the endpoint).
+pub fn traced_channel(addr: SocketAddr, layer: ClientLayer) -> TracedChannel {
+    let endpoint = endpoint(addr);
+    tower::ServiceBuilder::new()
+        .layer(layer.target(endpoint.uri()))
+        .service(endpoint.connect_lazy())
+}
+
+/// An Echo client with the default client layer.
+pub fn client(addr: SocketAddr) -> EchoClient<TracedChannel> {
+    EchoClient::new(traced_channel(addr, ClientLayer::new()))
+}
+
+/// The port of `addr` as the `i64` span attributes carry.
+pub fn port(addr: SocketAddr) -> i64 {
+    i64::from(addr.port())
+}
+
+/// The span's duration in seconds, as the duration metric records it.
+pub fn seconds(span: &otel_kit_testing::SpanRecord) -> f64 {
+    span.duration().as_secs_f64()
+}
+
+/// Waits until `count` spans of this crate's scope have ended (hyper and h2 make
+/// `tracing` spans of their own, which `wait_for_spans` would count), then returns
+/// every span.
+pub async fn wait_for_calls(t: &otel_kit_testing::TestTelemetry, count: usize) -> otel_kit_testing::Spans {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let spans = t.spans();
+        let ours = spans
+            .iter()
+            .filter(|s| s.scope.name == otel_kit_grpc::INSTRUMENTATION_SCOPE)
+            .count();
+        if ours >= count {
+            return spans;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "expected {count} otel-kit-grpc spans, got {ours}\n{}",
+            spans.tree()
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}

@@ -1,0 +1,178 @@
+//! [`Call`]: one outgoing request in flight, and how it ends: the span's closing
+//! attributes, status and end, and the `http.client.request.duration` point, for a
+//! response, a transport error, a panic below the middleware, or cancellation.
+
+use std::borrow::Cow;
+use std::time::Instant;
+
+use opentelemetry::trace::{Status, TraceContextExt as _};
+use opentelemetry::{Context, KeyValue};
+use opentelemetry_semantic_conventions::attribute::{
+    ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, NETWORK_PROTOCOL_VERSION,
+};
+use otel_kit_core::Resolver;
+use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
+use reqwest::Response;
+
+use super::instruments::Instruments;
+use super::outcome::{error_description, error_type};
+use crate::conventions::{HeaderCapture, protocol_version};
+
+/// `error.type` of a request whose future was dropped before the response arrived (a
+/// timeout around the call, `select!`, the caller going away): the span's status is
+/// Error and it has no `http.response.status_code`.
+pub use otel_kit_core::call::ERROR_TYPE_CANCELLED;
+
+/// A traced request in flight: its CLIENT span's context and what ending it needs.
+/// Ended exactly once: by [`finish`](Self::finish) with the result, or through
+/// [`EndEarly`] when the request panicked or was dropped, so a cancelled request is
+/// counted rather than lost.
+pub(super) struct Call<'a> {
+    /// The CLIENT span's context, carrying the middleware's active-request marker.
+    cx: Context,
+    resolver: &'a Resolver<Instruments>,
+    headers: &'a HeaderCapture,
+    metric_attributes: Vec<KeyValue>,
+    start: Instant,
+}
+
+impl<'a> Call<'a> {
+    pub(super) fn new(
+        cx: Context,
+        resolver: &'a Resolver<Instruments>,
+        headers: &'a HeaderCapture,
+        metric_attributes: Vec<KeyValue>,
+    ) -> Self {
+        Self {
+            cx,
+            resolver,
+            headers,
+            metric_attributes,
+            start: Instant::now(),
+        }
+    }
+
+    /// Records the result on the span and the metric, then ends the span.
+    pub(super) fn finish(self, result: &reqwest_middleware::Result<Response>) {
+        let seconds = self.start.elapsed().as_secs_f64();
+        let mut metric_attributes = self.metric_attributes;
+        let span = self.cx.span();
+        let mut both = |kv: KeyValue| {
+            span.set_attribute(kv.clone());
+            metric_attributes.push(kv);
+        };
+        match result {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                both(KeyValue::new(HTTP_RESPONSE_STATUS_CODE, i64::from(status)));
+                if let Some(version) = protocol_version(response.version()) {
+                    both(KeyValue::new(NETWORK_PROTOCOL_VERSION, version));
+                }
+                // The client rule: any 4xx or 5xx is an error for the caller. The
+                // description stays empty, the status code already says it all.
+                if status >= 400 {
+                    both(KeyValue::new(ERROR_TYPE, status.to_string()));
+                    span.set_status(Status::error(""));
+                }
+                if !self.headers.is_empty() {
+                    span.set_attributes(self.headers.response_attributes(response.headers()));
+                }
+            }
+            Err(error) => {
+                let kind = error_type(error);
+                both(KeyValue::new(ERROR_TYPE, kind));
+                span.set_status(Status::error(error_description(error, kind)));
+            }
+        }
+        record(&self.cx, self.resolver, seconds, &metric_attributes);
+        span.end();
+    }
+
+    /// Ended without a response: a panic below the middleware, or cancellation.
+    fn end_early(self, error_type: &'static str, description: Cow<'static, str>) {
+        let seconds = self.start.elapsed().as_secs_f64();
+        let error_type = KeyValue::new(ERROR_TYPE, error_type);
+        let span = self.cx.span();
+        span.set_attribute(error_type.clone());
+        span.set_status(Status::error(description));
+        span.end();
+        let mut metric_attributes = self.metric_attributes;
+        metric_attributes.push(error_type);
+        record(&self.cx, self.resolver, seconds, &metric_attributes);
+    }
+}
+
+/// Records the duration with the span's context current, so an SDK that keeps
+/// exemplars links the measurement to the span.
+fn record(cx: &Context, resolver: &Resolver<Instruments>, seconds: f64, attributes: &[KeyValue]) {
+    let _guard = cx.clone().attach();
+    resolver.with(None, |resolved| {
+        resolved.instruments().duration.record(seconds, attributes);
+    });
+}
+
+impl EndEarly for Call<'_> {
+    fn context(&self) -> &Context {
+        &self.cx
+    }
+
+    fn panicked(self, payload: &(dyn std::any::Any + Send)) {
+        let description = otel_kit_core::panic_payload::description(payload, "the request panicked");
+        self.end_early(ERROR_TYPE_PANIC, description);
+    }
+
+    fn cancelled(self) {
+        self.end_early(
+            ERROR_TYPE_CANCELLED,
+            "the request was cancelled before the response arrived".into(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use http::Extensions;
+    use opentelemetry::trace::SpanKind;
+    use otel_kit_testing::TestTelemetry;
+    use reqwest::Request;
+    use reqwest_middleware::{ClientBuilder, Middleware, Next};
+
+    use crate::ClientMiddleware;
+
+    /// A middleware below ours that panics instead of sending.
+    struct Panics;
+
+    #[async_trait::async_trait]
+    impl Middleware for Panics {
+        async fn handle(
+            &self,
+            _request: Request,
+            _extensions: &mut Extensions,
+            _next: Next<'_>,
+        ) -> reqwest_middleware::Result<reqwest::Response> {
+            panic!("middleware bug");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_panic_below_the_middleware_ends_the_span_as_a_panic_and_unwinds_on() {
+        let t = TestTelemetry::new();
+        let client = ClientBuilder::new(reqwest::Client::new())
+            .with(ClientMiddleware::new().providers(t.providers()))
+            .with(Panics)
+            .build();
+        let sent = tokio::spawn(async move { client.get("http://127.0.0.1:9/orders").send().await }).await;
+        assert!(sent.is_err_and(|e| e.is_panic()), "the panic reaches the caller");
+
+        t.spans()
+            .span("GET")
+            .has_kind(SpanKind::Client)
+            .is_error()
+            .has_error_description("middleware bug")
+            .has_attribute("error.type", "panic");
+        t.metrics()
+            .metric("http.client.request.duration")
+            .histogram_point(&[("error.type", "panic".into())])
+            .has_count(1);
+    }
+}

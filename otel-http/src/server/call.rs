@@ -1,0 +1,227 @@
+//! [`Call`]: one request in flight, and how it ends: the span's closing attributes,
+//! status and end, and the metric points, for each way a request can end (a response,
+//! a service error, a panic, or cancellation).
+
+use std::borrow::Cow;
+use std::sync::{Arc, LazyLock};
+use std::time::Instant;
+
+use http::{HeaderValue, Response, StatusCode};
+use http_body::Body;
+use opentelemetry::trace::{Status, TraceContextExt as _};
+use opentelemetry::{Context, KeyValue, StringValue, Value};
+use opentelemetry_semantic_conventions::attribute as semconv;
+use smallvec::SmallVec;
+
+use otel_kit_core::Resolver;
+use otel_kit_core::call::EndEarly;
+
+use super::instruments::Instruments;
+use super::layer::Config;
+use super::start::content_length;
+
+/// `error.type` of a request whose future was dropped before the response was ready
+/// (the client went away, a timeout layer gave up, or the server shut down): the
+/// span's status is Error and it has no `http.response.status_code`.
+pub use otel_kit_core::call::ERROR_TYPE_CANCELLED;
+
+/// `error.type` of a request whose handler panicked; the status description is the
+/// panic message when it is a string.
+pub use otel_kit_core::call::ERROR_TYPE_PANIC;
+
+/// A traced request in flight: its span's context and what the response future needs
+/// to end it.
+pub(super) struct Call {
+    /// The server span's context.
+    cx: Context,
+    started: Instant,
+    method: Value,
+    scheme: &'static str,
+    version: Option<&'static str>,
+    route: Option<StringValue>,
+    request_size: Option<u64>,
+    active_requests: bool,
+    body_sizes: bool,
+    echo_traceparent: bool,
+    /// Only held when response headers are captured: every other option is copied,
+    /// so that most requests do not touch the shared configuration's reference count.
+    capture: Option<Arc<Config>>,
+    /// A clone costs nothing without given providers.
+    resolver: Resolver<Instruments>,
+}
+
+/// The metric attributes of one request, on the stack.
+type MetricAttributes = SmallVec<[KeyValue; 6]>;
+
+impl Call {
+    /// How many leading [`metric_attributes`](Self::metric_attributes) (method and
+    /// scheme) `http.server.active_requests` carries.
+    pub(super) const ACTIVE_ATTRIBUTES: usize = 2;
+
+    #[allow(clippy::too_many_arguments)] // the request head's parts, each read once by `start`
+    pub(super) fn new(
+        cx: Context,
+        config: &Arc<Config>,
+        started: Instant,
+        method: Value,
+        scheme: &'static str,
+        version: Option<&'static str>,
+        route: Option<StringValue>,
+        request_size: Option<u64>,
+    ) -> Self {
+        Self {
+            cx,
+            started,
+            method,
+            scheme,
+            version,
+            route,
+            request_size,
+            active_requests: config.active_requests,
+            body_sizes: config.body_sizes,
+            echo_traceparent: config.echo_traceparent,
+            capture: config.headers.captures_response().then(|| Arc::clone(config)),
+            resolver: config.resolver.clone(),
+        }
+    }
+
+    /// The attributes every metric point of the request has, in a fixed order (the
+    /// SDK finds an existing series fastest when the order repeats).
+    pub(super) fn metric_attributes(&self) -> MetricAttributes {
+        let mut attributes = MetricAttributes::new();
+        attributes.push(KeyValue::new(semconv::HTTP_REQUEST_METHOD, self.method.clone()));
+        attributes.push(KeyValue::new(semconv::URL_SCHEME, self.scheme));
+        if let Some(version) = self.version {
+            attributes.push(KeyValue::new(semconv::NETWORK_PROTOCOL_VERSION, version));
+        }
+        if let Some(route) = &self.route {
+            attributes.push(KeyValue::new(semconv::HTTP_ROUTE, route.clone()));
+        }
+        attributes
+    }
+
+    /// The server span's context.
+    pub(super) fn context(&self) -> &Context {
+        &self.cx
+    }
+
+    /// The service answered. Call with the context attached, so metric points are
+    /// recorded in the span's context.
+    pub(super) fn respond<B: Body>(self, response: &mut Response<B>) {
+        let status = response.status();
+        let code = KeyValue::new(semconv::HTTP_RESPONSE_STATUS_CODE, i64::from(status.as_u16()));
+        let span = self.cx.span();
+        // A sampled-out span records nothing: skip building what it would drop.
+        let recording = span.is_recording();
+        let mut metric_attributes = self.metric_attributes();
+        metric_attributes.push(code.clone());
+        // Server rule: only 5xx is a server error; a 4xx is the client's mistake.
+        let error_type = status
+            .is_server_error()
+            .then(|| KeyValue::new(semconv::ERROR_TYPE, status_text(status)));
+        if let Some(error_type) = &error_type {
+            metric_attributes.push(error_type.clone());
+        }
+        if recording {
+            span.set_attribute(code);
+            if let Some(error_type) = error_type {
+                span.set_attribute(error_type);
+                span.set_status(Status::error(""));
+            }
+            if let Some(config) = &self.capture {
+                span.set_attributes(config.headers.response_attributes(response.headers()));
+            }
+        }
+        if self.echo_traceparent {
+            let sc = span.span_context();
+            let value = format!(
+                "00-{}-{}-{:02x}",
+                sc.trace_id(),
+                sc.span_id(),
+                sc.trace_flags().to_u8()
+            );
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                response.headers_mut().insert("traceparent", value);
+            }
+        }
+        span.end();
+        // axum and hyper set `Content-Length` after this layer, from the body's size
+        // hint, so the hint is the usual source.
+        let response_size = if self.body_sizes {
+            content_length(response.headers()).or_else(|| response.body().size_hint().exact())
+        } else {
+            None
+        };
+        self.record(&metric_attributes, response_size);
+    }
+
+    /// The request ended without a response: a service error, a panic or
+    /// cancellation. Call with the context attached.
+    pub(super) fn fail(self, error_type: Cow<'static, str>, description: Cow<'static, str>) {
+        let error_type = KeyValue::new(semconv::ERROR_TYPE, error_type);
+        let span = self.cx.span();
+        span.set_attribute(error_type.clone());
+        span.set_status(Status::error(description));
+        span.end();
+        let mut metric_attributes = self.metric_attributes();
+        metric_attributes.push(error_type);
+        self.record(&metric_attributes, None);
+    }
+
+    fn record(&self, attributes: &[KeyValue], response_size: Option<u64>) {
+        let now = Instant::now();
+        let elapsed = now.saturating_duration_since(self.started).as_secs_f64();
+        self.resolver.with(Some(now), |resolved| {
+            let instruments = resolved.instruments();
+            instruments.duration.record(elapsed, attributes);
+            if self.active_requests {
+                instruments
+                    .active()
+                    .add(-1, &attributes[..Self::ACTIVE_ATTRIBUTES]);
+            }
+            if self.body_sizes {
+                if let Some(size) = self.request_size {
+                    instruments.request_size().record(size, attributes);
+                }
+                if let Some(size) = response_size {
+                    instruments.response_size().record(size, attributes);
+                }
+            }
+        });
+    }
+}
+
+impl EndEarly for Call {
+    fn context(&self) -> &Context {
+        &self.cx
+    }
+
+    fn panicked(self, payload: &(dyn std::any::Any + Send)) {
+        let description = otel_kit_core::panic_payload::description(payload, "the handler panicked");
+        self.fail(ERROR_TYPE_PANIC.into(), description);
+    }
+
+    fn cancelled(self) {
+        self.fail(
+            ERROR_TYPE_CANCELLED.into(),
+            "the request was cancelled before the response was ready".into(),
+        );
+    }
+}
+
+/// `error.type` of a 5xx response: its status code as text, shared.
+fn status_text(status: StatusCode) -> StringValue {
+    static SERVER_ERRORS: LazyLock<Vec<StringValue>> = LazyLock::new(|| {
+        (500..600)
+            .map(|code: u16| StringValue::from(Arc::<str>::from(code.to_string())))
+            .collect()
+    });
+    let code = status.as_u16();
+    match code
+        .checked_sub(500)
+        .and_then(|i| SERVER_ERRORS.get(usize::from(i)))
+    {
+        Some(text) => text.clone(),
+        None => StringValue::from(status.as_str().to_owned()),
+    }
+}

@@ -1,0 +1,129 @@
+//! ClientMiddleware: error statuses and transport failures.
+
+use std::time::Duration;
+
+use opentelemetry::trace::SpanKind;
+use otel_kit_testing::TestTelemetry;
+
+use crate::support::client::{client, closed_port, start_server};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_404_and_500_are_errors() {
+    let t = TestTelemetry::new().install_global();
+    let addr = start_server().await;
+
+    for code in [404_u16, 500] {
+        // A response is a response: the caller still gets it, not an error.
+        let response = client()
+            .get(format!("http://{addr}/status/{code}"))
+            .send()
+            .await
+            .expect("an error status is still a response");
+        assert_eq!(response.status().as_u16(), code);
+    }
+
+    let spans = t.spans();
+    let [not_found, failed] = spans.named("GET").try_into().expect("two spans");
+    not_found
+        .is_error()
+        .has_attribute("http.response.status_code", 404)
+        .has_attribute("error.type", "404");
+    failed
+        .is_error()
+        .has_attribute("http.response.status_code", 500)
+        .has_attribute("error.type", "500");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_below_400_is_not_an_error() {
+    let t = TestTelemetry::new().install_global();
+    let addr = start_server().await;
+
+    client()
+        .get(format!("http://{addr}/status/204"))
+        .send()
+        .await
+        .expect("send");
+
+    t.spans()
+        .span("GET")
+        .has_status_unset()
+        .has_attribute("http.response.status_code", 204)
+        .lacks_attribute("error.type");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_refused_is_a_connect_error() {
+    let t = TestTelemetry::new().install_global();
+    let port = closed_port().await;
+
+    let url = format!("http://user:pw@127.0.0.1:{port}/x?token=t0k");
+    let request = reqwest::Request::new(reqwest::Method::GET, url.parse().expect("url"));
+    let error = client().execute(request).await.expect_err("nothing listens");
+    assert!(error.is_connect(), "{error}");
+
+    let spans = t.spans();
+    let span = spans.span("GET");
+    span.has_kind(SpanKind::Client)
+        .is_error()
+        .has_attribute("error.type", "connect")
+        .has_attribute("server.port", i64::from(port))
+        .lacks_attribute("http.response.status_code");
+    // The description explains the failure without repeating the URL's secrets.
+    let description = match &span.record().status {
+        opentelemetry::trace::Status::Error { description } => description.to_string(),
+        other => panic!("status {other:?}"),
+    };
+    assert!(description.starts_with("connect: "), "{description}");
+    assert!(
+        !description.contains("pw") && !description.contains("t0k"),
+        "{description}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeout_is_a_timeout_error() {
+    let t = TestTelemetry::new().install_global();
+    let addr = start_server().await;
+
+    let error = client()
+        .get(format!("http://{addr}/slow"))
+        .timeout(Duration::from_millis(100))
+        .send()
+        .await
+        .expect_err("the server answers after 2s");
+    assert!(error.is_timeout(), "{error}");
+
+    t.spans()
+        .span("GET")
+        .is_error()
+        .has_attribute("error.type", "timeout")
+        .has_duration_at_most(Duration::from_secs(1))
+        .lacks_attribute("http.response.status_code");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_request_is_recorded_as_cancelled() {
+    let t = TestTelemetry::new().install_global();
+    let addr = start_server().await;
+
+    // The caller gives up (a timeout around the call, not reqwest's own): the request's
+    // future is dropped while the server is still working.
+    let gave_up = tokio::time::timeout(
+        Duration::from_millis(100),
+        client().get(format!("http://{addr}/slow")).send(),
+    )
+    .await;
+    assert!(gave_up.is_err(), "the server answers after 2s");
+
+    t.spans()
+        .span("GET")
+        .is_error()
+        .has_attribute("error.type", otel_kit_http::client::ERROR_TYPE_CANCELLED)
+        .has_duration_at_most(Duration::from_secs(1))
+        .lacks_attribute("http.response.status_code");
+    t.metrics()
+        .metric(opentelemetry_semantic_conventions::metric::HTTP_CLIENT_REQUEST_DURATION)
+        .histogram_point(&[("error.type", "cancelled".into())])
+        .has_count(1);
+}

@@ -1,0 +1,28 @@
+//! otel-kit-http's integration tests, one binary: the client middleware (`client`,
+//! `client_chain`, `client_errors`, `client_metrics`), the server layer (`server`,
+//! `server_context`, `server_metrics`), providers passed in to 50 tests in parallel
+//! (`parallel_providers`), interop with the Python OpenTelemetry SDK
+//! (`python_interop`, its scripts in `python/`) and oversized headers
+//! (`oversized_input`). `support` holds the servers and clients the tests share.
+//!
+//! Tests that install the harness globally run one at a time (the harness's global
+//! lock); the others run in parallel. `oversized_input` runs each case alone in a
+//! child process of this binary, so that allocations are counted for it only.
+
+use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
+
+// Counts allocations for `oversized_input` (otel-kit-testing's `allocations`).
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = COUNTING_ALLOCATOR;
+
+mod client;
+mod client_chain;
+mod client_errors;
+mod client_metrics;
+mod oversized_input;
+mod parallel_providers;
+mod python_interop;
+mod server;
+mod server_context;
+mod server_metrics;
+mod support;

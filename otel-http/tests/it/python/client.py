@@ -1,0 +1,64 @@
+"""A Python OpenTelemetry SDK client for the interop tests (tests/it/python_interop.rs).
+
+usage: client.py URL {tracecontext|b3multi}
+
+Starts a CLIENT span with the Python SDK, injects its context into the request headers
+with the chosen propagator (and only that one), sends GET URL with urllib, ends the span,
+and prints one JSON object on stdout: the span's ids as the SDK exported them, whether
+it was sampled, the headers it sent, and the response status and body.
+"""
+
+import json
+import sys
+import urllib.request
+
+from opentelemetry import propagate, trace
+from opentelemetry.propagators.b3 import B3MultiFormat
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind, format_span_id, format_trace_id
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+PROPAGATORS = {"tracecontext": TraceContextTextMapPropagator, "b3multi": B3MultiFormat}
+TIMEOUT_SECONDS = 10
+
+
+def main() -> None:
+    url, propagator = sys.argv[1], sys.argv[2]
+    propagate.set_global_textmap(PROPAGATORS[propagator]())
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    tracer = trace.get_tracer("otel-kit-http-interop")
+
+    headers: dict[str, str] = {}
+    with tracer.start_as_current_span("python-client", kind=SpanKind.CLIENT):
+        propagate.inject(headers)
+        request = urllib.request.Request(url, headers=headers)
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            status = response.status
+            body = response.read().decode()
+
+    [span] = exporter.get_finished_spans()
+    context = span.get_span_context()
+    print(
+        json.dumps(
+            {
+                "trace_id": format_trace_id(context.trace_id),
+                "span_id": format_span_id(context.span_id),
+                "sampled": context.trace_flags.sampled,
+                # As given to urllib, which sends the names title-cased on the wire
+                # (`Traceparent`, `X-B3-Traceid`).
+                "sent_headers": dict(request.header_items()),
+                "status": status,
+                "body": body,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

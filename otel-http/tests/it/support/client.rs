@@ -1,0 +1,78 @@
+//! For the `client*` tests: a local downstream server and client builders.
+
+#![allow(unreachable_pub)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use otel_kit_http::ClientMiddleware;
+use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
+
+/// Answers every path and method. `/status/{code}` answers with that code, `/slow`
+/// after two seconds; every answer's body is the `traceparent` the server received
+/// (empty when none) and it carries `x-request-id: rid-1`.
+async fn echo(request: Request) -> Response {
+    let path = request.uri().path().to_owned();
+    if path == "/slow" {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    let status = path
+        .strip_prefix("/status/")
+        .and_then(|code| code.parse::<u16>().ok())
+        .and_then(|code| StatusCode::from_u16(code).ok())
+        .unwrap_or(StatusCode::OK);
+    let traceparent = header(request.headers(), "traceparent");
+    let mut response = (status, Body::from(traceparent)).into_response();
+    response
+        .headers_mut()
+        .insert("x-request-id", "rid-1".parse().expect("header value"));
+    response
+}
+
+fn header(headers: &HeaderMap, name: &str) -> String {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Starts the echo server on 127.0.0.1 and returns its address.
+pub async fn start_server() -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("local addr");
+    let app = axum::Router::new().fallback(echo);
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("serve");
+    });
+    addr
+}
+
+/// A port nothing listens on: bound, then released.
+pub async fn closed_port() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    listener.local_addr().expect("local addr").port()
+}
+
+/// A client with one default `ClientMiddleware`.
+pub fn client() -> ClientWithMiddleware {
+    client_with(ClientMiddleware::new())
+}
+
+/// A client with `middleware`.
+pub fn client_with(middleware: ClientMiddleware) -> ClientWithMiddleware {
+    ClientBuilder::new(reqwest::Client::new())
+        .with(middleware)
+        .build()
+}
+
+/// `(trace id, parent span id)` of a `traceparent` value.
+pub fn parse_traceparent(value: &str) -> (String, String) {
+    let parts: Vec<&str> = value.split('-').collect();
+    assert_eq!(parts.len(), 4, "traceparent {value:?}");
+    (parts[1].to_owned(), parts[2].to_owned())
+}

@@ -1,0 +1,245 @@
+//! `init()` and the [`Builder`]: values set in code win over the environment (except
+//! `service.name`, where the environment wins, as the resource spec says), the rest
+//! comes from the `OTEL_*` variables. The builder only collects; `start.rs` runs the
+//! start-up sequence.
+
+mod start;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use opentelemetry::KeyValue;
+use opentelemetry_semantic_conventions::resource::DEPLOYMENT_ENVIRONMENT_NAME;
+
+use crate::InitError;
+use crate::config::{CodeValues, Exporter, OtlpProtocol};
+use crate::propagation::Propagators;
+use crate::redaction::Redaction;
+use crate::resource::ResourceOptions;
+use crate::sampling::Sampling;
+use crate::subscriber;
+use crate::telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Telemetry};
+
+type Lookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Overrides for what the environment says. Start with [`builder()`](crate::builder).
+///
+/// ```no_run
+/// use otel_kit_init::sampling::Sampling;
+///
+/// let telemetry = otel_kit_init::builder()
+///     .service_name("checkout")
+///     .service_version(otel_kit_init::service_version!())
+///     .sampling(Sampling::ratio(0.1))
+///     .init()?;
+/// # Ok::<(), otel_kit_init::InitError>(())
+/// ```
+#[must_use]
+#[derive(Clone)]
+pub struct Builder {
+    /// Resource values set in code; the environment's are added in `init`.
+    resource: ResourceOptions,
+    /// The configuration values set in code, laid over the environment's in `init`.
+    code: CodeValues,
+    shutdown_timeout: Duration,
+    console_format: subscriber::ConsoleFormat,
+    install_subscriber: bool,
+    set_globals: bool,
+    lookup: Lookup,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            resource: ResourceOptions::new(),
+            code: CodeValues::default(),
+            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            console_format: subscriber::ConsoleFormat::default(),
+            install_subscriber: true,
+            set_globals: true,
+            lookup: Arc::new(|k| std::env::var(k).ok()),
+        }
+    }
+}
+
+impl std::fmt::Debug for Builder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder")
+            .field("resource", &self.resource)
+            .field("code", &self.code)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Builder {
+    /// `service.name`, used when `OTEL_SERVICE_NAME` (and `service.name` in
+    /// `OTEL_RESOURCE_ATTRIBUTES`) are unset: operators rename services, code does not.
+    pub fn service_name(mut self, name: impl Into<String>) -> Self {
+        self.resource = self.resource.service_name(name);
+        self
+    }
+
+    /// `service.version`; [`service_version!`](crate::service_version) gives the
+    /// calling crate's version.
+    pub fn service_version(mut self, version: impl Into<String>) -> Self {
+        self.resource = self.resource.service_version(version);
+        self
+    }
+
+    /// `deployment.environment.name` (`production`, `staging`, ...).
+    pub fn deployment_environment(self, name: impl Into<String>) -> Self {
+        self.resource_attribute(KeyValue::new(DEPLOYMENT_ENVIRONMENT_NAME, name.into()))
+    }
+
+    /// Any other resource attribute; code wins over `OTEL_RESOURCE_ATTRIBUTES`.
+    pub fn resource_attribute(mut self, attribute: KeyValue) -> Self {
+        // The last value set for a key wins when the resource is built.
+        self.resource = self.resource.attribute(attribute);
+        self
+    }
+
+    /// The sampler preset (wins over `OTEL_TRACES_SAMPLER`).
+    pub fn sampling(mut self, sampling: Sampling) -> Self {
+        self.code.sampling = Some(sampling);
+        self
+    }
+
+    /// The propagators (win over `OTEL_PROPAGATORS`).
+    pub fn propagators(mut self, propagators: Propagators) -> Self {
+        self.code.propagators = Some(propagators);
+        self
+    }
+
+    /// The redaction rules (win over all `OTEL_KIT_REDACT*` variables). Without this,
+    /// the environment decides, and redaction is on with
+    /// [`Redaction::default()`]'s rules unless `OTEL_KIT_REDACT=none`.
+    ///
+    /// ```
+    /// use otel_kit_init::redaction::{Redaction, Scrub};
+    ///
+    /// let telemetry = otel_kit_init::builder()
+    ///     .without_globals()
+    ///     .exporter(otel_kit_init::Exporter::None)
+    ///     .redaction(Redaction::default().drop_keys(["app.ssn"]).scrub([Scrub::Email]))
+    ///     .init()?;
+    /// assert!(telemetry.effective_config().redaction.drop_keys.iter().any(|k| k == "app.ssn"));
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    pub fn redaction(mut self, rules: Redaction) -> Self {
+        self.code.redaction = Some(Some(rules));
+        self
+    }
+
+    /// No redaction at all, whatever `OTEL_KIT_REDACT*` say.
+    pub fn without_redaction(mut self) -> Self {
+        self.code.redaction = Some(None);
+        self
+    }
+
+    /// Where spans go (wins over `OTEL_TRACES_EXPORTER`).
+    pub fn traces_exporter(mut self, exporter: Exporter) -> Self {
+        self.code.traces = Some(exporter);
+        self
+    }
+
+    /// Where metrics go (wins over `OTEL_METRICS_EXPORTER`).
+    pub fn metrics_exporter(mut self, exporter: Exporter) -> Self {
+        self.code.metrics = Some(exporter);
+        self
+    }
+
+    /// Where log records go (wins over `OTEL_LOGS_EXPORTER`).
+    pub fn logs_exporter(mut self, exporter: Exporter) -> Self {
+        self.code.logs = Some(exporter);
+        self
+    }
+
+    /// The same exporter for all three signals.
+    pub fn exporter(self, exporter: Exporter) -> Self {
+        self.traces_exporter(exporter)
+            .metrics_exporter(exporter)
+            .logs_exporter(exporter)
+    }
+
+    /// Where a signal goes when neither code nor the environment says: no
+    /// `OTEL_<SIGNAL>_EXPORTER` and no OTLP endpoint for it. `Exporter::Console` makes a
+    /// service print to the terminal on a laptop and export once deployed with an
+    /// endpoint. For logs, a console fallback means none: the console subscriber already
+    /// prints every event with its trace and span ids.
+    pub fn fallback_exporter(mut self, exporter: Exporter) -> Self {
+        self.code.fallback = Some(exporter);
+        self
+    }
+
+    /// The OTLP base endpoint for every signal, as `OTEL_EXPORTER_OTLP_ENDPOINT` would
+    /// give it (`/v1/<signal>` is appended for HTTP); wins over all endpoint variables.
+    pub fn otlp_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.code.otlp_endpoint = Some(url.into());
+        self
+    }
+
+    /// The OTLP protocol for every signal; wins over the protocol variables.
+    pub fn otlp_protocol(mut self, protocol: OtlpProtocol) -> Self {
+        self.code.otlp_protocol = Some(protocol);
+        self
+    }
+
+    /// The bound on flushing and shutting down (default 5 s).
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.shutdown_timeout = timeout;
+        self
+    }
+
+    /// Text (default) or JSON console lines.
+    pub fn console_format(mut self, format: subscriber::ConsoleFormat) -> Self {
+        self.console_format = format;
+        self
+    }
+
+    /// Do not install a global `tracing` subscriber: for applications that compose their
+    /// own with [`crate::subscriber`]'s layers.
+    pub fn without_tracing_subscriber(mut self) -> Self {
+        self.install_subscriber = false;
+        self
+    }
+
+    /// Do not set the OpenTelemetry globals (providers, propagator) nor a `tracing`
+    /// subscriber: the guard's providers are all there is. For libraries and tests.
+    pub fn without_globals(mut self) -> Self {
+        self.set_globals = false;
+        self.install_subscriber = false;
+        self
+    }
+
+    /// Reads configuration from `lookup` instead of the process environment (tests).
+    pub fn environment(mut self, lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
+        self.lookup = Arc::new(lookup);
+        self
+    }
+
+    /// Values set in code, checked: a bad one is an error that says what to fix.
+    fn validate(&self) -> Result<(), InitError> {
+        if let Some(name) = self.resource.code_service_name()
+            && name.trim().is_empty()
+        {
+            return Err(InitError::InvalidValue {
+                what: "service_name",
+                why: "it is empty; give the service's name, e.g. \"checkout\"".into(),
+            });
+        }
+        if self.shutdown_timeout.is_zero() {
+            return Err(InitError::InvalidValue {
+                what: "shutdown_timeout",
+                why: "it is zero; nothing could be flushed. Use e.g. 5 seconds".into(),
+            });
+        }
+        self.code.validate()
+    }
+
+    /// Builds and installs everything. Never blocks on the network: exporters connect
+    /// lazily, and a collector that is down costs nothing until the first export.
+    pub fn init(self) -> Result<Telemetry, InitError> {
+        self.validate()?;
+        self.start()
+    }
+}

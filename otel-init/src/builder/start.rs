@@ -1,0 +1,146 @@
+//! The start-up sequence behind `init()`: read the environment once, build the resource,
+//! lay the values set in code over the configuration (the one place they meet), then
+//! build the pipelines from what is in effect, install them, and report.
+
+use std::sync::Arc;
+
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
+
+use super::Builder;
+use crate::InitError;
+use crate::config::{Config, EffectiveConfig, ExporterKind, LogLevel, OtlpProtocol};
+use crate::env::Warnings;
+use crate::export_runtime::ExportRuntime;
+use crate::pipelines::{Pipelines, build_pipelines};
+use crate::redaction::Redaction;
+use crate::resource::{Detection, build_resource};
+use crate::signal::Signal;
+use crate::subscriber::{self, Console, LogFilter};
+use crate::telemetry::Telemetry;
+
+impl Builder {
+    pub(super) fn start(self) -> Result<Telemetry, InitError> {
+        let (config, mut config_warnings) = Config::from_lookup(|k| (self.lookup)(k));
+        let mut warnings: Vec<String> = Vec::new();
+        let resource = self.resource(&config, &mut warnings);
+        let service_name = resource
+            .get(&opentelemetry::Key::from_static_str(SERVICE_NAME))
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        let effective = self.code.apply(config, service_name, &mut config_warnings);
+
+        let redactor = effective
+            .redaction
+            .to_redaction()
+            .as_ref()
+            .map(Redaction::build)
+            .transpose()?
+            .filter(|r| !r.is_empty());
+        let propagators = self.code.propagators(&effective);
+        let propagators = match &redactor {
+            Some(r) => propagators.with_redaction(r.clone()),
+            None => propagators,
+        };
+        let runtime = if needs_export_runtime(&effective) {
+            Some(ExportRuntime::start()?)
+        } else {
+            None
+        };
+        let mut exporter_warnings = Warnings::default();
+        let pipelines = build_pipelines(
+            &effective,
+            &resource,
+            runtime,
+            redactor.as_ref(),
+            &mut exporter_warnings,
+        )?;
+        if self.set_globals {
+            opentelemetry::global::set_tracer_provider(pipelines.tracer.clone());
+            opentelemetry::global::set_meter_provider(pipelines.meter.clone());
+            propagators.clone().install_global();
+        }
+        if self.install_subscriber {
+            self.install_subscriber(effective.log_level, &pipelines, &mut warnings);
+        }
+
+        let warnings: Vec<String> = config_warnings
+            .iter()
+            .chain(&exporter_warnings.0)
+            .map(ToString::to_string)
+            .chain(warnings)
+            .collect();
+        for w in &warnings {
+            tracing::warn!(target: "otel_kit_init", "{w}");
+        }
+        tracing::info!(target: "otel_kit_init", "telemetry: {effective}");
+        Ok(Telemetry::new(
+            pipelines,
+            effective,
+            propagators,
+            resource,
+            self.shutdown_timeout,
+            warnings,
+        ))
+    }
+
+    /// The shared resource: code values, the env values from `config`, and what is
+    /// detected (through the same lookup, so an injected environment is used throughout).
+    fn resource(&self, config: &Config, warnings: &mut Vec<String>) -> opentelemetry_sdk::Resource {
+        let options = self
+            .resource
+            .clone()
+            .env_service_name(config.service_name.clone())
+            .env_resource_attributes(config.resource_attributes.clone());
+        let lookup = Arc::clone(&self.lookup);
+        let (resource, w) = build_resource(&options, &Detection::new(move |k| lookup(k), "/"));
+        warnings.extend(w);
+        resource
+    }
+
+    /// `RUST_LOG` for the application's lines, `OTEL_LOG_LEVEL` for the OpenTelemetry
+    /// crates' own diagnostics and ours; installed as the global `tracing` subscriber.
+    fn install_subscriber(&self, log_level: LogLevel, pipelines: &Pipelines, warnings: &mut Vec<String>) {
+        let (app_filter, warning) = LogFilter::from_rust_log((self.lookup)("RUST_LOG").as_deref());
+        if let Some(w) = warning {
+            warnings.push(w.to_string());
+        }
+        let level = match log_level {
+            LogLevel::None => "off",
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+            LogLevel::Trace => "trace",
+        };
+        // Later directives for a target win in an EnvFilter; `opentelemetry` prefixes
+        // every OpenTelemetry crate's target.
+        let directives = format!(
+            "{},opentelemetry={level},otel_kit_init={level}",
+            app_filter.directives()
+        );
+        let filter = LogFilter::parse(&directives).unwrap_or(app_filter);
+        let subscriber = subscriber::subscriber(
+            pipelines.tracer.tracer("otel-kit-init"),
+            &pipelines.logger,
+            Console::stdout(self.console_format),
+            &filter,
+        );
+        if tracing::subscriber::set_global_default(subscriber).is_err() {
+            warnings.push(
+                "a global `tracing` subscriber was already installed, so otel-kit-init did not install its own; \
+                 call `.without_tracing_subscriber()` and add `otel_kit_init::subscriber::layers(..)` to yours"
+                    .to_owned(),
+            );
+        }
+    }
+}
+
+/// gRPC exports need the export runtime (tonic runs its channel on one).
+fn needs_export_runtime(effective: &EffectiveConfig) -> bool {
+    !effective.sdk_disabled
+        && Signal::ALL.into_iter().any(|signal| {
+            effective.exporters(signal).contains(&ExporterKind::Otlp)
+                && effective.otlp.signal(signal).protocol == OtlpProtocol::Grpc
+        })
+}

@@ -1,0 +1,160 @@
+//! The values set in code, and the one place they are laid over the environment's
+//! [`Config`]: [`CodeValues::apply`], which makes the [`EffectiveConfig`]. Code wins over
+//! the environment, except for `service.name`, where the environment wins (the resource
+//! decides that one, and `apply` is given its result).
+
+use super::{Config, ConfigWarning, EffectiveConfig, ExporterKind, OtlpProtocol, exporters};
+use crate::InitError;
+use crate::propagation::{self, Propagators};
+use crate::redaction::{self, Redaction, RedactionSettings};
+use crate::sampling::{self, Sampling};
+use crate::signal::Signal;
+
+/// Where one signal goes, when chosen in code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exporter {
+    /// OTLP to the configured endpoint.
+    Otlp,
+    /// Human-readable lines on stdout.
+    Console,
+    /// Nowhere.
+    None,
+}
+
+impl Exporter {
+    fn kinds(self) -> Vec<ExporterKind> {
+        match self {
+            Exporter::Otlp => vec![ExporterKind::Otlp],
+            Exporter::Console => vec![ExporterKind::Console],
+            Exporter::None => Vec::new(),
+        }
+    }
+}
+
+/// What the builder was told in code about the configuration; `None` leaves it to the
+/// environment.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CodeValues {
+    pub(crate) sampling: Option<Sampling>,
+    pub(crate) propagators: Option<Propagators>,
+    /// `Some(None)`: redaction off; `Some(Some(r))`: these rules.
+    pub(crate) redaction: Option<Option<Redaction>>,
+    pub(crate) traces: Option<Exporter>,
+    pub(crate) metrics: Option<Exporter>,
+    pub(crate) logs: Option<Exporter>,
+    pub(crate) fallback: Option<Exporter>,
+    pub(crate) otlp_endpoint: Option<String>,
+    pub(crate) otlp_protocol: Option<OtlpProtocol>,
+}
+
+impl CodeValues {
+    /// Checks the values: a bad one is an error that says what to fix.
+    pub(crate) fn validate(&self) -> Result<(), InitError> {
+        if let Some(url) = &self.otlp_endpoint {
+            let ok = url
+                .parse::<http::Uri>()
+                .is_ok_and(|u| matches!(u.scheme_str(), Some("http" | "https")) && u.authority().is_some());
+            if !ok {
+                return Err(InitError::InvalidValue {
+                    what: "otlp_endpoint",
+                    why: format!(
+                        "{url:?} is not an absolute http:// or https:// URL, e.g. \"http://localhost:4318\""
+                    ),
+                });
+            }
+        }
+        if let Some(s) = &self.sampling {
+            s.validate()?;
+        }
+        if let Some(Some(r)) = &self.redaction {
+            r.validate()?;
+        }
+        Ok(())
+    }
+
+    /// The configuration in effect: `config` with these values laid over it, and the
+    /// `service.name` the resource reports. Warnings about the variables these values
+    /// replace are dropped from `warnings`: those variables are not in effect.
+    pub(crate) fn apply(
+        &self,
+        mut config: Config,
+        service_name: String,
+        warnings: &mut Vec<ConfigWarning>,
+    ) -> EffectiveConfig {
+        warnings.retain(|w| !self.replaces(&w.variable));
+        config
+            .otlp
+            .apply_code(self.otlp_endpoint.as_deref(), self.otlp_protocol, warnings);
+        let [traces_exporters, metrics_exporters, logs_exporters] =
+            Signal::ALL.map(|signal| self.exporters(&config, signal));
+        EffectiveConfig {
+            service_name,
+            sdk_disabled: config.sdk_disabled,
+            log_level: config.log_level,
+            propagators: match &self.propagators {
+                Some(p) => p.names().to_vec(),
+                None => config.propagators,
+            },
+            sampling: self.sampling.clone().unwrap_or(config.sampling),
+            redaction: match &self.redaction {
+                Some(rules) => RedactionSettings::from_rules(rules.as_ref()),
+                None => config.redaction,
+            },
+            traces_exporters,
+            metrics_exporters,
+            logs_exporters,
+            otlp: config.otlp,
+            bsp: config.bsp,
+            blrp: config.blrp,
+            metric_export_interval: config.metric_export_interval,
+            metric_export_timeout: config.metric_export_timeout,
+            metrics_temporality: config.metrics_temporality,
+            metrics_exemplar_filter: config.metrics_exemplar_filter,
+            span_limits: config.span_limits,
+            log_record_limits: config.log_record_limits,
+        }
+    }
+
+    /// The propagators to install: the ones given in code, as given; else those the
+    /// configuration in effect names.
+    pub(crate) fn propagators(&self, effective: &EffectiveConfig) -> Propagators {
+        match &self.propagators {
+            Some(p) => p.clone(),
+            None => Propagators::new(effective.propagators.iter().copied()),
+        }
+    }
+
+    fn exporter(&self, signal: Signal) -> Option<Exporter> {
+        match signal {
+            Signal::Traces => self.traces,
+            Signal::Metrics => self.metrics,
+            Signal::Logs => self.logs,
+        }
+    }
+
+    /// The exporter chosen in code; else the fallback, where neither code nor the
+    /// environment says (`apply` has laid a code endpoint over `config` already, and an
+    /// endpoint means OTLP); else the environment's.
+    fn exporters(&self, config: &Config, signal: Signal) -> Vec<ExporterKind> {
+        if let Some(chosen) = self.exporter(signal) {
+            return chosen.kinds();
+        }
+        match self.fallback {
+            // For logs, a console fallback means none: the console subscriber already
+            // prints every event with its trace and span ids.
+            Some(Exporter::Console) if signal == Signal::Logs && config.is_silent_about(signal) => Vec::new(),
+            Some(fallback) if config.is_silent_about(signal) => fallback.kinds(),
+            _ => config.exporters(signal).to_vec(),
+        }
+    }
+
+    /// Whether a value set in code takes the place of `variable`.
+    fn replaces(&self, variable: &str) -> bool {
+        self.sampling.is_some() && sampling::VARIABLES.contains(&variable)
+            || self.propagators.is_some() && variable == propagation::VARIABLE
+            || self.redaction.is_some() && redaction::VARIABLES.contains(&variable)
+            || Signal::ALL
+                .into_iter()
+                .any(|s| self.exporter(s).is_some() && variable == exporters::variable(s))
+    }
+}

@@ -1,0 +1,118 @@
+//! What `init()` put in effect.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::summary::Summary;
+use super::{
+    ExemplarFilter, ExporterKind, LogLevel, LogRecordLimits, OtlpConfig, SpanLimitsConfig,
+    TemporalityPreference,
+};
+use crate::batch::BatchSettings;
+use crate::propagation::PropagatorName;
+use crate::redaction::RedactionSettings;
+use crate::sampling::Sampling;
+use crate::signal::Signal;
+
+/// The configuration in effect: the environment's [`Config`](super::Config) with the
+/// builder's values laid over it, and the `service.name` the resource reports.
+/// `Telemetry::effective_config()` returns it, and `init()` logs its one-line `Display`
+/// at start-up. Secrets never print.
+///
+/// ```
+/// use otel_kit_init::Exporter;
+/// use otel_kit_init::config::ExporterKind;
+/// use otel_kit_init::sampling::Sampling;
+///
+/// let env = [("OTEL_SERVICE_NAME", "checkout"), ("OTEL_TRACES_SAMPLER", "always_off")];
+/// let telemetry = otel_kit_init::builder()
+///     .without_globals()
+///     .service_name("in-code")
+///     .sampling(Sampling::ratio(0.5))
+///     .metrics_exporter(Exporter::None)
+///     .logs_exporter(Exporter::Console)
+///     .environment(move |k| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string()))
+///     .init()?;
+/// let effective = telemetry.effective_config();
+/// assert_eq!(effective.service_name, "checkout", "the environment names the service");
+/// assert_eq!(effective.sampling, Sampling::ratio(0.5), "code wins for the rest");
+/// assert_eq!(effective.traces_exporters, [ExporterKind::Otlp]);
+/// assert!(effective.metrics_exporters.is_empty());
+/// assert!(effective.to_string().starts_with(
+///     "service.name=checkout sdk_disabled=false propagators=tracecontext,baggage \
+///      sampler=parentbased_traceidratio(0.5) traces=otlp metrics=none logs=console otlp.traces=["
+/// ));
+/// # Ok::<(), otel_kit_init::InitError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectiveConfig {
+    /// `service.name` as the resource reports it.
+    pub service_name: String,
+    /// No-op providers (propagation still works).
+    pub sdk_disabled: bool,
+    /// The OpenTelemetry crates' own diagnostics level.
+    pub log_level: LogLevel,
+    /// The propagators installed, in order; empty for none.
+    pub propagators: Vec<PropagatorName>,
+    /// The sampler.
+    pub sampling: Sampling,
+    /// The redaction rules (`RedactionMode::None` when off).
+    pub redaction: RedactionSettings,
+    /// Where spans go: empty for nowhere.
+    pub traces_exporters: Vec<ExporterKind>,
+    /// Where metrics go: empty for nowhere.
+    pub metrics_exporters: Vec<ExporterKind>,
+    /// Where log records go: empty for nowhere.
+    pub logs_exporters: Vec<ExporterKind>,
+    /// The OTLP settings of each signal (used by those that export over OTLP).
+    pub otlp: OtlpConfig,
+    /// The span queue.
+    pub bsp: BatchSettings,
+    /// The log-record batch processor.
+    pub blrp: BatchSettings,
+    /// The periodic metric export interval.
+    pub metric_export_interval: Duration,
+    /// The metric export timeout.
+    pub metric_export_timeout: Duration,
+    /// The metric temporality.
+    pub metrics_temporality: TemporalityPreference,
+    /// The exemplar filter.
+    pub metrics_exemplar_filter: ExemplarFilter,
+    /// The span limits.
+    pub span_limits: SpanLimitsConfig,
+    /// The log-record limits.
+    pub log_record_limits: LogRecordLimits,
+}
+
+impl EffectiveConfig {
+    /// Where `signal` goes: empty for nowhere.
+    pub fn exporters(&self, signal: Signal) -> &[ExporterKind] {
+        match signal {
+            Signal::Traces => &self.traces_exporters,
+            Signal::Metrics => &self.metrics_exporters,
+            Signal::Logs => &self.logs_exporters,
+        }
+    }
+}
+
+/// One line, secrets redacted: what `init()` logs at start-up.
+impl fmt::Display for EffectiveConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Summary {
+            service_name: Some(&self.service_name),
+            sdk_disabled: self.sdk_disabled,
+            propagators: &self.propagators,
+            sampling: &self.sampling,
+            exporters: [
+                &self.traces_exporters,
+                &self.metrics_exporters,
+                &self.logs_exporters,
+            ],
+            otlp: &self.otlp,
+            bsp: &self.bsp,
+            metric_export_interval: self.metric_export_interval,
+            redaction: &self.redaction,
+        }
+        .fmt(f)
+    }
+}

@@ -1,0 +1,72 @@
+//! The one-line summary, secrets redacted, that both [`Config`](super::Config) (what the
+//! environment says) and [`EffectiveConfig`](super::EffectiveConfig) (what `init()` put
+//! in effect, logged at start-up) print.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::{ExporterKind, OtlpConfig};
+use crate::batch::BatchSettings;
+use crate::propagation::PropagatorName;
+use crate::redaction::RedactionSettings;
+use crate::sampling::Sampling;
+use crate::signal::Signal;
+
+/// What the line shows, borrowed from either type.
+pub(super) struct Summary<'a> {
+    pub(super) service_name: Option<&'a str>,
+    pub(super) sdk_disabled: bool,
+    pub(super) propagators: &'a [PropagatorName],
+    pub(super) sampling: &'a Sampling,
+    /// Traces, metrics, logs.
+    pub(super) exporters: [&'a [ExporterKind]; 3],
+    pub(super) otlp: &'a OtlpConfig,
+    pub(super) bsp: &'a BatchSettings,
+    pub(super) metric_export_interval: Duration,
+    pub(super) redaction: &'a RedactionSettings,
+}
+
+impl fmt::Display for Summary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kinds = |k: &[ExporterKind]| {
+            if k.is_empty() {
+                "none".to_owned()
+            } else {
+                k.iter()
+                    .map(|k| format!("{k:?}").to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join("+")
+            }
+        };
+        let propagators = if self.propagators.is_empty() {
+            "none".to_owned()
+        } else {
+            let names: Vec<&str> = self.propagators.iter().map(|p| p.as_str()).collect();
+            names.join(",")
+        };
+        let [traces, metrics, logs] = self.exporters;
+        write!(
+            f,
+            "service.name={} sdk_disabled={} propagators={propagators} sampler={} traces={} metrics={} logs={}",
+            self.service_name.unwrap_or("<unset>"),
+            self.sdk_disabled,
+            self.sampling,
+            kinds(traces),
+            kinds(metrics),
+            kinds(logs),
+        )?;
+        // The OTLP settings of the signals that export over OTLP.
+        for (signal, kinds) in Signal::ALL.into_iter().zip(self.exporters) {
+            if kinds.contains(&ExporterKind::Otlp) {
+                write!(f, " otlp.{signal}=[{}]", self.otlp.signal(signal))?;
+            }
+        }
+        write!(
+            f,
+            " bsp={} metric_interval={}ms redaction={}",
+            self.bsp,
+            self.metric_export_interval.as_millis(),
+            self.redaction,
+        )
+    }
+}

@@ -1,0 +1,5 @@
+//! The console exporters, behind real SDK providers.
+
+mod logs;
+mod metrics;
+mod spans;

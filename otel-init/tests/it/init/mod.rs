@@ -1,0 +1,8 @@
+//! `init()` and the `Telemetry` guard, end to end against in-process collectors.
+
+mod flush_single_flight;
+mod no_telemetry_feedback_loop;
+mod pipeline;
+mod shutdown_budget;
+mod tls;
+mod tls_error_message;

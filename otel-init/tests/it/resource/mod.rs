@@ -1,0 +1,5 @@
+//! Resource detection and precedence.
+
+mod container;
+mod detect;
+mod precedence;

@@ -1,0 +1,5 @@
+//! Sampler presets, their environment variables, and route exclusion.
+
+mod env;
+mod presets;
+mod routes;

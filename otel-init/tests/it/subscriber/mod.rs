@@ -1,0 +1,7 @@
+//! The `tracing` layers: console lines with trace ids, filters, the log bridge.
+
+mod console;
+mod filter;
+mod layers;
+mod logs;
+mod rate_limit;

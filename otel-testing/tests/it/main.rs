@@ -1,0 +1,10 @@
+//! otel-kit-testing's integration tests, one binary: the harness and its assertions
+//! (`harness`), global mode (`global`), the in-process collector against the upstream
+//! exporters and hand-made requests (`collector`), hostile exports (`bad_input`), and
+//! the real rotel collector relaying to it (`rotel`).
+
+mod bad_input;
+mod collector;
+mod global;
+mod harness;
+mod rotel;
