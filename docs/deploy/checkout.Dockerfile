@@ -2,7 +2,7 @@
 # Build from the workspace root (the context must contain Cargo.lock and all crates):
 #   docker build -f docs/deploy/checkout.Dockerfile -t otel-kit/checkout:0.1.0 .
 
-FROM rust:1.94-slim-trixie AS build
+FROM rust:1.95-slim-trixie AS build
 WORKDIR /src
 COPY . .
 # --locked: the image builds exactly what CI tested. protoc comes from the

@@ -5,8 +5,11 @@ use std::borrow::Cow;
 
 use futures_util::future::BoxFuture;
 use sqlx::error::DatabaseError;
+#[cfg(feature = "mysql")]
 use sqlx::mysql::{MySql, MySqlConnection, MySqlDatabaseError};
+#[cfg(feature = "postgres")]
 use sqlx::postgres::Postgres;
+#[cfg(feature = "sqlite")]
 use sqlx::sqlite::Sqlite;
 use sqlx::{Database, Pool};
 
@@ -15,13 +18,17 @@ use crate::sql::SqlDialect;
 
 mod sealed {
     pub trait Sealed {}
+    #[cfg(feature = "postgres")]
     impl Sealed for sqlx::Postgres {}
+    #[cfg(feature = "mysql")]
     impl Sealed for sqlx::MySql {}
+    #[cfg(feature = "sqlite")]
     impl Sealed for sqlx::Sqlite {}
 }
 
 /// A database whose pools [`crate::instrument`] can wrap: PostgreSQL, MySQL/MariaDB and
-/// SQLite. Sealed: the conventions differ per system, so each is written out here.
+/// SQLite, each with its cargo feature (`postgres`, `mysql`, `sqlite`). Sealed: the
+/// conventions differ per system, so each is written out here.
 ///
 /// ```
 /// fn accepts<DB: otel_kit_db::InstrumentedDatabase>() {}
@@ -66,6 +73,8 @@ pub trait InstrumentedDatabase: Database + sealed::Sealed {
     }
 }
 
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 impl InstrumentedDatabase for Postgres {
     const DIALECT: SqlDialect = SqlDialect::PostgreSql;
     const SYSTEM: &'static str = "postgresql";
@@ -89,6 +98,8 @@ impl InstrumentedDatabase for Postgres {
     }
 }
 
+#[cfg(feature = "mysql")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mysql")))]
 impl InstrumentedDatabase for MySql {
     const DIALECT: SqlDialect = SqlDialect::MySql;
     const SYSTEM: &'static str = "mysql";
@@ -129,6 +140,8 @@ impl InstrumentedDatabase for MySql {
     }
 }
 
+#[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 impl InstrumentedDatabase for Sqlite {
     const DIALECT: SqlDialect = SqlDialect::Sqlite;
     const SYSTEM: &'static str = "sqlite";

@@ -22,6 +22,8 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// A server's (PostgreSQL, MySQL/MariaDB).
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
     pub(crate) fn network(
         system: &'static str,
         database: Option<&str>,
@@ -38,6 +40,8 @@ impl Endpoint {
         }
     }
 
+    /// A file's (SQLite).
+    #[cfg(feature = "sqlite")]
     pub(crate) fn file(system: &'static str, filename: &str) -> Self {
         Self {
             system,

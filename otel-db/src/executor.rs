@@ -191,6 +191,10 @@ macro_rules! impl_executor {
                 $inner.prepare_with(sql, parameters)
             }
 
+            // In the trait only with sqlx-core's `offline` feature, which every driver
+            // feature of this crate turns on (with the driver's own `offline`, which
+            // implements it): the trait then has it whether or not the application turns
+            // on sqlx's `macros`, which enables it too. See "Cargo features" in lib.rs.
             fn describe<'e>(
                 self,
                 sql: sqlx::SqlStr,
@@ -230,6 +234,9 @@ macro_rules! impl_executors {
     };
 }
 
+#[cfg(feature = "postgres")]
 impl_executors!(sqlx::Postgres);
+#[cfg(feature = "mysql")]
 impl_executors!(sqlx::MySql);
+#[cfg(feature = "sqlite")]
 impl_executors!(sqlx::Sqlite);

@@ -17,16 +17,7 @@ use otel_kit_core::{Cache, Providers, Resolved, Resolver};
 
 use crate::database::InstrumentedDatabase;
 use crate::endpoint::Endpoint;
-use crate::options::Options;
-
-/// The boundaries of `db.client.operation.duration`, in seconds, as the database
-/// conventions advise.
-///
-/// ```
-/// assert_eq!(otel_kit_db::DURATION_BUCKETS[0], 0.001);
-/// assert_eq!(otel_kit_db::DURATION_BUCKETS.len(), 9);
-/// ```
-pub const DURATION_BUCKETS: [f64; 9] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0];
+use crate::options::{DURATION_BUCKETS, Options};
 
 /// Registers a pool's connection gauges with a meter (see [`crate::pool_metrics`]).
 pub(crate) type RegisterGauges = Box<dyn Fn(&Meter) + Send + Sync>;

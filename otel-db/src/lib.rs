@@ -56,31 +56,71 @@
 //!
 //! The tracer and instruments are taken from the OpenTelemetry globals when the pool is
 //! wrapped: wrap it after installing the providers.
+//!
+//! # Cargo features
+//!
+//! One per sqlx driver, none on by default: turn on the databases the service talks to.
+//! With none, [`sql`], [`QueryText`] and the constants are there, and no sqlx.
+//!
+//! | feature | default | adds | pulls in |
+//! | --- | --- | --- | --- |
+//! | `postgres` | no | [`instrument`] and the rest for `sqlx::Postgres` | sqlx's `postgres` |
+//! | `mysql` | no | the same for `sqlx::MySql` (MySQL and MariaDB) | sqlx's `mysql` |
+//! | `sqlite` | no | the same for `sqlx::Sqlite` | sqlx's `sqlite`: SQLite itself, built from C (libsqlite3-sys, `links = "sqlite3"`, so one version in a graph: rusqlite must agree) |
+//!
+//! The runtime and TLS are chosen on the application's own sqlx dependency
+//! (`runtime-tokio`, `tls-rustls`, ...), as sqlx asks.
+//!
+//! Each driver feature also turns on the `offline` feature of sqlx-core and of that
+//! driver, not sqlx's `macros` (a proc-macro that builds sqlx a second time, for the
+//! host). `offline` adds `describe` to the `sqlx::Executor` trait, and sqlx's `macros`
+//! turns it on too; an impl of the trait must either list it or not, so this crate
+//! always turns it on and always implements it. That costs serde (with its derive) and
+//! serde_json. One case to know: a sqlx driver in the same build, without sqlx's
+//! `macros` and without its feature here (`sqlx/mysql` next to `otel-kit-db/postgres`,
+//! say), would lack `describe` and fail to compile; turn on its feature here too.
 
-mod call;
-mod commenter;
-mod connection;
-mod database;
-mod endpoint;
-mod executor;
-mod instrumentation;
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+/// The pool wrapper's modules, for builds with at least one driver.
+macro_rules! with_driver {
+    ($($item:item)*) => {
+        $(
+            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+            #[cfg_attr(docsrs, doc(cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))))]
+            $item
+        )*
+    };
+}
+
+with_driver! {
+    mod call;
+    mod commenter;
+    mod connection;
+    mod database;
+    mod endpoint;
+    mod executor;
+    mod instrumentation;
+    mod outcome;
+    mod pool;
+    mod pool_metrics;
+    mod statement;
+    mod statement_cache;
+    mod stream;
+    mod traced_query;
+
+    pub use connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
+    pub use database::InstrumentedDatabase;
+    pub use pool::{InstrumentBuilder, InstrumentedPool, instrument};
+
+    static SCOPE: otel_kit_core::Scope =
+        otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
+}
 mod options;
-mod outcome;
-mod pool;
-mod pool_metrics;
 pub mod sql;
-mod statement;
-mod statement_cache;
-mod stream;
-mod traced_query;
 
-pub use connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
-pub use database::InstrumentedDatabase;
-pub use instrumentation::DURATION_BUCKETS;
-pub use options::QueryText;
+pub use options::{DURATION_BUCKETS, MAX_QUERY_TEXT, QueryText};
 pub use otel_kit_core::Providers;
-pub use pool::{InstrumentBuilder, InstrumentedPool, instrument};
-pub use statement::MAX_QUERY_TEXT;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
@@ -97,6 +137,3 @@ struct DbGuide;
 /// assert_eq!(otel_kit_db::INSTRUMENTATION_SCOPE, "otel-kit-db");
 /// ```
 pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-db";
-
-static SCOPE: otel_kit_core::Scope =
-    otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));

@@ -1,4 +1,5 @@
-//! What an instrumented pool records beyond the defaults.
+//! What an instrumented pool records beyond the defaults, and the limits of what it
+//! records (plain values: there with no driver feature too).
 
 /// How `db.query.text` is recorded.
 ///
@@ -19,7 +20,23 @@ pub enum QueryText {
     Off,
 }
 
+/// The longest `db.query.text` recorded, in bytes: a longer text is cut to its first
+/// `MAX_QUERY_TEXT` bytes (on a character boundary). A generated statement can be
+/// megabytes long, and one attribute per query of that size is a cost to every span,
+/// export and backend; the summary still names what the statement did.
+pub const MAX_QUERY_TEXT: usize = 16 * 1024;
+
+/// The boundaries of `db.client.operation.duration`, in seconds, as the database
+/// conventions advise.
+///
+/// ```
+/// assert_eq!(otel_kit_db::DURATION_BUCKETS[0], 0.001);
+/// assert_eq!(otel_kit_db::DURATION_BUCKETS.len(), 9);
+/// ```
+pub const DURATION_BUCKETS: [f64; 9] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0];
+
 /// The settings of an instrumented pool; see [`crate::InstrumentBuilder`].
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Options {
     pub(crate) query_text: QueryText,

@@ -14,13 +14,8 @@ use otel_kit_core::SharedNames;
 use smallvec::SmallVec;
 
 use crate::instrumentation::Instrumentation;
+use crate::options::MAX_QUERY_TEXT;
 use crate::sql::{self, QueryInfo, SqlDialect};
-
-/// The longest `db.query.text` recorded, in bytes: a longer text is cut to its first
-/// `MAX_QUERY_TEXT` bytes (on a character boundary). A generated statement can be
-/// megabytes long, and one attribute per query of that size is a cost to every span,
-/// export and backend; the summary still names what the statement did.
-pub const MAX_QUERY_TEXT: usize = 16 * 1024;
 
 /// The statement attributes of an operation: at most four (operation, collection,
 /// summary, procedure).

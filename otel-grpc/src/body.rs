@@ -22,7 +22,9 @@ pin_project! {
     /// status implies; with the stream's error; or, when the body is dropped before
     /// its end, `CANCELLED` (`DEADLINE_EXCEEDED` once the request's deadline passed).
     ///
-    /// ```
+    // The example uses the server layer.
+    #[cfg_attr(feature = "server", doc = "```")]
+    #[cfg_attr(not(feature = "server"), doc = "```ignore")]
     /// use otel_kit_grpc::{ResponseBody, ServerLayer};
     /// use tower::Layer as _;
     ///

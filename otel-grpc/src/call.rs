@@ -32,6 +32,7 @@ pub(crate) enum MethodRule {
     /// A server call without a declared service list: the method is the one in the
     /// path unless the server answers `UNIMPLEMENTED` (then `_OTHER`, with the path's
     /// method as `rpc.method_original`). Set when the call ends.
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
     UnlessUnimplemented(StringValue),
 }
 

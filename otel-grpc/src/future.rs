@@ -29,7 +29,9 @@ pin_project! {
     /// panic ends the span with `error.type = "panic"` and unwinds on; a future
     /// dropped early ends it as `CANCELLED` (`DEADLINE_EXCEEDED` past the deadline).
     ///
-    /// ```
+    // The example uses the server layer.
+    #[cfg_attr(feature = "server", doc = "```")]
+    #[cfg_attr(not(feature = "server"), doc = "```ignore")]
     /// use otel_kit_grpc::{ResponseFuture, ServerLayer};
     /// use tower::{Layer as _, Service as _};
     ///

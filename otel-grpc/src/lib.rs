@@ -2,7 +2,8 @@
 //! semantic conventions 1.42 (`rpc.system.name`, fully qualified `rpc.method`,
 //! `rpc.response.status_code` as a string, `rpc.{server,client}.call.duration`).
 //!
-//! ```no_run
+#![cfg_attr(all(feature = "server", feature = "client"), doc = "```no_run")]
+#![cfg_attr(not(all(feature = "server", feature = "client")), doc = "```ignore")]
 //! use otel_kit_grpc::{ClientLayer, ServerLayer};
 //! use tonic::transport::{Endpoint, Server};
 //!
@@ -34,27 +35,63 @@
 //! Both read the OpenTelemetry globals (tracer, meter, propagator) that
 //! `otel_kit_init::init()` installs, per thread, refreshed every 10 ms, unless given
 //! their own [`Providers`] with `.providers(..)`.
+//!
+//! # Cargo features
+//!
+//! | feature | default | adds | pulls in |
+//! | --- | --- | --- | --- |
+//! | `server` | yes | [`server`]: [`ServerLayer`], [`ServerService`] | tonic's `server` (hyper's server, h2, socket2), for the peer address in `TcpConnectInfo` |
+//! | `client` | yes | [`client`]: [`ClientLayer`], [`ClientService`] | tonic's `channel` (hyper's client, h2, tower's balance), whose `tonic::transport::Error` gives a failed call its code; opentelemetry-http |
+//!
+//! A service that only serves, or only calls, turns off the default features and picks
+//! its side. With neither, only the conventions are left: [`status`], [`method`],
+//! [`MetadataCapture`] and [`DEFAULT_EXCLUDED_SERVICES`].
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+// With neither side, the helpers the layers share in `method`, `status`, `metadata` and
+// `exclude` are unused.
+#![cfg_attr(not(any(feature = "server", feature = "client")), allow(dead_code))]
+
+#[cfg(any(feature = "server", feature = "client"))]
 mod body;
+#[cfg(any(feature = "server", feature = "client"))]
 mod call;
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
+#[cfg(any(feature = "server", feature = "client"))]
 mod error_code;
 mod exclude;
+#[cfg(any(feature = "server", feature = "client"))]
 mod future;
+#[cfg(any(feature = "server", feature = "client"))]
 mod instruments;
 mod metadata;
 pub mod method;
+#[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
 pub mod status;
+#[cfg(any(feature = "server", feature = "client"))]
 mod timeout;
 
+#[cfg(any(feature = "server", feature = "client"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use body::ResponseBody;
+#[cfg(any(feature = "server", feature = "client"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use call::ERROR_TYPE_PANIC;
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{ClientLayer, ClientService};
 pub use exclude::DEFAULT_EXCLUDED_SERVICES;
+#[cfg(any(feature = "server", feature = "client"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use future::ResponseFuture;
 pub use metadata::MetadataCapture;
 pub use otel_kit_core::Providers;
+#[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use server::{ServerLayer, ServerService};
 
 /// The name of the instrumentation scope of this crate's spans and metrics (its version
@@ -71,10 +108,11 @@ static SCOPE: otel_kit_core::Scope =
 /// `rpc.system.name` of every span and metric point of this crate.
 const GRPC: &str = "grpc";
 
-#[cfg(doctest)]
+// The README and the guide use both sides.
+#[cfg(all(doctest, feature = "server", feature = "client"))]
 #[doc = include_str!("../README.md")]
 struct Readme;
 
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "server", feature = "client"))]
 #[doc = include_str!("../../docs/grpc.md")]
 struct GrpcGuide;

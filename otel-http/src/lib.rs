@@ -1,7 +1,8 @@
 //! OpenTelemetry middleware for HTTP: a tower layer for axum/hyper servers and
 //! reqwest-middleware for clients, following the HTTP semantic conventions 1.42.
 //!
-//! ```no_run
+#![cfg_attr(all(feature = "server", feature = "client"), doc = "```no_run")]
+#![cfg_attr(not(all(feature = "server", feature = "client")), doc = "```ignore")]
 //! use axum::{Router, routing::get};
 //!
 //! let app: Router = Router::new()
@@ -26,13 +27,37 @@
 //!
 //! Conformance (the W3C trace-context suite), interop (the Python SDK) and cost (against axum-tracing-opentelemetry and tower-http) are in the
 //! crate README.
+//!
+//! # Cargo features
+//!
+//! A server-only service turns off the default features and picks `server` (and `axum`):
+//! it compiles no reqwest. [`conventions`] and [`Providers`] are there with any set.
+//!
+//! | feature | default | adds | pulls in |
+//! | --- | --- | --- | --- |
+//! | `server` | yes | [`server`]: [`ServerLayer`], [`ServerService`] | tower, http-body |
+//! | `client` | yes | [`client`]: [`ClientMiddleware`], [`UrlTemplate`], [`NoPropagation`] | reqwest, reqwest-middleware, opentelemetry-http |
+//! | `axum` | yes | the server reads axum's `MatchedPath` (`http.route`, the span name) and `ConnectInfo` (`client.address`); implies `server` | axum |
+//!
+//! Without `axum` the server layer works on any tower service (hyper, tonic), with
+//! neither route nor client address.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
 pub mod conventions;
+#[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
 
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{ClientMiddleware, NoPropagation, UrlTemplate};
 pub use otel_kit_core::Providers;
+#[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use server::{ServerLayer, ServerService};
 
 /// The name of the instrumentation scope of this crate's spans and metrics (its version
@@ -43,17 +68,19 @@ pub use server::{ServerLayer, ServerService};
 /// ```
 pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-http";
 
+#[cfg(any(feature = "server", feature = "client"))]
 static SCOPE: otel_kit_core::Scope =
     otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
 
-#[cfg(doctest)]
+// The README and the guides use the server, the client and axum together.
+#[cfg(all(doctest, feature = "server", feature = "client", feature = "axum"))]
 #[doc = include_str!("../README.md")]
 struct Readme;
 
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "server", feature = "client", feature = "axum"))]
 #[doc = include_str!("../../docs/getting-started.md")]
 struct GettingStarted;
 
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "server", feature = "client", feature = "axum"))]
 #[doc = include_str!("../../docs/http.md")]
 struct HttpGuide;

@@ -4,10 +4,13 @@
 //!
 //! The leaf of the crate: the setup's [`Config`](crate::config::Config) and every SDK
 //! plug-in (batch, sampling, redaction, resource, propagation) read their variables
-//! through [`Env`], and import nothing else from the crate.
+//! through [`Env`]. It imports nothing else from the crate but the leaf
+//! `build_features`, which tells what the build can put in effect.
 
 use std::fmt;
 use std::time::Duration;
+
+use crate::build_features::BuildFeatures;
 
 /// A configuration value that was set but unusable, and what was used instead.
 ///
@@ -57,6 +60,7 @@ impl fmt::Display for ConfigWarning {
 pub(crate) struct Warnings(pub(crate) Vec<ConfigWarning>);
 
 impl Warnings {
+    #[cfg_attr(not(feature = "__otlp"), allow(dead_code))]
     pub(crate) fn push(
         &mut self,
         variable: impl Into<String>,
@@ -78,7 +82,18 @@ pub(crate) fn read_with<T>(
     lookup: impl Fn(&str) -> Option<String>,
     read: impl FnOnce(&mut Env<'_>) -> T,
 ) -> (T, Vec<ConfigWarning>) {
+    read_as_built(lookup, BuildFeatures::THIS_BUILD, read)
+}
+
+/// [`read_with`] as a build with `features` would read it (tests of the rules that
+/// depend on the cargo features).
+pub(crate) fn read_as_built<T>(
+    lookup: impl Fn(&str) -> Option<String>,
+    features: BuildFeatures,
+    read: impl FnOnce(&mut Env<'_>) -> T,
+) -> (T, Vec<ConfigWarning>) {
     let mut env = Env::new(&lookup);
+    env.features = features;
     let value = read(&mut env);
     (value, env.into_warnings())
 }
@@ -92,6 +107,7 @@ fn is_secret(variable: &str) -> bool {
 pub(crate) struct Env<'a> {
     lookup: &'a dyn Fn(&str) -> Option<String>,
     warnings: Vec<ConfigWarning>,
+    features: BuildFeatures,
 }
 
 impl<'a> Env<'a> {
@@ -99,7 +115,13 @@ impl<'a> Env<'a> {
         Env {
             lookup,
             warnings: Vec::new(),
+            features: BuildFeatures::THIS_BUILD,
         }
+    }
+
+    /// The cargo features of the build the values are read for.
+    pub(crate) fn features(&self) -> BuildFeatures {
+        self.features
     }
 
     pub(crate) fn into_warnings(self) -> Vec<ConfigWarning> {

@@ -1,9 +1,11 @@
-//! A small tokio runtime on its own thread that drives the gRPC exporters' connections.
+//! A small tokio runtime on its own thread that drives the OTLP exporters' connections.
 //!
-//! tonic needs a runtime to run its channel; using the application's would put export
-//! I/O on the threads that serve requests, and would not exist at all in a synchronous
-//! `main`. The batch processors hand their export futures to this runtime's channel
-//! tasks, so a slow or absent collector never occupies an application thread.
+//! tonic needs a runtime to run its channel, and hyper (OTLP/HTTP) one for its
+//! connections and timeouts; using the application's would put export I/O on the threads
+//! that serve requests, and would not exist at all in a synchronous `main`. The batch
+//! processors hand their export futures to this runtime's tasks (tonic's channel, or the
+//! HTTP requests `http_client` spawns), so a slow or absent collector never occupies an
+//! application thread.
 
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -26,7 +28,13 @@ impl ExportRuntime {
         let thread = std::thread::Builder::new()
             .name("otel-export".to_owned())
             .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    // The blocking pool resolves host names: named as telemetry's own
+                    // threads, its transport logs stay out of what is exported.
+                    .thread_name("otel-export-blocking")
+                    .build()
+                {
                     Ok(rt) => rt,
                     Err(e) => {
                         let _ = tx.send(Err(e));
@@ -51,9 +59,16 @@ impl ExportRuntime {
     }
 
     /// Runs `f` with this runtime as the current one, so what it spawns lands here.
+    #[cfg_attr(not(feature = "grpc"), allow(dead_code))]
     pub(crate) fn enter<T>(&self, f: impl FnOnce() -> T) -> T {
         let _guard = self.handle.enter();
         f()
+    }
+
+    /// Where the OTLP/HTTP clients spawn their requests.
+    #[cfg_attr(not(feature = "__http"), allow(dead_code))]
+    pub(crate) fn handle(&self) -> &tokio::runtime::Handle {
+        &self.handle
     }
 
     /// Stops the runtime; waits for its thread only when called off any runtime.

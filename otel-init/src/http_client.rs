@@ -1,29 +1,137 @@
-//! The blocking HTTP client of the OTLP/HTTP exporters, which says why a request failed.
+//! The HTTP clients of the OTLP/HTTP exporters: opentelemetry-http's hyper client, driven
+//! by the export runtime, shared by the signals, with the TLS the features chose, and
+//! saying why a request failed.
+//!
+//! hyper needs a tokio runtime for its connections and timeouts, and the exporters are
+//! awaited on threads that have none (the batch processors' own, with a plain
+//! `block_on`). So each request is spawned onto the export runtime and only its result
+//! is awaited there: the application's runtime, if there is one, never does export I/O.
 //!
 //! opentelemetry-otlp 0.33 turns every transport error of an HTTP export into "HTTP
-//! export failed: network error" and logs the cause only at debug level, so a wrong CA,
-//! a refused connection or a bad proxy all look the same at the default level. This
-//! client logs the cause (the whole error chain) as a warning, at most once per
+//! export failed: network error" and logs the cause only at debug level, so a wrong CA
+//! or a refused connection look the same at the default level. This client logs the
+//! cause (the whole error chain) as a warning, at most once per
 //! [`REPORT_EVERY`](crate::report_gate::REPORT_EVERY) per client, and returns the error
 //! unchanged.
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use opentelemetry_http::hyper::HyperClient;
 use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
 
 use crate::report_gate::ReportGate;
 
-/// A reqwest blocking client that explains its failures.
+/// The TLS of one client: none for a plain `http://` endpoint, else the configured CA
+/// and client identity (PEM), each optional.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ClientTls<'a> {
+    PlainHttp,
+    Https {
+        ca: Option<&'a [u8]>,
+        identity: Option<(&'a [u8], &'a [u8])>,
+    },
+}
+
+impl ClientTls<'_> {
+    /// Whether one client can serve every signal with these settings.
+    fn is_shared(&self) -> bool {
+        matches!(
+            self,
+            ClientTls::PlainHttp
+                | ClientTls::Https {
+                    ca: None,
+                    identity: None
+                }
+        )
+    }
+}
+
+/// The clients of one start-up, shared by the signals: one per export timeout (the
+/// client enforces it) and scheme, so that the signals share connections and the
+/// system's roots are read once. A signal with its own CA or client certificate gets a
+/// client of its own.
+#[derive(Default)]
+pub(crate) struct HttpClients(Vec<(Duration, bool, Arc<dyn HttpClient>)>);
+
+impl HttpClients {
+    /// A client for this timeout and TLS whose requests run on `runtime`, and what was
+    /// wrong with the PEM files (the client is built without what could not be used).
+    /// `Err` when no client could be built at all.
+    pub(crate) fn get(
+        &mut self,
+        timeout: Duration,
+        tls: ClientTls<'_>,
+        runtime: tokio::runtime::Handle,
+    ) -> Result<(ExplainingClient, Vec<TlsProblem>), String> {
+        let plain = tls == ClientTls::PlainHttp;
+        if tls.is_shared()
+            && let Some((_, _, client)) = self.0.iter().find(|(t, p, _)| *t == timeout && *p == plain)
+        {
+            return Ok((
+                ExplainingClient::new(Arc::clone(client), timeout, runtime),
+                Vec::new(),
+            ));
+        }
+        let (client, problems) = match tls {
+            ClientTls::PlainHttp => {
+                let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+                // As reqwest did: a request is written at once, without waiting for ACKs.
+                connector.set_nodelay(true);
+                let client: Arc<dyn HttpClient> = Arc::new(HyperClient::new(connector, timeout, None));
+                (client, Vec::new())
+            }
+            ClientTls::Https { ca, identity } => https_client(timeout, ca, identity)?,
+        };
+        if tls.is_shared() {
+            self.0.push((timeout, plain, Arc::clone(&client)));
+        }
+        Ok((ExplainingClient::new(client, timeout, runtime), problems))
+    }
+}
+
+/// A PEM file that could not be used: the suffix of its variable, and why.
+pub(crate) type TlsProblem = (&'static str, String);
+
+#[cfg(feature = "__tls")]
+fn https_client(
+    timeout: Duration,
+    ca: Option<&[u8]>,
+    identity: Option<(&[u8], &[u8])>,
+) -> Result<(Arc<dyn HttpClient>, Vec<TlsProblem>), String> {
+    let (config, problems) = crate::tls::client_config(ca, identity);
+    let config = config.map_err(|e| format!("TLS could not be set up ({e})"))?;
+    let problems = problems.into_iter().map(|p| (p.suffix, p.why)).collect();
+    let connector = crate::tls::HttpsConnector::new(config);
+    Ok((Arc::new(HyperClient::new(connector, timeout, None)), problems))
+}
+
+/// Without a TLS feature there is no HTTPS (the exporter refuses an `https://` endpoint
+/// before it gets here).
+#[cfg(not(feature = "__tls"))]
+fn https_client(
+    _timeout: Duration,
+    _ca: Option<&[u8]>,
+    _identity: Option<(&[u8], &[u8])>,
+) -> Result<(Arc<dyn HttpClient>, Vec<TlsProblem>), String> {
+    Err("this build of otel-kit-init has no TLS".to_owned())
+}
+
+/// A client whose requests run on the export runtime, and that explains its failures.
 #[derive(Debug, Clone)]
 pub(crate) struct ExplainingClient {
-    inner: reqwest::blocking::Client,
+    inner: Arc<dyn HttpClient>,
+    timeout: Duration,
+    runtime: tokio::runtime::Handle,
     report_gate: Arc<ReportGate>,
 }
 
 impl ExplainingClient {
-    pub(crate) fn new(inner: reqwest::blocking::Client) -> Self {
+    fn new(inner: Arc<dyn HttpClient>, timeout: Duration, runtime: tokio::runtime::Handle) -> Self {
         ExplainingClient {
             inner,
+            timeout,
+            runtime,
             report_gate: Arc::new(ReportGate::new()),
         }
     }
@@ -32,7 +140,13 @@ impl ExplainingClient {
         if !self.report_gate.pass() {
             return;
         }
-        tracing::warn!(target: "otel_kit_init", "OTLP/HTTP request to {target} failed: {}", chain(error.as_ref()));
+        // The client's deadline says only "deadline has elapsed".
+        let why = if error.is::<tokio::time::error::Elapsed>() {
+            format!("no response within the export timeout ({:?})", self.timeout)
+        } else {
+            chain(error.as_ref())
+        };
+        tracing::warn!(target: "otel_kit_init", "OTLP/HTTP request to {target} failed: {why}");
     }
 }
 
@@ -47,7 +161,18 @@ impl HttpClient for ExplainingClient {
             uri.host().unwrap_or_default(),
             uri.port().map(|p| format!(":{p}")).unwrap_or_default()
         ) + uri.path();
-        let result = self.inner.send_bytes(request).await;
+        let inner = Arc::clone(&self.inner);
+        // The request ends within the client's timeout, awaited or not.
+        let result = match self
+            .runtime
+            .spawn(async move { inner.send_bytes(request).await })
+            .await
+        {
+            Ok(result) => result,
+            // Stopped (after shutdown) or panicked: either way, no response.
+            Err(e) if e.is_cancelled() => Err("the export runtime has stopped".into()),
+            Err(e) => Err(format!("the request failed inside the export runtime ({e})").into()),
+        };
         if let Err(error) = &result {
             self.report(&target, error);
         }
@@ -55,8 +180,8 @@ impl HttpClient for ExplainingClient {
     }
 }
 
-/// An error and its sources, `outer: inner: innermost`, each message once (reqwest and
-/// hyper repeat their source's text in their own).
+/// An error and its sources, `outer: inner: innermost`, each message once (hyper and
+/// std's I/O errors repeat their source's text in their own).
 fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut out = error.to_string();
     let mut source = error.source();
@@ -73,7 +198,98 @@ fn chain(error: &(dyn std::error::Error + 'static)) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::future::Future;
+    use std::io::{Read as _, Write as _};
+    use std::task::{Context, Poll, Wake};
+
     use super::*;
+    use crate::export_runtime::ExportRuntime;
+
+    /// Polls `future` on this thread, as the SDK's processors do: no tokio here.
+    fn block_on<F: Future>(future: F) -> F::Output {
+        struct Unpark(std::thread::Thread);
+        impl Wake for Unpark {
+            fn wake(self: Arc<Self>) {
+                self.0.unpark();
+            }
+        }
+        let waker = Arc::new(Unpark(std::thread::current())).into();
+        let mut cx = Context::from_waker(&waker);
+        let mut future = std::pin::pin!(future);
+        loop {
+            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+            std::thread::park();
+        }
+    }
+
+    /// A server that answers one request with 202, and its `http://` URL.
+    fn one_response_server() -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let address = listener.local_addr().expect("address");
+        std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().expect("accept");
+            let mut request = [0; 4096];
+            let _ = stream.read(&mut request);
+            let _ = stream
+                .write_all(b"HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        });
+        format!("http://{address}/v1/traces")
+    }
+
+    fn request(url: &str) -> Request<Bytes> {
+        Request::post(url)
+            .body(Bytes::from_static(b"spans"))
+            .expect("request")
+    }
+
+    #[test]
+    fn a_request_awaited_without_a_tokio_runtime_runs_on_the_export_runtime() {
+        let runtime = ExportRuntime::start().expect("runtime");
+        let (client, _) = HttpClients::default()
+            .get(
+                Duration::from_secs(5),
+                ClientTls::PlainHttp,
+                runtime.handle().clone(),
+            )
+            .expect("client");
+        let response = block_on(client.send_bytes(request(&one_response_server()))).expect("response");
+        assert_eq!(response.status(), 202);
+        assert_eq!(response.body().as_ref(), b"ok");
+    }
+
+    #[test]
+    fn after_the_runtime_stops_a_request_fails_at_once() {
+        let mut runtime = ExportRuntime::start().expect("runtime");
+        let (client, _) = HttpClients::default()
+            .get(
+                Duration::from_secs(5),
+                ClientTls::PlainHttp,
+                runtime.handle().clone(),
+            )
+            .expect("client");
+        runtime.stop();
+        let error =
+            block_on(client.send_bytes(request("http://127.0.0.1:9/v1/traces"))).expect_err("stopped");
+        assert_eq!(error.to_string(), "the export runtime has stopped");
+    }
+
+    #[test]
+    fn signals_with_the_same_timeout_and_scheme_share_a_client() {
+        let runtime = ExportRuntime::start().expect("runtime");
+        let mut clients = HttpClients::default();
+        for timeout in [1, 1, 2] {
+            let _ = clients
+                .get(
+                    Duration::from_secs(timeout),
+                    ClientTls::PlainHttp,
+                    runtime.handle().clone(),
+                )
+                .expect("client");
+        }
+        assert_eq!(clients.0.len(), 2);
+    }
 
     #[derive(Debug)]
     struct Layer(&'static str, Option<Box<Layer>>);
@@ -93,15 +309,12 @@ mod tests {
     #[test]
     fn the_chain_names_every_cause_once() {
         let error = Layer(
-            "error sending request",
-            Some(Box::new(Layer(
-                "client error (Connect)",
-                Some(Box::new(Layer("invalid peer certificate: UnknownIssuer", None))),
-            ))),
+            "client error (Connect)",
+            Some(Box::new(Layer("invalid peer certificate: UnknownIssuer", None))),
         );
         assert_eq!(
             chain(&error),
-            "error sending request: client error (Connect): invalid peer certificate: UnknownIssuer"
+            "client error (Connect): invalid peer certificate: UnknownIssuer"
         );
         let repeated = Layer("connect failed: refused", Some(Box::new(Layer("refused", None))));
         assert_eq!(chain(&repeated), "connect failed: refused");

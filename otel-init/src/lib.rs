@@ -19,7 +19,9 @@
 //!   [`config::Config`], lay the builder's values over it into the
 //!   [`config::EffectiveConfig`], build the resource and the OTLP or console pipelines,
 //!   install the globals and the `tracing` [`subscriber`], and return the [`Telemetry`]
-//!   guard.
+//!   guard. [`Telemetry::control`] gives the [`TelemetryControl`] that changes the
+//!   sampling ratio and the log filter while the service runs, and traces everything
+//!   for a while (a debug override during an incident).
 //! - **The `OTEL_*` specification**: [`config`], every variable typed, with a warning
 //!   naming the variable and the default used for each bad value.
 //! - **SDK plug-ins**, each usable on a plain SDK provider builder without `init()`, each
@@ -34,15 +36,53 @@
 //!
 //! The configuration reference (every variable, default, and builder method) is
 //! `docs/configuration.md`.
+//!
+//! # Cargo features
+//!
+//! The default serves most services: both OTLP transports, gzip, TLS with ring, the
+//! three signals and the console exporters. To compile less, turn the defaults off and
+//! name what you use, for example one transport over TLS, traces and logs:
+//!
+//! ```toml
+//! otel-kit-init = { version = "0.1", default-features = false, features = ["http-proto", "tls-ring", "logs"] }
+//! ```
+//!
+//! | feature | default | what it brings | what it compiles |
+//! | --- | --- | --- | --- |
+//! | `grpc` | yes | OTLP/gRPC (`OTEL_EXPORTER_OTLP_PROTOCOL=grpc`) | tonic's channel, prost |
+//! | `http-proto` | yes | OTLP/HTTP with protobuf bodies, the specification's default protocol | hyper's client (opentelemetry-http's, which also compiles h2), prost |
+//! | `http-json` | no | OTLP/HTTP with JSON bodies | the above, serde and serde_json for the OTLP types |
+//! | `gzip` | yes | `OTEL_EXPORTER_OTLP_COMPRESSION=gzip` | flate2 (pure Rust); without `grpc`, tonic's core too (opentelemetry-otlp's wiring) |
+//! | `tls-ring` | yes | `https://` endpoints, CA and client certificates, with rustls on ring | rustls, ring, rustls-native-certs, tokio-rustls |
+//! | `tls-aws-lc` | no | the same with aws-lc-rs, used when `tls-ring` is off | aws-lc-sys, a C library (cc; cmake on some targets) |
+//! | `logs` | yes | the OTLP log pipeline and the `tracing` log bridge | the SDK's logs, opentelemetry-appender-tracing |
+//! | `metrics` | yes | the metric pipeline, the global meter provider, the span queue's own metrics | the SDK's metrics |
+//! | `console` | yes | [`console_exporter`], `OTEL_*_EXPORTER=console` | nothing more |
+//!
+//! What a build lacks is never silent: an `OTEL_*` variable that asks for it gets a
+//! warning naming the variable and the feature, and the same in code is an
+//! [`InitError::InvalidValue`]. Without `grpc`, `http-proto` and `http-json` nothing is
+//! exported over OTLP; without a TLS feature an `https://` endpoint is refused with a
+//! warning. The default protocol is http/protobuf when built in, else the one transport
+//! there is.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod additions;
 pub mod batch;
+mod build_features;
 mod builder;
 pub mod config;
+#[cfg(feature = "console")]
+#[cfg_attr(docsrs, doc(cfg(feature = "console")))]
 pub mod console_exporter;
+mod control;
 mod env;
 mod error;
 mod export_runtime;
+#[cfg(feature = "__http")]
 mod http_client;
+#[cfg(feature = "__otlp")]
 mod otlp_exporter;
 mod pipelines;
 pub mod propagation;
@@ -53,9 +93,12 @@ pub mod sampling;
 mod signal;
 pub mod subscriber;
 mod telemetry;
+#[cfg(all(feature = "__tls", feature = "__http"))]
+mod tls;
 
 pub use builder::Builder;
 pub use config::Exporter;
+pub use control::{ControlError, TelemetryControl};
 pub use error::{InitError, ShutdownError};
 pub use signal::Signal;
 pub use telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Telemetry};

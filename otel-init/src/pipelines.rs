@@ -1,33 +1,92 @@
-//! Building the three providers from the configuration in effect: exporters, our span
-//! queue processor, the SDK's batch log processor and periodic reader, and redaction in
-//! front of every span and log processor.
+//! Building the providers from the configuration in effect: exporters, our span queue
+//! processor, the SDK's batch log processor and periodic reader, and redaction in front
+//! of every span and log processor. The metric and log pipelines are the `metrics` and
+//! `logs` cargo features; the configuration in effect names no exporter for a signal
+//! this build lacks, nor an exporter it lacks.
 
 use std::sync::Arc;
 
-use opentelemetry_sdk::logs::{BatchLogProcessor, SdkLoggerProvider};
-use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider, Temporality};
-use opentelemetry_sdk::trace::{
-    SdkTracerProvider, SimpleSpanProcessor, SpanLimits, SpanProcessor, TracerProviderBuilder,
-};
+#[cfg(feature = "logs")]
+use opentelemetry_sdk::logs::SdkLoggerProvider;
+#[cfg(feature = "metrics")]
+use opentelemetry_sdk::metrics::SdkMeterProvider;
+use opentelemetry_sdk::trace::{SdkTracerProvider, SpanLimits, SpanProcessor, TracerProviderBuilder};
 
-use crate::batch::{SpanQueueProcessor, SpanQueueStats};
-use crate::config::{EffectiveConfig, ExporterKind, TemporalityPreference};
-use crate::console_exporter::{ConsoleLogExporter, ConsoleMetricExporter, ConsoleSpanExporter};
+use crate::InitError;
+use crate::additions::Additions;
+use crate::batch::SpanQueueStats;
+use crate::config::{EffectiveConfig, ExporterKind};
 use crate::env::Warnings;
 use crate::export_runtime::ExportRuntime;
-use crate::redaction::{RedactingLogProcessor, RedactingSpanProcessor, Redactor};
-use crate::{InitError, otlp_exporter};
+#[cfg(feature = "__otlp")]
+use crate::otlp_exporter::{self, HttpClients};
+use crate::redaction::{RedactingSpanProcessor, Redactor};
 
 /// The providers built, and what their shutdown consumes.
 pub(crate) struct Pipelines {
     pub(crate) tracer: SdkTracerProvider,
+    #[cfg(feature = "metrics")]
     pub(crate) meter: SdkMeterProvider,
+    #[cfg(feature = "logs")]
     pub(crate) logger: SdkLoggerProvider,
     pub(crate) runtime: Option<ExportRuntime>,
     pub(crate) span_stats: Option<Arc<SpanQueueStats>>,
 }
 
+/// What every exporter of one start-up shares.
+struct Exporting<'a> {
+    config: &'a EffectiveConfig,
+    resource: &'a opentelemetry_sdk::Resource,
+    #[cfg_attr(not(feature = "__otlp"), allow(dead_code))]
+    runtime: Option<&'a ExportRuntime>,
+    redactor: Option<&'a Redactor>,
+    additions: &'a mut Additions,
+    #[cfg(feature = "__otlp")]
+    clients: HttpClients,
+    #[cfg_attr(not(feature = "__otlp"), allow(dead_code))]
+    warnings: &'a mut Warnings,
+}
+
+pub(crate) fn build_pipelines(
+    config: &EffectiveConfig,
+    resource: &opentelemetry_sdk::Resource,
+    runtime: Option<ExportRuntime>,
+    redactor: Option<&Redactor>,
+    additions: &mut Additions,
+    warnings: &mut Warnings,
+) -> Result<Pipelines, InitError> {
+    let mut exporting = Exporting {
+        config,
+        resource,
+        runtime: runtime.as_ref(),
+        redactor,
+        additions,
+        #[cfg(feature = "__otlp")]
+        clients: HttpClients::default(),
+        warnings,
+    };
+    let (tracer, span_stats) = exporting.tracer_provider()?;
+    #[cfg(feature = "metrics")]
+    let meter = exporting.meter_provider()?;
+    #[cfg(feature = "logs")]
+    let logger = exporting.logger_provider()?;
+    #[cfg(feature = "metrics")]
+    if let Some(stats) = &span_stats {
+        crate::batch::register_metrics(&meter, stats);
+    }
+    Ok(Pipelines {
+        tracer,
+        #[cfg(feature = "metrics")]
+        meter,
+        #[cfg(feature = "logs")]
+        logger,
+        runtime,
+        span_stats,
+    })
+}
+
 /// Adds `processor`, behind redaction when there is some.
+#[cfg_attr(not(any(feature = "__otlp", feature = "console")), allow(dead_code))]
 fn with_span_processor<P: SpanProcessor + 'static>(
     tracer: TracerProviderBuilder,
     processor: P,
@@ -39,113 +98,172 @@ fn with_span_processor<P: SpanProcessor + 'static>(
     }
 }
 
-pub(crate) fn build_pipelines(
-    config: &EffectiveConfig,
-    resource: &opentelemetry_sdk::Resource,
-    runtime: Option<ExportRuntime>,
-    redactor: Option<&Redactor>,
-    warnings: &mut Warnings,
-) -> Result<Pipelines, InitError> {
-    let limits = &config.span_limits;
-    let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    let mut tracer = SdkTracerProvider::builder()
-        .with_resource(resource.clone())
-        .with_sampler(config.sampling.clone().into_sampler())
-        .with_span_limits(SpanLimits {
-            max_attributes_per_span: clamp(limits.attribute_count),
-            max_events_per_span: clamp(limits.event_count),
-            max_links_per_span: clamp(limits.link_count),
-            max_attributes_per_event: clamp(limits.event_attribute_count),
-            max_attributes_per_link: clamp(limits.link_attribute_count),
-        });
-    let mut meter = SdkMeterProvider::builder().with_resource(resource.clone());
-    let mut logger = SdkLoggerProvider::builder().with_resource(resource.clone());
-    let mut span_stats = None;
+impl Exporting<'_> {
+    /// Exporters for a signal, unless `OTEL_SDK_DISABLED`: providers without processors
+    /// or readers export nothing, yet spans still get ids, so incoming trace context
+    /// flows on to outgoing calls.
+    fn exporters(&self, kinds: &[ExporterKind]) -> Vec<ExporterKind> {
+        if self.config.sdk_disabled {
+            Vec::new()
+        } else {
+            kinds.to_vec()
+        }
+    }
 
-    // OTEL_SDK_DISABLED: providers without processors or readers export nothing, yet
-    // spans still get ids, so incoming trace context flows on to outgoing calls.
-    if !config.sdk_disabled {
-        let temporality = match config.metrics_temporality {
-            TemporalityPreference::Cumulative => Temporality::Cumulative,
-            TemporalityPreference::Delta => Temporality::Delta,
-            TemporalityPreference::LowMemory => Temporality::LowMemory,
-        };
-        let runtime_ref = runtime.as_ref();
-        let mut clients = otlp_exporter::HttpClients::default();
-        for kind in &config.traces_exporters {
-            tracer = match kind {
+    fn tracer_provider(&mut self) -> Result<(SdkTracerProvider, Option<Arc<SpanQueueStats>>), InitError> {
+        let limits = &self.config.span_limits;
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let mut tracer = SdkTracerProvider::builder()
+            .with_resource(self.resource.clone())
+            .with_sampler(self.config.sampling.clone().into_sampler())
+            .with_span_limits(SpanLimits {
+                max_attributes_per_span: clamp(limits.attribute_count),
+                max_events_per_span: clamp(limits.event_count),
+                max_links_per_span: clamp(limits.link_count),
+                max_attributes_per_event: clamp(limits.event_attribute_count),
+                max_attributes_per_link: clamp(limits.link_attribute_count),
+            });
+        #[cfg_attr(not(feature = "__otlp"), allow(unused_mut))]
+        let mut span_stats = None;
+        for kind in self.exporters(&self.config.traces_exporters) {
+            match kind {
+                #[cfg(feature = "__otlp")]
                 ExporterKind::Otlp => {
                     let exporter = otlp_exporter::span_exporter(
-                        &config.otlp.traces,
-                        runtime_ref,
-                        &mut clients,
-                        warnings,
+                        &self.config.otlp.traces,
+                        self.runtime,
+                        &mut self.clients,
+                        self.warnings,
                     )?;
-                    // Ours, not the SDK's: same batching, but drops are counted.
-                    let processor = SpanQueueProcessor::new(exporter, config.bsp);
-                    span_stats = Some(processor.stats());
-                    with_span_processor(tracer, processor, redactor)
+                    if let Some(exporter) = exporter {
+                        // Ours, not the SDK's: same batching, but drops are counted.
+                        let processor = crate::batch::SpanQueueProcessor::new(exporter, self.config.bsp);
+                        span_stats = Some(processor.stats());
+                        tracer = with_span_processor(tracer, processor, self.redactor);
+                    }
                 }
-                ExporterKind::Console => with_span_processor(
-                    tracer,
-                    SimpleSpanProcessor::new(ConsoleSpanExporter::stdout()),
-                    redactor,
-                ),
-            };
+                #[cfg(feature = "console")]
+                ExporterKind::Console => {
+                    let processor = opentelemetry_sdk::trace::SimpleSpanProcessor::new(
+                        crate::console_exporter::ConsoleSpanExporter::stdout(),
+                    );
+                    tracer = with_span_processor(tracer, processor, self.redactor);
+                }
+                #[cfg(not(feature = "console"))]
+                ExporterKind::Console => {}
+                // The configuration names no OTLP exporter in a build without a transport.
+                #[cfg(not(feature = "__otlp"))]
+                ExporterKind::Otlp => {}
+            }
         }
-        for kind in &config.metrics_exporters {
-            meter = match kind {
+        // OTEL_SDK_DISABLED turns off what the application added, too.
+        if !self.config.sdk_disabled {
+            tracer = self.additions.add_span_processors(tracer, self.redactor);
+        }
+        Ok((tracer.build(), span_stats))
+    }
+
+    #[cfg(feature = "metrics")]
+    fn meter_provider(&mut self) -> Result<SdkMeterProvider, InitError> {
+        #[cfg(any(feature = "__otlp", feature = "console"))]
+        use opentelemetry_sdk::metrics::PeriodicReader;
+
+        #[cfg(any(feature = "__otlp", feature = "console"))]
+        let interval = self.config.metric_export_interval;
+        let mut meter = SdkMeterProvider::builder().with_resource(self.resource.clone());
+        for kind in self.exporters(&self.config.metrics_exporters) {
+            match kind {
+                #[cfg(feature = "__otlp")]
                 ExporterKind::Otlp => {
+                    use opentelemetry_sdk::metrics::Temporality;
+
+                    use crate::config::TemporalityPreference;
+
+                    let temporality = match self.config.metrics_temporality {
+                        TemporalityPreference::Cumulative => Temporality::Cumulative,
+                        TemporalityPreference::Delta => Temporality::Delta,
+                        TemporalityPreference::LowMemory => Temporality::LowMemory,
+                    };
                     let exporter = otlp_exporter::metric_exporter(
-                        &config.otlp.metrics,
+                        &self.config.otlp.metrics,
                         temporality,
-                        runtime_ref,
-                        &mut clients,
-                        warnings,
+                        self.runtime,
+                        &mut self.clients,
+                        self.warnings,
                     )?;
-                    meter.with_reader(
-                        PeriodicReader::builder(exporter)
-                            .with_interval(config.metric_export_interval)
-                            .build(),
-                    )
+                    if let Some(exporter) = exporter {
+                        meter = meter
+                            .with_reader(PeriodicReader::builder(exporter).with_interval(interval).build());
+                    }
                 }
-                ExporterKind::Console => meter.with_reader(
-                    PeriodicReader::builder(ConsoleMetricExporter::stdout())
-                        .with_interval(config.metric_export_interval)
-                        .build(),
-                ),
-            };
+                #[cfg(feature = "console")]
+                ExporterKind::Console => {
+                    let exporter = crate::console_exporter::ConsoleMetricExporter::stdout();
+                    meter =
+                        meter.with_reader(PeriodicReader::builder(exporter).with_interval(interval).build());
+                }
+                #[cfg(not(feature = "console"))]
+                ExporterKind::Console => {}
+                // The configuration names no OTLP exporter in a build without a transport.
+                #[cfg(not(feature = "__otlp"))]
+                ExporterKind::Otlp => {}
+            }
         }
-        // Before the exporting processors: the SDK passes each the same record in order.
-        if let Some(r) = redactor
-            && !config.logs_exporters.is_empty()
+        if !self.config.sdk_disabled {
+            meter = self.additions.add_metrics(meter);
+        }
+        Ok(meter.build())
+    }
+
+    #[cfg(feature = "logs")]
+    fn logger_provider(&mut self) -> Result<SdkLoggerProvider, InitError> {
+        #[cfg(feature = "__otlp")]
+        use opentelemetry_sdk::logs::BatchLogProcessor;
+
+        use crate::redaction::RedactingLogProcessor;
+
+        let kinds = self.exporters(&self.config.logs_exporters);
+        let mut logger = SdkLoggerProvider::builder().with_resource(self.resource.clone());
+        // Before the added and the exporting processors: the SDK passes each the same
+        // record in order.
+        if let Some(r) = self.redactor
+            && (!kinds.is_empty() || !self.config.sdk_disabled && self.additions.has_log_processors())
         {
             logger = logger.with_log_processor(RedactingLogProcessor::new(r.clone()));
         }
-        for kind in &config.logs_exporters {
-            logger = match kind {
-                ExporterKind::Otlp => {
-                    let exporter =
-                        otlp_exporter::log_exporter(&config.otlp.logs, runtime_ref, &mut clients, warnings)?;
-                    logger.with_log_processor(
-                        BatchLogProcessor::builder(exporter)
-                            .with_batch_config(config.blrp.log_batch_config())
-                            .build(),
-                    )
-                }
-                ExporterKind::Console => logger.with_simple_exporter(ConsoleLogExporter::stdout()),
-            };
+        if !self.config.sdk_disabled {
+            logger = self.additions.add_log_processors(logger);
         }
+        for kind in kinds {
+            match kind {
+                #[cfg(feature = "__otlp")]
+                ExporterKind::Otlp => {
+                    let exporter = otlp_exporter::log_exporter(
+                        &self.config.otlp.logs,
+                        self.runtime,
+                        &mut self.clients,
+                        self.warnings,
+                    )?;
+                    if let Some(exporter) = exporter {
+                        logger = logger.with_log_processor(
+                            BatchLogProcessor::builder(exporter)
+                                .with_batch_config(self.config.blrp.log_batch_config())
+                                .build(),
+                        );
+                    }
+                }
+                #[cfg(feature = "console")]
+                ExporterKind::Console => {
+                    logger =
+                        logger.with_simple_exporter(crate::console_exporter::ConsoleLogExporter::stdout());
+                }
+                #[cfg(not(feature = "console"))]
+                ExporterKind::Console => {}
+                // The configuration names no OTLP exporter in a build without a transport.
+                #[cfg(not(feature = "__otlp"))]
+                ExporterKind::Otlp => {}
+            }
+        }
+        Ok(logger.build())
     }
-    let meter = meter.build();
-    if let Some(stats) = &span_stats {
-        crate::batch::register_metrics(&meter, stats);
-    }
-    Ok(Pipelines {
-        tracer: tracer.build(),
-        meter,
-        logger: logger.build(),
-        runtime,
-        span_stats,
-    })
 }

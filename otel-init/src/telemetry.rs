@@ -7,13 +7,16 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use opentelemetry_sdk::Resource;
+#[cfg(feature = "logs")]
 use opentelemetry_sdk::logs::SdkLoggerProvider;
+#[cfg(feature = "metrics")]
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 
 use crate::ShutdownError;
 use crate::batch::SpanQueueStats;
 use crate::config::EffectiveConfig;
+use crate::control::TelemetryControl;
 use crate::pipelines::Pipelines;
 use crate::propagation::Propagators;
 use crate::sampling::Sampling;
@@ -29,7 +32,9 @@ pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Telemetry {
     pipelines: Mutex<Option<Pipelines>>,
     tracer_provider: SdkTracerProvider,
+    #[cfg(feature = "metrics")]
     meter_provider: SdkMeterProvider,
+    #[cfg(feature = "logs")]
     logger_provider: SdkLoggerProvider,
     span_stats: Option<Arc<SpanQueueStats>>,
     flushing: Arc<AtomicBool>,
@@ -38,6 +43,7 @@ pub struct Telemetry {
     propagators: Propagators,
     resource: Resource,
     shutdown_timeout: Duration,
+    control: TelemetryControl,
 }
 
 impl std::fmt::Debug for Telemetry {
@@ -56,10 +62,13 @@ impl Telemetry {
         resource: Resource,
         shutdown_timeout: Duration,
         warnings: Vec<String>,
+        control: TelemetryControl,
     ) -> Self {
         Telemetry {
             tracer_provider: pipelines.tracer.clone(),
+            #[cfg(feature = "metrics")]
             meter_provider: pipelines.meter.clone(),
+            #[cfg(feature = "logs")]
             logger_provider: pipelines.logger.clone(),
             span_stats: pipelines.span_stats.clone(),
             flushing: Arc::new(AtomicBool::new(false)),
@@ -69,6 +78,7 @@ impl Telemetry {
             propagators,
             resource,
             shutdown_timeout,
+            control,
         }
     }
 
@@ -97,9 +107,28 @@ impl Telemetry {
         &self.effective
     }
 
-    /// The sampler preset in effect.
+    /// The sampler preset configured at start-up; [`control`](Self::control) changes it
+    /// while the service runs, and its `sampling()` says what is in effect then.
     pub fn sampling(&self) -> &Sampling {
         &self.effective.sampling
+    }
+
+    /// The handle that changes the sampling ratio and the log filter of this telemetry
+    /// while it runs, and traces everything for a while: see [`TelemetryControl`]. Cheap
+    /// to clone, `Send + Sync`, for an admin endpoint the service owns.
+    ///
+    /// ```
+    /// let telemetry = otel_kit_init::builder()
+    ///     .without_globals()
+    ///     .exporter(otel_kit_init::Exporter::None)
+    ///     .init()?;
+    /// let control = telemetry.control();
+    /// control.set_sampling_ratio(0.1)?;
+    /// assert_eq!(control.sampling_ratio(), Some(0.1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn control(&self) -> TelemetryControl {
+        self.control.clone()
     }
 
     /// The installed propagators.
@@ -117,12 +146,16 @@ impl Telemetry {
         &self.tracer_provider
     }
 
-    /// The meter provider.
+    /// The meter provider (the `metrics` cargo feature).
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
     pub fn meter_provider(&self) -> &SdkMeterProvider {
         &self.meter_provider
     }
 
-    /// The logger provider.
+    /// The logger provider (the `logs` cargo feature).
+    #[cfg(feature = "logs")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
     pub fn logger_provider(&self) -> &SdkLoggerProvider {
         &self.logger_provider
     }
@@ -142,11 +175,11 @@ impl Telemetry {
             }
             return Ok(());
         }
-        let (t, m, l) = (
-            self.tracer_provider.clone(),
-            self.meter_provider.clone(),
-            self.logger_provider.clone(),
-        );
+        let t = self.tracer_provider.clone();
+        #[cfg(feature = "metrics")]
+        let m = self.meter_provider.clone();
+        #[cfg(feature = "logs")]
+        let l = self.logger_provider.clone();
         let flushing = Arc::clone(&self.flushing);
         run_bounded(self.shutdown_timeout, move |_deadline| {
             // Cleared when this flush really ends, even after the caller stopped waiting.
@@ -158,11 +191,14 @@ impl Telemetry {
             }
             let _done = Done(flushing);
             let mut errors = Vec::new();
-            for (signal, r) in [
+            let results = [
                 (Signal::Traces, t.force_flush()),
+                #[cfg(feature = "metrics")]
                 (Signal::Metrics, m.force_flush()),
+                #[cfg(feature = "logs")]
                 (Signal::Logs, l.force_flush()),
-            ] {
+            ];
+            for (signal, r) in results {
                 if let Err(e) = r {
                     errors.push(format!("{signal}: {e}"));
                 }
@@ -209,31 +245,33 @@ fn shutdown_pipelines(mut p: Pipelines, deadline: Instant) -> Vec<String> {
     //
     // The three signals shut down side by side, each with the whole budget: one slow
     // signal must not eat the time the others need to flush.
-    let (traces, logs, metrics) = std::thread::scope(|scope| {
+    let results = std::thread::scope(|scope| {
         let traces = scope.spawn(|| p.tracer.shutdown_with_timeout(left()));
+        #[cfg(feature = "logs")]
         let logs = scope.spawn(|| p.logger.shutdown_with_timeout(left()));
+        #[cfg(feature = "metrics")]
         let metrics = scope.spawn(|| p.meter.shutdown_with_timeout(left()));
-        (traces.join(), logs.join(), metrics.join())
+        [
+            (Signal::Traces, traces.join()),
+            #[cfg(feature = "logs")]
+            (Signal::Logs, logs.join()),
+            #[cfg(feature = "metrics")]
+            (Signal::Metrics, metrics.join()),
+        ]
     });
     let mut errors = Vec::new();
-    for (signal, result) in [
-        (Signal::Traces, traces),
-        (Signal::Logs, logs),
-        (Signal::Metrics, metrics),
-    ] {
+    for (signal, result) in results {
         match result {
             Ok(Ok(())) => {}
             Ok(Err(e)) => errors.push(format!("{signal}: {e}")),
             Err(_) => errors.push(format!("{signal}: its shutdown panicked")),
         }
     }
-    // Only now: gRPC exports in flight need the export runtime until they finish.
+    // Only now: OTLP exports in flight (gRPC and HTTP) need the export runtime until
+    // they finish.
     if let Some(runtime) = p.runtime.as_mut() {
         runtime.stop();
     }
-    // Dropped here, off any async runtime: the blocking HTTP client must not be
-    // dropped inside one.
-    drop(p);
     errors
 }
 

@@ -7,10 +7,11 @@
 //!   events, links, parents, whole trees), [`Metrics`] / [`MetricAssert`] (unit, kind,
 //!   points, histogram buckets, exemplars), [`Logs`] / [`LogAssert`] (severity, body,
 //!   trace correlation). Failures print expected, actual, and the span tree.
-//! - [`TestCollector`]: an OTLP/gRPC + OTLP/HTTP receiver on loopback whose data is read
-//!   with the same assertions, with request headers recorded and failures injectable;
-//!   [`BlackHole`], an endpoint that accepts connections and never answers; [`Rotel`], the
-//!   real rotel collector as a child process relaying to a [`TestCollector`].
+//! - [`TestCollector`] (the `collector` feature): an OTLP/gRPC + OTLP/HTTP receiver on
+//!   loopback whose data is read with the same assertions, with request headers recorded
+//!   and failures injectable; [`Rotel`], the real rotel collector as a child process
+//!   relaying to a [`TestCollector`].
+//! - [`BlackHole`]: an endpoint that accepts connections and never answers.
 //! - [`alone`]: one test run alone in a child process of its test binary, for what
 //!   reads process-wide state; [`allocations`]: the bytes a call allocates, counted by
 //!   a global allocator the test binary declares.
@@ -28,17 +29,30 @@
 //! ```
 //!
 //! The guide, with a complete example per use, is `docs/testing.md`.
+//!
+//! # Cargo features
+//!
+//! | feature | default | adds | pulls in |
+//! | --- | --- | --- | --- |
+//! | `collector` | no | [`TestCollector`], [`CollectorTls`] and their types, [`Rotel`] | tonic, axum, hyper, rustls and tokio-rustls (ring), flate2, serde_json |
+//!
+//! Without it: the harness, the assertions and the records, [`BlackHole`], [`alone`]
+//! and [`allocations`], over the SDK, `tracing` and the OTLP message types (prost).
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod allocations;
 mod alone;
 mod assert;
 mod black_hole;
+#[cfg(feature = "collector")]
 mod collector;
 mod global;
 mod harness;
 mod metric_accumulator;
 mod model;
 mod noop_processor;
+#[cfg(feature = "collector")]
 mod rotel;
 mod scoped_future;
 
@@ -47,11 +61,14 @@ pub use assert::{
     HistogramPointAssert, LogAssert, Logs, MetricAssert, Metrics, NumberPointAssert, SpanAssert, Spans,
 };
 pub use black_hole::BlackHole;
+#[cfg(feature = "collector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "collector")))]
 pub use collector::{
     CollectorTls, DEFAULT_MAX_BODY_SIZE, ExportFailure, ExportRequest, Outcome, Protocol, Signal,
     TestCollector, TestCollectorBuilder,
 };
 // Hidden: only for the fuzz targets in `fuzz/` (see `decode_http_export`).
+#[cfg(feature = "collector")]
 #[doc(hidden)]
 pub use collector::{DecodedExport, decode_http_export};
 pub use global::GlobalTelemetry;
@@ -61,6 +78,8 @@ pub use model::{
     MetricRecord, Number, NumberPoint, ResourceInfo, ScopeInfo, SpanRecord, SummaryPoint, Temporality,
 };
 pub use noop_processor::NoopSpanProcessor;
+#[cfg(feature = "collector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "collector")))]
 pub use rotel::{ROTEL_BIN_ENV, Rotel, RotelProtocol};
 pub use scoped_future::ScopedFuture;
 

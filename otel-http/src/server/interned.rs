@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+#[cfg(feature = "axum")]
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -73,6 +74,8 @@ thread_local! {
     static ROUTES: RefCell<FxHashMap<Box<str>, Route>> = RefCell::new(FxHashMap::default());
     static HOSTS: RefCell<Recent<()>> = const { RefCell::new(Recent::new()) };
     static AGENTS: RefCell<Recent<()>> = const { RefCell::new(Recent::new()) };
+    // The client address is read from axum's `ConnectInfo` only.
+    #[cfg(feature = "axum")]
     static CLIENTS: RefCell<Recent<IpAddr>> = const { RefCell::new(Recent::new()) };
 }
 
@@ -125,6 +128,7 @@ pub(super) fn user_agent(agent: &[u8]) -> StringValue {
 }
 
 /// `client.address`.
+#[cfg(feature = "axum")]
 pub(super) fn client_address(ip: IpAddr) -> StringValue {
     CLIENTS
         .try_with(|recent| {
@@ -176,8 +180,11 @@ mod tests {
         assert_eq!(HOSTS.with(|h| h.borrow().slots.len()), RECENT);
         assert_eq!(user_agent(b"curl/8").as_str(), "curl/8");
         assert_eq!(user_agent(b"bad\xff").as_str(), "bad\u{fffd}");
-        let ip: IpAddr = "2001:db8::1".parse().expect("ip");
-        assert_eq!(client_address(ip).as_str(), "2001:db8::1");
-        assert_eq!(client_address(ip).as_str(), "2001:db8::1");
+        #[cfg(feature = "axum")]
+        {
+            let ip: IpAddr = "2001:db8::1".parse().expect("ip");
+            assert_eq!(client_address(ip).as_str(), "2001:db8::1");
+            assert_eq!(client_address(ip).as_str(), "2001:db8::1");
+        }
     }
 }

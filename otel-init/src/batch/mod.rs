@@ -45,4 +45,5 @@ mod stats;
 pub use settings::BatchSettings;
 pub use span_queue_processor::SpanQueueProcessor;
 pub use stats::SpanQueueStats;
+#[cfg(feature = "metrics")]
 pub(crate) use stats::register_metrics;

@@ -86,7 +86,7 @@ impl BatchSettings {
     }
 
     /// These settings for the SDK's `BatchLogProcessor`, which has no export timeout of
-    /// its own to set.
+    /// its own to set (the `logs` cargo feature).
     ///
     /// ```
     /// use opentelemetry_sdk::logs::{BatchLogProcessor, InMemoryLogExporter, SdkLoggerProvider};
@@ -99,6 +99,8 @@ impl BatchSettings {
     /// let provider = SdkLoggerProvider::builder().with_log_processor(processor).build();
     /// # drop(provider);
     /// ```
+    #[cfg(feature = "logs")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
     pub fn log_batch_config(&self) -> opentelemetry_sdk::logs::BatchConfig {
         opentelemetry_sdk::logs::BatchConfigBuilder::default()
             .with_max_queue_size(self.max_queue_size)

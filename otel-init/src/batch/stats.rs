@@ -5,8 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use opentelemetry::KeyValue;
-use opentelemetry::metrics::MeterProvider as _;
-use opentelemetry_sdk::metrics::SdkMeterProvider;
+use opentelemetry::metrics::MeterProvider;
 use opentelemetry_semantic_conventions::attribute::{ERROR_TYPE, OTEL_COMPONENT_NAME, OTEL_COMPONENT_TYPE};
 use opentelemetry_semantic_conventions::metric::{
     OTEL_SDK_PROCESSOR_SPAN_PROCESSED, OTEL_SDK_PROCESSOR_SPAN_QUEUE_CAPACITY,
@@ -59,8 +58,10 @@ impl SpanQueueStats {
 
 const COMPONENT_TYPE: &str = "batching_span_processor";
 
-/// Reports the counters on `meter_provider` under the semconv 1.42 SDK metric names.
-pub(crate) fn register_metrics(meter_provider: &SdkMeterProvider, stats: &Arc<SpanQueueStats>) {
+/// Reports the counters on `meter_provider` under the semconv 1.42 SDK metric names
+/// (`init()` does, with the `metrics` cargo feature).
+#[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+pub(crate) fn register_metrics(meter_provider: &impl MeterProvider, stats: &Arc<SpanQueueStats>) {
     let meter = meter_provider.meter("otel-kit-init");
     let component = [
         KeyValue::new(OTEL_COMPONENT_TYPE, COMPONENT_TYPE),

@@ -3,6 +3,7 @@
 //! comes from the `OTEL_*` variables. The builder only collects; `start.rs` runs the
 //! start-up sequence.
 
+mod processors;
 mod start;
 
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use opentelemetry::KeyValue;
 use opentelemetry_semantic_conventions::resource::DEPLOYMENT_ENVIRONMENT_NAME;
 
 use crate::InitError;
+use crate::additions::Additions;
 use crate::config::{CodeValues, Exporter, OtlpProtocol};
 use crate::propagation::Propagators;
 use crate::redaction::Redaction;
@@ -35,7 +37,6 @@ type Lookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 /// # Ok::<(), otel_kit_init::InitError>(())
 /// ```
 #[must_use]
-#[derive(Clone)]
 pub struct Builder {
     /// Resource values set in code; the environment's are added in `init`.
     resource: ResourceOptions,
@@ -46,6 +47,8 @@ pub struct Builder {
     install_subscriber: bool,
     set_globals: bool,
     lookup: Lookup,
+    /// Span processors, log processors, metric readers and views added in code.
+    additions: Additions,
 }
 
 impl Default for Builder {
@@ -58,6 +61,7 @@ impl Default for Builder {
             install_subscriber: true,
             set_globals: true,
             lookup: Arc::new(|k| std::env::var(k).ok()),
+            additions: Additions::default(),
         }
     }
 }
@@ -67,6 +71,7 @@ impl std::fmt::Debug for Builder {
         f.debug_struct("Builder")
             .field("resource", &self.resource)
             .field("code", &self.code)
+            .field("additions", &self.additions)
             .finish_non_exhaustive()
     }
 }

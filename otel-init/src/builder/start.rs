@@ -9,18 +9,19 @@ use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
 
 use super::Builder;
 use crate::InitError;
-use crate::config::{Config, EffectiveConfig, ExporterKind, LogLevel, OtlpProtocol};
+use crate::config::{Config, EffectiveConfig, ExporterKind, LogLevel};
+use crate::control::TelemetryControl;
 use crate::env::Warnings;
 use crate::export_runtime::ExportRuntime;
 use crate::pipelines::{Pipelines, build_pipelines};
 use crate::redaction::Redaction;
 use crate::resource::{Detection, build_resource};
 use crate::signal::Signal;
-use crate::subscriber::{self, Console, LogFilter};
+use crate::subscriber::{self, Console, FilterSwitch, LogFilter};
 use crate::telemetry::Telemetry;
 
 impl Builder {
-    pub(super) fn start(self) -> Result<Telemetry, InitError> {
+    pub(super) fn start(mut self) -> Result<Telemetry, InitError> {
         let (config, mut config_warnings) = Config::from_lookup(|k| (self.lookup)(k));
         let mut warnings: Vec<String> = Vec::new();
         let resource = self.resource(&config, &mut warnings);
@@ -48,21 +49,32 @@ impl Builder {
             None
         };
         let mut exporter_warnings = Warnings::default();
+        // The pipelines build their sampler from a copy bound to the state the runtime
+        // control changes; `effective` keeps the plain value `effective_config()` shows.
+        let (controlled, sampler_state) = effective.sampling.controlled();
         let pipelines = build_pipelines(
-            &effective,
+            &EffectiveConfig {
+                sampling: controlled,
+                ..effective.clone()
+            },
             &resource,
             runtime,
             redactor.as_ref(),
+            &mut self.additions,
             &mut exporter_warnings,
         )?;
         if self.set_globals {
             opentelemetry::global::set_tracer_provider(pipelines.tracer.clone());
+            #[cfg(feature = "metrics")]
             opentelemetry::global::set_meter_provider(pipelines.meter.clone());
             propagators.clone().install_global();
         }
-        if self.install_subscriber {
-            self.install_subscriber(effective.log_level, &pipelines, &mut warnings);
-        }
+        let filter = if self.install_subscriber {
+            self.install_subscriber(effective.log_level, &pipelines, &mut warnings)
+        } else {
+            None
+        };
+        let control = TelemetryControl::new(effective.sampling.clone(), sampler_state, filter);
 
         let warnings: Vec<String> = config_warnings
             .iter()
@@ -81,6 +93,7 @@ impl Builder {
             resource,
             self.shutdown_timeout,
             warnings,
+            control,
         ))
     }
 
@@ -100,7 +113,13 @@ impl Builder {
 
     /// `RUST_LOG` for the application's lines, `OTEL_LOG_LEVEL` for the OpenTelemetry
     /// crates' own diagnostics and ours; installed as the global `tracing` subscriber.
-    fn install_subscriber(&self, log_level: LogLevel, pipelines: &Pipelines, warnings: &mut Vec<String>) {
+    /// Returns the application's filter and the switch that replaces it, once installed.
+    fn install_subscriber(
+        &self,
+        log_level: LogLevel,
+        pipelines: &Pipelines,
+        warnings: &mut Vec<String>,
+    ) -> Option<(LogFilter, FilterSwitch)> {
         let (app_filter, warning) = LogFilter::from_rust_log((self.lookup)("RUST_LOG").as_deref());
         if let Some(w) = warning {
             warnings.push(w.to_string());
@@ -113,18 +132,20 @@ impl Builder {
             LogLevel::Debug => "debug",
             LogLevel::Trace => "trace",
         };
-        // Later directives for a target win in an EnvFilter; `opentelemetry` prefixes
-        // every OpenTelemetry crate's target.
-        let directives = format!(
-            "{},opentelemetry={level},otel_kit_init={level}",
-            app_filter.directives()
-        );
-        let filter = LogFilter::parse(&directives).unwrap_or(app_filter);
-        let subscriber = subscriber::subscriber(
+        // Appended to the application's directives, now and after each runtime change:
+        // later directives for a target win in an EnvFilter, and `opentelemetry`
+        // prefixes every OpenTelemetry crate's target.
+        let internal = format!("opentelemetry={level},otel_kit_init={level}");
+        #[cfg(feature = "logs")]
+        let logger = &pipelines.logger;
+        #[cfg(not(feature = "logs"))]
+        let logger = &opentelemetry::logs::NoopLoggerProvider::new();
+        let (subscriber, switch) = subscriber::reloadable_subscriber(
             pipelines.tracer.tracer("otel-kit-init"),
-            &pipelines.logger,
+            logger,
             Console::stdout(self.console_format),
-            &filter,
+            &app_filter,
+            &internal,
         );
         if tracing::subscriber::set_global_default(subscriber).is_err() {
             warnings.push(
@@ -132,15 +153,17 @@ impl Builder {
                  call `.without_tracing_subscriber()` and add `otel_kit_init::subscriber::layers(..)` to yours"
                     .to_owned(),
             );
+            return None;
         }
+        Some((app_filter, switch))
     }
 }
 
-/// gRPC exports need the export runtime (tonic runs its channel on one).
+/// OTLP exports need the export runtime: tonic runs its channel on one, hyper its
+/// connections and timeouts.
 fn needs_export_runtime(effective: &EffectiveConfig) -> bool {
     !effective.sdk_disabled
-        && Signal::ALL.into_iter().any(|signal| {
-            effective.exporters(signal).contains(&ExporterKind::Otlp)
-                && effective.otlp.signal(signal).protocol == OtlpProtocol::Grpc
-        })
+        && Signal::ALL
+            .into_iter()
+            .any(|signal| effective.exporters(signal).contains(&ExporterKind::Otlp))
 }

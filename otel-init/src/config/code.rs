@@ -5,6 +5,7 @@
 
 use super::{Config, ConfigWarning, EffectiveConfig, ExporterKind, OtlpProtocol, exporters};
 use crate::InitError;
+use crate::build_features::BuildFeatures;
 use crate::propagation::{self, Propagators};
 use crate::redaction::{self, Redaction, RedactionSettings};
 use crate::sampling::{self, Sampling};
@@ -61,6 +62,51 @@ impl CodeValues {
                         "{url:?} is not an absolute http:// or https:// URL, e.g. \"http://localhost:4318\""
                     ),
                 });
+            }
+        }
+        if let Some(protocol) = self.otlp_protocol
+            && !protocol.is_built_in()
+        {
+            return Err(InitError::InvalidValue {
+                what: "otlp_protocol",
+                why: format!(
+                    "{} needs otel-kit-init's `{}` cargo feature: turn it on in Cargo.toml, or choose a protocol this build has",
+                    protocol.as_str(),
+                    protocol.cargo_feature()
+                ),
+            });
+        }
+        let chosen = [
+            ("traces_exporter", Some(Signal::Traces), self.traces),
+            ("metrics_exporter", Some(Signal::Metrics), self.metrics),
+            ("logs_exporter", Some(Signal::Logs), self.logs),
+            ("fallback_exporter", None, self.fallback),
+        ];
+        for (what, signal, exporter) in chosen {
+            let Some(exporter) = exporter else { continue };
+            for kind in exporter.kinds() {
+                if let Some(signal) = signal
+                    && !BuildFeatures::THIS_BUILD.has_signal(signal)
+                {
+                    return Err(InitError::InvalidValue {
+                        what,
+                        why: format!(
+                            "{} needs otel-kit-init's `{}` cargo feature: turn it on in Cargo.toml, or use Exporter::None",
+                            signal.env_name().to_ascii_lowercase(),
+                            signal.env_name().to_ascii_lowercase()
+                        ),
+                    });
+                }
+                if !kind.is_built_in() {
+                    return Err(InitError::InvalidValue {
+                        what,
+                        why: format!(
+                            "the {} exporter needs otel-kit-init's {} cargo feature: turn it on in Cargo.toml",
+                            kind.name(),
+                            kind.cargo_features()
+                        ),
+                    });
+                }
             }
         }
         if let Some(s) = &self.sampling {
@@ -136,6 +182,11 @@ impl CodeValues {
     /// environment says (`apply` has laid a code endpoint over `config` already, and an
     /// endpoint means OTLP); else the environment's.
     fn exporters(&self, config: &Config, signal: Signal) -> Vec<ExporterKind> {
+        // `validate` has refused what this build lacks when chosen for this signal; a
+        // fallback applies only where it can.
+        if !BuildFeatures::THIS_BUILD.has_signal(signal) {
+            return Vec::new();
+        }
         if let Some(chosen) = self.exporter(signal) {
             return chosen.kinds();
         }

@@ -1,6 +1,7 @@
 //! `OTEL_TRACES_EXPORTER`, `OTEL_METRICS_EXPORTER` and `OTEL_LOGS_EXPORTER`: where each
 //! signal goes.
 
+use crate::build_features::BuildFeatures;
 use crate::env::Env;
 use crate::signal::Signal;
 
@@ -13,13 +14,90 @@ pub enum ExporterKind {
     Console,
 }
 
+impl ExporterKind {
+    /// Its name in `OTEL_<SIGNAL>_EXPORTER`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            ExporterKind::Otlp => "otlp",
+            ExporterKind::Console => "console",
+        }
+    }
+
+    /// Whether this build has this exporter: the console one with the `console` cargo
+    /// feature, OTLP with any of `grpc`, `http-proto` and `http-json`.
+    pub fn is_built_in(self) -> bool {
+        self.is_in(BuildFeatures::THIS_BUILD)
+    }
+
+    /// Whether a build with `features` has this exporter.
+    pub(crate) fn is_in(self, features: BuildFeatures) -> bool {
+        match self {
+            ExporterKind::Otlp => super::OtlpProtocol::default_in(features).is_some(),
+            ExporterKind::Console => features.console,
+        }
+    }
+
+    /// The cargo features of otel-kit-init, one of which brings this exporter.
+    pub(crate) fn cargo_features(self) -> &'static str {
+        match self {
+            ExporterKind::Otlp => "`grpc`, `http-proto` or `http-json`",
+            ExporterKind::Console => "`console`",
+        }
+    }
+}
+
 /// `OTEL_TRACES_EXPORTER` and so on.
 pub(super) fn variable(signal: Signal) -> String {
     format!("OTEL_{}_EXPORTER", signal.env_name())
 }
 
-/// `OTEL_<SIGNAL>_EXPORTER`: a list of `otlp`, `console`, `none`; unset is `otlp`.
+/// `OTEL_<SIGNAL>_EXPORTER`: a list of `otlp`, `console`, `none`; unset is `otlp`. What
+/// this build lacks (a signal's or an exporter's cargo feature) is left out, with a
+/// warning when the variable asked for it.
 pub(super) fn read(env: &mut Env<'_>, signal: Signal) -> Vec<ExporterKind> {
+    let built = env.features();
+    let set = env.get(&variable(signal)).is_some();
+    let mut kinds = read_names(env, signal);
+    if kinds.is_empty() {
+        return kinds;
+    }
+    let variable = variable(signal);
+    if !built.has_signal(signal) {
+        if set {
+            let raw = env.get(&variable).unwrap_or_default();
+            env.warn(
+                &variable,
+                &raw,
+                format!(
+                    "needs otel-kit-init's `{}` cargo feature, which this build lacks; nothing is exported",
+                    signal.env_name().to_ascii_lowercase()
+                ),
+            );
+        }
+        return Vec::new();
+    }
+    kinds.retain(|kind| {
+        kind.is_in(built) || {
+            if set {
+                let raw = env.get(&variable).unwrap_or_default();
+                env.warn(
+                    &variable,
+                    &raw,
+                    format!(
+                        "names {}, which needs otel-kit-init's {} cargo feature, missing from this build; it is skipped",
+                        kind.name(),
+                        kind.cargo_features()
+                    ),
+                );
+            }
+            false
+        }
+    });
+    kinds
+}
+
+/// The names in the variable, as exporters, before the build's features are considered.
+fn read_names(env: &mut Env<'_>, signal: Signal) -> Vec<ExporterKind> {
     let variable = variable(signal);
     let variable = variable.as_str();
     // Names the specification defines for exporters this kit does not ship.

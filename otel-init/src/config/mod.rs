@@ -152,7 +152,7 @@ impl Config {
         !self.exporter_variables_set.contains(&signal) && !self.otlp.endpoint_set(signal)
     }
 
-    fn read(env: &mut Env<'_>) -> Config {
+    pub(crate) fn read(env: &mut Env<'_>) -> Config {
         let resource_attributes = resource::read_attributes(env);
         let general_limits = GeneralLimits::read(env);
         Config {

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::endpoint::{self, EndpointVars};
+use crate::build_features::BuildFeatures;
 use crate::env::{ConfigWarning, Env};
 use crate::signal::Signal;
 
@@ -36,6 +37,50 @@ impl OtlpProtocol {
             OtlpProtocol::Grpc => 4317,
             _ => 4318,
         }
+    }
+
+    /// The cargo feature of otel-kit-init that brings this protocol.
+    pub fn cargo_feature(self) -> &'static str {
+        match self {
+            OtlpProtocol::Grpc => "grpc",
+            OtlpProtocol::HttpProtobuf => "http-proto",
+            OtlpProtocol::HttpJson => "http-json",
+        }
+    }
+
+    /// Whether this build can export over this protocol: its
+    /// [cargo feature](Self::cargo_feature) is on.
+    ///
+    /// ```
+    /// use otel_kit_init::config::OtlpProtocol;
+    ///
+    /// // The default features bring gRPC and HTTP/protobuf.
+    /// # #[cfg(all(feature = "grpc", feature = "http-proto"))]
+    /// assert!(OtlpProtocol::Grpc.is_built_in() && OtlpProtocol::HttpProtobuf.is_built_in());
+    /// ```
+    pub fn is_built_in(self) -> bool {
+        self.is_in(BuildFeatures::THIS_BUILD)
+    }
+
+    /// Whether a build with `features` has this protocol.
+    pub(crate) fn is_in(self, features: BuildFeatures) -> bool {
+        match self {
+            OtlpProtocol::Grpc => features.grpc,
+            OtlpProtocol::HttpProtobuf => features.http_proto,
+            OtlpProtocol::HttpJson => features.http_json,
+        }
+    }
+
+    /// The protocol used when none is configured: http/protobuf, the specification's
+    /// default, when built in; else the first that is; `None` without any transport.
+    pub(crate) fn default_in(features: BuildFeatures) -> Option<OtlpProtocol> {
+        [
+            OtlpProtocol::HttpProtobuf,
+            OtlpProtocol::Grpc,
+            OtlpProtocol::HttpJson,
+        ]
+        .into_iter()
+        .find(|p| p.is_in(features))
     }
 }
 
@@ -231,17 +276,37 @@ impl OtlpSignalConfig {
             env.first(&[&specific, &generic]).map(|(name, _)| name)
         };
 
+        let built = env.features();
+        let default_protocol = OtlpProtocol::default_in(built).unwrap_or(OtlpProtocol::HttpProtobuf);
         let protocol = match pick(env, "PROTOCOL") {
-            Some(var) => env.choice(
-                &var,
-                &[
-                    ("http/protobuf", OtlpProtocol::HttpProtobuf),
-                    ("grpc", OtlpProtocol::Grpc),
-                    ("http/json", OtlpProtocol::HttpJson),
-                ],
-                OtlpProtocol::HttpProtobuf,
-            ),
-            None => OtlpProtocol::HttpProtobuf,
+            Some(var) => {
+                let chosen = env.choice(
+                    &var,
+                    &[
+                        ("http/protobuf", OtlpProtocol::HttpProtobuf),
+                        ("grpc", OtlpProtocol::Grpc),
+                        ("http/json", OtlpProtocol::HttpJson),
+                    ],
+                    default_protocol,
+                );
+                // Without any transport there is nothing to fall back to: the exporters
+                // say so (`exporters::read`).
+                if chosen.is_in(built) || OtlpProtocol::default_in(built).is_none() {
+                    chosen
+                } else {
+                    env.warn(
+                        &var,
+                        chosen.as_str(),
+                        format!(
+                            "needs otel-kit-init's `{}` cargo feature, which this build lacks; using {}",
+                            chosen.cargo_feature(),
+                            default_protocol.as_str()
+                        ),
+                    );
+                    default_protocol
+                }
+            }
+            None => default_protocol,
         };
         let insecure = match pick(env, "INSECURE") {
             Some(var) => env.bool(&var, false),

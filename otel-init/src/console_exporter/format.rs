@@ -42,6 +42,7 @@ pub(crate) fn push_value(out: &mut String, value: &Value) {
 
 /// Renders a log value (body or attribute) the same way as [`push_value`], plus the
 /// log-only shapes: bytes as hex, lists in brackets, maps in braces sorted by key.
+#[cfg_attr(not(feature = "logs"), allow(dead_code))]
 pub(crate) fn push_any(out: &mut String, value: &AnyValue) {
     match value {
         AnyValue::Int(i) => push_display(out, i),

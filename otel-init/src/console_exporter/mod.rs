@@ -101,12 +101,18 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 mod format;
+#[cfg(feature = "logs")]
 mod logs;
+#[cfg(feature = "metrics")]
 mod metrics;
 mod spans;
 mod writer;
 
+#[cfg(feature = "logs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
 pub use logs::ConsoleLogExporter;
+#[cfg(feature = "metrics")]
+#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
 pub use metrics::ConsoleMetricExporter;
 pub use spans::ConsoleSpanExporter;
 

@@ -50,18 +50,23 @@
 //! allocation when nothing matches.
 
 mod glob;
+#[cfg(feature = "logs")]
+mod log_processor;
 mod matchers;
-mod processors;
 pub(crate) mod propagator;
 mod redactor;
 mod settings;
+mod span_processor;
 
+#[cfg(feature = "logs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
+pub use log_processor::RedactingLogProcessor;
 pub use matchers::Scrub;
-pub use processors::{RedactingLogProcessor, RedactingSpanProcessor};
 pub use propagator::RedactingPropagator;
 pub use redactor::Redactor;
 pub(crate) use settings::VARIABLES;
 pub use settings::{RedactionMode, RedactionSettings};
+pub use span_processor::RedactingSpanProcessor;
 
 use std::fmt;
 

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use aws_lc_rs::hmac;
 use opentelemetry::baggage::Baggage;
 use opentelemetry::logs::AnyValue;
 use opentelemetry::trace::Status;
@@ -40,7 +39,8 @@ pub struct Redactor {
 struct Inner {
     drop: Vec<Pattern>,
     hash: Vec<Pattern>,
-    key: Option<hmac::Key>,
+    /// HMAC-SHA256 keyed once with the secret; each hash starts from a copy.
+    key: Option<hmac_sha256::HMAC>,
     scrub: ScrubSet,
 }
 
@@ -53,7 +53,7 @@ enum Action {
 
 impl Redactor {
     pub(crate) fn new(rules: &Redaction) -> Self {
-        let key = rules.secret().map(|s| hmac::Key::new(hmac::HMAC_SHA256, s));
+        let key = rules.secret().map(hmac_sha256::HMAC::new);
         let compile = |p: &[String]| p.iter().map(|p| Pattern::new(p.trim())).collect();
         Redactor {
             inner: Arc::new(Inner {
@@ -95,12 +95,9 @@ impl Redactor {
     /// # Ok::<(), otel_kit_init::redaction::RedactionError>(())
     /// ```
     pub fn hash(&self, value: &str) -> Option<String> {
-        let key = self.inner.key.as_ref()?;
-        let mut tag = [0u8; 64];
-        let Ok(tag) = hmac::sign_to_buffer(key, value.as_bytes(), &mut tag) else {
-            // Cannot happen with HMAC-SHA256 and a 64-byte buffer; never leak the input.
-            return Some(format!("{HASH_PREFIX}unavailable"));
-        };
+        let mut mac = self.inner.key.clone()?;
+        mac.update(value.as_bytes());
+        let tag = mac.finalize();
         let mut out = String::with_capacity(HASH_PREFIX.len() + 32);
         out.push_str(HASH_PREFIX);
         for byte in tag.iter().take(16) {
@@ -269,6 +266,7 @@ impl Redactor {
     }
 
     /// A keyed log value after the rules: `None` when dropped.
+    #[cfg_attr(not(feature = "logs"), allow(dead_code))]
     pub(crate) fn redact_entry(&self, key: &Key, value: &AnyValue, depth: usize) -> Option<AnyValue> {
         match self.entry(key, value, depth) {
             Entry::Unchanged => Some(value.clone()),
@@ -278,6 +276,7 @@ impl Redactor {
     }
 
     /// Whether the rules change this keyed log value (a cheap check before rebuilding).
+    #[cfg_attr(not(feature = "logs"), allow(dead_code))]
     pub(crate) fn changes_entry(&self, key: &Key, value: &AnyValue) -> bool {
         self.action(key.as_str()) != Action::Keep || self.redact_any(value, 0).is_some()
     }

@@ -11,10 +11,21 @@
 //! | Always on | [`Sampling::always_on()`] | `always_on` | all sampled | all sampled, even when the parent was not |
 //! | Always off | [`Sampling::always_off()`] | `always_off` | none sampled | none sampled, even when the parent was |
 //! | Trace-id ratio, not parent-based | none: environment only | `traceidratio`, ARG = `r` (default 1.0) | a fraction `r`, chosen by trace id | decided again by trace id, ignoring the parent |
+//! | Custom | [`Sampling::custom(name, sampler)`](Sampling::custom) | none | your sampler decides (the trace-everything override still samples them) | your sampler decides |
 //! | Route exclusion (non-standard) | [`.excluding_routes(..)`](Sampling::excluding_routes), [`.excluding_health_checks()`](Sampling::excluding_health_checks) on any preset | none | dropped when `http.route` or `url.path` matches | dropped when `http.route` or `url.path` matches |
 //!
 //! Children of local parents (spans started inside this process) behave like children
 //! of remote parents.
+//!
+//! # Changing it while the service runs
+//!
+//! The sampler `init()` builds can be changed through
+//! [`TelemetryControl`](crate::TelemetryControl): a new ratio (the preset keeps its shape:
+//! parent-based stays parent-based, excluded routes stay excluded) and a
+//! trace-everything override for a while. Each preset but the rate limit is a ratio:
+//! `always_on` and `always_off` are the ratios 1 and 0 applied to every span,
+//! `parentbased_always_on` and `parentbased_always_off` the ratios 1 and 0 applied to
+//! roots. The ratio is read with one relaxed atomic load per decision.
 //!
 //! # Why ratios are parent-based
 //!
@@ -53,16 +64,21 @@ use std::sync::Arc;
 
 use opentelemetry::Context;
 use opentelemetry::trace::{TraceContextExt as _, TraceState};
-use opentelemetry_sdk::trace::{Sampler, ShouldSample};
+use opentelemetry_sdk::trace::ShouldSample;
 
+mod custom;
 mod error;
 mod from_env;
 mod rate_limit;
 mod routes;
+mod runtime;
 
+use custom::CustomSampler;
 pub use error::SamplingError;
 pub(crate) use from_env::VARIABLES;
 pub use from_env::from_env_values;
+pub(crate) use runtime::SamplerState;
+use runtime::{RuntimeSampler, Shape};
 
 /// Which traces to record: one of the presets in the [module table](self), plus any
 /// routes to leave out.
@@ -78,16 +94,35 @@ pub use from_env::from_env_values;
 /// assert_eq!(sampling.to_string(), "parentbased_ratelimited(50/s) excluding routes [/status]");
 /// assert_eq!(Sampling::default().to_string(), "parentbased_always_on");
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone)]
 #[must_use]
 pub struct Sampling {
     kind: Kind,
     excluded_routes: Vec<String>,
+    /// The state the sampler reads its ratio from; set only on the copy `init()` builds
+    /// its tracer provider from, so that its `TelemetryControl` reaches that sampler.
+    /// Not part of the value: ignored by `==` and `Debug`.
+    state: Option<Arc<SamplerState>>,
+}
+
+impl PartialEq for Sampling {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.excluded_routes == other.excluded_routes
+    }
+}
+
+impl fmt::Debug for Sampling {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sampling")
+            .field("kind", &self.kind)
+            .field("excluded_routes", &self.excluded_routes)
+            .finish()
+    }
 }
 
 /// The presets. `TraceIdRatio` and `ParentBasedAlwaysOff` only come from the
 /// environment: the typed API has no way to build a ratio that ignores the parent.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 enum Kind {
     AlwaysOn,
     AlwaysOff,
@@ -96,6 +131,19 @@ enum Kind {
     ParentBasedRatio(f64),
     TraceIdRatio(f64),
     RateLimited(f64),
+    Custom(CustomSampler),
+}
+
+impl Kind {
+    /// The ratio of new traces this preset samples; `None` for the rate limit.
+    fn ratio(&self) -> Option<f64> {
+        match *self {
+            Kind::AlwaysOn | Kind::ParentBasedAlwaysOn => Some(1.0),
+            Kind::AlwaysOff | Kind::ParentBasedAlwaysOff => Some(0.0),
+            Kind::ParentBasedRatio(r) | Kind::TraceIdRatio(r) => Some(r),
+            Kind::RateLimited(_) | Kind::Custom(_) => None,
+        }
+    }
 }
 
 impl Default for Sampling {
@@ -122,6 +170,7 @@ impl Sampling {
         Self {
             kind,
             excluded_routes: Vec::new(),
+            state: None,
         }
     }
 
@@ -188,6 +237,35 @@ impl Sampling {
     /// ```
     pub fn rate_limited(traces_per_second: f64) -> Self {
         Self::from_kind(Kind::RateLimited(traces_per_second))
+    }
+
+    /// Your own sampler, named `name` in the start-up line. `init()` keeps what it adds
+    /// around it: [route exclusion](Self::excluding_routes) still drops health checks,
+    /// and a [trace-everything override](crate::TelemetryControl::trace_everything_for)
+    /// still samples every root span and every unsampled remote parent while it lasts;
+    /// everything else is its decision. A new ratio cannot be set on it
+    /// ([`ControlError::NotRatioBased`](crate::ControlError::NotRatioBased)). Copies of
+    /// this preset share the one sampler.
+    ///
+    /// ```
+    /// use opentelemetry_sdk::trace::Sampler;
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// // Sample every trace that a parent sampled, and 1 in 20 new ones.
+    /// let sampling = Sampling::custom("parent or 5%", Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(0.05))))
+    ///     .excluding_health_checks();
+    /// assert!(sampling.to_string().starts_with("custom(parent or 5%) excluding routes"));
+    /// let telemetry = otel_kit_init::builder()
+    ///     .environment(|_| None)
+    ///     .without_globals()
+    ///     .without_tracing_subscriber()
+    ///     .sampling(sampling)
+    ///     .init()?;
+    /// # drop(telemetry);
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    pub fn custom(name: impl Into<String>, sampler: impl ShouldSample + 'static) -> Self {
+        Self::from_kind(Kind::Custom(CustomSampler::new(name, sampler)))
     }
 
     /// Never samples a span whose `http.route` or `url.path` attribute, as given when the
@@ -266,7 +344,9 @@ impl Sampling {
     ///
     /// A boxed [`ShouldSample`] rather than the SDK's `Sampler` enum, because route
     /// exclusion must also overrule the parent, and `Sampler::ParentBased` never asks its
-    /// delegate about a span that has a parent. To hand it to an API that takes a
+    /// delegate about a span that has a parent; and because the ratio is kept where a
+    /// [`TelemetryControl`](crate::TelemetryControl) can change it (the decisions are the
+    /// SDK's, trace id arithmetic included). To hand it to an API that takes a
     /// `Sampler` (which then decides children by the parent alone), wrap it:
     /// `Sampler::ParentBased(sampling.into_sampler())`.
     ///
@@ -289,17 +369,18 @@ impl Sampling {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn into_sampler(self) -> Box<dyn ShouldSample> {
-        let preset: Box<dyn ShouldSample> = match self.kind {
-            Kind::AlwaysOn => Box::new(Sampler::AlwaysOn),
-            Kind::AlwaysOff => Box::new(Sampler::AlwaysOff),
-            Kind::TraceIdRatio(r) => Box::new(Sampler::TraceIdRatioBased(r)),
-            // `Sampler::parent_based` (unlike `Sampler::ParentBased`) treats an invalid
-            // parent as no parent, as the specification says.
-            Kind::ParentBasedAlwaysOn => Box::new(Sampler::parent_based(Sampler::AlwaysOn)),
-            Kind::ParentBasedAlwaysOff => Box::new(Sampler::parent_based(Sampler::AlwaysOff)),
-            Kind::ParentBasedRatio(r) => Box::new(Sampler::parent_based(Sampler::TraceIdRatioBased(r))),
-            Kind::RateLimited(n) => Box::new(Sampler::parent_based(rate_limit::RateLimitedRoot::new(n))),
+        let state = self
+            .state
+            .unwrap_or_else(|| SamplerState::new(self.kind.ratio().unwrap_or(0.0)));
+        let shape = match &self.kind {
+            Kind::AlwaysOn | Kind::AlwaysOff | Kind::TraceIdRatio(_) => Shape::Ratio,
+            Kind::ParentBasedAlwaysOn | Kind::ParentBasedAlwaysOff | Kind::ParentBasedRatio(_) => {
+                Shape::ParentBasedRatio
+            }
+            Kind::RateLimited(n) => Shape::ParentBasedRateLimited(rate_limit::RateLimitedRoot::new(*n)),
+            Kind::Custom(custom) => Shape::Custom(Arc::clone(&custom.sampler)),
         };
+        let preset: Box<dyn ShouldSample> = Box::new(RuntimeSampler::new(state, shape));
         if self.excluded_routes.is_empty() {
             preset
         } else {
@@ -311,11 +392,47 @@ impl Sampling {
     }
 }
 
+/// What `TelemetryControl` needs: the ratio, the same preset with another one, and a
+/// copy bound to the state its sampler reads.
+impl Sampling {
+    /// The ratio of new traces sampled; `None` for the rate limit, which has none.
+    pub(crate) fn sampling_ratio(&self) -> Option<f64> {
+        self.kind.ratio()
+    }
+
+    /// This preset with `ratio`, in the same shape and with the same excluded routes:
+    /// parent-based presets become `parentbased_traceidratio`, the others
+    /// `traceidratio`. `None` for the rate limit.
+    pub(crate) fn with_ratio(&self, ratio: f64) -> Option<Sampling> {
+        let kind = match &self.kind {
+            Kind::ParentBasedAlwaysOn | Kind::ParentBasedAlwaysOff | Kind::ParentBasedRatio(_) => {
+                Kind::ParentBasedRatio(ratio)
+            }
+            Kind::AlwaysOn | Kind::AlwaysOff | Kind::TraceIdRatio(_) => Kind::TraceIdRatio(ratio),
+            Kind::RateLimited(_) | Kind::Custom(_) => return None,
+        };
+        Some(Sampling {
+            kind,
+            excluded_routes: self.excluded_routes.clone(),
+            state: None,
+        })
+    }
+
+    /// A copy whose [`into_sampler`](Self::into_sampler) reads the returned state, which
+    /// starts at this preset's ratio.
+    pub(crate) fn controlled(&self) -> (Sampling, Arc<SamplerState>) {
+        let state = SamplerState::new(self.sampling_ratio().unwrap_or(0.0));
+        let mut controlled = self.clone();
+        controlled.state = Some(Arc::clone(&state));
+        (controlled, state)
+    }
+}
+
 impl fmt::Display for Sampling {
     /// The environment-variable name of the preset with its argument, e.g.
     /// `parentbased_traceidratio(0.1)`, then any excluded routes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind {
+        match &self.kind {
             Kind::AlwaysOn => f.write_str("always_on")?,
             Kind::AlwaysOff => f.write_str("always_off")?,
             Kind::ParentBasedAlwaysOn => f.write_str("parentbased_always_on")?,
@@ -323,6 +440,7 @@ impl fmt::Display for Sampling {
             Kind::ParentBasedRatio(r) => write!(f, "parentbased_traceidratio({r})")?,
             Kind::TraceIdRatio(r) => write!(f, "traceidratio({r})")?,
             Kind::RateLimited(n) => write!(f, "parentbased_ratelimited({n}/s)")?,
+            Kind::Custom(custom) => write!(f, "custom({})", custom.name)?,
         }
         if !self.excluded_routes.is_empty() {
             write!(f, " excluding routes [{}]", self.excluded_routes.join(", "))?;

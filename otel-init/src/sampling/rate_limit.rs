@@ -11,13 +11,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use opentelemetry::trace::{Link, SpanKind, TraceId};
-use opentelemetry::{Context, KeyValue};
-use opentelemetry_sdk::trace::{SamplingDecision, SamplingResult, ShouldSample};
-
 const NANOS_PER_SECOND: f64 = 1e9;
 
-/// Samples a root span when the shared bucket has a token. Clones share the bucket, so
+/// Admits a root span when the shared bucket has a token. Clones share the bucket, so
 /// however the SDK copies the sampler there is one budget per `into_sampler` call.
 #[derive(Clone, Debug)]
 pub(super) struct RateLimitedRoot {
@@ -30,28 +26,10 @@ impl RateLimitedRoot {
             bucket: Arc::new(Bucket::new(traces_per_second, Clock::monotonic())),
         }
     }
-}
 
-impl ShouldSample for RateLimitedRoot {
-    fn should_sample(
-        &self,
-        parent_context: Option<&Context>,
-        _trace_id: TraceId,
-        _name: &str,
-        _span_kind: &SpanKind,
-        _attributes: &[KeyValue],
-        _links: &[Link],
-    ) -> SamplingResult {
-        let decision = if self.bucket.try_acquire() {
-            SamplingDecision::RecordAndSample
-        } else {
-            SamplingDecision::Drop
-        };
-        SamplingResult {
-            decision,
-            attributes: Vec::new(),
-            trace_state: super::parent_trace_state(parent_context),
-        }
+    /// Takes a token when the bucket has one.
+    pub(super) fn try_acquire(&self) -> bool {
+        self.bucket.try_acquire()
     }
 }
 
@@ -137,8 +115,13 @@ impl Bucket {
 mod tests {
     use std::thread;
 
-    use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceState};
+    use opentelemetry::Context;
+    use opentelemetry::trace::{
+        SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState,
+    };
+    use opentelemetry_sdk::trace::{SamplingDecision, ShouldSample as _};
 
+    use super::super::runtime::{RuntimeSampler, SamplerState, Shape};
     use super::*;
 
     const SECOND: u64 = 1_000_000_000;
@@ -257,16 +240,18 @@ mod tests {
     #[test]
     fn the_sampler_reports_the_bucket_and_keeps_the_parent_trace_state() {
         let now = Arc::new(AtomicU64::new(0));
-        let sampler = RateLimitedRoot {
+        let root = RateLimitedRoot {
             bucket: Arc::new(Bucket::new(1.0, Clock::Manual(now))),
         };
-        let state = TraceState::from_key_value([("vendor", "x")]).unwrap();
+        let sampler = RuntimeSampler::new(SamplerState::new(0.0), Shape::ParentBasedRateLimited(root));
+        // Ids that are not valid: no parent, so the bucket decides; its trace state is
+        // still passed on, as the SDK's samplers do.
         let parent = SpanContext::new(
-            TraceId::from(1),
-            SpanId::from(1),
+            TraceId::INVALID,
+            SpanId::INVALID,
             TraceFlags::default(),
             true,
-            state,
+            TraceState::from_key_value([("vendor", "x")]).unwrap(),
         );
         let cx = Context::new().with_remote_span_context(parent);
         let decide = || sampler.should_sample(Some(&cx), TraceId::from(2), "s", &SpanKind::Server, &[], &[]);

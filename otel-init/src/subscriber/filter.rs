@@ -147,6 +147,7 @@ fn is_otel_internal(meta: &Metadata<'_>) -> bool {
 
 /// The log bridge's extra filter: bridging the SDK's own diagnostics back into the SDK
 /// would loop (an export error logs, the log is exported, the export fails, ...).
+#[cfg_attr(not(feature = "logs"), allow(dead_code))]
 pub(super) fn not_otel_internal() -> FilterFn<fn(&Metadata<'_>) -> bool> {
     filter_fn(|meta| !is_otel_internal(meta))
 }
@@ -167,24 +168,23 @@ fn always_traced(meta: &Metadata<'_>) -> bool {
 
 /// The tracing-opentelemetry layer's filter: spans at `info` and above, spans declaring an
 /// `otel.*` field at any level, plus whatever the directives enable (spans and, as span
-/// events, events).
-pub(super) struct TraceFilter {
-    env: EnvFilter,
+/// events, events). `F` is the directives' [`EnvFilter`], or one that can be reloaded.
+pub(super) struct TraceFilter<F> {
+    env: F,
 }
 
-impl TraceFilter {
-    pub(super) fn new(filter: &LogFilter) -> Self {
-        TraceFilter {
-            env: filter.env_filter(),
-        }
+impl<F> TraceFilter<F> {
+    pub(super) fn new(env: F) -> Self {
+        TraceFilter { env }
     }
 }
 
 // Every method forwards to the `EnvFilter`, which tracks span scopes for span-field
 // directives, and widens `enabled`/`callsite_enabled` for the always-traced spans.
-impl<S> Filter<S> for TraceFilter
+impl<S, F> Filter<S> for TraceFilter<F>
 where
     S: tracing::Subscriber + for<'a> LookupSpan<'a>,
+    F: Filter<S>,
 {
     fn enabled(&self, meta: &Metadata<'_>, cx: &Context<'_, S>) -> bool {
         always_traced(meta) || Filter::<S>::enabled(&self.env, meta, cx)

@@ -4,20 +4,20 @@ use std::fmt;
 
 use opentelemetry::logs::{Logger, LoggerProvider};
 use opentelemetry::trace::Tracer;
+#[cfg(feature = "logs")]
+#[cfg(feature = "logs")]
 use opentelemetry_appender_tracing::layer::OpenTelemetryTracingBridge;
-use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::trace::SdkTracer;
 use tracing::Subscriber;
 use tracing_subscriber::Registry;
 use tracing_subscriber::filter::FilterExt as _;
 use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::layer::{Layer, SubscriberExt as _};
+use tracing_subscriber::layer::{Filter, Layer, SubscriberExt as _};
 use tracing_subscriber::registry::LookupSpan;
 
 use super::console::Console;
 use super::filter::{
-    InternalRepeatLimit, LogFilter, NotLogOnlyEvent, NotTelemetryIo, TraceFilter, not_otel_internal,
-    not_raw_sql,
+    InternalRepeatLimit, LogFilter, NotLogOnlyEvent, NotTelemetryIo, TraceFilter, not_raw_sql,
 };
 
 /// The `tracing` layers otel-kit-init sets up, each behind its own filter, for a subscriber
@@ -162,7 +162,9 @@ where
 ///
 /// The tracer and the logger provider are usually the SDK's (`SdkTracer`,
 /// `SdkLoggerProvider`), but any implementation works, for example one that routes each
-/// record to a different pipeline.
+/// record to a different pipeline. Without the `logs` cargo feature the `logs` layer does
+/// nothing and the logger provider is not used (pass
+/// `opentelemetry::logs::NoopLoggerProvider::new()`).
 pub fn layers<S, W, T, P, L>(
     tracer: T,
     logger_provider: &P,
@@ -177,6 +179,26 @@ where
     P: LoggerProvider<Logger = L> + Send + Sync + 'static,
     L: Logger + Send + Sync + 'static,
 {
+    build(tracer, logger_provider, console, || filter.env_filter())
+}
+
+/// [`layers`], with each layer's directives from `env_filter`: a plain [`EnvFilter`](tracing_subscriber::EnvFilter),
+/// or one that can be reloaded (`super::reloadable`).
+pub(super) fn build<S, W, T, P, L, F>(
+    tracer: T,
+    logger_provider: &P,
+    console: Console<W>,
+    mut env_filter: impl FnMut() -> F,
+) -> TelemetryLayers<S>
+where
+    S: Subscriber + Send + Sync + for<'a> LookupSpan<'a>,
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+    T: Tracer + Send + Sync + 'static,
+    T::Span: Send + Sync,
+    P: LoggerProvider<Logger = L> + Send + Sync + 'static,
+    L: Logger + Send + Sync + 'static,
+    F: Filter<S> + Send + Sync + 'static,
+{
     TelemetryLayers {
         traces: tracing_opentelemetry::layer()
             .with_tracer(tracer)
@@ -186,22 +208,27 @@ where
             .with_tracked_inactivity(false)
             .with_target(false)
             .with_filter(
-                TraceFilter::new(filter)
+                TraceFilter::new(env_filter())
                     .and(NotTelemetryIo)
                     .and(NotLogOnlyEvent)
                     .and(not_raw_sql()),
             )
             .boxed(),
+        #[cfg(not(feature = "logs"))]
+        logs: {
+            let _ = logger_provider;
+            tracing_subscriber::layer::Identity::new().boxed()
+        },
+        #[cfg(feature = "logs")]
         logs: OpenTelemetryTracingBridge::new(logger_provider)
             .with_filter(
-                filter
-                    .env_filter()
-                    .and(not_otel_internal())
+                env_filter()
+                    .and(super::filter::not_otel_internal())
                     .and(NotTelemetryIo)
                     .and(not_raw_sql()),
             )
             .boxed(),
-        console: console.into_layer(filter.env_filter().and(InternalRepeatLimit::default())),
+        console: console.into_layer(env_filter().and(InternalRepeatLimit::default())),
     }
 }
 
@@ -230,14 +257,16 @@ where
 ///     }
 /// });
 /// ```
-pub fn subscriber<W>(
+pub fn subscriber<W, P, L>(
     tracer: SdkTracer,
-    logger_provider: &SdkLoggerProvider,
+    logger_provider: &P,
     console: Console<W>,
     filter: &LogFilter,
 ) -> impl Subscriber + Send + Sync + for<'a> LookupSpan<'a>
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+    P: LoggerProvider<Logger = L> + Send + Sync + 'static,
+    L: Logger + Send + Sync + 'static,
 {
     Registry::default().with(layers(tracer, logger_provider, console, filter).into_layer())
 }

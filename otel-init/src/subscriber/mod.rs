@@ -61,6 +61,10 @@
 //! and the exporters' own diagnostics): exporting a record about an export would loop.
 //! Those still reach the console.
 //!
+//! The subscriber `init()` installs can have its directives replaced while it runs,
+//! through [`TelemetryControl::set_filter`](crate::TelemetryControl::set_filter): all three
+//! layers' filters change at once, and the rules above still hold.
+//!
 //! # Trace ids on console lines
 //!
 //! Inside a span, [`ConsoleFormat::Text`] appends ` trace_id=<32 hex> span_id=<16 hex>`
@@ -76,11 +80,13 @@ mod filter;
 mod ids;
 mod json_format;
 mod layers;
+mod reloadable;
 mod text_format;
 
 pub use console::Console;
 pub use filter::LogFilter;
 pub use layers::{TelemetryLayers, layers, subscriber};
+pub(crate) use reloadable::{FilterSwitch, reloadable_subscriber};
 
 /// How console lines are written.
 ///

@@ -13,6 +13,7 @@ use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 mod batch;
 mod config;
 mod console;
+mod control;
 mod init;
 mod propagation;
 mod redaction;

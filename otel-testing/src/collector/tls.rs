@@ -62,7 +62,9 @@ impl CollectorTls {
         let invalid = |what: &str, e: &dyn std::fmt::Display| {
             io::Error::new(io::ErrorKind::InvalidInput, format!("{what}: {e}"))
         };
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        // ring, named explicitly: with both providers compiled in (a user's graph may add
+        // aws-lc-rs), rustls cannot pick one by itself.
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
         let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&self.certificate_chain_pem)
             .collect::<Result<_, _>>()
             .map_err(|e| invalid("the certificate chain is not PEM", &e))?;

@@ -1,5 +1,6 @@
 //! `init()` and the `Telemetry` guard, end to end against in-process collectors.
 
+mod additions;
 mod flush_single_flight;
 mod no_telemetry_feedback_loop;
 mod pipeline;

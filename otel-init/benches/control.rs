@@ -1,0 +1,156 @@
+//! What runtime control adds to the hot paths, each against the code without it in the
+//! same run:
+//!
+//! - `sampler/*`: one sampling decision. `sdk_*` is the SDK's `Sampler` that
+//!   `Sampling::into_sampler` returned before runtime control (`parent_based` over
+//!   `TraceIdRatioBased(0.5)`); `ours_*` is `Sampling::ratio(0.5).into_sampler()`, which
+//!   reads its ratio from an atomic. `root` is a new trace, `child` a span whose remote
+//!   parent was sampled.
+//! - `filter/*`: why `init()` does not use tracing-subscriber's `reload::Layer`. A span
+//!   entered and exited around two events (one `info`, enabled; one `debug`, filtered
+//!   out) on a registry with three per-layer-filtered layers, as the subscriber `init()`
+//!   installs has. The layers do nothing, so the difference is the filters alone:
+//!   `env_filter` has an `EnvFilter("info")` on each layer, `reload_layer` the same
+//!   inside `reload::Layer`.
+//! - `subscriber/*`: the whole subscriber `init()` installs (tracing-opentelemetry, the
+//!   log bridge, the console), with the filters `TelemetryControl::set_filter` replaces,
+//!   against the same subscriber with plain `EnvFilter`s, as it was before. An `info`
+//!   span around a `debug` event that is filtered out; no exporter.
+//!
+//! Run with `cargo bench -p otel-kit-init --bench control`.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use opentelemetry::Context;
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry::trace::{
+    SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState,
+};
+use opentelemetry_sdk::trace::{Sampler, ShouldSample};
+use otel_kit_init::sampling::Sampling;
+use otel_kit_init::subscriber::{self, Console, ConsoleFormat, LogFilter};
+use tracing::Dispatch;
+use tracing_subscriber::layer::{Identity, Layer as _, SubscriberExt as _};
+use tracing_subscriber::{EnvFilter, Registry, reload};
+
+fn decide(sampler: &dyn ShouldSample, parent: Option<&Context>, trace_id: TraceId) {
+    black_box(sampler.should_sample(parent, trace_id, "GET /orders/{id}", &SpanKind::Server, &[], &[]));
+}
+
+fn sampler(c: &mut Criterion) {
+    let sdk: Box<dyn ShouldSample> = Box::new(Sampler::parent_based(Sampler::TraceIdRatioBased(0.5)));
+    let ours = Sampling::ratio(0.5).into_sampler();
+    let parent = Context::new().with_remote_span_context(SpanContext::new(
+        TraceId::from(0x4bf9_2f35_77b3_4da6_a3ce_929d_0e0e_4736),
+        SpanId::from(0x00f0_67aa_0ba9_02b7),
+        TraceFlags::SAMPLED,
+        true,
+        TraceState::default(),
+    ));
+    let mut g = c.benchmark_group("sampler");
+    g.measurement_time(Duration::from_secs(4));
+    for (name, sampler) in [("sdk", &sdk), ("ours", &ours)] {
+        // Trace ids that change every call, so the ratio's branch is not always the same.
+        let mut id = 0u128;
+        g.bench_function(format!("{name}_root"), |b| {
+            b.iter(|| {
+                id = id.wrapping_add(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
+                decide(sampler.as_ref(), None, TraceId::from(id));
+            });
+        });
+        g.bench_function(format!("{name}_child"), |b| {
+            b.iter(|| decide(sampler.as_ref(), Some(&parent), TraceId::from(1)));
+        });
+    }
+    g.finish();
+}
+
+/// A registry with three no-op layers, each behind a filter `make` returns.
+fn three_filtered_layers<F>(mut make: impl FnMut() -> F) -> Dispatch
+where
+    F: tracing_subscriber::layer::Filter<Registry> + Send + Sync + 'static,
+{
+    // One layer made of three, as `TelemetryLayers::into_layer` stacks them: each filter
+    // sees the registry below.
+    let layers = Identity::new()
+        .with_filter(make())
+        .and_then(Identity::new().with_filter(make()))
+        .and_then(Identity::new().with_filter(make()));
+    Dispatch::new(Registry::default().with(layers))
+}
+
+/// What the hot path runs in a handler: a span entered and left, one event in it that
+/// the filter lets through and one it does not.
+fn span_with_two_events() {
+    tracing::info_span!("request").in_scope(|| {
+        tracing::info!(order = 42, "handled");
+        tracing::debug!("skipped");
+    });
+}
+
+/// The same without the enabled event, which would print a console line in `subscriber`.
+fn span_with_a_filtered_event() {
+    tracing::info_span!("request").in_scope(|| tracing::debug!("skipped"));
+}
+
+fn filter(c: &mut Criterion) {
+    let plain = three_filtered_layers(|| EnvFilter::new("info"));
+    let mut handles = Vec::new();
+    let reload_layer = three_filtered_layers(|| {
+        let (filter, handle) = reload::Layer::new(EnvFilter::new("info"));
+        handles.push(handle);
+        filter
+    });
+    let mut g = c.benchmark_group("filter");
+    g.measurement_time(Duration::from_secs(4));
+    for (name, dispatch) in [("env_filter", &plain), ("reload_layer", &reload_layer)] {
+        tracing::dispatcher::with_default(dispatch, || {
+            g.bench_function(format!("span_with_two_events/{name}"), |b| {
+                b.iter(span_with_two_events)
+            });
+        });
+    }
+    g.finish();
+    drop(handles);
+}
+
+/// The subscriber `init()` installs (globally, so read back as a `Dispatch`), against
+/// the one it installed before runtime control: `subscriber::subscriber` over the same
+/// providers and directives. Both run as the scoped default, so both pay the same
+/// dispatch lookup.
+fn subscriber(c: &mut Criterion) {
+    let telemetry = otel_kit_init::builder()
+        .environment(|name| match name {
+            "OTEL_TRACES_EXPORTER" | "OTEL_METRICS_EXPORTER" | "OTEL_LOGS_EXPORTER" => {
+                Some("none".to_owned())
+            }
+            "RUST_LOG" => Some("info".to_owned()),
+            _ => None,
+        })
+        .init()
+        .expect("init");
+    let now = tracing::dispatcher::get_default(Dispatch::clone);
+    let directives = LogFilter::parse("info,opentelemetry=info,otel_kit_init=info").expect("valid");
+    let before = Dispatch::new(subscriber::subscriber(
+        telemetry.tracer_provider().tracer("otel-kit-init"),
+        telemetry.logger_provider(),
+        Console::stdout(ConsoleFormat::Text),
+        &directives,
+    ));
+    let mut g = c.benchmark_group("subscriber");
+    g.measurement_time(Duration::from_secs(4));
+    for (name, dispatch) in [("static_filters", &before), ("reloadable_filters", &now)] {
+        tracing::dispatcher::with_default(dispatch, || {
+            g.bench_function(format!("span_with_a_filtered_event/{name}"), |b| {
+                b.iter(span_with_a_filtered_event);
+            });
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, sampler, filter, subscriber);
+criterion_main!(benches);

@@ -1,0 +1,121 @@
+//! The builder methods that add SDK pieces to `init()`'s pipelines: span processors, log
+//! processors, metric readers and views (kept in `crate::additions`).
+
+#[cfg(feature = "logs")]
+use opentelemetry_sdk::logs::LogProcessor;
+#[cfg(feature = "metrics")]
+use opentelemetry_sdk::metrics::{Instrument, Stream, reader::MetricReader};
+use opentelemetry_sdk::trace::SpanProcessor;
+
+use super::Builder;
+
+impl Builder {
+    /// Adds a span processor beside the exporting one. It sees every ended span after
+    /// redaction (it gets its own redacted copy), so an audit or routing processor never
+    /// holds an unredacted value; the OTLP queue still counts its drops.
+    ///
+    /// ```
+    /// use opentelemetry_sdk::trace::{InMemorySpanExporter, SimpleSpanProcessor};
+    ///
+    /// let audit = InMemorySpanExporter::default();
+    /// let telemetry = otel_kit_init::builder()
+    ///     .environment(|_| None)
+    ///     .without_globals()
+    ///     .without_tracing_subscriber()
+    ///     .traces_exporter(otel_kit_init::Exporter::None)
+    ///     .with_span_processor(SimpleSpanProcessor::new(audit.clone()))
+    ///     .init()?;
+    /// # drop(telemetry);
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    pub fn with_span_processor<P: SpanProcessor + 'static>(mut self, processor: P) -> Self {
+        self.additions.push_span_processor(processor);
+        self
+    }
+
+    /// Adds a log processor (the `logs` cargo feature). It runs after redaction, before
+    /// the exporting processors, and sees each record redacted.
+    ///
+    /// ```
+    /// use opentelemetry_sdk::logs::{InMemoryLogExporter, SimpleLogProcessor};
+    ///
+    /// let audit = InMemoryLogExporter::default();
+    /// let telemetry = otel_kit_init::builder()
+    ///     .environment(|_| None)
+    ///     .without_globals()
+    ///     .without_tracing_subscriber()
+    ///     .exporter(otel_kit_init::Exporter::None)
+    ///     .with_log_processor(SimpleLogProcessor::new(audit.clone()))
+    ///     .init()?;
+    /// # drop(telemetry);
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    #[cfg(feature = "logs")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
+    pub fn with_log_processor<P: LogProcessor + 'static>(mut self, processor: P) -> Self {
+        self.additions.push_log_processor(processor);
+        self
+    }
+
+    /// Adds a metric reader beside the exporting one (the `metrics` cargo feature), e.g.
+    /// a `ManualReader` for a pull endpoint or a second `PeriodicReader`.
+    ///
+    /// ```
+    /// use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader};
+    ///
+    /// let second = PeriodicReader::builder(InMemoryMetricExporter::default()).build();
+    /// let telemetry = otel_kit_init::builder()
+    ///     .environment(|_| None)
+    ///     .without_globals()
+    ///     .without_tracing_subscriber()
+    ///     .exporter(otel_kit_init::Exporter::None)
+    ///     .with_metric_reader(second)
+    ///     .init()?;
+    /// # drop(telemetry);
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn with_metric_reader<R: MetricReader>(mut self, reader: R) -> Self {
+        self.additions.push_metric_reader(reader);
+        self
+    }
+
+    /// Adds a view (the `metrics` cargo feature): renames, drops or re-buckets an
+    /// instrument's stream, or limits its attributes, as the SDK's `with_view` does.
+    ///
+    /// ```
+    /// use opentelemetry_sdk::metrics::{Aggregation, Instrument, Stream};
+    ///
+    /// // Coarser buckets for one histogram.
+    /// let telemetry = otel_kit_init::builder()
+    ///     .environment(|_| None)
+    ///     .without_globals()
+    ///     .without_tracing_subscriber()
+    ///     .exporter(otel_kit_init::Exporter::None)
+    ///     .with_view(|i: &Instrument| {
+    ///         if i.name() != "http.server.request.duration" {
+    ///             return None;
+    ///         }
+    ///         Stream::builder()
+    ///             .with_aggregation(Aggregation::ExplicitBucketHistogram {
+    ///                 boundaries: vec![0.1, 0.5, 1.0, 5.0],
+    ///                 record_min_max: true,
+    ///             })
+    ///             .build()
+    ///             .ok()
+    ///     })
+    ///     .init()?;
+    /// # drop(telemetry);
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn with_view<V>(mut self, view: V) -> Self
+    where
+        V: Fn(&Instrument) -> Option<Stream> + Send + Sync + 'static,
+    {
+        self.additions.push_view(view);
+        self
+    }
+}

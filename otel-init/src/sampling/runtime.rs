@@ -1,0 +1,409 @@
+//! The sampler [`Sampling::into_sampler`](super::Sampling::into_sampler) builds, and the
+//! state it reads on every decision, which `TelemetryControl` changes while it runs.
+//!
+//! Every preset but the rate limit is a ratio in one of two shapes: `always_on`,
+//! `always_off` and `traceidratio(r)` are the ratios 1, 0 and `r` applied to every span;
+//! the `parentbased_*` presets are the same ratios applied to roots, children following
+//! their parent. The ratio lives in an atomic, so changing it keeps the shape and costs
+//! the decision one relaxed load.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering, fence};
+use std::time::Instant;
+
+use opentelemetry::trace::{Link, SpanKind, TraceContextExt as _, TraceId};
+use opentelemetry::{Context, KeyValue};
+use opentelemetry_sdk::trace::{SamplingDecision, SamplingResult, ShouldSample};
+
+use super::rate_limit::RateLimitedRoot;
+
+/// `mode` while the trace-everything override is on: a NaN pattern no ratio is stored as
+/// (a NaN ratio is stored as 0, which it means).
+const EVERYTHING: u64 = u64::MAX;
+
+/// What a sampler reads on each decision. Shared by the sampler and the control; only
+/// the control writes, under its own lock.
+#[derive(Debug)]
+pub(crate) struct SamplerState {
+    /// What root decisions use now: the ratio's `f64` bits, or [`EVERYTHING`].
+    mode: AtomicU64,
+    /// The ratio set (configured, or changed since), kept while the override is on.
+    ratio: AtomicU64,
+    /// When the override ends, in nanoseconds after `epoch`. The sampler checks it itself,
+    /// so the override ends on time even before the control's timer resets `mode`.
+    everything_until: AtomicU64,
+    epoch: Instant,
+    /// A sampler reads this state: `into_sampler` built one from it.
+    in_use: AtomicBool,
+}
+
+impl SamplerState {
+    pub(crate) fn new(ratio: f64) -> Arc<Self> {
+        let ratio = stored(ratio);
+        Arc::new(Self {
+            mode: AtomicU64::new(ratio),
+            ratio: AtomicU64::new(ratio),
+            everything_until: AtomicU64::new(0),
+            epoch: Instant::now(),
+            in_use: AtomicBool::new(false),
+        })
+    }
+
+    pub(crate) fn in_use(&self) -> bool {
+        self.in_use.load(Ordering::Relaxed)
+    }
+
+    /// The ratio roots are sampled at once the override, if any, is over.
+    pub(crate) fn set_ratio(&self, ratio: f64) {
+        let ratio = stored(ratio);
+        self.ratio.store(ratio, Ordering::Relaxed);
+        // One atomic update rather than a check then a store: the override may start in
+        // between (the control serialises its writers, but this stays correct without).
+        let _ = self
+            .mode
+            .fetch_update(Ordering::Release, Ordering::Relaxed, |mode| {
+                (mode != EVERYTHING).then_some(ratio)
+            });
+    }
+
+    /// Samples every new trace until `until`.
+    pub(crate) fn trace_everything_until(&self, until: Instant) {
+        let nanos = u64::try_from(until.saturating_duration_since(self.epoch).as_nanos()).unwrap_or(u64::MAX);
+        self.everything_until.store(nanos, Ordering::Relaxed);
+        // Release: a sampler that sees EVERYTHING also sees the deadline.
+        self.mode.store(EVERYTHING, Ordering::Release);
+    }
+
+    /// Ends the override: back to the ratio.
+    pub(crate) fn stop_everything(&self) {
+        self.mode
+            .store(self.ratio.load(Ordering::Relaxed), Ordering::Release);
+    }
+
+    fn ratio(&self) -> f64 {
+        f64::from_bits(self.ratio.load(Ordering::Relaxed))
+    }
+
+    /// The override is on and not past its deadline.
+    fn everything_on(&self) -> bool {
+        self.mode.load(Ordering::Relaxed) == EVERYTHING && self.before_deadline()
+    }
+
+    fn before_deadline(&self) -> bool {
+        fence(Ordering::Acquire);
+        let now = u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        now < self.everything_until.load(Ordering::Relaxed)
+    }
+
+    /// The root decision of the ratio shapes.
+    fn samples_root(&self, trace_id: TraceId) -> bool {
+        match self.mode.load(Ordering::Relaxed) {
+            EVERYTHING if self.before_deadline() => true,
+            EVERYTHING => ratio_samples(self.ratio(), trace_id),
+            bits => ratio_samples(f64::from_bits(bits), trace_id),
+        }
+    }
+}
+
+/// A NaN ratio samples nothing, so it is stored as 0 and never collides with EVERYTHING.
+fn stored(ratio: f64) -> u64 {
+    if ratio.is_nan() { 0.0_f64 } else { ratio }.to_bits()
+}
+
+/// The SDK's `TraceIdRatioBased` arithmetic, unchanged, so that services sampling by the
+/// same ratio keep the same traces: the trace id's low 63 bits against `ratio * 2^63`.
+fn ratio_samples(ratio: f64, trace_id: TraceId) -> bool {
+    if ratio >= 1.0 {
+        return true;
+    }
+    // `as` saturates; a negative ratio gives 0 and samples nothing.
+    let upper_bound = (ratio.max(0.0) * (1u64 << 63) as f64) as u64;
+    let low = u64::from_be_bytes(trace_id.to_bytes()[8..].try_into().unwrap_or_default());
+    (low >> 1) < upper_bound
+}
+
+/// How the decision is made; the ratio or the rate limit fills in the root decision.
+#[derive(Clone, Debug)]
+pub(super) enum Shape {
+    /// Every span by the ratio, whatever its parent (`always_on`, `always_off`,
+    /// `traceidratio`).
+    Ratio,
+    /// Roots by the ratio; children follow their parent (`parentbased_*`).
+    ParentBasedRatio,
+    /// Roots by the rate limit; children follow their parent (`parentbased_ratelimited`).
+    ParentBasedRateLimited(RateLimitedRoot),
+    /// The application's sampler (`Sampling::custom`), overruled only by the
+    /// trace-everything override.
+    Custom(Arc<dyn ShouldSample>),
+}
+
+/// The preset's sampler, reading its ratio and the trace-everything override from a
+/// [`SamplerState`].
+#[derive(Clone, Debug)]
+pub(super) struct RuntimeSampler {
+    state: Arc<SamplerState>,
+    shape: Shape,
+}
+
+impl RuntimeSampler {
+    pub(super) fn new(state: Arc<SamplerState>, shape: Shape) -> Self {
+        state.in_use.store(true, Ordering::Relaxed);
+        Self { state, shape }
+    }
+
+    fn samples_root(&self, trace_id: TraceId) -> bool {
+        match &self.shape {
+            Shape::Ratio | Shape::ParentBasedRatio => self.state.samples_root(trace_id),
+            // The override does not use up the budget.
+            Shape::ParentBasedRateLimited(root) => self.state.everything_on() || root.try_acquire(),
+            Shape::Custom(_) => self.state.everything_on(),
+        }
+    }
+}
+
+impl ShouldSample for RuntimeSampler {
+    fn should_sample(
+        &self,
+        parent_context: Option<&Context>,
+        trace_id: TraceId,
+        name: &str,
+        span_kind: &SpanKind,
+        attributes: &[KeyValue],
+        links: &[Link],
+    ) -> SamplingResult {
+        if let Shape::Custom(custom) = &self.shape {
+            // The override takes what it takes from the presets (roots, and callers that
+            // did not sample); everything else, and everything while it is off, is the
+            // application's decision, with its attributes and trace state.
+            let overruled = self.state.everything_on()
+                && match parent_context.and_then(parent_flags) {
+                    None => true,
+                    Some(parent) => parent.sampled || parent.remote,
+                };
+            if !overruled {
+                return custom.should_sample(parent_context, trace_id, name, span_kind, attributes, links);
+            }
+            return SamplingResult {
+                decision: SamplingDecision::RecordAndSample,
+                attributes: Vec::new(),
+                trace_state: super::parent_trace_state(parent_context),
+            };
+        }
+        let sampled = match self.shape {
+            // (`Custom` returned above.)
+            Shape::Ratio | Shape::Custom(_) => self.samples_root(trace_id),
+            Shape::ParentBasedRatio | Shape::ParentBasedRateLimited(_) => {
+                // As the SDK's `ParentBasedSampler`: an invalid parent counts as none.
+                match parent_context.and_then(parent_flags) {
+                    None => self.samples_root(trace_id),
+                    Some(Parent { sampled: true, .. }) => true,
+                    // The override overrules a caller that did not sample (see the docs of
+                    // `TelemetryControl::trace_everything_for`); a local parent it does not,
+                    // or a trace begun before the override would gain orphan spans.
+                    Some(Parent { remote: true, .. }) => self.state.everything_on(),
+                    Some(Parent { remote: false, .. }) => false,
+                }
+            }
+        };
+        SamplingResult {
+            decision: if sampled {
+                SamplingDecision::RecordAndSample
+            } else {
+                SamplingDecision::Drop
+            },
+            attributes: Vec::new(),
+            trace_state: super::parent_trace_state(parent_context),
+        }
+    }
+}
+
+struct Parent {
+    remote: bool,
+    sampled: bool,
+}
+
+fn parent_flags(cx: &Context) -> Option<Parent> {
+    let span = cx.span();
+    let parent = span.span_context();
+    parent.is_valid().then(|| Parent {
+        remote: parent.is_remote(),
+        sampled: parent.is_sampled(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use opentelemetry::trace::{SpanContext, SpanId, TraceFlags, TraceState};
+    use opentelemetry_sdk::trace::Sampler;
+
+    use super::*;
+
+    fn decide(sampler: &dyn ShouldSample, parent: Option<&Context>, trace_id: TraceId) -> bool {
+        sampler
+            .should_sample(parent, trace_id, "s", &SpanKind::Server, &[], &[])
+            .decision
+            == SamplingDecision::RecordAndSample
+    }
+
+    fn parent(remote: bool, sampled: bool) -> Context {
+        let flags = if sampled {
+            TraceFlags::SAMPLED
+        } else {
+            TraceFlags::default()
+        };
+        // Despite its name, this keeps the context's own `is_remote`.
+        Context::new().with_remote_span_context(SpanContext::new(
+            TraceId::from(7),
+            SpanId::from(7),
+            flags,
+            remote,
+            TraceState::default(),
+        ))
+    }
+
+    /// Spread over the whole id space, so every ratio boundary is crossed.
+    fn trace_ids() -> impl Iterator<Item = TraceId> {
+        (0..2000u128).map(|i| TraceId::from(i.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835)))
+    }
+
+    #[test]
+    fn decides_exactly_as_the_sdk_samplers_it_replaces() {
+        let parents = [
+            None,
+            Some(parent(true, true)),
+            Some(parent(true, false)),
+            Some(parent(false, true)),
+            Some(parent(false, false)),
+            Some(Context::new()),
+        ];
+        for ratio in [0.0, 0.001, 0.25, 0.5, 0.999, 1.0, -1.0, 2.0] {
+            let cases: [(Box<dyn ShouldSample>, Shape); 2] = [
+                (Box::new(Sampler::TraceIdRatioBased(ratio)), Shape::Ratio),
+                (
+                    Box::new(Sampler::parent_based(Sampler::TraceIdRatioBased(ratio))),
+                    Shape::ParentBasedRatio,
+                ),
+            ];
+            for (sdk, shape) in cases {
+                let ours = RuntimeSampler::new(SamplerState::new(ratio), shape.clone());
+                for parent in &parents {
+                    for id in trace_ids() {
+                        assert_eq!(
+                            decide(&ours, parent.as_ref(), id),
+                            decide(sdk.as_ref(), parent.as_ref(), id),
+                            "ratio {ratio}, {shape:?}, trace id {id}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_new_ratio_applies_to_the_next_decision_and_keeps_the_shape() {
+        let state = SamplerState::new(0.0);
+        let sampler = RuntimeSampler::new(Arc::clone(&state), Shape::ParentBasedRatio);
+        assert!(!decide(&sampler, None, TraceId::from(1)));
+        state.set_ratio(1.0);
+        assert!(decide(&sampler, None, TraceId::from(1)));
+        assert!(
+            !decide(&sampler, Some(&parent(true, false)), TraceId::from(1)),
+            "still parent-based"
+        );
+    }
+
+    #[test]
+    fn everything_samples_roots_and_unsampled_remote_parents_until_the_deadline() {
+        let state = SamplerState::new(0.0);
+        let sampler = RuntimeSampler::new(Arc::clone(&state), Shape::ParentBasedRatio);
+        state.trace_everything_until(Instant::now() + Duration::from_secs(60));
+        assert!(decide(&sampler, None, TraceId::from(1)));
+        assert!(decide(&sampler, Some(&parent(true, false)), TraceId::from(1)));
+        assert!(
+            !decide(&sampler, Some(&parent(false, false)), TraceId::from(1)),
+            "a local unsampled parent is still followed"
+        );
+        state.set_ratio(0.5);
+        assert!(state.everything_on(), "a new ratio waits for the override to end");
+        state.stop_everything();
+        assert_eq!(state.mode.load(Ordering::Relaxed), 0.5_f64.to_bits());
+    }
+
+    #[test]
+    fn everything_ends_at_its_deadline_even_before_it_is_stopped() {
+        let state = SamplerState::new(0.0);
+        let sampler = RuntimeSampler::new(Arc::clone(&state), Shape::ParentBasedRatio);
+        state.trace_everything_until(Instant::now());
+        assert!(!decide(&sampler, None, TraceId::from(1)));
+        assert!(!decide(&sampler, Some(&parent(true, false)), TraceId::from(1)));
+    }
+
+    #[test]
+    fn a_custom_sampler_decides_unless_the_override_is_on() {
+        // Samples only spans named "keep", whatever the parent.
+        #[derive(Clone, Debug)]
+        struct ByName;
+        impl ShouldSample for ByName {
+            fn should_sample(
+                &self,
+                _: Option<&Context>,
+                _: TraceId,
+                name: &str,
+                _: &SpanKind,
+                _: &[KeyValue],
+                _: &[Link],
+            ) -> SamplingResult {
+                SamplingResult {
+                    decision: if name == "keep" {
+                        SamplingDecision::RecordAndSample
+                    } else {
+                        SamplingDecision::Drop
+                    },
+                    attributes: vec![KeyValue::new("sampled.by", "name")],
+                    trace_state: TraceState::default(),
+                }
+            }
+        }
+        let state = SamplerState::new(0.0);
+        let sampler = RuntimeSampler::new(Arc::clone(&state), Shape::Custom(Arc::new(ByName)));
+        let named = |name: &str, parent: Option<&Context>| {
+            sampler
+                .should_sample(parent, TraceId::from(1), name, &SpanKind::Server, &[], &[])
+                .decision
+                == SamplingDecision::RecordAndSample
+        };
+        assert!(named("keep", None) && !named("drop", None));
+        assert!(
+            !named("drop", Some(&parent(true, true))),
+            "its own rule, not the parent's"
+        );
+        let result = sampler.should_sample(None, TraceId::from(1), "keep", &SpanKind::Server, &[], &[]);
+        assert_eq!(
+            result.attributes,
+            [KeyValue::new("sampled.by", "name")],
+            "its attributes kept"
+        );
+
+        state.trace_everything_until(Instant::now() + Duration::from_secs(60));
+        assert!(named("drop", None), "the override samples roots");
+        assert!(
+            named("drop", Some(&parent(true, false))),
+            "and callers that did not sample"
+        );
+        assert!(
+            !named("drop", Some(&parent(false, false))),
+            "a local unsampled parent is its call"
+        );
+        state.stop_everything();
+        assert!(!named("drop", None));
+    }
+
+    #[test]
+    fn a_nan_ratio_samples_nothing_and_is_not_the_override() {
+        let state = SamplerState::new(f64::NAN);
+        assert_eq!(state.mode.load(Ordering::Relaxed), 0.0_f64.to_bits());
+        assert!(!state.samples_root(TraceId::from(u128::MAX)));
+    }
+}

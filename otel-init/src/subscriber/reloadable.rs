@@ -1,0 +1,199 @@
+//! The subscriber `init()` installs, whose directives can be replaced while it runs
+//! ([`FilterSwitch`]), for `TelemetryControl::set_filter`.
+//!
+//! Each of the three layers keeps its own per-layer filter; what is replaced is the
+//! [`EnvFilter`] inside each ([`ReloadableEnvFilter`]). Replacing the filter, not the
+//! `Filtered` layer, is what works with per-layer filtering (tokio-rs/tracing#1629).
+//!
+//! tracing-subscriber's `reload::Layer` does this too, but takes its `RwLock` on every
+//! callback: with three layers, twelve lock round trips per span for entering, exiting,
+//! creating and closing it, on top of the `EnvFilter`'s own locks there (about +35% on
+//! the filters' share of a span, `benches/control.rs`). The span callbacks only matter
+//! to an `EnvFilter` whose directives name a span or a field (`my_crate[request]=debug`),
+//! so [`ReloadableEnvFilter`] skips them, lock and all, when they do not: the common
+//! case costs one relaxed load there, and less than a plain `EnvFilter`.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, Weak};
+
+use opentelemetry::logs::{Logger, LoggerProvider};
+use opentelemetry_sdk::trace::SdkTracer;
+use tracing::level_filters::LevelFilter;
+use tracing::subscriber::Interest;
+use tracing::{Metadata, Subscriber, span};
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::{Context, Filter, SubscriberExt as _};
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::{EnvFilter, Registry};
+
+use super::console::Console;
+use super::filter::LogFilter;
+use super::layers::build;
+
+/// Replaces the directives of the three layers of one subscriber, keeping the directives
+/// that `init()` appends for the OpenTelemetry crates' own diagnostics.
+#[derive(Clone, Debug)]
+pub(crate) struct FilterSwitch {
+    /// Weak: the subscriber owns its filters, and once it is gone there is nothing to set.
+    filters: Arc<[Weak<Current>]>,
+    /// Appended to every filter set, e.g. `opentelemetry=info,otel_kit_init=info`
+    /// (`OTEL_LOG_LEVEL`): later directives for a target win.
+    appended: Arc<str>,
+}
+
+/// The subscriber was dropped: nothing is left to change.
+#[derive(Debug)]
+pub(crate) struct SubscriberGone;
+
+impl FilterSwitch {
+    /// Gives every layer `filter`, with the appended directives, from the next event and
+    /// span on, on every thread.
+    pub(crate) fn set(&self, filter: &LogFilter) -> Result<(), SubscriberGone> {
+        let filter = with_appended(filter, &self.appended);
+        let mut replaced = false;
+        for current in self.filters.iter().filter_map(Weak::upgrade) {
+            current.replace(&filter);
+            replaced = true;
+        }
+        if !replaced {
+            return Err(SubscriberGone);
+        }
+        // Each call site's cached interest, and the `EnvFilter`s' per-call-site state for
+        // span directives, come from `callsite_enabled`: ask the new filters again. (The
+        // same call `reload::Handle` makes; `tracing` re-exports it without documenting it.)
+        tracing::callsite::rebuild_interest_cache();
+        Ok(())
+    }
+}
+
+/// `filter` followed by `appended`; `filter` alone should the two not parse together
+/// (they cannot: both were parsed on their own).
+fn with_appended(filter: &LogFilter, appended: &str) -> LogFilter {
+    if appended.is_empty() {
+        return filter.clone();
+    }
+    LogFilter::parse(&format!("{},{appended}", filter.directives())).unwrap_or_else(|_| filter.clone())
+}
+
+/// The filter in effect for one layer.
+#[derive(Debug)]
+struct Current {
+    env: RwLock<EnvFilter>,
+    /// The directives name a span or a field, so the `EnvFilter` tracks spans.
+    tracks_spans: AtomicBool,
+}
+
+impl Current {
+    fn new(filter: &LogFilter) -> Arc<Self> {
+        Arc::new(Current {
+            env: RwLock::new(filter.env_filter()),
+            tracks_spans: AtomicBool::new(tracks_spans(filter)),
+        })
+    }
+
+    fn replace(&self, filter: &LogFilter) {
+        // Built outside the lock, and the old one dropped outside it.
+        let new = filter.env_filter();
+        let old = std::mem::replace(
+            &mut *self.env.write().unwrap_or_else(PoisonError::into_inner),
+            new,
+        );
+        // Any order is harmless: a span the new filter does not see created counts as
+        // one created before the change, which an `EnvFilter` ignores.
+        self.tracks_spans.store(tracks_spans(filter), Ordering::Relaxed);
+        drop(old);
+    }
+
+    fn env(&self) -> RwLockReadGuard<'_, EnvFilter> {
+        self.env.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn tracks_spans(&self) -> bool {
+        self.tracks_spans.load(Ordering::Relaxed)
+    }
+}
+
+/// Only a directive with a `[span{field}]` part is dynamic: `[` opens it, and appears
+/// nowhere else in valid directives.
+fn tracks_spans(filter: &LogFilter) -> bool {
+    filter.directives().contains('[')
+}
+
+/// An [`EnvFilter`] that a [`FilterSwitch`] replaces while the subscriber runs.
+#[derive(Debug)]
+pub(super) struct ReloadableEnvFilter(Arc<Current>);
+
+impl<S: Subscriber> Filter<S> for ReloadableEnvFilter {
+    fn enabled(&self, meta: &Metadata<'_>, cx: &Context<'_, S>) -> bool {
+        Filter::<S>::enabled(&*self.0.env(), meta, cx)
+    }
+
+    fn callsite_enabled(&self, meta: &'static Metadata<'static>) -> Interest {
+        Filter::<S>::callsite_enabled(&*self.0.env(), meta)
+    }
+
+    fn max_level_hint(&self) -> Option<LevelFilter> {
+        Filter::<S>::max_level_hint(&*self.0.env())
+    }
+
+    fn on_new_span(&self, attrs: &span::Attributes<'_>, id: &span::Id, cx: Context<'_, S>) {
+        if self.0.tracks_spans() {
+            Filter::<S>::on_new_span(&*self.0.env(), attrs, id, cx);
+        }
+    }
+
+    fn on_record(&self, id: &span::Id, values: &span::Record<'_>, cx: Context<'_, S>) {
+        if self.0.tracks_spans() {
+            Filter::<S>::on_record(&*self.0.env(), id, values, cx);
+        }
+    }
+
+    fn on_enter(&self, id: &span::Id, cx: Context<'_, S>) {
+        if self.0.tracks_spans() {
+            Filter::<S>::on_enter(&*self.0.env(), id, cx);
+        }
+    }
+
+    fn on_exit(&self, id: &span::Id, cx: Context<'_, S>) {
+        if self.0.tracks_spans() {
+            Filter::<S>::on_exit(&*self.0.env(), id, cx);
+        }
+    }
+
+    fn on_close(&self, id: span::Id, cx: Context<'_, S>) {
+        if self.0.tracks_spans() {
+            Filter::<S>::on_close(&*self.0.env(), id, cx);
+        }
+    }
+}
+
+/// [`subscriber`](super::subscriber) with `filter` and then `appended` as its directives,
+/// and the switch that replaces `filter` while it runs.
+pub(crate) fn reloadable_subscriber<W, P, L>(
+    tracer: SdkTracer,
+    logger_provider: &P,
+    console: Console<W>,
+    filter: &LogFilter,
+    appended: &str,
+) -> (
+    impl Subscriber + Send + Sync + for<'a> LookupSpan<'a>,
+    FilterSwitch,
+)
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+    P: LoggerProvider<Logger = L> + Send + Sync + 'static,
+    L: Logger + Send + Sync + 'static,
+{
+    let filter = with_appended(filter, appended);
+    let mut filters = Vec::with_capacity(3);
+    let layers = build::<Registry, _, _, _, _, _>(tracer, logger_provider, console, || {
+        let current = Current::new(&filter);
+        filters.push(Arc::downgrade(&current));
+        ReloadableEnvFilter(current)
+    });
+    let switch = FilterSwitch {
+        filters: filters.into(),
+        appended: appended.into(),
+    };
+    (Registry::default().with(layers.into_layer()), switch)
+}
