@@ -17,21 +17,30 @@
 //! - [`call`]: [`CallFuture`](call::CallFuture), the one future a call in flight runs in
 //!   (its context attached on every poll, a panic recorded, a drop counted as cancelled).
 //! - [`panic_payload`]: what a caught panic says.
+//! - [`extra_attributes`]: [`SpanAttributes`] and [`MetricAttributes`], what an
+//!   application's attribute hooks write into (the metric's capped at
+//!   [`MAX_METRIC_ATTRIBUTES`](extra_attributes::MAX_METRIC_ATTRIBUTES)).
+//! - [`server_span`]: [`ServerSpan`], the request's SERVER span, reachable from handler
+//!   code inside `tracing` spans.
 //! - [`DURATION_BUCKETS`]: the advisory boundaries of the HTTP and RPC durations.
 
 pub mod call;
 pub mod carrier;
+pub mod extra_attributes;
 pub mod header_capture;
 pub mod panic_payload;
 mod providers;
 pub mod resolver;
 mod scope;
+pub mod server_span;
 pub mod shared_names;
 
+pub use extra_attributes::{MetricAttributes, SpanAttributes};
 pub use header_capture::HeaderCapture;
 pub use providers::{Providers, SharedMeterProvider, SharedPropagator, SharedTracerProvider};
 pub use resolver::{Cache, Instruments, REFRESH, Resolved, Resolver};
 pub use scope::Scope;
+pub use server_span::ServerSpan;
 pub use shared_names::SharedNames;
 
 /// The advisory bucket boundaries (seconds) of `http.server.request.duration`,

@@ -102,13 +102,15 @@ where
         let guard = call.cx.clone().attach();
         let mut inner = this.inner;
         let polled = inner.as_mut().poll_frame(task);
+        let mut trailers = None;
         let outcome = match &polled {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(Some(Ok(frame))) => match frame.trailers_ref() {
-                Some(trailers) => {
-                    call.capture_response(trailers);
-                    call.message = grpc_message(trailers);
-                    Some(grpc_status(trailers).unwrap_or_else(|| code_from_http(*this.http_status)))
+                Some(frame_trailers) => {
+                    call.capture_response(frame_trailers);
+                    call.message = grpc_message(frame_trailers);
+                    trailers = Some(frame_trailers);
+                    Some(grpc_status(frame_trailers).unwrap_or_else(|| code_from_http(*this.http_status)))
                 }
                 // hyper stops polling a body that says it has ended: a stream that
                 // ends without trailers ends here.
@@ -124,7 +126,7 @@ where
         if let Some(code) = outcome
             && let Some(call) = this.call.take()
         {
-            call.finish(Outcome::Status(code));
+            call.finish_with(Outcome::Status(code), trailers);
         }
         drop(guard);
         polled

@@ -12,9 +12,10 @@ use opentelemetry_semantic_conventions::attribute as semconv;
 use smallvec::SmallVec;
 use tonic::Code;
 
-use otel_kit_core::Resolver;
 use otel_kit_core::call::EndEarly;
+use otel_kit_core::{Resolver, SpanAttributes};
 
+use crate::hooks::{CallOutcome, ResponseSpanAttributes};
 use crate::instruments::Instruments;
 use crate::metadata::MetadataCapture;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME};
@@ -41,6 +42,8 @@ pub(crate) struct Call {
     pub(crate) side: Side,
     /// The call's span, and the caller's baggage.
     pub(crate) cx: Context,
+    /// Whether the span records (is sampled): asked once, when it started.
+    recording: bool,
     started: Instant,
     start_time: SystemTime,
     method: MethodRule,
@@ -52,6 +55,10 @@ pub(crate) struct Call {
     capture: Option<Arc<MetadataCapture>>,
     /// The `grpc-message` that came with the status: the error span's description.
     pub(crate) message: Option<String>,
+    /// What the application's metric hook added (empty, unallocated, without one).
+    pub(crate) extra_metric_attributes: Vec<KeyValue>,
+    /// The application's response hook, when set.
+    pub(crate) response_span_attributes: Option<Arc<ResponseSpanAttributes>>,
     /// Where the duration point goes (a clone costs nothing without given providers).
     resolver: Resolver<Instruments>,
 }
@@ -76,7 +83,7 @@ const DEADLINE_SLACK: Duration = Duration::from_millis(5);
 impl Call {
     pub(crate) fn new(
         (side, resolver): (Side, Resolver<Instruments>),
-        cx: Context,
+        (cx, recording): (Context, bool),
         (started, start_time): (Instant, SystemTime),
         method: MethodRule,
         server: Option<(StringValue, Option<i64>)>,
@@ -86,6 +93,7 @@ impl Call {
         Self {
             side,
             cx,
+            recording,
             started,
             start_time,
             method,
@@ -93,6 +101,8 @@ impl Call {
             deadline,
             capture,
             message: None,
+            extra_metric_attributes: Vec::new(),
+            response_span_attributes: None,
             resolver,
         }
     }
@@ -100,11 +110,12 @@ impl Call {
     /// Captures the listed response metadata present in `headers` (response headers
     /// or trailers) on the span.
     pub(crate) fn capture_response(&self, headers: &HeaderMap) {
-        if let Some(capture) = &self.capture {
-            let span = self.cx.span();
-            if span.is_recording() {
-                span.set_attributes(capture.response_attributes(headers));
-            }
+        if let Some(capture) = &self.capture
+            && self.recording
+        {
+            self.cx
+                .span()
+                .set_attributes(capture.response_attributes(headers));
         }
     }
 
@@ -129,9 +140,30 @@ impl Call {
     /// Ends the span and records the duration. Call with the context attached, so
     /// the point is recorded in the span's context (exemplars).
     pub(crate) fn finish(self, outcome: Outcome) {
+        self.finish_with(outcome, None);
+    }
+
+    /// [`finish`](Self::finish), for a status that came in `metadata` (the response
+    /// headers of a trailers-only response, or the trailers).
+    pub(crate) fn finish_with(self, outcome: Outcome, metadata: Option<&HeaderMap>) {
         let now = Instant::now();
         let span = self.cx.span();
-        let recording = span.is_recording();
+        let recording = self.recording;
+        if recording && let Some(add) = &self.response_span_attributes {
+            let (code, error_type) = match &outcome {
+                Outcome::Status(code) => (Some(*code), None),
+                Outcome::Failed { error_type, .. } => (None, Some(&**error_type)),
+            };
+            let ended = CallOutcome {
+                code,
+                message: self.message.as_deref(),
+                metadata,
+                error_type,
+            };
+            let mut added = Vec::new();
+            add(&ended, &mut SpanAttributes::new(&mut added));
+            span.set_attributes(added);
+        }
         let mut metric = MetricAttributes::new();
         metric.push(KeyValue::new(semconv::RPC_SYSTEM_NAME, crate::GRPC));
         let method = match (&self.method, &outcome) {
@@ -184,6 +216,9 @@ impl Call {
             if let Some(port) = port {
                 metric.push(KeyValue::new(semconv::SERVER_PORT, *port));
             }
+        }
+        if !self.extra_metric_attributes.is_empty() {
+            metric.extend(self.extra_metric_attributes.iter().cloned());
         }
         // The span ends at the start time plus the measured duration, so the metric
         // point and the span's duration are the same number.

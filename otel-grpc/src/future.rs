@@ -95,7 +95,7 @@ where
                         // Trailers-only: the status is in the head, the body is empty.
                         Some(code) => {
                             call.message = grpc_message(response.headers());
-                            call.finish(Outcome::Status(code));
+                            call.finish_with(Outcome::Status(code), Some(response.headers()));
                             Ok(response.map(ResponseBody::untraced))
                         }
                         None => {

@@ -32,6 +32,12 @@
 //!   from the request path; [`MetadataCapture`]: opt-in metadata capture by
 //!   allow-list, never `authorization`.
 //!
+//! - Hooks on both layers, to shape what is recorded: `exclude_when`, `span_name`,
+//!   `span_attributes_from_request` (before sampling), `span_attributes_from_response`
+//!   (with the [`CallOutcome`]), `metric_attributes_from_request` (bounded, at most
+//!   [`MAX_METRIC_ATTRIBUTES`]); and [`ServerSpan`], the call's SERVER span from handler
+//!   code inside its own `tracing` spans.
+//!
 //! Both read the OpenTelemetry globals (tracer, meter, propagator) that
 //! `otel_kit_init::init()` installs, per thread, refreshed every 10 ms, unless given
 //! their own [`Providers`] with `.providers(..)`.
@@ -40,7 +46,7 @@
 //!
 //! | feature | default | adds | pulls in |
 //! | --- | --- | --- | --- |
-//! | `server` | yes | [`server`]: [`ServerLayer`], [`ServerService`] | tonic's `server` (hyper's server, h2, socket2), for the peer address in `TcpConnectInfo` |
+//! | `server` | yes | [`server`]: [`ServerLayer`], [`ServerService`]; [`ServerSpan`] | tonic's `server` (hyper's server, h2, socket2), for the peer address in `TcpConnectInfo` |
 //! | `client` | yes | [`client`]: [`ClientLayer`], [`ClientService`] | tonic's `channel` (hyper's client, h2, tower's balance), whose `tonic::transport::Error` gives a failed call its code; opentelemetry-http |
 //!
 //! A service that only serves, or only calls, turns off the default features and picks
@@ -65,6 +71,8 @@ mod exclude;
 #[cfg(any(feature = "server", feature = "client"))]
 mod future;
 #[cfg(any(feature = "server", feature = "client"))]
+mod hooks;
+#[cfg(any(feature = "server", feature = "client"))]
 mod instruments;
 mod metadata;
 pub mod method;
@@ -88,8 +96,17 @@ pub use exclude::DEFAULT_EXCLUDED_SERVICES;
 #[cfg(any(feature = "server", feature = "client"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use future::ResponseFuture;
+#[cfg(any(feature = "server", feature = "client"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
+pub use hooks::CallOutcome;
 pub use metadata::MetadataCapture;
 pub use otel_kit_core::Providers;
+#[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
+pub use otel_kit_core::ServerSpan;
+#[cfg(any(feature = "server", feature = "client"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
+pub use otel_kit_core::extra_attributes::{MAX_METRIC_ATTRIBUTES, MetricAttributes, SpanAttributes};
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use server::{ServerLayer, ServerService};

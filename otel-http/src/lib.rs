@@ -20,6 +20,11 @@
 //!   injected, redacted `url.full`, `http.client.request.duration`.
 //! - [`conventions`]: the rules both share (method normalisation, URL and query
 //!   redaction, header capture, duration buckets).
+//! - Hooks on both, to shape what is recorded: `exclude_when`, `span_name`,
+//!   `span_attributes_from_request` (before sampling), `span_attributes_from_response`,
+//!   `metric_attributes_from_request` (bounded, at most [`MAX_METRIC_ATTRIBUTES`]); and
+//!   [`ServerSpan`], the request's SERVER span from handler code inside its own
+//!   `tracing` spans. The guide's "Shaping the telemetry" lists them.
 //! - [`Providers`]: what both send their telemetry to. By default the OpenTelemetry
 //!   globals (tracer, meter, propagator) that `otel_kit_init::init()` installs, read
 //!   when requests are served (not when the layer is built), so the order of set-up
@@ -31,11 +36,13 @@
 //! # Cargo features
 //!
 //! A server-only service turns off the default features and picks `server` (and `axum`):
-//! it compiles no reqwest. [`conventions`] and [`Providers`] are there with any set.
+//! it compiles no reqwest. [`conventions`] and [`Providers`] are there with any set;
+//! the hooks' [`SpanAttributes`], [`MetricAttributes`] and [`MAX_METRIC_ATTRIBUTES`] with
+//! either side.
 //!
 //! | feature | default | adds | pulls in |
 //! | --- | --- | --- | --- |
-//! | `server` | yes | [`server`]: [`ServerLayer`], [`ServerService`] | tower, http-body |
+//! | `server` | yes | [`server`]: [`ServerLayer`], [`ServerService`]; [`ServerSpan`] | tower, http-body |
 //! | `client` | yes | [`client`]: [`ClientMiddleware`], [`UrlTemplate`], [`NoPropagation`] | reqwest, reqwest-middleware, opentelemetry-http |
 //! | `axum` | yes | the server reads axum's `MatchedPath` (`http.route`, the span name) and `ConnectInfo` (`client.address`); implies `server` | axum |
 //!
@@ -56,6 +63,12 @@ pub mod server;
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{ClientMiddleware, NoPropagation, UrlTemplate};
 pub use otel_kit_core::Providers;
+#[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
+pub use otel_kit_core::ServerSpan;
+#[cfg(any(feature = "server", feature = "client"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
+pub use otel_kit_core::extra_attributes::{MAX_METRIC_ATTRIBUTES, MetricAttributes, SpanAttributes};
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use server::{ServerLayer, ServerService};

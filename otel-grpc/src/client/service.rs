@@ -5,16 +5,18 @@ use std::task::{Context as TaskContext, Poll};
 use std::time::{Instant, SystemTime};
 
 use http::{Request, Response};
-use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
+use opentelemetry::trace::{Span as _, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_http::HeaderInjector;
 use opentelemetry_semantic_conventions::attribute as semconv;
+use otel_kit_core::SpanAttributes;
 use tower::Service;
 
 use super::layer::{Config, server_address};
 use crate::body::ResponseBody;
 use crate::call::{Call, MethodRule};
 use crate::future::ResponseFuture;
+use crate::hooks::RESERVED_METRIC_KEYS;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
 use crate::status::Side;
 use crate::timeout::deadline;
@@ -81,34 +83,47 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        let parsed = parse_path(request.uri().path());
-        if parsed.is_some_and(|(service, _)| self.config.exclusions.excludes(service)) {
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        // Predicates and hooks see the request head as `Parts`; moving the parts out and
+        // back allocates nothing.
+        let (mut parts, body) = request.into_parts();
+        let parsed = parse_path(parts.uri.path());
+        let hooks = &self.config.hooks;
+        if parsed.is_some_and(|(service, _)| self.config.exclusions.excludes(service))
+            || hooks.excludes(&parts)
+        {
+            // No telemetry of our own; the server still continues the caller's trace.
             let cx = Context::current();
             self.config.resolver.with(None, |resolved| {
-                resolved.inject(&cx, &mut HeaderInjector(request.headers_mut()))
+                resolved.inject(&cx, &mut HeaderInjector(&mut parts.headers))
             });
+            let request = Request::from_parts(parts, body);
             return ResponseFuture::excluded(self.inner.call(request), None);
         }
         let now = Instant::now();
         let start_time = SystemTime::now();
         let mut attributes = Vec::with_capacity(10);
         attributes.push(KeyValue::new(semconv::RPC_SYSTEM_NAME, crate::GRPC));
-        let (method, name) = match parsed {
+        let (method, mut name) = match parsed {
             Some((_, full)) => {
                 // The generated client sends only its service's methods.
                 method::confirm(full);
                 method::named(full)
             }
             None => {
-                let path = request.uri().path();
+                let path = parts.uri.path();
                 let original = path.strip_prefix('/').unwrap_or(path).to_owned();
                 attributes.push(KeyValue::new(semconv::RPC_METHOD_ORIGINAL, original));
                 (StringValue::from(OTHER), UNKNOWN_SPAN_NAME.into())
             }
         };
+        if let Some(span_name) = &hooks.span_name
+            && let Some(chosen) = span_name(&parts)
+        {
+            name = chosen;
+        }
         attributes.push(KeyValue::new(semconv::RPC_METHOD, method.clone()));
-        let server = server_address(request.uri()).or_else(|| self.config.target.clone());
+        let server = server_address(&parts.uri).or_else(|| self.config.target.clone());
         if let Some((address, port)) = &server {
             attributes.push(KeyValue::new(semconv::SERVER_ADDRESS, address.clone()));
             if let Some(port) = port {
@@ -116,8 +131,15 @@ where
             }
         }
         if !self.config.capture.is_empty() {
-            attributes.extend(self.config.capture.request_attributes(request.headers()));
+            attributes.extend(self.config.capture.request_attributes(&parts.headers));
         }
+        // Before the span starts, so that samplers see what the application adds.
+        if let Some(add) = &hooks.request_span_attributes {
+            add(&parts, &mut SpanAttributes::new(&mut attributes));
+        }
+        let extra_metric_attributes = hooks.metric_attributes.as_ref().map_or_else(Vec::new, |hook| {
+            hook.collect(RESERVED_METRIC_KEYS, |add, metric| add(&parts, metric))
+        });
         let builder = SpanBuilder {
             name,
             span_kind: Some(SpanKind::Client),
@@ -126,21 +148,27 @@ where
             ..SpanBuilder::default()
         };
         let parent = Context::current();
-        let cx = self.config.resolver.with(Some(now), |resolved| {
-            let cx = parent.with_span(resolved.tracer().build_with_context(builder, &parent));
-            resolved.inject(&cx, &mut HeaderInjector(request.headers_mut()));
-            cx
+        let (cx, recording) = self.config.resolver.with(Some(now), |resolved| {
+            let span = resolved.tracer().build_with_context(builder, &parent);
+            // Asked of the span itself: once in the context, each question takes a lock.
+            let recording = span.is_recording();
+            let cx = parent.with_span(span);
+            resolved.inject(&cx, &mut HeaderInjector(&mut parts.headers));
+            (cx, recording)
         });
         let capture = &self.config.capture;
-        let call = Call::new(
+        let mut call = Call::new(
             (Side::Client, self.config.resolver.clone()),
-            cx,
+            (cx, recording),
             (now, start_time),
             MethodRule::Decided(method),
             server,
-            deadline(request.headers(), now),
+            deadline(&parts.headers, now),
             capture.captures_response().then(|| Arc::clone(capture)),
         );
+        call.extra_metric_attributes = extra_metric_attributes;
+        call.response_span_attributes = hooks.response_span_attributes.clone();
+        let request = Request::from_parts(parts, body);
         let future = {
             let _guard = call.cx.clone().attach();
             self.inner.call(request)

@@ -21,6 +21,10 @@
 //!   (`DEADLINE_EXCEEDED` once its `grpc-timeout` has passed).
 //! - [`DEFAULT_EXCLUDED_SERVICES`](crate::DEFAULT_EXCLUDED_SERVICES) get no span and
 //!   no metric; their handler still runs in the caller's context.
+//! - The application's hooks run when set (see [`ServerLayer::exclude_when`] and the
+//!   methods after it), and a recorded span is stored in the call's context, so handler
+//!   code reaches it as [`ServerSpan::current()`](crate::ServerSpan::current) from inside
+//!   its own spans.
 
 mod layer;
 mod service;

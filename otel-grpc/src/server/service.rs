@@ -75,13 +75,18 @@ where
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         let now = Instant::now();
-        let service = parse_path(request.uri().path()).map(|(service, _)| service);
-        if service.is_some_and(|service| self.config.exclusions.excludes(service)) {
+        // Predicates and hooks see the request head as `Parts`; moving the parts out and
+        // back allocates nothing.
+        let (parts, body) = request.into_parts();
+        let service = parse_path(parts.uri.path()).map(|(service, _)| service);
+        let hooks = &self.config.hooks;
+        if service.is_some_and(|service| self.config.exclusions.excludes(service)) || hooks.excludes(&parts) {
             // No telemetry of our own, but the handler continues the caller's trace.
             let cx = self
                 .config
                 .resolver
-                .with(Some(now), |resolved| resolved.incoming_context(request.headers()));
+                .with(Some(now), |resolved| resolved.incoming_context(&parts.headers));
+            let request = Request::from_parts(parts, body);
             let future = match &cx {
                 Some(cx) => {
                     let _guard = cx.clone().attach();
@@ -94,7 +99,8 @@ where
         let call = self
             .config
             .resolver
-            .with(Some(now), |resolved| start(&self.config, &request, resolved, now));
+            .with(Some(now), |resolved| start(&self.config, &parts, resolved, now));
+        let request = Request::from_parts(parts, body);
         let future = {
             let _guard = call.cx.clone().attach();
             self.inner.call(request)

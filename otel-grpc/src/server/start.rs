@@ -5,16 +5,17 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use http::Request;
-use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
+use http::request::Parts;
+use opentelemetry::trace::{Span as _, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_semantic_conventions::attribute as semconv;
 use tonic::transport::server::TcpConnectInfo;
 
 use super::layer::Config;
 use crate::call::{Call, MethodRule};
+use crate::hooks::RESERVED_METRIC_KEYS;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
-use otel_kit_core::Resolved;
+use otel_kit_core::{Resolved, ServerSpan, SpanAttributes};
 
 use crate::instruments::Instruments;
 use crate::status::Side;
@@ -22,25 +23,25 @@ use crate::timeout::deadline;
 
 /// Starts the SERVER span of a call; returns the call, whose context the handler
 /// runs in.
-pub(super) fn start<B>(
+pub(super) fn start(
     config: &Arc<Config>,
-    request: &Request<B>,
+    request: &Parts,
     resolved: &Resolved<Instruments>,
     now: Instant,
 ) -> Call {
     let start_time = SystemTime::now();
-    let headers = request.headers();
+    let headers = &request.headers;
     let mut attributes = Vec::with_capacity(12);
     attributes.push(KeyValue::new(semconv::RPC_SYSTEM_NAME, crate::GRPC));
 
-    let path = request.uri().path();
+    let path = request.uri.path();
     let known = |service: &str| {
         config
             .known
             .as_ref()
             .map(|known| known.iter().any(|k| k == service))
     };
-    let (rule, name): (MethodRule, Cow<'static, str>) = match parse_path(path) {
+    let (rule, mut name): (MethodRule, Cow<'static, str>) = match parse_path(path) {
         Some((service, full)) if known(service) != Some(false) => {
             if known(service) == Some(true) {
                 method::confirm(full);
@@ -65,7 +66,13 @@ pub(super) fn start<B>(
         }
     };
 
-    if let Some(authority) = request.uri().authority() {
+    if let Some(span_name) = &config.hooks.span_name
+        && let Some(chosen) = span_name(request)
+    {
+        name = chosen;
+    }
+
+    if let Some(authority) = request.uri.authority() {
         let host = authority.host();
         let host = host
             .strip_prefix('[')
@@ -77,7 +84,7 @@ pub(super) fn start<B>(
         }
     }
     if let Some(peer) = request
-        .extensions()
+        .extensions
         .get::<TcpConnectInfo>()
         .and_then(TcpConnectInfo::remote_addr)
     {
@@ -90,6 +97,10 @@ pub(super) fn start<B>(
     if !config.capture.is_empty() {
         attributes.extend(config.capture.request_attributes(headers));
     }
+    // Before the span starts, so that samplers see what the application adds.
+    if let Some(add) = &config.hooks.request_span_attributes {
+        add(request, &mut SpanAttributes::new(&mut attributes));
+    }
 
     let builder = SpanBuilder {
         name,
@@ -101,10 +112,17 @@ pub(super) fn start<B>(
     let parent = resolved
         .incoming_context(headers)
         .unwrap_or_else(Context::current);
-    let cx = parent.with_span(resolved.tracer().build_with_context(builder, &parent));
-    Call::new(
+    let span = resolved.tracer().build_with_context(builder, &parent);
+    // Asked of the span itself: once in the context, each question takes a lock.
+    let recording = span.is_recording();
+    let mut cx = parent.with_span(span);
+    if recording {
+        // Handler code inside its own `tracing` spans reaches the server span through this.
+        cx = ServerSpan::stored_in(cx);
+    }
+    let mut call = Call::new(
         (Side::Server, config.resolver.clone()),
-        cx,
+        (cx, recording),
         (now, start_time),
         rule,
         None,
@@ -113,5 +131,10 @@ pub(super) fn start<B>(
             .capture
             .captures_response()
             .then(|| Arc::clone(&config.capture)),
-    )
+    );
+    if let Some(hook) = &config.hooks.metric_attributes {
+        call.extra_metric_attributes = hook.collect(RESERVED_METRIC_KEYS, |add, metric| add(request, metric));
+    }
+    call.response_span_attributes = config.hooks.response_span_attributes.clone();
+    call
 }

@@ -1,7 +1,8 @@
 //! otel-kit-grpc's integration tests, one binary, each through a real tonic server and
 //! client over loopback: unary calls (`unary`), streaming calls (`streaming`), calls
-//! that fail (`failures`), and one trace across HTTP and gRPC hops (`chain`). `support`
-//! holds the test protos, the Echo service, the server and the traced clients.
+//! that fail (`failures`), one trace across HTTP and gRPC hops (`chain`), the layers'
+//! hooks (`hooks`) and the server span from a handler (`server_span`). `support` holds
+//! the test protos, the Echo service, the server and the traced clients.
 //!
 //! Tests that install the harness globally run one at a time (the harness's global
 //! lock); the others run in parallel. hyper and h2 make `tracing` spans of their own,
@@ -9,6 +10,8 @@
 
 mod chain;
 mod failures;
+mod hooks;
+mod server_span;
 mod streaming;
 mod support;
 mod unary;

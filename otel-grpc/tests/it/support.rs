@@ -30,7 +30,8 @@ pub fn msg(text: &str, count: i32) -> Msg {
 
 /// The Echo service. `Unary` answers by its text: `not-found`, `internal` and
 /// `unimplemented` fail with that status, `slow` sleeps 2 s, `log` emits a `tracing`
-/// span and event; the `x-tenant` metadata is copied to the response.
+/// span and event, `order` records `order.id` (the count) on the server span from an
+/// `#[instrument]`ed function; the `x-tenant` metadata is copied to the response.
 #[derive(Debug, Default)]
 pub struct EchoImpl;
 
@@ -51,6 +52,7 @@ impl Echo for EchoImpl {
                 let _entered = span.enter();
                 tracing::info!("handling unary");
             }
+            "order" => place_order(message.count).await,
             _ => {}
         }
         let mut response = Response::new(message);
@@ -100,6 +102,18 @@ impl Echo for EchoImpl {
             .map(|message| message.map(|m| msg("echo", m.count)));
         Ok(Response::new(Box::pin(stream)))
     }
+}
+
+/// Records the order on the request's SERVER span, from inside its own span.
+#[tracing::instrument]
+async fn place_order(id: i32) {
+    tokio::task::yield_now().await;
+    otel_kit_grpc::ServerSpan::current()
+        .set_attribute(opentelemetry::KeyValue::new("order.id", i64::from(id)));
+    // The current span is this function's own, not the server span.
+    opentelemetry::trace::get_active_span(|span| {
+        span.set_attribute(opentelemetry::KeyValue::new("app.current_span", "place_order"));
+    });
 }
 
 /// A trivial health service, to check exclusion.

@@ -10,10 +10,11 @@ use opentelemetry::{Context, KeyValue};
 use opentelemetry_semantic_conventions::attribute::{
     ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, NETWORK_PROTOCOL_VERSION,
 };
-use otel_kit_core::Resolver;
 use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
+use otel_kit_core::{Resolver, SpanAttributes};
 use reqwest::Response;
 
+use super::hooks::ResponseSpanAttributes;
 use super::instruments::Instruments;
 use super::outcome::{error_description, error_type};
 use crate::conventions::{HeaderCapture, protocol_version};
@@ -32,6 +33,8 @@ pub(super) struct Call<'a> {
     cx: Context,
     resolver: &'a Resolver<Instruments>,
     headers: &'a HeaderCapture,
+    /// The application's response hook, when set.
+    response_span_attributes: Option<&'a ResponseSpanAttributes>,
     metric_attributes: Vec<KeyValue>,
     start: Instant,
 }
@@ -41,12 +44,14 @@ impl<'a> Call<'a> {
         cx: Context,
         resolver: &'a Resolver<Instruments>,
         headers: &'a HeaderCapture,
+        response_span_attributes: Option<&'a ResponseSpanAttributes>,
         metric_attributes: Vec<KeyValue>,
     ) -> Self {
         Self {
             cx,
             resolver,
             headers,
+            response_span_attributes,
             metric_attributes,
             start: Instant::now(),
         }
@@ -83,6 +88,13 @@ impl<'a> Call<'a> {
                 both(KeyValue::new(ERROR_TYPE, kind));
                 span.set_status(Status::error(error_description(error, kind)));
             }
+        }
+        if let Some(add) = self.response_span_attributes
+            && span.is_recording()
+        {
+            let mut added = Vec::new();
+            add(result, &mut SpanAttributes::new(&mut added));
+            span.set_attributes(added);
         }
         record(&self.cx, self.resolver, seconds, &metric_attributes);
         span.end();

@@ -1,6 +1,7 @@
 //! [`ClientMiddleware`]: one CLIENT span and one duration measurement per attempt,
 //! with the span's context injected into the outgoing headers.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Instant;
@@ -10,12 +11,14 @@ use opentelemetry::Context;
 use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry_http::HeaderInjector;
 use otel_kit_core::call::CallFuture;
-use otel_kit_core::{Providers, Resolver};
+use otel_kit_core::extra_attributes::MetricAttributesHook;
+use otel_kit_core::{MetricAttributes, Providers, Resolver, SpanAttributes};
 use reqwest::{Request, Response, Url};
 use reqwest_middleware::{Middleware, Next};
 
 use super::call::Call;
 use super::extensions::{ActiveRequest, Attempts, NoPropagation, UrlTemplate};
+use super::hooks::{Hooks, RESERVED_METRIC_KEYS, RequestMetricAttributes};
 use super::instruments::Instruments;
 use super::request_info::RequestInfo;
 use crate::conventions::{HeaderCapture, KnownMethods};
@@ -50,6 +53,7 @@ pub struct ClientMiddleware {
     known_methods: KnownMethods,
     headers: HeaderCapture,
     propagate: Option<PropagationFilter>,
+    hooks: Hooks,
     resolver: Resolver<Instruments>,
 }
 
@@ -59,6 +63,7 @@ impl fmt::Debug for ClientMiddleware {
             .field("known_methods", &self.known_methods)
             .field("headers", &self.headers)
             .field("propagate_if", &self.propagate.as_ref().map(|_| "<filter>"))
+            .field("hooks", &self.hooks)
             .field("providers", self.resolver.providers())
             .finish()
     }
@@ -130,6 +135,150 @@ impl ClientMiddleware {
         self
     }
 
+    /// Excludes requests for which `predicate` returns `true`: no span and no metric.
+    /// The current context is still injected (unless [`NoPropagation`] or
+    /// [`propagate_if`](Self::propagate_if) says otherwise), so the server continues the
+    /// caller's trace. It sees the request and its extensions, on every attempt, before
+    /// anything else; each call adds a predicate.
+    ///
+    /// ```
+    /// // Polling a queue every second: not worth a span each time.
+    /// let middleware = otel_kit_http::ClientMiddleware::new()
+    ///     .exclude_when(|request, _extensions| request.url().path() == "/v1/queue/poll");
+    /// # drop(middleware);
+    /// ```
+    #[must_use]
+    pub fn exclude_when(
+        mut self,
+        predicate: impl Fn(&Request, &Extensions) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.hooks.exclude.push(Arc::new(predicate));
+        self
+    }
+
+    /// Names the span with what `name` returns for the request; `None` keeps the
+    /// default, `{method}` or `{method} {template}` with a [`UrlTemplate`]. It runs before
+    /// the span starts. Make the name from something bounded (an operation), never from
+    /// the URL.
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    ///
+    /// // Calls to the payment provider are named by what they do.
+    /// let middleware = otel_kit_http::ClientMiddleware::new().span_name(|request, _| {
+    ///     (request.url().host_str() == Some("api.payments.example")).then(|| Cow::Borrowed("payments"))
+    /// });
+    /// # drop(middleware);
+    /// ```
+    #[must_use]
+    pub fn span_name(
+        mut self,
+        name: impl Fn(&Request, &Extensions) -> Option<Cow<'static, str>> + Send + Sync + 'static,
+    ) -> Self {
+        self.hooks.span_name = Some(Arc::new(name));
+        self
+    }
+
+    /// Adds span attributes from the request (and its extensions) with `add`. It runs
+    /// **before the span starts**, so samplers see what it adds.
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    ///
+    /// #[derive(Clone)]
+    /// struct Tenant(&'static str);
+    ///
+    /// let middleware = otel_kit_http::ClientMiddleware::new().span_attributes_from_request(|_, extensions, span| {
+    ///     if let Some(Tenant(tenant)) = extensions.get::<Tenant>() {
+    ///         span.push(KeyValue::new("tenant.id", *tenant));
+    ///     }
+    /// });
+    /// # drop(middleware);
+    /// ```
+    #[must_use]
+    pub fn span_attributes_from_request(
+        mut self,
+        add: impl Fn(&Request, &Extensions, &mut SpanAttributes<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.hooks.request_span_attributes = Some(Arc::new(add));
+        self
+    }
+
+    /// Adds span attributes from the attempt's result (a response or a transport error)
+    /// with `add`, just before the span ends. It runs when the rest of the chain returns
+    /// and the span is recorded (sampled); not for a panic or a cancelled request.
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    ///
+    /// let middleware = otel_kit_http::ClientMiddleware::new().span_attributes_from_response(|result, span| {
+    ///     if let Ok(response) = result
+    ///         && let Some(limit) = response.headers().get("x-ratelimit-remaining")
+    ///         && let Some(remaining) = limit.to_str().ok().and_then(|v| v.parse::<i64>().ok())
+    ///     {
+    ///         span.push(KeyValue::new("app.ratelimit.remaining", remaining));
+    ///     }
+    /// });
+    /// # drop(middleware);
+    /// ```
+    #[must_use]
+    pub fn span_attributes_from_response(
+        mut self,
+        add: impl Fn(&reqwest_middleware::Result<Response>, &mut SpanAttributes<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.hooks.response_span_attributes = Some(Arc::new(add));
+        self
+    }
+
+    /// Adds attributes from the request to `http.client.request.duration` with `add`.
+    /// Opt-in, and for **bounded** values only: each distinct value makes a new series
+    /// of the histogram. Never an identifier, a URL or a path.
+    ///
+    /// At most [`MAX_METRIC_ATTRIBUTES`] (4) are kept per attempt, and the keys this
+    /// metric sets itself (`server.address`, `http.request.method`, ...) are refused;
+    /// what is dropped is counted ([`dropped_metric_attributes`](Self::dropped_metric_attributes)).
+    ///
+    /// [`MAX_METRIC_ATTRIBUTES`]: crate::MAX_METRIC_ATTRIBUTES
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    ///
+    /// #[derive(Clone, Copy)]
+    /// enum Priority { Interactive, Batch }
+    ///
+    /// let middleware = otel_kit_http::ClientMiddleware::new().metric_attributes_from_request(|_, extensions, metric| {
+    ///     let priority = match extensions.get::<Priority>() {
+    ///         Some(Priority::Batch) => "batch",
+    ///         _ => "interactive",
+    ///     };
+    ///     metric.push(KeyValue::new("app.priority", priority));
+    /// });
+    /// # drop(middleware);
+    /// ```
+    #[must_use]
+    pub fn metric_attributes_from_request(
+        mut self,
+        add: impl Fn(&Request, &Extensions, &mut MetricAttributes<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        let hook: MetricAttributesHook<RequestMetricAttributes> = MetricAttributesHook::new(Box::new(add));
+        self.hooks.metric_attributes = Some(Arc::new(hook));
+        self
+    }
+
+    /// How many attributes the [`metric_attributes_from_request`](Self::metric_attributes_from_request)
+    /// hook tried to add beyond the cap or under a reserved key, and were dropped, since
+    /// it was set (0 without one).
+    ///
+    /// ```
+    /// assert_eq!(otel_kit_http::ClientMiddleware::new().dropped_metric_attributes(), 0);
+    /// ```
+    pub fn dropped_metric_attributes(&self) -> u64 {
+        self.hooks
+            .metric_attributes
+            .as_ref()
+            .map_or(0, |hook| hook.dropped())
+    }
+
     /// Sends spans and metrics to, and injects trace context with, `providers` instead
     /// of the globals (each one not given in `providers` is still read from its global).
     ///
@@ -170,6 +319,17 @@ impl Middleware for ClientMiddleware {
             return next.run(req, extensions).await;
         }
 
+        let propagate = self.should_propagate(&req, extensions);
+        if self.hooks.excludes(&req, extensions) {
+            // No telemetry of our own; the server still continues the caller's trace.
+            if propagate {
+                self.resolver.with(None, |resolved| {
+                    resolved.inject(&parent, &mut HeaderInjector(req.headers_mut()));
+                });
+            }
+            return next.run(req, extensions).await;
+        }
+
         let Attempts(previous) = extensions.get::<Attempts>().copied().unwrap_or_default();
         extensions.insert(Attempts(previous.saturating_add(1)));
         let info = RequestInfo::new(
@@ -181,11 +341,24 @@ impl Middleware for ClientMiddleware {
 
         let mut attributes = info.common.clone();
         attributes.extend(info.span_only);
-        let propagate = self.should_propagate(&req, extensions);
+        // Before the span starts, so that samplers see what the application adds.
+        if let Some(add) = &self.hooks.request_span_attributes {
+            add(&req, extensions, &mut SpanAttributes::new(&mut attributes));
+        }
+        let name = match &self.hooks.span_name {
+            Some(name) => name(&req, extensions).unwrap_or_else(|| info.span_name.into()),
+            None => info.span_name.into(),
+        };
+        let mut metric_attributes = info.common;
+        if let Some(hook) = &self.hooks.metric_attributes {
+            metric_attributes.extend(hook.collect(RESERVED_METRIC_KEYS, |add, metric| {
+                add(&req, extensions, metric);
+            }));
+        }
         let cx = self.resolver.with(Some(Instant::now()), |resolved| {
             let tracer = resolved.tracer();
             let span = tracer
-                .span_builder(info.span_name)
+                .span_builder(name)
                 .with_kind(SpanKind::Client)
                 .with_attributes(attributes)
                 .start_with_context(tracer, &parent);
@@ -204,7 +377,13 @@ impl Middleware for ClientMiddleware {
         extensions.insert(marker);
         // The span's context is current while the rest of the chain runs: nested
         // middlewares see the marker, and anything traced below is a child of the span.
-        let call = Call::new(cx.with_value(marker), &self.resolver, &self.headers, info.common);
+        let call = Call::new(
+            cx.with_value(marker),
+            &self.resolver,
+            &self.headers,
+            self.hooks.response_span_attributes.as_deref(),
+            metric_attributes,
+        );
         let (result, call) = CallFuture::new(next.run(req, extensions), call).await;
         extensions.remove::<ActiveRequest>();
         if let Some(call) = call {

@@ -26,6 +26,16 @@
 //! not get what it asked for) and for every transport error, whose description lists
 //! the error's causes (never the URL).
 //!
+//! # Hooks
+//!
+//! [`ClientMiddleware::exclude_when`] (no span, no metric, the context still injected),
+//! [`span_name`](ClientMiddleware::span_name),
+//! [`span_attributes_from_request`](ClientMiddleware::span_attributes_from_request)
+//! (before the span starts, so samplers see them),
+//! [`span_attributes_from_response`](ClientMiddleware::span_attributes_from_response) and
+//! [`metric_attributes_from_request`](ClientMiddleware::metric_attributes_from_request)
+//! (bounded values only) shape what is recorded.
+//!
 //! # Propagation
 //!
 //! The span's context is injected into the request headers with the global propagator
@@ -84,6 +94,7 @@
 
 mod call;
 mod extensions;
+mod hooks;
 mod instruments;
 mod middleware;
 mod outcome;

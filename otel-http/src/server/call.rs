@@ -6,16 +6,18 @@ use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
 use std::time::Instant;
 
-use http::{HeaderValue, Response, StatusCode};
+use http::response::Parts as ResponseParts;
+use http::{HeaderValue, StatusCode};
 use http_body::Body;
 use opentelemetry::trace::{Status, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue, StringValue, Value};
 use opentelemetry_semantic_conventions::attribute as semconv;
 use smallvec::SmallVec;
 
-use otel_kit_core::Resolver;
 use otel_kit_core::call::EndEarly;
+use otel_kit_core::{Resolver, SpanAttributes};
 
+use super::hooks::ResponseSpanAttributes;
 use super::instruments::Instruments;
 use super::layer::Config;
 use super::start::content_length;
@@ -34,11 +36,15 @@ pub use otel_kit_core::call::ERROR_TYPE_PANIC;
 pub(super) struct Call {
     /// The server span's context.
     cx: Context,
+    /// Whether the span records (is sampled): asked once, when it started.
+    recording: bool,
     started: Instant,
     method: Value,
     scheme: &'static str,
     version: Option<&'static str>,
     route: Option<StringValue>,
+    /// What the application's metric hook added (empty, unallocated, without one).
+    extra_metric_attributes: Vec<KeyValue>,
     request_size: Option<u64>,
     active_requests: bool,
     body_sizes: bool,
@@ -46,6 +52,8 @@ pub(super) struct Call {
     /// Only held when response headers are captured: every other option is copied,
     /// so that most requests do not touch the shared configuration's reference count.
     capture: Option<Arc<Config>>,
+    /// The application's response hook, when set.
+    response_span_attributes: Option<Arc<ResponseSpanAttributes>>,
     /// A clone costs nothing without given providers.
     resolver: Resolver<Instruments>,
 }
@@ -58,29 +66,33 @@ impl Call {
     /// scheme) `http.server.active_requests` carries.
     pub(super) const ACTIVE_ATTRIBUTES: usize = 2;
 
-    #[allow(clippy::too_many_arguments)] // the request head's parts, each read once by `start`
+    /// `cx` is the span's context and `recording` whether the span records; `head` is
+    /// what `start` read from the request head for the metric: method, scheme, protocol
+    /// version, route.
     pub(super) fn new(
-        cx: Context,
+        (cx, recording): (Context, bool),
         config: &Arc<Config>,
         started: Instant,
-        method: Value,
-        scheme: &'static str,
-        version: Option<&'static str>,
-        route: Option<StringValue>,
+        head: (Value, &'static str, Option<&'static str>, Option<StringValue>),
+        extra_metric_attributes: Vec<KeyValue>,
         request_size: Option<u64>,
     ) -> Self {
+        let (method, scheme, version, route) = head;
         Self {
             cx,
+            recording,
             started,
             method,
             scheme,
             version,
             route,
+            extra_metric_attributes,
             request_size,
             active_requests: config.active_requests,
             body_sizes: config.body_sizes,
             echo_traceparent: config.echo_traceparent,
             capture: config.headers.captures_response().then(|| Arc::clone(config)),
+            response_span_attributes: config.hooks.response_span_attributes.clone(),
             resolver: config.resolver.clone(),
         }
     }
@@ -97,6 +109,9 @@ impl Call {
         if let Some(route) = &self.route {
             attributes.push(KeyValue::new(semconv::HTTP_ROUTE, route.clone()));
         }
+        if !self.extra_metric_attributes.is_empty() {
+            attributes.extend(self.extra_metric_attributes.iter().cloned());
+        }
         attributes
     }
 
@@ -105,14 +120,14 @@ impl Call {
         &self.cx
     }
 
-    /// The service answered. Call with the context attached, so metric points are
-    /// recorded in the span's context.
-    pub(super) fn respond<B: Body>(self, response: &mut Response<B>) {
-        let status = response.status();
+    /// The service answered with `response` (its head) and `body`. Call with the
+    /// context attached, so metric points are recorded in the span's context.
+    pub(super) fn respond<B: Body>(self, response: &mut ResponseParts, body: &B) {
+        let status = response.status;
         let code = KeyValue::new(semconv::HTTP_RESPONSE_STATUS_CODE, i64::from(status.as_u16()));
         let span = self.cx.span();
         // A sampled-out span records nothing: skip building what it would drop.
-        let recording = span.is_recording();
+        let recording = self.recording;
         let mut metric_attributes = self.metric_attributes();
         metric_attributes.push(code.clone());
         // Server rule: only 5xx is a server error; a 4xx is the client's mistake.
@@ -129,7 +144,12 @@ impl Call {
                 span.set_status(Status::error(""));
             }
             if let Some(config) = &self.capture {
-                span.set_attributes(config.headers.response_attributes(response.headers()));
+                span.set_attributes(config.headers.response_attributes(&response.headers));
+            }
+            if let Some(add) = &self.response_span_attributes {
+                let mut added = Vec::new();
+                add(response, &mut SpanAttributes::new(&mut added));
+                span.set_attributes(added);
             }
         }
         if self.echo_traceparent {
@@ -141,14 +161,14 @@ impl Call {
                 sc.trace_flags().to_u8()
             );
             if let Ok(value) = HeaderValue::from_str(&value) {
-                response.headers_mut().insert("traceparent", value);
+                response.headers.insert("traceparent", value);
             }
         }
         span.end();
         // axum and hyper set `Content-Length` after this layer, from the body's size
         // hint, so the hint is the usual source.
         let response_size = if self.body_sizes {
-            content_length(response.headers()).or_else(|| response.body().size_hint().exact())
+            content_length(&response.headers).or_else(|| body.size_hint().exact())
         } else {
             None
         };

@@ -70,13 +70,8 @@ impl Exclusions {
 
     /// True when `path` matches an exact or prefix rule. The raw path is compared,
     /// not the route: probes are usually mounted outside any router that would set one.
-    pub(super) fn matches_path(&self, path: &str) -> bool {
+    fn matches_path(&self, path: &str) -> bool {
         self.exact.iter().any(|p| p == path) || self.prefixes.iter().any(|p| path.starts_with(p.as_str()))
-    }
-
-    /// True when there are predicates, which need the request head as [`Parts`].
-    pub(super) fn has_predicates(&self) -> bool {
-        !self.predicates.is_empty()
     }
 
     /// True when `parts` matches any rule.

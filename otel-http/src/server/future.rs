@@ -81,17 +81,25 @@ where
 
     fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<Self::Output> {
         self.project().call.poll_finish(task, |output, call| {
-            let mut output = output;
-            if let Some(call) = call {
-                match &mut output {
-                    Ok(response) => call.respond(response),
-                    Err(_) => call.fail(
+            let Some(call) = call else {
+                return output;
+            };
+            match output {
+                Ok(response) => {
+                    // The response hook sees the head as `Parts`; moving the parts out and
+                    // back allocates nothing.
+                    let (mut head, body) = response.into_parts();
+                    call.respond(&mut head, &body);
+                    Ok(Response::from_parts(head, body))
+                }
+                Err(error) => {
+                    call.fail(
                         std::any::type_name::<E>().into(),
                         "the service returned an error".into(),
-                    ),
+                    );
+                    Err(error)
                 }
             }
-            output
         })
     }
 }

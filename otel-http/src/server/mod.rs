@@ -33,6 +33,13 @@
 //!   context; optionally `http.server.active_requests` and the body-size histograms.
 //! - Skips [`DEFAULT_EXCLUDED_PATHS`] and other excluded requests entirely (no span, no
 //!   metric) while still running their handler in the caller's context.
+//! - Runs the application's hooks, when set ([`ServerLayer::exclude_when`],
+//!   [`span_name`](ServerLayer::span_name),
+//!   [`span_attributes_from_request`](ServerLayer::span_attributes_from_request) before
+//!   the span starts, [`span_attributes_from_response`](ServerLayer::span_attributes_from_response),
+//!   [`metric_attributes_from_request`](ServerLayer::metric_attributes_from_request)), and
+//!   stores a recorded span in the request's context, so handler code reaches it as
+//!   [`ServerSpan::current()`](crate::ServerSpan::current) from inside its own spans.
 //!
 //! Span attributes: `http.request.method`, `url.path`, `url.query` (redacted),
 //! `url.scheme` (`https` only when the request URI says so; a TLS terminator in front
@@ -47,6 +54,7 @@
 mod call;
 mod exclude;
 mod future;
+mod hooks;
 mod instruments;
 mod interned;
 mod layer;

@@ -87,18 +87,10 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let exclusions = &self.config.exclusions;
-        let mut request = request;
-        let excluded = if exclusions.has_predicates() {
-            // Predicates see `&Parts`; moving the parts out and back allocates nothing.
-            let (parts, body) = request.into_parts();
-            let excluded = exclusions.matches(&parts);
-            request = Request::from_parts(parts, body);
-            excluded
-        } else {
-            exclusions.matches_path(request.uri().path())
-        };
-        if excluded {
+        // Predicates and hooks see the request head as `Parts`; moving the parts out and
+        // back allocates nothing.
+        let (parts, body) = request.into_parts();
+        if self.config.exclusions.matches(&parts) {
             // No telemetry of our own, but the handler still continues the caller's
             // trace (unless the endpoint does not trust callers). No clock read: the
             // thread's copy of the globals is refreshed by traced requests.
@@ -107,8 +99,9 @@ where
             } else {
                 self.config
                     .resolver
-                    .with(None, |resolved| resolved.incoming_context(request.headers()))
+                    .with(None, |resolved| resolved.incoming_context(&parts.headers))
             };
+            let request = Request::from_parts(parts, body);
             let future = match &cx {
                 Some(cx) => {
                     let _guard = cx.clone().attach();
@@ -120,8 +113,9 @@ where
         }
         let started = Instant::now();
         let call = self.config.resolver.with(Some(started), |resolved| {
-            start(&self.config, &request, resolved, started)
+            start(&self.config, &parts, resolved, started)
         });
+        let request = Request::from_parts(parts, body);
         // Attached during `call` too: services that do work before returning their
         // future (or create `tracing` spans there) see the request's context.
         let future = {

@@ -6,40 +6,43 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Instant;
 
-use http::{Extensions, HeaderMap, Request, Uri, header};
-use opentelemetry::trace::{Link, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
+use http::request::Parts;
+use http::{Extensions, HeaderMap, Uri, header};
+use opentelemetry::trace::{Link, Span as _, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, StringValue, Value};
 use opentelemetry_semantic_conventions::attribute as semconv;
 
 use super::call::Call;
+use super::hooks::RESERVED_METRIC_KEYS;
 use super::instruments::Instruments;
 use super::interned;
 use super::layer::Config;
 use crate::conventions::{protocol_version, redact_query};
-use otel_kit_core::Resolved;
+use otel_kit_core::{Resolved, ServerSpan, SpanAttributes};
 
 /// Starts the SERVER span for a traced request. Returns the context the handler runs
 /// in (the span, plus the caller's baggage unless the endpoint is public) and what the
 /// response future needs to finish the span and record the metrics.
 ///
-/// Allocates the attribute vector (kept by the span), `url.path`, and what the SDK
-/// allocates for the span; every other value is `'static` or shared
-/// ([`interned`]).
-pub(super) fn start<B>(
+/// Allocates the attribute vector (kept by the span), `url.path`, what the SDK
+/// allocates for the span and, for a recorded span, the context entry that stores it as
+/// the [`ServerSpan`]; every other value is `'static` or shared ([`interned`]). The
+/// application's hooks allocate only when set.
+pub(super) fn start(
     config: &Arc<Config>,
-    request: &Request<B>,
+    request: &Parts,
     resolved: &Resolved<Instruments>,
     started: Instant,
 ) -> Call {
-    let headers = request.headers();
+    let headers = &request.headers;
     let incoming = resolved.incoming_context(headers);
-    let (method_str, original) = config.known_methods.normalize(request.method());
+    let (method_str, original) = config.known_methods.normalize(&request.method);
     let method = static_method(method_str).map_or_else(|| Value::from(method_str.to_owned()), Value::from);
     // Unknown methods name the span `HTTP ...`: a scanner sending random methods
     // cannot create random span names.
     let name_method = if original.is_some() { "HTTP" } else { method_str };
     // The raw path is never used in the name: it is unbounded and may carry identifiers.
-    let (route, name) = match matched_route(request.extensions()) {
+    let (route, mut name) = match matched_route(&request.extensions) {
         Some(route) => {
             let (route, name) = interned::route(route, name_method);
             (Some(route), name)
@@ -49,12 +52,17 @@ pub(super) fn start<B>(
             static_method(name_method).map_or_else(|| Cow::Owned(name_method.to_owned()), Cow::Borrowed),
         ),
     };
-    let uri = request.uri();
+    if let Some(span_name) = &config.hooks.span_name
+        && let Some(chosen) = span_name(request)
+    {
+        name = chosen;
+    }
+    let uri = &request.uri;
     let scheme = match uri.scheme_str() {
         Some("https") => "https",
         _ => "http",
     };
-    let version = protocol_version(request.version());
+    let version = protocol_version(request.version);
 
     // Room for the closing attributes too (status code, `error.type`, captured
     // response headers), so the vector the span keeps never grows.
@@ -86,7 +94,7 @@ pub(super) fn start<B>(
             attributes.push(KeyValue::new(semconv::SERVER_PORT, i64::from(port)));
         }
     }
-    if let Some(client) = client_address(request.extensions()) {
+    if let Some(client) = client_address(&request.extensions) {
         attributes.push(KeyValue::new(semconv::CLIENT_ADDRESS, client));
     }
     if let Some(agent) = headers.get(header::USER_AGENT) {
@@ -98,6 +106,10 @@ pub(super) fn start<B>(
     if !config.headers.is_empty() {
         attributes.extend(config.headers.request_attributes(headers));
     }
+    // Before the span starts, so that samplers see what the application adds.
+    if let Some(add) = &config.hooks.request_span_attributes {
+        add(request, &mut SpanAttributes::new(&mut attributes));
+    }
 
     // A literal rather than the builder's by-value methods: each of those moves the
     // whole (large) builder.
@@ -107,27 +119,38 @@ pub(super) fn start<B>(
         attributes: Some(attributes),
         ..SpanBuilder::default()
     };
-    let cx = if config.public_endpoint {
+    let metric_attributes = config
+        .hooks
+        .metric_attributes
+        .as_ref()
+        .map_or_else(Vec::new, |hook| {
+            hook.collect(RESERVED_METRIC_KEYS, |add, metric| add(request, metric))
+        });
+    let parent = if config.public_endpoint {
         if let Some(caller) = incoming.as_ref().map(|cx| cx.span().span_context().clone())
             && caller.is_valid()
         {
             builder.links = Some(vec![Link::with_context(caller)]);
         }
-        let root = Context::new();
-        root.with_span(resolved.tracer().build_with_context(builder, &root))
+        Context::new()
     } else {
-        let parent = incoming.unwrap_or_else(Context::current);
-        parent.with_span(resolved.tracer().build_with_context(builder, &parent))
+        incoming.unwrap_or_else(Context::current)
     };
+    let span = resolved.tracer().build_with_context(builder, &parent);
+    // Asked of the span itself: once in the context, each question takes a lock.
+    let recording = span.is_recording();
+    let mut cx = parent.with_span(span);
+    if recording {
+        // Handler code inside its own `tracing` spans reaches the server span through this.
+        cx = ServerSpan::stored_in(cx);
+    }
 
     let call = Call::new(
-        cx,
+        (cx, recording),
         config,
         started,
-        method,
-        scheme,
-        version,
-        route,
+        (method, scheme, version, route),
+        metric_attributes,
         content_length(headers),
     );
     if config.active_requests {

@@ -1,6 +1,8 @@
 //! otel-kit-http's integration tests, one binary: the client middleware (`client`,
-//! `client_chain`, `client_errors`, `client_metrics`), the server layer (`server`,
-//! `server_context`, `server_metrics`), providers passed in to 50 tests in parallel
+//! `client_chain`, `client_errors`, `client_metrics`, its hooks in `client_hooks`), the
+//! server layer (`server`, `server_context`, `server_metrics`, its hooks in
+//! `server_hooks`, the server span from handlers in `server_span`), providers passed
+//! in to 50 tests in parallel
 //! (`parallel_providers`), interop with the Python OpenTelemetry SDK
 //! (`python_interop`, its scripts in `python/`) and oversized headers
 //! (`oversized_input`). `support` holds the servers and clients the tests share.
@@ -18,11 +20,14 @@ static ALLOCATOR: CountingAllocator = COUNTING_ALLOCATOR;
 mod client;
 mod client_chain;
 mod client_errors;
+mod client_hooks;
 mod client_metrics;
 mod oversized_input;
 mod parallel_providers;
 mod python_interop;
 mod server;
 mod server_context;
+mod server_hooks;
 mod server_metrics;
+mod server_span;
 mod support;
