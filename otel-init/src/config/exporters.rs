@@ -56,18 +56,19 @@ pub(super) fn variable(signal: Signal) -> String {
 /// warning when the variable asked for it.
 pub(super) fn read(env: &mut Env<'_>, signal: Signal) -> Vec<ExporterKind> {
     let built = env.features();
-    let set = env.get(&variable(signal)).is_some();
+    let variable = variable(signal);
+    // The value as set, for the warnings; `None` (unset) asks for nothing, so what the
+    // build lacks is left out silently.
+    let raw = env.get(&variable);
     let mut kinds = read_names(env, signal);
     if kinds.is_empty() {
         return kinds;
     }
-    let variable = variable(signal);
     if !built.has_signal(signal) {
-        if set {
-            let raw = env.get(&variable).unwrap_or_default();
+        if let Some(raw) = &raw {
             env.warn(
                 &variable,
-                &raw,
+                raw,
                 format!(
                     "needs otel-kit-init's `{}` cargo feature, which this build lacks; nothing is exported",
                     signal.env_name().to_ascii_lowercase()
@@ -78,11 +79,10 @@ pub(super) fn read(env: &mut Env<'_>, signal: Signal) -> Vec<ExporterKind> {
     }
     kinds.retain(|kind| {
         kind.is_in(built) || {
-            if set {
-                let raw = env.get(&variable).unwrap_or_default();
+            if let Some(raw) = &raw {
                 env.warn(
                     &variable,
-                    &raw,
+                    raw,
                     format!(
                         "names {}, which needs otel-kit-init's {} cargo feature, missing from this build; it is skipped",
                         kind.name(),
