@@ -22,10 +22,18 @@
 //!   [`MAX_METRIC_ATTRIBUTES`](extra_attributes::MAX_METRIC_ATTRIBUTES)).
 //! - [`server_span`]: [`ServerSpan`], the request's SERVER span, reachable from handler
 //!   code inside `tracing` spans.
+//! - [`error_type`]: `error.type` of an error known only by its Rust type.
+//! - [`event_names`]: [`DeclaredEventNames`], a logger provider for the `tracing` log
+//!   bridge that keeps only the event names the code declared.
+//! - [`bridge_tracer`]: [`BridgeTracer`], the tracer for the `tracing` span bridge, which
+//!   leaves out the attribute it adds that the registry does not define.
 //! - [`DURATION_BUCKETS`]: the advisory boundaries of the HTTP and RPC durations.
 
+pub mod bridge_tracer;
 pub mod call;
 pub mod carrier;
+pub mod error_type;
+pub mod event_names;
 pub mod extra_attributes;
 pub mod header_capture;
 pub mod panic_payload;
@@ -35,6 +43,8 @@ mod scope;
 pub mod server_span;
 pub mod shared_names;
 
+pub use bridge_tracer::BridgeTracer;
+pub use event_names::DeclaredEventNames;
 pub use extra_attributes::{MetricAttributes, SpanAttributes};
 pub use header_capture::HeaderCapture;
 pub use providers::{Providers, SharedMeterProvider, SharedPropagator, SharedTracerProvider};

@@ -36,6 +36,21 @@ impl SharedNames {
         }
     }
 
+    /// The kept copy of `name`, if it was shared before; never leaks.
+    ///
+    /// ```
+    /// use otel_kit_core::SharedNames;
+    ///
+    /// static NAMES: SharedNames = SharedNames::new(64);
+    /// assert_eq!(NAMES.get("GET /users"), None);
+    /// let name = NAMES.share("GET /users").expect("within the budget");
+    /// assert!(std::ptr::eq(name, NAMES.get("GET /users").expect("kept")));
+    /// ```
+    pub fn get(&self, name: &str) -> Option<&'static str> {
+        let leaked = self.leaked.lock().unwrap_or_else(PoisonError::into_inner);
+        leaked.0.as_ref()?.get(name).copied()
+    }
+
     /// `name` for the life of the process: the one already kept, or a new one while
     /// the budget lasts; `None` past it.
     pub fn share(&self, name: &str) -> Option<&'static str> {

@@ -1,15 +1,49 @@
-//! The SQL commenter: `/*traceparent='00-...'*/` appended to the query text, so the
-//! database's own logs (slow-query log, `pg_stat_activity`) can be joined to the trace.
+//! The SQL commenter: the span's trace context appended to the query text as a comment
+//! (`/*traceparent='00-...'*/`), in the sqlcommenter format, so the database's own logs
+//! (slow-query log, `pg_stat_activity`) can be joined to the trace.
+//!
+//! What goes in is what the propagator the pool resolved injects (W3C `traceparent` and
+//! `tracestate` with otel-kit-init's defaults, `b3` with B3), so the database sees the
+//! same context an HTTP call would carry. Baggage is left out: it is application data,
+//! and a query's text ends up in logs and monitoring views.
 
-use opentelemetry::trace::SpanContext;
+use std::fmt::Write as _;
 
-/// `sql` with the W3C `traceparent` of `span` in a trailing comment, placed before a
-/// final `;`, and on its own line when the text ends inside a line comment. `None` for
-/// an invalid span context (no tracer installed).
-pub(crate) fn with_traceparent(sql: &str, span: &SpanContext) -> Option<String> {
-    if !span.is_valid() {
+use opentelemetry::Context;
+use opentelemetry::propagation::Injector;
+use otel_kit_core::Resolved;
+
+use crate::instrumentation::Instruments;
+
+/// The injected fields, in the order the propagator wrote them.
+#[derive(Default)]
+struct Fields(Vec<(String, String)>);
+
+impl Injector for Fields {
+    fn set(&mut self, key: &str, value: String) {
+        // An empty field (the W3C propagator's `tracestate` without entries) says nothing.
+        if !value.is_empty() && !key.eq_ignore_ascii_case("baggage") {
+            self.0.push((key.to_owned(), value));
+        }
+    }
+}
+
+/// `sql` with the trace context of `cx`, as `resolved`'s propagator writes it, in a
+/// trailing comment placed before a final `;`, and on its own line when the text ends
+/// inside a line comment. `None` when the propagator writes nothing (no valid span).
+pub(crate) fn with_trace_context(sql: &str, cx: &Context, resolved: &Resolved<Instruments>) -> Option<String> {
+    let mut fields = Fields::default();
+    resolved.inject(cx, &mut fields);
+    append(sql, fields.0)
+}
+
+/// `sql` with `fields` in a sqlcommenter comment: sorted by key, keys and values
+/// percent-encoded, values in single quotes.
+fn append(sql: &str, mut fields: Vec<(String, String)>) -> Option<String> {
+    if fields.is_empty() {
         return None;
     }
+    fields.sort();
     let body = sql.trim_end();
     let (body, semicolon) = match body.strip_suffix(';') {
         Some(rest) => (rest.trim_end(), ";"),
@@ -21,44 +55,69 @@ pub(crate) fn with_traceparent(sql: &str, span: &SpanContext) -> Option<String> 
     } else {
         " "
     };
-    Some(format!(
-        "{body}{separator}/*traceparent='00-{}-{}-{:02x}'*/{semicolon}",
-        span.trace_id(),
-        span.span_id(),
-        span.trace_flags().to_u8()
-    ))
+    let mut out = String::with_capacity(body.len() + 96);
+    out.push_str(body);
+    out.push_str(separator);
+    out.push_str("/*");
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        percent_encode(&mut out, key);
+        out.push_str("='");
+        percent_encode(&mut out, value);
+        out.push('\'');
+    }
+    out.push_str("*/");
+    out.push_str(semicolon);
+    Some(out)
+}
+
+/// Percent-encodes all but RFC 3986's unreserved characters, as sqlcommenter asks: no
+/// quote, `*/` or newline can end the comment early.
+fn percent_encode(out: &mut String, text: &str) {
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use opentelemetry::trace::{SpanId, TraceFlags, TraceId, TraceState};
+    use super::append;
 
-    fn span() -> SpanContext {
-        SpanContext::new(
-            TraceId::from(0x0af7651916cd43dd8448eb211c80319c_u128),
-            SpanId::from(0xb7ad6b7169203331_u64),
-            TraceFlags::SAMPLED,
-            false,
-            TraceState::default(),
-        )
+    const TP: &str = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+    fn traceparent() -> Vec<(String, String)> {
+        vec![("traceparent".into(), TP.into())]
     }
 
     #[test]
     fn appends_before_the_semicolon_and_after_line_comments() {
-        let tp = "/*traceparent='00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'*/";
+        let comment = format!("/*traceparent='{TP}'*/");
+        assert_eq!(append("SELECT 1", traceparent()), Some(format!("SELECT 1 {comment}")));
+        assert_eq!(append("SELECT 1 ;  ", traceparent()), Some(format!("SELECT 1 {comment};")));
         assert_eq!(
-            with_traceparent("SELECT 1", &span()),
-            Some(format!("SELECT 1 {tp}"))
+            append("SELECT 1 -- note", traceparent()),
+            Some(format!("SELECT 1 -- note\n{comment}"))
         );
+        assert_eq!(append("SELECT 1", Vec::new()), None);
+    }
+
+    #[test]
+    fn fields_are_sorted_and_encoded_so_nothing_ends_the_comment() {
+        let fields = vec![
+            ("tracestate".into(), "vendor=a'b,x=*/DROP".into()),
+            ("traceparent".into(), TP.into()),
+        ];
         assert_eq!(
-            with_traceparent("SELECT 1 ;  ", &span()),
-            Some(format!("SELECT 1 {tp};"))
+            append("SELECT 1", fields),
+            Some(format!(
+                "SELECT 1 /*traceparent='{TP}',tracestate='vendor%3Da%27b%2Cx%3D%2A%2FDROP'*/"
+            ))
         );
-        assert_eq!(
-            with_traceparent("SELECT 1 -- note", &span()),
-            Some(format!("SELECT 1 -- note\n{tp}"))
-        );
-        assert_eq!(with_traceparent("SELECT 1", &SpanContext::empty_context()), None);
     }
 }

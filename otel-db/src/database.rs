@@ -79,16 +79,23 @@ impl InstrumentedDatabase for Postgres {
     const DIALECT: SqlDialect = SqlDialect::PostgreSql;
     const SYSTEM: &'static str = "postgresql";
 
+    /// Over a Unix socket (a `socket` option, or a host that is a directory), the
+    /// socket file sqlx connects to, `{dir}/.s.PGSQL.{port}`, is `server.address`.
     fn endpoint(pool: &Pool<Self>) -> Endpoint {
         let options = pool.connect_options();
-        let socket = options.get_socket().is_some();
-        Endpoint::network(
-            Self::SYSTEM,
-            options.get_database(),
-            (!socket).then(|| options.get_host()),
-            options.get_port(),
-            5432,
-        )
+        let host = options.get_host();
+        let directory = match options.get_socket() {
+            Some(socket) => Some(socket.to_string_lossy()),
+            None => host.starts_with('/').then(|| host.into()),
+        };
+        match directory {
+            Some(directory) => Endpoint::socket(
+                Self::SYSTEM,
+                options.get_database(),
+                &format!("{directory}/.s.PGSQL.{}", options.get_port()),
+            ),
+            None => Endpoint::network(Self::SYSTEM, options.get_database(), host, options.get_port(), 5432),
+        }
     }
 
     /// SQLSTATE classes 00 (success) and 01 (warning) are not failures; 02 (no data)
@@ -105,16 +112,19 @@ impl InstrumentedDatabase for MySql {
     const SYSTEM: &'static str = "mysql";
     const ASKS_SERVER: bool = true;
 
+    /// Over a Unix socket, its path is `server.address`.
     fn endpoint(pool: &Pool<Self>) -> Endpoint {
         let options = pool.connect_options();
-        let socket = options.get_socket().is_some();
-        Endpoint::network(
-            Self::SYSTEM,
-            options.get_database(),
-            (!socket).then(|| options.get_host()),
-            options.get_port(),
-            3306,
-        )
+        match options.get_socket() {
+            Some(socket) => Endpoint::socket(Self::SYSTEM, options.get_database(), &socket.to_string_lossy()),
+            None => Endpoint::network(
+                Self::SYSTEM,
+                options.get_database(),
+                options.get_host(),
+                options.get_port(),
+                3306,
+            ),
+        }
     }
 
     /// The MySQL/MariaDB error number (`1064`), as the conventions ask for these systems.

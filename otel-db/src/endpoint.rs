@@ -27,16 +27,29 @@ impl Endpoint {
     pub(crate) fn network(
         system: &'static str,
         database: Option<&str>,
-        host: Option<&str>,
+        host: &str,
         port: u16,
         default_port: u16,
     ) -> Self {
         Self {
             system,
             namespace: database.filter(|d| !d.is_empty()).map(shared),
-            address: host.filter(|h| !h.is_empty()).map(shared),
-            port: (host.is_some() && port != default_port).then_some(i64::from(port)),
-            actual_port: host.map(|_| port),
+            address: (!host.is_empty()).then(|| shared(host)),
+            port: (port != default_port).then_some(i64::from(port)),
+            actual_port: Some(port),
+        }
+    }
+
+    /// A server's reached through a Unix domain socket: `server.address` is the
+    /// socket's path, as the conventions ask, and there is no port.
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    pub(crate) fn socket(system: &'static str, database: Option<&str>, path: &str) -> Self {
+        Self {
+            system,
+            namespace: database.filter(|d| !d.is_empty()).map(shared),
+            address: (!path.is_empty()).then(|| shared(path)),
+            port: None,
+            actual_port: None,
         }
     }
 

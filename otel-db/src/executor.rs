@@ -7,7 +7,6 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream, StreamExt as _};
 use opentelemetry::Context;
-use opentelemetry::trace::TraceContextExt as _;
 use otel_kit_core::call::{CallFuture, EndEarly as _};
 use sqlx::{Database, Either, Execute};
 
@@ -41,8 +40,9 @@ fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
     };
     let call = Call::start(instrumentation, parent, statement, text, classify::<DB>);
     if instrumentation.options.sql_commenter
-        && let Some(commented) =
-            crate::commenter::with_traceparent(traced.text(), call.context().span().span_context())
+        && let Some(commented) = instrumentation.with(None, |resolved| {
+            crate::commenter::with_trace_context(traced.text(), call.context(), resolved)
+        })
     {
         traced.replace_sql(commented);
     }

@@ -296,8 +296,10 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
         self
     }
 
-    /// Appends `/*traceparent='00-<trace id>-<span id>-<flags>'*/` to every query text
-    /// sent to the database (off by default), so its logs can be joined to the trace.
+    /// Appends the span's trace context, as the pool's propagator injects it, to every
+    /// query text sent to the database (off by default), so its logs can be joined to
+    /// the trace: `/*traceparent='00-<trace id>-<span id>-<flags>'*/` with the W3C
+    /// propagator, `tracestate` too when the trace has one; never baggage.
     /// Each commented text is unique, so such queries skip the connection's
     /// prepared-statement cache: a query with bind values is prepared on every call.
     ///

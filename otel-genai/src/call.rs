@@ -21,7 +21,8 @@ use crate::settings::Settings;
 /// A started GenAI call: its span is open until the call ends with
 /// [`record_response`](Self::record_response), [`record_error`](Self::record_error),
 /// [`record_tool_result`](Self::record_tool_result) or [`end`](Self::end). A call
-/// dropped without any of them is recorded as cancelled (`error.type` `cancelled`).
+/// dropped without any of them was cancelled by its caller: it ends with status Unset
+/// and no `error.type` (see its `Drop`).
 ///
 /// The span's context is what [`in_call`](Self::in_call) and
 /// [`attach`](Self::attach) make current, so the HTTP client span of the request
@@ -247,13 +248,15 @@ impl Call {
     }
 }
 
+/// A call dropped before it ended was given up by its caller (a timeout around it, a
+/// `select!`, a stream the user stopped reading): as the HTTP client conventions (1.41
+/// and later) say of a cancelled request, that is not an error, so the span keeps
+/// status Unset and neither it nor the duration gets `error.type`. A failure must be
+/// recorded with [`Call::record_error`].
 impl Drop for Call {
     fn drop(&mut self) {
         if !self.ended {
-            self.finish(Outcome::Error {
-                error_type: otel_kit_core::call::ERROR_TYPE_CANCELLED,
-                description: "the call was dropped before it ended",
-            });
+            self.finish(Outcome::Cancelled);
         }
     }
 }

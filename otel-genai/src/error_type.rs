@@ -4,14 +4,14 @@ use std::error::Error;
 
 use crate::openai::ApiError;
 
-/// The HTTP status of an [`ApiError`]; the type's fully qualified name (generics
-/// left out) otherwise, as the conventions ask of exceptions.
+/// The HTTP status of an [`ApiError`]; otherwise the type's fully qualified name
+/// without generics (`_OTHER` for a boxed trait object), as otel-kit-core's
+/// `error_type::of_type` gives it.
 pub(crate) fn of<E: Error + 'static>(error: &E) -> String {
     if let Some(api) = (error as &dyn Error).downcast_ref::<ApiError>() {
         return api.error_type();
     }
-    let name = std::any::type_name::<E>();
-    name.split('<').next().unwrap_or(name).to_owned()
+    otel_kit_core::error_type::of_type::<E>().to_owned()
 }
 
 #[cfg(test)]

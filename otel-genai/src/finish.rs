@@ -17,6 +17,9 @@ pub(crate) enum Outcome<'a> {
         description: &'a str,
     },
     Ended,
+    /// Dropped before any of the others: its caller gave up on it, which is not an
+    /// error of the call (see `Call`'s `Drop`).
+    Cancelled,
 }
 
 /// A reported count as an attribute value (counts beyond `i64::MAX` saturate).
@@ -118,7 +121,7 @@ impl Call {
                 attributes.push(error_type);
                 span.set_status(Status::error(description.to_owned()));
             }
-            Outcome::Ended => {}
+            Outcome::Ended | Outcome::Cancelled => {}
         }
         if let Some(first) = self.first_chunk {
             attributes.push(KeyValue::new(

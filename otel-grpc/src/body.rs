@@ -47,8 +47,7 @@ pin_project! {
             let this = this.project();
             if let Some(call) = this.call.take() {
                 let _guard = call.cx.clone().attach();
-                let code = call.dropped_code(Instant::now());
-                call.finish(Outcome::Status(code));
+                call.finish_dropped();
             }
         }
     }

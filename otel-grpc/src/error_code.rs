@@ -41,6 +41,16 @@ pub(crate) fn code_of(error: &(dyn Error + 'static), deadline_passed: bool) -> C
     }
 }
 
+/// The `Status` an error of any type is or boxes: what tonic's server answers for a
+/// service error (its `RecoverError` layer turns it into the response).
+pub(crate) fn status_of_any<E: Any>(error: &E) -> Option<&Status> {
+    let any: &dyn Any = error;
+    if let Some(status) = any.downcast_ref::<Status>() {
+        return Some(status);
+    }
+    any.downcast_ref::<BoxError>()?.downcast_ref::<Status>()
+}
+
 /// The code of an error of any type: a `Status` (tonic's bodies), a boxed error, a
 /// `tonic::transport::Error` (a `Channel`'s) or an I/O error is read; anything else
 /// is `UNKNOWN` (`DEADLINE_EXCEEDED` past the deadline).

@@ -14,7 +14,7 @@ use pin_project_lite::pin_project;
 
 use crate::body::ResponseBody;
 use crate::call::{Call, Outcome};
-use crate::error_code::code_of_any;
+use crate::error_code::{code_of_any, status_of_any};
 use crate::status::{Side, grpc_message, grpc_status};
 
 pin_project! {
@@ -124,9 +124,19 @@ fn fail<E: 'static>(call: Call, error: &E) {
             let code = code_of_any(error, passed);
             call.finish(Outcome::Status(code));
         }
-        Side::Server => call.finish(Outcome::Failed {
-            error_type: std::any::type_name::<E>().into(),
-            description: "the service returned an error".into(),
-        }),
+        // A `Status` (boxed or not) is what tonic's server sends back for the error.
+        Side::Server => match status_of_any(error) {
+            Some(status) => {
+                let mut call = call;
+                let mut message = status.message().to_owned();
+                message.truncate(message.floor_char_boundary(crate::status::MAX_MESSAGE));
+                call.message = Some(message);
+                call.finish(Outcome::Status(status.code()));
+            }
+            None => call.finish(Outcome::Failed {
+                error_type: otel_kit_core::error_type::of_type::<E>().into(),
+                description: "the service returned an error".into(),
+            }),
+        },
     }
 }

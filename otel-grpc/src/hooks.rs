@@ -105,7 +105,9 @@ pub struct CallOutcome<'a> {
 impl<'a> CallOutcome<'a> {
     /// The gRPC status code the call ended with: from the response headers or the
     /// trailers, derived from a transport error, or `CANCELLED`/`DEADLINE_EXCEEDED` for
-    /// a call dropped early. `None` when the service returned an error or panicked.
+    /// a call dropped early, or the `Status` a server's service returned as its error.
+    /// `None` when the service returned another error or panicked (the span's
+    /// `rpc.response.status_code` is `UNKNOWN` then).
     pub fn code(&self) -> Option<Code> {
         self.code
     }
@@ -122,7 +124,7 @@ impl<'a> CallOutcome<'a> {
     }
 
     /// `error.type` of a call that ended without a status (`panic`, or the service
-    /// error's type name).
+    /// error's type path without generic arguments, `_OTHER` when boxed).
     pub fn error_type(&self) -> Option<&'a str> {
         self.error_type
     }

@@ -47,7 +47,7 @@
 //! | feature | default | adds | pulls in |
 //! | --- | --- | --- | --- |
 //! | `server` | yes | [`server`]: [`ServerLayer`], [`ServerService`]; [`ServerSpan`] | tonic's `server` (hyper's server, h2, socket2), for the peer address in `TcpConnectInfo` |
-//! | `client` | yes | [`client`]: [`ClientLayer`], [`ClientService`] | tonic's `channel` (hyper's client, h2, tower's balance), whose `tonic::transport::Error` gives a failed call its code; opentelemetry-http |
+//! | `client` | yes | [`client`]: [`ClientLayer`], [`ClientService`] | tonic's `channel` (hyper's client, h2, tower's balance), whose `tonic::transport::Error` gives a failed call its code; opentelemetry-http; tracing (one debug line when no target is set) |
 //!
 //! A service that only serves, or only calls, turns off the default features and picks
 //! its side. With neither, only the conventions are left: [`status`], [`method`],

@@ -27,7 +27,17 @@ const MAX_SHARED_BYTES: usize = 256 * 1024;
 thread_local! {
     /// This thread's copy of the shared names, read without a lock.
     static SHARED: RefCell<FxHashSet<&'static str>> = RefCell::new(FxHashSet::default());
+    /// This thread's copy of `SERVED`.
+    static SERVED_HERE: RefCell<FxHashSet<&'static str>> = RefCell::new(FxHashSet::default());
 }
+
+/// The process's shared method names (clients' and servers').
+static NAMES: SharedNames = SharedNames::new(MAX_SHARED_BYTES);
+
+/// The methods a server of this process is known to serve: a call to them ended with
+/// a status other than `UNIMPLEMENTED`, or their service is declared. Kept apart from
+/// `NAMES`, which a client's calls also fill, and its own budget.
+static SERVED: SharedNames = SharedNames::new(MAX_SHARED_BYTES);
 
 /// The service and the fully qualified method (`package.Service/Method`) of a gRPC
 /// request path, or `None` when the path is not of that form.
@@ -47,14 +57,44 @@ pub fn parse_path(path: &str) -> Option<(&str, &str)> {
     (!service.is_empty() && !method.is_empty() && !method.contains('/')).then_some((service, full))
 }
 
+/// `full` in this thread's copy `local` of `names`, else in `names` (copied on a hit).
+fn lookup(
+    local: &'static std::thread::LocalKey<RefCell<FxHashSet<&'static str>>>,
+    names: &SharedNames,
+    full: &str,
+) -> Option<&'static str> {
+    local
+        .try_with(|here| here.try_borrow().ok()?.get(full).copied())
+        .ok()
+        .flatten()
+        .or_else(|| {
+            let name = names.get(full)?;
+            let _ = local.try_with(|here| here.try_borrow_mut().map(|mut here| here.insert(name)));
+            Some(name)
+        })
+}
+
+/// Adds `full` to `names` and this thread's copy `local`.
+fn keep(
+    local: &'static std::thread::LocalKey<RefCell<FxHashSet<&'static str>>>,
+    names: &SharedNames,
+    full: &str,
+) {
+    let kept = local
+        .try_with(|here| here.try_borrow().is_ok_and(|here| here.contains(full)))
+        .unwrap_or(true);
+    if kept {
+        return;
+    }
+    if let Some(name) = names.share(full) {
+        let _ = local.try_with(|here| here.try_borrow_mut().map(|mut here| here.insert(name)));
+    }
+}
+
 /// `rpc.method` and the span name of the fully qualified method `full`: shared when
 /// the method is confirmed, else allocated.
 pub(crate) fn named(full: &str) -> (StringValue, Cow<'static, str>) {
-    let shared = SHARED
-        .try_with(|names| names.try_borrow().ok()?.get(full).copied())
-        .ok()
-        .flatten();
-    match shared {
+    match lookup(&SHARED, &NAMES, full) {
         Some(name) => (StringValue::from(name), Cow::Borrowed(name)),
         None => (StringValue::from(full.to_owned()), Cow::Owned(full.to_owned())),
     }
@@ -62,20 +102,19 @@ pub(crate) fn named(full: &str) -> (StringValue, Cow<'static, str>) {
 
 /// Records that `full` exists, so later calls share its name.
 pub(crate) fn confirm(full: &str) {
-    let known = SHARED
-        .try_with(|names| names.try_borrow().is_ok_and(|names| names.contains(full)))
-        .unwrap_or(true);
-    if known {
-        return;
-    }
-    static NAMES: SharedNames = SharedNames::new(MAX_SHARED_BYTES);
-    if let Some(name) = NAMES.share(full) {
-        let _ = SHARED.try_with(|names| {
-            if let Ok(mut names) = names.try_borrow_mut() {
-                names.insert(name);
-            }
-        });
-    }
+    keep(&SHARED, &NAMES, full);
+}
+
+/// Whether a server of this process is known to serve `full` (see [`confirm_served`]).
+pub(crate) fn is_served(full: &str) -> bool {
+    lookup(&SERVED_HERE, &SERVED, full).is_some()
+}
+
+/// Records that a server of this process serves `full`: its later calls get
+/// `rpc.method` at span start, and share its name.
+pub(crate) fn confirm_served(full: &str) {
+    confirm(full);
+    keep(&SERVED_HERE, &SERVED, full);
 }
 
 #[cfg(test)]
@@ -90,6 +129,15 @@ mod tests {
         confirm("otel.unit.Svc/Confirmed");
         let (_, name) = named("otel.unit.Svc/Confirmed");
         assert!(matches!(name, Cow::Borrowed("otel.unit.Svc/Confirmed")));
+        // A client's confirmation is not a server's.
+        assert!(!is_served("otel.unit.Svc/Confirmed"));
+        confirm_served("otel.unit.Svc/Confirmed");
+        assert!(is_served("otel.unit.Svc/Confirmed"));
+        // Another thread sees it too.
+        let elsewhere = std::thread::spawn(|| is_served("otel.unit.Svc/Confirmed"))
+            .join()
+            .expect("thread");
+        assert!(elsewhere);
         assert_eq!(parse_path("//x"), None);
         assert_eq!(parse_path("/svc/"), None);
         assert_eq!(parse_path("svc/m"), None);

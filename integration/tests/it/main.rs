@@ -2,7 +2,9 @@
 //! app with every instrumentation, exported through `otel_kit_init::init()`
 //! (`secrets`, alone in a child process of this binary: `init()` installs the
 //! process's globals), and the credentials in query strings that are not redacted yet
-//! (`redaction_gaps`).
+//! (`redaction_gaps`); and the guides in `docs/` against the code they describe
+//! (`docs`).
 
+mod docs;
 mod redaction_gaps;
 mod secrets;

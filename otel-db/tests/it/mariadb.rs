@@ -71,3 +71,32 @@ async fn sql_commenter_puts_the_span_in_the_text_the_server_sees() {
     );
     span.has_attribute(semconv::attribute::DB_QUERY_TEXT, sql);
 }
+
+/// The Debian package's socket (what `.ci/run` installs).
+const SOCKET: &str = "/run/mysqld/mysqld.sock";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unix_socket_connection_has_the_socket_as_server_address() {
+    let Some(url) = url_from_env("TEST_MYSQL_URL", "unix socket") else {
+        return;
+    };
+    if !std::path::Path::new(SOCKET).exists() {
+        eprintln!("skipping unix socket: no {SOCKET}");
+        return;
+    }
+    let tcp: MySqlConnectOptions = url.parse().expect("url");
+    let t = TestTelemetry::new();
+    let raw = PoolOptions::<Db>::new()
+        .connect_with(tcp.socket(SOCKET))
+        .await
+        .expect("connect over the socket");
+    let pool = otel_kit_db::InstrumentedPool::builder(raw)
+        .providers(t.providers())
+        .build();
+    sqlx::query("SELECT 1").fetch_one(&pool).await.expect("query");
+
+    t.spans()
+        .span("SELECT")
+        .has_attribute(semconv::attribute::SERVER_ADDRESS, SOCKET)
+        .lacks_attribute(semconv::attribute::SERVER_PORT);
+}

@@ -102,3 +102,92 @@ async fn sql_commenter_puts_the_span_in_the_text_the_server_sees() {
     // The recorded text is the caller's, without the comment.
     span.has_attribute(semconv::attribute::DB_QUERY_TEXT, "SELECT current_query()");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sql_commenter_writes_what_the_propagator_injects_but_never_baggage() {
+    use opentelemetry::baggage::BaggageExt as _;
+    use opentelemetry::propagation::TextMapPropagator as _;
+    use opentelemetry::trace::TraceContextExt as _;
+
+    let Some((raw, _)) = connect("commenter propagator", PoolOptions::new()).await else {
+        return;
+    };
+    let t = TestTelemetry::new();
+    let pool = InstrumentedPool::builder(raw)
+        .providers(t.providers())
+        .sql_commenter(true)
+        .build();
+    // A caller's context with a tracestate, and baggage that must not reach the server.
+    let mut headers = std::collections::HashMap::new();
+    headers.insert(
+        "traceparent".to_owned(),
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".to_owned(),
+    );
+    headers.insert("tracestate".to_owned(), "vendor=a1,other=b2".to_owned());
+    let parent = opentelemetry_sdk::propagation::TraceContextPropagator::new()
+        .extract(&headers)
+        .with_baggage([opentelemetry::KeyValue::new("user.email", "ada@example.com")]);
+    assert!(parent.span().span_context().is_valid());
+    let seen: String = opentelemetry::trace::FutureExt::with_context(
+        sqlx::query_scalar("SELECT current_query()").fetch_one(&pool),
+        parent,
+    )
+    .await
+    .expect("query");
+    let spans = t.spans();
+    let record = spans.span("SELECT").record().clone();
+    assert_eq!(record.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+    assert!(
+        seen.ends_with(&format!(
+            "/*traceparent='00-{}-{}-01',tracestate='vendor%3Da1%2Cother%3Db2'*/",
+            record.trace_id, record.span_id
+        )),
+        "{seen}"
+    );
+    assert!(!seen.contains("ada") && !seen.contains("baggage"), "{seen}");
+}
+
+/// The Debian and Ubuntu packages' socket directory (what `.ci/run` installs).
+const SOCKET_DIRECTORY: &str = "/var/run/postgresql";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unix_socket_connection_has_the_socket_as_server_address() {
+    let Some(url) = url_from_env("TEST_POSTGRES_URL", "unix socket") else {
+        return;
+    };
+    let tcp: PgConnectOptions = url.parse().expect("url");
+    let socket = format!("{SOCKET_DIRECTORY}/.s.PGSQL.{}", tcp.get_port());
+    if !std::path::Path::new(&socket).exists() {
+        eprintln!("skipping unix socket: no {socket}");
+        return;
+    }
+    let options = tcp.clone().socket(SOCKET_DIRECTORY);
+    let t = TestTelemetry::new();
+    let raw = PoolOptions::<Db>::new()
+        .connect_with(options)
+        .await
+        .expect("connect over the socket");
+    let pool = otel_kit_db::InstrumentedPool::builder(raw)
+        .providers(t.providers())
+        .build();
+    sqlx::query("SELECT 1").fetch_one(&pool).await.expect("query");
+    // The host given as a directory is a socket too, as sqlx reads it.
+    let raw = PoolOptions::<Db>::new()
+        .connect_with(tcp.host(SOCKET_DIRECTORY))
+        .await
+        .expect("connect over the socket directory");
+    let pool = otel_kit_db::InstrumentedPool::builder(raw)
+        .providers(t.providers())
+        .build();
+    sqlx::query("SELECT 2").fetch_one(&pool).await.expect("query");
+
+    let spans = t.spans();
+    for span in spans.named("SELECT") {
+        span.has_attribute(semconv::attribute::SERVER_ADDRESS, socket.as_str())
+            .lacks_attribute(semconv::attribute::SERVER_PORT);
+    }
+    t.metrics()
+        .metric(semconv::metric::DB_CLIENT_OPERATION_DURATION)
+        .histogram_point(&[(semconv::attribute::SERVER_ADDRESS, socket.as_str().into())])
+        .has_count(2);
+}

@@ -462,13 +462,23 @@ async fn an_agent_loop_nests_model_tool_and_http_spans() {
 }
 
 #[tokio::test]
-async fn a_dropped_call_is_recorded_as_cancelled() {
+async fn a_dropped_call_is_a_cancellation_not_an_error() {
     let t = TestTelemetry::new().install_global();
     drop(otel_kit_genai::chat("openai", "gpt-4o").start());
     t.spans()
         .span("chat gpt-4o")
-        .is_error()
-        .has_attribute("error.type", "cancelled");
+        .has_status_unset()
+        .lacks_attribute("error.type");
+    let metrics = t.metrics();
+    let point = metrics
+        .metric(GEN_AI_CLIENT_OPERATION_DURATION)
+        .has_point_count(1)
+        .histogram_point(&[(GEN_AI_OPERATION_NAME, attr("chat"))])
+        .has_count(1);
+    assert!(
+        point.record().attributes.iter().all(|(k, _)| k != "error.type"),
+        "the duration point is not an error"
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use http::Uri;
 use http::request::Parts;
@@ -22,6 +23,9 @@ pub(super) struct Config {
     pub(super) exclusions: Exclusions,
     /// `server.address` and `server.port` of the channel's target.
     pub(super) target: Option<(StringValue, Option<i64>)>,
+    /// Set once a call without a target was logged: the debug line is said once per
+    /// layer, not per call.
+    pub(super) missing_target_logged: Arc<AtomicBool>,
     pub(super) capture: Arc<MetadataCapture>,
     pub(super) hooks: Hooks,
     pub(super) resolver: Resolver<Instruments>,
@@ -87,8 +91,12 @@ impl ClientLayer {
 
     /// The channel's target, for `server.address` and `server.port` (the port from
     /// the URI, else the scheme's default). Pass the URI the channel was built from
-    /// (`Endpoint::uri()`): tonic's generated clients send bare paths, so the layer
-    /// cannot read it from the requests.
+    /// (`Endpoint::uri()`): tonic's generated clients send bare paths and a `Channel`
+    /// does not tell its endpoint, so the layer cannot read it from the requests.
+    ///
+    /// **Without it, client spans and `rpc.client.call.duration` have no
+    /// `server.address`**, which the conventions require; the layer then logs it once
+    /// (`tracing` target `otel_kit_grpc`, level debug).
     ///
     /// ```
     /// let uri: http::Uri = "http://orders.internal:50051".parse().unwrap();

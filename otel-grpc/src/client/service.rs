@@ -1,6 +1,7 @@
 //! [`ClientService`]: the layered channel.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::task::{Context as TaskContext, Poll};
 use std::time::{Instant, SystemTime};
 
@@ -124,6 +125,13 @@ where
         }
         attributes.push(KeyValue::new(semconv::RPC_METHOD, method.clone()));
         let server = server_address(&parts.uri).or_else(|| self.config.target.clone());
+        if server.is_none() && !self.config.missing_target_logged.swap(true, Ordering::Relaxed) {
+            tracing::debug!(
+                target: "otel_kit_grpc",
+                method = %method.as_str(),
+                "gRPC client calls have no server.address (Required): give the layer the channel's URI with ClientLayer::target(endpoint.uri())"
+            );
+        }
         if let Some((address, port)) = &server {
             attributes.push(KeyValue::new(semconv::SERVER_ADDRESS, address.clone()));
             if let Some(port) = port {

@@ -44,10 +44,11 @@ pub(super) fn start(
     let (rule, mut name): (MethodRule, Cow<'static, str>) = match parse_path(path) {
         Some((service, full)) if known(service) != Some(false) => {
             if known(service) == Some(true) {
-                method::confirm(full);
+                method::confirm_served(full);
             }
             let (value, name) = method::named(full);
-            if known(service).is_some() {
+            // Declared, or seen to exist: set now, where samplers see it.
+            if known(service).is_some() || method::is_served(full) {
                 attributes.push(KeyValue::new(semconv::RPC_METHOD, value.clone()));
                 (MethodRule::Decided(value), name)
             } else {

@@ -257,3 +257,142 @@ async fn health_checks_are_excluded_by_default_and_can_be_traced() {
         .has_parent(&client_span)
         .has_attribute("rpc.method", "grpc.health.v1.Health/Check");
 }
+
+/// A service error of a typed error, generic over its detail.
+#[derive(Debug)]
+struct RouteError<T>(T);
+
+fn grpc_request() -> http::Request<String> {
+    http::Request::post("/otel.test.Echo/Unary")
+        .header("content-type", "application/grpc")
+        .body(String::new())
+        .expect("request")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_service_error_has_a_status_code_and_a_low_cardinality_error_type() {
+    use tower::{Layer as _, ServiceExt as _};
+    let t = TestTelemetry::new();
+    let typed = ServerLayer::new()
+        .providers(t.providers())
+        .layer(tower::service_fn(|_: http::Request<String>| async {
+            Err::<http::Response<String>, _>(RouteError(vec![1_u8]))
+        }));
+    typed.oneshot(grpc_request()).await.expect_err("a service error");
+    let boxed = ServerLayer::new()
+        .providers(t.providers())
+        .layer(tower::service_fn(|_: http::Request<String>| async {
+            Err::<http::Response<String>, tower::BoxError>("no route".into())
+        }));
+    boxed.oneshot(grpc_request()).await.expect_err("a service error");
+    // A `Status` as the error (an interceptor's, say) is what tonic answers with.
+    let status = ServerLayer::new()
+        .providers(t.providers())
+        .layer(tower::service_fn(|_: http::Request<String>| async {
+            Err::<http::Response<String>, tower::BoxError>(Box::new(tonic::Status::permission_denied("no")))
+        }));
+    status.oneshot(grpc_request()).await.expect_err("a service error");
+
+    let spans = t.spans();
+    let [typed, boxed, status] =
+        <[_; 3]>::try_from(spans.named("otel.test.Echo/Unary")).expect("three spans");
+    // The Required status code is UNKNOWN, what gRPC answers for an error without a
+    // status; error.type is the type's path without generics, `_OTHER` when boxed.
+    typed
+        .is_error()
+        .has_attribute("rpc.response.status_code", "UNKNOWN")
+        .has_attribute("error.type", concat!(module_path!(), "::RouteError"));
+    boxed
+        .is_error()
+        .has_attribute("rpc.response.status_code", "UNKNOWN")
+        .has_attribute("error.type", "_OTHER");
+    // PERMISSION_DENIED is the caller's problem, not a server error.
+    status
+        .has_status_unset()
+        .has_attribute("rpc.response.status_code", "PERMISSION_DENIED")
+        .lacks_attribute("error.type");
+    t.metrics()
+        .metric("rpc.server.call.duration")
+        .histogram_point(&[
+            ("rpc.response.status_code", "UNKNOWN".into()),
+            ("error.type", "_OTHER".into()),
+        ])
+        .has_count(1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_panic_has_a_status_code_and_unwinds_on() {
+    use tower::{Layer as _, ServiceExt as _};
+    let t = TestTelemetry::new();
+    let panics = ServerLayer::new()
+        .providers(t.providers())
+        .layer(tower::service_fn(|_: http::Request<String>| async {
+            if true {
+                panic!("handler bug");
+            }
+            Ok::<http::Response<String>, std::convert::Infallible>(http::Response::new(String::new()))
+        }));
+    let joined = tokio::spawn(panics.oneshot(grpc_request())).await;
+    assert!(
+        joined.is_err_and(|e| e.is_panic()),
+        "the panic reaches the server"
+    );
+
+    t.spans()
+        .span("otel.test.Echo/Unary")
+        .is_error()
+        .has_error_description("handler bug")
+        .has_attribute("rpc.response.status_code", "UNKNOWN")
+        .has_attribute("error.type", otel_kit_grpc::ERROR_TYPE_PANIC);
+}
+
+/// What a `tracing` subscriber wrote, for the one debug line of a layer without target.
+#[derive(Clone, Default)]
+struct Lines(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Lines {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lines").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_client_layer_without_target_has_no_server_address_and_says_so_once() {
+    let lines = Lines::default();
+    let writer = lines.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _default = tracing::subscriber::set_default(subscriber);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let t = TestTelemetry::new();
+    runtime.block_on(async {
+        let addr = serve(ServerLayer::new().providers(t.providers())).await;
+        // No `.target(..)`: tonic's requests carry bare paths.
+        let channel = tower::ServiceBuilder::new()
+            .layer(ClientLayer::new().providers(t.providers()))
+            .service(endpoint(addr).connect_lazy());
+        let mut echo = EchoClient::new(channel);
+        for _ in 0..2 {
+            echo.unary(msg("x", 0)).await.expect("call");
+        }
+    });
+    let spans = t.spans();
+    for span in spans.as_slice().iter().filter(|s| s.kind == SpanKind::Client) {
+        assert!(span.attribute("server.address").is_none(), "{span:?}");
+    }
+    let text = String::from_utf8(lines.0.lock().expect("lines").clone()).expect("utf-8");
+    assert_eq!(
+        text.matches("ClientLayer::target").count(),
+        1,
+        "one debug line per layer: {text}"
+    );
+}

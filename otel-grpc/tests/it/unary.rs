@@ -214,3 +214,63 @@ async fn given_providers_get_the_spans_and_metrics_and_carry_the_context() {
         .metric("rpc.server.call.duration")
         .has_point_count(1);
 }
+
+/// A sampler that samples everything and keeps the `rpc.method` each SERVER span
+/// started with, as a sampler choosing by method would read it.
+#[derive(Debug, Clone, Default)]
+struct SeenAtStart(std::sync::Arc<std::sync::Mutex<Vec<Option<String>>>>);
+
+impl opentelemetry_sdk::trace::ShouldSample for SeenAtStart {
+    fn should_sample(
+        &self,
+        _parent: Option<&opentelemetry::Context>,
+        _trace_id: opentelemetry::trace::TraceId,
+        _name: &str,
+        kind: &SpanKind,
+        attributes: &[opentelemetry::KeyValue],
+        _links: &[opentelemetry::trace::Link],
+    ) -> opentelemetry_sdk::trace::SamplingResult {
+        if *kind == SpanKind::Server {
+            let method = attributes
+                .iter()
+                .find(|kv| kv.key.as_str() == "rpc.method")
+                .map(|kv| kv.value.to_string());
+            self.0.lock().expect("lock").push(method);
+        }
+        opentelemetry_sdk::trace::SamplingResult {
+            decision: opentelemetry_sdk::trace::SamplingDecision::RecordAndSample,
+            attributes: Vec::new(),
+            trace_state: opentelemetry::trace::TraceState::default(),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn samplers_see_the_method_once_the_server_has_answered_it() {
+    let seen = SeenAtStart::default();
+    let t = TestTelemetry::builder()
+        .sampler(seen.clone())
+        .build()
+        .install_global();
+    let addr = serve(ServerLayer::new()).await;
+    // The first call may be the first this process serves: whether the method exists is
+    // known at its end. Every later call has `rpc.method` at start.
+    for i in 0..3 {
+        client(addr).unary(msg("hello", i)).await.expect("call");
+    }
+    let spans = wait_for_calls(&t, 6).await;
+    let seen = seen.0.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    for later in &seen[1..] {
+        assert_eq!(later.as_deref(), Some("otel.test.Echo/Unary"), "{seen:?}");
+    }
+    // Set once on every span, whether at the start or the end.
+    for server in spans.iter().filter(|s| s.kind == SpanKind::Server) {
+        let methods = server
+            .attributes
+            .iter()
+            .filter(|(key, _)| key == "rpc.method")
+            .count();
+        assert_eq!(methods, 1, "{server:?}");
+    }
+}

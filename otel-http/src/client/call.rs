@@ -3,7 +3,7 @@
 //! response, a transport error, a panic below the middleware, or cancellation.
 
 use std::borrow::Cow;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use opentelemetry::trace::{Status, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue};
@@ -19,10 +19,21 @@ use super::instruments::Instruments;
 use super::outcome::{error_description, error_type};
 use crate::conventions::{HeaderCapture, protocol_version};
 
-/// `error.type` of a request whose future was dropped before the response arrived (a
-/// timeout around the call, `select!`, the caller going away): the span's status is
-/// Error and it has no `http.response.status_code`.
-pub use otel_kit_core::call::ERROR_TYPE_CANCELLED;
+/// When a request started, read once for the span's start time and the duration.
+#[derive(Clone, Copy)]
+pub(super) struct Started {
+    pub(super) instant: Instant,
+    pub(super) time: SystemTime,
+}
+
+impl Started {
+    pub(super) fn now() -> Self {
+        Self {
+            instant: Instant::now(),
+            time: SystemTime::now(),
+        }
+    }
+}
 
 /// A traced request in flight: its CLIENT span's context and what ending it needs.
 /// Ended exactly once: by [`finish`](Self::finish) with the result, or through
@@ -36,12 +47,13 @@ pub(super) struct Call<'a> {
     /// The application's response hook, when set.
     response_span_attributes: Option<&'a ResponseSpanAttributes>,
     metric_attributes: Vec<KeyValue>,
-    start: Instant,
+    started: Started,
 }
 
 impl<'a> Call<'a> {
     pub(super) fn new(
         cx: Context,
+        started: Started,
         resolver: &'a Resolver<Instruments>,
         headers: &'a HeaderCapture,
         response_span_attributes: Option<&'a ResponseSpanAttributes>,
@@ -53,13 +65,19 @@ impl<'a> Call<'a> {
             headers,
             response_span_attributes,
             metric_attributes,
-            start: Instant::now(),
+            started,
         }
+    }
+
+    /// The time since the request started, and the span's end time that matches it.
+    fn elapsed(&self) -> (f64, SystemTime) {
+        let elapsed = self.started.instant.elapsed();
+        (elapsed.as_secs_f64(), self.started.time + elapsed)
     }
 
     /// Records the result on the span and the metric, then ends the span.
     pub(super) fn finish(self, result: &reqwest_middleware::Result<Response>) {
-        let seconds = self.start.elapsed().as_secs_f64();
+        let (seconds, end_time) = self.elapsed();
         let mut metric_attributes = self.metric_attributes;
         let span = self.cx.span();
         let mut both = |kv: KeyValue| {
@@ -97,19 +115,22 @@ impl<'a> Call<'a> {
             span.set_attributes(added);
         }
         record(&self.cx, self.resolver, seconds, &metric_attributes);
-        span.end();
+        span.end_with_timestamp(end_time);
     }
 
-    /// Ended without a response: a panic below the middleware, or cancellation.
-    fn end_early(self, error_type: &'static str, description: Cow<'static, str>) {
-        let seconds = self.start.elapsed().as_secs_f64();
-        let error_type = KeyValue::new(ERROR_TYPE, error_type);
+    /// Ended without a response: a panic below the middleware (`error`: its
+    /// `error.type` and description), or the caller's cancellation (`None`).
+    fn end_early(self, error: Option<(&'static str, Cow<'static, str>)>) {
+        let (seconds, end_time) = self.elapsed();
         let span = self.cx.span();
-        span.set_attribute(error_type.clone());
-        span.set_status(Status::error(description));
-        span.end();
         let mut metric_attributes = self.metric_attributes;
-        metric_attributes.push(error_type);
+        if let Some((error_type, description)) = error {
+            let error_type = KeyValue::new(ERROR_TYPE, error_type);
+            span.set_attribute(error_type.clone());
+            span.set_status(Status::error(description));
+            metric_attributes.push(error_type);
+        }
+        span.end_with_timestamp(end_time);
         record(&self.cx, self.resolver, seconds, &metric_attributes);
     }
 }
@@ -130,14 +151,15 @@ impl EndEarly for Call<'_> {
 
     fn panicked(self, payload: &(dyn std::any::Any + Send)) {
         let description = otel_kit_core::panic_payload::description(payload, "the request panicked");
-        self.end_early(ERROR_TYPE_PANIC, description);
+        self.end_early(Some((ERROR_TYPE_PANIC, description)));
     }
 
+    /// The caller dropped the request (its own timeout, a `select!`, an abort): not an
+    /// error of the request (HTTP client spans, semantic conventions 1.41 and later),
+    /// so the status stays Unset and there is no `error.type`, on the span and on the
+    /// duration. The span still ends, without `http.response.status_code`.
     fn cancelled(self) {
-        self.end_early(
-            ERROR_TYPE_CANCELLED,
-            "the request was cancelled before the response arrived".into(),
-        );
+        self.end_early(None);
     }
 }
 

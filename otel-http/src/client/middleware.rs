@@ -4,7 +4,6 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Instant;
 
 use http::Extensions;
 use opentelemetry::Context;
@@ -16,7 +15,7 @@ use otel_kit_core::{MetricAttributes, Providers, Resolver, SpanAttributes};
 use reqwest::{Request, Response, Url};
 use reqwest_middleware::{Middleware, Next};
 
-use super::call::Call;
+use super::call::{Call, Started};
 use super::extensions::{ActiveRequest, Attempts, NoPropagation, UrlTemplate};
 use super::hooks::{Hooks, RESERVED_METRIC_KEYS, RequestMetricAttributes};
 use super::instruments::Instruments;
@@ -355,11 +354,15 @@ impl Middleware for ClientMiddleware {
                 add(&req, extensions, metric);
             }));
         }
-        let cx = self.resolver.with(Some(Instant::now()), |resolved| {
+        // One clock reading for the span's start and the duration's, so the span lasts
+        // exactly as long as the measurement says.
+        let started = Started::now();
+        let cx = self.resolver.with(Some(started.instant), |resolved| {
             let tracer = resolved.tracer();
             let span = tracer
                 .span_builder(name)
                 .with_kind(SpanKind::Client)
+                .with_start_time(started.time)
                 .with_attributes(attributes)
                 .start_with_context(tracer, &parent);
             let cx = parent.with_span(span);
@@ -379,6 +382,7 @@ impl Middleware for ClientMiddleware {
         // middlewares see the marker, and anything traced below is a child of the span.
         let call = Call::new(
             cx.with_value(marker),
+            started,
             &self.resolver,
             &self.headers,
             self.hooks.response_span_attributes.as_deref(),

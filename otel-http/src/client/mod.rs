@@ -19,7 +19,7 @@
 //! | `http.request.resend_count` | from the second attempt on (1, 2, ...) |
 //! | `http.response.status_code` (int) | when a response arrived |
 //! | `network.protocol.version` | when a response arrived (`1.1`, `2`, ...) |
-//! | `error.type` | status code (`"404"`, `"503"`) for 400 and above, or the transport failure: `timeout`, `connect`, `redirect`, `body`, `decode`, `request`, `builder`, `middleware`, `_OTHER`; [`cancelled`](ERROR_TYPE_CANCELLED) when the request was dropped before its response |
+//! | `error.type` | status code (`"404"`, `"503"`) for 400 and above, or the transport failure: `timeout`, `connect`, `redirect`, `body`, `decode`, `request`, `builder`, `middleware`, `_OTHER`; none when the caller cancelled the request (see below) |
 //! | `http.request.header.*`, `http.response.header.*` | opt-in, see [`ClientMiddleware::capture_headers`] |
 //!
 //! Status: Error for any status code of 400 and above (the client rule: the caller did
@@ -71,9 +71,17 @@
 //!
 //! The tracer, meter and propagator are read from the OpenTelemetry globals on every
 //! request, so a client built before the providers are installed still reports to
-//! them. A request dropped before it completes (a caller's own timeout around `send`)
-//! ends its span with status Error and `error.type = "cancelled"`, and its duration is
-//! recorded with that `error.type`.
+//! them.
+//!
+//! # Cancellation
+//!
+//! A request whose future the caller drops before the response arrives (its own
+//! `tokio::time::timeout` around `send`, a `select!`, an aborted task) was cancelled on
+//! purpose, which the HTTP conventions (1.41 and later) say is not an error: its span
+//! ends with status Unset, no `error.type` and no `http.response.status_code`, and its
+//! duration is recorded the same way, so cancellations do not count as client errors.
+//! A reqwest timeout (`RequestBuilder::timeout`) is not a cancellation: the request
+//! failed, with `error.type = "timeout"`.
 //!
 //! ```
 //! use otel_kit_http::{ClientMiddleware, UrlTemplate};
@@ -100,6 +108,5 @@ mod middleware;
 mod outcome;
 mod request_info;
 
-pub use call::ERROR_TYPE_CANCELLED;
 pub use extensions::{NoPropagation, UrlTemplate};
 pub use middleware::ClientMiddleware;

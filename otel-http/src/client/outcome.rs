@@ -36,7 +36,7 @@ pub(crate) fn error_type(error: &reqwest_middleware::Error) -> &'static str {
     } else if e.is_builder() {
         "builder"
     } else {
-        "_OTHER"
+        otel_kit_core::error_type::OTHER
     }
 }
 

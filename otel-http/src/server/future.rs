@@ -94,7 +94,7 @@ where
                 }
                 Err(error) => {
                     call.fail(
-                        std::any::type_name::<E>().into(),
+                        otel_kit_core::error_type::of_type::<E>().into(),
                         "the service returned an error".into(),
                     );
                     Err(error)

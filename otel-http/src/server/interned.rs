@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-#[cfg(feature = "axum")]
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -74,8 +73,6 @@ thread_local! {
     static ROUTES: RefCell<FxHashMap<Box<str>, Route>> = RefCell::new(FxHashMap::default());
     static HOSTS: RefCell<Recent<()>> = const { RefCell::new(Recent::new()) };
     static AGENTS: RefCell<Recent<()>> = const { RefCell::new(Recent::new()) };
-    // The client address is read from axum's `ConnectInfo` only.
-    #[cfg(feature = "axum")]
     static CLIENTS: RefCell<Recent<IpAddr>> = const { RefCell::new(Recent::new()) };
 }
 
@@ -127,8 +124,7 @@ pub(super) fn user_agent(agent: &[u8]) -> StringValue {
     }
 }
 
-/// `client.address`.
-#[cfg(feature = "axum")]
+/// `client.address` and `network.peer.address`.
 pub(super) fn client_address(ip: IpAddr) -> StringValue {
     CLIENTS
         .try_with(|recent| {
@@ -180,7 +176,6 @@ mod tests {
         assert_eq!(HOSTS.with(|h| h.borrow().slots.len()), RECENT);
         assert_eq!(user_agent(b"curl/8").as_str(), "curl/8");
         assert_eq!(user_agent(b"bad\xff").as_str(), "bad\u{fffd}");
-        #[cfg(feature = "axum")]
         {
             let ip: IpAddr = "2001:db8::1".parse().expect("ip");
             assert_eq!(client_address(ip).as_str(), "2001:db8::1");

@@ -12,6 +12,7 @@ use tower::Layer;
 use super::exclude::Exclusions;
 use super::hooks::{Hooks, RequestMetricAttributes};
 use super::instruments::Instruments;
+use super::origin::OriginRules;
 use super::service::ServerService;
 use crate::conventions::{HeaderCapture, KnownMethods};
 
@@ -25,6 +26,7 @@ pub(super) struct Config {
     pub(super) body_sizes: bool,
     pub(super) echo_traceparent: bool,
     pub(super) public_endpoint: bool,
+    pub(super) origin: OriginRules,
     pub(super) hooks: Hooks,
     pub(super) resolver: Resolver<Instruments>,
 }
@@ -120,6 +122,38 @@ impl ServerLayer {
     /// ```
     pub fn exclude_when(self, predicate: impl Fn(&Parts) -> bool + Send + Sync + 'static) -> Self {
         self.edit(|c| c.exclusions.add_predicate(Arc::new(predicate)))
+    }
+
+    /// Declares that this server terminates TLS itself (rustls in process, axum-server's
+    /// `bind_rustls`, ...): a request whose URI names no scheme (every HTTP/1.1 request)
+    /// gets `url.scheme = "https"`, on the span and the duration. HTTP/2 requests carry
+    /// their `:scheme`, which is used as it is. Off by default (`http`).
+    ///
+    /// ```
+    /// let layer = otel_kit_http::ServerLayer::new().served_over_tls(true);
+    /// # let _ = layer;
+    /// ```
+    pub fn served_over_tls(self, tls: bool) -> Self {
+        self.edit(|c| c.origin.tls = tls)
+    }
+
+    /// Trusts the `Forwarded` header (RFC 7239), or else `X-Forwarded-Proto`,
+    /// `X-Forwarded-Host` and `X-Forwarded-For`, for `url.scheme`, `server.address` /
+    /// `server.port` and `client.address`: set it when the service runs behind a
+    /// reverse proxy or load balancer that sets them and strips what clients send. Off
+    /// by default, because any client can send these headers: trusted, a forged `https`
+    /// or host would go into the metrics. Only the first element (the proxy nearest the
+    /// client) is read, `proto` only as `http` or `https`, `for` only as an IP address;
+    /// a malformed value is ignored. `network.peer.address` / `network.peer.port` stay
+    /// the connection's peer (the proxy).
+    ///
+    /// ```
+    /// // Behind a TLS-terminating load balancer.
+    /// let layer = otel_kit_http::ServerLayer::new().trust_forwarded_headers(true);
+    /// # let _ = layer;
+    /// ```
+    pub fn trust_forwarded_headers(self, trust: bool) -> Self {
+        self.edit(|c| c.origin.trust_forwarded = trust)
     }
 
     /// Removes every exclusion rule, the defaults included; rules added afterwards apply.

@@ -42,14 +42,20 @@
 //!   [`ServerSpan::current()`](crate::ServerSpan::current) from inside its own spans.
 //!
 //! Span attributes: `http.request.method`, `url.path`, `url.query` (redacted),
-//! `url.scheme` (`https` only when the request URI says so; a TLS terminator in front
-//! is not seen), `http.route`, `network.protocol.version`, `server.address`,
-//! `server.port` (when the `Host`/`:authority` names one), `client.address` (from
-//! axum's `ConnectInfo<SocketAddr>`), `user_agent.original`,
-//! `http.response.status_code`, `error.type`, and captured headers.
+//! `url.scheme`, `http.route`, `network.protocol.version`, `server.address`,
+//! `server.port` (when the `Host`/`:authority` names one), `client.address`,
+//! `network.peer.address` and `network.peer.port` (from axum's
+//! `ConnectInfo<SocketAddr>`), `user_agent.original`, `http.response.status_code`,
+//! `error.type`, and captured headers.
+//!
+//! `url.scheme` is the request URI's (HTTP/2 `:scheme`), else `https` when the layer
+//! was told the server terminates TLS ([`ServerLayer::served_over_tls`]), else `http`.
+//! Behind a reverse proxy, [`ServerLayer::trust_forwarded_headers`] takes the scheme,
+//! the server address and the client address from `Forwarded` / `X-Forwarded-*`: only
+//! when told, because clients can forge those headers.
 //!
 //! The `axum` cargo feature (on by default) reads `MatchedPath` and `ConnectInfo`;
-//! without it the layer works on any tower service, with neither route nor client address.
+//! without it the layer works on any tower service, with no route and no peer.
 
 mod call;
 mod exclude;
@@ -58,6 +64,7 @@ mod hooks;
 mod instruments;
 mod interned;
 mod layer;
+mod origin;
 mod service;
 mod start;
 

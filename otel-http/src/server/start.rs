@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use http::request::Parts;
-use http::{Extensions, HeaderMap, Uri, header};
+use http::{Extensions, HeaderMap, header};
 use opentelemetry::trace::{Link, Span as _, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
-use opentelemetry::{Context, KeyValue, StringValue, Value};
+use opentelemetry::{Context, KeyValue, Value};
 use opentelemetry_semantic_conventions::attribute as semconv;
 
 use super::call::Call;
@@ -58,15 +58,13 @@ pub(super) fn start(
         name = chosen;
     }
     let uri = &request.uri;
-    let scheme = match uri.scheme_str() {
-        Some("https") => "https",
-        _ => "http",
-    };
+    let origin = config.origin.origin(request);
+    let scheme = origin.scheme;
     let version = protocol_version(request.version);
 
     // Room for the closing attributes too (status code, `error.type`, captured
     // response headers), so the vector the span keeps never grows.
-    let mut attributes = Vec::with_capacity(14 + config.headers.len());
+    let mut attributes = Vec::with_capacity(16 + config.headers.len());
     attributes.push(KeyValue::new(semconv::HTTP_REQUEST_METHOD, method.clone()));
     if let Some(original) = original {
         attributes.push(KeyValue::new(
@@ -88,14 +86,18 @@ pub(super) fn start(
     if let Some(version) = version {
         attributes.push(KeyValue::new(semconv::NETWORK_PROTOCOL_VERSION, version));
     }
-    if let Some((host, port)) = server_address(uri, headers) {
+    if let Some((host, port)) = origin.server {
         attributes.push(KeyValue::new(semconv::SERVER_ADDRESS, host));
         if let Some(port) = port {
             attributes.push(KeyValue::new(semconv::SERVER_PORT, i64::from(port)));
         }
     }
-    if let Some(client) = client_address(&request.extensions) {
+    if let Some(client) = origin.client {
         attributes.push(KeyValue::new(semconv::CLIENT_ADDRESS, client));
+    }
+    if let Some((address, port)) = origin.peer {
+        attributes.push(KeyValue::new(semconv::NETWORK_PEER_ADDRESS, address));
+        attributes.push(KeyValue::new(semconv::NETWORK_PEER_PORT, i64::from(port)));
     }
     if let Some(agent) = headers.get(header::USER_AGENT) {
         attributes.push(KeyValue::new(
@@ -194,130 +196,6 @@ fn matched_route(_extensions: &Extensions) -> Option<&str> {
     None
 }
 
-/// The peer's IP from axum's `ConnectInfo<SocketAddr>`, present when the app is served
-/// with `into_make_service_with_connect_info::<SocketAddr>()`.
-#[cfg(feature = "axum")]
-fn client_address(extensions: &Extensions) -> Option<StringValue> {
-    extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| interned::client_address(info.0.ip()))
-}
-
-#[cfg(not(feature = "axum"))]
-fn client_address(_extensions: &Extensions) -> Option<StringValue> {
-    None
-}
-
-/// Host and port from the URI authority (HTTP/2 `:authority`) or the `Host` header.
-/// The port is absent when the client did not send one; a malformed value gives
-/// neither.
-fn server_address(uri: &Uri, headers: &HeaderMap) -> Option<(StringValue, Option<u16>)> {
-    let (host, port) = match uri.authority() {
-        Some(authority) => (authority.host(), authority.port_u16()),
-        // Parsed in place: `Authority::try_from` would copy the header first.
-        // `split_host_port` admits ASCII only, so the UTF-8 check is the only one.
-        None => split_host_port(std::str::from_utf8(headers.get(header::HOST)?.as_bytes()).ok()?)?,
-    };
-    // IPv6 literals come bracketed; the attribute holds the bare address.
-    let host = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    Some((interned::host(host), port))
-}
-
-/// `host`, `host:port`, `[v6]` or `[v6]:port`, as a `Host` header carries them.
-fn split_host_port(value: &str) -> Option<(&str, Option<u16>)> {
-    let (host, port) = if value.starts_with('[') {
-        let end = value.find(']')? + 1;
-        match &value[end..] {
-            "" => (&value[..end], None),
-            rest => (&value[..end], Some(rest.strip_prefix(':')?)),
-        }
-    } else {
-        match value.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (value, None),
-        }
-    };
-    let valid = !host.is_empty()
-        && host.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'[' | b']' | b':' | b'%')
-        })
-        && (host.starts_with('[') || !host.contains(':'));
-    if !valid {
-        return None;
-    }
-    let port = match port {
-        Some(port) => Some(port.parse().ok()?),
-        None => None,
-    };
-    Some((host, port))
-}
-
 pub(super) fn content_length(headers: &HeaderMap) -> Option<u64> {
     headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn address(request: http::Request<()>) -> Option<(StringValue, Option<u16>)> {
-        server_address(request.uri(), request.headers())
-    }
-
-    #[test]
-    fn server_address_from_host_and_authority() {
-        let host = address(
-            http::Request::get("/a")
-                .header("host", "example.com:8080")
-                .body(())
-                .expect("request"),
-        );
-        assert_eq!(host, Some(("example.com".into(), Some(8080))));
-        let v6 = address(
-            http::Request::get("/a")
-                .header("host", "[::1]")
-                .body(())
-                .expect("request"),
-        );
-        assert_eq!(v6, Some(("::1".into(), None)));
-        let h2 = address(
-            http::Request::get("https://api.test/a")
-                .body(())
-                .expect("request"),
-        );
-        assert_eq!(h2, Some(("api.test".into(), None)));
-        let none = address(http::Request::get("/a").body(()).expect("request"));
-        assert_eq!(none, None);
-        let v6_port = address(
-            http::Request::get("/a")
-                .header("host", "[2001:db8::1]:8443")
-                .body(())
-                .expect("request"),
-        );
-        assert_eq!(v6_port, Some(("2001:db8::1".into(), Some(8443))));
-    }
-
-    #[test]
-    fn malformed_host_headers_give_no_address() {
-        for bad in [
-            "",
-            ":80",
-            "a b",
-            "host:",
-            "host:99999",
-            "host:x",
-            "::1",
-            "[::1",
-            "[::1]x",
-            "u@host",
-            "a/b",
-        ] {
-            assert_eq!(split_host_port(bad), None, "{bad:?}");
-        }
-        assert_eq!(split_host_port("api.test"), Some(("api.test", None)));
-        assert_eq!(split_host_port("api.test:8080"), Some(("api.test", Some(8080))));
-    }
 }

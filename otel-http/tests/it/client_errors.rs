@@ -103,7 +103,7 @@ async fn timeout_is_a_timeout_error() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_dropped_request_is_recorded_as_cancelled() {
+async fn a_request_the_caller_cancels_is_not_an_error() {
     let t = TestTelemetry::new().install_global();
     let addr = start_server().await;
 
@@ -116,14 +116,36 @@ async fn a_dropped_request_is_recorded_as_cancelled() {
     .await;
     assert!(gave_up.is_err(), "the server answers after 2s");
 
-    t.spans()
+    // Semantic conventions 1.41+: a cancellation on purpose leaves the status Unset and
+    // sets no error.type, on the span and on the duration.
+    let spans = t.spans();
+    let span = spans
         .span("GET")
-        .is_error()
-        .has_attribute("error.type", otel_kit_http::client::ERROR_TYPE_CANCELLED)
-        .has_duration_at_most(Duration::from_secs(1))
-        .lacks_attribute("http.response.status_code");
-    t.metrics()
+        .has_status_unset()
+        .lacks_attribute("error.type")
+        .lacks_attribute("http.response.status_code")
+        .has_duration_at_most(Duration::from_secs(1));
+    let metrics = t.metrics();
+    let point = metrics
         .metric(opentelemetry_semantic_conventions::metric::HTTP_CLIENT_REQUEST_DURATION)
-        .histogram_point(&[("error.type", "cancelled".into())])
+        .has_point_count(1)
+        .histogram_point(&[("http.request.method", "GET".into())])
         .has_count(1);
+    let keys: Vec<&str> = point
+        .record()
+        .attributes
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert!(
+        !keys.contains(&"error.type") && !keys.contains(&"http.response.status_code"),
+        "the point is not an error: {keys:?}"
+    );
+    // The span lasts exactly as long as the measurement: one clock reading starts both.
+    let span_seconds = span.record().duration().as_secs_f64();
+    let point_seconds = point.record().sum.expect("a sum");
+    assert!(
+        (span_seconds - point_seconds).abs() < 1e-6,
+        "span {span_seconds} s, duration point {point_seconds} s"
+    );
 }

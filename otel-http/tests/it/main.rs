@@ -1,7 +1,8 @@
 //! otel-kit-http's integration tests, one binary: the client middleware (`client`,
 //! `client_chain`, `client_errors`, `client_metrics`, its hooks in `client_hooks`), the
 //! server layer (`server`, `server_context`, `server_metrics`, its hooks in
-//! `server_hooks`, the server span from handlers in `server_span`), providers passed
+//! `server_hooks`, the server span from handlers in `server_span`, HTTPS and reverse
+//! proxies in `server_origin`), providers passed
 //! in to 50 tests in parallel
 //! (`parallel_providers`), interop with the Python OpenTelemetry SDK
 //! (`python_interop`, its scripts in `python/`) and oversized headers
@@ -29,5 +30,6 @@ mod server;
 mod server_context;
 mod server_hooks;
 mod server_metrics;
+mod server_origin;
 mod server_span;
 mod support;

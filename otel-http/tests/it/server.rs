@@ -308,3 +308,43 @@ async fn works_on_a_plain_tower_service() {
         .has_attribute("error.type", "503")
         .is_error();
 }
+
+/// A service error of a typed error, generic over its detail.
+#[derive(Debug)]
+struct JobError<T>(T);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_error_has_a_low_cardinality_error_type() {
+    use tower::{Layer as _, ServiceExt as _};
+    let t = TestTelemetry::new();
+    let request = || http::Request::post("/jobs").body(String::new()).expect("request");
+    let typed = ServerLayer::new()
+        .providers(t.providers())
+        .layer(tower::service_fn(|_: http::Request<String>| async {
+            Err::<http::Response<String>, _>(JobError(vec![1_u8]))
+        }));
+    typed.oneshot(request()).await.expect_err("a service error");
+    let boxed = ServerLayer::new()
+        .providers(t.providers())
+        .layer(tower::service_fn(|_: http::Request<String>| async {
+            Err::<http::Response<String>, tower::BoxError>("no worker".into())
+        }));
+    boxed.oneshot(request()).await.expect_err("a service error");
+
+    // The type's path without its generic arguments (`JobError<Vec<u8>>` would make a
+    // value per detail type), and `_OTHER` for a boxed error, whose type is unknown.
+    let spans = t.spans();
+    let [typed, boxed] = <[_; 2]>::try_from(spans.named("POST")).expect("two spans");
+    typed
+        .is_error()
+        .has_attribute("error.type", concat!(module_path!(), "::JobError"));
+    boxed.is_error().has_attribute("error.type", "_OTHER");
+    let metrics = t.metrics();
+    let duration = metrics.metric("http.server.request.duration");
+    duration
+        .histogram_point(&[("error.type", concat!(module_path!(), "::JobError").into())])
+        .has_count(1);
+    duration
+        .histogram_point(&[("error.type", "_OTHER".into())])
+        .has_count(1);
+}

@@ -176,7 +176,7 @@ where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
     T: Tracer + Send + Sync + 'static,
     T::Span: Send + Sync,
-    P: LoggerProvider<Logger = L> + Send + Sync + 'static,
+    P: LoggerProvider<Logger = L> + Clone + Send + Sync + 'static,
     L: Logger + Send + Sync + 'static,
 {
     build(tracer, logger_provider, console, || filter.env_filter())
@@ -195,13 +195,14 @@ where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
     T: Tracer + Send + Sync + 'static,
     T::Span: Send + Sync,
-    P: LoggerProvider<Logger = L> + Send + Sync + 'static,
+    P: LoggerProvider<Logger = L> + Clone + Send + Sync + 'static,
     L: Logger + Send + Sync + 'static,
     F: Filter<S> + Send + Sync + 'static,
 {
     TelemetryLayers {
         traces: tracing_opentelemetry::layer()
-            .with_tracer(tracer)
+            // Without `code.module.name`, which the registry does not define.
+            .with_tracer(otel_kit_core::BridgeTracer::new(tracer))
             // Not semantic conventions, and a cost on every span: thread ids and names,
             // busy/idle nanoseconds, the tracing target. Source location (code.*) stays.
             .with_threads(false)
@@ -220,7 +221,9 @@ where
             tracing_subscriber::layer::Identity::new().boxed()
         },
         #[cfg(feature = "logs")]
-        logs: OpenTelemetryTracingBridge::new(logger_provider)
+        // Plain log lines carry no event name (the bridge would name each one after its
+        // source line); events named in code keep theirs.
+        logs: OpenTelemetryTracingBridge::new(&otel_kit_core::DeclaredEventNames(logger_provider.clone()))
             .with_filter(
                 env_filter()
                     .and(super::filter::not_otel_internal())
@@ -265,7 +268,7 @@ pub fn subscriber<W, P, L>(
 ) -> impl Subscriber + Send + Sync + for<'a> LookupSpan<'a>
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
-    P: LoggerProvider<Logger = L> + Send + Sync + 'static,
+    P: LoggerProvider<Logger = L> + Clone + Send + Sync + 'static,
     L: Logger + Send + Sync + 'static,
 {
     Registry::default().with(layers(tracer, logger_provider, console, filter).into_layer())

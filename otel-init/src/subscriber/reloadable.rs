@@ -181,7 +181,7 @@ pub(crate) fn reloadable_subscriber<W, P, L>(
 )
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
-    P: LoggerProvider<Logger = L> + Send + Sync + 'static,
+    P: LoggerProvider<Logger = L> + Clone + Send + Sync + 'static,
     L: Logger + Send + Sync + 'static,
 {
     let filter = with_appended(filter, appended);

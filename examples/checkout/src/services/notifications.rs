@@ -19,6 +19,11 @@ use otel_kit_init::propagation::Propagators;
 use serde_json::json;
 use tokio::sync::mpsc;
 
+/// The order a notification is about. The demo's own attributes (this one, and the
+/// `shop.*` fields of its log lines) live under the `shop.` namespace, as the attribute
+/// naming rules ask of names outside the semantic conventions.
+const ORDER_ID: &str = "shop.order.id";
+
 use super::llm::Llm;
 
 /// The queue's name: the spans are `send notifications` and `process notifications`.
@@ -75,7 +80,10 @@ impl Publisher {
             order_id: order_id.to_owned(),
         };
         if self.sender.send(message).await.is_err() {
-            tracing::warn!(order_id, "notifications queue closed, confirmation not sent");
+            tracing::warn!(
+                shop.order.id = order_id,
+                "notifications queue closed, confirmation not sent"
+            );
         }
         cx.span().end();
     }
@@ -101,7 +109,7 @@ pub(crate) async fn run_worker(
             let span = tracer
                 .span_builder(format!("process {QUEUE}"))
                 .with_kind(SpanKind::Consumer)
-                .with_attributes([KeyValue::new("order.id", message.order_id.clone())])
+                .with_attributes([KeyValue::new(ORDER_ID, message.order_id.clone())])
                 .start_with_context(&tracer, &parent);
             let cx = parent.with_span(span);
             send_confirmation(&llm, &message.order_id)
@@ -117,10 +125,10 @@ pub(crate) async fn run_worker(
 /// is a short sleep here).
 async fn send_confirmation(llm: &Llm, order_id: &str) {
     if let Err(reason) = draft(llm, order_id).await {
-        tracing::warn!(order_id, %reason, "no drafted text, sending the plain confirmation");
+        tracing::warn!(shop.order.id = order_id, %reason, "no drafted text, sending the plain confirmation");
     }
     tokio::time::sleep(Duration::from_millis(3)).await;
-    tracing::info!(order_id, "order confirmation sent");
+    tracing::info!(shop.order.id = order_id, "order confirmation sent");
 }
 
 /// Why no draft came back.

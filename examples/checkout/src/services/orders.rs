@@ -120,16 +120,16 @@ impl orders_server::Orders for Orders {
         };
         if let Some(status) = refused {
             if let Err(error) = self.inventory.release(&key, &order.sku, order.quantity).await {
-                tracing::error!(%error, sku = order.sku, "stock not released");
+                tracing::error!(%error, shop.product.sku = order.sku, "stock not released");
             }
             return Err(status);
         }
         let order_id = format!("ord-{key}");
         self.notifications.publish(&order_id).await;
         tracing::info!(
-            order_id,
-            sku = order.sku,
-            quantity = order.quantity,
+            shop.order.id = order_id,
+            shop.product.sku = order.sku,
+            shop.order.quantity = order.quantity,
             "order placed"
         );
         Ok(Response::new(PlaceOrderReply {

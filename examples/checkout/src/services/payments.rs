@@ -47,24 +47,26 @@ pub(crate) fn start(
 
 async fn charge(State(fraud_check): State<FraudCheck>, Json(charge): Json<Charge>) -> Response {
     // The demo's bug: it assumes a 16-digit card number, so a short one panics here.
-    let last4 = &charge.card[12..16];
+    // The masked number goes back to the customer, never into telemetry: card digits,
+    // even the last four, are not something to record.
+    let masked = format!("**** {}", &charge.card[12..16]);
     match fraud_check.check(charge.amount_cents, &charge.email).await {
         Ok(Verdict::Allow) => {}
         Ok(Verdict::Review) => {
-            tracing::info!(last4, "charge held for review");
+            tracing::info!("charge held for review");
             return (StatusCode::ACCEPTED, Json(json!({"status": "review"}))).into_response();
         }
         // Fail open: an unavailable fraud check must not stop the shop.
         Err(reason) => tracing::warn!(%reason, "fraud check unavailable, charge accepted unchecked"),
     }
     if charge.card.starts_with(DECLINED_CARD_PREFIX) {
-        tracing::info!(last4, amount_cents = charge.amount_cents, "card declined");
+        tracing::info!(shop.payment.amount_cents = charge.amount_cents, "card declined");
         return (
             StatusCode::PAYMENT_REQUIRED,
             Json(json!({"error": "card_declined"})),
         )
             .into_response();
     }
-    tracing::info!(last4, amount_cents = charge.amount_cents, "charged");
-    Json(json!({"status": "charged"})).into_response()
+    tracing::info!(shop.payment.amount_cents = charge.amount_cents, "charged");
+    Json(json!({"status": "charged", "card": masked})).into_response()
 }

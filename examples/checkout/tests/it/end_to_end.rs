@@ -341,12 +341,25 @@ async fn through_rotel(protocol: RotelProtocol) {
             Some(&AttributeValue::from("notifications"))
         );
     }
-    let placed = logs
+    let placed: Vec<_> = logs
         .as_slice()
         .iter()
         .filter(|l| l.body_str() == Some("order placed"))
-        .count();
-    assert_eq!(placed, 21);
+        .collect();
+    assert_eq!(placed.len(), 21);
+    // The demo's own attributes are namespaced (`shop.*`), as users should copy them.
+    let placed_keys: Vec<&str> = placed[0].attributes.iter().map(|(k, _)| k.as_str()).collect();
+    for key in ["shop.order.id", "shop.product.sku", "shop.order.quantity"] {
+        assert!(placed_keys.contains(&key), "{key} missing from {placed_keys:?}");
+    }
+    // No card digits in any log line or span, not even the last four.
+    let card_fields = |key: &str| key.contains("last4") || key.contains("card");
+    for log in logs.as_slice() {
+        assert!(!log.attributes.iter().any(|(k, _)| card_fields(k)), "{log:?}");
+    }
+    for span in &spans {
+        assert!(!span.attributes.iter().any(|(k, _)| card_fields(k)), "{span:?}");
+    }
 
     // All of it came through rotel, with the protocol asked for.
     let expected = match protocol {

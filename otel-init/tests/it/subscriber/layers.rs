@@ -80,7 +80,13 @@ fn the_fields_can_be_used_on_their_own() {
 
     let spans = t.spans();
     spans.assert_count(2).assert_single_trace();
-    spans.span("inner").has_parent(&spans.span("outer"));
+    // The source location in registered attributes only: no `code.module.name`.
+    spans
+        .span("inner")
+        .has_parent(&spans.span("outer"))
+        .has_attribute_key("code.file.path")
+        .has_attribute_key("code.line.number")
+        .lacks_attribute("code.module.name");
     t.logs()
         .assert_count(1)
         .record("inside")
@@ -123,4 +129,13 @@ fn genai_events_are_log_records_and_not_span_events_of_the_current_span() {
         })
         .has_attribute("gen_ai.input.messages", "[{\"role\":\"user\"}]")
         .is_in_span(&handler);
+    // A plain log line is no event: no event name (the bridge alone would name it
+    // `event <file>:<line>`).
+    let logs = t.logs();
+    let ordinary = logs.record("an ordinary event").is_in_span(&handler);
+    assert_eq!(
+        ordinary.record().event_name,
+        "",
+        "a plain log line has no event name"
+    );
 }

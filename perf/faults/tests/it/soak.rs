@@ -42,14 +42,26 @@ fn soak_loses_nothing_and_memory_stays_flat() {
     let mut errors = 0;
     let mut requests = 0;
     while started.elapsed() < Duration::from_secs(seconds) {
-        let (c, slice) = runtime
-            .block_on(load::fixed_rate(
-                connections,
-                RATE,
-                Duration::from_secs(5),
-                order_path,
-            ))
-            .expect("load");
+        let slice = runtime.block_on(load::fixed_rate(
+            connections,
+            RATE,
+            Duration::from_secs(5),
+            order_path,
+        ));
+        let (c, slice) = match slice {
+            Ok(slice) => slice,
+            // What the service printed is the evidence of why it dropped a connection.
+            Err(error) => match service.terminate() {
+                Ok(exit) => panic!(
+                    "load, after {} s: {error}; service exited (success {}), warnings {:?}, stderr:\n{}",
+                    started.elapsed().as_secs(),
+                    exit.success,
+                    exit.warnings,
+                    exit.stderr
+                ),
+                Err(stop) => panic!("load: {error}; stopping the service: {stop}"),
+            },
+        };
         connections = c;
         errors += slice.errors;
         requests += slice.latencies.len();

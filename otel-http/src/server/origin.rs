@@ -1,0 +1,433 @@
+//! Where a request came from and where it was addressed: `url.scheme`,
+//! `server.address`/`server.port`, `client.address`, and the connection's
+//! `network.peer.address`/`network.peer.port`.
+//!
+//! What the server knows itself comes first: the request URI's scheme (HTTP/2's
+//! `:scheme`, an absolute-form target), the layer's
+//! [`served_over_tls`](super::ServerLayer::served_over_tls) setting, and the socket's peer
+//! (axum's `ConnectInfo<SocketAddr>`). Behind a reverse proxy those describe the proxy's
+//! hop, so with [`trust_forwarded_headers`](super::ServerLayer::trust_forwarded_headers)
+//! the proxy's headers win: `Forwarded` (RFC 7239: `proto=`, `host=`, `for=` of its first
+//! element) and else `X-Forwarded-Proto`, `X-Forwarded-Host`, `X-Forwarded-For` (their
+//! first value). Only when trusted: any client can send these headers, and a forged
+//! `https` or host would then go into metrics. A value that does not parse is ignored
+//! (the connection's own value stays); `proto` counts only as `http` or `https`, so the
+//! metric's `url.scheme` has two values at most.
+
+use std::net::IpAddr;
+
+use http::header::{FORWARDED, HOST};
+use http::request::Parts;
+use http::{HeaderMap, HeaderName, Uri};
+use opentelemetry::StringValue;
+
+use super::interned;
+
+const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
+const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+
+/// The longest header value read for a forwarded field, in bytes: the first element of
+/// a `Forwarded` list or an `X-Forwarded-*` value is far shorter; a longer one is
+/// malformed or hostile and ignored.
+const MAX_FORWARDED: usize = 512;
+
+/// A request's origin, as the span and the metric record it.
+pub(super) struct Origin {
+    /// `url.scheme`: `http` or `https`.
+    pub(super) scheme: &'static str,
+    /// `server.address` and `server.port` (the port only when given).
+    pub(super) server: Option<(StringValue, Option<u16>)>,
+    /// `client.address`.
+    pub(super) client: Option<StringValue>,
+    /// `network.peer.address` and `network.peer.port`: the socket's peer.
+    pub(super) peer: Option<(StringValue, u16)>,
+}
+
+/// How a layer reads a request's origin.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct OriginRules {
+    /// The server terminates TLS itself: a request that names no scheme is `https`.
+    pub(super) tls: bool,
+    /// A trusted proxy sets `Forwarded` / `X-Forwarded-*`.
+    pub(super) trust_forwarded: bool,
+}
+
+impl OriginRules {
+    pub(super) fn origin(self, request: &Parts) -> Origin {
+        let headers = &request.headers;
+        let forwarded = if self.trust_forwarded {
+            Forwarded::read(headers)
+        } else {
+            Forwarded::default()
+        };
+        let scheme = forwarded.proto.unwrap_or(match request.uri.scheme_str() {
+            Some("https") => "https",
+            Some(_) => "http",
+            None if self.tls => "https",
+            None => "http",
+        });
+        let server = forwarded
+            .host
+            .or_else(|| server_address(&request.uri, headers))
+            .map(|(host, port)| (interned::host(without_brackets(host)), port));
+        let peer = peer_address(&request.extensions);
+        let client = forwarded
+            .client
+            .or(peer.map(|(ip, _)| ip))
+            .map(interned::client_address);
+        Origin {
+            scheme,
+            server,
+            client,
+            peer: peer.map(|(ip, port)| (interned::client_address(ip), port)),
+        }
+    }
+}
+
+/// What a trusted proxy said about the original request.
+#[derive(Default)]
+struct Forwarded<'a> {
+    proto: Option<&'static str>,
+    host: Option<(&'a str, Option<u16>)>,
+    client: Option<IpAddr>,
+}
+
+impl<'a> Forwarded<'a> {
+    /// `Forwarded`'s first element when the request has the header, else the
+    /// `X-Forwarded-*` headers' first values.
+    fn read(headers: &'a HeaderMap) -> Self {
+        if let Some(value) = headers.get(FORWARDED) {
+            return bounded(value.as_bytes())
+                .map(Self::parse_forwarded)
+                .unwrap_or_default();
+        }
+        let first = |name: &HeaderName| {
+            let value = bounded(headers.get(name)?.as_bytes())?;
+            Some(value.split(',').next().unwrap_or(value).trim())
+        };
+        Self {
+            proto: first(&X_FORWARDED_PROTO).and_then(proto),
+            host: first(&X_FORWARDED_HOST).and_then(split_host_port),
+            client: first(&X_FORWARDED_FOR).and_then(ip),
+        }
+    }
+
+    /// The first element of an RFC 7239 `Forwarded` value: `;`-separated `name=value`
+    /// pairs, values tokens or quoted strings, elements separated by `,`.
+    fn parse_forwarded(value: &'a str) -> Self {
+        let mut forwarded = Self::default();
+        for (name, value) in first_element_pairs(value) {
+            if name.eq_ignore_ascii_case("proto") {
+                forwarded.proto = proto(value);
+            } else if name.eq_ignore_ascii_case("host") {
+                forwarded.host = split_host_port(value);
+            } else if name.eq_ignore_ascii_case("for") {
+                forwarded.client = ip(value);
+            }
+        }
+        forwarded
+    }
+}
+
+/// The header value as text, when it is short enough to be well-formed.
+fn bounded(value: &[u8]) -> Option<&str> {
+    if value.len() > MAX_FORWARDED {
+        return None;
+    }
+    std::str::from_utf8(value).ok()
+}
+
+/// The `name=value` pairs of the first element of a `Forwarded` value, quotes removed.
+/// A quoted string may hold `,` and `;`; a malformed pair ends the element.
+fn first_element_pairs(value: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = value;
+    std::iter::from_fn(move || {
+        let pair = rest.trim_start_matches([' ', '\t', ';']);
+        let (name, after) = pair.split_once('=')?;
+        let name = name.trim();
+        if name.is_empty() || name.contains([',', ';', '"']) {
+            return None;
+        }
+        let (value, after) = match after.strip_prefix('"') {
+            Some(quoted) => {
+                let end = quoted.find('"')?;
+                (&quoted[..end], &quoted[end + 1..])
+            }
+            None => {
+                let end = after.find([';', ',']).unwrap_or(after.len());
+                (after[..end].trim(), &after[end..])
+            }
+        };
+        // A `,` ends the first element: what follows is the next proxy's hop.
+        rest = if after.trim_start().starts_with(',') {
+            ""
+        } else {
+            after
+        };
+        Some((name, value))
+    })
+}
+
+/// `http` or `https`, whatever the case; anything else is ignored.
+fn proto(value: &str) -> Option<&'static str> {
+    if value.eq_ignore_ascii_case("https") {
+        Some("https")
+    } else if value.eq_ignore_ascii_case("http") {
+        Some("http")
+    } else {
+        None
+    }
+}
+
+/// An IPv6 literal's address without its brackets; any other host as it is.
+fn without_brackets(host: &str) -> &str {
+    host.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host)
+}
+
+/// An IP address, bare or as a `Forwarded` node (`192.0.2.60:4711`, `[2001:db8::1]`,
+/// `[2001:db8::1]:4711`); `unknown` and obfuscated identifiers (`_hidden`) are none.
+fn ip(node: &str) -> Option<IpAddr> {
+    if let Ok(ip) = node.parse() {
+        return Some(ip);
+    }
+    let (host, _port) = split_host_port(node)?;
+    without_brackets(host).parse().ok()
+}
+
+/// Host and port from the URI authority (HTTP/2 `:authority`) or the `Host` header.
+/// The port is absent when the client did not send one; a malformed value gives
+/// neither.
+fn server_address<'a>(uri: &'a Uri, headers: &'a HeaderMap) -> Option<(&'a str, Option<u16>)> {
+    let (host, port) = match uri.authority() {
+        Some(authority) => (authority.host(), authority.port_u16()),
+        // Parsed in place: `Authority::try_from` would copy the header first.
+        // `split_host_port` admits ASCII only, so the UTF-8 check is the only one.
+        None => split_host_port(std::str::from_utf8(headers.get(HOST)?.as_bytes()).ok()?)?,
+    };
+    Some((host, port))
+}
+
+/// `host`, `host:port`, `[v6]` or `[v6]:port`, as a `Host` header carries them. IPv6
+/// literals keep their brackets here; the attribute holds the bare address.
+fn split_host_port(value: &str) -> Option<(&str, Option<u16>)> {
+    let (host, port) = if value.starts_with('[') {
+        let end = value.find(']')? + 1;
+        match &value[end..] {
+            "" => (&value[..end], None),
+            rest => (&value[..end], Some(rest.strip_prefix(':')?)),
+        }
+    } else {
+        match value.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (value, None),
+        }
+    };
+    let valid = !host.is_empty()
+        && host.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'[' | b']' | b':' | b'%')
+        })
+        && (host.starts_with('[') || !host.contains(':'));
+    if !valid {
+        return None;
+    }
+    let port = match port {
+        Some(port) => Some(port.parse().ok()?),
+        None => None,
+    };
+    Some((host, port))
+}
+
+/// The socket's peer from axum's `ConnectInfo<SocketAddr>`, present when the app is
+/// served with `into_make_service_with_connect_info::<SocketAddr>()`.
+#[cfg(feature = "axum")]
+fn peer_address(extensions: &http::Extensions) -> Option<(IpAddr, u16)> {
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| (info.0.ip(), info.0.port()))
+}
+
+#[cfg(not(feature = "axum"))]
+fn peer_address(_extensions: &http::Extensions) -> Option<(IpAddr, u16)> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(headers: &[(&str, &str)]) -> Parts {
+        let mut request = http::Request::get("/orders").header("host", "backend:8080");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.body(()).expect("request").into_parts().0
+    }
+
+    /// What the span records: `url.scheme`, `server.address`/`server.port`,
+    /// `client.address`.
+    type Read = (&'static str, Option<(String, Option<u16>)>, Option<String>);
+
+    fn read(rules: OriginRules, headers: &[(&str, &str)]) -> Read {
+        let origin = rules.origin(&parts(headers));
+        (
+            origin.scheme,
+            origin.server.map(|(h, p)| (h.as_str().to_owned(), p)),
+            origin.client.map(|c| c.as_str().to_owned()),
+        )
+    }
+
+    const TRUSTED: OriginRules = OriginRules {
+        tls: false,
+        trust_forwarded: true,
+    };
+
+    #[test]
+    fn untrusted_forwarded_headers_change_nothing() {
+        let forged = [
+            ("forwarded", "for=203.0.113.9;proto=https;host=shop.example"),
+            ("x-forwarded-proto", "https"),
+            ("x-forwarded-host", "shop.example"),
+            ("x-forwarded-for", "203.0.113.9"),
+        ];
+        let (scheme, server, client) = read(OriginRules::default(), &forged);
+        assert_eq!(scheme, "http");
+        assert_eq!(server, Some(("backend".into(), Some(8080))));
+        assert_eq!(client, None);
+        let tls = OriginRules {
+            tls: true,
+            trust_forwarded: false,
+        };
+        assert_eq!(read(tls, &forged).0, "https");
+    }
+
+    #[test]
+    fn forwarded_first_element_wins_over_x_forwarded() {
+        let (scheme, server, client) = read(
+            TRUSTED,
+            &[
+                (
+                    "forwarded",
+                    "for=\"[2001:db8::7]:4711\";proto=HTTPS;host=\"shop.example:8443\", for=10.0.0.2;proto=http",
+                ),
+                ("x-forwarded-proto", "http"),
+                ("x-forwarded-for", "198.51.100.1"),
+            ],
+        );
+        assert_eq!(scheme, "https");
+        assert_eq!(server, Some(("shop.example".into(), Some(8443))));
+        assert_eq!(client.as_deref(), Some("2001:db8::7"));
+    }
+
+    #[test]
+    fn x_forwarded_headers_first_values() {
+        let (scheme, server, client) = read(
+            TRUSTED,
+            &[
+                ("x-forwarded-proto", "https, http"),
+                ("x-forwarded-host", "shop.example"),
+                ("x-forwarded-for", "203.0.113.9, 10.0.0.2"),
+            ],
+        );
+        assert_eq!(scheme, "https");
+        assert_eq!(server, Some(("shop.example".into(), None)));
+        assert_eq!(client.as_deref(), Some("203.0.113.9"));
+    }
+
+    #[test]
+    fn malformed_or_hostile_values_are_ignored() {
+        let long = format!("for={}", "1".repeat(MAX_FORWARDED));
+        for forwarded in [
+            "proto=gopher;host=a b;for=unknown",
+            "for=_hidden;proto=\"https",
+            "=https",
+            "proto",
+            ";;;,,,",
+            "host=\"[::1\"",
+            long.as_str(),
+        ] {
+            let (scheme, server, client) = read(TRUSTED, &[("forwarded", forwarded)]);
+            assert_eq!(scheme, "http", "{forwarded}");
+            assert_eq!(server, Some(("backend".into(), Some(8080))), "{forwarded}");
+            assert_eq!(client, None, "{forwarded}");
+        }
+        let (scheme, server, client) = read(
+            TRUSTED,
+            &[
+                ("x-forwarded-proto", "ftp"),
+                ("x-forwarded-host", "a/b"),
+                ("x-forwarded-for", "nobody"),
+            ],
+        );
+        assert_eq!(
+            (scheme, server, client),
+            ("http", Some(("backend".into(), Some(8080))), None)
+        );
+    }
+
+    #[test]
+    fn a_quoted_comma_stays_inside_the_first_element() {
+        let pairs: Vec<_> = first_element_pairs("for=\"a,b\";proto=https, proto=http").collect();
+        assert_eq!(pairs, [("for", "a,b"), ("proto", "https")]);
+    }
+
+    fn address(request: http::Request<()>) -> Option<(StringValue, Option<u16>)> {
+        OriginRules::default().origin(&request.into_parts().0).server
+    }
+
+    #[test]
+    fn server_address_from_host_and_authority() {
+        let host = address(
+            http::Request::get("/a")
+                .header("host", "example.com:8080")
+                .body(())
+                .expect("request"),
+        );
+        assert_eq!(host, Some(("example.com".into(), Some(8080))));
+        let v6 = address(
+            http::Request::get("/a")
+                .header("host", "[::1]")
+                .body(())
+                .expect("request"),
+        );
+        assert_eq!(v6, Some(("::1".into(), None)));
+        let h2 = address(
+            http::Request::get("https://api.test/a")
+                .body(())
+                .expect("request"),
+        );
+        assert_eq!(h2, Some(("api.test".into(), None)));
+        let none = address(http::Request::get("/a").body(()).expect("request"));
+        assert_eq!(none, None);
+        let v6_port = address(
+            http::Request::get("/a")
+                .header("host", "[2001:db8::1]:8443")
+                .body(())
+                .expect("request"),
+        );
+        assert_eq!(v6_port, Some(("2001:db8::1".into(), Some(8443))));
+    }
+
+    #[test]
+    fn malformed_host_headers_give_no_address() {
+        for bad in [
+            "",
+            ":80",
+            "a b",
+            "host:",
+            "host:99999",
+            "host:x",
+            "::1",
+            "[::1",
+            "[::1]x",
+            "u@host",
+            "a/b",
+        ] {
+            assert_eq!(split_host_port(bad), None, "{bad:?}");
+        }
+        assert_eq!(split_host_port("api.test"), Some(("api.test", None)));
+        assert_eq!(split_host_port("api.test:8080"), Some(("api.test", Some(8080))));
+    }
+}
