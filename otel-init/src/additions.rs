@@ -16,13 +16,13 @@ use opentelemetry_sdk::logs::{LogProcessor, LoggerProviderBuilder};
 use opentelemetry_sdk::metrics::{Instrument, MeterProviderBuilder, Stream, reader::MetricReader};
 use opentelemetry_sdk::trace::{SpanProcessor, TracerProviderBuilder};
 
-use crate::redaction::{RedactingSpanProcessor, Redactor};
+use crate::before_processors::BeforeSpanProcessors;
 
 #[cfg(any(feature = "logs", feature = "metrics"))]
 type Step<B> = Box<dyn FnOnce(B) -> B>;
 
-/// A span processor's step: it is put behind redaction when there is some.
-type SpanStep = Box<dyn FnOnce(TracerProviderBuilder, Option<&Redactor>) -> TracerProviderBuilder>;
+/// A span processor's step: it is put behind redaction and the value length limit.
+type SpanStep = Box<dyn FnOnce(TracerProviderBuilder, &BeforeSpanProcessors<'_>) -> TracerProviderBuilder>;
 
 /// The additions, in the order they were made.
 #[derive(Default)]
@@ -35,14 +35,14 @@ pub(crate) struct Additions {
 }
 
 impl Additions {
-    /// Adds the span processors, each behind redaction when there is some.
+    /// Adds the span processors, each behind redaction and the value length limit.
     pub(crate) fn add_span_processors(
         &mut self,
         mut tracer: TracerProviderBuilder,
-        redactor: Option<&Redactor>,
+        before: &BeforeSpanProcessors<'_>,
     ) -> TracerProviderBuilder {
         for add in self.span_processors.drain(..) {
-            tracer = add(tracer, redactor);
+            tracer = add(tracer, before);
         }
         tracer
     }
@@ -77,10 +77,7 @@ impl Additions {
 impl Additions {
     pub(crate) fn push_span_processor<P: SpanProcessor + 'static>(&mut self, processor: P) {
         self.span_processors
-            .push(Box::new(move |tracer, redactor| match redactor {
-                Some(r) => tracer.with_span_processor(RedactingSpanProcessor::new(processor, r.clone())),
-                None => tracer.with_span_processor(processor),
-            }));
+            .push(Box::new(move |tracer, before| before.add(tracer, processor)));
     }
 
     #[cfg(feature = "logs")]

@@ -28,7 +28,8 @@
 //!   with its own settings and its own reading of its variables: [`batch`] (a span
 //!   processor with a bounded queue and counted drops), [`sampling`] (sampler presets),
 //!   [`redaction`] (drops, hashes and scrubs sensitive attributes, log records and
-//!   outgoing baggage; on by default in `init()`), [`resource`] (service, host, OS,
+//!   outgoing baggage; on by default in `init()`), [`value_length`] (the attribute
+//!   value length limits of `OTEL_*_ATTRIBUTE_VALUE_LENGTH_LIMIT`), [`resource`] (service, host, OS,
 //!   process, container and Kubernetes attributes), [`propagation`] (propagators and
 //!   carriers), [`console_exporter`] (human-readable exporters for
 //!   `OTEL_*_EXPORTER=console`), and [`subscriber`] (the `tracing` layers, with trace ids
@@ -70,6 +71,7 @@
 
 mod additions;
 pub mod batch;
+mod before_processors;
 mod build_features;
 mod builder;
 pub mod config;
@@ -82,6 +84,8 @@ mod error;
 mod export_runtime;
 #[cfg(feature = "__http")]
 mod http_client;
+#[cfg(feature = "logs")]
+mod log_rebuild;
 #[cfg(feature = "__otlp")]
 mod otlp_exporter;
 mod pipelines;
@@ -95,6 +99,7 @@ pub mod subscriber;
 mod telemetry;
 #[cfg(all(feature = "__tls", feature = "__http"))]
 mod tls;
+pub mod value_length;
 
 pub use builder::Builder;
 pub use config::Exporter;

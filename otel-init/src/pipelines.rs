@@ -1,6 +1,6 @@
 //! Building the providers from the configuration in effect: exporters, our span queue
-//! processor, the SDK's batch log processor and periodic reader, and redaction in front
-//! of every span and log processor. The metric and log pipelines are the `metrics` and
+//! processor, the SDK's batch log processor and periodic reader, and redaction then the
+//! value length limits in front of every span and log processor. The metric and log pipelines are the `metrics` and
 //! `logs` cargo features; the configuration in effect names no exporter for a signal
 //! this build lacks, nor an exporter it lacks.
 
@@ -10,17 +10,19 @@ use std::sync::Arc;
 use opentelemetry_sdk::logs::SdkLoggerProvider;
 #[cfg(feature = "metrics")]
 use opentelemetry_sdk::metrics::SdkMeterProvider;
-use opentelemetry_sdk::trace::{SdkTracerProvider, SpanLimits, SpanProcessor, TracerProviderBuilder};
+use opentelemetry_sdk::trace::{SdkTracerProvider, SpanLimits};
 
 use crate::InitError;
 use crate::additions::Additions;
 use crate::batch::SpanQueueStats;
+use crate::before_processors::{BeforeSpanProcessors, ValueLimits};
 use crate::config::{EffectiveConfig, ExporterKind};
 use crate::env::Warnings;
 use crate::export_runtime::ExportRuntime;
 #[cfg(feature = "__otlp")]
 use crate::otlp_exporter::{self, HttpClients};
-use crate::redaction::{RedactingSpanProcessor, Redactor};
+use crate::redaction::Redactor;
+use crate::value_length::ValueLengthLimit;
 
 /// The providers built, and what their shutdown consumes.
 pub(crate) struct Pipelines {
@@ -31,6 +33,7 @@ pub(crate) struct Pipelines {
     pub(crate) logger: SdkLoggerProvider,
     pub(crate) runtime: Option<ExportRuntime>,
     pub(crate) span_stats: Option<Arc<SpanQueueStats>>,
+    pub(crate) value_limits: ValueLimits,
 }
 
 /// What every exporter of one start-up shares.
@@ -40,6 +43,7 @@ struct Exporting<'a> {
     #[cfg_attr(not(feature = "__otlp"), allow(dead_code))]
     runtime: Option<&'a ExportRuntime>,
     redactor: Option<&'a Redactor>,
+    value_limits: ValueLimits,
     additions: &'a mut Additions,
     #[cfg(feature = "__otlp")]
     clients: HttpClients,
@@ -60,11 +64,17 @@ pub(crate) fn build_pipelines(
         resource,
         runtime: runtime.as_ref(),
         redactor,
+        value_limits: ValueLimits {
+            spans: ValueLengthLimit::new(config.span_limits.attribute_value_length),
+            logs: ValueLengthLimit::new(config.log_record_limits.attribute_value_length),
+        },
         additions,
         #[cfg(feature = "__otlp")]
         clients: HttpClients::default(),
         warnings,
     };
+    // Clones share the counts the guard reads.
+    let value_limits = exporting.value_limits.clone();
     let (tracer, span_stats) = exporting.tracer_provider()?;
     #[cfg(feature = "metrics")]
     let meter = exporting.meter_provider()?;
@@ -82,20 +92,8 @@ pub(crate) fn build_pipelines(
         logger,
         runtime,
         span_stats,
+        value_limits,
     })
-}
-
-/// Adds `processor`, behind redaction when there is some.
-#[cfg_attr(not(any(feature = "__otlp", feature = "console")), allow(dead_code))]
-fn with_span_processor<P: SpanProcessor + 'static>(
-    tracer: TracerProviderBuilder,
-    processor: P,
-    redactor: Option<&Redactor>,
-) -> TracerProviderBuilder {
-    match redactor {
-        Some(r) => tracer.with_span_processor(RedactingSpanProcessor::new(processor, r.clone())),
-        None => tracer.with_span_processor(processor),
-    }
 }
 
 impl Exporting<'_> {
@@ -125,6 +123,7 @@ impl Exporting<'_> {
             });
         #[cfg_attr(not(feature = "__otlp"), allow(unused_mut))]
         let mut span_stats = None;
+        let before = BeforeSpanProcessors::new(self.redactor, &self.value_limits.spans);
         for kind in self.exporters(&self.config.traces_exporters) {
             match kind {
                 #[cfg(feature = "__otlp")]
@@ -139,7 +138,7 @@ impl Exporting<'_> {
                         // Ours, not the SDK's: same batching, but drops are counted.
                         let processor = crate::batch::SpanQueueProcessor::new(exporter, self.config.bsp);
                         span_stats = Some(processor.stats());
-                        tracer = with_span_processor(tracer, processor, self.redactor);
+                        tracer = before.add(tracer, processor);
                     }
                 }
                 #[cfg(feature = "console")]
@@ -147,7 +146,7 @@ impl Exporting<'_> {
                     let processor = opentelemetry_sdk::trace::SimpleSpanProcessor::new(
                         crate::console_exporter::ConsoleSpanExporter::stdout(),
                     );
-                    tracer = with_span_processor(tracer, processor, self.redactor);
+                    tracer = before.add(tracer, processor);
                 }
                 #[cfg(not(feature = "console"))]
                 ExporterKind::Console => {}
@@ -158,7 +157,7 @@ impl Exporting<'_> {
         }
         // OTEL_SDK_DISABLED turns off what the application added, too.
         if !self.config.sdk_disabled {
-            tracer = self.additions.add_span_processors(tracer, self.redactor);
+            tracer = self.additions.add_span_processors(tracer, &before);
         }
         Ok((tracer.build(), span_stats))
     }
@@ -221,15 +220,22 @@ impl Exporting<'_> {
         use opentelemetry_sdk::logs::BatchLogProcessor;
 
         use crate::redaction::RedactingLogProcessor;
+        use crate::value_length::TruncatingLogProcessor;
 
         let kinds = self.exporters(&self.config.logs_exporters);
         let mut logger = SdkLoggerProvider::builder().with_resource(self.resource.clone());
         // Before the added and the exporting processors: the SDK passes each the same
         // record in order.
+        let processors_follow =
+            !kinds.is_empty() || !self.config.sdk_disabled && self.additions.has_log_processors();
         if let Some(r) = self.redactor
-            && (!kinds.is_empty() || !self.config.sdk_disabled && self.additions.has_log_processors())
+            && processors_follow
         {
             logger = logger.with_log_processor(RedactingLogProcessor::new(r.clone()));
+        }
+        // After redaction, for the reason `BeforeSpanProcessors` gives.
+        if self.value_limits.logs.max_chars().is_some() && processors_follow {
+            logger = logger.with_log_processor(TruncatingLogProcessor::new(self.value_limits.logs.clone()));
         }
         if !self.config.sdk_disabled {
             logger = self.additions.add_log_processors(logger);

@@ -15,6 +15,7 @@ use opentelemetry_sdk::trace::SdkTracerProvider;
 
 use crate::ShutdownError;
 use crate::batch::SpanQueueStats;
+use crate::before_processors::ValueLimits;
 use crate::config::EffectiveConfig;
 use crate::control::TelemetryControl;
 use crate::pipelines::Pipelines;
@@ -37,6 +38,7 @@ pub struct Telemetry {
     #[cfg(feature = "logs")]
     logger_provider: SdkLoggerProvider,
     span_stats: Option<Arc<SpanQueueStats>>,
+    value_limits: ValueLimits,
     flushing: Arc<AtomicBool>,
     warnings: Vec<String>,
     effective: EffectiveConfig,
@@ -71,6 +73,7 @@ impl Telemetry {
             #[cfg(feature = "logs")]
             logger_provider: pipelines.logger.clone(),
             span_stats: pipelines.span_stats.clone(),
+            value_limits: pipelines.value_limits.clone(),
             flushing: Arc::new(AtomicBool::new(false)),
             warnings,
             pipelines: Mutex::new(Some(pipelines)),
@@ -87,6 +90,14 @@ impl Telemetry {
     /// `error.type = queue_full`.
     pub fn dropped_spans(&self) -> u64 {
         self.span_stats.as_ref().map_or(0, |s| s.dropped())
+    }
+
+    /// Attribute values cut so far to `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT` (span,
+    /// event and link attributes) or `OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT` (log
+    /// record attributes), each falling back to `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`; 0
+    /// when no limit is set (the default). See [`value_length`](crate::value_length).
+    pub fn truncated_values(&self) -> u64 {
+        self.value_limits.spans.truncated() + self.value_limits.logs.truncated()
     }
 
     /// All counters of the OTLP span queue: ended, exported, failed, dropped, queued.

@@ -4,11 +4,11 @@
 use std::time::Duration;
 
 use opentelemetry::InstrumentationScope;
-use opentelemetry::logs::{LogRecord as _, Logger as _, LoggerProvider as _};
 use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::logs::{LogProcessor, SdkLogRecord, SdkLogger, SdkLoggerProvider};
+use opentelemetry_sdk::logs::{LogProcessor, SdkLogRecord};
 
 use super::Redactor;
+use crate::log_rebuild::Blank;
 
 /// Redacts each log record's attributes and body in place. Register it before the
 /// batch log processor: the SDK hands the same record to each processor in order.
@@ -38,9 +38,8 @@ use super::Redactor;
 #[derive(Debug)]
 pub struct RedactingLogProcessor {
     redactor: Redactor,
-    /// Makes blank records: the 0.33 SDK can add attributes to a record but not remove
-    /// or replace them, so a record that changes is rebuilt.
-    blank: SdkLogger,
+    /// A record that changes is rebuilt (see `log_rebuild`).
+    blank: Blank,
 }
 
 impl RedactingLogProcessor {
@@ -48,9 +47,7 @@ impl RedactingLogProcessor {
     pub fn new(redactor: Redactor) -> Self {
         RedactingLogProcessor {
             redactor,
-            blank: SdkLoggerProvider::builder()
-                .build()
-                .logger("otel-kit-init.redaction"),
+            blank: Blank::new("otel-kit-init.redaction"),
         }
     }
 
@@ -64,37 +61,8 @@ impl RedactingLogProcessor {
         if body.is_none() && !attributes_change {
             return;
         }
-        let mut out = self.blank.create_log_record();
-        if let Some(name) = record.event_name() {
-            out.set_event_name(name);
-        }
-        if let Some(target) = record.target() {
-            out.set_target(target.clone());
-        }
-        if let Some(t) = record.timestamp() {
-            out.set_timestamp(t);
-        }
-        if let Some(t) = record.observed_timestamp() {
-            out.set_observed_timestamp(t);
-        }
-        if let Some(tc) = record.trace_context() {
-            out.set_trace_context(tc.trace_id, tc.span_id, tc.trace_flags);
-        }
-        if let Some(text) = record.severity_text() {
-            out.set_severity_text(text);
-        }
-        if let Some(n) = record.severity_number() {
-            out.set_severity_number(n);
-        }
-        if let Some(b) = body.or_else(|| record.body().cloned()) {
-            out.set_body(b);
-        }
-        for (k, v) in record.attributes_iter() {
-            if let Some(v) = self.redactor.redact_entry(k, v, 0) {
-                out.add_attribute(k.clone(), v);
-            }
-        }
-        *record = out;
+        self.blank
+            .rebuild(record, body, |k, v| self.redactor.redact_entry(k, v, 0));
     }
 }
 
@@ -127,6 +95,7 @@ mod tests {
 
     use opentelemetry::logs::{AnyValue, LogRecord as _, Logger as _, LoggerProvider as _, Severity};
     use opentelemetry::trace::{SpanId, TraceFlags, TraceId};
+    use opentelemetry_sdk::logs::SdkLoggerProvider;
 
     use super::*;
     use crate::redaction::Redaction;

@@ -7,3 +7,4 @@ mod pipeline;
 mod shutdown_budget;
 mod tls;
 mod tls_error_message;
+mod value_length;

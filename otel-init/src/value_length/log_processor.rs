@@ -1,0 +1,166 @@
+//! The log processor that applies a [`ValueLengthLimit`] before export (the `logs`
+//! cargo feature).
+
+use std::time::Duration;
+
+use opentelemetry::InstrumentationScope;
+use opentelemetry::logs::AnyValue;
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::logs::{LogProcessor, SdkLogRecord};
+
+use super::{MAX_DEPTH, ValueLengthLimit, cut_str};
+use crate::log_rebuild::Blank;
+
+/// Cuts the string values of each log record's attributes to the limit, in place, and
+/// strings nested in lists and maps. Register it before the processors that export: the
+/// SDK hands the same record to each processor in order. Like the redacting processor,
+/// it never enables a log event by itself.
+///
+/// ```
+/// use opentelemetry::logs::{AnyValue, LogRecord as _, Logger as _, LoggerProvider as _};
+/// use opentelemetry_sdk::logs::{InMemoryLogExporter, SdkLoggerProvider};
+/// use otel_kit_init::value_length::{TruncatingLogProcessor, ValueLengthLimit};
+///
+/// let exporter = InMemoryLogExporter::default();
+/// let limit = ValueLengthLimit::new(Some(5));
+/// let provider = SdkLoggerProvider::builder()
+///     .with_log_processor(TruncatingLogProcessor::new(limit.clone()))
+///     .with_simple_exporter(exporter.clone())
+///     .build();
+/// let logger = provider.logger("demo");
+/// let mut record = logger.create_log_record();
+/// record.set_body("the body is not an attribute: never cut".into());
+/// record.add_attribute("app.note", "a long note");
+/// logger.emit(record);
+/// let logs = exporter.get_emitted_logs()?;
+/// let (_, note) = logs[0].record.attributes_iter().next().expect("one attribute");
+/// assert_eq!(note, &AnyValue::from("a lon"));
+/// assert_eq!(limit.truncated(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct TruncatingLogProcessor {
+    limit: ValueLengthLimit,
+    blank: Blank,
+}
+
+impl TruncatingLogProcessor {
+    /// A processor applying `limit`.
+    pub fn new(limit: ValueLengthLimit) -> Self {
+        TruncatingLogProcessor {
+            limit,
+            blank: Blank::new("otel-kit-init.value_length"),
+        }
+    }
+
+    /// Applies the limit to `record`; untouched (and nothing allocated) when no value
+    /// is longer.
+    pub fn truncate(&self, record: &mut SdkLogRecord) {
+        let Some(max) = self.limit.max_chars() else {
+            return;
+        };
+        if !record.attributes_iter().any(|(_, v)| longer(v, max, 0)) {
+            return;
+        }
+        let mut cut = 0;
+        self.blank.rebuild(record, None, |_, v| {
+            Some(match cut_any(v, max, 0, &mut cut) {
+                Some(shorter) => shorter,
+                None => v.clone(),
+            })
+        });
+        self.limit.count(cut);
+    }
+}
+
+/// Whether `value` holds a string longer than `max`.
+fn longer(value: &AnyValue, max: usize, depth: usize) -> bool {
+    match value {
+        AnyValue::String(s) => cut_str(s.as_str(), max).is_some(),
+        AnyValue::ListAny(items) if depth < MAX_DEPTH => items.iter().any(|v| longer(v, max, depth + 1)),
+        AnyValue::Map(map) if depth < MAX_DEPTH => map.values().any(|v| longer(v, max, depth + 1)),
+        _ => false,
+    }
+}
+
+/// `value` with its strings cut, or `None` when none is longer; `cut` counts them.
+fn cut_any(value: &AnyValue, max: usize, depth: usize, cut: &mut u64) -> Option<AnyValue> {
+    if !longer(value, max, depth) {
+        return None;
+    }
+    Some(match value {
+        AnyValue::String(s) => {
+            *cut += 1;
+            AnyValue::String(cut_str(s.as_str(), max).unwrap_or(s.as_str()).to_owned().into())
+        }
+        AnyValue::ListAny(items) => AnyValue::ListAny(Box::new(
+            items
+                .iter()
+                .map(|v| cut_any(v, max, depth + 1, cut).unwrap_or_else(|| v.clone()))
+                .collect(),
+        )),
+        AnyValue::Map(map) => AnyValue::Map(Box::new(
+            map.iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        cut_any(v, max, depth + 1, cut).unwrap_or_else(|| v.clone()),
+                    )
+                })
+                .collect(),
+        )),
+        other => other.clone(),
+    })
+}
+
+impl LogProcessor for TruncatingLogProcessor {
+    fn emit(&self, record: &mut SdkLogRecord, _scope: &InstrumentationScope) {
+        self.truncate(record);
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        Ok(())
+    }
+
+    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
+        Ok(())
+    }
+
+    fn event_enabled(
+        &self,
+        _level: opentelemetry::logs::Severity,
+        _target: &str,
+        _name: Option<&str>,
+    ) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use opentelemetry::Key;
+
+    use super::*;
+
+    #[test]
+    fn nested_strings_are_cut_and_counted() {
+        let mut map = HashMap::new();
+        map.insert(Key::from("inner"), AnyValue::from("abcdef"));
+        map.insert(Key::from("n"), AnyValue::Int(7));
+        let value = AnyValue::ListAny(Box::new(vec![AnyValue::Map(Box::new(map)), AnyValue::from("xy")]));
+        let mut cut = 0;
+        let AnyValue::ListAny(items) = cut_any(&value, 3, 0, &mut cut).expect("cut") else {
+            panic!("a list");
+        };
+        let AnyValue::Map(map) = &items[0] else {
+            panic!("a map");
+        };
+        assert_eq!(map[&Key::from("inner")], AnyValue::from("abc"));
+        assert_eq!(map[&Key::from("n")], AnyValue::Int(7));
+        assert_eq!(items[1], AnyValue::from("xy"));
+        assert_eq!(cut, 1);
+        assert!(cut_any(&AnyValue::from("ab"), 3, 0, &mut cut).is_none());
+    }
+}
