@@ -92,7 +92,9 @@ pub(crate) fn install(telemetry: TestTelemetry) -> GlobalTelemetry {
     let guard = GlobalTelemetry { telemetry };
     DISPATCHER.get_or_init(|| {
         let subscriber = tracing_subscriber::registry()
-            .with(tracing_opentelemetry::layer().with_tracer(otel_kit_core::BridgeTracer::new(SwitchTracer)))
+            .with(crate::bridge_layer(otel_kit_core::BridgeTracer::new(
+                SwitchTracer,
+            )))
             .with(
                 OpenTelemetryTracingBridge::new(&otel_kit_core::DeclaredEventNames(SwitchLoggerProvider))
                     .with_filter(crate::harness::not_sdk_internal()),

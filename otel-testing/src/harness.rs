@@ -179,11 +179,9 @@ impl TestTelemetryBuilder {
             .with_resource(resource.clone())
             .build();
         let subscriber = tracing_subscriber::registry()
-            .with(
-                tracing_opentelemetry::layer().with_tracer(otel_kit_core::BridgeTracer::new(
-                    tracer_provider.tracer(TRACING_SCOPE),
-                )),
-            )
+            .with(crate::bridge_layer(otel_kit_core::BridgeTracer::new(
+                tracer_provider.tracer(TRACING_SCOPE),
+            )))
             // As otel-kit-init's subscriber: plain log lines carry no event name.
             .with(
                 OpenTelemetryTracingBridge::new(&otel_kit_core::DeclaredEventNames(logger_provider.clone()))

@@ -11,6 +11,8 @@
 //!   loopback whose data is read with the same assertions, with request headers recorded
 //!   and failures injectable; [`Rotel`], the real rotel collector as a child process
 //!   relaying to a [`TestCollector`].
+//! - [`Conformance`] (the `conformance` feature): every attribute, metric and log event
+//!   checked against the semantic-conventions registry, with one line of counts.
 //! - [`BlackHole`]: an endpoint that accepts connections and never answers.
 //! - [`alone`]: one test run alone in a child process of its test binary, for what
 //!   reads process-wide state; [`allocations`]: the bytes a call allocates, counted by
@@ -35,6 +37,7 @@
 //! | feature | default | adds | pulls in |
 //! | --- | --- | --- | --- |
 //! | `collector` | no | [`TestCollector`], [`CollectorTls`] and their types, [`Rotel`] | tonic, axum, hyper, rustls and tokio-rustls (ring), flate2, serde_json |
+//! | `conformance` | no | [`Conformance`]: the registry check (the facts of semantic conventions 1.42, GenAI 1.41, about 140 KB) | nothing more |
 //!
 //! Without it: the harness, the assertions and the records, [`BlackHole`], [`alone`]
 //! and [`allocations`], over the SDK, `tracing` and the OTLP message types (prost).
@@ -47,6 +50,9 @@ mod assert;
 mod black_hole;
 #[cfg(feature = "collector")]
 mod collector;
+#[cfg(feature = "conformance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "conformance")))]
+pub mod conformance;
 mod global;
 mod harness;
 mod metric_accumulator;
@@ -67,6 +73,8 @@ pub use collector::{
     CollectorTls, DEFAULT_MAX_BODY_SIZE, ExportFailure, ExportRequest, Outcome, Protocol, Signal,
     TestCollector, TestCollectorBuilder,
 };
+#[cfg(feature = "conformance")]
+pub use conformance::{Conformance, Report, Violation};
 // Hidden: only for the fuzz targets in `fuzz/` (see `decode_http_export`).
 #[cfg(feature = "collector")]
 #[doc(hidden)]
@@ -82,6 +90,22 @@ pub use noop_processor::NoopSpanProcessor;
 #[cfg_attr(docsrs, doc(cfg(feature = "collector")))]
 pub use rotel::{ROTEL_BIN_ENV, Rotel, RotelProtocol};
 pub use scoped_future::ScopedFuture;
+
+/// The `tracing` span bridge as otel-kit-init's subscriber sets it up, so tests see
+/// what production exports: no thread, busy/idle time or target attributes (none is a
+/// semantic convention).
+fn bridge_layer<S, T>(tracer: T) -> tracing_opentelemetry::OpenTelemetryLayer<S, T>
+where
+    S: tracing::Subscriber + for<'span> tracing_subscriber::registry::LookupSpan<'span>,
+    T: opentelemetry::trace::Tracer + 'static,
+    T::Span: Send + Sync,
+{
+    tracing_opentelemetry::layer()
+        .with_tracer(tracer)
+        .with_threads(false)
+        .with_tracked_inactivity(false)
+        .with_target(false)
+}
 
 /// The OpenTelemetry crates this kit is built on, re-exported so a test uses exactly
 /// the versions the harness speaks (a second copy of `opentelemetry` in the graph

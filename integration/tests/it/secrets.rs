@@ -14,7 +14,8 @@
 //! decoded export requests re-encoded as protobuf, as JSON and as `Debug` text, and the
 //! recorded request headers. Canaries planted in harmless places (a captured header, a
 //! log attribute, a metric attribute, a resource attribute) must be found in the same
-//! bytes, so the search cannot pass vacuously.
+//! bytes, so the search cannot pass vacuously. The same telemetry then goes through the
+//! registry check (`otel_kit_testing::Conformance`), which prints its counts.
 
 use std::collections::hash_map::RandomState;
 use std::collections::{BTreeMap, HashMap};
@@ -740,17 +741,17 @@ async fn exercise_the_app_and_search_the_collector() {
     }
     exercise_genai(&client, app, &mut secrets).await;
 
-    // The app's own telemetry: canaries for the logs and metrics signals. A `password`
+    // The app's own telemetry: canaries for the logs and metrics signals. An `app.password`
     // field of the app's own log is the app's data, which the instrumentation crates do
     // not claim to redact, so it is not one of the secrets: whether it arrives is
     // reported below, not asserted.
     let log_password = token();
-    tracing::info!(request_id = %canary_log, "canary log record");
-    tracing::info!(password = %log_password, "user logged in");
+    tracing::info!(app.request_id = %canary_log, "canary log record");
+    tracing::info!(app.password = %log_password, "user logged in");
     opentelemetry::global::meter("secrets-app")
         .u64_counter("canary.count")
         .build()
-        .add(1, &[KeyValue::new("canary", canary_metric.clone())]);
+        .add(1, &[KeyValue::new("canary.value", canary_metric.clone())]);
 
     // Flush and shut down (both block: off the runtime); then everything was received.
     tokio::task::spawn_blocking(move || {
@@ -839,10 +840,22 @@ async fn exercise_the_app_and_search_the_collector() {
             "the {signal} canary is not on the wire: {places:?}"
         );
     }
+    // The same telemetry against the semantic-conventions registry: the app's own
+    // names are under `app.` and `canary.`.
+    let conformance = otel_kit_testing::Conformance::semconv()
+        .custom_namespace("app")
+        .custom_namespace("canary")
+        .check_spans(&spans)
+        .check_metrics(&metrics)
+        .check_logs(&collector.logs())
+        .report();
+    eprintln!("{conformance}");
+    conformance.assert_conforms();
+
     // Not asserted: the kit does not promise to redact the app's own log fields.
     let log_password_places = found_in(&corpora, &log_password);
     eprintln!(
-        "note: the `password` field of the app's own `tracing` log reached the collector: {} ({:?})",
+        "note: the `app.password` field of the app's own `tracing` log reached the collector: {} ({:?})",
         !log_password_places.is_empty(),
         log_password_places
     );

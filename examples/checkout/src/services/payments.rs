@@ -57,7 +57,10 @@ async fn charge(State(fraud_check): State<FraudCheck>, Json(charge): Json<Charge
             return (StatusCode::ACCEPTED, Json(json!({"status": "review"}))).into_response();
         }
         // Fail open: an unavailable fraud check must not stop the shop.
-        Err(reason) => tracing::warn!(%reason, "fraud check unavailable, charge accepted unchecked"),
+        Err(reason) => tracing::warn!(
+            shop.fraud_check.error = %reason,
+            "fraud check unavailable, charge accepted unchecked"
+        ),
     }
     if charge.card.starts_with(DECLINED_CARD_PREFIX) {
         tracing::info!(shop.payment.amount_cents = charge.amount_cents, "card declined");

@@ -1,0 +1,351 @@
+//! The checks: one attribute against the registry, one span, metric or log record
+//! against its group.
+
+use opentelemetry::trace::{SpanKind, Status};
+
+use super::registry::{Group, Registry, Requirement};
+use super::{Report, Violation};
+use crate::{AttributeValue, LogRecord, MetricData, MetricRecord, ResourceInfo, SpanRecord};
+
+/// Enums whose conventions allow any value besides the members.
+const OPEN_ENUMS: &[&str] = &["error.type"];
+
+pub(super) struct Checker<'a> {
+    pub(super) registry: &'static Registry,
+    pub(super) custom: &'a [String],
+    pub(super) report: &'a mut Report,
+}
+
+type Attributes = [(String, AttributeValue)];
+
+impl Checker<'_> {
+    fn violation(&mut self, location: &str, problem: String) {
+        self.report.violations.push(Violation {
+            location: location.to_owned(),
+            problem,
+        });
+    }
+
+    fn is_custom(&self, name: &str) -> bool {
+        self.custom.iter().any(|prefix| name.starts_with(prefix.as_str()))
+    }
+
+    /// Name, type, deprecation and enum membership of each attribute.
+    fn attributes(&mut self, location: &str, attributes: &Attributes) {
+        for (key, value) in attributes {
+            self.report.attributes += 1;
+            if self.is_custom(key) {
+                continue;
+            }
+            let Some(registered) = self.registry.attribute(key) else {
+                self.violation(
+                    location,
+                    format!("{key}: not in the registry (and not in a custom namespace)"),
+                );
+                continue;
+            };
+            if let Some(deprecation) = registered.deprecation {
+                self.violation(location, format!("{key}: deprecated ({deprecation})"));
+            }
+            if !has_type(value, registered.value_type) {
+                self.violation(
+                    location,
+                    format!(
+                        "{key}: {} value, the registry says {}",
+                        value.type_name(),
+                        registered.value_type
+                    ),
+                );
+                continue;
+            }
+            if !registered.members.is_empty() && !OPEN_ENUMS.contains(&key.as_str()) {
+                let text = match value {
+                    AttributeValue::String(s) => s.clone(),
+                    AttributeValue::Int(n) => n.to_string(),
+                    _ => continue,
+                };
+                if !registered.members.contains(&text.as_str()) {
+                    self.violation(location, format!("{key}: {text:?} is not one of its members"));
+                }
+            }
+        }
+    }
+
+    /// Required attributes present; Conditionally Required ones where `condition` can
+    /// tell (`Some(true)`: required here).
+    fn requirements(
+        &mut self,
+        location: &str,
+        group_name: &str,
+        group: &Group,
+        attributes: &Attributes,
+        condition: impl Fn(&str) -> Option<bool>,
+    ) {
+        for (name, requirement) in &group.attributes {
+            let required = match requirement {
+                Requirement::Required => true,
+                Requirement::ConditionallyRequired => match condition(name) {
+                    Some(required) => required,
+                    None => {
+                        self.report.conditions_unread += 1;
+                        continue;
+                    }
+                },
+                Requirement::Recommended | Requirement::OptIn => continue,
+            };
+            if !required {
+                continue;
+            }
+            self.report.requirements += 1;
+            if !attributes.iter().any(|(k, _)| k == name) {
+                let level = match requirement {
+                    Requirement::Required => "Required",
+                    _ => "Conditionally Required here",
+                };
+                self.violation(location, format!("{name}: {level} by {group_name}, missing"));
+            }
+        }
+    }
+
+    fn resource(&mut self, resource: &ResourceInfo) {
+        if self.report.resources_seen.contains(&resource.attributes) {
+            return;
+        }
+        self.report.resources_seen.push(resource.attributes.clone());
+        self.report.resources += 1;
+        self.attributes("resource", &resource.attributes);
+    }
+
+    pub(super) fn span(&mut self, span: &SpanRecord) {
+        self.report.spans += 1;
+        self.resource(&span.resource);
+        let location = format!("span {:?} ({:?})", span.name, span.kind);
+        self.attributes(&location, &span.attributes);
+        for event in &span.events {
+            self.attributes(&format!("{location} event {:?}", event.name), &event.attributes);
+            if let Some(group) = self.registry.events.get(event.name.as_str()) {
+                let at = format!("{location} event {:?}", event.name);
+                self.requirements(&at, &event.name, group, &event.attributes, |_| None);
+            }
+        }
+        for link in &span.links {
+            self.attributes(&format!("{location} link"), &link.attributes);
+        }
+        let Some(group_name) = span_group(self.registry, span) else {
+            return;
+        };
+        let group = &self.registry.spans[group_name];
+        let failed = matches!(span.status, Status::Error { .. });
+        let method_other = |key: &str| {
+            span.attribute(key)
+                .is_some_and(|v| v == &AttributeValue::from("_OTHER"))
+        };
+        self.requirements(
+            &location,
+            group_name,
+            group,
+            &span.attributes,
+            |name| match name {
+                "error.type" => Some(failed),
+                "rpc.method_original" => Some(method_other("rpc.method")),
+                "http.request.method_original" => Some(method_other("http.request.method")),
+                _ => None,
+            },
+        );
+    }
+
+    pub(super) fn metric(&mut self, metric: &MetricRecord) {
+        self.resource(&metric.resource);
+        let location = format!("metric {}", metric.name);
+        let registered = if self.is_custom(&metric.name) {
+            None
+        } else {
+            match self.registry.metrics.get(metric.name.as_str()) {
+                Some(group) => Some(group),
+                None => {
+                    self.violation(
+                        &location,
+                        "not in the registry (and not in a custom namespace)".to_owned(),
+                    );
+                    None
+                }
+            }
+        };
+        if let Some(group) = registered {
+            if let Some(deprecation) = group.deprecation {
+                self.violation(&location, format!("deprecated ({deprecation})"));
+            }
+            if metric.unit != group.unit {
+                self.violation(
+                    &location,
+                    format!("unit {:?}, the registry says {:?}", metric.unit, group.unit),
+                );
+            }
+            let instrument = instrument(&metric.data);
+            if instrument != Some(group.kind) {
+                self.violation(
+                    &location,
+                    format!(
+                        "a {} ({:?}), the registry says {}",
+                        metric.data.kind(),
+                        instrument,
+                        group.kind
+                    ),
+                );
+            }
+        }
+        for attributes in points(&metric.data) {
+            self.report.metric_points += 1;
+            self.attributes(&location, attributes);
+            if let Some(group) = registered {
+                self.requirements(&location, &metric.name, group, attributes, |_| None);
+            }
+        }
+    }
+
+    pub(super) fn log(&mut self, record: &LogRecord) {
+        self.report.log_records += 1;
+        self.resource(&record.resource);
+        let location = match record.body_str() {
+            Some(body) => format!("log {body:?}"),
+            None => format!("log record ({})", record.event_name),
+        };
+        self.attributes(&location, &record.attributes);
+        if record.event_name.is_empty() || self.is_custom(&record.event_name) {
+            return;
+        }
+        match self.registry.events.get(record.event_name.as_str()) {
+            None => self.violation(
+                &location,
+                format!("event name {:?}: not a registered event", record.event_name),
+            ),
+            Some(group) => {
+                if let Some(deprecation) = group.deprecation {
+                    self.violation(
+                        &location,
+                        format!("event {}: deprecated ({deprecation})", record.event_name),
+                    );
+                }
+                self.requirements(&location, &record.event_name, group, &record.attributes, |_| None);
+            }
+        }
+    }
+}
+
+/// Whether `value` is of the registry's `value_type`.
+fn has_type(value: &AttributeValue, value_type: &str) -> bool {
+    let scalar = |v: &AttributeValue, t: &str| {
+        matches!(
+            (v, t),
+            (AttributeValue::String(_), "string")
+                | (AttributeValue::Int(_), "int")
+                | (AttributeValue::Double(_), "double")
+                | (AttributeValue::Bool(_), "boolean")
+        )
+    };
+    match (value_type.strip_suffix("[]"), value) {
+        (_, _) if value_type == "any" => true,
+        (Some(item), AttributeValue::Array(items)) => items.iter().all(|v| scalar(v, item)),
+        (Some(_), _) => false,
+        (None, v) => scalar(v, value_type),
+    }
+}
+
+/// The registry's instrument for an OTLP aggregation.
+fn instrument(data: &MetricData) -> Option<&'static str> {
+    match data {
+        MetricData::Histogram { .. } | MetricData::ExponentialHistogram { .. } => Some("histogram"),
+        MetricData::Sum {
+            is_monotonic: true, ..
+        } => Some("counter"),
+        MetricData::Sum {
+            is_monotonic: false, ..
+        } => Some("updowncounter"),
+        MetricData::Gauge(_) => Some("gauge"),
+        MetricData::Summary(_) | MetricData::Empty => None,
+    }
+}
+
+/// The attributes of each point.
+fn points(data: &MetricData) -> Vec<&Attributes> {
+    match data {
+        MetricData::Gauge(points) | MetricData::Sum { points, .. } => {
+            points.iter().map(|p| &p.attributes[..]).collect()
+        }
+        MetricData::Histogram { points, .. } | MetricData::ExponentialHistogram { points, .. } => {
+            points.iter().map(|p| &p.attributes[..]).collect()
+        }
+        MetricData::Summary(points) => points.iter().map(|p| &p.attributes[..]).collect(),
+        MetricData::Empty => Vec::new(),
+    }
+}
+
+/// The registry's span group a span belongs to, from its kind and the attributes that
+/// identify each domain; `None` for spans of no known domain (an application's own).
+fn span_group(registry: &Registry, span: &SpanRecord) -> Option<&'static str> {
+    let text = |key: &str| match span.attribute(key) {
+        Some(AttributeValue::String(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    let kind = &span.kind;
+    let group: String = if text("gen_ai.operation.name").is_some() {
+        let operation = text("gen_ai.operation.name")?;
+        match operation {
+            "chat" | "text_completion" | "generate_content"
+                if text("gen_ai.provider.name") == Some("openai") =>
+            {
+                "span.openai.inference.client".into()
+            }
+            "chat" | "text_completion" | "generate_content" => "span.gen_ai.inference.client".into(),
+            "invoke_agent" if *kind == SpanKind::Client => "span.gen_ai.invoke_agent.client".into(),
+            "invoke_agent" => "span.gen_ai.invoke_agent.internal".into(),
+            "execute_tool" | "invoke_workflow" => format!("span.gen_ai.{operation}.internal"),
+            other => format!("span.gen_ai.{other}.client"),
+        }
+    } else if text("rpc.system.name").is_some() {
+        let side = if *kind == SpanKind::Server {
+            "server"
+        } else {
+            "client"
+        };
+        let system = text("rpc.system.name")?;
+        format!("span.rpc.{system}.call.{side}")
+    } else if let Some(system) = text("db.system.name") {
+        let specific = format!("span.db.{system}.client");
+        if registry.spans.contains_key(specific.as_str()) {
+            specific
+        } else {
+            "span.db.client".into()
+        }
+    } else if span.attribute("http.request.method").is_some() {
+        match kind {
+            SpanKind::Server => "span.http.server".into(),
+            SpanKind::Client => "span.http.client".into(),
+            _ => return None,
+        }
+    } else {
+        return None;
+    };
+    registry
+        .spans
+        .get_key_value(group.as_str())
+        .map(|(name, _)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_follow_the_registry() {
+        assert!(has_type(&AttributeValue::from("x"), "string"));
+        assert!(!has_type(&AttributeValue::Int(1), "string"));
+        assert!(has_type(&AttributeValue::Array(vec!["a".into()]), "string[]"));
+        assert!(!has_type(
+            &AttributeValue::Array(vec![AttributeValue::Int(1)]),
+            "string[]"
+        ));
+        assert!(!has_type(&AttributeValue::from("a"), "string[]"));
+        assert!(has_type(&AttributeValue::Double(0.5), "any"));
+    }
+}

@@ -1,0 +1,186 @@
+//! Conformance to the semantic-conventions registry: every attribute of every span, span
+//! event and link, metric point, log record and resource checked against the facts
+//! generated from semantic-conventions v1.42.0 (and v1.41.0 for GenAI, where the GenAI
+//! registry starts). The `conformance` cargo feature.
+//!
+//! For each attribute: a registered name (exact, or under a template such as
+//! `http.request.header.<key>`) or one in a namespace the application declares as its
+//! own; the registered type; not deprecated; an enum's value one of its members
+//! (`error.type` excepted: any value is allowed there). For each span of a known kind
+//! (HTTP, RPC, database, GenAI client and server spans) and each registered metric and
+//! log event: the Required attributes present, and the Conditionally Required ones
+//! whose condition can be read from the data (`error.type` when the span's status is
+//! Error, `rpc.method_original` and `http.request.method_original` when the method is
+//! `_OTHER`). For each metric: a registered name with its unit and instrument. For each
+//! log record with an event name: a registered event.
+//!
+//! ```
+//! use opentelemetry::trace::SpanKind;
+//! use otel_kit_testing::{Conformance, TestTelemetry};
+//!
+//! let t = TestTelemetry::new();
+//! t.in_scope(|| {
+//!     tracing::info_span!("GET /orders", otel.kind = "server", http.method = "GET").in_scope(|| {});
+//! });
+//! let report = Conformance::semconv().check_spans(&t.spans()).report();
+//! assert_eq!(report.violations().len(), 1);
+//! assert!(report.violations()[0].to_string().contains("http.method: deprecated"));
+//! ```
+
+mod check;
+mod registry;
+
+use std::fmt;
+
+use crate::{Logs, Metrics, Spans};
+
+use registry::Registry;
+
+/// A check in progress: the namespaces the application owns, what was checked so far,
+/// and what did not conform.
+#[derive(Debug)]
+#[must_use = "read the result with `report()`"]
+pub struct Conformance {
+    registry: &'static Registry,
+    custom: Vec<String>,
+    report: Report,
+}
+
+impl Conformance {
+    /// A check against the registry this crate was generated from.
+    pub fn semconv() -> Self {
+        Conformance {
+            registry: Registry::semconv(),
+            custom: Vec::new(),
+            report: Report::default(),
+        }
+    }
+
+    /// Declares `namespace` (`shop`, `app.checkout`) as the application's own:
+    /// attributes and metrics under `namespace.` are not looked up in the registry, as
+    /// the naming guidance asks for custom names.
+    pub fn custom_namespace(mut self, namespace: impl Into<String>) -> Self {
+        let mut prefix = namespace.into();
+        if !prefix.ends_with('.') {
+            prefix.push('.');
+        }
+        self.custom.push(prefix);
+        self
+    }
+
+    /// Checks every span, its events and links, and each span's resource once.
+    pub fn check_spans(mut self, spans: &Spans) -> Self {
+        for span in spans.iter() {
+            self.checker().span(span);
+        }
+        self
+    }
+
+    /// Checks every metric and its points.
+    pub fn check_metrics(mut self, metrics: &Metrics) -> Self {
+        for metric in metrics.as_slice() {
+            self.checker().metric(metric);
+        }
+        self
+    }
+
+    /// Checks every log record.
+    pub fn check_logs(mut self, logs: &Logs) -> Self {
+        for record in logs.as_slice() {
+            self.checker().log(record);
+        }
+        self
+    }
+
+    /// What was checked and what did not conform.
+    pub fn report(self) -> Report {
+        self.report
+    }
+
+    fn checker(&mut self) -> check::Checker<'_> {
+        check::Checker {
+            registry: self.registry,
+            custom: &self.custom,
+            report: &mut self.report,
+        }
+    }
+}
+
+/// The outcome of a [`Conformance`] check. Its `Display` is one line of counts.
+#[derive(Debug, Default, Clone)]
+pub struct Report {
+    attributes: usize,
+    spans: usize,
+    metric_points: usize,
+    log_records: usize,
+    resources: usize,
+    requirements: usize,
+    conditions_unread: usize,
+    violations: Vec<Violation>,
+    resources_seen: Vec<Vec<(String, crate::AttributeValue)>>,
+}
+
+impl Report {
+    /// Attribute values checked, resource attributes included.
+    pub fn attributes_checked(&self) -> usize {
+        self.attributes
+    }
+
+    /// Required (and readable Conditionally Required) attributes checked for presence.
+    pub fn requirements_checked(&self) -> usize {
+        self.requirements
+    }
+
+    /// Conditionally Required attributes whose condition cannot be read from the data
+    /// (e.g. "if available"), so their absence is not a violation.
+    pub fn conditions_not_readable(&self) -> usize {
+        self.conditions_unread
+    }
+
+    /// What did not conform, in the order found.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// Panics listing every violation, if there is one.
+    #[track_caller]
+    pub fn assert_conforms(&self) {
+        if !self.violations.is_empty() {
+            let list: Vec<String> = self.violations.iter().map(|v| format!("  {v}")).collect();
+            panic!("{self}\n{}", list.join("\n"));
+        }
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "registry check: {} attributes on {} spans, {} metric points, {} log records and {} resources; \
+             {} requirements checked ({} conditions not readable from the data); {} violations",
+            self.attributes,
+            self.spans,
+            self.metric_points,
+            self.log_records,
+            self.resources,
+            self.requirements,
+            self.conditions_unread,
+            self.violations.len()
+        )
+    }
+}
+
+/// One thing that does not conform: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The span, metric, log record or resource it was found on.
+    pub location: String,
+    /// What is wrong, starting with the attribute or metric name.
+    pub problem: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.problem)
+    }
+}

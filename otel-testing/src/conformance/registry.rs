@@ -1,0 +1,205 @@
+//! The facts of the semantic-conventions registry, parsed once from the generated
+//! `conformance/semconv.tsv` (see `conformance/generate.py` for how it is made).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The generated facts: semantic conventions v1.42.0, and v1.41.0 for `gen_ai.*` and
+/// `openai.*` (where the GenAI registry starts).
+const FACTS: &str = include_str!("../../conformance/semconv.tsv");
+
+/// How much a group asks for an attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Requirement {
+    Required,
+    ConditionallyRequired,
+    Recommended,
+    OptIn,
+}
+
+/// One registered attribute.
+#[derive(Debug)]
+pub(crate) struct Attribute {
+    /// `string`, `int`, `double`, `boolean`, `string[]`, ..., `any`; for a template, the
+    /// type of its values.
+    pub(crate) value_type: &'static str,
+    /// `renamed:<new>`, `obsoleted`, `uncategorized`, or `None`.
+    pub(crate) deprecation: Option<&'static str>,
+    /// Enum members; empty when the attribute is not an enum.
+    pub(crate) members: Vec<&'static str>,
+}
+
+/// A metric, span or event: what it is, and its attributes with their requirement level.
+#[derive(Debug)]
+pub(crate) struct Group {
+    /// A metric's instrument, a span's kind; empty for events.
+    pub(crate) kind: &'static str,
+    /// A metric's unit; empty otherwise.
+    pub(crate) unit: &'static str,
+    pub(crate) deprecation: Option<&'static str>,
+    pub(crate) attributes: Vec<(&'static str, Requirement)>,
+}
+
+/// The registry.
+#[derive(Debug, Default)]
+pub(crate) struct Registry {
+    pub(crate) attributes: HashMap<&'static str, Attribute>,
+    /// Template attributes (`http.request.header`): any key under `<name>.`.
+    pub(crate) templates: Vec<(&'static str, Attribute)>,
+    pub(crate) metrics: HashMap<&'static str, Group>,
+    pub(crate) spans: HashMap<&'static str, Group>,
+    pub(crate) events: HashMap<&'static str, Group>,
+}
+
+impl Registry {
+    /// The registry of the generated facts, parsed on first use.
+    pub(crate) fn semconv() -> &'static Registry {
+        static REGISTRY: OnceLock<Registry> = OnceLock::new();
+        REGISTRY.get_or_init(|| Registry::parse(FACTS))
+    }
+
+    /// The attribute `key`: exact, else the template it falls under.
+    pub(crate) fn attribute(&self, key: &str) -> Option<&Attribute> {
+        self.attributes.get(key).or_else(|| {
+            self.templates
+                .iter()
+                .find(|(prefix, _)| {
+                    key.len() > prefix.len() + 1
+                        && key.starts_with(prefix)
+                        && key.as_bytes()[prefix.len()] == b'.'
+                })
+                .map(|(_, attribute)| attribute)
+        })
+    }
+
+    /// Parses the facts; a malformed line is a bug in the generator, so it panics with
+    /// the line.
+    fn parse(facts: &'static str) -> Registry {
+        let mut registry = Registry::default();
+        for line in facts.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            let fields: Vec<&'static str> = line.split('\t').collect();
+            let field = |i: usize| -> &'static str {
+                fields
+                    .get(i)
+                    .copied()
+                    .unwrap_or_else(|| panic!("semconv.tsv: too few fields in {line:?}"))
+            };
+            let deprecation = |i: usize| Some(field(i)).filter(|d| *d != "-");
+            match field(0) {
+                "attr" => {
+                    let ty = field(2);
+                    let attribute = Attribute {
+                        value_type: ty
+                            .strip_prefix("template[")
+                            .and_then(|t| t.strip_suffix(']'))
+                            .unwrap_or(ty),
+                        deprecation: deprecation(4),
+                        members: match field(5) {
+                            "-" => Vec::new(),
+                            members => members.split('|').collect(),
+                        },
+                    };
+                    if ty.starts_with("template[") {
+                        registry.templates.push((field(1), attribute));
+                    } else {
+                        registry.attributes.insert(field(1), attribute);
+                    }
+                }
+                "metric" => {
+                    registry.metrics.insert(
+                        field(1),
+                        Group {
+                            kind: field(2),
+                            unit: field(3),
+                            deprecation: deprecation(5),
+                            attributes: Vec::new(),
+                        },
+                    );
+                }
+                "span" => {
+                    registry.spans.insert(
+                        field(1),
+                        Group {
+                            kind: field(2),
+                            unit: "",
+                            deprecation: None,
+                            attributes: Vec::new(),
+                        },
+                    );
+                }
+                "event" => {
+                    registry.events.insert(
+                        field(1),
+                        Group {
+                            kind: "",
+                            unit: "",
+                            deprecation: deprecation(3),
+                            attributes: Vec::new(),
+                        },
+                    );
+                }
+                owner @ ("metric_attr" | "span_attr" | "event_attr") => {
+                    let groups = match owner {
+                        "metric_attr" => &mut registry.metrics,
+                        "span_attr" => &mut registry.spans,
+                        _ => &mut registry.events,
+                    };
+                    let requirement = match field(3) {
+                        "required" => Requirement::Required,
+                        "conditionally_required" => Requirement::ConditionallyRequired,
+                        "recommended" => Requirement::Recommended,
+                        "opt_in" => Requirement::OptIn,
+                        other => panic!("semconv.tsv: requirement {other:?} in {line:?}"),
+                    };
+                    groups
+                        .get_mut(field(1))
+                        .unwrap_or_else(|| panic!("semconv.tsv: {line:?} before its group"))
+                        .attributes
+                        .push((field(2), requirement));
+                }
+                other => panic!("semconv.tsv: record {other:?} in {line:?}"),
+            }
+        }
+        registry
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_facts_parse_and_hold_what_the_checks_rely_on() {
+        let r = Registry::semconv();
+        let method = r.attribute("http.request.method").expect("http.request.method");
+        assert_eq!(method.value_type, "string");
+        assert!(method.members.contains(&"GET") && method.members.contains(&"_OTHER"));
+        assert_eq!(
+            r.attribute("http.method").and_then(|a| a.deprecation),
+            Some("renamed:http.request.method")
+        );
+        assert_eq!(
+            r.attribute("http.request.header.x-request-id")
+                .map(|a| a.value_type),
+            Some("string[]")
+        );
+        assert!(
+            r.attribute("http.request.header").is_none(),
+            "a template is not a key"
+        );
+        assert!(r.attribute("code.module.name").is_none());
+        let duration = &r.metrics["http.server.request.duration"];
+        assert_eq!((duration.kind, duration.unit), ("histogram", "s"));
+        assert!(
+            duration
+                .attributes
+                .contains(&("url.scheme", Requirement::Required))
+        );
+        assert_eq!(r.spans["span.http.server"].kind, "server");
+        assert!(r.events.contains_key("exception"));
+        assert!(
+            r.attribute("gen_ai.provider.name")
+                .is_some_and(|a| a.deprecation.is_none())
+        );
+    }
+}

@@ -1,0 +1,107 @@
+//! `Conformance` finds each kind of nonconformance it claims to, on data recorded
+//! through the SDK, and passes what conforms.
+
+use opentelemetry::KeyValue;
+use opentelemetry::logs::{LogRecord as _, Logger as _, LoggerProvider as _};
+use opentelemetry::metrics::MeterProvider as _;
+use opentelemetry::trace::{Span as _, SpanKind, Status, Tracer as _, TracerProvider as _};
+use otel_kit_testing::{Conformance, TestTelemetry};
+
+fn problems(t: &TestTelemetry) -> Vec<String> {
+    let report = Conformance::semconv()
+        .custom_namespace("shop")
+        .check_spans(&t.spans())
+        .check_metrics(&t.metrics())
+        .check_logs(&t.logs())
+        .report();
+    println!("{report}");
+    report.violations().iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn a_conforming_http_server_span_and_its_metric_pass() {
+    let t = TestTelemetry::new();
+    let tracer = t.tracer_provider().tracer("app");
+    let mut span = tracer
+        .span_builder("GET /orders/{id}")
+        .with_kind(SpanKind::Server)
+        .with_attributes([
+            KeyValue::new("http.request.method", "GET"),
+            KeyValue::new("url.path", "/orders/7"),
+            KeyValue::new("url.scheme", "https"),
+            KeyValue::new("http.route", "/orders/{id}"),
+            KeyValue::new("http.response.status_code", 500_i64),
+            KeyValue::new("error.type", "500"),
+            KeyValue::new("shop.order.id", 7_i64),
+        ])
+        .start(&tracer);
+    span.set_status(Status::error("boom"));
+    span.end();
+    t.meter_provider()
+        .meter("app")
+        .f64_histogram("http.server.request.duration")
+        .with_unit("s")
+        .build()
+        .record(
+            0.01,
+            &[
+                KeyValue::new("http.request.method", "GET"),
+                KeyValue::new("url.scheme", "https"),
+            ],
+        );
+    assert_eq!(problems(&t), Vec::<String>::new());
+}
+
+#[test]
+fn each_kind_of_nonconformance_is_found() {
+    let t = TestTelemetry::new();
+    let tracer = t.tracer_provider().tracer("app");
+    let mut span = tracer
+        .span_builder("GET")
+        .with_kind(SpanKind::Server)
+        .with_attributes([
+            // Missing the Required url.path and url.scheme.
+            KeyValue::new("http.request.method", "FETCH"),
+            KeyValue::new("http.method", "GET"),
+            KeyValue::new("http.response.status_code", "200"),
+            KeyValue::new("order_id", 7_i64),
+        ])
+        .start(&tracer);
+    // An error without error.type.
+    span.set_status(Status::error("boom"));
+    span.end();
+    let meter = t.meter_provider().meter("app");
+    meter
+        .f64_histogram("http.client.request.duration")
+        .with_unit("ms")
+        .build()
+        .record(12.0, &[]);
+    meter.u64_counter("orders_total").build().add(1, &[]);
+    let logger = t.logger_provider().logger("app");
+    let mut record = logger.create_log_record();
+    record.set_event_name("order.placed");
+    record.set_body("placed".into());
+    logger.emit(record);
+
+    let found = problems(&t);
+    let expected = [
+        r#"span "GET" (Server): http.request.method: "FETCH" is not one of its members"#,
+        r#"span "GET" (Server): http.method: deprecated (renamed:http.request.method)"#,
+        r#"span "GET" (Server): http.response.status_code: string value, the registry says int"#,
+        r#"span "GET" (Server): order_id: not in the registry (and not in a custom namespace)"#,
+        r#"span "GET" (Server): url.path: Required by span.http.server, missing"#,
+        r#"span "GET" (Server): url.scheme: Required by span.http.server, missing"#,
+        r#"span "GET" (Server): error.type: Conditionally Required here by span.http.server, missing"#,
+        r#"metric http.client.request.duration: unit "ms", the registry says "s""#,
+        r#"metric http.client.request.duration: http.request.method: Required by http.client.request.duration, missing"#,
+        r#"metric orders_total: not in the registry (and not in a custom namespace)"#,
+        r#"log "placed": event name "order.placed": not a registered event"#,
+    ];
+    for problem in expected {
+        assert!(
+            found.iter().any(|f| f == problem),
+            "not found: {problem}\nfound:\n{}",
+            found.join("\n")
+        );
+    }
+}
