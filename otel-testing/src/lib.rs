@@ -11,7 +11,7 @@
 //!   loopback whose data is read with the same assertions, with request headers recorded
 //!   and failures injectable; [`Rotel`], the real rotel collector as a child process
 //!   relaying to a [`TestCollector`].
-//! - [`Conformance`] (the `conformance` feature): every attribute, metric and log event
+//! - `Conformance` (the `conformance` feature): every attribute, metric and log event
 //!   checked against the semantic-conventions registry, with one line of counts.
 //! - [`BlackHole`]: an endpoint that accepts connections and never answers.
 //! - [`alone`]: one test run alone in a child process of its test binary, for what
@@ -37,7 +37,7 @@
 //! | feature | default | adds | pulls in |
 //! | --- | --- | --- | --- |
 //! | `collector` | no | [`TestCollector`], [`CollectorTls`] and their types, [`Rotel`] | tonic, axum, hyper, rustls and tokio-rustls (ring), flate2, serde_json |
-//! | `conformance` | no | [`Conformance`]: the registry check (the facts of semantic conventions 1.42, GenAI 1.41, about 140 KB) | nothing more |
+//! | `conformance` | no | `Conformance`: the registry check (the facts of semantic conventions 1.42, GenAI 1.41, about 140 KB) | nothing more |
 //!
 //! Without it: the harness, the assertions and the records, [`BlackHole`], [`alone`]
 //! and [`allocations`], over the SDK, `tracing` and the OTLP message types (prost).
