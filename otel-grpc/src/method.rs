@@ -57,23 +57,6 @@ pub fn parse_path(path: &str) -> Option<(&str, &str)> {
     (!service.is_empty() && !method.is_empty() && !method.contains('/')).then_some((service, full))
 }
 
-/// `full` in this thread's copy `local` of `names`, else in `names` (copied on a hit).
-fn lookup(
-    local: &'static std::thread::LocalKey<RefCell<FxHashSet<&'static str>>>,
-    names: &SharedNames,
-    full: &str,
-) -> Option<&'static str> {
-    local
-        .try_with(|here| here.try_borrow().ok()?.get(full).copied())
-        .ok()
-        .flatten()
-        .or_else(|| {
-            let name = names.get(full)?;
-            let _ = local.try_with(|here| here.try_borrow_mut().map(|mut here| here.insert(name)));
-            Some(name)
-        })
-}
-
 /// Adds `full` to `names` and this thread's copy `local`.
 fn keep(
     local: &'static std::thread::LocalKey<RefCell<FxHashSet<&'static str>>>,
@@ -92,9 +75,13 @@ fn keep(
 }
 
 /// `rpc.method` and the span name of the fully qualified method `full`: shared when
-/// the method is confirmed, else allocated.
+/// the method is confirmed on this thread, else allocated.
 pub(crate) fn named(full: &str) -> (StringValue, Cow<'static, str>) {
-    match lookup(&SHARED, &NAMES, full) {
+    let shared = SHARED
+        .try_with(|names| names.try_borrow().ok()?.get(full).copied())
+        .ok()
+        .flatten();
+    match shared {
         Some(name) => (StringValue::from(name), Cow::Borrowed(name)),
         None => (StringValue::from(full.to_owned()), Cow::Owned(full.to_owned())),
     }
@@ -105,9 +92,19 @@ pub(crate) fn confirm(full: &str) {
     keep(&SHARED, &NAMES, full);
 }
 
-/// Whether a server of this process is known to serve `full` (see [`confirm_served`]).
-pub(crate) fn is_served(full: &str) -> bool {
-    lookup(&SERVED_HERE, &SERVED, full).is_some()
+/// The kept name of `full` if a server of this process is known to serve it (see
+/// [`confirm_served`]), on any thread; usable as `rpc.method` and the span name.
+pub(crate) fn served(full: &str) -> Option<&'static str> {
+    SERVED_HERE
+        .try_with(|here| here.try_borrow().ok()?.get(full).copied())
+        .ok()
+        .flatten()
+        .or_else(|| {
+            // Confirmed on another thread: this thread keeps its own copy from now on.
+            let name = SERVED.get(full)?;
+            let _ = SERVED_HERE.try_with(|here| here.try_borrow_mut().map(|mut here| here.insert(name)));
+            Some(name)
+        })
 }
 
 /// Records that a server of this process serves `full`: its later calls get
@@ -130,14 +127,14 @@ mod tests {
         let (_, name) = named("otel.unit.Svc/Confirmed");
         assert!(matches!(name, Cow::Borrowed("otel.unit.Svc/Confirmed")));
         // A client's confirmation is not a server's.
-        assert!(!is_served("otel.unit.Svc/Confirmed"));
+        assert_eq!(served("otel.unit.Svc/Confirmed"), None);
         confirm_served("otel.unit.Svc/Confirmed");
-        assert!(is_served("otel.unit.Svc/Confirmed"));
+        assert_eq!(served("otel.unit.Svc/Confirmed"), Some("otel.unit.Svc/Confirmed"));
         // Another thread sees it too.
-        let elsewhere = std::thread::spawn(|| is_served("otel.unit.Svc/Confirmed"))
+        let elsewhere = std::thread::spawn(|| served("otel.unit.Svc/Confirmed"))
             .join()
             .expect("thread");
-        assert!(elsewhere);
+        assert_eq!(elsewhere, Some("otel.unit.Svc/Confirmed"));
         assert_eq!(parse_path("//x"), None);
         assert_eq!(parse_path("/svc/"), None);
         assert_eq!(parse_path("svc/m"), None);

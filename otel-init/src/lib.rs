@@ -29,9 +29,9 @@
 //!   processor with a bounded queue and counted drops), [`sampling`] (sampler presets),
 //!   [`redaction`] (drops, hashes and scrubs sensitive attributes, log records and
 //!   outgoing baggage; on by default in `init()`), [`value_length`] (the attribute
-//!   value length limits of `OTEL_*_ATTRIBUTE_VALUE_LENGTH_LIMIT`), [`resource`] (service, host, OS,
-//!   process, container and Kubernetes attributes), [`propagation`] (propagators and
-//!   carriers), [`console_exporter`] (human-readable exporters for
+//!   value length limits of `OTEL_*_ATTRIBUTE_VALUE_LENGTH_LIMIT`), [`resource`]
+//!   (service, host, OS, process, container and Kubernetes attributes), [`propagation`]
+//!   (propagators and carriers), [`console_exporter`] (human-readable exporters for
 //!   `OTEL_*_EXPORTER=console`), and [`subscriber`] (the `tracing` layers, with trace ids
 //!   on every console line).
 //!

@@ -1,8 +1,8 @@
 //! Building the providers from the configuration in effect: exporters, our span queue
 //! processor, the SDK's batch log processor and periodic reader, and redaction then the
-//! value length limits in front of every span and log processor. The metric and log pipelines are the `metrics` and
-//! `logs` cargo features; the configuration in effect names no exporter for a signal
-//! this build lacks, nor an exporter it lacks.
+//! value length limits in front of every span and log processor. The metric and log
+//! pipelines are the `metrics` and `logs` cargo features; the configuration in effect
+//! names no exporter for a signal this build lacks, nor an exporter it lacks.
 
 use std::sync::Arc;
 
@@ -59,22 +59,22 @@ pub(crate) fn build_pipelines(
     additions: &mut Additions,
     warnings: &mut Warnings,
 ) -> Result<Pipelines, InitError> {
+    // Clones share the counts the guard reads.
+    let value_limits = ValueLimits {
+        spans: ValueLengthLimit::new(config.span_limits.attribute_value_length),
+        logs: ValueLengthLimit::new(config.log_record_limits.attribute_value_length),
+    };
     let mut exporting = Exporting {
         config,
         resource,
         runtime: runtime.as_ref(),
         redactor,
-        value_limits: ValueLimits {
-            spans: ValueLengthLimit::new(config.span_limits.attribute_value_length),
-            logs: ValueLengthLimit::new(config.log_record_limits.attribute_value_length),
-        },
+        value_limits: value_limits.clone(),
         additions,
         #[cfg(feature = "__otlp")]
         clients: HttpClients::default(),
         warnings,
     };
-    // Clones share the counts the guard reads.
-    let value_limits = exporting.value_limits.clone();
     let (tracer, span_stats) = exporting.tracer_provider()?;
     #[cfg(feature = "metrics")]
     let meter = exporting.meter_provider()?;

@@ -43,12 +43,17 @@ pub(super) fn start(
     };
     let (rule, mut name): (MethodRule, Cow<'static, str>) = match parse_path(path) {
         Some((service, full)) if known(service) != Some(false) => {
-            if known(service) == Some(true) {
+            let declared = known(service) == Some(true);
+            if declared {
                 method::confirm_served(full);
             }
-            let (value, name) = method::named(full);
+            let served = method::served(full);
+            let (value, name) = match served {
+                Some(name) => (StringValue::from(name), Cow::Borrowed(name)),
+                None => method::named(full),
+            };
             // Declared, or seen to exist: set now, where samplers see it.
-            if known(service).is_some() || method::is_served(full) {
+            if declared || served.is_some() {
                 attributes.push(KeyValue::new(semconv::RPC_METHOD, value.clone()));
                 (MethodRule::Decided(value), name)
             } else {

@@ -205,6 +205,7 @@ where
             .with_tracer(otel_kit_core::BridgeTracer::new(tracer))
             // Not semantic conventions, and a cost on every span: thread ids and names,
             // busy/idle nanoseconds, the tracing target. Source location (code.*) stays.
+            // otel-kit-testing's harness (`bridge_layer`) sets its bridge up the same way.
             .with_threads(false)
             .with_tracked_inactivity(false)
             .with_target(false)

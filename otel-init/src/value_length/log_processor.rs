@@ -59,6 +59,8 @@ impl TruncatingLogProcessor {
         let Some(max) = self.limit.max_chars() else {
             return;
         };
+        // A look without allocating first: most records have nothing to cut, and a
+        // record that does is rebuilt.
         if !record.attributes_iter().any(|(_, v)| longer(v, max, 0)) {
             return;
         }
@@ -83,34 +85,35 @@ fn longer(value: &AnyValue, max: usize, depth: usize) -> bool {
     }
 }
 
-/// `value` with its strings cut, or `None` when none is longer; `cut` counts them.
+/// `value` with its strings cut, or `None` when none is longer; `cut` counts them. One
+/// pass: a list or map is copied only once a value in it is cut.
 fn cut_any(value: &AnyValue, max: usize, depth: usize, cut: &mut u64) -> Option<AnyValue> {
-    if !longer(value, max, depth) {
-        return None;
-    }
-    Some(match value {
+    match value {
         AnyValue::String(s) => {
+            let shorter = cut_str(s.as_str(), max)?;
             *cut += 1;
-            AnyValue::String(cut_str(s.as_str(), max).unwrap_or(s.as_str()).to_owned().into())
+            Some(AnyValue::String(shorter.to_owned().into()))
         }
-        AnyValue::ListAny(items) => AnyValue::ListAny(Box::new(
-            items
-                .iter()
-                .map(|v| cut_any(v, max, depth + 1, cut).unwrap_or_else(|| v.clone()))
-                .collect(),
-        )),
-        AnyValue::Map(map) => AnyValue::Map(Box::new(
-            map.iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        cut_any(v, max, depth + 1, cut).unwrap_or_else(|| v.clone()),
-                    )
-                })
-                .collect(),
-        )),
-        other => other.clone(),
-    })
+        AnyValue::ListAny(items) if depth < MAX_DEPTH => {
+            let mut out: Option<Vec<AnyValue>> = None;
+            for (i, v) in items.iter().enumerate() {
+                if let Some(shorter) = cut_any(v, max, depth + 1, cut) {
+                    out.get_or_insert_with(|| items.to_vec())[i] = shorter;
+                }
+            }
+            out.map(|items| AnyValue::ListAny(Box::new(items)))
+        }
+        AnyValue::Map(map) if depth < MAX_DEPTH => {
+            let mut out = None;
+            for (k, v) in map.iter() {
+                if let Some(shorter) = cut_any(v, max, depth + 1, cut) {
+                    out.get_or_insert_with(|| map.clone()).insert(k.clone(), shorter);
+                }
+            }
+            out.map(AnyValue::Map)
+        }
+        _ => None,
+    }
 }
 
 impl LogProcessor for TruncatingLogProcessor {

@@ -122,9 +122,9 @@ impl Checker<'_> {
         let location = format!("span {:?} ({:?})", span.name, span.kind);
         self.attributes(&location, &span.attributes);
         for event in &span.events {
-            self.attributes(&format!("{location} event {:?}", event.name), &event.attributes);
+            let at = format!("{location} event {:?}", event.name);
+            self.attributes(&at, &event.attributes);
             if let Some(group) = self.registry.events.get(event.name.as_str()) {
-                let at = format!("{location} event {:?}", event.name);
                 self.requirements(&at, &event.name, group, &event.attributes, |_| None);
             }
         }
@@ -288,8 +288,7 @@ fn span_group(registry: &Registry, span: &SpanRecord) -> Option<&'static str> {
         _ => None,
     };
     let kind = &span.kind;
-    let group: String = if text("gen_ai.operation.name").is_some() {
-        let operation = text("gen_ai.operation.name")?;
+    let group: String = if let Some(operation) = text("gen_ai.operation.name") {
         match operation {
             "chat" | "text_completion" | "generate_content"
                 if text("gen_ai.provider.name") == Some("openai") =>
@@ -302,13 +301,12 @@ fn span_group(registry: &Registry, span: &SpanRecord) -> Option<&'static str> {
             "execute_tool" | "invoke_workflow" => format!("span.gen_ai.{operation}.internal"),
             other => format!("span.gen_ai.{other}.client"),
         }
-    } else if text("rpc.system.name").is_some() {
+    } else if let Some(system) = text("rpc.system.name") {
         let side = if *kind == SpanKind::Server {
             "server"
         } else {
             "client"
         };
-        let system = text("rpc.system.name")?;
         format!("span.rpc.{system}.call.{side}")
     } else if let Some(system) = text("db.system.name") {
         let specific = format!("span.db.{system}.client");

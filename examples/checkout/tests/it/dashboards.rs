@@ -11,16 +11,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use otel_kit_testing::{MetricData, MetricRecord, TestCollector};
 use serde_json::Value;
 use yaml_rust2::{Yaml, YamlLoader};
 
-use crate::demo::demo;
+use crate::demo::{demo, run_to_exit};
 
 /// Series name -> the label names it carries.
 type Series = BTreeMap<String, BTreeSet<String>>;
@@ -849,60 +847,18 @@ fn listing(series: &Series) -> String {
 /// How long the demo may run.
 const DEMO_TIMEOUT: Duration = Duration::from_secs(120);
 
-fn drain(stream: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = std::io::BufReader::new(stream).read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
-}
-
-fn tail(text: &str, lines: usize) -> String {
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboards_and_rules_use_only_emitted_metrics() {
     let collector = TestCollector::start().await.expect("start the OTLP collector");
     let endpoint = collector.endpoint();
-    let mut command = demo(
+    let command = demo(
         &["run", "--checkouts", "60", "--concurrency", "4"],
         &[
             ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
             ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
         ],
     );
-    command.stdin(Stdio::null());
-    let mut child = command.spawn().expect("start the checkout demo");
-    let stdout = drain(child.stdout.take().expect("piped stdout"));
-    let stderr = drain(child.stderr.take().expect("piped stderr"));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for the demo") {
-            break Some(status);
-        }
-        if started.elapsed() > DEMO_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    let (stdout, stderr) = (
-        stdout.join().unwrap_or_default(),
-        stderr.join().unwrap_or_default(),
-    );
-    let output = format!(
-        "stdout (end):\n{}\nstderr (end):\n{}",
-        tail(&stdout, 30),
-        tail(&stderr, 30)
-    );
-    match status {
-        None => panic!("the checkout demo did not exit within {DEMO_TIMEOUT:?}; killed\n{output}"),
-        Some(status) if !status.success() => panic!("the checkout demo failed: {status}\n{output}"),
-        Some(_) => {}
-    }
+    let output = run_to_exit(command, DEMO_TIMEOUT).await;
 
     let metrics = collector.metrics();
     let emitted = series(metrics.as_slice());

@@ -4,13 +4,11 @@
 //! and PostgreSQL too when `TEST_POSTGRES_URL` is set. Prints one line of counts per
 //! database; the violations must be none.
 
-use std::io::Read as _;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use otel_kit_testing::{Conformance, Report, TestCollector};
 
-use crate::demo::demo;
+use crate::demo::{demo, run_to_exit};
 
 const DEMO_TIMEOUT: Duration = Duration::from_secs(180);
 
@@ -20,39 +18,15 @@ const CUSTOM_NAMESPACE: &str = "shop";
 async fn check_demo(database_url: &str) -> Report {
     let collector = TestCollector::start().await.expect("start the OTLP collector");
     let endpoint = collector.endpoint();
-    let mut child = demo(
+    let command = demo(
         &["run", "--checkouts", "25", "--concurrency", "4"],
         &[
             ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
             ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
             ("DATABASE_URL", database_url),
         ],
-    )
-    .stdin(Stdio::null())
-    .spawn()
-    .expect("start the checkout demo");
-    let mut stderr = child.stderr.take().expect("piped stderr");
-    let mut stdout = child.stdout.take().expect("piped stdout");
-    let drain = std::thread::spawn(move || {
-        let mut out = String::new();
-        let _ = stdout.read_to_string(&mut out);
-        out
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for the demo") {
-            break status;
-        }
-        assert!(
-            started.elapsed() < DEMO_TIMEOUT,
-            "the demo did not exit within {DEMO_TIMEOUT:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    let mut errors = String::new();
-    let _ = stderr.read_to_string(&mut errors);
-    let _ = drain.join();
-    assert!(status.success(), "the demo failed: {status}\n{errors}");
+    );
+    run_to_exit(command, DEMO_TIMEOUT).await;
     // The demo flushes every signal before it exits.
     let spans = collector.spans();
     assert!(spans.len() > 100, "only {} spans arrived", spans.len());
