@@ -94,6 +94,7 @@ pub(crate) fn confirm(full: &str) {
 
 /// The kept name of `full` if a server of this process is known to serve it (see
 /// [`confirm_served`]), on any thread; usable as `rpc.method` and the span name.
+#[cfg(feature = "server")]
 pub(crate) fn served(full: &str) -> Option<&'static str> {
     SERVED_HERE
         .try_with(|here| here.try_borrow().ok()?.get(full).copied())
@@ -126,17 +127,22 @@ mod tests {
         confirm("otel.unit.Svc/Confirmed");
         let (_, name) = named("otel.unit.Svc/Confirmed");
         assert!(matches!(name, Cow::Borrowed("otel.unit.Svc/Confirmed")));
-        // A client's confirmation is not a server's.
-        assert_eq!(served("otel.unit.Svc/Confirmed"), None);
-        confirm_served("otel.unit.Svc/Confirmed");
-        assert_eq!(served("otel.unit.Svc/Confirmed"), Some("otel.unit.Svc/Confirmed"));
-        // Another thread sees it too.
-        let elsewhere = std::thread::spawn(|| served("otel.unit.Svc/Confirmed"))
-            .join()
-            .expect("thread");
-        assert_eq!(elsewhere, Some("otel.unit.Svc/Confirmed"));
         assert_eq!(parse_path("//x"), None);
         assert_eq!(parse_path("/svc/"), None);
         assert_eq!(parse_path("svc/m"), None);
+    }
+
+    #[cfg(feature = "server")]
+    #[test]
+    fn a_served_method_is_known_on_every_thread() {
+        confirm("otel.unit.Svc/Served");
+        // A client's confirmation is not a server's.
+        assert_eq!(served("otel.unit.Svc/Served"), None);
+        confirm_served("otel.unit.Svc/Served");
+        assert_eq!(served("otel.unit.Svc/Served"), Some("otel.unit.Svc/Served"));
+        let elsewhere = std::thread::spawn(|| served("otel.unit.Svc/Served"))
+            .join()
+            .expect("thread");
+        assert_eq!(elsewhere, Some("otel.unit.Svc/Served"));
     }
 }
