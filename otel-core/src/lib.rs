@@ -2,10 +2,12 @@
 //! need to name this crate: each instrumentation re-exports what its users touch
 //! ([`Providers`] above all), as axum re-exports axum-core.
 //!
-//! - [`Providers`]: the tracer provider, meter provider and propagator an
-//!   instrumentation was given, each defaulting to the OpenTelemetry global.
+//! - [`Providers`]: the tracer provider, meter provider, propagator and logger provider
+//!   an instrumentation was given, each defaulting to the global.
+//! - [`log_events`]: [`LogEvent`](log_events::LogEvent), a named event emitted through the
+//!   logs API in a span's context, and the kit's global logger provider.
 //! - [`resolver`]: [`Resolver`], the one way every instrumentation resolves them per request (once
-//!   when all three are given, per thread and refreshed every 10 ms otherwise), with
+//!   when all four are given, per thread and refreshed every 10 ms otherwise), with
 //!   its [`Instruments`] and per-thread [`Cache`].
 //! - [`Scope`]: an instrumentation's scope, built once.
 //! - [`carrier`]: [`HeaderMapExtractor`](carrier::HeaderMapExtractor), a propagation
@@ -16,7 +18,9 @@
 //!   process within a byte budget.
 //! - [`call`]: [`CallFuture`](call::CallFuture), the one future a call in flight runs in
 //!   (its context attached on every poll, a panic recorded, a drop counted as cancelled).
-//! - [`panic_payload`]: what a caught panic says.
+//! - [`panic_payload`]: what a caught panic says, bounded.
+//! - [`exception`]: the exception event of a panic or a recorded error, and the bound on
+//!   every error message the kit records.
 //! - [`extra_attributes`]: [`SpanAttributes`] and [`MetricAttributes`], what an
 //!   application's attribute hooks write into (the metric's capped at
 //!   [`MAX_METRIC_ATTRIBUTES`](extra_attributes::MAX_METRIC_ATTRIBUTES)).
@@ -34,8 +38,10 @@ pub mod call;
 pub mod carrier;
 pub mod error_type;
 pub mod event_names;
+pub mod exception;
 pub mod extra_attributes;
 pub mod header_capture;
+pub mod log_events;
 pub mod panic_payload;
 mod providers;
 pub mod resolver;

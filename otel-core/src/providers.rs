@@ -6,9 +6,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use opentelemetry::global::ObjectSafeTracerProvider;
+use opentelemetry::logs::LoggerProvider;
 use opentelemetry::metrics::MeterProvider;
 use opentelemetry::propagation::TextMapPropagator;
 use opentelemetry::trace::{Span, Tracer, TracerProvider};
+
+use crate::log_events::SharedLoggerProvider;
 
 /// A tracer provider of any type, behind one pointer.
 pub type SharedTracerProvider = Arc<dyn ObjectSafeTracerProvider + Send + Sync>;
@@ -17,9 +20,11 @@ pub type SharedMeterProvider = Arc<dyn MeterProvider + Send + Sync>;
 /// A text-map propagator of any type, behind one pointer.
 pub type SharedPropagator = Arc<dyn TextMapPropagator + Send + Sync>;
 
-/// Where an instrumentation sends its spans and metrics, and how it reads and writes
-/// trace context: each of the three given here, or the OpenTelemetry global, read
-/// lazily when a request is served (never when the instrumentation is built).
+/// Where an instrumentation sends its spans, metrics and log events, and how it reads
+/// and writes trace context: each of the four given here, or the global, read lazily
+/// when a request is served (never when the instrumentation is built). The logger
+/// provider's global is the kit's own ([`set_global_logger_provider`]): the
+/// OpenTelemetry API has none.
 ///
 /// Every layer, middleware and wrapper of the kit takes one with its `.providers(..)`
 /// builder method. Build it once and hand the same value to each instrumentation: an
@@ -29,7 +34,10 @@ pub type SharedPropagator = Arc<dyn TextMapPropagator + Send + Sync>;
 /// `otel_kit_init::init()` installs. This is Go's `otelhttp.WithTracerProvider`,
 /// `WithMeterProvider` and `WithPropagators`, as one value.
 ///
+/// [`set_global_logger_provider`]: crate::log_events::set_global_logger_provider
+///
 /// ```
+/// use opentelemetry_sdk::logs::SdkLoggerProvider;
 /// use opentelemetry_sdk::metrics::SdkMeterProvider;
 /// use opentelemetry_sdk::propagation::TraceContextPropagator;
 /// use opentelemetry_sdk::trace::SdkTracerProvider;
@@ -38,7 +46,8 @@ pub type SharedPropagator = Arc<dyn TextMapPropagator + Send + Sync>;
 /// let providers = Providers::new()
 ///     .tracer_provider(SdkTracerProvider::default())
 ///     .meter_provider(SdkMeterProvider::default())
-///     .propagator(TraceContextPropagator::new());
+///     .propagator(TraceContextPropagator::new())
+///     .logger_provider(SdkLoggerProvider::builder().build());
 /// assert!(providers.is_complete());
 /// assert!(!Providers::new().is_complete());
 /// ```
@@ -47,18 +56,20 @@ pub struct Providers {
     tracer: Option<SharedTracerProvider>,
     meter: Option<SharedMeterProvider>,
     propagator: Option<SharedPropagator>,
+    logger: Option<SharedLoggerProvider>,
     /// Tells apart, in per-thread caches, instrumentations configured differently:
     /// 0 for "all globals", a fresh number whenever something is given. Clones share it.
     id: u64,
 }
 
 impl Providers {
-    /// Nothing given yet: the three globals, read when requests are served.
+    /// Nothing given yet: the four globals, read when requests are served.
     pub const fn new() -> Self {
         Self {
             tracer: None,
             meter: None,
             propagator: None,
+            logger: None,
             id: 0,
         }
     }
@@ -108,10 +119,22 @@ impl Providers {
         self.given(|p| p.propagator = Some(Arc::new(propagator)))
     }
 
-    /// Whether all three were given: nothing is read from the globals then, and an
-    /// instrumentation resolves its tracer and instruments once, not per thread.
+    /// Log events (exceptions, GenAI call details) go to `provider` instead of the kit's
+    /// global logger provider
+    /// ([`set_global_logger_provider`](crate::log_events::set_global_logger_provider)).
+    #[must_use]
+    pub fn logger_provider<P>(self, provider: P) -> Self
+    where
+        P: LoggerProvider + Send + Sync + 'static,
+        P::Logger: Send + Sync + 'static,
+    {
+        self.given(|p| p.logger = Some(Arc::new(provider)))
+    }
+
+    /// Whether all four were given: nothing is read from the globals then, and an
+    /// instrumentation resolves its tracer, instruments and logger once, not per thread.
     pub fn is_complete(&self) -> bool {
-        self.tracer.is_some() && self.meter.is_some() && self.propagator.is_some()
+        self.tracer.is_some() && self.meter.is_some() && self.propagator.is_some() && self.logger.is_some()
     }
 
     pub(crate) fn id(&self) -> u64 {
@@ -129,6 +152,10 @@ impl Providers {
     pub(crate) fn given_propagator(&self) -> Option<&SharedPropagator> {
         self.propagator.as_ref()
     }
+
+    pub(crate) fn given_logger_provider(&self) -> Option<&SharedLoggerProvider> {
+        self.logger.as_ref()
+    }
 }
 
 impl Default for Providers {
@@ -144,6 +171,7 @@ impl fmt::Debug for Providers {
             .field("tracer_provider", &source(self.tracer.is_some()))
             .field("meter_provider", &source(self.meter.is_some()))
             .field("propagator", &source(self.propagator.is_some()))
+            .field("logger_provider", &source(self.logger.is_some()))
             .finish()
     }
 }

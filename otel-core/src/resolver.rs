@@ -1,7 +1,7 @@
 //! [`Resolver`]: the one way every instrumentation of the kit gets its tracer, metric
 //! instruments and propagator, from the [`Providers`] it was given or from the globals.
 //!
-//! - **All three given** ([`Providers::is_complete`]): resolved once, on first use, and
+//! - **All four given** ([`Providers::is_complete`]): resolved once, on first use, and
 //!   shared by every clone of the instrumentation. Nothing global is read, so tests
 //!   with their own providers run in parallel.
 //! - **Otherwise**: each thread keeps a copy, refreshed every [`REFRESH`], so an
@@ -64,6 +64,7 @@ use opentelemetry::trace::TracerProvider as _;
 use opentelemetry::{Context, InstrumentationScope};
 
 use crate::carrier::HeaderMapExtractor;
+use crate::log_events::{self, SharedLogger, SharedLoggerProvider};
 use crate::providers::{Providers, SharedMeterProvider, SharedPropagator};
 
 /// How long a thread keeps its copy of the globals before resolving them again.
@@ -126,6 +127,9 @@ pub struct Resolved<I> {
     propagator: Option<SharedPropagator>,
     meter_provider: SharedMeterProvider,
     instruments: I,
+    /// The logger of the instrumentation's scope and the provider it came from; `None`
+    /// when neither a logger provider was given nor a global one set.
+    logger: Option<(SharedLoggerProvider, SharedLogger)>,
     at: Instant,
 }
 
@@ -139,10 +143,26 @@ impl<I: Instruments> Resolved<I> {
             .given_meter_provider()
             .cloned()
             .unwrap_or_else(global::meter_provider);
-        let instruments = match previous {
-            Some(previous) if Arc::ptr_eq(&previous.meter_provider, &meter_provider) => previous.instruments,
-            _ => I::new(meter_provider.meter_with_scope(I::scope())),
+        let logger_provider = providers
+            .given_logger_provider()
+            .cloned()
+            .or_else(log_events::global_logger_provider);
+        let (instruments, previous_logger) = match previous {
+            Some(previous) if Arc::ptr_eq(&previous.meter_provider, &meter_provider) => {
+                (Some(previous.instruments), previous.logger)
+            }
+            Some(previous) => (None, previous.logger),
+            None => (None, None),
         };
+        let instruments = instruments.unwrap_or_else(|| I::new(meter_provider.meter_with_scope(I::scope())));
+        // A logger is made again only when its provider changed.
+        let logger = logger_provider.map(|provider| match previous_logger {
+            Some((previous, logger)) if Arc::ptr_eq(&previous, &provider) => (previous, logger),
+            _ => {
+                let logger = provider.event_logger(I::scope());
+                (provider, logger)
+            }
+        });
         let propagator = providers.given_propagator().cloned();
         let fields = match &propagator {
             Some(propagator) => header_names(propagator.as_ref()),
@@ -154,6 +174,7 @@ impl<I: Instruments> Resolved<I> {
             propagator,
             meter_provider,
             instruments,
+            logger,
             at: now,
         }
     }
@@ -166,6 +187,13 @@ impl<I: Instruments> Resolved<I> {
     /// The instruments, built from the resolved meter provider.
     pub fn instruments(&self) -> &I {
         &self.instruments
+    }
+
+    /// The logger of the instrumentation's scope, for log events
+    /// ([`LogEvent`](crate::log_events::LogEvent)); `None` when no logger provider was
+    /// given and none is set globally.
+    pub fn logger(&self) -> Option<&dyn log_events::EventLogger> {
+        self.logger.as_ref().map(|(_, logger)| &**logger)
     }
 
     /// The resolved meter provider, for instruments registered once per provider
@@ -339,13 +367,16 @@ impl<I: Instruments> Resolver<I> {
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    use opentelemetry::logs::Severity;
     use opentelemetry::metrics::Counter;
     use opentelemetry::trace::{Span as _, Tracer as _};
+    use opentelemetry_sdk::logs::{InMemoryLogExporter, SdkLoggerProvider};
     use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
     use opentelemetry_sdk::propagation::TraceContextPropagator;
     use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
 
     use super::*;
+    use crate::log_events::LogEvent;
 
     struct Counting {
         calls: Counter<u64>,
@@ -404,11 +435,16 @@ mod tests {
         let meter_provider = SdkMeterProvider::builder()
             .with_reader(PeriodicReader::builder(metrics.clone()).build())
             .build();
+        let logs = InMemoryLogExporter::default();
+        let logger_provider = SdkLoggerProvider::builder()
+            .with_simple_exporter(logs.clone())
+            .build();
         let resolver = Resolver::<CountedOnce>::new(
             Providers::new()
                 .tracer_provider(tracer_provider.clone())
                 .meter_provider(meter_provider.clone())
-                .propagator(TraceContextPropagator::new()),
+                .propagator(TraceContextPropagator::new())
+                .logger_provider(logger_provider),
         );
         for _ in 0..3 {
             let clone = resolver.clone();
@@ -416,6 +452,8 @@ mod tests {
                 clone.with(Some(Instant::now()), |resolved| {
                     resolved.tracer().start("given").end();
                     resolved.instruments().0.calls.add(1, &[]);
+                    let logger = resolved.logger().expect("the given logger provider");
+                    LogEvent::new("given.event", Severity::Info).emit(logger, &Context::new());
                 });
             })
             .join()
@@ -429,6 +467,7 @@ mod tests {
         tracer_provider.force_flush().expect("flush");
         meter_provider.force_flush().expect("flush");
         assert_eq!(spans.get_finished_spans().expect("spans").len(), 3);
+        assert_eq!(logs.get_emitted_logs().expect("logs").len(), 3);
         assert!(!metrics.get_finished_metrics().expect("metrics").is_empty());
     }
 

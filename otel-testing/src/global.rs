@@ -112,6 +112,7 @@ pub(crate) fn install(telemetry: TestTelemetry) -> GlobalTelemetry {
     });
     global::set_tracer_provider(guard.telemetry.tracer_provider().clone());
     global::set_meter_provider(guard.telemetry.meter_provider().clone());
+    otel_kit_core::log_events::set_global_logger_provider(guard.telemetry.logger_provider().clone());
     global::set_text_map_propagator(TextMapCompositePropagator::new(vec![
         Box::new(TraceContextPropagator::new()),
         Box::new(BaggagePropagator::new()),

@@ -279,6 +279,7 @@ impl TestTelemetry {
             .tracer_provider(self.tracer_provider.clone())
             .meter_provider(self.meter_provider.clone())
             .propagator(propagator)
+            .logger_provider(self.logger_provider.clone())
     }
 
     /// The logger provider, to hand to code under test.

@@ -68,6 +68,9 @@ impl Builder {
             #[cfg(feature = "metrics")]
             opentelemetry::global::set_meter_provider(pipelines.meter.clone());
             propagators.clone().install_global();
+            // The instrumentations' log events (exceptions, GenAI details): the
+            // OpenTelemetry API has no global logger provider, the kit keeps one.
+            otel_kit_core::log_events::set_global_logger_provider(pipelines.logger.clone());
         }
         let filter = if self.install_subscriber {
             self.install_subscriber(effective.log_level, &pipelines, &mut warnings)
