@@ -196,6 +196,14 @@ impl<I: Instruments> Resolved<I> {
         self.logger.as_ref().map(|(_, logger)| &**logger)
     }
 
+    /// Emits `event` in `cx`'s span through [`logger`](Self::logger); nothing when there
+    /// is no logger.
+    pub fn emit(&self, event: log_events::LogEvent, cx: &Context) {
+        if let Some(logger) = self.logger() {
+            event.emit(logger, cx);
+        }
+    }
+
     /// The resolved meter provider, for instruments registered once per provider
     /// (observable gauges): compare it with [`Arc::ptr_eq`] to see whether it changed.
     pub fn meter_provider(&self) -> &SharedMeterProvider {

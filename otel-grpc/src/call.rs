@@ -13,6 +13,7 @@ use smallvec::SmallVec;
 use tonic::Code;
 
 use otel_kit_core::call::EndEarly;
+use otel_kit_core::exception;
 use otel_kit_core::{Resolver, SpanAttributes};
 
 use crate::hooks::{CallOutcome, ResponseSpanAttributes};
@@ -275,10 +276,17 @@ impl EndEarly for Call {
         &self.cx
     }
 
+    /// The panic is recorded once, as the side's exception event in the span's
+    /// context ([`Side::exception_event`]), and on the span and the metric.
     fn panicked(self, payload: &(dyn std::any::Any + Send)) {
+        let description = otel_kit_core::panic_payload::description(payload, "the service panicked");
+        let (name, severity) = self.side.exception_event();
+        let event = exception::panic_event(name, severity, &description);
+        self.resolver
+            .with(None, |resolved| resolved.emit(event, &self.cx));
         self.finish(Outcome::Failed {
             error_type: ERROR_TYPE_PANIC.into(),
-            description: otel_kit_core::panic_payload::description(payload, "the service panicked"),
+            description,
         });
     }
 

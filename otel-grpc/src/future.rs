@@ -76,7 +76,7 @@ impl<F> fmt::Debug for ResponseFuture<F> {
 impl<F, B, E> Future for ResponseFuture<F>
 where
     F: Future<Output = Result<Response<B>, E>>,
-    E: 'static,
+    E: std::fmt::Display + 'static,
 {
     type Output = Result<Response<ResponseBody<B>>, E>;
 
@@ -117,7 +117,7 @@ where
 /// error is a transport failure: it gets the gRPC code tonic reports for it (a server
 /// that is down is `UNAVAILABLE`). A server's error has no status on the wire yet:
 /// its type is recorded.
-fn fail<E: 'static>(call: Call, error: &E) {
+fn fail<E: std::fmt::Display + 'static>(call: Call, error: &E) {
     match call.side {
         Side::Client => {
             let passed = call.deadline_passed(Instant::now());
@@ -133,9 +133,10 @@ fn fail<E: 'static>(call: Call, error: &E) {
                 call.message = Some(message);
                 call.finish(Outcome::Status(status.code()));
             }
+            // Its message, bounded; otel-kit-init's redaction scrubs it on export.
             None => call.finish(Outcome::Failed {
                 error_type: otel_kit_core::error_type::of_type::<E>().into(),
-                description: "the service returned an error".into(),
+                description: otel_kit_core::exception::bounded_cow(error.to_string().into()),
             }),
         },
     }

@@ -2,6 +2,7 @@
 //! `rpc.response.status_code`, and which codes make a span an error on each side.
 
 use http::HeaderMap;
+use opentelemetry::logs::Severity;
 use tonic::Code;
 
 /// The name of `code` as `rpc.response.status_code` (and `error.type`) record it: the
@@ -69,6 +70,23 @@ impl Side {
                     | Code::DataLoss
             ),
             Side::Client => code != Code::Ok,
+        }
+    }
+
+    /// The event a panic is recorded as on this side, and its severity (semantic
+    /// conventions 1.42, `docs/errors.md`): `rpc.server.call.exception` at ERROR,
+    /// `rpc.client.call.exception` at WARN.
+    ///
+    /// ```
+    /// use opentelemetry::logs::Severity;
+    /// use otel_kit_grpc::status::Side;
+    /// assert_eq!(Side::Server.exception_event(), ("rpc.server.call.exception", Severity::Error));
+    /// assert_eq!(Side::Client.exception_event(), ("rpc.client.call.exception", Severity::Warn));
+    /// ```
+    pub fn exception_event(self) -> (&'static str, Severity) {
+        match self {
+            Side::Server => ("rpc.server.call.exception", Severity::Error),
+            Side::Client => ("rpc.client.call.exception", Severity::Warn),
         }
     }
 }

@@ -3,8 +3,10 @@
 //! (`secrets`, alone in a child process of this binary: `init()` installs the
 //! process's globals), and the credentials in query strings that are not redacted yet
 //! (`redaction_gaps`); and the guides in `docs/` against the code they describe
-//! (`docs`).
+//! (`docs`); a panic and a returned error through `init()`, bounded and redacted
+//! (`errors`).
 
 mod docs;
+mod errors;
 mod redaction_gaps;
 mod secrets;

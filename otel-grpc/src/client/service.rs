@@ -74,7 +74,7 @@ impl<S> ClientService<S> {
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ClientService<S>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    S::Error: 'static,
+    S::Error: std::fmt::Display + 'static,
 {
     type Response = Response<ResponseBody<ResBody>>;
     type Error = S::Error;

@@ -63,7 +63,7 @@ impl<S> ServerService<S> {
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ServerService<S>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    S::Error: 'static,
+    S::Error: std::fmt::Display + 'static,
 {
     type Response = Response<ResponseBody<ResBody>>;
     type Error = S::Error;

@@ -262,6 +262,12 @@ async fn health_checks_are_excluded_by_default_and_can_be_traced() {
 #[derive(Debug)]
 struct RouteError<T>(T);
 
+impl<T: std::fmt::Debug> std::fmt::Display for RouteError<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no route for {:?}", self.0)
+    }
+}
+
 fn grpc_request() -> http::Request<String> {
     http::Request::post("/otel.test.Echo/Unary")
         .header("content-type", "application/grpc")
@@ -298,12 +304,15 @@ async fn a_server_service_error_has_a_status_code_and_a_low_cardinality_error_ty
         <[_; 3]>::try_from(spans.named("otel.test.Echo/Unary")).expect("three spans");
     // The Required status code is UNKNOWN, what gRPC answers for an error without a
     // status; error.type is the type's path without generics, `_OTHER` when boxed.
+    // The status description is the error's message.
     typed
         .is_error()
+        .has_error_description("no route for [1]")
         .has_attribute("rpc.response.status_code", "UNKNOWN")
         .has_attribute("error.type", concat!(module_path!(), "::RouteError"));
     boxed
         .is_error()
+        .has_error_description("no route")
         .has_attribute("rpc.response.status_code", "UNKNOWN")
         .has_attribute("error.type", "_OTHER");
     // PERMISSION_DENIED is the caller's problem, not a server error.
@@ -338,12 +347,21 @@ async fn a_server_panic_has_a_status_code_and_unwinds_on() {
         "the panic reaches the server"
     );
 
-    t.spans()
+    let spans = t.spans();
+    let span = spans
         .span("otel.test.Echo/Unary")
         .is_error()
         .has_error_description("handler bug")
         .has_attribute("rpc.response.status_code", "UNKNOWN")
         .has_attribute("error.type", otel_kit_grpc::ERROR_TYPE_PANIC);
+    // Recorded once as the exception event, in the span (docs/errors.md).
+    t.logs()
+        .assert_count(1)
+        .event("rpc.server.call.exception")
+        .has_severity(opentelemetry::logs::Severity::Error)
+        .has_attribute("exception.type", "panic")
+        .has_attribute("exception.message", "handler bug")
+        .is_in_span(&span);
 }
 
 /// What a `tracing` subscriber wrote, for the one debug line of a layer without target.

@@ -5,19 +5,21 @@
 use std::borrow::Cow;
 use std::time::{Instant, SystemTime};
 
+use opentelemetry::logs::Severity;
 use opentelemetry::trace::{Status, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_semantic_conventions::attribute::{
     ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, NETWORK_PROTOCOL_VERSION,
 };
 use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
+use otel_kit_core::exception;
 use otel_kit_core::{Resolver, SpanAttributes};
 use reqwest::Response;
 
 use super::hooks::ResponseSpanAttributes;
 use super::instruments::Instruments;
 use super::outcome::{error_description, error_type};
-use crate::conventions::{HeaderCapture, protocol_version};
+use crate::conventions::{CLIENT_EXCEPTION_EVENT, HeaderCapture, protocol_version};
 
 /// When a request started, read once for the span's start time and the duration.
 #[derive(Clone, Copy)]
@@ -149,8 +151,13 @@ impl EndEarly for Call<'_> {
         &self.cx
     }
 
+    /// The panic is recorded once, as the `http.client.request.exception` event
+    /// (severity WARN, in the span's context), and on the span and the metric.
     fn panicked(self, payload: &(dyn std::any::Any + Send)) {
         let description = otel_kit_core::panic_payload::description(payload, "the request panicked");
+        let event = exception::panic_event(CLIENT_EXCEPTION_EVENT, Severity::Warn, &description);
+        self.resolver
+            .with(None, |resolved| resolved.emit(event, &self.cx));
         self.end_early(Some((ERROR_TYPE_PANIC, description)));
     }
 

@@ -14,13 +14,16 @@ use opentelemetry::{Context, KeyValue, StringValue, Value};
 use opentelemetry_semantic_conventions::attribute as semconv;
 use smallvec::SmallVec;
 
+use opentelemetry::logs::Severity;
 use otel_kit_core::call::EndEarly;
+use otel_kit_core::exception;
 use otel_kit_core::{Resolver, SpanAttributes};
 
 use super::hooks::ResponseSpanAttributes;
 use super::instruments::Instruments;
 use super::layer::Config;
 use super::start::content_length;
+use crate::conventions::SERVER_EXCEPTION_EVENT;
 
 /// `error.type` of a request whose future was dropped before the response was ready
 /// (the client went away, a timeout layer gave up, or the server shut down): the
@@ -216,8 +219,13 @@ impl EndEarly for Call {
         &self.cx
     }
 
+    /// The panic is recorded once, as the `http.server.request.exception` event
+    /// (severity ERROR, in the span's context), and on the span and the metric.
     fn panicked(self, payload: &(dyn std::any::Any + Send)) {
         let description = otel_kit_core::panic_payload::description(payload, "the handler panicked");
+        let event = exception::panic_event(SERVER_EXCEPTION_EVENT, Severity::Error, &description);
+        self.resolver
+            .with(None, |resolved| resolved.emit(event, &self.cx));
         self.fail(ERROR_TYPE_PANIC.into(), description);
     }
 

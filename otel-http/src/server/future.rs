@@ -76,6 +76,7 @@ impl<F, B, E> Future for ResponseFuture<F>
 where
     F: Future<Output = Result<Response<B>, E>>,
     B: http_body::Body,
+    E: std::fmt::Display,
 {
     type Output = F::Output;
 
@@ -93,9 +94,10 @@ where
                     Ok(Response::from_parts(head, body))
                 }
                 Err(error) => {
+                    // Its message, bounded; otel-kit-init's redaction scrubs it on export.
                     call.fail(
                         otel_kit_core::error_type::of_type::<E>().into(),
-                        "the service returned an error".into(),
+                        otel_kit_core::exception::bounded_cow(error.to_string().into()),
                     );
                     Err(error)
                 }

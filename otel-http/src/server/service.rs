@@ -76,6 +76,7 @@ impl<S> ServerService<S> {
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ServerService<S>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    S::Error: std::fmt::Display,
     ResBody: http_body::Body,
 {
     type Response = Response<ResBody>;

@@ -79,6 +79,54 @@ async fn connection_refused_is_a_connect_error() {
         !description.contains("pw") && !description.contains("t0k"),
         "{description}"
     );
+    // A returned error goes back to the caller: recorded on the span, not as an
+    // exception event (docs/errors.md).
+    let logs = t.logs();
+    let events: Vec<&str> = logs.as_slice().iter().map(|r| r.event_name.as_str()).collect();
+    assert!(events.iter().all(|name| name.is_empty()), "{events:?}");
+}
+
+/// A middleware below ours that panics: the one way a client call raises.
+struct Panics;
+
+#[async_trait::async_trait]
+impl reqwest_middleware::Middleware for Panics {
+    async fn handle(
+        &self,
+        _: reqwest::Request,
+        _: &mut http::Extensions,
+        _: reqwest_middleware::Next<'_>,
+    ) -> reqwest_middleware::Result<reqwest::Response> {
+        panic!("middleware bug")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_below_the_middleware_is_one_exception_event_in_the_span() {
+    let t = TestTelemetry::new();
+    let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+        .with(otel_kit_http::ClientMiddleware::new().providers(t.providers()))
+        .with(Panics)
+        .build();
+    let joined = tokio::spawn(async move { client.get("http://127.0.0.1:9/x").send().await }).await;
+    assert!(
+        joined.is_err_and(|e| e.is_panic()),
+        "the panic unwinds on to the caller"
+    );
+
+    let spans = t.spans();
+    let span = spans
+        .span("GET")
+        .is_error()
+        .has_error_description("middleware bug")
+        .has_attribute("error.type", "panic");
+    t.logs()
+        .assert_count(1)
+        .event("http.client.request.exception")
+        .has_severity(opentelemetry::logs::Severity::Warn)
+        .has_attribute("exception.type", "panic")
+        .has_attribute("exception.message", "middleware bug")
+        .is_in_span(&span);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

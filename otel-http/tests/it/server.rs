@@ -174,12 +174,19 @@ async fn panic_is_recorded_and_hyper_handles_it_as_before() {
     assert_eq!(ok.status(), 200);
 
     let spans = t.wait_for_spans(2, WAIT).await;
-    spans
+    let span = spans
         .span("GET /panic")
         .is_error()
         .has_error_description("handler exploded")
         .has_attribute("error.type", ERROR_TYPE_PANIC)
         .lacks_attribute("http.response.status_code");
+    // Recorded once as the exception event, in the span (docs/errors.md).
+    t.logs()
+        .event("http.server.request.exception")
+        .has_severity(opentelemetry::logs::Severity::Error)
+        .has_attribute("exception.type", "panic")
+        .has_attribute("exception.message", "handler exploded")
+        .is_in_span(&span);
     t.metrics()
         .metric("http.server.request.duration")
         .histogram_point(&[
@@ -313,6 +320,12 @@ async fn works_on_a_plain_tower_service() {
 #[derive(Debug)]
 struct JobError<T>(T);
 
+impl<T: std::fmt::Debug> std::fmt::Display for JobError<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "job {:?} failed", self.0)
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_service_error_has_a_low_cardinality_error_type() {
     use tower::{Layer as _, ServiceExt as _};
@@ -335,10 +348,15 @@ async fn a_service_error_has_a_low_cardinality_error_type() {
     // value per detail type), and `_OTHER` for a boxed error, whose type is unknown.
     let spans = t.spans();
     let [typed, boxed] = <[_; 2]>::try_from(spans.named("POST")).expect("two spans");
+    // The status description is the error's message.
     typed
         .is_error()
+        .has_error_description("job [1] failed")
         .has_attribute("error.type", concat!(module_path!(), "::JobError"));
-    boxed.is_error().has_attribute("error.type", "_OTHER");
+    boxed
+        .is_error()
+        .has_error_description("no worker")
+        .has_attribute("error.type", "_OTHER");
     let metrics = t.metrics();
     let duration = metrics.metric("http.server.request.duration");
     duration

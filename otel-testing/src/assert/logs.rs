@@ -57,6 +57,25 @@ impl Logs {
         self.record_where(&format!("with body {body:?}"), |r| r.body_str() == Some(body))
     }
 
+    /// The one record of the event named `name` (an exception, a GenAI call's
+    /// details); fails listing the records.
+    ///
+    /// ```
+    /// use opentelemetry::logs::{LogRecord as _, Logger as _, LoggerProvider as _, Severity};
+    ///
+    /// let t = otel_kit_testing::TestTelemetry::new();
+    /// let logger = t.logger_provider().logger("demo");
+    /// let mut record = logger.create_log_record();
+    /// record.set_event_name("demo.exception");
+    /// record.set_severity_number(Severity::Warn);
+    /// logger.emit(record);
+    /// t.logs().event("demo.exception").has_severity(Severity::Warn);
+    /// ```
+    #[track_caller]
+    pub fn event(&self, name: &str) -> LogAssert<'_> {
+        self.record_where(&format!("of event {name:?}"), |r| r.event_name == name)
+    }
+
     /// The one record matching a predicate; `what` describes it in the failure message.
     #[track_caller]
     pub fn record_where(&self, what: &str, predicate: impl Fn(&LogRecord) -> bool) -> LogAssert<'_> {
