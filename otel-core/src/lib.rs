@@ -24,6 +24,8 @@
 //! - [`extra_attributes`]: [`SpanAttributes`] and [`MetricAttributes`], what an
 //!   application's attribute hooks write into (the metric's capped at
 //!   [`MAX_METRIC_ATTRIBUTES`](extra_attributes::MAX_METRIC_ATTRIBUTES)).
+//! - [`peer_service`]: [`PeerServices`], address to `service.peer.name` for CLIENT spans
+//!   (`OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING`).
 //! - [`server_span`]: [`ServerSpan`], the request's SERVER span, reachable from handler
 //!   code inside `tracing` spans.
 //! - [`error_type`]: `error.type` of an error known only by its Rust type.
@@ -43,6 +45,7 @@ pub mod extra_attributes;
 pub mod header_capture;
 pub mod log_events;
 pub mod panic_payload;
+pub mod peer_service;
 mod providers;
 pub mod resolver;
 mod scope;
@@ -53,6 +56,7 @@ pub use bridge_tracer::BridgeTracer;
 pub use event_names::DeclaredEventNames;
 pub use extra_attributes::{MetricAttributes, SpanAttributes};
 pub use header_capture::HeaderCapture;
+pub use peer_service::{PeerServiceError, PeerServices};
 pub use providers::{Providers, SharedMeterProvider, SharedPropagator, SharedTracerProvider};
 pub use resolver::{Cache, Instruments, REFRESH, Resolved, Resolver};
 pub use scope::Scope;

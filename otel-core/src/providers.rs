@@ -12,6 +12,7 @@ use opentelemetry::propagation::TextMapPropagator;
 use opentelemetry::trace::{Span, Tracer, TracerProvider};
 
 use crate::log_events::SharedLoggerProvider;
+use crate::peer_service::PeerServices;
 
 /// A tracer provider of any type, behind one pointer.
 pub type SharedTracerProvider = Arc<dyn ObjectSafeTracerProvider + Send + Sync>;
@@ -57,6 +58,7 @@ pub struct Providers {
     meter: Option<SharedMeterProvider>,
     propagator: Option<SharedPropagator>,
     logger: Option<SharedLoggerProvider>,
+    peer_services: Option<Arc<PeerServices>>,
     /// Tells apart, in per-thread caches, instrumentations configured differently:
     /// 0 for "all globals", a fresh number whenever something is given. Clones share it.
     id: u64,
@@ -70,6 +72,7 @@ impl Providers {
             meter: None,
             propagator: None,
             logger: None,
+            peer_services: None,
             id: 0,
         }
     }
@@ -131,6 +134,25 @@ impl Providers {
         self.given(|p| p.logger = Some(Arc::new(provider)))
     }
 
+    /// CLIENT spans name the service they call (`service.peer.name`) from `services`
+    /// instead of the kit's global mapping
+    /// ([`set_global_peer_services`](crate::peer_service::set_global_peer_services),
+    /// which `otel_kit_init::init()` sets from
+    /// `OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING`). Not one of the four
+    /// providers: with all four given and no mapping, the global one is read once.
+    ///
+    /// ```
+    /// use otel_kit_core::{PeerServices, Providers};
+    ///
+    /// let providers = Providers::new().peer_services(PeerServices::new().map("10.0.3.17", "payments")?);
+    /// assert!(!providers.is_globals());
+    /// # Ok::<(), otel_kit_core::PeerServiceError>(())
+    /// ```
+    #[must_use]
+    pub fn peer_services(self, services: PeerServices) -> Self {
+        self.given(|p| p.peer_services = Some(Arc::new(services)))
+    }
+
     /// Whether all four were given: nothing is read from the globals then, and an
     /// instrumentation resolves its tracer, instruments and logger once, not per thread.
     pub fn is_complete(&self) -> bool {
@@ -156,6 +178,10 @@ impl Providers {
     pub(crate) fn given_logger_provider(&self) -> Option<&SharedLoggerProvider> {
         self.logger.as_ref()
     }
+
+    pub(crate) fn given_peer_services(&self) -> Option<&Arc<PeerServices>> {
+        self.peer_services.as_ref()
+    }
 }
 
 impl Default for Providers {
@@ -172,6 +198,7 @@ impl fmt::Debug for Providers {
             .field("meter_provider", &source(self.meter.is_some()))
             .field("propagator", &source(self.propagator.is_some()))
             .field("logger_provider", &source(self.logger.is_some()))
+            .field("peer_services", &source(self.peer_services.is_some()))
             .finish()
     }
 }

@@ -65,6 +65,7 @@ use opentelemetry::{Context, InstrumentationScope};
 
 use crate::carrier::HeaderMapExtractor;
 use crate::log_events::{self, SharedLogger, SharedLoggerProvider};
+use crate::peer_service::{self, PeerServices};
 use crate::providers::{Providers, SharedMeterProvider, SharedPropagator};
 
 /// How long a thread keeps its copy of the globals before resolving them again.
@@ -130,6 +131,7 @@ pub struct Resolved<I> {
     /// The logger of the instrumentation's scope and the provider it came from; `None`
     /// when neither a logger provider was given nor a global one set.
     logger: Option<(SharedLoggerProvider, SharedLogger)>,
+    peer_services: Option<Arc<PeerServices>>,
     at: Instant,
 }
 
@@ -175,6 +177,10 @@ impl<I: Instruments> Resolved<I> {
             meter_provider,
             instruments,
             logger,
+            peer_services: providers
+                .given_peer_services()
+                .cloned()
+                .or_else(peer_service::global_peer_services),
             at: now,
         }
     }
@@ -194,6 +200,18 @@ impl<I: Instruments> Resolved<I> {
     /// given and none is set globally.
     pub fn logger(&self) -> Option<&dyn log_events::EventLogger> {
         self.logger.as_ref().map(|(_, logger)| &**logger)
+    }
+
+    /// `service.peer.name` of a request to `host` (`port`, `path`): from the mapping
+    /// given ([`Providers::peer_services`]), else the global one; `None` when neither
+    /// maps it.
+    pub fn peer_service(
+        &self,
+        host: &str,
+        port: Option<u16>,
+        path: &str,
+    ) -> Option<opentelemetry::StringValue> {
+        self.peer_services.as_ref()?.resolve(host, port, path)
     }
 
     /// Emits `event` in `cx`'s span through [`logger`](Self::logger); nothing when there

@@ -69,6 +69,8 @@ pub use otel_kit_core::ServerSpan;
 #[cfg(any(feature = "server", feature = "client"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use otel_kit_core::extra_attributes::{MAX_METRIC_ATTRIBUTES, MetricAttributes, SpanAttributes};
+/// `service.peer.name` by address, for [`Providers::peer_services`].
+pub use otel_kit_core::{PeerServiceError, PeerServices};
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use server::{ServerLayer, ServerService};

@@ -4,9 +4,11 @@
 //! process's globals), and the credentials in query strings that are not redacted yet
 //! (`redaction_gaps`); and the guides in `docs/` against the code they describe
 //! (`docs`); a panic and a returned error through `init()`, bounded and redacted
-//! (`errors`).
+//! (`errors`); `OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING` through `init()`
+//! (`peer_service`).
 
 mod docs;
 mod errors;
+mod peer_service;
 mod redaction_gaps;
 mod secrets;

@@ -148,15 +148,25 @@ where
         let extra_metric_attributes = hooks.metric_attributes.as_ref().map_or_else(Vec::new, |hook| {
             hook.collect(RESERVED_METRIC_KEYS, |add, metric| add(&parts, metric))
         });
-        let builder = SpanBuilder {
-            name,
-            span_kind: Some(SpanKind::Client),
-            start_time: Some(start_time),
-            attributes: Some(attributes),
-            ..SpanBuilder::default()
-        };
         let parent = Context::current();
         let (cx, recording) = self.config.resolver.with(Some(now), |resolved| {
+            let mut attributes = attributes;
+            if let Some((address, port)) = &server
+                && let Some(peer) = resolved.peer_service(
+                    address.as_str(),
+                    port.and_then(|port| u16::try_from(port).ok()),
+                    parts.uri.path(),
+                )
+            {
+                attributes.push(KeyValue::new(semconv::SERVICE_PEER_NAME, peer));
+            }
+            let builder = SpanBuilder {
+                name,
+                span_kind: Some(SpanKind::Client),
+                start_time: Some(start_time),
+                attributes: Some(attributes),
+                ..SpanBuilder::default()
+            };
             let span = resolved.tracer().build_with_context(builder, &parent);
             // Asked of the span itself: once in the context, each question takes a lock.
             let recording = span.is_recording();

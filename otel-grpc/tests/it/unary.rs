@@ -274,3 +274,39 @@ async fn samplers_see_the_method_once_the_server_has_answered_it() {
         assert_eq!(methods, 1, "{server:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mapped_address_names_the_peer_service_on_the_client_span_only() {
+    let t = TestTelemetry::new();
+    let addr = serve(ServerLayer::new().providers(t.providers())).await;
+    let services = otel_kit_grpc::PeerServices::new()
+        .map(&format!("127.0.0.1:{}", addr.port()), "echo-backend")
+        .expect("entry");
+    let layer = ClientLayer::new().providers(t.providers().peer_services(services));
+    EchoClient::new(traced_channel(addr, layer))
+        .unary(msg("hello", 1))
+        .await
+        .expect("call");
+
+    let spans = wait_for_calls(&t, 2).await;
+    spans
+        .span_where("client", |s| s.kind == SpanKind::Client)
+        .has_attribute("service.peer.name", "echo-backend");
+    spans
+        .span_where("server", |s| s.kind == SpanKind::Server)
+        .lacks_attribute("service.peer.name");
+    // A span attribute only: not a metric dimension.
+    let metrics = t.metrics();
+    let point = metrics
+        .metric("rpc.client.call.duration")
+        .histogram_point(&[("rpc.method", "otel.test.Echo/Unary".into())]);
+    assert!(
+        point
+            .record()
+            .attributes
+            .iter()
+            .all(|(key, _)| key != "service.peer.name"),
+        "{:?}",
+        point.record().attributes
+    );
+}

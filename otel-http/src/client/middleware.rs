@@ -6,9 +6,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use http::Extensions;
-use opentelemetry::Context;
 use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
+use opentelemetry::{Context, KeyValue};
 use opentelemetry_http::HeaderInjector;
+use opentelemetry_semantic_conventions::attribute::SERVICE_PEER_NAME;
 use otel_kit_core::call::CallFuture;
 use otel_kit_core::extra_attributes::MetricAttributesHook;
 use otel_kit_core::{MetricAttributes, Providers, Resolver, SpanAttributes};
@@ -358,6 +359,16 @@ impl Middleware for ClientMiddleware {
         // exactly as long as the measurement says.
         let started = Started::now();
         let cx = self.resolver.with(Some(started.instant), |resolved| {
+            let url = req.url();
+            if let Some(host) = url.host_str()
+                && let Some(peer) = resolved.peer_service(
+                    host.trim_start_matches('[').trim_end_matches(']'),
+                    url.port_or_known_default(),
+                    url.path(),
+                )
+            {
+                attributes.push(KeyValue::new(SERVICE_PEER_NAME, peer));
+            }
             let tracer = resolved.tracer();
             let span = tracer
                 .span_builder(name)

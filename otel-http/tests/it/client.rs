@@ -191,3 +191,26 @@ async fn captures_only_listed_headers() {
         .has_attribute("http.response.header.x-request-id", vec!["rid-1"])
         .lacks_attribute("http.request.header.authorization");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mapped_address_and_path_name_the_peer_service() {
+    let t = TestTelemetry::new();
+    let addr = start_server().await;
+    let services = otel_kit_http::PeerServices::new()
+        .map(&format!("127.0.0.1:{}/status", addr.port()), "status-api")
+        .expect("entry");
+    let client = client_with(ClientMiddleware::new().providers(t.providers().peer_services(services)));
+    for path in ["/status/204", "/echo"] {
+        client
+            .get(format!("http://{addr}{path}"))
+            .send()
+            .await
+            .expect("send");
+    }
+
+    let spans = t.spans();
+    let [mapped, other] = <[_; 2]>::try_from(spans.named("GET")).expect("two spans");
+    mapped.has_attribute("service.peer.name", "status-api");
+    // The entry covers paths under `/status` only.
+    other.lacks_attribute("service.peer.name");
+}

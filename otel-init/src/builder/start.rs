@@ -71,6 +71,7 @@ impl Builder {
             // The instrumentations' log events (exceptions, GenAI details): the
             // OpenTelemetry API has no global logger provider, the kit keeps one.
             otel_kit_core::log_events::set_global_logger_provider(pipelines.logger.clone());
+            otel_kit_core::peer_service::set_global_peer_services(effective.peer_services.clone());
         }
         let filter = if self.install_subscriber {
             self.install_subscriber(effective.log_level, &pipelines, &mut warnings)

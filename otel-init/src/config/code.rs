@@ -158,6 +158,7 @@ impl CodeValues {
             metrics_exemplar_filter: config.metrics_exemplar_filter,
             span_limits: config.span_limits,
             log_record_limits: config.log_record_limits,
+            peer_services: config.peer_services,
         }
     }
 

@@ -34,6 +34,7 @@ mod effective;
 mod endpoint;
 mod exporters;
 mod otlp;
+mod peer_services;
 mod summary;
 mod tuning;
 
@@ -120,6 +121,9 @@ pub struct Config {
     pub span_limits: SpanLimitsConfig,
     /// `OTEL_LOGRECORD_ATTRIBUTE_*_LIMIT`.
     pub log_record_limits: LogRecordLimits,
+    /// `OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING`: `service.peer.name` of the
+    /// instrumentations' CLIENT spans, by address.
+    pub peer_services: otel_kit_core::PeerServices,
     /// The signals whose `OTEL_<SIGNAL>_EXPORTER` is set.
     exporter_variables_set: Vec<Signal>,
 }
@@ -188,6 +192,7 @@ impl Config {
             metrics_exemplar_filter: ExemplarFilter::read(env),
             span_limits: SpanLimitsConfig::read(env, general_limits),
             log_record_limits: LogRecordLimits::read(env, general_limits),
+            peer_services: peer_services::read(env),
             exporter_variables_set: Signal::ALL
                 .into_iter()
                 .filter(|s| env.get(&exporters::variable(*s)).is_some())
