@@ -4,9 +4,9 @@
 //!
 //! Invariants, per dialect:
 //! - `analyze_and_sanitize` agrees with `analyze` and `sanitize` run separately;
-//! - the summary is at most `MAX_SUMMARY_LEN` (255) bytes, not empty when present;
-//!   (`db.operation.name` without a summary does happen: a table name longer than 255
-//!   bytes before the first operation empties the summary; reported, see
+//! - the summary is at most `MAX_SUMMARY_LEN` (255) characters, not empty when present
+//!   (no summary for a recognised operation does happen: a table name longer than 255
+//!   characters before the first operation empties the summary; reported, see
 //!   docs/reliability.md);
 //! - sanitising is idempotent: `sanitize(sanitize(x)) == sanitize(x)`;
 //! - a string literal is never leaked: with `SELECT 'ZQXZQX' ` put in front of the
@@ -36,9 +36,9 @@ fuzz_target!(|data: &[u8]| {
 
         if let Some(summary) = &info.summary {
             assert!(
-                summary.len() <= MAX_SUMMARY_LEN,
-                "{dialect:?}: summary of {} bytes",
-                summary.len()
+                summary.chars().count() <= MAX_SUMMARY_LEN,
+                "{dialect:?}: summary of {} characters",
+                summary.chars().count()
             );
             assert!(!summary.is_empty(), "{dialect:?}: empty summary");
         }

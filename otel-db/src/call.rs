@@ -15,6 +15,7 @@ use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use smallvec::SmallVec;
 
 use crate::instrumentation::Instrumentation;
+use crate::operation::Operation;
 use crate::outcome::Failure;
 use crate::statement::Statement;
 
@@ -42,39 +43,56 @@ pub(crate) struct Call {
     /// `db.system.name` when the operation started.
     system: &'static str,
     statement: Arc<Statement>,
+    /// The span's endpoint and statement attributes when the caller gave an
+    /// [`Operation`] (they are this call's own, not the statement's).
+    described: Option<Box<[KeyValue]>>,
     instrumentation: Arc<Instrumentation>,
     classify: fn(&sqlx::Error) -> Failure,
     finished: bool,
 }
 
 impl Call {
-    /// Starts the span, a child of `parent`. `text` is the `db.query.text` to record.
+    /// Starts the span, a child of `parent`. `operation` is what the caller said about
+    /// the query, `text` the `db.query.text` to record.
     pub(crate) fn start(
         instrumentation: &Arc<Instrumentation>,
         parent: &Context,
         statement: Arc<Statement>,
+        operation: Option<&Operation>,
         text: Option<StringValue>,
         classify: fn(&sqlx::Error) -> Failure,
     ) -> Self {
         let system = instrumentation.system();
         let mut attributes = Vec::with_capacity(10);
-        match statement.operation_attributes(instrumentation, system) {
-            Some(fixed) => attributes.extend_from_slice(fixed),
+        let (described, name) = match operation {
             None => {
-                attributes.extend(instrumentation.endpoint.attributes(system));
-                attributes.extend_from_slice(statement.attributes());
+                match statement.operation_attributes(instrumentation, system) {
+                    Some(fixed) => attributes.extend_from_slice(fixed),
+                    None => {
+                        attributes.extend(instrumentation.endpoint.attributes(system));
+                        attributes.extend_from_slice(statement.attributes());
+                    }
+                }
+                (None, statement.name().cloned())
             }
-        }
+            Some(operation) => {
+                let (statement_attributes, name) = operation.describe(&statement);
+                let described: Box<[KeyValue]> = instrumentation
+                    .endpoint
+                    .attributes(system)
+                    .chain(statement_attributes)
+                    .collect();
+                attributes.extend_from_slice(&described);
+                (Some(described), name)
+            }
+        };
         if let Some(size) = statement.batch_size() {
             attributes.push(KeyValue::new(DB_OPERATION_BATCH_SIZE, size));
         }
         if let Some(text) = text {
             attributes.push(KeyValue::new(DB_QUERY_TEXT, text));
         }
-        let name = statement
-            .name()
-            .cloned()
-            .unwrap_or(std::borrow::Cow::Borrowed(system));
+        let name = name.unwrap_or(Cow::Borrowed(system));
         let start = Instant::now();
         let span = instrumentation.with(Some(start), |resolved| {
             let tracer = resolved.tracer();
@@ -91,6 +109,7 @@ impl Call {
             start,
             system,
             statement,
+            described,
             instrumentation: Arc::clone(instrumentation),
             classify,
             finished: false,
@@ -149,10 +168,14 @@ impl Call {
         }
         let seconds = self.start.elapsed().as_secs_f64();
         let instrumentation = &self.instrumentation;
-        let fixed = self.statement.operation_attributes(instrumentation, self.system);
+        let fixed = match &self.described {
+            Some(described) => Some(&**described),
+            None => self.statement.operation_attributes(instrumentation, self.system),
+        };
         let all: MetricAttributes;
         let attributes: &[KeyValue] = match fixed {
-            // The usual case: the attributes made once for this text and pool, as they are.
+            // The usual case: the attributes made once for this text and pool (or for
+            // this call, with a caller's operation), as they are.
             Some(fixed) if failure_attributes.is_empty() => fixed,
             _ => {
                 let mut extended = MetricAttributes::new();

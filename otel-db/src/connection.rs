@@ -13,6 +13,8 @@ use sqlx::pool::PoolConnection;
 use crate::database::InstrumentedDatabase;
 use crate::executor::traced_step;
 use crate::instrumentation::Instrumentation;
+use crate::operation::Operation;
+use crate::with_operation::WithOperation;
 
 /// A connection (`C` is a `sqlx::pool::PoolConnection` or a `sqlx::Transaction`)
 /// whose queries are traced: `&mut InstrumentedConnection<C>` is a [`sqlx::Executor`].
@@ -65,6 +67,28 @@ impl<C> InstrumentedConnection<C> {
     /// ```
     pub fn connection_mut(&mut self) -> &mut C {
         &mut self.connection
+    }
+
+    /// An executor for one query that records `operation` on its span and duration
+    /// measurement (see [`Operation`]). Reached from a transaction too:
+    /// `tx.with_operation(..)`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// use otel_kit_db::Operation;
+    ///
+    /// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+    /// let mut conn = pool.acquire().await?;
+    /// let n: i64 = sqlx::query_scalar("SELECT 2")
+    ///     .fetch_one(conn.with_operation(Operation::new().summary("two")))
+    ///     .await?;
+    /// assert_eq!(n, 2);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_operation(&mut self, operation: Operation) -> WithOperation<&mut Self> {
+        WithOperation::new(self, operation)
     }
 
     pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation> {

@@ -1,6 +1,7 @@
 //! The `sqlx::Executor` implementations: `&InstrumentedPool<DB>`,
 //! `&mut InstrumentedConnection<...>` and `&mut InstrumentedTransaction<DB>` for each
-//! database, all built on two generic helpers that wrap the driver's stream or future.
+//! database, and the [`WithOperation`](crate::WithOperation) of the pool and of a
+//! connection, all built on two generic helpers that wrap the driver's stream or future.
 
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use sqlx::{Database, Either, Execute};
 use crate::call::{Call, Outcome};
 use crate::database::InstrumentedDatabase;
 use crate::instrumentation::Instrumentation;
+use crate::operation::Operation;
 use crate::options::QueryText;
 use crate::outcome::classify;
 use crate::statement::Statement;
@@ -22,10 +24,12 @@ use crate::traced_query::TracedQuery;
 
 type Rows<DB> = Either<<DB as Database>::QueryResult, <DB as Database>::Row>;
 
-/// Starts the call for `query` and rebuilds the query for the driver.
+/// Starts the call for `query` (with what the caller said of it, `operation`) and
+/// rebuilds the query for the driver.
 fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
     instrumentation: &Arc<Instrumentation>,
     parent: &Context,
+    operation: Option<&Operation>,
     query: E,
 ) -> (Call, TracedQuery<DB>) {
     let (mut traced, has_binds) = TracedQuery::new(query);
@@ -38,7 +42,7 @@ fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
         QueryText::Sanitized if has_binds => Some(statement.recorded_text().clone()),
         QueryText::Sanitized => Some(statement.sanitized().clone()),
     };
-    let call = Call::start(instrumentation, parent, statement, text, classify::<DB>);
+    let call = Call::start(instrumentation, parent, statement, operation, text, classify::<DB>);
     if instrumentation.options.sql_commenter
         && let Some(commented) = instrumentation.with(None, |resolved| {
             crate::commenter::with_trace_context(traced.text(), call.context(), resolved)
@@ -54,6 +58,7 @@ fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
 pub(crate) fn fetch_many<'e, 'q: 'e, DB, E, F>(
     instrumentation: &Arc<Instrumentation>,
     before: Option<BoxFuture<'e, ()>>,
+    operation: Option<Operation>,
     query: E,
     run: F,
 ) -> BoxStream<'e, Result<Rows<DB>, sqlx::Error>>
@@ -65,7 +70,7 @@ where
     let parent = Context::current();
     match before {
         None => {
-            let (call, traced) = start(instrumentation, &parent, query);
+            let (call, traced) = start(instrumentation, &parent, operation.as_ref(), query);
             Box::pin(TracedStream::new(run(traced), call))
         }
         Some(before) => {
@@ -73,7 +78,7 @@ where
             Box::pin(
                 stream::once(async move {
                     before.await;
-                    let (call, traced) = start(&instrumentation, &parent, query);
+                    let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
                     TracedStream::new(run(traced), call)
                 })
                 .flatten(),
@@ -86,6 +91,7 @@ where
 pub(crate) fn fetch_optional<'e, 'q: 'e, DB, E, F>(
     instrumentation: &Arc<Instrumentation>,
     before: Option<BoxFuture<'e, ()>>,
+    operation: Option<Operation>,
     query: E,
     run: F,
 ) -> BoxFuture<'e, Result<Option<DB::Row>, sqlx::Error>>
@@ -100,7 +106,7 @@ where
         if let Some(before) = before {
             before.await;
         }
-        let (call, traced) = start(&instrumentation, &parent, query);
+        let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
         let (result, call) = CallFuture::new(run(traced), call).await;
         if let Some(call) = call {
             match &result {
@@ -129,6 +135,7 @@ where
         &Context::current(),
         statement,
         None,
+        None,
         classify::<DB>,
     );
     let (result, call) = CallFuture::new(step, call).await;
@@ -141,10 +148,18 @@ where
     result
 }
 
-/// `Executor` for `$target` over database `$db`, where `$conn(self)` is the executor
-/// the query is handed to and `$before(self)` what runs before the span starts.
+/// `Executor` for `$target` over database `$db`. With `self` bound to `$this`:
+/// `$instrumentation` is its instrumentation, `$before` what runs before the span
+/// starts, `$operation` what the caller said of the query, and `$inner` the executor
+/// the query is handed to (evaluated last, in the closure that runs the query).
 macro_rules! impl_executor {
-    ([$($generics:tt)*] $target:ty, $db:ty, |$this:ident| $inner:expr, $before:expr) => {
+    (
+        [$($generics:tt)*] $target:ty, $db:ty, |$this:ident|
+        instrumentation: $instrumentation:expr,
+        before: $before:expr,
+        operation: $operation:expr,
+        inner: $inner:expr $(,)?
+    ) => {
         impl<$($generics)*> sqlx::Executor<'c> for $target {
             type Database = $db;
 
@@ -160,9 +175,10 @@ macro_rules! impl_executor {
                 E: 'q + sqlx::Execute<'q, $db>,
             {
                 let $this = self;
-                let instrumentation = std::sync::Arc::clone($this.instrumentation());
+                let instrumentation = std::sync::Arc::clone($instrumentation);
                 let before = $before;
-                $crate::executor::fetch_many(&instrumentation, before, query, move |q| $inner.fetch_many(q))
+                let operation = $operation;
+                $crate::executor::fetch_many(&instrumentation, before, operation, query, move |q| $inner.fetch_many(q))
             }
 
             fn fetch_optional<'e, 'q: 'e, E>(
@@ -174,9 +190,12 @@ macro_rules! impl_executor {
                 E: 'q + sqlx::Execute<'q, $db>,
             {
                 let $this = self;
-                let instrumentation = std::sync::Arc::clone($this.instrumentation());
+                let instrumentation = std::sync::Arc::clone($instrumentation);
                 let before = $before;
-                $crate::executor::fetch_optional(&instrumentation, before, query, move |q| $inner.fetch_optional(q))
+                let operation = $operation;
+                $crate::executor::fetch_optional(&instrumentation, before, operation, query, move |q| {
+                    $inner.fetch_optional(q)
+                })
             }
 
             fn prepare_with<'e>(
@@ -212,24 +231,57 @@ macro_rules! impl_executor {
 macro_rules! impl_executors {
     ($db:ty) => {
         impl_executor!(
-            ['c] &'c $crate::pool::InstrumentedPool<$db>, $db,
-            |this| this.pool(),
-            $crate::pool::detection(this.instrumentation(), this.pool())
+            ['c] &'c $crate::pool::InstrumentedPool<$db>, $db, |this|
+            instrumentation: this.instrumentation(),
+            before: $crate::pool::detection(this.instrumentation(), this.pool()),
+            operation: None,
+            inner: this.pool(),
         );
         impl_executor!(
-            ['c, 't] &'c mut $crate::connection::InstrumentedConnection<sqlx::Transaction<'t, $db>>, $db,
-            |this| &mut **this.connection_mut(),
-            None
+            ['c, 't] &'c mut $crate::connection::InstrumentedConnection<sqlx::Transaction<'t, $db>>, $db, |this|
+            instrumentation: this.instrumentation(),
+            before: None,
+            operation: None,
+            inner: &mut **this.connection_mut(),
         );
         impl_executor!(
-            ['c] &'c mut $crate::connection::InstrumentedConnection<sqlx::pool::PoolConnection<$db>>, $db,
-            |this| &mut **this.connection_mut(),
-            None
+            ['c] &'c mut $crate::connection::InstrumentedConnection<sqlx::pool::PoolConnection<$db>>, $db, |this|
+            instrumentation: this.instrumentation(),
+            before: None,
+            operation: None,
+            inner: &mut **this.connection_mut(),
         );
         impl_executor!(
-            ['c, 't] &'c mut $crate::connection::InstrumentedTransaction<'t, $db>, $db,
-            |this| &mut **this.connection_mut(),
-            None
+            ['c, 't] &'c mut $crate::connection::InstrumentedTransaction<'t, $db>, $db, |this|
+            instrumentation: this.instrumentation(),
+            before: None,
+            operation: None,
+            inner: &mut **this.connection_mut(),
+        );
+        impl_executor!(
+            ['c] $crate::with_operation::WithOperation<&'c $crate::pool::InstrumentedPool<$db>>, $db, |this|
+            instrumentation: this.inner.instrumentation(),
+            before: $crate::pool::detection(this.inner.instrumentation(), this.inner.pool()),
+            operation: Some(this.operation),
+            inner: this.inner.pool(),
+        );
+        impl_executor!(
+            ['c, 't] $crate::with_operation::WithOperation<
+                &'c mut $crate::connection::InstrumentedConnection<sqlx::Transaction<'t, $db>>,
+            >, $db, |this|
+            instrumentation: this.inner.instrumentation(),
+            before: None,
+            operation: Some(this.operation),
+            inner: &mut **this.inner.connection_mut(),
+        );
+        impl_executor!(
+            ['c] $crate::with_operation::WithOperation<
+                &'c mut $crate::connection::InstrumentedConnection<sqlx::pool::PoolConnection<$db>>,
+            >, $db, |this|
+            instrumentation: this.inner.instrumentation(),
+            before: None,
+            operation: Some(this.operation),
+            inner: &mut **this.inner.connection_mut(),
         );
     };
 }

@@ -18,6 +18,9 @@
 //! - [`InstrumentedConnection`], [`InstrumentedPoolConnection`],
 //!   [`InstrumentedTransaction`]: connections and transactions from the pool, traced
 //!   the same way (`&mut *tx`).
+//! - [`Operation`], [`WithOperation`]: `db.operation.name`, `db.collection.name` and a
+//!   summary given per query (`pool.with_operation(op)`), since the conventions say
+//!   not to parse the first two from the SQL.
 //! - [`QueryText`]: sanitised `db.query.text`, or none.
 //! - [`sql`]: the SQL summariser (`db.query.summary`) and sanitiser.
 //! - [`InstrumentedDatabase`]: the databases supported and what differs between them.
@@ -26,17 +29,18 @@
 //!
 //! One CLIENT span per operation (`execute`, `fetch*`, a stream read to its end or
 //! dropped; `BEGIN`, `COMMIT`, `ROLLBACK`), a child of [`opentelemetry::Context::current`],
-//! named by `db.query.summary` (`SELECT users`), else `db.operation.name`, else
-//! `db.system.name`; never the raw SQL.
+//! named by `db.query.summary` (`SELECT users`, in the text's own case), else
+//! `{db.operation.name} {target}`, else the target, else `db.system.name`; never the
+//! raw SQL.
 //!
 //! | attribute | when |
 //! | --- | --- |
 //! | `db.system.name` | always: `postgresql`, `mysql` or `mariadb` (asked of the server once per pool), `sqlite` |
 //! | `db.namespace` | the database name (SQLite: the file name) |
 //! | `server.address`, `server.port` (int) | TCP connections; the port only when not the default (5432, 3306) |
-//! | `db.query.summary` | when an operation was recognised |
-//! | `db.operation.name` | one operation (`BATCH X` / `BATCH` for several statements) |
-//! | `db.collection.name` | one operation on one table |
+//! | `db.query.summary` | when an operation was recognised (as written), or given in an [`Operation`] |
+//! | `db.operation.name` | given in an [`Operation`]; `BEGIN`, `COMMIT`, `ROLLBACK`; never parsed from the SQL |
+//! | `db.collection.name` | given in an [`Operation`]; never parsed from the SQL |
 //! | `db.stored_procedure.name` | `CALL proc(...)` |
 //! | `db.operation.batch.size` (int) | two statements or more in one text |
 //! | `db.query.text` | see [`QueryText`]; never bind values, never the connection string |
@@ -101,6 +105,7 @@ with_driver! {
     mod endpoint;
     mod executor;
     mod instrumentation;
+    mod operation;
     mod outcome;
     mod pool;
     mod pool_metrics;
@@ -108,10 +113,13 @@ with_driver! {
     mod statement_cache;
     mod stream;
     mod traced_query;
+    mod with_operation;
 
     pub use connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
     pub use database::InstrumentedDatabase;
+    pub use operation::Operation;
     pub use pool::{InstrumentBuilder, InstrumentedPool, instrument};
+    pub use with_operation::WithOperation;
 
     static SCOPE: otel_kit_core::Scope =
         otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));

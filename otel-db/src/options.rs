@@ -16,7 +16,7 @@ pub enum QueryText {
     /// its values are in the text. Bind values themselves are never recorded.
     #[default]
     Sanitized,
-    /// No `db.query.text` at all. The summary, operation and table are still recorded.
+    /// No `db.query.text` at all. The summary is still recorded.
     Off,
 }
 

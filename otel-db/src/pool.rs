@@ -12,8 +12,10 @@ use crate::executor::traced_step;
 use crate::instrumentation::Instrumentation;
 use otel_kit_core::Providers;
 
+use crate::operation::Operation;
 use crate::options::{Options, QueryText};
 use crate::pool_metrics;
+use crate::with_operation::WithOperation;
 
 /// Wraps `pool` with the default settings: sanitised query text, no returned-rows
 /// count, no SQL commenter, the pool named `address:port/database`.
@@ -146,6 +148,26 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
     /// ```
     pub fn system_name(&self) -> &'static str {
         self.shared.instrumentation.system()
+    }
+
+    /// An executor for one query that records `operation` on its span and duration
+    /// measurement: `db.operation.name` and `db.collection.name`, which the conventions
+    /// say must not be parsed from the SQL, and a summary (see [`Operation`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sqlx::Error> {
+    /// use otel_kit_db::Operation;
+    ///
+    /// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+    /// let op = Operation::new().name("SELECT").collection("users");
+    /// let n: i64 = sqlx::query_scalar("SELECT 40 + 2").fetch_one(pool.with_operation(op)).await?;
+    /// assert_eq!(n, 42);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_operation(&self, operation: Operation) -> WithOperation<&Self> {
+        WithOperation::new(self, operation)
     }
 
     /// Takes a connection from the pool; `&mut *conn` is a traced executor.

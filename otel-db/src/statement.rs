@@ -7,9 +7,7 @@ use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use opentelemetry::{KeyValue, StringValue};
-use opentelemetry_semantic_conventions::attribute::{
-    DB_COLLECTION_NAME, DB_OPERATION_NAME, DB_QUERY_SUMMARY, DB_STORED_PROCEDURE_NAME,
-};
+use opentelemetry_semantic_conventions::attribute::{DB_OPERATION_NAME, DB_QUERY_SUMMARY, DB_STORED_PROCEDURE_NAME};
 use otel_kit_core::SharedNames;
 use smallvec::SmallVec;
 
@@ -17,8 +15,8 @@ use crate::instrumentation::Instrumentation;
 use crate::options::MAX_QUERY_TEXT;
 use crate::sql::{self, QueryInfo, SqlDialect};
 
-/// The statement attributes of an operation: at most four (operation, collection,
-/// summary, procedure).
+/// The statement attributes of an operation: at most four (operation and collection,
+/// which only a caller's [`crate::Operation`] or a step gives; summary, procedure).
 pub(crate) type StatementAttributes = SmallVec<[KeyValue; 4]>;
 
 /// One query text, described.
@@ -27,12 +25,16 @@ pub(crate) struct Statement {
     dialect: SqlDialect,
     /// The text as written: the cache key, and `db.query.text` when it has bind values.
     text: StringValue,
-    /// `db.query.summary`, else `{db.operation.name} {db.collection.name}`, else
-    /// `db.operation.name`; `None` when nothing was recognised (the span is then named
-    /// after the system).
+    /// The span name (see [`span_name`]); `None` when nothing was recognised (the span
+    /// is then named after the system).
     name: Option<Cow<'static, str>>,
-    /// `db.operation.name`, `db.collection.name`, `db.query.summary`,
-    /// `db.stored_procedure.name`: on the span and the duration metric.
+    /// `db.query.summary`, parsed from the text.
+    summary: Option<StringValue>,
+    /// `db.stored_procedure.name`, parsed from the text.
+    procedure: Option<StringValue>,
+    /// `db.query.summary` and `db.stored_procedure.name` (a step's
+    /// `db.operation.name` and summary): on the span and the duration metric. Never an
+    /// operation or collection name parsed from the text: the conventions say not to.
     attributes: StatementAttributes,
     /// `db.operation.batch.size`, for two statements or more.
     batch_size: Option<i64>,
@@ -67,7 +69,8 @@ impl Statement {
         statement
     }
 
-    /// A step with a fixed name and no text (`BEGIN`, `COMMIT`, `ROLLBACK`).
+    /// A step with a fixed name and no text (`BEGIN`, `COMMIT`, `ROLLBACK`): an API
+    /// above the text, which the conventions let name the operation.
     pub(crate) fn step(name: &'static str) -> Self {
         let mut attributes = StatementAttributes::new();
         attributes.push(KeyValue::new(DB_OPERATION_NAME, name));
@@ -76,6 +79,8 @@ impl Statement {
             dialect: SqlDialect::Generic,
             text: StringValue::from(""),
             name: Some(Cow::Borrowed(name)),
+            summary: Some(StringValue::from(name)),
+            procedure: None,
             attributes,
             batch_size: None,
             sanitized: OnceLock::new(),
@@ -85,28 +90,28 @@ impl Statement {
     }
 
     fn from_info(text: &str, dialect: SqlDialect, info: QueryInfo) -> Self {
-        let name = span_name(&info).map(shared_name);
         let QueryInfo {
             summary,
-            operation_name,
-            collection_name,
             stored_procedure_name,
             batch_size,
         } = info;
+        let name = span_name(summary.as_deref(), None, stored_procedure_name.as_deref()).map(shared_name);
+        let summary = summary.as_deref().map(shared);
+        let procedure = stored_procedure_name.as_deref().map(shared);
         let mut attributes = StatementAttributes::new();
-        let mut push = |key: &'static str, value: Option<String>| {
+        let mut push = |key: &'static str, value: &Option<StringValue>| {
             if let Some(value) = value {
-                attributes.push(KeyValue::new(key, shared(&value)));
+                attributes.push(KeyValue::new(key, value.clone()));
             }
         };
-        push(DB_OPERATION_NAME, operation_name);
-        push(DB_COLLECTION_NAME, collection_name);
-        push(DB_QUERY_SUMMARY, summary);
-        push(DB_STORED_PROCEDURE_NAME, stored_procedure_name);
+        push(DB_QUERY_SUMMARY, &summary);
+        push(DB_STORED_PROCEDURE_NAME, &procedure);
         Self {
             dialect,
             text: shared(text),
             name,
+            summary,
+            procedure,
             attributes,
             batch_size: batch_size.map(|size| i64::try_from(size).unwrap_or(i64::MAX)),
             sanitized: OnceLock::new(),
@@ -127,6 +132,16 @@ impl Statement {
 
     pub(crate) fn attributes(&self) -> &[KeyValue] {
         &self.attributes
+    }
+
+    /// `db.query.summary` as parsed (or the step's name).
+    pub(crate) fn summary(&self) -> Option<&StringValue> {
+        self.summary.as_ref()
+    }
+
+    /// `db.stored_procedure.name` as parsed.
+    pub(crate) fn procedure(&self) -> Option<&StringValue> {
+        self.procedure.as_ref()
     }
 
     /// The endpoint's attributes (`system` as `db.system.name`) and then
@@ -202,22 +217,22 @@ fn shared(s: &str) -> StringValue {
 /// Span names shared for the life of the process. Names come from query summaries,
 /// which are few by design (operations and table names), so each distinct one is kept
 /// once, up to 256 KiB for the process; after that, names are allocated per span.
-/// Called once per statement a thread describes, not per span.
-fn shared_name(name: String) -> Cow<'static, str> {
+/// Called once per statement a thread describes, and per operation a caller describes
+/// with a [`crate::Operation`].
+pub(crate) fn shared_name(name: String) -> Cow<'static, str> {
     static NAMES: SharedNames = SharedNames::new(256 * 1024);
     NAMES.share(&name).map_or(Cow::Owned(name), Cow::Borrowed)
 }
 
-/// `db.query.summary`, else `{db.operation.name} {db.collection.name}`, else the
-/// operation; `None` for the system's name.
-fn span_name(info: &QueryInfo) -> Option<String> {
-    if let Some(summary) = &info.summary {
-        return Some(summary.clone());
-    }
-    match (&info.operation_name, &info.collection_name) {
-        (Some(op), Some(collection)) => Some(format!("{op} {collection}")),
-        (Some(op), None) => Some(op.clone()),
-        _ => None,
+/// The span name the conventions give: `{db.query.summary}`, else
+/// `{db.operation.name} {target}`, else `{db.operation.name}`, else `{target}`; `None`
+/// for `{db.system.name}`. The target is the collection, else the stored procedure.
+pub(crate) fn span_name(summary: Option<&str>, operation: Option<&str>, target: Option<&str>) -> Option<String> {
+    match (summary, operation, target) {
+        (Some(summary), ..) => Some(summary.to_owned()),
+        (None, Some(op), Some(target)) => Some(format!("{op} {target}")),
+        (None, Some(op), None) => Some(op.to_owned()),
+        (None, None, target) => target.map(str::to_owned),
     }
 }
 
@@ -249,8 +264,9 @@ mod tests {
     fn describes_once_and_sanitises_on_demand() {
         let statement = Statement::new("SELECT * FROM users WHERE id = 7", SqlDialect::PostgreSql, false);
         assert_eq!(statement.name().map(|n| n.as_ref()), Some("SELECT users"));
+        // The summary only: operation and collection are not taken from the text.
         let keys: Vec<&str> = statement.attributes().iter().map(|kv| kv.key.as_str()).collect();
-        assert_eq!(keys, [DB_OPERATION_NAME, DB_COLLECTION_NAME, DB_QUERY_SUMMARY]);
+        assert_eq!(keys, [DB_QUERY_SUMMARY]);
         assert_eq!(statement.sanitized().as_str(), "SELECT * FROM users WHERE id = ?");
         assert!(statement.is("SELECT * FROM users WHERE id = 7", SqlDialect::PostgreSql));
         assert!(!statement.is("SELECT * FROM users WHERE id = 7", SqlDialect::MySql));
@@ -280,8 +296,6 @@ mod tests {
             [
                 "db.system.name=sqlite",
                 "db.namespace=a.db",
-                "db.operation.name=SELECT",
-                "db.collection.name=users",
                 "db.query.summary=SELECT users"
             ]
         );

@@ -8,7 +8,7 @@ use SqlDialect::{Generic as G, MySql as M, PostgreSql as P, Sqlite as S};
 #[rustfmt::skip]
 const CORPUS: &[(SqlDialect, &str, Option<&str>, &str)] = &[
     (P, "SELECT 1", Some("SELECT"), "SELECT ?"),
-    (P, "select * from users where id = $1", Some("SELECT users"), "select * from users where id = $1"),
+    (P, "select * from users where id = $1", Some("select users"), "select * from users where id = $1"),
     (P, "SELECT * FROM wuser_table where username = 'jdoe'", Some("SELECT wuser_table"), "SELECT * FROM wuser_table where username = ?"),
     (P, "INSERT INTO shipping_details (order_id, address) SELECT order_id, address FROM orders WHERE order_id = 42", Some("INSERT shipping_details SELECT orders"), "INSERT INTO shipping_details (order_id, address) SELECT order_id, address FROM orders WHERE order_id = ?"),
     (P, "SELECT * FROM songs s JOIN artists a ON s.artist_id = a.id", Some("SELECT songs artists"), "SELECT * FROM songs s JOIN artists a ON s.artist_id = a.id"),
@@ -63,7 +63,7 @@ const CORPUS: &[(SqlDialect, &str, Option<&str>, &str)] = &[
     (P, "SELECT * FROM users u CROSS JOIN LATERAL (SELECT * FROM orders o WHERE o.user_id = u.id LIMIT 3) recent", Some("SELECT users SELECT orders"), "SELECT * FROM users u CROSS JOIN LATERAL (SELECT * FROM orders o WHERE o.user_id = u.id LIMIT ?) recent"),
     (P, "INSERT INTO t VALUES (1); INSERT INTO t VALUES (2);", Some("BATCH INSERT t"), "INSERT INTO t VALUES (?); INSERT INTO t VALUES (?);"),
     (P, "CREATE TABLE a (id int); INSERT INTO a VALUES (1); SELECT * FROM a", Some("BATCH"), "CREATE TABLE a (id int); INSERT INTO a VALUES (?); SELECT * FROM a"),
-    (P, "TABLE users", Some("SELECT users"), "TABLE users"),
+    (P, "TABLE users", Some("TABLE users"), "TABLE users"),
     (P, "VALUES (1, 'one'), (2, 'two')", Some("VALUES"), "VALUES (?, ?), (?, ?)"),
     (P, "", None, ""),
     (P, "   -- only a comment", None, "   "),
@@ -94,7 +94,21 @@ const CORPUS: &[(SqlDialect, &str, Option<&str>, &str)] = &[
     (S, "UPDATE OR IGNORE counters SET n = n + 1 WHERE name = 'hits'", Some("UPDATE counters"), "UPDATE OR IGNORE counters SET n = n + ? WHERE name = ?"),
     (S, "CREATE TEMP TABLE scratch (x)", Some("CREATE TABLE scratch"), "CREATE TEMP TABLE scratch (x)"),
     (S, "SELECT * FROM `items` WHERE name LIKE '%café%'", Some("SELECT `items`"), "SELECT * FROM `items` WHERE name LIKE ?"),
-    (G, "select id from Users where name = 'Zoë' and note = '日本語'", Some("SELECT Users"), "select id from Users where name = ? and note = ?"),
+    (G, "select id from Users where name = 'Zoë' and note = '日本語'", Some("select Users"), "select id from Users where name = ? and note = ?"),
+    // The conventions' own cases (semantic-conventions 1.42,
+    // docs/non-normative/database-test-cases): case kept, spaces between words made one.
+    (G, "SELEcT order_date\nFROM ORders", Some("SELEcT ORders"), "SELEcT order_date\nFROM ORders"),
+    (G, "SELEcT order_date\nFROM   (sELECT *\nFROM   orders o\nJOIN customers c\nON o.customer_id = c.customer_id)", Some("SELEcT sELECT orders customers"), "SELEcT order_date\nFROM   (sELECT *\nFROM   orders o\nJOIN customers c\nON o.customer_id = c.customer_id)"),
+    (G, "CREATE  TABLE MyTable (\n    ID NOT NULL IDENTITY(1,1) PRIMARY KEY\n)", Some("CREATE TABLE MyTable"), "CREATE  TABLE MyTable (\n    ID NOT NULL IDENTITY(?,?) PRIMARY KEY\n)"),
+    (G, "ALTER  TABLE MyTable ADD Name varchar(255)", Some("ALTER TABLE MyTable"), "ALTER  TABLE MyTable ADD Name varchar(?)"),
+    (G, "DROP  TABLE MyTable", Some("DROP TABLE MyTable"), "DROP  TABLE MyTable"),
+    (G, "SELECT * FROM Orders o CROSS JOIN OrderDetails od", Some("SELECT Orders OrderDetails"), "SELECT * FROM Orders o CROSS JOIN OrderDetails od"),
+    (P, "create temp table Scratch (x int)", Some("create table Scratch"), "create temp table Scratch (x int)"),
+    (M, "start   transaction", Some("start transaction"), "start   transaction"),
+    (M, "Insert Into Tags Select * From Staged", Some("Insert Tags Select Staged"), "Insert Into Tags Select * From Staged"),
+    // The checkout demo's report: three SELECTs, and `n` is the CTE's name, no table.
+    (P, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000) SELECT count(*) FROM n", Some("SELECT SELECT SELECT"), "WITH RECURSIVE n(i) AS (SELECT ? UNION ALL SELECT i + ? FROM n WHERE i < ?) SELECT count(*) FROM n"),
+    (P, "with recursive n(i) as (select 1 union all select i + 1 from n where i < 3) select count(*) from n", Some("select select select"), "with recursive n(i) as (select ? union all select i + ? from n where i < ?) select count(*) from n"),
     (G, "DROP INDEX idx_users_email", Some("DROP INDEX idx_users_email"), "DROP INDEX idx_users_email"),
 ];
 
@@ -138,37 +152,84 @@ fn sanitised_texts() {
 }
 
 #[test]
-fn operation_and_collection_only_for_one_operation_on_one_table() {
-    let one = analyze("SELECT * FROM users WHERE id = $1", P);
-    assert_eq!(
-        (one.operation_name.as_deref(), one.collection_name.as_deref()),
-        (Some("SELECT"), Some("users"))
-    );
-    let join = analyze("SELECT * FROM a JOIN b ON a.id = b.id", P);
-    assert_eq!(
-        (join.operation_name.as_deref(), join.collection_name),
-        (Some("SELECT"), None)
-    );
-    let two_ops = analyze("INSERT INTO a SELECT * FROM b", P);
-    assert_eq!((two_ops.operation_name, two_ops.collection_name), (None, None));
-    let none = analyze("SELECT 1", P);
-    assert_eq!(
-        (none.operation_name.as_deref(), none.collection_name),
-        (Some("SELECT"), None)
-    );
-    let call = analyze("CALL refresh_stats(1)", P);
-    assert_eq!(call.stored_procedure_name.as_deref(), Some("refresh_stats"));
+fn procedures_and_batches() {
+    let call = analyze("CALL Refresh_Stats(1)", P);
+    assert_eq!(call.stored_procedure_name.as_deref(), Some("Refresh_Stats"));
+    assert_eq!(call.summary.as_deref(), Some("CALL Refresh_Stats"));
     let batch = analyze("UPDATE t SET a = 1; UPDATE t SET a = 2; UPDATE t SET a = 3", P);
     assert_eq!(batch.batch_size, Some(3));
-    assert_eq!(batch.operation_name.as_deref(), Some("BATCH UPDATE"));
-    assert_eq!(batch.collection_name.as_deref(), Some("t"));
+    assert_eq!(batch.summary.as_deref(), Some("BATCH UPDATE t"));
     let mixed = analyze("DELETE FROM a; INSERT INTO b VALUES (1)", P);
+    assert_eq!(mixed.summary.as_deref(), Some("BATCH"));
+    // Summaries compare as written: one statement in another case is another summary.
+    let cases = analyze("insert into t values (1); INSERT INTO t VALUES (2)", P);
+    assert_eq!(cases.summary.as_deref(), Some("BATCH"));
+    // A batch has the procedure its statements share, and no other.
+    let calls = analyze("CALL p(1); CALL p(2)", P);
     assert_eq!(
-        (mixed.operation_name.as_deref(), mixed.collection_name),
-        (Some("BATCH"), None)
+        (calls.summary.as_deref(), calls.stored_procedure_name.as_deref()),
+        (Some("BATCH CALL p"), Some("p"))
     );
+    assert_eq!(analyze("CALL p(1); CALL q(2)", P).stored_procedure_name, None);
     // A trailing `;` does not make a batch.
     assert_eq!(analyze("SELECT 1;", P).batch_size, None);
+}
+
+#[test]
+fn summary_keeps_the_case_of_the_text() {
+    // The conventions: "capture the values of operations and targets as provided by
+    // the application without attempting to do any case normalization".
+    assert_eq!(
+        analyze("select * from Users", G).summary.as_deref(),
+        Some("select Users")
+    );
+    assert_eq!(
+        analyze("Update ACCOUNTS set x = 1; Update ACCOUNTS set x = 2", M)
+            .summary
+            .as_deref(),
+        Some("BATCH Update ACCOUNTS")
+    );
+    assert_eq!(
+        analyze("Drop Index If Exists Users_Email", P).summary.as_deref(),
+        Some("Drop Index Users_Email")
+    );
+}
+
+#[test]
+fn recursive_cte_summary() {
+    // Operations and targets in text order: the anchor SELECT, the recursive SELECT
+    // and the outer SELECT. `n` is the CTE's name, as a subquery's alias is (the
+    // conventions name `SELECT * FROM (SELECT * FROM table) t` after `SELECT` alone), so
+    // it is no target; a real table in the CTE is one.
+    let report = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000) \
+                  SELECT count(*) FROM n";
+    assert_eq!(
+        analyze(report, P).summary.as_deref(),
+        Some("SELECT SELECT SELECT")
+    );
+    let tree = "with recursive Tree(id) as (select id from Nodes where id = 1 \
+                union all select n.id from Nodes n join Tree t on n.parent = t.id) select * from Tree";
+    assert_eq!(
+        analyze(tree, P).summary.as_deref(),
+        Some("select Nodes select Nodes select")
+    );
+}
+
+#[test]
+fn summary_length_is_counted_in_characters() {
+    // Each name is 30 characters and 60 bytes: after `SELECT`, 8 fit in 255
+    // characters (4 would in 255 bytes).
+    let name = "é".repeat(30);
+    let tables: Vec<String> = (0..20).map(|_| name.clone()).collect();
+    let sql = format!("SELECT * FROM {}", tables.join(", "));
+    let summary = analyze(&sql, P).summary.unwrap_or_default();
+    assert_eq!(summary.matches(name.as_str()).count(), 8, "{summary}");
+    assert!(summary.chars().count() <= super::MAX_SUMMARY_LEN);
+    // A batch's `BATCH ` prefix is counted the same way: it costs the last name.
+    let batch = format!("{sql}; {sql}");
+    let summary = analyze(&batch, P).summary.unwrap_or_default();
+    assert!(summary.starts_with("BATCH SELECT "), "{summary}");
+    assert_eq!(summary.matches(name.as_str()).count(), 7, "{summary}");
 }
 
 #[test]

@@ -51,29 +51,24 @@ pub(super) fn is_reserved(word: &str) -> bool {
     )
 }
 
-/// A statement-leading keyword that is recorded as the operation with no target, in
-/// upper case.
+/// Whether `word` leads a statement that is recorded as its operation alone, with no
+/// target.
 #[rustfmt::skip]
-pub(super) fn plain_operation(word: &Upper) -> Option<&'static str> {
-    Some(match word.bytes() {
-        b"BEGIN" => "BEGIN", b"COMMIT" => "COMMIT", b"ROLLBACK" => "ROLLBACK",
-        b"SAVEPOINT" => "SAVEPOINT", b"RELEASE" => "RELEASE", b"SET" => "SET", b"SHOW" => "SHOW",
-        b"USE" => "USE", b"VACUUM" => "VACUUM", b"ANALYZE" => "ANALYZE", b"ANALYSE" => "ANALYSE",
-        b"GRANT" => "GRANT", b"REVOKE" => "REVOKE", b"PRAGMA" => "PRAGMA", b"LISTEN" => "LISTEN",
-        b"NOTIFY" => "NOTIFY", b"UNLISTEN" => "UNLISTEN", b"DO" => "DO", b"DESCRIBE" => "DESCRIBE",
-        b"DESC" => "DESC", b"REINDEX" => "REINDEX", b"CLUSTER" => "CLUSTER", b"REFRESH" => "REFRESH",
-        b"DECLARE" => "DECLARE", b"FETCH" => "FETCH", b"CLOSE" => "CLOSE", b"PREPARE" => "PREPARE",
-        b"DEALLOCATE" => "DEALLOCATE", b"DISCARD" => "DISCARD", b"RESET" => "RESET",
-        b"CHECKPOINT" => "CHECKPOINT", b"ATTACH" => "ATTACH", b"DETACH" => "DETACH",
-        b"VALUES" => "VALUES", b"EXECUTE" => "EXECUTE", b"EXEC" => "EXEC", b"END" => "END",
-        b"ABORT" => "ABORT", b"KILL" => "KILL", b"FLUSH" => "FLUSH", b"OPTIMIZE" => "OPTIMIZE",
-        b"HANDLER" => "HANDLER", b"LOAD" => "LOAD", b"COMMENT" => "COMMENT",
-        b"SECURITY" => "SECURITY",
-        _ => return None,
-    })
+pub(super) fn is_plain_operation(word: &Upper) -> bool {
+    matches!(
+        word.bytes(),
+        b"BEGIN" | b"COMMIT" | b"ROLLBACK" | b"SAVEPOINT" | b"RELEASE" | b"SET" | b"SHOW" | b"USE"
+            | b"VACUUM" | b"ANALYZE" | b"ANALYSE" | b"GRANT" | b"REVOKE" | b"PRAGMA" | b"LISTEN"
+            | b"NOTIFY" | b"UNLISTEN" | b"DO" | b"DESCRIBE" | b"DESC" | b"REINDEX" | b"CLUSTER"
+            | b"REFRESH" | b"DECLARE" | b"FETCH" | b"CLOSE" | b"PREPARE" | b"DEALLOCATE"
+            | b"DISCARD" | b"RESET" | b"CHECKPOINT" | b"ATTACH" | b"DETACH" | b"VALUES"
+            | b"EXECUTE" | b"EXEC" | b"END" | b"ABORT" | b"KILL" | b"FLUSH" | b"OPTIMIZE"
+            | b"HANDLER" | b"LOAD" | b"COMMENT" | b"SECURITY"
+    )
 }
 
-/// An object kind after CREATE / DROP / ALTER, in upper case.
+/// An object kind after CREATE / DROP / ALTER, in upper case (the text keeps its own
+/// case in the summary).
 #[rustfmt::skip]
 pub(super) fn object_kind(word: &str) -> Option<&'static str> {
     Some(match Upper::new(word).bytes() {
@@ -112,7 +107,7 @@ mod tests {
     #[test]
     fn words_match_in_any_case_and_long_words_match_nothing() {
         assert!(is_reserved("where") && is_reserved("Straight_Join") && !is_reserved("users"));
-        assert_eq!(plain_operation(&Upper::new("commit")), Some("COMMIT"));
+        assert!(is_plain_operation(&Upper::new("commit")) && !is_plain_operation(&Upper::new("users")));
         assert_eq!(object_kind("Index"), Some("INDEX"));
         assert!(is_create_modifier("temporary") && !is_create_modifier("table"));
         assert!(!is_reserved("where_where_where_where"));

@@ -3,13 +3,16 @@
 //! PostgreSQL, MySQL/MariaDB and SQLite. Neither ever fails or panics: text it cannot
 //! make sense of gives no summary, and an unterminated literal is replaced whole.
 //!
+//! The summary is where the parsed form of a query goes: the conventions ask that
+//! `db.operation.name` and `db.collection.name` not be taken from the text, so the
+//! summariser does not produce them (a caller gives them, `otel_kit_db::Operation`).
+//!
 //! ```
 //! use otel_kit_db::sql::{SqlDialect, analyze, sanitize};
 //!
 //! let sql = "INSERT INTO orders (id, note) SELECT id, 'gift' FROM carts WHERE id IN (1, 2, 3)";
 //! let info = analyze(sql, SqlDialect::PostgreSql);
 //! assert_eq!(info.summary.as_deref(), Some("INSERT orders SELECT carts"));
-//! assert_eq!(info.operation_name, None); // two operations
 //! assert_eq!(
 //!     sanitize(sql, SqlDialect::PostgreSql),
 //!     "INSERT INTO orders (id, note) SELECT id, ? FROM carts WHERE id IN (?)"
@@ -24,8 +27,8 @@ mod summary;
 #[cfg(test)]
 mod corpus_tests;
 
-/// The most characters a `db.query.summary` has (the conventions' limit); a longer
-/// summary loses its last words.
+/// The most characters (not bytes) a `db.query.summary` has (the conventions' limit); a
+/// longer summary loses its last words.
 ///
 /// ```
 /// assert_eq!(otel_kit_db::sql::MAX_SUMMARY_LEN, 255);
@@ -60,23 +63,18 @@ pub enum SqlDialect {
 /// ```
 /// use otel_kit_db::sql::{SqlDialect, analyze};
 ///
-/// let info = analyze("SELECT * FROM users WHERE id = $1", SqlDialect::PostgreSql);
-/// assert_eq!(info.summary.as_deref(), Some("SELECT users"));
-/// assert_eq!(info.operation_name.as_deref(), Some("SELECT"));
-/// assert_eq!(info.collection_name.as_deref(), Some("users"));
+/// let info = analyze("select * from Users where id = $1", SqlDialect::PostgreSql);
+/// assert_eq!(info.summary.as_deref(), Some("select Users")); // as written
 /// assert_eq!(info.batch_size, None);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueryInfo {
-    /// `db.query.summary`: operations and tables in order, at most 255 characters;
-    /// `BATCH ...` for several statements. `None` when no operation was recognised.
+    /// `db.query.summary`: operations and tables in the order and case the text gives
+    /// them, at most 255 characters; `BATCH ...` for several statements. `None` when no
+    /// operation was recognised.
     pub summary: Option<String>,
-    /// `db.operation.name`: set when the text has exactly one operation (`BATCH X` or
-    /// `BATCH` for several statements).
-    pub operation_name: Option<String>,
-    /// `db.collection.name`: set when the one operation touches exactly one table.
-    pub collection_name: Option<String>,
-    /// `db.stored_procedure.name`: the procedure of a `CALL`.
+    /// `db.stored_procedure.name`: the procedure of a `CALL`, as written (of a batch:
+    /// the one every statement calls).
     pub stored_procedure_name: Option<String>,
     /// `db.operation.batch.size`: the number of statements, when there are two or more.
     pub batch_size: Option<usize>,
@@ -89,7 +87,7 @@ pub struct QueryInfo {
 ///
 /// let sql = "WITH recent AS (SELECT * FROM orders) SELECT * FROM recent r JOIN users u ON u.id = r.user_id";
 /// let info = analyze(sql, SqlDialect::PostgreSql);
-/// // The CTE `recent` is not a table.
+/// // The CTE `recent` is not a table: like a subquery's alias, it names no target.
 /// assert_eq!(info.summary.as_deref(), Some("SELECT orders SELECT users"));
 ///
 /// let info = analyze("INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)", SqlDialect::Sqlite);

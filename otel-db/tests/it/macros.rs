@@ -37,7 +37,8 @@ async fn query_macros_run_through_the_instrumented_pool() {
     for span in selects {
         span.has_kind(SpanKind::Client)
             .has_attribute(semconv::attribute::DB_SYSTEM_NAME, "sqlite")
-            .has_attribute(semconv::attribute::DB_OPERATION_NAME, "SELECT");
+            .has_attribute(semconv::attribute::DB_QUERY_SUMMARY, "SELECT")
+            .lacks_attribute(semconv::attribute::DB_OPERATION_NAME);
     }
     spans
         .span_where("the query! span", |s| {

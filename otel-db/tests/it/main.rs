@@ -2,8 +2,9 @@
 //! (`sqlite`, always), PostgreSQL (`postgres`, `TEST_POSTGRES_URL`) and MariaDB
 //! (`mariadb`, `TEST_MYSQL_URL`), each skipped when its variable is unset; the `query!`
 //! macros (`macros`); a megabyte of SQL (`oversized_input`). `support` holds what the
-//! scenarios expect and `support/scenarios.rs`, the scenarios each database module
-//! includes.
+//! scenarios expect and the scenarios each database module includes:
+//! `support/scenarios.rs`, and `support/operation_scenarios.rs` (a caller's
+//! `Operation`, the summary's case).
 //!
 //! Tests that install the harness globally run one at a time (the harness's global
 //! lock); the others run in parallel. `oversized_input` runs each case alone in a

@@ -31,6 +31,7 @@ async fn connect(test: &str, options: PoolOptions<Db>) -> Option<(Pool<Db>, Expe
 }
 
 include!("support/scenarios.rs");
+include!("support/operation_scenarios.rs");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_is_asked_once_whether_it_is_mariadb() {

@@ -28,6 +28,7 @@ async fn connect(test: &str, options: PoolOptions<Db>) -> Option<(Pool<Db>, Expe
 }
 
 include!("support/scenarios.rs");
+include!("support/operation_scenarios.rs");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connection_failure_is_an_error_span_without_the_password() {

@@ -30,3 +30,4 @@ async fn connect(test: &str, options: PoolOptions<Db>) -> Option<(Pool<Db>, Expe
 }
 
 include!("support/scenarios.rs");
+include!("support/operation_scenarios.rs");

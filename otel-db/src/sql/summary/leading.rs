@@ -1,8 +1,11 @@
 //! The first keyword(s) of a statement: its operation, and the target that follows
-//! it (`INSERT INTO t`, `UPDATE t`, `CREATE TABLE t`, `CALL p`).
+//! it (`INSERT INTO t`, `UPDATE t`, `CREATE TABLE t`, `CALL p`). Operations are
+//! recorded as written: the conventions ask for no case normalisation.
 
-use super::super::keywords::{Upper, is_create_modifier, object_kind, plain_operation};
-use super::super::lexer::Kind;
+use std::borrow::Cow;
+
+use super::super::keywords::{Upper, is_create_modifier, is_plain_operation, object_kind};
+use super::super::lexer::{Kind, Token};
 use super::parser::Parser;
 use super::statement::Statement;
 
@@ -13,26 +16,23 @@ impl<'a> Parser<'a, '_> {
         if first.kind != Kind::Word {
             return;
         }
-        let word = Upper::new(first.text(self.sql));
+        let written = first.text(self.sql);
+        let word = Upper::new(written);
         self.i += 1;
         match word.bytes() {
-            b"SELECT" => statement.operation("SELECT"),
+            b"SELECT" => statement.operation(written),
             b"WITH" => {
                 self.ctes(statement);
                 self.leading(statement);
             }
             b"EXPLAIN" => {
-                statement.operation("EXPLAIN");
+                statement.operation(written);
                 self.eat_words(&["ANALYZE", "ANALYSE", "VERBOSE", "QUERY", "PLAN", "FORMAT"]);
                 self.skip_parens();
                 self.leading(statement);
             }
-            verb @ (b"INSERT" | b"REPLACE" | b"UPSERT") => {
-                statement.operation(match verb {
-                    b"INSERT" => "INSERT",
-                    b"REPLACE" => "REPLACE",
-                    _ => "UPSERT",
-                });
+            b"INSERT" | b"REPLACE" | b"UPSERT" => {
+                statement.operation(written);
                 self.eat_words(&["LOW_PRIORITY", "DELAYED", "HIGH_PRIORITY", "IGNORE"]);
                 if self.eat_word("OR") {
                     self.i += 1;
@@ -41,7 +41,7 @@ impl<'a> Parser<'a, '_> {
                 self.target(statement, true);
             }
             b"UPDATE" => {
-                statement.operation("UPDATE");
+                statement.operation(written);
                 self.eat_words(&["LOW_PRIORITY", "IGNORE"]);
                 if self.eat_word("OR") {
                     self.i += 1;
@@ -49,41 +49,41 @@ impl<'a> Parser<'a, '_> {
                 self.target_list(statement);
             }
             b"DELETE" => {
-                statement.operation("DELETE");
+                statement.operation(written);
                 self.eat_words(&["LOW_PRIORITY", "QUICK", "IGNORE"]);
             }
             b"MERGE" => {
-                statement.operation("MERGE");
+                statement.operation(written);
                 self.eat_word("INTO");
                 if self.target(statement, false) {
                     self.alias();
                 }
             }
-            b"CREATE" => self.ddl(statement, "CREATE"),
-            b"DROP" => self.ddl(statement, "DROP"),
-            b"ALTER" => self.ddl(statement, "ALTER"),
+            b"CREATE" | b"DROP" | b"ALTER" => self.ddl(statement, first),
             b"TRUNCATE" => {
-                statement.operation("TRUNCATE");
+                statement.operation(written);
                 self.eat_word("TABLE");
                 self.target_list(statement);
             }
             b"CALL" => {
-                statement.operation("CALL");
+                statement.operation(written);
                 if let Some(name) = self.name() {
                     statement.target(name);
                     statement.procedure = Some(name);
                 }
             }
             b"START" => {
-                let op = if self.eat_word("TRANSACTION") {
-                    "START TRANSACTION"
-                } else {
-                    "START"
+                let op = match self.peek().filter(|t| t.is_word(self.sql, "TRANSACTION")) {
+                    Some(second) => {
+                        self.i += 1;
+                        self.words(first, second)
+                    }
+                    None => Cow::Borrowed(written),
                 };
                 statement.operation(op);
             }
             b"LOCK" => {
-                statement.operation("LOCK");
+                statement.operation(written);
                 // PostgreSQL: LOCK [TABLE] t; MySQL: LOCK TABLES t READ.
                 if !self.eat_word("TABLES") {
                     self.eat_word("TABLE");
@@ -91,28 +91,42 @@ impl<'a> Parser<'a, '_> {
                 self.target_list(statement);
             }
             b"COPY" => {
-                statement.operation("COPY");
+                statement.operation(written);
                 if self.target(statement, true) {
                     // FROM / TO name a file or STDIN, not a table.
                     self.skip_to_semicolon();
                 }
             }
             b"TABLE" => {
-                // PostgreSQL's `TABLE t` is `SELECT * FROM t`.
-                statement.operation("SELECT");
+                // PostgreSQL's `TABLE t` (`SELECT * FROM t`), under its own keyword.
+                statement.operation(written);
                 self.target(statement, false);
             }
             _ => {
-                if let Some(op) = plain_operation(&word) {
-                    statement.operation(op);
+                if is_plain_operation(&word) {
+                    statement.operation(written);
                 }
                 // An unknown leading word is not recorded: it might be anything.
             }
         }
     }
 
+    /// The operation `first second` as written, with one space between the words: the
+    /// text itself when it has exactly that space, so that no copy is made.
+    fn words(&self, first: Token, second: Token) -> Cow<'a, str> {
+        let (a, b) = (first.text(self.sql), second.text(self.sql));
+        match self.sql.get(first.start..second.end) {
+            Some(both)
+                if both.len() == a.len() + 1 + b.len() && both.as_bytes().get(a.len()) == Some(&b' ') =>
+            {
+                Cow::Borrowed(both)
+            }
+            _ => Cow::Owned(format!("{a} {b}")),
+        }
+    }
+
     /// CREATE / DROP / ALTER [modifiers] KIND [IF [NOT] EXISTS] [CONCURRENTLY] name [, name]
-    fn ddl(&mut self, statement: &mut Statement<'a>, verb: &'static str) {
+    fn ddl(&mut self, statement: &mut Statement<'a>, verb: Token) {
         // DEFINER = user@host and ALGORITHM = x carry an `=` and a value.
         loop {
             self.eat_while(is_create_modifier);
@@ -125,16 +139,16 @@ impl<'a> Parser<'a, '_> {
                 break;
             }
         }
-        let Some(kind) = self
+        let Some((kind_token, kind)) = self
             .peek()
             .filter(|t| t.kind == Kind::Word)
-            .and_then(|t| object_kind(t.text(self.sql)))
+            .and_then(|t| Some((t, object_kind(t.text(self.sql))?)))
         else {
-            statement.operation(verb);
+            statement.operation(verb.text(self.sql));
             return;
         };
         self.i += 1;
-        statement.operation(format!("{verb} {kind}"));
+        statement.operation(self.words(verb, kind_token));
         self.eat_words(&["IF", "NOT", "EXISTS", "CONCURRENTLY", "ONLY"]);
         if kind == "INDEX" {
             if let Some(n) = self.name() {
@@ -162,7 +176,7 @@ impl<'a> Parser<'a, '_> {
             if !self.target(statement, true) {
                 return;
             }
-            if !self.peek_punct(b',') || verb != "DROP" {
+            if !self.peek_punct(b',') || !verb.is_word(self.sql, "DROP") {
                 return;
             }
             self.i += 1;

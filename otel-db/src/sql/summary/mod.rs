@@ -1,6 +1,7 @@
 //! The query summariser: operation keywords and the names of the tables they touch, in
-//! the order the text gives them (`SELECT users`, `INSERT orders SELECT carts`), as the
-//! database conventions' "Generating a summary of the query" describes.
+//! the order and case the text gives them (`SELECT users`, `INSERT orders SELECT
+//! carts`, `select Users`), as the database conventions' "Generating a summary of the
+//! query" describes.
 //!
 //! - `parser`: the walk over the tokens, statement by statement, and the clauses that
 //!   name tables;
@@ -16,8 +17,7 @@ use std::borrow::Cow;
 use super::QueryInfo;
 use super::lexer::{Kind, Token};
 
-/// Analyses `sql`, whose tokens are `tokens`: summary, single operation and collection,
-/// batch size, procedure.
+/// Analyses `sql`, whose tokens are `tokens`: summary, batch size, procedure.
 pub(crate) fn analyze(sql: &str, tokens: &[Token]) -> QueryInfo {
     let significant: Cow<'_, [Token]> = if tokens.iter().any(|t| t.kind == Kind::Comment) {
         Cow::Owned(

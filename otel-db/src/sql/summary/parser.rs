@@ -236,7 +236,7 @@ impl<'a, 't> Parser<'a, 't> {
             }
             let word = Upper::new(t.text(self.sql));
             if word.bytes() == b"SELECT" {
-                statement.operation("SELECT");
+                statement.operation(t.text(self.sql));
             } else if depth == 0 {
                 self.clause(statement, word.bytes(), after_distinct);
             }
@@ -246,9 +246,6 @@ impl<'a, 't> Parser<'a, 't> {
 
     /// Reacts to a clause keyword (upper case) at the top level of a statement.
     fn clause(&mut self, statement: &mut Statement<'a>, word: &[u8], after_distinct: bool) {
-        let last_op_is = |statement: &Statement<'_>, ops: &[&str]| {
-            statement.operations().last().is_some_and(|op| ops.contains(&op))
-        };
         match word {
             // `USING (cols)` is a join condition; `USING t` names a table only in
             // DELETE and MERGE.
@@ -256,7 +253,7 @@ impl<'a, 't> Parser<'a, 't> {
                 self.eat_word("LATERAL");
                 self.target_list(statement);
             }
-            b"USING" if !self.peek_punct(b'(') && last_op_is(statement, &["DELETE", "MERGE"]) => {
+            b"USING" if !self.peek_punct(b'(') && statement.last_operation_is(&["DELETE", "MERGE"]) => {
                 self.eat_word("LATERAL");
                 self.target_list(statement);
             }
@@ -266,7 +263,7 @@ impl<'a, 't> Parser<'a, 't> {
                     self.alias();
                 }
             }
-            b"INTO" if last_op_is(statement, &["INSERT", "REPLACE", "MERGE"]) => {
+            b"INTO" if statement.last_operation_is(&["INSERT", "REPLACE", "MERGE"]) => {
                 self.target(statement, true);
             }
             b"UNION" | b"INTERSECT" | b"EXCEPT" => {

@@ -5,12 +5,13 @@ use std::borrow::Cow;
 
 use super::super::{MAX_SUMMARY_LEN, QueryInfo};
 
-/// One element of a statement's summary.
+/// One element of a statement's summary, as written in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Part<'a> {
-    /// An operation keyword, in upper case (`SELECT`, `CREATE TABLE`).
-    Operation(Cow<'static, str>),
-    /// A table (or index, function, procedure) name, as written.
+    /// An operation: its keyword(s) with their case kept, one space between them
+    /// (`SELECT`, `create table`).
+    Operation(Cow<'a, str>),
+    /// A table (or index, function, procedure) name.
     Target(&'a str),
 }
 
@@ -22,7 +23,7 @@ pub(super) struct Statement<'a> {
 }
 
 impl<'a> Statement<'a> {
-    pub(super) fn operation(&mut self, op: impl Into<Cow<'static, str>>) {
+    pub(super) fn operation(&mut self, op: impl Into<Cow<'a, str>>) {
         self.parts.push(Part::Operation(op.into()));
     }
 
@@ -30,57 +31,41 @@ impl<'a> Statement<'a> {
         self.parts.push(Part::Target(name));
     }
 
-    pub(super) fn operations(&self) -> impl Iterator<Item = &str> {
-        self.parts.iter().filter_map(|p| match p {
+    /// Whether the last operation so far is one of `ops` (given in upper case), in any
+    /// case.
+    pub(super) fn last_operation_is(&self, ops: &[&str]) -> bool {
+        let last = self.parts.iter().rev().find_map(|p| match p {
             Part::Operation(op) => Some(op.as_ref()),
             Part::Target(_) => None,
-        })
-    }
-
-    fn targets(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.parts.iter().filter_map(|p| match p {
-            Part::Target(t) => Some(*t),
-            Part::Operation(_) => None,
-        })
+        });
+        last.is_some_and(|last| ops.iter().any(|op| op.eq_ignore_ascii_case(last)))
     }
 
     /// Operations and targets in order, as many whole words as fit in
-    /// [`MAX_SUMMARY_LEN`]; empty without an operation.
+    /// [`MAX_SUMMARY_LEN`] characters; empty without an operation.
     fn summary(&self) -> String {
         let mut out = String::new();
-        if self.operations().next().is_none() {
+        if !self.parts.iter().any(|p| matches!(p, Part::Operation(_))) {
             return out;
         }
+        let mut chars = 0;
         for part in &self.parts {
             let word = match part {
                 Part::Operation(w) => w.as_ref(),
                 Part::Target(w) => w,
             };
             let extra = usize::from(!out.is_empty());
-            if out.len() + extra + word.len() > MAX_SUMMARY_LEN {
+            let len = word.chars().count();
+            if chars + extra + len > MAX_SUMMARY_LEN {
                 break;
             }
             if extra == 1 {
                 out.push(' ');
             }
             out.push_str(word);
+            chars += extra + len;
         }
         out
-    }
-
-    /// The single operation and the single table, when there is exactly one of each.
-    fn single(&self) -> (Option<&str>, Option<&str>) {
-        let mut ops = self.operations();
-        let op = match (ops.next(), ops.next()) {
-            (Some(op), None) => Some(op),
-            _ => None,
-        };
-        let mut targets = self.targets();
-        let target = match (op, targets.next(), targets.next()) {
-            (Some(_), Some(t), None) => Some(t),
-            _ => None,
-        };
-        (op, target)
     }
 }
 
@@ -89,12 +74,9 @@ pub(super) fn query_info(statements: &[Statement<'_>]) -> QueryInfo {
     match statements {
         [] => QueryInfo::default(),
         [one] => {
-            let (op, target) = one.single();
             let summary = one.summary();
             QueryInfo {
                 summary: (!summary.is_empty()).then_some(summary),
-                operation_name: op.map(str::to_owned),
-                collection_name: target.map(str::to_owned),
                 stored_procedure_name: one.procedure.map(str::to_owned),
                 batch_size: None,
             }
@@ -103,42 +85,47 @@ pub(super) fn query_info(statements: &[Statement<'_>]) -> QueryInfo {
     }
 }
 
-/// Several statements in one text: `BATCH` plus what they share, if they share it.
+/// Several statements in one text: `BATCH` plus their summary if they share it, and
+/// the procedure they share.
 fn batch(statements: &[Statement<'_>]) -> QueryInfo {
     let summaries: Vec<String> = statements.iter().map(Statement::summary).collect();
-    let same = |values: &[Option<&str>]| match values.first() {
-        Some(Some(first)) if values.iter().all(|v| *v == Some(*first)) => Some((*first).to_owned()),
-        _ => None,
-    };
     let summary_refs: Vec<Option<&str>> = summaries
         .iter()
         .map(|s| (!s.is_empty()).then_some(s.as_str()))
         .collect();
-    let singles: Vec<(Option<&str>, Option<&str>)> = statements.iter().map(Statement::single).collect();
-    let ops: Vec<Option<&str>> = singles.iter().map(|s| s.0).collect();
-    let targets: Vec<Option<&str>> = singles.iter().map(|s| s.1).collect();
-    let prefixed = |s: Option<String>| match s {
+    let procedures: Vec<Option<&str>> = statements.iter().map(|s| s.procedure).collect();
+    let summary = match same(&summary_refs) {
         Some(s) => truncate_words(format!("BATCH {s}")),
         None => "BATCH".to_owned(),
     };
     QueryInfo {
-        summary: Some(prefixed(same(&summary_refs))),
-        operation_name: Some(prefixed(same(&ops))),
-        collection_name: same(&targets),
-        stored_procedure_name: None,
+        summary: Some(summary),
+        stored_procedure_name: same(&procedures).map(str::to_owned),
         batch_size: Some(statements.len()),
     }
 }
 
+/// The value every statement has, when they all have the same one.
+fn same<'v>(values: &[Option<&'v str>]) -> Option<&'v str> {
+    match values.first() {
+        Some(Some(first)) if values.iter().all(|v| *v == Some(*first)) => Some(*first),
+        _ => None,
+    }
+}
+
+/// `s`, or its words up to the last space that leaves at most [`MAX_SUMMARY_LEN`]
+/// characters.
 fn truncate_words(mut s: String) -> String {
-    if s.len() <= MAX_SUMMARY_LEN {
+    if s.chars().count() <= MAX_SUMMARY_LEN {
         return s;
     }
+    // A space among the first MAX + 1 characters leaves at most MAX before it.
     let cut = s
         .char_indices()
-        .filter(|&(i, c)| c == ' ' && i <= MAX_SUMMARY_LEN)
+        .take(MAX_SUMMARY_LEN + 1)
+        .filter(|&(_, c)| c == ' ')
         .map(|(i, _)| i)
-        .next_back()
+        .last()
         .unwrap_or(0);
     s.truncate(cut);
     s
