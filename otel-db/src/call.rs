@@ -10,14 +10,21 @@ use opentelemetry::trace::{SpanKind, Status, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_semantic_conventions::attribute::{
     DB_OPERATION_BATCH_SIZE, DB_QUERY_TEXT, DB_RESPONSE_RETURNED_ROWS, DB_RESPONSE_STATUS_CODE, ERROR_TYPE,
+    SERVICE_PEER_NAME,
 };
+use opentelemetry::logs::Severity;
 use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
+use otel_kit_core::exception;
 use smallvec::SmallVec;
 
 use crate::instrumentation::Instrumentation;
 use crate::operation::Operation;
 use crate::outcome::Failure;
 use crate::statement::Statement;
+
+/// The event a driver's panic is recorded as (semantic conventions 1.42,
+/// `event.db.client.operation.exception`).
+pub(crate) const EXCEPTION_EVENT: &str = "db.client.operation.exception";
 
 /// How an operation ended.
 pub(crate) enum Outcome<'a> {
@@ -95,6 +102,12 @@ impl Call {
         let name = name.unwrap_or(Cow::Borrowed(system));
         let start = Instant::now();
         let span = instrumentation.with(Some(start), |resolved| {
+            let endpoint = &instrumentation.endpoint;
+            if let Some(address) = &endpoint.address
+                && let Some(peer) = resolved.peer_service(address.as_str(), endpoint.actual_port, "")
+            {
+                attributes.push(KeyValue::new(SERVICE_PEER_NAME, peer));
+            }
             let tracer = resolved.tracer();
             tracer.build_with_context(
                 tracer
@@ -207,8 +220,14 @@ impl EndEarly for Call {
         &self.cx
     }
 
+    /// The panic is recorded once, as the `db.client.operation.exception` event
+    /// (severity WARN, in the span's context; docs/errors.md), and on the span and the
+    /// metric.
     fn panicked(mut self, payload: &(dyn std::any::Any + Send)) {
         let description = otel_kit_core::panic_payload::description(payload, "the database driver panicked");
+        let event = exception::panic_event(EXCEPTION_EVENT, Severity::Warn, &description);
+        self.instrumentation
+            .with(None, |resolved| resolved.emit(event, &self.cx));
         self.end(Some(Outcome::Panicked(description)));
     }
 
@@ -221,5 +240,55 @@ impl EndEarly for Call {
 impl Drop for Call {
     fn drop(&mut self) {
         self.end(None);
+    }
+}
+
+#[cfg(all(test, feature = "postgres"))]
+mod tests {
+    use opentelemetry::trace::SpanKind;
+    use otel_kit_core::PeerServices;
+    use otel_kit_testing::TestTelemetry;
+
+    use super::*;
+    use crate::endpoint::Endpoint;
+    use crate::options::Options;
+    use crate::outcome::classify;
+    use crate::sql::SqlDialect;
+
+    #[test]
+    fn a_driver_panic_is_one_exception_event_and_the_mapped_peer_is_named() {
+        let t = TestTelemetry::new();
+        let services = PeerServices::new().map("db.internal:5433", "ledger").expect("entry");
+        let instrumentation = Arc::new(Instrumentation::new::<sqlx::Postgres>(
+            Endpoint::network("postgresql", Some("shop"), "db.internal", 5433, 5432),
+            Options::default(),
+            t.providers().peer_services(services),
+        ));
+        let statement = Arc::new(Statement::new("SELECT 1", SqlDialect::PostgreSql, false));
+        let call = Call::start(
+            &instrumentation,
+            &Context::new(),
+            statement,
+            None,
+            None,
+            classify::<sqlx::Postgres>,
+        );
+        let payload: Box<dyn std::any::Any + Send> = Box::new("driver bug");
+        call.panicked(&*payload);
+
+        let spans = t.spans();
+        let span = spans
+            .span_where("the operation", |s| s.kind == SpanKind::Client)
+            .is_error()
+            .has_error_description("driver bug")
+            .has_attribute("error.type", "panic")
+            .has_attribute("service.peer.name", "ledger");
+        t.logs()
+            .assert_count(1)
+            .event(EXCEPTION_EVENT)
+            .has_severity(Severity::Warn)
+            .has_attribute("exception.type", "panic")
+            .has_attribute("exception.message", "driver bug")
+            .is_in_span(&span);
     }
 }

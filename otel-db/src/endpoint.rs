@@ -17,8 +17,8 @@ pub struct Endpoint {
     pub(crate) address: Option<StringValue>,
     /// Only when not the system's default port, as the conventions ask.
     pub(crate) port: Option<i64>,
-    /// The port actually used, for the default pool name.
-    actual_port: Option<u16>,
+    /// The port actually used, for the default pool name and `service.peer.name`.
+    pub(crate) actual_port: Option<u16>,
 }
 
 impl Endpoint {

@@ -129,6 +129,8 @@ pub mod sql;
 
 pub use options::{DURATION_BUCKETS, MAX_QUERY_TEXT, QueryText};
 pub use otel_kit_core::Providers;
+/// `service.peer.name` by address, for [`Providers::peer_services`].
+pub use otel_kit_core::{PeerServiceError, PeerServices};
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
