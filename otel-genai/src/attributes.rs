@@ -3,10 +3,11 @@
 //! The names follow the GenAI semantic conventions as last released in
 //! open-telemetry/semantic-conventions **v1.41.0** (the `gen_ai.*` registry, its spans,
 //! metrics and the `gen_ai.client.inference.operation.details` event), which is the
-//! version the GenAI registry (open-telemetry/semantic-conventions-genai) started from.
-//! `opentelemetry-semantic-conventions` 0.33 still ships these names, but deprecated,
-//! so they are defined here instead. Names outside the GenAI namespace
-//! (`server.address`, `server.port`, `error.type`) come from that crate.
+//! version the GenAI registry (open-telemetry/semantic-conventions-genai) started from,
+//! and the `openai.*` names of the same release. `opentelemetry-semantic-conventions`
+//! 0.33 still ships these names, but deprecated (and `openai.*` only behind a feature),
+//! so they are defined here instead. Names outside these namespaces (`server.address`,
+//! `server.port`, `error.type`, `exception.*`) come from that crate.
 //!
 //! ```
 //! use otel_kit_genai::attributes;
@@ -68,7 +69,7 @@ pub const GEN_AI_USAGE_REASONING_OUTPUT_TOKENS: &str = "gen_ai.usage.reasoning.o
 pub const GEN_AI_CONVERSATION_ID: &str = "gen_ai.conversation.id";
 /// The requested output type (`text`, `json`, `image`, `speech`).
 pub const GEN_AI_OUTPUT_TYPE: &str = "gen_ai.output.type";
-/// Number of dimensions of the returned embeddings (int).
+/// The number of dimensions the request asks the embeddings to have (int).
 pub const GEN_AI_EMBEDDINGS_DIMENSION_COUNT: &str = "gen_ai.embeddings.dimension.count";
 /// The name of the tool being executed.
 pub const GEN_AI_TOOL_NAME: &str = "gen_ai.tool.name";
@@ -97,8 +98,21 @@ pub const GEN_AI_SYSTEM_INSTRUCTIONS: &str = "gen_ai.system_instructions";
 /// `input` or `output`, on `gen_ai.client.token.usage`.
 pub const GEN_AI_TOKEN_TYPE: &str = "gen_ai.token.type";
 
-/// The event carrying captured content in `EVENT_ONLY` / `SPAN_AND_EVENT` modes.
+/// The event carrying captured content in `EVENT_ONLY` / `SPAN_AND_EVENT` modes
+/// (severity INFO).
 pub const GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS: &str = "gen_ai.client.inference.operation.details";
+/// The event of a failed call (severity WARN), with `exception.type` and
+/// `exception.message`.
+pub const GEN_AI_CLIENT_OPERATION_EXCEPTION: &str = "gen_ai.client.operation.exception";
+
+/// The OpenAI API used (`chat_completions`, `responses`); OpenAI provider only.
+pub const OPENAI_API_TYPE: &str = "openai.api.type";
+/// The service tier the request asked for, when not `auto`; OpenAI provider only.
+pub const OPENAI_REQUEST_SERVICE_TIER: &str = "openai.request.service_tier";
+/// The service tier that served the response; OpenAI provider only.
+pub const OPENAI_RESPONSE_SERVICE_TIER: &str = "openai.response.service_tier";
+/// The backend configuration fingerprint of the response; OpenAI provider only.
+pub const OPENAI_RESPONSE_SYSTEM_FINGERPRINT: &str = "openai.response.system_fingerprint";
 
 /// Histogram of operation durations, in seconds.
 pub const GEN_AI_CLIENT_OPERATION_DURATION: &str = "gen_ai.client.operation.duration";
@@ -106,6 +120,10 @@ pub const GEN_AI_CLIENT_OPERATION_DURATION: &str = "gen_ai.client.operation.dura
 pub const GEN_AI_CLIENT_TOKEN_USAGE: &str = "gen_ai.client.token.usage";
 /// Histogram of the time to the first streamed chunk, in seconds.
 pub const GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK: &str = "gen_ai.client.operation.time_to_first_chunk";
+/// Histogram of the time between two streamed chunks (every chunk after the first), in
+/// seconds.
+pub const GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK: &str =
+    "gen_ai.client.operation.time_per_output_chunk";
 
 /// The advisory bucket boundaries of the duration histograms, in seconds.
 pub const DURATION_BUCKETS: [f64; 14] = [

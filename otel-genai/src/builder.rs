@@ -1,6 +1,6 @@
 //! [`CallBuilder`]: the request side of a call, from [`chat`], [`embeddings`],
-//! [`execute_tool`], [`invoke_agent`] or [`CallBuilder::new`], started with
-//! [`CallBuilder::start`].
+//! [`execute_tool`], [`invoke_agent`], [`create_agent`] or [`CallBuilder::new`], started
+//! with [`CallBuilder::start`].
 
 use opentelemetry::trace::SpanKind;
 use opentelemetry::{Array, Context, KeyValue, StringValue, Value};
@@ -39,7 +39,8 @@ pub struct CallBuilder<'a> {
     pub(crate) kind: SpanKind,
     pub(crate) provider: Option<StringValue>,
     pub(crate) model: Option<StringValue>,
-    /// The tool's or agent's name, for the span name.
+    /// The tool's name (`execute_tool`) or the agent's (`invoke_agent`,
+    /// `create_agent`), for the span name.
     pub(crate) target: Option<StringValue>,
     pub(crate) attributes: Vec<KeyValue>,
     pub(crate) server_address: Option<StringValue>,
@@ -91,20 +92,26 @@ pub fn execute_tool(name: impl Into<StringValue>) -> CallBuilder<'static> {
 }
 
 /// Invoking an agent (`invoke_agent {name}`; INTERNAL, or CLIENT with
-/// [`kind`](CallBuilder::kind) for a remote agent service).
+/// [`kind`](CallBuilder::kind) for a remote agent service). `provider` is the
+/// `gen_ai.provider.name` of the model the agent runs on, which the conventions
+/// require on agent spans (and which gives the call its metrics).
 ///
 /// ```
-/// let agent = otel_kit_genai::invoke_agent("weather-bot").agent_id("agent-1").start();
+/// let agent = otel_kit_genai::invoke_agent("openai", "weather-bot").agent_id("agent-1").start();
 /// agent.end();
 /// ```
-pub fn invoke_agent(name: impl Into<StringValue>) -> CallBuilder<'static> {
-    let name = name.into();
-    let mut builder = CallBuilder::without_provider(Operation::InvokeAgent);
-    builder
-        .attributes
-        .push(KeyValue::new(GEN_AI_AGENT_NAME, name.clone()));
-    builder.target = Some(name);
-    builder
+pub fn invoke_agent(provider: impl Into<StringValue>, name: impl Into<StringValue>) -> CallBuilder<'static> {
+    CallBuilder::new(Operation::InvokeAgent, provider).agent_name(name)
+}
+
+/// Creating an agent on a remote agent service (`create_agent {name}`, CLIENT).
+///
+/// ```
+/// let call = otel_kit_genai::create_agent("openai", "weather-bot").model("gpt-4o").start();
+/// call.end();
+/// ```
+pub fn create_agent(provider: impl Into<StringValue>, name: impl Into<StringValue>) -> CallBuilder<'static> {
+    CallBuilder::new(Operation::CreateAgent, provider).agent_name(name)
 }
 
 impl<'a> CallBuilder<'a> {
@@ -138,7 +145,8 @@ impl<'a> CallBuilder<'a> {
         self
     }
 
-    /// `gen_ai.provider.name` (for tools and agents, which have none by default).
+    /// `gen_ai.provider.name`, in place of the one given (and for tools, which have none
+    /// by default: a call with a provider records the client metrics).
     pub fn provider(mut self, provider: impl Into<StringValue>) -> Self {
         self.provider = Some(provider.into());
         self
@@ -199,9 +207,15 @@ impl<'a> CallBuilder<'a> {
         self.with(GEN_AI_REQUEST_CHOICE_COUNT, i64::from(count))
     }
 
-    /// `gen_ai.request.stream`.
-    pub fn stream(self, stream: bool) -> Self {
-        self.with(GEN_AI_REQUEST_STREAM, stream)
+    /// `gen_ai.request.stream`, recorded only for a streaming request (`true`), as the
+    /// conventions ask: an absent attribute means a request that does not stream.
+    pub fn stream(mut self, stream: bool) -> Self {
+        self.attributes
+            .retain(|kv| kv.key.as_str() != GEN_AI_REQUEST_STREAM);
+        if !stream {
+            return self;
+        }
+        self.with(GEN_AI_REQUEST_STREAM, true)
     }
 
     /// `gen_ai.request.encoding_formats`.
@@ -211,6 +225,12 @@ impl<'a> CallBuilder<'a> {
             GEN_AI_REQUEST_ENCODING_FORMATS,
             Value::Array(Array::String(formats)),
         )
+    }
+
+    /// `gen_ai.embeddings.dimension.count`: the number of dimensions the request asks
+    /// the embeddings to have (OpenAI's `dimensions`).
+    pub fn embedding_dimensions(self, dimensions: u32) -> Self {
+        self.with(GEN_AI_EMBEDDINGS_DIMENSION_COUNT, i64::from(dimensions))
     }
 
     /// `gen_ai.output.type` (`text`, `json`, `image`, `speech`).
@@ -228,9 +248,15 @@ impl<'a> CallBuilder<'a> {
         self.with(GEN_AI_AGENT_ID, id.into())
     }
 
-    /// `gen_ai.agent.name` (for a chat call made on an agent's behalf).
-    pub fn agent_name(self, name: impl Into<StringValue>) -> Self {
-        self.with(GEN_AI_AGENT_NAME, name.into())
+    /// `gen_ai.agent.name`: the agent's name on `invoke_agent` and `create_agent` calls
+    /// (and their span name), or the agent a chat call is made for.
+    pub fn agent_name(mut self, name: impl Into<StringValue>) -> Self {
+        let name = name.into();
+        self.attributes.retain(|kv| kv.key.as_str() != GEN_AI_AGENT_NAME);
+        if matches!(self.operation, Operation::InvokeAgent | Operation::CreateAgent) {
+            self.target = Some(name.clone());
+        }
+        self.with(GEN_AI_AGENT_NAME, name)
     }
 
     /// `gen_ai.agent.description`.

@@ -11,6 +11,7 @@ use opentelemetry::{Context, ContextGuard, KeyValue, StringValue};
 
 use crate::attributes::*;
 use crate::content::{self, CaptureMode, ContentKind, Message, to_array};
+use crate::details_event::Details;
 use crate::finish::Outcome;
 use otel_kit_core::Resolver;
 
@@ -47,15 +48,20 @@ use crate::settings::Settings;
 pub struct Call {
     pub(crate) cx: Context,
     pub(crate) start: Instant,
+    /// When the first and the latest streamed chunk arrived, since `start`.
     pub(crate) first_chunk: Option<Duration>,
+    pub(crate) last_chunk: Option<Duration>,
     pub(crate) metric_attributes: Vec<KeyValue>,
     pub(crate) records_metrics: bool,
+    /// `gen_ai.provider.name` is `openai`: the `openai.response.*` attributes apply.
+    pub(crate) openai: bool,
     pub(crate) request_model: Option<StringValue>,
     pub(crate) resolver: Resolver<Instruments>,
     pub(crate) settings: Arc<Settings>,
     pub(crate) mode: CaptureMode,
-    /// Content for the details event, kept until the call ends.
-    pub(crate) event_content: Vec<KeyValue>,
+    /// What the details event will carry (`EVENT_ONLY` / `SPAN_AND_EVENT` only), kept
+    /// until the call ends.
+    pub(crate) details: Option<Details>,
     pub(crate) ended: bool,
 }
 
@@ -104,7 +110,7 @@ impl Call {
     /// ```
     /// use opentelemetry::trace::TraceContextExt as _;
     ///
-    /// let call = otel_kit_genai::invoke_agent("planner").start();
+    /// let call = otel_kit_genai::invoke_agent("openai", "planner").start();
     /// {
     ///     let _guard = call.attach();
     ///     let tool = otel_kit_genai::execute_tool("search").start(); // a child of the agent
@@ -152,23 +158,25 @@ impl Call {
         if !self.mode.captures() {
             return;
         }
-        let Some(json) = content::render(&self.settings, ContentKind::InputMessages, to_array(messages))
+        let Some(rendered) = content::render(&self.settings, ContentKind::InputMessages, to_array(messages))
         else {
             return;
         };
-        let json = StringValue::from(json);
-        if self.mode.on_event() {
-            self.event_content
-                .push(KeyValue::new(GEN_AI_INPUT_MESSAGES, json.clone()));
-        }
         if self.mode.on_span() {
-            self.set_attribute(KeyValue::new(GEN_AI_INPUT_MESSAGES, json));
+            self.set_attribute(KeyValue::new(GEN_AI_INPUT_MESSAGES, rendered.json));
+        }
+        if let Some(details) = &mut self.details {
+            details.content(GEN_AI_INPUT_MESSAGES, rendered.value);
         }
     }
 
     /// Notes that a streamed chunk arrived: the first one sets
     /// `gen_ai.response.time_to_first_chunk` and the
-    /// `gen_ai.client.operation.time_to_first_chunk` metric. Cheap to call per chunk.
+    /// `gen_ai.client.operation.time_to_first_chunk` metric (recorded when the call
+    /// ends); each later one records the time since the one before it on
+    /// `gen_ai.client.operation.time_per_output_chunk` at once (calls with a provider
+    /// only). Call it for streams only: neither metric is for a request that does not
+    /// stream.
     ///
     /// ```
     /// let mut call = otel_kit_genai::chat("openai", "gpt-4o").stream(true).start();
@@ -178,9 +186,22 @@ impl Call {
     /// call.end();
     /// ```
     pub fn record_chunk(&mut self) {
-        if self.first_chunk.is_none() {
-            self.first_chunk = Some(self.start.elapsed());
+        let now = self.start.elapsed();
+        match self.last_chunk {
+            None => self.first_chunk = Some(now),
+            Some(previous) if self.records_metrics => {
+                let seconds = now.saturating_sub(previous).as_secs_f64();
+                let attributes = &self.metric_attributes;
+                self.resolver.with(None, |resolved| {
+                    resolved
+                        .instruments()
+                        .time_per_output_chunk
+                        .record(seconds, attributes);
+                });
+            }
+            Some(_) => {}
         }
+        self.last_chunk = Some(now);
     }
 
     /// Ends the call with the model's answer: response attributes, the token counts the
@@ -210,7 +231,10 @@ impl Call {
 
     /// Ends the call as failed: `error.type` is the error's type (the HTTP status for
     /// an [`ApiError`](crate::openai::ApiError), the fully qualified type name
-    /// otherwise), the span's status is Error with the error's message.
+    /// otherwise), the span's status is Error with the error's message, and one
+    /// `gen_ai.client.operation.exception` event (severity WARN) records
+    /// `exception.type` (the error's Rust type, `otel_kit_core::error_type::of_type`) and
+    /// `exception.message` (its `Display`). Messages are cut to 1 KiB.
     ///
     /// ```
     /// let call = otel_kit_genai::chat("openai", "gpt-4o").start();
@@ -221,11 +245,14 @@ impl Call {
         let error_type = crate::error_type::of(error);
         self.finish(Outcome::Error {
             error_type: &error_type,
+            exception_type: otel_kit_core::error_type::of_type::<E>(),
             description: &error.to_string(),
         });
     }
 
-    /// Ends the call as failed with an `error.type` of your choosing.
+    /// Ends the call as failed with an `error.type` of your choosing, which is also the
+    /// `exception.type` of its `gen_ai.client.operation.exception` event (`description`
+    /// its `exception.message` and the span's status description).
     ///
     /// ```
     /// let call = otel_kit_genai::chat("openai", "gpt-4o").start();
@@ -234,6 +261,7 @@ impl Call {
     pub fn record_error_type(mut self, error_type: &str, description: &str) {
         self.finish(Outcome::Error {
             error_type,
+            exception_type: error_type,
             description,
         });
     }

@@ -1,12 +1,13 @@
-//! How a call ends: the response attributes, the content, the status, the metrics.
+//! How a call ends: the response attributes, the content, the status, the events, the
+//! metrics.
 
 use opentelemetry::trace::{Status, TraceContextExt as _};
 use opentelemetry::{Array, KeyValue, StringValue, Value};
 use opentelemetry_semantic_conventions::attribute::ERROR_TYPE;
 
 use crate::attributes::*;
-use crate::content::{self, ContentKind, to_array};
-use crate::{Call, Response};
+use crate::content::{self, ContentKind, output_array};
+use crate::{Call, Response, Usage};
 
 /// What ended a call.
 pub(crate) enum Outcome<'a> {
@@ -14,6 +15,8 @@ pub(crate) enum Outcome<'a> {
     ToolResult(&'a serde_json::Value),
     Error {
         error_type: &'a str,
+        /// `exception.type` of the exception event.
+        exception_type: &'a str,
         description: &'a str,
     },
     Ended,
@@ -38,88 +41,44 @@ impl Call {
         let span = cx.span();
         let mut attributes = Vec::with_capacity(12);
         let mut metric_attributes = std::mem::take(&mut self.metric_attributes);
+        // On `gen_ai.client.operation.duration` and `gen_ai.client.token.usage` only.
+        let mut outcome_metric_attributes = Vec::new();
         let mut usage = None;
+        let mut exception = None;
 
         match outcome {
             Outcome::Response(response) => {
-                if let Some(id) = &response.id {
-                    attributes.push(KeyValue::new(GEN_AI_RESPONSE_ID, id.clone()));
-                }
                 if let Some(model) = &response.model {
-                    let model = KeyValue::new(GEN_AI_RESPONSE_MODEL, model.clone());
-                    metric_attributes.push(model.clone());
-                    attributes.push(model);
+                    metric_attributes.push(KeyValue::new(GEN_AI_RESPONSE_MODEL, model.clone()));
                 }
-                if !response.finish_reasons.is_empty() {
-                    let reasons: Vec<StringValue> =
-                        response.finish_reasons.iter().map(|r| r.clone().into()).collect();
-                    attributes.push(KeyValue::new(
-                        GEN_AI_RESPONSE_FINISH_REASONS,
-                        Value::Array(Array::String(reasons)),
-                    ));
-                }
-                let u = &response.usage;
-                for (key, value) in [
-                    (GEN_AI_USAGE_INPUT_TOKENS, u.input_tokens),
-                    (GEN_AI_USAGE_OUTPUT_TOKENS, u.output_tokens),
-                    (GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cache_read_input_tokens),
-                    (
-                        GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
-                        u.cache_creation_input_tokens,
-                    ),
-                    (GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, u.reasoning_output_tokens),
-                ] {
-                    if let Some(n) = value {
-                        attributes.push(KeyValue::new(key, count(n)));
-                    }
-                }
-                if let Some(dimensions) = response.embedding_dimensions {
-                    attributes.push(KeyValue::new(
-                        GEN_AI_EMBEDDINGS_DIMENSION_COUNT,
-                        count(dimensions),
-                    ));
-                }
-                if let Some(prices) = self.settings.price_table() {
-                    let model = response
-                        .model
-                        .as_deref()
-                        .or(self.request_model.as_ref().map(StringValue::as_str));
-                    if let Some(cost) = model.and_then(|m| prices.estimate(m, u)) {
-                        attributes.push(KeyValue::new(OTEL_GENAI_COST_ESTIMATE, cost));
-                        attributes.push(KeyValue::new(
-                            OTEL_GENAI_COST_CURRENCY,
-                            prices.currency().to_owned(),
-                        ));
-                    }
-                }
+                self.response_attributes(response, &mut attributes, &mut outcome_metric_attributes);
                 if self.mode.captures() && !response.output_messages.is_empty() {
-                    let messages = to_array(&response.output_messages);
-                    self.content(
-                        &mut attributes,
-                        GEN_AI_OUTPUT_MESSAGES,
-                        ContentKind::OutputMessages,
-                        messages,
-                    );
+                    let messages = output_array(&response.output_messages);
+                    self.output_content(&mut attributes, messages);
                 }
                 usage = Some(response.usage);
             }
             Outcome::ToolResult(result) => {
-                let json = self
+                // Never on the details event: a span attribute whenever content is captured.
+                let rendered = self
                     .mode
                     .captures()
                     .then(|| content::render(&self.settings, ContentKind::ToolResult, result.clone()));
-                if let Some(Some(json)) = json {
-                    attributes.push(KeyValue::new(GEN_AI_TOOL_CALL_RESULT, json));
+                if let Some(Some(rendered)) = rendered {
+                    attributes.push(KeyValue::new(GEN_AI_TOOL_CALL_RESULT, rendered.json));
                 }
             }
             Outcome::Error {
                 error_type,
+                exception_type,
                 description,
             } => {
                 let error_type = KeyValue::new(ERROR_TYPE, error_type.to_owned());
-                metric_attributes.push(error_type.clone());
+                outcome_metric_attributes.push(error_type.clone());
                 attributes.push(error_type);
+                let description = otel_kit_core::exception::bounded(description);
                 span.set_status(Status::error(description.to_owned()));
+                exception = Some((exception_type, description));
             }
             Outcome::Ended | Outcome::Cancelled => {}
         }
@@ -129,55 +88,137 @@ impl Call {
                 first.as_secs_f64(),
             ));
         }
-        if !self.event_content.is_empty() {
-            let content = std::mem::take(&mut self.event_content);
-            crate::details_event::emit(&cx, &metric_attributes, &attributes, &content);
-        }
-        span.set_attributes(attributes);
+        // The request's attributes were kept at the start.
+        let details = self.details.take().map(|mut details| {
+            details.keep(&attributes);
+            details
+        });
 
-        if self.records_metrics {
-            let first_chunk = self.first_chunk;
+        let first_chunk = self.first_chunk;
+        let records_metrics = self.records_metrics;
+        let needs_logger = details.is_some() || exception.is_some();
+        if records_metrics || needs_logger {
             self.resolver.with(None, |resolved| {
+                // The events first, in the span's context while it is still open.
+                if let Some(details) = details {
+                    details.emit(resolved.logger(), &cx);
+                }
+                if let Some((exception_type, message)) = exception {
+                    crate::exception_event::emit(resolved.logger(), &cx, exception_type, message);
+                }
+                if !records_metrics {
+                    return;
+                }
                 let instruments = resolved.instruments();
-                instruments.duration.record(seconds, &metric_attributes);
                 if let Some(first) = first_chunk {
                     instruments
                         .time_to_first_chunk
                         .record(first.as_secs_f64(), &metric_attributes);
                 }
-                if let Some(usage) = usage {
-                    for (token_type, value) in
-                        [("input", usage.input_tokens), ("output", usage.output_tokens)]
-                    {
-                        if let Some(n) = value {
-                            metric_attributes.push(KeyValue::new(GEN_AI_TOKEN_TYPE, token_type));
-                            instruments.tokens.record(n, &metric_attributes);
-                            metric_attributes.pop();
-                        }
-                    }
-                }
+                metric_attributes.extend(outcome_metric_attributes);
+                instruments.duration.record(seconds, &metric_attributes);
+                record_tokens(instruments, usage, &mut metric_attributes);
             });
         }
+        span.set_attributes(attributes);
         span.end();
     }
 
-    /// Output content, through the hook and the limit, onto the span and/or the event.
-    fn content(
-        &mut self,
+    /// The response's own attributes (and the OpenAI ones, for the OpenAI provider),
+    /// and the cost estimate.
+    fn response_attributes(
+        &self,
+        response: &Response,
         attributes: &mut Vec<KeyValue>,
-        key: &'static str,
-        kind: ContentKind,
-        value: serde_json::Value,
+        outcome_metric_attributes: &mut Vec<KeyValue>,
     ) {
-        let Some(json) = content::render(&self.settings, kind, value) else {
+        if let Some(id) = &response.id {
+            attributes.push(KeyValue::new(GEN_AI_RESPONSE_ID, id.clone()));
+        }
+        if let Some(model) = &response.model {
+            attributes.push(KeyValue::new(GEN_AI_RESPONSE_MODEL, model.clone()));
+        }
+        if !response.finish_reasons.is_empty() {
+            let reasons: Vec<StringValue> =
+                response.finish_reasons.iter().map(|r| r.clone().into()).collect();
+            attributes.push(KeyValue::new(
+                GEN_AI_RESPONSE_FINISH_REASONS,
+                Value::Array(Array::String(reasons)),
+            ));
+        }
+        let u = &response.usage;
+        for (key, value) in [
+            (GEN_AI_USAGE_INPUT_TOKENS, u.input_tokens),
+            (GEN_AI_USAGE_OUTPUT_TOKENS, u.output_tokens),
+            (GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cache_read_input_tokens),
+            (
+                GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+                u.cache_creation_input_tokens,
+            ),
+            (GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, u.reasoning_output_tokens),
+        ] {
+            if let Some(n) = value {
+                attributes.push(KeyValue::new(key, count(n)));
+            }
+        }
+        if self.openai {
+            // On the span and, as the OpenAI conventions add them, on the duration and
+            // token metrics.
+            for (key, value) in [
+                (OPENAI_RESPONSE_SERVICE_TIER, &response.service_tier),
+                (OPENAI_RESPONSE_SYSTEM_FINGERPRINT, &response.system_fingerprint),
+            ] {
+                if let Some(value) = value {
+                    let kv = KeyValue::new(key, value.clone());
+                    outcome_metric_attributes.push(kv.clone());
+                    attributes.push(kv);
+                }
+            }
+        }
+        if let Some(prices) = self.settings.price_table() {
+            let model = response
+                .model
+                .as_deref()
+                .or(self.request_model.as_ref().map(StringValue::as_str));
+            if let Some(cost) = model.and_then(|m| prices.estimate(m, u)) {
+                attributes.push(KeyValue::new(OTEL_GENAI_COST_ESTIMATE, cost));
+                attributes.push(KeyValue::new(
+                    OTEL_GENAI_COST_CURRENCY,
+                    prices.currency().to_owned(),
+                ));
+            }
+        }
+    }
+
+    /// `gen_ai.output.messages`, through the hook and the limit: a JSON string on the
+    /// span, structured on the details event.
+    fn output_content(&mut self, attributes: &mut Vec<KeyValue>, messages: serde_json::Value) {
+        let Some(rendered) = content::render(&self.settings, ContentKind::OutputMessages, messages) else {
             return;
         };
-        let json = StringValue::from(json);
-        if self.mode.on_event() {
-            self.event_content.push(KeyValue::new(key, json.clone()));
-        }
         if self.mode.on_span() {
-            attributes.push(KeyValue::new(key, json));
+            attributes.push(KeyValue::new(GEN_AI_OUTPUT_MESSAGES, rendered.json));
+        }
+        if let Some(details) = &mut self.details {
+            details.content(GEN_AI_OUTPUT_MESSAGES, rendered.value);
+        }
+    }
+}
+
+/// One `gen_ai.client.token.usage` point per count the provider reported.
+fn record_tokens(
+    instruments: &crate::instruments::Instruments,
+    usage: Option<Usage>,
+    metric_attributes: &mut Vec<KeyValue>,
+) {
+    let Some(usage) = usage else {
+        return;
+    };
+    for (token_type, value) in [("input", usage.input_tokens), ("output", usage.output_tokens)] {
+        if let Some(n) = value {
+            metric_attributes.push(KeyValue::new(GEN_AI_TOKEN_TYPE, token_type));
+            instruments.tokens.record(n, metric_attributes);
+            metric_attributes.pop();
         }
     }
 }

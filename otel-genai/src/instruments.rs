@@ -1,4 +1,4 @@
-//! The three GenAI histograms, resolved with the tracer by a [`GenAi`](crate::GenAi)'s
+//! The four GenAI client histograms, resolved with the tracer by a [`GenAi`](crate::GenAi)'s
 //! [`Resolver`](otel_kit_core::Resolver).
 
 use std::thread::LocalKey;
@@ -8,14 +8,15 @@ use opentelemetry::metrics::{Histogram, Meter};
 use otel_kit_core::Cache;
 
 use crate::attributes::{
-    DURATION_BUCKETS, GEN_AI_CLIENT_OPERATION_DURATION, GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
-    GEN_AI_CLIENT_TOKEN_USAGE, TOKEN_BUCKETS,
+    DURATION_BUCKETS, GEN_AI_CLIENT_OPERATION_DURATION, GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
+    GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, GEN_AI_CLIENT_TOKEN_USAGE, TOKEN_BUCKETS,
 };
 
 pub(crate) struct Instruments {
     pub(crate) duration: Histogram<f64>,
     pub(crate) tokens: Histogram<u64>,
     pub(crate) time_to_first_chunk: Histogram<f64>,
+    pub(crate) time_per_output_chunk: Histogram<f64>,
 }
 
 impl otel_kit_core::Instruments for Instruments {
@@ -41,6 +42,14 @@ impl otel_kit_core::Instruments for Instruments {
                 .f64_histogram(GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK)
                 .with_unit("s")
                 .with_description("Time to receive the first chunk of a streamed response.")
+                .with_boundaries(DURATION_BUCKETS.to_vec())
+                .build(),
+            time_per_output_chunk: meter
+                .f64_histogram(GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK)
+                .with_unit("s")
+                .with_description(
+                    "Time between two chunks of a streamed response, for each chunk after the first.",
+                )
                 .with_boundaries(DURATION_BUCKETS.to_vec())
                 .build(),
         }

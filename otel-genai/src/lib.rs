@@ -14,8 +14,8 @@
 //! }));
 //! ```
 //!
-//! - Starting a call: [`chat`], [`embeddings`], [`execute_tool`], [`invoke_agent`] or
-//!   [`CallBuilder::new`] give a [`CallBuilder`] (request attributes);
+//! - Starting a call: [`chat`], [`embeddings`], [`execute_tool`], [`invoke_agent`],
+//!   [`create_agent`] or [`CallBuilder::new`] give a [`CallBuilder`] (request attributes);
 //!   [`CallBuilder::start`] opens the span.
 //! - During and after: [`Call`] ([`in_call`](Call::in_call) /
 //!   [`attach`](Call::attach) make its span the parent of the HTTP call), ended
@@ -29,10 +29,12 @@
 //!   started without one use the globals and the defaults.
 //! - [`attributes`]: every name recorded, and the metrics' bucket boundaries.
 //!
-//! Spans and metrics go to the global tracer and meter providers (scope
-//! [`INSTRUMENTATION_SCOPE`]), read per thread and refreshed every 10 ms, so the order
-//! of set-up does not matter; or, for calls started by a [`GenAi`], to the
-//! [`Providers`] it was given. The guide is `docs/genai.md`.
+//! Spans, metrics and log events (the details event of captured content, the exception
+//! event of a failed call) go to the global tracer and meter providers and the kit's
+//! global logger provider (scope [`INSTRUMENTATION_SCOPE`]), read per thread and
+//! refreshed every 10 ms, so the order of set-up does not matter; or, for calls started
+//! by a [`GenAi`], to the [`Providers`] it was given. Without a logger provider, no
+//! event is emitted. The guide is `docs/genai.md`.
 
 pub mod attributes;
 mod builder;
@@ -41,6 +43,7 @@ pub mod content;
 mod cost;
 mod details_event;
 mod error_type;
+mod exception_event;
 mod finish;
 mod genai;
 mod instruments;
@@ -51,7 +54,7 @@ mod server_url;
 mod settings;
 mod start;
 
-pub use builder::{CallBuilder, chat, embeddings, execute_tool, invoke_agent};
+pub use builder::{CallBuilder, chat, create_agent, embeddings, execute_tool, invoke_agent};
 pub use call::Call;
 pub use cost::{Price, PriceTable};
 pub use genai::GenAi;

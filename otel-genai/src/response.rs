@@ -52,8 +52,12 @@ pub struct Response {
     pub usage: Usage,
     /// `gen_ai.output.messages` (recorded only when content capture is on).
     pub output_messages: Vec<Message>,
-    /// `gen_ai.embeddings.dimension.count`.
-    pub embedding_dimensions: Option<u64>,
+    /// The service tier that served the request (OpenAI's `service_tier`): recorded as
+    /// `openai.response.service_tier` when the provider is `openai`.
+    pub service_tier: Option<String>,
+    /// The backend configuration fingerprint (OpenAI's `system_fingerprint`): recorded
+    /// as `openai.response.system_fingerprint` when the provider is `openai`.
+    pub system_fingerprint: Option<String>,
 }
 
 impl Response {
@@ -92,9 +96,15 @@ impl Response {
         self
     }
 
-    /// Sets the embedding dimension count.
-    pub fn embedding_dimensions(mut self, dimensions: u64) -> Self {
-        self.embedding_dimensions = Some(dimensions);
+    /// Sets the service tier that served the request (OpenAI).
+    pub fn service_tier(mut self, tier: impl Into<String>) -> Self {
+        self.service_tier = Some(tier.into());
+        self
+    }
+
+    /// Sets the system fingerprint (OpenAI).
+    pub fn system_fingerprint(mut self, fingerprint: impl Into<String>) -> Self {
+        self.system_fingerprint = Some(fingerprint.into());
         self
     }
 }

@@ -11,9 +11,11 @@ use crate::builder::Input;
 use crate::content::{self, ContentKind, into_array};
 use otel_kit_core::Resolver;
 
+use crate::details_event::Details;
 use crate::instruments::Instruments;
+use crate::openai::OPENAI_PROVIDER;
 use crate::settings::Settings;
-use crate::{Call, CallBuilder};
+use crate::{Call, CallBuilder, Operation};
 use std::sync::Arc;
 
 impl CallBuilder<'_> {
@@ -37,7 +39,7 @@ impl CallBuilder<'_> {
         let mode = content::effective(content::from_env(), settings.capture, self.capture);
         let operation = self.operation.as_str();
 
-        let name = match self.target.as_ref().or(self.model.as_ref()) {
+        let name = match self.span_target() {
             Some(target) => format!("{operation} {}", target.as_str()),
             None => operation.to_owned(),
         };
@@ -58,17 +60,23 @@ impl CallBuilder<'_> {
         let mut attributes = metric_attributes.clone();
         attributes.extend(self.attributes);
 
-        let mut event_content = Vec::new();
+        let mut details = mode.on_event().then(Details::default);
+        if let Some(details) = &mut details {
+            details.keep(&attributes);
+        }
         if mode.captures() {
             let mut record = |key: &'static str, kind: ContentKind, value: serde_json::Value| {
-                if let Some(json) = content::render(settings, kind, value) {
-                    let json = StringValue::from(json);
-                    if mode.on_event() && kind != ContentKind::ToolArguments {
-                        event_content.push(KeyValue::new(key, json.clone()));
-                    }
-                    if mode.on_span() || kind == ContentKind::ToolArguments {
-                        attributes.push(KeyValue::new(key, json));
-                    }
+                let Some(rendered) = content::render(settings, kind, value) else {
+                    return;
+                };
+                // Tool arguments are never on the details event: a span attribute
+                // whenever content is captured.
+                let on_span = mode.on_span() || kind == ContentKind::ToolArguments;
+                if on_span {
+                    attributes.push(KeyValue::new(key, rendered.json));
+                }
+                if let Some(details) = details.as_mut().filter(|_| kind != ContentKind::ToolArguments) {
+                    details.content(key, rendered.value);
                 }
             };
             match self.input {
@@ -110,18 +118,33 @@ impl CallBuilder<'_> {
                 .with_attributes(attributes)
                 .start_with_context(tracer, &parent)
         });
+        let openai = self
+            .provider
+            .as_ref()
+            .is_some_and(|p| p.as_str() == OPENAI_PROVIDER);
         Call {
             cx: parent.with_span(span),
             start,
             first_chunk: None,
+            last_chunk: None,
             metric_attributes,
             records_metrics: self.provider.is_some(),
+            openai,
             request_model: self.model,
             resolver: resolver.clone(),
             settings: Arc::clone(settings),
             mode,
-            event_content,
+            details,
             ended: false,
+        }
+    }
+
+    /// What the span is named after besides the operation: the tool's or agent's name
+    /// for tool and agent calls, the model for the others.
+    fn span_target(&self) -> Option<&StringValue> {
+        match self.operation {
+            Operation::ExecuteTool | Operation::InvokeAgent | Operation::CreateAgent => self.target.as_ref(),
+            _ => self.model.as_ref(),
         }
     }
 }

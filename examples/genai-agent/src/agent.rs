@@ -17,7 +17,7 @@ pub(crate) async fn run(
     question: &str,
 ) -> Result<String, Box<dyn std::error::Error>> {
     let agent = genai.start(
-        otel_kit_genai::invoke_agent("weather-agent")
+        otel_kit_genai::invoke_agent("openai", "weather-agent")
             .agent_id("agent-1")
             .conversation_id("conv-42"),
     );

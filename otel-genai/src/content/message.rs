@@ -24,7 +24,9 @@ pub struct Message {
     pub role: String,
     /// What the message holds, in order.
     pub parts: Vec<Part>,
-    /// Why the model stopped (output messages only).
+    /// Why the model stopped (output messages only, where the schema requires it: an
+    /// output message without one is recorded with `error`, see
+    /// [`MISSING_FINISH_REASON`]).
     pub finish_reason: Option<String>,
 }
 
@@ -203,6 +205,34 @@ impl Part {
     }
 }
 
+/// The `finish_reason` recorded for an output message that has none (a choice whose
+/// stream was cut, a `null` in the body): the output-messages schema requires one, and
+/// `error` is its value for a generation that did not end normally.
+///
+/// ```
+/// assert_eq!(otel_kit_genai::content::MISSING_FINISH_REASON, "error");
+/// ```
+pub const MISSING_FINISH_REASON: &str = "error";
+
+/// Output messages as one JSON array, each with its required `finish_reason`
+/// ([`MISSING_FINISH_REASON`] when it has none).
+pub(crate) fn output_array(messages: &[Message]) -> Value {
+    Value::Array(
+        messages
+            .iter()
+            .map(|message| {
+                let mut value = message.to_value();
+                if message.finish_reason.is_none()
+                    && let Value::Object(object) = &mut value
+                {
+                    object.insert("finish_reason".into(), MISSING_FINISH_REASON.into());
+                }
+                value
+            })
+            .collect(),
+    )
+}
+
 /// A list of messages as one JSON array.
 pub(crate) fn to_array(messages: &[Message]) -> Value {
     Value::Array(messages.iter().map(Message::to_value).collect())
@@ -211,4 +241,27 @@ pub(crate) fn to_array(messages: &[Message]) -> Value {
 /// A list of messages as one JSON array, moving their text rather than copying it.
 pub(crate) fn into_array(messages: Vec<Message>) -> Value {
     Value::Array(messages.into_iter().map(Message::into_value).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_output_message_without_a_finish_reason_gets_the_schema_s_error() {
+        let messages = [
+            Message::assistant("cut"),
+            Message::assistant("done").with_finish_reason("stop"),
+        ];
+        assert_eq!(
+            output_array(&messages),
+            json!([
+                {"role": "assistant", "parts": [{"type": "text", "content": "cut"}], "finish_reason": "error"},
+                {"role": "assistant", "parts": [{"type": "text", "content": "done"}], "finish_reason": "stop"}
+            ])
+        );
+        // Input messages have no finish reason to add.
+        assert_eq!(to_array(&messages[..1])[0].get("finish_reason"), None);
+    }
 }

@@ -17,25 +17,36 @@
 mod hook;
 mod message;
 mod mode;
+mod structured;
 mod truncate;
 
 pub use hook::{ContentHook, ContentKind};
-pub use message::{Message, Part};
+pub use message::{MISSING_FINISH_REASON, Message, Part};
 pub use mode::{CAPTURE_MESSAGE_CONTENT_ENV, CaptureMode};
 pub use truncate::{TRUNCATION_MARKER, bounded_json};
 
-pub(crate) use message::{into_array, to_array};
+pub(crate) use message::{into_array, output_array, to_array};
 pub(crate) use mode::{effective, from_env};
+pub(crate) use structured::to_any_value;
 
 use serde_json::Value;
 
 use crate::settings::Settings;
 
-/// Content as it is recorded: through the hook, then within the size limit.
-pub(crate) fn render(settings: &Settings, kind: ContentKind, content: Value) -> Option<String> {
+/// One piece of content as it is recorded: through the hook, then within the size
+/// limit; `value` for the details event (structured), `json` for the span.
+pub(crate) struct Rendered {
+    pub(crate) value: Value,
+    pub(crate) json: String,
+}
+
+/// Content as it is recorded: through the hook, then within the size limit; `None`
+/// when the hook dropped it.
+pub(crate) fn render(settings: &Settings, kind: ContentKind, content: Value) -> Option<Rendered> {
     let content = match settings.hook() {
         Some(hook) => hook.on_content(kind, content)?,
         None => content,
     };
-    Some(bounded_json(content, settings.content_limit))
+    let (value, json) = truncate::bounded(content, settings.content_limit);
+    Some(Rendered { value, json })
 }

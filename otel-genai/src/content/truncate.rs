@@ -24,10 +24,16 @@ pub const TRUNCATION_MARKER: &str = "…";
 /// let back: serde_json::Value = serde_json::from_str(&json).unwrap();
 /// assert!(back[0]["parts"][0]["content"].as_str().unwrap().ends_with('…'));
 /// ```
-pub fn bounded_json(mut value: Value, max: usize) -> String {
+pub fn bounded_json(value: Value, max: usize) -> String {
+    bounded(value, max).1
+}
+
+/// `value` cut as [`bounded_json`] cuts it, and its JSON: the span records the text,
+/// the details event the structure, and both are the same content within the limit.
+pub(crate) fn bounded(mut value: Value, max: usize) -> (Value, String) {
     let full = value.to_string();
     if full.len() <= max {
-        return full;
+        return (value, full);
     }
     let mut overhead = full.len() - string_bytes(&value);
     // The structure alone is too big: drop the oldest entries of a top-level array.
@@ -48,7 +54,7 @@ pub fn bounded_json(mut value: Value, max: usize) -> String {
         item_overheads.drain(..dropped);
     }
     if overhead > max {
-        return if value.is_array() { "[]" } else { "null" }.to_owned();
+        return nothing(value.is_array());
     }
     let mut lengths = Vec::new();
     collect_lengths(&value, &mut lengths);
@@ -56,10 +62,19 @@ pub fn bounded_json(mut value: Value, max: usize) -> String {
     shorten(&mut value, cap);
     let json = value.to_string();
     if json.len() <= max {
-        json
+        (value, json)
     } else {
         // Not reached (lengths are counted as serde_json escapes them); kept as a guard.
-        "[]".to_owned()
+        nothing(true)
+    }
+}
+
+/// An empty array (or `null`), when not even the structure fits.
+fn nothing(array: bool) -> (Value, String) {
+    if array {
+        (Value::Array(Vec::new()), "[]".to_owned())
+    } else {
+        (Value::Null, "null".to_owned())
     }
 }
 
@@ -147,9 +162,11 @@ mod tests {
     use serde_json::json;
 
     fn check(value: Value, max: usize) -> Value {
-        let json = bounded_json(value, max);
+        let (structured, json) = bounded(value, max);
         assert!(json.len() <= max, "{} > {max}: {json}", json.len());
-        serde_json::from_str(&json).expect("valid JSON")
+        let parsed: Value = serde_json::from_str(&json).expect("valid JSON");
+        assert_eq!(parsed, structured, "the structure is what the JSON says");
+        parsed
     }
 
     #[test]

@@ -1,15 +1,19 @@
 //! Builders from OpenAI-compatible request bodies.
 
-use opentelemetry::StringValue;
+use opentelemetry::{KeyValue, StringValue};
 use serde_json::Value;
 
+use super::OPENAI_PROVIDER;
+use crate::attributes::{OPENAI_API_TYPE, OPENAI_REQUEST_SERVICE_TIER};
 use crate::{CallBuilder, Operation};
 
 /// A chat call from a `/chat/completions` request body: `model`, `temperature`,
 /// `top_p`, `max_tokens` (or `max_completion_tokens`), `seed`, `stop`, `n`,
 /// `frequency_penalty`, `presence_penalty`, `stream`, `response_format`, and the
 /// `messages` (turned into `gen_ai.input.messages` only when content is captured).
-/// Fields of the wrong type are ignored.
+/// With the provider `openai`, also `openai.api.type = chat_completions` and
+/// `openai.request.service_tier` (from `service_tier`, unless `auto`). Fields of the
+/// wrong type are ignored.
 ///
 /// ```
 /// use serde_json::json;
@@ -26,7 +30,18 @@ use crate::{CallBuilder, Operation};
 /// call.end();
 /// ```
 pub fn chat<'a>(provider: impl Into<StringValue>, request: &'a Value) -> CallBuilder<'a> {
+    let provider = provider.into();
+    let openai = provider.as_str() == OPENAI_PROVIDER;
     let mut builder = CallBuilder::new(Operation::Chat, provider);
+    if openai {
+        builder = builder.attribute(KeyValue::new(OPENAI_API_TYPE, "chat_completions"));
+        match request.get("service_tier").and_then(Value::as_str) {
+            Some("auto") | None => {}
+            Some(tier) => {
+                builder = builder.attribute(KeyValue::new(OPENAI_REQUEST_SERVICE_TIER, tier.to_owned()));
+            }
+        }
+    }
     if let Some(model) = request.get("model").and_then(Value::as_str) {
         builder = builder.model(model.to_owned());
     }
@@ -87,10 +102,11 @@ pub fn chat<'a>(provider: impl Into<StringValue>, request: &'a Value) -> CallBui
 }
 
 /// An embeddings call from an `/embeddings` request body: `model`,
-/// `encoding_format`. The input texts are not recorded.
+/// `encoding_format`, and `dimensions` (as `gen_ai.embeddings.dimension.count`, the
+/// number of dimensions the request asks for). The input texts are not recorded.
 ///
 /// ```
-/// let request = serde_json::json!({"model": "text-embedding-3-small", "input": ["a", "b"]});
+/// let request = serde_json::json!({"model": "text-embedding-3-small", "input": ["a", "b"], "dimensions": 256});
 /// otel_kit_genai::openai::embeddings("openai", &request).start().end();
 /// ```
 pub fn embeddings(provider: impl Into<StringValue>, request: &Value) -> CallBuilder<'static> {
@@ -100,6 +116,9 @@ pub fn embeddings(provider: impl Into<StringValue>, request: &Value) -> CallBuil
     }
     if let Some(format) = request.get("encoding_format").and_then(Value::as_str) {
         builder = builder.encoding_formats([format.to_owned()]);
+    }
+    if let Some(dimensions) = request.get("dimensions").and_then(Value::as_u64) {
+        builder = builder.embedding_dimensions(u32::try_from(dimensions).unwrap_or(u32::MAX));
     }
     builder
 }

@@ -1,9 +1,6 @@
 //! [`Response`]s from OpenAI-compatible response bodies.
 
-use std::fmt;
-
-use serde::Deserialize;
-use serde::de::{self, IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use super::ParseError;
 use super::usage::UsageJson;
@@ -13,9 +10,22 @@ use crate::Response;
 struct Completion {
     id: Option<String>,
     model: Option<String>,
+    #[serde(default, deserialize_with = "lenient_text")]
+    service_tier: Option<String>,
+    #[serde(default, deserialize_with = "lenient_text")]
+    system_fingerprint: Option<String>,
     #[serde(default)]
     choices: Vec<Choice>,
     usage: Option<UsageJson>,
+}
+
+/// A metadata string read leniently: any other JSON value reads as absent, so an odd
+/// field never loses the whole body.
+pub(super) fn lenient_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::String(text) => Some(text),
+        _ => None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -25,8 +35,8 @@ struct Choice {
 }
 
 /// Reads a `/chat/completions` response body: id, model, one finish reason per choice,
-/// the usage the provider reported (absent counts stay absent), and the choices as
-/// output messages. Memory and time are linear in the body's size; JSON nested deeper
+/// the usage the provider reported (absent counts stay absent), the choices as output
+/// messages, and OpenAI's `service_tier` and `system_fingerprint`. Memory and time are linear in the body's size; JSON nested deeper
 /// than 128 levels is refused.
 ///
 /// ```
@@ -44,6 +54,8 @@ pub fn chat_response(body: &[u8]) -> Result<Response, ParseError> {
         id: completion.id,
         model: completion.model,
         usage: completion.usage.map(UsageJson::usage).unwrap_or_default(),
+        service_tier: completion.service_tier,
+        system_fingerprint: completion.system_fingerprint,
         ..Response::default()
     };
     for choice in completion.choices {
@@ -62,55 +74,20 @@ pub fn chat_response(body: &[u8]) -> Result<Response, ParseError> {
 #[derive(Deserialize)]
 struct EmbeddingList {
     model: Option<String>,
-    #[serde(default)]
-    data: Vec<Embedding>,
     usage: Option<UsageJson>,
 }
 
-#[derive(Deserialize)]
-struct Embedding {
-    #[serde(default)]
-    embedding: Dimensions,
-}
-
-/// The length of an embedding array, counted without keeping the numbers; `None` for
-/// a base64 string.
-#[derive(Default)]
-struct Dimensions(Option<u64>);
-
-impl<'de> Deserialize<'de> for Dimensions {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Count;
-        impl<'de> Visitor<'de> for Count {
-            type Value = Dimensions;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an array of numbers or a base64 string")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Dimensions, A::Error> {
-                let mut n = 0;
-                while seq.next_element::<IgnoredAny>()?.is_some() {
-                    n += 1;
-                }
-                Ok(Dimensions(Some(n)))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Dimensions, E> {
-                Ok(Dimensions(None))
-            }
-        }
-        deserializer.deserialize_any(Count)
-    }
-}
-
-/// Reads an `/embeddings` response body: model, input tokens (embeddings report no
-/// output tokens, so none are recorded) and the dimension count (from the first
-/// embedding, when it is an array of numbers).
+/// Reads an `/embeddings` response body: model and input tokens (embeddings report no
+/// output tokens, so none are recorded). The vectors are skipped, never kept:
+/// `gen_ai.embeddings.dimension.count` is what the request asked for
+/// ([`embeddings`](super::embeddings) reads it).
 ///
 /// ```
 /// let body = br#"{"object":"list","model":"text-embedding-3-small",
 ///   "data":[{"object":"embedding","index":0,"embedding":[0.1,0.2,0.3]}],
 ///   "usage":{"prompt_tokens":5,"total_tokens":5}}"#;
 /// let response = otel_kit_genai::openai::embeddings_response(body).unwrap();
-/// assert_eq!(response.embedding_dimensions, Some(3));
+/// assert_eq!(response.model.as_deref(), Some("text-embedding-3-small"));
 /// assert_eq!(response.usage.input_tokens, Some(5));
 /// assert_eq!(response.usage.output_tokens, None);
 /// ```
@@ -121,7 +98,6 @@ pub fn embeddings_response(body: &[u8]) -> Result<Response, ParseError> {
     Ok(Response {
         model: list.model,
         usage,
-        embedding_dimensions: list.data.first().and_then(|e| e.embedding.0),
         ..Response::default()
     })
 }

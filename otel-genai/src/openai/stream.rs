@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use super::response::lenient_text;
 use super::usage::UsageJson;
 use crate::Response;
 use crate::content::{Message, Part};
@@ -25,8 +26,8 @@ const MAX_CHOICES: usize = 16;
 const MAX_TOOL_CALLS: usize = 64;
 
 /// Accumulates a streamed `/chat/completions` answer (`data: {...}` lines, then
-/// `data: [DONE]`): id, model, finish reasons, text and tool calls per choice, and the
-/// usage of the final chunk (sent with `stream_options: {"include_usage": true}`).
+/// `data: [DONE]`): id, model, `service_tier`, `system_fingerprint`, finish reasons,
+/// text and tool calls per choice, and the usage of the final chunk (sent with `stream_options: {"include_usage": true}`).
 /// Without that chunk the usage stays absent: no count is made up. Lines that are not
 /// JSON, comments and unknown fields are skipped; bytes may be split anywhere.
 ///
@@ -49,6 +50,8 @@ pub struct ChatStream {
     skipping: bool,
     id: Option<String>,
     model: Option<String>,
+    service_tier: Option<String>,
+    system_fingerprint: Option<String>,
     choices: Vec<ChoiceState>,
     usage: Option<crate::Usage>,
     chunks: u64,
@@ -77,6 +80,10 @@ struct ToolCallState {
 struct Chunk {
     id: Option<String>,
     model: Option<String>,
+    #[serde(default, deserialize_with = "lenient_text")]
+    service_tier: Option<String>,
+    #[serde(default, deserialize_with = "lenient_text")]
+    system_fingerprint: Option<String>,
     #[serde(default)]
     choices: Vec<ChunkChoice>,
     usage: Option<UsageJson>,
@@ -207,6 +214,12 @@ impl ChatStream {
         if self.model.is_none() {
             self.model = chunk.model;
         }
+        if self.service_tier.is_none() {
+            self.service_tier = chunk.service_tier;
+        }
+        if self.system_fingerprint.is_none() {
+            self.system_fingerprint = chunk.system_fingerprint;
+        }
         if let Some(usage) = chunk.usage {
             self.usage = Some(usage.usage());
         }
@@ -267,6 +280,8 @@ impl ChatStream {
             id: self.id,
             model: self.model,
             usage: self.usage.unwrap_or_default(),
+            service_tier: self.service_tier,
+            system_fingerprint: self.system_fingerprint,
             ..Response::default()
         };
         for choice in self.choices {
@@ -348,5 +363,17 @@ mod tests {
             ]
         );
         assert_eq!(response.usage, crate::Usage::default());
+    }
+
+    #[test]
+    fn the_first_fingerprint_and_tier_are_kept_and_odd_ones_ignored() {
+        let mut stream = ChatStream::new();
+        stream.push(b"data: {\"system_fingerprint\":5,\"service_tier\":[],\"choices\":[]}\n");
+        stream.push(b"data: {\"system_fingerprint\":\"fp_1\",\"service_tier\":\"default\",\"choices\":[]}\n");
+        stream.push(b"data: {\"system_fingerprint\":\"fp_2\",\"choices\":[]}\n");
+        assert_eq!((stream.chunks(), stream.skipped()), (3, 0));
+        let response = stream.finish();
+        assert_eq!(response.system_fingerprint.as_deref(), Some("fp_1"));
+        assert_eq!(response.service_tier.as_deref(), Some("default"));
     }
 }

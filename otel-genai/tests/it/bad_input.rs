@@ -34,9 +34,10 @@ fn malformed_bodies_are_errors_not_panics() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     assert!(openai::chat_response(deep.as_bytes()).is_err());
     // Unknown fields and odd-but-valid shapes are fine.
-    let odd = br#"{"choices":[{"message":"not an object","finish_reason":null}],"extra":{"a":[1,2]}}"#;
+    let odd = br#"{"choices":[{"message":"not an object","finish_reason":null}],"extra":{"a":[1,2]},"service_tier":3,"system_fingerprint":{"a":1}}"#;
     let response = openai::chat_response(odd).expect("odd but valid");
     assert!(response.finish_reasons.is_empty() && response.output_messages.is_empty());
+    assert_eq!((response.service_tier, response.system_fingerprint), (None, None));
 }
 
 #[test]

@@ -1,12 +1,15 @@
 //! otel-kit-genai's integration tests, one binary: the OpenAI helpers against a mock
-//! server over real HTTP (`openai`), bad and oversized input (`bad_input`,
-//! `oversized_input`), the capture variable read from the environment (`capture_env`)
-//! and the refresh of the global providers (`refresh`). `mock` is the mock server and
-//! its recorded bodies (`fixtures/`).
+//! server over real HTTP (`openai`), the `openai.*` attributes (`openai_provider`), the
+//! log events of a call (`events`), the convention details that took a fix
+//! (`conventions`), bad and oversized input (`bad_input`, `oversized_input`), the
+//! capture variable read from the environment (`capture_env`), the refresh of the
+//! global providers (`refresh`) and the registry check over every kind of call
+//! (`registry`). `mock` is the mock server and its recorded bodies
+//! (`fixtures/`); `json` reads a structured log attribute as JSON.
 //!
 //! Tests that install the harness globally run one at a time (the harness's global
-//! lock); the others run in parallel. `capture_env` and `oversized_input` run their
-//! cases in child processes of this binary.
+//! lock); the others run in parallel. `capture_env`, `oversized_input` and one test of
+//! `events` run their cases in child processes of this binary.
 
 use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 
@@ -16,7 +19,12 @@ static ALLOCATOR: CountingAllocator = COUNTING_ALLOCATOR;
 
 mod bad_input;
 mod capture_env;
+mod conventions;
+mod events;
+mod json;
 mod mock;
 mod openai;
+mod openai_provider;
 mod oversized_input;
 mod refresh;
+mod registry;

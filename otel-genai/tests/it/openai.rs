@@ -11,6 +11,7 @@ use otel_kit_genai::{GenAi, Price, PriceTable};
 use otel_kit_testing::{AttributeValue, TestTelemetry};
 use serde_json::{Value, json};
 
+use crate::json::to_json;
 use crate::mock::{self, Mock};
 
 fn chat_request(model: &str) -> Value {
@@ -174,10 +175,10 @@ async fn tool_calls_are_recorded_and_content_appears_only_when_enabled() {
 }
 
 #[tokio::test]
-async fn embeddings_record_dimensions_and_input_tokens_only() {
+async fn embeddings_record_the_requested_dimensions_and_input_tokens_only() {
     let t = TestTelemetry::new().install_global();
     let mock = Mock::start().await;
-    let request = json!({"model": "text-embedding-3-small", "input": ["a", "b"], "encoding_format": "float"});
+    let request = json!({"model": "text-embedding-3-small", "input": ["a", "b"], "encoding_format": "float", "dimensions": 8});
 
     let call = openai::embeddings("openai", &request)
         .server_url(&mock.base_url)
@@ -367,16 +368,18 @@ async fn a_genai_captures_to_span_and_event_with_a_hook_and_a_limit() {
             .is_some_and(|c| c.ends_with('…'))
     );
     // The details event is a log record named after it, in the chat span's context,
-    // with the same (redacted, limited) content and the call's identity.
+    // with the same (redacted, limited) content, structured, and the call's identity.
     let logs = t.logs();
-    logs.record_where("the details event", |r| {
-        r.event_name == GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS
-    })
-    .is_in_span(&chat)
-    .has_attribute(GEN_AI_OPERATION_NAME, "chat")
-    .has_attribute(GEN_AI_REQUEST_MODEL, "gpt-4o")
-    .has_attribute(GEN_AI_INPUT_MESSAGES, input.to_string().as_str())
-    .has_attribute(GEN_AI_USAGE_INPUT_TOKENS, 19);
+    let event = logs
+        .record_where("the details event", |r| {
+            r.event_name == GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS
+        })
+        .is_in_span(&chat)
+        .has_attribute(GEN_AI_OPERATION_NAME, "chat")
+        .has_attribute(GEN_AI_REQUEST_MODEL, "gpt-4o")
+        .has_attribute(GEN_AI_USAGE_INPUT_TOKENS, 19);
+    let structured = event.record().attribute(GEN_AI_INPUT_MESSAGES).map(to_json);
+    assert_eq!(structured, Some(input));
     chat.has_event_count(0)
         .has_attribute_key(GEN_AI_OUTPUT_MESSAGES)
         // 19 input tokens at 2.5 and 10 output tokens at 10 per million.
@@ -406,7 +409,7 @@ async fn an_agent_loop_nests_model_tool_and_http_spans() {
     let mut request = chat_request("gpt-4o");
     request["tools"] = json!([{"type": "function", "function": {"name": "get_weather"}}]);
 
-    let agent = otel_kit_genai::invoke_agent("weather-bot")
+    let agent = otel_kit_genai::invoke_agent("openai", "weather-bot")
         .agent_id("bot-1")
         .start();
     agent
@@ -454,11 +457,17 @@ async fn an_agent_loop_nests_model_tool_and_http_spans() {
         .has_attribute(GEN_AI_TOOL_TYPE, "function")
         .has_attribute(GEN_AI_TOOL_CALL_ID, "call_VSPygqKTWdrhaFErNvMV18Yl")
         .lacks_attribute(GEN_AI_TOOL_CALL_RESULT);
-    // Tools and agents have no provider: no client metrics for them.
-    t.metrics()
+    // Tools have no provider: no client metrics for them; the agent has its model's.
+    let metrics = t.metrics();
+    let duration = metrics
         .metric(GEN_AI_CLIENT_OPERATION_DURATION)
+        .has_point_count(2);
+    duration
         .histogram_point(&[(GEN_AI_OPERATION_NAME, attr("chat"))])
         .has_count(2);
+    duration
+        .histogram_point(&[(GEN_AI_OPERATION_NAME, attr("invoke_agent"))])
+        .has_count(1);
 }
 
 #[tokio::test]
