@@ -42,6 +42,7 @@ pub mod error_type;
 pub mod event_names;
 pub mod exception;
 pub mod extra_attributes;
+mod global_slot;
 pub mod header_capture;
 pub mod log_events;
 pub mod panic_payload;

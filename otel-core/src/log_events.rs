@@ -37,12 +37,14 @@
 //! );
 //! ```
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use opentelemetry::logs::{AnyValue, LogRecord as _, Logger, LoggerProvider, Severity};
 use opentelemetry::trace::TraceContextExt as _;
 use opentelemetry::{Context, InstrumentationScope, Key};
+
+use crate::global_slot::GlobalSlot;
 
 /// The one operation an instrumentation needs from a logger: emit an event. Object
 /// safe, and implemented for every OpenTelemetry [`Logger`].
@@ -63,7 +65,6 @@ impl<L: Logger + Send + Sync> EventLogger for L {
     fn emit_event(&self, event: LogEvent, cx: &Context) {
         let mut record = self.create_log_record();
         record.set_event_name(event.name);
-        record.set_target(event.name);
         record.set_severity_number(event.severity);
         record.set_severity_text(event.severity.name());
         let now = SystemTime::now();
@@ -164,7 +165,7 @@ impl LogEvent {
     }
 }
 
-static GLOBAL: RwLock<Option<SharedLoggerProvider>> = RwLock::new(None);
+static GLOBAL: GlobalSlot<dyn ObjectSafeLoggerProvider> = GlobalSlot::new();
 
 /// Makes `provider` the logger provider of every instrumentation given none: the kit's
 /// global, since the OpenTelemetry API has none for loggers. `otel_kit_init::init()`
@@ -181,17 +182,12 @@ where
     P: LoggerProvider + Send + Sync + 'static,
     P::Logger: Send + Sync + 'static,
 {
-    let provider: SharedLoggerProvider = Arc::new(provider);
-    // A poisoned lock held only an `Option` being replaced: the value is still whole.
-    *GLOBAL.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(provider);
+    GLOBAL.set(Some(Arc::new(provider)));
 }
 
 /// The global logger provider, if one was set.
 pub fn global_logger_provider() -> Option<SharedLoggerProvider> {
-    GLOBAL
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .clone()
+    GLOBAL.get()
 }
 
 #[cfg(test)]

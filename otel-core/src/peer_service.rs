@@ -29,9 +29,11 @@
 //! ```
 
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use opentelemetry::StringValue;
+
+use crate::global_slot::GlobalSlot;
 
 /// A mapping from addresses to peer service names. See the [module docs](self).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -180,7 +182,7 @@ impl Entry {
     }
 }
 
-static GLOBAL: RwLock<Option<Arc<PeerServices>>> = RwLock::new(None);
+static GLOBAL: GlobalSlot<PeerServices> = GlobalSlot::new();
 
 /// Makes `services` the mapping of every instrumentation given none
 /// (`Providers::peer_services`). `otel_kit_init::init()` sets it from
@@ -195,17 +197,12 @@ static GLOBAL: RwLock<Option<Arc<PeerServices>>> = RwLock::new(None);
 /// # Ok::<(), otel_kit_core::PeerServiceError>(())
 /// ```
 pub fn set_global_peer_services(services: PeerServices) {
-    let services = (!services.is_empty()).then(|| Arc::new(services));
-    // A poisoned lock held only an `Option` being replaced: the value is still whole.
-    *GLOBAL.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = services;
+    GLOBAL.set((!services.is_empty()).then(|| Arc::new(services)));
 }
 
 /// The global mapping, if a non-empty one was set.
 pub fn global_peer_services() -> Option<Arc<PeerServices>> {
-    GLOBAL
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .clone()
+    GLOBAL.get()
 }
 
 #[cfg(test)]

@@ -60,6 +60,8 @@ pub use cost::{Price, PriceTable};
 pub use genai::GenAi;
 pub use operation::Operation;
 pub use otel_kit_core::Providers;
+/// `service.peer.name` by address, for [`Providers::peer_services`].
+pub use otel_kit_core::{PeerServiceError, PeerServices};
 pub use response::{Response, Usage};
 pub use settings::DEFAULT_CONTENT_LIMIT;
 

@@ -2,9 +2,9 @@
 
 use std::time::Instant;
 
-use opentelemetry::trace::{TraceContextExt as _, Tracer as _};
+use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, StringValue};
-use opentelemetry_semantic_conventions::attribute::{SERVER_ADDRESS, SERVER_PORT};
+use opentelemetry_semantic_conventions::attribute::{SERVER_ADDRESS, SERVER_PORT, SERVICE_PEER_NAME};
 
 use crate::attributes::*;
 use crate::builder::Input;
@@ -111,6 +111,17 @@ impl CallBuilder<'_> {
 
         let parent = self.parent.unwrap_or_else(Context::current);
         let span = resolver.with(Some(start), |resolved| {
+            let mut attributes = attributes;
+            if self.kind == SpanKind::Client
+                && let Some(address) = &self.server_address
+                && let Some(peer) = resolved.peer_service(
+                    address.as_str(),
+                    self.server_port.and_then(|port| u16::try_from(port).ok()),
+                    "",
+                )
+            {
+                attributes.push(KeyValue::new(SERVICE_PEER_NAME, peer));
+            }
             let tracer = resolved.tracer();
             tracer
                 .span_builder(name)

@@ -82,7 +82,9 @@ impl ServiceTelemetry {
         let providers = Providers::new()
             .tracer_provider(telemetry.tracer_provider().clone())
             .meter_provider(telemetry.meter_provider().clone())
-            .propagator(telemetry.propagators().clone());
+            .propagator(telemetry.propagators().clone())
+            // Exception and GenAI log events: without globals, nothing else sends them.
+            .logger_provider(telemetry.logger_provider().clone());
         // Only the traces and the OTLP logs of otel-kit-init's layers: the console is
         // the process's own (see `console`).
         let layers = otel_kit_init::subscriber::layers(

@@ -56,12 +56,7 @@ fn a_panic_and_a_returned_error_reach_the_collector_bounded_and_redacted() {
     alone(
         "errors::a_panic_and_a_returned_error_reach_the_collector_bounded_and_redacted",
         || {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("runtime")
-                .block_on(panic_and_error());
+            crate::block_on(panic_and_error());
         },
     );
 }

@@ -12,3 +12,14 @@ mod errors;
 mod peer_service;
 mod redaction_gaps;
 mod secrets;
+
+/// Runs `future` on a runtime of its own with two workers: a test that calls `init()`
+/// runs alone in a child process, outside any runtime.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(future)
+}

@@ -17,12 +17,7 @@ fn the_variable_names_the_peer_service_of_client_spans() {
     alone(
         "peer_service::the_variable_names_the_peer_service_of_client_spans",
         || {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("runtime")
-                .block_on(mapped());
+            crate::block_on(mapped());
         },
     );
 }

@@ -216,3 +216,25 @@ fn a_stream_records_the_time_between_chunks_after_the_first() {
         .has_sum_in(0.04..=10.0)
         .has_bucket_boundaries(&DURATION_BUCKETS);
 }
+
+#[test]
+fn a_mapped_server_names_the_peer_service_on_client_spans() {
+    let t = TestTelemetry::new();
+    let services = otel_kit_genai::PeerServices::new()
+        .map("llm.internal:8443", "model-gateway")
+        .expect("entry");
+    let genai = GenAi::new().providers(t.providers().peer_services(services));
+    genai
+        .start(otel_kit_genai::chat("openai", "gpt-4o").server("llm.internal", 8443))
+        .end();
+    genai
+        .start(otel_kit_genai::chat("openai", "gpt-4o").server("llm.internal", 443))
+        .end();
+
+    let spans = t.spans();
+    let [mapped, other] = <[_; 2]>::try_from(spans.named("chat gpt-4o")).expect("two spans");
+    mapped
+        .has_kind(SpanKind::Client)
+        .has_attribute("service.peer.name", "model-gateway");
+    other.lacks_attribute("service.peer.name");
+}

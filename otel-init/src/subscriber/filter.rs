@@ -328,8 +328,9 @@ impl<S> Filter<S> for NotTelemetryIo {
 }
 
 /// Keeps events that are log records by definition off the trace layer: the GenAI
-/// conventions' events (otel-kit-genai emits `gen_ai.client.inference.operation.details`
-/// as a `tracing` event with target `gen_ai`). The trace layer would otherwise also add
+/// conventions' events written as `tracing` events with target `gen_ai` (by application
+/// code or another library; otel-kit-genai itself emits its details event through the
+/// logs API, which never reaches `tracing`). The trace layer would otherwise also add
 /// them as span events to whatever `tracing` span is current, copying captured prompts
 /// and completions onto an unrelated span. They still reach the log bridge.
 pub(super) struct NotLogOnlyEvent;
