@@ -58,8 +58,9 @@
 //! `db.client.connection.count` (`state` = `idle` / `used`), `db.client.connection.max`
 //! and `db.client.connection.timeouts`, each with `db.client.connection.pool.name`.
 //!
-//! The tracer and instruments are taken from the OpenTelemetry globals when the pool is
-//! wrapped: wrap it after installing the providers.
+//! The tracer and instruments come from the [`Providers`] given to the pool's builder,
+//! else from the globals, read when operations run (not when the pool is wrapped): the
+//! pool may be wrapped before or after the providers are installed.
 //!
 //! # Cargo features
 //!
