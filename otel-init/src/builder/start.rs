@@ -70,6 +70,7 @@ impl Builder {
             propagators.clone().install_global();
             // The instrumentations' log events (exceptions, GenAI details): the
             // OpenTelemetry API has no global logger provider, the kit keeps one.
+            #[cfg(feature = "logs")]
             otel_kit_core::log_events::set_global_logger_provider(pipelines.logger.clone());
             otel_kit_core::peer_service::set_global_peer_services(effective.peer_services.clone());
         }
