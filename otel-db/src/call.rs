@@ -22,9 +22,7 @@ use crate::operation::Operation;
 use crate::outcome::Failure;
 use crate::statement::Statement;
 
-/// The event a driver's panic is recorded as (semantic conventions 1.42,
-/// `event.db.client.operation.exception`).
-pub(crate) const EXCEPTION_EVENT: &str = "db.client.operation.exception";
+pub(crate) use crate::EXCEPTION_EVENT;
 
 /// How an operation ended.
 pub(crate) enum Outcome<'a> {

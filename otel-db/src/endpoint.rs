@@ -11,6 +11,12 @@ use opentelemetry_semantic_conventions::attribute::{
 /// pool's connect options. Built from parts, never from the connection URL, so no
 /// credential can end up in an attribute.
 #[derive(Debug, Clone)]
+// Public for `InstrumentedDatabase::endpoint`, a trait of the pool wrapper's; the
+// Redis wrapper alone keeps it inside.
+#[cfg_attr(
+    not(any(feature = "postgres", feature = "mysql", feature = "sqlite")),
+    allow(unreachable_pub)
+)]
 pub struct Endpoint {
     pub(crate) system: &'static str,
     pub(crate) namespace: Option<StringValue>,
@@ -22,8 +28,8 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// A server's (PostgreSQL, MySQL/MariaDB).
-    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    /// A server's (PostgreSQL, MySQL/MariaDB, Redis).
+    #[cfg(any(feature = "postgres", feature = "mysql", feature = "redis"))]
     pub(crate) fn network(
         system: &'static str,
         database: Option<&str>,
@@ -42,7 +48,7 @@ impl Endpoint {
 
     /// A server's reached through a Unix domain socket: `server.address` is the
     /// socket's path, as the conventions ask, and there is no port.
-    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    #[cfg(any(feature = "postgres", feature = "mysql", feature = "redis"))]
     pub(crate) fn socket(system: &'static str, database: Option<&str>, path: &str) -> Self {
         Self {
             system,
@@ -78,6 +84,7 @@ impl Endpoint {
     }
 
     /// The conventions' default pool name: `address:port/namespace`, or the file name.
+    #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
     pub(crate) fn pool_name(&self) -> String {
         let namespace = self.namespace.as_ref().map_or("", |n| n.as_str());
         match (&self.address, self.actual_port) {

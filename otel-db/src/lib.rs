@@ -1,5 +1,6 @@
 //! OpenTelemetry instrumentation for sqlx following the stable database semantic
-//! conventions 1.42, for PostgreSQL, MySQL/MariaDB and SQLite.
+//! conventions 1.42, for PostgreSQL, MySQL/MariaDB and SQLite; and for Redis, over the
+//! redis crate's async connections (`otel_kit_db::redis`, feature `redis`).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), sqlx::Error> {
@@ -24,6 +25,9 @@
 //! - [`QueryText`]: sanitised `db.query.text`, or none.
 //! - [`sql`]: the SQL summariser (`db.query.summary`) and sanitiser.
 //! - [`InstrumentedDatabase`]: the databases supported and what differs between them.
+//! - `redis` (feature `redis`): `redis::instrument`, `redis::InstrumentedRedis`: a
+//!   Redis connection (multiplexed, or the connection manager) traced per command,
+//!   pipeline and transaction.
 //!
 //! # Spans
 //!
@@ -64,14 +68,16 @@
 //!
 //! # Cargo features
 //!
-//! One per sqlx driver, none on by default: turn on the databases the service talks to.
-//! With none, [`sql`], [`QueryText`] and the constants are there, and no sqlx.
+//! One per sqlx driver, and one for Redis, none on by default: turn on the databases
+//! the service talks to. With none, [`sql`], [`QueryText`] and the constants are there,
+//! and no sqlx.
 //!
 //! | feature | default | adds | pulls in |
 //! | --- | --- | --- | --- |
 //! | `postgres` | no | [`instrument`] and the rest for `sqlx::Postgres` | sqlx's `postgres` |
 //! | `mysql` | no | the same for `sqlx::MySql` (MySQL and MariaDB) | sqlx's `mysql` |
 //! | `sqlite` | no | the same for `sqlx::Sqlite` | sqlx's `sqlite`: SQLite itself, built from C (libsqlite3-sys, `links = "sqlite3"`, so one version in a graph: rusqlite must agree) |
+//! | `redis` | no | `redis::instrument`, `redis::InstrumentedRedis`, `redis::RedisBuilder` (no sqlx) | redis with `tokio-comp` (its async connections need a runtime) |
 //!
 //! The runtime and TLS are chosen on the application's own sqlx dependency
 //! (`runtime-tokio`, `tls-rustls`, ...), as sqlx asks.
@@ -103,7 +109,6 @@ with_driver! {
     mod commenter;
     mod connection;
     mod database;
-    mod endpoint;
     mod executor;
     mod instrumentation;
     mod operation;
@@ -121,11 +126,34 @@ with_driver! {
     pub use operation::Operation;
     pub use pool::{InstrumentBuilder, InstrumentedPool, instrument};
     pub use with_operation::WithOperation;
+}
+
+/// What the pool wrapper and the Redis wrapper share: the endpoint attributes, the
+/// instrumentation scope, the exception event's name.
+macro_rules! with_any_client {
+    ($($item:item)*) => {
+        $(
+            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "redis"))]
+            $item
+        )*
+    };
+}
+
+with_any_client! {
+    mod endpoint;
 
     static SCOPE: otel_kit_core::Scope =
         otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
+
+    /// The event a driver's panic is recorded as (semantic conventions 1.42,
+    /// `event.db.client.operation.exception`).
+    const EXCEPTION_EVENT: &str = "db.client.operation.exception";
 }
+
 mod options;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub mod redis;
 pub mod sql;
 
 pub use options::{DURATION_BUCKETS, MAX_QUERY_TEXT, QueryText};

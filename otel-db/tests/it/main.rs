@@ -1,7 +1,8 @@
 //! otel-kit-db's integration tests, one binary: the same scenarios against SQLite
 //! (`sqlite`, always), PostgreSQL (`postgres`, `TEST_POSTGRES_URL`) and MariaDB
 //! (`mariadb`, `TEST_MYSQL_URL`), each skipped when its variable is unset; the `query!`
-//! macros (`macros`); a megabyte of SQL (`oversized_input`). `support` holds what the
+//! macros (`macros`); a megabyte of SQL (`oversized_input`); the Redis wrapper
+//! against Redis (`redis`, `TEST_REDIS_URL`). `support` holds what the
 //! scenarios expect and the scenarios each database module includes:
 //! `support/scenarios.rs`, and `support/operation_scenarios.rs` (a caller's
 //! `Operation`, the summary's case).
@@ -20,5 +21,6 @@ mod macros;
 mod mariadb;
 mod oversized_input;
 mod postgres;
+mod redis;
 mod sqlite;
 mod support;

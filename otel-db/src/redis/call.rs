@@ -1,0 +1,235 @@
+//! [`Call`]: one Redis command or pipeline in flight: the CLIENT span, its attributes
+//! and the duration measurement, ended exactly once (on the reply, on an error, on a
+//! panic, or when dropped). [`Shared`]: what every call of one wrapper shares.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::thread::LocalKey;
+use std::time::Instant;
+
+use opentelemetry::logs::Severity;
+use opentelemetry::metrics::{Histogram, Meter};
+use opentelemetry::trace::{SpanKind, Status, TraceContextExt as _, Tracer as _};
+use opentelemetry::{Context, InstrumentationScope, KeyValue, StringValue};
+use opentelemetry_semantic_conventions::attribute::{
+    DB_OPERATION_BATCH_SIZE, DB_OPERATION_NAME, DB_QUERY_TEXT, DB_RESPONSE_STATUS_CODE,
+    DB_STORED_PROCEDURE_NAME, ERROR_TYPE, SERVICE_PEER_NAME,
+};
+use opentelemetry_semantic_conventions::metric::DB_CLIENT_OPERATION_DURATION;
+use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
+use otel_kit_core::{Cache, Providers, Resolver, exception};
+use smallvec::SmallVec;
+
+use super::command::Described;
+use super::outcome::Failure;
+use crate::endpoint::Endpoint;
+use crate::options::{DURATION_BUCKETS, QueryText};
+
+/// The instruments of every Redis wrapper.
+pub(crate) struct Instruments {
+    duration: Histogram<f64>,
+}
+
+impl otel_kit_core::Instruments for Instruments {
+    fn scope() -> InstrumentationScope {
+        crate::SCOPE.get()
+    }
+
+    // The same instrument as the pool wrapper's (name, unit, description, buckets), so
+    // an SDK given both sees one.
+    fn new(meter: Meter) -> Self {
+        Self {
+            duration: meter
+                .f64_histogram(DB_CLIENT_OPERATION_DURATION)
+                .with_unit("s")
+                .with_description("Duration of database client operations.")
+                .with_boundaries(DURATION_BUCKETS.to_vec())
+                .build(),
+        }
+    }
+
+    fn cache() -> &'static LocalKey<Cache<Self>> {
+        thread_local! {
+            static CACHE: Cache<Instruments> = const { Cache::new() };
+        }
+        &CACHE
+    }
+}
+
+/// What every call of one wrapper (and its clones) shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) query_text: QueryText,
+    pub(crate) resolver: Resolver<Instruments>,
+}
+
+impl Shared {
+    pub(crate) fn new(endpoint: Endpoint, query_text: QueryText, providers: Providers) -> Self {
+        Self {
+            endpoint,
+            query_text,
+            resolver: Resolver::new(providers),
+        }
+    }
+}
+
+/// How a call ended.
+enum Outcome {
+    Done,
+    Failed(Failure),
+    /// The connection's future panicked with this description.
+    Panicked(Cow<'static, str>),
+    /// Dropped before it completed: no status.
+    Cancelled,
+}
+
+/// The metric's attributes, on the stack: the endpoint's (at most four), the operation
+/// and the procedure, and a failure's two.
+type Attributes = SmallVec<[KeyValue; 8]>;
+
+/// A command or pipeline in flight.
+pub(crate) struct Call {
+    /// The CLIENT span's context, current while the connection's future runs.
+    cx: Context,
+    start: Instant,
+    /// The duration metric's attributes (the span's, less the text and batch size).
+    attributes: Attributes,
+    shared: Arc<Shared>,
+    finished: bool,
+}
+
+impl Call {
+    /// Starts the span, a child of the current context.
+    pub(crate) fn start(shared: &Arc<Shared>, described: Described) -> Self {
+        let endpoint = &shared.endpoint;
+        let mut attributes: Attributes = endpoint.attributes(endpoint.system).collect();
+        let name = match (described.name, described.procedure) {
+            (Some(name), procedure) => {
+                attributes.push(KeyValue::new(DB_OPERATION_NAME, name.clone()));
+                match procedure {
+                    // `{db.operation.name} {target}`, the procedure being the target.
+                    Some(procedure) => {
+                        let span_name = Cow::Owned(format!("{name} {procedure}"));
+                        attributes.push(KeyValue::new(
+                            DB_STORED_PROCEDURE_NAME,
+                            StringValue::from(procedure),
+                        ));
+                        span_name
+                    }
+                    None => name,
+                }
+            }
+            // No name that looks like a command: named after the system.
+            (None, _) => Cow::Borrowed(endpoint.system),
+        };
+        let mut span_attributes = Vec::with_capacity(attributes.len() + 3);
+        span_attributes.extend(attributes.iter().cloned());
+        if let Some(size) = described.batch_size {
+            span_attributes.push(KeyValue::new(
+                DB_OPERATION_BATCH_SIZE,
+                i64::try_from(size).unwrap_or(i64::MAX),
+            ));
+        }
+        if let Some(text) = described.text {
+            span_attributes.push(KeyValue::new(DB_QUERY_TEXT, text));
+        }
+        let parent = Context::current();
+        let start = Instant::now();
+        let span = shared.resolver.with(Some(start), |resolved| {
+            if let Some(address) = &endpoint.address
+                && let Some(peer) = resolved.peer_service(address.as_str(), endpoint.actual_port, "")
+            {
+                span_attributes.push(KeyValue::new(SERVICE_PEER_NAME, peer));
+            }
+            let tracer = resolved.tracer();
+            tracer.build_with_context(
+                tracer
+                    .span_builder(name)
+                    .with_kind(SpanKind::Client)
+                    .with_attributes(span_attributes),
+                &parent,
+            )
+        });
+        Self {
+            cx: parent.with_span(span),
+            start,
+            attributes,
+            shared: Arc::clone(shared),
+            finished: false,
+        }
+    }
+
+    /// Ends the call with the reply's outcome: `None` when it succeeded.
+    pub(crate) fn finish(mut self, failure: Option<Failure>) {
+        self.end(match failure {
+            None => Outcome::Done,
+            Some(failure) => Outcome::Failed(failure),
+        });
+    }
+
+    fn end(&mut self, outcome: Outcome) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        let span = self.cx.span();
+        match outcome {
+            Outcome::Done | Outcome::Cancelled => {}
+            Outcome::Panicked(description) => {
+                let kv = KeyValue::new(ERROR_TYPE, ERROR_TYPE_PANIC);
+                span.set_attribute(kv.clone());
+                self.attributes.push(kv);
+                span.set_status(Status::error(description));
+            }
+            Outcome::Failed(failure) => {
+                if let Some(code) = failure.status_code {
+                    let kv = KeyValue::new(DB_RESPONSE_STATUS_CODE, code);
+                    span.set_attribute(kv.clone());
+                    self.attributes.push(kv);
+                }
+                let kv = KeyValue::new(ERROR_TYPE, failure.error_type);
+                span.set_attribute(kv.clone());
+                self.attributes.push(kv);
+                span.set_status(Status::error(failure.description));
+            }
+        }
+        let seconds = self.start.elapsed().as_secs_f64();
+        // Recorded in the span's context, so an SDK that keeps exemplars links the
+        // measurement to the span.
+        let _guard = self.cx.clone().attach();
+        self.shared.resolver.with(None, |resolved| {
+            resolved.instruments().duration.record(seconds, &self.attributes);
+        });
+        span.end();
+    }
+}
+
+impl EndEarly for Call {
+    fn context(&self) -> &Context {
+        &self.cx
+    }
+
+    /// The panic is recorded once, as the `db.client.operation.exception` event
+    /// (severity WARN, in the span's context; docs/errors.md), and on the span and the
+    /// metric.
+    fn panicked(mut self, payload: &(dyn std::any::Any + Send)) {
+        let description = otel_kit_core::panic_payload::description(payload, "the Redis connection panicked");
+        let event = exception::panic_event(crate::EXCEPTION_EVENT, Severity::Warn, &description);
+        self.shared
+            .resolver
+            .with(None, |resolved| resolved.emit(event, &self.cx));
+        self.end(Outcome::Panicked(description));
+    }
+
+    /// A cancelled call ends with no status: the caller stopped waiting.
+    fn cancelled(mut self) {
+        self.end(Outcome::Cancelled);
+    }
+}
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        self.end(Outcome::Cancelled);
+    }
+}
