@@ -1,4 +1,106 @@
-//! OpenTelemetry messaging instrumentation following the messaging semantic conventions
-//! 1.42: PRODUCER `send` and CONSUMER `process` spans, trace context carried in message
-//! headers, links from a batch's process span to each message's producer, and the
-//! messaging metrics. Being built (issue 18): see `docs/architecture.md`.
+//! OpenTelemetry instrumentation for message brokers, following the messaging semantic
+//! conventions 1.42: PRODUCER and CONSUMER spans named `{operation} {destination}`, trace
+//! context carried in message headers, links from consumers to each message's producer,
+//! and the four messaging metrics. The broker-agnostic core is always there; each client
+//! library has its adapter behind a feature.
+//!
+#![cfg_attr(feature = "nats", doc = "```no_run")]
+#![cfg_attr(not(feature = "nats"), doc = "```ignore")]
+//! use futures_util::StreamExt as _;
+//!
+//! # async fn run() -> Result<(), async_nats::Error> {
+//! let nats = otel_kit_messaging::nats::instrument(async_nats::connect("localhost:4222").await?);
+//! nats.publish("orders.created", "order 7".into()).await?; // PRODUCER `publish orders.created`
+//!
+//! let mut orders = nats.subscribe("orders.*").await?;
+//! while let Some(delivery) = orders.next().await {
+//!     // CONSUMER `process orders.*`, in the publisher's trace.
+//!     delivery.process(|message| async move { handle(message).await }).await?;
+//! }
+//! # Ok(())
+//! # }
+//! # async fn handle(_: async_nats::Message) -> Result<(), std::io::Error> { Ok(()) }
+//! ```
+//!
+//! - [`nats`] (feature `nats`): the async-nats adapter: core publish/subscribe,
+//!   request/reply, JetStream publish (the ack ends the span) and consumers (process,
+//!   fetch as a receive, ack/nak/term as settle).
+//! - [`Messaging`]: the broker-agnostic instrumentation the adapters are built on, for a
+//!   client without an adapter: [`Operation`] and [`MessageInfo`] describe what happens,
+//!   [`Call`] is an operation in flight, [`ProcessFuture`] a handler in its process span.
+//! - [`Destination`]: the destination and the naming and cardinality rules made of it.
+//! - [`OperationType`]: `send`, `receive`, `process`, `settle`, `create`, with each one's
+//!   span kind, metrics and exception event.
+//! - [`ProcessParent`]: whether a single message's process span is a child of its
+//!   producer's span or only linked to it (the conventions' option).
+//! - [`carrier`]: reading trace context from headers anyone may have written, within
+//!   bounds ([`BoundedExtractor`](carrier::BoundedExtractor)).
+//! - [`Failure`] and [`HandlerOutcome`]: `error.type` and the span status of a failed
+//!   operation or handler.
+//!
+//! Everything reads the OpenTelemetry globals (tracer, meter, propagator) that
+//! `otel_kit_init::init()` installs, and the kit's global logger provider, when
+//! operations run, unless given [`Providers`] with `.providers(..)`. Telemetry adds no
+//! waiting to a publish: the span starts, the context is written into the headers, and
+//! the client's own call is awaited.
+//!
+//! The spans, attributes and metrics, each with its type and when it is set, are listed
+//! in `docs/messaging.md`.
+//!
+//! # Cargo features
+//!
+//! | feature | default | adds | pulls in |
+//! | --- | --- | --- | --- |
+//! | `nats` | no | [`nats`]: `instrument`, `Client`, `Subscriber`, `Delivery`, `JetStream`, `Consumer`, `JetStreamMessage`, the header carrier | async-nats with `jetstream` only (its TLS provider, nkeys, KV and object store stay the application's choice), bytes, futures-util |
+//!
+//! With no feature, the core above is all there is, and no client library.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod call;
+pub mod carrier;
+mod destination;
+mod failure;
+mod instruments;
+mod message;
+mod messaging;
+#[cfg(feature = "nats")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nats")))]
+pub mod nats;
+mod operation;
+mod operation_start;
+mod parent;
+mod process;
+
+pub use call::Call;
+pub use destination::Destination;
+pub use failure::{Failure, HandlerOutcome};
+pub use instruments::DURATION_BUCKETS;
+pub use message::MessageInfo;
+pub use messaging::Messaging;
+pub use operation::OperationType;
+pub use operation_start::{Operation, Started};
+pub use otel_kit_core::Providers;
+/// `service.peer.name` by address, for [`Providers::peer_services`].
+pub use otel_kit_core::{PeerServiceError, PeerServices};
+pub use parent::ProcessParent;
+pub use process::ProcessFuture;
+
+/// The name of the instrumentation scope of this crate's spans and metrics (its version
+/// is this crate's, its schema URL the semantic conventions' 1.42).
+///
+/// ```
+/// assert_eq!(otel_kit_messaging::INSTRUMENTATION_SCOPE, "otel-kit-messaging");
+/// ```
+pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-messaging";
+
+static SCOPE: otel_kit_core::Scope =
+    otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
+
+#[cfg(all(doctest, feature = "nats"))]
+#[doc = include_str!("../README.md")]
+struct Readme;
+
+#[cfg(all(doctest, feature = "nats"))]
+#[doc = include_str!("../../docs/messaging.md")]
+struct MessagingGuide;

@@ -1,0 +1,105 @@
+//! [`Failure`]: how an operation failed, in the conventions' terms (`error.type` and the
+//! span status description), and [`HandlerOutcome`], how a message handler's output
+//! says whether processing failed.
+
+use std::borrow::Cow;
+use std::fmt::Display;
+
+use otel_kit_core::{error_type, exception};
+
+/// A failed operation: its `error.type` (low cardinality: an error kind or a Rust type
+/// path) and a description for the span status, at most
+/// [`MAX_MESSAGE_BYTES`](otel_kit_core::exception::MAX_MESSAGE_BYTES).
+///
+/// ```
+/// use otel_kit_messaging::Failure;
+///
+/// let failure = Failure::new("timed_out", "no reply within 2 s");
+/// assert_eq!(failure.error_type(), "timed_out");
+///
+/// let io = std::io::Error::other("broken pipe");
+/// let failure = Failure::from_error(&io);
+/// assert_eq!(failure.error_type(), "std::io::error::Error");
+/// assert_eq!(failure.description(), "broken pipe");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    error_type: Cow<'static, str>,
+    description: Cow<'static, str>,
+}
+
+impl Failure {
+    /// A failure of type `error_type` described by `description` (cut to the bound).
+    pub fn new(error_type: impl Into<Cow<'static, str>>, description: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            error_type: error_type.into(),
+            description: exception::bounded_cow(description.into()),
+        }
+    }
+
+    /// The failure of `error`: its type path as `error.type` (`_OTHER` for a boxed trait
+    /// object, whose type is only known at run time) and its message.
+    pub fn from_error<E: Display + ?Sized>(error: &E) -> Self {
+        Self::new(error_type::of_type::<E>(), error.to_string())
+    }
+
+    /// `error.type`.
+    pub fn error_type(&self) -> &str {
+        &self.error_type
+    }
+
+    /// The span status description.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    pub(crate) fn error_type_value(&self) -> opentelemetry::StringValue {
+        match &self.error_type {
+            Cow::Borrowed(text) => (*text).into(),
+            Cow::Owned(text) => text.clone().into(),
+        }
+    }
+}
+
+/// What a message handler returns, read for the process span's outcome: `()` always
+/// succeeds; `Err(e)` of a `Result` fails with [`Failure::from_error`] (`error.type` is
+/// `E`'s type path, the status description its message).
+///
+/// ```
+/// use otel_kit_messaging::HandlerOutcome;
+///
+/// assert!(().failure().is_none());
+/// let failed: Result<(), std::fmt::Error> = Err(std::fmt::Error);
+/// assert_eq!(failed.failure().unwrap().error_type(), "core::fmt::Error");
+/// ```
+pub trait HandlerOutcome {
+    /// The failure this output stands for, if any.
+    fn failure(&self) -> Option<Failure>;
+}
+
+impl HandlerOutcome for () {
+    fn failure(&self) -> Option<Failure> {
+        None
+    }
+}
+
+impl<T, E: Display> HandlerOutcome for Result<T, E> {
+    fn failure(&self) -> Option<Failure> {
+        self.as_ref().err().map(Failure::from_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_description_is_cut_and_a_boxed_error_is_other() {
+        let long = Failure::new("x", "é".repeat(2000));
+        assert!(long.description().len() <= exception::MAX_MESSAGE_BYTES);
+        let boxed: Box<dyn std::error::Error + Send + Sync> = "gone".into();
+        let failure = Failure::from_error(&boxed);
+        assert_eq!(failure.error_type(), "_OTHER");
+        assert_eq!(failure.description(), "gone");
+    }
+}

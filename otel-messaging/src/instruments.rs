@@ -1,0 +1,68 @@
+//! The four messaging metrics, built once per meter provider (`otel_kit_core::Instruments`).
+
+use std::thread::LocalKey;
+
+use opentelemetry::InstrumentationScope;
+use opentelemetry::metrics::{Counter, Histogram, Meter};
+use opentelemetry_semantic_conventions::metric::{
+    MESSAGING_CLIENT_CONSUMED_MESSAGES, MESSAGING_CLIENT_OPERATION_DURATION, MESSAGING_CLIENT_SENT_MESSAGES,
+    MESSAGING_PROCESS_DURATION,
+};
+use otel_kit_core::Cache;
+
+/// The advisory bucket boundaries (seconds) of `messaging.client.operation.duration` and
+/// `messaging.process.duration` in semconv 1.42 (the same as HTTP's and RPC's).
+///
+/// ```
+/// assert_eq!(otel_kit_messaging::DURATION_BUCKETS, otel_kit_core::DURATION_BUCKETS);
+/// ```
+pub const DURATION_BUCKETS: [f64; 14] = otel_kit_core::DURATION_BUCKETS;
+
+pub(crate) struct Instruments {
+    pub(crate) sent: Counter<u64>,
+    pub(crate) consumed: Counter<u64>,
+    pub(crate) operation_duration: Histogram<f64>,
+    pub(crate) process_duration: Histogram<f64>,
+}
+
+impl otel_kit_core::Instruments for Instruments {
+    fn scope() -> InstrumentationScope {
+        crate::SCOPE.get()
+    }
+
+    fn new(meter: Meter) -> Self {
+        Self {
+            sent: meter
+                .u64_counter(MESSAGING_CLIENT_SENT_MESSAGES)
+                .with_unit("{message}")
+                .with_description("Number of messages producer attempted to send to the broker.")
+                .build(),
+            consumed: meter
+                .u64_counter(MESSAGING_CLIENT_CONSUMED_MESSAGES)
+                .with_unit("{message}")
+                .with_description("Number of messages that were delivered to the application.")
+                .build(),
+            operation_duration: meter
+                .f64_histogram(MESSAGING_CLIENT_OPERATION_DURATION)
+                .with_unit("s")
+                .with_description(
+                    "Duration of messaging operation initiated by a producer or consumer client.",
+                )
+                .with_boundaries(DURATION_BUCKETS.to_vec())
+                .build(),
+            process_duration: meter
+                .f64_histogram(MESSAGING_PROCESS_DURATION)
+                .with_unit("s")
+                .with_description("Duration of processing operation.")
+                .with_boundaries(DURATION_BUCKETS.to_vec())
+                .build(),
+        }
+    }
+
+    fn cache() -> &'static LocalKey<Cache<Self>> {
+        thread_local! {
+            static CACHE: Cache<Instruments> = const { Cache::new() };
+        }
+        &CACHE
+    }
+}

@@ -1,0 +1,329 @@
+//! [`Messaging`]: the broker-agnostic instrumentation every adapter is built on.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use opentelemetry::propagation::{Extractor, Injector};
+use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
+use opentelemetry::{Context, KeyValue, StringValue};
+use opentelemetry_semantic_conventions::attribute::{
+    MESSAGING_BATCH_MESSAGE_COUNT, MESSAGING_MESSAGE_BODY_SIZE, MESSAGING_MESSAGE_ID,
+    MESSAGING_OPERATION_NAME, MESSAGING_SYSTEM, SERVER_ADDRESS, SERVER_PORT, SERVICE_PEER_NAME,
+};
+use otel_kit_core::log_events::LogEvent;
+use otel_kit_core::{Providers, Resolver};
+
+use crate::call::Call;
+use crate::instruments::Instruments;
+use crate::operation::{OperationType, TYPE_KEY};
+use crate::operation_start::Operation;
+use crate::parent::{ProcessParent, parent_and_links};
+use crate::process::ProcessFuture;
+
+/// The instrumentation of one messaging client: what every adapter is built on, and
+/// what an application instrumenting another client uses directly. Cheap to clone;
+/// clones share it. It holds the messaging system,
+/// the broker's address, the providers, and the options; it starts operations
+/// ([`Operation`] to [`Call`]), runs handlers in process spans, and reads and writes
+/// trace context in headers.
+///
+/// ```
+/// use opentelemetry::trace::SpanKind;
+/// use otel_kit_messaging::{Destination, MessageInfo, Messaging, Operation, OperationType};
+/// use otel_kit_testing::TestTelemetry;
+///
+/// let t = TestTelemetry::new();
+/// let messaging = Messaging::new("kafka").providers(t.providers()).server("broker.internal", Some(9092));
+///
+/// let mut headers = std::collections::HashMap::new();
+/// let call = messaging.start(
+///     Operation::new(OperationType::Send, "send").message(MessageInfo::new(Destination::named("orders"))),
+/// );
+/// call.inject(&mut headers);
+/// call.finish(None);
+///
+/// assert!(headers.contains_key("traceparent"));
+/// t.spans()
+///     .span("send orders")
+///     .has_kind(SpanKind::Producer)
+///     .has_attribute("messaging.system", "kafka")
+///     .has_attribute("server.port", 9092);
+/// t.metrics().metric("messaging.client.sent.messages").point(&[]).has_value(1);
+/// ```
+#[derive(Clone)]
+pub struct Messaging {
+    shared: Arc<Shared>,
+}
+
+#[derive(Clone)]
+struct Shared {
+    system: StringValue,
+    resolver: Resolver<Instruments>,
+    /// Given, or found by the adapter once the client knows it.
+    server: OnceLock<Server>,
+    process_parent: ProcessParent,
+    body_size: bool,
+}
+
+/// `server.address` and `server.port` of the broker.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Server {
+    pub(crate) address: StringValue,
+    pub(crate) port: Option<u16>,
+}
+
+impl fmt::Debug for Messaging {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Messaging")
+            .field("system", &self.shared.system.as_str())
+            .field("server", &self.shared.server.get())
+            .field("process_parent", &self.shared.process_parent)
+            .field("body_size", &self.shared.body_size)
+            .field("providers", self.shared.resolver.providers())
+            .finish()
+    }
+}
+
+impl Messaging {
+    /// The instrumentation of a client of `system` (`messaging.system`: one of the
+    /// registry's values, `rabbitmq`, `kafka`, ..., or the system's own lower-case name
+    /// when the registry has none, as `nats`), with the global providers.
+    pub fn new(system: impl Into<StringValue>) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                system: system.into(),
+                resolver: Resolver::globals(),
+                server: OnceLock::new(),
+                process_parent: ProcessParent::default(),
+                body_size: false,
+            }),
+        }
+    }
+
+    fn change(mut self, f: impl FnOnce(&mut Shared)) -> Self {
+        f(Arc::make_mut(&mut self.shared));
+        self
+    }
+
+    /// The tracer, meter, propagator and logger providers to use instead of the globals
+    /// (read when operations run, so the globals may be installed later).
+    #[must_use]
+    pub fn providers(self, providers: Providers) -> Self {
+        self.change(|shared| shared.resolver = Resolver::new(providers))
+    }
+
+    /// The broker's address (`server.address`, a host name when known without a reverse
+    /// lookup) and port, instead of what the adapter finds.
+    #[must_use]
+    pub fn server(self, address: impl Into<StringValue>, port: Option<u16>) -> Self {
+        let server = Server {
+            address: address.into(),
+            port,
+        };
+        self.change(|shared| shared.server = OnceLock::from(server))
+    }
+
+    /// The parent of a single message's process span; see [`ProcessParent`].
+    #[must_use]
+    pub fn process_parent(self, mode: ProcessParent) -> Self {
+        self.change(|shared| shared.process_parent = mode)
+    }
+
+    /// Records `messaging.message.body.size` on single-message spans (opt-in in the
+    /// conventions: off by default).
+    #[must_use]
+    pub fn record_body_size(self, on: bool) -> Self {
+        self.change(|shared| shared.body_size = on)
+    }
+
+    /// `messaging.system`.
+    pub fn system(&self) -> &str {
+        self.shared.system.as_str()
+    }
+
+    /// The providers given, or the globals.
+    pub fn providers_ref(&self) -> &Providers {
+        self.shared.resolver.providers()
+    }
+
+    /// The mode of single-message process spans.
+    pub fn process_parent_mode(&self) -> ProcessParent {
+        self.shared.process_parent
+    }
+
+    /// Sets the broker's address when none was given or found yet, from `find` (called
+    /// only then).
+    #[cfg(feature = "nats")]
+    pub(crate) fn find_server(&self, find: impl FnOnce() -> Option<Server>) {
+        if self.shared.server.get().is_none()
+            && let Some(server) = find()
+        {
+            let _ = self.shared.server.set(server);
+        }
+    }
+
+    /// Reads a message's context from `extractor` with the propagator, over the current
+    /// context (see [`MessageInfo::with_creation_context`](crate::MessageInfo::with_creation_context)
+    /// for telling whether it found one).
+    pub fn extract(&self, extractor: &dyn Extractor) -> Context {
+        self.shared
+            .resolver
+            .with(None, |resolved| resolved.extract(extractor))
+    }
+
+    /// Writes `cx` into `injector` with the propagator.
+    pub fn inject(&self, cx: &Context, injector: &mut dyn Injector) {
+        self.shared
+            .resolver
+            .with(None, |resolved| resolved.inject(cx, injector));
+    }
+
+    /// Starts `operation` in the current context. A send of a message that carries no
+    /// creation context is a PRODUCER span whose context [`Call::inject`] writes; one that
+    /// carries its own is a CLIENT span linked to it (the conventions: that context
+    /// "SHOULD NOT be modified"). End the call with [`Call::finish`].
+    pub fn start(&self, operation: Operation) -> Call {
+        self.start_in(operation, &Context::current())
+    }
+
+    /// Runs `handler` in the process span of `operation` (a process operation), with the
+    /// span current on every poll: the span ends when the handler's output is ready
+    /// (failed when it is an error, see [`HandlerOutcome`](crate::HandlerOutcome)), when it
+    /// panics (one `messaging.process.exception` event at ERROR, then the panic goes on),
+    /// or when the future is dropped (no status). Its parent follows [`ProcessParent`].
+    pub fn process<F: Future>(&self, operation: Operation, handler: F) -> ProcessFuture<F> {
+        ProcessFuture::new(handler, self.start(operation))
+    }
+
+    /// Counts `operation`'s messages on `messaging.client.consumed.messages`: messages a
+    /// push-based subscription handed to the application, with no span of their own.
+    pub fn delivered(&self, operation: &Operation) {
+        let mut attributes = Vec::with_capacity(8);
+        self.metric_attributes(operation, &operation.effective_destination(), &mut attributes);
+        let count = operation.message_count();
+        self.with_instruments(|instruments| instruments.consumed.add(count, &attributes));
+    }
+
+    fn metric_attributes(
+        &self,
+        operation: &Operation,
+        destination: &crate::Destination,
+        out: &mut Vec<KeyValue>,
+    ) {
+        out.push(KeyValue::new(MESSAGING_SYSTEM, self.shared.system.clone()));
+        out.push(KeyValue::new(MESSAGING_OPERATION_NAME, operation.name));
+        destination.metric_attributes(out);
+        operation.consumer_attributes(out);
+        if let Some(server) = self.shared.server.get() {
+            out.push(KeyValue::new(SERVER_ADDRESS, server.address.clone()));
+            if let Some(port) = server.port {
+                out.push(KeyValue::new(SERVER_PORT, i64::from(port)));
+            }
+        }
+    }
+
+    fn start_in(&self, operation: Operation, ambient: &Context) -> Call {
+        let (start, start_time) = match operation.started {
+            Some(started) => (started.instant, Some(started.time)),
+            None => (Instant::now(), None),
+        };
+        let destination = operation.effective_destination();
+        let mode = (operation.operation == OperationType::Process).then_some(self.shared.process_parent);
+        let (parent, links) = parent_and_links(
+            mode,
+            ambient,
+            &operation.messages,
+            operation.link_attributes(&destination),
+        );
+        let single = match (&operation.messages[..], operation.batch) {
+            ([message], false) => Some(message),
+            _ => None,
+        };
+        let sends = matches!(operation.operation, OperationType::Send | OperationType::Create);
+        // A message with a creation context of its own keeps it: the send is then a
+        // CLIENT span, linked to that context.
+        let creation = sends && single.is_none_or(|m| m.creation_span_context().is_none());
+        let kind = if sends && !creation {
+            SpanKind::Client
+        } else {
+            operation.operation.span_kind()
+        };
+
+        let mut metric_attributes = Vec::with_capacity(8);
+        self.metric_attributes(&operation, &destination, &mut metric_attributes);
+        let mut attributes = Vec::with_capacity(14);
+        attributes.push(KeyValue::new(MESSAGING_SYSTEM, self.shared.system.clone()));
+        attributes.push(KeyValue::new(MESSAGING_OPERATION_NAME, operation.name));
+        attributes.push(KeyValue::new(TYPE_KEY, operation.operation.as_str()));
+        destination.span_attributes(&mut attributes);
+        operation.consumer_attributes(&mut attributes);
+        let server = self.shared.server.get();
+        if let Some(server) = server {
+            attributes.push(KeyValue::new(SERVER_ADDRESS, server.address.clone()));
+            if let Some(port) = server.port {
+                attributes.push(KeyValue::new(SERVER_PORT, i64::from(port)));
+            }
+        }
+        if let Some(message) = single {
+            if let Some(id) = &message.id {
+                attributes.push(KeyValue::new(MESSAGING_MESSAGE_ID, id.clone()));
+            }
+            if self.shared.body_size
+                && let Some(size) = message.body_size
+            {
+                attributes.push(KeyValue::new(
+                    MESSAGING_MESSAGE_BODY_SIZE,
+                    i64::try_from(size).unwrap_or(i64::MAX),
+                ));
+            }
+        }
+        if operation.batch {
+            attributes.push(KeyValue::new(
+                MESSAGING_BATCH_MESSAGE_COUNT,
+                i64::try_from(operation.messages.len()).unwrap_or(i64::MAX),
+            ));
+        }
+        let name = destination.span_name(operation.name);
+        let span = self.shared.resolver.with(Some(start), |resolved| {
+            if matches!(kind, SpanKind::Producer | SpanKind::Client)
+                && let Some(server) = server
+                && let Some(peer) = resolved.peer_service(server.address.as_str(), server.port, "")
+            {
+                attributes.push(KeyValue::new(SERVICE_PEER_NAME, peer));
+            }
+            let tracer = resolved.tracer();
+            let mut builder = tracer
+                .span_builder(name)
+                .with_kind(kind)
+                .with_attributes(attributes)
+                .with_links(links);
+            if let Some(time) = start_time {
+                builder = builder.with_start_time(time);
+            }
+            tracer.build_with_context(builder, &parent)
+        });
+        Call::new(
+            self.clone(),
+            parent.with_span(span),
+            operation.operation,
+            start,
+            metric_attributes,
+            operation.message_count(),
+            creation,
+        )
+    }
+
+    pub(crate) fn with_instruments(&self, f: impl FnOnce(&Instruments)) {
+        self.shared
+            .resolver
+            .with(None, |resolved| f(resolved.instruments()));
+    }
+
+    pub(crate) fn emit(&self, event: LogEvent, cx: &Context) {
+        self.shared
+            .resolver
+            .with(None, |resolved| resolved.emit(event, cx));
+    }
+}

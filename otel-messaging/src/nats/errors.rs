@@ -1,0 +1,74 @@
+//! `error.type` of async-nats errors: the error's kind, in snake case
+//! (`RequestErrorKind::NoResponders` is `no_responders`), and `_OTHER` for the kinds
+//! async-nats calls `Other` and for errors that carry no kind.
+//!
+//! The values an application may see, by operation (from async-nats 0.51's kinds):
+//!
+//! | operation | `error.type` |
+//! | --- | --- |
+//! | core `publish` | `max_payload_exceeded`, `invalid_subject`, `send` |
+//! | `request` | `timed_out`, `no_responders`, `invalid_subject`, `max_payload_exceeded`, `_OTHER` |
+//! | JetStream `publish` and its ack | `stream_not_found`, `wrong_last_message_id`, `wrong_last_sequence`, `timed_out`, `broken_pipe`, `max_ack_pending`, `max_payload_exceeded`, `_OTHER` |
+//! | `fetch` | `subscribe`, `pull`, `flush`, `serialize`, `pinned_client`, `_OTHER` |
+//! | settle (`ack`, `nak`, ...) | `max_payload_exceeded`, `invalid_subject`, `send`, `_OTHER` |
+
+use std::fmt::{Debug, Display};
+
+use crate::failure::Failure;
+
+/// The failure of an async-nats error of kind `kind`.
+pub(crate) fn of_kind<K: Debug>(kind: K, error: &dyn Display) -> Failure {
+    Failure::new(snake_case(&format!("{kind:?}")), error.to_string())
+}
+
+/// The failure of a boxed async-nats error (`async_nats::Error`): a core publish error's
+/// kind when that is what it is, else `_OTHER`.
+pub(crate) fn of_boxed(error: &(dyn std::error::Error + Send + Sync + 'static)) -> Failure {
+    match error.downcast_ref::<async_nats::client::PublishError>() {
+        Some(publish) => of_kind(publish.kind(), &error),
+        None => Failure::new(otel_kit_core::error_type::OTHER, error.to_string()),
+    }
+}
+
+/// `MaxPayloadExceeded` as `max_payload_exceeded`; `Other` as `_OTHER`.
+fn snake_case(variant: &str) -> String {
+    if variant == "Other" {
+        return otel_kit_core::error_type::OTHER.to_owned();
+    }
+    let mut out = String::with_capacity(variant.len() + 4);
+    for (i, c) in variant.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        } else {
+            // A kind with data prints more than its name; the name is enough.
+            break;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_read_as_their_snake_case_names() {
+        use async_nats::RequestErrorKind;
+
+        assert_eq!(snake_case("MaxPayloadExceeded"), "max_payload_exceeded");
+        assert_eq!(snake_case("Other"), "_OTHER");
+        let error = async_nats::RequestError::new(RequestErrorKind::NoResponders);
+        assert_eq!(of_kind(error.kind(), &error).error_type(), "no_responders");
+        let boxed: async_nats::Error = Box::new(async_nats::client::PublishError::new(
+            async_nats::client::PublishErrorKind::Send,
+        ));
+        assert_eq!(of_boxed(boxed.as_ref()).error_type(), "send");
+        let io: async_nats::Error = Box::new(std::io::Error::other("gone"));
+        assert_eq!(of_boxed(io.as_ref()).error_type(), "_OTHER");
+    }
+}

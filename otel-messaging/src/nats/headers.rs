@@ -1,0 +1,144 @@
+//! Trace context in NATS headers: [`HeaderExtractor`] reads it within the bounds of
+//! [`carrier`](crate::carrier), [`HeaderInjector`] writes it.
+//!
+//! NATS header names are case-sensitive and a name may repeat; the propagators ask for
+//! lower-case names, while a Go producer using `http.Header` writes `Traceparent`. The
+//! extractor reads the exact spelling first, then the others in byte order (the map's
+//! own order is random), so what it reads depends only on the headers.
+//!
+//! ```
+//! use async_nats::HeaderMap;
+//! use opentelemetry::propagation::{Extractor as _, Injector as _};
+//! use otel_kit_messaging::nats::{HeaderExtractor, HeaderInjector};
+//!
+//! let mut headers = HeaderMap::new();
+//! HeaderInjector(&mut headers).set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into());
+//! headers.append("Baggage", "tenant=acme");
+//! let extractor = HeaderExtractor(&headers);
+//! assert!(extractor.get("traceparent").is_some());
+//! assert_eq!(extractor.get("baggage"), Some("tenant=acme"));
+//! ```
+
+use std::ops::ControlFlow;
+use std::str::FromStr as _;
+
+use async_nats::{HeaderMap, HeaderName, HeaderValue};
+use opentelemetry::propagation::{Extractor, Injector};
+
+use crate::carrier::{BoundedExtractor, HeaderSource};
+
+/// A propagation [`Extractor`] over NATS headers, bounded as [`carrier`](crate::carrier)
+/// describes: values over 8 KiB, not UTF-8 or ambiguous are not read.
+#[derive(Debug, Clone, Copy)]
+pub struct HeaderExtractor<'a>(pub &'a HeaderMap);
+
+/// NATS headers as a [`HeaderSource`]: the exact spelling first, then the others in
+/// byte order of their names.
+impl HeaderSource for HeaderMap {
+    fn for_each_value<'a>(&'a self, name: &str, each: &mut dyn FnMut(&'a [u8]) -> ControlFlow<()>) {
+        let exact = HeaderName::from_str(name).ok();
+        if let Some(exact) = &exact {
+            for value in self.get_all(exact.clone()) {
+                if each(AsRef::<[u8]>::as_ref(value)).is_break() {
+                    return;
+                }
+            }
+        }
+        // Other spellings, in byte order of their names.
+        let mut others: Vec<(&str, &Vec<HeaderValue>)> = self
+            .iter()
+            .map(|(key, values)| (AsRef::<str>::as_ref(key), values))
+            .filter(|(key, _)| key.eq_ignore_ascii_case(name) && *key != name)
+            .collect();
+        others.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (_, values) in others {
+            for value in values {
+                if each(AsRef::<[u8]>::as_ref(value)).is_break() {
+                    return;
+                }
+            }
+        }
+    }
+
+    fn for_each_name<'a>(&'a self, each: &mut dyn FnMut(&'a str) -> ControlFlow<()>) {
+        for (key, _) in self.iter() {
+            if each(AsRef::<str>::as_ref(key)).is_break() {
+                return;
+            }
+        }
+    }
+}
+
+impl Extractor for HeaderExtractor<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        BoundedExtractor::new(self.0).value(key)
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        BoundedExtractor::new(self.0).names()
+    }
+
+    fn get_all(&self, key: &str) -> Option<Vec<&str>> {
+        BoundedExtractor::new(self.0).values(key)
+    }
+}
+
+/// A propagation [`Injector`] into NATS headers. A field replaces the value under its
+/// exact name; a name or value NATS cannot carry (control characters, `:`) is skipped
+/// rather than panic, as `HeaderMap::insert` would.
+#[derive(Debug)]
+pub struct HeaderInjector<'a>(pub &'a mut HeaderMap);
+
+impl Injector for HeaderInjector<'_> {
+    fn set(&mut self, key: &str, value: String) {
+        if let (Ok(name), Ok(value)) = (HeaderName::from_str(key), HeaderValue::from_str(&value)) {
+            self.0.insert(name, value);
+        }
+    }
+}
+
+/// The longest `Nats-Msg-Id` recorded as `messaging.message.id`: an id is a UUID or
+/// similar, and a longer value is not an id worth an attribute.
+const MAX_MESSAGE_ID_BYTES: usize = 256;
+
+/// The message's `Nats-Msg-Id` (JetStream's de-duplication id), when short enough.
+pub(crate) fn message_id(headers: Option<&HeaderMap>) -> Option<String> {
+    let value = headers?.get(async_nats::header::NATS_MESSAGE_ID)?;
+    let value: &str = value.as_ref();
+    (!value.is_empty() && value.len() <= MAX_MESSAGE_ID_BYTES).then(|| value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_spellings_are_read_in_a_fixed_order() {
+        let mut headers = HeaderMap::new();
+        headers.append("Baggage", "b=2");
+        headers.append("BAGGAGE", "c=3");
+        headers.append("baggage", "a=1");
+        assert_eq!(
+            HeaderExtractor(&headers).get_all("baggage"),
+            Some(vec!["a=1", "c=3", "b=2"]),
+            "exact first, then BAGGAGE < Baggage in byte order"
+        );
+    }
+
+    #[test]
+    fn a_name_or_value_nats_cannot_carry_is_skipped() {
+        let mut headers = HeaderMap::new();
+        HeaderInjector(&mut headers).set("bad:name", "v".into());
+        HeaderInjector(&mut headers).set("good", "line\r\nbreak".into());
+        assert!(headers.is_empty());
+    }
+
+    #[test]
+    fn an_oversized_message_id_is_not_recorded() {
+        let mut headers = HeaderMap::new();
+        headers.insert(async_nats::header::NATS_MESSAGE_ID, "x".repeat(300).as_str());
+        assert_eq!(message_id(Some(&headers)), None);
+        headers.insert(async_nats::header::NATS_MESSAGE_ID, "order-7");
+        assert_eq!(message_id(Some(&headers)).as_deref(), Some("order-7"));
+    }
+}
