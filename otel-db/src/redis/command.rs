@@ -205,7 +205,6 @@ impl<'a> Parsed<'a> {
     /// `AUTH ? ?`; at most [`MAX_QUERY_TEXT`] bytes.
     fn write_text(&self, cmd: &Cmd, out: &mut String) {
         let start = out.len();
-        out.push_str(&self.spelled);
         // The arguments after the name already written (a subcommand), and the one
         // written as it is (a key, or the script's name).
         let (written, kept) = match (self.args, self.subcommand) {
@@ -214,7 +213,19 @@ impl<'a> Parsed<'a> {
             (Some(Args::Procedure), _) if self.procedure.is_some() => (0, Some(0)),
             _ => (0, None),
         };
-        for (index, arg) in cmd.args_iter().skip(1).enumerate().skip(written) {
+        let arguments = cmd.args_iter().skip(1).enumerate().skip(written);
+        // The exact length, reserved at once: the text becomes the attribute's boxed
+        // string without another copy.
+        let len: usize = arguments
+            .clone()
+            .map(|(index, arg)| match arg {
+                Arg::Simple(bytes) if Some(index) == kept => 1 + repr_len(bytes),
+                _ => 2,
+            })
+            .sum();
+        out.reserve_exact((self.spelled.len() + len).min(MAX_QUERY_TEXT));
+        out.push_str(&self.spelled);
+        for (index, arg) in arguments {
             if out.len() - start >= MAX_QUERY_TEXT {
                 break;
             }
@@ -263,17 +274,42 @@ fn bound(text: &mut String, start: usize) {
     }
 }
 
+/// No more of a key than the text can hold: a key may be megabytes long.
+fn clipped(bytes: &[u8]) -> &[u8] {
+    &bytes[..bytes.len().min(MAX_QUERY_TEXT)]
+}
+
+/// Whether redis-cli prints `bytes` as they are: printable ASCII without spaces, quotes
+/// or backslashes.
+fn is_plain(bytes: &[u8]) -> bool {
+    !bytes.is_empty()
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_graphic() && b != b'"' && b != b'\'' && b != b'\\')
+}
+
+/// The length of what [`write_repr`] writes for `bytes`.
+fn repr_len(bytes: &[u8]) -> usize {
+    let bytes = clipped(bytes);
+    if is_plain(bytes) {
+        return bytes.len();
+    }
+    2 + bytes
+        .iter()
+        .map(|&b| match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' => 2,
+            b' '..=b'~' => 1,
+            _ => 4,
+        })
+        .sum::<usize>()
+}
+
 /// `bytes` as redis-cli prints a key: as is when it is printable ASCII without spaces
 /// or quotes, else in double quotes with `\"`, `\\`, `\n`, `\r`, `\t` and `\xHH`
 /// escapes (so a key with a space stays one word, and no byte is lost).
 fn write_repr(out: &mut String, bytes: &[u8]) {
-    // No more than the text can hold: a key may be megabytes long.
-    let bytes = &bytes[..bytes.len().min(MAX_QUERY_TEXT)];
-    let plain = !bytes.is_empty()
-        && bytes
-            .iter()
-            .all(|&b| b.is_ascii_graphic() && b != b'"' && b != b'\'' && b != b'\\');
-    if plain {
+    let bytes = clipped(bytes);
+    if is_plain(bytes) {
         // Printable ASCII: valid UTF-8.
         out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
         return;
@@ -365,6 +401,11 @@ mod tests {
 
     #[test]
     fn keys_are_written_as_redis_cli_prints_them_and_bounded() {
+        for key in [&b"plain"[..], b"a key", b"\x00\xffq\"\\\n\r\t'", b""] {
+            let mut written = String::new();
+            write_repr(&mut written, key);
+            assert_eq!(written.len(), repr_len(key), "{written}");
+        }
         assert_eq!(text(::redis::cmd("GET").arg("a key")), r#"GET "a key""#);
         assert_eq!(
             text(::redis::cmd("GET").arg(b"\x00\xffq\"".as_slice())),

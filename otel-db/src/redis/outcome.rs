@@ -102,6 +102,19 @@ fn server(code: &str, message: &str) -> Failure {
 /// The first server error among `values` and what they hold, depth first, without
 /// recursion (a reply's nesting is the server's to choose).
 fn first_error(values: &[Value]) -> Option<&ServerError> {
+    let nests = |value: &Value| {
+        matches!(
+            value,
+            Value::Array(_) | Value::Set(_) | Value::Push { .. } | Value::Map(_) | Value::Attribute { .. }
+        )
+    };
+    // Most replies are one value or a list of plain ones: no stack to allocate.
+    if !values.iter().any(nests) {
+        return values.iter().find_map(|value| match value {
+            Value::ServerError(error) => Some(error),
+            _ => None,
+        });
+    }
     let mut pending: Vec<std::slice::Iter<'_, Value>> = vec![values.iter()];
     while let Some(level) = pending.last_mut() {
         let Some(value) = level.next() else {
