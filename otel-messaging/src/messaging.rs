@@ -61,8 +61,9 @@ pub struct Messaging {
 struct Shared {
     system: StringValue,
     resolver: Resolver<Instruments>,
-    /// Given, or found by the adapter once the client knows it.
-    server: OnceLock<Server>,
+    /// Given, or found by the adapter once the client knows it (`None` inside: the
+    /// client knows, and has no usable address).
+    server: OnceLock<Option<Server>>,
     process_parent: ProcessParent,
     body_size: bool,
 }
@@ -78,7 +79,7 @@ impl fmt::Debug for Messaging {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Messaging")
             .field("system", &self.shared.system.as_str())
-            .field("server", &self.shared.server.get())
+            .field("server", &self.known_server())
             .field("process_parent", &self.shared.process_parent)
             .field("body_size", &self.shared.body_size)
             .field("providers", self.shared.resolver.providers())
@@ -122,7 +123,7 @@ impl Messaging {
             address: address.into(),
             port,
         };
-        self.change(|shared| shared.server = OnceLock::from(server))
+        self.change(|shared| shared.server = OnceLock::from(Some(server)))
     }
 
     /// The parent of a single message's process span; see [`ProcessParent`].
@@ -153,15 +154,20 @@ impl Messaging {
         self.shared.process_parent
     }
 
-    /// Sets the broker's address when none was given or found yet, from `find` (called
-    /// only then).
+    /// Settles the broker's address when it was neither given nor settled yet, from
+    /// `find`, called only then: `None` when it cannot tell yet (not connected), so it is
+    /// asked again next time; `Some(None)` when there is no usable address, for good.
     #[cfg(feature = "nats")]
-    pub(crate) fn find_server(&self, find: impl FnOnce() -> Option<Server>) {
+    pub(crate) fn find_server(&self, find: impl FnOnce() -> Option<Option<Server>>) {
         if self.shared.server.get().is_none()
             && let Some(server) = find()
         {
             let _ = self.shared.server.set(server);
         }
+    }
+
+    fn known_server(&self) -> Option<&Server> {
+        self.shared.server.get().and_then(Option::as_ref)
     }
 
     /// Reads a message's context from `extractor` with the propagator, over the current
@@ -216,7 +222,7 @@ impl Messaging {
         out.push(KeyValue::new(MESSAGING_OPERATION_NAME, operation.name));
         destination.metric_attributes(out);
         operation.consumer_attributes(out);
-        if let Some(server) = self.shared.server.get() {
+        if let Some(server) = self.known_server() {
             out.push(KeyValue::new(SERVER_ADDRESS, server.address.clone()));
             if let Some(port) = server.port {
                 out.push(KeyValue::new(SERVER_PORT, i64::from(port)));
@@ -259,7 +265,7 @@ impl Messaging {
         attributes.push(KeyValue::new(TYPE_KEY, operation.operation.as_str()));
         destination.span_attributes(&mut attributes);
         operation.consumer_attributes(&mut attributes);
-        let server = self.shared.server.get();
+        let server = self.known_server();
         if let Some(server) = server {
             attributes.push(KeyValue::new(SERVER_ADDRESS, server.address.clone()));
             if let Some(port) = server.port {

@@ -34,15 +34,17 @@ impl Instrumentation {
 
     /// The core instrumentation, with the server's address once the client knows it.
     pub(crate) fn messaging(&self) -> &Messaging {
+        // Asked until the client has the server's INFO, then settled: the INFO is cloned
+        // per operation only while the client has not connected yet.
         self.messaging.find_server(|| {
             let info = self.client.try_server_info()?;
             // A server listening on every interface says `0.0.0.0`: not an address.
             let unspecified =
                 info.host.is_empty() || info.host.parse::<IpAddr>().is_ok_and(|ip| ip.is_unspecified());
-            (!unspecified).then(|| Server {
+            Some((!unspecified).then(|| Server {
                 address: info.host.into(),
                 port: Some(info.port),
-            })
+            }))
         });
         &self.messaging
     }
