@@ -6,7 +6,7 @@ use std::time::Duration;
 use opentelemetry::trace::SpanKind;
 use opentelemetry_semantic_conventions as semconv;
 use otel_kit_db::{DURATION_BUCKETS, QueryText};
-use otel_kit_testing::{SpanAssert, TestTelemetry};
+use otel_kit_testing::{AttributeValue, SpanAssert, TestTelemetry};
 use redis::AsyncCommands as _;
 
 use super::{assert_nowhere, client, connect, in_parent, key};
@@ -185,5 +185,52 @@ async fn the_globals_are_the_default_and_read_when_commands_run() {
     t.metrics()
         .metric(semconv::metric::DB_CLIENT_OPERATION_DURATION)
         .histogram_point(&[(semconv::attribute::DB_OPERATION_NAME, "GET".into())])
+        .has_count(1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_script_is_named_by_its_sha1_the_stored_procedure() {
+    let t = TestTelemetry::new();
+    let Some(mut conn) = connect("script", 0, &t).await else {
+        return;
+    };
+    // Unique to this process, so the server does not know it yet: EVALSHA fails with
+    // NOSCRIPT, the redis crate loads it and calls EVALSHA again.
+    let script = redis::Script::new(&format!("return {} + tonumber(ARGV[1])", std::process::id()));
+    let sum: i64 = script.arg(1).invoke_async(&mut conn).await.expect("script");
+    assert_eq!(sum, i64::from(std::process::id()) + 1);
+
+    let sha = script.get_hash();
+    let name = format!("EVALSHA {sha}");
+    let spans = t.spans();
+    let [missing, found] = <[SpanAssert<'_>; 2]>::try_from(spans.named(&name)).expect("two EVALSHA spans");
+    let text = AttributeValue::from(format!("EVALSHA {sha} ? ?"));
+    for span in [missing.record(), found.record()] {
+        let value = |key: &str| span.attribute(key).cloned();
+        assert_eq!(
+            value(semconv::attribute::DB_STORED_PROCEDURE_NAME),
+            Some(AttributeValue::from(sha))
+        );
+        assert_eq!(
+            value(semconv::attribute::DB_OPERATION_NAME),
+            Some(AttributeValue::from("EVALSHA"))
+        );
+        assert_eq!(value(semconv::attribute::DB_QUERY_TEXT), Some(text.clone()));
+    }
+    missing
+        .is_error()
+        .has_attribute(semconv::attribute::DB_RESPONSE_STATUS_CODE, "NOSCRIPT");
+    found.has_status_unset();
+    spans
+        .span("SCRIPT LOAD")
+        .has_attribute(semconv::attribute::DB_OPERATION_NAME, "SCRIPT LOAD")
+        .has_attribute(semconv::attribute::DB_QUERY_TEXT, "SCRIPT LOAD ?");
+    t.metrics()
+        .metric(semconv::metric::DB_CLIENT_OPERATION_DURATION)
+        .histogram_point(&[
+            (semconv::attribute::DB_OPERATION_NAME, "EVALSHA".into()),
+            (semconv::attribute::DB_STORED_PROCEDURE_NAME, sha.into()),
+            (semconv::attribute::ERROR_TYPE, "NOSCRIPT".into()),
+        ])
         .has_count(1);
 }

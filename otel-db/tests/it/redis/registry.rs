@@ -1,5 +1,5 @@
 //! The registry check over every kind of Redis call: commands, a pipeline, a
-//! transaction, a server error, an aborted transaction, a Redis that is down.
+//! transaction, a server error, an aborted transaction, a script, a Redis that is down.
 
 use std::time::Duration;
 
@@ -42,6 +42,11 @@ async fn the_redis_telemetry_conforms_to_the_registry() {
         .arg(&name)
         .query_async(&mut conn)
         .await; // EXECABORT
+    let script = redis::Script::new(&format!("return {} -- registry", std::process::id()));
+    let _: i64 = script
+        .invoke_async(&mut conn)
+        .await
+        .expect("EVALSHA, SCRIPT LOAD, EVALSHA");
     let _: () = conn.del(&[&name, &hash]).await.expect("DEL");
 
     let client = redis::Client::open(format!("redis://127.0.0.1:{}/0", closed_port())).expect("client");
@@ -57,7 +62,7 @@ async fn the_redis_telemetry_conforms_to_the_registry() {
     let _: Result<Option<String>, _> = down.get("k").await;
 
     let spans = t.spans();
-    assert!(spans.len() >= 9, "{:?}", spans.names());
+    assert!(spans.len() >= 12, "{:?}", spans.names());
     assert!(
         spans
             .iter()
