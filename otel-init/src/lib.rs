@@ -34,6 +34,9 @@
 //!   (propagators and carriers), [`console_exporter`] (human-readable exporters for
 //!   `OTEL_*_EXPORTER=console`), and [`subscriber`] (the `tracing` layers, with trace ids
 //!   on every console line).
+//! - **Our OTLP protobuf encoding**, `otlp_encoding` (with `grpc` or `http-proto`): the
+//!   export requests written from the SDK's data straight to bytes, property-tested
+//!   against opentelemetry-proto's transform.
 //!
 //! The configuration reference (every variable, default, and builder method) is
 //! `docs/configuration.md`.
@@ -86,6 +89,9 @@ mod export_runtime;
 mod http_client;
 #[cfg(feature = "logs")]
 mod log_rebuild;
+#[cfg(feature = "__proto")]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
+pub mod otlp_encoding;
 #[cfg(feature = "__otlp")]
 mod otlp_exporter;
 mod pipelines;

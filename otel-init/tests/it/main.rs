@@ -15,6 +15,7 @@ mod config;
 mod console;
 mod control;
 mod init;
+mod otlp_encoding;
 mod propagation;
 mod redaction;
 mod resource;

@@ -1,0 +1,189 @@
+//! `common.v1` and `resource.v1`: attribute values (`AnyValue`), attributes (`KeyValue`),
+//! the instrumentation scope, and the resource, which is encoded once when the exporter
+//! is given it and copied into every request.
+
+use opentelemetry::{Array, InstrumentationScope, KeyValue, Value};
+use prost::encoding::{WireType, encoded_len_varint};
+
+use super::wire;
+
+// `AnyValue`'s oneof.
+const STRING_VALUE: u32 = 1;
+const BOOL_VALUE: u32 = 2;
+const INT_VALUE: u32 = 3;
+const DOUBLE_VALUE: u32 = 4;
+const ARRAY_VALUE: u32 = 5;
+// `ArrayValue.values`.
+const ARRAY_VALUES: u32 = 1;
+// `KeyValue`.
+const KEY: u32 = 1;
+const VALUE: u32 = 2;
+
+/// A value with no OTLP form: a variant the API added after the version this encoder
+/// knows. Its attribute is left out and counted, never a panic.
+#[derive(Debug)]
+pub(super) struct Unencodable;
+
+/// The body of an `AnyValue` holding `value`.
+pub(super) fn any_value(buf: &mut Vec<u8>, value: &Value) -> Result<(), Unencodable> {
+    match value {
+        Value::String(s) => wire::bytes_always(buf, STRING_VALUE, s.as_str().as_bytes()),
+        Value::Bool(b) => wire::varint_always(buf, BOOL_VALUE, u64::from(*b)),
+        Value::I64(i) => wire::varint_always(buf, INT_VALUE, *i as u64),
+        Value::F64(f) => wire::fixed64_always(buf, DOUBLE_VALUE, f.to_bits()),
+        Value::Array(array) => array_value(buf, array)?,
+        _ => return Err(Unencodable),
+    }
+    Ok(())
+}
+
+/// An `ArrayValue` field; each element is an `AnyValue` of known length, written
+/// without going back to patch it.
+fn array_value(buf: &mut Vec<u8>, array: &Array) -> Result<(), Unencodable> {
+    let nested = wire::begin(buf, ARRAY_VALUE, 1);
+    match array {
+        Array::Bool(values) => {
+            for b in values {
+                buf.extend_from_slice(&[element_key(), 2, key(BOOL_VALUE, 0), u8::from(*b)]);
+            }
+        }
+        Array::I64(values) => {
+            for i in values {
+                let v = *i as u64;
+                buf.extend_from_slice(&[element_key(), 1 + encoded_len_varint(v) as u8]);
+                wire::varint_always(buf, INT_VALUE, v);
+            }
+        }
+        Array::F64(values) => {
+            for f in values {
+                buf.extend_from_slice(&[element_key(), 9]);
+                wire::fixed64_always(buf, DOUBLE_VALUE, f.to_bits());
+            }
+        }
+        Array::String(values) => {
+            for s in values {
+                let s = s.as_str().as_bytes();
+                let body = 1 + encoded_len_varint(s.len() as u64) + s.len();
+                buf.push(element_key());
+                wire::put_varint(buf, body as u64);
+                wire::bytes_always(buf, STRING_VALUE, s);
+            }
+        }
+        _ => return Err(Unencodable),
+    }
+    wire::end(buf, nested);
+    Ok(())
+}
+
+/// The key byte of a field with a tag below 16.
+const fn key(tag: u32, wire_type: u8) -> u8 {
+    ((tag << 3) as u8) | wire_type
+}
+
+/// The key of one `ArrayValue.values` element (length-delimited).
+const fn element_key() -> u8 {
+    key(ARRAY_VALUES, 2)
+}
+
+/// One `KeyValue` field under `tag`; nothing is written when the value has no OTLP form.
+/// A scalar's lengths are known before it is written, so they are written first (the
+/// common case: no going back); an array's are patched in after.
+#[inline]
+pub(super) fn key_value(buf: &mut Vec<u8>, tag: u32, key: &str, value: &Value) -> Result<(), Unencodable> {
+    let value_len = match value {
+        Value::String(s) => wire::field_len(s.as_str().len()),
+        Value::Bool(_) => 2,
+        Value::I64(i) => 1 + encoded_len_varint(*i as u64),
+        Value::F64(_) => 9,
+        _ => return nested_key_value(buf, tag, key, value),
+    };
+    let key_len = if key.is_empty() {
+        0
+    } else {
+        wire::field_len(key.len())
+    };
+    let body = key_len + wire::field_len(value_len);
+    buf.reserve(2 + encoded_len_varint(body as u64) + body);
+    wire::put_key(buf, tag, WireType::LengthDelimited);
+    wire::put_varint(buf, body as u64);
+    wire::bytes(buf, KEY, key.as_bytes());
+    wire::put_key(buf, VALUE, WireType::LengthDelimited);
+    wire::put_varint(buf, value_len as u64);
+    any_value(buf, value)
+}
+
+/// A `KeyValue` whose value's length is known only once written.
+fn nested_key_value(buf: &mut Vec<u8>, tag: u32, key: &str, value: &Value) -> Result<(), Unencodable> {
+    let start = buf.len();
+    let kv = wire::begin(buf, tag, 1);
+    wire::bytes(buf, KEY, key.as_bytes());
+    let any = wire::begin(buf, VALUE, 1);
+    if let Err(e) = any_value(buf, value) {
+        buf.truncate(start);
+        return Err(e);
+    }
+    wire::end(buf, any);
+    wire::end(buf, kv);
+    Ok(())
+}
+
+/// Every attribute as a `KeyValue` field under `tag`. Returns how many were left out
+/// for having no OTLP form (the caller adds them to the message's dropped count).
+#[inline]
+pub(super) fn attributes(buf: &mut Vec<u8>, tag: u32, attributes: &[KeyValue]) -> u32 {
+    let mut dropped = 0;
+    for kv in attributes {
+        if key_value(buf, tag, kv.key.as_str(), &kv.value).is_err() {
+            dropped += 1;
+        }
+    }
+    dropped
+}
+
+/// An `InstrumentationScope` field under `tag`, named `name` (the logs give a record's
+/// target as the name). Returns how many attributes were left out.
+pub(super) fn scope(buf: &mut Vec<u8>, tag: u32, scope: &InstrumentationScope, name: &str) -> u32 {
+    let nested = wire::begin(buf, tag, 1);
+    wire::bytes(buf, 1, name.as_bytes());
+    wire::bytes(buf, 2, scope.version().unwrap_or_default().as_bytes());
+    let mut dropped = 0;
+    for kv in scope.attributes() {
+        if key_value(buf, 3, kv.key.as_str(), &kv.value).is_err() {
+            dropped += 1;
+        }
+    }
+    wire::varint(buf, 4, u64::from(dropped));
+    wire::end(buf, nested);
+    dropped
+}
+
+/// The resource as the exporters send it: its `Resource` field (tag 1 of
+/// `ResourceSpans`, `ResourceLogs` and `ResourceMetrics` alike) encoded once, when the
+/// SDK hands the exporter the resource, and its schema URL.
+#[derive(Debug, Default, Clone)]
+pub(super) struct EncodedResource {
+    pub(super) field: Vec<u8>,
+    pub(super) schema_url: Box<str>,
+    /// Attributes left out for having no OTLP form.
+    pub(super) dropped: u32,
+}
+
+impl EncodedResource {
+    pub(super) fn new(resource: &opentelemetry_sdk::Resource) -> Self {
+        let mut field = Vec::new();
+        let nested = wire::begin(&mut field, 1, 2);
+        let mut dropped = 0;
+        for (k, v) in resource.iter() {
+            if key_value(&mut field, 1, k.as_str(), v).is_err() {
+                dropped += 1;
+            }
+        }
+        wire::varint(&mut field, 2, u64::from(dropped));
+        wire::end(&mut field, nested);
+        EncodedResource {
+            field,
+            schema_url: resource.schema_url().unwrap_or_default().into(),
+            dropped,
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! Our own OTLP protobuf encoding: the export requests written straight from the SDK's
+//! data to bytes, with no intermediate proto structs, into buffers kept from one export
+//! to the next. opentelemetry-proto's path builds a tree of `String`s and `Vec`s per
+//! span (every attribute key and value copied) and then walks it twice with prost (once
+//! for the lengths, once to write); this writes each byte once.
+//!
+//! The bytes decode (with opentelemetry-proto) to exactly what opentelemetry-proto's
+//! transform produces for the same data: the property tests in `tests/it/otlp_encoding/`
+//! check it over arbitrary spans. OTLP/JSON stays on the upstream path.
+//!
+//! - `wire`: the protobuf primitives, over `prost::encoding`'s varints and keys;
+//! - `attributes`: `AnyValue`, `KeyValue`, the scope, and the resource (encoded once);
+//! - `scope_groups`: a batch grouped by instrumentation scope, without a map per batch;
+//! - `trace`: [`TraceEncoder`].
+
+mod attributes;
+mod scope_groups;
+mod trace;
+mod wire;
+
+pub use trace::TraceEncoder;
