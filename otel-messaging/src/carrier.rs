@@ -6,12 +6,14 @@
 //!
 //! - matches names in any ASCII case (`traceparent`, `Traceparent` as Go's `http.Header`
 //!   writes it), the exact spelling first;
-//! - ignores a value longer than [`MAX_VALUE_BYTES`] or not UTF-8, as if absent;
-//! - answers `get` only when the name's values agree: a header repeated with the same
-//!   value is read, two different `traceparent`s are ambiguous and read as none, so the
-//!   consumer starts a new trace rather than pick one by chance;
-//! - gives `get_all` at most [`MAX_VALUES`] values totalling at most [`MAX_TOTAL_BYTES`],
-//!   and `keys` at most [`MAX_KEYS`] names.
+//! - ignores a value longer than [`MAX_VALUE_BYTES`] or not UTF-8, as if absent, and a
+//!   value repeated identically (a header appended twice) counts once;
+//! - answers `get` only when one value is left: two different `traceparent`s are
+//!   ambiguous and read as none, so the consumer starts a new trace rather than pick one
+//!   by chance;
+//! - reads a name not at all when its values number more than [`MAX_VALUES`] or total
+//!   more than [`MAX_TOTAL_BYTES`] (a part could tell a different story than the whole);
+//!   `keys` answers at most [`MAX_KEYS`] names.
 //!
 //! So reading a message's context costs time linear in its headers and memory bounded
 //! by these constants, whatever the headers hold; a malformed `traceparent` is left to
@@ -43,7 +45,7 @@
 //!     }
 //! }
 //!
-//! let headers = Pairs(vec![("Baggage", "a=1"), ("baggage", "b=2"), ("traceparent", "x"), ("TRACEPARENT", "y")]);
+//! let headers = Pairs(vec![("Baggage", "a=1"), ("baggage", "b=2"), ("baggage", "b=2"), ("traceparent", "x"), ("TRACEPARENT", "y")]);
 //! let extractor = BoundedExtractor::new(&headers);
 //! assert_eq!(extractor.get_all("baggage"), Some(vec!["a=1", "b=2"]));
 //! assert_eq!(extractor.get("traceparent"), None, "two different values: ambiguous");
@@ -61,14 +63,14 @@ use opentelemetry::propagation::Extractor;
 /// ```
 pub const MAX_VALUE_BYTES: usize = 8192;
 
-/// The most values `get_all` returns for one name: the W3C baggage member limit.
+/// The most distinct values a name may have to be read: the W3C baggage member limit.
 ///
 /// ```
 /// assert_eq!(otel_kit_messaging::carrier::MAX_VALUES, 64);
 /// ```
 pub const MAX_VALUES: usize = 64;
 
-/// The most bytes `get_all` returns for one name, all values together.
+/// The most bytes a name's distinct values may total to be read: the W3C baggage limit.
 ///
 /// ```
 /// assert_eq!(otel_kit_messaging::carrier::MAX_TOTAL_BYTES, 8192);
@@ -117,33 +119,44 @@ fn readable(value: &[u8]) -> Option<&str> {
 }
 
 impl<'a, H: HeaderSource + ?Sized> BoundedExtractor<'a, H> {
-    /// The value of `key`, when its values agree (see the [module docs](self)); what
-    /// [`Extractor::get`] answers, borrowed from the headers.
-    pub fn value(&self, key: &str) -> Option<&'a str> {
-        let mut found: Option<&'a str> = None;
-        let mut ambiguous = false;
-        let mut seen = 0;
+    /// The distinct readable values of `key`, in order; `None` when there are none, or
+    /// more than the bounds allow (the name is then not read at all: a part of it could
+    /// tell a different story than the whole).
+    fn distinct(&self, key: &str) -> Option<Vec<&'a str>> {
+        let mut values: Vec<&'a str> = Vec::new();
+        let mut total = 0;
+        let mut over = false;
         self.headers.for_each_value(key, &mut |value| {
-            seen += 1;
-            if seen > MAX_VALUES {
-                // Past the bound the answer is not read: too many copies to trust one.
-                ambiguous = true;
-                return ControlFlow::Break(());
-            }
             let Some(value) = readable(value) else {
                 return ControlFlow::Continue(());
             };
-            match found {
-                None => found = Some(value),
-                Some(first) if first == value => {}
-                Some(_) => {
-                    ambiguous = true;
-                    return ControlFlow::Break(());
-                }
+            if values.contains(&value) {
+                return ControlFlow::Continue(());
+            }
+            total += value.len();
+            values.push(value);
+            if values.len() > MAX_VALUES || total > MAX_TOTAL_BYTES {
+                over = true;
+                return ControlFlow::Break(());
             }
             ControlFlow::Continue(())
         });
-        if ambiguous { None } else { found }
+        (!over && !values.is_empty()).then_some(values)
+    }
+
+    /// The value of `key` when all its readable values agree (see the
+    /// [module docs](self)); what [`Extractor::get`] answers, borrowed from the headers.
+    pub fn value(&self, key: &str) -> Option<&'a str> {
+        match self.distinct(key)?.as_slice() {
+            [one] => Some(one),
+            _ => None,
+        }
+    }
+
+    /// The distinct readable values of `key`, within [`MAX_VALUES`] and
+    /// [`MAX_TOTAL_BYTES`]; what [`Extractor::get_all`] answers.
+    pub fn values(&self, key: &str) -> Option<Vec<&'a str>> {
+        self.distinct(key)
     }
 
     /// The header names, at most [`MAX_KEYS`]; what [`Extractor::keys`] answers.
@@ -158,29 +171,6 @@ impl<'a, H: HeaderSource + ?Sized> BoundedExtractor<'a, H> {
             }
         });
         keys
-    }
-
-    /// The values of `key`, within [`MAX_VALUES`] and [`MAX_TOTAL_BYTES`]; what
-    /// [`Extractor::get_all`] answers.
-    pub fn values(&self, key: &str) -> Option<Vec<&'a str>> {
-        let mut values = Vec::new();
-        let mut total = 0;
-        self.headers.for_each_value(key, &mut |value| {
-            let Some(value) = readable(value) else {
-                return ControlFlow::Continue(());
-            };
-            if total + value.len() > MAX_TOTAL_BYTES {
-                return ControlFlow::Break(());
-            }
-            total += value.len();
-            values.push(value);
-            if values.len() == MAX_VALUES {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        });
-        (!values.is_empty()).then_some(values)
     }
 }
 
@@ -227,11 +217,19 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_equal_value_is_read_and_differing_ones_are_not() {
+    fn a_repeated_equal_value_is_read_once_and_differing_ones_are_not() {
         let same = pairs(&[("traceparent", b"v"), ("Traceparent", b"v")]);
         assert_eq!(BoundedExtractor::new(&same).get("traceparent"), Some("v"));
+        assert_eq!(
+            BoundedExtractor::new(&same).get_all("traceparent"),
+            Some(vec!["v"])
+        );
         let differing = pairs(&[("traceparent", b"v"), ("traceparent", b"w")]);
         assert_eq!(BoundedExtractor::new(&differing).get("traceparent"), None);
+        assert_eq!(
+            BoundedExtractor::new(&differing).get_all("traceparent"),
+            Some(vec!["v", "w"])
+        );
     }
 
     #[test]
@@ -249,23 +247,41 @@ mod tests {
     }
 
     #[test]
-    fn get_all_and_keys_are_bounded() {
+    fn a_name_over_the_bounds_is_not_read_at_all() {
         let value = vec![b'x'; 1000];
-        let many: Vec<(&str, &[u8])> = (0..100).map(|_| ("baggage", value.as_slice())).collect();
-        let headers = pairs(&many);
-        let extractor = BoundedExtractor::new(&headers);
-        let all = extractor.get_all("baggage").expect("values");
-        assert_eq!(all.len(), MAX_TOTAL_BYTES / 1000);
-        assert_eq!(extractor.keys().len(), MAX_KEYS);
-
-        let small: Vec<(&str, &[u8])> = (0..100).map(|_| ("baggage", &b"k=v"[..])).collect();
-        let headers = pairs(&small);
-        let extractor = BoundedExtractor::new(&headers);
-        assert_eq!(extractor.get_all("baggage").map(|v| v.len()), Some(MAX_VALUES));
-        assert_eq!(
-            extractor.get("baggage"),
-            None,
-            "more copies than the bound: not read"
+        let bulky: Vec<Vec<u8>> = (0..9u8).map(|n| [vec![n], value.clone()].concat()).collect();
+        let headers = pairs(
+            &bulky
+                .iter()
+                .map(|v| ("baggage", v.as_slice()))
+                .collect::<Vec<_>>(),
         );
+        assert_eq!(
+            BoundedExtractor::new(&headers).get_all("baggage"),
+            None,
+            "9 KB in all"
+        );
+
+        let many: Vec<String> = (0..=MAX_VALUES).map(|n| format!("k{n}=v")).collect();
+        let headers = pairs(&many.iter().map(|v| ("baggage", v.as_bytes())).collect::<Vec<_>>());
+        assert_eq!(
+            BoundedExtractor::new(&headers).get_all("baggage"),
+            None,
+            "65 values"
+        );
+        let fewer = pairs(
+            &many[1..]
+                .iter()
+                .map(|v| ("baggage", v.as_bytes()))
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(
+            BoundedExtractor::new(&fewer).get_all("baggage").map(|v| v.len()),
+            Some(MAX_VALUES)
+        );
+
+        let names: Vec<String> = (0..100).map(|n| format!("x-{n}")).collect();
+        let headers = pairs(&names.iter().map(|n| (n.as_str(), &b"v"[..])).collect::<Vec<_>>());
+        assert_eq!(BoundedExtractor::new(&headers).keys().len(), MAX_KEYS);
     }
 }
