@@ -25,6 +25,9 @@
 //! - [`nats`] (feature `nats`): the async-nats adapter: core publish/subscribe,
 //!   request/reply, JetStream publish (the ack ends the span) and consumers (process,
 //!   fetch as a receive, ack/nak/term as settle).
+//! - [`rabbitmq`] (feature `rabbitmq`): the lapin adapter: `basic_publish` with the
+//!   context in the message headers, consumers whose messages are processed in their own
+//!   spans, ack/nack/reject as settle.
 //! - [`Messaging`]: the broker-agnostic instrumentation the adapters are built on, for a
 //!   client without an adapter: [`Operation`] and [`MessageInfo`] describe what happens,
 //!   [`Call`] is an operation in flight, [`ProcessFuture`] a handler in its process span.
@@ -52,6 +55,7 @@
 //! | feature | default | adds | pulls in |
 //! | --- | --- | --- | --- |
 //! | `nats` | no | [`nats`]: `instrument`, `Client`, `Subscriber`, `Delivery`, `JetStream`, `Consumer`, `JetStreamMessage`, the header carrier | async-nats with `jetstream` only (its TLS provider, nkeys, KV and object store stay the application's choice), bytes, futures-util |
+//! | `rabbitmq` | no | [`rabbitmq`]: `instrument`, `Channel`, `Consumer`, `Delivery`, `Message`, the header carrier | lapin without its default features (its runtime and TLS stay the application's choice), futures-util |
 //!
 //! With no feature, the core above is all there is, and no client library.
 
@@ -60,6 +64,8 @@
 mod call;
 pub mod carrier;
 mod destination;
+#[cfg(any(feature = "nats", feature = "rabbitmq"))]
+mod error_kind;
 mod failure;
 mod instruments;
 mod message;
@@ -71,6 +77,11 @@ mod operation;
 mod operation_start;
 mod parent;
 mod process;
+#[cfg(feature = "rabbitmq")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rabbitmq")))]
+pub mod rabbitmq;
+#[cfg(any(feature = "nats", feature = "rabbitmq"))]
+mod traced;
 
 pub use call::Call;
 pub use destination::Destination;
@@ -97,10 +108,10 @@ pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-messaging";
 static SCOPE: otel_kit_core::Scope =
     otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
 
-#[cfg(all(doctest, feature = "nats"))]
+#[cfg(all(doctest, feature = "nats", feature = "rabbitmq"))]
 #[doc = include_str!("../README.md")]
 struct Readme;
 
-#[cfg(all(doctest, feature = "nats"))]
+#[cfg(all(doctest, feature = "nats", feature = "rabbitmq"))]
 #[doc = include_str!("../../docs/messaging.md")]
 struct MessagingGuide;

@@ -2,7 +2,7 @@
 //! identifier, its body size, and the creation context it carries.
 
 use opentelemetry::trace::{SpanContext, TraceContextExt as _};
-use opentelemetry::{Context, StringValue};
+use opentelemetry::{Context, KeyValue, StringValue};
 
 use crate::destination::Destination;
 
@@ -23,6 +23,8 @@ pub struct MessageInfo {
     pub(crate) body_size: Option<usize>,
     /// The context the producer attached and its span, when it names a valid span.
     pub(crate) creation: Option<(Context, SpanContext)>,
+    /// The system's own attributes of the message (`messaging.rabbitmq.*`).
+    pub(crate) attributes: Vec<KeyValue>,
 }
 
 impl MessageInfo {
@@ -38,6 +40,23 @@ impl MessageInfo {
     #[must_use]
     pub fn id(mut self, id: impl Into<StringValue>) -> Self {
         self.id = Some(id.into());
+        self
+    }
+
+    /// An attribute of the system's own namespace for this message
+    /// (`messaging.rabbitmq.message.delivery_tag`, ...), recorded on single-message spans.
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    /// use otel_kit_messaging::{Destination, MessageInfo};
+    ///
+    /// let info = MessageInfo::new(Destination::named("jobs"))
+    ///     .attribute(KeyValue::new("messaging.rabbitmq.message.delivery_tag", 7));
+    /// # drop(info);
+    /// ```
+    #[must_use]
+    pub fn attribute(mut self, attribute: KeyValue) -> Self {
+        self.attributes.push(attribute);
         self
     }
 

@@ -273,6 +273,7 @@ impl Messaging {
             }
         }
         if let Some(message) = single {
+            attributes.extend(message.attributes.iter().cloned());
             if let Some(id) = &message.id {
                 attributes.push(KeyValue::new(MESSAGING_MESSAGE_ID, id.clone()));
             }

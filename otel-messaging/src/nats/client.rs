@@ -17,10 +17,10 @@ use crate::nats::headers::HeaderInjector;
 use crate::nats::instrumentation::Instrumentation;
 use crate::nats::jetstream::JetStream;
 use crate::nats::subscriber::{Delivery, Subscriber};
-use crate::nats::traced::traced;
 use crate::operation::OperationType;
 use crate::operation_start::Operation;
 use crate::process::ProcessFuture;
+use crate::traced::traced;
 
 /// `messaging.operation.name` of a core publish.
 pub(crate) const PUBLISH: &str = "publish";

@@ -14,11 +14,12 @@
 
 use std::fmt::{Debug, Display};
 
+use crate::error_kind;
 use crate::failure::Failure;
 
 /// The failure of an async-nats error of kind `kind`.
 pub(crate) fn of_kind<K: Debug>(kind: K, error: &dyn Display) -> Failure {
-    Failure::new(snake_case(&format!("{kind:?}")), error.to_string())
+    error_kind::failure(&kind, error)
 }
 
 /// The failure of a boxed async-nats error (`async_nats::Error`): a core publish error's
@@ -30,28 +31,6 @@ pub(crate) fn of_boxed(error: &(dyn std::error::Error + Send + Sync + 'static)) 
     }
 }
 
-/// `MaxPayloadExceeded` as `max_payload_exceeded`; `Other` as `_OTHER`.
-fn snake_case(variant: &str) -> String {
-    if variant == "Other" {
-        return otel_kit_core::error_type::OTHER.to_owned();
-    }
-    let mut out = String::with_capacity(variant.len() + 4);
-    for (i, c) in variant.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_alphanumeric() || c == '_' {
-            out.push(c);
-        } else {
-            // A kind with data prints more than its name; the name is enough.
-            break;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,8 +39,6 @@ mod tests {
     fn kinds_read_as_their_snake_case_names() {
         use async_nats::RequestErrorKind;
 
-        assert_eq!(snake_case("MaxPayloadExceeded"), "max_payload_exceeded");
-        assert_eq!(snake_case("Other"), "_OTHER");
         let error = async_nats::RequestError::new(RequestErrorKind::NoResponders);
         assert_eq!(of_kind(error.kind(), &error).error_type(), "no_responders");
         let boxed: async_nats::Error = Box::new(async_nats::client::PublishError::new(

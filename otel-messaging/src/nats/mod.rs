@@ -71,7 +71,6 @@ mod instrumentation;
 mod jetstream;
 mod subjects;
 mod subscriber;
-mod traced;
 
 pub use builder::Builder;
 pub use client::Client;

@@ -14,9 +14,9 @@ use crate::message::MessageInfo;
 use crate::nats::client::PROCESS;
 use crate::nats::errors;
 use crate::nats::jetstream::consumer::ConsumerShared;
-use crate::nats::traced::traced;
 use crate::operation::OperationType;
 use crate::process::ProcessFuture;
+use crate::traced::traced;
 
 /// One message from a [`Consumer`](crate::nats::Consumer), with the creation context its
 /// producer attached. Process it with [`process`](Self::process), or take it with

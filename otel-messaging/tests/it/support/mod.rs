@@ -4,6 +4,8 @@
 
 #![allow(unreachable_pub)]
 
+pub mod amqp;
+
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
