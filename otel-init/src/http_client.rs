@@ -20,6 +20,7 @@ use std::time::Duration;
 use opentelemetry_http::hyper::HyperClient;
 use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
 
+use crate::error_chain::chain;
 use crate::report_gate::ReportGate;
 
 /// The TLS of one client: none for a plain `http://` endpoint, else the configured CA
@@ -180,22 +181,6 @@ impl HttpClient for ExplainingClient {
     }
 }
 
-/// An error and its sources, `outer: inner: innermost`, each message once (hyper and
-/// std's I/O errors repeat their source's text in their own).
-fn chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = error.to_string();
-    let mut source = error.source();
-    while let Some(e) = source {
-        let text = e.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = e.source();
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use std::future::Future;
@@ -289,34 +274,5 @@ mod tests {
                 .expect("client");
         }
         assert_eq!(clients.0.len(), 2);
-    }
-
-    #[derive(Debug)]
-    struct Layer(&'static str, Option<Box<Layer>>);
-
-    impl std::fmt::Display for Layer {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.0)
-        }
-    }
-
-    impl std::error::Error for Layer {
-        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-            self.1.as_deref().map(|e| e as _)
-        }
-    }
-
-    #[test]
-    fn the_chain_names_every_cause_once() {
-        let error = Layer(
-            "client error (Connect)",
-            Some(Box::new(Layer("invalid peer certificate: UnknownIssuer", None))),
-        );
-        assert_eq!(
-            chain(&error),
-            "client error (Connect): invalid peer certificate: UnknownIssuer"
-        );
-        let repeated = Layer("connect failed: refused", Some(Box::new(Layer("refused", None))));
-        assert_eq!(chain(&repeated), "connect failed: refused");
     }
 }

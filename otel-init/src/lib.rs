@@ -36,7 +36,8 @@
 //!   on every console line).
 //! - **Our OTLP protobuf encoding**, `otlp_encoding` (with `grpc` or `http-proto`): the
 //!   export requests written from the SDK's data straight to bytes, property-tested
-//!   against opentelemetry-proto's transform.
+//!   against opentelemetry-proto's transform; the OTLP exporters send spans with it
+//!   over gRPC and HTTP/protobuf.
 //!
 //! The configuration reference (every variable, default, and builder method) is
 //! `docs/configuration.md`.
@@ -84,6 +85,8 @@ pub mod console_exporter;
 mod control;
 mod env;
 mod error;
+#[cfg(feature = "__otlp")]
+mod error_chain;
 mod export_runtime;
 #[cfg(feature = "__http")]
 mod http_client;
@@ -96,6 +99,8 @@ pub mod otlp_encoding;
 mod otlp_exporter;
 mod pipelines;
 pub mod propagation;
+#[cfg(feature = "__proto")]
+mod proto_export;
 pub mod redaction;
 mod report_gate;
 pub mod resource;

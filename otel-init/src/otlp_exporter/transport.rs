@@ -1,10 +1,6 @@
-//! Building the upstream OTLP exporters from a resolved [`OtlpSignalConfig`]: the
-//! transport comes from the protocol (the upstream builders only pick the encoding), and
-//! TLS from the PEM files. One function per signal; the transport settings they share are
-//! applied by `Transport::grpc` and `Transport::http`, generic over the upstream
-//! builders. Each transport is a cargo feature; the configuration has already replaced a
-//! protocol this build lacks (`config::otlp`), and an endpoint this build cannot reach
-//! (`https://` without a TLS feature) leaves the signal unexported with a warning.
+//! One signal's OTLP settings (`Transport`), applied to an upstream exporter builder or
+//! to our own exporter's transport (`ours.rs`): the endpoint's reachability, the
+//! compression this build has, the PEM files, gRPC metadata and TLS, the HTTP client.
 
 #[cfg(feature = "grpc")]
 use opentelemetry_otlp::WithTonicConfig;
@@ -13,11 +9,15 @@ use opentelemetry_otlp::{ExporterBuildError, WithExportConfig};
 use opentelemetry_otlp::{Protocol, WithHttpConfig};
 
 use crate::InitError;
-use crate::config::{Compression, OtlpProtocol, OtlpSignalConfig};
+#[cfg(feature = "http-json")]
+use crate::config::OtlpProtocol;
+use crate::config::{Compression, OtlpSignalConfig};
 use crate::env::Warnings;
 use crate::export_runtime::ExportRuntime;
 #[cfg(feature = "__http")]
 use crate::http_client::ClientTls;
+#[cfg(feature = "__http")]
+use crate::http_client::ExplainingClient;
 #[cfg(feature = "__http")]
 pub(crate) use crate::http_client::HttpClients;
 use crate::signal::Signal;
@@ -28,14 +28,14 @@ use crate::signal::Signal;
 #[derive(Default)]
 pub(crate) struct HttpClients(());
 
-/// One signal's OTLP settings, applied to an upstream exporter builder.
-struct Transport<'a> {
-    config: &'a OtlpSignalConfig,
-    signal: Signal,
+/// One signal's OTLP settings.
+pub(super) struct Transport<'a> {
+    pub(super) config: &'a OtlpSignalConfig,
+    pub(super) signal: Signal,
 }
 
 impl Transport<'_> {
-    fn error(&self, source: ExporterBuildError) -> InitError {
+    pub(super) fn error(&self, source: ExporterBuildError) -> InitError {
         InitError::Exporter {
             signal: self.signal,
             source,
@@ -43,7 +43,7 @@ impl Transport<'_> {
     }
 
     /// Whether the endpoint's scheme is `https` (in any case, as `http::Uri` reads it).
-    fn is_https(&self) -> bool {
+    pub(super) fn is_https(&self) -> bool {
         self.config
             .endpoint
             .parse::<http::Uri>()
@@ -53,7 +53,7 @@ impl Transport<'_> {
     /// `false`, with a warning, when this build cannot reach the endpoint: `https://`
     /// needs a TLS feature (without one, the upstream exporter would fail to build, or
     /// the gRPC one panic looking for a crypto provider).
-    fn reachable(&self, warnings: &mut Warnings) -> bool {
+    pub(super) fn reachable(&self, warnings: &mut Warnings) -> bool {
         if self.is_https() && !cfg!(feature = "__tls") {
             warnings.push(
                 self.signal_var("ENDPOINT"),
@@ -69,7 +69,7 @@ impl Transport<'_> {
     }
 
     /// The configured compression, if this build has it for the transport in use.
-    fn compression(&self, warnings: &mut Warnings) -> Option<opentelemetry_otlp::Compression> {
+    pub(super) fn compression(&self, warnings: &mut Warnings) -> Option<opentelemetry_otlp::Compression> {
         let Compression::Gzip = self.config.compression?;
         if !cfg!(feature = "gzip") {
             warnings.push(
@@ -85,7 +85,7 @@ impl Transport<'_> {
         Some(opentelemetry_otlp::Compression::Gzip)
     }
 
-    fn signal_var(&self, suffix: &str) -> String {
+    pub(super) fn signal_var(&self, suffix: &str) -> String {
         format!(
             "OTEL_EXPORTER_OTLP_{}_{suffix} (or OTEL_EXPORTER_OTLP_{suffix})",
             self.signal.env_name()
@@ -95,7 +95,7 @@ impl Transport<'_> {
     /// Reads the PEM files; an unreadable file is warned about and left out, so the
     /// application starts and the export fails visibly instead.
     #[cfg_attr(not(feature = "__tls"), allow(dead_code))]
-    fn read_tls(&self, warnings: &mut Warnings) -> (Option<Pem>, Option<(Pem, Pem)>) {
+    pub(super) fn read_tls(&self, warnings: &mut Warnings) -> (Option<Pem>, Option<(Pem, Pem)>) {
         let mut read = |path: &std::path::Path, suffix: &str| match read_capped(path) {
             Ok(bytes) => Some(bytes),
             Err(e) => {
@@ -126,8 +126,13 @@ impl Transport<'_> {
 /// OTLP/gRPC.
 #[cfg(feature = "grpc")]
 impl Transport<'_> {
-    /// Endpoint, timeout, metadata, compression and TLS.
-    fn grpc<B: WithTonicConfig + WithExportConfig>(&self, builder: B, warnings: &mut Warnings) -> B {
+    /// Endpoint, timeout, metadata, compression and TLS. (Spans are ours.)
+    #[cfg_attr(not(any(feature = "metrics", feature = "logs")), allow(dead_code))]
+    pub(super) fn grpc<B: WithTonicConfig + WithExportConfig>(
+        &self,
+        builder: B,
+        warnings: &mut Warnings,
+    ) -> B {
         let mut b = builder
             .with_endpoint(self.config.endpoint.clone())
             .with_timeout(self.config.timeout)
@@ -142,7 +147,7 @@ impl Transport<'_> {
         b
     }
 
-    fn metadata(&self) -> tonic::metadata::MetadataMap {
+    pub(super) fn metadata(&self) -> tonic::metadata::MetadataMap {
         let mut map = http::HeaderMap::new();
         for (k, v) in &self.config.headers {
             if let (Ok(name), Ok(value)) = (
@@ -159,7 +164,7 @@ impl Transport<'_> {
     /// client identity when their PEM files are readable. (Left to itself, the upstream
     /// exporter would verify an `https://` endpoint against no roots at all.)
     #[cfg(feature = "__tls")]
-    fn tonic_tls(&self, warnings: &mut Warnings) -> Option<tonic::transport::ClientTlsConfig> {
+    pub(super) fn tonic_tls(&self, warnings: &mut Warnings) -> Option<tonic::transport::ClientTlsConfig> {
         let (ca, identity) = self.read_tls(warnings);
         if !self.is_https() && ca.is_none() && identity.is_none() {
             return None;
@@ -179,7 +184,11 @@ impl Transport<'_> {
 #[cfg(feature = "__http")]
 impl Transport<'_> {
     /// The encoding: the configuration only names one this build has.
-    fn http_protocol(&self) -> Protocol {
+    #[cfg_attr(
+        not(any(feature = "metrics", feature = "logs", feature = "http-json")),
+        allow(dead_code)
+    )]
+    pub(super) fn http_protocol(&self) -> Protocol {
         #[cfg(feature = "http-json")]
         if self.config.protocol == OtlpProtocol::HttpJson {
             return Protocol::HttpJson;
@@ -192,13 +201,37 @@ impl Transport<'_> {
 
     /// Encoding, endpoint, timeout, headers, compression and the client; `None`, with a
     /// warning, when there is no client to send with.
-    fn http<B: WithHttpConfig + WithExportConfig>(
+    #[cfg_attr(
+        not(any(feature = "metrics", feature = "logs", feature = "http-json")),
+        allow(dead_code)
+    )]
+    pub(super) fn http<B: WithHttpConfig + WithExportConfig>(
         &self,
         builder: B,
         runtime: Option<&ExportRuntime>,
         clients: &mut HttpClients,
         warnings: &mut Warnings,
     ) -> Option<B> {
+        let client = self.http_client(runtime, clients, warnings)?;
+        let mut b = builder
+            .with_protocol(self.http_protocol())
+            .with_endpoint(self.config.endpoint.clone())
+            .with_timeout(self.config.timeout)
+            .with_headers(self.config.headers.iter().cloned().collect());
+        if let Some(c) = self.compression(warnings) {
+            b = b.with_compression(c);
+        }
+        Some(b.with_http_client(client))
+    }
+
+    /// The client for this signal's endpoint and TLS, its requests run on the export
+    /// runtime; `None`, with a warning, when there is none to send with.
+    pub(super) fn http_client(
+        &self,
+        runtime: Option<&ExportRuntime>,
+        clients: &mut HttpClients,
+        warnings: &mut Warnings,
+    ) -> Option<ExplainingClient> {
         // Started for every OTLP exporter (`builder::start`), so a last guard only.
         let Some(runtime) = runtime else {
             warnings.push(
@@ -211,14 +244,6 @@ impl Transport<'_> {
             );
             return None;
         };
-        let mut b = builder
-            .with_protocol(self.http_protocol())
-            .with_endpoint(self.config.endpoint.clone())
-            .with_timeout(self.config.timeout)
-            .with_headers(self.config.headers.iter().cloned().collect());
-        if let Some(c) = self.compression(warnings) {
-            b = b.with_compression(c);
-        }
         let (ca, identity) = self.read_tls(warnings);
         let tls = if self.is_https() {
             ClientTls::Https {
@@ -234,7 +259,7 @@ impl Transport<'_> {
                 for (suffix, why) in problems {
                     warnings.push(self.signal_var(suffix), String::new(), why);
                 }
-                Some(b.with_http_client(client))
+                Some(client)
             }
             Err(e) => {
                 warnings.push(
@@ -267,7 +292,8 @@ fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 /// Builds on the export runtime when there is one: tonic spawns its connection tasks on
 /// the current runtime, and they must not run on the application's.
 #[cfg(feature = "grpc")]
-fn on_runtime<T>(runtime: Option<&ExportRuntime>, build: impl FnOnce() -> T) -> T {
+#[cfg_attr(not(any(feature = "metrics", feature = "logs")), allow(dead_code))]
+pub(super) fn on_runtime<T>(runtime: Option<&ExportRuntime>, build: impl FnOnce() -> T) -> T {
     match runtime {
         Some(rt) => rt.enter(build),
         None => build(),
@@ -282,7 +308,7 @@ impl Transport<'_> {
         all(feature = "grpc", feature = "http-proto", feature = "http-json"),
         allow(dead_code)
     )]
-    fn not_built_in(&self, warnings: &mut Warnings) {
+    pub(super) fn not_built_in(&self, warnings: &mut Warnings) {
         warnings.push(
             format!(
                 "OTEL_EXPORTER_OTLP_{}_PROTOCOL (or OTEL_EXPORTER_OTLP_PROTOCOL)",
@@ -296,125 +322,4 @@ impl Transport<'_> {
             ),
         );
     }
-}
-
-/// The OTLP span exporter, or `None` (with a warning) when this build cannot reach the
-/// endpoint.
-#[cfg_attr(not(feature = "__http"), allow(unused_variables))]
-pub(crate) fn span_exporter(
-    config: &OtlpSignalConfig,
-    runtime: Option<&ExportRuntime>,
-    clients: &mut HttpClients,
-    warnings: &mut Warnings,
-) -> Result<Option<opentelemetry_otlp::SpanExporter>, InitError> {
-    use opentelemetry_otlp::SpanExporter;
-    let t = Transport {
-        config,
-        signal: Signal::Traces,
-    };
-    if !t.reachable(warnings) {
-        return Ok(None);
-    }
-    let built = match config.protocol {
-        #[cfg(feature = "grpc")]
-        OtlpProtocol::Grpc => {
-            let builder = t.grpc(SpanExporter::builder().with_tonic(), warnings);
-            on_runtime(runtime, || builder.build())
-        }
-        #[cfg(feature = "__http")]
-        OtlpProtocol::HttpProtobuf | OtlpProtocol::HttpJson => {
-            match t.http(SpanExporter::builder().with_http(), runtime, clients, warnings) {
-                Some(builder) => builder.build(),
-                None => return Ok(None),
-            }
-        }
-        #[allow(unreachable_patterns)]
-        _ => {
-            t.not_built_in(warnings);
-            return Ok(None);
-        }
-    };
-    built.map(Some).map_err(|e| t.error(e))
-}
-
-/// The OTLP metric exporter, or `None` (with a warning) when this build cannot reach
-/// the endpoint.
-#[cfg(feature = "metrics")]
-#[cfg_attr(not(feature = "__http"), allow(unused_variables))]
-pub(crate) fn metric_exporter(
-    config: &OtlpSignalConfig,
-    temporality: opentelemetry_sdk::metrics::Temporality,
-    runtime: Option<&ExportRuntime>,
-    clients: &mut HttpClients,
-    warnings: &mut Warnings,
-) -> Result<Option<opentelemetry_otlp::MetricExporter>, InitError> {
-    use opentelemetry_otlp::MetricExporter;
-    let t = Transport {
-        config,
-        signal: Signal::Metrics,
-    };
-    if !t.reachable(warnings) {
-        return Ok(None);
-    }
-    let builder = MetricExporter::builder().with_temporality(temporality);
-    let built = match config.protocol {
-        #[cfg(feature = "grpc")]
-        OtlpProtocol::Grpc => {
-            let builder = t.grpc(builder.with_tonic(), warnings);
-            on_runtime(runtime, || builder.build())
-        }
-        #[cfg(feature = "__http")]
-        OtlpProtocol::HttpProtobuf | OtlpProtocol::HttpJson => {
-            match t.http(builder.with_http(), runtime, clients, warnings) {
-                Some(builder) => builder.build(),
-                None => return Ok(None),
-            }
-        }
-        #[allow(unreachable_patterns)]
-        _ => {
-            t.not_built_in(warnings);
-            return Ok(None);
-        }
-    };
-    built.map(Some).map_err(|e| t.error(e))
-}
-
-/// The OTLP log exporter, or `None` (with a warning) when this build cannot reach the
-/// endpoint.
-#[cfg(feature = "logs")]
-#[cfg_attr(not(feature = "__http"), allow(unused_variables))]
-pub(crate) fn log_exporter(
-    config: &OtlpSignalConfig,
-    runtime: Option<&ExportRuntime>,
-    clients: &mut HttpClients,
-    warnings: &mut Warnings,
-) -> Result<Option<opentelemetry_otlp::LogExporter>, InitError> {
-    use opentelemetry_otlp::LogExporter;
-    let t = Transport {
-        config,
-        signal: Signal::Logs,
-    };
-    if !t.reachable(warnings) {
-        return Ok(None);
-    }
-    let built = match config.protocol {
-        #[cfg(feature = "grpc")]
-        OtlpProtocol::Grpc => {
-            let builder = t.grpc(LogExporter::builder().with_tonic(), warnings);
-            on_runtime(runtime, || builder.build())
-        }
-        #[cfg(feature = "__http")]
-        OtlpProtocol::HttpProtobuf | OtlpProtocol::HttpJson => {
-            match t.http(LogExporter::builder().with_http(), runtime, clients, warnings) {
-                Some(builder) => builder.build(),
-                None => return Ok(None),
-            }
-        }
-        #[allow(unreachable_patterns)]
-        _ => {
-            t.not_built_in(warnings);
-            return Ok(None);
-        }
-    };
-    built.map(Some).map_err(|e| t.error(e))
 }

@@ -16,6 +16,7 @@ mod console;
 mod control;
 mod init;
 mod otlp_encoding;
+mod otlp_export;
 mod propagation;
 mod redaction;
 mod resource;

@@ -1,0 +1,117 @@
+//! The request body's buffers, kept from one export to the next: the encoder writes
+//! into one; it (or its gzip, in the other) is lent to the transport as `Bytes` and
+//! taken back once the transport has let go of it, so a steady exporter allocates no
+//! body per batch.
+
+use prost::bytes::Bytes;
+
+#[derive(Debug, Default)]
+pub(super) struct BodyBuffers {
+    encoded: Vec<u8>,
+    /// The gzip of `encoded`, when the transport sends compressed bodies itself.
+    #[cfg_attr(not(all(feature = "gzip", feature = "http-proto")), allow(dead_code))]
+    compressed: Vec<u8>,
+}
+
+impl BodyBuffers {
+    /// The buffer the encoder writes the request into.
+    pub(super) fn encoded(&mut self) -> &mut Vec<u8> {
+        &mut self.encoded
+    }
+
+    /// The body to send: the encoded request, or its gzip. The buffer goes with it
+    /// until [`take_back`](Self::take_back).
+    pub(super) fn lend(&mut self, gzip: bool) -> std::io::Result<Bytes> {
+        if gzip {
+            return self.gzip();
+        }
+        Ok(Bytes::from(std::mem::take(&mut self.encoded)))
+    }
+
+    #[cfg(all(feature = "gzip", feature = "http-proto"))]
+    fn gzip(&mut self) -> std::io::Result<Bytes> {
+        use std::io::Write as _;
+
+        let mut out = std::mem::take(&mut self.compressed);
+        out.clear();
+        let mut encoder = flate2::write::GzEncoder::new(out, flate2::Compression::default());
+        encoder.write_all(&self.encoded)?;
+        Ok(Bytes::from(encoder.finish()?))
+    }
+
+    /// Without the `gzip` feature the configuration never asks for gzip (it warns and
+    /// sends uncompressed).
+    #[cfg(not(all(feature = "gzip", feature = "http-proto")))]
+    fn gzip(&mut self) -> std::io::Result<Bytes> {
+        Ok(Bytes::from(std::mem::take(&mut self.encoded)))
+    }
+
+    /// Takes back a body [`lend`](Self::lend) gave: its buffer, emptied, capacity kept.
+    /// A body something still holds is left to be freed with it.
+    pub(super) fn take_back(&mut self, body: Bytes, gzip: bool) {
+        let Ok(bytes) = body.try_into_mut() else {
+            return;
+        };
+        let mut buffer = Vec::from(bytes);
+        buffer.clear();
+        let kept = if gzip && cfg!(all(feature = "gzip", feature = "http-proto")) {
+            &mut self.compressed
+        } else {
+            &mut self.encoded
+        };
+        if buffer.capacity() > kept.capacity() {
+            *kept = buffer;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_taken_back_is_the_same_buffer() {
+        let mut buffers = BodyBuffers::default();
+        for len in [1000, 700] {
+            buffers.encoded().extend_from_slice(&vec![7; len]);
+            let address = buffers.encoded().as_ptr();
+            let body = buffers.lend(false).expect("lent");
+            assert_eq!(body.len(), len);
+            buffers.take_back(body, false);
+            assert!(buffers.encoded().is_empty());
+            assert_eq!(buffers.encoded().as_ptr(), address, "the same allocation");
+        }
+    }
+
+    #[test]
+    fn a_body_still_shared_is_not_taken_back() {
+        let mut buffers = BodyBuffers::default();
+        buffers.encoded().extend_from_slice(&[7; 1000]);
+        let body = buffers.lend(false).expect("lent");
+        let held = body.clone();
+        buffers.take_back(body, false);
+        assert_eq!(buffers.encoded().capacity(), 0);
+        assert_eq!(held.len(), 1000, "the holder's bytes are untouched");
+    }
+
+    #[cfg(all(feature = "gzip", feature = "http-proto"))]
+    #[test]
+    fn a_gzipped_body_decompresses_to_the_encoded_one() {
+        use std::io::Read as _;
+
+        let mut buffers = BodyBuffers::default();
+        buffers
+            .encoded()
+            .extend_from_slice(b"an export request, twice: an export request");
+        for _ in 0..2 {
+            let body = buffers.lend(true).expect("gzipped");
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(body.as_ref())
+                .read_to_end(&mut out)
+                .expect("gunzip");
+            assert_eq!(out, b"an export request, twice: an export request");
+            buffers.take_back(body, true);
+        }
+        assert!(buffers.compressed.capacity() > 0, "the compressed buffer is kept");
+    }
+}

@@ -1,0 +1,122 @@
+//! OTLP/gRPC: one unary `Export` call per batch through tonic's channel, the body our
+//! encoder wrote passed through as the message (`RawCodec`), with the metadata,
+//! compression, timeout and TLS opentelemetry-otlp's exporter has.
+
+use std::time::Duration;
+
+use http::uri::PathAndQuery;
+use prost::bytes::Bytes;
+use tonic::client::Grpc;
+use tonic::codec::CompressionEncoding;
+use tonic::metadata::MetadataMap;
+use tonic::transport::Channel;
+use tonic::{Code, GrpcMethod, Status};
+
+use super::raw_codec::RawCodec;
+use super::response::retry_delay;
+use super::retry::{Failure, Retry};
+use crate::error_chain::chain;
+
+/// The gRPC service of one signal's export.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GrpcService {
+    /// `opentelemetry.proto.collector.<signal>.v1.<Signal>Service`.
+    pub(crate) service: &'static str,
+    /// `/<service>/Export`.
+    pub(crate) path: &'static str,
+}
+
+/// Sends export requests to one collector over one (lazily connected) channel.
+#[derive(Debug, Clone)]
+pub(crate) struct GrpcSender {
+    grpc: Grpc<Channel>,
+    service: GrpcService,
+    metadata: MetadataMap,
+}
+
+impl GrpcSender {
+    /// `channel` must have been built on the export runtime (tonic spawns its
+    /// connection tasks on the current runtime).
+    pub(crate) fn new(
+        channel: Channel,
+        service: GrpcService,
+        metadata: MetadataMap,
+        compression: Option<CompressionEncoding>,
+    ) -> Self {
+        let mut grpc = Grpc::new(channel);
+        if let Some(encoding) = compression {
+            grpc = grpc.send_compressed(encoding).accept_compressed(encoding);
+        }
+        GrpcSender {
+            grpc,
+            service,
+            metadata,
+        }
+    }
+
+    /// One `Export` call; the response's bytes, or why it failed and whether to retry.
+    pub(super) async fn attempt(&self, body: Bytes) -> Result<Bytes, Failure> {
+        let mut grpc = self.grpc.clone();
+        grpc.ready()
+            .await
+            .map_err(|e| failure(&Status::unavailable(format!("the channel is not ready: {e}"))))?;
+        let mut request = tonic::Request::new(body);
+        *request.metadata_mut() = self.metadata.clone();
+        request
+            .extensions_mut()
+            .insert(GrpcMethod::new(self.service.service, "Export"));
+        let path = PathAndQuery::from_static(self.service.path);
+        match grpc.unary(request, path, RawCodec).await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(status) => Err(failure(&status)),
+        }
+    }
+}
+
+/// A failed call, classified as opentelemetry-otlp 0.33 classifies gRPC codes: the
+/// transient ones retried, a `RetryInfo` delay honoured.
+fn failure(status: &Status) -> Failure {
+    let delay = retry_delay(status.details());
+    let retry = match status.code() {
+        Code::ResourceExhausted => delay.map_or(Retry::No, Retry::After),
+        Code::Unavailable => delay.filter(|d| !d.is_zero()).map_or(Retry::Yes, Retry::After),
+        Code::Cancelled | Code::DeadlineExceeded | Code::Aborted | Code::OutOfRange | Code::DataLoss => {
+            Retry::Yes
+        }
+        _ => Retry::No,
+    };
+    let retry = match retry {
+        Retry::After(d) => Retry::After(d.min(Duration::from_secs(600))),
+        other => other,
+    };
+    // The status's message, then its causes (a transport error's TLS or connect error).
+    let mut message = format!(
+        "OTLP/gRPC export failed with code {:?}: {}",
+        status.code(),
+        status.message()
+    );
+    if let Some(source) = std::error::Error::source(status) {
+        message.push_str(": ");
+        message.push_str(&chain(source));
+    }
+    Failure::new(message, retry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transient_codes_are_retried_and_the_rest_are_not() {
+        assert_eq!(failure(&Status::unavailable("down")).retry, Retry::Yes);
+        assert_eq!(failure(&Status::deadline_exceeded("slow")).retry, Retry::Yes);
+        assert_eq!(failure(&Status::resource_exhausted("full")).retry, Retry::No);
+        assert_eq!(failure(&Status::invalid_argument("bad")).retry, Retry::No);
+        assert_eq!(failure(&Status::unauthenticated("who")).retry, Retry::No);
+        let message = failure(&Status::unavailable("connection refused")).message;
+        assert_eq!(
+            message,
+            "OTLP/gRPC export failed with code Unavailable: connection refused"
+        );
+    }
+}

@@ -1,0 +1,158 @@
+//! Retrying a failed export as opentelemetry-otlp 0.33 does (its recommended policy):
+//! up to 3 retries, the delay doubling from 100 ms to at most 1.6 s plus up to 100 ms of
+//! jitter, a server's requested delay (HTTP `Retry-After`, gRPC `RetryInfo`) honoured up
+//! to 30 s, and never past the export timeout. Only failures the OTLP specification
+//! calls transient are retried.
+
+use std::future::Future;
+use std::time::{Duration, Instant, SystemTime};
+
+const MAX_RETRIES: u32 = 3;
+const INITIAL_DELAY: Duration = Duration::from_millis(100);
+const MAX_DELAY: Duration = Duration::from_millis(1600);
+const MAX_JITTER_MS: u64 = 100;
+/// The longest delay a server may ask for.
+const MAX_THROTTLE: Duration = Duration::from_secs(30);
+
+/// Whether a failed attempt may be tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Retry {
+    No,
+    Yes,
+    /// The server asked to wait this long first.
+    After(Duration),
+}
+
+/// A failed attempt: what to tell the user, and whether to try again.
+#[derive(Debug)]
+pub(super) struct Failure {
+    pub(super) message: String,
+    pub(super) retry: Retry,
+}
+
+impl Failure {
+    pub(super) fn new(message: impl Into<String>, retry: Retry) -> Self {
+        Failure {
+            message: message.into(),
+            retry,
+        }
+    }
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or `deadline` (from now) would
+/// pass before the next try. Sleeps with tokio's timer: this runs on the export runtime.
+pub(super) async fn with_retries<T, F, Fut>(deadline: Duration, mut attempt: F) -> Result<T, Failure>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Failure>>,
+{
+    let start = Instant::now();
+    let mut retries = 0;
+    let mut delay = INITIAL_DELAY;
+    let mut cap = MAX_DELAY;
+    loop {
+        let failure = match attempt().await {
+            Ok(done) => return Ok(done),
+            Err(failure) => failure,
+        };
+        if retries >= MAX_RETRIES || start.elapsed() >= deadline {
+            return Err(failure);
+        }
+        match failure.retry {
+            Retry::No => return Err(failure),
+            Retry::Yes => {}
+            Retry::After(asked) => {
+                let asked = asked.min(MAX_THROTTLE);
+                if asked > cap {
+                    cap = MAX_THROTTLE;
+                }
+                delay = delay.max(asked);
+            }
+        }
+        let sleep = (delay + jitter()).min(cap);
+        if sleep >= deadline.saturating_sub(start.elapsed()) {
+            return Err(failure);
+        }
+        retries += 1;
+        tokio::time::sleep(sleep).await;
+        delay = (delay * 2).min(cap);
+    }
+}
+
+/// Up to 100 ms, from the clock's nanoseconds: enough to spread exporters that failed
+/// together.
+fn jitter() -> Duration {
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    Duration::from_millis(u64::from(nanos) % (MAX_JITTER_MS + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    fn run<T>(future: impl Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .expect("runtime")
+            .block_on(future)
+    }
+
+    #[test]
+    fn transient_failures_are_retried_three_times_then_reported() {
+        let tries = Cell::new(0);
+        let result: Result<(), Failure> = run(with_retries(Duration::from_secs(10), || {
+            tries.set(tries.get() + 1);
+            async { Err(Failure::new("unavailable", Retry::Yes)) }
+        }));
+        assert_eq!(result.expect_err("fails").message, "unavailable");
+        assert_eq!(tries.get(), 4);
+    }
+
+    #[test]
+    fn a_permanent_failure_is_not_retried_and_a_success_ends_the_retries() {
+        let tries = Cell::new(0);
+        let result: Result<(), Failure> = run(with_retries(Duration::from_secs(10), || {
+            tries.set(tries.get() + 1);
+            async { Err(Failure::new("bad request", Retry::No)) }
+        }));
+        assert!(result.is_err());
+        assert_eq!(tries.get(), 1);
+
+        tries.set(0);
+        let result = run(with_retries(Duration::from_secs(10), || {
+            tries.set(tries.get() + 1);
+            let n = tries.get();
+            async move {
+                if n < 3 {
+                    Err(Failure::new("unavailable", Retry::Yes))
+                } else {
+                    Ok(n)
+                }
+            }
+        }));
+        assert_eq!(result.expect("third try"), 3);
+    }
+
+    #[test]
+    fn no_retry_waits_past_the_deadline() {
+        let tries = Cell::new(0);
+        let result: Result<(), Failure> = run(async {
+            let start = tokio::time::Instant::now();
+            let r = with_retries(Duration::from_millis(500), || {
+                tries.set(tries.get() + 1);
+                async { Err(Failure::new("throttled", Retry::After(Duration::from_secs(5)))) }
+            })
+            .await;
+            assert!(tokio::time::Instant::now() - start < Duration::from_millis(500));
+            r
+        });
+        assert!(result.is_err());
+        assert_eq!(tries.get(), 1, "a 5 s wait does not fit in 500 ms");
+    }
+}

@@ -1,0 +1,69 @@
+//! OTLP/HTTP statuses, as opentelemetry-otlp treats them: 503 (and 429) are retried,
+//! after the server's `Retry-After` when it gives one; 400 is not. (gRPC's
+//! `UNAVAILABLE` is retried: `init::pipeline::a_collector_outage_loses_nothing_queued`.)
+
+use std::time::{Duration, Instant};
+
+use opentelemetry::trace::{Tracer as _, TracerProvider as _};
+use otel_kit_testing::{ExportFailure, Outcome, TestCollector};
+
+use super::{WAIT, init};
+
+fn failed(collector: &TestCollector) -> usize {
+    collector
+        .requests()
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Failed(_)))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_http_export_is_retried_after_the_servers_delay() {
+    let collector = TestCollector::start().await.expect("collector");
+    collector.fail_next(
+        1,
+        ExportFailure::unavailable().with_retry_after(Duration::from_secs(1)),
+    );
+    let (telemetry, _) = init(&collector.endpoint(), "http/protobuf", &[]);
+    let started = Instant::now();
+    telemetry
+        .tracer_provider()
+        .tracer("app")
+        .in_span("throttled", |_| {});
+    collector.wait_for_spans(1, WAIT).await.assert_count(1);
+    assert_eq!(failed(&collector), 1);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "retried after Retry-After: {:?}",
+        started.elapsed()
+    );
+    tokio::task::spawn_blocking(move || telemetry.shutdown())
+        .await
+        .expect("join")
+        .expect("clean shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_http_export_is_not_retried() {
+    let collector = TestCollector::start().await.expect("collector");
+    collector.fail_next(1, ExportFailure::invalid_argument());
+    let (telemetry, _) = init(&collector.endpoint(), "http/protobuf", &[]);
+    let tracer = telemetry.tracer_provider().tracer("app");
+    tracer.in_span("rejected", |_| {});
+    let deadline = Instant::now() + WAIT;
+    while failed(&collector) == 0 {
+        assert!(Instant::now() < deadline, "no request arrived");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The next batch goes through; the rejected one was never sent again.
+    tracer.in_span("accepted", |_| {});
+    let spans = collector.wait_for_spans(1, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(collector.spans().len(), 1, "{spans:?}");
+    assert_eq!(collector.spans().as_slice()[0].name, "accepted");
+    assert_eq!(failed(&collector), 1);
+    tokio::task::spawn_blocking(move || telemetry.shutdown())
+        .await
+        .expect("join")
+        .expect("clean shutdown");
+}
