@@ -142,3 +142,39 @@ fn a_message_with_its_own_creation_context_keeps_it() {
         .has_attribute("messaging.message.id", "m-1")
         .has_attribute("messaging.operation.type", "send");
 }
+
+#[test]
+fn producer_and_client_spans_name_the_mapped_peer_service() {
+    let t = TestTelemetry::new();
+    let services = otel_kit_messaging::PeerServices::new()
+        .map("broker.internal:5672", "orders-bus")
+        .expect("entry");
+    let messaging = Messaging::new("rabbitmq")
+        .providers(t.providers().peer_services(services))
+        .server("broker.internal", Some(5672));
+    messaging
+        .start(
+            Operation::new(OperationType::Send, "publish")
+                .message(MessageInfo::new(Destination::named("jobs"))),
+        )
+        .finish(None);
+    messaging
+        .start(Operation::new(OperationType::Settle, "ack").message(message()))
+        .finish(None);
+    messaging.start(process()).finish(None);
+
+    let spans = t.spans();
+    spans
+        .span("publish jobs")
+        .has_kind(SpanKind::Producer)
+        .has_attribute("service.peer.name", "orders-bus")
+        .has_attribute("server.address", "broker.internal");
+    spans
+        .span("ack jobs")
+        .has_kind(SpanKind::Client)
+        .has_attribute("service.peer.name", "orders-bus");
+    spans
+        .span("consume jobs")
+        .has_kind(SpanKind::Consumer)
+        .lacks_attribute("service.peer.name");
+}
