@@ -36,8 +36,8 @@
 //!   on every console line).
 //! - **Our OTLP protobuf encoding**, `otlp_encoding` (with `grpc` or `http-proto`): the
 //!   export requests written from the SDK's data straight to bytes, property-tested
-//!   against opentelemetry-proto's transform; the OTLP exporters send spans with it
-//!   over gRPC and HTTP/protobuf.
+//!   against opentelemetry-proto's transform; the OTLP exporters send spans and log
+//!   records with it over gRPC and HTTP/protobuf.
 //!
 //! The configuration reference (every variable, default, and builder method) is
 //! `docs/configuration.md`.

@@ -12,9 +12,13 @@ const STRING_VALUE: u32 = 1;
 const BOOL_VALUE: u32 = 2;
 const INT_VALUE: u32 = 3;
 const DOUBLE_VALUE: u32 = 4;
-const ARRAY_VALUE: u32 = 5;
-// `ArrayValue.values`.
-const ARRAY_VALUES: u32 = 1;
+pub(super) const ARRAY_VALUE: u32 = 5;
+#[cfg(feature = "logs")]
+pub(super) const KVLIST_VALUE: u32 = 6;
+const BYTES_VALUE: u32 = 7;
+// `ArrayValue.values` and `KeyValueList.values`.
+pub(super) const VALUES: u32 = 1;
+const ARRAY_VALUES: u32 = VALUES;
 // `KeyValue`.
 const KEY: u32 = 1;
 const VALUE: u32 = 2;
@@ -85,18 +89,64 @@ const fn element_key() -> u8 {
     key(ARRAY_VALUES, 2)
 }
 
+/// A value whose `AnyValue` length is known before it is written: every type but the
+/// arrays and maps.
+#[derive(Clone, Copy)]
+pub(super) enum Scalar<'a> {
+    String(&'a [u8]),
+    Bool(bool),
+    Int(i64),
+    Double(f64),
+    /// Only the log API has bytes.
+    #[cfg_attr(not(feature = "logs"), allow(dead_code))]
+    Bytes(&'a [u8]),
+}
+
+impl Scalar<'_> {
+    /// The length of the `AnyValue` holding it.
+    #[inline(always)]
+    fn any_value_len(self) -> usize {
+        match self {
+            Scalar::String(s) | Scalar::Bytes(s) => wire::field_len(s.len()),
+            Scalar::Bool(_) => 2,
+            Scalar::Int(i) => 1 + encoded_len_varint(i as u64),
+            Scalar::Double(_) => 9,
+        }
+    }
+
+    /// The body of the `AnyValue` holding it.
+    #[inline(always)]
+    pub(super) fn write(self, buf: &mut Vec<u8>) {
+        match self {
+            Scalar::String(s) => wire::bytes_always(buf, STRING_VALUE, s),
+            Scalar::Bool(b) => wire::varint_always(buf, BOOL_VALUE, u64::from(b)),
+            Scalar::Int(i) => wire::varint_always(buf, INT_VALUE, i as u64),
+            Scalar::Double(f) => wire::fixed64_always(buf, DOUBLE_VALUE, f.to_bits()),
+            Scalar::Bytes(b) => wire::bytes_always(buf, BYTES_VALUE, b),
+        }
+    }
+}
+
 /// One `KeyValue` field under `tag`; nothing is written when the value has no OTLP form.
-/// A scalar's lengths are known before it is written, so they are written first (the
-/// common case: no going back); an array's are patched in after.
 #[inline]
 pub(super) fn key_value(buf: &mut Vec<u8>, tag: u32, key: &str, value: &Value) -> Result<(), Unencodable> {
-    let value_len = match value {
-        Value::String(s) => wire::field_len(s.as_str().len()),
-        Value::Bool(_) => 2,
-        Value::I64(i) => 1 + encoded_len_varint(*i as u64),
-        Value::F64(_) => 9,
-        _ => return nested_key_value(buf, tag, key, value),
+    let scalar = match value {
+        Value::String(s) => Scalar::String(s.as_str().as_bytes()),
+        Value::Bool(b) => Scalar::Bool(*b),
+        Value::I64(i) => Scalar::Int(*i),
+        Value::F64(f) => Scalar::Double(*f),
+        _ => return nested_key_value(buf, tag, key, |buf| any_value(buf, value)),
     };
+    scalar_key_value(buf, tag, key, scalar);
+    Ok(())
+}
+
+/// A `KeyValue` holding a scalar: its lengths are known before it is written, so they
+/// are written first (the common case: no going back). Inlined: it is most of the
+/// encoding's work, and its branches fold once the value's type is known.
+#[inline(always)]
+pub(super) fn scalar_key_value(buf: &mut Vec<u8>, tag: u32, key: &str, value: Scalar<'_>) {
+    let value_len = value.any_value_len();
     let key_len = if key.is_empty() {
         0
     } else {
@@ -109,16 +159,22 @@ pub(super) fn key_value(buf: &mut Vec<u8>, tag: u32, key: &str, value: &Value) -
     wire::bytes(buf, KEY, key.as_bytes());
     wire::put_key(buf, VALUE, WireType::LengthDelimited);
     wire::put_varint(buf, value_len as u64);
-    any_value(buf, value)
+    value.write(buf);
 }
 
-/// A `KeyValue` whose value's length is known only once written.
-fn nested_key_value(buf: &mut Vec<u8>, tag: u32, key: &str, value: &Value) -> Result<(), Unencodable> {
+/// A `KeyValue` whose value's length is known only once `write` has written its
+/// `AnyValue` body; nothing is left written when `write` fails.
+pub(super) fn nested_key_value(
+    buf: &mut Vec<u8>,
+    tag: u32,
+    key: &str,
+    write: impl FnOnce(&mut Vec<u8>) -> Result<(), Unencodable>,
+) -> Result<(), Unencodable> {
     let start = buf.len();
     let kv = wire::begin(buf, tag, 1);
     wire::bytes(buf, KEY, key.as_bytes());
     let any = wire::begin(buf, VALUE, 1);
-    if let Err(e) = any_value(buf, value) {
+    if let Err(e) = write(buf) {
         buf.truncate(start);
         return Err(e);
     }

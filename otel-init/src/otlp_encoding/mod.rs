@@ -6,16 +6,25 @@
 //!
 //! The bytes decode (with opentelemetry-proto) to exactly what opentelemetry-proto's
 //! transform produces for the same data: the property tests in `tests/it/otlp_encoding/`
-//! check it over arbitrary spans. OTLP/JSON stays on the upstream path.
+//! check it over arbitrary spans and log records. OTLP/JSON stays on the upstream path.
 //!
 //! - `wire`: the protobuf primitives, over `prost::encoding`'s varints and keys;
 //! - `attributes`: `AnyValue`, `KeyValue`, the scope, and the resource (encoded once);
 //! - `scope_groups`: a batch grouped by instrumentation scope, without a map per batch;
-//! - `trace`: [`TraceEncoder`].
+//! - `time`: timestamps;
+//! - `trace`: [`TraceEncoder`];
+//! - `logs` and `log_values` (the log API's values, nested): [`LogEncoder`].
 
 mod attributes;
+#[cfg(feature = "logs")]
+mod log_values;
+#[cfg(feature = "logs")]
+mod logs;
 mod scope_groups;
+mod time;
 mod trace;
 mod wire;
 
+#[cfg(feature = "logs")]
+pub use logs::LogEncoder;
 pub use trace::TraceEncoder;

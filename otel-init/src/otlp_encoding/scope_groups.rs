@@ -81,7 +81,24 @@ pub(super) fn same_scope(a: &InstrumentationScope, b: &InstrumentationScope) -> 
         || a.name() == b.name()
             && a.version() == b.version()
             && a.schema_url() == b.schema_url()
-            && (a.attributes().eq(b.attributes()) || a == b)
+            && same_attributes(a, b)
+}
+
+/// Whether two scopes have the same attributes, in any order; sorted (an allocation)
+/// only when they differ in order.
+pub(super) fn same_attributes(a: &InstrumentationScope, b: &InstrumentationScope) -> bool {
+    if a.attributes().eq(b.attributes()) {
+        return true;
+    }
+    if a.attributes().count() != b.attributes().count() {
+        return false;
+    }
+    fn sorted(s: &InstrumentationScope) -> Vec<&opentelemetry::KeyValue> {
+        let mut attributes: Vec<&opentelemetry::KeyValue> = s.attributes().collect();
+        attributes.sort_unstable_by(|x, y| x.key.cmp(&y.key));
+        attributes
+    }
+    sorted(a) == sorted(b)
 }
 
 #[cfg(test)]

@@ -1,7 +1,5 @@
 //! `ExportTraceServiceRequest`, written from the SDK's `SpanData`.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use opentelemetry::trace::{Link, SpanId, SpanKind, Status};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::trace::SpanData;
@@ -9,6 +7,7 @@ use prost::encoding::WireType;
 
 use super::attributes::{self, EncodedResource};
 use super::scope_groups::{ScopeGroups, same_scope};
+use super::time::nanos;
 use super::wire;
 
 // `Span.flags` and `Link.flags`: whether the parent (or the linked span) is remote is
@@ -218,9 +217,4 @@ fn kind(kind: &SpanKind) -> u64 {
         SpanKind::Producer => 4,
         SpanKind::Consumer => 5,
     }
-}
-
-/// Nanoseconds since the Unix epoch; 0 for a time before it, as opentelemetry-proto has.
-pub(super) fn nanos(time: SystemTime) -> u64 {
-    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
 }

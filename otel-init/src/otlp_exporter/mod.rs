@@ -7,63 +7,25 @@
 //! protocol this build lacks (`config::otlp`), and an endpoint this build cannot reach
 //! (`https://` without a TLS feature) leaves the signal unexported with a warning.
 
+mod exporters;
 #[cfg(feature = "__proto")]
 mod ours;
 mod transport;
-
-use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
 use crate::InitError;
 use crate::config::{OtlpProtocol, OtlpSignalConfig};
 use crate::env::Warnings;
 use crate::export_runtime::ExportRuntime;
 #[cfg(feature = "__proto")]
-use crate::proto_export::ProtoSpanExporter;
+use crate::proto_export::ProtoExporter;
 use crate::signal::Signal;
+#[cfg(feature = "logs")]
+pub(crate) use exporters::OtlpLogExporter;
+pub(crate) use exporters::OtlpSpanExporter;
 pub(crate) use transport::HttpClients;
 use transport::Transport;
-#[cfg(all(feature = "grpc", any(feature = "metrics", feature = "logs")))]
+#[cfg(all(feature = "grpc", feature = "metrics"))]
 use transport::on_runtime;
-
-/// The OTLP span exporter of the configured protocol: ours for gRPC and
-/// HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
-#[derive(Debug)]
-pub(crate) enum OtlpSpanExporter {
-    #[cfg(feature = "__proto")]
-    Ours(ProtoSpanExporter),
-    #[cfg(feature = "http-json")]
-    Upstream(opentelemetry_otlp::SpanExporter),
-}
-
-impl SpanExporter for OtlpSpanExporter {
-    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
-        match self {
-            #[cfg(feature = "__proto")]
-            OtlpSpanExporter::Ours(e) => e.export(batch).await,
-            #[cfg(feature = "http-json")]
-            OtlpSpanExporter::Upstream(e) => e.export(batch).await,
-        }
-    }
-
-    fn shutdown_with_timeout(&self, timeout: std::time::Duration) -> OTelSdkResult {
-        match self {
-            #[cfg(feature = "__proto")]
-            OtlpSpanExporter::Ours(e) => e.shutdown_with_timeout(timeout),
-            #[cfg(feature = "http-json")]
-            OtlpSpanExporter::Upstream(e) => e.shutdown_with_timeout(timeout),
-        }
-    }
-
-    fn set_resource(&mut self, resource: &opentelemetry_sdk::Resource) {
-        match self {
-            #[cfg(feature = "__proto")]
-            OtlpSpanExporter::Ours(e) => e.set_resource(resource),
-            #[cfg(feature = "http-json")]
-            OtlpSpanExporter::Upstream(e) => e.set_resource(resource),
-        }
-    }
-}
 
 /// The OTLP span exporter, or `None` (with a warning) when this build cannot reach the
 /// endpoint.
@@ -83,7 +45,7 @@ pub(crate) fn span_exporter(
     }
     #[cfg(feature = "__proto")]
     let ours = |sender: Option<std::sync::Arc<crate::proto_export::Sender>>| {
-        sender.map(|s| OtlpSpanExporter::Ours(ProtoSpanExporter::new(s)))
+        sender.map(|s| OtlpSpanExporter::Ours(ProtoExporter::new(s, "span attribute values")))
     };
     match config.protocol {
         #[cfg(feature = "grpc")]
@@ -165,8 +127,7 @@ pub(crate) fn log_exporter(
     runtime: Option<&ExportRuntime>,
     clients: &mut HttpClients,
     warnings: &mut Warnings,
-) -> Result<Option<opentelemetry_otlp::LogExporter>, InitError> {
-    use opentelemetry_otlp::LogExporter;
+) -> Result<Option<OtlpLogExporter>, InitError> {
     let t = Transport {
         config,
         signal: Signal::Logs,
@@ -174,24 +135,35 @@ pub(crate) fn log_exporter(
     if !t.reachable(warnings) {
         return Ok(None);
     }
-    let built = match config.protocol {
+    #[cfg(feature = "__proto")]
+    let ours = |sender: Option<std::sync::Arc<crate::proto_export::Sender>>| {
+        sender.map(|s| OtlpLogExporter::Ours(ProtoExporter::new(s, "log values")))
+    };
+    match config.protocol {
         #[cfg(feature = "grpc")]
-        OtlpProtocol::Grpc => {
-            let builder = t.grpc(LogExporter::builder().with_tonic(), warnings);
-            on_runtime(runtime, || builder.build())
-        }
-        #[cfg(feature = "__http")]
-        OtlpProtocol::HttpProtobuf | OtlpProtocol::HttpJson => {
-            match t.http(LogExporter::builder().with_http(), runtime, clients, warnings) {
-                Some(builder) => builder.build(),
-                None => return Ok(None),
+        OtlpProtocol::Grpc => Ok(ours(t.our_grpc(
+            crate::proto_export::LOGS_SERVICE,
+            "log records",
+            runtime,
+            warnings,
+        )?)),
+        #[cfg(feature = "http-proto")]
+        OtlpProtocol::HttpProtobuf => Ok(ours(t.our_http("log records", runtime, clients, warnings)?)),
+        #[cfg(feature = "http-json")]
+        OtlpProtocol::HttpJson => {
+            let builder = opentelemetry_otlp::LogExporter::builder().with_http();
+            match t.http(builder, runtime, clients, warnings) {
+                Some(builder) => builder
+                    .build()
+                    .map(|e| Some(OtlpLogExporter::Upstream(e)))
+                    .map_err(|e| t.error(e)),
+                None => Ok(None),
             }
         }
         #[allow(unreachable_patterns)]
         _ => {
             t.not_built_in(warnings);
-            return Ok(None);
+            Ok(None)
         }
-    };
-    built.map(Some).map_err(|e| t.error(e))
+    }
 }

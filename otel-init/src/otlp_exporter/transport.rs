@@ -126,8 +126,8 @@ impl Transport<'_> {
 /// OTLP/gRPC.
 #[cfg(feature = "grpc")]
 impl Transport<'_> {
-    /// Endpoint, timeout, metadata, compression and TLS. (Spans are ours.)
-    #[cfg_attr(not(any(feature = "metrics", feature = "logs")), allow(dead_code))]
+    /// Endpoint, timeout, metadata, compression and TLS. (Spans and logs are ours.)
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
     pub(super) fn grpc<B: WithTonicConfig + WithExportConfig>(
         &self,
         builder: B,
@@ -184,10 +184,7 @@ impl Transport<'_> {
 #[cfg(feature = "__http")]
 impl Transport<'_> {
     /// The encoding: the configuration only names one this build has.
-    #[cfg_attr(
-        not(any(feature = "metrics", feature = "logs", feature = "http-json")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "metrics", feature = "http-json")), allow(dead_code))]
     pub(super) fn http_protocol(&self) -> Protocol {
         #[cfg(feature = "http-json")]
         if self.config.protocol == OtlpProtocol::HttpJson {
@@ -201,10 +198,7 @@ impl Transport<'_> {
 
     /// Encoding, endpoint, timeout, headers, compression and the client; `None`, with a
     /// warning, when there is no client to send with.
-    #[cfg_attr(
-        not(any(feature = "metrics", feature = "logs", feature = "http-json")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(feature = "metrics", feature = "http-json")), allow(dead_code))]
     pub(super) fn http<B: WithHttpConfig + WithExportConfig>(
         &self,
         builder: B,
@@ -292,7 +286,7 @@ fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 /// Builds on the export runtime when there is one: tonic spawns its connection tasks on
 /// the current runtime, and they must not run on the application's.
 #[cfg(feature = "grpc")]
-#[cfg_attr(not(any(feature = "metrics", feature = "logs")), allow(dead_code))]
+#[cfg_attr(not(feature = "metrics"), allow(dead_code))]
 pub(super) fn on_runtime<T>(runtime: Option<&ExportRuntime>, build: impl FnOnce() -> T) -> T {
     match runtime {
         Some(rt) => rt.enter(build),

@@ -1,50 +1,58 @@
-//! The span exporter: each batch encoded by `TraceEncoder` into the kept buffer, then
-//! sent.
+//! What our exporters of every signal do with a batch: encode it into the kept buffer
+//! on the caller's thread, send it, take the buffer back.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
-use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
 use super::body::BodyBuffers;
 use super::sender::Sender;
-use crate::otlp_encoding::TraceEncoder;
 use crate::report_gate::ReportGate;
 
-/// OTLP/gRPC and OTLP/HTTP-protobuf span exports, encoded by us.
+/// One signal's encoder, as the exporter drives it.
+pub(crate) trait Encoder: Default + Send + std::fmt::Debug {
+    fn set_resource(&mut self, resource: &Resource);
+    /// How many values, in all, were left out for having no OTLP form.
+    fn dropped_values(&self) -> u64;
+}
+
+/// An exporter over our encoding: `E` writes the requests, `Sender` sends them.
 #[derive(Debug)]
-pub(crate) struct ProtoSpanExporter {
-    state: Mutex<State>,
+pub(crate) struct ProtoExporter<E> {
+    state: Mutex<State<E>>,
     sender: Arc<Sender>,
     shut_down: AtomicBool,
     dropped_reports: ReportGate,
+    /// "span attribute values", ..., for the warning about values left out.
+    values: &'static str,
 }
 
 #[derive(Debug, Default)]
-struct State {
-    encoder: TraceEncoder,
+struct State<E> {
+    encoder: E,
     buffers: BodyBuffers,
 }
 
-impl ProtoSpanExporter {
-    pub(crate) fn new(sender: Arc<Sender>) -> Self {
-        ProtoSpanExporter {
+impl<E: Encoder> ProtoExporter<E> {
+    pub(crate) fn new(sender: Arc<Sender>, values: &'static str) -> Self {
+        ProtoExporter {
             state: Mutex::new(State::default()),
             sender,
             shut_down: AtomicBool::new(false),
             dropped_reports: ReportGate::new(),
+            values,
         }
     }
 
-    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+    fn state(&self) -> MutexGuard<'_, State<E>> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
 
-impl SpanExporter for ProtoSpanExporter {
-    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+    /// Encodes with `encode` (before anything is awaited: the batch is not held across
+    /// the send), then sends.
+    pub(super) async fn export_with(&self, encode: impl FnOnce(&mut E, &mut Vec<u8>)) -> OTelSdkResult {
         if self.shut_down.load(Ordering::Relaxed) {
             return Err(OTelSdkError::AlreadyShutdown);
         }
@@ -53,33 +61,32 @@ impl SpanExporter for ProtoSpanExporter {
             let mut state = self.state();
             let State { encoder, buffers } = &mut *state;
             let dropped_before = encoder.dropped_values();
-            encoder.encode(&batch, buffers.encoded());
+            encode(encoder, buffers.encoded());
             let dropped = encoder.dropped_values() - dropped_before;
             if dropped > 0 && self.dropped_reports.pass() {
                 tracing::warn!(
                     target: "otel_kit_init",
-                    "{dropped} span attribute values had no OTLP form and were left out (counted in the dropped attribute counts)"
+                    "{dropped} {} had no OTLP form and were left out (attributes are counted in their dropped counts)",
+                    self.values
                 );
             }
             buffers
                 .lend(gzip)
                 .map_err(|e| OTelSdkError::InternalFailure(format!("gzip failed: {e}")))?
         };
-        // The spans are written: free them before waiting on the network.
-        drop(batch);
         let (outcome, body) = self.sender.send(body).await;
         self.state().buffers.take_back(body, gzip);
         outcome
     }
 
-    fn shutdown_with_timeout(&self, _timeout: std::time::Duration) -> OTelSdkResult {
+    pub(super) fn stop(&self) -> OTelSdkResult {
         if self.shut_down.swap(true, Ordering::Relaxed) {
             return Err(OTelSdkError::AlreadyShutdown);
         }
         Ok(())
     }
 
-    fn set_resource(&mut self, resource: &Resource) {
+    pub(super) fn use_resource(&mut self, resource: &Resource) {
         self.state().encoder.set_resource(resource);
     }
 }

@@ -7,10 +7,13 @@
 //! (`response.rs`). OTLP/JSON stays on the upstream exporter.
 
 mod body;
+mod exporter;
 #[cfg(feature = "grpc")]
 mod grpc;
 #[cfg(feature = "http-proto")]
 mod http;
+#[cfg(feature = "logs")]
+mod logs;
 #[cfg(feature = "grpc")]
 mod raw_codec;
 mod response;
@@ -18,12 +21,12 @@ mod retry;
 mod sender;
 mod spans;
 
+pub(crate) use exporter::ProtoExporter;
 #[cfg(feature = "grpc")]
 pub(crate) use grpc::{GrpcSender, GrpcService};
 #[cfg(feature = "http-proto")]
 pub(crate) use http::HttpSender;
 pub(crate) use sender::{Sender, Via};
-pub(crate) use spans::ProtoSpanExporter;
 
 /// The `User-Agent` of our requests (opentelemetry-otlp sends
 /// `OTel-OTLP-Exporter-Rust/<version>`; these requests are ours).
@@ -34,4 +37,11 @@ pub(crate) const USER_AGENT: &str = concat!("otel-kit-init/", env!("CARGO_PKG_VE
 pub(crate) const TRACE_SERVICE: GrpcService = GrpcService {
     service: "opentelemetry.proto.collector.trace.v1.TraceService",
     path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+};
+
+/// The logs service, for OTLP/gRPC.
+#[cfg(all(feature = "grpc", feature = "logs"))]
+pub(crate) const LOGS_SERVICE: GrpcService = GrpcService {
+    service: "opentelemetry.proto.collector.logs.v1.LogsService",
+    path: "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
 };

@@ -54,7 +54,8 @@ pub(super) fn attributes(max: usize) -> impl Strategy<Value = Vec<KeyValue>> {
 }
 
 /// One of a few scopes, some differing only by version, schema URL or attributes, one
-/// pair equal but for the order of its attributes (the same scope for OTLP).
+/// pair equal but for the order of its attributes (the same scope for OTLP), one pair
+/// differing only by an empty or absent version.
 pub(super) fn scope() -> impl Strategy<Value = InstrumentationScope> {
     let scopes = [
         InstrumentationScope::builder("otel-kit-http").build(),
@@ -74,6 +75,10 @@ pub(super) fn scope() -> impl Strategy<Value = InstrumentationScope> {
         InstrumentationScope::builder("")
             .with_attributes([KeyValue::new("list", Value::Array(Array::F64(vec![1.5])))])
             .build(),
+        // The same for the logs' grouping (an absent version is an empty one), not for
+        // the spans'.
+        InstrumentationScope::builder("db").with_version("").build(),
+        InstrumentationScope::builder("db").build(),
     ];
     prop::sample::select(scopes.to_vec())
 }

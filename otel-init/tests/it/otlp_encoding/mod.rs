@@ -3,4 +3,5 @@
 //! opentelemetry-proto's transform produces, and equal prost's bytes for it.
 
 mod arbitrary;
+mod logs;
 mod traces;

@@ -5,6 +5,7 @@
 //! opentelemetry-otlp does.
 
 mod arrival;
+mod logs;
 mod retries;
 mod rotel;
 

@@ -1,0 +1,94 @@
+//! The exporter of each signal, as the pipelines hold it: ours (our protobuf encoding)
+//! for gRPC and HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
+
+use opentelemetry_sdk::error::OTelSdkResult;
+#[cfg(feature = "logs")]
+use opentelemetry_sdk::logs::{LogBatch, LogExporter};
+use opentelemetry_sdk::trace::{SpanData, SpanExporter};
+
+#[cfg(all(feature = "__proto", feature = "logs"))]
+use crate::otlp_encoding::LogEncoder;
+#[cfg(feature = "__proto")]
+use crate::otlp_encoding::TraceEncoder;
+#[cfg(feature = "__proto")]
+use crate::proto_export::ProtoExporter;
+
+/// The OTLP span exporter of the configured protocol: ours for gRPC and
+/// HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
+#[derive(Debug)]
+pub(crate) enum OtlpSpanExporter {
+    #[cfg(feature = "__proto")]
+    Ours(ProtoExporter<TraceEncoder>),
+    #[cfg(feature = "http-json")]
+    Upstream(opentelemetry_otlp::SpanExporter),
+}
+
+impl SpanExporter for OtlpSpanExporter {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        match self {
+            #[cfg(feature = "__proto")]
+            OtlpSpanExporter::Ours(e) => e.export(batch).await,
+            #[cfg(feature = "http-json")]
+            OtlpSpanExporter::Upstream(e) => e.export(batch).await,
+        }
+    }
+
+    fn shutdown_with_timeout(&self, timeout: std::time::Duration) -> OTelSdkResult {
+        match self {
+            #[cfg(feature = "__proto")]
+            OtlpSpanExporter::Ours(e) => e.shutdown_with_timeout(timeout),
+            #[cfg(feature = "http-json")]
+            OtlpSpanExporter::Upstream(e) => e.shutdown_with_timeout(timeout),
+        }
+    }
+
+    fn set_resource(&mut self, resource: &opentelemetry_sdk::Resource) {
+        match self {
+            #[cfg(feature = "__proto")]
+            OtlpSpanExporter::Ours(e) => e.set_resource(resource),
+            #[cfg(feature = "http-json")]
+            OtlpSpanExporter::Upstream(e) => e.set_resource(resource),
+        }
+    }
+}
+
+/// The OTLP log exporter of the configured protocol: ours for gRPC and
+/// HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
+#[cfg(feature = "logs")]
+#[derive(Debug)]
+pub(crate) enum OtlpLogExporter {
+    #[cfg(feature = "__proto")]
+    Ours(ProtoExporter<LogEncoder>),
+    #[cfg(feature = "http-json")]
+    Upstream(opentelemetry_otlp::LogExporter),
+}
+
+#[cfg(feature = "logs")]
+impl LogExporter for OtlpLogExporter {
+    async fn export(&self, batch: LogBatch<'_>) -> OTelSdkResult {
+        match self {
+            #[cfg(feature = "__proto")]
+            OtlpLogExporter::Ours(e) => e.export(batch).await,
+            #[cfg(feature = "http-json")]
+            OtlpLogExporter::Upstream(e) => e.export(batch).await,
+        }
+    }
+
+    fn shutdown_with_timeout(&self, timeout: std::time::Duration) -> OTelSdkResult {
+        match self {
+            #[cfg(feature = "__proto")]
+            OtlpLogExporter::Ours(e) => e.shutdown_with_timeout(timeout),
+            #[cfg(feature = "http-json")]
+            OtlpLogExporter::Upstream(e) => e.shutdown_with_timeout(timeout),
+        }
+    }
+
+    fn set_resource(&mut self, resource: &opentelemetry_sdk::Resource) {
+        match self {
+            #[cfg(feature = "__proto")]
+            OtlpLogExporter::Ours(e) => e.set_resource(resource),
+            #[cfg(feature = "http-json")]
+            OtlpLogExporter::Upstream(e) => e.set_resource(resource),
+        }
+    }
+}
