@@ -3,7 +3,9 @@
 //!
 //! - [`run`]: start the shop, drive traffic, flush, print what was exported.
 //! - [`serve`]: start the shop on an address and run until SIGTERM, then drain.
-//! - `services/`: one short file per service (the part to copy).
+//! - `services/`: one short file per service (the part to copy); the notifications'
+//!   queue is a tokio channel, or NATS JetStream with `NATS_URL`, and the inventory has a
+//!   Redis cache with `REDIS_URL` ([`Services`]).
 //! - [`pipelines`]: four services in one process, each with its own pipelines, the
 //!   providers its instrumentations are given, and its threads' `tracing` subscriber.
 //! - [`report`]: the waterfall and the RED table printed at the end.
@@ -61,17 +63,75 @@ pub fn export_configured() -> bool {
     .any(|key| std::env::var(key).is_ok_and(|v| !v.trim().is_empty()))
 }
 
+/// The variable `key`, unless unset or blank.
+fn variable(key: &str) -> Option<String> {
+    std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+}
+
 /// `DATABASE_URL`, else a SQLite file in the temporary directory.
 pub fn database_url() -> String {
-    std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| {
-            format!(
-                "sqlite://{}",
-                std::env::temp_dir().join("otel-kit-checkout.sqlite").display()
-            )
-        })
+    variable("DATABASE_URL").unwrap_or_else(|| {
+        format!(
+            "sqlite://{}",
+            std::env::temp_dir().join("otel-kit-checkout.sqlite").display()
+        )
+    })
+}
+
+/// The servers the shop uses besides its database, none by default.
+#[derive(Clone, Debug)]
+pub struct Services {
+    /// `NATS_URL`: the notifications go through JetStream there, not a tokio channel.
+    pub nats_url: Option<String>,
+    /// `REDIS_URL`: the inventory's price lookups go through a Redis cache there.
+    pub redis_url: Option<String>,
+    /// Names this run's NATS stream and Redis keys, so runs sharing a server (parallel
+    /// tests) never meet: the process id and the start time, in hex.
+    pub run_id: String,
+}
+
+impl Services {
+    /// From `NATS_URL` and `REDIS_URL`.
+    pub fn from_env() -> Services {
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_micros();
+        Services {
+            nats_url: variable("NATS_URL"),
+            redis_url: variable("REDIS_URL"),
+            run_id: format!("{:x}{started:x}", std::process::id()),
+        }
+    }
+
+    /// The start-up lines: where the queue and the cache are (no credentials).
+    fn describe(&self) -> String {
+        let queue = match &self.nats_url {
+            Some(url) => services::notifications::Queue::JetStream {
+                url,
+                run: &self.run_id,
+            },
+            None => services::notifications::Queue::Channel,
+        };
+        let cache = match &self.redis_url {
+            Some(url) => format!(
+                "Redis at {}, keys checkout:{}:price:*",
+                without_credentials(url),
+                self.run_id
+            ),
+            None => "none".to_owned(),
+        };
+        format!(
+            "notifications: {}
+inventory cache: {cache}",
+            queue.describe()
+        )
+    }
+}
+
+/// `url` without what comes before an `@` (a user name and password).
+pub(crate) fn without_credentials(url: &str) -> &str {
+    url.split('@').next_back().unwrap_or_default()
 }
 
 /// Starts the shop, sends the traffic, stops the shop, flushes the telemetry. With no
@@ -90,12 +150,16 @@ pub fn run(options: &Options) -> Result<(), BoxError> {
         None => println!("telemetry: exported as OTEL_* configures it"),
     }
     let database_url = database_url();
-    println!(
-        "database: {}",
-        database_url.split('@').next_back().unwrap_or_default()
-    );
+    println!("database: {}", without_credentials(&database_url));
+    let services = Services::from_env();
+    println!("{}", services.describe());
 
-    let system = System::start(SocketAddr::from(([127, 0, 0, 1], 0)), &database_url, &pipelines)?;
+    let system = System::start(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        &database_url,
+        &services,
+        &pipelines,
+    )?;
     let frontend = system.frontend_addr();
     println!(
         "frontend: http://{frontend}  ({} checkouts, {} at a time)",
@@ -135,7 +199,7 @@ pub fn run(options: &Options) -> Result<(), BoxError> {
 /// drains the requests in flight and the queue, and flushes the telemetry.
 pub fn serve(listen: SocketAddr) -> Result<(), BoxError> {
     let pipelines = Pipelines::install(None)?;
-    let system = System::start(listen, &database_url(), &pipelines)?;
+    let system = System::start(listen, &database_url(), &Services::from_env(), &pipelines)?;
     tracing::info!(address = %system.frontend_addr(), "checkout serving");
     println!("frontend: http://{}", system.frontend_addr());
     let signals = plain_runtime("signals")?;
@@ -175,7 +239,7 @@ fn traffic_summary(traffic: &traffic::TrafficReport) -> String {
         traffic.transport_errors
     );
     for ((scenario, status), count) in &traffic.responses {
-        out.push_str(&format!("  {:<12} {status}  x{count}\n", format!("{scenario:?}")));
+        out.push_str(&format!("  {:<13} {status}  x{count}\n", format!("{scenario:?}")));
     }
     out
 }

@@ -12,7 +12,6 @@ use std::cell::RefCell;
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::trace::SdkTracer;
 use otel_kit_http::Providers;
-use otel_kit_init::propagation::Propagators;
 use otel_kit_init::subscriber::{Console, ConsoleFormat, LogFilter};
 use otel_kit_init::{InitError, ShutdownError, Telemetry};
 use tracing::Dispatch;
@@ -109,14 +108,10 @@ impl ServiceTelemetry {
         self.providers.clone()
     }
 
-    /// A tracer of this service, for the spans the demo opens by hand (the queue's).
+    /// A tracer of this service, for the spans the demo opens by hand (the inventory
+    /// lookup).
     pub fn tracer(&self, name: &'static str) -> SdkTracer {
         self.telemetry.tracer_provider().tracer(name)
-    }
-
-    /// This service's propagators, for the headers the demo writes and reads by hand.
-    pub fn propagators(&self) -> Propagators {
-        self.telemetry.propagators().clone()
     }
 
     /// A runtime for this service. Its threads (workers and blocking) start with this
@@ -146,6 +141,11 @@ pub fn plain_runtime(name: &str) -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
+/// The log records exported without `RUST_LOG`: `info` and up, but only warnings and
+/// errors of async-nats, whose `info` events (connected, reconnected) are the client's
+/// diagnostics, with fields of no namespace (`server`, `max_payload`).
+const DEFAULT_LOG_FILTER: &str = "info,async_nats=warn";
+
 /// The pipelines of every service.
 pub struct Pipelines {
     services: Vec<ServiceTelemetry>,
@@ -156,8 +156,12 @@ impl Pipelines {
     /// `endpoint` instead of the configured one when given), and the global `tracing`
     /// subscriber for threads of no service: the console only.
     pub fn install(endpoint: Option<&str>) -> Result<Pipelines, InitError> {
-        let (filter, _) =
-            LogFilter::from_rust_log(std::env::var("RUST_LOG").ok().as_deref().or(Some("info")));
+        let (filter, _) = LogFilter::from_rust_log(
+            std::env::var("RUST_LOG")
+                .ok()
+                .as_deref()
+                .or(Some(DEFAULT_LOG_FILTER)),
+        );
         let services = Service::ALL
             .into_iter()
             .map(|service| ServiceTelemetry::init(service, endpoint, &filter))

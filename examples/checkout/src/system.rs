@@ -1,6 +1,7 @@
-//! Starts the services, each on its own runtime, wired to each other on loopback; stops
-//! them in the order that loses nothing: the frontend drains, then orders (which closes
-//! the queue), then the notifications worker finishes the queue.
+//! Starts the services, each on its own runtime, wired to each other on loopback (and to
+//! NATS and Redis when configured); stops them in the order that loses nothing: the
+//! frontend drains, then orders stops publishing, then the notifications worker finishes
+//! the queue.
 
 use std::error::Error;
 use std::future::Future;
@@ -12,12 +13,15 @@ use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::Services;
 use crate::pipelines::{Pipelines, Service, plain_runtime};
 use crate::services::fraud_check::FraudCheck;
 use crate::services::inventory::Inventory;
+use crate::services::inventory_cache::{self, InventoryCache};
 use crate::services::llm::Llm;
+use crate::services::notifications::{self, Queue, Worker};
 use crate::services::orders::Orders;
-use crate::services::{frontend, llm_mock, notifications, orders, payments};
+use crate::services::{frontend, llm_mock, orders, payments};
 
 /// How long the frontend may take to finish the requests in flight at shutdown.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -27,15 +31,15 @@ pub struct System {
     frontend_addr: SocketAddr,
     stop_accepting: oneshot::Sender<()>,
     frontend: (Runtime, JoinHandle<std::io::Result<()>>),
-    orders: Runtime,
-    notifications: (Runtime, JoinHandle<()>),
+    orders: (Runtime, Inventory),
+    notifications: (Runtime, Worker),
     payments: Runtime,
     llm_mock: Runtime,
 }
 
-/// Runs `setup` on a worker thread of `runtime` (the servers it starts are spawned
-/// there), and waits for it.
-fn on<T: Send + 'static>(runtime: &Runtime, setup: impl Future<Output = T> + Send + 'static) -> T {
+/// Runs `setup` on a worker thread of `runtime` (the servers and connections it starts
+/// are spawned there), and waits for it.
+pub(crate) fn on<T: Send + 'static>(runtime: &Runtime, setup: impl Future<Output = T> + Send + 'static) -> T {
     runtime
         .block_on(runtime.spawn(setup))
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
@@ -45,8 +49,14 @@ type Boxed = Box<dyn Error + Send + Sync>;
 
 impl System {
     /// Starts every service, each with its telemetry from `pipelines`; the frontend
-    /// listens on `listen`, the rest on loopback.
-    pub fn start(listen: SocketAddr, database_url: &str, pipelines: &Pipelines) -> Result<System, Boxed> {
+    /// listens on `listen`, the rest on loopback. The queue and the cache are the ones
+    /// `services` names.
+    pub fn start(
+        listen: SocketAddr,
+        database_url: &str,
+        services: &Services,
+        pipelines: &Pipelines,
+    ) -> Result<System, Boxed> {
         let llm_mock = plain_runtime("llm-mock")?;
         let llm_addr = on(&llm_mock, llm_mock::start())?;
         let mock_base_url = format!("http://{llm_addr}/v1");
@@ -65,25 +75,35 @@ impl System {
         let notifications_telemetry = pipelines.service(Service::Notifications);
         let notifications = notifications_telemetry.runtime(1)?;
         let orders_telemetry = pipelines.service(Service::Orders);
-        let (publisher, queue) = notifications::queue(
-            orders_telemetry.tracer(notifications::SCOPE),
-            orders_telemetry.propagators(),
-        );
-        let worker = notifications.spawn(notifications::run_worker(
-            queue,
-            notifications_telemetry.tracer(notifications::SCOPE),
-            notifications_telemetry.propagators(),
-            Llm::from_env(mock_base_url, notifications_telemetry.providers()),
-        ));
-
         let orders = orders_telemetry.runtime(1)?;
+        let queue = match &services.nats_url {
+            Some(url) => Queue::JetStream {
+                url,
+                run: &services.run_id,
+            },
+            None => Queue::Channel,
+        };
+        let (publisher, worker) = notifications::start(
+            &queue,
+            (&notifications, notifications_telemetry),
+            (&orders, orders_telemetry),
+            Llm::from_env(mock_base_url, notifications_telemetry.providers()),
+        )?;
+
         let database_url = database_url.to_owned();
+        let redis_url = services.redis_url.clone();
+        let run_id = services.run_id.clone();
         let providers = orders_telemetry.providers();
-        let orders_addr = on(&orders, async move {
-            let inventory = Inventory::open(&database_url, providers.clone()).await?;
+        let tracer = orders_telemetry.tracer(inventory_cache::SCOPE);
+        let (orders_addr, inventory) = on(&orders, async move {
+            let cache = match redis_url {
+                Some(url) => Some(InventoryCache::connect(&url, &run_id, providers.clone(), tracer).await?),
+                None => None,
+            };
+            let inventory = Inventory::open(&database_url, providers.clone(), cache).await?;
             let listener = TcpListener::bind("127.0.0.1:0").await?;
-            let orders = Orders::new(inventory, payments_addr, publisher, providers.clone());
-            Ok::<_, Boxed>(orders::start(listener, orders, providers)?)
+            let orders = Orders::new(inventory.clone(), payments_addr, publisher, providers.clone());
+            Ok::<_, Boxed>((orders::start(listener, orders, providers)?, inventory))
         })?;
 
         let frontend_telemetry = pipelines.service(Service::Frontend);
@@ -104,7 +124,7 @@ impl System {
             frontend_addr,
             stop_accepting,
             frontend: (frontend, server),
-            orders,
+            orders: (orders, inventory),
             notifications: (notifications, worker),
             payments,
             llm_mock,
@@ -127,12 +147,18 @@ impl System {
             tracing::warn!("frontend did not drain within {DRAIN_TIMEOUT:?}");
         }
         frontend.shutdown_timeout(Duration::from_secs(1));
+        let (orders, inventory) = self.orders;
+        orders.block_on(async move {
+            inventory.forget_cached().await;
+            // The pool closes on the runtime it was opened on.
+            drop(inventory);
+        });
         // Dropping the orders server drops the queue's publisher: the worker then ends
         // once it has processed what is queued.
-        self.orders.shutdown_timeout(Duration::from_secs(1));
+        orders.shutdown_timeout(Duration::from_secs(1));
         let (notifications, worker) = self.notifications;
         if notifications
-            .block_on(async { tokio::time::timeout(DRAIN_TIMEOUT, worker).await })
+            .block_on(async { tokio::time::timeout(DRAIN_TIMEOUT, worker.finish()).await })
             .is_err()
         {
             tracing::warn!("notifications did not finish the queue within {DRAIN_TIMEOUT:?}");

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::services::inventory::{BULK_QUANTITY, REPLAYED_KEY};
 use crate::services::llm_mock::RATE_LIMITED_DOMAIN;
+use crate::services::notifications::UNDELIVERABLE_DOMAIN;
 use crate::services::payments::DECLINED_CARD_PREFIX;
 
 /// What a checkout exercises.
@@ -30,6 +31,9 @@ pub enum Scenario {
     RateLimited,
     /// A retry of an order placed before: the database refuses the key, then 409.
     Replayed,
+    /// The order goes through (201), but the e-mail provider refuses the customer's
+    /// address: the confirmation's process span fails.
+    Undeliverable,
 }
 
 /// Which scenario the `i`-th checkout plays: one of each failure in every 25.
@@ -40,6 +44,7 @@ pub fn scenario(i: usize) -> Scenario {
         9 => Scenario::UnknownSku,
         14 => Scenario::Bulk,
         19 => Scenario::Panic,
+        22 => Scenario::Undeliverable,
         24 => Scenario::RateLimited,
         _ => Scenario::Ok,
     }
@@ -104,6 +109,7 @@ fn body(i: usize, scenario: Scenario) -> serde_json::Value {
         Scenario::Panic => card = "4242".to_owned(),
         Scenario::RateLimited => email = format!("customer{i}@{RATE_LIMITED_DOMAIN}"),
         Scenario::Replayed => idempotency_key = REPLAYED_KEY,
+        Scenario::Undeliverable => email = format!("customer{i}@{UNDELIVERABLE_DOMAIN}"),
     }
     json!({"sku": sku, "quantity": quantity, "card": card, "email": email, "idempotency_key": idempotency_key})
 }

@@ -10,14 +10,17 @@
 //!    resource), kind, status, start offset and duration in milliseconds, a bar on a
 //!    fixed-width time axis, and below it a few key attributes chosen by convention
 //!    (HTTP method, route, status and `url.full`; `rpc.method` and
-//!    `rpc.response.status_code`; `db.system.name` and `db.query.summary`; the GenAI
-//!    operation, model and token usage; `error.type` and the status description).
+//!    `rpc.response.status_code`; `db.system.name` and `db.query.summary`; the demo's
+//!    `shop.cache.hit`; the GenAI operation, model and token usage; the messaging system
+//!    and destination; `error.type` and the status description).
 //!    Spans whose parent was not received are shown as roots, marked as such.
 //! 2. **RED table** ([`red_table`]): per service, requests, rate, errors and p50/p95/p99
 //!    from the exported duration histograms (not from spans): the server side
-//!    (`http.server.request.duration`, `rpc.server.call.duration`), then the outgoing
-//!    calls (`http.client.request.duration`, `rpc.client.call.duration`,
-//!    `db.client.operation.duration`, `gen_ai.client.operation.duration`). Quantiles
+//!    (`http.server.request.duration`, `rpc.server.call.duration`,
+//!    `messaging.process.duration`), then the outgoing calls
+//!    (`http.client.request.duration`, `rpc.client.call.duration`,
+//!    `db.client.operation.duration`, `gen_ai.client.operation.duration`,
+//!    `messaging.client.operation.duration`). Quantiles
 //!    are interpolated within buckets as Prometheus' `histogram_quantile` does
 //!    ([`histogram_quantile`]).
 

@@ -10,14 +10,20 @@ use otel_kit_testing::{AttributeValue, HistogramPoint, MetricData, MetricRecord,
 use super::quantile::histogram_quantile;
 use super::text::{count_to_f64, format_ms, truncate};
 
-/// Server-side duration histograms: one row per service and metric in the first section.
-const SERVER_METRICS: [&str; 2] = ["http.server.request.duration", "rpc.server.call.duration"];
+/// Server-side duration histograms (a consumer's processing is its service's own work
+/// too): one row per service and metric in the first section.
+const SERVER_METRICS: [&str; 3] = [
+    "http.server.request.duration",
+    "rpc.server.call.duration",
+    "messaging.process.duration",
+];
 /// Outgoing-call duration histograms: the second section.
-const CLIENT_METRICS: [&str; 4] = [
+const CLIENT_METRICS: [&str; 5] = [
     "http.client.request.duration",
     "rpc.client.call.duration",
     "db.client.operation.duration",
     "gen_ai.client.operation.duration",
+    "messaging.client.operation.duration",
 ];
 
 /// Renders the RED table from histogram metrics; `elapsed` is the traffic's wall time.
@@ -52,9 +58,9 @@ pub fn red_table(metrics: &[MetricRecord], elapsed: Duration) -> String {
         rows.iter().map(|r| r.metric.len()).max().unwrap_or(0).max(6),
     );
     let sections = [
-        ("server side", &SERVER_METRICS[..]),
+        ("server side (requests, messages processed)", &SERVER_METRICS[..]),
         (
-            "outgoing calls (HTTP, gRPC, database, GenAI)",
+            "outgoing calls (HTTP, gRPC, database, GenAI, messaging)",
             &CLIENT_METRICS[..],
         ),
     ];

@@ -24,7 +24,7 @@ const MAX_INDENT: usize = 16;
 
 /// The attributes shown under a span, in this order, when present. `url.full` is
 /// skipped on SERVER spans (the route says more there).
-const KEY_ATTRIBUTES: [&str; 15] = [
+const KEY_ATTRIBUTES: [&str; 16] = [
     "http.request.method",
     "http.route",
     "url.full",
@@ -33,6 +33,8 @@ const KEY_ATTRIBUTES: [&str; 15] = [
     "rpc.response.status_code",
     "db.system.name",
     "db.query.summary",
+    // The demo's own: whether the inventory lookup was answered by the Redis cache.
+    "shop.cache.hit",
     "gen_ai.operation.name",
     "gen_ai.request.model",
     "gen_ai.usage.input_tokens",

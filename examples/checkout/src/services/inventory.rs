@@ -1,4 +1,5 @@
-//! The `inventory` table, owned by `orders`, through sqlx.
+//! The `inventory` table, owned by `orders`, through sqlx, with the cache of
+//! `inventory_cache.rs` in front of the price lookup when `REDIS_URL` is set.
 //!
 //! Instrumentation: `InstrumentedPool::builder(pool).providers(..).build()`, given orders'
 //! providers. Every query below is then a DB CLIENT span (`SELECT inventory`, `UPDATE
@@ -8,6 +9,8 @@
 
 use otel_kit_db::{InstrumentedPool, Providers};
 use sqlx::{Postgres, Sqlite};
+
+use super::inventory_cache::InventoryCache;
 
 /// What the shop sells: sku, name, price in cents.
 const CATALOGUE: [(&str, &str, i64); 4] = [
@@ -24,23 +27,33 @@ const INITIAL_STOCK: i64 = 1_000_000;
 /// retry of that order, refused by the database's unique key (a DB error span).
 pub(crate) const REPLAYED_KEY: &str = "replayed-checkout";
 
+/// An item's price, `SELECT inventory`: in the transaction, or for the cache.
+const PRICE: &str = "SELECT price_cents FROM inventory WHERE sku = $1";
+
 /// Orders of this many items or more run the bulk availability report first: the slow
 /// query of the demo (a recursive count the database cannot shortcut).
 pub(crate) const BULK_QUANTITY: u32 = 50;
 
+/// The table, and the cache in front of its price lookups when there is one.
+#[derive(Clone)]
+pub(crate) struct Inventory {
+    pool: Pool,
+    cache: Option<InventoryCache>,
+}
+
 /// The pool, for either database.
 #[derive(Clone)]
-pub(crate) enum Inventory {
+enum Pool {
     Sqlite(InstrumentedPool<Sqlite>),
     Postgres(InstrumentedPool<Postgres>),
 }
 
 /// The same body for both pools: the SQL is identical, only the driver type differs.
 macro_rules! on_pool {
-    ($inventory:expr, |$pool:ident| $body:expr) => {
-        match $inventory {
-            Inventory::Sqlite($pool) => $body,
-            Inventory::Postgres($pool) => $body,
+    ($pool_of:expr, |$pool:ident| $body:expr) => {
+        match $pool_of {
+            Pool::Sqlite($pool) => $body,
+            Pool::Postgres($pool) => $body,
         }
     };
 }
@@ -63,11 +76,16 @@ impl From<sqlx::Error> for ReserveError {
 
 impl Inventory {
     /// Connects to `database_url` (`sqlite:` or `postgres:`), creates and fills the table;
-    /// its queries and pool metrics record to `providers`.
-    pub(crate) async fn open(database_url: &str, providers: Providers) -> Result<Inventory, sqlx::Error> {
-        let inventory = if database_url.starts_with("postgres") {
+    /// its queries and pool metrics record to `providers`. Prices are looked up through
+    /// `cache` when given.
+    pub(crate) async fn open(
+        database_url: &str,
+        providers: Providers,
+        cache: Option<InventoryCache>,
+    ) -> Result<Inventory, sqlx::Error> {
+        let pool = if database_url.starts_with("postgres") {
             let pool = sqlx::PgPool::connect(database_url).await?;
-            Inventory::Postgres(InstrumentedPool::builder(pool).providers(providers).build())
+            Pool::Postgres(InstrumentedPool::builder(pool).providers(providers).build())
         } else {
             let options: sqlx::sqlite::SqliteConnectOptions = database_url.parse()?;
             // WAL and a busy timeout: concurrent orders wait for the write lock.
@@ -76,9 +94,9 @@ impl Inventory {
                 .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                 .busy_timeout(std::time::Duration::from_secs(5));
             let pool = sqlx::SqlitePool::connect_with(options).await?;
-            Inventory::Sqlite(InstrumentedPool::builder(pool).providers(providers).build())
+            Pool::Sqlite(InstrumentedPool::builder(pool).providers(providers).build())
         };
-        on_pool!(&inventory, |pool| {
+        on_pool!(&pool, |pool| {
             sqlx::query(
                 "CREATE TABLE IF NOT EXISTS inventory \
                  (sku TEXT PRIMARY KEY, name TEXT NOT NULL, price_cents BIGINT NOT NULL, stock BIGINT NOT NULL)",
@@ -111,16 +129,25 @@ impl Inventory {
                 .await?;
             }
         });
-        Ok(inventory)
+        Ok(Inventory { pool, cache })
     }
 
     /// Takes `quantity` of `sku` off the shelf and records the order under `key`, in one
-    /// transaction; returns the price of one item in cents.
+    /// transaction; returns the price of one item in cents. With a cache, the price is
+    /// looked up first, through it (an unknown sku then costs no transaction); without
+    /// one, the transaction reads it.
     pub(crate) async fn reserve(&self, key: &str, sku: &str, quantity: u32) -> Result<i64, ReserveError> {
         if quantity >= BULK_QUANTITY {
             self.bulk_availability_report().await?;
         }
-        on_pool!(self, |pool| {
+        let known_price = match &self.cache {
+            Some(cache) => match cache.price(sku, self.price(sku)).await? {
+                Some(price) => Some(price),
+                None => return Err(ReserveError::UnknownSku),
+            },
+            None => None,
+        };
+        on_pool!(&self.pool, |pool| {
             let mut tx = pool.begin().await?;
             // The write first: it takes the lock, so two orders cannot both read the
             // same stock and then both fail to upgrade to writing.
@@ -130,10 +157,15 @@ impl Inventory {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            let price: Option<i64> = sqlx::query_scalar("SELECT price_cents FROM inventory WHERE sku = $1")
-                .bind(sku)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let price: Option<i64> = match known_price {
+                Some(price) => Some(price),
+                None => {
+                    sqlx::query_scalar(PRICE)
+                        .bind(sku)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                }
+            };
             match (taken, price) {
                 (1, Some(price)) => {
                     let recorded = sqlx::query(
@@ -168,9 +200,23 @@ impl Inventory {
         })
     }
 
+    /// The price of `sku` in cents, `None` when there is no such sku.
+    async fn price(&self, sku: &str) -> Result<Option<i64>, sqlx::Error> {
+        on_pool!(&self.pool, |pool| {
+            sqlx::query_scalar(PRICE).bind(sku).fetch_optional(pool).await
+        })
+    }
+
+    /// Deletes what this run cached (the demo's clean-up at the end of a run).
+    pub(crate) async fn forget_cached(&self) {
+        if let Some(cache) = &self.cache {
+            cache.forget(CATALOGUE.iter().map(|(sku, _, _)| *sku)).await;
+        }
+    }
+
     /// Puts `quantity` of `sku` back and forgets order `key` (the payment failed).
     pub(crate) async fn release(&self, key: &str, sku: &str, quantity: u32) -> Result<(), sqlx::Error> {
-        on_pool!(self, |pool| {
+        on_pool!(&self.pool, |pool| {
             sqlx::query("UPDATE inventory SET stock = stock + $1 WHERE sku = $2")
                 .bind(i64::from(quantity))
                 .bind(sku)
@@ -188,6 +234,8 @@ impl Inventory {
     async fn bulk_availability_report(&self) -> Result<i64, sqlx::Error> {
         const REPORT: &str = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000) \
                               SELECT count(*) FROM n";
-        on_pool!(self, |pool| sqlx::query_scalar(REPORT).fetch_one(pool).await)
+        on_pool!(&self.pool, |pool| sqlx::query_scalar(REPORT)
+            .fetch_one(pool)
+            .await)
     }
 }

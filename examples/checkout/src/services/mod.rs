@@ -3,6 +3,7 @@
 pub(crate) mod fraud_check;
 pub(crate) mod frontend;
 pub(crate) mod inventory;
+pub(crate) mod inventory_cache;
 pub(crate) mod llm;
 pub(crate) mod llm_mock;
 pub(crate) mod notifications;

@@ -3,8 +3,8 @@
 //!
 //! Instrumentation: `otel_kit_grpc::ServerLayer` on the server, and
 //! `otel_kit_http::ClientMiddleware` on the reqwest client that calls `payments`, both
-//! given orders' providers. The database and the queue are instrumented in
-//! `inventory.rs` and `notifications.rs`.
+//! given orders' providers. The database, its cache and the queue are instrumented in
+//! `inventory.rs`, `inventory_cache.rs` and `notifications/`.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,7 +16,7 @@ use tonic::transport::server::TcpIncoming;
 use tonic::{Request, Response, Status};
 
 use super::inventory::{Inventory, ReserveError};
-use super::notifications::Publisher;
+use super::notifications::{Confirmation, Publisher};
 use crate::proto::orders_server::{self, OrdersServer};
 use crate::proto::{PlaceOrderReply, PlaceOrderRequest};
 
@@ -124,8 +124,12 @@ impl orders_server::Orders for Orders {
             }
             return Err(status);
         }
-        let order_id = format!("ord-{key}");
-        self.notifications.publish(&order_id).await;
+        let confirmation = Confirmation {
+            order_id: format!("ord-{key}"),
+            email: order.email,
+        };
+        self.notifications.publish(&confirmation).await;
+        let order_id = confirmation.order_id;
         tracing::info!(
             shop.order.id = order_id,
             shop.product.sku = order.sku,

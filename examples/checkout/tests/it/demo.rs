@@ -1,17 +1,27 @@
 //! The checkout demo binary as the tests start it.
 
 use std::io::Read as _;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// Checkouts per run: one of each failure (the traffic repeats every 25).
+pub(crate) const CHECKOUTS: usize = 25;
+
+/// Variables of the test's own environment that change what the demo does, besides
+/// `OTEL_*` and `OPENAI_*`.
+const DEMO_VARIABLES: [&str; 4] = ["DATABASE_URL", "NATS_URL", "REDIS_URL", "RUST_LOG"];
+
 /// The demo binary with `args` and `env`, and nothing from the test's own environment
-/// that would change what it does (`OTEL_*`, `OPENAI_*`, `DATABASE_URL`); stdout and
+/// that would change what it does (`OTEL_*`, `OPENAI_*`, [`DEMO_VARIABLES`]); stdout and
 /// stderr piped.
 pub(crate) fn demo(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_checkout"));
     for (key, _) in std::env::vars_os() {
         let key_text = key.to_string_lossy();
-        if key_text.starts_with("OTEL_") || key_text.starts_with("OPENAI_") || key_text == "DATABASE_URL" {
+        if key_text.starts_with("OTEL_")
+            || key_text.starts_with("OPENAI_")
+            || DEMO_VARIABLES.contains(&key_text.as_ref())
+        {
             command.env_remove(&key);
         }
     }
@@ -21,6 +31,61 @@ pub(crate) fn demo(args: &[&str], env: &[(&str, &str)]) -> Command {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     command
+}
+
+/// The servers the demo can use besides its database: NATS with JetStream
+/// (`TEST_NATS_URL`, given to the demo as `NATS_URL`) and Redis (`TEST_REDIS_URL`, as
+/// `REDIS_URL`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Services {
+    pub(crate) nats: Option<String>,
+    pub(crate) redis: Option<String>,
+}
+
+impl Services {
+    /// None: the demo's embedded defaults.
+    pub(crate) fn none() -> Services {
+        Services::default()
+    }
+
+    /// Those the test's environment names; `None`, saying why, when it names none.
+    pub(crate) fn from_env(test: &str) -> Option<Services> {
+        let variable = |key| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
+        let services = Services {
+            nats: variable("TEST_NATS_URL"),
+            redis: variable("TEST_REDIS_URL"),
+        };
+        if services.nats.is_none() && services.redis.is_none() {
+            println!("{test}: not run with the services: neither TEST_NATS_URL nor TEST_REDIS_URL is set");
+            return None;
+        }
+        Some(services)
+    }
+
+    /// The demo's variables for them.
+    pub(crate) fn env(&self) -> Vec<(&'static str, &str)> {
+        let mut env = Vec::new();
+        if let Some(url) = &self.nats {
+            env.push(("NATS_URL", url.as_str()));
+        }
+        if let Some(url) = &self.redis {
+            env.push(("REDIS_URL", url.as_str()));
+        }
+        env
+    }
+
+    /// For messages: `with NATS, Redis`, or `with neither`.
+    pub(crate) fn describe(&self) -> String {
+        let names: Vec<&str> = [(self.nats.is_some(), "NATS"), (self.redis.is_some(), "Redis")]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect();
+        if names.is_empty() {
+            "with neither NATS nor Redis".to_owned()
+        } else {
+            format!("with {}", names.join(" and "))
+        }
+    }
 }
 
 /// Runs `command` (from [`demo`]) to its end without blocking the test's runtime,
@@ -71,4 +136,37 @@ fn drain(stream: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle
 fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// Waits for `child` to exit, killing it after `limit`.
+pub(crate) fn wait(mut child: Child, limit: Duration) -> Output {
+    let deadline = Instant::now() + limit;
+    while child.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("checkout did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// Runs [`CHECKOUTS`] checkouts, 4 at a time, with `env`; panics, with both streams,
+/// unless the demo exits 0.
+pub(crate) fn run_checkouts(env: &[(&str, &str)]) -> Output {
+    let child = demo(
+        &["run", "--checkouts", &CHECKOUTS.to_string(), "--concurrency", "4"],
+        env,
+    )
+    .spawn()
+    .expect("start checkout");
+    let output = wait(child, Duration::from_secs(120));
+    assert!(
+        output.status.success(),
+        "checkout failed: {}\nstdout:\n{}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
 }

@@ -245,7 +245,11 @@ fn other_metrics_and_empty_input() {
     assert!(rows(&[other]).is_empty());
     let table = red_table(&[], Duration::ZERO);
     assert!(
-        table.contains("(no http.server.request.duration, rpc.server.call.duration histograms received)")
+        table.contains(
+            "(no http.server.request.duration, rpc.server.call.duration, messaging.process.duration \
+             histograms received)"
+        ),
+        "{table}"
     );
 }
 
