@@ -36,8 +36,8 @@
 //!   on every console line).
 //! - **Our OTLP protobuf encoding**, `otlp_encoding` (with `grpc` or `http-proto`): the
 //!   export requests written from the SDK's data straight to bytes, property-tested
-//!   against opentelemetry-proto's transform; the OTLP exporters send spans and log
-//!   records with it over gRPC and HTTP/protobuf.
+//!   against opentelemetry-proto's transform; the OTLP exporters send spans, log
+//!   records and metrics with it over gRPC and HTTP/protobuf.
 //!
 //! The configuration reference (every variable, default, and builder method) is
 //! `docs/configuration.md`.
@@ -57,7 +57,7 @@
 //! | `grpc` | yes | OTLP/gRPC (`OTEL_EXPORTER_OTLP_PROTOCOL=grpc`) | tonic's channel, prost |
 //! | `http-proto` | yes | OTLP/HTTP with protobuf bodies, the specification's default protocol | hyper's client (opentelemetry-http's, which also compiles h2), prost |
 //! | `http-json` | no | OTLP/HTTP with JSON bodies | the above, serde and serde_json for the OTLP types |
-//! | `gzip` | yes | `OTEL_EXPORTER_OTLP_COMPRESSION=gzip` | flate2 (pure Rust); without `grpc`, tonic's core too (opentelemetry-otlp's wiring) |
+//! | `gzip` | yes | `OTEL_EXPORTER_OTLP_COMPRESSION=gzip` | flate2 (pure Rust) |
 //! | `tls-ring` | yes | `https://` endpoints, CA and client certificates, with rustls on ring | rustls, ring, rustls-native-certs, tokio-rustls |
 //! | `tls-aws-lc` | no | the same with aws-lc-rs, used when `tls-ring` is off | aws-lc-sys, a C library (cc; cmake on some targets) |
 //! | `logs` | yes | the OTLP log pipeline and the `tracing` log bridge | the SDK's logs, opentelemetry-appender-tracing |

@@ -226,20 +226,28 @@ pub(super) struct EncodedResource {
 
 impl EncodedResource {
     pub(super) fn new(resource: &opentelemetry_sdk::Resource) -> Self {
-        let mut field = Vec::new();
-        let nested = wire::begin(&mut field, 1, 2);
+        let mut encoded = EncodedResource::default();
+        encoded.set(resource);
+        encoded
+    }
+
+    /// Encodes `resource` in place of the one held, keeping the buffer.
+    pub(super) fn set(&mut self, resource: &opentelemetry_sdk::Resource) {
+        let field = &mut self.field;
+        field.clear();
+        let nested = wire::begin(field, 1, 2);
         let mut dropped = 0;
         for (k, v) in resource.iter() {
-            if key_value(&mut field, 1, k.as_str(), v).is_err() {
+            if key_value(field, 1, k.as_str(), v).is_err() {
                 dropped += 1;
             }
         }
-        wire::varint(&mut field, 2, u64::from(dropped));
-        wire::end(&mut field, nested);
-        EncodedResource {
-            field,
-            schema_url: resource.schema_url().unwrap_or_default().into(),
-            dropped,
+        wire::varint(field, 2, u64::from(dropped));
+        wire::end(field, nested);
+        let schema_url = resource.schema_url().unwrap_or_default();
+        if *self.schema_url != *schema_url {
+            self.schema_url = schema_url.into();
         }
+        self.dropped = dropped;
     }
 }

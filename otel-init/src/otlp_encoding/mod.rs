@@ -6,25 +6,37 @@
 //!
 //! The bytes decode (with opentelemetry-proto) to exactly what opentelemetry-proto's
 //! transform produces for the same data: the property tests in `tests/it/otlp_encoding/`
-//! check it over arbitrary spans and log records. OTLP/JSON stays on the upstream path.
+//! check it over arbitrary spans, log records and metrics. OTLP/JSON stays on the upstream path.
 //!
 //! - `wire`: the protobuf primitives, over `prost::encoding`'s varints and keys;
 //! - `attributes`: `AnyValue`, `KeyValue`, the scope, and the resource (encoded once);
 //! - `scope_groups`: a batch grouped by instrumentation scope, without a map per batch;
 //! - `time`: timestamps;
 //! - `trace`: [`TraceEncoder`];
-//! - `logs` and `log_values` (the log API's values, nested): [`LogEncoder`].
+//! - `logs` and `log_values` (the log API's values, nested): [`LogEncoder`];
+//! - `metrics` and `metric_points`: [`MetricEncoder`], and `exemplars`, its hook for
+//!   exemplars of ours ([`ExemplarSource`]).
 
 mod attributes;
+#[cfg(feature = "metrics")]
+mod exemplars;
 #[cfg(feature = "logs")]
 mod log_values;
 #[cfg(feature = "logs")]
 mod logs;
+#[cfg(feature = "metrics")]
+mod metric_points;
+#[cfg(feature = "metrics")]
+mod metrics;
 mod scope_groups;
 mod time;
 mod trace;
 mod wire;
 
+#[cfg(feature = "metrics")]
+pub use exemplars::{Exemplar, ExemplarSource, ExemplarValue};
 #[cfg(feature = "logs")]
 pub use logs::LogEncoder;
+#[cfg(feature = "metrics")]
+pub use metrics::MetricEncoder;
 pub use trace::TraceEncoder;

@@ -76,6 +76,52 @@ pub(super) fn fixed64_always(buf: &mut Vec<u8>, tag: u32, value: u64) {
     buf.extend_from_slice(&value.to_le_bytes());
 }
 
+#[cfg(feature = "metrics")]
+/// A `double` field, left out when 0 (or -0, as prost compares).
+#[inline]
+pub(super) fn double(buf: &mut Vec<u8>, tag: u32, value: f64) {
+    if value != 0.0 {
+        fixed64_always(buf, tag, value.to_bits());
+    }
+}
+
+#[cfg(feature = "metrics")]
+/// A `sint32` field (zigzag), left out when 0.
+#[inline]
+pub(super) fn sint32(buf: &mut Vec<u8>, tag: u32, value: i32) {
+    varint(buf, tag, u64::from(((value << 1) ^ (value >> 31)) as u32));
+}
+
+#[cfg(feature = "metrics")]
+/// A packed `repeated fixed64` or `repeated double` field, left out when empty.
+/// `values` is called twice: once to count, once to write.
+pub(super) fn packed_fixed64<I: Iterator<Item = u64>>(buf: &mut Vec<u8>, tag: u32, values: impl Fn() -> I) {
+    let count = values().count();
+    if count == 0 {
+        return;
+    }
+    put_key(buf, tag, WireType::LengthDelimited);
+    put_varint(buf, (count * 8) as u64);
+    for v in values() {
+        buf.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+#[cfg(feature = "metrics")]
+/// A packed `repeated uint64` field, left out when empty. `values` is called twice:
+/// once for the length, once to write.
+pub(super) fn packed_varint<I: Iterator<Item = u64>>(buf: &mut Vec<u8>, tag: u32, values: impl Fn() -> I) {
+    let len: usize = values().map(encoded_len_varint).sum();
+    if len == 0 {
+        return;
+    }
+    put_key(buf, tag, WireType::LengthDelimited);
+    put_varint(buf, len as u64);
+    for v in values() {
+        put_varint(buf, v);
+    }
+}
+
 /// A `fixed32` field, left out when 0.
 #[inline]
 pub(super) fn fixed32(buf: &mut Vec<u8>, tag: u32, value: u32) {

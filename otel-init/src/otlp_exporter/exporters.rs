@@ -4,6 +4,8 @@
 use opentelemetry_sdk::error::OTelSdkResult;
 #[cfg(feature = "logs")]
 use opentelemetry_sdk::logs::{LogBatch, LogExporter};
+#[cfg(feature = "metrics")]
+use opentelemetry_sdk::metrics::{Temporality, data::ResourceMetrics, exporter::PushMetricExporter};
 use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
 #[cfg(all(feature = "__proto", feature = "logs"))]
@@ -12,6 +14,8 @@ use crate::otlp_encoding::LogEncoder;
 use crate::otlp_encoding::TraceEncoder;
 #[cfg(feature = "__proto")]
 use crate::proto_export::ProtoExporter;
+#[cfg(all(feature = "__proto", feature = "metrics"))]
+use crate::proto_export::ProtoMetricExporter;
 
 /// The OTLP span exporter of the configured protocol: ours for gRPC and
 /// HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
@@ -89,6 +93,56 @@ impl LogExporter for OtlpLogExporter {
             OtlpLogExporter::Ours(e) => e.set_resource(resource),
             #[cfg(feature = "http-json")]
             OtlpLogExporter::Upstream(e) => e.set_resource(resource),
+        }
+    }
+}
+
+/// The OTLP metric exporter of the configured protocol: ours for gRPC and
+/// HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
+#[cfg(feature = "metrics")]
+#[derive(Debug)]
+pub(crate) enum OtlpMetricExporter {
+    #[cfg(feature = "__proto")]
+    Ours(ProtoMetricExporter),
+    #[cfg(feature = "http-json")]
+    Upstream(opentelemetry_otlp::MetricExporter),
+}
+
+#[cfg(feature = "metrics")]
+impl PushMetricExporter for OtlpMetricExporter {
+    async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
+        match self {
+            #[cfg(feature = "__proto")]
+            OtlpMetricExporter::Ours(e) => e.export(metrics).await,
+            #[cfg(feature = "http-json")]
+            OtlpMetricExporter::Upstream(e) => e.export(metrics).await,
+        }
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        match self {
+            #[cfg(feature = "__proto")]
+            OtlpMetricExporter::Ours(e) => e.force_flush(),
+            #[cfg(feature = "http-json")]
+            OtlpMetricExporter::Upstream(e) => e.force_flush(),
+        }
+    }
+
+    fn shutdown_with_timeout(&self, timeout: std::time::Duration) -> OTelSdkResult {
+        match self {
+            #[cfg(feature = "__proto")]
+            OtlpMetricExporter::Ours(e) => e.shutdown_with_timeout(timeout),
+            #[cfg(feature = "http-json")]
+            OtlpMetricExporter::Upstream(e) => e.shutdown_with_timeout(timeout),
+        }
+    }
+
+    fn temporality(&self) -> Temporality {
+        match self {
+            #[cfg(feature = "__proto")]
+            OtlpMetricExporter::Ours(e) => e.temporality(),
+            #[cfg(feature = "http-json")]
+            OtlpMetricExporter::Upstream(e) => e.temporality(),
         }
     }
 }

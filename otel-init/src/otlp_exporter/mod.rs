@@ -21,11 +21,11 @@ use crate::proto_export::ProtoExporter;
 use crate::signal::Signal;
 #[cfg(feature = "logs")]
 pub(crate) use exporters::OtlpLogExporter;
+#[cfg(feature = "metrics")]
+pub(crate) use exporters::OtlpMetricExporter;
 pub(crate) use exporters::OtlpSpanExporter;
 pub(crate) use transport::HttpClients;
 use transport::Transport;
-#[cfg(all(feature = "grpc", feature = "metrics"))]
-use transport::on_runtime;
 
 /// The OTLP span exporter, or `None` (with a warning) when this build cannot reach the
 /// endpoint.
@@ -86,8 +86,7 @@ pub(crate) fn metric_exporter(
     runtime: Option<&ExportRuntime>,
     clients: &mut HttpClients,
     warnings: &mut Warnings,
-) -> Result<Option<opentelemetry_otlp::MetricExporter>, InitError> {
-    use opentelemetry_otlp::MetricExporter;
+) -> Result<Option<OtlpMetricExporter>, InitError> {
     let t = Transport {
         config,
         signal: Signal::Metrics,
@@ -95,27 +94,45 @@ pub(crate) fn metric_exporter(
     if !t.reachable(warnings) {
         return Ok(None);
     }
-    let builder = MetricExporter::builder().with_temporality(temporality);
-    let built = match config.protocol {
+    #[cfg(feature = "__proto")]
+    let ours = |sender: Option<std::sync::Arc<crate::proto_export::Sender>>| {
+        sender.map(|s| {
+            let exporter = ProtoExporter::new(s, "metric attribute values");
+            OtlpMetricExporter::Ours(crate::proto_export::ProtoMetricExporter::new(
+                exporter,
+                temporality,
+            ))
+        })
+    };
+    match config.protocol {
         #[cfg(feature = "grpc")]
-        OtlpProtocol::Grpc => {
-            let builder = t.grpc(builder.with_tonic(), warnings);
-            on_runtime(runtime, || builder.build())
-        }
-        #[cfg(feature = "__http")]
-        OtlpProtocol::HttpProtobuf | OtlpProtocol::HttpJson => {
-            match t.http(builder.with_http(), runtime, clients, warnings) {
-                Some(builder) => builder.build(),
-                None => return Ok(None),
+        OtlpProtocol::Grpc => Ok(ours(t.our_grpc(
+            crate::proto_export::METRICS_SERVICE,
+            "data points",
+            runtime,
+            warnings,
+        )?)),
+        #[cfg(feature = "http-proto")]
+        OtlpProtocol::HttpProtobuf => Ok(ours(t.our_http("data points", runtime, clients, warnings)?)),
+        #[cfg(feature = "http-json")]
+        OtlpProtocol::HttpJson => {
+            let builder = opentelemetry_otlp::MetricExporter::builder()
+                .with_temporality(temporality)
+                .with_http();
+            match t.http(builder, runtime, clients, warnings) {
+                Some(builder) => builder
+                    .build()
+                    .map(|e| Some(OtlpMetricExporter::Upstream(e)))
+                    .map_err(|e| t.error(e)),
+                None => Ok(None),
             }
         }
         #[allow(unreachable_patterns)]
         _ => {
             t.not_built_in(warnings);
-            return Ok(None);
+            Ok(None)
         }
-    };
-    built.map(Some).map_err(|e| t.error(e))
+    }
 }
 
 /// The OTLP log exporter, or `None` (with a warning) when this build cannot reach the

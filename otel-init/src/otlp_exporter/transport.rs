@@ -1,18 +1,17 @@
-//! One signal's OTLP settings (`Transport`), applied to an upstream exporter builder or
+//! One signal's OTLP settings (`Transport`), applied to the upstream HTTP/JSON builder or
 //! to our own exporter's transport (`ours.rs`): the endpoint's reachability, the
 //! compression this build has, the PEM files, gRPC metadata and TLS, the HTTP client.
 
-#[cfg(feature = "grpc")]
-use opentelemetry_otlp::WithTonicConfig;
-use opentelemetry_otlp::{ExporterBuildError, WithExportConfig};
-#[cfg(feature = "__http")]
+use opentelemetry_otlp::ExporterBuildError;
+#[cfg(feature = "http-json")]
+use opentelemetry_otlp::WithExportConfig;
+#[cfg(feature = "http-json")]
 use opentelemetry_otlp::{Protocol, WithHttpConfig};
 
 use crate::InitError;
-#[cfg(feature = "http-json")]
-use crate::config::OtlpProtocol;
 use crate::config::{Compression, OtlpSignalConfig};
 use crate::env::Warnings;
+#[cfg(feature = "__http")]
 use crate::export_runtime::ExportRuntime;
 #[cfg(feature = "__http")]
 use crate::http_client::ClientTls;
@@ -126,27 +125,8 @@ impl Transport<'_> {
 /// OTLP/gRPC.
 #[cfg(feature = "grpc")]
 impl Transport<'_> {
-    /// Endpoint, timeout, metadata, compression and TLS. (Spans and logs are ours.)
-    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
-    pub(super) fn grpc<B: WithTonicConfig + WithExportConfig>(
-        &self,
-        builder: B,
-        warnings: &mut Warnings,
-    ) -> B {
-        let mut b = builder
-            .with_endpoint(self.config.endpoint.clone())
-            .with_timeout(self.config.timeout)
-            .with_metadata(self.metadata());
-        if let Some(c) = self.compression(warnings) {
-            b = b.with_compression(c);
-        }
-        #[cfg(feature = "__tls")]
-        if let Some(tls) = self.tonic_tls(warnings) {
-            b = b.with_tls_config(tls);
-        }
-        b
-    }
-
+    /// The configured headers as gRPC metadata (a name or value gRPC cannot carry is
+    /// left out).
     pub(super) fn metadata(&self) -> tonic::metadata::MetadataMap {
         let mut map = http::HeaderMap::new();
         for (k, v) in &self.config.headers {
@@ -180,25 +160,11 @@ impl Transport<'_> {
     }
 }
 
-/// OTLP/HTTP, protobuf or JSON.
-#[cfg(feature = "__http")]
+/// OTLP/HTTP with JSON bodies: opentelemetry-otlp's exporter.
+#[cfg(feature = "http-json")]
 impl Transport<'_> {
-    /// The encoding: the configuration only names one this build has.
-    #[cfg_attr(not(any(feature = "metrics", feature = "http-json")), allow(dead_code))]
-    pub(super) fn http_protocol(&self) -> Protocol {
-        #[cfg(feature = "http-json")]
-        if self.config.protocol == OtlpProtocol::HttpJson {
-            return Protocol::HttpJson;
-        }
-        #[cfg(feature = "http-proto")]
-        return Protocol::HttpBinary;
-        #[cfg(not(feature = "http-proto"))]
-        Protocol::HttpJson
-    }
-
     /// Encoding, endpoint, timeout, headers, compression and the client; `None`, with a
     /// warning, when there is no client to send with.
-    #[cfg_attr(not(any(feature = "metrics", feature = "http-json")), allow(dead_code))]
     pub(super) fn http<B: WithHttpConfig + WithExportConfig>(
         &self,
         builder: B,
@@ -208,7 +174,7 @@ impl Transport<'_> {
     ) -> Option<B> {
         let client = self.http_client(runtime, clients, warnings)?;
         let mut b = builder
-            .with_protocol(self.http_protocol())
+            .with_protocol(Protocol::HttpJson)
             .with_endpoint(self.config.endpoint.clone())
             .with_timeout(self.config.timeout)
             .with_headers(self.config.headers.iter().cloned().collect());
@@ -217,7 +183,11 @@ impl Transport<'_> {
         }
         Some(b.with_http_client(client))
     }
+}
 
+/// OTLP/HTTP, protobuf or JSON: the client.
+#[cfg(feature = "__http")]
+impl Transport<'_> {
     /// The client for this signal's endpoint and TLS, its requests run on the export
     /// runtime; `None`, with a warning, when there is none to send with.
     pub(super) fn http_client(
@@ -281,17 +251,6 @@ fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
         .take(1024 * 1024)
         .read_to_end(&mut out)?;
     Ok(out)
-}
-
-/// Builds on the export runtime when there is one: tonic spawns its connection tasks on
-/// the current runtime, and they must not run on the application's.
-#[cfg(feature = "grpc")]
-#[cfg_attr(not(feature = "metrics"), allow(dead_code))]
-pub(super) fn on_runtime<T>(runtime: Option<&ExportRuntime>, build: impl FnOnce() -> T) -> T {
-    match runtime {
-        Some(rt) => rt.enter(build),
-        None => build(),
-    }
 }
 
 impl Transport<'_> {

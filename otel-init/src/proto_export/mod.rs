@@ -14,6 +14,8 @@ mod grpc;
 mod http;
 #[cfg(feature = "logs")]
 mod logs;
+#[cfg(feature = "metrics")]
+mod metrics;
 #[cfg(feature = "grpc")]
 mod raw_codec;
 mod response;
@@ -26,6 +28,8 @@ pub(crate) use exporter::ProtoExporter;
 pub(crate) use grpc::{GrpcSender, GrpcService};
 #[cfg(feature = "http-proto")]
 pub(crate) use http::HttpSender;
+#[cfg(feature = "metrics")]
+pub(crate) use metrics::ProtoMetricExporter;
 pub(crate) use sender::{Sender, Via};
 
 /// The `User-Agent` of our requests (opentelemetry-otlp sends
@@ -37,6 +41,13 @@ pub(crate) const USER_AGENT: &str = concat!("otel-kit-init/", env!("CARGO_PKG_VE
 pub(crate) const TRACE_SERVICE: GrpcService = GrpcService {
     service: "opentelemetry.proto.collector.trace.v1.TraceService",
     path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+};
+
+/// The metrics service, for OTLP/gRPC.
+#[cfg(all(feature = "grpc", feature = "metrics"))]
+pub(crate) const METRICS_SERVICE: GrpcService = GrpcService {
+    service: "opentelemetry.proto.collector.metrics.v1.MetricsService",
+    path: "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
 };
 
 /// The logs service, for OTLP/gRPC.

@@ -4,4 +4,5 @@
 
 mod arbitrary;
 mod logs;
+mod metrics;
 mod traces;

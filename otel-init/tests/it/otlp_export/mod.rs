@@ -6,6 +6,7 @@
 
 mod arrival;
 mod logs;
+mod metrics;
 mod retries;
 mod rotel;
 
