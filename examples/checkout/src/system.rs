@@ -19,7 +19,7 @@ use crate::services::fraud_check::FraudCheck;
 use crate::services::inventory::Inventory;
 use crate::services::inventory_cache::{self, InventoryCache};
 use crate::services::llm::Llm;
-use crate::services::notifications::{self, Queue, Worker};
+use crate::services::notifications::{self, Publisher, Queue, Worker};
 use crate::services::orders::Orders;
 use crate::services::{frontend, llm_mock, orders, payments};
 
@@ -90,41 +90,34 @@ impl System {
             Llm::from_env(mock_base_url, notifications_telemetry.providers()),
         )?;
 
-        let database_url = database_url.to_owned();
-        let redis_url = services.redis_url.clone();
-        let run_id = services.run_id.clone();
-        let providers = orders_telemetry.providers();
-        let tracer = orders_telemetry.tracer(inventory_cache::SCOPE);
-        let (orders_addr, inventory) = on(&orders, async move {
-            let cache = match redis_url {
-                Some(url) => Some(InventoryCache::connect(&url, &run_id, providers.clone(), tracer).await?),
-                None => None,
-            };
-            let inventory = Inventory::open(&database_url, providers.clone(), cache).await?;
-            let listener = TcpListener::bind("127.0.0.1:0").await?;
-            let orders = Orders::new(inventory.clone(), payments_addr, publisher, providers.clone());
-            Ok::<_, Boxed>((orders::start(listener, orders, providers)?, inventory))
-        })?;
-
-        let frontend_telemetry = pipelines.service(Service::Frontend);
-        let frontend = frontend_telemetry.runtime(1)?;
-        let (stop_accepting, stopped) = oneshot::channel::<()>();
-        let providers = frontend_telemetry.providers();
-        let (frontend_addr, server) = on(&frontend, async move {
-            let listener = TcpListener::bind(listen).await?;
-            let addr = listener.local_addr()?;
-            let server = frontend::start(listener, orders_addr, providers, async {
-                let _ = stopped.await;
-            })
-            .map_err(|e| e.to_string())?;
-            Ok::<_, Boxed>((addr, server))
-        })?;
+        let started = start_orders_and_frontend(
+            listen,
+            database_url,
+            services,
+            pipelines,
+            &orders,
+            (publisher, payments_addr),
+        );
+        let started = match started {
+            Ok(started) => started,
+            Err(error) => {
+                // The queue may be a stream on a shared server: leave nothing behind. Orders
+                // first, so that a channel's worker sees its publisher gone.
+                orders.shutdown_timeout(Duration::from_secs(1));
+                let finished = notifications
+                    .block_on(async { tokio::time::timeout(DRAIN_TIMEOUT, worker.finish()).await });
+                if finished.is_err() {
+                    tracing::warn!("notifications did not stop within {DRAIN_TIMEOUT:?}");
+                }
+                return Err(error);
+            }
+        };
 
         Ok(System {
-            frontend_addr,
-            stop_accepting,
-            frontend: (frontend, server),
-            orders: (orders, inventory),
+            frontend_addr: started.frontend_addr,
+            stop_accepting: started.stop_accepting,
+            frontend: (started.frontend, started.server),
+            orders: (orders, started.inventory),
             notifications: (notifications, worker),
             payments,
             llm_mock,
@@ -167,4 +160,63 @@ impl System {
         self.payments.shutdown_timeout(Duration::from_secs(1));
         self.llm_mock.shutdown_timeout(Duration::from_secs(1));
     }
+}
+
+/// What [`start_orders_and_frontend`] started.
+struct Started {
+    /// Stops the frontend accepting.
+    stop_accepting: oneshot::Sender<()>,
+    inventory: Inventory,
+    frontend: Runtime,
+    frontend_addr: SocketAddr,
+    server: JoinHandle<std::io::Result<()>>,
+}
+
+/// Opens the inventory (its database and cache) and starts orders on `orders`, then the
+/// frontend on a runtime of its own, listening on `listen`.
+fn start_orders_and_frontend(
+    listen: SocketAddr,
+    database_url: &str,
+    services: &Services,
+    pipelines: &Pipelines,
+    orders: &Runtime,
+    (publisher, payments_addr): (Publisher, SocketAddr),
+) -> Result<Started, Boxed> {
+    let orders_telemetry = pipelines.service(Service::Orders);
+    let database_url = database_url.to_owned();
+    let redis_url = services.redis_url.clone();
+    let run_id = services.run_id.clone();
+    let providers = orders_telemetry.providers();
+    let tracer = orders_telemetry.tracer(inventory_cache::SCOPE);
+    let (orders_addr, inventory) = on(orders, async move {
+        let cache = match redis_url {
+            Some(url) => Some(InventoryCache::connect(&url, &run_id, providers.clone(), tracer).await?),
+            None => None,
+        };
+        let inventory = Inventory::open(&database_url, providers.clone(), cache).await?;
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let orders = Orders::new(inventory.clone(), payments_addr, publisher, providers.clone());
+        Ok::<_, Boxed>((orders::start(listener, orders, providers)?, inventory))
+    })?;
+
+    let frontend_telemetry = pipelines.service(Service::Frontend);
+    let frontend = frontend_telemetry.runtime(1)?;
+    let (stop_accepting, stopped) = oneshot::channel::<()>();
+    let providers = frontend_telemetry.providers();
+    let (frontend_addr, server) = on(&frontend, async move {
+        let listener = TcpListener::bind(listen).await?;
+        let addr = listener.local_addr()?;
+        let server = frontend::start(listener, orders_addr, providers, async {
+            let _ = stopped.await;
+        })
+        .map_err(|e| e.to_string())?;
+        Ok::<_, Boxed>((addr, server))
+    })?;
+    Ok(Started {
+        stop_accepting,
+        inventory,
+        frontend,
+        frontend_addr,
+        server,
+    })
 }

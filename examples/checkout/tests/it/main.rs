@@ -1,7 +1,8 @@
 //! The checkout demo's integration tests, one binary, each running the demo binary as
 //! a child process (`demo`), with its embedded defaults and, when `TEST_NATS_URL` /
 //! `TEST_REDIS_URL` are set, with NATS JetStream and the Redis cache: through rotel
-//! (`end_to_end`), with nothing configured (`report`), under SIGTERM (`serve`); the
+//! (`end_to_end`), with nothing configured (`report`), under SIGTERM (`serve`), with a
+//! server it cannot reach at start-up (`startup`); the
 //! drift test of `docs/dashboards` against the metrics it emits (`dashboards`); and the
 //! registry check of everything it exports (`registry`). `traces`, `totals` and
 //! `broker_and_cache` are what they share: the expected trees, metric totals, and the
@@ -14,5 +15,6 @@ mod end_to_end;
 mod registry;
 mod report;
 mod serve;
+mod startup;
 mod totals;
 mod traces;

@@ -118,8 +118,15 @@ pub(crate) fn start(
             let publisher = on(
                 orders_runtime,
                 jetstream::Publisher::connect(url.to_owned(), names, orders.providers()),
-            )?;
-            Ok((Publisher::JetStream(Box::new(publisher)), worker))
+            );
+            match publisher {
+                Ok(publisher) => Ok((Publisher::JetStream(Box::new(publisher)), worker)),
+                Err(error) => {
+                    // Nothing was published: the worker deletes the stream and ends.
+                    runtime.block_on(worker.finish());
+                    Err(error)
+                }
+            }
         }
     }
 }
