@@ -22,10 +22,10 @@
 //! # async fn handle(_: async_nats::Message) -> Result<(), std::io::Error> { Ok(()) }
 //! ```
 //!
-//! - [`nats`] (feature `nats`): the async-nats adapter: core publish/subscribe,
+//! - `nats` (feature `nats`): the async-nats adapter: core publish/subscribe,
 //!   request/reply, JetStream publish (the ack ends the span) and consumers (process,
 //!   fetch as a receive, ack/nak/term as settle).
-//! - [`rabbitmq`] (feature `rabbitmq`): the lapin adapter: `basic_publish` with the
+//! - `rabbitmq` (feature `rabbitmq`): the lapin adapter: `basic_publish` with the
 //!   context in the message headers, consumers whose messages are processed in their own
 //!   spans, ack/nack/reject as settle.
 //! - [`Messaging`]: the broker-agnostic instrumentation the adapters are built on, for a
@@ -54,8 +54,8 @@
 //!
 //! | feature | default | adds | pulls in |
 //! | --- | --- | --- | --- |
-//! | `nats` | no | [`nats`]: `instrument`, `Client`, `Subscriber`, `Delivery`, `JetStream`, `Consumer`, `JetStreamMessage`, the header carrier | async-nats with `jetstream` only (its TLS provider, nkeys, KV and object store stay the application's choice), bytes, futures-util |
-//! | `rabbitmq` | no | [`rabbitmq`]: `instrument`, `Channel`, `Consumer`, `Delivery`, `Message`, the header carrier | lapin without its default features (its runtime and TLS stay the application's choice), futures-util |
+//! | `nats` | no | module `nats`: `instrument`, `Client`, `Subscriber`, `Delivery`, `JetStream`, `Consumer`, `JetStreamMessage`, the header carrier | async-nats with `jetstream` only (its TLS provider, nkeys, KV and object store stay the application's choice), bytes, futures-util |
+//! | `rabbitmq` | no | module `rabbitmq`: `instrument`, `Channel`, `Consumer`, `Delivery`, `Message`, the header carrier | lapin without its default features (its runtime and TLS stay the application's choice), futures-util |
 //!
 //! With no feature, the core above is all there is, and no client library.
 
