@@ -31,15 +31,7 @@ async fn a_message_published_in_one_trace_is_processed_and_acked_in_it() {
     let channel = amqp::channel(&connection, &t).await;
     let queue = unique("rabbit_jobs");
     amqp::queue(&channel, &queue).await;
-    let mut consumer = channel
-        .basic_consume(
-            queue.as_str().into(),
-            "worker".into(),
-            Default::default(),
-            Default::default(),
-        )
-        .await
-        .expect("consume");
+    let mut consumer = amqp::consume(&channel, &queue, "worker").await;
 
     let properties = BasicProperties::default()
         .with_message_id("m-1".into())
@@ -137,15 +129,7 @@ async fn a_nack_redelivers_into_the_producers_trace() {
     let channel = amqp::channel(&connection, &t).await;
     let queue = unique("rabbit_nack");
     amqp::queue(&channel, &queue).await;
-    let mut consumer = channel
-        .basic_consume(
-            queue.as_str().into(),
-            "worker".into(),
-            Default::default(),
-            Default::default(),
-        )
-        .await
-        .expect("consume");
+    let mut consumer = amqp::consume(&channel, &queue, "worker").await;
     let (published, _) = in_parent(&t, async {
         channel
             .basic_publish(
@@ -207,15 +191,7 @@ async fn a_batch_is_processed_in_one_span_linked_to_every_producer() {
     let exchange = unique("rabbit_orders");
     let queue = unique("rabbit_billing");
     amqp::bound(&channel, &exchange, "created", &queue).await;
-    let mut consumer = channel
-        .basic_consume(
-            queue.as_str().into(),
-            "billing".into(),
-            Default::default(),
-            Default::default(),
-        )
-        .await
-        .expect("consume");
+    let mut consumer = amqp::consume(&channel, &queue, "billing").await;
     for n in 0..3 {
         let properties = BasicProperties::default().with_message_id(format!("order-{n}").into());
         let (published, _) = in_parent(&t, async {

@@ -80,15 +80,7 @@ async fn hostile_headers_never_break_processing() {
     let channel = amqp::channel(&connection, &t).await;
     let queue = unique("rabbit_hostile");
     amqp::queue(&channel, &queue).await;
-    let mut consumer = channel
-        .basic_consume(
-            queue.as_str().into(),
-            "hostile".into(),
-            Default::default(),
-            Default::default(),
-        )
-        .await
-        .expect("consume");
+    let mut consumer = amqp::consume(&channel, &queue, "hostile").await;
     let traceparent = format!("00-{TRACE}-{SPAN}-01");
 
     let mut cases: Vec<(&str, FieldTable, bool)> = Vec::new();
@@ -166,15 +158,7 @@ async fn every_rabbitmq_span_metric_and_event_conforms_to_the_registry() {
     let exchange = unique("rabbit_registry");
     let queue = unique("rabbit_registry_q");
     amqp::bound(&channel, &exchange, "jobs", &queue).await;
-    let mut consumer = channel
-        .basic_consume(
-            queue.as_str().into(),
-            "registry".into(),
-            Default::default(),
-            Default::default(),
-        )
-        .await
-        .expect("consume");
+    let mut consumer = amqp::consume(&channel, &queue, "registry").await;
     for n in 0..6 {
         let properties = BasicProperties::default()
             .with_message_id(format!("m-{n}").into())

@@ -4,7 +4,7 @@
 use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 use lapin::{Connection, ConnectionProperties, ExchangeKind};
-use otel_kit_messaging::rabbitmq::Channel;
+use otel_kit_messaging::rabbitmq::{Channel, Consumer};
 use otel_kit_testing::TestTelemetry;
 
 /// `TEST_AMQP_URL`, or `None` after printing why `test` is skipped.
@@ -47,6 +47,14 @@ pub async fn queue(channel: &Channel, name: &str) {
         )
         .await
         .expect("queue");
+}
+
+/// Consumes queue `queue` as `tag`, through the instrumented channel.
+pub async fn consume(channel: &Channel, queue: &str, tag: &str) -> Consumer {
+    channel
+        .basic_consume(queue.into(), tag.into(), Default::default(), Default::default())
+        .await
+        .expect("consume")
 }
 
 /// Declares a direct exchange `exchange` and binds queue `queue` to it with `routing_key`.
