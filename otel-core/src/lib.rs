@@ -21,6 +21,9 @@
 //! - [`panic_payload`]: what a caught panic says, bounded.
 //! - [`exception`]: the exception event of a panic or a recorded error, and the bound on
 //!   every error message the kit records.
+//! - [`exemplar`]: [`ExemplarMeterProvider`](exemplar::ExemplarMeterProvider), histograms
+//!   that keep exemplars (the measurement and the span it was recorded in) beside the
+//!   SDK, and the [`Reservoirs`](exemplar::Reservoirs) an exporter reads them from.
 //! - [`extra_attributes`]: [`SpanAttributes`] and [`MetricAttributes`], what an
 //!   application's attribute hooks write into (the metric's capped at
 //!   [`MAX_METRIC_ATTRIBUTES`](extra_attributes::MAX_METRIC_ATTRIBUTES)).
@@ -41,6 +44,7 @@ pub mod carrier;
 pub mod error_type;
 pub mod event_names;
 pub mod exception;
+pub mod exemplar;
 pub mod extra_attributes;
 mod global_slot;
 pub mod header_capture;

@@ -38,6 +38,10 @@
 //!   export requests written from the SDK's data straight to bytes, property-tested
 //!   against opentelemetry-proto's transform; the OTLP exporters send spans, log
 //!   records and metrics with it over gRPC and HTTP/protobuf.
+//! - **Exemplars** (`metrics`): the meter provider is an [`ExemplarMeterProvider`], whose
+//!   histograms keep, per bucket, the latest measurement made in a sampled span
+//!   (`OTEL_METRICS_EXEMPLAR_FILTER`, [`Builder::exemplar_filter`]); the OTLP
+//!   gRPC and HTTP/protobuf exporters write them onto the data points.
 //!
 //! The configuration reference (every variable, default, and builder method) is
 //! `docs/configuration.md`.
@@ -116,6 +120,8 @@ pub use builder::Builder;
 pub use config::Exporter;
 pub use control::{ControlError, TelemetryControl};
 pub use error::{InitError, ShutdownError};
+#[cfg(feature = "metrics")]
+pub use otel_kit_core::exemplar::ExemplarMeterProvider;
 pub use signal::Signal;
 pub use telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Telemetry};
 

@@ -11,6 +11,8 @@ use opentelemetry_sdk::logs::SdkLoggerProvider;
 #[cfg(feature = "metrics")]
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanLimits};
+#[cfg(feature = "metrics")]
+use otel_kit_core::exemplar::{ExemplarMeterProvider, Reservoirs};
 
 use crate::InitError;
 use crate::additions::Additions;
@@ -28,7 +30,7 @@ use crate::value_length::ValueLengthLimit;
 pub(crate) struct Pipelines {
     pub(crate) tracer: SdkTracerProvider,
     #[cfg(feature = "metrics")]
-    pub(crate) meter: SdkMeterProvider,
+    pub(crate) meter: ExemplarMeterProvider<SdkMeterProvider>,
     #[cfg(feature = "logs")]
     pub(crate) logger: SdkLoggerProvider,
     pub(crate) runtime: Option<ExportRuntime>,
@@ -162,13 +164,16 @@ impl Exporting<'_> {
         Ok((tracer.build(), span_stats))
     }
 
+    /// The SDK's meter provider, wrapped so that its histograms keep the exemplars the
+    /// configured filter admits, which our OTLP exporter writes onto their points.
     #[cfg(feature = "metrics")]
-    fn meter_provider(&mut self) -> Result<SdkMeterProvider, InitError> {
+    fn meter_provider(&mut self) -> Result<ExemplarMeterProvider<SdkMeterProvider>, InitError> {
         #[cfg(any(feature = "__otlp", feature = "console"))]
         use opentelemetry_sdk::metrics::PeriodicReader;
 
         #[cfg(any(feature = "__otlp", feature = "console"))]
         let interval = self.config.metric_export_interval;
+        let exemplars = std::sync::Arc::new(Reservoirs::new(self.config.metrics_exemplar_filter));
         let mut meter = SdkMeterProvider::builder().with_resource(self.resource.clone());
         for kind in self.exporters(&self.config.metrics_exporters) {
             match kind {
@@ -186,6 +191,7 @@ impl Exporting<'_> {
                     let exporter = otlp_exporter::metric_exporter(
                         &self.config.otlp.metrics,
                         temporality,
+                        &exemplars,
                         self.runtime,
                         &mut self.clients,
                         self.warnings,
@@ -211,7 +217,7 @@ impl Exporting<'_> {
         if !self.config.sdk_disabled {
             meter = self.additions.add_metrics(meter);
         }
-        Ok(meter.build())
+        Ok(ExemplarMeterProvider::with_reservoirs(meter.build(), exemplars))
     }
 
     #[cfg(feature = "logs")]

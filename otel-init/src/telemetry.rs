@@ -12,6 +12,8 @@ use opentelemetry_sdk::logs::SdkLoggerProvider;
 #[cfg(feature = "metrics")]
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
+#[cfg(feature = "metrics")]
+use otel_kit_core::exemplar::ExemplarMeterProvider;
 
 use crate::ShutdownError;
 use crate::batch::SpanQueueStats;
@@ -34,7 +36,7 @@ pub struct Telemetry {
     pipelines: Mutex<Option<Pipelines>>,
     tracer_provider: SdkTracerProvider,
     #[cfg(feature = "metrics")]
-    meter_provider: SdkMeterProvider,
+    meter_provider: ExemplarMeterProvider<SdkMeterProvider>,
     #[cfg(feature = "logs")]
     logger_provider: SdkLoggerProvider,
     span_stats: Option<Arc<SpanQueueStats>>,
@@ -157,10 +159,12 @@ impl Telemetry {
         &self.tracer_provider
     }
 
-    /// The meter provider (the `metrics` cargo feature).
+    /// The meter provider (the `metrics` cargo feature): the SDK's, whose histograms
+    /// also keep exemplars (it dereferences to the [`SdkMeterProvider`]). Hand this one,
+    /// not the SDK provider inside, to an instrumentation, or its histograms get none.
     #[cfg(feature = "metrics")]
     #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
-    pub fn meter_provider(&self) -> &SdkMeterProvider {
+    pub fn meter_provider(&self) -> &ExemplarMeterProvider<SdkMeterProvider> {
         &self.meter_provider
     }
 

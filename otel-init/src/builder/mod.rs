@@ -14,7 +14,7 @@ use opentelemetry_semantic_conventions::resource::DEPLOYMENT_ENVIRONMENT_NAME;
 
 use crate::InitError;
 use crate::additions::Additions;
-use crate::config::{CodeValues, Exporter, OtlpProtocol};
+use crate::config::{CodeValues, ExemplarFilter, Exporter, OtlpProtocol};
 use crate::propagation::Propagators;
 use crate::redaction::Redaction;
 use crate::resource::ResourceOptions;
@@ -106,6 +106,26 @@ impl Builder {
     /// The sampler preset (wins over `OTEL_TRACES_SAMPLER`).
     pub fn sampling(mut self, sampling: Sampling) -> Self {
         self.code.sampling = Some(sampling);
+        self
+    }
+
+    /// Which histogram measurements become exemplars (wins over
+    /// `OTEL_METRICS_EXEMPLAR_FILTER`; default [`ExemplarFilter::TraceBased`]: those
+    /// recorded while a sampled span is current).
+    ///
+    /// ```
+    /// use otel_kit_init::config::ExemplarFilter;
+    ///
+    /// let telemetry = otel_kit_init::builder()
+    ///     .without_globals()
+    ///     .exporter(otel_kit_init::Exporter::None)
+    ///     .exemplar_filter(ExemplarFilter::AlwaysOff)
+    ///     .init()?;
+    /// assert_eq!(telemetry.effective_config().metrics_exemplar_filter, ExemplarFilter::AlwaysOff);
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    pub fn exemplar_filter(mut self, filter: ExemplarFilter) -> Self {
+        self.code.exemplar_filter = Some(filter);
         self
     }
 

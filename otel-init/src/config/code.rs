@@ -3,7 +3,7 @@
 //! the environment, except for `service.name`, where the environment wins (the resource
 //! decides that one, and `apply` is given its result).
 
-use super::{Config, ConfigWarning, EffectiveConfig, ExporterKind, OtlpProtocol, exporters};
+use super::{Config, ConfigWarning, EffectiveConfig, ExemplarFilter, ExporterKind, OtlpProtocol, exporters};
 use crate::InitError;
 use crate::build_features::BuildFeatures;
 use crate::propagation::{self, Propagators};
@@ -46,6 +46,7 @@ pub(crate) struct CodeValues {
     pub(crate) fallback: Option<Exporter>,
     pub(crate) otlp_endpoint: Option<String>,
     pub(crate) otlp_protocol: Option<OtlpProtocol>,
+    pub(crate) exemplar_filter: Option<ExemplarFilter>,
 }
 
 impl CodeValues {
@@ -155,7 +156,7 @@ impl CodeValues {
             metric_export_interval: config.metric_export_interval,
             metric_export_timeout: config.metric_export_timeout,
             metrics_temporality: config.metrics_temporality,
-            metrics_exemplar_filter: config.metrics_exemplar_filter,
+            metrics_exemplar_filter: self.exemplar_filter.unwrap_or(config.metrics_exemplar_filter),
             span_limits: config.span_limits,
             log_record_limits: config.log_record_limits,
             peer_services: config.peer_services,
@@ -204,6 +205,7 @@ impl CodeValues {
     fn replaces(&self, variable: &str) -> bool {
         self.sampling.is_some() && sampling::VARIABLES.contains(&variable)
             || self.propagators.is_some() && variable == propagation::VARIABLE
+            || self.exemplar_filter.is_some() && variable == super::tuning::EXEMPLAR_FILTER_VARIABLE
             || self.redaction.is_some() && redaction::VARIABLES.contains(&variable)
             || Signal::ALL
                 .into_iter()

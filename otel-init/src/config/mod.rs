@@ -189,7 +189,7 @@ impl Config {
             metric_export_timeout: env
                 .millis("OTEL_METRIC_EXPORT_TIMEOUT", std::time::Duration::from_secs(30)),
             metrics_temporality: TemporalityPreference::read(env),
-            metrics_exemplar_filter: ExemplarFilter::read(env),
+            metrics_exemplar_filter: tuning::read_exemplar_filter(env),
             span_limits: SpanLimitsConfig::read(env, general_limits),
             log_record_limits: LogRecordLimits::read(env, general_limits),
             peer_services: peer_services::read(env),

@@ -1,6 +1,8 @@
 //! SDK tuning variables: metric export temporality, exemplars and the span and
 //! log-record limits. (The batch processors' own are read by [`crate::batch`].)
 
+pub use otel_kit_core::exemplar::ExemplarFilter;
+
 use crate::env::Env;
 
 /// `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`.
@@ -28,30 +30,21 @@ impl TemporalityPreference {
     }
 }
 
-/// `OTEL_METRICS_EXEMPLAR_FILTER`. Note: the 0.33 Rust SDK records no exemplars at all,
-/// so every value currently behaves like `always_off`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExemplarFilter {
-    /// Exemplars from sampled spans (the default).
-    TraceBased,
-    /// Every measurement may become an exemplar.
-    AlwaysOn,
-    /// No exemplars.
-    AlwaysOff,
-}
+/// The name of the exemplar filter's variable.
+pub(crate) const EXEMPLAR_FILTER_VARIABLE: &str = "OTEL_METRICS_EXEMPLAR_FILTER";
 
-impl ExemplarFilter {
-    pub(crate) fn read(env: &mut Env<'_>) -> Self {
-        env.choice(
-            "OTEL_METRICS_EXEMPLAR_FILTER",
-            &[
-                ("trace_based", ExemplarFilter::TraceBased),
-                ("always_on", ExemplarFilter::AlwaysOn),
-                ("always_off", ExemplarFilter::AlwaysOff),
-            ],
-            ExemplarFilter::TraceBased,
-        )
-    }
+/// `OTEL_METRICS_EXEMPLAR_FILTER`: which histogram measurements the kit keeps as
+/// exemplars (`otel_kit_core::exemplar`; the 0.33 SDK keeps none itself).
+pub(crate) fn read_exemplar_filter(env: &mut Env<'_>) -> ExemplarFilter {
+    env.choice(
+        EXEMPLAR_FILTER_VARIABLE,
+        &[
+            ("trace_based", ExemplarFilter::TraceBased),
+            ("always_on", ExemplarFilter::AlwaysOn),
+            ("always_off", ExemplarFilter::AlwaysOff),
+        ],
+        ExemplarFilter::TraceBased,
+    )
 }
 
 /// Span limits: the span-specific variables win over the general attribute ones.

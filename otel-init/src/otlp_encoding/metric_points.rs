@@ -9,7 +9,7 @@ use opentelemetry_sdk::metrics::data::{
 };
 
 use super::attributes;
-use super::exemplars::{Exemplar, ExemplarSource, ExemplarValue};
+use super::exemplars::{Exemplar, ExemplarSource, ExemplarValue, PointIdentity};
 use super::time::nanos;
 use super::wire;
 
@@ -70,20 +70,23 @@ fn point_attributes<'a>(buf: &mut Vec<u8>, tag: u32, attributes: impl Iterator<I
     dropped
 }
 
-/// One `Exemplar` field under `tag`. Returns how many attributes were left out.
+/// One `Exemplar` field under `tag`, with its span's ids when it has them. Returns how
+/// many attributes were left out.
 fn exemplar<'a>(
     buf: &mut Vec<u8>,
     tag: u32,
     v: ExemplarValue,
     time: SystemTime,
-    ids: (&[u8; 16], &[u8; 8]),
+    ids: Option<(&[u8; 16], &[u8; 8])>,
     filtered_attributes: impl Iterator<Item = &'a KeyValue>,
 ) -> u32 {
     let nested = wire::begin(buf, tag, 1);
     wire::fixed64(buf, 2, nanos(time));
     value(buf, 3, v);
-    wire::bytes_always(buf, 4, ids.1);
-    wire::bytes_always(buf, 5, ids.0);
+    if let Some((trace_id, span_id)) = ids {
+        wire::bytes_always(buf, 4, span_id);
+        wire::bytes_always(buf, 5, trace_id);
+    }
     let dropped = point_attributes(buf, 7, filtered_attributes);
     wire::end(buf, nested);
     dropped
@@ -96,7 +99,8 @@ fn sdk_exemplars<'a, T: Number + 'a>(
 ) -> u32 {
     let mut dropped = 0;
     for e in exemplars {
-        let ids = (e.trace_id(), e.span_id());
+        // Always written, even when zero, as opentelemetry-proto's transform does.
+        let ids = Some((e.trace_id(), e.span_id()));
         dropped += exemplar(buf, tag, e.value.value(), e.time(), ids, e.filtered_attributes());
     }
     dropped
@@ -128,14 +132,24 @@ pub(super) fn number<'a, T: Number + 'a>(
     dropped
 }
 
+/// Where a histogram's points find exemplars of ours: a source, and the scope and
+/// metric they belong to.
+#[derive(Clone, Copy)]
+pub(super) struct ExemplarLookup<'a> {
+    pub(super) source: &'a dyn ExemplarSource,
+    pub(super) scope: &'a str,
+    pub(super) metric: &'a str,
+}
+
 /// One `HistogramDataPoint` as a `data_points` field, with the SDK's exemplars and
-/// then those of `extra` (a source and the metric's name). Returns how many attributes
+/// then those of `extra` (for the point as of `time`). Returns how many attributes
 /// were left out.
 pub(super) fn histogram<T: Number>(
     buf: &mut Vec<u8>,
     period: Period,
+    time: SystemTime,
     point: &HistogramDataPoint<T>,
-    extra: Option<(&dyn ExemplarSource, &str)>,
+    extra: Option<ExemplarLookup<'_>>,
 ) -> u32 {
     let nested = wire::begin(buf, 1, 2);
     wire::fixed64(buf, 2, period.start);
@@ -145,11 +159,21 @@ pub(super) fn histogram<T: Number>(
     wire::packed_fixed64(buf, 6, || point.bucket_counts());
     wire::packed_fixed64(buf, 7, || point.bounds().map(f64::to_bits));
     let mut dropped = sdk_exemplars(buf, 8, point.exemplars());
-    if let Some((source, metric)) = extra {
-        source.histogram_exemplars(metric, &mut point.attributes(), &mut |e: &Exemplar<'_>| {
-            let ids = (&e.trace_id.to_bytes(), &e.span_id.to_bytes());
-            dropped += exemplar(buf, 8, e.value, e.time, ids, e.filtered_attributes.iter());
-        });
+    if let Some(lookup) = extra {
+        let attributes: Vec<&KeyValue> = point.attributes().collect();
+        let identity = PointIdentity {
+            scope: lookup.scope,
+            metric: lookup.metric,
+            attributes: &attributes,
+            time,
+        };
+        lookup
+            .source
+            .histogram_exemplars(&identity, &mut |e: &Exemplar<'_>| {
+                let ids = e.span.map(|s| (s.trace_id.to_bytes(), s.span_id.to_bytes()));
+                let ids = ids.as_ref().map(|(t, s)| (t, s));
+                dropped += exemplar(buf, 8, e.value, e.time, ids, e.filtered_attributes.iter());
+            });
     }
     dropped += point_attributes(buf, 9, point.attributes());
     if let Some(min) = point.min() {

@@ -5,7 +5,7 @@ use opentelemetry_sdk::metrics::data::{AggregatedMetrics, Metric, MetricData, Re
 
 use super::attributes::{self, EncodedResource};
 use super::exemplars::ExemplarSource;
-use super::metric_points::{self, Number, Period};
+use super::metric_points::{self, ExemplarLookup, Number, Period};
 use super::time::nanos;
 use super::wire;
 
@@ -67,7 +67,12 @@ impl MetricEncoder {
             let nested = wire::begin(out, 2, 3);
             dropped += attributes::scope(out, 1, scope, scope.name());
             for m in scope_metrics.metrics() {
-                dropped += metric(out, m, exemplars);
+                let extra = exemplars.map(|source| ExemplarLookup {
+                    source,
+                    scope: scope.name(),
+                    metric: m.name(),
+                });
+                dropped += metric(out, m, extra);
             }
             wire::bytes(out, 3, scope.schema_url().unwrap_or_default().as_bytes());
             wire::end(out, nested);
@@ -84,12 +89,11 @@ impl MetricEncoder {
 }
 
 /// One `ScopeMetrics.metrics` field. Returns how many attributes were left out.
-fn metric(out: &mut Vec<u8>, m: &Metric, exemplars: Option<&dyn ExemplarSource>) -> u32 {
+fn metric(out: &mut Vec<u8>, m: &Metric, extra: Option<ExemplarLookup<'_>>) -> u32 {
     let nested = wire::begin(out, 2, 2);
     wire::bytes(out, 1, m.name().as_bytes());
     wire::bytes(out, 2, m.description().as_bytes());
     wire::bytes(out, 3, m.unit().as_bytes());
-    let extra = exemplars.map(|source| (source, m.name()));
     let dropped = match m.data() {
         AggregatedMetrics::F64(data) => metric_data(out, data, extra),
         AggregatedMetrics::U64(data) => metric_data(out, data, extra),
@@ -100,11 +104,7 @@ fn metric(out: &mut Vec<u8>, m: &Metric, exemplars: Option<&dyn ExemplarSource>)
 }
 
 /// `Metric.data`, the oneof. Returns how many attributes were left out.
-fn metric_data<T: Number>(
-    out: &mut Vec<u8>,
-    data: &MetricData<T>,
-    extra: Option<(&dyn ExemplarSource, &str)>,
-) -> u32 {
+fn metric_data<T: Number>(out: &mut Vec<u8>, data: &MetricData<T>, extra: Option<ExemplarLookup<'_>>) -> u32 {
     let mut dropped = 0;
     match data {
         MetricData::Gauge(gauge) => {
@@ -138,7 +138,7 @@ fn metric_data<T: Number>(
                 time: nanos(histogram.time()),
             };
             for p in histogram.data_points() {
-                dropped += metric_points::histogram(out, period, p, extra);
+                dropped += metric_points::histogram(out, period, histogram.time(), p, extra);
             }
             wire::varint(out, 2, temporality(histogram.temporality()));
             wire::end(out, nested);

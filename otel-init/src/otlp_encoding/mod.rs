@@ -34,7 +34,7 @@ mod trace;
 mod wire;
 
 #[cfg(feature = "metrics")]
-pub use exemplars::{Exemplar, ExemplarSource, ExemplarValue};
+pub use exemplars::{Exemplar, ExemplarSource, ExemplarValue, PointIdentity, SpanIds};
 #[cfg(feature = "logs")]
 pub use logs::LogEncoder;
 #[cfg(feature = "metrics")]

@@ -83,6 +83,7 @@ pub(crate) fn span_exporter(
 pub(crate) fn metric_exporter(
     config: &OtlpSignalConfig,
     temporality: opentelemetry_sdk::metrics::Temporality,
+    exemplars: &std::sync::Arc<otel_kit_core::exemplar::Reservoirs>,
     runtime: Option<&ExportRuntime>,
     clients: &mut HttpClients,
     warnings: &mut Warnings,
@@ -101,6 +102,7 @@ pub(crate) fn metric_exporter(
             OtlpMetricExporter::Ours(crate::proto_export::ProtoMetricExporter::new(
                 exporter,
                 temporality,
+                std::sync::Arc::clone(exemplars),
             ))
         })
     };

@@ -16,7 +16,9 @@ use opentelemetry_sdk::metrics::{
     Aggregation, InMemoryMetricExporterBuilder, Instrument, PeriodicReader, SdkMeterProvider, Stream,
     Temporality,
 };
-use otel_kit_init::otlp_encoding::{Exemplar, ExemplarSource, ExemplarValue, MetricEncoder};
+use otel_kit_init::otlp_encoding::{
+    Exemplar, ExemplarSource, ExemplarValue, MetricEncoder, PointIdentity, SpanIds,
+};
 use proptest::prelude::*;
 use prost::Message as _;
 
@@ -161,21 +163,17 @@ proptest! {
     }
 }
 
-/// Two exemplars for the `histogram.f64` point whose `route` is `/a`; none elsewhere.
+/// Two exemplars for the `histogram.f64` point of scope `app` whose `route` is `/a`;
+/// none elsewhere.
 struct TwoForRouteA;
 
 impl ExemplarSource for TwoForRouteA {
-    fn histogram_exemplars(
-        &self,
-        metric: &str,
-        attributes: &mut dyn Iterator<Item = &KeyValue>,
-        add: &mut dyn FnMut(&Exemplar<'_>),
-    ) {
-        let mut route_a = false;
-        for kv in attributes {
-            route_a |= kv.key.as_str() == "route" && kv.value.as_str() == "/a";
-        }
-        if metric != "histogram.f64" || !route_a {
+    fn histogram_exemplars(&self, point: &PointIdentity<'_>, add: &mut dyn FnMut(&Exemplar<'_>)) {
+        let route_a = point
+            .attributes
+            .iter()
+            .any(|kv| kv.key.as_str() == "route" && kv.value.as_str() == "/a");
+        if point.scope != "app" || point.metric != "histogram.f64" || !route_a {
             return;
         }
         let filtered = [KeyValue::new("user", "u1")];
@@ -186,8 +184,10 @@ impl ExemplarSource for TwoForRouteA {
             add(&Exemplar {
                 value,
                 time: std::time::UNIX_EPOCH + std::time::Duration::from_nanos(1_000 + i as u64),
-                trace_id: TraceId::from(0xABCD_u128 + i as u128),
-                span_id: SpanId::from(0x12_u64 + i as u64),
+                span: Some(SpanIds {
+                    trace_id: TraceId::from(0xABCD_u128 + i as u128),
+                    span_id: SpanId::from(0x12_u64 + i as u64),
+                }),
                 filtered_attributes: &filtered,
             });
         }

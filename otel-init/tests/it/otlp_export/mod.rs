@@ -5,6 +5,7 @@
 //! opentelemetry-otlp does.
 
 mod arrival;
+mod exemplars;
 mod logs;
 mod metrics;
 mod retries;

@@ -1,0 +1,127 @@
+//! Every histogram's reservoir, by instrumentation scope and metric name: where the
+//! wrapped instruments keep exemplars and an exporter finds them for each data point.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
+
+use opentelemetry::KeyValue;
+use rustc_hash::FxHashMap;
+
+use super::filter::ExemplarFilter;
+use super::reservoir::{HistogramReservoir, StoredExemplar};
+
+type ByMetric = FxHashMap<String, Arc<HistogramReservoir>>;
+
+/// The exemplars of every histogram made through one
+/// [`ExemplarMeterProvider`](super::ExemplarMeterProvider), and the filter that
+/// admits them. An exporter reads them per data point with
+/// [`for_point`](Self::for_point); after a delta collection it calls
+/// [`forget_until`](Self::forget_until).
+///
+/// ```
+/// use std::time::SystemTime;
+///
+/// use opentelemetry::metrics::MeterProvider as _;
+/// use opentelemetry::trace::{TraceContextExt as _, Tracer as _, TracerProvider as _};
+/// use opentelemetry::{KeyValue, metrics::noop::NoopMeterProvider};
+/// use opentelemetry_sdk::trace::SdkTracerProvider;
+/// use otel_kit_core::exemplar::{ExemplarFilter, ExemplarMeterProvider};
+///
+/// let provider = ExemplarMeterProvider::new(NoopMeterProvider::new(), ExemplarFilter::TraceBased);
+/// let latency = provider.meter("shop").f64_histogram("shop.latency").build();
+/// let tracer = SdkTracerProvider::builder().build().tracer("shop");
+/// let span_id = tracer.in_span("pay", |cx| {
+///     latency.record(0.2, &[KeyValue::new("shop.step", "pay")]);
+///     cx.span().span_context().span_id()
+/// });
+///
+/// let step = KeyValue::new("shop.step", "pay");
+/// let mut found = Vec::new();
+/// provider.reservoirs().for_point("shop", "shop.latency", &[&step], SystemTime::now(), &mut |e| {
+///     found.push(e.span.map(|s| s.span_id))
+/// });
+/// assert_eq!(found, [Some(span_id)]);
+/// ```
+#[derive(Debug)]
+pub struct Reservoirs {
+    filter: ExemplarFilter,
+    by_scope: Mutex<FxHashMap<String, ByMetric>>,
+}
+
+impl Reservoirs {
+    /// No exemplars yet, admitted by `filter`.
+    pub fn new(filter: ExemplarFilter) -> Self {
+        Reservoirs {
+            filter,
+            by_scope: Mutex::default(),
+        }
+    }
+
+    /// The filter that admits measurements.
+    pub fn filter(&self) -> ExemplarFilter {
+        self.filter
+    }
+
+    /// Calls `each` with the exemplars recorded up to `until` (the data point's time)
+    /// for the point of the histogram `metric` of scope `scope` whose attributes are
+    /// `attributes`, lowest bucket first.
+    pub fn for_point(
+        &self,
+        scope: &str,
+        metric: &str,
+        attributes: &[&KeyValue],
+        until: SystemTime,
+        each: &mut dyn FnMut(&StoredExemplar),
+    ) {
+        let reservoir = self
+            .lock()
+            .get(scope)
+            .and_then(|metrics| metrics.get(metric))
+            .cloned();
+        if let Some(reservoir) = reservoir {
+            reservoir.for_point(attributes, until, each);
+        }
+    }
+
+    /// Forgets the exemplars recorded up to `until`: a delta collection taken then
+    /// holds the measurements they came from, so later points must not repeat them.
+    /// (A cumulative point holds every measurement since the start, so its exemplars
+    /// stay until newer ones replace them.)
+    pub fn forget_until(&self, until: SystemTime) {
+        for reservoir in self.all() {
+            reservoir.forget_until(until);
+        }
+    }
+
+    /// How many admitted measurements were not kept because their histogram held
+    /// exemplars for [`MAX_SERIES`](super::MAX_SERIES) attribute sets already.
+    pub fn over_limit(&self) -> u64 {
+        self.all().iter().map(|r| r.over_limit()).sum()
+    }
+
+    /// The reservoir of a histogram, made on its first instrument; `None` when its
+    /// boundaries are ones the SDK refuses.
+    pub(super) fn histogram(
+        &self,
+        scope: &str,
+        metric: &str,
+        boundaries: Option<&[f64]>,
+    ) -> Option<Arc<HistogramReservoir>> {
+        let mut by_scope = self.lock();
+        let metrics = by_scope.entry(scope.to_owned()).or_default();
+        if let Some(existing) = metrics.get(metric) {
+            return Some(Arc::clone(existing));
+        }
+        let reservoir = Arc::new(HistogramReservoir::new(boundaries)?);
+        metrics.insert(metric.to_owned(), Arc::clone(&reservoir));
+        Some(reservoir)
+    }
+
+    fn all(&self) -> Vec<Arc<HistogramReservoir>> {
+        self.lock().values().flat_map(|m| m.values().cloned()).collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, FxHashMap<String, ByMetric>> {
+        self.by_scope.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
