@@ -192,6 +192,7 @@ impl Call {
             Some(previous) if self.records_metrics => {
                 let seconds = now.saturating_sub(previous).as_secs_f64();
                 let attributes = &self.metric_attributes;
+                let _attached = self.cx.clone().attach();
                 self.resolver.with(None, |resolved| {
                     resolved
                         .instruments()

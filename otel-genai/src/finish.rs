@@ -109,6 +109,8 @@ impl Call {
                 if !records_metrics {
                     return;
                 }
+                // In the span's context: exemplars link the measurements to the call.
+                let _attached = cx.clone().attach();
                 let instruments = resolved.instruments();
                 if let Some(first) = first_chunk {
                     instruments
