@@ -5,10 +5,13 @@
 //! (`redaction_gaps`); and the guides in `docs/` against the code they describe
 //! (`docs`); a panic and a returned error through `init()`, bounded and redacted
 //! (`errors`); `OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING` through `init()`
-//! (`peer_service`).
+//! (`peer_service`); exemplars on every duration histogram, naming their operations'
+//! spans (`exemplars`). `echo` is the gRPC service they call.
 
 mod docs;
+mod echo;
 mod errors;
+mod exemplars;
 mod peer_service;
 mod redaction_gaps;
 mod secrets;

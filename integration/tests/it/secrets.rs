@@ -22,7 +22,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::hash::BuildHasher as _;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::str::FromStr as _;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -32,20 +31,21 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use futures_util::Stream;
 use opentelemetry::KeyValue;
 use opentelemetry::trace::SpanKind;
 use otel_kit_genai::openai;
 use otel_kit_grpc::{ClientLayer, MetadataCapture};
 use otel_kit_grpc_test_proto::pb::Msg;
 use otel_kit_grpc_test_proto::pb::echo_client::EchoClient;
-use otel_kit_grpc_test_proto::pb::echo_server::{Echo, EchoServer};
+use otel_kit_grpc_test_proto::pb::echo_server::EchoServer;
 use otel_kit_http::conventions::HeaderCapture;
 use otel_kit_testing::{TestCollector, alone};
 use serde_json::{Value, json};
 use sqlx::AssertSqlSafe;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
+
+use crate::echo::EchoService;
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -198,47 +198,6 @@ async fn serve_http(session: String, completion: String) -> SocketAddr {
             .expect("serve app");
     });
     addr
-}
-
-type MsgStream = Pin<Box<dyn Stream<Item = Result<Msg, tonic::Status>> + Send>>;
-
-struct EchoService;
-
-#[tonic::async_trait]
-impl Echo for EchoService {
-    async fn unary(&self, request: tonic::Request<Msg>) -> Result<tonic::Response<Msg>, tonic::Status> {
-        let tenant = request.metadata().get("x-tenant").cloned();
-        let mut response = tonic::Response::new(request.into_inner());
-        if let Some(tenant) = tenant {
-            response.metadata_mut().insert("x-tenant", tenant);
-        }
-        Ok(response)
-    }
-
-    type ServerStreamStream = MsgStream;
-
-    async fn server_stream(
-        &self,
-        _request: tonic::Request<Msg>,
-    ) -> Result<tonic::Response<MsgStream>, tonic::Status> {
-        Err(tonic::Status::unimplemented("unary only"))
-    }
-
-    async fn client_stream(
-        &self,
-        _request: tonic::Request<tonic::Streaming<Msg>>,
-    ) -> Result<tonic::Response<Msg>, tonic::Status> {
-        Err(tonic::Status::unimplemented("unary only"))
-    }
-
-    type BidiStream = MsgStream;
-
-    async fn bidi(
-        &self,
-        _request: tonic::Request<tonic::Streaming<Msg>>,
-    ) -> Result<tonic::Response<MsgStream>, tonic::Status> {
-        Err(tonic::Status::unimplemented("unary only"))
-    }
 }
 
 fn grpc_capture() -> MetadataCapture {
