@@ -20,6 +20,7 @@ use yaml_rust2::{Yaml, YamlLoader};
 
 use crate::demo::{Services, demo, run_to_exit};
 
+mod exemplars;
 mod services;
 
 /// Series name -> the label names it carries.
