@@ -64,6 +64,19 @@ impl Rotel {
     /// Starts `bin` on two free loopback ports (gRPC and HTTP), forwarding to `target`
     /// with `protocol` in batches of at most 100 ms, and waits until it listens.
     pub fn start(bin: &Path, target: &TestCollector, protocol: RotelProtocol) -> io::Result<Rotel> {
+        Rotel::start_forwarding(bin, &target.endpoint(), protocol, &[])
+    }
+
+    /// Like [`start`](Self::start), forwarding to any OTLP `endpoint` (a base URL), with
+    /// `extra_args` added to rotel's command line (for example
+    /// `["--otlp-exporter-compression", "none"]` for a receiver that reads only
+    /// uncompressed bodies).
+    pub fn start_forwarding(
+        bin: &Path,
+        endpoint: &str,
+        protocol: RotelProtocol,
+        extra_args: &[&str],
+    ) -> io::Result<Rotel> {
         let (grpc, http) = (free_port()?, free_port()?);
         let dir = std::env::temp_dir().join(format!("otel-kit-testing-rotel-{grpc}"));
         std::fs::create_dir_all(&dir)?;
@@ -72,12 +85,7 @@ impl Rotel {
             .arg("start")
             .args(["--otlp-grpc-endpoint", &format!("127.0.0.1:{grpc}")])
             .args(["--otlp-http-endpoint", &format!("127.0.0.1:{http}")])
-            .args([
-                "--exporter",
-                "otlp",
-                "--otlp-exporter-endpoint",
-                &target.endpoint(),
-            ])
+            .args(["--exporter", "otlp", "--otlp-exporter-endpoint", endpoint])
             .args([
                 "--otlp-exporter-protocol",
                 match protocol {
@@ -86,6 +94,7 @@ impl Rotel {
                 },
             ])
             .args(["--batch-timeout", "100ms"])
+            .args(extra_args)
             .arg("--pid-file")
             .arg(dir.join("rotel.pid"))
             .arg("--log-file")
