@@ -1,6 +1,6 @@
 //! Load comparison of HTTP server tracing middleware on loopback.
 //!
-//! One axum hello-world route (`GET /users/{id}`) is served four ways ([`Variant`]): with
+//! One axum hello-world route (`GET /users/{id}`) is served five ways ([`Variant`]): with
 //! no middleware, with `otel_kit_http::ServerLayer`, with axum-tracing-opentelemetry's
 //! `OtelAxumLayer` + `OtelInResponseLayer`, and with tower-http's `TraceLayer` (spans at
 //! `INFO`). Every traced variant sets telemetry up the same way, through `otel_kit_init`,
@@ -10,11 +10,16 @@
 //! binary starts an in-process collector, runs each variant in a child process, drives it
 //! with keep-alive HTTP/1.1 connections and prints a Markdown table (see README.md).
 
+pub mod collector;
 pub mod load;
+pub mod metric_count;
+pub mod pin;
 pub mod process;
+pub mod report;
 pub mod server;
 pub mod sink;
 pub mod stats;
 mod variant;
+mod wire;
 
 pub use variant::{UnknownVariant, Variant};

@@ -34,7 +34,7 @@ pub fn router(variant: Variant) -> Router {
     let routes = Router::new().route(ROUTE, get(user));
     match variant {
         Variant::Plain => routes,
-        Variant::Ours | Variant::OursSampledOut => routes.layer(otel_kit_http::ServerLayer::new()),
+        Variant::OursFull | Variant::OursSampledOut => routes.layer(otel_kit_http::ServerLayer::new()),
         // The README's order: `OtelInResponseLayer` added first (inner), `OtelAxumLayer`
         // last (outer), so the response injector runs inside the request span.
         Variant::AxumTracingOpentelemetry => {
@@ -54,14 +54,19 @@ async fn user(Path(id): Path<u32>) -> String {
     format!("user {id}")
 }
 
-/// Serves `variant` on `addr` on a multi-thread tokio runtime until stdin closes or
-/// Ctrl-C; see the module documentation for what it prints.
+/// Serves `variant` on `addr` on a multi-thread tokio runtime (with `workers` worker
+/// threads, or tokio's default of one per core) until stdin closes or Ctrl-C; see the
+/// module documentation for what it prints.
 ///
 /// Traced variants call `otel_kit_init::builder().service_name("http-peers-<variant>").init()`,
 /// so `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_PROTOCOL` and every other
 /// `OTEL_*` variable apply; `plain` sets up no telemetry.
-pub fn run(variant: Variant, addr: SocketAddr) -> Result<(), Box<dyn Error>> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+pub fn run(variant: Variant, addr: SocketAddr, workers: Option<usize>) -> Result<(), Box<dyn Error>> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(workers) = workers {
+        builder.worker_threads(workers);
+    }
+    let runtime = builder.enable_all().build()?;
     runtime.block_on(serve(variant, addr))
 }
 

@@ -1,5 +1,7 @@
 //! A counting OTLP/gRPC sink: accepts every export, counts the spans in trace exports
-//! by walking the protobuf wire format (no decoding into messages), and keeps nothing.
+//! and the points, measurements and exemplars of `http.server.request.duration` in
+//! metrics exports by walking the protobuf wire format (no decoding into messages), and
+//! keeps nothing.
 //!
 //! It exists because the load driver shares the machine with the server under test: a
 //! collector that decodes and stores every span (like `otel_kit_testing::TestCollector`)
@@ -17,6 +19,7 @@
 //! # }
 //! ```
 
+use std::io::Read as _;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,13 +31,26 @@ use axum::http::{HeaderMap, HeaderValue, Response, Uri};
 use axum::serve::ListenerExt as _;
 use http_body_util::{BodyExt as _, Full};
 
+use crate::metric_count::{HistogramCounts, count_histogram};
+use crate::wire::for_each_len_field;
+
 /// The gRPC path of OTLP trace exports.
 pub const TRACES_PATH: &str = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+
+/// The gRPC path of OTLP metrics exports.
+pub const METRICS_PATH: &str = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
+
+/// The histogram the sink counts in metrics exports: the HTTP server layers' duration.
+pub const DURATION_METRIC: &str = "http.server.request.duration";
 
 #[derive(Debug)]
 struct Counters {
     spans: AtomicU64,
     trace_exports: AtomicU64,
+    metric_exports: AtomicU64,
+    duration_points: AtomicU64,
+    duration_count: AtomicU64,
+    duration_exemplars: AtomicU64,
     other_exports: AtomicU64,
     malformed: AtomicU64,
     refused: AtomicU64,
@@ -79,6 +95,10 @@ impl CountingSink {
         let counters = Arc::new(Counters {
             spans: AtomicU64::new(0),
             trace_exports: AtomicU64::new(0),
+            metric_exports: AtomicU64::new(0),
+            duration_points: AtomicU64::new(0),
+            duration_count: AtomicU64::new(0),
+            duration_exemplars: AtomicU64::new(0),
             other_exports: AtomicU64::new(0),
             malformed: AtomicU64::new(0),
             refused: AtomicU64::new(0),
@@ -114,12 +134,29 @@ impl CountingSink {
         self.counters.trace_exports.load(Ordering::Acquire)
     }
 
-    /// Other requests received (metrics and logs exports, anything else).
+    /// Metrics export requests received.
+    pub fn metric_exports(&self) -> u64 {
+        self.counters.metric_exports.load(Ordering::Acquire)
+    }
+
+    /// What the metrics exports held of [`DURATION_METRIC`]: data points and exemplars
+    /// summed over every export, and `count` the largest total of the points' counts in
+    /// one export (with cumulative temporality, the SDK's default, the requests the
+    /// server recorded since it started, as of its latest export).
+    pub fn duration_metric(&self) -> HistogramCounts {
+        HistogramCounts {
+            points: self.counters.duration_points.load(Ordering::Acquire),
+            count: self.counters.duration_count.load(Ordering::Acquire),
+            exemplars: self.counters.duration_exemplars.load(Ordering::Acquire),
+        }
+    }
+
+    /// Other requests received (logs exports, anything else).
     pub fn other_exports(&self) -> u64 {
         self.counters.other_exports.load(Ordering::Acquire)
     }
 
-    /// Trace exports that were not valid gRPC-framed, uncompressed protobuf (answered
+    /// Trace and metrics exports that were not valid gRPC-framed protobuf, plain or gzipped (answered
     /// `INTERNAL`, their spans not counted).
     pub fn malformed(&self) -> u64 {
         self.counters.malformed.load(Ordering::Acquire)
@@ -145,6 +182,10 @@ impl CountingSink {
         for c in [
             &self.counters.spans,
             &self.counters.trace_exports,
+            &self.counters.metric_exports,
+            &self.counters.duration_points,
+            &self.counters.duration_count,
+            &self.counters.duration_exemplars,
             &self.counters.other_exports,
             &self.counters.malformed,
         ] {
@@ -180,21 +221,47 @@ async fn export(State(counters): State<Arc<Counters>>, uri: Uri, body: Bytes) ->
             }
         }
     }
-    if uri.path() != TRACES_PATH {
-        counters.other_exports.fetch_add(1, Ordering::AcqRel);
-        return grpc_answer(0);
-    }
-    counters.trace_exports.fetch_add(1, Ordering::AcqRel);
-    match count_spans_in_grpc_body(&body) {
-        Some(n) => {
-            counters.spans.fetch_add(n, Ordering::AcqRel);
+    match uri.path() {
+        TRACES_PATH => {
+            counters.trace_exports.fetch_add(1, Ordering::AcqRel);
+            match count_spans_in_grpc_body(&body) {
+                Some(n) => {
+                    counters.spans.fetch_add(n, Ordering::AcqRel);
+                    grpc_answer(0)
+                }
+                None => malformed(&counters),
+            }
+        }
+        METRICS_PATH => {
+            counters.metric_exports.fetch_add(1, Ordering::AcqRel);
+            let mut total = HistogramCounts::default();
+            let counted = for_each_grpc_message(&body, |message| {
+                let c = count_histogram(message, DURATION_METRIC)?;
+                total.points += c.points;
+                total.count += c.count;
+                total.exemplars += c.exemplars;
+                Some(())
+            });
+            if counted.is_none() {
+                return malformed(&counters);
+            }
+            counters.duration_points.fetch_add(total.points, Ordering::AcqRel);
+            counters
+                .duration_exemplars
+                .fetch_add(total.exemplars, Ordering::AcqRel);
+            counters.duration_count.fetch_max(total.count, Ordering::AcqRel);
             grpc_answer(0)
         }
-        None => {
-            counters.malformed.fetch_add(1, Ordering::AcqRel);
-            grpc_answer(13)
+        _ => {
+            counters.other_exports.fetch_add(1, Ordering::AcqRel);
+            grpc_answer(0)
         }
     }
+}
+
+fn malformed(counters: &Counters) -> Response<Body> {
+    counters.malformed.fetch_add(1, Ordering::AcqRel);
+    grpc_answer(13)
 }
 
 /// A unary gRPC answer: an empty message (the Export responses' defaults) and the status
@@ -211,22 +278,42 @@ fn grpc_answer(status: u8) -> Response<Body> {
     response
 }
 
-/// Counts the spans in a gRPC request body holding uncompressed
-/// `ExportTraceServiceRequest` messages; `None` if it is not that.
-pub fn count_spans_in_grpc_body(mut body: &[u8]) -> Option<u64> {
+/// Counts the spans in a gRPC request body holding `ExportTraceServiceRequest` messages
+/// (uncompressed or gzipped); `None` if it is not that.
+pub fn count_spans_in_grpc_body(body: &[u8]) -> Option<u64> {
     let mut spans = 0;
+    for_each_grpc_message(body, |message| {
+        spans += count_spans(message)?;
+        Some(())
+    })?;
+    Some(spans)
+}
+
+/// Calls `f` with each message of a gRPC body of length-prefixed messages, each
+/// uncompressed or gzipped (rotel gzips what it forwards); `None` if the body is not
+/// that (or `f` returned `None`).
+fn for_each_grpc_message(mut body: &[u8], mut f: impl FnMut(&[u8]) -> Option<()>) -> Option<()> {
+    let mut inflated = Vec::new();
     while !body.is_empty() {
         let (&compressed, rest) = body.split_first()?;
-        if compressed != 0 || rest.len() < 4 {
+        if compressed > 1 || rest.len() < 4 {
             return None;
         }
         let (len, rest) = rest.split_at(4);
         let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
         let message = rest.get(..len)?;
-        spans += count_spans(message)?;
+        if compressed == 1 {
+            inflated.clear();
+            flate2::read::GzDecoder::new(message)
+                .read_to_end(&mut inflated)
+                .ok()?;
+            f(&inflated)?;
+        } else {
+            f(message)?;
+        }
         body = &rest[len..];
     }
-    Some(spans)
+    Some(())
 }
 
 /// Counts `resource_spans[*].scope_spans[*].spans[*]` in an encoded
@@ -243,44 +330,6 @@ pub fn count_spans(message: &[u8]) -> Option<u64> {
         })
     })?;
     Some(spans)
-}
-
-/// Calls `f` with the payload of every length-delimited field numbered `wanted`, skipping
-/// every other field.
-fn for_each_len_field(mut buf: &[u8], wanted: u64, mut f: impl FnMut(&[u8]) -> Option<()>) -> Option<()> {
-    while !buf.is_empty() {
-        let key = varint(&mut buf)?;
-        match key & 7 {
-            0 => {
-                varint(&mut buf)?;
-            }
-            1 => buf = buf.get(8..)?,
-            2 => {
-                let len = usize::try_from(varint(&mut buf)?).ok()?;
-                let payload = buf.get(..len)?;
-                buf = &buf[len..];
-                if key >> 3 == wanted {
-                    f(payload)?;
-                }
-            }
-            5 => buf = buf.get(4..)?,
-            _ => return None,
-        }
-    }
-    Some(())
-}
-
-fn varint(buf: &mut &[u8]) -> Option<u64> {
-    let mut value = 0u64;
-    for shift in (0..64).step_by(7) {
-        let (&byte, rest) = buf.split_first()?;
-        *buf = rest;
-        value |= u64::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Some(value);
-        }
-    }
-    None
 }
 
 #[cfg(test)]
@@ -345,8 +394,18 @@ mod tests {
         body.extend_from_slice(&message);
         assert_eq!(count_spans_in_grpc_body(&body), Some(12));
         assert_eq!(count_spans_in_grpc_body(&[]), Some(0));
-        // Truncated, or compressed: not counted.
+        // Gzipped, as rotel forwards: counted the same.
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gzip, &message).unwrap();
+        let gzipped = gzip.finish().unwrap();
+        let mut compressed = vec![1];
+        compressed.extend_from_slice(&(gzipped.len() as u32).to_be_bytes());
+        compressed.extend_from_slice(&gzipped);
+        assert_eq!(count_spans_in_grpc_body(&compressed), Some(12));
+        // Truncated, an unknown flag, or gzip that is not: not counted.
         assert_eq!(count_spans_in_grpc_body(&body[..body.len() - 1]), None);
+        body[0] = 2;
+        assert_eq!(count_spans_in_grpc_body(&body), None);
         body[0] = 1;
         assert_eq!(count_spans_in_grpc_body(&body), None);
     }
@@ -364,6 +423,52 @@ mod tests {
         assert_eq!(sink.malformed(), 0);
         sink.reset();
         assert_eq!(sink.spans(), 0);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn counts_the_duration_metric() {
+        use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+        use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_client::MetricsServiceClient;
+        use opentelemetry_proto::tonic::metrics::v1::{
+            Exemplar, Histogram, HistogramDataPoint, Metric, ResourceMetrics, ScopeMetrics, metric,
+        };
+
+        let export = |count| ExportMetricsServiceRequest {
+            resource_metrics: vec![ResourceMetrics {
+                scope_metrics: vec![ScopeMetrics {
+                    metrics: vec![Metric {
+                        name: DURATION_METRIC.into(),
+                        data: Some(metric::Data::Histogram(Histogram {
+                            data_points: vec![HistogramDataPoint {
+                                count,
+                                exemplars: vec![Exemplar::default()],
+                                ..Default::default()
+                            }],
+                            aggregation_temporality: 2,
+                        })),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+        };
+        let sink = CountingSink::start().await.unwrap();
+        let mut client = MetricsServiceClient::connect(sink.endpoint()).await.unwrap();
+        client.export(export(40)).await.unwrap();
+        client.export(export(100)).await.unwrap();
+        assert_eq!(sink.metric_exports(), 2);
+        assert_eq!(
+            sink.duration_metric(),
+            HistogramCounts {
+                points: 2,
+                count: 100,
+                exemplars: 2
+            }
+        );
+        assert_eq!((sink.spans(), sink.malformed()), (0, 0));
+        sink.reset();
+        assert_eq!(sink.duration_metric(), HistogramCounts::default());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

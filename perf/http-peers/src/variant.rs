@@ -6,9 +6,11 @@ use std::str::FromStr;
 pub enum Variant {
     /// No middleware and no telemetry at all: the baseline.
     Plain,
-    /// `otel_kit_http::ServerLayer::new()`, added with `Router::layer`.
-    Ours,
-    /// The same as `Ours` with `OTEL_TRACES_SAMPLER=always_off`: every request is
+    /// `otel_kit_http::ServerLayer::new()`, added with `Router::layer`, over
+    /// `otel_kit_init`'s whole default pipeline (traces, metrics, logs, redaction, the
+    /// batch span processor): every span and the duration metric exported.
+    OursFull,
+    /// The same as `OursFull` with `OTEL_TRACES_SAMPLER=always_off`: every request is
     /// sampled out (its span is not recorded or exported; the metric still is).
     OursSampledOut,
     /// axum-tracing-opentelemetry: `OtelAxumLayer::default()` outermost, then
@@ -23,7 +25,7 @@ impl Variant {
     /// Every variant, in the order one round runs them.
     pub const ALL: [Variant; 5] = [
         Variant::Plain,
-        Variant::Ours,
+        Variant::OursFull,
         Variant::OursSampledOut,
         Variant::AxumTracingOpentelemetry,
         Variant::TowerHttp,
@@ -33,7 +35,7 @@ impl Variant {
     pub fn name(self) -> &'static str {
         match self {
             Variant::Plain => "plain",
-            Variant::Ours => "ours",
+            Variant::OursFull => "ours-full",
             Variant::OursSampledOut => "ours-sampled-out",
             Variant::AxumTracingOpentelemetry => "axum-tracing-opentelemetry",
             Variant::TowerHttp => "tower-http",
@@ -48,6 +50,12 @@ impl Variant {
     /// Whether each request's span reaches the collector.
     pub fn exports_spans(self) -> bool {
         self.traced() && self != Variant::OursSampledOut
+    }
+
+    /// Whether the server records `http.server.request.duration` for every request (ours,
+    /// sampled or not; the peers record no metric).
+    pub fn records_duration_metric(self) -> bool {
+        matches!(self, Variant::OursFull | Variant::OursSampledOut)
     }
 
     /// Environment the server of this variant runs with, beyond the shared one.

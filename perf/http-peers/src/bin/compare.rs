@@ -5,7 +5,8 @@
 //! ```
 //!
 //! Starts an in-process OTLP/gRPC receiver (a span-counting sink by default, or
-//! `otel_kit_testing::TestCollector` with `--collector test-collector`), then, round after
+//! `otel_kit_testing::TestCollector` with `--collector test-collector`, or the real rotel
+//! collector forwarding to the counting sink with `--collector rotel`), then, round after
 //! round, runs each variant's server as a child process (this same executable with
 //! `--serve`), warms it up, drives a fixed number of requests over keep-alive HTTP/1.1
 //! connections in a closed loop, and measures the server's CPU time, throughput, latency
@@ -16,32 +17,39 @@ use std::error::Error;
 use std::io::{BufRead as _, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Child, ExitCode, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use http_peers::collector::Collector;
+use http_peers::report::{QueueStats, Run, Setup, describe, table};
 use http_peers::server::{LISTENING_MARKER, STATS_MARKER};
 use http_peers::sink::CountingSink;
-use http_peers::stats::{median, percentile_sorted};
-use http_peers::{Variant, load, process};
+use http_peers::stats::percentile_sorted;
+use http_peers::{Variant, load, pin, process};
 use otel_kit_testing::TestCollector;
 
 type BoxError = Box<dyn Error + Send + Sync>;
 
 const USAGE: &str = "\
 usage: compare [--requests N] [--connections C] [--rounds R] [--warmup W]
-               [--variants plain,ours,axum-tracing-opentelemetry,tower-http]
-               [--collector counting|test-collector] [--verbose]
+               [--variants plain,ours-full,ours-sampled-out,axum-tracing-opentelemetry,tower-http]
+               [--collector counting|test-collector|rotel] [--pin] [--verbose]
 
   --requests N     measured requests per run (default 100000)
   --connections C  keep-alive HTTP/1.1 connections, each in a closed loop (default 16)
   --rounds R       rounds; each runs every variant once, in the order given (default 3)
   --warmup W       requests before measuring, on the same connections (default 10000)
-  --variants LIST  comma-separated (default: all four; include plain for the ratios)
-  --collector KIND where the servers export OTLP/gRPC: `counting` (default), an
-                   in-process sink that counts spans on the wire and keeps nothing, or
-                   `test-collector`, otel_kit_testing::TestCollector, which decodes and
-                   stores every span (several us of driver CPU per span on the same cores)
+  --variants LIST  comma-separated (default: all five; include plain for the ratios)
+  --collector KIND where the servers export: `counting` (default), an in-process
+                   OTLP/gRPC sink that counts spans and duration-metric points on the
+                   wire and keeps nothing; `test-collector`, otel_kit_testing::TestCollector
+                   over OTLP/gRPC, which decodes and stores every span (several us of
+                   driver CPU per span on the same cores); or `rotel`, the real rotel
+                   collector (binary in $TEST_OTLP_COLLECTOR_BIN) receiving OTLP/HTTP
+                   protobuf and forwarding over OTLP/gRPC to the counting sink
+  --pin            the server on CPU 0 with one tokio worker thread; the driver (load
+                   generator, sink) and rotel on CPU 1
   --verbose        echo the servers' own output";
 
 #[derive(Debug, Clone)]
@@ -52,6 +60,7 @@ struct Options {
     warmup: usize,
     variants: Vec<Variant>,
     collector: CollectorKind,
+    pin: bool,
     verbose: bool,
 }
 
@@ -59,7 +68,12 @@ struct Options {
 enum CollectorKind {
     Counting,
     TestCollector,
+    Rotel,
 }
+
+/// With `--pin`: the server's CPU, and the driver's (with rotel's).
+const SERVER_CPU: usize = 0;
+const DRIVER_CPU: usize = 1;
 
 impl Options {
     fn parse(args: &[String]) -> Result<Self, String> {
@@ -70,6 +84,7 @@ impl Options {
             warmup: 10_000,
             variants: Variant::ALL.to_vec(),
             collector: CollectorKind::Counting,
+            pin: false,
             verbose: false,
         };
         let mut it = args.iter();
@@ -97,9 +112,11 @@ impl Options {
                     o.collector = match value(arg)?.as_str() {
                         "counting" => CollectorKind::Counting,
                         "test-collector" => CollectorKind::TestCollector,
+                        "rotel" => CollectorKind::Rotel,
                         other => return Err(format!("--collector: unknown kind {other:?}")),
                     }
                 }
+                "--pin" => o.pin = true,
                 "--verbose" => o.verbose = true,
                 "-h" | "--help" => return Err(String::new()),
                 other => return Err(format!("unknown argument {other:?}")),
@@ -136,16 +153,23 @@ fn main() -> ExitCode {
 }
 
 fn serve(args: &[String]) -> ExitCode {
-    let parsed = (|| -> Result<(Variant, SocketAddr), String> {
+    let parsed = (|| -> Result<(Variant, SocketAddr, Option<usize>), String> {
         let variant = args.first().ok_or("--serve needs a variant")?;
         let variant = variant.parse::<Variant>().map_err(|e| e.to_string())?;
         let addr = args.get(1).map_or("127.0.0.1:0", String::as_str);
         let addr = addr.parse().map_err(|e| format!("bad address {addr:?}: {e}"))?;
-        Ok((variant, addr))
+        let workers = args
+            .get(2)
+            .map(|w| {
+                w.parse::<usize>()
+                    .map_err(|e| format!("bad worker count {w:?}: {e}"))
+            })
+            .transpose()?;
+        Ok((variant, addr, workers))
     })();
     let result = parsed
         .map_err(Into::into)
-        .and_then(|(variant, addr)| http_peers::server::run(variant, addr));
+        .and_then(|(variant, addr, workers)| http_peers::server::run(variant, addr, workers));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -155,107 +179,15 @@ fn serve(args: &[String]) -> ExitCode {
     }
 }
 
-/// What one run of one variant measured.
-#[derive(Debug, Clone)]
-struct Run {
-    variant: Variant,
-    round: usize,
-    requests: usize,
-    wall: Duration,
-    /// From the last response to the last span's arrival at the collector.
-    export_tail: Duration,
-    server_cpu: Duration,
-    driver_cpu: Duration,
-    p50: Duration,
-    p99: Duration,
-    peak_rss: u64,
-    /// Spans expected (warm-up + measured requests) and received, for traced variants.
-    spans: Option<(usize, usize)>,
-    queue: Option<QueueStats>,
-}
-
-impl Run {
-    fn cpu_per_request_us(&self) -> f64 {
-        self.server_cpu.as_secs_f64() * 1e6 / self.requests as f64
-    }
-
-    fn throughput(&self) -> f64 {
-        self.requests as f64 / self.wall.as_secs_f64()
-    }
-}
-
-/// The server's OTLP span-queue counters, read after its telemetry shut down.
-#[derive(Debug, Clone, Copy, Default)]
-struct QueueStats {
-    ended: u64,
-    exported: u64,
-    dropped: u64,
-    failed: u64,
-}
-
-impl QueueStats {
-    fn parse(line: &str) -> Self {
-        let mut s = QueueStats::default();
-        for (key, value) in line.split_whitespace().filter_map(|kv| kv.split_once('=')) {
-            let value = value.parse().unwrap_or_default();
-            match key {
-                "ended" => s.ended = value,
-                "exported" => s.exported = value,
-                "dropped" => s.dropped = value,
-                "failed" => s.failed = value,
-                _ => {}
-            }
-        }
-        s
-    }
-}
-
-/// Where the servers export: both speak OTLP/gRPC on loopback.
-enum Collector {
-    Counting(CountingSink),
-    Test(TestCollector),
-}
-
-impl Collector {
-    fn endpoint(&self) -> String {
-        match self {
-            Collector::Counting(s) => s.endpoint(),
-            Collector::Test(c) => c.endpoint(),
-        }
-    }
-
-    fn description(&self) -> &'static str {
-        match self {
-            Collector::Counting(_) => "an in-process counting sink (http_peers::sink::CountingSink)",
-            Collector::Test(_) => "an in-process `otel_kit_testing::TestCollector`",
-        }
-    }
-
-    fn spans(&self) -> usize {
-        match self {
-            Collector::Counting(s) => usize::try_from(s.spans()).unwrap_or(usize::MAX),
-            Collector::Test(c) => c.spans().len(),
-        }
-    }
-
-    /// How often to count while waiting: counting is an atomic load for the sink, a copy
-    /// of every stored span for the test collector.
-    fn poll_interval(&self) -> Duration {
-        match self {
-            Collector::Counting(_) => Duration::from_millis(2),
-            Collector::Test(_) => Duration::from_millis(100),
-        }
-    }
-
-    fn reset(&self) {
-        match self {
-            Collector::Counting(s) => s.reset(),
-            Collector::Test(c) => c.reset(),
-        }
-    }
-}
-
 fn compare(o: &Options, args: &[String]) -> Result<(), BoxError> {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    if o.pin {
+        if cores < 2 {
+            return Err(format!("--pin needs 2 cores, this process may use {cores}").into());
+        }
+        // Before any thread or child exists, so all of them inherit it.
+        pin::pin_this_process(DRIVER_CPU)?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     // The collector gets a runtime (and thread) of its own: on the load generator's
     // runtime its answers would wait behind the client, and the servers' exporter, which
@@ -268,11 +200,12 @@ fn compare(o: &Options, args: &[String]) -> Result<(), BoxError> {
     let collector = match o.collector {
         CollectorKind::Counting => Collector::Counting(collector_runtime.block_on(CountingSink::start())?),
         CollectorKind::TestCollector => Collector::Test(collector_runtime.block_on(TestCollector::start())?),
+        CollectorKind::Rotel => collector_runtime.block_on(Collector::start_rotel())?,
     };
-    let batch_env = batch_environment();
+    let server_env = server_environment();
     eprintln!(
-        "span batch settings for the servers: {}",
-        batch_env
+        "settings for the servers: {}",
+        server_env
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
@@ -280,12 +213,19 @@ fn compare(o: &Options, args: &[String]) -> Result<(), BoxError> {
     );
     let exe = std::env::current_exe()?;
     let ticks = process::clock_ticks_per_second();
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let placement = if o.pin {
+        format!(
+            "the server pinned to CPU {SERVER_CPU} with one tokio worker thread (its export threads \
+             on the same CPU), the load generator, the sink and rotel pinned to CPU {DRIVER_CPU}"
+        )
+    } else {
+        "the server on a multi-thread runtime (one worker per core), nothing pinned".to_owned()
+    };
+    let (endpoint, protocol) = collector.endpoint();
     eprintln!(
-        "collector: {}, OTLP/gRPC at {}; {cores} cores; \
+        "collector: {}, {protocol} at {endpoint}; {cores} cores; {placement}; \
          {} rounds x {} variants; {} warm-up + {} measured requests over {} connections",
         collector.description(),
-        collector.endpoint(),
         o.rounds,
         o.variants.len(),
         o.warmup,
@@ -297,7 +237,7 @@ fn compare(o: &Options, args: &[String]) -> Result<(), BoxError> {
         runtime: &runtime,
         collector: &collector,
         exe: &exe,
-        batch_env: &batch_env,
+        server_env: &server_env,
         ticks,
     };
     let mut runs = Vec::new();
@@ -308,17 +248,26 @@ fn compare(o: &Options, args: &[String]) -> Result<(), BoxError> {
             runs.push(run);
         }
     }
-    println!(
-        "{}",
-        table(&runs, o, args, cores, collector.description(), &batch_env)
-    );
+    let setup = Setup {
+        args,
+        variants: &o.variants,
+        rounds: o.rounds,
+        warmup: o.warmup,
+        requests: o.requests,
+        connections: o.connections,
+        cores,
+        collector: collector.description().to_owned(),
+        placement,
+        server_env: &server_env,
+    };
+    println!("{}", table(&runs, &setup));
     drop(collector);
     collector_runtime.shutdown_background();
     Ok(())
 }
 
-/// The batch span processor settings passed to the servers, unless the driver's own
-/// environment sets them (then those reach the servers unchanged).
+/// The settings passed to the servers, unless the driver's own environment sets them
+/// (then those reach the servers unchanged).
 ///
 /// - `OTEL_BSP_MAX_QUEUE_SIZE`: 16384. The default queue (2048) drops spans when the
 ///   closed loop outruns the export thread for a moment (measured here: up to 16% of a
@@ -328,10 +277,13 @@ fn compare(o: &Options, args: &[String]) -> Result<(), BoxError> {
 /// - `OTEL_BSP_SCHEDULE_DELAY`: 100 ms instead of 5 s, so the last partial batch of a
 ///   phase leaves promptly and the CPU window can close once every span has arrived.
 ///   Under load batches fill (512 spans) long before either delay.
-fn batch_environment() -> Vec<(&'static str, String)> {
+/// - `OTEL_METRIC_EXPORT_INTERVAL`: 1000 ms instead of 60 s, so the duration metric is
+///   exported (and paid for) during every run, not only at shutdown.
+fn server_environment() -> Vec<(&'static str, String)> {
     let defaults = [
         ("OTEL_BSP_MAX_QUEUE_SIZE", "16384".to_owned()),
         ("OTEL_BSP_SCHEDULE_DELAY", "100".to_owned()),
+        ("OTEL_METRIC_EXPORT_INTERVAL", "1000".to_owned()),
     ];
     defaults
         .into_iter()
@@ -356,7 +308,7 @@ struct Bench<'a> {
     runtime: &'a tokio::runtime::Runtime,
     collector: &'a Collector,
     exe: &'a Path,
-    batch_env: &'a [(&'static str, String)],
+    server_env: &'a [(&'static str, String)],
     ticks: u64,
 }
 
@@ -365,16 +317,21 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
         runtime,
         collector,
         exe,
-        batch_env,
+        server_env,
         ticks,
     } = *bench;
     collector.reset();
+    let (endpoint, protocol) = collector.endpoint();
+    let mut command = pin::command(exe, o.pin.then_some(SERVER_CPU));
+    command.args(["--serve", variant.name(), "127.0.0.1:0"]);
+    if o.pin {
+        command.arg("1");
+    }
     let mut server = ServerProcess(
-        Command::new(exe)
-            .args(["--serve", variant.name(), "127.0.0.1:0"])
-            .env("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())
-            .env("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
-            .envs(batch_env.iter().map(|(k, v)| (k, v)))
+        command
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
+            .env("OTEL_EXPORTER_OTLP_PROTOCOL", protocol)
+            .envs(server_env.iter().map(|(k, v)| (k, v)))
             .envs(variant.env().iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -410,7 +367,7 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
     // A traced variant's CPU window closes only once every span of the phase has reached
     // the collector, so it includes encoding and exporting them, also when the export
     // thread runs behind the requests; the warm-up's spans are out before it opens.
-    let stall = Duration::from_secs(2) + schedule_delay(batch_env);
+    let stall = Duration::from_secs(2) + schedule_delay(server_env);
     let exported = |count: usize| {
         if variant.exports_spans() {
             wait_for_spans(collector, count, stall)
@@ -475,6 +432,28 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
     } else {
         None
     };
+    if let Some(sink) = collector.sink().filter(|_| o.verbose) {
+        eprintln!(
+            "  sink: {} trace exports, {} metrics exports, {} other, {} malformed",
+            sink.trace_exports(),
+            sink.metric_exports(),
+            sink.other_exports(),
+            sink.malformed()
+        );
+    }
+    // The server's shutdown flushed its metrics too; rotel may hold them up to 100 ms.
+    let duration_metric = match collector.sink() {
+        Some(sink) if variant.records_duration_metric() => {
+            let expected = o.warmup + o.requests;
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while sink.duration_metric().count < expected as u64 && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let counts = sink.duration_metric();
+            Some((expected, counts.count, counts.exemplars))
+        }
+        _ => None,
+    };
     collector.reset();
 
     Ok(Run {
@@ -489,14 +468,15 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
         p99,
         peak_rss,
         spans,
+        duration_metric,
         queue: queue.filter(|_| variant.traced()),
     })
 }
 
 /// The servers' `OTEL_BSP_SCHEDULE_DELAY` (5 s when unset or unreadable).
-fn schedule_delay(batch_env: &[(&'static str, String)]) -> Duration {
+fn schedule_delay(server_env: &[(&'static str, String)]) -> Duration {
     const NAME: &str = "OTEL_BSP_SCHEDULE_DELAY";
-    batch_env
+    server_env
         .iter()
         .find(|(k, _)| *k == NAME)
         .map(|(_, v)| v.clone())
@@ -519,171 +499,6 @@ fn wait_for_spans(collector: &Collector, count: usize, stall: Duration) -> Durat
         }
     }
     start.elapsed()
-}
-
-fn describe(r: &Run) -> String {
-    let mut s = format!(
-        "round {} {:<27} {:>7.0} req/s  server CPU {:>5.1} us/req  driver CPU {:>5.1} us/req  \
-         p50 {:>6.0} us  p99 {:>6.0} us  peak RSS {:>6.1} MiB",
-        r.round,
-        r.variant.name(),
-        r.throughput(),
-        r.cpu_per_request_us(),
-        r.driver_cpu.as_secs_f64() * 1e6 / r.requests as f64,
-        r.p50.as_secs_f64() * 1e6,
-        r.p99.as_secs_f64() * 1e6,
-        r.peak_rss as f64 / (1024.0 * 1024.0),
-    );
-    if let Some((expected, received)) = r.spans {
-        s.push_str(&format!(
-            "  spans {received}/{expected}, last {:.0} ms after the last response",
-            r.export_tail.as_secs_f64() * 1e3
-        ));
-    }
-    if let Some(q) = r.queue {
-        s.push_str(&format!(
-            " (queue: ended {} exported {} dropped {} failed {})",
-            q.ended, q.exported, q.dropped, q.failed
-        ));
-    }
-    s
-}
-
-/// The Markdown report: medians over rounds; "added" and "ratio" are medians of the
-/// per-round differences and ratios against `plain` of the same round.
-fn table(
-    runs: &[Run],
-    o: &Options,
-    args: &[String],
-    cores: usize,
-    collector: &str,
-    batch_env: &[(&'static str, String)],
-) -> String {
-    let of = |v: Variant| runs.iter().filter(move |r| r.variant == v);
-    let plain_in = |round: usize| {
-        runs.iter()
-            .find(|r| r.variant == Variant::Plain && r.round == round)
-    };
-    let paired = |v: Variant, f: &dyn Fn(&Run, &Run) -> f64| -> Option<f64> {
-        let values: Vec<f64> = of(v).filter_map(|r| plain_in(r.round).map(|p| f(r, p))).collect();
-        median(&values)
-    };
-    let med = |v: Variant, f: &dyn Fn(&Run) -> f64| median(&of(v).map(f).collect::<Vec<_>>());
-
-    let mut out = String::new();
-    out.push_str(&format!(
-        "`cargo run --release -p http-peers --bin compare --{}{}`\n\n",
-        if args.is_empty() { "" } else { " " },
-        args.join(" ")
-    ));
-    out.push_str(&format!(
-        "{} rounds, {} warm-up + {} measured requests per run, {} keep-alive HTTP/1.1 connections, \
-         {cores} cores; medians over rounds (CPU: min-max in brackets); spans received as \
-         OTLP/gRPC protobuf by {collector}{}. Server CPU is counted until the last span \
-         of the run has been exported.\n\n",
-        o.rounds,
-        o.warmup,
-        o.requests,
-        o.connections,
-        if batch_env.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; servers run with {}",
-                batch_env
-                    .iter()
-                    .map(|(k, v)| format!("`{k}={v}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-    ));
-    out.push_str(
-        "| variant | CPU us/request | added CPU vs plain | throughput req/s | throughput vs plain | p50 | p99 | peak RSS | spans received |\n\
-         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n",
-    );
-    let fmt_opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "n/a".to_owned(), f);
-    for &v in dedup(&o.variants).iter() {
-        let cpus: Vec<f64> = of(v).map(Run::cpu_per_request_us).collect();
-        let (lo, hi) = cpus
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &c| {
-                (lo.min(c), hi.max(c))
-            });
-        let added = paired(v, &|r, p| r.cpu_per_request_us() - p.cpu_per_request_us());
-        let ratio = paired(v, &|r, p| r.throughput() / p.throughput());
-        let spans = if v.exports_spans() {
-            let (expected, received) = of(v)
-                .filter_map(|r| r.spans)
-                .fold((0, 0), |(e, r), (e1, r1)| (e + e1, r + r1));
-            let dropped: u64 = of(v).filter_map(|r| r.queue).map(|q| q.dropped).sum();
-            let mut s = format!("{received} / {expected}");
-            if received != expected {
-                s.push_str(" **MISSING**");
-            }
-            if dropped > 0 {
-                s.push_str(&format!(" ({dropped} dropped at the queue)"));
-            }
-            s
-        } else {
-            "-".to_owned()
-        };
-        out.push_str(&format!(
-            "| {} | {} ({lo:.1}-{hi:.1}) | {} | {} | {} | {} | {} | {} | {} |\n",
-            v.name(),
-            fmt_opt(median(&cpus), &|c| format!("{c:.1}")),
-            if v == Variant::Plain {
-                "-".to_owned()
-            } else {
-                fmt_opt(added, &|a| format!("{a:+.1} us"))
-            },
-            fmt_opt(med(v, &Run::throughput), &|t| format!("{t:.0}")),
-            fmt_opt(ratio, &|x| format!("{x:.2}x")),
-            fmt_opt(med(v, &|r| r.p50.as_secs_f64() * 1e6), &|x| format!("{x:.0} us")),
-            fmt_opt(med(v, &|r| r.p99.as_secs_f64() * 1e6), &|x| format!("{x:.0} us")),
-            fmt_opt(med(v, &|r| r.peak_rss as f64 / (1024.0 * 1024.0)), &|x| format!(
-                "{x:.1} MiB"
-            )),
-            spans,
-        ));
-    }
-
-    let ours = paired(Variant::Ours, &|r, p| {
-        r.cpu_per_request_us() - p.cpu_per_request_us()
-    });
-    let peer = paired(Variant::AxumTracingOpentelemetry, &|r, p| {
-        r.cpu_per_request_us() - p.cpu_per_request_us()
-    });
-    if let (Some(ours), Some(peer)) = (ours, peer) {
-        let share = ours / peer;
-        out.push_str(&format!(
-            "\nTarget \"ours adds at most half of what axum-tracing-opentelemetry adds\": ours adds \
-             {ours:.1} us, axum-tracing-opentelemetry {peer:.1} us, a share of {share:.2}: {}.\n",
-            if share <= 0.5 { "met" } else { "NOT met" }
-        ));
-    }
-    let sampled_out = paired(Variant::OursSampledOut, &|r, p| {
-        r.cpu_per_request_us() - p.cpu_per_request_us()
-    });
-    if let (Some(ours), Some(sampled_out)) = (ours, sampled_out) {
-        let share = sampled_out / ours;
-        out.push_str(&format!(
-            "\nTarget \"a sampled-out request costs at most a third of a sampled one\": sampled out \
-             adds {sampled_out:.1} us, sampled {ours:.1} us, a share of {share:.2}: {}.\n",
-            if share <= 1.0 / 3.0 { "met" } else { "NOT met" }
-        ));
-    }
-    out
-}
-
-fn dedup(variants: &[Variant]) -> Vec<Variant> {
-    let mut seen = Vec::new();
-    for &v in variants {
-        if !seen.contains(&v) {
-            seen.push(v);
-        }
-    }
-    seen
 }
 
 /// The load's paths: `/users/0` .. `/users/9999`.
