@@ -25,6 +25,7 @@ use opentelemetry_sdk::trace::{
 };
 use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
 use otel_kit_core::Providers;
+use otel_kit_core::exemplar::{ExemplarFilter, ExemplarMeterProvider};
 use tracing::Dispatch;
 use tracing_subscriber::Layer as _;
 use tracing_subscriber::layer::SubscriberExt as _;
@@ -77,7 +78,7 @@ pub struct TestTelemetry {
     metric_exporter: InMemoryMetricExporter,
     metric_state: Mutex<MetricAccumulator>,
     tracer_provider: SdkTracerProvider,
-    meter_provider: SdkMeterProvider,
+    meter_provider: ExemplarMeterProvider<SdkMeterProvider>,
     logger_provider: SdkLoggerProvider,
     resource: Resource,
     dispatch: Dispatch,
@@ -173,6 +174,8 @@ impl TestTelemetryBuilder {
             )
             .with_resource(resource.clone())
             .build();
+        // Exemplars as `init()` keeps them (the default filter).
+        let meter_provider = ExemplarMeterProvider::new(meter_provider, ExemplarFilter::TraceBased);
         let logs = InMemoryLogExporter::default();
         let logger_provider = SdkLoggerProvider::builder()
             .with_simple_exporter(logs.clone())
@@ -254,8 +257,9 @@ impl TestTelemetry {
         self.meter_provider.meter(name)
     }
 
-    /// The meter provider, to hand to code under test.
-    pub fn meter_provider(&self) -> &SdkMeterProvider {
+    /// The meter provider, to hand to code under test: the SDK's, whose histograms keep
+    /// exemplars as `otel_kit_init::init()`'s do (measurements made in sampled spans).
+    pub fn meter_provider(&self) -> &ExemplarMeterProvider<SdkMeterProvider> {
         &self.meter_provider
     }
 
@@ -397,7 +401,8 @@ impl TestTelemetry {
         self.metric_exporter.reset();
         let mut out = Vec::new();
         for rm in &exported {
-            let request = ExportMetricsServiceRequest::from(rm);
+            let mut request = ExportMetricsServiceRequest::from(rm);
+            crate::harness_exemplars::add(self.meter_provider.reservoirs(), rm, &mut request);
             model::metrics_from_otlp(&request.resource_metrics, &mut out);
         }
         out

@@ -55,6 +55,7 @@ mod collector;
 pub mod conformance;
 mod global;
 mod harness;
+mod harness_exemplars;
 mod metric_accumulator;
 mod model;
 mod noop_processor;

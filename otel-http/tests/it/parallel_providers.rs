@@ -1,7 +1,8 @@
 //! Providers passed in: 50 tests of instrumented handlers, run in parallel, each with
 //! its own harness handed to the layer and the client middleware with
 //! `.providers(..)`. No `install_global`, no lock: each test must see exactly its own
-//! spans and measurements, and none of its neighbours'.
+//! spans, measurements and exemplars (which name its own spans), and none of its
+//! neighbours'.
 
 use crate::support::server::serve;
 use axum::Router;
@@ -43,19 +44,20 @@ async fn isolated(id: u32) {
         .has_kind(SpanKind::Server)
         .has_attribute("url.path", format!("/items/{id}"))
         .has_parent(&client_span);
-    let _ = server;
 
     let metrics = t.metrics();
     metrics
         .metric("http.server.request.duration")
         .has_point_count(1)
         .histogram_point(&[("http.route", "/items/{id}".into())])
-        .has_count(1);
+        .has_count(1)
+        .has_exemplar_in(&server);
     metrics
         .metric("http.client.request.duration")
         .has_point_count(1)
         .histogram_point(&[("http.request.method", "GET".into())])
-        .has_count(1);
+        .has_count(1)
+        .has_exemplar_in(&client_span);
 }
 
 macro_rules! isolated_tests {

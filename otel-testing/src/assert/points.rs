@@ -40,8 +40,9 @@ impl<'a> NumberPointAssert<'a> {
         self
     }
 
-    /// Asserts one exemplar was recorded inside `span`. The 0.33 Rust SDK records no
-    /// exemplars; this is for data from other senders.
+    /// Asserts one exemplar was recorded inside `span`. The SDK keeps exemplars on no
+    /// gauge or sum (the kit keeps them on histograms); this is for data from other
+    /// senders.
     #[track_caller]
     pub fn has_exemplar_in(self, span: &impl AsRef<SpanRecord>) -> Self {
         check_exemplar(self.metric, &self.point.exemplars, span.as_ref());
@@ -142,8 +143,21 @@ impl<'a> HistogramPointAssert<'a> {
         self
     }
 
-    /// Asserts one exemplar was recorded inside `span` (the metric links to the trace).
-    /// The 0.33 Rust SDK records no exemplars; this is for data from other senders.
+    /// Asserts one exemplar was recorded inside `span` (the metric links to the trace):
+    /// the harness and `otel_kit_init::init()` keep, per bucket, the latest measurement
+    /// made in a sampled span.
+    ///
+    /// ```
+    /// use opentelemetry::trace::{Tracer as _, TracerProvider as _};
+    /// use otel_kit_testing::TestTelemetry;
+    ///
+    /// let t = TestTelemetry::new();
+    /// let latency = t.meter("shop").f64_histogram("shop.latency").build();
+    /// t.tracer_provider().tracer("shop").in_span("pay", |_| latency.record(0.2, &[]));
+    ///
+    /// let spans = t.spans();
+    /// t.metrics().metric("shop.latency").histogram_point(&[]).has_exemplar_in(&spans.span("pay"));
+    /// ```
     #[track_caller]
     pub fn has_exemplar_in(self, span: &impl AsRef<SpanRecord>) -> Self {
         check_exemplar(self.metric, &self.point.exemplars, span.as_ref());

@@ -437,3 +437,32 @@ fn remote_parent_context_is_kept() {
         .has_trace_id("4bf92f3577b34da6a3ce929d0e0e4736")
         .has_parent_span_id("00f067aa0ba902b7");
 }
+
+#[test]
+fn histograms_keep_exemplars_of_sampled_spans_as_init_does() {
+    use opentelemetry::trace::{Tracer as _, TracerProvider as _};
+
+    let t = otel_kit_testing::TestTelemetry::new();
+    let latency = t.meter("shop").f64_histogram("shop.latency").build();
+    let tracer = t.tracer_provider().tracer("shop");
+    tracer.in_span("pay", |_| latency.record(0.2, &[]));
+    latency.record(0.3, &[]); // outside any span: no exemplar
+    let spans = t.spans();
+    let metrics = t.metrics();
+    let point = metrics.metric("shop.latency").histogram_point(&[]);
+    point.has_exemplar_in(&spans.span("pay"));
+    assert_eq!(
+        point.record().exemplars.len(),
+        1,
+        "{:?}",
+        point.record().exemplars
+    );
+
+    // A later collection keeps what it has and adds the new period's.
+    tracer.in_span("refund", |_| latency.record(900.0, &[]));
+    let spans = t.spans();
+    let metrics = t.metrics();
+    let point = metrics.metric("shop.latency").histogram_point(&[]);
+    point.has_exemplar_in(&spans.span("refund"));
+    assert_eq!(point.record().count, 3);
+}
