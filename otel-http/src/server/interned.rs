@@ -59,17 +59,29 @@ impl<K> Recent<K> {
             return value.clone();
         }
         let (key, value) = make();
+        self.insert(key, value.clone());
+        value
+    }
+
+    /// Keeps `value` under `key`, in place of the oldest entry once full.
+    fn insert(&mut self, key: K, value: StringValue) {
         if self.slots.len() < RECENT {
-            self.slots.push((key, value.clone()));
+            self.slots.push((key, value));
         } else {
-            self.slots[self.next] = (key, value.clone());
+            self.slots[self.next] = (key, value);
             self.next = (self.next + 1) % RECENT;
         }
-        value
     }
 }
 
+/// A `Host` header's bytes, and the port parsed from them.
+type HostKey = (Box<[u8]>, Option<u16>);
+
+/// Host and port out of a `Host` header's bytes; `None` when malformed.
+pub(super) type ParseHost = fn(&[u8]) -> Option<(&str, Option<u16>)>;
+
 thread_local! {
+    static HOST_HEADERS: RefCell<Recent<HostKey>> = const { RefCell::new(Recent::new()) };
     static ROUTES: RefCell<FxHashMap<Box<str>, Route>> = RefCell::new(FxHashMap::default());
     static HOSTS: RefCell<Recent<()>> = const { RefCell::new(Recent::new()) };
     static AGENTS: RefCell<Recent<()>> = const { RefCell::new(Recent::new()) };
@@ -80,13 +92,21 @@ thread_local! {
 pub(super) fn route(route: &str, method: &str) -> (StringValue, Cow<'static, str>) {
     let found = ROUTES.try_with(|routes| {
         let mut routes = routes.try_borrow_mut().ok()?;
-        if !routes.contains_key(route) && routes.len() >= MAX_ROUTES {
-            routes.clear();
-        }
-        let entry = routes.entry(route.into()).or_insert_with(|| Route {
-            value: StringValue::from(Arc::<str>::from(route)),
-            names: Vec::new(),
-        });
+        // Looked up by `&str`: the entry API would allocate the key's `Box<str>` on every
+        // request, found or not.
+        let entry = match routes.get_mut(route) {
+            Some(entry) => entry,
+            None => {
+                if routes.len() >= MAX_ROUTES {
+                    routes.clear();
+                }
+                let value = StringValue::from(Arc::<str>::from(route));
+                routes.entry(route.into()).or_insert(Route {
+                    value,
+                    names: Vec::new(),
+                })
+            }
+        };
         let name = match entry.names.iter().find(|(m, _)| &**m == method) {
             Some((_, name)) => name.clone(),
             None => {
@@ -117,6 +137,35 @@ pub(super) fn host(host: &str) -> StringValue {
 }
 
 /// `user_agent.original` (invalid UTF-8 replaced, never shared).
+/// `server.address` and `server.port` of a `Host` header: `parse` (host and port, or
+/// `None` when malformed) runs once per distinct header value and thread; the recent
+/// values are kept by their bytes, so a repeated header costs one comparison.
+pub(super) fn host_header(
+    raw: &[u8],
+    parse: ParseHost,
+) -> Option<(StringValue, Option<u16>)> {
+    let cached = HOST_HEADERS.try_with(|recent| {
+        let mut recent = recent.try_borrow_mut().ok()?;
+        if let Some(((_, port), value)) = recent.slots.iter().find(|((bytes, _), _)| **bytes == *raw) {
+            return Some(Some((value.clone(), *port)));
+        }
+        let (host, port) = match parse(raw) {
+            Some(parsed) => parsed,
+            // Malformed values are not kept: a client sending many would evict the
+            // good ones for nothing.
+            None => return Some(None),
+        };
+        let value = StringValue::from(Arc::<str>::from(host));
+        recent.insert((raw.into(), port), value.clone());
+        Some(Some((value, port)))
+    });
+    match cached {
+        Ok(Some(found)) => found,
+        // The table is unavailable (thread teardown, re-entry): parse without it.
+        _ => parse(raw).map(|(host, port)| (StringValue::from(host.to_owned()), port)),
+    }
+}
+
 pub(super) fn user_agent(agent: &[u8]) -> StringValue {
     match std::str::from_utf8(agent) {
         Ok(agent) => recent_string(&AGENTS, agent),
@@ -174,6 +223,25 @@ mod tests {
             assert_eq!(host(&host_name).as_str(), host_name);
         }
         assert_eq!(HOSTS.with(|h| h.borrow().slots.len()), RECENT);
+        fn parse(raw: &[u8]) -> Option<(&str, Option<u16>)> {
+            let raw = std::str::from_utf8(raw).ok()?;
+            let (host, port) = raw.split_once(':')?;
+            Some((host, port.parse().ok()))
+        }
+        for i in 0..(RECENT * 3) {
+            let header = format!("h{i}.example:{i}");
+            let (value, port) = host_header(header.as_bytes(), parse).expect("parsed");
+            assert_eq!(
+                (value.as_str(), port),
+                (&*format!("h{i}.example"), Some(i as u16))
+            );
+            // Again, from the table: the same shared value.
+            let (again, _) = host_header(header.as_bytes(), |_| panic!("parsed twice")).expect("kept");
+            assert_eq!(again, value);
+        }
+        assert_eq!(HOST_HEADERS.with(|h| h.borrow().slots.len()), RECENT);
+        assert_eq!(host_header(b"malformed", parse), None);
+        assert_eq!(host_header(b"malformed", parse), None, "not kept");
         assert_eq!(user_agent(b"curl/8").as_str(), "curl/8");
         assert_eq!(user_agent(b"bad\xff").as_str(), "bad\u{fffd}");
         {

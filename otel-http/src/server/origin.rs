@@ -18,7 +18,7 @@ use std::net::IpAddr;
 
 use http::header::{FORWARDED, HOST};
 use http::request::Parts;
-use http::{HeaderMap, HeaderName, Uri};
+use http::{HeaderMap, HeaderName};
 use opentelemetry::StringValue;
 
 use super::interned;
@@ -67,10 +67,18 @@ impl OriginRules {
             None if self.tls => "https",
             None => "http",
         });
-        let server = forwarded
-            .host
-            .or_else(|| server_address(&request.uri, headers))
-            .map(|(host, port)| (interned::host(without_brackets(host)), port));
+        let server = match (forwarded.host, request.uri.authority()) {
+            (Some((host, port)), _) => Some((interned::host(without_brackets(host)), port)),
+            (None, Some(authority)) => Some((
+                interned::host(without_brackets(authority.host())),
+                authority.port_u16(),
+            )),
+            // The common case (HTTP/1.1): the same `Host` bytes on every request, so
+            // its parsed, shared form is kept per thread by those bytes.
+            (None, None) => headers
+                .get(HOST)
+                .and_then(|host| interned::host_header(host.as_bytes(), host_header)),
+        };
         let peer = peer_address(&request.extensions);
         let client = forwarded
             .client
@@ -197,17 +205,13 @@ fn ip(node: &str) -> Option<IpAddr> {
     without_brackets(host).parse().ok()
 }
 
-/// Host and port from the URI authority (HTTP/2 `:authority`) or the `Host` header.
-/// The port is absent when the client did not send one; a malformed value gives
-/// neither.
-fn server_address<'a>(uri: &'a Uri, headers: &'a HeaderMap) -> Option<(&'a str, Option<u16>)> {
-    let (host, port) = match uri.authority() {
-        Some(authority) => (authority.host(), authority.port_u16()),
-        // Parsed in place: `Authority::try_from` would copy the header first.
-        // `split_host_port` admits ASCII only, so the UTF-8 check is the only one.
-        None => split_host_port(std::str::from_utf8(headers.get(HOST)?.as_bytes()).ok()?)?,
-    };
-    Some((host, port))
+/// Host (without an IPv6 literal's brackets) and port of a `Host` header; the port is
+/// absent when the client sent none, and a malformed value gives neither.
+fn host_header(value: &[u8]) -> Option<(&str, Option<u16>)> {
+    // Parsed in place: `Authority::try_from` would copy the header first.
+    // `split_host_port` admits ASCII only, so the UTF-8 check is the only one.
+    let (host, port) = split_host_port(std::str::from_utf8(value).ok()?)?;
+    Some((without_brackets(host), port))
 }
 
 /// `host`, `host:port`, `[v6]` or `[v6]:port`, as a `Host` header carries them. IPv6
