@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Instructions per request of one http-peers variant under callgrind: the server runs
+# under valgrind (one tokio worker), exporting OTLP/HTTP protobuf to rotel (which drops
+# what it receives), and is sent N1 then, in a second run, N2 sequential keep-alive
+# requests; (Ir at N2 - Ir at N1) / (N2 - N1) is what one request costs, start-up and
+# shutdown cancelled out. Prints that figure; keeps callgrind.out.<variant>.<n> for
+# callgrind_annotate.
+#
+#   perf/http-peers/profile/callgrind.sh <variant> [N1] [N2] [OUT_DIR]
+#
+# Needs: valgrind, python3, target/release/http-peers-server, and rotel-agent in
+# $TEST_OTLP_COLLECTOR_BIN. Periodic work is set far apart (span batches leave when
+# full, the metric export once at shutdown) so that valgrind's slowness does not turn
+# timers into per-request cost; the issue's load run measures those at full speed.
+set -euo pipefail
+variant=${1:?variant}
+n1=${2:-2000}
+n2=${3:-7000}
+out=${4:-target/callgrind}
+server=${HTTP_PEERS_SERVER:-target/release/http-peers-server}
+rotel=${TEST_OTLP_COLLECTOR_BIN:?set TEST_OTLP_COLLECTOR_BIN to rotel-agent}
+mkdir -p "$out"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+rgrpc=$(free_port); rhttp=$(free_port)
+"$rotel" start --exporter blackhole --otlp-grpc-endpoint "127.0.0.1:$rgrpc" \
+    --otlp-http-endpoint "127.0.0.1:$rhttp" --pid-file "$out/rotel.pid" \
+    --log-file "$out/rotel.log" > /dev/null 2>&1 &
+rotel_pid=$!
+trap 'kill $rotel_pid 2>/dev/null || true' EXIT
+sleep 1
+
+run() {
+    local n=$1 port
+    port=$(free_port)
+    local fifo="$out/stdin.$variant.$n"
+    rm -f "$fifo"; mkfifo "$fifo"
+    OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$rhttp" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
+    OTEL_BSP_MAX_QUEUE_SIZE=16384 OTEL_METRIC_EXPORT_INTERVAL=3600000 \
+    valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out.$variant.$n" \
+        "$server" "$variant" "127.0.0.1:$port" 1 < "$fifo" > "$out/server.$variant.$n.log" 2>&1 &
+    local vg=$!
+    exec 3> "$fifo"
+    python3 - "$port" "$n" <<'PY'
+import http.client, sys, time
+port, n = int(sys.argv[1]), int(sys.argv[2])
+for _ in range(600):
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port); c.connect(); break
+    except OSError:
+        time.sleep(0.1)
+for i in range(n):
+    c.request("GET", f"/users/{i % 10000}")
+    r = c.getresponse(); r.read()
+    assert r.status == 200, r.status
+c.close()
+PY
+    exec 3>&-   # stdin closed: the server flushes and exits
+    wait $vg
+    grep -h "^summary:" "$out/callgrind.out.$variant.$n" | awk '{print $2}'
+}
+ir1=$(run "$n1")
+ir2=$(run "$n2")
+echo "$variant: $(( (ir2 - ir1) / (n2 - n1) )) instructions per request (Ir $ir1 at $n1, $ir2 at $n2)"
