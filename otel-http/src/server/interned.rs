@@ -140,10 +140,7 @@ pub(super) fn host(host: &str) -> StringValue {
 /// `server.address` and `server.port` of a `Host` header: `parse` (host and port, or
 /// `None` when malformed) runs once per distinct header value and thread; the recent
 /// values are kept by their bytes, so a repeated header costs one comparison.
-pub(super) fn host_header(
-    raw: &[u8],
-    parse: ParseHost,
-) -> Option<(StringValue, Option<u16>)> {
+pub(super) fn host_header(raw: &[u8], parse: ParseHost) -> Option<(StringValue, Option<u16>)> {
     let cached = HOST_HEADERS.try_with(|recent| {
         let mut recent = recent.try_borrow_mut().ok()?;
         if let Some(((_, port), value)) = recent.slots.iter().find(|((bytes, _), _)| **bytes == *raw) {
