@@ -4,11 +4,14 @@
 //! no middleware, with `otel_kit_http::ServerLayer`, with axum-tracing-opentelemetry's
 //! `OtelAxumLayer` + `OtelInResponseLayer`, and with tower-http's `TraceLayer` (spans at
 //! `INFO`). Every traced variant sets telemetry up the same way, through `otel_kit_init`,
-//! exporting OTLP/gRPC protobuf to the endpoint in `OTEL_EXPORTER_OTLP_ENDPOINT`.
+//! exporting to the endpoint and protocol in `OTEL_EXPORTER_OTLP_ENDPOINT` and
+//! `OTEL_EXPORTER_OTLP_PROTOCOL`.
 //!
 //! The `http-peers-server` binary serves one variant ([`server::run`]); the `compare`
-//! binary starts an in-process collector, runs each variant in a child process, drives it
-//! with keep-alive HTTP/1.1 connections and prints a Markdown table (see README.md).
+//! binary starts a collector ([`collector::Collector`]: in process, or rotel in front of
+//! the counting sink), runs each variant in a child process (pinned with [`pin`] if
+//! asked), drives it with keep-alive HTTP/1.1 connections and prints a Markdown table
+//! ([`report`]; see README.md).
 
 pub mod collector;
 pub mod load;

@@ -1,5 +1,5 @@
 //! Counts one histogram's data points, recorded measurements and exemplars in an encoded
-//! `ExportMetricsServiceRequest`, by walking the wire format (see [`crate::wire`]).
+//! `ExportMetricsServiceRequest`, by walking the wire format (`src/wire.rs`).
 
 use crate::wire::{Field, for_each_field, for_each_len_field};
 
