@@ -5,14 +5,14 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use opentelemetry::metrics::{
-    AsyncInstrumentBuilder, Counter, Gauge, Histogram, HistogramBuilder, InstrumentBuilder,
-    InstrumentProvider, Meter, MeterProvider, ObservableCounter, ObservableGauge, ObservableUpDownCounter,
-    SyncInstrument, UpDownCounter,
+    AsyncInstrumentBuilder, BoundHistogram, BoundSyncInstrument, Counter, Gauge, Histogram, HistogramBuilder,
+    InstrumentBuilder, InstrumentProvider, Meter, MeterProvider, ObservableCounter, ObservableGauge,
+    ObservableUpDownCounter, SyncInstrument, UpDownCounter,
 };
 use opentelemetry::{InstrumentationScope, KeyValue};
 
 use super::filter::{Admission, ExemplarFilter};
-use super::reservoir::{ExemplarValue, HistogramReservoir, StoredExemplar};
+use super::reservoir::{ExemplarValue, HistogramReservoir, StoredExemplar, recording_key};
 use super::reservoirs::Reservoirs;
 
 /// A meter provider (the SDK's, in practice) whose histograms also keep exemplars in
@@ -208,23 +208,67 @@ struct Recording<T> {
     filter: ExemplarFilter,
 }
 
-impl<T: Measure + Send + Sync> SyncInstrument<T> for Recording<T> {
-    fn measure(&self, measurement: T, attributes: &[KeyValue]) {
-        self.inner.record(measurement, attributes);
+impl<T: Measure> Recording<T> {
+    /// The exemplar of a measurement made now, if the filter admits it.
+    fn exemplar(&self, measurement: T) -> Option<(f64, StoredExemplar)> {
         let Admission::Kept(span) = self.filter.admit() else {
-            return;
+            return None;
         };
         let bucket_value = measurement.as_f64();
         // The SDK drops what it cannot aggregate; so do we.
-        if !bucket_value.is_finite() {
-            return;
+        bucket_value.is_finite().then(|| {
+            let exemplar = StoredExemplar {
+                value: measurement.exemplar_value(),
+                time: std::time::SystemTime::now(),
+                span,
+            };
+            (bucket_value, exemplar)
+        })
+    }
+}
+
+impl<T: Measure + Send + Sync + 'static> SyncInstrument<T> for Recording<T> {
+    fn measure(&self, measurement: T, attributes: &[KeyValue]) {
+        self.inner.record(measurement, attributes);
+        if let Some((bucket_value, exemplar)) = self.exemplar(measurement) {
+            self.reservoir.offer(bucket_value, exemplar, attributes);
         }
-        let exemplar = StoredExemplar {
-            value: measurement.exemplar_value(),
-            time: std::time::SystemTime::now(),
-            span,
-        };
-        self.reservoir.offer(bucket_value, exemplar, attributes);
+    }
+
+    /// The SDK's bound histogram, and the attribute set's reservoir key made once. The
+    /// API's default would be a handle that drops every measurement, and the SDK's
+    /// bound instruments are on (otel-kit-init turns them on), so this must not be
+    /// left to the default.
+    fn bind(&self, attributes: &[KeyValue]) -> Box<dyn BoundSyncInstrument<T> + Send + Sync> {
+        Box::new(BoundRecording {
+            inner: self.inner.bind(attributes),
+            recording: Recording {
+                inner: self.inner.clone(),
+                reservoir: Arc::clone(&self.reservoir),
+                filter: self.filter,
+            },
+            key: recording_key(attributes),
+            attributes: attributes.into(),
+        })
+    }
+}
+
+/// A [`Recording`] bound to one attribute set.
+struct BoundRecording<T> {
+    inner: BoundHistogram<T>,
+    recording: Recording<T>,
+    key: u64,
+    attributes: Box<[KeyValue]>,
+}
+
+impl<T: Measure + Send + Sync> BoundSyncInstrument<T> for BoundRecording<T> {
+    fn measure(&self, measurement: T) {
+        self.inner.record(measurement);
+        if let Some((bucket_value, exemplar)) = self.recording.exemplar(measurement) {
+            self.recording
+                .reservoir
+                .offer_keyed(self.key, bucket_value, exemplar, &self.attributes);
+        }
     }
 }
 
@@ -295,6 +339,48 @@ mod tests {
         let (_, found, points) = record(ExemplarFilter::AlwaysOff, true);
         assert!(found.is_empty());
         assert_eq!(points, 1);
+    }
+
+    #[test]
+    fn a_bound_histogram_records_into_the_sdk_and_keeps_exemplars() {
+        let exporter = InMemoryMetricExporter::default();
+        let sdk = SdkMeterProvider::builder()
+            .with_reader(PeriodicReader::builder(exporter.clone()).build())
+            .build();
+        let provider = ExemplarMeterProvider::new(sdk, ExemplarFilter::TraceBased);
+        let latency = provider.meter("shop").f64_histogram("shop.latency").build();
+        let attrs = [KeyValue::new("shop.step", "pay"), KeyValue::new("shop.tier", 2)];
+        let bound = latency.bind(&attrs);
+        let tracer = SdkTracerProvider::builder().build().tracer("shop");
+        let span_id = tracer.in_span("pay", |cx| {
+            bound.record(0.3);
+            cx.span().span_context().span_id()
+        });
+        bound.record(0.4);
+        latency.record(0.5, &attrs);
+        provider.force_flush().unwrap();
+        let metrics = exporter.get_finished_metrics().unwrap();
+        let count = metrics[0]
+            .scope_metrics()
+            .flat_map(|s| s.metrics())
+            .find_map(|m| match m.data() {
+                opentelemetry_sdk::metrics::data::AggregatedMetrics::F64(
+                    opentelemetry_sdk::metrics::data::MetricData::Histogram(h),
+                ) => h.data_points().next().map(|p| p.count()),
+                _ => None,
+            });
+        assert_eq!(count, Some(3), "the bound handle records into the SDK");
+        // The point's attributes, in the SDK's order (by key): the bound set is found.
+        let (step, tier) = (&attrs[0], &attrs[1]);
+        let mut found = Vec::new();
+        provider.reservoirs().for_point(
+            "shop",
+            "shop.latency",
+            &[step, tier],
+            SystemTime::now(),
+            &mut |e| found.push(e.span.map(|s| s.span_id)),
+        );
+        assert_eq!(found, [Some(span_id)]);
     }
 
     #[test]

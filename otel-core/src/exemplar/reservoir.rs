@@ -91,9 +91,20 @@ impl HistogramReservoir {
     /// Keeps `exemplar` as its bucket's, replacing the one there. Allocates only for an
     /// attribute set (in its order) seen for the first time.
     pub(super) fn offer(&self, bucket_value: f64, exemplar: StoredExemplar, attributes: &[KeyValue]) {
+        self.offer_keyed(recording_key(attributes), bucket_value, exemplar, attributes);
+    }
+
+    /// [`offer`](Self::offer) with the attributes' [`recording_key`] already made, as a
+    /// bound instrument has it.
+    pub(super) fn offer_keyed(
+        &self,
+        key: u64,
+        bucket_value: f64,
+        exemplar: StoredExemplar,
+        attributes: &[KeyValue],
+    ) {
         // The SDK's own rule: a bucket holds the values up to its upper bound, inclusive.
         let bucket = self.boundaries.partition_point(|&b| b < bucket_value);
-        let key = recording_key(attributes);
         {
             let mut shard = self.shard(key);
             if let Some(series) = shard.get_mut(&key) {
@@ -208,7 +219,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// The recording path's key: one hashing pass over the attributes as given.
-fn recording_key(attributes: &[KeyValue]) -> u64 {
+pub(super) fn recording_key(attributes: &[KeyValue]) -> u64 {
     // The shard comes from the top bits, which the word hash leaves weak.
     mix(attributes.iter().fold(0, hash_kv))
 }
