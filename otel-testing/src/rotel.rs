@@ -139,6 +139,16 @@ impl Rotel {
         format!("http://127.0.0.1:{}", self.http)
     }
 
+    /// The endpoint for an `OTEL_EXPORTER_OTLP_PROTOCOL` value: the gRPC one for
+    /// `grpc`, the HTTP one otherwise (`http/protobuf`, `http/json`).
+    pub fn endpoint(&self, otlp_protocol: &str) -> String {
+        if otlp_protocol == "grpc" {
+            self.grpc_endpoint()
+        } else {
+            self.http_endpoint()
+        }
+    }
+
     /// What rotel wrote to its log file so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log_file).unwrap_or_default()

@@ -1,11 +1,29 @@
 //! The Echo gRPC service the cross-crate tests call: unary only, echoing the message
 //! and the `x-tenant` metadata.
 
+use std::net::SocketAddr;
 use std::pin::Pin;
 
 use futures_util::Stream;
 use otel_kit_grpc_test_proto::pb::Msg;
-use otel_kit_grpc_test_proto::pb::echo_server::Echo;
+use otel_kit_grpc_test_proto::pb::echo_server::{Echo, EchoServer};
+use tokio::net::TcpListener;
+
+/// Serves [`EchoService`] on a loopback port behind `layer`; returns its address.
+pub(crate) async fn serve(layer: otel_kit_grpc::ServerLayer) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind grpc");
+    let addr = listener.local_addr().expect("grpc addr");
+    let incoming = tonic::transport::server::TcpIncoming::from(listener);
+    tokio::spawn(async move {
+        tonic::transport::Server::builder()
+            .layer(layer)
+            .add_service(EchoServer::new(EchoService))
+            .serve_with_incoming(incoming)
+            .await
+            .expect("serve grpc");
+    });
+    addr
+}
 
 type MsgStream = Pin<Box<dyn Stream<Item = Result<Msg, tonic::Status>> + Send>>;
 

@@ -14,13 +14,10 @@ use otel_kit_genai::openai;
 use otel_kit_grpc::ClientLayer;
 use otel_kit_grpc_test_proto::pb::Msg;
 use otel_kit_grpc_test_proto::pb::echo_client::EchoClient;
-use otel_kit_grpc_test_proto::pb::echo_server::EchoServer;
 use otel_kit_messaging::{Destination, MessageInfo, Messaging, Operation, OperationType};
 use otel_kit_testing::{MetricData, Spans, TestCollector, alone};
 use serde_json::json;
 use tokio::net::TcpListener;
-
-use crate::echo::EchoService;
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -63,21 +60,6 @@ async fn serve_http() -> SocketAddr {
     addr
 }
 
-async fn serve_grpc() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind grpc");
-    let addr = listener.local_addr().expect("grpc addr");
-    let incoming = tonic::transport::server::TcpIncoming::from(listener);
-    tokio::spawn(async move {
-        tonic::transport::Server::builder()
-            .layer(otel_kit_grpc::ServerLayer::new())
-            .add_service(EchoServer::new(EchoService))
-            .serve_with_incoming(incoming)
-            .await
-            .expect("serve grpc");
-    });
-    addr
-}
-
 async fn exercise_and_check() {
     let collector = TestCollector::start().await.expect("collector");
     let endpoint = collector.endpoint();
@@ -94,7 +76,7 @@ async fn exercise_and_check() {
         .init()
         .expect("init");
     let app = serve_http().await;
-    let grpc = serve_grpc().await;
+    let grpc = crate::echo::serve(otel_kit_grpc::ServerLayer::new()).await;
 
     let http = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
         .with(otel_kit_http::ClientMiddleware::new())

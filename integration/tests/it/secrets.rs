@@ -37,15 +37,12 @@ use otel_kit_genai::openai;
 use otel_kit_grpc::{ClientLayer, MetadataCapture};
 use otel_kit_grpc_test_proto::pb::Msg;
 use otel_kit_grpc_test_proto::pb::echo_client::EchoClient;
-use otel_kit_grpc_test_proto::pb::echo_server::EchoServer;
 use otel_kit_http::conventions::HeaderCapture;
 use otel_kit_testing::{TestCollector, alone};
 use serde_json::{Value, json};
 use sqlx::AssertSqlSafe;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
-
-use crate::echo::EchoService;
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -203,21 +200,6 @@ async fn serve_http(session: String, completion: String) -> SocketAddr {
 fn grpc_capture() -> MetadataCapture {
     let keys = ["authorization", "cookie", "x-tenant"];
     MetadataCapture::default().request(keys).response(keys)
-}
-
-async fn serve_grpc() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind grpc");
-    let addr = listener.local_addr().expect("grpc addr");
-    let incoming = tonic::transport::server::TcpIncoming::from(listener);
-    tokio::spawn(async move {
-        tonic::transport::Server::builder()
-            .layer(otel_kit_grpc::ServerLayer::new().capture_metadata(grpc_capture()))
-            .add_service(EchoServer::new(EchoService))
-            .serve_with_incoming(incoming)
-            .await
-            .expect("serve grpc");
-    });
-    addr
 }
 
 // ---------------------------------------------------------------------------------
@@ -687,7 +669,7 @@ async fn exercise_the_app_and_search_the_collector() {
     let session = secrets.new_secret("http: Set-Cookie (response)");
     let completion = secrets.new_secret("genai: completion content");
     let app = serve_http(session, completion).await;
-    let grpc = serve_grpc().await;
+    let grpc = crate::echo::serve(otel_kit_grpc::ServerLayer::new().capture_metadata(grpc_capture())).await;
     let client = http_client();
 
     exercise_http(&client, app, &mut secrets, &canary_trace).await;

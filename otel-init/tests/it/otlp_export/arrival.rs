@@ -52,10 +52,7 @@ async fn arrives_exactly(protocol: &str, gzip: bool) {
         let agent = r.header("user-agent").unwrap_or_default();
         assert!(agent.contains("otel-kit-init/"), "ours, not upstream's: {agent}");
     }
-    tokio::task::spawn_blocking(move || telemetry.shutdown())
-        .await
-        .expect("join")
-        .expect("clean shutdown");
+    super::shut_down(telemetry).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

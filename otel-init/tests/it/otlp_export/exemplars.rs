@@ -127,10 +127,7 @@ async fn one_per_bucket_naming_received_spans(collector: &TestCollector, endpoin
         .metric(METRIC)
         .histogram_point(&[("http.route", "/a".into())])
         .has_exemplar_in(spans.span("slow").record());
-    tokio::task::spawn_blocking(move || telemetry.shutdown())
-        .await
-        .expect("join")
-        .expect("clean shutdown");
+    super::shut_down(telemetry).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -150,11 +147,7 @@ async fn exemplars_pass_through_rotel() {
     for protocol in ["grpc", "http/protobuf"] {
         let collector = TestCollector::start().await.expect("collector");
         let rotel = Rotel::start(&bin, &collector, RotelProtocol::Grpc).expect("start rotel");
-        let endpoint = if protocol == "grpc" {
-            rotel.grpc_endpoint()
-        } else {
-            rotel.http_endpoint()
-        };
+        let endpoint = rotel.endpoint(protocol);
         one_per_bucket_naming_received_spans(&collector, &endpoint, protocol).await;
     }
 }

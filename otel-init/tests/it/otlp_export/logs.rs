@@ -121,10 +121,7 @@ async fn arrives_exactly(collector: &TestCollector, endpoint: &str, protocol: &s
     let arrived = records_of(collector.log_requests());
     assert_eq!(arrived.len(), RECORDS);
     assert_eq!(arrived, expected(&memory), "{protocol}");
-    tokio::task::spawn_blocking(move || telemetry.shutdown())
-        .await
-        .expect("join")
-        .expect("clean shutdown");
+    super::shut_down(telemetry).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -149,11 +146,7 @@ async fn rotel_accepts_our_log_records_over_grpc_and_http() {
     for protocol in ["grpc", "http/protobuf"] {
         let collector = TestCollector::start().await.expect("collector");
         let rotel = Rotel::start(&bin, &collector, RotelProtocol::Grpc).expect("start rotel");
-        let endpoint = if protocol == "grpc" {
-            rotel.grpc_endpoint()
-        } else {
-            rotel.http_endpoint()
-        };
+        let endpoint = rotel.endpoint(protocol);
         arrives_exactly(&collector, &endpoint, protocol).await;
     }
 }

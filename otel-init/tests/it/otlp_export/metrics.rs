@@ -122,10 +122,7 @@ async fn arrives(collector: &TestCollector, endpoint: &str, protocol: &str) {
     assert_eq!(normalized(&arrived[0]), normalized(&expected), "{protocol}");
     let kinds = arrived[0].resource_metrics[0].scope_metrics[0].metrics.len();
     assert_eq!(kinds, 7);
-    tokio::task::spawn_blocking(move || telemetry.shutdown())
-        .await
-        .expect("join")
-        .expect("clean shutdown");
+    super::shut_down(telemetry).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -149,11 +146,7 @@ async fn rotel_accepts_our_metrics_over_grpc_and_http() {
     for protocol in ["grpc", "http/protobuf"] {
         let collector = TestCollector::start().await.expect("collector");
         let rotel = Rotel::start(&bin, &collector, RotelProtocol::Grpc).expect("start rotel");
-        let endpoint = if protocol == "grpc" {
-            rotel.grpc_endpoint()
-        } else {
-            rotel.http_endpoint()
-        };
+        let endpoint = rotel.endpoint(protocol);
         arrives(&collector, &endpoint, protocol).await;
     }
 }

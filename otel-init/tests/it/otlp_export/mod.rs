@@ -29,6 +29,15 @@ use crate::support::env;
 
 const WAIT: Duration = Duration::from_secs(10);
 
+/// Shuts `telemetry` down off the runtime's worker threads (its flush blocks), and
+/// checks it shut down cleanly.
+async fn shut_down(telemetry: Telemetry) {
+    tokio::task::spawn_blocking(move || telemetry.shutdown())
+        .await
+        .expect("join")
+        .expect("clean shutdown");
+}
+
 /// How many spans [`emit`] ends.
 const SPANS: usize = 12;
 

@@ -37,10 +37,7 @@ async fn a_throttled_http_export_is_retried_after_the_servers_delay() {
         "retried after Retry-After: {:?}",
         started.elapsed()
     );
-    tokio::task::spawn_blocking(move || telemetry.shutdown())
-        .await
-        .expect("join")
-        .expect("clean shutdown");
+    super::shut_down(telemetry).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -62,8 +59,5 @@ async fn a_rejected_http_export_is_not_retried() {
     assert_eq!(collector.spans().len(), 1, "{spans:?}");
     assert_eq!(collector.spans().as_slice()[0].name, "accepted");
     assert_eq!(failed(&collector), 1);
-    tokio::task::spawn_blocking(move || telemetry.shutdown())
-        .await
-        .expect("join")
-        .expect("clean shutdown");
+    super::shut_down(telemetry).await;
 }

@@ -12,11 +12,7 @@ async fn rotel_accepts(protocol: &str) {
     };
     let collector = TestCollector::start().await.expect("collector");
     let rotel = Rotel::start(&bin, &collector, RotelProtocol::Grpc).expect("start rotel");
-    let endpoint = if protocol == "grpc" {
-        rotel.grpc_endpoint()
-    } else {
-        rotel.http_endpoint()
-    };
+    let endpoint = rotel.endpoint(protocol);
     let (telemetry, memory) = init(&endpoint, protocol, &[("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip")]);
     emit(&telemetry);
     let arrived = collector.wait_for_spans(SPANS, WAIT).await;
@@ -27,10 +23,7 @@ async fn rotel_accepts(protocol: &str) {
         expected(ended),
         "{protocol}"
     );
-    tokio::task::spawn_blocking(move || telemetry.shutdown())
-        .await
-        .expect("join")
-        .expect("clean shutdown");
+    super::shut_down(telemetry).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
