@@ -19,6 +19,7 @@ use otel_kit_core::call::EndEarly;
 use otel_kit_core::exception;
 use otel_kit_core::{Resolver, SpanAttributes};
 
+use super::bound_duration::BindableSet;
 use super::hooks::ResponseSpanAttributes;
 use super::instruments::Instruments;
 use super::layer::Config;
@@ -140,6 +141,8 @@ impl Call {
         if let Some(error_type) = &error_type {
             metric_attributes.push(error_type.clone());
         }
+        // A 5xx carries `error.type`, whose text is not one of the bindable parts.
+        let bindable = error_type.is_none().then_some(status.as_u16());
         if recording {
             span.set_attribute(code);
             if let Some(error_type) = error_type {
@@ -175,7 +178,7 @@ impl Call {
         } else {
             None
         };
-        self.record(&metric_attributes, response_size);
+        self.record(&metric_attributes, response_size, bindable);
     }
 
     /// The request ended without a response: a service error, a panic or
@@ -188,15 +191,29 @@ impl Call {
         span.end();
         let mut metric_attributes = self.metric_attributes();
         metric_attributes.push(error_type);
-        self.record(&metric_attributes, None);
+        self.record(&metric_attributes, None, None);
     }
 
-    fn record(&self, attributes: &[KeyValue], response_size: Option<u64>) {
+    /// Records the request's metric points for `attributes`. `status` is the response's
+    /// status code when `attributes` are exactly [`metric_attributes`](Self::metric_attributes)
+    /// and the status code: then the duration may go through a bound histogram.
+    fn record(&self, attributes: &[KeyValue], response_size: Option<u64>, status: Option<u16>) {
         let now = Instant::now();
         let elapsed = now.saturating_duration_since(self.started).as_secs_f64();
+        // What the application's hook added is not among the parts a bound set is
+        // known by.
+        let set = status
+            .filter(|_| self.extra_metric_attributes.is_empty())
+            .map(|status| BindableSet {
+                method: &self.method,
+                scheme: self.scheme,
+                version: self.version,
+                route: self.route.as_ref(),
+                status,
+            });
         self.resolver.with(Some(now), |resolved| {
             let instruments = resolved.instruments();
-            instruments.duration.record(elapsed, attributes);
+            instruments.record_duration(elapsed, attributes, set);
             if self.active_requests {
                 instruments
                     .active()

@@ -4,18 +4,22 @@
 use std::sync::OnceLock;
 use std::thread::LocalKey;
 
-use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter, UpDownCounter};
+use opentelemetry::{InstrumentationScope, KeyValue};
 use opentelemetry_semantic_conventions::metric as semconv;
 use otel_kit_core::Cache;
 
+use super::bound_duration::{BindableSet, BoundDurations};
 use crate::conventions::DURATION_BUCKETS;
 
 /// The server's instruments. The opt-in ones are built on first use: creating an
 /// instrument registers it with the SDK, which a layer without the option must not do.
 pub(crate) struct Instruments {
     meter: Meter,
-    pub(super) duration: Histogram<f64>,
+    duration: Histogram<f64>,
+    /// `duration` bound per attribute set; dropped with these instruments, so a new
+    /// meter provider starts without the old provider's handles.
+    bound_durations: BoundDurations,
     active: OnceLock<UpDownCounter<i64>>,
     request_size: OnceLock<Histogram<u64>>,
     response_size: OnceLock<Histogram<u64>>,
@@ -36,6 +40,7 @@ impl otel_kit_core::Instruments for Instruments {
         Self {
             meter,
             duration,
+            bound_durations: BoundDurations::default(),
             active: OnceLock::new(),
             request_size: OnceLock::new(),
             response_size: OnceLock::new(),
@@ -51,6 +56,19 @@ impl otel_kit_core::Instruments for Instruments {
 }
 
 impl Instruments {
+    /// Records `seconds` on `http.server.request.duration` for `attributes`, through a
+    /// bound histogram when `set` describes them all (see [`BoundDurations`]). Call
+    /// with the request's context attached, for the exemplar.
+    pub(super) fn record_duration(
+        &self,
+        seconds: f64,
+        attributes: &[KeyValue],
+        set: Option<BindableSet<'_>>,
+    ) {
+        self.bound_durations
+            .record(&self.duration, seconds, attributes, set);
+    }
+
     /// `http.server.active_requests`, built on first use.
     pub(super) fn active(&self) -> &UpDownCounter<i64> {
         self.active.get_or_init(|| {

@@ -57,6 +57,7 @@
 //! The `axum` cargo feature (on by default) reads `MatchedPath` and `ConnectInfo`;
 //! without it the layer works on any tower service, with no route and no peer.
 
+mod bound_duration;
 mod call;
 mod exclude;
 mod future;

@@ -1,0 +1,288 @@
+//! `http.server.request.duration` through bound histograms, one per metric attribute
+//! set, so that the common request pays neither the SDK's attribute-set lookup
+//! (SipHash over every key and value, then comparing the set) nor the exemplar
+//! reservoir's key.
+//!
+//! The handles are kept by the [`Instruments`](super::instruments::Instruments) that
+//! bound them: when the meter provider changes, the instruments are built again and the
+//! old handles go with them. The table is bounded ([`MAX_BOUND`]); a set that finds it
+//! full, or finds it locked by another thread, is recorded unbound. Nothing here waits.
+//!
+//! The key is exact and hashes no string contents: each string part is named by the
+//! address and length of its text ([`Text`]). The entry holds a clone of each string
+//! that is not `'static`, so while the entry lives no other string can occupy that
+//! address: equal addresses and lengths mean the very same immutable text. A string
+//! whose clone is a fresh copy (an owned one) could never be found again, so such a
+//! set is recorded unbound rather than kept.
+
+use std::sync::RwLock;
+
+use opentelemetry::metrics::{BoundHistogram, Histogram};
+use opentelemetry::{KeyValue, StringValue, Value};
+use rustc_hash::FxHashMap;
+
+/// Most attribute sets bound per [`BoundDurations`]: a route's status codes by method
+/// and protocol version, over the routes of a service, fit many times over. With
+/// given providers the instruments are shared by every thread, and each thread
+/// interns its own copy of a route, so each thread's sets count separately.
+const MAX_BOUND: usize = 256;
+
+/// A string's text named by where it lives: exact while the text is kept alive.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Text {
+    address: usize,
+    len: usize,
+}
+
+impl Text {
+    fn of(text: &str) -> Self {
+        Self {
+            address: text.as_ptr() as usize,
+            len: text.len(),
+        }
+    }
+}
+
+/// Which request's metric attribute set: every part of it, exactly.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Key {
+    method: Text,
+    scheme: Text,
+    version: Option<Text>,
+    route: Option<Text>,
+    status: u16,
+}
+
+/// The parts of a request's metric attribute set that [`BoundDurations`] can bind:
+/// `http.request.method`, `url.scheme`, `network.protocol.version`, `http.route` and
+/// `http.response.status_code`, and nothing else (no `error.type`, no attribute added
+/// by the application's hook).
+pub(super) struct BindableSet<'a> {
+    pub(super) method: &'a Value,
+    pub(super) scheme: &'static str,
+    pub(super) version: Option<&'static str>,
+    pub(super) route: Option<&'a StringValue>,
+    pub(super) status: u16,
+}
+
+impl BindableSet<'_> {
+    /// `None` for a method that is not a string (never made by the layer, but a
+    /// `Value` could be anything).
+    fn key(&self) -> Option<Key> {
+        let Value::String(method) = self.method else {
+            return None;
+        };
+        Some(Key {
+            method: Text::of(method.as_str()),
+            scheme: Text::of(self.scheme),
+            version: self.version.map(Text::of),
+            route: self.route.map(|route| Text::of(route.as_str())),
+            status: self.status,
+        })
+    }
+}
+
+/// One bound attribute set.
+struct Entry {
+    /// The method's and the route's strings, held so that their addresses in the key
+    /// cannot be reused by another string while the entry lives.
+    _method: Value,
+    _route: Option<StringValue>,
+    histogram: BoundHistogram<f64>,
+}
+
+/// The bound `http.server.request.duration` histograms of one set of instruments.
+#[derive(Default)]
+pub(super) struct BoundDurations {
+    entries: RwLock<FxHashMap<Key, Entry>>,
+}
+
+impl BoundDurations {
+    /// Records `seconds` for the set `attributes`: through its bound histogram when
+    /// `set` describes it entirely, else (or when the table is full or busy) through
+    /// `histogram` with the attributes. Call with the request's context attached: the
+    /// exemplar filter reads the current span either way.
+    pub(super) fn record(
+        &self,
+        histogram: &Histogram<f64>,
+        seconds: f64,
+        attributes: &[KeyValue],
+        set: Option<BindableSet<'_>>,
+    ) {
+        let Some((set, key)) = set.and_then(|set| set.key().map(|key| (set, key))) else {
+            return histogram.record(seconds, attributes);
+        };
+        match self.entries.try_read() {
+            Ok(entries) => {
+                if let Some(entry) = entries.get(&key) {
+                    return entry.histogram.record(seconds);
+                }
+                if entries.len() >= MAX_BOUND {
+                    return histogram.record(seconds, attributes);
+                }
+            }
+            // Another thread is inserting (or a panic poisoned the lock): not worth
+            // waiting for.
+            Err(_) => return histogram.record(seconds, attributes),
+        }
+        self.bind(histogram, seconds, attributes, &set, key);
+    }
+
+    /// The set's first request on these instruments: binds it, records through the
+    /// new handle, and keeps the handle when its strings are shared.
+    #[cold]
+    fn bind(
+        &self,
+        histogram: &Histogram<f64>,
+        seconds: f64,
+        attributes: &[KeyValue],
+        set: &BindableSet<'_>,
+        key: Key,
+    ) {
+        let method = set.method.clone();
+        let route = set.route.cloned();
+        let kept = BindableSet {
+            method: &method,
+            scheme: set.scheme,
+            version: set.version,
+            route: route.as_ref(),
+            status: set.status,
+        };
+        // An owned string's clone is a new copy at a new address: its key would never
+        // be met again, so binding it would only fill the table.
+        if kept.key() != Some(key) {
+            return histogram.record(seconds, attributes);
+        }
+        let bound = histogram.bind(attributes);
+        bound.record(seconds);
+        if let Ok(mut entries) = self.entries.try_write()
+            && entries.len() < MAX_BOUND
+        {
+            entries.entry(key).or_insert(Entry {
+                _method: method,
+                _route: route,
+                histogram: bound,
+            });
+        }
+    }
+
+    /// How many attribute sets are bound.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.entries.read().map_or(0, |entries| entries.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use opentelemetry::metrics::MeterProvider as _;
+    use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData};
+    use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
+
+    use super::*;
+
+    fn attributes(set: &BindableSet<'_>) -> Vec<KeyValue> {
+        let mut attributes = vec![
+            KeyValue::new("http.request.method", set.method.clone()),
+            KeyValue::new("url.scheme", set.scheme),
+        ];
+        if let Some(route) = set.route {
+            attributes.push(KeyValue::new("http.route", route.clone()));
+        }
+        attributes.push(KeyValue::new("http.response.status_code", i64::from(set.status)));
+        attributes
+    }
+
+    /// Every point's attributes (sorted, as text) and count.
+    fn points(exporter: &InMemoryMetricExporter) -> Vec<(String, u64)> {
+        let metrics = exporter.get_finished_metrics().expect("metrics");
+        let last = metrics.last().expect("an export");
+        let mut points = Vec::new();
+        for metric in last.scope_metrics().flat_map(|scope| scope.metrics()) {
+            if let AggregatedMetrics::F64(MetricData::Histogram(histogram)) = metric.data() {
+                for point in histogram.data_points() {
+                    let mut kvs: Vec<String> = point
+                        .attributes()
+                        .map(|kv| format!("{}={}", kv.key, kv.value))
+                        .collect();
+                    kvs.sort();
+                    points.push((kvs.join(","), point.count()));
+                }
+            }
+        }
+        points.sort();
+        points
+    }
+
+    #[test]
+    fn shared_sets_are_bound_once_and_owned_ones_never() {
+        let exporter = InMemoryMetricExporter::default();
+        let provider = SdkMeterProvider::builder()
+            .with_reader(PeriodicReader::builder(exporter.clone()).build())
+            .build();
+        let histogram = provider.meter("test").f64_histogram("duration").build();
+        let durations = BoundDurations::default();
+        let get = Value::from("GET");
+        let users = StringValue::from(Arc::<str>::from("/users"));
+        // The same text at another address: a different key, the same point.
+        let users_again = StringValue::from(Arc::<str>::from("/users"));
+        let items = StringValue::from(Arc::<str>::from("/items"));
+        let owned = StringValue::from(String::from("/owned"));
+        let sets = [
+            (&users, 200),
+            (&users, 200),
+            (&users, 404),
+            (&users_again, 200),
+            (&items, 200),
+            (&owned, 200),
+            (&owned, 200),
+        ];
+        for (route, status) in sets {
+            let set = BindableSet {
+                method: &get,
+                scheme: "http",
+                version: None,
+                route: Some(route),
+                status,
+            };
+            durations.record(&histogram, 0.5, &attributes(&set), Some(set));
+        }
+        assert_eq!(durations.len(), 4, "shared sets kept, the owned route not");
+        provider.force_flush().expect("flush");
+        let with = |route: &str, status: u16| {
+            format!(
+                "http.request.method=GET,http.response.status_code={status},http.route={route},url.scheme=http"
+            )
+        };
+        assert_eq!(
+            points(&exporter),
+            vec![
+                (with("/items", 200), 1),
+                (with("/owned", 200), 2),
+                (with("/users", 200), 3),
+                (with("/users", 404), 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_table_is_bounded() {
+        let provider = SdkMeterProvider::builder().build();
+        let histogram = provider.meter("test").f64_histogram("duration").build();
+        let durations = BoundDurations::default();
+        let get = Value::from("GET");
+        for status in 0..(MAX_BOUND as u16 + 10) {
+            let set = BindableSet {
+                method: &get,
+                scheme: "http",
+                version: Some("1.1"),
+                route: None,
+                status,
+            };
+            durations.record(&histogram, 0.1, &attributes(&set), Some(set));
+        }
+        assert_eq!(durations.len(), MAX_BOUND);
+    }
+}
