@@ -36,8 +36,11 @@
 //!   bridge that keeps only the event names the code declared.
 //! - [`bridge_tracer`]: [`BridgeTracer`], the tracer for the `tracing` span bridge, which
 //!   leaves out the attribute it adds that the registry does not define.
+//! - [`bound_instruments`]: whether the SDK in this process implements bound
+//!   instruments (declared by the crates that build it), before an instrumentation binds.
 //! - [`DURATION_BUCKETS`]: the advisory boundaries of the HTTP and RPC durations.
 
+pub mod bound_instruments;
 pub mod bridge_tracer;
 pub mod call;
 pub mod carrier;

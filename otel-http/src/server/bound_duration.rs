@@ -109,6 +109,8 @@ impl BoundDurations {
         attributes: &[KeyValue],
         set: Option<BindableSet<'_>>,
     ) {
+        // An SDK built without bound instruments would drop what a bound handle records.
+        let set = set.filter(|_| otel_kit_core::bound_instruments::sdk_binds());
         let Some((set, key)) = set.and_then(|set| set.key().map(|key| (set, key))) else {
             return histogram.record(seconds, attributes);
         };
@@ -218,6 +220,8 @@ mod tests {
 
     #[test]
     fn shared_sets_are_bound_once_and_owned_ones_never() {
+        // This crate's tests build the SDK with bound instruments.
+        otel_kit_core::bound_instruments::declare_sdk_binds();
         let exporter = InMemoryMetricExporter::default();
         let provider = SdkMeterProvider::builder()
             .with_reader(PeriodicReader::builder(exporter.clone()).build())
@@ -269,6 +273,7 @@ mod tests {
 
     #[test]
     fn the_table_is_bounded() {
+        otel_kit_core::bound_instruments::declare_sdk_binds();
         let provider = SdkMeterProvider::builder().build();
         let histogram = provider.meter("test").f64_histogram("duration").build();
         let durations = BoundDurations::default();
