@@ -1,13 +1,17 @@
 //! The hand-written value matchers: e-mail addresses, payment card numbers, `Bearer`
 //! credentials and JWTs.
 //!
-//! One pass over the bytes, no allocation until something matches, and linear time: each
+//! [`scrub`] first asks the prefilter (`prefilter.rs`) which kinds can occur at all;
+//! almost every value is done there. [`scan`], the exact matchers, makes one pass over
+//! the bytes, allocates nothing until something matches, and takes linear time: each
 //! candidate looks ahead a bounded distance or over a run that the main loop then skips,
 //! so no byte is examined more than a small constant number of times. Every match starts
 //! and ends on an ASCII byte, so slicing at match bounds never splits a UTF-8 character;
 //! non-ASCII text is never part of a match.
 
 use std::fmt;
+
+use super::prefilter;
 
 /// A kind of value that is replaced where it appears inside a string, by a marker such
 /// as `[REDACTED:card]`; the rest of the string is kept.
@@ -101,6 +105,10 @@ impl ScrubSet {
     pub(crate) fn is_empty(self) -> bool {
         self.0 == 0
     }
+    /// The kinds in both sets.
+    pub(crate) fn and(self, other: ScrubSet) -> ScrubSet {
+        ScrubSet(self.0 & other.0)
+    }
     pub(crate) fn iter(self) -> impl Iterator<Item = Scrub> {
         Scrub::ALL.into_iter().filter(move |k| self.contains(*k))
     }
@@ -133,8 +141,23 @@ const MAX_LOCAL: usize = 64;
 const MAX_DOMAIN: usize = 253;
 
 /// `input` with every match of `set` replaced by its marker; `None` (and no allocation)
-/// when nothing matches.
+/// when nothing matches. The prefilter's one pass rules out most values; the exact
+/// matchers run only for the kinds it leaves.
+#[inline]
 pub(crate) fn scrub(input: &str, set: ScrubSet) -> Option<String> {
+    if set.is_empty() || input.len() < MIN_LEN {
+        return None;
+    }
+    let set = prefilter::possible(input.as_bytes(), set);
+    if set.is_empty() {
+        return None;
+    }
+    scan(input, set)
+}
+
+/// The exact matchers alone: what [`scrub`] returns, at several times the cost on a
+/// clean value.
+pub(crate) fn scan(input: &str, set: ScrubSet) -> Option<String> {
     if set.is_empty() || input.len() < MIN_LEN {
         return None;
     }

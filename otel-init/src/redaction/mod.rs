@@ -53,6 +53,7 @@ mod glob;
 #[cfg(feature = "logs")]
 mod log_processor;
 mod matchers;
+mod prefilter;
 pub(crate) mod propagator;
 mod redactor;
 mod settings;
