@@ -26,6 +26,11 @@ impl Pattern {
         &self.raw
     }
 
+    /// The parts between the `*`s, lowercased.
+    pub(crate) fn parts(&self) -> &[Vec<u8>] {
+        &self.parts
+    }
+
     /// Whether `key` matches, ignoring ASCII case.
     #[cfg(test)]
     pub(crate) fn matches(&self, key: &str) -> bool {

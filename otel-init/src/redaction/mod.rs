@@ -20,7 +20,12 @@
 //! - **scrub**: each [`Scrub`] kind found inside a string value is replaced by its marker,
 //!   e.g. `[REDACTED:card]`; the rest of the string stays.
 //!
-//! Drop wins over hash; scrubbing applies to the values of every other key.
+//! Drop wins over hash; scrubbing applies to the values of every other key, except the
+//! string and integer values of the keys the semantic conventions define as
+//! enumerations, numbers or protocol codes (`http.request.method`,
+//! `http.response.status_code`, `url.scheme`, the ports, `network.protocol.version`, the
+//! `*.system.name` keys, ...): nothing a user types reaches those. Their keys are still
+//! dropped or hashed by pattern, and baggage values are always scrubbed.
 //!
 //! ```
 //! use opentelemetry::KeyValue;
@@ -46,13 +51,22 @@
 //! # Ok::<(), otel_kit_init::redaction::RedactionError>(())
 //! ```
 //!
-//! The matchers are hand-written (no regex engine): one pass, linear time, and no
-//! allocation when nothing matches.
+//! The matchers are hand-written (no regex engine) and linear in time: one pass over a
+//! value, eight bytes at a time, tells which kinds can occur in it at all, and only a
+//! value with a candidate goes through the exact matchers. What the key rules say about a
+//! key is decided once (a table of the common keys, built with the rules, and a small
+//! per-thread cache for the others). Nothing is allocated unless something is redacted.
 
+mod decisions;
+#[cfg(test)]
+mod equivalence;
 mod glob;
+mod key_cache;
+mod known_keys;
 #[cfg(feature = "logs")]
 mod log_processor;
 mod matchers;
+mod pattern_set;
 mod prefilter;
 pub(crate) mod propagator;
 mod redactor;

@@ -11,6 +11,7 @@ use opentelemetry::{Array, Key, KeyValue, StringValue, Value};
 use opentelemetry_sdk::trace::SpanData;
 
 use super::Redaction;
+use super::decisions::{Action, Decision, KeyRules};
 use super::glob::Pattern;
 use super::matchers::{self, Scrub, ScrubSet};
 
@@ -37,32 +38,25 @@ pub struct Redactor {
 }
 
 struct Inner {
-    drop: Vec<Pattern>,
-    hash: Vec<Pattern>,
+    /// The drop and hash patterns, and their verdicts on the common keys.
+    rules: KeyRules,
     /// HMAC-SHA256 keyed once with the secret; each hash starts from a copy.
     key: Option<hmac_sha256::HMAC>,
     scrub: ScrubSet,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Action {
-    Keep,
-    Drop,
-    Hash,
 }
 
 impl Redactor {
     pub(crate) fn new(rules: &Redaction) -> Self {
         let key = rules.secret().map(hmac_sha256::HMAC::new);
         let compile = |p: &[String]| p.iter().map(|p| Pattern::new(p.trim())).collect();
+        let hash = if key.is_some() {
+            compile(rules.hash_patterns())
+        } else {
+            Vec::new()
+        };
         Redactor {
             inner: Arc::new(Inner {
-                drop: compile(rules.drop_patterns()),
-                hash: if key.is_some() {
-                    compile(rules.hash_patterns())
-                } else {
-                    Vec::new()
-                },
+                rules: KeyRules::new(compile(rules.drop_patterns()), hash),
                 key,
                 scrub: rules.scrub_set(),
             }),
@@ -71,11 +65,13 @@ impl Redactor {
 
     /// Whether these rules change nothing at all.
     pub fn is_empty(&self) -> bool {
-        self.inner.drop.is_empty() && self.inner.hash.is_empty() && self.inner.scrub.is_empty()
+        let rules = &self.inner.rules;
+        rules.drop_patterns().is_empty() && rules.hash_patterns().is_empty() && self.inner.scrub.is_empty()
     }
 
     /// `value` with every scrubbed kind replaced by its marker; `None`, without
     /// allocating, when nothing matches.
+    #[inline(always)]
     pub fn scrub(&self, value: &str) -> Option<String> {
         matchers::scrub(value, self.inner.scrub)
     }
@@ -108,45 +104,69 @@ impl Redactor {
     }
 
     fn action(&self, key: &str) -> Action {
-        let (drop, hash) = (&self.inner.drop, &self.inner.hash);
-        if drop.is_empty() && hash.is_empty() {
-            return Action::Keep;
-        }
-        // Lowercase once on the stack, then compare bytes; longer keys compare slowly.
-        let mut buf = [0u8; 128];
-        let lower: Option<&[u8]> = buf.get_mut(..key.len()).map(|lower| {
-            lower.copy_from_slice(key.as_bytes());
-            lower.make_ascii_lowercase();
-            &*lower
-        });
-        let matches = |p: &Pattern| match lower {
-            Some(lower) => p.matches_lower(lower),
-            None => p.matches_with(key.as_bytes(), <[u8]>::eq_ignore_ascii_case),
-        };
-        if drop.iter().any(matches) {
-            Action::Drop
-        } else if hash.iter().any(matches) {
-            Action::Hash
-        } else {
-            Action::Keep
-        }
+        self.inner.rules.action(key)
     }
 
-    /// Drops, hashes and scrubs span-style attributes in place.
+    /// Drops, hashes and scrubs span-style attributes in place; nothing moves and
+    /// nothing is allocated when nothing changes. The string and integer values of the
+    /// keys the conventions define as non-secret (an HTTP method, a status code, a port)
+    /// are left as they are; their keys still obey the patterns.
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    /// use otel_kit_init::redaction::Redaction;
+    ///
+    /// let r = Redaction::default().build()?;
+    /// let mut attributes = vec![
+    ///     KeyValue::new("http.request.method", "GET"),
+    ///     KeyValue::new("http.response.status_code", 200),
+    ///     KeyValue::new("url.query", "card=4111111111111111"),
+    ///     KeyValue::new("http.request.header.authorization", "Basic YWRhOmh1bnRlcjI="),
+    /// ];
+    /// r.redact_attributes(&mut attributes);
+    /// assert_eq!(attributes, [
+    ///     KeyValue::new("http.request.method", "GET"),
+    ///     KeyValue::new("http.response.status_code", 200),
+    ///     KeyValue::new("url.query", "card=[REDACTED:card]"),
+    /// ]);
+    /// # Ok::<(), otel_kit_init::redaction::RedactionError>(())
+    /// ```
     pub fn redact_attributes(&self, attributes: &mut Vec<KeyValue>) {
-        attributes.retain_mut(|kv| match self.action(kv.key.as_str()) {
-            Action::Drop => false,
-            Action::Hash => {
-                kv.value = Value::String(self.hash_or_marker(&kv.value.as_str()).into());
-                true
+        let len = attributes.len();
+        let mut kept = 0;
+        while kept < len && self.redact_attribute(&mut attributes[kept]) {
+            kept += 1;
+        }
+        if kept == len {
+            return;
+        }
+        // From the first dropped attribute on, each kept one moves up (order kept).
+        for i in kept + 1..len {
+            if self.redact_attribute(&mut attributes[i]) {
+                attributes.swap(kept, i);
+                kept += 1;
             }
+        }
+        attributes.truncate(kept);
+    }
+
+    /// Applies the rules to one attribute; `false` when it is dropped.
+    #[inline(always)]
+    fn redact_attribute(&self, kv: &mut KeyValue) -> bool {
+        let decision = self.inner.rules.decide(kv.key.as_str());
+        match decision.action {
             Action::Keep => {
-                if let Some(v) = self.redact_value(&kv.value) {
+                if let Some(v) = self.redact_value(&kv.value, decision.scan) {
                     kv.value = v;
                 }
                 true
             }
-        });
+            Action::Hash => {
+                kv.value = Value::String(self.hash_or_marker(&kv.value.as_str()).into());
+                true
+            }
+            Action::Drop => false,
+        }
     }
 
     fn hash_or_marker(&self, value: &str) -> String {
@@ -157,11 +177,15 @@ impl Redactor {
         self.scrub(s.as_str()).map(StringValue::from)
     }
 
-    /// A span-attribute value with its scrubbed kinds replaced; `None` if unchanged.
-    fn redact_value(&self, value: &Value) -> Option<Value> {
+    /// A kept span-attribute value with its scrubbed kinds replaced; `None` if
+    /// unchanged. Floats and booleans cannot hold a match; the strings and integers of a
+    /// non-secret key are not looked at (lists are, as they do not conform to its
+    /// definition).
+    #[inline(always)]
+    fn redact_value(&self, value: &Value, scan: bool) -> Option<Value> {
         match value {
-            Value::String(s) => self.scrub_string(s).map(Value::String),
-            Value::I64(n) if self.inner.scrub.contains(Scrub::Card) && matchers::is_card_int(*n) => {
+            Value::String(s) if scan => self.scrub_string(s).map(Value::String),
+            Value::I64(n) if scan && self.inner.scrub.contains(Scrub::Card) && matchers::is_card_int(*n) => {
                 Some(Value::String(Scrub::Card.marker().into()))
             }
             Value::Array(Array::String(items)) => {
@@ -254,11 +278,13 @@ impl Redactor {
 
     /// What the rules do to one keyed log value.
     fn entry(&self, key: &Key, value: &AnyValue, depth: usize) -> Entry {
-        match self.action(key.as_str()) {
+        let decision = self.inner.rules.decide(key.as_str());
+        match decision.action {
             Action::Drop => Entry::Dropped,
             Action::Hash => Entry::Replaced(AnyValue::String(
                 self.hash_or_marker(&any_to_string(value)).into(),
             )),
+            Action::Keep if not_scanned(decision, value) => Entry::Unchanged,
             Action::Keep => self
                 .redact_any(value, depth)
                 .map_or(Entry::Unchanged, Entry::Replaced),
@@ -278,7 +304,9 @@ impl Redactor {
     /// Whether the rules change this keyed log value (a cheap check before rebuilding).
     #[cfg_attr(not(feature = "logs"), allow(dead_code))]
     pub(crate) fn changes_entry(&self, key: &Key, value: &AnyValue) -> bool {
-        self.action(key.as_str()) != Action::Keep || self.redact_any(value, 0).is_some()
+        let decision = self.inner.rules.decide(key.as_str());
+        decision.action != Action::Keep
+            || (!not_scanned(decision, value) && self.redact_any(value, 0).is_some())
     }
 
     /// `baggage` with the rules applied to its keys, values and properties; `None` if
@@ -328,6 +356,12 @@ impl Entry {
     }
 }
 
+/// A log value left as it is because its key is non-secret: a string or an integer,
+/// as for span attributes (a list or map under such a key is still redacted).
+fn not_scanned(decision: Decision, value: &AnyValue) -> bool {
+    !decision.scan && matches!(value, AnyValue::String(_) | AnyValue::Int(_))
+}
+
 fn any_to_string(value: &AnyValue) -> String {
     match value {
         AnyValue::String(s) => s.as_str().to_owned(),
@@ -345,8 +379,8 @@ impl fmt::Debug for Redactor {
             p.iter().map(Pattern::as_str).collect()
         }
         f.debug_struct("Redactor")
-            .field("drop", &patterns(&self.inner.drop))
-            .field("hash", &patterns(&self.inner.hash))
+            .field("drop", &patterns(self.inner.rules.drop_patterns()))
+            .field("hash", &patterns(self.inner.rules.hash_patterns()))
             .field("secret", &self.inner.key.as_ref().map(|_| "<redacted>"))
             .field("scrub", &self.inner.scrub)
             .finish()
