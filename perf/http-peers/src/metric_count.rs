@@ -8,8 +8,11 @@ use crate::wire::{Field, for_each_field, for_each_len_field};
 pub struct HistogramCounts {
     /// Data points (one per attribute set).
     pub points: u64,
-    /// The sum of the points' `count`: the measurements they aggregate (since the start
-    /// of the process with cumulative temporality, the SDK's default).
+    /// The sum of the points' `count` within one `ResourceMetrics` (one export of the
+    /// server's), the largest if the request holds several: the measurements they
+    /// aggregate, since the start of the process with cumulative temporality (the SDK's
+    /// default). A collector that batches two cumulative exports into one request must
+    /// not count them twice.
     pub count: u64,
     /// Exemplars attached to the points.
     pub exemplars: u64,
@@ -21,7 +24,9 @@ pub fn count_histogram(message: &[u8], name: &str) -> Option<HistogramCounts> {
     let mut counts = HistogramCounts::default();
     // resource_metrics (1) > scope_metrics (2) > metrics (2)
     for_each_len_field(message, 1, |resource_metrics| {
-        for_each_len_field(resource_metrics, 2, |scope_metrics| {
+        let before = counts.count;
+        counts.count = 0;
+        let walked = for_each_len_field(resource_metrics, 2, |scope_metrics| {
             for_each_len_field(scope_metrics, 2, |metric| {
                 let (mut named, mut histogram) = (false, None);
                 // Metric: name (1), histogram (9); the order on the wire is not promised.
@@ -38,7 +43,9 @@ pub fn count_histogram(message: &[u8], name: &str) -> Option<HistogramCounts> {
                     _ => Some(()),
                 }
             })
-        })
+        });
+        counts.count = counts.count.max(before);
+        walked
     })?;
     Some(counts)
 }
@@ -120,9 +127,11 @@ mod tests {
         let bytes = request.encode_to_vec();
         assert_eq!(
             count_histogram(&bytes, "http.server.request.duration"),
+            // Two exports batched by the collector: the larger cumulative total (10 + 5),
+            // not the sum of both.
             Some(HistogramCounts {
                 points: 3,
-                count: 22,
+                count: 15,
                 exemplars: 3
             })
         );

@@ -238,7 +238,8 @@ async fn export(State(counters): State<Arc<Counters>>, uri: Uri, body: Bytes) ->
             let counted = for_each_grpc_message(&body, |message| {
                 let c = count_histogram(message, DURATION_METRIC)?;
                 total.points += c.points;
-                total.count += c.count;
+                // Cumulative: each message holds the process's total so far.
+                total.count = total.count.max(c.count);
                 total.exemplars += c.exemplars;
                 Some(())
             });
