@@ -28,29 +28,15 @@ use opentelemetry::{InstrumentationScope, KeyValue};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::transform::common::tonic::ResourceAttributesWithSchema;
 use opentelemetry_proto::transform::trace::tonic::group_spans_by_resource_and_scope;
-use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::trace::{SpanData, SpanEvents, SpanLinks};
 use otel_kit_init::otlp_encoding::TraceEncoder;
 use prost::Message as _;
 
 const BATCH: usize = 512;
 
-fn resource() -> Resource {
-    Resource::builder_empty()
-        .with_service_name("checkout")
-        .with_attributes([
-            KeyValue::new("service.version", "1.4.2"),
-            KeyValue::new("service.instance.id", "6f1c2a4e-9b1d-4c3e-8f2a-1b2c3d4e5f60"),
-            KeyValue::new("deployment.environment.name", "production"),
-            KeyValue::new("host.name", "checkout-7d9f8c6b5-x2k4p"),
-            KeyValue::new("os.type", "linux"),
-            KeyValue::new("process.pid", 4242),
-            KeyValue::new("telemetry.sdk.name", "opentelemetry"),
-            KeyValue::new("telemetry.sdk.language", "rust"),
-            KeyValue::new("telemetry.sdk.version", "0.33.1"),
-        ])
-        .build()
-}
+#[path = "fixtures/resource.rs"]
+mod fixtures;
+use fixtures::resource;
 
 /// A server span as otel-kit-http records it: 8 attributes, two of them formatted per
 /// request.

@@ -32,13 +32,12 @@ use std::hint::black_box;
 use std::time::{Duration, UNIX_EPOCH};
 
 use criterion::{Criterion, Throughput, criterion_group};
+use opentelemetry::InstrumentationScope;
 use opentelemetry::logs::{AnyValue, LogRecord as _, Logger as _, LoggerProvider as _, Severity};
 use opentelemetry::trace::{SpanId, TraceFlags, TraceId};
-use opentelemetry::{InstrumentationScope, KeyValue};
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::transform::common::tonic::ResourceAttributesWithSchema;
 use opentelemetry_proto::transform::logs::tonic::group_logs_by_resource_and_scope;
-use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::logs::{LogBatch, SdkLogRecord, SdkLoggerProvider};
 use otel_kit_init::otlp_encoding::LogEncoder;
 use prost::Message as _;
@@ -54,22 +53,9 @@ const TARGETS: [&str; 4] = [
     "checkout::inventory",
 ];
 
-fn resource() -> Resource {
-    Resource::builder_empty()
-        .with_service_name("checkout")
-        .with_attributes([
-            KeyValue::new("service.version", "1.4.2"),
-            KeyValue::new("service.instance.id", "6f1c2a4e-9b1d-4c3e-8f2a-1b2c3d4e5f60"),
-            KeyValue::new("deployment.environment.name", "production"),
-            KeyValue::new("host.name", "checkout-7d9f8c6b5-x2k4p"),
-            KeyValue::new("os.type", "linux"),
-            KeyValue::new("process.pid", 4242),
-            KeyValue::new("telemetry.sdk.name", "opentelemetry"),
-            KeyValue::new("telemetry.sdk.language", "rust"),
-            KeyValue::new("telemetry.sdk.version", "0.33.1"),
-        ])
-        .build()
-}
+#[path = "fixtures/resource.rs"]
+mod fixtures;
+use fixtures::resource;
 
 /// A log line as the `tracing` bridge makes it of
 /// `info!(order.id = %id, customer.id = %c, payment.provider = "stripe", currency = "EUR",

@@ -38,7 +38,6 @@ use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags
 use opentelemetry::{Context, InstrumentationScope, KeyValue};
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::metrics::v1::metric::Data;
-use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::data::ResourceMetrics;
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
 use otel_kit_core::DURATION_BUCKETS;
@@ -75,22 +74,9 @@ const OUTCOMES: [(&str, i64); 5] = [
 /// which fall in 11 buckets.
 const DURATIONS: [f64; 6] = [0.003, 0.008, 0.02, 0.06, 0.3, 1.7];
 
-fn resource() -> Resource {
-    Resource::builder_empty()
-        .with_service_name("checkout")
-        .with_attributes([
-            KeyValue::new("service.version", "1.4.2"),
-            KeyValue::new("service.instance.id", "6f1c2a4e-9b1d-4c3e-8f2a-1b2c3d4e5f60"),
-            KeyValue::new("deployment.environment.name", "production"),
-            KeyValue::new("host.name", "checkout-7d9f8c6b5-x2k4p"),
-            KeyValue::new("os.type", "linux"),
-            KeyValue::new("process.pid", 4242),
-            KeyValue::new("telemetry.sdk.name", "opentelemetry"),
-            KeyValue::new("telemetry.sdk.language", "rust"),
-            KeyValue::new("telemetry.sdk.version", "0.33.1"),
-        ])
-        .build()
-}
+#[path = "fixtures/resource.rs"]
+mod fixtures;
+use fixtures::resource;
 
 fn scope(name: &'static str) -> InstrumentationScope {
     InstrumentationScope::builder(name)
