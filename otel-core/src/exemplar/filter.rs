@@ -44,28 +44,21 @@ impl ExemplarFilter {
     /// Reads the current context without cloning it: this runs on every measurement.
     #[inline]
     pub(super) fn admit(self) -> Admission {
-        match self {
-            ExemplarFilter::AlwaysOff => Admission::Rejected,
-            ExemplarFilter::TraceBased => Context::map_current(|cx| {
-                let span = cx.span();
-                let sc = span.span_context();
-                if sc.is_sampled() {
-                    Admission::Kept(Some(SpanIds {
-                        trace_id: sc.trace_id(),
-                        span_id: sc.span_id(),
-                    }))
-                } else {
-                    Admission::Rejected
-                }
-            }),
-            ExemplarFilter::AlwaysOn => Context::map_current(|cx| {
-                let span = cx.span();
-                let sc = span.span_context();
-                Admission::Kept(sc.is_valid().then(|| SpanIds {
-                    trace_id: sc.trace_id(),
-                    span_id: sc.span_id(),
-                }))
-            }),
+        if self == ExemplarFilter::AlwaysOff {
+            return Admission::Rejected;
         }
+        Context::map_current(|cx| {
+            let span = cx.span();
+            let sc = span.span_context();
+            let ids = SpanIds {
+                trace_id: sc.trace_id(),
+                span_id: sc.span_id(),
+            };
+            match self {
+                ExemplarFilter::TraceBased if sc.is_sampled() => Admission::Kept(Some(ids)),
+                ExemplarFilter::AlwaysOn => Admission::Kept(sc.is_valid().then_some(ids)),
+                _ => Admission::Rejected,
+            }
+        })
     }
 }

@@ -76,7 +76,7 @@ impl<P: MeterProvider> MeterProvider for ExemplarMeterProvider<P> {
             return self.inner.meter_with_scope(scope);
         }
         let scope_name = scope.name().to_owned();
-        Meter::new(Arc::new(Instruments {
+        Meter::new(Arc::new(WrappedMeter {
             inner: self.inner.meter_with_scope(scope),
             scope_name,
             reservoirs: Arc::clone(&self.reservoirs),
@@ -85,24 +85,32 @@ impl<P: MeterProvider> MeterProvider for ExemplarMeterProvider<P> {
 }
 
 /// The instruments of one wrapped meter.
-struct Instruments {
+struct WrappedMeter {
     inner: Meter,
     scope_name: String,
     reservoirs: Arc<Reservoirs>,
+}
+
+/// The wrapped meter's builder for `$method`, with the given builder's name,
+/// description and unit.
+macro_rules! wrapped_builder {
+    ($self:ident, $method:ident, $b:ident) => {{
+        let mut builder = $self.inner.$method($b.name.clone());
+        if let Some(description) = $b.description {
+            builder = builder.with_description(description);
+        }
+        if let Some(unit) = $b.unit {
+            builder = builder.with_unit(unit);
+        }
+        builder
+    }};
 }
 
 /// The wrapped meter's instrument, with the builder's description and unit.
 macro_rules! same_instrument {
     ($method:ident, $builder:ident, $instrument:ty) => {
         fn $method(&self, b: $builder<'_, $instrument>) -> $instrument {
-            let mut builder = self.inner.$method(b.name);
-            if let Some(description) = b.description {
-                builder = builder.with_description(description);
-            }
-            if let Some(unit) = b.unit {
-                builder = builder.with_unit(unit);
-            }
-            builder.build()
+            wrapped_builder!(self, $method, b).build()
         }
     };
 }
@@ -111,13 +119,7 @@ macro_rules! same_instrument {
 macro_rules! same_observable {
     ($method:ident, $instrument:ty, $measure:ty) => {
         fn $method(&self, b: AsyncInstrumentBuilder<'_, $instrument, $measure>) -> $instrument {
-            let mut builder = self.inner.$method(b.name);
-            if let Some(description) = b.description {
-                builder = builder.with_description(description);
-            }
-            if let Some(unit) = b.unit {
-                builder = builder.with_unit(unit);
-            }
+            let mut builder = wrapped_builder!(self, $method, b);
             for callback in b.callbacks {
                 builder = builder.with_callback(callback);
             }
@@ -130,13 +132,7 @@ macro_rules! same_observable {
 macro_rules! exemplar_histogram {
     ($method:ident, $measure:ty) => {
         fn $method(&self, b: HistogramBuilder<'_, Histogram<$measure>>) -> Histogram<$measure> {
-            let mut builder = self.inner.$method(b.name.clone());
-            if let Some(description) = b.description {
-                builder = builder.with_description(description);
-            }
-            if let Some(unit) = b.unit {
-                builder = builder.with_unit(unit);
-            }
+            let mut builder = wrapped_builder!(self, $method, b);
             if let Some(boundaries) = b.boundaries.clone() {
                 builder = builder.with_boundaries(boundaries);
             }
@@ -147,8 +143,10 @@ macro_rules! exemplar_histogram {
             {
                 Some(reservoir) => Histogram::new(Arc::new(Recording {
                     inner,
-                    reservoir,
-                    filter: self.reservoirs.filter(),
+                    keeper: Keeper {
+                        reservoir,
+                        filter: self.reservoirs.filter(),
+                    },
                 })),
                 None => inner,
             }
@@ -156,7 +154,7 @@ macro_rules! exemplar_histogram {
     };
 }
 
-impl InstrumentProvider for Instruments {
+impl InstrumentProvider for WrappedMeter {
     same_instrument!(u64_counter, InstrumentBuilder, Counter<u64>);
     same_instrument!(f64_counter, InstrumentBuilder, Counter<f64>);
     same_instrument!(i64_up_down_counter, InstrumentBuilder, UpDownCounter<i64>);
@@ -201,16 +199,17 @@ impl Measure for u64 {
     }
 }
 
-/// The SDK's histogram, then the reservoir when the filter admits the measurement.
-struct Recording<T> {
-    inner: Histogram<T>,
+/// What keeps a histogram's exemplars: its reservoir and the filter that admits them.
+#[derive(Clone)]
+struct Keeper {
     reservoir: Arc<HistogramReservoir>,
     filter: ExemplarFilter,
 }
 
-impl<T: Measure> Recording<T> {
-    /// The exemplar of a measurement made now, if the filter admits it.
-    fn exemplar(&self, measurement: T) -> Option<(f64, StoredExemplar)> {
+impl Keeper {
+    /// The exemplar of a measurement made now and the value its bucket is chosen by,
+    /// if the filter admits it.
+    fn exemplar<T: Measure>(&self, measurement: T) -> Option<(f64, StoredExemplar)> {
         let Admission::Kept(span) = self.filter.admit() else {
             return None;
         };
@@ -227,11 +226,17 @@ impl<T: Measure> Recording<T> {
     }
 }
 
+/// The SDK's histogram, then the reservoir when the filter admits the measurement.
+struct Recording<T> {
+    inner: Histogram<T>,
+    keeper: Keeper,
+}
+
 impl<T: Measure + Send + Sync + 'static> SyncInstrument<T> for Recording<T> {
     fn measure(&self, measurement: T, attributes: &[KeyValue]) {
         self.inner.record(measurement, attributes);
-        if let Some((bucket_value, exemplar)) = self.exemplar(measurement) {
-            self.reservoir.offer(bucket_value, exemplar, attributes);
+        if let Some((bucket_value, exemplar)) = self.keeper.exemplar(measurement) {
+            self.keeper.reservoir.offer(bucket_value, exemplar, attributes);
         }
     }
 
@@ -242,11 +247,7 @@ impl<T: Measure + Send + Sync + 'static> SyncInstrument<T> for Recording<T> {
     fn bind(&self, attributes: &[KeyValue]) -> Box<dyn BoundSyncInstrument<T> + Send + Sync> {
         Box::new(BoundRecording {
             inner: self.inner.bind(attributes),
-            recording: Recording {
-                inner: self.inner.clone(),
-                reservoir: Arc::clone(&self.reservoir),
-                filter: self.filter,
-            },
+            keeper: self.keeper.clone(),
             key: recording_key(attributes),
             attributes: attributes.into(),
         })
@@ -256,7 +257,7 @@ impl<T: Measure + Send + Sync + 'static> SyncInstrument<T> for Recording<T> {
 /// A [`Recording`] bound to one attribute set.
 struct BoundRecording<T> {
     inner: BoundHistogram<T>,
-    recording: Recording<T>,
+    keeper: Keeper,
     key: u64,
     attributes: Box<[KeyValue]>,
 }
@@ -264,8 +265,8 @@ struct BoundRecording<T> {
 impl<T: Measure + Send + Sync> BoundSyncInstrument<T> for BoundRecording<T> {
     fn measure(&self, measurement: T) {
         self.inner.record(measurement);
-        if let Some((bucket_value, exemplar)) = self.recording.exemplar(measurement) {
-            self.recording
+        if let Some((bucket_value, exemplar)) = self.keeper.exemplar(measurement) {
+            self.keeper
                 .reservoir
                 .offer_keyed(self.key, bucket_value, exemplar, &self.attributes);
         }
