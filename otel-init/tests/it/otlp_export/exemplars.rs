@@ -11,7 +11,7 @@ use opentelemetry::trace::{
 use opentelemetry::{Context, KeyValue};
 use otel_kit_init::Telemetry;
 use otel_kit_init::config::ExemplarFilter;
-use otel_kit_testing::{ExemplarRecord, Number, Rotel, RotelProtocol, TestCollector};
+use otel_kit_testing::{ExemplarRecord, Number, TestCollector};
 
 use super::WAIT;
 use crate::support::env;
@@ -140,16 +140,7 @@ async fn exemplars_arrive_over_grpc_and_http_and_name_received_spans() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exemplars_pass_through_rotel() {
-    let Some(bin) = Rotel::binary_from_env() else {
-        eprintln!("skipped: TEST_OTLP_COLLECTOR_BIN is not set");
-        return;
-    };
-    for protocol in ["grpc", "http/protobuf"] {
-        let collector = TestCollector::start().await.expect("collector");
-        let rotel = Rotel::start(&bin, &collector, RotelProtocol::Grpc).expect("start rotel");
-        let endpoint = rotel.endpoint(protocol);
-        one_per_bucket_naming_received_spans(&collector, &endpoint, protocol).await;
-    }
+    super::through_rotel(one_per_bucket_naming_received_spans).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,7 +13,7 @@ use opentelemetry_proto::transform::logs::tonic::group_logs_by_resource_and_scop
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::logs::{InMemoryLogExporter, LogBatch, SdkLogRecord, SimpleLogProcessor};
 use otel_kit_init::Telemetry;
-use otel_kit_testing::{Rotel, RotelProtocol, TestCollector};
+use otel_kit_testing::TestCollector;
 
 use super::WAIT;
 use crate::support::env;
@@ -140,13 +140,5 @@ async fn log_records_arrive_exactly_over_grpc_and_http() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotel_accepts_our_log_records_over_grpc_and_http() {
-    let Some(bin) = Rotel::binary_from_env() else {
-        return;
-    };
-    for protocol in ["grpc", "http/protobuf"] {
-        let collector = TestCollector::start().await.expect("collector");
-        let rotel = Rotel::start(&bin, &collector, RotelProtocol::Grpc).expect("start rotel");
-        let endpoint = rotel.endpoint(protocol);
-        arrives_exactly(&collector, &endpoint, protocol).await;
-    }
+    super::through_rotel(arrives_exactly).await;
 }

@@ -9,7 +9,7 @@ use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequ
 use opentelemetry_proto::tonic::metrics::v1::{ResourceMetrics as ProtoResourceMetrics, metric};
 use opentelemetry_sdk::metrics::{Aggregation, InMemoryMetricExporter, Instrument, PeriodicReader, Stream};
 use otel_kit_init::Telemetry;
-use otel_kit_testing::{Rotel, RotelProtocol, TestCollector};
+use otel_kit_testing::TestCollector;
 
 use super::WAIT;
 use crate::support::env;
@@ -140,13 +140,5 @@ async fn metrics_arrive_as_collected_over_grpc_and_http() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotel_accepts_our_metrics_over_grpc_and_http() {
-    let Some(bin) = Rotel::binary_from_env() else {
-        return;
-    };
-    for protocol in ["grpc", "http/protobuf"] {
-        let collector = TestCollector::start().await.expect("collector");
-        let rotel = Rotel::start(&bin, &collector, RotelProtocol::Grpc).expect("start rotel");
-        let endpoint = rotel.endpoint(protocol);
-        arrives(&collector, &endpoint, protocol).await;
-    }
+    super::through_rotel(arrives).await;
 }

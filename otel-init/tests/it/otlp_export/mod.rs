@@ -29,6 +29,23 @@ use crate::support::env;
 
 const WAIT: Duration = Duration::from_secs(10);
 
+/// Runs `check(collector, endpoint, protocol)` over OTLP/gRPC and OTLP/HTTP-protobuf
+/// through a real collector, rotel, relaying to a fresh in-process collector each time;
+/// skipped, saying so, without `TEST_OTLP_COLLECTOR_BIN`.
+async fn through_rotel(check: impl AsyncFn(&otel_kit_testing::TestCollector, &str, &'static str)) {
+    use otel_kit_testing::{Rotel, RotelProtocol, TestCollector};
+
+    let Some(bin) = Rotel::binary_from_env() else {
+        eprintln!("skipped: TEST_OTLP_COLLECTOR_BIN is not set");
+        return;
+    };
+    for protocol in ["grpc", "http/protobuf"] {
+        let collector = TestCollector::start().await.expect("collector");
+        let rotel = Rotel::start(&bin, &collector, RotelProtocol::Grpc).expect("start rotel");
+        check(&collector, &rotel.endpoint(protocol), protocol).await;
+    }
+}
+
 /// Shuts `telemetry` down off the runtime's worker threads (its flush blocks), and
 /// checks it shut down cleanly.
 async fn shut_down(telemetry: Telemetry) {
