@@ -4,13 +4,13 @@
 
 use futures_util::StreamExt as _;
 use lapin::BasicProperties;
-use lapin::options::{BasicNackOptions, BasicPublishOptions};
+use lapin::options::BasicNackOptions;
 use opentelemetry::trace::SpanKind;
 use otel_kit_messaging::rabbitmq::{Consumer, Delivery};
 use otel_kit_testing::TestTelemetry;
 
 use crate::support::amqp::{self, amqp_url};
-use crate::support::{PATIENCE, in_parent, unique};
+use crate::support::{PATIENCE, unique};
 
 /// The next delivery of `consumer`.
 pub(crate) async fn next(consumer: &mut Consumer) -> Delivery {
@@ -36,19 +36,7 @@ async fn a_message_published_in_one_trace_is_processed_and_acked_in_it() {
     let properties = BasicProperties::default()
         .with_message_id("m-1".into())
         .with_correlation_id("c-1".into());
-    let (published, trace_id) = in_parent(&t, async {
-        channel
-            .basic_publish(
-                "".into(),
-                queue.as_str().into(),
-                BasicPublishOptions::default(),
-                b"job",
-                properties,
-            )
-            .await
-    })
-    .await;
-    published.expect("published");
+    let trace_id = amqp::publish_in_parent(&t, &channel, "", &queue, b"job", properties).await;
     let delivery = next(&mut consumer).await;
     assert!(
         delivery.creation_context().is_some(),
@@ -130,19 +118,7 @@ async fn a_nack_redelivers_into_the_producers_trace() {
     let queue = unique("rabbit_nack");
     amqp::queue(&channel, &queue).await;
     let mut consumer = amqp::consume(&channel, &queue, "worker").await;
-    let (published, _) = in_parent(&t, async {
-        channel
-            .basic_publish(
-                "".into(),
-                queue.as_str().into(),
-                Default::default(),
-                b"job",
-                Default::default(),
-            )
-            .await
-    })
-    .await;
-    published.expect("published");
+    amqp::publish_in_parent(&t, &channel, "", &queue, b"job", Default::default()).await;
 
     let requeue = BasicNackOptions {
         requeue: true,
@@ -194,19 +170,7 @@ async fn a_batch_is_processed_in_one_span_linked_to_every_producer() {
     let mut consumer = amqp::consume(&channel, &queue, "billing").await;
     for n in 0..3 {
         let properties = BasicProperties::default().with_message_id(format!("order-{n}").into());
-        let (published, _) = in_parent(&t, async {
-            channel
-                .basic_publish(
-                    exchange.as_str().into(),
-                    "created".into(),
-                    Default::default(),
-                    b"order",
-                    properties,
-                )
-                .await
-        })
-        .await;
-        published.expect("published");
+        amqp::publish_in_parent(&t, &channel, &exchange, "created", b"order", properties).await;
     }
     let mut batch = Vec::new();
     for _ in 0..3 {

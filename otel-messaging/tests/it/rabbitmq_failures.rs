@@ -11,7 +11,7 @@ use otel_kit_testing::{Conformance, TestTelemetry};
 
 use crate::rabbitmq::next;
 use crate::support::amqp::{self, amqp_url};
-use crate::support::{PATIENCE, closed_port, in_parent, unique};
+use crate::support::{PATIENCE, closed_port, unique};
 
 const TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 const SPAN: &str = "00f067aa0ba902b7";
@@ -163,19 +163,7 @@ async fn every_rabbitmq_span_metric_and_event_conforms_to_the_registry() {
         let properties = BasicProperties::default()
             .with_message_id(format!("m-{n}").into())
             .with_correlation_id("conversation".into());
-        let (sent, _) = in_parent(&t, async {
-            channel
-                .basic_publish(
-                    exchange.as_str().into(),
-                    "jobs".into(),
-                    Default::default(),
-                    b"job",
-                    properties,
-                )
-                .await
-        })
-        .await;
-        sent.expect("published");
+        amqp::publish_in_parent(&t, &channel, &exchange, "jobs", b"job", properties).await;
     }
     next(&mut consumer)
         .await

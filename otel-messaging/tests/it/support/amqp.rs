@@ -3,7 +3,7 @@
 
 use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
-use lapin::{Connection, ConnectionProperties, ExchangeKind};
+use lapin::{BasicProperties, Connection, ConnectionProperties, ExchangeKind};
 use otel_kit_messaging::rabbitmq::{Channel, Consumer};
 use otel_kit_testing::TestTelemetry;
 
@@ -84,4 +84,30 @@ pub async fn bound(channel: &Channel, exchange: &str, routing_key: &str, queue_n
         )
         .await
         .expect("bind");
+}
+
+/// Publishes `body` through the instrumented `channel` to `exchange` with `routing_key`,
+/// inside a parent span of the test's own; returns the parent's trace id.
+pub async fn publish_in_parent(
+    t: &TestTelemetry,
+    channel: &Channel,
+    exchange: &str,
+    routing_key: &str,
+    body: &[u8],
+    properties: BasicProperties,
+) -> String {
+    let (published, trace_id) = super::in_parent(t, async {
+        channel
+            .basic_publish(
+                exchange.into(),
+                routing_key.into(),
+                Default::default(),
+                body,
+                properties,
+            )
+            .await
+    })
+    .await;
+    published.expect("published");
+    trace_id
 }
