@@ -142,15 +142,21 @@ impl SpanProcessor for SpanQueueProcessor {
             return;
         }
         self.stats.ended.fetch_add(1, Ordering::Relaxed);
+        // Counted before the span is handed over: counted after, the worker could take it
+        // off the count first, and the counter would wrap below zero (a debug build then
+        // panics on this thread, the application's).
+        let queued = self.stats.queued.fetch_add(1, Ordering::Relaxed) + 1;
         match self.spans.try_send(span) {
             Ok(()) => {
-                let queued = self.stats.queued.fetch_add(1, Ordering::Relaxed) + 1;
                 if queued >= self.wake_at {
                     // Full (the worker is asleep, or one is already pending).
                     let _ = self.wake.try_send(());
                 }
             }
-            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => self.note_drop(),
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
+                self.stats.queued.fetch_sub(1, Ordering::Relaxed);
+                self.note_drop();
+            }
         }
     }
 

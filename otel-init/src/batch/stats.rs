@@ -45,7 +45,7 @@ impl SpanQueueStats {
         self.failed.load(Ordering::Relaxed)
     }
 
-    /// Spans waiting in the queue now.
+    /// Spans waiting in the queue now (with, for an instant, those being offered to it).
     pub fn queued(&self) -> u64 {
         self.queued.load(Ordering::Relaxed)
     }
