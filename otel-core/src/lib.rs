@@ -1,74 +1,70 @@
-//! What the otel-kit instrumentation crates share, and nothing they don't. Users never
-//! need to name this crate: each instrumentation re-exports what its users touch
-//! ([`Providers`] above all), as axum re-exports axum-core.
+//! What the otel-kit crates share, and nothing they don't. Users never need to name this
+//! crate: each instrumentation re-exports what its users touch ([`Providers`] above
+//! all), as axum re-exports axum-core. What only the kit's own crates use is
+//! `#[doc(hidden)]`: public because several crates need it, not part of any user's API.
 //!
+//! What users touch, through the instrumentation crates' re-exports:
 //! - [`Providers`]: the tracer provider, meter provider, propagator and logger provider
 //!   an instrumentation was given, each defaulting to the global.
+//! - [`ServerSpan`]: the request's SERVER span, reachable from handler code inside
+//!   `tracing` spans.
+//! - [`SpanAttributes`] and [`MetricAttributes`]: what an application's attribute hooks
+//!   write into (the metric's capped at
+//!   [`MAX_METRIC_ATTRIBUTES`](extra_attributes::MAX_METRIC_ATTRIBUTES)).
+//! - [`HeaderCapture`]: opt-in header capture by allow-list that never captures
+//!   credentials.
+//! - [`PeerServices`]: address to `service.peer.name` for CLIENT spans
+//!   (`OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING`).
 //! - [`log_events`]: [`LogEvent`](log_events::LogEvent), a named event emitted through the
 //!   logs API in a span's context, and the kit's global logger provider.
-//! - [`resolver`]: [`Resolver`], the one way every instrumentation resolves them per request (once
-//!   when all four are given, per thread and refreshed every 10 ms otherwise), with
-//!   its [`Instruments`] and per-thread [`Cache`].
-//! - [`Scope`]: an instrumentation's scope, built once.
-//! - [`carrier`]: [`HeaderMapExtractor`](carrier::HeaderMapExtractor), a propagation
-//!   carrier over `http::HeaderMap` with prebuilt header names.
-//! - [`header_capture`]: [`HeaderCapture`], opt-in header capture by allow-list that
-//!   never captures credentials.
-//! - [`shared_names`]: [`SharedNames`], span and method names kept for the life of the
-//!   process within a byte budget.
-//! - [`call`]: [`CallFuture`](call::CallFuture), the one future a call in flight runs in
-//!   (its context attached on every poll, a panic recorded, a drop counted as cancelled).
-//! - [`panic_payload`]: what a caught panic says, bounded.
-//! - [`exception`]: the exception event of a panic or a recorded error, and the bound on
-//!   every error message the kit records.
-//! - [`exemplar`]: [`ExemplarMeterProvider`](exemplar::ExemplarMeterProvider), histograms
-//!   that keep exemplars (the measurement and the span it was recorded in) beside the
-//!   SDK, and the [`Reservoirs`](exemplar::Reservoirs) an exporter reads them from.
-//! - [`extra_attributes`]: [`SpanAttributes`] and [`MetricAttributes`], what an
-//!   application's attribute hooks write into (the metric's capped at
-//!   [`MAX_METRIC_ATTRIBUTES`](extra_attributes::MAX_METRIC_ATTRIBUTES)).
-//! - [`peer_service`]: [`PeerServices`], address to `service.peer.name` for CLIENT spans
-//!   (`OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING`).
-//! - [`server_span`]: [`ServerSpan`], the request's SERVER span, reachable from handler
-//!   code inside `tracing` spans.
-//! - [`error_type`]: `error.type` of an error known only by its Rust type.
-//! - [`event_names`]: [`DeclaredEventNames`], a logger provider for the `tracing` log
-//!   bridge that keeps only the event names the code declared.
-//! - [`bridge_tracer`]: [`BridgeTracer`], the tracer for the `tracing` span bridge, which
-//!   leaves out the attribute it adds that the registry does not define.
-//! - [`bound_instruments`]: whether the SDK in this process implements bound
-//!   instruments (declared by the crates that build it), before an instrumentation binds.
-//! - [`DURATION_BUCKETS`]: the advisory boundaries of the HTTP and RPC durations.
+//!
+//! What the instrumentation crates share (hidden): `resolver` (`Resolver`, the one way
+//! every instrumentation resolves its providers per request, with its `Instruments` and
+//! per-thread `Cache`), `Scope`, `carrier` (the propagation carrier over
+//! `http::HeaderMap`), `call` (`CallFuture`, the one future a call in flight runs in),
+//! `shared_names`, `panic_payload`, `exception` (the exception event and the bound on
+//! every error message), `error_type`, `bound_instruments` and `DURATION_BUCKETS`.
+//!
+//! What the crates that build the SDK share (hidden): `sdk` (exemplars, the `tracing`
+//! bridges' tracer and logger provider).
 
+#[doc(hidden)]
 pub mod bound_instruments;
-pub mod bridge_tracer;
+#[doc(hidden)]
 pub mod call;
+#[doc(hidden)]
 pub mod carrier;
+#[doc(hidden)]
 pub mod error_type;
-pub mod event_names;
+#[doc(hidden)]
 pub mod exception;
-pub mod exemplar;
 pub mod extra_attributes;
 mod global_slot;
 pub mod header_capture;
 pub mod log_events;
+#[doc(hidden)]
 pub mod panic_payload;
 pub mod peer_service;
 mod providers;
+#[doc(hidden)]
 pub mod resolver;
 mod scope;
+#[doc(hidden)]
+pub mod sdk;
 pub mod server_span;
+#[doc(hidden)]
 pub mod shared_names;
 
-pub use bridge_tracer::BridgeTracer;
-pub use event_names::DeclaredEventNames;
 pub use extra_attributes::{MetricAttributes, SpanAttributes};
 pub use header_capture::HeaderCapture;
 pub use peer_service::{PeerServiceError, PeerServices};
 pub use providers::{Providers, SharedMeterProvider, SharedPropagator, SharedTracerProvider};
+#[doc(hidden)]
 pub use resolver::{Cache, Instruments, REFRESH, Resolved, Resolver};
+#[doc(hidden)]
 pub use scope::Scope;
 pub use server_span::ServerSpan;
+#[doc(hidden)]
 pub use shared_names::SharedNames;
 
 /// The advisory bucket boundaries (seconds) of `http.server.request.duration`,
@@ -78,6 +74,7 @@ pub use shared_names::SharedNames;
 /// ```
 /// assert_eq!(otel_kit_core::DURATION_BUCKETS.len(), 14);
 /// ```
+#[doc(hidden)]
 pub const DURATION_BUCKETS: [f64; 14] = [
     0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
 ];

@@ -121,7 +121,7 @@ pub use config::Exporter;
 pub use control::{ControlError, TelemetryControl};
 pub use error::{InitError, ShutdownError};
 #[cfg(feature = "metrics")]
-pub use otel_kit_core::exemplar::ExemplarMeterProvider;
+pub use otel_kit_core::sdk::exemplar::ExemplarMeterProvider;
 pub use signal::Signal;
 pub use telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Telemetry};
 

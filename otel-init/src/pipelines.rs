@@ -12,7 +12,7 @@ use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanLimits};
 #[cfg(feature = "metrics")]
-use otel_kit_core::exemplar::{ExemplarMeterProvider, Reservoirs};
+use otel_kit_core::sdk::exemplar::{ExemplarMeterProvider, Reservoirs};
 
 use crate::InitError;
 use crate::additions::Additions;

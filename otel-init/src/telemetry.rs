@@ -13,7 +13,7 @@ use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 #[cfg(feature = "metrics")]
-use otel_kit_core::exemplar::ExemplarMeterProvider;
+use otel_kit_core::sdk::exemplar::ExemplarMeterProvider;
 
 use crate::ShutdownError;
 use crate::batch::SpanQueueStats;

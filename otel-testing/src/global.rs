@@ -92,12 +92,14 @@ pub(crate) fn install(telemetry: TestTelemetry) -> GlobalTelemetry {
     let guard = GlobalTelemetry { telemetry };
     DISPATCHER.get_or_init(|| {
         let subscriber = tracing_subscriber::registry()
-            .with(crate::bridge_layer(otel_kit_core::BridgeTracer::new(
+            .with(crate::bridge_layer(otel_kit_core::sdk::BridgeTracer::new(
                 SwitchTracer,
             )))
             .with(
-                OpenTelemetryTracingBridge::new(&otel_kit_core::DeclaredEventNames(SwitchLoggerProvider))
-                    .with_filter(crate::harness::not_sdk_internal()),
+                OpenTelemetryTracingBridge::new(&otel_kit_core::sdk::DeclaredEventNames(
+                    SwitchLoggerProvider,
+                ))
+                .with_filter(crate::harness::not_sdk_internal()),
             );
         if tracing::dispatcher::set_global_default(tracing::Dispatch::new(subscriber)).is_err() {
             panic!(

@@ -25,7 +25,7 @@ use opentelemetry_sdk::trace::{
 };
 use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
 use otel_kit_core::Providers;
-use otel_kit_core::exemplar::{ExemplarFilter, ExemplarMeterProvider};
+use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider};
 use tracing::Dispatch;
 use tracing_subscriber::Layer as _;
 use tracing_subscriber::layer::SubscriberExt as _;
@@ -184,13 +184,15 @@ impl TestTelemetryBuilder {
             .with_resource(resource.clone())
             .build();
         let subscriber = tracing_subscriber::registry()
-            .with(crate::bridge_layer(otel_kit_core::BridgeTracer::new(
+            .with(crate::bridge_layer(otel_kit_core::sdk::BridgeTracer::new(
                 tracer_provider.tracer(TRACING_SCOPE),
             )))
             // As otel-kit-init's subscriber: plain log lines carry no event name.
             .with(
-                OpenTelemetryTracingBridge::new(&otel_kit_core::DeclaredEventNames(logger_provider.clone()))
-                    .with_filter(not_sdk_internal()),
+                OpenTelemetryTracingBridge::new(&otel_kit_core::sdk::DeclaredEventNames(
+                    logger_provider.clone(),
+                ))
+                .with_filter(not_sdk_internal()),
             );
         TestTelemetry {
             spans,

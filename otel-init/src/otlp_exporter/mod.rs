@@ -83,7 +83,7 @@ pub(crate) fn span_exporter(
 pub(crate) fn metric_exporter(
     config: &OtlpSignalConfig,
     temporality: opentelemetry_sdk::metrics::Temporality,
-    exemplars: &std::sync::Arc<otel_kit_core::exemplar::Reservoirs>,
+    exemplars: &std::sync::Arc<otel_kit_core::sdk::exemplar::Reservoirs>,
     runtime: Option<&ExportRuntime>,
     clients: &mut HttpClients,
     warnings: &mut Warnings,

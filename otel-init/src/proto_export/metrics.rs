@@ -11,7 +11,7 @@ use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData, ResourceMe
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 
 use super::exporter::{Encoder, ProtoExporter};
-use otel_kit_core::exemplar::Reservoirs;
+use otel_kit_core::sdk::exemplar::Reservoirs;
 
 use crate::otlp_encoding::MetricEncoder;
 

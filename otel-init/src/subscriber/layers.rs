@@ -202,7 +202,7 @@ where
     TelemetryLayers {
         traces: tracing_opentelemetry::layer()
             // Without `code.module.name`, which the registry does not define.
-            .with_tracer(otel_kit_core::BridgeTracer::new(tracer))
+            .with_tracer(otel_kit_core::sdk::BridgeTracer::new(tracer))
             // Not semantic conventions, and a cost on every span: thread ids and names,
             // busy/idle nanoseconds, the tracing target. Source location (code.*) stays.
             // otel-kit-testing's harness (`bridge_layer`) sets its bridge up the same way.
@@ -224,7 +224,7 @@ where
         #[cfg(feature = "logs")]
         // Plain log lines carry no event name (the bridge would name each one after its
         // source line); events named in code keep theirs.
-        logs: OpenTelemetryTracingBridge::new(&otel_kit_core::DeclaredEventNames(logger_provider.clone()))
+        logs: OpenTelemetryTracingBridge::new(&otel_kit_core::sdk::DeclaredEventNames(logger_provider.clone()))
             .with_filter(
                 env_filter()
                     .and(super::filter::not_otel_internal())

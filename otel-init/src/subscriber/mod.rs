@@ -88,7 +88,7 @@ pub use filter::LogFilter;
 pub use layers::{TelemetryLayers, layers, subscriber};
 #[cfg(feature = "logs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
-pub use otel_kit_core::DeclaredEventNames;
+pub use otel_kit_core::sdk::DeclaredEventNames;
 pub(crate) use reloadable::{FilterSwitch, reloadable_subscriber};
 
 /// How console lines are written.

@@ -29,7 +29,7 @@ fn keep_registered(attributes: &mut Vec<KeyValue>) {
 /// use opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
 /// use opentelemetry::KeyValue;
 /// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
-/// use otel_kit_core::BridgeTracer;
+/// use otel_kit_core::sdk::BridgeTracer;
 ///
 /// let exporter = InMemorySpanExporter::default();
 /// let provider = SdkTracerProvider::builder().with_simple_exporter(exporter.clone()).build();

@@ -15,7 +15,7 @@
 //! ```
 //! use opentelemetry::logs::{LogRecord as _, Logger as _, LoggerProvider as _};
 //! use opentelemetry_sdk::logs::{InMemoryLogExporter, SdkLoggerProvider};
-//! use otel_kit_core::DeclaredEventNames;
+//! use otel_kit_core::sdk::DeclaredEventNames;
 //!
 //! let exporter = InMemoryLogExporter::default();
 //! let provider = SdkLoggerProvider::builder().with_simple_exporter(exporter.clone()).build();
@@ -38,8 +38,8 @@ use opentelemetry::logs::{AnyValue, LogRecord, Logger, LoggerProvider, Severity}
 use opentelemetry::{InstrumentationScope, Key, SpanId, TraceFlags, TraceId};
 
 /// A logger provider over `P` (`DeclaredEventNames(provider.clone())`) whose loggers
-/// drop the default `tracing` event names (see the [module docs](self)), for
-/// the `tracing` log bridge (otel-kit-init's subscriber and otel-kit-testing's harness
+/// drop the default `tracing` event names (`event <file>:<line>`, which would make every
+/// plain log line an event named after a source line), for the `tracing` log bridge (otel-kit-init's subscriber and otel-kit-testing's harness
 /// wrap theirs in one). The loggers and records it makes are `DeclaredEventNames` too.
 #[derive(Debug, Clone)]
 pub struct DeclaredEventNames<P>(pub P);

@@ -26,7 +26,7 @@ use super::reservoirs::Reservoirs;
 /// ```
 /// use opentelemetry::metrics::MeterProvider as _;
 /// use opentelemetry_sdk::metrics::SdkMeterProvider;
-/// use otel_kit_core::exemplar::{ExemplarFilter, ExemplarMeterProvider};
+/// use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider};
 ///
 /// let provider = ExemplarMeterProvider::new(SdkMeterProvider::default(), ExemplarFilter::TraceBased);
 /// provider.meter("shop").f64_histogram("shop.latency").build().record(0.2, &[]);

@@ -25,7 +25,7 @@ type ByMetric = FxHashMap<String, Arc<HistogramReservoir>>;
 /// use opentelemetry::trace::{TraceContextExt as _, Tracer as _, TracerProvider as _};
 /// use opentelemetry::{KeyValue, metrics::noop::NoopMeterProvider};
 /// use opentelemetry_sdk::trace::SdkTracerProvider;
-/// use otel_kit_core::exemplar::{ExemplarFilter, ExemplarMeterProvider};
+/// use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider};
 ///
 /// let provider = ExemplarMeterProvider::new(NoopMeterProvider::new(), ExemplarFilter::TraceBased);
 /// let latency = provider.meter("shop").f64_histogram("shop.latency").build();

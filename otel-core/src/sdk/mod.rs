@@ -1,0 +1,19 @@
+//! What the crates that build the OpenTelemetry SDK share (otel-kit-init's set-up,
+//! otel-kit-otlp's metric exporter, otel-kit-testing's harness); no instrumentation uses
+//! it. It sits in otel-kit-core, not in one of them, because each of the three needs it
+//! and none of them may depend on another for it.
+//!
+//! - [`exemplar`]: [`ExemplarMeterProvider`](exemplar::ExemplarMeterProvider), histograms
+//!   that keep exemplars (the measurement and the span it was recorded in) beside the
+//!   SDK, and the [`Reservoirs`](exemplar::Reservoirs) an exporter reads them from.
+//! - [`BridgeTracer`]: the tracer for the `tracing` span bridge, which leaves out the
+//!   attribute it adds that the registry does not define.
+//! - [`DeclaredEventNames`]: a logger provider for the `tracing` log bridge that keeps
+//!   only the event names the code declared.
+
+mod bridge_tracer;
+mod event_names;
+pub mod exemplar;
+
+pub use bridge_tracer::BridgeTracer;
+pub use event_names::DeclaredEventNames;
