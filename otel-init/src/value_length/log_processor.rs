@@ -75,24 +75,30 @@ impl TruncatingLogProcessor {
     }
 }
 
-/// Whether `value` holds a string longer than `max`.
+/// Whether `value` holds a string longer than `max` characters or a byte array longer
+/// than `max` bytes (the specification's attribute limits count each byte as one).
 fn longer(value: &AnyValue, max: usize, depth: usize) -> bool {
     match value {
         AnyValue::String(s) => cut_str(s.as_str(), max).is_some(),
+        AnyValue::Bytes(bytes) => bytes.len() > max,
         AnyValue::ListAny(items) if depth < MAX_DEPTH => items.iter().any(|v| longer(v, max, depth + 1)),
         AnyValue::Map(map) if depth < MAX_DEPTH => map.values().any(|v| longer(v, max, depth + 1)),
         _ => false,
     }
 }
 
-/// `value` with its strings cut, or `None` when none is longer; `cut` counts them. One
-/// pass: a list or map is copied only once a value in it is cut.
+/// `value` with its strings and byte arrays cut, or `None` when none is longer; `cut`
+/// counts them. One pass: a list or map is copied only once a value in it is cut.
 fn cut_any(value: &AnyValue, max: usize, depth: usize, cut: &mut u64) -> Option<AnyValue> {
     match value {
         AnyValue::String(s) => {
             let shorter = cut_str(s.as_str(), max)?;
             *cut += 1;
             Some(AnyValue::String(shorter.to_owned().into()))
+        }
+        AnyValue::Bytes(bytes) if bytes.len() > max => {
+            *cut += 1;
+            Some(AnyValue::Bytes(Box::new(bytes[..max].to_vec())))
         }
         AnyValue::ListAny(items) if depth < MAX_DEPTH => {
             let mut out: Option<Vec<AnyValue>> = None;
@@ -165,5 +171,22 @@ mod tests {
         assert_eq!(items[1], AnyValue::from("xy"));
         assert_eq!(cut, 1);
         assert!(cut_any(&AnyValue::from("ab"), 3, 0, &mut cut).is_none());
+    }
+
+    #[test]
+    fn byte_arrays_are_cut_by_bytes_and_counted() {
+        let value = AnyValue::ListAny(Box::new(vec![
+            AnyValue::Bytes(Box::new(vec![1, 2, 3, 4, 5])),
+            AnyValue::Bytes(Box::new(vec![9, 9, 9])),
+        ]));
+        assert!(longer(&value, 3, 0));
+        let mut cut = 0;
+        let AnyValue::ListAny(items) = cut_any(&value, 3, 0, &mut cut).expect("cut") else {
+            panic!("a list");
+        };
+        assert_eq!(items[0], AnyValue::Bytes(Box::new(vec![1, 2, 3])));
+        assert_eq!(items[1], AnyValue::Bytes(Box::new(vec![9, 9, 9])));
+        assert_eq!(cut, 1);
+        assert!(!longer(&AnyValue::Bytes(Box::new(vec![0; 3])), 3, 0));
     }
 }

@@ -1,10 +1,11 @@
 //! `OTEL_*_ATTRIBUTE_VALUE_LENGTH_LIMIT` through `init()` to the in-process collector:
-//! span, event, link and log attributes cut at a character boundary, after redaction,
-//! in the exported data and in what an added processor sees, and every cut counted.
+//! span, event, link and log attributes cut at a character boundary (log byte arrays at
+//! a byte), after redaction, in the exported data and in what an added processor sees,
+//! and every cut counted.
 
 use std::time::Duration;
 
-use opentelemetry::logs::{LogRecord as _, Logger as _, LoggerProvider as _};
+use opentelemetry::logs::{AnyValue, LogRecord as _, Logger as _, LoggerProvider as _};
 use opentelemetry::trace::{
     Link, Span as _, SpanContext, SpanId, TraceFlags, TraceId, TraceState, Tracer as _, TracerProvider as _,
 };
@@ -69,6 +70,12 @@ async fn long_values_are_cut_after_redaction_and_counted() {
     let mut record = logger.create_log_record();
     record.set_body("a body is never cut by an attribute limit".into());
     record.add_attribute("app.note", "a long note");
+    // Byte arrays are cut too, counting each byte as one (the attribute limits).
+    record.add_attribute(
+        "app.blob",
+        AnyValue::Bytes(Box::new(vec![1, 2, 3, 4, 5, 6, 7, 8])),
+    );
+    record.add_attribute("app.small_blob", AnyValue::Bytes(Box::new(vec![1, 2])));
     logger.emit(record);
 
     let spans = collector.wait_for_spans(1, WAIT).await;
@@ -97,6 +104,14 @@ async fn long_values_are_cut_after_redaction_and_counted() {
         .record()
         .clone();
     assert_eq!(record.attribute("app.note"), Some(&s("a lon")));
+    assert_eq!(
+        record.attribute("app.blob"),
+        Some(&AttributeValue::Bytes(vec![1, 2, 3, 4, 5]))
+    );
+    assert_eq!(
+        record.attribute("app.small_blob"),
+        Some(&AttributeValue::Bytes(vec![1, 2]))
+    );
 
     // An added processor gets the span as it is exported.
     let seen = added.get_finished_spans().expect("spans");
@@ -108,8 +123,8 @@ async fn long_values_are_cut_after_redaction_and_counted() {
     assert_eq!(accented.value.as_str(), "déjà vu,");
 
     // Span: accented, emoji, one list item, card (redacted, then cut), event, link;
-    // log: the note. Counted once, though each processor cuts its own copy.
-    assert_eq!(t.truncated_values(), 6 + 1);
+    // log: the note and the blob. Counted once, though each processor cuts its own copy.
+    assert_eq!(t.truncated_values(), 6 + 2);
     tokio::task::spawn_blocking(move || t.shutdown())
         .await
         .expect("join")
