@@ -22,6 +22,9 @@ Output records (one per line, tab-separated, `#` lines are comments)
     attr        name type stability deprecation members
     metric      name instrument unit stability deprecation
     metric_attr metric attr requirement
+    member      attr value deprecation         (a deprecated enum member)
+    system_metric_attr  system attr requirement (what a system's own page adds to its
+                domain's metrics: `metric_attributes.openai` for gen_ai.provider.name openai)
     span        group-id span_kind stability
     span_attr   group-id attr requirement
     event       name stability deprecation
@@ -29,6 +32,10 @@ Output records (one per line, tab-separated, `#` lines are comments)
     `-` marks an absent value; enum members are joined with `|`; deprecation is
     `renamed:<new>`, `obsoleted` or `uncategorized`; requirement is one of
     required, conditionally_required, recommended, opt_in.
+    Messaging has no span groups in the model, only attribute groups (its spans' kind
+    follows the operation type): `messaging.attributes` is written as the span group
+    `span.messaging` and each system's group `messaging.<system>` as
+    `span.messaging.<system>`, with span_kind `-`.
 
 Run (needs PyYAML)
     python3 otel-testing/conformance/generate.py \\
@@ -58,6 +65,23 @@ GROUP_DIRS = set("""
     http rpc jsonrpc db messaging gen-ai openai exceptions url server client network
     error code service telemetry otel session dns tls aspnetcore signalr""".split())
 REQUIREMENTS = ("required", "conditionally_required", "recommended", "opt_in")
+# Messaging attribute groups written as span groups (see the docstring); the shared
+# bases (`attributes.messaging.*`, `messaging.network.attributes`) are not.
+MESSAGING_BASES = {"messaging.network.attributes"}
+# Attribute groups a system's page adds to every metric of its domain, by system (read
+# from the GenAI tag).
+SYSTEM_METRIC_GROUPS = {"metric_attributes.openai": "openai"}
+
+
+def messaging_span_key(gid, group, directory):
+    """The span key of a messaging attribute group that describes spans, else None."""
+    if directory != "messaging" or group["type"] != "attribute_group":
+        return None
+    if gid == "messaging.attributes":
+        return "span.messaging"
+    if gid.startswith("messaging.") and gid not in MESSAGING_BASES:
+        return "span." + gid
+    return None
 
 
 def git(repo, *args):
@@ -168,19 +192,26 @@ def generate(main, genai):
     groups = []  # (kind, key, group, resolved attributes)
     for model, dirs in ((main, GROUP_DIRS - GENAI_DIRS), (genai, GROUP_DIRS & GENAI_DIRS)):
         for gid, group in model.groups.items():
-            if group["type"] not in ("span", "metric", "event") or model.group_dir[gid] not in dirs:
+            if model.group_dir[gid] not in dirs:
+                continue
+            messaging = messaging_span_key(gid, group, model.group_dir[gid])
+            if messaging:
+                groups.append(("span", messaging, group, model.resolve(gid)))
+                continue
+            if group["type"] not in ("span", "metric", "event"):
                 continue
             key = {"span": gid, "metric": group.get("metric_name"), "event": group.get("name")}[group["type"]]
             if not key:
                 sys.exit(f"{model.tag}: {group['type']} group {gid} has no name")
             groups.append((group["type"], key, group, model.resolve(gid)))
+    system_metric = [(system, genai.resolve(gid)) for gid, system in sorted(SYSTEM_METRIC_GROUPS.items())]
     keys = [(kind, key) for kind, key, _, _ in groups]
     if len(keys) != len(set(keys)):
         sys.exit("duplicate metric/span/event names")
 
     # Attributes referenced by exported groups are always listed, whatever their namespace.
     missing = set()
-    for _, _, _, attrs in groups:
+    for attrs in [g[3] for g in groups] + [attrs for _, attrs in system_metric]:
         for name in attrs:
             if name in definitions:
                 wanted.add(name)
@@ -194,22 +225,34 @@ def generate(main, genai):
         f"{main.tag} ({main.sha}) and, for gen_ai.* and openai.*, {genai.tag} ({genai.sha}); do not edit\n",
         "# regenerate: python3 otel-testing/conformance/generate.py --repo <bare clone of "
         "semantic-conventions> --out otel-testing/conformance/semconv.tsv\n",
-        "# records: attr name type stability deprecation members | metric name instrument unit "
-        "stability deprecation | span id kind stability | event name stability deprecation | "
-        "<metric|span|event>_attr owner attr requirement\n",
+        "# records: attr name type stability deprecation members | member attr value deprecation | "
+        "metric name instrument unit stability deprecation | span id kind stability | "
+        "event name stability deprecation | <metric|span|event>_attr owner attr requirement | "
+        "system_metric_attr system attr requirement\n",
     ]
     for name in sorted(wanted):
         attr = definitions[name]
         atype, members = attr_type(attr)
         out.append(line("attr", name, atype, attr.get("stability"),
                         deprecation(attr.get("deprecated")), members))
+        if isinstance(attr.get("type"), dict):
+            # A value is deprecated only when no current member has it (gen_ai.token.type's
+            # deprecated member `completion` has the value `output`, as has `output`).
+            members = attr["type"]["members"]
+            current = {m["value"] for m in members if not m.get("deprecated")}
+            for member in members:
+                if member.get("deprecated") and member["value"] not in current:
+                    out.append(line("member", name, member["value"], deprecation(member["deprecated"])))
+    for system, attrs in system_metric:
+        for name in sorted(attrs):
+            out.append(line("system_metric_attr", system, name, attrs[name]))
     for kind in ("metric", "span", "event"):
         for _, key, group, attrs in sorted(g for g in groups if g[0] == kind):
             if kind == "metric":
                 out.append(line("metric", key, group.get("instrument"), group.get("unit"),
                                 group.get("stability"), deprecation(group.get("deprecated"))))
             elif kind == "span":
-                out.append(line("span", key, group.get("span_kind"), group.get("stability")))
+                out.append(line("span", key, group.get("span_kind") or "-", group.get("stability")))
             else:
                 out.append(line("event", key, group.get("stability"),
                                 deprecation(group.get("deprecated"))))

@@ -1,9 +1,10 @@
 //! The checks: one attribute against the registry, one span, metric or log record
 //! against its group.
 
-use opentelemetry::trace::{SpanKind, Status};
+use opentelemetry::trace::Status;
 
 use super::registry::{Group, Registry, Requirement};
+use super::span_rules;
 use super::{Report, Violation};
 use crate::{AttributeValue, LogRecord, MetricData, MetricRecord, ResourceInfo, SpanRecord};
 
@@ -70,6 +71,14 @@ impl Checker<'_> {
                     self.violation(location, format!("{key}: {text:?} is not one of its members"));
                 }
             }
+            if let AttributeValue::String(text) = value
+                && let Some((_, how)) = registered.deprecated_members.iter().find(|(m, _)| m == text)
+            {
+                self.violation(
+                    location,
+                    format!("{key}: {text:?} is a deprecated member ({how})"),
+                );
+            }
         }
     }
 
@@ -109,6 +118,26 @@ impl Checker<'_> {
         }
     }
 
+    /// An exception event (`exception`, and each domain's `*.exception`) names the
+    /// exception by `exception.type` or `exception.message`: each is Conditionally
+    /// Required when the other is missing.
+    fn exception_identity(&mut self, location: &str, event: &str, group: &Group, attributes: &Attributes) {
+        const IDENTITY: [&str; 2] = ["exception.type", "exception.message"];
+        if !IDENTITY
+            .iter()
+            .all(|key| group.attributes.iter().any(|(name, _)| name == key))
+        {
+            return;
+        }
+        self.report.requirements += 1;
+        if !attributes.iter().any(|(key, _)| IDENTITY.contains(&key.as_str())) {
+            self.violation(
+                location,
+                format!("exception.type or exception.message: one is Required by {event}, both missing"),
+            );
+        }
+    }
+
     fn resource(&mut self, resource: &ResourceInfo) {
         if self.report.resources_seen.contains(&resource.attributes) {
             return;
@@ -128,32 +157,51 @@ impl Checker<'_> {
             self.attributes(&at, &event.attributes);
             if let Some(group) = self.registry.events.get(event.name.as_str()) {
                 self.requirements(&at, &event.name, group, &event.attributes, |_| None);
+                self.exception_identity(&at, &event.name, group, &event.attributes);
             }
         }
         for link in &span.links {
             self.attributes(&format!("{location} link"), &link.attributes);
         }
-        let Some(group_name) = span_group(self.registry, span) else {
+        let Some(groups) = span_rules::groups(self.registry, span) else {
             return;
         };
-        let group = &self.registry.spans[group_name];
         let failed = matches!(span.status, Status::Error { .. });
         let method_other = |key: &str| {
             span.attribute(key)
                 .is_some_and(|v| v == &AttributeValue::from("_OTHER"))
         };
-        self.requirements(
-            &location,
-            group_name,
-            group,
-            &span.attributes,
-            |name| match name {
-                "error.type" => Some(failed),
-                "rpc.method_original" => Some(method_other("rpc.method")),
-                "http.request.method_original" => Some(method_other("http.request.method")),
-                _ => None,
-            },
-        );
+        for &group_name in &groups.names {
+            let group = &self.registry.spans[group_name];
+            self.requirements(
+                &location,
+                group_name,
+                group,
+                &span.attributes,
+                |name| match name {
+                    "error.type" => Some(failed),
+                    "rpc.method_original" => Some(method_other("rpc.method")),
+                    "http.request.method_original" => Some(method_other("http.request.method")),
+                    _ => None,
+                },
+            );
+        }
+        if let Some((kinds, rule)) = span_rules::kinds(self.registry, &groups, span) {
+            self.report.kinds += 1;
+            if !kinds.contains(&span.kind) {
+                self.violation(&location, format!("span kind {:?}: {rule}", span.kind));
+            }
+        }
+        if let Some((names, rule)) = span_rules::names(&groups, span) {
+            self.report.names += 1;
+            if !names.contains(&span.name) {
+                let expected: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+                self.violation(
+                    &location,
+                    format!("span name: {rule} gives {}", expected.join(" or ")),
+                );
+            }
+        }
     }
 
     pub(super) fn metric(&mut self, metric: &MetricRecord) {
@@ -201,6 +249,28 @@ impl Checker<'_> {
             self.attributes(&location, attributes);
             if let Some(group) = registered {
                 self.requirements(&location, &metric.name, group, attributes, |_| None);
+                self.own_attributes(&location, &metric.name, group, attributes);
+            }
+        }
+    }
+
+    /// A registered metric carries only the attributes on its own list, those its
+    /// system's page adds (OpenAI's on the GenAI metrics) and the application's own
+    /// namespaces: a key registered elsewhere, `url.full` on a duration, would pass the
+    /// registry but split its series.
+    fn own_attributes(&mut self, location: &str, metric: &str, group: &Group, attributes: &Attributes) {
+        let system = attributes
+            .iter()
+            .find(|(key, _)| key == "gen_ai.provider.name")
+            .and_then(|(_, value)| match value {
+                AttributeValue::String(system) => self.registry.system_metric_attributes.get(system.as_str()),
+                _ => None,
+            });
+        for (key, _) in attributes {
+            let listed = group.attributes.iter().any(|(name, _)| name == key)
+                || system.is_some_and(|added| added.contains(&key.as_str()));
+            if !listed && !self.is_custom(key) {
+                self.violation(location, format!("{key}: not an attribute of {metric}"));
             }
         }
     }
@@ -229,6 +299,7 @@ impl Checker<'_> {
                     );
                 }
                 self.requirements(&location, &record.event_name, group, &record.attributes, |_| None);
+                self.exception_identity(&location, &record.event_name, group, &record.attributes);
             }
         }
     }
@@ -280,56 +351,6 @@ fn points(data: &MetricData) -> Vec<&Attributes> {
         MetricData::Summary(points) => points.iter().map(|p| &p.attributes[..]).collect(),
         MetricData::Empty => Vec::new(),
     }
-}
-
-/// The registry's span group a span belongs to, from its kind and the attributes that
-/// identify each domain; `None` for spans of no known domain (an application's own).
-fn span_group(registry: &Registry, span: &SpanRecord) -> Option<&'static str> {
-    let text = |key: &str| match span.attribute(key) {
-        Some(AttributeValue::String(s)) => Some(s.as_str()),
-        _ => None,
-    };
-    let kind = &span.kind;
-    let group: String = if let Some(operation) = text("gen_ai.operation.name") {
-        match operation {
-            "chat" | "text_completion" | "generate_content"
-                if text("gen_ai.provider.name") == Some("openai") =>
-            {
-                "span.openai.inference.client".into()
-            }
-            "chat" | "text_completion" | "generate_content" => "span.gen_ai.inference.client".into(),
-            "invoke_agent" if *kind == SpanKind::Client => "span.gen_ai.invoke_agent.client".into(),
-            "invoke_agent" => "span.gen_ai.invoke_agent.internal".into(),
-            "execute_tool" | "invoke_workflow" => format!("span.gen_ai.{operation}.internal"),
-            other => format!("span.gen_ai.{other}.client"),
-        }
-    } else if let Some(system) = text("rpc.system.name") {
-        let side = if *kind == SpanKind::Server {
-            "server"
-        } else {
-            "client"
-        };
-        format!("span.rpc.{system}.call.{side}")
-    } else if let Some(system) = text("db.system.name") {
-        let specific = format!("span.db.{system}.client");
-        if registry.spans.contains_key(specific.as_str()) {
-            specific
-        } else {
-            "span.db.client".into()
-        }
-    } else if span.attribute("http.request.method").is_some() {
-        match kind {
-            SpanKind::Server => "span.http.server".into(),
-            SpanKind::Client => "span.http.client".into(),
-            _ => return None,
-        }
-    } else {
-        return None;
-    };
-    registry
-        .spans
-        .get_key_value(group.as_str())
-        .map(|(name, _)| *name)
 }
 
 #[cfg(test)]

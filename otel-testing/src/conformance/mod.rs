@@ -14,6 +14,26 @@
 //! `_OTHER`). For each metric: a registered name with its unit and instrument. For each
 //! log record with an event name: a registered event.
 //!
+//! Beyond the attributes:
+//! - **Enum members** that the registry deprecates (`messaging.operation.type` =
+//!   `publish`) are violations, as deprecated names are.
+//! - **Messaging spans** (identified by `messaging.system`) meet the requirements of the
+//!   messaging attribute groups (`messaging.attributes`, and the system's own, such as
+//!   `messaging.rabbitmq`), which the model does not write as span groups.
+//! - **Span kinds**: HTTP and RPC spans are SERVER or CLIENT, each DB and GenAI span has
+//!   its group's kind (an inference span may be INTERNAL too), and a messaging span the
+//!   kind its `messaging.operation.type` gives (create: PRODUCER, send: PRODUCER or
+//!   CLIENT, receive and settle: CLIENT, process: CONSUMER).
+//! - **Span names** follow their domain's format: HTTP `{method} {target}` (`HTTP` for
+//!   `_OTHER`), RPC `{rpc.method}`, DB `{db.query.summary}` else `{db.operation.name}
+//!   {target}` else `{target}` else `{db.system.name}`, messaging
+//!   `{messaging.operation.name} {destination}` (the template when there is one), GenAI
+//!   `{gen_ai.operation.name} {model, tool, agent, ...}`.
+//! - **A metric's own attributes**: a key that is registered, but not on that metric's
+//!   list (`url.full` on `http.server.request.duration`), is a violation.
+//! - **Exception events** (`exception` and each domain's `*.exception` log event) carry
+//!   `exception.type` or `exception.message`.
+//!
 //! ```
 //! use opentelemetry::trace::SpanKind;
 //! use otel_kit_testing::{Conformance, TestTelemetry};
@@ -29,6 +49,7 @@
 
 mod check;
 mod registry;
+mod span_rules;
 
 use std::fmt;
 
@@ -115,6 +136,8 @@ pub struct Report {
     log_records: usize,
     resources: usize,
     requirements: usize,
+    kinds: usize,
+    names: usize,
     conditions_unread: usize,
     violations: Vec<Violation>,
     resources_seen: Vec<Vec<(String, crate::AttributeValue)>>,
@@ -129,6 +152,16 @@ impl Report {
     /// Required (and readable Conditionally Required) attributes checked for presence.
     pub fn requirements_checked(&self) -> usize {
         self.requirements
+    }
+
+    /// Spans whose kind was checked against their conventions.
+    pub fn kinds_checked(&self) -> usize {
+        self.kinds
+    }
+
+    /// Spans whose name was checked against their conventions' name format.
+    pub fn names_checked(&self) -> usize {
+        self.names
     }
 
     /// Conditionally Required attributes whose condition cannot be read from the data
@@ -157,7 +190,8 @@ impl fmt::Display for Report {
         write!(
             f,
             "registry check: {} attributes on {} spans, {} metric points, {} log records and {} resources; \
-             {} requirements checked ({} conditions not readable from the data); {} violations",
+             {} requirements checked ({} conditions not readable from the data), {} span kinds and {} span names; \
+             {} violations",
             self.attributes,
             self.spans,
             self.metric_points,
@@ -165,6 +199,8 @@ impl fmt::Display for Report {
             self.resources,
             self.requirements,
             self.conditions_unread,
+            self.kinds,
+            self.names,
             self.violations.len()
         )
     }

@@ -27,12 +27,15 @@ pub(crate) struct Attribute {
     pub(crate) deprecation: Option<&'static str>,
     /// Enum members; empty when the attribute is not an enum.
     pub(crate) members: Vec<&'static str>,
+    /// The members that are deprecated, with how (`renamed:<new>`, `obsoleted`, ...).
+    pub(crate) deprecated_members: Vec<(&'static str, &'static str)>,
 }
 
 /// A metric, span or event: what it is, and its attributes with their requirement level.
 #[derive(Debug)]
 pub(crate) struct Group {
-    /// A metric's instrument, a span's kind; empty for events.
+    /// A metric's instrument, a span's kind (`-` when it depends on the operation, as
+    /// messaging's does); empty for events.
     pub(crate) kind: &'static str,
     /// A metric's unit; empty otherwise.
     pub(crate) unit: &'static str,
@@ -49,6 +52,9 @@ pub(crate) struct Registry {
     pub(crate) metrics: HashMap<&'static str, Group>,
     pub(crate) spans: HashMap<&'static str, Group>,
     pub(crate) events: HashMap<&'static str, Group>,
+    /// What a system's own page adds to every metric of its domain, by system
+    /// (`openai`: `openai.response.service_tier`, ...).
+    pub(crate) system_metric_attributes: HashMap<&'static str, Vec<&'static str>>,
 }
 
 impl Registry {
@@ -98,6 +104,7 @@ impl Registry {
                             "-" => Vec::new(),
                             members => members.split('|').collect(),
                         },
+                        deprecated_members: Vec::new(),
                     };
                     if ty.starts_with("template[") {
                         registry.templates.push((field(1), attribute));
@@ -105,6 +112,12 @@ impl Registry {
                         registry.attributes.insert(field(1), attribute);
                     }
                 }
+                "member" => registry
+                    .attributes
+                    .get_mut(field(1))
+                    .unwrap_or_else(|| panic!("semconv.tsv: {line:?} before its attribute"))
+                    .deprecated_members
+                    .push((field(2), field(3))),
                 "metric" => {
                     registry.metrics.insert(
                         field(1),
@@ -138,6 +151,11 @@ impl Registry {
                         },
                     );
                 }
+                "system_metric_attr" => registry
+                    .system_metric_attributes
+                    .entry(field(1))
+                    .or_default()
+                    .push(field(2)),
                 owner @ ("metric_attr" | "span_attr" | "event_attr") => {
                     let groups = match owner {
                         "metric_attr" => &mut registry.metrics,
@@ -196,6 +214,21 @@ mod tests {
                 .contains(&("url.scheme", Requirement::Required))
         );
         assert_eq!(r.spans["span.http.server"].kind, "server");
+        assert!(
+            r.attribute("messaging.operation.type")
+                .is_some_and(|a| a.deprecated_members.contains(&("publish", "renamed:send")))
+        );
+        assert!(
+            r.attribute("gen_ai.token.type")
+                .is_some_and(|a| a.deprecated_members.is_empty()),
+            "a value a current member also has is not deprecated"
+        );
+        assert!(
+            r.spans["span.messaging"]
+                .attributes
+                .contains(&("messaging.operation.name", Requirement::Required))
+        );
+        assert!(r.spans.contains_key("span.messaging.rabbitmq"));
         assert!(r.events.contains_key("exception"));
         assert!(
             r.attribute("gen_ai.provider.name")

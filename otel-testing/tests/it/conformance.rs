@@ -105,3 +105,111 @@ fn each_kind_of_nonconformance_is_found() {
         );
     }
 }
+
+#[test]
+fn kinds_names_messaging_own_attributes_deprecated_members_and_exceptions_are_checked() {
+    let t = TestTelemetry::new();
+    let tracer = t.tracer_provider().tracer("app");
+    // An HTTP server span named after its raw path, of the wrong kind for a client.
+    tracer
+        .span_builder("GET /orders/7")
+        .with_kind(SpanKind::Server)
+        .with_attributes([
+            KeyValue::new("http.request.method", "GET"),
+            KeyValue::new("url.path", "/orders/7"),
+            KeyValue::new("url.scheme", "https"),
+            KeyValue::new("http.route", "/orders/{id}"),
+        ])
+        .start(&tracer)
+        .end();
+    // A DB span of kind INTERNAL.
+    tracer
+        .span_builder("SELECT orders")
+        .with_kind(SpanKind::Internal)
+        .with_attributes([
+            KeyValue::new("db.system.name", "postgresql"),
+            KeyValue::new("db.query.summary", "SELECT orders"),
+        ])
+        .start(&tracer)
+        .end();
+    // A messaging span: no operation name, a deprecated operation type, a process span
+    // of kind PRODUCER, named after the raw subject although a template is known.
+    tracer
+        .span_builder("process orders.7")
+        .with_kind(SpanKind::Producer)
+        .with_attributes([
+            KeyValue::new("messaging.system", "rabbitmq"),
+            KeyValue::new("messaging.operation.type", "deliver"),
+            KeyValue::new("messaging.destination.name", "orders.7"),
+            KeyValue::new("messaging.destination.template", "orders.{id}"),
+        ])
+        .start(&tracer)
+        .end();
+    // An exception event that names no exception.
+    let mut span = tracer.span_builder("shop.work").start(&tracer);
+    span.add_event(
+        "exception",
+        vec![KeyValue::new("exception.stacktrace", "at main")],
+    );
+    span.end();
+    // A duration carrying an attribute registered for spans only.
+    t.meter_provider()
+        .meter("app")
+        .f64_histogram("http.server.request.duration")
+        .with_unit("s")
+        .build()
+        .record(
+            0.01,
+            &[
+                KeyValue::new("http.request.method", "GET"),
+                KeyValue::new("url.scheme", "https"),
+                KeyValue::new("url.full", "https://shop.example/orders/7"),
+            ],
+        );
+    // A domain exception log event without either.
+    let logger = t.logger_provider().logger("app");
+    let mut record = logger.create_log_record();
+    record.set_event_name("http.client.request.exception");
+    record.add_attribute("exception.stacktrace", "at main");
+    logger.emit(record);
+
+    let found = problems(&t);
+    let expected = [
+        r#"span "GET /orders/7" (Server): span name: {method} {target}, else {method} gives "GET /orders/{id}""#,
+        r#"span "SELECT orders" (Internal): span kind Internal: its group's spans are CLIENT"#,
+        r#"span "process orders.7" (Producer): messaging.operation.type: "deliver" is a deprecated member (renamed:process)"#,
+        r#"span "process orders.7" (Producer): messaging.operation.name: Required by span.messaging, missing"#,
+        r#"span "process orders.7" (Producer): messaging.operation.name: Required by span.messaging.rabbitmq, missing"#,
+        r#"span "shop.work" (Internal) event "exception": exception.type or exception.message: one is Required by exception, both missing"#,
+        r#"metric http.server.request.duration: url.full: not an attribute of http.server.request.duration"#,
+        r#"log record (http.client.request.exception): exception.type or exception.message: one is Required by http.client.request.exception, both missing"#,
+    ];
+    for problem in expected {
+        assert!(
+            found.iter().any(|f| f == problem),
+            "not found: {problem}\nfound:\n{}",
+            found.join("\n")
+        );
+    }
+    // With an operation name, the same process span is checked for its kind and name.
+    let t = TestTelemetry::new();
+    let tracer = t.tracer_provider().tracer("app");
+    tracer
+        .span_builder("process orders.7")
+        .with_kind(SpanKind::Producer)
+        .with_attributes([
+            KeyValue::new("messaging.system", "rabbitmq"),
+            KeyValue::new("messaging.operation.name", "process"),
+            KeyValue::new("messaging.operation.type", "process"),
+            KeyValue::new("messaging.destination.name", "orders.7"),
+            KeyValue::new("messaging.destination.template", "orders.{id}"),
+        ])
+        .start(&tracer)
+        .end();
+    let found = problems(&t);
+    let expected = [
+        r#"span "process orders.7" (Producer): span kind Producer: a process span is CONSUMER"#,
+        r#"span "process orders.7" (Producer): span name: {messaging.operation.name} {destination}, the destination's template when there is one gives "process orders.{id}""#,
+    ];
+    assert_eq!(found, expected, "found:\n{}", found.join("\n"));
+}
