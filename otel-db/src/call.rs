@@ -97,7 +97,14 @@ impl Call {
         if let Some(text) = text {
             attributes.push(KeyValue::new(DB_QUERY_TEXT, text));
         }
-        let name = name.unwrap_or(Cow::Borrowed(system));
+        // Nothing recognised in the text: the target, else the system (the conventions'
+        // last two steps).
+        let name = name.unwrap_or_else(|| {
+            instrumentation
+                .endpoint
+                .span_target()
+                .map_or(Cow::Borrowed(system), Cow::Owned)
+        });
         let start = Instant::now();
         let span = instrumentation.with(Some(start), |resolved| {
             let endpoint = &instrumentation.endpoint;

@@ -83,6 +83,21 @@ impl Endpoint {
             .chain(port)
     }
 
+    /// The `{target}` of a span that names no operation: `db.namespace`, else
+    /// `server.address:server.port` (the port as recorded: only when not the default).
+    /// Redis's namespace is a number, which its conventions keep out of span names.
+    pub(crate) fn span_target(&self) -> Option<String> {
+        let namespace = self.namespace.as_ref().filter(|_| self.system != "redis");
+        if let Some(namespace) = namespace {
+            return Some(namespace.as_str().to_owned());
+        }
+        let address = self.address.as_ref()?.as_str();
+        Some(match self.port {
+            Some(port) => format!("{address}:{port}"),
+            None => address.to_owned(),
+        })
+    }
+
     /// The conventions' default pool name: `address:port/namespace`, or the file name.
     #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
     pub(crate) fn pool_name(&self) -> String {

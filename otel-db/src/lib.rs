@@ -34,8 +34,9 @@
 //! One CLIENT span per operation (`execute`, `fetch*`, a stream read to its end or
 //! dropped; `BEGIN`, `COMMIT`, `ROLLBACK`), a child of [`opentelemetry::Context::current`],
 //! named by `db.query.summary` (`SELECT users`, in the text's own case), else
-//! `{db.operation.name} {target}`, else the target, else `db.system.name`; never the
-//! raw SQL.
+//! `{db.operation.name} {target}`, else the target (a text with nothing recognised in
+//! it: `db.namespace`, else `server.address:server.port`), else `db.system.name`; never
+//! the raw SQL.
 //!
 //! | attribute | when |
 //! | --- | --- |

@@ -26,7 +26,7 @@ pub(crate) struct Statement {
     /// The text as written: the cache key, and `db.query.text` when it has bind values.
     text: StringValue,
     /// The span name (see [`span_name`]); `None` when nothing was recognised (the span
-    /// is then named after the system).
+    /// is then named after the endpoint's target, else the system).
     name: Option<Cow<'static, str>>,
     /// `db.query.summary`, parsed from the text.
     summary: Option<StringValue>,

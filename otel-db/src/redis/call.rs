@@ -120,8 +120,10 @@ impl Call {
                     None => name,
                 }
             }
-            // No name that looks like a command: named after the system.
-            (None, _) => Cow::Borrowed(endpoint.system),
+            // No name that looks like a command: the target, else the system.
+            (None, _) => endpoint
+                .span_target()
+                .map_or(Cow::Borrowed(endpoint.system), Cow::Owned),
         };
         let mut span_attributes = Vec::with_capacity(attributes.len() + 3);
         span_attributes.extend(attributes.iter().cloned());

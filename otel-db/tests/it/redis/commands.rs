@@ -234,3 +234,28 @@ async fn a_script_is_named_by_its_sha1_the_stored_procedure() {
         ])
         .has_count(1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_with_no_name_is_named_after_the_server_not_the_system() {
+    let t = TestTelemetry::new();
+    let Some(mut conn) = connect("unnamed", 0, &t).await else {
+        return;
+    };
+    let Some(client) = client("unnamed", 0) else {
+        return;
+    };
+    // A space is in no command's name: Redis refuses it, and the kit records no name.
+    let refused: redis::RedisResult<()> = redis::cmd("NO SUCH").query_async(&mut conn).await;
+    assert!(refused.is_err());
+    // `{target}` is `server.address:server.port` (the port as recorded); Redis's numeric
+    // namespace is kept out of span names.
+    let (host, port) = match client.get_connection_info().addr() {
+        redis::ConnectionAddr::Tcp(host, port) => (host.clone(), *port),
+        other => panic!("a TCP TEST_REDIS_URL: {other:?}"),
+    };
+    let target = match port {
+        6379 => host,
+        port => format!("{host}:{port}"),
+    };
+    endpoint(t.spans().span(&target), &client, "0").lacks_attribute(semconv::attribute::DB_OPERATION_NAME);
+}

@@ -302,6 +302,28 @@ async fn syntax_error_is_an_error_span_with_the_status_code() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_text_with_nothing_recognised_is_named_after_the_namespace() {
+    let Some((raw, expect)) = connect("unrecognised", PoolOptions::new()).await else { return };
+    let t = TestTelemetry::new().install_global();
+    let pool = otel_kit_db::instrument(raw);
+    let _ = in_parent(q("SELEC 1".to_owned()).fetch_all(&pool)).await.expect_err("syntax error");
+
+    // No summary and no operation: `{target}`, the namespace, not `{db.system.name}`.
+    let spans = t.spans();
+    // PostgreSQL's and MariaDB's database is `test`, as the parent span is named.
+    let operation = spans.span_where("the CLIENT span", |s| s.kind == SpanKind::Client);
+    assert_eq!(operation.record().name, expect.namespace);
+    endpoint(operation, &expect)
+        .has_parent(&spans.span_where("the parent", |s| s.kind == SpanKind::Internal))
+        .lacks_attribute(semconv::attribute::DB_QUERY_SUMMARY)
+        .lacks_attribute(semconv::attribute::DB_OPERATION_NAME);
+    otel_kit_testing::Conformance::semconv()
+        .check_spans(&spans)
+        .report()
+        .assert_conforms();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unique_violation_keeps_the_value_out_of_the_span() {
     let Some((raw, expect)) = connect("unique", PoolOptions::new()).await else { return };
     let users = table("unique_users");
