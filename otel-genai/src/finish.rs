@@ -6,7 +6,7 @@ use opentelemetry::{Array, KeyValue, StringValue, Value};
 use opentelemetry_semantic_conventions::attribute::ERROR_TYPE;
 
 use crate::attributes::*;
-use crate::content::{self, ContentKind, output_array};
+use crate::content::{self, ContentKind, to_array};
 use crate::{Call, Response, Usage};
 
 /// What ended a call.
@@ -53,7 +53,7 @@ impl Call {
                 }
                 self.response_attributes(response, &mut attributes, &mut outcome_metric_attributes);
                 if self.mode.captures() && !response.output_messages.is_empty() {
-                    let messages = output_array(&response.output_messages);
+                    let messages = to_array(&response.output_messages);
                     self.output_content(&mut attributes, messages);
                 }
                 usage = Some(response.usage);

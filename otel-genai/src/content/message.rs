@@ -214,23 +214,19 @@ impl Part {
 /// ```
 pub const MISSING_FINISH_REASON: &str = "error";
 
-/// Output messages as one JSON array, each with its required `finish_reason`
-/// ([`MISSING_FINISH_REASON`] when it has none).
-pub(crate) fn output_array(messages: &[Message]) -> Value {
-    Value::Array(
-        messages
-            .iter()
-            .map(|message| {
-                let mut value = message.to_value();
-                if message.finish_reason.is_none()
-                    && let Value::Object(object) = &mut value
-                {
-                    object.insert("finish_reason".into(), MISSING_FINISH_REASON.into());
-                }
-                value
-            })
-            .collect(),
-    )
+/// Gives every output message object in `messages` (a JSON array) the schema-required
+/// `finish_reason`, [`MISSING_FINISH_REASON`] where it has none: applied to what a
+/// content hook returns too, so no hook can record an output message without one.
+pub(crate) fn require_finish_reason(messages: &mut Value) {
+    if let Value::Array(messages) = messages {
+        for message in messages {
+            if let Value::Object(object) = message
+                && !object.contains_key("finish_reason")
+            {
+                object.insert("finish_reason".into(), MISSING_FINISH_REASON.into());
+            }
+        }
+    }
 }
 
 /// A list of messages as one JSON array.
@@ -254,8 +250,10 @@ mod tests {
             Message::assistant("cut"),
             Message::assistant("done").with_finish_reason("stop"),
         ];
+        let mut output = to_array(&messages);
+        require_finish_reason(&mut output);
         assert_eq!(
-            output_array(&messages),
+            output,
             json!([
                 {"role": "assistant", "parts": [{"type": "text", "content": "cut"}], "finish_reason": "error"},
                 {"role": "assistant", "parts": [{"type": "text", "content": "done"}], "finish_reason": "stop"}

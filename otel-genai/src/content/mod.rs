@@ -25,7 +25,7 @@ pub use message::{MISSING_FINISH_REASON, Message, Part};
 pub use mode::{CAPTURE_MESSAGE_CONTENT_ENV, CaptureMode};
 pub use truncate::{TRUNCATION_MARKER, bounded_json};
 
-pub(crate) use message::{into_array, output_array, to_array};
+pub(crate) use message::{into_array, to_array};
 pub(crate) use mode::{effective, from_env};
 pub(crate) use structured::to_any_value;
 
@@ -40,13 +40,17 @@ pub(crate) struct Rendered {
     pub(crate) json: String,
 }
 
-/// Content as it is recorded: through the hook, then within the size limit; `None`
+/// Content as it is recorded: through the hook (an output message then gets its
+/// required `finish_reason` if the hook left it none), then within the size limit; `None`
 /// when the hook dropped it.
 pub(crate) fn render(settings: &Settings, kind: ContentKind, content: Value) -> Option<Rendered> {
-    let content = match settings.hook() {
+    let mut content = match settings.hook() {
         Some(hook) => hook.on_content(kind, content)?,
         None => content,
     };
+    if kind == ContentKind::OutputMessages {
+        message::require_finish_reason(&mut content);
+    }
     let (value, json) = truncate::bounded(content, settings.content_limit);
     Some(Rendered { value, json })
 }

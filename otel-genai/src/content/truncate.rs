@@ -1,6 +1,9 @@
 //! Serialising captured content within a size limit, keeping valid JSON: strings are
 //! shortened fairly (the longest first) and marked with `…`, and when the structure
-//! alone is too big, the oldest entries of a top-level array are dropped.
+//! alone is too big, the oldest entries of a top-level array are dropped. The values of
+//! the message schema's enumerations (`role`, `type`, `finish_reason`) count as
+//! structure and are never shortened: a cut one would break the schema (an output
+//! message's `finish_reason` is required).
 
 use serde_json::Value;
 
@@ -78,12 +81,22 @@ fn nothing(array: bool) -> (Value, String) {
     }
 }
 
-/// The bytes the string values take inside their quotes, escaped.
+/// Keys whose string values are the schema's enumerations, kept whole.
+const KEPT: [&str; 3] = ["role", "type", "finish_reason"];
+
+/// The values of `map` that may be shortened: all but the strings under [`KEPT`] keys.
+fn cuttable(map: &serde_json::Map<String, Value>) -> impl Iterator<Item = &Value> {
+    map.iter()
+        .filter(|(key, value)| !(value.is_string() && KEPT.contains(&key.as_str())))
+        .map(|(_, value)| value)
+}
+
+/// The bytes the string values that may be shortened take inside their quotes, escaped.
 fn string_bytes(value: &Value) -> usize {
     match value {
         Value::String(s) => escaped_len(s),
         Value::Array(items) => items.iter().map(string_bytes).sum(),
-        Value::Object(map) => map.values().map(string_bytes).sum(),
+        Value::Object(map) => cuttable(map).map(string_bytes).sum(),
         _ => 0,
     }
 }
@@ -92,7 +105,7 @@ fn collect_lengths(value: &Value, out: &mut Vec<usize>) {
     match value {
         Value::String(s) => out.push(escaped_len(s)),
         Value::Array(items) => items.iter().for_each(|v| collect_lengths(v, out)),
-        Value::Object(map) => map.values().for_each(|v| collect_lengths(v, out)),
+        Value::Object(map) => cuttable(map).for_each(|v| collect_lengths(v, out)),
         _ => {}
     }
 }
@@ -125,7 +138,10 @@ fn shorten(value: &mut Value, cap: usize) {
             }
         }
         Value::Array(items) => items.iter_mut().for_each(|v| shorten(v, cap)),
-        Value::Object(map) => map.values_mut().for_each(|v| shorten(v, cap)),
+        Value::Object(map) => map
+            .iter_mut()
+            .filter(|(key, value)| !(value.is_string() && KEPT.contains(&key.as_str())))
+            .for_each(|(_, v)| shorten(v, cap)),
         _ => {}
     }
 }
@@ -173,6 +189,26 @@ mod tests {
     fn small_content_is_unchanged() {
         let v = json!([{"role": "user", "parts": [{"type": "text", "content": "hi"}]}]);
         assert_eq!(check(v.clone(), 1000), v);
+    }
+
+    #[test]
+    fn the_schema_s_enumerations_are_never_shortened() {
+        let v = json!([{
+            "role": "assistant",
+            "parts": [{"type": "text", "content": "x".repeat(500)}],
+            "finish_reason": "content_filter",
+        }]);
+        for max in [95, 120, 160] {
+            let out = check(v.clone(), max);
+            assert_eq!(out[0]["role"], "assistant", "{max}");
+            assert_eq!(out[0]["parts"][0]["type"], "text", "{max}");
+            assert_eq!(out[0]["finish_reason"], "content_filter", "{max}");
+            assert!(
+                out[0]["parts"][0]["content"]
+                    .as_str()
+                    .is_some_and(|c| c.len() < 500)
+            );
+        }
     }
 
     #[test]

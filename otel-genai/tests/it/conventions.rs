@@ -186,6 +186,45 @@ fn every_output_message_has_its_required_finish_reason() {
 }
 
 #[test]
+fn neither_a_content_hook_nor_the_size_limit_leaves_an_output_message_without_its_finish_reason() {
+    let t = TestTelemetry::new();
+    // A redaction hook that rebuilds each message from its text alone.
+    let hooked =
+        genai(&t)
+            .capture_mode(CaptureMode::SpanOnly)
+            .content_hook(|_, content: serde_json::Value| {
+                let texts = content
+                    .as_array()?
+                    .iter()
+                    .map(|m| json!({"role": m["role"], "parts": m["parts"]}));
+                Some(serde_json::Value::Array(texts.collect()))
+            });
+    hooked
+        .start(otel_kit_genai::chat("openai", "hooked"))
+        .record_response(
+            &Response::new().output_message(Message::assistant("Hi").with_finish_reason("stop")),
+        );
+    assert_eq!(
+        output_messages(&t, "chat hooked"),
+        json!([{"role": "assistant", "parts": [{"type": "text", "content": "Hi"}], "finish_reason": "error"}])
+    );
+
+    // A limit so tight that every string is cut: the schema's enumerations stay whole.
+    let t = TestTelemetry::new();
+    let limited = genai(&t).capture_mode(CaptureMode::SpanOnly).content_limit(120);
+    limited
+        .start(otel_kit_genai::chat("openai", "cut"))
+        .record_response(
+            &Response::new()
+                .output_message(Message::assistant("x".repeat(1000)).with_finish_reason("content_filter")),
+        );
+    let recorded = output_messages(&t, "chat cut");
+    assert_eq!(recorded[0]["finish_reason"], "content_filter");
+    assert_eq!(recorded[0]["role"], "assistant");
+    assert_eq!(recorded[0]["parts"][0]["type"], "text");
+}
+
+#[test]
 fn a_stream_records_the_time_between_chunks_after_the_first() {
     let t = TestTelemetry::new();
     let genai = genai(&t);
