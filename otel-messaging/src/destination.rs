@@ -75,6 +75,39 @@ impl Destination {
         self
     }
 
+    /// When no template was given, one made from the name by replacing each token that
+    /// looks like an id with `*` (the NATS and AMQP topic wildcard): the safe default
+    /// for a subject or routing key that carries an id, which would otherwise make one
+    /// span name and one metric series per id. Tokens are separated by `.` and `:`; a
+    /// token looks like an id when it is all digits, has a run of four digits or more
+    /// (`order-4711`, a date), or is 16 characters or more of letters, digits, `-` and
+    /// `_` with a digit among them (UUIDs, hex ids, ULIDs, nano ids). A
+    /// temporary or anonymous destination is left as it is (it is kept out of names and
+    /// metrics anyway).
+    ///
+    /// ```
+    /// use otel_kit_messaging::Destination;
+    ///
+    /// let shipped = Destination::named("orders.4711.shipped").with_id_template();
+    /// assert_eq!(shipped.template_name(), Some("orders.*.shipped"));
+    /// assert_eq!(shipped.span_name("publish"), "publish orders.*.shipped");
+    /// let plain = Destination::named("orders.created").with_id_template();
+    /// assert_eq!(plain.template_name(), None);
+    /// let given = Destination::named("users.42").template("users.{id}").with_id_template();
+    /// assert_eq!(given.template_name(), Some("users.{id}"));
+    /// ```
+    #[must_use]
+    pub fn with_id_template(mut self) -> Self {
+        if self.template.is_none()
+            && !self.temporary
+            && !self.anonymous
+            && let Some(name) = &self.name
+        {
+            self.template = id_template(name.as_str()).map(StringValue::from);
+        }
+        self
+    }
+
     /// The destination may not exist once the messages are processed (a reply inbox).
     #[must_use]
     pub fn temporary(mut self) -> Self {
@@ -174,6 +207,46 @@ impl Destination {
     }
 }
 
+/// `name` with each token that looks like an id replaced by `*`; `None` when none does.
+fn id_template(name: &str) -> Option<String> {
+    let mut template = String::with_capacity(name.len());
+    let mut replaced = false;
+    let mut rest = name;
+    loop {
+        let end = rest.find(['.', ':']).unwrap_or(rest.len());
+        let token = &rest[..end];
+        if looks_like_id(token) {
+            template.push('*');
+            replaced = true;
+        } else {
+            template.push_str(token);
+        }
+        let Some(separator) = rest[end..].chars().next() else {
+            break;
+        };
+        template.push(separator);
+        rest = &rest[end + 1..];
+    }
+    replaced.then_some(template)
+}
+
+/// Whether a token of a destination name looks like an id (see
+/// [`Destination::with_id_template`]).
+fn looks_like_id(token: &str) -> bool {
+    let bytes = token.as_bytes();
+    let digits = bytes.iter().filter(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return false;
+    }
+    if digits == bytes.len() || bytes.windows(4).any(|w| w.iter().all(u8::is_ascii_digit)) {
+        return true;
+    }
+    bytes.len() >= 16
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +282,31 @@ mod tests {
         let mut metric = Vec::new();
         Destination::named("orders").metric_attributes(&mut metric);
         assert_eq!(keys(&metric), [MESSAGING_DESTINATION_NAME]);
+    }
+
+    #[test]
+    fn tokens_that_look_like_ids_become_wildcards() {
+        let cases = [
+            ("orders.4711.shipped", Some("orders.*.shipped")),
+            ("shop:orders.42", Some("shop:orders.*")),
+            ("invoices.order-20261123", Some("invoices.*")),
+            (
+                "users.3f2b9c1e-8d4a-4b6e-9f0a-1c2d3e4f5a6b.events",
+                Some("users.*.events"),
+            ),
+            ("jobs.01HZX3K9Q7R5T8V2W4Y6Z0A1B3", Some("jobs.*")),
+            ("orders.created", None),
+            ("v2.orders", None),
+            ("shard.3", Some("shard.*")),
+            ("", None),
+            ("a..b", None),
+            ("logs:warning", None),
+        ];
+        for (name, template) in cases {
+            assert_eq!(id_template(name).as_deref(), template, "{name}");
+        }
+        let inbox = Destination::named("replies.4711").temporary().with_id_template();
+        assert_eq!(inbox.template_name(), None);
     }
 
     #[test]

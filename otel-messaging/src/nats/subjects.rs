@@ -6,8 +6,11 @@
 //! (`*` one token, `>` the rest): a message on a subject a template matches is recorded
 //! with the pattern as `messaging.destination.template`, which names its spans and
 //! replaces the subject on its metrics. A wildcard subscription's subject is such a
-//! template for the messages it receives. Subjects matching no template are taken to be
-//! of low cardinality.
+//! template for the messages it receives. A subject matching no template gets one made
+//! from it by [`Destination::with_id_template`]: its tokens that look like ids become
+//! `*` (`orders.4711.shipped` is recorded under `orders.*.shipped`), so an undeclared id
+//! cannot make a span name or a metric series per message. Declare a template for a
+//! subject whose ids that rule misses (`customers.ada.events`).
 //!
 //! Reply inboxes (`_INBOX.` and the subject a request asked replies on) are temporary and
 //! anonymous: never in a span name or on a metric.
@@ -49,7 +52,7 @@ impl SubjectTemplates {
         }
         match subscribed {
             Some(pattern) if has_wildcard(pattern) => destination.template(pattern.to_owned()),
-            _ => destination,
+            _ => destination.with_id_template(),
         }
     }
 }
@@ -102,8 +105,10 @@ mod tests {
 
         let by_subscription = templates.destination("orders.7", Some("orders.*"), false);
         assert_eq!(by_subscription.template_name(), Some("orders.*"));
-        let plain = templates.destination("orders.7", Some("orders.7"), false);
+        let plain = templates.destination("orders.created", Some("orders.created"), false);
         assert_eq!(plain.template_name(), None);
+        let by_default = templates.destination("orders.7", Some("orders.7"), false);
+        assert_eq!(by_default.template_name(), Some("orders.*"));
 
         let inbox = templates.destination("_INBOX.abc.def", None, false);
         assert_eq!(inbox.span_name("publish"), "publish");

@@ -3,7 +3,9 @@
 //! both are), on the consumer side `{exchange}:{routing key}:{queue}` without the empty
 //! ones, and the queue once when it is the routing key. A server-named queue
 //! (`amq.gen-...`) and the direct reply-to pseudo-queue (`amq.rabbitmq.reply-to`) are
-//! temporary and anonymous.
+//! temporary and anonymous. A name with tokens that look like ids (a routing key
+//! `orders.4711`) gets a template by [`Destination::with_id_template`]
+//! (`shop:orders.*`), which names its spans and stands for it on metrics.
 
 use crate::destination::Destination;
 
@@ -24,7 +26,7 @@ pub(crate) fn producer(exchange: &str, routing_key: &str) -> Destination {
     if exchange.is_empty() && is_generated(routing_key) {
         destination.temporary().anonymous()
     } else {
-        destination
+        destination.with_id_template()
     }
 }
 
@@ -45,7 +47,7 @@ pub(crate) fn consumer(exchange: &str, routing_key: &str, queue: &str) -> Destin
     if is_generated(queue) {
         destination.temporary().anonymous()
     } else {
-        destination
+        destination.with_id_template()
     }
 }
 
@@ -66,6 +68,13 @@ mod tests {
         assert_eq!(consumer("", "jobs", "jobs").name(), Some("jobs"));
         assert_eq!(consumer("logs", "", "audit").name(), Some("logs:audit"));
         assert_eq!(producer("", "amq.gen-Xa2").span_name("publish"), "publish");
+        let keyed = producer("shop", "orders.4711");
+        assert_eq!(keyed.span_name("publish"), "publish shop:orders.*");
+        assert_eq!(keyed.name(), Some("shop:orders.4711"));
+        assert_eq!(
+            consumer("shop", "orders.4711", "orders").template_name(),
+            Some("shop:orders.*:orders")
+        );
         assert_eq!(
             consumer("", "amq.gen-Xa2", "amq.gen-Xa2").span_name("process"),
             "process"

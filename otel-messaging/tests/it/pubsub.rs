@@ -203,6 +203,45 @@ async fn templates_name_spans_and_keep_ids_off_metrics_and_a_queue_group_is_reco
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subject_with_an_id_and_no_declared_template_gets_one_by_default() {
+    let Some(url) = nats_url("a_subject_with_an_id_and_no_declared_template_gets_one_by_default") else {
+        return;
+    };
+    let t = TestTelemetry::new();
+    let nats = support::client(&url, &t).await;
+    let base = unique("undeclared");
+    let template = format!("{base}.orders.*.shipped");
+    for order in [4711, 4712, 4713] {
+        let subject = format!("{base}.orders.{order}.shipped");
+        let mut subscriber = nats.subscribe(subject.clone()).await.expect("subscribe");
+        nats.publish(subject, "x".into()).await.expect("publish");
+        next(&mut subscriber).await.process(|_| async {}).await;
+    }
+
+    // One span name and one series for the three orders, each span keeping its subject.
+    let spans = t.spans();
+    assert_eq!(spans.named(&format!("publish {template}")).len(), 3);
+    assert_eq!(spans.named(&format!("process {template}")).len(), 3);
+    spans
+        .span_where("the first publish", |s| {
+            s.attribute("messaging.destination.name") == Some(&format!("{base}.orders.4711.shipped").into())
+                && s.kind == SpanKind::Producer
+        })
+        .has_attribute("messaging.destination.template", template.as_str());
+    let metrics = t.metrics();
+    metrics
+        .metric("messaging.client.sent.messages")
+        .point(&[("messaging.destination.template", template.as_str().into())])
+        .has_value(3);
+    for (metric, key, _) in support::metric_attributes(&metrics) {
+        assert_ne!(
+            key, "messaging.destination.name",
+            "{metric}: no subject with an id on a metric"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_handler_fails_its_span_with_the_error_type() {
     let Some(url) = nats_url("a_failing_handler_fails_its_span_with_the_error_type") else {
         return;

@@ -33,12 +33,25 @@ pub fn nats_url(test: &str) -> Option<String> {
 }
 
 /// A subject or stream-name token no other test (or run) uses: the server is shared.
+/// Written in letters: a token with digits would look like an id and be recorded
+/// under a template (`Destination::with_id_template`), which the tests name apart.
 pub fn unique(test: &str) -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
+    let letters = |mut n: u64| {
+        let mut out = Vec::new();
+        loop {
+            out.push(b'a' + (n % 26) as u8);
+            n /= 26;
+            if n == 0 {
+                break;
+            }
+        }
+        String::from_utf8(out).expect("ASCII letters")
+    };
     format!(
         "{test}_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
+        letters(u64::from(std::process::id())),
+        letters(NEXT.fetch_add(1, Ordering::Relaxed))
     )
 }
 
