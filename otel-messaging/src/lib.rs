@@ -81,6 +81,8 @@ mod process;
 #[cfg_attr(docsrs, doc(cfg(feature = "rabbitmq")))]
 pub mod rabbitmq;
 #[cfg(any(feature = "nats", feature = "rabbitmq"))]
+mod server_url;
+#[cfg(any(feature = "nats", feature = "rabbitmq"))]
 mod traced;
 
 pub use call::Call;

@@ -166,6 +166,12 @@ impl Messaging {
         }
     }
 
+    /// Whether the broker's address was given or settled (present or, for good, not).
+    #[cfg(feature = "nats")]
+    pub(crate) fn server_settled(&self) -> bool {
+        self.shared.server.get().is_some()
+    }
+
     fn known_server(&self) -> Option<&Server> {
         self.shared.server.get().and_then(Option::as_ref)
     }

@@ -54,8 +54,8 @@ impl Builder {
     }
 
     /// `server.address` and `server.port`, instead of the host and port the server
-    /// announces (which it gives as `0.0.0.0` when it listens on every interface, and
-    /// which are then left out).
+    /// announces (or, when it announces `0.0.0.0` because it listens on every interface,
+    /// the address the client was given and connected to).
     pub fn server(mut self, address: impl Into<StringValue>, port: u16) -> Self {
         self.messaging = self.messaging.server(address, Some(port));
         self

@@ -152,6 +152,7 @@ impl Client {
         to_reply: bool,
     ) -> Result<(), PublishError> {
         let instrumentation = &self.instrumentation;
+        instrumentation.settle_server().await;
         let info = instrumentation.outgoing(subject.as_str(), headers.as_ref(), payload.len(), to_reply);
         let call = instrumentation
             .messaging()
@@ -211,6 +212,7 @@ impl Client {
         payload: Bytes,
     ) -> Result<Message, RequestError> {
         let instrumentation = &self.instrumentation;
+        instrumentation.settle_server().await;
         let messaging = instrumentation.messaging();
         let info = instrumentation.outgoing(subject.as_str(), headers.as_ref(), payload.len(), false);
         let call = messaging.start(Operation::new(OperationType::Send, REQUEST).message(info));
@@ -261,6 +263,7 @@ impl Client {
         let subject = subject.to_subject();
         let pattern = subject.to_string();
         let inner = self.inner.subscribe(subject).await?;
+        self.instrumentation.settle_server().await;
         Ok(Subscriber::new(
             inner,
             Arc::clone(&self.instrumentation),
@@ -280,6 +283,7 @@ impl Client {
         let pattern = subject.to_string();
         let group = queue_group.clone();
         let inner = self.inner.queue_subscribe(subject, queue_group).await?;
+        self.instrumentation.settle_server().await;
         Ok(Subscriber::new(
             inner,
             Arc::clone(&self.instrumentation),

@@ -16,6 +16,12 @@ use crate::nats::subjects::SubjectTemplates;
 /// "a custom value MAY be used" then; `nats` is the one other instrumentations use.
 pub(crate) const SYSTEM: &str = "nats";
 
+/// Whether `host`, as a server announces it, is an address (`0.0.0.0` and `::` are not:
+/// a server listening on every interface says that).
+fn announced(host: &str) -> bool {
+    !host.is_empty() && !host.parse::<IpAddr>().is_ok_and(|ip| ip.is_unspecified())
+}
+
 #[derive(Debug)]
 pub(crate) struct Instrumentation {
     messaging: Messaging,
@@ -35,18 +41,42 @@ impl Instrumentation {
     /// The core instrumentation, with the server's address once the client knows it.
     pub(crate) fn messaging(&self) -> &Messaging {
         // Asked until the client has the server's INFO, then settled: the INFO is cloned
-        // per operation only while the client has not connected yet.
+        // per operation only while the client has not connected yet. A server that
+        // announces no address is left to `settle_server`.
         self.messaging.find_server(|| {
             let info = self.client.try_server_info()?;
-            // A server listening on every interface says `0.0.0.0`: not an address.
-            let unspecified =
-                info.host.is_empty() || info.host.parse::<IpAddr>().is_ok_and(|ip| ip.is_unspecified());
-            Some((!unspecified).then(|| Server {
-                address: info.host.into(),
-                port: Some(info.port),
-            }))
+            announced(&info.host)
+                .then(|| Server {
+                    address: info.host.into(),
+                    port: Some(info.port),
+                })
+                .map(Some)
         });
         &self.messaging
+    }
+
+    /// Settles the server's address where an operation can wait: from the INFO, else,
+    /// for a server that announces `0.0.0.0` (it listens on every interface), from the
+    /// address this client was given and connected to, asked of its server pool once.
+    pub(crate) async fn settle_server(&self) {
+        if self.messaging().server_settled() {
+            return;
+        }
+        if self.client.try_server_info().is_none() {
+            return; // not connected yet: asked again next time
+        }
+        // Connected, and not settled by `messaging()`: the server announced no address.
+        let pool = self.client.server_pool().await.unwrap_or_default();
+        let connected = pool
+            .iter()
+            .filter(|server| !server.is_discovered)
+            .find(|server| server.did_connect)
+            .or_else(|| pool.iter().find(|server| !server.is_discovered));
+        let server = connected.map(|server| Server {
+            address: server.addr.host().to_owned().into(),
+            port: Some(server.addr.port()),
+        });
+        self.messaging.find_server(|| Some(server));
     }
 
     /// An outgoing message on `subject` (a reply inbox when `reply`): its destination,

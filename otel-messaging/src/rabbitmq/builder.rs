@@ -11,7 +11,8 @@ use crate::rabbitmq::channel::Channel;
 pub(crate) const SYSTEM: &str = "rabbitmq";
 
 /// Builds an instrumented [`Channel`] with other than the defaults (the global providers,
-/// no server address, [`ProcessParent::Auto`], no body sizes).
+/// no server address unless [`Builder::connection_url`] or [`Builder::server`] gives
+/// it, [`ProcessParent::Auto`], no body sizes).
 ///
 /// ```no_run
 /// use otel_kit_messaging::rabbitmq::Channel;
@@ -51,6 +52,28 @@ impl Builder {
     /// and its port (a lapin channel does not say where it is connected).
     pub fn server(mut self, address: impl Into<StringValue>, port: u16) -> Self {
         self.messaging = self.messaging.server(address, Some(port));
+        self
+    }
+
+    /// `server.address` and `server.port` from the URL the connection was made with
+    /// (`amqp://user:pass@host:5672/vhost`; 5672 when it names no port, 5671 for
+    /// `amqps`): only the host and port are read, never the credentials. A URL with no
+    /// readable host leaves them out.
+    ///
+    /// ```no_run
+    /// # async fn run(connection: lapin::Connection, url: &str) -> Result<(), lapin::Error> {
+    /// let channel = otel_kit_messaging::rabbitmq::Channel::builder(connection.create_channel().await?)
+    ///     .connection_url(url)
+    ///     .build();
+    /// # drop(channel);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn connection_url(mut self, url: &str) -> Self {
+        let default_port = if url.starts_with("amqps:") { 5671 } else { 5672 };
+        if let Some(server) = crate::server_url::server_from_url(url, default_port) {
+            self.messaging = self.messaging.server(server.address, server.port);
+        }
         self
     }
 

@@ -8,8 +8,9 @@
 //! use lapin::BasicProperties;
 //!
 //! # async fn run() -> Result<(), lapin::Error> {
-//! let connection = lapin::Connection::connect("amqp://localhost:5672", Default::default()).await?;
-//! let channel = otel_kit_messaging::rabbitmq::instrument(connection.create_channel().await?);
+//! let url = "amqp://localhost:5672";
+//! let connection = lapin::Connection::connect(url, Default::default()).await?;
+//! let channel = otel_kit_messaging::rabbitmq::instrument(connection.create_channel().await?, url);
 //!
 //! // PRODUCER `publish orders:created`.
 //! channel
@@ -65,17 +66,21 @@ pub use consumer::Consumer;
 pub use delivery::{Delivery, Message};
 pub use headers::{HeaderExtractor, HeaderInjector};
 
-/// Wraps `channel` with the default settings (the global providers, read when operations
-/// run; single messages processed in their producer's trace). [`Channel::builder`] for
-/// the rest, including the server's address.
+/// Wraps `channel`, made on a connection to `connection_url`, with the default settings
+/// (the global providers, read when operations run; single messages processed in their
+/// producer's trace). The URL gives `server.address` and `server.port`, which a lapin
+/// channel cannot tell (only its host and port are read, never its credentials; see
+/// [`Builder::connection_url`]). [`Channel::builder`] for the rest.
 ///
 /// ```no_run
-/// # async fn run(connection: lapin::Connection) -> Result<(), lapin::Error> {
-/// let channel = otel_kit_messaging::rabbitmq::instrument(connection.create_channel().await?);
+/// # async fn run() -> Result<(), lapin::Error> {
+/// let url = "amqp://guest:guest@127.0.0.1:5672/%2f";
+/// let connection = lapin::Connection::connect(url, Default::default()).await?;
+/// let channel = otel_kit_messaging::rabbitmq::instrument(connection.create_channel().await?, url);
 /// # drop(channel);
 /// # Ok(())
 /// # }
 /// ```
-pub fn instrument(channel: lapin::Channel) -> Channel {
-    Channel::builder(channel).build()
+pub fn instrument(channel: lapin::Channel, connection_url: &str) -> Channel {
+    Channel::builder(channel).connection_url(connection_url).build()
 }

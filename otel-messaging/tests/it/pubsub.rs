@@ -350,3 +350,50 @@ async fn a_message_that_carries_its_own_creation_context_keeps_it() {
         .has_parent_span_id("b7ad6b7169203331")
         .has_trace_id("0af7651916cd43dd8448eb211c80319c");
 }
+
+/// A NATS server of this test's own that listens on every interface (it announces
+/// `0.0.0.0`), killed when dropped; `None` when no `nats-server` is installed.
+struct EveryInterface(std::process::Child);
+
+impl Drop for EveryInterface {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_announcing_every_interface_is_recorded_by_the_address_connected_to() {
+    // `.ci/run` installs and starts nats-server; TEST_NATS_URL says it is there.
+    if nats_url("a_server_announcing_every_interface_is_recorded_by_the_address_connected_to").is_none() {
+        return;
+    }
+    let port = support::closed_port();
+    let server = std::process::Command::new("nats-server")
+        .args(["-a", "0.0.0.0", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let Ok(server) = server else {
+        eprintln!("skipping: no nats-server on the PATH");
+        return;
+    };
+    let _server = EveryInterface(server);
+    let url = format!("nats://127.0.0.1:{port}");
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "nats-server did not listen");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let t = TestTelemetry::new();
+    let nats = support::client(&url, &t).await;
+    assert_eq!(nats.inner().server_info().host, "0.0.0.0");
+    nats.publish("anywhere.orders", "x".into())
+        .await
+        .expect("publish");
+
+    t.spans()
+        .span("publish anywhere.orders")
+        .has_attribute("server.address", "127.0.0.1")
+        .has_attribute("server.port", i64::from(port));
+}

@@ -101,6 +101,7 @@ impl Consumer {
     /// ```
     pub async fn messages(&self) -> Result<Messages, StreamError> {
         let inner = self.inner.messages().await?;
+        self.shared.instrumentation.settle_server().await;
         Ok(Messages {
             inner,
             shared: Arc::clone(&self.shared),
@@ -118,6 +119,7 @@ impl Consumer {
         let started = Started::now();
         let result = self.fetch_all(max_messages).await;
         let instrumentation = &self.shared.instrumentation;
+        instrumentation.settle_server().await;
         let messaging = instrumentation.messaging();
         let (messages, failure) = match result {
             Ok(messages) => (messages, None),

@@ -87,6 +87,7 @@ impl JetStream {
     ) -> Result<PublishAckFuture, PublishError> {
         let subject = subject.to_subject();
         let instrumentation = &self.instrumentation;
+        instrumentation.settle_server().await;
         let info = instrumentation.outgoing(subject.as_str(), headers.as_ref(), payload.len(), false);
         let call = instrumentation
             .messaging()

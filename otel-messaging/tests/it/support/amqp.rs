@@ -25,11 +25,13 @@ pub async fn connect(url: &str) -> Connection {
         .expect("connect to TEST_AMQP_URL")
 }
 
-/// A channel on `connection` that reports to `t`, with the server named.
+/// A channel on `connection` that reports to `t`, its server read from the URL the
+/// connection was made with (`TEST_AMQP_URL`, whose credentials must not be recorded).
 pub async fn channel(connection: &Connection, t: &TestTelemetry) -> Channel {
+    let url = std::env::var("TEST_AMQP_URL").unwrap_or_default();
     Channel::builder(connection.create_channel().await.expect("channel"))
         .providers(t.providers())
-        .server("127.0.0.1", 5672)
+        .connection_url(&url)
         .build()
 }
 
