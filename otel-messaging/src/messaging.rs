@@ -9,7 +9,7 @@ use opentelemetry::propagation::{Extractor, Injector};
 use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_semantic_conventions::attribute::{
-    MESSAGING_BATCH_MESSAGE_COUNT, MESSAGING_MESSAGE_BODY_SIZE, MESSAGING_MESSAGE_ID,
+    MESSAGING_BATCH_MESSAGE_COUNT, MESSAGING_CLIENT_ID, MESSAGING_MESSAGE_BODY_SIZE, MESSAGING_MESSAGE_ID,
     MESSAGING_OPERATION_NAME, MESSAGING_SYSTEM, SERVER_ADDRESS, SERVER_PORT, SERVICE_PEER_NAME,
 };
 use otel_kit_core::log_events::LogEvent;
@@ -64,6 +64,8 @@ struct Shared {
     /// Given, or found by the adapter once the client knows it (`None` inside: the
     /// client knows, and has no usable address).
     server: OnceLock<Option<Server>>,
+    /// `messaging.client.id`: given, or found by the adapter once the client knows it.
+    client_id: OnceLock<StringValue>,
     process_parent: ProcessParent,
     body_size: bool,
 }
@@ -97,6 +99,7 @@ impl Messaging {
                 system: system.into(),
                 resolver: Resolver::globals(),
                 server: OnceLock::new(),
+                client_id: OnceLock::new(),
                 process_parent: ProcessParent::default(),
                 body_size: false,
             }),
@@ -124,6 +127,26 @@ impl Messaging {
             port,
         };
         self.change(|shared| shared.server = OnceLock::from(Some(server)))
+    }
+
+    /// `messaging.client.id`: the identifier of the client that sends or receives (a
+    /// broker's connection id), on every span. The NATS adapter records the client id
+    /// the server gave its connection.
+    #[must_use]
+    pub fn client_id(self, id: impl Into<StringValue>) -> Self {
+        let id = id.into();
+        self.change(|shared| shared.client_id = OnceLock::from(id))
+    }
+
+    /// Records what `find` gives as `messaging.client.id`, unless one is known: `find`
+    /// is called only then, and `None` (not known yet) asks again next time.
+    #[cfg(feature = "nats")]
+    pub(crate) fn found_client_id(&self, find: impl FnOnce() -> Option<StringValue>) {
+        if self.shared.client_id.get().is_none()
+            && let Some(id) = find()
+        {
+            let _ = self.shared.client_id.set(id);
+        }
     }
 
     /// The parent of a single message's process span; see [`ProcessParent`].
@@ -277,6 +300,9 @@ impl Messaging {
             if let Some(port) = server.port {
                 attributes.push(KeyValue::new(SERVER_PORT, i64::from(port)));
             }
+        }
+        if let Some(id) = self.shared.client_id.get() {
+            attributes.push(KeyValue::new(MESSAGING_CLIENT_ID, id.clone()));
         }
         if let Some(message) = single {
             attributes.extend(message.attributes.iter().cloned());

@@ -52,6 +52,9 @@ impl Instrumentation {
                 })
                 .map(Some)
         });
+        // The id the server gave this client's connection (its `CID`), asked while unknown.
+        self.messaging
+            .found_client_id(|| Some(self.client.try_server_info()?.client_id.to_string().into()));
         &self.messaging
     }
 

@@ -68,6 +68,10 @@ async fn a_message_published_in_one_trace_is_processed_in_it() {
         .has_attribute("messaging.destination.name", subject.as_str())
         .has_attribute("server.address", announced.as_str())
         .has_attribute("server.port", port_of(&url))
+        .has_attribute(
+            "messaging.client.id",
+            nats.inner().server_info().client_id.to_string(),
+        )
         .lacks_attribute("messaging.message.body.size")
         .has_status_unset();
     spans
