@@ -36,9 +36,9 @@ pub(crate) enum Outcome<'a> {
     Panicked(Cow<'static, str>),
 }
 
-/// The duration metric's attributes, on the stack: the endpoint's (at most four), the
+/// The duration metric's attributes, on the stack: the endpoint's (at most six), the
 /// statement's (at most four) and a failure's (at most two).
-type MetricAttributes = SmallVec<[KeyValue; 10]>;
+type MetricAttributes = SmallVec<[KeyValue; 12]>;
 
 /// A database operation in flight.
 pub(crate) struct Call {
@@ -68,7 +68,7 @@ impl Call {
         classify: fn(&sqlx::Error) -> Failure,
     ) -> Self {
         let system = instrumentation.system();
-        let mut attributes = Vec::with_capacity(10);
+        let mut attributes = Vec::with_capacity(14);
         let (described, name) = match operation {
             None => {
                 match statement.operation_attributes(instrumentation, system) {

@@ -4,10 +4,11 @@ use std::sync::Arc;
 
 use opentelemetry::{KeyValue, StringValue};
 use opentelemetry_semantic_conventions::attribute::{
-    DB_NAMESPACE, DB_SYSTEM_NAME, SERVER_ADDRESS, SERVER_PORT,
+    DB_NAMESPACE, DB_SYSTEM_NAME, NETWORK_PEER_ADDRESS, NETWORK_PEER_PORT, SERVER_ADDRESS, SERVER_PORT,
 };
 
-/// `db.system.name`, `db.namespace`, `server.address`, `server.port`, read from a
+/// `db.system.name`, `db.namespace`, `server.address`, `server.port` (and
+/// `network.peer.*` where known without the socket), read from a
 /// pool's connect options. Built from parts, never from the connection URL, so no
 /// credential can end up in an attribute.
 #[derive(Debug, Clone)]
@@ -25,6 +26,10 @@ pub struct Endpoint {
     pub(crate) port: Option<i64>,
     /// The port actually used, for the default pool name and `service.peer.name`.
     pub(crate) actual_port: Option<u16>,
+    /// `network.peer.address` and `network.peer.port`, where they are known without
+    /// the socket: a host given as an IP address (no name to resolve to another peer),
+    /// or a Unix socket's path.
+    pub(crate) peer: Option<(StringValue, Option<i64>)>,
 }
 
 impl Endpoint {
@@ -37,12 +42,17 @@ impl Endpoint {
         port: u16,
         default_port: u16,
     ) -> Self {
+        let ip = host.trim_start_matches('[').trim_end_matches(']');
         Self {
             system,
             namespace: database.filter(|d| !d.is_empty()).map(shared),
             address: (!host.is_empty()).then(|| shared(host)),
             port: (port != default_port).then_some(i64::from(port)),
             actual_port: Some(port),
+            peer: ip
+                .parse::<std::net::IpAddr>()
+                .is_ok()
+                .then(|| (shared(ip), Some(i64::from(port)))),
         }
     }
 
@@ -56,6 +66,7 @@ impl Endpoint {
             address: (!path.is_empty()).then(|| shared(path)),
             port: None,
             actual_port: None,
+            peer: (!path.is_empty()).then(|| (shared(path), None)),
         }
     }
 
@@ -68,6 +79,7 @@ impl Endpoint {
             address: None,
             port: None,
             actual_port: None,
+            peer: None,
         }
     }
 
@@ -77,10 +89,15 @@ impl Endpoint {
         let namespace = self.namespace.clone().map(|n| KeyValue::new(DB_NAMESPACE, n));
         let address = self.address.clone().map(|a| KeyValue::new(SERVER_ADDRESS, a));
         let port = self.port.map(|p| KeyValue::new(SERVER_PORT, p));
+        let peer = self.peer.as_ref().into_iter().flat_map(|(address, port)| {
+            std::iter::once(KeyValue::new(NETWORK_PEER_ADDRESS, address.clone()))
+                .chain(port.map(|p| KeyValue::new(NETWORK_PEER_PORT, p)))
+        });
         std::iter::once(KeyValue::new(DB_SYSTEM_NAME, system))
             .chain(namespace)
             .chain(address)
             .chain(port)
+            .chain(peer)
     }
 
     /// The `{target}` of a span that names no operation: `db.namespace`, else

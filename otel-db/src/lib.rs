@@ -43,6 +43,7 @@
 //! | `db.system.name` | always: `postgresql`, `mysql` or `mariadb` (asked of the server once per pool), `sqlite` |
 //! | `db.namespace` | the database name (SQLite: the file name) |
 //! | `server.address`, `server.port` (int) | TCP connections; the port only when not the default (5432, 3306) |
+//! | `network.peer.address`, `network.peer.port` (int) | a host given as an IP address (it is the peer: no name to resolve to another one), with the port used; a Unix socket's path, without a port. A host name leaves them out: sqlx and redis do not say which address a name resolved to |
 //! | `db.query.summary` | when an operation was recognised (as written), or given in an [`Operation`] |
 //! | `db.operation.name` | given in an [`Operation`]; `BEGIN`, `COMMIT`, `ROLLBACK`; never parsed from the SQL |
 //! | `db.collection.name` | given in an [`Operation`]; never parsed from the SQL |

@@ -84,9 +84,9 @@ enum Outcome {
     Cancelled,
 }
 
-/// The metric's attributes, on the stack: the endpoint's (at most four), the operation
+/// The metric's attributes, on the stack: the endpoint's (at most six), the operation
 /// and the procedure, and a failure's two.
-type Attributes = SmallVec<[KeyValue; 8]>;
+type Attributes = SmallVec<[KeyValue; 10]>;
 
 /// A command or pipeline in flight.
 pub(crate) struct Call {

@@ -26,6 +26,13 @@ fn endpoint<'a>(span: SpanAssert<'a>, client: &redis::Client, index: &str) -> Sp
         .has_attribute(semconv::attribute::DB_SYSTEM_NAME, "redis")
         .has_attribute(semconv::attribute::DB_NAMESPACE, index)
         .has_attribute(semconv::attribute::SERVER_ADDRESS, host.as_str());
+    // A host given as an IP address is the peer itself: no name to resolve elsewhere.
+    let span = match host.parse::<std::net::IpAddr>() {
+        Ok(_) => span
+            .has_attribute(semconv::attribute::NETWORK_PEER_ADDRESS, host.as_str())
+            .has_attribute(semconv::attribute::NETWORK_PEER_PORT, i64::from(port)),
+        Err(_) => span.lacks_attribute(semconv::attribute::NETWORK_PEER_ADDRESS),
+    };
     match port {
         6379 => span.lacks_attribute(semconv::attribute::SERVER_PORT),
         port => span.has_attribute(semconv::attribute::SERVER_PORT, i64::from(port)),

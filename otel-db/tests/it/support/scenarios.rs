@@ -42,6 +42,14 @@ fn endpoint<'a>(span: SpanAssert<'a>, expect: &Expect) -> SpanAssert<'a> {
         Some(address) => span.has_attribute(semconv::attribute::SERVER_ADDRESS, address.as_str()),
         None => span.lacks_attribute(semconv::attribute::SERVER_ADDRESS),
     };
+    // A host given as an IP address is the peer itself: no name to resolve elsewhere.
+    span = match expect.address.as_deref().filter(|a| a.parse::<std::net::IpAddr>().is_ok()) {
+        Some(ip) => span.has_attribute(semconv::attribute::NETWORK_PEER_ADDRESS, ip).has_attribute(
+            semconv::attribute::NETWORK_PEER_PORT,
+            expect.port.unwrap_or(if SYSTEM == "postgresql" { 5432 } else { 3306 }),
+        ),
+        None => span.lacks_attribute(semconv::attribute::NETWORK_PEER_ADDRESS),
+    };
     match expect.port {
         Some(port) => span.has_attribute(semconv::attribute::SERVER_PORT, port),
         None => span.lacks_attribute(semconv::attribute::SERVER_PORT),
