@@ -10,7 +10,8 @@ use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_semantic_conventions::attribute::{
     MESSAGING_BATCH_MESSAGE_COUNT, MESSAGING_CLIENT_ID, MESSAGING_MESSAGE_BODY_SIZE, MESSAGING_MESSAGE_ID,
-    MESSAGING_OPERATION_NAME, MESSAGING_SYSTEM, SERVER_ADDRESS, SERVER_PORT, SERVICE_PEER_NAME,
+    MESSAGING_OPERATION_NAME, MESSAGING_SYSTEM, NETWORK_PEER_ADDRESS, NETWORK_PEER_PORT, SERVER_ADDRESS,
+    SERVER_PORT, SERVICE_PEER_NAME,
 };
 use otel_kit_core::log_events::LogEvent;
 use otel_kit_core::{Providers, Resolver};
@@ -299,6 +300,14 @@ impl Messaging {
             attributes.push(KeyValue::new(SERVER_ADDRESS, server.address.clone()));
             if let Some(port) = server.port {
                 attributes.push(KeyValue::new(SERVER_PORT, i64::from(port)));
+            }
+            // An address that is an IP is the intermediary node itself: its
+            // `network.peer.*` (Recommended "if applicable") are known without the socket.
+            if server.address.as_str().parse::<std::net::IpAddr>().is_ok() {
+                attributes.push(KeyValue::new(NETWORK_PEER_ADDRESS, server.address.clone()));
+                if let Some(port) = server.port {
+                    attributes.push(KeyValue::new(NETWORK_PEER_PORT, i64::from(port)));
+                }
             }
         }
         if let Some(id) = self.shared.client_id.get() {

@@ -67,7 +67,9 @@ async fn a_message_published_in_one_trace_is_processed_and_acked_in_it() {
         .has_attribute("messaging.message.id", "m-1")
         .has_attribute("messaging.message.conversation_id", "c-1")
         .has_attribute("server.address", "127.0.0.1")
-        .has_attribute("server.port", 5672);
+        .has_attribute("server.port", 5672)
+        .has_attribute("network.peer.address", "127.0.0.1")
+        .has_attribute("network.peer.port", 5672);
     // Read from TEST_AMQP_URL, whose credentials are recorded nowhere.
     for span in spans.iter() {
         for (key, value) in &span.attributes {
