@@ -9,16 +9,16 @@ use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
 
 use super::Builder;
 use crate::InitError;
+use crate::Signal;
 use crate::config::{Config, EffectiveConfig, ExporterKind, LogLevel};
 use crate::control::TelemetryControl;
 use crate::env::Warnings;
-use crate::export_runtime::ExportRuntime;
 use crate::pipelines::{Pipelines, build_pipelines};
 use crate::redaction::Redaction;
 use crate::resource::{Detection, build_resource};
-use crate::signal::Signal;
 use crate::subscriber::{self, Console, FilterSwitch, LogFilter};
 use crate::telemetry::Telemetry;
+use otel_kit_otlp::ExportRuntime;
 
 impl Builder {
     pub(super) fn start(mut self) -> Result<Telemetry, InitError> {
@@ -44,7 +44,7 @@ impl Builder {
             None => propagators,
         };
         let runtime = if needs_export_runtime(&effective) {
-            Some(ExportRuntime::start()?)
+            Some(ExportRuntime::start().map_err(InitError::ExportThread)?)
         } else {
             None
         };

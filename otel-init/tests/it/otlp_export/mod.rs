@@ -1,4 +1,5 @@
-//! Our OTLP exporters (gRPC and HTTP/protobuf, `proto_export`) end to end: what arrives
+//! Our OTLP exporters (gRPC and HTTP/protobuf, otel-kit-otlp's) as `init()` configures
+//! them from `OTEL_EXPORTER_OTLP_*`, end to end: what arrives
 //! at the in-process collector is exactly opentelemetry-proto's transform of the spans
 //! the pipeline ended, with the configured headers and compression; a real collector
 //! (rotel) accepts it over both transports; HTTP statuses are retried or not as
