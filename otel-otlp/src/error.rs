@@ -70,6 +70,12 @@ pub enum BuildError {
 }
 
 /// A TLS setting given as PEM.
+///
+/// ```
+/// use otel_kit_otlp::CertificateSetting;
+///
+/// assert_eq!(CertificateSetting::ClientIdentity.to_string(), "client certificate");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CertificateSetting {
     /// The CA that verifies the collector, [`with_ca_certificate`](crate::ExporterBuilder::with_ca_certificate).
@@ -89,6 +95,18 @@ impl std::fmt::Display for CertificateSetting {
 
 /// A setting a [lenient build](crate::ExporterBuilder::build_lenient) left out, and
 /// why: the exporter was built without it.
+///
+/// ```
+/// use otel_kit_otlp::{CertificateSetting, SpanExporter};
+///
+/// let (_exporter, warnings) = SpanExporter::builder()
+///     .with_endpoint("https://collector:4318/v1/traces")
+///     .with_ca_certificate("not PEM")
+///     .build_lenient()?;
+/// assert_eq!(warnings[0].setting, CertificateSetting::CaCertificate);
+/// assert!(warnings[0].to_string().starts_with("the CA certificate holds no PEM certificate"));
+/// # Ok::<(), otel_kit_otlp::BuildError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildWarning {
     /// The setting left out.

@@ -148,6 +148,14 @@ impl ExportRuntime {
     }
 
     /// Stops the runtime; waits for its thread only when called off any runtime.
+    /// Dropping it does the same.
+    ///
+    /// ```
+    /// let mut runtime = otel_kit_otlp::ExportRuntime::start()?;
+    /// runtime.stop();
+    /// runtime.stop(); // once is enough; again does nothing
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn stop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

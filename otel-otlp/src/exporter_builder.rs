@@ -9,6 +9,14 @@ use std::time::Duration;
 use crate::export_runtime::{ExportRuntime, RuntimeRef};
 
 /// The OTLP transport and encoding.
+///
+/// ```
+/// use otel_kit_otlp::{Protocol, SpanExporter};
+///
+/// let grpc = SpanExporter::builder().with_protocol(Protocol::Grpc).build()?;
+/// # drop(grpc);
+/// # Ok::<(), otel_kit_otlp::BuildError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
     /// OTLP/gRPC (the `grpc` cargo feature); default endpoint `http://localhost:4317`.
@@ -33,6 +41,14 @@ impl Protocol {
 }
 
 /// The compression of export requests.
+///
+/// ```
+/// use otel_kit_otlp::{Compression, LogExporter};
+///
+/// let gzipped = LogExporter::builder().with_compression(Compression::Gzip).build()?;
+/// # drop(gzipped);
+/// # Ok::<(), otel_kit_otlp::BuildError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
     /// gzip (the `gzip` cargo feature): tonic's for gRPC, flate2 for HTTP bodies.
@@ -79,10 +95,24 @@ pub(crate) struct Settings {
 }
 
 /// The signal of an [`ExporterBuilder`] of [`SpanExporter`](crate::SpanExporter)s.
+///
+/// ```
+/// use otel_kit_otlp::{ExporterBuilder, SpanExporter, Spans};
+///
+/// let builder: ExporterBuilder<Spans> = SpanExporter::builder();
+/// # drop(builder);
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Spans;
 
 /// The signal of an [`ExporterBuilder`] of [`LogExporter`](crate::LogExporter)s.
+///
+/// ```
+/// use otel_kit_otlp::{ExporterBuilder, LogExporter, Logs};
+///
+/// let builder: ExporterBuilder<Logs> = LogExporter::builder();
+/// # drop(builder);
+/// ```
 #[cfg(feature = "logs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
 #[derive(Debug, Clone, Copy, Default)]
@@ -90,6 +120,13 @@ pub struct Logs;
 
 /// The signal of an [`ExporterBuilder`] of [`MetricExporter`](crate::MetricExporter)s,
 /// with what only metrics have: the temporality and the exemplar reservoirs.
+///
+/// ```
+/// use otel_kit_otlp::{ExporterBuilder, MetricExporter, Metrics};
+///
+/// let builder: ExporterBuilder<Metrics> = MetricExporter::builder();
+/// # drop(builder);
+/// ```
 #[cfg(feature = "metrics")]
 #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
 #[derive(Debug, Clone, Default)]
@@ -174,6 +211,18 @@ impl<S> ExporterBuilder<S> {
 
     /// CA certificates (PEM, any number) trusted beside the system's roots to verify
     /// the collector.
+    ///
+    /// ```no_run
+    /// use otel_kit_otlp::SpanExporter;
+    ///
+    /// let exporter = SpanExporter::builder()
+    ///     .with_endpoint("https://collector:4318/v1/traces")
+    ///     .with_ca_certificate(std::fs::read("/etc/otel/ca.pem")?)
+    ///     .with_client_identity(std::fs::read("/etc/otel/client.pem")?, std::fs::read("/etc/otel/client.key")?)
+    ///     .build()?;
+    /// # drop(exporter);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_ca_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.settings.ca = Some(pem.into());
         self
@@ -209,6 +258,24 @@ impl ExporterBuilder<Metrics> {
     /// Writes the exemplars these reservoirs keep onto histogram points: those of an
     /// [`ExemplarMeterProvider`](otel_kit_core::exemplar::ExemplarMeterProvider)
     /// (`provider.reservoirs()`), since opentelemetry_sdk 0.33 records none.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
+    /// use otel_kit_core::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
+    /// use otel_kit_otlp::MetricExporter;
+    ///
+    /// // The exporter holds the reservoirs before the provider that fills them exists.
+    /// let reservoirs = Arc::new(Reservoirs::new(ExemplarFilter::TraceBased));
+    /// let exporter = MetricExporter::builder().with_exemplars(Arc::clone(&reservoirs)).build()?;
+    /// let sdk = SdkMeterProvider::builder()
+    ///     .with_reader(PeriodicReader::builder(exporter).build())
+    ///     .build();
+    /// let provider = ExemplarMeterProvider::with_reservoirs(sdk, reservoirs);
+    /// # drop(provider);
+    /// # Ok::<(), otel_kit_otlp::BuildError>(())
+    /// ```
     pub fn with_exemplars(mut self, reservoirs: std::sync::Arc<otel_kit_core::exemplar::Reservoirs>) -> Self {
         self.signal.exemplars = Some(reservoirs);
         self

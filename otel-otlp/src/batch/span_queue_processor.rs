@@ -33,6 +33,23 @@ enum Control {
 
 /// A batching span processor with a bounded queue and counted drops; see the
 /// [module docs](super).
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+/// use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor};
+///
+/// let settings = BatchSettings {
+///     max_queue_size: 8192,
+///     schedule_delay: Duration::from_secs(1),
+///     ..BatchSettings::SPAN_DEFAULTS
+/// };
+/// let processor = SpanQueueProcessor::new(InMemorySpanExporter::default(), settings);
+/// assert_eq!(processor.stats().capacity(), 8192);
+/// let provider = SdkTracerProvider::builder().with_span_processor(processor).build();
+/// # drop(provider);
+/// ```
 #[derive(Debug)]
 pub struct SpanQueueProcessor {
     spans: Sender<SpanData>,
@@ -116,7 +133,7 @@ impl SpanQueueProcessor {
             tracing::warn!(
                 target: "otel_kit_otlp",
                 "the span export queue is full ({} spans): spans are being dropped, {dropped} so far; \
-                 the collector is slow or unreachable, or OTEL_BSP_MAX_QUEUE_SIZE is too small",
+                 the collector is slow or unreachable, or the queue size (OTEL_BSP_MAX_QUEUE_SIZE with otel-kit-init) is too small",
                 self.stats.capacity()
             );
         }

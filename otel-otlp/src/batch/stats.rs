@@ -14,6 +14,15 @@ use opentelemetry_semantic_conventions::metric::{
 
 /// What a [`SpanQueueProcessor`](super::SpanQueueProcessor) has done so far. Cheap to
 /// read at any time from any thread.
+///
+/// ```
+/// use opentelemetry_sdk::trace::InMemorySpanExporter;
+/// use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor};
+///
+/// let processor = SpanQueueProcessor::new(InMemorySpanExporter::default(), BatchSettings::SPAN_DEFAULTS);
+/// let stats = processor.stats();
+/// assert_eq!((stats.ended(), stats.dropped(), stats.queued()), (0, 0, 0));
+/// ```
 #[derive(Debug, Default)]
 pub struct SpanQueueStats {
     pub(super) ended: AtomicU64,

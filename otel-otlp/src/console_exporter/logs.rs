@@ -50,7 +50,8 @@ pub struct ConsoleLogExporter {
 }
 
 impl ConsoleLogExporter {
-    /// Writes to standard output; what `OTEL_LOGS_EXPORTER=console` installs.
+    /// Writes to standard output; what otel-kit-init installs for
+    /// `OTEL_LOGS_EXPORTER=console`.
     ///
     /// ```
     /// use opentelemetry_sdk::logs::SdkLoggerProvider;

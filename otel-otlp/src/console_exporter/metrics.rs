@@ -49,7 +49,8 @@ pub struct ConsoleMetricExporter {
 }
 
 impl ConsoleMetricExporter {
-    /// Writes to standard output; what `OTEL_METRICS_EXPORTER=console` installs.
+    /// Writes to standard output; what otel-kit-init installs for
+    /// `OTEL_METRICS_EXPORTER=console`.
     ///
     /// ```
     /// use opentelemetry_sdk::metrics::SdkMeterProvider;

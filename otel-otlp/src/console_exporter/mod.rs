@@ -1,5 +1,6 @@
-//! Human-readable exporters for `OTEL_TRACES_EXPORTER=console`,
-//! `OTEL_METRICS_EXPORTER=console` and `OTEL_LOGS_EXPORTER=console`: compact lines for
+//! Human-readable exporters (what otel-kit-init installs for
+//! `OTEL_TRACES_EXPORTER=console`, `OTEL_METRICS_EXPORTER=console` and
+//! `OTEL_LOGS_EXPORTER=console`): compact lines for
 //! someone watching a terminal, not a machine format.
 //!
 //! - [`ConsoleSpanExporter`]: behind a simple span processor, one line per span as it

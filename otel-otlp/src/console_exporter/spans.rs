@@ -48,7 +48,8 @@ pub struct ConsoleSpanExporter {
 }
 
 impl ConsoleSpanExporter {
-    /// Writes to standard output; what `OTEL_TRACES_EXPORTER=console` installs.
+    /// Writes to standard output; what otel-kit-init installs for
+    /// `OTEL_TRACES_EXPORTER=console`.
     ///
     /// ```
     /// use opentelemetry_sdk::trace::SdkTracerProvider;

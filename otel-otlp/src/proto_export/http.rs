@@ -60,7 +60,7 @@ impl HttpSender {
             return Err(Failure::new(
                 format!(
                     "the OTLP/HTTP request body is {} bytes, over the limit of {MAX_BODY}; it is not sent \
-                     (reduce OTEL_BSP_MAX_EXPORT_BATCH_SIZE or the size of the telemetry)",
+                     (reduce the export batch size, OTEL_BSP_MAX_EXPORT_BATCH_SIZE with otel-kit-init, or the size of the telemetry)",
                     body.len()
                 ),
                 Retry::No,
