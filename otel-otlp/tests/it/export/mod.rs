@@ -2,11 +2,13 @@
 //! span, log record and metric point arrives at the in-process collector exactly as
 //! opentelemetry-proto's transform would have sent it, over gRPC and HTTP/protobuf,
 //! directly and through a real collector (rotel, skipped without
-//! `TEST_OTLP_COLLECTOR_BIN`); a setting that cannot be used is a typed error.
+//! `TEST_OTLP_COLLECTOR_BIN`); HTTP statuses are retried or not as opentelemetry-otlp
+//! does; a setting that cannot be used is a typed error.
 
 mod builder_errors;
 mod logs;
 mod metrics;
+mod retries;
 mod spans;
 
 use std::time::Duration;

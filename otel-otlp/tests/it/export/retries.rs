@@ -1,13 +1,44 @@
 //! OTLP/HTTP statuses, as opentelemetry-otlp treats them: 503 (and 429) are retried,
 //! after the server's `Retry-After` when it gives one; 400 is not. (gRPC's
-//! `UNAVAILABLE` is retried: `init::pipeline::a_collector_outage_loses_nothing_queued`.)
+//! `UNAVAILABLE` is retried: otel-kit-init's
+//! `init::pipeline::a_collector_outage_loses_nothing_queued`.)
 
 use std::time::{Duration, Instant};
 
 use opentelemetry::trace::{Tracer as _, TracerProvider as _};
+use opentelemetry_sdk::trace::SdkTracerProvider;
+use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor};
+use otel_kit_otlp::{Protocol, SpanExporter};
 use otel_kit_testing::{ExportFailure, Outcome, TestCollector};
 
-use super::{WAIT, init};
+use super::{WAIT, blocking, endpoint};
+
+/// A tracer provider exporting to `collector` over OTLP/HTTP-protobuf, every 50 ms.
+fn provider(collector: &TestCollector) -> SdkTracerProvider {
+    let exporter = SpanExporter::builder()
+        .with_protocol(Protocol::HttpProtobuf)
+        .with_endpoint(endpoint(
+            &collector.endpoint(),
+            Protocol::HttpProtobuf,
+            "/v1/traces",
+        ))
+        .build()
+        .expect("exporter");
+    let settings = BatchSettings {
+        schedule_delay: Duration::from_millis(50),
+        ..BatchSettings::SPAN_DEFAULTS
+    };
+    SdkTracerProvider::builder()
+        .with_span_processor(SpanQueueProcessor::new(exporter, settings))
+        .build()
+}
+
+/// Shuts `provider` down off the runtime's worker threads, and checks it did cleanly.
+async fn shut_down(provider: SdkTracerProvider) {
+    blocking(move || provider.shutdown())
+        .await
+        .expect("clean shutdown");
+}
 
 fn failed(collector: &TestCollector) -> usize {
     collector
@@ -24,12 +55,9 @@ async fn a_throttled_http_export_is_retried_after_the_servers_delay() {
         1,
         ExportFailure::unavailable().with_retry_after(Duration::from_secs(1)),
     );
-    let (telemetry, _) = init(&collector.endpoint(), "http/protobuf", &[]);
+    let provider = provider(&collector);
     let started = Instant::now();
-    telemetry
-        .tracer_provider()
-        .tracer("app")
-        .in_span("throttled", |_| {});
+    provider.tracer("app").in_span("throttled", |_| {});
     collector.wait_for_spans(1, WAIT).await.assert_count(1);
     assert_eq!(failed(&collector), 1);
     assert!(
@@ -37,15 +65,15 @@ async fn a_throttled_http_export_is_retried_after_the_servers_delay() {
         "retried after Retry-After: {:?}",
         started.elapsed()
     );
-    super::shut_down(telemetry).await;
+    shut_down(provider).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejected_http_export_is_not_retried() {
     let collector = TestCollector::start().await.expect("collector");
     collector.fail_next(1, ExportFailure::invalid_argument());
-    let (telemetry, _) = init(&collector.endpoint(), "http/protobuf", &[]);
-    let tracer = telemetry.tracer_provider().tracer("app");
+    let provider = provider(&collector);
+    let tracer = provider.tracer("app");
     tracer.in_span("rejected", |_| {});
     let deadline = Instant::now() + WAIT;
     while failed(&collector) == 0 {
@@ -59,5 +87,5 @@ async fn a_rejected_http_export_is_not_retried() {
     assert_eq!(collector.spans().len(), 1, "{spans:?}");
     assert_eq!(collector.spans().as_slice()[0].name, "accepted");
     assert_eq!(failed(&collector), 1);
-    super::shut_down(telemetry).await;
+    shut_down(provider).await;
 }
