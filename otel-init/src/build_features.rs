@@ -4,7 +4,7 @@
 //! test build has. A leaf, like `env` and `signal`: the protocols and exporters ask it
 //! (`OtlpProtocol::is_in`, `ExporterKind::is_in`).
 
-use crate::signal::Signal;
+use crate::Signal;
 
 /// The cargo features that change what the configuration can put in effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

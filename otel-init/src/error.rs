@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
+use crate::Signal;
 use crate::redaction::RedactionError;
 use crate::sampling::SamplingError;
-use crate::signal::Signal;
 
 /// An invalid value given in code to the [`Builder`](crate::Builder), or a pipeline the
 /// SDK refused to build. Bad environment values never produce this: they are warned

@@ -34,10 +34,11 @@
 //!   (propagators and carriers), [`console_exporter`] (human-readable exporters for
 //!   `OTEL_*_EXPORTER=console`), and [`subscriber`] (the `tracing` layers, with trace ids
 //!   on every console line).
-//! - **Our OTLP protobuf encoding**, `otlp_encoding` (with `grpc` or `http-proto`): the
-//!   export requests written from the SDK's data straight to bytes, property-tested
-//!   against opentelemetry-proto's transform; the OTLP exporters send spans, log
-//!   records and metrics with it over gRPC and HTTP/protobuf.
+//! - **The export stack is otel-kit-otlp's** ([`reexports::otel_kit_otlp`]): its OTLP
+//!   exporters send spans, log records and metrics over gRPC and HTTP/protobuf with our
+//!   own protobuf encoding (`otlp_encoding`, with `grpc` or `http-proto`), and its span
+//!   queue processor and console exporters are re-exported here as [`batch`] and
+//!   [`console_exporter`]. This crate maps its configuration onto their builders.
 //! - **Exemplars** (`metrics`): the meter provider is an [`ExemplarMeterProvider`], whose
 //!   histograms keep, per bucket, the latest measurement made in a sampled span
 //!   (`OTEL_METRICS_EXEMPLAR_FILTER`, [`Builder::exemplar_filter`]); the OTLP
@@ -83,38 +84,30 @@ mod before_processors;
 mod build_features;
 mod builder;
 pub mod config;
-#[cfg(feature = "console")]
-#[cfg_attr(docsrs, doc(cfg(feature = "console")))]
-pub mod console_exporter;
 mod control;
 mod env;
 mod error;
-#[cfg(feature = "__otlp")]
-mod error_chain;
-mod export_runtime;
-#[cfg(feature = "__http")]
-mod http_client;
 #[cfg(feature = "logs")]
 mod log_rebuild;
-#[cfg(feature = "__proto")]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
-pub mod otlp_encoding;
 #[cfg(feature = "__otlp")]
 mod otlp_exporter;
 mod pipelines;
 pub mod propagation;
-#[cfg(feature = "__proto")]
-mod proto_export;
 pub mod redaction;
-mod report_gate;
 pub mod resource;
 pub mod sampling;
-mod signal;
 pub mod subscriber;
 mod telemetry;
-#[cfg(all(feature = "__tls", feature = "__http"))]
-mod tls;
 pub mod value_length;
+
+#[cfg(feature = "console")]
+#[cfg_attr(docsrs, doc(cfg(feature = "console")))]
+#[doc(inline)]
+pub use otel_kit_otlp::console_exporter;
+#[cfg(any(feature = "grpc", feature = "http-proto"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
+#[doc(inline)]
+pub use otel_kit_otlp::otlp_encoding;
 
 pub use builder::Builder;
 pub use config::Exporter;
@@ -122,7 +115,8 @@ pub use control::{ControlError, TelemetryControl};
 pub use error::{InitError, ShutdownError};
 #[cfg(feature = "metrics")]
 pub use otel_kit_core::sdk::exemplar::ExemplarMeterProvider;
-pub use signal::Signal;
+#[doc(inline)]
+pub use otel_kit_otlp::Signal;
 pub use telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Telemetry};
 
 /// Sets up traces, metrics and logs from the `OTEL_*` environment variables alone.
@@ -142,6 +136,7 @@ pub fn builder() -> Builder {
 pub mod reexports {
     pub use opentelemetry;
     pub use opentelemetry_sdk;
+    pub use otel_kit_otlp;
     pub use tracing_opentelemetry;
 }
 

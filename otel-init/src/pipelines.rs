@@ -20,11 +20,11 @@ use crate::batch::SpanQueueStats;
 use crate::before_processors::{BeforeSpanProcessors, ValueLimits};
 use crate::config::{EffectiveConfig, ExporterKind};
 use crate::env::Warnings;
-use crate::export_runtime::ExportRuntime;
 #[cfg(feature = "__otlp")]
-use crate::otlp_exporter::{self, HttpClients};
+use crate::otlp_exporter;
 use crate::redaction::Redactor;
 use crate::value_length::ValueLengthLimit;
+use otel_kit_otlp::ExportRuntime;
 
 /// The providers built, and what their shutdown consumes.
 pub(crate) struct Pipelines {
@@ -47,8 +47,6 @@ struct Exporting<'a> {
     redactor: Option<&'a Redactor>,
     value_limits: ValueLimits,
     additions: &'a mut Additions,
-    #[cfg(feature = "__otlp")]
-    clients: HttpClients,
     #[cfg_attr(not(feature = "__otlp"), allow(dead_code))]
     warnings: &'a mut Warnings,
 }
@@ -73,8 +71,6 @@ pub(crate) fn build_pipelines(
         redactor,
         value_limits: value_limits.clone(),
         additions,
-        #[cfg(feature = "__otlp")]
-        clients: HttpClients::default(),
         warnings,
     };
     let (tracer, span_stats) = exporting.tracer_provider()?;
@@ -84,7 +80,7 @@ pub(crate) fn build_pipelines(
     let logger = exporting.logger_provider()?;
     #[cfg(feature = "metrics")]
     if let Some(stats) = &span_stats {
-        crate::batch::register_metrics(&meter, stats);
+        stats.report_to(&meter);
     }
     Ok(Pipelines {
         tracer,
@@ -130,12 +126,8 @@ impl Exporting<'_> {
             match kind {
                 #[cfg(feature = "__otlp")]
                 ExporterKind::Otlp => {
-                    let exporter = otlp_exporter::span_exporter(
-                        &self.config.otlp.traces,
-                        self.runtime,
-                        &mut self.clients,
-                        self.warnings,
-                    )?;
+                    let exporter =
+                        otlp_exporter::span_exporter(&self.config.otlp.traces, self.runtime, self.warnings)?;
                     if let Some(exporter) = exporter {
                         // Ours, not the SDK's: same batching, but drops are counted.
                         let processor = crate::batch::SpanQueueProcessor::new(exporter, self.config.bsp);
@@ -195,7 +187,6 @@ impl Exporting<'_> {
                         temporality,
                         &exemplars,
                         self.runtime,
-                        &mut self.clients,
                         self.warnings,
                     )?;
                     if let Some(exporter) = exporter {
@@ -252,12 +243,8 @@ impl Exporting<'_> {
             match kind {
                 #[cfg(feature = "__otlp")]
                 ExporterKind::Otlp => {
-                    let exporter = otlp_exporter::log_exporter(
-                        &self.config.otlp.logs,
-                        self.runtime,
-                        &mut self.clients,
-                        self.warnings,
-                    )?;
+                    let exporter =
+                        otlp_exporter::log_exporter(&self.config.otlp.logs, self.runtime, self.warnings)?;
                     if let Some(exporter) = exporter {
                         logger = logger.with_log_processor(
                             BatchLogProcessor::builder(exporter)

@@ -16,6 +16,7 @@ use opentelemetry_sdk::trace::SdkTracerProvider;
 use otel_kit_core::sdk::exemplar::ExemplarMeterProvider;
 
 use crate::ShutdownError;
+use crate::Signal;
 use crate::batch::SpanQueueStats;
 use crate::before_processors::ValueLimits;
 use crate::config::EffectiveConfig;
@@ -23,7 +24,6 @@ use crate::control::TelemetryControl;
 use crate::pipelines::Pipelines;
 use crate::propagation::Propagators;
 use crate::sampling::Sampling;
-use crate::signal::Signal;
 
 /// Default bound on [`Telemetry::shutdown`].
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);

@@ -9,16 +9,16 @@ use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
 
 use super::Builder;
 use crate::InitError;
+use crate::Signal;
 use crate::config::{Config, EffectiveConfig, ExporterKind, LogLevel};
 use crate::control::TelemetryControl;
 use crate::env::Warnings;
-use crate::export_runtime::ExportRuntime;
 use crate::pipelines::{Pipelines, build_pipelines};
 use crate::redaction::Redaction;
 use crate::resource::{Detection, build_resource};
-use crate::signal::Signal;
 use crate::subscriber::{self, Console, FilterSwitch, LogFilter};
 use crate::telemetry::Telemetry;
+use otel_kit_otlp::ExportRuntime;
 
 impl Builder {
     pub(super) fn start(mut self) -> Result<Telemetry, InitError> {
@@ -44,7 +44,7 @@ impl Builder {
             None => propagators,
         };
         let runtime = if needs_export_runtime(&effective) {
-            Some(ExportRuntime::start()?)
+            Some(ExportRuntime::start().map_err(InitError::ExportThread)?)
         } else {
             None
         };
@@ -129,18 +129,7 @@ impl Builder {
         if let Some(w) = warning {
             warnings.push(w.to_string());
         }
-        let level = match log_level {
-            LogLevel::None => "off",
-            LogLevel::Error => "error",
-            LogLevel::Warn => "warn",
-            LogLevel::Info => "info",
-            LogLevel::Debug => "debug",
-            LogLevel::Trace => "trace",
-        };
-        // Appended to the application's directives, now and after each runtime change:
-        // later directives for a target win in an EnvFilter, and `opentelemetry`
-        // prefixes every OpenTelemetry crate's target.
-        let internal = format!("opentelemetry={level},otel_kit_init={level}");
+        let internal = internal_directives(log_level);
         #[cfg(feature = "logs")]
         let logger = &pipelines.logger;
         #[cfg(not(feature = "logs"))]
@@ -171,4 +160,56 @@ fn needs_export_runtime(effective: &EffectiveConfig) -> bool {
         && Signal::ALL
             .into_iter()
             .any(|signal| effective.exporters(signal).contains(&ExporterKind::Otlp))
+}
+
+/// The directives `OTEL_LOG_LEVEL` gives the OpenTelemetry crates' own diagnostics and
+/// ours. Appended to the application's, now and after each runtime change: later
+/// directives for a target win in an `EnvFilter`, and `opentelemetry` prefixes every
+/// OpenTelemetry crate's target. otel-kit-otlp's are the export side's warnings (failed
+/// exports, drops), which were this crate's own before the export stack moved.
+fn internal_directives(log_level: LogLevel) -> String {
+    let level = match log_level {
+        LogLevel::None => "off",
+        LogLevel::Error => "error",
+        LogLevel::Warn => "warn",
+        LogLevel::Info => "info",
+        LogLevel::Debug => "debug",
+        LogLevel::Trace => "trace",
+    };
+    format!("opentelemetry={level},otel_kit_init={level},otel_kit_otlp={level}")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use tracing_subscriber::layer::{Context, SubscriberExt as _};
+    use tracing_subscriber::{EnvFilter, Layer};
+
+    use super::*;
+
+    /// Counts the events it is given.
+    struct Count(Arc<AtomicUsize>);
+
+    impl<S: tracing::Subscriber> Layer<S> for Count {
+        fn on_event(&self, _: &tracing::Event<'_>, _: Context<'_, S>) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn otel_log_level_governs_the_export_sides_warnings_whatever_rust_log_says() {
+        let seen = Arc::new(AtomicUsize::new(0));
+        let filter = EnvFilter::new(format!("error,{}", internal_directives(LogLevel::Warn)));
+        let subscriber = tracing_subscriber::registry().with(Count(Arc::clone(&seen)).with_filter(filter));
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::warn!(target: "otel_kit_otlp", "span export failed");
+            tracing::warn!(target: "otel_kit_init", "a bad variable");
+            tracing::warn!(target: "opentelemetry_sdk", "the SDK's own");
+            tracing::info!(target: "otel_kit_otlp", "below OTEL_LOG_LEVEL");
+            tracing::warn!(target: "my_app", "below RUST_LOG");
+        });
+        assert_eq!(seen.load(Ordering::Relaxed), 3);
+    }
 }

@@ -5,11 +5,11 @@
 
 use super::{Config, ConfigWarning, EffectiveConfig, ExemplarFilter, ExporterKind, OtlpProtocol, exporters};
 use crate::InitError;
+use crate::Signal;
 use crate::build_features::BuildFeatures;
 use crate::propagation::{self, Propagators};
 use crate::redaction::{self, Redaction, RedactionSettings};
 use crate::sampling::{self, Sampling};
-use crate::signal::Signal;
 
 /// Where one signal goes, when chosen in code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,11 +8,11 @@ use super::{
     ExemplarFilter, ExporterKind, LogLevel, LogRecordLimits, OtlpConfig, SpanLimitsConfig,
     TemporalityPreference,
 };
+use crate::Signal;
 use crate::batch::BatchSettings;
 use crate::propagation::PropagatorName;
 use crate::redaction::RedactionSettings;
 use crate::sampling::Sampling;
-use crate::signal::Signal;
 
 /// The configuration in effect: the environment's [`Config`](super::Config) with the
 /// builder's values laid over it, and the `service.name` the resource reports.

@@ -5,8 +5,8 @@
 //! code applies to an endpoint from the environment.
 
 use super::OtlpProtocol;
+use crate::Signal;
 use crate::env::{ConfigWarning, Env};
-use crate::signal::Signal;
 
 /// How warnings name the endpoint set in code.
 const CODE_ENDPOINT: &str = "Builder::otlp_endpoint";

@@ -1,9 +1,9 @@
 //! `OTEL_TRACES_EXPORTER`, `OTEL_METRICS_EXPORTER` and `OTEL_LOGS_EXPORTER`: where each
 //! signal goes.
 
+use crate::Signal;
 use crate::build_features::BuildFeatures;
 use crate::env::Env;
-use crate::signal::Signal;
 
 /// Where a signal's data goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -51,13 +51,13 @@ pub use crate::env::ConfigWarning;
 
 use std::fmt;
 
+use crate::Signal;
 use crate::batch::BatchSettings;
 use crate::env::{Env, process_env, read_with};
 use crate::propagation::{self, PropagatorName};
 use crate::redaction::RedactionSettings;
 use crate::resource;
 use crate::sampling::Sampling;
-use crate::signal::Signal;
 use summary::Summary;
 
 /// The SDK's own diagnostics level (`OTEL_LOG_LEVEL`).
@@ -105,9 +105,9 @@ pub struct Config {
     pub logs_exporters: Vec<ExporterKind>,
     /// `OTEL_EXPORTER_OTLP_*`, resolved per signal.
     pub otlp: OtlpConfig,
-    /// `OTEL_BSP_*`, read as [`BatchSettings::spans_from_env`] does.
+    /// `OTEL_BSP_*`, read as [`BatchSettingsFromEnv::spans_from_env`](crate::batch::BatchSettingsFromEnv::spans_from_env) does.
     pub bsp: BatchSettings,
-    /// `OTEL_BLRP_*`, read as [`BatchSettings::logs_from_env`] does.
+    /// `OTEL_BLRP_*`, read as [`BatchSettingsFromEnv::logs_from_env`](crate::batch::BatchSettingsFromEnv::logs_from_env) does.
     pub blrp: BatchSettings,
     /// `OTEL_METRIC_EXPORT_INTERVAL` (default 60 s).
     pub metric_export_interval: std::time::Duration,
@@ -182,8 +182,8 @@ impl Config {
             metrics_exporters: exporters::read(env, Signal::Metrics),
             logs_exporters: exporters::read(env, Signal::Logs),
             otlp: OtlpConfig::read(env),
-            bsp: BatchSettings::read_spans(env),
-            blrp: BatchSettings::read_logs(env),
+            bsp: crate::batch::read_spans(env),
+            blrp: crate::batch::read_logs(env),
             metric_export_interval: env
                 .millis("OTEL_METRIC_EXPORT_INTERVAL", std::time::Duration::from_secs(60)),
             metric_export_timeout: env

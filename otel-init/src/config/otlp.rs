@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::endpoint::{self, EndpointVars};
+use crate::Signal;
 use crate::build_features::BuildFeatures;
 use crate::env::{ConfigWarning, Env};
-use crate::signal::Signal;
 
 /// The OTLP transport and encoding (`OTEL_EXPORTER_OTLP_PROTOCOL`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,11 +6,11 @@ use std::fmt;
 use std::time::Duration;
 
 use super::{ExporterKind, OtlpConfig};
+use crate::Signal;
 use crate::batch::BatchSettings;
 use crate::propagation::PropagatorName;
 use crate::redaction::RedactionSettings;
 use crate::sampling::Sampling;
-use crate::signal::Signal;
 
 /// What the line shows, borrowed from either type.
 pub(super) struct Summary<'a> {

@@ -1,5 +1,5 @@
-//! The exporter of each signal, as the pipelines hold it: ours (our protobuf encoding)
-//! for gRPC and HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
+//! The exporter of each signal, as the pipelines hold it: otel-kit-otlp's for gRPC and
+//! HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
 
 use opentelemetry_sdk::error::OTelSdkResult;
 #[cfg(feature = "logs")]
@@ -8,21 +8,12 @@ use opentelemetry_sdk::logs::{LogBatch, LogExporter};
 use opentelemetry_sdk::metrics::{Temporality, data::ResourceMetrics, exporter::PushMetricExporter};
 use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
-#[cfg(all(feature = "__proto", feature = "logs"))]
-use crate::otlp_encoding::LogEncoder;
-#[cfg(feature = "__proto")]
-use crate::otlp_encoding::TraceEncoder;
-#[cfg(feature = "__proto")]
-use crate::proto_export::ProtoExporter;
-#[cfg(all(feature = "__proto", feature = "metrics"))]
-use crate::proto_export::ProtoMetricExporter;
-
 /// The OTLP span exporter of the configured protocol: ours for gRPC and
 /// HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
 #[derive(Debug)]
 pub(crate) enum OtlpSpanExporter {
-    #[cfg(feature = "__proto")]
-    Ours(ProtoExporter<TraceEncoder>),
+    #[cfg(any(feature = "grpc", feature = "http-proto"))]
+    Ours(otel_kit_otlp::SpanExporter),
     #[cfg(feature = "http-json")]
     Upstream(opentelemetry_otlp::SpanExporter),
 }
@@ -30,7 +21,7 @@ pub(crate) enum OtlpSpanExporter {
 impl SpanExporter for OtlpSpanExporter {
     async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
         match self {
-            #[cfg(feature = "__proto")]
+            #[cfg(any(feature = "grpc", feature = "http-proto"))]
             OtlpSpanExporter::Ours(e) => e.export(batch).await,
             #[cfg(feature = "http-json")]
             OtlpSpanExporter::Upstream(e) => e.export(batch).await,
@@ -39,7 +30,7 @@ impl SpanExporter for OtlpSpanExporter {
 
     fn shutdown_with_timeout(&self, timeout: std::time::Duration) -> OTelSdkResult {
         match self {
-            #[cfg(feature = "__proto")]
+            #[cfg(any(feature = "grpc", feature = "http-proto"))]
             OtlpSpanExporter::Ours(e) => e.shutdown_with_timeout(timeout),
             #[cfg(feature = "http-json")]
             OtlpSpanExporter::Upstream(e) => e.shutdown_with_timeout(timeout),
@@ -48,7 +39,7 @@ impl SpanExporter for OtlpSpanExporter {
 
     fn set_resource(&mut self, resource: &opentelemetry_sdk::Resource) {
         match self {
-            #[cfg(feature = "__proto")]
+            #[cfg(any(feature = "grpc", feature = "http-proto"))]
             OtlpSpanExporter::Ours(e) => e.set_resource(resource),
             #[cfg(feature = "http-json")]
             OtlpSpanExporter::Upstream(e) => e.set_resource(resource),
@@ -61,8 +52,8 @@ impl SpanExporter for OtlpSpanExporter {
 #[cfg(feature = "logs")]
 #[derive(Debug)]
 pub(crate) enum OtlpLogExporter {
-    #[cfg(feature = "__proto")]
-    Ours(ProtoExporter<LogEncoder>),
+    #[cfg(any(feature = "grpc", feature = "http-proto"))]
+    Ours(otel_kit_otlp::LogExporter),
     #[cfg(feature = "http-json")]
     Upstream(opentelemetry_otlp::LogExporter),
 }
@@ -71,7 +62,7 @@ pub(crate) enum OtlpLogExporter {
 impl LogExporter for OtlpLogExporter {
     async fn export(&self, batch: LogBatch<'_>) -> OTelSdkResult {
         match self {
-            #[cfg(feature = "__proto")]
+            #[cfg(any(feature = "grpc", feature = "http-proto"))]
             OtlpLogExporter::Ours(e) => e.export(batch).await,
             #[cfg(feature = "http-json")]
             OtlpLogExporter::Upstream(e) => e.export(batch).await,
@@ -80,7 +71,7 @@ impl LogExporter for OtlpLogExporter {
 
     fn shutdown_with_timeout(&self, timeout: std::time::Duration) -> OTelSdkResult {
         match self {
-            #[cfg(feature = "__proto")]
+            #[cfg(any(feature = "grpc", feature = "http-proto"))]
             OtlpLogExporter::Ours(e) => e.shutdown_with_timeout(timeout),
             #[cfg(feature = "http-json")]
             OtlpLogExporter::Upstream(e) => e.shutdown_with_timeout(timeout),
@@ -89,7 +80,7 @@ impl LogExporter for OtlpLogExporter {
 
     fn set_resource(&mut self, resource: &opentelemetry_sdk::Resource) {
         match self {
-            #[cfg(feature = "__proto")]
+            #[cfg(any(feature = "grpc", feature = "http-proto"))]
             OtlpLogExporter::Ours(e) => e.set_resource(resource),
             #[cfg(feature = "http-json")]
             OtlpLogExporter::Upstream(e) => e.set_resource(resource),
@@ -102,8 +93,8 @@ impl LogExporter for OtlpLogExporter {
 #[cfg(feature = "metrics")]
 #[derive(Debug)]
 pub(crate) enum OtlpMetricExporter {
-    #[cfg(feature = "__proto")]
-    Ours(ProtoMetricExporter),
+    #[cfg(any(feature = "grpc", feature = "http-proto"))]
+    Ours(otel_kit_otlp::MetricExporter),
     #[cfg(feature = "http-json")]
     Upstream(opentelemetry_otlp::MetricExporter),
 }
@@ -112,7 +103,7 @@ pub(crate) enum OtlpMetricExporter {
 impl PushMetricExporter for OtlpMetricExporter {
     async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
         match self {
-            #[cfg(feature = "__proto")]
+            #[cfg(any(feature = "grpc", feature = "http-proto"))]
             OtlpMetricExporter::Ours(e) => e.export(metrics).await,
             #[cfg(feature = "http-json")]
             OtlpMetricExporter::Upstream(e) => e.export(metrics).await,
@@ -121,7 +112,7 @@ impl PushMetricExporter for OtlpMetricExporter {
 
     fn force_flush(&self) -> OTelSdkResult {
         match self {
-            #[cfg(feature = "__proto")]
+            #[cfg(any(feature = "grpc", feature = "http-proto"))]
             OtlpMetricExporter::Ours(e) => e.force_flush(),
             #[cfg(feature = "http-json")]
             OtlpMetricExporter::Upstream(e) => e.force_flush(),
@@ -130,7 +121,7 @@ impl PushMetricExporter for OtlpMetricExporter {
 
     fn shutdown_with_timeout(&self, timeout: std::time::Duration) -> OTelSdkResult {
         match self {
-            #[cfg(feature = "__proto")]
+            #[cfg(any(feature = "grpc", feature = "http-proto"))]
             OtlpMetricExporter::Ours(e) => e.shutdown_with_timeout(timeout),
             #[cfg(feature = "http-json")]
             OtlpMetricExporter::Upstream(e) => e.shutdown_with_timeout(timeout),
@@ -139,7 +130,7 @@ impl PushMetricExporter for OtlpMetricExporter {
 
     fn temporality(&self) -> Temporality {
         match self {
-            #[cfg(feature = "__proto")]
+            #[cfg(any(feature = "grpc", feature = "http-proto"))]
             OtlpMetricExporter::Ours(e) => e.temporality(),
             #[cfg(feature = "http-json")]
             OtlpMetricExporter::Upstream(e) => e.temporality(),

@@ -1,31 +1,21 @@
-//! One signal's OTLP settings (`Transport`), applied to the upstream HTTP/JSON builder or
-//! to our own exporter's transport (`ours.rs`): the endpoint's reachability, the
-//! compression this build has, the PEM files, gRPC metadata and TLS, the HTTP client.
+//! One signal's OTLP settings (`Transport`), applied to otel-kit-otlp's builders or to the
+//! upstream HTTP/JSON builder: the endpoint's reachability, the compression this build
+//! has, the PEM files, the HTTP client, and the builders' warnings and errors in terms of
+//! the `OTEL_EXPORTER_OTLP_*` variables.
 
 use opentelemetry_otlp::ExporterBuildError;
 #[cfg(feature = "http-json")]
 use opentelemetry_otlp::WithExportConfig;
 #[cfg(feature = "http-json")]
 use opentelemetry_otlp::{Protocol, WithHttpConfig};
+#[cfg(any(feature = "grpc", feature = "http-proto"))]
+use otel_kit_otlp::{BuildError, ExporterBuilder};
+use otel_kit_otlp::{BuildWarning, CertificateSetting, ExportRuntime};
 
 use crate::InitError;
+use crate::Signal;
 use crate::config::{Compression, OtlpSignalConfig};
 use crate::env::Warnings;
-#[cfg(feature = "__http")]
-use crate::export_runtime::ExportRuntime;
-#[cfg(feature = "__http")]
-use crate::http_client::ClientTls;
-#[cfg(feature = "__http")]
-use crate::http_client::ExplainingClient;
-#[cfg(feature = "__http")]
-pub(crate) use crate::http_client::HttpClients;
-use crate::signal::Signal;
-
-/// Without OTLP/HTTP there are no clients to share: the exporters' signatures stay the
-/// same in every build.
-#[cfg(not(feature = "__http"))]
-#[derive(Default)]
-pub(crate) struct HttpClients(());
 
 /// One signal's OTLP settings.
 pub(super) struct Transport<'a> {
@@ -42,17 +32,41 @@ impl Transport<'_> {
     }
 
     /// Whether the endpoint's scheme is `https` (in any case, as `http::Uri` reads it).
-    pub(super) fn is_https(&self) -> bool {
+    fn is_https(&self) -> bool {
         self.config
             .endpoint
             .parse::<http::Uri>()
             .is_ok_and(|u| u.scheme() == Some(&http::uri::Scheme::HTTPS))
     }
 
+    /// The export runtime, or `None` with a warning when this build cannot reach the
+    /// endpoint or there is no runtime to send from (it is started for every OTLP
+    /// exporter, `builder::start`, so that is a last guard).
+    pub(super) fn usable<'r>(
+        &self,
+        runtime: Option<&'r ExportRuntime>,
+        warnings: &mut Warnings,
+    ) -> Option<&'r ExportRuntime> {
+        if !self.reachable(warnings) {
+            return None;
+        }
+        if runtime.is_none() {
+            warnings.push(
+                self.signal_var("ENDPOINT"),
+                self.config.endpoint.clone(),
+                format!(
+                    "has no export runtime to send from; {} are not exported",
+                    self.signal.as_str()
+                ),
+            );
+        }
+        runtime
+    }
+
     /// `false`, with a warning, when this build cannot reach the endpoint: `https://`
-    /// needs a TLS feature (without one, the upstream exporter would fail to build, or
-    /// the gRPC one panic looking for a crypto provider).
-    pub(super) fn reachable(&self, warnings: &mut Warnings) -> bool {
+    /// needs a TLS feature (without one, the upstream exporter would fail to build, and
+    /// ours refuses it).
+    fn reachable(&self, warnings: &mut Warnings) -> bool {
         if self.is_https() && !cfg!(feature = "__tls") {
             warnings.push(
                 self.signal_var("ENDPOINT"),
@@ -67,8 +81,8 @@ impl Transport<'_> {
         true
     }
 
-    /// The configured compression, if this build has it for the transport in use.
-    pub(super) fn compression(&self, warnings: &mut Warnings) -> Option<opentelemetry_otlp::Compression> {
+    /// The configured compression, if this build has it.
+    fn compression(&self, warnings: &mut Warnings) -> Option<opentelemetry_otlp::Compression> {
         let Compression::Gzip = self.config.compression?;
         if !cfg!(feature = "gzip") {
             warnings.push(
@@ -84,17 +98,28 @@ impl Transport<'_> {
         Some(opentelemetry_otlp::Compression::Gzip)
     }
 
-    pub(super) fn signal_var(&self, suffix: &str) -> String {
+    fn signal_var(&self, suffix: &str) -> String {
         format!(
             "OTEL_EXPORTER_OTLP_{}_{suffix} (or OTEL_EXPORTER_OTLP_{suffix})",
             self.signal.env_name()
         )
     }
 
+    /// A warning for each PEM the exporter or client was built without, naming its
+    /// variable.
+    fn left_out(&self, left_out: Vec<BuildWarning>, warnings: &mut Warnings) {
+        for w in left_out {
+            let suffix = match w.setting {
+                CertificateSetting::CaCertificate => "CERTIFICATE",
+                CertificateSetting::ClientIdentity => "CLIENT_CERTIFICATE",
+            };
+            warnings.push(self.signal_var(suffix), String::new(), w.why);
+        }
+    }
+
     /// Reads the PEM files; an unreadable file is warned about and left out, so the
     /// application starts and the export fails visibly instead.
-    #[cfg_attr(not(feature = "__tls"), allow(dead_code))]
-    pub(super) fn read_tls(&self, warnings: &mut Warnings) -> (Option<Pem>, Option<(Pem, Pem)>) {
+    fn read_tls(&self, warnings: &mut Warnings) -> (Option<Pem>, Option<(Pem, Pem)>) {
         let mut read = |path: &std::path::Path, suffix: &str| match read_capped(path) {
             Ok(bytes) => Some(bytes),
             Err(e) => {
@@ -122,41 +147,76 @@ impl Transport<'_> {
     }
 }
 
-/// OTLP/gRPC.
-#[cfg(feature = "grpc")]
+/// OTLP/gRPC and OTLP/HTTP with protobuf bodies: otel-kit-otlp's exporters.
+#[cfg(any(feature = "grpc", feature = "http-proto"))]
 impl Transport<'_> {
-    /// The configured headers as gRPC metadata (a name or value gRPC cannot carry is
-    /// left out).
-    pub(super) fn metadata(&self) -> tonic::metadata::MetadataMap {
-        let mut map = http::HeaderMap::new();
-        for (k, v) in &self.config.headers {
-            if let (Ok(name), Ok(value)) = (
-                http::HeaderName::from_bytes(k.as_bytes()),
-                http::HeaderValue::from_str(v),
-            ) {
-                map.insert(name, value);
-            }
+    /// `builder` with this signal's settings, sending from `runtime`. A header gRPC or
+    /// HTTP cannot carry is left out (as opentelemetry-otlp does), and an unreadable PEM
+    /// file with a warning; the builder refuses nothing else the configuration lets by.
+    pub(super) fn ours<S>(
+        &self,
+        builder: ExporterBuilder<S>,
+        runtime: &ExportRuntime,
+        warnings: &mut Warnings,
+    ) -> ExporterBuilder<S> {
+        let protocol = match self.config.protocol {
+            crate::config::OtlpProtocol::Grpc => otel_kit_otlp::Protocol::Grpc,
+            _ => otel_kit_otlp::Protocol::HttpProtobuf,
+        };
+        let headers = self.config.headers.iter().filter(|(k, v)| {
+            http::HeaderName::from_bytes(k.as_bytes()).is_ok() && http::HeaderValue::from_str(v).is_ok()
+        });
+        let mut b = builder
+            .with_protocol(protocol)
+            .with_endpoint(self.config.endpoint.clone())
+            .with_headers(headers.cloned())
+            .with_timeout(self.config.timeout)
+            .with_export_runtime(runtime);
+        if self.compression(warnings).is_some() {
+            b = b.with_compression(otel_kit_otlp::Compression::Gzip);
         }
-        tonic::metadata::MetadataMap::from_headers(map)
-    }
-
-    /// For an `https://` endpoint: the system roots, plus the configured CA and the
-    /// client identity when their PEM files are readable. (Left to itself, the upstream
-    /// exporter would verify an `https://` endpoint against no roots at all.)
-    #[cfg(feature = "__tls")]
-    pub(super) fn tonic_tls(&self, warnings: &mut Warnings) -> Option<tonic::transport::ClientTlsConfig> {
         let (ca, identity) = self.read_tls(warnings);
-        if !self.is_https() && ca.is_none() && identity.is_none() {
-            return None;
-        }
-        let mut tls = tonic::transport::ClientTlsConfig::new().with_enabled_roots();
         if let Some(ca) = ca {
-            tls = tls.ca_certificate(tonic::transport::Certificate::from_pem(ca));
+            b = b.with_ca_certificate(ca);
         }
         if let Some((cert, key)) = identity {
-            tls = tls.identity(tonic::transport::Identity::from_pem(cert, key));
+            b = b.with_client_identity(cert, key);
         }
-        Some(tls)
+        b
+    }
+
+    /// The exporter, with a warning for each certificate it was built without; `None`,
+    /// with a warning, when OTLP/HTTP has no client to send with.
+    pub(super) fn built<E>(
+        &self,
+        result: Result<(E, Vec<BuildWarning>), BuildError>,
+        warnings: &mut Warnings,
+    ) -> Result<Option<E>, InitError> {
+        match result {
+            Ok((exporter, left_out)) => {
+                self.left_out(left_out, warnings);
+                Ok(Some(exporter))
+            }
+            Err(BuildError::Tls { why, .. })
+                if self.config.protocol == crate::config::OtlpProtocol::HttpProtobuf =>
+            {
+                warnings.push(
+                    self.signal_var("CERTIFICATE"),
+                    String::new(),
+                    format!(
+                        "could not be used to build the HTTP client ({why}); {} are not exported",
+                        self.signal.as_str()
+                    ),
+                );
+                Ok(None)
+            }
+            Err(BuildError::NotBuiltIn { .. }) => {
+                self.not_built_in(warnings);
+                Ok(None)
+            }
+            Err(BuildError::ExportThread(e)) => Err(InitError::ExportThread(e)),
+            Err(e) => Err(self.error(ExporterBuildError::InvalidConfiguration(e.to_string()))),
+        }
     }
 }
 
@@ -168,11 +228,10 @@ impl Transport<'_> {
     pub(super) fn http<B: WithHttpConfig + WithExportConfig>(
         &self,
         builder: B,
-        runtime: Option<&ExportRuntime>,
-        clients: &mut HttpClients,
+        runtime: &ExportRuntime,
         warnings: &mut Warnings,
     ) -> Option<B> {
-        let client = self.http_client(runtime, clients, warnings)?;
+        let client = self.http_client(runtime, warnings)?;
         let mut b = builder
             .with_protocol(Protocol::HttpJson)
             .with_endpoint(self.config.endpoint.clone())
@@ -185,29 +244,18 @@ impl Transport<'_> {
     }
 }
 
-/// OTLP/HTTP, protobuf or JSON: the client.
-#[cfg(feature = "__http")]
+/// OTLP/HTTP with JSON bodies: the client.
+#[cfg(feature = "http-json")]
 impl Transport<'_> {
-    /// The client for this signal's endpoint and TLS, its requests run on the export
-    /// runtime; `None`, with a warning, when there is none to send with.
-    pub(super) fn http_client(
+    /// otel-kit-otlp's client for this signal's endpoint and TLS, its requests run on
+    /// the export runtime; `None`, with a warning, when there is none to send with.
+    fn http_client(
         &self,
-        runtime: Option<&ExportRuntime>,
-        clients: &mut HttpClients,
+        runtime: &ExportRuntime,
         warnings: &mut Warnings,
-    ) -> Option<ExplainingClient> {
-        // Started for every OTLP exporter (`builder::start`), so a last guard only.
-        let Some(runtime) = runtime else {
-            warnings.push(
-                self.signal_var("ENDPOINT"),
-                self.config.endpoint.clone(),
-                format!(
-                    "has no export runtime to send from; {} are not exported",
-                    self.signal.as_str()
-                ),
-            );
-            return None;
-        };
+    ) -> Option<otel_kit_otlp::ExplainingClient> {
+        use otel_kit_otlp::ClientTls;
+
         let (ca, identity) = self.read_tls(warnings);
         let tls = if self.is_https() {
             ClientTls::Https {
@@ -217,12 +265,10 @@ impl Transport<'_> {
         } else {
             ClientTls::PlainHttp
         };
-        // Always ours: this build has no client of opentelemetry-otlp's own to fall back to.
-        match clients.get(self.config.timeout, tls, runtime.handle().clone()) {
-            Ok((client, problems)) => {
-                for (suffix, why) in problems {
-                    warnings.push(self.signal_var(suffix), String::new(), why);
-                }
+        // Always otel-kit-otlp's: this build has no client of opentelemetry-otlp's own.
+        match runtime.http_client(self.config.timeout, tls) {
+            Ok((client, left_out)) => {
+                self.left_out(left_out, warnings);
                 Some(client)
             }
             Err(e) => {

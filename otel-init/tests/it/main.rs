@@ -12,10 +12,8 @@ use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 
 mod batch;
 mod config;
-mod console;
 mod control;
 mod init;
-mod otlp_encoding;
 mod otlp_export;
 mod propagation;
 mod redaction;

@@ -1,6 +1,5 @@
-//! The batch span processor: bounded queue, counted drops, one wake per full batch.
+//! The span queue processor as `init()` sets it up: its idle worker, and its counters
+//! reported as metrics. (The processor itself is tested in otel-kit-otlp.)
 
 mod idle_cpu;
-mod logging;
-mod processor;
-mod wakeups;
+mod span_queue_metrics;

@@ -50,7 +50,7 @@ async fn arrives_exactly(protocol: &str, gzip: bool) {
         assert_eq!(r.header("x-tenant"), Some("acme"));
         assert_eq!(r.compression(), gzip.then_some("gzip"), "{protocol}");
         let agent = r.header("user-agent").unwrap_or_default();
-        assert!(agent.contains("otel-kit-init/"), "ours, not upstream's: {agent}");
+        assert!(agent.contains("otel-kit-otlp/"), "ours, not upstream's: {agent}");
     }
     super::shut_down(telemetry).await;
 }

@@ -133,7 +133,7 @@ async fn log_records_arrive_exactly_over_grpc_and_http() {
             assert_eq!(r.header("x-tenant"), Some("acme"));
             assert_eq!(r.compression(), Some("gzip"));
             let agent = r.header("user-agent").unwrap_or_default();
-            assert!(agent.contains("otel-kit-init/"), "ours, not upstream's: {agent}");
+            assert!(agent.contains("otel-kit-otlp/"), "ours, not upstream's: {agent}");
         }
     }
 }

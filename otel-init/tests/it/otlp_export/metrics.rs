@@ -133,7 +133,7 @@ async fn metrics_arrive_as_collected_over_grpc_and_http() {
         for r in collector.requests() {
             assert_eq!(r.compression(), Some("gzip"));
             let agent = r.header("user-agent").unwrap_or_default();
-            assert!(agent.contains("otel-kit-init/"), "ours, not upstream's: {agent}");
+            assert!(agent.contains("otel-kit-otlp/"), "ours, not upstream's: {agent}");
         }
     }
 }

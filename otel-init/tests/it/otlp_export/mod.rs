@@ -1,14 +1,14 @@
-//! Our OTLP exporters (gRPC and HTTP/protobuf, `proto_export`) end to end: what arrives
-//! at the in-process collector is exactly opentelemetry-proto's transform of the spans
-//! the pipeline ended, with the configured headers and compression; a real collector
-//! (rotel) accepts it over both transports; HTTP statuses are retried or not as
-//! opentelemetry-otlp does.
+//! Our OTLP exporters (gRPC and HTTP/protobuf, otel-kit-otlp's) as `init()` configures
+//! them from `OTEL_EXPORTER_OTLP_*`, end to end: what arrives at the in-process
+//! collector is exactly opentelemetry-proto's transform of the spans the pipeline
+//! ended, with the configured headers and compression; a real collector (rotel) accepts
+//! it over both transports. (How HTTP statuses are retried is otel-kit-otlp's test
+//! `export::retries`.)
 
 mod arrival;
 mod exemplars;
 mod logs;
 mod metrics;
-mod retries;
 mod rotel;
 
 use std::time::Duration;

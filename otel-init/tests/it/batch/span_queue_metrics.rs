@@ -1,0 +1,79 @@
+//! The span queue processor's counters reach the collector as the semconv metrics when
+//! `init()` builds the pipeline (it registers them on its meter provider).
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use opentelemetry::trace::{Tracer as _, TracerProvider as _};
+use otel_kit_testing::TestCollector;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drops_are_reported_to_the_collector_as_the_semconv_metric() {
+    let collector = TestCollector::start().await.expect("collector");
+    // Traces go to a black hole: accepted connections that never answer.
+    let hole = otel_kit_testing::BlackHole::start().await.expect("black hole");
+    let env: HashMap<&str, String> = HashMap::from([
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc".to_owned()),
+        ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", hole.endpoint()),
+        ("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", collector.endpoint()),
+        ("OTEL_LOGS_EXPORTER", "none".to_owned()),
+        ("OTEL_BSP_MAX_QUEUE_SIZE", "16".to_owned()),
+        ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "8".to_owned()),
+        ("OTEL_BSP_SCHEDULE_DELAY", "20".to_owned()),
+        ("OTEL_METRIC_EXPORT_INTERVAL", "100".to_owned()),
+    ]);
+    let t = otel_kit_init::builder()
+        .without_globals()
+        .shutdown_timeout(Duration::from_millis(500))
+        .environment(move |k| env.get(k).cloned())
+        .init()
+        .expect("init");
+    let tracer = t.tracer_provider().tracer("app");
+    for _ in 0..1000 {
+        tracer.in_span("lost", |_| {});
+    }
+    let dropped = t.dropped_spans();
+    assert!(dropped >= 1000 - 16 - 8, "dropped {dropped}");
+    let stats = t.span_queue_stats().expect("an OTLP traces pipeline");
+    assert_eq!(stats.ended(), 1000);
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let metrics = collector.metrics();
+        let reported = metrics
+            .find("otel.sdk.processor.span.processed")
+            .and_then(|m| match &m.data {
+                otel_kit_testing::MetricData::Sum { points, .. } => points
+                    .iter()
+                    .find(|p| {
+                        p.attributes
+                            .iter()
+                            .any(|(k, v)| k == "error.type" && *v == "queue_full".into())
+                    })
+                    .map(|p| p.value),
+                _ => None,
+            });
+        if reported == Some(otel_kit_testing::Number::Int(dropped as i64)) {
+            let m = metrics.metric("otel.sdk.processor.span.processed");
+            m.has_unit("{span}").is_counter();
+            m.point(&[
+                ("error.type", "queue_full".into()),
+                ("otel.component.type", "batching_span_processor".into()),
+            ])
+            .has_value(dropped as i64);
+            metrics
+                .metric("otel.sdk.processor.span.queue.capacity")
+                .point(&[])
+                .has_value(16);
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "drops never reported; last: {reported:?}\n{}",
+            metrics.listing()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = tokio::task::spawn_blocking(move || t.shutdown()).await;
+    drop(hole);
+}

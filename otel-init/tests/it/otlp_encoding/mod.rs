@@ -1,8 +1,0 @@
-//! Our OTLP protobuf encoding (`otel_kit_init::otlp_encoding`) against the reference:
-//! over arbitrary data, our bytes decode (with opentelemetry-proto) to exactly what
-//! opentelemetry-proto's transform produces, and equal prost's bytes for it.
-
-mod arbitrary;
-mod logs;
-mod metrics;
-mod traces;

@@ -1,0 +1,332 @@
+//! The processor: `on_end` offers each span to a bounded queue; a worker thread exports
+//! batches every schedule delay, when a batch is full, and on flush and shutdown.
+//!
+//! The worker is not woken per span: it sleeps until the schedule delay is up, and
+//! `on_end` wakes it only when a full batch is waiting. Waking a sleeping thread costs
+//! a system call and a context switch (microseconds of CPU); per span, that was the
+//! largest cost of a traced request under load.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, TrySendError, bounded, select, unbounded};
+use opentelemetry::Context;
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
+use opentelemetry_sdk::trace::{Span, SpanData, SpanExporter, SpanProcessor};
+
+use super::BatchSettings;
+use super::SpanQueueStats;
+use super::block_on::block_on;
+use crate::report_gate::ReportGate;
+
+/// How long the worker of a zero-delay processor sleeps when nothing wakes it.
+const IDLE_WAIT: Duration = Duration::from_secs(3600);
+
+enum Control {
+    Flush(Sender<OTelSdkResult>),
+    Shutdown(Duration, Sender<OTelSdkResult>),
+    SetResource(Resource, Sender<OTelSdkResult>),
+}
+
+/// A batching span processor with a bounded queue and counted drops; see the
+/// [module docs](super).
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+/// use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor};
+///
+/// let settings = BatchSettings {
+///     max_queue_size: 8192,
+///     schedule_delay: Duration::from_secs(1),
+///     ..BatchSettings::SPAN_DEFAULTS
+/// };
+/// let processor = SpanQueueProcessor::new(InMemorySpanExporter::default(), settings);
+/// assert_eq!(processor.stats().capacity(), 8192);
+/// let provider = SdkTracerProvider::builder().with_span_processor(processor).build();
+/// # drop(provider);
+/// ```
+#[derive(Debug)]
+pub struct SpanQueueProcessor {
+    spans: Sender<SpanData>,
+    /// Holds at most one pending wake-up: while one is pending, more cost nothing.
+    wake: Sender<()>,
+    /// How many queued spans wake the worker: a full batch, or one span when the
+    /// schedule delay is zero (export at once).
+    wake_at: u64,
+    control: Sender<Control>,
+    stats: Arc<SpanQueueStats>,
+    worker: Mutex<Option<JoinHandle<()>>>,
+    shut_down: AtomicBool,
+    drop_warnings: ReportGate,
+    flush_timeout: Duration,
+}
+
+impl std::fmt::Debug for Control {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Control::Flush(_) => "Flush",
+            Control::Shutdown(..) => "Shutdown",
+            Control::SetResource(..) => "SetResource",
+        })
+    }
+}
+
+impl SpanQueueProcessor {
+    /// Starts the worker thread that owns `exporter`.
+    pub fn new<E: SpanExporter + 'static>(exporter: E, settings: BatchSettings) -> Self {
+        let capacity = settings.max_queue_size.max(1);
+        let (spans, span_rx) = bounded(capacity);
+        let (control, control_rx) = unbounded();
+        let (wake, wake_rx) = bounded(1);
+        let stats = Arc::new(SpanQueueStats::default());
+        stats.capacity.store(capacity as u64, Ordering::Relaxed);
+        let max_batch = settings.max_export_batch_size.clamp(1, capacity);
+        let worker = Worker {
+            exporter,
+            spans: span_rx,
+            wake: wake_rx,
+            control: control_rx,
+            stats: Arc::clone(&stats),
+            max_batch,
+            delay: settings.schedule_delay,
+            failures_unlogged: 0,
+            failure_reports: ReportGate::new(),
+        };
+        let handle = std::thread::Builder::new()
+            .name("otel-span-batch".to_owned())
+            .spawn(move || worker.run())
+            .map_err(|e| tracing::error!(target: "otel_kit_otlp", "the span export thread could not start ({e}); spans will be dropped"))
+            .ok();
+        let wake_at = if settings.schedule_delay.is_zero() {
+            1
+        } else {
+            max_batch as u64
+        };
+        SpanQueueProcessor {
+            spans,
+            wake,
+            wake_at,
+            control,
+            stats,
+            worker: Mutex::new(handle),
+            shut_down: AtomicBool::new(false),
+            drop_warnings: ReportGate::new(),
+            // A flush waits for at most one export of everything queued.
+            flush_timeout: settings.export_timeout.max(Duration::from_secs(1)),
+        }
+    }
+
+    /// The processor's counters, shared: keep the `Arc` to read them later.
+    pub fn stats(&self) -> Arc<SpanQueueStats> {
+        Arc::clone(&self.stats)
+    }
+
+    fn note_drop(&self) {
+        let dropped = self.stats.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+        // One thread wins the right to log; the others keep going without waiting.
+        if self.drop_warnings.pass() {
+            tracing::warn!(
+                target: "otel_kit_otlp",
+                "the span export queue is full ({} spans): spans are being dropped, {dropped} so far; \
+                 the collector is slow or unreachable, or the queue size (OTEL_BSP_MAX_QUEUE_SIZE with otel-kit-init) is too small",
+                self.stats.capacity()
+            );
+        }
+    }
+
+    fn request(&self, make: impl FnOnce(Sender<OTelSdkResult>) -> Control, wait: Duration) -> OTelSdkResult {
+        let (tx, rx) = bounded(1);
+        self.control
+            .send(make(tx))
+            .map_err(|_| OTelSdkError::AlreadyShutdown)?;
+        match rx.recv_timeout(wait) {
+            Ok(result) => result,
+            Err(_) => Err(OTelSdkError::Timeout(wait)),
+        }
+    }
+}
+
+impl SpanProcessor for SpanQueueProcessor {
+    fn on_start(&self, _span: &mut Span, _cx: &Context) {}
+
+    fn on_end(&self, span: SpanData) {
+        if !span.span_context.is_sampled() {
+            return;
+        }
+        self.stats.ended.fetch_add(1, Ordering::Relaxed);
+        // Counted before the span is handed over: counted after, the worker could take it
+        // off the count first, and the counter would wrap below zero (a debug build then
+        // panics on this thread, the application's).
+        let queued = self.stats.queued.fetch_add(1, Ordering::Relaxed) + 1;
+        match self.spans.try_send(span) {
+            Ok(()) => {
+                if queued >= self.wake_at {
+                    // Full (the worker is asleep, or one is already pending).
+                    let _ = self.wake.try_send(());
+                }
+            }
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
+                self.stats.queued.fetch_sub(1, Ordering::Relaxed);
+                self.note_drop();
+            }
+        }
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        if self.shut_down.load(Ordering::Relaxed) {
+            return Err(OTelSdkError::AlreadyShutdown);
+        }
+        self.request(Control::Flush, self.flush_timeout)
+    }
+
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        if self.shut_down.swap(true, Ordering::Relaxed) {
+            return Err(OTelSdkError::AlreadyShutdown);
+        }
+        let result = self.request(|tx| Control::Shutdown(timeout, tx), timeout);
+        if result.is_ok()
+            && let Some(handle) = self.worker.lock().unwrap_or_else(PoisonError::into_inner).take()
+        {
+            let _ = handle.join();
+        }
+        result
+    }
+
+    /// Waits until the worker has handed the resource to the exporter: the provider
+    /// calls this while it is built, before any span exists, so no batch can go out
+    /// without its `service.name`.
+    fn set_resource(&mut self, resource: &Resource) {
+        let resource = resource.clone();
+        let _ = self.request(|tx| Control::SetResource(resource, tx), Duration::from_secs(1));
+    }
+}
+
+struct Worker<E> {
+    exporter: E,
+    spans: Receiver<SpanData>,
+    wake: Receiver<()>,
+    control: Receiver<Control>,
+    stats: Arc<SpanQueueStats>,
+    max_batch: usize,
+    delay: Duration,
+    failures_unlogged: u64,
+    failure_reports: ReportGate,
+}
+
+impl<E: SpanExporter> Worker<E> {
+    fn run(mut self) {
+        let mut batch = Vec::with_capacity(self.max_batch);
+        let mut next = Instant::now() + self.delay;
+        loop {
+            // With a schedule delay of 0 every span wakes the worker, which otherwise
+            // sleeps: a zero wait would spin a core.
+            let wait = if self.delay.is_zero() {
+                IDLE_WAIT
+            } else {
+                next.saturating_duration_since(Instant::now())
+            };
+            select! {
+                recv(self.wake) -> woken => {
+                    if woken.is_err() {
+                        return;
+                    }
+                    // Full batches now; a remainder waits for the schedule (or, with a
+                    // zero delay, goes at once).
+                    while self.spans.len() >= self.max_batch {
+                        self.take(&mut batch, self.max_batch);
+                        // Failures are counted and logged inside `export`.
+                        let _ = self.export(&mut batch);
+                    }
+                    if self.delay.is_zero() {
+                        let _ = self.drain(&mut batch);
+                    }
+                }
+                recv(self.control) -> message => match message {
+                    Ok(Control::Flush(reply)) => {
+                        let result = self.drain(&mut batch);
+                        let _ = reply.send(result);
+                        next = Instant::now() + self.delay;
+                    }
+                    Ok(Control::Shutdown(timeout, reply)) => {
+                        let started = Instant::now();
+                        let mut result = self.drain(&mut batch);
+                        let left = timeout.saturating_sub(started.elapsed());
+                        if let Err(e) = self.exporter.shutdown_with_timeout(left) {
+                            result = result.and(Err(e));
+                        }
+                        let _ = reply.send(result);
+                        return;
+                    }
+                    Ok(Control::SetResource(resource, done)) => {
+                        self.exporter.set_resource(&resource);
+                        let _ = done.send(Ok(()));
+                    }
+                    Err(_) => return,
+                },
+                default(wait) => {
+                    let _ = self.drain(&mut batch);
+                    next = Instant::now() + self.delay;
+                }
+            }
+        }
+    }
+
+    /// Moves up to `count` queued spans into `batch`.
+    fn take(&mut self, batch: &mut Vec<SpanData>, count: usize) {
+        for span in self.spans.try_iter().take(count) {
+            self.stats.queued.fetch_sub(1, Ordering::Relaxed);
+            batch.push(span);
+        }
+    }
+
+    /// Exports the batch and everything queued now, in batches of at most `max_batch`.
+    fn drain(&mut self, batch: &mut Vec<SpanData>) -> OTelSdkResult {
+        let mut result = Ok(());
+        while let Ok(span) = self.spans.try_recv() {
+            self.stats.queued.fetch_sub(1, Ordering::Relaxed);
+            batch.push(span);
+            if batch.len() >= self.max_batch
+                && let Err(e) = self.export(batch)
+            {
+                result = Err(e);
+            }
+        }
+        if !batch.is_empty()
+            && let Err(e) = self.export(batch)
+        {
+            result = Err(e);
+        }
+        result
+    }
+
+    fn export(&mut self, batch: &mut Vec<SpanData>) -> OTelSdkResult {
+        let spans = std::mem::take(batch);
+        let count = spans.len() as u64;
+        let result = block_on(self.exporter.export(spans));
+        match &result {
+            Ok(()) => {
+                self.stats.exported.fetch_add(count, Ordering::Relaxed);
+            }
+            Err(e) => {
+                self.stats.failed.fetch_add(count, Ordering::Relaxed);
+                self.failures_unlogged += 1;
+                if self.failure_reports.pass() {
+                    tracing::warn!(
+                        target: "otel_kit_otlp",
+                        "span export failed ({} failed exports since the last report, {} spans lost in all): {e}",
+                        self.failures_unlogged,
+                        self.stats.failed()
+                    );
+                    self.failures_unlogged = 0;
+                }
+            }
+        }
+        batch.reserve(self.max_batch);
+        result
+    }
+}

@@ -1,0 +1,303 @@
+//! [`ExporterBuilder`]: one signal's exporter settings, given explicitly (no
+//! environment is read), checked when the exporter is built. The settings every signal
+//! shares are set here; what a signal adds (the metric temporality and exemplars) is set
+//! on its own marker's builder, and each signal's `build` is beside its exporter
+//! (`proto_export/`).
+
+use std::time::Duration;
+
+use crate::export_runtime::{ExportRuntime, RuntimeRef};
+
+/// The OTLP transport and encoding.
+///
+/// ```
+/// use otel_kit_otlp::{Protocol, SpanExporter};
+///
+/// let grpc = SpanExporter::builder().with_protocol(Protocol::Grpc).build()?;
+/// # drop(grpc);
+/// # Ok::<(), otel_kit_otlp::BuildError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// OTLP/gRPC (the `grpc` cargo feature); default endpoint `http://localhost:4317`.
+    Grpc,
+    /// OTLP/HTTP with protobuf bodies (the `http-proto` cargo feature), the
+    /// specification's default; default endpoint `http://localhost:4318/v1/<signal>`.
+    HttpProtobuf,
+}
+
+impl Protocol {
+    /// The specification's name for it: `grpc` or `http/protobuf`.
+    ///
+    /// ```
+    /// assert_eq!(otel_kit_otlp::Protocol::HttpProtobuf.as_str(), "http/protobuf");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Grpc => "grpc",
+            Protocol::HttpProtobuf => "http/protobuf",
+        }
+    }
+}
+
+/// The compression of export requests.
+///
+/// ```
+/// use otel_kit_otlp::{Compression, LogExporter};
+///
+/// let gzipped = LogExporter::builder().with_compression(Compression::Gzip).build()?;
+/// # drop(gzipped);
+/// # Ok::<(), otel_kit_otlp::BuildError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// gzip (the `gzip` cargo feature): tonic's for gRPC, flate2 for HTTP bodies.
+    Gzip,
+}
+
+/// The settings of one signal's OTLP exporter: protocol, endpoint, headers, timeout,
+/// compression and TLS. `S` is the signal ([`Spans`], [`Logs`] or [`Metrics`]); each
+/// has its `build`. Nothing is checked until then, and nothing is read from the
+/// environment: otel-kit-init does that, and gives what it read to this builder.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use otel_kit_otlp::{Compression, Protocol, SpanExporter};
+///
+/// let exporter = SpanExporter::builder()
+///     .with_protocol(Protocol::Grpc)
+///     .with_endpoint("http://collector:4317")
+///     .with_header("x-tenant", "acme")
+///     .with_timeout(Duration::from_secs(5))
+///     .with_compression(Compression::Gzip)
+///     .build()?;
+/// # drop(exporter);
+/// # Ok::<(), otel_kit_otlp::BuildError>(())
+/// ```
+#[derive(Clone)]
+pub struct ExporterBuilder<S> {
+    pub(crate) settings: Settings,
+    pub(crate) signal: S,
+}
+
+/// What every signal's builder holds.
+#[derive(Clone)]
+pub(crate) struct Settings {
+    pub(crate) protocol: Protocol,
+    pub(crate) endpoint: Option<String>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) timeout: Duration,
+    pub(crate) compression: Option<Compression>,
+    pub(crate) ca: Option<Vec<u8>>,
+    pub(crate) identity: Option<(Vec<u8>, Vec<u8>)>,
+    pub(crate) runtime: Option<RuntimeRef>,
+}
+
+/// The signal of an [`ExporterBuilder`] of [`SpanExporter`](crate::SpanExporter)s.
+///
+/// ```
+/// use otel_kit_otlp::{ExporterBuilder, SpanExporter, Spans};
+///
+/// let builder: ExporterBuilder<Spans> = SpanExporter::builder();
+/// # drop(builder);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Spans;
+
+/// The signal of an [`ExporterBuilder`] of [`LogExporter`](crate::LogExporter)s.
+///
+/// ```
+/// use otel_kit_otlp::{ExporterBuilder, LogExporter, Logs};
+///
+/// let builder: ExporterBuilder<Logs> = LogExporter::builder();
+/// # drop(builder);
+/// ```
+#[cfg(feature = "logs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Logs;
+
+/// The signal of an [`ExporterBuilder`] of [`MetricExporter`](crate::MetricExporter)s,
+/// with what only metrics have: the temporality and the exemplar reservoirs.
+///
+/// ```
+/// use otel_kit_otlp::{ExporterBuilder, MetricExporter, Metrics};
+///
+/// let builder: ExporterBuilder<Metrics> = MetricExporter::builder();
+/// # drop(builder);
+/// ```
+#[cfg(feature = "metrics")]
+#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+#[derive(Debug, Clone, Default)]
+pub struct Metrics {
+    pub(crate) temporality: opentelemetry_sdk::metrics::Temporality,
+    pub(crate) exemplars: Option<std::sync::Arc<otel_kit_core::sdk::exemplar::Reservoirs>>,
+}
+
+/// The specification's default export timeout.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl<S: Default> ExporterBuilder<S> {
+    /// The defaults: http/protobuf when built in (else gRPC), the protocol's default
+    /// endpoint on localhost, no headers, a 10 s timeout, no compression, the system's
+    /// roots for `https://`, an export runtime of the exporter's own.
+    pub(crate) fn new() -> Self {
+        let protocol = if cfg!(feature = "http-proto") || !cfg!(feature = "grpc") {
+            Protocol::HttpProtobuf
+        } else {
+            Protocol::Grpc
+        };
+        ExporterBuilder {
+            settings: Settings {
+                protocol,
+                endpoint: None,
+                headers: Vec::new(),
+                timeout: DEFAULT_TIMEOUT,
+                compression: None,
+                ca: None,
+                identity: None,
+                runtime: None,
+            },
+            signal: S::default(),
+        }
+    }
+}
+
+impl<S> ExporterBuilder<S> {
+    /// The transport and encoding.
+    pub fn with_protocol(mut self, protocol: Protocol) -> Self {
+        self.settings.protocol = protocol;
+        self
+    }
+
+    /// Where to send: for gRPC the collector's URL (`http://collector:4317`), for
+    /// HTTP/protobuf the full URL of the signal's export (`http://collector:4318/v1/traces`).
+    /// `https://` needs the `tls-ring` or `tls-aws-lc` cargo feature.
+    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.settings.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// A header (gRPC metadata) sent with every request; a `user-agent` replaces ours.
+    /// Names and values are checked when the exporter is built.
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.settings.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Headers sent with every request, after those already given.
+    pub fn with_headers<K: Into<String>, V: Into<String>>(
+        mut self,
+        headers: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        self.settings
+            .headers
+            .extend(headers.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self
+    }
+
+    /// The longest one export may take, retries included (default 10 s; zero is refused).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.timeout = timeout;
+        self
+    }
+
+    /// Compresses every request.
+    pub fn with_compression(mut self, compression: Compression) -> Self {
+        self.settings.compression = Some(compression);
+        self
+    }
+
+    /// CA certificates (PEM, any number) trusted beside the system's roots to verify
+    /// the collector.
+    ///
+    /// ```no_run
+    /// use otel_kit_otlp::SpanExporter;
+    ///
+    /// let exporter = SpanExporter::builder()
+    ///     .with_endpoint("https://collector:4318/v1/traces")
+    ///     .with_ca_certificate(std::fs::read("/etc/otel/ca.pem")?)
+    ///     .with_client_identity(std::fs::read("/etc/otel/client.pem")?, std::fs::read("/etc/otel/client.key")?)
+    ///     .build()?;
+    /// # drop(exporter);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_ca_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.settings.ca = Some(pem.into());
+        self
+    }
+
+    /// The certificate chain and private key (PEM) the exporter presents to a
+    /// collector that asks for one (mutual TLS).
+    pub fn with_client_identity(
+        mut self,
+        certificate_pem: impl Into<Vec<u8>>,
+        key_pem: impl Into<Vec<u8>>,
+    ) -> Self {
+        self.settings.identity = Some((certificate_pem.into(), key_pem.into()));
+        self
+    }
+
+    /// Sends from `runtime`'s thread, shared with the other exporters given it, instead
+    /// of a thread of this exporter's own.
+    pub fn with_export_runtime(mut self, runtime: &ExportRuntime) -> Self {
+        self.settings.runtime = Some(runtime.shared().clone());
+        self
+    }
+}
+
+#[cfg(feature = "metrics")]
+impl ExporterBuilder<Metrics> {
+    /// The temporality the exporter asks of the SDK's aggregation (default cumulative).
+    pub fn with_temporality(mut self, temporality: opentelemetry_sdk::metrics::Temporality) -> Self {
+        self.signal.temporality = temporality;
+        self
+    }
+
+    /// Writes the exemplars these reservoirs keep onto histogram points: those of an
+    /// [`ExemplarMeterProvider`](crate::exemplar::ExemplarMeterProvider)
+    /// (`provider.reservoirs()`), since opentelemetry_sdk 0.33 records none.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
+    /// use otel_kit_otlp::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
+    /// use otel_kit_otlp::MetricExporter;
+    ///
+    /// // The exporter holds the reservoirs before the provider that fills them exists.
+    /// let reservoirs = Arc::new(Reservoirs::new(ExemplarFilter::TraceBased));
+    /// let exporter = MetricExporter::builder().with_exemplars(Arc::clone(&reservoirs)).build()?;
+    /// let sdk = SdkMeterProvider::builder()
+    ///     .with_reader(PeriodicReader::builder(exporter).build())
+    ///     .build();
+    /// let provider = ExemplarMeterProvider::with_reservoirs(sdk, reservoirs);
+    /// # drop(provider);
+    /// # Ok::<(), otel_kit_otlp::BuildError>(())
+    /// ```
+    pub fn with_exemplars(
+        mut self,
+        reservoirs: std::sync::Arc<otel_kit_core::sdk::exemplar::Reservoirs>,
+    ) -> Self {
+        self.signal.exemplars = Some(reservoirs);
+        self
+    }
+}
+
+/// The headers' names only: their values may be credentials, and the PEMs hold a key.
+impl<S: std::fmt::Debug> std::fmt::Debug for ExporterBuilder<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = &self.settings;
+        f.debug_struct("ExporterBuilder")
+            .field("protocol", &s.protocol)
+            .field("endpoint", &s.endpoint)
+            .field("headers", &s.headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field("timeout", &s.timeout)
+            .field("compression", &s.compression)
+            .field("ca_certificate", &s.ca.is_some())
+            .field("client_identity", &s.identity.is_some())
+            .field("signal", &self.signal)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,280 @@
+//! The HTTP clients of the OTLP/HTTP exporters: opentelemetry-http's hyper client, driven
+//! by the export runtime, shared by the signals, with the TLS the features chose, and
+//! saying why a request failed.
+//!
+//! hyper needs a tokio runtime for its connections and timeouts, and the exporters are
+//! awaited on threads that have none (the batch processors' own, with a plain
+//! `block_on`). So each request is spawned onto the export runtime and only its result
+//! is awaited there: the application's runtime, if there is one, never does export I/O.
+//!
+//! opentelemetry-otlp 0.33 turns every transport error of an HTTP export into "HTTP
+//! export failed: network error" and logs the cause only at debug level, so a wrong CA
+//! or a refused connection look the same at the default level. This client logs the
+//! cause (the whole error chain) as a warning, at most once per
+//! `REPORT_EVERY` (`report_gate`) per client, and returns the error
+//! unchanged.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use opentelemetry_http::hyper::HyperClient;
+use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
+
+use crate::error::BuildWarning;
+use crate::error_chain::chain;
+use crate::report_gate::ReportGate;
+
+/// The TLS of one client: none for a plain `http://` endpoint, else the configured CA
+/// and client identity (PEM), each optional.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ClientTls<'a> {
+    /// An `http://` endpoint.
+    PlainHttp,
+    /// An `https://` endpoint.
+    Https {
+        /// The CA certificates (PEM) trusted beside the system's roots.
+        ca: Option<&'a [u8]>,
+        /// The client's certificate chain and key (PEM).
+        identity: Option<(&'a [u8], &'a [u8])>,
+    },
+}
+
+impl ClientTls<'_> {
+    /// Whether one client can serve every signal with these settings.
+    fn is_shared(&self) -> bool {
+        matches!(
+            self,
+            ClientTls::PlainHttp
+                | ClientTls::Https {
+                    ca: None,
+                    identity: None
+                }
+        )
+    }
+}
+
+/// The clients of one export runtime, shared by the exporters built on it: one per
+/// export timeout (the client enforces it) and scheme, so that the signals share
+/// connections and the system's roots are read once. An exporter with its own CA or
+/// client certificate gets a client of its own.
+#[derive(Debug, Default)]
+pub(crate) struct HttpClients(Vec<(Duration, bool, Arc<dyn HttpClient>)>);
+
+impl HttpClients {
+    /// A client for this timeout and TLS whose requests run on `runtime`, and what was
+    /// wrong with the PEM files (the client is built without what could not be used).
+    /// `Err` when no client could be built at all.
+    pub(crate) fn get(
+        &mut self,
+        timeout: Duration,
+        tls: ClientTls<'_>,
+        runtime: tokio::runtime::Handle,
+    ) -> Result<(ExplainingClient, Vec<BuildWarning>), String> {
+        let plain = tls == ClientTls::PlainHttp;
+        if tls.is_shared()
+            && let Some((_, _, client)) = self.0.iter().find(|(t, p, _)| *t == timeout && *p == plain)
+        {
+            return Ok((
+                ExplainingClient::new(Arc::clone(client), timeout, runtime),
+                Vec::new(),
+            ));
+        }
+        let (client, problems) = match tls {
+            ClientTls::PlainHttp => {
+                let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+                // As reqwest did: a request is written at once, without waiting for ACKs.
+                connector.set_nodelay(true);
+                let client: Arc<dyn HttpClient> = Arc::new(HyperClient::new(connector, timeout, None));
+                (client, Vec::new())
+            }
+            ClientTls::Https { ca, identity } => https_client(timeout, ca, identity)?,
+        };
+        if tls.is_shared() {
+            self.0.push((timeout, plain, Arc::clone(&client)));
+        }
+        Ok((ExplainingClient::new(client, timeout, runtime), problems))
+    }
+}
+
+#[cfg(feature = "__tls")]
+fn https_client(
+    timeout: Duration,
+    ca: Option<&[u8]>,
+    identity: Option<(&[u8], &[u8])>,
+) -> Result<(Arc<dyn HttpClient>, Vec<BuildWarning>), String> {
+    let (config, problems) = crate::tls::client_config(ca, identity);
+    let config = config.map_err(|e| format!("TLS could not be set up ({e})"))?;
+    let connector = crate::tls::HttpsConnector::new(config);
+    Ok((Arc::new(HyperClient::new(connector, timeout, None)), problems))
+}
+
+/// Without a TLS feature there is no HTTPS (the exporter refuses an `https://` endpoint
+/// before it gets here).
+#[cfg(not(feature = "__tls"))]
+fn https_client(
+    _timeout: Duration,
+    _ca: Option<&[u8]>,
+    _identity: Option<(&[u8], &[u8])>,
+) -> Result<(Arc<dyn HttpClient>, Vec<BuildWarning>), String> {
+    Err("this build of otel-kit-otlp has no TLS".to_owned())
+}
+
+/// An [`HttpClient`] whose requests run on the export runtime, and that explains its
+/// failures (see the module docs).
+#[derive(Debug, Clone)]
+pub struct ExplainingClient {
+    inner: Arc<dyn HttpClient>,
+    timeout: Duration,
+    runtime: tokio::runtime::Handle,
+    report_gate: Arc<ReportGate>,
+}
+
+impl ExplainingClient {
+    fn new(inner: Arc<dyn HttpClient>, timeout: Duration, runtime: tokio::runtime::Handle) -> Self {
+        ExplainingClient {
+            inner,
+            timeout,
+            runtime,
+            report_gate: Arc::new(ReportGate::new()),
+        }
+    }
+
+    fn report(&self, target: &str, error: &HttpError) {
+        if !self.report_gate.pass() {
+            return;
+        }
+        // The client's deadline says only "deadline has elapsed".
+        let why = if error.is::<tokio::time::error::Elapsed>() {
+            format!("no response within the export timeout ({:?})", self.timeout)
+        } else {
+            chain(error.as_ref())
+        };
+        tracing::warn!(target: "otel_kit_otlp", "OTLP/HTTP request to {target} failed: {why}");
+    }
+}
+
+#[async_trait::async_trait]
+impl HttpClient for ExplainingClient {
+    async fn send_bytes(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+        // Scheme, host, port and path only: never credentials or a query.
+        let uri = request.uri();
+        let target = format!(
+            "{}://{}{}",
+            uri.scheme_str().unwrap_or("http"),
+            uri.host().unwrap_or_default(),
+            uri.port().map(|p| format!(":{p}")).unwrap_or_default()
+        ) + uri.path();
+        let inner = Arc::clone(&self.inner);
+        // The request ends within the client's timeout, awaited or not.
+        let result = match self
+            .runtime
+            .spawn(async move { inner.send_bytes(request).await })
+            .await
+        {
+            Ok(result) => result,
+            // Stopped (after shutdown) or panicked: either way, no response.
+            Err(e) if e.is_cancelled() => Err("the export runtime has stopped".into()),
+            Err(e) => Err(format!("the request failed inside the export runtime ({e})").into()),
+        };
+        if let Err(error) = &result {
+            self.report(&target, error);
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::io::{Read as _, Write as _};
+    use std::task::{Context, Poll, Wake};
+
+    use super::*;
+    use crate::export_runtime::ExportRuntime;
+
+    /// Polls `future` on this thread, as the SDK's processors do: no tokio here.
+    fn block_on<F: Future>(future: F) -> F::Output {
+        struct Unpark(std::thread::Thread);
+        impl Wake for Unpark {
+            fn wake(self: Arc<Self>) {
+                self.0.unpark();
+            }
+        }
+        let waker = Arc::new(Unpark(std::thread::current())).into();
+        let mut cx = Context::from_waker(&waker);
+        let mut future = std::pin::pin!(future);
+        loop {
+            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+            std::thread::park();
+        }
+    }
+
+    /// A server that answers one request with 202, and its `http://` URL.
+    fn one_response_server() -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let address = listener.local_addr().expect("address");
+        std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().expect("accept");
+            let mut request = [0; 4096];
+            let _ = stream.read(&mut request);
+            let _ = stream
+                .write_all(b"HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        });
+        format!("http://{address}/v1/traces")
+    }
+
+    fn request(url: &str) -> Request<Bytes> {
+        Request::post(url)
+            .body(Bytes::from_static(b"spans"))
+            .expect("request")
+    }
+
+    #[test]
+    fn a_request_awaited_without_a_tokio_runtime_runs_on_the_export_runtime() {
+        let runtime = ExportRuntime::start().expect("runtime");
+        let (client, _) = HttpClients::default()
+            .get(
+                Duration::from_secs(5),
+                ClientTls::PlainHttp,
+                runtime.handle().clone(),
+            )
+            .expect("client");
+        let response = block_on(client.send_bytes(request(&one_response_server()))).expect("response");
+        assert_eq!(response.status(), 202);
+        assert_eq!(response.body().as_ref(), b"ok");
+    }
+
+    #[test]
+    fn after_the_runtime_stops_a_request_fails_at_once() {
+        let mut runtime = ExportRuntime::start().expect("runtime");
+        let (client, _) = HttpClients::default()
+            .get(
+                Duration::from_secs(5),
+                ClientTls::PlainHttp,
+                runtime.handle().clone(),
+            )
+            .expect("client");
+        runtime.stop();
+        let error =
+            block_on(client.send_bytes(request("http://127.0.0.1:9/v1/traces"))).expect_err("stopped");
+        assert_eq!(error.to_string(), "the export runtime has stopped");
+    }
+
+    #[test]
+    fn signals_with_the_same_timeout_and_scheme_share_a_client() {
+        let runtime = ExportRuntime::start().expect("runtime");
+        let mut clients = HttpClients::default();
+        for timeout in [1, 1, 2] {
+            let _ = clients
+                .get(
+                    Duration::from_secs(timeout),
+                    ClientTls::PlainHttp,
+                    runtime.handle().clone(),
+                )
+                .expect("client");
+        }
+        assert_eq!(clients.0.len(), 2);
+    }
+}

@@ -1,0 +1,138 @@
+//! OTLP exporters for any `opentelemetry_sdk` user: spans, log records and metrics over
+//! gRPC or HTTP/protobuf, encoded by us straight from the SDK's data; a span processor
+//! with a bounded queue and counted drops; and human-readable console exporters.
+//!
+//! ```no_run
+//! use opentelemetry::trace::{Tracer as _, TracerProvider as _};
+//! use opentelemetry_sdk::trace::SdkTracerProvider;
+//! use otel_kit_otlp::SpanExporter;
+//! use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor};
+//!
+//! let exporter = SpanExporter::builder()
+//!     .with_endpoint("http://localhost:4318/v1/traces")
+//!     .build()?;
+//! let provider = SdkTracerProvider::builder()
+//!     .with_span_processor(SpanQueueProcessor::new(exporter, BatchSettings::SPAN_DEFAULTS))
+//!     .build();
+//! provider.tracer("checkout").in_span("pay", |_| {});
+//! provider.shutdown()?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Nothing here reads the environment: every setting is given in code. otel-kit-init
+//! reads the `OTEL_*` variables and builds these exporters from them.
+//!
+//! - **Exporters** (`grpc` or `http-proto`): [`SpanExporter`], [`LogExporter`] and
+//!   [`MetricExporter`] implement the SDK's exporter traits; each has a `builder()`, an
+//!   [`ExporterBuilder`] of its signal ([`Spans`], [`Logs`], [`Metrics`]) with the
+//!   [`Protocol`], endpoint, headers, timeout, [`Compression`] and TLS. A setting that
+//!   cannot be used is a [`BuildError`] naming it, never a panic. Exports are sent from
+//!   an [`ExportRuntime`] (one thread with its own tokio runtime), never from the
+//!   application's threads; failed ones are retried as opentelemetry-otlp 0.33 retries.
+//! - **[`batch`]**: [`SpanQueueProcessor`](batch::SpanQueueProcessor), the SDK's batch
+//!   span processor with drops counted, failures reported at most once per 10 s, and
+//!   `on_end` never blocking.
+//! - **[`exemplar`]** (`metrics`): the meter provider whose histograms keep exemplars,
+//!   and the reservoirs the metric exporter writes them from.
+//! - **[`otlp_encoding`]** (`grpc` or `http-proto`): the encoders the exporters use,
+//!   public for benchmarks and for exporters of one's own.
+//! - **[`console_exporter`]** (`console`): one line per span, log record or metric point,
+//!   for someone watching a terminal.
+//!
+//! # Cargo features
+//!
+//! | feature | default | what it brings | what it compiles |
+//! | --- | --- | --- | --- |
+//! | `grpc` | yes | OTLP/gRPC | tonic's channel, prost |
+//! | `http-proto` | yes | OTLP/HTTP with protobuf bodies, the specification's default protocol | hyper's client (opentelemetry-http's), prost |
+//! | `gzip` | yes | [`Compression::Gzip`] | flate2 (pure Rust) |
+//! | `tls-ring` | yes | `https://` endpoints, CA and client certificates, with rustls on ring | rustls, ring, rustls-native-certs, tokio-rustls |
+//! | `tls-aws-lc` | no | the same with aws-lc-rs, used when `tls-ring` is off | aws-lc-sys, a C library |
+//! | `logs` | yes | [`LogExporter`], [`console_exporter::ConsoleLogExporter`] | the SDK's logs |
+//! | `metrics` | yes | [`MetricExporter`], [`console_exporter::ConsoleMetricExporter`] | the SDK's metrics |
+//! | `console` | yes | [`console_exporter`] | nothing more |
+//!
+//! What a build lacks is a [`BuildError::NotBuiltIn`] naming the feature, when the
+//! exporter is built.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod batch;
+#[cfg(feature = "console")]
+#[cfg_attr(docsrs, doc(cfg(feature = "console")))]
+pub mod console_exporter;
+mod error;
+#[cfg(any(feature = "__proto", feature = "__http"))]
+mod error_chain;
+mod export_runtime;
+#[cfg(feature = "__proto")]
+mod exporter_builder;
+#[cfg(feature = "__http")]
+mod http_client;
+#[cfg(feature = "__proto")]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
+pub mod otlp_encoding;
+#[cfg(feature = "__proto")]
+mod proto_export;
+mod report_gate;
+mod signal;
+#[cfg(all(feature = "__tls", feature = "__http"))]
+mod tls;
+#[cfg(feature = "__proto")]
+mod transport;
+
+pub use error::{BuildError, BuildWarning, CertificateSetting};
+pub use export_runtime::ExportRuntime;
+#[cfg(feature = "logs")]
+#[cfg(feature = "__proto")]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(all(feature = "logs", any(feature = "grpc", feature = "http-proto"))))
+)]
+pub use exporter_builder::Logs;
+#[cfg(feature = "metrics")]
+#[cfg(feature = "__proto")]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(all(feature = "metrics", any(feature = "grpc", feature = "http-proto"))))
+)]
+pub use exporter_builder::Metrics;
+#[cfg(feature = "__proto")]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
+pub use exporter_builder::{Compression, ExporterBuilder, Protocol, Spans};
+/// The OTLP/HTTP client, for otel-kit-init's HTTP/JSON exporter (opentelemetry-otlp's).
+#[cfg(feature = "__http")]
+#[doc(hidden)]
+pub use http_client::{ClientTls, ExplainingClient};
+#[cfg(all(feature = "logs", feature = "__proto"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(all(feature = "logs", any(feature = "grpc", feature = "http-proto"))))
+)]
+pub use proto_export::LogExporter;
+#[cfg(all(feature = "metrics", feature = "__proto"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(all(feature = "metrics", any(feature = "grpc", feature = "http-proto"))))
+)]
+pub use proto_export::MetricExporter;
+#[cfg(feature = "__proto")]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
+pub use proto_export::SpanExporter;
+pub use signal::Signal;
+
+/// Exemplars for the metric exporter: wrap the SDK's meter provider in an
+/// [`ExemplarMeterProvider`](exemplar::ExemplarMeterProvider) and give its
+/// [`Reservoirs`](exemplar::Reservoirs) to
+/// [`ExporterBuilder::with_exemplars`](crate::ExporterBuilder). The 0.33 SDK keeps none
+/// itself (opentelemetry-rust PR #3624 would add them).
+#[cfg(feature = "metrics")]
+#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+pub mod exemplar {
+    #[doc(inline)]
+    pub use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
+}
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;

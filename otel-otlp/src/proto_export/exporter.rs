@@ -1,0 +1,92 @@
+//! What our exporters of every signal do with a batch: encode it into the kept buffer
+//! on the caller's thread, send it, take the buffer back.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
+
+use super::body::BodyBuffers;
+use super::sender::Sender;
+use crate::report_gate::ReportGate;
+
+/// One signal's encoder, as the exporter drives it.
+pub(crate) trait Encoder: Default + Send + std::fmt::Debug {
+    fn set_resource(&mut self, resource: &Resource);
+    /// How many values, in all, were left out for having no OTLP form.
+    fn dropped_values(&self) -> u64;
+}
+
+/// An exporter over our encoding: `E` writes the requests, `Sender` sends them.
+#[derive(Debug)]
+pub(crate) struct ProtoExporter<E> {
+    state: Mutex<State<E>>,
+    sender: Arc<Sender>,
+    shut_down: AtomicBool,
+    dropped_reports: ReportGate,
+    /// "span attribute values", ..., for the warning about values left out.
+    values: &'static str,
+}
+
+#[derive(Debug, Default)]
+struct State<E> {
+    encoder: E,
+    buffers: BodyBuffers,
+}
+
+impl<E: Encoder> ProtoExporter<E> {
+    pub(crate) fn new(sender: Arc<Sender>, values: &'static str) -> Self {
+        ProtoExporter {
+            state: Mutex::new(State::default()),
+            sender,
+            shut_down: AtomicBool::new(false),
+            dropped_reports: ReportGate::new(),
+            values,
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State<E>> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Encodes with `encode` (before anything is awaited: the batch is not held across
+    /// the send), then sends.
+    pub(super) async fn export_with(&self, encode: impl FnOnce(&mut E, &mut Vec<u8>)) -> OTelSdkResult {
+        if self.shut_down.load(Ordering::Relaxed) {
+            return Err(OTelSdkError::AlreadyShutdown);
+        }
+        let gzip = self.sender.gzip();
+        let body = {
+            let mut state = self.state();
+            let State { encoder, buffers } = &mut *state;
+            let dropped_before = encoder.dropped_values();
+            encode(encoder, buffers.encoded());
+            let dropped = encoder.dropped_values() - dropped_before;
+            if dropped > 0 && self.dropped_reports.pass() {
+                tracing::warn!(
+                    target: "otel_kit_otlp",
+                    "{dropped} {} had no OTLP form and were left out (attributes are counted in their dropped counts)",
+                    self.values
+                );
+            }
+            buffers
+                .lend(gzip)
+                .map_err(|e| OTelSdkError::InternalFailure(format!("gzip failed: {e}")))?
+        };
+        let (outcome, body) = self.sender.send(body).await;
+        self.state().buffers.take_back(body, gzip);
+        outcome
+    }
+
+    pub(super) fn stop(&self) -> OTelSdkResult {
+        if self.shut_down.swap(true, Ordering::Relaxed) {
+            return Err(OTelSdkError::AlreadyShutdown);
+        }
+        Ok(())
+    }
+
+    pub(super) fn use_resource(&mut self, resource: &Resource) {
+        self.state().encoder.set_resource(resource);
+    }
+}

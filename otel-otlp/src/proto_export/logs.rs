@@ -1,0 +1,86 @@
+//! [`LogExporter`]: our OTLP log exporter, over `LogEncoder`.
+
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::logs::LogBatch;
+
+use super::exporter::{Encoder, ProtoExporter};
+use super::spans::strict;
+use crate::error::{BuildError, BuildWarning};
+use crate::exporter_builder::{ExporterBuilder, Logs};
+use crate::otlp_encoding::LogEncoder;
+use crate::transport::{SignalInfo, sender};
+
+impl Encoder for LogEncoder {
+    fn set_resource(&mut self, resource: &Resource) {
+        LogEncoder::set_resource(self, resource);
+    }
+
+    fn dropped_values(&self) -> u64 {
+        LogEncoder::dropped_values(self)
+    }
+}
+
+/// An OTLP log exporter (gRPC or HTTP/protobuf) for any SDK log processor, as
+/// [`SpanExporter`](crate::SpanExporter) is for spans.
+///
+/// ```
+/// use opentelemetry_sdk::logs::{BatchLogProcessor, SdkLoggerProvider};
+/// use otel_kit_otlp::{LogExporter, Protocol};
+///
+/// let exporter = LogExporter::builder()
+///     .with_protocol(Protocol::Grpc)
+///     .with_endpoint("http://localhost:4317")
+///     .build()?;
+/// let provider = SdkLoggerProvider::builder()
+///     .with_log_processor(BatchLogProcessor::builder(exporter).build())
+///     .build();
+/// # drop(provider);
+/// # Ok::<(), otel_kit_otlp::BuildError>(())
+/// ```
+#[derive(Debug)]
+pub struct LogExporter(ProtoExporter<LogEncoder>);
+
+impl LogExporter {
+    /// The settings, from the defaults ([`ExporterBuilder`]).
+    pub fn builder() -> ExporterBuilder<Logs> {
+        ExporterBuilder::new()
+    }
+}
+
+const LOGS: SignalInfo = SignalInfo {
+    http_path: "/v1/logs",
+    #[cfg(feature = "grpc")]
+    grpc: super::LOGS_SERVICE,
+    items: "log records",
+};
+
+impl ExporterBuilder<Logs> {
+    /// The exporter; `Err` naming the setting to fix when one cannot be used.
+    pub fn build(self) -> Result<LogExporter, BuildError> {
+        strict(self.build_lenient()?)
+    }
+
+    /// The exporter, built without any certificate it cannot use, as
+    /// [`ExporterBuilder::<Spans>::build_lenient`](crate::ExporterBuilder::build_lenient).
+    pub fn build_lenient(self) -> Result<(LogExporter, Vec<BuildWarning>), BuildError> {
+        let (sender, warnings) = sender(self.settings, &LOGS)?;
+        Ok((LogExporter(ProtoExporter::new(sender, "log values")), warnings))
+    }
+}
+
+impl opentelemetry_sdk::logs::LogExporter for LogExporter {
+    async fn export(&self, batch: LogBatch<'_>) -> OTelSdkResult {
+        self.0
+            .export_with(|encoder, out| encoder.encode(&batch, out))
+            .await
+    }
+
+    fn shutdown_with_timeout(&self, _timeout: std::time::Duration) -> OTelSdkResult {
+        self.0.stop()
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        self.0.use_resource(resource);
+    }
+}

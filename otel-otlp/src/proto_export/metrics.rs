@@ -1,0 +1,141 @@
+//! [`MetricExporter`]: our OTLP metric exporter, over `MetricEncoder`, with the
+//! temporality it asks of the SDK's aggregation, writing the kit's exemplars onto
+//! histogram points.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::metrics::Temporality;
+use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData, ResourceMetrics};
+use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
+
+use otel_kit_core::sdk::exemplar::Reservoirs;
+
+use super::exporter::{Encoder, ProtoExporter};
+use super::spans::strict;
+use crate::error::{BuildError, BuildWarning};
+use crate::exporter_builder::{ExporterBuilder, Metrics};
+use crate::otlp_encoding::{ExemplarSource, MetricEncoder};
+use crate::transport::{SignalInfo, sender};
+
+impl Encoder for MetricEncoder {
+    /// Each collection carries its resource; none is kept.
+    fn set_resource(&mut self, _resource: &Resource) {}
+
+    fn dropped_values(&self) -> u64 {
+        MetricEncoder::dropped_values(self)
+    }
+}
+
+/// An OTLP metric exporter (gRPC or HTTP/protobuf) for the SDK's periodic reader, as
+/// [`SpanExporter`](crate::SpanExporter) is for spans; with the reservoirs of an
+/// [`ExemplarMeterProvider`](crate::exemplar::ExemplarMeterProvider), it writes
+/// their exemplars onto histogram points.
+///
+/// ```
+/// use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider, Temporality};
+/// use otel_kit_otlp::MetricExporter;
+///
+/// let exporter = MetricExporter::builder()
+///     .with_endpoint("http://localhost:4318/v1/metrics")
+///     .with_temporality(Temporality::Delta)
+///     .build()?;
+/// let provider = SdkMeterProvider::builder()
+///     .with_reader(PeriodicReader::builder(exporter).build())
+///     .build();
+/// # drop(provider);
+/// # Ok::<(), otel_kit_otlp::BuildError>(())
+/// ```
+#[derive(Debug)]
+pub struct MetricExporter {
+    exporter: ProtoExporter<MetricEncoder>,
+    temporality: Temporality,
+    exemplars: Option<Arc<Reservoirs>>,
+}
+
+impl MetricExporter {
+    /// The settings, from the defaults ([`ExporterBuilder`]).
+    pub fn builder() -> ExporterBuilder<Metrics> {
+        ExporterBuilder::new()
+    }
+}
+
+const METRICS: SignalInfo = SignalInfo {
+    http_path: "/v1/metrics",
+    #[cfg(feature = "grpc")]
+    grpc: super::METRICS_SERVICE,
+    items: "data points",
+};
+
+impl ExporterBuilder<Metrics> {
+    /// The exporter; `Err` naming the setting to fix when one cannot be used.
+    pub fn build(self) -> Result<MetricExporter, BuildError> {
+        strict(self.build_lenient()?)
+    }
+
+    /// The exporter, built without any certificate it cannot use, as
+    /// [`ExporterBuilder::<Spans>::build_lenient`](crate::ExporterBuilder::build_lenient).
+    pub fn build_lenient(self) -> Result<(MetricExporter, Vec<BuildWarning>), BuildError> {
+        let (sender, warnings) = sender(self.settings, &METRICS)?;
+        let exporter = MetricExporter {
+            exporter: ProtoExporter::new(sender, "metric attribute values"),
+            temporality: self.signal.temporality,
+            exemplars: self.signal.exemplars,
+        };
+        Ok((exporter, warnings))
+    }
+}
+
+/// The end of the period of the collection's delta histograms, if it has any.
+fn delta_histograms_until(metrics: &ResourceMetrics) -> Option<SystemTime> {
+    fn delta_time<T>(data: &MetricData<T>) -> Option<SystemTime> {
+        match data {
+            MetricData::Histogram(h) if h.temporality() == Temporality::Delta => Some(h.time()),
+            _ => None,
+        }
+    }
+    metrics
+        .scope_metrics()
+        .flat_map(|s| s.metrics())
+        .filter_map(|m| match m.data() {
+            AggregatedMetrics::F64(d) => delta_time(d),
+            AggregatedMetrics::U64(d) => delta_time(d),
+            AggregatedMetrics::I64(d) => delta_time(d),
+        })
+        .max()
+}
+
+impl PushMetricExporter for MetricExporter {
+    async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
+        let exemplars: Option<&Reservoirs> = self.exemplars.as_deref();
+        let result = self
+            .exporter
+            .export_with(|encoder, out| {
+                encoder.encode(metrics, exemplars.map(|r| r as &dyn ExemplarSource), out)
+            })
+            .await;
+        // A delta point holds only its period's measurements: its exemplars must not
+        // come again on the next one (sent or not, the point is not retried).
+        if let Some(reservoirs) = &self.exemplars
+            && let Some(until) = delta_histograms_until(metrics)
+        {
+            reservoirs.forget_until(until);
+        }
+        result
+    }
+
+    /// Every export is sent and answered before `export` returns: nothing is held.
+    fn force_flush(&self) -> OTelSdkResult {
+        Ok(())
+    }
+
+    fn shutdown_with_timeout(&self, _timeout: std::time::Duration) -> OTelSdkResult {
+        self.exporter.stop()
+    }
+
+    fn temporality(&self) -> Temporality {
+        self.temporality
+    }
+}

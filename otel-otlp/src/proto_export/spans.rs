@@ -1,0 +1,103 @@
+//! [`SpanExporter`]: our OTLP span exporter, over `TraceEncoder`.
+
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::trace::SpanData;
+
+use super::exporter::{Encoder, ProtoExporter};
+use crate::error::{BuildError, BuildWarning};
+use crate::exporter_builder::{ExporterBuilder, Spans};
+use crate::otlp_encoding::TraceEncoder;
+use crate::transport::{SignalInfo, sender};
+
+impl Encoder for TraceEncoder {
+    fn set_resource(&mut self, resource: &Resource) {
+        TraceEncoder::set_resource(self, resource);
+    }
+
+    fn dropped_values(&self) -> u64 {
+        TraceEncoder::dropped_values(self)
+    }
+}
+
+/// An OTLP span exporter (gRPC or HTTP/protobuf) for any SDK span processor: each batch
+/// encoded by us straight from the SDK's spans, sent from the export runtime, retried
+/// as opentelemetry-otlp retries, within the export timeout.
+///
+/// ```
+/// use opentelemetry_sdk::trace::SdkTracerProvider;
+/// use otel_kit_otlp::SpanExporter;
+/// use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor};
+///
+/// let exporter = SpanExporter::builder()
+///     .with_endpoint("http://localhost:4318/v1/traces")
+///     .build()?;
+/// let provider = SdkTracerProvider::builder()
+///     .with_span_processor(SpanQueueProcessor::new(exporter, BatchSettings::SPAN_DEFAULTS))
+///     .build();
+/// # drop(provider);
+/// # Ok::<(), otel_kit_otlp::BuildError>(())
+/// ```
+#[derive(Debug)]
+pub struct SpanExporter(ProtoExporter<TraceEncoder>);
+
+impl SpanExporter {
+    /// The settings, from the defaults ([`ExporterBuilder`]).
+    pub fn builder() -> ExporterBuilder<Spans> {
+        ExporterBuilder::new()
+    }
+}
+
+const SPANS: SignalInfo = SignalInfo {
+    http_path: "/v1/traces",
+    #[cfg(feature = "grpc")]
+    grpc: super::TRACE_SERVICE,
+    items: "spans",
+};
+
+impl ExporterBuilder<Spans> {
+    /// The exporter; `Err` naming the setting to fix when one cannot be used.
+    pub fn build(self) -> Result<SpanExporter, BuildError> {
+        strict(self.build_lenient()?)
+    }
+
+    /// The exporter, built without any certificate it cannot use (each left out is
+    /// returned as a warning): the application starts, and the exports then fail
+    /// saying why. What otel-kit-init does.
+    pub fn build_lenient(self) -> Result<(SpanExporter, Vec<BuildWarning>), BuildError> {
+        let (sender, warnings) = sender(self.settings, &SPANS)?;
+        Ok((
+            SpanExporter(ProtoExporter::new(sender, "span attribute values")),
+            warnings,
+        ))
+    }
+}
+
+/// A strict build refuses what a lenient one leaves out.
+pub(crate) fn strict<E>((exporter, warnings): (E, Vec<BuildWarning>)) -> Result<E, BuildError> {
+    match warnings.into_iter().next() {
+        Some(w) => Err(BuildError::Certificate {
+            setting: w.setting,
+            why: w.why,
+        }),
+        None => Ok(exporter),
+    }
+}
+
+impl opentelemetry_sdk::trace::SpanExporter for SpanExporter {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        // The spans go with the closure, freed once written, not after the network
+        // answers.
+        self.0
+            .export_with(move |encoder, out| encoder.encode(&batch, out))
+            .await
+    }
+
+    fn shutdown_with_timeout(&self, _timeout: std::time::Duration) -> OTelSdkResult {
+        self.0.stop()
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        self.0.use_resource(resource);
+    }
+}

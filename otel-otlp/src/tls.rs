@@ -1,0 +1,274 @@
+//! TLS for the OTLP/HTTP exporters: the rustls client configuration, built here so that
+//! the crypto provider is the one the cargo features chose, and the connector that uses
+//! it.
+//!
+//! The server is verified against the system's roots (read by rustls-native-certs, as
+//! tonic's `tls-native-roots` does for gRPC, so both transports trust the same CAs) and
+//! the configured CA, as the OTLP exporter specification asks of
+//! `OTEL_EXPORTER_OTLP_CERTIFICATE`; the client identity is presented when configured.
+//!
+//! The connector is ours rather than hyper-rustls's: cargo features cannot say "TLS and
+//! HTTP", so a dependency of the HTTPS connector comes with TLS alone, gRPC-only builds
+//! included. tokio-rustls, hyper and tower-service are in those builds already (tonic
+//! uses them); hyper-rustls would be one crate more, for a few lines.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
+use hyper_util::rt::TokioIo;
+use rustls::ClientConfig;
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject as _;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+
+use crate::error::{BuildWarning, CertificateSetting};
+
+/// The provider the features chose: ring when `tls-ring` is on (as tonic, which prefers
+/// it too, so that both transports agree), else aws-lc-rs.
+pub(crate) fn provider() -> Arc<CryptoProvider> {
+    #[cfg(feature = "tls-ring")]
+    let provider = rustls::crypto::ring::default_provider();
+    #[cfg(all(feature = "tls-aws-lc", not(feature = "tls-ring")))]
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    Arc::new(provider)
+}
+
+/// A client configuration that verifies the server with the system's roots plus `ca`
+/// (PEM, any number of certificates) and presents `identity` (certificate chain and key,
+/// PEM). A PEM that cannot be used is returned as a warning next to a configuration
+/// without it, so the exporter still starts (when built leniently) and its failure is
+/// explained.
+pub(crate) fn client_config(
+    ca: Option<&[u8]>,
+    identity: Option<(&[u8], &[u8])>,
+) -> (Result<ClientConfig, rustls::Error>, Vec<BuildWarning>) {
+    let mut problems = Vec::new();
+    let extra_roots: Vec<CertificateDer<'static>> = match ca {
+        Some(pem) => match CertificateDer::pem_slice_iter(pem).collect::<Result<Vec<_>, _>>() {
+            Ok(certs) if !certs.is_empty() => certs,
+            Ok(_) => {
+                problems.push(BuildWarning {
+                    setting: CertificateSetting::CaCertificate,
+                    why: "holds no PEM certificate; using the system roots".to_owned(),
+                });
+                Vec::new()
+            }
+            Err(e) => {
+                problems.push(BuildWarning {
+                    setting: CertificateSetting::CaCertificate,
+                    why: format!("is not a PEM certificate ({e}); using the system roots"),
+                });
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
+    let identity = identity.and_then(|(cert, key)| {
+        let chain = CertificateDer::pem_slice_iter(cert).collect::<Result<Vec<_>, _>>();
+        let key = PrivateKeyDer::from_pem_slice(key);
+        match (chain, key) {
+            (Ok(chain), Ok(key)) if !chain.is_empty() => Some((chain, key)),
+            (chain, key) => {
+                let why = match (chain, key) {
+                    (Err(e), _) => format!("is not a PEM certificate chain ({e})"),
+                    (Ok(_), Err(e)) => format!("has a key that is not a PEM private key ({e})"),
+                    (Ok(_), Ok(_)) => "holds no PEM certificate".to_owned(),
+                };
+                problems.push(BuildWarning {
+                    setting: CertificateSetting::ClientIdentity,
+                    why: format!("{why}; no client certificate is presented"),
+                });
+                None
+            }
+        }
+    });
+    let mut roots = rustls::RootCertStore::empty();
+    // Unreadable or unparsable system certificates are skipped, as tonic does: the
+    // export then fails with the server's name in the error, and the service runs on.
+    roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    roots.add_parsable_certificates(extra_roots);
+    let config = match identity {
+        // A key rustls cannot use, or one that does not match the certificate, is
+        // refused here: the client goes on without an identity, as for an unreadable one.
+        Some(identity) => build(roots.clone(), Some(identity)).or_else(|e| {
+            problems.push(BuildWarning {
+                setting: CertificateSetting::ClientIdentity,
+                why: format!("cannot be used with its key ({e}); no client certificate is presented"),
+            });
+            build(roots, None)
+        }),
+        None => build(roots, None),
+    };
+    (config, problems)
+}
+
+fn build(
+    roots: rustls::RootCertStore,
+    identity: Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>,
+) -> Result<ClientConfig, rustls::Error> {
+    let builder = ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots);
+    match identity {
+        Some((chain, key)) => builder.with_client_auth_cert(chain, key),
+        None => Ok(builder.with_no_client_auth()),
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Connects to an `https://` collector: TCP with hyper-util's connector, then TLS with
+/// our configuration. Plain `http://` endpoints get a client without it.
+#[derive(Clone)]
+pub(crate) struct HttpsConnector {
+    tcp: HttpConnector,
+    tls: tokio_rustls::TlsConnector,
+}
+
+impl HttpsConnector {
+    pub(crate) fn new(mut config: ClientConfig) -> Self {
+        // The client speaks HTTP/1.1 only; saying so keeps a server that also speaks h2
+        // from choosing it.
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let mut tcp = HttpConnector::new();
+        // It refuses any scheme but `http` unless told otherwise; the TLS is ours.
+        tcp.enforce_http(false);
+        // As reqwest did: a request is written at once, without waiting for ACKs.
+        tcp.set_nodelay(true);
+        HttpsConnector {
+            tcp,
+            tls: tokio_rustls::TlsConnector::from(Arc::new(config)),
+        }
+    }
+}
+
+impl std::fmt::Debug for HttpsConnector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpsConnector").finish_non_exhaustive()
+    }
+}
+
+impl tower_service::Service<http::Uri> for HttpsConnector {
+    type Response = TlsStream;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<TlsStream, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.tcp.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, uri: http::Uri) -> Self::Future {
+        let server_name = server_name(&uri);
+        let tcp = self.tcp.call(uri);
+        let tls = self.tls.clone();
+        Box::pin(async move {
+            let server_name = server_name?;
+            let tcp = tcp.await?;
+            let stream = tls.connect(server_name, TokioIo::new(tcp)).await?;
+            Ok(TlsStream(TokioIo::new(stream)))
+        })
+    }
+}
+
+/// The name the server's certificate must carry: the URI's host, an IPv6 address
+/// without its brackets.
+fn server_name(uri: &http::Uri) -> Result<ServerName<'static>, BoxError> {
+    if uri.scheme() != Some(&http::uri::Scheme::HTTPS) {
+        return Err(format!("the TLS connector was given {uri}, which is not https").into());
+    }
+    let host = uri.host().unwrap_or_default();
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    Ok(ServerName::try_from(host.to_owned())?)
+}
+
+/// A TLS connection as hyper reads and writes it (tokio-rustls speaks tokio's I/O
+/// traits, hyper its own: `TokioIo` adapts each way).
+pub(crate) struct TlsStream(
+    TokioIo<tokio_rustls::client::TlsStream<TokioIo<TokioIo<tokio::net::TcpStream>>>>,
+);
+
+impl Connection for TlsStream {
+    fn connected(&self) -> Connected {
+        let (tcp, _) = self.0.inner().get_ref();
+        tcp.inner().connected()
+    }
+}
+
+impl hyper::rt::Read for TlsStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().0).poll_read(cx, buf)
+    }
+}
+
+impl hyper::rt::Write for TlsStream {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.0.is_write_vectored()
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().0).poll_write_vectored(cx, bufs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_that_does_not_match_its_certificate_leaves_the_client_without_an_identity() {
+        let key = rcgen::KeyPair::generate().expect("key");
+        let cert = rcgen::CertificateParams::new(vec!["client".to_owned()])
+            .expect("params")
+            .self_signed(&key)
+            .expect("cert");
+        let other_key = rcgen::KeyPair::generate().expect("key").serialize_pem();
+        let (config, problems) = client_config(None, Some((cert.pem().as_bytes(), other_key.as_bytes())));
+        let config = config.expect("a configuration without the identity");
+        assert!(!config.client_auth_cert_resolver.has_certs());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].setting, CertificateSetting::ClientIdentity);
+        assert!(
+            problems[0].why.ends_with("no client certificate is presented"),
+            "{}",
+            problems[0].why
+        );
+    }
+
+    #[test]
+    fn the_server_name_is_the_host_without_ipv6_brackets() {
+        let name = |uri: &str| server_name(&uri.parse().expect("uri")).map(|n| n.to_str().into_owned());
+        assert_eq!(
+            name("https://collector:4318/v1/traces").expect("name"),
+            "collector"
+        );
+        assert_eq!(name("https://[::1]:4318/v1/traces").expect("name"), "::1");
+        assert!(name("http://collector:4318/v1/traces").is_err());
+    }
+}

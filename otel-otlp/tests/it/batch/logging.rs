@@ -1,0 +1,96 @@
+//! Export failures are logged at most once per 10 s, however often exports fail.
+//! Runs in its own process: it installs a global `tracing` subscriber to see the worker
+//! thread's events.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use opentelemetry::trace::{Tracer as _, TracerProvider as _};
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
+use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
+use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor};
+use tracing_subscriber::layer::SubscriberExt as _;
+
+use crate::support::own_process::ran_in_own_process;
+
+#[derive(Debug, Default, Clone)]
+struct Failing(Arc<AtomicUsize>);
+
+impl SpanExporter for Failing {
+    async fn export(&self, _batch: Vec<SpanData>) -> OTelSdkResult {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Err(OTelSdkError::InternalFailure("collector unavailable".into()))
+    }
+}
+
+/// Collects the messages of `otel_kit_otlp` warnings.
+#[derive(Clone, Default)]
+struct Warnings(Arc<Mutex<Vec<String>>>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Warnings {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        if event.metadata().target() == "otel_kit_otlp" && *event.metadata().level() == tracing::Level::WARN {
+            struct Message(String);
+            impl tracing::field::Visit for Message {
+                fn record_debug(&mut self, _: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                    self.0 = format!("{value:?}");
+                }
+            }
+            let mut m = Message(String::new());
+            event.record(&mut m);
+            self.0.lock().expect("test lock").push(m.0);
+        }
+    }
+}
+
+#[test]
+fn failures_and_drops_are_logged_at_most_once_per_ten_seconds() {
+    if ran_in_own_process(
+        module_path!(),
+        "failures_and_drops_are_logged_at_most_once_per_ten_seconds",
+    ) {
+        return;
+    }
+    let warnings = Warnings::default();
+    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(warnings.clone()))
+        .expect("subscriber");
+
+    let attempts = Failing::default();
+    let config = BatchSettings {
+        max_queue_size: 4,
+        max_export_batch_size: 2,
+        schedule_delay: Duration::from_millis(5),
+        ..BatchSettings::SPAN_DEFAULTS
+    };
+    let processor = SpanQueueProcessor::new(attempts.clone(), config);
+    let stats = processor.stats();
+    let provider = SdkTracerProvider::builder()
+        .with_span_processor(processor)
+        .build();
+    let tracer = provider.tracer("t");
+    for _ in 0..200 {
+        tracer.in_span("s", |_| {});
+        std::thread::sleep(Duration::from_micros(500));
+    }
+    let _ = provider.force_flush();
+    assert!(
+        attempts.0.load(Ordering::Relaxed) >= 10,
+        "exports were attempted many times"
+    );
+    assert!(stats.failed() >= 20);
+
+    let logged = warnings.0.lock().expect("test lock").clone();
+    let failures: Vec<&String> = logged
+        .iter()
+        .filter(|m| m.starts_with("span export failed"))
+        .collect();
+    let drops: Vec<&String> = logged
+        .iter()
+        .filter(|m| m.starts_with("the span export queue is full"))
+        .collect();
+    assert_eq!(failures.len(), 1, "{logged:#?}");
+    assert!(failures[0].contains("collector unavailable"), "{failures:?}");
+    assert!(drops.len() <= 1, "{logged:#?}");
+    let _ = provider.shutdown();
+}

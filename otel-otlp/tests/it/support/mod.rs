@@ -1,0 +1,3 @@
+//! Shared by otel-kit-otlp's integration tests.
+
+pub(crate) mod own_process;
