@@ -126,8 +126,12 @@ impl Exporting<'_> {
             match kind {
                 #[cfg(feature = "__otlp")]
                 ExporterKind::Otlp => {
-                    let exporter =
-                        otlp_exporter::span_exporter(&self.config.otlp.traces, self.runtime, self.warnings)?;
+                    let exporter = otlp_exporter::exporter::<otlp_exporter::OtlpSpanExporter>(
+                        &self.config.otlp.traces,
+                        &(),
+                        self.runtime,
+                        self.warnings,
+                    )?;
                     if let Some(exporter) = exporter {
                         // Ours, not the SDK's: same batching, but drops are counted.
                         let processor = crate::batch::SpanQueueProcessor::new(exporter, self.config.bsp);
@@ -182,10 +186,9 @@ impl Exporting<'_> {
                         TemporalityPreference::Delta => Temporality::Delta,
                         TemporalityPreference::LowMemory => Temporality::LowMemory,
                     };
-                    let exporter = otlp_exporter::metric_exporter(
+                    let exporter = otlp_exporter::exporter::<otlp_exporter::OtlpMetricExporter>(
                         &self.config.otlp.metrics,
-                        temporality,
-                        &exemplars,
+                        &(temporality, std::sync::Arc::clone(&exemplars)),
                         self.runtime,
                         self.warnings,
                     )?;
@@ -243,8 +246,12 @@ impl Exporting<'_> {
             match kind {
                 #[cfg(feature = "__otlp")]
                 ExporterKind::Otlp => {
-                    let exporter =
-                        otlp_exporter::log_exporter(&self.config.otlp.logs, self.runtime, self.warnings)?;
+                    let exporter = otlp_exporter::exporter::<otlp_exporter::OtlpLogExporter>(
+                        &self.config.otlp.logs,
+                        &(),
+                        self.runtime,
+                        self.warnings,
+                    )?;
                     if let Some(exporter) = exporter {
                         logger = logger.with_log_processor(
                             BatchLogProcessor::builder(exporter)

@@ -1,5 +1,6 @@
 //! The exporter of each signal, as the pipelines hold it: otel-kit-otlp's for gRPC and
-//! HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
+//! HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON; and how each is built
+//! ([`SignalExporter`]).
 
 use opentelemetry_sdk::error::OTelSdkResult;
 #[cfg(feature = "logs")]
@@ -7,6 +8,62 @@ use opentelemetry_sdk::logs::{LogBatch, LogExporter};
 #[cfg(feature = "metrics")]
 use opentelemetry_sdk::metrics::{Temporality, data::ResourceMetrics, exporter::PushMetricExporter};
 use opentelemetry_sdk::trace::{SpanData, SpanExporter};
+use otel_kit_otlp::ExportRuntime;
+
+use super::SignalExporter;
+
+/// The same call on whichever exporter the enum holds.
+macro_rules! forward {
+    ($self:expr, $e:ident => $call:expr) => {
+        match $self {
+            #[cfg(any(feature = "grpc", feature = "http-proto"))]
+            Self::Ours($e) => $call,
+            #[cfg(feature = "http-json")]
+            Self::Upstream($e) => $call,
+        }
+    };
+}
+use super::transport::Transport;
+use crate::InitError;
+use crate::Signal;
+use crate::env::Warnings;
+
+/// The [`SignalExporter`] of a signal whose builders take nothing of their own: its
+/// exporter enum, its [`Signal`], and the exporter type's name in both crates.
+macro_rules! signal_exporter {
+    ($enum:ident, $signal:expr, $exporter:ident) => {
+        impl SignalExporter for $enum {
+            const SIGNAL: Signal = $signal;
+            type Settings = ();
+
+            #[cfg(any(feature = "grpc", feature = "http-proto"))]
+            fn ours(
+                t: &Transport<'_>,
+                _: &(),
+                runtime: &ExportRuntime,
+                warnings: &mut Warnings,
+            ) -> Result<Option<Self>, InitError> {
+                let builder = t.ours(otel_kit_otlp::$exporter::builder(), runtime, warnings);
+                Ok(t.built(builder.build_lenient(), warnings)?.map(Self::Ours))
+            }
+
+            #[cfg(feature = "http-json")]
+            fn upstream(
+                t: &Transport<'_>,
+                _: &(),
+                runtime: &ExportRuntime,
+                warnings: &mut Warnings,
+            ) -> Result<Option<Self>, InitError> {
+                let builder = t.http(
+                    opentelemetry_otlp::$exporter::builder().with_http(),
+                    runtime,
+                    warnings,
+                );
+                t.upstream_built(builder.map(|b| b.build()), Self::Upstream)
+            }
+        }
+    };
+}
 
 /// The OTLP span exporter of the configured protocol: ours for gRPC and
 /// HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
@@ -18,32 +75,19 @@ pub(crate) enum OtlpSpanExporter {
     Upstream(opentelemetry_otlp::SpanExporter),
 }
 
+signal_exporter!(OtlpSpanExporter, Signal::Traces, SpanExporter);
+
 impl SpanExporter for OtlpSpanExporter {
     async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
-        match self {
-            #[cfg(any(feature = "grpc", feature = "http-proto"))]
-            OtlpSpanExporter::Ours(e) => e.export(batch).await,
-            #[cfg(feature = "http-json")]
-            OtlpSpanExporter::Upstream(e) => e.export(batch).await,
-        }
+        forward!(self, e => e.export(batch).await)
     }
 
     fn shutdown_with_timeout(&self, timeout: std::time::Duration) -> OTelSdkResult {
-        match self {
-            #[cfg(any(feature = "grpc", feature = "http-proto"))]
-            OtlpSpanExporter::Ours(e) => e.shutdown_with_timeout(timeout),
-            #[cfg(feature = "http-json")]
-            OtlpSpanExporter::Upstream(e) => e.shutdown_with_timeout(timeout),
-        }
+        forward!(self, e => e.shutdown_with_timeout(timeout))
     }
 
     fn set_resource(&mut self, resource: &opentelemetry_sdk::Resource) {
-        match self {
-            #[cfg(any(feature = "grpc", feature = "http-proto"))]
-            OtlpSpanExporter::Ours(e) => e.set_resource(resource),
-            #[cfg(feature = "http-json")]
-            OtlpSpanExporter::Upstream(e) => e.set_resource(resource),
-        }
+        forward!(self, e => e.set_resource(resource))
     }
 }
 
@@ -59,32 +103,20 @@ pub(crate) enum OtlpLogExporter {
 }
 
 #[cfg(feature = "logs")]
+signal_exporter!(OtlpLogExporter, Signal::Logs, LogExporter);
+
+#[cfg(feature = "logs")]
 impl LogExporter for OtlpLogExporter {
     async fn export(&self, batch: LogBatch<'_>) -> OTelSdkResult {
-        match self {
-            #[cfg(any(feature = "grpc", feature = "http-proto"))]
-            OtlpLogExporter::Ours(e) => e.export(batch).await,
-            #[cfg(feature = "http-json")]
-            OtlpLogExporter::Upstream(e) => e.export(batch).await,
-        }
+        forward!(self, e => e.export(batch).await)
     }
 
     fn shutdown_with_timeout(&self, timeout: std::time::Duration) -> OTelSdkResult {
-        match self {
-            #[cfg(any(feature = "grpc", feature = "http-proto"))]
-            OtlpLogExporter::Ours(e) => e.shutdown_with_timeout(timeout),
-            #[cfg(feature = "http-json")]
-            OtlpLogExporter::Upstream(e) => e.shutdown_with_timeout(timeout),
-        }
+        forward!(self, e => e.shutdown_with_timeout(timeout))
     }
 
     fn set_resource(&mut self, resource: &opentelemetry_sdk::Resource) {
-        match self {
-            #[cfg(any(feature = "grpc", feature = "http-proto"))]
-            OtlpLogExporter::Ours(e) => e.set_resource(resource),
-            #[cfg(feature = "http-json")]
-            OtlpLogExporter::Upstream(e) => e.set_resource(resource),
-        }
+        forward!(self, e => e.set_resource(resource))
     }
 }
 
@@ -99,41 +131,63 @@ pub(crate) enum OtlpMetricExporter {
     Upstream(opentelemetry_otlp::MetricExporter),
 }
 
+/// The metric exporter's own settings: the temporality it asks of the SDK, and the
+/// reservoirs its histogram points take their exemplars from (otel-kit-otlp's only).
+#[cfg(feature = "metrics")]
+pub(crate) type MetricSettings = (
+    Temporality,
+    std::sync::Arc<otel_kit_core::sdk::exemplar::Reservoirs>,
+);
+
+#[cfg(feature = "metrics")]
+impl SignalExporter for OtlpMetricExporter {
+    const SIGNAL: Signal = Signal::Metrics;
+    type Settings = MetricSettings;
+
+    #[cfg(any(feature = "grpc", feature = "http-proto"))]
+    fn ours(
+        t: &Transport<'_>,
+        (temporality, exemplars): &MetricSettings,
+        runtime: &ExportRuntime,
+        warnings: &mut Warnings,
+    ) -> Result<Option<Self>, InitError> {
+        let builder = otel_kit_otlp::MetricExporter::builder()
+            .with_temporality(*temporality)
+            .with_exemplars(std::sync::Arc::clone(exemplars));
+        let builder = t.ours(builder, runtime, warnings);
+        Ok(t.built(builder.build_lenient(), warnings)?.map(Self::Ours))
+    }
+
+    #[cfg(feature = "http-json")]
+    fn upstream(
+        t: &Transport<'_>,
+        (temporality, _): &MetricSettings,
+        runtime: &ExportRuntime,
+        warnings: &mut Warnings,
+    ) -> Result<Option<Self>, InitError> {
+        let builder = opentelemetry_otlp::MetricExporter::builder()
+            .with_temporality(*temporality)
+            .with_http();
+        let builder = t.http(builder, runtime, warnings);
+        t.upstream_built(builder.map(|b| b.build()), Self::Upstream)
+    }
+}
+
 #[cfg(feature = "metrics")]
 impl PushMetricExporter for OtlpMetricExporter {
     async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
-        match self {
-            #[cfg(any(feature = "grpc", feature = "http-proto"))]
-            OtlpMetricExporter::Ours(e) => e.export(metrics).await,
-            #[cfg(feature = "http-json")]
-            OtlpMetricExporter::Upstream(e) => e.export(metrics).await,
-        }
+        forward!(self, e => e.export(metrics).await)
     }
 
     fn force_flush(&self) -> OTelSdkResult {
-        match self {
-            #[cfg(any(feature = "grpc", feature = "http-proto"))]
-            OtlpMetricExporter::Ours(e) => e.force_flush(),
-            #[cfg(feature = "http-json")]
-            OtlpMetricExporter::Upstream(e) => e.force_flush(),
-        }
+        forward!(self, e => e.force_flush())
     }
 
     fn shutdown_with_timeout(&self, timeout: std::time::Duration) -> OTelSdkResult {
-        match self {
-            #[cfg(any(feature = "grpc", feature = "http-proto"))]
-            OtlpMetricExporter::Ours(e) => e.shutdown_with_timeout(timeout),
-            #[cfg(feature = "http-json")]
-            OtlpMetricExporter::Upstream(e) => e.shutdown_with_timeout(timeout),
-        }
+        forward!(self, e => e.shutdown_with_timeout(timeout))
     }
 
     fn temporality(&self) -> Temporality {
-        match self {
-            #[cfg(any(feature = "grpc", feature = "http-proto"))]
-            OtlpMetricExporter::Ours(e) => e.temporality(),
-            #[cfg(feature = "http-json")]
-            OtlpMetricExporter::Upstream(e) => e.temporality(),
-        }
+        forward!(self, e => e.temporality())
     }
 }

@@ -1,8 +1,9 @@
 //! Building the OTLP exporters from a resolved [`OtlpSignalConfig`]: otel-kit-otlp's
 //! (our own protobuf encoding) for gRPC and HTTP/protobuf, the upstream one for
-//! HTTP/JSON. One function per signal; the settings they share are applied by
-//! `Transport` (`transport.rs`): to otel-kit-otlp's builders by `Transport::ours`, to the
-//! upstream ones by `Transport::http`. Each transport is a cargo feature; the
+//! HTTP/JSON. One function for every signal, [`exporter`]; what differs between the
+//! signals is each exporter's [`SignalExporter`] impl (`exporters.rs`), and the settings
+//! they share are applied by `Transport` (`transport.rs`): to otel-kit-otlp's builders by
+//! `Transport::ours`, to the upstream ones by `Transport::http`. Each transport is a cargo feature; the
 //! configuration has already replaced a protocol this build lacks (`config::otlp`), and
 //! an endpoint this build cannot reach (`https://` without a TLS feature) leaves the
 //! signal unexported with a warning.
@@ -23,130 +24,55 @@ pub(crate) use exporters::OtlpMetricExporter;
 pub(crate) use exporters::OtlpSpanExporter;
 use transport::Transport;
 
-/// The OTLP span exporter, or `None` (with a warning) when this build cannot reach the
-/// endpoint.
-pub(crate) fn span_exporter(
-    config: &OtlpSignalConfig,
-    runtime: Option<&ExportRuntime>,
-    warnings: &mut Warnings,
-) -> Result<Option<OtlpSpanExporter>, InitError> {
-    let t = Transport {
-        config,
-        signal: Signal::Traces,
-    };
-    let Some(runtime) = t.usable(runtime, warnings) else {
-        return Ok(None);
-    };
-    match config.protocol {
-        #[cfg(any(feature = "grpc", feature = "http-proto"))]
-        OtlpProtocol::Grpc | OtlpProtocol::HttpProtobuf => {
-            let builder = t.ours(otel_kit_otlp::SpanExporter::builder(), runtime, warnings);
-            Ok(t.built(builder.build_lenient(), warnings)?
-                .map(OtlpSpanExporter::Ours))
-        }
-        #[cfg(feature = "http-json")]
-        OtlpProtocol::HttpJson => {
-            let builder = opentelemetry_otlp::SpanExporter::builder().with_http();
-            match t.http(builder, runtime, warnings) {
-                Some(builder) => builder
-                    .build()
-                    .map(|e| Some(OtlpSpanExporter::Upstream(e)))
-                    .map_err(|e| t.error(e)),
-                None => Ok(None),
-            }
-        }
-        #[allow(unreachable_patterns)]
-        _ => {
-            t.not_built_in(warnings);
-            Ok(None)
-        }
-    }
+/// One signal's OTLP exporter, as [`exporter`] builds it: otel-kit-otlp's for gRPC and
+/// HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON, each a cargo feature.
+pub(crate) trait SignalExporter: Sized {
+    const SIGNAL: Signal;
+    /// What only this signal's builders take (the metrics' temporality and exemplars).
+    type Settings;
+
+    /// otel-kit-otlp's exporter, from `t`'s settings and `settings`.
+    #[cfg(any(feature = "grpc", feature = "http-proto"))]
+    fn ours(
+        t: &Transport<'_>,
+        settings: &Self::Settings,
+        runtime: &ExportRuntime,
+        warnings: &mut Warnings,
+    ) -> Result<Option<Self>, InitError>;
+
+    /// opentelemetry-otlp's HTTP/JSON exporter, from `t`'s settings and `settings`.
+    #[cfg(feature = "http-json")]
+    fn upstream(
+        t: &Transport<'_>,
+        settings: &Self::Settings,
+        runtime: &ExportRuntime,
+        warnings: &mut Warnings,
+    ) -> Result<Option<Self>, InitError>;
 }
 
-/// The OTLP metric exporter, or `None` (with a warning) when this build cannot reach
-/// the endpoint.
-#[cfg(feature = "metrics")]
-pub(crate) fn metric_exporter(
+/// The OTLP exporter of signal `E`, or `None` (with a warning) when this build cannot
+/// reach the endpoint or lacks the configured protocol.
+pub(crate) fn exporter<E: SignalExporter>(
     config: &OtlpSignalConfig,
-    temporality: opentelemetry_sdk::metrics::Temporality,
-    exemplars: &std::sync::Arc<otel_kit_core::sdk::exemplar::Reservoirs>,
+    settings: &E::Settings,
     runtime: Option<&ExportRuntime>,
     warnings: &mut Warnings,
-) -> Result<Option<OtlpMetricExporter>, InitError> {
+) -> Result<Option<E>, InitError> {
     let t = Transport {
         config,
-        signal: Signal::Metrics,
+        signal: E::SIGNAL,
     };
     let Some(runtime) = t.usable(runtime, warnings) else {
         return Ok(None);
     };
     match config.protocol {
         #[cfg(any(feature = "grpc", feature = "http-proto"))]
-        OtlpProtocol::Grpc | OtlpProtocol::HttpProtobuf => {
-            let builder = otel_kit_otlp::MetricExporter::builder()
-                .with_temporality(temporality)
-                .with_exemplars(std::sync::Arc::clone(exemplars));
-            let builder = t.ours(builder, runtime, warnings);
-            Ok(t.built(builder.build_lenient(), warnings)?
-                .map(OtlpMetricExporter::Ours))
-        }
+        OtlpProtocol::Grpc | OtlpProtocol::HttpProtobuf => E::ours(&t, settings, runtime, warnings),
         #[cfg(feature = "http-json")]
-        OtlpProtocol::HttpJson => {
-            let builder = opentelemetry_otlp::MetricExporter::builder()
-                .with_temporality(temporality)
-                .with_http();
-            match t.http(builder, runtime, warnings) {
-                Some(builder) => builder
-                    .build()
-                    .map(|e| Some(OtlpMetricExporter::Upstream(e)))
-                    .map_err(|e| t.error(e)),
-                None => Ok(None),
-            }
-        }
+        OtlpProtocol::HttpJson => E::upstream(&t, settings, runtime, warnings),
         #[allow(unreachable_patterns)]
         _ => {
-            let _ = (temporality, exemplars);
-            t.not_built_in(warnings);
-            Ok(None)
-        }
-    }
-}
-
-/// The OTLP log exporter, or `None` (with a warning) when this build cannot reach the
-/// endpoint.
-#[cfg(feature = "logs")]
-pub(crate) fn log_exporter(
-    config: &OtlpSignalConfig,
-    runtime: Option<&ExportRuntime>,
-    warnings: &mut Warnings,
-) -> Result<Option<OtlpLogExporter>, InitError> {
-    let t = Transport {
-        config,
-        signal: Signal::Logs,
-    };
-    let Some(runtime) = t.usable(runtime, warnings) else {
-        return Ok(None);
-    };
-    match config.protocol {
-        #[cfg(any(feature = "grpc", feature = "http-proto"))]
-        OtlpProtocol::Grpc | OtlpProtocol::HttpProtobuf => {
-            let builder = t.ours(otel_kit_otlp::LogExporter::builder(), runtime, warnings);
-            Ok(t.built(builder.build_lenient(), warnings)?
-                .map(OtlpLogExporter::Ours))
-        }
-        #[cfg(feature = "http-json")]
-        OtlpProtocol::HttpJson => {
-            let builder = opentelemetry_otlp::LogExporter::builder().with_http();
-            match t.http(builder, runtime, warnings) {
-                Some(builder) => builder
-                    .build()
-                    .map(|e| Some(OtlpLogExporter::Upstream(e)))
-                    .map_err(|e| t.error(e)),
-                None => Ok(None),
-            }
-        }
-        #[allow(unreachable_patterns)]
-        _ => {
+            let _ = settings;
             t.not_built_in(warnings);
             Ok(None)
         }

@@ -18,7 +18,7 @@ use crate::config::{Compression, OtlpSignalConfig};
 use crate::env::Warnings;
 
 /// One signal's OTLP settings.
-pub(super) struct Transport<'a> {
+pub(crate) struct Transport<'a> {
     pub(super) config: &'a OtlpSignalConfig,
     pub(super) signal: Signal,
 }
@@ -223,6 +223,19 @@ impl Transport<'_> {
 /// OTLP/HTTP with JSON bodies: opentelemetry-otlp's exporter.
 #[cfg(feature = "http-json")]
 impl Transport<'_> {
+    /// The upstream exporter `built` (`None` when [`Self::http`] had no client), as the
+    /// signal's exporter `wrap` makes of it, or the build's error.
+    pub(super) fn upstream_built<X, E>(
+        &self,
+        built: Option<Result<X, ExporterBuildError>>,
+        wrap: fn(X) -> E,
+    ) -> Result<Option<E>, InitError> {
+        built
+            .transpose()
+            .map(|exporter| exporter.map(wrap))
+            .map_err(|e| self.error(e))
+    }
+
     /// Encoding, endpoint, timeout, headers, compression and the client; `None`, with a
     /// warning, when there is no client to send with.
     pub(super) fn http<B: WithHttpConfig + WithExportConfig>(
