@@ -14,6 +14,9 @@
 //!   carrier over `http::HeaderMap` with prebuilt header names.
 //! - [`header_capture`]: [`HeaderCapture`], opt-in header capture by allow-list that
 //!   never captures credentials.
+//! - [`hooks`]: [`Hooks`](hooks::Hooks), the application's hooks on a layer, and the
+//!   [`hook_signatures!`] and [`hook_builders!`] macros that give every layer the same
+//!   hook types and builder methods.
 //! - [`shared_names`]: [`SharedNames`], span and method names kept for the life of the
 //!   process within a byte budget.
 //! - [`call`]: [`CallFuture`](call::CallFuture), the one future a call in flight runs in
@@ -51,6 +54,7 @@ pub mod exemplar;
 pub mod extra_attributes;
 mod global_slot;
 pub mod header_capture;
+pub mod hooks;
 pub mod log_events;
 pub mod panic_payload;
 pub mod peer_service;

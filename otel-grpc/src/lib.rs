@@ -58,10 +58,16 @@
 // `exclude` are unused.
 #![cfg_attr(not(any(feature = "server", feature = "client")), allow(dead_code))]
 
+// First: the layers' modules below use its macro.
+#[cfg(any(feature = "server", feature = "client"))]
+#[macro_use]
+mod builders;
 #[cfg(any(feature = "server", feature = "client"))]
 mod body;
 #[cfg(any(feature = "server", feature = "client"))]
 mod call;
+#[cfg(any(feature = "server", feature = "client"))]
+mod call_outcome;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
@@ -70,8 +76,6 @@ mod error_code;
 mod exclude;
 #[cfg(any(feature = "server", feature = "client"))]
 mod future;
-#[cfg(any(feature = "server", feature = "client"))]
-mod hooks;
 #[cfg(any(feature = "server", feature = "client"))]
 mod instruments;
 mod metadata;
@@ -89,6 +93,9 @@ pub use body::ResponseBody;
 #[cfg(any(feature = "server", feature = "client"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use call::ERROR_TYPE_PANIC;
+#[cfg(any(feature = "server", feature = "client"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
+pub use call_outcome::CallOutcome;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{ClientLayer, ClientService};
@@ -96,9 +103,6 @@ pub use exclude::DEFAULT_EXCLUDED_SERVICES;
 #[cfg(any(feature = "server", feature = "client"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use future::ResponseFuture;
-#[cfg(any(feature = "server", feature = "client"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
-pub use hooks::CallOutcome;
 pub use metadata::MetadataCapture;
 pub use otel_kit_core::Providers;
 #[cfg(feature = "server")]

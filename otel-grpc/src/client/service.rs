@@ -17,7 +17,6 @@ use super::layer::{Config, server_address};
 use crate::body::ResponseBody;
 use crate::call::{Call, MethodRule};
 use crate::future::ResponseFuture;
-use crate::hooks::RESERVED_METRIC_KEYS;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
 use crate::status::Side;
 use crate::timeout::deadline;
@@ -91,7 +90,7 @@ where
         let parsed = parse_path(parts.uri.path());
         let hooks = &self.config.hooks;
         if parsed.is_some_and(|(service, _)| self.config.exclusions.excludes(service))
-            || hooks.excludes(&parts)
+            || hooks.excludes(|exclude| exclude(&parts))
         {
             // No telemetry of our own; the server still continues the caller's trace.
             let cx = Context::current();
@@ -145,9 +144,7 @@ where
         if let Some(add) = &hooks.request_span_attributes {
             add(&parts, &mut SpanAttributes::new(&mut attributes));
         }
-        let extra_metric_attributes = hooks.metric_attributes.as_ref().map_or_else(Vec::new, |hook| {
-            hook.collect(RESERVED_METRIC_KEYS, |add, metric| add(&parts, metric))
-        });
+        let extra_metric_attributes = hooks.metric_attributes(|add, metric| add(&parts, metric));
         let parent = Context::current();
         let (cx, recording) = self.config.resolver.with(Some(now), |resolved| {
             let mut attributes = attributes;

@@ -80,7 +80,9 @@ where
         let (parts, body) = request.into_parts();
         let service = parse_path(parts.uri.path()).map(|(service, _)| service);
         let hooks = &self.config.hooks;
-        if service.is_some_and(|service| self.config.exclusions.excludes(service)) || hooks.excludes(&parts) {
+        if service.is_some_and(|service| self.config.exclusions.excludes(service))
+            || hooks.excludes(|exclude| exclude(&parts))
+        {
             // No telemetry of our own, but the handler continues the caller's trace.
             let cx = self
                 .config

@@ -16,10 +16,11 @@ use otel_kit_core::exception;
 use otel_kit_core::{Resolver, SpanAttributes};
 use reqwest::Response;
 
-use super::hooks::ResponseSpanAttributes;
 use super::instruments::Instruments;
+use super::middleware::ClientHooks;
 use super::outcome::{error_description, error_type};
 use crate::conventions::{CLIENT_EXCEPTION_EVENT, HeaderCapture, protocol_version};
+use otel_kit_core::hooks::Signatures;
 
 /// When a request started, read once for the span's start time and the duration.
 #[derive(Clone, Copy)]
@@ -47,7 +48,7 @@ pub(super) struct Call<'a> {
     resolver: &'a Resolver<Instruments>,
     headers: &'a HeaderCapture,
     /// The application's response hook, when set.
-    response_span_attributes: Option<&'a ResponseSpanAttributes>,
+    response_span_attributes: Option<&'a <ClientHooks as Signatures>::ResponseSpanAttributes>,
     metric_attributes: Vec<KeyValue>,
     started: Started,
 }
@@ -58,7 +59,7 @@ impl<'a> Call<'a> {
         started: Started,
         resolver: &'a Resolver<Instruments>,
         headers: &'a HeaderCapture,
-        response_span_attributes: Option<&'a ResponseSpanAttributes>,
+        response_span_attributes: Option<&'a <ClientHooks as Signatures>::ResponseSpanAttributes>,
         metric_attributes: Vec<KeyValue>,
     ) -> Self {
         Self {

@@ -61,7 +61,6 @@ mod bound_duration;
 mod call;
 mod exclude;
 mod future;
-mod hooks;
 mod instruments;
 mod interned;
 mod layer;

@@ -91,7 +91,7 @@ where
         // Predicates and hooks see the request head as `Parts`; moving the parts out and
         // back allocates nothing.
         let (parts, body) = request.into_parts();
-        if self.config.exclusions.matches(&parts) {
+        if self.config.exclusions.matches(&parts) || self.config.hooks.excludes(|exclude| exclude(&parts)) {
             // No telemetry of our own, but the handler still continues the caller's
             // trace (unless the endpoint does not trust callers). No clock read: the
             // thread's copy of the globals is refreshed by traced requests.
