@@ -10,8 +10,9 @@
 //!   when all four are given, per thread and refreshed every 10 ms otherwise), with
 //!   its [`Instruments`] and per-thread [`Cache`].
 //! - [`Scope`]: an instrumentation's scope, built once.
-//! - [`carrier`]: [`HeaderMapExtractor`](carrier::HeaderMapExtractor), a propagation
-//!   carrier over `http::HeaderMap` with prebuilt header names.
+//! - [`carrier`]: [`BoundedExtractor`](carrier::BoundedExtractor), the one propagation
+//!   carrier: one rule for repeated and mis-cased headers, within bounds, over any
+//!   [`HeaderSource`](carrier::HeaderSource) (HTTP headers, pairs, string maps).
 //! - [`header_capture`]: [`HeaderCapture`], opt-in header capture by allow-list that
 //!   never captures credentials.
 //! - [`hooks`]: [`Hooks`](hooks::Hooks), the application's hooks on a layer, and the
