@@ -18,6 +18,8 @@
 //! - [`hooks`]: [`Hooks`](hooks::Hooks), the application's hooks on a layer, and the
 //!   [`hook_signatures!`] and [`hook_builders!`] macros that give every layer the same
 //!   hook types and builder methods.
+//! - [`layer`]: the [`tower_layer!`] macro, the layer and service pair every tower
+//!   instrumentation declares.
 //! - [`shared_names`]: [`SharedNames`], span and method names kept for the life of the
 //!   process within a byte budget.
 //! - [`call`]: [`CallFuture`](call::CallFuture), the one future a call in flight runs in
@@ -56,6 +58,7 @@ pub mod extra_attributes;
 mod global_slot;
 pub mod header_capture;
 pub mod hooks;
+pub mod layer;
 pub mod log_events;
 pub mod panic_payload;
 pub mod peer_service;

@@ -8,7 +8,6 @@ use std::task::{Context as TaskContext, Poll};
 use std::time::Instant;
 
 use http::Response;
-use opentelemetry::Context;
 use otel_kit_core::call::CallFuture;
 use pin_project_lite::pin_project;
 
@@ -50,18 +49,9 @@ pin_project! {
 }
 
 impl<F> ResponseFuture<F> {
-    /// A traced call.
-    pub(crate) fn traced(inner: F, call: Call) -> Self {
-        Self {
-            call: CallFuture::new(inner, call),
-        }
-    }
-
-    /// An excluded call, run in the caller's context when there is one.
-    pub(crate) fn excluded(inner: F, cx: Option<Context>) -> Self {
-        Self {
-            call: CallFuture::untraced(inner, cx),
-        }
+    /// The future of `call`, traced or not.
+    pub(crate) fn new(call: CallFuture<F, Call>) -> Self {
+        Self { call }
     }
 }
 

@@ -11,64 +11,16 @@ use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_http::HeaderInjector;
 use opentelemetry_semantic_conventions::attribute as semconv;
 use otel_kit_core::SpanAttributes;
+use otel_kit_core::call::CallFuture;
 use tower::Service;
 
-use super::layer::{Config, server_address};
+use super::layer::{ClientService, server_address};
 use crate::body::ResponseBody;
 use crate::call::{Call, MethodRule};
 use crate::future::ResponseFuture;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
 use crate::status::Side;
 use crate::timeout::deadline;
-
-/// Traces the calls sent through the inner service `S` (a tonic `Channel`). Built by
-/// [`ClientLayer`](super::ClientLayer).
-///
-/// ```
-/// use tower::{Layer as _, ServiceExt as _};
-///
-/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-/// let service = otel_kit_grpc::ClientLayer::new().layer(tower::service_fn(|request: http::Request<String>| async move {
-///     // The span's context travels in the metadata (with a propagator installed).
-///     let _ = request.headers().get("traceparent");
-///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
-/// }));
-/// let response = service.oneshot(http::Request::new(String::new())).await.unwrap();
-/// assert_eq!(response.status(), 200);
-/// # });
-/// ```
-#[derive(Debug, Clone)]
-pub struct ClientService<S> {
-    inner: S,
-    config: Arc<Config>,
-}
-
-impl<S> ClientService<S> {
-    pub(super) fn new(inner: S, config: Arc<Config>) -> Self {
-        Self { inner, config }
-    }
-
-    /// The wrapped service.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    /// let service = otel_kit_grpc::ClientLayer::new().layer(42);
-    /// assert_eq!(*service.get_ref(), 42);
-    /// ```
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// Unwraps the inner service.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    /// assert_eq!(otel_kit_grpc::ClientLayer::new().layer("inner").into_inner(), "inner");
-    /// ```
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
-}
 
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ClientService<S>
 where
@@ -98,7 +50,7 @@ where
                 resolved.inject(&cx, &mut HeaderInjector(&mut parts.headers))
             });
             let request = Request::from_parts(parts, body);
-            return ResponseFuture::excluded(self.inner.call(request), None);
+            return ResponseFuture::new(CallFuture::untraced(self.inner.call(request), None));
         }
         let now = Instant::now();
         let start_time = SystemTime::now();
@@ -184,10 +136,6 @@ where
         call.extra_metric_attributes = extra_metric_attributes;
         call.response_span_attributes = hooks.response_span_attributes.clone();
         let request = Request::from_parts(parts, body);
-        let future = {
-            let _guard = call.cx.clone().attach();
-            self.inner.call(request)
-        };
-        ResponseFuture::traced(future, call)
+        ResponseFuture::new(CallFuture::start(call, || self.inner.call(request)))
     }
 }

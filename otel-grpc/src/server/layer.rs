@@ -6,9 +6,7 @@ use http::request::Parts;
 use otel_kit_core::Resolver;
 use otel_kit_core::hooks::Hooks;
 use tonic::server::NamedService;
-use tower::Layer;
 
-use super::service::ServerService;
 use crate::call_outcome::{CallHooks, CallOutcome};
 use crate::exclude::Exclusions;
 use crate::instruments::Instruments;
@@ -17,85 +15,80 @@ use crate::metadata::MetadataCapture;
 /// Everything a [`ServerLayer`] was configured with, shared by its services.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Config {
-    pub(super) exclusions: Exclusions,
-    /// The declared services; `None` when the layer relies on `UNIMPLEMENTED`.
-    pub(super) known: Option<Vec<String>>,
-    pub(super) capture: Arc<MetadataCapture>,
     pub(super) hooks: Hooks<CallHooks>,
     pub(super) resolver: Resolver<Instruments>,
+    pub(super) exclusions: Exclusions,
+    pub(super) capture: Arc<MetadataCapture>,
+    /// The declared services; `None` when the layer relies on `UNIMPLEMENTED`.
+    pub(super) known: Option<Vec<String>>,
 }
 
-/// A tower layer that gives every gRPC call a SERVER span and an
-/// `rpc.server.call.duration` point, continuing the caller's trace.
-///
-/// Unless given [`providers`](Self::providers), it reads the OpenTelemetry globals
-/// (tracer and meter providers, propagator) when it serves calls, not when it is built.
-///
-/// ```no_run
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// tonic::transport::Server::builder()
-///     .layer(otel_kit_grpc::ServerLayer::new())
-///     // .add_service(GreeterServer::new(MyGreeter::default()))
-/// #   .add_routes(tonic::service::Routes::default())
-///     .serve("127.0.0.1:50051".parse()?)
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
-///
-/// # Hooks
-///
-/// The request hooks ([`exclude_when`](Self::exclude_when), [`span_name`](Self::span_name),
-/// [`span_attributes_from_request`](Self::span_attributes_from_request),
-/// [`metric_attributes_from_request`](Self::metric_attributes_from_request)) see the
-/// request head: the path `/package.Service/Method`, metadata, extensions.
-/// `exclude_when` runs after [`exclude_service`](Self::exclude_service); for an excluded
-/// call its handler still runs in the caller's trace context. A call found to be an unknown method when it ends is still renamed
-/// `grpc`, whatever `span_name` chose.
-/// [`span_attributes_from_response`](Self::span_attributes_from_response) sees how the
-/// call ended ([`CallOutcome`]: the status code and message, the metadata the status
-/// came in), once per call however it ends (a status, an error, a panic, a
-/// cancellation).
-///
-/// [`CallOutcome`]: crate::CallOutcome
-///
-/// ```
-/// use std::borrow::Cow;
-///
-/// use opentelemetry::KeyValue;
-///
-/// let layer = otel_kit_grpc::ServerLayer::new()
-///     // Load-balancer probes call the real service with this metadata.
-///     .exclude_when(|parts| parts.headers.contains_key("x-synthetic-probe"))
-///     // Only the method, without its package.
-///     .span_name(|parts| {
-///         let method = parts.uri.path().rsplit('/').next()?;
-///         Some(Cow::Owned(method.to_owned()))
-///     })
-///     .span_attributes_from_request(|parts, span| {
-///         if let Some(tenant) = parts.headers.get("x-tenant").and_then(|v| v.to_str().ok()) {
-///             span.push(KeyValue::new("tenant.id", tenant.to_owned()));
-///         }
-///     })
-///     .span_attributes_from_response(|outcome, span| {
-///         if outcome.code() == Some(tonic::Code::ResourceExhausted) {
-///             span.push(KeyValue::new("app.throttled", true));
-///         }
-///     })
-///     .metric_attributes_from_request(|parts, metric| {
-///         // Bounded: two values, whatever the caller sends.
-///         let batch = parts.headers.get("x-priority").is_some_and(|v| v == "batch");
-///         metric.push(KeyValue::new("app.priority", if batch { "batch" } else { "interactive" }));
-///     });
-/// # let _ = layer;
-/// ```
-#[derive(Debug, Clone, Default)]
-#[must_use]
-pub struct ServerLayer {
-    config: Arc<Config>,
-}
-
-impl ServerLayer {
+otel_kit_core::tower_layer! {
+    /// A tower layer that gives every gRPC call a SERVER span and an
+    /// `rpc.server.call.duration` point, continuing the caller's trace.
+    ///
+    /// Unless given [`providers`](Self::providers), it reads the OpenTelemetry globals
+    /// (tracer and meter providers, propagator) when it serves calls, not when it is built.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// tonic::transport::Server::builder()
+    ///     .layer(otel_kit_grpc::ServerLayer::new())
+    ///     // .add_service(GreeterServer::new(MyGreeter::default()))
+    /// #   .add_routes(tonic::service::Routes::default())
+    ///     .serve("127.0.0.1:50051".parse()?)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Hooks
+    ///
+    /// The request hooks ([`exclude_when`](Self::exclude_when), [`span_name`](Self::span_name),
+    /// [`span_attributes_from_request`](Self::span_attributes_from_request),
+    /// [`metric_attributes_from_request`](Self::metric_attributes_from_request)) see the
+    /// request head: the path `/package.Service/Method`, metadata, extensions.
+    /// `exclude_when` runs after [`exclude_service`](Self::exclude_service); for an excluded
+    /// call its handler still runs in the caller's trace context. A call found to be an unknown method when it ends is still renamed
+    /// `grpc`, whatever `span_name` chose.
+    /// [`span_attributes_from_response`](Self::span_attributes_from_response) sees how the
+    /// call ended ([`CallOutcome`]: the status code and message, the metadata the status
+    /// came in), once per call however it ends (a status, an error, a panic, a
+    /// cancellation).
+    ///
+    /// [`CallOutcome`]: crate::CallOutcome
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    ///
+    /// use opentelemetry::KeyValue;
+    ///
+    /// let layer = otel_kit_grpc::ServerLayer::new()
+    ///     // Load-balancer probes call the real service with this metadata.
+    ///     .exclude_when(|parts| parts.headers.contains_key("x-synthetic-probe"))
+    ///     // Only the method, without its package.
+    ///     .span_name(|parts| {
+    ///         let method = parts.uri.path().rsplit('/').next()?;
+    ///         Some(Cow::Owned(method.to_owned()))
+    ///     })
+    ///     .span_attributes_from_request(|parts, span| {
+    ///         if let Some(tenant) = parts.headers.get("x-tenant").and_then(|v| v.to_str().ok()) {
+    ///             span.push(KeyValue::new("tenant.id", tenant.to_owned()));
+    ///         }
+    ///     })
+    ///     .span_attributes_from_response(|outcome, span| {
+    ///         if outcome.code() == Some(tonic::Code::ResourceExhausted) {
+    ///             span.push(KeyValue::new("app.throttled", true));
+    ///         }
+    ///     })
+    ///     .metric_attributes_from_request(|parts, metric| {
+    ///         // Bounded: two values, whatever the caller sends.
+    ///         let batch = parts.headers.get("x-priority").is_some_and(|v| v == "batch");
+    ///         metric.push(KeyValue::new("app.priority", if batch { "batch" } else { "interactive" }));
+    ///     });
+    /// # let _ = layer;
+    /// ```
+    pub struct ServerLayer(Config);
     /// A layer with the defaults: [`DEFAULT_EXCLUDED_SERVICES`] excluded, unknown
     /// methods detected by their `UNIMPLEMENTED` answer, no metadata captured.
     ///
@@ -105,10 +98,25 @@ impl ServerLayer {
     /// let layer = otel_kit_grpc::ServerLayer::new();
     /// # let _ = layer;
     /// ```
-    pub fn new() -> Self {
-        Self::default()
-    }
+    pub fn new();
+    /// Traces the calls of the inner service `S` (tonic's router). Built by
+    /// [`ServerLayer`](super::ServerLayer).
+    ///
+    /// ```
+    /// use tower::{Layer as _, ServiceExt as _};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let service = otel_kit_grpc::ServerLayer::new().layer(tower::service_fn(|_: http::Request<String>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(String::from("hello")))
+    /// }));
+    /// let response = service.oneshot(http::Request::new(String::new())).await.unwrap();
+    /// assert_eq!(response.status(), 200);
+    /// # });
+    /// ```
+    pub struct ServerService, fields pub(super), example "otel_kit_grpc";
+}
 
+impl ServerLayer {
     /// Declares the services this server serves (fully qualified names). Calls to any
     /// other service are recorded as `_OTHER` from the start, and the methods of these
     /// services are recorded as themselves whatever their status.
@@ -146,12 +154,4 @@ impl ServerLayer {
         metric "`rpc.server.call.duration`"
     );
     grpc_builders!("ServerLayer");
-}
-
-impl<S> Layer<S> for ServerLayer {
-    type Service = ServerService<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        ServerService::new(inner, Arc::clone(&self.config))
-    }
 }

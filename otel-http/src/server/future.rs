@@ -7,7 +7,6 @@ use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 
 use http::Response;
-use opentelemetry::Context;
 use otel_kit_core::call::CallFuture;
 use pin_project_lite::pin_project;
 
@@ -49,18 +48,9 @@ pin_project! {
 }
 
 impl<F> ResponseFuture<F> {
-    /// A traced request.
-    pub(super) fn traced(inner: F, call: Call) -> Self {
-        Self {
-            call: CallFuture::new(inner, call),
-        }
-    }
-
-    /// An excluded request, run in the caller's context when it sent one.
-    pub(super) fn excluded(inner: F, cx: Option<Context>) -> Self {
-        Self {
-            call: CallFuture::untraced(inner, cx),
-        }
+    /// The future of `call`, traced or not.
+    pub(super) fn new(call: CallFuture<F, Call>) -> Self {
+        Self { call }
     }
 }
 

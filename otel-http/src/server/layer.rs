@@ -1,18 +1,14 @@
 //! [`ServerLayer`]: the tower layer and its configuration.
 
-use std::sync::Arc;
-
 use http::request::Parts;
 use http::response::Parts as ResponseParts;
 use opentelemetry_semantic_conventions::attribute as semconv;
 use otel_kit_core::Resolver;
 use otel_kit_core::hooks::Hooks;
-use tower::Layer;
 
 use super::exclude::Exclusions;
 use super::instruments::Instruments;
 use super::origin::OriginRules;
-use super::service::ServerService;
 use crate::conventions::{HeaderCapture, KnownMethods};
 
 otel_kit_core::hook_signatures!(
@@ -25,6 +21,8 @@ otel_kit_core::hook_signatures!(
 /// Everything a [`ServerLayer`] was configured with, shared by its services.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Config {
+    pub(super) hooks: Hooks<ServerHooks>,
+    pub(super) resolver: Resolver<Instruments>,
     pub(super) known_methods: KnownMethods,
     pub(super) exclusions: Exclusions,
     pub(super) headers: HeaderCapture,
@@ -33,80 +31,73 @@ pub(super) struct Config {
     pub(super) echo_traceparent: bool,
     pub(super) public_endpoint: bool,
     pub(super) origin: OriginRules,
-    pub(super) hooks: Hooks<ServerHooks>,
-    pub(super) resolver: Resolver<Instruments>,
 }
 
-/// A tower layer that gives every HTTP request a SERVER span and an
-/// `http.server.request.duration` point, continuing the caller's trace.
-///
-/// Unless given its own providers ([`providers`](Self::providers)), it
-/// reads the OpenTelemetry globals (tracer provider, meter provider, text-map
-/// propagator) when it serves requests, not when it is built, so it may be built before
-/// the application installs them (each thread refreshes its copy every 10 ms).
-/// With axum, add it with `Router::layer` so the matched route is known when the span
-/// starts:
-///
-/// ```
-/// use axum::{Router, routing::get};
-/// use otel_kit_http::ServerLayer;
-///
-/// let app: Router = Router::new()
-///     .route("/users/{id}", get(|| async { "user" }))
-///     .layer(ServerLayer::new().exclude_path("/status").capture_request_headers(["x-request-id"]));
-/// ```
-///
-/// # Hooks
-///
-/// The request hooks ([`exclude_when`](Self::exclude_when), [`span_name`](Self::span_name),
-/// [`span_attributes_from_request`](Self::span_attributes_from_request),
-/// [`metric_attributes_from_request`](Self::metric_attributes_from_request)) see the
-/// request head (method, URI, headers, extensions); `exclude_when` runs after the path
-/// rules. [`span_attributes_from_response`](Self::span_attributes_from_response) sees the
-/// response head, when the service returns a response; not for a service error, a panic
-/// or a cancelled request. A handler can leave values for it in the response's
-/// extensions.
-///
-/// ```
-/// use std::borrow::Cow;
-///
-/// use opentelemetry::KeyValue;
-///
-/// let layer = otel_kit_http::ServerLayer::new()
-///     .exclude_when(|parts| parts.headers.contains_key("x-synthetic-probe"))
-///     // GraphQL: name the span after the operation the client declared.
-///     .span_name(|parts| {
-///         let operation = parts.headers.get("x-graphql-operation")?.to_str().ok()?;
-///         matches!(operation, "GetOrder" | "ListOrders").then(|| Cow::Owned(format!("graphql {operation}")))
-///     })
-///     .span_attributes_from_request(|parts, span| {
-///         if let Some(tenant) = parts.headers.get("x-tenant").and_then(|v| v.to_str().ok()) {
-///             span.push(KeyValue::new("tenant.id", tenant.to_owned()));
-///         }
-///     })
-///     .span_attributes_from_response(|parts, span| {
-///         if parts.headers.contains_key("x-cache-hit") {
-///             span.push(KeyValue::new("app.cache.hit", true));
-///         }
-///     })
-///     .metric_attributes_from_request(|parts, metric| {
-///         // Bounded: three values, whatever the client sends.
-///         let tier = match parts.headers.get("x-plan").map(|v| v.as_bytes()) {
-///             Some(b"enterprise") => "enterprise",
-///             Some(b"pro") => "pro",
-///             _ => "free",
-///         };
-///         metric.push(KeyValue::new("app.plan", tier));
-///     });
-/// # let _ = layer;
-/// ```
-#[derive(Debug, Clone, Default)]
-#[must_use]
-pub struct ServerLayer {
-    config: Arc<Config>,
-}
-
-impl ServerLayer {
+otel_kit_core::tower_layer! {
+    /// A tower layer that gives every HTTP request a SERVER span and an
+    /// `http.server.request.duration` point, continuing the caller's trace.
+    ///
+    /// Unless given its own providers ([`providers`](Self::providers)), it
+    /// reads the OpenTelemetry globals (tracer provider, meter provider, text-map
+    /// propagator) when it serves requests, not when it is built, so it may be built before
+    /// the application installs them (each thread refreshes its copy every 10 ms).
+    /// With axum, add it with `Router::layer` so the matched route is known when the span
+    /// starts:
+    ///
+    /// ```
+    /// use axum::{Router, routing::get};
+    /// use otel_kit_http::ServerLayer;
+    ///
+    /// let app: Router = Router::new()
+    ///     .route("/users/{id}", get(|| async { "user" }))
+    ///     .layer(ServerLayer::new().exclude_path("/status").capture_request_headers(["x-request-id"]));
+    /// ```
+    ///
+    /// # Hooks
+    ///
+    /// The request hooks ([`exclude_when`](Self::exclude_when), [`span_name`](Self::span_name),
+    /// [`span_attributes_from_request`](Self::span_attributes_from_request),
+    /// [`metric_attributes_from_request`](Self::metric_attributes_from_request)) see the
+    /// request head (method, URI, headers, extensions); `exclude_when` runs after the path
+    /// rules. [`span_attributes_from_response`](Self::span_attributes_from_response) sees the
+    /// response head, when the service returns a response; not for a service error, a panic
+    /// or a cancelled request. A handler can leave values for it in the response's
+    /// extensions.
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    ///
+    /// use opentelemetry::KeyValue;
+    ///
+    /// let layer = otel_kit_http::ServerLayer::new()
+    ///     .exclude_when(|parts| parts.headers.contains_key("x-synthetic-probe"))
+    ///     // GraphQL: name the span after the operation the client declared.
+    ///     .span_name(|parts| {
+    ///         let operation = parts.headers.get("x-graphql-operation")?.to_str().ok()?;
+    ///         matches!(operation, "GetOrder" | "ListOrders").then(|| Cow::Owned(format!("graphql {operation}")))
+    ///     })
+    ///     .span_attributes_from_request(|parts, span| {
+    ///         if let Some(tenant) = parts.headers.get("x-tenant").and_then(|v| v.to_str().ok()) {
+    ///             span.push(KeyValue::new("tenant.id", tenant.to_owned()));
+    ///         }
+    ///     })
+    ///     .span_attributes_from_response(|parts, span| {
+    ///         if parts.headers.contains_key("x-cache-hit") {
+    ///             span.push(KeyValue::new("app.cache.hit", true));
+    ///         }
+    ///     })
+    ///     .metric_attributes_from_request(|parts, metric| {
+    ///         // Bounded: three values, whatever the client sends.
+    ///         let tier = match parts.headers.get("x-plan").map(|v| v.as_bytes()) {
+    ///             Some(b"enterprise") => "enterprise",
+    ///             Some(b"pro") => "pro",
+    ///             _ => "free",
+    ///         };
+    ///         metric.push(KeyValue::new("app.plan", tier));
+    ///     });
+    /// # let _ = layer;
+    /// ```
+    pub struct ServerLayer(Config);
     /// A layer with the defaults: standard methods, [`DEFAULT_EXCLUDED_PATHS`]
     /// excluded, no header capture, only the duration metric, the incoming trace
     /// context trusted, no `traceparent` in responses.
@@ -117,10 +108,27 @@ impl ServerLayer {
     /// let layer = otel_kit_http::ServerLayer::new();
     /// # let _ = layer;
     /// ```
-    pub fn new() -> Self {
-        Self::default()
-    }
+    pub fn new();
+    /// Traces the requests of the inner service `S`. Built by
+    /// [`ServerLayer`](super::ServerLayer); works with any `Service<http::Request<B>>`
+    /// returning `http::Response<B>` with `B: http_body::Body` (axum, hyper, tonic).
+    ///
+    /// ```
+    /// use otel_kit_http::ServerLayer;
+    /// use tower::{Layer as _, ServiceExt as _};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let service = ServerLayer::new().layer(tower::service_fn(|_request: http::Request<()>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(String::from("hello")))
+    /// }));
+    /// let response = service.oneshot(http::Request::new(())).await.unwrap();
+    /// assert_eq!(response.into_body(), "hello");
+    /// # });
+    /// ```
+    pub struct ServerService, fields pub(super), example "otel_kit_http";
+}
 
+impl ServerLayer {
     /// Sets which methods are recorded as themselves; others become `_OTHER`.
     ///
     /// ```
@@ -274,12 +282,4 @@ impl ServerLayer {
         response &ResponseParts, noun "request", default_name "`{method} {http.route}`",
         metric "`http.server.request.duration` (and the body-size histograms, when on)"
     );
-}
-
-impl<S> Layer<S> for ServerLayer {
-    type Service = ServerService<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        ServerService::new(inner, Arc::clone(&self.config))
-    }
 }

@@ -72,5 +72,4 @@ pub use crate::INSTRUMENTATION_SCOPE;
 pub use call::{ERROR_TYPE_CANCELLED, ERROR_TYPE_PANIC};
 pub use exclude::DEFAULT_EXCLUDED_PATHS;
 pub use future::ResponseFuture;
-pub use layer::ServerLayer;
-pub use service::ServerService;
+pub use layer::{ServerLayer, ServerService};
