@@ -1,7 +1,9 @@
 //! The shape every tower layer of the kit has, written once by
 //! [`tower_layer!`](crate::tower_layer): a layer that keeps its configuration behind an
 //! `Arc` (so building a service per connection copies a pointer), and the service it
-//! wraps around an inner one, with the usual accessors. What the service does per
+//! wraps around an inner one, with the usual accessors; and its response future, a
+//! [`CallFuture`](crate::call::CallFuture) under the crate's own name
+//! ([`response_future!`](crate::response_future)). What the service does per
 //! request is each instrumentation's own `Service` impl; the builder methods are
 //! [`hook_builders!`](crate::hook_builders)'.
 
@@ -113,6 +115,75 @@ macro_rules! tower_layer {
             #[doc = "```"]
             pub fn into_inner(self) -> S {
                 self.inner
+            }
+        }
+    };
+}
+
+/// Declares `$name<F>`, the public response future of a layer's service: the inner
+/// service's future `F` in a [`CallFuture`](crate::call::CallFuture) that ends the call
+/// `$call` (the context attached on every poll, a panic recorded, a drop counted as
+/// cancelled), made by `new` (visible as `$vis`), and `Debug` whatever `F` is. The
+/// invoking crate implements `Future` for it, finishing the call its own way through
+/// [`CallFuture::poll_finish`](crate::call::CallFuture::poll_finish) on `call`.
+///
+/// ```
+/// use std::future::Future;
+/// use std::pin::Pin;
+/// use std::task::{Context as TaskContext, Poll};
+///
+/// use opentelemetry::Context;
+/// use otel_kit_core::call::{CallFuture, EndEarly};
+///
+/// struct Call(Context);
+///
+/// impl EndEarly for Call {
+///     fn context(&self) -> &Context {
+///         &self.0
+///     }
+///     fn panicked(self, _payload: &(dyn std::any::Any + Send)) {}
+///     fn cancelled(self) {}
+/// }
+///
+/// otel_kit_core::response_future! {
+///     /// The response future of a made-up service.
+///     pub struct ResponseFuture(Call), pub(crate) fn new;
+/// }
+///
+/// impl<F: Future> Future for ResponseFuture<F> {
+///     type Output = F::Output;
+///
+///     fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<F::Output> {
+///         self.project().call.poll_finish(task, |output, _call| output)
+///     }
+/// }
+///
+/// let future = ResponseFuture::new(CallFuture::new(std::future::ready(7), Call(Context::new())));
+/// assert_eq!(format!("{future:?}"), "ResponseFuture { traced: true, .. }");
+/// ```
+#[macro_export]
+macro_rules! response_future {
+    ($(#[$meta:meta])* pub struct $name:ident($call:ty), $vis:vis fn new;) => {
+        $crate::__pin_project_lite::pin_project! {
+            $(#[$meta])*
+            pub struct $name<F> {
+                #[pin]
+                call: $crate::call::CallFuture<F, $call>,
+            }
+        }
+
+        impl<F> $name<F> {
+            /// The future of `call`, traced or not.
+            $vis fn new(call: $crate::call::CallFuture<F, $call>) -> Self {
+                Self { call }
+            }
+        }
+
+        impl<F> ::std::fmt::Debug for $name<F> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("traced", &self.call.is_traced())
+                    .finish_non_exhaustive()
             }
         }
     };

@@ -18,8 +18,8 @@
 //! - [`hooks`]: [`Hooks`](hooks::Hooks), the application's hooks on a layer, and the
 //!   [`hook_signatures!`] and [`hook_builders!`] macros that give every layer the same
 //!   hook types and builder methods.
-//! - [`layer`]: the [`tower_layer!`] macro, the layer and service pair every tower
-//!   instrumentation declares.
+//! - [`layer`]: the [`tower_layer!`] and [`response_future!`] macros, the layer, service
+//!   and response future every tower instrumentation declares.
 //! - [`shared_names`]: [`SharedNames`], span and method names kept for the life of the
 //!   process within a byte budget.
 //! - [`call`]: [`CallFuture`](call::CallFuture), the one future a call in flight runs in
@@ -67,6 +67,10 @@ pub mod resolver;
 mod scope;
 pub mod server_span;
 pub mod shared_names;
+
+// For `response_future!`, which expands in the instrumentation crates.
+#[doc(hidden)]
+pub use pin_project_lite as __pin_project_lite;
 
 pub use bridge_tracer::BridgeTracer;
 pub use event_names::DeclaredEventNames;

@@ -1,7 +1,7 @@
-//! The builder methods the gRPC [`ServerLayer`](crate::ServerLayer) and
-//! [`ClientLayer`](crate::ClientLayer) share besides the hooks: excluded services and
-//! captured metadata. Written once here, as the hooks are in otel-kit-core's
-//! `hook_builders!`.
+//! What the gRPC [`ServerLayer`](crate::ServerLayer) and
+//! [`ClientLayer`](crate::ClientLayer) share besides the hooks: the builder methods for
+//! excluded services and captured metadata, and their services' `tower::Service` impl.
+//! Written once here, as the hooks are in otel-kit-core's `hook_builders!`.
 
 /// Writes `exclude_service`, `exclude_nothing` and `capture_metadata` in a layer's
 /// `impl` block; `$layer` names the layer in the examples. The layer's `Config` has
@@ -42,6 +42,34 @@ macro_rules! grpc_builders {
         #[doc = "```"]
         pub fn capture_metadata(self, capture: $crate::metadata::MetadataCapture) -> Self {
             self.edit(|c| c.capture = ::std::sync::Arc::new(capture))
+        }
+    };
+}
+
+/// Writes `tower::Service` for `$service`, the service of a gRPC layer: the bounds, the
+/// response types and readiness are the same on both sides; each side's inherent
+/// `traced` makes the call's future.
+macro_rules! grpc_service {
+    ($service:ident) => {
+        impl<S, ReqBody, ResBody> ::tower::Service<::http::Request<ReqBody>> for $service<S>
+        where
+            S: ::tower::Service<::http::Request<ReqBody>, Response = ::http::Response<ResBody>>,
+            S::Error: ::std::fmt::Display + 'static,
+        {
+            type Response = ::http::Response<$crate::body::ResponseBody<ResBody>>;
+            type Error = S::Error;
+            type Future = $crate::future::ResponseFuture<S::Future>;
+
+            fn poll_ready(
+                &mut self,
+                cx: &mut ::std::task::Context<'_>,
+            ) -> ::std::task::Poll<Result<(), Self::Error>> {
+                self.inner.poll_ready(cx)
+            }
+
+            fn call(&mut self, request: ::http::Request<ReqBody>) -> Self::Future {
+                self.traced(request)
+            }
         }
     };
 }

@@ -281,11 +281,9 @@ impl EndEarly for Call {
     /// The panic is recorded once, as the side's exception event in the span's
     /// context ([`Side::exception_event`]), and on the span and the metric.
     fn panicked(self, payload: &(dyn std::any::Any + Send)) {
-        let description = otel_kit_core::panic_payload::description(payload, "the service panicked");
-        let (name, severity) = self.side.exception_event();
-        let event = exception::panic_event(name, severity, &description);
-        self.resolver
-            .with(None, |resolved| resolved.emit(event, &self.cx));
+        let event = self.side.exception_event();
+        let description =
+            exception::record_panic(&self.resolver, &self.cx, event, payload, "the service panicked");
         self.finish(Outcome::Failed {
             error_type: ERROR_TYPE_PANIC.into(),
             description,

@@ -87,6 +87,15 @@ pub mod status;
 #[cfg(any(feature = "server", feature = "client"))]
 mod timeout;
 
+// The kit's shared surface (otel-kit-core's), the same in every instrumentation crate:
+// the providers, the request's server span, what the hooks write into, and
+// `service.peer.name` by address (for `Providers::peer_services`).
+#[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
+pub use otel_kit_core::ServerSpan;
+pub use otel_kit_core::extra_attributes::{MAX_METRIC_ATTRIBUTES, MetricAttributes, SpanAttributes};
+pub use otel_kit_core::{PeerServiceError, PeerServices, Providers};
+
 #[cfg(any(feature = "server", feature = "client"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use body::ResponseBody;
@@ -104,29 +113,11 @@ pub use exclude::DEFAULT_EXCLUDED_SERVICES;
 #[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use future::ResponseFuture;
 pub use metadata::MetadataCapture;
-pub use otel_kit_core::Providers;
-#[cfg(feature = "server")]
-#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
-pub use otel_kit_core::ServerSpan;
-#[cfg(any(feature = "server", feature = "client"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
-pub use otel_kit_core::extra_attributes::{MAX_METRIC_ATTRIBUTES, MetricAttributes, SpanAttributes};
-/// `service.peer.name` by address, for [`Providers::peer_services`].
-pub use otel_kit_core::{PeerServiceError, PeerServices};
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use server::{ServerLayer, ServerService};
 
-/// The name of the instrumentation scope of this crate's spans and metrics (its version
-/// is this crate's).
-///
-/// ```
-/// assert_eq!(otel_kit_grpc::INSTRUMENTATION_SCOPE, "otel-kit-grpc");
-/// ```
-pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-grpc";
-
-static SCOPE: otel_kit_core::Scope =
-    otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
+otel_kit_core::instrumentation_scope!();
 
 /// `rpc.system.name` of every span and metric point of this crate.
 const GRPC: &str = "grpc";

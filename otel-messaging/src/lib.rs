@@ -101,16 +101,7 @@ pub use otel_kit_core::{PeerServiceError, PeerServices};
 pub use parent::ProcessParent;
 pub use process::ProcessFuture;
 
-/// The name of the instrumentation scope of this crate's spans and metrics (its version
-/// is this crate's, its schema URL the semantic conventions' 1.42).
-///
-/// ```
-/// assert_eq!(otel_kit_messaging::INSTRUMENTATION_SCOPE, "otel-kit-messaging");
-/// ```
-pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-messaging";
-
-static SCOPE: otel_kit_core::Scope =
-    otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
+otel_kit_core::instrumentation_scope!();
 
 #[cfg(all(doctest, feature = "nats", feature = "rabbitmq"))]
 #[doc = include_str!("../README.md")]

@@ -2,10 +2,9 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::task::{Context as TaskContext, Poll};
 use std::time::{Instant, SystemTime};
 
-use http::{Request, Response};
+use http::Request;
 use opentelemetry::trace::{Span as _, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_http::HeaderInjector;
@@ -15,27 +14,21 @@ use otel_kit_core::call::CallFuture;
 use tower::Service;
 
 use super::layer::{ClientService, server_address};
-use crate::body::ResponseBody;
 use crate::call::{Call, MethodRule};
 use crate::future::ResponseFuture;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
 use crate::status::Side;
 use crate::timeout::deadline;
 
-impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ClientService<S>
-where
-    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    S::Error: std::fmt::Display + 'static,
-{
-    type Response = Response<ResponseBody<ResBody>>;
-    type Error = S::Error;
-    type Future = ResponseFuture<S::Future>;
+grpc_service!(ClientService);
 
-    fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+impl<S> ClientService<S> {
+    /// The future of one call through the channel: traced, or (excluded) with the current
+    /// context still injected.
+    fn traced<ReqBody>(&mut self, request: Request<ReqBody>) -> ResponseFuture<S::Future>
+    where
+        S: Service<Request<ReqBody>>,
+    {
         // Predicates and hooks see the request head as `Parts`; moving the parts out and
         // back allocates nothing.
         let (mut parts, body) = request.into_parts();

@@ -1,32 +1,25 @@
 //! [`ServerService`]: the layered service.
 
-use std::task::{Context as TaskContext, Poll};
 use std::time::Instant;
 
-use http::{Request, Response};
+use http::Request;
 use otel_kit_core::call::CallFuture;
 use tower::Service;
 
 use super::layer::ServerService;
 use super::start::start;
-use crate::body::ResponseBody;
 use crate::future::ResponseFuture;
 use crate::method::parse_path;
 
-impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ServerService<S>
-where
-    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    S::Error: std::fmt::Display + 'static,
-{
-    type Response = Response<ResponseBody<ResBody>>;
-    type Error = S::Error;
-    type Future = ResponseFuture<S::Future>;
+grpc_service!(ServerService);
 
-    fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+impl<S> ServerService<S> {
+    /// The future of one call to the inner service: traced, or (excluded) in the caller's
+    /// context.
+    fn traced<ReqBody>(&mut self, request: Request<ReqBody>) -> ResponseFuture<S::Future>
+    where
+        S: Service<Request<ReqBody>>,
+    {
         let now = Instant::now();
         // Predicates and hooks see the request head as `Parts`; moving the parts out and
         // back allocates nothing.

@@ -155,10 +155,9 @@ impl EndEarly for Call<'_> {
     /// The panic is recorded once, as the `http.client.request.exception` event
     /// (severity WARN, in the span's context), and on the span and the metric.
     fn panicked(self, payload: &(dyn std::any::Any + Send)) {
-        let description = otel_kit_core::panic_payload::description(payload, "the request panicked");
-        let event = exception::panic_event(CLIENT_EXCEPTION_EVENT, Severity::Warn, &description);
-        self.resolver
-            .with(None, |resolved| resolved.emit(event, &self.cx));
+        let event = (CLIENT_EXCEPTION_EVENT, Severity::Warn);
+        let description =
+            exception::record_panic(self.resolver, &self.cx, event, payload, "the request panicked");
         self.end_early(Some((ERROR_TYPE_PANIC, description)));
     }
 

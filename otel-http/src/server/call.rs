@@ -240,10 +240,9 @@ impl EndEarly for Call {
     /// The panic is recorded once, as the `http.server.request.exception` event
     /// (severity ERROR, in the span's context), and on the span and the metric.
     fn panicked(self, payload: &(dyn std::any::Any + Send)) {
-        let description = otel_kit_core::panic_payload::description(payload, "the handler panicked");
-        let event = exception::panic_event(SERVER_EXCEPTION_EVENT, Severity::Error, &description);
-        self.resolver
-            .with(None, |resolved| resolved.emit(event, &self.cx));
+        let event = (SERVER_EXCEPTION_EVENT, Severity::Error);
+        let description =
+            exception::record_panic(&self.resolver, &self.cx, event, payload, "the handler panicked");
         self.fail(ERROR_TYPE_PANIC.into(), description);
     }
 
