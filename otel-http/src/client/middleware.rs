@@ -102,10 +102,17 @@ otel_kit_core::hook_signatures!(
 ///     });
 /// # drop(middleware);
 /// ```
-#[derive(Clone, Default, Debug)]
+#[derive(Clone, Default)]
 #[must_use]
 pub struct ClientMiddleware {
     config: Arc<Config>,
+}
+
+// The configuration's fields, under the middleware's name (no `config` level between).
+impl fmt::Debug for ClientMiddleware {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.config, f)
+    }
 }
 
 /// Everything a [`ClientMiddleware`] was configured with, shared by its clones.
