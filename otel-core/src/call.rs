@@ -189,6 +189,27 @@ impl<F, C: EndEarly> CallFuture<F, C> {
         }
     }
 
+    /// A traced call whose work `start` makes with the call's context current: a
+    /// service that does work before returning its future (or creates `tracing` spans
+    /// there) sees the call's context, as its future will.
+    pub fn start(call: C, start: impl FnOnce() -> F) -> Self {
+        let work = {
+            let _guard = call.context().clone().attach();
+            start()
+        };
+        Self::new(work, call)
+    }
+
+    /// Untraced work that `start` makes with `cx` (the caller's context) current when
+    /// there is one, and that runs in it.
+    pub fn start_untraced(cx: Option<Context>, start: impl FnOnce() -> F) -> Self {
+        let work = {
+            let _guard = cx.as_ref().map(|cx| cx.clone().attach());
+            start()
+        };
+        Self::untraced(work, cx)
+    }
+
     /// Whether this future ends a call (false for untraced work).
     pub fn is_traced(&self) -> bool {
         matches!(self.state, State::Call(_))

@@ -25,13 +25,16 @@
 //! assert_eq!(exception::bounded(&"é".repeat(600)).len(), 1024);
 //! ```
 
+use std::any::Any;
 use std::borrow::Cow;
 
+use opentelemetry::Context;
 use opentelemetry::logs::Severity;
 use opentelemetry_semantic_conventions::attribute::{EXCEPTION_MESSAGE, EXCEPTION_TYPE};
 
 use crate::call::ERROR_TYPE_PANIC;
 use crate::log_events::LogEvent;
+use crate::resolver::{Instruments, Resolver};
 
 /// The longest exception message or status description the kit records, in bytes: a
 /// panic or error text can embed a whole request or a data dump.
@@ -72,6 +75,49 @@ pub fn bounded_cow(message: Cow<'static, str>) -> Cow<'static, str> {
 /// (bounded) as `exception.message`.
 pub fn panic_event(name: &'static str, severity: Severity, message: &str) -> LogEvent {
     error_event(name, severity, ERROR_TYPE_PANIC, message)
+}
+
+/// Records a panic caught in a call: its exception event `name` (at `severity`) in the
+/// call's context `cx`, through `resolver`'s logger. Returns the panic's description
+/// (`fallback` when the payload has no text), for the span's status and `error.type`'s
+/// companions; the caller ends the call with it.
+///
+/// ```
+/// use opentelemetry::Context;
+/// use opentelemetry::logs::Severity;
+/// use otel_kit_core::{Cache, Instruments, Providers, Resolver, exception};
+///
+/// struct Nothing;
+/// impl Instruments for Nothing {
+///     fn scope() -> opentelemetry::InstrumentationScope {
+///         opentelemetry::InstrumentationScope::builder("example").build()
+///     }
+///     fn new(_: opentelemetry::metrics::Meter) -> Self {
+///         Nothing
+///     }
+///     fn cache() -> &'static std::thread::LocalKey<Cache<Self>> {
+///         thread_local! { static CACHE: Cache<Nothing> = const { Cache::new() }; }
+///         &CACHE
+///     }
+/// }
+///
+/// let resolver = Resolver::<Nothing>::new(Providers::new());
+/// let payload: Box<dyn std::any::Any + Send> = Box::new("index out of bounds");
+/// let event = ("http.server.request.exception", Severity::Error);
+/// let description = exception::record_panic(&resolver, &Context::new(), event, &*payload, "it panicked");
+/// assert_eq!(description, "index out of bounds");
+/// ```
+pub fn record_panic<I: Instruments>(
+    resolver: &Resolver<I>,
+    cx: &Context,
+    (name, severity): (&'static str, Severity),
+    payload: &(dyn Any + Send),
+    fallback: &'static str,
+) -> Cow<'static, str> {
+    let description = crate::panic_payload::description(payload, fallback);
+    let event = panic_event(name, severity, &description);
+    resolver.with(None, |resolved| resolved.emit(event, cx));
+    description
 }
 
 /// The exception event of an error of type `exception_type` (a Rust type path, see

@@ -20,8 +20,13 @@
 //!
 //! What the instrumentation crates share (hidden): `resolver` (`Resolver`, the one way
 //! every instrumentation resolves its providers per request, with its `Instruments` and
-//! per-thread `Cache`), `Scope`, `carrier` (the propagation carrier over
-//! `http::HeaderMap`), `call` (`CallFuture`, the one future a call in flight runs in),
+//! per-thread `Cache`), `Scope`, `carrier` (`BoundedExtractor`, the one propagation
+//! carrier: one rule for repeated and mis-cased headers, within bounds, over any
+//! `HeaderSource`), `hooks` (`Hooks`, the application's hooks on a layer, and the
+//! `hook_signatures!` and `hook_builders!` macros that give every layer the same hook
+//! types and builder methods), `layer` (the `tower_layer!` and `response_future!`
+//! macros: the layer, service and response future every tower instrumentation
+//! declares), `call` (`CallFuture`, the one future a call in flight runs in),
 //! `shared_names`, `panic_payload`, `exception` (the exception event and the bound on
 //! every error message), `error_type`, `bound_instruments` and `DURATION_BUCKETS`.
 //!
@@ -41,6 +46,10 @@ pub mod exception;
 pub mod extra_attributes;
 mod global_slot;
 pub mod header_capture;
+#[doc(hidden)]
+pub mod hooks;
+#[doc(hidden)]
+pub mod layer;
 pub mod log_events;
 #[doc(hidden)]
 pub mod panic_payload;
@@ -54,6 +63,10 @@ pub mod sdk;
 pub mod server_span;
 #[doc(hidden)]
 pub mod shared_names;
+
+// For `response_future!`, which expands in the instrumentation crates.
+#[doc(hidden)]
+pub use pin_project_lite as __pin_project_lite;
 
 pub use extra_attributes::{MetricAttributes, SpanAttributes};
 pub use header_capture::HeaderCapture;

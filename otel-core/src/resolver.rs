@@ -63,7 +63,7 @@ use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry::{Context, InstrumentationScope};
 
-use crate::carrier::HeaderMapExtractor;
+use crate::carrier::BoundedExtractor;
 use crate::log_events::{self, SharedLogger, SharedLoggerProvider};
 use crate::peer_service::{self, PeerServices};
 use crate::providers::{Providers, SharedMeterProvider, SharedPropagator};
@@ -236,7 +236,7 @@ impl<I: Instruments> Resolved<I> {
         if !headers.keys().any(|name| self.fields.contains(name)) {
             return None;
         }
-        Some(self.extract(&HeaderMapExtractor(headers)))
+        Some(self.extract(&BoundedExtractor::new(headers)))
     }
 
     /// The caller's context from any carrier, over a clone of the current context.

@@ -73,13 +73,4 @@ struct Guide;
 #[doc = include_str!("../README.md")]
 struct Readme;
 
-/// The name of the instrumentation scope of this crate's spans and metrics (its version
-/// is this crate's).
-///
-/// ```
-/// assert_eq!(otel_kit_genai::INSTRUMENTATION_SCOPE, "otel-kit-genai");
-/// ```
-pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-genai";
-
-static SCOPE: otel_kit_core::Scope =
-    otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
+otel_kit_core::instrumentation_scope!();

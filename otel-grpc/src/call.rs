@@ -16,7 +16,9 @@ use otel_kit_core::call::EndEarly;
 use otel_kit_core::exception;
 use otel_kit_core::{Resolver, SpanAttributes};
 
-use crate::hooks::{CallOutcome, ResponseSpanAttributes};
+use otel_kit_core::hooks::Signatures;
+
+use crate::call_outcome::{CallHooks, CallOutcome};
 use crate::instruments::Instruments;
 use crate::metadata::MetadataCapture;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME};
@@ -59,7 +61,7 @@ pub(crate) struct Call {
     /// What the application's metric hook added (empty, unallocated, without one).
     pub(crate) extra_metric_attributes: Vec<KeyValue>,
     /// The application's response hook, when set.
-    pub(crate) response_span_attributes: Option<Arc<ResponseSpanAttributes>>,
+    pub(crate) response_span_attributes: Option<Arc<<CallHooks as Signatures>::ResponseSpanAttributes>>,
     /// Where the duration point goes (a clone costs nothing without given providers).
     resolver: Resolver<Instruments>,
 }
@@ -279,11 +281,9 @@ impl EndEarly for Call {
     /// The panic is recorded once, as the side's exception event in the span's
     /// context ([`Side::exception_event`]), and on the span and the metric.
     fn panicked(self, payload: &(dyn std::any::Any + Send)) {
-        let description = otel_kit_core::panic_payload::description(payload, "the service panicked");
-        let (name, severity) = self.side.exception_event();
-        let event = exception::panic_event(name, severity, &description);
-        self.resolver
-            .with(None, |resolved| resolved.emit(event, &self.cx));
+        let event = self.side.exception_event();
+        let description =
+            exception::record_panic(&self.resolver, &self.cx, event, payload, "the service panicked");
         self.finish(Outcome::Failed {
             error_type: ERROR_TYPE_PANIC.into(),
             description,

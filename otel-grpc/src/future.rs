@@ -1,23 +1,19 @@
 //! [`ResponseFuture`]: runs the inner service's future inside the call's context and
 //! hands the call to the response body, or ends it when there is no body to wait for.
 
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 use std::time::Instant;
 
 use http::Response;
-use opentelemetry::Context;
-use otel_kit_core::call::CallFuture;
-use pin_project_lite::pin_project;
 
 use crate::body::ResponseBody;
 use crate::call::{Call, Outcome};
 use crate::error_code::{code_of_any, status_of_any};
 use crate::status::{Side, grpc_message, grpc_status};
 
-pin_project! {
+otel_kit_core::response_future! {
     /// The response future of [`ServerService`](crate::ServerService) and
     /// [`ClientService`](crate::ClientService).
     ///
@@ -41,36 +37,7 @@ pin_project! {
     /// let future = service.call(http::Request::new(String::new()));
     /// drop(future); // recorded as CANCELLED
     /// ```
-    pub struct ResponseFuture<F> {
-        // Attaches the context on every poll, records a panic, counts a drop as
-        // cancelled (otel-kit-core's one in-flight future).
-        #[pin]
-        call: CallFuture<F, Call>,
-    }
-}
-
-impl<F> ResponseFuture<F> {
-    /// A traced call.
-    pub(crate) fn traced(inner: F, call: Call) -> Self {
-        Self {
-            call: CallFuture::new(inner, call),
-        }
-    }
-
-    /// An excluded call, run in the caller's context when there is one.
-    pub(crate) fn excluded(inner: F, cx: Option<Context>) -> Self {
-        Self {
-            call: CallFuture::untraced(inner, cx),
-        }
-    }
-}
-
-impl<F> fmt::Debug for ResponseFuture<F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ResponseFuture")
-            .field("traced", &self.call.is_traced())
-            .finish_non_exhaustive()
-    }
+    pub struct ResponseFuture(Call), pub(crate) fn new;
 }
 
 impl<F, B, E> Future for ResponseFuture<F>

@@ -58,10 +58,16 @@
 // `exclude` are unused.
 #![cfg_attr(not(any(feature = "server", feature = "client")), allow(dead_code))]
 
+// First: the layers' modules below use its macro.
+#[cfg(any(feature = "server", feature = "client"))]
+#[macro_use]
+mod builders;
 #[cfg(any(feature = "server", feature = "client"))]
 mod body;
 #[cfg(any(feature = "server", feature = "client"))]
 mod call;
+#[cfg(any(feature = "server", feature = "client"))]
+mod call_outcome;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
@@ -70,8 +76,6 @@ mod error_code;
 mod exclude;
 #[cfg(any(feature = "server", feature = "client"))]
 mod future;
-#[cfg(any(feature = "server", feature = "client"))]
-mod hooks;
 #[cfg(any(feature = "server", feature = "client"))]
 mod instruments;
 mod metadata;
@@ -83,12 +87,24 @@ pub mod status;
 #[cfg(any(feature = "server", feature = "client"))]
 mod timeout;
 
+// The kit's shared surface (otel-kit-core's), the same in every instrumentation crate:
+// the providers, the request's server span, what the hooks write into, and
+// `service.peer.name` by address (for `Providers::peer_services`).
+#[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
+pub use otel_kit_core::ServerSpan;
+pub use otel_kit_core::extra_attributes::{MAX_METRIC_ATTRIBUTES, MetricAttributes, SpanAttributes};
+pub use otel_kit_core::{PeerServiceError, PeerServices, Providers};
+
 #[cfg(any(feature = "server", feature = "client"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use body::ResponseBody;
 #[cfg(any(feature = "server", feature = "client"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use call::ERROR_TYPE_PANIC;
+#[cfg(any(feature = "server", feature = "client"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
+pub use call_outcome::CallOutcome;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{ClientLayer, ClientService};
@@ -96,33 +112,12 @@ pub use exclude::DEFAULT_EXCLUDED_SERVICES;
 #[cfg(any(feature = "server", feature = "client"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use future::ResponseFuture;
-#[cfg(any(feature = "server", feature = "client"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
-pub use hooks::CallOutcome;
 pub use metadata::MetadataCapture;
-pub use otel_kit_core::Providers;
-#[cfg(feature = "server")]
-#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
-pub use otel_kit_core::ServerSpan;
-#[cfg(any(feature = "server", feature = "client"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
-pub use otel_kit_core::extra_attributes::{MAX_METRIC_ATTRIBUTES, MetricAttributes, SpanAttributes};
-/// `service.peer.name` by address, for [`Providers::peer_services`].
-pub use otel_kit_core::{PeerServiceError, PeerServices};
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use server::{ServerLayer, ServerService};
 
-/// The name of the instrumentation scope of this crate's spans and metrics (its version
-/// is this crate's).
-///
-/// ```
-/// assert_eq!(otel_kit_grpc::INSTRUMENTATION_SCOPE, "otel-kit-grpc");
-/// ```
-pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-grpc";
-
-static SCOPE: otel_kit_core::Scope =
-    otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
+otel_kit_core::instrumentation_scope!();
 
 /// `rpc.system.name` of every span and metric point of this crate.
 const GRPC: &str = "grpc";

@@ -59,33 +59,23 @@ pub mod conventions;
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
 
-#[cfg(feature = "client")]
-#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-pub use client::{ClientMiddleware, NoPropagation, UrlTemplate};
-pub use otel_kit_core::Providers;
+// The kit's shared surface (otel-kit-core's), the same in every instrumentation crate:
+// the providers, the request's server span, what the hooks write into, and
+// `service.peer.name` by address (for `Providers::peer_services`).
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use otel_kit_core::ServerSpan;
-#[cfg(any(feature = "server", feature = "client"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use otel_kit_core::extra_attributes::{MAX_METRIC_ATTRIBUTES, MetricAttributes, SpanAttributes};
-/// `service.peer.name` by address, for [`Providers::peer_services`].
-pub use otel_kit_core::{PeerServiceError, PeerServices};
+pub use otel_kit_core::{PeerServiceError, PeerServices, Providers};
+
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub use client::{ClientMiddleware, NoPropagation, UrlTemplate};
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use server::{ServerLayer, ServerService};
 
-/// The name of the instrumentation scope of this crate's spans and metrics (its version
-/// is this crate's).
-///
-/// ```
-/// assert_eq!(otel_kit_http::INSTRUMENTATION_SCOPE, "otel-kit-http");
-/// ```
-pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-http";
-
-#[cfg(any(feature = "server", feature = "client"))]
-static SCOPE: otel_kit_core::Scope =
-    otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
+otel_kit_core::instrumentation_scope!(#[cfg(any(feature = "server", feature = "client"))]);
 
 // The README and the guides use the server, the client and axum together.
 #[cfg(all(doctest, feature = "server", feature = "client", feature = "axum"))]

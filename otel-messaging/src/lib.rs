@@ -36,8 +36,9 @@
 //!   span kind, metrics and exception event.
 //! - [`ProcessParent`]: whether a single message's process span is a child of its
 //!   producer's span or only linked to it (the conventions' option).
-//! - [`carrier`]: reading trace context from headers anyone may have written, within
-//!   bounds ([`BoundedExtractor`](carrier::BoundedExtractor)).
+//! - [`carrier`]: reading trace context from headers anyone may have written, by the
+//!   kit's one rule for repeated and mis-cased headers, within bounds
+//!   ([`BoundedExtractor`](carrier::BoundedExtractor), otel-kit-core's).
 //! - [`Failure`] and [`HandlerOutcome`]: `error.type` and the span status of a failed
 //!   operation or handler.
 //!
@@ -62,7 +63,6 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod call;
-pub mod carrier;
 mod destination;
 #[cfg(any(feature = "nats", feature = "rabbitmq"))]
 mod error_kind;
@@ -94,21 +94,16 @@ pub use messaging::Messaging;
 pub use operation::OperationType;
 pub use operation_start::{Operation, Started};
 pub use otel_kit_core::Providers;
+/// The header carrier every extractor of the kit reads through (otel-kit-core's): one
+/// rule for repeated and mis-cased headers, within bounds.
+#[doc(inline)]
+pub use otel_kit_core::carrier;
 /// `service.peer.name` by address, for [`Providers::peer_services`].
 pub use otel_kit_core::{PeerServiceError, PeerServices};
 pub use parent::ProcessParent;
 pub use process::ProcessFuture;
 
-/// The name of the instrumentation scope of this crate's spans and metrics (its version
-/// is this crate's, its schema URL the semantic conventions' 1.42).
-///
-/// ```
-/// assert_eq!(otel_kit_messaging::INSTRUMENTATION_SCOPE, "otel-kit-messaging");
-/// ```
-pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-messaging";
-
-static SCOPE: otel_kit_core::Scope =
-    otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
+otel_kit_core::instrumentation_scope!();
 
 #[cfg(all(doctest, feature = "nats", feature = "rabbitmq"))]
 #[doc = include_str!("../README.md")]

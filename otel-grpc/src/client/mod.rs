@@ -16,5 +16,4 @@
 mod layer;
 mod service;
 
-pub use layer::ClientLayer;
-pub use service::ClientService;
+pub use layer::{ClientLayer, ClientService};

@@ -2,96 +2,40 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::task::{Context as TaskContext, Poll};
 use std::time::{Instant, SystemTime};
 
-use http::{Request, Response};
+use http::Request;
 use opentelemetry::trace::{Span as _, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_http::HeaderInjector;
 use opentelemetry_semantic_conventions::attribute as semconv;
 use otel_kit_core::SpanAttributes;
+use otel_kit_core::call::CallFuture;
 use tower::Service;
 
-use super::layer::{Config, server_address};
-use crate::body::ResponseBody;
+use super::layer::{ClientService, server_address};
 use crate::call::{Call, MethodRule};
 use crate::future::ResponseFuture;
-use crate::hooks::RESERVED_METRIC_KEYS;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
 use crate::status::Side;
 use crate::timeout::deadline;
 
-/// Traces the calls sent through the inner service `S` (a tonic `Channel`). Built by
-/// [`ClientLayer`](super::ClientLayer).
-///
-/// ```
-/// use tower::{Layer as _, ServiceExt as _};
-///
-/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-/// let service = otel_kit_grpc::ClientLayer::new().layer(tower::service_fn(|request: http::Request<String>| async move {
-///     // The span's context travels in the metadata (with a propagator installed).
-///     let _ = request.headers().get("traceparent");
-///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
-/// }));
-/// let response = service.oneshot(http::Request::new(String::new())).await.unwrap();
-/// assert_eq!(response.status(), 200);
-/// # });
-/// ```
-#[derive(Debug, Clone)]
-pub struct ClientService<S> {
-    inner: S,
-    config: Arc<Config>,
-}
+grpc_service!(ClientService);
 
 impl<S> ClientService<S> {
-    pub(super) fn new(inner: S, config: Arc<Config>) -> Self {
-        Self { inner, config }
-    }
-
-    /// The wrapped service.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    /// let service = otel_kit_grpc::ClientLayer::new().layer(42);
-    /// assert_eq!(*service.get_ref(), 42);
-    /// ```
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// Unwraps the inner service.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    /// assert_eq!(otel_kit_grpc::ClientLayer::new().layer("inner").into_inner(), "inner");
-    /// ```
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
-}
-
-impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ClientService<S>
-where
-    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    S::Error: std::fmt::Display + 'static,
-{
-    type Response = Response<ResponseBody<ResBody>>;
-    type Error = S::Error;
-    type Future = ResponseFuture<S::Future>;
-
-    fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+    /// The future of one call through the channel: traced, or (excluded) with the current
+    /// context still injected.
+    fn traced<ReqBody>(&mut self, request: Request<ReqBody>) -> ResponseFuture<S::Future>
+    where
+        S: Service<Request<ReqBody>>,
+    {
         // Predicates and hooks see the request head as `Parts`; moving the parts out and
         // back allocates nothing.
         let (mut parts, body) = request.into_parts();
         let parsed = parse_path(parts.uri.path());
         let hooks = &self.config.hooks;
         if parsed.is_some_and(|(service, _)| self.config.exclusions.excludes(service))
-            || hooks.excludes(&parts)
+            || hooks.excludes(|exclude| exclude(&parts))
         {
             // No telemetry of our own; the server still continues the caller's trace.
             let cx = Context::current();
@@ -99,7 +43,7 @@ where
                 resolved.inject(&cx, &mut HeaderInjector(&mut parts.headers))
             });
             let request = Request::from_parts(parts, body);
-            return ResponseFuture::excluded(self.inner.call(request), None);
+            return ResponseFuture::new(CallFuture::untraced(self.inner.call(request), None));
         }
         let now = Instant::now();
         let start_time = SystemTime::now();
@@ -145,9 +89,7 @@ where
         if let Some(add) = &hooks.request_span_attributes {
             add(&parts, &mut SpanAttributes::new(&mut attributes));
         }
-        let extra_metric_attributes = hooks.metric_attributes.as_ref().map_or_else(Vec::new, |hook| {
-            hook.collect(RESERVED_METRIC_KEYS, |add, metric| add(&parts, metric))
-        });
+        let extra_metric_attributes = hooks.metric_attributes(|add, metric| add(&parts, metric));
         let parent = Context::current();
         let (cx, recording) = self.config.resolver.with(Some(now), |resolved| {
             let mut attributes = attributes;
@@ -187,10 +129,6 @@ where
         call.extra_metric_attributes = extra_metric_attributes;
         call.response_span_attributes = hooks.response_span_attributes.clone();
         let request = Request::from_parts(parts, body);
-        let future = {
-            let _guard = call.cx.clone().attach();
-            self.inner.call(request)
-        };
-        ResponseFuture::traced(future, call)
+        ResponseFuture::new(CallFuture::start(call, || self.inner.call(request)))
     }
 }

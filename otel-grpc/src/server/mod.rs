@@ -35,5 +35,4 @@ mod layer;
 mod service;
 mod start;
 
-pub use layer::ServerLayer;
-pub use service::ServerService;
+pub use layer::{ServerLayer, ServerService};

@@ -13,7 +13,6 @@ use tonic::transport::server::TcpConnectInfo;
 
 use super::layer::Config;
 use crate::call::{Call, MethodRule};
-use crate::hooks::RESERVED_METRIC_KEYS;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
 use otel_kit_core::{Resolved, ServerSpan, SpanAttributes};
 
@@ -138,9 +137,7 @@ pub(super) fn start(
             .captures_response()
             .then(|| Arc::clone(&config.capture)),
     );
-    if let Some(hook) = &config.hooks.metric_attributes {
-        call.extra_metric_attributes = hook.collect(RESERVED_METRIC_KEYS, |add, metric| add(request, metric));
-    }
+    call.extra_metric_attributes = config.hooks.metric_attributes(|add, metric| add(request, metric));
     call.response_span_attributes = config.hooks.response_span_attributes.clone();
     call
 }

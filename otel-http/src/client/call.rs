@@ -16,10 +16,11 @@ use otel_kit_core::exception;
 use otel_kit_core::{Resolver, SpanAttributes};
 use reqwest::Response;
 
-use super::hooks::ResponseSpanAttributes;
 use super::instruments::Instruments;
+use super::middleware::ClientHooks;
 use super::outcome::{error_description, error_type};
 use crate::conventions::{CLIENT_EXCEPTION_EVENT, HeaderCapture, protocol_version};
+use otel_kit_core::hooks::Signatures;
 
 /// When a request started, read once for the span's start time and the duration.
 #[derive(Clone, Copy)]
@@ -47,7 +48,7 @@ pub(super) struct Call<'a> {
     resolver: &'a Resolver<Instruments>,
     headers: &'a HeaderCapture,
     /// The application's response hook, when set.
-    response_span_attributes: Option<&'a ResponseSpanAttributes>,
+    response_span_attributes: Option<&'a <ClientHooks as Signatures>::ResponseSpanAttributes>,
     metric_attributes: Vec<KeyValue>,
     started: Started,
 }
@@ -58,7 +59,7 @@ impl<'a> Call<'a> {
         started: Started,
         resolver: &'a Resolver<Instruments>,
         headers: &'a HeaderCapture,
-        response_span_attributes: Option<&'a ResponseSpanAttributes>,
+        response_span_attributes: Option<&'a <ClientHooks as Signatures>::ResponseSpanAttributes>,
         metric_attributes: Vec<KeyValue>,
     ) -> Self {
         Self {
@@ -154,10 +155,9 @@ impl EndEarly for Call<'_> {
     /// The panic is recorded once, as the `http.client.request.exception` event
     /// (severity WARN, in the span's context), and on the span and the metric.
     fn panicked(self, payload: &(dyn std::any::Any + Send)) {
-        let description = otel_kit_core::panic_payload::description(payload, "the request panicked");
-        let event = exception::panic_event(CLIENT_EXCEPTION_EVENT, Severity::Warn, &description);
-        self.resolver
-            .with(None, |resolved| resolved.emit(event, &self.cx));
+        let event = (CLIENT_EXCEPTION_EVENT, Severity::Warn);
+        let description =
+            exception::record_panic(self.resolver, &self.cx, event, payload, "the request panicked");
         self.end_early(Some((ERROR_TYPE_PANIC, description)));
     }
 

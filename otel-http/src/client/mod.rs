@@ -102,7 +102,6 @@
 
 mod call;
 mod extensions;
-mod hooks;
 mod instruments;
 mod middleware;
 mod outcome;

@@ -20,11 +20,12 @@ use otel_kit_core::exception;
 use otel_kit_core::{Resolver, SpanAttributes};
 
 use super::bound_duration::BindableSet;
-use super::hooks::ResponseSpanAttributes;
 use super::instruments::Instruments;
 use super::layer::Config;
+use super::layer::ServerHooks;
 use super::start::content_length;
 use crate::conventions::SERVER_EXCEPTION_EVENT;
+use otel_kit_core::hooks::Signatures;
 
 /// `error.type` of a request whose future was dropped before the response was ready
 /// (the client went away, a timeout layer gave up, or the server shut down): the
@@ -57,7 +58,7 @@ pub(super) struct Call {
     /// so that most requests do not touch the shared configuration's reference count.
     capture: Option<Arc<Config>>,
     /// The application's response hook, when set.
-    response_span_attributes: Option<Arc<ResponseSpanAttributes>>,
+    response_span_attributes: Option<Arc<<ServerHooks as Signatures>::ResponseSpanAttributes>>,
     /// A clone costs nothing without given providers.
     resolver: Resolver<Instruments>,
 }
@@ -239,10 +240,9 @@ impl EndEarly for Call {
     /// The panic is recorded once, as the `http.server.request.exception` event
     /// (severity ERROR, in the span's context), and on the span and the metric.
     fn panicked(self, payload: &(dyn std::any::Any + Send)) {
-        let description = otel_kit_core::panic_payload::description(payload, "the handler panicked");
-        let event = exception::panic_event(SERVER_EXCEPTION_EVENT, Severity::Error, &description);
-        self.resolver
-            .with(None, |resolved| resolved.emit(event, &self.cx));
+        let event = (SERVER_EXCEPTION_EVENT, Severity::Error);
+        let description =
+            exception::record_panic(&self.resolver, &self.cx, event, payload, "the handler panicked");
         self.fail(ERROR_TYPE_PANIC.into(), description);
     }
 

@@ -1,9 +1,6 @@
 //! Which requests get no telemetry: health probes and scrapes would otherwise drown the
 //! real traffic in spans and inflate the duration histogram with sub-millisecond points.
 
-use std::fmt;
-use std::sync::Arc;
-
 use http::request::Parts;
 
 /// The paths excluded by default: the usual liveness/readiness probes and the
@@ -15,16 +12,12 @@ use http::request::Parts;
 /// ```
 pub const DEFAULT_EXCLUDED_PATHS: &[&str] = &["/health", "/healthz", "/ready", "/live", "/metrics"];
 
-/// A predicate over the request head; `true` means "no telemetry for this request".
-pub(super) type Predicate = Arc<dyn Fn(&Parts) -> bool + Send + Sync>;
-
-/// The exclusion rules of one layer, checked in order of cost: exact paths, prefixes,
-/// then predicates.
-#[derive(Clone)]
+/// The path rules of one layer, checked in order of cost: exact paths, then prefixes
+/// (the `exclude_when` predicates, in the layer's hooks, come after them).
+#[derive(Clone, Debug)]
 pub(super) struct Exclusions {
     exact: Vec<String>,
     prefixes: Vec<String>,
-    predicates: Vec<Predicate>,
 }
 
 impl Default for Exclusions {
@@ -32,18 +25,7 @@ impl Default for Exclusions {
         Self {
             exact: DEFAULT_EXCLUDED_PATHS.iter().map(|p| (*p).to_owned()).collect(),
             prefixes: Vec::new(),
-            predicates: Vec::new(),
         }
-    }
-}
-
-impl fmt::Debug for Exclusions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Exclusions")
-            .field("exact", &self.exact)
-            .field("prefixes", &self.prefixes)
-            .field("predicates", &self.predicates.len())
-            .finish()
     }
 }
 
@@ -52,7 +34,6 @@ impl Exclusions {
         Self {
             exact: Vec::new(),
             prefixes: Vec::new(),
-            predicates: Vec::new(),
         }
     }
 
@@ -64,19 +45,15 @@ impl Exclusions {
         self.prefixes.push(prefix);
     }
 
-    pub(super) fn add_predicate(&mut self, predicate: Predicate) {
-        self.predicates.push(predicate);
-    }
-
     /// True when `path` matches an exact or prefix rule. The raw path is compared,
     /// not the route: probes are usually mounted outside any router that would set one.
     fn matches_path(&self, path: &str) -> bool {
         self.exact.iter().any(|p| p == path) || self.prefixes.iter().any(|p| path.starts_with(p.as_str()))
     }
 
-    /// True when `parts` matches any rule.
+    /// True when the path of `parts` matches a rule.
     pub(super) fn matches(&self, parts: &Parts) -> bool {
-        self.matches_path(parts.uri.path()) || self.predicates.iter().any(|p| p(parts))
+        self.matches_path(parts.uri.path())
     }
 }
 
@@ -89,20 +66,14 @@ mod tests {
     }
 
     #[test]
-    fn defaults_exact_prefix_and_predicate() {
+    fn defaults_exact_and_prefix() {
         let mut e = Exclusions::default();
         assert!(e.matches(&parts("/healthz")));
         assert!(e.matches(&parts("/metrics?x=1")));
         assert!(!e.matches(&parts("/healthz/deep")), "default rules are exact");
         e.add_prefix("/internal/".into());
-        e.add_predicate(Arc::new(|p: &Parts| p.headers.contains_key("x-synthetic")));
         assert!(e.matches(&parts("/internal/debug")));
-        let mut synthetic = parts("/orders");
-        assert!(!e.matches(&synthetic));
-        synthetic
-            .headers
-            .insert("x-synthetic", "1".parse().expect("value"));
-        assert!(e.matches(&synthetic));
+        assert!(!e.matches(&parts("/orders")));
         assert!(!Exclusions::none().matches(&parts("/health")));
     }
 }

@@ -1,19 +1,15 @@
 //! [`ResponseFuture`]: runs the inner service's future inside the request's
 //! OpenTelemetry context and finishes the span and metrics however it ends.
 
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 
 use http::Response;
-use opentelemetry::Context;
-use otel_kit_core::call::CallFuture;
-use pin_project_lite::pin_project;
 
 use super::call::Call;
 
-pin_project! {
+otel_kit_core::response_future! {
     /// The response future of [`ServerService`](super::ServerService).
     ///
     /// On every poll, and while the inner future is dropped, the request's context (the
@@ -40,36 +36,7 @@ pin_project! {
     /// let future: ResponseFuture<_> = service.call(http::Request::new(()));
     /// drop(future); // recorded as cancelled
     /// ```
-    pub struct ResponseFuture<F> {
-        // Attaches the context on every poll, records a panic, counts a drop as
-        // cancelled (otel-kit-core's one in-flight future).
-        #[pin]
-        call: CallFuture<F, Call>,
-    }
-}
-
-impl<F> ResponseFuture<F> {
-    /// A traced request.
-    pub(super) fn traced(inner: F, call: Call) -> Self {
-        Self {
-            call: CallFuture::new(inner, call),
-        }
-    }
-
-    /// An excluded request, run in the caller's context when it sent one.
-    pub(super) fn excluded(inner: F, cx: Option<Context>) -> Self {
-        Self {
-            call: CallFuture::untraced(inner, cx),
-        }
-    }
-}
-
-impl<F> fmt::Debug for ResponseFuture<F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ResponseFuture")
-            .field("traced", &self.call.is_traced())
-            .finish_non_exhaustive()
-    }
+    pub struct ResponseFuture(Call), pub(super) fn new;
 }
 
 impl<F, B, E> Future for ResponseFuture<F>

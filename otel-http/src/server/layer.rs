@@ -1,24 +1,28 @@
 //! [`ServerLayer`]: the tower layer and its configuration.
 
-use std::borrow::Cow;
-use std::sync::Arc;
-
 use http::request::Parts;
 use http::response::Parts as ResponseParts;
-use otel_kit_core::extra_attributes::MetricAttributesHook;
-use otel_kit_core::{MetricAttributes, Providers, Resolver, SpanAttributes};
-use tower::Layer;
+use opentelemetry_semantic_conventions::attribute as semconv;
+use otel_kit_core::Resolver;
+use otel_kit_core::hooks::Hooks;
 
 use super::exclude::Exclusions;
-use super::hooks::{Hooks, RequestMetricAttributes};
 use super::instruments::Instruments;
 use super::origin::OriginRules;
-use super::service::ServerService;
 use crate::conventions::{HeaderCapture, KnownMethods};
+
+otel_kit_core::hook_signatures!(
+    pub(super) ServerHooks: request [&Parts], response &ResponseParts, reserved &[
+        semconv::HTTP_REQUEST_METHOD, semconv::URL_SCHEME, semconv::NETWORK_PROTOCOL_VERSION,
+        semconv::HTTP_ROUTE, semconv::HTTP_RESPONSE_STATUS_CODE, semconv::ERROR_TYPE,
+    ]
+);
 
 /// Everything a [`ServerLayer`] was configured with, shared by its services.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Config {
+    pub(super) hooks: Hooks<ServerHooks>,
+    pub(super) resolver: Resolver<Instruments>,
     pub(super) known_methods: KnownMethods,
     pub(super) exclusions: Exclusions,
     pub(super) headers: HeaderCapture,
@@ -27,35 +31,73 @@ pub(super) struct Config {
     pub(super) echo_traceparent: bool,
     pub(super) public_endpoint: bool,
     pub(super) origin: OriginRules,
-    pub(super) hooks: Hooks,
-    pub(super) resolver: Resolver<Instruments>,
 }
 
-/// A tower layer that gives every HTTP request a SERVER span and an
-/// `http.server.request.duration` point, continuing the caller's trace.
-///
-/// Unless given its own providers ([`providers`](Self::providers)), it
-/// reads the OpenTelemetry globals (tracer provider, meter provider, text-map
-/// propagator) when it serves requests, not when it is built, so it may be built before
-/// the application installs them (each thread refreshes its copy every 10 ms).
-/// With axum, add it with `Router::layer` so the matched route is known when the span
-/// starts:
-///
-/// ```
-/// use axum::{Router, routing::get};
-/// use otel_kit_http::ServerLayer;
-///
-/// let app: Router = Router::new()
-///     .route("/users/{id}", get(|| async { "user" }))
-///     .layer(ServerLayer::new().exclude_path("/status").capture_request_headers(["x-request-id"]));
-/// ```
-#[derive(Debug, Clone, Default)]
-#[must_use]
-pub struct ServerLayer {
-    config: Arc<Config>,
-}
-
-impl ServerLayer {
+otel_kit_core::tower_layer! {
+    /// A tower layer that gives every HTTP request a SERVER span and an
+    /// `http.server.request.duration` point, continuing the caller's trace.
+    ///
+    /// Unless given its own providers ([`providers`](Self::providers)), it
+    /// reads the OpenTelemetry globals (tracer provider, meter provider, text-map
+    /// propagator) when it serves requests, not when it is built, so it may be built before
+    /// the application installs them (each thread refreshes its copy every 10 ms).
+    /// With axum, add it with `Router::layer` so the matched route is known when the span
+    /// starts:
+    ///
+    /// ```
+    /// use axum::{Router, routing::get};
+    /// use otel_kit_http::ServerLayer;
+    ///
+    /// let app: Router = Router::new()
+    ///     .route("/users/{id}", get(|| async { "user" }))
+    ///     .layer(ServerLayer::new().exclude_path("/status").capture_request_headers(["x-request-id"]));
+    /// ```
+    ///
+    /// # Hooks
+    ///
+    /// The request hooks ([`exclude_when`](Self::exclude_when), [`span_name`](Self::span_name),
+    /// [`span_attributes_from_request`](Self::span_attributes_from_request),
+    /// [`metric_attributes_from_request`](Self::metric_attributes_from_request)) see the
+    /// request head (method, URI, headers, extensions); `exclude_when` runs after the path
+    /// rules. [`span_attributes_from_response`](Self::span_attributes_from_response) sees the
+    /// response head, when the service returns a response; not for a service error, a panic
+    /// or a cancelled request. A handler can leave values for it in the response's
+    /// extensions.
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    ///
+    /// use opentelemetry::KeyValue;
+    ///
+    /// let layer = otel_kit_http::ServerLayer::new()
+    ///     .exclude_when(|parts| parts.headers.contains_key("x-synthetic-probe"))
+    ///     // GraphQL: name the span after the operation the client declared.
+    ///     .span_name(|parts| {
+    ///         let operation = parts.headers.get("x-graphql-operation")?.to_str().ok()?;
+    ///         matches!(operation, "GetOrder" | "ListOrders").then(|| Cow::Owned(format!("graphql {operation}")))
+    ///     })
+    ///     .span_attributes_from_request(|parts, span| {
+    ///         if let Some(tenant) = parts.headers.get("x-tenant").and_then(|v| v.to_str().ok()) {
+    ///             span.push(KeyValue::new("tenant.id", tenant.to_owned()));
+    ///         }
+    ///     })
+    ///     .span_attributes_from_response(|parts, span| {
+    ///         if parts.headers.contains_key("x-cache-hit") {
+    ///             span.push(KeyValue::new("app.cache.hit", true));
+    ///         }
+    ///     })
+    ///     .metric_attributes_from_request(|parts, metric| {
+    ///         // Bounded: three values, whatever the client sends.
+    ///         let tier = match parts.headers.get("x-plan").map(|v| v.as_bytes()) {
+    ///             Some(b"enterprise") => "enterprise",
+    ///             Some(b"pro") => "pro",
+    ///             _ => "free",
+    ///         };
+    ///         metric.push(KeyValue::new("app.plan", tier));
+    ///     });
+    /// # let _ = layer;
+    /// ```
+    pub struct ServerLayer(Config);
     /// A layer with the defaults: standard methods, [`DEFAULT_EXCLUDED_PATHS`]
     /// excluded, no header capture, only the duration metric, the incoming trace
     /// context trusted, no `traceparent` in responses.
@@ -66,15 +108,27 @@ impl ServerLayer {
     /// let layer = otel_kit_http::ServerLayer::new();
     /// # let _ = layer;
     /// ```
-    pub fn new() -> Self {
-        Self::default()
-    }
+    pub fn new();
+    /// Traces the requests of the inner service `S`. Built by
+    /// [`ServerLayer`](super::ServerLayer); works with any `Service<http::Request<B>>`
+    /// returning `http::Response<B>` with `B: http_body::Body` (axum, hyper, tonic).
+    ///
+    /// ```
+    /// use otel_kit_http::ServerLayer;
+    /// use tower::{Layer as _, ServiceExt as _};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let service = ServerLayer::new().layer(tower::service_fn(|_request: http::Request<()>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(String::from("hello")))
+    /// }));
+    /// let response = service.oneshot(http::Request::new(())).await.unwrap();
+    /// assert_eq!(response.into_body(), "hello");
+    /// # });
+    /// ```
+    pub struct ServerService, fields pub(super), example "otel_kit_http";
+}
 
-    fn edit(mut self, change: impl FnOnce(&mut Config)) -> Self {
-        change(Arc::make_mut(&mut self.config));
-        self
-    }
-
+impl ServerLayer {
     /// Sets which methods are recorded as themselves; others become `_OTHER`.
     ///
     /// ```
@@ -109,21 +163,6 @@ impl ServerLayer {
         self.edit(|c| c.exclusions.add_prefix(prefix.into()))
     }
 
-    /// Also excludes requests for which `predicate` returns `true`: the per-request
-    /// decision whether to trace at all. It sees the request head (method, URI, headers,
-    /// extensions) and runs on every request not already excluded by path, before
-    /// anything else, so keep it cheap. An excluded request gets no span and no metric;
-    /// its handler still runs in the caller's trace context.
-    ///
-    /// ```
-    /// let layer = otel_kit_http::ServerLayer::new()
-    ///     .exclude_when(|parts| parts.headers.contains_key("x-synthetic-probe"));
-    /// # let _ = layer;
-    /// ```
-    pub fn exclude_when(self, predicate: impl Fn(&Parts) -> bool + Send + Sync + 'static) -> Self {
-        self.edit(|c| c.exclusions.add_predicate(Arc::new(predicate)))
-    }
-
     /// Declares that this server terminates TLS itself (rustls in process, axum-server's
     /// `bind_rustls`, ...): a request whose URI names no scheme (every HTTP/1.1 request)
     /// gets `url.scheme = "https"`, on the span and the duration. HTTP/2 requests carry
@@ -156,7 +195,8 @@ impl ServerLayer {
         self.edit(|c| c.origin.trust_forwarded = trust)
     }
 
-    /// Removes every exclusion rule, the defaults included; rules added afterwards apply.
+    /// Removes every exclusion rule, the defaults and the `exclude_when` predicates
+    /// included; rules added afterwards apply.
     ///
     /// ```
     /// // Trace `/health` too, but not `/metrics`.
@@ -164,7 +204,10 @@ impl ServerLayer {
     /// # let _ = layer;
     /// ```
     pub fn exclude_nothing(self) -> Self {
-        self.edit(|c| c.exclusions = Exclusions::none())
+        self.edit(|c| {
+            c.exclusions = Exclusions::none();
+            c.hooks.exclude.clear();
+        })
     }
 
     /// Captures these request headers as `http.request.header.<name>` span attributes
@@ -234,142 +277,9 @@ impl ServerLayer {
         self.edit(|c| c.public_endpoint = enabled)
     }
 
-    /// Names the span with what `name` returns for the request head; `None` keeps the
-    /// default, `{method} {http.route}`. It runs before the span starts (samplers see the
-    /// name). A name is for grouping: make it from the route or the operation, never
-    /// from the raw path or an identifier, which would give every request a name of its
-    /// own.
-    ///
-    /// ```
-    /// use std::borrow::Cow;
-    ///
-    /// // GraphQL: name the span after the operation the client declared.
-    /// let layer = otel_kit_http::ServerLayer::new().span_name(|parts| {
-    ///     let operation = parts.headers.get("x-graphql-operation")?.to_str().ok()?;
-    ///     matches!(operation, "GetOrder" | "ListOrders").then(|| Cow::Owned(format!("graphql {operation}")))
-    /// });
-    /// # let _ = layer;
-    /// ```
-    pub fn span_name(
-        self,
-        name: impl Fn(&Parts) -> Option<Cow<'static, str>> + Send + Sync + 'static,
-    ) -> Self {
-        self.edit(|c| c.hooks.span_name = Some(Arc::new(name)))
-    }
-
-    /// Adds span attributes from the request head with `add`. It runs **before the span
-    /// starts**, so its attributes are in the sampler's `attributes` argument as
-    /// `http.route` is. Spans are not metrics: an identifier is fine here.
-    ///
-    /// ```
-    /// use opentelemetry::KeyValue;
-    ///
-    /// let layer = otel_kit_http::ServerLayer::new().span_attributes_from_request(|parts, span| {
-    ///     if let Some(tenant) = parts.headers.get("x-tenant").and_then(|v| v.to_str().ok()) {
-    ///         span.push(KeyValue::new("tenant.id", tenant.to_owned()));
-    ///     }
-    /// });
-    /// # let _ = layer;
-    /// ```
-    pub fn span_attributes_from_request(
-        self,
-        add: impl Fn(&Parts, &mut SpanAttributes<'_>) + Send + Sync + 'static,
-    ) -> Self {
-        self.edit(|c| c.hooks.request_span_attributes = Some(Arc::new(add)))
-    }
-
-    /// Adds span attributes from the response head (status, headers, extensions) with
-    /// `add`, just before the span ends. It runs when the service returns a response and
-    /// the span is recorded (sampled); not for a service error, a panic or a cancelled
-    /// request. A handler can leave values for it in the response's extensions.
-    ///
-    /// ```
-    /// use opentelemetry::KeyValue;
-    ///
-    /// let layer = otel_kit_http::ServerLayer::new().span_attributes_from_response(|parts, span| {
-    ///     if parts.headers.contains_key("x-cache-hit") {
-    ///         span.push(KeyValue::new("app.cache.hit", true));
-    ///     }
-    /// });
-    /// # let _ = layer;
-    /// ```
-    pub fn span_attributes_from_response(
-        self,
-        add: impl Fn(&ResponseParts, &mut SpanAttributes<'_>) + Send + Sync + 'static,
-    ) -> Self {
-        self.edit(|c| c.hooks.response_span_attributes = Some(Arc::new(add)))
-    }
-
-    /// Adds attributes from the request head to `http.server.request.duration` (and to
-    /// the body-size histograms, when on) with `add`. Opt-in, and for **bounded** values
-    /// only: each distinct value makes a new series of the histogram, in this process
-    /// and in the backend. Never an identifier, a raw path or anything the client
-    /// chooses freely; map it to a short fixed list first.
-    ///
-    /// At most [`MAX_METRIC_ATTRIBUTES`] (4) are kept per request, and the keys this
-    /// metric sets itself (`http.route`, `http.request.method`, ...) are refused; what
-    /// is dropped is counted ([`dropped_metric_attributes`](Self::dropped_metric_attributes)).
-    /// It runs once per traced request, when the span starts.
-    ///
-    /// [`MAX_METRIC_ATTRIBUTES`]: crate::MAX_METRIC_ATTRIBUTES
-    ///
-    /// ```
-    /// use opentelemetry::KeyValue;
-    ///
-    /// let layer = otel_kit_http::ServerLayer::new().metric_attributes_from_request(|parts, metric| {
-    ///     // Bounded: three values, whatever the client sends.
-    ///     let tier = match parts.headers.get("x-plan").map(|v| v.as_bytes()) {
-    ///         Some(b"enterprise") => "enterprise",
-    ///         Some(b"pro") => "pro",
-    ///         _ => "free",
-    ///     };
-    ///     metric.push(KeyValue::new("app.plan", tier));
-    /// });
-    /// # let _ = layer;
-    /// ```
-    pub fn metric_attributes_from_request(
-        self,
-        add: impl Fn(&Parts, &mut MetricAttributes<'_>) + Send + Sync + 'static,
-    ) -> Self {
-        let hook: MetricAttributesHook<RequestMetricAttributes> = MetricAttributesHook::new(Box::new(add));
-        self.edit(|c| c.hooks.metric_attributes = Some(Arc::new(hook)))
-    }
-
-    /// How many attributes the [`metric_attributes_from_request`](Self::metric_attributes_from_request)
-    /// hook tried to add beyond the cap or under a reserved key, and were dropped,
-    /// since it was set (0 without one).
-    ///
-    /// ```
-    /// let layer = otel_kit_http::ServerLayer::new();
-    /// assert_eq!(layer.dropped_metric_attributes(), 0);
-    /// ```
-    pub fn dropped_metric_attributes(&self) -> u64 {
-        self.config
-            .hooks
-            .metric_attributes
-            .as_ref()
-            .map_or(0, |hook| hook.dropped())
-    }
-
-    /// Sends spans and metrics to, and reads trace context with, `providers` instead
-    /// of the globals (each one not given in `providers` is still read from its global).
-    ///
-    /// ```
-    /// use opentelemetry_sdk::trace::SdkTracerProvider;
-    /// use otel_kit_http::{Providers, ServerLayer};
-    ///
-    /// let layer = ServerLayer::new().providers(Providers::new().tracer_provider(SdkTracerProvider::default()));
-    /// # let _ = layer;
-    /// ```
-    pub fn providers(self, providers: Providers) -> Self {
-        self.edit(|c| c.resolver = Resolver::new(providers))
-    }
-}
-
-impl<S> Layer<S> for ServerLayer {
-    type Service = ServerService<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        ServerService::new(inner, Arc::clone(&self.config))
-    }
+    otel_kit_core::hook_builders!(
+        crate "otel_kit_http", layer "ServerLayer", config Config, hooks ServerHooks, request [&Parts] "parts",
+        response &ResponseParts, noun "request", default_name "`{method} {http.route}`",
+        metric "`http.server.request.duration` (and the body-size histograms, when on)"
+    );
 }

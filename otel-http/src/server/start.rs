@@ -13,7 +13,6 @@ use opentelemetry::{Context, KeyValue, Value};
 use opentelemetry_semantic_conventions::attribute as semconv;
 
 use super::call::Call;
-use super::hooks::RESERVED_METRIC_KEYS;
 use super::instruments::Instruments;
 use super::interned;
 use super::layer::Config;
@@ -121,13 +120,7 @@ pub(super) fn start(
         attributes: Some(attributes),
         ..SpanBuilder::default()
     };
-    let metric_attributes = config
-        .hooks
-        .metric_attributes
-        .as_ref()
-        .map_or_else(Vec::new, |hook| {
-            hook.collect(RESERVED_METRIC_KEYS, |add, metric| add(request, metric))
-        });
+    let metric_attributes = config.hooks.metric_attributes(|add, metric| add(request, metric));
     let parent = if config.public_endpoint {
         if let Some(caller) = incoming.as_ref().map(|cx| cx.span().span_context().clone())
             && caller.is_valid()

@@ -10,6 +10,7 @@ use opentelemetry::baggage::{Baggage, BaggageExt as _};
 use opentelemetry::propagation::text_map_propagator::FieldIter;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 use opentelemetry_sdk::propagation::BaggagePropagator;
+use otel_kit_core::carrier::BoundedExtractor;
 
 const HEADER: &str = "baggage";
 
@@ -162,7 +163,10 @@ impl TextMapPropagator for LimitedBaggagePropagator {
         if limited.list.is_empty() {
             return cx.clone();
         }
-        self.inner.extract_with_context(cx, &OneHeader(&limited.list))
+        // The limited list, as the only `baggage` header, through the kit's one carrier.
+        let header = [(HEADER, limited.list.as_str())];
+        self.inner
+            .extract_with_context(cx, &BoundedExtractor::new(&header[..]))
     }
 
     fn fields(&self) -> FieldIter<'_> {
@@ -185,19 +189,6 @@ impl Injector for Capture {
         if key == HEADER {
             self.0 = Some(value);
         }
-    }
-}
-
-/// Hands the limited list to the SDK's parser as the only `baggage` header.
-struct OneHeader<'a>(&'a str);
-
-impl Extractor for OneHeader<'_> {
-    fn get(&self, key: &str) -> Option<&str> {
-        key.eq_ignore_ascii_case(HEADER).then_some(self.0)
-    }
-
-    fn keys(&self) -> Vec<&str> {
-        vec![HEADER]
     }
 }
 

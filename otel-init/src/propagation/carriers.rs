@@ -1,10 +1,13 @@
 //! Carriers for transports that are not HTTP: string maps (job payloads, RPC metadata)
-//! and byte-valued message headers (Kafka, AMQP, NATS).
+//! and byte-valued message headers (Kafka, AMQP, NATS). Both read through
+//! otel-kit-core's one carrier, [`BoundedExtractor`], and so by its rule for repeated
+//! and mis-cased headers.
 
 use std::collections::HashMap;
 
 use opentelemetry::propagation::{Extractor, Injector};
 use opentelemetry::{Context, global};
+use otel_kit_core::carrier::BoundedExtractor;
 
 /// Writes `cx` into `carrier` with the global propagator. Keys are written in lower case.
 ///
@@ -34,7 +37,8 @@ pub fn inject(cx: &Context, carrier: &mut HashMap<String, String>) {
 /// Reads a context from `carrier` with the global propagator, starting from the current
 /// context (so without trace headers the result keeps the current span as parent).
 /// Keys match in any case: `Traceparent` set by hand is found, unlike with the plain
-/// `HashMap` extractor, which only finds lower-case keys.
+/// `HashMap` extractor, which only finds lower-case keys (the rule is
+/// [`BoundedExtractor`]'s).
 ///
 /// ```
 /// use std::collections::HashMap;
@@ -52,7 +56,7 @@ pub fn inject(cx: &Context, carrier: &mut HashMap<String, String>) {
 /// assert!(cx.span().span_context().is_remote());
 /// ```
 pub fn extract(carrier: &HashMap<String, String>) -> Context {
-    extract_from(&AnyCaseMap(carrier))
+    extract_from(&BoundedExtractor::new(carrier))
 }
 
 /// Writes `cx` into any carrier with the global propagator, e.g. [`MessageHeadersMut`].
@@ -92,45 +96,14 @@ pub fn extract_from(carrier: &dyn Extractor) -> Context {
     global::get_text_map_propagator(|propagator| propagator.extract_with_context(&current, carrier))
 }
 
-/// A string map read with keys in any case. Propagators ask for lower-case names, so
-/// the exact lookup nearly always answers; the scan is for maps filled by hand.
-struct AnyCaseMap<'a>(&'a HashMap<String, String>);
-
-impl Extractor for AnyCaseMap<'_> {
-    fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .get(key)
-            .or_else(|| {
-                self.0
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                    .map(|(_, v)| v)
-            })
-            .map(String::as_str)
-    }
-
-    fn keys(&self) -> Vec<&str> {
-        self.0.keys().map(String::as_str).collect()
-    }
-
-    /// The exact key's value first, then other spellings (`Baggage`, `BAGGAGE`) in map order.
-    fn get_all(&self, key: &str) -> Option<Vec<&str>> {
-        let exact = self.0.get_key_value(key);
-        let others = self
-            .0
-            .iter()
-            .filter(|(k, _)| k.eq_ignore_ascii_case(key) && k.as_str() != key);
-        let values: Vec<&str> = exact.into_iter().chain(others).map(|(_, v)| v.as_str()).collect();
-        (!values.is_empty()).then_some(values)
-    }
-}
-
 /// Reads propagation fields from byte-valued message headers, as Kafka, AMQP and NATS
 /// carry them: any slice of `(key, value)` pairs such as `Vec<(String, Vec<u8>)>`.
 ///
-/// Keys match in any case. Values that are not UTF-8 are ignored, as if absent; a later
-/// header with the same key and a UTF-8 value is used instead. A key may repeat
-/// (`get_all` returns every UTF-8 value, in order, which the baggage propagator reads).
+/// The rule is [`BoundedExtractor`]'s: keys match in any case, the exact spelling
+/// first. Values that are not UTF-8 are ignored, as if absent; a later header with the
+/// same key and a UTF-8 value is used instead. A key may repeat: `get_all` returns
+/// every UTF-8 value, in order, which the baggage propagator reads as one list, and
+/// `get` answers only when they are all the same.
 ///
 /// ```
 /// use opentelemetry::propagation::Extractor as _;
@@ -144,47 +117,7 @@ impl Extractor for AnyCaseMap<'_> {
 /// assert_eq!(reader.get("traceparent"), Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
 /// assert_eq!(reader.get_all("TraceParent").map(|v| v.len()), Some(1));
 /// ```
-#[derive(Debug, Clone, Copy)]
-pub struct MessageHeaders<'a, K, V> {
-    headers: &'a [(K, V)],
-}
-
-impl<'a, K: AsRef<str>, V: AsRef<[u8]>> MessageHeaders<'a, K, V> {
-    /// Reads from `headers`.
-    ///
-    /// ```
-    /// use otel_kit_init::propagation::MessageHeaders;
-    ///
-    /// let headers: [(&str, &[u8]); 1] = [("b3", b"0")];
-    /// let _reader = MessageHeaders::new(&headers);
-    /// ```
-    pub fn new(headers: &'a [(K, V)]) -> Self {
-        MessageHeaders { headers }
-    }
-
-    fn values<'k>(&self, key: &'k str) -> impl Iterator<Item = &'a str> + use<'a, 'k, K, V> {
-        self.headers
-            .iter()
-            .filter(move |(k, _)| k.as_ref().eq_ignore_ascii_case(key))
-            .filter_map(|(_, v)| std::str::from_utf8(v.as_ref()).ok())
-    }
-}
-
-impl<K: AsRef<str>, V: AsRef<[u8]>> Extractor for MessageHeaders<'_, K, V> {
-    fn get(&self, key: &str) -> Option<&str> {
-        self.values(key).next()
-    }
-
-    /// Every key, in order, repeats included.
-    fn keys(&self) -> Vec<&str> {
-        self.headers.iter().map(|(k, _)| k.as_ref()).collect()
-    }
-
-    fn get_all(&self, key: &str) -> Option<Vec<&str>> {
-        let values: Vec<&str> = self.values(key).collect();
-        (!values.is_empty()).then_some(values)
-    }
-}
+pub type MessageHeaders<'a, K, V> = BoundedExtractor<'a, [(K, V)]>;
 
 /// Writes propagation fields into byte-valued message headers, such as
 /// `Vec<(String, Vec<u8>)>`, as UTF-8 bytes.

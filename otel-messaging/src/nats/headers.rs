@@ -1,4 +1,4 @@
-//! Trace context in NATS headers: [`HeaderExtractor`] reads it within the bounds of
+//! Trace context in NATS headers: [`HeaderExtractor`] reads it by the rule of
 //! [`carrier`](crate::carrier), [`HeaderInjector`] writes it.
 //!
 //! NATS header names are case-sensitive and a name may repeat; the propagators ask for
@@ -19,67 +19,58 @@
 //! assert_eq!(extractor.get("baggage"), Some("tenant=acme"));
 //! ```
 
-use std::ops::ControlFlow;
 use std::str::FromStr as _;
 
 use async_nats::{HeaderMap, HeaderName, HeaderValue};
 use opentelemetry::propagation::{Extractor, Injector};
 
-use crate::carrier::{BoundedExtractor, HeaderSource};
+use otel_kit_core::carrier::{BoundedExtractor, HeaderSource};
 
-/// A propagation [`Extractor`] over NATS headers, bounded as [`carrier`](crate::carrier)
-/// describes: values over 8 KiB, not UTF-8 or ambiguous are not read.
+/// A propagation [`Extractor`] over NATS headers, by the rule of
+/// [`carrier`](crate::carrier): names in any case, values not UTF-8 skipped, two
+/// different values of one name ambiguous, the values read bounded.
 #[derive(Debug, Clone, Copy)]
 pub struct HeaderExtractor<'a>(pub &'a HeaderMap);
 
-/// NATS headers as a [`HeaderSource`]: the exact spelling first, then the others in
-/// byte order of their names.
-impl HeaderSource for HeaderMap {
-    fn for_each_value<'a>(&'a self, name: &str, each: &mut dyn FnMut(&'a [u8]) -> ControlFlow<()>) {
-        let exact = HeaderName::from_str(name).ok();
-        if let Some(exact) = &exact {
-            for value in self.get_all(exact.clone()) {
-                if each(AsRef::<[u8]>::as_ref(value)).is_break() {
-                    return;
-                }
-            }
-        }
-        // Other spellings, in byte order of their names.
+/// NATS headers: the exact spelling first, then the others in byte order of their
+/// names (the map's own order is random).
+impl HeaderSource for HeaderExtractor<'_> {
+    fn values<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a [u8]> {
+        let exact = HeaderName::from_str(name)
+            .ok()
+            .map(|exact| self.0.get_all(exact))
+            .into_iter()
+            .flatten();
+        // Other spellings, in byte order of their names; nearly always none, and then
+        // without an allocation.
         let mut others: Vec<(&str, &Vec<HeaderValue>)> = self
+            .0
             .iter()
             .map(|(key, values)| (AsRef::<str>::as_ref(key), values))
             .filter(|(key, _)| key.eq_ignore_ascii_case(name) && *key != name)
             .collect();
         others.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        for (_, values) in others {
-            for value in values {
-                if each(AsRef::<[u8]>::as_ref(value)).is_break() {
-                    return;
-                }
-            }
-        }
+        exact
+            .chain(others.into_iter().flat_map(|(_, values)| values))
+            .map(AsRef::<[u8]>::as_ref)
     }
 
-    fn for_each_name<'a>(&'a self, each: &mut dyn FnMut(&'a str) -> ControlFlow<()>) {
-        for (key, _) in self.iter() {
-            if each(AsRef::<str>::as_ref(key)).is_break() {
-                return;
-            }
-        }
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(key, _)| AsRef::<str>::as_ref(key))
     }
 }
 
 impl Extractor for HeaderExtractor<'_> {
     fn get(&self, key: &str) -> Option<&str> {
-        BoundedExtractor::new(self.0).value(key)
+        BoundedExtractor::new(self).value(key)
     }
 
     fn keys(&self) -> Vec<&str> {
-        BoundedExtractor::new(self.0).names()
+        BoundedExtractor::new(self).names()
     }
 
     fn get_all(&self, key: &str) -> Option<Vec<&str>> {
-        BoundedExtractor::new(self.0).values(key)
+        BoundedExtractor::new(self).values(key)
     }
 }
 

@@ -1,5 +1,5 @@
 //! Trace context in AMQP message headers (the `headers` field table of a message's
-//! properties): [`HeaderExtractor`] reads it within the bounds of
+//! properties): [`HeaderExtractor`] reads it by the rule of
 //! [`carrier`](crate::carrier), [`HeaderInjector`] writes it.
 //!
 //! A field table is ordered by name, and its names are case-sensitive; the extractor
@@ -17,15 +17,13 @@
 //! assert!(HeaderExtractor(&headers).get("traceparent").is_some());
 //! ```
 
-use std::ops::ControlFlow;
-
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 use opentelemetry::propagation::{Extractor, Injector};
 
-use crate::carrier::{BoundedExtractor, HeaderSource};
+use otel_kit_core::carrier::{BoundedExtractor, HeaderSource};
 
-/// A propagation [`Extractor`] over an AMQP field table, bounded as
-/// [`carrier`](crate::carrier) describes.
+/// A propagation [`Extractor`] over an AMQP field table, by the rule of
+/// [`carrier`](crate::carrier).
 #[derive(Debug, Clone, Copy)]
 pub struct HeaderExtractor<'a>(pub &'a FieldTable);
 
@@ -39,46 +37,34 @@ fn bytes(value: &AMQPValue) -> Option<&[u8]> {
     }
 }
 
-impl HeaderSource for FieldTable {
-    fn for_each_value<'a>(&'a self, name: &str, each: &mut dyn FnMut(&'a [u8]) -> ControlFlow<()>) {
-        let table = self.inner();
-        if let Some(value) = table.get(name).and_then(bytes)
-            && each(value).is_break()
-        {
-            return;
-        }
-        for (key, value) in table {
-            let key = key.as_str();
-            if key != name
-                && key.eq_ignore_ascii_case(name)
-                && let Some(value) = bytes(value)
-                && each(value).is_break()
-            {
-                return;
-            }
-        }
+/// A field table: the exact spelling first, then the others in the table's order (by
+/// name); fields that are not strings or bytes are not read.
+impl HeaderSource for HeaderExtractor<'_> {
+    fn values<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a [u8]> {
+        let table = self.0.inner();
+        let others = table
+            .iter()
+            .filter(move |(key, _)| key.as_str() != name && key.as_str().eq_ignore_ascii_case(name))
+            .map(|(_, value)| value);
+        table.get(name).into_iter().chain(others).filter_map(bytes)
     }
 
-    fn for_each_name<'a>(&'a self, each: &mut dyn FnMut(&'a str) -> ControlFlow<()>) {
-        for key in self.inner().keys() {
-            if each(key.as_str()).is_break() {
-                return;
-            }
-        }
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.inner().keys().map(ShortString::as_str)
     }
 }
 
 impl Extractor for HeaderExtractor<'_> {
     fn get(&self, key: &str) -> Option<&str> {
-        BoundedExtractor::new(self.0).value(key)
+        BoundedExtractor::new(self).value(key)
     }
 
     fn keys(&self) -> Vec<&str> {
-        BoundedExtractor::new(self.0).names()
+        BoundedExtractor::new(self).names()
     }
 
     fn get_all(&self, key: &str) -> Option<Vec<&str>> {
-        BoundedExtractor::new(self.0).values(key)
+        BoundedExtractor::new(self).values(key)
     }
 }
 

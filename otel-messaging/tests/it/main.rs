@@ -1,5 +1,6 @@
 //! otel-kit-messaging's integration tests, one binary: the broker-agnostic core without a
-//! broker (`core`); the NATS adapter against a real NATS server with JetStream
+//! broker (`core`); the kit's one carrier rule over every header source (`carrier_rule`,
+//! no broker either); the NATS adapter against a real NATS server with JetStream
 //! (`TEST_NATS_URL`): publish/subscribe (`pubsub`), request/reply (`request_reply`),
 //! JetStream publish, consume, settle, redelivery and fetch (`jetstream`), a broker that
 //! is down (`broker_down`), headers written by a hostile producer (`hostile_headers`),
@@ -12,6 +13,7 @@
 //! they run in parallel against the shared servers.
 
 mod broker_down;
+mod carrier_rule;
 mod core;
 mod hostile_headers;
 mod jetstream;
