@@ -7,3 +7,4 @@ mod names;
 mod oversized_input;
 mod properties;
 mod roundtrip;
+mod upstream;
