@@ -87,8 +87,6 @@ pub mod config;
 mod control;
 mod env;
 mod error;
-#[cfg(feature = "logs")]
-mod log_rebuild;
 #[cfg(feature = "__otlp")]
 mod otlp_exporter;
 mod pipelines;
