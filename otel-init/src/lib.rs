@@ -37,8 +37,9 @@
 //! - **The export stack is otel-kit-otlp's** ([`reexports::otel_kit_otlp`]): its OTLP
 //!   exporters send spans, log records and metrics over gRPC and HTTP/protobuf with our
 //!   own protobuf encoding (`otlp_encoding`, with `grpc` or `http-proto`), and its span
-//!   queue processor and console exporters are re-exported here as [`batch`] and
-//!   [`console_exporter`]. This crate maps its configuration onto their builders.
+//!   queue processor, console exporters, redaction and value-length processors are
+//!   re-exported here as [`batch`], [`console_exporter`], [`redaction`] and
+//!   [`value_length`]. This crate maps its configuration onto their builders.
 //! - **Exemplars** (`metrics`): the meter provider is an [`ExemplarMeterProvider`], whose
 //!   histograms keep, per bucket, the latest measurement made in a sampled span
 //!   (`OTEL_METRICS_EXEMPLAR_FILTER`, [`Builder::exemplar_filter`]); the OTLP
@@ -87,8 +88,6 @@ pub mod config;
 mod control;
 mod env;
 mod error;
-#[cfg(feature = "logs")]
-mod log_rebuild;
 #[cfg(feature = "__otlp")]
 mod otlp_exporter;
 mod pipelines;

@@ -1,6 +1,8 @@
 //! OTLP exporters for any `opentelemetry_sdk` user: spans, log records and metrics over
 //! gRPC or HTTP/protobuf, encoded by us straight from the SDK's data; a span processor
-//! with a bounded queue and counted drops; and human-readable console exporters.
+//! with a bounded queue and counted drops; human-readable console exporters; and the
+//! processors that decide what leaves the process, usable in front of any exporter:
+//! redaction of secrets and the attribute value-length limits.
 //!
 //! ```no_run
 //! use opentelemetry::trace::{Tracer as _, TracerProvider as _};
@@ -38,6 +40,12 @@
 //!   public for benchmarks and for exporters of one's own.
 //! - **[`console_exporter`]** (`console`): one line per span, log record or metric point,
 //!   for someone watching a terminal.
+//! - **[`redaction`]** (`redaction`): secrets kept in: attribute keys dropped by pattern,
+//!   values of chosen keys replaced by a keyed hash, e-mail addresses, card numbers,
+//!   `Bearer` credentials and JWTs scrubbed out of values; as a span processor, a log
+//!   processor and a propagator wrapper, in front of any exporter.
+//! - **[`value_length`]** (`value-length`): the specification's attribute value length
+//!   limits, as a span and a log processor, with every cut value counted.
 //!
 //! # Cargo features
 //!
@@ -51,6 +59,8 @@
 //! | `logs` | yes | [`LogExporter`], [`console_exporter::ConsoleLogExporter`] | the SDK's logs |
 //! | `metrics` | yes | [`MetricExporter`], [`console_exporter::ConsoleMetricExporter`] | the SDK's metrics |
 //! | `console` | yes | [`console_exporter`] | nothing more |
+//! | `redaction` | yes | [`redaction`] | hmac-sha256 (pure Rust, no dependencies) |
+//! | `value-length` | yes | [`value_length`] | nothing more |
 //!
 //! What a build lacks is a [`BuildError::NotBuiltIn`] naming the feature, when the
 //! exporter is built.
@@ -69,17 +79,25 @@ mod export_runtime;
 mod exporter_builder;
 #[cfg(feature = "__http")]
 mod http_client;
+#[cfg(all(feature = "logs", any(feature = "redaction", feature = "value-length")))]
+mod log_rebuild;
 #[cfg(feature = "__proto")]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
 pub mod otlp_encoding;
 #[cfg(feature = "__proto")]
 mod proto_export;
+#[cfg(feature = "redaction")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redaction")))]
+pub mod redaction;
 mod report_gate;
 mod signal;
 #[cfg(all(feature = "__tls", feature = "__http"))]
 mod tls;
 #[cfg(feature = "__proto")]
 mod transport;
+#[cfg(feature = "value-length")]
+#[cfg_attr(docsrs, doc(cfg(feature = "value-length")))]
+pub mod value_length;
 
 pub use error::{BuildError, BuildWarning, CertificateSetting};
 pub use export_runtime::ExportRuntime;

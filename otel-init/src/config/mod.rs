@@ -95,7 +95,9 @@ pub struct Config {
     /// `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG` and (non-standard)
     /// `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES`, read as [`Sampling::from_env`] does.
     pub sampling: Sampling,
-    /// `OTEL_KIT_REDACT*` (non-standard), read as [`RedactionSettings::from_env`] does.
+    /// `OTEL_KIT_REDACT*` (non-standard), read as
+    /// [`RedactionSettingsFromEnv::from_env`](crate::redaction::RedactionSettingsFromEnv::from_env)
+    /// does.
     pub redaction: RedactionSettings,
     /// `OTEL_TRACES_EXPORTER`: empty for `none`.
     pub traces_exporters: Vec<ExporterKind>,
@@ -177,7 +179,7 @@ impl Config {
             ),
             propagators: propagation::read_names(env),
             sampling: Sampling::read(env),
-            redaction: RedactionSettings::read(env),
+            redaction: crate::redaction::read(env),
             traces_exporters: exporters::read(env, Signal::Traces),
             metrics_exporters: exporters::read(env, Signal::Metrics),
             logs_exporters: exporters::read(env, Signal::Logs),

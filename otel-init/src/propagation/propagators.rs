@@ -13,7 +13,6 @@ use super::b3::B3Propagator;
 use super::trace_context::StrictTraceContextPropagator;
 use super::{LimitedBaggagePropagator, PropagatorName};
 use crate::redaction::Redactor;
-use crate::redaction::propagator::redacted_context;
 
 /// The propagators in effect: a composite that runs each one in order (injection writes
 /// every format; extraction runs each in turn, so a later one wins on conflicting
@@ -185,7 +184,7 @@ impl fmt::Display for Propagators {
 
 impl TextMapPropagator for Propagators {
     fn inject_context(&self, cx: &Context, injector: &mut dyn Injector) {
-        match self.redactor.as_ref().and_then(|r| redacted_context(r, cx)) {
+        match self.redactor.as_ref().and_then(|r| r.redact_context(cx)) {
             Some(clean) => self.composite.inject_context(&clean, injector),
             None => self.composite.inject_context(cx, injector),
         }

@@ -23,7 +23,7 @@ mod subscriber;
 mod support;
 
 /// Counts every allocation of the process, for the tests that bound what a call
-/// allocates (`redaction::alloc`, `propagation::oversized_input`); it holds the
+/// allocates (`propagation::oversized_input`); it holds the
 /// `unsafe impl GlobalAlloc` this workspace forbids in its own code.
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = COUNTING_ALLOCATOR;

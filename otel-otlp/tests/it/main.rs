@@ -4,11 +4,20 @@
 //! exporters and processor, as any SDK user would.
 //!
 //! The tests run in parallel in one process, so those that install something
-//! process-wide (a global `tracing` subscriber) or find threads by name re-run
-//! themselves alone in a child process ([`support::own_process`]).
+//! process-wide (a global `tracing` subscriber), count allocations or find threads by
+//! name re-run themselves alone in a child process ([`support::own_process`]).
+
+use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 
 mod batch;
 mod console;
 mod export;
 mod otlp_encoding;
+mod redaction;
 mod support;
+
+/// Counts every allocation of the process, for the tests that bound what a call
+/// allocates (`redaction::alloc`); it holds the `unsafe impl GlobalAlloc` this workspace
+/// forbids in its own code.
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = COUNTING_ALLOCATOR;

@@ -1,7 +1,7 @@
-//! Redaction rules, their matchers, their environment variables, and redaction in the pipelines.
+//! Redaction through otel-kit-init: its environment variables, and redaction in the
+//! pipelines and the globals `init()` builds. The rules' matchers are otel-kit-otlp's
+//! (its `tests/it/redaction/`).
 
-mod alloc;
 mod env;
 mod globals;
-mod matchers;
 mod pipeline;

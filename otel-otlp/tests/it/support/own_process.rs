@@ -3,8 +3,9 @@
 //! `async` tests.
 //!
 //! All of otel-kit-otlp's integration tests share one binary and run in parallel. A test
-//! that installs something process-wide (a global `tracing` subscriber) or finds a
-//! worker thread by its name would see, or change, what the others do. Such a test
+//! that installs something process-wide (a global `tracing` subscriber), counts the
+//! process's allocations, or finds a worker thread by its name would see, or change,
+//! what the others do. Such a test
 //! starts with
 //!
 //! ```ignore

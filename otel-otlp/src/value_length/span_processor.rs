@@ -17,7 +17,7 @@ use super::ValueLengthLimit;
 /// use opentelemetry::KeyValue;
 /// use opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
 /// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SimpleSpanProcessor};
-/// use otel_kit_init::value_length::{TruncatingSpanProcessor, ValueLengthLimit};
+/// use otel_kit_otlp::value_length::{TruncatingSpanProcessor, ValueLengthLimit};
 ///
 /// let exporter = InMemorySpanExporter::default();
 /// let limit = ValueLengthLimit::new(Some(8));

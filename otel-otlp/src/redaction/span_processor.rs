@@ -17,7 +17,7 @@ use super::Redactor;
 /// use opentelemetry::KeyValue;
 /// use opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
 /// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SimpleSpanProcessor};
-/// use otel_kit_init::redaction::{Redaction, RedactingSpanProcessor};
+/// use otel_kit_otlp::redaction::{Redaction, RedactingSpanProcessor};
 ///
 /// let exporter = InMemorySpanExporter::default();
 /// let processor = RedactingSpanProcessor::new(

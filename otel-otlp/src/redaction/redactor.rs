@@ -23,14 +23,14 @@ const HASH_PREFIX: &str = "hmac-sha256:";
 /// processor and the propagator. Every method is total: no input makes it panic or block.
 ///
 /// ```
-/// use otel_kit_init::redaction::Redaction;
+/// use otel_kit_otlp::redaction::Redaction;
 ///
 /// let r = Redaction::default().build()?;
 /// assert_eq!(r.scrub("order 4111111111111112"), None); // fails the Luhn check
 /// assert_eq!(r.scrub("card 4111111111111111").as_deref(), Some("card [REDACTED:card]"));
 /// assert_eq!(r.scrub("Authorization: Bearer eyJhbGciOi.eyJzdWIi.c2ln").as_deref(),
 ///            Some("Authorization: [REDACTED:bearer]"));
-/// # Ok::<(), otel_kit_init::redaction::RedactionError>(())
+/// # Ok::<(), otel_kit_otlp::redaction::RedactionError>(())
 /// ```
 #[derive(Clone)]
 pub struct Redactor {
@@ -80,7 +80,7 @@ impl Redactor {
     /// `None` when no keys are hashed (no secret).
     ///
     /// ```
-    /// use otel_kit_init::redaction::Redaction;
+    /// use otel_kit_otlp::redaction::Redaction;
     ///
     /// let a = Redaction::none().hash_keys(["enduser.id"], "0123456789abcdef").build()?;
     /// let b = Redaction::none().hash_keys(["enduser.id"], "fedcba9876543210").build()?;
@@ -88,7 +88,7 @@ impl Redactor {
     /// assert_eq!(h.len(), "hmac-sha256:".len() + 32);
     /// assert_eq!(a.hash("ada@example.com"), Some(h.clone()));
     /// assert_ne!(b.hash("ada@example.com"), Some(h));
-    /// # Ok::<(), otel_kit_init::redaction::RedactionError>(())
+    /// # Ok::<(), otel_kit_otlp::redaction::RedactionError>(())
     /// ```
     pub fn hash(&self, value: &str) -> Option<String> {
         let mut mac = self.inner.key.clone()?;
@@ -114,7 +114,7 @@ impl Redactor {
     ///
     /// ```
     /// use opentelemetry::KeyValue;
-    /// use otel_kit_init::redaction::Redaction;
+    /// use otel_kit_otlp::redaction::Redaction;
     ///
     /// let r = Redaction::default().build()?;
     /// let mut attributes = vec![
@@ -129,7 +129,7 @@ impl Redactor {
     ///     KeyValue::new("http.response.status_code", 200),
     ///     KeyValue::new("url.query", "card=[REDACTED:card]"),
     /// ]);
-    /// # Ok::<(), otel_kit_init::redaction::RedactionError>(())
+    /// # Ok::<(), otel_kit_otlp::redaction::RedactionError>(())
     /// ```
     pub fn redact_attributes(&self, attributes: &mut Vec<KeyValue>) {
         let len = attributes.len();

@@ -19,7 +19,7 @@ use crate::log_rebuild::Blank;
 /// ```
 /// use opentelemetry::logs::{AnyValue, LogRecord as _, Logger as _, LoggerProvider as _};
 /// use opentelemetry_sdk::logs::{InMemoryLogExporter, SdkLoggerProvider};
-/// use otel_kit_init::value_length::{TruncatingLogProcessor, ValueLengthLimit};
+/// use otel_kit_otlp::value_length::{TruncatingLogProcessor, ValueLengthLimit};
 ///
 /// let exporter = InMemoryLogExporter::default();
 /// let limit = ValueLengthLimit::new(Some(5));
@@ -49,7 +49,7 @@ impl TruncatingLogProcessor {
     pub fn new(limit: ValueLengthLimit) -> Self {
         TruncatingLogProcessor {
             limit,
-            blank: Blank::new("otel-kit-init.value_length"),
+            blank: Blank::new("otel-kit-otlp.value_length"),
         }
     }
 

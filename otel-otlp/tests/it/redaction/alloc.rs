@@ -4,7 +4,7 @@
 
 use opentelemetry::baggage::BaggageExt as _;
 use opentelemetry::{Context, KeyValue};
-use otel_kit_init::redaction::{Redaction, Scrub};
+use otel_kit_otlp::redaction::{Redaction, Scrub};
 use otel_kit_testing::allocations::COUNTING_ALLOCATOR;
 use stats_alloc::Region;
 

@@ -1,18 +1,20 @@
 //! The attribute value length limits of the specification, which the 0.33 SDK parses
-//! nowhere and applies nowhere: `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT` (span, span
-//! event and span link attributes) and `OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT`
-//! (log record attributes), each falling back to `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`.
+//! nowhere and applies nowhere: a [`ValueLengthLimit`], applied in front of any exporter
+//! by [`TruncatingSpanProcessor`] (span, span event and span link attributes) and
+//! [`TruncatingLogProcessor`] (`logs`; log record attributes). otel-kit-init reads the
+//! limits from `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT` and
+//! `OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT`, each falling back to
+//! `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`; nothing here reads the environment.
 //!
 //! A string value longer than the limit, in characters, is cut to exactly the limit at
 //! a character boundary; so is each string of an array, and each string nested in a
 //! log attribute's list or map. Other values are left alone, as are names and log
 //! bodies (the limits are for attributes). Every cut value is counted
-//! ([`ValueLengthLimit::truncated`], and `Telemetry::truncated_values()` for what
-//! `init()` built).
+//! ([`ValueLengthLimit::truncated`], and otel-kit-init's `Telemetry::truncated_values()`
+//! for what `init()` built).
 //!
-//! `init()` puts [`TruncatingSpanProcessor`] in front of every span processor and
-//! [`TruncatingLogProcessor`] before the log processors, both after redaction: a secret
-//! cut in half could escape the scanners that recognise it whole.
+//! Put them after redaction (otel-kit-init's `init()` does): a secret cut in half could
+//! escape the scanners that recognise it whole.
 
 #[cfg(feature = "logs")]
 mod log_processor;
@@ -36,7 +38,7 @@ const MAX_DEPTH: usize = 16;
 ///
 /// ```
 /// use opentelemetry::KeyValue;
-/// use otel_kit_init::value_length::ValueLengthLimit;
+/// use otel_kit_otlp::value_length::ValueLengthLimit;
 ///
 /// let limit = ValueLengthLimit::new(Some(4));
 /// let mut attributes = vec![

@@ -16,7 +16,7 @@
 //! `baseline_no_redaction` is the provider without the wrapper; `default_rules` wraps
 //! the same processor with `Redaction::default()`. `redaction_scrub_value/*` is the
 //! value matchers alone on one clean and one dirty 60-byte string. Run with
-//! `cargo bench -p otel-kit-init --bench redaction`; the figures are in
+//! `cargo bench -p otel-kit-otlp --bench redaction`; the figures are in
 //! `docs/performance.md`.
 //!
 //! `REDACTION_BENCH_ONLY=<case>/<variant>:<spans>` (e.g. `http_server/default_rules:20000`)
@@ -32,7 +32,7 @@ use criterion::{Criterion, criterion_group};
 use opentelemetry::KeyValue;
 use opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
 use opentelemetry_sdk::trace::{SdkTracerProvider, Tracer};
-use otel_kit_init::redaction::{RedactingSpanProcessor, Redaction};
+use otel_kit_otlp::redaction::{RedactingSpanProcessor, Redaction};
 use otel_kit_testing::NoopSpanProcessor;
 
 const VARIANTS: [(&str, bool); 2] = [("baseline_no_redaction", false), ("default_rules", true)];

@@ -17,12 +17,12 @@ use super::prefilter;
 /// as `[REDACTED:card]`; the rest of the string is kept.
 ///
 /// ```
-/// use otel_kit_init::redaction::{Redaction, Scrub};
+/// use otel_kit_otlp::redaction::{Redaction, Scrub};
 ///
 /// let redactor = Redaction::none().scrub([Scrub::Email]).build()?;
 /// assert_eq!(redactor.scrub("mail ada@example.com now").as_deref(), Some("mail [REDACTED:email] now"));
 /// assert_eq!(Scrub::Email.to_string(), "email");
-/// # Ok::<(), otel_kit_init::redaction::RedactionError>(())
+/// # Ok::<(), otel_kit_otlp::redaction::RedactionError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use otel_kit_init::redaction::{DEFAULT_DROP_KEYS, Redaction, Redactor, Scrub};
+use otel_kit_otlp::redaction::{DEFAULT_DROP_KEYS, Redaction, Redactor, Scrub};
 
 fn only(kind: Scrub) -> Redactor {
     Redaction::none().scrub([kind]).build().expect("rules")

@@ -18,7 +18,7 @@ use crate::log_rebuild::Blank;
 /// ```
 /// use opentelemetry::logs::{AnyValue, LogRecord as _, Logger as _, LoggerProvider as _};
 /// use opentelemetry_sdk::logs::{InMemoryLogExporter, SdkLoggerProvider};
-/// use otel_kit_init::redaction::{Redaction, RedactingLogProcessor, Scrub};
+/// use otel_kit_otlp::redaction::{Redaction, RedactingLogProcessor, Scrub};
 ///
 /// let exporter = InMemoryLogExporter::default();
 /// let provider = SdkLoggerProvider::builder()
@@ -47,7 +47,7 @@ impl RedactingLogProcessor {
     pub fn new(redactor: Redactor) -> Self {
         RedactingLogProcessor {
             redactor,
-            blank: Blank::new("otel-kit-init.redaction"),
+            blank: Blank::new("otel-kit-otlp.redaction"),
         }
     }
 

@@ -5,9 +5,11 @@
 //! Applied to span attributes, span event attributes (not event names), span link
 //! attributes, the span status description, log record attributes and bodies, and the
 //! `baggage` header this process injects into outgoing requests (extraction is left
-//! alone). `init()` wires it in: [`RedactingSpanProcessor`] in front of each span
-//! processor, [`RedactingLogProcessor`] before the batch log processor, and the installed
-//! [`Propagators`](crate::propagation::Propagators) redact baggage on injection.
+//! alone), in front of any exporter: [`RedactingSpanProcessor`] wraps a span processor,
+//! [`RedactingLogProcessor`] (`logs`) goes before the log processors, and
+//! [`RedactingPropagator`] wraps a propagator. otel-kit-init's `init()` wires all three
+//! in, on by default, and reads the rules from `OTEL_KIT_REDACT*`; nothing here reads the
+//! environment.
 //!
 //! Rules:
 //! - **drop keys**: globs (`*` is any run of characters) matched against the whole key,
@@ -29,7 +31,7 @@
 //!
 //! ```
 //! use opentelemetry::KeyValue;
-//! use otel_kit_init::redaction::{Redaction, Scrub};
+//! use otel_kit_otlp::redaction::{Redaction, Scrub};
 //!
 //! let redactor = Redaction::default()
 //!     .drop_keys(["app.ssn"])
@@ -48,7 +50,7 @@
 //! assert_eq!(keys, ["enduser.id", "note", "gen_ai.usage.input_tokens"]);
 //! assert!(attributes[0].value.as_str().starts_with("hmac-sha256:"));
 //! assert_eq!(attributes[1].value.as_str(), "card [REDACTED:card], mail [REDACTED:email]");
-//! # Ok::<(), otel_kit_init::redaction::RedactionError>(())
+//! # Ok::<(), otel_kit_otlp::redaction::RedactionError>(())
 //! ```
 //!
 //! The matchers are hand-written (no regex engine) and linear in time: one pass over a
@@ -68,7 +70,7 @@ mod log_processor;
 mod matchers;
 mod pattern_set;
 mod prefilter;
-pub(crate) mod propagator;
+mod propagator;
 mod redactor;
 mod settings;
 mod span_processor;
@@ -79,7 +81,6 @@ pub use log_processor::RedactingLogProcessor;
 pub use matchers::Scrub;
 pub use propagator::RedactingPropagator;
 pub use redactor::Redactor;
-pub(crate) use settings::VARIABLES;
 pub use settings::{RedactionMode, RedactionSettings};
 pub use span_processor::RedactingSpanProcessor;
 
@@ -92,7 +93,7 @@ use matchers::ScrubSet;
 /// whose names merely contain "token" are kept.
 ///
 /// ```
-/// assert!(otel_kit_init::redaction::DEFAULT_DROP_KEYS.contains(&"*authorization*"));
+/// assert!(otel_kit_otlp::redaction::DEFAULT_DROP_KEYS.contains(&"*authorization*"));
 /// ```
 pub const DEFAULT_DROP_KEYS: &[&str] = &[
     "*password",
@@ -112,7 +113,7 @@ pub const DEFAULT_DROP_KEYS: &[&str] = &[
 /// E-mail addresses are not in it: see `docs/configuration.md#redaction`.
 ///
 /// ```
-/// use otel_kit_init::redaction::{DEFAULT_SCRUB, Scrub};
+/// use otel_kit_otlp::redaction::{DEFAULT_SCRUB, Scrub};
 /// assert!(!DEFAULT_SCRUB.contains(&Scrub::Email));
 /// ```
 pub const DEFAULT_SCRUB: [Scrub; 3] = [Scrub::Card, Scrub::Bearer, Scrub::Jwt];
@@ -124,17 +125,15 @@ pub const MIN_SECRET_LEN: usize = 16;
 /// [`Redaction::default()`] is the default set; [`Redaction::none()`] starts empty.
 ///
 /// ```
-/// use otel_kit_init::redaction::{Redaction, Scrub};
+/// use otel_kit_otlp::redaction::{Redaction, Scrub};
 ///
-/// let telemetry = otel_kit_init::builder()
-///     .without_globals()
-///     .exporter(otel_kit_init::Exporter::None)
-///     .redaction(Redaction::default().drop_keys(["app.ssn"]).hash_keys(["enduser.id"], "k3y-from-a-vault-0123"))
-///     .init()?;
-/// # drop(telemetry);
+/// let rules = Redaction::default().drop_keys(["app.ssn"]).hash_keys(["enduser.id"], "k3y-from-a-vault-0123");
+/// assert_eq!(rules.hash_patterns(), ["enduser.id"]);
+/// let redactor = rules.build()?;
+/// assert!(redactor.hash("ada").is_some_and(|h| h.starts_with("hmac-sha256:")));
 /// let rules = Redaction::none().scrub([Scrub::Card]);
 /// assert!(rules.drop_patterns().is_empty());
-/// # Ok::<(), otel_kit_init::InitError>(())
+/// # Ok::<(), otel_kit_otlp::redaction::RedactionError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Redaction {
@@ -195,7 +194,7 @@ impl Redaction {
     /// Stops scrubbing these kinds.
     ///
     /// ```
-    /// use otel_kit_init::redaction::{Redaction, Scrub};
+    /// use otel_kit_otlp::redaction::{Redaction, Scrub};
     /// let rules = Redaction::default().without_scrub([Scrub::Jwt]);
     /// assert_eq!(rules.scrubbed(), [Scrub::Card, Scrub::Bearer]);
     /// ```
@@ -231,7 +230,7 @@ impl Redaction {
     /// when keys are hashed.
     ///
     /// ```
-    /// use otel_kit_init::redaction::{Redaction, RedactionError};
+    /// use otel_kit_otlp::redaction::{Redaction, RedactionError};
     ///
     /// let err = Redaction::none().drop_keys(["app.ssn", " "]).validate().unwrap_err();
     /// assert_eq!(err, RedactionError::EmptyPattern { list: "drop_keys", index: 1 });
@@ -277,20 +276,16 @@ impl fmt::Debug for Redaction {
     }
 }
 
-/// Why a [`Redaction`] cannot be used as written; `init()` returns it as
-/// [`InitError::Redaction`](crate::InitError::Redaction).
+/// Why a [`Redaction`] cannot be used as written, saying what to fix (otel-kit-init's
+/// `init()` returns it as its `InitError::Redaction`).
 ///
 /// ```
-/// use otel_kit_init::redaction::Redaction;
+/// use otel_kit_otlp::redaction::Redaction;
 ///
-/// let err = otel_kit_init::builder()
-///     .without_globals()
-///     .redaction(Redaction::none().hash_keys(["enduser.id"], "short"))
-///     .init()
-///     .unwrap_err();
+/// let err = Redaction::none().hash_keys(["enduser.id"], "short").build().unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
-///     "invalid redaction: the hash_keys secret is 5 bytes; use at least 16 random bytes, e.g. from `openssl rand -hex 32`"
+///     "the hash_keys secret is 5 bytes; use at least 16 random bytes, e.g. from `openssl rand -hex 32`"
 /// );
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

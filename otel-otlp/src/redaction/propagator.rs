@@ -12,9 +12,8 @@ use super::Redactor;
 /// scrubbed values; the trace context is untouched. Extraction is passed through as is:
 /// what arrives is the caller's business, what leaves is ours.
 ///
-/// `init()` already redacts through its [`Propagators`](crate::propagation::Propagators)
-/// ([`with_redaction`](crate::propagation::Propagators::with_redaction)); this wrapper
-/// is for a propagator of your own.
+/// otel-kit-init's `init()` already redacts through its `Propagators`
+/// (`with_redaction`); this wrapper is for a propagator of your own.
 ///
 /// ```
 /// use std::collections::HashMap;
@@ -22,11 +21,11 @@ use super::Redactor;
 /// use opentelemetry::baggage::BaggageExt as _;
 /// use opentelemetry::propagation::TextMapPropagator as _;
 /// use opentelemetry::{Context, KeyValue};
-/// use otel_kit_init::propagation::LimitedBaggagePropagator;
-/// use otel_kit_init::redaction::{Redaction, RedactingPropagator, Scrub};
+/// use opentelemetry_sdk::propagation::BaggagePropagator;
+/// use otel_kit_otlp::redaction::{Redaction, RedactingPropagator, Scrub};
 ///
 /// let propagator = RedactingPropagator::new(
-///     LimitedBaggagePropagator::new(),
+///     BaggagePropagator::new(),
 ///     Redaction::default().scrub([Scrub::Email]).build()?,
 /// );
 /// let cx = Context::new().with_baggage([
@@ -40,7 +39,7 @@ use super::Redactor;
 /// assert!(header.contains("tenant=acme"), "{header}");
 /// assert!(header.contains("user.email=[REDACTED:email]"), "{header}");
 /// assert!(!header.contains("api_key"), "{header}");
-/// # Ok::<(), otel_kit_init::redaction::RedactionError>(())
+/// # Ok::<(), otel_kit_otlp::redaction::RedactionError>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct RedactingPropagator<P> {
@@ -55,18 +54,34 @@ impl<P: TextMapPropagator> RedactingPropagator<P> {
     }
 }
 
-/// `cx` with its baggage redacted, or `None` when nothing changes (no allocation then).
-pub(crate) fn redacted_context(redactor: &Redactor, cx: &Context) -> Option<Context> {
-    let baggage = cx.baggage();
-    if baggage.is_empty() {
-        return None;
+impl Redactor {
+    /// `cx` with its baggage redacted, for a propagator to inject; `None` when nothing
+    /// changes (no allocation then).
+    ///
+    /// ```
+    /// use opentelemetry::baggage::BaggageExt as _;
+    /// use opentelemetry::{Context, KeyValue};
+    /// use otel_kit_otlp::redaction::Redaction;
+    ///
+    /// let redactor = Redaction::default().build()?;
+    /// let cx = Context::new().with_baggage([KeyValue::new("api_key", "k-123"), KeyValue::new("tenant", "acme")]);
+    /// let clean = redactor.redact_context(&cx).expect("api_key is dropped");
+    /// assert_eq!(clean.baggage().len(), 1);
+    /// assert!(redactor.redact_context(&clean).is_none());
+    /// # Ok::<(), otel_kit_otlp::redaction::RedactionError>(())
+    /// ```
+    pub fn redact_context(&self, cx: &Context) -> Option<Context> {
+        let baggage = cx.baggage();
+        if baggage.is_empty() {
+            return None;
+        }
+        self.redact_baggage(baggage).map(|b| cx.with_baggage(b))
     }
-    redactor.redact_baggage(baggage).map(|b| cx.with_baggage(b))
 }
 
 impl<P: TextMapPropagator> TextMapPropagator for RedactingPropagator<P> {
     fn inject_context(&self, cx: &Context, injector: &mut dyn Injector) {
-        match redacted_context(&self.redactor, cx) {
+        match self.redactor.redact_context(cx) {
             Some(clean) => self.inner.inject_context(&clean, injector),
             None => self.inner.inject_context(cx, injector),
         }

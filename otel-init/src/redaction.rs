@@ -1,0 +1,233 @@
+//! Redaction before anything leaves the process: otel-kit-otlp's
+//! [`redaction`](otel_kit_otlp::redaction), re-exported (the rules, the [`Redactor`], the
+//! span and log processors and the baggage propagator, and what each rule does), and
+//! [`RedactionSettingsFromEnv`], which reads the `OTEL_KIT_REDACT*` variables
+//! (non-standard, like `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES`) into [`RedactionSettings`],
+//! with a warning for each value not used as written.
+//!
+//! `init()` wires it in, on by default: [`RedactingSpanProcessor`] in front of each span
+//! processor, [`RedactingLogProcessor`] (`logs`) before the batch log processor, and the
+//! installed [`Propagators`](crate::propagation::Propagators) redact baggage on
+//! injection.
+//!
+//! ```
+//! use otel_kit_init::redaction::{Redaction, Scrub};
+//!
+//! let telemetry = otel_kit_init::builder()
+//!     .without_globals()
+//!     .exporter(otel_kit_init::Exporter::None)
+//!     .redaction(Redaction::default().drop_keys(["app.ssn"]).hash_keys(["enduser.id"], "k3y-from-a-vault-0123"))
+//!     .init()?;
+//! # drop(telemetry);
+//! let rules = Redaction::none().scrub([Scrub::Card]);
+//! assert!(rules.drop_patterns().is_empty());
+//! # Ok::<(), otel_kit_init::InitError>(())
+//! ```
+//!
+//! An invalid rule in code is [`InitError::Redaction`](crate::InitError::Redaction):
+//!
+//! ```
+//! use otel_kit_init::redaction::Redaction;
+//!
+//! let err = otel_kit_init::builder()
+//!     .without_globals()
+//!     .redaction(Redaction::none().hash_keys(["enduser.id"], "short"))
+//!     .init()
+//!     .unwrap_err();
+//! assert_eq!(
+//!     err.to_string(),
+//!     "invalid redaction: the hash_keys secret is 5 bytes; use at least 16 random bytes, e.g. from `openssl rand -hex 32`"
+//! );
+//! ```
+
+#[cfg(feature = "logs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
+#[doc(inline)]
+pub use otel_kit_otlp::redaction::RedactingLogProcessor;
+#[doc(inline)]
+pub use otel_kit_otlp::redaction::{
+    DEFAULT_DROP_KEYS, DEFAULT_SCRUB, MIN_SECRET_LEN, RedactingPropagator, RedactingSpanProcessor, Redaction,
+    RedactionError, RedactionMode, RedactionSettings, Redactor, Scrub,
+};
+
+use crate::env::{ConfigWarning, Env, process_env, read_with};
+
+const REDACT: &str = "OTEL_KIT_REDACT";
+const DROP_KEYS: &str = "OTEL_KIT_REDACT_DROP_KEYS";
+const HASH_KEYS: &str = "OTEL_KIT_REDACT_HASH_KEYS";
+const SECRET: &str = "OTEL_KIT_REDACT_HASH_SECRET";
+const SECRET_FILE: &str = "OTEL_KIT_REDACT_HASH_SECRET_FILE";
+const SCRUB: &str = "OTEL_KIT_REDACT_SCRUB";
+/// Every variable [`RedactionSettingsFromEnv::from_env`] reads.
+pub(crate) const VARIABLES: [&str; 6] = [REDACT, DROP_KEYS, HASH_KEYS, SECRET, SECRET_FILE, SCRUB];
+
+/// Reads [`RedactionSettings`] from the `OTEL_KIT_REDACT*` variables.
+///
+/// ```
+/// use otel_kit_init::redaction::{RedactionMode, RedactionSettings, RedactionSettingsFromEnv as _, Scrub};
+///
+/// let env = [
+///     ("OTEL_KIT_REDACT_DROP_KEYS", "app.ssn, *.dob"),
+///     ("OTEL_KIT_REDACT_HASH_KEYS", "enduser.id"),
+///     ("OTEL_KIT_REDACT_SCRUB", "email,card,fingerprint"),
+/// ];
+/// let (r, warnings) = RedactionSettings::from_lookup(|k| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string()));
+/// assert_eq!(r.mode, RedactionMode::Default);
+/// assert!(r.drop_keys.iter().any(|k| k == "*.dob"));
+/// assert!(r.drop_keys.iter().any(|k| k == "enduser.id"), "no secret: dropped instead of hashed");
+/// assert_eq!(r.scrub, [Scrub::Email, Scrub::Card]);
+/// assert_eq!(warnings.len(), 2);
+/// assert!(warnings.iter().any(|w| w.to_string().starts_with("OTEL_KIT_REDACT_HASH_KEYS=\"enduser.id\" has no usable secret")));
+/// ```
+///
+/// Unset, the default set:
+///
+/// ```
+/// use otel_kit_init::redaction::{Redaction, RedactionSettings, RedactionSettingsFromEnv as _};
+///
+/// let (settings, _) = RedactionSettings::from_lookup(|_| None);
+/// assert_eq!(settings.to_redaction(), Some(Redaction::default()));
+/// ```
+///
+/// Without `init()`, on a plain SDK provider:
+///
+/// ```
+/// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SimpleSpanProcessor};
+/// use otel_kit_init::redaction::{RedactingSpanProcessor, RedactionSettings, RedactionSettingsFromEnv as _};
+///
+/// let (settings, _warnings) = RedactionSettings::from_env();
+/// let mut provider = SdkTracerProvider::builder();
+/// let processor = SimpleSpanProcessor::new(InMemorySpanExporter::default());
+/// provider = match settings.to_redaction() {
+///     Some(rules) => provider.with_span_processor(RedactingSpanProcessor::new(processor, rules.build()?)),
+///     None => provider.with_span_processor(processor),
+/// };
+/// let provider = provider.build();
+/// # drop(provider);
+/// # Ok::<(), otel_kit_init::redaction::RedactionError>(())
+/// ```
+pub trait RedactionSettingsFromEnv: Sized {
+    /// The `OTEL_KIT_REDACT*` variables of the process environment, with a warning for
+    /// each value not used as written.
+    fn from_env() -> (Self, Vec<ConfigWarning>) {
+        Self::from_lookup(process_env)
+    }
+
+    /// As [`from_env`](Self::from_env), from `lookup` (a map in tests).
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Self, Vec<ConfigWarning>);
+}
+
+impl RedactionSettingsFromEnv for RedactionSettings {
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Self, Vec<ConfigWarning>) {
+        read_with(lookup, read)
+    }
+}
+
+/// `OTEL_KIT_REDACT*`.
+pub(crate) fn read(env: &mut Env<'_>) -> RedactionSettings {
+    let mode = env.choice(
+        REDACT,
+        &[("default", RedactionMode::Default), ("none", RedactionMode::None)],
+        RedactionMode::Default,
+    );
+    if mode == RedactionMode::None {
+        for variable in [DROP_KEYS, HASH_KEYS, SECRET, SECRET_FILE, SCRUB] {
+            if let Some(v) = env.get(variable) {
+                env.warn(variable, &v, "is ignored because OTEL_KIT_REDACT=none");
+            }
+        }
+        return RedactionSettings::from_rules(None);
+    }
+    let mut drop_keys: Vec<String> = DEFAULT_DROP_KEYS.iter().map(|k| (*k).to_owned()).collect();
+    drop_keys.extend(env.list(DROP_KEYS).unwrap_or_default());
+    let scrub = read_scrub(env);
+    let mut hash_keys = env.list(HASH_KEYS).unwrap_or_default();
+    let secret = read_secret(env);
+    if !hash_keys.is_empty() && secret.is_none() {
+        env.warn(
+            HASH_KEYS,
+            &hash_keys.join(","),
+            format!(
+                "has no usable secret ({SECRET} or {SECRET_FILE}, at least {MIN_SECRET_LEN} bytes); these keys are dropped instead of hashed"
+            ),
+        );
+        drop_keys.append(&mut hash_keys);
+    }
+    RedactionSettings::enabled(drop_keys, hash_keys, secret, scrub)
+}
+
+fn read_scrub(env: &mut Env<'_>) -> Vec<Scrub> {
+    let Some(names) = env.list(SCRUB) else {
+        return DEFAULT_SCRUB.to_vec();
+    };
+    let raw = names.join(",");
+    if names.iter().any(|n| n.eq_ignore_ascii_case("none")) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for name in &names {
+        match Scrub::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(name))
+        {
+            Some(kind) if !out.contains(&kind) => out.push(kind),
+            Some(_) => {}
+            None => env.warn(
+                SCRUB,
+                &raw,
+                format!(
+                    "names the unknown kind `{name}`; it is skipped (known: email, card, bearer, jwt, none)"
+                ),
+            ),
+        }
+    }
+    if out.is_empty() {
+        env.warn(
+            SCRUB,
+            &raw,
+            "has no known kind; using the default card,bearer,jwt",
+        );
+        return DEFAULT_SCRUB.to_vec();
+    }
+    out
+}
+
+/// The secret from the variable, else from the file; unusable ones are warned about.
+fn read_secret(env: &mut Env<'_>) -> Option<Vec<u8>> {
+    let (variable, shown, secret) = if let Some(v) = env.get(SECRET) {
+        if let Some(path) = env.get(SECRET_FILE) {
+            env.warn(SECRET_FILE, &path, format!("is ignored because {SECRET} is set"));
+        }
+        (SECRET, "<redacted>".to_owned(), v.into_bytes())
+    } else {
+        let path = env.get(SECRET_FILE)?;
+        match std::fs::read(&path) {
+            Ok(mut bytes) => {
+                while bytes.last().is_some_and(|b| b.is_ascii_whitespace()) {
+                    bytes.pop();
+                }
+                (SECRET_FILE, path, bytes)
+            }
+            Err(e) => {
+                env.warn(
+                    SECRET_FILE,
+                    &path,
+                    format!("cannot be read ({e}); hash keys are dropped instead of hashed"),
+                );
+                return None;
+            }
+        }
+    };
+    if secret.len() < MIN_SECRET_LEN {
+        env.warn(
+            variable,
+            &shown,
+            format!(
+                "holds a secret of {} bytes, fewer than {MIN_SECRET_LEN}; it is not used, hash keys are dropped instead of hashed",
+                secret.len()
+            ),
+        );
+        return None;
+    }
+    Some(secret)
+}
