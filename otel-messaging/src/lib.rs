@@ -80,7 +80,7 @@ mod process;
 #[cfg(feature = "rabbitmq")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rabbitmq")))]
 pub mod rabbitmq;
-#[cfg(any(feature = "nats", feature = "rabbitmq"))]
+#[cfg(feature = "rabbitmq")]
 mod server_url;
 #[cfg(any(feature = "nats", feature = "rabbitmq"))]
 mod traced;

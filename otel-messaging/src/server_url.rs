@@ -1,7 +1,7 @@
 //! `server.address` and `server.port` from the URL a client connected with: what a
-//! broker client that does not say where it is connected (a lapin channel; a NATS
-//! server announcing `0.0.0.0`) is asked once for. Only the host and port are read:
-//! credentials and the path never reach an attribute.
+//! broker client that does not say where it is connected (a lapin channel) is asked
+//! once for. Only the host and port are read: credentials and the path never reach an
+//! attribute.
 
 use crate::messaging::Server;
 
