@@ -92,19 +92,6 @@ struct Entry {
 }
 
 /// The bound `http.server.request.duration` histograms of one set of instruments.
-/// A request's metric attributes, as [`BoundDurations::record`] takes them: only a
-/// duration recorded unbound (a set seen for the first time, or one that cannot be
-/// bound) reads them, so the caller may build them on first use.
-pub(super) trait AttributeSource {
-    fn get(&self) -> &[KeyValue];
-}
-
-impl AttributeSource for Vec<KeyValue> {
-    fn get(&self) -> &[KeyValue] {
-        self
-    }
-}
-
 #[derive(Default)]
 pub(super) struct BoundDurations {
     entries: RwLock<FxHashMap<Key, Entry>>,
@@ -119,13 +106,13 @@ impl BoundDurations {
         &self,
         histogram: &Histogram<f64>,
         seconds: f64,
-        attributes: &impl AttributeSource,
+        attributes: &[KeyValue],
         set: Option<BindableSet<'_>>,
     ) {
         // An SDK built without bound instruments would drop what a bound handle records.
         let set = set.filter(|_| otel_kit_core::bound_instruments::sdk_binds());
         let Some((set, key)) = set.and_then(|set| set.key().map(|key| (set, key))) else {
-            return histogram.record(seconds, attributes.get());
+            return histogram.record(seconds, attributes);
         };
         match self.entries.try_read() {
             Ok(entries) => {
@@ -133,12 +120,12 @@ impl BoundDurations {
                     return entry.histogram.record(seconds);
                 }
                 if entries.len() >= MAX_BOUND {
-                    return histogram.record(seconds, attributes.get());
+                    return histogram.record(seconds, attributes);
                 }
             }
             // Another thread is inserting (or a panic poisoned the lock): not worth
             // waiting for.
-            Err(_) => return histogram.record(seconds, attributes.get()),
+            Err(_) => return histogram.record(seconds, attributes),
         }
         self.bind(histogram, seconds, attributes, &set, key);
     }
@@ -150,7 +137,7 @@ impl BoundDurations {
         &self,
         histogram: &Histogram<f64>,
         seconds: f64,
-        attributes: &impl AttributeSource,
+        attributes: &[KeyValue],
         set: &BindableSet<'_>,
         key: Key,
     ) {
@@ -166,9 +153,9 @@ impl BoundDurations {
         // An owned string's clone is a new copy at a new address: its key would never
         // be met again, so binding it would only fill the table.
         if kept.key() != Some(key) {
-            return histogram.record(seconds, attributes.get());
+            return histogram.record(seconds, attributes);
         }
-        let bound = histogram.bind(attributes.get());
+        let bound = histogram.bind(attributes);
         bound.record(seconds);
         if let Ok(mut entries) = self.entries.try_write()
             && entries.len() < MAX_BOUND

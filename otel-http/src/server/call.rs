@@ -3,7 +3,6 @@
 //! a service error, a panic, or cancellation).
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
 use std::sync::{Arc, LazyLock};
 use std::time::Instant;
 
@@ -20,7 +19,7 @@ use otel_kit_core::call::EndEarly;
 use otel_kit_core::exception;
 use otel_kit_core::{Resolver, SpanAttributes};
 
-use super::bound_duration::{AttributeSource, BindableSet};
+use super::bound_duration::BindableSet;
 use super::instruments::Instruments;
 use super::layer::Config;
 use super::layer::ServerHooks;
@@ -66,27 +65,6 @@ pub(super) struct Call {
 
 /// The metric attributes of one request, on the stack.
 type MetricAttributes = SmallVec<[KeyValue; 6]>;
-
-/// A request's metric attributes when it ends, built on first use: most requests'
-/// durations go through a bound histogram (`bound_duration`), which needs none of
-/// them, and the optional metrics are off by default. Not building them took about
-/// 400 instructions off a request in the load benchmark's profile.
-struct EndAttributes<'a> {
-    call: &'a Call,
-    /// What the end adds: the status code, `error.type`.
-    closing: &'a [KeyValue],
-    built: OnceCell<MetricAttributes>,
-}
-
-impl AttributeSource for EndAttributes<'_> {
-    fn get(&self) -> &[KeyValue] {
-        self.built.get_or_init(|| {
-            let mut attributes = self.call.metric_attributes();
-            attributes.extend(self.closing.iter().cloned());
-            attributes
-        })
-    }
-}
 
 impl Call {
     /// How many leading [`metric_attributes`](Self::metric_attributes) (method and
@@ -155,20 +133,21 @@ impl Call {
         let span = self.cx.span();
         // A sampled-out span records nothing: skip building what it would drop.
         let recording = self.recording;
+        let mut metric_attributes = self.metric_attributes();
+        metric_attributes.push(code.clone());
         // Server rule: only 5xx is a server error; a 4xx is the client's mistake.
         let error_type = status
             .is_server_error()
             .then(|| KeyValue::new(semconv::ERROR_TYPE, status_text(status)));
+        if let Some(error_type) = &error_type {
+            metric_attributes.push(error_type.clone());
+        }
         // A 5xx carries `error.type`, whose text is not one of the bindable parts.
         let bindable = error_type.is_none().then_some(status.as_u16());
-        // The metric's closing attributes: the status code, then `error.type`.
-        let mut closing: SmallVec<[KeyValue; 2]> = SmallVec::new();
-        closing.push(code);
-        closing.extend(error_type);
         if recording {
-            span.set_attribute(closing[0].clone());
-            if let Some(error_type) = closing.get(1) {
-                span.set_attribute(error_type.clone());
+            span.set_attribute(code);
+            if let Some(error_type) = error_type {
+                span.set_attribute(error_type);
                 span.set_status(Status::error(""));
             }
             if let Some(config) = &self.capture {
@@ -200,7 +179,7 @@ impl Call {
         } else {
             None
         };
-        self.record(&closing, response_size, bindable);
+        self.record(&metric_attributes, response_size, bindable);
     }
 
     /// The request ended without a response: a service error, a panic or
@@ -211,14 +190,15 @@ impl Call {
         span.set_attribute(error_type.clone());
         span.set_status(Status::error(description));
         span.end();
-        self.record(&[error_type], None, None);
+        let mut metric_attributes = self.metric_attributes();
+        metric_attributes.push(error_type);
+        self.record(&metric_attributes, None, None);
     }
 
-    /// Records the request's metric points, whose attributes are
-    /// [`metric_attributes`](Self::metric_attributes) then `closing`. `status` is the
-    /// response's status code when `closing` is that code alone: then the duration may
-    /// go through a bound histogram.
-    fn record(&self, closing: &[KeyValue], response_size: Option<u64>, status: Option<u16>) {
+    /// Records the request's metric points for `attributes`. `status` is the response's
+    /// status code when `attributes` are exactly [`metric_attributes`](Self::metric_attributes)
+    /// and the status code: then the duration may go through a bound histogram.
+    fn record(&self, attributes: &[KeyValue], response_size: Option<u64>, status: Option<u16>) {
         let now = Instant::now();
         let elapsed = now.saturating_duration_since(self.started).as_secs_f64();
         // What the application's hook added is not among the parts a bound set is
@@ -232,25 +212,20 @@ impl Call {
                 route: self.route.as_ref(),
                 status,
             });
-        let attributes = EndAttributes {
-            call: self,
-            closing,
-            built: OnceCell::new(),
-        };
         self.resolver.with(Some(now), |resolved| {
             let instruments = resolved.instruments();
-            instruments.record_duration(elapsed, &attributes, set);
+            instruments.record_duration(elapsed, attributes, set);
             if self.active_requests {
                 instruments
                     .active()
-                    .add(-1, &attributes.get()[..Self::ACTIVE_ATTRIBUTES]);
+                    .add(-1, &attributes[..Self::ACTIVE_ATTRIBUTES]);
             }
             if self.body_sizes {
                 if let Some(size) = self.request_size {
-                    instruments.request_size().record(size, attributes.get());
+                    instruments.request_size().record(size, attributes);
                 }
                 if let Some(size) = response_size {
-                    instruments.response_size().record(size, attributes.get());
+                    instruments.response_size().record(size, attributes);
                 }
             }
         });

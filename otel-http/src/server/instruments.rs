@@ -4,12 +4,12 @@
 use std::sync::OnceLock;
 use std::thread::LocalKey;
 
-use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter, UpDownCounter};
+use opentelemetry::{InstrumentationScope, KeyValue};
 use opentelemetry_semantic_conventions::metric as semconv;
 use otel_kit_core::Cache;
 
-use super::bound_duration::{AttributeSource, BindableSet, BoundDurations};
+use super::bound_duration::{BindableSet, BoundDurations};
 use crate::conventions::DURATION_BUCKETS;
 
 /// The server's instruments. The opt-in ones are built on first use: creating an
@@ -62,7 +62,7 @@ impl Instruments {
     pub(super) fn record_duration(
         &self,
         seconds: f64,
-        attributes: &impl AttributeSource,
+        attributes: &[KeyValue],
         set: Option<BindableSet<'_>>,
     ) {
         self.bound_durations
