@@ -39,6 +39,7 @@
 
 mod block_on;
 mod settings;
+mod span_queue;
 mod span_queue_processor;
 mod stats;
 

@@ -4,14 +4,15 @@
 //! The worker is not woken per span: it sleeps until the schedule delay is up, and
 //! `on_end` wakes it only when a full batch is waiting. Waking a sleeping thread costs
 //! a system call and a context switch (microseconds of CPU); per span, that was the
-//! largest cost of a traced request under load.
+//! largest cost of a traced request under load. The queue holds the spans as the
+//! batches the exporter is handed ([`SpanQueue`]), so a span is moved once on its way.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender, TrySendError, bounded, select, unbounded};
+use crossbeam_channel::{Receiver, Sender, bounded, select, unbounded};
 use opentelemetry::Context;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
@@ -20,6 +21,7 @@ use opentelemetry_sdk::trace::{Span, SpanData, SpanExporter, SpanProcessor};
 use super::BatchSettings;
 use super::SpanQueueStats;
 use super::block_on::block_on;
+use super::span_queue::{Pushed, SpanQueue};
 use crate::report_gate::ReportGate;
 
 /// How long the worker of a zero-delay processor sleeps when nothing wakes it.
@@ -52,12 +54,12 @@ enum Control {
 /// ```
 #[derive(Debug)]
 pub struct SpanQueueProcessor {
-    spans: Sender<SpanData>,
+    spans: Arc<SpanQueue>,
     /// Holds at most one pending wake-up: while one is pending, more cost nothing.
     wake: Sender<()>,
-    /// How many queued spans wake the worker: a full batch, or one span when the
-    /// schedule delay is zero (export at once).
-    wake_at: u64,
+    /// Every span wakes the worker (a zero schedule delay: export at once), not only
+    /// one that completes a batch.
+    wake_per_span: bool,
     control: Sender<Control>,
     stats: Arc<SpanQueueStats>,
     worker: Mutex<Option<JoinHandle<()>>>,
@@ -80,19 +82,18 @@ impl SpanQueueProcessor {
     /// Starts the worker thread that owns `exporter`.
     pub fn new<E: SpanExporter + 'static>(exporter: E, settings: BatchSettings) -> Self {
         let capacity = settings.max_queue_size.max(1);
-        let (spans, span_rx) = bounded(capacity);
         let (control, control_rx) = unbounded();
         let (wake, wake_rx) = bounded(1);
         let stats = Arc::new(SpanQueueStats::default());
         stats.capacity.store(capacity as u64, Ordering::Relaxed);
         let max_batch = settings.max_export_batch_size.clamp(1, capacity);
+        let spans = Arc::new(SpanQueue::new(capacity, max_batch));
         let worker = Worker {
             exporter,
-            spans: span_rx,
+            spans: Arc::clone(&spans),
             wake: wake_rx,
             control: control_rx,
             stats: Arc::clone(&stats),
-            max_batch,
             delay: settings.schedule_delay,
             failures_unlogged: 0,
             failure_reports: ReportGate::new(),
@@ -102,15 +103,10 @@ impl SpanQueueProcessor {
             .spawn(move || worker.run())
             .map_err(|e| tracing::error!(target: "otel_kit_otlp", "the span export thread could not start ({e}); spans will be dropped"))
             .ok();
-        let wake_at = if settings.schedule_delay.is_zero() {
-            1
-        } else {
-            max_batch as u64
-        };
         SpanQueueProcessor {
             spans,
             wake,
-            wake_at,
+            wake_per_span: settings.schedule_delay.is_zero(),
             control,
             stats,
             worker: Mutex::new(handle),
@@ -159,21 +155,14 @@ impl SpanProcessor for SpanQueueProcessor {
             return;
         }
         self.stats.ended.fetch_add(1, Ordering::Relaxed);
-        // Counted before the span is handed over: counted after, the worker could take it
-        // off the count first, and the counter would wrap below zero (a debug build then
-        // panics on this thread, the application's).
-        let queued = self.stats.queued.fetch_add(1, Ordering::Relaxed) + 1;
-        match self.spans.try_send(span) {
-            Ok(()) => {
-                if queued >= self.wake_at {
-                    // Full (the worker is asleep, or one is already pending).
+        match self.spans.push(span, &self.stats.queued) {
+            Pushed::Queued { batch_full } => {
+                if batch_full || self.wake_per_span {
+                    // The worker is asleep, or a wake-up is already pending.
                     let _ = self.wake.try_send(());
                 }
             }
-            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
-                self.stats.queued.fetch_sub(1, Ordering::Relaxed);
-                self.note_drop();
-            }
+            Pushed::Dropped => self.note_drop(),
         }
     }
 
@@ -208,11 +197,10 @@ impl SpanProcessor for SpanQueueProcessor {
 
 struct Worker<E> {
     exporter: E,
-    spans: Receiver<SpanData>,
+    spans: Arc<SpanQueue>,
     wake: Receiver<()>,
     control: Receiver<Control>,
     stats: Arc<SpanQueueStats>,
-    max_batch: usize,
     delay: Duration,
     failures_unlogged: u64,
     failure_reports: ReportGate,
@@ -220,7 +208,6 @@ struct Worker<E> {
 
 impl<E: SpanExporter> Worker<E> {
     fn run(mut self) {
-        let mut batch = Vec::with_capacity(self.max_batch);
         let mut next = Instant::now() + self.delay;
         loop {
             // With a schedule delay of 0 every span wakes the worker, which otherwise
@@ -236,25 +223,24 @@ impl<E: SpanExporter> Worker<E> {
                         return;
                     }
                     // Full batches now; a remainder waits for the schedule (or, with a
-                    // zero delay, goes at once).
-                    while self.spans.len() >= self.max_batch {
-                        self.take(&mut batch, self.max_batch);
-                        // Failures are counted and logged inside `export`.
-                        let _ = self.export(&mut batch);
+                    // zero delay, goes at once). Failures are counted and logged inside
+                    // `export`.
+                    while let Some(batch) = self.spans.take(false, &self.stats.queued) {
+                        let _ = self.export(batch);
                     }
                     if self.delay.is_zero() {
-                        let _ = self.drain(&mut batch);
+                        let _ = self.drain();
                     }
                 }
                 recv(self.control) -> message => match message {
                     Ok(Control::Flush(reply)) => {
-                        let result = self.drain(&mut batch);
+                        let result = self.drain();
                         let _ = reply.send(result);
                         next = Instant::now() + self.delay;
                     }
                     Ok(Control::Shutdown(timeout, reply)) => {
                         let started = Instant::now();
-                        let mut result = self.drain(&mut batch);
+                        let mut result = self.drain();
                         let left = timeout.saturating_sub(started.elapsed());
                         if let Err(e) = self.exporter.shutdown_with_timeout(left) {
                             result = result.and(Err(e));
@@ -269,45 +255,28 @@ impl<E: SpanExporter> Worker<E> {
                     Err(_) => return,
                 },
                 default(wait) => {
-                    let _ = self.drain(&mut batch);
+                    let _ = self.drain();
                     next = Instant::now() + self.delay;
                 }
             }
         }
     }
 
-    /// Moves up to `count` queued spans into `batch`.
-    fn take(&mut self, batch: &mut Vec<SpanData>, count: usize) {
-        for span in self.spans.try_iter().take(count) {
-            self.stats.queued.fetch_sub(1, Ordering::Relaxed);
-            batch.push(span);
-        }
-    }
-
-    /// Exports the batch and everything queued now, in batches of at most `max_batch`.
-    fn drain(&mut self, batch: &mut Vec<SpanData>) -> OTelSdkResult {
+    /// Exports everything queued now, a batch at a time: at most one batch is out of
+    /// the queue (and off its bound) while the exporter works on it.
+    fn drain(&mut self) -> OTelSdkResult {
         let mut result = Ok(());
-        while let Ok(span) = self.spans.try_recv() {
-            self.stats.queued.fetch_sub(1, Ordering::Relaxed);
-            batch.push(span);
-            if batch.len() >= self.max_batch
-                && let Err(e) = self.export(batch)
-            {
+        while let Some(batch) = self.spans.take(true, &self.stats.queued) {
+            if let Err(e) = self.export(batch) {
                 result = Err(e);
             }
-        }
-        if !batch.is_empty()
-            && let Err(e) = self.export(batch)
-        {
-            result = Err(e);
         }
         result
     }
 
-    fn export(&mut self, batch: &mut Vec<SpanData>) -> OTelSdkResult {
-        let spans = std::mem::take(batch);
-        let count = spans.len() as u64;
-        let result = block_on(self.exporter.export(spans));
+    fn export(&mut self, batch: Vec<SpanData>) -> OTelSdkResult {
+        let count = batch.len() as u64;
+        let result = block_on(self.exporter.export(batch));
         match &result {
             Ok(()) => {
                 self.stats.exported.fetch_add(count, Ordering::Relaxed);
@@ -326,7 +295,16 @@ impl<E: SpanExporter> Worker<E> {
                 }
             }
         }
-        batch.reserve(self.max_batch);
         result
+    }
+}
+
+impl<E> Drop for Worker<E> {
+    /// However the worker ends (shut down, its processor dropped, a panicking exporter,
+    /// or a thread that never started), later spans are dropped and counted, as are any
+    /// still queued: none waits for an export that will not come.
+    fn drop(&mut self) {
+        let left = self.spans.close(&self.stats.queued);
+        self.stats.dropped.fetch_add(left as u64, Ordering::Relaxed);
     }
 }
