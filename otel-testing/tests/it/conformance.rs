@@ -106,45 +106,56 @@ fn each_kind_of_nonconformance_is_found() {
     }
 }
 
+/// Starts and ends a span `name` of `kind` with `attributes`.
+fn ended(t: &TestTelemetry, name: &'static str, kind: SpanKind, attributes: Vec<KeyValue>) {
+    let tracer = t.tracer_provider().tracer("app");
+    tracer
+        .span_builder(name)
+        .with_kind(kind)
+        .with_attributes(attributes)
+        .start(&tracer)
+        .end();
+}
+
 #[test]
 fn kinds_names_messaging_own_attributes_deprecated_members_and_exceptions_are_checked() {
     let t = TestTelemetry::new();
     let tracer = t.tracer_provider().tracer("app");
     // An HTTP server span named after its raw path, of the wrong kind for a client.
-    tracer
-        .span_builder("GET /orders/7")
-        .with_kind(SpanKind::Server)
-        .with_attributes([
+    ended(
+        &t,
+        "GET /orders/7",
+        SpanKind::Server,
+        vec![
             KeyValue::new("http.request.method", "GET"),
             KeyValue::new("url.path", "/orders/7"),
             KeyValue::new("url.scheme", "https"),
             KeyValue::new("http.route", "/orders/{id}"),
-        ])
-        .start(&tracer)
-        .end();
+        ],
+    );
     // A DB span of kind INTERNAL.
-    tracer
-        .span_builder("SELECT orders")
-        .with_kind(SpanKind::Internal)
-        .with_attributes([
+    ended(
+        &t,
+        "SELECT orders",
+        SpanKind::Internal,
+        vec![
             KeyValue::new("db.system.name", "postgresql"),
             KeyValue::new("db.query.summary", "SELECT orders"),
-        ])
-        .start(&tracer)
-        .end();
+        ],
+    );
     // A messaging span: no operation name, a deprecated operation type, a process span
     // of kind PRODUCER, named after the raw subject although a template is known.
-    tracer
-        .span_builder("process orders.7")
-        .with_kind(SpanKind::Producer)
-        .with_attributes([
+    ended(
+        &t,
+        "process orders.7",
+        SpanKind::Producer,
+        vec![
             KeyValue::new("messaging.system", "rabbitmq"),
             KeyValue::new("messaging.operation.type", "deliver"),
             KeyValue::new("messaging.destination.name", "orders.7"),
             KeyValue::new("messaging.destination.template", "orders.{id}"),
-        ])
-        .start(&tracer)
-        .end();
+        ],
+    );
     // An exception event that names no exception.
     let mut span = tracer.span_builder("shop.work").start(&tracer);
     span.add_event(
@@ -193,19 +204,18 @@ fn kinds_names_messaging_own_attributes_deprecated_members_and_exceptions_are_ch
     }
     // With an operation name, the same process span is checked for its kind and name.
     let t = TestTelemetry::new();
-    let tracer = t.tracer_provider().tracer("app");
-    tracer
-        .span_builder("process orders.7")
-        .with_kind(SpanKind::Producer)
-        .with_attributes([
+    ended(
+        &t,
+        "process orders.7",
+        SpanKind::Producer,
+        vec![
             KeyValue::new("messaging.system", "rabbitmq"),
             KeyValue::new("messaging.operation.name", "process"),
             KeyValue::new("messaging.operation.type", "process"),
             KeyValue::new("messaging.destination.name", "orders.7"),
             KeyValue::new("messaging.destination.template", "orders.{id}"),
-        ])
-        .start(&tracer)
-        .end();
+        ],
+    );
     let found = problems(&t);
     let expected = [
         r#"span "process orders.7" (Producer): span kind Producer: a process span is CONSUMER"#,
