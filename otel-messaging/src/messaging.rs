@@ -76,6 +76,18 @@ struct Shared {
 pub(crate) struct Server {
     pub(crate) address: StringValue,
     pub(crate) port: Option<u16>,
+    /// The address is an IP, so it is the intermediary node itself: its `network.peer.*`
+    /// (Recommended "if applicable") are known without the socket. Read once, here, not
+    /// per span.
+    is_ip: bool,
+}
+
+impl Server {
+    pub(crate) fn new(address: impl Into<StringValue>, port: Option<u16>) -> Self {
+        let address = address.into();
+        let is_ip = address.as_str().parse::<std::net::IpAddr>().is_ok();
+        Server { address, port, is_ip }
+    }
 }
 
 impl fmt::Debug for Messaging {
@@ -123,10 +135,7 @@ impl Messaging {
     /// lookup) and port, instead of what the adapter finds.
     #[must_use]
     pub fn server(self, address: impl Into<StringValue>, port: Option<u16>) -> Self {
-        let server = Server {
-            address: address.into(),
-            port,
-        };
+        let server = Server::new(address, port);
         self.change(|shared| shared.server = OnceLock::from(Some(server)))
     }
 
@@ -301,9 +310,7 @@ impl Messaging {
             if let Some(port) = server.port {
                 attributes.push(KeyValue::new(SERVER_PORT, i64::from(port)));
             }
-            // An address that is an IP is the intermediary node itself: its
-            // `network.peer.*` (Recommended "if applicable") are known without the socket.
-            if server.address.as_str().parse::<std::net::IpAddr>().is_ok() {
+            if server.is_ip {
                 attributes.push(KeyValue::new(NETWORK_PEER_ADDRESS, server.address.clone()));
                 if let Some(port) = server.port {
                     attributes.push(KeyValue::new(NETWORK_PEER_PORT, i64::from(port)));

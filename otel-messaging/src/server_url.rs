@@ -26,10 +26,7 @@ pub(crate) fn server_from_url(url: &str, default_port: u16) -> Option<Server> {
         None | Some("") => default_port,
         Some(port) => port.parse().ok()?,
     };
-    (!host.is_empty()).then(|| Server {
-        address: host.to_owned().into(),
-        port: Some(port),
-    })
+    (!host.is_empty()).then(|| Server::new(host.to_owned(), Some(port)))
 }
 
 #[cfg(test)]

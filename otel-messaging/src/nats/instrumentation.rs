@@ -46,10 +46,7 @@ impl Instrumentation {
         self.messaging.find_server(|| {
             let info = self.client.try_server_info()?;
             announced(&info.host)
-                .then(|| Server {
-                    address: info.host.into(),
-                    port: Some(info.port),
-                })
+                .then(|| Server::new(info.host, Some(info.port)))
                 .map(Some)
         });
         // The id the server gave this client's connection (its `CID`), asked while unknown.
@@ -75,10 +72,8 @@ impl Instrumentation {
             .filter(|server| !server.is_discovered)
             .find(|server| server.did_connect)
             .or_else(|| pool.iter().find(|server| !server.is_discovered));
-        let server = connected.map(|server| Server {
-            address: server.addr.host().to_owned().into(),
-            port: Some(server.addr.port()),
-        });
+        let server =
+            connected.map(|server| Server::new(server.addr.host().to_owned(), Some(server.addr.port())));
         self.messaging.find_server(|| Some(server));
     }
 
