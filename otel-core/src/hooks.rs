@@ -179,8 +179,9 @@ macro_rules! hook_signatures {
 /// Invoked inside the layer's `impl` block. The layer keeps its configuration in a
 /// field `config: Arc<$config>`, and `$config` has the fields `hooks` (a [`Hooks`] of
 /// `$signatures`) and `resolver` (a [`Resolver`](crate::Resolver)). `$krate` and
-/// `$layer` name the layer in the examples, `$args` are the example closures'
-/// parameters for the request, `$noun` is what one span stands for (`request`, `call`),
+/// `$layer` name the layer in the examples (`new "..."` after the layer: the arguments
+/// its `new` takes in them, for a layer that must be given something), `$args` are the
+/// example closures' parameters for the request, `$noun` is what one span stands for (`request`, `call`),
 /// `$default_name` the span's default name and `$metric` the duration metric.
 ///
 /// ```
@@ -231,6 +232,17 @@ macro_rules! hook_builders {
         request [$($request:ty),+] $args:literal, response $response:ty,
         noun $noun:literal, default_name $default_name:literal, metric $metric:literal $(,)?
     ) => {
+        $crate::hook_builders!(
+            crate $krate, layer $layer, new "", config $config, hooks $signatures,
+            request [$($request),+] $args, response $response,
+            noun $noun, default_name $default_name, metric $metric
+        );
+    };
+    (
+        crate $krate:literal, layer $layer:literal, new $new_args:literal, config $config:ty,
+        hooks $signatures:ty, request [$($request:ty),+] $args:literal, response $response:ty,
+        noun $noun:literal, default_name $default_name:literal, metric $metric:literal $(,)?
+    ) => {
         fn edit(mut self, change: impl FnOnce(&mut $config)) -> Self {
             change(::std::sync::Arc::make_mut(&mut self.config));
             self
@@ -244,7 +256,7 @@ macro_rules! hook_builders {
         #[doc = " the current one)."]
         #[doc = ""]
         #[doc = "```"]
-        #[doc = concat!("let layer = ", $krate, "::", $layer, "::new().exclude_when(|", $args, "| false);")]
+        #[doc = concat!("let layer = ", $krate, "::", $layer, "::new(", $new_args, ").exclude_when(|", $args, "| false);")]
         #[doc = "# let _ = layer;"]
         #[doc = "```"]
         pub fn exclude_when(self, predicate: impl Fn($($request),+) -> bool + Send + Sync + 'static) -> Self {
@@ -259,7 +271,7 @@ macro_rules! hook_builders {
         #[doc = "```"]
         #[doc = "use std::borrow::Cow;"]
         #[doc = ""]
-        #[doc = concat!("let layer = ", $krate, "::", $layer, "::new().span_name(|", $args, "| Some(Cow::Borrowed(\"checkout\")));")]
+        #[doc = concat!("let layer = ", $krate, "::", $layer, "::new(", $new_args, ").span_name(|", $args, "| Some(Cow::Borrowed(\"checkout\")));")]
         #[doc = "# let _ = layer;"]
         #[doc = "```"]
         pub fn span_name(
@@ -276,7 +288,7 @@ macro_rules! hook_builders {
         #[doc = "```"]
         #[doc = "use opentelemetry::KeyValue;"]
         #[doc = ""]
-        #[doc = concat!("let layer = ", $krate, "::", $layer, "::new()")]
+        #[doc = concat!("let layer = ", $krate, "::", $layer, "::new(", $new_args, ")")]
         #[doc = concat!("    .span_attributes_from_request(|", $args, ", span| span.push(KeyValue::new(\"app.region\", \"eu\")));")]
         #[doc = "# let _ = layer;"]
         #[doc = "```"]
@@ -294,7 +306,7 @@ macro_rules! hook_builders {
         #[doc = "```"]
         #[doc = "use opentelemetry::KeyValue;"]
         #[doc = ""]
-        #[doc = concat!("let layer = ", $krate, "::", $layer, "::new()")]
+        #[doc = concat!("let layer = ", $krate, "::", $layer, "::new(", $new_args, ")")]
         #[doc = "    .span_attributes_from_response(|_ended, span| span.push(KeyValue::new(\"app.answered\", true)));"]
         #[doc = "# let _ = layer;"]
         #[doc = "```"]
@@ -320,7 +332,7 @@ macro_rules! hook_builders {
         #[doc = "```"]
         #[doc = "use opentelemetry::KeyValue;"]
         #[doc = ""]
-        #[doc = concat!("let layer = ", $krate, "::", $layer, "::new().metric_attributes_from_request(|", $args, ", metric| {")]
+        #[doc = concat!("let layer = ", $krate, "::", $layer, "::new(", $new_args, ").metric_attributes_from_request(|", $args, ", metric| {")]
         #[doc = "    // Bounded: one of two values, whatever the peer sends."]
         #[doc = "    metric.push(KeyValue::new(\"app.priority\", \"interactive\"));"]
         #[doc = "});"]
@@ -341,7 +353,7 @@ macro_rules! hook_builders {
         #[doc = " it was set (0 without one)."]
         #[doc = ""]
         #[doc = "```"]
-        #[doc = concat!("assert_eq!(", $krate, "::", $layer, "::new().dropped_metric_attributes(), 0);")]
+        #[doc = concat!("assert_eq!(", $krate, "::", $layer, "::new(", $new_args, ").dropped_metric_attributes(), 0);")]
         #[doc = "```"]
         pub fn dropped_metric_attributes(&self) -> u64 {
             self.config.hooks.dropped_metric_attributes()
@@ -355,7 +367,7 @@ macro_rules! hook_builders {
         #[doc = "use opentelemetry_sdk::trace::SdkTracerProvider;"]
         #[doc = ""]
         #[doc = concat!("let providers = ", $krate, "::Providers::new().tracer_provider(SdkTracerProvider::default());")]
-        #[doc = concat!("let layer = ", $krate, "::", $layer, "::new().providers(providers);")]
+        #[doc = concat!("let layer = ", $krate, "::", $layer, "::new(", $new_args, ").providers(providers);")]
         #[doc = "# let _ = layer;"]
         #[doc = "```"]
         pub fn providers(self, providers: $crate::Providers) -> Self {

@@ -7,15 +7,21 @@
 //! request is each instrumentation's own `Service` impl; the builder methods are
 //! [`hook_builders!`](crate::hook_builders)'.
 
-/// Declares a layer `$layer` over the configuration `$config` with its `new` (the
-/// defaults), the service `$service` it wraps around an inner service, and
-/// `tower::Layer for $layer`.
+/// Declares a layer `$layer` over the configuration `$config` with its `new`, the
+/// service `$service` it wraps around an inner service, and `tower::Layer for $layer`.
 ///
 /// Both keep the configuration in a field `config: Arc<$config>` and the service its
 /// inner service in `inner`, visible as `$vis` (the service's `Service` impl and the
-/// layer's builder methods read them). The layer is `Default` (so `$config` is) and
-/// `#[must_use]`; the service has `get_ref`, `get_mut` and `into_inner`, documented with
-/// examples on `$krate::$layer`. The invoking crate depends on `tower`.
+/// layer's builder methods read them). The layer is `#[must_use]`; the service has
+/// `get_ref`, `get_mut` and `into_inner`, documented with examples on `$krate::$layer`.
+/// The invoking crate depends on `tower`.
+///
+/// `new` comes in two forms:
+/// - `pub fn new();`: the defaults. The layer is `Default` (so `$config` is).
+/// - `pub fn new(name: Type, ...) { body }`: what every layer must be given, asked once
+///   here; `body` makes the `$config` from the arguments. The layer is not `Default`,
+///   so no way of building it skips them. The service's examples then call
+///   `new(<example args>)` with the `new "..."` given after `example`.
 ///
 /// ```
 /// mod text {
@@ -40,9 +46,37 @@
 /// assert_eq!(*service.get_ref(), 42);
 /// assert_eq!(service.config.greeting, "");
 /// ```
+///
+/// A layer that must be given something:
+///
+/// ```
+/// mod text {
+///     #[derive(Debug, Clone)]
+///     pub struct Config {
+///         pub(crate) greeting: String,
+///     }
+///
+///     otel_kit_core::tower_layer! {
+///         /// Greets before the inner service runs.
+///         pub struct GreetLayer(Config);
+///         /// A layer that says `greeting`.
+///         pub fn new(greeting: &str) {
+///             Config { greeting: greeting.to_owned() }
+///         }
+///         /// The service [`GreetLayer`] wraps.
+///         pub struct GreetService, fields pub(crate), example "otel_kit_core", new "\"hello\"";
+///     }
+/// }
+///
+/// use tower::Layer as _;
+///
+/// let service = text::GreetLayer::new("hello").layer(42);
+/// assert_eq!(service.config.greeting, "hello");
+/// ```
 #[doc(hidden)]
 #[macro_export]
 macro_rules! tower_layer {
+    // The defaults.
     (
         $(#[$layer_meta:meta])*
         pub struct $layer:ident($config:ty);
@@ -51,11 +85,12 @@ macro_rules! tower_layer {
         $(#[$service_meta:meta])*
         pub struct $service:ident, fields $vis:vis, example $krate:literal;
     ) => {
-        $(#[$layer_meta])*
-        #[derive(Debug, Clone, Default)]
-        #[must_use]
-        pub struct $layer {
-            $vis config: ::std::sync::Arc<$config>,
+        $crate::tower_layer! {
+            @shape [Debug, Clone, Default]
+            $(#[$layer_meta])*
+            pub struct $layer($config);
+            $(#[$service_meta])*
+            pub struct $service, fields $vis, example $krate, new "";
         }
 
         impl $layer {
@@ -63,6 +98,47 @@ macro_rules! tower_layer {
             pub fn new() -> Self {
                 Self::default()
             }
+        }
+    };
+    // What every layer must be given.
+    (
+        $(#[$layer_meta:meta])*
+        pub struct $layer:ident($config:ty);
+        $(#[$new_meta:meta])*
+        pub fn new($($arg:ident: $arg_ty:ty),+ $(,)?) $body:block
+        $(#[$service_meta:meta])*
+        pub struct $service:ident, fields $vis:vis, example $krate:literal, new $example_args:literal;
+    ) => {
+        $crate::tower_layer! {
+            @shape [Debug, Clone]
+            $(#[$layer_meta])*
+            pub struct $layer($config);
+            $(#[$service_meta])*
+            pub struct $service, fields $vis, example $krate, new $example_args;
+        }
+
+        impl $layer {
+            $(#[$new_meta])*
+            pub fn new($($arg: $arg_ty),+) -> Self {
+                let config: $config = $body;
+                Self {
+                    config: ::std::sync::Arc::new(config),
+                }
+            }
+        }
+    };
+    (
+        @shape [$($derive:ident),+]
+        $(#[$layer_meta:meta])*
+        pub struct $layer:ident($config:ty);
+        $(#[$service_meta:meta])*
+        pub struct $service:ident, fields $vis:vis, example $krate:literal, new $example_args:literal;
+    ) => {
+        $(#[$layer_meta])*
+        #[derive($($derive),+)]
+        #[must_use]
+        pub struct $layer {
+            $vis config: ::std::sync::Arc<$config>,
         }
 
         impl<S> ::tower::Layer<S> for $layer {
@@ -88,7 +164,7 @@ macro_rules! tower_layer {
             #[doc = ""]
             #[doc = "```"]
             #[doc = "use tower::Layer as _;"]
-            #[doc = concat!("let service = ", $krate, "::", stringify!($layer), "::new().layer(42);")]
+            #[doc = concat!("let service = ", $krate, "::", stringify!($layer), "::new(", $example_args, ").layer(42);")]
             #[doc = "assert_eq!(*service.get_ref(), 42);"]
             #[doc = "```"]
             pub fn get_ref(&self) -> &S {
@@ -99,7 +175,7 @@ macro_rules! tower_layer {
             #[doc = ""]
             #[doc = "```"]
             #[doc = "use tower::Layer as _;"]
-            #[doc = concat!("let mut service = ", $krate, "::", stringify!($layer), "::new().layer(42);")]
+            #[doc = concat!("let mut service = ", $krate, "::", stringify!($layer), "::new(", $example_args, ").layer(42);")]
             #[doc = "*service.get_mut() += 1;"]
             #[doc = "assert_eq!(service.into_inner(), 43);"]
             #[doc = "```"]
@@ -111,7 +187,7 @@ macro_rules! tower_layer {
             #[doc = ""]
             #[doc = "```"]
             #[doc = "use tower::Layer as _;"]
-            #[doc = concat!("let service = ", $krate, "::", stringify!($layer), "::new().layer(\"inner\");")]
+            #[doc = concat!("let service = ", $krate, "::", stringify!($layer), "::new(", $example_args, ").layer(\"inner\");")]
             #[doc = "assert_eq!(service.into_inner(), \"inner\");"]
             #[doc = "```"]
             pub fn into_inner(self) -> S {

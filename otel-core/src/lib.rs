@@ -27,7 +27,9 @@
 //! types and builder methods), `layer` (the `tower_layer!` and `response_future!`
 //! macros: the layer, service and response future every tower instrumentation
 //! declares), `call` (`CallFuture`, the one future a call in flight runs in),
-//! `shared_names`, `panic_payload`, `exception` (the exception event and the bound on
+//! `shared_names`, `network` (a client's peer when its server is an IP address),
+//! `repeated_keys` (a key set twice on a span: the last value, as the kit exports it),
+//! `panic_payload`, `exception` (the exception event and the bound on
 //! every error message), `error_type`, `bound_instruments` and `DURATION_BUCKETS`.
 //!
 //! What the crates that build the SDK share (hidden): `sdk` (exemplars, the `tracing`
@@ -52,9 +54,13 @@ pub mod hooks;
 pub mod layer;
 pub mod log_events;
 #[doc(hidden)]
+pub mod network;
+#[doc(hidden)]
 pub mod panic_payload;
 pub mod peer_service;
 mod providers;
+#[doc(hidden)]
+pub mod repeated_keys;
 #[doc(hidden)]
 pub mod resolver;
 mod scope;

@@ -42,17 +42,13 @@ impl Endpoint {
         port: u16,
         default_port: u16,
     ) -> Self {
-        let ip = host.trim_start_matches('[').trim_end_matches(']');
         Self {
             system,
             namespace: database.filter(|d| !d.is_empty()).map(shared),
             address: (!host.is_empty()).then(|| shared(host)),
             port: (port != default_port).then_some(i64::from(port)),
             actual_port: Some(port),
-            peer: ip
-                .parse::<std::net::IpAddr>()
-                .is_ok()
-                .then(|| (shared(ip), Some(i64::from(port)))),
+            peer: otel_kit_core::network::ip_literal(host).map(|ip| (shared(ip), Some(i64::from(port)))),
         }
     }
 

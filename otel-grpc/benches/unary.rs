@@ -129,7 +129,9 @@ fn bench(c: &mut Criterion) {
 
     let server = || EchoServer::new(EchoImpl);
     let baseline = EchoClient::new(server());
-    let ours = EchoClient::new(ClientLayer::new().layer(ServerLayer::new().layer(server())));
+    // No channel between them: the client layer is given the endpoint a channel would be.
+    let target = http::Uri::from_static("http://echo.internal:50051");
+    let ours = EchoClient::new(ClientLayer::new(&target).layer(ServerLayer::new().layer(server())));
     let ours_server = EchoClient::new(ServerLayer::new().layer(server()));
     let peer = EchoClient::new(
         tonic_tracing_opentelemetry::middleware::client::OtelGrpcLayer

@@ -4,15 +4,16 @@
 //! Written once here, as the hooks are in otel-kit-core's `hook_builders!`.
 
 /// Writes `exclude_service`, `exclude_nothing` and `capture_metadata` in a layer's
-/// `impl` block; `$layer` names the layer in the examples. The layer's `Config` has
-/// `exclusions` and `capture` fields, and `hook_builders!` wrote its `edit`.
+/// `impl` block; `$layer` names the layer in the examples, built with `new($new_args)`.
+/// The layer's `Config` has `exclusions` and `capture` fields, and `hook_builders!`
+/// wrote its `edit`.
 macro_rules! grpc_builders {
-    ($layer:literal) => {
+    ($layer:literal, $new_args:literal) => {
         #[doc = "Also excludes calls to `service` (fully qualified, `package.Service`): no span,"]
         #[doc = " no metric; the trace context still flows."]
         #[doc = ""]
         #[doc = "```"]
-        #[doc = concat!("let layer = otel_kit_grpc::", $layer, "::new().exclude_service(\"internal.Debug\");")]
+        #[doc = concat!("let layer = otel_kit_grpc::", $layer, "::new(", $new_args, ").exclude_service(\"internal.Debug\");")]
         #[doc = "# let _ = layer;"]
         #[doc = "```"]
         pub fn exclude_service(self, service: impl Into<String>) -> Self {
@@ -24,7 +25,7 @@ macro_rules! grpc_builders {
         #[doc = ""]
         #[doc = "```"]
         #[doc = "// Trace health checks too."]
-        #[doc = concat!("let layer = otel_kit_grpc::", $layer, "::new().exclude_nothing();")]
+        #[doc = concat!("let layer = otel_kit_grpc::", $layer, "::new(", $new_args, ").exclude_nothing();")]
         #[doc = "# let _ = layer;"]
         #[doc = "```"]
         pub fn exclude_nothing(self) -> Self {
@@ -37,7 +38,7 @@ macro_rules! grpc_builders {
         #[doc = "use otel_kit_grpc::MetadataCapture;"]
         #[doc = ""]
         #[doc = "let capture = MetadataCapture::default().request([\"x-tenant\"]).response([\"x-shard\"]);"]
-        #[doc = concat!("let layer = otel_kit_grpc::", $layer, "::new().capture_metadata(capture);")]
+        #[doc = concat!("let layer = otel_kit_grpc::", $layer, "::new(", $new_args, ").capture_metadata(capture);")]
         #[doc = "# let _ = layer;"]
         #[doc = "```"]
         pub fn capture_metadata(self, capture: $crate::metadata::MetadataCapture) -> Self {

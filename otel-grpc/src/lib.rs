@@ -13,7 +13,7 @@
 //!
 //! let endpoint = Endpoint::from_static("http://localhost:50051");
 //! let channel = tower::ServiceBuilder::new()
-//!     .layer(ClientLayer::new().target(endpoint.uri()))
+//!     .layer(ClientLayer::new(endpoint.uri()))
 //!     .service(endpoint.connect().await?);
 //! // let client = GreeterClient::new(channel);
 //! # let _ = (server, channel);
@@ -47,7 +47,7 @@
 //! | feature | default | adds | pulls in |
 //! | --- | --- | --- | --- |
 //! | `server` | yes | [`server`]: [`ServerLayer`], [`ServerService`]; [`ServerSpan`] | tonic's `server` (hyper's server, h2, socket2), for the peer address in `TcpConnectInfo` |
-//! | `client` | yes | [`client`]: [`ClientLayer`], [`ClientService`] | tonic's `channel` (hyper's client, h2, tower's balance), whose `tonic::transport::Error` gives a failed call its code; opentelemetry-http; tracing (one debug line when no target is set) |
+//! | `client` | yes | [`client`]: [`ClientLayer`], [`ClientService`] | tonic's `channel` (hyper's client, h2, tower's balance), whose `tonic::transport::Error` gives a failed call its code; opentelemetry-http |
 //!
 //! A service that only serves, or only calls, turns off the default features and picks
 //! its side. With neither, only the conventions are left: [`status`], [`method`],

@@ -108,8 +108,8 @@ pub(crate) fn served(full: &str) -> Option<&'static str> {
         })
 }
 
-/// Records that a server of this process serves `full`: its later calls get
-/// `rpc.method` at span start, and share its name.
+/// Records that a server of this process serves `full`: its later calls' `rpc.method`
+/// is decided at span start (never corrected to `_OTHER`), and they share its name.
 pub(crate) fn confirm_served(full: &str) {
     confirm(full);
     keep(&SERVED_HERE, &SERVED, full);

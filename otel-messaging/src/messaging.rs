@@ -85,7 +85,7 @@ pub(crate) struct Server {
 impl Server {
     pub(crate) fn new(address: impl Into<StringValue>, port: Option<u16>) -> Self {
         let address = address.into();
-        let is_ip = address.as_str().parse::<std::net::IpAddr>().is_ok();
+        let is_ip = otel_kit_core::network::ip_literal(address.as_str()).is_some();
         Server { address, port, is_ip }
     }
 }

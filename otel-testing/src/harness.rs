@@ -69,8 +69,9 @@ pub const TRACING_SCOPE: &str = "otel-kit-testing";
 /// t.logs().record("loading").is_in_span(&t.spans().span("load_user"));
 /// ```
 ///
-/// The harness shows data exactly as an exporter would send it. One consequence worth
-/// knowing: tracing-opentelemetry records unsigned span fields (`u8` ... `u64`, `usize`)
+/// The harness shows data exactly as an exporter would send it (a span attribute whose
+/// key was set twice once, with its last value, as otel-kit-otlp's exporters send it).
+/// One consequence worth knowing: tracing-opentelemetry records unsigned span fields (`u8` ... `u64`, `usize`)
 /// as strings, so declare numeric fields as `i64` when the attribute must be an integer.
 pub struct TestTelemetry {
     spans: InMemorySpanExporter,
@@ -326,7 +327,15 @@ impl TestTelemetry {
 
     /// The spans finished so far, in the order they ended.
     pub fn spans(&self) -> Spans {
-        let finished = self.spans.get_finished_spans().unwrap_or_default();
+        let mut finished = self.spans.get_finished_spans().unwrap_or_default();
+        // A key set twice (the SDK keeps both): its last value, once, as the kit's
+        // exporters send it.
+        for span in &mut finished {
+            if let std::borrow::Cow::Owned(kept) = otel_kit_core::repeated_keys::last_values(&span.attributes)
+            {
+                span.attributes = kept;
+            }
+        }
         let resource = ResourceAttributesWithSchema::from(&self.resource);
         let mut out = Vec::with_capacity(finished.len());
         model::spans_from_otlp(&group_spans_by_resource_and_scope(finished, &resource), &mut out);

@@ -90,7 +90,7 @@ async fn exercise_and_check() {
 
     let endpoint = tonic::transport::Endpoint::from_shared(format!("http://{grpc}")).expect("endpoint");
     let channel = tower::ServiceBuilder::new()
-        .layer(ClientLayer::new().target(endpoint.uri()))
+        .layer(ClientLayer::new(endpoint.uri()))
         .service(endpoint.connect_lazy());
     let reply = EchoClient::new(channel)
         .unary(Msg {

@@ -271,11 +271,7 @@ async fn exercise_http(
 async fn exercise_grpc(grpc: SocketAddr, s: &mut Secrets) {
     let endpoint = tonic::transport::Endpoint::from_shared(format!("http://{grpc}")).expect("endpoint");
     let channel = tower::ServiceBuilder::new()
-        .layer(
-            ClientLayer::new()
-                .capture_metadata(grpc_capture())
-                .target(endpoint.uri()),
-        )
+        .layer(ClientLayer::new(endpoint.uri()).capture_metadata(grpc_capture()))
         .service(endpoint.connect_lazy());
     let mut client = EchoClient::new(channel);
     let bearer = s.new_secret("grpc metadata: authorization");

@@ -1,11 +1,11 @@
 //! [`ClientLayer`]: the tower layer and its configuration.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use http::Uri;
 use http::request::Parts;
-use opentelemetry::StringValue;
+use opentelemetry::{KeyValue, StringValue};
+use opentelemetry_semantic_conventions::attribute as semconv;
 use otel_kit_core::Resolver;
 use otel_kit_core::hooks::Hooks;
 
@@ -15,17 +15,84 @@ use crate::instruments::Instruments;
 use crate::metadata::MetadataCapture;
 
 /// Everything a [`ClientLayer`] was configured with, shared by its services.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(super) struct Config {
     pub(super) hooks: Hooks<CallHooks>,
     pub(super) resolver: Resolver<Instruments>,
-    /// `server.address` and `server.port` of the channel's target.
-    pub(super) target: Option<(StringValue, Option<i64>)>,
-    /// Set once a call without a target was logged: the debug line is said once per
-    /// layer, not per call.
-    pub(super) missing_target_logged: Arc<AtomicBool>,
+    /// The channel's server, from the URI the layer was made with (`None` only for an
+    /// empty one).
+    pub(super) server: Option<Server>,
     pub(super) exclusions: Exclusions,
     pub(super) capture: Arc<MetadataCapture>,
+}
+
+impl Config {
+    fn new(target: &Uri) -> Self {
+        Config {
+            hooks: Hooks::default(),
+            resolver: Resolver::default(),
+            server: Server::of(target),
+            exclusions: Exclusions::default(),
+            capture: Arc::default(),
+        }
+    }
+}
+
+/// The server a call goes to: `server.address` and `server.port`, and, when the address
+/// is an IP, `network.peer.address` and `network.peer.port`. Read once per target; a
+/// clone copies no text.
+#[derive(Debug, Clone)]
+pub(super) struct Server {
+    pub(super) address: StringValue,
+    pub(super) port: Option<u16>,
+    /// The address is an IP: it is the peer itself (see
+    /// [`ip_literal`](otel_kit_core::network::ip_literal)).
+    is_ip: bool,
+}
+
+impl Server {
+    /// The server of `uri`: the host of its authority (an IPv6 literal without
+    /// brackets) and its port, else the scheme's default (443 for `https`, 80 for
+    /// `http`). A URI without an authority is the address whole, without a port, as the
+    /// conventions ask of a target no host can be read from; `None` when it is empty.
+    pub(super) fn of(uri: &Uri) -> Option<Self> {
+        let Some(authority) = uri.authority() else {
+            let whole = uri.to_string();
+            return (!whole.is_empty()).then(|| Server {
+                address: StringValue::from(Arc::<str>::from(whole)),
+                port: None,
+                is_ip: false,
+            });
+        };
+        let host = authority.host();
+        let ip = otel_kit_core::network::ip_literal(host);
+        let host = ip.unwrap_or(host);
+        let port = authority.port_u16().or(match uri.scheme_str() {
+            Some("https") => Some(443),
+            Some("http") => Some(80),
+            _ => None,
+        });
+        Some(Server {
+            address: StringValue::from(Arc::<str>::from(host)),
+            port,
+            is_ip: ip.is_some(),
+        })
+    }
+
+    /// `server.address`, `server.port` and, for an IP, `network.peer.address` and
+    /// `network.peer.port`: the span's.
+    pub(super) fn span_attributes(&self, attributes: &mut Vec<KeyValue>) {
+        attributes.push(KeyValue::new(semconv::SERVER_ADDRESS, self.address.clone()));
+        if let Some(port) = self.port {
+            attributes.push(KeyValue::new(semconv::SERVER_PORT, i64::from(port)));
+        }
+        if self.is_ip {
+            attributes.push(KeyValue::new(semconv::NETWORK_PEER_ADDRESS, self.address.clone()));
+            if let Some(port) = self.port {
+                attributes.push(KeyValue::new(semconv::NETWORK_PEER_PORT, i64::from(port)));
+            }
+        }
+    }
 }
 
 otel_kit_core::tower_layer! {
@@ -40,7 +107,7 @@ otel_kit_core::tower_layer! {
     /// let endpoint = Endpoint::from_static("http://localhost:50051");
     /// let channel = endpoint.connect_lazy();
     /// let traced = tower::ServiceBuilder::new()
-    ///     .layer(ClientLayer::new().target(endpoint.uri()))
+    ///     .layer(ClientLayer::new(endpoint.uri()))
     ///     .service(channel);
     /// // let client = GreeterClient::new(traced);
     /// # let _ = traced;
@@ -68,7 +135,8 @@ otel_kit_core::tower_layer! {
     ///
     /// use opentelemetry::KeyValue;
     ///
-    /// let layer = otel_kit_grpc::ClientLayer::new()
+    /// let uri = http::Uri::from_static("http://orders.internal:50051");
+    /// let layer = otel_kit_grpc::ClientLayer::new(&uri)
     ///     // Load-balancer probes call the real service with this metadata.
     ///     .exclude_when(|parts| parts.headers.contains_key("x-synthetic-probe"))
     ///     // Only the method, without its package.
@@ -94,17 +162,31 @@ otel_kit_core::tower_layer! {
     /// # let _ = layer;
     /// ```
     pub struct ClientLayer(Config);
-    /// A layer with the defaults: [`DEFAULT_EXCLUDED_SERVICES`] excluded, no target
-    /// (`server.address` only when the request URI has an authority), no metadata
-    /// captured.
+    /// A layer for a channel to `target`, the URI the channel was built from
+    /// (`Endpoint::uri()`), with the defaults: [`DEFAULT_EXCLUDED_SERVICES`] excluded, no
+    /// metadata captured.
+    ///
+    /// `target` gives every call's `server.address` and `server.port` (Required on a
+    /// client span): its host (an IPv6 literal without brackets) and its port, else the
+    /// scheme's default (443 for `https`, 80 for `http`). tonic's generated clients send
+    /// bare paths and a `Channel` does not tell its endpoint, so the layer cannot read
+    /// them from the requests; a request whose URI does carry an authority is recorded
+    /// with that one instead (it is where the request goes). A host that is an IP
+    /// address is also the call's `network.peer.address` (and the port its
+    /// `network.peer.port`); for a host name they are left out, since tonic does not
+    /// expose the address the name resolved to. A URI without an authority (no host to
+    /// read) is `server.address` whole, without a port.
     ///
     /// [`DEFAULT_EXCLUDED_SERVICES`]: crate::DEFAULT_EXCLUDED_SERVICES
     ///
     /// ```
-    /// let layer = otel_kit_grpc::ClientLayer::new();
+    /// let uri: http::Uri = "http://orders.internal:50051".parse().unwrap();
+    /// let layer = otel_kit_grpc::ClientLayer::new(&uri);
     /// # let _ = layer;
     /// ```
-    pub fn new();
+    pub fn new(target: &Uri) {
+        Config::new(target)
+    }
     /// Traces the calls sent through the inner service `S` (a tonic `Channel`). Built by
     /// [`ClientLayer`](super::ClientLayer).
     ///
@@ -112,7 +194,8 @@ otel_kit_core::tower_layer! {
     /// use tower::{Layer as _, ServiceExt as _};
     ///
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-    /// let service = otel_kit_grpc::ClientLayer::new().layer(tower::service_fn(|request: http::Request<String>| async move {
+    /// let uri = http::Uri::from_static("http://orders.internal:50051");
+    /// let service = otel_kit_grpc::ClientLayer::new(&uri).layer(tower::service_fn(|request: http::Request<String>| async move {
     ///     // The span's context travels in the metadata (with a propagator installed).
     ///     let _ = request.headers().get("traceparent");
     ///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
@@ -121,49 +204,19 @@ otel_kit_core::tower_layer! {
     /// assert_eq!(response.status(), 200);
     /// # });
     /// ```
-    pub struct ClientService, fields pub(super), example "otel_kit_grpc";
+    pub struct ClientService, fields pub(super), example "otel_kit_grpc",
+        new "&http::Uri::from_static(\"http://localhost:50051\")";
 }
 
 impl ClientLayer {
-    /// The channel's target, for `server.address` and `server.port` (the port from
-    /// the URI, else the scheme's default). Pass the URI the channel was built from
-    /// (`Endpoint::uri()`): tonic's generated clients send bare paths and a `Channel`
-    /// does not tell its endpoint, so the layer cannot read it from the requests.
-    ///
-    /// **Without it, client spans and `rpc.client.call.duration` have no
-    /// `server.address`**, which the conventions require; the layer then logs it once
-    /// (`tracing` target `otel_kit_grpc`, level debug).
-    ///
-    /// ```
-    /// let uri: http::Uri = "http://orders.internal:50051".parse().unwrap();
-    /// let layer = otel_kit_grpc::ClientLayer::new().target(&uri);
-    /// # let _ = layer;
-    /// ```
-    pub fn target(self, uri: &Uri) -> Self {
-        let target = server_address(uri);
-        self.edit(|c| c.target = target)
-    }
-
     otel_kit_core::hook_builders!(
-        crate "otel_kit_grpc", layer "ClientLayer", config Config, hooks CallHooks, request [&Parts] "parts",
+        crate "otel_kit_grpc", layer "ClientLayer", new "&http::Uri::from_static(\"http://localhost:50051\")",
+        config Config, hooks CallHooks, request [&Parts] "parts",
         response &CallOutcome<'_>, noun "call", default_name "`package.Service/Method`",
         metric "`rpc.client.call.duration`"
     );
-    grpc_builders!("ClientLayer");
-}
-
-/// `server.address` and `server.port` of a URI with an authority.
-pub(super) fn server_address(uri: &Uri) -> Option<(StringValue, Option<i64>)> {
-    let authority = uri.authority()?;
-    let host = authority.host();
-    let host = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    let port = authority.port_u16().or(match uri.scheme_str() {
-        Some("https") => Some(443),
-        Some("http") => Some(80),
-        _ => None,
-    });
-    Some((StringValue::from(host.to_owned()), port.map(i64::from)))
+    grpc_builders!(
+        "ClientLayer",
+        "&http::Uri::from_static(\"http://localhost:50051\")"
+    );
 }

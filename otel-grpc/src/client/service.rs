@@ -1,7 +1,6 @@
 //! [`ClientService`]: the layered channel.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::{Instant, SystemTime};
 
 use http::Request;
@@ -13,7 +12,7 @@ use otel_kit_core::SpanAttributes;
 use otel_kit_core::call::CallFuture;
 use tower::Service;
 
-use super::layer::{ClientService, server_address};
+use super::layer::{ClientService, Server};
 use crate::call::{Call, MethodRule};
 use crate::future::ResponseFuture;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
@@ -68,19 +67,14 @@ impl<S> ClientService<S> {
             name = chosen;
         }
         attributes.push(KeyValue::new(semconv::RPC_METHOD, method.clone()));
-        let server = server_address(&parts.uri).or_else(|| self.config.target.clone());
-        if server.is_none() && !self.config.missing_target_logged.swap(true, Ordering::Relaxed) {
-            tracing::debug!(
-                target: "otel_kit_grpc",
-                method = %method.as_str(),
-                "gRPC client calls have no server.address (Required): give the layer the channel's URI with ClientLayer::target(endpoint.uri())"
-            );
-        }
-        if let Some((address, port)) = &server {
-            attributes.push(KeyValue::new(semconv::SERVER_ADDRESS, address.clone()));
-            if let Some(port) = port {
-                attributes.push(KeyValue::new(semconv::SERVER_PORT, *port));
-            }
+        // A request URI with an authority says where it goes; a tonic client's bare path
+        // goes to the channel's target.
+        let server = match parts.uri.authority() {
+            Some(_) => Server::of(&parts.uri),
+            None => self.config.server.clone(),
+        };
+        if let Some(server) = &server {
+            server.span_attributes(&mut attributes);
         }
         if !self.config.capture.is_empty() {
             attributes.extend(self.config.capture.request_attributes(&parts.headers));
@@ -93,12 +87,9 @@ impl<S> ClientService<S> {
         let parent = Context::current();
         let (cx, recording) = self.config.resolver.with(Some(now), |resolved| {
             let mut attributes = attributes;
-            if let Some((address, port)) = &server
-                && let Some(peer) = resolved.peer_service(
-                    address.as_str(),
-                    port.and_then(|port| u16::try_from(port).ok()),
-                    parts.uri.path(),
-                )
+            if let Some(server) = &server
+                && let Some(peer) =
+                    resolved.peer_service(server.address.as_str(), server.port, parts.uri.path())
             {
                 attributes.push(KeyValue::new(semconv::SERVICE_PEER_NAME, peer));
             }
@@ -122,7 +113,7 @@ impl<S> ClientService<S> {
             (cx, recording),
             (now, start_time),
             MethodRule::Decided(method),
-            server,
+            server.map(|server| (server.address, server.port.map(i64::from))),
             deadline(&parts.headers, now),
             capture.captures_response().then(|| Arc::clone(capture)),
         );

@@ -153,5 +153,5 @@ impl ServerLayer {
         response &CallOutcome<'_>, noun "call", default_name "`package.Service/Method`",
         metric "`rpc.server.call.duration`"
     );
-    grpc_builders!("ServerLayer");
+    grpc_builders!("ServerLayer", "");
 }

@@ -12,13 +12,15 @@
 //!   [`ServerLayer::known_service`]) and any other path is `_OTHER` from the start, or
 //!   (the default) a call answered `UNIMPLEMENTED` (what tonic's router and generated
 //!   services answer for a path they do not serve) is recorded as `_OTHER`, with the
-//!   path's method in `rpc.method_original` and the span renamed `grpc`. In the
-//!   default mode a method is known once a call to it has ended with another status:
-//!   from then on `rpc.method` is set
-//!   when the span starts, where samplers see it; for the first calls of a method it is
-//!   set when the call ends, since until then the layer cannot tell whether the method
-//!   exists and the conventions ask for `_OTHER` in that case. Declare the services to
-//!   have it at the start of every call.
+//!   path's method in `rpc.method_original` and the span renamed `grpc`. Either way
+//!   `rpc.method` and the span name are set when the span starts, where samplers see
+//!   them, for every well-formed path of a service that is not excluded: in the default
+//!   mode, a call to a method not yet known to exist (no call to it has ended with
+//!   another status) starts with the path's method, and is corrected when it ends
+//!   `UNIMPLEMENTED` (`rpc.method = _OTHER`, `rpc.method_original`, the span renamed
+//!   `grpc`, the duration point recorded with `_OTHER`), as the conventions ask of a
+//!   method the server does not have. The SDK keeps both values of `rpc.method`; the
+//!   kit's exporters send the last. Method names are shared only once known to exist.
 //! - The call ends when the response stream ends: the status comes from the
 //!   response headers (trailers-only responses) or from the trailers. Only
 //!   `UNKNOWN`, `DEADLINE_EXCEEDED`, `UNIMPLEMENTED`, `INTERNAL`, `UNAVAILABLE` and

@@ -51,9 +51,11 @@ pub(super) fn start(
                 Some(name) => (StringValue::from(name), Cow::Borrowed(name)),
                 None => method::named(full),
             };
-            // Declared, or seen to exist: set now, where samplers see it.
+            // Set now, where samplers see it. Declared, or seen to exist: decided. Else
+            // it stands unless the call ends `UNIMPLEMENTED`, which corrects it to
+            // `_OTHER` at the end.
+            attributes.push(KeyValue::new(semconv::RPC_METHOD, value.clone()));
             if declared || served.is_some() {
-                attributes.push(KeyValue::new(semconv::RPC_METHOD, value.clone()));
                 (MethodRule::Decided(value), name)
             } else {
                 (MethodRule::UnlessUnimplemented(value), name)

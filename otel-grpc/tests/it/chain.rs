@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use crate::support::pb::echo_server::{Echo, EchoServer};
 use crate::support::pb::{Msg, echo_client::EchoClient};
-use crate::support::{TracedChannel, msg, traced_channel, wait_for_calls};
+use crate::support::{TracedChannel, client_layer, msg, traced_channel, wait_for_calls};
 use axum::Router;
 use axum::routing::get;
 use opentelemetry::trace::SpanKind;
@@ -82,7 +82,7 @@ async fn http_grpc_http_is_one_trace_tree() {
             .expect("serve");
     });
 
-    let channel: TracedChannel = traced_channel(grpc_addr, otel_kit_grpc::ClientLayer::new());
+    let channel: TracedChannel = traced_channel(grpc_addr, client_layer(grpc_addr));
     let frontend = serve_http(
         Router::new()
             .route(

@@ -8,16 +8,18 @@ use crate::support::health::health_client::HealthClient;
 use crate::support::pb::Msg;
 use crate::support::pb::echo_client::EchoClient;
 use crate::support::pb::echo_server::EchoServer;
-use crate::support::{EchoImpl, client, endpoint, msg, port, seconds, serve, traced_channel, wait_for_calls};
+use crate::support::{
+    EchoImpl, client, client_layer, endpoint, msg, port, seconds, serve, traced_channel, wait_for_calls,
+};
 use opentelemetry::trace::SpanKind;
-use otel_kit_grpc::{ClientLayer, ServerLayer};
+use otel_kit_grpc::ServerLayer;
 use otel_kit_testing::TestTelemetry;
 use tonic::Code;
 
 /// Calls `path` with an Echo message through a traced channel, as a client whose
 /// stub knows a method the server does not.
 async fn call_path(addr: std::net::SocketAddr, path: &'static str) -> tonic::Status {
-    let mut grpc = tonic::client::Grpc::new(traced_channel(addr, ClientLayer::new()));
+    let mut grpc = tonic::client::Grpc::new(traced_channel(addr, client_layer(addr)));
     grpc.ready().await.expect("ready");
     let codec = tonic_prost::ProstCodec::<Msg, Msg>::default();
     grpc.unary(
@@ -226,7 +228,7 @@ async fn malformed_trace_context_starts_a_new_trace() {
 async fn health_checks_are_excluded_by_default_and_can_be_traced() {
     let t = TestTelemetry::new().install_global();
     let addr = serve(ServerLayer::new()).await;
-    let mut health = HealthClient::new(traced_channel(addr, ClientLayer::new()));
+    let mut health = HealthClient::new(traced_channel(addr, client_layer(addr)));
     health
         .check(HealthCheckRequest::default())
         .await
@@ -245,7 +247,7 @@ async fn health_checks_are_excluded_by_default_and_can_be_traced() {
 
     t.reset();
     let addr = serve(ServerLayer::new().exclude_nothing()).await;
-    let mut health = HealthClient::new(traced_channel(addr, ClientLayer::new().exclude_nothing()));
+    let mut health = HealthClient::new(traced_channel(addr, client_layer(addr).exclude_nothing()));
     health
         .check(HealthCheckRequest::default())
         .await
@@ -362,55 +364,4 @@ async fn a_server_panic_has_a_status_code_and_unwinds_on() {
         .has_attribute("exception.type", "panic")
         .has_attribute("exception.message", "handler bug")
         .is_in_span(&span);
-}
-
-/// What a `tracing` subscriber wrote, for the one debug line of a layer without target.
-#[derive(Clone, Default)]
-struct Lines(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Lines {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("lines").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-#[test]
-fn a_client_layer_without_target_has_no_server_address_and_says_so_once() {
-    let lines = Lines::default();
-    let writer = lines.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _default = tracing::subscriber::set_default(subscriber);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let t = TestTelemetry::new();
-    runtime.block_on(async {
-        let addr = serve(ServerLayer::new().providers(t.providers())).await;
-        // No `.target(..)`: tonic's requests carry bare paths.
-        let channel = tower::ServiceBuilder::new()
-            .layer(ClientLayer::new().providers(t.providers()))
-            .service(endpoint(addr).connect_lazy());
-        let mut echo = EchoClient::new(channel);
-        for _ in 0..2 {
-            echo.unary(msg("x", 0)).await.expect("call");
-        }
-    });
-    let spans = t.spans();
-    for span in spans.as_slice().iter().filter(|s| s.kind == SpanKind::Client) {
-        assert!(span.attribute("server.address").is_none(), "{span:?}");
-    }
-    let text = String::from_utf8(lines.0.lock().expect("lines").clone()).expect("utf-8");
-    assert_eq!(
-        text.matches("ClientLayer::target").count(),
-        1,
-        "one debug line per layer: {text}"
-    );
 }

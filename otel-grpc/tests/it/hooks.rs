@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use crate::support::pb::echo_client::EchoClient;
-use crate::support::{TracedChannel, msg, serve, traced_channel, wait_for_calls};
+use crate::support::{TracedChannel, client_layer, msg, serve, traced_channel, wait_for_calls};
 use opentelemetry::context::FutureExt as _;
 use opentelemetry::trace::{
     Link, Span as _, SpanKind, TraceContextExt as _, TraceId, Tracer as _, TracerProvider as _,
@@ -72,10 +72,11 @@ async fn request_attributes_are_there_when_the_sampler_decides() {
     let server = ServerLayer::new()
         .providers(t.providers())
         .span_attributes_from_request(|parts, span| span.extend(tenant(parts)));
-    let client = ClientLayer::new()
+    let addr = serve(server).await;
+    let client = client_layer(addr)
         .providers(t.providers())
         .span_attributes_from_request(|parts, span| span.extend(tenant(parts)));
-    let mut client = client_with(serve(server).await, client);
+    let mut client = client_with(addr, client);
     for tenant in ["noisy", "acme"] {
         client.unary(for_tenant("hello", tenant)).await.expect("call");
     }
@@ -109,10 +110,11 @@ async fn response_attributes_see_the_status_and_its_message() {
     let server = ServerLayer::new()
         .providers(t.providers())
         .span_attributes_from_response(outcome);
-    let client = ClientLayer::new()
+    let addr = serve(server).await;
+    let client = client_layer(addr)
         .providers(t.providers())
         .span_attributes_from_response(outcome);
-    let mut client = client_with(serve(server).await, client);
+    let mut client = client_with(addr, client);
     let status = client.unary(msg("not-found", 1)).await.expect_err("NOT_FOUND");
     assert_eq!(status.code(), Code::NotFound);
     client.unary(msg("hello", 1)).await.expect("call");
@@ -151,8 +153,8 @@ async fn the_span_name_hook_names_the_span_on_both_sides() {
         (method == "Unary").then(|| Cow::Owned(format!("echo {method}")))
     };
     let server = ServerLayer::new().providers(t.providers()).span_name(method_only);
-    let client = ClientLayer::new().providers(t.providers()).span_name(method_only);
     let addr = serve(server).await;
+    let client = client_layer(addr).providers(t.providers()).span_name(method_only);
     let mut client = client_with(addr, client);
     client.unary(msg("hello", 1)).await.expect("call");
     let mut stream = client
@@ -193,10 +195,11 @@ async fn metric_attributes_are_bounded_opt_in_and_capped() {
     let server = ServerLayer::new()
         .providers(t.providers())
         .metric_attributes_from_request(priority);
-    let client = ClientLayer::new()
+    let addr = serve(server.clone()).await;
+    let client = client_layer(addr)
         .providers(t.providers())
         .metric_attributes_from_request(priority);
-    let mut grpc = client_with(serve(server.clone()).await, client.clone());
+    let mut grpc = client_with(addr, client.clone());
     for tenant in ["batch-jobs", "acme", "globex"] {
         grpc.unary(for_tenant("hello", tenant)).await.expect("call");
     }
@@ -234,10 +237,11 @@ async fn metric_attributes_are_bounded_opt_in_and_capped() {
 async fn exclude_when_on_the_client_records_nothing_but_still_propagates() {
     let t = TestTelemetry::new();
     let server = ServerLayer::new().providers(t.providers());
-    let client = ClientLayer::new()
+    let addr = serve(server).await;
+    let client = client_layer(addr)
         .providers(t.providers())
         .exclude_when(|parts| parts.headers.contains_key("x-tenant"));
-    let mut client = client_with(serve(server).await, client);
+    let mut client = client_with(addr, client);
     let parent = t.tracer_provider().tracer("test").start("parent");
     let parent_id = parent.span_context().span_id().to_string();
     let cx = Context::current_with_span(parent);
@@ -265,7 +269,8 @@ async fn exclude_when_on_the_server_records_nothing_and_keeps_the_callers_contex
             .get("x-tenant")
             .is_some_and(|tenant| tenant == "synthetic-probe")
     });
-    let mut client = client_with(serve(server).await, ClientLayer::new());
+    let addr = serve(server).await;
+    let mut client = client_with(addr, client_layer(addr));
     client
         .unary(for_tenant("log", "synthetic-probe"))
         .await

@@ -153,17 +153,22 @@ pub fn endpoint(addr: SocketAddr) -> Endpoint {
 
 pub type TracedChannel = ClientService<Channel>;
 
-/// A channel to `addr` with the client layer (target set from the endpoint).
+/// The client layer for a channel to `addr`, made the documented way: from the URI the
+/// channel's endpoint was built from.
+pub fn client_layer(addr: SocketAddr) -> ClientLayer {
+    ClientLayer::new(endpoint(addr).uri())
+}
+
+/// A channel to `addr` with `layer` (made for that address, with [`client_layer`]).
 pub fn traced_channel(addr: SocketAddr, layer: ClientLayer) -> TracedChannel {
-    let endpoint = endpoint(addr);
     tower::ServiceBuilder::new()
-        .layer(layer.target(endpoint.uri()))
-        .service(endpoint.connect_lazy())
+        .layer(layer)
+        .service(endpoint(addr).connect_lazy())
 }
 
 /// An Echo client with the default client layer.
 pub fn client(addr: SocketAddr) -> EchoClient<TracedChannel> {
-    EchoClient::new(traced_channel(addr, ClientLayer::new()))
+    EchoClient::new(traced_channel(addr, client_layer(addr)))
 }
 
 /// The port of `addr` as the `i64` span attributes carry.
@@ -197,4 +202,22 @@ pub async fn wait_for_calls(t: &otel_kit_testing::TestTelemetry, count: usize) -
         );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
+}
+
+/// The registry check (`otel_kit_testing::Conformance`, semantic conventions 1.42) over
+/// this crate's spans and every metric in `t`: no violation. hyper's and h2's own
+/// `tracing` spans are left out.
+pub fn assert_conforms(t: &otel_kit_testing::TestTelemetry) {
+    let ours = otel_kit_testing::Spans::new(
+        t.spans()
+            .into_vec()
+            .into_iter()
+            .filter(|s| s.scope.name == otel_kit_grpc::INSTRUMENTATION_SCOPE)
+            .collect(),
+    );
+    let report = otel_kit_testing::Conformance::semconv()
+        .check_spans(&ours)
+        .check_metrics(&t.metrics())
+        .report();
+    report.assert_conforms();
 }

@@ -2,9 +2,9 @@
 //! names, kinds, parents, attributes with their types, status rules, metrics.
 
 use crate::support::pb::echo_client::EchoClient;
-use crate::support::{client, msg, port, seconds, serve, traced_channel, wait_for_calls};
+use crate::support::{client, client_layer, msg, port, seconds, serve, traced_channel, wait_for_calls};
 use opentelemetry::trace::SpanKind;
-use otel_kit_grpc::{ClientLayer, INSTRUMENTATION_SCOPE, MetadataCapture, ServerLayer};
+use otel_kit_grpc::{INSTRUMENTATION_SCOPE, MetadataCapture, ServerLayer};
 use otel_kit_testing::TestTelemetry;
 use tonic::Code;
 
@@ -163,7 +163,7 @@ async fn metadata_is_captured_by_allow_list_never_authorization() {
         .request(["x-tenant", "authorization"])
         .response(["x-tenant"]);
     let addr = serve(ServerLayer::new().capture_metadata(capture.clone())).await;
-    let mut client = EchoClient::new(traced_channel(addr, ClientLayer::new().capture_metadata(capture)));
+    let mut client = EchoClient::new(traced_channel(addr, client_layer(addr).capture_metadata(capture)));
     let mut request = tonic::Request::new(msg("echo-header", 0));
     request
         .metadata_mut()
@@ -190,7 +190,7 @@ async fn given_providers_get_the_spans_and_metrics_and_carry_the_context() {
     let client_side = TestTelemetry::new();
     let server_side = TestTelemetry::new();
     let addr = serve(ServerLayer::new().providers(server_side.providers())).await;
-    let channel = traced_channel(addr, ClientLayer::new().providers(client_side.providers()));
+    let channel = traced_channel(addr, client_layer(addr).providers(client_side.providers()));
     EchoClient::new(channel)
         .unary(msg("given", 1))
         .await
@@ -246,25 +246,25 @@ impl opentelemetry_sdk::trace::ShouldSample for SeenAtStart {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn samplers_see_the_method_once_the_server_has_answered_it() {
+async fn samplers_see_the_method_of_every_call() {
     let seen = SeenAtStart::default();
     let t = TestTelemetry::builder()
         .sampler(seen.clone())
         .build()
         .install_global();
     let addr = serve(ServerLayer::new()).await;
-    // The first call may be the first this process serves: whether the method exists is
-    // known at its end. Every later call has `rpc.method` at start.
+    // The first call may be the first this process serves: `rpc.method` is set at its
+    // start all the same (corrected at its end only if it is answered UNIMPLEMENTED).
     for i in 0..3 {
         client(addr).unary(msg("hello", i)).await.expect("call");
     }
     let spans = wait_for_calls(&t, 6).await;
     let seen = seen.0.lock().expect("lock").clone();
     assert_eq!(seen.len(), 3, "{seen:?}");
-    for later in &seen[1..] {
-        assert_eq!(later.as_deref(), Some("otel.test.Echo/Unary"), "{seen:?}");
+    for call in &seen {
+        assert_eq!(call.as_deref(), Some("otel.test.Echo/Unary"), "{seen:?}");
     }
-    // Set once on every span, whether at the start or the end.
+    // Set once on every span.
     for server in spans.iter().filter(|s| s.kind == SpanKind::Server) {
         let methods = server
             .attributes
@@ -282,7 +282,7 @@ async fn a_mapped_address_names_the_peer_service_on_the_client_span_only() {
     let services = otel_kit_grpc::PeerServices::new()
         .map(&format!("127.0.0.1:{}", addr.port()), "echo-backend")
         .expect("entry");
-    let layer = ClientLayer::new().providers(t.providers().peer_services(services));
+    let layer = client_layer(addr).providers(t.providers().peer_services(services));
     EchoClient::new(traced_channel(addr, layer))
         .unary(msg("hello", 1))
         .await

@@ -46,11 +46,7 @@ pub(crate) fn start(
 ) -> Result<tokio::task::JoinHandle<std::io::Result<()>>, Box<dyn std::error::Error>> {
     let endpoint = Endpoint::from_shared(format!("http://{orders_addr}"))?;
     let channel = tower::ServiceBuilder::new()
-        .layer(
-            otel_kit_grpc::ClientLayer::new()
-                .target(endpoint.uri())
-                .providers(providers.clone()),
-        )
+        .layer(otel_kit_grpc::ClientLayer::new(endpoint.uri()).providers(providers.clone()))
         .service(endpoint.connect_lazy());
     let app = Router::new()
         .route("/checkout", post(checkout))

@@ -90,10 +90,19 @@ fn span() -> impl Strategy<Value = SpanData> {
         )
 }
 
-/// What opentelemetry-otlp sends for this batch, and prost's bytes for it.
+/// What opentelemetry-otlp sends for this batch, and prost's bytes for it; but a span
+/// attribute whose key repeats is sent once, with its last value, as ours does.
 fn reference(spans: &[SpanData], resource: &Resource) -> (ExportTraceServiceRequest, Vec<u8>) {
+    let spans = spans
+        .iter()
+        .cloned()
+        .map(|mut span| {
+            span.attributes = otel_kit_core::repeated_keys::last_values(&span.attributes).into_owned();
+            span
+        })
+        .collect();
     let request = ExportTraceServiceRequest {
-        resource_spans: group_spans_by_resource_and_scope(spans.to_vec(), &resource.into()),
+        resource_spans: group_spans_by_resource_and_scope(spans, &resource.into()),
     };
     let bytes = request.encode_to_vec();
     (request, bytes)
