@@ -1,6 +1,7 @@
 //! otel-kit-grpc's integration tests, one binary, each through a real tonic server and
 //! client over loopback: unary calls (`unary`), streaming calls (`streaming`), calls
-//! that fail (`failures`), one trace across HTTP and gRPC hops (`chain`), the layers'
+//! that fail (`failures`) and their exception events (`exceptions`), one trace across
+//! HTTP and gRPC hops (`chain`), the layers'
 //! hooks (`hooks`) and the server span from a handler (`server_span`). `support` holds
 //! the test protos, the Echo service, the server and the traced clients.
 //!
@@ -9,6 +10,7 @@
 //! which reach whichever harness is installed: the tests assert on their own trace.
 
 mod chain;
+mod exceptions;
 mod failures;
 mod hooks;
 mod server_span;
