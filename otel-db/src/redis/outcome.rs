@@ -209,6 +209,9 @@ mod tests {
         ));
         let failure = of_error(&refused);
         assert_eq!((failure.error_type.as_ref(), failure.status_code), ("io", None));
+        assert_eq!(failure.exception_type, "redis::errors::redis_error::RedisError");
+        let reply = of_reply(&reply_error("ERR", "no")).expect("an error");
+        assert_eq!(reply.exception_type, "redis::errors::server_error::ServerError");
         assert!(failure.description.contains("refused"), "{}", failure.description);
 
         let timeout = RedisError::from(std::io::Error::new(std::io::ErrorKind::TimedOut, "late"));
