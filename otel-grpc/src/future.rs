@@ -22,9 +22,12 @@ otel_kit_core::response_future! {
     /// dropped, so `tracing` spans and logs of the handler (server) or of the code
     /// below the layer (client) are its children. When the response head arrives, a
     /// `grpc-status` in it (a trailers-only response) ends the call; otherwise the
-    /// call moves to the [`ResponseBody`], which ends it at the end of the stream. A
-    /// panic ends the span with `error.type = "panic"` and unwinds on; a future
-    /// dropped early ends it as `CANCELLED` (`DEADLINE_EXCEEDED` past the deadline).
+    /// call moves to the [`ResponseBody`], which ends it at the end of the stream. An
+    /// error instead of a response that is no `Status`, and a panic, are each the
+    /// side's one exception event (`rpc.client.call.exception`,
+    /// `rpc.server.call.exception`); a panic ends the span with `error.type = "panic"`
+    /// and unwinds on; a future dropped early ends it as `CANCELLED`
+    /// (`DEADLINE_EXCEEDED` past the deadline).
     ///
     // The example uses the server layer.
     #[cfg_attr(feature = "server", doc = "```")]
