@@ -174,6 +174,13 @@ impl Call {
                     let kv = KeyValue::new(ERROR_TYPE, error_type);
                     span.set_attribute(kv.clone());
                     failure_attributes.push(kv);
+                    // The error the caller is handed: one exception event, its message
+                    // the description (the driver's text without the query's values).
+                    let event = (EXCEPTION_EVENT, Severity::Warn);
+                    self.instrumentation.with(None, |resolved| {
+                        let exception_type = exception::type_name::<sqlx::Error>();
+                        exception::record_error(resolved, &self.cx, event, exception_type, &failure.description);
+                    });
                     span.set_status(Status::error(failure.description));
                 }
                 if failure.pool_timeout {

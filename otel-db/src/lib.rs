@@ -147,8 +147,9 @@ with_any_client! {
     static SCOPE: otel_kit_core::Scope =
         otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
 
-    /// The event a driver's panic is recorded as (semantic conventions 1.42,
-    /// `event.db.client.operation.exception`).
+    /// The event a failed operation is recorded as, once: the error the caller gets (an
+    /// `Err` from the driver, or a Redis error reply) or a driver's panic (semantic
+    /// conventions 1.42, `event.db.client.operation.exception`, severity WARN).
     const EXCEPTION_EVENT: &str = "db.client.operation.exception";
 }
 

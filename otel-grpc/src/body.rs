@@ -118,6 +118,10 @@ where
             },
             Poll::Ready(Some(Err(error))) => {
                 let passed = call.deadline_passed(Instant::now());
+                if let Some(raised) = crate::exception::raised_in_body(error) {
+                    call.record_exception(raised.exception_type, &raised.message);
+                    call.message = Some(raised.message);
+                }
                 Some(code_of_any(error, passed))
             }
             Poll::Ready(None) => Some(code_from_http(*this.http_status)),

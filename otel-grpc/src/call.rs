@@ -257,6 +257,18 @@ impl Call {
     }
 }
 
+impl Call {
+    /// Records the error that ends the call as the side's exception event
+    /// ([`Side::exception_event`]) in the call's context: once, by the one place that
+    /// ends the call with it.
+    pub(crate) fn record_exception(&self, exception_type: &str, message: &str) {
+        let event = self.side.exception_event();
+        self.resolver.with(None, |resolved| {
+            exception::record_error(resolved, &self.cx, event, exception_type, message);
+        });
+    }
+}
+
 impl EndEarly for Call {
     fn context(&self) -> &Context {
         &self.cx

@@ -11,6 +11,7 @@ use http::Response;
 use crate::body::ResponseBody;
 use crate::call::{Call, Outcome};
 use crate::error_code::{code_of_any, status_of_any};
+use crate::exception;
 use crate::status::{Side, grpc_message, grpc_status};
 
 otel_kit_core::response_future! {
@@ -21,9 +22,12 @@ otel_kit_core::response_future! {
     /// dropped, so `tracing` spans and logs of the handler (server) or of the code
     /// below the layer (client) are its children. When the response head arrives, a
     /// `grpc-status` in it (a trailers-only response) ends the call; otherwise the
-    /// call moves to the [`ResponseBody`], which ends it at the end of the stream. A
-    /// panic ends the span with `error.type = "panic"` and unwinds on; a future
-    /// dropped early ends it as `CANCELLED` (`DEADLINE_EXCEEDED` past the deadline).
+    /// call moves to the [`ResponseBody`], which ends it at the end of the stream. An
+    /// error instead of a response that is no `Status`, and a panic, are each the
+    /// side's one exception event (`rpc.client.call.exception`,
+    /// `rpc.server.call.exception`); a panic ends the span with `error.type = "panic"`
+    /// and unwinds on; a future dropped early ends it as `CANCELLED`
+    /// (`DEADLINE_EXCEEDED` past the deadline).
     ///
     // The example uses the server layer.
     #[cfg_attr(feature = "server", doc = "```")]
@@ -83,12 +87,18 @@ where
 /// Ends a call whose service returned an error instead of a response. A client's
 /// error is a transport failure: it gets the gRPC code tonic reports for it (a server
 /// that is down is `UNAVAILABLE`). A server's error has no status on the wire yet:
-/// its type is recorded.
+/// its type is recorded. Either, unless it is a `Status`, is the call's one exception
+/// event ([`crate::exception`]), whose message is also the span's status description.
 fn fail<E: std::fmt::Display + 'static>(call: Call, error: &E) {
     match call.side {
         Side::Client => {
+            let mut call = call;
             let passed = call.deadline_passed(Instant::now());
             let code = code_of_any(error, passed);
+            if let Some(raised) = exception::raised(error) {
+                call.record_exception(raised.exception_type, &raised.message);
+                call.message = Some(raised.message);
+            }
             call.finish(Outcome::Status(code));
         }
         // A `Status` (boxed or not) is what tonic's server sends back for the error.
@@ -101,10 +111,16 @@ fn fail<E: std::fmt::Display + 'static>(call: Call, error: &E) {
                 call.finish(Outcome::Status(status.code()));
             }
             // Its message, bounded; otel-kit-init's redaction scrubs it on export.
-            None => call.finish(Outcome::Failed {
-                error_type: otel_kit_core::error_type::of_type::<E>().into(),
-                description: otel_kit_core::exception::bounded_cow(error.to_string().into()),
-            }),
+            None => {
+                let description = otel_kit_core::exception::bounded_cow(error.to_string().into());
+                if let Some(raised) = exception::raised(error) {
+                    call.record_exception(raised.exception_type, &description);
+                }
+                call.finish(Outcome::Failed {
+                    error_type: otel_kit_core::error_type::of_type::<E>().into(),
+                    description,
+                });
+            }
         },
     }
 }

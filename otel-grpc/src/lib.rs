@@ -73,6 +73,8 @@ mod call_outcome;
 pub mod client;
 #[cfg(any(feature = "server", feature = "client"))]
 mod error_code;
+#[cfg(any(feature = "server", feature = "client"))]
+mod exception;
 mod exclude;
 #[cfg(any(feature = "server", feature = "client"))]
 mod future;

@@ -82,7 +82,8 @@ impl Call {
     }
 
     /// Records `failure` (or success, with `None`) on the span and the metrics, then
-    /// ends the span.
+    /// ends the span. A failure that is an exception ([`Failure::exception_type`]: an
+    /// error the operation returned) is also the operation's exception event, once.
     pub fn finish(mut self, failure: Option<&Failure>) {
         self.end(Outcome::Done(failure));
     }
@@ -95,7 +96,19 @@ impl Call {
         let span = self.cx.span();
         let mut attributes = std::mem::take(&mut self.metric_attributes);
         let failure = match outcome {
-            Outcome::Done(failure) => failure.map(|f| (f.error_type_value(), f.description().to_owned())),
+            Outcome::Done(failure) => failure.map(|f| {
+                // An error the operation returned: its one exception event.
+                if let Some(exception_type) = f.exception_type() {
+                    let event = (
+                        self.operation.exception_event(),
+                        self.operation.exception_severity(),
+                    );
+                    self.messaging.with_resolved(|resolved| {
+                        exception::record_error(resolved, &self.cx, event, exception_type, f.description());
+                    });
+                }
+                (f.error_type_value(), f.description().to_owned())
+            }),
             Outcome::Panicked(description) => Some((ERROR_TYPE_PANIC.into(), description)),
             Outcome::Cancelled => None,
         };

@@ -4,11 +4,14 @@
 
 use std::fmt::{Debug, Display};
 
+use otel_kit_core::exception::type_name;
+
 use crate::failure::Failure;
 
-/// The failure of an error of kind `kind` (a client's error-kind enum).
-pub(crate) fn failure<K: Debug + ?Sized>(kind: &K, error: &dyn Display) -> Failure {
-    Failure::new(name(&format!("{kind:?}")), error.to_string())
+/// The failure of `error`, of kind `kind` (a client's error-kind enum): an exception of
+/// `E`'s type.
+pub(crate) fn failure<K: Debug + ?Sized, E: Display>(kind: &K, error: &E) -> Failure {
+    Failure::new(name(&format!("{kind:?}")), error.to_string()).exception(type_name::<E>())
 }
 
 /// The variant name of a `Debug` rendering, in snake case: its data (after `(` or ` {`)

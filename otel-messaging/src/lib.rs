@@ -40,7 +40,9 @@
 //!   kit's one rule for repeated and mis-cased headers, within bounds
 //!   ([`BoundedExtractor`](carrier::BoundedExtractor), otel-kit-core's).
 //! - [`Failure`] and [`HandlerOutcome`]: `error.type` and the span status of a failed
-//!   operation or handler.
+//!   operation or handler; an error the operation returned (a client error, a handler's
+//!   `Err`) is also its one exception event (`messaging.send.exception`, ...,
+//!   `messaging.process.exception`), as a panic is.
 //!
 //! Everything reads the OpenTelemetry globals (tracer, meter, propagator) that
 //! `otel_kit_init::init()` installs, and the kit's global logger provider, when

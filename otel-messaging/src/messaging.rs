@@ -376,6 +376,10 @@ impl Messaging {
             .with(None, |resolved| f(resolved.instruments()));
     }
 
+    pub(crate) fn with_resolved(&self, f: impl FnOnce(&otel_kit_core::Resolved<Instruments>)) {
+        self.shared.resolver.with(None, f);
+    }
+
     pub(crate) fn emit(&self, event: LogEvent, cx: &Context) {
         self.shared
             .resolver

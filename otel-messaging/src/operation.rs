@@ -87,7 +87,7 @@ impl OperationType {
     }
 
     /// The severity of that event: ERROR for `process` (nothing handles a handler's
-    /// panic), WARN for the others (the caller is expected to handle it).
+    /// error or panic), WARN for the others (the caller is expected to handle it).
     ///
     /// ```
     /// use opentelemetry::logs::Severity;

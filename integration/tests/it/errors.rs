@@ -1,7 +1,7 @@
 //! A handler panic and a returned error, through `otel_kit_init::init()` to a collector:
-//! both visible with their message, bounded and redacted (docs/errors.md). The panic is
-//! one `http.server.request.exception` log record in the request's span and the span's
-//! status description; the returned error is the span's status description alone.
+//! both visible with their message, bounded and redacted (docs/errors.md). Each is one
+//! `http.server.request.exception` log record in the request's span, and the span's
+//! status description.
 
 use std::time::Duration;
 
@@ -126,24 +126,38 @@ async fn panic_and_error() {
     );
 
     let logs = collector.logs();
-    let event = logs
-        .event("http.server.request.exception")
-        .has_attribute("exception.type", "panic")
-        .is_in_span(&panicked);
-    match event.record().attribute("exception.message") {
-        Some(AttributeValue::String(text)) => {
-            assert_bounded_and_redacted("exception.message", text, "payment exploded for card");
-        }
-        other => panic!("exception.message: {other:?}"),
-    }
     let exception_events = logs
         .as_slice()
         .iter()
         .filter(|r| r.event_name.ends_with(".exception"))
         .count();
-    assert_eq!(
-        exception_events, 1,
-        "the returned error is not an exception event"
-    );
+    assert_eq!(exception_events, 2, "one per failed request: {}", logs.listing());
+    let of_type = |exception_type: &'static str| {
+        move |r: &otel_kit_testing::LogRecord| {
+            r.event_name == "http.server.request.exception"
+                && r.attribute("exception.type").and_then(|v| v.as_str()) == Some(exception_type)
+        }
+    };
+    let exceptions = [
+        ("the panic", "panic", &panicked, "payment exploded for card"),
+        (
+            "the returned error",
+            concat!(module_path!(), "::PaymentError"),
+            &declined,
+            "payment declined for card",
+        ),
+    ];
+    for (what, exception_type, span, starts) in exceptions {
+        let event = logs
+            .record_where(what, of_type(exception_type))
+            .has_severity(opentelemetry::logs::Severity::Error)
+            .is_in_span(span);
+        match event.record().attribute("exception.message") {
+            Some(AttributeValue::String(text)) => {
+                assert_bounded_and_redacted(&format!("{what}'s exception.message"), text, starts);
+            }
+            other => panic!("{what}'s exception.message: {other:?}"),
+        }
+    }
     collector.shutdown().await;
 }

@@ -193,6 +193,18 @@ impl Call {
                 let kv = KeyValue::new(ERROR_TYPE, failure.error_type);
                 span.set_attribute(kv.clone());
                 self.attributes.push(kv);
+                // One exception event, its message the description (the reply's text
+                // without the command's arguments).
+                let event = (crate::EXCEPTION_EVENT, Severity::Warn);
+                self.shared.resolver.with(None, |resolved| {
+                    exception::record_error(
+                        resolved,
+                        &self.cx,
+                        event,
+                        failure.exception_type,
+                        &failure.description,
+                    );
+                });
                 span.set_status(Status::error(failure.description));
             }
         }

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use ::redis::{ErrorKind, RedisError, ServerError, Value};
+use otel_kit_core::exception::type_name;
 
 use crate::sql;
 
@@ -17,6 +18,11 @@ const MAX_CODE: usize = 32;
 pub(crate) struct Failure {
     /// `error.type`: the prefix, or the redis crate's error kind (`io`, `timeout`).
     pub(crate) error_type: Cow<'static, str>,
+    /// `exception.type`: `redis::RedisError` for an error the connection returned,
+    /// `redis::ServerError` for an error reply (which the typed API hands the caller as
+    /// a `RedisError` of the server's kind). The type paths, as `std::any::type_name`
+    /// gives them.
+    pub(crate) exception_type: &'static str,
     /// `db.response.status_code`: the Redis error prefix, for an error the server sent.
     pub(crate) status_code: Option<String>,
     /// The span status description: the server's message with every quoted or numeric
@@ -41,7 +47,7 @@ pub(crate) fn of_replies(values: &[Value]) -> Option<Failure> {
 /// its prefix, anything else by its kind.
 pub(crate) fn of_error(error: &RedisError) -> Failure {
     if let Some(code) = error.code() {
-        return server(code, &error.to_string());
+        return server(code, &error.to_string(), type_name::<RedisError>());
     }
     let kind: &'static str = match error.kind() {
         ErrorKind::Io if error.is_timeout() => "timeout",
@@ -63,6 +69,7 @@ pub(crate) fn of_error(error: &RedisError) -> Failure {
     };
     Failure {
         error_type: Cow::Borrowed(kind),
+        exception_type: type_name::<RedisError>(),
         status_code: None,
         description,
     }
@@ -73,11 +80,11 @@ fn of_server_error(error: &ServerError) -> Failure {
         Some(details) => format!("{} {details}", error.code()),
         None => error.code().to_owned(),
     };
-    server(error.code(), &message)
+    server(error.code(), &message, type_name::<ServerError>())
 }
 
 /// A failure the server reported with prefix `code` and `message`.
-fn server(code: &str, message: &str) -> Failure {
+fn server(code: &str, message: &str, exception_type: &'static str) -> Failure {
     let plausible = (1..=MAX_CODE).contains(&code.len())
         && code
             .bytes()
@@ -88,11 +95,13 @@ fn server(code: &str, message: &str) -> Failure {
     match plausible {
         true => Failure {
             error_type: Cow::Owned(code.to_owned()),
+            exception_type,
             status_code: Some(code.to_owned()),
             description,
         },
         false => Failure {
             error_type: Cow::Borrowed("_OTHER"),
+            exception_type,
             status_code: None,
             description,
         },
@@ -200,6 +209,9 @@ mod tests {
         ));
         let failure = of_error(&refused);
         assert_eq!((failure.error_type.as_ref(), failure.status_code), ("io", None));
+        assert_eq!(failure.exception_type, "redis::errors::redis_error::RedisError");
+        let reply = of_reply(&reply_error("ERR", "no")).expect("an error");
+        assert_eq!(reply.exception_type, "redis::errors::server_error::ServerError");
         assert!(failure.description.contains("refused"), "{}", failure.description);
 
         let timeout = RedisError::from(std::io::Error::new(std::io::ErrorKind::TimedOut, "late"));

@@ -1,8 +1,9 @@
 //! otel-kit-grpc's integration tests, one binary, each through a real tonic server and
 //! client over loopback: unary calls (`unary`), streaming calls (`streaming`), calls
-//! that fail (`failures`), one trace across HTTP and gRPC hops (`chain`), the layers'
-//! hooks (`hooks`), the server span from a handler (`server_span`), and what the
-//! conventions ask that a layer could miss, with the registry check (`conventions`). `support` holds
+//! that fail (`failures`) and their exception events (`exceptions`), one trace across
+//! HTTP and gRPC hops (`chain`), the layers' hooks (`hooks`), the server span from a
+//! handler (`server_span`), and what the conventions ask that a layer could miss, with
+//! the registry check (`conventions`). `support` holds
 //! the test protos, the Echo service, the server and the traced clients.
 //!
 //! Tests that install the harness globally run one at a time (the harness's global
@@ -11,6 +12,7 @@
 
 mod chain;
 mod conventions;
+mod exceptions;
 mod failures;
 mod hooks;
 mod server_span;

@@ -1,6 +1,7 @@
 //! [`Call`]: one outgoing request in flight, and how it ends: the span's closing
-//! attributes, status and end, and the `http.client.request.duration` point, for a
-//! response, a transport error, a panic below the middleware, or cancellation.
+//! attributes, status and end, the `http.client.request.duration` point, and for a
+//! transport error or a panic below the middleware its one exception event; or
+//! cancellation, which is none of these.
 
 use std::borrow::Cow;
 use std::time::{Instant, SystemTime};
@@ -18,7 +19,7 @@ use reqwest::Response;
 
 use super::instruments::Instruments;
 use super::middleware::ClientHooks;
-use super::outcome::{error_description, error_type};
+use super::outcome::{error_description, error_type, exception_type};
 use crate::conventions::{CLIENT_EXCEPTION_EVENT, HeaderCapture, protocol_version};
 use otel_kit_core::hooks::Signatures;
 
@@ -104,10 +105,18 @@ impl<'a> Call<'a> {
                     span.set_attributes(self.headers.response_attributes(response.headers()));
                 }
             }
+            // The request raised: one `http.client.request.exception` (WARN: the
+            // caller is expected to handle it), whose message is the status
+            // description, which keeps the URL's secrets out.
             Err(error) => {
                 let kind = error_type(error);
                 both(KeyValue::new(ERROR_TYPE, kind));
-                span.set_status(Status::error(error_description(error, kind)));
+                let description = error_description(error, kind);
+                let event = (CLIENT_EXCEPTION_EVENT, Severity::Warn);
+                self.resolver.with(None, |resolved| {
+                    exception::record_error(resolved, &self.cx, event, exception_type(error), &description);
+                });
+                span.set_status(Status::error(description));
             }
         }
         if let Some(add) = self.response_span_attributes

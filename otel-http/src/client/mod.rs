@@ -26,6 +26,15 @@
 //! not get what it asked for) and for every transport error, whose description lists
 //! the error's causes (never the URL).
 //!
+//! # Exception events
+//!
+//! A request that raised (the chain below returned `Err`: a transport or a middleware
+//! error) is also one `http.client.request.exception` log record, severity WARN, in the
+//! span's context, with `exception.type` (`reqwest::error::Error`, or `anyhow::Error`
+//! for a middleware's) and `exception.message` (the status description). A panic below
+//! the middleware is one too (`exception.type = "panic"`). A response, whatever its
+//! status, is none: a 404 is an answer, not an exception. See `docs/errors.md`.
+//!
 //! # Hooks
 //!
 //! [`ClientMiddleware::exclude_when`] (no span, no metric, the context still injected),

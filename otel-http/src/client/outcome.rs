@@ -40,7 +40,20 @@ pub(crate) fn error_type(error: &reqwest_middleware::Error) -> &'static str {
     }
 }
 
-/// The span status description for a transport error. Built from the error's sources,
+/// `exception.type` of a request that raised: the concrete type of what the chain
+/// returned, `reqwest::error::Error` for a transport error (not the middleware crate's
+/// wrapper around it), `anyhow::Error` for a middleware's (its dynamic type is not
+/// known).
+pub(crate) fn exception_type(error: &reqwest_middleware::Error) -> &'static str {
+    match error {
+        reqwest_middleware::Error::Reqwest(_) => otel_kit_core::exception::type_name::<reqwest::Error>(),
+        // What `std::any::type_name::<anyhow::Error>()` says, without depending on anyhow.
+        reqwest_middleware::Error::Middleware(_) => "anyhow::Error",
+    }
+}
+
+/// The span status description for a transport error (also the exception event's
+/// `exception.message`). Built from the error's sources,
 /// never from its `Display`: reqwest appends the full URL there, credentials included.
 /// A middleware's error is free text we cannot vouch for, so it is not copied.
 pub(crate) fn error_description(error: &reqwest_middleware::Error, error_type: &str) -> String {

@@ -182,6 +182,22 @@ impl Call {
         self.record(&metric_attributes, response_size, bindable);
     }
 
+    /// The service returned an error instead of a response: an exception nothing below
+    /// handled, so one `http.server.request.exception` at ERROR (its message the status
+    /// description), then [`fail`](Self::fail). Call with the context attached.
+    pub(super) fn raised(
+        self,
+        error_type: Cow<'static, str>,
+        exception_type: &str,
+        description: Cow<'static, str>,
+    ) {
+        let event = (SERVER_EXCEPTION_EVENT, Severity::Error);
+        self.resolver.with(None, |resolved| {
+            exception::record_error(resolved, &self.cx, event, exception_type, &description);
+        });
+        self.fail(error_type, description);
+    }
+
     /// The request ended without a response: a service error, a panic or
     /// cancellation. Call with the context attached.
     pub(super) fn fail(self, error_type: Cow<'static, str>, description: Cow<'static, str>) {

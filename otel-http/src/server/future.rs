@@ -20,8 +20,11 @@ otel_kit_core::response_future! {
     /// `tracing` level filter let through.
     ///
     /// The span ends when the inner future yields the response head: time spent streaming
-    /// the body afterwards is not included. If the inner future panics, the span gets
-    /// `error.type = "panic"` and status Error, ends, and the panic continues unwinding,
+    /// the body afterwards is not included. If the inner service returns an error, the
+    /// span gets its type as `error.type` and status Error, and the error is one
+    /// `http.server.request.exception` log record. If the inner future panics, the span
+    /// gets `error.type = "panic"` and status Error, ends, the panic is one
+    /// `http.server.request.exception` too, and it continues unwinding,
     /// so the server (or a `CatchPanic` layer outside this one) handles it as before. If
     /// the future is dropped before it completes, the span gets `error.type = "cancelled"`
     /// and status Error.
@@ -62,8 +65,9 @@ where
                 }
                 Err(error) => {
                     // Its message, bounded; otel-kit-init's redaction scrubs it on export.
-                    call.fail(
+                    call.raised(
                         otel_kit_core::error_type::of_type::<E>().into(),
+                        otel_kit_core::exception::type_name::<E>(),
                         otel_kit_core::exception::bounded_cow(error.to_string().into()),
                     );
                     Err(error)

@@ -26,8 +26,11 @@
 //! - Makes the span's context current on every poll of the handler, so `tracing` spans
 //!   and logs inside become its children regardless of `tracing` level filters.
 //! - Ends the span when the response head is ready (body streaming is not included),
-//!   with status Error for 5xx (4xx stays Unset), a panic (`error.type = "panic"`, then
-//!   the panic continues) or cancellation (`error.type = "cancelled"`).
+//!   with status Error for 5xx (4xx stays Unset), an error the inner service returned
+//!   (`error.type` its type path), a panic (`error.type = "panic"`, then the panic
+//!   continues) or cancellation (`error.type = "cancelled"`). The returned error and the
+//!   panic are each one `http.server.request.exception` log record (severity ERROR, in
+//!   the span's context); a response, 5xx included, is none (`docs/errors.md`).
 //! - Records `http.server.request.duration` (seconds, advisory buckets
 //!   [`DURATION_BUCKETS`](crate::conventions::DURATION_BUCKETS)) in the span's
 //!   context; optionally `http.server.active_requests` and the body-size histograms.

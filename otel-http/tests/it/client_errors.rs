@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
+use opentelemetry::logs::Severity;
 use opentelemetry::trace::SpanKind;
-use otel_kit_testing::TestTelemetry;
+use otel_kit_testing::{Conformance, TestTelemetry};
 
 use crate::support::client::{client, closed_port, start_server};
 
@@ -22,6 +23,9 @@ async fn status_404_and_500_are_errors() {
         assert_eq!(response.status().as_u16(), code);
     }
 
+    // A response is no exception, whatever its status (the conventions: no "artificial
+    // exceptions" for an unsuccessful status code).
+    assert_eq!(exception_events(&t.logs()), 0);
     let spans = t.spans();
     let [not_found, failed] = spans.named("GET").try_into().expect("two spans");
     not_found
@@ -79,11 +83,20 @@ async fn connection_refused_is_a_connect_error() {
         !description.contains("pw") && !description.contains("t0k"),
         "{description}"
     );
-    // A returned error goes back to the caller: recorded on the span, not as an
-    // exception event (docs/errors.md).
+    // The request raised: one exception event, in the span, at WARN, whose message is
+    // the description (no URL secrets either) (docs/errors.md).
     let logs = t.logs();
-    let events: Vec<&str> = logs.as_slice().iter().map(|r| r.event_name.as_str()).collect();
-    assert!(events.iter().all(|name| name.is_empty()), "{events:?}");
+    assert_eq!(exception_events(&logs), 1);
+    logs.event("http.client.request.exception")
+        .has_severity(Severity::Warn)
+        .has_attribute("exception.type", "reqwest::error::Error")
+        .has_attribute("exception.message", description.as_str())
+        .is_in_span(&span);
+    let report = Conformance::semconv()
+        .check_spans(&spans)
+        .check_logs(&logs)
+        .report();
+    report.assert_conforms();
 }
 
 /// A middleware below ours that panics: the one way a client call raises.
@@ -123,7 +136,7 @@ async fn a_panic_below_the_middleware_is_one_exception_event_in_the_span() {
     t.logs()
         .assert_count(1)
         .event("http.client.request.exception")
-        .has_severity(opentelemetry::logs::Severity::Warn)
+        .has_severity(Severity::Warn)
         .has_attribute("exception.type", "panic")
         .has_attribute("exception.message", "middleware bug")
         .is_in_span(&span);
@@ -142,12 +155,73 @@ async fn timeout_is_a_timeout_error() {
         .expect_err("the server answers after 2s");
     assert!(error.is_timeout(), "{error}");
 
-    t.spans()
+    let spans = t.spans();
+    let span = spans
         .span("GET")
         .is_error()
         .has_attribute("error.type", "timeout")
         .has_duration_at_most(Duration::from_secs(1))
         .lacks_attribute("http.response.status_code");
+    // reqwest's own timeout fired: the request raised, once.
+    let logs = t.logs();
+    assert_eq!(exception_events(&logs), 1);
+    logs.event("http.client.request.exception")
+        .has_severity(Severity::Warn)
+        .has_attribute("exception.type", "reqwest::error::Error")
+        .is_in_span(&span);
+}
+
+/// How many exception events (`*.exception` log records) there are among `logs`.
+fn exception_events(logs: &otel_kit_testing::Logs) -> usize {
+    logs.as_slice()
+        .iter()
+        .filter(|r| r.event_name.ends_with(".exception"))
+        .count()
+}
+
+/// A middleware below ours that fails the request with its own error.
+struct Refuses;
+
+#[async_trait::async_trait]
+impl reqwest_middleware::Middleware for Refuses {
+    async fn handle(
+        &self,
+        _: reqwest::Request,
+        _: &mut http::Extensions,
+        _: reqwest_middleware::Next<'_>,
+    ) -> reqwest_middleware::Result<reqwest::Response> {
+        Err(reqwest_middleware::Error::middleware(std::io::Error::other(
+            "circuit open",
+        )))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_middleware_error_is_one_exception_event_without_its_text() {
+    let t = TestTelemetry::new();
+    let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+        .with(otel_kit_http::ClientMiddleware::new().providers(t.providers()))
+        .with(Refuses)
+        .build();
+    client
+        .get("http://127.0.0.1:9/x")
+        .send()
+        .await
+        .expect_err("the middleware refuses");
+
+    let spans = t.spans();
+    let span = spans
+        .span("GET")
+        .is_error()
+        .has_error_description("middleware error")
+        .has_attribute("error.type", "middleware");
+    let logs = t.logs();
+    assert_eq!(exception_events(&logs), 1);
+    logs.event("http.client.request.exception")
+        .has_severity(Severity::Warn)
+        .has_attribute("exception.type", "anyhow::Error")
+        .has_attribute("exception.message", "middleware error")
+        .is_in_span(&span);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,6 @@
 //! otel-kit-http's integration tests, one binary: the client middleware (`client`,
 //! `client_chain`, `client_errors`, `client_metrics`, its hooks in `client_hooks`), the
-//! server layer (`server`, `server_context`, `server_metrics`, its hooks in
+//! server layer (`server`, `server_context`, `server_errors`, `server_metrics`, its hooks in
 //! `server_hooks`, the server span from handlers in `server_span`, HTTPS and reverse
 //! proxies in `server_origin`), providers passed
 //! in to 50 tests in parallel
@@ -28,6 +28,7 @@ mod parallel_providers;
 mod python_interop;
 mod server;
 mod server_context;
+mod server_errors;
 mod server_hooks;
 mod server_metrics;
 mod server_origin;

@@ -18,7 +18,7 @@ use crate::error_kind;
 use crate::failure::Failure;
 
 /// The failure of an async-nats error of kind `kind`.
-pub(crate) fn of_kind<K: Debug>(kind: K, error: &dyn Display) -> Failure {
+pub(crate) fn of_kind<K: Debug, E: Display>(kind: K, error: &E) -> Failure {
     error_kind::failure(&kind, error)
 }
 
@@ -26,8 +26,9 @@ pub(crate) fn of_kind<K: Debug>(kind: K, error: &dyn Display) -> Failure {
 /// kind when that is what it is, else `_OTHER`.
 pub(crate) fn of_boxed(error: &(dyn std::error::Error + Send + Sync + 'static)) -> Failure {
     match error.downcast_ref::<async_nats::client::PublishError>() {
-        Some(publish) => of_kind(publish.kind(), &error),
-        None => Failure::new(otel_kit_core::error_type::OTHER, error.to_string()),
+        Some(publish) => of_kind(publish.kind(), publish),
+        None => Failure::new(otel_kit_core::error_type::OTHER, error.to_string())
+            .exception(otel_kit_core::exception::type_name::<async_nats::Error>()),
     }
 }
 
@@ -44,8 +45,16 @@ mod tests {
         let boxed: async_nats::Error = Box::new(async_nats::client::PublishError::new(
             async_nats::client::PublishErrorKind::Send,
         ));
-        assert_eq!(of_boxed(boxed.as_ref()).error_type(), "send");
+        let send = of_boxed(boxed.as_ref());
+        assert_eq!(send.error_type(), "send");
+        // The boxed error's own type, not the box.
+        assert_eq!(send.exception_type(), Some("async_nats::error::Error"));
         let io: async_nats::Error = Box::new(std::io::Error::other("gone"));
         assert_eq!(of_boxed(io.as_ref()).error_type(), "_OTHER");
+        assert!(
+            of_boxed(io.as_ref())
+                .exception_type()
+                .is_some_and(|t| t.starts_with("alloc::boxed::Box<dyn"))
+        );
     }
 }

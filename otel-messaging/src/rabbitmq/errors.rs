@@ -20,6 +20,7 @@ pub(crate) fn of(error: &lapin::Error) -> Failure {
                 AMQPErrorKind::Hard(hard) => hard.to_string(),
             };
             Failure::new(name.to_ascii_lowercase(), error.to_string())
+                .exception(otel_kit_core::exception::type_name::<lapin::Error>())
         }
         kind => error_kind::failure(kind, error),
     }
@@ -40,5 +41,8 @@ mod tests {
         assert_eq!(of(&refused).error_type(), "not-found");
         let heartbeat = lapin::Error::from(ErrorKind::MissingHeartbeatError);
         assert_eq!(of(&heartbeat).error_type(), "missing_heartbeat_error");
+        // Both are exceptions of lapin's error type.
+        assert_eq!(of(&refused).exception_type(), Some("lapin::error::Error"));
+        assert_eq!(of(&heartbeat).exception_type(), Some("lapin::error::Error"));
     }
 }

@@ -93,4 +93,21 @@ async fn a_broker_that_is_down_fails_fast_and_every_span_ends() {
         ])
         .has_count(1);
     metrics.assert_absent("messaging.client.consumed.messages");
+    // The two calls that failed raised, once each; the abandoned one did not (the
+    // caller cancelled it).
+    let logs = t.logs();
+    let sends: Vec<_> = logs
+        .as_slice()
+        .iter()
+        .filter(|r| r.event_name == "messaging.send.exception")
+        .collect();
+    assert_eq!(sends.len(), 2, "{}", logs.listing());
+    for span in ["request down.requests", "publish down.stream"] {
+        let span = spans.span(span);
+        logs.record_where(&span.record().name, |r| {
+            r.span_id.as_deref() == Some(span.record().span_id.as_str())
+        })
+        .has_severity(opentelemetry::logs::Severity::Warn)
+        .has_attribute("exception.type", "async_nats::error::Error");
+    }
 }

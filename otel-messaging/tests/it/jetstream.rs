@@ -260,10 +260,18 @@ async fn a_publish_no_stream_takes_fails_with_stream_not_found() {
         result.expect_err("no stream").kind(),
         async_nats::jetstream::context::PublishErrorKind::StreamNotFound
     );
-    t.spans()
+    let spans = t.spans();
+    let span = spans
         .span(&format!("publish {subject}"))
         .is_error()
         .has_attribute("error.type", "stream_not_found");
+    // The ack's error, handed to the caller: one `messaging.send.exception` (WARN).
+    t.logs()
+        .assert_count(1)
+        .event("messaging.send.exception")
+        .has_severity(opentelemetry::logs::Severity::Warn)
+        .has_attribute("exception.type", "async_nats::error::Error")
+        .is_in_span(&span);
     t.metrics()
         .metric("messaging.client.sent.messages")
         .point(&[("error.type", "stream_not_found".into())])

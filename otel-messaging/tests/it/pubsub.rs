@@ -263,7 +263,8 @@ async fn a_failing_handler_fails_its_span_with_the_error_type() {
         .await;
     assert!(handled.is_err());
 
-    t.spans()
+    let spans = t.spans();
+    let span = spans
         .span(&format!("process {subject}"))
         .is_error()
         .has_error_description("invalid digit found in string")
@@ -272,7 +273,20 @@ async fn a_failing_handler_fails_its_span_with_the_error_type() {
         .metric("messaging.process.duration")
         .histogram_point(&[("error.type", "core::num::error::ParseIntError".into())])
         .has_count(1);
-    t.logs().assert_count(0);
+    // The handler's error ends processing: one `messaging.process.exception` at ERROR
+    // (nothing after the handler handles it), in the process span (docs/errors.md).
+    let logs = t.logs();
+    logs.assert_count(1)
+        .event("messaging.process.exception")
+        .has_severity(opentelemetry::logs::Severity::Error)
+        .has_attribute("exception.type", "core::num::error::ParseIntError")
+        .has_attribute("exception.message", "invalid digit found in string")
+        .is_in_span(&span);
+    otel_kit_testing::Conformance::semconv()
+        .check_spans(&spans)
+        .check_logs(&logs)
+        .report()
+        .assert_conforms();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -55,10 +55,17 @@ async fn a_broker_that_is_down_fails_fast_and_a_closed_channel_fails_its_span() 
 
     let spans = t.spans();
     spans.assert_count(1);
-    spans
+    let span = spans
         .span("publish nowhere")
         .is_error()
         .has_attribute("error.type", "invalid_channel_state");
+    // lapin's error, handed to the caller: one `messaging.send.exception` (WARN).
+    t.logs()
+        .assert_count(1)
+        .event("messaging.send.exception")
+        .has_severity(opentelemetry::logs::Severity::Warn)
+        .has_attribute("exception.type", "lapin::error::Error")
+        .is_in_span(&span);
     t.metrics()
         .metric("messaging.client.sent.messages")
         .point(&[("error.type", "invalid_channel_state".into())])
@@ -202,7 +209,16 @@ async fn every_rabbitmq_span_metric_and_event_conforms_to_the_registry() {
     let spans = t.spans();
     let metrics = t.metrics();
     let logs = t.logs();
-    logs.event("messaging.process.exception");
+    // The handler's error and the panic: one exception event each.
+    let process_exceptions = |exception_type: &'static str| {
+        logs.record_where(exception_type, move |r| {
+            r.event_name == "messaging.process.exception"
+                && r.attribute("exception.type").and_then(|v| v.as_str()) == Some(exception_type)
+        })
+        .has_severity(opentelemetry::logs::Severity::Error);
+    };
+    process_exceptions("std::io::error::Error");
+    process_exceptions("panic");
     let report = Conformance::semconv()
         .check_spans(&spans)
         .check_metrics(&metrics)

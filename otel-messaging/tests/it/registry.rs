@@ -111,7 +111,17 @@ async fn every_span_metric_and_event_conforms_to_the_registry() {
     ] {
         assert!(metrics.find(name).is_some(), "{name} was recorded");
     }
-    logs.event("messaging.process.exception");
+    // The handler's error and the panic: one exception event each; the request nobody
+    // answered: a send exception.
+    let exception = |name: &'static str, exception_type: &'static str| {
+        logs.record_where(exception_type, move |r| {
+            r.event_name == name
+                && r.attribute("exception.type").and_then(|v| v.as_str()) == Some(exception_type)
+        });
+    };
+    exception("messaging.process.exception", "std::io::error::Error");
+    exception("messaging.process.exception", "panic");
+    exception("messaging.send.exception", "async_nats::error::Error");
 
     let report = Conformance::semconv()
         .check_spans(&spans)

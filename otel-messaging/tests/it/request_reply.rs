@@ -85,15 +85,27 @@ async fn a_request_nobody_answers_fails_with_no_responders() {
     let failed = tokio::time::timeout(PATIENCE, nats.request(subject.clone(), "?".into()))
         .await
         .expect("answered in time");
-    assert_eq!(
-        failed.expect_err("no responders").kind(),
-        async_nats::RequestErrorKind::NoResponders
-    );
+    let error = failed.expect_err("no responders");
+    assert_eq!(error.kind(), async_nats::RequestErrorKind::NoResponders);
 
-    t.spans()
+    let spans = t.spans();
+    let span = spans
         .span(&format!("request {subject}"))
         .is_error()
         .has_attribute("error.type", "no_responders");
+    let logs = t.logs();
+    logs.assert_count(1)
+        .event("messaging.send.exception")
+        .has_severity(opentelemetry::logs::Severity::Warn)
+        .has_attribute("exception.type", "async_nats::error::Error")
+        // The error's own text, which is also the span's description.
+        .has_attribute("exception.message", error.to_string())
+        .is_in_span(&span);
+    otel_kit_testing::Conformance::semconv()
+        .check_spans(&spans)
+        .check_logs(&logs)
+        .report()
+        .assert_conforms();
     let metrics = t.metrics();
     metrics
         .metric("messaging.client.operation.duration")

@@ -42,7 +42,7 @@ async fn a_server_error_gives_its_prefix_and_never_the_arguments() {
     let () = conn.del(&name).await.expect("DEL");
 
     let spans = t.spans();
-    spans
+    let hget = spans
         .span("HGET")
         .is_error()
         .has_attribute(semconv::attribute::ERROR_TYPE, "WRONGTYPE")
@@ -58,6 +58,34 @@ async fn a_server_error_gives_its_prefix_and_never_the_arguments() {
         panic!("an error status");
     };
     assert!(description.starts_with("ERR unknown command"), "{description}");
+    // Each error the caller got is one exception event in its command's span, its
+    // message the description (the arguments replaced); SET succeeded: none.
+    let logs = t.logs();
+    let events: Vec<_> = logs
+        .as_slice()
+        .iter()
+        .filter(|r| r.event_name.ends_with(".exception"))
+        .collect();
+    assert_eq!(events.len(), 2, "{}", logs.listing());
+    for (span, name) in [(hget, "HGET"), (unknown, "FROBNICATE")] {
+        let in_span =
+            |r: &otel_kit_testing::LogRecord| r.span_id.as_deref() == Some(span.record().span_id.as_str());
+        logs.record_where(name, |r| {
+            in_span(r) && r.event_name == "db.client.operation.exception"
+        })
+        .has_severity(opentelemetry::logs::Severity::Warn)
+        .has_attribute("exception.type", std::any::type_name::<redis::ServerError>())
+        .is_in_span(&span);
+    }
+    logs.record_where("FROBNICATE's", |r| {
+        r.span_id.as_deref() == Some(unknown.record().span_id.as_str())
+    })
+    .has_attribute("exception.message", description.to_string());
+    otel_kit_testing::Conformance::semconv()
+        .check_spans(&spans)
+        .check_logs(&logs)
+        .report()
+        .assert_conforms();
     spans
         .span("SET")
         .has_status_unset()
@@ -139,13 +167,21 @@ async fn a_redis_that_is_down_fails_promptly_with_error_type_and_leaves_nothing(
     drop(conn);
     settles_to(baseline).await;
 
-    t.spans()
+    let spans = t.spans();
+    let span = spans
         .assert_count(1)
         .span("GET")
         .is_error()
         .has_attribute(semconv::attribute::ERROR_TYPE, "io")
         .has_attribute(semconv::attribute::SERVER_ADDRESS, "127.0.0.1")
         .lacks_attribute(semconv::attribute::DB_RESPONSE_STATUS_CODE);
+    // The connection's own error: one exception event of the redis crate's error type.
+    t.logs()
+        .assert_count(1)
+        .event("db.client.operation.exception")
+        .has_severity(opentelemetry::logs::Severity::Warn)
+        .has_attribute("exception.type", std::any::type_name::<redis::RedisError>())
+        .is_in_span(&span);
     t.metrics()
         .metric(semconv::metric::DB_CLIENT_OPERATION_DURATION)
         .histogram_point(&[

@@ -293,12 +293,31 @@ async fn syntax_error_is_an_error_span_with_the_status_code() {
 
     let spans = t.spans();
     // `FORM` is no FROM: the summary has the operation only.
-    endpoint(spans.span("SELECT"), &expect)
+    let span = endpoint(spans.span("SELECT"), &expect)
         .has_parent(&spans.span("test"))
         .is_error()
         .has_attribute(semconv::attribute::DB_RESPONSE_STATUS_CODE, SYNTAX_ERROR)
         .has_attribute(semconv::attribute::ERROR_TYPE, SYNTAX_ERROR)
         .has_attribute(semconv::attribute::DB_QUERY_TEXT, format!("SELECT * FORM {users} WHERE name = ?"));
+    // The error the caller got: one exception event in the operation's span, its
+    // message the span's description (docs/errors.md).
+    let opentelemetry::trace::Status::Error { description } = &span.record().status else {
+        panic!("an error status");
+    };
+    let logs = t.logs();
+    assert_eq!(exception_events(&logs), 1, "{}", logs.listing());
+    logs.event("db.client.operation.exception")
+        .has_severity(opentelemetry::logs::Severity::Warn)
+        .has_attribute("exception.type", "sqlx_core::error::Error")
+        .has_attribute("exception.message", description.to_string())
+        .is_in_span(&span);
+    // sqlx's own `tracing` logs (its statement log, through the bridge) are not ours.
+    let ours: Vec<_> = logs.as_slice().iter().filter(|r| !r.event_name.is_empty() && r.event_name.ends_with(".exception")).cloned().collect();
+    otel_kit_testing::Conformance::semconv()
+        .check_spans(&spans)
+        .check_logs(&otel_kit_testing::Logs::new(ours))
+        .report()
+        .assert_conforms();
     t.metrics()
         .metric(semconv::metric::DB_CLIENT_OPERATION_DURATION)
         .histogram_point(&[
@@ -355,6 +374,17 @@ async fn unique_violation_keeps_the_value_out_of_the_span() {
     };
     assert!(!description.contains("taken@example.com"), "{description}");
     assert!(description.len() > 20, "the server's message is kept: {description}");
+    // The exception event's message is the same text: the value stays out of it too.
+    let logs = t.logs();
+    assert_eq!(exception_events(&logs), 1, "{}", logs.listing());
+    logs.event("db.client.operation.exception")
+        .has_attribute("exception.message", description.to_string())
+        .is_in_span(&failed);
+}
+
+/// How many exception events (`*.exception` log records) `logs` holds.
+fn exception_events(logs: &otel_kit_testing::Logs) -> usize {
+    logs.as_slice().iter().filter(|r| r.event_name.ends_with(".exception")).count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -395,10 +425,15 @@ async fn pool_exhaustion_times_out_with_an_error_span() {
     drop(held);
 
     let spans = t.spans();
-    endpoint(spans.span("SELECT"), &expect)
+    let span = endpoint(spans.span("SELECT"), &expect)
         .is_error()
         .has_attribute(semconv::attribute::ERROR_TYPE, "pool_timed_out")
         .lacks_attribute(semconv::attribute::DB_RESPONSE_STATUS_CODE);
+    t.logs()
+        .event("db.client.operation.exception")
+        .has_attribute("exception.type", "sqlx_core::error::Error")
+        .has_attribute("exception.message", sqlx::Error::PoolTimedOut.to_string())
+        .is_in_span(&span);
     // The connection goes back to the pool in the background: used 0, idle 1.
     let deadline = Instant::now() + Duration::from_secs(5);
     while pool.pool().num_idle() == 0 && Instant::now() < deadline {
