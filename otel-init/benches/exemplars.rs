@@ -1,14 +1,25 @@
 //! The cost of exemplars per recorded measurement, side by side in one run.
 //!
-//! Every case records `http.server.request.duration` (the HTTP server's five metric
-//! attributes, `DURATION_BUCKETS`) on the SDK's meter provider, with a sampled span's
-//! context current, cycling through values that fall in different buckets:
+//! The histogram cases record `http.server.request.duration` (the HTTP server's five
+//! metric attributes, `DURATION_BUCKETS`) on the SDK's meter provider, with a sampled
+//! span's context current, cycling through values that fall in different buckets:
 //!
 //! - `sdk`: the SDK's own histogram, no wrapper (the baseline);
 //! - `always_off`: through `ExemplarMeterProvider` with `ExemplarFilter::AlwaysOff`;
 //! - `trace_based`: the default filter, in the sampled span: each measurement kept;
 //! - `trace_based_unsampled`: the default filter in an unsampled span: read and rejected;
 //! - `always_on`: every measurement kept.
+//!
+//! The counter cases add 1 to a `u64` counter with the same five attributes
+//! (`Counter::add`):
+//!
+//! - `counter_sdk`: the SDK's own counter, no wrapper (their baseline);
+//! - `counter_always_off`: through the wrapper, filter off;
+//! - `counter_trace_based`: the default filter in the sampled span: each measurement
+//!   offered to the reservoir, which keeps the `n`th of a collection with chance `1/n`
+//!   (no collection here: almost none is stored);
+//! - `counter_trace_based_unsampled`: the default filter in an unsampled span;
+//! - `counter_no_span`: the default filter with no span current: rejected.
 //!
 //! Run with `cargo bench -p otel-kit-init --bench exemplars`.
 //! `EXEMPLAR_BENCH_ONLY=<case>:<n>` records `n` measurements in one case after a
@@ -19,7 +30,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group};
-use opentelemetry::metrics::{Histogram, MeterProvider as _};
+use opentelemetry::metrics::{Counter, Histogram, Meter, MeterProvider as _};
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState};
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::metrics::{ManualReader, SdkMeterProvider};
@@ -27,12 +38,17 @@ use otel_kit_core::DURATION_BUCKETS;
 use otel_kit_init::ExemplarMeterProvider;
 use otel_kit_init::config::ExemplarFilter;
 
-const CASES: [&str; 5] = [
+const CASES: [&str; 10] = [
     "sdk",
     "always_off",
     "trace_based",
     "trace_based_unsampled",
     "always_on",
+    "counter_sdk",
+    "counter_always_off",
+    "counter_trace_based",
+    "counter_trace_based_unsampled",
+    "counter_no_span",
 ];
 
 /// Durations across six buckets.
@@ -54,33 +70,50 @@ fn sdk() -> SdkMeterProvider {
         .build()
 }
 
-/// The case's histogram, and the context its measurements are made in.
-fn setup(case: &str) -> (Histogram<f64>, Context, Box<dyn std::any::Any>) {
-    let filter = match case {
+/// The instrument a case records on.
+enum Instrument {
+    Histogram(Histogram<f64>),
+    Counter(Counter<u64>),
+}
+
+/// The case's instrument, the context its measurements are made in, and what must
+/// live as long as they are made (the provider).
+fn setup(case: &str) -> (Instrument, Context, Box<dyn std::any::Any>) {
+    let kind = case.strip_prefix("counter_").unwrap_or(case);
+    let filter = match kind {
         "sdk" => None,
         "always_off" => Some(ExemplarFilter::AlwaysOff),
         "always_on" => Some(ExemplarFilter::AlwaysOn),
-        "trace_based" | "trace_based_unsampled" => Some(ExemplarFilter::TraceBased),
-        other => panic!("unknown case {other}; one of {CASES:?}"),
+        "trace_based" | "trace_based_unsampled" | "no_span" => Some(ExemplarFilter::TraceBased),
+        _ => panic!("unknown case {case}; one of {CASES:?}"),
     };
-    let build = |provider: &dyn Fn() -> opentelemetry::metrics::Meter| {
-        provider()
-            .f64_histogram("http.server.request.duration")
-            .with_unit("s")
-            .with_boundaries(DURATION_BUCKETS.to_vec())
-            .build()
+    let build = |meter: Meter| {
+        if case.starts_with("counter_") {
+            Instrument::Counter(meter.u64_counter("http.server.requests").build())
+        } else {
+            Instrument::Histogram(
+                meter
+                    .f64_histogram("http.server.request.duration")
+                    .with_unit("s")
+                    .with_boundaries(DURATION_BUCKETS.to_vec())
+                    .build(),
+            )
+        }
     };
-    let (histogram, keep): (_, Box<dyn std::any::Any>) = match filter {
+    let (instrument, keep): (_, Box<dyn std::any::Any>) = match filter {
         None => {
             let provider = sdk();
-            (build(&|| provider.meter("otel-kit-http")), Box::new(provider))
+            (build(provider.meter("otel-kit-http")), Box::new(provider))
         }
         Some(filter) => {
             let provider = ExemplarMeterProvider::new(sdk(), filter);
-            (build(&|| provider.meter("otel-kit-http")), Box::new(provider))
+            (build(provider.meter("otel-kit-http")), Box::new(provider))
         }
     };
-    let flags = if case == "trace_based_unsampled" {
+    if kind == "no_span" {
+        return (instrument, Context::new(), keep);
+    }
+    let flags = if kind == "trace_based_unsampled" {
         TraceFlags::default()
     } else {
         TraceFlags::SAMPLED
@@ -92,24 +125,27 @@ fn setup(case: &str) -> (Histogram<f64>, Context, Box<dyn std::any::Any>) {
         true,
         TraceState::NONE,
     ));
-    (histogram, cx, keep)
+    (instrument, cx, keep)
 }
 
-fn run(histogram: &Histogram<f64>, attributes: &[KeyValue], i: usize) {
-    histogram.record(black_box(VALUES[i % VALUES.len()]), black_box(attributes));
+fn run(instrument: &Instrument, attributes: &[KeyValue], i: usize) {
+    match instrument {
+        Instrument::Histogram(h) => h.record(black_box(VALUES[i % VALUES.len()]), black_box(attributes)),
+        Instrument::Counter(c) => c.add(black_box(1), black_box(attributes)),
+    }
 }
 
 fn bench(c: &mut Criterion) {
     let attributes = attributes();
     let mut group = c.benchmark_group("exemplars");
     for case in CASES {
-        let (histogram, cx, _keep) = setup(case);
+        let (instrument, cx, _keep) = setup(case);
         let _attached = cx.attach();
         let mut i = 0;
         group.bench_function(case, |b| {
             b.iter(|| {
                 i += 1;
-                run(&histogram, &attributes, i);
+                run(&instrument, &attributes, i);
             });
         });
     }
@@ -127,10 +163,10 @@ fn main() {
         let (case, n) = only.split_once(':').expect("EXEMPLAR_BENCH_ONLY=<case>:<n>");
         let n: usize = n.parse().expect("a count");
         let attributes = attributes();
-        let (histogram, cx, _keep) = setup(case);
+        let (instrument, cx, _keep) = setup(case);
         let _attached = cx.attach();
         for i in 0..1_000 + n {
-            run(&histogram, &attributes, i);
+            run(&instrument, &attributes, i);
         }
         return;
     }

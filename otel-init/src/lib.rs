@@ -41,9 +41,10 @@
 //!   re-exported here as [`batch`], [`console_exporter`], [`redaction`] and
 //!   [`value_length`]. This crate maps its configuration onto their builders.
 //! - **Exemplars** (`metrics`): the meter provider is an [`ExemplarMeterProvider`], whose
-//!   histograms keep, per bucket, the latest measurement made in a sampled span
-//!   (`OTEL_METRICS_EXEMPLAR_FILTER`, [`Builder::exemplar_filter`]); the OTLP
-//!   gRPC and HTTP/protobuf exporters write them onto the data points.
+//!   histograms keep, per bucket, the latest measurement made in a sampled span, and
+//!   whose counters, up-down counters and gauges keep one such measurement per point,
+//!   sampled uniformly (`OTEL_METRICS_EXEMPLAR_FILTER`, [`Builder::exemplar_filter`]);
+//!   the OTLP gRPC and HTTP/protobuf exporters write them onto the data points.
 //!
 //! The configuration reference (every variable, default, and builder method) is
 //! `docs/configuration.md`.

@@ -160,8 +160,9 @@ impl Exporting<'_> {
         Ok((tracer.build(), span_stats))
     }
 
-    /// The SDK's meter provider, wrapped so that its histograms keep the exemplars the
-    /// configured filter admits, which our OTLP exporter writes onto their points.
+    /// The SDK's meter provider, wrapped so that its synchronous instruments keep the
+    /// exemplars the configured filter admits, which our OTLP exporter writes onto
+    /// their points.
     #[cfg(feature = "metrics")]
     fn meter_provider(&mut self) -> Result<ExemplarMeterProvider<SdkMeterProvider>, InitError> {
         #[cfg(any(feature = "__otlp", feature = "console"))]

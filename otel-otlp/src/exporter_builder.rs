@@ -255,8 +255,8 @@ impl ExporterBuilder<Metrics> {
         self
     }
 
-    /// Writes the exemplars these reservoirs keep onto histogram points: those of an
-    /// [`ExemplarMeterProvider`](crate::exemplar::ExemplarMeterProvider)
+    /// Writes the exemplars these reservoirs keep onto histogram, sum and gauge points:
+    /// those of an [`ExemplarMeterProvider`](crate::exemplar::ExemplarMeterProvider)
     /// (`provider.reservoirs()`), since opentelemetry_sdk 0.33 records none.
     ///
     /// ```

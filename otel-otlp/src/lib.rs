@@ -34,7 +34,8 @@
 //! - **[`batch`]**: [`SpanQueueProcessor`](batch::SpanQueueProcessor), the SDK's batch
 //!   span processor with drops counted, failures reported at most once per 10 s, and
 //!   `on_end` never blocking.
-//! - **[`exemplar`]** (`metrics`): the meter provider whose histograms keep exemplars,
+//! - **[`exemplar`]** (`metrics`): the meter provider whose histograms, counters,
+//!   up-down counters and gauges keep exemplars,
 //!   and the reservoirs the metric exporter writes them from.
 //! - **[`otlp_encoding`]** (`grpc` or `http-proto`): the encoders the exporters use,
 //!   public for benchmarks and for exporters of one's own.

@@ -1,16 +1,19 @@
-//! The kit's exemplars on the harness's histogram points, as otel-kit-init's OTLP
-//! exporter writes them: the harness's meter provider is an `ExemplarMeterProvider`, so
-//! `has_exemplar_in` works on code under test exactly as on what `init()` exports.
+//! The kit's exemplars on the harness's histogram, sum and gauge points, as
+//! otel-kit-init's OTLP exporter writes them: the harness's meter provider is an
+//! `ExemplarMeterProvider`, so `has_exemplar_in` works on code under test exactly as
+//! on what `init()` exports.
+
+use std::time::SystemTime;
 
 use opentelemetry::KeyValue;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::metrics::v1::{Exemplar, exemplar, metric};
-use opentelemetry_sdk::metrics::data::{AggregatedMetrics, HistogramDataPoint, MetricData, ResourceMetrics};
+use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData, ResourceMetrics};
 use otel_kit_core::sdk::exemplar::{ExemplarValue, Reservoirs, StoredExemplar};
 
-/// Adds to each histogram point of `request` (opentelemetry-proto's transform of
-/// `collected`, which keeps its order) the exemplars kept for it, then forgets them:
-/// the harness collects delta points.
+/// Adds to each histogram, sum and gauge point of `request` (opentelemetry-proto's
+/// transform of `collected`, which keeps its order) the exemplars kept for it, then
+/// forgets them: the harness collects delta points.
 pub(crate) fn add(
     reservoirs: &Reservoirs,
     collected: &ResourceMetrics,
@@ -22,38 +25,51 @@ pub(crate) fn add(
     let mut until = None;
     for (scope, proto_scope) in collected.scope_metrics().zip(&mut resource_metrics.scope_metrics) {
         for (m, proto) in scope.metrics().zip(&mut proto_scope.metrics) {
-            let Some(metric::Data::Histogram(proto)) = &mut proto.data else {
-                continue;
-            };
             let (time, points) = match m.data() {
-                AggregatedMetrics::F64(MetricData::Histogram(h)) => {
-                    (h.time(), attribute_sets(h.data_points()))
+                AggregatedMetrics::F64(data) => points(data),
+                AggregatedMetrics::U64(data) => points(data),
+                AggregatedMetrics::I64(data) => points(data),
+            };
+            let mut proto_points: Vec<&mut Vec<Exemplar>> = match &mut proto.data {
+                Some(metric::Data::Histogram(h)) => {
+                    h.data_points.iter_mut().map(|p| &mut p.exemplars).collect()
                 }
-                AggregatedMetrics::U64(MetricData::Histogram(h)) => {
-                    (h.time(), attribute_sets(h.data_points()))
-                }
-                AggregatedMetrics::I64(MetricData::Histogram(h)) => {
-                    (h.time(), attribute_sets(h.data_points()))
-                }
+                Some(metric::Data::Sum(s)) => s.data_points.iter_mut().map(|p| &mut p.exemplars).collect(),
+                Some(metric::Data::Gauge(g)) => g.data_points.iter_mut().map(|p| &mut p.exemplars).collect(),
                 _ => continue,
             };
             until = until.max(Some(time));
-            for (attributes, point) in points.iter().zip(&mut proto.data_points) {
+            for (attributes, exemplars) in points.iter().zip(&mut proto_points) {
                 reservoirs.for_point(scope.scope().name(), m.name(), attributes, time, &mut |e| {
-                    point.exemplars.push(proto_exemplar(e));
+                    exemplars.push(proto_exemplar(e));
                 });
             }
         }
     }
+    reservoirs.collected();
     if let Some(until) = until {
         reservoirs.forget_until(until);
     }
 }
 
-fn attribute_sets<'a, T: 'a>(
-    points: impl Iterator<Item = &'a HistogramDataPoint<T>>,
-) -> Vec<Vec<&'a KeyValue>> {
-    points.map(|p| p.attributes().collect()).collect()
+/// The time of a histogram's, sum's or gauge's points and each point's attributes (none
+/// for an exponential histogram, which gets no exemplars of ours).
+fn points<T>(data: &MetricData<T>) -> (SystemTime, Vec<Vec<&KeyValue>>) {
+    match data {
+        MetricData::Histogram(h) => (
+            h.time(),
+            h.data_points().map(|p| p.attributes().collect()).collect(),
+        ),
+        MetricData::Sum(s) => (
+            s.time(),
+            s.data_points().map(|p| p.attributes().collect()).collect(),
+        ),
+        MetricData::Gauge(g) => (
+            g.time(),
+            g.data_points().map(|p| p.attributes().collect()).collect(),
+        ),
+        MetricData::ExponentialHistogram(h) => (h.time(), Vec::new()),
+    }
 }
 
 fn proto_exemplar(e: &StoredExemplar) -> Exemplar {

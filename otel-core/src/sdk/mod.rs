@@ -3,9 +3,9 @@
 //! it. It sits in otel-kit-core, not in one of them, because each of the three needs it
 //! and none of them may depend on another for it.
 //!
-//! - [`exemplar`]: [`ExemplarMeterProvider`](exemplar::ExemplarMeterProvider), histograms
-//!   that keep exemplars (the measurement and the span it was recorded in) beside the
-//!   SDK, and the [`Reservoirs`](exemplar::Reservoirs) an exporter reads them from.
+//! - [`exemplar`]: [`ExemplarMeterProvider`](exemplar::ExemplarMeterProvider), histograms,
+//!   counters, up-down counters and gauges that keep exemplars (the measurement and the
+//!   span it was recorded in) beside the SDK, and the [`Reservoirs`](exemplar::Reservoirs) an exporter reads them from.
 //! - [`BridgeTracer`]: the tracer for the `tracing` span bridge, which leaves out the
 //!   attribute it adds that the registry does not define.
 //! - [`DeclaredEventNames`]: a logger provider for the `tracing` log bridge that keeps

@@ -163,10 +163,14 @@ impl ServerLayer {
         self.edit(|c| c.exclusions.add_prefix(prefix.into()))
     }
 
-    /// Declares that this server terminates TLS itself (rustls in process, axum-server's
-    /// `bind_rustls`, ...): a request whose URI names no scheme (every HTTP/1.1 request)
-    /// gets `url.scheme = "https"`, on the span and the duration. HTTP/2 requests carry
-    /// their `:scheme`, which is used as it is. Off by default (`http`).
+    /// Declares that every connection of this server is TLS it terminates itself
+    /// (rustls in process, axum-server's `bind_rustls`, ...): a request whose URI names
+    /// no scheme (every HTTP/1.1 request) gets `url.scheme = "https"`, on the span and
+    /// the duration. HTTP/2 requests carry their `:scheme`, which is used as it is. Off
+    /// by default (`http`). A server with a plain listener too should leave it off and
+    /// mark the TLS listener's requests with
+    /// [`TlsConnection`](crate::server::TlsConnection) instead, which is read per request
+    /// before this setting.
     ///
     /// ```
     /// let layer = otel_kit_http::ServerLayer::new().served_over_tls(true);

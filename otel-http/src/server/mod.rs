@@ -51,11 +51,13 @@
 //! `ConnectInfo<SocketAddr>`), `user_agent.original`, `http.response.status_code`,
 //! `error.type`, and captured headers.
 //!
-//! `url.scheme` is the request URI's (HTTP/2 `:scheme`), else `https` when the layer
-//! was told the server terminates TLS ([`ServerLayer::served_over_tls`]), else `http`.
-//! Behind a reverse proxy, [`ServerLayer::trust_forwarded_headers`] takes the scheme,
-//! the server address and the client address from `Forwarded` / `X-Forwarded-*`: only
-//! when told, because clients can forge those headers.
+//! `url.scheme` is `https` for a request marked [`TlsConnection`] (a TLS acceptor
+//! inserts it, per connection), else the request URI's (HTTP/2 `:scheme`), else
+//! `https` when the layer was told the server terminates TLS
+//! ([`ServerLayer::served_over_tls`]), else `http`. Behind a reverse proxy,
+//! [`ServerLayer::trust_forwarded_headers`] takes the scheme, the server address and
+//! the client address from `Forwarded` / `X-Forwarded-*` (the original client's
+//! scheme wins): only when told, because clients can forge those headers.
 //!
 //! The `axum` cargo feature (on by default) reads `MatchedPath` and `ConnectInfo`;
 //! without it the layer works on any tower service, with no route and no peer.
@@ -70,9 +72,11 @@ mod layer;
 mod origin;
 mod service;
 mod start;
+mod tls_connection;
 
 pub use crate::INSTRUMENTATION_SCOPE;
 pub use call::{ERROR_TYPE_CANCELLED, ERROR_TYPE_PANIC};
 pub use exclude::DEFAULT_EXCLUDED_PATHS;
 pub use future::ResponseFuture;
 pub use layer::{ServerLayer, ServerService};
+pub use tls_connection::TlsConnection;

@@ -2,8 +2,9 @@
 //! `server.address`/`server.port`, `client.address`, and the connection's
 //! `network.peer.address`/`network.peer.port`.
 //!
-//! What the server knows itself comes first: the request URI's scheme (HTTP/2's
-//! `:scheme`, an absolute-form target), the layer's
+//! What the server knows itself comes first: a [`TlsConnection`] marker its TLS acceptor
+//! put in the request's extensions, the request URI's scheme (HTTP/2's `:scheme`, an
+//! absolute-form target), the layer's
 //! [`served_over_tls`](super::ServerLayer::served_over_tls) setting, and the socket's peer
 //! (axum's `ConnectInfo<SocketAddr>`). Behind a reverse proxy those describe the proxy's
 //! hop, so with [`trust_forwarded_headers`](super::ServerLayer::trust_forwarded_headers)
@@ -21,6 +22,7 @@ use http::request::Parts;
 use http::{HeaderMap, HeaderName};
 use opentelemetry::StringValue;
 
+use super::TlsConnection;
 use super::interned;
 
 const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
@@ -61,11 +63,18 @@ impl OriginRules {
         } else {
             Forwarded::default()
         };
-        let scheme = forwarded.proto.unwrap_or(match request.uri.scheme_str() {
-            Some("https") => "https",
-            Some(_) => "http",
-            None if self.tls => "https",
-            None => "http",
+        // The original client's scheme if a trusted proxy named it, else the
+        // immediate peer request's (the semantic conventions' order).
+        let scheme = forwarded.proto.unwrap_or_else(|| {
+            if request.extensions.get::<TlsConnection>().is_some() {
+                return "https";
+            }
+            match request.uri.scheme_str() {
+                Some("https") => "https",
+                Some(_) => "http",
+                None if self.tls => "https",
+                None => "http",
+            }
         });
         let server = match (forwarded.host, request.uri.authority()) {
             (Some((host, port)), _) => Some((interned::host(without_brackets(host)), port)),
@@ -305,6 +314,21 @@ mod tests {
             trust_forwarded: false,
         };
         assert_eq!(read(tls, &forged).0, "https");
+    }
+
+    #[test]
+    fn a_tls_connection_marker_is_https_unless_a_trusted_proxy_says_otherwise() {
+        let marked = |headers: &[(&str, &str)]| {
+            let mut parts = parts(headers);
+            parts.extensions.insert(TlsConnection);
+            parts
+        };
+        assert_eq!(OriginRules::default().origin(&marked(&[])).scheme, "https");
+        assert_eq!(OriginRules::default().origin(&parts(&[])).scheme, "http");
+        // An untrusted header changes nothing; a trusted proxy names the client's scheme.
+        let proxied = marked(&[("x-forwarded-proto", "http")]);
+        assert_eq!(OriginRules::default().origin(&proxied).scheme, "https");
+        assert_eq!(TRUSTED.origin(&proxied).scheme, "http");
     }
 
     #[test]

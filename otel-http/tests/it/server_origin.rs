@@ -1,17 +1,19 @@
 //! Where a request came from: `url.scheme` for HTTPS served in process (a real TLS
-//! round trip) and behind a proxy, `server.address` / `client.address` from trusted
+//! round trip; per connection with the `TlsConnection` marker, or layer-wide) and
+//! behind a proxy, `server.address` / `client.address` from trusted
 //! forwarded headers only, and the connection's `network.peer.*`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::ConnectInfo;
 use axum::routing::get;
+use axum::{Extension, Router};
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use otel_kit_http::ServerLayer;
+use otel_kit_http::server::TlsConnection;
 use otel_kit_testing::TestTelemetry;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -120,10 +122,55 @@ async fn https_served_in_process_is_https_on_the_span_and_the_metric() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_layer_on_a_tls_and_a_plain_listener_gives_each_request_its_connection_s_scheme() {
+    // One app, one layer, two listeners in this process: the TLS one's requests are
+    // marked by the one documented line, the plain one's are not.
+    let t = TestTelemetry::new();
+    let app = app(ServerLayer::new().providers(t.providers()));
+    let (tls_addr, cert) = serve_tls(app.clone().layer(Extension(TlsConnection))).await;
+    let plain = serve(app).await;
+    assert_eq!(get_over_tls(tls_addr, cert).await, "HTTP/1.1 200 OK");
+    let status = reqwest::get(format!("{plain}/orders"))
+        .await
+        .expect("plain request")
+        .status();
+    assert_eq!(status, 200);
+
+    let spans = t.wait_for_spans(2, WAIT).await;
+    let tls_port = otel_kit_testing::AttributeValue::Int(i64::from(tls_addr.port()));
+    let (over_tls, plain): (Vec<_>, Vec<_>) = spans
+        .named("GET /orders")
+        .into_iter()
+        .partition(|s| s.record().attribute("server.port") == Some(&tls_port));
+    let ([over_tls], [plain]) = (over_tls.as_slice(), plain.as_slice()) else {
+        panic!(
+            "one request on each listener: {} / {}",
+            over_tls.len(),
+            plain.len()
+        );
+    };
+    over_tls
+        .has_attribute("url.scheme", "https")
+        .has_attribute("network.protocol.version", "1.1");
+    plain
+        .has_attribute("url.scheme", "http")
+        .has_attribute("network.protocol.version", "1.1");
+    let metrics = t.metrics();
+    let duration = metrics.metric("http.server.request.duration");
+    duration
+        .histogram_point(&[("url.scheme", "https".into())])
+        .has_count(1);
+    duration
+        .histogram_point(&[("url.scheme", "http".into())])
+        .has_count(1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_served_over_tls_an_https_request_1_1_reads_as_http() {
-    // What the layer cannot know by itself: HTTP/1.1 requests carry no scheme. This is
-    // why `served_over_tls` exists (and why it defaults to off: most services sit
-    // behind a proxy that terminates TLS).
+    // What the layer cannot know by itself: HTTP/1.1 requests carry no scheme, and
+    // the TLS stack leaves no trace in the request. This is why `TlsConnection` and
+    // `served_over_tls` exist (the latter off by default: most services sit behind a
+    // proxy that terminates TLS).
     let t = TestTelemetry::new();
     let (addr, cert) = serve_tls(app(ServerLayer::new().providers(t.providers()))).await;
     assert_eq!(get_over_tls(addr, cert).await, "HTTP/1.1 200 OK");

@@ -109,7 +109,7 @@ impl Builder {
         self
     }
 
-    /// Which histogram measurements become exemplars (wins over
+    /// Which measurements become exemplars (wins over
     /// `OTEL_METRICS_EXEMPLAR_FILTER`; default [`ExemplarFilter::TraceBased`]: those
     /// recorded while a sampled span is current).
     ///

@@ -33,7 +33,7 @@ impl TemporalityPreference {
 /// The name of the exemplar filter's variable.
 pub(crate) const EXEMPLAR_FILTER_VARIABLE: &str = "OTEL_METRICS_EXEMPLAR_FILTER";
 
-/// `OTEL_METRICS_EXEMPLAR_FILTER`: which histogram measurements the kit keeps as
+/// `OTEL_METRICS_EXEMPLAR_FILTER`: which measurements the kit keeps as
 /// exemplars (`otel_kit_core::sdk::exemplar`; the 0.33 SDK keeps none itself).
 pub(crate) fn read_exemplar_filter(env: &mut Env<'_>) -> ExemplarFilter {
     env.choice(

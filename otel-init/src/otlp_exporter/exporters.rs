@@ -132,7 +132,8 @@ pub(crate) enum OtlpMetricExporter {
 }
 
 /// The metric exporter's own settings: the temporality it asks of the SDK, and the
-/// reservoirs its histogram points take their exemplars from (otel-kit-otlp's only).
+/// reservoirs its histogram, sum and gauge points take their exemplars from
+/// (otel-kit-otlp's only).
 #[cfg(feature = "metrics")]
 pub(crate) type MetricSettings = (
     Temporality,

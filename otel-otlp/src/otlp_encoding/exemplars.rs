@@ -1,6 +1,6 @@
 //! The exemplar hook of [`MetricEncoder`](super::MetricEncoder): exemplars the encoder
-//! writes into histogram data points from a source of the caller's, such as the kit's
-//! reservoirs ([`Reservoirs`], kept beside the SDK, since opentelemetry_sdk 0.33
+//! writes into histogram, sum and gauge data points from a source of the caller's, such
+//! as the kit's reservoirs ([`Reservoirs`], kept beside the SDK, since opentelemetry_sdk 0.33
 //! records none).
 
 use std::time::SystemTime;
@@ -23,7 +23,7 @@ pub struct Exemplar<'a> {
     pub filtered_attributes: &'a [KeyValue],
 }
 
-/// Which histogram data point the encoder asks exemplars for.
+/// Which data point (of a histogram, a sum or a gauge) the encoder asks exemplars for.
 #[derive(Debug, Clone, Copy)]
 pub struct PointIdentity<'a> {
     /// The instrumentation scope's name.
@@ -37,7 +37,8 @@ pub struct PointIdentity<'a> {
 }
 
 /// Where [`MetricEncoder::encode`](super::MetricEncoder::encode) finds exemplars for
-/// each histogram data point, after the SDK's own.
+/// each histogram, sum and gauge data point, after the SDK's own (exponential
+/// histograms get none of these).
 ///
 /// ```
 /// use otel_kit_otlp::otlp_encoding::{Exemplar, ExemplarSource, PointIdentity};
@@ -46,18 +47,18 @@ pub struct PointIdentity<'a> {
 /// struct Nothing;
 ///
 /// impl ExemplarSource for Nothing {
-///     fn histogram_exemplars(&self, _point: &PointIdentity<'_>, _add: &mut dyn FnMut(&Exemplar<'_>)) {}
+///     fn exemplars(&self, _point: &PointIdentity<'_>, _add: &mut dyn FnMut(&Exemplar<'_>)) {}
 /// }
 /// ```
 pub trait ExemplarSource {
     /// Calls `add` with each exemplar of `point`.
-    fn histogram_exemplars(&self, point: &PointIdentity<'_>, add: &mut dyn FnMut(&Exemplar<'_>));
+    fn exemplars(&self, point: &PointIdentity<'_>, add: &mut dyn FnMut(&Exemplar<'_>));
 }
 
 /// The kit's reservoirs: the exemplars recorded up to the point's time, for the
 /// point's exact attribute set.
 impl ExemplarSource for Reservoirs {
-    fn histogram_exemplars(&self, point: &PointIdentity<'_>, add: &mut dyn FnMut(&Exemplar<'_>)) {
+    fn exemplars(&self, point: &PointIdentity<'_>, add: &mut dyn FnMut(&Exemplar<'_>)) {
         self.for_point(
             point.scope,
             point.metric,

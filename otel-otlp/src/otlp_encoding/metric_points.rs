@@ -113,26 +113,60 @@ pub(super) struct Period {
     pub(super) time: u64,
 }
 
-/// One `NumberDataPoint` (of a gauge or a sum) as a `data_points` field. Returns how
+/// One `NumberDataPoint` (of a gauge or a sum) as a `data_points` field, with the
+/// SDK's exemplars and then those of `extra` (for the point as of `time`). Returns how
 /// many attributes were left out.
-pub(super) fn number<'a, T: Number + 'a>(
+pub(super) fn number<'a, T: Number + 'a, A>(
     buf: &mut Vec<u8>,
     period: Period,
+    time: SystemTime,
     v: T,
     exemplars: impl Iterator<Item = &'a SdkExemplar<T>>,
-    attributes: impl Iterator<Item = &'a KeyValue>,
-) -> u32 {
+    attributes: impl Fn() -> A,
+    extra: Option<ExemplarLookup<'_>>,
+) -> u32
+where
+    A: Iterator<Item = &'a KeyValue>,
+{
     let nested = wire::begin(buf, 1, 1);
     wire::fixed64(buf, 2, period.start);
     wire::fixed64(buf, 3, period.time);
     value(buf, 4, v.value());
     let mut dropped = sdk_exemplars(buf, 5, exemplars);
-    dropped += point_attributes(buf, 7, attributes);
+    if let Some(lookup) = extra {
+        dropped += ours(buf, 5, lookup, time, attributes());
+    }
+    dropped += point_attributes(buf, 7, attributes());
     wire::end(buf, nested);
     dropped
 }
 
-/// Where a histogram's points find exemplars of ours: a source, and the scope and
+/// The exemplars `lookup` has for the point of `attributes` as of `time`, each an
+/// `Exemplar` field under `tag`. Returns how many attributes were left out.
+fn ours<'a>(
+    buf: &mut Vec<u8>,
+    tag: u32,
+    lookup: ExemplarLookup<'_>,
+    time: SystemTime,
+    attributes: impl Iterator<Item = &'a KeyValue>,
+) -> u32 {
+    let attributes: Vec<&KeyValue> = attributes.collect();
+    let identity = PointIdentity {
+        scope: lookup.scope,
+        metric: lookup.metric,
+        attributes: &attributes,
+        time,
+    };
+    let mut dropped = 0;
+    lookup.source.exemplars(&identity, &mut |e: &Exemplar<'_>| {
+        let ids = e.span.map(|s| (s.trace_id.to_bytes(), s.span_id.to_bytes()));
+        let ids = ids.as_ref().map(|(t, s)| (t, s));
+        dropped += exemplar(buf, tag, e.value, e.time, ids, e.filtered_attributes.iter());
+    });
+    dropped
+}
+
+/// Where a metric's points find exemplars of ours: a source, and the scope and
 /// metric they belong to.
 #[derive(Clone, Copy)]
 pub(super) struct ExemplarLookup<'a> {
@@ -160,20 +194,7 @@ pub(super) fn histogram<T: Number>(
     wire::packed_fixed64(buf, 7, || point.bounds().map(f64::to_bits));
     let mut dropped = sdk_exemplars(buf, 8, point.exemplars());
     if let Some(lookup) = extra {
-        let attributes: Vec<&KeyValue> = point.attributes().collect();
-        let identity = PointIdentity {
-            scope: lookup.scope,
-            metric: lookup.metric,
-            attributes: &attributes,
-            time,
-        };
-        lookup
-            .source
-            .histogram_exemplars(&identity, &mut |e: &Exemplar<'_>| {
-                let ids = e.span.map(|s| (s.trace_id.to_bytes(), s.span_id.to_bytes()));
-                let ids = ids.as_ref().map(|(t, s)| (t, s));
-                dropped += exemplar(buf, 8, e.value, e.time, ids, e.filtered_attributes.iter());
-            });
+        dropped += ours(buf, 8, lookup, time, point.attributes());
     }
     dropped += point_attributes(buf, 9, point.attributes());
     if let Some(min) = point.min() {

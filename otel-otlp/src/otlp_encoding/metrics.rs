@@ -16,8 +16,8 @@ use super::wire;
 ///
 /// The resource comes with each collection (the SDK gives it there, not to the
 /// exporter) and is encoded once per request, each scope once; the buffers are kept
-/// from one collection to the next. Histogram data points get, after the SDK's own
-/// exemplars, those an [`ExemplarSource`] gives. An attribute value with no OTLP form
+/// from one collection to the next. Histogram, sum and gauge data points get, after
+/// the SDK's own exemplars, those an [`ExemplarSource`] gives. An attribute value with no OTLP form
 /// is left out and counted in [`dropped_values`](Self::dropped_values).
 ///
 /// ```
@@ -48,7 +48,8 @@ pub struct MetricEncoder {
 
 impl MetricEncoder {
     /// Writes the `ExportMetricsServiceRequest` for `metrics` into `out`, replacing what
-    /// it held and keeping its capacity; histogram points get `exemplars`' exemplars.
+    /// it held and keeping its capacity; histogram, sum and gauge points get `exemplars`'
+    /// exemplars.
     pub fn encode(
         &mut self,
         metrics: &ResourceMetrics,
@@ -114,7 +115,15 @@ fn metric_data<T: Number>(out: &mut Vec<u8>, data: &MetricData<T>, extra: Option
                 time: nanos(gauge.time()),
             };
             for p in gauge.data_points() {
-                dropped += metric_points::number(out, period, p.value(), p.exemplars(), p.attributes());
+                dropped += metric_points::number(
+                    out,
+                    period,
+                    gauge.time(),
+                    p.value(),
+                    p.exemplars(),
+                    || p.attributes(),
+                    extra,
+                );
             }
             wire::end(out, nested);
         }
@@ -125,7 +134,15 @@ fn metric_data<T: Number>(out: &mut Vec<u8>, data: &MetricData<T>, extra: Option
                 time: nanos(sum.time()),
             };
             for p in sum.data_points() {
-                dropped += metric_points::number(out, period, p.value(), p.exemplars(), p.attributes());
+                dropped += metric_points::number(
+                    out,
+                    period,
+                    sum.time(),
+                    p.value(),
+                    p.exemplars(),
+                    || p.attributes(),
+                    extra,
+                );
             }
             wire::varint(out, 2, temporality(sum.temporality()));
             wire::varint(out, 3, u64::from(sum.is_monotonic()));

@@ -32,7 +32,7 @@ impl Encoder for MetricEncoder {
 /// An OTLP metric exporter (gRPC or HTTP/protobuf) for the SDK's periodic reader, as
 /// [`SpanExporter`](crate::SpanExporter) is for spans; with the reservoirs of an
 /// [`ExemplarMeterProvider`](crate::exemplar::ExemplarMeterProvider), it writes
-/// their exemplars onto histogram points.
+/// their exemplars onto histogram, sum and gauge points.
 ///
 /// ```
 /// use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider, Temporality};
@@ -88,11 +88,13 @@ impl ExporterBuilder<Metrics> {
     }
 }
 
-/// The end of the period of the collection's delta histograms, if it has any.
-fn delta_histograms_until(metrics: &ResourceMetrics) -> Option<SystemTime> {
+/// The end of the period of the collection's delta points (histograms and sums), if it
+/// has any.
+fn delta_until(metrics: &ResourceMetrics) -> Option<SystemTime> {
     fn delta_time<T>(data: &MetricData<T>) -> Option<SystemTime> {
         match data {
             MetricData::Histogram(h) if h.temporality() == Temporality::Delta => Some(h.time()),
+            MetricData::Sum(s) if s.temporality() == Temporality::Delta => Some(s.time()),
             _ => None,
         }
     }
@@ -116,12 +118,14 @@ impl PushMetricExporter for MetricExporter {
                 encoder.encode(metrics, exemplars.map(|r| r as &dyn ExemplarSource), out)
             })
             .await;
-        // A delta point holds only its period's measurements: its exemplars must not
-        // come again on the next one (sent or not, the point is not retried).
-        if let Some(reservoirs) = &self.exemplars
-            && let Some(until) = delta_histograms_until(metrics)
-        {
-            reservoirs.forget_until(until);
+        if let Some(reservoirs) = &self.exemplars {
+            // Sums and gauges sample anew in each collection cycle.
+            reservoirs.collected();
+            // A delta point holds only its period's measurements: its exemplars must
+            // not come again on the next one (sent or not, the point is not retried).
+            if let Some(until) = delta_until(metrics) {
+                reservoirs.forget_until(until);
+            }
         }
         result
     }

@@ -40,9 +40,22 @@ impl<'a> NumberPointAssert<'a> {
         self
     }
 
-    /// Asserts one exemplar was recorded inside `span`. The SDK keeps exemplars on no
-    /// gauge or sum (the kit keeps them on histograms); this is for data from other
-    /// senders.
+    /// Asserts one exemplar was recorded inside `span` (the metric links to the trace):
+    /// the harness and `otel_kit_init::init()` keep one per sum or gauge point, sampled
+    /// uniformly among the measurements made in a sampled span since the last
+    /// collection, so a point measured in one span only carries that span.
+    ///
+    /// ```
+    /// use opentelemetry::trace::{Tracer as _, TracerProvider as _};
+    /// use otel_kit_testing::TestTelemetry;
+    ///
+    /// let t = TestTelemetry::new();
+    /// let orders = t.meter("shop").u64_counter("shop.orders").build();
+    /// t.tracer_provider().tracer("shop").in_span("pay", |_| orders.add(1, &[]));
+    ///
+    /// let spans = t.spans();
+    /// t.metrics().metric("shop.orders").point(&[]).has_exemplar_in(&spans.span("pay"));
+    /// ```
     #[track_caller]
     pub fn has_exemplar_in(self, span: &impl AsRef<SpanRecord>) -> Self {
         check_exemplar(self.metric, &self.point.exemplars, span.as_ref());

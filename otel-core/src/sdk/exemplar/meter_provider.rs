@@ -1,24 +1,27 @@
-//! [`ExemplarMeterProvider`]: a meter provider whose histograms keep exemplars beside
-//! the SDK's aggregation, since opentelemetry_sdk 0.33 keeps none.
+//! [`ExemplarMeterProvider`]: a meter provider whose synchronous instruments keep
+//! exemplars beside the SDK's aggregation, since opentelemetry_sdk 0.33 keeps none.
 
 use std::ops::Deref;
 use std::sync::Arc;
 
+use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{
-    AsyncInstrumentBuilder, BoundHistogram, BoundSyncInstrument, Counter, Gauge, Histogram, HistogramBuilder,
-    InstrumentBuilder, InstrumentProvider, Meter, MeterProvider, ObservableCounter, ObservableGauge,
-    ObservableUpDownCounter, SyncInstrument, UpDownCounter,
+    AsyncInstrumentBuilder, Counter, Gauge, Histogram, HistogramBuilder, InstrumentBuilder,
+    InstrumentProvider, Meter, MeterProvider, ObservableCounter, ObservableGauge, ObservableUpDownCounter,
+    UpDownCounter,
 };
-use opentelemetry::{InstrumentationScope, KeyValue};
 
-use super::filter::{Admission, ExemplarFilter};
-use super::reservoir::{ExemplarValue, HistogramReservoir, StoredExemplar, recording_key};
+use super::filter::ExemplarFilter;
+use super::instruments::{Keeper, Recording};
 use super::reservoirs::Reservoirs;
 
-/// A meter provider (the SDK's, in practice) whose histograms also keep exemplars in
-/// [`Reservoirs`] that an exporter writes onto their data points. Every other
-/// instrument is the wrapped provider's own. It dereferences to the wrapped provider,
-/// so `force_flush` and `shutdown` are the SDK's.
+/// A meter provider (the SDK's, in practice) whose synchronous instruments (histograms,
+/// counters, up-down counters, gauges) also keep exemplars in [`Reservoirs`] that an
+/// exporter writes onto their data points: a histogram's one per bucket, a sum's or a
+/// gauge's one per point, as the metrics SDK specification's default reservoirs do.
+/// Observable instruments are the wrapped provider's own: their callbacks run at
+/// collection, in no span of the measured work. It dereferences to the wrapped
+/// provider, so `force_flush` and `shutdown` are the SDK's.
 ///
 /// With [`ExemplarFilter::AlwaysOff`] it hands out the wrapped provider's meters
 /// unchanged: no cost at all.
@@ -106,15 +109,6 @@ macro_rules! wrapped_builder {
     }};
 }
 
-/// The wrapped meter's instrument, with the builder's description and unit.
-macro_rules! same_instrument {
-    ($method:ident, $builder:ident, $instrument:ty) => {
-        fn $method(&self, b: $builder<'_, $instrument>) -> $instrument {
-            wrapped_builder!(self, $method, b).build()
-        }
-    };
-}
-
 /// The wrapped meter's observable instrument, with the builder's callbacks.
 macro_rules! same_observable {
     ($method:ident, $instrument:ty, $measure:ty) => {
@@ -124,6 +118,22 @@ macro_rules! same_observable {
                 builder = builder.with_callback(callback);
             }
             builder.build()
+        }
+    };
+}
+
+/// A counter, up-down counter or gauge of the wrapped meter that keeps exemplars too.
+macro_rules! exemplar_instrument {
+    ($method:ident, $instrument:ty) => {
+        fn $method(&self, b: InstrumentBuilder<'_, $instrument>) -> $instrument {
+            let inner = wrapped_builder!(self, $method, b).build();
+            <$instrument>::new(Arc::new(Recording {
+                inner,
+                keeper: Keeper {
+                    reservoir: self.reservoirs.uniform(&self.scope_name, &b.name),
+                    filter: self.reservoirs.filter(),
+                },
+            }))
         }
     };
 }
@@ -155,13 +165,13 @@ macro_rules! exemplar_histogram {
 }
 
 impl InstrumentProvider for WrappedMeter {
-    same_instrument!(u64_counter, InstrumentBuilder, Counter<u64>);
-    same_instrument!(f64_counter, InstrumentBuilder, Counter<f64>);
-    same_instrument!(i64_up_down_counter, InstrumentBuilder, UpDownCounter<i64>);
-    same_instrument!(f64_up_down_counter, InstrumentBuilder, UpDownCounter<f64>);
-    same_instrument!(u64_gauge, InstrumentBuilder, Gauge<u64>);
-    same_instrument!(f64_gauge, InstrumentBuilder, Gauge<f64>);
-    same_instrument!(i64_gauge, InstrumentBuilder, Gauge<i64>);
+    exemplar_instrument!(u64_counter, Counter<u64>);
+    exemplar_instrument!(f64_counter, Counter<f64>);
+    exemplar_instrument!(i64_up_down_counter, UpDownCounter<i64>);
+    exemplar_instrument!(f64_up_down_counter, UpDownCounter<f64>);
+    exemplar_instrument!(u64_gauge, Gauge<u64>);
+    exemplar_instrument!(f64_gauge, Gauge<f64>);
+    exemplar_instrument!(i64_gauge, Gauge<i64>);
     same_observable!(u64_observable_counter, ObservableCounter<u64>, u64);
     same_observable!(f64_observable_counter, ObservableCounter<f64>, f64);
     same_observable!(i64_observable_up_down_counter, ObservableUpDownCounter<i64>, i64);
@@ -173,115 +183,17 @@ impl InstrumentProvider for WrappedMeter {
     exemplar_histogram!(u64_histogram, u64);
 }
 
-/// A measurement as an exemplar's value and as the number its bucket is chosen by.
-trait Measure: Copy {
-    fn exemplar_value(self) -> ExemplarValue;
-    fn as_f64(self) -> f64;
-}
-
-impl Measure for f64 {
-    fn exemplar_value(self) -> ExemplarValue {
-        ExemplarValue::Double(self)
-    }
-
-    fn as_f64(self) -> f64 {
-        self
-    }
-}
-
-impl Measure for u64 {
-    fn exemplar_value(self) -> ExemplarValue {
-        ExemplarValue::Int(i64::try_from(self).unwrap_or(i64::MAX))
-    }
-
-    fn as_f64(self) -> f64 {
-        self as f64
-    }
-}
-
-/// What keeps a histogram's exemplars: its reservoir and the filter that admits them.
-#[derive(Clone)]
-struct Keeper {
-    reservoir: Arc<HistogramReservoir>,
-    filter: ExemplarFilter,
-}
-
-impl Keeper {
-    /// The exemplar of a measurement made now and the value its bucket is chosen by,
-    /// if the filter admits it.
-    fn exemplar<T: Measure>(&self, measurement: T) -> Option<(f64, StoredExemplar)> {
-        let Admission::Kept(span) = self.filter.admit() else {
-            return None;
-        };
-        let bucket_value = measurement.as_f64();
-        // The SDK drops what it cannot aggregate; so do we.
-        bucket_value.is_finite().then(|| {
-            let exemplar = StoredExemplar {
-                value: measurement.exemplar_value(),
-                time: std::time::SystemTime::now(),
-                span,
-            };
-            (bucket_value, exemplar)
-        })
-    }
-}
-
-/// The SDK's histogram, then the reservoir when the filter admits the measurement.
-struct Recording<T> {
-    inner: Histogram<T>,
-    keeper: Keeper,
-}
-
-impl<T: Measure + Send + Sync + 'static> SyncInstrument<T> for Recording<T> {
-    fn measure(&self, measurement: T, attributes: &[KeyValue]) {
-        self.inner.record(measurement, attributes);
-        if let Some((bucket_value, exemplar)) = self.keeper.exemplar(measurement) {
-            self.keeper.reservoir.offer(bucket_value, exemplar, attributes);
-        }
-    }
-
-    /// The SDK's bound histogram, and the attribute set's reservoir key made once. The
-    /// API's default would be a handle that drops every measurement, and the SDK's
-    /// bound instruments are on (otel-kit-init turns them on), so this must not be
-    /// left to the default.
-    fn bind(&self, attributes: &[KeyValue]) -> Box<dyn BoundSyncInstrument<T> + Send + Sync> {
-        Box::new(BoundRecording {
-            inner: self.inner.bind(attributes),
-            keeper: self.keeper.clone(),
-            key: recording_key(attributes),
-            attributes: attributes.into(),
-        })
-    }
-}
-
-/// A [`Recording`] bound to one attribute set.
-struct BoundRecording<T> {
-    inner: BoundHistogram<T>,
-    keeper: Keeper,
-    key: u64,
-    attributes: Box<[KeyValue]>,
-}
-
-impl<T: Measure + Send + Sync> BoundSyncInstrument<T> for BoundRecording<T> {
-    fn measure(&self, measurement: T) {
-        self.inner.record(measurement);
-        if let Some((bucket_value, exemplar)) = self.keeper.exemplar(measurement) {
-            self.keeper
-                .reservoir
-                .offer_keyed(self.key, bucket_value, exemplar, &self.attributes);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::time::SystemTime;
 
+    use opentelemetry::KeyValue;
     use opentelemetry::trace::{SpanId, TraceContextExt as _, Tracer as _, TracerProvider as _};
     use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
     use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider};
 
     use super::*;
+    use crate::sdk::exemplar::ExemplarValue;
 
     /// Records 0.3 s on `shop.latency` in a span of a tracer sampling `sampled`, and
     /// once outside any span; returns the span's id and the exemplars' span ids.
@@ -382,6 +294,96 @@ mod tests {
             &mut |e| found.push(e.span.map(|s| s.span_id)),
         );
         assert_eq!(found, [Some(span_id)]);
+    }
+
+    /// The span ids and values of the exemplars kept for `metric`'s point `attributes`.
+    fn kept(
+        provider: &ExemplarMeterProvider<SdkMeterProvider>,
+        metric: &str,
+        attributes: &[KeyValue],
+    ) -> Vec<(Option<SpanId>, ExemplarValue)> {
+        let point: Vec<&KeyValue> = attributes.iter().collect();
+        let mut found = Vec::new();
+        provider
+            .reservoirs()
+            .for_point("shop", metric, &point, SystemTime::now(), &mut |e| {
+                found.push((e.span.map(|s| s.span_id), e.value))
+            });
+        found
+    }
+
+    #[test]
+    fn counters_up_down_counters_and_gauges_keep_one_exemplar_of_their_span() {
+        let exemplars = InMemoryMetricExporter::default();
+        let sdk = SdkMeterProvider::builder()
+            .with_reader(PeriodicReader::builder(exemplars.clone()).build())
+            .build();
+        let provider = ExemplarMeterProvider::new(sdk, ExemplarFilter::TraceBased);
+        let meter = provider.meter("shop");
+        let orders = meter.u64_counter("shop.orders").build();
+        let revenue = meter.f64_counter("shop.revenue").build();
+        let open = meter.i64_up_down_counter("shop.open").build();
+        let fill = meter.f64_gauge("shop.fill").build();
+        let attrs = [KeyValue::new("shop.step", "pay")];
+        let bound = orders.bind(&attrs);
+        let tracer = SdkTracerProvider::builder().build().tracer("shop");
+        let span = tracer.in_span("pay", |cx| {
+            orders.add(2, &attrs);
+            revenue.add(9.5, &attrs);
+            open.add(-1, &attrs);
+            fill.record(0.25, &attrs);
+            cx.span().span_context().span_id()
+        });
+        // Outside any span: not admitted by the default filter.
+        orders.add(5, &attrs);
+        bound.add(7);
+        assert_eq!(
+            kept(&provider, "shop.orders", &attrs),
+            [(Some(span), ExemplarValue::Int(2))]
+        );
+        assert_eq!(
+            kept(&provider, "shop.revenue", &attrs),
+            [(Some(span), ExemplarValue::Double(9.5))]
+        );
+        assert_eq!(
+            kept(&provider, "shop.open", &attrs),
+            [(Some(span), ExemplarValue::Int(-1))]
+        );
+        assert_eq!(
+            kept(&provider, "shop.fill", &attrs),
+            [(Some(span), ExemplarValue::Double(0.25))]
+        );
+        provider.force_flush().unwrap();
+        let sum = exemplars.get_finished_metrics().unwrap()[0]
+            .scope_metrics()
+            .flat_map(|s| s.metrics())
+            .find_map(|m| match m.data() {
+                opentelemetry_sdk::metrics::data::AggregatedMetrics::U64(
+                    opentelemetry_sdk::metrics::data::MetricData::Sum(s),
+                ) => s.data_points().next().map(|p| p.value()),
+                _ => None,
+            });
+        assert_eq!(sum, Some(14), "the SDK still aggregates, bound handle included");
+    }
+
+    #[test]
+    fn a_bound_counter_keeps_exemplars_in_a_span() {
+        let provider = ExemplarMeterProvider::new(SdkMeterProvider::default(), ExemplarFilter::AlwaysOn);
+        let attrs = [KeyValue::new("shop.step", "pay"), KeyValue::new("shop.tier", 2)];
+        let bound = provider
+            .meter("shop")
+            .u64_counter("shop.orders")
+            .build()
+            .bind(&attrs);
+        let tracer = SdkTracerProvider::builder().build().tracer("shop");
+        let span = tracer.in_span("pay", |cx| {
+            bound.add(3);
+            cx.span().span_context().span_id()
+        });
+        assert_eq!(
+            kept(&provider, "shop.orders", &attrs),
+            [(Some(span), ExemplarValue::Int(3))]
+        );
     }
 
     #[test]

@@ -1,14 +1,17 @@
-//! One histogram's exemplars: the aligned-histogram-bucket reservoir of the metrics
-//! SDK specification, at most one exemplar per bucket per data point, the most
-//! recent measurement winning.
+//! One instrument's exemplars, per attribute set, as the metrics SDK specification's
+//! default reservoirs keep them: a histogram's in an aligned-histogram-bucket
+//! reservoir (at most one per bucket, the most recent measurement winning), a sum's or
+//! a gauge's in a simple fixed-size reservoir of one (sampled uniformly among the
+//! measurements offered since the last collection).
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
-use opentelemetry::{KeyValue, Value};
+use opentelemetry::KeyValue;
 use rustc_hash::FxHashMap;
 
+use super::attribute_hash::{mix, recording_key, set_hash};
 use super::filter::SpanIds;
 
 /// The SDK's bucket boundaries for a histogram built without any (opentelemetry_sdk
@@ -17,7 +20,7 @@ pub(super) const SDK_DEFAULT_BOUNDARIES: [f64; 15] = [
     0.0, 5.0, 10.0, 25.0, 50.0, 75.0, 100.0, 250.0, 500.0, 750.0, 1000.0, 2500.0, 5000.0, 7500.0, 10000.0,
 ];
 
-/// The most attribute sets a histogram keeps exemplars for: the SDK's default
+/// The most attribute sets an instrument keeps exemplars for: the SDK's default
 /// cardinality limit, past which its own points fold into one overflow point.
 pub const MAX_SERIES: usize = 2000;
 
@@ -46,15 +49,57 @@ pub struct StoredExemplar {
     pub span: Option<SpanIds>,
 }
 
+/// Which measurements a reservoir's cells keep: the specification's default reservoir
+/// for the instrument's aggregation ("Exemplar defaults").
+#[derive(Debug)]
+pub(super) enum Sampling {
+    /// `AlignedHistogramBucketExemplarReservoir`, for an explicit-bucket histogram: a
+    /// cell per bucket of these boundaries, the most recent measurement winning (the
+    /// variant the specification allows instead of sampling per bucket).
+    Buckets(Box<[f64]>),
+    /// `SimpleFixedSizeExemplarReservoir` of size 1 (the specification's default size),
+    /// for every other aggregation (sums, gauges): one cell, given the `n`th
+    /// measurement of a collection cycle with probability `1/n`, so that each is kept
+    /// with the same chance.
+    Uniform,
+}
+
 /// The exemplars of one attribute set, in the order it was recorded in: a cell per
-/// bucket.
+/// bucket, or one.
 #[derive(Debug)]
 struct Series {
     attributes: Box<[KeyValue]>,
     cells: Box<[Option<StoredExemplar>]>,
+    /// [`Sampling::Uniform`]: the measurements offered in `cycle`, and the state of the
+    /// random numbers that choose among them.
+    seen: u64,
+    cycle: u64,
+    random: u64,
 }
 
-/// One histogram's reservoir.
+impl Series {
+    /// The cell `bucket` (a histogram's) or, sampling uniformly, whether this
+    /// measurement takes the one cell: the specification's algorithm, `bucket =
+    /// random_integer(0, num_measurements_seen)`, kept when it is 0, with
+    /// `num_measurements_seen` reset at each collection cycle.
+    fn cell_for(&mut self, bucket: Option<usize>, cycle: u64) -> Option<usize> {
+        if bucket.is_some() {
+            return bucket;
+        }
+        if self.cycle != cycle {
+            self.cycle = cycle;
+            self.seen = 0;
+        }
+        let seen = self.seen;
+        self.seen += 1;
+        // splitmix64: one add and a mix, under the lock already held.
+        self.random = self.random.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let draw = ((u128::from(mix(self.random)) * u128::from(seen + 1)) >> 64) as u64;
+        (draw == 0).then_some(0)
+    }
+}
+
+/// One instrument's reservoir.
 ///
 /// A measurement finds its series by a hash of its attributes in the order given,
 /// one pass over them: the cheapest key for the recording path, where each call site
@@ -62,8 +107,10 @@ struct Series {
 /// any order, so an exporter finds a point's series through `by_set`, keyed by a hash
 /// that ignores order, kept as series are added and removed.
 #[derive(Debug)]
-pub(super) struct HistogramReservoir {
-    boundaries: Box<[f64]>,
+pub(super) struct Reservoir {
+    sampling: Sampling,
+    /// The collection cycle: [`Sampling::Uniform`] starts over when it changes.
+    cycle: AtomicU64,
     shards: [Mutex<FxHashMap<u64, Series>>; SHARDS],
     /// Set hash to the series (by recording key) of that set.
     by_set: Mutex<FxHashMap<u64, Vec<u64>>>,
@@ -72,26 +119,51 @@ pub(super) struct HistogramReservoir {
     over_limit: AtomicU64,
 }
 
-impl HistogramReservoir {
-    /// A reservoir for the advised `boundaries` (the SDK's default when none), or
-    /// `None` when they are invalid (not finite, or not strictly increasing): the SDK
-    /// then makes a histogram that records nothing.
-    pub(super) fn new(boundaries: Option<&[f64]>) -> Option<Self> {
+impl Reservoir {
+    /// A histogram's reservoir for the advised `boundaries` (the SDK's default when
+    /// none), or `None` when they are invalid (not finite, or not strictly
+    /// increasing): the SDK then makes a histogram that records nothing.
+    pub(super) fn histogram(boundaries: Option<&[f64]>) -> Option<Self> {
         let boundaries = boundaries.unwrap_or(&SDK_DEFAULT_BOUNDARIES);
         let valid = boundaries.iter().all(|x| x.is_finite()) && boundaries.windows(2).all(|w| w[0] < w[1]);
-        valid.then(|| HistogramReservoir {
-            boundaries: boundaries.into(),
+        valid.then(|| Self::with(Sampling::Buckets(boundaries.into())))
+    }
+
+    /// The reservoir of a sum or a gauge (a counter, an up-down counter, a gauge).
+    pub(super) fn uniform() -> Self {
+        Self::with(Sampling::Uniform)
+    }
+
+    fn with(sampling: Sampling) -> Self {
+        Reservoir {
+            sampling,
+            cycle: AtomicU64::new(0),
             shards: Default::default(),
             by_set: Mutex::default(),
             series: AtomicUsize::new(0),
             over_limit: AtomicU64::new(0),
-        })
+        }
     }
 
-    /// Keeps `exemplar` as its bucket's, replacing the one there. Allocates only for an
-    /// attribute set (in its order) seen for the first time.
-    pub(super) fn offer(&self, bucket_value: f64, exemplar: StoredExemplar, attributes: &[KeyValue]) {
-        self.offer_keyed(recording_key(attributes), bucket_value, exemplar, attributes);
+    /// How many cells a series has.
+    fn cells(&self) -> usize {
+        match &self.sampling {
+            Sampling::Buckets(boundaries) => boundaries.len() + 1,
+            Sampling::Uniform => 1,
+        }
+    }
+
+    /// A collection was taken: uniform sampling starts over with the next measurement.
+    pub(super) fn collected(&self) {
+        self.cycle.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Offers the exemplar `make` gives (of the measurement `value`): a histogram keeps
+    /// it as its bucket's, replacing the one there; a sum or a gauge keeps it or not by
+    /// uniform sampling, and makes it (reads the clock) only to keep it. Allocates only
+    /// for an attribute set (in its order) seen for the first time.
+    pub(super) fn offer(&self, value: f64, make: impl FnOnce() -> StoredExemplar, attributes: &[KeyValue]) {
+        self.offer_keyed(recording_key(attributes), value, make, attributes);
     }
 
     /// [`offer`](Self::offer) with the attributes' [`recording_key`] already made, as a
@@ -99,16 +171,22 @@ impl HistogramReservoir {
     pub(super) fn offer_keyed(
         &self,
         key: u64,
-        bucket_value: f64,
-        exemplar: StoredExemplar,
+        value: f64,
+        make: impl FnOnce() -> StoredExemplar,
         attributes: &[KeyValue],
     ) {
-        // The SDK's own rule: a bucket holds the values up to its upper bound, inclusive.
-        let bucket = self.boundaries.partition_point(|&b| b < bucket_value);
+        let bucket = match &self.sampling {
+            // The SDK's own rule: a bucket holds the values up to its upper bound, inclusive.
+            Sampling::Buckets(boundaries) => Some(boundaries.partition_point(|&b| b < value)),
+            Sampling::Uniform => None,
+        };
+        let cycle = self.cycle.load(Ordering::Relaxed);
         {
             let mut shard = self.shard(key);
             if let Some(series) = shard.get_mut(&key) {
-                series.cells[bucket] = Some(exemplar);
+                if let Some(cell) = series.cell_for(bucket, cycle) {
+                    series.cells[cell] = Some(make());
+                }
                 return;
             }
             if self.series.fetch_add(1, Ordering::Relaxed) >= MAX_SERIES {
@@ -116,13 +194,18 @@ impl HistogramReservoir {
                 self.over_limit.fetch_add(1, Ordering::Relaxed);
                 return;
             }
-            let mut cells = vec![None; self.boundaries.len() + 1].into_boxed_slice();
-            cells[bucket] = Some(exemplar);
+            let mut cells = vec![None; self.cells()].into_boxed_slice();
+            // The first measurement of a series is always kept, whatever the sampling.
+            let exemplar = make();
+            cells[bucket.unwrap_or(0)] = Some(exemplar);
             shard.insert(
                 key,
                 Series {
                     attributes: attributes.into(),
                     cells,
+                    seen: 1,
+                    cycle,
+                    random: key ^ nanos(exemplar.time),
                 },
             );
         }
@@ -148,7 +231,7 @@ impl HistogramReservoir {
         else {
             return;
         };
-        let mut latest: Vec<Option<StoredExemplar>> = vec![None; self.boundaries.len() + 1];
+        let mut latest: Vec<Option<StoredExemplar>> = vec![None; self.cells()];
         for key in keys {
             let shard = self.shard(key);
             let Some(series) = shard.get(&key) else { continue };
@@ -214,81 +297,14 @@ impl HistogramReservoir {
     }
 }
 
+/// A seed for a series' random numbers.
+fn nanos(time: SystemTime) -> u64 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// The recording path's key: one hashing pass over the attributes as given.
-pub(super) fn recording_key(attributes: &[KeyValue]) -> u64 {
-    // The shard comes from the top bits, which the word hash leaves weak.
-    mix(attributes.iter().fold(0, hash_kv))
-}
-
-/// A hash of an attribute set that does not depend on the order of its attributes:
-/// the sum of the attributes' own hashes.
-fn set_hash<'a>(attributes: impl Iterator<Item = &'a KeyValue>) -> u64 {
-    attributes.fold(0u64, |sum, kv| sum.wrapping_add(mix(hash_kv(0, kv))))
-}
-
-/// Adds an attribute to `h`: its key's bytes, then a tag for the value's type and the
-/// value. Written out rather than through `Hash`, which costs several times as much on
-/// this path (one call per measurement and attribute).
-#[inline]
-fn hash_kv(h: u64, kv: &KeyValue) -> u64 {
-    let h = add_bytes(h, kv.key.as_str().as_bytes());
-    match &kv.value {
-        Value::Bool(b) => add(add(h, 1), u64::from(*b)),
-        Value::I64(i) => add(add(h, 2), *i as u64),
-        Value::F64(f) => add(add(h, 3), f.to_bits()),
-        Value::String(s) => add_bytes(add(h, 4), s.as_str().as_bytes()),
-        // Rare on a metric: told apart by their text.
-        other => add_bytes(add(h, 5), other.to_string().as_bytes()),
-    }
-}
-
-/// FxHash's step: one word into the hash.
-#[inline]
-fn add(h: u64, word: u64) -> u64 {
-    (h.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95)
-}
-
-/// The bytes eight at a time, the last word overlapping the one before, then the
-/// length (so that overlapping and padding cannot make two texts equal).
-#[inline]
-fn add_bytes(mut h: u64, bytes: &[u8]) -> u64 {
-    let n = bytes.len();
-    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
-    if n >= 8 {
-        let mut at = 0;
-        while at + 8 <= n {
-            h = add(h, word(at));
-            at += 8;
-        }
-        if at < n {
-            h = add(h, word(n - 8));
-        }
-    } else if n >= 4 {
-        let half = |at: usize| {
-            u64::from(u32::from_le_bytes(
-                bytes[at..at + 4].try_into().unwrap_or_default(),
-            ))
-        };
-        h = add(h, half(0) | half(n - 4) << 32);
-    } else if n > 0 {
-        h = add(
-            h,
-            u64::from(bytes[0]) | u64::from(bytes[n / 2]) << 8 | u64::from(bytes[n - 1]) << 16,
-        );
-    }
-    add(h, n as u64)
-}
-
-/// A finaliser (splitmix64's), so that sums of hashes and the top bits stay well
-/// spread.
-fn mix(mut x: u64) -> u64 {
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
 }
 
 /// Whether a kept attribute set is the point's: equal hashes almost always are.
@@ -315,7 +331,7 @@ mod tests {
         }
     }
 
-    fn collect(r: &HistogramReservoir, attributes: &[KeyValue], until: u64) -> Vec<StoredExemplar> {
+    fn collect(r: &Reservoir, attributes: &[KeyValue], until: u64) -> Vec<StoredExemplar> {
         let point: Vec<&KeyValue> = attributes.iter().collect();
         let mut out = Vec::new();
         r.for_point(
@@ -328,13 +344,13 @@ mod tests {
 
     #[test]
     fn one_exemplar_per_bucket_the_latest_wins_and_bounds_are_inclusive() {
-        let r = HistogramReservoir::new(Some(&[1.0, 2.0])).unwrap();
+        let r = Reservoir::histogram(Some(&[1.0, 2.0])).unwrap();
         let attrs = [KeyValue::new("route", "/a")];
-        r.offer(0.5, exemplar(0.5, 1, 1), &attrs);
-        r.offer(1.0, exemplar(1.0, 2, 2), &attrs); // upper bound of the first bucket
-        r.offer(1.5, exemplar(1.5, 3, 3), &attrs);
-        r.offer(9.0, exemplar(9.0, 4, 4), &attrs);
-        r.offer(1.7, exemplar(1.7, 5, 5), &attrs);
+        r.offer(0.5, move || exemplar(0.5, 1, 1), &attrs);
+        r.offer(1.0, move || exemplar(1.0, 2, 2), &attrs); // upper bound of the first bucket
+        r.offer(1.5, move || exemplar(1.5, 3, 3), &attrs);
+        r.offer(9.0, move || exemplar(9.0, 4, 4), &attrs);
+        r.offer(1.7, move || exemplar(1.7, 5, 5), &attrs);
         let values: Vec<_> = collect(&r, &attrs, 10).iter().map(|e| e.value).collect();
         assert_eq!(
             values,
@@ -348,14 +364,14 @@ mod tests {
 
     #[test]
     fn an_attribute_set_is_one_series_in_any_order_and_others_are_apart() {
-        let r = HistogramReservoir::new(None).unwrap();
+        let r = Reservoir::histogram(None).unwrap();
         let ab = [KeyValue::new("a", 1), KeyValue::new("b", "x")];
         let ba = [KeyValue::new("b", "x"), KeyValue::new("a", 1)];
-        r.offer(3.0, exemplar(3.0, 1, 1), &ab);
-        r.offer(3.0, exemplar(3.0, 2, 2), &ba);
+        r.offer(3.0, move || exemplar(3.0, 1, 1), &ab);
+        r.offer(3.0, move || exemplar(3.0, 2, 2), &ba);
         r.offer(
             3.0,
-            exemplar(3.0, 3, 3),
+            move || exemplar(3.0, 3, 3),
             &[KeyValue::new("a", 2), KeyValue::new("b", "x")],
         );
         let got = collect(&r, &ab, 10);
@@ -367,12 +383,12 @@ mod tests {
 
     #[test]
     fn a_set_recorded_in_two_orders_gives_one_exemplar_per_bucket_the_latest() {
-        let r = HistogramReservoir::new(Some(&[1.0])).unwrap();
+        let r = Reservoir::histogram(Some(&[1.0])).unwrap();
         let ab = [KeyValue::new("a", 1), KeyValue::new("b", "x")];
         let ba = [KeyValue::new("b", "x"), KeyValue::new("a", 1)];
-        r.offer(0.5, exemplar(0.5, 3, 1), &ab);
-        r.offer(0.7, exemplar(0.7, 2, 2), &ba);
-        r.offer(5.0, exemplar(5.0, 4, 3), &ba);
+        r.offer(0.5, move || exemplar(0.5, 3, 1), &ab);
+        r.offer(0.7, move || exemplar(0.7, 2, 2), &ba);
+        r.offer(5.0, move || exemplar(5.0, 4, 3), &ba);
         let point = [KeyValue::new("a", 1), KeyValue::new("b", "x")];
         let values: Vec<_> = collect(&r, &point, 10).iter().map(|e| e.value).collect();
         assert_eq!(values, [ExemplarValue::Double(0.5), ExemplarValue::Double(5.0)]);
@@ -382,10 +398,10 @@ mod tests {
 
     #[test]
     fn exemplars_after_the_point_wait_and_delta_forgets_what_was_collected() {
-        let r = HistogramReservoir::new(None).unwrap();
+        let r = Reservoir::histogram(None).unwrap();
         let attrs = [KeyValue::new("a", true)];
-        r.offer(1.0, exemplar(1.0, 5, 1), &attrs);
-        r.offer(7.0, exemplar(7.0, 15, 2), &attrs);
+        r.offer(1.0, move || exemplar(1.0, 5, 1), &attrs);
+        r.offer(7.0, move || exemplar(7.0, 15, 2), &attrs);
         assert_eq!(collect(&r, &attrs, 10).len(), 1);
         r.forget_until(SystemTime::UNIX_EPOCH + Duration::from_secs(10));
         let left = collect(&r, &attrs, 20);
@@ -397,9 +413,9 @@ mod tests {
 
     #[test]
     fn attribute_sets_past_the_limit_are_counted_not_kept() {
-        let r = HistogramReservoir::new(None).unwrap();
+        let r = Reservoir::histogram(None).unwrap();
         for i in 0..MAX_SERIES + 3 {
-            r.offer(1.0, exemplar(1.0, 1, 1), &[KeyValue::new("i", i as i64)]);
+            r.offer(1.0, move || exemplar(1.0, 1, 1), &[KeyValue::new("i", i as i64)]);
         }
         assert_eq!(r.over_limit(), 3);
         assert_eq!(collect(&r, &[KeyValue::new("i", 0)], 10).len(), 1);
@@ -407,52 +423,65 @@ mod tests {
     }
 
     #[test]
-    fn texts_and_types_that_differ_hash_apart() {
-        let texts = [
-            "",
-            "a",
-            "ab",
-            "abc",
-            "abcd",
-            "abcde",
-            "abcdefgh",
-            "abcdefghi",
-            "abcdefghij0123456",
-        ];
-        let mut seen = std::collections::HashSet::new();
-        for (i, a) in texts.iter().enumerate() {
-            for b in &texts[i..] {
-                let kv = KeyValue::new(*a, b.to_string());
-                assert!(seen.insert(recording_key(&[kv])), "{a:?} = {b:?} collides");
-            }
-        }
-        let typed = [
-            KeyValue::new("k", 1),
-            KeyValue::new("k", true),
-            KeyValue::new("k", 1.0),
-            KeyValue::new("k", "1"),
-        ];
-        let keys: std::collections::HashSet<_> = typed
-            .iter()
-            .map(|kv| recording_key(std::slice::from_ref(kv)))
-            .collect();
-        assert_eq!(keys.len(), typed.len());
-        // The middle of a long text counts.
-        assert_ne!(
-            recording_key(&[KeyValue::new("http.route", "/api/v1/users/{id}/orders")]),
-            recording_key(&[KeyValue::new("http.route", "/api/v1/items/{id}/orders")])
+    fn no_reservoir_for_boundaries_the_sdk_refuses() {
+        assert!(Reservoir::histogram(Some(&[2.0, 1.0])).is_none());
+        assert!(Reservoir::histogram(Some(&[1.0, 1.0])).is_none());
+        assert!(Reservoir::histogram(Some(&[1.0, f64::NAN])).is_none());
+        let boundaries = |r: Reservoir| match r.sampling {
+            Sampling::Buckets(b) => b.to_vec(),
+            Sampling::Uniform => panic!("a histogram's reservoir samples by bucket"),
+        };
+        assert_eq!(
+            boundaries(Reservoir::histogram(None).unwrap()),
+            SDK_DEFAULT_BOUNDARIES
         );
+        assert!(boundaries(Reservoir::histogram(Some(&[])).unwrap()).is_empty());
     }
 
     #[test]
-    fn no_reservoir_for_boundaries_the_sdk_refuses() {
-        assert!(HistogramReservoir::new(Some(&[2.0, 1.0])).is_none());
-        assert!(HistogramReservoir::new(Some(&[1.0, 1.0])).is_none());
-        assert!(HistogramReservoir::new(Some(&[1.0, f64::NAN])).is_none());
-        assert_eq!(
-            &*HistogramReservoir::new(None).unwrap().boundaries,
-            &SDK_DEFAULT_BOUNDARIES
-        );
-        assert_eq!(HistogramReservoir::new(Some(&[])).unwrap().boundaries.len(), 0);
+    fn a_sum_keeps_one_exemplar_a_point_each_measurement_as_likely_as_the_others() {
+        // 2,000 attribute sets (the most a reservoir holds), 4 measurements each
+        // (values 0 to 3, in order): the one kept is each of the four about a quarter
+        // of the time. Reproducible: the random numbers are seeded by the set's key and
+        // the (fixed) time.
+        let r = Reservoir::uniform();
+        let sets = MAX_SERIES as i64;
+        for i in 0..sets {
+            let attrs = [KeyValue::new("i", i)];
+            for v in 0..4 {
+                r.offer(f64::from(v), move || exemplar(f64::from(v), 1, 1), &attrs);
+            }
+        }
+        let mut kept = [0u32; 4];
+        for i in 0..sets {
+            let got = collect(&r, &[KeyValue::new("i", i)], 10);
+            assert_eq!(got.len(), 1, "one exemplar a point");
+            let ExemplarValue::Double(v) = got[0].value else {
+                panic!()
+            };
+            kept[v as usize] += 1;
+        }
+        for (value, n) in kept.iter().enumerate() {
+            // 500 expected; the bounds are about 5 standard deviations (19.4) away.
+            assert!(
+                (400..=600).contains(n),
+                "value {value} kept {n} times of {sets}: {kept:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_collection_starts_uniform_sampling_over() {
+        let r = Reservoir::uniform();
+        let attrs = [KeyValue::new("a", 1)];
+        for v in 0..10_000 {
+            r.offer(1.0, move || exemplar(f64::from(v), 1, 1), &attrs);
+        }
+        // Without the reset, the next measurement would have a 1 in 10,001 chance.
+        r.collected();
+        r.offer(1.0, move || exemplar(-1.0, 2, 2), &attrs);
+        let got = collect(&r, &attrs, 10);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].value, ExemplarValue::Double(-1.0));
     }
 }

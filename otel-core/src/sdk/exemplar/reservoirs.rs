@@ -1,4 +1,4 @@
-//! Every histogram's reservoir, by instrumentation scope and metric name: where the
+//! Every instrument's reservoir, by instrumentation scope and metric name: where the
 //! wrapped instruments keep exemplars and an exporter finds them for each data point.
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -8,15 +8,15 @@ use opentelemetry::KeyValue;
 use rustc_hash::FxHashMap;
 
 use super::filter::ExemplarFilter;
-use super::reservoir::{HistogramReservoir, StoredExemplar};
+use super::reservoir::{Reservoir, StoredExemplar};
 
-type ByMetric = FxHashMap<String, Arc<HistogramReservoir>>;
+type ByMetric = FxHashMap<String, Arc<Reservoir>>;
 
-/// The exemplars of every histogram made through one
-/// [`ExemplarMeterProvider`](super::ExemplarMeterProvider), and the filter that
-/// admits them. An exporter reads them per data point with
-/// [`for_point`](Self::for_point); after a delta collection it calls
-/// [`forget_until`](Self::forget_until).
+/// The exemplars of every synchronous instrument (histogram, counter, up-down counter,
+/// gauge) made through one [`ExemplarMeterProvider`](super::ExemplarMeterProvider),
+/// and the filter that admits them. An exporter reads them per data point with
+/// [`for_point`](Self::for_point), calls [`collected`](Self::collected) after each
+/// collection and, after a delta collection, [`forget_until`](Self::forget_until).
 ///
 /// ```
 /// use std::time::SystemTime;
@@ -63,8 +63,9 @@ impl Reservoirs {
     }
 
     /// Calls `each` with the exemplars recorded up to `until` (the data point's time)
-    /// for the point of the histogram `metric` of scope `scope` whose attributes are
-    /// `attributes`, lowest bucket first.
+    /// for the point of the instrument `metric` of scope `scope` whose attributes are
+    /// `attributes`: a histogram's lowest bucket first, a sum's or a gauge's one.
+    /// Reading changes nothing, so several exporters may read the same point.
     pub fn for_point(
         &self,
         scope: &str,
@@ -93,7 +94,18 @@ impl Reservoirs {
         }
     }
 
-    /// How many admitted measurements were not kept because their histogram held
+    /// A collection was taken: the reservoirs of sums and gauges, which sample
+    /// uniformly among the measurements of a collection cycle, start a new cycle (the
+    /// specification's `SimpleFixedSizeExemplarReservoir` resets its count at each
+    /// collection), so the next measurement replaces the exemplar kept. An exporter
+    /// calls it after each collection, whatever the temporality.
+    pub fn collected(&self) {
+        for reservoir in self.all() {
+            reservoir.collected();
+        }
+    }
+
+    /// How many admitted measurements were not kept because their instrument held
     /// exemplars for [`MAX_SERIES`](super::MAX_SERIES) attribute sets already.
     pub fn over_limit(&self) -> u64 {
         self.all().iter().map(|r| r.over_limit()).sum()
@@ -106,18 +118,36 @@ impl Reservoirs {
         scope: &str,
         metric: &str,
         boundaries: Option<&[f64]>,
-    ) -> Option<Arc<HistogramReservoir>> {
+    ) -> Option<Arc<Reservoir>> {
+        self.get_or_make(scope, metric, || Reservoir::histogram(boundaries))
+    }
+
+    /// The reservoir of a counter, an up-down counter or a gauge, made on its first
+    /// instrument.
+    pub(super) fn uniform(&self, scope: &str, metric: &str) -> Arc<Reservoir> {
+        self.get_or_make(scope, metric, || Some(Reservoir::uniform()))
+            .unwrap_or_else(|| Arc::new(Reservoir::uniform()))
+    }
+
+    /// The metric's reservoir, made by its first instrument (an instrument of another
+    /// kind under the same name, a conflict the SDK warns of, shares it).
+    fn get_or_make(
+        &self,
+        scope: &str,
+        metric: &str,
+        make: impl FnOnce() -> Option<Reservoir>,
+    ) -> Option<Arc<Reservoir>> {
         let mut by_scope = self.lock();
         let metrics = by_scope.entry(scope.to_owned()).or_default();
         if let Some(existing) = metrics.get(metric) {
             return Some(Arc::clone(existing));
         }
-        let reservoir = Arc::new(HistogramReservoir::new(boundaries)?);
+        let reservoir = Arc::new(make()?);
         metrics.insert(metric.to_owned(), Arc::clone(&reservoir));
         Some(reservoir)
     }
 
-    fn all(&self) -> Vec<Arc<HistogramReservoir>> {
+    fn all(&self) -> Vec<Arc<Reservoir>> {
         self.lock().values().flat_map(|m| m.values().cloned()).collect()
     }
 

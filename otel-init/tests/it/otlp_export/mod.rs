@@ -6,6 +6,7 @@
 //! `export::retries`.)
 
 mod arrival;
+mod counter_exemplars;
 mod exemplars;
 mod logs;
 mod metrics;

@@ -1,6 +1,7 @@
 //! Metrics through `MetricExporter` behind the SDK's periodic reader, on a plain SDK
 //! meter provider: every point arrives with its value, and the exemplars of an
-//! `ExemplarMeterProvider` given to the exporter land on their histogram points.
+//! `ExemplarMeterProvider` given to the exporter land on their histogram and counter
+//! points.
 
 use std::sync::Arc;
 
@@ -35,6 +36,7 @@ async fn arrive(collector: &TestCollector, base: &str, protocol: Protocol) {
     );
     let meter = provider.meter("orders");
     let tracer = SdkTracerProvider::builder().build().tracer("app");
+    let mut spans = Vec::new();
     for (i, tier) in ["gold", "silver"].into_iter().enumerate() {
         let a = [KeyValue::new("tier", tier)];
         let n = i as u64 + 1;
@@ -48,10 +50,14 @@ async fn arrive(collector: &TestCollector, base: &str, protocol: Protocol) {
             .f64_histogram("http.server.request.duration")
             .with_unit("s")
             .build();
-        tracer.in_span("request", |cx| {
+        let orders = meter.u64_counter("orders.paid").build();
+        let span_id = tracer.in_span("request", |cx| {
             assert!(cx.span().span_context().is_sampled());
             duration.record(0.003 * n as f64, &a);
+            orders.add(10, &a);
+            cx.span().span_context().span_id()
         });
+        spans.push((tier, span_id.to_string()));
     }
     let sdk = provider.inner().clone();
     let flushed = sdk.clone();
@@ -59,9 +65,19 @@ async fn arrive(collector: &TestCollector, base: &str, protocol: Protocol) {
     let metrics = collector
         .wait_for_metric("http.server.request.duration", WAIT)
         .await;
-    for (tier, n) in [("gold", 1_i64), ("silver", 2)] {
-        let tier = [("tier", tier.into())];
-        metrics.metric("orders.paid").point(&tier).has_value(n);
+    for (name, n) in [("gold", 1_i64), ("silver", 2)] {
+        let tier = [("tier", name.into())];
+        // The counter's measurement in the span is its point's exemplar (one a point).
+        let paid = metrics.metric("orders.paid").point(&tier).has_value(n + 10);
+        let span_id = spans.iter().find(|(t, _)| *t == name).map(|(_, s)| s.as_str());
+        let exemplars = &paid.record().exemplars;
+        assert_eq!(exemplars.len(), 1, "{protocol:?} via {base}: {exemplars:?}");
+        assert_eq!(
+            exemplars[0].span_id.as_deref(),
+            span_id,
+            "{protocol:?} via {base}"
+        );
+        assert_eq!(exemplars[0].value, otel_kit_testing::Number::Int(10));
         metrics.metric("orders.open").point(&tier).has_value(-n);
         metrics
             .metric("queue.fill")

@@ -9,7 +9,9 @@ use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequ
 use opentelemetry_proto::tonic::common::v1::{
     AnyValue as ProtoAnyValue, KeyValue as ProtoKeyValue, any_value,
 };
-use opentelemetry_proto::tonic::metrics::v1::{Exemplar as ProtoExemplar, exemplar, metric};
+use opentelemetry_proto::tonic::metrics::v1::{
+    self as metric_v1, Exemplar as ProtoExemplar, exemplar, metric,
+};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::data::ResourceMetrics;
 use opentelemetry_sdk::metrics::{
@@ -163,17 +165,21 @@ proptest! {
     }
 }
 
-/// Two exemplars for the `histogram.f64` point of scope `app` whose `route` is `/a`;
-/// none elsewhere.
+/// The metrics [`TwoForRouteA`] has exemplars for: a histogram, a sum, a gauge, and an
+/// exponential histogram (whose points the encoder does not ask).
+const WITH_EXEMPLARS: [&str; 4] = ["histogram.f64", "counter.u64", "gauge.f64", "exponential.f64"];
+
+/// Two exemplars for the points of [`WITH_EXEMPLARS`] of scope `app` whose `route` is
+/// `/a`; none elsewhere.
 struct TwoForRouteA;
 
 impl ExemplarSource for TwoForRouteA {
-    fn histogram_exemplars(&self, point: &PointIdentity<'_>, add: &mut dyn FnMut(&Exemplar<'_>)) {
+    fn exemplars(&self, point: &PointIdentity<'_>, add: &mut dyn FnMut(&Exemplar<'_>)) {
         let route_a = point
             .attributes
             .iter()
             .any(|kv| kv.key.as_str() == "route" && kv.value.as_str() == "/a");
-        if point.scope != "app" || point.metric != "histogram.f64" || !route_a {
+        if point.scope != "app" || !WITH_EXEMPLARS.contains(&point.metric) || !route_a {
             return;
         }
         let filtered = [KeyValue::new("user", "u1")];
@@ -195,11 +201,12 @@ impl ExemplarSource for TwoForRouteA {
 }
 
 #[test]
-fn the_exemplar_source_adds_to_histogram_points_and_nothing_else() {
+fn the_exemplar_source_adds_to_histogram_sum_and_gauge_points_and_nothing_else() {
+    // counter.u64, gauge.f64, histogram.f64, histogram.u64, exponential.f64
     let measurements: Vec<Measurement> = ["/a", "/b"]
         .into_iter()
         .flat_map(|route| {
-            [7, 8, 10].map(|instrument| Measurement {
+            [0, 6, 7, 8, 10].map(|instrument| Measurement {
                 instrument,
                 scope: InstrumentationScope::builder("app").build(),
                 int: 1,
@@ -233,25 +240,41 @@ fn the_exemplar_source_adds_to_histogram_points_and_nothing_else() {
         trace_id: (0xABCD_u128 + u128::from(i)).to_be_bytes().to_vec(),
         value: Some(value),
     };
-    let mut added = 0;
+    let two = || {
+        vec![
+            with_exemplars(0, exemplar::Value::AsDouble(0.25)),
+            with_exemplars(1, exemplar::Value::AsInt(-3)),
+        ]
+    };
+    let route_a = |attributes: &[ProtoKeyValue]| format!("{attributes:?}").contains("/a");
+    let mut added = Vec::new();
     for m in &mut expected.resource_metrics[0].scope_metrics[0].metrics {
-        if m.name != "histogram.f64" {
+        if !WITH_EXEMPLARS.contains(&m.name.as_str()) {
             continue;
         }
-        let Some(metric::Data::Histogram(h)) = &mut m.data else {
-            panic!("histogram.f64 is a histogram");
-        };
-        for p in &mut h.data_points {
-            if format!("{:?}", p.attributes).contains("/a") {
-                p.exemplars = vec![
-                    with_exemplars(0, exemplar::Value::AsDouble(0.25)),
-                    with_exemplars(1, exemplar::Value::AsInt(-3)),
-                ];
-                added += 1;
+        match &mut m.data {
+            Some(metric::Data::Histogram(h)) => {
+                for p in h.data_points.iter_mut().filter(|p| route_a(&p.attributes)) {
+                    p.exemplars = two();
+                    added.push(m.name.clone());
+                }
             }
+            Some(metric::Data::Sum(metric_v1::Sum { data_points, .. }))
+            | Some(metric::Data::Gauge(metric_v1::Gauge { data_points, .. })) => {
+                for p in data_points.iter_mut().filter(|p| route_a(&p.attributes)) {
+                    p.exemplars = two();
+                    added.push(m.name.clone());
+                }
+            }
+            _ => {}
         }
     }
-    assert_eq!(added, 1, "one point of histogram.f64 is /a");
+    added.sort();
+    assert_eq!(
+        added,
+        ["counter.u64", "gauge.f64", "histogram.f64"],
+        "one /a point each"
+    );
     assert_eq!(decoded, expected);
 }
 
