@@ -328,10 +328,11 @@ impl TestTelemetry {
     /// The spans finished so far, in the order they ended.
     pub fn spans(&self) -> Spans {
         let mut finished = self.spans.get_finished_spans().unwrap_or_default();
-        // A key set twice (the SDK keeps both): its last value, once, as the kit's
-        // exporters send it.
+        // A key set twice on a failed span (the SDK keeps both): its last value, once,
+        // as the kit's exporters send it.
         for span in &mut finished {
-            if let std::borrow::Cow::Owned(kept) = otel_kit_core::repeated_keys::last_values(&span.attributes)
+            if let std::borrow::Cow::Owned(kept) =
+                otel_kit_core::repeated_keys::exported(&span.status, &span.attributes)
             {
                 span.attributes = kept;
             }

@@ -156,10 +156,11 @@ fn render_span(out: &mut String, span: &SpanData) {
     } else {
         push_display(out, &format_args!(" parent_id={}", span.parent_span_id));
     }
-    // A key set twice (the SDK keeps both): its last value, once, as the OTLP exporter.
+    // A key set twice on a failed span (the SDK keeps both): its last value, once, as
+    // the OTLP exporter sends it.
     push_attrs(
         out,
-        otel_kit_core::repeated_keys::last_values(&span.attributes).iter(),
+        otel_kit_core::repeated_keys::exported(&span.status, &span.attributes).iter(),
     );
     push_dropped(out, "attributes", span.dropped_attributes_count);
     push_dropped(out, "events", span.events.dropped_count);

@@ -17,10 +17,10 @@ const IS_REMOTE: u32 = 0x200;
 
 /// Encodes batches of spans as OTLP `ExportTraceServiceRequest` protobuf bytes, written
 /// straight from the SDK's `SpanData` (no intermediate proto structs), equal to what
-/// opentelemetry-proto's transform and prost produce for the same batch, but for a span
-/// attribute whose key was set twice: the SDK keeps both, OTLP wants keys unique, and
-/// the API says a second set overwrites, so it is written once, with its last value
-/// ([`last_values`](otel_kit_core::repeated_keys::last_values)).
+/// opentelemetry-proto's transform and prost produce for the same batch, but for an
+/// attribute whose key was set twice on a span that ended in error: the SDK keeps both,
+/// OTLP wants keys unique, and the API says a second set overwrites, so it is written
+/// once, with its last value ([`exported`](otel_kit_core::repeated_keys::exported)).
 ///
 /// The resource is encoded once, when the encoder is given it, and copied into each
 /// request; each instrumentation scope is written once per request, followed by its
@@ -126,8 +126,9 @@ fn span(out: &mut Vec<u8>, span: &SpanData) -> u32 {
     wire::varint(out, 6, kind(&span.span_kind));
     wire::fixed64(out, 7, nanos(span.start_time));
     wire::fixed64(out, 8, nanos(span.end_time));
-    // A key set twice (the SDK keeps both): its last value, once.
-    let span_attributes = otel_kit_core::repeated_keys::last_values(&span.attributes);
+    // A key set twice on a span that ended in error (the SDK keeps both): its last
+    // value, once.
+    let span_attributes = otel_kit_core::repeated_keys::exported(&span.status, &span.attributes);
     let mut left_out = attributes::attributes(out, 9, &span_attributes);
     wire::varint(
         out,

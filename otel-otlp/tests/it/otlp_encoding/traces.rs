@@ -90,14 +90,16 @@ fn span() -> impl Strategy<Value = SpanData> {
         )
 }
 
-/// What opentelemetry-otlp sends for this batch, and prost's bytes for it; but a span
-/// attribute whose key repeats is sent once, with its last value, as ours does.
+/// What opentelemetry-otlp sends for this batch, and prost's bytes for it; but an
+/// attribute whose key repeats on a span that ended in error is sent once, with its last
+/// value, as ours does.
 fn reference(spans: &[SpanData], resource: &Resource) -> (ExportTraceServiceRequest, Vec<u8>) {
     let spans = spans
         .iter()
         .cloned()
         .map(|mut span| {
-            span.attributes = otel_kit_core::repeated_keys::last_values(&span.attributes).into_owned();
+            span.attributes =
+                otel_kit_core::repeated_keys::exported(&span.status, &span.attributes).into_owned();
             span
         })
         .collect();
