@@ -87,10 +87,7 @@ async fn a_counter_point_names_its_span(collector: &TestCollector, endpoint: &st
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_counter_exemplar_arrives_over_grpc_and_http() {
-    for protocol in ["grpc", "http/protobuf"] {
-        let collector = TestCollector::start().await.expect("collector");
-        a_counter_point_names_its_span(&collector, &collector.endpoint(), protocol).await;
-    }
+    super::directly(a_counter_point_names_its_span).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -132,10 +132,7 @@ async fn one_per_bucket_naming_received_spans(collector: &TestCollector, endpoin
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exemplars_arrive_over_grpc_and_http_and_name_received_spans() {
-    for protocol in ["grpc", "http/protobuf"] {
-        let collector = TestCollector::start().await.expect("collector");
-        one_per_bucket_naming_received_spans(&collector, &collector.endpoint(), protocol).await;
-    }
+    super::directly(one_per_bucket_naming_received_spans).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

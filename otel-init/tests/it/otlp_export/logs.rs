@@ -126,16 +126,16 @@ async fn arrives_exactly(collector: &TestCollector, endpoint: &str, protocol: &s
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn log_records_arrive_exactly_over_grpc_and_http() {
-    for protocol in ["grpc", "http/protobuf"] {
-        let collector = TestCollector::start().await.expect("collector");
-        arrives_exactly(&collector, &collector.endpoint(), protocol).await;
+    super::directly(async |collector, endpoint, protocol| {
+        arrives_exactly(collector, endpoint, protocol).await;
         for r in collector.requests() {
             assert_eq!(r.header("x-tenant"), Some("acme"));
             assert_eq!(r.compression(), Some("gzip"));
             let agent = r.header("user-agent").unwrap_or_default();
             assert!(agent.contains("otel-kit-otlp/"), "ours, not upstream's: {agent}");
         }
-    }
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -127,15 +127,15 @@ async fn arrives(collector: &TestCollector, endpoint: &str, protocol: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_arrive_as_collected_over_grpc_and_http() {
-    for protocol in ["grpc", "http/protobuf"] {
-        let collector = TestCollector::start().await.expect("collector");
-        arrives(&collector, &collector.endpoint(), protocol).await;
+    super::directly(async |collector, endpoint, protocol| {
+        arrives(collector, endpoint, protocol).await;
         for r in collector.requests() {
             assert_eq!(r.compression(), Some("gzip"));
             let agent = r.header("user-agent").unwrap_or_default();
             assert!(agent.contains("otel-kit-otlp/"), "ours, not upstream's: {agent}");
         }
-    }
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -47,6 +47,15 @@ async fn through_rotel(check: impl AsyncFn(&otel_kit_testing::TestCollector, &st
     }
 }
 
+/// Runs `check` once per protocol (gRPC, then HTTP/protobuf), exporting straight to a
+/// fresh `TestCollector`, given that collector, its endpoint and the protocol.
+async fn directly(check: impl AsyncFn(&otel_kit_testing::TestCollector, &str, &'static str)) {
+    for protocol in ["grpc", "http/protobuf"] {
+        let collector = otel_kit_testing::TestCollector::start().await.expect("collector");
+        check(&collector, &collector.endpoint(), protocol).await;
+    }
+}
+
 /// Shuts `telemetry` down off the runtime's worker threads (its flush blocks), and
 /// checks it shut down cleanly.
 async fn shut_down(telemetry: Telemetry) {
