@@ -1,7 +1,7 @@
 //! Assertions on one data point: values, counts, sums, buckets and exemplars.
 
 use super::MetricAssert;
-use crate::model::{ExemplarRecord, HistogramPoint, Number, NumberPoint, SpanRecord};
+use crate::model::{AttributeValue, ExemplarRecord, HistogramPoint, Number, NumberPoint, SpanRecord};
 
 /// Assertions on one gauge or sum point.
 #[derive(Clone, Copy, Debug)]
@@ -59,6 +59,26 @@ impl<'a> NumberPointAssert<'a> {
     #[track_caller]
     pub fn has_exemplar_in(self, span: &impl AsRef<SpanRecord>) -> Self {
         check_exemplar(self.metric, &self.point.exemplars, span.as_ref());
+        self
+    }
+
+    /// Asserts the point has no attribute whose key starts with `prefix` (a namespace
+    /// such as `"network.peer."`, or one whole key): what a span carries and its metric
+    /// must not.
+    ///
+    /// ```
+    /// use opentelemetry::metrics::MeterProvider as _;
+    /// use opentelemetry::KeyValue;
+    /// use otel_kit_testing::TestTelemetry;
+    ///
+    /// let t = TestTelemetry::new();
+    /// let sent = t.meter_provider().meter("shop").u64_counter("shop.sent").build();
+    /// sent.add(1, &[KeyValue::new("shop.queue", "mail")]);
+    /// t.metrics().metric("shop.sent").point(&[]).lacks_attributes_under("user.");
+    /// ```
+    #[track_caller]
+    pub fn lacks_attributes_under(self, prefix: &str) -> Self {
+        check_lacks(self.metric, &self.point.attributes, prefix);
         self
     }
 }
@@ -176,6 +196,29 @@ impl<'a> HistogramPointAssert<'a> {
         check_exemplar(self.metric, &self.point.exemplars, span.as_ref());
         self
     }
+
+    /// Asserts the point has no attribute whose key starts with `prefix`; see
+    /// [`NumberPointAssert::lacks_attributes_under`].
+    #[track_caller]
+    pub fn lacks_attributes_under(self, prefix: &str) -> Self {
+        check_lacks(self.metric, &self.point.attributes, prefix);
+        self
+    }
+}
+
+#[track_caller]
+fn check_lacks(metric: MetricAssert<'_>, attributes: &[(String, AttributeValue)], prefix: &str) {
+    let found: Vec<&str> = attributes
+        .iter()
+        .map(|(key, _)| key.as_str())
+        .filter(|key| key.starts_with(prefix))
+        .collect();
+    metric.check(
+        found.is_empty(),
+        &format!("point attributes under {prefix:?}"),
+        &"none",
+        &format!("{found:?}"),
+    );
 }
 
 #[track_caller]

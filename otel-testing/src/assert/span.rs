@@ -140,6 +140,34 @@ impl<'a> SpanAssert<'a> {
         }
     }
 
+    /// Asserts the span has no attribute whose key starts with `prefix` (a namespace such
+    /// as `"openai."`, or one whole key).
+    ///
+    /// ```
+    /// use opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
+    /// use otel_kit_testing::TestTelemetry;
+    ///
+    /// let t = TestTelemetry::new();
+    /// t.tracer_provider().tracer("shop").start("charge").end();
+    /// t.spans().span("charge").lacks_attributes_under("shop.card.");
+    /// ```
+    #[track_caller]
+    pub fn lacks_attributes_under(self, prefix: &str) -> Self {
+        let found: Vec<&str> = self
+            .span
+            .attributes
+            .iter()
+            .map(|(key, _)| key.as_str())
+            .filter(|key| key.starts_with(prefix))
+            .collect();
+        self.check(
+            found.is_empty(),
+            &format!("attributes under {prefix:?}"),
+            &"none",
+            &format!("{found:?}"),
+        )
+    }
+
     /// Asserts an attribute satisfies a predicate; `what` describes the expectation.
     #[track_caller]
     pub fn has_attribute_satisfying(

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use opentelemetry::KeyValue;
 use opentelemetry::logs::Severity;
-use opentelemetry::trace::{Link, SpanKind, Status, TraceContextExt, Tracer, TracerProvider as _};
+use opentelemetry::trace::{Link, Span as _, SpanKind, Status, TraceContextExt, Tracer, TracerProvider as _};
 use otel_kit_testing::{AttributeValue, TestTelemetry};
 use tracing::Instrument as _;
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
@@ -465,4 +465,52 @@ fn histograms_keep_exemplars_of_sampled_spans_as_init_does() {
     let point = metrics.metric("shop.latency").histogram_point(&[]);
     point.has_exemplar_in(&spans.span("refund"));
     assert_eq!(point.record().count, 3);
+}
+
+#[test]
+fn lacks_attributes_under_names_what_it_found() {
+    use opentelemetry::metrics::MeterProvider as _;
+
+    let t = TestTelemetry::new();
+    let tracer = t.tracer("t");
+    tracer
+        .span_builder("pay")
+        .with_attributes([KeyValue::new("network.peer.port", 5432_i64)])
+        .start(&tracer)
+        .end();
+    let latency = t.meter_provider().meter("t").f64_histogram("t.latency").build();
+    latency.record(1.0, &[KeyValue::new("network.peer.address", "10.0.0.1")]);
+    let sent = t.meter_provider().meter("t").u64_counter("t.sent").build();
+    sent.add(1, &[KeyValue::new("network.peer.address", "10.0.0.1")]);
+
+    let spans = t.spans();
+    let metrics = t.metrics();
+    spans.span("pay").lacks_attributes_under("server.");
+    metrics
+        .metric("t.latency")
+        .histogram_point(&[])
+        .lacks_attributes_under("server.");
+    metrics
+        .metric("t.sent")
+        .point(&[])
+        .lacks_attributes_under("server.");
+
+    let msg = failure(|| {
+        spans.span("pay").lacks_attributes_under("network.peer.");
+    });
+    assert!(msg.contains("network.peer.port"), "{msg}");
+    let msg = failure(|| {
+        metrics
+            .metric("t.latency")
+            .histogram_point(&[])
+            .lacks_attributes_under("network.");
+    });
+    assert!(msg.contains("network.peer.address"), "{msg}");
+    let msg = failure(|| {
+        metrics
+            .metric("t.sent")
+            .point(&[])
+            .lacks_attributes_under("network.peer.address");
+    });
+    assert!(msg.contains("network.peer.address"), "{msg}");
 }
