@@ -92,6 +92,9 @@ mod error;
 #[cfg(feature = "__otlp")]
 mod otlp_exporter;
 mod pipelines;
+#[cfg(feature = "prometheus")]
+#[cfg_attr(docsrs, doc(cfg(feature = "prometheus")))]
+pub mod prometheus;
 pub mod propagation;
 pub mod redaction;
 pub mod resource;
