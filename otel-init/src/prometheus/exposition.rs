@@ -64,7 +64,12 @@ impl ExpositionRenderer {
         format: ExpositionFormat,
         out: &mut Vec<u8>,
     ) {
-        let scopes: Vec<&ScopeMetrics> = metrics.scope_metrics().collect();
+        let mut scopes: Vec<&ScopeMetrics> = metrics.scope_metrics().collect();
+        // The SDK's scope order changes from one collection to the next: sorted, the
+        // same instrument wins a name collision on every scrape.
+        scopes.sort_by(|a, b| {
+            (a.scope().name(), a.scope().version()).cmp(&(b.scope().name(), b.scope().version()))
+        });
         let scope_labels: Vec<ScopeLabels> = scopes.iter().map(|s| scope_labels(s)).collect();
         let has_target = !metrics.resource().is_empty();
         let families = self.families(&scopes, has_target);

@@ -19,20 +19,28 @@
 //! - in OpenMetrics, counters and histogram buckets carry the exemplars the
 //!   [`ExemplarMeterProvider`](crate::ExemplarMeterProvider) kept (`trace_id`,
 //!   `span_id`, value, time); the specification drops those of gauges;
-//! - two instruments with one Prometheus name: the later one is left out, with one
-//!   warning per name (instruments of one type in different scopes share a family,
+//! - two instruments with one Prometheus name: the later one (scopes in name order,
+//!   instruments in the order they were made) is left out, with one warning per name (instruments of one type in different scopes share a family,
 //!   told apart by the scope labels).
 //!
+//! [`PrometheusHandler`] serves scrapes (a tower service for the application's own
+//! router; `init()` also serves it on `OTEL_EXPORTER_PROMETHEUS_HOST`:
+//! `OTEL_EXPORTER_PROMETHEUS_PORT`, `localhost:9464` by default, unless
+//! [`Builder::without_prometheus_listener`](crate::Builder::without_prometheus_listener));
 //! [`PrometheusReader`] is the reader on the meter provider that collects on each
 //! scrape; [`ExpositionRenderer`] writes a collection; [`ExpositionFormat`] is the
 //! format chosen from an `Accept` header.
 
 mod exposition;
 mod format;
+mod handler;
 mod labels;
+mod listener;
 mod names;
 mod reader;
 
 pub use exposition::ExpositionRenderer;
 pub use format::ExpositionFormat;
+pub use handler::PrometheusHandler;
+pub(crate) use listener::PrometheusListener;
 pub use reader::PrometheusReader;

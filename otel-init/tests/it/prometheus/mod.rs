@@ -3,3 +3,4 @@
 mod fixture;
 mod parsers;
 mod rules;
+mod serving;

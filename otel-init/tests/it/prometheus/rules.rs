@@ -49,7 +49,7 @@ fn colliding_instruments_keep_the_first_and_warn_once() {
     let meter = provider.meter("shop");
     meter.u64_counter("shop.orders").build().add(1, &[]);
     meter.u64_counter("shop_orders").build().add(2, &[]);
-    let other = provider.meter_with_scope(InstrumentationScope::builder("other").build());
+    let other = provider.meter_with_scope(InstrumentationScope::builder("x.other").build());
     other.f64_gauge("shop.orders").build().record(9.0, &[]);
 
     let captured = Captured::default();
