@@ -10,6 +10,8 @@
 //!
 //! - `upstream_text`: opentelemetry-prometheus: `Registry::gather` (collects) then
 //!   `TextEncoder::encode`, text 0.0.4 (it has no OpenMetrics, no exemplars);
+//! - `ours_collect_only`: the SDK's collection through our reader, no rendering (what
+//!   every scrape of ours spends before writing a byte);
 //! - `ours_text`: `PrometheusReader::render(ExpositionFormat::Text)` (collects, writes);
 //! - `ours_openmetrics`: the same in OpenMetrics, with the exemplars.
 //!
@@ -26,6 +28,7 @@ use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
+use opentelemetry_sdk::metrics::reader::MetricReader as _;
 use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
 use otel_kit_init::prometheus::{ExpositionFormat, PrometheusReader};
 use prometheus::{Encoder as _, TextEncoder};
@@ -128,6 +131,14 @@ fn scrape(c: &mut Criterion) {
                 .encode(&setup.registry.gather(), &mut out)
                 .expect("encoded");
             black_box(out.len())
+        })
+    });
+    // What the SDK's collection alone costs, inside every scrape of ours.
+    group.bench_function("ours_collect_only", |b| {
+        let mut collection = opentelemetry_sdk::metrics::data::ResourceMetrics::default();
+        b.iter(|| {
+            setup.ours.collect(&mut collection).expect("collected");
+            black_box(&collection);
         })
     });
     group.bench_function("ours_text", |b| {

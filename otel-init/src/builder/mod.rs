@@ -181,7 +181,7 @@ impl Builder {
 
     /// The Prometheus exporter (`metrics_exporter(Exporter::Prometheus)` or
     /// `OTEL_METRICS_EXPORTER=prometheus`) opens no listener of its own: the
-    /// application mounts [`Telemetry::prometheus_handler`](crate::Telemetry::prometheus_handler)
+    /// application mounts `Telemetry::prometheus_handler` (the `prometheus` feature)
     /// on its router instead.
     ///
     /// ```no_run

@@ -8,7 +8,9 @@ use std::borrow::Cow;
 
 use opentelemetry::KeyValue;
 
-use super::names::{is_clean_label, sanitize};
+use opentelemetry::Value;
+
+use super::names::{sanitize, sanitized};
 
 /// One label to write: its Prometheus name, the original key (for ordering merged
 /// values) and its value.
@@ -25,16 +27,31 @@ pub(crate) fn write_labels<'a>(
     fixed: &[(&'a str, &'a str)],
     attributes: impl Iterator<Item = &'a KeyValue> + Clone,
 ) {
-    // The common case: every key is a clean name that cannot meet another one.
-    let fast = attributes
-        .clone()
-        .all(|kv| is_clean_label(kv.key.as_str()) && !kv.key.as_str().starts_with("otel_scope_"));
+    // The common case: no two keys (nor a key and a scope label) sanitise to one name,
+    // so each is written as it comes, sanitised on the fly, without allocating.
+    let meets = |a: &str, b: &str| sanitized(a, false).eq(sanitized(b, false));
+    let mut fast = true;
+    for (i, kv) in attributes.clone().enumerate() {
+        let key = kv.key.as_str();
+        if fixed.iter().any(|(name, _)| meets(key, name))
+            || attributes
+                .clone()
+                .skip(i + 1)
+                .any(|other| meets(key, other.key.as_str()))
+        {
+            fast = false;
+            break;
+        }
+    }
     if fast {
         for (name, value) in fixed {
             write_label(out, name, value);
         }
         for kv in attributes {
-            write_label(out, kv.key.as_str(), &kv.value.as_str());
+            out.extend(sanitized(kv.key.as_str(), false).map(|c| c as u8));
+            out.extend_from_slice(b"=\"");
+            write_value(out, &kv.value);
+            out.extend_from_slice(b"\",");
         }
         return;
     }
@@ -69,6 +86,17 @@ pub(crate) fn write_labels<'a>(
             write_label(out, &labels[i].name, &joined);
         }
         i = j;
+    }
+}
+
+/// An attribute value as a label value: integers and booleans written directly, the
+/// rest as their string form, escaped.
+fn write_value(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::I64(n) => out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes()),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::String(s) => escape(out, s.as_str(), true),
+        other => escape(out, &other.as_str(), true),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The pull reader: a [`MetricReader`] on the meter provider that collects when a
 //! scrape asks, always cumulative, and renders the collection with the exemplars.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
@@ -46,6 +47,8 @@ struct Inner {
     renderer: ExpositionRenderer,
     /// Reused between scrapes; one collection at a time.
     collection: Mutex<ResourceMetrics>,
+    /// The last exposition's length: the next one is allocated once, not grown.
+    last_len: AtomicUsize,
 }
 
 impl PrometheusReader {
@@ -61,6 +64,7 @@ impl PrometheusReader {
                 exemplars,
                 renderer: ExpositionRenderer::new(),
                 collection: Mutex::new(ResourceMetrics::default()),
+                last_len: AtomicUsize::new(16 * 1024),
             }),
         }
     }
@@ -70,7 +74,8 @@ impl PrometheusReader {
     pub fn render(&self, format: ExpositionFormat) -> Vec<u8> {
         let inner = &*self.inner;
         let mut collection = inner.collection.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut out = Vec::with_capacity(16 * 1024);
+        let last_len = inner.last_len.load(Ordering::Relaxed);
+        let mut out = Vec::with_capacity(last_len + last_len / 8);
         match inner.reader.collect(&mut collection) {
             Ok(()) => {
                 inner
@@ -88,6 +93,7 @@ impl PrometheusReader {
                     .render(&ResourceMetrics::default(), None, format, &mut out);
             }
         }
+        inner.last_len.store(out.len(), Ordering::Relaxed);
         out
     }
 }
