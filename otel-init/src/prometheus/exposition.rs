@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use opentelemetry::KeyValue;
 use opentelemetry_sdk::metrics::Temporality;
@@ -14,8 +14,9 @@ use opentelemetry_sdk::metrics::data::{
 use otel_kit_core::sdk::exemplar::{ExemplarValue, Reservoirs, StoredExemplar};
 
 use super::ExpositionFormat;
-use super::labels::{escape, write_label, write_labels};
+use super::labels::{escape, write_labels};
 use super::names::{FamilyType, MetricNames, sanitize};
+use super::values::{SampleValue, write_exemplar};
 
 /// The name of the family the resource becomes.
 const TARGET_INFO: &str = "target_info";
@@ -439,65 +440,4 @@ struct PointContext<'p> {
     metric: &'p str,
     fixed: &'p [(&'p str, &'p str)],
     counter: bool,
-}
-
-/// ` # {trace_id="...",span_id="..."} value timestamp`: "the OpenTelemetry Exemplar's
-/// Trace ID and Span ID MUST be added as Exemplar labels using the `trace_id` and
-/// `span_id` keys"; "Timestamps MUST be added as timestamps on the Prometheus
-/// exemplar" (seconds, as OpenMetrics writes them).
-fn write_exemplar(out: &mut Vec<u8>, e: &StoredExemplar) {
-    out.extend_from_slice(b" # {");
-    if let Some(span) = e.span {
-        let mut labels = Vec::with_capacity(64);
-        write_label(&mut labels, "trace_id", &span.trace_id.to_string());
-        write_label(&mut labels, "span_id", &span.span_id.to_string());
-        out.extend_from_slice(labels.strip_suffix(b",").unwrap_or(&labels));
-    }
-    out.extend_from_slice(b"} ");
-    match e.value {
-        ExemplarValue::Double(v) => v.write(out),
-        ExemplarValue::Int(v) => v.write(out),
-    }
-    if let Ok(since) = e.time.duration_since(UNIX_EPOCH) {
-        out.push(b' ');
-        itoa_write(out, since.as_secs());
-        let millis = since.subsec_millis();
-        out.extend_from_slice(format!(".{millis:03}").as_bytes());
-    }
-}
-
-fn itoa_write(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
-}
-
-/// A sample value as both formats write it: integers as they are, floats in their
-/// shortest form that reads back the same, `+Inf`, `-Inf` and `NaN`.
-trait SampleValue: Copy {
-    fn write(self, out: &mut Vec<u8>);
-}
-
-impl SampleValue for u64 {
-    fn write(self, out: &mut Vec<u8>) {
-        itoa_write(out, self);
-    }
-}
-
-impl SampleValue for i64 {
-    fn write(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(itoa::Buffer::new().format(self).as_bytes());
-    }
-}
-
-impl SampleValue for f64 {
-    fn write(self, out: &mut Vec<u8>) {
-        if self.is_nan() {
-            out.extend_from_slice(b"NaN");
-        } else if self == f64::INFINITY {
-            out.extend_from_slice(b"+Inf");
-        } else if self == f64::NEG_INFINITY {
-            out.extend_from_slice(b"-Inf");
-        } else {
-            out.extend_from_slice(ryu::Buffer::new().format_finite(self).as_bytes());
-        }
-    }
 }

@@ -38,6 +38,7 @@ mod labels;
 mod listener;
 mod names;
 mod reader;
+mod values;
 
 pub use exposition::ExpositionRenderer;
 pub use format::ExpositionFormat;
