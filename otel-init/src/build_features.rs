@@ -15,6 +15,7 @@ pub(crate) struct BuildFeatures {
     pub(crate) console: bool,
     pub(crate) metrics: bool,
     pub(crate) logs: bool,
+    pub(crate) prometheus: bool,
 }
 
 impl BuildFeatures {
@@ -26,6 +27,7 @@ impl BuildFeatures {
         console: cfg!(feature = "console"),
         metrics: cfg!(feature = "metrics"),
         logs: cfg!(feature = "logs"),
+        prometheus: cfg!(feature = "prometheus"),
     };
 
     /// Traces always; metrics and logs with the features of those names.
@@ -53,6 +55,7 @@ mod tests {
         console: true,
         metrics: true,
         logs: true,
+        prometheus: true,
     };
 
     fn read(features: BuildFeatures, vars: &[(&str, &str)]) -> (Config, Vec<String>) {

@@ -45,6 +45,9 @@
 //!   whose counters, up-down counters and gauges keep one such measurement per point,
 //!   sampled uniformly (`OTEL_METRICS_EXEMPLAR_FILTER`, [`Builder::exemplar_filter`]);
 //!   the OTLP gRPC and HTTP/protobuf exporters write them onto the data points.
+//! - **Prometheus** (`prometheus`): the `prometheus` module serves the same meter
+//!   provider on `/metrics`, on its own listener or mounted on the application's router
+//!   (`Telemetry::prometheus_handler`), with exemplars in OpenMetrics.
 //!
 //! The configuration reference (every variable, default, and builder method) is
 //! `docs/configuration.md`.
@@ -70,6 +73,7 @@
 //! | `logs` | yes | the OTLP log pipeline and the `tracing` log bridge | the SDK's logs, opentelemetry-appender-tracing |
 //! | `metrics` | yes | the metric pipeline, the global meter provider, the span queue's own metrics | the SDK's metrics |
 //! | `console` | yes | [`console_exporter`], `OTEL_*_EXPORTER=console` | nothing more |
+//! | `prometheus` | no | the `prometheus` module: `/metrics` (text 0.0.4 and OpenMetrics with exemplars), `OTEL_METRICS_EXPORTER=prometheus` | hyper's HTTP/1 server (hyper is already the OTLP/HTTP client), itoa, ryu |
 //!
 //! What a build lacks is never silent: an `OTEL_*` variable that asks for it gets a
 //! warning naming the variable and the feature, and the same in code is an
@@ -92,6 +96,9 @@ mod error;
 #[cfg(feature = "__otlp")]
 mod otlp_exporter;
 mod pipelines;
+#[cfg(feature = "prometheus")]
+#[cfg_attr(docsrs, doc(cfg(feature = "prometheus")))]
+pub mod prometheus;
 pub mod propagation;
 pub mod redaction;
 pub mod resource;

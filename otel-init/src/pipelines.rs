@@ -36,6 +36,17 @@ pub(crate) struct Pipelines {
     pub(crate) runtime: Option<ExportRuntime>,
     pub(crate) span_stats: Option<Arc<SpanQueueStats>>,
     pub(crate) value_limits: ValueLimits,
+    #[cfg(feature = "prometheus")]
+    pub(crate) prometheus: Option<PrometheusExport>,
+}
+
+/// The Prometheus exporter: its handler, and its own listener unless the application
+/// mounts the handler itself (or the listener could not start).
+#[cfg(feature = "prometheus")]
+#[derive(Debug)]
+pub(crate) struct PrometheusExport {
+    pub(crate) handler: crate::prometheus::PrometheusHandler,
+    pub(crate) listener: Option<crate::prometheus::PrometheusListener>,
 }
 
 /// What every exporter of one start-up shares.
@@ -49,6 +60,8 @@ struct Exporting<'a> {
     additions: &'a mut Additions,
     #[cfg_attr(not(feature = "__otlp"), allow(dead_code))]
     warnings: &'a mut Warnings,
+    #[cfg(feature = "prometheus")]
+    prometheus: Option<PrometheusExport>,
 }
 
 pub(crate) fn build_pipelines(
@@ -72,6 +85,8 @@ pub(crate) fn build_pipelines(
         value_limits: value_limits.clone(),
         additions,
         warnings,
+        #[cfg(feature = "prometheus")]
+        prometheus: None,
     };
     let (tracer, span_stats) = exporting.tracer_provider()?;
     #[cfg(feature = "metrics")]
@@ -82,6 +97,8 @@ pub(crate) fn build_pipelines(
     if let Some(stats) = &span_stats {
         stats.report_to(&meter);
     }
+    #[cfg(feature = "prometheus")]
+    let prometheus = exporting.prometheus.take();
     Ok(Pipelines {
         tracer,
         #[cfg(feature = "metrics")]
@@ -91,7 +108,39 @@ pub(crate) fn build_pipelines(
         runtime,
         span_stats,
         value_limits,
+        #[cfg(feature = "prometheus")]
+        prometheus,
     })
+}
+
+/// The handler for `reader`, and its listener as `config` asks; a listener that cannot
+/// start is a warning (the handler still serves an application's router).
+#[cfg(feature = "prometheus")]
+fn prometheus_export(
+    config: &crate::config::PrometheusConfig,
+    reader: crate::prometheus::PrometheusReader,
+    warnings: &mut Warnings,
+) -> PrometheusExport {
+    let handler = crate::prometheus::PrometheusHandler::new(reader);
+    let listener = if config.listener {
+        match crate::prometheus::PrometheusListener::start(&config.host, config.port, handler.clone()) {
+            Ok(listener) => Some(listener),
+            Err(why) => {
+                warnings.push(
+                    "OTEL_EXPORTER_PROMETHEUS_PORT",
+                    config.port.to_string(),
+                    format!(
+                        "the Prometheus exporter does not listen on {}:{} ({why}); /metrics is served only where the application mounts Telemetry::prometheus_handler",
+                        config.host, config.port
+                    ),
+                );
+                None
+            }
+        }
+    } else {
+        None
+    };
+    PrometheusExport { handler, listener }
 }
 
 impl Exporting<'_> {
@@ -151,6 +200,8 @@ impl Exporting<'_> {
                 // The configuration names no OTLP exporter in a build without a transport.
                 #[cfg(not(feature = "__otlp"))]
                 ExporterKind::Otlp => {}
+                // Metrics only.
+                ExporterKind::Prometheus => {}
             }
         }
         // OTEL_SDK_DISABLED turns off what the application added, too.
@@ -209,6 +260,16 @@ impl Exporting<'_> {
                 // The configuration names no OTLP exporter in a build without a transport.
                 #[cfg(not(feature = "__otlp"))]
                 ExporterKind::Otlp => {}
+                #[cfg(feature = "prometheus")]
+                ExporterKind::Prometheus => {
+                    let reader =
+                        crate::prometheus::PrometheusReader::new(Some(std::sync::Arc::clone(&exemplars)));
+                    meter = meter.with_reader(reader.clone());
+                    self.prometheus = Some(prometheus_export(&self.config.prometheus, reader, self.warnings));
+                }
+                // The configuration names no Prometheus exporter in a build without it.
+                #[cfg(not(feature = "prometheus"))]
+                ExporterKind::Prometheus => {}
             }
         }
         if !self.config.sdk_disabled {
@@ -271,6 +332,8 @@ impl Exporting<'_> {
                 // The configuration names no OTLP exporter in a build without a transport.
                 #[cfg(not(feature = "__otlp"))]
                 ExporterKind::Otlp => {}
+                // Metrics only.
+                ExporterKind::Prometheus => {}
             }
         }
         Ok(logger.build())

@@ -48,6 +48,8 @@ pub struct Telemetry {
     resource: Resource,
     shutdown_timeout: Duration,
     control: TelemetryControl,
+    #[cfg(feature = "prometheus")]
+    prometheus: Option<(crate::prometheus::PrometheusHandler, Option<std::net::SocketAddr>)>,
 }
 
 impl std::fmt::Debug for Telemetry {
@@ -78,6 +80,11 @@ impl Telemetry {
             value_limits: pipelines.value_limits.clone(),
             flushing: Arc::new(AtomicBool::new(false)),
             warnings,
+            #[cfg(feature = "prometheus")]
+            prometheus: pipelines
+                .prometheus
+                .as_ref()
+                .map(|p| (p.handler.clone(), p.listener.as_ref().map(|l| l.address()))),
             pipelines: Mutex::new(Some(pipelines)),
             effective,
             propagators,
@@ -166,6 +173,25 @@ impl Telemetry {
     #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
     pub fn meter_provider(&self) -> &ExemplarMeterProvider<SdkMeterProvider> {
         &self.meter_provider
+    }
+
+    /// The handler serving `/metrics` (the `prometheus` cargo feature), when the
+    /// Prometheus exporter is on (`OTEL_METRICS_EXPORTER=prometheus` or
+    /// `otlp,prometheus`, [`Exporter::Prometheus`](crate::Exporter::Prometheus)): a
+    /// tower service to mount on the application's router,
+    /// `Router::new().route_service("/metrics", handler)` with axum.
+    #[cfg(feature = "prometheus")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "prometheus")))]
+    pub fn prometheus_handler(&self) -> Option<crate::prometheus::PrometheusHandler> {
+        self.prometheus.as_ref().map(|(handler, _)| handler.clone())
+    }
+
+    /// Where the Prometheus exporter's own listener serves `/metrics` (the port it
+    /// took, when `OTEL_EXPORTER_PROMETHEUS_PORT` is 0); `None` without one.
+    #[cfg(feature = "prometheus")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "prometheus")))]
+    pub fn prometheus_address(&self) -> Option<std::net::SocketAddr> {
+        self.prometheus.as_ref().and_then(|(_, address)| *address)
     }
 
     /// The logger provider (the `logs` cargo feature).

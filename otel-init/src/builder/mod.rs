@@ -179,6 +179,32 @@ impl Builder {
         self
     }
 
+    /// The Prometheus exporter (`metrics_exporter(Exporter::Prometheus)` or
+    /// `OTEL_METRICS_EXPORTER=prometheus`) opens no listener of its own: the
+    /// application mounts `Telemetry::prometheus_handler` (the `prometheus` feature)
+    /// on its router instead.
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "prometheus")]
+    /// # fn main() -> Result<(), otel_kit_init::InitError> {
+    /// use otel_kit_init::Exporter;
+    ///
+    /// let telemetry = otel_kit_init::builder()
+    ///     .metrics_exporter(Exporter::OtlpAndPrometheus)
+    ///     .without_prometheus_listener()
+    ///     .init()?;
+    /// let metrics = telemetry.prometheus_handler().expect("the Prometheus exporter is on");
+    /// // axum: Router::new().route_service("/metrics", metrics)
+    /// # Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "prometheus"))]
+    /// # fn main() {}
+    /// ```
+    pub fn without_prometheus_listener(mut self) -> Self {
+        self.code.prometheus_listener = Some(false);
+        self
+    }
+
     /// The same exporter for all three signals.
     pub fn exporter(self, exporter: Exporter) -> Self {
         self.traces_exporter(exporter)

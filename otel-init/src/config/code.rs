@@ -20,6 +20,12 @@ pub enum Exporter {
     Console,
     /// Nowhere.
     None,
+    /// `/metrics` for Prometheus to scrape (metrics only; the `prometheus` feature),
+    /// as `OTEL_METRICS_EXPORTER=prometheus`.
+    Prometheus,
+    /// OTLP and `/metrics` at once, from one meter provider, as
+    /// `OTEL_METRICS_EXPORTER=otlp,prometheus` (metrics only; the `prometheus` feature).
+    OtlpAndPrometheus,
 }
 
 impl Exporter {
@@ -28,6 +34,8 @@ impl Exporter {
             Exporter::Otlp => vec![ExporterKind::Otlp],
             Exporter::Console => vec![ExporterKind::Console],
             Exporter::None => Vec::new(),
+            Exporter::Prometheus => vec![ExporterKind::Prometheus],
+            Exporter::OtlpAndPrometheus => vec![ExporterKind::Otlp, ExporterKind::Prometheus],
         }
     }
 }
@@ -44,6 +52,8 @@ pub(crate) struct CodeValues {
     pub(crate) metrics: Option<Exporter>,
     pub(crate) logs: Option<Exporter>,
     pub(crate) fallback: Option<Exporter>,
+    /// `Some(false)`: the application mounts the Prometheus handler itself.
+    pub(crate) prometheus_listener: Option<bool>,
     pub(crate) otlp_endpoint: Option<String>,
     pub(crate) otlp_protocol: Option<OtlpProtocol>,
     pub(crate) exemplar_filter: Option<ExemplarFilter>,
@@ -86,6 +96,13 @@ impl CodeValues {
         for (what, signal, exporter) in chosen {
             let Some(exporter) = exporter else { continue };
             for kind in exporter.kinds() {
+                if kind == ExporterKind::Prometheus && signal != Some(Signal::Metrics) {
+                    return Err(InitError::InvalidValue {
+                        what,
+                        why: "the Prometheus exporter serves metrics only: choose it with metrics_exporter"
+                            .to_owned(),
+                    });
+                }
                 if let Some(signal) = signal
                     && !BuildFeatures::THIS_BUILD.has_signal(signal)
                 {
@@ -151,6 +168,10 @@ impl CodeValues {
             metrics_exporters,
             logs_exporters,
             otlp: config.otlp,
+            prometheus: super::PrometheusConfig {
+                listener: self.prometheus_listener.unwrap_or(config.prometheus.listener),
+                ..config.prometheus
+            },
             bsp: config.bsp,
             blrp: config.blrp,
             metric_export_interval: config.metric_export_interval,

@@ -66,6 +66,8 @@ pub struct EffectiveConfig {
     pub logs_exporters: Vec<ExporterKind>,
     /// The OTLP settings of each signal (used by those that export over OTLP).
     pub otlp: OtlpConfig,
+    /// Where the Prometheus exporter listens, if it does.
+    pub prometheus: super::PrometheusConfig,
     /// The span queue.
     pub bsp: BatchSettings,
     /// The log-record batch processor.

@@ -12,6 +12,8 @@ pub enum ExporterKind {
     Otlp,
     /// Human-readable output on stdout, through a simple (synchronous) processor.
     Console,
+    /// `/metrics` for Prometheus to scrape (metrics only; the `prometheus` feature).
+    Prometheus,
 }
 
 impl ExporterKind {
@@ -20,6 +22,7 @@ impl ExporterKind {
         match self {
             ExporterKind::Otlp => "otlp",
             ExporterKind::Console => "console",
+            ExporterKind::Prometheus => "prometheus",
         }
     }
 
@@ -34,6 +37,7 @@ impl ExporterKind {
         match self {
             ExporterKind::Otlp => super::OtlpProtocol::default_in(features).is_some(),
             ExporterKind::Console => features.console,
+            ExporterKind::Prometheus => features.prometheus,
         }
     }
 
@@ -42,6 +46,7 @@ impl ExporterKind {
         match self {
             ExporterKind::Otlp => "`grpc`, `http-proto` or `http-json`",
             ExporterKind::Console => "`console`",
+            ExporterKind::Prometheus => "`prometheus`",
         }
     }
 }
@@ -103,7 +108,7 @@ fn read_names(env: &mut Env<'_>, signal: Signal) -> Vec<ExporterKind> {
     // Names the specification defines for exporters this kit does not ship.
     let known_unsupported: &[&str] = match signal {
         Signal::Traces => &["zipkin", "jaeger"],
-        Signal::Metrics => &["prometheus"],
+        Signal::Metrics => &[],
         Signal::Logs => &[],
     };
     let Some(names) = env.list(variable) else {
@@ -126,6 +131,8 @@ fn read_names(env: &mut Env<'_>, signal: Signal) -> Vec<ExporterKind> {
             ExporterKind::Otlp
         } else if name.eq_ignore_ascii_case("console") || name.eq_ignore_ascii_case("logging") {
             ExporterKind::Console
+        } else if signal == Signal::Metrics && name.eq_ignore_ascii_case("prometheus") {
+            ExporterKind::Prometheus
         } else {
             let why = if known_unsupported.iter().any(|u| u.eq_ignore_ascii_case(name)) {
                 format!(

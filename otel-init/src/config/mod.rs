@@ -35,6 +35,7 @@ mod endpoint;
 mod exporters;
 mod otlp;
 mod peer_services;
+mod prometheus;
 mod summary;
 mod tuning;
 
@@ -43,6 +44,7 @@ pub use code::Exporter;
 pub use effective::EffectiveConfig;
 pub use exporters::ExporterKind;
 pub use otlp::{Compression, OtlpConfig, OtlpProtocol, OtlpSignalConfig};
+pub use prometheus::PrometheusConfig;
 use tuning::GeneralLimits;
 pub use tuning::{ExemplarFilter, LogRecordLimits, SpanLimitsConfig, TemporalityPreference};
 
@@ -107,6 +109,8 @@ pub struct Config {
     pub logs_exporters: Vec<ExporterKind>,
     /// `OTEL_EXPORTER_OTLP_*`, resolved per signal.
     pub otlp: OtlpConfig,
+    /// `OTEL_EXPORTER_PROMETHEUS_HOST` and `OTEL_EXPORTER_PROMETHEUS_PORT`.
+    pub prometheus: PrometheusConfig,
     /// `OTEL_BSP_*`, read as [`BatchSettingsFromEnv::spans_from_env`](crate::batch::BatchSettingsFromEnv::spans_from_env) does.
     pub bsp: BatchSettings,
     /// `OTEL_BLRP_*`, read as [`BatchSettingsFromEnv::logs_from_env`](crate::batch::BatchSettingsFromEnv::logs_from_env) does.
@@ -184,6 +188,7 @@ impl Config {
             metrics_exporters: exporters::read(env, Signal::Metrics),
             logs_exporters: exporters::read(env, Signal::Logs),
             otlp: OtlpConfig::read(env),
+            prometheus: PrometheusConfig::read(env),
             bsp: crate::batch::read_spans(env),
             blrp: crate::batch::read_logs(env),
             metric_export_interval: env

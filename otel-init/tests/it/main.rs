@@ -15,6 +15,7 @@ mod config;
 mod control;
 mod init;
 mod otlp_export;
+mod prometheus;
 mod propagation;
 mod redaction;
 mod resource;

@@ -146,9 +146,47 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_METRICS_EXPORTER",
         "prometheus",
-        |c| c.metrics_exporters == [ExporterKind::Otlp],
+        |c| c.metrics_exporters == [ExporterKind::Prometheus],
+        None,
+    ),
+    (
+        "OTEL_METRICS_EXPORTER",
+        "otlp,Prometheus",
+        |c| c.metrics_exporters == [ExporterKind::Otlp, ExporterKind::Prometheus],
+        None,
+    ),
+    (
+        "OTEL_TRACES_EXPORTER",
+        "prometheus",
+        |c| c.traces_exporters == [ExporterKind::Otlp],
+        Some("OTEL_TRACES_EXPORTER=\"prometheus\" names the unknown exporter `prometheus`; it is skipped"),
+    ),
+    (
+        "OTEL_EXPORTER_PROMETHEUS_HOST",
+        "0.0.0.0",
+        |c| c.prometheus.host == "0.0.0.0",
+        None,
+    ),
+    (
+        "OTEL_EXPORTER_PROMETHEUS_HOST",
+        "two words",
+        |c| c.prometheus.host == "localhost",
         Some(
-            "OTEL_METRICS_EXPORTER=\"prometheus\" names `prometheus`, which this kit does not support; it is skipped (send OTLP to a collector that converts)",
+            "OTEL_EXPORTER_PROMETHEUS_HOST=\"two words\" is not a host name or address; using the default localhost",
+        ),
+    ),
+    (
+        "OTEL_EXPORTER_PROMETHEUS_PORT",
+        "9100",
+        |c| c.prometheus.port == 9100,
+        None,
+    ),
+    (
+        "OTEL_EXPORTER_PROMETHEUS_PORT",
+        "http",
+        |c| c.prometheus.port == 9464,
+        Some(
+            "OTEL_EXPORTER_PROMETHEUS_PORT=\"http\" is not a port number (0 to 65535); using the default 9464",
         ),
     ),
     (

@@ -1,0 +1,67 @@
+//! `OTEL_EXPORTER_PROMETHEUS_HOST` and `OTEL_EXPORTER_PROMETHEUS_PORT`: where the
+//! Prometheus exporter's own listener serves `/metrics`.
+
+use crate::env::Env;
+
+/// The specification's default host.
+pub(crate) const DEFAULT_HOST: &str = "localhost";
+/// The specification's default port.
+pub(crate) const DEFAULT_PORT: u16 = 9464;
+
+/// Where the Prometheus exporter (`OTEL_METRICS_EXPORTER=prometheus`) listens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrometheusConfig {
+    /// `OTEL_EXPORTER_PROMETHEUS_HOST` (default `localhost`).
+    pub host: String,
+    /// `OTEL_EXPORTER_PROMETHEUS_PORT` (default 9464; 0 takes any free port).
+    pub port: u16,
+    /// Whether the exporter opens its own listener; `false` when the application
+    /// mounts the handler on its router instead
+    /// ([`Builder::without_prometheus_listener`](crate::Builder::without_prometheus_listener)).
+    pub listener: bool,
+}
+
+impl Default for PrometheusConfig {
+    fn default() -> Self {
+        PrometheusConfig {
+            host: DEFAULT_HOST.to_owned(),
+            port: DEFAULT_PORT,
+            listener: true,
+        }
+    }
+}
+
+impl PrometheusConfig {
+    pub(super) fn read(env: &mut Env<'_>) -> Self {
+        const HOST: &str = "OTEL_EXPORTER_PROMETHEUS_HOST";
+        const PORT: &str = "OTEL_EXPORTER_PROMETHEUS_PORT";
+        let host = match env.get(HOST) {
+            Some(h) if h.trim().is_empty() || h.trim().contains(char::is_whitespace) => {
+                env.warn(
+                    HOST,
+                    &h,
+                    format!("is not a host name or address; using the default {DEFAULT_HOST}"),
+                );
+                DEFAULT_HOST.to_owned()
+            }
+            Some(h) => h.trim().to_owned(),
+            None => DEFAULT_HOST.to_owned(),
+        };
+        let port = match env.get(PORT) {
+            None => DEFAULT_PORT,
+            Some(p) => p.trim().parse::<u16>().unwrap_or_else(|_| {
+                env.warn(
+                    PORT,
+                    &p,
+                    format!("is not a port number (0 to 65535); using the default {DEFAULT_PORT}"),
+                );
+                DEFAULT_PORT
+            }),
+        };
+        PrometheusConfig {
+            host,
+            port,
+            listener: true,
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Attributes as Prometheus labels ("Metric Attributes"): names sanitised, values as
+//! strings, escaped; keys that sanitise to the same name (or to a label the
+//! specification adds, such as `otel_scope_name`) have "the values ... concatenated
+//! together, separated by `;`, and ordered by the lexicographical order of the
+//! original keys".
+
+use std::borrow::Cow;
+
+use opentelemetry::KeyValue;
+
+use opentelemetry::Value;
+
+use super::names::{sanitize, sanitized};
+
+/// One label to write: its Prometheus name, the original key (for ordering merged
+/// values) and its value.
+struct Label<'a> {
+    name: Cow<'a, str>,
+    key: &'a str,
+    value: Cow<'a, str>,
+}
+
+/// Writes `name="value",...` (no braces) for the scope labels `fixed` (already valid
+/// names, written first) and the attributes, into `out`.
+pub(crate) fn write_labels<'a>(
+    out: &mut Vec<u8>,
+    fixed: &[(&'a str, &'a str)],
+    attributes: impl Iterator<Item = &'a KeyValue> + Clone,
+) {
+    // The common case: no two keys (nor a key and a scope label) sanitise to one name,
+    // so each is written as it comes, sanitised on the fly, without allocating.
+    let meets = |a: &str, b: &str| sanitized(a, false).eq(sanitized(b, false));
+    let mut fast = true;
+    for (i, kv) in attributes.clone().enumerate() {
+        let key = kv.key.as_str();
+        if fixed.iter().any(|(name, _)| meets(key, name))
+            || attributes
+                .clone()
+                .skip(i + 1)
+                .any(|other| meets(key, other.key.as_str()))
+        {
+            fast = false;
+            break;
+        }
+    }
+    if fast {
+        for (name, value) in fixed {
+            write_label(out, name, value);
+        }
+        for kv in attributes {
+            out.extend(sanitized(kv.key.as_str(), false).map(|c| c as u8));
+            out.extend_from_slice(b"=\"");
+            write_value(out, &kv.value);
+            out.extend_from_slice(b"\",");
+        }
+        return;
+    }
+    let mut labels: Vec<Label<'a>> = fixed
+        .iter()
+        .map(|(name, value)| Label {
+            name: Cow::Borrowed(*name),
+            key: name,
+            value: Cow::Borrowed(*value),
+        })
+        .collect();
+    labels.extend(attributes.map(|kv| Label {
+        name: Cow::Owned(sanitize(kv.key.as_str(), false)),
+        key: kv.key.as_str(),
+        value: kv.value.as_str(),
+    }));
+    labels.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.key.cmp(b.key)));
+    let mut i = 0;
+    while i < labels.len() {
+        let mut j = i + 1;
+        while j < labels.len() && labels[j].name == labels[i].name {
+            j += 1;
+        }
+        if j == i + 1 {
+            write_label(out, &labels[i].name, &labels[i].value);
+        } else {
+            let joined = labels[i..j]
+                .iter()
+                .map(|l| l.value.as_ref())
+                .collect::<Vec<_>>()
+                .join(";");
+            write_label(out, &labels[i].name, &joined);
+        }
+        i = j;
+    }
+}
+
+/// An attribute value as a label value: integers and booleans written directly, the
+/// rest as their string form, escaped.
+fn write_value(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::I64(n) => out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes()),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::String(s) => escape(out, s.as_str(), true),
+        other => escape(out, &other.as_str(), true),
+    }
+}
+
+/// `name="value",` with the value escaped as both formats require: `\`, `"` and a
+/// newline become `\\`, `\"` and `\n`.
+pub(crate) fn write_label(out: &mut Vec<u8>, name: &str, value: &str) {
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"=\"");
+    escape(out, value, true);
+    out.extend_from_slice(b"\",");
+}
+
+/// Escapes `\` and newlines, and `"` when `quote`.
+pub(crate) fn escape(out: &mut Vec<u8>, value: &str, quote: bool) {
+    let bytes = value.as_bytes();
+    if !bytes.iter().any(|b| matches!(b, b'\\' | b'"' | b'\n')) {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    for &b in bytes {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'"' if quote => out.extend_from_slice(b"\\\""),
+            _ => out.push(b),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(fixed: &[(&str, &str)], attributes: &[KeyValue]) -> String {
+        let mut out = Vec::new();
+        write_labels(&mut out, fixed, attributes.iter());
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn values_are_escaped() {
+        assert_eq!(
+            render(&[], &[KeyValue::new("path", "a\\b\"c\nd")]),
+            r#"path="a\\b\"c\nd","#
+        );
+    }
+
+    #[test]
+    fn non_string_values_are_strings() {
+        // "non-string Attribute values MUST be converted to string attributes"
+        assert_eq!(
+            render(&[], &[KeyValue::new("code", 200_i64), KeyValue::new("ok", true)]),
+            r#"code="200",ok="true","#
+        );
+    }
+
+    #[test]
+    fn keys_that_meet_are_joined_in_key_order() {
+        // "In such cases, the values MUST be concatenated together, separated by `;`,
+        // and ordered by the lexicographical order of the original keys."
+        let out = render(
+            &[("otel_scope_name", "shop")],
+            &[
+                KeyValue::new("http.route", "b"),
+                KeyValue::new("http_route", "c"),
+                KeyValue::new("http-route", "a"),
+                KeyValue::new("otel.scope.name", "x"),
+            ],
+        );
+        assert_eq!(out, r#"http_route="a;b;c",otel_scope_name="x;shop","#);
+    }
+
+    #[test]
+    fn scope_labels_come_first_on_the_fast_path() {
+        assert_eq!(
+            render(&[("otel_scope_name", "s")], &[KeyValue::new("a", "1")]),
+            r#"otel_scope_name="s",a="1","#
+        );
+    }
+}

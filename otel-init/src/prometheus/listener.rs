@@ -1,0 +1,111 @@
+//! The exporter's own listener: `/metrics` on `OTEL_EXPORTER_PROMETHEUS_HOST`:
+//! `OTEL_EXPORTER_PROMETHEUS_PORT`, served by hyper on a thread of its own, so a
+//! scrape never waits for, nor holds up, the application's runtime.
+
+use std::net::{SocketAddr, TcpListener as StdListener, ToSocketAddrs as _};
+use std::thread::JoinHandle;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::sync::oneshot;
+
+use super::PrometheusHandler;
+
+/// The running listener; dropping it stops it.
+#[derive(Debug)]
+pub(crate) struct PrometheusListener {
+    address: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl PrometheusListener {
+    /// Binds `host:port` now (so that a port in use is known at start-up) and serves
+    /// `handler` on it; `Err` says why not, for the caller's warning.
+    pub(crate) fn start(host: &str, port: u16, handler: PrometheusHandler) -> Result<Self, String> {
+        let addresses = (host, port)
+            .to_socket_addrs()
+            .map_err(|e| format!("cannot resolve {host}:{port}: {e}"))?;
+        let mut last_error = format!("{host} resolves to no address");
+        let listener = addresses
+            .into_iter()
+            .find_map(|a| {
+                StdListener::bind(a)
+                    .map_err(|e| last_error = format!("cannot listen on {a}: {e}"))
+                    .ok()
+            })
+            .ok_or(last_error.clone())?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| format!("cannot listen on {host}:{port}: {e}"))?;
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+            .map_err(|e| format!("cannot start its runtime: {e}"))?;
+        let (stop, stopped) = oneshot::channel();
+        let thread = std::thread::Builder::new()
+            .name("otel-prometheus".into())
+            .spawn(move || {
+                runtime.spawn(serve(listener, handler));
+                // Until stopped (or dropped); dropping the runtime ends every task.
+                runtime.block_on(stopped).ok();
+            })
+            .map_err(|e| format!("cannot start its thread: {e}"))?;
+        Ok(PrometheusListener {
+            address,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    /// The address it listens on (the port chosen, when the configured one is 0).
+    pub(crate) fn address(&self) -> SocketAddr {
+        self.address
+    }
+}
+
+impl Drop for PrometheusListener {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            stop.send(()).ok();
+        }
+        if let Some(thread) = self.thread.take() {
+            thread.join().ok();
+        }
+    }
+}
+
+async fn serve(listener: StdListener, handler: PrometheusHandler) {
+    let listener = match tokio::net::TcpListener::from_std(listener) {
+        Ok(l) => l,
+        Err(error) => {
+            tracing::warn!(target: "otel_kit_init::prometheus", %error, "the Prometheus listener cannot start; /metrics is not served");
+            return;
+        }
+    };
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // A full descriptor table and the like: the next accept may succeed.
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let handler = handler.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
+                let response = handler.respond(&request);
+                std::future::ready(Ok::<_, std::convert::Infallible>(response))
+            });
+            // A scraper that hangs up mid-response is its own business.
+            http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await
+                .ok();
+        });
+    }
+}

@@ -1,0 +1,6 @@
+//! The Prometheus exporter (`prometheus` feature): its exposition read by real parsers.
+
+mod fixture;
+mod parsers;
+mod rules;
+mod serving;

@@ -1,0 +1,141 @@
+//! The exposition's rules that only show across instruments: one family per
+//! Prometheus name, the text format's counter names, `target_info` only for a
+//! resource, and one warning per colliding name.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use opentelemetry::metrics::MeterProvider as _;
+use opentelemetry::{InstrumentationScope, KeyValue};
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::metrics::SdkMeterProvider;
+use otel_kit_init::prometheus::{ExpositionFormat, PrometheusReader};
+
+fn provider(resource: Resource) -> (SdkMeterProvider, PrometheusReader) {
+    let reader = PrometheusReader::new(None);
+    let provider = SdkMeterProvider::builder()
+        .with_resource(resource)
+        .with_reader(reader.clone())
+        .build();
+    (provider, reader)
+}
+
+fn render(reader: &PrometheusReader, format: ExpositionFormat) -> String {
+    String::from_utf8(reader.render(format)).expect("the exposition is UTF-8")
+}
+
+/// The `tracing` events of the current thread, as text.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .expect("no panic while holding it")
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn colliding_instruments_keep_the_first_and_warn_once() {
+    // "Exporters MUST drop entire metrics to prevent conflicting TYPE comments ... the
+    // exporter SHOULD warn the user through error logging."
+    let (provider, reader) = provider(Resource::builder_empty().build());
+    let meter = provider.meter("shop");
+    meter.u64_counter("shop.orders").build().add(1, &[]);
+    meter.u64_counter("shop_orders").build().add(2, &[]);
+    let other = provider.meter_with_scope(InstrumentationScope::builder("x.other").build());
+    other.f64_gauge("shop.orders").build().record(9.0, &[]);
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let (first, second) = tracing::subscriber::with_default(subscriber, || {
+        (
+            render(&reader, ExpositionFormat::Text),
+            render(&reader, ExpositionFormat::OpenMetrics),
+        )
+    });
+    let samples: Vec<&str> = first.lines().filter(|l| l.starts_with("shop_orders")).collect();
+    assert_eq!(samples, [r#"shop_orders_total{otel_scope_name="shop"} 1"#]);
+    assert_eq!(first.matches("# TYPE shop_orders").count(), 1, "{first}");
+    assert!(
+        second.contains("shop_orders_total{otel_scope_name=\"shop\"} 1\n"),
+        "{second}"
+    );
+    assert!(
+        !second.contains(" 9"),
+        "the gauge of the same name is left out: {second}"
+    );
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(
+        log.matches("two instruments have this Prometheus name").count(),
+        1,
+        "{log}"
+    );
+    assert!(log.contains("shop_orders"), "{log}");
+}
+
+#[test]
+fn the_text_format_names_counters_by_their_sample_and_has_no_openmetrics_lines() {
+    let (provider, reader) = provider(Resource::builder_empty().build());
+    let meter = provider.meter("shop");
+    meter
+        .u64_counter("bytes.sent")
+        .with_unit("By")
+        .with_description("Sent.\nAll of it.")
+        .build()
+        .add(7, &[]);
+    let text = render(&reader, ExpositionFormat::Text);
+    assert_eq!(
+        text,
+        "# HELP bytes_sent_bytes_total Sent.\\nAll of it.\n# TYPE bytes_sent_bytes_total counter\nbytes_sent_bytes_total{otel_scope_name=\"shop\"} 7\n"
+    );
+    let open_metrics = render(&reader, ExpositionFormat::OpenMetrics);
+    assert_eq!(
+        open_metrics,
+        "# TYPE bytes_sent_bytes counter\n# UNIT bytes_sent_bytes bytes\n# HELP bytes_sent_bytes Sent.\\nAll of it.\nbytes_sent_bytes_total{otel_scope_name=\"shop\"} 7\n# EOF\n"
+    );
+}
+
+#[test]
+fn target_info_is_the_resource_and_only_when_there_is_one() {
+    // "an OpenTelemetry Resource SHOULD be converted to a `target` info metric if the
+    // resource is not empty"
+    let (provider, reader) = provider(Resource::builder_empty().build());
+    provider.meter("shop").u64_counter("c").build().add(1, &[]);
+    assert!(!render(&reader, ExpositionFormat::Text).contains("target_info"));
+
+    let (provider, reader) = provider_with(KeyValue::new("service.instance.id", "a\"b"));
+    provider.meter("shop").u64_counter("c").build().add(1, &[]);
+    let text = render(&reader, ExpositionFormat::Text);
+    assert!(
+        text.starts_with("# HELP target_info Target metadata\n# TYPE target_info gauge\ntarget_info{service_instance_id=\"a\\\"b\"} 1\n"),
+        "{text}"
+    );
+}
+
+fn provider_with(attribute: KeyValue) -> (SdkMeterProvider, PrometheusReader) {
+    provider(Resource::builder_empty().with_attribute(attribute).build())
+}
+
+#[test]
+fn a_metric_named_like_the_resource_family_is_left_out() {
+    let (provider, reader) = provider_with(KeyValue::new("service.name", "shop"));
+    provider
+        .meter("shop")
+        .f64_gauge("target.info")
+        .build()
+        .record(5.0, &[]);
+    let text = render(&reader, ExpositionFormat::Text);
+    assert_eq!(text.matches("# TYPE target_info").count(), 1, "{text}");
+    assert!(!text.contains(" 5\n"), "{text}");
+}
