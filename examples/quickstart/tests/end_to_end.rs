@@ -273,3 +273,75 @@ async fn without_configuration_prints_spans_metrics_and_correlated_logs() {
         l.trim() == "{route=\"/greeting/{name}\"} value=1"
     });
 }
+
+/// `OTEL_METRICS_EXPORTER=prometheus,otlp`: the same meter provider answers a Prometheus
+/// scrape on `OTEL_EXPORTER_PROMETHEUS_HOST:PORT` and exports over OTLP.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_prometheus_beside_its_otlp_export() {
+    let collector = TestCollector::start().await.expect("collector");
+    let endpoint = collector.endpoint();
+    let prometheus_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+        .to_string();
+    let service = Quickstart::start(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+        ("OTEL_SERVICE_NAME", "quickstart"),
+        ("OTEL_METRIC_EXPORT_INTERVAL", "200"),
+        ("OTEL_METRICS_EXPORTER", "prometheus,otlp"),
+        ("OTEL_EXPORTER_PROMETHEUS_HOST", "127.0.0.1"),
+        ("OTEL_EXPORTER_PROMETHEUS_PORT", &prometheus_port),
+    ])
+    .await;
+    assert_eq!(service.get("/hello/ada").await, (200, "Hello, ada!\n".to_owned()));
+
+    let response = client()
+        .get(format!("http://127.0.0.1:{prometheus_port}/metrics"))
+        .header("accept", "application/openmetrics-text; version=1.0.0")
+        .send()
+        .await
+        .expect("the Prometheus endpoint answers");
+    assert_eq!(response.status(), 200);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/openmetrics-text"),
+        "{content_type}"
+    );
+    let body = response.text().await.expect("body");
+    let line = |prefix: &str, needle: &str| {
+        body.lines()
+            .find(|l| l.starts_with(prefix) && l.contains(needle))
+            .unwrap_or_else(|| panic!("no {prefix}..{needle}.. line in:\n{body}"))
+            .to_owned()
+    };
+    assert!(
+        line("greetings_total{", "route=\"/greeting/{name}\"").contains("otel_scope_name=\"quickstart\"")
+    );
+    assert!(
+        line("greetings_total{", "route=\"/greeting/{name}\"")
+            .split(' ')
+            .nth(1)
+            == Some("1")
+    );
+    line(
+        "http_server_request_duration_seconds_count{",
+        "http_route=\"/hello/{name}\"",
+    );
+    line("target_info{", "service_name=\"quickstart\"");
+    assert_eq!(body.lines().last(), Some("# EOF"));
+
+    // The same counter, over OTLP.
+    collector
+        .wait_for_metric("greetings", WAIT)
+        .await
+        .metric("greetings")
+        .point(&[("route", "/greeting/{name}".into())])
+        .has_value(1);
+    let (status, stdout) = service.terminate().await;
+    assert!(status.success(), "exit status {status}; stdout:\n{stdout}");
+}
