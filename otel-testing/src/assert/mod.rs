@@ -42,3 +42,13 @@ fn attribute_mismatch(
         )),
     }
 }
+
+/// The keys of `attributes` that start with `prefix`: what a `lacks_attributes_under`
+/// assertion (span or point) found.
+fn keys_under<'a>(attributes: &'a [(String, AttributeValue)], prefix: &str) -> Vec<&'a str> {
+    attributes
+        .iter()
+        .map(|(key, _)| key.as_str())
+        .filter(|key| key.starts_with(prefix))
+        .collect()
+}

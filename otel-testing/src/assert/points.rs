@@ -208,11 +208,7 @@ impl<'a> HistogramPointAssert<'a> {
 
 #[track_caller]
 fn check_lacks(metric: MetricAssert<'_>, attributes: &[(String, AttributeValue)], prefix: &str) {
-    let found: Vec<&str> = attributes
-        .iter()
-        .map(|(key, _)| key.as_str())
-        .filter(|key| key.starts_with(prefix))
-        .collect();
+    let found = super::keys_under(attributes, prefix);
     metric.check(
         found.is_empty(),
         &format!("point attributes under {prefix:?}"),

@@ -153,13 +153,7 @@ impl<'a> SpanAssert<'a> {
     /// ```
     #[track_caller]
     pub fn lacks_attributes_under(self, prefix: &str) -> Self {
-        let found: Vec<&str> = self
-            .span
-            .attributes
-            .iter()
-            .map(|(key, _)| key.as_str())
-            .filter(|key| key.starts_with(prefix))
-            .collect();
+        let found = super::keys_under(&self.span.attributes, prefix);
         self.check(
             found.is_empty(),
             &format!("attributes under {prefix:?}"),
