@@ -6,128 +6,18 @@
 //! failing (`--fault payments`), `HttpHighErrorRatio` pending or firing for payments.
 
 use std::collections::BTreeSet;
-use std::io::BufRead as _;
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use otel_kit_testing::TestCollector;
 use serde_json::Value;
 
-use crate::demo::demo;
+use crate::demo::{JOBS, ServingDemo};
 use crate::prometheus_server::{PrometheusServer, binary, rule_files};
 
 /// How long one thing may take to show in Prometheus. The shipped recording rules are
 /// evaluated every 30 s (their groups' `interval`), so a rule's first evaluation, or
 /// the first after a change, can take that long.
 const WAIT: Duration = Duration::from_secs(45);
-
-/// The services, each a scrape job named after its `service.name`.
-const JOBS: [&str; 4] = ["frontend", "orders", "payments", "notifications"];
-
-/// `checkout serve` running, with where each service serves `/metrics`; killed when
-/// dropped unless stopped.
-struct ServingDemo {
-    child: Option<Child>,
-    frontend: SocketAddr,
-    metrics: Vec<(String, SocketAddr)>,
-    sqlite: std::path::PathBuf,
-}
-
-impl ServingDemo {
-    /// Starts `checkout serve` with `args` and `env`, the Prometheus exporter on any
-    /// free loopback port per service, and reads its start-up lines.
-    fn start(name: &str, args: &[&str], env: &[(&str, &str)]) -> ServingDemo {
-        let sqlite = std::env::temp_dir().join(format!("checkout-{name}-{}.sqlite", std::process::id()));
-        let database_url = format!("sqlite://{}", sqlite.display());
-        let mut all = vec![
-            ("OTEL_EXPORTER_PROMETHEUS_HOST", "127.0.0.1"),
-            ("OTEL_EXPORTER_PROMETHEUS_PORT", "0"),
-            ("DATABASE_URL", database_url.as_str()),
-        ];
-        all.extend_from_slice(env);
-        let mut command: Command = demo(&[&["serve", "--listen", "127.0.0.1:0"], args].concat(), &all);
-        command.stdin(Stdio::null()).stderr(Stdio::null());
-        let mut child = command.spawn().expect("start checkout serve");
-        let mut lines = std::io::BufReader::new(child.stdout.take().expect("piped stdout")).lines();
-        let mut metrics = Vec::new();
-        let mut seen = Vec::new();
-        let frontend = loop {
-            let Some(Ok(line)) = lines.next() else {
-                let _ = child.kill();
-                panic!(
-                    "checkout serve ended before its frontend line; printed:\n{}",
-                    seen.join("\n")
-                );
-            };
-            if let Some(rest) = line.strip_prefix("metrics: ") {
-                let (service, url) = rest.split_once(' ').expect("metrics: <service> <url>");
-                let address = url
-                    .trim_start_matches("http://")
-                    .trim_end_matches("/metrics")
-                    .parse()
-                    .expect("a socket address");
-                metrics.push((service.to_owned(), address));
-            }
-            if let Some(url) = line.strip_prefix("frontend: http://") {
-                break url.parse().expect("the frontend's address");
-            }
-            seen.push(line);
-        };
-        // The rest of stdout, so a full pipe never stalls the demo.
-        std::thread::spawn(move || lines.for_each(drop));
-        ServingDemo {
-            child: Some(child),
-            frontend,
-            metrics,
-            sqlite,
-        }
-    }
-
-    /// `(job, address)` per service, for Prometheus' configuration.
-    fn targets(&self) -> Vec<(&str, SocketAddr)> {
-        let targets: Vec<_> = self
-            .metrics
-            .iter()
-            .map(|(service, address)| (service.as_str(), *address))
-            .collect();
-        let services: Vec<&str> = targets.iter().map(|(s, _)| *s).collect();
-        assert_eq!(services, JOBS, "one /metrics per service, printed at start-up");
-        targets
-    }
-
-    /// SIGTERM, then waits for the exit (the telemetry flushed).
-    fn stop(mut self) {
-        let mut child = self.child.take().expect("running");
-        let term = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .expect("kill -TERM");
-        assert!(term.success());
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let status = loop {
-            if let Some(status) = child.try_wait().expect("wait") {
-                break status;
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("checkout serve did not exit after SIGTERM");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        assert!(status.success(), "checkout serve after SIGTERM: {status}");
-    }
-}
-
-impl Drop for ServingDemo {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        let _ = std::fs::remove_file(&self.sqlite);
-    }
-}
 
 fn unix_seconds(offset: i64) -> String {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();

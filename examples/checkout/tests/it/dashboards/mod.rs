@@ -21,6 +21,7 @@ use yaml_rust2::{Yaml, YamlLoader};
 use crate::demo::{Services, demo, run_to_exit};
 
 mod exemplars;
+mod kit_naming;
 mod promtool;
 mod services;
 
