@@ -275,6 +275,11 @@ impl Drop for ServingDemo {
             let _ = child.kill();
             let _ = child.wait();
         }
-        let _ = std::fs::remove_file(&self.sqlite);
+        // A killed demo leaves SQLite's write-ahead log and shared memory beside it.
+        for suffix in ["", "-wal", "-shm"] {
+            let mut path = self.sqlite.clone().into_os_string();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
