@@ -6,10 +6,12 @@
 //! - `services/`: one short file per service (the part to copy); the notifications'
 //!   queue is a tokio channel, or NATS JetStream with `NATS_URL`, and the inventory has a
 //!   Redis cache with `REDIS_URL` ([`Services`]).
+//! - [`fault`]: the outage `serve --fault payments` injects.
 //! - [`pipelines`]: four services in one process, each with its own pipelines, the
 //!   providers its instrumentations are given, and its threads' `tracing` subscriber.
 //! - [`report`]: the waterfall and the RED table printed at the end.
 
+pub mod fault;
 pub mod pipelines;
 pub mod report;
 mod services;
@@ -20,6 +22,7 @@ use std::error::Error;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+pub use fault::Fault;
 pub use pipelines::{Pipelines, Service, ServiceTelemetry};
 pub use system::System;
 
@@ -159,7 +162,9 @@ pub fn run(options: &Options) -> Result<(), BoxError> {
         &database_url,
         &services,
         &pipelines,
+        None,
     )?;
+    print!("{}", pipelines.describe_metrics());
     let frontend = system.frontend_addr();
     println!(
         "frontend: http://{frontend}  ({} checkouts, {} at a time)",
@@ -195,12 +200,17 @@ pub fn run(options: &Options) -> Result<(), BoxError> {
     Ok(())
 }
 
-/// Starts the shop with the frontend on `listen`, runs until SIGTERM or Ctrl-C, then
-/// drains the requests in flight and the queue, and flushes the telemetry.
-pub fn serve(listen: SocketAddr) -> Result<(), BoxError> {
+/// Starts the shop with the frontend on `listen` (and `fault` injected, if any), runs
+/// until SIGTERM or Ctrl-C, then drains the requests in flight and the queue, and
+/// flushes the telemetry.
+pub fn serve(listen: SocketAddr, fault: Option<Fault>) -> Result<(), BoxError> {
     let pipelines = Pipelines::install(None)?;
-    let system = System::start(listen, &database_url(), &Services::from_env(), &pipelines)?;
+    let system = System::start(listen, &database_url(), &Services::from_env(), &pipelines, fault)?;
     tracing::info!(address = %system.frontend_addr(), "checkout serving");
+    print!("{}", pipelines.describe_metrics());
+    if fault == Some(Fault::Payments) {
+        println!("fault: payments answers every charge 503");
+    }
     println!("frontend: http://{}", system.frontend_addr());
     let signals = plain_runtime("signals")?;
     let signal = signals.block_on(termination())?;

@@ -1,17 +1,18 @@
 //! `cargo run -p checkout [-- run --checkouts N --concurrency N]` or
-//! `checkout serve --listen 0.0.0.0:8080`. See README.md.
+//! `checkout serve --listen 0.0.0.0:8080 [--fault payments]`. See README.md.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: checkout [run] [--checkouts N] [--concurrency N]
-       checkout serve [--listen ADDR]   (default 127.0.0.1:8080; runs until SIGTERM)";
+       checkout serve [--listen ADDR] [--fault payments]
+                 (default 127.0.0.1:8080; runs until SIGTERM; --fault payments: every charge fails)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match parse(&args) {
         Ok(Command::Run(options)) => report(checkout::run(&options)),
-        Ok(Command::Serve(listen)) => report(checkout::serve(listen)),
+        Ok(Command::Serve(listen, fault)) => report(checkout::serve(listen, fault)),
         Ok(Command::Help) => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -25,7 +26,7 @@ fn main() -> ExitCode {
 
 enum Command {
     Run(checkout::Options),
-    Serve(SocketAddr),
+    Serve(SocketAddr, Option<checkout::Fault>),
     Help,
 }
 
@@ -37,6 +38,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
     };
     let mut options = checkout::Options::default();
     let mut listen = SocketAddr::from(([127, 0, 0, 1], 8080));
+    let mut fault = None;
     let mut rest = rest.iter();
     while let Some(flag) = rest.next() {
         let mut value = || rest.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -50,11 +52,12 @@ fn parse(args: &[String]) -> Result<Command, String> {
                     .parse()
                     .map_err(|_| format!("--listen: {v:?} is not an address like 0.0.0.0:8080"))?;
             }
+            "--fault" if serve => fault = Some(value()?.parse()?),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
     Ok(if serve {
-        Command::Serve(listen)
+        Command::Serve(listen, fault)
     } else {
         Command::Run(options)
     })

@@ -67,10 +67,16 @@ thread_local! {
 }
 
 impl ServiceTelemetry {
-    fn init(service: Service, endpoint: Option<&str>, filter: &LogFilter) -> Result<Self, InitError> {
+    fn init(
+        service: Service,
+        endpoint: Option<&str>,
+        filter: &LogFilter,
+        (prometheus_host, prometheus_port): (&str, u16),
+    ) -> Result<Self, InitError> {
         let mut builder = otel_kit_init::builder()
             .service_name(service.name())
             .environment(environment_without_service_name)
+            .prometheus_address(prometheus_host, prometheus_port)
             .without_globals();
         if let Some(endpoint) = endpoint {
             builder = builder
@@ -106,6 +112,12 @@ impl ServiceTelemetry {
     /// What every otel-kit instrumentation of this service is given.
     pub fn providers(&self) -> Providers {
         self.providers.clone()
+    }
+
+    /// Where this service serves `/metrics`, when `OTEL_METRICS_EXPORTER` names
+    /// `prometheus` and its port was free.
+    pub fn metrics_address(&self) -> Option<std::net::SocketAddr> {
+        self.telemetry.prometheus_address()
     }
 
     /// A tracer of this service, for the spans the demo opens by hand (the inventory
@@ -162,9 +174,13 @@ impl Pipelines {
                 .as_deref()
                 .or(Some(DEFAULT_LOG_FILTER)),
         );
+        let (config, _) = otel_kit_init::config::Config::from_lookup(environment_without_service_name);
+        let (host, port) = (config.prometheus.host.as_str(), config.prometheus.port);
         let services = Service::ALL
             .into_iter()
-            .map(|service| ServiceTelemetry::init(service, endpoint, &filter))
+            .map(|service| {
+                ServiceTelemetry::init(service, endpoint, &filter, (host, metrics_port(port, service)))
+            })
             .collect::<Result<_, _>>()?;
         // A second install (tests calling `run` twice) keeps the first subscriber.
         let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(console()));
@@ -175,6 +191,16 @@ impl Pipelines {
     /// One service's pipelines.
     pub fn service(&self, service: Service) -> &ServiceTelemetry {
         &self.services[service as usize]
+    }
+
+    /// Where each service serves `/metrics` (see [`metrics_port`]): one line per
+    /// service, none when the Prometheus exporter is off.
+    pub fn describe_metrics(&self) -> String {
+        self.services
+            .iter()
+            .filter_map(|s| Some((s.service.name(), s.metrics_address()?)))
+            .map(|(name, address)| format!("metrics: {name} http://{address}/metrics\n"))
+            .collect()
     }
 
     /// Spans each service dropped because its queue was full.
@@ -197,6 +223,16 @@ impl Pipelines {
         }
         first_error.map_or(Ok(()), Err)
     }
+}
+
+/// The port `service` serves `/metrics` on: `OTEL_EXPORTER_PROMETHEUS_PORT` (default
+/// 9464) for the frontend and the next three for orders, payments and notifications, in
+/// that order; 0 (any free port) stays 0 for all four, and past 65535 is 0 too.
+pub fn metrics_port(configured: u16, service: Service) -> u16 {
+    if configured == 0 {
+        return 0;
+    }
+    configured.checked_add(service as u16).unwrap_or(0)
 }
 
 /// The console shows warnings and errors only, on stderr, under the progress bar;
@@ -239,4 +275,17 @@ fn quiet_service_panics() {
             default_hook(info);
         }
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_service_serves_metrics_on_the_next_port() {
+        let ports = Service::ALL.map(|s| metrics_port(9464, s));
+        assert_eq!(ports, [9464, 9465, 9466, 9467]);
+        assert_eq!(Service::ALL.map(|s| metrics_port(0, s)), [0; 4], "any free port");
+        assert_eq!(metrics_port(65535, Service::Orders), 0, "past the last port");
+    }
 }

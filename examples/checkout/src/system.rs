@@ -13,7 +13,6 @@ use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::Services;
 use crate::pipelines::{Pipelines, Service, plain_runtime};
 use crate::services::fraud_check::FraudCheck;
 use crate::services::inventory::Inventory;
@@ -22,6 +21,7 @@ use crate::services::llm::Llm;
 use crate::services::notifications::{self, Publisher, Queue, Worker};
 use crate::services::orders::Orders;
 use crate::services::{frontend, llm_mock, orders, payments};
+use crate::{Fault, Services};
 
 /// How long the frontend may take to finish the requests in flight at shutdown.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -50,12 +50,13 @@ type Boxed = Box<dyn Error + Send + Sync>;
 impl System {
     /// Starts every service, each with its telemetry from `pipelines`; the frontend
     /// listens on `listen`, the rest on loopback. The queue and the cache are the ones
-    /// `services` names.
+    /// `services` names; `fault`, if any, is injected.
     pub fn start(
         listen: SocketAddr,
         database_url: &str,
         services: &Services,
         pipelines: &Pipelines,
+        fault: Option<Fault>,
     ) -> Result<System, Boxed> {
         let llm_mock = plain_runtime("llm-mock")?;
         let llm_addr = on(&llm_mock, llm_mock::start())?;
@@ -68,8 +69,13 @@ impl System {
             payments_telemetry.providers(),
         ));
         let providers = payments_telemetry.providers();
+        let failing = fault == Some(Fault::Payments);
         let payments_addr = on(&payments, async move {
-            payments::start(TcpListener::bind("127.0.0.1:0").await?, fraud_check, providers)
+            payments::start(
+                TcpListener::bind("127.0.0.1:0").await?,
+                (fraud_check, failing),
+                providers,
+            )
         })?;
 
         let notifications_telemetry = pipelines.service(Service::Notifications);

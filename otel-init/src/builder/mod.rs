@@ -205,6 +205,37 @@ impl Builder {
         self
     }
 
+    /// Where the Prometheus exporter's own listener serves `/metrics`: `host` and
+    /// `port` as `OTEL_EXPORTER_PROMETHEUS_HOST` and `OTEL_EXPORTER_PROMETHEUS_PORT`
+    /// would give them (port 0 takes any free port); wins over both variables. A blank
+    /// host, or one with whitespace inside, makes `init` fail with
+    /// [`InitError::InvalidValue`].
+    ///
+    /// ```
+    /// # #[cfg(feature = "prometheus")]
+    /// # fn main() -> Result<(), otel_kit_init::InitError> {
+    /// use otel_kit_init::Exporter;
+    ///
+    /// let telemetry = otel_kit_init::builder()
+    ///     .without_globals()
+    ///     .without_tracing_subscriber()
+    ///     .traces_exporter(Exporter::None)
+    ///     .logs_exporter(Exporter::None)
+    ///     .metrics_exporter(Exporter::Prometheus)
+    ///     .prometheus_address("127.0.0.1", 0)
+    ///     .init()?;
+    /// let address = telemetry.prometheus_address().expect("the listener is up");
+    /// assert!(address.ip().is_loopback());
+    /// # Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "prometheus"))]
+    /// # fn main() {}
+    /// ```
+    pub fn prometheus_address(mut self, host: impl Into<String>, port: u16) -> Self {
+        self.code.prometheus_address = Some((host.into(), port));
+        self
+    }
+
     /// The same exporter for all three signals.
     pub fn exporter(self, exporter: Exporter) -> Self {
         self.traces_exporter(exporter)

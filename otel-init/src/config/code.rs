@@ -54,6 +54,8 @@ pub(crate) struct CodeValues {
     pub(crate) fallback: Option<Exporter>,
     /// `Some(false)`: the application mounts the Prometheus handler itself.
     pub(crate) prometheus_listener: Option<bool>,
+    /// The Prometheus listener's host and port, chosen in code.
+    pub(crate) prometheus_address: Option<(String, u16)>,
     pub(crate) otlp_endpoint: Option<String>,
     pub(crate) otlp_protocol: Option<OtlpProtocol>,
     pub(crate) exemplar_filter: Option<ExemplarFilter>,
@@ -74,6 +76,14 @@ impl CodeValues {
                     ),
                 });
             }
+        }
+        if let Some((host, _)) = &self.prometheus_address
+            && !super::prometheus::is_host(host)
+        {
+            return Err(InitError::InvalidValue {
+                what: "prometheus_address",
+                why: format!("{host:?} is not a host name or address, e.g. \"127.0.0.1\" or \"0.0.0.0\""),
+            });
         }
         if let Some(protocol) = self.otlp_protocol
             && !protocol.is_built_in()
@@ -170,7 +180,14 @@ impl CodeValues {
             otlp: config.otlp,
             prometheus: super::PrometheusConfig {
                 listener: self.prometheus_listener.unwrap_or(config.prometheus.listener),
-                ..config.prometheus
+                host: match &self.prometheus_address {
+                    Some((host, _)) => host.trim().to_owned(),
+                    None => config.prometheus.host,
+                },
+                port: self
+                    .prometheus_address
+                    .as_ref()
+                    .map_or(config.prometheus.port, |(_, port)| *port),
             },
             bsp: config.bsp,
             blrp: config.blrp,
@@ -227,6 +244,8 @@ impl CodeValues {
         self.sampling.is_some() && sampling::VARIABLES.contains(&variable)
             || self.propagators.is_some() && variable == propagation::VARIABLE
             || self.exemplar_filter.is_some() && variable == super::tuning::EXEMPLAR_FILTER_VARIABLE
+            || self.prometheus_address.is_some()
+                && [super::prometheus::HOST, super::prometheus::PORT].contains(&variable)
             || self.redaction.is_some() && redaction::VARIABLES.contains(&variable)
             || Signal::ALL
                 .into_iter()

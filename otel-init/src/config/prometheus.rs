@@ -7,6 +7,10 @@ use crate::env::Env;
 pub(crate) const DEFAULT_HOST: &str = "localhost";
 /// The specification's default port.
 pub(crate) const DEFAULT_PORT: u16 = 9464;
+/// The variable naming the listener's host.
+pub(crate) const HOST: &str = "OTEL_EXPORTER_PROMETHEUS_HOST";
+/// The variable naming the listener's port.
+pub(crate) const PORT: &str = "OTEL_EXPORTER_PROMETHEUS_PORT";
 
 /// Where the Prometheus exporter (`OTEL_METRICS_EXPORTER=prometheus`) listens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,10 +37,8 @@ impl Default for PrometheusConfig {
 
 impl PrometheusConfig {
     pub(super) fn read(env: &mut Env<'_>) -> Self {
-        const HOST: &str = "OTEL_EXPORTER_PROMETHEUS_HOST";
-        const PORT: &str = "OTEL_EXPORTER_PROMETHEUS_PORT";
         let host = match env.get(HOST) {
-            Some(h) if h.trim().is_empty() || h.trim().contains(char::is_whitespace) => {
+            Some(h) if !is_host(&h) => {
                 env.warn(
                     HOST,
                     &h,
@@ -64,4 +66,10 @@ impl PrometheusConfig {
             listener: true,
         }
     }
+}
+
+/// Whether `host` can name a listener's host: not blank, no whitespace inside.
+pub(crate) fn is_host(host: &str) -> bool {
+    let host = host.trim();
+    !host.is_empty() && !host.contains(char::is_whitespace)
 }

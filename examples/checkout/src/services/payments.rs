@@ -29,10 +29,19 @@ struct Charge {
     email: String,
 }
 
+/// What a charge needs: the fraud check, and whether every charge fails (the injected
+/// [`Fault::Payments`](crate::Fault::Payments)).
+#[derive(Clone)]
+struct Charger {
+    fraud_check: FraudCheck,
+    failing: bool,
+}
+
 /// Serves on `listener`, recording to `providers`; call inside the payments runtime.
+/// With `failing`, every charge answers 503.
 pub(crate) fn start(
     listener: tokio::net::TcpListener,
-    fraud_check: FraudCheck,
+    (fraud_check, failing): (FraudCheck, bool),
     providers: Providers,
 ) -> std::io::Result<SocketAddr> {
     let addr = listener.local_addr()?;
@@ -40,12 +49,21 @@ pub(crate) fn start(
         .route("/charge", post(charge))
         .layer(otel_kit_http::ServerLayer::new().providers(providers))
         .layer(CatchPanicLayer::new())
-        .with_state(fraud_check);
+        .with_state(Charger { fraud_check, failing });
     tokio::spawn(async move { axum::serve(listener, app).await });
     Ok(addr)
 }
 
-async fn charge(State(fraud_check): State<FraudCheck>, Json(charge): Json<Charge>) -> Response {
+async fn charge(State(charger): State<Charger>, Json(charge): Json<Charge>) -> Response {
+    if charger.failing {
+        tracing::error!("charge refused: the payments fault is injected");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"error": "payments_unavailable"})),
+        )
+            .into_response();
+    }
+    let fraud_check = charger.fraud_check;
     // The demo's bug: it assumes a 16-digit card number, so a short one panics here.
     // The masked number goes back to the customer, never into telemetry: card digits,
     // even the last four, are not something to record.

@@ -1,6 +1,7 @@
 //! The checkout demo binary as the tests start it.
 
-use std::io::Read as _;
+use std::io::{BufRead as _, Read as _};
+use std::net::SocketAddr;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -169,4 +170,116 @@ pub(crate) fn run_checkouts(env: &[(&str, &str)]) -> Output {
         String::from_utf8_lossy(&output.stderr)
     );
     output
+}
+
+/// The services, each a scrape job named after its `service.name`.
+pub(crate) const JOBS: [&str; 4] = ["frontend", "orders", "payments", "notifications"];
+
+/// `checkout serve` running, with where each service serves `/metrics`; killed when
+/// dropped unless stopped.
+pub(crate) struct ServingDemo {
+    child: Option<Child>,
+    pub(crate) frontend: SocketAddr,
+    pub(crate) metrics: Vec<(String, SocketAddr)>,
+    sqlite: std::path::PathBuf,
+}
+
+impl ServingDemo {
+    /// Starts `checkout serve` with `args` and `env`, the Prometheus exporter on any
+    /// free loopback port per service, and reads its start-up lines.
+    pub(crate) fn start(name: &str, args: &[&str], env: &[(&str, &str)]) -> ServingDemo {
+        let sqlite = std::env::temp_dir().join(format!("checkout-{name}-{}.sqlite", std::process::id()));
+        let database_url = format!("sqlite://{}", sqlite.display());
+        let mut all = vec![
+            ("OTEL_EXPORTER_PROMETHEUS_HOST", "127.0.0.1"),
+            ("OTEL_EXPORTER_PROMETHEUS_PORT", "0"),
+            ("DATABASE_URL", database_url.as_str()),
+        ];
+        all.extend_from_slice(env);
+        let mut command: Command = demo(&[&["serve", "--listen", "127.0.0.1:0"], args].concat(), &all);
+        command.stdin(Stdio::null()).stderr(Stdio::null());
+        let mut child = command.spawn().expect("start checkout serve");
+        let mut lines = std::io::BufReader::new(child.stdout.take().expect("piped stdout")).lines();
+        let mut metrics = Vec::new();
+        let mut seen = Vec::new();
+        let frontend = loop {
+            let Some(Ok(line)) = lines.next() else {
+                let _ = child.kill();
+                panic!(
+                    "checkout serve ended before its frontend line; printed:\n{}",
+                    seen.join("\n")
+                );
+            };
+            if let Some(rest) = line.strip_prefix("metrics: ") {
+                let (service, url) = rest.split_once(' ').expect("metrics: <service> <url>");
+                let address = url
+                    .trim_start_matches("http://")
+                    .trim_end_matches("/metrics")
+                    .parse()
+                    .expect("a socket address");
+                metrics.push((service.to_owned(), address));
+            }
+            if let Some(url) = line.strip_prefix("frontend: http://") {
+                break url.parse().expect("the frontend's address");
+            }
+            seen.push(line);
+        };
+        // The rest of stdout, so a full pipe never stalls the demo.
+        std::thread::spawn(move || lines.for_each(drop));
+        ServingDemo {
+            child: Some(child),
+            frontend,
+            metrics,
+            sqlite,
+        }
+    }
+
+    /// `(job, address)` per service, for Prometheus' configuration.
+    pub(crate) fn targets(&self) -> Vec<(&str, SocketAddr)> {
+        let targets: Vec<_> = self
+            .metrics
+            .iter()
+            .map(|(service, address)| (service.as_str(), *address))
+            .collect();
+        let services: Vec<&str> = targets.iter().map(|(s, _)| *s).collect();
+        assert_eq!(services, JOBS, "one /metrics per service, printed at start-up");
+        targets
+    }
+
+    /// SIGTERM, then waits for the exit (the telemetry flushed).
+    pub(crate) fn stop(mut self) {
+        let mut child = self.child.take().expect("running");
+        let term = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(term.success());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("checkout serve did not exit after SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "checkout serve after SIGTERM: {status}");
+    }
+}
+
+impl Drop for ServingDemo {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        // A killed demo leaves SQLite's write-ahead log and shared memory beside it.
+        for suffix in ["", "-wal", "-shm"] {
+            let mut path = self.sqlite.clone().into_os_string();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }

@@ -208,3 +208,32 @@ fn a_port_in_use_is_a_warning_not_a_failure() {
         .unwrap_or_else(|| panic!("a warning: {:?}", telemetry.warnings()));
     assert!(warning.contains("does not listen"), "{warning}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_address_chosen_in_code_wins_over_the_variables() {
+    // The variables name a bad host and a bad port: neither is read, nor warned about.
+    let telemetry = builder(&[
+        ("OTEL_METRICS_EXPORTER", "prometheus"),
+        ("OTEL_EXPORTER_PROMETHEUS_HOST", "bad host"),
+        ("OTEL_EXPORTER_PROMETHEUS_PORT", "95000"),
+    ])
+    .prometheus_address("127.0.0.1", 0)
+    .init()
+    .expect("init");
+    assert!(telemetry.warnings().is_empty(), "{:?}", telemetry.warnings());
+    let config = &telemetry.effective_config().prometheus;
+    assert_eq!((config.host.as_str(), config.port), ("127.0.0.1", 0));
+    let address = telemetry.prometheus_address().expect("the listener is up");
+    assert!(address.ip().is_loopback() && address.port() != 0, "{address}");
+    assert_serves_both_formats(&telemetry, address).await;
+
+    let refused = builder(&[])
+        .metrics_exporter(Exporter::Prometheus)
+        .prometheus_address(" ", 9464)
+        .init();
+    let Err(error) = refused else {
+        panic!("a blank host is refused")
+    };
+    let error = error.to_string();
+    assert!(error.contains("prometheus_address"), "{error}");
+}

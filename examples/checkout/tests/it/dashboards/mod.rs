@@ -21,6 +21,8 @@ use yaml_rust2::{Yaml, YamlLoader};
 use crate::demo::{Services, demo, run_to_exit};
 
 mod exemplars;
+mod kit_naming;
+mod promtool;
 mod services;
 
 /// Series name -> the label names it carries.
@@ -684,6 +686,12 @@ fn rule_queries(file: &str, rules: &Yaml, docs: &mut Docs) -> Result<(), String>
     Ok(())
 }
 
+/// Whether `path` is a promtool unit-test file (`<rules>.test.yaml`).
+fn is_rule_test(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().contains(".test."))
+}
+
 /// Every dashboard under `grafana/` and rule file under `prometheus/`.
 fn load_docs() -> Docs {
     let dir = dashboards_dir();
@@ -698,6 +706,10 @@ fn load_docs() -> Docs {
         grafana_queries(&name, &dashboard, &mut docs.queries);
     }
     for path in files(&dir.join("prometheus"), &["yaml", "yml"]) {
+        // promtool's unit tests of the rules (`*.test.yaml`) are not rule files.
+        if is_rule_test(&path) {
+            continue;
+        }
         let name = format!(
             "prometheus/{}",
             path.file_name().expect("a file name").to_string_lossy()
