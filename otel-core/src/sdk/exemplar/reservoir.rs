@@ -225,9 +225,8 @@ impl Reservoir {
         until: SystemTime,
         each: &mut dyn FnMut(&StoredExemplar),
     ) {
-        // `by_set` is held while a shard is locked: safe, since no one holds a shard
-        // while taking `by_set` (`offer_keyed` and `forget_until` let go first). No
-        // allocation: a set recorded in one order (the usual case) is read in place.
+        // `by_set` held with a shard: no one holds a shard while taking `by_set`. A set
+        // recorded in one order (the usual case) is read in place, allocating nothing.
         let by_set = lock(&self.by_set);
         let Some(keys) = by_set.get(&set_hash(attributes.iter().copied())) else {
             return;
