@@ -17,6 +17,8 @@ use opentelemetry_sdk::metrics::{Instrument, MeterProviderBuilder, Stream, reade
 use opentelemetry_sdk::trace::{SpanProcessor, TracerProviderBuilder};
 
 use crate::before_processors::BeforeSpanProcessors;
+#[cfg(feature = "metrics")]
+use crate::cardinality_limit::SharedView;
 
 #[cfg(any(feature = "logs", feature = "metrics"))]
 type Step<B> = Box<dyn FnOnce(B) -> B>;
@@ -32,6 +34,9 @@ pub(crate) struct Additions {
     log_processors: Vec<Step<LoggerProviderBuilder>>,
     #[cfg(feature = "metrics")]
     metrics: Vec<Step<MeterProviderBuilder>>,
+    /// The views among `metrics`, for the cardinality limit's view.
+    #[cfg(feature = "metrics")]
+    views: Vec<SharedView>,
 }
 
 impl Additions {
@@ -72,6 +77,12 @@ impl Additions {
         }
         meter
     }
+
+    /// The views added, in order.
+    #[cfg(feature = "metrics")]
+    pub(crate) fn views(&self) -> Vec<SharedView> {
+        self.views.clone()
+    }
 }
 
 impl Additions {
@@ -97,7 +108,11 @@ impl Additions {
     where
         V: Fn(&Instrument) -> Option<Stream> + Send + Sync + 'static,
     {
-        self.metrics.push(Box::new(move |meter| meter.with_view(view)));
+        let view: SharedView = std::sync::Arc::new(view);
+        self.views.push(std::sync::Arc::clone(&view));
+        self.metrics.push(Box::new(move |meter| {
+            meter.with_view(move |i: &Instrument| view(i))
+        }));
     }
 }
 

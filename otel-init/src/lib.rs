@@ -89,6 +89,7 @@ pub mod batch;
 mod before_processors;
 mod build_features;
 mod builder;
+mod cardinality_limit;
 pub mod config;
 mod control;
 mod env;
@@ -117,6 +118,7 @@ pub use otel_kit_otlp::console_exporter;
 pub use otel_kit_otlp::otlp_encoding;
 
 pub use builder::Builder;
+pub use cardinality_limit::DEFAULT_CARDINALITY_LIMIT;
 pub use config::Exporter;
 pub use control::{ControlError, TelemetryControl};
 pub use error::{InitError, ShutdownError};

@@ -69,6 +69,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod batch;
+#[cfg(feature = "metrics")]
+#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+pub mod cardinality_overflow;
 #[cfg(feature = "console")]
 #[cfg_attr(docsrs, doc(cfg(feature = "console")))]
 pub mod console_exporter;

@@ -129,6 +129,34 @@ impl Builder {
         self
     }
 
+    /// How many attribute sets each metric keeps (default
+    /// [`DEFAULT_CARDINALITY_LIMIT`](crate::DEFAULT_CARDINALITY_LIMIT), the SDK's 2000).
+    /// Beyond it, measurements with a new attribute set are added to the metric's one
+    /// series with `otel.metric.overflow=true`, and the kit warns once, naming the
+    /// metric and its attribute keys. It applies to every instrument, the
+    /// instrumentations' too, except those a view added with
+    /// [`with_view`](Self::with_view) matches: that view's stream has its own limit
+    /// (`Stream::builder().with_cardinality_limit`). No `OTEL_*` variable sets it (the
+    /// specification defines none). `0` is an [`InitError::InvalidValue`] from `init()`.
+    ///
+    /// ```
+    /// let telemetry = otel_kit_init::builder()
+    ///     .without_globals()
+    ///     .without_tracing_subscriber()
+    ///     .exporter(otel_kit_init::Exporter::None)
+    ///     .metric_cardinality_limit(500)
+    ///     .init()?;
+    /// assert_eq!(telemetry.effective_config().metric_cardinality_limit, 500);
+    ///
+    /// let refused = otel_kit_init::builder().metric_cardinality_limit(0).init();
+    /// assert!(matches!(refused, Err(otel_kit_init::InitError::InvalidValue { what: "metric_cardinality_limit", .. })));
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    pub fn metric_cardinality_limit(mut self, limit: usize) -> Self {
+        self.code.cardinality_limit = Some(limit);
+        self
+    }
+
     /// The propagators (win over `OTEL_PROPAGATORS`).
     pub fn propagators(mut self, propagators: Propagators) -> Self {
         self.code.propagators = Some(propagators);

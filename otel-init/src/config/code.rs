@@ -59,6 +59,7 @@ pub(crate) struct CodeValues {
     pub(crate) otlp_endpoint: Option<String>,
     pub(crate) otlp_protocol: Option<OtlpProtocol>,
     pub(crate) exemplar_filter: Option<ExemplarFilter>,
+    pub(crate) cardinality_limit: Option<usize>,
 }
 
 impl CodeValues {
@@ -137,6 +138,16 @@ impl CodeValues {
                 }
             }
         }
+        if let Some(limit @ (0 | usize::MAX)) = self.cardinality_limit {
+            return Err(InitError::InvalidValue {
+                what: "metric_cardinality_limit",
+                why: format!(
+                    "{limit} is not a number of attribute sets a metric can keep: give one from 1 to {} (the default is {})",
+                    usize::MAX - 1,
+                    crate::DEFAULT_CARDINALITY_LIMIT
+                ),
+            });
+        }
         if let Some(s) = &self.sampling {
             s.validate()?;
         }
@@ -195,6 +206,7 @@ impl CodeValues {
             metric_export_timeout: config.metric_export_timeout,
             metrics_temporality: config.metrics_temporality,
             metrics_exemplar_filter: self.exemplar_filter.unwrap_or(config.metrics_exemplar_filter),
+            metric_cardinality_limit: self.cardinality_limit.unwrap_or(crate::DEFAULT_CARDINALITY_LIMIT),
             span_limits: config.span_limits,
             log_record_limits: config.log_record_limits,
             peer_services: config.peer_services,

@@ -80,6 +80,12 @@ pub struct EffectiveConfig {
     pub metrics_temporality: TemporalityPreference,
     /// The exemplar filter.
     pub metrics_exemplar_filter: ExemplarFilter,
+    /// How many attribute sets each metric keeps before new ones go to its overflow
+    /// series (`otel.metric.overflow=true`): [`DEFAULT_CARDINALITY_LIMIT`](crate::DEFAULT_CARDINALITY_LIMIT) unless
+    /// [`Builder::metric_cardinality_limit`](crate::Builder::metric_cardinality_limit)
+    /// says otherwise. A view of the application's that matches a metric sets that
+    /// metric's own.
+    pub metric_cardinality_limit: usize,
     /// The span limits.
     pub span_limits: SpanLimitsConfig,
     /// The log-record limits.

@@ -11,10 +11,11 @@ use opentelemetry_sdk::metrics::Temporality;
 use opentelemetry_sdk::metrics::data::{
     AggregatedMetrics, Metric, MetricData, ResourceMetrics, ScopeMetrics,
 };
-use otel_kit_core::sdk::exemplar::{ExemplarValue, Reservoirs, StoredExemplar};
+use otel_kit_core::sdk::exemplar::{ExemplarValue, MetricExemplars, Reservoirs, StoredExemplar};
 
 use super::ExpositionFormat;
-use super::labels::{escape, write_labels};
+use super::bucket_bounds::Bounds;
+use super::labels::{LabelNames, escape, write_label, write_labels};
 use super::names::{FamilyType, MetricNames, sanitize};
 use super::values::{SampleValue, write_exemplar};
 
@@ -84,6 +85,9 @@ impl ExpositionRenderer {
             },
             labels: Vec::with_capacity(256),
             attributes: Vec::with_capacity(16),
+            names: LabelNames::default(),
+            fixed_text: Vec::with_capacity(128),
+            bounds: Bounds::default(),
         };
         if has_target {
             writer.target_info(metrics);
@@ -228,6 +232,12 @@ struct Writer<'o, 'r, 'a> {
     labels: Vec<u8>,
     /// The current point's attributes, as the reservoirs take them.
     attributes: Vec<&'a KeyValue>,
+    /// The label names of the attribute keys, sanitised once per rendering.
+    names: LabelNames<'a>,
+    /// The current metric's scope labels, `name="value",` each.
+    fixed_text: Vec<u8>,
+    /// The current histogram point's bucket bounds and their `le` texts.
+    bounds: Bounds,
 }
 
 impl<'a> Writer<'_, '_, 'a> {
@@ -249,7 +259,7 @@ impl<'a> Writer<'_, '_, 'a> {
         }
         self.labels.clear();
         write_labels(&mut self.labels, &[], resource.iter());
-        self.sample(TARGET_INFO, "", "", None);
+        sample(self.out, &self.labels, TARGET_INFO, "", None);
         self.out.extend_from_slice(b"1\n");
     }
 
@@ -291,12 +301,16 @@ impl<'a> Writer<'_, '_, 'a> {
                 .iter()
                 .map(|(n, v)| (n.as_str(), v.as_str()))
                 .collect();
+            self.fixed_text.clear();
+            for (n, v) in &fixed {
+                write_label(&mut self.fixed_text, n, v);
+            }
             let point = PointContext {
                 family: name,
-                scope,
-                metric: metric.name(),
                 fixed: &fixed,
                 counter,
+                // One lookup per metric, not per point.
+                exemplars: self.exemplars.and_then(|r| r.metric(scope, metric.name())),
             };
             match metric.data() {
                 AggregatedMetrics::F64(d) => self.data(&point, d),
@@ -318,7 +332,7 @@ impl<'a> Writer<'_, '_, 'a> {
             MetricData::Gauge(g) => {
                 for p in g.data_points() {
                     self.point_labels(point, p.attributes());
-                    self.sample(point.family, "", "", None);
+                    sample(self.out, &self.labels, point.family, "", None);
                     p.value().write(self.out);
                     self.out.push(b'\n');
                 }
@@ -327,7 +341,7 @@ impl<'a> Writer<'_, '_, 'a> {
                 let suffix = if point.counter { "_total" } else { "" };
                 for p in s.data_points() {
                     self.point_labels(point, p.attributes());
-                    self.sample(point.family, suffix, "", None);
+                    sample(self.out, &self.labels, point.family, suffix, None);
                     p.value().write(self.out);
                     if point.counter {
                         let mut latest: Option<StoredExemplar> = None;
@@ -342,7 +356,8 @@ impl<'a> Writer<'_, '_, 'a> {
             MetricData::Histogram(h) => {
                 for p in h.data_points() {
                     self.point_labels(point, p.attributes());
-                    let bounds: Vec<f64> = p.bounds().collect();
+                    self.bounds.set(|| p.bounds());
+                    let bounds = std::mem::take(&mut self.bounds.values);
                     // "If the Prometheus protocol only supports a single exemplar
                     // per-bucket, the latest exemplar that falls into each bucket
                     // SHOULD be converted": the reservoir keeps one per bucket.
@@ -361,8 +376,13 @@ impl<'a> Writer<'_, '_, 'a> {
                     let mut cumulative = 0_u64;
                     for (i, count) in p.bucket_counts().enumerate() {
                         cumulative = cumulative.saturating_add(count);
-                        let le = bounds.get(i).copied().unwrap_or(f64::INFINITY);
-                        self.sample(point.family, "_bucket", "le", Some(le));
+                        sample(
+                            self.out,
+                            &self.labels,
+                            point.family,
+                            "_bucket",
+                            Some(self.bounds.le(i)),
+                        );
                         cumulative.write(self.out);
                         if let Some(Some(e)) = by_bucket.get(i) {
                             write_exemplar(self.out, e);
@@ -371,14 +391,21 @@ impl<'a> Writer<'_, '_, 'a> {
                     }
                     if p.bucket_counts().count() <= bounds.len() {
                         // No `+Inf` bucket in the data: both formats need one.
-                        self.sample(point.family, "_bucket", "le", Some(f64::INFINITY));
+                        sample(
+                            self.out,
+                            &self.labels,
+                            point.family,
+                            "_bucket",
+                            Some(self.bounds.le(usize::MAX)),
+                        );
                         p.count().write(self.out);
                         self.out.push(b'\n');
                     }
-                    self.sample(point.family, "_count", "", None);
+                    self.bounds.values = bounds;
+                    sample(self.out, &self.labels, point.family, "_count", None);
                     p.count().write(self.out);
                     self.out.push(b'\n');
-                    self.sample(point.family, "_sum", "", None);
+                    sample(self.out, &self.labels, point.family, "_sum", None);
                     p.sum().write(self.out);
                     self.out.push(b'\n');
                 }
@@ -391,7 +418,8 @@ impl<'a> Writer<'_, '_, 'a> {
         self.attributes.clear();
         self.attributes.extend(attributes);
         self.labels.clear();
-        write_labels(&mut self.labels, point.fixed, self.attributes.iter().copied());
+        self.names
+            .write_point(&mut self.labels, point.fixed, &self.fixed_text, &self.attributes);
     }
 
     fn each_exemplar(
@@ -400,35 +428,33 @@ impl<'a> Writer<'_, '_, 'a> {
         until: SystemTime,
         each: &mut dyn FnMut(&StoredExemplar),
     ) {
-        if let Some(reservoirs) = self.exemplars {
-            reservoirs.for_point(point.scope, point.metric, &self.attributes, until, each);
+        if let Some(exemplars) = &point.exemplars {
+            exemplars.for_point(&self.attributes, until, each);
         }
     }
+}
 
-    /// `name suffix{labels,extra="value"} ` (the value follows).
-    fn sample(&mut self, name: &str, suffix: &str, extra: &str, extra_value: Option<f64>) {
-        let out = &mut *self.out;
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(suffix.as_bytes());
-        let labels = self.labels.strip_suffix(b",").unwrap_or(&self.labels);
-        match extra_value {
-            Some(v) => {
-                out.push(b'{');
-                out.extend_from_slice(labels);
-                if !labels.is_empty() {
-                    out.push(b',');
-                }
-                out.extend_from_slice(extra.as_bytes());
-                out.extend_from_slice(b"=\"");
-                v.write(out);
-                out.extend_from_slice(b"\"} ");
+/// `name suffix{labels,le="bound"} ` (the value follows); `labels` end with a comma.
+fn sample(out: &mut Vec<u8>, labels: &[u8], name: &str, suffix: &str, le: Option<&[u8]>) {
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(suffix.as_bytes());
+    let labels = labels.strip_suffix(b",").unwrap_or(labels);
+    match le {
+        Some(le) => {
+            out.push(b'{');
+            out.extend_from_slice(labels);
+            if !labels.is_empty() {
+                out.push(b',');
             }
-            None if labels.is_empty() => out.push(b' '),
-            None => {
-                out.push(b'{');
-                out.extend_from_slice(labels);
-                out.extend_from_slice(b"} ");
-            }
+            out.extend_from_slice(b"le=\"");
+            out.extend_from_slice(le);
+            out.extend_from_slice(b"\"} ");
+        }
+        None if labels.is_empty() => out.push(b' '),
+        None => {
+            out.push(b'{');
+            out.extend_from_slice(labels);
+            out.extend_from_slice(b"} ");
         }
     }
 }
@@ -436,8 +462,7 @@ impl<'a> Writer<'_, '_, 'a> {
 /// What every point of one metric shares.
 struct PointContext<'p> {
     family: &'p str,
-    scope: &'p str,
-    metric: &'p str,
     fixed: &'p [(&'p str, &'p str)],
     counter: bool,
+    exemplars: Option<MetricExemplars>,
 }

@@ -5,6 +5,7 @@
 //! original keys".
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use opentelemetry::KeyValue;
 
@@ -136,6 +137,38 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    /// `LabelNames` writes what `write_labels` writes, point after point, as the keys
+    /// change order, meet each other or meet a scope label.
+    #[test]
+    fn label_names_write_what_write_labels_writes() {
+        let route = KeyValue::new("http.route", "/pay");
+        let method = KeyValue::new("http.request.method", "GET");
+        let method_again = KeyValue::new("http_request_method", "POST");
+        let scope_like = KeyValue::new("otel.scope.name", "x");
+        let points: [&[&KeyValue]; 6] = [
+            &[&route, &method],
+            &[&method, &route],
+            &[&route, &method],
+            &[&method, &method_again],
+            &[&route, &method],
+            &[&scope_like, &route],
+        ];
+        let fixed = [("otel_scope_name", "shop")];
+        let mut fixed_text = Vec::new();
+        write_label(&mut fixed_text, "otel_scope_name", "shop");
+        let mut names = LabelNames::default();
+        for point in points {
+            let mut ours = Vec::new();
+            names.write_point(&mut ours, &fixed, &fixed_text, point);
+            let mut expected = Vec::new();
+            write_labels(&mut expected, &fixed, point.iter().copied());
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(expected).unwrap()
+            );
+        }
+    }
+
     #[test]
     fn values_are_escaped() {
         assert_eq!(
@@ -175,5 +208,90 @@ mod tests {
             render(&[("otel_scope_name", "s")], &[KeyValue::new("a", "1")]),
             r#"otel_scope_name="s",a="1","#
         );
+    }
+}
+
+/// The label names of the attribute keys met in one rendering, each sanitised once
+/// rather than on every point, and the point labels written with them. The points of a
+/// metric mostly have the same keys in the same order, so each key is first compared
+/// with the previous point's at its position (no hashing), and whether the names
+/// collide is decided again only when the keys change.
+#[derive(Default)]
+pub(crate) struct LabelNames<'a> {
+    /// The sanitised names, and where each key's is.
+    names: Vec<Box<str>>,
+    /// The keys, in the order of `names`.
+    keys: Vec<&'a str>,
+    by_key: HashMap<&'a str, usize>,
+    /// The previous point's keys and their names' positions.
+    last: Vec<(&'a str, usize)>,
+    /// Whether two of them (or one and a scope label) have one name.
+    last_collides: bool,
+}
+
+impl<'a> LabelNames<'a> {
+    /// Writes the labels of a point, as [`write_labels`] does: `fixed` (the scope's, whose
+    /// `name="value",` text is `fixed_text`) then `attributes`.
+    pub(crate) fn write_point(
+        &mut self,
+        out: &mut Vec<u8>,
+        fixed: &[(&str, &str)],
+        fixed_text: &[u8],
+        attributes: &[&'a KeyValue],
+    ) {
+        let same_keys = self.last.len() == attributes.len()
+            && self
+                .last
+                .iter()
+                .zip(attributes)
+                .all(|((key, _), kv)| *key == kv.key.as_str());
+        if !same_keys {
+            self.last.clear();
+            for kv in attributes {
+                let key = kv.key.as_str();
+                // The SDK gives a set's keys in either of two orders: most keys are
+                // found among a few names by comparing, without hashing.
+                let found = if self.names.len() <= 16 {
+                    self.keys.iter().position(|k| *k == key)
+                } else {
+                    self.by_key.get(key).copied()
+                };
+                let at = match found {
+                    Some(at) => at,
+                    None => {
+                        self.keys.push(key);
+                        self.names.push(sanitize(key, false).into_boxed_str());
+                        self.by_key.insert(key, self.names.len() - 1);
+                        self.names.len() - 1
+                    }
+                };
+                self.last.push((key, at));
+            }
+            let names = &self.names;
+            let last = &self.last;
+            self.last_collides = last.iter().enumerate().any(|(i, (_, at))| {
+                let name = &*names[*at];
+                fixed.iter().any(|(f, _)| *f == name)
+                    || last[i + 1..].iter().any(|(_, other)| &*names[*other] == name)
+            });
+        } else if !fixed.is_empty() && !self.last_collides {
+            // The scope labels change between metrics: check them again.
+            let names = &self.names;
+            self.last_collides = self
+                .last
+                .iter()
+                .any(|(_, at)| fixed.iter().any(|(f, _)| *f == &*names[*at]));
+        }
+        if self.last_collides {
+            write_labels(out, fixed, attributes.iter().copied());
+            return;
+        }
+        out.extend_from_slice(fixed_text);
+        for (kv, (_, at)) in attributes.iter().zip(&self.last) {
+            out.extend_from_slice(self.names[*at].as_bytes());
+            out.extend_from_slice(b"=\"");
+            write_value(out, &kv.value);
+            out.extend_from_slice(b"\",");
+        }
     }
 }

@@ -31,6 +31,7 @@
 //! scrape; [`ExpositionRenderer`] writes a collection; [`ExpositionFormat`] is the
 //! format chosen from an `Accept` header.
 
+mod bucket_bounds;
 mod exposition;
 mod format;
 mod handler;

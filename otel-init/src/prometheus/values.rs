@@ -37,13 +37,16 @@ pub(super) fn write_exemplar(out: &mut Vec<u8>, e: &StoredExemplar) {
     }
 }
 
-/// Lower-case hex, as the ids are written everywhere else.
-fn write_hex(out: &mut Vec<u8>, bytes: &[u8]) {
+/// Lower-case hex, as the ids are written everywhere else: into a stack buffer, then
+/// one copy (a trace id is 32 digits).
+fn write_hex<const N: usize>(out: &mut Vec<u8>, bytes: &[u8; N]) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)]);
-        out.push(DIGITS[usize::from(b & 0xf)]);
+    let mut text = [0_u8; 32];
+    for (pair, b) in text.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 0xf)];
     }
+    out.extend_from_slice(&text[..2 * N.min(16)]);
 }
 
 fn itoa_write(out: &mut Vec<u8>, n: u64) {

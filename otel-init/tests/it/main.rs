@@ -11,6 +11,7 @@
 use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 
 mod batch;
+mod cardinality;
 mod config;
 mod control;
 mod init;

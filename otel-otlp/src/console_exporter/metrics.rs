@@ -89,6 +89,7 @@ impl ConsoleMetricExporter {
 impl PushMetricExporter for ConsoleMetricExporter {
     async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
         self.sink.ensure_open()?;
+        crate::cardinality_overflow::warn_of_overflows(metrics);
         self.sink.write(&render(metrics))
     }
 

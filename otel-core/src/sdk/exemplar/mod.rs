@@ -27,4 +27,4 @@ mod reservoirs;
 pub use filter::{ExemplarFilter, SpanIds};
 pub use meter_provider::ExemplarMeterProvider;
 pub use reservoir::{ExemplarValue, MAX_SERIES, StoredExemplar};
-pub use reservoirs::Reservoirs;
+pub use reservoirs::{MetricExemplars, Reservoirs};

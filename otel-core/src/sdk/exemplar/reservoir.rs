@@ -225,16 +225,28 @@ impl Reservoir {
         until: SystemTime,
         each: &mut dyn FnMut(&StoredExemplar),
     ) {
-        let Some(keys) = lock(&self.by_set)
-            .get(&set_hash(attributes.iter().copied()))
-            .cloned()
-        else {
+        // `by_set` held with a shard: no one holds a shard while taking `by_set`. A set
+        // recorded in one order (the usual case) is read in place, allocating nothing.
+        let by_set = lock(&self.by_set);
+        let Some(keys) = by_set.get(&set_hash(attributes.iter().copied())) else {
             return;
         };
+        let admitted = |e: &&StoredExemplar| e.time <= until;
+        if let [key] = keys.as_slice() {
+            let shard = self.shard(*key);
+            if let Some(series) = shard.get(key)
+                && same_set(&series.attributes, attributes)
+            {
+                for e in series.cells.iter().flatten().filter(admitted) {
+                    each(e);
+                }
+            }
+            return;
+        }
         let mut latest: Vec<Option<StoredExemplar>> = vec![None; self.cells()];
         for key in keys {
-            let shard = self.shard(key);
-            let Some(series) = shard.get(&key) else { continue };
+            let shard = self.shard(*key);
+            let Some(series) = shard.get(key) else { continue };
             if !same_set(&series.attributes, attributes) {
                 continue;
             }
@@ -247,6 +259,7 @@ impl Reservoir {
                 }
             }
         }
+        drop(by_set);
         for e in latest.iter().flatten() {
             each(e);
         }

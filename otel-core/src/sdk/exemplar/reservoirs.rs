@@ -74,14 +74,33 @@ impl Reservoirs {
         until: SystemTime,
         each: &mut dyn FnMut(&StoredExemplar),
     ) {
-        let reservoir = self
-            .lock()
+        if let Some(exemplars) = self.metric(scope, metric) {
+            exemplars.for_point(attributes, until, each);
+        }
+    }
+
+    /// The exemplars of the instrument `metric` of scope `scope`, looked up once for
+    /// all its points (what [`for_point`](Self::for_point) does per point); `None` when
+    /// it has none.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    ///
+    /// use opentelemetry::metrics::{MeterProvider as _, noop::NoopMeterProvider};
+    /// use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider};
+    ///
+    /// let provider = ExemplarMeterProvider::new(NoopMeterProvider::new(), ExemplarFilter::AlwaysOn);
+    /// provider.meter("shop").u64_counter("shop.orders").build().add(2, &[]);
+    /// let orders = provider.reservoirs().metric("shop", "shop.orders").expect("recorded");
+    /// let mut values = Vec::new();
+    /// orders.for_point(&[], SystemTime::now(), &mut |e| values.push(e.value));
+    /// assert_eq!(values.len(), 1);
+    /// ```
+    pub fn metric(&self, scope: &str, metric: &str) -> Option<MetricExemplars> {
+        self.lock()
             .get(scope)
             .and_then(|metrics| metrics.get(metric))
-            .cloned();
-        if let Some(reservoir) = reservoir {
-            reservoir.for_point(attributes, until, each);
-        }
+            .map(|reservoir| MetricExemplars(Arc::clone(reservoir)))
     }
 
     /// Forgets the exemplars recorded up to `until`: a delta collection taken then
@@ -153,5 +172,21 @@ impl Reservoirs {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, FxHashMap<String, ByMetric>> {
         self.by_scope.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// One instrument's exemplars, from [`Reservoirs::metric`].
+#[derive(Debug, Clone)]
+pub struct MetricExemplars(Arc<Reservoir>);
+
+impl MetricExemplars {
+    /// As [`Reservoirs::for_point`], for a point of this instrument.
+    pub fn for_point(
+        &self,
+        attributes: &[&KeyValue],
+        until: SystemTime,
+        each: &mut dyn FnMut(&StoredExemplar),
+    ) {
+        self.0.for_point(attributes, until, each);
     }
 }

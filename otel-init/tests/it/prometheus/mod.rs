@@ -3,4 +3,4 @@
 mod fixture;
 mod parsers;
 mod rules;
-mod serving;
+pub(crate) mod serving;

@@ -18,7 +18,11 @@ const TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// `GET /metrics` (or `method`) over a fresh connection: the status line, the
 /// `Content-Type` and the body.
-async fn scrape(address: SocketAddr, method: &str, accept: Option<&str>) -> (String, String, String) {
+pub(crate) async fn scrape(
+    address: SocketAddr,
+    method: &str,
+    accept: Option<&str>,
+) -> (String, String, String) {
     let mut stream = tokio::net::TcpStream::connect(address)
         .await
         .expect("the listener accepts");
