@@ -16,7 +16,7 @@ use otel_kit_core::sdk::exemplar::{ExemplarValue, MetricExemplars, Reservoirs, S
 use super::ExpositionFormat;
 use super::bucket_bounds::Bounds;
 use super::labels::{LabelNames, escape, write_label, write_labels};
-use super::names::{FamilyType, MetricNames, sanitize};
+use super::names::{FamilyType, MetricNames, sample_names, sanitize};
 use super::values::{SampleValue, write_exemplar};
 
 /// The name of the family the resource becomes.
@@ -101,10 +101,14 @@ impl ExpositionRenderer {
     }
 
     /// The families in the order first seen; an instrument whose family name is taken
-    /// by one of another type, or by one of the same scope, is left out with a warning.
+    /// by one of another type, or by one of the same scope, or whose sample names are
+    /// another family's (a counter `foo`'s `foo_total` and a gauge `foo_total`; a
+    /// histogram `foo`'s `foo_count` and a gauge `foo_count`), is left out with a
+    /// warning.
     fn families<'a>(&self, scopes: &[&'a ScopeMetrics], has_target: bool) -> Vec<Family<'a>> {
         let mut families: Vec<Family<'a>> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
+        let mut samples: HashMap<String, usize> = HashMap::new();
         for (scope_index, scope) in scopes.iter().enumerate() {
             for metric in scope.metrics() {
                 let Some(kind) = family_type(metric) else {
@@ -133,6 +137,20 @@ impl ExpositionRenderer {
                         }
                     }
                     None => {
+                        let sample_names = sample_names(&names.family, kind);
+                        if sample_names
+                            .iter()
+                            .any(|n| samples.contains_key(n) || index.contains_key(n))
+                        {
+                            self.warn_once(
+                                &names.family,
+                                "its Prometheus sample names are another instrument's; it is left out of /metrics",
+                            );
+                            continue;
+                        }
+                        for name in sample_names {
+                            samples.insert(name, families.len());
+                        }
                         index.insert(names.family.clone(), families.len());
                         families.push(Family {
                             names,
@@ -401,13 +419,19 @@ impl<'a> Writer<'_, '_, 'a> {
                         p.count().write(self.out);
                         self.out.push(b'\n');
                     }
+                    // OpenMetrics: "Negative threshold buckets MAY be used, but then
+                    // the Histogram MetricPoint MUST NOT contain a sum value as it
+                    // would no longer be a counter semantically."
+                    let negative_bounds = bounds.first().is_some_and(|b| *b < 0.0);
                     self.bounds.values = bounds;
                     sample(self.out, &self.labels, point.family, "_count", None);
                     p.count().write(self.out);
                     self.out.push(b'\n');
-                    sample(self.out, &self.labels, point.family, "_sum", None);
-                    p.sum().write(self.out);
-                    self.out.push(b'\n');
+                    if !(negative_bounds && self.format == ExpositionFormat::OpenMetrics) {
+                        sample(self.out, &self.labels, point.family, "_sum", None);
+                        p.sum().write(self.out);
+                        self.out.push(b'\n');
+                    }
                 }
             }
             MetricData::ExponentialHistogram(_) => {}

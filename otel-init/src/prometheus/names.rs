@@ -59,6 +59,18 @@ impl MetricNames {
     }
 }
 
+/// The names of the samples a family of `kind` writes.
+pub(crate) fn sample_names(family: &str, kind: FamilyType) -> Vec<String> {
+    match kind {
+        FamilyType::Counter => vec![format!("{family}_total")],
+        FamilyType::Gauge => vec![family.to_owned()],
+        FamilyType::Histogram => ["_bucket", "_count", "_sum"]
+            .iter()
+            .map(|suffix| format!("{family}{suffix}"))
+            .collect(),
+    }
+}
+
 /// A metric name (`metric`: `[a-zA-Z_:][a-zA-Z0-9_:]*`) or a label name
 /// (`[a-zA-Z_][a-zA-Z0-9_]*`): "Discouraged characters SHOULD be replaced with the `_`
 /// character. Multiple consecutive `_` characters SHOULD be replaced with a single `_`

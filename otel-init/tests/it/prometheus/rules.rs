@@ -139,3 +139,94 @@ fn a_metric_named_like_the_resource_family_is_left_out() {
     assert_eq!(text.matches("# TYPE target_info").count(), 1, "{text}");
     assert!(!text.contains(" 5\n"), "{text}");
 }
+
+#[test]
+fn a_family_whose_sample_names_are_taken_is_left_out_with_a_warning() {
+    // A counter `shop.orders` writes `shop_orders_total`, which a gauge named
+    // `shop.orders.total` would write too; a histogram `shop.latency` writes
+    // `shop_latency_count`, a gauge `shop.latency.count`'s name.
+    let (provider, reader) = provider(Resource::builder_empty().build());
+    let meter = provider.meter("shop");
+    meter.u64_counter("shop.orders").build().add(1, &[]);
+    meter.f64_gauge("shop.orders.total").build().record(9.0, &[]);
+    meter.f64_histogram("shop.latency").build().record(0.5, &[]);
+    meter.u64_gauge("shop.latency.count").build().record(42, &[]);
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let (text, open_metrics) = tracing::subscriber::with_default(subscriber, || {
+        (
+            render(&reader, ExpositionFormat::Text),
+            render(&reader, ExpositionFormat::OpenMetrics),
+        )
+    });
+    for exposition in [&text, &open_metrics] {
+        let orders: Vec<&str> = exposition
+            .lines()
+            .filter(|l| l.starts_with("shop_orders_total"))
+            .collect();
+        assert_eq!(
+            orders,
+            [r#"shop_orders_total{otel_scope_name="shop"} 1"#],
+            "{exposition}"
+        );
+        let counts: Vec<&str> = exposition
+            .lines()
+            .filter(|l| l.starts_with("shop_latency_count"))
+            .collect();
+        assert_eq!(
+            counts,
+            [r#"shop_latency_count{otel_scope_name="shop"} 1"#],
+            "{exposition}"
+        );
+        assert!(
+            !exposition.contains(" 9\n") && !exposition.contains(" 42\n"),
+            "{exposition}"
+        );
+    }
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(
+        log.matches("sample names are another instrument's").count(),
+        2,
+        "{log}"
+    );
+}
+
+#[test]
+fn open_metrics_has_no_sum_for_a_histogram_with_negative_bounds() {
+    // "Negative threshold buckets MAY be used, but then the Histogram MetricPoint MUST
+    // NOT contain a sum value" (OpenMetrics 1.0); the text format keeps it.
+    let (provider, reader) = provider(Resource::builder_empty().build());
+    let meter = provider.meter("shop");
+    let drift = meter
+        .f64_histogram("shop.clock.drift")
+        .with_boundaries(vec![-1.0, 0.0, 1.0])
+        .build();
+    drift.record(-0.5, &[]);
+    drift.record(0.25, &[]);
+    meter
+        .f64_histogram("shop.latency")
+        .with_boundaries(vec![0.1, 1.0])
+        .build()
+        .record(0.5, &[]);
+
+    let open_metrics = render(&reader, ExpositionFormat::OpenMetrics);
+    assert!(!open_metrics.contains("shop_clock_drift_sum"), "{open_metrics}");
+    assert!(
+        open_metrics.contains("shop_clock_drift_count{otel_scope_name=\"shop\"} 2\n"),
+        "{open_metrics}"
+    );
+    assert!(
+        open_metrics.contains("shop_latency_sum{otel_scope_name=\"shop\"} 0.5\n"),
+        "{open_metrics}"
+    );
+    let text = render(&reader, ExpositionFormat::Text);
+    assert!(
+        text.contains("shop_clock_drift_sum{otel_scope_name=\"shop\"} -0.25\n"),
+        "{text}"
+    );
+}
