@@ -107,6 +107,22 @@ async fn process_and_tokio_metrics_arrive_as_the_registry_defines_them() {
         metrics.metric(name).is_up_down_counter().has_unit(unit);
     }
     metrics.metric("process.uptime").is_gauge().has_unit("s");
+    // What `--cfg tokio_unstable` adds (RUSTFLAGS="--cfg tokio_unstable" cargo test ...).
+    #[cfg(tokio_unstable)]
+    {
+        metrics
+            .metric("tokio.task.spawned")
+            .is_counter()
+            .has_unit("{task}");
+        metrics
+            .metric("tokio.worker.polls")
+            .is_counter()
+            .has_unit("{poll}");
+        metrics.metric("tokio.blocking_thread.count").is_up_down_counter();
+        metrics
+            .metric("tokio.worker.local_queue.depth")
+            .is_up_down_counter();
+    }
     metrics.metric("process.cpu.utilization").is_gauge().has_unit("1");
 
     let mode = |m: &str| Some(("cpu.mode", AttributeValue::from(m)));
