@@ -86,6 +86,12 @@ pub use server_span::ServerSpan;
 #[doc(hidden)]
 pub use shared_names::SharedNames;
 
+/// The namespaces of the kit's own metrics and attributes, which the semantic
+/// conventions do not define: `tokio` (otel-kit-init's tokio runtime metrics; the
+/// conventions define no Rust runtime). One list for the emitter and the registry check.
+#[doc(hidden)]
+pub const KIT_NAMESPACES: &[&str] = &["tokio"];
+
 /// The advisory bucket boundaries (seconds) of `http.server.request.duration`,
 /// `http.client.request.duration`, `rpc.server.call.duration` and
 /// `rpc.client.call.duration` in semconv 1.42.

@@ -49,6 +49,10 @@
 //!   provider on `/metrics`, on its own listener or mounted on the application's router
 //!   (`Telemetry::prometheus_handler`), with exemplars in OpenMetrics.
 //!
+//! - **Runtime metrics** (`runtime-metrics`): the `runtime_metrics` module registers
+//!   the process and tokio runtime metrics on that meter provider, read only when it
+//!   collects.
+//!
 //! The configuration reference (every variable, default, and builder method) is
 //! `docs/configuration.md`.
 //!
@@ -73,6 +77,7 @@
 //! | `logs` | yes | the OTLP log pipeline and the `tracing` log bridge | the SDK's logs, opentelemetry-appender-tracing |
 //! | `metrics` | yes | the metric pipeline, the global meter provider, the span queue's own metrics | the SDK's metrics |
 //! | `console` | yes | [`console_exporter`], `OTEL_*_EXPORTER=console` | nothing more |
+//! | `runtime-metrics` | yes | the `runtime_metrics` module: `process.*` metrics (Linux) and the tokio runtimes' `tokio.*` metrics, read at collection time | nothing more (implies `metrics`) |
 //! | `prometheus` | no | the `prometheus` module: `/metrics` (text 0.0.4 and OpenMetrics with exemplars), `OTEL_METRICS_EXPORTER=prometheus` | hyper's HTTP/1 server (hyper is already the OTLP/HTTP client), itoa, ryu |
 //!
 //! What a build lacks is never silent: an `OTEL_*` variable that asks for it gets a
@@ -103,6 +108,9 @@ pub mod prometheus;
 pub mod propagation;
 pub mod redaction;
 pub mod resource;
+#[cfg(feature = "runtime-metrics")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime-metrics")))]
+pub mod runtime_metrics;
 pub mod sampling;
 pub mod subscriber;
 mod telemetry;

@@ -50,6 +50,9 @@ pub struct Telemetry {
     control: TelemetryControl,
     #[cfg(feature = "prometheus")]
     prometheus: Option<(crate::prometheus::PrometheusHandler, Option<std::net::SocketAddr>)>,
+    /// The runtimes observed; `None` when runtime metrics are off.
+    #[cfg(feature = "runtime-metrics")]
+    runtimes: Option<crate::runtime_metrics::Runtimes>,
 }
 
 impl std::fmt::Debug for Telemetry {
@@ -91,7 +94,47 @@ impl Telemetry {
             resource,
             shutdown_timeout,
             control,
+            #[cfg(feature = "runtime-metrics")]
+            runtimes: None,
         }
+    }
+
+    #[cfg(feature = "runtime-metrics")]
+    pub(crate) fn with_runtimes(mut self, runtimes: Option<crate::runtime_metrics::Runtimes>) -> Self {
+        self.runtimes = runtimes;
+        self
+    }
+
+    /// Observe a tokio runtime built after `init()` (or one more), its points named
+    /// `tokio.runtime.name = name`; a runtime observed under the same name is replaced.
+    /// Returns `false`, observing nothing, when runtime metrics are off.
+    ///
+    /// ```
+    /// let telemetry = otel_kit_init::builder()
+    ///     .without_globals()
+    ///     .exporter(otel_kit_init::Exporter::None)
+    ///     .init()?;
+    /// let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+    /// assert!(telemetry.observe_tokio_runtime("payments", runtime.handle()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "runtime-metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "runtime-metrics")))]
+    pub fn observe_tokio_runtime(&self, name: impl Into<String>, handle: &tokio::runtime::Handle) -> bool {
+        match &self.runtimes {
+            Some(runtimes) => {
+                runtimes.add(name.into(), handle.clone());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether the process and tokio runtime metrics are registered.
+    #[cfg(feature = "runtime-metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "runtime-metrics")))]
+    pub fn runtime_metrics_enabled(&self) -> bool {
+        self.runtimes.is_some()
     }
 
     /// Spans dropped so far because the OTLP export queue was full (0 without an OTLP

@@ -58,12 +58,12 @@ ATTR_PREFIXES = tuple(p + "." for p in """
     http url server client network user_agent error exception rpc db messaging gen_ai
     openai peer code thread service telemetry host os process container k8s cloud
     deployment otel log event session enduser user signalr aspnetcore jsonrpc tls dns
-    source destination""".split())
+    source destination cpu disk system""".split())
 # Top-level model directories whose span/metric/event groups are exported
 # (sub-directories such as `deprecated/` included).
 GROUP_DIRS = set("""
     http rpc jsonrpc db messaging gen-ai openai exceptions url server client network
-    error code service telemetry otel session dns tls aspnetcore signalr""".split())
+    error code service telemetry otel session dns tls aspnetcore signalr process""".split())
 REQUIREMENTS = ("required", "conditionally_required", "recommended", "opt_in")
 # Messaging attribute groups written as span groups (see the docstring); the shared
 # bases (`attributes.messaging.*`, `messaging.network.attributes`) are not.

@@ -129,17 +129,21 @@ impl ServiceTelemetry {
     /// A runtime for this service. Its threads (workers and blocking) start with this
     /// service's subscriber as their default, so every task on them, including those
     /// axum, tonic and hyper spawn for connections, logs as this service. That needs
-    /// nothing at each spawn, unlike `WithSubscriber` on each future.
+    /// nothing at each spawn, unlike `WithSubscriber` on each future. Its `tokio.*`
+    /// runtime metrics are this service's (`tokio.runtime.name` = the service's name).
     pub fn runtime(&self, worker_threads: usize) -> std::io::Result<tokio::runtime::Runtime> {
         let subscriber = self.subscriber.clone();
-        tokio::runtime::Builder::new_multi_thread()
+        let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(worker_threads)
             .thread_name(self.service.name())
             .on_thread_start(move || {
                 SUBSCRIBER.set(Some(tracing::dispatcher::set_default(&subscriber)));
             })
             .enable_all()
-            .build()
+            .build()?;
+        self.telemetry
+            .observe_tokio_runtime(self.service.name(), runtime.handle());
+        Ok(runtime)
     }
 }
 

@@ -49,6 +49,13 @@ pub struct Builder {
     lookup: Lookup,
     /// Span processors, log processors, metric readers and views added in code.
     additions: Additions,
+    /// `None`: the environment decides (on unless
+    /// `OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED=false`).
+    #[cfg(feature = "runtime-metrics")]
+    runtime_metrics: Option<bool>,
+    /// Runtimes named in code; empty: the one current at `init()`.
+    #[cfg(feature = "runtime-metrics")]
+    tokio_runtimes: Vec<(String, tokio::runtime::Handle)>,
 }
 
 impl Default for Builder {
@@ -62,6 +69,10 @@ impl Default for Builder {
             set_globals: true,
             lookup: Arc::new(|k| std::env::var(k).ok()),
             additions: Additions::default(),
+            #[cfg(feature = "runtime-metrics")]
+            runtime_metrics: None,
+            #[cfg(feature = "runtime-metrics")]
+            tokio_runtimes: Vec::new(),
         }
     }
 }
@@ -318,6 +329,47 @@ impl Builder {
     pub fn without_globals(mut self) -> Self {
         self.set_globals = false;
         self.install_subscriber = false;
+        self
+    }
+
+    /// No process and tokio runtime metrics (the `runtime-metrics` cargo feature), whatever
+    /// `OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED` says.
+    ///
+    /// ```
+    /// let telemetry = otel_kit_init::builder()
+    ///     .without_globals()
+    ///     .exporter(otel_kit_init::Exporter::None)
+    ///     .without_runtime_metrics()
+    ///     .init()?;
+    /// assert!(!telemetry.runtime_metrics_enabled());
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    #[cfg(feature = "runtime-metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "runtime-metrics")))]
+    pub fn without_runtime_metrics(mut self) -> Self {
+        self.runtime_metrics = Some(false);
+        self
+    }
+
+    /// Observe this tokio runtime, its points named `tokio.runtime.name = name`. Once
+    /// one is given, the runtime current at `init()` is not observed unless given too;
+    /// a runtime built later goes to
+    /// [`Telemetry::observe_tokio_runtime`](crate::Telemetry::observe_tokio_runtime).
+    ///
+    /// ```
+    /// let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build()?;
+    /// let telemetry = otel_kit_init::builder()
+    ///     .without_globals()
+    ///     .exporter(otel_kit_init::Exporter::None)
+    ///     .tokio_runtime("io", runtime.handle().clone())
+    ///     .init()?;
+    /// assert!(telemetry.runtime_metrics_enabled());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "runtime-metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "runtime-metrics")))]
+    pub fn tokio_runtime(mut self, name: impl Into<String>, handle: tokio::runtime::Handle) -> Self {
+        self.tokio_runtimes.push((name.into(), handle));
         self
     }
 

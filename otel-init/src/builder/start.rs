@@ -74,6 +74,8 @@ impl Builder {
             otel_kit_core::log_events::set_global_logger_provider(pipelines.logger.clone());
             otel_kit_core::peer_service::set_global_peer_services(effective.peer_services.clone());
         }
+        #[cfg(feature = "runtime-metrics")]
+        let runtimes = self.runtime_metrics(&pipelines, &mut warnings);
         let filter = if self.install_subscriber {
             self.install_subscriber(effective.log_level, &pipelines, &mut warnings)
         } else {
@@ -91,7 +93,7 @@ impl Builder {
             tracing::warn!(target: "otel_kit_init", "{w}");
         }
         tracing::info!(target: "otel_kit_init", "telemetry: {effective}");
-        Ok(Telemetry::new(
+        let telemetry = Telemetry::new(
             pipelines,
             effective,
             propagators,
@@ -99,7 +101,43 @@ impl Builder {
             self.shutdown_timeout,
             warnings,
             control,
-        ))
+        );
+        #[cfg(feature = "runtime-metrics")]
+        let telemetry = telemetry.with_runtimes(runtimes);
+        Ok(telemetry)
+    }
+
+    /// Registers the runtime metrics unless code or
+    /// `OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED` turned them off.
+    #[cfg(feature = "runtime-metrics")]
+    fn runtime_metrics(
+        &mut self,
+        pipelines: &Pipelines,
+        warnings: &mut Vec<String>,
+    ) -> Option<crate::runtime_metrics::Runtimes> {
+        use crate::runtime_metrics::ENABLED_VARIABLE;
+        let from_env =
+            (self.lookup)(ENABLED_VARIABLE).and_then(|v| match v.trim().to_ascii_lowercase().as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                "" => None,
+                _ => {
+                    warnings.push(format!(
+                        "{ENABLED_VARIABLE}={v:?} is not true or false; using the default, true"
+                    ));
+                    None
+                }
+            });
+        if !self.runtime_metrics.or(from_env).unwrap_or(true) {
+            return None;
+        }
+        let mut runtimes = std::mem::take(&mut self.tokio_runtimes);
+        if runtimes.is_empty()
+            && let Ok(current) = tokio::runtime::Handle::try_current()
+        {
+            runtimes.push(("main".to_owned(), current));
+        }
+        Some(crate::runtime_metrics::register(&pipelines.meter, runtimes))
     }
 
     /// The shared resource: code values, the env values from `config`, and what is

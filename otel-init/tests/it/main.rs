@@ -20,6 +20,8 @@ mod prometheus;
 mod propagation;
 mod redaction;
 mod resource;
+#[cfg(feature = "runtime-metrics")]
+mod runtime_metrics;
 mod sampling;
 mod subscriber;
 mod support;

@@ -223,3 +223,71 @@ fn kinds_names_messaging_own_attributes_deprecated_members_and_exceptions_are_ch
     ];
     assert_eq!(found, expected, "found:\n{}", found.join("\n"));
 }
+
+/// The kit's `tokio.*` runtime metrics pass as its own namespace; the process metrics
+/// are judged by the registry, so a misspelled one, a wrong unit or instrument, or a
+/// missing required attribute is still found.
+#[test]
+fn the_kits_tokio_namespace_passes_and_process_metrics_are_still_checked() {
+    let t = TestTelemetry::new();
+    let meter = t.meter_provider().meter("otel-kit-init");
+    let runtime = [KeyValue::new("tokio.runtime.name", "main")];
+    meter
+        .i64_up_down_counter("tokio.worker.count")
+        .with_unit("{thread}")
+        .build()
+        .add(2, &runtime);
+    let user = [KeyValue::new("cpu.mode", "user")];
+    meter
+        .f64_counter("process.cpu.time")
+        .with_unit("s")
+        .build()
+        .add(1.5, &user);
+    meter
+        .i64_up_down_counter("process.thread.count")
+        .with_unit("{thread}")
+        .build()
+        .add(4, &[]);
+    let report = Conformance::semconv().check_metrics(&t.metrics()).report();
+    report.assert_conforms();
+
+    let t = TestTelemetry::new();
+    let meter = t.meter_provider().meter("otel-kit-init");
+    meter
+        .i64_up_down_counter("process.threads.count")
+        .with_unit("{thread}")
+        .build()
+        .add(4, &[]);
+    meter
+        .f64_counter("process.cpu.time")
+        .with_unit("ms")
+        .build()
+        .add(1.5, &[]);
+    meter
+        .i64_up_down_counter("process.memory.usage")
+        .with_unit("By")
+        .build()
+        .add(1, &[KeyValue::new("tokio.runtime.name", "main")]);
+    meter
+        .u64_counter("process.uptime")
+        .with_unit("s")
+        .build()
+        .add(1, &[]);
+    let found: Vec<String> = Conformance::semconv()
+        .check_metrics(&t.metrics())
+        .report()
+        .violations()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let text = found.join("\n");
+    for expected in [
+        "process.threads.count",
+        "process.cpu.time",
+        "cpu.mode",
+        "process.uptime",
+    ] {
+        assert!(text.contains(expected), "{expected} not found in:\n{text}");
+    }
+    assert!(found.len() >= 4, "{text}");
+}

@@ -248,6 +248,26 @@ pub fn table(runs: &[Run], setup: &Setup<'_>) -> String {
             if share <= 0.5 { "met" } else { "NOT met" }
         ));
     }
+    // The runtime metrics and the Prometheus exporter against the same pipeline without
+    // them, paired round by round.
+    let with_runtime: Vec<f64> = of(Variant::OursFullRuntime)
+        .filter_map(|r| {
+            of(Variant::OursFull)
+                .find(|b| b.round == r.round)
+                .map(|b| r.cpu_per_request_us() - b.cpu_per_request_us())
+        })
+        .collect();
+    if let Some(added) = median(&with_runtime) {
+        let (lo, hi) = with_runtime
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &c| {
+                (lo.min(c), hi.max(c))
+            });
+        out.push_str(&format!(
+            "\nRuntime metrics and the Prometheus exporter: ours-full-runtime minus ours-full, \
+             paired by round: {added:+.2} us of server CPU per request (rounds {lo:+.2} to {hi:+.2}).\n"
+        ));
+    }
     let sampled_out = added_cpu(Variant::OursSampledOut);
     if let (Some(ours), Some(sampled_out)) = (ours, sampled_out) {
         let share = sampled_out / ours;

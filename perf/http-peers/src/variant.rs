@@ -8,8 +8,13 @@ pub enum Variant {
     Plain,
     /// `otel_kit_http::ServerLayer::new()`, added with `Router::layer`, over
     /// `otel_kit_init`'s whole default pipeline (traces, metrics, logs, redaction, the
-    /// batch span processor): every span and the duration metric exported.
+    /// batch span processor): every span and the duration metric exported. Runtime
+    /// metrics off, as before they existed: the baseline of `OursFullRuntime`.
     OursFull,
+    /// `OursFull` with the process and tokio runtime metrics on (otel-kit-init's
+    /// default) and the Prometheus exporter beside OTLP on a listener of its own
+    /// (`OTEL_METRICS_EXPORTER=otlp,prometheus`, port 0): what they add per request.
+    OursFullRuntime,
     /// The same as `OursFull` with `OTEL_TRACES_SAMPLER=always_off`: every request is
     /// sampled out (its span is not recorded or exported; the metric still is).
     OursSampledOut,
@@ -23,9 +28,10 @@ pub enum Variant {
 
 impl Variant {
     /// Every variant, in the order one round runs them.
-    pub const ALL: [Variant; 5] = [
+    pub const ALL: [Variant; 6] = [
         Variant::Plain,
         Variant::OursFull,
+        Variant::OursFullRuntime,
         Variant::OursSampledOut,
         Variant::AxumTracingOpentelemetry,
         Variant::TowerHttp,
@@ -36,6 +42,7 @@ impl Variant {
         match self {
             Variant::Plain => "plain",
             Variant::OursFull => "ours-full",
+            Variant::OursFullRuntime => "ours-full-runtime",
             Variant::OursSampledOut => "ours-sampled-out",
             Variant::AxumTracingOpentelemetry => "axum-tracing-opentelemetry",
             Variant::TowerHttp => "tower-http",
@@ -55,13 +62,22 @@ impl Variant {
     /// Whether the server records `http.server.request.duration` for every request (ours,
     /// sampled or not; the peers record no metric).
     pub fn records_duration_metric(self) -> bool {
-        matches!(self, Variant::OursFull | Variant::OursSampledOut)
+        matches!(
+            self,
+            Variant::OursFull | Variant::OursFullRuntime | Variant::OursSampledOut
+        )
     }
 
     /// Environment the server of this variant runs with, beyond the shared one.
     pub fn env(self) -> &'static [(&'static str, &'static str)] {
+        const NO_RUNTIME_METRICS: (&str, &str) = ("OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED", "false");
         match self {
-            Variant::OursSampledOut => &[("OTEL_TRACES_SAMPLER", "always_off")],
+            Variant::OursFull => &[NO_RUNTIME_METRICS],
+            Variant::OursFullRuntime => &[
+                ("OTEL_METRICS_EXPORTER", "otlp,prometheus"),
+                ("OTEL_EXPORTER_PROMETHEUS_PORT", "0"),
+            ],
+            Variant::OursSampledOut => &[("OTEL_TRACES_SAMPLER", "always_off"), NO_RUNTIME_METRICS],
             _ => &[],
         }
     }

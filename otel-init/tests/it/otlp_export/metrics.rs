@@ -19,6 +19,8 @@ fn init(endpoint: &str, protocol: &str) -> (Telemetry, InMemoryMetricExporter) {
     let telemetry = otel_kit_init::builder()
         .without_globals()
         .without_tracing_subscriber()
+        // Only the metrics recorded below: the request's one scope and seven metrics.
+        .without_runtime_metrics()
         .environment(env(&[
             ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
             ("OTEL_EXPORTER_OTLP_PROTOCOL", protocol),

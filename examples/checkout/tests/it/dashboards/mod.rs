@@ -882,6 +882,7 @@ async fn run_demo(services: &Services) -> (Vec<MetricRecord>, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboards_and_rules_use_only_emitted_metrics() {
     let (metrics, output) = run_demo(&Services::none()).await;
+    assert_each_service_observes_its_runtime(&metrics);
     let mut emitted = series(&metrics);
     assert!(
         !emitted.is_empty(),
@@ -912,6 +913,30 @@ async fn dashboards_and_rules_use_only_emitted_metrics() {
         report.problems.join("\n  "),
         listing(&emitted)
     );
+}
+
+/// The Saturation row's tokio panels describe each service's own runtime: every
+/// service's telemetry reports `tokio.worker.count` for the runtime named after it, and
+/// for no other.
+fn assert_each_service_observes_its_runtime(metrics: &[MetricRecord]) {
+    for service in ["frontend", "orders", "payments", "notifications"] {
+        let runtimes: BTreeSet<String> = metrics
+            .iter()
+            .filter(|m| m.name == "tokio.worker.count")
+            .filter(|m| m.resource.attribute("service.name").and_then(|v| v.as_str()) == Some(service))
+            .flat_map(|m| match &m.data {
+                MetricData::Sum { points, .. } => points.clone(),
+                _ => Vec::new(),
+            })
+            .filter_map(|p| {
+                p.attributes
+                    .iter()
+                    .find(|(k, _)| k == "tokio.runtime.name")
+                    .and_then(|(_, v)| v.as_str().map(str::to_owned))
+            })
+            .collect();
+        assert_eq!(runtimes, labels(&[service]), "{service}'s tokio.worker.count");
+    }
 }
 
 // ---------------------------------------------------------------------------------------
