@@ -41,6 +41,25 @@ impl Write for Captured {
     }
 }
 
+/// The text and OpenMetrics expositions, and what was logged while they were written.
+fn rendered_with_log(reader: &PrometheusReader) -> (String, String, String) {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let (text, open_metrics) = tracing::subscriber::with_default(subscriber, || {
+        (
+            render(reader, ExpositionFormat::Text),
+            render(reader, ExpositionFormat::OpenMetrics),
+        )
+    });
+    let log = String::from_utf8(captured.0.lock().expect("no panic while holding it").clone())
+        .expect("the log is UTF-8");
+    (text, open_metrics, log)
+}
+
 #[test]
 fn colliding_instruments_keep_the_first_and_warn_once() {
     // "Exporters MUST drop entire metrics to prevent conflicting TYPE comments ... the
@@ -52,18 +71,7 @@ fn colliding_instruments_keep_the_first_and_warn_once() {
     let other = provider.meter_with_scope(InstrumentationScope::builder("x.other").build());
     other.f64_gauge("shop.orders").build().record(9.0, &[]);
 
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let (first, second) = tracing::subscriber::with_default(subscriber, || {
-        (
-            render(&reader, ExpositionFormat::Text),
-            render(&reader, ExpositionFormat::OpenMetrics),
-        )
-    });
+    let (first, second, log) = rendered_with_log(&reader);
     let samples: Vec<&str> = first.lines().filter(|l| l.starts_with("shop_orders")).collect();
     assert_eq!(samples, [r#"shop_orders_total{otel_scope_name="shop"} 1"#]);
     assert_eq!(first.matches("# TYPE shop_orders").count(), 1, "{first}");
@@ -75,7 +83,6 @@ fn colliding_instruments_keep_the_first_and_warn_once() {
         !second.contains(" 9"),
         "the gauge of the same name is left out: {second}"
     );
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert_eq!(
         log.matches("two instruments have this Prometheus name").count(),
         1,
@@ -152,18 +159,7 @@ fn a_family_whose_sample_names_are_taken_is_left_out_with_a_warning() {
     meter.f64_histogram("shop.latency").build().record(0.5, &[]);
     meter.u64_gauge("shop.latency.count").build().record(42, &[]);
 
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let (text, open_metrics) = tracing::subscriber::with_default(subscriber, || {
-        (
-            render(&reader, ExpositionFormat::Text),
-            render(&reader, ExpositionFormat::OpenMetrics),
-        )
-    });
+    let (text, open_metrics, log) = rendered_with_log(&reader);
     for exposition in [&text, &open_metrics] {
         let orders: Vec<&str> = exposition
             .lines()
@@ -188,7 +184,6 @@ fn a_family_whose_sample_names_are_taken_is_left_out_with_a_warning() {
             "{exposition}"
         );
     }
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert_eq!(
         log.matches("sample names are another instrument's").count(),
         2,
