@@ -39,13 +39,14 @@ pub(crate) struct Snapshot {
     pub(crate) read_bytes: Option<u64>,
     pub(crate) write_bytes: Option<u64>,
     pub(crate) file_descriptors: Option<i64>,
-    pub(crate) uptime_seconds: Option<f64>,
+    /// When the process started, in ticks after boot (`/proc/self/stat`).
+    pub(crate) start_ticks: Option<u64>,
 }
 
 /// The `/proc` file one instrument reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Part {
-    /// `/proc/self/stat` (and `/proc/uptime` for the uptime).
+    /// `/proc/self/stat`.
     Stat,
     Status,
     Io,
@@ -59,15 +60,9 @@ impl Snapshot {
         let mut snapshot = Snapshot::default();
         match part {
             Part::Stat => {
-                let start_ticks = std::fs::read_to_string("/proc/self/stat")
+                snapshot.start_ticks = std::fs::read_to_string("/proc/self/stat")
                     .ok()
                     .and_then(|stat| snapshot.parse_stat(&stat));
-                let system_uptime = std::fs::read_to_string("/proc/uptime")
-                    .ok()
-                    .and_then(|text| text.split_whitespace().next()?.parse::<f64>().ok());
-                if let (Some(system), Some(start)) = (system_uptime, start_ticks) {
-                    snapshot.uptime_seconds = Some((system - start as f64 / USER_HZ).max(0.0));
-                }
             }
             Part::Status => {
                 if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
@@ -90,6 +85,16 @@ impl Snapshot {
             }
         }
         snapshot
+    }
+
+    /// The time since the process started: the system's uptime (`/proc/uptime`, read
+    /// only here, for the two instruments that need it) less the start time.
+    fn uptime_seconds(&self) -> Option<f64> {
+        let start = self.start_ticks?;
+        let system = std::fs::read_to_string("/proc/uptime")
+            .ok()
+            .and_then(|text| text.split_whitespace().next()?.parse::<f64>().ok())?;
+        Some((system - start as f64 / USER_HZ).max(0.0))
     }
 
     /// `/proc/self/stat`: faults, CPU times, threads, virtual size; returns the start
@@ -164,7 +169,7 @@ impl ProcessSource {
         let mut previous = self.previous_cpu.lock().unwrap_or_else(PoisonError::into_inner);
         let (elapsed, user_before, system_before) = match *previous {
             Some((at, u, s)) => (now.duration_since(at).as_secs_f64(), u, s),
-            None => (snapshot.uptime_seconds?, 0.0, 0.0),
+            None => (snapshot.uptime_seconds()?, 0.0, 0.0),
         };
         *previous = Some((now, user, system));
         if elapsed <= 0.0 {
@@ -211,7 +216,7 @@ pub(crate) fn register(meter: &Meter) {
             }
         })
         .build();
-    gauge_i64(
+    up_down_counter(
         meter,
         Part::Status,
         PROCESS_MEMORY_USAGE,
@@ -219,7 +224,7 @@ pub(crate) fn register(meter: &Meter) {
         "Resident set size",
         |s| s.resident_bytes,
     );
-    gauge_i64(
+    up_down_counter(
         meter,
         Part::Stat,
         PROCESS_MEMORY_VIRTUAL,
@@ -227,7 +232,7 @@ pub(crate) fn register(meter: &Meter) {
         "Virtual memory size",
         |s| s.virtual_bytes,
     );
-    gauge_i64(
+    up_down_counter(
         meter,
         Part::Stat,
         PROCESS_THREAD_COUNT,
@@ -235,7 +240,7 @@ pub(crate) fn register(meter: &Meter) {
         "Process threads",
         |s| s.threads,
     );
-    gauge_i64(
+    up_down_counter(
         meter,
         Part::Fd,
         PROCESS_UNIX_FILE_DESCRIPTOR_COUNT,
@@ -272,7 +277,7 @@ pub(crate) fn register(meter: &Meter) {
         .with_unit("s")
         .with_description("The time the process has been running")
         .with_callback(move |o| {
-            if let Some(v) = Snapshot::read(Part::Stat).uptime_seconds {
+            if let Some(v) = Snapshot::read(Part::Stat).uptime_seconds() {
                 o.observe(v, &[]);
             }
         })
@@ -280,7 +285,7 @@ pub(crate) fn register(meter: &Meter) {
 }
 
 /// An up-down counter of one value of `part`.
-fn gauge_i64(
+fn up_down_counter(
     meter: &Meter,
     part: Part,
     name: &'static str,
