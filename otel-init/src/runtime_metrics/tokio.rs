@@ -44,7 +44,7 @@ impl Runtimes {
             for worker in 0..metrics.num_workers() {
                 let attributes = [
                     runtime[0].clone(),
-                    KeyValue::new(TOKIO_WORKER_INDEX, i64::try_from(worker).unwrap_or(i64::MAX)),
+                    KeyValue::new(TOKIO_WORKER_INDEX, count(worker)),
                 ];
                 f(&attributes, metrics, worker);
             }
@@ -52,6 +52,7 @@ impl Runtimes {
     }
 }
 
+/// A count as an `i64` point value or attribute.
 fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
