@@ -58,8 +58,23 @@ pub use builder::{CallBuilder, chat, create_agent, embeddings, execute_tool, inv
 pub use call::Call;
 pub use cost::{Price, PriceTable};
 pub use genai::GenAi;
+/// The OpenTelemetry API this crate is built on, re-exported so that the application
+/// names the very version the kit records through: with a second `opentelemetry` in the
+/// build, providers installed through one are invisible to the other and the
+/// instrumentation silently records nothing.
+pub use opentelemetry;
 pub use operation::Operation;
 pub use otel_kit_core::Providers;
+/// The logger provider the kit's log events (exception events, the GenAI details events) go to when
+/// [`Providers`] gives none. `otel_kit_init::init()` sets it; a service without `init()`
+/// sets it here, with no need to name the kit's shared core.
+///
+/// ```
+/// use opentelemetry_sdk::logs::SdkLoggerProvider;
+///
+/// otel_kit_genai::set_global_logger_provider(SdkLoggerProvider::builder().build());
+/// ```
+pub use otel_kit_core::log_events::set_global_logger_provider;
 /// `service.peer.name` by address, for [`Providers::peer_services`].
 pub use otel_kit_core::{PeerServiceError, PeerServices};
 pub use response::{Response, Usage};

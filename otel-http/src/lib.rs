@@ -62,10 +62,25 @@ pub mod server;
 // The kit's shared surface (otel-kit-core's), the same in every instrumentation crate:
 // the providers, the request's server span, what the hooks write into, and
 // `service.peer.name` by address (for `Providers::peer_services`).
+/// The OpenTelemetry API this crate is built on, re-exported so that the application
+/// names the very version the kit records through: with a second `opentelemetry` in the
+/// build, providers installed through one are invisible to the other and the
+/// instrumentation silently records nothing.
+pub use opentelemetry;
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use otel_kit_core::ServerSpan;
 pub use otel_kit_core::extra_attributes::{MAX_METRIC_ATTRIBUTES, MetricAttributes, SpanAttributes};
+/// The logger provider the kit's log events (exception events) go to when
+/// [`Providers`] gives none. `otel_kit_init::init()` sets it; a service without `init()`
+/// sets it here, with no need to name the kit's shared core.
+///
+/// ```
+/// use opentelemetry_sdk::logs::SdkLoggerProvider;
+///
+/// otel_kit_http::set_global_logger_provider(SdkLoggerProvider::builder().build());
+/// ```
+pub use otel_kit_core::log_events::set_global_logger_provider;
 pub use otel_kit_core::{PeerServiceError, PeerServices, Providers};
 
 #[cfg(feature = "client")]

@@ -209,9 +209,28 @@ impl Telemetry {
         &self.tracer_provider
     }
 
-    /// The meter provider (the `metrics` cargo feature): the SDK's, whose histograms
-    /// also keep exemplars (it dereferences to the [`SdkMeterProvider`]). Hand this one,
-    /// not the SDK provider inside, to an instrumentation, or its histograms get none.
+    /// The meter provider (the `metrics` cargo feature): the SDK's, whose instruments
+    /// also keep exemplars. Hand this one to an instrumentation. It does not dereference
+    /// to the [`SdkMeterProvider`] inside, so it cannot be passed where the SDK's is
+    /// expected and silently lose its exemplars; the SDK's is reached by name,
+    /// `inner()`, for its `force_flush` and `shutdown`.
+    ///
+    /// ```compile_fail,E0308
+    /// fn wants_the_sdk_provider(_: &opentelemetry_sdk::metrics::SdkMeterProvider) {}
+    ///
+    /// let telemetry = otel_kit_init::builder().without_globals().init()?;
+    /// wants_the_sdk_provider(telemetry.meter_provider()); // no deref: does not compile
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    ///
+    /// ```no_run
+    /// use opentelemetry::metrics::MeterProvider as _;
+    ///
+    /// let telemetry = otel_kit_init::builder().without_globals().init()?;
+    /// let meter = telemetry.meter_provider().meter("shop"); // keeps exemplars
+    /// telemetry.meter_provider().inner().force_flush()?; // the SDK provider's own
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[cfg(feature = "metrics")]
     #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
     pub fn meter_provider(&self) -> &ExemplarMeterProvider<SdkMeterProvider> {
@@ -278,7 +297,7 @@ impl Telemetry {
             let results = [
                 (Signal::Traces, t.force_flush()),
                 #[cfg(feature = "metrics")]
-                (Signal::Metrics, m.force_flush()),
+                (Signal::Metrics, m.inner().force_flush()),
                 #[cfg(feature = "logs")]
                 (Signal::Logs, l.force_flush()),
             ];
@@ -334,7 +353,7 @@ fn shutdown_pipelines(mut p: Pipelines, deadline: Instant) -> Vec<String> {
         #[cfg(feature = "logs")]
         let logs = scope.spawn(|| p.logger.shutdown_with_timeout(left()));
         #[cfg(feature = "metrics")]
-        let metrics = scope.spawn(|| p.meter.shutdown_with_timeout(left()));
+        let metrics = scope.spawn(|| p.meter.inner().shutdown_with_timeout(left()));
         [
             (Signal::Traces, traces.join()),
             #[cfg(feature = "logs")]

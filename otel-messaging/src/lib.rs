@@ -93,6 +93,11 @@ pub use failure::{Failure, HandlerOutcome};
 pub use instruments::DURATION_BUCKETS;
 pub use message::MessageInfo;
 pub use messaging::Messaging;
+/// The OpenTelemetry API this crate is built on, re-exported so that the application
+/// names the very version the kit records through: with a second `opentelemetry` in the
+/// build, providers installed through one are invisible to the other and the
+/// instrumentation silently records nothing.
+pub use opentelemetry;
 pub use operation::OperationType;
 pub use operation_start::{Operation, Started};
 pub use otel_kit_core::Providers;
@@ -100,6 +105,16 @@ pub use otel_kit_core::Providers;
 /// rule for repeated and mis-cased headers, within bounds.
 #[doc(inline)]
 pub use otel_kit_core::carrier;
+/// The logger provider the kit's log events (exception events) go to when
+/// [`Providers`] gives none. `otel_kit_init::init()` sets it; a service without `init()`
+/// sets it here, with no need to name the kit's shared core.
+///
+/// ```
+/// use opentelemetry_sdk::logs::SdkLoggerProvider;
+///
+/// otel_kit_messaging::set_global_logger_provider(SdkLoggerProvider::builder().build());
+/// ```
+pub use otel_kit_core::log_events::set_global_logger_provider;
 /// `service.peer.name` by address, for [`Providers::peer_services`].
 pub use otel_kit_core::{PeerServiceError, PeerServices};
 pub use parent::ProcessParent;

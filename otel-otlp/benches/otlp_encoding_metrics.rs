@@ -174,7 +174,7 @@ fn collection() -> (ResourceMetrics, ExemplarMeterProvider<SdkMeterProvider>) {
         .build();
     let provider = ExemplarMeterProvider::new(sdk, ExemplarFilter::TraceBased);
     record(&provider);
-    provider.force_flush().expect("collected");
+    provider.inner().force_flush().expect("collected");
     let metrics = exporter.get_finished_metrics().expect("collected").pop();
     (metrics.expect("one collection"), provider)
 }

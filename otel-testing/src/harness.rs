@@ -410,7 +410,7 @@ impl TestTelemetry {
     fn collect_metrics(&self) -> Vec<MetricRecord> {
         self.metric_exporter.reset();
         // A failed flush only means nothing new was recorded; the accumulated state stays.
-        let _ = self.meter_provider.force_flush();
+        let _ = self.meter_provider.inner().force_flush();
         let exported = self.metric_exporter.get_finished_metrics().unwrap_or_default();
         self.metric_exporter.reset();
         let mut out = Vec::new();
@@ -426,6 +426,6 @@ impl TestTelemetry {
 impl Drop for TestTelemetry {
     fn drop(&mut self) {
         // Stop the metric reader's thread now rather than at some later drop.
-        let _ = self.meter_provider.shutdown();
+        let _ = self.meter_provider.inner().shutdown();
     }
 }

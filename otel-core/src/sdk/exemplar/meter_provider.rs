@@ -1,7 +1,6 @@
 //! [`ExemplarMeterProvider`]: a meter provider whose synchronous instruments keep
 //! exemplars beside the SDK's aggregation, since opentelemetry_sdk 0.33 keeps none.
 
-use std::ops::Deref;
 use std::sync::Arc;
 
 use opentelemetry::InstrumentationScope;
@@ -20,8 +19,12 @@ use super::reservoirs::Reservoirs;
 /// exporter writes onto their data points: a histogram's one per bucket, a sum's or a
 /// gauge's one per point, as the metrics SDK specification's default reservoirs do.
 /// Observable instruments are the wrapped provider's own: their callbacks run at
-/// collection, in no span of the measured work. It dereferences to the wrapped
-/// provider, so `force_flush` and `shutdown` are the SDK's.
+/// collection, in no span of the measured work.
+///
+/// It does not dereference to the wrapped provider: with `Deref`, passing it where the
+/// SDK's provider is expected would compile and hand out meters that keep no exemplars.
+/// The wrapped provider is reached by name, [`inner`](Self::inner), for its
+/// `force_flush` and `shutdown`.
 ///
 /// With [`ExemplarFilter::AlwaysOff`] it hands out the wrapped provider's meters
 /// unchanged: no cost at all.
@@ -33,7 +36,7 @@ use super::reservoirs::Reservoirs;
 ///
 /// let provider = ExemplarMeterProvider::new(SdkMeterProvider::default(), ExemplarFilter::TraceBased);
 /// provider.meter("shop").f64_histogram("shop.latency").build().record(0.2, &[]);
-/// provider.force_flush()?; // the SDK provider's
+/// provider.inner().force_flush()?; // the SDK provider's
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -59,16 +62,10 @@ impl<P> ExemplarMeterProvider<P> {
         &self.reservoirs
     }
 
-    /// The wrapped provider.
+    /// The wrapped provider, for what only it has (the SDK's `force_flush` and
+    /// `shutdown`). Meters taken from it directly keep no exemplars: take them from
+    /// `self`.
     pub fn inner(&self) -> &P {
-        &self.inner
-    }
-}
-
-impl<P> Deref for ExemplarMeterProvider<P> {
-    type Target = P;
-
-    fn deref(&self) -> &P {
         &self.inner
     }
 }
@@ -226,7 +223,7 @@ mod tests {
             .for_point("shop", "shop.latency", &[step], SystemTime::now(), &mut |e| {
                 found.push(e.span.map(|s| s.span_id))
             });
-        provider.force_flush().unwrap();
+        provider.inner().force_flush().unwrap();
         let points = exporter.get_finished_metrics().unwrap().len();
         (span_id, found, points)
     }
@@ -271,7 +268,7 @@ mod tests {
         });
         bound.record(0.4);
         latency.record(0.5, &attrs);
-        provider.force_flush().unwrap();
+        provider.inner().force_flush().unwrap();
         let metrics = exporter.get_finished_metrics().unwrap();
         let count = metrics[0]
             .scope_metrics()
@@ -353,7 +350,7 @@ mod tests {
             kept(&provider, "shop.fill", &attrs),
             [(Some(span), ExemplarValue::Double(0.25))]
         );
-        provider.force_flush().unwrap();
+        provider.inner().force_flush().unwrap();
         let sum = exemplars.get_finished_metrics().unwrap()[0]
             .scope_metrics()
             .flat_map(|s| s.metrics())
@@ -408,7 +405,7 @@ mod tests {
             .with_boundaries(vec![1.0, 5.0])
             .build()
             .record(3, &[]);
-        provider.force_flush().unwrap();
+        provider.inner().force_flush().unwrap();
         let names: Vec<String> = exporter.get_finished_metrics().unwrap()[0]
             .scope_metrics()
             .flat_map(|s| s.metrics().map(|m| format!("{} {}", m.name(), m.unit())))
