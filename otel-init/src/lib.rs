@@ -78,6 +78,7 @@
 //! | `metrics` | yes | the metric pipeline, the global meter provider, the span queue's own metrics | the SDK's metrics |
 //! | `console` | yes | [`console_exporter`], `OTEL_*_EXPORTER=console` | nothing more |
 //! | `runtime-metrics` | yes | the `runtime_metrics` module: `process.*` metrics (Linux) and the tokio runtimes' `tokio.*` metrics, read at collection time | nothing more (implies `metrics`) |
+//! | `log-bridge` | yes | records of the `log` crate into the installed subscriber (`subscriber::bridge_log_crate`): console and OTLP logs, filtered by `RUST_LOG` | tracing-log (already there through tracing-subscriber) |
 //! | `prometheus` | no | the `prometheus` module: `/metrics` (text 0.0.4 and OpenMetrics with exemplars), `OTEL_METRICS_EXPORTER=prometheus` | hyper's HTTP/1 server (hyper is already the OTLP/HTTP client), itoa, ryu |
 //!
 //! What a build lacks is never silent: an `OTEL_*` variable that asks for it gets a

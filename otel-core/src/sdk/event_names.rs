@@ -12,6 +12,11 @@
 //! `tracing`'s default names look like `event src/orders.rs:42`; a declared name that
 //! happens to start with `event ` but does not end in `:<line>` is kept.
 //!
+//! Records of the `log` crate, bridged by tracing-log, all share the name `log event` and
+//! the target `log`, with the record's own target, module, file and line as fields: the
+//! name is dropped, the record's target becomes the log record's, and the location
+//! fields are left out, so a `log` record is exported as a `tracing` one is.
+//!
 //! ```
 //! use opentelemetry::logs::{LogRecord as _, Logger as _, LoggerProvider as _};
 //! use opentelemetry_sdk::logs::{InMemoryLogExporter, SdkLoggerProvider};
@@ -44,9 +49,25 @@ use opentelemetry::{InstrumentationScope, Key, SpanId, TraceFlags, TraceId};
 #[derive(Debug, Clone)]
 pub struct DeclaredEventNames<P>(pub P);
 
+/// The name tracing-log gives every record of the `log` crate it bridges, whose
+/// metadata are static: target `log`, and the record's own target, module, file and
+/// line as the fields below.
+const LOG_CRATE_EVENT: &str = "log event";
+
+/// The field that carries a bridged `log` record's own target.
+const LOG_CRATE_TARGET: &str = "log.target";
+
+/// The fields of a bridged `log` record that repeat its metadata: as attributes they
+/// are not semantic conventions, and a `tracing` event's location is not exported
+/// either.
+const LOG_CRATE_LOCATION: [&str; 3] = ["log.module_path", "log.file", "log.line"];
+
 /// False for the name `tracing` gives an event the code did not name:
-/// `event <file>:<line>`.
+/// `event <file>:<line>`, and tracing-log's name for every `log` record.
 fn is_declared(name: &str) -> bool {
+    if name == LOG_CRATE_EVENT {
+        return false;
+    }
     let Some(location) = name.strip_prefix("event ") else {
         return true;
     };
@@ -121,7 +142,9 @@ impl<R: LogRecord> LogRecord for DeclaredEventNames<R> {
         K: Into<Key>,
         V: Into<AnyValue>,
     {
-        self.0.add_attributes(attributes);
+        for (key, value) in attributes {
+            self.add_attribute(key, value);
+        }
     }
 
     fn add_attribute<K, V>(&mut self, key: K, value: V)
@@ -129,6 +152,18 @@ impl<R: LogRecord> LogRecord for DeclaredEventNames<R> {
         K: Into<Key>,
         V: Into<AnyValue>,
     {
+        // A record of the `log` crate: its own target replaces tracing-log's `log`,
+        // and its location fields are dropped.
+        let key = key.into();
+        if key.as_str() == LOG_CRATE_TARGET {
+            if let AnyValue::String(target) = value.into() {
+                self.0.set_target(target.to_string());
+            }
+            return;
+        }
+        if LOG_CRATE_LOCATION.contains(&key.as_str()) {
+            return;
+        }
         self.0.add_attribute(key, value);
     }
 
@@ -140,6 +175,12 @@ impl<R: LogRecord> LogRecord for DeclaredEventNames<R> {
 #[cfg(test)]
 mod tests {
     use super::is_declared;
+
+    #[test]
+    fn the_name_of_bridged_log_records_is_not_declared() {
+        assert!(!is_declared("log event"));
+        assert!(is_declared("log.event"));
+    }
 
     #[test]
     fn tracing_default_names_are_not_declared() {

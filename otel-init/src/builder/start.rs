@@ -187,6 +187,10 @@ impl Builder {
             );
             return None;
         }
+        #[cfg(feature = "log-bridge")]
+        if let Err(error) = subscriber::bridge_log_crate() {
+            warnings.push(error.to_string());
+        }
         Some((app_filter, switch))
     }
 }

@@ -80,12 +80,17 @@ mod filter;
 mod ids;
 mod json_format;
 mod layers;
+#[cfg(feature = "log-bridge")]
+pub(crate) mod log_crate;
 mod reloadable;
 mod text_format;
 
 pub use console::Console;
 pub use filter::LogFilter;
 pub use layers::{TelemetryLayers, layers, subscriber};
+#[cfg(feature = "log-bridge")]
+#[cfg_attr(docsrs, doc(cfg(feature = "log-bridge")))]
+pub use log_crate::{LogLoggerAlreadySet, bridge_log_crate};
 #[cfg(feature = "logs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
 pub use otel_kit_core::sdk::DeclaredEventNames;

@@ -3,5 +3,6 @@
 mod console;
 mod filter;
 mod layers;
+mod log_crate;
 mod logs;
 mod rate_limit;
