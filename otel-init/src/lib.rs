@@ -79,6 +79,7 @@
 //! | `console` | yes | [`console_exporter`], `OTEL_*_EXPORTER=console` | nothing more |
 //! | `runtime-metrics` | yes | the `runtime_metrics` module: `process.*` metrics (Linux) and the tokio runtimes' `tokio.*` metrics, read at collection time | nothing more (implies `metrics`) |
 //! | `log-bridge` | yes | records of the `log` crate into the installed subscriber (`subscriber::bridge_log_crate`): console and OTLP logs, filtered by `RUST_LOG` | tracing-log (already there through tracing-subscriber) |
+//! | `proxy` | yes | OTLP exports through an HTTP proxy: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` as curl reads them, [`Builder::proxy`] | base64, ipnet (hyper-util's proxy matcher and `CONNECT` tunnel) |
 //! | `prometheus` | no | the `prometheus` module: `/metrics` (text 0.0.4 and OpenMetrics with exemplars), `OTEL_METRICS_EXPORTER=prometheus` | hyper's HTTP/1 server (hyper is already the OTLP/HTTP client), itoa, ryu |
 //!
 //! What a build lacks is never silent: an `OTEL_*` variable that asks for it gets a
@@ -135,6 +136,9 @@ pub use error::{InitError, ShutdownError};
 pub use otel_kit_core::sdk::exemplar::ExemplarMeterProvider;
 #[doc(inline)]
 pub use otel_kit_otlp::Signal;
+#[cfg(feature = "proxy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
+pub use otel_kit_otlp::{Proxy, ProxyError};
 pub use telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Telemetry};
 
 /// Sets up traces, metrics and logs from the `OTEL_*` environment variables alone.

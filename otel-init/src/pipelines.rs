@@ -176,7 +176,7 @@ impl Exporting<'_> {
                 #[cfg(feature = "__otlp")]
                 ExporterKind::Otlp => {
                     let exporter = otlp_exporter::exporter::<otlp_exporter::OtlpSpanExporter>(
-                        &self.config.otlp.traces,
+                        &self.config.otlp,
                         &(),
                         self.runtime,
                         self.warnings,
@@ -239,7 +239,7 @@ impl Exporting<'_> {
                         TemporalityPreference::LowMemory => Temporality::LowMemory,
                     };
                     let exporter = otlp_exporter::exporter::<otlp_exporter::OtlpMetricExporter>(
-                        &self.config.otlp.metrics,
+                        &self.config.otlp,
                         &(temporality, std::sync::Arc::clone(&exemplars)),
                         self.runtime,
                         self.warnings,
@@ -315,7 +315,7 @@ impl Exporting<'_> {
                 #[cfg(feature = "__otlp")]
                 ExporterKind::Otlp => {
                     let exporter = otlp_exporter::exporter::<otlp_exporter::OtlpLogExporter>(
-                        &self.config.otlp.logs,
+                        &self.config.otlp,
                         &(),
                         self.runtime,
                         self.warnings,

@@ -73,11 +73,14 @@ impl RuntimeRef {
         &self,
         timeout: std::time::Duration,
         tls: ClientTls<'_>,
+        route: crate::http_client::Route,
     ) -> Result<(ExplainingClient, Vec<crate::BuildWarning>), String> {
-        self.clients
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(timeout, tls, self.handle.clone())
+        self.clients.lock().unwrap_or_else(PoisonError::into_inner).get(
+            timeout,
+            tls,
+            route,
+            self.handle.clone(),
+        )
     }
 }
 
@@ -144,7 +147,26 @@ impl ExportRuntime {
         timeout: std::time::Duration,
         tls: ClientTls<'_>,
     ) -> Result<(ExplainingClient, Vec<crate::BuildWarning>), String> {
-        self.shared.http_client(timeout, tls)
+        self.shared
+            .http_client(timeout, tls, crate::http_client::Route::Direct)
+    }
+
+    /// [`http_client`](Self::http_client) for requests to `endpoint`, through `proxy`
+    /// when it applies to it.
+    #[cfg(all(feature = "__http", feature = "proxy"))]
+    #[doc(hidden)]
+    pub fn http_client_via(
+        &self,
+        timeout: std::time::Duration,
+        tls: ClientTls<'_>,
+        proxy: &crate::Proxy,
+        endpoint: &http::Uri,
+    ) -> Result<(ExplainingClient, Vec<crate::BuildWarning>), String> {
+        let route = proxy.intercept(endpoint).map_or(
+            crate::http_client::Route::Direct,
+            crate::http_client::Route::Proxied,
+        );
+        self.shared.http_client(timeout, tls, route)
     }
 
     /// Stops the runtime; waits for its thread only when called off any runtime.

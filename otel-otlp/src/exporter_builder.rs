@@ -92,6 +92,8 @@ pub(crate) struct Settings {
     pub(crate) ca: Option<Vec<u8>>,
     pub(crate) identity: Option<(Vec<u8>, Vec<u8>)>,
     pub(crate) runtime: Option<RuntimeRef>,
+    #[cfg(feature = "proxy")]
+    pub(crate) proxy: Option<crate::Proxy>,
 }
 
 /// The signal of an [`ExporterBuilder`] of [`SpanExporter`](crate::SpanExporter)s.
@@ -158,6 +160,8 @@ impl<S: Default> ExporterBuilder<S> {
                 ca: None,
                 identity: None,
                 runtime: None,
+                #[cfg(feature = "proxy")]
+                proxy: None,
             },
             signal: S::default(),
         }
@@ -236,6 +240,27 @@ impl<S> ExporterBuilder<S> {
         key_pem: impl Into<Vec<u8>>,
     ) -> Self {
         self.settings.identity = Some((certificate_pem.into(), key_pem.into()));
+        self
+    }
+
+    /// Sends through `proxy` when it applies to the endpoint (the `proxy` cargo feature;
+    /// without this, directly). The environment's `HTTPS_PROXY` and friends are
+    /// otel-kit-init's to read: this crate reads no environment.
+    ///
+    /// ```
+    /// use otel_kit_otlp::{Proxy, SpanExporter};
+    ///
+    /// let exporter = SpanExporter::builder()
+    ///     .with_endpoint("https://otlp.vendor.io/v1/traces")
+    ///     .with_proxy(Proxy::new("http://proxy.corp:3128")?.no_proxy("localhost"))
+    ///     .build()?;
+    /// # drop(exporter);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "proxy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
+    pub fn with_proxy(mut self, proxy: crate::Proxy) -> Self {
+        self.settings.proxy = Some(proxy);
         self
     }
 

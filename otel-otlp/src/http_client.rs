@@ -53,6 +53,16 @@ impl ClientTls<'_> {
     }
 }
 
+/// How a client reaches its collector: directly, or through a proxy (the `proxy`
+/// feature), which endpoint by endpoint `Proxy` chose.
+#[derive(Clone, Default)]
+pub(crate) enum Route {
+    #[default]
+    Direct,
+    #[cfg(feature = "proxy")]
+    Proxied(hyper_util::client::proxy::matcher::Intercept),
+}
+
 /// The clients of one export runtime, shared by the exporters built on it: one per
 /// export timeout (the client enforces it) and scheme, so that the signals share
 /// connections and the system's roots are read once. An exporter with its own CA or
@@ -68,8 +78,15 @@ impl HttpClients {
         &mut self,
         timeout: Duration,
         tls: ClientTls<'_>,
+        route: Route,
         runtime: tokio::runtime::Handle,
     ) -> Result<(ExplainingClient, Vec<BuildWarning>), String> {
+        #[cfg(feature = "proxy")]
+        if let Route::Proxied(intercept) = route {
+            // A proxied client is the exporter's own: the proxy is chosen per endpoint.
+            return proxied_client(timeout, tls, &intercept, runtime);
+        }
+        let _ = route;
         let plain = tls == ClientTls::PlainHttp;
         if tls.is_shared()
             && let Some((_, _, client)) = self.0.iter().find(|(t, p, _)| *t == timeout && *p == plain)
@@ -108,6 +125,45 @@ fn https_client(
     Ok((Arc::new(HyperClient::new(connector, timeout, None)), problems))
 }
 
+/// A client through `intercept`'s proxy: requests in absolute form to it for an
+/// `http://` endpoint, with `Proxy-Authorization`; TLS inside a `CONNECT` tunnel for an
+/// `https://` one.
+#[cfg(feature = "proxy")]
+fn proxied_client(
+    timeout: Duration,
+    tls: ClientTls<'_>,
+    intercept: &hyper_util::client::proxy::matcher::Intercept,
+    runtime: tokio::runtime::Handle,
+) -> Result<(ExplainingClient, Vec<BuildWarning>), String> {
+    let (client, problems, proxy_authorization): (Arc<dyn HttpClient>, _, _) = match tls {
+        ClientTls::PlainHttp => (
+            Arc::new(HyperClient::new(
+                crate::proxy::ToProxy::new(intercept),
+                timeout,
+                None,
+            )),
+            Vec::new(),
+            crate::proxy::authorization(intercept),
+        ),
+        #[cfg(feature = "__tls")]
+        ClientTls::Https { ca, identity } => {
+            let (config, problems) = crate::tls::client_config(ca, identity);
+            let config = config.map_err(|e| format!("TLS could not be set up ({e})"))?;
+            let connector = crate::tls::HttpsConnector::through(config, crate::proxy::tunnel(intercept));
+            (
+                Arc::new(HyperClient::new(connector, timeout, None)),
+                problems,
+                None,
+            )
+        }
+        #[cfg(not(feature = "__tls"))]
+        ClientTls::Https { .. } => return Err("this build of otel-kit-otlp has no TLS".to_owned()),
+    };
+    let mut client = ExplainingClient::new(client, timeout, runtime);
+    client.proxy_authorization = proxy_authorization;
+    Ok((client, problems))
+}
+
 /// Without a TLS feature there is no HTTPS (the exporter refuses an `https://` endpoint
 /// before it gets here).
 #[cfg(not(feature = "__tls"))]
@@ -127,6 +183,8 @@ pub struct ExplainingClient {
     timeout: Duration,
     runtime: tokio::runtime::Handle,
     report_gate: Arc<ReportGate>,
+    /// The proxy's credentials, for requests in absolute form through it.
+    proxy_authorization: Option<http::HeaderValue>,
 }
 
 impl ExplainingClient {
@@ -136,6 +194,7 @@ impl ExplainingClient {
             timeout,
             runtime,
             report_gate: Arc::new(ReportGate::new()),
+            proxy_authorization: None,
         }
     }
 
@@ -155,7 +214,12 @@ impl ExplainingClient {
 
 #[async_trait::async_trait]
 impl HttpClient for ExplainingClient {
-    async fn send_bytes(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+    async fn send_bytes(&self, mut request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+        if let Some(authorization) = &self.proxy_authorization {
+            request
+                .headers_mut()
+                .insert(http::header::PROXY_AUTHORIZATION, authorization.clone());
+        }
         // Scheme, host, port and path only: never credentials or a query.
         let uri = request.uri();
         let target = format!(
@@ -238,6 +302,7 @@ mod tests {
             .get(
                 Duration::from_secs(5),
                 ClientTls::PlainHttp,
+                Route::Direct,
                 runtime.handle().clone(),
             )
             .expect("client");
@@ -253,6 +318,7 @@ mod tests {
             .get(
                 Duration::from_secs(5),
                 ClientTls::PlainHttp,
+                Route::Direct,
                 runtime.handle().clone(),
             )
             .expect("client");
@@ -271,6 +337,7 @@ mod tests {
                 .get(
                     Duration::from_secs(timeout),
                     ClientTls::PlainHttp,
+                    Route::Direct,
                     runtime.handle().clone(),
                 )
                 .expect("client");

@@ -90,6 +90,8 @@ mod log_rebuild;
 pub mod otlp_encoding;
 #[cfg(feature = "__proto")]
 mod proto_export;
+#[cfg(feature = "proxy")]
+mod proxy;
 #[cfg(feature = "redaction")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redaction")))]
 pub mod redaction;
@@ -141,6 +143,9 @@ pub use proto_export::MetricExporter;
 #[cfg(feature = "__proto")]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
 pub use proto_export::SpanExporter;
+#[cfg(feature = "proxy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
+pub use proxy::{Proxy, ProxyError};
 pub use signal::Signal;
 
 /// Exemplars for the metric exporter: wrap the SDK's meter provider in an

@@ -125,20 +125,42 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// our configuration. Plain `http://` endpoints get a client without it.
 #[derive(Clone)]
 pub(crate) struct HttpsConnector {
-    tcp: HttpConnector,
+    tcp: Tcp,
     tls: tokio_rustls::TlsConnector,
 }
 
+/// What the TLS runs over: a TCP connection to the collector, or a `CONNECT` tunnel to
+/// it through a proxy (the `proxy` feature). Both give the same stream.
+#[derive(Clone)]
+enum Tcp {
+    Direct(HttpConnector),
+    #[cfg(feature = "proxy")]
+    Tunnel(hyper_util::client::legacy::connect::proxy::Tunnel<HttpConnector>),
+}
+
 impl HttpsConnector {
-    pub(crate) fn new(mut config: ClientConfig) -> Self {
-        // The client speaks HTTP/1.1 only; saying so keeps a server that also speaks h2
-        // from choosing it.
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    pub(crate) fn new(config: ClientConfig) -> Self {
         let mut tcp = HttpConnector::new();
         // It refuses any scheme but `http` unless told otherwise; the TLS is ours.
         tcp.enforce_http(false);
         // As reqwest did: a request is written at once, without waiting for ACKs.
         tcp.set_nodelay(true);
+        HttpsConnector::over(config, Tcp::Direct(tcp))
+    }
+
+    /// TLS inside `tunnel`, a `CONNECT` tunnel through a proxy.
+    #[cfg(feature = "proxy")]
+    pub(crate) fn through(
+        config: ClientConfig,
+        tunnel: hyper_util::client::legacy::connect::proxy::Tunnel<HttpConnector>,
+    ) -> Self {
+        HttpsConnector::over(config, Tcp::Tunnel(tunnel))
+    }
+
+    fn over(mut config: ClientConfig, tcp: Tcp) -> Self {
+        // The client speaks HTTP/1.1 only; saying so keeps a server that also speaks h2
+        // from choosing it.
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
         HttpsConnector {
             tcp,
             tls: tokio_rustls::TlsConnector::from(Arc::new(config)),
@@ -158,12 +180,27 @@ impl tower_service::Service<http::Uri> for HttpsConnector {
     type Future = Pin<Box<dyn Future<Output = Result<TlsStream, BoxError>> + Send>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
-        self.tcp.poll_ready(cx).map_err(Into::into)
+        match &mut self.tcp {
+            Tcp::Direct(tcp) => tcp.poll_ready(cx).map_err(Into::into),
+            #[cfg(feature = "proxy")]
+            Tcp::Tunnel(tunnel) => tunnel.poll_ready(cx).map_err(Into::into),
+        }
     }
 
     fn call(&mut self, uri: http::Uri) -> Self::Future {
         let server_name = server_name(&uri);
-        let tcp = self.tcp.call(uri);
+        let tcp: Pin<Box<dyn Future<Output = Result<TokioIo<tokio::net::TcpStream>, BoxError>> + Send>> =
+            match &mut self.tcp {
+                Tcp::Direct(tcp) => {
+                    let connecting = tcp.call(uri);
+                    Box::pin(async move { connecting.await.map_err(Into::into) })
+                }
+                #[cfg(feature = "proxy")]
+                Tcp::Tunnel(tunnel) => {
+                    let connecting = tunnel.call(uri);
+                    Box::pin(async move { connecting.await.map_err(Into::into) })
+                }
+            };
         let tls = self.tls.clone();
         Box::pin(async move {
             let server_name = server_name?;

@@ -177,8 +177,23 @@ fn grpc(
     // Without TLS, `sender` has refused an `https://` endpoint already.
     #[cfg(not(feature = "__tls"))]
     let _ = https;
+    let channel = channel.timeout(settings.timeout);
+    // Through a proxy, HTTP/2 needs a `CONNECT` tunnel (tonic adds the TLS inside it).
+    #[cfg(feature = "proxy")]
+    let intercept = settings
+        .proxy
+        .as_ref()
+        .and_then(|proxy| proxy.intercept(&endpoint.parse().unwrap_or_default()));
+    #[cfg(not(feature = "proxy"))]
+    let intercept: Option<std::convert::Infallible> = None;
     // tonic spawns the channel's connection tasks on the current runtime.
-    let channel = runtime.enter(|| channel.timeout(settings.timeout).connect_lazy());
+    let channel = runtime.enter(|| match intercept {
+        #[cfg(feature = "proxy")]
+        Some(intercept) => channel.connect_with_connector_lazy(crate::proxy::tunnel(&intercept)),
+        #[cfg(not(feature = "proxy"))]
+        Some(never) => match never {},
+        None => channel.connect_lazy(),
+    });
     let mut metadata = http::HeaderMap::new();
     metadata.insert(
         http::header::USER_AGENT,
@@ -225,11 +240,23 @@ fn http(
     } else {
         ClientTls::PlainHttp
     };
-    let (client, warnings) = runtime
-        .http_client(settings.timeout, tls)
-        .map_err(|why| BuildError::Tls {
-            endpoint: endpoint.to_owned(),
-            why,
-        })?;
+    #[cfg(feature = "proxy")]
+    let route = settings
+        .proxy
+        .as_ref()
+        .and_then(|proxy| proxy.intercept(&uri))
+        .map_or(
+            crate::http_client::Route::Direct,
+            crate::http_client::Route::Proxied,
+        );
+    #[cfg(not(feature = "proxy"))]
+    let route = crate::http_client::Route::Direct;
+    let (client, warnings) =
+        runtime
+            .http_client(settings.timeout, tls, route)
+            .map_err(|why| BuildError::Tls {
+                endpoint: endpoint.to_owned(),
+                why,
+            })?;
     Ok((Via::Http(HttpSender::new(client, uri, headers, gzip)), warnings))
 }

@@ -10,7 +10,7 @@
 //! - [`TestCollector`] (the `collector` feature): an OTLP/gRPC + OTLP/HTTP receiver on
 //!   loopback whose data is read with the same assertions, with request headers recorded
 //!   and failures injectable; [`Rotel`], the real rotel collector as a child process
-//!   relaying to a [`TestCollector`].
+//!   relaying to a [`TestCollector`]; [`Tinyproxy`], a real HTTP proxy with its log.
 //! - `Conformance` (the `conformance` feature): every attribute, metric and log event
 //!   checked against the semantic-conventions registry, with one line of counts.
 //! - [`BlackHole`]: an endpoint that accepts connections and never answers.
@@ -62,6 +62,8 @@ mod noop_processor;
 #[cfg(feature = "collector")]
 mod rotel;
 mod scoped_future;
+#[cfg(feature = "collector")]
+mod tinyproxy;
 
 pub use alone::{ALONE_ENV, alone, ran_alone};
 pub use assert::{
@@ -91,6 +93,9 @@ pub use noop_processor::NoopSpanProcessor;
 #[cfg_attr(docsrs, doc(cfg(feature = "collector")))]
 pub use rotel::{ROTEL_BIN_ENV, Rotel, RotelProtocol};
 pub use scoped_future::ScopedFuture;
+#[cfg(feature = "collector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "collector")))]
+pub use tinyproxy::{TINYPROXY_BIN_ENV, Tinyproxy};
 
 /// The `tracing` span bridge as otel-kit-init's subscriber sets it up, so tests see
 /// what production exports: no thread, busy/idle time or target attributes (none is a

@@ -299,6 +299,33 @@ impl Builder {
         self
     }
 
+    /// Sends every signal's OTLP exports through `proxy` (the `proxy` cargo feature);
+    /// wins over `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`.
+    ///
+    /// ```no_run
+    /// use otel_kit_init::Proxy;
+    ///
+    /// let proxy = Proxy::new("http://user:password@proxy.corp:3128")?.no_proxy("localhost,.internal");
+    /// let telemetry = otel_kit_init::builder().proxy(proxy).init()?;
+    /// # drop(telemetry);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "proxy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
+    pub fn proxy(mut self, proxy: crate::Proxy) -> Self {
+        self.code.proxy = Some(Some(proxy));
+        self
+    }
+
+    /// Sends every signal's OTLP exports directly, whatever the proxy variables say (the
+    /// `proxy` cargo feature).
+    #[cfg(feature = "proxy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
+    pub fn without_proxy(mut self) -> Self {
+        self.code.proxy = Some(None);
+        self
+    }
+
     /// The OTLP protocol for every signal; wins over the protocol variables.
     pub fn otlp_protocol(mut self, protocol: OtlpProtocol) -> Self {
         self.code.otlp_protocol = Some(protocol);

@@ -60,6 +60,9 @@ pub(crate) struct CodeValues {
     pub(crate) otlp_protocol: Option<OtlpProtocol>,
     pub(crate) exemplar_filter: Option<ExemplarFilter>,
     pub(crate) cardinality_limit: Option<usize>,
+    /// `Some(None)`: no proxy, whatever the environment says; `Some(Some(p))`: this one.
+    #[cfg(feature = "proxy")]
+    pub(crate) proxy: Option<Option<otel_kit_otlp::Proxy>>,
 }
 
 impl CodeValues {
@@ -167,6 +170,10 @@ impl CodeValues {
         warnings: &mut Vec<ConfigWarning>,
     ) -> EffectiveConfig {
         warnings.retain(|w| !self.replaces(&w.variable));
+        #[cfg(feature = "proxy")]
+        if let Some(proxy) = &self.proxy {
+            config.otlp.proxy = proxy.clone();
+        }
         config
             .otlp
             .apply_code(self.otlp_endpoint.as_deref(), self.otlp_protocol, warnings);
@@ -252,6 +259,16 @@ impl CodeValues {
     }
 
     /// Whether a value set in code takes the place of `variable`.
+    #[cfg(feature = "proxy")]
+    fn replaces_proxy_variable(&self, variable: &str) -> bool {
+        self.proxy.is_some() && super::proxy::VARIABLES.contains(&variable)
+    }
+
+    #[cfg(not(feature = "proxy"))]
+    fn replaces_proxy_variable(&self, _variable: &str) -> bool {
+        false
+    }
+
     fn replaces(&self, variable: &str) -> bool {
         self.sampling.is_some() && sampling::VARIABLES.contains(&variable)
             || self.propagators.is_some() && variable == propagation::VARIABLE
@@ -259,6 +276,7 @@ impl CodeValues {
             || self.prometheus_address.is_some()
                 && [super::prometheus::HOST, super::prometheus::PORT].contains(&variable)
             || self.redaction.is_some() && redaction::VARIABLES.contains(&variable)
+            || self.replaces_proxy_variable(variable)
             || Signal::ALL
                 .into_iter()
                 .any(|s| self.exporter(s).is_some() && variable == exporters::variable(s))

@@ -36,6 +36,8 @@ mod exporters;
 mod otlp;
 mod peer_services;
 mod prometheus;
+#[cfg(feature = "proxy")]
+pub(crate) mod proxy;
 mod summary;
 mod tuning;
 

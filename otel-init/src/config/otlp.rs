@@ -173,6 +173,11 @@ pub struct OtlpConfig {
     pub metrics: OtlpSignalConfig,
     /// Log records.
     pub logs: OtlpSignalConfig,
+    /// The HTTP proxy of every signal's exports (`HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `ALL_PROXY`, `NO_PROXY` as curl reads them, or `Builder::proxy`); `None` sends
+    /// directly. The `proxy` cargo feature.
+    #[cfg(feature = "proxy")]
+    pub proxy: Option<otel_kit_otlp::Proxy>,
 }
 
 impl fmt::Display for OtlpConfig {
@@ -181,7 +186,13 @@ impl fmt::Display for OtlpConfig {
             f,
             "otlp.traces=[{}] otlp.metrics=[{}] otlp.logs=[{}]",
             self.traces, self.metrics, self.logs
-        )
+        )?;
+        // Without credentials: `Proxy`'s `Display` never shows them.
+        #[cfg(feature = "proxy")]
+        if let Some(proxy) = &self.proxy {
+            write!(f, " otlp.proxy=[{proxy}]")?;
+        }
+        Ok(())
     }
 }
 
@@ -191,6 +202,8 @@ impl OtlpConfig {
             traces: OtlpSignalConfig::read(env, Signal::Traces),
             metrics: OtlpSignalConfig::read(env, Signal::Metrics),
             logs: OtlpSignalConfig::read(env, Signal::Logs),
+            #[cfg(feature = "proxy")]
+            proxy: super::proxy::read(env),
         }
     }
 

@@ -61,6 +61,16 @@ impl fmt::Display for Summary<'_> {
                 write!(f, " otlp.{signal}=[{}]", self.otlp.signal(signal))?;
             }
         }
+        // Without credentials: `Proxy`'s `Display` never shows them.
+        #[cfg(feature = "proxy")]
+        if let Some(proxy) = &self.otlp.proxy
+            && self
+                .exporters
+                .iter()
+                .any(|kinds| kinds.contains(&ExporterKind::Otlp))
+        {
+            write!(f, " otlp.proxy=[{proxy}]")?;
+        }
         write!(
             f,
             " bsp={} metric_interval={}ms redaction={}",

@@ -1,4 +1,4 @@
-//! Building the OTLP exporters from a resolved [`OtlpSignalConfig`]: otel-kit-otlp's
+//! Building the OTLP exporters from a resolved [`OtlpSignalConfig`](crate::config::OtlpSignalConfig): otel-kit-otlp's
 //! (our own protobuf encoding) for gRPC and HTTP/protobuf, the upstream one for
 //! HTTP/JSON. One function for every signal, [`exporter`]; what differs between the
 //! signals is each exporter's [`SignalExporter`] impl (`exporters.rs`), and the settings
@@ -15,7 +15,7 @@ use otel_kit_otlp::ExportRuntime;
 
 use crate::InitError;
 use crate::Signal;
-use crate::config::{OtlpProtocol, OtlpSignalConfig};
+use crate::config::{OtlpConfig, OtlpProtocol};
 use crate::env::Warnings;
 #[cfg(feature = "logs")]
 pub(crate) use exporters::OtlpLogExporter;
@@ -53,14 +53,17 @@ pub(crate) trait SignalExporter: Sized {
 /// The OTLP exporter of signal `E`, or `None` (with a warning) when this build cannot
 /// reach the endpoint or lacks the configured protocol.
 pub(crate) fn exporter<E: SignalExporter>(
-    config: &OtlpSignalConfig,
+    otlp: &OtlpConfig,
     settings: &E::Settings,
     runtime: Option<&ExportRuntime>,
     warnings: &mut Warnings,
 ) -> Result<Option<E>, InitError> {
+    let config = otlp.signal(E::SIGNAL);
     let t = Transport {
         config,
         signal: E::SIGNAL,
+        #[cfg(feature = "proxy")]
+        proxy: otlp.proxy.as_ref(),
     };
     let Some(runtime) = t.usable(runtime, warnings) else {
         return Ok(None);

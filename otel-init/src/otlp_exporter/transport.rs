@@ -21,6 +21,9 @@ use crate::env::Warnings;
 pub(crate) struct Transport<'a> {
     pub(super) config: &'a OtlpSignalConfig,
     pub(super) signal: Signal,
+    /// The proxy of every signal, when one is configured.
+    #[cfg(feature = "proxy")]
+    pub(super) proxy: Option<&'a otel_kit_otlp::Proxy>,
 }
 
 impl Transport<'_> {
@@ -179,6 +182,10 @@ impl Transport<'_> {
         if let Some(ca) = ca {
             b = b.with_ca_certificate(ca);
         }
+        #[cfg(feature = "proxy")]
+        if let Some(proxy) = self.proxy {
+            b = b.with_proxy(proxy.clone());
+        }
         if let Some((cert, key)) = identity {
             b = b.with_client_identity(cert, key);
         }
@@ -279,7 +286,16 @@ impl Transport<'_> {
             ClientTls::PlainHttp
         };
         // Always otel-kit-otlp's: this build has no client of opentelemetry-otlp's own.
-        match runtime.http_client(self.config.timeout, tls) {
+        #[cfg(feature = "proxy")]
+        let client = match (self.proxy, self.config.endpoint.parse::<http::Uri>()) {
+            (Some(proxy), Ok(endpoint)) => {
+                runtime.http_client_via(self.config.timeout, tls, proxy, &endpoint)
+            }
+            _ => runtime.http_client(self.config.timeout, tls),
+        };
+        #[cfg(not(feature = "proxy"))]
+        let client = runtime.http_client(self.config.timeout, tls);
+        match client {
             Ok((client, left_out)) => {
                 self.left_out(left_out, warnings);
                 Some(client)

@@ -13,6 +13,7 @@ mod batch;
 mod console;
 mod export;
 mod otlp_encoding;
+mod proxy;
 mod redaction;
 mod support;
 

@@ -4,6 +4,7 @@ mod additions;
 mod flush_single_flight;
 mod no_telemetry_feedback_loop;
 mod pipeline;
+mod proxy;
 mod shutdown_budget;
 mod tls;
 mod tls_error_message;
