@@ -72,9 +72,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// says where telemetry goes, the quickstart prints it on the console instead, so a
 /// first run shows something.
 fn telemetry_builder() -> otel_kit_init::Builder {
-    otel_kit_init::builder()
+    // `builder!()`: `service.version` is this crate's Cargo version unless
+    // OTEL_RESOURCE_ATTRIBUTES=service.version=... says otherwise.
+    otel_kit_init::builder!()
         .service_name("quickstart") // OTEL_SERVICE_NAME still wins
-        .service_version(otel_kit_init::service_version!())
         // Console output unless OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_*_EXPORTER says otherwise.
         .fallback_exporter(otel_kit_init::Exporter::Console)
 }

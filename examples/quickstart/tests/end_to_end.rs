@@ -145,6 +145,15 @@ async fn run_against_collector(protocol: &str) {
     let base_url = service.base_url.clone();
     let (status, stdout) = service.terminate().await;
     assert!(status.success(), "exit status {status}; stdout:\n{stdout}");
+    // The start-up line says who started and where telemetry goes.
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        stdout.contains(&format!(
+            "telemetry: service.name=quickstart service.version={version} service.instance.id="
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("otlp.traces=[{protocol} ")), "{stdout}");
 
     // Shutdown flushed everything before the exit: what is here is all there is.
     let spans = collector.wait_for_spans(4, WAIT).await;
@@ -160,7 +169,9 @@ async fn run_against_collector(protocol: &str) {
         .has_attribute("http.response.status_code", 200)
         .has_status_unset()
         .lacks_attribute("otel.kind")
-        .has_resource_attribute("service.name", "quickstart");
+        .has_resource_attribute("service.name", "quickstart")
+        // `otel_kit_init::builder!()`: the application's own Cargo version.
+        .has_resource_attribute("service.version", env!("CARGO_PKG_VERSION"));
     let call = spans.span("GET");
     call.has_kind(SpanKind::Client)
         .has_parent(&hello)
@@ -344,4 +355,46 @@ async fn serves_prometheus_beside_its_otlp_export() {
         .has_value(1);
     let (status, stdout) = service.terminate().await;
     assert!(status.success(), "exit status {status}; stdout:\n{stdout}");
+}
+
+/// What issue 27 asks of the environment alone: a proxy from `HTTP_PROXY` (a real
+/// tinyproxy; skipped without `TEST_TINYPROXY`), `service.version` from
+/// `OTEL_RESOURCE_ATTRIBUTES` over the Cargo version, and a warning that names the right
+/// way to set a variable the kit does not read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn from_the_environment_alone_exports_through_a_proxy_with_the_deployed_version() {
+    let Some(bin) = otel_kit_testing::Tinyproxy::binary_from_env() else {
+        return;
+    };
+    let proxy = otel_kit_testing::Tinyproxy::start(&bin, None).expect("tinyproxy");
+    let collector = TestCollector::start().await.expect("collector");
+    let endpoint = collector.endpoint();
+    let proxy_url = proxy.url();
+    let service = Quickstart::start(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
+        ("HTTP_PROXY", &proxy_url),
+        ("OTEL_RESOURCE_ATTRIBUTES", "service.version=9.9.9-deployed"),
+        ("OTEL_SERVICE_VERSION", "1.0"),
+        ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+    ])
+    .await;
+    assert_eq!(service.get("/hello/ada").await.0, 200);
+    let (status, stdout) = service.terminate().await;
+    assert!(status.success(), "exit status {status}; stdout:\n{stdout}");
+    collector
+        .wait_for_spans(4, WAIT)
+        .await
+        .span("GET /hello/{name}")
+        .has_resource_attribute("service.version", "9.9.9-deployed");
+    let target = format!("127.0.0.1:{}", collector.addr().port());
+    assert!(!proxy.requests_to(&target).is_empty(), "{}", proxy.log());
+    assert!(
+        stdout.contains("OTEL_SERVICE_VERSION")
+            && stdout.contains("OTEL_RESOURCE_ATTRIBUTES=service.version=..."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("otlp.proxy=[http={proxy_url}")),
+        "{stdout}"
+    );
 }

@@ -47,6 +47,10 @@ pub struct Builder {
     install_subscriber: bool,
     set_globals: bool,
     lookup: Lookup,
+    /// The names of the variables set, for the unknown-variable warnings: the process's,
+    /// or those of [`Builder::environment_variables`]; `None` after
+    /// [`Builder::environment`], which can only be asked by name.
+    variable_names: Option<Arc<dyn Fn() -> Vec<String> + Send + Sync>>,
     /// Span processors, log processors, metric readers and views added in code.
     additions: Additions,
     /// `None`: the environment decides (on unless
@@ -68,6 +72,11 @@ impl Default for Builder {
             install_subscriber: true,
             set_globals: true,
             lookup: Arc::new(|k| std::env::var(k).ok()),
+            variable_names: Some(Arc::new(|| {
+                std::env::vars_os()
+                    .filter_map(|(name, _)| name.into_string().ok())
+                    .collect()
+            })),
             additions: Additions::default(),
             #[cfg(feature = "runtime-metrics")]
             runtime_metrics: None,
@@ -99,6 +108,14 @@ impl Builder {
     /// calling crate's version.
     pub fn service_version(mut self, version: impl Into<String>) -> Self {
         self.resource = self.resource.service_version(version);
+        self
+    }
+
+    /// `service.version` unless `OTEL_RESOURCE_ATTRIBUTES` gives one: the application's
+    /// own Cargo version, as [`builder!`](crate::builder!) and [`init!`](crate::init!)
+    /// give it. [`service_version`](Self::service_version) wins over both.
+    pub fn default_service_version(mut self, version: impl Into<String>) -> Self {
+        self.resource = self.resource.default_service_version(version);
         self
     }
 
@@ -401,8 +418,35 @@ impl Builder {
     }
 
     /// Reads configuration from `lookup` instead of the process environment (tests).
+    /// An unknown `OTEL_*` variable cannot be found through a lookup: use
+    /// [`environment_variables`](Self::environment_variables) to have them warned about.
     pub fn environment(mut self, lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
         self.lookup = Arc::new(lookup);
+        self.variable_names = None;
+        self
+    }
+
+    /// Reads configuration from these variables instead of the process environment, as
+    /// if they were all the process had: an `OTEL_*` one the kit does not read is warned
+    /// about, naming the one meant.
+    ///
+    /// ```
+    /// let telemetry = otel_kit_init::builder()
+    ///     .without_globals()
+    ///     .environment_variables([("OTEL_EXPORTER_OTLP_ENDPIONT", "http://collector:4318"), ("OTEL_TRACES_EXPORTER", "none")])
+    ///     .init()?;
+    /// assert!(telemetry.warnings().iter().any(|w| w.contains("did you mean OTEL_EXPORTER_OTLP_ENDPOINT?")));
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    pub fn environment_variables<K: Into<String>, V: Into<String>>(
+        mut self,
+        variables: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let map: std::collections::HashMap<String, String> =
+            variables.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let names: Vec<String> = map.keys().cloned().collect();
+        self.lookup = Arc::new(move |k| map.get(k).cloned());
+        self.variable_names = Some(Arc::new(move || names.clone()));
         self
     }
 

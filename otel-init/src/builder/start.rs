@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use opentelemetry::trace::TracerProvider as _;
-use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
+use opentelemetry_semantic_conventions::resource::{SERVICE_INSTANCE_ID, SERVICE_NAME, SERVICE_VERSION};
 
 use super::Builder;
 use crate::InitError;
@@ -29,7 +29,19 @@ impl Builder {
             .get(&opentelemetry::Key::from_static_str(SERVICE_NAME))
             .map(|v| v.to_string())
             .unwrap_or_default();
-        let effective = self.code.apply(config, service_name, &mut config_warnings);
+        let mut effective = self.code.apply(config, service_name, &mut config_warnings);
+        let resource_value = |key: &'static str| {
+            resource
+                .get(&opentelemetry::Key::from_static_str(key))
+                .map(|v| v.to_string())
+        };
+        effective.service_version = resource_value(SERVICE_VERSION);
+        effective.service_instance_id = resource_value(SERVICE_INSTANCE_ID).unwrap_or_default();
+        if let Some(names) = &self.variable_names {
+            config_warnings.extend(crate::config::known_variables::check(
+                names().iter().map(String::as_str),
+            ));
+        }
 
         let redactor = effective
             .redaction

@@ -181,6 +181,9 @@ impl CodeValues {
             Signal::ALL.map(|signal| self.exporters(&config, signal));
         EffectiveConfig {
             service_name,
+            // The resource's, filled in by the start-up once it is built.
+            service_version: None,
+            service_instance_id: String::new(),
             sdk_disabled: config.sdk_disabled,
             log_level: config.log_level,
             propagators: match &self.propagators {

@@ -28,6 +28,7 @@ use crate::sampling::Sampling;
 /// let telemetry = otel_kit_init::builder()
 ///     .without_globals()
 ///     .service_name("in-code")
+///     .service_version("2.1.0")
 ///     .sampling(Sampling::ratio(0.5))
 ///     .metrics_exporter(Exporter::None)
 ///     .logs_exporter(Exporter::Console)
@@ -38,9 +39,14 @@ use crate::sampling::Sampling;
 /// assert_eq!(effective.sampling, Sampling::ratio(0.5), "code wins for the rest");
 /// assert_eq!(effective.traces_exporters, [ExporterKind::Otlp]);
 /// assert!(effective.metrics_exporters.is_empty());
-/// assert!(effective.to_string().starts_with(
-///     "service.name=checkout sdk_disabled=false propagators=tracecontext,baggage \
-///      sampler=parentbased_traceidratio(0.5) traces=otlp metrics=none logs=console otlp.traces=["
+/// // The start-up line: name, version, instance, then propagators, sampler, exporters,
+/// // and each OTLP signal's protocol and endpoint.
+/// let line = effective.to_string();
+/// let instance = &effective.service_instance_id;
+/// assert!(line.starts_with(&format!("service.name=checkout service.version=2.1.0 service.instance.id={instance} ")));
+/// assert!(line.contains(
+///     " sdk_disabled=false propagators=tracecontext,baggage \
+///      sampler=parentbased_traceidratio(0.5) traces=otlp metrics=none logs=console otlp.traces=[http/protobuf http://localhost:4318/v1/traces "
 /// ));
 /// # Ok::<(), otel_kit_init::InitError>(())
 /// ```
@@ -48,6 +54,10 @@ use crate::sampling::Sampling;
 pub struct EffectiveConfig {
     /// `service.name` as the resource reports it.
     pub service_name: String,
+    /// `service.version` as the resource reports it, if any.
+    pub service_version: Option<String>,
+    /// `service.instance.id` as the resource reports it (generated when not given).
+    pub service_instance_id: String,
     /// No-op providers (propagation still works).
     pub sdk_disabled: bool,
     /// The OpenTelemetry crates' own diagnostics level.
@@ -112,6 +122,7 @@ impl fmt::Display for EffectiveConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         Summary {
             service_name: Some(&self.service_name),
+            service_identity: Some((self.service_version.as_deref(), &self.service_instance_id)),
             sdk_disabled: self.sdk_disabled,
             propagators: &self.propagators,
             sampling: &self.sampling,

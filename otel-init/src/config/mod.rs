@@ -33,6 +33,7 @@ mod code;
 mod effective;
 mod endpoint;
 mod exporters;
+pub(crate) mod known_variables;
 mod otlp;
 mod peer_services;
 mod prometheus;
@@ -215,6 +216,7 @@ impl Config {
 impl fmt::Display for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         Summary {
+            service_identity: None,
             service_name: self.service_name.as_deref(),
             sdk_disabled: self.sdk_disabled,
             propagators: &self.propagators,

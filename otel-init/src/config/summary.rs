@@ -15,6 +15,9 @@ use crate::sampling::Sampling;
 /// What the line shows, borrowed from either type.
 pub(super) struct Summary<'a> {
     pub(super) service_name: Option<&'a str>,
+    /// `service.version` and `service.instance.id` as the resource reports them (only
+    /// what `init()` put in effect knows them).
+    pub(super) service_identity: Option<(Option<&'a str>, &'a str)>,
     pub(super) sdk_disabled: bool,
     pub(super) propagators: &'a [PropagatorName],
     pub(super) sampling: &'a Sampling,
@@ -45,10 +48,17 @@ impl fmt::Display for Summary<'_> {
             names.join(",")
         };
         let [traces, metrics, logs] = self.exporters;
+        write!(f, "service.name={}", self.service_name.unwrap_or("<unset>"),)?;
+        if let Some((version, instance)) = self.service_identity {
+            write!(
+                f,
+                " service.version={} service.instance.id={instance}",
+                version.unwrap_or("<unset>")
+            )?;
+        }
         write!(
             f,
-            "service.name={} sdk_disabled={} propagators={propagators} sampler={} traces={} metrics={} logs={}",
-            self.service_name.unwrap_or("<unset>"),
+            " sdk_disabled={} propagators={propagators} sampler={} traces={} metrics={} logs={}",
             self.sdk_disabled,
             self.sampling,
             kinds(traces),

@@ -37,8 +37,8 @@
 //! | 1 | `OTEL_SERVICE_NAME` | [`ResourceOptions::service_version`], [`ResourceOptions::deployment_environment`] |
 //! | 2 | `service.name` in `OTEL_RESOURCE_ATTRIBUTES` | [`ResourceOptions::attribute`] / [`attributes`](ResourceOptions::attributes) (the last of a key wins) |
 //! | 3 | [`ResourceOptions::service_name`] | `OTEL_RESOURCE_ATTRIBUTES` (the last of a key wins) |
-//! | 4 | `service.name` given to [`ResourceOptions::attribute`] | detected, below |
-//! | 5 | `unknown_service:<executable name>` (the spec default), with a warning | |
+//! | 4 | `service.name` given to [`ResourceOptions::attribute`] | `service.version` from [`ResourceOptions::default_service_version`] (the application's Cargo version, given by [`init!`](crate::init!)) |
+//! | 5 | `unknown_service:<executable name>` (the spec default), with a warning | detected, below |
 //!
 //! Empty values count as unset for `service.name`.
 //!
@@ -128,6 +128,42 @@ macro_rules! service_version {
     };
 }
 
+/// [`init()`](crate::init) with `service.version` set to the calling crate's Cargo
+/// version (`CARGO_PKG_VERSION`), unless `OTEL_RESOURCE_ATTRIBUTES` gives one: what a
+/// service's `main` calls.
+///
+/// ```no_run
+/// # fn main() -> Result<(), otel_kit_init::InitError> {
+/// let _telemetry = otel_kit_init::init!()?;
+/// # Ok(())
+/// # }
+/// ```
+#[macro_export]
+macro_rules! init {
+    () => {
+        $crate::builder!().init()
+    };
+}
+
+/// [`builder()`](crate::builder) with `service.version` set to the calling crate's
+/// Cargo version, unless `OTEL_RESOURCE_ATTRIBUTES` gives one
+/// ([`Builder::default_service_version`](crate::Builder::default_service_version)).
+///
+/// ```
+/// let telemetry = otel_kit_init::builder!()
+///     .without_globals()
+///     .exporter(otel_kit_init::Exporter::None)
+///     .init()?;
+/// assert_eq!(telemetry.effective_config().service_version.as_deref(), Some(env!("CARGO_PKG_VERSION")));
+/// # Ok::<(), otel_kit_init::InitError>(())
+/// ```
+#[macro_export]
+macro_rules! builder {
+    () => {
+        $crate::builder().default_service_version($crate::service_version!())
+    };
+}
+
 /// What the code and the environment say about the service; detection adds the rest
 /// (see the [module docs](self) for the precedence).
 ///
@@ -151,6 +187,7 @@ macro_rules! service_version {
 pub struct ResourceOptions {
     service_name: Option<String>,
     service_version: Option<String>,
+    default_service_version: Option<String>,
     deployment_environment: Option<String>,
     attributes: Vec<KeyValue>,
     env_service_name: Option<String>,
@@ -206,6 +243,28 @@ impl ResourceOptions {
     /// ```
     pub fn service_version(mut self, version: impl Into<String>) -> Self {
         self.service_version = Some(version.into());
+        self
+    }
+
+    /// `service.version` unless `OTEL_RESOURCE_ATTRIBUTES` gives one: the application's
+    /// own Cargo version, which a deployment may override (the [`init!`](crate::init!)
+    /// and [`builder!`](crate::builder!) macros give it). [`service_version`](Self::service_version)
+    /// wins over both.
+    ///
+    /// ```
+    /// use opentelemetry::{Key, Value};
+    /// use opentelemetry_semantic_conventions::resource::SERVICE_VERSION;
+    /// use otel_kit_init::resource::{Detection, ResourceOptions, build_resource};
+    /// let version = |o: &ResourceOptions| {
+    ///     build_resource(o, &Detection::new(|_| None, "/nonexistent")).0.get(&Key::from_static_str(SERVICE_VERSION))
+    /// };
+    /// let options = ResourceOptions::new().default_service_version("1.4.2");
+    /// assert_eq!(version(&options), Some(Value::from("1.4.2")));
+    /// let deployed = options.env_resource_attributes([("service.version".to_owned(), "1.4.2-hotfix".to_owned())]);
+    /// assert_eq!(version(&deployed), Some(Value::from("1.4.2-hotfix")));
+    /// ```
+    pub fn default_service_version(mut self, version: impl Into<String>) -> Self {
+        self.default_service_version = Some(version.into());
         self
     }
 
@@ -332,6 +391,9 @@ pub fn build_resource(options: &ResourceOptions, detection: &Detection) -> (Reso
 
     // Lowest rank first; each layer overwrites the one before.
     detected(detection).into_iter().for_each(&mut set);
+    if let Some(version) = &options.default_service_version {
+        set(KeyValue::new(SERVICE_VERSION, version.clone()));
+    }
 
     let mut env_attribute_name = None;
     for (key, value) in &options.env_resource_attributes {
