@@ -84,10 +84,9 @@ fuzz_target!(|data: &[u8]| {
             let before_last: usize = all[..all.len() - 1].iter().map(|v| v.len() + 1).sum();
             assert!(before_last <= MAX_TOTAL_BYTES, "{name}: read past the limit");
             for value in all {
-                let field_of_that_text = headers
-                    .inner()
-                    .iter()
-                    .any(|(key, field)| key.as_str().eq_ignore_ascii_case(name) && text(field) == Some(*value));
+                let field_of_that_text = headers.inner().iter().any(|(key, field)| {
+                    key.as_str().eq_ignore_ascii_case(name) && text(field) == Some(*value)
+                });
                 assert!(field_of_that_text, "{name}: {value:?} is the text of no field");
             }
         }

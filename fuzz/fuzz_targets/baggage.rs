@@ -24,10 +24,10 @@ use libfuzzer_sys::fuzz_target;
 use opentelemetry::Context;
 use opentelemetry::baggage::{Baggage, BaggageExt as _};
 use opentelemetry::propagation::TextMapPropagator as _;
+use otel_kit_fuzz::{lines, single};
 use otel_kit_init::propagation::{
     LimitedBaggagePropagator, MessageHeaders, MessageHeadersMut, PropagatorName, Propagators,
 };
-use otel_kit_fuzz::{lines, single};
 
 const MAX_MEMBERS: usize = LimitedBaggagePropagator::MAX_MEMBERS;
 const MAX_BYTES: usize = LimitedBaggagePropagator::MAX_BYTES;

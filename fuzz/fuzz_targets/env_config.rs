@@ -23,10 +23,10 @@
 use std::collections::HashMap;
 
 use libfuzzer_sys::fuzz_target;
+use otel_kit_fuzz::lines;
 use otel_kit_init::config::Config;
 use otel_kit_init::propagation::from_names;
 use otel_kit_init::sampling::from_env_values;
-use otel_kit_fuzz::lines;
 
 const KNOWN: &[&str] = &[
     "OTEL_SDK_DISABLED",
@@ -122,8 +122,7 @@ fuzz_target!(|data: &[u8]| {
     );
 
     for warning in &warnings {
-        let set = vars.contains_key(&warning.variable)
-            || batch_over_queue(&warning.variable, &vars);
+        let set = vars.contains_key(&warning.variable) || batch_over_queue(&warning.variable, &vars);
         assert!(
             set,
             "a warning about {} which is not set: {warning}",
@@ -169,7 +168,11 @@ fuzz_target!(|data: &[u8]| {
         .map(|l| String::from_utf8_lossy(l).into_owned())
         .collect();
     for names in [
-        config.propagators.iter().map(|name| name.as_str()).collect::<Vec<_>>(),
+        config
+            .propagators
+            .iter()
+            .map(|name| name.as_str())
+            .collect::<Vec<_>>(),
         texts.iter().map(String::as_str).collect(),
     ] {
         let (propagators, _) = from_names(names.iter().copied());

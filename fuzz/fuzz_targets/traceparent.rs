@@ -18,8 +18,8 @@ use libfuzzer_sys::fuzz_target;
 use opentelemetry::Context;
 use opentelemetry::propagation::TextMapPropagator as _;
 use opentelemetry::trace::TraceContextExt as _;
-use otel_kit_init::propagation::{MessageHeaders, MessageHeadersMut, PropagatorName, Propagators};
 use otel_kit_fuzz::{is_lower_hex, lines, single};
+use otel_kit_init::propagation::{MessageHeaders, MessageHeadersMut, PropagatorName, Propagators};
 
 fuzz_target!(|data: &[u8]| {
     let lines = lines(data);

@@ -30,6 +30,8 @@ type SpanStep = Box<dyn FnOnce(TracerProviderBuilder, &BeforeSpanProcessors<'_>)
 #[derive(Default)]
 pub(crate) struct Additions {
     span_processors: Vec<SpanStep>,
+    /// The tracer provider's id generator, when the application gives one.
+    id_generator: Option<Box<dyn FnOnce(TracerProviderBuilder) -> TracerProviderBuilder>>,
     #[cfg(feature = "logs")]
     log_processors: Vec<Step<LoggerProviderBuilder>>,
     #[cfg(feature = "metrics")]
@@ -86,6 +88,21 @@ impl Additions {
 }
 
 impl Additions {
+    pub(crate) fn set_id_generator<G: opentelemetry_sdk::trace::IdGenerator + 'static>(
+        &mut self,
+        generator: G,
+    ) {
+        self.id_generator = Some(Box::new(move |tracer| tracer.with_id_generator(generator)));
+    }
+
+    /// The application's id generator, if it gave one.
+    pub(crate) fn add_id_generator(&mut self, tracer: TracerProviderBuilder) -> TracerProviderBuilder {
+        match self.id_generator.take() {
+            Some(add) => add(tracer),
+            None => tracer,
+        }
+    }
+
     pub(crate) fn push_span_processor<P: SpanProcessor + 'static>(&mut self, processor: P) {
         self.span_processors
             .push(Box::new(move |tracer, before| before.add(tracer, processor)));

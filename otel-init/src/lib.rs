@@ -80,6 +80,7 @@
 //! | `runtime-metrics` | yes | the `runtime_metrics` module: `process.*` metrics (Linux) and the tokio runtimes' `tokio.*` metrics, read at collection time | nothing more (implies `metrics`) |
 //! | `log-bridge` | yes | records of the `log` crate into the installed subscriber (`subscriber::bridge_log_crate`): console and OTLP logs, filtered by `RUST_LOG` | tracing-log (already there through tracing-subscriber) |
 //! | `proxy` | yes | OTLP exports through an HTTP proxy: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` as curl reads them, [`Builder::proxy`] | base64, ipnet (hyper-util's proxy matcher and `CONNECT` tunnel) |
+//! | `xray` | yes | `xray` in `OTEL_PROPAGATORS` (AWS X-Ray's `X-Amzn-Trace-Id`) and [`XrayIdGenerator`] | opentelemetry-aws |
 //! | `prometheus` | no | the `prometheus` module: `/metrics` (text 0.0.4 and OpenMetrics with exemplars), `OTEL_METRICS_EXPORTER=prometheus` | hyper's HTTP/1 server (hyper is already the OTLP/HTTP client), itoa, ryu |
 //!
 //! What a build lacks is never silent: an `OTEL_*` variable that asks for it gets a
@@ -132,6 +133,11 @@ pub use cardinality_limit::DEFAULT_CARDINALITY_LIMIT;
 pub use config::Exporter;
 pub use control::{ControlError, TelemetryControl};
 pub use error::{InitError, ShutdownError};
+/// Trace ids AWS X-Ray accepts (their first 4 bytes the start time in seconds), for
+/// [`Builder::id_generator`]; opentelemetry-aws's.
+#[cfg(feature = "xray")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xray")))]
+pub use opentelemetry_aws::trace::XrayIdGenerator;
 #[cfg(feature = "metrics")]
 pub use otel_kit_core::sdk::exemplar::ExemplarMeterProvider;
 #[doc(inline)]

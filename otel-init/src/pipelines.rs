@@ -168,6 +168,7 @@ impl Exporting<'_> {
                 max_attributes_per_event: clamp(limits.event_attribute_count),
                 max_attributes_per_link: clamp(limits.link_attribute_count),
             });
+        tracer = self.additions.add_id_generator(tracer);
         #[cfg_attr(not(feature = "__otlp"), allow(unused_mut))]
         let mut span_stats = None;
         let before = BeforeSpanProcessors::new(self.redactor, &self.value_limits.spans);

@@ -1,12 +1,12 @@
 //! Cross-language propagation against the Python OpenTelemetry SDK: a Python client
-//! (W3C Trace Context, then B3 multi-header) calls our axum service through
+//! (W3C Trace Context, B3 multi-header, Jaeger, AWS X-Ray) calls our axum service through
 //! `ServerLayer`, and our reqwest client through `ClientMiddleware` calls a Python
 //! `http.server` that extracts the context with the Python SDK's propagator. Both
 //! directions must end up in one trace, parented across the process boundary.
 //!
 //! The Python side is `tests/it/python/{client,server}.py`, run by the interpreter named by
-//! `TEST_PYTHON_OTEL` (a python3 in a venv with `opentelemetry-sdk` and
-//! `opentelemetry-propagator-b3`; `.ci/run` provides one). Without the variable each
+//! `TEST_PYTHON_OTEL` (a python3 in a venv with `opentelemetry-sdk`,
+//! `opentelemetry-propagator-b3`, `-jaeger` and `-aws-xray`; `.ci/run` provides one). Without the variable each
 //! test says why on stderr and passes.
 
 use std::path::{Path, PathBuf};
@@ -42,7 +42,11 @@ const IS_REMOTE: u32 = 0x200;
 enum Format {
     W3c,
     B3Multi,
+    Jaeger,
+    XRay,
 }
+
+const ALL_FORMATS: [Format; 4] = [Format::W3c, Format::B3Multi, Format::Jaeger, Format::XRay];
 
 impl Format {
     /// The name the Python scripts take (`OTEL_PROPAGATORS` spelling).
@@ -50,6 +54,8 @@ impl Format {
         match self {
             Format::W3c => "tracecontext",
             Format::B3Multi => "b3multi",
+            Format::Jaeger => "jaeger",
+            Format::XRay => "xray",
         }
     }
 
@@ -59,6 +65,8 @@ impl Format {
         let name = match self {
             Format::W3c => PropagatorName::TraceContext,
             Format::B3Multi => PropagatorName::B3Multi,
+            Format::Jaeger => PropagatorName::Jaeger,
+            Format::XRay => PropagatorName::XRay,
         };
         Propagators::new([name]).install_global();
     }
@@ -68,16 +76,18 @@ impl Format {
         match self {
             Format::W3c => &["traceparent"],
             Format::B3Multi => &["x-b3-traceid", "x-b3-spanid", "x-b3-sampled"],
+            Format::Jaeger => &["uber-trace-id"],
+            Format::XRay => &["x-amzn-trace-id"],
         }
     }
 
     /// Header names (lower-case) of the other format, which must not be on the wire: so
     /// a test cannot pass through the wrong propagator.
-    fn foreign_headers(self) -> &'static [&'static str] {
-        match self {
-            Format::W3c => Format::B3Multi.headers(),
-            Format::B3Multi => Format::W3c.headers(),
-        }
+    fn foreign_headers(self) -> impl Iterator<Item = &'static str> {
+        ALL_FORMATS
+            .into_iter()
+            .filter(move |other| other.python_name() != self.python_name())
+            .flat_map(|other| other.headers().iter().copied())
     }
 
     /// Checks the header names a peer sent or received (any case) against this format.
@@ -375,4 +385,26 @@ async fn our_client_w3c_parents_python_server_span() {
 async fn our_client_b3_multi_parents_python_server_span() {
     our_client_parents_python_server_span("our_client_b3_multi_parents_python_server_span", Format::B3Multi)
         .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_client_jaeger_parents_our_server_span() {
+    python_client_parents_our_server_span("python_client_jaeger_parents_our_server_span", Format::Jaeger)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_client_jaeger_parents_python_server_span() {
+    our_client_parents_python_server_span("our_client_jaeger_parents_python_server_span", Format::Jaeger)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_client_xray_parents_our_server_span() {
+    python_client_parents_our_server_span("python_client_xray_parents_our_server_span", Format::XRay).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_client_xray_parents_python_server_span() {
+    our_client_parents_python_server_span("our_client_xray_parents_python_server_span", Format::XRay).await;
 }

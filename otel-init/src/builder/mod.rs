@@ -47,6 +47,8 @@ pub struct Builder {
     install_subscriber: bool,
     set_globals: bool,
     lookup: Lookup,
+    /// Propagators added in code after the named ones (`Builder::propagator`).
+    extra_propagators: Vec<Arc<dyn opentelemetry::propagation::TextMapPropagator + Send + Sync>>,
     /// The names of the variables set, for the unknown-variable warnings: the process's,
     /// or those of [`Builder::environment_variables`]; `None` after
     /// [`Builder::environment`], which can only be asked by name.
@@ -72,6 +74,7 @@ impl Default for Builder {
             install_subscriber: true,
             set_globals: true,
             lookup: Arc::new(|k| std::env::var(k).ok()),
+            extra_propagators: Vec::new(),
             variable_names: Some(Arc::new(|| {
                 std::env::vars_os()
                     .filter_map(|(name, _)| name.into_string().ok())

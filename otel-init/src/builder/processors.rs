@@ -33,6 +33,58 @@ impl Builder {
         self
     }
 
+    /// The tracer provider's trace and span id generator, instead of the SDK's random
+    /// one: [`XrayIdGenerator`](crate::XrayIdGenerator) (the `xray` cargo feature) for
+    /// trace ids AWS X-Ray accepts, whose first 4 bytes are the start time in seconds.
+    ///
+    /// ```
+    /// use opentelemetry::trace::{Tracer as _, TracerProvider as _, TraceContextExt as _};
+    ///
+    /// let telemetry = otel_kit_init::builder()
+    ///     .environment(|_| None)
+    ///     .without_globals()
+    ///     .without_tracing_subscriber()
+    ///     .exporter(otel_kit_init::Exporter::None)
+    ///     .id_generator(otel_kit_init::XrayIdGenerator::default())
+    ///     .init()?;
+    /// let trace_id = telemetry.tracer_provider().tracer("app").in_span("work", |cx| cx.span().span_context().trace_id());
+    /// let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    /// let seconds = u64::from_str_radix(&trace_id.to_string()[..8], 16)?;
+    /// assert!(now.abs_diff(seconds) < 60, "X-Ray's trace id starts with the time");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn id_generator<G: opentelemetry_sdk::trace::IdGenerator + 'static>(mut self, generator: G) -> Self {
+        self.additions.set_id_generator(generator);
+        self
+    }
+
+    /// Adds `propagator` (any [`TextMapPropagator`](opentelemetry::propagation::TextMapPropagator))
+    /// after those `OTEL_PROPAGATORS` or [`propagators`](Self::propagators) name: it
+    /// injects after them and extracts after them (so its context wins when both find
+    /// one). To use it alone: `.propagators(Propagators::none()).propagator(it)`.
+    ///
+    /// ```
+    /// use opentelemetry::propagation::TextMapPropagator as _;
+    /// use opentelemetry_sdk::propagation::TraceContextPropagator;
+    ///
+    /// let telemetry = otel_kit_init::builder()
+    ///     .environment(|_| None)
+    ///     .without_globals()
+    ///     .without_tracing_subscriber()
+    ///     .exporter(otel_kit_init::Exporter::None)
+    ///     .propagator(TraceContextPropagator::new())
+    ///     .init()?;
+    /// assert!(telemetry.propagators().fields().any(|f| f == "traceparent"));
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    pub fn propagator(
+        mut self,
+        propagator: impl opentelemetry::propagation::TextMapPropagator + Send + Sync + 'static,
+    ) -> Self {
+        self.extra_propagators.push(std::sync::Arc::new(propagator));
+        self
+    }
+
     /// Adds a log processor (the `logs` cargo feature). It runs after redaction, before
     /// the exporting processors, and sees each record redacted.
     ///

@@ -50,7 +50,12 @@ impl Builder {
             .map(Redaction::build)
             .transpose()?
             .filter(|r| !r.is_empty());
-        let propagators = self.code.propagators(&effective);
+        let propagators = self
+            .extra_propagators
+            .iter()
+            .fold(self.code.propagators(&effective), |all, extra| {
+                all.with_shared(Arc::clone(extra))
+            });
         let propagators = match &redactor {
             Some(r) => propagators.with_redaction(r.clone()),
             None => propagators,

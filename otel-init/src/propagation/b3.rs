@@ -21,7 +21,9 @@ use opentelemetry::propagation::text_map_propagator::FieldIter;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 use opentelemetry::trace::{SpanContext, TraceContextExt as _, TraceFlags};
 use opentelemetry_propagator_b3::{B3Encoding, Propagator};
-use otel_kit_core::carrier::{BoundedExtractor, HeaderSource};
+use otel_kit_core::carrier::BoundedExtractor;
+
+use super::extractor_source::ExtractorSource;
 
 /// The B3 debug bit as the b3 crate stores it in the trace flags.
 const DEBUG: TraceFlags = TraceFlags::new(0x04);
@@ -56,7 +58,10 @@ impl TextMapPropagator for B3Propagator {
     }
 
     fn extract_with_context(&self, cx: &Context, extractor: &dyn Extractor) -> Context {
-        let no_plus = NoPlus(extractor);
+        let no_plus = ExtractorSource {
+            extractor,
+            without_plus: true,
+        };
         let extractor = &BoundedExtractor::new(&no_plus);
         let empty = Context::new();
         let found = [&self.single, &self.multi].into_iter().find_map(|parser| {
@@ -88,25 +93,6 @@ impl Injector for OnlySingleHeader<'_> {
         if key == SINGLE_HEADER {
             self.0.set(key, value);
         }
-    }
-}
-
-/// The carrier the B3 parsers read: the caller's, by otel-kit-core's one rule (so two
-/// different `b3` headers are ambiguous, as two `traceparent`s are), with values
-/// containing `+` hidden, which `from_str_radix` would accept as a sign.
-struct NoPlus<'a>(&'a dyn Extractor);
-
-impl HeaderSource for NoPlus<'_> {
-    fn values<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a [u8]> {
-        let values = self.0.get_all(name).unwrap_or_default();
-        values
-            .into_iter()
-            .filter(|value| !value.contains('+'))
-            .map(str::as_bytes)
-    }
-
-    fn names(&self) -> impl Iterator<Item = &str> {
-        self.0.keys().into_iter()
     }
 }
 

@@ -1,4 +1,5 @@
-//! Trace-context propagation: choosing propagators from `OTEL_PROPAGATORS`, W3C baggage
+//! Trace-context propagation: choosing propagators from `OTEL_PROPAGATORS` (W3C, B3,
+//! Jaeger, AWS X-Ray), W3C baggage
 //! with its size limits enforced on extraction, carriers for non-HTTP transports, and
 //! continuing a trace in queue consumers and spawned tasks.
 //!
@@ -11,11 +12,11 @@
 //! use opentelemetry::{Context, propagation::TextMapPropagator as _};
 //! use otel_kit_init::propagation::{MessageHeaders, MessageHeadersMut, from_names};
 //!
-//! let (propagators, warnings) = from_names(["tracecontext", "baggage", "jaeger"]);
+//! let (propagators, warnings) = from_names(["tracecontext", "baggage", "ottrace"]);
 //! assert_eq!(propagators.to_string(), "tracecontext,baggage");
 //! assert_eq!(
 //!     warnings,
-//!     ["OTEL_PROPAGATORS=\"tracecontext,baggage,jaeger\" names `jaeger`, which this kit does not support; it is skipped"]
+//!     ["OTEL_PROPAGATORS=\"tracecontext,baggage,ottrace\" names `ottrace`, which this kit does not support; it is skipped"]
 //! );
 //!
 //! // Producer side: byte-valued headers, as Kafka and AMQP carry them.
@@ -40,9 +41,13 @@ mod b3;
 mod baggage_limits;
 mod carriers;
 mod context_tasks;
+mod extractor_source;
+mod jaeger;
 mod names;
 mod propagators;
 mod trace_context;
+#[cfg(feature = "xray")]
+mod xray;
 
 pub use baggage_limits::LimitedBaggagePropagator;
 pub use carriers::{MessageHeaders, MessageHeadersMut, extract, extract_from, inject, inject_into};

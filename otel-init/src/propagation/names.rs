@@ -11,7 +11,7 @@ pub(crate) const VARIABLE: &str = "OTEL_PROPAGATORS";
 
 /// Names the specification defines but this kit has no implementation for. They get a
 /// warning that says so, rather than the "unknown" one a typo gets.
-const KNOWN_UNSUPPORTED: [&str; 3] = ["jaeger", "xray", "ottrace"];
+const KNOWN_UNSUPPORTED: [&str; 1] = ["ottrace"];
 
 /// A propagator this kit can configure, by its `OTEL_PROPAGATORS` name.
 ///
@@ -36,6 +36,10 @@ pub enum PropagatorName {
     /// `b3multi`: B3 multi header (`X-B3-*`) on injection; single and multi header on
     /// extraction.
     B3Multi,
+    /// `jaeger`: `uber-trace-id` and `uberctx-` baggage.
+    Jaeger,
+    /// `xray`: AWS X-Ray's `X-Amzn-Trace-Id` (the `xray` cargo feature).
+    XRay,
 }
 
 impl PropagatorName {
@@ -52,6 +56,8 @@ impl PropagatorName {
             PropagatorName::Baggage => "baggage",
             PropagatorName::B3 => "b3",
             PropagatorName::B3Multi => "b3multi",
+            PropagatorName::Jaeger => "jaeger",
+            PropagatorName::XRay => "xray",
         }
     }
 
@@ -62,6 +68,9 @@ impl PropagatorName {
             PropagatorName::Baggage,
             PropagatorName::B3,
             PropagatorName::B3Multi,
+            PropagatorName::Jaeger,
+            #[cfg(feature = "xray")]
+            PropagatorName::XRay,
         ]
         .into_iter()
         .find(|known| known.as_str().eq_ignore_ascii_case(name))
@@ -84,9 +93,10 @@ impl fmt::Display for PropagatorName {
 /// headers the later propagator wins).
 ///
 /// - Nothing listed (unset or empty, which the spec treats alike): `tracecontext,baggage`.
-/// - `tracecontext`, `baggage`, `b3`, `b3multi`: used (see [`PropagatorName`]).
-/// - `jaeger`, `xray`, `ottrace` (standard, not implemented here) and unknown names: a
-///   warning, and the name is skipped. If nothing usable is left, the default is used,
+/// - `tracecontext`, `baggage`, `b3`, `b3multi`, `jaeger`, `xray` (the `xray` cargo
+///   feature): used (see [`PropagatorName`]), mixed in any order.
+/// - `ottrace` (standard, not implemented here), `xray` without its feature, and unknown
+///   names: a warning, and the name is skipped. If nothing usable is left, the default is used,
 ///   with one more warning.
 /// - `none`: no propagation. Combined with other names, `none` still wins, with a
 ///   warning: the spec defines `none` as "no automatically configured propagator", and
@@ -141,7 +151,7 @@ impl Propagators {
     /// ```
     /// use otel_kit_init::propagation::Propagators;
     ///
-    /// let (propagators, warnings) = Propagators::from_lookup(|k| (k == "OTEL_PROPAGATORS").then(|| "b3multi,xray".to_owned()));
+    /// let (propagators, warnings) = Propagators::from_lookup(|k| (k == "OTEL_PROPAGATORS").then(|| "b3multi,ottrace".to_owned()));
     /// assert_eq!(propagators.to_string(), "b3multi");
     /// assert_eq!(warnings[0].variable, "OTEL_PROPAGATORS");
     /// ```
@@ -196,6 +206,9 @@ fn resolve<'a>(names: impl IntoIterator<Item = &'a str>) -> (Vec<PropagatorName>
     for name in distinct {
         match PropagatorName::parse(name) {
             Some(known) => chosen.push(known),
+            None if name.eq_ignore_ascii_case("xray") => warnings.push(warning(
+                "names `xray`, which needs otel-kit-init's `xray` cargo feature; it is skipped",
+            )),
             None if KNOWN_UNSUPPORTED.iter().any(|u| u.eq_ignore_ascii_case(name)) => {
                 warnings.push(warning(&format!(
                     "names `{name}`, which this kit does not support; it is skipped"

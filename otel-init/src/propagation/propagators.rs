@@ -41,6 +41,8 @@ use crate::redaction::Redactor;
 #[derive(Clone, Debug)]
 pub struct Propagators {
     names: Vec<PropagatorName>,
+    /// Propagators given as values, after the named ones.
+    extra: Vec<Arc<dyn TextMapPropagator + Send + Sync>>,
     composite: Arc<TextMapCompositePropagator>,
     redactor: Option<Redactor>,
 }
@@ -65,9 +67,39 @@ impl Propagators {
         let composite = TextMapCompositePropagator::new(distinct.iter().map(|name| build(*name)).collect());
         Propagators {
             names: distinct,
+            extra: Vec::new(),
             composite: Arc::new(composite),
             redactor: None,
         }
+    }
+
+    /// These propagators, then `propagator` (any [`TextMapPropagator`]): it injects after
+    /// them and extracts after them, so its context wins when both find one.
+    ///
+    /// ```
+    /// use opentelemetry::propagation::TextMapPropagator as _;
+    /// use opentelemetry_sdk::propagation::TraceContextPropagator;
+    /// use otel_kit_init::propagation::Propagators;
+    ///
+    /// let propagators = Propagators::none().with_propagator(TraceContextPropagator::new());
+    /// assert!(propagators.fields().any(|field| field == "traceparent"));
+    /// assert_eq!(propagators.to_string(), "custom");
+    /// ```
+    pub fn with_propagator(self, propagator: impl TextMapPropagator + Send + Sync + 'static) -> Self {
+        self.with_shared(Arc::new(propagator))
+    }
+
+    pub(crate) fn with_shared(mut self, propagator: Arc<dyn TextMapPropagator + Send + Sync>) -> Self {
+        self.extra.push(propagator);
+        let mut all: Vec<Box<dyn TextMapPropagator + Send + Sync>> =
+            self.names.iter().map(|name| build(*name)).collect();
+        all.extend(
+            self.extra
+                .iter()
+                .map(|p| Box::new(Shared(Arc::clone(p))) as Box<dyn TextMapPropagator + Send + Sync>),
+        );
+        self.composite = Arc::new(TextMapCompositePropagator::new(all));
+        self
     }
 
     /// These propagators with the outgoing baggage redacted by `redactor` on injection
@@ -169,16 +201,12 @@ impl Default for Propagators {
 /// The `OTEL_PROPAGATORS` value in effect, e.g. `tracecontext,baggage`, or `none`.
 impl fmt::Display for Propagators {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.names.is_empty() {
+        if self.names.is_empty() && self.extra.is_empty() {
             return f.write_str("none");
         }
-        for (i, name) in self.names.iter().enumerate() {
-            if i > 0 {
-                f.write_str(",")?;
-            }
-            f.write_str(name.as_str())?;
-        }
-        Ok(())
+        let custom = std::iter::repeat_n("custom", self.extra.len());
+        let all: Vec<&str> = self.names.iter().map(|n| n.as_str()).chain(custom).collect();
+        f.write_str(&all.join(","))
     }
 }
 
@@ -199,11 +227,35 @@ impl TextMapPropagator for Propagators {
     }
 }
 
+/// A propagator given as a value, shared by every clone of the [`Propagators`].
+#[derive(Debug)]
+struct Shared(Arc<dyn TextMapPropagator + Send + Sync>);
+
+impl TextMapPropagator for Shared {
+    fn inject_context(&self, cx: &Context, injector: &mut dyn Injector) {
+        self.0.inject_context(cx, injector);
+    }
+
+    fn extract_with_context(&self, cx: &Context, extractor: &dyn Extractor) -> Context {
+        self.0.extract_with_context(cx, extractor)
+    }
+
+    fn fields(&self) -> FieldIter<'_> {
+        self.0.fields()
+    }
+}
+
 fn build(name: PropagatorName) -> Box<dyn TextMapPropagator + Send + Sync> {
     match name {
         PropagatorName::TraceContext => Box::new(StrictTraceContextPropagator::default()),
         PropagatorName::Baggage => Box::new(LimitedBaggagePropagator::new()),
         PropagatorName::B3 => Box::new(B3Propagator::new(B3Encoding::SingleHeader)),
         PropagatorName::B3Multi => Box::new(B3Propagator::new(B3Encoding::MultipleHeader)),
+        PropagatorName::Jaeger => Box::new(super::jaeger::JaegerPropagator::default()),
+        #[cfg(feature = "xray")]
+        PropagatorName::XRay => Box::new(super::xray::XrayPropagator::default()),
+        // Never parsed without the feature (`names.rs` warns instead).
+        #[cfg(not(feature = "xray"))]
+        PropagatorName::XRay => Box::new(TextMapCompositePropagator::new(Vec::new())),
     }
 }

@@ -1,6 +1,6 @@
 """A Python OpenTelemetry SDK client for the interop tests (tests/it/python_interop.rs).
 
-usage: client.py URL {tracecontext|b3multi}
+usage: client.py URL {tracecontext|b3multi|jaeger|xray}
 
 Starts a CLIENT span with the Python SDK, injects its context into the request headers
 with the chosen propagator (and only that one), sends GET URL with urllib, ends the span,
@@ -13,14 +13,21 @@ import sys
 import urllib.request
 
 from opentelemetry import propagate, trace
+from opentelemetry.propagators.aws import AwsXRayPropagator
 from opentelemetry.propagators.b3 import B3MultiFormat
+from opentelemetry.propagators.jaeger import JaegerPropagator
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, format_span_id, format_trace_id
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-PROPAGATORS = {"tracecontext": TraceContextTextMapPropagator, "b3multi": B3MultiFormat}
+PROPAGATORS = {
+    "tracecontext": TraceContextTextMapPropagator,
+    "b3multi": B3MultiFormat,
+    "jaeger": JaegerPropagator,
+    "xray": AwsXRayPropagator,
+}
 TIMEOUT_SECONDS = 10
 
 

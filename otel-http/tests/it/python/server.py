@@ -1,6 +1,6 @@
 """A Python HTTP server for the interop tests (tests/it/python_interop.rs).
 
-usage: server.py {tracecontext|b3multi}
+usage: server.py {tracecontext|b3multi|jaeger|xray}
 
 Listens on 127.0.0.1 on an ephemeral port and prints {"port": N} as its first stdout
 line. Every GET is answered with JSON: the span context the Python SDK's global
@@ -18,12 +18,19 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from opentelemetry import propagate, trace
+from opentelemetry.propagators.aws import AwsXRayPropagator
 from opentelemetry.propagators.b3 import B3MultiFormat
+from opentelemetry.propagators.jaeger import JaegerPropagator
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import SpanKind, format_span_id, format_trace_id
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-PROPAGATORS = {"tracecontext": TraceContextTextMapPropagator, "b3multi": B3MultiFormat}
+PROPAGATORS = {
+    "tracecontext": TraceContextTextMapPropagator,
+    "b3multi": B3MultiFormat,
+    "jaeger": JaegerPropagator,
+    "xray": AwsXRayPropagator,
+}
 DEADLINE_SECONDS = 120
 
 

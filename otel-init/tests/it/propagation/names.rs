@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use opentelemetry::propagation::TextMapPropagator as _;
 use otel_kit_init::propagation::{PropagatorName, Propagators, from_names};
 
-use PropagatorName::{B3, B3Multi, Baggage, TraceContext};
+use PropagatorName::{B3, B3Multi, Baggage, Jaeger, TraceContext, XRay};
 
 /// The header names a propagator set injects, so each case checks behaviour, not only
 /// the names it reports.
@@ -22,6 +22,8 @@ fn fields_of(names: &[PropagatorName]) -> BTreeSet<String> {
             Baggage => vec!["baggage"],
             B3 => vec!["b3"],
             B3Multi => vec!["x-b3-traceid", "x-b3-spanid", "x-b3-sampled", "x-b3-flags"],
+            Jaeger => vec!["uber-trace-id"],
+            XRay => vec!["x-amzn-trace-id"],
             _ => unreachable!("a name this test does not know"),
         })
         .map(str::to_owned)
@@ -78,16 +80,15 @@ fn from_names_table() {
         // Duplicates count once, at their first position.
         (&["b3", "tracecontext", "B3", "b3", "TRACECONTEXT"], &[B3, TraceContext], vec![]),
         (&["NONE", "none"], &[], vec![]),
+        // Jaeger and X-Ray, mixed with the others in any order.
+        (&["tracecontext", "jaeger"], &[TraceContext, Jaeger], vec![]),
+        (&["XRay, b3multi", "jaeger,baggage"], &[XRay, B3Multi, Jaeger, Baggage], vec![]),
         // Standard but unsupported names, and unknown ones: warned and skipped.
-        (&["tracecontext", "jaeger"], &[TraceContext], vec![unsupported("tracecontext,jaeger", "jaeger")]),
-        (&["XRay", "ottrace", "baggage"], &[Baggage], vec![
-            unsupported("XRay,ottrace,baggage", "XRay"),
-            unsupported("XRay,ottrace,baggage", "ottrace"),
-        ]),
+        (&["ottrace", "baggage"], &[Baggage], vec![unsupported("ottrace,baggage", "ottrace")]),
         (&["tracecontext", "w3c"], &[TraceContext], vec![unknown("tracecontext,w3c", "w3c")]),
         (&["foo, Foo", "b3"], &[B3], vec![unknown("foo,Foo,b3", "foo")]),
         // Nothing usable left: the default, with one more warning.
-        (&["jaeger"], &default, vec![unsupported("jaeger", "jaeger"), fallback("jaeger")]),
+        (&["ottrace"], &default, vec![unsupported("ottrace", "ottrace"), fallback("ottrace")]),
         (&["typo"], &default, vec![unknown("typo", "typo"), fallback("typo")]),
         // `none` with anything else: `none` wins, with a warning.
         (&["none", "b3"], &[], vec![none_wins("none,b3")]),
