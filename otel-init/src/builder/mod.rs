@@ -122,6 +122,40 @@ impl Builder {
         self
     }
 
+    /// The cloud detectors to run, instead of those `OTEL_RESOURCE_DETECTORS` names (by
+    /// default all but `gcp_gke`); an empty list turns cloud detection off.
+    ///
+    /// ```
+    /// use otel_kit_init::resource::CloudDetector;
+    ///
+    /// let telemetry = otel_kit_init::builder()
+    ///     .without_globals()
+    ///     .exporter(otel_kit_init::Exporter::None)
+    ///     .environment(|k| (k == "AWS_LAMBDA_FUNCTION_NAME").then(|| "checkout".to_owned()))
+    ///     .cloud_detectors([CloudDetector::AwsLambda])
+    ///     .init()?;
+    /// let platform = telemetry.resource().get(&opentelemetry::Key::from_static_str("cloud.platform"));
+    /// assert_eq!(platform, Some(opentelemetry::Value::from("aws_lambda")));
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    pub fn cloud_detectors(
+        mut self,
+        detectors: impl IntoIterator<Item = crate::resource::CloudDetector>,
+    ) -> Self {
+        self.resource = self.resource.cloud_detectors(detectors);
+        self
+    }
+
+    /// Adds a resource detector (any `opentelemetry_sdk::resource::ResourceDetector`),
+    /// run after the kit's own; code values and `OTEL_RESOURCE_ATTRIBUTES` win over it.
+    pub fn resource_detector(
+        mut self,
+        detector: impl opentelemetry_sdk::resource::ResourceDetector + Send + Sync + 'static,
+    ) -> Self {
+        self.resource = self.resource.detector(detector);
+        self
+    }
+
     /// `deployment.environment.name` (`production`, `staging`, ...).
     pub fn deployment_environment(self, name: impl Into<String>) -> Self {
         self.resource_attribute(KeyValue::new(DEPLOYMENT_ENVIRONMENT_NAME, name.into()))

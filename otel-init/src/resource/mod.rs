@@ -58,6 +58,7 @@
 //! | `process.runtime.name` | `rust` (no version: a binary cannot know its compiler's without a build script) | always |
 //! | `container.id` | `/proc/self/cgroup` (Docker, containerd, CRI-O, podman scopes), else `/proc/self/mountinfo` (cgroup v2) | in a container that exposes it |
 //! | `k8s.*` | the table below | in a Kubernetes pod |
+//! | `cloud.*`, `faas.*`, `aws.*`, `gcp.*` | the platform's ([`CloudDetector`], docs/configuration.md "Cloud resources") | on AWS Lambda, ECS, EKS, Cloud Run, Cloud Functions, GKE (opt-in), Azure App Service and Functions |
 //!
 //! `deployment.environment.name` is never guessed: it is present only when set in code
 //! or in `OTEL_RESOURCE_ATTRIBUTES`. `process.command_args` and `process.command_line`
@@ -93,12 +94,17 @@
 //!     valueFrom: { fieldRef: { fieldPath: metadata.uid } }
 //! ```
 
+mod aws_ecs;
+mod cloud;
 mod container;
 mod detect;
 mod from_env;
+mod gcp_gke;
 mod instance_id;
 mod k8s;
+mod metadata_get;
 
+pub use cloud::CloudDetector;
 pub use detect::Detection;
 pub(crate) use from_env::{read_attributes, read_service_name};
 
@@ -110,6 +116,9 @@ use opentelemetry_semantic_conventions::SCHEMA_URL;
 use opentelemetry_semantic_conventions::resource::{
     CONTAINER_ID, DEPLOYMENT_ENVIRONMENT_NAME, SERVICE_INSTANCE_ID, SERVICE_NAME, SERVICE_VERSION,
 };
+
+/// The variable that chooses the cloud detectors.
+pub(crate) const RESOURCE_DETECTORS: &str = "OTEL_RESOURCE_DETECTORS";
 
 /// The calling crate's version (`CARGO_PKG_VERSION`), for
 /// [`ResourceOptions::service_version`].
@@ -192,6 +201,21 @@ pub struct ResourceOptions {
     attributes: Vec<KeyValue>,
     env_service_name: Option<String>,
     env_resource_attributes: Vec<(String, String)>,
+    /// The cloud detectors chosen in code; `None`: `OTEL_RESOURCE_DETECTORS`, else the
+    /// defaults.
+    cloud_detectors: Option<Vec<CloudDetector>>,
+    /// Detectors given as values, run after the kit's own.
+    detectors: Vec<SharedDetector>,
+}
+
+/// A resource detector given in code, shared by every clone of the options.
+#[derive(Clone)]
+struct SharedDetector(std::sync::Arc<dyn opentelemetry_sdk::resource::ResourceDetector + Send + Sync>);
+
+impl std::fmt::Debug for SharedDetector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ResourceDetector")
+    }
 }
 
 impl ResourceOptions {
@@ -243,6 +267,43 @@ impl ResourceOptions {
     /// ```
     pub fn service_version(mut self, version: impl Into<String>) -> Self {
         self.service_version = Some(version.into());
+        self
+    }
+
+    /// The cloud detectors to run (see [`CloudDetector`]), instead of those
+    /// `OTEL_RESOURCE_DETECTORS` names (by default all but `gcp_gke`); none for an empty
+    /// list.
+    pub fn cloud_detectors(mut self, detectors: impl IntoIterator<Item = CloudDetector>) -> Self {
+        self.cloud_detectors = Some(detectors.into_iter().collect());
+        self
+    }
+
+    /// Adds a resource detector (any `opentelemetry_sdk::resource::ResourceDetector`): it
+    /// runs after the kit's own detection, so its attributes win over detected ones, and
+    /// code values and `OTEL_RESOURCE_ATTRIBUTES` win over it.
+    ///
+    /// ```
+    /// use opentelemetry::{Key, KeyValue, Value};
+    /// use opentelemetry_sdk::Resource;
+    /// use opentelemetry_sdk::resource::ResourceDetector;
+    /// use otel_kit_init::resource::{Detection, ResourceOptions, build_resource};
+    ///
+    /// #[derive(Debug)]
+    /// struct Datacenter;
+    /// impl ResourceDetector for Datacenter {
+    ///     fn detect(&self) -> Resource {
+    ///         Resource::builder_empty().with_attribute(KeyValue::new("datacenter", "fra-2")).build()
+    ///     }
+    /// }
+    /// let options = ResourceOptions::new().service_name("svc").detector(Datacenter);
+    /// let (resource, _) = build_resource(&options, &Detection::new(|_| None, "/nonexistent"));
+    /// assert_eq!(resource.get(&Key::from_static_str("datacenter")), Some(Value::from("fra-2")));
+    /// ```
+    pub fn detector(
+        mut self,
+        detector: impl opentelemetry_sdk::resource::ResourceDetector + Send + Sync + 'static,
+    ) -> Self {
+        self.detectors.push(SharedDetector(std::sync::Arc::new(detector)));
         self
     }
 
@@ -391,6 +452,31 @@ pub fn build_resource(options: &ResourceOptions, detection: &Detection) -> (Reso
 
     // Lowest rank first; each layer overwrites the one before.
     detected(detection).into_iter().for_each(&mut set);
+    let cloud_detectors = match &options.cloud_detectors {
+        Some(chosen) => chosen.clone(),
+        None => match detection.var(RESOURCE_DETECTORS) {
+            Some(value) => {
+                let (chosen, unknown) = CloudDetector::parse_list(&value);
+                for name in unknown {
+                    warnings.push(format!(
+                        "{RESOURCE_DETECTORS}={value:?} names the unknown detector `{name}`; it is skipped"
+                    ));
+                }
+                chosen
+            }
+            None => CloudDetector::defaults(),
+        },
+    };
+    cloud::detect(&cloud_detectors, detection, &mut warnings)
+        .into_iter()
+        .for_each(&mut set);
+    for detector in &options.detectors {
+        detector
+            .0
+            .detect()
+            .iter()
+            .for_each(|(k, v)| set(KeyValue::new(k.clone(), v.clone())));
+    }
     if let Some(version) = &options.default_service_version {
         set(KeyValue::new(SERVICE_VERSION, version.clone()));
     }

@@ -1,5 +1,6 @@
 //! Resource detection and precedence.
 
+mod cloud;
 mod container;
 mod detect;
 mod precedence;

@@ -1,0 +1,71 @@
+//! One HTTP GET to a platform's metadata endpoint, plain `http://` on std's blocking
+//! sockets: no crate, no async runtime (`init()` may run inside one or not), and every
+//! step bounded, so a hanging endpoint delays start-up by at most [`BUDGET`].
+
+use std::io::{Read as _, Write as _};
+use std::net::{TcpStream, ToSocketAddrs as _};
+use std::time::{Duration, Instant};
+
+/// The most one detector spends on the network, all its requests together.
+pub(super) const BUDGET: Duration = Duration::from_millis(1000);
+
+/// A metadata document is small; anything larger is refused.
+const MAX_BODY: u64 = 256 * 1024;
+
+/// The body of `GET url` with `headers`, if the answer is `200` before `deadline`; else
+/// why not (never the URL's credentials: metadata URLs carry none).
+pub(super) fn get(url: &str, headers: &[(&str, &str)], deadline: Instant) -> Result<String, String> {
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("{url} is not an http:// URL"))?;
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let path = if path.is_empty() { "/" } else { path };
+    let left = || {
+        deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(1))
+    };
+    let address = if authority.contains(':') {
+        authority.to_owned()
+    } else {
+        format!("{authority}:80")
+    };
+    let address = address
+        .to_socket_addrs()
+        .map_err(|e| format!("{authority} does not resolve ({e})"))?
+        .next()
+        .ok_or_else(|| format!("{authority} does not resolve"))?;
+    let mut stream =
+        TcpStream::connect_timeout(&address, left()).map_err(|e| format!("no connection ({e})"))?;
+    stream
+        .set_write_timeout(Some(left()))
+        .map_err(|e| e.to_string())?;
+    let mut request = format!("GET {path} HTTP/1.0\r\nHost: {authority}\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| format!("the request failed ({e})"))?;
+    let mut response = Vec::new();
+    loop {
+        stream.set_read_timeout(Some(left())).map_err(|e| e.to_string())?;
+        let mut chunk = [0u8; 8192];
+        match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => response.extend_from_slice(&chunk[..n]),
+            Err(e) => return Err(format!("no answer within the time allowed ({e})")),
+        }
+        if response.len() as u64 > MAX_BODY || Instant::now() >= deadline {
+            return Err("the answer is too large or too slow".to_owned());
+        }
+    }
+    let text = String::from_utf8(response).map_err(|_| "the answer is not text".to_owned())?;
+    let (head, body) = text.split_once("\r\n\r\n").ok_or("the answer has no body")?;
+    let status = head.split_whitespace().nth(1).unwrap_or_default();
+    if status != "200" {
+        return Err(format!("it answered {status}"));
+    }
+    Ok(body.to_owned())
+}
