@@ -50,6 +50,7 @@ mod global_slot;
 pub mod header_capture;
 #[doc(hidden)]
 pub mod hooks;
+pub mod instrumentation_switches;
 #[doc(hidden)]
 pub mod layer;
 pub mod log_events;

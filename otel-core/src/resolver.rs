@@ -94,6 +94,11 @@ pub trait Instruments: Sized + Send + Sync + 'static {
     /// This instrumentation's per-thread cache, declared with
     /// `thread_local! { static CACHE: Cache<Self> = const { Cache::new() }; }`.
     fn cache() -> &'static LocalKey<Cache<Self>>;
+
+    /// The names of its `OTEL_INSTRUMENTATION_<NAME>_ENABLED` switches
+    /// ([`InstrumentationSwitches`](crate::instrumentation_switches::InstrumentationSwitches)):
+    /// when they turn it off, it resolves no-op providers.
+    const SWITCHES: &'static [&'static str] = &[];
 }
 
 /// One thread's copies of resolved providers for instruments `I`, one per
@@ -135,20 +140,33 @@ pub struct Resolved<I> {
     at: Instant,
 }
 
+/// The one meter provider of every disabled instrumentation (so that a disabled one's
+/// instruments are made once, not at each refresh).
+fn disabled_meter_provider() -> SharedMeterProvider {
+    static DISABLED: std::sync::OnceLock<SharedMeterProvider> = std::sync::OnceLock::new();
+    Arc::clone(DISABLED.get_or_init(|| Arc::new(opentelemetry::metrics::noop::NoopMeterProvider::new())))
+}
+
 impl<I: Instruments> Resolved<I> {
     fn new(providers: &Providers, previous: Option<Self>, now: Instant) -> Self {
+        // Turned off by its switches: no-op providers, so the context still flows.
+        let enabled = crate::instrumentation_switches::global_instrumentation_switches()
+            .is_none_or(|switches| switches.is_enabled(I::SWITCHES));
         let tracer = match providers.given_tracer_provider() {
+            _ if !enabled => BoxedTracer::new(Box::new(opentelemetry::trace::noop::NoopTracer::new())),
             Some(provider) => BoxedTracer::new(provider.boxed_tracer(I::scope())),
             None => global::tracer_provider().tracer_with_scope(I::scope()),
         };
-        let meter_provider = providers
-            .given_meter_provider()
-            .cloned()
-            .unwrap_or_else(global::meter_provider);
+        let meter_provider = match providers.given_meter_provider() {
+            _ if !enabled => disabled_meter_provider(),
+            Some(provider) => Arc::clone(provider),
+            None => global::meter_provider(),
+        };
         let logger_provider = providers
             .given_logger_provider()
             .cloned()
-            .or_else(log_events::global_logger_provider);
+            .or_else(log_events::global_logger_provider)
+            .filter(|_| enabled);
         let (instruments, previous_logger) = match previous {
             Some(previous) if Arc::ptr_eq(&previous.meter_provider, &meter_provider) => {
                 (Some(previous.instruments), previous.logger)

@@ -47,6 +47,9 @@ pub(crate) struct Instruments {
 }
 
 impl otel_kit_core::Instruments for Instruments {
+    /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java agent's switches").
+    const SWITCHES: &'static [&'static str] = &["SQLX"];
+
     fn scope() -> InstrumentationScope {
         crate::SCOPE.get()
     }

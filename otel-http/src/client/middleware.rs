@@ -20,6 +20,7 @@ use super::call::{Call, Started};
 use super::extensions::{ActiveRequest, Attempts, NoPropagation, UrlTemplate};
 use super::instruments::Instruments;
 use super::request_info::RequestInfo;
+use crate::conventions::from_switches::{HttpSettings, Side};
 use crate::conventions::{HeaderCapture, KnownMethods};
 
 type PropagationFilter = Arc<dyn Fn(&Url) -> bool + Send + Sync>;
@@ -118,8 +119,8 @@ impl fmt::Debug for ClientMiddleware {
 /// Everything a [`ClientMiddleware`] was configured with, shared by its clones.
 #[derive(Clone, Default)]
 struct Config {
-    known_methods: KnownMethods,
-    headers: HeaderCapture,
+    /// Header capture and known methods: the builder's, else the switches'.
+    http: HttpSettings,
     propagate: Option<PropagationFilter>,
     hooks: Hooks<ClientHooks>,
     resolver: Resolver<Instruments>,
@@ -128,8 +129,8 @@ struct Config {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientMiddleware")
-            .field("known_methods", &self.known_methods)
-            .field("headers", &self.headers)
+            .field("known_methods", self.http.known_methods(Side::Client))
+            .field("headers", self.http.headers(Side::Client))
             .field("propagate_if", &self.propagate.as_ref().map(|_| "<filter>"))
             .field("hooks", &self.hooks)
             .field("providers", self.resolver.providers())
@@ -163,7 +164,7 @@ impl ClientMiddleware {
     /// # drop(middleware);
     /// ```
     pub fn known_methods(self, known_methods: KnownMethods) -> Self {
-        self.edit(|c| c.known_methods = known_methods)
+        self.edit(|c| c.http.set_known_methods(known_methods))
     }
 
     /// Records the listed request and response headers as span attributes
@@ -178,7 +179,7 @@ impl ClientMiddleware {
     /// # drop(middleware);
     /// ```
     pub fn capture_headers(self, capture: HeaderCapture) -> Self {
-        self.edit(|c| c.headers = capture)
+        self.edit(|c| c.http.set_headers(|_| capture))
     }
 
     /// Injects trace context only into requests whose URL passes `filter`; the others
@@ -248,7 +249,7 @@ impl Middleware for ClientMiddleware {
         extensions.insert(Attempts(previous.saturating_add(1)));
         let info = RequestInfo::new(
             &req,
-            &config.known_methods,
+            config.http.known_methods(Side::Client),
             extensions.get::<UrlTemplate>(),
             previous,
         );
@@ -296,9 +297,13 @@ impl Middleware for ClientMiddleware {
             }
             cx
         });
-        if !config.headers.is_empty() {
-            cx.span()
-                .set_attributes(config.headers.request_attributes(req.headers()));
+        if !config.http.headers(Side::Client).is_empty() {
+            cx.span().set_attributes(
+                config
+                    .http
+                    .headers(Side::Client)
+                    .request_attributes(req.headers()),
+            );
         }
 
         let marker = ActiveRequest::next();
@@ -309,7 +314,7 @@ impl Middleware for ClientMiddleware {
             cx.with_value(marker),
             started,
             &config.resolver,
-            &config.headers,
+            config.http.headers(Side::Client),
             config.hooks.response_span_attributes.as_deref(),
             metric_attributes,
         );

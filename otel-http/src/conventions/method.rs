@@ -20,9 +20,33 @@ use http::Method;
 #[derive(Debug, Clone, Default)]
 pub struct KnownMethods {
     extra: Vec<Method>,
+    /// `false` once [`only`](Self::only) replaced the standard methods.
+    without_standard: bool,
 }
 
 impl KnownMethods {
+    /// Exactly `methods` are known, as `OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS` says:
+    /// the list replaces the standard one.
+    ///
+    /// ```
+    /// use http::Method;
+    /// use otel_kit_http::conventions::KnownMethods;
+    ///
+    /// let known = KnownMethods::only([Method::GET, Method::from_bytes(b"PURGE").unwrap()]);
+    /// assert_eq!(known.normalize(&Method::POST), ("_OTHER", Some("POST")));
+    /// assert_eq!(known.normalize(&Method::from_bytes(b"PURGE").unwrap()), ("PURGE", None));
+    /// ```
+    pub fn only(methods: impl IntoIterator<Item = Method>) -> Self {
+        let mut known = KnownMethods {
+            extra: Vec::new(),
+            without_standard: true,
+        };
+        for method in methods {
+            known = known.with(method);
+        }
+        known
+    }
+
     /// Also treats `method` as known.
     #[must_use]
     pub fn with(mut self, method: Method) -> Self {
@@ -50,18 +74,19 @@ impl KnownMethods {
 
     /// The value for `http.request.method`, and the original method when it is `_OTHER`.
     pub fn normalize<'a>(&'a self, method: &'a Method) -> (&'a str, Option<&'a str>) {
-        let standard = matches!(
-            *method,
-            Method::GET
-                | Method::HEAD
-                | Method::POST
-                | Method::PUT
-                | Method::DELETE
-                | Method::CONNECT
-                | Method::OPTIONS
-                | Method::TRACE
-                | Method::PATCH
-        );
+        let standard = !self.without_standard
+            && matches!(
+                *method,
+                Method::GET
+                    | Method::HEAD
+                    | Method::POST
+                    | Method::PUT
+                    | Method::DELETE
+                    | Method::CONNECT
+                    | Method::OPTIONS
+                    | Method::TRACE
+                    | Method::PATCH
+            );
         if standard || self.extra.contains(method) {
             (method.as_str(), None)
         } else {

@@ -2,6 +2,7 @@
 //! status and end, and the metric points, for each way a request can end (a response,
 //! a service error, a panic, or cancellation).
 
+use crate::conventions::from_switches::Side;
 use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
 use std::time::Instant;
@@ -96,7 +97,11 @@ impl Call {
             active_requests: config.active_requests,
             body_sizes: config.body_sizes,
             echo_traceparent: config.echo_traceparent,
-            capture: config.headers.captures_response().then(|| Arc::clone(config)),
+            capture: config
+                .http
+                .headers(Side::Server)
+                .captures_response()
+                .then(|| Arc::clone(config)),
             response_span_attributes: config.hooks.response_span_attributes.clone(),
             resolver: config.resolver.clone(),
         }
@@ -151,7 +156,12 @@ impl Call {
                 span.set_status(Status::error(""));
             }
             if let Some(config) = &self.capture {
-                span.set_attributes(config.headers.response_attributes(&response.headers));
+                span.set_attributes(
+                    config
+                        .http
+                        .headers(Side::Server)
+                        .response_attributes(&response.headers),
+                );
             }
             if let Some(add) = &self.response_span_attributes {
                 let mut added = Vec::new();

@@ -26,6 +26,9 @@ pub(crate) struct Instruments {
 }
 
 impl otel_kit_core::Instruments for Instruments {
+    /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java agent's switches").
+    const SWITCHES: &'static [&'static str] = &["HTTP_SERVER", "AXUM", "HYPER"];
+
     fn scope() -> InstrumentationScope {
         crate::SCOPE.get()
     }

@@ -9,7 +9,8 @@ use otel_kit_core::hooks::Hooks;
 use super::exclude::Exclusions;
 use super::instruments::Instruments;
 use super::origin::OriginRules;
-use crate::conventions::{HeaderCapture, KnownMethods};
+use crate::conventions::KnownMethods;
+use crate::conventions::from_switches::HttpSettings;
 
 otel_kit_core::hook_signatures!(
     pub(super) ServerHooks: request [&Parts], response &ResponseParts, reserved &[
@@ -23,9 +24,9 @@ otel_kit_core::hook_signatures!(
 pub(super) struct Config {
     pub(super) hooks: Hooks<ServerHooks>,
     pub(super) resolver: Resolver<Instruments>,
-    pub(super) known_methods: KnownMethods,
     pub(super) exclusions: Exclusions,
-    pub(super) headers: HeaderCapture,
+    /// Header capture and known methods: the builder's, else the switches'.
+    pub(super) http: HttpSettings,
     pub(super) active_requests: bool,
     pub(super) body_sizes: bool,
     pub(super) echo_traceparent: bool,
@@ -139,7 +140,7 @@ impl ServerLayer {
     /// # let _ = layer;
     /// ```
     pub fn known_methods(self, methods: KnownMethods) -> Self {
-        self.edit(|c| c.known_methods = methods)
+        self.edit(|c| c.http.set_known_methods(methods))
     }
 
     /// Also excludes requests whose path is exactly `path`: they get no span and no
@@ -215,14 +216,14 @@ impl ServerLayer {
     }
 
     /// Captures these request headers as `http.request.header.<name>` span attributes
-    /// (credentials are never captured, see [`HeaderCapture`]).
+    /// (credentials are never captured, see [`HeaderCapture`](crate::conventions::HeaderCapture)).
     ///
     /// ```
     /// let layer = otel_kit_http::ServerLayer::new().capture_request_headers(["x-request-id"]);
     /// # let _ = layer;
     /// ```
     pub fn capture_request_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
-        self.edit(|c| c.headers = std::mem::take(&mut c.headers).request(names))
+        self.edit(|c| c.http.set_headers(|h| h.request(names)))
     }
 
     /// Captures these response headers as `http.response.header.<name>` span attributes.
@@ -232,7 +233,7 @@ impl ServerLayer {
     /// # let _ = layer;
     /// ```
     pub fn capture_response_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
-        self.edit(|c| c.headers = std::mem::take(&mut c.headers).response(names))
+        self.edit(|c| c.http.set_headers(|h| h.response(names)))
     }
 
     /// Records the opt-in `http.server.active_requests` up-down counter.

@@ -2,6 +2,7 @@
 //! and every attribute known from the request head, all present when the span starts
 //! so that samplers can decide on them.
 
+use crate::conventions::from_switches::Side;
 use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Instant;
@@ -35,7 +36,7 @@ pub(super) fn start(
 ) -> Call {
     let headers = &request.headers;
     let incoming = resolved.incoming_context(headers);
-    let (method_str, original) = config.known_methods.normalize(&request.method);
+    let (method_str, original) = config.http.known_methods(Side::Server).normalize(&request.method);
     let method = static_method(method_str).map_or_else(|| Value::from(method_str.to_owned()), Value::from);
     // Unknown methods name the span `HTTP ...`: a scanner sending random methods
     // cannot create random span names.
@@ -63,7 +64,8 @@ pub(super) fn start(
 
     // Room for the closing attributes too (status code, `error.type`, captured
     // response headers), so the vector the span keeps never grows.
-    let mut attributes = Vec::with_capacity(16 + config.headers.len());
+    let capture = config.http.headers(Side::Server);
+    let mut attributes = Vec::with_capacity(16 + capture.len());
     attributes.push(KeyValue::new(semconv::HTTP_REQUEST_METHOD, method.clone()));
     if let Some(original) = original {
         attributes.push(KeyValue::new(
@@ -104,8 +106,8 @@ pub(super) fn start(
             interned::user_agent(agent.as_bytes()),
         ));
     }
-    if !config.headers.is_empty() {
-        attributes.extend(config.headers.request_attributes(headers));
+    if !capture.is_empty() {
+        attributes.extend(capture.request_attributes(headers));
     }
     // Before the span starts, so that samplers see what the application adds.
     if let Some(add) = &config.hooks.request_span_attributes {

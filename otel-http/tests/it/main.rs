@@ -23,6 +23,7 @@ mod client_chain;
 mod client_errors;
 mod client_hooks;
 mod client_metrics;
+mod java_switches;
 mod oversized_input;
 mod parallel_providers;
 mod python_interop;

@@ -90,6 +90,9 @@ impl Builder {
             #[cfg(feature = "logs")]
             otel_kit_core::log_events::set_global_logger_provider(pipelines.logger.clone());
             otel_kit_core::peer_service::set_global_peer_services(effective.peer_services.clone());
+            otel_kit_core::instrumentation_switches::set_global_instrumentation_switches(
+                effective.instrumentation.clone(),
+            );
         }
         #[cfg(feature = "runtime-metrics")]
         let runtimes = self.runtime_metrics(&pipelines, &mut warnings);

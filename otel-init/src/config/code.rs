@@ -220,6 +220,7 @@ impl CodeValues {
             span_limits: config.span_limits,
             log_record_limits: config.log_record_limits,
             peer_services: config.peer_services,
+            instrumentation: config.instrumentation,
         }
     }
 

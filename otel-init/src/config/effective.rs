@@ -104,6 +104,8 @@ pub struct EffectiveConfig {
     /// (`OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING`): `init()` makes it the kit's
     /// global mapping.
     pub peer_services: otel_kit_core::PeerServices,
+    /// The Java agent's switches, set for every instrumentation (when globals are set).
+    pub instrumentation: otel_kit_core::instrumentation_switches::InstrumentationSwitches,
 }
 
 impl EffectiveConfig {

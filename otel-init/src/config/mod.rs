@@ -33,6 +33,7 @@ mod code;
 mod effective;
 mod endpoint;
 mod exporters;
+pub(crate) mod instrumentation_switches;
 pub(crate) mod known_variables;
 mod otlp;
 mod peer_services;
@@ -133,6 +134,9 @@ pub struct Config {
     /// `OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING`: `service.peer.name` of the
     /// instrumentations' CLIENT spans, by address.
     pub peer_services: otel_kit_core::PeerServices,
+    /// The Java agent's switches: `OTEL_INSTRUMENTATION_<NAME>_ENABLED`,
+    /// `..._COMMON_DEFAULT_ENABLED`, the HTTP header capture lists and known methods.
+    pub instrumentation: otel_kit_core::instrumentation_switches::InstrumentationSwitches,
     /// The signals whose `OTEL_<SIGNAL>_EXPORTER` is set.
     exporter_variables_set: Vec<Signal>,
 }
@@ -203,6 +207,7 @@ impl Config {
             span_limits: SpanLimitsConfig::read(env, general_limits),
             log_record_limits: LogRecordLimits::read(env, general_limits),
             peer_services: peer_services::read(env),
+            instrumentation: instrumentation_switches::read(env),
             exporter_variables_set: Signal::ALL
                 .into_iter()
                 .filter(|s| env.get(&exporters::variable(*s)).is_some())

@@ -254,7 +254,11 @@ fn gke_is_opt_in_and_reads_the_gce_metadata_server() {
 }
 
 /// A platform's name, the environment it documents, and what must be detected.
-type Platform = (&'static str, Vec<(&'static str, &'static str)>, Vec<(&'static str, Value)>);
+type Platform = (
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+    Vec<(&'static str, Value)>,
+);
 
 #[test]
 fn each_platform_from_the_environment_it_documents() {
