@@ -54,7 +54,15 @@ fn well_formed(value: &str) -> bool {
         let Some((key, value)) = part.split_once('=') else {
             return false;
         };
-        match key.trim() {
+        let key = key.trim();
+        // A known key in another case would be kept as an unknown one, its meaning lost.
+        if ["Root", "Parent", "Sampled"]
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(key) && *known != key)
+        {
+            return false;
+        }
+        match key {
             "Root" => {
                 let mut pieces = value.split('-');
                 root = pieces.next() == Some("1")
@@ -105,6 +113,7 @@ mod tests {
             "Root=2-58406520-a006649127e371903a2de979;Parent=4c721bf33e3caf8f",
             "Root=1-58406520-a006649127e371903a2de979;Parent=4c721bf33e3caf8;Sampled=1",
             "Root=1-58406520-a006649127e371903a2de979;Parent=4c721bf33e3caf8f;Sampled=yes",
+            "Root=1-50846520-a006649127e371903a2de979;Parent=4c721bf33e3caf8f;SAmpled=1",
             "garbage",
         ] {
             assert!(!extract(bad).is_valid(), "{bad:?}");
