@@ -359,8 +359,9 @@ async fn serves_prometheus_beside_its_otlp_export() {
 
 /// What issue 27 asks of the environment alone: a proxy from `HTTP_PROXY` (a real
 /// tinyproxy; skipped without `TEST_TINYPROXY`), `service.version` from
-/// `OTEL_RESOURCE_ATTRIBUTES` over the Cargo version, and a warning that names the right
-/// way to set a variable the kit does not read.
+/// `OTEL_RESOURCE_ATTRIBUTES` over the Cargo version, a warning that names the right way
+/// to set a variable the kit does not read, a Jaeger caller's trace continued, the
+/// Lambda resource, and header capture from the Java agent's variable.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn from_the_environment_alone_exports_through_a_proxy_with_the_deployed_version() {
     let Some(bin) = otel_kit_testing::Tinyproxy::binary_from_env() else {
@@ -376,16 +377,48 @@ async fn from_the_environment_alone_exports_through_a_proxy_with_the_deployed_ve
         ("OTEL_RESOURCE_ATTRIBUTES", "service.version=9.9.9-deployed"),
         ("OTEL_SERVICE_VERSION", "1.0"),
         ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+        // A Jaeger caller, on AWS Lambda, header capture as the Java agent says it.
+        ("OTEL_PROPAGATORS", "tracecontext,baggage,jaeger,xray"),
+        ("AWS_LAMBDA_FUNCTION_NAME", "quickstart-fn"),
+        ("AWS_REGION", "eu-central-1"),
+        (
+            "OTEL_INSTRUMENTATION_HTTP_SERVER_CAPTURE_REQUEST_HEADERS",
+            "x-tenant,authorization",
+        ),
     ])
     .await;
-    assert_eq!(service.get("/hello/ada").await.0, 200);
+    let response = client()
+        .get(format!("{}/hello/ada", service.base_url))
+        .header(
+            "uber-trace-id",
+            "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:01",
+        )
+        .header("x-tenant", "acme")
+        .header("authorization", "Bearer s3cret")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 200);
     let (status, stdout) = service.terminate().await;
     assert!(status.success(), "exit status {status}; stdout:\n{stdout}");
-    collector
-        .wait_for_spans(4, WAIT)
-        .await
-        .span("GET /hello/{name}")
-        .has_resource_attribute("service.version", "9.9.9-deployed");
+    let spans = collector.wait_for_spans(4, WAIT).await;
+    let hello = spans.span("GET /hello/{name}");
+    hello
+        .has_resource_attribute("service.version", "9.9.9-deployed")
+        .has_resource_attribute("cloud.platform", "aws_lambda")
+        .has_resource_attribute("faas.name", "quickstart-fn")
+        .lacks_attribute("http.request.header.authorization");
+    let record = hello.record();
+    assert_eq!(
+        record.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736",
+        "the Jaeger caller's trace"
+    );
+    assert_eq!(record.parent_span_id.as_deref(), Some("00f067aa0ba902b7"));
+    assert!(
+        format!("{:?}", record.attribute("http.request.header.x-tenant")).contains("acme"),
+        "{:?}",
+        record.attributes
+    );
     let target = format!("127.0.0.1:{}", collector.addr().port());
     assert!(!proxy.requests_to(&target).is_empty(), "{}", proxy.log());
     assert!(

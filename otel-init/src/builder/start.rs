@@ -208,8 +208,9 @@ impl Builder {
             return None;
         }
         #[cfg(feature = "log-bridge")]
-        if let Err(error) = subscriber::bridge_log_crate() {
-            warnings.push(error.to_string());
+        match subscriber::bridge_log_crate() {
+            Ok(()) => subscriber::log_crate::follow(switch.max_level()),
+            Err(error) => warnings.push(error.to_string()),
         }
         Some((app_filter, switch))
     }

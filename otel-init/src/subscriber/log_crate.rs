@@ -5,10 +5,11 @@
 //! turns each record into a `tracing` event, after asking the current subscriber with
 //! the record's own target, so `RUST_LOG` filters them as it filters `tracing` events
 //! (`rustls=debug` turns rustls's records on) and they carry the ids of the span they
-//! were logged in. The `log` crate's own maximum level stays at `Trace`: the bridge
-//! compares each record with `tracing`'s current maximum level first (one atomic load),
-//! which follows every filter, the runtime control's changes and scoped subscribers
-//! included, where a level copied into `log` would go stale.
+//! were logged in. Under `init()`'s subscriber the `log` crate's own maximum level is the
+//! filter's (set again when the runtime control changes it), so a record the filter
+//! refuses costs one comparison in the `log` macro: dependencies such as mio call
+//! `log::trace!` on every request. With [`bridge_log_crate`] alone it stays at `Trace`:
+//! the bridge then asks the current subscriber for each record.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -53,4 +54,23 @@ pub fn bridge_log_crate() -> Result<(), LogLoggerAlreadySet> {
         .map_err(|_| LogLoggerAlreadySet)?;
     INSTALLED.store(true, Ordering::Release);
     Ok(())
+}
+
+/// Gives the `log` crate `level`, the most verbose level the installed subscriber's
+/// filters let through (`Trace` when they do not say), if its logger is the bridge.
+pub(crate) fn follow(level: Option<tracing::level_filters::LevelFilter>) {
+    use tracing::level_filters::LevelFilter;
+
+    if !INSTALLED.load(Ordering::Acquire) {
+        return;
+    }
+    let level = match level.unwrap_or(LevelFilter::TRACE) {
+        LevelFilter::OFF => log::LevelFilter::Off,
+        LevelFilter::ERROR => log::LevelFilter::Error,
+        LevelFilter::WARN => log::LevelFilter::Warn,
+        LevelFilter::INFO => log::LevelFilter::Info,
+        LevelFilter::DEBUG => log::LevelFilter::Debug,
+        _ => log::LevelFilter::Trace,
+    };
+    log::set_max_level(level);
 }

@@ -46,6 +46,17 @@ pub(crate) struct FilterSwitch {
 pub(crate) struct SubscriberGone;
 
 impl FilterSwitch {
+    /// The most verbose level any of the filters lets through (`None`: they do not say).
+    pub(crate) fn max_level(&self) -> Option<tracing::level_filters::LevelFilter> {
+        self.filters
+            .iter()
+            .filter_map(Weak::upgrade)
+            .map(|current| current.env().max_level_hint())
+            .try_fold(tracing::level_filters::LevelFilter::OFF, |max, hint| {
+                hint.map(|hint| max.max(hint))
+            })
+    }
+
     /// Gives every layer `filter`, with the appended directives, from the next event and
     /// span on, on every thread.
     pub(crate) fn set(&self, filter: &LogFilter) -> Result<(), SubscriberGone> {
@@ -62,6 +73,8 @@ impl FilterSwitch {
         // span directives, come from `callsite_enabled`: ask the new filters again. (The
         // same call `reload::Handle` makes; `tracing` re-exports it without documenting it.)
         tracing::callsite::rebuild_interest_cache();
+        #[cfg(feature = "log-bridge")]
+        super::log_crate::follow(self.max_level());
         Ok(())
     }
 }
