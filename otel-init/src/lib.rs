@@ -15,7 +15,7 @@
 //!
 //! Three parts:
 //!
-//! - **The setup**: [`init`], [`builder`], [`Builder`]: read the environment once into a
+//! - **The setup**: [`init()`](fn@init), [`builder()`](fn@builder), [`Builder`]: read the environment once into a
 //!   [`config::Config`], lay the builder's values over it into the
 //!   [`config::EffectiveConfig`], build the resource and the OTLP or console pipelines,
 //!   install the globals and the `tracing` [`subscriber`], and return the [`Telemetry`]

@@ -24,7 +24,7 @@ use hyper_util::client::proxy::matcher::{Intercept, Matcher};
 const DEFAULT_PORT: u16 = 1080;
 
 /// Which exports go through which HTTP proxy. Given to
-/// [`ExporterBuilder::proxy`](crate::ExporterBuilder::proxy).
+/// [`ExporterBuilder::with_proxy`](crate::ExporterBuilder::with_proxy).
 ///
 /// ```
 /// use otel_kit_otlp::Proxy;

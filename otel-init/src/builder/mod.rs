@@ -24,7 +24,7 @@ use crate::telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Telemetry};
 
 type Lookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
-/// Overrides for what the environment says. Start with [`builder()`](crate::builder).
+/// Overrides for what the environment says. Start with [`builder()`](fn@crate::builder).
 ///
 /// ```no_run
 /// use otel_kit_init::sampling::Sampling;

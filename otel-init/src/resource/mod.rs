@@ -137,7 +137,7 @@ macro_rules! service_version {
     };
 }
 
-/// [`init()`](crate::init) with `service.version` set to the calling crate's Cargo
+/// [`init()`](fn@crate::init) with `service.version` set to the calling crate's Cargo
 /// version (`CARGO_PKG_VERSION`), unless `OTEL_RESOURCE_ATTRIBUTES` gives one: what a
 /// service's `main` calls.
 ///
@@ -154,7 +154,7 @@ macro_rules! init {
     };
 }
 
-/// [`builder()`](crate::builder) with `service.version` set to the calling crate's
+/// [`builder()`](fn@crate::builder) with `service.version` set to the calling crate's
 /// Cargo version, unless `OTEL_RESOURCE_ATTRIBUTES` gives one
 /// ([`Builder::default_service_version`](crate::Builder::default_service_version)).
 ///
