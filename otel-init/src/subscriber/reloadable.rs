@@ -47,6 +47,7 @@ pub(crate) struct SubscriberGone;
 
 impl FilterSwitch {
     /// The most verbose level any of the filters lets through (`None`: they do not say).
+    #[cfg(feature = "log-bridge")]
     pub(crate) fn max_level(&self) -> Option<tracing::level_filters::LevelFilter> {
         self.filters
             .iter()
