@@ -49,6 +49,8 @@ mod alone;
 mod assert;
 mod black_hole;
 #[cfg(feature = "collector")]
+mod child_listening;
+#[cfg(feature = "collector")]
 mod collector;
 #[cfg(feature = "conformance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "conformance")))]

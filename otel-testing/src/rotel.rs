@@ -17,10 +17,10 @@
 //! ```
 
 use std::io;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::TestCollector;
 
@@ -108,24 +108,14 @@ impl Rotel {
             http,
             log_file,
         };
-        let deadline = Instant::now() + READY_TIMEOUT;
-        while TcpStream::connect(("127.0.0.1", grpc)).is_err()
-            || TcpStream::connect(("127.0.0.1", http)).is_err()
-        {
-            if let Some(status) = rotel.child.try_wait()? {
-                return Err(io::Error::other(format!(
-                    "rotel-agent exited with {status}: {}",
-                    rotel.log()
-                )));
-            }
-            if Instant::now() > deadline {
-                return Err(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    format!("rotel-agent did not listen within {READY_TIMEOUT:?}"),
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let log_file = rotel.log_file.clone();
+        crate::child_listening::wait_until_listening(
+            &mut rotel.child,
+            &[grpc, http],
+            "rotel-agent",
+            READY_TIMEOUT,
+            || std::fs::read_to_string(&log_file).unwrap_or_default(),
+        )?;
         Ok(rotel)
     }
 

@@ -15,10 +15,10 @@
 //! ```
 
 use std::io;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The environment variable naming the `tinyproxy` binary.
 pub const TINYPROXY_BIN_ENV: &str = "TEST_TINYPROXY";
@@ -82,22 +82,14 @@ impl Tinyproxy {
             credentials: credentials.map(|(u, p)| (u.to_owned(), p.to_owned())),
             log_file,
         };
-        let deadline = Instant::now() + READY_TIMEOUT;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Some(status) = proxy.child.try_wait()? {
-                return Err(io::Error::other(format!(
-                    "tinyproxy exited with {status}: {}",
-                    proxy.log()
-                )));
-            }
-            if Instant::now() > deadline {
-                return Err(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    format!("tinyproxy did not listen within {READY_TIMEOUT:?}"),
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let log_file = proxy.log_file.clone();
+        crate::child_listening::wait_until_listening(
+            &mut proxy.child,
+            &[port],
+            "tinyproxy",
+            READY_TIMEOUT,
+            || std::fs::read_to_string(&log_file).unwrap_or_default(),
+        )?;
         Ok(proxy)
     }
 
