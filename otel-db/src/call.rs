@@ -17,19 +17,18 @@ use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::exception;
 use smallvec::SmallVec;
 
-use crate::instrumentation::Instrumentation;
+use crate::instrumentation::{Classify, FrontEnd, Instrumentation, Sqlx};
 use crate::operation::Operation;
-use crate::outcome::Failure;
 use crate::statement::Statement;
 
 pub(crate) use crate::EXCEPTION_EVENT;
 
-/// How an operation ended.
-pub(crate) enum Outcome<'a> {
+/// How an operation ended; `E` is the front-end's error.
+pub(crate) enum Outcome<'a, E> {
     /// It completed; `rows` is how many rows it returned.
     Done { rows: u64 },
     /// It failed.
-    Failed(&'a sqlx::Error),
+    Failed(&'a E),
     /// Its caller stopped reading after `rows` rows (a stream dropped early): no status.
     Abandoned { rows: u64 },
     /// The driver's future panicked with this description.
@@ -40,8 +39,8 @@ pub(crate) enum Outcome<'a> {
 /// statement's (at most four) and a failure's (at most two).
 type MetricAttributes = SmallVec<[KeyValue; 12]>;
 
-/// A database operation in flight.
-pub(crate) struct Call {
+/// A database operation in flight, of front-end `F` (sqlx's by default).
+pub(crate) struct Call<F: FrontEnd = Sqlx> {
     /// The CLIENT span's context, current while the driver's future runs.
     cx: Context,
     start: Instant,
@@ -51,21 +50,21 @@ pub(crate) struct Call {
     /// The span's endpoint and statement attributes when the caller gave an
     /// [`Operation`] (they are this call's own, not the statement's).
     described: Option<Box<[KeyValue]>>,
-    instrumentation: Arc<Instrumentation>,
-    classify: fn(&sqlx::Error) -> Failure,
+    instrumentation: Arc<Instrumentation<F>>,
+    classify: Classify<F>,
     finished: bool,
 }
 
-impl Call {
+impl<F: FrontEnd> Call<F> {
     /// Starts the span, a child of `parent`. `operation` is what the caller said about
     /// the query, `text` the `db.query.text` to record.
     pub(crate) fn start(
-        instrumentation: &Arc<Instrumentation>,
+        instrumentation: &Arc<Instrumentation<F>>,
         parent: &Context,
         statement: Arc<Statement>,
         operation: Option<&Operation>,
         text: Option<StringValue>,
-        classify: fn(&sqlx::Error) -> Failure,
+        classify: Classify<F>,
     ) -> Self {
         let system = instrumentation.system();
         let mut attributes = Vec::with_capacity(14);
@@ -135,11 +134,11 @@ impl Call {
     }
 
     /// Records the outcome on the span and the metric, then ends the span.
-    pub(crate) fn finish(mut self, outcome: Outcome<'_>) {
+    pub(crate) fn finish(mut self, outcome: Outcome<'_, F::Error>) {
         self.end(Some(outcome));
     }
 
-    fn end(&mut self, outcome: Option<Outcome<'_>>) {
+    fn end(&mut self, outcome: Option<Outcome<'_, F::Error>>) {
         if self.finished {
             return;
         }
@@ -178,7 +177,7 @@ impl Call {
                     // the description (the driver's text without the query's values).
                     let event = (EXCEPTION_EVENT, Severity::Warn);
                     self.instrumentation.with(None, |resolved| {
-                        let exception_type = exception::type_name::<sqlx::Error>();
+                        let exception_type = exception::type_name::<F::Error>();
                         exception::record_error(resolved, &self.cx, event, exception_type, &failure.description);
                     });
                     span.set_status(Status::error(failure.description));
@@ -226,7 +225,7 @@ impl Call {
     }
 }
 
-impl EndEarly for Call {
+impl<F: FrontEnd> EndEarly for Call<F> {
     /// The span's context (also what the SQL commenter writes).
     fn context(&self) -> &Context {
         &self.cx
@@ -249,7 +248,7 @@ impl EndEarly for Call {
     }
 }
 
-impl Drop for Call {
+impl<F: FrontEnd> Drop for Call<F> {
     fn drop(&mut self) {
         self.end(None);
     }
@@ -271,10 +270,11 @@ mod tests {
     fn a_driver_panic_is_one_exception_event_and_the_mapped_peer_is_named() {
         let t = TestTelemetry::new();
         let services = PeerServices::new().map("db.internal:5433", "ledger").expect("entry");
-        let instrumentation = Arc::new(Instrumentation::new::<sqlx::Postgres>(
+        let instrumentation = Arc::new(Instrumentation::<crate::instrumentation::Sqlx>::new(
             Endpoint::network("postgresql", Some("shop"), "db.internal", 5433, 5432),
             Options::default(),
             t.providers().peer_services(services),
+            false,
         ));
         let statement = Arc::new(Statement::new("SELECT 1", SqlDialect::PostgreSql, false));
         let call = Call::start(

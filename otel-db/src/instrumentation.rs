@@ -1,7 +1,9 @@
-//! What every operation of one instrumented pool shares: where it connects, its
-//! options, the resolver of its tracer and instruments, and the system the server
-//! turned out to be.
+//! What every operation of one instrumented pool (or diesel connection) shares: where
+//! it connects, its options, the resolver of its tracer and instruments, and the system
+//! the server turned out to be. [`FrontEnd`] is what differs between the SQL front-ends
+//! (sqlx's pool wrapper, diesel's instrumentation): the switch names and the error type.
 
+use std::marker::PhantomData;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread::LocalKey;
@@ -15,20 +17,57 @@ use opentelemetry_semantic_conventions::metric::{
 };
 use otel_kit_core::{Cache, Providers, Resolved, Resolver};
 
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 use crate::database::InstrumentedDatabase;
 use crate::endpoint::Endpoint;
+use crate::outcome::Failure;
 use crate::options::{DURATION_BUCKETS, Options};
 
 /// Registers a pool's connection gauges with a meter (see [`crate::pool_metrics`]).
 pub(crate) type RegisterGauges = Box<dyn Fn(&Meter) + Send + Sync>;
 
-pub(crate) struct Instrumentation {
+/// One SQL front-end of the shared core: its `OTEL_INSTRUMENTATION_<NAME>_ENABLED`
+/// names (docs/configuration.md, "The Java agent's switches"), its per-thread cache of
+/// resolved providers, and the error its operations fail with.
+pub(crate) trait FrontEnd: Sized + Send + Sync + 'static {
+    /// The switch names of this front-end.
+    const SWITCHES: &'static [&'static str];
+
+    /// The error an operation fails with, as the caller gets it.
+    type Error: 'static;
+
+    /// This front-end's per-thread cache (see [`otel_kit_core::Instruments::cache`]).
+    fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
+}
+
+/// The sqlx pool wrapper.
+#[derive(Debug)]
+pub(crate) struct Sqlx;
+
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+impl FrontEnd for Sqlx {
+    const SWITCHES: &'static [&'static str] = &["SQLX"];
+
+    type Error = sqlx::Error;
+
+    fn cache() -> &'static LocalKey<Cache<Instruments<Self>>> {
+        thread_local! {
+            static CACHE: Cache<Instruments<Sqlx>> = const { Cache::new() };
+        }
+        &CACHE
+    }
+}
+
+/// How a front-end's error is described on the span and the metric.
+pub(crate) type Classify<F> = fn(&<F as FrontEnd>::Error) -> Failure;
+
+pub(crate) struct Instrumentation<F: FrontEnd = Sqlx> {
     /// Unique for the life of the process: tells pools apart where a pointer could be
     /// reused.
     id: u64,
     pub(crate) endpoint: Endpoint,
     pub(crate) options: Options,
-    resolver: Resolver<Instruments>,
+    resolver: Resolver<Instruments<F>>,
     pub(crate) pool_name: StringValue,
     asks_server: bool,
     detected: OnceLock<&'static str>,
@@ -39,16 +78,17 @@ pub(crate) struct Instrumentation {
     gauges_for: AtomicUsize,
 }
 
-/// The instruments of every pool, built from a meter of this crate's scope.
-pub(crate) struct Instruments {
+/// The instruments of every pool (and diesel connection), built from a meter of this
+/// crate's scope.
+pub(crate) struct Instruments<F = Sqlx> {
     meter: Meter,
     pub(crate) duration: Histogram<f64>,
     timeouts: Counter<u64>,
+    front_end: PhantomData<fn() -> F>,
 }
 
-impl otel_kit_core::Instruments for Instruments {
-    /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java agent's switches").
-    const SWITCHES: &'static [&'static str] = &["SQLX"];
+impl<F: FrontEnd> otel_kit_core::Instruments for Instruments<F> {
+    const SWITCHES: &'static [&'static str] = F::SWITCHES;
 
     fn scope() -> InstrumentationScope {
         crate::SCOPE.get()
@@ -70,18 +110,16 @@ impl otel_kit_core::Instruments for Instruments {
                 )
                 .build(),
             meter,
+            front_end: PhantomData,
         }
     }
 
     fn cache() -> &'static LocalKey<Cache<Self>> {
-        thread_local! {
-            static CACHE: Cache<Instruments> = const { Cache::new() };
-        }
-        &CACHE
+        F::cache()
     }
 }
 
-impl std::fmt::Debug for Instrumentation {
+impl<F: FrontEnd> std::fmt::Debug for Instrumentation<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Instrumentation")
             .field("system", &self.system())
@@ -91,12 +129,10 @@ impl std::fmt::Debug for Instrumentation {
     }
 }
 
-impl Instrumentation {
-    pub(crate) fn new<DB: InstrumentedDatabase>(
-        endpoint: Endpoint,
-        options: Options,
-        providers: Providers,
-    ) -> Self {
+impl<F: FrontEnd> Instrumentation<F> {
+    /// `asks_server`: whether the server is asked which system it is
+    /// ([`Self::detect`]) before the first operation.
+    pub(crate) fn new(endpoint: Endpoint, options: Options, providers: Providers, asks_server: bool) -> Self {
         let pool_name = options.pool_name.clone().unwrap_or_else(|| endpoint.pool_name());
         let pool_name = StringValue::from(std::sync::Arc::<str>::from(pool_name));
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
@@ -106,7 +142,7 @@ impl Instrumentation {
             gauges: OnceLock::new(),
             gauges_for: AtomicUsize::new(0),
             pool_name,
-            asks_server: DB::ASKS_SERVER,
+            asks_server,
             detected: OnceLock::new(),
             endpoint,
             options,
@@ -132,6 +168,7 @@ impl Instrumentation {
     }
 
     /// Asks the server on `connection`, once per pool (again after a failed attempt).
+    #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
     pub(crate) async fn detect<DB: InstrumentedDatabase>(&self, connection: &mut DB::Connection) {
         if !self.detection_pending() {
             return;
@@ -163,7 +200,7 @@ impl Instrumentation {
     /// Runs `f` with the pool's resolved tracer and instruments (see
     /// [`Resolver::with`]), first registering the gauges with a meter provider they
     /// have not been registered with yet.
-    pub(crate) fn with<R>(&self, now: Option<Instant>, f: impl FnOnce(&Resolved<Instruments>) -> R) -> R {
+    pub(crate) fn with<R>(&self, now: Option<Instant>, f: impl FnOnce(&Resolved<Instruments<F>>) -> R) -> R {
         self.resolver.with(now, |resolved| {
             let address = std::sync::Arc::as_ptr(resolved.meter_provider()).cast::<()>() as usize;
             // One load per operation; the swap makes exactly one thread register.
