@@ -17,7 +17,7 @@ use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::exception;
 use smallvec::SmallVec;
 
-use crate::instrumentation::{Classify, FrontEnd, Instrumentation, Sqlx};
+use crate::instrumentation::{Classify, FrontEnd, Instrumentation};
 use crate::operation::Operation;
 use crate::statement::Statement;
 
@@ -39,8 +39,8 @@ pub(crate) enum Outcome<'a, E> {
 /// statement's (at most four) and a failure's (at most two).
 type MetricAttributes = SmallVec<[KeyValue; 12]>;
 
-/// A database operation in flight, of front-end `F` (sqlx's by default).
-pub(crate) struct Call<F: FrontEnd = Sqlx> {
+/// A database operation in flight, of front-end `F`.
+pub(crate) struct Call<F: FrontEnd> {
     /// The CLIENT span's context, current while the driver's future runs.
     cx: Context,
     start: Instant,

@@ -13,7 +13,7 @@ use sqlx::{Database, Either, Execute};
 
 use crate::call::{Call, Outcome};
 use crate::database::InstrumentedDatabase;
-use crate::instrumentation::Instrumentation;
+use crate::instrumentation::{Instrumentation, Sqlx};
 use crate::operation::Operation;
 use crate::options::QueryText;
 use crate::outcome::classify;
@@ -27,11 +27,11 @@ type Rows<DB> = Either<<DB as Database>::QueryResult, <DB as Database>::Row>;
 /// Starts the call for `query` (with what the caller said of it, `operation`) and
 /// rebuilds the query for the driver.
 fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
-    instrumentation: &Arc<Instrumentation>,
+    instrumentation: &Arc<Instrumentation<Sqlx>>,
     parent: &Context,
     operation: Option<&Operation>,
     query: E,
-) -> (Call, TracedQuery<DB>) {
+) -> (Call<Sqlx>, TracedQuery<DB>) {
     let (mut traced, has_binds) = TracedQuery::new(query);
     let mode = instrumentation.options.query_text;
     let sanitize = mode == QueryText::Sanitized && !has_binds;
@@ -56,7 +56,7 @@ fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
 /// A traced `fetch_many`: `before` (asking the server what it is) runs first, then the
 /// span starts and `run` gets the query.
 pub(crate) fn fetch_many<'e, 'q: 'e, DB, E, F>(
-    instrumentation: &Arc<Instrumentation>,
+    instrumentation: &Arc<Instrumentation<Sqlx>>,
     before: Option<BoxFuture<'e, ()>>,
     operation: Option<Operation>,
     query: E,
@@ -89,7 +89,7 @@ where
 
 /// A traced `fetch_optional`.
 pub(crate) fn fetch_optional<'e, 'q: 'e, DB, E, F>(
-    instrumentation: &Arc<Instrumentation>,
+    instrumentation: &Arc<Instrumentation<Sqlx>>,
     before: Option<BoxFuture<'e, ()>>,
     operation: Option<Operation>,
     query: E,
@@ -122,7 +122,7 @@ where
 
 /// Wraps a non-query step (BEGIN, COMMIT, ROLLBACK) in a call named `name`.
 pub(crate) async fn traced_step<DB, T>(
-    instrumentation: &Arc<Instrumentation>,
+    instrumentation: &Arc<Instrumentation<Sqlx>>,
     name: &'static str,
     step: impl Future<Output = Result<T, sqlx::Error>>,
 ) -> Result<T, sqlx::Error>

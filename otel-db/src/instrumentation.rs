@@ -41,6 +41,7 @@ pub(crate) trait FrontEnd: Sized + Send + Sync + 'static {
 }
 
 /// The sqlx pool wrapper.
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 #[derive(Debug)]
 pub(crate) struct Sqlx;
 
@@ -61,7 +62,7 @@ impl FrontEnd for Sqlx {
 /// How a front-end's error is described on the span and the metric.
 pub(crate) type Classify<F> = fn(&<F as FrontEnd>::Error) -> Failure;
 
-pub(crate) struct Instrumentation<F: FrontEnd = Sqlx> {
+pub(crate) struct Instrumentation<F: FrontEnd> {
     /// Unique for the life of the process: tells pools apart where a pointer could be
     /// reused.
     id: u64,
@@ -80,7 +81,7 @@ pub(crate) struct Instrumentation<F: FrontEnd = Sqlx> {
 
 /// The instruments of every pool (and diesel connection), built from a meter of this
 /// crate's scope.
-pub(crate) struct Instruments<F = Sqlx> {
+pub(crate) struct Instruments<F> {
     meter: Meter,
     pub(crate) duration: Histogram<f64>,
     timeouts: Counter<u64>,

@@ -107,35 +107,52 @@ macro_rules! with_driver {
 }
 
 with_driver! {
-    mod call;
     mod commenter;
     mod connection;
     mod database;
     mod executor;
-    mod instrumentation;
-    mod operation;
-    mod outcome;
     mod pool;
     mod pool_metrics;
-    mod statement;
-    mod statement_cache;
     mod stream;
     mod traced_query;
     mod with_operation;
 
     pub use connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
     pub use database::InstrumentedDatabase;
-    pub use operation::Operation;
     pub use pool::{InstrumentBuilder, InstrumentedPool, instrument};
     pub use with_operation::WithOperation;
 }
 
-/// What the pool wrapper and the Redis wrapper share: the endpoint attributes, the
+/// The SQL core the sqlx pool wrapper and diesel's instrumentation share: the call and
+/// its span and measurement, the statement descriptions and their cache, failures.
+/// diesel alone leaves the pool wrapper's parts of it unused (streams, steps, gauges).
+macro_rules! with_sql_core {
+    ($($item:item)*) => {
+        $(
+            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "diesel"))]
+            #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
+            $item
+        )*
+    };
+}
+
+with_sql_core! {
+    mod call;
+    mod instrumentation;
+    mod operation;
+    mod outcome;
+    mod statement;
+    mod statement_cache;
+
+    pub use operation::Operation;
+}
+
+/// What the pool wrapper, diesel's instrumentation and the Redis wrapper share: the endpoint attributes, the
 /// instrumentation scope, the exception event's name.
 macro_rules! with_any_client {
     ($($item:item)*) => {
         $(
-            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "redis"))]
+            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "redis", feature = "diesel"))]
             $item
         )*
     };

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 use crate::database::InstrumentedDatabase;
 use crate::sql;
 
@@ -24,11 +25,12 @@ pub(crate) struct Failure {
 /// syntax for type integer: "<the bound value>"`), MySQL in single ones (`Duplicate
 /// entry '<value>'`). Read as MySQL reads SQL, both are strings, whatever the database:
 /// a quoted identifier in a message is lost too, which is the safe side.
-fn message_without_values(message: &str) -> String {
+pub(crate) fn message_without_values(message: &str) -> String {
     sql::sanitize(message, sql::SqlDialect::MySql)
 }
 
 /// Classifies `error` for database `DB`.
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 pub(crate) fn classify<DB: InstrumentedDatabase>(error: &sqlx::Error) -> Failure {
     use sqlx::Error as E;
 
@@ -77,7 +79,7 @@ pub(crate) fn classify<DB: InstrumentedDatabase>(error: &sqlx::Error) -> Failure
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, any(feature = "postgres", feature = "mysql", feature = "sqlite")))]
 mod tests {
     use super::*;
 

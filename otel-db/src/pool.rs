@@ -9,7 +9,7 @@ use sqlx::Pool;
 use crate::connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
 use crate::database::InstrumentedDatabase;
 use crate::executor::traced_step;
-use crate::instrumentation::Instrumentation;
+use crate::instrumentation::{Instrumentation, Sqlx};
 use otel_kit_core::Providers;
 
 use crate::operation::Operation;
@@ -63,7 +63,7 @@ pub struct InstrumentedPool<DB: InstrumentedDatabase> {
 
 pub(crate) struct Shared<DB: InstrumentedDatabase> {
     pub(crate) pool: Pool<DB>,
-    pub(crate) instrumentation: Arc<Instrumentation>,
+    pub(crate) instrumentation: Arc<Instrumentation<Sqlx>>,
 }
 
 impl<DB: InstrumentedDatabase> Clone for InstrumentedPool<DB> {
@@ -231,7 +231,7 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
         self.shared.pool.close().await;
     }
 
-    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation> {
+    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation<Sqlx>> {
         &self.shared.instrumentation
     }
 }
@@ -239,7 +239,7 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
 /// What runs before a pool operation's span starts: asking a MySQL-protocol server
 /// whether it is MariaDB, once per pool.
 pub(crate) fn detection<DB: InstrumentedDatabase>(
-    instrumentation: &Arc<Instrumentation>,
+    instrumentation: &Arc<Instrumentation<Sqlx>>,
     pool: &Pool<DB>,
 ) -> Option<BoxFuture<'static, ()>> {
     if !instrumentation.detection_pending() {

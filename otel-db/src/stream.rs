@@ -9,15 +9,16 @@ use futures_util::stream::BoxStream;
 use sqlx::Either;
 
 use crate::call::{Call, Outcome};
+use crate::instrumentation::Sqlx;
 
 pub(crate) struct TracedStream<'e, R, T> {
     inner: BoxStream<'e, Result<Either<R, T>, sqlx::Error>>,
-    call: Option<Call>,
+    call: Option<Call<Sqlx>>,
     rows: u64,
 }
 
 impl<'e, R, T> TracedStream<'e, R, T> {
-    pub(crate) fn new(inner: BoxStream<'e, Result<Either<R, T>, sqlx::Error>>, call: Call) -> Self {
+    pub(crate) fn new(inner: BoxStream<'e, Result<Either<R, T>, sqlx::Error>>, call: Call<Sqlx>) -> Self {
         Self {
             inner,
             call: Some(call),
