@@ -170,6 +170,9 @@ with_any_client! {
     const EXCEPTION_EVENT: &str = "db.client.operation.exception";
 }
 
+#[cfg(feature = "diesel")]
+#[cfg_attr(docsrs, doc(cfg(feature = "diesel")))]
+pub mod diesel;
 mod options;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]

@@ -2,7 +2,8 @@
 //! (`sqlite`, always), PostgreSQL (`postgres`, `TEST_POSTGRES_URL`) and MariaDB
 //! (`mariadb`, `TEST_MYSQL_URL`), each skipped when its variable is unset; the `query!`
 //! macros (`macros`); a megabyte of SQL (`oversized_input`); the Redis wrapper
-//! against Redis (`redis`, `TEST_REDIS_URL`). `support` holds what the
+//! against Redis (`redis`, `TEST_REDIS_URL`); diesel's and diesel-async's connections
+//! through diesel's hook (`diesel`, SQLite always, the servers by the same variables). `support` holds what the
 //! scenarios expect and the scenarios each database module includes:
 //! `support/scenarios.rs`, and `support/operation_scenarios.rs` (a caller's
 //! `Operation`, the summary's case).
@@ -17,6 +18,7 @@ use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = COUNTING_ALLOCATOR;
 
+mod diesel;
 mod macros;
 mod mariadb;
 mod oversized_input;
