@@ -1,0 +1,218 @@
+//! The cost of diesel's instrumentation (`otel_kit_db::diesel`), against a bare diesel
+//! connection to the same database in the same run: two connections, one with the
+//! hook installed (`set_instrumentation`), each running the same query, a DSL `SELECT`
+//! with a bind value (`SELECT "id" FROM "bench_items" WHERE "id" = $1 LIMIT $2`, a
+//! one-row table). Spans go to an SDK tracer provider sampling every span whose only
+//! processor drops them; metrics to a meter provider aggregating in memory.
+//!
+//! - `cargo bench -p otel-kit-db --bench diesel`: criterion groups `diesel_sqlite`
+//!   (in memory, always) and `diesel_postgres` (`TEST_POSTGRES_URL`), `bare` and
+//!   `instrumented`, one after the other.
+//! - `DIESEL_BENCH_PAIRED=<sqlite|postgres>:<n>`: `n` pairs, bare and instrumented
+//!   calls alternating (which goes first alternates too), after 1,000 of warm-up; prints
+//!   the medians and the median of the paired differences, which load drifting during
+//!   the run weighs on alike.
+//! - `DIESEL_BENCH_ONLY=<sqlite|postgres>/<bare|instrumented>:<n>`: one side `n` times
+//!   after 1,000 of warm-up, for instruction counts under callgrind (two runs' totals
+//!   apart, divided by the difference of their `n`).
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group};
+use diesel::prelude::*;
+use opentelemetry::{Context, global};
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
+use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider, Span, SpanData, SpanProcessor};
+
+diesel::table! {
+    bench_items (id) {
+        id -> BigInt,
+    }
+}
+
+#[derive(Debug)]
+struct Drop;
+
+impl SpanProcessor for Drop {
+    fn on_start(&self, _span: &mut Span, _cx: &Context) {}
+    fn on_end(&self, _span: SpanData) {}
+    fn force_flush(&self) -> OTelSdkResult {
+        Ok(())
+    }
+    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
+        Ok(())
+    }
+}
+
+fn install_providers() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        global::set_tracer_provider(
+            SdkTracerProvider::builder()
+                .with_span_processor(Drop)
+                .with_sampler(Sampler::AlwaysOn)
+                .build(),
+        );
+        global::set_meter_provider(
+            SdkMeterProvider::builder()
+                .with_reader(
+                    PeriodicReader::builder(InMemoryMetricExporter::default())
+                        .with_interval(Duration::from_secs(86_400))
+                        .build(),
+                )
+                .build(),
+        );
+    });
+}
+
+/// A bare and an instrumented connection to one database.
+enum Pair {
+    Sqlite(SqliteConnection, SqliteConnection),
+    Postgres(PgConnection, PgConnection),
+}
+
+impl Pair {
+    fn open(db: &str) -> Option<Self> {
+        install_providers();
+        match db {
+            "sqlite" => {
+                // One file, so that both connections read the same table.
+                let path =
+                    std::env::temp_dir().join(format!("otel-kit-diesel-bench-{}.db", std::process::id()));
+                let url = path.to_string_lossy().into_owned();
+                let _ = std::fs::remove_file(&path);
+                let mut bare = SqliteConnection::establish(&url).expect("SQLite");
+                create(&mut bare);
+                let mut traced = SqliteConnection::establish(&url).expect("SQLite");
+                traced.set_instrumentation(otel_kit_db::diesel::instrumentation(&url));
+                Some(Self::Sqlite(bare, traced))
+            }
+            _ => {
+                let Ok(url) = std::env::var("TEST_POSTGRES_URL") else {
+                    eprintln!("skipping diesel_postgres: TEST_POSTGRES_URL is not set");
+                    return None;
+                };
+                let mut bare = PgConnection::establish(&url).expect("TEST_POSTGRES_URL");
+                diesel::sql_query("CREATE TEMPORARY TABLE bench_items (id BIGINT PRIMARY KEY)")
+                    .execute(&mut bare)
+                    .expect("create");
+                diesel::sql_query("INSERT INTO bench_items VALUES (1)")
+                    .execute(&mut bare)
+                    .expect("insert");
+                let mut traced = PgConnection::establish(&url).expect("TEST_POSTGRES_URL");
+                diesel::sql_query("CREATE TEMPORARY TABLE bench_items (id BIGINT PRIMARY KEY)")
+                    .execute(&mut traced)
+                    .expect("create");
+                diesel::sql_query("INSERT INTO bench_items VALUES (1)")
+                    .execute(&mut traced)
+                    .expect("insert");
+                traced.set_instrumentation(otel_kit_db::diesel::instrumentation(&url));
+                Some(Self::Postgres(bare, traced))
+            }
+        }
+    }
+
+    /// One query on the bare (`false`) or the instrumented connection, in nanoseconds.
+    fn query(&mut self, instrumented: bool) -> f64 {
+        use self::bench_items::dsl::{bench_items, id};
+        let start = Instant::now();
+        let row: i64 = match (self, instrumented) {
+            (Self::Sqlite(bare, _), false) => bench_items.filter(id.eq(1_i64)).select(id).first(bare),
+            (Self::Sqlite(_, traced), true) => bench_items.filter(id.eq(1_i64)).select(id).first(traced),
+            (Self::Postgres(bare, _), false) => bench_items.filter(id.eq(1_i64)).select(id).first(bare),
+            (Self::Postgres(_, traced), true) => bench_items.filter(id.eq(1_i64)).select(id).first(traced),
+        }
+        .expect("select");
+        black_box(row);
+        start.elapsed().as_nanos() as f64
+    }
+}
+
+fn create(conn: &mut SqliteConnection) {
+    diesel::sql_query("CREATE TABLE bench_items (id BIGINT PRIMARY KEY)")
+        .execute(conn)
+        .expect("create");
+    diesel::sql_query("INSERT INTO bench_items VALUES (1)")
+        .execute(conn)
+        .expect("insert");
+}
+
+fn bench(c: &mut Criterion) {
+    for db in ["sqlite", "postgres"] {
+        let Some(mut pair) = Pair::open(db) else {
+            continue;
+        };
+        let mut group = c.benchmark_group(format!("diesel_{db}"));
+        group.bench_function("bare", |b| b.iter(|| pair.query(false)));
+        group.bench_function("instrumented", |b| b.iter(|| pair.query(true)));
+        group.finish();
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(Duration::from_secs(5)).sample_size(60);
+    targets = bench
+}
+
+/// `DIESEL_BENCH_PAIRED=<sqlite|postgres>:<n>`: see the module documentation.
+fn run_paired(spec: &str) {
+    let (db, n) = spec
+        .rsplit_once(':')
+        .expect("DIESEL_BENCH_PAIRED=<sqlite|postgres>:<n>");
+    let n: usize = n.parse().expect("a pair count");
+    let mut pair = Pair::open(db).expect("the database");
+    let (mut bare, mut traced, mut differences) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..(n + 1000) {
+        let (b, t) = if i % 2 == 0 {
+            let b = pair.query(false);
+            (b, pair.query(true))
+        } else {
+            let t = pair.query(true);
+            (pair.query(false), t)
+        };
+        if i >= 1000 {
+            bare.push(b);
+            traced.push(t);
+            differences.push(t - b);
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (b, t, d) = (median(&mut bare), median(&mut traced), median(&mut differences));
+    println!(
+        "diesel {db}, {n} pairs: bare median {b:.0} ns, instrumented median {t:.0} ns, \
+         median paired difference {d:+.0} ns (ratio {:.3})",
+        t / b
+    );
+}
+
+/// `DIESEL_BENCH_ONLY=<db>/<bare|instrumented>:<n>`: see the module documentation.
+fn run_only(spec: &str) {
+    let (case, n) = spec.rsplit_once(':').expect("DIESEL_BENCH_ONLY=<db>/<side>:<n>");
+    let n: usize = n.parse().expect("a call count");
+    let (db, side) = case.split_once('/').expect("<db>/<side>");
+    let mut pair = Pair::open(db).expect("the database");
+    for _ in 0..(1000 + n) {
+        black_box(pair.query(side == "instrumented"));
+    }
+    println!("ran {case} {n} times");
+}
+
+fn main() {
+    if let Ok(spec) = std::env::var("DIESEL_BENCH_PAIRED") {
+        run_paired(&spec);
+        return;
+    }
+    if let Ok(spec) = std::env::var("DIESEL_BENCH_ONLY") {
+        run_only(&spec);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
