@@ -28,6 +28,9 @@
 //! - `redis` (feature `redis`): `redis::instrument`, `redis::InstrumentedRedis`: a
 //!   Redis connection (multiplexed, or the connection manager) traced per command,
 //!   pipeline and transaction.
+//! - `diesel` (feature `diesel`): `diesel::install_default`, `diesel::instrumentation`,
+//!   `diesel::DieselBuilder`: diesel's (and diesel-async's) connections traced through
+//!   diesel's `Instrumentation` hook, with the same summaries, text and attributes.
 //!
 //! # Spans
 //!
@@ -70,7 +73,7 @@
 //!
 //! # Cargo features
 //!
-//! One per sqlx driver, and one for Redis, none on by default: turn on the databases
+//! One per sqlx driver, one for Redis and one for diesel, none on by default: turn on the databases
 //! the service talks to. With none, [`sql`], [`QueryText`] and the constants are there,
 //! and no sqlx.
 //!
@@ -80,6 +83,7 @@
 //! | `mysql` | no | the same for `sqlx::MySql` (MySQL and MariaDB) | sqlx's `mysql` |
 //! | `sqlite` | no | the same for `sqlx::Sqlite` | sqlx's `sqlite`: SQLite itself, built from C (libsqlite3-sys, `links = "sqlite3"`, so one version in a graph: rusqlite must agree) |
 //! | `redis` | no | `redis::instrument`, `redis::InstrumentedRedis`, `redis::RedisBuilder` (no sqlx) | redis with `tokio-comp` (its async connections need a runtime) |
+//! | `diesel` | no | `diesel::install_default`, `diesel::instrumentation`, `diesel::DieselBuilder`, `diesel::DieselInstrumentation` for diesel 2.3 and diesel-async (no sqlx) | diesel with no backend (the application's diesel picks them, and the C library each links), url |
 //!
 //! The runtime and TLS are chosen on the application's own sqlx dependency
 //! (`runtime-tokio`, `tls-rustls`, ...), as sqlx asks.
