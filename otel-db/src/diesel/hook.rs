@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use diesel::connection::{Instrumentation as DieselHook, InstrumentationEvent};
+use diesel::connection::{DebugQuery, Instrumentation as DieselHook, InstrumentationEvent};
 use opentelemetry::trace::{Span as _, SpanKind, Status, Tracer as _};
 use opentelemetry::{Context, KeyValue, global::BoxedSpan};
 use opentelemetry_semantic_conventions::attribute::{DB_NAMESPACE, DB_SYSTEM_NAME, ERROR_TYPE};
@@ -120,7 +120,7 @@ impl DieselInstrumentation {
         span.end();
     }
 
-    fn start_query(&mut self, query: &dyn std::fmt::Debug) {
+    fn start_query(&mut self, query: &dyn DebugQuery) {
         let Some(connection) = &self.connection else {
             return;
         };
@@ -154,7 +154,7 @@ impl DieselInstrumentation {
         self.in_flight.push(InFlight { statement, call });
     }
 
-    fn finish_query(&mut self, query: &dyn std::fmt::Debug, error: Option<&diesel::result::Error>) {
+    fn finish_query(&mut self, query: &dyn DebugQuery, error: Option<&diesel::result::Error>) {
         let index = match (self.in_flight.len(), &self.connection) {
             (0, _) | (_, None) => return,
             // The usual case: one query at a time, no need to read the text again.

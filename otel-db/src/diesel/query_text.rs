@@ -1,38 +1,107 @@
-//! The SQL of a query diesel reports, without its bind values: read from the query's
-//! `Debug` form (`Query { sql: "…", binds: [...] }`, or a bare `"…"` for a text run as
-//! it is), decoding the escaped string as it is written and stopping the formatting as
-//! soon as it is known whether there are binds: diesel's `Debug` writes the bind values
-//! after the text, and the writer refuses the first character of the first one, which
-//! ends the formatting. No bind value is kept, and none is formatted past that character.
+//! The SQL of a query diesel reports, without its bind values.
 //!
-//! `Debug` rather than `Display` (`… -- binds: [...]`): the escaped string ends at its
-//! one unescaped quote, whatever the text holds, where `-- binds:` could be in the
-//! text itself.
+//! diesel's queries (`DebugQuery`) write `{sql} -- binds: {binds:?}` as `Display` and
+//! `Query { sql: "…", binds: [...] }` as `Debug`; a text run as it is (`batch_execute`)
+//! writes only itself. Both forms are read by a writer that stops the formatting as soon
+//! as it knows whether there are binds: the writer refuses the first character of the
+//! first bind value, which ends the formatting. No bind value is kept, and none is
+//! formatted past that character.
+//!
+//! - First the `Display` form, by its writes rather than its text: the SQL arrives in one
+//!   write (the `{sql}` argument), then ` -- binds: ` in one (the format string's
+//!   piece), then the list. This costs a copy of the text and nothing else; the
+//!   separator inside the SQL itself cannot confuse it.
+//! - When the writes do not come in that shape (another diesel version, another
+//!   `DebugQuery`), the `Debug` form: its escaped string ends at its one unescaped quote,
+//!   whatever the text holds, and is decoded as it is written.
 
 use std::fmt::{self, Write};
+
+use diesel::connection::DebugQuery;
 
 /// The longest text kept, in bytes; the rest of a longer one is dropped (the recorded
 /// `db.query.text` is cut far shorter, at `MAX_QUERY_TEXT`).
 const MAX_TEXT: usize = 1024 * 1024;
 
-/// What a query's `Debug` form said.
+/// What a query's forms said.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Read {
     /// The text was read whole (or up to [`MAX_TEXT`]); `has_binds` says whether bind
     /// values were sent apart from it.
     Text { has_binds: bool },
-    /// The form was not one diesel writes: nothing usable.
+    /// Neither form was one diesel writes: nothing usable.
     Unrecognised,
 }
 
 /// Writes `query`'s SQL into `out` (cleared first).
-pub(crate) fn read(query: &dyn fmt::Debug, out: &mut String) -> Read {
+pub(crate) fn read(query: &dyn DebugQuery, out: &mut String) -> Read {
+    out.clear();
+    let mut writes = Writes {
+        out,
+        state: Shape::Sql,
+    };
+    // An error is expected: the writer stops the formatting once it knows enough.
+    let _ = write!(writes, "{query}");
+    match writes.state {
+        Shape::Done { has_binds } => return Read::Text { has_binds },
+        // One write and no separator: a text run as it is.
+        Shape::AfterSql => return Read::Text { has_binds: false },
+        _ => {}
+    }
+    read_debug(query, out)
+}
+
+/// The `Display` form's writes, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// The first write: the SQL.
+    Sql,
+    /// The SQL was written; ` -- binds: ` comes next, or nothing.
+    AfterSql,
+    /// The separator was written; the list opens next.
+    Separator,
+    /// The list opened: the next write says whether it is empty.
+    Open,
+    Done {
+        has_binds: bool,
+    },
+    /// Not the shape expected.
+    Other,
+}
+
+struct Writes<'a> {
+    out: &'a mut String,
+    state: Shape,
+}
+
+impl Write for Writes<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.state = match self.state {
+            Shape::Sql => {
+                self.out.push_str(&s[..s.floor_char_boundary(MAX_TEXT)]);
+                Shape::AfterSql
+            }
+            Shape::AfterSql if s == " -- binds: " => Shape::Separator,
+            Shape::Separator if s == "[" => Shape::Open,
+            Shape::Open => Shape::Done {
+                has_binds: !s.starts_with(']'),
+            },
+            _ => Shape::Other,
+        };
+        match self.state {
+            Shape::Done { .. } | Shape::Other => Err(fmt::Error),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The `Debug` form, decoded.
+fn read_debug(query: &dyn fmt::Debug, out: &mut String) -> Read {
     out.clear();
     let mut decoder = Decoder {
         out,
         state: State::Start,
     };
-    // An error is expected: the decoder stops the formatting once it knows enough.
     let _ = write!(decoder, "{query:?}");
     match decoder.state {
         State::Done { has_binds } => Read::Text { has_binds },
@@ -168,9 +237,24 @@ impl Decoder<'_> {
 }
 
 impl Write for Decoder<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        for c in s.chars() {
-            self.step(c);
+    fn write_str(&mut self, mut s: &str) -> fmt::Result {
+        while !s.is_empty() {
+            // Inside the string, a run without quote or backslash is copied as it is.
+            if let State::InString { .. } = self.state {
+                let run = s.find(['"', '\\']).unwrap_or(s.len());
+                if run > 0 {
+                    let room = MAX_TEXT.saturating_sub(self.out.len());
+                    let (head, rest) = s.split_at(run);
+                    self.out.push_str(&head[..head.floor_char_boundary(room)]);
+                    s = rest;
+                    continue;
+                }
+            }
+            let mut chars = s.chars();
+            if let Some(c) = chars.next() {
+                self.step(c);
+            }
+            s = chars.as_str();
             if matches!(self.state, State::Done { .. } | State::Invalid) {
                 // Stops the formatting: the binds are not written.
                 return Err(fmt::Error);
@@ -182,25 +266,21 @@ impl Write for Decoder<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
+
     use super::*;
 
-    struct Form(&'static str);
-
-    impl fmt::Debug for Form {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(self.0)
-        }
-    }
-
-    /// What diesel's `Debug` writes: the text, then the binds, formatted lazily; the
+    /// A query as diesel writes it, both forms; `split` writes the `Display` form's SQL
+    /// in two writes (a shape the fast path does not know, so `Debug` is read). The
     /// flag records whether a bind value was ever formatted to its end.
     struct Query<'a> {
         sql: &'a str,
         binds: &'a [&'a str],
-        formatted: &'a std::cell::Cell<bool>,
+        formatted: &'a Cell<bool>,
+        split: bool,
     }
 
-    struct Bind<'a>(&'a str, &'a std::cell::Cell<bool>);
+    struct Bind<'a>(&'a str, &'a Cell<bool>);
 
     impl fmt::Debug for Bind<'_> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -210,24 +290,81 @@ mod tests {
         }
     }
 
+    impl Query<'_> {
+        fn binds(&self) -> Vec<Bind<'_>> {
+            self.binds.iter().map(|b| Bind(b, self.formatted)).collect()
+        }
+    }
+
     impl fmt::Debug for Query<'_> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let binds: Vec<Bind<'_>> = self.binds.iter().map(|b| Bind(b, self.formatted)).collect();
             f.debug_struct("Query")
                 .field("sql", &self.sql)
-                .field("binds", &binds)
+                .field("binds", &self.binds())
                 .finish()
         }
     }
 
-    fn query(sql: &str, binds: &[&str]) -> (Read, String, bool) {
-        let formatted = std::cell::Cell::new(false);
+    impl fmt::Display for Query<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            if self.split {
+                let (a, b) = self
+                    .sql
+                    .split_at(self.sql.floor_char_boundary(self.sql.len() / 2));
+                f.write_str(a)?;
+                f.write_str(b)?;
+                return write!(f, " -- binds: {:?}", self.binds());
+            }
+            write!(f, "{} -- binds: {:?}", self.sql, self.binds())
+        }
+    }
+
+    impl DebugQuery for Query<'_> {}
+
+    /// A query whose two forms are given.
+    struct Form(&'static str, &'static str);
+
+    impl fmt::Debug for Form {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.1)
+        }
+    }
+
+    impl fmt::Display for Form {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)?;
+            f.write_str("?")
+        }
+    }
+
+    impl DebugQuery for Form {}
+
+    /// A text run as it is, as diesel's `StrQueryHelper` writes it.
+    struct Plain(&'static str);
+
+    impl fmt::Debug for Plain {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Debug::fmt(self.0, f)
+        }
+    }
+
+    impl fmt::Display for Plain {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Display::fmt(self.0, f)
+        }
+    }
+
+    impl DebugQuery for Plain {}
+
+    fn query(sql: &str, binds: &[&str], split: bool) -> (Read, String, bool) {
+        let formatted = Cell::new(false);
         let mut out = String::new();
         let read = read(
             &Query {
                 sql,
                 binds,
                 formatted: &formatted,
+                split,
             },
             &mut out,
         );
@@ -235,22 +372,27 @@ mod tests {
     }
 
     #[test]
-    fn the_text_is_decoded_and_the_binds_never_formatted() {
+    fn the_text_is_read_and_the_binds_never_formatted_in_either_form() {
         let tricky = "SELECT \"a\\b\", 'x' -- binds: [1]\n\t\u{7f}é\u{200b} FROM t WHERE id = $1";
-        let (read, out, formatted) = query(tricky, &["secret"]);
-        assert_eq!(read, Read::Text { has_binds: true });
-        assert_eq!(out, tricky);
-        assert!(!formatted, "a bind value was formatted to its end");
+        for split in [false, true] {
+            let (read, out, formatted) = query(tricky, &["secret"], split);
+            assert_eq!(read, Read::Text { has_binds: true }, "split: {split}");
+            assert_eq!(out, tricky, "split: {split}");
+            assert!(
+                !formatted,
+                "a bind value was formatted to its end (split: {split})"
+            );
 
-        let (read, out, _) = query("SELECT 1", &[]);
-        assert_eq!(read, Read::Text { has_binds: false });
-        assert_eq!(out, "SELECT 1");
+            let (read, out, _) = query("SELECT 1", &[], split);
+            assert_eq!(read, Read::Text { has_binds: false });
+            assert_eq!(out, "SELECT 1");
+        }
     }
 
     #[test]
-    fn a_bare_string_is_a_text_without_binds() {
+    fn a_text_run_as_it_is_has_no_binds() {
         let mut out = String::new();
-        assert_eq!(read(&"BEGIN", &mut out), Read::Text { has_binds: false });
+        assert_eq!(read(&Plain("BEGIN"), &mut out), Read::Text { has_binds: false });
         assert_eq!(out, "BEGIN");
     }
 
@@ -265,7 +407,7 @@ mod tests {
             "\"\\u{zz}\"",
             "Query { sql: \"a\", other: 1 }",
         ] {
-            assert_eq!(read(&Form(form), &mut out), Read::Unrecognised, "{form}");
+            assert_eq!(read(&Form("x", form), &mut out), Read::Unrecognised, "{form}");
             assert!(out.is_empty());
         }
     }
