@@ -17,55 +17,18 @@
 //!   apart, divided by the difference of their `n`).
 #![allow(missing_docs)]
 
+mod support;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
 use diesel::prelude::*;
-use opentelemetry::{Context, global};
-use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
-use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider, Span, SpanData, SpanProcessor};
 
 diesel::table! {
     bench_items (id) {
         id -> BigInt,
     }
-}
-
-#[derive(Debug)]
-struct Drop;
-
-impl SpanProcessor for Drop {
-    fn on_start(&self, _span: &mut Span, _cx: &Context) {}
-    fn on_end(&self, _span: SpanData) {}
-    fn force_flush(&self) -> OTelSdkResult {
-        Ok(())
-    }
-    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
-        Ok(())
-    }
-}
-
-fn install_providers() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        global::set_tracer_provider(
-            SdkTracerProvider::builder()
-                .with_span_processor(Drop)
-                .with_sampler(Sampler::AlwaysOn)
-                .build(),
-        );
-        global::set_meter_provider(
-            SdkMeterProvider::builder()
-                .with_reader(
-                    PeriodicReader::builder(InMemoryMetricExporter::default())
-                        .with_interval(Duration::from_secs(86_400))
-                        .build(),
-                )
-                .build(),
-        );
-    });
 }
 
 /// A bare and an instrumented connection to one database.
@@ -76,7 +39,7 @@ enum Pair {
 
 impl Pair {
     fn open(db: &str) -> Option<Self> {
-        install_providers();
+        support::install_providers();
         match db {
             "sqlite" => {
                 // One file, so that both connections read the same table.

@@ -31,29 +31,13 @@
 //! `sqlite4k/instrumented`, `postgres/baseline`, `postgres/instrumented`.
 #![allow(missing_docs)]
 
+mod support;
+
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group};
-use opentelemetry::{Context, global};
-use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
-use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider, Span, SpanData, SpanProcessor};
 use otel_kit_db::sql::{SqlDialect, analyze, analyze_and_sanitize, sanitize};
-
-#[derive(Debug)]
-struct Drop;
-
-impl SpanProcessor for Drop {
-    fn on_start(&self, _span: &mut Span, _cx: &Context) {}
-    fn on_end(&self, _span: SpanData) {}
-    fn force_flush(&self) -> OTelSdkResult {
-        Ok(())
-    }
-    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
-        Ok(())
-    }
-}
 
 const SHORT: &str = "SELECT id, email FROM users WHERE status = 'active' AND id IN (1, 2, 3) LIMIT 10";
 
@@ -108,7 +92,7 @@ fn bench_postgres(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("runtime");
-    install_providers();
+    support::install_providers();
 
     let pool = rt.block_on(async {
         sqlx::postgres::PgPoolOptions::new()
@@ -145,7 +129,7 @@ fn bench_sqlite(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("runtime");
-    install_providers();
+    support::install_providers();
     let pool = rt.block_on(async {
         sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(1)
@@ -209,27 +193,6 @@ async fn sqlite_with_report_tables() -> sqlx::SqlitePool {
     pool
 }
 
-/// An SDK tracer provider sampling every span (its processor drops ended spans) and a
-/// meter provider aggregating in memory, installed as the globals once.
-fn install_providers() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let tracer_provider = SdkTracerProvider::builder()
-            .with_span_processor(Drop)
-            .with_sampler(Sampler::AlwaysOn)
-            .build();
-        global::set_tracer_provider(tracer_provider);
-        let meter_provider = SdkMeterProvider::builder()
-            .with_reader(
-                PeriodicReader::builder(InMemoryMetricExporter::default())
-                    .with_interval(Duration::from_secs(86_400))
-                    .build(),
-            )
-            .build();
-        global::set_meter_provider(meter_provider);
-    });
-}
-
 /// `DB_BENCH_ONLY=<case>:<n>`: see the module documentation.
 fn run_only(only: &str) {
     let (case, n) = only.rsplit_once(':').expect("DB_BENCH_ONLY=<case>:<n>");
@@ -258,7 +221,7 @@ fn run_only(only: &str) {
                 .enable_all()
                 .build()
                 .expect("runtime");
-            install_providers();
+            support::install_providers();
             rt.block_on(async {
                 let instrumented = case.ends_with("instrumented");
                 if case.starts_with("sqlite") {
@@ -302,7 +265,7 @@ fn run_only(only: &str) {
                 .enable_all()
                 .build()
                 .expect("runtime");
-            install_providers();
+            support::install_providers();
             let long: &'static str = Box::leak(long.into_boxed_str());
             rt.block_on(async {
                 let pool = sqlite_with_report_tables().await;
@@ -338,7 +301,7 @@ fn run_paired(spec: &str) {
         .enable_all()
         .build()
         .expect("runtime");
-    install_providers();
+    support::install_providers();
     let (plain, traced) = rt.block_on(async {
         match db {
             "sqlite" => {

@@ -17,54 +17,17 @@
 //! groups cannot promise on a shared machine.
 #![allow(missing_docs)]
 
+mod support;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
-use opentelemetry::{Context, global};
-use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
-use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider, Span, SpanData, SpanProcessor};
 use otel_kit_db::redis::InstrumentedRedis;
 use redis::aio::{ConnectionLike, MultiplexedConnection};
 
 const KEY: &str = "otel-kit-db:bench:key";
 const VALUE: &str = "0123456789abcdef0123456789abcdef";
-
-#[derive(Debug)]
-struct Drop;
-
-impl SpanProcessor for Drop {
-    fn on_start(&self, _span: &mut Span, _cx: &Context) {}
-    fn on_end(&self, _span: SpanData) {}
-    fn force_flush(&self) -> OTelSdkResult {
-        Ok(())
-    }
-    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
-        Ok(())
-    }
-}
-
-/// An SDK tracer provider sampling every span (its processor drops ended spans) and a
-/// meter provider aggregating in memory, installed as the globals once.
-fn install_providers() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let tracer_provider = SdkTracerProvider::builder()
-            .with_span_processor(Drop)
-            .with_sampler(Sampler::AlwaysOn)
-            .build();
-        global::set_tracer_provider(tracer_provider);
-        let meter_provider = SdkMeterProvider::builder()
-            .with_reader(
-                PeriodicReader::builder(InMemoryMetricExporter::default())
-                    .with_interval(Duration::from_secs(86_400))
-                    .build(),
-            )
-            .build();
-        global::set_meter_provider(meter_provider);
-    });
-}
 
 /// A current-thread runtime (the connection's driver runs on the bench's thread), the
 /// bare connection and the wrapped one (a clone of it), the key set; `None` without
@@ -82,7 +45,7 @@ fn connect() -> Option<(
         .enable_all()
         .build()
         .expect("runtime");
-    install_providers();
+    support::install_providers();
     let client = redis::Client::open(url).expect("TEST_REDIS_URL");
     let (bare, traced) = rt.block_on(async {
         let mut bare = client.get_multiplexed_async_connection().await.expect("connect");

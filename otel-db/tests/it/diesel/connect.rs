@@ -4,7 +4,7 @@
 use diesel::{Connection as _, PgConnection, RunQueryDsl as _};
 use opentelemetry::trace::{SpanKind, TraceContextExt as _};
 use opentelemetry_semantic_conventions as semconv;
-use otel_kit_testing::{Conformance, TestTelemetry};
+use otel_kit_testing::TestTelemetry;
 
 use super::{builder, endpoint, parent, postgres};
 use crate::support::{closed_port, url_from_env};
@@ -76,11 +76,5 @@ fn connection_attempts_are_spans_and_new_connections_are_traced() {
         .has_parent(&test)
         .has_attribute(semconv::attribute::DB_QUERY_TEXT, "SELECT ?");
     // The registry check over the connection attempts and the query.
-    let report = Conformance::semconv()
-        .check_spans(&spans)
-        .check_metrics(&t.metrics())
-        .check_logs(&t.logs())
-        .report();
-    println!("{report}");
-    report.assert_conforms();
+    crate::support::assert_conforms(&t);
 }

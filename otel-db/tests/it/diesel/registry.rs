@@ -1,20 +1,15 @@
 //! The registry check over the diesel telemetry: the scenario on SQLite (queries,
 //! errors, transactions). The connection attempts' spans are checked in `connect`.
 
-use diesel::{Connection as _, RunQueryDsl as _, SqliteConnection};
 use opentelemetry::trace::TraceContextExt as _;
-use otel_kit_testing::{Conformance, TestTelemetry};
+use otel_kit_testing::TestTelemetry;
 
-use super::{builder, parent, scenario};
+use super::{parent, scenario, sqlite};
 
 #[test]
 fn the_diesel_telemetry_conforms_to_the_registry() {
     let t = TestTelemetry::new();
-    let mut conn = SqliteConnection::establish(":memory:").expect("SQLite in memory");
-    diesel::sql_query("CREATE TABLE diesel_users (id BIGINT PRIMARY KEY, email TEXT NOT NULL UNIQUE)")
-        .execute(&mut conn)
-        .expect("create");
-    conn.set_instrumentation(builder(&t).build(":memory:"));
+    let mut conn = sqlite::connect(&t);
     {
         let (cx, _guard) = parent(&t);
         scenario!(&mut conn);
@@ -22,11 +17,5 @@ fn the_diesel_telemetry_conforms_to_the_registry() {
     }
     let spans = t.spans();
     assert!(spans.len() >= 13, "{:?}", spans.names());
-    let report = Conformance::semconv()
-        .check_spans(&spans)
-        .check_metrics(&t.metrics())
-        .check_logs(&t.logs())
-        .report();
-    println!("{report}");
-    report.assert_conforms();
+    crate::support::assert_conforms(&t);
 }
