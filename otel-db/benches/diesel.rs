@@ -1,8 +1,11 @@
-//! The cost of diesel's instrumentation (`otel_kit_db::diesel`), against a bare diesel
-//! connection to the same database in the same run: two connections, one with the
-//! hook installed (`set_instrumentation`), each running the same query, a DSL `SELECT`
-//! with a bind value (`SELECT "id" FROM "bench_items" WHERE "id" = $1 LIMIT $2`, a
-//! one-row table). Spans go to an SDK tracer provider sampling every span whose only
+//! The cost of diesel's instrumentation (`otel_kit_db::diesel`), against bare diesel on
+//! the same connection in the same run: the hook is installed behind a switch (`Toggle`:
+//! off, diesel's events go nowhere, one relaxed load), and both sides run the same query,
+//! a DSL `SELECT` with a bind value (`SELECT "id" FROM "bench_items" WHERE "id" = $1
+//! LIMIT $2`, a one-row table). One connection, because two would be two server
+//! processes, and on this VM a loopback round trip has two regimes (about 25 and 60 µs)
+//! that a process keeps for a whole run: two connections measured the regimes, not the
+//! hook. Spans go to an SDK tracer provider sampling every span whose only
 //! processor drops them; metrics to a meter provider aggregating in memory.
 //!
 //! - `cargo bench -p otel-kit-db --bench diesel`: criterion groups `diesel_sqlite`
@@ -23,7 +26,10 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
+use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::prelude::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 diesel::table! {
     bench_items (id) {
@@ -31,62 +37,73 @@ diesel::table! {
     }
 }
 
-/// A bare and an instrumented connection to one database.
-enum Pair {
-    Sqlite(SqliteConnection, SqliteConnection),
-    Postgres(PgConnection, PgConnection),
+/// diesel's hook behind a switch: the bare side turns it off.
+struct Toggle {
+    on: Arc<AtomicBool>,
+    inner: otel_kit_db::diesel::DieselInstrumentation,
+}
+
+impl Instrumentation for Toggle {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if self.on.load(Ordering::Relaxed) {
+            self.inner.on_connection_event(event);
+        }
+    }
+}
+
+/// One connection, its hook's switch.
+struct Pair {
+    connection: Conn,
+    on: Arc<AtomicBool>,
+}
+
+enum Conn {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
 }
 
 impl Pair {
     fn open(db: &str) -> Option<Self> {
         support::install_providers();
-        match db {
+        let on = Arc::new(AtomicBool::new(false));
+        let toggle = |url: &str| Toggle {
+            on: Arc::clone(&on),
+            inner: otel_kit_db::diesel::instrumentation(url),
+        };
+        let connection = match db {
             "sqlite" => {
-                // One file, so that both connections read the same table.
-                let path =
-                    std::env::temp_dir().join(format!("otel-kit-diesel-bench-{}.db", std::process::id()));
-                let url = path.to_string_lossy().into_owned();
-                let _ = std::fs::remove_file(&path);
-                let mut bare = SqliteConnection::establish(&url).expect("SQLite");
-                create(&mut bare);
-                let mut traced = SqliteConnection::establish(&url).expect("SQLite");
-                traced.set_instrumentation(otel_kit_db::diesel::instrumentation(&url));
-                Some(Self::Sqlite(bare, traced))
+                let mut conn = SqliteConnection::establish(":memory:").expect("SQLite");
+                create(&mut conn);
+                conn.set_instrumentation(toggle(":memory:"));
+                Conn::Sqlite(conn)
             }
             _ => {
                 let Ok(url) = std::env::var("TEST_POSTGRES_URL") else {
                     eprintln!("skipping diesel_postgres: TEST_POSTGRES_URL is not set");
                     return None;
                 };
-                let mut bare = PgConnection::establish(&url).expect("TEST_POSTGRES_URL");
+                let mut conn = PgConnection::establish(&url).expect("TEST_POSTGRES_URL");
                 diesel::sql_query("CREATE TEMPORARY TABLE bench_items (id BIGINT PRIMARY KEY)")
-                    .execute(&mut bare)
+                    .execute(&mut conn)
                     .expect("create");
                 diesel::sql_query("INSERT INTO bench_items VALUES (1)")
-                    .execute(&mut bare)
+                    .execute(&mut conn)
                     .expect("insert");
-                let mut traced = PgConnection::establish(&url).expect("TEST_POSTGRES_URL");
-                diesel::sql_query("CREATE TEMPORARY TABLE bench_items (id BIGINT PRIMARY KEY)")
-                    .execute(&mut traced)
-                    .expect("create");
-                diesel::sql_query("INSERT INTO bench_items VALUES (1)")
-                    .execute(&mut traced)
-                    .expect("insert");
-                traced.set_instrumentation(otel_kit_db::diesel::instrumentation(&url));
-                Some(Self::Postgres(bare, traced))
+                conn.set_instrumentation(toggle(&url));
+                Conn::Postgres(conn)
             }
-        }
+        };
+        Some(Self { connection, on })
     }
 
-    /// One query on the bare (`false`) or the instrumented connection, in nanoseconds.
+    /// One query, bare (`false`) or instrumented, in nanoseconds.
     fn query(&mut self, instrumented: bool) -> f64 {
         use self::bench_items::dsl::{bench_items, id};
+        self.on.store(instrumented, Ordering::Relaxed);
         let start = Instant::now();
-        let row: i64 = match (self, instrumented) {
-            (Self::Sqlite(bare, _), false) => bench_items.filter(id.eq(1_i64)).select(id).first(bare),
-            (Self::Sqlite(_, traced), true) => bench_items.filter(id.eq(1_i64)).select(id).first(traced),
-            (Self::Postgres(bare, _), false) => bench_items.filter(id.eq(1_i64)).select(id).first(bare),
-            (Self::Postgres(_, traced), true) => bench_items.filter(id.eq(1_i64)).select(id).first(traced),
+        let row: i64 = match &mut self.connection {
+            Conn::Sqlite(conn) => bench_items.filter(id.eq(1_i64)).select(id).first(conn),
+            Conn::Postgres(conn) => bench_items.filter(id.eq(1_i64)).select(id).first(conn),
         }
         .expect("select");
         black_box(row);
