@@ -34,8 +34,8 @@
 //!   named and attributed as the pool wrapper's (`db.system.name`, `db.namespace`,
 //!   `server.address`, `server.port`, `db.query.summary`, `db.query.text`), and one
 //!   `db.client.operation.duration` measurement. The text is read from the query's
-//!   `Debug` form; bind values are never kept (the formatting is stopped at the first
-//!   character of the first one).
+//!   `Display` form (its `Debug` form as the fallback); bind values are never kept (the
+//!   formatting is stopped at the first write of the first one).
 //!   A query with bind values is recorded as written; one without (`sql_query`,
 //!   `batch_execute`) has its literals replaced by `?`.
 //! - **Errors**: `error.type` (PostgreSQL: the SQLSTATE, when diesel's error kind

@@ -3,9 +3,9 @@
 //! diesel's queries (`DebugQuery`) write `{sql} -- binds: {binds:?}` as `Display` and
 //! `Query { sql: "…", binds: [...] }` as `Debug`; a text run as it is (`batch_execute`)
 //! writes only itself. Both forms are read by a writer that stops the formatting as soon
-//! as it knows whether there are binds: the writer refuses the first character of the
-//! first bind value, which ends the formatting. No bind value is kept, and none is
-//! formatted past that character.
+//! as it knows whether there are binds: the writer refuses the first write of the first
+//! bind value (its opening quote, or an integer's digits), which ends the formatting. No
+//! bind value is kept, and none is formatted past that write.
 //!
 //! - First the `Display` form, by its writes rather than its text: the SQL arrives in one
 //!   write (the `{sql}` argument), then ` -- binds: ` in one (the format string's
