@@ -37,6 +37,7 @@ impl Builder {
         };
         effective.service_version = resource_value(SERVICE_VERSION);
         effective.service_instance_id = resource_value(SERVICE_INSTANCE_ID).unwrap_or_default();
+        effective.custom_propagators += self.extra_propagators.len();
         if let Some(names) = &self.variable_names {
             config_warnings.extend(crate::config::known_variables::check(
                 names().iter().map(String::as_str),

@@ -225,6 +225,7 @@ impl fmt::Display for Config {
             service_name: self.service_name.as_deref(),
             sdk_disabled: self.sdk_disabled,
             propagators: &self.propagators,
+            custom_propagators: 0,
             sampling: &self.sampling,
             exporters: [
                 &self.traces_exporters,
