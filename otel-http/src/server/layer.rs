@@ -223,7 +223,7 @@ impl ServerLayer {
     /// # let _ = layer;
     /// ```
     pub fn capture_request_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
-        self.edit(|c| c.http.set_headers(|h| h.request(names)))
+        self.edit(|c| c.http.set_request_headers(names))
     }
 
     /// Captures these response headers as `http.response.header.<name>` span attributes.
@@ -233,7 +233,7 @@ impl ServerLayer {
     /// # let _ = layer;
     /// ```
     pub fn capture_response_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
-        self.edit(|c| c.http.set_headers(|h| h.response(names)))
+        self.edit(|c| c.http.set_response_headers(names))
     }
 
     /// Records the opt-in `http.server.active_requests` up-down counter.
