@@ -47,6 +47,8 @@ pub(crate) use code::CodeValues;
 pub use code::Exporter;
 pub use effective::EffectiveConfig;
 pub use exporters::ExporterKind;
+/// The Java agent's switches as `init()` read them ([`EffectiveConfig::instrumentation`]).
+pub use otel_kit_core::instrumentation_switches::InstrumentationSwitches;
 pub use otlp::{Compression, OtlpConfig, OtlpProtocol, OtlpSignalConfig};
 pub use prometheus::PrometheusConfig;
 use tuning::GeneralLimits;
