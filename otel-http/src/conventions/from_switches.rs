@@ -14,7 +14,7 @@ use super::{HeaderCapture, KnownMethods};
 pub(crate) enum Side {
     #[cfg(feature = "server")]
     Server,
-    #[cfg(feature = "client")]
+    #[cfg(any(feature = "client", feature = "tower-client"))]
     Client,
 }
 
@@ -102,7 +102,7 @@ fn from(switches: &InstrumentationSwitches, side: Side) -> (Option<HeaderCapture
             &switches.http_server_request_headers,
             &switches.http_server_response_headers,
         ),
-        #[cfg(feature = "client")]
+        #[cfg(any(feature = "client", feature = "tower-client"))]
         Side::Client => (
             &switches.http_client_request_headers,
             &switches.http_client_response_headers,
