@@ -462,3 +462,77 @@ fn exception_events(logs: &otel_kit_testing::Logs) -> usize {
         .filter(|r| r.event_name.ends_with(".exception"))
         .count()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_java_agents_header_capture_applies_to_the_layer() {
+    use crate::java_switches::{attribute, init, strings};
+
+    if otel_kit_testing::ran_alone("tower_client::the_java_agents_header_capture_applies_to_the_layer") {
+        return;
+    }
+    let (telemetry, spans) = init(&[
+        (
+            "OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_RESPONSE_HEADERS",
+            "x-request-id",
+        ),
+        (
+            "OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_REQUEST_HEADERS",
+            "authorization",
+        ),
+    ]);
+    let addr = start_server().await;
+    let request = Request::get(format!("http://{addr}/a"))
+        .header("authorization", "Bearer s3cret")
+        .body(Empty::new())
+        .expect("request");
+    ClientLayer::new()
+        .layer(hyper())
+        .oneshot(request)
+        .await
+        .expect("response");
+    telemetry.force_flush().expect("flush");
+    let finished = spans.get_finished_spans().expect("spans");
+    let [client] = finished.as_slice() else {
+        panic!("one span: {finished:#?}")
+    };
+    assert_eq!(
+        attribute(client, "http.response.header.x-request-id"),
+        Some(strings("rid-1"))
+    );
+    assert_eq!(
+        attribute(client, "http.request.header.authorization"),
+        None,
+        "never captured"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tower_client_switch_turns_the_layer_off_and_the_trace_flows() {
+    use crate::java_switches::init;
+
+    if otel_kit_testing::ran_alone(
+        "tower_client::the_tower_client_switch_turns_the_layer_off_and_the_trace_flows",
+    ) {
+        return;
+    }
+    let (telemetry, spans) = init(&[("OTEL_INSTRUMENTATION_TOWER_CLIENT_ENABLED", "false")]);
+    let addr = start_server().await;
+    let outer = Context::current_with_span(telemetry.tracer_provider().tracer("test").start("outer"));
+    let response = ClientLayer::new()
+        .layer(hyper())
+        .oneshot(get(&format!("http://{addr}/a")))
+        .with_context(outer.clone())
+        .await
+        .expect("response");
+    let (trace_id, parent_id) = parse_traceparent(&text(response).await);
+    outer.span().end();
+    telemetry.force_flush().expect("flush");
+    let finished = spans.get_finished_spans().expect("spans");
+    assert!(
+        finished.iter().all(|s| s.span_kind != SpanKind::Client),
+        "the disabled layer made spans: {finished:#?}"
+    );
+    let outer_context = outer.span().span_context().clone();
+    assert_eq!(trace_id, outer_context.trace_id().to_string(), "the trace flowed");
+    assert_eq!(parent_id, outer_context.span_id().to_string());
+}
