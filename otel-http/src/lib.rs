@@ -18,6 +18,8 @@
 //!   template, `http.server.request.duration`, excluded health paths, header capture.
 //! - [`client`]: [`ClientMiddleware`], one CLIENT span per attempt with context
 //!   injected, redacted `url.full`, `http.client.request.duration`.
+//! - [`tower_client`] (feature `tower-client`): `ClientLayer`, the same client spans and
+//!   metric for any tower HTTP client (hyper-util's legacy client), through the same code.
 //! - [`conventions`]: the rules both share (method normalisation, URL and query
 //!   redaction, header capture, duration buckets).
 //! - Hooks on both, to shape what is recorded: `exclude_when`, `span_name`,
