@@ -51,8 +51,6 @@ where
             };
             match output {
                 Ok(response) => {
-                    // The response hook sees the head as `Parts`; moving the parts out and
-                    // back allocates nothing.
                     let (head, body) = response.into_parts();
                     let ended = Ended::Response {
                         status: head.status,

@@ -33,8 +33,6 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        // Predicates and hooks see the request head as `Parts`; moving the parts out and
-        // back allocates nothing.
         let (mut parts, body) = request.into_parts();
         let parent = Context::current();
         let config = &*self.config;

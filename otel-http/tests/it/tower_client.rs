@@ -26,7 +26,8 @@ use otel_kit_testing::{Conformance, TestTelemetry};
 use tower::retry::Policy;
 use tower::{Layer as _, ServiceExt as _};
 
-use crate::support::client::{closed_port, parse_traceparent, start_server};
+use crate::support::client::{assert_cancelled, closed_port, parse_traceparent, start_server};
+use crate::support::exception_events;
 
 type Hyper = Client<HttpConnector, Empty<Bytes>>;
 
@@ -244,36 +245,7 @@ async fn a_request_the_caller_gives_up_on_is_cancelled_not_failed() {
     .await;
     assert!(gave_up.is_err(), "the server answers after 2s");
 
-    let spans = t.spans();
-    let span = spans
-        .span("GET")
-        .has_status_unset()
-        .lacks_attribute("error.type")
-        .lacks_attribute("http.response.status_code")
-        .has_duration_at_most(Duration::from_secs(1));
-    assert_eq!(exception_events(&t.logs()), 0);
-    let metrics = t.metrics();
-    let point = metrics
-        .metric(HTTP_CLIENT_REQUEST_DURATION)
-        .has_point_count(1)
-        .histogram_point(&[("http.request.method", "GET".into())])
-        .has_count(1);
-    let keys: Vec<&str> = point
-        .record()
-        .attributes
-        .iter()
-        .map(|(k, _)| k.as_str())
-        .collect();
-    assert!(
-        !keys.contains(&"error.type") && !keys.contains(&"http.response.status_code"),
-        "{keys:?}"
-    );
-    let span_seconds = span.record().duration().as_secs_f64();
-    let point_seconds = point.record().sum.expect("a sum");
-    assert!(
-        (span_seconds - point_seconds).abs() < 1e-6,
-        "{span_seconds} {point_seconds}"
-    );
+    assert_cancelled(&t);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -453,14 +425,6 @@ async fn hooks_see_the_head_and_an_excluded_request_still_propagates() {
         "the excluded request carries the caller's context"
     );
     spans.span("GET").has_attribute("app.request_id", "rid-1");
-}
-
-/// How many exception events (`*.exception` log records) there are among `logs`.
-fn exception_events(logs: &otel_kit_testing::Logs) -> usize {
-    logs.as_slice()
-        .iter()
-        .filter(|r| r.event_name.ends_with(".exception"))
-        .count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
