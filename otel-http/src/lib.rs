@@ -18,7 +18,7 @@
 //!   template, `http.server.request.duration`, excluded health paths, header capture.
 //! - [`client`]: [`ClientMiddleware`], one CLIENT span per attempt with context
 //!   injected, redacted `url.full`, `http.client.request.duration`.
-//! - [`tower_client`] (feature `tower-client`): `ClientLayer`, the same client spans and
+//! - `tower_client` (feature `tower-client`): `ClientLayer`, the same client spans and
 //!   metric for any tower HTTP client (hyper-util's legacy client), through the same code.
 //! - [`conventions`]: the rules both share (method normalisation, URL and query
 //!   redaction, header capture, duration buckets).
@@ -47,7 +47,7 @@
 //! | `server` | yes | [`server`]: [`ServerLayer`], [`ServerService`]; [`ServerSpan`] | tower, http-body |
 //! | `client` | yes | [`client`]: [`ClientMiddleware`], [`UrlTemplate`], [`NoPropagation`] | reqwest, reqwest-middleware, opentelemetry-http |
 //! | `axum` | yes | the server reads axum's `MatchedPath` (`http.route`, the span name) and `ConnectInfo` (`client.address`); implies `server` | axum |
-//! | `tower-client` | no | [`tower_client`]: `ClientLayer`, `ClientService` around any tower HTTP client (hyper-util's), the reqwest middleware's client rules | tower, opentelemetry-http |
+//! | `tower-client` | no | `tower_client`: `ClientLayer`, `ClientService` around any tower HTTP client (hyper-util's), the reqwest middleware's client rules | tower, opentelemetry-http |
 //!
 //! Without `axum` the server layer works on any tower service (hyper, tonic), with
 //! neither route nor client address.

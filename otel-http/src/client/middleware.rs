@@ -59,7 +59,7 @@ otel_kit_core::hook_signatures!(
 /// [`span_attributes_from_request`](Self::span_attributes_from_request),
 /// [`metric_attributes_from_request`](Self::metric_attributes_from_request)) see the
 /// request and its extensions, on every attempt. An excluded request is still injected
-/// with the current context, unless [`NoPropagation`] or
+/// with the current context, unless [`NoPropagation`](crate::NoPropagation) or
 /// [`propagate_if`](Self::propagate_if) says otherwise.
 /// [`span_attributes_from_response`](Self::span_attributes_from_response) sees the
 /// attempt's result (a response or a transport error) when the rest of the chain
@@ -160,7 +160,7 @@ impl ClientMiddleware {
     client_builders!("ClientMiddleware");
 
     /// Injects trace context only into requests whose URL passes `filter`; the others
-    /// are still traced. A [`NoPropagation`] extension turns propagation off for one
+    /// are still traced. A [`NoPropagation`](crate::NoPropagation) extension turns propagation off for one
     /// request regardless of the filter.
     ///
     /// ```

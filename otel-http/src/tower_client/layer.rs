@@ -46,7 +46,7 @@ otel_kit_core::tower_layer! {
     /// `tower::Service<http::Request<B>>`: hyper-util's legacy client, a client generated
     /// over tower) a CLIENT span and an `http.client.request.duration` point, and injects
     /// the span's context into the request headers. The same client rules as
-    /// [`ClientMiddleware`](crate::ClientMiddleware)'s; see the
+    /// `ClientMiddleware`'s; see the
     /// [module docs](crate::tower_client).
     ///
     /// ```

@@ -1,7 +1,7 @@
 //! The client side over tower: [`ClientLayer`] around any
 //! `tower::Service<http::Request<B>>` HTTP client (hyper-util's legacy client, clients
 //! generated over tower), following the same client conventions as the reqwest
-//! middleware ([`ClientMiddleware`](crate::ClientMiddleware)): one core, two front-ends.
+//! middleware (`ClientMiddleware`): one core, two front-ends.
 //!
 //! ```
 //! use http_body_util::Empty;
@@ -28,7 +28,7 @@
 //! [`opentelemetry::Context::current`] when the service is called, named `{method}`, or
 //! `{method} {template}` when the request carries a [`UrlTemplate`](crate::UrlTemplate)
 //! extension; an unknown method names it `HTTP`. Its attributes are the reqwest
-//! middleware's (the [`client`](crate::client) module's table): `http.request.method`,
+//! middleware's (the `client` module's table): `http.request.method`,
 //! `url.full` (credentials and signed query values redacted), `server.address` and
 //! `server.port`, `url.template`, `http.request.resend_count`,
 //! `http.response.status_code`, `network.protocol.version`, `error.type`,
