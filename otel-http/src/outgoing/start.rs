@@ -35,7 +35,7 @@ pub(crate) struct Target<'a> {
     pub(crate) full: Cow<'a, str>,
 }
 
-impl<'a> Target<'a> {
+impl Target<'_> {
     /// `host` as a URL gives it (`[::1]` for an IPv6 literal), without brackets.
     pub(crate) fn bare_host(host: &str) -> &str {
         host.trim_start_matches('[').trim_end_matches(']')
@@ -101,9 +101,10 @@ pub(crate) struct Plan {
     metric_attributes: Vec<KeyValue>,
 }
 
-type Of<F> = <<F as Frontend>::Hooks as Signatures>::RequestSpanAttributes;
-type NameOf<F> = <<F as Frontend>::Hooks as Signatures>::SpanName;
-type MetricOf<F> = <<F as Frontend>::Hooks as Signatures>::RequestMetricAttributes;
+/// A front-end's request hooks, by what they add.
+type SpanAttributesHook<F> = <<F as Frontend>::Hooks as Signatures>::RequestSpanAttributes;
+type SpanNameHook<F> = <<F as Frontend>::Hooks as Signatures>::SpanName;
+type MetricHook<F> = <<F as Frontend>::Hooks as Signatures>::RequestMetricAttributes;
 
 impl<F: Frontend> Config<F> {
     /// Whether a request goes out with trace context: not with a [`NoPropagation`]
@@ -140,9 +141,9 @@ impl<F: Frontend> Config<F> {
     pub(crate) fn plan(
         &self,
         info: RequestInfo,
-        span_attributes: impl FnOnce(&Of<F>, &mut SpanAttributes<'_>),
-        span_name: impl FnOnce(&NameOf<F>) -> Option<Cow<'static, str>>,
-        metric_attributes: impl FnOnce(&MetricOf<F>, &mut MetricAttributes<'_>),
+        span_attributes: impl FnOnce(&SpanAttributesHook<F>, &mut SpanAttributes<'_>),
+        span_name: impl FnOnce(&SpanNameHook<F>) -> Option<Cow<'static, str>>,
+        metric_attributes: impl FnOnce(&MetricHook<F>, &mut MetricAttributes<'_>),
     ) -> Plan {
         let mut attributes = info.common.clone();
         attributes.extend(info.span_only);
