@@ -14,7 +14,7 @@ use super::{HeaderCapture, KnownMethods};
 pub(crate) enum Side {
     #[cfg(feature = "server")]
     Server,
-    #[cfg(feature = "client")]
+    #[cfg(any(feature = "client", feature = "tower-client"))]
     Client,
 }
 
@@ -33,7 +33,7 @@ pub(crate) struct HttpSettings {
 
 impl HttpSettings {
     /// The builder's capture of both sides, replacing the switches'.
-    #[cfg(feature = "client")]
+    #[cfg(any(feature = "client", feature = "tower-client"))]
     pub(crate) fn set_headers(&mut self, edit: impl FnOnce(HeaderCapture) -> HeaderCapture) {
         self.headers = edit(std::mem::take(&mut self.headers));
         self.request_headers_in_code = true;
@@ -102,7 +102,7 @@ fn from(switches: &InstrumentationSwitches, side: Side) -> (Option<HeaderCapture
             &switches.http_server_request_headers,
             &switches.http_server_response_headers,
         ),
-        #[cfg(feature = "client")]
+        #[cfg(any(feature = "client", feature = "tower-client"))]
         Side::Client => (
             &switches.http_client_request_headers,
             &switches.http_client_response_headers,

@@ -14,7 +14,7 @@ use otel_kit_http::{ClientMiddleware, ServerLayer};
 use crate::support::server::serve;
 
 /// `init()` over exactly these variables, exporting nothing, its spans kept in memory.
-fn init(variables: &[(&str, &str)]) -> (otel_kit_init::Telemetry, InMemorySpanExporter) {
+pub(crate) fn init(variables: &[(&str, &str)]) -> (otel_kit_init::Telemetry, InMemorySpanExporter) {
     let spans = InMemorySpanExporter::default();
     let telemetry = otel_kit_init::builder()
         .service_name("switches")
@@ -33,11 +33,11 @@ fn client() -> reqwest_middleware::ClientWithMiddleware {
         .build()
 }
 
-fn strings(value: &'static str) -> Value {
+pub(crate) fn strings(value: &'static str) -> Value {
     Value::Array(opentelemetry::Array::String(vec![value.into()]))
 }
 
-fn attribute(span: &SpanData, key: &str) -> Option<Value> {
+pub(crate) fn attribute(span: &SpanData, key: &str) -> Option<Value> {
     span.attributes
         .iter()
         .find(|kv| kv.key.as_str() == key)

@@ -10,12 +10,13 @@ use crate::env::Env;
 
 /// The `<NAME>`s of the kit's instrumentations (their `Instruments::SWITCHES`), and
 /// `RUNTIME_TELEMETRY` (otel-kit-init's process and runtime metrics).
-pub(crate) const NAMES: [&str; 13] = [
+pub(crate) const NAMES: [&str; 14] = [
     "HTTP_SERVER",
     "AXUM",
     "HYPER",
     "HTTP_CLIENT",
     "REQWEST",
+    "TOWER_CLIENT",
     "GRPC",
     "TONIC",
     "SQLX",
