@@ -66,6 +66,18 @@ impl Endpoint {
         }
     }
 
+    /// A PostgreSQL server's. Over a Unix socket (`socket_directory` given, or a `host`
+    /// that is a directory, as libpq reads it), the socket file the client connects
+    /// to, `{directory}/.s.PGSQL.{port}`, is `server.address`.
+    #[cfg(feature = "postgres")]
+    pub(crate) fn postgres(database: Option<&str>, host: &str, socket_directory: Option<&str>, port: u16) -> Self {
+        const SYSTEM: &str = "postgresql";
+        match socket_directory.or_else(|| host.starts_with('/').then_some(host)) {
+            Some(directory) => Self::socket(SYSTEM, database, &format!("{directory}/.s.PGSQL.{port}")),
+            None => Self::network(SYSTEM, database, host, port, 5432),
+        }
+    }
+
     /// A file's (SQLite).
     #[cfg(feature = "sqlite")]
     pub(crate) fn file(system: &'static str, filename: &str) -> Self {

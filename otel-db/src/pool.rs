@@ -410,7 +410,12 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
     /// ```
     pub fn build(self) -> InstrumentedPool<DB> {
         let endpoint = DB::endpoint(&self.pool);
-        let instrumentation = Arc::new(Instrumentation::new::<DB>(endpoint, self.options, self.providers));
+        let instrumentation = Arc::new(Instrumentation::new(
+            endpoint,
+            self.options,
+            self.providers,
+            DB::ASKS_SERVER,
+        ));
         let shared = Arc::new(Shared {
             pool: self.pool,
             instrumentation,

@@ -11,7 +11,7 @@ use opentelemetry_semantic_conventions::attribute::{DB_OPERATION_NAME, DB_QUERY_
 use otel_kit_core::SharedNames;
 use smallvec::SmallVec;
 
-use crate::instrumentation::Instrumentation;
+use crate::instrumentation::{Frontend, Instrumentation};
 use crate::options::MAX_QUERY_TEXT;
 use crate::sql::{self, QueryInfo, SqlDialect};
 
@@ -149,9 +149,9 @@ impl Statement {
     /// pool carries on its span and its measurement. Made once, for the first pool
     /// and system that ask (a text usually runs on one pool); `None` for any other,
     /// whose operations put the list together themselves.
-    pub(crate) fn operation_attributes(
+    pub(crate) fn operation_attributes<F: Frontend>(
         &self,
-        instrumentation: &Instrumentation,
+        instrumentation: &Instrumentation<F>,
         system: &'static str,
     ) -> Option<&[KeyValue]> {
         let made = self.operation_attributes.get_or_init(|| OperationAttributes {
@@ -276,10 +276,11 @@ mod tests {
         assert!(unknown.attributes().is_empty());
 
         let pool = |file: &str| {
-            crate::instrumentation::Instrumentation::new::<sqlx::Sqlite>(
+            crate::instrumentation::Instrumentation::<crate::instrumentation::Sqlx>::new(
                 crate::endpoint::Endpoint::file("sqlite", file),
                 crate::options::Options::default(),
                 otel_kit_core::Providers::new(),
+                false,
             )
         };
         let (a, b) = (pool("a.db"), pool("b.db"));
