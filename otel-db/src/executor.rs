@@ -37,11 +37,7 @@ fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
     let sanitize = mode == QueryText::Sanitized && !has_binds;
     // Described once per text (per thread), not on every call.
     let statement = statement_cache::describe(traced.text(), DB::DIALECT, sanitize);
-    let text = match mode {
-        QueryText::Off => None,
-        QueryText::Sanitized if has_binds => Some(statement.recorded_text().clone()),
-        QueryText::Sanitized => Some(statement.sanitized().clone()),
-    };
+    let text = statement.query_text(mode, has_binds);
     let call = Call::start(instrumentation, parent, statement, operation, text);
     if instrumentation.options.sql_commenter
         && let Some(commented) = instrumentation.with(None, |resolved| {
