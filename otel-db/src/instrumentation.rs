@@ -61,6 +61,9 @@ frontend!(
     &["SQLX"]
 );
 
+#[cfg(feature = "tokio-postgres")]
+pub(crate) use frontend;
+
 pub(crate) struct Instrumentation<F: Frontend = Sqlx> {
     /// Unique for the life of the process: tells pools apart where a pointer could be
     /// reused.
@@ -69,6 +72,7 @@ pub(crate) struct Instrumentation<F: Frontend = Sqlx> {
     pub(crate) options: Options,
     resolver: Resolver<Instruments<F>>,
     pub(crate) pool_name: StringValue,
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
     asks_server: bool,
     detected: OnceLock<&'static str>,
     /// Set once, by the pool's builder.
@@ -163,6 +167,7 @@ impl<F: Frontend> Instrumentation<F> {
     }
 
     /// Whether the server still has to be asked which system it is.
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
     pub(crate) fn detection_pending(&self) -> bool {
         self.asks_server && self.options.system_name.is_none() && self.detected.get().is_none()
     }
@@ -192,6 +197,7 @@ impl<F: Frontend> Instrumentation<F> {
 
     /// Registers the pool's gauges with whatever meter provider resolves, now and
     /// whenever it changes.
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
     pub(crate) fn set_gauges(&self, register: RegisterGauges) {
         let _ = self.gauges.set(register);
         self.with(None, |_| ());

@@ -107,26 +107,43 @@ macro_rules! with_driver {
 }
 
 with_driver! {
-    mod call;
     mod commenter;
     mod connection;
     mod database;
     mod executor;
-    mod instrumentation;
-    mod operation;
-    mod outcome;
     mod pool;
     mod pool_metrics;
-    mod statement;
-    mod statement_cache;
     mod stream;
     mod traced_query;
-    mod with_operation;
 
     pub use connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
     pub use database::InstrumentedDatabase;
-    pub use operation::Operation;
     pub use pool::{InstrumentBuilder, InstrumentedPool, instrument};
+}
+
+/// The SQL core the sqlx pool wrapper and the tokio-postgres client wrapper share: the
+/// call (span, metric, exception event), the statements and their summaries, the
+/// caller's operation, the failure rules.
+macro_rules! with_sql {
+    ($($item:item)*) => {
+        $(
+            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres"))]
+            #[cfg_attr(docsrs, doc(cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres"))))]
+            $item
+        )*
+    };
+}
+
+with_sql! {
+    mod call;
+    mod instrumentation;
+    mod operation;
+    mod outcome;
+    mod statement;
+    mod statement_cache;
+    mod with_operation;
+
+    pub use operation::Operation;
     pub use with_operation::WithOperation;
 }
 
@@ -135,7 +152,7 @@ with_driver! {
 macro_rules! with_any_client {
     ($($item:item)*) => {
         $(
-            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "redis"))]
+            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "redis", feature = "tokio-postgres"))]
             $item
         )*
     };
@@ -158,6 +175,9 @@ mod options;
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub mod redis;
 pub mod sql;
+#[cfg(feature = "tokio-postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio-postgres")))]
+pub mod tokio_postgres;
 
 /// The OpenTelemetry API this crate is built on, re-exported so that the application
 /// names the very version the kit records through: with a second `opentelemetry` in the

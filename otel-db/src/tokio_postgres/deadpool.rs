@@ -1,0 +1,104 @@
+//! [`InstrumentedDeadpool`]: a deadpool-postgres pool whose clients are traced
+//! (feature `deadpool-postgres`).
+
+use std::fmt;
+use std::sync::Arc;
+
+use deadpool_postgres::{Object, Pool, PoolError};
+
+use super::TokioPostgres;
+use super::builder::ClientBuilder;
+use super::client::{InstrumentedClient, InstrumentedTransaction, begin, sealed};
+use crate::instrumentation::Instrumentation;
+
+impl super::AsClient for Object {}
+impl sealed::Sealed for Object {
+    fn client(&self) -> &tokio_postgres::Client {
+        self
+    }
+}
+
+/// Chooses what an [`InstrumentedDeadpool`] records: the [`ClientBuilder`] settings;
+/// from [`InstrumentedDeadpool::builder`].
+pub type DeadpoolBuilder = ClientBuilder<Pool>;
+
+impl ClientBuilder<Pool> {
+    /// The traced pool.
+    pub fn build(self) -> InstrumentedDeadpool {
+        let (pool, settings) = self.into_parts();
+        InstrumentedDeadpool {
+            pool,
+            instrumentation: settings.build(),
+        }
+    }
+}
+
+/// A deadpool-postgres [`Pool`] whose clients ([`get`](Self::get)) are
+/// [`InstrumentedClient`]s; a wait for a client that times out is counted in
+/// `db.client.connection.timeouts`. Cloning is cheap and shares the pool.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use otel_kit_db::tokio_postgres::InstrumentedDeadpool;
+///
+/// let config: tokio_postgres::Config = "postgres://app@localhost/shop".parse()?;
+/// let manager = deadpool_postgres::Manager::new(config.clone(), tokio_postgres::NoTls);
+/// let pool = deadpool_postgres::Pool::builder(manager).max_size(16).build()?;
+/// let pool = InstrumentedDeadpool::builder(pool, &config).build();
+///
+/// let client = pool.get().await?;
+/// let rows = client.query("SELECT id FROM users WHERE id > $1", &[&10_i64]).await?; // span `SELECT users`
+/// # drop(rows);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct InstrumentedDeadpool {
+    pool: Pool,
+    instrumentation: Arc<Instrumentation<TokioPostgres>>,
+}
+
+impl fmt::Debug for InstrumentedDeadpool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InstrumentedDeadpool")
+            .field("pool", &self.pool)
+            .field("instrumentation", &self.instrumentation)
+            .finish()
+    }
+}
+
+impl InstrumentedDeadpool {
+    /// A builder for `pool`, whose manager connects with `config` (deadpool does not
+    /// say its configuration, so it is given here too).
+    pub fn builder(pool: Pool, config: &tokio_postgres::Config) -> DeadpoolBuilder {
+        ClientBuilder::new(pool, config)
+    }
+
+    /// Takes a client from the pool (`Pool::get`); its queries are traced. A timeout
+    /// is counted in `db.client.connection.timeouts`.
+    pub async fn get(&self) -> Result<InstrumentedClient<Object>, PoolError> {
+        match self.pool.get().await {
+            Ok(object) => Ok(InstrumentedClient::new(object, Arc::clone(&self.instrumentation))),
+            Err(error) => {
+                if matches!(error, PoolError::Timeout(_)) {
+                    self.instrumentation.count_timeout();
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// The wrapped pool (its clients are not traced).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+}
+
+impl InstrumentedClient<Object> {
+    /// Begins a transaction on the pooled client, traced as `BEGIN` (see
+    /// [`InstrumentedClient::transaction`]).
+    pub async fn transaction(&mut self) -> Result<InstrumentedTransaction<'_>, tokio_postgres::Error> {
+        let instrumentation = Arc::clone(self.instrumentation());
+        begin(&instrumentation, self.get_mut()).await
+    }
+}
