@@ -60,7 +60,7 @@ pub struct ClientBuilder<T> {
 #[derive(Debug)]
 pub(super) struct Settings {
     endpoint: Endpoint,
-    options: Options,
+    pub(super) options: Options,
     providers: Providers,
 }
 

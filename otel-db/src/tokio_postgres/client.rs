@@ -284,7 +284,7 @@ impl<C: AsClient> InstrumentedClient<C> {
     /// use futures_util::TryStreamExt as _;
     ///
     /// let rows = client.query_raw("SELECT id FROM users WHERE id > $1", [10_i64]).await?;
-    /// let ids: Vec<i64> = rows.map_ok(|row| row.get(0)).try_collect().await?;
+    /// let ids: Vec<i64> = rows.map_ok(|row| row.get::<_, i64>(0)).try_collect().await?;
     /// # drop(ids);
     /// # Ok(())
     /// # }

@@ -23,6 +23,12 @@ impl sealed::Sealed for Object {
 pub type DeadpoolBuilder = ClientBuilder<Pool>;
 
 impl ClientBuilder<Pool> {
+    /// `db.client.connection.pool.name` (default `address:port/database`).
+    pub fn pool_name(mut self, name: impl Into<String>) -> Self {
+        self.settings.options.pool_name = Some(name.into());
+        self
+    }
+
     /// The traced pool.
     pub fn build(self) -> InstrumentedDeadpool {
         let (pool, settings) = self.into_parts();
@@ -86,6 +92,11 @@ impl InstrumentedDeadpool {
                 Err(error)
             }
         }
+    }
+
+    /// `db.client.connection.pool.name` of this pool's metrics.
+    pub fn pool_name(&self) -> &str {
+        self.instrumentation.pool_name.as_str()
     }
 
     /// The wrapped pool (its clients are not traced).
