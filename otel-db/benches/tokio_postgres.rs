@@ -2,8 +2,9 @@
 //! real PostgreSQL (`TEST_POSTGRES_URL`; every case is skipped without it).
 //!
 //! - `tokio_postgres_select_1/*`: `query_one("SELECT 1")` with the text (tokio-postgres
-//!   prepares an unnamed statement each time: two round trips), on one client, bare
-//!   (`baseline`) and wrapped (`instrumented`, a second client on the same server),
+//!   prepares an unnamed statement each time: two round trips), on one connection,
+//!   bare (`baseline`, the wrapped client's own `tokio_postgres::Client`) and wrapped
+//!   (`instrumented`),
 //!   with an SDK tracer provider that samples every span (its only processor drops
 //!   ended spans) and a meter provider aggregating in memory.
 //! - `tokio_postgres_prepared/*`: `query_one` of a statement prepared once (`SELECT
@@ -28,9 +29,10 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group};
 use otel_kit_db::tokio_postgres::{InstrumentedClient, Statement};
 
-/// The two clients and what each case runs on them.
+/// One connection, called bare (the wrapped client's own `tokio_postgres::Client`, as
+/// sqlx's bench shares one pool) and wrapped, and what each case runs: two connections
+/// would compare two server backends, whose round trips differ by more than the wrapper.
 struct Clients {
-    bare: tokio_postgres::Client,
     bare_prepared: tokio_postgres::Statement,
     wrapped: InstrumentedClient,
     wrapped_prepared: Statement,
@@ -40,9 +42,14 @@ impl Clients {
     /// One call of `case`, on the wrapped client or the bare one.
     async fn run(&self, case: &str, wrapped: bool) {
         let row = match (case, wrapped) {
-            ("text", false) => self.bare.query_one("SELECT 1", &[]).await,
+            ("text", false) => self.wrapped.get_ref().query_one("SELECT 1", &[]).await,
             ("text", true) => self.wrapped.query_one("SELECT 1", &[]).await,
-            ("prepared", false) => self.bare.query_one(&self.bare_prepared, &[&7_i64]).await,
+            ("prepared", false) => {
+                self.wrapped
+                    .get_ref()
+                    .query_one(&self.bare_prepared, &[&7_i64])
+                    .await
+            }
             ("prepared", true) => self.wrapped.query_one(&self.wrapped_prepared, &[&7_i64]).await,
             (other, _) => panic!("unknown case {other}"),
         };
@@ -50,8 +57,8 @@ impl Clients {
     }
 }
 
-/// A current-thread runtime (the connections' tasks run on the bench's thread) and the
-/// clients; `None` without `TEST_POSTGRES_URL`.
+/// A current-thread runtime (the connection's task runs on the bench's thread) and the
+/// client; `None` without `TEST_POSTGRES_URL`.
 fn connect() -> Option<(tokio::runtime::Runtime, Clients)> {
     let Ok(url) = std::env::var("TEST_POSTGRES_URL") else {
         eprintln!("skipping the tokio-postgres benches: TEST_POSTGRES_URL is not set");
@@ -64,17 +71,12 @@ fn connect() -> Option<(tokio::runtime::Runtime, Clients)> {
         .expect("runtime");
     support::install_providers();
     let clients = rt.block_on(async {
-        let connect = || async {
-            let (client, connection) = config.connect(tokio_postgres::NoTls).await.expect("connect");
-            tokio::spawn(connection);
-            client
-        };
-        let bare = connect().await;
-        let wrapped = otel_kit_db::tokio_postgres::instrument(connect().await, &config);
+        let (client, connection) = config.connect(tokio_postgres::NoTls).await.expect("connect");
+        tokio::spawn(connection);
+        let wrapped = otel_kit_db::tokio_postgres::instrument(client, &config);
         let sql = "SELECT $1::int8";
         Clients {
-            bare_prepared: bare.prepare(sql).await.expect("prepare"),
-            bare,
+            bare_prepared: wrapped.get_ref().prepare(sql).await.expect("prepare"),
             wrapped_prepared: wrapped.prepare(sql).await.expect("prepare"),
             wrapped,
         }
