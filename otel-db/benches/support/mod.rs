@@ -7,25 +7,10 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use opentelemetry::{Context, global};
-use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry::global;
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
-use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider, Span, SpanData, SpanProcessor};
-
-/// A span processor that drops ended spans.
-#[derive(Debug)]
-struct Drop;
-
-impl SpanProcessor for Drop {
-    fn on_start(&self, _span: &mut Span, _cx: &Context) {}
-    fn on_end(&self, _span: SpanData) {}
-    fn force_flush(&self) -> OTelSdkResult {
-        Ok(())
-    }
-    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
-        Ok(())
-    }
-}
+use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider};
+use otel_kit_testing::NoopSpanProcessor;
 
 /// An SDK tracer provider sampling every span (its processor drops ended spans) and a
 /// meter provider aggregating in memory (`PeriodicReader` interval one day), installed
@@ -34,7 +19,7 @@ pub fn install_providers() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let tracer_provider = SdkTracerProvider::builder()
-            .with_span_processor(Drop)
+            .with_span_processor(NoopSpanProcessor)
             .with_sampler(Sampler::AlwaysOn)
             .build();
         global::set_tracer_provider(tracer_provider);

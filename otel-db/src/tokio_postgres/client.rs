@@ -220,6 +220,83 @@ impl<C> InstrumentedClient<C> {
     }
 }
 
+/// The methods that take a statement and a slice of parameters, on the client and on
+/// [`WithOperation`], each one call of the driver's method of the same name.
+macro_rules! traced_methods {
+    ($($(#[$doc:meta])* $name:ident -> $out:ty, rows: $rows:expr;)*) => {
+        impl<C: AsClient> InstrumentedClient<C> {
+            $(
+                $(#[$doc])*
+                pub async fn $name<T>(&self, statement: &T, params: Params<'_>) -> Result<$out, Error>
+                where
+                    T: ToStatement + ?Sized,
+                {
+                    let work = drive!(self.client(), statement.driver(), $name(params));
+                    self.run(None, statement, !params.is_empty(), work, $rows).await
+                }
+            )*
+        }
+
+        impl<C: AsClient> WithOperation<&InstrumentedClient<C>> {
+            $(
+                #[doc = concat!("[`InstrumentedClient::", stringify!($name), "`] with this operation.")]
+                pub async fn $name<T>(&self, statement: &T, params: Params<'_>) -> Result<$out, Error>
+                where
+                    T: ToStatement + ?Sized,
+                {
+                    let work = drive!(self.inner.client(), statement.driver(), $name(params));
+                    let has_params = !params.is_empty();
+                    self.inner.run(Some(&self.operation), statement, has_params, work, $rows).await
+                }
+            )*
+        }
+    };
+}
+
+traced_methods! {
+    /// Runs a query and returns its rows, in a span (`Client::query`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// let rows = client.query("SELECT id, email FROM users WHERE id > $1", &[&10_i64]).await?; // `SELECT users`
+    /// # drop(rows);
+    /// # Ok(())
+    /// # }
+    /// ```
+    query -> Vec<Row>, rows: |rows: &Vec<Row>| rows.len() as u64;
+    /// Runs a query that returns exactly one row (`Client::query_one`); another count
+    /// is an error (`error.type` `row_count`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// let n: i64 = client.query_one("SELECT count(*) FROM users", &[]).await?.get(0);
+    /// # drop(n);
+    /// # Ok(())
+    /// # }
+    /// ```
+    query_one -> Row, rows: |_: &Row| 1;
+    /// Runs a query that returns at most one row (`Client::query_opt`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// let user = client.query_opt("SELECT * FROM users WHERE id = $1", &[&7_i64]).await?;
+    /// # drop(user);
+    /// # Ok(())
+    /// # }
+    /// ```
+    query_opt -> Option<Row>, rows: |row: &Option<Row>| u64::from(row.is_some());
+    /// Runs a statement and returns the number of rows it changed (`Client::execute`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// let changed = client.execute("UPDATE users SET seen = now() WHERE id = $1", &[&7_i64]).await?;
+    /// # drop(changed);
+    /// # Ok(())
+    /// # }
+    /// ```
+    execute -> u64, rows: |_: &u64| 0;
+}
+
 impl<C: AsClient> InstrumentedClient<C> {
     fn client(&self) -> &tokio_postgres::Client {
         sealed::Sealed::client(&self.inner)
@@ -241,39 +318,6 @@ impl<C: AsClient> InstrumentedClient<C> {
             operation,
             text,
         )
-    }
-
-    /// Runs a query and returns its rows, in a span (`Client::query`).
-    pub async fn query<T>(&self, statement: &T, params: Params<'_>) -> Result<Vec<Row>, Error>
-    where
-        T: ToStatement + ?Sized,
-    {
-        self.query_with(None, statement, params).await
-    }
-
-    /// Runs a query that returns exactly one row (`Client::query_one`); another count
-    /// is an error (`error.type` `row_count`).
-    pub async fn query_one<T>(&self, statement: &T, params: Params<'_>) -> Result<Row, Error>
-    where
-        T: ToStatement + ?Sized,
-    {
-        self.query_one_with(None, statement, params).await
-    }
-
-    /// Runs a query that returns at most one row (`Client::query_opt`).
-    pub async fn query_opt<T>(&self, statement: &T, params: Params<'_>) -> Result<Option<Row>, Error>
-    where
-        T: ToStatement + ?Sized,
-    {
-        self.query_opt_with(None, statement, params).await
-    }
-
-    /// Runs a statement and returns the number of rows it changed (`Client::execute`).
-    pub async fn execute<T>(&self, statement: &T, params: Params<'_>) -> Result<u64, Error>
-    where
-        T: ToStatement + ?Sized,
-    {
-        self.execute_with(None, statement, params).await
     }
 
     /// Runs a query and streams its rows (`Client::query_raw`): the span ends when the
@@ -303,8 +347,8 @@ impl<C: AsClient> InstrumentedClient<C> {
     /// (`Client::batch_execute`): one span, `db.operation.batch.size` for two or more,
     /// the text sanitised (it has no parameters, so its values are in it).
     pub async fn batch_execute(&self, query: &str) -> Result<(), Error> {
-        let call = self.start(None, query, false);
-        traced(call, self.client().batch_execute(query), |_| 0).await
+        self.run(None, query, false, self.client().batch_execute(query), |_| 0)
+            .await
     }
 
     /// Prepares a statement (`Client::prepare`), untraced, as the sqlx wrapper leaves
@@ -321,60 +365,20 @@ impl<C: AsClient> InstrumentedClient<C> {
         Ok(Statement::new(inner, query))
     }
 
-    async fn query_with<T>(
+    /// Runs `work` (the driver's call for `statement`) in a call, `rows` counting what
+    /// it returned.
+    async fn run<T, R>(
         &self,
-        op: Option<&Operation>,
+        operation: Option<&Operation>,
         statement: &T,
-        params: Params<'_>,
-    ) -> Result<Vec<Row>, Error>
+        has_params: bool,
+        work: impl Future<Output = Result<R, Error>>,
+        rows: impl FnOnce(&R) -> u64,
+    ) -> Result<R, Error>
     where
         T: ToStatement + ?Sized,
     {
-        let call = self.start(op, statement, !params.is_empty());
-        let work = drive!(self.client(), statement.driver(), query(params));
-        traced(call, work, |rows| rows.len() as u64).await
-    }
-
-    async fn query_one_with<T>(
-        &self,
-        op: Option<&Operation>,
-        statement: &T,
-        params: Params<'_>,
-    ) -> Result<Row, Error>
-    where
-        T: ToStatement + ?Sized,
-    {
-        let call = self.start(op, statement, !params.is_empty());
-        let work = drive!(self.client(), statement.driver(), query_one(params));
-        traced(call, work, |_| 1).await
-    }
-
-    async fn query_opt_with<T>(
-        &self,
-        op: Option<&Operation>,
-        statement: &T,
-        params: Params<'_>,
-    ) -> Result<Option<Row>, Error>
-    where
-        T: ToStatement + ?Sized,
-    {
-        let call = self.start(op, statement, !params.is_empty());
-        let work = drive!(self.client(), statement.driver(), query_opt(params));
-        traced(call, work, |row| u64::from(row.is_some())).await
-    }
-
-    async fn execute_with<T>(
-        &self,
-        op: Option<&Operation>,
-        statement: &T,
-        params: Params<'_>,
-    ) -> Result<u64, Error>
-    where
-        T: ToStatement + ?Sized,
-    {
-        let call = self.start(op, statement, !params.is_empty());
-        let work = drive!(self.client(), statement.driver(), execute(params));
-        traced(call, work, |_| 0).await
+        traced(self.start(operation, statement, has_params), work, rows).await
     }
 
     async fn query_raw_with<T, P, I>(
@@ -407,48 +411,8 @@ impl<C: AsClient> InstrumentedClient<C> {
 }
 
 /// One query's methods with the caller's [`Operation`]; from
-/// [`InstrumentedClient::with_operation`].
+/// [`InstrumentedClient::with_operation`] (the others are made by [`traced_methods`]).
 impl<C: AsClient> WithOperation<&InstrumentedClient<C>> {
-    /// [`InstrumentedClient::query`] with this operation.
-    pub async fn query<T>(&self, statement: &T, params: Params<'_>) -> Result<Vec<Row>, Error>
-    where
-        T: ToStatement + ?Sized,
-    {
-        self.inner
-            .query_with(Some(&self.operation), statement, params)
-            .await
-    }
-
-    /// [`InstrumentedClient::query_one`] with this operation.
-    pub async fn query_one<T>(&self, statement: &T, params: Params<'_>) -> Result<Row, Error>
-    where
-        T: ToStatement + ?Sized,
-    {
-        self.inner
-            .query_one_with(Some(&self.operation), statement, params)
-            .await
-    }
-
-    /// [`InstrumentedClient::query_opt`] with this operation.
-    pub async fn query_opt<T>(&self, statement: &T, params: Params<'_>) -> Result<Option<Row>, Error>
-    where
-        T: ToStatement + ?Sized,
-    {
-        self.inner
-            .query_opt_with(Some(&self.operation), statement, params)
-            .await
-    }
-
-    /// [`InstrumentedClient::execute`] with this operation.
-    pub async fn execute<T>(&self, statement: &T, params: Params<'_>) -> Result<u64, Error>
-    where
-        T: ToStatement + ?Sized,
-    {
-        self.inner
-            .execute_with(Some(&self.operation), statement, params)
-            .await
-    }
-
     /// [`InstrumentedClient::query_raw`] with this operation.
     pub async fn query_raw<T, P, I>(&self, statement: &T, params: I) -> Result<RowStream, Error>
     where
