@@ -411,7 +411,7 @@ impl<C: AsClient> InstrumentedClient<C> {
 }
 
 /// One query's methods with the caller's [`Operation`]; from
-/// [`InstrumentedClient::with_operation`] (the others are made by [`traced_methods`]).
+/// [`InstrumentedClient::with_operation`] (the others are made by `traced_methods!`).
 impl<C: AsClient> WithOperation<&InstrumentedClient<C>> {
     /// [`InstrumentedClient::query_raw`] with this operation.
     pub async fn query_raw<T, P, I>(&self, statement: &T, params: I) -> Result<RowStream, Error>
