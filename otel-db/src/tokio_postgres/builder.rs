@@ -93,12 +93,30 @@ impl<T> ClientBuilder<T> {
 
     /// How `db.query.text` is recorded (default [`QueryText::Sanitized`]: a query with
     /// parameters as written, one without them with its literals replaced).
+    ///
+    /// ```no_run
+    /// # fn run(client: tokio_postgres::Client, config: tokio_postgres::Config) {
+    /// use otel_kit_db::tokio_postgres::InstrumentedClient;
+    /// let client = InstrumentedClient::builder(client, &config)
+    ///     .query_text(otel_kit_db::QueryText::Off)
+    ///     .build();
+    /// # drop(client);
+    /// # }
+    /// ```
     pub fn query_text(mut self, mode: QueryText) -> Self {
         self.settings.options.query_text = mode;
         self
     }
 
     /// Records `db.response.returned_rows` (opt-in in the conventions; off by default).
+    ///
+    /// ```no_run
+    /// # fn run(client: tokio_postgres::Client, config: tokio_postgres::Config) {
+    /// use otel_kit_db::tokio_postgres::InstrumentedClient;
+    /// let client = InstrumentedClient::builder(client, &config).returned_rows(true).build();
+    /// # drop(client);
+    /// # }
+    /// ```
     pub fn returned_rows(mut self, on: bool) -> Self {
         self.settings.options.returned_rows = on;
         self
@@ -106,6 +124,14 @@ impl<T> ClientBuilder<T> {
 
     /// Sets `db.system.name` instead of `postgresql`: for a server that speaks
     /// PostgreSQL's protocol, such as `cockroachdb`.
+    ///
+    /// ```no_run
+    /// # fn run(client: tokio_postgres::Client, config: tokio_postgres::Config) {
+    /// use otel_kit_db::tokio_postgres::InstrumentedClient;
+    /// let client = InstrumentedClient::builder(client, &config).system_name("cockroachdb").build();
+    /// assert_eq!(client.system_name(), "cockroachdb");
+    /// # }
+    /// ```
     pub fn system_name(mut self, system: &'static str) -> Self {
         self.settings.options.system_name = Some(system);
         self
@@ -113,6 +139,18 @@ impl<T> ClientBuilder<T> {
 
     /// Sends spans, metrics and exception events to `providers` instead of the
     /// globals, which are read when queries run (not when the client is wrapped).
+    ///
+    /// ```no_run
+    /// # fn run(client: tokio_postgres::Client, config: tokio_postgres::Config) {
+    /// use otel_kit_db::tokio_postgres::InstrumentedClient;
+    /// use opentelemetry_sdk::trace::SdkTracerProvider;
+    /// use otel_kit_db::Providers;
+    ///
+    /// let providers = Providers::new().tracer_provider(SdkTracerProvider::default());
+    /// let client = InstrumentedClient::builder(client, &config).providers(providers).build();
+    /// # drop(client);
+    /// # }
+    /// ```
     pub fn providers(mut self, providers: Providers) -> Self {
         self.settings.providers = providers;
         self
@@ -125,6 +163,14 @@ impl<T> ClientBuilder<T> {
 
 impl ClientBuilder<tokio_postgres::Client> {
     /// The traced client.
+    ///
+    /// ```no_run
+    /// # fn run(client: tokio_postgres::Client, config: tokio_postgres::Config) {
+    /// use otel_kit_db::tokio_postgres::InstrumentedClient;
+    /// let client = InstrumentedClient::builder(client, &config).build();
+    /// assert_eq!(client.system_name(), "postgresql");
+    /// # }
+    /// ```
     pub fn build(self) -> InstrumentedClient {
         let (client, settings) = self.into_parts();
         InstrumentedClient::new(client, settings.build())

@@ -89,6 +89,15 @@ impl<C> fmt::Debug for InstrumentedClient<C> {
 impl InstrumentedClient {
     /// A builder to choose what is recorded; `config` is what `client` was connected
     /// with. See [`ClientBuilder`].
+    ///
+    /// ```no_run
+    /// # fn run(client: tokio_postgres::Client, config: tokio_postgres::Config) {
+    /// use otel_kit_db::tokio_postgres::InstrumentedClient;
+    ///
+    /// let client = InstrumentedClient::builder(client, &config).returned_rows(true).build();
+    /// # drop(client);
+    /// # }
+    /// ```
     pub fn builder(
         client: tokio_postgres::Client,
         config: &tokio_postgres::Config,
@@ -123,11 +132,31 @@ pub(super) async fn begin<'a>(
 
 impl<'a> InstrumentedTransaction<'a> {
     /// Commits, in a `COMMIT` span.
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// # let mut client = client;
+    /// let tx = client.transaction().await?;
+    /// tx.execute("INSERT INTO audit (note) VALUES ($1)", &[&"in"]).await?;
+    /// tx.commit().await?; // `COMMIT`
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn commit(self) -> Result<(), Error> {
         step(&self.instrumentation, "COMMIT", self.inner.commit()).await
     }
 
     /// Rolls back, in a `ROLLBACK` span.
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// # let mut client = client;
+    /// let tx = client.transaction().await?;
+    /// tx.execute("DELETE FROM audit", &[]).await?;
+    /// tx.rollback().await?; // `ROLLBACK`: nothing deleted
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn rollback(self) -> Result<(), Error> {
         step(&self.instrumentation, "ROLLBACK", self.inner.rollback()).await
     }
@@ -176,21 +205,51 @@ impl<C> InstrumentedClient<C> {
 
     /// The wrapped client, for what this wrapper does not offer (its operations are
     /// not traced).
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// client.get_ref().check_connection().await?; // untraced
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_ref(&self) -> &C {
         &self.inner
     }
 
     /// The wrapped client, mutably (its operations are not traced).
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// # let mut client = client;
+    /// client.get_mut().clear_type_cache(); // untraced
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_mut(&mut self) -> &mut C {
         &mut self.inner
     }
 
     /// The wrapped client; nothing more is traced.
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// let plain: tokio_postgres::Client = client.into_inner();
+    /// # drop(plain);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn into_inner(self) -> C {
         self.inner
     }
 
     /// `db.system.name`: `postgresql`, or the builder's.
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// assert_eq!(client.system_name(), "postgresql");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn system_name(&self) -> &'static str {
         self.instrumentation.system()
     }
@@ -346,6 +405,13 @@ impl<C: AsClient> InstrumentedClient<C> {
     /// Runs one or more statements separated by `;` with the simple query protocol
     /// (`Client::batch_execute`): one span, `db.operation.batch.size` for two or more,
     /// the text sanitised (it has no parameters, so its values are in it).
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// client.batch_execute("DELETE FROM sessions WHERE expired; VACUUM sessions").await?; // `BATCH`
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn batch_execute(&self, query: &str) -> Result<(), Error> {
         self.run(None, query, false, self.client().batch_execute(query), |_| 0)
             .await
@@ -354,12 +420,31 @@ impl<C: AsClient> InstrumentedClient<C> {
     /// Prepares a statement (`Client::prepare`), untraced, as the sqlx wrapper leaves
     /// preparing: the [`Statement`] carries the text's description, so its executions
     /// are named and recorded like the text.
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// let by_id = client.prepare("SELECT email FROM users WHERE id = $1").await?;
+    /// let row = client.query_one(&by_id, &[&7_i64]).await?; // `SELECT users`
+    /// # drop(row);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn prepare(&self, query: &str) -> Result<Statement, Error> {
         let inner = self.client().prepare(query).await?;
         Ok(Statement::new(inner, query))
     }
 
     /// [`prepare`](Self::prepare) with parameter types (`Client::prepare_typed`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// use tokio_postgres::types::Type;
+    ///
+    /// let insert = client.prepare_typed("INSERT INTO audit (n) VALUES ($1)", &[Type::INT8]).await?;
+    /// client.execute(&insert, &[&1_i64]).await?; // `INSERT audit`
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn prepare_typed(&self, query: &str, types: &[Type]) -> Result<Statement, Error> {
         let inner = self.client().prepare_typed(query, types).await?;
         Ok(Statement::new(inner, query))

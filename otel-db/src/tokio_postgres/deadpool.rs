@@ -24,12 +24,30 @@ pub type DeadpoolBuilder = ClientBuilder<Pool>;
 
 impl ClientBuilder<Pool> {
     /// `db.client.connection.pool.name` (default `address:port/database`).
+    ///
+    /// ```no_run
+    /// # fn run(pool: deadpool_postgres::Pool, config: tokio_postgres::Config) {
+    /// use otel_kit_db::tokio_postgres::InstrumentedDeadpool;
+    ///
+    /// let pool = InstrumentedDeadpool::builder(pool, &config).pool_name("orders").build();
+    /// assert_eq!(pool.pool_name(), "orders");
+    /// # }
+    /// ```
     pub fn pool_name(mut self, name: impl Into<String>) -> Self {
         self.settings.options.pool_name = Some(name.into());
         self
     }
 
     /// The traced pool.
+    ///
+    /// ```no_run
+    /// # fn run(pool: deadpool_postgres::Pool, config: tokio_postgres::Config) {
+    /// use otel_kit_db::tokio_postgres::InstrumentedDeadpool;
+    ///
+    /// let pool = InstrumentedDeadpool::builder(pool, &config).build();
+    /// # drop(pool);
+    /// # }
+    /// ```
     pub fn build(self) -> InstrumentedDeadpool {
         let (pool, settings) = self.into_parts();
         InstrumentedDeadpool {
@@ -76,12 +94,32 @@ impl fmt::Debug for InstrumentedDeadpool {
 impl InstrumentedDeadpool {
     /// A builder for `pool`, whose manager connects with `config` (deadpool does not
     /// say its configuration, so it is given here too).
+    ///
+    /// ```no_run
+    /// # fn run(pool: deadpool_postgres::Pool, config: tokio_postgres::Config) {
+    /// use otel_kit_db::tokio_postgres::InstrumentedDeadpool;
+    ///
+    /// let pool = InstrumentedDeadpool::builder(pool, &config)
+    ///     .query_text(otel_kit_db::QueryText::Off)
+    ///     .build();
+    /// # drop(pool);
+    /// # }
+    /// ```
     pub fn builder(pool: Pool, config: &tokio_postgres::Config) -> DeadpoolBuilder {
         ClientBuilder::new(pool, config)
     }
 
     /// Takes a client from the pool (`Pool::get`); its queries are traced. A timeout
     /// is counted in `db.client.connection.timeouts`.
+    ///
+    /// ```no_run
+    /// # async fn run(pool: otel_kit_db::tokio_postgres::InstrumentedDeadpool) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = pool.get().await?;
+    /// let rows = client.query("SELECT 1", &[]).await?; // `SELECT`
+    /// # drop(rows);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get(&self) -> Result<InstrumentedClient<Object>, PoolError> {
         match self.pool.get().await {
             Ok(object) => Ok(InstrumentedClient::new(object, Arc::clone(&self.instrumentation))),
@@ -95,11 +133,26 @@ impl InstrumentedDeadpool {
     }
 
     /// `db.client.connection.pool.name` of this pool's metrics.
+    ///
+    /// ```no_run
+    /// # async fn run(pool: otel_kit_db::tokio_postgres::InstrumentedDeadpool) -> Result<(), Box<dyn std::error::Error>> {
+    /// println!("{}", pool.pool_name()); // `127.0.0.1:5432/shop` by default
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pool_name(&self) -> &str {
         self.instrumentation.pool_name.as_str()
     }
 
     /// The wrapped pool (its clients are not traced).
+    ///
+    /// ```no_run
+    /// # async fn run(pool: otel_kit_db::tokio_postgres::InstrumentedDeadpool) -> Result<(), Box<dyn std::error::Error>> {
+    /// let status = pool.pool().status();
+    /// # drop(status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pool(&self) -> &Pool {
         &self.pool
     }
@@ -108,6 +161,15 @@ impl InstrumentedDeadpool {
 impl InstrumentedClient<Object> {
     /// Begins a transaction on the pooled client, traced as `BEGIN` (see
     /// [`InstrumentedClient::transaction`]).
+    ///
+    /// ```no_run
+    /// # async fn run(pool: otel_kit_db::tokio_postgres::InstrumentedDeadpool) -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut client = pool.get().await?;
+    /// let tx = client.transaction().await?; // `BEGIN`
+    /// tx.commit().await?; // `COMMIT`
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transaction(&mut self) -> Result<InstrumentedTransaction<'_>, tokio_postgres::Error> {
         let instrumentation = Arc::clone(self.instrumentation());
         begin(&instrumentation, self.get_mut()).await

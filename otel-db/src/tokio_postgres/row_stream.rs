@@ -38,6 +38,18 @@ impl RowStream {
 
     /// The number of rows the statement changed, once the stream has ended
     /// (`RowStream::rows_affected`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// use futures_util::StreamExt as _;
+    ///
+    /// let mut rows = Box::pin(client.query_raw("UPDATE users SET seen = now() RETURNING id", Vec::<i64>::new()).await?);
+    /// while rows.next().await.is_some() {}
+    /// let changed = rows.rows_affected();
+    /// # drop(changed);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn rows_affected(&self) -> Option<u64> {
         self.inner.rows_affected()
     }

@@ -40,6 +40,15 @@ impl Statement {
 
     /// The driver's statement, to hand to what this wrapper does not offer (its
     /// executions there are not traced).
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// let prepared = client.prepare("SELECT 1").await?;
+    /// let row = client.get_ref().query_one(prepared.statement(), &[]).await?; // untraced
+    /// # drop(row);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn statement(&self) -> &tokio_postgres::Statement {
         &self.inner
     }
