@@ -420,7 +420,20 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
             pool: self.pool,
             instrumentation,
         });
-        shared.instrumentation.set_gauges(pool_metrics::gauges(&shared));
+        let weak = Arc::downgrade(&shared);
+        let snapshot: pool_metrics::Snapshot = Arc::new(move || {
+            let shared = weak.upgrade()?;
+            let size = i64::from(shared.pool.size());
+            let idle = i64::try_from(shared.pool.num_idle()).unwrap_or(size);
+            let max = i64::from(shared.pool.options().get_max_connections());
+            Some(pool_metrics::Counts {
+                idle,
+                used: (size - idle).max(0),
+                max,
+            })
+        });
+        let pool_name = shared.instrumentation.pool_attribute();
+        shared.instrumentation.set_gauges(pool_metrics::gauges(pool_name, snapshot));
         InstrumentedPool { shared }
     }
 }
