@@ -197,7 +197,10 @@ impl<F: Frontend> Instrumentation<F> {
 
     /// Registers the pool's gauges with whatever meter provider resolves, now and
     /// whenever it changes.
-    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "deadpool-postgres")),
+        allow(dead_code)
+    )]
     pub(crate) fn set_gauges(&self, register: RegisterGauges) {
         let _ = self.gauges.set(register);
         self.with(None, |_| ());

@@ -120,7 +120,6 @@ with_driver! {
     mod database;
     mod executor;
     mod pool;
-    mod pool_metrics;
     mod stream;
     mod traced_query;
 
@@ -179,6 +178,14 @@ with_any_client! {
 }
 
 mod options;
+/// The connection-pool gauges: sqlx's pool and deadpool's.
+#[cfg(any(
+    feature = "postgres",
+    feature = "mysql",
+    feature = "sqlite",
+    feature = "deadpool-postgres"
+))]
+mod pool_metrics;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub mod redis;

@@ -10,6 +10,7 @@ use super::TokioPostgres;
 use super::builder::ClientBuilder;
 use super::client::{InstrumentedClient, InstrumentedTransaction, begin, sealed};
 use crate::instrumentation::Instrumentation;
+use crate::pool_metrics;
 
 impl super::AsClient for Object {}
 impl sealed::Sealed for Object {
@@ -50,16 +51,31 @@ impl ClientBuilder<Pool> {
     /// ```
     pub fn build(self) -> InstrumentedDeadpool {
         let (pool, settings) = self.into_parts();
+        let instrumentation = settings.build();
+        // The pool held weakly: once every handle is gone the gauges report nothing.
+        let weak = pool.weak();
+        let snapshot: pool_metrics::Snapshot = Arc::new(move || {
+            let status = weak.upgrade()?.status();
+            let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+            Some(pool_metrics::Counts {
+                idle: count(status.available),
+                used: count(status.size.saturating_sub(status.available)),
+                max: count(status.max_size),
+            })
+        });
+        instrumentation.set_gauges(pool_metrics::gauges(instrumentation.pool_attribute(), snapshot));
         InstrumentedDeadpool {
             pool,
-            instrumentation: settings.build(),
+            instrumentation,
         }
     }
 }
 
 /// A deadpool-postgres [`Pool`] whose clients ([`get`](Self::get)) are
 /// [`InstrumentedClient`]s; a wait for a client that times out is counted in
-/// `db.client.connection.timeouts`. Cloning is cheap and shares the pool.
+/// `db.client.connection.timeouts`, and the pool reports `db.client.connection.count`
+/// (`idle`, `used`) and `db.client.connection.max`, as the sqlx pool does. Cloning is
+/// cheap and shares the pool.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -1,5 +1,6 @@
 //! deadpool-postgres: clients from the pool are traced like a client, transactions on
-//! them too, and a wait for a client that times out is counted.
+//! them too, a wait for a client that times out is counted, and the pool's connections
+//! are reported.
 
 use std::time::Duration;
 
@@ -59,8 +60,37 @@ async fn pooled_clients_are_traced_and_a_timeout_is_counted() {
             matches!(error, deadpool_postgres::PoolError::Timeout(_)),
             "{error}"
         );
+        // While it is out, the pool has one connection, used.
+        let metrics = t.metrics();
+        let name = (
+            semconv::attribute::DB_CLIENT_CONNECTION_POOL_NAME,
+            "orders".into(),
+        );
+        let state = |s: &'static str| (semconv::attribute::DB_CLIENT_CONNECTION_STATE, s.into());
+        let count = metrics
+            .metric(semconv::metric::DB_CLIENT_CONNECTION_COUNT)
+            .is_up_down_counter();
+        count.point(&[name.clone(), state("used")]).has_value(1);
+        count.point(&[name.clone(), state("idle")]).has_value(0);
+        metrics
+            .metric(semconv::metric::DB_CLIENT_CONNECTION_MAX)
+            .point(&[name])
+            .has_value(1);
+        drop(client);
     })
     .await;
+    // Back in the pool: idle.
+    let metrics = t.metrics();
+    metrics
+        .metric(semconv::metric::DB_CLIENT_CONNECTION_COUNT)
+        .point(&[
+            (
+                semconv::attribute::DB_CLIENT_CONNECTION_POOL_NAME,
+                "orders".into(),
+            ),
+            (semconv::attribute::DB_CLIENT_CONNECTION_STATE, "idle".into()),
+        ])
+        .has_value(1);
 
     let spans = t.spans();
     let expect = expect(&config);
@@ -71,7 +101,6 @@ async fn pooled_clients_are_traced_and_a_timeout_is_counted() {
         semconv::attribute::DB_QUERY_TEXT,
         format!("SELECT count(*) FROM {users}"),
     );
-    let metrics = t.metrics();
     metrics
         .metric(semconv::metric::DB_CLIENT_CONNECTION_TIMEOUTS)
         .is_counter()
@@ -87,4 +116,11 @@ async fn pooled_clients_are_traced_and_a_timeout_is_counted() {
             format!("INSERT {users}").into(),
         )])
         .has_count(1);
+    // The pool's metrics and the clients' spans pass the registry check too.
+    let report = otel_kit_testing::Conformance::semconv()
+        .check_spans(&t.spans())
+        .check_metrics(&metrics)
+        .report();
+    println!("{report}");
+    report.assert_conforms();
 }
