@@ -9,7 +9,7 @@ use otel_kit_core::instrumentation_switches::InstrumentationSwitches;
 use crate::env::Env;
 
 /// The `<NAME>`s of the kit's instrumentations (their `Instruments::SWITCHES`).
-pub(crate) const NAMES: [&str; 12] = [
+pub(crate) const NAMES: [&str; 13] = [
     "HTTP_SERVER",
     "AXUM",
     "HYPER",
@@ -18,6 +18,7 @@ pub(crate) const NAMES: [&str; 12] = [
     "GRPC",
     "TONIC",
     "SQLX",
+    "TOKIO_POSTGRES",
     "REDIS",
     "GENAI",
     "OPENAI",
