@@ -511,3 +511,34 @@ impl<C: AsClient> WithOperation<&InstrumentedClient<C>> {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Compiles only if every traced future is `Send` (a server spawns them on tokio's
+    /// multi-threaded runtime) and the wrappers are `Send + Sync`.
+    #[test]
+    fn the_futures_are_send_and_the_wrappers_send_and_sync() {
+        fn send<T: Send>(_: &T) {}
+        fn send_sync<T: Send + Sync>() {}
+        #[allow(dead_code, clippy::let_underscore_future)]
+        async fn futures(mut client: InstrumentedClient, statement: Statement) {
+            send(&client.query("SELECT 1", &[]));
+            send(&client.query_one(&statement, &[&1_i64]));
+            send(&client.with_operation(Operation::new()).execute("SELECT 1", &[]));
+            send(&client.query_raw("SELECT 1", Vec::<i64>::new()));
+            send(&client.batch_execute("SELECT 1"));
+            send(&client.prepare("SELECT 1"));
+            let transaction = client.transaction();
+            send(&transaction);
+            if let Ok(tx) = transaction.await {
+                send(&tx.commit());
+            }
+        }
+        send_sync::<InstrumentedClient>();
+        send_sync::<InstrumentedTransaction<'static>>();
+        send_sync::<Statement>();
+        send_sync::<RowStream>();
+    }
+}
