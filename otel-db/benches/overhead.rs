@@ -31,29 +31,13 @@
 //! `sqlite4k/instrumented`, `postgres/baseline`, `postgres/instrumented`.
 #![allow(missing_docs)]
 
+mod support;
+
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group};
-use opentelemetry::{Context, global};
-use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
-use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider, Span, SpanData, SpanProcessor};
 use otel_kit_db::sql::{SqlDialect, analyze, analyze_and_sanitize, sanitize};
-
-#[derive(Debug)]
-struct Drop;
-
-impl SpanProcessor for Drop {
-    fn on_start(&self, _span: &mut Span, _cx: &Context) {}
-    fn on_end(&self, _span: SpanData) {}
-    fn force_flush(&self) -> OTelSdkResult {
-        Ok(())
-    }
-    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
-        Ok(())
-    }
-}
 
 const SHORT: &str = "SELECT id, email FROM users WHERE status = 'active' AND id IN (1, 2, 3) LIMIT 10";
 
@@ -108,7 +92,7 @@ fn bench_postgres(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("runtime");
-    install_providers();
+    support::install_providers();
 
     let pool = rt.block_on(async {
         sqlx::postgres::PgPoolOptions::new()
@@ -145,7 +129,7 @@ fn bench_sqlite(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("runtime");
-    install_providers();
+    support::install_providers();
     let pool = rt.block_on(async {
         sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(1)
@@ -209,27 +193,6 @@ async fn sqlite_with_report_tables() -> sqlx::SqlitePool {
     pool
 }
 
-/// An SDK tracer provider sampling every span (its processor drops ended spans) and a
-/// meter provider aggregating in memory, installed as the globals once.
-fn install_providers() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let tracer_provider = SdkTracerProvider::builder()
-            .with_span_processor(Drop)
-            .with_sampler(Sampler::AlwaysOn)
-            .build();
-        global::set_tracer_provider(tracer_provider);
-        let meter_provider = SdkMeterProvider::builder()
-            .with_reader(
-                PeriodicReader::builder(InMemoryMetricExporter::default())
-                    .with_interval(Duration::from_secs(86_400))
-                    .build(),
-            )
-            .build();
-        global::set_meter_provider(meter_provider);
-    });
-}
-
 /// `DB_BENCH_ONLY=<case>:<n>`: see the module documentation.
 fn run_only(only: &str) {
     let (case, n) = only.rsplit_once(':').expect("DB_BENCH_ONLY=<case>:<n>");
@@ -258,7 +221,7 @@ fn run_only(only: &str) {
                 .enable_all()
                 .build()
                 .expect("runtime");
-            install_providers();
+            support::install_providers();
             rt.block_on(async {
                 let instrumented = case.ends_with("instrumented");
                 if case.starts_with("sqlite") {
@@ -302,7 +265,7 @@ fn run_only(only: &str) {
                 .enable_all()
                 .build()
                 .expect("runtime");
-            install_providers();
+            support::install_providers();
             let long: &'static str = Box::leak(long.into_boxed_str());
             rt.block_on(async {
                 let pool = sqlite_with_report_tables().await;
@@ -338,7 +301,7 @@ fn run_paired(spec: &str) {
         .enable_all()
         .build()
         .expect("runtime");
-    install_providers();
+    support::install_providers();
     let (plain, traced) = rt.block_on(async {
         match db {
             "sqlite" => {
@@ -366,38 +329,11 @@ fn run_paired(spec: &str) {
             }
         }
     });
-    let (mut plain_times, mut traced_times, mut differences) = (Vec::new(), Vec::new(), Vec::new());
-    rt.block_on(async {
-        for i in 0..(n + 1000) {
-            let (first, second) = if i % 2 == 0 {
-                (&plain, &traced)
-            } else {
-                (&traced, &plain)
-            };
-            let a = first.select_1().await;
-            let b = second.select_1().await;
-            let (p, t) = if i % 2 == 0 { (a, b) } else { (b, a) };
-            if i >= 1000 {
-                plain_times.push(p);
-                traced_times.push(t);
-                differences.push(t - p);
-            }
-        }
-    });
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    let (p, t, d) = (
-        median(&mut plain_times),
-        median(&mut traced_times),
-        median(&mut differences),
-    );
-    println!(
-        "{db} SELECT 1, {n} pairs: plain median {p:.0} ns, instrumented median {t:.0} ns, \
-         median paired difference {d:+.0} ns ({:+.2}% of plain)",
-        d / p * 100.0
-    );
+    let paired = rt.block_on(support::paired(n, |wrapped| {
+        let pool = if wrapped { &traced } else { &plain };
+        pool.select_1()
+    }));
+    println!("{db} SELECT 1, {n} pairs: {paired}");
 }
 
 /// The pools of the paired run.
@@ -409,9 +345,8 @@ enum Either {
 }
 
 impl Either {
-    /// One `SELECT 1` round trip, in nanoseconds.
-    async fn select_1(&self) -> f64 {
-        let start = std::time::Instant::now();
+    /// One `SELECT 1` round trip.
+    async fn select_1(&self) {
         let row = match self {
             Self::Sqlite(pool) => sqlx::query_as::<_, (i32,)>("SELECT 1").fetch_one(pool).await,
             Self::TracedSqlite(pool) => sqlx::query_as::<_, (i32,)>("SELECT 1").fetch_one(pool).await,
@@ -419,7 +354,6 @@ impl Either {
             Self::TracedPostgres(pool) => sqlx::query_as::<_, (i32,)>("SELECT 1").fetch_one(pool).await,
         };
         black_box(row.expect("select"));
-        start.elapsed().as_nanos() as f64
     }
 }
 

@@ -17,54 +17,17 @@
 //! groups cannot promise on a shared machine.
 #![allow(missing_docs)]
 
+mod support;
+
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{Criterion, criterion_group};
-use opentelemetry::{Context, global};
-use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
-use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider, Span, SpanData, SpanProcessor};
 use otel_kit_db::redis::InstrumentedRedis;
 use redis::aio::{ConnectionLike, MultiplexedConnection};
 
 const KEY: &str = "otel-kit-db:bench:key";
 const VALUE: &str = "0123456789abcdef0123456789abcdef";
-
-#[derive(Debug)]
-struct Drop;
-
-impl SpanProcessor for Drop {
-    fn on_start(&self, _span: &mut Span, _cx: &Context) {}
-    fn on_end(&self, _span: SpanData) {}
-    fn force_flush(&self) -> OTelSdkResult {
-        Ok(())
-    }
-    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
-        Ok(())
-    }
-}
-
-/// An SDK tracer provider sampling every span (its processor drops ended spans) and a
-/// meter provider aggregating in memory, installed as the globals once.
-fn install_providers() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let tracer_provider = SdkTracerProvider::builder()
-            .with_span_processor(Drop)
-            .with_sampler(Sampler::AlwaysOn)
-            .build();
-        global::set_tracer_provider(tracer_provider);
-        let meter_provider = SdkMeterProvider::builder()
-            .with_reader(
-                PeriodicReader::builder(InMemoryMetricExporter::default())
-                    .with_interval(Duration::from_secs(86_400))
-                    .build(),
-            )
-            .build();
-        global::set_meter_provider(meter_provider);
-    });
-}
 
 /// A current-thread runtime (the connection's driver runs on the bench's thread), the
 /// bare connection and the wrapped one (a clone of it), the key set; `None` without
@@ -82,7 +45,7 @@ fn connect() -> Option<(
         .enable_all()
         .build()
         .expect("runtime");
-    install_providers();
+    support::install_providers();
     let client = redis::Client::open(url).expect("TEST_REDIS_URL");
     let (bare, traced) = rt.block_on(async {
         let mut bare = client.get_multiplexed_async_connection().await.expect("connect");
@@ -161,53 +124,21 @@ fn run_paired(spec: &str) {
         .rsplit_once(':')
         .expect("REDIS_BENCH_PAIRED=<get|set|pipeline>:<n>");
     let n: usize = n.parse().expect("a call count");
-    let Some((rt, mut bare, mut traced)) = connect() else {
+    let Some((rt, bare, traced)) = connect() else {
         return;
     };
-    let (mut bare_times, mut traced_times, mut differences) = (Vec::new(), Vec::new(), Vec::new());
-    rt.block_on(async {
-        for i in 0..(n + 1000) {
-            let started = Instant::now();
-            if i % 2 == 0 {
-                run(case, &mut bare).await;
-            } else {
-                run(case, &mut traced).await;
-            }
-            let first = started.elapsed().as_nanos() as f64;
-            let started = Instant::now();
-            if i % 2 == 0 {
+    // Each call runs on a clone of its connection (a few reference counts, on both sides).
+    let paired = rt.block_on(support::paired(n, |wrapped| {
+        let (mut bare, mut traced) = (bare.clone(), traced.clone());
+        async move {
+            if wrapped {
                 run(case, &mut traced).await;
             } else {
                 run(case, &mut bare).await;
-            }
-            let second = started.elapsed().as_nanos() as f64;
-            let (b, t) = if i % 2 == 0 {
-                (first, second)
-            } else {
-                (second, first)
-            };
-            if i >= 1000 {
-                bare_times.push(b);
-                traced_times.push(t);
-                differences.push(t - b);
             }
         }
-    });
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    let (b, t, d) = (
-        median(&mut bare_times),
-        median(&mut traced_times),
-        median(&mut differences),
-    );
-    println!(
-        "redis {case}, {n} pairs: bare median {b:.0} ns, instrumented median {t:.0} ns \
-         (ratio {:.3}), median paired difference {d:+.0} ns ({:+.2}% of bare)",
-        t / b,
-        d / b * 100.0
-    );
+    }));
+    println!("redis {case}, {n} pairs: {paired}");
 }
 
 fn main() {

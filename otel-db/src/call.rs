@@ -17,7 +17,7 @@ use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::exception;
 use smallvec::SmallVec;
 
-use crate::instrumentation::Instrumentation;
+use crate::instrumentation::{Frontend, Instrumentation, Sqlx};
 use crate::operation::Operation;
 use crate::outcome::Failure;
 use crate::statement::Statement;
@@ -25,11 +25,11 @@ use crate::statement::Statement;
 pub(crate) use crate::EXCEPTION_EVENT;
 
 /// How an operation ended.
-pub(crate) enum Outcome<'a> {
+pub(crate) enum Outcome {
     /// It completed; `rows` is how many rows it returned.
     Done { rows: u64 },
-    /// It failed.
-    Failed(&'a sqlx::Error),
+    /// It failed, as the front-end read its error.
+    Failed(Failure),
     /// Its caller stopped reading after `rows` rows (a stream dropped early): no status.
     Abandoned { rows: u64 },
     /// The driver's future panicked with this description.
@@ -40,8 +40,8 @@ pub(crate) enum Outcome<'a> {
 /// statement's (at most four) and a failure's (at most two).
 type MetricAttributes = SmallVec<[KeyValue; 12]>;
 
-/// A database operation in flight.
-pub(crate) struct Call {
+/// A database operation in flight, on a pool or client of front-end `F`.
+pub(crate) struct Call<F: Frontend = Sqlx> {
     /// The CLIENT span's context, current while the driver's future runs.
     cx: Context,
     start: Instant,
@@ -51,21 +51,19 @@ pub(crate) struct Call {
     /// The span's endpoint and statement attributes when the caller gave an
     /// [`Operation`] (they are this call's own, not the statement's).
     described: Option<Box<[KeyValue]>>,
-    instrumentation: Arc<Instrumentation>,
-    classify: fn(&sqlx::Error) -> Failure,
+    instrumentation: Arc<Instrumentation<F>>,
     finished: bool,
 }
 
-impl Call {
+impl<F: Frontend> Call<F> {
     /// Starts the span, a child of `parent`. `operation` is what the caller said about
     /// the query, `text` the `db.query.text` to record.
     pub(crate) fn start(
-        instrumentation: &Arc<Instrumentation>,
+        instrumentation: &Arc<Instrumentation<F>>,
         parent: &Context,
         statement: Arc<Statement>,
         operation: Option<&Operation>,
         text: Option<StringValue>,
-        classify: fn(&sqlx::Error) -> Failure,
     ) -> Self {
         let system = instrumentation.system();
         let mut attributes = Vec::with_capacity(14);
@@ -129,17 +127,16 @@ impl Call {
             statement,
             described,
             instrumentation: Arc::clone(instrumentation),
-            classify,
             finished: false,
         }
     }
 
     /// Records the outcome on the span and the metric, then ends the span.
-    pub(crate) fn finish(mut self, outcome: Outcome<'_>) {
+    pub(crate) fn finish(mut self, outcome: Outcome) {
         self.end(Some(outcome));
     }
 
-    fn end(&mut self, outcome: Option<Outcome<'_>>) {
+    fn end(&mut self, outcome: Option<Outcome>) {
         if self.finished {
             return;
         }
@@ -163,8 +160,7 @@ impl Call {
                 failure_attributes.push(kv);
                 span.set_status(Status::error(description));
             }
-            Some(Outcome::Failed(error)) => {
-                let failure = (self.classify)(error);
+            Some(Outcome::Failed(failure)) => {
                 if let Some(code) = failure.status_code {
                     let kv = KeyValue::new(DB_RESPONSE_STATUS_CODE, code);
                     span.set_attribute(kv.clone());
@@ -178,8 +174,7 @@ impl Call {
                     // the description (the driver's text without the query's values).
                     let event = (EXCEPTION_EVENT, Severity::Warn);
                     self.instrumentation.with(None, |resolved| {
-                        let exception_type = exception::type_name::<sqlx::Error>();
-                        exception::record_error(resolved, &self.cx, event, exception_type, &failure.description);
+                        exception::record_error(resolved, &self.cx, event, failure.exception_type, &failure.description);
                     });
                     span.set_status(Status::error(failure.description));
                 }
@@ -226,7 +221,7 @@ impl Call {
     }
 }
 
-impl EndEarly for Call {
+impl<F: Frontend> EndEarly for Call<F> {
     /// The span's context (also what the SQL commenter writes).
     fn context(&self) -> &Context {
         &self.cx
@@ -249,7 +244,7 @@ impl EndEarly for Call {
     }
 }
 
-impl Drop for Call {
+impl<F: Frontend> Drop for Call<F> {
     fn drop(&mut self) {
         self.end(None);
     }
@@ -264,17 +259,17 @@ mod tests {
     use super::*;
     use crate::endpoint::Endpoint;
     use crate::options::Options;
-    use crate::outcome::classify;
     use crate::sql::SqlDialect;
 
     #[test]
     fn a_driver_panic_is_one_exception_event_and_the_mapped_peer_is_named() {
         let t = TestTelemetry::new();
         let services = PeerServices::new().map("db.internal:5433", "ledger").expect("entry");
-        let instrumentation = Arc::new(Instrumentation::new::<sqlx::Postgres>(
+        let instrumentation = Arc::new(Instrumentation::<Sqlx>::new(
             Endpoint::network("postgresql", Some("shop"), "db.internal", 5433, 5432),
             Options::default(),
             t.providers().peer_services(services),
+            false,
         ));
         let statement = Arc::new(Statement::new("SELECT 1", SqlDialect::PostgreSql, false));
         let call = Call::start(
@@ -283,7 +278,6 @@ mod tests {
             statement,
             None,
             None,
-            classify::<sqlx::Postgres>,
         );
         let payload: Box<dyn std::any::Any + Send> = Box::new("driver bug");
         call.panicked(&*payload);

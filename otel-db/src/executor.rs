@@ -37,12 +37,8 @@ fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
     let sanitize = mode == QueryText::Sanitized && !has_binds;
     // Described once per text (per thread), not on every call.
     let statement = statement_cache::describe(traced.text(), DB::DIALECT, sanitize);
-    let text = match mode {
-        QueryText::Off => None,
-        QueryText::Sanitized if has_binds => Some(statement.recorded_text().clone()),
-        QueryText::Sanitized => Some(statement.sanitized().clone()),
-    };
-    let call = Call::start(instrumentation, parent, statement, operation, text, classify::<DB>);
+    let text = statement.query_text(mode, has_binds);
+    let call = Call::start(instrumentation, parent, statement, operation, text);
     if instrumentation.options.sql_commenter
         && let Some(commented) = instrumentation.with(None, |resolved| {
             crate::commenter::with_trace_context(traced.text(), call.context(), resolved)
@@ -71,7 +67,7 @@ where
     match before {
         None => {
             let (call, traced) = start(instrumentation, &parent, operation.as_ref(), query);
-            Box::pin(TracedStream::new(run(traced), call))
+            Box::pin(TracedStream::new(run(traced), call, classify::<DB>))
         }
         Some(before) => {
             let instrumentation = Arc::clone(instrumentation);
@@ -79,7 +75,7 @@ where
                 stream::once(async move {
                     before.await;
                     let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
-                    TracedStream::new(run(traced), call)
+                    TracedStream::new(run(traced), call, classify::<DB>)
                 })
                 .flatten(),
             )
@@ -113,7 +109,7 @@ where
                 Ok(row) => call.finish(Outcome::Done {
                     rows: u64::from(row.is_some()),
                 }),
-                Err(error) => call.finish(Outcome::Failed(error)),
+                Err(error) => call.finish(Outcome::Failed(classify::<DB>(error))),
             }
         }
         result
@@ -136,13 +132,12 @@ where
         statement,
         None,
         None,
-        classify::<DB>,
     );
     let (result, call) = CallFuture::new(step, call).await;
     if let Some(call) = call {
         match &result {
             Ok(_) => call.finish(Outcome::Done { rows: 0 }),
-            Err(error) => call.finish(Outcome::Failed(error)),
+            Err(error) => call.finish(Outcome::Failed(classify::<DB>(error))),
         }
     }
     result

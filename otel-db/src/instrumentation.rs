@@ -2,6 +2,7 @@
 //! options, the resolver of its tracer and instruments, and the system the server
 //! turned out to be.
 
+use std::marker::PhantomData;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread::LocalKey;
@@ -15,21 +16,63 @@ use opentelemetry_semantic_conventions::metric::{
 };
 use otel_kit_core::{Cache, Providers, Resolved, Resolver};
 
-use crate::database::InstrumentedDatabase;
 use crate::endpoint::Endpoint;
 use crate::options::{DURATION_BUCKETS, Options};
 
 /// Registers a pool's connection gauges with a meter (see [`crate::pool_metrics`]).
 pub(crate) type RegisterGauges = Box<dyn Fn(&Meter) + Send + Sync>;
 
-pub(crate) struct Instrumentation {
+/// The SQL front-end an [`Instrumentation`] records for: the names of its
+/// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` switches (docs/configuration.md, "The Java
+/// agent's switches") and its threads' cache of resolved providers. Everything else
+/// (the instruments, the calls, the statements) the front-ends share.
+pub(crate) trait Frontend: Sized + Send + Sync + 'static {
+    const SWITCHES: &'static [&'static str];
+
+    fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
+}
+
+/// Declares a [`Frontend`] with its switch names.
+macro_rules! frontend {
+    ($(#[$doc:meta])* $name:ident, $switches:expr) => {
+        $(#[$doc])*
+        pub(crate) struct $name;
+
+        impl $crate::instrumentation::Frontend for $name {
+            const SWITCHES: &'static [&'static str] = $switches;
+
+            fn cache() -> &'static std::thread::LocalKey<
+                otel_kit_core::Cache<$crate::instrumentation::Instruments<Self>>,
+            > {
+                thread_local! {
+                    static CACHE: otel_kit_core::Cache<$crate::instrumentation::Instruments<$name>> =
+                        const { otel_kit_core::Cache::new() };
+                }
+                &CACHE
+            }
+        }
+    };
+}
+
+frontend!(
+    /// The sqlx pool wrapper (the default front-end of the types here).
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
+    Sqlx,
+    &["SQLX"]
+);
+
+#[cfg(feature = "tokio-postgres")]
+pub(crate) use frontend;
+
+pub(crate) struct Instrumentation<F: Frontend = Sqlx> {
     /// Unique for the life of the process: tells pools apart where a pointer could be
     /// reused.
     id: u64,
     pub(crate) endpoint: Endpoint,
     pub(crate) options: Options,
-    resolver: Resolver<Instruments>,
+    resolver: Resolver<Instruments<F>>,
     pub(crate) pool_name: StringValue,
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
     asks_server: bool,
     detected: OnceLock<&'static str>,
     /// Set once, by the pool's builder.
@@ -39,16 +82,17 @@ pub(crate) struct Instrumentation {
     gauges_for: AtomicUsize,
 }
 
-/// The instruments of every pool, built from a meter of this crate's scope.
-pub(crate) struct Instruments {
+/// The instruments of every pool and client of front-end `F`, built from a meter of
+/// this crate's scope.
+pub(crate) struct Instruments<F> {
     meter: Meter,
     pub(crate) duration: Histogram<f64>,
     timeouts: Counter<u64>,
+    frontend: PhantomData<fn() -> F>,
 }
 
-impl otel_kit_core::Instruments for Instruments {
-    /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java agent's switches").
-    const SWITCHES: &'static [&'static str] = &["SQLX"];
+impl<F: Frontend> otel_kit_core::Instruments for Instruments<F> {
+    const SWITCHES: &'static [&'static str] = F::SWITCHES;
 
     fn scope() -> InstrumentationScope {
         crate::SCOPE.get()
@@ -70,18 +114,16 @@ impl otel_kit_core::Instruments for Instruments {
                 )
                 .build(),
             meter,
+            frontend: PhantomData,
         }
     }
 
     fn cache() -> &'static LocalKey<Cache<Self>> {
-        thread_local! {
-            static CACHE: Cache<Instruments> = const { Cache::new() };
-        }
-        &CACHE
+        F::cache()
     }
 }
 
-impl std::fmt::Debug for Instrumentation {
+impl<F: Frontend> std::fmt::Debug for Instrumentation<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Instrumentation")
             .field("system", &self.system())
@@ -91,12 +133,10 @@ impl std::fmt::Debug for Instrumentation {
     }
 }
 
-impl Instrumentation {
-    pub(crate) fn new<DB: InstrumentedDatabase>(
-        endpoint: Endpoint,
-        options: Options,
-        providers: Providers,
-    ) -> Self {
+impl<F: Frontend> Instrumentation<F> {
+    /// `asks_server`: whether the server is to be asked which system it is (see
+    /// [`Self::detect`]).
+    pub(crate) fn new(endpoint: Endpoint, options: Options, providers: Providers, asks_server: bool) -> Self {
         let pool_name = options.pool_name.clone().unwrap_or_else(|| endpoint.pool_name());
         let pool_name = StringValue::from(std::sync::Arc::<str>::from(pool_name));
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
@@ -106,7 +146,7 @@ impl Instrumentation {
             gauges: OnceLock::new(),
             gauges_for: AtomicUsize::new(0),
             pool_name,
-            asks_server: DB::ASKS_SERVER,
+            asks_server,
             detected: OnceLock::new(),
             endpoint,
             options,
@@ -127,12 +167,14 @@ impl Instrumentation {
     }
 
     /// Whether the server still has to be asked which system it is.
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
     pub(crate) fn detection_pending(&self) -> bool {
         self.asks_server && self.options.system_name.is_none() && self.detected.get().is_none()
     }
 
     /// Asks the server on `connection`, once per pool (again after a failed attempt).
-    pub(crate) async fn detect<DB: InstrumentedDatabase>(&self, connection: &mut DB::Connection) {
+    #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+    pub(crate) async fn detect<DB: crate::database::InstrumentedDatabase>(&self, connection: &mut DB::Connection) {
         if !self.detection_pending() {
             return;
         }
@@ -155,6 +197,10 @@ impl Instrumentation {
 
     /// Registers the pool's gauges with whatever meter provider resolves, now and
     /// whenever it changes.
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "deadpool-postgres")),
+        allow(dead_code)
+    )]
     pub(crate) fn set_gauges(&self, register: RegisterGauges) {
         let _ = self.gauges.set(register);
         self.with(None, |_| ());
@@ -163,7 +209,7 @@ impl Instrumentation {
     /// Runs `f` with the pool's resolved tracer and instruments (see
     /// [`Resolver::with`]), first registering the gauges with a meter provider they
     /// have not been registered with yet.
-    pub(crate) fn with<R>(&self, now: Option<Instant>, f: impl FnOnce(&Resolved<Instruments>) -> R) -> R {
+    pub(crate) fn with<R>(&self, now: Option<Instant>, f: impl FnOnce(&Resolved<Instruments<F>>) -> R) -> R {
         self.resolver.with(now, |resolved| {
             let address = std::sync::Arc::as_ptr(resolved.meter_provider()).cast::<()>() as usize;
             // One load per operation; the swap makes exactly one thread register.

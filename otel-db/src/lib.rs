@@ -1,6 +1,8 @@
 //! OpenTelemetry instrumentation for sqlx following the stable database semantic
-//! conventions 1.42, for PostgreSQL, MySQL/MariaDB and SQLite; and for Redis, over the
-//! redis crate's async connections (`otel_kit_db::redis`, feature `redis`).
+//! conventions 1.42, for PostgreSQL, MySQL/MariaDB and SQLite; for tokio-postgres and
+//! deadpool-postgres (`otel_kit_db::tokio_postgres`, features `tokio-postgres` and
+//! `deadpool-postgres`); and for Redis, over the redis crate's async connections
+//! (`otel_kit_db::redis`, feature `redis`).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), sqlx::Error> {
@@ -28,6 +30,10 @@
 //! - `redis` (feature `redis`): `redis::instrument`, `redis::InstrumentedRedis`: a
 //!   Redis connection (multiplexed, or the connection manager) traced per command,
 //!   pipeline and transaction.
+//! - `tokio_postgres` (features `tokio-postgres`, `deadpool-postgres`):
+//!   `tokio_postgres::instrument`, `tokio_postgres::InstrumentedClient`,
+//!   `tokio_postgres::InstrumentedDeadpool`: PostgreSQL without sqlx, with the same
+//!   spans and metrics.
 //!
 //! # Spans
 //!
@@ -70,8 +76,8 @@
 //!
 //! # Cargo features
 //!
-//! One per sqlx driver, and one for Redis, none on by default: turn on the databases
-//! the service talks to. With none, [`sql`], [`QueryText`] and the constants are there,
+//! One per sqlx driver, one for tokio-postgres (and deadpool-postgres), and one for
+//! Redis, none on by default: turn on the databases the service talks to. With none, [`sql`], [`QueryText`] and the constants are there,
 //! and no sqlx.
 //!
 //! | feature | default | adds | pulls in |
@@ -80,6 +86,8 @@
 //! | `mysql` | no | the same for `sqlx::MySql` (MySQL and MariaDB) | sqlx's `mysql` |
 //! | `sqlite` | no | the same for `sqlx::Sqlite` | sqlx's `sqlite`: SQLite itself, built from C (libsqlite3-sys, `links = "sqlite3"`, so one version in a graph: rusqlite must agree) |
 //! | `redis` | no | `redis::instrument`, `redis::InstrumentedRedis`, `redis::RedisBuilder` (no sqlx) | redis with `tokio-comp` (its async connections need a runtime) |
+//! | `tokio-postgres` | no | `tokio_postgres::instrument`, `InstrumentedClient` (a client, a transaction, a pooled client), `Statement`, `ClientBuilder` (no sqlx) | tokio-postgres 0.7 without its default `runtime` feature |
+//! | `deadpool-postgres` | no | `tokio_postgres::InstrumentedDeadpool`; implies `tokio-postgres` | deadpool-postgres 0.14 without a runtime feature (7 more crates) |
 //!
 //! The runtime and TLS are chosen on the application's own sqlx dependency
 //! (`runtime-tokio`, `tls-rustls`, ...), as sqlx asks.
@@ -107,26 +115,42 @@ macro_rules! with_driver {
 }
 
 with_driver! {
-    mod call;
     mod commenter;
     mod connection;
     mod database;
     mod executor;
-    mod instrumentation;
-    mod operation;
-    mod outcome;
     mod pool;
-    mod pool_metrics;
-    mod statement;
-    mod statement_cache;
     mod stream;
     mod traced_query;
-    mod with_operation;
 
     pub use connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
     pub use database::InstrumentedDatabase;
-    pub use operation::Operation;
     pub use pool::{InstrumentBuilder, InstrumentedPool, instrument};
+}
+
+/// The SQL core the sqlx pool wrapper and the tokio-postgres client wrapper share: the
+/// call (span, metric, exception event), the statements and their summaries, the
+/// caller's operation, the failure rules.
+macro_rules! with_sql {
+    ($($item:item)*) => {
+        $(
+            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres"))]
+            #[cfg_attr(docsrs, doc(cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres"))))]
+            $item
+        )*
+    };
+}
+
+with_sql! {
+    mod call;
+    mod instrumentation;
+    mod operation;
+    mod outcome;
+    mod statement;
+    mod statement_cache;
+    mod with_operation;
+
+    pub use operation::Operation;
     pub use with_operation::WithOperation;
 }
 
@@ -135,7 +159,7 @@ with_driver! {
 macro_rules! with_any_client {
     ($($item:item)*) => {
         $(
-            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "redis"))]
+            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "redis", feature = "tokio-postgres"))]
             $item
         )*
     };
@@ -154,10 +178,21 @@ with_any_client! {
 }
 
 mod options;
+/// The connection-pool gauges: sqlx's pool and deadpool's.
+#[cfg(any(
+    feature = "postgres",
+    feature = "mysql",
+    feature = "sqlite",
+    feature = "deadpool-postgres"
+))]
+mod pool_metrics;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub mod redis;
 pub mod sql;
+#[cfg(feature = "tokio-postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio-postgres")))]
+pub mod tokio_postgres;
 
 /// The OpenTelemetry API this crate is built on, re-exported so that the application
 /// names the very version the kit records through: with a second `opentelemetry` in the

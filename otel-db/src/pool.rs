@@ -410,12 +410,30 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
     /// ```
     pub fn build(self) -> InstrumentedPool<DB> {
         let endpoint = DB::endpoint(&self.pool);
-        let instrumentation = Arc::new(Instrumentation::new::<DB>(endpoint, self.options, self.providers));
+        let instrumentation = Arc::new(Instrumentation::new(
+            endpoint,
+            self.options,
+            self.providers,
+            DB::ASKS_SERVER,
+        ));
         let shared = Arc::new(Shared {
             pool: self.pool,
             instrumentation,
         });
-        shared.instrumentation.set_gauges(pool_metrics::gauges(&shared));
+        let weak = Arc::downgrade(&shared);
+        let snapshot: pool_metrics::Snapshot = Arc::new(move || {
+            let shared = weak.upgrade()?;
+            let size = i64::from(shared.pool.size());
+            let idle = i64::try_from(shared.pool.num_idle()).unwrap_or(size);
+            let max = i64::from(shared.pool.options().get_max_connections());
+            Some(pool_metrics::Counts {
+                idle,
+                used: (size - idle).max(0),
+                max,
+            })
+        });
+        let pool_name = shared.instrumentation.pool_attribute();
+        shared.instrumentation.set_gauges(pool_metrics::gauges(pool_name, snapshot));
         InstrumentedPool { shared }
     }
 }

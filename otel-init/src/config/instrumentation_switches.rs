@@ -10,7 +10,7 @@ use crate::env::Env;
 
 /// The `<NAME>`s of the kit's instrumentations (their `Instruments::SWITCHES`), and
 /// `RUNTIME_TELEMETRY` (otel-kit-init's process and runtime metrics).
-pub(crate) const NAMES: [&str; 14] = [
+pub(crate) const NAMES: [&str; 15] = [
     "HTTP_SERVER",
     "AXUM",
     "HYPER",
@@ -20,6 +20,7 @@ pub(crate) const NAMES: [&str; 14] = [
     "GRPC",
     "TONIC",
     "SQLX",
+    "TOKIO_POSTGRES",
     "REDIS",
     "GENAI",
     "OPENAI",
