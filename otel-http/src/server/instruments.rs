@@ -62,7 +62,7 @@ impl Instruments {
     /// Records `seconds` on `http.server.request.duration` for `attributes`, through a
     /// bound histogram when `set` describes them all (see [`BoundDurations`]). Call
     /// with the request's context attached, for the exemplar.
-    pub(super) fn record_duration(
+    pub(crate) fn record_duration(
         &self,
         seconds: f64,
         attributes: &[KeyValue],
@@ -73,7 +73,7 @@ impl Instruments {
     }
 
     /// `http.server.active_requests`, built on first use.
-    pub(super) fn active(&self) -> &UpDownCounter<i64> {
+    pub(crate) fn active(&self) -> &UpDownCounter<i64> {
         self.active.get_or_init(|| {
             self.meter
                 .i64_up_down_counter(semconv::HTTP_SERVER_ACTIVE_REQUESTS)
@@ -84,7 +84,7 @@ impl Instruments {
     }
 
     /// `http.server.request.body.size`, built on first use.
-    pub(super) fn request_size(&self) -> &Histogram<u64> {
+    pub(crate) fn request_size(&self) -> &Histogram<u64> {
         self.request_size.get_or_init(|| {
             body_size(
                 &self.meter,
@@ -95,7 +95,7 @@ impl Instruments {
     }
 
     /// `http.server.response.body.size`, built on first use.
-    pub(super) fn response_size(&self) -> &Histogram<u64> {
+    pub(crate) fn response_size(&self) -> &Histogram<u64> {
         self.response_size.get_or_init(|| {
             body_size(
                 &self.meter,
