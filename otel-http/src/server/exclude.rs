@@ -64,10 +64,7 @@ mod tests {
         let mut e = Exclusions::default();
         assert!(e.matches_path(&path("/healthz")));
         assert!(e.matches_path(&path("/metrics?x=1")));
-        assert!(
-            !e.matches_path(&path("/healthz/deep")),
-            "default rules are exact"
-        );
+        assert!(!e.matches_path(&path("/healthz/deep")), "default rules are exact");
         e.add_prefix("/internal/".into());
         assert!(e.matches_path(&path("/internal/debug")));
         assert!(!e.matches_path(&path("/orders")));
