@@ -16,6 +16,8 @@
 //!
 //! - [`server`]: [`ServerLayer`], one SERVER span per request named from the route
 //!   template, `http.server.request.duration`, excluded health paths, header capture.
+//! - `actix` (feature `actix`): `actix::ServerMiddleware`, the same server telemetry
+//!   for actix-web 4.
 //! - [`client`]: [`ClientMiddleware`], one CLIENT span per attempt with context
 //!   injected, redacted `url.full`, `http.client.request.duration`.
 //! - [`conventions`]: the rules both share (method normalisation, URL and query
@@ -101,10 +103,22 @@ otel_kit_core::instrumentation_scope!(#[cfg(any(feature = "server", feature = "c
 #[doc = include_str!("../README.md")]
 struct Readme;
 
-#[cfg(all(doctest, feature = "server", feature = "client", feature = "axum"))]
+#[cfg(all(
+    doctest,
+    feature = "server",
+    feature = "client",
+    feature = "axum",
+    feature = "actix"
+))]
 #[doc = include_str!("../../docs/getting-started.md")]
 struct GettingStarted;
 
-#[cfg(all(doctest, feature = "server", feature = "client", feature = "axum"))]
+#[cfg(all(
+    doctest,
+    feature = "server",
+    feature = "client",
+    feature = "axum",
+    feature = "actix"
+))]
 #[doc = include_str!("../../docs/http.md")]
 struct HttpGuide;
