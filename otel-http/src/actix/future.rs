@@ -20,7 +20,10 @@ otel_kit_core::response_future! {
     /// OpenTelemetry context, so `tracing` spans and logs in the handler are children of
     /// the server span.
     ///
-    /// The span ends when the app yields the response head. The status rules are the
+    /// The span ends when the app yields the response head; `http.route` and the span
+    /// name `{method} {http.route}` are set then, from the routed request's match
+    /// pattern (actix routes after the middleware; a panic or an error returned by an
+    /// inner middleware leaves the span named `{method}`). The status rules are the
     /// tower layer's: a 5xx is an error (`error.type` its status code), a 4xx is not.
     /// actix renders a handler's error as a response: when that response is a 5xx, the
     /// error is also one `http.server.request.exception` log record (its message, type
@@ -40,11 +43,16 @@ where
 
     fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<Self::Output> {
         self.project().call.poll_finish(task, |output, call| {
-            let Some(call) = call else {
+            let Some(mut call) = call else {
                 return output;
             };
             match output {
                 Ok(mut response) => {
+                    // The routed request's pattern: found by the resource's id, not by
+                    // matching the path again.
+                    if let Some(route) = response.request().match_pattern() {
+                        call.routed(&route);
+                    }
                     if response.status().is_server_error()
                         && let Some(error) = response.response().error()
                     {

@@ -22,8 +22,12 @@
 //! these differences:
 //!
 //! - `http.route` and the span name come from actix's match pattern
-//!   (`ServiceRequest::match_pattern`: `/users/{id}`, scopes included), looked up by
-//!   the path when the span starts (the middleware runs before routing).
+//!   (`HttpRequest::match_pattern`: `/users/{id}`, scopes included), read from the
+//!   routed request when the response is ready: the middleware runs before routing, and
+//!   looking the pattern up by the path at the start would run the router's regular
+//!   expressions twice. So a sampler sees the span named `{method}` without
+//!   `http.route`; the exported span and the metric have both. A panic, or an error an
+//!   inner middleware returns, leaves them out.
 //! - `client.address` and `network.peer.*` are the connection's peer, always known to
 //!   actix; behind a proxy, [`trust_forwarded_headers`](ServerMiddleware::trust_forwarded_headers)
 //!   takes `client.address` from `Forwarded` / `X-Forwarded-For` as in the tower layer

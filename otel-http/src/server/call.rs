@@ -20,6 +20,7 @@ use otel_kit_core::{Resolver, SpanAttributes};
 use super::bound_duration::BindableSet;
 use super::head::ServerResponse;
 use super::instruments::Instruments;
+use super::interned;
 use super::layer::{Config, ServerHooks};
 use crate::conventions::SERVER_EXCEPTION_EVENT;
 use otel_kit_core::hooks::Signatures;
@@ -58,6 +59,9 @@ pub(crate) struct Call<H: Signatures = ServerHooks> {
     response_span_attributes: Option<Arc<H::ResponseSpanAttributes>>,
     /// A clone costs nothing without given providers.
     resolver: Resolver<Instruments>,
+    /// The application's `span_name` hook named the span: a route learnt at the end
+    /// ([`routed`](Self::routed)) does not rename it.
+    named_by_hook: bool,
 }
 
 /// The metric attributes of one request, on the stack.
@@ -100,7 +104,37 @@ impl<H: Signatures> Call<H> {
                 .then(|| Arc::clone(config)),
             response_span_attributes: config.hooks.response_span_attributes.clone(),
             resolver: config.resolver.clone(),
+            named_by_hook: false,
         }
+    }
+
+    /// The span was named by the application's `span_name` hook.
+    pub(crate) fn keep_name(&mut self) {
+        self.named_by_hook = true;
+    }
+
+    /// The framework routed the request only after the span started (actix-web, whose
+    /// middleware runs before routing): `http.route` and the span name
+    /// (`{method} {route}`) from `template`, and the route on the metric points. Call
+    /// before the response ends the call.
+    pub(crate) fn routed(&mut self, template: &str) {
+        let Value::String(method) = &self.method else {
+            return;
+        };
+        // As at start: an unknown method names the span `HTTP ...`.
+        let name_method = match method.as_str() {
+            "_OTHER" => "HTTP",
+            known => known,
+        };
+        let (route, name) = interned::route(template, name_method);
+        if self.recording {
+            let span = self.cx.span();
+            span.set_attribute(KeyValue::new(semconv::HTTP_ROUTE, route.clone()));
+            if !self.named_by_hook {
+                span.update_name(name);
+            }
+        }
+        self.route = Some(route);
     }
 
     /// The attributes every metric point of the request has, in a fixed order (the

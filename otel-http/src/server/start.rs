@@ -52,9 +52,13 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
             static_method(name_method).map_or_else(|| Cow::Owned(name_method.to_owned()), Cow::Borrowed),
         ),
     };
-    if let Some(chosen) = request.span_name(&config.hooks) {
-        name = chosen;
-    }
+    let named_by_hook = match request.span_name(&config.hooks) {
+        Some(chosen) => {
+            name = chosen;
+            true
+        }
+        None => false,
+    };
     let origin = config.origin.origin(request);
     let scheme = origin.scheme;
     let version = request.protocol_version();
@@ -137,7 +141,7 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
         cx = ServerSpan::stored_in(cx);
     }
 
-    let call = Call::new(
+    let mut call = Call::new(
         (cx, recording),
         config,
         started,
@@ -145,6 +149,9 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
         metric_attributes,
         content_length(request.header(&header::CONTENT_LENGTH)),
     );
+    if named_by_hook {
+        call.keep_name();
+    }
     if config.active_requests {
         let _guard = call.context().clone().attach();
         resolved.instruments().active().add(
