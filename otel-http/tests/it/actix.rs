@@ -15,10 +15,10 @@ use otel_kit_http::actix::ServerMiddleware;
 use otel_kit_http::conventions::DURATION_BUCKETS;
 use otel_kit_http::server::{ERROR_TYPE_PANIC, INSTRUMENTATION_SCOPE};
 use otel_kit_http::{ServerSpan, opentelemetry};
-use otel_kit_testing::{Conformance, Logs, TestTelemetry};
+use otel_kit_testing::{Conformance, TestTelemetry};
 
 use crate::support::actix::serve_actix;
-use crate::support::server::{PARENT, TRACE, current_trace_id, traceparent};
+use crate::support::server::{PARENT, TRACE, current_trace_id, exception_events, traceparent};
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -74,13 +74,6 @@ fn port_of(base: &str) -> i64 {
         .next()
         .and_then(|p| p.parse::<i64>().ok())
         .expect("port")
-}
-
-fn exception_events(logs: &Logs) -> usize {
-    logs.as_slice()
-        .iter()
-        .filter(|r| r.event_name.ends_with(".exception"))
-        .count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
