@@ -76,6 +76,15 @@ impl HeaderCapture {
         self
     }
 
+    /// This capture's request headers with `other`'s response headers: the one side set
+    /// in code, the other from the environment (the Java agent's switches).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn with_response_of(mut self, other: &HeaderCapture) -> Self {
+        self.response.clone_from(&other.response);
+        self
+    }
+
     /// Captures these request headers under `prefix` followed by the lower-cased name,
     /// for protocols over HTTP that name their attributes differently (gRPC metadata
     /// is `rpc.request.metadata.<key>`). Credentials are never captured either way.

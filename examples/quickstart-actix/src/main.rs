@@ -50,9 +50,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             // from the caller's `traceparent`; /health is excluded by default.
             .wrap(middleware.clone())
             .app_data(shared.clone())
-            .route("/hello/{name}", web::get().to(hello))
-            .route("/greeting/{name}", web::get().to(greeting))
-            .route("/health", web::get().to(health))
+            // Resources rather than `App::route`: another method on a known path is
+            // then 405 Method Not Allowed (as axum answers), not 404.
+            .service(web::resource("/hello/{name}").route(web::get().to(hello)))
+            .service(web::resource("/greeting/{name}").route(web::get().to(greeting)))
+            .service(web::resource("/health").route(web::get().to(health)))
     })
     .listen(listener)?
     .run();

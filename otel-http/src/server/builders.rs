@@ -99,7 +99,7 @@ macro_rules! server_builders {
         /// # let _ = layer;
         /// ```
         pub fn capture_request_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
-            self.edit(|c| c.http.set_headers(|h| h.request(names)))
+            self.edit(|c| c.http.set_request_headers(names))
         }
 
         /// Captures these response headers as `http.response.header.<name>` span attributes.
@@ -109,7 +109,7 @@ macro_rules! server_builders {
         /// # let _ = layer;
         /// ```
         pub fn capture_response_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
-            self.edit(|c| c.http.set_headers(|h| h.response(names)))
+            self.edit(|c| c.http.set_response_headers(names))
         }
 
         /// Records the opt-in `http.server.active_requests` up-down counter.

@@ -18,7 +18,8 @@ use otel_kit_http::{ServerSpan, opentelemetry};
 use otel_kit_testing::{Conformance, TestTelemetry};
 
 use crate::support::actix::serve_actix;
-use crate::support::server::{PARENT, TRACE, current_trace_id, exception_events, traceparent};
+use crate::support::exception_events;
+use crate::support::server::{PARENT, TRACE, current_trace_id, traceparent};
 
 const WAIT: Duration = Duration::from_secs(5);
 

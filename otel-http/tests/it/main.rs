@@ -6,7 +6,8 @@
 //! in to 50 tests in parallel
 //! (`parallel_providers`), interop with the Python OpenTelemetry SDK
 //! (`python_interop`, its scripts in `python/`) and oversized headers
-//! (`oversized_input`). `support` holds the servers and clients the tests share.
+//! (`oversized_input`), and the tower client layer around hyper-util's client
+//! (`tower_client`). `support` holds the servers and clients the tests share.
 //!
 //! Tests that install the harness globally run one at a time (the harness's global
 //! lock); the others run in parallel. `oversized_input` runs each case alone in a
@@ -36,3 +37,4 @@ mod server_metrics;
 mod server_origin;
 mod server_span;
 mod support;
+mod tower_client;

@@ -15,7 +15,8 @@ use otel_kit_http::ServerLayer;
 use otel_kit_testing::{Conformance, TestTelemetry};
 use tower::{ServiceBuilder, ServiceExt as _};
 
-use crate::support::server::{exception_events, serve};
+use crate::support::exception_events;
+use crate::support::server::serve;
 
 const WAIT: Duration = Duration::from_secs(5);
 

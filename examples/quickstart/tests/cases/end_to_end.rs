@@ -431,3 +431,84 @@ async fn from_the_environment_alone_exports_through_a_proxy_with_the_deployed_ve
         "{stdout}"
     );
 }
+
+/// The rest of issue 27 from the environment alone, over OTLP: an X-Ray caller's trace
+/// continued beside W3C, a dependency's `log` records (reqwest's connector logs through
+/// the `log` crate) exported in the request's trace, the reqwest instrumentation turned
+/// off by the Java agent's switch with the trace still flowing through the call, a
+/// method outside `OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS` recorded as `_OTHER`, and a
+/// generated `service.instance.id` on the resource and the start-up line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn from_the_environment_alone_bridges_log_records_and_honours_the_java_switches() {
+    let collector = TestCollector::start().await.expect("collector");
+    let endpoint = collector.endpoint();
+    let service = Quickstart::start(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
+        ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+        ("OTEL_BLRP_SCHEDULE_DELAY", "100"),
+        ("OTEL_PROPAGATORS", "xray,tracecontext"),
+        ("RUST_LOG", "info,reqwest=debug"),
+        ("OTEL_INSTRUMENTATION_REQWEST_ENABLED", "false"),
+        ("OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS", "GET,HEAD"),
+    ])
+    .await;
+    let response = client()
+        .get(format!("{}/hello/ada", service.base_url))
+        .header(
+            "x-amzn-trace-id",
+            "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+        )
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 200);
+    let not_allowed = client()
+        .post(format!("{}/hello/ada", service.base_url))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(not_allowed.status(), 405);
+    let (status, stdout) = service.terminate().await;
+    assert!(status.success(), "exit status {status}; stdout:\n{stdout}");
+
+    let spans = collector.wait_for_spans(4, WAIT).await;
+    let hello = spans.span("GET /hello/{name}");
+    let record = hello.record();
+    assert_eq!(
+        record.trace_id, "5759e988bd862e3fe1be46a994272793",
+        "the X-Ray caller's trace"
+    );
+    assert_eq!(record.parent_span_id.as_deref(), Some("53995c3f42cd8ad8"));
+    assert!(spans.find("GET").is_none(), "the reqwest instrumentation is off");
+    // The call is not traced, yet its context still reaches the next service.
+    spans.span("GET /greeting/{name}").has_parent(&hello);
+    let other = spans.span("HTTP /hello/{name}");
+    other
+        .has_attribute("http.request.method", "_OTHER")
+        .has_attribute("http.request.method_original", "POST")
+        .has_attribute("http.response.status_code", 405);
+    let instance = hello
+        .record()
+        .resource_attribute("service.instance.id")
+        .map(|value| format!("{value:?}"))
+        .expect("service.instance.id on the resource");
+    let line = stdout
+        .lines()
+        .find(|line| line.contains("telemetry: service.name="))
+        .unwrap_or_else(|| panic!("no start-up line:\n{stdout}"));
+    let announced = field(line, "service.instance.id=");
+    assert!(
+        !announced.is_empty() && instance.contains(announced),
+        "{instance} / {line}"
+    );
+
+    let logs = collector.wait_for_logs(2, WAIT).await;
+    logs.record_where("from reqwest's connector through the log crate", |record| {
+        record
+            .body_str()
+            .is_some_and(|body| body.starts_with("starting new connection"))
+    })
+    .has_severity(Severity::Debug)
+    .has_scope_name("reqwest::connect")
+    .is_in_span(&hello);
+}

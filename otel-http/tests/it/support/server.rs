@@ -36,11 +36,3 @@ pub fn current_trace_id() -> String {
 
 pub const TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 pub const PARENT: &str = "00f067aa0ba902b7";
-
-/// How many exception log events (`*.exception`) `logs` holds.
-pub fn exception_events(logs: &otel_kit_testing::Logs) -> usize {
-    logs.as_slice()
-        .iter()
-        .filter(|r| r.event_name.ends_with(".exception"))
-        .count()
-}
