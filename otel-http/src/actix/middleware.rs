@@ -4,15 +4,18 @@
 
 use std::future::{Ready, ready};
 use std::sync::Arc;
+use std::thread::LocalKey;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ResponseHead, Service, ServiceRequest, ServiceResponse, Transform};
+use otel_kit_core::Cache;
 use otel_kit_core::call::CallFuture;
 use otel_kit_core::hooks::Signatures;
 
 use super::future::ResponseFuture;
 use super::head::ActixRequest;
+use crate::server::instruments::{Front, Instruments};
 use crate::server::layer::{Config, ServerHooks};
 use crate::server::start::{excluded, start, untraced_context};
 
@@ -20,6 +23,17 @@ otel_kit_core::hook_signatures!(
     pub(crate) ActixHooks: request [&ServiceRequest], response &ResponseHead,
     reserved <ServerHooks as Signatures>::RESERVED_METRIC_KEYS
 );
+
+impl Front for ActixHooks {
+    const SWITCHES: &'static [&'static str] = &["HTTP_SERVER", "ACTIX_WEB"];
+
+    fn cache() -> &'static LocalKey<Cache<Instruments<Self>>> {
+        thread_local! {
+            static CACHE: Cache<Instruments<ActixHooks>> = const { Cache::new() };
+        }
+        &CACHE
+    }
+}
 
 /// An actix-web middleware that gives every HTTP request a SERVER span and an
 /// `http.server.request.duration` point, continuing the caller's trace: the tower

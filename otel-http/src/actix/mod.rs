@@ -39,6 +39,8 @@
 //!   so the status rules decide (5xx an error, 4xx not), and a 5xx rendered from an
 //!   error is also one `http.server.request.exception` log record.
 //! - The hooks see actix's `ServiceRequest` and the response's `ResponseHead`.
+//! - Its Java-agent switch is `OTEL_INSTRUMENTATION_ACTIX_WEB_ENABLED` (with
+//!   `..._HTTP_SERVER_ENABLED`, which turns both server front-ends off).
 //!
 //! [`ServerSpan::current()`](crate::ServerSpan::current) works in handlers as with axum.
 

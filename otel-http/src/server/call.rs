@@ -19,11 +19,10 @@ use otel_kit_core::{Resolver, SpanAttributes};
 
 use super::bound_duration::BindableSet;
 use super::head::ServerResponse;
-use super::instruments::Instruments;
+use super::instruments::{Front, Instruments};
 use super::interned;
 use super::layer::{Config, ServerHooks};
 use crate::conventions::SERVER_EXCEPTION_EVENT;
-use otel_kit_core::hooks::Signatures;
 
 /// `error.type` of a request whose future was dropped before the response was ready
 /// (the client went away, a timeout layer gave up, or the server shut down): the
@@ -36,7 +35,7 @@ pub use otel_kit_core::call::ERROR_TYPE_PANIC;
 
 /// A traced request in flight: its span's context and what the response future needs
 /// to end it. `H` is the front-end's hook types (the tower layer's by default).
-pub(crate) struct Call<H: Signatures = ServerHooks> {
+pub(crate) struct Call<H: Front = ServerHooks> {
     /// The server span's context.
     cx: Context,
     /// Whether the span records (is sampled): asked once, when it started.
@@ -58,7 +57,7 @@ pub(crate) struct Call<H: Signatures = ServerHooks> {
     /// The application's response hook, when set.
     response_span_attributes: Option<Arc<H::ResponseSpanAttributes>>,
     /// A clone costs nothing without given providers.
-    resolver: Resolver<Instruments>,
+    resolver: Resolver<Instruments<H>>,
     /// The application's `span_name` hook named the span: a route learnt at the end
     /// ([`routed`](Self::routed)) does not rename it.
     named_by_hook: bool,
@@ -67,7 +66,7 @@ pub(crate) struct Call<H: Signatures = ServerHooks> {
 /// The metric attributes of one request, on the stack.
 type MetricAttributes = SmallVec<[KeyValue; 6]>;
 
-impl<H: Signatures> Call<H> {
+impl<H: Front> Call<H> {
     /// How many leading [`metric_attributes`](Self::metric_attributes) (method and
     /// scheme) `http.server.active_requests` carries.
     pub(crate) const ACTIVE_ATTRIBUTES: usize = 2;
@@ -290,7 +289,7 @@ impl<H: Signatures> Call<H> {
     }
 }
 
-impl<H: Signatures> EndEarly for Call<H> {
+impl<H: Front> EndEarly for Call<H> {
     fn context(&self) -> &Context {
         &self.cx
     }

@@ -18,6 +18,7 @@ use otel_kit_core::hooks::{Hooks, Signatures};
 use otel_kit_core::{MetricAttributes, SpanAttributes};
 
 use super::TlsConnection;
+use super::instruments::Front;
 use super::layer::ServerHooks;
 use crate::conventions::protocol_version;
 
@@ -25,7 +26,7 @@ use crate::conventions::protocol_version;
 /// called with it (each front-end's hooks see its own request type).
 pub(crate) trait ServerRequest {
     /// The front-end's hook types: their request hooks see `Self`.
-    type Hooks: Signatures;
+    type Hooks: Front;
     /// The request's headers, read by the propagator and header capture.
     type Headers: HeaderSource + ?Sized;
 
@@ -62,7 +63,7 @@ pub(crate) trait ServerRequest {
 /// A response head as the server's core reads and changes it.
 pub(crate) trait ServerResponse {
     /// The front-end's hook types: their response hook sees what this gives it.
-    type Hooks: Signatures;
+    type Hooks: Front;
     type Headers: HeaderSource + ?Sized;
 
     fn status(&self) -> u16;

@@ -4,10 +4,10 @@ use http::request::Parts;
 use http::response::Parts as ResponseParts;
 use opentelemetry_semantic_conventions::attribute as semconv;
 use otel_kit_core::Resolver;
-use otel_kit_core::hooks::{Hooks, Signatures};
+use otel_kit_core::hooks::Hooks;
 
 use super::exclude::Exclusions;
-use super::instruments::Instruments;
+use super::instruments::{Front, Instruments};
 use super::origin::OriginRules;
 use crate::conventions::from_switches::HttpSettings;
 
@@ -20,9 +20,9 @@ otel_kit_core::hook_signatures!(
 
 /// Everything a [`ServerLayer`] (or the actix-web middleware, with its own hook types
 /// `H`) was configured with, shared by its services.
-pub(crate) struct Config<H: Signatures = ServerHooks> {
+pub(crate) struct Config<H: Front = ServerHooks> {
     pub(crate) hooks: Hooks<H>,
-    pub(crate) resolver: Resolver<Instruments>,
+    pub(crate) resolver: Resolver<Instruments<H>>,
     pub(crate) exclusions: Exclusions,
     /// Header capture and known methods: the builder's, else the switches'.
     pub(crate) http: HttpSettings,
@@ -34,7 +34,7 @@ pub(crate) struct Config<H: Signatures = ServerHooks> {
 }
 
 // By hand: derived, they would ask `H` (a marker type) to be `Clone` and `Default`.
-impl<H: Signatures> Clone for Config<H> {
+impl<H: Front> Clone for Config<H> {
     fn clone(&self) -> Self {
         Self {
             hooks: self.hooks.clone(),
@@ -50,7 +50,7 @@ impl<H: Signatures> Clone for Config<H> {
     }
 }
 
-impl<H: Signatures> Default for Config<H> {
+impl<H: Front> Default for Config<H> {
     fn default() -> Self {
         Self {
             hooks: Hooks::default(),
@@ -66,7 +66,7 @@ impl<H: Signatures> Default for Config<H> {
     }
 }
 
-impl<H: Signatures> std::fmt::Debug for Config<H> {
+impl<H: Front> std::fmt::Debug for Config<H> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("hooks", &self.hooks)

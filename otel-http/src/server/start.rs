@@ -31,7 +31,7 @@ use otel_kit_core::{Resolved, ServerSpan, SpanAttributes};
 pub(crate) fn start<R: ServerRequest + ?Sized>(
     config: &Arc<Config<R::Hooks>>,
     request: &R,
-    resolved: &Resolved<Instruments>,
+    resolved: &Resolved<Instruments<R::Hooks>>,
     started: Instant,
 ) -> Call<R::Hooks> {
     let incoming = resolved.incoming_context(request.headers());

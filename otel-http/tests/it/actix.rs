@@ -446,3 +446,58 @@ async fn server_span_current_from_a_handler_and_echoed_traceparent() {
         "the response names the server span"
     );
 }
+
+/// `OTEL_INSTRUMENTATION_ACTIX_WEB_ENABLED=false` (through `init()`) turns the middleware
+/// off and the caller's trace still reaches the handler; `..._AXUM_ENABLED=false` does
+/// not touch it. The middleware reads the globals here, so the test runs alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_actix_web_switch_turns_the_middleware_off_and_axums_does_not() {
+    use crate::java_switches::init;
+    use opentelemetry_sdk::trace::SpanData;
+
+    if otel_kit_testing::ran_alone("actix::the_actix_web_switch_turns_the_middleware_off_and_axums_does_not")
+    {
+        return;
+    }
+    let client = reqwest::Client::new();
+    let server_spans = |finished: Vec<SpanData>| {
+        finished
+            .into_iter()
+            .filter(|s| s.span_kind == SpanKind::Server)
+            .count()
+    };
+
+    let (telemetry, spans) = init(&[("OTEL_INSTRUMENTATION_AXUM_ENABLED", "false")]);
+    let base = serve_actix(ServerMiddleware::new(), routes);
+    client
+        .get(format!("{base}/users/1"))
+        .send()
+        .await
+        .expect("request");
+    telemetry.force_flush().expect("flush");
+    assert_eq!(
+        server_spans(spans.get_finished_spans().expect("spans")),
+        1,
+        "axum's switch is not actix's"
+    );
+    telemetry.shutdown().expect("shutdown");
+
+    let (telemetry, spans) = init(&[("OTEL_INSTRUMENTATION_ACTIX_WEB_ENABLED", "false")]);
+    let base = serve_actix(ServerMiddleware::new(), routes);
+    let body = client
+        .get(format!("{base}/trace"))
+        .header("traceparent", traceparent(TRACE, PARENT))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body");
+    assert_eq!(body, TRACE, "the caller's trace reached the handler");
+    telemetry.force_flush().expect("flush");
+    assert_eq!(
+        server_spans(spans.get_finished_spans().expect("spans")),
+        0,
+        "switched off"
+    );
+}

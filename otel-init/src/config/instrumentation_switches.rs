@@ -10,10 +10,11 @@ use crate::env::Env;
 
 /// The `<NAME>`s of the kit's instrumentations (their `Instruments::SWITCHES`), and
 /// `RUNTIME_TELEMETRY` (otel-kit-init's process and runtime metrics).
-pub(crate) const NAMES: [&str; 14] = [
+pub(crate) const NAMES: [&str; 15] = [
     "HTTP_SERVER",
     "AXUM",
     "HYPER",
+    "ACTIX_WEB",
     "HTTP_CLIENT",
     "REQWEST",
     "TOWER_CLIENT",
