@@ -158,7 +158,7 @@ impl HeaderCapture {
 
     /// The attributes for the listed request headers present in `headers`.
     /// Any header carrier works: an `http::HeaderMap`, or a framework's own map through
-    /// its [`HeaderSource`](crate::carrier::HeaderSource).
+    /// its [`HeaderSource`].
     pub fn request_attributes<H: HeaderSource + ?Sized>(&self, headers: &H) -> Vec<KeyValue> {
         collect(&self.request, headers)
     }

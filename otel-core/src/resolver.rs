@@ -251,7 +251,7 @@ impl<I: Instruments> Resolved<I> {
     /// request's header names once, comparing each with the propagator's few: cheaper
     /// than a hash lookup per propagator header.
     /// Any header carrier works: an `http::HeaderMap`, or a framework's own map through
-    /// its [`HeaderSource`](crate::carrier::HeaderSource).
+    /// its [`HeaderSource`].
     pub fn incoming_context<H: HeaderSource + ?Sized>(&self, headers: &H) -> Option<Context> {
         if !headers.names().any(|name| {
             self.fields

@@ -49,7 +49,7 @@
 //! | `server` | yes | [`server`]: [`ServerLayer`], [`ServerService`]; [`ServerSpan`] | tower, http-body |
 //! | `client` | yes | [`client`]: [`ClientMiddleware`], [`UrlTemplate`], [`NoPropagation`] | reqwest, reqwest-middleware, opentelemetry-http |
 //! | `axum` | yes | the server reads axum's `MatchedPath` (`http.route`, the span name) and `ConnectInfo` (`client.address`); implies `server` | axum |
-//! | `actix` | no | [`actix`]: `actix::ServerMiddleware`, the server layer's conventions, settings and hooks as an actix-web 4 middleware; implies `server` | actix-web (no default features) |
+//! | `actix` | no | `actix`: `actix::ServerMiddleware`, the server layer's conventions, settings and hooks as an actix-web 4 middleware; implies `server` | actix-web (no default features) |
 //! | `tower-client` | no | `tower_client`: `ClientLayer`, `ClientService` around any tower HTTP client (hyper-util's), the reqwest middleware's client rules | tower, opentelemetry-http |
 //!
 //! Without `axum` the server layer works on any tower service (hyper, tonic), with
