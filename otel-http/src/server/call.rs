@@ -20,7 +20,6 @@ use otel_kit_core::{Resolver, SpanAttributes};
 use super::bound_duration::BindableSet;
 use super::head::ServerResponse;
 use super::instruments::{Front, Instruments};
-use super::interned;
 use super::layer::{Config, ServerHooks};
 use crate::conventions::SERVER_EXCEPTION_EVENT;
 
@@ -116,6 +115,7 @@ impl<H: Front> Call<H> {
     /// middleware runs before routing): `http.route` and the span name
     /// (`{method} {route}`) from `template`, and the route on the metric points. Call
     /// before the response ends the call.
+    #[cfg(feature = "actix")]
     pub(crate) fn routed(&mut self, template: &str) {
         let Value::String(method) = &self.method else {
             return;
@@ -125,7 +125,7 @@ impl<H: Front> Call<H> {
             "_OTHER" => "HTTP",
             known => known,
         };
-        let (route, name) = interned::route(template, name_method);
+        let (route, name) = super::interned::route(template, name_method);
         if self.recording {
             let span = self.cx.span();
             span.set_attribute(KeyValue::new(semconv::HTTP_ROUTE, route.clone()));
