@@ -1,7 +1,8 @@
 //! Opt-in header capture: `http.request.header.<name>` / `http.response.header.<name>`
 //! as string arrays, for an allow-list of names, never for credentials.
 
-use http::{HeaderMap, HeaderName};
+use crate::carrier::HeaderSource;
+use http::HeaderName;
 use std::sync::Arc;
 
 use opentelemetry::{Array, Key, KeyValue, StringValue, Value};
@@ -156,25 +157,26 @@ impl HeaderCapture {
     }
 
     /// The attributes for the listed request headers present in `headers`.
-    pub fn request_attributes(&self, headers: &HeaderMap) -> Vec<KeyValue> {
+    /// Any header carrier works: an `http::HeaderMap`, or a framework's own map through
+    /// its [`HeaderSource`].
+    pub fn request_attributes<H: HeaderSource + ?Sized>(&self, headers: &H) -> Vec<KeyValue> {
         collect(&self.request, headers)
     }
 
     /// The attributes for the listed response headers present in `headers`.
-    pub fn response_attributes(&self, headers: &HeaderMap) -> Vec<KeyValue> {
+    pub fn response_attributes<H: HeaderSource + ?Sized>(&self, headers: &H) -> Vec<KeyValue> {
         collect(&self.response, headers)
     }
 }
 
-fn collect(names: &[(HeaderName, Key)], headers: &HeaderMap) -> Vec<KeyValue> {
+fn collect<H: HeaderSource + ?Sized>(names: &[(HeaderName, Key)], headers: &H) -> Vec<KeyValue> {
     names
         .iter()
         .filter_map(|(name, key)| {
             let values: Vec<StringValue> = headers
-                .get_all(name)
-                .iter()
+                .values(name.as_str())
                 .take(MAX_VALUES)
-                .map(|v| StringValue::from(truncate(&lossy_prefix(v.as_bytes())).to_owned()))
+                .map(|v| StringValue::from(truncate(&lossy_prefix(v)).to_owned()))
                 .collect();
             (!values.is_empty()).then(|| KeyValue::new(key.clone(), Value::Array(Array::String(values))))
         })

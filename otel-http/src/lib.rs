@@ -16,6 +16,8 @@
 //!
 //! - [`server`]: [`ServerLayer`], one SERVER span per request named from the route
 //!   template, `http.server.request.duration`, excluded health paths, header capture.
+//! - `actix` (feature `actix`): `actix::ServerMiddleware`, the same server telemetry
+//!   for actix-web 4.
 //! - [`client`]: [`ClientMiddleware`], one CLIENT span per attempt with context
 //!   injected, redacted `url.full`, `http.client.request.duration`.
 //! - `tower_client` (feature `tower-client`): `ClientLayer`, the same client spans and
@@ -47,6 +49,7 @@
 //! | `server` | yes | [`server`]: [`ServerLayer`], [`ServerService`]; [`ServerSpan`] | tower, http-body |
 //! | `client` | yes | [`client`]: [`ClientMiddleware`], [`UrlTemplate`], [`NoPropagation`] | reqwest, reqwest-middleware, opentelemetry-http |
 //! | `axum` | yes | the server reads axum's `MatchedPath` (`http.route`, the span name) and `ConnectInfo` (`client.address`); implies `server` | axum |
+//! | `actix` | no | `actix`: `actix::ServerMiddleware`, the server layer's conventions, settings and hooks as an actix-web 4 middleware; implies `server` | actix-web (no default features) |
 //! | `tower-client` | no | `tower_client`: `ClientLayer`, `ClientService` around any tower HTTP client (hyper-util's), the reqwest middleware's client rules | tower, opentelemetry-http |
 //!
 //! Without `axum` the server layer works on any tower service (hyper, tonic), with
@@ -59,6 +62,9 @@
 #[cfg(any(feature = "client", feature = "tower-client"))]
 #[macro_use]
 mod outgoing;
+#[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+pub mod actix;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
@@ -114,10 +120,22 @@ otel_kit_core::instrumentation_scope!(#[cfg(any(feature = "server", feature = "c
 #[doc = include_str!("../README.md")]
 struct Readme;
 
-#[cfg(all(doctest, feature = "server", feature = "client", feature = "axum"))]
+#[cfg(all(
+    doctest,
+    feature = "server",
+    feature = "client",
+    feature = "axum",
+    feature = "actix"
+))]
 #[doc = include_str!("../../docs/getting-started.md")]
 struct GettingStarted;
 
-#[cfg(all(doctest, feature = "server", feature = "client", feature = "axum"))]
+#[cfg(all(
+    doctest,
+    feature = "server",
+    feature = "client",
+    feature = "axum",
+    feature = "actix"
+))]
 #[doc = include_str!("../../docs/http.md")]
 struct HttpGuide;

@@ -1,4 +1,4 @@
-//! otel-kit-http's integration tests, one binary: the client middleware (`client`,
+//! otel-kit-http's integration tests, one binary: the actix-web middleware (`actix`), the client middleware (`client`,
 //! `client_chain`, `client_errors`, `client_metrics`, its hooks in `client_hooks`), the
 //! server layer (`server`, `server_context`, `server_errors`, `server_metrics`, its hooks in
 //! `server_hooks`, the server span from handlers in `server_span`, HTTPS and reverse
@@ -19,6 +19,7 @@ use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = COUNTING_ALLOCATOR;
 
+mod actix;
 mod client;
 mod client_chain;
 mod client_errors;

@@ -1,6 +1,6 @@
 //! Cross-language propagation against the Python OpenTelemetry SDK: a Python client
 //! (W3C Trace Context, B3 multi-header, Jaeger, AWS X-Ray) calls our axum service through
-//! `ServerLayer`, and our reqwest client through `ClientMiddleware` calls a Python
+//! `ServerLayer` and our actix-web service through `actix::ServerMiddleware`, and our reqwest client through `ClientMiddleware` calls a Python
 //! `http.server` that extracts the context with the Python SDK's propagator. Both
 //! directions must end up in one trace, parented across the process boundary.
 //!
@@ -18,6 +18,7 @@ use axum::routing::get;
 use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, context::FutureExt as _, global};
 use opentelemetry_sdk::trace::Sampler;
+use otel_kit_http::actix::ServerMiddleware;
 use otel_kit_http::{ClientMiddleware, ServerLayer};
 use otel_kit_init::propagation::{PropagatorName, Propagators};
 use otel_kit_testing::TestTelemetry;
@@ -235,7 +236,22 @@ impl PythonServer {
 }
 
 /// Our service: one route behind `ServerLayer`, on an ephemeral port.
-async fn serve_ours() -> String {
+/// Which of our server front-ends the Python client calls.
+#[derive(Clone, Copy, Debug)]
+enum Front {
+    Axum,
+    Actix,
+}
+
+async fn serve_ours(front: Front) -> String {
+    if let Front::Actix = front {
+        return crate::support::actix::serve_actix(ServerMiddleware::new(), |routes| {
+            routes.route(
+                "/interop/{peer}",
+                actix_web::web::get().to(|| async { "hello from rust" }),
+            );
+        });
+    }
     let app = Router::new()
         .route("/interop/{peer}", get(|| async { "hello from rust" }))
         .layer(ServerLayer::new());
@@ -248,7 +264,7 @@ async fn serve_ours() -> String {
 }
 
 /// A Python client span is the remote parent of our SERVER span.
-async fn python_client_parents_our_server_span(test: &str, format: Format) {
+async fn python_client_parents_our_server_span(test: &str, format: Format, front: Front) {
     let Some(python) = python(test) else { return };
     // Parent-based, always off for roots: our span is recorded only if the sampled flag
     // crossed over with the ids.
@@ -257,7 +273,7 @@ async fn python_client_parents_our_server_span(test: &str, format: Format) {
         .build()
         .install_global();
     format.install();
-    let base = serve_ours().await;
+    let base = serve_ours(front).await;
 
     let report = run_python_client(&python, &format!("{base}/interop/python"), format).await;
     assert_eq!(field(&report, "/status"), 200, "{report}");
@@ -288,7 +304,7 @@ async fn python_client_parents_our_server_span(test: &str, format: Format) {
     );
     assert_eq!(flags & SAMPLED, SAMPLED, "sampled: flags {flags:#x}");
     eprintln!(
-        "{test}: client.py sent {sent:?}; our SERVER span {} has OTLP flags {flags:#x}",
+        "{test}: client.py sent {sent:?}; our {front:?} SERVER span {} has OTLP flags {flags:#x}",
         server.record().span_id
     );
 }
@@ -375,13 +391,22 @@ async fn our_client_parents_python_server_span(test: &str, format: Format) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_client_w3c_parents_our_server_span() {
-    python_client_parents_our_server_span("python_client_w3c_parents_our_server_span", Format::W3c).await;
+    python_client_parents_our_server_span(
+        "python_client_w3c_parents_our_server_span",
+        Format::W3c,
+        Front::Axum,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_client_b3_multi_parents_our_server_span() {
-    python_client_parents_our_server_span("python_client_b3_multi_parents_our_server_span", Format::B3Multi)
-        .await;
+    python_client_parents_our_server_span(
+        "python_client_b3_multi_parents_our_server_span",
+        Format::B3Multi,
+        Front::Axum,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -397,8 +422,12 @@ async fn our_client_b3_multi_parents_python_server_span() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_client_jaeger_parents_our_server_span() {
-    python_client_parents_our_server_span("python_client_jaeger_parents_our_server_span", Format::Jaeger)
-        .await;
+    python_client_parents_our_server_span(
+        "python_client_jaeger_parents_our_server_span",
+        Format::Jaeger,
+        Front::Axum,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -409,12 +438,57 @@ async fn our_client_jaeger_parents_python_server_span() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_client_xray_parents_our_server_span() {
-    python_client_parents_our_server_span("python_client_xray_parents_our_server_span", Format::XRay).await;
+    python_client_parents_our_server_span(
+        "python_client_xray_parents_our_server_span",
+        Format::XRay,
+        Front::Axum,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn our_client_xray_parents_python_server_span() {
     our_client_parents_python_server_span("our_client_xray_parents_python_server_span", Format::XRay).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_client_w3c_parents_our_actix_server_span() {
+    python_client_parents_our_server_span(
+        "python_client_w3c_parents_our_actix_server_span",
+        Format::W3c,
+        Front::Actix,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_client_b3_multi_parents_our_actix_server_span() {
+    python_client_parents_our_server_span(
+        "python_client_b3_multi_parents_our_actix_server_span",
+        Format::B3Multi,
+        Front::Actix,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_client_jaeger_parents_our_actix_server_span() {
+    python_client_parents_our_server_span(
+        "python_client_jaeger_parents_our_actix_server_span",
+        Format::Jaeger,
+        Front::Actix,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_client_xray_parents_our_actix_server_span() {
+    python_client_parents_our_server_span(
+        "python_client_xray_parents_our_actix_server_span",
+        Format::XRay,
+        Front::Actix,
+    )
+    .await;
 }
 
 /// The baggage both sides send, with what the Jaeger format URL-encodes (a space, a

@@ -14,6 +14,7 @@ pub(crate) const NAMES: [&str; 15] = [
     "HTTP_SERVER",
     "AXUM",
     "HYPER",
+    "ACTIX_WEB",
     "HTTP_CLIENT",
     "REQWEST",
     "TOWER_CLIENT",
