@@ -10,7 +10,7 @@ use crate::env::Env;
 
 /// The `<NAME>`s of the kit's instrumentations (their `Instruments::SWITCHES`), and
 /// `RUNTIME_TELEMETRY` (otel-kit-init's process and runtime metrics).
-pub(crate) const NAMES: [&str; 15] = [
+pub(crate) const NAMES: &[&str] = &[
     "HTTP_SERVER",
     "AXUM",
     "HYPER",
