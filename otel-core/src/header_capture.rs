@@ -1,7 +1,8 @@
 //! Opt-in header capture: `http.request.header.<name>` / `http.response.header.<name>`
 //! as string arrays, for an allow-list of names, never for credentials.
 
-use http::{HeaderMap, HeaderName};
+use crate::carrier::HeaderSource;
+use http::HeaderName;
 use std::sync::Arc;
 
 use opentelemetry::{Array, Key, KeyValue, StringValue, Value};
@@ -72,6 +73,15 @@ impl HeaderCapture {
     #[must_use]
     pub fn response(mut self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
         self.response = allowed(names, "http.response.header.");
+        self
+    }
+
+    /// This capture's request headers with `other`'s response headers: the one side set
+    /// in code, the other from the environment (the Java agent's switches).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn with_response_of(mut self, other: &HeaderCapture) -> Self {
+        self.response.clone_from(&other.response);
         self
     }
 
@@ -147,25 +157,26 @@ impl HeaderCapture {
     }
 
     /// The attributes for the listed request headers present in `headers`.
-    pub fn request_attributes(&self, headers: &HeaderMap) -> Vec<KeyValue> {
+    /// Any header carrier works: an `http::HeaderMap`, or a framework's own map through
+    /// its [`HeaderSource`].
+    pub fn request_attributes<H: HeaderSource + ?Sized>(&self, headers: &H) -> Vec<KeyValue> {
         collect(&self.request, headers)
     }
 
     /// The attributes for the listed response headers present in `headers`.
-    pub fn response_attributes(&self, headers: &HeaderMap) -> Vec<KeyValue> {
+    pub fn response_attributes<H: HeaderSource + ?Sized>(&self, headers: &H) -> Vec<KeyValue> {
         collect(&self.response, headers)
     }
 }
 
-fn collect(names: &[(HeaderName, Key)], headers: &HeaderMap) -> Vec<KeyValue> {
+fn collect<H: HeaderSource + ?Sized>(names: &[(HeaderName, Key)], headers: &H) -> Vec<KeyValue> {
     names
         .iter()
         .filter_map(|(name, key)| {
             let values: Vec<StringValue> = headers
-                .get_all(name)
-                .iter()
+                .values(name.as_str())
                 .take(MAX_VALUES)
-                .map(|v| StringValue::from(truncate(&lossy_prefix(v.as_bytes())).to_owned()))
+                .map(|v| StringValue::from(truncate(&lossy_prefix(v)).to_owned()))
                 .collect();
             (!values.is_empty()).then(|| KeyValue::new(key.clone(), Value::Array(Array::String(values))))
         })

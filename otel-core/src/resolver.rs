@@ -56,14 +56,14 @@ use std::sync::{Arc, OnceLock};
 use std::thread::LocalKey;
 use std::time::{Duration, Instant};
 
-use http::{HeaderMap, HeaderName};
+use http::HeaderName;
 use opentelemetry::global::{self, BoxedTracer};
 use opentelemetry::metrics::Meter;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry::{Context, InstrumentationScope};
 
-use crate::carrier::BoundedExtractor;
+use crate::carrier::{BoundedExtractor, HeaderSource};
 use crate::log_events::{self, SharedLogger, SharedLoggerProvider};
 use crate::peer_service::{self, PeerServices};
 use crate::providers::{Providers, SharedMeterProvider, SharedPropagator};
@@ -250,8 +250,14 @@ impl<I: Instruments> Resolved<I> {
     /// of the propagator's headers (most requests at the edge). That check walks the
     /// request's header names once, comparing each with the propagator's few: cheaper
     /// than a hash lookup per propagator header.
-    pub fn incoming_context(&self, headers: &HeaderMap) -> Option<Context> {
-        if !headers.keys().any(|name| self.fields.contains(name)) {
+    /// Any header carrier works: an `http::HeaderMap`, or a framework's own map through
+    /// its [`HeaderSource`].
+    pub fn incoming_context<H: HeaderSource + ?Sized>(&self, headers: &H) -> Option<Context> {
+        if !headers.names().any(|name| {
+            self.fields
+                .iter()
+                .any(|field| field.as_str().eq_ignore_ascii_case(name))
+        }) {
             return None;
         }
         Some(self.extract(&BoundedExtractor::new(headers)))
@@ -518,7 +524,7 @@ mod tests {
     #[test]
     fn the_given_propagator_reads_and_writes_headers() {
         let resolver = Resolver::<Counting>::new(Providers::new().propagator(TraceContextPropagator::new()));
-        let mut headers = HeaderMap::new();
+        let mut headers = http::HeaderMap::new();
         headers.insert(
             "traceparent",
             "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"

@@ -8,13 +8,14 @@
 //! hook. Spans go to an SDK tracer provider sampling every span whose only
 //! processor drops them; metrics to a meter provider aggregating in memory.
 //!
-//! - `cargo bench -p otel-kit-db --bench diesel`: criterion groups `diesel_sqlite`
+//! - `cargo bench -p otel-kit-db --features __diesel-native-backends --bench diesel`
+//!   (diesel's `PgConnection` links libpq): criterion groups `diesel_sqlite`
 //!   (in memory, always) and `diesel_postgres` (`TEST_POSTGRES_URL`), `bare` and
 //!   `instrumented`, one after the other.
 //! - `DIESEL_BENCH_PAIRED=<sqlite|postgres>:<n>`: `n` pairs, bare and instrumented
-//!   calls alternating (which goes first alternates too), after 1,000 of warm-up; prints
-//!   the medians and the median of the paired differences, which load drifting during
-//!   the run weighs on alike.
+//!   calls alternating (which goes first alternates too), after 1,000 of warm-up
+//!   (`support::paired`); prints the medians and the median of the paired differences,
+//!   which load drifting during the run weighs on alike.
 //! - `DIESEL_BENCH_ONLY=<sqlite|postgres>/<bare|instrumented>:<n>`: one side `n` times
 //!   after 1,000 of warm-up, for instruction counts under callgrind (two runs' totals
 //!   apart, divided by the difference of their `n`).
@@ -23,7 +24,7 @@
 mod support;
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{Criterion, criterion_group};
 use diesel::connection::{Instrumentation, InstrumentationEvent};
@@ -96,18 +97,16 @@ impl Pair {
         Some(Self { connection, on })
     }
 
-    /// One query, bare (`false`) or instrumented, in nanoseconds.
-    fn query(&mut self, instrumented: bool) -> f64 {
+    /// One query, bare (`false`) or instrumented.
+    fn query(&mut self, instrumented: bool) {
         use self::bench_items::dsl::{bench_items, id};
         self.on.store(instrumented, Ordering::Relaxed);
-        let start = Instant::now();
         let row: i64 = match &mut self.connection {
             Conn::Sqlite(conn) => bench_items.filter(id.eq(1_i64)).select(id).first(conn),
             Conn::Postgres(conn) => bench_items.filter(id.eq(1_i64)).select(id).first(conn),
         }
         .expect("select");
         black_box(row);
-        start.elapsed().as_nanos() as f64
     }
 }
 
@@ -145,31 +144,16 @@ fn run_paired(spec: &str) {
         .expect("DIESEL_BENCH_PAIRED=<sqlite|postgres>:<n>");
     let n: usize = n.parse().expect("a pair count");
     let mut pair = Pair::open(db).expect("the database");
-    let (mut bare, mut traced, mut differences) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..(n + 1000) {
-        let (b, t) = if i % 2 == 0 {
-            let b = pair.query(false);
-            (b, pair.query(true))
-        } else {
-            let t = pair.query(true);
-            (pair.query(false), t)
-        };
-        if i >= 1000 {
-            bare.push(b);
-            traced.push(t);
-            differences.push(t - b);
-        }
-    }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    let (b, t, d) = (median(&mut bare), median(&mut traced), median(&mut differences));
-    println!(
-        "diesel {db}, {n} pairs: bare median {b:.0} ns, instrumented median {t:.0} ns, \
-         median paired difference {d:+.0} ns (ratio {:.3})",
-        t / b
-    );
+    // The shared paired run (benches/support); diesel's calls are synchronous, each
+    // future is ready when made.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let paired = runtime.block_on(support::paired(n, |instrumented| {
+        pair.query(instrumented);
+        std::future::ready(())
+    }));
+    println!("diesel {db}, {n} pairs: {paired}");
 }
 
 /// `DIESEL_BENCH_ONLY=<db>/<bare|instrumented>:<n>`: see the module documentation.
@@ -179,7 +163,7 @@ fn run_only(spec: &str) {
     let (db, side) = case.split_once('/').expect("<db>/<side>");
     let mut pair = Pair::open(db).expect("the database");
     for _ in 0..(1000 + n) {
-        black_box(pair.query(side == "instrumented"));
+        pair.query(side == "instrumented");
     }
     println!("ran {case} {n} times");
 }

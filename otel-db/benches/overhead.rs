@@ -329,38 +329,11 @@ fn run_paired(spec: &str) {
             }
         }
     });
-    let (mut plain_times, mut traced_times, mut differences) = (Vec::new(), Vec::new(), Vec::new());
-    rt.block_on(async {
-        for i in 0..(n + 1000) {
-            let (first, second) = if i % 2 == 0 {
-                (&plain, &traced)
-            } else {
-                (&traced, &plain)
-            };
-            let a = first.select_1().await;
-            let b = second.select_1().await;
-            let (p, t) = if i % 2 == 0 { (a, b) } else { (b, a) };
-            if i >= 1000 {
-                plain_times.push(p);
-                traced_times.push(t);
-                differences.push(t - p);
-            }
-        }
-    });
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    let (p, t, d) = (
-        median(&mut plain_times),
-        median(&mut traced_times),
-        median(&mut differences),
-    );
-    println!(
-        "{db} SELECT 1, {n} pairs: plain median {p:.0} ns, instrumented median {t:.0} ns, \
-         median paired difference {d:+.0} ns ({:+.2}% of plain)",
-        d / p * 100.0
-    );
+    let paired = rt.block_on(support::paired(n, |wrapped| {
+        let pool = if wrapped { &traced } else { &plain };
+        pool.select_1()
+    }));
+    println!("{db} SELECT 1, {n} pairs: {paired}");
 }
 
 /// The pools of the paired run.
@@ -372,9 +345,8 @@ enum Either {
 }
 
 impl Either {
-    /// One `SELECT 1` round trip, in nanoseconds.
-    async fn select_1(&self) -> f64 {
-        let start = std::time::Instant::now();
+    /// One `SELECT 1` round trip.
+    async fn select_1(&self) {
         let row = match self {
             Self::Sqlite(pool) => sqlx::query_as::<_, (i32,)>("SELECT 1").fetch_one(pool).await,
             Self::TracedSqlite(pool) => sqlx::query_as::<_, (i32,)>("SELECT 1").fetch_one(pool).await,
@@ -382,7 +354,6 @@ impl Either {
             Self::TracedPostgres(pool) => sqlx::query_as::<_, (i32,)>("SELECT 1").fetch_one(pool).await,
         };
         black_box(row.expect("select"));
-        start.elapsed().as_nanos() as f64
     }
 }
 

@@ -20,7 +20,7 @@
 mod support;
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{Criterion, criterion_group};
 use otel_kit_db::redis::InstrumentedRedis;
@@ -124,53 +124,21 @@ fn run_paired(spec: &str) {
         .rsplit_once(':')
         .expect("REDIS_BENCH_PAIRED=<get|set|pipeline>:<n>");
     let n: usize = n.parse().expect("a call count");
-    let Some((rt, mut bare, mut traced)) = connect() else {
+    let Some((rt, bare, traced)) = connect() else {
         return;
     };
-    let (mut bare_times, mut traced_times, mut differences) = (Vec::new(), Vec::new(), Vec::new());
-    rt.block_on(async {
-        for i in 0..(n + 1000) {
-            let started = Instant::now();
-            if i % 2 == 0 {
-                run(case, &mut bare).await;
-            } else {
-                run(case, &mut traced).await;
-            }
-            let first = started.elapsed().as_nanos() as f64;
-            let started = Instant::now();
-            if i % 2 == 0 {
+    // Each call runs on a clone of its connection (a few reference counts, on both sides).
+    let paired = rt.block_on(support::paired(n, |wrapped| {
+        let (mut bare, mut traced) = (bare.clone(), traced.clone());
+        async move {
+            if wrapped {
                 run(case, &mut traced).await;
             } else {
                 run(case, &mut bare).await;
-            }
-            let second = started.elapsed().as_nanos() as f64;
-            let (b, t) = if i % 2 == 0 {
-                (first, second)
-            } else {
-                (second, first)
-            };
-            if i >= 1000 {
-                bare_times.push(b);
-                traced_times.push(t);
-                differences.push(t - b);
             }
         }
-    });
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    let (b, t, d) = (
-        median(&mut bare_times),
-        median(&mut traced_times),
-        median(&mut differences),
-    );
-    println!(
-        "redis {case}, {n} pairs: bare median {b:.0} ns, instrumented median {t:.0} ns \
-         (ratio {:.3}), median paired difference {d:+.0} ns ({:+.2}% of bare)",
-        t / b,
-        d / b * 100.0
-    );
+    }));
+    println!("redis {case}, {n} pairs: {paired}");
 }
 
 fn main() {

@@ -17,18 +17,19 @@ use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::exception;
 use smallvec::SmallVec;
 
-use crate::instrumentation::{Classify, FrontEnd, Instrumentation};
+use crate::instrumentation::{Frontend, Instrumentation, Sqlx};
 use crate::operation::Operation;
+use crate::outcome::Failure;
 use crate::statement::Statement;
 
 pub(crate) use crate::EXCEPTION_EVENT;
 
-/// How an operation ended; `E` is the front-end's error.
-pub(crate) enum Outcome<'a, E> {
+/// How an operation ended.
+pub(crate) enum Outcome {
     /// It completed; `rows` is how many rows it returned.
     Done { rows: u64 },
-    /// It failed.
-    Failed(&'a E),
+    /// It failed, as the front-end read its error.
+    Failed(Failure),
     /// Its caller stopped reading after `rows` rows (a stream dropped early): no status.
     Abandoned { rows: u64 },
     /// The driver's future panicked with this description.
@@ -39,8 +40,8 @@ pub(crate) enum Outcome<'a, E> {
 /// statement's (at most four) and a failure's (at most two).
 type MetricAttributes = SmallVec<[KeyValue; 12]>;
 
-/// A database operation in flight, of front-end `F`.
-pub(crate) struct Call<F: FrontEnd> {
+/// A database operation in flight, on a pool or client of front-end `F`.
+pub(crate) struct Call<F: Frontend = Sqlx> {
     /// The CLIENT span's context, current while the driver's future runs.
     cx: Context,
     start: Instant,
@@ -51,11 +52,10 @@ pub(crate) struct Call<F: FrontEnd> {
     /// [`Operation`] (they are this call's own, not the statement's).
     described: Option<Box<[KeyValue]>>,
     instrumentation: Arc<Instrumentation<F>>,
-    classify: Classify<F>,
     finished: bool,
 }
 
-impl<F: FrontEnd> Call<F> {
+impl<F: Frontend> Call<F> {
     /// Starts the span, a child of `parent`. `operation` is what the caller said about
     /// the query, `text` the `db.query.text` to record.
     pub(crate) fn start(
@@ -64,7 +64,6 @@ impl<F: FrontEnd> Call<F> {
         statement: Arc<Statement>,
         operation: Option<&Operation>,
         text: Option<StringValue>,
-        classify: Classify<F>,
     ) -> Self {
         let system = instrumentation.system();
         let mut attributes = Vec::with_capacity(14);
@@ -128,17 +127,16 @@ impl<F: FrontEnd> Call<F> {
             statement,
             described,
             instrumentation: Arc::clone(instrumentation),
-            classify,
             finished: false,
         }
     }
 
     /// Records the outcome on the span and the metric, then ends the span.
-    pub(crate) fn finish(mut self, outcome: Outcome<'_, F::Error>) {
+    pub(crate) fn finish(mut self, outcome: Outcome) {
         self.end(Some(outcome));
     }
 
-    fn end(&mut self, outcome: Option<Outcome<'_, F::Error>>) {
+    fn end(&mut self, outcome: Option<Outcome>) {
         if self.finished {
             return;
         }
@@ -162,8 +160,7 @@ impl<F: FrontEnd> Call<F> {
                 failure_attributes.push(kv);
                 span.set_status(Status::error(description));
             }
-            Some(Outcome::Failed(error)) => {
-                let failure = (self.classify)(error);
+            Some(Outcome::Failed(failure)) => {
                 if let Some(code) = failure.status_code {
                     let kv = KeyValue::new(DB_RESPONSE_STATUS_CODE, code);
                     span.set_attribute(kv.clone());
@@ -177,8 +174,7 @@ impl<F: FrontEnd> Call<F> {
                     // the description (the driver's text without the query's values).
                     let event = (EXCEPTION_EVENT, Severity::Warn);
                     self.instrumentation.with(None, |resolved| {
-                        let exception_type = exception::type_name::<F::Error>();
-                        exception::record_error(resolved, &self.cx, event, exception_type, &failure.description);
+                        exception::record_error(resolved, &self.cx, event, failure.exception_type, &failure.description);
                     });
                     span.set_status(Status::error(failure.description));
                 }
@@ -225,7 +221,7 @@ impl<F: FrontEnd> Call<F> {
     }
 }
 
-impl<F: FrontEnd> EndEarly for Call<F> {
+impl<F: Frontend> EndEarly for Call<F> {
     /// The span's context (also what the SQL commenter writes).
     fn context(&self) -> &Context {
         &self.cx
@@ -248,7 +244,7 @@ impl<F: FrontEnd> EndEarly for Call<F> {
     }
 }
 
-impl<F: FrontEnd> Drop for Call<F> {
+impl<F: Frontend> Drop for Call<F> {
     fn drop(&mut self) {
         self.end(None);
     }
@@ -263,14 +259,13 @@ mod tests {
     use super::*;
     use crate::endpoint::Endpoint;
     use crate::options::Options;
-    use crate::outcome::classify;
     use crate::sql::SqlDialect;
 
     #[test]
     fn a_driver_panic_is_one_exception_event_and_the_mapped_peer_is_named() {
         let t = TestTelemetry::new();
         let services = PeerServices::new().map("db.internal:5433", "ledger").expect("entry");
-        let instrumentation = Arc::new(Instrumentation::<crate::instrumentation::Sqlx>::new(
+        let instrumentation = Arc::new(Instrumentation::<Sqlx>::new(
             Endpoint::network("postgresql", Some("shop"), "db.internal", 5433, 5432),
             Options::default(),
             t.providers().peer_services(services),
@@ -283,7 +278,6 @@ mod tests {
             statement,
             None,
             None,
-            classify::<sqlx::Postgres>,
         );
         let payload: Box<dyn std::any::Any + Send> = Box::new("driver bug");
         call.panicked(&*payload);

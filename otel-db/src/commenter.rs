@@ -13,7 +13,7 @@ use opentelemetry::Context;
 use opentelemetry::propagation::Injector;
 use otel_kit_core::Resolved;
 
-use crate::instrumentation::{Instruments, Sqlx};
+use crate::instrumentation::{Frontend, Instruments};
 
 /// The injected fields, in the order the propagator wrote them.
 #[derive(Default)]
@@ -31,7 +31,11 @@ impl Injector for Fields {
 /// `sql` with the trace context of `cx`, as `resolved`'s propagator writes it, in a
 /// trailing comment placed before a final `;`, and on its own line when the text ends
 /// inside a line comment. `None` when the propagator writes nothing (no valid span).
-pub(crate) fn with_trace_context(sql: &str, cx: &Context, resolved: &Resolved<Instruments<Sqlx>>) -> Option<String> {
+pub(crate) fn with_trace_context<F: Frontend>(
+    sql: &str,
+    cx: &Context,
+    resolved: &Resolved<Instruments<F>>,
+) -> Option<String> {
     let mut fields = Fields::default();
     resolved.inject(cx, &mut fields);
     append(sql, fields.0)

@@ -12,7 +12,7 @@ use sqlx::pool::PoolConnection;
 
 use crate::database::InstrumentedDatabase;
 use crate::executor::traced_step;
-use crate::instrumentation::{Instrumentation, Sqlx};
+use crate::instrumentation::Instrumentation;
 use crate::operation::Operation;
 use crate::with_operation::WithOperation;
 
@@ -32,7 +32,7 @@ use crate::with_operation::WithOperation;
 /// ```
 pub struct InstrumentedConnection<C> {
     connection: C,
-    instrumentation: Arc<Instrumentation<Sqlx>>,
+    instrumentation: Arc<Instrumentation>,
 }
 
 impl<C> fmt::Debug for InstrumentedConnection<C> {
@@ -44,7 +44,7 @@ impl<C> fmt::Debug for InstrumentedConnection<C> {
 }
 
 impl<C> InstrumentedConnection<C> {
-    pub(crate) fn new(connection: C, instrumentation: Arc<Instrumentation<Sqlx>>) -> Self {
+    pub(crate) fn new(connection: C, instrumentation: Arc<Instrumentation>) -> Self {
         Self {
             connection,
             instrumentation,
@@ -91,7 +91,7 @@ impl<C> InstrumentedConnection<C> {
         WithOperation::new(self, operation)
     }
 
-    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation<Sqlx>> {
+    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation> {
         &self.instrumentation
     }
 }
@@ -208,7 +208,7 @@ impl<'t, DB: InstrumentedDatabase> InstrumentedTransaction<'t, DB> {
         &mut self.inner.connection
     }
 
-    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation<Sqlx>> {
+    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation> {
         &self.inner.instrumentation
     }
 }

@@ -83,25 +83,19 @@ impl InstrumentedDatabase for Postgres {
     /// socket file sqlx connects to, `{dir}/.s.PGSQL.{port}`, is `server.address`.
     fn endpoint(pool: &Pool<Self>) -> Endpoint {
         let options = pool.connect_options();
-        let host = options.get_host();
-        let directory = match options.get_socket() {
-            Some(socket) => Some(socket.to_string_lossy()),
-            None => host.starts_with('/').then(|| host.into()),
-        };
-        match directory {
-            Some(directory) => Endpoint::socket(
-                Self::SYSTEM,
-                options.get_database(),
-                &format!("{directory}/.s.PGSQL.{}", options.get_port()),
-            ),
-            None => Endpoint::network(Self::SYSTEM, options.get_database(), host, options.get_port(), 5432),
-        }
+        let socket = options.get_socket().map(|socket| socket.to_string_lossy());
+        Endpoint::postgres(
+            options.get_database(),
+            options.get_host(),
+            socket.as_deref(),
+            options.get_port(),
+        )
     }
 
     /// SQLSTATE classes 00 (success) and 01 (warning) are not failures; 02 (no data)
     /// and above are.
     fn is_failure(status_code: &str) -> bool {
-        !(status_code.starts_with("00") || status_code.starts_with("01"))
+        crate::outcome::sqlstate_is_failure(status_code)
     }
 }
 

@@ -13,7 +13,7 @@ use sqlx::{Database, Either, Execute};
 
 use crate::call::{Call, Outcome};
 use crate::database::InstrumentedDatabase;
-use crate::instrumentation::{Instrumentation, Sqlx};
+use crate::instrumentation::Instrumentation;
 use crate::operation::Operation;
 use crate::options::QueryText;
 use crate::outcome::classify;
@@ -27,22 +27,18 @@ type Rows<DB> = Either<<DB as Database>::QueryResult, <DB as Database>::Row>;
 /// Starts the call for `query` (with what the caller said of it, `operation`) and
 /// rebuilds the query for the driver.
 fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
-    instrumentation: &Arc<Instrumentation<Sqlx>>,
+    instrumentation: &Arc<Instrumentation>,
     parent: &Context,
     operation: Option<&Operation>,
     query: E,
-) -> (Call<Sqlx>, TracedQuery<DB>) {
+) -> (Call, TracedQuery<DB>) {
     let (mut traced, has_binds) = TracedQuery::new(query);
     let mode = instrumentation.options.query_text;
     let sanitize = mode == QueryText::Sanitized && !has_binds;
     // Described once per text (per thread), not on every call.
     let statement = statement_cache::describe(traced.text(), DB::DIALECT, sanitize);
-    let text = match mode {
-        QueryText::Off => None,
-        QueryText::Sanitized if has_binds => Some(statement.recorded_text().clone()),
-        QueryText::Sanitized => Some(statement.sanitized().clone()),
-    };
-    let call = Call::start(instrumentation, parent, statement, operation, text, classify::<DB>);
+    let text = statement.query_text(mode, has_binds);
+    let call = Call::start(instrumentation, parent, statement, operation, text);
     if instrumentation.options.sql_commenter
         && let Some(commented) = instrumentation.with(None, |resolved| {
             crate::commenter::with_trace_context(traced.text(), call.context(), resolved)
@@ -56,7 +52,7 @@ fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
 /// A traced `fetch_many`: `before` (asking the server what it is) runs first, then the
 /// span starts and `run` gets the query.
 pub(crate) fn fetch_many<'e, 'q: 'e, DB, E, F>(
-    instrumentation: &Arc<Instrumentation<Sqlx>>,
+    instrumentation: &Arc<Instrumentation>,
     before: Option<BoxFuture<'e, ()>>,
     operation: Option<Operation>,
     query: E,
@@ -71,7 +67,7 @@ where
     match before {
         None => {
             let (call, traced) = start(instrumentation, &parent, operation.as_ref(), query);
-            Box::pin(TracedStream::new(run(traced), call))
+            Box::pin(TracedStream::new(run(traced), call, classify::<DB>))
         }
         Some(before) => {
             let instrumentation = Arc::clone(instrumentation);
@@ -79,7 +75,7 @@ where
                 stream::once(async move {
                     before.await;
                     let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
-                    TracedStream::new(run(traced), call)
+                    TracedStream::new(run(traced), call, classify::<DB>)
                 })
                 .flatten(),
             )
@@ -89,7 +85,7 @@ where
 
 /// A traced `fetch_optional`.
 pub(crate) fn fetch_optional<'e, 'q: 'e, DB, E, F>(
-    instrumentation: &Arc<Instrumentation<Sqlx>>,
+    instrumentation: &Arc<Instrumentation>,
     before: Option<BoxFuture<'e, ()>>,
     operation: Option<Operation>,
     query: E,
@@ -113,7 +109,7 @@ where
                 Ok(row) => call.finish(Outcome::Done {
                     rows: u64::from(row.is_some()),
                 }),
-                Err(error) => call.finish(Outcome::Failed(error)),
+                Err(error) => call.finish(Outcome::Failed(classify::<DB>(error))),
             }
         }
         result
@@ -122,7 +118,7 @@ where
 
 /// Wraps a non-query step (BEGIN, COMMIT, ROLLBACK) in a call named `name`.
 pub(crate) async fn traced_step<DB, T>(
-    instrumentation: &Arc<Instrumentation<Sqlx>>,
+    instrumentation: &Arc<Instrumentation>,
     name: &'static str,
     step: impl Future<Output = Result<T, sqlx::Error>>,
 ) -> Result<T, sqlx::Error>
@@ -136,13 +132,12 @@ where
         statement,
         None,
         None,
-        classify::<DB>,
     );
     let (result, call) = CallFuture::new(step, call).await;
     if let Some(call) = call {
         match &result {
             Ok(_) => call.finish(Outcome::Done { rows: 0 }),
-            Err(error) => call.finish(Outcome::Failed(error)),
+            Err(error) => call.finish(Outcome::Failed(classify::<DB>(error))),
         }
     }
     result

@@ -1,7 +1,6 @@
-//! What every operation of one instrumented pool (or diesel connection) shares: where
-//! it connects, its options, the resolver of its tracer and instruments, and the system
-//! the server turned out to be. [`FrontEnd`] is what differs between the SQL front-ends
-//! (sqlx's pool wrapper, diesel's instrumentation): the switch names and the error type.
+//! What every operation of one instrumented pool shares: where it connects, its
+//! options, the resolver of its tracer and instruments, and the system the server
+//! turned out to be.
 
 use std::marker::PhantomData;
 use std::sync::OnceLock;
@@ -17,52 +16,55 @@ use opentelemetry_semantic_conventions::metric::{
 };
 use otel_kit_core::{Cache, Providers, Resolved, Resolver};
 
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-use crate::database::InstrumentedDatabase;
 use crate::endpoint::Endpoint;
-use crate::outcome::Failure;
 use crate::options::{DURATION_BUCKETS, Options};
 
 /// Registers a pool's connection gauges with a meter (see [`crate::pool_metrics`]).
 pub(crate) type RegisterGauges = Box<dyn Fn(&Meter) + Send + Sync>;
 
-/// One SQL front-end of the shared core: its `OTEL_INSTRUMENTATION_<NAME>_ENABLED`
-/// names (docs/configuration.md, "The Java agent's switches"), its per-thread cache of
-/// resolved providers, and the error its operations fail with.
-pub(crate) trait FrontEnd: Sized + Send + Sync + 'static {
-    /// The switch names of this front-end.
+/// The SQL front-end an [`Instrumentation`] records for: the names of its
+/// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` switches (docs/configuration.md, "The Java
+/// agent's switches") and its threads' cache of resolved providers. Everything else
+/// (the instruments, the calls, the statements) the front-ends share.
+pub(crate) trait Frontend: Sized + Send + Sync + 'static {
     const SWITCHES: &'static [&'static str];
 
-    /// The error an operation fails with, as the caller gets it.
-    type Error: 'static;
-
-    /// This front-end's per-thread cache (see [`otel_kit_core::Instruments::cache`]).
     fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
 }
 
-/// The sqlx pool wrapper.
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-#[derive(Debug)]
-pub(crate) struct Sqlx;
+/// Declares a [`Frontend`] with its switch names.
+macro_rules! frontend {
+    ($(#[$doc:meta])* $name:ident, $switches:expr) => {
+        $(#[$doc])*
+        pub(crate) struct $name;
 
-#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-impl FrontEnd for Sqlx {
-    const SWITCHES: &'static [&'static str] = &["SQLX"];
+        impl $crate::instrumentation::Frontend for $name {
+            const SWITCHES: &'static [&'static str] = $switches;
 
-    type Error = sqlx::Error;
-
-    fn cache() -> &'static LocalKey<Cache<Instruments<Self>>> {
-        thread_local! {
-            static CACHE: Cache<Instruments<Sqlx>> = const { Cache::new() };
+            fn cache() -> &'static std::thread::LocalKey<
+                otel_kit_core::Cache<$crate::instrumentation::Instruments<Self>>,
+            > {
+                thread_local! {
+                    static CACHE: otel_kit_core::Cache<$crate::instrumentation::Instruments<$name>> =
+                        const { otel_kit_core::Cache::new() };
+                }
+                &CACHE
+            }
         }
-        &CACHE
-    }
+    };
 }
 
-/// How a front-end's error is described on the span and the metric.
-pub(crate) type Classify<F> = fn(&<F as FrontEnd>::Error) -> Failure;
+frontend!(
+    /// The sqlx pool wrapper (the default front-end of the types here).
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
+    Sqlx,
+    &["SQLX"]
+);
 
-pub(crate) struct Instrumentation<F: FrontEnd> {
+#[cfg(any(feature = "tokio-postgres", feature = "diesel"))]
+pub(crate) use frontend;
+
+pub(crate) struct Instrumentation<F: Frontend = Sqlx> {
     /// Unique for the life of the process: tells pools apart where a pointer could be
     /// reused.
     id: u64,
@@ -70,6 +72,7 @@ pub(crate) struct Instrumentation<F: FrontEnd> {
     pub(crate) options: Options,
     resolver: Resolver<Instruments<F>>,
     pub(crate) pool_name: StringValue,
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
     asks_server: bool,
     detected: OnceLock<&'static str>,
     /// Set once, by the pool's builder.
@@ -79,16 +82,16 @@ pub(crate) struct Instrumentation<F: FrontEnd> {
     gauges_for: AtomicUsize,
 }
 
-/// The instruments of every pool (and diesel connection), built from a meter of this
-/// crate's scope.
+/// The instruments of every pool and client of front-end `F`, built from a meter of
+/// this crate's scope.
 pub(crate) struct Instruments<F> {
     meter: Meter,
     pub(crate) duration: Histogram<f64>,
     timeouts: Counter<u64>,
-    front_end: PhantomData<fn() -> F>,
+    frontend: PhantomData<fn() -> F>,
 }
 
-impl<F: FrontEnd> otel_kit_core::Instruments for Instruments<F> {
+impl<F: Frontend> otel_kit_core::Instruments for Instruments<F> {
     const SWITCHES: &'static [&'static str] = F::SWITCHES;
 
     fn scope() -> InstrumentationScope {
@@ -111,7 +114,7 @@ impl<F: FrontEnd> otel_kit_core::Instruments for Instruments<F> {
                 )
                 .build(),
             meter,
-            front_end: PhantomData,
+            frontend: PhantomData,
         }
     }
 
@@ -120,7 +123,7 @@ impl<F: FrontEnd> otel_kit_core::Instruments for Instruments<F> {
     }
 }
 
-impl<F: FrontEnd> std::fmt::Debug for Instrumentation<F> {
+impl<F: Frontend> std::fmt::Debug for Instrumentation<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Instrumentation")
             .field("system", &self.system())
@@ -130,9 +133,9 @@ impl<F: FrontEnd> std::fmt::Debug for Instrumentation<F> {
     }
 }
 
-impl<F: FrontEnd> Instrumentation<F> {
-    /// `asks_server`: whether the server is asked which system it is
-    /// ([`Self::detect`]) before the first operation.
+impl<F: Frontend> Instrumentation<F> {
+    /// `asks_server`: whether the server is to be asked which system it is (see
+    /// [`Self::detect`]).
     pub(crate) fn new(endpoint: Endpoint, options: Options, providers: Providers, asks_server: bool) -> Self {
         let pool_name = options.pool_name.clone().unwrap_or_else(|| endpoint.pool_name());
         let pool_name = StringValue::from(std::sync::Arc::<str>::from(pool_name));
@@ -164,13 +167,14 @@ impl<F: FrontEnd> Instrumentation<F> {
     }
 
     /// Whether the server still has to be asked which system it is.
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
     pub(crate) fn detection_pending(&self) -> bool {
         self.asks_server && self.options.system_name.is_none() && self.detected.get().is_none()
     }
 
     /// Asks the server on `connection`, once per pool (again after a failed attempt).
     #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-    pub(crate) async fn detect<DB: InstrumentedDatabase>(&self, connection: &mut DB::Connection) {
+    pub(crate) async fn detect<DB: crate::database::InstrumentedDatabase>(&self, connection: &mut DB::Connection) {
         if !self.detection_pending() {
             return;
         }
@@ -193,6 +197,10 @@ impl<F: FrontEnd> Instrumentation<F> {
 
     /// Registers the pool's gauges with whatever meter provider resolves, now and
     /// whenever it changes.
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "deadpool-postgres")),
+        allow(dead_code)
+    )]
     pub(crate) fn set_gauges(&self, register: RegisterGauges) {
         let _ = self.gauges.set(register);
         self.with(None, |_| ());

@@ -1,6 +1,9 @@
 //! OpenTelemetry instrumentation for sqlx following the stable database semantic
-//! conventions 1.42, for PostgreSQL, MySQL/MariaDB and SQLite; and for Redis, over the
-//! redis crate's async connections (`otel_kit_db::redis`, feature `redis`).
+//! conventions 1.42, for PostgreSQL, MySQL/MariaDB and SQLite; for tokio-postgres and
+//! deadpool-postgres (`otel_kit_db::tokio_postgres`, features `tokio-postgres` and
+//! `deadpool-postgres`); for diesel 2.3 and diesel-async (`otel_kit_db::diesel`, feature
+//! `diesel`); and for Redis, over the redis crate's async connections
+//! (`otel_kit_db::redis`, feature `redis`).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), sqlx::Error> {
@@ -28,6 +31,10 @@
 //! - `redis` (feature `redis`): `redis::instrument`, `redis::InstrumentedRedis`: a
 //!   Redis connection (multiplexed, or the connection manager) traced per command,
 //!   pipeline and transaction.
+//! - `tokio_postgres` (features `tokio-postgres`, `deadpool-postgres`):
+//!   `tokio_postgres::instrument`, `tokio_postgres::InstrumentedClient`,
+//!   `tokio_postgres::InstrumentedDeadpool`: PostgreSQL without sqlx, with the same
+//!   spans and metrics.
 //! - `diesel` (feature `diesel`): `diesel::install_default`, `diesel::instrumentation`,
 //!   `diesel::DieselBuilder`: diesel's (and diesel-async's) connections traced through
 //!   diesel's `Instrumentation` hook, with the same summaries, text and attributes.
@@ -73,8 +80,8 @@
 //!
 //! # Cargo features
 //!
-//! One per sqlx driver, one for Redis and one for diesel, none on by default: turn on the databases
-//! the service talks to. With none, [`sql`], [`QueryText`] and the constants are there,
+//! One per sqlx driver, one for tokio-postgres (and deadpool-postgres), one for diesel
+//! and one for Redis, none on by default: turn on the databases the service talks to. With none, [`sql`], [`QueryText`] and the constants are there,
 //! and no sqlx.
 //!
 //! | feature | default | adds | pulls in |
@@ -83,6 +90,8 @@
 //! | `mysql` | no | the same for `sqlx::MySql` (MySQL and MariaDB) | sqlx's `mysql` |
 //! | `sqlite` | no | the same for `sqlx::Sqlite` | sqlx's `sqlite`: SQLite itself, built from C (libsqlite3-sys, `links = "sqlite3"`, so one version in a graph: rusqlite must agree) |
 //! | `redis` | no | `redis::instrument`, `redis::InstrumentedRedis`, `redis::RedisBuilder` (no sqlx) | redis with `tokio-comp` (its async connections need a runtime) |
+//! | `tokio-postgres` | no | `tokio_postgres::instrument`, `InstrumentedClient` (a client, a transaction, a pooled client), `Statement`, `ClientBuilder` (no sqlx) | tokio-postgres 0.7 without its default `runtime` feature |
+//! | `deadpool-postgres` | no | `tokio_postgres::InstrumentedDeadpool`; implies `tokio-postgres` | deadpool-postgres 0.14 without a runtime feature (7 more crates) |
 //! | `diesel` | no | `diesel::install_default`, `diesel::instrumentation`, `diesel::DieselBuilder`, `diesel::DieselInstrumentation` for diesel 2.3 and diesel-async (no sqlx) | diesel with no backend (the application's diesel picks them, and the C library each links), url |
 //!
 //! The runtime and TLS are chosen on the application's own sqlx dependency
@@ -116,31 +125,30 @@ with_driver! {
     mod database;
     mod executor;
     mod pool;
-    mod pool_metrics;
     mod stream;
     mod traced_query;
-    mod with_operation;
 
     pub use connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
     pub use database::InstrumentedDatabase;
     pub use pool::{InstrumentBuilder, InstrumentedPool, instrument};
-    pub use with_operation::WithOperation;
 }
 
-/// The SQL core the sqlx pool wrapper and diesel's instrumentation share: the call and
-/// its span and measurement, the statement descriptions and their cache, failures.
-/// diesel alone leaves the pool wrapper's parts of it unused (streams, steps, gauges).
-macro_rules! with_sql_core {
+/// The SQL core the sqlx pool wrapper, the tokio-postgres client wrapper and diesel's
+/// instrumentation share: the call (span, metric, exception event), the statements and
+/// their summaries, the caller's operation, the failure rules.
+macro_rules! with_sql {
     ($($item:item)*) => {
         $(
-            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "diesel"))]
-            #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
+            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres", feature = "diesel"))]
+            #[cfg_attr(docsrs, doc(cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres", feature = "diesel"))))]
+            // diesel's hook alone uses a part of it (no streams, no fixed steps).
+            #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres")), allow(dead_code))]
             $item
         )*
     };
 }
 
-with_sql_core! {
+with_sql! {
     mod call;
     mod instrumentation;
     mod operation;
@@ -151,12 +159,38 @@ with_sql_core! {
     pub use operation::Operation;
 }
 
-/// What the pool wrapper, diesel's instrumentation and the Redis wrapper share: the endpoint attributes, the
+/// The wrappers' executors with a caller's [`Operation`] (diesel's hook has none: a
+/// diesel query carries no such value).
+#[cfg(any(
+    feature = "postgres",
+    feature = "mysql",
+    feature = "sqlite",
+    feature = "tokio-postgres"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "postgres",
+        feature = "mysql",
+        feature = "sqlite",
+        feature = "tokio-postgres"
+    )))
+)]
+mod with_operation;
+#[cfg(any(
+    feature = "postgres",
+    feature = "mysql",
+    feature = "sqlite",
+    feature = "tokio-postgres"
+))]
+pub use with_operation::WithOperation;
+
+/// What the pool wrapper and the Redis wrapper share: the endpoint attributes, the
 /// instrumentation scope, the exception event's name.
 macro_rules! with_any_client {
     ($($item:item)*) => {
         $(
-            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "redis", feature = "diesel"))]
+            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "redis", feature = "tokio-postgres", feature = "diesel"))]
             $item
         )*
     };
@@ -178,10 +212,21 @@ with_any_client! {
 #[cfg_attr(docsrs, doc(cfg(feature = "diesel")))]
 pub mod diesel;
 mod options;
+/// The connection-pool gauges: sqlx's pool and deadpool's.
+#[cfg(any(
+    feature = "postgres",
+    feature = "mysql",
+    feature = "sqlite",
+    feature = "deadpool-postgres"
+))]
+mod pool_metrics;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub mod redis;
 pub mod sql;
+#[cfg(feature = "tokio-postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio-postgres")))]
+pub mod tokio_postgres;
 
 /// The OpenTelemetry API this crate is built on, re-exported so that the application
 /// names the very version the kit records through: with a second `opentelemetry` in the

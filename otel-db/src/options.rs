@@ -35,17 +35,19 @@ pub const MAX_QUERY_TEXT: usize = 16 * 1024;
 /// ```
 pub const DURATION_BUCKETS: [f64; 9] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0];
 
-/// The settings of an instrumented pool (see `InstrumentBuilder`) or diesel connection.
+/// The settings of an instrumented pool; see [`crate::InstrumentBuilder`].
 #[cfg(any(
     feature = "postgres",
     feature = "mysql",
     feature = "sqlite",
+    feature = "tokio-postgres",
     feature = "diesel"
 ))]
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Options {
     pub(crate) query_text: QueryText,
     pub(crate) returned_rows: bool,
+    /// Only the sqlx pool writes the SQL commenter's comment.
     #[cfg_attr(
         not(any(feature = "postgres", feature = "mysql", feature = "sqlite")),
         allow(dead_code)

@@ -9,7 +9,7 @@ use sqlx::Pool;
 use crate::connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
 use crate::database::InstrumentedDatabase;
 use crate::executor::traced_step;
-use crate::instrumentation::{Instrumentation, Sqlx};
+use crate::instrumentation::Instrumentation;
 use otel_kit_core::Providers;
 
 use crate::operation::Operation;
@@ -63,7 +63,7 @@ pub struct InstrumentedPool<DB: InstrumentedDatabase> {
 
 pub(crate) struct Shared<DB: InstrumentedDatabase> {
     pub(crate) pool: Pool<DB>,
-    pub(crate) instrumentation: Arc<Instrumentation<Sqlx>>,
+    pub(crate) instrumentation: Arc<Instrumentation>,
 }
 
 impl<DB: InstrumentedDatabase> Clone for InstrumentedPool<DB> {
@@ -231,7 +231,7 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
         self.shared.pool.close().await;
     }
 
-    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation<Sqlx>> {
+    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation> {
         &self.shared.instrumentation
     }
 }
@@ -239,7 +239,7 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
 /// What runs before a pool operation's span starts: asking a MySQL-protocol server
 /// whether it is MariaDB, once per pool.
 pub(crate) fn detection<DB: InstrumentedDatabase>(
-    instrumentation: &Arc<Instrumentation<Sqlx>>,
+    instrumentation: &Arc<Instrumentation>,
     pool: &Pool<DB>,
 ) -> Option<BoxFuture<'static, ()>> {
     if !instrumentation.detection_pending() {
@@ -420,7 +420,20 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
             pool: self.pool,
             instrumentation,
         });
-        shared.instrumentation.set_gauges(pool_metrics::gauges(&shared));
+        let weak = Arc::downgrade(&shared);
+        let snapshot: pool_metrics::Snapshot = Arc::new(move || {
+            let shared = weak.upgrade()?;
+            let size = i64::from(shared.pool.size());
+            let idle = i64::try_from(shared.pool.num_idle()).unwrap_or(size);
+            let max = i64::from(shared.pool.options().get_max_connections());
+            Some(pool_metrics::Counts {
+                idle,
+                used: (size - idle).max(0),
+                max,
+            })
+        });
+        let pool_name = shared.instrumentation.pool_attribute();
+        shared.instrumentation.set_gauges(pool_metrics::gauges(pool_name, snapshot));
         InstrumentedPool { shared }
     }
 }

@@ -1,37 +1,45 @@
 //! The connection-pool metrics: `db.client.connection.count` (idle and used) and
-//! `db.client.connection.max`, observed from the pool at each collection. Registered
+//! `db.client.connection.max`, observed from a pool at each collection. Registered
 //! with every meter provider the pool's operations resolve (see
-//! [`Instrumentation::with`](crate::instrumentation::Instrumentation::with)).
+//! [`Instrumentation::with`](crate::instrumentation::Instrumentation::with)). The
+//! pool is read through a [`Snapshot`], so sqlx's pool and deadpool's report alike.
 
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use opentelemetry::KeyValue;
+use opentelemetry::metrics::Meter;
 use opentelemetry_semantic_conventions::attribute::DB_CLIENT_CONNECTION_STATE;
 use opentelemetry_semantic_conventions::metric::{DB_CLIENT_CONNECTION_COUNT, DB_CLIENT_CONNECTION_MAX};
 
-use crate::database::InstrumentedDatabase;
-use opentelemetry::metrics::Meter;
-
 use crate::instrumentation::RegisterGauges;
-use crate::pool::Shared;
 
-/// What registers the gauges of `shared`'s pool with a meter. The callbacks hold the
-/// pool weakly: once every handle to the instrumented pool is gone they report nothing
-/// and keep no connection open.
-pub(crate) fn gauges<DB: InstrumentedDatabase>(shared: &Arc<Shared<DB>>) -> RegisterGauges {
-    let weak: Weak<Shared<DB>> = Arc::downgrade(shared);
+/// A pool's connections at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub(crate) idle: i64,
+    pub(crate) used: i64,
+    pub(crate) max: i64,
+}
+
+/// Reads a pool's [`Counts`]; `None` once the pool is gone (it should hold the pool
+/// weakly, so that the gauges keep no connection open).
+pub(crate) type Snapshot = Arc<dyn Fn() -> Option<Counts> + Send + Sync>;
+
+/// What registers the gauges of the pool named by `pool_name` (the
+/// `db.client.connection.pool.name` attribute) with a meter.
+pub(crate) fn gauges(pool_name: KeyValue, snapshot: Snapshot) -> RegisterGauges {
     Box::new(move |meter| {
-        if let Some(shared) = weak.upgrade() {
-            register(&shared, meter);
+        // A pool already gone registers nothing.
+        if snapshot().is_some() {
+            register(meter, pool_name.clone(), &snapshot);
         }
     })
 }
 
-fn register<DB: InstrumentedDatabase>(shared: &Arc<Shared<DB>>, meter: &Meter) {
-    let name = shared.instrumentation.pool_attribute();
+fn register(meter: &Meter, name: KeyValue, snapshot: &Snapshot) {
     let idle = [name.clone(), KeyValue::new(DB_CLIENT_CONNECTION_STATE, "idle")];
     let used = [name.clone(), KeyValue::new(DB_CLIENT_CONNECTION_STATE, "used")];
-    let weak: Weak<Shared<DB>> = Arc::downgrade(shared);
+    let counts = Arc::clone(snapshot);
     meter
         .i64_observable_up_down_counter(DB_CLIENT_CONNECTION_COUNT)
         .with_unit("{connection}")
@@ -39,23 +47,21 @@ fn register<DB: InstrumentedDatabase>(shared: &Arc<Shared<DB>>, meter: &Meter) {
             "The number of connections that are currently in state described by the `state` attribute.",
         )
         .with_callback(move |observer| {
-            if let Some(shared) = weak.upgrade() {
-                let size = i64::from(shared.pool.size());
-                let idle_count = i64::try_from(shared.pool.num_idle()).unwrap_or(size);
-                observer.observe(idle_count, &idle);
-                observer.observe((size - idle_count).max(0), &used);
+            if let Some(counts) = counts() {
+                observer.observe(counts.idle, &idle);
+                observer.observe(counts.used, &used);
             }
         })
         .build();
-    let weak: Weak<Shared<DB>> = Arc::downgrade(shared);
+    let counts = Arc::clone(snapshot);
     let max = [name];
     meter
         .i64_observable_up_down_counter(DB_CLIENT_CONNECTION_MAX)
         .with_unit("{connection}")
         .with_description("The maximum number of open connections allowed.")
         .with_callback(move |observer| {
-            if let Some(shared) = weak.upgrade() {
-                observer.observe(i64::from(shared.pool.options().get_max_connections()), &max);
+            if let Some(counts) = counts() {
+                observer.observe(counts.max, &max);
             }
         })
         .build();

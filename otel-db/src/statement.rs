@@ -11,8 +11,8 @@ use opentelemetry_semantic_conventions::attribute::{DB_OPERATION_NAME, DB_QUERY_
 use otel_kit_core::SharedNames;
 use smallvec::SmallVec;
 
-use crate::instrumentation::{FrontEnd, Instrumentation};
-use crate::options::MAX_QUERY_TEXT;
+use crate::instrumentation::{Frontend, Instrumentation};
+use crate::options::{MAX_QUERY_TEXT, QueryText};
 use crate::sql::{self, QueryInfo, SqlDialect};
 
 /// The statement attributes of an operation: at most four (operation and collection,
@@ -149,7 +149,7 @@ impl Statement {
     /// pool carries on its span and its measurement. Made once, for the first pool
     /// and system that ask (a text usually runs on one pool); `None` for any other,
     /// whose operations put the list together themselves.
-    pub(crate) fn operation_attributes<F: FrontEnd>(
+    pub(crate) fn operation_attributes<F: Frontend>(
         &self,
         instrumentation: &Instrumentation<F>,
         system: &'static str,
@@ -168,6 +168,16 @@ impl Statement {
 
     pub(crate) fn batch_size(&self) -> Option<i64> {
         self.batch_size
+    }
+
+    /// `db.query.text` in `mode` for an operation that has bind values (`has_binds`)
+    /// or not: as written with them (their values travel apart), sanitised without.
+    pub(crate) fn query_text(&self, mode: QueryText, has_binds: bool) -> Option<StringValue> {
+        match mode {
+            QueryText::Off => None,
+            QueryText::Sanitized if has_binds => Some(self.recorded_text().clone()),
+            QueryText::Sanitized => Some(self.sanitized().clone()),
+        }
     }
 
     /// The text as written, cut to [`MAX_QUERY_TEXT`] bytes: `db.query.text` of a

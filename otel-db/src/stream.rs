@@ -9,20 +9,27 @@ use futures_util::stream::BoxStream;
 use sqlx::Either;
 
 use crate::call::{Call, Outcome};
-use crate::instrumentation::Sqlx;
+use crate::outcome::Failure;
 
 pub(crate) struct TracedStream<'e, R, T> {
     inner: BoxStream<'e, Result<Either<R, T>, sqlx::Error>>,
-    call: Option<Call<Sqlx>>,
+    call: Option<Call>,
     rows: u64,
+    /// Reads the database's errors.
+    classify: fn(&sqlx::Error) -> Failure,
 }
 
 impl<'e, R, T> TracedStream<'e, R, T> {
-    pub(crate) fn new(inner: BoxStream<'e, Result<Either<R, T>, sqlx::Error>>, call: Call<Sqlx>) -> Self {
+    pub(crate) fn new(
+        inner: BoxStream<'e, Result<Either<R, T>, sqlx::Error>>,
+        call: Call,
+        classify: fn(&sqlx::Error) -> Failure,
+    ) -> Self {
         Self {
             inner,
             call: Some(call),
             rows: 0,
+            classify,
         }
     }
 }
@@ -38,7 +45,7 @@ impl<R, T> Stream for TracedStream<'_, R, T> {
             Some(Ok(Either::Left(_))) => {}
             Some(Err(error)) => {
                 if let Some(op) = this.call.take() {
-                    op.finish(Outcome::Failed(error));
+                    op.finish(Outcome::Failed((this.classify)(error)));
                 }
             }
             None => {

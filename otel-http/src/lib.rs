@@ -16,8 +16,12 @@
 //!
 //! - [`server`]: [`ServerLayer`], one SERVER span per request named from the route
 //!   template, `http.server.request.duration`, excluded health paths, header capture.
+//! - `actix` (feature `actix`): `actix::ServerMiddleware`, the same server telemetry
+//!   for actix-web 4.
 //! - [`client`]: [`ClientMiddleware`], one CLIENT span per attempt with context
 //!   injected, redacted `url.full`, `http.client.request.duration`.
+//! - `tower_client` (feature `tower-client`): `ClientLayer`, the same client spans and
+//!   metric for any tower HTTP client (hyper-util's legacy client), through the same code.
 //! - [`conventions`]: the rules both share (method normalisation, URL and query
 //!   redaction, header capture, duration buckets).
 //! - Hooks on both, to shape what is recorded: `exclude_when`, `span_name`,
@@ -45,12 +49,22 @@
 //! | `server` | yes | [`server`]: [`ServerLayer`], [`ServerService`]; [`ServerSpan`] | tower, http-body |
 //! | `client` | yes | [`client`]: [`ClientMiddleware`], [`UrlTemplate`], [`NoPropagation`] | reqwest, reqwest-middleware, opentelemetry-http |
 //! | `axum` | yes | the server reads axum's `MatchedPath` (`http.route`, the span name) and `ConnectInfo` (`client.address`); implies `server` | axum |
+//! | `actix` | no | `actix`: `actix::ServerMiddleware`, the server layer's conventions, settings and hooks as an actix-web 4 middleware; implies `server` | actix-web (no default features) |
+//! | `tower-client` | no | `tower_client`: `ClientLayer`, `ClientService` around any tower HTTP client (hyper-util's), the reqwest middleware's client rules | tower, opentelemetry-http |
 //!
 //! Without `axum` the server layer works on any tower service (hyper, tonic), with
 //! neither route nor client address.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+// What both clients share: the reqwest middleware's and the tower layer's one core
+// (first: its `client_builders!` is used by both).
+#[cfg(any(feature = "client", feature = "tower-client"))]
+#[macro_use]
+mod outgoing;
+#[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+pub mod actix;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
@@ -58,6 +72,9 @@ pub mod conventions;
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
+#[cfg(feature = "tower-client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower-client")))]
+pub mod tower_client;
 
 // The kit's shared surface (otel-kit-core's), the same in every instrumentation crate:
 // the providers, the request's server span, what the hooks write into, and
@@ -85,22 +102,40 @@ pub use otel_kit_core::{PeerServiceError, PeerServices, Providers};
 
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-pub use client::{ClientMiddleware, NoPropagation, UrlTemplate};
+pub use client::ClientMiddleware;
+#[cfg(any(feature = "client", feature = "tower-client"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "client", feature = "tower-client"))))]
+pub use outgoing::{NoPropagation, UrlTemplate};
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use server::{ServerLayer, ServerService};
+#[cfg(feature = "tower-client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower-client")))]
+pub use tower_client::{ClientLayer, ClientService};
 
-otel_kit_core::instrumentation_scope!(#[cfg(any(feature = "server", feature = "client"))]);
+otel_kit_core::instrumentation_scope!(#[cfg(any(feature = "server", feature = "client", feature = "tower-client"))]);
 
 // The README and the guides use the server, the client and axum together.
 #[cfg(all(doctest, feature = "server", feature = "client", feature = "axum"))]
 #[doc = include_str!("../README.md")]
 struct Readme;
 
-#[cfg(all(doctest, feature = "server", feature = "client", feature = "axum"))]
+#[cfg(all(
+    doctest,
+    feature = "server",
+    feature = "client",
+    feature = "axum",
+    feature = "actix"
+))]
 #[doc = include_str!("../../docs/getting-started.md")]
 struct GettingStarted;
 
-#[cfg(all(doctest, feature = "server", feature = "client", feature = "axum"))]
+#[cfg(all(
+    doctest,
+    feature = "server",
+    feature = "client",
+    feature = "axum",
+    feature = "actix"
+))]
 #[doc = include_str!("../../docs/http.md")]
 struct HttpGuide;

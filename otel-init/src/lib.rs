@@ -138,10 +138,15 @@ pub use error::{InitError, ShutdownError};
 #[cfg(feature = "xray")]
 #[cfg_attr(docsrs, doc(cfg(feature = "xray")))]
 pub use opentelemetry_aws::trace::XrayIdGenerator;
-#[cfg(feature = "metrics")]
-pub use otel_kit_core::sdk::exemplar::ExemplarMeterProvider;
 #[doc(inline)]
 pub use otel_kit_otlp::Signal;
+/// The meter provider that keeps exemplars, its filter and its reservoirs (which a
+/// `prometheus::PrometheusReader` built by hand is given); otel-kit-otlp's.
+#[cfg(feature = "metrics")]
+#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+pub use otel_kit_otlp::exemplar;
+#[cfg(feature = "metrics")]
+pub use otel_kit_otlp::exemplar::ExemplarMeterProvider;
 #[cfg(feature = "proxy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
 pub use otel_kit_otlp::{Proxy, ProxyError};

@@ -15,6 +15,7 @@ use opentelemetry_sdk::trace::{SdkTracerProvider, SpanLimits};
 use otel_kit_core::sdk::exemplar::{ExemplarMeterProvider, Reservoirs};
 
 use crate::InitError;
+use crate::Signal;
 use crate::additions::Additions;
 use crate::batch::SpanQueueStats;
 use crate::before_processors::{BeforeSpanProcessors, ValueLimits};
@@ -35,6 +36,8 @@ pub(crate) struct Pipelines {
     pub(crate) logger: SdkLoggerProvider,
     pub(crate) runtime: Option<ExportRuntime>,
     pub(crate) span_stats: Option<Arc<SpanQueueStats>>,
+    /// What each OTLP exporter of ours delivered and lost.
+    pub(crate) export_stats: Vec<(Signal, Arc<otel_kit_otlp::ExportStats>)>,
     pub(crate) value_limits: ValueLimits,
     #[cfg(feature = "prometheus")]
     pub(crate) prometheus: Option<PrometheusExport>,
@@ -60,6 +63,8 @@ struct Exporting<'a> {
     additions: &'a mut Additions,
     #[cfg_attr(not(feature = "__otlp"), allow(dead_code))]
     warnings: &'a mut Warnings,
+    #[cfg_attr(not(feature = "__otlp"), allow(dead_code))]
+    export_stats: Vec<(Signal, Arc<otel_kit_otlp::ExportStats>)>,
     #[cfg(feature = "prometheus")]
     prometheus: Option<PrometheusExport>,
 }
@@ -85,6 +90,7 @@ pub(crate) fn build_pipelines(
         value_limits: value_limits.clone(),
         additions,
         warnings,
+        export_stats: Vec::new(),
         #[cfg(feature = "prometheus")]
         prometheus: None,
     };
@@ -99,6 +105,7 @@ pub(crate) fn build_pipelines(
     }
     #[cfg(feature = "prometheus")]
     let prometheus = exporting.prometheus.take();
+    let export_stats = std::mem::take(&mut exporting.export_stats);
     Ok(Pipelines {
         tracer,
         #[cfg(feature = "metrics")]
@@ -107,6 +114,7 @@ pub(crate) fn build_pipelines(
         logger,
         runtime,
         span_stats,
+        export_stats,
         value_limits,
         #[cfg(feature = "prometheus")]
         prometheus,
@@ -183,6 +191,8 @@ impl Exporting<'_> {
                         self.warnings,
                     )?;
                     if let Some(exporter) = exporter {
+                        self.export_stats
+                            .extend(exporter.stats().map(|s| (Signal::Traces, s)));
                         // Ours, not the SDK's: same batching, but drops are counted.
                         let processor = crate::batch::SpanQueueProcessor::new(exporter, self.config.bsp);
                         span_stats = Some(processor.stats());
@@ -246,6 +256,8 @@ impl Exporting<'_> {
                         self.warnings,
                     )?;
                     if let Some(exporter) = exporter {
+                        self.export_stats
+                            .extend(exporter.stats().map(|s| (Signal::Metrics, s)));
                         meter = meter
                             .with_reader(PeriodicReader::builder(exporter).with_interval(interval).build());
                     }
@@ -322,6 +334,8 @@ impl Exporting<'_> {
                         self.warnings,
                     )?;
                     if let Some(exporter) = exporter {
+                        self.export_stats
+                            .extend(exporter.stats().map(|s| (Signal::Logs, s)));
                         logger = logger.with_log_processor(
                             BatchLogProcessor::builder(exporter)
                                 .with_batch_config(self.config.blrp.log_batch_config())

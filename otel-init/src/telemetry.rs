@@ -40,6 +40,7 @@ pub struct Telemetry {
     #[cfg(feature = "logs")]
     logger_provider: SdkLoggerProvider,
     span_stats: Option<Arc<SpanQueueStats>>,
+    export_stats: Vec<(Signal, Arc<otel_kit_otlp::ExportStats>)>,
     value_limits: ValueLimits,
     flushing: Arc<AtomicBool>,
     warnings: Vec<String>,
@@ -80,6 +81,7 @@ impl Telemetry {
             #[cfg(feature = "logs")]
             logger_provider: pipelines.logger.clone(),
             span_stats: pipelines.span_stats.clone(),
+            export_stats: pipelines.export_stats.clone(),
             value_limits: pipelines.value_limits.clone(),
             flushing: Arc::new(AtomicBool::new(false)),
             warnings,
@@ -150,6 +152,31 @@ impl Telemetry {
     /// when no limit is set (the default). See [`value_length`](crate::value_length).
     pub fn truncated_values(&self) -> u64 {
         self.value_limits.spans.truncated() + self.value_limits.logs.truncated()
+    }
+
+    /// What the OTLP exporter of `signal` delivered and lost so far (batches and the
+    /// spans, log records or metric data points in them), counted after its retries: a
+    /// collector or proxy that refuses or is down shows here as failed items. `None`
+    /// without an OTLP exporter for the signal, or with `http/json`
+    /// (opentelemetry-otlp's exporter keeps no counts).
+    ///
+    /// ```
+    /// use otel_kit_init::Signal;
+    ///
+    /// let telemetry = otel_kit_init::builder()
+    ///     .environment(|_| None)
+    ///     .without_globals()
+    ///     .without_tracing_subscriber()
+    ///     .init()?;
+    /// let logs = telemetry.export_stats(Signal::Logs).expect("an OTLP log exporter");
+    /// assert_eq!((logs.exported_items(), logs.failed_items()), (0, 0));
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    pub fn export_stats(&self, signal: Signal) -> Option<&otel_kit_otlp::ExportStats> {
+        self.export_stats
+            .iter()
+            .find(|(s, _)| *s == signal)
+            .map(|(_, stats)| stats.as_ref())
     }
 
     /// All counters of the OTLP span queue: ended, exported, failed, dropped, queued.

@@ -79,6 +79,7 @@ mod error;
 #[cfg(any(feature = "__proto", feature = "__http"))]
 mod error_chain;
 mod export_runtime;
+mod export_stats;
 #[cfg(feature = "__proto")]
 mod exporter_builder;
 #[cfg(feature = "__http")]
@@ -107,6 +108,7 @@ pub mod value_length;
 
 pub use error::{BuildError, BuildWarning, CertificateSetting};
 pub use export_runtime::ExportRuntime;
+pub use export_stats::ExportStats;
 #[cfg(feature = "logs")]
 #[cfg(feature = "__proto")]
 #[cfg_attr(

@@ -152,17 +152,19 @@ impl PartialEq for Proxy {
     }
 }
 
-/// `url` without its user information.
+/// `url` without its user information: everything up to the last `@`, so that a
+/// password holding an unencoded `/`, `?` or `#` (which ends the authority for a URL
+/// parser) is masked whole too.
 fn without_credentials(url: &str) -> String {
     match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let authority_end = rest.find('/').unwrap_or(rest.len());
-            match rest[..authority_end].rsplit_once('@') {
-                Some((_, host)) => format!("{scheme}://***@{host}{}", &rest[authority_end..]),
-                None => url.to_owned(),
-            }
-        }
-        None => url.to_owned(),
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((_, host)) => format!("{scheme}://***@{host}"),
+            None => url.to_owned(),
+        },
+        None => match url.rsplit_once('@') {
+            Some((_, host)) => format!("***@{host}"),
+            None => url.to_owned(),
+        },
     }
 }
 
@@ -188,14 +190,37 @@ fn checked(url: &str) -> Result<String, ProxyError> {
             scheme: scheme.to_owned(),
         });
     }
+    // A `/`, `?` or `#` in a password ends the authority there: `http://alice:pa/ss@proxy`
+    // is host `alice`, port `pa`, path `/ss@proxy` to a URL parser (and to curl).
+    if uri.path_and_query().is_some_and(|p| p.as_str() != "/") || with_scheme.contains('#') {
+        return Err(invalid(
+            "a proxy URL has no path: a '/', '?' or '#' in the user name or password must be percent-encoded (%2F, %3F, %23)",
+        ));
+    }
     let authority = uri.authority().ok_or_else(|| invalid("it has no host"))?;
     if authority.host().is_empty() {
         return Err(invalid("it has no host"));
     }
-    if authority.port().is_some() {
-        return Ok(format!("http://{authority}"));
+    if authority.port().is_some() && authority.port_u16().is_none() {
+        return Err(invalid("its port is not a number"));
     }
-    Ok(format!("http://{authority}:{DEFAULT_PORT}"))
+    let url = if authority.port().is_some() {
+        format!("http://{authority}")
+    } else {
+        format!("http://{authority}:{DEFAULT_PORT}")
+    };
+    // What hyper-util's matcher cannot read it would skip without a word, and the
+    // exports would go direct.
+    let probe = http::Uri::from_static("http://collector.invalid/");
+    if Matcher::builder()
+        .http(url.as_str())
+        .build()
+        .intercept(&probe)
+        .is_none()
+    {
+        return Err(invalid("hyper-util's proxy matcher does not accept it"));
+    }
+    Ok(url)
 }
 
 #[cfg(any(feature = "grpc", feature = "__tls", feature = "__http"))]
@@ -385,14 +410,30 @@ mod tests {
             "socks5://alice:s3cret@proxy:1080",
             "http://alice:s3cret@",
             "http://alice:s3cret@ bad:1",
+            // Unencoded delimiters in the password: read as host `alice`, port `s3`.
+            "http://alice:s3/cret@proxy:3128",
+            "http://alice:s3?cret@proxy:3128",
+            "http://alice:s3#cret@proxy:3128",
+            "alice:s3/cret@proxy:3128",
+            "http://alice:s3cret@proxy:31x8",
         ] {
             let error = Proxy::new(bad).expect_err(bad);
             let message = error.to_string();
             assert!(
-                !message.contains("s3cret") && !message.contains("alice"),
+                !message.contains("s3") && !message.contains("cret") && !message.contains("alice"),
                 "{message}"
             );
         }
+        // Percent-encoded, the same password is fine, and still never shown.
+        let encoded = Proxy::new("http://alice:s3%2Fc%3Fr%23et@proxy:3128").expect("encoded");
+        let shown = format!("{encoded} {encoded:?}");
+        assert!(!shown.contains("s3") && !shown.contains("alice"), "{shown}");
+        assert_eq!(
+            encoded
+                .proxy_for(&"https://otlp.vendor.io/".parse().unwrap())
+                .as_deref(),
+            Some("http://proxy:3128/")
+        );
         assert!(matches!(
             Proxy::new("socks5://proxy:1080"),
             Err(ProxyError::UnsupportedScheme { scheme, .. }) if scheme == "socks5"

@@ -58,7 +58,7 @@ ATTR_PREFIXES = tuple(p + "." for p in """
     http url server client network user_agent error exception rpc db messaging gen_ai
     openai peer code thread service telemetry host os process container k8s cloud
     deployment otel log event session enduser user signalr aspnetcore jsonrpc tls dns
-    source destination cpu disk system""".split())
+    source destination cpu disk system faas aws gcp azure heroku""".split())
 # Top-level model directories whose span/metric/event groups are exported
 # (sub-directories such as `deprecated/` included).
 GROUP_DIRS = set("""

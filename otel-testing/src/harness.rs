@@ -134,6 +134,32 @@ impl TestTelemetryBuilder {
         self
     }
 
+    /// Adds every attribute of `resource` (one a resource detector built, say), over
+    /// those of the same keys already set: its telemetry then carries that resource, so
+    /// the registry check sees it.
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    /// use opentelemetry_sdk::Resource;
+    /// use otel_kit_testing::TestTelemetry;
+    ///
+    /// let detected = Resource::builder_empty()
+    ///     .with_attribute(KeyValue::new("cloud.provider", "aws"))
+    ///     .build();
+    /// let t = TestTelemetry::builder().resource(&detected).build();
+    /// assert_eq!(
+    ///     t.resource().get(&"cloud.provider".into()),
+    ///     Some("aws".into())
+    /// );
+    /// ```
+    pub fn resource(mut self, resource: &Resource) -> Self {
+        for (key, value) in resource {
+            self.attributes.retain(|kv| kv.key != *key);
+            self.attributes.push(KeyValue::new(key.clone(), value.clone()));
+        }
+        self
+    }
+
     /// Sets the sampler (default: always on): an SDK `Sampler` or any boxed
     /// `ShouldSample`, such as otel-kit-init's sampling presets.
     pub fn sampler(mut self, sampler: impl Into<Box<dyn ShouldSample>>) -> Self {

@@ -6,6 +6,9 @@
 //! request's `traceparent` / `tracestate`, and each onward call carries the client span's
 //! context: what the suite checks is the headers of those onward calls.
 //! See README.md for how to run the suite.
+//!
+//! By default the service is axum with `ServerLayer`; with `--actix` it is actix-web
+//! with `actix::ServerMiddleware`, the same route and the same onward calls.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -21,8 +24,22 @@ struct Call {
     arguments: serde_json::Value,
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+type Client = reqwest_middleware::ClientWithMiddleware;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let port: u16 = std::env::var("PORT").map_or(Ok(5000), |p| p.parse())?;
+    if std::env::args().skip(1).any(|arg| arg == "--actix") {
+        // actix runs its own (tokio-based) system; reqwest runs on it.
+        return actix_web::rt::System::new().block_on(serve_actix(port));
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve_axum(port))
+}
+
+/// Tracer provider and the global propagator, and the client of the onward calls.
+fn set_up() -> Result<(otel_kit_init::Telemetry, Client), Box<dyn std::error::Error>> {
     // Tracer provider and the global propagator; nothing is exported, and W3C trace
     // context is the only propagator, since the suite tests only that.
     let telemetry = otel_kit_init::builder()
@@ -36,13 +53,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
         .with(otel_kit_http::ClientMiddleware::new())
         .build();
+    Ok((telemetry, client))
+}
+
+async fn serve_axum(port: u16) -> Result<(), Box<dyn std::error::Error>> {
+    let (telemetry, client) = set_up()?;
     let router = Router::new()
         .route("/test", post(test))
         // One SERVER span per request, parented from the harness's headers.
         .layer(otel_kit_http::ServerLayer::new())
         .with_state(client);
 
-    let port: u16 = std::env::var("PORT").map_or(Ok(5000), |p| p.parse())?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     tracing::info!("listening on http://{}/test", listener.local_addr()?);
     axum::serve(listener, router).await?;
@@ -50,11 +71,45 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// `POST /test`: makes each call in order, inside this request's server span.
-async fn test(
-    State(client): State<reqwest_middleware::ClientWithMiddleware>,
-    Json(calls): Json<Vec<Call>>,
-) -> StatusCode {
+async fn serve_actix(port: u16) -> Result<(), Box<dyn std::error::Error>> {
+    let (telemetry, client) = set_up()?;
+    tracing::info!("listening on http://127.0.0.1:{port}/test (actix-web)");
+    actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            // One SERVER span per request, parented from the harness's headers.
+            .wrap(otel_kit_http::actix::ServerMiddleware::new())
+            .app_data(actix_web::web::Data::new(client.clone()))
+            .route("/test", actix_web::web::post().to(test_actix))
+    })
+    .bind(("127.0.0.1", port))?
+    .run()
+    .await?;
+    telemetry.shutdown()?;
+    Ok(())
+}
+
+/// `POST /test` on actix-web.
+async fn test_actix(
+    client: actix_web::web::Data<Client>,
+    body: actix_web::web::Bytes,
+) -> actix_web::HttpResponse {
+    let Ok(calls) = serde_json::from_slice::<Vec<Call>>(&body) else {
+        return actix_web::HttpResponse::BadRequest().finish();
+    };
+    let status = call_each(&client, calls).await;
+    actix_web::HttpResponse::build(
+        actix_web::http::StatusCode::from_u16(status.as_u16()).unwrap_or(actix_web::http::StatusCode::OK),
+    )
+    .finish()
+}
+
+/// `POST /test` on axum.
+async fn test(State(client): State<Client>, Json(calls): Json<Vec<Call>>) -> StatusCode {
+    call_each(&client, calls).await
+}
+
+/// Makes each call in order, inside this request's server span.
+async fn call_each(client: &Client, calls: Vec<Call>) -> StatusCode {
     for call in calls {
         let result = client
             .post(&call.url)

@@ -62,10 +62,34 @@ fn rust_blocks(markdown: &str) -> Vec<&str> {
     blocks
 }
 
+/// The lines of the code blocks in a Rust file's doc comments (`///` and `//!`; a block
+/// opened by a `doc = "```..."` attribute, as a crate root picks `no_run` by feature,
+/// counts too).
+fn doc_code_blocks(source: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut in_block = false;
+    for line in source.lines() {
+        let line = line.trim_start();
+        if line.contains("doc = \"```") {
+            in_block = true;
+            continue;
+        }
+        let Some(doc) = line.strip_prefix("///").or_else(|| line.strip_prefix("//!")) else {
+            continue;
+        };
+        if doc.trim_start().starts_with("```") {
+            in_block = !in_block;
+        } else if in_block {
+            lines.push(doc);
+        }
+    }
+    lines
+}
+
 /// otel-kit-core is the instrumentation crates' shared core: what users touch is
 /// re-exported by the crate they use (issue 27: GenAI users without `init()` had to call
-/// into it). So the code users copy (the guides' and READMEs' Rust blocks, the examples)
-/// never names it.
+/// into it). So the code users copy (the guides' and READMEs' Rust blocks, the examples,
+/// the crates' doc examples) never names it.
 #[test]
 fn no_code_users_copy_names_the_shared_core() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -98,6 +122,29 @@ fn no_code_users_copy_names_the_shared_core() {
         let text = std::fs::read_to_string(&file).expect("readable");
         if text.contains("otel_kit_core") || text.contains("otel-kit-core") {
             offenders.push(file);
+        }
+    }
+    // The examples in the crates' own documentation (rustdoc's code blocks), which
+    // docs.rs shows users: every crate but otel-kit-core itself.
+    let mut sources = Vec::new();
+    for crate_dir in std::fs::read_dir(&root).expect("the workspace").flatten() {
+        let name = crate_dir.file_name();
+        if name.to_string_lossy().starts_with("otel-") && name != "otel-core" {
+            files_under(&crate_dir.path().join("src"), &[".rs"], &mut sources);
+        }
+    }
+    assert!(
+        sources.len() > 50,
+        "the crates' sources were found: {}",
+        sources.len()
+    );
+    for file in &sources {
+        let text = std::fs::read_to_string(file).expect("readable");
+        if doc_code_blocks(&text)
+            .iter()
+            .any(|line| line.contains("otel_kit_core"))
+        {
+            offenders.push(file.clone());
         }
     }
     assert!(markdown.len() > 10, "the guides were found: {markdown:?}");

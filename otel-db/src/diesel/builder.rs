@@ -10,8 +10,9 @@ use super::Diesel;
 use super::connection_url::{self, Target};
 use super::failure;
 use super::hook::DieselInstrumentation;
-use crate::instrumentation::{Classify, Instrumentation};
+use crate::instrumentation::Instrumentation;
 use crate::options::{Options, QueryText};
+use crate::outcome::Failure;
 use crate::sql::SqlDialect;
 
 /// The most distinct databases whose instrumentation a [`DieselBuilder`] keeps for its
@@ -165,7 +166,8 @@ pub(crate) struct Config {
 pub(crate) struct Connection {
     pub(crate) instrumentation: Arc<Instrumentation<Diesel>>,
     pub(crate) dialect: SqlDialect,
-    pub(crate) classify: Classify<Diesel>,
+    /// How this backend's errors are read.
+    pub(crate) classify: fn(&diesel::result::Error) -> Failure,
 }
 
 impl Config {
@@ -186,7 +188,7 @@ impl Config {
 
     fn make(&self, target: Target) -> Connection {
         let Target { dialect, endpoint } = target;
-        let classify: Classify<Diesel> = match dialect {
+        let classify: fn(&diesel::result::Error) -> Failure = match dialect {
             SqlDialect::PostgreSql => failure::classify_postgres,
             _ => failure::classify_other,
         };

@@ -55,7 +55,6 @@ struct Parts {
 }
 
 fn postgres(parts: Parts) -> Target {
-    const SYSTEM: &str = "postgresql";
     let port = parts
         .port
         .as_deref()
@@ -65,14 +64,9 @@ fn postgres(parts: Parts) -> Target {
     let host = parts.socket.or(parts.host).unwrap_or_default();
     // Several hosts (`a,b`): the first is the one tried first.
     let host = host.split(',').next().unwrap_or_default();
-    let endpoint = if host.starts_with('/') {
-        Endpoint::socket(SYSTEM, database, &format!("{host}/.s.PGSQL.{port}"))
-    } else {
-        Endpoint::network(SYSTEM, database, host, port, 5432)
-    };
     Target {
         dialect: SqlDialect::PostgreSql,
-        endpoint,
+        endpoint: Endpoint::postgres(database, host, None, port),
     }
 }
 

@@ -5,8 +5,9 @@
 use std::borrow::Cow;
 
 use diesel::result::{DatabaseErrorKind as Kind, Error};
+use otel_kit_core::exception::type_name;
 
-use crate::outcome::{Failure, message_without_values};
+use crate::outcome::{Failure, message_without_values, sqlstate_is_failure};
 
 /// Classifies a PostgreSQL connection's `error`.
 pub(crate) fn classify_postgres(error: &Error) -> Failure {
@@ -19,18 +20,18 @@ pub(crate) fn classify_other(error: &Error) -> Failure {
 }
 
 fn classify(error: &Error, postgres: bool) -> Failure {
+    let exception_type = type_name::<Error>();
     if let Error::DatabaseError(kind, info) = error {
         let (name, sqlstate) = database_kind(kind);
         let status_code = sqlstate.filter(|_| postgres).map(str::to_owned);
-        let error_type = match &status_code {
-            Some(code) => Cow::Owned(code.clone()),
-            None => Cow::Borrowed(name),
-        };
-        return Failure {
-            error_type: Some(error_type),
-            status_code,
-            description: message_without_values(info.message()),
-            pool_timeout: false,
+        let failure = Failure::database(status_code, sqlstate_is_failure, info.message(), exception_type);
+        // No code: the kind, rather than the shared rule's `_OTHER`.
+        return match failure.status_code {
+            Some(_) => failure,
+            None => Failure {
+                error_type: Some(Cow::Borrowed(name)),
+                ..failure
+            },
         };
     }
     let kind: &'static str = match error {
@@ -48,12 +49,7 @@ fn classify(error: &Error, postgres: bool) -> Failure {
     };
     // The texts of these may quote a value (a decode error, a builder's message): only
     // the kind is recorded.
-    Failure {
-        error_type: Some(Cow::Borrowed(kind)),
-        status_code: None,
-        description: kind.to_owned(),
-        pool_timeout: false,
-    }
+    Failure::client(kind, kind.to_owned(), exception_type)
 }
 
 /// The `error.type` of a database error kind, and the SQLSTATE diesel read it from on

@@ -132,11 +132,9 @@ impl DieselInstrumentation {
         let mode = connection.instrumentation.options.query_text;
         let sanitize = mode == QueryText::Sanitized && !has_binds;
         let statement = statement_cache::describe(&self.text, connection.dialect, sanitize);
-        let text = match mode {
-            _ if self.text.is_empty() => None,
-            QueryText::Off => None,
-            QueryText::Sanitized if has_binds => Some(statement.recorded_text().clone()),
-            QueryText::Sanitized => Some(statement.sanitized().clone()),
+        let text = match self.text.is_empty() {
+            true => None,
+            false => statement.query_text(mode, has_binds),
         };
         let operation = step.map(|name| Operation::new().name(name));
         let call = Call::start(
@@ -145,7 +143,6 @@ impl DieselInstrumentation {
             Arc::clone(&statement),
             operation.as_ref(),
             text,
-            connection.classify,
         );
         if self.in_flight.len() == MAX_IN_FLIGHT {
             // Its span ends with no status, as a cancelled query's does.
@@ -155,11 +152,15 @@ impl DieselInstrumentation {
     }
 
     fn finish_query(&mut self, query: &dyn DebugQuery, error: Option<&diesel::result::Error>) {
-        let index = match (self.in_flight.len(), &self.connection) {
-            (0, _) | (_, None) => return,
+        let Some(connection) = &self.connection else {
+            return;
+        };
+        let classify = connection.classify;
+        let index = match self.in_flight.len() {
+            0 => return,
             // The usual case: one query at a time, no need to read the text again.
-            (1, _) => 0,
-            (_, Some(connection)) => {
+            1 => 0,
+            _ => {
                 let dialect = connection.dialect;
                 match query_text::read(query, &mut self.text) {
                     Read::Text { .. } => self
@@ -173,7 +174,7 @@ impl DieselInstrumentation {
         };
         let InFlight { call, .. } = self.in_flight.remove(index);
         call.finish(match error {
-            Some(error) => Outcome::Failed(error),
+            Some(error) => Outcome::Failed(classify(error)),
             None => Outcome::Done { rows: 0 },
         });
     }

@@ -68,31 +68,14 @@ mod failure;
 mod hook;
 mod query_text;
 
-use std::thread::LocalKey;
-
-use otel_kit_core::Cache;
-
 pub use builder::DieselBuilder;
 pub use hook::DieselInstrumentation;
 
-use crate::instrumentation::{FrontEnd, Instruments};
-
-/// The diesel front-end of the shared SQL core.
-#[derive(Debug)]
-pub(crate) struct Diesel;
-
-impl FrontEnd for Diesel {
-    const SWITCHES: &'static [&'static str] = &["DIESEL"];
-
-    type Error = diesel::result::Error;
-
-    fn cache() -> &'static LocalKey<Cache<Instruments<Self>>> {
-        thread_local! {
-            static CACHE: Cache<Instruments<Diesel>> = const { Cache::new() };
-        }
-        &CACHE
-    }
-}
+crate::instrumentation::frontend!(
+    /// diesel's instrumentation hook.
+    Diesel,
+    &["DIESEL"]
+);
 
 /// The instrumentation of one connection established with `url`, with the defaults
 /// ([`DieselBuilder::new`]); see [`DieselBuilder::build`].

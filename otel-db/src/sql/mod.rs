@@ -148,6 +148,7 @@ fn returned(mut text: String) -> String {
     feature = "postgres",
     feature = "mysql",
     feature = "sqlite",
+    feature = "tokio-postgres",
     feature = "diesel"
 ))]
 pub(crate) fn describe(sql: &str, dialect: SqlDialect, sanitized: bool) -> (QueryInfo, Option<String>) {

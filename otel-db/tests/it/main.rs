@@ -2,8 +2,11 @@
 //! (`sqlite`, always), PostgreSQL (`postgres`, `TEST_POSTGRES_URL`) and MariaDB
 //! (`mariadb`, `TEST_MYSQL_URL`), each skipped when its variable is unset; the `query!`
 //! macros (`macros`); a megabyte of SQL (`oversized_input`); the Redis wrapper
-//! against Redis (`redis`, `TEST_REDIS_URL`); diesel's and diesel-async's connections
-//! through diesel's hook (`diesel`, SQLite always, the servers by the same variables). `support` holds what the
+//! against Redis (`redis`, `TEST_REDIS_URL`); the tokio-postgres client wrapper and the
+//! deadpool-postgres pool against PostgreSQL (`tokio_postgres`, `TEST_POSTGRES_URL`);
+//! diesel's and diesel-async's connections through diesel's hook (`diesel`: SQLite
+//! always, diesel-async on `TEST_POSTGRES_URL`, diesel's own PostgreSQL and MySQL
+//! connections with the internal feature `__diesel-native-backends`). `support` holds what the
 //! scenarios expect and the scenarios each database module includes:
 //! `support/scenarios.rs`, and `support/operation_scenarios.rs` (a caller's
 //! `Operation`, the summary's case).
@@ -26,3 +29,4 @@ mod postgres;
 mod redis;
 mod sqlite;
 mod support;
+mod tokio_postgres;

@@ -3,30 +3,26 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::thread::LocalKey;
 
 use http::Extensions;
-use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
-use opentelemetry::{Context, KeyValue};
-use opentelemetry_http::HeaderInjector;
+use opentelemetry::Context;
 use opentelemetry_semantic_conventions::attribute as semconv;
-use opentelemetry_semantic_conventions::attribute::SERVICE_PEER_NAME;
+use otel_kit_core::Cache;
 use otel_kit_core::call::CallFuture;
-use otel_kit_core::hooks::Hooks;
-use otel_kit_core::{Resolver, SpanAttributes};
 use reqwest::{Request, Response, Url};
 use reqwest_middleware::{Middleware, Next};
 
-use super::call::{Call, Started};
-use super::extensions::{ActiveRequest, Attempts, NoPropagation, UrlTemplate};
-use super::instruments::Instruments;
-use super::request_info::RequestInfo;
-use crate::conventions::from_switches::{HttpSettings, Side};
-use crate::conventions::{HeaderCapture, KnownMethods};
-
-type PropagationFilter = Arc<dyn Fn(&Url) -> bool + Send + Sync>;
+use super::outcome::{error_description, error_type, exception_type};
+use crate::conventions::from_switches::Side;
+use crate::outgoing::call::Ended;
+use crate::outgoing::extensions::{ActiveRequest, Attempts};
+use crate::outgoing::instruments::Instruments;
+use crate::outgoing::start::RequestInfo;
+use crate::outgoing::{Frontend, Target, UrlTemplate};
 
 otel_kit_core::hook_signatures!(
-    pub(super) ClientHooks: request [&Request, &Extensions], response &reqwest_middleware::Result<Response>,
+    pub(crate) ClientHooks: request [&Request, &Extensions], response &reqwest_middleware::Result<Response>,
     reserved &[
         semconv::HTTP_REQUEST_METHOD, semconv::SERVER_ADDRESS, semconv::SERVER_PORT,
         semconv::HTTP_RESPONSE_STATUS_CODE, semconv::NETWORK_PROTOCOL_VERSION, semconv::ERROR_TYPE,
@@ -63,7 +59,7 @@ otel_kit_core::hook_signatures!(
 /// [`span_attributes_from_request`](Self::span_attributes_from_request),
 /// [`metric_attributes_from_request`](Self::metric_attributes_from_request)) see the
 /// request and its extensions, on every attempt. An excluded request is still injected
-/// with the current context, unless [`NoPropagation`] or
+/// with the current context, unless [`NoPropagation`](crate::NoPropagation) or
 /// [`propagate_if`](Self::propagate_if) says otherwise.
 /// [`span_attributes_from_response`](Self::span_attributes_from_response) sees the
 /// attempt's result (a response or a transport error) when the rest of the chain
@@ -116,27 +112,36 @@ impl fmt::Debug for ClientMiddleware {
     }
 }
 
-/// Everything a [`ClientMiddleware`] was configured with, shared by its clones.
-#[derive(Clone, Default)]
-struct Config {
-    /// Header capture and known methods: the builder's, else the switches'.
-    http: HttpSettings,
-    propagate: Option<PropagationFilter>,
-    hooks: Hooks<ClientHooks>,
-    resolver: Resolver<Instruments>,
-}
+/// The reqwest front-end of the shared client core.
+#[derive(Debug)]
+pub(crate) enum Reqwest {}
 
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientMiddleware")
-            .field("known_methods", self.http.known_methods(Side::Client))
-            .field("headers", self.http.headers(Side::Client))
-            .field("propagate_if", &self.propagate.as_ref().map(|_| "<filter>"))
-            .field("hooks", &self.hooks)
-            .field("providers", self.resolver.providers())
-            .finish()
+impl Frontend for Reqwest {
+    const NAME: &'static str = "ClientMiddleware";
+    const SWITCHES: &'static [&'static str] = &["HTTP_CLIENT", "REQWEST"];
+    type Hooks = ClientHooks;
+    type PropagationFilter = dyn Fn(&Url) -> bool + Send + Sync;
+
+    fn cache() -> &'static LocalKey<Cache<Instruments<Self>>> {
+        thread_local! {
+            static CACHE: Cache<Instruments<Reqwest>> = const { Cache::new() };
+        }
+        &CACHE
     }
 }
+
+/// Where a request to `url` goes.
+fn target_of(url: &Url) -> Target<'_> {
+    Target {
+        host: url.host_str().map(Target::bare_host),
+        port: url.port_or_known_default(),
+        path: url.path(),
+        full: url.as_str().into(),
+    }
+}
+
+/// Everything a [`ClientMiddleware`] was configured with, shared by its clones.
+type Config = crate::outgoing::Config<Reqwest>;
 
 impl ClientMiddleware {
     /// The default middleware: standard methods, no header capture, propagation to
@@ -152,38 +157,10 @@ impl ClientMiddleware {
         Self::default()
     }
 
-    /// Methods recorded as themselves besides the standard ones; others become
-    /// `_OTHER` (span name `HTTP`).
-    ///
-    /// ```
-    /// use otel_kit_http::ClientMiddleware;
-    /// use otel_kit_http::conventions::KnownMethods;
-    ///
-    /// let purge = http::Method::from_bytes(b"PURGE").unwrap();
-    /// let middleware = ClientMiddleware::new().known_methods(KnownMethods::default().with(purge));
-    /// # drop(middleware);
-    /// ```
-    pub fn known_methods(self, known_methods: KnownMethods) -> Self {
-        self.edit(|c| c.http.set_known_methods(known_methods))
-    }
-
-    /// Records the listed request and response headers as span attributes
-    /// (credential headers are never recorded, whatever the list says).
-    ///
-    /// ```
-    /// use otel_kit_http::ClientMiddleware;
-    /// use otel_kit_http::conventions::HeaderCapture;
-    ///
-    /// let middleware = ClientMiddleware::new()
-    ///     .capture_headers(HeaderCapture::default().request(["x-tenant"]).response(["x-request-id"]));
-    /// # drop(middleware);
-    /// ```
-    pub fn capture_headers(self, capture: HeaderCapture) -> Self {
-        self.edit(|c| c.http.set_headers(|_| capture))
-    }
+    client_builders!("ClientMiddleware");
 
     /// Injects trace context only into requests whose URL passes `filter`; the others
-    /// are still traced. A [`NoPropagation`] extension turns propagation off for one
+    /// are still traced. A [`NoPropagation`](crate::NoPropagation) extension turns propagation off for one
     /// request regardless of the filter.
     ///
     /// ```
@@ -204,15 +181,6 @@ impl ClientMiddleware {
         noun "attempt", default_name "`{method}`, or `{method} {template}` with a [`UrlTemplate`]",
         metric "`http.client.request.duration`"
     );
-
-    fn should_propagate(&self, request: &Request, extensions: &Extensions) -> bool {
-        extensions.get::<NoPropagation>().is_none()
-            && self
-                .config
-                .propagate
-                .as_ref()
-                .is_none_or(|filter| filter(request.url()))
-    }
 }
 
 #[async_trait::async_trait]
@@ -224,105 +192,109 @@ impl Middleware for ClientMiddleware {
         next: Next<'_>,
     ) -> reqwest_middleware::Result<Response> {
         let parent = Context::current();
-        // An outer ClientMiddleware is already sending this very request (stacked
-        // middlewares, or a client that forwards it with the same extensions): its
-        // span covers this call, a second one would only duplicate it.
-        if let Some(active) = extensions.get::<ActiveRequest>()
-            && parent.get::<ActiveRequest>() == Some(active)
-        {
+        if Config::nested(extensions, &parent) {
             return next.run(req, extensions).await;
         }
-
-        let propagate = self.should_propagate(&req, extensions);
-        let config = &*self.config;
+        let config = &self.config;
+        let propagate = config.propagates(extensions, |filter| filter(req.url()));
         if config.hooks.excludes(|exclude| exclude(&req, extensions)) {
-            // No telemetry of our own; the server still continues the caller's trace.
             if propagate {
-                config.resolver.with(None, |resolved| {
-                    resolved.inject(&parent, &mut HeaderInjector(req.headers_mut()));
-                });
+                config.inject_excluded(&parent, req.headers_mut());
             }
             return next.run(req, extensions).await;
         }
 
         let Attempts(previous) = extensions.get::<Attempts>().copied().unwrap_or_default();
         extensions.insert(Attempts(previous.saturating_add(1)));
+        let target = target_of(req.url());
         let info = RequestInfo::new(
-            &req,
+            req.method(),
+            &target,
             config.http.known_methods(Side::Client),
             extensions.get::<UrlTemplate>(),
             previous,
         );
-
-        let mut attributes = info.common.clone();
-        attributes.extend(info.span_only);
-        // Before the span starts, so that samplers see what the application adds.
-        if let Some(add) = &config.hooks.request_span_attributes {
-            add(&req, extensions, &mut SpanAttributes::new(&mut attributes));
-        }
-        let name = match &config.hooks.span_name {
-            Some(name) => name(&req, extensions).unwrap_or_else(|| info.span_name.into()),
-            None => info.span_name.into(),
-        };
-        let mut metric_attributes = info.common;
-        metric_attributes.extend(
-            config
-                .hooks
-                .metric_attributes(|add, metric| add(&req, extensions, metric)),
+        let plan = config.plan(
+            info,
+            |add, span| add(&req, extensions, span),
+            |name| name(&req, extensions),
+            |add, metric| add(&req, extensions, metric),
         );
-        // One clock reading for the span's start and the duration's, so the span lasts
-        // exactly as long as the measurement says.
-        let started = Started::now();
-        let cx = config.resolver.with(Some(started.instant), |resolved| {
-            let url = req.url();
-            if let Some(host) = url.host_str()
-                && let Some(peer) = resolved.peer_service(
-                    host.trim_start_matches('[').trim_end_matches(']'),
-                    url.port_or_known_default(),
-                    url.path(),
-                )
-            {
-                attributes.push(KeyValue::new(SERVICE_PEER_NAME, peer));
-            }
-            let tracer = resolved.tracer();
-            let span = tracer
-                .span_builder(name)
-                .with_kind(SpanKind::Client)
-                .with_start_time(started.time)
-                .with_attributes(attributes)
-                .start_with_context(tracer, &parent);
-            let cx = parent.with_span(span);
-            if propagate {
-                resolved.inject(&cx, &mut HeaderInjector(req.headers_mut()));
-            }
-            cx
-        });
-        if !config.http.headers(Side::Client).is_empty() {
-            cx.span().set_attributes(
-                config
-                    .http
-                    .headers(Side::Client)
-                    .request_attributes(req.headers()),
-            );
-        }
+        // The headers move out while the URL is borrowed, and back before sending.
+        let mut headers = std::mem::take(req.headers_mut());
+        let target = target_of(req.url());
+        let call = plan.start(config, &parent, &target, &mut headers, extensions, propagate);
+        *req.headers_mut() = headers;
 
-        let marker = ActiveRequest::next();
-        extensions.insert(marker);
         // The span's context is current while the rest of the chain runs: nested
         // middlewares see the marker, and anything traced below is a child of the span.
-        let call = Call::new(
-            cx.with_value(marker),
-            started,
-            &config.resolver,
-            config.http.headers(Side::Client),
-            config.hooks.response_span_attributes.as_deref(),
-            metric_attributes,
-        );
         let (result, call) = CallFuture::new(next.run(req, extensions), call).await;
         extensions.remove::<ActiveRequest>();
         if let Some(call) = call {
-            call.finish(&result);
+            let ended = match &result {
+                Ok(response) => Ended::Response {
+                    status: response.status(),
+                    version: response.version(),
+                    headers: response.headers(),
+                },
+                Err(error) => {
+                    let kind = error_type(error);
+                    Ended::Failed {
+                        error_type: kind,
+                        exception_type: exception_type(error),
+                        description: error_description(error, kind),
+                    }
+                }
+            };
+            call.finish(ended, |add, span| add(&result, span));
         }
         result
+    }
+}
+#[cfg(test)]
+mod tests {
+    use http::Extensions;
+    use opentelemetry::trace::SpanKind;
+    use otel_kit_testing::TestTelemetry;
+    use reqwest::Request;
+    use reqwest_middleware::{ClientBuilder, Middleware, Next};
+
+    use crate::ClientMiddleware;
+
+    /// A middleware below ours that panics instead of sending.
+    struct Panics;
+
+    #[async_trait::async_trait]
+    impl Middleware for Panics {
+        async fn handle(
+            &self,
+            _request: Request,
+            _extensions: &mut Extensions,
+            _next: Next<'_>,
+        ) -> reqwest_middleware::Result<reqwest::Response> {
+            panic!("middleware bug");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_panic_below_the_middleware_ends_the_span_as_a_panic_and_unwinds_on() {
+        let t = TestTelemetry::new();
+        let client = ClientBuilder::new(reqwest::Client::new())
+            .with(ClientMiddleware::new().providers(t.providers()))
+            .with(Panics)
+            .build();
+        let sent = tokio::spawn(async move { client.get("http://127.0.0.1:9/orders").send().await }).await;
+        assert!(sent.is_err_and(|e| e.is_panic()), "the panic reaches the caller");
+
+        t.spans()
+            .span("GET")
+            .has_kind(SpanKind::Client)
+            .is_error()
+            .has_error_description("middleware bug")
+            .has_attribute("error.type", "panic");
+        t.metrics()
+            .metric("http.client.request.duration")
+            .histogram_point(&[("error.type", "panic".into())])
+            .has_count(1);
     }
 }

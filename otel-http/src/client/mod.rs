@@ -109,12 +109,8 @@
 //! # }
 //! ```
 
-mod call;
-mod extensions;
-mod instruments;
 mod middleware;
 mod outcome;
-mod request_info;
 
-pub use extensions::{NoPropagation, UrlTemplate};
+pub use crate::outgoing::{NoPropagation, UrlTemplate};
 pub use middleware::ClientMiddleware;

@@ -14,50 +14,84 @@ use super::{HeaderCapture, KnownMethods};
 pub(crate) enum Side {
     #[cfg(feature = "server")]
     Server,
-    #[cfg(feature = "client")]
+    #[cfg(any(feature = "client", feature = "tower-client"))]
     Client,
 }
 
-/// A layer's header capture and known methods: the builder's, else the switches'.
+/// A layer's header capture and known methods: the builder's, else the switches', each
+/// side of the capture on its own (a request list set in code keeps the environment's
+/// response list). Resolved once, at the layer's first request.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct HttpSettings {
     headers: HeaderCapture,
-    headers_in_code: bool,
+    request_headers_in_code: bool,
+    response_headers_in_code: bool,
     known_methods: KnownMethods,
     known_methods_in_code: bool,
-    from_switches: OnceLock<(Option<HeaderCapture>, Option<KnownMethods>)>,
+    effective: OnceLock<(HeaderCapture, KnownMethods)>,
 }
 
 impl HttpSettings {
-    /// The builder's capture, replacing the switches'.
+    /// The builder's capture of both sides, replacing the switches'.
+    #[cfg(any(feature = "client", feature = "tower-client"))]
     pub(crate) fn set_headers(&mut self, edit: impl FnOnce(HeaderCapture) -> HeaderCapture) {
         self.headers = edit(std::mem::take(&mut self.headers));
-        self.headers_in_code = true;
+        self.request_headers_in_code = true;
+        self.response_headers_in_code = true;
+        self.effective = OnceLock::new();
+    }
+
+    /// The builder's request headers, replacing the switches' request list only.
+    #[cfg(feature = "server")]
+    pub(crate) fn set_request_headers(&mut self, names: impl IntoIterator<Item = impl AsRef<str>>) {
+        self.headers = std::mem::take(&mut self.headers).request(names);
+        self.request_headers_in_code = true;
+        self.effective = OnceLock::new();
+    }
+
+    /// The builder's response headers, replacing the switches' response list only.
+    #[cfg(feature = "server")]
+    pub(crate) fn set_response_headers(&mut self, names: impl IntoIterator<Item = impl AsRef<str>>) {
+        self.headers = std::mem::take(&mut self.headers).response(names);
+        self.response_headers_in_code = true;
+        self.effective = OnceLock::new();
     }
 
     /// The builder's methods, replacing the switches'.
     pub(crate) fn set_known_methods(&mut self, methods: KnownMethods) {
         self.known_methods = methods;
         self.known_methods_in_code = true;
+        self.effective = OnceLock::new();
     }
 
     pub(crate) fn headers(&self, side: Side) -> &HeaderCapture {
-        if self.headers_in_code {
-            return &self.headers;
-        }
-        self.switches(side).0.as_ref().unwrap_or(&self.headers)
+        &self.effective(side).0
     }
 
     pub(crate) fn known_methods(&self, side: Side) -> &KnownMethods {
-        if self.known_methods_in_code {
-            return &self.known_methods;
-        }
-        self.switches(side).1.as_ref().unwrap_or(&self.known_methods)
+        &self.effective(side).1
     }
 
-    fn switches(&self, side: Side) -> &(Option<HeaderCapture>, Option<KnownMethods>) {
-        self.from_switches
-            .get_or_init(|| global_instrumentation_switches().map_or((None, None), |s| from(&s, side)))
+    fn effective(&self, side: Side) -> &(HeaderCapture, KnownMethods) {
+        self.effective.get_or_init(|| {
+            let (headers, methods) =
+                global_instrumentation_switches().map_or((None, None), |s| from(&s, side));
+            let headers = match (
+                self.request_headers_in_code,
+                self.response_headers_in_code,
+                headers,
+            ) {
+                (_, _, None) | (true, true, _) => self.headers.clone(),
+                (false, false, Some(switches)) => switches,
+                (true, false, Some(switches)) => self.headers.clone().with_response_of(&switches),
+                (false, true, Some(switches)) => switches.with_response_of(&self.headers),
+            };
+            let methods = match methods {
+                Some(methods) if !self.known_methods_in_code => methods,
+                _ => self.known_methods.clone(),
+            };
+            (headers, methods)
+        })
     }
 }
 
@@ -68,7 +102,7 @@ fn from(switches: &InstrumentationSwitches, side: Side) -> (Option<HeaderCapture
             &switches.http_server_request_headers,
             &switches.http_server_response_headers,
         ),
-        #[cfg(feature = "client")]
+        #[cfg(any(feature = "client", feature = "tower-client"))]
         Side::Client => (
             &switches.http_client_request_headers,
             &switches.http_client_response_headers,

@@ -57,12 +57,12 @@ struct Key {
 /// `http.request.method`, `url.scheme`, `network.protocol.version`, `http.route` and
 /// `http.response.status_code`, and nothing else (no `error.type`, no attribute added
 /// by the application's hook).
-pub(super) struct BindableSet<'a> {
-    pub(super) method: &'a Value,
-    pub(super) scheme: &'static str,
-    pub(super) version: Option<&'static str>,
-    pub(super) route: Option<&'a StringValue>,
-    pub(super) status: u16,
+pub(crate) struct BindableSet<'a> {
+    pub(crate) method: &'a Value,
+    pub(crate) scheme: &'static str,
+    pub(crate) version: Option<&'static str>,
+    pub(crate) route: Option<&'a StringValue>,
+    pub(crate) status: u16,
 }
 
 impl BindableSet<'_> {
@@ -93,7 +93,7 @@ struct Entry {
 
 /// The bound `http.server.request.duration` histograms of one set of instruments.
 #[derive(Default)]
-pub(super) struct BoundDurations {
+pub(crate) struct BoundDurations {
     entries: RwLock<FxHashMap<Key, Entry>>,
 }
 
@@ -102,7 +102,7 @@ impl BoundDurations {
     /// `set` describes it entirely, else (or when the table is full or busy) through
     /// `histogram` with the attributes. Call with the request's context attached: the
     /// exemplar filter reads the current span either way.
-    pub(super) fn record(
+    pub(crate) fn record(
         &self,
         histogram: &Histogram<f64>,
         seconds: f64,

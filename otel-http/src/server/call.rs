@@ -7,9 +7,6 @@ use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
 use std::time::Instant;
 
-use http::response::Parts as ResponseParts;
-use http::{HeaderValue, StatusCode};
-use http_body::Body;
 use opentelemetry::trace::{Status, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue, StringValue, Value};
 use opentelemetry_semantic_conventions::attribute as semconv;
@@ -21,12 +18,10 @@ use otel_kit_core::exception;
 use otel_kit_core::{Resolver, SpanAttributes};
 
 use super::bound_duration::BindableSet;
-use super::instruments::Instruments;
-use super::layer::Config;
-use super::layer::ServerHooks;
-use super::start::content_length;
+use super::head::ServerResponse;
+use super::instruments::{Front, Instruments};
+use super::layer::{Config, ServerHooks};
 use crate::conventions::SERVER_EXCEPTION_EVENT;
-use otel_kit_core::hooks::Signatures;
 
 /// `error.type` of a request whose future was dropped before the response was ready
 /// (the client went away, a timeout layer gave up, or the server shut down): the
@@ -38,8 +33,8 @@ pub use otel_kit_core::call::ERROR_TYPE_CANCELLED;
 pub use otel_kit_core::call::ERROR_TYPE_PANIC;
 
 /// A traced request in flight: its span's context and what the response future needs
-/// to end it.
-pub(super) struct Call {
+/// to end it. `H` is the front-end's hook types (the tower layer's by default).
+pub(crate) struct Call<H: Front = ServerHooks> {
     /// The server span's context.
     cx: Context,
     /// Whether the span records (is sampled): asked once, when it started.
@@ -57,27 +52,30 @@ pub(super) struct Call {
     echo_traceparent: bool,
     /// Only held when response headers are captured: every other option is copied,
     /// so that most requests do not touch the shared configuration's reference count.
-    capture: Option<Arc<Config>>,
+    capture: Option<Arc<Config<H>>>,
     /// The application's response hook, when set.
-    response_span_attributes: Option<Arc<<ServerHooks as Signatures>::ResponseSpanAttributes>>,
+    response_span_attributes: Option<Arc<H::ResponseSpanAttributes>>,
     /// A clone costs nothing without given providers.
-    resolver: Resolver<Instruments>,
+    resolver: Resolver<Instruments<H>>,
+    /// The application's `span_name` hook named the span: a route learnt at the end
+    /// ([`routed`](Self::routed)) does not rename it.
+    named_by_hook: bool,
 }
 
 /// The metric attributes of one request, on the stack.
 type MetricAttributes = SmallVec<[KeyValue; 6]>;
 
-impl Call {
+impl<H: Front> Call<H> {
     /// How many leading [`metric_attributes`](Self::metric_attributes) (method and
     /// scheme) `http.server.active_requests` carries.
-    pub(super) const ACTIVE_ATTRIBUTES: usize = 2;
+    pub(crate) const ACTIVE_ATTRIBUTES: usize = 2;
 
     /// `cx` is the span's context and `recording` whether the span records; `head` is
     /// what `start` read from the request head for the metric: method, scheme, protocol
     /// version, route.
-    pub(super) fn new(
+    pub(crate) fn new(
         (cx, recording): (Context, bool),
-        config: &Arc<Config>,
+        config: &Arc<Config<H>>,
         started: Instant,
         head: (Value, &'static str, Option<&'static str>, Option<StringValue>),
         extra_metric_attributes: Vec<KeyValue>,
@@ -104,12 +102,43 @@ impl Call {
                 .then(|| Arc::clone(config)),
             response_span_attributes: config.hooks.response_span_attributes.clone(),
             resolver: config.resolver.clone(),
+            named_by_hook: false,
         }
+    }
+
+    /// The span was named by the application's `span_name` hook.
+    pub(crate) fn keep_name(&mut self) {
+        self.named_by_hook = true;
+    }
+
+    /// The framework routed the request only after the span started (actix-web, whose
+    /// middleware runs before routing): `http.route` and the span name
+    /// (`{method} {route}`) from `template`, and the route on the metric points. Call
+    /// before the response ends the call.
+    #[cfg(feature = "actix")]
+    pub(crate) fn routed(&mut self, template: &str) {
+        let Value::String(method) = &self.method else {
+            return;
+        };
+        // As at start: an unknown method names the span `HTTP ...`.
+        let name_method = match method.as_str() {
+            "_OTHER" => "HTTP",
+            known => known,
+        };
+        let (route, name) = super::interned::route(template, name_method);
+        if self.recording {
+            let span = self.cx.span();
+            span.set_attribute(KeyValue::new(semconv::HTTP_ROUTE, route.clone()));
+            if !self.named_by_hook {
+                span.update_name(name);
+            }
+        }
+        self.route = Some(route);
     }
 
     /// The attributes every metric point of the request has, in a fixed order (the
     /// SDK finds an existing series fastest when the order repeats).
-    pub(super) fn metric_attributes(&self) -> MetricAttributes {
+    pub(crate) fn metric_attributes(&self) -> MetricAttributes {
         let mut attributes = MetricAttributes::new();
         attributes.push(KeyValue::new(semconv::HTTP_REQUEST_METHOD, self.method.clone()));
         attributes.push(KeyValue::new(semconv::URL_SCHEME, self.scheme));
@@ -126,29 +155,29 @@ impl Call {
     }
 
     /// The server span's context.
-    pub(super) fn context(&self) -> &Context {
+    pub(crate) fn context(&self) -> &Context {
         &self.cx
     }
 
-    /// The service answered with `response` (its head) and `body`. Call with the
-    /// context attached, so metric points are recorded in the span's context.
-    pub(super) fn respond<B: Body>(self, response: &mut ResponseParts, body: &B) {
-        let status = response.status;
-        let code = KeyValue::new(semconv::HTTP_RESPONSE_STATUS_CODE, i64::from(status.as_u16()));
+    /// The service answered with `response`. Call with the context attached, so metric
+    /// points are recorded in the span's context.
+    pub(crate) fn respond<P: ServerResponse<Hooks = H> + ?Sized>(self, response: &mut P) {
+        let status = response.status();
+        let code = KeyValue::new(semconv::HTTP_RESPONSE_STATUS_CODE, i64::from(status));
         let span = self.cx.span();
         // A sampled-out span records nothing: skip building what it would drop.
         let recording = self.recording;
         let mut metric_attributes = self.metric_attributes();
         metric_attributes.push(code.clone());
         // Server rule: only 5xx is a server error; a 4xx is the client's mistake.
-        let error_type = status
-            .is_server_error()
+        let error_type = (500..600)
+            .contains(&status)
             .then(|| KeyValue::new(semconv::ERROR_TYPE, status_text(status)));
         if let Some(error_type) = &error_type {
             metric_attributes.push(error_type.clone());
         }
         // A 5xx carries `error.type`, whose text is not one of the bindable parts.
-        let bindable = error_type.is_none().then_some(status.as_u16());
+        let bindable = error_type.is_none().then_some(status);
         if recording {
             span.set_attribute(code);
             if let Some(error_type) = error_type {
@@ -160,12 +189,12 @@ impl Call {
                     config
                         .http
                         .headers(Side::Server)
-                        .response_attributes(&response.headers),
+                        .response_attributes(response.headers()),
                 );
             }
             if let Some(add) = &self.response_span_attributes {
                 let mut added = Vec::new();
-                add(response, &mut SpanAttributes::new(&mut added));
+                response.add_span_attributes(add, &mut SpanAttributes::new(&mut added));
                 span.set_attributes(added);
             }
         }
@@ -177,15 +206,11 @@ impl Call {
                 sc.span_id(),
                 sc.trace_flags().to_u8()
             );
-            if let Ok(value) = HeaderValue::from_str(&value) {
-                response.headers.insert("traceparent", value);
-            }
+            response.set_traceparent(&value);
         }
         span.end();
-        // axum and hyper set `Content-Length` after this layer, from the body's size
-        // hint, so the hint is the usual source.
         let response_size = if self.body_sizes {
-            content_length(&response.headers).or_else(|| body.size_hint().exact())
+            response.body_size()
         } else {
             None
         };
@@ -195,22 +220,28 @@ impl Call {
     /// The service returned an error instead of a response: an exception nothing below
     /// handled, so one `http.server.request.exception` at ERROR (its message the status
     /// description), then [`fail`](Self::fail). Call with the context attached.
-    pub(super) fn raised(
+    pub(crate) fn raised(
         self,
         error_type: Cow<'static, str>,
         exception_type: &str,
         description: Cow<'static, str>,
     ) {
+        self.exception(exception_type, &description);
+        self.fail(error_type, description);
+    }
+
+    /// One `http.server.request.exception` at ERROR in the span's context, for an error
+    /// nothing below handled, of type `exception_type` with message `description`.
+    pub(crate) fn exception(&self, exception_type: &str, description: &str) {
         let event = (SERVER_EXCEPTION_EVENT, Severity::Error);
         self.resolver.with(None, |resolved| {
-            exception::record_error(resolved, &self.cx, event, exception_type, &description);
+            exception::record_error(resolved, &self.cx, event, exception_type, description);
         });
-        self.fail(error_type, description);
     }
 
     /// The request ended without a response: a service error, a panic or
     /// cancellation. Call with the context attached.
-    pub(super) fn fail(self, error_type: Cow<'static, str>, description: Cow<'static, str>) {
+    pub(crate) fn fail(self, error_type: Cow<'static, str>, description: Cow<'static, str>) {
         let error_type = KeyValue::new(semconv::ERROR_TYPE, error_type);
         let span = self.cx.span();
         span.set_attribute(error_type.clone());
@@ -258,7 +289,7 @@ impl Call {
     }
 }
 
-impl EndEarly for Call {
+impl<H: Front> EndEarly for Call<H> {
     fn context(&self) -> &Context {
         &self.cx
     }
@@ -281,18 +312,17 @@ impl EndEarly for Call {
 }
 
 /// `error.type` of a 5xx response: its status code as text, shared.
-fn status_text(status: StatusCode) -> StringValue {
+fn status_text(code: u16) -> StringValue {
     static SERVER_ERRORS: LazyLock<Vec<StringValue>> = LazyLock::new(|| {
         (500..600)
             .map(|code: u16| StringValue::from(Arc::<str>::from(code.to_string())))
             .collect()
     });
-    let code = status.as_u16();
     match code
         .checked_sub(500)
         .and_then(|i| SERVER_ERRORS.get(usize::from(i)))
     {
         Some(text) => text.clone(),
-        None => StringValue::from(status.as_str().to_owned()),
+        None => StringValue::from(code.to_string()),
     }
 }

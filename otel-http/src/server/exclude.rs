@@ -1,8 +1,6 @@
 //! Which requests get no telemetry: health probes and scrapes would otherwise drown the
 //! real traffic in spans and inflate the duration histogram with sub-millisecond points.
 
-use http::request::Parts;
-
 /// The paths excluded by default: the usual liveness/readiness probes and the
 /// Prometheus scrape endpoint. Compared with the request path exactly;
 /// [`ServerLayer::exclude_nothing`](super::ServerLayer::exclude_nothing) removes them.
@@ -15,7 +13,7 @@ pub const DEFAULT_EXCLUDED_PATHS: &[&str] = &["/health", "/healthz", "/ready", "
 /// The path rules of one layer, checked in order of cost: exact paths, then prefixes
 /// (the `exclude_when` predicates, in the layer's hooks, come after them).
 #[derive(Clone, Debug)]
-pub(super) struct Exclusions {
+pub(crate) struct Exclusions {
     exact: Vec<String>,
     prefixes: Vec<String>,
 }
@@ -30,30 +28,25 @@ impl Default for Exclusions {
 }
 
 impl Exclusions {
-    pub(super) fn none() -> Self {
+    pub(crate) fn none() -> Self {
         Self {
             exact: Vec::new(),
             prefixes: Vec::new(),
         }
     }
 
-    pub(super) fn add_exact(&mut self, path: String) {
+    pub(crate) fn add_exact(&mut self, path: String) {
         self.exact.push(path);
     }
 
-    pub(super) fn add_prefix(&mut self, prefix: String) {
+    pub(crate) fn add_prefix(&mut self, prefix: String) {
         self.prefixes.push(prefix);
     }
 
     /// True when `path` matches an exact or prefix rule. The raw path is compared,
     /// not the route: probes are usually mounted outside any router that would set one.
-    fn matches_path(&self, path: &str) -> bool {
+    pub(crate) fn matches_path(&self, path: &str) -> bool {
         self.exact.iter().any(|p| p == path) || self.prefixes.iter().any(|p| path.starts_with(p.as_str()))
-    }
-
-    /// True when the path of `parts` matches a rule.
-    pub(super) fn matches(&self, parts: &Parts) -> bool {
-        self.matches_path(parts.uri.path())
     }
 }
 
@@ -61,19 +54,20 @@ impl Exclusions {
 mod tests {
     use super::*;
 
-    fn parts(uri: &str) -> Parts {
-        http::Request::get(uri).body(()).expect("request").into_parts().0
+    /// The path of `uri`, as a request carries it.
+    fn path(uri: &str) -> String {
+        uri.parse::<http::Uri>().expect("uri").path().to_owned()
     }
 
     #[test]
     fn defaults_exact_and_prefix() {
         let mut e = Exclusions::default();
-        assert!(e.matches(&parts("/healthz")));
-        assert!(e.matches(&parts("/metrics?x=1")));
-        assert!(!e.matches(&parts("/healthz/deep")), "default rules are exact");
+        assert!(e.matches_path(&path("/healthz")));
+        assert!(e.matches_path(&path("/metrics?x=1")));
+        assert!(!e.matches_path(&path("/healthz/deep")), "default rules are exact");
         e.add_prefix("/internal/".into());
-        assert!(e.matches(&parts("/internal/debug")));
-        assert!(!e.matches(&parts("/orders")));
-        assert!(!Exclusions::none().matches(&parts("/health")));
+        assert!(e.matches_path(&path("/internal/debug")));
+        assert!(!e.matches_path(&path("/orders")));
+        assert!(!Exclusions::none().matches_path(&path("/health")));
     }
 }

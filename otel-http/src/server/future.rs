@@ -8,6 +8,7 @@ use std::task::{Context as TaskContext, Poll};
 use http::Response;
 
 use super::call::Call;
+use super::head::TowerResponse;
 
 otel_kit_core::response_future! {
     /// The response future of [`ServerService`](super::ServerService).
@@ -39,7 +40,7 @@ otel_kit_core::response_future! {
     /// let future: ResponseFuture<_> = service.call(http::Request::new(()));
     /// drop(future); // recorded as cancelled
     /// ```
-    pub struct ResponseFuture(Call), pub(super) fn new;
+    pub struct ResponseFuture(Call), pub(crate) fn new;
 }
 
 impl<F, B, E> Future for ResponseFuture<F>
@@ -60,7 +61,10 @@ where
                     // The response hook sees the head as `Parts`; moving the parts out and
                     // back allocates nothing.
                     let (mut head, body) = response.into_parts();
-                    call.respond(&mut head, &body);
+                    call.respond(&mut TowerResponse {
+                        head: &mut head,
+                        body: &body,
+                    });
                     Ok(Response::from_parts(head, body))
                 }
                 Err(error) => {

@@ -1,6 +1,7 @@
 //! The server's metric instruments, resolved with the tracer and the propagator by the
 //! layer's [`Resolver`](otel_kit_core::Resolver).
 
+use std::marker::PhantomData;
 use std::sync::OnceLock;
 use std::thread::LocalKey;
 
@@ -8,13 +9,38 @@ use opentelemetry::metrics::{Histogram, Meter, UpDownCounter};
 use opentelemetry::{InstrumentationScope, KeyValue};
 use opentelemetry_semantic_conventions::metric as semconv;
 use otel_kit_core::Cache;
+use otel_kit_core::hooks::Signatures;
 
 use super::bound_duration::{BindableSet, BoundDurations};
+use super::layer::ServerHooks;
 use crate::conventions::DURATION_BUCKETS;
 
-/// The server's instruments. The opt-in ones are built on first use: creating an
-/// instrument registers it with the SDK, which a layer without the option must not do.
-pub(crate) struct Instruments {
+/// A server front-end (the tower layer, the actix-web middleware), known by its hook
+/// types: what its [`Instruments`] are switched by and cached in.
+pub(crate) trait Front: Signatures {
+    /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java
+    /// agent's switches").
+    const SWITCHES: &'static [&'static str];
+
+    /// Each thread's copy of this front-end's resolved providers and instruments.
+    fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
+}
+
+impl Front for ServerHooks {
+    const SWITCHES: &'static [&'static str] = &["HTTP_SERVER", "AXUM", "HYPER"];
+
+    fn cache() -> &'static LocalKey<Cache<Instruments<Self>>> {
+        thread_local! {
+            static CACHE: Cache<Instruments<ServerHooks>> = const { Cache::new() };
+        }
+        &CACHE
+    }
+}
+
+/// The server's instruments, of front-end `H`. The opt-in ones are built on first use:
+/// creating an instrument registers it with the SDK, which a layer without the option
+/// must not do.
+pub(crate) struct Instruments<H: ?Sized = ServerHooks> {
     meter: Meter,
     duration: Histogram<f64>,
     /// `duration` bound per attribute set; dropped with these instruments, so a new
@@ -23,11 +49,11 @@ pub(crate) struct Instruments {
     active: OnceLock<UpDownCounter<i64>>,
     request_size: OnceLock<Histogram<u64>>,
     response_size: OnceLock<Histogram<u64>>,
+    front: PhantomData<fn() -> H>,
 }
 
-impl otel_kit_core::Instruments for Instruments {
-    /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java agent's switches").
-    const SWITCHES: &'static [&'static str] = &["HTTP_SERVER", "AXUM", "HYPER"];
+impl<H: Front> otel_kit_core::Instruments for Instruments<H> {
+    const SWITCHES: &'static [&'static str] = H::SWITCHES;
 
     fn scope() -> InstrumentationScope {
         crate::SCOPE.get()
@@ -47,22 +73,20 @@ impl otel_kit_core::Instruments for Instruments {
             active: OnceLock::new(),
             request_size: OnceLock::new(),
             response_size: OnceLock::new(),
+            front: PhantomData,
         }
     }
 
     fn cache() -> &'static LocalKey<Cache<Self>> {
-        thread_local! {
-            static CACHE: Cache<Instruments> = const { Cache::new() };
-        }
-        &CACHE
+        H::cache()
     }
 }
 
-impl Instruments {
+impl<H: ?Sized> Instruments<H> {
     /// Records `seconds` on `http.server.request.duration` for `attributes`, through a
     /// bound histogram when `set` describes them all (see [`BoundDurations`]). Call
     /// with the request's context attached, for the exemplar.
-    pub(super) fn record_duration(
+    pub(crate) fn record_duration(
         &self,
         seconds: f64,
         attributes: &[KeyValue],
@@ -73,7 +97,7 @@ impl Instruments {
     }
 
     /// `http.server.active_requests`, built on first use.
-    pub(super) fn active(&self) -> &UpDownCounter<i64> {
+    pub(crate) fn active(&self) -> &UpDownCounter<i64> {
         self.active.get_or_init(|| {
             self.meter
                 .i64_up_down_counter(semconv::HTTP_SERVER_ACTIVE_REQUESTS)
@@ -84,7 +108,7 @@ impl Instruments {
     }
 
     /// `http.server.request.body.size`, built on first use.
-    pub(super) fn request_size(&self) -> &Histogram<u64> {
+    pub(crate) fn request_size(&self) -> &Histogram<u64> {
         self.request_size.get_or_init(|| {
             body_size(
                 &self.meter,
@@ -95,7 +119,7 @@ impl Instruments {
     }
 
     /// `http.server.response.body.size`, built on first use.
-    pub(super) fn response_size(&self) -> &Histogram<u64> {
+    pub(crate) fn response_size(&self) -> &Histogram<u64> {
         self.response_size.get_or_init(|| {
             body_size(
                 &self.meter,

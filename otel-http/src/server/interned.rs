@@ -78,7 +78,7 @@ impl<K> Recent<K> {
 type HostKey = (Box<[u8]>, Option<u16>);
 
 /// Host and port out of a `Host` header's bytes; `None` when malformed.
-pub(super) type ParseHost = fn(&[u8]) -> Option<(&str, Option<u16>)>;
+pub(crate) type ParseHost = fn(&[u8]) -> Option<(&str, Option<u16>)>;
 
 thread_local! {
     static HOST_HEADERS: RefCell<Recent<HostKey>> = const { RefCell::new(Recent::new()) };
@@ -89,7 +89,7 @@ thread_local! {
 }
 
 /// The `http.route` value and the span name `{method} {route}` for a route template.
-pub(super) fn route(route: &str, method: &str) -> (StringValue, Cow<'static, str>) {
+pub(crate) fn route(route: &str, method: &str) -> (StringValue, Cow<'static, str>) {
     let found = ROUTES.try_with(|routes| {
         let mut routes = routes.try_borrow_mut().ok()?;
         // Looked up by `&str`: the entry API would allocate the key's `Box<str>` on every
@@ -132,7 +132,7 @@ fn span_name(name: String) -> Cow<'static, str> {
 }
 
 /// `server.address`.
-pub(super) fn host(host: &str) -> StringValue {
+pub(crate) fn host(host: &str) -> StringValue {
     recent_string(&HOSTS, host)
 }
 
@@ -140,7 +140,7 @@ pub(super) fn host(host: &str) -> StringValue {
 /// `server.address` and `server.port` of a `Host` header: `parse` (host and port, or
 /// `None` when malformed) runs once per distinct header value and thread; the recent
 /// values are kept by their bytes, so a repeated header costs one comparison.
-pub(super) fn host_header(raw: &[u8], parse: ParseHost) -> Option<(StringValue, Option<u16>)> {
+pub(crate) fn host_header(raw: &[u8], parse: ParseHost) -> Option<(StringValue, Option<u16>)> {
     let cached = HOST_HEADERS.try_with(|recent| {
         let mut recent = recent.try_borrow_mut().ok()?;
         if let Some(((_, port), value)) = recent.slots.iter().find(|((bytes, _), _)| **bytes == *raw) {
@@ -163,7 +163,7 @@ pub(super) fn host_header(raw: &[u8], parse: ParseHost) -> Option<(StringValue, 
     }
 }
 
-pub(super) fn user_agent(agent: &[u8]) -> StringValue {
+pub(crate) fn user_agent(agent: &[u8]) -> StringValue {
     match std::str::from_utf8(agent) {
         Ok(agent) => recent_string(&AGENTS, agent),
         Err(_) => StringValue::from(String::from_utf8_lossy(agent).into_owned()),
@@ -171,7 +171,7 @@ pub(super) fn user_agent(agent: &[u8]) -> StringValue {
 }
 
 /// `client.address` and `network.peer.address`.
-pub(super) fn client_address(ip: IpAddr) -> StringValue {
+pub(crate) fn client_address(ip: IpAddr) -> StringValue {
     CLIENTS
         .try_with(|recent| {
             let mut recent = recent.try_borrow_mut().ok()?;

@@ -7,31 +7,79 @@ use otel_kit_core::Resolver;
 use otel_kit_core::hooks::Hooks;
 
 use super::exclude::Exclusions;
-use super::instruments::Instruments;
+use super::instruments::{Front, Instruments};
 use super::origin::OriginRules;
-use crate::conventions::KnownMethods;
 use crate::conventions::from_switches::HttpSettings;
 
 otel_kit_core::hook_signatures!(
-    pub(super) ServerHooks: request [&Parts], response &ResponseParts, reserved &[
+    pub(crate) ServerHooks: request [&Parts], response &ResponseParts, reserved &[
         semconv::HTTP_REQUEST_METHOD, semconv::URL_SCHEME, semconv::NETWORK_PROTOCOL_VERSION,
         semconv::HTTP_ROUTE, semconv::HTTP_RESPONSE_STATUS_CODE, semconv::ERROR_TYPE,
     ]
 );
 
-/// Everything a [`ServerLayer`] was configured with, shared by its services.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Config {
-    pub(super) hooks: Hooks<ServerHooks>,
-    pub(super) resolver: Resolver<Instruments>,
-    pub(super) exclusions: Exclusions,
+/// Everything a [`ServerLayer`] (or the actix-web middleware, with its own hook types
+/// `H`) was configured with, shared by its services.
+pub(crate) struct Config<H: Front = ServerHooks> {
+    pub(crate) hooks: Hooks<H>,
+    pub(crate) resolver: Resolver<Instruments<H>>,
+    pub(crate) exclusions: Exclusions,
     /// Header capture and known methods: the builder's, else the switches'.
-    pub(super) http: HttpSettings,
-    pub(super) active_requests: bool,
-    pub(super) body_sizes: bool,
-    pub(super) echo_traceparent: bool,
-    pub(super) public_endpoint: bool,
-    pub(super) origin: OriginRules,
+    pub(crate) http: HttpSettings,
+    pub(crate) active_requests: bool,
+    pub(crate) body_sizes: bool,
+    pub(crate) echo_traceparent: bool,
+    pub(crate) public_endpoint: bool,
+    pub(crate) origin: OriginRules,
+}
+
+// By hand: derived, they would ask `H` (a marker type) to be `Clone` and `Default`.
+impl<H: Front> Clone for Config<H> {
+    fn clone(&self) -> Self {
+        Self {
+            hooks: self.hooks.clone(),
+            resolver: self.resolver.clone(),
+            exclusions: self.exclusions.clone(),
+            http: self.http.clone(),
+            active_requests: self.active_requests,
+            body_sizes: self.body_sizes,
+            echo_traceparent: self.echo_traceparent,
+            public_endpoint: self.public_endpoint,
+            origin: self.origin,
+        }
+    }
+}
+
+impl<H: Front> Default for Config<H> {
+    fn default() -> Self {
+        Self {
+            hooks: Hooks::default(),
+            resolver: Resolver::default(),
+            exclusions: Exclusions::default(),
+            http: HttpSettings::default(),
+            active_requests: false,
+            body_sizes: false,
+            echo_traceparent: false,
+            public_endpoint: false,
+            origin: OriginRules::default(),
+        }
+    }
+}
+
+impl<H: Front> std::fmt::Debug for Config<H> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("hooks", &self.hooks)
+            .field("resolver", &self.resolver)
+            .field("exclusions", &self.exclusions)
+            .field("http", &self.http)
+            .field("active_requests", &self.active_requests)
+            .field("body_sizes", &self.body_sizes)
+            .field("echo_traceparent", &self.echo_traceparent)
+            .field("public_endpoint", &self.public_endpoint)
+            .field("origin", &self.origin)
+            .finish()
+    }
 }
 
 otel_kit_core::tower_layer! {
@@ -126,161 +174,11 @@ otel_kit_core::tower_layer! {
     /// assert_eq!(response.into_body(), "hello");
     /// # });
     /// ```
-    pub struct ServerService, fields pub(super), example "otel_kit_http";
+    pub struct ServerService, fields pub(crate), example "otel_kit_http";
 }
 
 impl ServerLayer {
-    /// Sets which methods are recorded as themselves; others become `_OTHER`.
-    ///
-    /// ```
-    /// use otel_kit_http::{ServerLayer, conventions::KnownMethods};
-    ///
-    /// let purge = http::Method::from_bytes(b"PURGE").unwrap();
-    /// let layer = ServerLayer::new().known_methods(KnownMethods::default().with(purge));
-    /// # let _ = layer;
-    /// ```
-    pub fn known_methods(self, methods: KnownMethods) -> Self {
-        self.edit(|c| c.http.set_known_methods(methods))
-    }
-
-    /// Also excludes requests whose path is exactly `path`: they get no span and no
-    /// metric, but the handler still runs inside the incoming trace context.
-    ///
-    /// ```
-    /// let layer = otel_kit_http::ServerLayer::new().exclude_path("/status");
-    /// # let _ = layer;
-    /// ```
-    pub fn exclude_path(self, path: impl Into<String>) -> Self {
-        self.edit(|c| c.exclusions.add_exact(path.into()))
-    }
-
-    /// Also excludes requests whose path starts with `prefix`.
-    ///
-    /// ```
-    /// let layer = otel_kit_http::ServerLayer::new().exclude_prefix("/internal/");
-    /// # let _ = layer;
-    /// ```
-    pub fn exclude_prefix(self, prefix: impl Into<String>) -> Self {
-        self.edit(|c| c.exclusions.add_prefix(prefix.into()))
-    }
-
-    /// Declares that every connection of this server is TLS it terminates itself
-    /// (rustls in process, axum-server's `bind_rustls`, ...): a request whose URI names
-    /// no scheme (every HTTP/1.1 request) gets `url.scheme = "https"`, on the span and
-    /// the duration. HTTP/2 requests carry their `:scheme`, which is used as it is. Off
-    /// by default (`http`). A server with a plain listener too should leave it off and
-    /// mark the TLS listener's requests with
-    /// [`TlsConnection`](crate::server::TlsConnection) instead, which is read per request
-    /// before this setting.
-    ///
-    /// ```
-    /// let layer = otel_kit_http::ServerLayer::new().served_over_tls(true);
-    /// # let _ = layer;
-    /// ```
-    pub fn served_over_tls(self, tls: bool) -> Self {
-        self.edit(|c| c.origin.tls = tls)
-    }
-
-    /// Trusts the `Forwarded` header (RFC 7239), or else `X-Forwarded-Proto`,
-    /// `X-Forwarded-Host` and `X-Forwarded-For`, for `url.scheme`, `server.address` /
-    /// `server.port` and `client.address`: set it when the service runs behind a
-    /// reverse proxy or load balancer that sets them and strips what clients send. Off
-    /// by default, because any client can send these headers: trusted, a forged `https`
-    /// or host would go into the metrics. Only the first element (the proxy nearest the
-    /// client) is read, `proto` only as `http` or `https`, `for` only as an IP address;
-    /// a malformed value is ignored. `network.peer.address` / `network.peer.port` stay
-    /// the connection's peer (the proxy).
-    ///
-    /// ```
-    /// // Behind a TLS-terminating load balancer.
-    /// let layer = otel_kit_http::ServerLayer::new().trust_forwarded_headers(true);
-    /// # let _ = layer;
-    /// ```
-    pub fn trust_forwarded_headers(self, trust: bool) -> Self {
-        self.edit(|c| c.origin.trust_forwarded = trust)
-    }
-
-    /// Removes every exclusion rule, the defaults and the `exclude_when` predicates
-    /// included; rules added afterwards apply.
-    ///
-    /// ```
-    /// // Trace `/health` too, but not `/metrics`.
-    /// let layer = otel_kit_http::ServerLayer::new().exclude_nothing().exclude_path("/metrics");
-    /// # let _ = layer;
-    /// ```
-    pub fn exclude_nothing(self) -> Self {
-        self.edit(|c| {
-            c.exclusions = Exclusions::none();
-            c.hooks.exclude.clear();
-        })
-    }
-
-    /// Captures these request headers as `http.request.header.<name>` span attributes
-    /// (credentials are never captured, see [`HeaderCapture`](crate::conventions::HeaderCapture)).
-    ///
-    /// ```
-    /// let layer = otel_kit_http::ServerLayer::new().capture_request_headers(["x-request-id"]);
-    /// # let _ = layer;
-    /// ```
-    pub fn capture_request_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
-        self.edit(|c| c.http.set_headers(|h| h.request(names)))
-    }
-
-    /// Captures these response headers as `http.response.header.<name>` span attributes.
-    ///
-    /// ```
-    /// let layer = otel_kit_http::ServerLayer::new().capture_response_headers(["content-type"]);
-    /// # let _ = layer;
-    /// ```
-    pub fn capture_response_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
-        self.edit(|c| c.http.set_headers(|h| h.response(names)))
-    }
-
-    /// Records the opt-in `http.server.active_requests` up-down counter.
-    ///
-    /// ```
-    /// let layer = otel_kit_http::ServerLayer::new().active_requests(true);
-    /// # let _ = layer;
-    /// ```
-    pub fn active_requests(self, enabled: bool) -> Self {
-        self.edit(|c| c.active_requests = enabled)
-    }
-
-    /// Records the opt-in `http.server.request.body.size` and
-    /// `http.server.response.body.size` histograms, from `Content-Length` when the
-    /// message has one (streamed bodies without it are not counted).
-    ///
-    /// ```
-    /// let layer = otel_kit_http::ServerLayer::new().body_sizes(true);
-    /// # let _ = layer;
-    /// ```
-    pub fn body_sizes(self, enabled: bool) -> Self {
-        self.edit(|c| c.body_sizes = enabled)
-    }
-
-    /// Adds a `traceparent` header naming the server span to each traced response, so
-    /// a caller without tracing can quote the trace id in a bug report. Off by default:
-    /// it discloses trace ids to every client.
-    ///
-    /// ```
-    /// let layer = otel_kit_http::ServerLayer::new().echo_traceparent(true);
-    /// # let _ = layer;
-    /// ```
-    pub fn echo_traceparent(self, enabled: bool) -> Self {
-        self.edit(|c| c.echo_traceparent = enabled)
-    }
-
-    /// For endpoints that face the internet: the incoming trace context is not trusted.
-    /// Each request starts a new trace whose server span links to the caller's span
-    /// context (when there is a valid one), and the caller's baggage is dropped.
-    ///
-    /// ```
-    /// let layer = otel_kit_http::ServerLayer::new().public_endpoint(true);
-    /// # let _ = layer;
-    /// ```
-    pub fn public_endpoint(self, enabled: bool) -> Self {
-        self.edit(|c| c.public_endpoint = enabled)
-    }
+    super::builders::server_builders!(layer "otel_kit_http::ServerLayer");
 
     otel_kit_core::hook_builders!(
         crate "otel_kit_http", layer "ServerLayer", config Config, hooks ServerHooks, request [&Parts] "parts",

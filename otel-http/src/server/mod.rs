@@ -63,15 +63,17 @@
 //! without it the layer works on any tower service, with no route and no peer.
 
 mod bound_duration;
-mod call;
-mod exclude;
+pub(crate) mod builders;
+pub(crate) mod call;
+pub(crate) mod exclude;
 mod future;
-mod instruments;
+pub(crate) mod head;
+pub(crate) mod instruments;
 mod interned;
-mod layer;
-mod origin;
+pub(crate) mod layer;
+pub(crate) mod origin;
 mod service;
-mod start;
+pub(crate) mod start;
 mod tls_connection;
 
 pub use crate::INSTRUMENTATION_SCOPE;

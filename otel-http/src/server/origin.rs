@@ -17,12 +17,11 @@
 
 use std::net::IpAddr;
 
+use http::HeaderName;
 use http::header::{FORWARDED, HOST};
-use http::request::Parts;
-use http::{HeaderMap, HeaderName};
 use opentelemetry::StringValue;
 
-use super::TlsConnection;
+use super::head::ServerRequest;
 use super::interned;
 
 const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
@@ -35,60 +34,56 @@ const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 const MAX_FORWARDED: usize = 512;
 
 /// A request's origin, as the span and the metric record it.
-pub(super) struct Origin {
+pub(crate) struct Origin {
     /// `url.scheme`: `http` or `https`.
-    pub(super) scheme: &'static str,
+    pub(crate) scheme: &'static str,
     /// `server.address` and `server.port` (the port only when given).
-    pub(super) server: Option<(StringValue, Option<u16>)>,
+    pub(crate) server: Option<(StringValue, Option<u16>)>,
     /// `client.address`.
-    pub(super) client: Option<StringValue>,
+    pub(crate) client: Option<StringValue>,
     /// `network.peer.address` and `network.peer.port`: the socket's peer.
-    pub(super) peer: Option<(StringValue, u16)>,
+    pub(crate) peer: Option<(StringValue, u16)>,
 }
 
 /// How a layer reads a request's origin.
 #[derive(Debug, Clone, Copy, Default)]
-pub(super) struct OriginRules {
+pub(crate) struct OriginRules {
     /// The server terminates TLS itself: a request that names no scheme is `https`.
-    pub(super) tls: bool,
+    pub(crate) tls: bool,
     /// A trusted proxy sets `Forwarded` / `X-Forwarded-*`.
-    pub(super) trust_forwarded: bool,
+    pub(crate) trust_forwarded: bool,
 }
 
 impl OriginRules {
-    pub(super) fn origin(self, request: &Parts) -> Origin {
-        let headers = &request.headers;
+    pub(crate) fn origin<R: ServerRequest + ?Sized>(self, request: &R) -> Origin {
         let forwarded = if self.trust_forwarded {
-            Forwarded::read(headers)
+            Forwarded::read(request)
         } else {
             Forwarded::default()
         };
         // The original client's scheme if a trusted proxy named it, else the
         // immediate peer request's (the semantic conventions' order).
         let scheme = forwarded.proto.unwrap_or_else(|| {
-            if request.extensions.get::<TlsConnection>().is_some() {
+            if request.over_tls() {
                 return "https";
             }
-            match request.uri.scheme_str() {
+            match request.uri_scheme() {
                 Some("https") => "https",
                 Some(_) => "http",
                 None if self.tls => "https",
                 None => "http",
             }
         });
-        let server = match (forwarded.host, request.uri.authority()) {
+        let server = match (forwarded.host, request.uri_authority()) {
             (Some((host, port)), _) => Some((interned::host(without_brackets(host)), port)),
-            (None, Some(authority)) => Some((
-                interned::host(without_brackets(authority.host())),
-                authority.port_u16(),
-            )),
+            (None, Some((host, port))) => Some((interned::host(without_brackets(host)), port)),
             // The common case (HTTP/1.1): the same `Host` bytes on every request, so
             // its parsed, shared form is kept per thread by those bytes.
-            (None, None) => headers
-                .get(HOST)
-                .and_then(|host| interned::host_header(host.as_bytes(), host_header)),
+            (None, None) => request
+                .header(&HOST)
+                .and_then(|host| interned::host_header(host, host_header)),
         };
-        let peer = peer_address(&request.extensions);
+        let peer = request.peer().map(|peer| (peer.ip(), peer.port()));
         let client = forwarded
             .client
             .or(peer.map(|(ip, _)| ip))
@@ -113,14 +108,12 @@ struct Forwarded<'a> {
 impl<'a> Forwarded<'a> {
     /// `Forwarded`'s first element when the request has the header, else the
     /// `X-Forwarded-*` headers' first values.
-    fn read(headers: &'a HeaderMap) -> Self {
-        if let Some(value) = headers.get(FORWARDED) {
-            return bounded(value.as_bytes())
-                .map(Self::parse_forwarded)
-                .unwrap_or_default();
+    fn read<R: ServerRequest + ?Sized>(request: &'a R) -> Self {
+        if let Some(value) = request.header(&FORWARDED) {
+            return bounded(value).map(Self::parse_forwarded).unwrap_or_default();
         }
         let first = |name: &HeaderName| {
-            let value = bounded(headers.get(name)?.as_bytes())?;
+            let value = bounded(request.header(name)?)?;
             Some(value.split(',').next().unwrap_or(value).trim())
         };
         Self {
@@ -253,23 +246,13 @@ fn split_host_port(value: &str) -> Option<(&str, Option<u16>)> {
     Some((host, port))
 }
 
-/// The socket's peer from axum's `ConnectInfo<SocketAddr>`, present when the app is
-/// served with `into_make_service_with_connect_info::<SocketAddr>()`.
-#[cfg(feature = "axum")]
-fn peer_address(extensions: &http::Extensions) -> Option<(IpAddr, u16)> {
-    extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| (info.0.ip(), info.0.port()))
-}
-
-#[cfg(not(feature = "axum"))]
-fn peer_address(_extensions: &http::Extensions) -> Option<(IpAddr, u16)> {
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use http::request::Parts;
+
+    use crate::server::TlsConnection;
 
     fn parts(headers: &[(&str, &str)]) -> Parts {
         let mut request = http::Request::get("/orders").header("host", "backend:8080");

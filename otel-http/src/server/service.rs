@@ -10,7 +10,7 @@ use tower::Service;
 
 use super::future::ResponseFuture;
 use super::layer::ServerService;
-use super::start::start;
+use super::start::{excluded, start, untraced_context};
 
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ServerService<S>
 where
@@ -30,17 +30,9 @@ where
         // Predicates and hooks see the request head as `Parts`; moving the parts out and
         // back allocates nothing.
         let (parts, body) = request.into_parts();
-        if self.config.exclusions.matches(&parts) || self.config.hooks.excludes(|exclude| exclude(&parts)) {
-            // No telemetry of our own, but the handler still continues the caller's
-            // trace (unless the endpoint does not trust callers). No clock read: the
-            // thread's copy of the globals is refreshed by traced requests.
-            let cx = if self.config.public_endpoint {
-                None
-            } else {
-                self.config
-                    .resolver
-                    .with(None, |resolved| resolved.incoming_context(&parts.headers))
-            };
+        if excluded(&self.config, &parts) {
+            // No telemetry of our own, but the handler still continues the caller's trace.
+            let cx = untraced_context(&self.config, &parts);
             let request = Request::from_parts(parts, body);
             return ResponseFuture::new(CallFuture::start_untraced(cx, || self.inner.call(request)));
         }

@@ -7,17 +7,17 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Instant;
 
-use http::request::Parts;
-use http::{Extensions, HeaderMap, header};
+use http::header;
 use opentelemetry::trace::{Link, Span as _, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, Value};
 use opentelemetry_semantic_conventions::attribute as semconv;
 
 use super::call::Call;
+use super::head::{ServerRequest, content_length};
 use super::instruments::Instruments;
 use super::interned;
 use super::layer::Config;
-use crate::conventions::{protocol_version, redact_query};
+use crate::conventions::redact_query;
 use otel_kit_core::{Resolved, ServerSpan, SpanAttributes};
 
 /// Starts the SERVER span for a traced request. Returns the context the handler runs
@@ -28,23 +28,23 @@ use otel_kit_core::{Resolved, ServerSpan, SpanAttributes};
 /// allocates for the span and, for a recorded span, the context entry that stores it as
 /// the [`ServerSpan`]; every other value is `'static` or shared ([`interned`]). The
 /// application's hooks allocate only when set.
-pub(super) fn start(
-    config: &Arc<Config>,
-    request: &Parts,
-    resolved: &Resolved<Instruments>,
+pub(crate) fn start<R: ServerRequest + ?Sized>(
+    config: &Arc<Config<R::Hooks>>,
+    request: &R,
+    resolved: &Resolved<Instruments<R::Hooks>>,
     started: Instant,
-) -> Call {
-    let headers = &request.headers;
-    let incoming = resolved.incoming_context(headers);
-    let (method_str, original) = config.http.known_methods(Side::Server).normalize(&request.method);
+) -> Call<R::Hooks> {
+    let incoming = resolved.incoming_context(request.headers());
+    let request_method = request.method();
+    let (method_str, original) = config.http.known_methods(Side::Server).normalize(&request_method);
     let method = static_method(method_str).map_or_else(|| Value::from(method_str.to_owned()), Value::from);
     // Unknown methods name the span `HTTP ...`: a scanner sending random methods
     // cannot create random span names.
     let name_method = if original.is_some() { "HTTP" } else { method_str };
     // The raw path is never used in the name: it is unbounded and may carry identifiers.
-    let (route, mut name) = match matched_route(&request.extensions) {
+    let (route, mut name) = match request.route() {
         Some(route) => {
-            let (route, name) = interned::route(route, name_method);
+            let (route, name) = interned::route(&route, name_method);
             (Some(route), name)
         }
         None => (
@@ -52,15 +52,16 @@ pub(super) fn start(
             static_method(name_method).map_or_else(|| Cow::Owned(name_method.to_owned()), Cow::Borrowed),
         ),
     };
-    if let Some(span_name) = &config.hooks.span_name
-        && let Some(chosen) = span_name(request)
-    {
-        name = chosen;
-    }
-    let uri = &request.uri;
+    let named_by_hook = match request.span_name(&config.hooks) {
+        Some(chosen) => {
+            name = chosen;
+            true
+        }
+        None => false,
+    };
     let origin = config.origin.origin(request);
     let scheme = origin.scheme;
-    let version = protocol_version(request.version);
+    let version = request.protocol_version();
 
     // Room for the closing attributes too (status code, `error.type`, captured
     // response headers), so the vector the span keeps never grows.
@@ -73,8 +74,8 @@ pub(super) fn start(
             original.to_owned(),
         ));
     }
-    attributes.push(KeyValue::new(semconv::URL_PATH, uri.path().to_owned()));
-    if let Some(query) = uri.query() {
+    attributes.push(KeyValue::new(semconv::URL_PATH, request.path().to_owned()));
+    if let Some(query) = request.query() {
         attributes.push(KeyValue::new(
             semconv::URL_QUERY,
             redact_query(query).into_owned(),
@@ -100,19 +101,17 @@ pub(super) fn start(
         attributes.push(KeyValue::new(semconv::NETWORK_PEER_ADDRESS, address));
         attributes.push(KeyValue::new(semconv::NETWORK_PEER_PORT, i64::from(port)));
     }
-    if let Some(agent) = headers.get(header::USER_AGENT) {
+    if let Some(agent) = request.header(&header::USER_AGENT) {
         attributes.push(KeyValue::new(
             semconv::USER_AGENT_ORIGINAL,
-            interned::user_agent(agent.as_bytes()),
+            interned::user_agent(agent),
         ));
     }
     if !capture.is_empty() {
-        attributes.extend(capture.request_attributes(headers));
+        attributes.extend(capture.request_attributes(request.headers()));
     }
     // Before the span starts, so that samplers see what the application adds.
-    if let Some(add) = &config.hooks.request_span_attributes {
-        add(request, &mut SpanAttributes::new(&mut attributes));
-    }
+    request.add_span_attributes(&config.hooks, &mut SpanAttributes::new(&mut attributes));
 
     // A literal rather than the builder's by-value methods: each of those moves the
     // whole (large) builder.
@@ -122,7 +121,7 @@ pub(super) fn start(
         attributes: Some(attributes),
         ..SpanBuilder::default()
     };
-    let metric_attributes = config.hooks.metric_attributes(|add, metric| add(request, metric));
+    let metric_attributes = request.metric_attributes(&config.hooks);
     let parent = if config.public_endpoint {
         if let Some(caller) = incoming.as_ref().map(|cx| cx.span().span_context().clone())
             && caller.is_valid()
@@ -142,22 +141,45 @@ pub(super) fn start(
         cx = ServerSpan::stored_in(cx);
     }
 
-    let call = Call::new(
+    let mut call = Call::new(
         (cx, recording),
         config,
         started,
         (method, scheme, version, route),
         metric_attributes,
-        content_length(headers),
+        content_length(request.header(&header::CONTENT_LENGTH)),
     );
+    if named_by_hook {
+        call.keep_name();
+    }
     if config.active_requests {
         let _guard = call.context().clone().attach();
-        resolved
-            .instruments()
-            .active()
-            .add(1, &call.metric_attributes()[..Call::ACTIVE_ATTRIBUTES]);
+        resolved.instruments().active().add(
+            1,
+            &call.metric_attributes()[..Call::<R::Hooks>::ACTIVE_ATTRIBUTES],
+        );
     }
     call
+}
+
+/// Whether the request is excluded: by a path rule, then by an `exclude_when` predicate.
+pub(crate) fn excluded<R: ServerRequest + ?Sized>(config: &Config<R::Hooks>, request: &R) -> bool {
+    config.exclusions.matches_path(request.path()) || request.excluded_by(&config.hooks)
+}
+
+/// The context an excluded request's handler runs in: the caller's, unless the
+/// endpoint does not trust callers. No clock read: the thread's copy of the globals is
+/// refreshed by traced requests.
+pub(crate) fn untraced_context<R: ServerRequest + ?Sized>(
+    config: &Config<R::Hooks>,
+    request: &R,
+) -> Option<Context> {
+    if config.public_endpoint {
+        return None;
+    }
+    config
+        .resolver
+        .with(None, |resolved| resolved.incoming_context(request.headers()))
 }
 
 /// The `'static` spelling of a standard method, so the common case allocates nothing.
@@ -176,21 +198,4 @@ fn static_method(method: &str) -> Option<&'static str> {
         "HTTP" => "HTTP",
         _ => return None,
     })
-}
-
-/// The route template axum matched (`/users/{id}`, nested prefixes included).
-#[cfg(feature = "axum")]
-fn matched_route(extensions: &Extensions) -> Option<&str> {
-    extensions
-        .get::<axum::extract::MatchedPath>()
-        .map(axum::extract::MatchedPath::as_str)
-}
-
-#[cfg(not(feature = "axum"))]
-fn matched_route(_extensions: &Extensions) -> Option<&str> {
-    None
-}
-
-pub(super) fn content_length(headers: &HeaderMap) -> Option<u64> {
-    headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
 }

@@ -6,7 +6,8 @@ use opentelemetry::logs::Severity;
 use opentelemetry::trace::SpanKind;
 use otel_kit_testing::{Conformance, TestTelemetry};
 
-use crate::support::client::{client, closed_port, start_server};
+use crate::support::client::{assert_cancelled, client, closed_port, start_server};
+use crate::support::exception_events;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_404_and_500_are_errors() {
@@ -171,14 +172,6 @@ async fn timeout_is_a_timeout_error() {
         .is_in_span(&span);
 }
 
-/// How many exception events (`*.exception` log records) there are among `logs`.
-fn exception_events(logs: &otel_kit_testing::Logs) -> usize {
-    logs.as_slice()
-        .iter()
-        .filter(|r| r.event_name.ends_with(".exception"))
-        .count()
-}
-
 /// A middleware below ours that fails the request with its own error.
 struct Refuses;
 
@@ -238,36 +231,5 @@ async fn a_request_the_caller_cancels_is_not_an_error() {
     .await;
     assert!(gave_up.is_err(), "the server answers after 2s");
 
-    // Semantic conventions 1.41+: a cancellation on purpose leaves the status Unset and
-    // sets no error.type, on the span and on the duration.
-    let spans = t.spans();
-    let span = spans
-        .span("GET")
-        .has_status_unset()
-        .lacks_attribute("error.type")
-        .lacks_attribute("http.response.status_code")
-        .has_duration_at_most(Duration::from_secs(1));
-    let metrics = t.metrics();
-    let point = metrics
-        .metric(opentelemetry_semantic_conventions::metric::HTTP_CLIENT_REQUEST_DURATION)
-        .has_point_count(1)
-        .histogram_point(&[("http.request.method", "GET".into())])
-        .has_count(1);
-    let keys: Vec<&str> = point
-        .record()
-        .attributes
-        .iter()
-        .map(|(k, _)| k.as_str())
-        .collect();
-    assert!(
-        !keys.contains(&"error.type") && !keys.contains(&"http.response.status_code"),
-        "the point is not an error: {keys:?}"
-    );
-    // The span lasts exactly as long as the measurement: one clock reading starts both.
-    let span_seconds = span.record().duration().as_secs_f64();
-    let point_seconds = point.record().sum.expect("a sum");
-    assert!(
-        (span_seconds - point_seconds).abs() < 1e-6,
-        "span {span_seconds} s, duration point {point_seconds} s"
-    );
+    assert_cancelled(&t);
 }

@@ -14,7 +14,7 @@ use otel_kit_http::{ClientMiddleware, ServerLayer};
 use crate::support::server::serve;
 
 /// `init()` over exactly these variables, exporting nothing, its spans kept in memory.
-fn init(variables: &[(&str, &str)]) -> (otel_kit_init::Telemetry, InMemorySpanExporter) {
+pub(crate) fn init(variables: &[(&str, &str)]) -> (otel_kit_init::Telemetry, InMemorySpanExporter) {
     let spans = InMemorySpanExporter::default();
     let telemetry = otel_kit_init::builder()
         .service_name("switches")
@@ -33,11 +33,11 @@ fn client() -> reqwest_middleware::ClientWithMiddleware {
         .build()
 }
 
-fn strings(value: &'static str) -> Value {
+pub(crate) fn strings(value: &'static str) -> Value {
     Value::Array(opentelemetry::Array::String(vec![value.into()]))
 }
 
-fn attribute(span: &SpanData, key: &str) -> Option<Value> {
+pub(crate) fn attribute(span: &SpanData, key: &str) -> Option<Value> {
     span.attributes
         .iter()
         .find(|kv| kv.key.as_str() == key)
@@ -176,4 +176,57 @@ async fn only_the_instrumentations_switched_on_when_the_common_default_is_off() 
         Some(strings("r-42"))
     );
     assert_eq!(attribute(span, "http.response.header.set-cookie"), None);
+}
+
+/// A side set in code replaces only that side: the server layer's request list from
+/// code, its response list still from the environment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_capture_list_set_in_code_keeps_the_environments_list_of_the_other_side() {
+    if otel_kit_testing::ran_alone(
+        "java_switches::a_capture_list_set_in_code_keeps_the_environments_list_of_the_other_side",
+    ) {
+        return;
+    }
+    let (telemetry, spans) = init(&[
+        (
+            "OTEL_INSTRUMENTATION_HTTP_SERVER_CAPTURE_REQUEST_HEADERS",
+            "x-from-env",
+        ),
+        (
+            "OTEL_INSTRUMENTATION_HTTP_SERVER_CAPTURE_RESPONSE_HEADERS",
+            "x-served-by",
+        ),
+    ]);
+    let app = Router::new()
+        .route("/items", any(|| async { ([("x-served-by", "node-7")], "ok") }))
+        .layer(ServerLayer::new().capture_request_headers(["x-from-code"]));
+    let base = serve(app).await;
+    let response = client()
+        .get(format!("{base}/items"))
+        .header("x-from-code", "code")
+        .header("x-from-env", "env")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), 200);
+    telemetry.force_flush().expect("flush");
+    let finished = spans.get_finished_spans().expect("spans");
+    let server = finished
+        .iter()
+        .find(|s| s.span_kind == SpanKind::Server)
+        .expect("a server span");
+    assert_eq!(
+        attribute(server, "http.request.header.x-from-code"),
+        Some(strings("code"))
+    );
+    assert_eq!(
+        attribute(server, "http.request.header.x-from-env"),
+        None,
+        "code replaces the request list"
+    );
+    assert_eq!(
+        attribute(server, "http.response.header.x-served-by"),
+        Some(strings("node-7")),
+        "the response list still comes from the environment"
+    );
 }

@@ -1,4 +1,4 @@
-//! otel-kit-http's integration tests, one binary: the client middleware (`client`,
+//! otel-kit-http's integration tests, one binary: the actix-web middleware (`actix`), the client middleware (`client`,
 //! `client_chain`, `client_errors`, `client_metrics`, its hooks in `client_hooks`), the
 //! server layer (`server`, `server_context`, `server_errors`, `server_metrics`, its hooks in
 //! `server_hooks`, the server span from handlers in `server_span`, HTTPS and reverse
@@ -6,7 +6,8 @@
 //! in to 50 tests in parallel
 //! (`parallel_providers`), interop with the Python OpenTelemetry SDK
 //! (`python_interop`, its scripts in `python/`) and oversized headers
-//! (`oversized_input`). `support` holds the servers and clients the tests share.
+//! (`oversized_input`), and the tower client layer around hyper-util's client
+//! (`tower_client`). `support` holds the servers and clients the tests share.
 //!
 //! Tests that install the harness globally run one at a time (the harness's global
 //! lock); the others run in parallel. `oversized_input` runs each case alone in a
@@ -18,6 +19,7 @@ use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = COUNTING_ALLOCATOR;
 
+mod actix;
 mod client;
 mod client_chain;
 mod client_errors;
@@ -35,3 +37,4 @@ mod server_metrics;
 mod server_origin;
 mod server_span;
 mod support;
+mod tower_client;

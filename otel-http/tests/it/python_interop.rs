@@ -1,6 +1,6 @@
 //! Cross-language propagation against the Python OpenTelemetry SDK: a Python client
 //! (W3C Trace Context, B3 multi-header, Jaeger, AWS X-Ray) calls our axum service through
-//! `ServerLayer`, and our reqwest client through `ClientMiddleware` calls a Python
+//! `ServerLayer` and our actix-web service through `actix::ServerMiddleware`, and our reqwest client through `ClientMiddleware` calls a Python
 //! `http.server` that extracts the context with the Python SDK's propagator. Both
 //! directions must end up in one trace, parented across the process boundary.
 //!
@@ -18,6 +18,7 @@ use axum::routing::get;
 use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, context::FutureExt as _, global};
 use opentelemetry_sdk::trace::Sampler;
+use otel_kit_http::actix::ServerMiddleware;
 use otel_kit_http::{ClientMiddleware, ServerLayer};
 use otel_kit_init::propagation::{PropagatorName, Propagators};
 use otel_kit_testing::TestTelemetry;
@@ -174,17 +175,25 @@ fn assert_valid_id(id: &str, digits: usize, what: &str) {
 /// Runs `client.py url format`; returns its JSON report. Fails if it does not exit
 /// successfully within `WAIT` (the process is killed then: `kill_on_drop`).
 async fn run_python_client(python: &Path, url: &str, format: Format) -> Value {
-    let output = tokio::time::timeout(
-        WAIT,
-        python_command(python, "client.py")
-            .arg(url)
-            .arg(format.python_name())
-            .stdin(Stdio::null())
-            .output(),
-    )
-    .await
-    .unwrap_or_else(|_| panic!("client.py did not finish within {WAIT:?}"))
-    .expect("run client.py");
+    run_python_client_with(python, url, format, &[]).await
+}
+
+/// `client.py url format baggage`, the baggage as a JSON object.
+async fn run_python_client_with(python: &Path, url: &str, format: Format, baggage: &[&str]) -> Value {
+    let mut command = python_command(python, "client.py");
+    command.arg(url).arg(format.python_name());
+    if !baggage.is_empty() {
+        let entries: serde_json::Map<String, Value> = baggage
+            .iter()
+            .filter_map(|entry| entry.split_once('='))
+            .map(|(k, v)| (k.to_owned(), Value::from(v)))
+            .collect();
+        command.arg(Value::Object(entries).to_string());
+    }
+    let output = tokio::time::timeout(WAIT, command.stdin(Stdio::null()).output())
+        .await
+        .unwrap_or_else(|_| panic!("client.py did not finish within {WAIT:?}"))
+        .expect("run client.py");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -227,7 +236,22 @@ impl PythonServer {
 }
 
 /// Our service: one route behind `ServerLayer`, on an ephemeral port.
-async fn serve_ours() -> String {
+/// Which of our server front-ends the Python client calls.
+#[derive(Clone, Copy, Debug)]
+enum Front {
+    Axum,
+    Actix,
+}
+
+async fn serve_ours(front: Front) -> String {
+    if let Front::Actix = front {
+        return crate::support::actix::serve_actix(ServerMiddleware::new(), |routes| {
+            routes.route(
+                "/interop/{peer}",
+                actix_web::web::get().to(|| async { "hello from rust" }),
+            );
+        });
+    }
     let app = Router::new()
         .route("/interop/{peer}", get(|| async { "hello from rust" }))
         .layer(ServerLayer::new());
@@ -240,7 +264,7 @@ async fn serve_ours() -> String {
 }
 
 /// A Python client span is the remote parent of our SERVER span.
-async fn python_client_parents_our_server_span(test: &str, format: Format) {
+async fn python_client_parents_our_server_span(test: &str, format: Format, front: Front) {
     let Some(python) = python(test) else { return };
     // Parent-based, always off for roots: our span is recorded only if the sampled flag
     // crossed over with the ids.
@@ -249,7 +273,7 @@ async fn python_client_parents_our_server_span(test: &str, format: Format) {
         .build()
         .install_global();
     format.install();
-    let base = serve_ours().await;
+    let base = serve_ours(front).await;
 
     let report = run_python_client(&python, &format!("{base}/interop/python"), format).await;
     assert_eq!(field(&report, "/status"), 200, "{report}");
@@ -280,7 +304,7 @@ async fn python_client_parents_our_server_span(test: &str, format: Format) {
     );
     assert_eq!(flags & SAMPLED, SAMPLED, "sampled: flags {flags:#x}");
     eprintln!(
-        "{test}: client.py sent {sent:?}; our SERVER span {} has OTLP flags {flags:#x}",
+        "{test}: client.py sent {sent:?}; our {front:?} SERVER span {} has OTLP flags {flags:#x}",
         server.record().span_id
     );
 }
@@ -367,13 +391,22 @@ async fn our_client_parents_python_server_span(test: &str, format: Format) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_client_w3c_parents_our_server_span() {
-    python_client_parents_our_server_span("python_client_w3c_parents_our_server_span", Format::W3c).await;
+    python_client_parents_our_server_span(
+        "python_client_w3c_parents_our_server_span",
+        Format::W3c,
+        Front::Axum,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_client_b3_multi_parents_our_server_span() {
-    python_client_parents_our_server_span("python_client_b3_multi_parents_our_server_span", Format::B3Multi)
-        .await;
+    python_client_parents_our_server_span(
+        "python_client_b3_multi_parents_our_server_span",
+        Format::B3Multi,
+        Front::Axum,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -389,8 +422,12 @@ async fn our_client_b3_multi_parents_python_server_span() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_client_jaeger_parents_our_server_span() {
-    python_client_parents_our_server_span("python_client_jaeger_parents_our_server_span", Format::Jaeger)
-        .await;
+    python_client_parents_our_server_span(
+        "python_client_jaeger_parents_our_server_span",
+        Format::Jaeger,
+        Front::Axum,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -401,10 +438,150 @@ async fn our_client_jaeger_parents_python_server_span() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_client_xray_parents_our_server_span() {
-    python_client_parents_our_server_span("python_client_xray_parents_our_server_span", Format::XRay).await;
+    python_client_parents_our_server_span(
+        "python_client_xray_parents_our_server_span",
+        Format::XRay,
+        Front::Axum,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn our_client_xray_parents_python_server_span() {
     our_client_parents_python_server_span("our_client_xray_parents_python_server_span", Format::XRay).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_client_w3c_parents_our_actix_server_span() {
+    python_client_parents_our_server_span(
+        "python_client_w3c_parents_our_actix_server_span",
+        Format::W3c,
+        Front::Actix,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_client_b3_multi_parents_our_actix_server_span() {
+    python_client_parents_our_server_span(
+        "python_client_b3_multi_parents_our_actix_server_span",
+        Format::B3Multi,
+        Front::Actix,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_client_jaeger_parents_our_actix_server_span() {
+    python_client_parents_our_server_span(
+        "python_client_jaeger_parents_our_actix_server_span",
+        Format::Jaeger,
+        Front::Actix,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_client_xray_parents_our_actix_server_span() {
+    python_client_parents_our_server_span(
+        "python_client_xray_parents_our_actix_server_span",
+        Format::XRay,
+        Front::Actix,
+    )
+    .await;
+}
+
+/// The baggage both sides send, with what the Jaeger format URL-encodes (a space, a
+/// slash, a non-ASCII letter).
+const JAEGER_BAGGAGE: [&str; 2] = ["tenant=acme corp", "region=eu/west-ü"];
+
+/// A Python client's `uberctx-` baggage (Python's Jaeger propagator) reaches our
+/// handler's context through otel-kit-init's Jaeger propagator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_client_jaeger_baggage_reaches_our_handler() {
+    use opentelemetry::baggage::BaggageExt as _;
+
+    let test = "python_client_jaeger_baggage_reaches_our_handler";
+    let Some(python) = python(test) else { return };
+    let _t = TestTelemetry::new().install_global();
+    Format::Jaeger.install();
+    let app = Router::new()
+        .route(
+            "/baggage",
+            get(|| async {
+                let cx = Context::current();
+                let mut entries: Vec<String> = cx
+                    .baggage()
+                    .iter()
+                    .map(|(k, (v, _))| format!("{k}={v}"))
+                    .collect();
+                entries.sort();
+                entries.join(";")
+            }),
+        )
+        .layer(ServerLayer::new());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("local addr");
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+
+    let report = run_python_client_with(
+        &python,
+        &format!("http://{addr}/baggage"),
+        Format::Jaeger,
+        &JAEGER_BAGGAGE,
+    )
+    .await;
+    let sent = field(&report, "/sent_headers")
+        .as_object()
+        .unwrap_or_else(|| panic!("sent_headers: {report}"));
+    assert!(
+        sent.keys()
+            .any(|name| name.eq_ignore_ascii_case("uberctx-tenant")),
+        "{sent:?}"
+    );
+    let mut expected = JAEGER_BAGGAGE.to_vec();
+    expected.sort_unstable();
+    assert_eq!(str_field(&report, "/body"), expected.join(";"), "{report}");
+}
+
+/// Our client's baggage, injected as `uberctx-` headers by otel-kit-init's Jaeger
+/// propagator, is what Python's Jaeger propagator extracts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_client_jaeger_baggage_reaches_python() {
+    use opentelemetry::KeyValue;
+    use opentelemetry::baggage::BaggageExt as _;
+
+    let test = "our_client_jaeger_baggage_reaches_python";
+    let Some(python) = python(test) else { return };
+    let _t = TestTelemetry::new().install_global();
+    Format::Jaeger.install();
+    let server = PythonServer::start(&python, Format::Jaeger).await;
+    let client = reqwest_middleware::ClientBuilder::new(
+        reqwest::Client::builder()
+            .timeout(WAIT)
+            .build()
+            .expect("reqwest client"),
+    )
+    .with(ClientMiddleware::new())
+    .build();
+    let entries = JAEGER_BAGGAGE
+        .iter()
+        .filter_map(|entry| entry.split_once('='))
+        .map(|(k, v)| KeyValue::new(k, v));
+    let cx = Context::current_with_span(global::tracer("interop").start("parent")).with_baggage(entries);
+    let body = client
+        .get(format!("http://127.0.0.1:{}/interop/rust", server.port))
+        .send()
+        .with_context(cx)
+        .await
+        .expect("call server.py")
+        .text()
+        .await
+        .expect("server.py body");
+    let report: Value =
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("server.py answered {body:?}: {e}"));
+    for entry in JAEGER_BAGGAGE {
+        let (key, value) = entry.split_once('=').expect("an entry");
+        assert_eq!(str_field(&report, &format!("/baggage/{key}")), value, "{report}");
+    }
 }

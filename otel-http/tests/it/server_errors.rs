@@ -12,9 +12,10 @@ use axum::http::{Request, StatusCode};
 use axum::routing::get;
 use opentelemetry::logs::Severity;
 use otel_kit_http::ServerLayer;
-use otel_kit_testing::{Conformance, Logs, TestTelemetry};
+use otel_kit_testing::{Conformance, TestTelemetry};
 use tower::{ServiceBuilder, ServiceExt as _};
 
+use crate::support::exception_events;
 use crate::support::server::serve;
 
 const WAIT: Duration = Duration::from_secs(5);
@@ -59,13 +60,6 @@ fn app(layer: ServerLayer) -> Router {
                 .layer(layer)
                 .layer(refusing),
         )
-}
-
-fn exception_events(logs: &Logs) -> usize {
-    logs.as_slice()
-        .iter()
-        .filter(|r| r.event_name.ends_with(".exception"))
-        .count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

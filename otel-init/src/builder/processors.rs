@@ -75,6 +75,8 @@ impl Builder {
     ///     .propagator(TraceContextPropagator::new())
     ///     .init()?;
     /// assert!(telemetry.propagators().fields().any(|f| f == "traceparent"));
+    /// // The start-up line names it `custom`, after the named ones.
+    /// assert!(telemetry.effective_config().to_string().contains(" propagators=tracecontext,baggage,custom "));
     /// # Ok::<(), otel_kit_init::InitError>(())
     /// ```
     pub fn propagator(

@@ -37,6 +37,7 @@ impl Builder {
         };
         effective.service_version = resource_value(SERVICE_VERSION);
         effective.service_instance_id = resource_value(SERVICE_INSTANCE_ID).unwrap_or_default();
+        effective.custom_propagators += self.extra_propagators.len();
         if let Some(names) = &self.variable_names {
             config_warnings.extend(crate::config::known_variables::check(
                 names().iter().map(String::as_str),
@@ -95,7 +96,10 @@ impl Builder {
             );
         }
         #[cfg(feature = "runtime-metrics")]
-        let runtimes = self.runtime_metrics(&pipelines, &mut warnings);
+        let runtimes = self.runtime_metrics(
+            &pipelines,
+            effective.instrumentation.is_enabled(&["RUNTIME_TELEMETRY"]),
+        );
         let filter = if self.install_subscriber {
             self.install_subscriber(effective.log_level, &pipelines, &mut warnings)
         } else {
@@ -127,28 +131,16 @@ impl Builder {
         Ok(telemetry)
     }
 
-    /// Registers the runtime metrics unless code or
-    /// `OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED` turned them off.
+    /// Registers the runtime metrics unless code or the switches
+    /// (`OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED`, else
+    /// `OTEL_INSTRUMENTATION_COMMON_DEFAULT_ENABLED`) turned them off.
     #[cfg(feature = "runtime-metrics")]
     fn runtime_metrics(
         &mut self,
         pipelines: &Pipelines,
-        warnings: &mut Vec<String>,
+        switched_on: bool,
     ) -> Option<crate::runtime_metrics::Runtimes> {
-        use crate::runtime_metrics::ENABLED_VARIABLE;
-        let from_env =
-            (self.lookup)(ENABLED_VARIABLE).and_then(|v| match v.trim().to_ascii_lowercase().as_str() {
-                "true" => Some(true),
-                "false" => Some(false),
-                "" => None,
-                _ => {
-                    warnings.push(format!(
-                        "{ENABLED_VARIABLE}={v:?} is not true or false; using the default, true"
-                    ));
-                    None
-                }
-            });
-        if !self.runtime_metrics.or(from_env).unwrap_or(true) {
+        if !self.runtime_metrics.unwrap_or(switched_on) {
             return None;
         }
         let mut runtimes = std::mem::take(&mut self.tokio_runtimes);

@@ -190,6 +190,7 @@ impl CodeValues {
                 Some(p) => p.names().to_vec(),
                 None => config.propagators,
             },
+            custom_propagators: self.propagators.as_ref().map_or(0, Propagators::custom_count),
             sampling: self.sampling.clone().unwrap_or(config.sampling),
             redaction: match &self.redaction {
                 Some(rules) => RedactionSettings::from_rules(rules.as_ref()),

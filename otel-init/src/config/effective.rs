@@ -62,8 +62,12 @@ pub struct EffectiveConfig {
     pub sdk_disabled: bool,
     /// The OpenTelemetry crates' own diagnostics level.
     pub log_level: LogLevel,
-    /// The propagators installed, in order; empty for none.
+    /// The propagators installed by name, in order; empty for none.
     pub propagators: Vec<PropagatorName>,
+    /// How many propagators given in code (`Builder::propagator`,
+    /// `Propagators::with_propagator`) run after the named ones: the start-up line
+    /// shows each as `custom`.
+    pub custom_propagators: usize,
     /// The sampler.
     pub sampling: Sampling,
     /// The redaction rules (`RedactionMode::None` when off).
@@ -127,6 +131,7 @@ impl fmt::Display for EffectiveConfig {
             service_identity: Some((self.service_version.as_deref(), &self.service_instance_id)),
             sdk_disabled: self.sdk_disabled,
             propagators: &self.propagators,
+            custom_propagators: self.custom_propagators,
             sampling: &self.sampling,
             exporters: [
                 &self.traces_exporters,

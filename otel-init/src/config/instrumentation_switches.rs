@@ -8,21 +8,26 @@ use otel_kit_core::instrumentation_switches::InstrumentationSwitches;
 
 use crate::env::Env;
 
-/// The `<NAME>`s of the kit's instrumentations (their `Instruments::SWITCHES`).
-pub(crate) const NAMES: [&str; 13] = [
+/// The `<NAME>`s of the kit's instrumentations (their `Instruments::SWITCHES`), and
+/// `RUNTIME_TELEMETRY` (otel-kit-init's process and runtime metrics).
+pub(crate) const NAMES: &[&str] = &[
     "HTTP_SERVER",
     "AXUM",
     "HYPER",
+    "ACTIX_WEB",
     "HTTP_CLIENT",
     "REQWEST",
+    "TOWER_CLIENT",
     "GRPC",
     "TONIC",
     "SQLX",
+    "TOKIO_POSTGRES",
     "DIESEL",
     "REDIS",
     "GENAI",
     "OPENAI",
     "MESSAGING",
+    "RUNTIME_TELEMETRY",
 ];
 
 pub(crate) const DEFAULT_ENABLED: &str = "OTEL_INSTRUMENTATION_COMMON_DEFAULT_ENABLED";
@@ -46,6 +51,78 @@ pub(crate) fn read(env: &mut Env<'_>) -> InstrumentationSwitches {
     switches.http_server_response_headers = env.list(SERVER_RESPONSE_HEADERS).unwrap_or_default();
     switches.http_client_request_headers = env.list(CLIENT_REQUEST_HEADERS).unwrap_or_default();
     switches.http_client_response_headers = env.list(CLIENT_RESPONSE_HEADERS).unwrap_or_default();
-    switches.http_known_methods = env.list(KNOWN_METHODS);
+    switches.http_known_methods = env.list(KNOWN_METHODS).map(|names| {
+        let (methods, bad): (Vec<String>, Vec<String>) = names
+            .into_iter()
+            .partition(|name| http::Method::from_bytes(name.as_bytes()).is_ok());
+        if !bad.is_empty() {
+            let value = env.get(KNOWN_METHODS).unwrap_or_default();
+            let bad: Vec<String> = bad.iter().map(|name| format!("{name:?}")).collect();
+            env.warn(
+                KNOWN_METHODS,
+                &value,
+                format!(
+                    "skipped {}: not an HTTP method (a token of letters, digits and !#$%&'*+-.^_`|~); the other methods are kept",
+                    bad.join(", ")
+                ),
+            );
+        }
+        methods
+    });
     switches
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::read;
+    use crate::env::Env;
+
+    fn switches(
+        vars: &[(&str, &str)],
+    ) -> (
+        otel_kit_core::instrumentation_switches::InstrumentationSwitches,
+        Vec<String>,
+    ) {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let lookup = move |k: &str| vars.get(k).cloned();
+        let mut env = Env::new(&lookup);
+        let switches = read(&mut env);
+        (
+            switches,
+            env.into_warnings().iter().map(ToString::to_string).collect(),
+        )
+    }
+
+    #[test]
+    fn a_known_method_that_is_not_a_method_is_warned_about_and_skipped() {
+        let (read, warnings) = switches(&[("OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS", "GET,PO ST,PURGE,{}")]);
+        assert_eq!(
+            read.http_known_methods,
+            Some(vec!["GET".to_owned(), "PURGE".to_owned()])
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS")
+                && warnings[0].contains("\"PO ST\", \"{}\""),
+            "{warnings:?}"
+        );
+        let (_, quiet) = switches(&[("OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS", "GET,POST")]);
+        assert!(quiet.is_empty(), "{quiet:?}");
+    }
+
+    #[test]
+    fn the_common_default_reaches_the_runtime_metrics_unless_they_are_named() {
+        let (off, _) = switches(&[("OTEL_INSTRUMENTATION_COMMON_DEFAULT_ENABLED", "false")]);
+        assert!(!off.is_enabled(&["RUNTIME_TELEMETRY"]));
+        let (named, _) = switches(&[
+            ("OTEL_INSTRUMENTATION_COMMON_DEFAULT_ENABLED", "false"),
+            ("OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED", "true"),
+        ]);
+        assert!(named.is_enabled(&["RUNTIME_TELEMETRY"]));
+    }
 }

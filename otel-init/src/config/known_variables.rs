@@ -4,6 +4,7 @@
 //! to say it (`OTEL_SERVICE_VERSION` → `OTEL_RESOURCE_ATTRIBUTES=service.version=...`).
 //! Without the warning such a variable is ignored without a word.
 
+use super::instrumentation_switches::NAMES;
 use crate::env::ConfigWarning;
 
 /// Every variable the kit reads, in one place: a new variable is added here (a test
@@ -87,11 +88,30 @@ pub(crate) const KNOWN: &[&str] = &[
     "OTEL_KIT_REDACT_HASH_SECRET",
     "OTEL_KIT_REDACT_HASH_SECRET_FILE",
     "OTEL_KIT_REDACT_SCRUB",
+    // The Java agent's names the kit reads; `OTEL_INSTRUMENTATION_<NAME>_ENABLED` are
+    // known by `instrumentation_switches::NAMES`.
+    "OTEL_INSTRUMENTATION_COMMON_DEFAULT_ENABLED",
+    "OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING",
+    "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT",
+    "OTEL_INSTRUMENTATION_HTTP_SERVER_CAPTURE_REQUEST_HEADERS",
+    "OTEL_INSTRUMENTATION_HTTP_SERVER_CAPTURE_RESPONSE_HEADERS",
+    "OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_REQUEST_HEADERS",
+    "OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_RESPONSE_HEADERS",
+    "OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS",
 ];
 
-/// Families of variables read by name elsewhere (each instrumentation's switches, the
-/// Java agent's names): any variable under them is known.
-const KNOWN_PREFIXES: &[&str] = &["OTEL_INSTRUMENTATION_"];
+/// `OTEL_INSTRUMENTATION_<NAME>_ENABLED`'s `<NAME>`, for any name.
+fn switch_name(variable: &str) -> Option<&str> {
+    variable
+        .strip_prefix("OTEL_INSTRUMENTATION_")?
+        .strip_suffix("_ENABLED")
+        .filter(|name| !name.is_empty() && *name != "COMMON_DEFAULT")
+}
+
+/// Whether the kit reads `name`.
+fn is_known(name: &str) -> bool {
+    KNOWN.contains(&name) || switch_name(name).is_some_and(|n| NAMES.contains(&n))
+}
 
 /// Variables people set that say something the spec says another way.
 const SAID_ANOTHER_WAY: &[(&str, &str)] = &[
@@ -134,16 +154,24 @@ const MAX_TYPO_DISTANCE: usize = 3;
 pub(crate) fn check<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<ConfigWarning> {
     let mut warnings = Vec::new();
     for name in names {
-        if !name.starts_with("OTEL_")
-            || KNOWN.contains(&name)
-            || KNOWN_PREFIXES.iter().any(|prefix| name.starts_with(prefix))
-        {
+        if !name.starts_with("OTEL_") || is_known(name) {
             continue;
         }
         let message = match SAID_ANOTHER_WAY.iter().find(|(said, _)| *said == name) {
             Some((_, instead)) => {
                 format!("is not read by otel-kit (nor by any OpenTelemetry SDK); set {instead}")
             }
+            // The Java agent has hundreds of these: one for an instrumentation the kit
+            // does not have is not a misspelling of another one's.
+            None if let Some(switch) = switch_name(name) => match closest_switch(switch) {
+                Some(known) => format!(
+                    "is not a variable otel-kit reads: did you mean OTEL_INSTRUMENTATION_{known}_ENABLED? It is ignored"
+                ),
+                None => format!(
+                    "names no instrumentation of otel-kit (its names: {}); it is ignored",
+                    NAMES.join(", ")
+                ),
+            },
             None => match closest(name) {
                 Some(known) => {
                     format!("is not a variable otel-kit reads: did you mean {known}? It is ignored")
@@ -155,6 +183,18 @@ pub(crate) fn check<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<ConfigW
         warnings.push(ConfigWarning::new(name, "<not shown>", message));
     }
     warnings
+}
+
+/// The instrumentation name closest to `name`, if it is close enough to be a misspelling
+/// (one edit in a short name, two in a longer one: `JDBC` is not `GRPC`).
+fn closest_switch(name: &str) -> Option<&'static str> {
+    let most = if name.len() <= 4 { 1 } else { 2 };
+    NAMES
+        .iter()
+        .map(|known| (edit_distance(name, known), *known))
+        .filter(|(distance, _)| *distance <= most)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, known)| known)
 }
 
 /// The known variable closest to `name`, if it is close enough to be a misspelling.
@@ -195,7 +235,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{KNOWN, check};
+    use super::{KNOWN, NAMES, check, is_known};
 
     fn said(name: &str) -> String {
         let warnings = check([name]);
@@ -211,6 +251,30 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelled_instrumentation_variable_names_the_one_meant() {
+        assert!(
+            said("OTEL_INSTRUMENTATION_AXM_ENABLED")
+                .contains("did you mean OTEL_INSTRUMENTATION_AXUM_ENABLED?")
+        );
+        assert!(
+            said("OTEL_INSTRUMENTATION_HTTP_SERVER_CAPTURE_REQEUST_HEADERS")
+                .contains("did you mean OTEL_INSTRUMENTATION_HTTP_SERVER_CAPTURE_REQUEST_HEADERS?")
+        );
+        assert!(
+            said("OTEL_INSTRUMENTATION_HTTP_KNOWN_METHOD")
+                .contains("OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS?")
+        );
+        // The Java agent's own instrumentations are not misspellings of the kit's.
+        let jdbc = said("OTEL_INSTRUMENTATION_JDBC_ENABLED");
+        assert!(
+            jdbc.contains("names no instrumentation of otel-kit")
+                && jdbc.contains("SQLX")
+                && !jdbc.contains("did you mean"),
+            "{jdbc}"
+        );
+    }
+
+    #[test]
     fn a_variable_the_spec_says_another_way_names_that_way() {
         assert!(said("OTEL_SERVICE_VERSION").contains("set OTEL_RESOURCE_ATTRIBUTES=service.version=..."));
         assert!(
@@ -223,6 +287,11 @@ mod tests {
     fn known_variables_and_other_prefixes_say_nothing_and_values_are_never_shown() {
         assert!(check(KNOWN.iter().copied()).is_empty());
         assert!(check(["OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS", "PATH", "RUST_LOG"]).is_empty());
+        let switches: Vec<String> = NAMES
+            .iter()
+            .map(|name| format!("OTEL_INSTRUMENTATION_{name}_ENABLED"))
+            .collect();
+        assert!(check(switches.iter().map(String::as_str)).is_empty());
         let far = said("OTEL_SOMETHING_ELSE_ENTIRELY");
         assert!(
             far.contains("is not a variable otel-kit reads") && !far.contains("did you mean"),
@@ -260,8 +329,8 @@ mod tests {
                     .collect();
                 let name = format!("OTEL_{name}");
                 let is_prefix = name.ends_with('_');
-                let known = KNOWN.contains(&name.as_str())
-                    || super::KNOWN_PREFIXES.iter().any(|p| name.starts_with(p))
+                let known = is_known(&name)
+                    || name == "OTEL_INSTRUMENTATION_"
                     || super::SAID_ANOTHER_WAY.iter().any(|(said, _)| *said == name)
                     || is_prefix && KNOWN.iter().any(|k| k.starts_with(&name))
                     || name == "OTEL_BSP"

@@ -47,6 +47,8 @@ pub(crate) use code::CodeValues;
 pub use code::Exporter;
 pub use effective::EffectiveConfig;
 pub use exporters::ExporterKind;
+/// The Java agent's switches as `init()` read them ([`EffectiveConfig::instrumentation`]).
+pub use otel_kit_core::instrumentation_switches::InstrumentationSwitches;
 pub use otlp::{Compression, OtlpConfig, OtlpProtocol, OtlpSignalConfig};
 pub use prometheus::PrometheusConfig;
 use tuning::GeneralLimits;
@@ -225,6 +227,7 @@ impl fmt::Display for Config {
             service_name: self.service_name.as_deref(),
             sdk_disabled: self.sdk_disabled,
             propagators: &self.propagators,
+            custom_propagators: 0,
             sampling: &self.sampling,
             exporters: [
                 &self.traces_exporters,

@@ -20,6 +20,8 @@ pub(super) struct Summary<'a> {
     pub(super) service_identity: Option<(Option<&'a str>, &'a str)>,
     pub(super) sdk_disabled: bool,
     pub(super) propagators: &'a [PropagatorName],
+    /// Propagators given in code, each shown as `custom` after the named ones.
+    pub(super) custom_propagators: usize,
     pub(super) sampling: &'a Sampling,
     /// Traces, metrics, logs.
     pub(super) exporters: [&'a [ExporterKind]; 3],
@@ -41,10 +43,16 @@ impl fmt::Display for Summary<'_> {
                     .join("+")
             }
         };
-        let propagators = if self.propagators.is_empty() {
+        let propagators = if self.propagators.is_empty() && self.custom_propagators == 0 {
             "none".to_owned()
         } else {
-            let names: Vec<&str> = self.propagators.iter().map(|p| p.as_str()).collect();
+            let custom = std::iter::repeat_n("custom", self.custom_propagators);
+            let names: Vec<&str> = self
+                .propagators
+                .iter()
+                .map(|p| p.as_str())
+                .chain(custom)
+                .collect();
             names.join(",")
         };
         let [traces, metrics, logs] = self.exporters;

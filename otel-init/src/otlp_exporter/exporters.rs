@@ -12,6 +12,23 @@ use otel_kit_otlp::ExportRuntime;
 
 use super::SignalExporter;
 
+/// `stats()` of an exporter enum: our exporter's counts, none for opentelemetry-otlp's
+/// (HTTP/JSON), which keeps no such counts.
+macro_rules! export_stats {
+    ($enum:ident) => {
+        impl $enum {
+            pub(crate) fn stats(&self) -> Option<std::sync::Arc<otel_kit_otlp::ExportStats>> {
+                match self {
+                    #[cfg(any(feature = "grpc", feature = "http-proto"))]
+                    Self::Ours(e) => Some(e.stats()),
+                    #[cfg(feature = "http-json")]
+                    Self::Upstream(_) => None,
+                }
+            }
+        }
+    };
+}
+
 /// The same call on whichever exporter the enum holds.
 macro_rules! forward {
     ($self:expr, $e:ident => $call:expr) => {
@@ -76,6 +93,7 @@ pub(crate) enum OtlpSpanExporter {
 }
 
 signal_exporter!(OtlpSpanExporter, Signal::Traces, SpanExporter);
+export_stats!(OtlpSpanExporter);
 
 impl SpanExporter for OtlpSpanExporter {
     async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
@@ -104,6 +122,8 @@ pub(crate) enum OtlpLogExporter {
 
 #[cfg(feature = "logs")]
 signal_exporter!(OtlpLogExporter, Signal::Logs, LogExporter);
+#[cfg(feature = "logs")]
+export_stats!(OtlpLogExporter);
 
 #[cfg(feature = "logs")]
 impl LogExporter for OtlpLogExporter {
@@ -130,6 +150,9 @@ pub(crate) enum OtlpMetricExporter {
     #[cfg(feature = "http-json")]
     Upstream(opentelemetry_otlp::MetricExporter),
 }
+
+#[cfg(feature = "metrics")]
+export_stats!(OtlpMetricExporter);
 
 /// The metric exporter's own settings: the temporality it asks of the SDK, and the
 /// reservoirs its histogram, sum and gauge points take their exemplars from

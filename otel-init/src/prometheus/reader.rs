@@ -23,7 +23,7 @@ use super::{ExpositionFormat, ExpositionRenderer};
 ///
 /// use opentelemetry::metrics::MeterProvider as _;
 /// use opentelemetry_sdk::metrics::SdkMeterProvider;
-/// use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
+/// use otel_kit_init::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
 /// use otel_kit_init::prometheus::{ExpositionFormat, PrometheusReader};
 ///
 /// let reservoirs = Arc::new(Reservoirs::new(ExemplarFilter::TraceBased));

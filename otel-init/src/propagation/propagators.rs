@@ -166,6 +166,12 @@ impl Propagators {
         &self.names
     }
 
+    /// How many propagators given in code ([`with_propagator`](Self::with_propagator))
+    /// run after the named ones.
+    pub(crate) fn custom_count(&self) -> usize {
+        self.extra.len()
+    }
+
     /// Makes these the process-wide propagator
     /// ([`opentelemetry::global::set_text_map_propagator`]), which instrumentation
     /// libraries and this module's [`inject`](super::inject) / [`extract`](super::extract) use.

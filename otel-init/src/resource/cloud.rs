@@ -251,10 +251,11 @@ fn azure(detection: &Detection, functions: bool) -> Vec<KeyValue> {
     }
     let mut out = provider(
         "azure",
+        // Semantic conventions 1.42 renamed `azure_functions` and `azure_app_service`.
         if functions {
-            "azure_functions"
+            "azure.functions"
         } else {
-            "azure_app_service"
+            "azure.app_service"
         },
     );
     from_var(&mut out, detection, CLOUD_REGION, "REGION_NAME");

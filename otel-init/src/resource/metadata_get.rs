@@ -3,7 +3,8 @@
 //! step bounded, so a hanging endpoint delays start-up by at most [`BUDGET`].
 
 use std::io::{Read as _, Write as _};
-use std::net::{TcpStream, ToSocketAddrs as _};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs as _};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// The most one detector spends on the network, all its requests together.
@@ -30,11 +31,9 @@ pub(super) fn get(url: &str, headers: &[(&str, &str)], deadline: Instant) -> Res
     } else {
         format!("{authority}:80")
     };
-    let address = address
-        .to_socket_addrs()
-        .map_err(|e| format!("{authority} does not resolve ({e})"))?
-        .next()
-        .ok_or_else(|| format!("{authority} does not resolve"))?;
+    let address = resolve(address, left(), |name| {
+        name.to_socket_addrs().map(|mut all| all.next())
+    })?;
     let mut stream =
         TcpStream::connect_timeout(&address, left()).map_err(|e| format!("no connection ({e})"))?;
     stream
@@ -68,4 +67,81 @@ pub(super) fn get(url: &str, headers: &[(&str, &str)], deadline: Instant) -> Res
         return Err(format!("it answered {status}"));
     }
     Ok(body.to_owned())
+}
+
+/// `address` (`host:port`) resolved by `lookup` within `within`. An IP address needs no
+/// look-up; a name is looked up on a thread of its own, since the system resolver can
+/// block for seconds (an unreachable DNS server) and has no timeout to give: past
+/// `within` the thread is left to finish alone and detection goes on without it.
+fn resolve(
+    address: String,
+    within: Duration,
+    lookup: impl FnOnce(&str) -> std::io::Result<Option<SocketAddr>> + Send + 'static,
+) -> Result<SocketAddr, String> {
+    if let Ok(ip) = address.parse::<SocketAddr>() {
+        return Ok(ip);
+    }
+    let (sender, receiver) = mpsc::sync_channel(1);
+    let name = address.clone();
+    std::thread::Builder::new()
+        .name("otel-kit-metadata-dns".to_owned())
+        .spawn(move || {
+            let _ = sender.send(lookup(&name));
+        })
+        .map_err(|e| format!("no thread to resolve {address} ({e})"))?;
+    match receiver.recv_timeout(within) {
+        Ok(Ok(Some(resolved))) => Ok(resolved),
+        Ok(Ok(None)) => Err(format!("{address} does not resolve")),
+        Ok(Err(e)) => Err(format!("{address} does not resolve ({e})")),
+        Err(_) => Err(format!("{address} did not resolve within the time allowed")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::resolve;
+
+    #[test]
+    fn a_resolver_that_hangs_is_left_behind_within_the_budget() {
+        let started = Instant::now();
+        let result = resolve(
+            "metadata.google.internal:80".to_owned(),
+            Duration::from_millis(50),
+            |_| {
+                std::thread::sleep(Duration::from_secs(3));
+                Ok(None)
+            },
+        );
+        assert!(
+            result
+                .unwrap_err()
+                .contains("did not resolve within the time allowed")
+        );
+        // Far below the look-up's 3 s: the caller did not wait for it.
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn an_ip_address_is_not_looked_up_and_a_name_is() {
+        assert_eq!(
+            resolve("127.0.0.1:80".to_owned(), Duration::from_millis(50), |_| panic!(
+                "looked up"
+            )),
+            Ok("127.0.0.1:80".parse().unwrap())
+        );
+        assert_eq!(
+            resolve("metadata:80".to_owned(), Duration::from_secs(5), |name| {
+                assert_eq!(name, "metadata:80");
+                Ok(Some("10.0.0.1:80".parse().unwrap()))
+            }),
+            Ok("10.0.0.1:80".parse().unwrap())
+        );
+        assert!(resolve("nowhere:80".to_owned(), Duration::from_secs(5), |_| Ok(None)).is_err());
+    }
 }

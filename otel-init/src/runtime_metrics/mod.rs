@@ -54,7 +54,8 @@ use opentelemetry::metrics::MeterProvider;
 pub const KIT_NAMESPACES: &[&str] = otel_kit_core::KIT_NAMESPACES;
 
 /// The variable that turns the runtime metrics off (`false`), as the OpenTelemetry Java
-/// agent's `otel.instrumentation.runtime-telemetry.enabled` does.
+/// agent's `otel.instrumentation.runtime-telemetry.enabled` does; unset, they follow
+/// `OTEL_INSTRUMENTATION_COMMON_DEFAULT_ENABLED` as every instrumentation does.
 pub const ENABLED_VARIABLE: &str = "OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED";
 
 /// Registers the process and tokio instruments on `meter_provider`; the returned list

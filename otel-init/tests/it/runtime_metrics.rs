@@ -257,8 +257,10 @@ async fn a_runtime_built_later_is_observed_under_its_name() {
         .expect("join");
 }
 
-/// Off in code, or with `OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED=false`: no
-/// `process.*` nor `tokio.*` metric, and no runtime can be added.
+/// Off in code, with `OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED=false`, or with
+/// `OTEL_INSTRUMENTATION_COMMON_DEFAULT_ENABLED=false` (the Java agent's default for
+/// every instrumentation no switch names): no `process.*` nor `tokio.*` metric, and no
+/// runtime can be added.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn turned_off_in_code_or_by_the_variable_nothing_is_registered() {
     let collector = TestCollector::start().await.expect("collector");
@@ -272,7 +274,25 @@ async fn turned_off_in_code_or_by_the_variable_nothing_is_registered() {
     )
     .init()
     .expect("init");
-    for telemetry in [in_code, by_variable] {
+    let by_common_default = init(
+        &collector,
+        &[("OTEL_INSTRUMENTATION_COMMON_DEFAULT_ENABLED", "false")],
+    )
+    .init()
+    .expect("init");
+    // Named on, it wins over the common default.
+    let named_on = init(
+        &collector,
+        &[
+            ("OTEL_INSTRUMENTATION_COMMON_DEFAULT_ENABLED", "false"),
+            ("OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED", "true"),
+        ],
+    )
+    .init()
+    .expect("init");
+    assert!(named_on.runtime_metrics_enabled());
+    shut_down(named_on).await;
+    for telemetry in [in_code, by_variable, by_common_default] {
         assert!(!telemetry.runtime_metrics_enabled());
         assert!(!telemetry.observe_tokio_runtime("late", &tokio::runtime::Handle::current()));
         // Something to wait for: the collection did happen.

@@ -9,6 +9,7 @@ use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 
 use super::body::BodyBuffers;
 use super::sender::Sender;
+use crate::export_stats::ExportStats;
 use crate::report_gate::ReportGate;
 
 /// One signal's encoder, as the exporter drives it.
@@ -25,6 +26,7 @@ pub(crate) struct ProtoExporter<E> {
     sender: Arc<Sender>,
     shut_down: AtomicBool,
     dropped_reports: ReportGate,
+    stats: Arc<ExportStats>,
     /// "span attribute values", ..., for the warning about values left out.
     values: &'static str,
 }
@@ -42,6 +44,7 @@ impl<E: Encoder> ProtoExporter<E> {
             sender,
             shut_down: AtomicBool::new(false),
             dropped_reports: ReportGate::new(),
+            stats: Arc::default(),
             values,
         }
     }
@@ -50,9 +53,17 @@ impl<E: Encoder> ProtoExporter<E> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    pub(super) fn stats(&self) -> Arc<ExportStats> {
+        Arc::clone(&self.stats)
+    }
+
     /// Encodes with `encode` (before anything is awaited: the batch is not held across
-    /// the send), then sends.
-    pub(super) async fn export_with(&self, encode: impl FnOnce(&mut E, &mut Vec<u8>)) -> OTelSdkResult {
+    /// the send), then sends, and counts the `items` sent or lost.
+    pub(super) async fn export_with(
+        &self,
+        items: u64,
+        encode: impl FnOnce(&mut E, &mut Vec<u8>),
+    ) -> OTelSdkResult {
         if self.shut_down.load(Ordering::Relaxed) {
             return Err(OTelSdkError::AlreadyShutdown);
         }
@@ -76,6 +87,7 @@ impl<E: Encoder> ProtoExporter<E> {
         };
         let (outcome, body) = self.sender.send(body).await;
         self.state().buffers.take_back(body, gzip);
+        self.stats.record(items, outcome.is_ok());
         outcome
     }
 

@@ -1,5 +1,7 @@
 //! [`LogExporter`]: our OTLP log exporter, over `LogEncoder`.
 
+use std::sync::Arc;
+
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::logs::LogBatch;
@@ -7,6 +9,7 @@ use opentelemetry_sdk::logs::LogBatch;
 use super::exporter::{Encoder, ProtoExporter};
 use super::spans::strict;
 use crate::error::{BuildError, BuildWarning};
+use crate::export_stats::ExportStats;
 use crate::exporter_builder::{ExporterBuilder, Logs};
 use crate::otlp_encoding::LogEncoder;
 use crate::transport::{SignalInfo, sender};
@@ -46,6 +49,11 @@ impl LogExporter {
     pub fn builder() -> ExporterBuilder<Logs> {
         ExporterBuilder::new()
     }
+
+    /// What it has delivered and lost so far (log records, in batches).
+    pub fn stats(&self) -> Arc<ExportStats> {
+        self.0.stats()
+    }
 }
 
 const LOGS: SignalInfo = SignalInfo {
@@ -72,7 +80,9 @@ impl ExporterBuilder<Logs> {
 impl opentelemetry_sdk::logs::LogExporter for LogExporter {
     async fn export(&self, batch: LogBatch<'_>) -> OTelSdkResult {
         self.0
-            .export_with(|encoder, out| encoder.encode(&batch, out))
+            .export_with(batch.iter().count() as u64, |encoder, out| {
+                encoder.encode(&batch, out)
+            })
             .await
     }
 

@@ -16,6 +16,7 @@ use otel_kit_core::sdk::exemplar::Reservoirs;
 use super::exporter::{Encoder, ProtoExporter};
 use super::spans::strict;
 use crate::error::{BuildError, BuildWarning};
+use crate::export_stats::ExportStats;
 use crate::exporter_builder::{ExporterBuilder, Metrics};
 use crate::otlp_encoding::{ExemplarSource, MetricEncoder};
 use crate::transport::{SignalInfo, sender};
@@ -60,6 +61,11 @@ impl MetricExporter {
     pub fn builder() -> ExporterBuilder<Metrics> {
         ExporterBuilder::new()
     }
+
+    /// What it has delivered and lost so far (metric data points, in collections).
+    pub fn stats(&self) -> Arc<ExportStats> {
+        self.exporter.stats()
+    }
 }
 
 const METRICS: SignalInfo = SignalInfo {
@@ -86,6 +92,28 @@ impl ExporterBuilder<Metrics> {
         };
         Ok((exporter, warnings))
     }
+}
+
+/// How many data points a collection holds.
+fn data_points(metrics: &ResourceMetrics) -> u64 {
+    fn count<T>(data: &MetricData<T>) -> usize {
+        match data {
+            MetricData::Gauge(g) => g.data_points().count(),
+            MetricData::Sum(s) => s.data_points().count(),
+            MetricData::Histogram(h) => h.data_points().count(),
+            MetricData::ExponentialHistogram(h) => h.data_points().count(),
+        }
+    }
+    let points: usize = metrics
+        .scope_metrics()
+        .flat_map(|s| s.metrics())
+        .map(|m| match m.data() {
+            AggregatedMetrics::F64(d) => count(d),
+            AggregatedMetrics::U64(d) => count(d),
+            AggregatedMetrics::I64(d) => count(d),
+        })
+        .sum();
+    points as u64
 }
 
 /// The end of the period of the collection's delta points (histograms and sums), if it
@@ -115,7 +143,7 @@ impl PushMetricExporter for MetricExporter {
         let exemplars: Option<&Reservoirs> = self.exemplars.as_deref();
         let result = self
             .exporter
-            .export_with(|encoder, out| {
+            .export_with(data_points(metrics), |encoder, out| {
                 encoder.encode(metrics, exemplars.map(|r| r as &dyn ExemplarSource), out)
             })
             .await;

@@ -1,11 +1,14 @@
 //! [`SpanExporter`]: our OTLP span exporter, over `TraceEncoder`.
 
+use std::sync::Arc;
+
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::SpanData;
 
 use super::exporter::{Encoder, ProtoExporter};
 use crate::error::{BuildError, BuildWarning};
+use crate::export_stats::ExportStats;
 use crate::exporter_builder::{ExporterBuilder, Spans};
 use crate::otlp_encoding::TraceEncoder;
 use crate::transport::{SignalInfo, sender};
@@ -45,6 +48,11 @@ impl SpanExporter {
     /// The settings, from the defaults ([`ExporterBuilder`]).
     pub fn builder() -> ExporterBuilder<Spans> {
         ExporterBuilder::new()
+    }
+
+    /// What it has delivered and lost so far (spans, in batches).
+    pub fn stats(&self) -> Arc<ExportStats> {
+        self.0.stats()
     }
 }
 
@@ -88,8 +96,9 @@ impl opentelemetry_sdk::trace::SpanExporter for SpanExporter {
     async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
         // The spans go with the closure, freed once written, not after the network
         // answers.
+        let items = batch.len() as u64;
         self.0
-            .export_with(move |encoder, out| encoder.encode(&batch, out))
+            .export_with(items, move |encoder, out| encoder.encode(&batch, out))
             .await
     }
 

@@ -15,7 +15,7 @@ use opentelemetry_sdk::logs::{SdkLoggerProvider, SimpleLogProcessor};
 use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor};
-use otel_kit_otlp::{LogExporter, MetricExporter, Protocol, Proxy, SpanExporter};
+use otel_kit_otlp::{ExportStats, LogExporter, MetricExporter, Protocol, Proxy, SpanExporter};
 use otel_kit_testing::{CollectorTls, TestCollector, Tinyproxy};
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -54,7 +54,9 @@ impl Exporters {
 
     /// Sends one span, one log record and one metric through the exporters, flushing
     /// each provider; returns the span queue's counts (exported, failed).
-    fn send_one_of_each(&self) -> (u64, u64) {
+    /// One span, one log record and one metric point through the proxy; what each
+    /// signal's counters say of them.
+    fn send_one_of_each(&self) -> Sent {
         macro_rules! configured {
             ($builder:expr, $path:literal) => {{
                 let builder = $builder
@@ -82,17 +84,18 @@ impl Exporters {
             .with_span_processor(processor)
             .build();
         tracer_provider.tracer("orders").in_span("place order", |_| {});
+        let log_exporter = configured!(LogExporter::builder(), "/v1/logs");
+        let log_stats = log_exporter.stats();
         let logger_provider = SdkLoggerProvider::builder()
-            .with_log_processor(SimpleLogProcessor::new(configured!(
-                LogExporter::builder(),
-                "/v1/logs"
-            )))
+            .with_log_processor(SimpleLogProcessor::new(log_exporter))
             .build();
         let logger = logger_provider.logger("orders");
         let mut record = logger.create_log_record();
         record.set_body("order placed".into());
         logger.emit(record);
-        let reader = PeriodicReader::builder(configured!(MetricExporter::builder(), "/v1/metrics"))
+        let metric_exporter = configured!(MetricExporter::builder(), "/v1/metrics");
+        let metric_stats = metric_exporter.stats();
+        let reader = PeriodicReader::builder(metric_exporter)
             .with_interval(Duration::from_secs(600))
             .build();
         let meter_provider = SdkMeterProvider::builder().with_reader(reader).build();
@@ -109,8 +112,21 @@ impl Exporters {
             meter_provider.shutdown(),
             logger_provider.shutdown(),
         );
-        (stats.exported(), stats.failed())
+        let items = |s: &ExportStats| (s.exported_items(), s.failed_items());
+        Sent {
+            spans: (stats.exported(), stats.failed()),
+            logs: items(&log_stats),
+            metric_points: items(&metric_stats),
+        }
     }
+}
+
+/// Delivered and lost (exported, failed) of each signal.
+#[derive(Debug, PartialEq)]
+struct Sent {
+    spans: (u64, u64),
+    logs: (u64, u64),
+    metric_points: (u64, u64),
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -138,14 +154,21 @@ async fn every_signal_arrives_through_the_proxy_over_each_transport_and_the_prox
                 proxy: Proxy::new(&proxy.url_with_credentials()).expect("proxy"),
                 ca,
             };
-            let (exported, failed) = tokio::task::spawn_blocking(move || exporters.send_one_of_each())
+            let sent = tokio::task::spawn_blocking(move || exporters.send_one_of_each())
                 .await
                 .expect("sent");
             let case = format!("{protocol:?}, tls {tls}");
             collector.wait_for_spans(1, WAIT).await.span("place order");
             collector.wait_for_logs(1, WAIT).await.record("order placed");
             collector.wait_for_metric("orders.placed", WAIT).await;
-            assert_eq!((exported, failed), (1, 0), "{case}");
+            // The shutdown collects the counter again: one point or two, none lost.
+            assert!(
+                sent.spans == (1, 0)
+                    && sent.logs == (1, 0)
+                    && sent.metric_points.0 >= 1
+                    && sent.metric_points.1 == 0,
+                "{case}: {sent:?}"
+            );
             let target = format!("127.0.0.1:{}", collector.addr().port());
             let requests = proxy.requests_to(&target);
             let expected = if protocol == Protocol::HttpProtobuf && !tls {
@@ -179,10 +202,10 @@ async fn hosts_in_no_proxy_go_direct() {
                 .no_proxy("example.org, 127.0.0.0/8"),
             ca: None,
         };
-        let (exported, _) = tokio::task::spawn_blocking(move || exporters.send_one_of_each())
+        let sent = tokio::task::spawn_blocking(move || exporters.send_one_of_each())
             .await
             .expect("sent");
-        assert_eq!(exported, 1);
+        assert_eq!((sent.spans, sent.logs), ((1, 0), (1, 0)));
         collector.wait_for_logs(1, WAIT).await;
         collector.wait_for_metric("orders.placed", WAIT).await;
     }
@@ -249,8 +272,15 @@ fn a_refusing_or_missing_proxy_costs_nothing_fails_counted_and_never_shows_its_c
                 ca: None,
             };
             let started = Instant::now();
-            let (exported, failed) = exporters.send_one_of_each();
-            assert_eq!((exported, failed), (0, 1), "{protocol:?} via {proxy}");
+            let sent = exporters.send_one_of_each();
+            // Every signal's loss counted, none delivered.
+            assert!(
+                sent.spans == (0, 1)
+                    && sent.logs == (0, 1)
+                    && sent.metric_points.0 == 0
+                    && sent.metric_points.1 >= 1,
+                "{protocol:?} via {proxy}: {sent:?}"
+            );
             assert!(
                 started.elapsed() < Duration::from_secs(20),
                 "{:?}",

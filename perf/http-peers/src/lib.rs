@@ -3,7 +3,9 @@
 //! One axum hello-world route (`GET /users/{id}`) is served five ways ([`Variant`]): with
 //! no middleware, with `otel_kit_http::ServerLayer`, with axum-tracing-opentelemetry's
 //! `OtelAxumLayer` + `OtelInResponseLayer`, and with tower-http's `TraceLayer` (spans at
-//! `INFO`). Every traced variant sets telemetry up the same way, through `otel_kit_init`,
+//! `INFO`); and on actix-web 4 ([`actix_server`]) three ways: with no middleware, with
+//! `otel_kit_http::actix::ServerMiddleware`, and with opentelemetry-instrumentation-actix-web's
+//! `RequestTracing` + `RequestMetrics`. Every traced variant sets telemetry up the same way, through `otel_kit_init`,
 //! exporting to the endpoint and protocol in `OTEL_EXPORTER_OTLP_ENDPOINT` and
 //! `OTEL_EXPORTER_OTLP_PROTOCOL`.
 //!
@@ -13,6 +15,7 @@
 //! asked), drives it with keep-alive HTTP/1.1 connections and prints a Markdown table
 //! ([`report`]; see README.md).
 
+pub mod actix_server;
 pub mod collector;
 pub mod load;
 pub mod metric_count;

@@ -145,15 +145,19 @@ pub struct Setup<'a> {
 }
 
 /// The Markdown report: medians over rounds; "added" and "ratio" are medians of the
-/// per-round differences and ratios against `plain` of the same round.
+/// per-round differences and ratios against `plain` of the same round (`actix-plain`
+/// for the actix-web variants).
 pub fn table(runs: &[Run], setup: &Setup<'_>) -> String {
     let of = |v: Variant| runs.iter().filter(move |r| r.variant == v);
-    let plain_in = |round: usize| {
+    // `plain` for the axum variants, `actix-plain` for the actix ones.
+    let plain_in = |v: Variant, round: usize| {
         runs.iter()
-            .find(|r| r.variant == Variant::Plain && r.round == round)
+            .find(|r| r.variant == v.baseline() && r.round == round)
     };
     let paired = |v: Variant, f: &dyn Fn(&Run, &Run) -> f64| -> Option<f64> {
-        let values: Vec<f64> = of(v).filter_map(|r| plain_in(r.round).map(|p| f(r, p))).collect();
+        let values: Vec<f64> = of(v)
+            .filter_map(|r| plain_in(v, r.round).map(|p| f(r, p)))
+            .collect();
         median(&values)
     };
     let added_cpu = |v: Variant| paired(v, &|r, p| r.cpu_per_request_us() - p.cpu_per_request_us());
@@ -192,7 +196,7 @@ pub fn table(runs: &[Run], setup: &Setup<'_>) -> String {
         }
     ));
     out.push_str(
-        "| variant | CPU us/request | added CPU vs plain | CPU vs plain | throughput req/s | throughput vs plain | p50 | p99 | peak RSS | spans received | duration metric |\n\
+        "| variant | CPU us/request | added CPU vs plain (actix: actix-plain) | CPU vs plain | throughput req/s | throughput vs plain | p50 | p99 | peak RSS | spans received | duration metric |\n\
          | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n",
     );
     let fmt_opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "n/a".to_owned(), f);
@@ -209,7 +213,7 @@ pub fn table(runs: &[Run], setup: &Setup<'_>) -> String {
             "| {} | {} ({lo:.2}-{hi:.2}) | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             v.name(),
             fmt_opt(median(&cpus), &|c| format!("{c:.2}")),
-            if v == Variant::Plain {
+            if v == v.baseline() {
                 "-".to_owned()
             } else {
                 fmt_opt(added_cpu(v), &|a| format!("{a:+.2} us"))
@@ -266,6 +270,17 @@ pub fn table(runs: &[Run], setup: &Setup<'_>) -> String {
         out.push_str(&format!(
             "\nRuntime metrics and the Prometheus exporter: ours-full-runtime minus ours-full, \
              paired by round: {added:+.2} us of server CPU per request (rounds {lo:+.2} to {hi:+.2}).\n"
+        ));
+    }
+    let actix_ours = added_cpu(Variant::ActixOurs);
+    let contrib = added_cpu(Variant::ActixContrib);
+    if let (Some(ours), Some(contrib)) = (actix_ours, contrib) {
+        let share = ours / contrib;
+        out.push_str(&format!(
+            "\nTarget \"on actix-web, ours adds at most half of what opentelemetry-instrumentation-actix-web \
+             adds\": actix-ours adds {ours:.2} us over actix-plain, actix-contrib {contrib:.2} us, a share \
+             of {share:.2}: {}.\n",
+            if share <= 0.5 { "met" } else { "NOT met" }
         ));
     }
     let sampled_out = added_cpu(Variant::OursSampledOut);

@@ -33,7 +33,7 @@ pub const ROUTE: &str = "/users/{id}";
 pub fn router(variant: Variant) -> Router {
     let routes = Router::new().route(ROUTE, get(user));
     match variant {
-        Variant::Plain => routes,
+        Variant::Plain | Variant::ActixPlain | Variant::ActixOurs | Variant::ActixContrib => routes,
         Variant::OursFull | Variant::OursFullRuntime | Variant::OursSampledOut => {
             routes.layer(otel_kit_http::ServerLayer::new())
         }
@@ -56,7 +56,7 @@ async fn user(Path(id): Path<u32>) -> String {
     format!("user {id}")
 }
 
-/// Serves `variant` on `addr` on a multi-thread tokio runtime (with `workers` worker
+/// Serves `variant` on `addr` (an actix one through [`actix_server`](crate::actix_server)) on a multi-thread tokio runtime (with `workers` worker
 /// threads, or tokio's default of one per core) until stdin closes or Ctrl-C; see the
 /// module documentation for what it prints.
 ///
@@ -64,6 +64,9 @@ async fn user(Path(id): Path<u32>) -> String {
 /// so `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_PROTOCOL` and every other
 /// `OTEL_*` variable apply; `plain` sets up no telemetry.
 pub fn run(variant: Variant, addr: SocketAddr, workers: Option<usize>) -> Result<(), Box<dyn Error>> {
+    if variant.is_actix() {
+        return crate::actix_server::run(variant, addr, workers);
+    }
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     if let Some(workers) = workers {
         builder.worker_threads(workers);
@@ -73,15 +76,7 @@ pub fn run(variant: Variant, addr: SocketAddr, workers: Option<usize>) -> Result
 }
 
 async fn serve(variant: Variant, addr: SocketAddr) -> Result<(), Box<dyn Error>> {
-    let telemetry = if variant.traced() {
-        Some(
-            otel_kit_init::builder()
-                .service_name(format!("http-peers-{variant}"))
-                .init()?,
-        )
-    } else {
-        None
-    };
+    let telemetry = start_telemetry(variant)?;
 
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
@@ -97,7 +92,26 @@ async fn serve(variant: Variant, addr: SocketAddr) -> Result<(), Box<dyn Error>>
     axum::serve(listener, router(variant))
         .with_graceful_shutdown(stop_requested())
         .await?;
+    finish(telemetry)
+}
 
+/// The telemetry of a traced variant: `otel_kit_init::builder().service_name("http-peers-<variant>").init()`;
+/// none for a plain one.
+pub fn start_telemetry(variant: Variant) -> Result<Option<otel_kit_init::Telemetry>, Box<dyn Error>> {
+    Ok(if variant.traced() {
+        Some(
+            otel_kit_init::builder()
+                .service_name(format!("http-peers-{variant}"))
+                .init()?,
+        )
+    } else {
+        None
+    })
+}
+
+/// After the server stopped: flushes and shuts `telemetry` down, then prints the span
+/// queue's counters.
+pub fn finish(telemetry: Option<otel_kit_init::Telemetry>) -> Result<(), Box<dyn Error>> {
     let (mut ended, mut exported, mut dropped, mut failed) = (0, 0, 0, 0);
     if let Some(telemetry) = telemetry {
         if let Err(e) = telemetry.shutdown() {

@@ -24,11 +24,33 @@ pub enum Variant {
     /// tower-http: `TraceLayer::new_for_http()` with its span at `INFO`, so the span reaches
     /// the tracing-opentelemetry bridge and is exported.
     TowerHttp,
+    /// The same route on actix-web 4, no middleware and no telemetry: the actix
+    /// variants' baseline.
+    ActixPlain,
+    /// actix-web with `otel_kit_http::actix::ServerMiddleware`, over the same pipeline as
+    /// `OursFull` (runtime metrics off).
+    ActixOurs,
+    /// actix-web with opentelemetry-instrumentation-actix-web 0.25's `RequestTracing`
+    /// and `RequestMetrics` (its defaults), over `otel_kit_init`.
+    ActixContrib,
 }
 
 impl Variant {
     /// Every variant, in the order one round runs them.
-    pub const ALL: [Variant; 6] = [
+    pub const ALL: [Variant; 9] = [
+        Variant::Plain,
+        Variant::OursFull,
+        Variant::OursFullRuntime,
+        Variant::OursSampledOut,
+        Variant::AxumTracingOpentelemetry,
+        Variant::TowerHttp,
+        Variant::ActixPlain,
+        Variant::ActixOurs,
+        Variant::ActixContrib,
+    ];
+
+    /// What `compare` runs without `--variants`: the axum ones.
+    pub const DEFAULT: [Variant; 6] = [
         Variant::Plain,
         Variant::OursFull,
         Variant::OursFullRuntime,
@@ -36,6 +58,24 @@ impl Variant {
         Variant::AxumTracingOpentelemetry,
         Variant::TowerHttp,
     ];
+
+    /// Served by actix-web rather than axum.
+    pub fn is_actix(self) -> bool {
+        matches!(
+            self,
+            Variant::ActixPlain | Variant::ActixOurs | Variant::ActixContrib
+        )
+    }
+
+    /// The variant whose CPU and throughput this one is compared with in the same
+    /// round: the same framework with no middleware.
+    pub fn baseline(self) -> Variant {
+        if self.is_actix() {
+            Variant::ActixPlain
+        } else {
+            Variant::Plain
+        }
+    }
 
     /// The name used on the command line and in the table.
     pub fn name(self) -> &'static str {
@@ -46,12 +86,15 @@ impl Variant {
             Variant::OursSampledOut => "ours-sampled-out",
             Variant::AxumTracingOpentelemetry => "axum-tracing-opentelemetry",
             Variant::TowerHttp => "tower-http",
+            Variant::ActixPlain => "actix-plain",
+            Variant::ActixOurs => "actix-ours",
+            Variant::ActixContrib => "actix-contrib",
         }
     }
 
     /// Whether this variant sets up telemetry and exports one span per request.
     pub fn traced(self) -> bool {
-        self != Variant::Plain
+        self != self.baseline()
     }
 
     /// Whether each request's span reaches the collector.
@@ -64,7 +107,7 @@ impl Variant {
     pub fn records_duration_metric(self) -> bool {
         matches!(
             self,
-            Variant::OursFull | Variant::OursFullRuntime | Variant::OursSampledOut
+            Variant::OursFull | Variant::OursFullRuntime | Variant::OursSampledOut | Variant::ActixOurs
         )
     }
 
@@ -72,7 +115,7 @@ impl Variant {
     pub fn env(self) -> &'static [(&'static str, &'static str)] {
         const NO_RUNTIME_METRICS: (&str, &str) = ("OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED", "false");
         match self {
-            Variant::OursFull => &[NO_RUNTIME_METRICS],
+            Variant::OursFull | Variant::ActixOurs | Variant::ActixContrib => &[NO_RUNTIME_METRICS],
             Variant::OursFullRuntime => &[
                 ("OTEL_METRICS_EXPORTER", "otlp,prometheus"),
                 ("OTEL_EXPORTER_PROMETHEUS_PORT", "0"),

@@ -1,6 +1,7 @@
 //! diesel's `Instrumentation` hook (`otel_kit_db::diesel`) against the real databases:
 //! SQLite (in memory, always), PostgreSQL (`TEST_POSTGRES_URL`) and MariaDB
-//! (`TEST_MYSQL_URL`) through diesel's own connections, PostgreSQL through
+//! (`TEST_MYSQL_URL`) through diesel's own connections (those two with the internal
+//! feature `__diesel-native-backends`: libpq, libmysqlclient), PostgreSQL through
 //! diesel-async's; connection attempts through diesel's default instrumentation; the
 //! registry check over all of it. One scenario (`scenario!`) runs on each backend:
 //! queries built with the DSL (bind values) and raw texts (literals), a unique
@@ -14,8 +15,13 @@ use opentelemetry_semantic_conventions as semconv;
 use otel_kit_db::diesel::DieselBuilder;
 use otel_kit_testing::{SpanAssert, Spans, TestTelemetry};
 
+// diesel's own PostgreSQL and MySQL connections link libpq and libmysqlclient: their
+// tests need the internal feature (see Cargo.toml); SQLite and diesel-async's
+// PostgreSQL (pure Rust) need nothing installed.
+#[cfg(feature = "__diesel-native-backends")]
 mod connect;
 mod diesel_async;
+#[cfg(feature = "__diesel-native-backends")]
 mod mariadb;
 mod postgres;
 mod registry;

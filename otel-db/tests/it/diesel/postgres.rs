@@ -1,12 +1,20 @@
-//! The scenario on PostgreSQL (`TEST_POSTGRES_URL`), with diesel's `PgConnection`.
+//! The scenario on PostgreSQL (`TEST_POSTGRES_URL`), with diesel's `PgConnection`
+//! (feature `__diesel-native-backends`: it links libpq), and what PostgreSQL's spans
+//! carry (diesel-async's too).
 
+#[cfg(feature = "__diesel-native-backends")]
 use diesel::{Connection as _, PgConnection, RunQueryDsl as _};
+#[cfg(feature = "__diesel-native-backends")]
 use otel_kit_testing::TestTelemetry;
 
-use super::{Backend, builder, check_scenario, parent, scenario};
+use super::Backend;
+#[cfg(feature = "__diesel-native-backends")]
+use super::{builder, check_scenario, parent, scenario};
+#[cfg(feature = "__diesel-native-backends")]
 use crate::support::url_from_env;
 
 /// A table per test binary run: the database is shared with the sqlx tests.
+#[cfg(feature = "__diesel-native-backends")]
 pub fn create(conn: &mut PgConnection) {
     diesel::sql_query("DROP TABLE IF EXISTS diesel_users")
         .execute(conn)
@@ -28,6 +36,7 @@ pub fn backend(url: &str) -> Backend {
     }
 }
 
+#[cfg(feature = "__diesel-native-backends")]
 #[test]
 fn postgres_queries_transactions_and_errors() {
     let Some(url) = url_from_env("TEST_POSTGRES_URL", "diesel postgres") else {

@@ -5,11 +5,6 @@
 //! run in parallel; one (`commands::the_globals_are_the_default`) installs the harness
 //! globally, behind the harness's lock.
 
-use std::future::Future;
-
-use opentelemetry::Context;
-use opentelemetry::context::FutureExt as _;
-use opentelemetry::trace::{TraceContextExt as _, Tracer as _};
 use otel_kit_db::redis::InstrumentedRedis;
 use otel_kit_testing::{AttributeValue, TestTelemetry};
 use redis::aio::MultiplexedConnection;
@@ -53,13 +48,7 @@ fn key(name: &str) -> String {
     format!("otel-kit-db:{name}:{}", std::process::id())
 }
 
-/// Runs `f` inside a span named `test` of `t`'s tracer, as a caller's span would be.
-async fn in_parent<F: Future>(t: &TestTelemetry, f: F) -> F::Output {
-    let cx = Context::current_with_span(t.tracer("test").start("test"));
-    let out = f.with_context(cx.clone()).await;
-    cx.span().end();
-    out
-}
+use crate::support::in_test_span as in_parent;
 
 /// Asserts that `secret` is in no span attribute, status description, metric point
 /// attribute or log record `t` received.

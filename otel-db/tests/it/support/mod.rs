@@ -27,6 +27,15 @@ pub async fn in_parent<F: Future>(f: F) -> F::Output {
     out
 }
 
+/// Runs `f` inside a span named `test` of `t`'s tracer (ended afterwards), as a
+/// caller's span would be.
+pub async fn in_test_span<F: Future>(t: &otel_kit_testing::TestTelemetry, f: F) -> F::Output {
+    let cx = Context::current_with_span(t.tracer("test").start("test"));
+    let out = f.with_context(cx.clone()).await;
+    cx.span().end();
+    out
+}
+
 /// A table name unique to this test and this process.
 pub fn table(test: &str) -> String {
     format!("{test}_{}", std::process::id())

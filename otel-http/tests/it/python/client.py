@@ -1,18 +1,20 @@
 """A Python OpenTelemetry SDK client for the interop tests (tests/it/python_interop.rs).
 
-usage: client.py URL {tracecontext|b3multi|jaeger|xray}
+usage: client.py URL {tracecontext|b3multi|jaeger|xray} [BAGGAGE_JSON]
 
-Starts a CLIENT span with the Python SDK, injects its context into the request headers
-with the chosen propagator (and only that one), sends GET URL with urllib, ends the span,
-and prints one JSON object on stdout: the span's ids as the SDK exported them, whether
-it was sampled, the headers it sent, and the response status and body.
+Starts a CLIENT span with the Python SDK (with the baggage of BAGGAGE_JSON, an object of
+names to values, in its context when given), injects its context into the request
+headers with the chosen propagator (and only that one), sends GET URL with urllib, ends
+the span, and prints one JSON object on stdout: the span's ids as the SDK exported them,
+whether it was sampled, the headers it sent, and the response status and body.
 """
 
 import json
 import sys
 import urllib.request
 
-from opentelemetry import propagate, trace
+from opentelemetry import baggage, propagate, trace
+from opentelemetry import context as otel_context
 from opentelemetry.propagators.aws import AwsXRayPropagator
 from opentelemetry.propagators.b3 import B3MultiFormat
 from opentelemetry.propagators.jaeger import JaegerPropagator
@@ -40,6 +42,12 @@ def main() -> None:
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
     tracer = trace.get_tracer("otel-kit-http-interop")
+
+    entries = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
+    ctx = otel_context.get_current()
+    for name, value in entries.items():
+        ctx = baggage.set_baggage(name, value, ctx)
+    otel_context.attach(ctx)
 
     headers: dict[str, str] = {}
     with tracer.start_as_current_span("python-client", kind=SpanKind.CLIENT):

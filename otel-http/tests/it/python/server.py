@@ -5,7 +5,7 @@ usage: server.py {tracecontext|b3multi|jaeger|xray}
 Listens on 127.0.0.1 on an ephemeral port and prints {"port": N} as its first stdout
 line. Every GET is answered with JSON: the span context the Python SDK's global
 propagator (`opentelemetry.propagate.extract`, the chosen propagator only) extracted
-from the request headers, the ids of a SERVER span the SDK started as its child, and
+from the request headers (and the baggage it extracted), the ids of a SERVER span the SDK started as its child, and
 the headers received as [name, value] pairs. Exits when its stdin closes (the test is
 gone) or after DEADLINE_SECONDS, whichever comes first, so it never outlives a killed
 test.
@@ -17,7 +17,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from opentelemetry import propagate, trace
+from opentelemetry import baggage, propagate, trace
 from opentelemetry.propagators.aws import AwsXRayPropagator
 from opentelemetry.propagators.b3 import B3MultiFormat
 from opentelemetry.propagators.jaeger import JaegerPropagator
@@ -60,6 +60,7 @@ class Handler(BaseHTTPRequestHandler):
         body = json.dumps(
             {
                 "extracted": ids(parent),
+                "baggage": {k: str(v) for k, v in baggage.get_all(extracted).items()},
                 "server_span": server_span,
                 "headers": [[name, value] for name, value in self.headers.items()],
             }

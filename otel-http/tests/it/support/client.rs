@@ -5,6 +5,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use otel_kit_testing::TestTelemetry;
+
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode};
@@ -75,4 +77,42 @@ pub fn parse_traceparent(value: &str) -> (String, String) {
     let parts: Vec<&str> = value.split('-').collect();
     assert_eq!(parts.len(), 4, "traceparent {value:?}");
     (parts[1].to_owned(), parts[2].to_owned())
+}
+
+/// Asserts what a request its caller gave up on (its future dropped within a second)
+/// left in `t`, whichever client sent it: one `GET` span with status Unset, no
+/// `error.type` and no status code (semantic conventions 1.41+: a cancellation on
+/// purpose is no error), no exception event, and one duration point without them,
+/// exactly as long as the span (one clock reading starts both).
+pub fn assert_cancelled(t: &TestTelemetry) {
+    let spans = t.spans();
+    let span = spans
+        .span("GET")
+        .has_status_unset()
+        .lacks_attribute("error.type")
+        .lacks_attribute("http.response.status_code")
+        .has_duration_at_most(Duration::from_secs(1));
+    assert_eq!(super::exception_events(&t.logs()), 0);
+    let metrics = t.metrics();
+    let point = metrics
+        .metric(opentelemetry_semantic_conventions::metric::HTTP_CLIENT_REQUEST_DURATION)
+        .has_point_count(1)
+        .histogram_point(&[("http.request.method", "GET".into())])
+        .has_count(1);
+    let keys: Vec<&str> = point
+        .record()
+        .attributes
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert!(
+        !keys.contains(&"error.type") && !keys.contains(&"http.response.status_code"),
+        "the point is not an error: {keys:?}"
+    );
+    let span_seconds = span.record().duration().as_secs_f64();
+    let point_seconds = point.record().sum.expect("a sum");
+    assert!(
+        (span_seconds - point_seconds).abs() < 1e-6,
+        "span {span_seconds} s, duration point {point_seconds} s"
+    );
 }

@@ -127,3 +127,67 @@ async fn no_proxy_and_the_builder_decide_which_exports_skip_the_proxy() {
         other.log()
     );
 }
+
+/// A proxy that refuses (wrong credentials) costs the service nothing and every signal's
+/// loss is counted: `Telemetry::export_stats` per signal, the span queue's failed count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusing_proxy_loses_every_signal_counted() {
+    let Some(bin) = Tinyproxy::binary_from_env() else {
+        return;
+    };
+    let collector = TestCollector::start().await.expect("collector");
+    let proxy = Tinyproxy::start(&bin, Some(("otel", "the-right-one"))).expect("tinyproxy");
+    let wrong = format!("http://otel:wr0ng@127.0.0.1:{}", proxy.port());
+    let endpoint = collector.endpoint();
+    for protocol in ["http/protobuf", "grpc"] {
+        let t = otel_kit_init::builder()
+            .environment(env(&[
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
+                ("OTEL_EXPORTER_OTLP_PROTOCOL", protocol),
+                ("OTEL_EXPORTER_OTLP_TIMEOUT", "2000"),
+                ("HTTP_PROXY", &wrong),
+            ]))
+            .without_globals()
+            .init()
+            .expect("init");
+        let t = tokio::task::spawn_blocking(move || {
+            t.tracer_provider().tracer("app").in_span("GET /orders", |_| {});
+            let logger = t.logger_provider().logger("app");
+            let mut record = logger.create_log_record();
+            record.set_body("order shown".into());
+            logger.emit(record);
+            t.meter_provider()
+                .meter("app")
+                .u64_counter("orders.shown")
+                .build()
+                .add(1, &[]);
+            // The exports fail: flushing says so, and returns.
+            let _ = t.force_flush();
+            t
+        })
+        .await
+        .expect("join");
+        for signal in [
+            otel_kit_init::Signal::Traces,
+            otel_kit_init::Signal::Logs,
+            otel_kit_init::Signal::Metrics,
+        ] {
+            let stats = t.export_stats(signal).expect("our OTLP exporter");
+            assert!(
+                stats.exported_items() == 0 && stats.failed_items() >= 1 && stats.failed_batches() >= 1,
+                "{protocol}, {signal:?}: {stats:?}"
+            );
+        }
+        let queue = t.span_queue_stats().expect("the span queue");
+        assert_eq!((queue.exported(), queue.failed()), (0, 1), "{protocol}");
+        let _ = tokio::task::spawn_blocking(move || t.shutdown()).await;
+    }
+    assert!(collector.spans().as_slice().is_empty() && collector.logs().as_slice().is_empty());
+    assert!(
+        !proxy
+            .requests_to(&format!("127.0.0.1:{}", collector.addr().port()))
+            .is_empty(),
+        "the proxy was asked:\n{}",
+        proxy.log()
+    );
+}

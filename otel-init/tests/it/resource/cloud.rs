@@ -260,10 +260,9 @@ type Platform = (
     Vec<(&'static str, Value)>,
 );
 
-#[test]
-fn each_platform_from_the_environment_it_documents() {
-    let root = TempRoot::new();
-    let cases: Vec<Platform> = vec![
+/// Each platform detected from its environment alone, as it documents it.
+fn documented_platforms() -> Vec<Platform> {
+    vec![
         (
             "AWS Lambda",
             vec![
@@ -338,7 +337,7 @@ fn each_platform_from_the_environment_it_documents() {
             ],
             vec![
                 ("cloud.provider", "azure".into()),
-                ("cloud.platform", "azure_app_service".into()),
+                ("cloud.platform", "azure.app_service".into()),
                 ("cloud.region", "West Europe".into()),
                 (
                     "cloud.resource_id",
@@ -357,15 +356,20 @@ fn each_platform_from_the_environment_it_documents() {
                 ("WEBSITE_MEMORY_LIMIT_MB", "1536"),
             ],
             vec![
-                ("cloud.platform", "azure_functions".into()),
+                ("cloud.platform", "azure.functions".into()),
                 ("faas.name", "checkout-fn".into()),
                 ("faas.version", "~4".into()),
                 ("faas.instance", "a1b2c3".into()),
                 ("faas.max_memory", Value::I64(1536 * 1024 * 1024)),
             ],
         ),
-    ];
-    for (platform, env, expected) in cases {
+    ]
+}
+
+#[test]
+fn each_platform_from_the_environment_it_documents() {
+    let root = TempRoot::new();
+    for (platform, env, expected) in documented_platforms() {
         let (resource, warnings) = build_resource(
             &ResourceOptions::new().service_name("svc"),
             &detection(&env, root.path()),
@@ -427,4 +431,70 @@ fn detectors_are_chosen_by_name_and_unknown_names_warned_about() {
         ),
     );
     assert_eq!(string(&resource, "cloud.region"), "eu-west-3");
+}
+
+/// Every resource the cloud detectors build (each documented environment, ECS from its
+/// metadata endpoint, GKE from the GCE metadata server) passes the registry check of
+/// semantic conventions 1.42: names, types and enumerated values.
+#[test]
+fn every_detected_resource_conforms_to_the_registry() {
+    let ecs = MetadataServer::start(
+        vec![
+            ("/v4/abc".to_owned(), ECS_CONTAINER.to_owned()),
+            ("/v4/abc/task".to_owned(), ECS_TASK.to_owned()),
+        ],
+        false,
+    );
+    let gce = MetadataServer::start(
+        vec![
+            (
+                "/computeMetadata/v1/instance/attributes/cluster-name".to_owned(),
+                "prod-eu".to_owned(),
+            ),
+            (
+                "/computeMetadata/v1/instance/attributes/cluster-location".to_owned(),
+                "europe-west1-b".to_owned(),
+            ),
+            (
+                "/computeMetadata/v1/project/project-id".to_owned(),
+                "shop-prod".to_owned(),
+            ),
+        ],
+        false,
+    );
+    let ecs_uri = format!("http://{}/v4/abc", ecs.address);
+    let mut environments: Vec<(&str, Vec<(&str, &str)>)> = documented_platforms()
+        .into_iter()
+        .map(|(platform, env, _)| (platform, env))
+        .collect();
+    environments.push(("ECS", vec![("ECS_CONTAINER_METADATA_URI_V4", &ecs_uri)]));
+    environments.push((
+        "GKE",
+        vec![
+            ("KUBERNETES_SERVICE_HOST", "10.0.0.1"),
+            ("GCE_METADATA_HOST", gce.address.as_str()),
+            ("OTEL_RESOURCE_DETECTORS", "gcp"),
+        ],
+    ));
+    let root = TempRoot::new();
+    for (platform, env) in environments {
+        let (resource, warnings) = build_resource(
+            &ResourceOptions::new().service_name("svc"),
+            &detection(&env, root.path()),
+        );
+        assert!(warnings.is_empty(), "{platform}: {warnings:?}");
+        assert!(
+            resource.get(&Key::from_static_str("cloud.platform")).is_some(),
+            "{platform}: detected"
+        );
+        let t = otel_kit_testing::TestTelemetry::builder()
+            .resource(&resource)
+            .build();
+        t.in_scope(|| tracing::info_span!("detected").in_scope(|| {}));
+        let report = otel_kit_testing::Conformance::semconv()
+            .check_spans(&t.spans())
+            .report();
+        println!("{platform}: {report}");
+        report.assert_conforms();
+    }
 }

@@ -33,14 +33,16 @@ type BoxError = Box<dyn Error + Send + Sync>;
 
 const USAGE: &str = "\
 usage: compare [--requests N] [--connections C] [--rounds R] [--warmup W]
-               [--variants plain,ours-full,ours-full-runtime,ours-sampled-out,axum-tracing-opentelemetry,tower-http]
+               [--variants plain,ours-full,ours-full-runtime,ours-sampled-out,axum-tracing-opentelemetry,tower-http,actix-plain,actix-ours,actix-contrib]
                [--collector counting|test-collector|rotel] [--pin] [--verbose]
 
   --requests N     measured requests per run (default 100000)
   --connections C  keep-alive HTTP/1.1 connections, each in a closed loop (default 16)
   --rounds R       rounds; each runs every variant once, in the order given (default 3)
   --warmup W       requests before measuring, on the same connections (default 10000)
-  --variants LIST  comma-separated (default: all six; include plain for the ratios)
+  --variants LIST  comma-separated (default: the six axum ones; include plain for the
+                   ratios; actix-plain,actix-ours,actix-contrib for actix-web, actix-plain
+                   their baseline)
   --collector KIND where the servers export: `counting` (default), an in-process
                    OTLP/gRPC sink that counts spans and duration-metric points on the
                    wire and keeps nothing; `test-collector`, otel_kit_testing::TestCollector
@@ -82,7 +84,7 @@ impl Options {
             connections: 16,
             rounds: 3,
             warmup: 10_000,
-            variants: Variant::ALL.to_vec(),
+            variants: Variant::DEFAULT.to_vec(),
             collector: CollectorKind::Counting,
             pin: false,
             verbose: false,

@@ -1,11 +1,13 @@
 //! [`Call`]: one outgoing request in flight, and how it ends: the span's closing
 //! attributes, status and end, the `http.client.request.duration` point, and for a
-//! transport error or a panic below the middleware its one exception event; or
-//! cancellation, which is none of these.
+//! failure (the client returned an error) or a panic below the front-end its one
+//! exception event; or cancellation, which is none of these.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
+use http::{HeaderMap, StatusCode, Version};
 use opentelemetry::logs::Severity;
 use opentelemetry::trace::{Status, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue};
@@ -14,24 +16,23 @@ use opentelemetry_semantic_conventions::attribute::{
 };
 use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::exception;
+use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{Resolver, SpanAttributes};
-use reqwest::Response;
 
 use super::instruments::Instruments;
-use super::middleware::ClientHooks;
-use super::outcome::{error_description, error_type, exception_type};
-use crate::conventions::{CLIENT_EXCEPTION_EVENT, HeaderCapture, protocol_version};
-use otel_kit_core::hooks::Signatures;
+use super::{Config, Frontend};
+use crate::conventions::from_switches::Side;
+use crate::conventions::{CLIENT_EXCEPTION_EVENT, protocol_version};
 
 /// When a request started, read once for the span's start time and the duration.
 #[derive(Clone, Copy)]
-pub(super) struct Started {
-    pub(super) instant: Instant,
-    pub(super) time: SystemTime,
+pub(crate) struct Started {
+    pub(crate) instant: Instant,
+    pub(crate) time: SystemTime,
 }
 
 impl Started {
-    pub(super) fn now() -> Self {
+    pub(crate) fn now() -> Self {
         Self {
             instant: Instant::now(),
             time: SystemTime::now(),
@@ -39,35 +40,47 @@ impl Started {
     }
 }
 
+/// How a request ended, as the front-end read it.
+pub(crate) enum Ended<'a> {
+    /// A response arrived (its head), whatever its status.
+    Response {
+        status: StatusCode,
+        version: Version,
+        headers: &'a HeaderMap,
+    },
+    /// The client returned an error instead: `error.type`, the error's `exception.type`,
+    /// and the status description (also the exception's message), which the front-end
+    /// keeps free of the URL's secrets.
+    Failed {
+        error_type: &'static str,
+        exception_type: &'static str,
+        description: String,
+    },
+}
+
 /// A traced request in flight: its CLIENT span's context and what ending it needs.
-/// Ended exactly once: by [`finish`](Self::finish) with the result, or through
+/// Ended exactly once: by [`finish`](Self::finish) with how it ended, or through
 /// [`EndEarly`] when the request panicked or was dropped, so a cancelled request is
 /// counted rather than lost.
-pub(super) struct Call<'a> {
-    /// The CLIENT span's context, carrying the middleware's active-request marker.
+pub(crate) struct Call<F: Frontend> {
+    /// The CLIENT span's context, carrying the front-end's active-request marker.
     cx: Context,
-    resolver: &'a Resolver<Instruments>,
-    headers: &'a HeaderCapture,
-    /// The application's response hook, when set.
-    response_span_attributes: Option<&'a <ClientHooks as Signatures>::ResponseSpanAttributes>,
+    /// The front-end's configuration (header capture, hooks, where the point goes).
+    config: Arc<Config<F>>,
     metric_attributes: Vec<KeyValue>,
     started: Started,
 }
 
-impl<'a> Call<'a> {
-    pub(super) fn new(
+impl<F: Frontend> Call<F> {
+    pub(crate) fn new(
         cx: Context,
         started: Started,
-        resolver: &'a Resolver<Instruments>,
-        headers: &'a HeaderCapture,
-        response_span_attributes: Option<&'a <ClientHooks as Signatures>::ResponseSpanAttributes>,
+        config: Arc<Config<F>>,
         metric_attributes: Vec<KeyValue>,
     ) -> Self {
         Self {
             cx,
-            resolver,
-            headers,
-            response_span_attributes,
+            config,
             metric_attributes,
             started,
         }
@@ -79,8 +92,14 @@ impl<'a> Call<'a> {
         (elapsed.as_secs_f64(), self.started.time + elapsed)
     }
 
-    /// Records the result on the span and the metric, then ends the span.
-    pub(super) fn finish(self, result: &reqwest_middleware::Result<Response>) {
+    /// Records how the request ended on the span and the metric, calls the application's
+    /// response hook through `hook` (with the front-end's own argument) when the span
+    /// records, then ends the span.
+    pub(crate) fn finish(
+        self,
+        ended: Ended<'_>,
+        hook: impl FnOnce(&<F::Hooks as Signatures>::ResponseSpanAttributes, &mut SpanAttributes<'_>),
+    ) {
         let (seconds, end_time) = self.elapsed();
         let mut metric_attributes = self.metric_attributes;
         let span = self.cx.span();
@@ -88,11 +107,15 @@ impl<'a> Call<'a> {
             span.set_attribute(kv.clone());
             metric_attributes.push(kv);
         };
-        match result {
-            Ok(response) => {
-                let status = response.status().as_u16();
+        match ended {
+            Ended::Response {
+                status,
+                version,
+                headers,
+            } => {
+                let status = status.as_u16();
                 both(KeyValue::new(HTTP_RESPONSE_STATUS_CODE, i64::from(status)));
-                if let Some(version) = protocol_version(response.version()) {
+                if let Some(version) = protocol_version(version) {
                     both(KeyValue::new(NETWORK_PROTOCOL_VERSION, version));
                 }
                 // The client rule: any 4xx or 5xx is an error for the caller. The
@@ -101,36 +124,39 @@ impl<'a> Call<'a> {
                     both(KeyValue::new(ERROR_TYPE, status.to_string()));
                     span.set_status(Status::error(""));
                 }
-                if !self.headers.is_empty() {
-                    span.set_attributes(self.headers.response_attributes(response.headers()));
+                let capture = self.config.http.headers(Side::Client);
+                if !capture.is_empty() {
+                    span.set_attributes(capture.response_attributes(headers));
                 }
             }
             // The request raised: one `http.client.request.exception` (WARN: the
             // caller is expected to handle it), whose message is the status
             // description, which keeps the URL's secrets out.
-            Err(error) => {
-                let kind = error_type(error);
-                both(KeyValue::new(ERROR_TYPE, kind));
-                let description = error_description(error, kind);
+            Ended::Failed {
+                error_type,
+                exception_type,
+                description,
+            } => {
+                both(KeyValue::new(ERROR_TYPE, error_type));
                 let event = (CLIENT_EXCEPTION_EVENT, Severity::Warn);
-                self.resolver.with(None, |resolved| {
-                    exception::record_error(resolved, &self.cx, event, exception_type(error), &description);
+                self.config.resolver.with(None, |resolved| {
+                    exception::record_error(resolved, &self.cx, event, exception_type, &description);
                 });
                 span.set_status(Status::error(description));
             }
         }
-        if let Some(add) = self.response_span_attributes
+        if let Some(add) = self.config.hooks.response_span_attributes.as_deref()
             && span.is_recording()
         {
             let mut added = Vec::new();
-            add(result, &mut SpanAttributes::new(&mut added));
+            hook(add, &mut SpanAttributes::new(&mut added));
             span.set_attributes(added);
         }
-        record(&self.cx, self.resolver, seconds, &metric_attributes);
+        record(&self.cx, &self.config.resolver, seconds, &metric_attributes);
         span.end_with_timestamp(end_time);
     }
 
-    /// Ended without a response: a panic below the middleware (`error`: its
+    /// Ended without a response: a panic below the front-end (`error`: its
     /// `error.type` and description), or the caller's cancellation (`None`).
     fn end_early(self, error: Option<(&'static str, Cow<'static, str>)>) {
         let (seconds, end_time) = self.elapsed();
@@ -143,20 +169,25 @@ impl<'a> Call<'a> {
             metric_attributes.push(error_type);
         }
         span.end_with_timestamp(end_time);
-        record(&self.cx, self.resolver, seconds, &metric_attributes);
+        record(&self.cx, &self.config.resolver, seconds, &metric_attributes);
     }
 }
 
 /// Records the duration with the span's context current, so an SDK that keeps
 /// exemplars links the measurement to the span.
-fn record(cx: &Context, resolver: &Resolver<Instruments>, seconds: f64, attributes: &[KeyValue]) {
+fn record<F: Frontend>(
+    cx: &Context,
+    resolver: &Resolver<Instruments<F>>,
+    seconds: f64,
+    attributes: &[KeyValue],
+) {
     let _guard = cx.clone().attach();
     resolver.with(None, |resolved| {
         resolved.instruments().duration.record(seconds, attributes);
     });
 }
 
-impl EndEarly for Call<'_> {
+impl<F: Frontend> EndEarly for Call<F> {
     fn context(&self) -> &Context {
         &self.cx
     }
@@ -165,8 +196,13 @@ impl EndEarly for Call<'_> {
     /// (severity WARN, in the span's context), and on the span and the metric.
     fn panicked(self, payload: &(dyn std::any::Any + Send)) {
         let event = (CLIENT_EXCEPTION_EVENT, Severity::Warn);
-        let description =
-            exception::record_panic(self.resolver, &self.cx, event, payload, "the request panicked");
+        let description = exception::record_panic(
+            &self.config.resolver,
+            &self.cx,
+            event,
+            payload,
+            "the request panicked",
+        );
         self.end_early(Some((ERROR_TYPE_PANIC, description)));
     }
 
@@ -176,53 +212,5 @@ impl EndEarly for Call<'_> {
     /// duration. The span still ends, without `http.response.status_code`.
     fn cancelled(self) {
         self.end_early(None);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use http::Extensions;
-    use opentelemetry::trace::SpanKind;
-    use otel_kit_testing::TestTelemetry;
-    use reqwest::Request;
-    use reqwest_middleware::{ClientBuilder, Middleware, Next};
-
-    use crate::ClientMiddleware;
-
-    /// A middleware below ours that panics instead of sending.
-    struct Panics;
-
-    #[async_trait::async_trait]
-    impl Middleware for Panics {
-        async fn handle(
-            &self,
-            _request: Request,
-            _extensions: &mut Extensions,
-            _next: Next<'_>,
-        ) -> reqwest_middleware::Result<reqwest::Response> {
-            panic!("middleware bug");
-        }
-    }
-
-    #[tokio::test]
-    async fn a_panic_below_the_middleware_ends_the_span_as_a_panic_and_unwinds_on() {
-        let t = TestTelemetry::new();
-        let client = ClientBuilder::new(reqwest::Client::new())
-            .with(ClientMiddleware::new().providers(t.providers()))
-            .with(Panics)
-            .build();
-        let sent = tokio::spawn(async move { client.get("http://127.0.0.1:9/orders").send().await }).await;
-        assert!(sent.is_err_and(|e| e.is_panic()), "the panic reaches the caller");
-
-        t.spans()
-            .span("GET")
-            .has_kind(SpanKind::Client)
-            .is_error()
-            .has_error_description("middleware bug")
-            .has_attribute("error.type", "panic");
-        t.metrics()
-            .metric("http.client.request.duration")
-            .histogram_point(&[("error.type", "panic".into())])
-            .has_count(1);
     }
 }

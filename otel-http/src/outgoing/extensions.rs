@@ -1,5 +1,6 @@
-//! Per-request settings a caller attaches as reqwest-middleware request extensions,
-//! and the markers the middleware itself keeps there.
+//! Per-request settings a caller attaches as request extensions (reqwest-middleware's
+//! `with_extension`, `http::Request::extensions_mut`), and the markers the client
+//! front-ends themselves keep there.
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -7,20 +8,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// The low-cardinality template of a request's URL, such as `/users/{id}`.
 ///
 /// With it the span is named `{method} {template}` (for example `GET /users/{id}`)
-/// instead of just `{method}`, and carries `url.template`. Attach it per request with
-/// `RequestBuilder::with_extension`:
+/// instead of just `{method}`, and carries `url.template`. Attach it per request, with
+/// reqwest-middleware's `RequestBuilder::with_extension` or in an `http::Request`'s
+/// extensions (the tower layer):
 ///
 /// ```
-/// use otel_kit_http::{ClientMiddleware, UrlTemplate};
+/// use otel_kit_http::UrlTemplate;
 ///
-/// let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-///     .with(ClientMiddleware::new())
-///     .build();
-/// let request = client
-///     .get("http://localhost:8080/users/42")
-///     .with_extension(UrlTemplate::new("/users/{id}"));
-/// # drop(request);
-/// assert_eq!(UrlTemplate::new("/users/{id}").as_str(), "/users/{id}");
+/// let request = http::Request::get("http://localhost:8080/users/42")
+///     .extension(UrlTemplate::new("/users/{id}"))
+///     .body(())
+///     .unwrap();
+/// assert_eq!(request.extensions().get::<UrlTemplate>().unwrap().as_str(), "/users/{id}");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UrlTemplate(Cow<'static, str>);
@@ -52,24 +51,24 @@ impl UrlTemplate {
 
 /// Sends this request without trace-context headers (`traceparent`, `baggage`, ...),
 /// for example to a third party that must not learn our trace ids. The CLIENT span is
-/// still recorded.
+/// still recorded. Attach it like a [`UrlTemplate`].
 ///
 /// ```
-/// use otel_kit_http::{ClientMiddleware, NoPropagation};
+/// use otel_kit_http::NoPropagation;
 ///
-/// let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-///     .with(ClientMiddleware::new())
-///     .build();
-/// let request = client.get("https://api.example.com/").with_extension(NoPropagation);
+/// let request = http::Request::get("https://api.example.com/")
+///     .extension(NoPropagation)
+///     .body(())
+///     .unwrap();
 /// # drop(request);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NoPropagation;
 
-/// Marks the request a [`crate::ClientMiddleware`] is currently sending. The same value
-/// sits in the request's extensions and in the OpenTelemetry context while the rest of
-/// the chain runs; a second middleware that finds both (same id) is nested inside the
-/// first one for the same request and must not open a second span.
+/// Marks the request a client front-end is currently sending. The same value sits in
+/// the request's extensions and in the OpenTelemetry context while the rest of the
+/// chain (the inner service) runs; a second front-end that finds both (same id) is
+/// nested inside the first one for the same request and must not open a second span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ActiveRequest(u64);
 
@@ -81,8 +80,10 @@ impl ActiveRequest {
     }
 }
 
-/// How many times the middleware has sent this request. It stays in the extensions
-/// between attempts, so a retry middleware placed before ours (which calls the rest of
-/// the chain again with the same extensions) yields `http.request.resend_count`.
+/// How many times this request was sent before: `http.request.resend_count`. The reqwest
+/// middleware counts it up in the extensions, which stay between attempts (a retry
+/// middleware placed before it calls the rest of the chain again with the same
+/// extensions); a tower retry policy sets it on each copy it makes
+/// (`tower_client::mark_resend`).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Attempts(pub(crate) u32);

@@ -1,10 +1,11 @@
-//! The client's duration histogram, resolved with the tracer and the propagator by the
-//! middleware's [`Resolver`](otel_kit_core::Resolver).
+//! The client's duration histogram, resolved with the tracer and the propagator by each
+//! front-end's [`Resolver`](otel_kit_core::Resolver).
 //!
 //! A client is often built before the application installs its providers (or a test
-//! installs its harness): nothing is resolved when the middleware is built, and
-//! without given providers each thread's copy follows the globals within 10 ms.
+//! installs its harness): nothing is resolved when the front-end is built, and without
+//! given providers each thread's copy follows the globals within 10 ms.
 
+use std::marker::PhantomData;
 use std::thread::LocalKey;
 
 use opentelemetry::InstrumentationScope;
@@ -12,15 +13,17 @@ use opentelemetry::metrics::{Histogram, Meter};
 use opentelemetry_semantic_conventions::metric::HTTP_CLIENT_REQUEST_DURATION;
 use otel_kit_core::Cache;
 
+use super::Frontend;
 use crate::conventions::DURATION_BUCKETS;
 
-pub(crate) struct Instruments {
-    pub(super) duration: Histogram<f64>,
+/// One front-end's instruments: the same histogram, resolved and switched per front-end.
+pub(crate) struct Instruments<F> {
+    pub(crate) duration: Histogram<f64>,
+    frontend: PhantomData<fn() -> F>,
 }
 
-impl otel_kit_core::Instruments for Instruments {
-    /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java agent's switches").
-    const SWITCHES: &'static [&'static str] = &["HTTP_CLIENT", "REQWEST"];
+impl<F: Frontend> otel_kit_core::Instruments for Instruments<F> {
+    const SWITCHES: &'static [&'static str] = F::SWITCHES;
 
     fn scope() -> InstrumentationScope {
         crate::SCOPE.get()
@@ -34,13 +37,11 @@ impl otel_kit_core::Instruments for Instruments {
                 .with_description("Duration of HTTP client requests.")
                 .with_boundaries(DURATION_BUCKETS.to_vec())
                 .build(),
+            frontend: PhantomData,
         }
     }
 
     fn cache() -> &'static LocalKey<Cache<Self>> {
-        thread_local! {
-            static CACHE: Cache<Instruments> = const { Cache::new() };
-        }
-        &CACHE
+        F::cache()
     }
 }

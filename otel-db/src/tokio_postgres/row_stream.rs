@@ -1,0 +1,87 @@
+//! [`RowStream`]: the rows of a traced `query_raw`, which end its span when the stream
+//! ends, fails, or is dropped.
+
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
+
+use futures_util::Stream;
+use tokio_postgres::{Error, Row};
+
+use super::TokioPostgres;
+use super::outcome::classify;
+use crate::call::{Call, Outcome};
+
+/// The rows of [`InstrumentedClient::query_raw`](super::InstrumentedClient::query_raw),
+/// a `Stream` of `Result<Row, Error>` as `tokio_postgres::RowStream` is.
+pub struct RowStream {
+    inner: Pin<Box<tokio_postgres::RowStream>>,
+    call: Option<Call<TokioPostgres>>,
+    rows: u64,
+}
+
+impl std::fmt::Debug for RowStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowStream")
+            .field("rows", &self.rows)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RowStream {
+    pub(super) fn new(inner: tokio_postgres::RowStream, call: Option<Call<TokioPostgres>>) -> Self {
+        Self {
+            inner: Box::pin(inner),
+            call,
+            rows: 0,
+        }
+    }
+
+    /// The number of rows the statement changed, once the stream has ended
+    /// (`RowStream::rows_affected`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
+    /// use futures_util::StreamExt as _;
+    ///
+    /// let mut rows = Box::pin(client.query_raw("UPDATE users SET seen = now() RETURNING id", Vec::<i64>::new()).await?);
+    /// while rows.next().await.is_some() {}
+    /// let changed = rows.rows_affected();
+    /// # drop(changed);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn rows_affected(&self) -> Option<u64> {
+        self.inner.rows_affected()
+    }
+}
+
+impl Stream for RowStream {
+    type Item = Result<Row, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        let item = futures_util::ready!(this.inner.as_mut().poll_next(cx));
+        match &item {
+            Some(Ok(_)) => this.rows += 1,
+            Some(Err(error)) => {
+                if let Some(call) = this.call.take() {
+                    call.finish(Outcome::Failed(classify(error)));
+                }
+            }
+            None => {
+                if let Some(call) = this.call.take() {
+                    call.finish(Outcome::Done { rows: this.rows });
+                }
+            }
+        }
+        Poll::Ready(item)
+    }
+}
+
+impl Drop for RowStream {
+    fn drop(&mut self) {
+        if let Some(call) = self.call.take() {
+            call.finish(Outcome::Abandoned { rows: self.rows });
+        }
+    }
+}

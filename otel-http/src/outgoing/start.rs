@@ -1,0 +1,220 @@
+//! Starting an outgoing request's CLIENT span: the request-side facts both signals need,
+//! read once from the front-end's request ([`Target`], [`RequestInfo`]), the hooks'
+//! results ([`Plan`]), and [`Plan::start`], which starts the span with
+//! `service.peer.name`, injects its context, captures request headers and marks the
+//! request as in flight.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use http::{Extensions, HeaderMap, Method};
+use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
+use opentelemetry::{Context, KeyValue};
+use opentelemetry_http::HeaderInjector;
+use opentelemetry_semantic_conventions::attribute::{
+    HTTP_REQUEST_METHOD, HTTP_REQUEST_METHOD_ORIGINAL, HTTP_REQUEST_RESEND_COUNT, SERVER_ADDRESS,
+    SERVER_PORT, SERVICE_PEER_NAME, URL_FULL, URL_TEMPLATE,
+};
+use otel_kit_core::hooks::Signatures;
+use otel_kit_core::{MetricAttributes, SpanAttributes};
+
+use super::call::{Call, Started};
+use super::extensions::{ActiveRequest, NoPropagation, UrlTemplate};
+use super::{Config, Frontend};
+use crate::conventions::from_switches::Side;
+use crate::conventions::{KnownMethods, redact_url};
+
+/// Where a request goes, as its front-end reads it from its URL.
+pub(crate) struct Target<'a> {
+    /// The host, an IPv6 literal without its brackets.
+    pub(crate) host: Option<&'a str>,
+    /// The port, else the scheme's default.
+    pub(crate) port: Option<u16>,
+    pub(crate) path: &'a str,
+    /// The whole URL, before redaction.
+    pub(crate) full: Cow<'a, str>,
+}
+
+impl Target<'_> {
+    /// `host` as a URL gives it (`[::1]` for an IPv6 literal), without brackets.
+    pub(crate) fn bare_host(host: &str) -> &str {
+        host.trim_start_matches('[').trim_end_matches(']')
+    }
+}
+
+/// The request-side facts, in the form both signals need.
+pub(crate) struct RequestInfo {
+    pub(crate) span_name: String,
+    /// `http.request.method`, `server.address`, `server.port`: shared by span and metric.
+    pub(crate) common: Vec<KeyValue>,
+    /// Span-only attributes known before sending.
+    pub(crate) span_only: Vec<KeyValue>,
+}
+
+impl RequestInfo {
+    pub(crate) fn new(
+        method: &Method,
+        target: &Target<'_>,
+        known: &KnownMethods,
+        template: Option<&UrlTemplate>,
+        resend_count: u32,
+    ) -> Self {
+        let (normalized, original) = known.normalize(method);
+        let name_method = known.span_name_method(method);
+        let span_name = match template {
+            Some(t) => format!("{name_method} {}", t.as_str()),
+            None => name_method.to_owned(),
+        };
+
+        let mut common = Vec::with_capacity(3);
+        common.push(KeyValue::new(HTTP_REQUEST_METHOD, normalized.to_owned()));
+        if let Some(host) = target.host {
+            common.push(KeyValue::new(SERVER_ADDRESS, host.to_owned()));
+        }
+        if let Some(port) = target.port {
+            common.push(KeyValue::new(SERVER_PORT, i64::from(port)));
+        }
+
+        let mut span_only = vec![KeyValue::new(URL_FULL, redact_url(&target.full).into_owned())];
+        if let Some(original) = original {
+            span_only.push(KeyValue::new(HTTP_REQUEST_METHOD_ORIGINAL, original.to_owned()));
+        }
+        if let Some(t) = template {
+            span_only.push(KeyValue::new(URL_TEMPLATE, t.as_str().to_owned()));
+        }
+        if resend_count > 0 {
+            span_only.push(KeyValue::new(HTTP_REQUEST_RESEND_COUNT, i64::from(resend_count)));
+        }
+        Self {
+            span_name,
+            common,
+            span_only,
+        }
+    }
+}
+
+/// A traced request about to start: its span's name and attributes and its metric's,
+/// with what the application's request hooks added.
+pub(crate) struct Plan {
+    name: Cow<'static, str>,
+    attributes: Vec<KeyValue>,
+    metric_attributes: Vec<KeyValue>,
+}
+
+/// A front-end's request hooks, by what they add.
+type SpanAttributesHook<F> = <<F as Frontend>::Hooks as Signatures>::RequestSpanAttributes;
+type SpanNameHook<F> = <<F as Frontend>::Hooks as Signatures>::SpanName;
+type MetricHook<F> = <<F as Frontend>::Hooks as Signatures>::RequestMetricAttributes;
+
+impl<F: Frontend> Config<F> {
+    /// Whether a request goes out with trace context: not with a [`NoPropagation`]
+    /// extension, else as the front-end's filter (`filter`, called with it) says.
+    pub(crate) fn propagates(
+        &self,
+        extensions: &Extensions,
+        filter: impl FnOnce(&F::PropagationFilter) -> bool,
+    ) -> bool {
+        extensions.get::<NoPropagation>().is_none() && self.propagate.as_deref().is_none_or(filter)
+    }
+
+    /// Whether the request is one an outer front-end is already sending (stacked
+    /// front-ends, or a client that forwards it with the same extensions): its span
+    /// covers this call, a second one would only duplicate it.
+    pub(crate) fn nested(extensions: &Extensions, parent: &Context) -> bool {
+        extensions
+            .get::<ActiveRequest>()
+            .is_some_and(|active| parent.get::<ActiveRequest>() == Some(active))
+    }
+
+    /// Injects the caller's context into an excluded request, which gets no telemetry of
+    /// its own: the server still continues the caller's trace.
+    pub(crate) fn inject_excluded(&self, parent: &Context, headers: &mut HeaderMap) {
+        self.resolver.with(None, |resolved| {
+            resolved.inject(parent, &mut HeaderInjector(headers))
+        });
+    }
+
+    /// The request's span name and attributes from `info` and the application's hooks,
+    /// each called through the front-end's closure with its own arguments:
+    /// `span_attributes` before the span starts (samplers see what it adds), `span_name`,
+    /// `metric_attributes` (bounded).
+    pub(crate) fn plan(
+        &self,
+        info: RequestInfo,
+        span_attributes: impl FnOnce(&SpanAttributesHook<F>, &mut SpanAttributes<'_>),
+        span_name: impl FnOnce(&SpanNameHook<F>) -> Option<Cow<'static, str>>,
+        metric_attributes: impl FnOnce(&MetricHook<F>, &mut MetricAttributes<'_>),
+    ) -> Plan {
+        let mut attributes = info.common.clone();
+        attributes.extend(info.span_only);
+        if let Some(add) = &self.hooks.request_span_attributes {
+            span_attributes(add, &mut SpanAttributes::new(&mut attributes));
+        }
+        let name = match &self.hooks.span_name {
+            Some(name) => span_name(name).unwrap_or_else(|| info.span_name.into()),
+            None => info.span_name.into(),
+        };
+        let mut metric = info.common;
+        metric.extend(self.hooks.metric_attributes(metric_attributes));
+        Plan {
+            name,
+            attributes,
+            metric_attributes: metric,
+        }
+    }
+}
+
+impl Plan {
+    /// Starts the CLIENT span, a child of `parent`, with `service.peer.name` when the
+    /// mapping names the target; injects its context into `headers` when `propagate`;
+    /// captures the listed request headers (after injection); marks the request in
+    /// `extensions` and in the call's context as in flight. One clock reading starts the
+    /// span and the duration, so the span lasts exactly as long as the measurement says.
+    pub(crate) fn start<F: Frontend>(
+        self,
+        config: &Arc<Config<F>>,
+        parent: &Context,
+        target: &Target<'_>,
+        headers: &mut HeaderMap,
+        extensions: &mut Extensions,
+        propagate: bool,
+    ) -> Call<F> {
+        let Plan {
+            name,
+            mut attributes,
+            metric_attributes,
+        } = self;
+        let started = Started::now();
+        let cx = config.resolver.with(Some(started.instant), |resolved| {
+            if let Some(host) = target.host
+                && let Some(peer) = resolved.peer_service(host, target.port, target.path)
+            {
+                attributes.push(KeyValue::new(SERVICE_PEER_NAME, peer));
+            }
+            let tracer = resolved.tracer();
+            let span = tracer
+                .span_builder(name)
+                .with_kind(SpanKind::Client)
+                .with_start_time(started.time)
+                .with_attributes(attributes)
+                .start_with_context(tracer, parent);
+            let cx = parent.with_span(span);
+            if propagate {
+                resolved.inject(&cx, &mut HeaderInjector(headers));
+            }
+            cx
+        });
+        let capture = config.http.headers(Side::Client);
+        if !capture.is_empty() {
+            cx.span().set_attributes(capture.request_attributes(headers));
+        }
+        let marker = ActiveRequest::next();
+        extensions.insert(marker);
+        Call::new(
+            cx.with_value(marker),
+            started,
+            Arc::clone(config),
+            metric_attributes,
+        )
+    }
+}
