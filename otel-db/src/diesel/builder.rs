@@ -104,10 +104,11 @@ impl DieselBuilder {
     /// connect span.
     ///
     /// ```no_run
-    /// use diesel::{Connection as _, PgConnection};
+    /// // `PgConnection` and `MysqlConnection` alike.
+    /// use diesel::{Connection as _, SqliteConnection};
     ///
-    /// let url = "postgres://app@db.internal/shop";
-    /// let mut conn = PgConnection::establish(url)?;
+    /// let url = "app.db";
+    /// let mut conn = SqliteConnection::establish(url)?;
     /// conn.set_instrumentation(otel_kit_db::diesel::DieselBuilder::new().build(url));
     /// # Ok::<(), diesel::ConnectionError>(())
     /// ```
@@ -123,10 +124,11 @@ impl DieselBuilder {
     /// `set_default_instrumentation`). Connections already open are left alone.
     ///
     /// ```no_run
-    /// use diesel::{Connection as _, PgConnection};
+    /// // `PgConnection` and `MysqlConnection` alike.
+    /// use diesel::{Connection as _, SqliteConnection};
     ///
     /// otel_kit_db::diesel::DieselBuilder::new().install_default()?;
-    /// let conn = PgConnection::establish("postgres://app@db.internal/shop")?;
+    /// let conn = SqliteConnection::establish("app.db")?;
     /// # drop(conn);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

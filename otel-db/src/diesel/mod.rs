@@ -4,16 +4,17 @@
 //! exception events (feature `diesel`).
 //!
 //! ```no_run
-//! use diesel::{Connection as _, PgConnection, RunQueryDsl as _};
+//! // `PgConnection` and `MysqlConnection` alike.
+//! use diesel::{Connection as _, RunQueryDsl as _, SqliteConnection};
 //!
 //! // Every connection established from now on (pools' too):
 //! otel_kit_db::diesel::install_default()?;
-//! let mut conn = PgConnection::establish("postgres://app@db.internal/shop")?;
+//! let mut conn = SqliteConnection::establish("app.db")?;
 //! diesel::sql_query("SELECT 1").execute(&mut conn)?; // span `SELECT`
 //!
 //! // Or one connection already open:
-//! let url = "postgres://app@db.internal/shop";
-//! let mut conn = PgConnection::establish(url)?;
+//! let url = "app.db";
+//! let mut conn = SqliteConnection::establish(url)?;
 //! conn.set_instrumentation(otel_kit_db::diesel::instrumentation(url));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
