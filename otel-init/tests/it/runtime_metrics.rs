@@ -189,8 +189,11 @@ async fn values_are_read_at_collection_time() {
         "tokio.task.alive.count",
         main_runtime(),
     );
+    // The in-process collector and the exporter spawn and end tasks of their own in this
+    // runtime between collections (a connection's, under load a few): a margin of 5 for
+    // them; a value not read at collection time would be off by the whole 50.
     assert!(
-        during >= before + 50.0,
+        during >= before + 45.0,
         "before {before}, with 50 more tasks {during}"
     );
 
@@ -204,7 +207,7 @@ async fn values_are_read_at_collection_time() {
         main_runtime(),
     );
     assert!(
-        after <= during - 50.0,
+        after <= during - 45.0,
         "with 50 more tasks {during}, after they ended {after}"
     );
     shut_down(telemetry).await;
