@@ -61,7 +61,7 @@ frontend!(
     &["SQLX"]
 );
 
-#[cfg(feature = "tokio-postgres")]
+#[cfg(any(feature = "tokio-postgres", feature = "diesel"))]
 pub(crate) use frontend;
 
 pub(crate) struct Instrumentation<F: Frontend = Sqlx> {

@@ -1,7 +1,8 @@
 //! OpenTelemetry instrumentation for sqlx following the stable database semantic
 //! conventions 1.42, for PostgreSQL, MySQL/MariaDB and SQLite; for tokio-postgres and
 //! deadpool-postgres (`otel_kit_db::tokio_postgres`, features `tokio-postgres` and
-//! `deadpool-postgres`); and for Redis, over the redis crate's async connections
+//! `deadpool-postgres`); for diesel 2.3 and diesel-async (`otel_kit_db::diesel`, feature
+//! `diesel`); and for Redis, over the redis crate's async connections
 //! (`otel_kit_db::redis`, feature `redis`).
 //!
 //! ```no_run
@@ -34,6 +35,9 @@
 //!   `tokio_postgres::instrument`, `tokio_postgres::InstrumentedClient`,
 //!   `tokio_postgres::InstrumentedDeadpool`: PostgreSQL without sqlx, with the same
 //!   spans and metrics.
+//! - `diesel` (feature `diesel`): `diesel::install_default`, `diesel::instrumentation`,
+//!   `diesel::DieselBuilder`: diesel's (and diesel-async's) connections traced through
+//!   diesel's `Instrumentation` hook, with the same summaries, text and attributes.
 //!
 //! # Spans
 //!
@@ -76,8 +80,8 @@
 //!
 //! # Cargo features
 //!
-//! One per sqlx driver, one for tokio-postgres (and deadpool-postgres), and one for
-//! Redis, none on by default: turn on the databases the service talks to. With none, [`sql`], [`QueryText`] and the constants are there,
+//! One per sqlx driver, one for tokio-postgres (and deadpool-postgres), one for diesel
+//! and one for Redis, none on by default: turn on the databases the service talks to. With none, [`sql`], [`QueryText`] and the constants are there,
 //! and no sqlx.
 //!
 //! | feature | default | adds | pulls in |
@@ -88,6 +92,7 @@
 //! | `redis` | no | `redis::instrument`, `redis::InstrumentedRedis`, `redis::RedisBuilder` (no sqlx) | redis with `tokio-comp` (its async connections need a runtime) |
 //! | `tokio-postgres` | no | `tokio_postgres::instrument`, `InstrumentedClient` (a client, a transaction, a pooled client), `Statement`, `ClientBuilder` (no sqlx) | tokio-postgres 0.7 without its default `runtime` feature |
 //! | `deadpool-postgres` | no | `tokio_postgres::InstrumentedDeadpool`; implies `tokio-postgres` | deadpool-postgres 0.14 without a runtime feature (7 more crates) |
+//! | `diesel` | no | `diesel::install_default`, `diesel::instrumentation`, `diesel::DieselBuilder`, `diesel::DieselInstrumentation` for diesel 2.3 and diesel-async (no sqlx) | diesel with no backend (the application's diesel picks them, and the C library each links), url |
 //!
 //! The runtime and TLS are chosen on the application's own sqlx dependency
 //! (`runtime-tokio`, `tls-rustls`, ...), as sqlx asks.
@@ -128,14 +133,16 @@ with_driver! {
     pub use pool::{InstrumentBuilder, InstrumentedPool, instrument};
 }
 
-/// The SQL core the sqlx pool wrapper and the tokio-postgres client wrapper share: the
-/// call (span, metric, exception event), the statements and their summaries, the
-/// caller's operation, the failure rules.
+/// The SQL core the sqlx pool wrapper, the tokio-postgres client wrapper and diesel's
+/// instrumentation share: the call (span, metric, exception event), the statements and
+/// their summaries, the caller's operation, the failure rules.
 macro_rules! with_sql {
     ($($item:item)*) => {
         $(
-            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres"))]
-            #[cfg_attr(docsrs, doc(cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres"))))]
+            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres", feature = "diesel"))]
+            #[cfg_attr(docsrs, doc(cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres", feature = "diesel"))))]
+            // diesel's hook alone uses a part of it (no streams, no fixed steps).
+            #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres")), allow(dead_code))]
             $item
         )*
     };
@@ -148,18 +155,42 @@ with_sql! {
     mod outcome;
     mod statement;
     mod statement_cache;
-    mod with_operation;
 
     pub use operation::Operation;
-    pub use with_operation::WithOperation;
 }
+
+/// The wrappers' executors with a caller's [`Operation`] (diesel's hook has none: a
+/// diesel query carries no such value).
+#[cfg(any(
+    feature = "postgres",
+    feature = "mysql",
+    feature = "sqlite",
+    feature = "tokio-postgres"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "postgres",
+        feature = "mysql",
+        feature = "sqlite",
+        feature = "tokio-postgres"
+    )))
+)]
+mod with_operation;
+#[cfg(any(
+    feature = "postgres",
+    feature = "mysql",
+    feature = "sqlite",
+    feature = "tokio-postgres"
+))]
+pub use with_operation::WithOperation;
 
 /// What the pool wrapper and the Redis wrapper share: the endpoint attributes, the
 /// instrumentation scope, the exception event's name.
 macro_rules! with_any_client {
     ($($item:item)*) => {
         $(
-            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "redis", feature = "tokio-postgres"))]
+            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "redis", feature = "tokio-postgres", feature = "diesel"))]
             $item
         )*
     };
@@ -177,6 +208,9 @@ with_any_client! {
     const EXCEPTION_EVENT: &str = "db.client.operation.exception";
 }
 
+#[cfg(feature = "diesel")]
+#[cfg_attr(docsrs, doc(cfg(feature = "diesel")))]
+pub mod diesel;
 mod options;
 /// The connection-pool gauges: sqlx's pool and deadpool's.
 #[cfg(any(

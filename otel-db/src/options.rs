@@ -40,7 +40,8 @@ pub const DURATION_BUCKETS: [f64; 9] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0,
     feature = "postgres",
     feature = "mysql",
     feature = "sqlite",
-    feature = "tokio-postgres"
+    feature = "tokio-postgres",
+    feature = "diesel"
 ))]
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Options {

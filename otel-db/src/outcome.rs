@@ -60,6 +60,10 @@ impl Failure {
 
 /// Whether a PostgreSQL SQLSTATE means the operation failed: classes 00 (success) and
 /// 01 (warning) are not failures; 02 (no data) and above are.
+#[cfg_attr(
+    not(any(feature = "postgres", feature = "tokio-postgres", feature = "diesel")),
+    allow(dead_code)
+)]
 pub(crate) fn sqlstate_is_failure(status_code: &str) -> bool {
     !(status_code.starts_with("00") || status_code.starts_with("01"))
 }
@@ -69,7 +73,7 @@ pub(crate) fn sqlstate_is_failure(status_code: &str) -> bool {
 /// syntax for type integer: "<the bound value>"`), MySQL in single ones (`Duplicate
 /// entry '<value>'`). Read as MySQL reads SQL, both are strings, whatever the database:
 /// a quoted identifier in a message is lost too, which is the safe side.
-fn message_without_values(message: &str) -> String {
+pub(crate) fn message_without_values(message: &str) -> String {
     sql::sanitize(message, sql::SqlDialect::MySql)
 }
 

@@ -148,7 +148,8 @@ fn returned(mut text: String) -> String {
     feature = "postgres",
     feature = "mysql",
     feature = "sqlite",
-    feature = "tokio-postgres"
+    feature = "tokio-postgres",
+    feature = "diesel"
 ))]
 pub(crate) fn describe(sql: &str, dialect: SqlDialect, sanitized: bool) -> (QueryInfo, Option<String>) {
     let tokens = lexer::tokens(sql, dialect);

@@ -3,7 +3,10 @@
 //! (`mariadb`, `TEST_MYSQL_URL`), each skipped when its variable is unset; the `query!`
 //! macros (`macros`); a megabyte of SQL (`oversized_input`); the Redis wrapper
 //! against Redis (`redis`, `TEST_REDIS_URL`); the tokio-postgres client wrapper and the
-//! deadpool-postgres pool against PostgreSQL (`tokio_postgres`, `TEST_POSTGRES_URL`). `support` holds what the
+//! deadpool-postgres pool against PostgreSQL (`tokio_postgres`, `TEST_POSTGRES_URL`);
+//! diesel's and diesel-async's connections through diesel's hook (`diesel`: SQLite
+//! always, diesel-async on `TEST_POSTGRES_URL`, diesel's own PostgreSQL and MySQL
+//! connections with the internal feature `__diesel-native-backends`). `support` holds what the
 //! scenarios expect and the scenarios each database module includes:
 //! `support/scenarios.rs`, and `support/operation_scenarios.rs` (a caller's
 //! `Operation`, the summary's case).
@@ -18,6 +21,7 @@ use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = COUNTING_ALLOCATOR;
 
+mod diesel;
 mod macros;
 mod mariadb;
 mod oversized_input;

@@ -22,6 +22,7 @@ pub(crate) const NAMES: &[&str] = &[
     "TONIC",
     "SQLX",
     "TOKIO_POSTGRES",
+    "DIESEL",
     "REDIS",
     "GENAI",
     "OPENAI",

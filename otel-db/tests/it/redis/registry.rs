@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use otel_kit_db::redis::InstrumentedRedis;
-use otel_kit_testing::{Conformance, TestTelemetry};
+use otel_kit_testing::TestTelemetry;
 use redis::AsyncCommands as _;
 use redis::aio::ConnectionManagerConfig;
 
@@ -70,11 +70,5 @@ async fn the_redis_telemetry_conforms_to_the_registry() {
             .count()
             >= 3
     );
-    let report = Conformance::semconv()
-        .check_spans(&spans)
-        .check_metrics(&t.metrics())
-        .check_logs(&t.logs())
-        .report();
-    println!("{report}");
-    report.assert_conforms();
+    crate::support::assert_conforms(&t);
 }

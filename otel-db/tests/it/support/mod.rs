@@ -57,3 +57,15 @@ pub fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("local addr").port()
 }
+
+/// The registry check (`Conformance::semconv()`) over everything `t` recorded, its report
+/// printed; fails on any violation.
+pub fn assert_conforms(t: &otel_kit_testing::TestTelemetry) {
+    let report = otel_kit_testing::Conformance::semconv()
+        .check_spans(&t.spans())
+        .check_metrics(&t.metrics())
+        .check_logs(&t.logs())
+        .report();
+    println!("{report}");
+    report.assert_conforms();
+}

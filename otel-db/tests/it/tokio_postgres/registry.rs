@@ -4,7 +4,7 @@
 
 use futures_util::StreamExt as _;
 use otel_kit_db::Operation;
-use otel_kit_testing::{Conformance, TestTelemetry};
+use otel_kit_testing::TestTelemetry;
 
 use super::{connect_with, create_users};
 use crate::support::{in_test_span, table};
@@ -60,11 +60,5 @@ async fn the_tokio_postgres_telemetry_conforms_to_the_registry() {
 
     let spans = t.spans();
     assert!(spans.len() >= 12, "{:?}", spans.names());
-    let report = Conformance::semconv()
-        .check_spans(&spans)
-        .check_metrics(&t.metrics())
-        .check_logs(&t.logs())
-        .report();
-    println!("{report}");
-    report.assert_conforms();
+    crate::support::assert_conforms(&t);
 }
