@@ -309,6 +309,18 @@ async fn python_client_parents_our_server_span(test: &str, format: Format, front
     );
 }
 
+/// Our reqwest client with `ClientMiddleware`, as a service would build it.
+fn traced_client() -> reqwest_middleware::ClientWithMiddleware {
+    reqwest_middleware::ClientBuilder::new(
+        reqwest::Client::builder()
+            .timeout(WAIT)
+            .build()
+            .expect("reqwest client"),
+    )
+    .with(ClientMiddleware::new())
+    .build()
+}
+
 /// Our CLIENT span is the remote parent the Python server extracts and continues.
 async fn our_client_parents_python_server_span(test: &str, format: Format) {
     let Some(python) = python(test) else { return };
@@ -316,14 +328,7 @@ async fn our_client_parents_python_server_span(test: &str, format: Format) {
     format.install();
     let server = PythonServer::start(&python, format).await;
 
-    let client = reqwest_middleware::ClientBuilder::new(
-        reqwest::Client::builder()
-            .timeout(WAIT)
-            .build()
-            .expect("reqwest client"),
-    )
-    .with(ClientMiddleware::new())
-    .build();
+    let client = traced_client();
     let parent_cx = Context::current_with_span(global::tracer("interop").start("parent"));
     let response = client
         .get(format!("http://127.0.0.1:{}/interop/rust", server.port))
@@ -556,14 +561,7 @@ async fn our_client_jaeger_baggage_reaches_python() {
     let _t = TestTelemetry::new().install_global();
     Format::Jaeger.install();
     let server = PythonServer::start(&python, Format::Jaeger).await;
-    let client = reqwest_middleware::ClientBuilder::new(
-        reqwest::Client::builder()
-            .timeout(WAIT)
-            .build()
-            .expect("reqwest client"),
-    )
-    .with(ClientMiddleware::new())
-    .build();
+    let client = traced_client();
     let entries = JAEGER_BAGGAGE
         .iter()
         .filter_map(|entry| entry.split_once('='))

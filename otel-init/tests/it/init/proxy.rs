@@ -16,7 +16,8 @@ use crate::support::env;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-fn emit_and_flush(t: Telemetry) {
+/// One span, one log record and one counter point.
+fn emit(t: &Telemetry) {
     t.tracer_provider().tracer("app").in_span("GET /orders", |_| {});
     let logger = t.logger_provider().logger("app");
     let mut record = logger.create_log_record();
@@ -27,6 +28,10 @@ fn emit_and_flush(t: Telemetry) {
         .u64_counter("orders.shown")
         .build()
         .add(1, &[]);
+}
+
+fn emit_and_flush(t: Telemetry) {
+    emit(&t);
     t.force_flush().expect("flush");
     t.shutdown().expect("shutdown");
 }
@@ -151,16 +156,7 @@ async fn a_refusing_proxy_loses_every_signal_counted() {
             .init()
             .expect("init");
         let t = tokio::task::spawn_blocking(move || {
-            t.tracer_provider().tracer("app").in_span("GET /orders", |_| {});
-            let logger = t.logger_provider().logger("app");
-            let mut record = logger.create_log_record();
-            record.set_body("order shown".into());
-            logger.emit(record);
-            t.meter_provider()
-                .meter("app")
-                .u64_counter("orders.shown")
-                .build()
-                .add(1, &[]);
+            emit(&t);
             // The exports fail: flushing says so, and returns.
             let _ = t.force_flush();
             t

@@ -100,6 +100,38 @@ const ECS_TASK: &str = r#"{
   "Containers": []
 }"#;
 
+/// A GKE node's GCE metadata server: its cluster's name and location, its project.
+fn gce_metadata_server() -> MetadataServer {
+    MetadataServer::start(
+        vec![
+            (
+                "/computeMetadata/v1/instance/attributes/cluster-name".to_owned(),
+                "prod-eu".to_owned(),
+            ),
+            (
+                "/computeMetadata/v1/instance/attributes/cluster-location".to_owned(),
+                "europe-west1-b".to_owned(),
+            ),
+            (
+                "/computeMetadata/v1/project/project-id".to_owned(),
+                "shop-prod".to_owned(),
+            ),
+        ],
+        false,
+    )
+}
+
+/// An ECS task metadata endpoint (v4) at `/v4/abc`, with its container and task documents.
+fn ecs_metadata_server() -> MetadataServer {
+    MetadataServer::start(
+        vec![
+            ("/v4/abc".to_owned(), ECS_CONTAINER.to_owned()),
+            ("/v4/abc/task".to_owned(), ECS_TASK.to_owned()),
+        ],
+        false,
+    )
+}
+
 fn strings(values: &[&str]) -> Value {
     Value::Array(Array::String(
         values.iter().map(|v| (*v).to_owned().into()).collect(),
@@ -108,13 +140,7 @@ fn strings(values: &[&str]) -> Value {
 
 #[test]
 fn ecs_reads_the_task_metadata_endpoint_the_platform_names() {
-    let server = MetadataServer::start(
-        vec![
-            ("/v4/abc".to_owned(), ECS_CONTAINER.to_owned()),
-            ("/v4/abc/task".to_owned(), ECS_TASK.to_owned()),
-        ],
-        false,
-    );
+    let server = ecs_metadata_server();
     let root = TempRoot::new();
     let uri = format!("http://{}/v4/abc", server.address);
     let (resource, warnings) = build_resource(
@@ -208,23 +234,7 @@ fn no_request_without_the_platforms_variable() {
 
 #[test]
 fn gke_is_opt_in_and_reads_the_gce_metadata_server() {
-    let server = MetadataServer::start(
-        vec![
-            (
-                "/computeMetadata/v1/instance/attributes/cluster-name".to_owned(),
-                "prod-eu".to_owned(),
-            ),
-            (
-                "/computeMetadata/v1/instance/attributes/cluster-location".to_owned(),
-                "europe-west1-b".to_owned(),
-            ),
-            (
-                "/computeMetadata/v1/project/project-id".to_owned(),
-                "shop-prod".to_owned(),
-            ),
-        ],
-        false,
-    );
+    let server = gce_metadata_server();
     let root = TempRoot::new();
     let env = [
         ("KUBERNETES_SERVICE_HOST", "10.0.0.1"),
@@ -438,30 +448,8 @@ fn detectors_are_chosen_by_name_and_unknown_names_warned_about() {
 /// semantic conventions 1.42: names, types and enumerated values.
 #[test]
 fn every_detected_resource_conforms_to_the_registry() {
-    let ecs = MetadataServer::start(
-        vec![
-            ("/v4/abc".to_owned(), ECS_CONTAINER.to_owned()),
-            ("/v4/abc/task".to_owned(), ECS_TASK.to_owned()),
-        ],
-        false,
-    );
-    let gce = MetadataServer::start(
-        vec![
-            (
-                "/computeMetadata/v1/instance/attributes/cluster-name".to_owned(),
-                "prod-eu".to_owned(),
-            ),
-            (
-                "/computeMetadata/v1/instance/attributes/cluster-location".to_owned(),
-                "europe-west1-b".to_owned(),
-            ),
-            (
-                "/computeMetadata/v1/project/project-id".to_owned(),
-                "shop-prod".to_owned(),
-            ),
-        ],
-        false,
-    );
+    let ecs = ecs_metadata_server();
+    let gce = gce_metadata_server();
     let ecs_uri = format!("http://{}/v4/abc", ecs.address);
     let mut environments: Vec<(&str, Vec<(&str, &str)>)> = documented_platforms()
         .into_iter()
