@@ -77,7 +77,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::read;
-    use crate::env::Env;
+    use crate::env::read_with;
 
     fn switches(
         vars: &[(&str, &str)],
@@ -85,17 +85,9 @@ mod tests {
         otel_kit_core::instrumentation_switches::InstrumentationSwitches,
         Vec<String>,
     ) {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        let lookup = move |k: &str| vars.get(k).cloned();
-        let mut env = Env::new(&lookup);
-        let switches = read(&mut env);
-        (
-            switches,
-            env.into_warnings().iter().map(ToString::to_string).collect(),
-        )
+        let vars: HashMap<&str, &str> = vars.iter().copied().collect();
+        let (switches, warnings) = read_with(|k| vars.get(k).map(|v| (*v).to_owned()), read);
+        (switches, warnings.iter().map(ToString::to_string).collect())
     }
 
     #[test]
