@@ -188,21 +188,20 @@ pub(crate) fn check<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<ConfigW
 /// The instrumentation name closest to `name`, if it is close enough to be a misspelling
 /// (one edit in a short name, two in a longer one: `JDBC` is not `GRPC`).
 fn closest_switch(name: &str) -> Option<&'static str> {
-    let most = if name.len() <= 4 { 1 } else { 2 };
-    NAMES
-        .iter()
-        .map(|known| (edit_distance(name, known), *known))
-        .filter(|(distance, _)| *distance <= most)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, known)| known)
+    nearest(name, NAMES, if name.len() <= 4 { 1 } else { 2 })
 }
 
 /// The known variable closest to `name`, if it is close enough to be a misspelling.
 fn closest(name: &str) -> Option<&'static str> {
-    KNOWN
+    nearest(name, KNOWN, MAX_TYPO_DISTANCE)
+}
+
+/// The candidate nearest `name`, at most `most` edits away.
+fn nearest(name: &str, candidates: &[&'static str], most: usize) -> Option<&'static str> {
+    candidates
         .iter()
         .map(|known| (edit_distance(name, known), *known))
-        .filter(|(distance, _)| *distance <= MAX_TYPO_DISTANCE)
+        .filter(|(distance, _)| *distance <= most)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, known)| known)
 }
