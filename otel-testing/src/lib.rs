@@ -13,7 +13,11 @@
 //!   relaying to a [`TestCollector`]; [`Tinyproxy`], a real HTTP proxy with its log.
 //! - `Conformance` (the `conformance` feature): every attribute, metric and log event
 //!   checked against the semantic-conventions registry, with one line of counts.
-//! - [`BlackHole`]: an endpoint that accepts connections and never answers.
+//! - [`BlackHole`]: an endpoint that accepts connections and never answers;
+//!   [`FaultRelay`] (the `collector` feature): a relay in front of a real collector or
+//!   proxy that plays network faults (refused, silent before or after the TLS handshake
+//!   or the request, a slow drip, a reset mid-response, garbage, a vanished peer) and
+//!   lifts them behind the same address.
 //! - [`alone`]: one test run alone in a child process of its test binary, for what
 //!   reads process-wide state; [`allocations`]: the bytes a call allocates, counted by
 //!   a global allocator the test binary declares.
@@ -36,7 +40,7 @@
 //!
 //! | feature | default | adds | pulls in |
 //! | --- | --- | --- | --- |
-//! | `collector` | no | [`TestCollector`], [`CollectorTls`] and their types, [`Rotel`] | tonic, axum, hyper, rustls and tokio-rustls (ring), flate2, serde_json |
+//! | `collector` | no | [`TestCollector`], [`CollectorTls`] and their types, [`Rotel`], [`Tinyproxy`], [`FaultRelay`] | tonic, axum, hyper, rustls and tokio-rustls (ring), flate2, serde_json |
 //! | `conformance` | no | `Conformance`: the registry check (the facts of semantic conventions 1.42, GenAI 1.41, about 140 KB) | nothing more |
 //!
 //! Without it: the harness, the assertions and the records, [`BlackHole`], [`alone`]
@@ -55,6 +59,8 @@ mod collector;
 #[cfg(feature = "conformance")]
 #[cfg_attr(docsrs, doc(cfg(feature = "conformance")))]
 pub mod conformance;
+#[cfg(feature = "collector")]
+mod fault_relay;
 mod global;
 mod harness;
 mod harness_exemplars;
@@ -80,6 +86,9 @@ pub use collector::{
 };
 #[cfg(feature = "conformance")]
 pub use conformance::{Conformance, Report, Violation};
+#[cfg(feature = "collector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "collector")))]
+pub use fault_relay::{FaultRelay, RelayFault};
 // Hidden: only for the fuzz targets in `fuzz/` (see `decode_http_export`).
 #[cfg(feature = "collector")]
 #[doc(hidden)]

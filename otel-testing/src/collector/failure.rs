@@ -48,7 +48,8 @@ impl ExportFailure {
         Self::new(tonic::Code::Internal, 500)
     }
 
-    /// Adds a retry hint: `Retry-After` over HTTP (whole seconds).
+    /// Adds a retry hint: `Retry-After` over HTTP (whole seconds), a `google.rpc.RetryInfo`
+    /// in the status details (`grpc-status-details-bin`) over gRPC.
     pub fn with_retry_after(mut self, delay: Duration) -> Self {
         self.retry_after = Some(delay);
         self

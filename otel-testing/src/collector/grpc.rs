@@ -50,7 +50,14 @@ async fn export(
         tokio::time::sleep(delay).await;
     }
     if let Some(failure) = failure {
-        let status = Status::new(failure.grpc_code(), "failure injected by otel-kit-testing");
+        let status = match failure.retry_after() {
+            Some(delay) => Status::with_details(
+                failure.grpc_code(),
+                "failure injected by otel-kit-testing",
+                retry_info_details(failure.grpc_code(), delay),
+            ),
+            None => Status::new(failure.grpc_code(), "failure injected by otel-kit-testing"),
+        };
         store.record(
             ExportRequest {
                 signal,
@@ -174,4 +181,61 @@ impl Decoder for RawCodec {
         let len = src.remaining();
         Ok(Some(src.copy_to_bytes(len)))
     }
+}
+
+/// The `grpc-status-details-bin` of a status that asks the client to wait `delay`: a
+/// `google.rpc.Status` whose details hold one `google.rpc.RetryInfo`, as a throttling
+/// collector sends it.
+fn retry_info_details(code: tonic::Code, delay: std::time::Duration) -> Bytes {
+    let info = RetryInfo {
+        retry_delay: Some(ProtoDuration {
+            seconds: i64::try_from(delay.as_secs()).unwrap_or(i64::MAX),
+            nanos: i32::try_from(delay.subsec_nanos()).unwrap_or(0),
+        }),
+    };
+    let status = RpcStatus {
+        code: code as i32,
+        message: "failure injected by otel-kit-testing".to_owned(),
+        details: vec![ProtoAny {
+            type_url: "type.googleapis.com/google.rpc.RetryInfo".to_owned(),
+            value: prost::Message::encode_to_vec(&info),
+        }],
+    };
+    Bytes::from(prost::Message::encode_to_vec(&status))
+}
+
+/// `google.rpc.Status`.
+#[derive(Clone, PartialEq, prost::Message)]
+struct RpcStatus {
+    #[prost(int32, tag = "1")]
+    code: i32,
+    #[prost(string, tag = "2")]
+    message: String,
+    #[prost(message, repeated, tag = "3")]
+    details: Vec<ProtoAny>,
+}
+
+/// `google.protobuf.Any`.
+#[derive(Clone, PartialEq, prost::Message)]
+struct ProtoAny {
+    #[prost(string, tag = "1")]
+    type_url: String,
+    #[prost(bytes = "vec", tag = "2")]
+    value: Vec<u8>,
+}
+
+/// `google.rpc.RetryInfo`.
+#[derive(Clone, PartialEq, prost::Message)]
+struct RetryInfo {
+    #[prost(message, optional, tag = "1")]
+    retry_delay: Option<ProtoDuration>,
+}
+
+/// `google.protobuf.Duration`.
+#[derive(Clone, PartialEq, prost::Message)]
+struct ProtoDuration {
+    #[prost(int64, tag = "1")]
+    seconds: i64,
+    #[prost(int32, tag = "2")]
+    nanos: i32,
 }

@@ -58,7 +58,7 @@ impl CollectorTls {
         self
     }
 
-    pub(super) fn server_config(&self) -> io::Result<Arc<ServerConfig>> {
+    pub(crate) fn server_config(&self) -> io::Result<Arc<ServerConfig>> {
         let invalid = |what: &str, e: &dyn std::fmt::Display| {
             io::Error::new(io::ErrorKind::InvalidInput, format!("{what}: {e}"))
         };

@@ -7,6 +7,7 @@
 mod bad_input;
 mod collector;
 mod conformance;
+mod fault_relay;
 mod global;
 mod harness;
 mod rotel;

@@ -81,7 +81,7 @@ pub fn order_path(i: usize) -> String {
 /// Runs the service `bin` against a collector playing `fault`.
 pub fn run(bin: &Path, fault: Fault, load: &Load) -> Result<RunResult, BoxError> {
     let mut collector = Collector::start(fault)?;
-    let env = [
+    let mut env = vec![
         ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
         ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc".to_owned()),
         (
@@ -90,6 +90,7 @@ pub fn run(bin: &Path, fault: Fault, load: &Load) -> Result<RunResult, BoxError>
         ),
         ("OTEL_METRIC_EXPORT_INTERVAL", "1000".to_owned()),
     ];
+    env.extend(collector.env());
     let service = ServiceChild::start(bin, &env)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -152,7 +153,7 @@ pub fn run(bin: &Path, fault: Fault, load: &Load) -> Result<RunResult, BoxError>
     // Keep a trickle of requests so there is something new to export.
     let mut resumed_after = None;
     let mut trickle = runtime.block_on(load::connect(service.addr(), 1))?;
-    while healed_at.elapsed() < Duration::from_secs(15) {
+    while fault.heals() && healed_at.elapsed() < Duration::from_secs(15) {
         let (c, _) = runtime.block_on(load::fixed_rate(
             trickle,
             50.0,

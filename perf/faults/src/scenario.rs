@@ -23,18 +23,39 @@ pub enum Fault {
     Slow,
     /// Answers every export `UNAVAILABLE` (an overloaded collector's "retry later").
     Unavailable,
+    /// The endpoint is `https://` on a peer that accepts connections and never says a
+    /// word: the TLS handshake never completes.
+    SilentTls,
+    /// Exports go through a proxy that accepts the connection and never answers the
+    /// `CONNECT` (the collector behind it is healthy).
+    SilentProxy,
 }
 
 impl Fault {
     /// Every fault, the baseline first.
-    pub const ALL: [Fault; 6] = [
+    pub const ALL: [Fault; 8] = [
         Fault::Healthy,
         Fault::DownFromStart,
         Fault::KilledMidRun,
         Fault::BlackHoled,
         Fault::Slow,
         Fault::Unavailable,
+        Fault::SilentTls,
+        Fault::SilentProxy,
     ];
+
+    /// Whether the fault is a peer that never answers in place of the collector or of a
+    /// proxy ([`Fault::SilentTls`], [`Fault::SilentProxy`]).
+    pub fn is_silent_peer(self) -> bool {
+        matches!(self, Fault::SilentTls | Fault::SilentProxy)
+    }
+
+    /// Whether the run heals the fault and measures when export resumes: the silent
+    /// peers stay silent (the fault matrix, `tests/it/matrix/`, measures their recovery
+    /// behind the same address), and the slow collector never left.
+    pub fn heals(self) -> bool {
+        !matches!(self, Fault::Slow | Fault::SilentTls | Fault::SilentProxy)
+    }
 
     /// A short name for tables.
     pub fn name(self) -> &'static str {
@@ -45,6 +66,8 @@ impl Fault {
             Fault::BlackHoled => "black-holed",
             Fault::Slow => "slow (2 s per export)",
             Fault::Unavailable => "503 / UNAVAILABLE",
+            Fault::SilentTls => "silent TLS peer",
+            Fault::SilentProxy => "silent proxy",
         }
     }
 }
@@ -52,6 +75,8 @@ impl Fault {
 /// A collector on a fixed loopback port that can be killed and brought back.
 pub struct Collector {
     addr: SocketAddr,
+    /// The silent peer of [`Fault::SilentTls`] and [`Fault::SilentProxy`].
+    silent: Option<SilentPeer>,
     running: Option<(tokio::runtime::Runtime, CountingSink)>,
     /// Spans counted by sinks that were killed.
     counted_before: u64,
@@ -62,8 +87,13 @@ impl Collector {
     /// and behaving as `fault` says from the start.
     pub fn start(fault: Fault) -> std::io::Result<Collector> {
         let addr = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?;
+        let silent = match fault {
+            Fault::SilentTls | Fault::SilentProxy => Some(SilentPeer::start(fault)?),
+            _ => None,
+        };
         let mut collector = Collector {
             addr,
+            silent,
             running: None,
             counted_before: 0,
         };
@@ -79,9 +109,25 @@ impl Collector {
         Ok(collector)
     }
 
-    /// `http://127.0.0.1:PORT`, for `OTEL_EXPORTER_OTLP_ENDPOINT` with gRPC.
+    /// `http://127.0.0.1:PORT`, for `OTEL_EXPORTER_OTLP_ENDPOINT` with gRPC
+    /// (`https://` on the silent peer for [`Fault::SilentTls`]).
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        match &self.silent {
+            Some(silent) if silent.fault == Fault::SilentTls => format!("https://{}", silent.addr),
+            _ => format!("http://{}", self.addr),
+        }
+    }
+
+    /// The service's variables besides the endpoint: the silent proxy for
+    /// [`Fault::SilentProxy`] (gRPC goes through a `CONNECT` tunnel even to `http://`).
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        match &self.silent {
+            Some(silent) if silent.fault == Fault::SilentProxy => vec![
+                ("http_proxy", format!("http://{}", silent.addr)),
+                ("no_proxy", String::new()),
+            ],
+            _ => Vec::new(),
+        }
     }
 
     /// Stops it as a crash would: the listener and every connection close at once.
@@ -117,6 +163,41 @@ impl Collector {
     /// Spans received since it was created, across kills.
     pub fn spans(&self) -> u64 {
         self.counted_before + self.running.as_ref().map_or(0, |(_, sink)| sink.spans())
+    }
+}
+
+/// A listener that accepts connections and holds them without reading or writing,
+/// until dropped.
+struct SilentPeer {
+    fault: Fault,
+    addr: SocketAddr,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl SilentPeer {
+    fn start(fault: Fault) -> std::io::Result<SilentPeer> {
+        use std::sync::atomic::Ordering;
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = std::sync::Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            while !stopping.load(Ordering::Acquire) {
+                match listener.accept() {
+                    Ok((socket, _)) => held.push(socket),
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        Ok(SilentPeer { fault, addr, stop })
+    }
+}
+
+impl Drop for SilentPeer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Release);
     }
 }
 

@@ -57,7 +57,10 @@ fn a_failing_collector_never_hurts_the_service() {
     assert_eq!(healthy.exit.counters.exported, healthy.exit.counters.ended);
 
     let mut failures = Vec::new();
-    for fault in &Fault::ALL[1..] {
+    // The silent TLS peer and the silent proxy never heal here: their latency is the
+    // `faults` benchmark's (docs/reliability.md), their export bounds and recovery the
+    // fault matrix's (`matrix::`).
+    for fault in Fault::ALL[1..].iter().filter(|f| !f.is_silent_peer()) {
         let r = run(bin, *fault, &load).expect("run");
         println!("{}", show(&r));
         let mut check = |ok: bool, what: String| {

@@ -14,6 +14,7 @@ use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 static ALLOCATOR: CountingAllocator = COUNTING_ALLOCATOR;
 
 mod faults;
+mod matrix;
 mod queue_bound;
 mod sigterm;
 mod soak;
