@@ -114,7 +114,8 @@ impl FaultRelay {
         })
     }
 
-    /// Plays `fault` from now on.
+    /// Plays `fault` from now on. Leaving [`RelayFault::Refuse`] binds the port again on
+    /// the relay's task, within milliseconds.
     pub fn set_fault(&self, fault: RelayFault) {
         self.fault.send_replace(fault);
     }

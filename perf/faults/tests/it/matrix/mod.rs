@@ -28,6 +28,9 @@ use std::time::{Duration, Instant};
 use axes::{Fault, Path, Protocol};
 use cell::{Report, SIGNALS, Setup};
 
+/// Why a cell left out by `TEST_FAULT_MATRIX_CELLS` did not run.
+const NOT_SELECTED: &str = "not selected";
+
 /// A cell's place and what became of it.
 struct Outcome {
     protocol: Protocol,
@@ -50,6 +53,7 @@ impl Outcome {
     fn cell_text(&self) -> String {
         match &self.result {
             Err(why) if why.starts_with("n/a") => "n/a".to_owned(),
+            Err(why) if why == NOT_SELECTED => "-".to_owned(),
             Err(_) => "skipped".to_owned(),
             Ok(report) if report.passed() => {
                 let wait = report.longest_wait.iter().max().copied().unwrap_or_default();
@@ -110,7 +114,7 @@ fn every_fault_on_every_path_ends_each_export_in_time_and_recovers() {
                     outcome.result = if let Some(why) = fault.not_applicable(path) {
                         Err(format!("n/a: {why}"))
                     } else if !outcome.name().contains(&filter) {
-                        Err("not selected".to_owned())
+                        Err(NOT_SELECTED.to_owned())
                     } else if path.needs_tinyproxy() && setup.tinyproxy.is_none() {
                         Err("TEST_TINYPROXY is not set".to_owned())
                     } else {
