@@ -4,7 +4,9 @@
 use std::path::{Path as FsPath, PathBuf};
 use std::time::{Duration, Instant};
 
-use otel_kit_testing::{CollectorTls, ExportFailure, FaultRelay, RelayFault, TestCollector, Tinyproxy};
+use otel_kit_testing::{
+    CollectorTls, ExportFailure, FaultRelay, RelayFault, Rotel, RotelProtocol, TestCollector, Tinyproxy,
+};
 
 use super::axes::{Fault, Path, Protocol};
 use super::child::{CellProcess, Sample};
@@ -36,13 +38,16 @@ pub(super) struct Setup {
     pub(super) runtime: tokio::runtime::Runtime,
     pub(super) cell_bin: PathBuf,
     pub(super) tinyproxy: Option<PathBuf>,
+    /// rotel (`TEST_OTLP_COLLECTOR_BIN`): when set, the healthy peer behind the relay is
+    /// a real collector, forwarding to the `TestCollector`.
+    pub(super) rotel: Option<PathBuf>,
     certificate_pem: String,
     key_pem: String,
     ca_file: PathBuf,
 }
 
 impl Setup {
-    pub(super) fn new(cell_bin: &FsPath, tinyproxy: Option<PathBuf>) -> Setup {
+    pub(super) fn new(cell_bin: &FsPath, tinyproxy: Option<PathBuf>, rotel: Option<PathBuf>) -> Setup {
         let certified =
             rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).expect("certificate");
         let certificate_pem = certified.cert.pem();
@@ -58,6 +63,7 @@ impl Setup {
                 .expect("runtime"),
             cell_bin: cell_bin.to_owned(),
             tinyproxy,
+            rotel,
             certificate_pem,
             key_pem: certified.signing_key.serialize_pem(),
             ca_file,
@@ -98,17 +104,33 @@ impl Report {
 /// fault, and what the exporter is pointed at.
 struct Peers {
     collector: TestCollector,
+    _rotel: Option<Rotel>,
     faulty: FaultRelay,
     _behind: Option<FaultRelay>,
     _tinyproxy: Option<Tinyproxy>,
     env: Vec<(&'static str, String)>,
 }
 
-fn peers(setup: &Setup, protocol: Protocol, path: Path) -> Result<Peers, String> {
+fn peers(setup: &Setup, protocol: Protocol, path: Path, fault: Fault) -> Result<Peers, String> {
     let rt = &setup.runtime;
     let collector = rt
         .block_on(TestCollector::start())
         .map_err(|e| format!("collector: {e}"))?;
+    // rotel in front of the collector, except where the collector must answer a status.
+    let rotel = match &setup.rotel {
+        Some(bin) if fault.collector_status().is_none() => {
+            Some(Rotel::start(bin, &collector, RotelProtocol::Grpc).map_err(|e| format!("rotel: {e}"))?)
+        }
+        _ => None,
+    };
+    let healthy: std::net::SocketAddr = match &rotel {
+        Some(rotel) => rotel
+            .endpoint(protocol.env())
+            .trim_start_matches("http://")
+            .parse()
+            .map_err(|e| format!("rotel's endpoint: {e}"))?,
+        None => collector.addr(),
+    };
     let relay = |upstream, tls: Option<CollectorTls>| {
         rt.block_on(FaultRelay::start(upstream, tls))
             .map_err(|e| format!("relay: {e}"))
@@ -132,15 +154,11 @@ fn peers(setup: &Setup, protocol: Protocol, path: Path) -> Result<Peers, String>
         ("OTEL_BLRP_SCHEDULE_DELAY", "200".to_owned()),
     ];
     let (faulty, behind, proxy) = match path {
-        Path::Plain => (relay(collector.addr(), None)?, None, None),
-        Path::Tls => (relay(collector.addr(), Some(setup.tls()))?, None, None),
-        Path::Tinyproxy => (
-            relay(collector.addr(), Some(setup.tls()))?,
-            None,
-            Some(tinyproxy()?),
-        ),
+        Path::Plain => (relay(healthy, None)?, None, None),
+        Path::Tls => (relay(healthy, Some(setup.tls()))?, None, None),
+        Path::Tinyproxy => (relay(healthy, Some(setup.tls()))?, None, Some(tinyproxy()?)),
         Path::SilentProxy => {
-            let tls = relay(collector.addr(), Some(setup.tls()))?;
+            let tls = relay(healthy, Some(setup.tls()))?;
             let proxy = tinyproxy()?;
             let upstream = std::net::SocketAddr::from(([127, 0, 0, 1], proxy.port()));
             (relay(upstream, None)?, Some(tls), Some(proxy))
@@ -167,6 +185,7 @@ fn peers(setup: &Setup, protocol: Protocol, path: Path) -> Result<Peers, String>
     }
     Ok(Peers {
         collector,
+        _rotel: rotel,
         faulty,
         _behind: behind,
         _tinyproxy: proxy,
@@ -177,7 +196,7 @@ fn peers(setup: &Setup, protocol: Protocol, path: Path) -> Result<Peers, String>
 /// Runs one applicable cell.
 pub(super) fn run(setup: &Setup, protocol: Protocol, path: Path, fault: Fault) -> Report {
     let mut report = Report::default();
-    let peers = match peers(setup, protocol, path) {
+    let peers = match peers(setup, protocol, path, fault) {
         Ok(peers) => peers,
         Err(e) => {
             report.problems.push(e);

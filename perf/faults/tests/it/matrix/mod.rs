@@ -13,7 +13,9 @@
 //! bound without a restart, that every span is accounted for, and that shutdown returns
 //! within its bound both during the fault (a second process) and after it.
 //!
-//! Runs when `TEST_RELIABILITY` is set; the proxy columns need `TEST_TINYPROXY`.
+//! Runs when `TEST_RELIABILITY` is set; the proxy columns need `TEST_TINYPROXY`. With
+//! `TEST_OTLP_COLLECTOR_BIN` the healthy peer is rotel, relaying to the `TestCollector`
+//! (which answers the status rows itself).
 //! `TEST_FAULT_MATRIX_CELLS=<text>` runs only the cells whose name (`gRPC TLS garbage
 //! bytes`) contains the text; `TEST_FAULT_MATRIX_JOBS` sets how many run at once (6).
 
@@ -78,7 +80,8 @@ fn every_fault_on_every_path_ends_each_export_in_time_and_recovers() {
         return;
     }
     let tinyproxy = otel_kit_testing::Tinyproxy::binary_from_env();
-    let setup = Setup::new(FsPath::new(env!("CARGO_BIN_EXE_fault-cell")), tinyproxy);
+    let rotel = otel_kit_testing::Rotel::binary_from_env();
+    let setup = Setup::new(FsPath::new(env!("CARGO_BIN_EXE_fault-cell")), tinyproxy, rotel);
     let filter = std::env::var("TEST_FAULT_MATRIX_CELLS").unwrap_or_default();
     let jobs = std::env::var("TEST_FAULT_MATRIX_JOBS")
         .ok()
