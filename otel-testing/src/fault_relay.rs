@@ -217,6 +217,8 @@ impl Relay {
                 accepted = bound.accept() => {
                     listener = Some(bound);
                     let Ok((tcp, _)) = accepted else { continue };
+                    // The fault now: it may have changed while the connection waited.
+                    let fault = *faults.borrow();
                     let _ = tcp.set_nodelay(true);
                     let relay = self.clone();
                     let task = tokio::spawn(relay.connection(tcp, fault));

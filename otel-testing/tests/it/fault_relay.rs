@@ -50,6 +50,8 @@ async fn each_fault_on_the_wire_then_lifted_behind_the_same_address() {
         RelayFault::Vanish,
     ] {
         relay.set_fault(silent);
+        // Leaving `Refuse` binds the port again, on the relay's task.
+        tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!(exchange(&relay, wait).await.expect("held"), b"", "{silent:?}");
     }
 
