@@ -100,6 +100,20 @@ pub(crate) const KNOWN: &[&str] = &[
     "OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS",
 ];
 
+/// Every variable the kit reads, the switches `OTEL_INSTRUMENTATION_<NAME>_ENABLED`
+/// spelled out.
+pub(crate) fn all() -> Vec<String> {
+    KNOWN
+        .iter()
+        .map(|name| (*name).to_owned())
+        .chain(
+            NAMES
+                .iter()
+                .map(|name| format!("OTEL_INSTRUMENTATION_{name}_ENABLED")),
+        )
+        .collect()
+}
+
 /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED`'s `<NAME>`, for any name.
 fn switch_name(variable: &str) -> Option<&str> {
     variable
