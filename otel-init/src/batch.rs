@@ -80,20 +80,45 @@ impl BatchSettingsFromEnv for BatchSettings {
     }
 }
 
+/// The shortest `OTEL_BLRP_SCHEDULE_DELAY` used: the 0.33 SDK's `BatchLogProcessor`
+/// waits for the delay between two looks at its queue, so a zero delay spins a core
+/// (the span worker, ours, exports each span as it ends instead).
+pub const LOG_SCHEDULE_DELAY_FLOOR: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// The largest `OTEL_BSP_MAX_QUEUE_SIZE` / `OTEL_BLRP_MAX_QUEUE_SIZE` used: the SDK's log
+/// processor allocates its whole queue at start-up (16 bytes a slot), so a value near
+/// `u64::MAX` would abort the process.
+pub const MAX_QUEUE_SIZE: usize = 1 << 20;
+
 /// `OTEL_BSP_*`.
 pub(crate) fn read_spans(env: &mut Env<'_>) -> BatchSettings {
-    read(env, "OTEL_BSP", BatchSettings::SPAN_DEFAULTS)
+    let defaults = BatchSettings::SPAN_DEFAULTS;
+    // Zero is meaningful here: the span worker exports each span as it ends.
+    let schedule_delay = env.millis("OTEL_BSP_SCHEDULE_DELAY", defaults.schedule_delay);
+    read(env, "OTEL_BSP", schedule_delay, defaults)
 }
 
 /// `OTEL_BLRP_*`.
 pub(crate) fn read_logs(env: &mut Env<'_>) -> BatchSettings {
-    read(env, "OTEL_BLRP", BatchSettings::LOG_DEFAULTS)
+    let defaults = BatchSettings::LOG_DEFAULTS;
+    let schedule_delay = env.millis_at_least(
+        "OTEL_BLRP_SCHEDULE_DELAY",
+        defaults.schedule_delay,
+        LOG_SCHEDULE_DELAY_FLOOR,
+        "is shorter than the log batch thread can wait without spinning a core",
+    );
+    read(env, "OTEL_BLRP", schedule_delay, defaults)
 }
 
-fn read(env: &mut Env<'_>, prefix: &str, defaults: BatchSettings) -> BatchSettings {
+fn read(
+    env: &mut Env<'_>,
+    prefix: &str,
+    schedule_delay: std::time::Duration,
+    defaults: BatchSettings,
+) -> BatchSettings {
     let mut c = BatchSettings {
-        schedule_delay: env.millis(&format!("{prefix}_SCHEDULE_DELAY"), defaults.schedule_delay),
-        export_timeout: env.millis(&format!("{prefix}_EXPORT_TIMEOUT"), defaults.export_timeout),
+        schedule_delay,
+        export_timeout: env.timeout(&format!("{prefix}_EXPORT_TIMEOUT"), defaults.export_timeout),
         max_queue_size: env.usize(&format!("{prefix}_MAX_QUEUE_SIZE"), defaults.max_queue_size),
         max_export_batch_size: env.usize(
             &format!("{prefix}_MAX_EXPORT_BATCH_SIZE"),
@@ -108,6 +133,15 @@ fn read(env: &mut Env<'_>, prefix: &str, defaults: BatchSettings) -> BatchSettin
             format!("would drop everything; using {}", defaults.max_queue_size),
         );
         c.max_queue_size = defaults.max_queue_size;
+    }
+    if c.max_queue_size > MAX_QUEUE_SIZE {
+        let var = format!("{prefix}_MAX_QUEUE_SIZE");
+        env.warn(
+            &var,
+            &c.max_queue_size.to_string(),
+            format!("is more than the largest queue otel-kit allows; using {MAX_QUEUE_SIZE}"),
+        );
+        c.max_queue_size = MAX_QUEUE_SIZE;
     }
     if c.max_export_batch_size == 0 || c.max_export_batch_size > c.max_queue_size {
         let var = format!("{prefix}_MAX_EXPORT_BATCH_SIZE");

@@ -336,7 +336,7 @@ impl OtlpSignalConfig {
             None => Vec::new(),
         };
         let timeout = match pick(env, "TIMEOUT") {
-            Some(var) => env.millis(&var, Duration::from_secs(10)),
+            Some(var) => env.timeout(&var, Duration::from_secs(10)),
             None => Duration::from_secs(10),
         };
         let compression = match pick(env, "COMPRESSION") {
