@@ -159,7 +159,7 @@ pub(super) const SDK_CASES: &[Case] = &[
         "OTEL_TRACES_EXPORTER",
         "prometheus",
         |c| c.traces_exporters == [ExporterKind::Otlp],
-        Some("OTEL_TRACES_EXPORTER=\"prometheus\" names the unknown exporter `prometheus`; it is skipped"),
+        Some("OTEL_TRACES_EXPORTER=\"prometheus\" names the unknown exporter `prometheus`; using otlp"),
     ),
     (
         "OTEL_EXPORTER_PROMETHEUS_HOST",
@@ -199,7 +199,7 @@ pub(super) const SDK_CASES: &[Case] = &[
         "OTEL_LOGS_EXPORTER",
         "stdout2",
         |c| c.logs_exporters == [ExporterKind::Otlp],
-        Some("OTEL_LOGS_EXPORTER=\"stdout2\" names the unknown exporter `stdout2`; it is skipped"),
+        Some("OTEL_LOGS_EXPORTER=\"stdout2\" names the unknown exporter `stdout2`; using otlp"),
     ),
     (
         "OTEL_BSP_SCHEDULE_DELAY",
