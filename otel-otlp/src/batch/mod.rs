@@ -46,6 +46,7 @@ mod settings;
 mod span_queue;
 mod span_queue_processor;
 mod stats;
+mod trace_counts;
 
 pub use settings::{BatchSettings, InvalidTraceShare};
 pub use span_queue_processor::SpanQueueProcessor;

@@ -7,21 +7,19 @@
 //! instructions per request in the load benchmark's profile. Here a span is moved once,
 //! into the vector the exporter is handed, and the worker moves whole vectors.
 //!
-//! The queue also counts the spans each trace holds in it, so that one trace cannot
-//! take more than its share ([`BatchSettings::max_trace_share`](super::BatchSettings::max_trace_share)).
-//! The count is a map from trace id to spans queued, under the same lock: one lookup per
-//! span pushed and one per span taken, and an entry leaves when its trace's last
-//! queued span does, so the map never holds more entries than the queue holds spans.
-//! It hashes with std's keyed SipHash: trace ids come from callers, and a caller able
-//! to choose colliding ids must not make every `on_end` slow.
+//! The queue also counts the spans each trace holds in it ([`TraceCounts`], under the
+//! same lock), so that one trace cannot take more than its share
+//! ([`BatchSettings::max_trace_share`](super::BatchSettings::max_trace_share)): one
+//! lookup per span pushed, and one per run of a trace's spans in a batch taken.
 
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::mem;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use opentelemetry_sdk::trace::SpanData;
+
+use super::trace_counts::TraceCounts;
 
 /// What [`SpanQueue::push`] did with a span.
 pub(super) enum Pushed {
@@ -61,8 +59,8 @@ struct Batches {
     len: usize,
     /// The worker is gone: nothing queued now would ever be exported.
     closed: bool,
-    /// Spans queued per trace id (only while guarded); no entry holds 0.
-    per_trace: HashMap<u128, u32>,
+    /// Spans queued per trace (only while guarded).
+    per_trace: TraceCounts,
 }
 
 impl SpanQueue {
@@ -74,7 +72,7 @@ impl SpanQueue {
                 filling: Vec::new(),
                 len: 0,
                 closed: false,
-                per_trace: HashMap::new(),
+                per_trace: TraceCounts::default(),
             }),
             capacity,
             max_batch,
@@ -101,13 +99,12 @@ impl SpanQueue {
         if batches.len >= self.capacity || batches.closed {
             return Pushed::Dropped;
         }
-        if self.guarded() {
-            let trace = u128::from_be_bytes(span.span_context.trace_id().to_bytes());
-            let held = batches.per_trace.entry(trace).or_insert(0);
-            if *held as usize >= self.max_per_trace {
-                return Pushed::OverTraceShare;
-            }
-            *held += 1;
+        if self.guarded()
+            && !batches
+                .per_trace
+                .admit(span.span_context.trace_id(), self.max_per_trace)
+        {
+            return Pushed::OverTraceShare;
         }
         if batches.filling.capacity() == 0 {
             // Once per batch: sized so that the vector handed to the exporter never grows.
@@ -135,15 +132,7 @@ impl SpanQueue {
         };
         batches.len -= batch.len();
         if self.guarded() {
-            for span in &batch {
-                let trace = u128::from_be_bytes(span.span_context.trace_id().to_bytes());
-                if let Entry::Occupied(mut held) = batches.per_trace.entry(trace) {
-                    *held.get_mut() -= 1;
-                    if *held.get() == 0 {
-                        held.remove();
-                    }
-                }
-            }
+            batches.per_trace.release(&batch);
         }
         queued.store(batches.len as u64, Ordering::Relaxed);
         Some(batch)
