@@ -22,6 +22,7 @@ use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
 
 use crate::error::BuildWarning;
 use crate::error_chain::chain;
+use crate::liveness::ConnectDeadline;
 use crate::report_gate::ReportGate;
 
 /// The TLS of one client: none for a plain `http://` endpoint, else the configured CA
@@ -101,7 +102,12 @@ impl HttpClients {
                 let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
                 // As reqwest did: a request is written at once, without waiting for ACKs.
                 connector.set_nodelay(true);
-                let client: Arc<dyn HttpClient> = Arc::new(HyperClient::new(connector, timeout, None));
+                crate::liveness::keep_alive(&mut connector);
+                let client: Arc<dyn HttpClient> = Arc::new(HyperClient::new(
+                    ConnectDeadline::new(connector, timeout),
+                    timeout,
+                    None,
+                ));
                 (client, Vec::new())
             }
             ClientTls::Https { ca, identity } => https_client(timeout, ca, identity)?,
@@ -121,7 +127,7 @@ fn https_client(
 ) -> Result<(Arc<dyn HttpClient>, Vec<BuildWarning>), String> {
     let (config, problems) = crate::tls::client_config(ca, identity);
     let config = config.map_err(|e| format!("TLS could not be set up ({e})"))?;
-    let connector = crate::tls::HttpsConnector::new(config);
+    let connector = ConnectDeadline::new(crate::tls::HttpsConnector::new(config), timeout);
     Ok((Arc::new(HyperClient::new(connector, timeout, None)), problems))
 }
 
@@ -138,7 +144,7 @@ fn proxied_client(
     let (client, problems, proxy_authorization): (Arc<dyn HttpClient>, _, _) = match tls {
         ClientTls::PlainHttp => (
             Arc::new(HyperClient::new(
-                crate::proxy::ToProxy::new(intercept),
+                ConnectDeadline::new(crate::proxy::ToProxy::new(intercept), timeout),
                 timeout,
                 None,
             )),
@@ -149,7 +155,10 @@ fn proxied_client(
         ClientTls::Https { ca, identity } => {
             let (config, problems) = crate::tls::client_config(ca, identity);
             let config = config.map_err(|e| format!("TLS could not be set up ({e})"))?;
-            let connector = crate::tls::HttpsConnector::through(config, crate::proxy::tunnel(intercept));
+            let connector = ConnectDeadline::new(
+                crate::tls::HttpsConnector::through(config, crate::proxy::tunnel(intercept)),
+                timeout,
+            );
             (
                 Arc::new(HyperClient::new(connector, timeout, None)),
                 problems,
@@ -229,12 +238,11 @@ impl HttpClient for ExplainingClient {
             uri.port().map(|p| format!(":{p}")).unwrap_or_default()
         ) + uri.path();
         let inner = Arc::clone(&self.inner);
-        // The request ends within the client's timeout, awaited or not.
-        let result = match self
-            .runtime
-            .spawn(async move { inner.send_bytes(request).await })
-            .await
-        {
+        // The request ends within the client's timeout, and with the caller when the
+        // caller gives up first (an export's deadline): hyper then closes a connection
+        // that was waiting for an answer, so a peer that went silent is not asked again.
+        let request = AbortOnDrop(self.runtime.spawn(async move { inner.send_bytes(request).await }));
+        let result = match request.await {
             Ok(result) => result,
             // Stopped (after shutdown) or panicked: either way, no response.
             Err(e) if e.is_cancelled() => Err("the export runtime has stopped".into()),
@@ -244,6 +252,26 @@ impl HttpClient for ExplainingClient {
             self.report(&target, error);
         }
         result
+    }
+}
+
+/// A spawned task that is aborted when its handle is dropped before it ends.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> std::future::Future for AbortOnDrop<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -84,6 +84,8 @@ mod export_stats;
 mod exporter_builder;
 #[cfg(feature = "__http")]
 mod http_client;
+#[cfg(any(feature = "grpc", feature = "__http"))]
+mod liveness;
 #[cfg(all(feature = "logs", any(feature = "redaction", feature = "value-length")))]
 mod log_rebuild;
 #[cfg(feature = "__proto")]

@@ -145,6 +145,7 @@ impl HttpsConnector {
         tcp.enforce_http(false);
         // As reqwest did: a request is written at once, without waiting for ACKs.
         tcp.set_nodelay(true);
+        crate::liveness::keep_alive(&mut tcp);
         HttpsConnector::over(config, Tcp::Direct(tcp))
     }
 

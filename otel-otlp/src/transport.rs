@@ -151,16 +151,29 @@ fn grpc(
     use crate::error_chain::chain;
     use crate::proto_export::GrpcSender;
 
-    let channel = tonic::transport::Endpoint::from_shared(endpoint.to_owned()).map_err(|e| {
-        BuildError::InvalidEndpoint {
+    use crate::liveness;
+
+    // Every wait of a connection has a deadline (the export timeout: no attempt may
+    // wait longer), and a connection that went quiet is probed (see `liveness`). The
+    // call itself is bounded by the sender, which gives each attempt the time left.
+    let channel = tonic::transport::Endpoint::from_shared(endpoint.to_owned())
+        .map_err(|e| BuildError::InvalidEndpoint {
             endpoint: endpoint.to_owned(),
             why: chain(&e),
-        }
-    })?;
+        })?
+        .connect_timeout(settings.timeout)
+        .tcp_keepalive(Some(liveness::TCP_KEEPALIVE_IDLE))
+        .tcp_keepalive_interval(Some(liveness::TCP_KEEPALIVE_INTERVAL))
+        .tcp_keepalive_retries(Some(liveness::TCP_KEEPALIVE_RETRIES))
+        .http2_keep_alive_interval(liveness::HTTP2_PING_INTERVAL)
+        .keep_alive_timeout(liveness::HTTP2_PING_TIMEOUT)
+        .keep_alive_while_idle(false);
     #[cfg(feature = "__tls")]
     let channel = if https || settings.ca.is_some() || settings.identity.is_some() {
         // Left to itself, tonic would verify an `https://` endpoint against no roots.
-        let mut tls = tonic::transport::ClientTlsConfig::new().with_enabled_roots();
+        let mut tls = tonic::transport::ClientTlsConfig::new()
+            .with_enabled_roots()
+            .timeout(settings.timeout);
         if let Some(ca) = &settings.ca {
             tls = tls.ca_certificate(tonic::transport::Certificate::from_pem(ca));
         }
@@ -177,8 +190,8 @@ fn grpc(
     // Without TLS, `sender` has refused an `https://` endpoint already.
     #[cfg(not(feature = "__tls"))]
     let _ = https;
-    let channel = channel.timeout(settings.timeout);
-    // Through a proxy, HTTP/2 needs a `CONNECT` tunnel (tonic adds the TLS inside it).
+    // Through a proxy, HTTP/2 needs a `CONNECT` tunnel (tonic adds the TLS inside it,
+    // and bounds the tunnel and the TLS together by the connect timeout).
     #[cfg(feature = "proxy")]
     let intercept = settings
         .proxy
@@ -186,14 +199,18 @@ fn grpc(
         .and_then(|proxy| proxy.intercept(&endpoint.parse().unwrap_or_default()));
     #[cfg(not(feature = "proxy"))]
     let intercept: Option<std::convert::Infallible> = None;
-    // tonic spawns the channel's connection tasks on the current runtime.
-    let channel = runtime.enter(|| match intercept {
-        #[cfg(feature = "proxy")]
-        Some(intercept) => channel.connect_with_connector_lazy(crate::proxy::tunnel(&intercept)),
-        #[cfg(not(feature = "proxy"))]
-        Some(never) => match never {},
-        None => channel.connect_lazy(),
-    });
+    // tonic spawns the channel's connection tasks on the current runtime. A timed-out
+    // attempt makes the channel again.
+    let runtime = runtime.clone();
+    let connect = move || {
+        runtime.enter(|| match &intercept {
+            #[cfg(feature = "proxy")]
+            Some(intercept) => channel.connect_with_connector_lazy(crate::proxy::tunnel(intercept)),
+            #[cfg(not(feature = "proxy"))]
+            Some(never) => match *never {},
+            None => channel.connect_lazy(),
+        })
+    };
     let mut metadata = http::HeaderMap::new();
     metadata.insert(
         http::header::USER_AGENT,
@@ -207,7 +224,7 @@ fn grpc(
     #[cfg(not(feature = "gzip"))]
     let compression = gzip.then_some(()).and(None);
     Ok(Via::Grpc(GrpcSender::new(
-        channel,
+        Box::new(connect),
         signal.grpc,
         metadata,
         compression,
