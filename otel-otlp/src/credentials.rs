@@ -11,10 +11,14 @@
 //! certificate half-way through a rotation, an unreadable file) is warned about once per
 //! change, and the previous material stays in use.
 
+// The HTTP client alone (otel-kit-init's http/json) takes bytes, never files.
+#![cfg_attr(not(feature = "__proto"), allow(dead_code))]
+
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
+#[cfg(feature = "__tls")]
 use crate::error::{BuildWarning, CertificateSetting};
 
 /// How often, by default, the credential files are read again.
@@ -47,12 +51,14 @@ impl Source {
         }
     }
 
+    #[cfg(feature = "__tls")]
     fn is_file(&self) -> bool {
         matches!(self, Source::File(_))
     }
 }
 
 /// What was read of every file, compared with the next read to see a change.
+#[cfg(feature = "__tls")]
 type Read = (
     Option<Result<Vec<u8>, String>>,
     Option<(Result<Vec<u8>, String>, Result<Vec<u8>, String>)>,
@@ -240,8 +246,10 @@ fn has_certificate(read: &Read) -> bool {
 }
 
 /// Tells one connection that the material it was made with has been replaced.
+#[cfg(feature = "__tls")]
 pub(crate) struct Retirement(std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>);
 
+#[cfg(feature = "__tls")]
 impl Retirement {
     fn new(mut generation: tokio::sync::watch::Receiver<u64>) -> Self {
         Retirement(Box::pin(async move {
@@ -262,14 +270,16 @@ impl Retirement {
 /// The values are never printed.
 pub(crate) struct HeaderFiles {
     files: Vec<(http::HeaderName, PathBuf)>,
-    values: Mutex<
-        Vec<(
-            http::HeaderName,
-            Option<http::HeaderValue>,
-            Result<Vec<u8>, String>,
-        )>,
-    >,
+    values: Mutex<Vec<HeaderFromFile>>,
 }
+
+/// One header's name, its value in use (none until the file could be used), and what
+/// was last read of its file.
+type HeaderFromFile = (
+    http::HeaderName,
+    Option<http::HeaderValue>,
+    Result<Vec<u8>, String>,
+);
 
 impl std::fmt::Debug for HeaderFiles {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

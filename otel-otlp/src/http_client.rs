@@ -258,6 +258,7 @@ impl ExplainingClient {
     }
 
     /// Sends these headers, read from their files, with every request.
+    #[cfg(feature = "__proto")]
     pub(crate) fn with_header_files(mut self, files: Arc<HeaderFiles>) -> Self {
         self.header_files = Some(files);
         self

@@ -274,7 +274,7 @@ fn grpc(
     };
     // Without TLS, `sender` has refused an `https://` endpoint already.
     #[cfg(not(feature = "__tls"))]
-    let (_, tls) = (https, None::<std::convert::Infallible>);
+    let (_, _, tls) = (https, uri, None::<std::convert::Infallible>);
     let _ = &warnings;
     let channel = channel.timeout(settings.timeout);
     // Through a proxy, HTTP/2 needs a `CONNECT` tunnel (our TLS goes inside it).
