@@ -75,6 +75,8 @@ pub mod cardinality_overflow;
 #[cfg(feature = "console")]
 #[cfg_attr(docsrs, doc(cfg(feature = "console")))]
 pub mod console_exporter;
+#[cfg(any(feature = "__proto", feature = "__http"))]
+mod credentials;
 mod error;
 #[cfg(any(feature = "__proto", feature = "__http"))]
 mod error_chain;
@@ -91,6 +93,7 @@ mod log_rebuild;
 #[cfg(feature = "__proto")]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
 pub mod otlp_encoding;
+mod printable_endpoint;
 #[cfg(feature = "__proto")]
 mod proto_export;
 #[cfg(feature = "proxy")]
@@ -100,7 +103,7 @@ mod proxy;
 pub mod redaction;
 mod report_gate;
 mod signal;
-#[cfg(all(feature = "__tls", feature = "__http"))]
+#[cfg(feature = "__tls")]
 mod tls;
 #[cfg(feature = "__proto")]
 mod transport;
@@ -132,6 +135,7 @@ pub use exporter_builder::{Compression, ExporterBuilder, Protocol, Spans};
 #[cfg(feature = "__http")]
 #[doc(hidden)]
 pub use http_client::{ClientTls, ExplainingClient};
+pub use printable_endpoint::printable_endpoint;
 #[cfg(all(feature = "logs", feature = "__proto"))]
 #[cfg_attr(
     docsrs,

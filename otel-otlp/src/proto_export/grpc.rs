@@ -38,6 +38,8 @@ pub(crate) struct GrpcSender {
     compression: Option<CompressionEncoding>,
     service: GrpcService,
     metadata: MetadataMap,
+    /// Metadata whose values are read from files (a bearer token), read again when they change.
+    header_files: Option<std::sync::Arc<crate::credentials::HeaderFiles>>,
 }
 
 impl GrpcSender {
@@ -55,7 +57,17 @@ impl GrpcSender {
             compression,
             service,
             metadata,
+            header_files: None,
         }
+    }
+
+    /// Sends these headers, read from their files, with every call.
+    pub(crate) fn with_header_files(
+        mut self,
+        files: std::sync::Arc<crate::credentials::HeaderFiles>,
+    ) -> Self {
+        self.header_files = Some(files);
+        self
     }
 
     /// One `Export` call; the response's bytes, or why it failed and whether to retry.
@@ -65,7 +77,14 @@ impl GrpcSender {
             .await
             .map_err(|e| failure(&Status::unavailable(format!("the channel is not ready: {e}"))))?;
         let mut request = tonic::Request::new(body);
-        *request.metadata_mut() = self.metadata.clone();
+        *request.metadata_mut() = match &self.header_files {
+            Some(files) => {
+                let mut headers = self.metadata.clone().into_headers();
+                files.apply(&mut headers);
+                MetadataMap::from_headers(headers)
+            }
+            None => self.metadata.clone(),
+        };
         request
             .extensions_mut()
             .insert(GrpcMethod::new(self.service.service, "Export"));
