@@ -12,7 +12,9 @@
 //! - a string literal is never leaked: with `SELECT 'ZQXZQX' ` put in front of the
 //!   input (so the literal is surely lexed as a string, whatever follows), the sanitised
 //!   text does not contain `ZQX` when the input itself has none of the letters `Z`, `Q`,
-//!   `X` (so nothing else in the output can spell it).
+//!   `X` (so nothing else in the output can spell it);
+//! - in SQLite, a double-quoted literal is never leaked either: the same holds with
+//!   `SELECT 1 WHERE a = "ZQXZQX" AND ` in front (a value position, whatever follows).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -29,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
     let sql = String::from_utf8_lossy(data);
     let secret_free = !sql.contains(['Z', 'Q', 'X']);
     let with_secret = format!("SELECT 'ZQXZQX' {sql}");
+    let with_double_quoted_secret = format!("SELECT 1 WHERE a = \"ZQXZQX\" AND {sql}");
     for dialect in DIALECTS {
         let (info, text) = analyze_and_sanitize(&sql, dialect);
         assert_eq!(info, analyze(&sql, dialect), "{dialect:?}");
@@ -49,6 +52,10 @@ fuzz_target!(|data: &[u8]| {
         if secret_free {
             let text = sanitize(&with_secret, dialect);
             assert!(!text.contains("ZQX"), "{dialect:?}: the literal leaked: {text:?}");
+        }
+        if secret_free && dialect == SqlDialect::Sqlite {
+            let text = sanitize(&with_double_quoted_secret, dialect);
+            assert!(!text.contains("ZQX"), "the double-quoted literal leaked: {text:?}");
         }
     }
 });

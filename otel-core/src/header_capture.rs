@@ -2,6 +2,7 @@
 //! as string arrays, for an allow-list of names, never for credentials.
 
 use crate::carrier::HeaderSource;
+use crate::request_value::RequestValueLimit;
 use http::HeaderName;
 use std::sync::Arc;
 
@@ -19,13 +20,9 @@ pub const NEVER_CAPTURED: &[&str] = &[
     "x-goog-api-key",
 ];
 
-/// Longest captured value, in bytes; longer values are cut (at a character boundary)
-/// so one huge header cannot bloat every span.
-const MAX_VALUE_BYTES: usize = 4096;
-
 /// Most values captured per header name (a header repeated more often keeps its first
-/// ones): with [`MAX_VALUE_BYTES`], one attribute is at most 64 KiB however many times
-/// a client repeats the header.
+/// ones): with the value limit (4 KiB by default, [`RequestValueLimit`]), one attribute
+/// is at most 64 KiB however many times a client repeats the header.
 const MAX_VALUES: usize = 16;
 
 /// Which request and response headers become span attributes. Empty by default.
@@ -159,36 +156,61 @@ impl HeaderCapture {
     /// The attributes for the listed request headers present in `headers`.
     /// Any header carrier works: an `http::HeaderMap`, or a framework's own map through
     /// its [`HeaderSource`].
+    /// Each value is cut to the default [`RequestValueLimit`] (4 KiB).
     pub fn request_attributes<H: HeaderSource + ?Sized>(&self, headers: &H) -> Vec<KeyValue> {
-        collect(&self.request, headers)
+        collect(&self.request, headers, RequestValueLimit::DEFAULT)
     }
 
     /// The attributes for the listed response headers present in `headers`.
     pub fn response_attributes<H: HeaderSource + ?Sized>(&self, headers: &H) -> Vec<KeyValue> {
-        collect(&self.response, headers)
+        collect(&self.response, headers, RequestValueLimit::DEFAULT)
+    }
+
+    /// [`request_attributes`](Self::request_attributes) with each value cut to `limit`
+    /// (a layer's own limit).
+    ///
+    /// ```
+    /// use otel_kit_core::{HeaderCapture, RequestValueLimit};
+    /// use http::HeaderMap;
+    ///
+    /// let capture = HeaderCapture::default().request(["x-long"]);
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-long", "abcdef".parse().unwrap());
+    /// let attributes = capture.request_attributes_within(&headers, RequestValueLimit::bytes(3));
+    /// assert_eq!(attributes[0].value.to_string(), "[\"abc\"]");
+    /// ```
+    pub fn request_attributes_within<H: HeaderSource + ?Sized>(
+        &self,
+        headers: &H,
+        limit: RequestValueLimit,
+    ) -> Vec<KeyValue> {
+        collect(&self.request, headers, limit)
+    }
+
+    /// [`response_attributes`](Self::response_attributes) with each value cut to `limit`.
+    pub fn response_attributes_within<H: HeaderSource + ?Sized>(
+        &self,
+        headers: &H,
+        limit: RequestValueLimit,
+    ) -> Vec<KeyValue> {
+        collect(&self.response, headers, limit)
     }
 }
 
-fn collect<H: HeaderSource + ?Sized>(names: &[(HeaderName, Key)], headers: &H) -> Vec<KeyValue> {
+fn collect<H: HeaderSource + ?Sized>(
+    names: &[(HeaderName, Key)],
+    headers: &H,
+    limit: RequestValueLimit,
+) -> Vec<KeyValue> {
     names
         .iter()
         .filter_map(|(name, key)| {
             let values: Vec<StringValue> = headers
                 .values(name.as_str())
                 .take(MAX_VALUES)
-                .map(|v| StringValue::from(truncate(&lossy_prefix(v)).to_owned()))
+                .map(|v| StringValue::from(limit.cut_lossy(v).into_owned()))
                 .collect();
             (!values.is_empty()).then(|| KeyValue::new(key.clone(), Value::Array(Array::String(values))))
         })
         .collect()
-}
-
-/// The value as UTF-8 (invalid bytes as U+FFFD), converting no more than a captured
-/// value can hold (each invalid byte may grow to three).
-fn lossy_prefix(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_VALUE_BYTES)])
-}
-
-fn truncate(s: &str) -> &str {
-    &s[..s.floor_char_boundary(MAX_VALUE_BYTES)]
 }

@@ -39,6 +39,9 @@ pub struct InstrumentationSwitches {
     pub http_client_response_headers: Vec<String>,
     /// `OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS`: replaces the default list when set.
     pub http_known_methods: Option<Vec<String>>,
+    /// `OTEL_KIT_REQUEST_VALUE_MAX_BYTES`: the longest request-derived string the HTTP
+    /// and gRPC layers record ([`RequestValueLimit`](crate::RequestValueLimit)).
+    pub request_value_max_bytes: Option<usize>,
 }
 
 impl Default for InstrumentationSwitches {
@@ -58,6 +61,7 @@ impl InstrumentationSwitches {
             http_client_request_headers: Vec::new(),
             http_client_response_headers: Vec::new(),
             http_known_methods: None,
+            request_value_max_bytes: None,
         }
     }
 

@@ -62,6 +62,7 @@ pub mod peer_service;
 mod providers;
 #[doc(hidden)]
 pub mod repeated_keys;
+pub mod request_value;
 #[doc(hidden)]
 pub mod resolver;
 mod scope;
@@ -79,6 +80,7 @@ pub use extra_attributes::{MetricAttributes, SpanAttributes};
 pub use header_capture::HeaderCapture;
 pub use peer_service::{PeerServiceError, PeerServices};
 pub use providers::{Providers, SharedMeterProvider, SharedPropagator, SharedTracerProvider};
+pub use request_value::RequestValueLimit;
 #[doc(hidden)]
 pub use resolver::{Cache, Instruments, REFRESH, Resolved, Resolver};
 #[doc(hidden)]

@@ -44,6 +44,20 @@ macro_rules! grpc_builders {
         pub fn capture_metadata(self, capture: $crate::metadata::MetadataCapture) -> Self {
             self.edit(|c| c.capture = ::std::sync::Arc::new(capture))
         }
+
+        #[doc = "The longest string taken from a call's request that its span and metric"]
+        #[doc = " points record, in bytes: a request path longer than this is no method name"]
+        #[doc = " (`rpc.method` is `_OTHER`, `rpc.method_original` the path cut to this length),"]
+        #[doc = " and each captured request metadata value and `server.address` is cut to it."]
+        #[doc = " Default: 4096, or `OTEL_KIT_REQUEST_VALUE_MAX_BYTES` through otel-kit-init."]
+        #[doc = ""]
+        #[doc = "```"]
+        #[doc = concat!("let layer = otel_kit_grpc::", $layer, "::new(", $new_args, ").max_request_value_bytes(1024);")]
+        #[doc = "# let _ = layer;"]
+        #[doc = "```"]
+        pub fn max_request_value_bytes(self, max_bytes: usize) -> Self {
+            self.edit(|c| c.value_limit.set(otel_kit_core::RequestValueLimit::bytes(max_bytes)))
+        }
     };
 }
 

@@ -84,6 +84,16 @@ impl MetadataCapture {
         self.headers.request_attributes(metadata)
     }
 
+    /// [`request_attributes`](Self::request_attributes) with each value cut to `limit`
+    /// (a layer's own, [`max_request_value_bytes`](crate::ServerLayer::max_request_value_bytes)).
+    pub(crate) fn request_attributes_within(
+        &self,
+        metadata: &HeaderMap,
+        limit: otel_kit_core::RequestValueLimit,
+    ) -> Vec<KeyValue> {
+        self.headers.request_attributes_within(metadata, limit)
+    }
+
     /// The attributes for the listed response keys present in `metadata`.
     ///
     /// ```

@@ -98,6 +98,10 @@ pub(crate) fn read_as_built<T>(
     (value, env.into_warnings())
 }
 
+/// The longest duration a variable may give, in milliseconds (`u32::MAX`, about 49
+/// days): anything longer is a mistake, and would overflow the deadlines made from it.
+pub(crate) const MAX_MILLIS: u64 = u32::MAX as u64;
+
 /// Variables whose values are secrets: warnings show `<redacted>` instead of the value.
 fn is_secret(variable: &str) -> bool {
     variable.ends_with("_HEADERS") || variable.ends_with("_SECRET")
@@ -185,11 +189,82 @@ impl<'a> Env<'a> {
         self.parsed(variable, "a non-negative integer", default_text)
     }
 
-    /// A duration in whole milliseconds.
+    /// A duration in whole milliseconds, at most [`MAX_MILLIS`]: a longer one would
+    /// overflow the deadlines computed from it (`Instant::now() + d` panics).
     pub(crate) fn millis(&mut self, variable: &str, default: Duration) -> Duration {
         let default_text = format!("{} ms", default.as_millis());
-        self.parsed::<u64>(variable, "a duration in whole milliseconds", &default_text)
-            .map_or(default, Duration::from_millis)
+        match self.parsed::<u64>(variable, "a duration in whole milliseconds", &default_text) {
+            None => default,
+            Some(ms) if ms > MAX_MILLIS => {
+                self.warn(
+                    variable,
+                    &ms.to_string(),
+                    format!(
+                        "is longer than the longest duration otel-kit accepts ({MAX_MILLIS} ms, about 49 days); using the default {default_text}"
+                    ),
+                );
+                default
+            }
+            Some(ms) => Duration::from_millis(ms),
+        }
+    }
+
+    /// A timeout in whole milliseconds. Zero is not "no limit" (the specification gives
+    /// it no such meaning, and a zero deadline fails every export): it is warned about
+    /// and the default applies.
+    pub(crate) fn timeout(&mut self, variable: &str, default: Duration) -> Duration {
+        let timeout = self.millis(variable, default);
+        if !timeout.is_zero() {
+            return timeout;
+        }
+        self.warn(
+            variable,
+            "0",
+            format!(
+                "is zero, and a zero timeout is not \"no limit\"; using the default {} ms",
+                default.as_millis()
+            ),
+        );
+        default
+    }
+
+    /// A delay or interval in whole milliseconds of at least `floor`: a shorter one is
+    /// warned about (`why` says what it would do) and `floor` applies.
+    pub(crate) fn millis_at_least(
+        &mut self,
+        variable: &str,
+        default: Duration,
+        floor: Duration,
+        why: &str,
+    ) -> Duration {
+        let delay = self.millis(variable, default);
+        if delay >= floor {
+            return delay;
+        }
+        self.warn(
+            variable,
+            &delay.as_millis().to_string(),
+            format!("{why}; using the floor {} ms", floor.as_millis()),
+        );
+        floor
+    }
+
+    /// An interval in whole milliseconds that must be positive: zero is warned about
+    /// (`why` says what it would do) and the default applies.
+    pub(crate) fn positive_millis(&mut self, variable: &str, default: Duration, why: &str) -> Duration {
+        let interval = self.millis(variable, default);
+        if !interval.is_zero() {
+            return interval;
+        }
+        self.warn(
+            variable,
+            "0",
+            format!(
+                "is zero, which {why}; using the default {} ms",
+                default.as_millis()
+            ),
+        );
+        default
     }
 
     /// The value parsed as `T`; a value that does not parse is warned about, naming

@@ -131,7 +131,12 @@ fn prometheus_export(
 ) -> PrometheusExport {
     let handler = crate::prometheus::PrometheusHandler::new(reader);
     let listener = if config.listener {
-        match crate::prometheus::PrometheusListener::start(&config.host, config.port, handler.clone()) {
+        match crate::prometheus::PrometheusListener::start(
+            &config.host,
+            config.port,
+            config.limits,
+            handler.clone(),
+        ) {
             Ok(listener) => Some(listener),
             Err(why) => {
                 warnings.push(

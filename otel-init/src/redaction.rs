@@ -165,6 +165,9 @@ fn read_scrub(env: &mut Env<'_>) -> Vec<Scrub> {
         return Vec::new();
     }
     let mut out = Vec::new();
+    // What was left out: one warning each when something is left to use, one for all
+    // when nothing is. A name is echoed escaped: a warning is one log line.
+    let mut unknown = Vec::new();
     for name in &names {
         match Scrub::ALL
             .into_iter()
@@ -172,22 +175,30 @@ fn read_scrub(env: &mut Env<'_>) -> Vec<Scrub> {
         {
             Some(kind) if !out.contains(&kind) => out.push(kind),
             Some(_) => {}
-            None => env.warn(
-                SCRUB,
-                &raw,
-                format!(
-                    "names the unknown kind `{name}`; it is skipped (known: email, card, bearer, jwt, none)"
-                ),
-            ),
+            None => unknown.push(format!("names the unknown kind `{}`", name.escape_debug())),
         }
     }
     if out.is_empty() {
         env.warn(
             SCRUB,
             &raw,
-            "has no known kind; using the default card,bearer,jwt",
+            format!(
+                "{}; using the default card,bearer,jwt (known: email, card, bearer, jwt, none)",
+                if unknown.is_empty() {
+                    "has no known kind".to_owned()
+                } else {
+                    unknown.join("; ")
+                }
+            ),
         );
         return DEFAULT_SCRUB.to_vec();
+    }
+    for why in unknown {
+        env.warn(
+            SCRUB,
+            &raw,
+            format!("{why}; it is skipped (known: email, card, bearer, jwt, none)"),
+        );
     }
     out
 }

@@ -139,11 +139,22 @@ impl Telemetry {
         self.runtimes.is_some()
     }
 
-    /// Spans dropped so far because the OTLP export queue was full (0 without an OTLP
-    /// traces exporter). Also exported as `otel.sdk.processor.span.processed` with
-    /// `error.type = queue_full`.
+    /// Spans dropped so far by the OTLP export queue (0 without an OTLP traces
+    /// exporter): because it was full, exported as `otel.sdk.processor.span.processed`
+    /// with `error.type = queue_full`, or because their trace held its share of it
+    /// ([`dropped_spans_over_trace_share`](Self::dropped_spans_over_trace_share)).
     pub fn dropped_spans(&self) -> u64 {
         self.span_stats.as_ref().map_or(0, |s| s.dropped())
+    }
+
+    /// Spans dropped so far because their trace already held its share of the OTLP
+    /// export queue (`OTEL_KIT_BSP_MAX_TRACE_SHARE`, half by default): a runaway
+    /// request's excess. Also exported as `otel.sdk.processor.span.processed` with
+    /// `error.type = trace_share_exceeded`.
+    pub fn dropped_spans_over_trace_share(&self) -> u64 {
+        self.span_stats
+            .as_ref()
+            .map_or(0, |s| s.dropped_over_trace_share())
     }
 
     /// Attribute values cut so far to `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT` (span,

@@ -21,7 +21,7 @@ pub enum BuildError {
         "invalid OTLP endpoint '{endpoint}': {why}; expected an absolute URL such as http://localhost:4318/v1/traces"
     )]
     InvalidEndpoint {
-        /// The endpoint as given.
+        /// The endpoint as given, its user info and query masked ([`printable_endpoint`](crate::printable_endpoint)).
         endpoint: String,
         /// What is wrong with it.
         why: String,
@@ -40,6 +40,11 @@ pub enum BuildError {
         "invalid OTLP export timeout: it is zero; give a positive duration (the specification's default is 10 s)"
     )]
     ZeroTimeout,
+    /// The interval at which credential files are read again is zero.
+    #[error(
+        "invalid interval for reading the credential files again: it is zero; give a positive duration (default 10 s)"
+    )]
+    ZeroCredentialsCheckInterval,
     /// What the settings ask for needs a cargo feature this build lacks.
     #[error("{what} needs otel-kit-otlp's `{feature}` cargo feature, which this build lacks")]
     NotBuiltIn {
@@ -59,7 +64,7 @@ pub enum BuildError {
     /// TLS could not be set up with these settings.
     #[error("TLS could not be set up for '{endpoint}': {why}")]
     Tls {
-        /// The endpoint.
+        /// The endpoint, its user info and query masked ([`printable_endpoint`](crate::printable_endpoint)).
         endpoint: String,
         /// Why, with its causes.
         why: String,
@@ -82,6 +87,8 @@ pub enum CertificateSetting {
     CaCertificate,
     /// The client's certificate and key, [`with_client_identity`](crate::ExporterBuilder::with_client_identity).
     ClientIdentity,
+    /// A header read from a file, [`with_header_file`](crate::ExporterBuilder::with_header_file).
+    HeaderFile,
 }
 
 impl std::fmt::Display for CertificateSetting {
@@ -89,6 +96,7 @@ impl std::fmt::Display for CertificateSetting {
         f.write_str(match self {
             CertificateSetting::CaCertificate => "CA certificate",
             CertificateSetting::ClientIdentity => "client certificate",
+            CertificateSetting::HeaderFile => "header file",
         })
     }
 }

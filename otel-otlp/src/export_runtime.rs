@@ -72,7 +72,7 @@ impl RuntimeRef {
     pub(crate) fn http_client(
         &self,
         timeout: std::time::Duration,
-        tls: ClientTls<'_>,
+        tls: crate::http_client::TlsSources,
         route: crate::http_client::Route,
     ) -> Result<(ExplainingClient, Vec<crate::BuildWarning>), String> {
         self.clients.lock().unwrap_or_else(PoisonError::into_inner).get(
@@ -148,7 +148,7 @@ impl ExportRuntime {
         tls: ClientTls<'_>,
     ) -> Result<(ExplainingClient, Vec<crate::BuildWarning>), String> {
         self.shared
-            .http_client(timeout, tls, crate::http_client::Route::Direct)
+            .http_client(timeout, tls.to_sources(), crate::http_client::Route::Direct)
     }
 
     /// [`http_client`](Self::http_client) for requests to `endpoint`, through `proxy`
@@ -166,7 +166,7 @@ impl ExportRuntime {
             crate::http_client::Route::Direct,
             crate::http_client::Route::Proxied,
         );
-        self.shared.http_client(timeout, tls, route)
+        self.shared.http_client(timeout, tls.to_sources(), route)
     }
 
     /// Stops the runtime; waits for its thread only when called off any runtime.

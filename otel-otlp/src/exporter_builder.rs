@@ -4,8 +4,10 @@
 //! on its own marker's builder, and each signal's `build` is beside its exporter
 //! (`proto_export/`).
 
+use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::credentials::Source;
 use crate::export_runtime::{ExportRuntime, RuntimeRef};
 
 /// The OTLP transport and encoding.
@@ -89,8 +91,12 @@ pub(crate) struct Settings {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) timeout: Duration,
     pub(crate) compression: Option<Compression>,
-    pub(crate) ca: Option<Vec<u8>>,
-    pub(crate) identity: Option<(Vec<u8>, Vec<u8>)>,
+    pub(crate) ca: Option<Source>,
+    pub(crate) identity: Option<(Source, Source)>,
+    /// Headers whose values are read from files, again when they change.
+    pub(crate) header_files: Vec<(String, PathBuf)>,
+    /// How often the files above (and the PEM files) are read again.
+    pub(crate) credentials_check: Duration,
     pub(crate) runtime: Option<RuntimeRef>,
     #[cfg(feature = "proxy")]
     pub(crate) proxy: Option<crate::Proxy>,
@@ -159,6 +165,8 @@ impl<S: Default> ExporterBuilder<S> {
                 compression: None,
                 ca: None,
                 identity: None,
+                header_files: Vec::new(),
+                credentials_check: crate::credentials::DEFAULT_CHECK_INTERVAL,
                 runtime: None,
                 #[cfg(feature = "proxy")]
                 proxy: None,
@@ -228,7 +236,7 @@ impl<S> ExporterBuilder<S> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn with_ca_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.settings.ca = Some(pem.into());
+        self.settings.ca = Some(Source::Given(pem.into()));
         self
     }
 
@@ -239,7 +247,82 @@ impl<S> ExporterBuilder<S> {
         certificate_pem: impl Into<Vec<u8>>,
         key_pem: impl Into<Vec<u8>>,
     ) -> Self {
-        self.settings.identity = Some((certificate_pem.into(), key_pem.into()));
+        self.settings.identity = Some((
+            Source::Given(certificate_pem.into()),
+            Source::Given(key_pem.into()),
+        ));
+        self
+    }
+
+    /// CA certificates (PEM) read from `path`, and read again when the file changes (see
+    /// [`with_credentials_check_interval`](Self::with_credentials_check_interval)), so
+    /// that a rotated CA is trusted without a restart. A file that cannot be read or
+    /// used is a [`BuildWarning`](crate::BuildWarning) (the system's roots are used
+    /// until it can be); a changed file that cannot be used is a warning, and the
+    /// previous CA stays in use.
+    ///
+    /// ```no_run
+    /// use otel_kit_otlp::SpanExporter;
+    ///
+    /// let exporter = SpanExporter::builder()
+    ///     .with_endpoint("https://collector:4318/v1/traces")
+    ///     .with_ca_certificate_file("/etc/otel/tls/ca.crt")
+    ///     .with_client_identity_files("/etc/otel/tls/tls.crt", "/etc/otel/tls/tls.key")
+    ///     .build()?;
+    /// # drop(exporter);
+    /// # Ok::<(), otel_kit_otlp::BuildError>(())
+    /// ```
+    pub fn with_ca_certificate_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.settings.ca = Some(Source::File(path.into()));
+        self
+    }
+
+    /// The client's certificate chain and private key (PEM) read from these files, and
+    /// read again when they change, as [`with_ca_certificate_file`](Self::with_ca_certificate_file).
+    /// Until the pair can be used (a key that does not match its certificate half-way
+    /// through a rotation), the previous pair stays in use.
+    pub fn with_client_identity_files(
+        mut self,
+        certificate_path: impl Into<PathBuf>,
+        key_path: impl Into<PathBuf>,
+    ) -> Self {
+        self.settings.identity = Some((
+            Source::File(certificate_path.into()),
+            Source::File(key_path.into()),
+        ));
+        self
+    }
+
+    /// A header (gRPC metadata) whose value is the content of the file at `path`
+    /// (surrounding white space trimmed: a token file may end with a newline), read
+    /// again when it changes: a bearer token that is renewed without a restart. The value
+    /// is never printed. It replaces a header of the same name given otherwise. A file
+    /// that cannot be read, is empty or holds a character a header cannot carry is a
+    /// warning (the header is left out until it can be used, or keeps its last value).
+    ///
+    /// ```no_run
+    /// use otel_kit_otlp::SpanExporter;
+    ///
+    /// let exporter = SpanExporter::builder()
+    ///     .with_endpoint("https://otlp.vendor.io/v1/traces")
+    ///     .with_header_file("authorization", "/var/run/secrets/otlp/authorization")
+    ///     .build()?;
+    /// # drop(exporter);
+    /// # Ok::<(), otel_kit_otlp::BuildError>(())
+    /// ```
+    pub fn with_header_file(mut self, name: impl Into<String>, path: impl Into<PathBuf>) -> Self {
+        self.settings.header_files.push((name.into(), path.into()));
+        self
+    }
+
+    /// How often the files of [`with_ca_certificate_file`](Self::with_ca_certificate_file),
+    /// [`with_client_identity_files`](Self::with_client_identity_files) and
+    /// [`with_header_file`](Self::with_header_file) are read again (default 10 s; zero is
+    /// refused). A change is in use at most this long after it is written: new
+    /// connections use the new TLS material and the older connections are closed; a new
+    /// header value goes with the next request.
+    pub fn with_credentials_check_interval(mut self, every: Duration) -> Self {
+        self.settings.credentials_check = every;
         self
     }
 
@@ -318,10 +401,15 @@ impl<S: std::fmt::Debug> std::fmt::Debug for ExporterBuilder<S> {
             .field("protocol", &s.protocol)
             .field("endpoint", &s.endpoint)
             .field("headers", &s.headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field(
+                "header_files",
+                &s.header_files.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
             .field("timeout", &s.timeout)
             .field("compression", &s.compression)
             .field("ca_certificate", &s.ca.is_some())
             .field("client_identity", &s.identity.is_some())
+            .field("credentials_check", &s.credentials_check)
             .field("signal", &self.signal)
             .finish_non_exhaustive()
     }

@@ -20,8 +20,10 @@ use std::time::Duration;
 use opentelemetry_http::hyper::HyperClient;
 use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
 
+use crate::credentials::{HeaderFiles, Source};
 use crate::error::BuildWarning;
 use crate::error_chain::chain;
+use crate::liveness::ConnectDeadline;
 use crate::report_gate::ReportGate;
 
 /// The TLS of one client: none for a plain `http://` endpoint, else the configured CA
@@ -40,14 +42,42 @@ pub enum ClientTls<'a> {
 }
 
 impl ClientTls<'_> {
+    /// The same settings, as the clients take them.
+    pub(crate) fn to_sources(self) -> TlsSources {
+        match self {
+            ClientTls::PlainHttp => TlsSources::PlainHttp,
+            ClientTls::Https { ca, identity } => TlsSources::Https {
+                ca: ca.map(|pem| Source::Given(pem.to_vec())),
+                identity: identity.map(|(c, k)| (Source::Given(c.to_vec()), Source::Given(k.to_vec()))),
+                check_every: crate::credentials::DEFAULT_CHECK_INTERVAL,
+            },
+        }
+    }
+}
+
+/// The TLS of one client: none for a plain `http://` endpoint, else the CA and client
+/// identity, each given or read from a file (and then read again when it changes, every
+/// `check_every`).
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum TlsSources {
+    PlainHttp,
+    Https {
+        ca: Option<Source>,
+        identity: Option<(Source, Source)>,
+        check_every: Duration,
+    },
+}
+
+impl TlsSources {
     /// Whether one client can serve every signal with these settings.
     fn is_shared(&self) -> bool {
         matches!(
             self,
-            ClientTls::PlainHttp
-                | ClientTls::Https {
+            TlsSources::PlainHttp
+                | TlsSources::Https {
                     ca: None,
-                    identity: None
+                    identity: None,
+                    ..
                 }
         )
     }
@@ -77,7 +107,7 @@ impl HttpClients {
     pub(crate) fn get(
         &mut self,
         timeout: Duration,
-        tls: ClientTls<'_>,
+        tls: TlsSources,
         route: Route,
         runtime: tokio::runtime::Handle,
     ) -> Result<(ExplainingClient, Vec<BuildWarning>), String> {
@@ -87,7 +117,7 @@ impl HttpClients {
             return proxied_client(timeout, tls, &intercept, runtime);
         }
         let _ = route;
-        let plain = tls == ClientTls::PlainHttp;
+        let plain = tls == TlsSources::PlainHttp;
         if tls.is_shared()
             && let Some((_, _, client)) = self.0.iter().find(|(t, p, _)| *t == timeout && *p == plain)
         {
@@ -96,17 +126,27 @@ impl HttpClients {
                 Vec::new(),
             ));
         }
+        let shared = tls.is_shared();
         let (client, problems) = match tls {
-            ClientTls::PlainHttp => {
+            TlsSources::PlainHttp => {
                 let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
                 // As reqwest did: a request is written at once, without waiting for ACKs.
                 connector.set_nodelay(true);
-                let client: Arc<dyn HttpClient> = Arc::new(HyperClient::new(connector, timeout, None));
+                crate::liveness::keep_alive(&mut connector);
+                let client: Arc<dyn HttpClient> = Arc::new(HyperClient::new(
+                    ConnectDeadline::new(connector, timeout),
+                    timeout,
+                    None,
+                ));
                 (client, Vec::new())
             }
-            ClientTls::Https { ca, identity } => https_client(timeout, ca, identity)?,
+            TlsSources::Https {
+                ca,
+                identity,
+                check_every,
+            } => https_client(timeout, ca, identity, check_every, &runtime)?,
         };
-        if tls.is_shared() {
+        if shared {
             self.0.push((timeout, plain, Arc::clone(&client)));
         }
         Ok((ExplainingClient::new(client, timeout, runtime), problems))
@@ -116,13 +156,30 @@ impl HttpClients {
 #[cfg(feature = "__tls")]
 fn https_client(
     timeout: Duration,
-    ca: Option<&[u8]>,
-    identity: Option<(&[u8], &[u8])>,
+    ca: Option<Source>,
+    identity: Option<(Source, Source)>,
+    check_every: Duration,
+    runtime: &tokio::runtime::Handle,
 ) -> Result<(Arc<dyn HttpClient>, Vec<BuildWarning>), String> {
-    let (config, problems) = crate::tls::client_config(ca, identity);
-    let config = config.map_err(|e| format!("TLS could not be set up ({e})"))?;
-    let connector = crate::tls::HttpsConnector::new(config);
+    let (material, problems) = tls_material(ca, identity, check_every, runtime)?;
+    let connector = ConnectDeadline::new(crate::tls::HttpsConnector::new(material), timeout);
     Ok((Arc::new(HyperClient::new(connector, timeout, None)), problems))
+}
+
+/// OTLP/HTTP's TLS material, read again every `check_every` when it comes from files.
+#[cfg(feature = "__tls")]
+fn tls_material(
+    ca: Option<Source>,
+    identity: Option<(Source, Source)>,
+    check_every: Duration,
+    runtime: &tokio::runtime::Handle,
+) -> Result<(Arc<crate::credentials::TlsMaterial>, Vec<BuildWarning>), String> {
+    use crate::credentials::TlsMaterial;
+    let (material, problems) = TlsMaterial::load(ca, identity, b"http/1.1")?;
+    if material.has_files() {
+        crate::credentials::watch(&material, runtime, check_every, TlsMaterial::check);
+    }
+    Ok((material, problems))
 }
 
 /// A client through `intercept`'s proxy: requests in absolute form to it for an
@@ -131,14 +188,14 @@ fn https_client(
 #[cfg(feature = "proxy")]
 fn proxied_client(
     timeout: Duration,
-    tls: ClientTls<'_>,
+    tls: TlsSources,
     intercept: &hyper_util::client::proxy::matcher::Intercept,
     runtime: tokio::runtime::Handle,
 ) -> Result<(ExplainingClient, Vec<BuildWarning>), String> {
     let (client, problems, proxy_authorization): (Arc<dyn HttpClient>, _, _) = match tls {
-        ClientTls::PlainHttp => (
+        TlsSources::PlainHttp => (
             Arc::new(HyperClient::new(
-                crate::proxy::ToProxy::new(intercept),
+                ConnectDeadline::new(crate::proxy::ToProxy::new(intercept), timeout),
                 timeout,
                 None,
             )),
@@ -146,10 +203,16 @@ fn proxied_client(
             crate::proxy::authorization(intercept),
         ),
         #[cfg(feature = "__tls")]
-        ClientTls::Https { ca, identity } => {
-            let (config, problems) = crate::tls::client_config(ca, identity);
-            let config = config.map_err(|e| format!("TLS could not be set up ({e})"))?;
-            let connector = crate::tls::HttpsConnector::through(config, crate::proxy::tunnel(intercept));
+        TlsSources::Https {
+            ca,
+            identity,
+            check_every,
+        } => {
+            let (material, problems) = tls_material(ca, identity, check_every, &runtime)?;
+            let connector = ConnectDeadline::new(
+                crate::tls::HttpsConnector::through(material, crate::proxy::tunnel(intercept)),
+                timeout,
+            );
             (
                 Arc::new(HyperClient::new(connector, timeout, None)),
                 problems,
@@ -157,7 +220,7 @@ fn proxied_client(
             )
         }
         #[cfg(not(feature = "__tls"))]
-        ClientTls::Https { .. } => return Err("this build of otel-kit-otlp has no TLS".to_owned()),
+        TlsSources::Https { .. } => return Err("this build of otel-kit-otlp has no TLS".to_owned()),
     };
     let mut client = ExplainingClient::new(client, timeout, runtime);
     client.proxy_authorization = proxy_authorization;
@@ -169,8 +232,10 @@ fn proxied_client(
 #[cfg(not(feature = "__tls"))]
 fn https_client(
     _timeout: Duration,
-    _ca: Option<&[u8]>,
-    _identity: Option<(&[u8], &[u8])>,
+    _ca: Option<Source>,
+    _identity: Option<(Source, Source)>,
+    _check_every: Duration,
+    _runtime: &tokio::runtime::Handle,
 ) -> Result<(Arc<dyn HttpClient>, Vec<BuildWarning>), String> {
     Err("this build of otel-kit-otlp has no TLS".to_owned())
 }
@@ -185,6 +250,8 @@ pub struct ExplainingClient {
     report_gate: Arc<ReportGate>,
     /// The proxy's credentials, for requests in absolute form through it.
     proxy_authorization: Option<http::HeaderValue>,
+    /// Headers whose values are read from files (a bearer token).
+    header_files: Option<Arc<HeaderFiles>>,
 }
 
 impl ExplainingClient {
@@ -195,7 +262,15 @@ impl ExplainingClient {
             runtime,
             report_gate: Arc::new(ReportGate::new()),
             proxy_authorization: None,
+            header_files: None,
         }
+    }
+
+    /// Sends these headers, read from their files, with every request.
+    #[cfg(feature = "__proto")]
+    pub(crate) fn with_header_files(mut self, files: Arc<HeaderFiles>) -> Self {
+        self.header_files = Some(files);
+        self
     }
 
     fn report(&self, target: &str, error: &HttpError) {
@@ -220,6 +295,9 @@ impl HttpClient for ExplainingClient {
                 .headers_mut()
                 .insert(http::header::PROXY_AUTHORIZATION, authorization.clone());
         }
+        if let Some(files) = &self.header_files {
+            files.apply(request.headers_mut());
+        }
         // Scheme, host, port and path only: never credentials or a query.
         let uri = request.uri();
         let target = format!(
@@ -229,12 +307,11 @@ impl HttpClient for ExplainingClient {
             uri.port().map(|p| format!(":{p}")).unwrap_or_default()
         ) + uri.path();
         let inner = Arc::clone(&self.inner);
-        // The request ends within the client's timeout, awaited or not.
-        let result = match self
-            .runtime
-            .spawn(async move { inner.send_bytes(request).await })
-            .await
-        {
+        // The request ends within the client's timeout, and with the caller when the
+        // caller gives up first (an export's deadline): hyper then closes a connection
+        // that was waiting for an answer, so a peer that went silent is not asked again.
+        let request = AbortOnDrop(self.runtime.spawn(async move { inner.send_bytes(request).await }));
+        let result = match request.await {
             Ok(result) => result,
             // Stopped (after shutdown) or panicked: either way, no response.
             Err(e) if e.is_cancelled() => Err("the export runtime has stopped".into()),
@@ -244,6 +321,26 @@ impl HttpClient for ExplainingClient {
             self.report(&target, error);
         }
         result
+    }
+}
+
+/// A spawned task that is aborted when its handle is dropped before it ends.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> std::future::Future for AbortOnDrop<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -301,7 +398,7 @@ mod tests {
         let (client, _) = HttpClients::default()
             .get(
                 Duration::from_secs(5),
-                ClientTls::PlainHttp,
+                TlsSources::PlainHttp,
                 Route::Direct,
                 runtime.handle().clone(),
             )
@@ -317,7 +414,7 @@ mod tests {
         let (client, _) = HttpClients::default()
             .get(
                 Duration::from_secs(5),
-                ClientTls::PlainHttp,
+                TlsSources::PlainHttp,
                 Route::Direct,
                 runtime.handle().clone(),
             )
@@ -336,7 +433,7 @@ mod tests {
             let _ = clients
                 .get(
                     Duration::from_secs(timeout),
-                    ClientTls::PlainHttp,
+                    TlsSources::PlainHttp,
                     Route::Direct,
                     runtime.handle().clone(),
                 )

@@ -75,6 +75,8 @@ pub mod cardinality_overflow;
 #[cfg(feature = "console")]
 #[cfg_attr(docsrs, doc(cfg(feature = "console")))]
 pub mod console_exporter;
+#[cfg(any(feature = "__proto", feature = "__http"))]
+mod credentials;
 mod error;
 #[cfg(any(feature = "__proto", feature = "__http"))]
 mod error_chain;
@@ -84,11 +86,14 @@ mod export_stats;
 mod exporter_builder;
 #[cfg(feature = "__http")]
 mod http_client;
+#[cfg(any(feature = "grpc", feature = "__http"))]
+mod liveness;
 #[cfg(all(feature = "logs", any(feature = "redaction", feature = "value-length")))]
 mod log_rebuild;
 #[cfg(feature = "__proto")]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
 pub mod otlp_encoding;
+mod printable_endpoint;
 #[cfg(feature = "__proto")]
 mod proto_export;
 #[cfg(feature = "proxy")]
@@ -98,7 +103,7 @@ mod proxy;
 pub mod redaction;
 mod report_gate;
 mod signal;
-#[cfg(all(feature = "__tls", feature = "__http"))]
+#[cfg(feature = "__tls")]
 mod tls;
 #[cfg(feature = "__proto")]
 mod transport;
@@ -130,6 +135,7 @@ pub use exporter_builder::{Compression, ExporterBuilder, Protocol, Spans};
 #[cfg(feature = "__http")]
 #[doc(hidden)]
 pub use http_client::{ClientTls, ExplainingClient};
+pub use printable_endpoint::printable_endpoint;
 #[cfg(all(feature = "logs", feature = "__proto"))]
 #[cfg_attr(
     docsrs,

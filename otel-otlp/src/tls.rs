@@ -1,9 +1,8 @@
-//! TLS for the OTLP/HTTP exporters: the rustls client configuration, built here so that
-//! the crypto provider is the one the cargo features chose, and the connector that uses
-//! it.
+//! TLS for the OTLP exporters, gRPC and HTTP: the rustls client configuration, built here
+//! so that the crypto provider is the one the cargo features chose, and the connector
+//! that uses it.
 //!
-//! The server is verified against the system's roots (read by rustls-native-certs, as
-//! tonic's `tls-native-roots` does for gRPC, so both transports trust the same CAs) and
+//! The server is verified against the system's roots (read by rustls-native-certs) and
 //! the configured CA, as the OTLP exporter specification asks of
 //! `OTEL_EXPORTER_OTLP_CERTIFICATE`; the client identity is presented when configured.
 //!
@@ -25,6 +24,7 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 
+use crate::credentials::{Retirement, TlsMaterial};
 use crate::error::{BuildWarning, CertificateSetting};
 
 /// The provider the features chose: ring when `tls-ring` is on (as tonic, which prefers
@@ -37,12 +37,15 @@ pub(crate) fn provider() -> Arc<CryptoProvider> {
     Arc::new(provider)
 }
 
-/// A client configuration that verifies the server with the system's roots plus `ca`
-/// (PEM, any number of certificates) and presents `identity` (certificate chain and key,
-/// PEM). A PEM that cannot be used is returned as a warning next to a configuration
-/// without it, so the exporter still starts (when built leniently) and its failure is
-/// explained.
+/// A client configuration that verifies the server with `system_roots` (the system's,
+/// read by rustls-native-certs) plus `ca` (PEM, any number of certificates) and presents
+/// `identity` (certificate chain and key, PEM). A PEM that cannot be used is returned as
+/// a warning next to a configuration without it, so the exporter still starts (when
+/// built leniently) and its failure is explained. No root at all is not an error here:
+/// every handshake then fails, and is counted, where tonic's own TLS would refuse to
+/// build (`with_enabled_roots` with an empty system store).
 pub(crate) fn client_config(
+    system_roots: &[CertificateDer<'static>],
     ca: Option<&[u8]>,
     identity: Option<(&[u8], &[u8])>,
 ) -> (Result<ClientConfig, rustls::Error>, Vec<BuildWarning>) {
@@ -89,7 +92,7 @@ pub(crate) fn client_config(
     let mut roots = rustls::RootCertStore::empty();
     // Unreadable or unparsable system certificates are skipped, as tonic does: the
     // export then fails with the server's name in the error, and the service runs on.
-    roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    roots.add_parsable_certificates(system_roots.iter().cloned());
     roots.add_parsable_certificates(extra_roots);
     let config = match identity {
         // A key rustls cannot use, or one that does not match the certificate, is
@@ -121,12 +124,15 @@ fn build(
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Connects to an `https://` collector: TCP with hyper-util's connector, then TLS with
-/// our configuration. Plain `http://` endpoints get a client without it.
+/// Connects to a collector over TLS: TCP with hyper-util's connector (or a proxy's
+/// `CONNECT` tunnel), then TLS with the material's configuration as it is when the
+/// connection is made. Plain `http://` endpoints get a client without it. OTLP/HTTP and
+/// gRPC both use it, so both verify the collector the same way, and both pick up
+/// rotated certificates (`credentials`).
 #[derive(Clone)]
 pub(crate) struct HttpsConnector {
     tcp: Tcp,
-    tls: tokio_rustls::TlsConnector,
+    material: Arc<TlsMaterial>,
 }
 
 /// What the TLS runs over: a TCP connection to the collector, or a `CONNECT` tunnel to
@@ -139,31 +145,28 @@ enum Tcp {
 }
 
 impl HttpsConnector {
-    pub(crate) fn new(config: ClientConfig) -> Self {
+    pub(crate) fn new(material: Arc<TlsMaterial>) -> Self {
         let mut tcp = HttpConnector::new();
         // It refuses any scheme but `http` unless told otherwise; the TLS is ours.
         tcp.enforce_http(false);
         // As reqwest did: a request is written at once, without waiting for ACKs.
         tcp.set_nodelay(true);
-        HttpsConnector::over(config, Tcp::Direct(tcp))
+        crate::liveness::keep_alive(&mut tcp);
+        HttpsConnector {
+            tcp: Tcp::Direct(tcp),
+            material,
+        }
     }
 
     /// TLS inside `tunnel`, a `CONNECT` tunnel through a proxy.
     #[cfg(feature = "proxy")]
     pub(crate) fn through(
-        config: ClientConfig,
+        material: Arc<TlsMaterial>,
         tunnel: hyper_util::client::legacy::connect::proxy::Tunnel<HttpConnector>,
     ) -> Self {
-        HttpsConnector::over(config, Tcp::Tunnel(tunnel))
-    }
-
-    fn over(mut config: ClientConfig, tcp: Tcp) -> Self {
-        // The client speaks HTTP/1.1 only; saying so keeps a server that also speaks h2
-        // from choosing it.
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
         HttpsConnector {
-            tcp,
-            tls: tokio_rustls::TlsConnector::from(Arc::new(config)),
+            tcp: Tcp::Tunnel(tunnel),
+            material,
         }
     }
 }
@@ -201,22 +204,26 @@ impl tower_service::Service<http::Uri> for HttpsConnector {
                     Box::pin(async move { connecting.await.map_err(Into::into) })
                 }
             };
-        let tls = self.tls.clone();
+        let (config, retirement) = self.material.current();
+        let tls = tokio_rustls::TlsConnector::from(config);
         Box::pin(async move {
             let server_name = server_name?;
             let tcp = tcp.await?;
             let stream = tls.connect(server_name, TokioIo::new(tcp)).await?;
-            Ok(TlsStream(TokioIo::new(stream)))
+            Ok(TlsStream {
+                io: TokioIo::new(stream),
+                retirement,
+                retired: false,
+            })
         })
     }
 }
 
 /// The name the server's certificate must carry: the URI's host, an IPv6 address
-/// without its brackets.
+/// without its brackets. The scheme is not looked at: tonic is given the endpoint as
+/// `http://` (its own TLS would refuse a missing system store), and this connector
+/// adds the TLS.
 fn server_name(uri: &http::Uri) -> Result<ServerName<'static>, BoxError> {
-    if uri.scheme() != Some(&http::uri::Scheme::HTTPS) {
-        return Err(format!("the TLS connector was given {uri}, which is not https").into());
-    }
     let host = uri.host().unwrap_or_default();
     let host = host
         .strip_prefix('[')
@@ -226,14 +233,35 @@ fn server_name(uri: &http::Uri) -> Result<ServerName<'static>, BoxError> {
 }
 
 /// A TLS connection as hyper reads and writes it (tokio-rustls speaks tokio's I/O
-/// traits, hyper its own: `TokioIo` adapts each way).
-pub(crate) struct TlsStream(
-    TokioIo<tokio_rustls::client::TlsStream<TokioIo<TokioIo<tokio::net::TcpStream>>>>,
-);
+/// traits, hyper its own: `TokioIo` adapts each way). Once the TLS material it was made
+/// with is replaced, it reads as closed and refuses writes: hyper drops it, and the next
+/// request connects with the new material (a request caught in between fails as a
+/// transport error, which the exporter retries).
+pub(crate) struct TlsStream {
+    io: TokioIo<tokio_rustls::client::TlsStream<TokioIo<TokioIo<tokio::net::TcpStream>>>>,
+    retirement: Retirement,
+    retired: bool,
+}
+
+impl TlsStream {
+    fn is_retired(&mut self, cx: &mut Context<'_>) -> bool {
+        if !self.retired && self.retirement.poll(cx).is_ready() {
+            self.retired = true;
+        }
+        self.retired
+    }
+}
+
+fn retired() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::ConnectionAborted,
+        "the TLS credentials changed; reconnecting with the new ones",
+    )
+}
 
 impl Connection for TlsStream {
     fn connected(&self) -> Connected {
-        let (tcp, _) = self.0.inner().get_ref();
+        let (tcp, _) = self.io.inner().get_ref();
         tcp.inner().connected()
     }
 }
@@ -244,25 +272,34 @@ impl hyper::rt::Read for TlsStream {
         cx: &mut Context<'_>,
         buf: hyper::rt::ReadBufCursor<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_read(cx, buf)
+        let this = self.get_mut();
+        if this.is_retired(cx) {
+            // End of stream: the connection is closed and not used again.
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut this.io).poll_read(cx, buf)
     }
 }
 
 impl hyper::rt::Write for TlsStream {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
+        let this = self.get_mut();
+        if this.is_retired(cx) {
+            return Poll::Ready(Err(retired()));
+        }
+        Pin::new(&mut this.io).poll_write(cx, buf)
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_flush(cx)
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
     }
 
     fn is_write_vectored(&self) -> bool {
-        self.0.is_write_vectored()
+        self.io.is_write_vectored()
     }
 
     fn poll_write_vectored(
@@ -270,7 +307,11 @@ impl hyper::rt::Write for TlsStream {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().0).poll_write_vectored(cx, bufs)
+        let this = self.get_mut();
+        if this.is_retired(cx) {
+            return Poll::Ready(Err(retired()));
+        }
+        Pin::new(&mut this.io).poll_write_vectored(cx, bufs)
     }
 }
 
@@ -286,7 +327,8 @@ mod tests {
             .self_signed(&key)
             .expect("cert");
         let other_key = rcgen::KeyPair::generate().expect("key").serialize_pem();
-        let (config, problems) = client_config(None, Some((cert.pem().as_bytes(), other_key.as_bytes())));
+        let (config, problems) =
+            client_config(&[], None, Some((cert.pem().as_bytes(), other_key.as_bytes())));
         let config = config.expect("a configuration without the identity");
         assert!(!config.client_auth_cert_resolver.has_certs());
         assert_eq!(problems.len(), 1);
@@ -306,6 +348,7 @@ mod tests {
             "collector"
         );
         assert_eq!(name("https://[::1]:4318/v1/traces").expect("name"), "::1");
-        assert!(name("http://collector:4318/v1/traces").is_err());
+        // gRPC's endpoint is given to tonic as http://; the TLS is this connector's.
+        assert_eq!(name("http://collector:4317").expect("name"), "collector");
     }
 }

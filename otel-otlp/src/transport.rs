@@ -6,9 +6,11 @@
 
 use std::sync::Arc;
 
+use crate::credentials::HeaderFiles;
 use crate::error::{BuildError, BuildWarning};
 use crate::export_runtime::{ExportRuntime, RuntimeRef};
 use crate::exporter_builder::{Compression, Protocol, Settings};
+use crate::printable_endpoint;
 #[cfg(feature = "grpc")]
 use crate::proto_export::GrpcService;
 use crate::proto_export::{Sender, Via};
@@ -31,6 +33,9 @@ pub(crate) fn sender(
     if settings.timeout.is_zero() {
         return Err(BuildError::ZeroTimeout);
     }
+    if settings.credentials_check.is_zero() {
+        return Err(BuildError::ZeroCredentialsCheckInterval);
+    }
     let endpoint = match &settings.endpoint {
         Some(endpoint) => endpoint.clone(),
         None => match settings.protocol {
@@ -47,6 +52,7 @@ pub(crate) fn sender(
         });
     }
     let headers = header_map(&settings.headers)?;
+    let mut warnings = plaintext_certificates(&settings, https);
     let gzip = match settings.compression {
         Some(Compression::Gzip) if !cfg!(feature = "gzip") => {
             return Err(BuildError::NotBuiltIn {
@@ -65,14 +71,33 @@ pub(crate) fn sender(
             (own.shared().clone(), Some(own))
         }
     };
-    let (via, warnings) = match settings.protocol {
+    let header_files = header_files(&settings, &runtime, &mut warnings)?;
+    let via = match settings.protocol {
         #[cfg(feature = "grpc")]
-        Protocol::Grpc => (
-            grpc(&settings, &endpoint, https, headers, gzip, &runtime, signal)?,
-            Vec::new(),
-        ),
+        Protocol::Grpc => grpc(
+            &settings,
+            &endpoint,
+            &uri,
+            https,
+            headers,
+            header_files,
+            gzip,
+            &runtime,
+            signal,
+            &mut warnings,
+        )?,
         #[cfg(feature = "http-proto")]
-        Protocol::HttpProtobuf => http(&settings, &endpoint, uri, https, headers, gzip, &runtime)?,
+        Protocol::HttpProtobuf => http(
+            &settings,
+            &endpoint,
+            uri,
+            https,
+            headers,
+            header_files,
+            gzip,
+            &runtime,
+            &mut warnings,
+        )?,
         #[allow(unreachable_patterns)]
         other => {
             return Err(BuildError::NotBuiltIn {
@@ -99,10 +124,65 @@ pub(crate) fn sender(
     Ok((sender, warnings))
 }
 
+/// The scheme decides whether the exporter uses TLS, as the OTLP exporter specification
+/// says: a CA or client certificate given for an `http://` endpoint is not used (and a
+/// warning says so), rather than sending in plaintext while the settings suggest TLS.
+fn plaintext_certificates(settings: &Settings, https: bool) -> Vec<BuildWarning> {
+    use crate::error::CertificateSetting;
+    if https {
+        return Vec::new();
+    }
+    let why =
+        "is not used: the endpoint is http://, which sends in plaintext (use an https:// endpoint for TLS)";
+    let ca = settings.ca.as_ref().map(|_| CertificateSetting::CaCertificate);
+    let identity = settings
+        .identity
+        .as_ref()
+        .map(|_| CertificateSetting::ClientIdentity);
+    ca.into_iter()
+        .chain(identity)
+        .map(|setting| BuildWarning {
+            setting,
+            why: why.to_owned(),
+        })
+        .collect()
+}
+
+/// The headers read from files, read again every check interval; `None` without any.
+fn header_files(
+    settings: &Settings,
+    runtime: &RuntimeRef,
+    warnings: &mut Vec<BuildWarning>,
+) -> Result<Option<Arc<HeaderFiles>>, BuildError> {
+    if settings.header_files.is_empty() {
+        return Ok(None);
+    }
+    let mut files = Vec::new();
+    for (name, path) in &settings.header_files {
+        let key = http::HeaderName::from_bytes(name.as_bytes()).map_err(|e| BuildError::InvalidHeader {
+            name: name.clone(),
+            why: e.to_string(),
+        })?;
+        files.push((key, path.clone()));
+    }
+    let (files, problems) = HeaderFiles::load(files);
+    warnings.extend(problems.into_iter().map(|why| BuildWarning {
+        setting: crate::error::CertificateSetting::HeaderFile,
+        why,
+    }));
+    crate::credentials::watch(
+        &files,
+        runtime.handle(),
+        settings.credentials_check,
+        HeaderFiles::check,
+    );
+    Ok(Some(files))
+}
+
 /// An absolute `http://` or `https://` URL with a host.
 fn parse_endpoint(endpoint: &str) -> Result<http::Uri, BuildError> {
     let invalid = |why: String| BuildError::InvalidEndpoint {
-        endpoint: endpoint.to_owned(),
+        endpoint: printable_endpoint(endpoint),
         why,
     };
     let uri = endpoint
@@ -136,49 +216,84 @@ fn header_map(headers: &[(String, String)]) -> Result<http::HeaderMap, BuildErro
 }
 
 /// OTLP/gRPC: our `User-Agent`, then the headers (a configured one replaces it) as
-/// metadata; for an `https://` endpoint or a given certificate, the system roots plus
-/// the CA and the client identity.
+/// metadata; for an `https://` endpoint, our TLS connector with the system roots plus
+/// the CA and the client identity (read again when they are files).
 #[cfg(feature = "grpc")]
+#[allow(clippy::too_many_arguments)]
 fn grpc(
     settings: &Settings,
     endpoint: &str,
+    uri: &http::Uri,
     https: bool,
     headers: http::HeaderMap,
+    header_files: Option<Arc<HeaderFiles>>,
     gzip: bool,
     runtime: &RuntimeRef,
     signal: &SignalInfo,
+    warnings: &mut Vec<BuildWarning>,
 ) -> Result<Via, BuildError> {
     use crate::error_chain::chain;
+    use crate::liveness;
     use crate::proto_export::GrpcSender;
 
+    // Every wait of a connection has a deadline (the export timeout: no attempt may
+    // wait longer; tonic applies it around any connector, so it also bounds our TLS
+    // handshake and a proxy's `CONNECT` reply), and a connection that went quiet is
+    // probed (see `liveness`; our own connectors set the same TCP keep-alive). The call
+    // itself is bounded by the sender, which gives each attempt the time left.
+    let with_liveness = |endpoint: tonic::transport::Endpoint| {
+        endpoint
+            .connect_timeout(settings.timeout)
+            .tcp_keepalive(Some(liveness::TCP_KEEPALIVE_IDLE))
+            .tcp_keepalive_interval(Some(liveness::TCP_KEEPALIVE_INTERVAL))
+            .tcp_keepalive_retries(Some(liveness::TCP_KEEPALIVE_RETRIES))
+            .http2_keep_alive_interval(liveness::HTTP2_PING_INTERVAL)
+            .keep_alive_timeout(liveness::HTTP2_PING_TIMEOUT)
+            .keep_alive_while_idle(false)
+    };
     let channel = tonic::transport::Endpoint::from_shared(endpoint.to_owned()).map_err(|e| {
         BuildError::InvalidEndpoint {
-            endpoint: endpoint.to_owned(),
+            endpoint: printable_endpoint(endpoint),
             why: chain(&e),
         }
     })?;
+    // The TLS is our connector's, not tonic's: tonic's refuses to build on a system
+    // without CA certificates, even with a CA given, and cannot take new certificates.
+    // tonic is given the endpoint as `http://` (so that it adds no TLS of its own), and
+    // the requests keep the `https://` origin.
     #[cfg(feature = "__tls")]
-    let channel = if https || settings.ca.is_some() || settings.identity.is_some() {
-        // Left to itself, tonic would verify an `https://` endpoint against no roots.
-        let mut tls = tonic::transport::ClientTlsConfig::new().with_enabled_roots();
-        if let Some(ca) = &settings.ca {
-            tls = tls.ca_certificate(tonic::transport::Certificate::from_pem(ca));
+    let (channel, tls) = if https {
+        use crate::credentials::TlsMaterial;
+        let (material, problems) = TlsMaterial::load(settings.ca.clone(), settings.identity.clone(), b"h2")
+            .map_err(|why| BuildError::Tls {
+            endpoint: printable_endpoint(endpoint),
+            why,
+        })?;
+        warnings.extend(problems);
+        if material.has_files() {
+            crate::credentials::watch(
+                &material,
+                runtime.handle(),
+                settings.credentials_check,
+                TlsMaterial::check,
+            );
         }
-        if let Some((cert, key)) = &settings.identity {
-            tls = tls.identity(tonic::transport::Identity::from_pem(cert, key));
-        }
-        channel.tls_config(tls).map_err(|e| BuildError::Tls {
-            endpoint: endpoint.to_owned(),
-            why: chain(&e),
-        })?
+        let plain = tonic::transport::Endpoint::from_shared(plain_authority(uri)).map_err(|e| {
+            BuildError::InvalidEndpoint {
+                endpoint: printable_endpoint(endpoint),
+                why: chain(&e),
+            }
+        })?;
+        (plain.origin(uri.clone()), Some(material))
     } else {
-        channel
+        (channel, None)
     };
     // Without TLS, `sender` has refused an `https://` endpoint already.
     #[cfg(not(feature = "__tls"))]
-    let _ = https;
-    let channel = channel.timeout(settings.timeout);
-    // Through a proxy, HTTP/2 needs a `CONNECT` tunnel (tonic adds the TLS inside it).
+    let (_, _, tls) = (https, uri, None::<std::convert::Infallible>);
+    let _ = &warnings;
+    let channel = with_liveness(channel);
+    // Through a proxy, HTTP/2 needs a `CONNECT` tunnel (our TLS goes inside it).
     #[cfg(feature = "proxy")]
     let intercept = settings
         .proxy
@@ -186,14 +301,29 @@ fn grpc(
         .and_then(|proxy| proxy.intercept(&endpoint.parse().unwrap_or_default()));
     #[cfg(not(feature = "proxy"))]
     let intercept: Option<std::convert::Infallible> = None;
-    // tonic spawns the channel's connection tasks on the current runtime.
-    let channel = runtime.enter(|| match intercept {
-        #[cfg(feature = "proxy")]
-        Some(intercept) => channel.connect_with_connector_lazy(crate::proxy::tunnel(&intercept)),
-        #[cfg(not(feature = "proxy"))]
-        Some(never) => match never {},
-        None => channel.connect_lazy(),
-    });
+    // tonic spawns the channel's connection tasks on the current runtime. A timed-out
+    // attempt makes the channel again.
+    let runtime = runtime.clone();
+    let connect = move || {
+        runtime.enter(|| match (&intercept, &tls) {
+            #[cfg(feature = "proxy")]
+            #[cfg(feature = "__tls")]
+            (Some(intercept), Some(tls)) => channel.connect_with_connector_lazy(
+                crate::tls::HttpsConnector::through(Arc::clone(tls), crate::proxy::tunnel(intercept)),
+            ),
+            #[cfg(feature = "proxy")]
+            (Some(intercept), _) => channel.connect_with_connector_lazy(crate::proxy::tunnel(intercept)),
+            #[cfg(not(feature = "proxy"))]
+            (Some(never), _) => match *never {},
+            #[cfg(feature = "__tls")]
+            (None, Some(tls)) => {
+                channel.connect_with_connector_lazy(crate::tls::HttpsConnector::new(Arc::clone(tls)))
+            }
+            #[cfg(not(feature = "__tls"))]
+            (None, Some(never)) => match *never {},
+            (None, None) => channel.connect_lazy(),
+        })
+    };
     let mut metadata = http::HeaderMap::new();
     metadata.insert(
         http::header::USER_AGENT,
@@ -206,39 +336,48 @@ fn grpc(
     // Without the feature, `sender` has refused gzip already.
     #[cfg(not(feature = "gzip"))]
     let compression = gzip.then_some(()).and(None);
-    Ok(Via::Grpc(GrpcSender::new(
-        channel,
-        signal.grpc,
-        metadata,
-        compression,
-    )))
+    let sender = GrpcSender::new(Box::new(connect), signal.grpc, metadata, compression);
+    Ok(Via::Grpc(match header_files {
+        Some(files) => sender.with_header_files(files),
+        None => sender,
+    }))
+}
+
+/// `uri`'s host and port as an `http://` URL, the port made explicit (443 when
+/// `https://` left it out), for tonic to connect to with our TLS connector.
+#[cfg(all(feature = "grpc", feature = "__tls"))]
+fn plain_authority(uri: &http::Uri) -> String {
+    let host = uri.host().unwrap_or_default();
+    let port = uri.port_u16().unwrap_or(443);
+    format!("http://{host}:{port}")
 }
 
 /// OTLP/HTTP with protobuf bodies, through the runtime's client for this timeout and
 /// TLS; the PEM settings the client could not use are the lenient build's warnings.
 #[cfg(feature = "http-proto")]
+#[allow(clippy::too_many_arguments)]
 fn http(
     settings: &Settings,
     endpoint: &str,
     uri: http::Uri,
     https: bool,
     headers: http::HeaderMap,
+    header_files: Option<Arc<HeaderFiles>>,
     gzip: bool,
     runtime: &RuntimeRef,
-) -> Result<(Via, Vec<BuildWarning>), BuildError> {
-    use crate::http_client::ClientTls;
+    warnings: &mut Vec<BuildWarning>,
+) -> Result<Via, BuildError> {
+    use crate::http_client::TlsSources;
     use crate::proto_export::HttpSender;
 
     let tls = if https {
-        ClientTls::Https {
-            ca: settings.ca.as_deref(),
-            identity: settings
-                .identity
-                .as_ref()
-                .map(|(c, k)| (c.as_slice(), k.as_slice())),
+        TlsSources::Https {
+            ca: settings.ca.clone(),
+            identity: settings.identity.clone(),
+            check_every: settings.credentials_check,
         }
     } else {
-        ClientTls::PlainHttp
+        TlsSources::PlainHttp
     };
     #[cfg(feature = "proxy")]
     let route = settings
@@ -251,12 +390,17 @@ fn http(
         );
     #[cfg(not(feature = "proxy"))]
     let route = crate::http_client::Route::Direct;
-    let (client, warnings) =
+    let (client, problems) =
         runtime
             .http_client(settings.timeout, tls, route)
             .map_err(|why| BuildError::Tls {
-                endpoint: endpoint.to_owned(),
+                endpoint: printable_endpoint(endpoint),
                 why,
             })?;
-    Ok((Via::Http(HttpSender::new(client, uri, headers, gzip)), warnings))
+    warnings.extend(problems);
+    let client = match header_files {
+        Some(files) => client.with_header_files(files),
+        None => client,
+    };
+    Ok(Via::Http(HttpSender::new(client, uri, headers, gzip)))
 }

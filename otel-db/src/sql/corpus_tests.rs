@@ -110,6 +110,12 @@ const CORPUS: &[(SqlDialect, &str, Option<&str>, &str)] = &[
     (P, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000) SELECT count(*) FROM n", Some("SELECT SELECT SELECT"), "WITH RECURSIVE n(i) AS (SELECT ? UNION ALL SELECT i + ? FROM n WHERE i < ?) SELECT count(*) FROM n"),
     (P, "with recursive n(i) as (select 1 union all select i + 1 from n where i < 3) select count(*) from n", Some("select select select"), "with recursive n(i) as (select ? union all select i + ? from n where i < ?) select count(*) from n"),
     (G, "DROP INDEX idx_users_email", Some("DROP INDEX idx_users_email"), "DROP INDEX idx_users_email"),
+    // SQLite's double-quoted strings: a literal where a value goes, an identifier elsewhere.
+    (S, "SELECT * FROM users WHERE name = \"alice\"", Some("SELECT users"), "SELECT * FROM users WHERE name = ?"),
+    (S, "SELECT \"id\" FROM \"orders\" WHERE \"note\" LIKE \"%gift%\" AND \"id\" IN (\"a\", \"b\")", Some("SELECT \"orders\""), "SELECT \"id\" FROM \"orders\" WHERE \"note\" LIKE ? AND \"id\" IN (?)"),
+    (S, "INSERT INTO \"orders\" (\"id\", \"note\") VALUES (1, \"secret\"), (2, \"other\")", Some("INSERT \"orders\""), "INSERT INTO \"orders\" (\"id\", \"note\") VALUES (?, ?), (?, ?)"),
+    (S, "UPDATE \"orders\" SET \"note\" = \"x\" || \"y\" WHERE \"o\".\"id\" = \"p\".\"id\"", Some("UPDATE \"orders\""), "UPDATE \"orders\" SET \"note\" = ? || ? WHERE \"o\".\"id\" = \"p\".\"id\""),
+    (P, "SELECT * FROM users WHERE name = \"alice\"", Some("SELECT users"), "SELECT * FROM users WHERE name = \"alice\""),
 ];
 
 #[test]

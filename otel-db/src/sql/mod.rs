@@ -19,6 +19,7 @@
 //! );
 //! ```
 
+mod double_quoted;
 mod keywords;
 mod lexer;
 mod sanitize;
@@ -54,7 +55,17 @@ pub enum SqlDialect {
     PostgreSql,
     /// MySQL and MariaDB: `"..."` is a string, backslash escapes, `` `ident` ``, `#` comments.
     MySql,
-    /// SQLite: also `` `ident` ``, `[ident]`, `?1`, `:name`, `@name`, `$name`.
+    /// SQLite: also `` `ident` ``, `[ident]`, `?1`, `:name`, `@name`, `$name`; a
+    /// `"..."` where a value goes (after `=`, in `VALUES (...)`, `IN (...)`, ...) is a
+    /// string, as SQLite reads one that names no column, and elsewhere an identifier.
+    ///
+    /// ```
+    /// use otel_kit_db::sql::{SqlDialect, analyze, sanitize};
+    ///
+    /// let sql = r#"SELECT "id" FROM "users" WHERE "name" = "alice""#;
+    /// assert_eq!(sanitize(sql, SqlDialect::Sqlite), r#"SELECT "id" FROM "users" WHERE "name" = ?"#);
+    /// assert_eq!(analyze(sql, SqlDialect::Sqlite).summary.as_deref(), Some(r#"SELECT "users""#));
+    /// ```
     Sqlite,
 }
 
@@ -111,7 +122,7 @@ pub fn analyze(sql: &str, dialect: SqlDialect) -> QueryInfo {
 /// );
 /// ```
 pub fn sanitize(sql: &str, dialect: SqlDialect) -> String {
-    returned(sanitize::sanitize(sql, &lexer::tokens(sql, dialect)))
+    returned(sanitize::sanitize(sql, &lexer::tokens(sql, dialect), dialect))
 }
 
 /// [`analyze`] and [`sanitize`] at once, over one tokenization of `sql`: what an
@@ -128,7 +139,7 @@ pub fn analyze_and_sanitize(sql: &str, dialect: SqlDialect) -> (QueryInfo, Strin
     let tokens = lexer::tokens(sql, dialect);
     (
         summary::analyze(sql, &tokens),
-        returned(sanitize::sanitize(sql, &tokens)),
+        returned(sanitize::sanitize(sql, &tokens, dialect)),
     )
 }
 
@@ -154,5 +165,5 @@ fn returned(mut text: String) -> String {
 pub(crate) fn describe(sql: &str, dialect: SqlDialect, sanitized: bool) -> (QueryInfo, Option<String>) {
     let tokens = lexer::tokens(sql, dialect);
     let info = summary::analyze(sql, &tokens);
-    (info, sanitized.then(|| sanitize::sanitize(sql, &tokens)))
+    (info, sanitized.then(|| sanitize::sanitize(sql, &tokens, dialect)))
 }

@@ -31,3 +31,61 @@ async fn connect(test: &str, options: PoolOptions<Db>) -> Option<(Pool<Db>, Expe
 
 include!("support/scenarios.rs");
 include!("support/operation_scenarios.rs");
+
+/// SQLite reads a double-quoted token that names no column as a string: the value
+/// compared here is the string `alice`, which must not reach `db.query.text`, while the
+/// quoted identifiers stay in the text, the summary and `db.collection.name`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn double_quoted_strings_are_sanitised_and_quoted_identifiers_kept() {
+    use opentelemetry_semantic_conventions as semconv;
+    use otel_kit_db::Operation;
+    use otel_kit_testing::TestTelemetry;
+    use sqlx::AssertSqlSafe;
+
+    let Some((raw, _)) = connect("double_quoted", PoolOptions::new()).await else {
+        return;
+    };
+    sqlx::raw_sql(r#"CREATE TABLE "dq_orders" ("id" INTEGER PRIMARY KEY, "note" TEXT)"#)
+        .execute(&raw)
+        .await
+        .expect("create");
+    let t = TestTelemetry::new().install_global();
+    let pool = otel_kit_db::instrument(raw);
+    let insert = r#"INSERT INTO "dq_orders" ("id", "note") VALUES (1, "alice-secret")"#;
+    sqlx::query(AssertSqlSafe(insert))
+        .execute(&pool)
+        .await
+        .expect("insert");
+    let select = r#"SELECT "id" FROM "dq_orders" WHERE "note" = "alice-secret""#;
+    let op = Operation::new().collection(r#""dq_orders""#);
+    let ids: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(select))
+        .fetch_all(pool.with_operation(op))
+        .await
+        .expect("select");
+    // SQLite compared with the string: the token was a literal, not a column.
+    assert_eq!(ids, [1]);
+
+    let spans = t.spans();
+    for span in spans.iter() {
+        let text = span.attribute(semconv::attribute::DB_QUERY_TEXT);
+        assert!(
+            !format!("{text:?}").contains("alice"),
+            "the double-quoted string leaked: {text:?}"
+        );
+    }
+    spans
+        .span(r#"INSERT "dq_orders""#)
+        .has_attribute(
+            semconv::attribute::DB_QUERY_TEXT,
+            r#"INSERT INTO "dq_orders" ("id", "note") VALUES (?, ?)"#,
+        )
+        .has_attribute(semconv::attribute::DB_QUERY_SUMMARY, r#"INSERT "dq_orders""#);
+    spans
+        .span(r#"SELECT "dq_orders""#)
+        .has_attribute(
+            semconv::attribute::DB_QUERY_TEXT,
+            r#"SELECT "id" FROM "dq_orders" WHERE "note" = ?"#,
+        )
+        .has_attribute(semconv::attribute::DB_QUERY_SUMMARY, r#"SELECT "dq_orders""#)
+        .has_attribute(semconv::attribute::DB_COLLECTION_NAME, r#""dq_orders""#);
+}

@@ -24,6 +24,8 @@ pub(super) struct Config {
     pub(super) server: Option<Server>,
     pub(super) exclusions: Exclusions,
     pub(super) capture: Arc<MetadataCapture>,
+    /// The longest request-derived string recorded.
+    pub(super) value_limit: otel_kit_core::request_value::LayerValueLimit,
 }
 
 impl Config {
@@ -34,6 +36,7 @@ impl Config {
             server: Server::of(target),
             exclusions: Exclusions::default(),
             capture: Arc::default(),
+            value_limit: Default::default(),
         }
     }
 }

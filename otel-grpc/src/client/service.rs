@@ -31,7 +31,10 @@ impl<S> ClientService<S> {
         // Predicates and hooks see the request head as `Parts`; moving the parts out and
         // back allocates nothing.
         let (mut parts, body) = request.into_parts();
-        let parsed = parse_path(parts.uri.path());
+        // Every string taken from the request is cut to this (one length check when short);
+        // a path longer than it is no method name.
+        let limit = self.config.value_limit.get();
+        let parsed = parse_path(parts.uri.path()).filter(|_| parts.uri.path().len() <= limit.max_bytes());
         let hooks = &self.config.hooks;
         if parsed.is_some_and(|(service, _)| self.config.exclusions.excludes(service))
             || hooks.excludes(|exclude| exclude(&parts))
@@ -56,7 +59,7 @@ impl<S> ClientService<S> {
             }
             None => {
                 let path = parts.uri.path();
-                let original = path.strip_prefix('/').unwrap_or(path).to_owned();
+                let original = limit.cut(path.strip_prefix('/').unwrap_or(path)).to_owned();
                 attributes.push(KeyValue::new(semconv::RPC_METHOD_ORIGINAL, original));
                 (StringValue::from(OTHER), UNKNOWN_SPAN_NAME.into())
             }
@@ -77,7 +80,11 @@ impl<S> ClientService<S> {
             server.span_attributes(&mut attributes);
         }
         if !self.config.capture.is_empty() {
-            attributes.extend(self.config.capture.request_attributes(&parts.headers));
+            attributes.extend(
+                self.config
+                    .capture
+                    .request_attributes_within(&parts.headers, limit),
+            );
         }
         // Before the span starts, so that samplers see what the application adds.
         if let Some(add) = &hooks.request_span_attributes {

@@ -21,6 +21,8 @@ pub(super) struct Config {
     pub(super) capture: Arc<MetadataCapture>,
     /// The declared services; `None` when the layer relies on `UNIMPLEMENTED`.
     pub(super) known: Option<Vec<String>>,
+    /// The longest request-derived string recorded.
+    pub(super) value_limit: otel_kit_core::request_value::LayerValueLimit,
 }
 
 otel_kit_core::tower_layer! {

@@ -33,6 +33,8 @@ pub(super) fn start(
     let mut attributes = Vec::with_capacity(12);
     attributes.push(KeyValue::new(semconv::RPC_SYSTEM_NAME, crate::GRPC));
 
+    // Every string taken from the request is cut to this (one length check when short).
+    let limit = config.value_limit.get();
     let path = request.uri.path();
     let known = |service: &str| {
         config
@@ -40,7 +42,9 @@ pub(super) fn start(
             .as_ref()
             .map(|known| known.iter().any(|k| k == service))
     };
-    let (rule, mut name): (MethodRule, Cow<'static, str>) = match parse_path(path) {
+    // A path longer than the limit is no method name: recorded as an unknown method.
+    let parsed = parse_path(path).filter(|_| path.len() <= limit.max_bytes());
+    let (rule, mut name): (MethodRule, Cow<'static, str>) = match parsed {
         Some((service, full)) if known(service) != Some(false) => {
             let declared = known(service) == Some(true);
             if declared {
@@ -65,7 +69,10 @@ pub(super) fn start(
         _ => {
             attributes.push(KeyValue::new(semconv::RPC_METHOD, OTHER));
             let original = path.strip_prefix('/').unwrap_or(path);
-            attributes.push(KeyValue::new(semconv::RPC_METHOD_ORIGINAL, original.to_owned()));
+            attributes.push(KeyValue::new(
+                semconv::RPC_METHOD_ORIGINAL,
+                limit.cut(original).to_owned(),
+            ));
             (
                 MethodRule::Decided(StringValue::from(OTHER)),
                 Cow::Borrowed(UNKNOWN_SPAN_NAME),
@@ -85,7 +92,7 @@ pub(super) fn start(
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))
             .unwrap_or(host);
-        attributes.push(KeyValue::new(semconv::SERVER_ADDRESS, host.to_owned()));
+        attributes.push(KeyValue::new(semconv::SERVER_ADDRESS, limit.cut(host).to_owned()));
         if let Some(port) = authority.port_u16() {
             attributes.push(KeyValue::new(semconv::SERVER_PORT, i64::from(port)));
         }
@@ -102,7 +109,7 @@ pub(super) fn start(
         attributes.push(KeyValue::new(semconv::NETWORK_PEER_PORT, i64::from(peer.port())));
     }
     if !config.capture.is_empty() {
-        attributes.extend(config.capture.request_attributes(headers));
+        attributes.extend(config.capture.request_attributes_within(headers, limit));
     }
     // Before the span starts, so that samplers see what the application adds.
     if let Some(add) = &config.hooks.request_span_attributes {

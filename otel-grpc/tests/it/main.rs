@@ -15,6 +15,7 @@ mod conventions;
 mod exceptions;
 mod failures;
 mod hooks;
+mod request_caps;
 mod server_span;
 mod streaming;
 mod support;

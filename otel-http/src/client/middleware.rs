@@ -213,6 +213,7 @@ impl Middleware for ClientMiddleware {
             config.http.known_methods(Side::Client),
             extensions.get::<UrlTemplate>(),
             previous,
+            config.http.value_limit(),
         );
         let plan = config.plan(
             info,

@@ -5,7 +5,9 @@
 
 use std::sync::OnceLock;
 
+use otel_kit_core::RequestValueLimit;
 use otel_kit_core::instrumentation_switches::{InstrumentationSwitches, global_instrumentation_switches};
+use otel_kit_core::request_value::LayerValueLimit;
 
 use super::{HeaderCapture, KnownMethods};
 
@@ -29,6 +31,8 @@ pub(crate) struct HttpSettings {
     known_methods: KnownMethods,
     known_methods_in_code: bool,
     effective: OnceLock<(HeaderCapture, KnownMethods)>,
+    /// The longest request-derived string recorded.
+    value_limit: LayerValueLimit,
 }
 
 impl HttpSettings {
@@ -62,6 +66,17 @@ impl HttpSettings {
         self.known_methods = methods;
         self.known_methods_in_code = true;
         self.effective = OnceLock::new();
+    }
+
+    /// The builder's request value limit, replacing the environment's.
+    pub(crate) fn set_value_limit(&mut self, limit: RequestValueLimit) {
+        self.value_limit.set(limit);
+    }
+
+    /// The request value limit in effect.
+    #[inline]
+    pub(crate) fn value_limit(&self) -> RequestValueLimit {
+        self.value_limit.get()
     }
 
     pub(crate) fn headers(&self, side: Side) -> &HeaderCapture {

@@ -105,5 +105,18 @@ macro_rules! client_builders {
         pub fn capture_headers(self, capture: $crate::conventions::HeaderCapture) -> Self {
             self.edit(|c| c.http.set_headers(|_| capture))
         }
+
+        #[doc = "The longest string of a request that its span records, in bytes (`url.full`"]
+        #[doc = " after redaction, `http.request.method_original`, each captured request header"]
+        #[doc = " value); a longer one is cut at a character boundary. Default: 4096, or"]
+        #[doc = " `OTEL_KIT_REQUEST_VALUE_MAX_BYTES` through otel-kit-init."]
+        #[doc = ""]
+        #[doc = "```"]
+        #[doc = concat!("let layer = otel_kit_http::", $layer, "::new().max_request_value_bytes(16 * 1024);")]
+        #[doc = "# drop(layer);"]
+        #[doc = "```"]
+        pub fn max_request_value_bytes(self, max_bytes: usize) -> Self {
+            self.edit(|c| c.http.set_value_limit(otel_kit_core::RequestValueLimit::bytes(max_bytes)))
+        }
     };
 }

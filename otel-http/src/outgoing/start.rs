@@ -16,7 +16,7 @@ use opentelemetry_semantic_conventions::attribute::{
     SERVER_PORT, SERVICE_PEER_NAME, URL_FULL, URL_TEMPLATE,
 };
 use otel_kit_core::hooks::Signatures;
-use otel_kit_core::{MetricAttributes, SpanAttributes};
+use otel_kit_core::{MetricAttributes, RequestValueLimit, SpanAttributes};
 
 use super::call::{Call, Started};
 use super::extensions::{ActiveRequest, NoPropagation, UrlTemplate};
@@ -58,6 +58,7 @@ impl RequestInfo {
         known: &KnownMethods,
         template: Option<&UrlTemplate>,
         resend_count: u32,
+        limit: RequestValueLimit,
     ) -> Self {
         let (normalized, original) = known.normalize(method);
         let name_method = known.span_name_method(method);
@@ -75,9 +76,14 @@ impl RequestInfo {
             common.push(KeyValue::new(SERVER_PORT, i64::from(port)));
         }
 
-        let mut span_only = vec![KeyValue::new(URL_FULL, redact_url(&target.full).into_owned())];
+        // Cut after redaction: a credential is recognised whole.
+        let full = limit.cut(&redact_url(&target.full)).to_owned();
+        let mut span_only = vec![KeyValue::new(URL_FULL, full)];
         if let Some(original) = original {
-            span_only.push(KeyValue::new(HTTP_REQUEST_METHOD_ORIGINAL, original.to_owned()));
+            span_only.push(KeyValue::new(
+                HTTP_REQUEST_METHOD_ORIGINAL,
+                limit.cut(original).to_owned(),
+            ));
         }
         if let Some(t) = template {
             span_only.push(KeyValue::new(URL_TEMPLATE, t.as_str().to_owned()));
@@ -206,7 +212,8 @@ impl Plan {
         });
         let capture = config.http.headers(Side::Client);
         if !capture.is_empty() {
-            cx.span().set_attributes(capture.request_attributes(headers));
+            cx.span()
+                .set_attributes(capture.request_attributes_within(headers, config.http.value_limit()));
         }
         let marker = ActiveRequest::next();
         extensions.insert(marker);

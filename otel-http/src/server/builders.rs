@@ -19,6 +19,22 @@ macro_rules! server_builders {
             self.edit(|c| c.http.set_known_methods(methods))
         }
 
+        /// The longest string taken from a request that the span and the metric points
+        /// record, in bytes (`url.path`, `url.query`, `user_agent.original`,
+        /// `http.request.method_original`, `http.route`, each captured header value);
+        /// a longer one is cut at a character boundary, and a longer `Host` is not
+        /// recorded. Default: 4096
+        /// ([`DEFAULT_MAX_REQUEST_VALUE_BYTES`](otel_kit_core::request_value::DEFAULT_MAX_REQUEST_VALUE_BYTES)),
+        /// or `OTEL_KIT_REQUEST_VALUE_MAX_BYTES` through otel-kit-init.
+        ///
+        /// ```
+        #[doc = concat!("let layer = ", $layer, "::new().max_request_value_bytes(16 * 1024);")]
+        /// # let _ = layer;
+        /// ```
+        pub fn max_request_value_bytes(self, max_bytes: usize) -> Self {
+            self.edit(|c| c.http.set_value_limit(otel_kit_core::RequestValueLimit::bytes(max_bytes)))
+        }
+
         /// Also excludes requests whose path is exactly `path`: they get no span and no
         /// metric, but the handler still runs inside the incoming trace context.
         ///

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use opentelemetry::StringValue;
 use rustc_hash::FxHashMap;
 
-use otel_kit_core::SharedNames;
+use otel_kit_core::{RequestValueLimit, SharedNames};
 
 /// Span names are `Cow<'static, str>` in the OpenTelemetry API: a shared `&'static`
 /// name costs nothing per span, an owned one an allocation. Names are made from
@@ -136,7 +136,6 @@ pub(crate) fn host(host: &str) -> StringValue {
     recent_string(&HOSTS, host)
 }
 
-/// `user_agent.original` (invalid UTF-8 replaced, never shared).
 /// `server.address` and `server.port` of a `Host` header: `parse` (host and port, or
 /// `None` when malformed) runs once per distinct header value and thread; the recent
 /// values are kept by their bytes, so a repeated header costs one comparison.
@@ -163,10 +162,11 @@ pub(crate) fn host_header(raw: &[u8], parse: ParseHost) -> Option<(StringValue, 
     }
 }
 
-pub(crate) fn user_agent(agent: &[u8]) -> StringValue {
-    match std::str::from_utf8(agent) {
-        Ok(agent) => recent_string(&AGENTS, agent),
-        Err(_) => StringValue::from(String::from_utf8_lossy(agent).into_owned()),
+/// `user_agent.original` within `limit` (invalid UTF-8 replaced, never shared).
+pub(crate) fn user_agent(agent: &[u8], limit: RequestValueLimit) -> StringValue {
+    match limit.cut_lossy(agent) {
+        Cow::Borrowed(agent) => recent_string(&AGENTS, agent),
+        Cow::Owned(agent) => StringValue::from(agent),
     }
 }
 
@@ -239,8 +239,10 @@ mod tests {
         assert_eq!(HOST_HEADERS.with(|h| h.borrow().slots.len()), RECENT);
         assert_eq!(host_header(b"malformed", parse), None);
         assert_eq!(host_header(b"malformed", parse), None, "not kept");
-        assert_eq!(user_agent(b"curl/8").as_str(), "curl/8");
-        assert_eq!(user_agent(b"bad\xff").as_str(), "bad\u{fffd}");
+        let limit = RequestValueLimit::DEFAULT;
+        assert_eq!(user_agent(b"curl/8", limit).as_str(), "curl/8");
+        assert_eq!(user_agent(b"bad\xff", limit).as_str(), "bad\u{fffd}");
+        assert_eq!(user_agent(&[b'a'; 5000], limit).as_str().len(), 4096);
         {
             let ip: IpAddr = "2001:db8::1".parse().expect("ip");
             assert_eq!(client_address(ip).as_str(), "2001:db8::1");

@@ -20,6 +20,7 @@ use std::net::IpAddr;
 use http::HeaderName;
 use http::header::{FORWARDED, HOST};
 use opentelemetry::StringValue;
+use otel_kit_core::RequestValueLimit;
 
 use super::head::ServerRequest;
 use super::interned;
@@ -55,7 +56,9 @@ pub(crate) struct OriginRules {
 }
 
 impl OriginRules {
-    pub(crate) fn origin<R: ServerRequest + ?Sized>(self, request: &R) -> Origin {
+    /// `limit`: a host longer than the request value limit is no host (no DNS name is
+    /// longer than 253 bytes); it is neither recorded nor kept in the per-thread table.
+    pub(crate) fn origin<R: ServerRequest + ?Sized>(self, request: &R, limit: RequestValueLimit) -> Origin {
         let forwarded = if self.trust_forwarded {
             Forwarded::read(request)
         } else {
@@ -74,13 +77,19 @@ impl OriginRules {
                 None => "http",
             }
         });
+        let within = |host: &&str| host.len() <= limit.max_bytes();
         let server = match (forwarded.host, request.uri_authority()) {
-            (Some((host, port)), _) => Some((interned::host(without_brackets(host)), port)),
-            (None, Some((host, port))) => Some((interned::host(without_brackets(host)), port)),
+            (Some((host, port)), _) => Some(host)
+                .filter(within)
+                .map(|host| (interned::host(without_brackets(host)), port)),
+            (None, Some((host, port))) => Some(host)
+                .filter(within)
+                .map(|host| (interned::host(without_brackets(host)), port)),
             // The common case (HTTP/1.1): the same `Host` bytes on every request, so
             // its parsed, shared form is kept per thread by those bytes.
             (None, None) => request
                 .header(&HOST)
+                .filter(|host| host.len() <= limit.max_bytes())
                 .and_then(|host| interned::host_header(host, host_header)),
         };
         let peer = request.peer().map(|peer| (peer.ip(), peer.port()));
@@ -267,7 +276,7 @@ mod tests {
     type Read = (&'static str, Option<(String, Option<u16>)>, Option<String>);
 
     fn read(rules: OriginRules, headers: &[(&str, &str)]) -> Read {
-        let origin = rules.origin(&parts(headers));
+        let origin = rules.origin(&parts(headers), RequestValueLimit::DEFAULT);
         (
             origin.scheme,
             origin.server.map(|(h, p)| (h.as_str().to_owned(), p)),
@@ -306,12 +315,30 @@ mod tests {
             parts.extensions.insert(TlsConnection);
             parts
         };
-        assert_eq!(OriginRules::default().origin(&marked(&[])).scheme, "https");
-        assert_eq!(OriginRules::default().origin(&parts(&[])).scheme, "http");
+        assert_eq!(
+            OriginRules::default()
+                .origin(&marked(&[]), RequestValueLimit::DEFAULT)
+                .scheme,
+            "https"
+        );
+        assert_eq!(
+            OriginRules::default()
+                .origin(&parts(&[]), RequestValueLimit::DEFAULT)
+                .scheme,
+            "http"
+        );
         // An untrusted header changes nothing; a trusted proxy names the client's scheme.
         let proxied = marked(&[("x-forwarded-proto", "http")]);
-        assert_eq!(OriginRules::default().origin(&proxied).scheme, "https");
-        assert_eq!(TRUSTED.origin(&proxied).scheme, "http");
+        assert_eq!(
+            OriginRules::default()
+                .origin(&proxied, RequestValueLimit::DEFAULT)
+                .scheme,
+            "https"
+        );
+        assert_eq!(
+            TRUSTED.origin(&proxied, RequestValueLimit::DEFAULT).scheme,
+            "http"
+        );
     }
 
     #[test]
@@ -385,7 +412,9 @@ mod tests {
     }
 
     fn address(request: http::Request<()>) -> Option<(StringValue, Option<u16>)> {
-        OriginRules::default().origin(&request.into_parts().0).server
+        OriginRules::default()
+            .origin(&request.into_parts().0, RequestValueLimit::DEFAULT)
+            .server
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
     started: Instant,
 ) -> Call<R::Hooks> {
     let incoming = resolved.incoming_context(request.headers());
+    // Every string taken from the request is cut to this (one length check when short).
+    let limit = config.http.value_limit();
     let request_method = request.method();
     let (method_str, original) = config.http.known_methods(Side::Server).normalize(&request_method);
     let method = static_method(method_str).map_or_else(|| Value::from(method_str.to_owned()), Value::from);
@@ -44,7 +46,7 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
     // The raw path is never used in the name: it is unbounded and may carry identifiers.
     let (route, mut name) = match request.route() {
         Some(route) => {
-            let (route, name) = interned::route(&route, name_method);
+            let (route, name) = interned::route(limit.cut(&route), name_method);
             (Some(route), name)
         }
         None => (
@@ -59,7 +61,7 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
         }
         None => false,
     };
-    let origin = config.origin.origin(request);
+    let origin = config.origin.origin(request, limit);
     let scheme = origin.scheme;
     let version = request.protocol_version();
 
@@ -71,14 +73,18 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
     if let Some(original) = original {
         attributes.push(KeyValue::new(
             semconv::HTTP_REQUEST_METHOD_ORIGINAL,
-            original.to_owned(),
+            limit.cut(original).to_owned(),
         ));
     }
-    attributes.push(KeyValue::new(semconv::URL_PATH, request.path().to_owned()));
+    attributes.push(KeyValue::new(
+        semconv::URL_PATH,
+        limit.cut(request.path()).to_owned(),
+    ));
     if let Some(query) = request.query() {
+        // Cut after redaction: a secret is recognised whole.
         attributes.push(KeyValue::new(
             semconv::URL_QUERY,
-            redact_query(query).into_owned(),
+            limit.cut(&redact_query(query)).to_owned(),
         ));
     }
     attributes.push(KeyValue::new(semconv::URL_SCHEME, scheme));
@@ -104,11 +110,11 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
     if let Some(agent) = request.header(&header::USER_AGENT) {
         attributes.push(KeyValue::new(
             semconv::USER_AGENT_ORIGINAL,
-            interned::user_agent(agent),
+            interned::user_agent(agent, limit),
         ));
     }
     if !capture.is_empty() {
-        attributes.extend(capture.request_attributes(request.headers()));
+        attributes.extend(capture.request_attributes_within(request.headers(), limit));
     }
     // Before the span starts, so that samplers see what the application adds.
     request.add_span_attributes(&config.hooks, &mut SpanAttributes::new(&mut attributes));

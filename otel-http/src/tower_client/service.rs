@@ -58,6 +58,7 @@ where
             config.http.known_methods(Side::Client),
             parts.extensions.get::<UrlTemplate>(),
             resends,
+            config.http.value_limit(),
         );
         let plan = config.plan(
             info,

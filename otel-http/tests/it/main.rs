@@ -29,6 +29,7 @@ mod java_switches;
 mod oversized_input;
 mod parallel_providers;
 mod python_interop;
+mod request_caps;
 mod server;
 mod server_context;
 mod server_errors;

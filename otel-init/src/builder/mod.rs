@@ -329,6 +329,42 @@ impl Builder {
         self
     }
 
+    /// The Prometheus exporter's own listener's connection cap and timeouts (the table
+    /// of [`PrometheusListenerLimits`](crate::config::PrometheusListenerLimits)); a
+    /// zero one makes `init` fail with [`InitError::InvalidValue`].
+    ///
+    /// ```
+    /// # #[cfg(feature = "prometheus")]
+    /// # fn main() -> Result<(), otel_kit_init::InitError> {
+    /// use std::time::Duration;
+    ///
+    /// use otel_kit_init::Exporter;
+    /// use otel_kit_init::config::PrometheusListenerLimits;
+    ///
+    /// let telemetry = otel_kit_init::builder()
+    ///     .without_globals()
+    ///     .without_tracing_subscriber()
+    ///     .traces_exporter(Exporter::None)
+    ///     .logs_exporter(Exporter::None)
+    ///     .metrics_exporter(Exporter::Prometheus)
+    ///     .prometheus_address("127.0.0.1", 0)
+    ///     .prometheus_listener_limits(PrometheusListenerLimits {
+    ///         max_connections: 4,
+    ///         idle_timeout: Duration::from_secs(2),
+    ///         ..PrometheusListenerLimits::DEFAULT
+    ///     })
+    ///     .init()?;
+    /// assert_eq!(telemetry.effective_config().prometheus.limits.max_connections, 4);
+    /// # Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "prometheus"))]
+    /// # fn main() {}
+    /// ```
+    pub fn prometheus_listener_limits(mut self, limits: crate::config::PrometheusListenerLimits) -> Self {
+        self.code.prometheus_limits = Some(limits);
+        self
+    }
+
     /// The same exporter for all three signals.
     pub fn exporter(self, exporter: Exporter) -> Self {
         self.traces_exporter(exporter)

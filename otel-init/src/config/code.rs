@@ -56,6 +56,8 @@ pub(crate) struct CodeValues {
     pub(crate) prometheus_listener: Option<bool>,
     /// The Prometheus listener's host and port, chosen in code.
     pub(crate) prometheus_address: Option<(String, u16)>,
+    /// The Prometheus listener's connection cap and timeouts, chosen in code.
+    pub(crate) prometheus_limits: Option<super::PrometheusListenerLimits>,
     pub(crate) otlp_endpoint: Option<String>,
     pub(crate) otlp_protocol: Option<OtlpProtocol>,
     pub(crate) exemplar_filter: Option<ExemplarFilter>,
@@ -88,6 +90,12 @@ impl CodeValues {
                 what: "prometheus_address",
                 why: format!("{host:?} is not a host name or address, e.g. \"127.0.0.1\" or \"0.0.0.0\""),
             });
+        }
+        if let Some(limits) = &self.prometheus_limits {
+            limits.check().map_err(|why| InitError::InvalidValue {
+                what: "prometheus_listener_limits",
+                why,
+            })?;
         }
         if let Some(protocol) = self.otlp_protocol
             && !protocol.is_built_in()
@@ -210,6 +218,7 @@ impl CodeValues {
                     .prometheus_address
                     .as_ref()
                     .map_or(config.prometheus.port, |(_, port)| *port),
+                limits: self.prometheus_limits.unwrap_or(config.prometheus.limits),
             },
             bsp: config.bsp,
             blrp: config.blrp,

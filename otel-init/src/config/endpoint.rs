@@ -2,7 +2,10 @@
 //! endpoint, plus `/v1/<signal>` for HTTP; else the protocol's default. The base endpoint
 //! is `OTEL_EXPORTER_OTLP_ENDPOINT`, or the one set in code, which replaces every
 //! endpoint variable. Resolved by the same rules whichever gave it, so a protocol set in
-//! code applies to an endpoint from the environment.
+//! code applies to an endpoint from the environment. A warning shows the endpoint without
+//! its user info and query (`printable_endpoint`): they may hold credentials.
+
+use otel_kit_otlp::printable_endpoint;
 
 use super::OtlpProtocol;
 use crate::Signal;
@@ -77,7 +80,11 @@ pub(super) fn resolve(
         let value = with_scheme(value);
         match check_url(&value) {
             Ok(_) => chosen = Some((var, value)),
-            Err(why) => warnings.push(ConfigWarning::new(var, value, format!("{why}; ignoring it"))),
+            Err(why) => warnings.push(ConfigWarning::new(
+                var,
+                printable_endpoint(&value),
+                format!("{why}; ignoring it"),
+            )),
         }
     }
     if chosen.is_none()
@@ -90,7 +97,11 @@ pub(super) fn resolve(
                 chosen = Some((var, joined));
             }
             Ok(_) => chosen = Some((var, value)),
-            Err(why) => warnings.push(ConfigWarning::new(var, value, format!("{why}; ignoring it"))),
+            Err(why) => warnings.push(ConfigWarning::new(
+                var,
+                printable_endpoint(&value),
+                format!("{why}; ignoring it"),
+            )),
         }
     }
     let Some((var, endpoint)) = chosen else {
@@ -106,7 +117,7 @@ pub(super) fn resolve(
         if port == other {
             warnings.push(ConfigWarning::new(
                 var,
-                endpoint.as_str(),
+                printable_endpoint(&endpoint),
                 format!(
                     "uses port {other}, the OTLP/{} port, but the protocol is {} (default port {expected}); check OTEL_EXPORTER_OTLP_PROTOCOL",
                     if other == 4317 { "gRPC" } else { "HTTP" },

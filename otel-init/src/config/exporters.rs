@@ -126,6 +126,9 @@ fn read_names(env: &mut Env<'_>, signal: Signal) -> Vec<ExporterKind> {
         return Vec::new();
     }
     let mut out = Vec::new();
+    // What was left out, and why: one warning each when something is left to use, one
+    // for all when nothing is.
+    let mut skipped: Vec<(String, &str)> = Vec::new();
     for name in &names {
         let kind = if name.eq_ignore_ascii_case("otlp") {
             ExporterKind::Otlp
@@ -134,14 +137,20 @@ fn read_names(env: &mut Env<'_>, signal: Signal) -> Vec<ExporterKind> {
         } else if signal == Signal::Metrics && name.eq_ignore_ascii_case("prometheus") {
             ExporterKind::Prometheus
         } else {
-            let why = if known_unsupported.iter().any(|u| u.eq_ignore_ascii_case(name)) {
-                format!(
-                    "names `{name}`, which this kit does not support; it is skipped (send OTLP to a collector that converts)"
-                )
-            } else {
-                format!("names the unknown exporter `{name}`; it is skipped")
-            };
-            env.warn(variable, &raw, why);
+            skipped.push(
+                if known_unsupported.iter().any(|u| u.eq_ignore_ascii_case(name)) {
+                    (
+                        format!("names `{name}`, which this kit does not support"),
+                        " (send OTLP to a collector that converts)",
+                    )
+                } else {
+                    // Echoed escaped: a warning is one log line.
+                    (
+                        format!("names the unknown exporter `{}`", name.escape_debug()),
+                        "",
+                    )
+                },
+            );
             continue;
         };
         if !out.contains(&kind) {
@@ -149,8 +158,23 @@ fn read_names(env: &mut Env<'_>, signal: Signal) -> Vec<ExporterKind> {
         }
     }
     if out.is_empty() {
-        env.warn(variable, &raw, "has no supported exporter; using otlp");
+        let why: Vec<&str> = skipped.iter().map(|(why, _)| why.as_str()).collect();
+        let hint = skipped
+            .iter()
+            .map(|(_, hint)| *hint)
+            .find(|h| !h.is_empty())
+            .unwrap_or("");
+        let why = if why.is_empty() {
+            "has no supported exporter".to_owned()
+        } else {
+            why.join("; ")
+        };
+        env.warn(variable, &raw, format!("{why}; using otlp{hint}"));
         out.push(ExporterKind::Otlp);
+        return out;
+    }
+    for (why, hint) in skipped {
+        env.warn(variable, &raw, format!("{why}; it is skipped{hint}"));
     }
     out
 }

@@ -36,6 +36,7 @@ pub(crate) const SERVER_RESPONSE_HEADERS: &str = "OTEL_INSTRUMENTATION_HTTP_SERV
 pub(crate) const CLIENT_REQUEST_HEADERS: &str = "OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_REQUEST_HEADERS";
 pub(crate) const CLIENT_RESPONSE_HEADERS: &str = "OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_RESPONSE_HEADERS";
 pub(crate) const KNOWN_METHODS: &str = "OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS";
+pub(crate) const REQUEST_VALUE_MAX_BYTES: &str = "OTEL_KIT_REQUEST_VALUE_MAX_BYTES";
 
 pub(crate) fn read(env: &mut Env<'_>) -> InstrumentationSwitches {
     let mut switches = InstrumentationSwitches::new().default_enabled(env.bool(DEFAULT_ENABLED, true));
@@ -51,6 +52,7 @@ pub(crate) fn read(env: &mut Env<'_>) -> InstrumentationSwitches {
     switches.http_server_response_headers = env.list(SERVER_RESPONSE_HEADERS).unwrap_or_default();
     switches.http_client_request_headers = env.list(CLIENT_REQUEST_HEADERS).unwrap_or_default();
     switches.http_client_response_headers = env.list(CLIENT_RESPONSE_HEADERS).unwrap_or_default();
+    switches.request_value_max_bytes = request_value_max_bytes(env);
     switches.http_known_methods = env.list(KNOWN_METHODS).map(|names| {
         let (methods, bad): (Vec<String>, Vec<String>) = names
             .into_iter()
@@ -70,6 +72,22 @@ pub(crate) fn read(env: &mut Env<'_>) -> InstrumentationSwitches {
         methods
     });
     switches
+}
+
+/// `OTEL_KIT_REQUEST_VALUE_MAX_BYTES`: the HTTP and gRPC layers' cap on request-derived
+/// strings. 0 would record every such value empty: warned about, and the default applies.
+fn request_value_max_bytes(env: &mut Env<'_>) -> Option<usize> {
+    let default = otel_kit_core::request_value::DEFAULT_MAX_REQUEST_VALUE_BYTES;
+    let max = env.optional_usize(REQUEST_VALUE_MAX_BYTES, &format!("{default} bytes"))?;
+    if max == 0 {
+        env.warn(
+            REQUEST_VALUE_MAX_BYTES,
+            "0",
+            format!("would record every request value empty; using {default}"),
+        );
+        return None;
+    }
+    Some(max)
 }
 
 #[cfg(test)]
@@ -105,6 +123,24 @@ mod tests {
         );
         let (_, quiet) = switches(&[("OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS", "GET,POST")]);
         assert!(quiet.is_empty(), "{quiet:?}");
+    }
+
+    #[test]
+    fn the_request_value_limit_is_read_and_zero_is_warned_about() {
+        let (read, warnings) = switches(&[("OTEL_KIT_REQUEST_VALUE_MAX_BYTES", "16384")]);
+        assert_eq!(read.request_value_max_bytes, Some(16384));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let (unset, _) = switches(&[]);
+        assert_eq!(unset.request_value_max_bytes, None);
+        for bad in ["0", "-1", "lots"] {
+            let (read, warnings) = switches(&[("OTEL_KIT_REQUEST_VALUE_MAX_BYTES", bad)]);
+            assert_eq!(read.request_value_max_bytes, None, "{bad}");
+            assert_eq!(warnings.len(), 1, "{bad}: {warnings:?}");
+            assert!(
+                warnings[0].contains("OTEL_KIT_REQUEST_VALUE_MAX_BYTES") && warnings[0].contains("4096"),
+                "{warnings:?}"
+            );
+        }
     }
 
     #[test]

@@ -53,6 +53,11 @@ pub(crate) const KNOWN: &[&str] = &[
     "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY",
     "OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY",
     "OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY",
+    "OTEL_KIT_EXPORTER_OTLP_HEADERS_FILE",
+    "OTEL_KIT_EXPORTER_OTLP_TRACES_HEADERS_FILE",
+    "OTEL_KIT_EXPORTER_OTLP_METRICS_HEADERS_FILE",
+    "OTEL_KIT_EXPORTER_OTLP_LOGS_HEADERS_FILE",
+    "OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL",
     "OTEL_EXPORTER_OTLP_INSECURE",
     "OTEL_EXPORTER_OTLP_TRACES_INSECURE",
     "OTEL_EXPORTER_OTLP_METRICS_INSECURE",
@@ -88,6 +93,8 @@ pub(crate) const KNOWN: &[&str] = &[
     "OTEL_KIT_REDACT_HASH_SECRET",
     "OTEL_KIT_REDACT_HASH_SECRET_FILE",
     "OTEL_KIT_REDACT_SCRUB",
+    "OTEL_KIT_REQUEST_VALUE_MAX_BYTES",
+    "OTEL_KIT_BSP_MAX_TRACE_SHARE",
     // The Java agent's names the kit reads; `OTEL_INSTRUMENTATION_<NAME>_ENABLED` are
     // known by `instrumentation_switches::NAMES`.
     "OTEL_INSTRUMENTATION_COMMON_DEFAULT_ENABLED",
@@ -99,6 +106,20 @@ pub(crate) const KNOWN: &[&str] = &[
     "OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_RESPONSE_HEADERS",
     "OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS",
 ];
+
+/// Every variable the kit reads, the switches `OTEL_INSTRUMENTATION_<NAME>_ENABLED`
+/// spelled out.
+pub(crate) fn all() -> Vec<String> {
+    KNOWN
+        .iter()
+        .map(|name| (*name).to_owned())
+        .chain(
+            NAMES
+                .iter()
+                .map(|name| format!("OTEL_INSTRUMENTATION_{name}_ENABLED")),
+        )
+        .collect()
+}
 
 /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED`'s `<NAME>`, for any name.
 fn switch_name(variable: &str) -> Option<&str> {

@@ -50,7 +50,7 @@ pub use exporters::ExporterKind;
 /// The Java agent's switches as `init()` read them ([`EffectiveConfig::instrumentation`]).
 pub use otel_kit_core::instrumentation_switches::InstrumentationSwitches;
 pub use otlp::{Compression, OtlpConfig, OtlpProtocol, OtlpSignalConfig};
-pub use prometheus::PrometheusConfig;
+pub use prometheus::{PrometheusConfig, PrometheusListenerLimits};
 use tuning::GeneralLimits;
 pub use tuning::{ExemplarFilter, LogRecordLimits, SpanLimitsConfig, TemporalityPreference};
 
@@ -67,6 +67,19 @@ use crate::redaction::RedactionSettings;
 use crate::resource;
 use crate::sampling::Sampling;
 use summary::Summary;
+
+/// Every `OTEL_*` variable otel-kit reads (docs/configuration.md describes each), the
+/// instrumentation switches `OTEL_INSTRUMENTATION_<NAME>_ENABLED` spelled out: the list
+/// a set `OTEL_*` variable is checked against, so that a misspelling is warned about.
+///
+/// ```
+/// let names = otel_kit_init::config::known_variables();
+/// assert!(names.iter().any(|n| n == "OTEL_EXPORTER_OTLP_TIMEOUT"));
+/// assert!(names.iter().any(|n| n == "OTEL_INSTRUMENTATION_AXUM_ENABLED"));
+/// ```
+pub fn known_variables() -> Vec<String> {
+    known_variables::all()
+}
 
 /// The SDK's own diagnostics level (`OTEL_LOG_LEVEL`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,10 +213,15 @@ impl Config {
             prometheus: PrometheusConfig::read(env),
             bsp: crate::batch::read_spans(env),
             blrp: crate::batch::read_logs(env),
-            metric_export_interval: env
-                .millis("OTEL_METRIC_EXPORT_INTERVAL", std::time::Duration::from_secs(60)),
+            // The SDK's periodic reader reads a zero interval from the process
+            // environment itself and then exports without pause.
+            metric_export_interval: env.positive_millis(
+                "OTEL_METRIC_EXPORT_INTERVAL",
+                std::time::Duration::from_secs(60),
+                "would export metrics without pause",
+            ),
             metric_export_timeout: env
-                .millis("OTEL_METRIC_EXPORT_TIMEOUT", std::time::Duration::from_secs(30)),
+                .timeout("OTEL_METRIC_EXPORT_TIMEOUT", std::time::Duration::from_secs(30)),
             metrics_temporality: TemporalityPreference::read(env),
             metrics_exemplar_filter: tuning::read_exemplar_filter(env),
             span_limits: SpanLimitsConfig::read(env, general_limits),

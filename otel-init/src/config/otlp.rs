@@ -112,6 +112,14 @@ pub struct OtlpSignalConfig {
     pub client_key: Option<PathBuf>,
     /// PEM file of the client's certificate chain, for mTLS.
     pub client_certificate: Option<PathBuf>,
+    /// Headers whose values are read from files (`OTEL_KIT_EXPORTER_OTLP_HEADERS_FILE`:
+    /// a bearer token), read again when they change; values never printed.
+    pub header_files: Vec<(String, PathBuf)>,
+    /// How often the PEM and header files are read again
+    /// (`OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL`, default 10 s).
+    pub credentials_check_interval: Duration,
+    /// The variables that named the PEM files, for warnings about them.
+    pub(crate) tls_vars: TlsVars,
     /// The endpoint variables as set, so that an endpoint or protocol set in code is
     /// resolved by the same rules.
     pub(super) endpoint_vars: EndpointVars,
@@ -120,7 +128,7 @@ pub struct OtlpSignalConfig {
 impl fmt::Debug for OtlpSignalConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OtlpSignalConfig")
-            .field("endpoint", &self.endpoint)
+            .field("endpoint", &otel_kit_otlp::printable_endpoint(&self.endpoint))
             .field("protocol", &self.protocol)
             .field("headers", &RedactedHeaders(&self.headers))
             .field("timeout", &self.timeout)
@@ -129,6 +137,11 @@ impl fmt::Debug for OtlpSignalConfig {
             .field("certificate", &self.certificate)
             .field("client_key", &self.client_key)
             .field("client_certificate", &self.client_certificate)
+            .field(
+                "header_files",
+                &self.header_files.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field("credentials_check_interval", &self.credentials_check_interval)
             .finish()
     }
 }
@@ -150,15 +163,25 @@ impl fmt::Display for OtlpSignalConfig {
             f,
             "{} {} headers={:?} timeout={}ms",
             self.protocol.as_str(),
-            self.endpoint,
+            otel_kit_otlp::printable_endpoint(&self.endpoint),
             RedactedHeaders(&self.headers),
             self.timeout.as_millis()
         )?;
+        if !self.header_files.is_empty() {
+            let names: Vec<&str> = self.header_files.iter().map(|(k, _)| k.as_str()).collect();
+            write!(f, " header_files={names:?}")?;
+        }
         if self.compression.is_some() {
             f.write_str(" gzip")?;
         }
-        if self.certificate.is_some() || self.client_certificate.is_some() {
+        // The scheme decides: certificates given for an http:// endpoint are not used.
+        if self.is_https() {
             f.write_str(" tls")?;
+            if self.client_certificate.is_some() {
+                f.write_str("+client_cert")?;
+            }
+        } else if self.certificate.is_some() || self.client_certificate.is_some() {
+            f.write_str(" plaintext(certificates_ignored)")?;
         }
         Ok(())
     }
@@ -273,7 +296,25 @@ impl OtlpConfig {
     }
 }
 
+/// The variables that set the PEM files (the signal's own or the generic one).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TlsVars {
+    pub(crate) certificate: Option<String>,
+    pub(crate) client_certificate: Option<String>,
+}
+
+/// How often, by default, credential files are read again.
+const DEFAULT_CREDENTIALS_CHECK: Duration = Duration::from_secs(10);
+
 impl OtlpSignalConfig {
+    /// Whether the endpoint's scheme is `https` (in any case, as `http::Uri` reads it):
+    /// only then are the PEM files used.
+    pub(crate) fn is_https(&self) -> bool {
+        self.endpoint
+            .parse::<http::Uri>()
+            .is_ok_and(|u| u.scheme() == Some(&http::uri::Scheme::HTTPS))
+    }
+
     fn read(env: &mut Env<'_>, signal: Signal) -> Self {
         let s = signal.env_name();
         let vars = |suffix: &str| {
@@ -336,7 +377,7 @@ impl OtlpSignalConfig {
             None => Vec::new(),
         };
         let timeout = match pick(env, "TIMEOUT") {
-            Some(var) => env.millis(&var, Duration::from_secs(10)),
+            Some(var) => env.timeout(&var, Duration::from_secs(10)),
             None => Duration::from_secs(10),
         };
         let compression = match pick(env, "COMPRESSION") {
@@ -370,6 +411,41 @@ impl OtlpSignalConfig {
             (Some(k), Some(c)) => (Some(k), Some(c)),
             _ => (None, None),
         };
+        let tls_vars = TlsVars {
+            certificate: pick(env, "CERTIFICATE"),
+            client_certificate: client_certificate.as_ref().and(pick(env, "CLIENT_CERTIFICATE")),
+        };
+        let header_files = {
+            let [specific, generic] = [
+                format!("OTEL_KIT_EXPORTER_OTLP_{s}_HEADERS_FILE"),
+                "OTEL_KIT_EXPORTER_OTLP_HEADERS_FILE".to_owned(),
+            ];
+            match env.first(&[&specific, &generic]) {
+                Some((var, _)) => env
+                    .key_values(&var)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(name, path)| (name, PathBuf::from(path)))
+                    .collect(),
+                None => Vec::new(),
+            }
+        };
+        let check_var = "OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL";
+        let credentials_check_interval = match env.millis(check_var, DEFAULT_CREDENTIALS_CHECK) {
+            zero if zero.is_zero() => {
+                let shown = env.get(check_var).unwrap_or_default();
+                env.warn(
+                    check_var,
+                    &shown,
+                    format!(
+                        "is zero, which would read the files without pause; using the default {} ms",
+                        DEFAULT_CREDENTIALS_CHECK.as_millis()
+                    ),
+                );
+                DEFAULT_CREDENTIALS_CHECK
+            }
+            every => every,
+        };
         OtlpSignalConfig {
             endpoint,
             protocol,
@@ -380,6 +456,9 @@ impl OtlpSignalConfig {
             certificate,
             client_key,
             client_certificate,
+            header_files,
+            credentials_check_interval,
+            tls_vars,
             endpoint_vars,
         }
     }

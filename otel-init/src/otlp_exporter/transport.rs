@@ -36,10 +36,12 @@ impl Transport<'_> {
 
     /// Whether the endpoint's scheme is `https` (in any case, as `http::Uri` reads it).
     fn is_https(&self) -> bool {
-        self.config
-            .endpoint
-            .parse::<http::Uri>()
-            .is_ok_and(|u| u.scheme() == Some(&http::uri::Scheme::HTTPS))
+        self.config.is_https()
+    }
+
+    /// The endpoint as warnings show it: without user info or query.
+    fn shown_endpoint(&self) -> String {
+        otel_kit_otlp::printable_endpoint(&self.config.endpoint)
     }
 
     /// The export runtime, or `None` with a warning when this build cannot reach the
@@ -56,7 +58,7 @@ impl Transport<'_> {
         if runtime.is_none() {
             warnings.push(
                 self.signal_var("ENDPOINT"),
-                self.config.endpoint.clone(),
+                self.shown_endpoint(),
                 format!(
                     "has no export runtime to send from; {} are not exported",
                     self.signal.as_str()
@@ -73,7 +75,7 @@ impl Transport<'_> {
         if self.is_https() && !cfg!(feature = "__tls") {
             warnings.push(
                 self.signal_var("ENDPOINT"),
-                self.config.endpoint.clone(),
+                self.shown_endpoint(),
                 format!(
                     "is https, and this build of otel-kit-init has no TLS (cargo feature `tls-ring` or `tls-aws-lc`); {} are not exported",
                     self.signal.as_str()
@@ -108,20 +110,46 @@ impl Transport<'_> {
         )
     }
 
-    /// A warning for each PEM the exporter or client was built without, naming its
-    /// variable.
+    /// A warning for each file the exporter or client was built without (or could
+    /// not use), naming the variable that set it and the file. The signals that share a
+    /// variable share its warning: it is said once.
     fn left_out(&self, left_out: Vec<BuildWarning>, warnings: &mut Warnings) {
+        let vars = &self.config.tls_vars;
         for w in left_out {
-            let suffix = match w.setting {
-                CertificateSetting::CaCertificate => "CERTIFICATE",
-                CertificateSetting::ClientIdentity => "CLIENT_CERTIFICATE",
+            let (variable, value) = match w.setting {
+                CertificateSetting::CaCertificate => {
+                    (vars.certificate.clone(), self.config.certificate.as_deref())
+                }
+                CertificateSetting::ClientIdentity => (
+                    vars.client_certificate.clone(),
+                    self.config.client_certificate.as_deref(),
+                ),
+                _ => (None, None),
             };
-            warnings.push(self.signal_var(suffix), String::new(), w.why);
+            let (variable, value) = match (variable, w.setting) {
+                (Some(variable), _) => (variable, value.map(|p| p.display().to_string())),
+                (None, CertificateSetting::CaCertificate) => (self.signal_var("CERTIFICATE"), None),
+                (None, CertificateSetting::ClientIdentity) => (self.signal_var("CLIENT_CERTIFICATE"), None),
+                (None, _) => (self.header_files_var(), None),
+            };
+            let warning = crate::env::ConfigWarning::new(variable, value.unwrap_or_default(), w.why);
+            if !warnings.0.contains(&warning) {
+                warnings.0.push(warning);
+            }
         }
     }
 
-    /// Reads the PEM files; an unreadable file is warned about and left out, so the
-    /// application starts and the export fails visibly instead.
+    fn header_files_var(&self) -> String {
+        format!(
+            "OTEL_KIT_EXPORTER_OTLP_{}_HEADERS_FILE (or OTEL_KIT_EXPORTER_OTLP_HEADERS_FILE)",
+            self.signal.env_name()
+        )
+    }
+
+    /// Reads the PEM files (for the upstream HTTP/JSON exporter, whose client takes
+    /// bytes); an unreadable file is warned about and left out, so the application
+    /// starts and the export fails visibly instead.
+    #[cfg(feature = "http-json")]
     fn read_tls(&self, warnings: &mut Warnings) -> (Option<Pem>, Option<(Pem, Pem)>) {
         let mut read = |path: &std::path::Path, suffix: &str| match read_capped(path) {
             Ok(bytes) => Some(bytes),
@@ -174,20 +202,24 @@ impl Transport<'_> {
             .with_endpoint(self.config.endpoint.clone())
             .with_headers(headers.cloned())
             .with_timeout(self.config.timeout)
+            .with_credentials_check_interval(self.config.credentials_check_interval)
             .with_export_runtime(runtime);
+        for (name, path) in &self.config.header_files {
+            b = b.with_header_file(name.clone(), path.clone());
+        }
         if self.compression(warnings).is_some() {
             b = b.with_compression(otel_kit_otlp::Compression::Gzip);
         }
-        let (ca, identity) = self.read_tls(warnings);
-        if let Some(ca) = ca {
-            b = b.with_ca_certificate(ca);
+        // The files themselves, read (and read again when they change) by the exporter.
+        if let Some(ca) = &self.config.certificate {
+            b = b.with_ca_certificate_file(ca.clone());
         }
         #[cfg(feature = "proxy")]
         if let Some(proxy) = self.proxy {
             b = b.with_proxy(proxy.clone());
         }
-        if let Some((cert, key)) = identity {
-            b = b.with_client_identity(cert, key);
+        if let (Some(cert), Some(key)) = (&self.config.client_certificate, &self.config.client_key) {
+            b = b.with_client_identity_files(cert.clone(), key.clone());
         }
         b
     }
@@ -276,7 +308,36 @@ impl Transport<'_> {
     ) -> Option<otel_kit_otlp::ExplainingClient> {
         use otel_kit_otlp::ClientTls;
 
-        let (ca, identity) = self.read_tls(warnings);
+        if !self.config.header_files.is_empty() {
+            warnings.push(
+                self.header_files_var(),
+                String::new(),
+                "is not supported with OTEL_EXPORTER_OTLP_PROTOCOL=http/json; those headers are not sent (use http/protobuf or grpc)",
+            );
+        }
+        // The scheme decides: the PEM files of an http:// endpoint are not used.
+        if !self.is_https() {
+            let unused = [
+                self.config
+                    .certificate
+                    .as_ref()
+                    .map(|_| CertificateSetting::CaCertificate),
+                self.config
+                    .client_certificate
+                    .as_ref()
+                    .map(|_| CertificateSetting::ClientIdentity),
+            ];
+            let unused = unused.into_iter().flatten().map(|setting| BuildWarning {
+                setting,
+                why: "is not used: the endpoint is http://, which sends in plaintext (use an https:// endpoint for TLS)".to_owned(),
+            });
+            self.left_out(unused.collect(), warnings);
+        }
+        let (ca, identity) = if self.is_https() {
+            self.read_tls(warnings)
+        } else {
+            (None, None)
+        };
         let tls = if self.is_https() {
             ClientTls::Https {
                 ca: ca.as_deref(),
@@ -316,9 +377,11 @@ impl Transport<'_> {
 }
 
 /// The bytes of a PEM file.
+#[cfg(feature = "http-json")]
 type Pem = Vec<u8>;
 
 /// PEM files are small; a huge file is a mistake, not a certificate.
+#[cfg(feature = "http-json")]
 fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
     let mut out = Vec::new();

@@ -1,16 +1,30 @@
 //! The exporter's own listener: `/metrics` on `OTEL_EXPORTER_PROMETHEUS_HOST`:
 //! `OTEL_EXPORTER_PROMETHEUS_PORT`, served by hyper on a thread of its own, so a
-//! scrape never waits for, nor holds up, the application's runtime.
+//! scrape never waits for, nor holds up, the application's runtime. It shares the
+//! service's file descriptors, so it holds each client to
+//! [`PrometheusListenerLimits`]: a connection cap, header-read, idle and write
+//! timeouts; and it answers `404` on any path but `/metrics` without collecting.
 
+use std::future::Future as _;
 use std::net::{SocketAddr, TcpListener as StdListener, ToSocketAddrs as _};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
+use bytes::Bytes;
+use http::{Response, StatusCode};
+use http_body_util::Full;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::oneshot;
 
 use super::PrometheusHandler;
+use super::connection_slots::ConnectionSlots;
+use super::timed_stream::TimedStream;
+use crate::config::PrometheusListenerLimits;
+
+/// The one path served.
+const PATH: &str = "/metrics";
 
 /// The running listener; dropping it stops it.
 #[derive(Debug)]
@@ -23,7 +37,12 @@ pub(crate) struct PrometheusListener {
 impl PrometheusListener {
     /// Binds `host:port` now (so that a port in use is known at start-up) and serves
     /// `handler` on it; `Err` says why not, for the caller's warning.
-    pub(crate) fn start(host: &str, port: u16, handler: PrometheusHandler) -> Result<Self, String> {
+    pub(crate) fn start(
+        host: &str,
+        port: u16,
+        limits: PrometheusListenerLimits,
+        handler: PrometheusHandler,
+    ) -> Result<Self, String> {
         let addresses = (host, port)
             .to_socket_addrs()
             .map_err(|e| format!("cannot resolve {host}:{port}: {e}"))?;
@@ -49,7 +68,7 @@ impl PrometheusListener {
         let thread = std::thread::Builder::new()
             .name("otel-prometheus".into())
             .spawn(move || {
-                runtime.spawn(serve(listener, handler));
+                runtime.spawn(serve(listener, limits, handler));
                 // Until stopped (or dropped); dropping the runtime ends every task.
                 runtime.block_on(stopped).ok();
             })
@@ -78,7 +97,7 @@ impl Drop for PrometheusListener {
     }
 }
 
-async fn serve(listener: StdListener, handler: PrometheusHandler) {
+async fn serve(listener: StdListener, limits: PrometheusListenerLimits, handler: PrometheusHandler) {
     let listener = match tokio::net::TcpListener::from_std(listener) {
         Ok(l) => l,
         Err(error) => {
@@ -86,6 +105,7 @@ async fn serve(listener: StdListener, handler: PrometheusHandler) {
             return;
         }
     };
+    let slots = ConnectionSlots::new(limits.max_connections);
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -95,17 +115,56 @@ async fn serve(listener: StdListener, handler: PrometheusHandler) {
                 continue;
             }
         };
+        // Every open connection is being answered: this one is closed at once.
+        let Some(place) = slots.admit() else {
+            continue;
+        };
         let handler = handler.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |request| {
-                let response = handler.respond(&request);
+            let slot = Arc::clone(place.slot());
+            let answering = Arc::clone(&slot);
+            let service = service_fn(move |request: http::Request<hyper::body::Incoming>| {
+                answering.set_answering(true);
+                let response = if request.uri().path() == PATH {
+                    handler.respond(&request)
+                } else {
+                    not_found()
+                };
                 std::future::ready(Ok::<_, std::convert::Infallible>(response))
             });
-            // A scraper that hangs up mid-response is its own business.
-            http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await
-                .ok();
+            let stream = TimedStream::new(
+                stream,
+                Arc::clone(&slot),
+                limits.idle_timeout,
+                limits.write_timeout,
+            );
+            // hyper's header-read timeout needs a timer, or it is not applied at all.
+            let connection = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_read_timeout)
+                .serve_connection(TokioIo::new(stream), service);
+            // A scraper that hangs up mid-response is its own business; an evicted
+            // connection is dropped, closing its socket.
+            let mut connection = std::pin::pin!(connection);
+            let mut evicted = std::pin::pin!(slot.evicted());
+            std::future::poll_fn(|cx| {
+                if evicted.as_mut().poll(cx).is_ready() || connection.as_mut().poll(cx).is_ready() {
+                    std::task::Poll::Ready(())
+                } else {
+                    std::task::Poll::Pending
+                }
+            })
+            .await;
+            drop(place);
         });
     }
+}
+
+/// The answer on any path but [`PATH`]: nothing is collected for it.
+fn not_found() -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from_static(
+        b"not found: metrics are on /metrics\n",
+    )));
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
 }

@@ -32,6 +32,7 @@
 //! format chosen from an `Accept` header.
 
 mod bucket_bounds;
+mod connection_slots;
 mod exposition;
 mod format;
 mod handler;
@@ -39,6 +40,7 @@ mod labels;
 mod listener;
 mod names;
 mod reader;
+mod timed_stream;
 mod values;
 
 pub use exposition::ExpositionRenderer;

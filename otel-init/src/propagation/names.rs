@@ -203,26 +203,33 @@ fn resolve<'a>(names: impl IntoIterator<Item = &'a str>) -> (Vec<PropagatorName>
     }
 
     let mut chosen = Vec::new();
+    // What was left out, and why: one warning each when something is left to use, one
+    // for all when nothing is. A name is echoed escaped: a warning is one log line.
+    let mut skipped = Vec::new();
     for name in distinct {
         match PropagatorName::parse(name) {
             Some(known) => chosen.push(known),
-            None if name.eq_ignore_ascii_case("xray") => warnings.push(warning(
-                "names `xray`, which needs otel-kit-init's `xray` cargo feature; it is skipped",
-            )),
-            None if KNOWN_UNSUPPORTED.iter().any(|u| u.eq_ignore_ascii_case(name)) => {
-                warnings.push(warning(&format!(
-                    "names `{name}`, which this kit does not support; it is skipped"
-                )));
+            None if name.eq_ignore_ascii_case("xray") => {
+                skipped.push("names `xray`, which needs otel-kit-init's `xray` cargo feature".to_owned());
             }
-            None => warnings.push(warning(&format!(
-                "names the unknown propagator `{name}`; it is skipped"
-            ))),
+            None if KNOWN_UNSUPPORTED.iter().any(|u| u.eq_ignore_ascii_case(name)) => {
+                skipped.push(format!("names `{name}`, which this kit does not support"));
+            }
+            None => skipped.push(format!("names the unknown propagator `{}`", name.escape_debug())),
         }
     }
     if chosen.is_empty() {
         let default = Propagators::default();
-        warnings.push(warning(&format!("has no supported propagator; using {default}")));
+        let why = if skipped.is_empty() {
+            "has no supported propagator".to_owned()
+        } else {
+            skipped.join("; ")
+        };
+        warnings.push(warning(&format!("{why}; using {default}")));
         return (default.names().to_vec(), warnings);
+    }
+    for why in skipped {
+        warnings.push(warning(&format!("{why}; it is skipped")));
     }
     (chosen, warnings)
 }

@@ -459,7 +459,8 @@ pub fn build_resource(options: &ResourceOptions, detection: &Detection) -> (Reso
                 let (chosen, unknown) = CloudDetector::parse_list(&value);
                 for name in unknown {
                     warnings.push(format!(
-                        "{RESOURCE_DETECTORS}={value:?} names the unknown detector `{name}`; it is skipped"
+                        "{RESOURCE_DETECTORS}={value:?} names the unknown detector `{}`; it is skipped",
+                        name.escape_debug()
                     ));
                 }
                 chosen

@@ -14,6 +14,10 @@
 //!   SDK self-observability);
 //! - export failures are counted and logged at most once per 10 s, with the number of
 //!   failures folded into the next line, so an outage cannot flood the logs;
+//! - one trace may hold at most a share of the queue (half by default,
+//!   [`BatchSettings::max_trace_share`]): a runaway request that makes thousands of
+//!   spans cannot fill it and make every other request's spans drop. Its excess is
+//!   dropped and counted apart (`error.type = trace_share_exceeded`);
 //! - `on_end` never blocks: a full queue drops, it never waits;
 //! - the worker is woken once per full batch, not once per span.
 //!
@@ -42,7 +46,8 @@ mod settings;
 mod span_queue;
 mod span_queue_processor;
 mod stats;
+mod trace_counts;
 
-pub use settings::BatchSettings;
+pub use settings::{BatchSettings, InvalidTraceShare};
 pub use span_queue_processor::SpanQueueProcessor;
 pub use stats::SpanQueueStats;

@@ -6,6 +6,11 @@
 //! `Result`, the iterator, the batch vector): six or seven copies per span, about 400
 //! instructions per request in the load benchmark's profile. Here a span is moved once,
 //! into the vector the exporter is handed, and the worker moves whole vectors.
+//!
+//! The queue also counts the spans each trace holds in it ([`TraceCounts`], under the
+//! same lock), so that one trace cannot take more than its share
+//! ([`BatchSettings::max_trace_share`](super::BatchSettings::max_trace_share)): one
+//! lookup per span pushed, and one per run of a trace's spans in a batch taken.
 
 use std::collections::VecDeque;
 use std::mem;
@@ -14,12 +19,16 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use opentelemetry_sdk::trace::SpanData;
 
+use super::trace_counts::TraceCounts;
+
 /// What [`SpanQueue::push`] did with a span.
 pub(super) enum Pushed {
     /// Queued; `batch_full` when it completed a batch (the worker should wake).
     Queued { batch_full: bool },
     /// The queue was full, or its worker is gone: the span was dropped.
     Dropped,
+    /// Its trace held its share of the queue already: the span was dropped.
+    OverTraceShare,
 }
 
 /// A bounded queue of spans, kept as batches of at most `max_batch`.
@@ -27,6 +36,8 @@ pub(super) struct SpanQueue {
     state: Mutex<Batches>,
     capacity: usize,
     max_batch: usize,
+    /// The most spans one trace may hold; the queue's capacity when unguarded.
+    max_per_trace: usize,
 }
 
 impl std::fmt::Debug for SpanQueue {
@@ -34,6 +45,7 @@ impl std::fmt::Debug for SpanQueue {
         f.debug_struct("SpanQueue")
             .field("capacity", &self.capacity)
             .field("max_batch", &self.max_batch)
+            .field("max_per_trace", &self.max_per_trace)
             .finish_non_exhaustive()
     }
 }
@@ -47,21 +59,30 @@ struct Batches {
     len: usize,
     /// The worker is gone: nothing queued now would ever be exported.
     closed: bool,
+    /// Spans queued per trace (only while guarded).
+    per_trace: TraceCounts,
 }
 
 impl SpanQueue {
-    /// `max_batch` must be at least 1 and at most `capacity`.
-    pub(super) fn new(capacity: usize, max_batch: usize) -> Self {
+    /// `max_batch` and `max_per_trace` must be at least 1 and at most `capacity`.
+    pub(super) fn new(capacity: usize, max_batch: usize, max_per_trace: usize) -> Self {
         SpanQueue {
             state: Mutex::new(Batches {
                 full: VecDeque::new(),
                 filling: Vec::new(),
                 len: 0,
                 closed: false,
+                per_trace: TraceCounts::default(),
             }),
             capacity,
             max_batch,
+            max_per_trace,
         }
+    }
+
+    /// Whether traces are held to a share: not when a trace may fill the queue anyway.
+    fn guarded(&self) -> bool {
+        self.max_per_trace < self.capacity
     }
 
     fn lock(&self) -> MutexGuard<'_, Batches> {
@@ -77,6 +98,13 @@ impl SpanQueue {
         let mut batches = self.lock();
         if batches.len >= self.capacity || batches.closed {
             return Pushed::Dropped;
+        }
+        if self.guarded()
+            && !batches
+                .per_trace
+                .admit(span.span_context.trace_id(), self.max_per_trace)
+        {
+            return Pushed::OverTraceShare;
         }
         if batches.filling.capacity() == 0 {
             // Once per batch: sized so that the vector handed to the exporter never grows.
@@ -103,6 +131,9 @@ impl SpanQueue {
             None => return None,
         };
         batches.len -= batch.len();
+        if self.guarded() {
+            batches.per_trace.release(&batch);
+        }
         queued.store(batches.len as u64, Ordering::Relaxed);
         Some(batch)
     }
@@ -115,11 +146,12 @@ impl SpanQueue {
         let left = batches.len;
         let full = mem::take(&mut batches.full);
         let filling = mem::take(&mut batches.filling);
+        let per_trace = mem::take(&mut batches.per_trace);
         batches.len = 0;
         queued.store(0, Ordering::Relaxed);
         drop(batches);
         // Freed outside the lock.
-        drop((full, filling));
+        drop((full, filling, per_trace));
         left
     }
 }
@@ -129,12 +161,22 @@ mod tests {
     use super::*;
 
     fn span() -> SpanData {
+        span_of(0)
+    }
+
+    fn span_of(trace: u128) -> SpanData {
         use opentelemetry::InstrumentationScope;
-        use opentelemetry::trace::{SpanContext, SpanId, SpanKind, Status};
+        use opentelemetry::trace::{SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId, TraceState};
         use opentelemetry_sdk::trace::{SpanEvents, SpanLinks};
         use std::time::SystemTime;
         SpanData {
-            span_context: SpanContext::empty_context(),
+            span_context: SpanContext::new(
+                TraceId::from(trace),
+                SpanId::from(1),
+                TraceFlags::SAMPLED,
+                false,
+                TraceState::NONE,
+            ),
             parent_span_id: SpanId::INVALID,
             parent_span_is_remote: false,
             span_kind: SpanKind::Internal,
@@ -152,12 +194,12 @@ mod tests {
 
     #[test]
     fn spans_come_out_in_full_batches_then_the_partial_one_and_the_bound_holds() {
-        let queue = SpanQueue::new(5, 2);
+        let queue = SpanQueue::new(5, 2, 5);
         let queued = AtomicU64::new(0);
         let pushed: Vec<_> = (0..6)
             .map(|_| match queue.push(span(), &queued) {
                 Pushed::Queued { batch_full } => Some((batch_full, queued.load(Ordering::Relaxed))),
-                Pushed::Dropped => None,
+                Pushed::Dropped | Pushed::OverTraceShare => None,
             })
             .collect();
         assert_eq!(
@@ -184,8 +226,36 @@ mod tests {
     }
 
     #[test]
+    fn a_trace_holds_at_most_its_share_until_its_spans_leave() {
+        let queue = SpanQueue::new(8, 2, 3);
+        let queued = AtomicU64::new(0);
+        let push = |trace| match queue.push(span_of(trace), &queued) {
+            Pushed::Queued { .. } => "queued",
+            Pushed::Dropped => "dropped",
+            Pushed::OverTraceShare => "over",
+        };
+        let runaway: Vec<_> = (0..5).map(|_| push(1)).collect();
+        assert_eq!(runaway, ["queued", "queued", "queued", "over", "over"]);
+        // Other traces still have the rest of the queue.
+        let others: Vec<_> = (2..8).map(push).collect();
+        assert_eq!(
+            others,
+            ["queued", "queued", "queued", "queued", "queued", "dropped"]
+        );
+        // The first batch (two of the runaway's spans) leaves: it may queue two more,
+        // and then the queue is full.
+        assert_eq!(queue.take(false, &queued).map(|b| b.len()), Some(2));
+        assert_eq!([push(1), push(1), push(1)], ["queued", "queued", "dropped"]);
+        while queue.take(true, &queued).is_some() {}
+        assert!(
+            queue.lock().per_trace.is_empty(),
+            "the counts leave with their spans"
+        );
+    }
+
+    #[test]
     fn a_closed_queue_drops_and_reports_what_it_held() {
-        let queue = SpanQueue::new(5, 2);
+        let queue = SpanQueue::new(5, 2, 5);
         let queued = AtomicU64::new(0);
         let _ = queue.push(span(), &queued);
         assert_eq!(queue.close(&queued), 1);

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, bounded, select, unbounded};
 use opentelemetry::Context;
+use opentelemetry::trace::TraceId;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::trace::{Span, SpanData, SpanExporter, SpanProcessor};
@@ -65,6 +66,7 @@ pub struct SpanQueueProcessor {
     worker: Mutex<Option<JoinHandle<()>>>,
     shut_down: AtomicBool,
     drop_warnings: ReportGate,
+    share_warnings: ReportGate,
     flush_timeout: Duration,
 }
 
@@ -87,7 +89,12 @@ impl SpanQueueProcessor {
         let stats = Arc::new(SpanQueueStats::default());
         stats.capacity.store(capacity as u64, Ordering::Relaxed);
         let max_batch = settings.max_export_batch_size.clamp(1, capacity);
-        let spans = Arc::new(SpanQueue::new(capacity, max_batch));
+        let max_per_trace = BatchSettings {
+            max_queue_size: capacity,
+            ..settings
+        }
+        .max_spans_per_trace();
+        let spans = Arc::new(SpanQueue::new(capacity, max_batch, max_per_trace));
         let worker = Worker {
             exporter,
             spans: Arc::clone(&spans),
@@ -112,6 +119,7 @@ impl SpanQueueProcessor {
             worker: Mutex::new(handle),
             shut_down: AtomicBool::new(false),
             drop_warnings: ReportGate::new(),
+            share_warnings: ReportGate::new(),
             // A flush waits for at most one export of everything queued.
             flush_timeout: settings.export_timeout.max(Duration::from_secs(1)),
         }
@@ -131,6 +139,19 @@ impl SpanQueueProcessor {
                 "the span export queue is full ({} spans): spans are being dropped, {dropped} so far; \
                  the collector is slow or unreachable, or the queue size (OTEL_BSP_MAX_QUEUE_SIZE with otel-kit-init) is too small",
                 self.stats.capacity()
+            );
+        }
+    }
+
+    fn note_over_share(&self, trace_id: TraceId) {
+        let dropped = self.stats.over_trace_share.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.share_warnings.pass() {
+            tracing::warn!(
+                target: "otel_kit_otlp",
+                "trace {} holds its share of the span export queue: its further spans are being dropped, \
+                 {dropped} so far; one request is making spans faster than they are exported \
+                 (the share is OTEL_KIT_BSP_MAX_TRACE_SHARE with otel-kit-init)",
+                trace_id
             );
         }
     }
@@ -155,6 +176,8 @@ impl SpanProcessor for SpanQueueProcessor {
             return;
         }
         self.stats.ended.fetch_add(1, Ordering::Relaxed);
+        // Kept for the warning: the span itself moves into the queue.
+        let trace_id = span.span_context.trace_id();
         match self.spans.push(span, &self.stats.queued) {
             Pushed::Queued { batch_full } => {
                 if batch_full || self.wake_per_span {
@@ -163,6 +186,7 @@ impl SpanProcessor for SpanQueueProcessor {
                 }
             }
             Pushed::Dropped => self.note_drop(),
+            Pushed::OverTraceShare => self.note_over_share(trace_id),
         }
     }
 

@@ -26,7 +26,10 @@ use opentelemetry_semantic_conventions::metric::{
 #[derive(Debug, Default)]
 pub struct SpanQueueStats {
     pub(super) ended: AtomicU64,
+    /// Dropped because the queue was full (or the processor shut down).
     pub(super) dropped: AtomicU64,
+    /// Dropped because their trace held its share of the queue.
+    pub(super) over_trace_share: AtomicU64,
     pub(super) exported: AtomicU64,
     pub(super) failed: AtomicU64,
     pub(super) queued: AtomicU64,
@@ -39,9 +42,23 @@ impl SpanQueueStats {
         self.ended.load(Ordering::Relaxed)
     }
 
-    /// Spans dropped because the queue was full (or the processor shut down).
+    /// Spans dropped, for any reason: the queue was full (or the processor shut
+    /// down), or their trace held its share of the queue
+    /// ([`dropped_over_trace_share`](Self::dropped_over_trace_share)).
     pub fn dropped(&self) -> u64 {
+        self.dropped_queue_full() + self.dropped_over_trace_share()
+    }
+
+    /// Spans dropped because the queue was full (or the processor shut down).
+    pub fn dropped_queue_full(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Spans dropped because their trace already held its share of the queue
+    /// ([`BatchSettings::max_trace_share`](super::BatchSettings::max_trace_share)): the
+    /// excess of a runaway trace.
+    pub fn dropped_over_trace_share(&self) -> u64 {
+        self.over_trace_share.load(Ordering::Relaxed)
     }
 
     /// Spans the exporter accepted.
@@ -70,7 +87,7 @@ const COMPONENT_TYPE: &str = "batching_span_processor";
 impl SpanQueueStats {
     /// Reports these counters on `meter_provider` under the semconv 1.42 SDK metric
     /// names: `otel.sdk.processor.span.processed` (exported, and by `error.type`
-    /// `export_failed` and `queue_full`), `otel.sdk.processor.span.queue.size` and
+    /// `export_failed`, `queue_full` and `trace_share_exceeded`), `otel.sdk.processor.span.queue.size` and
     /// `.queue.capacity`, with `otel.component.type = batching_span_processor`.
     /// (otel-kit-init's `init()` does, with its `metrics` cargo feature.)
     ///
@@ -107,7 +124,10 @@ fn register_metrics(meter_provider: &impl MeterProvider, stats: &Arc<SpanQueueSt
             o.observe(s.failed(), &failed);
             let mut dropped = c.to_vec();
             dropped.push(KeyValue::new(ERROR_TYPE, "queue_full"));
-            o.observe(s.dropped(), &dropped);
+            o.observe(s.dropped_queue_full(), &dropped);
+            let mut over_share = c.to_vec();
+            over_share.push(KeyValue::new(ERROR_TYPE, "trace_share_exceeded"));
+            o.observe(s.dropped_over_trace_share(), &over_share);
         })
         .build();
     let (s, c) = (Arc::clone(stats), component.clone());

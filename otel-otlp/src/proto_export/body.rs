@@ -1,9 +1,15 @@
 //! The request body's buffers, kept from one export to the next: the encoder writes
 //! into one; it (or its gzip, in the other) is lent to the transport as `Bytes` and
 //! taken back once the transport has let go of it, so a steady exporter allocates no
-//! body per batch.
+//! body per batch. A buffer taken back keeps at most twice what its body needed, or
+//! [`RETAINED`], whichever is more: one large batch does not hold its memory for the
+//! life of the process.
 
 use prost::bytes::Bytes;
+
+/// The capacity a buffer may always keep, whatever its last body needed: above the
+/// body of a full default batch (512 spans of a few hundred bytes each).
+pub(crate) const RETAINED: usize = 1024 * 1024;
 
 #[derive(Debug, Default)]
 pub(super) struct BodyBuffers {
@@ -46,15 +52,21 @@ impl BodyBuffers {
         Ok(Bytes::from(std::mem::take(&mut self.encoded)))
     }
 
-    /// Takes back a body [`lend`](Self::lend) gave: its buffer, emptied, capacity kept.
-    /// A body something still holds is left to be freed with it.
+    /// Takes back a body [`lend`](Self::lend) gave: its buffer, emptied, its capacity
+    /// kept up to twice the body or [`RETAINED`]. A body something still holds is left
+    /// to be freed with it.
     pub(super) fn take_back(&mut self, body: Bytes, gzip: bool) {
+        let needed = body.len();
         let Ok(bytes) = body.try_into_mut() else {
             return;
         };
         let mut buffer = Vec::from(bytes);
         buffer.clear();
+        buffer.shrink_to(RETAINED.max(needed.saturating_mul(2)));
         let kept = if gzip && cfg!(all(feature = "gzip", feature = "http-proto")) {
+            // The encoded request stayed here (the encoder clears it for the next one).
+            let encoded = self.encoded.len();
+            self.encoded.shrink_to(RETAINED.max(encoded.saturating_mul(2)));
             &mut self.compressed
         } else {
             &mut self.encoded
@@ -80,6 +92,32 @@ mod tests {
             buffers.take_back(body, false);
             assert!(buffers.encoded().is_empty());
             assert_eq!(buffers.encoded().as_ptr(), address, "the same allocation");
+        }
+    }
+
+    #[test]
+    fn a_large_body_does_not_keep_its_memory() {
+        let mut buffers = BodyBuffers::default();
+        for gzip in [false, true] {
+            // A steady large body keeps its buffer...
+            for _ in 0..2 {
+                buffers.encoded().clear();
+                buffers.encoded().extend_from_slice(&vec![7; 3 * RETAINED]);
+                let body = buffers.lend(gzip).expect("lent");
+                buffers.take_back(body, gzip);
+            }
+            assert!(buffers.encoded().capacity() >= 3 * RETAINED);
+            // ...and a small one after it gives the memory back.
+            buffers.encoded().clear();
+            buffers.encoded().extend_from_slice(&[7; 1000]);
+            let body = buffers.lend(gzip).expect("lent");
+            buffers.take_back(body, gzip);
+            assert!(
+                buffers.encoded.capacity() <= RETAINED && buffers.compressed.capacity() <= RETAINED,
+                "{} {}",
+                buffers.encoded.capacity(),
+                buffers.compressed.capacity()
+            );
         }
     }
 

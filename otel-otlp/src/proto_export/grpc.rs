@@ -2,6 +2,7 @@
 //! encoder wrote passed through as the message (`RawCodec`), with the metadata,
 //! compression, timeout and TLS opentelemetry-otlp's exporter has.
 
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use http::uri::PathAndQuery;
@@ -26,42 +27,64 @@ pub(crate) struct GrpcService {
     pub(crate) path: &'static str,
 }
 
-/// Sends export requests to one collector over one (lazily connected) channel.
-#[derive(Debug, Clone)]
+/// Makes the channel to the collector (lazily connected), on the export runtime.
+pub(crate) type Connect = Box<dyn Fn() -> Channel + Send + Sync>;
+
+/// Sends export requests to one collector over one (lazily connected) channel, which a
+/// timed-out attempt replaces.
 pub(crate) struct GrpcSender {
-    grpc: Grpc<Channel>,
+    grpc: Mutex<Grpc<Channel>>,
+    connect: Connect,
+    compression: Option<CompressionEncoding>,
     service: GrpcService,
     metadata: MetadataMap,
+    /// Metadata whose values are read from files (a bearer token), read again when they change.
+    header_files: Option<std::sync::Arc<crate::credentials::HeaderFiles>>,
 }
 
 impl GrpcSender {
-    /// `channel` must have been built on the export runtime (tonic spawns its
+    /// `connect` must build its channel on the export runtime (tonic spawns its
     /// connection tasks on the current runtime).
     pub(crate) fn new(
-        channel: Channel,
+        connect: Connect,
         service: GrpcService,
         metadata: MetadataMap,
         compression: Option<CompressionEncoding>,
     ) -> Self {
-        let mut grpc = Grpc::new(channel);
-        if let Some(encoding) = compression {
-            grpc = grpc.send_compressed(encoding).accept_compressed(encoding);
-        }
         GrpcSender {
-            grpc,
+            grpc: Mutex::new(grpc(connect(), compression)),
+            connect,
+            compression,
             service,
             metadata,
+            header_files: None,
         }
+    }
+
+    /// Sends these headers, read from their files, with every call.
+    pub(crate) fn with_header_files(
+        mut self,
+        files: std::sync::Arc<crate::credentials::HeaderFiles>,
+    ) -> Self {
+        self.header_files = Some(files);
+        self
     }
 
     /// One `Export` call; the response's bytes, or why it failed and whether to retry.
     pub(super) async fn attempt(&self, body: Bytes) -> Result<Bytes, Failure> {
-        let mut grpc = self.grpc.clone();
+        let mut grpc = self.grpc.lock().unwrap_or_else(PoisonError::into_inner).clone();
         grpc.ready()
             .await
             .map_err(|e| failure(&Status::unavailable(format!("the channel is not ready: {e}"))))?;
         let mut request = tonic::Request::new(body);
-        *request.metadata_mut() = self.metadata.clone();
+        *request.metadata_mut() = match &self.header_files {
+            Some(files) => {
+                let mut headers = self.metadata.clone().into_headers();
+                files.apply(&mut headers);
+                MetadataMap::from_headers(headers)
+            }
+            None => self.metadata.clone(),
+        };
         request
             .extensions_mut()
             .insert(GrpcMethod::new(self.service.service, "Export"));
@@ -70,6 +93,43 @@ impl GrpcSender {
             Ok(response) => Ok(response.into_inner()),
             Err(status) => Err(failure(&status)),
         }
+    }
+
+    /// Replaces the channel with a new one, which connects on the next call. The old
+    /// one's connection closes once the calls still holding it end: an attempt that
+    /// timed out may have found a peer that no longer answers (a relay or load balancer
+    /// that stopped forwarding and holds the sockets open), and HTTP/2 would keep
+    /// sending every call down that connection.
+    pub(super) fn reconnect(&self) {
+        let fresh = grpc((self.connect)(), self.compression);
+        *self.grpc.lock().unwrap_or_else(PoisonError::into_inner) = fresh;
+    }
+}
+
+fn grpc(channel: Channel, compression: Option<CompressionEncoding>) -> Grpc<Channel> {
+    let grpc = Grpc::new(channel);
+    match compression {
+        Some(encoding) => grpc.send_compressed(encoding).accept_compressed(encoding),
+        None => grpc,
+    }
+}
+
+/// The metadata's names only: their values may be credentials.
+impl std::fmt::Debug for GrpcSender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self
+            .metadata
+            .keys()
+            .map(|key| match key {
+                tonic::metadata::KeyRef::Ascii(key) => key.as_str(),
+                tonic::metadata::KeyRef::Binary(key) => key.as_str(),
+            })
+            .collect();
+        f.debug_struct("GrpcSender")
+            .field("service", &self.service.service)
+            .field("metadata", &names)
+            .field("compression", &self.compression)
+            .finish_non_exhaustive()
     }
 }
 

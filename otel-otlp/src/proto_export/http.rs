@@ -16,7 +16,7 @@ use crate::http_client::ExplainingClient;
 const MAX_BODY: usize = 64 * 1024 * 1024;
 
 /// Sends export requests to one endpoint (`.../v1/<signal>`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct HttpSender {
     client: ExplainingClient,
     endpoint: Uri,
@@ -93,6 +93,25 @@ impl HttpSender {
             format!("OTLP/HTTP export failed with status code {}", status.as_u16()),
             classify(status.as_u16(), retry_after),
         ))
+    }
+}
+
+/// The headers' names only: their values may be credentials.
+impl std::fmt::Debug for HttpSender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Scheme, host, port and path: never user information or a query.
+        let endpoint = format!(
+            "{}://{}{}{}",
+            self.endpoint.scheme_str().unwrap_or("http"),
+            self.endpoint.host().unwrap_or_default(),
+            self.endpoint.port().map(|p| format!(":{p}")).unwrap_or_default(),
+            self.endpoint.path()
+        );
+        f.debug_struct("HttpSender")
+            .field("endpoint", &endpoint)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("gzip", &self.gzip)
+            .finish_non_exhaustive()
     }
 }
 

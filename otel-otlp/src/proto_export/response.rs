@@ -3,6 +3,10 @@
 
 use crate::report_gate::ReportGate;
 
+/// The most of a collector's partial-success message that is logged, in bytes (before
+/// escaping); the rest is counted, not shown. A collector's reason is a sentence or two.
+const MAX_LOGGED_MESSAGE: usize = 1024;
+
 /// `Export{Trace,Logs,Metrics}ServiceResponse`.
 #[derive(Clone, PartialEq, prost::Message)]
 struct ExportResponse {
@@ -35,9 +39,33 @@ pub(super) fn check_partial_success(body: &[u8], items: &str, gate: &ReportGate)
             target: "otel_kit_otlp",
             "the OTLP collector accepted the export only in part: {} {items} rejected ({})",
             partial.rejected,
-            partial.error_message
+            loggable(&partial.error_message)
         );
     }
+}
+
+/// `message` as one log line can show it: at most [`MAX_LOGGED_MESSAGE`] bytes of it,
+/// with control characters (newlines, ANSI escapes, ...), line separators and bidi
+/// controls escaped as `\n`, `\u{1b}`..., so that a collector cannot write lines of its
+/// own into the log, restyle a terminal or flood it.
+fn loggable(message: &str) -> String {
+    let mut end = message.len().min(MAX_LOGGED_MESSAGE);
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut shown = String::with_capacity(end + 32);
+    for c in message[..end].chars() {
+        let hidden = matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || hidden {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
+        }
+    }
+    if end < message.len() {
+        shown.push_str(&format!("... ({} more bytes)", message.len() - end));
+    }
+    shown
 }
 
 /// The `RetryInfo` in a gRPC status's details (`google.rpc.Status`): how long the server
@@ -114,6 +142,22 @@ mod tests {
         check_partial_success(&[], "spans", &gate);
         check_partial_success(&[0xFF, 0xFF, 0xFF], "spans", &gate);
         assert!(gate.pass(), "nothing was reported");
+    }
+
+    #[test]
+    fn a_message_is_shown_escaped_and_cut() {
+        assert_eq!(loggable("too old"), "too old");
+        assert_eq!(
+            loggable("a\nWARN forged\r\u{1b}[31mred\u{2028}\u{202E}"),
+            "a\\nWARN forged\\r\\u{1b}[31mred\\u{2028}\\u{202e}"
+        );
+        let long = "é".repeat(MAX_LOGGED_MESSAGE);
+        let shown = loggable(&long);
+        assert!(shown.len() < MAX_LOGGED_MESSAGE + 40, "{}", shown.len());
+        assert!(
+            shown.ends_with(&format!("... ({} more bytes)", MAX_LOGGED_MESSAGE)),
+            "{shown}"
+        );
     }
 
     #[cfg(feature = "grpc")]

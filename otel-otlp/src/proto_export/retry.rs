@@ -2,10 +2,14 @@
 //! up to 3 retries, the delay doubling from 100 ms to at most 1.6 s plus up to 100 ms of
 //! jitter, a server's requested delay (HTTP `Retry-After`, gRPC `RetryInfo`) honoured up
 //! to 30 s, and never past the export timeout. Only failures the OTLP specification
-//! calls transient are retried.
+//! calls transient are retried. Each attempt gets the time left of the export timeout and
+//! no more, so one export, retries included, ends within the timeout (plus the
+//! scheduling of the export runtime's timer, a few milliseconds).
 
 use std::future::Future;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
+
+use tokio::time::Instant;
 
 const MAX_RETRIES: u32 = 3;
 const INITIAL_DELAY: Duration = Duration::from_millis(100);
@@ -28,6 +32,9 @@ pub(super) enum Retry {
 pub(super) struct Failure {
     pub(super) message: String,
     pub(super) retry: Retry,
+    /// The attempt was cut off at the export's deadline: its connection may be one that
+    /// no longer answers.
+    pub(super) timed_out: bool,
 }
 
 impl Failure {
@@ -35,12 +42,22 @@ impl Failure {
         Failure {
             message: message.into(),
             retry,
+            timed_out: false,
+        }
+    }
+
+    fn deadline_passed(timeout: Duration) -> Self {
+        Failure {
+            message: format!("no answer within the export timeout ({timeout:?}), connecting included"),
+            retry: Retry::No,
+            timed_out: true,
         }
     }
 }
 
 /// Runs `attempt` until it succeeds, fails for good, or `deadline` (from now) would
-/// pass before the next try. Sleeps with tokio's timer: this runs on the export runtime.
+/// pass before the next try; an attempt still running at the deadline is dropped.
+/// Sleeps with tokio's timer: this runs on the export runtime.
 pub(super) async fn with_retries<T, F, Fut>(deadline: Duration, mut attempt: F) -> Result<T, Failure>
 where
     F: FnMut() -> Fut,
@@ -51,9 +68,11 @@ where
     let mut delay = INITIAL_DELAY;
     let mut cap = MAX_DELAY;
     loop {
-        let failure = match attempt().await {
-            Ok(done) => return Ok(done),
-            Err(failure) => failure,
+        let left = deadline.saturating_sub(start.elapsed());
+        let failure = match tokio::time::timeout(left, attempt()).await {
+            Ok(Ok(done)) => return Ok(done),
+            Ok(Err(failure)) => failure,
+            Err(_) => return Err(Failure::deadline_passed(deadline)),
         };
         if retries >= MAX_RETRIES || start.elapsed() >= deadline {
             return Err(failure);
@@ -154,5 +173,33 @@ mod tests {
         });
         assert!(result.is_err());
         assert_eq!(tries.get(), 1, "a 5 s wait does not fit in 500 ms");
+    }
+
+    #[test]
+    fn an_attempt_gets_only_the_time_left() {
+        // A quick transient failure near the end, then an attempt that would take a
+        // whole timeout of its own (a silent peer, up to the transport's own timeout).
+        let tries = Cell::new(0);
+        let (result, took) = run(async {
+            let start = tokio::time::Instant::now();
+            let r: Result<(), Failure> = with_retries(Duration::from_secs(1), || {
+                tries.set(tries.get() + 1);
+                let n = tries.get();
+                async move {
+                    if n == 1 {
+                        tokio::time::sleep(Duration::from_millis(700)).await;
+                    } else {
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                    Err(Failure::new("unavailable", Retry::Yes))
+                }
+            })
+            .await;
+            (r, tokio::time::Instant::now() - start)
+        });
+        assert_eq!(tries.get(), 2, "retried once");
+        let failure = result.expect_err("fails");
+        assert!(failure.timed_out, "{failure:?}");
+        assert_eq!(took, Duration::from_secs(1), "ends at the deadline exactly");
     }
 }

@@ -36,6 +36,18 @@ impl Via {
             Via::Http(http) => http.attempt(body).await,
         }
     }
+
+    /// After an attempt cut off at the deadline: gRPC drops its channel, whose
+    /// connection may be to a peer that vanished without a reset (HTTP/1 needs nothing:
+    /// hyper closes a connection whose request was given up).
+    fn after_timeout(&self) {
+        match self {
+            #[cfg(feature = "grpc")]
+            Via::Grpc(grpc) => grpc.reconnect(),
+            #[cfg(feature = "http-proto")]
+            Via::Http(_) => {}
+        }
+    }
 }
 
 /// What one signal's exporter sends with.
@@ -101,7 +113,12 @@ impl Sender {
     async fn send_with_retries(&self, body: Bytes) -> Result<(), String> {
         let response = with_retries(self.timeout, || self.via.attempt(body.clone()))
             .await
-            .map_err(|failure| failure.message)?;
+            .map_err(|failure| {
+                if failure.timed_out {
+                    self.via.after_timeout();
+                }
+                failure.message
+            })?;
         check_partial_success(&response, self.items, &self.partial_reports);
         Ok(())
     }

@@ -59,6 +59,8 @@ pub struct TestCollector {
     addr: SocketAddr,
     scheme: &'static str,
     store: Arc<Store>,
+    /// The TLS a TLS collector serves with, replaceable while it runs.
+    live_tls: Option<Arc<tls::LiveTls>>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -115,8 +117,15 @@ impl TestCollectorBuilder {
             .with_state(Arc::clone(&store));
         let (stop, stopped) = oneshot::channel::<()>();
         let scheme = if tls.is_some() { "https" } else { "http" };
-        let task = match tls {
-            Some(config) => tokio::spawn(tls::serve(listener, router, config, stopped, Arc::clone(&store))),
+        let live_tls = tls.map(|config| Arc::new(tls::LiveTls::new(config)));
+        let task = match &live_tls {
+            Some(live) => tokio::spawn(tls::serve(
+                listener,
+                router,
+                Arc::clone(live),
+                stopped,
+                Arc::clone(&store),
+            )),
             None => tokio::spawn(async move {
                 // Without TCP_NODELAY a large export meets Nagle + delayed ACK and stalls ~40 ms.
                 let listener = listener.tap_io(|tcp| {
@@ -134,6 +143,7 @@ impl TestCollectorBuilder {
             addr,
             scheme,
             store,
+            live_tls,
             stop: Some(stop),
             task: Some(task),
         })
@@ -180,6 +190,38 @@ impl TestCollector {
     /// The OTLP/HTTP logs URL.
     pub fn logs_url(&self) -> String {
         format!("{}://{}/v1/logs", self.scheme, self.addr)
+    }
+
+    /// Serves new connections with `tls` from now on (a certificate rotation, as
+    /// cert-manager does it: the connections already made go on with the old identity).
+    /// `Err` for a collector started without TLS, or an identity that cannot be used.
+    pub fn set_tls(&self, tls: CollectorTls) -> std::io::Result<()> {
+        let live = self.live_tls.as_ref().ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::Unsupported,
+                "this collector was started without TLS",
+            )
+        })?;
+        live.replace(tls.server_config()?);
+        Ok(())
+    }
+
+    /// Closes every TLS connection made so far (a collector restarted after a rotation,
+    /// a load balancer that drains): the clients must connect again. Nothing for a
+    /// collector without TLS.
+    pub fn close_tls_connections(&self) {
+        if let Some(live) = &self.live_tls {
+            live.close_connections();
+        }
+    }
+
+    /// The certificate (DER, the end entity's) the client presented in each accepted TLS
+    /// handshake, in order; `None` where it presented none. Empty without TLS.
+    pub fn client_certificates(&self) -> Vec<Option<Vec<u8>>> {
+        self.live_tls
+            .as_ref()
+            .map(|live| live.client_certificates())
+            .unwrap_or_default()
     }
 
     /// TLS handshakes that failed (the client did not trust the server, or presented no

@@ -2,7 +2,7 @@
 //! exporters' TLS settings.
 
 use std::io;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -97,24 +97,77 @@ impl CollectorTls {
     }
 }
 
+/// The TLS identity a collector serves with now, which a test may replace while it runs
+/// (a certificate rotation), the connections it serves, and the client certificates
+/// presented to it.
+#[derive(Default)]
+pub(super) struct LiveTls {
+    config: Mutex<Option<Arc<ServerConfig>>>,
+    connections: Mutex<Vec<tokio::task::AbortHandle>>,
+    client_certificates: Mutex<Vec<Option<Vec<u8>>>>,
+}
+
+impl std::fmt::Debug for LiveTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveTls").finish_non_exhaustive()
+    }
+}
+
+impl LiveTls {
+    pub(super) fn new(config: Arc<ServerConfig>) -> Self {
+        LiveTls {
+            config: Mutex::new(Some(config)),
+            ..LiveTls::default()
+        }
+    }
+
+    /// New handshakes use `config`; the connections already made go on.
+    pub(super) fn replace(&self, config: Arc<ServerConfig>) {
+        *lock(&self.config) = Some(config);
+    }
+
+    /// Closes every connection served so far.
+    pub(super) fn close_connections(&self) {
+        for connection in lock(&self.connections).drain(..) {
+            connection.abort();
+        }
+    }
+
+    /// The end-entity certificate (DER) each accepted handshake's client presented,
+    /// `None` for none, in order.
+    pub(super) fn client_certificates(&self) -> Vec<Option<Vec<u8>>> {
+        lock(&self.client_certificates).clone()
+    }
+
+    fn current(&self) -> Option<Arc<ServerConfig>> {
+        lock(&self.config).clone()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Accepts TLS connections until `stop`, serving each with hyper's HTTP/1 + HTTP/2
-/// builder. A failed handshake (wrong CA, missing client certificate) is counted.
+/// builder, with the identity `live` has at the time. A failed handshake (wrong CA,
+/// missing client certificate) is counted.
 pub(super) async fn serve(
     listener: TcpListener,
     router: Router,
-    config: Arc<ServerConfig>,
+    live: Arc<LiveTls>,
     mut stop: oneshot::Receiver<()>,
     store: Arc<Store>,
 ) {
-    let acceptor = TlsAcceptor::from(config);
     loop {
         tokio::select! {
             _ = &mut stop => return,
             accepted = listener.accept() => {
                 let Ok((tcp, _)) = accepted else { continue };
+                let Some(config) = live.current() else { continue };
                 let _ = tcp.set_nodelay(true);
-                let (acceptor, router, store) = (acceptor.clone(), router.clone(), Arc::clone(&store));
-                tokio::spawn(async move {
+                let acceptor = TlsAcceptor::from(config);
+                let (router, store, live_for_task) = (router.clone(), Arc::clone(&store), Arc::clone(&live));
+                let task = tokio::spawn(async move {
                     let tls = match acceptor.accept(tcp).await {
                         Ok(tls) => tls,
                         Err(_) => {
@@ -122,11 +175,21 @@ pub(super) async fn serve(
                             return;
                         }
                     };
+                    let presented = tls
+                        .get_ref()
+                        .1
+                        .peer_certificates()
+                        .and_then(|chain| chain.first())
+                        .map(|cert| cert.as_ref().to_vec());
+                    lock(&live_for_task.client_certificates).push(presented);
                     let service = TowerToHyperService::new(router);
                     let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
                         .serve_connection(TokioIo::new(tls), service)
                         .await;
                 });
+                let mut connections = lock(&live.connections);
+                connections.retain(|c| !c.is_finished());
+                connections.push(task.abort_handle());
             }
         }
     }

@@ -159,7 +159,7 @@ pub(super) const SDK_CASES: &[Case] = &[
         "OTEL_TRACES_EXPORTER",
         "prometheus",
         |c| c.traces_exporters == [ExporterKind::Otlp],
-        Some("OTEL_TRACES_EXPORTER=\"prometheus\" names the unknown exporter `prometheus`; it is skipped"),
+        Some("OTEL_TRACES_EXPORTER=\"prometheus\" names the unknown exporter `prometheus`; using otlp"),
     ),
     (
         "OTEL_EXPORTER_PROMETHEUS_HOST",
@@ -199,7 +199,7 @@ pub(super) const SDK_CASES: &[Case] = &[
         "OTEL_LOGS_EXPORTER",
         "stdout2",
         |c| c.logs_exporters == [ExporterKind::Otlp],
-        Some("OTEL_LOGS_EXPORTER=\"stdout2\" names the unknown exporter `stdout2`; it is skipped"),
+        Some("OTEL_LOGS_EXPORTER=\"stdout2\" names the unknown exporter `stdout2`; using otlp"),
     ),
     (
         "OTEL_BSP_SCHEDULE_DELAY",
@@ -294,6 +294,88 @@ pub(super) const SDK_CASES: &[Case] = &[
         "5000",
         |c| c.metric_export_timeout == Duration::from_secs(5),
         None,
+    ),
+    // Zero and absurd values: a zero timeout is not "no limit", a zero log delay spins
+    // the SDK's log thread, a zero metric interval makes the SDK export without pause,
+    // a huge queue is allocated whole by the SDK's log processor, and a duration past
+    // u32::MAX ms overflows the deadlines made from it.
+    (
+        "OTEL_BSP_SCHEDULE_DELAY",
+        "0",
+        |c| c.bsp.schedule_delay.is_zero(),
+        None,
+    ),
+    (
+        "OTEL_BSP_SCHEDULE_DELAY",
+        "18446744073709551615",
+        |c| c.bsp.schedule_delay == Duration::from_secs(5),
+        Some(
+            "OTEL_BSP_SCHEDULE_DELAY=\"18446744073709551615\" is longer than the longest duration otel-kit accepts (4294967295 ms, about 49 days); using the default 5000 ms",
+        ),
+    ),
+    (
+        "OTEL_BLRP_SCHEDULE_DELAY",
+        "0",
+        |c| c.blrp.schedule_delay == Duration::from_millis(10),
+        Some(
+            "OTEL_BLRP_SCHEDULE_DELAY=\"0\" is shorter than the log batch thread can wait without spinning a core; using the floor 10 ms",
+        ),
+    ),
+    (
+        "OTEL_BLRP_SCHEDULE_DELAY",
+        "3",
+        |c| c.blrp.schedule_delay == Duration::from_millis(10),
+        Some(
+            "OTEL_BLRP_SCHEDULE_DELAY=\"3\" is shorter than the log batch thread can wait without spinning a core; using the floor 10 ms",
+        ),
+    ),
+    (
+        "OTEL_BSP_EXPORT_TIMEOUT",
+        "0",
+        |c| c.bsp.export_timeout == Duration::from_secs(30),
+        Some(
+            "OTEL_BSP_EXPORT_TIMEOUT=\"0\" is zero, and a zero timeout is not \"no limit\"; using the default 30000 ms",
+        ),
+    ),
+    (
+        "OTEL_BLRP_EXPORT_TIMEOUT",
+        "0",
+        |c| c.blrp.export_timeout == Duration::from_secs(30),
+        Some(
+            "OTEL_BLRP_EXPORT_TIMEOUT=\"0\" is zero, and a zero timeout is not \"no limit\"; using the default 30000 ms",
+        ),
+    ),
+    (
+        "OTEL_METRIC_EXPORT_INTERVAL",
+        "0",
+        |c| c.metric_export_interval == Duration::from_secs(60),
+        Some(
+            "OTEL_METRIC_EXPORT_INTERVAL=\"0\" is zero, which would export metrics without pause; using the default 60000 ms",
+        ),
+    ),
+    (
+        "OTEL_METRIC_EXPORT_TIMEOUT",
+        "0",
+        |c| c.metric_export_timeout == Duration::from_secs(30),
+        Some(
+            "OTEL_METRIC_EXPORT_TIMEOUT=\"0\" is zero, and a zero timeout is not \"no limit\"; using the default 30000 ms",
+        ),
+    ),
+    (
+        "OTEL_BLRP_MAX_QUEUE_SIZE",
+        "18446744073709551615",
+        |c| c.blrp.max_queue_size == otel_kit_init::batch::MAX_QUEUE_SIZE,
+        Some(
+            "OTEL_BLRP_MAX_QUEUE_SIZE=\"18446744073709551615\" is more than the largest queue otel-kit allows; using 1048576",
+        ),
+    ),
+    (
+        "OTEL_BSP_MAX_QUEUE_SIZE",
+        "18446744073709551616",
+        |c| c.bsp.max_queue_size == 2048,
+        Some(
+            "OTEL_BSP_MAX_QUEUE_SIZE=\"18446744073709551616\" is not a non-negative integer; using the default 2048",
+        ),
     ),
     (
         "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE",

@@ -7,5 +7,8 @@ mod pipeline;
 mod proxy;
 mod shutdown_budget;
 mod tls;
+mod tls_bad_material;
 mod tls_error_message;
+mod tls_no_system_roots;
+mod tls_rotation;
 mod value_length;

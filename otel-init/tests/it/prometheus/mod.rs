@@ -1,6 +1,7 @@
 //! The Prometheus exporter (`prometheus` feature): its exposition read by real parsers.
 
 mod fixture;
+mod hostile_clients;
 mod parsers;
 mod rules;
 pub(crate) mod serving;

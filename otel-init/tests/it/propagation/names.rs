@@ -51,7 +51,7 @@ fn unknown(value: &str, name: &str) -> String {
 #[test]
 fn from_names_table() {
     let default = [TraceContext, Baggage];
-    let fallback = |value: &str| warn(value, "has no supported propagator; using tracecontext,baggage");
+    let fallback = |value: &str, why: &str| warn(value, &format!("{why}; using tracecontext,baggage"));
     let none_wins = |value: &str| {
         warn(
             value,
@@ -88,8 +88,9 @@ fn from_names_table() {
         (&["tracecontext", "w3c"], &[TraceContext], vec![unknown("tracecontext,w3c", "w3c")]),
         (&["foo, Foo", "b3"], &[B3], vec![unknown("foo,Foo,b3", "foo")]),
         // Nothing usable left: the default, with one more warning.
-        (&["ottrace"], &default, vec![unsupported("ottrace", "ottrace"), fallback("ottrace")]),
-        (&["typo"], &default, vec![unknown("typo", "typo"), fallback("typo")]),
+        // Nothing usable: one warning, naming what was wrong and the default used.
+        (&["ottrace"], &default, vec![fallback("ottrace", "names `ottrace`, which this kit does not support")]),
+        (&["typo"], &default, vec![fallback("typo", "names the unknown propagator `typo`")]),
         // `none` with anything else: `none` wins, with a warning.
         (&["none", "b3"], &[], vec![none_wins("none,b3")]),
         (&["tracecontext", "None"], &[], vec![none_wins("tracecontext,None")]),

@@ -2,6 +2,7 @@
 //! test alone in a child process.
 
 pub(crate) mod own_process;
+pub(crate) mod pki;
 pub(crate) mod resource;
 pub(crate) mod sampling;
 pub(crate) mod subscriber;

@@ -6,8 +6,11 @@
 //! does; a setting that cannot be used is a typed error.
 
 mod builder_errors;
+mod deadlines;
+mod header_secrets;
 mod logs;
 mod metrics;
+mod partial_success;
 mod retries;
 mod spans;
 

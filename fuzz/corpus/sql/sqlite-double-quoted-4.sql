@@ -1,0 +1,1 @@
+UPDATE "orders" SET "note" = "x" || lower("y") WHERE "o"."id" = "p"."id" AND d BETWEEN "a" AND "b" AND e IS NOT "c"

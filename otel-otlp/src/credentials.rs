@@ -1,0 +1,410 @@
+//! Credentials an exporter may read from files, read again when the files change, so
+//! that a rotation (cert-manager renewing a certificate, a short-lived bearer token) needs
+//! no restart: the TLS material (CA, client certificate and key) and header values.
+//!
+//! A checker task on the export runtime reads the files every
+//! [`check interval`](crate::ExporterBuilder::with_credentials_check_interval) (off the
+//! request path: the application's threads never read them) and compares their bytes
+//! with the last read. When they changed and can be used, new connections use them and
+//! the connections made with the old material are closed (`retired`), so the next
+//! request reconnects. Material that cannot be used (a key that does not match its
+//! certificate half-way through a rotation, an unreadable file) is warned about once per
+//! change, and the previous material stays in use.
+
+// The HTTP client alone (otel-kit-init's http/json) takes bytes, never files.
+#![cfg_attr(not(feature = "__proto"), allow(dead_code))]
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::Duration;
+
+#[cfg(feature = "__tls")]
+use crate::error::{BuildWarning, CertificateSetting};
+
+/// How often, by default, the credential files are read again.
+pub(crate) const DEFAULT_CHECK_INTERVAL: Duration = Duration::from_secs(10);
+
+/// PEM files are small; a huge file is a mistake, not a certificate or a token.
+const MAX_FILE: u64 = 1024 * 1024;
+
+/// Where one credential comes from: bytes given once, or a file read again when it
+/// changes.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum Source {
+    Given(Vec<u8>),
+    File(PathBuf),
+}
+
+impl Source {
+    /// Its bytes, or why they cannot be read (naming the file).
+    fn read(&self) -> Result<Vec<u8>, String> {
+        match self {
+            Source::Given(bytes) => Ok(bytes.clone()),
+            Source::File(path) => {
+                use std::io::Read as _;
+                let mut out = Vec::new();
+                std::fs::File::open(path)
+                    .and_then(|f| f.take(MAX_FILE).read_to_end(&mut out))
+                    .map_err(|e| format!("file {} cannot be read ({e})", path.display()))?;
+                Ok(out)
+            }
+        }
+    }
+
+    #[cfg(feature = "__tls")]
+    fn is_file(&self) -> bool {
+        matches!(self, Source::File(_))
+    }
+}
+
+/// What was read of every file, compared with the next read to see a change.
+#[cfg(feature = "__tls")]
+type Read = (
+    Option<Result<Vec<u8>, String>>,
+    Option<(Result<Vec<u8>, String>, Result<Vec<u8>, String>)>,
+);
+
+/// The TLS client configuration of one exporter (or shared client), rebuilt when its
+/// files change.
+#[cfg(feature = "__tls")]
+pub(crate) struct TlsMaterial {
+    inputs: TlsInputs,
+    state: Mutex<TlsState>,
+    /// Bumped when new material is in use; the connections made before it close.
+    generation: tokio::sync::watch::Sender<u64>,
+}
+
+/// What the configuration is made of.
+#[cfg(feature = "__tls")]
+struct TlsInputs {
+    ca: Option<Source>,
+    identity: Option<(Source, Source)>,
+    /// The ALPN protocols offered: `h2` for gRPC, `http/1.1` for OTLP/HTTP.
+    alpn: Vec<Vec<u8>>,
+    /// The system's roots, read once.
+    system_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
+}
+
+#[cfg(feature = "__tls")]
+struct TlsState {
+    read: Read,
+    config: Arc<rustls::ClientConfig>,
+}
+
+#[cfg(feature = "__tls")]
+impl TlsMaterial {
+    /// The material as it is now, and what of it could not be used (the configuration is
+    /// built without it). `Err` only when rustls refuses every configuration.
+    pub(crate) fn load(
+        ca: Option<Source>,
+        identity: Option<(Source, Source)>,
+        alpn: &[u8],
+    ) -> Result<(Arc<Self>, Vec<BuildWarning>), String> {
+        let native = rustls_native_certs::load_native_certs();
+        let inputs = TlsInputs {
+            ca,
+            identity,
+            alpn: vec![alpn.to_vec()],
+            system_roots: native.certs,
+        };
+        let read = inputs.read();
+        let (config, mut problems) = inputs.build(&read);
+        let config = config.map_err(|e| format!("TLS could not be set up ({e})"))?;
+        // Without any root every handshake fails: said once, here, not at each export.
+        if inputs.system_roots.is_empty() && !has_certificate(&read) {
+            let why = native
+                .errors
+                .first()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default();
+            problems.push(BuildWarning {
+                setting: CertificateSetting::CaCertificate,
+                why: format!(
+                    "is not given, and this system has no CA certificates{why}; the collector cannot be \
+                     verified, so every export fails (and is counted as lost) until a CA is given"
+                ),
+            });
+        }
+        let material = TlsMaterial {
+            inputs,
+            state: Mutex::new(TlsState {
+                read,
+                config: Arc::new(config),
+            }),
+            generation: tokio::sync::watch::Sender::new(0),
+        };
+        Ok((Arc::new(material), problems))
+    }
+
+    /// Whether any of the material is a file (and so worth checking).
+    pub(crate) fn has_files(&self) -> bool {
+        let TlsInputs { ca, identity, .. } = &self.inputs;
+        ca.as_ref().is_some_and(Source::is_file)
+            || identity.as_ref().is_some_and(|(c, k)| c.is_file() || k.is_file())
+    }
+
+    /// The configuration for a new connection, and what tells that connection when it
+    /// is to close (new material is in use).
+    pub(crate) fn current(&self) -> (Arc<rustls::ClientConfig>, Retirement) {
+        let config = Arc::clone(&self.state.lock().unwrap_or_else(PoisonError::into_inner).config);
+        (config, Retirement::new(self.generation.subscribe()))
+    }
+
+    /// Reads the files; when they changed, uses them if they can be used in full, else
+    /// warns (once per change) and keeps what is in use.
+    pub(crate) fn check(&self) {
+        let read = self.inputs.read();
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if read == state.read {
+            return;
+        }
+        let (config, problems) = self.inputs.build(&read);
+        state.read = read;
+        match config {
+            Ok(config) if problems.is_empty() => {
+                state.config = Arc::new(config);
+                drop(state);
+                self.generation.send_modify(|g| *g += 1);
+                tracing::info!(
+                    target: "otel_kit_otlp",
+                    "the OTLP exporter's TLS files changed; new connections use them, and the older ones are closed"
+                );
+            }
+            Ok(_) => {
+                drop(state);
+                for problem in problems {
+                    tracing::warn!(
+                        target: "otel_kit_otlp",
+                        "the OTLP exporter's TLS files changed, and the {problem}; the previous TLS material stays in use until they change again"
+                    );
+                }
+            }
+            Err(e) => {
+                drop(state);
+                tracing::warn!(
+                    target: "otel_kit_otlp",
+                    "the OTLP exporter's TLS files changed, and TLS cannot be set up with them ({e}); the previous TLS material stays in use until they change again"
+                );
+            }
+        }
+    }
+}
+
+#[cfg(feature = "__tls")]
+impl TlsInputs {
+    fn read(&self) -> Read {
+        (
+            self.ca.as_ref().map(Source::read),
+            self.identity.as_ref().map(|(c, k)| (c.read(), k.read())),
+        )
+    }
+
+    /// The configuration from what was read, and what of it could not be used: a file
+    /// that could not be read is left out, as is a PEM that cannot be parsed.
+    fn build(&self, read: &Read) -> (Result<rustls::ClientConfig, rustls::Error>, Vec<BuildWarning>) {
+        let mut problems = Vec::new();
+        let ca = match &read.0 {
+            Some(Ok(pem)) => Some(pem.as_slice()),
+            Some(Err(e)) => {
+                problems.push(BuildWarning {
+                    setting: CertificateSetting::CaCertificate,
+                    why: format!("{e}; using the system roots until it can be read"),
+                });
+                None
+            }
+            None => None,
+        };
+        let identity = match &read.1 {
+            Some((Ok(c), Ok(k))) => Some((c.as_slice(), k.as_slice())),
+            Some((cert, key)) => {
+                for e in [cert, key].into_iter().filter_map(|r| r.as_ref().err()) {
+                    problems.push(BuildWarning {
+                        setting: CertificateSetting::ClientIdentity,
+                        why: format!("{e}; no client certificate is presented until it can be read"),
+                    });
+                }
+                None
+            }
+            None => None,
+        };
+        let (config, more) = crate::tls::client_config(&self.system_roots, ca, identity);
+        problems.extend(more);
+        let config = config.map(|mut c| {
+            c.alpn_protocols = self.alpn.clone();
+            c
+        });
+        (config, problems)
+    }
+}
+
+/// Whether the CA that was read holds a certificate.
+#[cfg(feature = "__tls")]
+fn has_certificate(read: &Read) -> bool {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+    matches!(&read.0, Some(Ok(pem)) if CertificateDer::pem_slice_iter(pem).any(|c| c.is_ok()))
+}
+
+/// Tells one connection that the material it was made with has been replaced.
+#[cfg(feature = "__tls")]
+pub(crate) struct Retirement(std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>);
+
+#[cfg(feature = "__tls")]
+impl Retirement {
+    fn new(mut generation: tokio::sync::watch::Receiver<u64>) -> Self {
+        Retirement(Box::pin(async move {
+            // Without a sender (the exporter is gone) the connection is never retired.
+            if generation.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }))
+    }
+
+    /// Ready once the connection is to close.
+    pub(crate) fn poll(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        self.0.as_mut().poll(cx)
+    }
+}
+
+/// Header values read from files (a bearer token), read again when the files change.
+/// The values are never printed.
+pub(crate) struct HeaderFiles {
+    files: Vec<(http::HeaderName, PathBuf)>,
+    values: Mutex<Vec<HeaderFromFile>>,
+}
+
+/// One header's name, its value in use (none until the file could be used), and what
+/// was last read of its file.
+type HeaderFromFile = (
+    http::HeaderName,
+    Option<http::HeaderValue>,
+    Result<Vec<u8>, String>,
+);
+
+impl std::fmt::Debug for HeaderFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Names only: the values are credentials.
+        f.debug_list().entries(self.files.iter().map(|(n, _)| n)).finish()
+    }
+}
+
+impl HeaderFiles {
+    /// The header files, each read now; a file that cannot be read or used is a warning,
+    /// and its header is left out until it can be.
+    pub(crate) fn load(files: Vec<(http::HeaderName, PathBuf)>) -> (Arc<Self>, Vec<String>) {
+        let headers = HeaderFiles {
+            values: Mutex::new(Vec::new()),
+            files,
+        };
+        let mut warnings = Vec::new();
+        let values = headers
+            .files
+            .iter()
+            .map(|(name, path)| {
+                let read = Source::File(path.clone()).read();
+                let (value, problem) = header_value(name, path, &read);
+                warnings.extend(problem);
+                (name.clone(), value, read)
+            })
+            .collect();
+        *headers.values.lock().unwrap_or_else(PoisonError::into_inner) = values;
+        (Arc::new(headers), warnings)
+    }
+
+    /// Reads the files again; a changed value is used from the next request on. A file
+    /// that now cannot be read or used is warned about, and its last value kept.
+    pub(crate) fn check(&self) {
+        let mut values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
+        for ((name, path), (_, value, last)) in self.files.iter().zip(values.iter_mut()) {
+            let read = Source::File(path.clone()).read();
+            if read == *last {
+                continue;
+            }
+            let (fresh, problem) = header_value(name, path, &read);
+            *last = read;
+            match (fresh, problem) {
+                (Some(fresh), _) => *value = Some(fresh),
+                (None, Some(problem)) => {
+                    tracing::warn!(
+                        target: "otel_kit_otlp",
+                        "the OTLP header file {problem} (its previous value, if any, stays in use until the file changes again)"
+                    );
+                }
+                (None, None) => {}
+            }
+        }
+    }
+
+    /// Sets the headers that have a value on `headers`.
+    pub(crate) fn apply(&self, headers: &mut http::HeaderMap) {
+        for (name, value, _) in self.values.lock().unwrap_or_else(PoisonError::into_inner).iter() {
+            if let Some(value) = value {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// The value of header `name` from a file's bytes, trimmed of surrounding white space
+/// (a token file usually ends with a newline); marked sensitive, so that hyper and h2
+/// never log it.
+fn header_value(
+    name: &http::HeaderName,
+    path: &std::path::Path,
+    read: &Result<Vec<u8>, String>,
+) -> (Option<http::HeaderValue>, Option<String>) {
+    let unusable =
+        |why: String| format!("for '{name}' cannot be used: {why}; the header is not sent until it can be");
+    let bytes = match read {
+        Ok(bytes) => bytes.trim_ascii(),
+        Err(e) => return (None, Some(unusable(e.clone()))),
+    };
+    match http::HeaderValue::from_bytes(bytes) {
+        Ok(mut value) if !bytes.is_empty() => {
+            value.set_sensitive(true);
+            (Some(value), None)
+        }
+        Ok(_) => (None, Some(unusable(format!("file {} is empty", path.display())))),
+        Err(_) => (
+            None,
+            Some(unusable(format!(
+                "file {} holds a character a header cannot carry",
+                path.display()
+            ))),
+        ),
+    }
+}
+
+/// Reads `check`'s files every `every` on `runtime`, for as long as `owner` lives.
+pub(crate) fn watch<T: Send + Sync + 'static>(
+    owner: &Arc<T>,
+    runtime: &tokio::runtime::Handle,
+    every: Duration,
+    check: fn(&T),
+) {
+    let owner: Weak<T> = Arc::downgrade(owner);
+    runtime.spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The first tick is at once: the files were just read.
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            let Some(owner) = owner.upgrade() else { return };
+            check(&owner);
+        }
+    });
+}
+
+#[cfg(all(test, feature = "__tls"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_names_its_file_when_it_cannot_be_read() {
+        let e = Source::File("/nonexistent/ca.pem".into())
+            .read()
+            .expect_err("missing");
+        assert!(e.starts_with("file /nonexistent/ca.pem cannot be read"), "{e}");
+    }
+}
