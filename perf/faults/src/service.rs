@@ -89,7 +89,9 @@ async fn serve(addr: SocketAddr) -> Result<(), Box<dyn Error>> {
             at_signal.store(ended, Ordering::Release);
         })
         .await?;
-    telemetry.shutdown()?;
+    // The counters are printed even when the flush timed out (a collector that never
+    // answers): they say what was lost.
+    let shutdown = telemetry.shutdown();
     let (ended, exported, dropped, failed) = telemetry.span_queue_stats().map_or((0, 0, 0, 0), |s| {
         (s.ended(), s.exported(), s.dropped(), s.failed())
     });
@@ -97,6 +99,7 @@ async fn serve(addr: SocketAddr) -> Result<(), Box<dyn Error>> {
         "{STATS_MARKER} ended={ended} exported={exported} dropped={dropped} failed={failed} ended_at_signal={}",
         ended_at_signal.load(Ordering::Acquire)
     ))?;
+    shutdown?;
     Ok(())
 }
 
