@@ -133,7 +133,7 @@ fn plaintext_certificates(settings: &Settings, https: bool) -> Vec<BuildWarning>
         return Vec::new();
     }
     let why =
-        "is not used: the endpoint is http://, which sends in plaintext (use an https:// endpoint for TLS)";
+        "is ignored: the endpoint is http://, which sends in plaintext (use an https:// endpoint for TLS)";
     let ca = settings.ca.as_ref().map(|_| CertificateSetting::CaCertificate);
     let identity = settings
         .identity

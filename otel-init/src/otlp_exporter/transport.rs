@@ -329,7 +329,7 @@ impl Transport<'_> {
             ];
             let unused = unused.into_iter().flatten().map(|setting| BuildWarning {
                 setting,
-                why: "is not used: the endpoint is http://, which sends in plaintext (use an https:// endpoint for TLS)".to_owned(),
+                why: "is ignored: the endpoint is http://, which sends in plaintext (use an https:// endpoint for TLS)".to_owned(),
             });
             self.left_out(unused.collect(), warnings);
         }

@@ -184,14 +184,21 @@ async fn a_client_that_never_reads_is_cut_off_at_the_write_timeout() {
         write_timeout,
         ..PrometheusListenerLimits::DEFAULT
     });
-    // An exposition of about 10 MB: more than the kernel buffers of both ends hold.
+    // An exposition well past what the kernel buffers of both ends can hold (this
+    // machine's largest send buffer twice over, and at least 10 MB).
+    let send_buffer_max: usize = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem")
+        .ok()
+        .and_then(|t| t.split_whitespace().nth(2).and_then(|n| n.parse().ok()))
+        .unwrap_or(4 << 20);
+    let wanted = (2 * send_buffer_max + (2 << 20)).max(10 << 20);
     let counter = telemetry
         .meter_provider()
         .meter("shop")
         .u64_counter("shop.orders")
         .build();
     let padding = "p".repeat(200);
-    for i in 0..40_000 {
+    // Each series is about 260 bytes.
+    for i in 0..wanted / 250 {
         counter.add(1, &[KeyValue::new("order", format!("{padding}{i}"))]);
     }
     let socket = tokio::net::TcpSocket::new_v4().expect("socket");
@@ -218,7 +225,10 @@ async fn a_client_that_never_reads_is_cut_off_at_the_write_timeout() {
         .trim()
         .parse()
         .expect("a number");
-    assert!(length > 8_000_000, "the exposition is {length} bytes");
+    assert!(
+        length > wanted,
+        "the exposition is {length} bytes, not past {wanted}"
+    );
     assert!(
         body.len() < length,
         "all {length} bytes arrived: the listener waited for the client that did not read"
