@@ -55,7 +55,11 @@ fn compare() {
             .args(["run", mode, &DEFAULT_COUNT.to_string()])
             .output()
             .expect("child");
-        assert!(out.status.success(), "{mode}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{mode}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         print!("{}", String::from_utf8_lossy(&out.stdout));
     }
 }
