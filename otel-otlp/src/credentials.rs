@@ -400,11 +400,113 @@ pub(crate) fn watch<T: Send + Sync + 'static>(
 mod tests {
     use super::*;
 
+    fn identity(name: &str) -> (String, String) {
+        let key = rcgen::KeyPair::generate().expect("key");
+        let cert = rcgen::CertificateParams::new(vec![name.to_owned()])
+            .expect("params")
+            .self_signed(&key)
+            .expect("cert");
+        (cert.pem(), key.serialize_pem())
+    }
+
+    fn dir(test: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("otel-kit-otlp-credentials-{test}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        dir
+    }
+
     #[test]
     fn a_source_names_its_file_when_it_cannot_be_read() {
         let e = Source::File("/nonexistent/ca.pem".into())
             .read()
             .expect_err("missing");
         assert!(e.starts_with("file /nonexistent/ca.pem cannot be read"), "{e}");
+    }
+
+    /// A certificate written before its key (a rotation half done) is not used: the
+    /// pair in use stays until both files hold a pair that matches.
+    #[test]
+    fn a_half_rotated_pair_keeps_the_previous_one_until_it_matches() {
+        let dir = dir("half-rotated");
+        let (cert, key) = (dir.join("tls.crt"), dir.join("tls.key"));
+        let (old_cert, old_key) = identity("old");
+        let (new_cert, new_key) = identity("new");
+        std::fs::write(&cert, &old_cert).expect("write");
+        std::fs::write(&key, &old_key).expect("write");
+        let (material, problems) = TlsMaterial::load(
+            None,
+            Some((Source::File(cert.clone()), Source::File(key.clone()))),
+            b"h2",
+        )
+        .expect("material");
+        assert!(
+            problems
+                .iter()
+                .all(|p| p.setting != CertificateSetting::ClientIdentity)
+        );
+        let (first, _) = material.current();
+        assert!(first.client_auth_cert_resolver.has_certs());
+
+        std::fs::write(&cert, &new_cert).expect("write");
+        material.check();
+        assert_eq!(*material.generation.borrow(), 0, "a mismatched pair was used");
+        assert!(Arc::ptr_eq(&material.current().0, &first));
+
+        std::fs::write(&key, &new_key).expect("write");
+        material.check();
+        assert_eq!(*material.generation.borrow(), 1);
+        let (second, _) = material.current();
+        assert!(!Arc::ptr_eq(&second, &first));
+        assert!(second.client_auth_cert_resolver.has_certs());
+        assert_eq!(second.alpn_protocols, vec![b"h2".to_vec()]);
+
+        // Unchanged files: nothing is rebuilt.
+        material.check();
+        assert_eq!(*material.generation.borrow(), 1);
+    }
+
+    /// A connection made before new material is in use is told to close; one made
+    /// after is not.
+    #[tokio::test]
+    async fn connections_made_with_replaced_material_are_retired() {
+        let dir = dir("retired");
+        let ca = dir.join("ca.pem");
+        std::fs::write(&ca, identity("one").0).expect("write");
+        let (material, _) = TlsMaterial::load(Some(Source::File(ca.clone())), None, b"h2").expect("material");
+        let (_, mut before) = material.current();
+        let waker = std::task::Waker::noop();
+        let mut cx = std::task::Context::from_waker(waker);
+        assert!(before.poll(&mut cx).is_pending());
+        std::fs::write(&ca, identity("two").0).expect("write");
+        material.check();
+        assert!(before.poll(&mut cx).is_ready());
+        let (_, mut after) = material.current();
+        assert!(after.poll(&mut cx).is_pending());
+    }
+
+    #[test]
+    fn a_header_file_that_becomes_empty_keeps_its_last_value() {
+        let dir = dir("header");
+        let token = dir.join("token");
+        std::fs::write(&token, "Bearer one\n").expect("write");
+        let name = http::HeaderName::from_static("authorization");
+        let (files, warnings) = HeaderFiles::load(vec![(name.clone(), token.clone())]);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let value = |files: &HeaderFiles| {
+            let mut headers = http::HeaderMap::new();
+            files.apply(&mut headers);
+            headers.get(&name).cloned()
+        };
+        let first = value(&files).expect("value");
+        assert_eq!(first, "Bearer one");
+        assert!(first.is_sensitive());
+        std::fs::write(&token, "").expect("write");
+        files.check();
+        assert_eq!(value(&files).expect("value"), "Bearer one");
+        std::fs::write(&token, "Bearer two").expect("write");
+        files.check();
+        assert_eq!(value(&files).expect("value"), "Bearer two");
+        assert_eq!(format!("{files:?}"), "[\"authorization\"]");
     }
 }

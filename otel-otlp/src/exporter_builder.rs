@@ -393,13 +393,14 @@ impl ExporterBuilder<Metrics> {
     }
 }
 
-/// The headers' names only: their values may be credentials, and the PEMs hold a key.
+/// The headers' names only: their values may be credentials, and the PEMs hold a key;
+/// the endpoint without its user info or query.
 impl<S: std::fmt::Debug> std::fmt::Debug for ExporterBuilder<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = &self.settings;
         f.debug_struct("ExporterBuilder")
             .field("protocol", &s.protocol)
-            .field("endpoint", &s.endpoint)
+            .field("endpoint", &s.endpoint.as_deref().map(crate::printable_endpoint))
             .field("headers", &s.headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
             .field(
                 "header_files",

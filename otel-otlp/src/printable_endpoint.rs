@@ -60,4 +60,43 @@ mod tests {
             assert_eq!(printable_endpoint(given), shown, "{given}");
         }
     }
+
+    #[cfg(feature = "http-proto")]
+    #[test]
+    fn a_build_error_shows_the_endpoint_masked() {
+        let error = crate::SpanExporter::builder()
+            .with_endpoint("ftp://alice:s3cret@host:4317/v1/traces?api_key=K")
+            .build()
+            .expect_err("not http");
+        let text = error.to_string();
+        assert!(
+            text.contains("'ftp://alice:***@host:4317/v1/traces?***'"),
+            "{text}"
+        );
+        assert!(!text.contains("s3cret") && !text.contains("api_key"), "{text}");
+    }
+
+    #[cfg(feature = "http-proto")]
+    #[test]
+    fn a_builders_debug_shows_the_endpoint_masked() {
+        let builder = crate::SpanExporter::builder()
+            .with_endpoint("https://alice:s3cret@host:4318/v1/traces?api_key=K")
+            .with_header_file("authorization", "/run/token");
+        let text = format!("{builder:?}");
+        assert!(
+            text.contains("https://alice:***@host:4318/v1/traces?***"),
+            "{text}"
+        );
+        assert!(!text.contains("s3cret") && !text.contains("api_key=K"), "{text}");
+    }
+
+    #[cfg(feature = "http-proto")]
+    #[test]
+    fn a_zero_credentials_check_interval_is_refused() {
+        let error = crate::SpanExporter::builder()
+            .with_credentials_check_interval(std::time::Duration::ZERO)
+            .build()
+            .expect_err("zero");
+        assert!(matches!(error, crate::BuildError::ZeroCredentialsCheckInterval));
+    }
 }

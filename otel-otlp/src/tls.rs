@@ -158,6 +158,20 @@ impl HttpsConnector {
         }
     }
 
+    /// The TCP settings of tonic's `endpoint` (keep-alive, `TCP_NODELAY`), which tonic
+    /// applies only to the connector it makes itself: a gRPC channel over TLS has ours.
+    #[cfg(feature = "grpc")]
+    #[allow(irrefutable_let_patterns)]
+    pub(crate) fn with_tcp_of(mut self, endpoint: &tonic::transport::Endpoint) -> Self {
+        if let Tcp::Direct(tcp) = &mut self.tcp {
+            tcp.set_nodelay(endpoint.get_tcp_nodelay());
+            tcp.set_keepalive(endpoint.get_tcp_keepalive());
+            tcp.set_keepalive_interval(endpoint.get_tcp_keepalive_interval());
+            tcp.set_keepalive_retries(endpoint.get_tcp_keepalive_retries());
+        }
+        self
+    }
+
     /// TLS inside `tunnel`, a `CONNECT` tunnel through a proxy.
     #[cfg(feature = "proxy")]
     pub(crate) fn through(

@@ -316,9 +316,9 @@ fn grpc(
             #[cfg(not(feature = "proxy"))]
             (Some(never), _) => match *never {},
             #[cfg(feature = "__tls")]
-            (None, Some(tls)) => {
-                channel.connect_with_connector_lazy(crate::tls::HttpsConnector::new(Arc::clone(tls)))
-            }
+            (None, Some(tls)) => channel.connect_with_connector_lazy(
+                crate::tls::HttpsConnector::new(Arc::clone(tls)).with_tcp_of(&channel),
+            ),
             #[cfg(not(feature = "__tls"))]
             (None, Some(never)) => match *never {},
             (None, None) => channel.connect_lazy(),

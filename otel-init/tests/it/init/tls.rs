@@ -4,61 +4,22 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use opentelemetry::trace::{Tracer as _, TracerProvider as _};
 use otel_kit_testing::{CollectorTls, TestCollector};
-use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
 
-struct Pki {
-    ca_pem: String,
-    server_chain_pem: String,
-    server_key_pem: String,
-    client_cert_pem: String,
-    client_key_pem: String,
-}
-
-fn ca(name: &str) -> CertifiedIssuer<'static, KeyPair> {
-    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params.distinguished_name.push(rcgen::DnType::CommonName, name);
-    CertifiedIssuer::self_signed(params, KeyPair::generate().expect("key")).expect("ca")
-}
+use crate::support::pki::{self, Pki, ca};
 
 fn pki() -> Pki {
-    let ca = ca("otel-kit test CA");
-    let server_key = KeyPair::generate().expect("key");
-    let server = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
-        .expect("params")
-        .signed_by(&server_key, &ca)
-        .expect("server cert");
-    let client_key = KeyPair::generate().expect("key");
-    let mut client_params = CertificateParams::new(vec!["client".to_owned()]).expect("params");
-    client_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "exporter");
-    let client = client_params.signed_by(&client_key, &ca).expect("client cert");
-    Pki {
-        ca_pem: ca.pem(),
-        server_chain_pem: format!("{}{}", server.pem(), ca.pem()),
-        server_key_pem: server_key.serialize_pem(),
-        client_cert_pem: client.pem(),
-        client_key_pem: client_key.serialize_pem(),
-    }
+    Pki::new("otel-kit test CA")
 }
 
 /// Writes PEM files into a directory of this test's own.
 fn write(files: &[(&str, &str)]) -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "otel-kit-init-tls-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = pki::dir();
     for (name, pem) in files {
-        std::fs::write(dir.join(name), pem).expect("write");
+        pki::replace(&dir, name, pem);
     }
     dir
 }

@@ -232,3 +232,21 @@ fn no_printout_shows_an_endpoints_user_info_or_query() {
         let _ = t.shutdown();
     }
 }
+
+#[test]
+fn a_zero_credentials_check_interval_is_one_warning_and_the_default_applies() {
+    let (config, warnings) =
+        crate::support::read_config(&[("OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL", "0")]);
+    for signal in [Signal::Traces, Signal::Metrics, Signal::Logs] {
+        assert_eq!(
+            config.otlp.signal(signal).credentials_check_interval,
+            Duration::from_secs(10)
+        );
+    }
+    let said: Vec<&String> = warnings
+        .iter()
+        .filter(|w| w.starts_with("OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL="))
+        .collect();
+    assert_eq!(said.len(), 1, "{warnings:?}");
+    assert!(said[0].contains("using the default 10000 ms"), "{}", said[0]);
+}
