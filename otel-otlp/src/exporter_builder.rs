@@ -210,6 +210,20 @@ impl<S> ExporterBuilder<S> {
     }
 
     /// The longest one export may take, retries included (default 10 s; zero is refused).
+    /// It bounds everything the export waits for: the TCP connect, a proxy's `CONNECT`
+    /// reply, the TLS handshake and the answer; each retry gets only the time left. A
+    /// gRPC attempt cut off by it drops its connection, so that a collector that
+    /// vanished without a reset is not asked again on the same one.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use otel_kit_otlp::SpanExporter;
+    ///
+    /// let exporter = SpanExporter::builder().with_timeout(Duration::from_secs(3)).build()?;
+    /// # drop(exporter);
+    /// # Ok::<(), otel_kit_otlp::BuildError>(())
+    /// ```
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.settings.timeout = timeout;
         self

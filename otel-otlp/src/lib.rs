@@ -86,7 +86,11 @@ mod export_stats;
 mod exporter_builder;
 #[cfg(feature = "__http")]
 mod http_client;
-#[cfg(any(feature = "grpc", feature = "__http"))]
+#[cfg(any(
+    feature = "grpc",
+    feature = "__http",
+    all(feature = "proxy", feature = "__tls")
+))]
 mod liveness;
 #[cfg(all(feature = "logs", any(feature = "redaction", feature = "value-length")))]
 mod log_rebuild;

@@ -33,7 +33,10 @@ pub(crate) const HTTP2_PING_INTERVAL: Duration = Duration::from_secs(300);
 pub(crate) const HTTP2_PING_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Turns TCP keep-alive on for the connections `tcp` makes.
-#[cfg(any(feature = "__http", feature = "proxy"))]
+#[cfg(any(
+    feature = "__http",
+    all(feature = "proxy", any(feature = "grpc", feature = "__tls"))
+))]
 pub(crate) fn keep_alive(tcp: &mut hyper_util::client::legacy::connect::HttpConnector) {
     tcp.set_keepalive(Some(TCP_KEEPALIVE_IDLE));
     tcp.set_keepalive_interval(Some(TCP_KEEPALIVE_INTERVAL));

@@ -3,6 +3,8 @@
 //! answers slowly and then fails (retries included), one that worked and then vanished
 //! without a reset; and once the fault is lifted the next export goes through.
 
+mod http2_pings;
+mod relay;
 mod retry_deadline;
 mod silent_peers;
 mod vanished_relay;

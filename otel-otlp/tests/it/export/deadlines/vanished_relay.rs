@@ -4,123 +4,14 @@
 //! connections again, the next export goes through without a restart, though the old
 //! connection stays dead. The exporters' connections carry TCP keep-alive.
 
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use otel_kit_otlp::{Protocol, SpanExporter};
 use otel_kit_testing::TestCollector;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
-use tokio::net::{TcpListener, TcpStream};
 
+use super::relay::Relay;
 use super::{MARGIN, TIMEOUT, timed_export};
-
-/// Whether the relay forwards, and which connections.
-#[derive(Default)]
-struct RelayState {
-    down: AtomicBool,
-    /// Bumped when the relay goes down: connections of an older epoch stay dead.
-    epoch: AtomicU64,
-    /// The clients' addresses, in the order they connected.
-    clients: Mutex<Vec<SocketAddr>>,
-}
-
-impl RelayState {
-    fn live(&self, epoch: u64) -> bool {
-        !self.down.load(Ordering::SeqCst) && self.epoch.load(Ordering::SeqCst) == epoch
-    }
-}
-
-/// A TCP relay to `upstream` that can vanish: it then forwards nothing and closes
-/// nothing, on its connections and on those it accepts while down.
-struct Relay {
-    addr: SocketAddr,
-    state: Arc<RelayState>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Relay {
-    async fn start(upstream: SocketAddr) -> Relay {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("address");
-        let state = Arc::new(RelayState::default());
-        let shared = Arc::clone(&state);
-        let task = tokio::spawn(async move {
-            // Dropped with the accept loop: every connection's task ends with the relay.
-            let mut connections = tokio::task::JoinSet::new();
-            while let Ok((client, peer)) = listener.accept().await {
-                shared.clients.lock().expect("lock").push(peer);
-                let state = Arc::clone(&shared);
-                connections.spawn(async move {
-                    let epoch = state.epoch.load(Ordering::SeqCst);
-                    if !state.live(epoch) {
-                        // Accepted and held, never answered.
-                        let _held = client;
-                        std::future::pending::<()>().await;
-                        return;
-                    }
-                    let server = TcpStream::connect(upstream).await.expect("upstream");
-                    let (client_read, client_write) = client.into_split();
-                    let (server_read, server_write) = server.into_split();
-                    tokio::join!(
-                        pump(client_read, server_write, &state, epoch),
-                        pump(server_read, client_write, &state, epoch)
-                    );
-                });
-            }
-        });
-        Relay { addr, state, task }
-    }
-
-    fn vanish(&self) {
-        self.state.down.store(true, Ordering::SeqCst);
-        self.state.epoch.fetch_add(1, Ordering::SeqCst);
-    }
-
-    fn come_back(&self) {
-        self.state.down.store(false, Ordering::SeqCst);
-    }
-
-    fn clients(&self) -> Vec<SocketAddr> {
-        self.state.clients.lock().expect("lock").clone()
-    }
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-/// Copies `from` to `to` while the connection is live; after that swallows what comes
-/// and holds both ends open for good.
-async fn pump(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, state: &RelayState, epoch: u64) {
-    let mut buffer = vec![0; 16 * 1024];
-    loop {
-        let read = from.read(&mut buffer).await;
-        if !state.live(epoch) {
-            if matches!(read, Ok(0) | Err(_)) {
-                let _held = (from, to);
-                std::future::pending::<()>().await;
-                return;
-            }
-            continue;
-        }
-        match read {
-            Ok(0) | Err(_) => {
-                let _ = to.shutdown().await;
-                return;
-            }
-            Ok(n) => {
-                if to.write_all(&buffer[..n]).await.is_err() {
-                    return;
-                }
-            }
-        }
-    }
-}
 
 /// The kernel's keep-alive timer on the TCP socket from 127.0.0.1:`local` to
 /// 127.0.0.1:`remote`, in seconds left, from `/proc/net/tcp`: `None` when the socket
@@ -143,8 +34,8 @@ fn keep_alive_timer(local: u16, remote: u16) -> Option<f64> {
 
 async fn exporter(protocol: Protocol, relay: &Relay) -> Arc<SpanExporter> {
     let endpoint = match protocol {
-        Protocol::Grpc => format!("http://{}", relay.addr),
-        Protocol::HttpProtobuf => format!("http://{}/v1/traces", relay.addr),
+        Protocol::Grpc => format!("http://{}", relay.addr()),
+        Protocol::HttpProtobuf => format!("http://{}/v1/traces", relay.addr()),
     };
     Arc::new(
         SpanExporter::builder()
@@ -183,7 +74,7 @@ async fn after_a_relay_vanished_and_came_back_export_resumes_without_a_restart()
         if cfg!(target_os = "linux") {
             let deadline = Instant::now() + Duration::from_secs(2);
             let timer = loop {
-                match keep_alive_timer(client.port(), relay.addr.port()) {
+                match keep_alive_timer(client.port(), relay.addr().port()) {
                     Some(left) => break Some(left),
                     None if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(50)).await,
                     None => break None,
