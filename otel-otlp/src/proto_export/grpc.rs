@@ -14,7 +14,7 @@ use tonic::transport::Channel;
 use tonic::{Code, GrpcMethod, Status};
 
 use super::raw_codec::RawCodec;
-use super::response::retry_delay;
+use super::response::{loggable, retry_delay};
 use super::retry::{Failure, Retry};
 use crate::error_chain::chain;
 
@@ -150,10 +150,12 @@ fn failure(status: &Status) -> Failure {
         other => other,
     };
     // The status's message, then its causes (a transport error's TLS or connect error).
+    // The message is the collector's (or a proxy's) text: cut and escaped, so that a
+    // hostile peer can neither flood the log nor forge lines in it.
     let mut message = format!(
         "OTLP/gRPC export failed with code {:?}: {}",
         status.code(),
-        status.message()
+        loggable(status.message())
     );
     if let Some(source) = std::error::Error::source(status) {
         message.push_str(": ");
@@ -165,6 +167,14 @@ fn failure(status: &Status) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hostile_status_message_is_cut_and_escaped() {
+        let hostile = format!("{}\nWARN forged line\u{1b}[31m", "x".repeat(400 * 1024));
+        let message = failure(&Status::internal(hostile)).message;
+        assert!(message.len() < 4096, "{} bytes logged", message.len());
+        assert!(!message.chars().any(char::is_control), "{message:?}");
+    }
 
     #[test]
     fn transient_codes_are_retried_and_the_rest_are_not() {

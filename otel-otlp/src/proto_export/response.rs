@@ -48,7 +48,7 @@ pub(super) fn check_partial_success(body: &[u8], items: &str, gate: &ReportGate)
 /// with control characters (newlines, ANSI escapes, ...), line separators and bidi
 /// controls escaped as `\n`, `\u{1b}`..., so that a collector cannot write lines of its
 /// own into the log, restyle a terminal or flood it.
-fn loggable(message: &str) -> String {
+pub(super) fn loggable(message: &str) -> String {
     let mut end = message.len().min(MAX_LOGGED_MESSAGE);
     while !message.is_char_boundary(end) {
         end -= 1;
