@@ -3,7 +3,7 @@
 //! thread's events.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use opentelemetry::trace::{Tracer as _, TracerProvider as _};
@@ -13,6 +13,7 @@ use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor};
 use tracing_subscriber::layer::SubscriberExt as _;
 
 use crate::support::own_process::ran_in_own_process;
+use crate::support::warnings::Warnings;
 
 #[derive(Debug, Default, Clone)]
 struct Failing(Arc<AtomicUsize>);
@@ -21,26 +22,6 @@ impl SpanExporter for Failing {
     async fn export(&self, _batch: Vec<SpanData>) -> OTelSdkResult {
         self.0.fetch_add(1, Ordering::Relaxed);
         Err(OTelSdkError::InternalFailure("collector unavailable".into()))
-    }
-}
-
-/// Collects the messages of `otel_kit_otlp` warnings.
-#[derive(Clone, Default)]
-struct Warnings(Arc<Mutex<Vec<String>>>);
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Warnings {
-    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        if event.metadata().target() == "otel_kit_otlp" && *event.metadata().level() == tracing::Level::WARN {
-            struct Message(String);
-            impl tracing::field::Visit for Message {
-                fn record_debug(&mut self, _: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-                    self.0 = format!("{value:?}");
-                }
-            }
-            let mut m = Message(String::new());
-            event.record(&mut m);
-            self.0.lock().expect("test lock").push(m.0);
-        }
     }
 }
 

@@ -6,7 +6,6 @@
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 
 use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTracePartialSuccess, ExportTraceServiceResponse,
@@ -17,26 +16,7 @@ use prost::Message as _;
 use tracing_subscriber::layer::SubscriberExt as _;
 
 use crate::support::own_process::ran_in_own_process;
-
-/// The messages of `otel_kit_otlp` warnings.
-#[derive(Clone, Default)]
-struct Warnings(Arc<Mutex<Vec<String>>>);
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Warnings {
-    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        if event.metadata().target() == "otel_kit_otlp" && *event.metadata().level() == tracing::Level::WARN {
-            struct Message(String);
-            impl tracing::field::Visit for Message {
-                fn record_debug(&mut self, _: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-                    self.0 = format!("{value:?}");
-                }
-            }
-            let mut m = Message(String::new());
-            event.record(&mut m);
-            self.0.lock().expect("test lock").push(m.0);
-        }
-    }
-}
+use crate::support::warnings::Warnings;
 
 /// An OTLP/HTTP collector that answers every export with `response` (protobuf, 200);
 /// its URL for traces.
