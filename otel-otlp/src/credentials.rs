@@ -146,8 +146,17 @@ impl TlsMaterial {
     /// The configuration for a new connection, and what tells that connection when it
     /// is to close (new material is in use).
     pub(crate) fn current(&self) -> (Arc<rustls::ClientConfig>, Retirement) {
-        let config = Arc::clone(&self.state.lock().unwrap_or_else(PoisonError::into_inner).config);
-        (config, Retirement::new(self.generation.subscribe()))
+        // Both under the lock `check` bumps the generation under: a connection made with
+        // the old configuration always sees the bump that replaced it.
+        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let generation = self.generation.subscribe();
+        (Arc::clone(&state.config), Retirement::new(generation))
+    }
+
+    /// How many times new material has been put in use; a gRPC sender replaces its
+    /// channel when this moves.
+    pub(crate) fn generation(&self) -> u64 {
+        *self.generation.borrow()
     }
 
     /// Reads the files; when they changed, uses them if they can be used in full, else
@@ -163,8 +172,8 @@ impl TlsMaterial {
         match config {
             Ok(config) if problems.is_empty() => {
                 state.config = Arc::new(config);
-                drop(state);
                 self.generation.send_modify(|g| *g += 1);
+                drop(state);
                 tracing::info!(
                     target: "otel_kit_otlp",
                     "the OTLP exporter's TLS files changed; new connections use them, and the older ones are closed"

@@ -153,6 +153,10 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub(crate) struct HttpsConnector {
     tcp: Tcp,
     material: Arc<TlsMaterial>,
+    /// Whether a connection closes once new material is in use (OTLP/HTTP). gRPC's do
+    /// not: its sender replaces the whole channel instead, so that the calls open on
+    /// the old connection finish there (h2 would fail them as `Unknown`).
+    retire: bool,
 }
 
 /// What the TLS runs over: a TCP connection to the collector, or a `CONNECT` tunnel to
@@ -175,7 +179,15 @@ impl HttpsConnector {
         HttpsConnector {
             tcp: Tcp::Direct(tcp),
             material,
+            retire: true,
         }
+    }
+
+    /// Connections that stay open when new material is in use (gRPC: see `retire`).
+    #[cfg(feature = "grpc")]
+    pub(crate) fn without_retirement(mut self) -> Self {
+        self.retire = false;
+        self
     }
 
     /// The TCP settings of tonic's `endpoint` (keep-alive, `TCP_NODELAY`), which tonic
@@ -201,6 +213,7 @@ impl HttpsConnector {
         HttpsConnector {
             tcp: Tcp::Tunnel(tunnel),
             material,
+            retire: true,
         }
     }
 }
@@ -239,6 +252,7 @@ impl tower_service::Service<http::Uri> for HttpsConnector {
                 }
             };
         let (config, retirement) = self.material.current();
+        let retirement = self.retire.then_some(retirement);
         let tls = tokio_rustls::TlsConnector::from(config);
         Box::pin(async move {
             let server_name = server_name?;
@@ -273,13 +287,17 @@ fn server_name(uri: &http::Uri) -> Result<ServerName<'static>, BoxError> {
 /// transport error, which the exporter retries).
 pub(crate) struct TlsStream {
     io: TokioIo<tokio_rustls::client::TlsStream<TokioIo<TokioIo<tokio::net::TcpStream>>>>,
-    retirement: Retirement,
+    /// `None`: the connection is never retired (gRPC's).
+    retirement: Option<Retirement>,
     retired: bool,
 }
 
 impl TlsStream {
     fn is_retired(&mut self, cx: &mut Context<'_>) -> bool {
-        if !self.retired && self.retirement.poll(cx).is_ready() {
+        if !self.retired
+            && let Some(retirement) = &mut self.retirement
+            && retirement.poll(cx).is_ready()
+        {
             self.retired = true;
         }
         self.retired
