@@ -45,7 +45,7 @@ impl Source {
                 let mut out = Vec::new();
                 std::fs::File::open(path)
                     .and_then(|f| f.take(MAX_FILE).read_to_end(&mut out))
-                    .map_err(|e| format!("file {} cannot be read ({e})", path.display()))?;
+                    .map_err(|e| format!("file {path:?} cannot be read ({e})"))?;
                 Ok(out)
             }
         }
@@ -373,12 +373,13 @@ fn header_value(
             value.set_sensitive(true);
             (Some(value), None)
         }
-        Ok(_) => (None, Some(unusable(format!("file {} is empty", path.display())))),
+        // Paths are printed escaped (`{:?}`): a control character in one must not reach
+        // a log line raw.
+        Ok(_) => (None, Some(unusable(format!("file {path:?} is empty")))),
         Err(_) => (
             None,
             Some(unusable(format!(
-                "file {} holds a character a header cannot carry",
-                path.display()
+                "file {path:?} holds a character a header cannot carry"
             ))),
         ),
     }
@@ -430,7 +431,10 @@ mod tests {
         let e = Source::File("/nonexistent/ca.pem".into())
             .read()
             .expect_err("missing");
-        assert!(e.starts_with("file /nonexistent/ca.pem cannot be read"), "{e}");
+        assert!(
+            e.starts_with("file \"/nonexistent/ca.pem\" cannot be read"),
+            "{e}"
+        );
     }
 
     /// A certificate written before its key (a rotation half done) is not used: the
