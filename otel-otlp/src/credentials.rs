@@ -45,7 +45,7 @@ impl Source {
                 let mut out = Vec::new();
                 std::fs::File::open(path)
                     .and_then(|f| f.take(MAX_FILE).read_to_end(&mut out))
-                    .map_err(|e| format!("file {} cannot be read ({e})", path.display()))?;
+                    .map_err(|e| format!("file {path:?} cannot be read ({e})"))?;
                 Ok(out)
             }
         }
@@ -146,8 +146,17 @@ impl TlsMaterial {
     /// The configuration for a new connection, and what tells that connection when it
     /// is to close (new material is in use).
     pub(crate) fn current(&self) -> (Arc<rustls::ClientConfig>, Retirement) {
-        let config = Arc::clone(&self.state.lock().unwrap_or_else(PoisonError::into_inner).config);
-        (config, Retirement::new(self.generation.subscribe()))
+        // Both under the lock `check` bumps the generation under: a connection made with
+        // the old configuration always sees the bump that replaced it.
+        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let generation = self.generation.subscribe();
+        (Arc::clone(&state.config), Retirement::new(generation))
+    }
+
+    /// How many times new material has been put in use; a gRPC sender replaces its
+    /// channel when this moves.
+    pub(crate) fn generation(&self) -> u64 {
+        *self.generation.borrow()
     }
 
     /// Reads the files; when they changed, uses them if they can be used in full, else
@@ -163,8 +172,8 @@ impl TlsMaterial {
         match config {
             Ok(config) if problems.is_empty() => {
                 state.config = Arc::new(config);
-                drop(state);
                 self.generation.send_modify(|g| *g += 1);
+                drop(state);
                 tracing::info!(
                     target: "otel_kit_otlp",
                     "the OTLP exporter's TLS files changed; new connections use them, and the older ones are closed"
@@ -364,12 +373,13 @@ fn header_value(
             value.set_sensitive(true);
             (Some(value), None)
         }
-        Ok(_) => (None, Some(unusable(format!("file {} is empty", path.display())))),
+        // Paths are printed escaped (`{:?}`): a control character in one must not reach
+        // a log line raw.
+        Ok(_) => (None, Some(unusable(format!("file {path:?} is empty")))),
         Err(_) => (
             None,
             Some(unusable(format!(
-                "file {} holds a character a header cannot carry",
-                path.display()
+                "file {path:?} holds a character a header cannot carry"
             ))),
         ),
     }
@@ -421,7 +431,10 @@ mod tests {
         let e = Source::File("/nonexistent/ca.pem".into())
             .read()
             .expect_err("missing");
-        assert!(e.starts_with("file /nonexistent/ca.pem cannot be read"), "{e}");
+        assert!(
+            e.starts_with("file \"/nonexistent/ca.pem\" cannot be read"),
+            "{e}"
+        );
     }
 
     /// A certificate written before its key (a rotation half done) is not used: the

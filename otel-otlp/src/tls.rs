@@ -63,7 +63,10 @@ pub(crate) fn client_config(
             Err(e) => {
                 problems.push(BuildWarning {
                     setting: CertificateSetting::CaCertificate,
-                    why: format!("is not a PEM certificate ({e}); using the system roots"),
+                    why: format!(
+                        "is not a PEM certificate ({}); using the system roots",
+                        pem_problem(&e)
+                    ),
                 });
                 Vec::new()
             }
@@ -77,8 +80,10 @@ pub(crate) fn client_config(
             (Ok(chain), Ok(key)) if !chain.is_empty() => Some((chain, key)),
             (chain, key) => {
                 let why = match (chain, key) {
-                    (Err(e), _) => format!("is not a PEM certificate chain ({e})"),
-                    (Ok(_), Err(e)) => format!("has a key that is not a PEM private key ({e})"),
+                    (Err(e), _) => format!("is not a PEM certificate chain ({})", pem_problem(&e)),
+                    (Ok(_), Err(e)) => {
+                        format!("has a key that is not a PEM private key ({})", pem_problem(&e))
+                    }
                     (Ok(_), Ok(_)) => "holds no PEM certificate".to_owned(),
                 };
                 problems.push(BuildWarning {
@@ -109,6 +114,21 @@ pub(crate) fn client_config(
     (config, problems)
 }
 
+/// What is wrong with a PEM file, in fixed words: the parser's own errors carry the
+/// file's lines (a key's base64 among them), which must never reach a warning.
+fn pem_problem(e: &rustls::pki_types::pem::Error) -> &'static str {
+    use rustls::pki_types::pem::Error;
+    match e {
+        Error::MissingSectionEnd { .. } => "a PEM section has no END line",
+        Error::IllegalSectionStart { .. } => "a PEM BEGIN line is malformed",
+        Error::Base64Decode(_) => "a PEM section is not valid base64",
+        Error::Io(_) => "it cannot be read",
+        Error::NoItemsFound => "no PEM item was found",
+        Error::SectionTooLarge => "a PEM section is over 10 MB",
+        _ => "it cannot be parsed",
+    }
+}
+
 fn build(
     roots: rustls::RootCertStore,
     identity: Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>,
@@ -133,6 +153,10 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub(crate) struct HttpsConnector {
     tcp: Tcp,
     material: Arc<TlsMaterial>,
+    /// Whether a connection closes once new material is in use (OTLP/HTTP). gRPC's do
+    /// not: its sender replaces the whole channel instead, so that the calls open on
+    /// the old connection finish there (h2 would fail them as `Unknown`).
+    retire: bool,
 }
 
 /// What the TLS runs over: a TCP connection to the collector, or a `CONNECT` tunnel to
@@ -155,7 +179,15 @@ impl HttpsConnector {
         HttpsConnector {
             tcp: Tcp::Direct(tcp),
             material,
+            retire: true,
         }
+    }
+
+    /// Connections that stay open when new material is in use (gRPC: see `retire`).
+    #[cfg(feature = "grpc")]
+    pub(crate) fn without_retirement(mut self) -> Self {
+        self.retire = false;
+        self
     }
 
     /// The TCP settings of tonic's `endpoint` (keep-alive, `TCP_NODELAY`), which tonic
@@ -181,6 +213,7 @@ impl HttpsConnector {
         HttpsConnector {
             tcp: Tcp::Tunnel(tunnel),
             material,
+            retire: true,
         }
     }
 }
@@ -219,6 +252,7 @@ impl tower_service::Service<http::Uri> for HttpsConnector {
                 }
             };
         let (config, retirement) = self.material.current();
+        let retirement = self.retire.then_some(retirement);
         let tls = tokio_rustls::TlsConnector::from(config);
         Box::pin(async move {
             let server_name = server_name?;
@@ -253,13 +287,17 @@ fn server_name(uri: &http::Uri) -> Result<ServerName<'static>, BoxError> {
 /// transport error, which the exporter retries).
 pub(crate) struct TlsStream {
     io: TokioIo<tokio_rustls::client::TlsStream<TokioIo<TokioIo<tokio::net::TcpStream>>>>,
-    retirement: Retirement,
+    /// `None`: the connection is never retired (gRPC's).
+    retirement: Option<Retirement>,
     retired: bool,
 }
 
 impl TlsStream {
     fn is_retired(&mut self, cx: &mut Context<'_>) -> bool {
-        if !self.retired && self.retirement.poll(cx).is_ready() {
+        if !self.retired
+            && let Some(retirement) = &mut self.retirement
+            && retirement.poll(cx).is_ready()
+        {
             self.retired = true;
         }
         self.retired
@@ -352,6 +390,52 @@ mod tests {
             "{}",
             problems[0].why
         );
+    }
+
+    /// A key written on one line (its newlines turned into spaces) or cut short makes
+    /// the PEM parser return the file's lines in its error: none of the key may reach
+    /// the warning, as text or as the decimal bytes of a `Vec<u8>`'s `Debug`.
+    #[test]
+    fn a_key_that_cannot_be_parsed_is_not_printed_in_the_warning() {
+        let key = rcgen::KeyPair::generate().expect("key");
+        let cert = rcgen::CertificateParams::new(vec!["client".to_owned()])
+            .expect("params")
+            .self_signed(&key)
+            .expect("cert");
+        let key_pem = key.serialize_pem();
+        let base64: String = key_pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let one_line = key_pem.replace('\n', " ");
+        let truncated = &key_pem[..key_pem.len() - 40];
+        let broken_ca = one_line.replace("PRIVATE KEY", "CERTIFICATE");
+        for (what, cert_pem, key_pem, ca) in [
+            ("one-line key", cert.pem(), one_line.clone(), None),
+            ("truncated key", cert.pem(), truncated.to_owned(), None),
+            (
+                "one-line certificate",
+                one_line.replace("PRIVATE KEY", "CERTIFICATE"),
+                key_pem.clone(),
+                None,
+            ),
+            (
+                "one-line CA",
+                cert.pem(),
+                key_pem.clone(),
+                Some(broken_ca.as_bytes()),
+            ),
+        ] {
+            let (_, problems) = client_config(&[], ca, Some((cert_pem.as_bytes(), key_pem.as_bytes())));
+            assert!(!problems.is_empty(), "{what}: no warning");
+            for problem in &problems {
+                let why = &problem.why;
+                let bytes = base64.as_bytes();
+                for window in bytes.windows(16) {
+                    let text = std::str::from_utf8(window).expect("ascii");
+                    let decimal = window.iter().map(u8::to_string).collect::<Vec<_>>().join(", ");
+                    assert!(!why.contains(text), "{what}: the key's text is in: {why}");
+                    assert!(!why.contains(&decimal), "{what}: the key's bytes are in: {why}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -303,13 +303,16 @@ fn grpc(
     let intercept: Option<std::convert::Infallible> = None;
     // tonic spawns the channel's connection tasks on the current runtime. A timed-out
     // attempt makes the channel again.
+    #[cfg(feature = "__tls")]
+    let material = tls.clone();
     let runtime = runtime.clone();
     let connect = move || {
         runtime.enter(|| match (&intercept, &tls) {
             #[cfg(feature = "proxy")]
             #[cfg(feature = "__tls")]
             (Some(intercept), Some(tls)) => channel.connect_with_connector_lazy(
-                crate::tls::HttpsConnector::through(Arc::clone(tls), crate::proxy::tunnel(intercept)),
+                crate::tls::HttpsConnector::through(Arc::clone(tls), crate::proxy::tunnel(intercept))
+                    .without_retirement(),
             ),
             #[cfg(feature = "proxy")]
             (Some(intercept), _) => channel.connect_with_connector_lazy(crate::proxy::tunnel(intercept)),
@@ -317,7 +320,9 @@ fn grpc(
             (Some(never), _) => match *never {},
             #[cfg(feature = "__tls")]
             (None, Some(tls)) => channel.connect_with_connector_lazy(
-                crate::tls::HttpsConnector::new(Arc::clone(tls)).with_tcp_of(&channel),
+                crate::tls::HttpsConnector::new(Arc::clone(tls))
+                    .with_tcp_of(&channel)
+                    .without_retirement(),
             ),
             #[cfg(not(feature = "__tls"))]
             (None, Some(never)) => match *never {},
@@ -337,6 +342,11 @@ fn grpc(
     #[cfg(not(feature = "gzip"))]
     let compression = gzip.then_some(()).and(None);
     let sender = GrpcSender::new(Box::new(connect), signal.grpc, metadata, compression);
+    #[cfg(feature = "__tls")]
+    let sender = match material {
+        Some(material) => sender.with_tls_material(material),
+        None => sender,
+    };
     Ok(Via::Grpc(match header_files {
         Some(files) => sender.with_header_files(files),
         None => sender,

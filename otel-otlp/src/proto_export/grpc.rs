@@ -40,6 +40,13 @@ pub(crate) struct GrpcSender {
     metadata: MetadataMap,
     /// Metadata whose values are read from files (a bearer token), read again when they change.
     header_files: Option<std::sync::Arc<crate::credentials::HeaderFiles>>,
+    /// The TLS material the channel's connections are made with, and its generation
+    /// when the channel was made: new material gets a new channel (see `attempt`).
+    #[cfg(feature = "__tls")]
+    tls: Option<(
+        std::sync::Arc<crate::credentials::TlsMaterial>,
+        std::sync::atomic::AtomicU64,
+    )>,
 }
 
 impl GrpcSender {
@@ -58,7 +65,21 @@ impl GrpcSender {
             service,
             metadata,
             header_files: None,
+            #[cfg(feature = "__tls")]
+            tls: None,
         }
+    }
+
+    /// Makes a new channel when `material` changes (the channel's connector must not
+    /// retire its connections itself).
+    #[cfg(feature = "__tls")]
+    pub(crate) fn with_tls_material(
+        mut self,
+        material: std::sync::Arc<crate::credentials::TlsMaterial>,
+    ) -> Self {
+        let generation = material.generation().into();
+        self.tls = Some((material, generation));
+        self
     }
 
     /// Sends these headers, read from their files, with every call.
@@ -72,6 +93,15 @@ impl GrpcSender {
 
     /// One `Export` call; the response's bytes, or why it failed and whether to retry.
     pub(super) async fn attempt(&self, body: Bytes) -> Result<Bytes, Failure> {
+        // New TLS material: a new channel, which connects with it. The calls open on the
+        // old channel finish on its connection, which closes after them.
+        #[cfg(feature = "__tls")]
+        if let Some((material, built_with)) = &self.tls {
+            let now = material.generation();
+            if built_with.swap(now, std::sync::atomic::Ordering::Relaxed) != now {
+                self.reconnect();
+            }
+        }
         let mut grpc = self.grpc.lock().unwrap_or_else(PoisonError::into_inner).clone();
         grpc.ready()
             .await

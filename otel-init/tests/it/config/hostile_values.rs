@@ -406,3 +406,74 @@ fn hostile_values_leave_the_process_idle() {
     std::fs::remove_dir_all(&dir).ok();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The certificate, key and header-file variables against an `https://` endpoint, so
+/// that their files are opened: the hostile values, a missing path with control
+/// characters, and an existing file under such a path (not PEM, or a token with a
+/// control character). Each warning is one line, with the path escaped.
+#[tokio::test(flavor = "multi_thread")]
+async fn credential_files_against_an_https_endpoint_warn_with_escaped_paths() {
+    let collector = TestCollector::start().await.expect("collector");
+    let endpoint = format!("https://{}", collector.addr());
+    let failures = tokio::task::spawn_blocking(move || {
+        let dir = std::env::temp_dir().join(format!("otel-kit-hostile-paths-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let hostile_name = "\u{1b}[31mred\u{7}\r\nforged: line\t\u{7f}";
+        let missing = dir.join(format!("missing-{hostile_name}.pem"));
+        let existing = dir.join(format!("existing-{hostile_name}.pem"));
+        std::fs::write(&existing, "Bearer x\u{7}y\nnot PEM\n").expect("write");
+        let base = [
+            ("OTEL_SERVICE_NAME", "hostile"),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
+        ];
+        let baseline = init(&base).expect("init with the base environment");
+        let baseline_values = (baseline.effective_config().clone(), baseline.resource().clone());
+        drop(baseline);
+        let variables: Vec<String> = known_variables()
+            .into_iter()
+            .filter(|v| {
+                v.ends_with("_CERTIFICATE") || v.ends_with("_CLIENT_KEY") || v.ends_with("_HEADERS_FILE")
+            })
+            .collect();
+        assert!(variables.len() >= 13, "{variables:?}");
+        let mut cases = Vec::new();
+        for variable in &variables {
+            let mut values = hostile_values();
+            for (name, path) in [("a missing path", &missing), ("an existing path", &existing)] {
+                let path = path.to_str().expect("utf-8").to_owned();
+                let value = if variable.ends_with("_HEADERS_FILE") {
+                    format!("authorization={path}")
+                } else {
+                    path
+                };
+                values.push((name, value));
+            }
+            cases.extend(values.into_iter().map(|(name, value)| (variable, name, value)));
+        }
+        // Each `init()` waits more than it computes (its shutdown): a few at once.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let failures = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    while let Some((variable, name, value)) =
+                        cases.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        let found = check_case(&base, &baseline_values, variable, name, value);
+                        failures.lock().expect("failures").extend(found);
+                    }
+                });
+            }
+        });
+        std::fs::remove_dir_all(&dir).ok();
+        failures.into_inner().expect("failures")
+    })
+    .await
+    .expect("the cases ran");
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -209,3 +209,70 @@ async fn grpc_sends_a_renewed_bearer_token_from_its_file() {
 async fn http_sends_a_renewed_bearer_token_from_its_file() {
     renew_bearer_token("http/protobuf").await;
 }
+
+/// New TLS material put in use while an export is waiting for its answer: the call
+/// finishes on the connection it started on (gRPC's was cut, and h2 failed it as
+/// `Unknown`, which is not retried), the batch is counted as exported, nothing is
+/// lost, and nothing is sent twice.
+async fn rotate_during_a_call(protocol: &str) {
+    let (old, new) = (Pki::new("old CA"), Pki::new("new CA"));
+    let collector = TestCollector::builder()
+        .tls(CollectorTls::new(
+            old.server_chain_pem.clone(),
+            old.server_key_pem.clone(),
+        ))
+        .start()
+        .await
+        .expect("collector");
+    let dir = pki::dir();
+    pki::replace(&dir, "ca.pem", &old.ca_pem);
+    let mut env = env(&collector, protocol, &dir);
+    env.remove("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE");
+    env.remove("OTEL_EXPORTER_OTLP_CLIENT_KEY");
+    let t = telemetry(env);
+    assert!(t.warnings().is_empty(), "{:?}", t.warnings());
+    export(&t, &collector, "before", 1).await;
+
+    // The collector answers 1.5 s late; the CA changes while the call waits.
+    collector.set_response_delay(Duration::from_millis(1500));
+    t.tracer_provider().tracer("app").in_span("in flight", |_| {});
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    pki::replace(&dir, "ca.pem", &format!("{}{}", old.ca_pem, new.ca_pem));
+    collector
+        .wait_for_spans(2, Duration::from_secs(10))
+        .await
+        .span("in flight");
+    collector.set_response_delay(Duration::ZERO);
+    export(&t, &collector, "after", 3).await;
+
+    let stats = t.export_stats(Signal::Traces).expect("stats");
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while stats.exported_items() < 3 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        (stats.exported_items(), stats.failed_items()),
+        (3, 0),
+        "{protocol}: the call in flight is not lost"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        collector.spans().len(),
+        3,
+        "{protocol}: the call in flight was sent again"
+    );
+    tokio::task::spawn_blocking(move || t.shutdown())
+        .await
+        .expect("join")
+        .expect("shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_finishes_a_call_in_flight_across_a_rotation() {
+    rotate_during_a_call("grpc").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_finishes_a_request_in_flight_across_a_rotation() {
+    rotate_during_a_call("http/protobuf").await;
+}
