@@ -256,9 +256,14 @@ impl TlsInputs {
         let identity = match &read.1 {
             Some((Ok(c), Ok(k))) => Some((c.as_slice(), k.as_slice())),
             Some((cert, key)) => {
-                for e in [cert, key].into_iter().filter_map(|r| r.as_ref().err()) {
+                let settings = [CertificateSetting::ClientIdentity, CertificateSetting::ClientKey];
+                for (setting, e) in settings
+                    .into_iter()
+                    .zip([cert, key])
+                    .filter_map(|(s, r)| Some((s, r.as_ref().err()?)))
+                {
                     problems.push(BuildWarning {
-                        setting: CertificateSetting::ClientIdentity,
+                        setting,
                         why: format!("{e}; no client certificate is presented until it can be read"),
                     });
                 }
