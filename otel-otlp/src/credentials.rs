@@ -27,6 +27,43 @@ pub(crate) const DEFAULT_CHECK_INTERVAL: Duration = Duration::from_secs(10);
 /// PEM files are small; a huge file is a mistake, not a certificate or a token.
 const MAX_FILE: u64 = 1024 * 1024;
 
+/// A credential file's bytes, or why not. Only a regular file is read, opened without
+/// blocking: a FIFO with no writer, `/dev/stdin` or a device would otherwise hold the
+/// thread that reads it (`init()`'s, or a check's) for as long as nobody writes.
+/// Larger than [`MAX_FILE`] is refused, not cut short.
+fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| format!("cannot be read ({e})"))?;
+    let meta = file.metadata().map_err(|e| format!("cannot be read ({e})"))?;
+    if !meta.is_file() {
+        return Err("is not a regular file (a FIFO, socket or device is not read)".to_owned());
+    }
+    if meta.len() > MAX_FILE {
+        return Err(format!(
+            "is {} bytes, over the limit of {MAX_FILE} for a credential file",
+            meta.len()
+        ));
+    }
+    let mut out = Vec::new();
+    file.take(MAX_FILE + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("cannot be read ({e})"))?;
+    // Grown since the `fstat`.
+    if out.len() as u64 > MAX_FILE {
+        return Err(format!(
+            "is over the limit of {MAX_FILE} bytes for a credential file"
+        ));
+    }
+    Ok(out)
+}
+
 /// Where one credential comes from: bytes given once, or a file read again when it
 /// changes.
 #[derive(Clone, PartialEq, Eq)]
@@ -40,14 +77,7 @@ impl Source {
     fn read(&self) -> Result<Vec<u8>, String> {
         match self {
             Source::Given(bytes) => Ok(bytes.clone()),
-            Source::File(path) => {
-                use std::io::Read as _;
-                let mut out = Vec::new();
-                std::fs::File::open(path)
-                    .and_then(|f| f.take(MAX_FILE).read_to_end(&mut out))
-                    .map_err(|e| format!("file {path:?} cannot be read ({e})"))?;
-                Ok(out)
-            }
+            Source::File(path) => read_file(path).map_err(|why| format!("file {path:?} {why}")),
         }
     }
 
@@ -226,9 +256,14 @@ impl TlsInputs {
         let identity = match &read.1 {
             Some((Ok(c), Ok(k))) => Some((c.as_slice(), k.as_slice())),
             Some((cert, key)) => {
-                for e in [cert, key].into_iter().filter_map(|r| r.as_ref().err()) {
+                let settings = [CertificateSetting::ClientIdentity, CertificateSetting::ClientKey];
+                for (setting, e) in settings
+                    .into_iter()
+                    .zip([cert, key])
+                    .filter_map(|(s, r)| Some((s, r.as_ref().err()?)))
+                {
                     problems.push(BuildWarning {
-                        setting: CertificateSetting::ClientIdentity,
+                        setting,
                         why: format!("{e}; no client certificate is presented until it can be read"),
                     });
                 }
@@ -323,9 +358,15 @@ impl HeaderFiles {
     /// Reads the files again; a changed value is used from the next request on. A file
     /// that now cannot be read or used is warned about, and its last value kept.
     pub(crate) fn check(&self) {
+        // Read before the lock, which every request takes (`apply`): a slow file must
+        // not hold the requests.
+        let reads: Vec<_> = self
+            .files
+            .iter()
+            .map(|(_, path)| Source::File(path.clone()).read())
+            .collect();
         let mut values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
-        for ((name, path), (_, value, last)) in self.files.iter().zip(values.iter_mut()) {
-            let read = Source::File(path.clone()).read();
+        for (((name, path), (_, value, last)), read) in self.files.iter().zip(values.iter_mut()).zip(reads) {
             if read == *last {
                 continue;
             }
@@ -398,10 +439,24 @@ pub(crate) fn watch<T: Send + Sync + 'static>(
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         // The first tick is at once: the files were just read.
         ticks.tick().await;
+        // The check reads files, which may block (a hung network mount): it runs on a
+        // blocking thread, never on the export runtime's, and is not awaited. While one
+        // still runs, the next ticks are skipped, so a hung file holds one thread.
+        let mut running: Option<tokio::task::JoinHandle<()>> = None;
         loop {
             ticks.tick().await;
-            let Some(owner) = owner.upgrade() else { return };
-            check(&owner);
+            if owner.strong_count() == 0 {
+                return;
+            }
+            if running.as_ref().is_some_and(|r| !r.is_finished()) {
+                continue;
+            }
+            let owner = Weak::clone(&owner);
+            running = Some(tokio::task::spawn_blocking(move || {
+                if let Some(owner) = owner.upgrade() {
+                    check(&owner);
+                }
+            }));
         }
     });
 }

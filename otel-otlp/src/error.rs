@@ -87,6 +87,8 @@ pub enum CertificateSetting {
     CaCertificate,
     /// The client's certificate and key, [`with_client_identity`](crate::ExporterBuilder::with_client_identity).
     ClientIdentity,
+    /// The client's key alone, when it is the key that cannot be read or parsed.
+    ClientKey,
     /// A header read from a file, [`with_header_file`](crate::ExporterBuilder::with_header_file).
     HeaderFile,
 }
@@ -96,6 +98,7 @@ impl std::fmt::Display for CertificateSetting {
         f.write_str(match self {
             CertificateSetting::CaCertificate => "CA certificate",
             CertificateSetting::ClientIdentity => "client certificate",
+            CertificateSetting::ClientKey => "client key",
             CertificateSetting::HeaderFile => "header file",
         })
     }

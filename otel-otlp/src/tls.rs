@@ -79,15 +79,22 @@ pub(crate) fn client_config(
         match (chain, key) {
             (Ok(chain), Ok(key)) if !chain.is_empty() => Some((chain, key)),
             (chain, key) => {
-                let why = match (chain, key) {
-                    (Err(e), _) => format!("is not a PEM certificate chain ({})", pem_problem(&e)),
-                    (Ok(_), Err(e)) => {
-                        format!("has a key that is not a PEM private key ({})", pem_problem(&e))
-                    }
-                    (Ok(_), Ok(_)) => "holds no PEM certificate".to_owned(),
+                let (setting, why) = match (chain, key) {
+                    (Err(e), _) => (
+                        CertificateSetting::ClientIdentity,
+                        format!("is not a PEM certificate chain ({})", pem_problem(&e)),
+                    ),
+                    (Ok(_), Err(e)) => (
+                        CertificateSetting::ClientKey,
+                        format!("is not a PEM private key ({})", pem_problem(&e)),
+                    ),
+                    (Ok(_), Ok(_)) => (
+                        CertificateSetting::ClientIdentity,
+                        "holds no PEM certificate".to_owned(),
+                    ),
                 };
                 problems.push(BuildWarning {
-                    setting: CertificateSetting::ClientIdentity,
+                    setting,
                     why: format!("{why}; no client certificate is presented"),
                 });
                 None
@@ -103,9 +110,18 @@ pub(crate) fn client_config(
         // A key rustls cannot use, or one that does not match the certificate, is
         // refused here: the client goes on without an identity, as for an unreadable one.
         Some(identity) => build(roots.clone(), Some(identity)).or_else(|e| {
+            // A pair that does not match is the certificate's and the key's problem; any
+            // other refusal is the key's (rustls parses it here: RSA, ECDSA or EdDSA).
+            let (setting, why) = match e {
+                rustls::Error::InconsistentKeys(_) => (
+                    CertificateSetting::ClientIdentity,
+                    format!("cannot be used with its key ({e})"),
+                ),
+                _ => (CertificateSetting::ClientKey, format!("cannot be used ({e})")),
+            };
             problems.push(BuildWarning {
-                setting: CertificateSetting::ClientIdentity,
-                why: format!("cannot be used with its key ({e}); no client certificate is presented"),
+                setting,
+                why: format!("{why}; no client certificate is presented"),
             });
             build(roots, None)
         }),

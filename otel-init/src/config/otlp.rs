@@ -301,6 +301,7 @@ impl OtlpConfig {
 pub(crate) struct TlsVars {
     pub(crate) certificate: Option<String>,
     pub(crate) client_certificate: Option<String>,
+    pub(crate) client_key: Option<String>,
 }
 
 /// How often, by default, credential files are read again.
@@ -414,6 +415,7 @@ impl OtlpSignalConfig {
         let tls_vars = TlsVars {
             certificate: pick(env, "CERTIFICATE"),
             client_certificate: client_certificate.as_ref().and(pick(env, "CLIENT_CERTIFICATE")),
+            client_key: client_key.as_ref().and(pick(env, "CLIENT_KEY")),
         };
         let header_files = {
             let [specific, generic] = [

@@ -124,12 +124,14 @@ impl Transport<'_> {
                     vars.client_certificate.clone(),
                     self.config.client_certificate.as_deref(),
                 ),
+                CertificateSetting::ClientKey => (vars.client_key.clone(), self.config.client_key.as_deref()),
                 _ => (None, None),
             };
             let (variable, value) = match (variable, w.setting) {
                 (Some(variable), _) => (variable, value.map(|p| p.display().to_string())),
                 (None, CertificateSetting::CaCertificate) => (self.signal_var("CERTIFICATE"), None),
                 (None, CertificateSetting::ClientIdentity) => (self.signal_var("CLIENT_CERTIFICATE"), None),
+                (None, CertificateSetting::ClientKey) => (self.signal_var("CLIENT_KEY"), None),
                 (None, _) => (self.header_files_var(), None),
             };
             let warning = crate::env::ConfigWarning::new(variable, value.unwrap_or_default(), w.why);

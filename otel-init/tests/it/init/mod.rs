@@ -11,4 +11,5 @@ mod tls_bad_material;
 mod tls_error_message;
 mod tls_no_system_roots;
 mod tls_rotation;
+mod tls_special_files;
 mod value_length;

@@ -119,8 +119,10 @@ async fn unparsable_client_key(protocol: &str) {
     );
     env.insert("OTEL_EXPORTER_OTLP_CLIENT_KEY", pki::path(&dir, "client.key"));
     let t = telemetry(env);
-    let said = warnings_naming(&t, "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE");
+    // The key is what cannot be parsed: its own variable is named.
+    let said = warnings_naming(&t, "OTEL_EXPORTER_OTLP_CLIENT_KEY");
     assert_eq!(said.len(), 1, "{protocol}: {:?}", t.warnings());
+    assert!(warnings_naming(&t, "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE").is_empty());
     assert!(
         said[0].contains("no client certificate is presented"),
         "{protocol}: {}",
