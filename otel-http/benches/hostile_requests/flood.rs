@@ -40,7 +40,7 @@ impl Shape {
         let huge = HUGE_MIN + (i * 7_919) % HUGE_SPREAD;
         let (path, query, huge) = match self {
             Shape::Ordinary => (8, 8, 16),
-            Shape::Hostile if i % 2 == 0 => (LONG_TARGET, SHORT_TARGET, huge),
+            Shape::Hostile if i.is_multiple_of(2) => (LONG_TARGET, SHORT_TARGET, huge),
             Shape::Hostile => (SHORT_TARGET, LONG_TARGET, huge),
         };
         (
