@@ -138,7 +138,7 @@ impl TlsMaterial {
             system_roots: native.certs,
         };
         let read = inputs.read();
-        let (config, mut problems) = inputs.build(&read);
+        let (config, mut problems) = inputs.build(&read, Moment::Start);
         let config = config.map_err(|e| format!("TLS could not be set up ({e})"))?;
         // Without any root every handshake fails: said once, here, not at each export.
         if inputs.system_roots.is_empty() && !has_certificate(&read) {
@@ -197,7 +197,7 @@ impl TlsMaterial {
         if read == state.read {
             return;
         }
-        let (config, problems) = self.inputs.build(&read);
+        let (config, problems) = self.inputs.build(&read, Moment::Check);
         state.read = read;
         match config {
             Ok(config) if problems.is_empty() => {
@@ -239,15 +239,28 @@ impl TlsInputs {
     }
 
     /// The configuration from what was read, and what of it could not be used: a file
-    /// that could not be read is left out, as is a PEM that cannot be parsed.
-    fn build(&self, read: &Read) -> (Result<rustls::ClientConfig, rustls::Error>, Vec<BuildWarning>) {
+    /// that could not be read is left out, as is a PEM that cannot be parsed. At start,
+    /// a warning says what is used instead; at a later check the caller says it (the
+    /// previous material stays in use).
+    fn build(
+        &self,
+        read: &Read,
+        moment: Moment,
+    ) -> (Result<rustls::ClientConfig, rustls::Error>, Vec<BuildWarning>) {
+        let (without_ca, without_identity) = match moment {
+            Moment::Start => (
+                "; using the system roots until it can be read",
+                "; no client certificate is presented until it can be read",
+            ),
+            Moment::Check => ("", ""),
+        };
         let mut problems = Vec::new();
         let ca = match &read.0 {
             Some(Ok(pem)) => Some(pem.as_slice()),
             Some(Err(e)) => {
                 problems.push(BuildWarning {
                     setting: CertificateSetting::CaCertificate,
-                    why: format!("{e}; using the system roots until it can be read"),
+                    why: format!("{e}{without_ca}"),
                 });
                 None
             }
@@ -264,7 +277,7 @@ impl TlsInputs {
                 {
                     problems.push(BuildWarning {
                         setting,
-                        why: format!("{e}; no client certificate is presented until it can be read"),
+                        why: format!("{e}{without_identity}"),
                     });
                 }
                 None
@@ -279,6 +292,15 @@ impl TlsInputs {
         });
         (config, problems)
     }
+}
+
+/// When TLS material is built: at start, when what cannot be used is left out, or at a
+/// later check, when the previous material stays in use instead.
+#[cfg(feature = "__tls")]
+#[derive(Clone, Copy)]
+enum Moment {
+    Start,
+    Check,
 }
 
 /// Whether the CA that was read holds a certificate.
@@ -532,6 +554,42 @@ mod tests {
         // Unchanged files: nothing is rebuilt.
         material.check();
         assert_eq!(*material.generation.borrow(), 1);
+    }
+
+    /// At start, a CA that cannot be read is left out (the system roots are used); at
+    /// a later check the previous material stays in use, and the problem says only
+    /// what is wrong, so that the warning does not claim both.
+    #[test]
+    fn a_problem_says_what_is_used_instead_only_at_start() {
+        let inputs = TlsInputs {
+            ca: Some(Source::File("/nonexistent/ca.pem".into())),
+            identity: Some((
+                Source::File("/nonexistent/tls.crt".into()),
+                Source::File("/nonexistent/tls.key".into()),
+            )),
+            alpn: Vec::new(),
+            system_roots: Vec::new(),
+        };
+        let read = inputs.read();
+        let whys =
+            |moment| -> Vec<String> { inputs.build(&read, moment).1.into_iter().map(|p| p.why).collect() };
+        let at_start = whys(Moment::Start);
+        assert!(
+            at_start
+                .iter()
+                .any(|w| w.ends_with("using the system roots until it can be read"))
+        );
+        assert!(
+            at_start
+                .iter()
+                .any(|w| w.ends_with("no client certificate is presented until it can be read"))
+        );
+        let at_check = whys(Moment::Check);
+        assert_eq!(at_check.len(), at_start.len());
+        assert!(
+            at_check.iter().all(|w| !w.contains("until it can be read")),
+            "{at_check:?}"
+        );
     }
 
     /// A connection made before new material is in use is told to close; one made

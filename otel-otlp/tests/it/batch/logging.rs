@@ -2,8 +2,8 @@
 //! Runs in its own process: it installs a global `tracing` subscriber to see the worker
 //! thread's events.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use opentelemetry::trace::{Tracer as _, TracerProvider as _};
