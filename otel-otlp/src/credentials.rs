@@ -24,6 +24,11 @@ use crate::error::{BuildWarning, CertificateSetting};
 /// How often, by default, the credential files are read again.
 pub(crate) const DEFAULT_CHECK_INTERVAL: Duration = Duration::from_secs(10);
 
+/// The shortest interval at which the credential files are read again: each check reads
+/// every file (up to 1 MiB each) on a blocking thread, so a shorter one would only
+/// spend CPU; rotations take minutes.
+pub const MIN_CREDENTIALS_CHECK_INTERVAL: Duration = Duration::from_millis(100);
+
 /// PEM files are small; a huge file is a mistake, not a certificate or a token.
 const MAX_FILE: u64 = 1024 * 1024;
 

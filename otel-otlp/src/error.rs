@@ -40,11 +40,12 @@ pub enum BuildError {
         "invalid OTLP export timeout: it is zero; give a positive duration (the specification's default is 10 s)"
     )]
     ZeroTimeout,
-    /// The interval at which credential files are read again is zero.
+    /// The interval at which credential files are read again is shorter than
+    /// [`MIN_CREDENTIALS_CHECK_INTERVAL`](crate::MIN_CREDENTIALS_CHECK_INTERVAL) (zero included).
     #[error(
-        "invalid interval for reading the credential files again: it is zero; give a positive duration (default 10 s)"
+        "invalid interval for reading the credential files again: {0:?} is shorter than 100 ms; give at least 100 ms (default 10 s)"
     )]
-    ZeroCredentialsCheckInterval,
+    CredentialsCheckIntervalTooShort(std::time::Duration),
     /// What the settings ask for needs a cargo feature this build lacks.
     #[error("{what} needs otel-kit-otlp's `{feature}` cargo feature, which this build lacks")]
     NotBuiltIn {

@@ -331,7 +331,8 @@ impl<S> ExporterBuilder<S> {
 
     /// How often the files of [`with_ca_certificate_file`](Self::with_ca_certificate_file),
     /// [`with_client_identity_files`](Self::with_client_identity_files) and
-    /// [`with_header_file`](Self::with_header_file) are read again (default 10 s; zero is
+    /// [`with_header_file`](Self::with_header_file) are read again (default 10 s; less than
+    /// [`MIN_CREDENTIALS_CHECK_INTERVAL`](crate::MIN_CREDENTIALS_CHECK_INTERVAL), 100 ms, is
     /// refused). A change is in use at most this long after it is written: new
     /// connections use the new TLS material and the older connections are closed; a new
     /// header value goes with the next request.

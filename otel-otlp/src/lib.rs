@@ -115,6 +115,8 @@ mod transport;
 #[cfg_attr(docsrs, doc(cfg(feature = "value-length")))]
 pub mod value_length;
 
+#[cfg(any(feature = "__proto", feature = "__http"))]
+pub use credentials::MIN_CREDENTIALS_CHECK_INTERVAL;
 pub use error::{BuildError, BuildWarning, CertificateSetting};
 pub use export_runtime::ExportRuntime;
 pub use export_stats::ExportStats;

@@ -92,11 +92,20 @@ mod tests {
 
     #[cfg(feature = "http-proto")]
     #[test]
-    fn a_zero_credentials_check_interval_is_refused() {
-        let error = crate::SpanExporter::builder()
-            .with_credentials_check_interval(std::time::Duration::ZERO)
+    fn a_credentials_check_interval_under_100_ms_is_refused() {
+        for short in [std::time::Duration::ZERO, std::time::Duration::from_millis(99)] {
+            let error = crate::SpanExporter::builder()
+                .with_credentials_check_interval(short)
+                .build()
+                .expect_err("too short");
+            assert!(matches!(
+                error,
+                crate::BuildError::CredentialsCheckIntervalTooShort(d) if d == short
+            ));
+        }
+        crate::SpanExporter::builder()
+            .with_credentials_check_interval(crate::MIN_CREDENTIALS_CHECK_INTERVAL)
             .build()
-            .expect_err("zero");
-        assert!(matches!(error, crate::BuildError::ZeroCredentialsCheckInterval));
+            .expect("100 ms is enough");
     }
 }

@@ -33,8 +33,10 @@ pub(crate) fn sender(
     if settings.timeout.is_zero() {
         return Err(BuildError::ZeroTimeout);
     }
-    if settings.credentials_check.is_zero() {
-        return Err(BuildError::ZeroCredentialsCheckInterval);
+    if settings.credentials_check < crate::credentials::MIN_CREDENTIALS_CHECK_INTERVAL {
+        return Err(BuildError::CredentialsCheckIntervalTooShort(
+            settings.credentials_check,
+        ));
     }
     let endpoint = match &settings.endpoint {
         Some(endpoint) => endpoint.clone(),

@@ -306,6 +306,9 @@ pub(crate) struct TlsVars {
 
 /// How often, by default, credential files are read again.
 const DEFAULT_CREDENTIALS_CHECK: Duration = Duration::from_secs(10);
+/// The shortest check interval used: otel-kit-otlp refuses less
+/// (`otel_kit_otlp::MIN_CREDENTIALS_CHECK_INTERVAL`, which a test holds this to).
+pub(crate) const MIN_CREDENTIALS_CHECK: Duration = Duration::from_millis(100);
 
 impl OtlpSignalConfig {
     /// Whether the endpoint's scheme is `https` (in any case, as `http::Uri` reads it):
@@ -445,6 +448,19 @@ impl OtlpSignalConfig {
                     ),
                 );
                 DEFAULT_CREDENTIALS_CHECK
+            }
+            short if short < MIN_CREDENTIALS_CHECK => {
+                let shown = env.get(check_var).unwrap_or_default();
+                env.warn(
+                    check_var,
+                    &shown,
+                    format!(
+                        "is shorter than {} ms, which would read the files again and again for nothing; using {} ms",
+                        MIN_CREDENTIALS_CHECK.as_millis(),
+                        MIN_CREDENTIALS_CHECK.as_millis()
+                    ),
+                );
+                MIN_CREDENTIALS_CHECK
             }
             every => every,
         };

@@ -252,3 +252,21 @@ fn a_zero_credentials_check_interval_is_one_warning_and_the_default_applies() {
     assert_eq!(said.len(), 1, "{warnings:?}");
     assert!(said[0].contains("using the default 10000 ms"), "{}", said[0]);
 }
+
+#[test]
+fn a_credentials_check_interval_under_100_ms_is_one_warning_and_100_ms_applies() {
+    let (config, warnings) =
+        crate::support::read_config(&[("OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL", "1")]);
+    for signal in [Signal::Traces, Signal::Metrics, Signal::Logs] {
+        assert_eq!(
+            config.otlp.signal(signal).credentials_check_interval,
+            otel_kit_otlp::MIN_CREDENTIALS_CHECK_INTERVAL
+        );
+    }
+    let said: Vec<&String> = warnings
+        .iter()
+        .filter(|w| w.starts_with("OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL="))
+        .collect();
+    assert_eq!(said.len(), 1, "{warnings:?}");
+    assert!(said[0].contains("using 100 ms"), "{}", said[0]);
+}
