@@ -32,11 +32,17 @@ pub const MIN_CREDENTIALS_CHECK_INTERVAL: Duration = Duration::from_millis(100);
 /// PEM files are small; a huge file is a mistake, not a certificate or a token.
 const MAX_FILE: u64 = 1024 * 1024;
 
-/// A credential file's bytes, or why not. Only a regular file is read, opened without
-/// blocking: a FIFO with no writer, `/dev/stdin` or a device would otherwise hold the
-/// thread that reads it (`init()`'s, or a check's) for as long as nobody writes.
-/// Larger than [`MAX_FILE`] is refused, not cut short.
-fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+/// A credential file's bytes (a PEM certificate or key, a token), or why not, as the
+/// exporters read them. Only a regular file is read, opened without blocking: a FIFO
+/// with no writer, `/dev/stdin` or a device would otherwise hold the thread that reads
+/// it for as long as nobody writes. A file over 1 MiB is refused, not cut short. For an
+/// exporter of one's own that takes PEM bytes.
+///
+/// ```
+/// let why = otel_kit_otlp::read_credential_file("/nonexistent/ca.pem".as_ref()).unwrap_err();
+/// assert!(why.starts_with("cannot be read"));
+/// ```
+pub fn read_credential_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -82,7 +88,7 @@ impl Source {
     fn read(&self) -> Result<Vec<u8>, String> {
         match self {
             Source::Given(bytes) => Ok(bytes.clone()),
-            Source::File(path) => read_file(path).map_err(|why| format!("file {path:?} {why}")),
+            Source::File(path) => read_credential_file(path).map_err(|why| format!("file {path:?} {why}")),
         }
     }
 

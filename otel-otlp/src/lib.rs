@@ -116,7 +116,7 @@ mod transport;
 pub mod value_length;
 
 #[cfg(any(feature = "__proto", feature = "__http"))]
-pub use credentials::MIN_CREDENTIALS_CHECK_INTERVAL;
+pub use credentials::{MIN_CREDENTIALS_CHECK_INTERVAL, read_credential_file};
 pub use error::{BuildError, BuildWarning, CertificateSetting};
 pub use export_runtime::ExportRuntime;
 pub use export_stats::ExportStats;

@@ -153,13 +153,16 @@ impl Transport<'_> {
     /// starts and the export fails visibly instead.
     #[cfg(feature = "http-json")]
     fn read_tls(&self, warnings: &mut Warnings) -> (Option<Pem>, Option<(Pem, Pem)>) {
-        let mut read = |path: &std::path::Path, suffix: &str| match read_capped(path) {
+        // The exporters' own reader: a regular file only, opened without blocking (a FIFO
+        // would hold `init()`), at most 1 MiB.
+        let mut read = |path: &std::path::Path, suffix: &str| match otel_kit_otlp::read_credential_file(path)
+        {
             Ok(bytes) => Some(bytes),
             Err(e) => {
                 warnings.push(
                     self.signal_var(suffix),
                     path.display().to_string(),
-                    format!("cannot be read ({e}); it is ignored"),
+                    format!("{e}; it is ignored"),
                 );
                 None
             }
@@ -381,17 +384,6 @@ impl Transport<'_> {
 /// The bytes of a PEM file.
 #[cfg(feature = "http-json")]
 type Pem = Vec<u8>;
-
-/// PEM files are small; a huge file is a mistake, not a certificate.
-#[cfg(feature = "http-json")]
-fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read as _;
-    let mut out = Vec::new();
-    std::fs::File::open(path)?
-        .take(1024 * 1024)
-        .read_to_end(&mut out)?;
-    Ok(out)
-}
 
 impl Transport<'_> {
     /// The protocol is not in this build. The configuration replaces such a protocol

@@ -164,3 +164,29 @@ async fn grpc_a_ca_that_is_a_fifo_holds_neither_init_nor_exports() {
 async fn http_a_ca_that_is_a_fifo_holds_neither_init_nor_exports() {
     ca_is_a_fifo("http/protobuf").await;
 }
+
+/// The upstream HTTP/JSON exporter takes its PEM bytes once, at start, through the same
+/// reader: a FIFO is one warning, and `init()` returns at once.
+#[cfg(feature = "http-json")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_json_a_ca_that_is_a_fifo_does_not_hold_init() {
+    let dir = pki::dir();
+    let ca = fifo(&dir, "ca-json.pem");
+    let env = HashMap::from([
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "https://127.0.0.1:9".to_owned()),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json".to_owned()),
+        ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca.display().to_string()),
+        ("OTEL_SERVICE_NAME", "fifo-test".to_owned()),
+        ("OTEL_METRICS_EXPORTER", "none".to_owned()),
+        ("OTEL_LOGS_EXPORTER", "none".to_owned()),
+    ]);
+    let t = init_within_3s(env, &ca).unwrap_or_else(|| panic!("http/json: init() hangs on a FIFO"));
+    let said: Vec<&String> = t
+        .warnings()
+        .iter()
+        .filter(|w| w.contains("OTEL_EXPORTER_OTLP_CERTIFICATE"))
+        .collect();
+    assert_eq!(said.len(), 1, "{:?}", t.warnings());
+    assert!(said[0].contains("not a regular file"), "{}", said[0]);
+    shutdown(t).await;
+}
