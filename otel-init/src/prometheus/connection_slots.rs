@@ -1,10 +1,14 @@
-//! The listener's connection cap: at most `max` connections are open at once, and a new
-//! one takes the place of the oldest that is not being answered (a client that connected
-//! and said nothing, sent half a request, or sits idle between scrapes), so a flood of
-//! silent connections can neither hold the service's file descriptors nor lock a real
-//! scrape out.
+//! The listener's connection cap, fair between client addresses: at most `max`
+//! connections are open at once. A new one takes the place of a connection that is not
+//! being answered (one that connected and said nothing, sent half a request, or sits idle
+//! between scrapes), taken from the address that holds the most places, oldest first: a
+//! flood from one address evicts its own connections, never a scraper's from another.
+//! At most half the cap is being answered at once, except that an address with no answer
+//! in progress is always answered: clients that send requests and never read the
+//! answers can neither hold every place nor lock out a scraper at another address.
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -25,21 +29,27 @@ struct Table {
 }
 
 /// One open connection's place.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Slot {
+    peer: IpAddr,
     /// A request head was read and its answer is not yet written: not to be evicted.
     answering: AtomicBool,
     evicted: Notify,
 }
 
 impl Slot {
-    pub(super) fn set_answering(&self, answering: bool) {
-        self.answering.store(answering, Ordering::Relaxed);
+    /// Its answer is all in the socket (or it got none): it may be evicted again.
+    pub(super) fn answered(&self) {
+        self.answering.store(false, Ordering::Relaxed);
     }
 
     /// Resolves when a newer connection took this one's place.
     pub(super) async fn evicted(&self) {
         self.evicted.notified().await;
+    }
+
+    fn is_answering(&self) -> bool {
+        self.answering.load(Ordering::Relaxed)
     }
 }
 
@@ -54,6 +64,26 @@ pub(super) struct SlotGuard {
 impl SlotGuard {
     pub(super) fn slot(&self) -> &Arc<Slot> {
         &self.slot
+    }
+
+    /// Whether this connection's request may be answered now (then it is marked as being
+    /// answered until [`Slot::answered`]): yes while fewer than half the cap are being
+    /// answered, and always when its address has no answer in progress; no means a cheap
+    /// refusal, without a collection.
+    pub(super) fn may_answer(&self) -> bool {
+        let table = self.slots.lock();
+        let (mut answering, mut peer_answering) = (0, 0);
+        for slot in table.open.values().filter(|s| s.is_answering()) {
+            answering += 1;
+            if slot.peer == self.slot.peer {
+                peer_answering += 1;
+            }
+        }
+        let allowed = answering < self.slots.max_answering() || peer_answering == 0;
+        if allowed {
+            self.slot.answering.store(true, Ordering::Relaxed);
+        }
+        allowed
     }
 }
 
@@ -71,36 +101,71 @@ impl ConnectionSlots {
         })
     }
 
+    /// Half the cap, at least one.
+    fn max_answering(&self) -> usize {
+        (self.max / 2).max(1)
+    }
+
     fn lock(&self) -> MutexGuard<'_, Table> {
-        // Each change is one insert or one remove: a poisoned table is consistent.
+        // Each change is one insert, one remove or one flag: a poisoned table is consistent.
         self.table.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// A place for a new connection, evicting the oldest one not being answered when
-    /// all are taken; `None` when every open connection is being answered (the new one
-    /// is closed: the write timeout frees a place soon).
-    pub(super) fn admit(self: &Arc<Self>) -> Option<SlotGuard> {
+    /// A place for a new connection from `peer`. When all are taken, it evicts the oldest
+    /// connection not being answered of the address holding the most places; `None` when
+    /// every open connection is being answered (the new one is closed: the write timeout
+    /// frees a place soon).
+    pub(super) fn admit(self: &Arc<Self>, peer: IpAddr) -> Option<SlotGuard> {
         let mut table = self.lock();
         if table.open.len() >= self.max {
-            let oldest_waiting = table
-                .open
-                .iter()
-                .find(|(_, slot)| !slot.answering.load(Ordering::Relaxed))
-                .map(|(id, _)| *id)?;
-            if let Some(evicted) = table.open.remove(&oldest_waiting) {
+            let victim = Self::victim(&table)?;
+            if let Some(evicted) = table.open.remove(&victim) {
                 // Stored as a permit if its task is not waiting yet.
                 evicted.evicted.notify_one();
             }
         }
         let id = table.next_id;
         table.next_id += 1;
-        let slot = Arc::new(Slot::default());
+        let slot = Arc::new(Slot {
+            peer,
+            answering: AtomicBool::new(false),
+            evicted: Notify::new(),
+        });
         table.open.insert(id, Arc::clone(&slot));
         Some(SlotGuard {
             slots: Arc::clone(self),
             id,
             slot,
         })
+    }
+
+    /// The oldest connection not being answered, of the address with the most places
+    /// (the cap is small: counting is cheaper than keeping counts).
+    fn victim(table: &Table) -> Option<u64> {
+        let places = |peer: IpAddr| table.open.values().filter(|s| s.peer == peer).count();
+        let mut best: Option<(usize, u64)> = None;
+        let mut counted: Vec<(IpAddr, usize)> = Vec::new();
+        for (id, slot) in table.open.iter().filter(|(_, s)| !s.is_answering()) {
+            let held = match counted.iter().find(|(p, _)| *p == slot.peer) {
+                Some((_, held)) => *held,
+                None => {
+                    let held = places(slot.peer);
+                    counted.push((slot.peer, held));
+                    held
+                }
+            };
+            // Ids ascend: a later one replaces the best only with strictly more places.
+            if best.is_none_or(|(most, _)| held > most) {
+                best = Some((held, *id));
+            }
+        }
+        best.map(|(_, id)| id)
+    }
+
+    /// Whether `guard`'s connection still holds its place.
+    #[cfg(test)]
+    fn holds(&self, guard: &SlotGuard) -> bool {
+        self.lock().open.contains_key(&guard.id)
     }
 
     /// How many connections hold a place.
@@ -112,22 +177,71 @@ impl ConnectionSlots {
 
 #[cfg(test)]
 mod tests {
+    use std::net::{IpAddr, Ipv4Addr};
+
     use super::ConnectionSlots;
+
+    const A: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1));
+    const B: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
+    const C: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 3));
 
     #[tokio::test]
     async fn a_new_connection_evicts_the_oldest_not_being_answered() {
         let slots = ConnectionSlots::new(2);
-        let first = slots.admit().expect("room");
-        let second = slots.admit().expect("room");
-        first.slot().set_answering(true);
-        let third = slots.admit().expect("the second makes room");
+        let first = slots.admit(A).expect("room");
+        let second = slots.admit(A).expect("room");
+        assert!(first.may_answer());
+        let third = slots.admit(B).expect("the second makes room");
         assert_eq!(slots.open(), 2);
         // The second was told; the first, being answered, was not.
         second.slot().evicted().await;
-        third.slot().set_answering(true);
-        assert!(slots.admit().is_none(), "every open connection is being answered");
+        assert!(
+            third.may_answer(),
+            "half the cap is being answered, but B has no answer in progress"
+        );
+        assert!(
+            slots.admit(A).is_none(),
+            "every open connection is being answered"
+        );
         drop(first);
         assert_eq!(slots.open(), 1, "a dropped guard frees its place");
-        assert!(slots.admit().is_some());
+        assert!(slots.admit(A).is_some());
+    }
+
+    #[tokio::test]
+    async fn the_address_holding_the_most_places_loses_one() {
+        let slots = ConnectionSlots::new(4);
+        let scraper = slots.admit(B).expect("room");
+        let flood: Vec<_> = (0..3).map(|_| slots.admit(A).expect("room")).collect();
+        // The scraper is the oldest, but its address holds one place of four.
+        let _newer = slots.admit(A).expect("room");
+        flood[0].slot().evicted().await;
+        for _ in 0..20 {
+            let _churn = slots.admit(A).expect("room");
+        }
+        assert!(
+            slots.holds(&scraper),
+            "the scraper kept its place through the churn"
+        );
+    }
+
+    #[test]
+    fn at_most_half_the_cap_is_answered_unless_the_address_has_none_in_progress() {
+        let slots = ConnectionSlots::new(8);
+        let flood: Vec<_> = (0..6).map(|_| slots.admit(A).expect("room")).collect();
+        let answered = flood.iter().filter(|g| g.may_answer()).count();
+        assert_eq!(answered, 4, "half the cap");
+        let other = slots.admit(B).expect("room");
+        assert!(other.may_answer(), "an address with no answer in progress");
+        let third = slots.admit(C).expect("room");
+        assert!(third.may_answer());
+        flood[0].slot().answered();
+        assert!(
+            !flood[4].may_answer(),
+            "five are being answered, three of them for A"
+        );
+        drop(other);
+        drop(third);
+        assert!(flood[4].may_answer(), "three are being answered");
     }
 }

@@ -49,6 +49,16 @@ impl PrometheusHandler {
 
     /// The response to `request`, built without waiting: the collection is in memory.
     pub fn respond<B>(&self, request: &Request<B>) -> Response<Full<Bytes>> {
+        self.respond_with(request, |reader, format| Bytes::from(reader.render(format)))
+    }
+
+    /// [`respond`](Self::respond), with the body of a `GET` from `body` (the listener's
+    /// shared rendering).
+    pub(super) fn respond_with<B>(
+        &self,
+        request: &Request<B>,
+        body: impl FnOnce(&PrometheusReader, ExpositionFormat) -> Bytes,
+    ) -> Response<Full<Bytes>> {
         let method = request.method();
         if method != Method::GET && method != Method::HEAD {
             let mut response = Response::new(Full::new(Bytes::new()));
@@ -66,7 +76,7 @@ impl PrometheusHandler {
         let body = if method == Method::HEAD {
             Bytes::new()
         } else {
-            Bytes::from(self.reader.render(format))
+            body(&self.reader, format)
         };
         let mut response = Response::new(Full::new(body));
         response.headers_mut().insert(

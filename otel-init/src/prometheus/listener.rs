@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use bytes::Bytes;
-use http::{Response, StatusCode};
+use http::{HeaderValue, Response, StatusCode, header};
 use http_body_util::Full;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -20,6 +20,7 @@ use tokio::sync::oneshot;
 
 use super::PrometheusHandler;
 use super::connection_slots::ConnectionSlots;
+use super::shared_rendering::SharedRendering;
 use super::timed_stream::TimedStream;
 use crate::config::PrometheusListenerLimits;
 
@@ -106,9 +107,10 @@ async fn serve(listener: StdListener, limits: PrometheusListenerLimits, handler:
         }
     };
     let slots = ConnectionSlots::new(limits.max_connections);
+    let shared = Arc::new(SharedRendering::default());
     loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
             // A full descriptor table and the like: the next accept may succeed.
             Err(_) => {
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -116,19 +118,24 @@ async fn serve(listener: StdListener, limits: PrometheusListenerLimits, handler:
             }
         };
         // Every open connection is being answered: this one is closed at once.
-        let Some(place) = slots.admit() else {
+        let Some(place) = slots.admit(peer.ip()) else {
             continue;
         };
+        let place = Arc::new(place);
         let handler = handler.clone();
+        let shared = Arc::clone(&shared);
         tokio::spawn(async move {
             let slot = Arc::clone(place.slot());
-            let answering = Arc::clone(&slot);
+            let answering = Arc::clone(&place);
             let service = service_fn(move |request: http::Request<hyper::body::Incoming>| {
-                answering.set_answering(true);
-                let response = if request.uri().path() == PATH {
-                    handler.respond(&request)
-                } else {
+                let response = if request.uri().path() != PATH {
                     not_found()
+                } else if answering.may_answer() {
+                    handler.respond_with(&request, |reader, format| {
+                        shared.get(format, || reader.render(format))
+                    })
+                } else {
+                    busy()
                 };
                 std::future::ready(Ok::<_, std::convert::Infallible>(response))
             });
@@ -155,9 +162,21 @@ async fn serve(listener: StdListener, limits: PrometheusListenerLimits, handler:
                 }
             })
             .await;
-            drop(place);
         });
     }
+}
+
+/// The answer when half the cap is being answered and the client's address has an
+/// answer in progress: nothing is collected, and the connection closes after it.
+fn busy() -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from_static(
+        b"busy: too many answers in progress; retry\n",
+    )));
+    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    let headers = response.headers_mut();
+    headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// The answer on any path but [`PATH`]: nothing is collected for it.

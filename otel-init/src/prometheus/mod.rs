@@ -40,6 +40,7 @@ mod labels;
 mod listener;
 mod names;
 mod reader;
+mod shared_rendering;
 mod timed_stream;
 mod values;
 

@@ -147,7 +147,7 @@ impl AsyncWrite for TimedStream {
         let this = self.get_mut();
         let flushed = Pin::new(&mut this.stream).poll_flush(cx);
         if matches!(flushed, Poll::Ready(Ok(()))) && this.writing_since.take().is_some() {
-            this.slot.set_answering(false);
+            this.slot.answered();
             this.idle_since = Some(Instant::now());
         }
         flushed
