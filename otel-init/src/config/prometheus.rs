@@ -37,7 +37,7 @@ pub struct PrometheusConfig {
 ///
 /// | limit | default | what happens at the limit |
 /// | --- | --- | --- |
-/// | `max_connections` | 32 | a new connection closes the oldest one that is not being answered (a silent one, or one idle between scrapes); when every one is being answered, the new one is closed |
+/// | `max_connections` | 32 | a new connection closes the oldest connection not being answered (a silent one, or one idle between scrapes) of the address holding the most places; at most half the cap is answered at once (an address with none in progress always is), the rest get `503` without a collection |
 /// | `header_read_timeout` | 10 s | a request head not complete this long after the connection opened (or after the previous answer) closes the connection |
 /// | `idle_timeout` | 5 s | a connection with no byte of a request this long after it opened (or after the previous answer) is closed |
 /// | `write_timeout` | 10 s | an answer not written to the socket this long after its first byte (a client that does not read) closes the connection and frees the exposition |

@@ -215,7 +215,10 @@ mod tests {
         let flood: Vec<_> = (0..3).map(|_| slots.admit(A).expect("room")).collect();
         // The scraper is the oldest, but its address holds one place of four.
         let _newer = slots.admit(A).expect("room");
-        flood[0].slot().evicted().await;
+        // A wrong victim leaves the flood's oldest in place: fail, do not hang.
+        tokio::time::timeout(std::time::Duration::from_secs(5), flood[0].slot().evicted())
+            .await
+            .expect("the flood's oldest connection was evicted");
         for _ in 0..20 {
             let _churn = slots.admit(A).expect("room");
         }

@@ -2,7 +2,9 @@
 //! `OTEL_EXPORTER_PROMETHEUS_PORT`, served by hyper on a thread of its own, so a
 //! scrape never waits for, nor holds up, the application's runtime. It shares the
 //! service's file descriptors, so it holds each client to
-//! [`PrometheusListenerLimits`]: a connection cap, header-read, idle and write
+//! [`PrometheusListenerLimits`]: a connection cap that evicts from the address holding
+//! the most places, at most half the cap answered at once (`503` beyond, without
+//! collecting), one rendering shared by concurrent scrapes, header-read, idle and write
 //! timeouts; and it answers `404` on any path but `/metrics` without collecting.
 
 use std::future::Future as _;
