@@ -196,6 +196,7 @@ impl TlsMaterial {
 
     /// How many times new material has been put in use; a gRPC sender replaces its
     /// channel when this moves.
+    #[cfg(feature = "grpc")]
     pub(crate) fn generation(&self) -> u64 {
         *self.generation.borrow()
     }
