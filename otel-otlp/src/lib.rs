@@ -86,11 +86,7 @@ mod export_stats;
 mod exporter_builder;
 #[cfg(feature = "__http")]
 mod http_client;
-#[cfg(any(
-    feature = "grpc",
-    feature = "__http",
-    all(feature = "proxy", feature = "__tls")
-))]
+#[cfg(any(feature = "grpc", feature = "__http"))]
 mod liveness;
 #[cfg(all(feature = "logs", any(feature = "redaction", feature = "value-length")))]
 mod log_rebuild;
@@ -107,7 +103,7 @@ mod proxy;
 pub mod redaction;
 mod report_gate;
 mod signal;
-#[cfg(feature = "__tls")]
+#[cfg(all(feature = "__tls", any(feature = "__proto", feature = "__http")))]
 mod tls;
 #[cfg(feature = "__proto")]
 mod transport;

@@ -35,7 +35,7 @@ pub(crate) const HTTP2_PING_TIMEOUT: Duration = Duration::from_secs(20);
 /// Turns TCP keep-alive on for the connections `tcp` makes.
 #[cfg(any(
     feature = "__http",
-    all(feature = "proxy", any(feature = "grpc", feature = "__tls"))
+    all(feature = "grpc", any(feature = "__tls", feature = "proxy"))
 ))]
 pub(crate) fn keep_alive(tcp: &mut hyper_util::client::legacy::connect::HttpConnector) {
     tcp.set_keepalive(Some(TCP_KEEPALIVE_IDLE));

@@ -223,7 +223,7 @@ fn checked(url: &str) -> Result<String, ProxyError> {
     Ok(url)
 }
 
-#[cfg(any(feature = "grpc", feature = "__tls", feature = "__http"))]
+#[cfg(any(feature = "grpc", feature = "__http"))]
 /// A plain TCP connector as the exporters use it (no Nagle delay: a request is written
 /// at once), for any scheme: TLS, when there is some, is added above it.
 fn tcp() -> hyper_util::client::legacy::connect::HttpConnector {
@@ -237,7 +237,7 @@ fn tcp() -> hyper_util::client::legacy::connect::HttpConnector {
 /// A connector to `intercept`'s proxy whose connections are `CONNECT` tunnels to the
 /// endpoint, with the proxy's credentials: for `https://` endpoints (TLS inside it) and
 /// for gRPC.
-#[cfg(any(feature = "grpc", feature = "__tls"))]
+#[cfg(any(feature = "grpc", all(feature = "__tls", feature = "__http")))]
 pub(crate) fn tunnel(
     intercept: &Intercept,
 ) -> hyper_util::client::legacy::connect::proxy::Tunnel<hyper_util::client::legacy::connect::HttpConnector> {
