@@ -41,6 +41,7 @@ pub mod bound_instruments;
 pub mod call;
 #[doc(hidden)]
 pub mod carrier;
+mod duration_histogram;
 #[doc(hidden)]
 pub mod error_type;
 #[doc(hidden)]
@@ -76,6 +77,7 @@ pub mod shared_names;
 #[doc(hidden)]
 pub use pin_project_lite as __pin_project_lite;
 
+pub use duration_histogram::duration_histogram;
 pub use extra_attributes::{MetricAttributes, SpanAttributes};
 pub use header_capture::HeaderCapture;
 pub use peer_service::{PeerServiceError, PeerServices};

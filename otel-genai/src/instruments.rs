@@ -1,11 +1,9 @@
 //! The four GenAI client histograms, resolved with the tracer by a [`GenAi`](crate::GenAi)'s
 //! [`Resolver`](otel_kit_core::Resolver).
 
-use std::thread::LocalKey;
 
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter};
-use otel_kit_core::Cache;
 
 use crate::attributes::{
     DURATION_BUCKETS, GEN_AI_CLIENT_OPERATION_DURATION, GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
@@ -58,10 +56,5 @@ impl otel_kit_core::Instruments for Instruments {
         }
     }
 
-    fn cache() -> &'static LocalKey<Cache<Self>> {
-        thread_local! {
-            static CACHE: Cache<Instruments> = const { Cache::new() };
-        }
-        &CACHE
-    }
+    otel_kit_core::instruments_cache!(Instruments);
 }

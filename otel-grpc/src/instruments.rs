@@ -2,12 +2,11 @@
 //! layer's [`Resolver`](otel_kit_core::Resolver).
 
 use std::sync::OnceLock;
-use std::thread::LocalKey;
 
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter};
 use opentelemetry_semantic_conventions::metric as semconv;
-use otel_kit_core::{Cache, DURATION_BUCKETS};
+use otel_kit_core::DURATION_BUCKETS;
 
 use crate::status::Side;
 
@@ -36,12 +35,7 @@ impl otel_kit_core::Instruments for Instruments {
         }
     }
 
-    fn cache() -> &'static LocalKey<Cache<Self>> {
-        thread_local! {
-            static CACHE: Cache<Instruments> = const { Cache::new() };
-        }
-        &CACHE
-    }
+    otel_kit_core::instruments_cache!(Instruments);
 }
 
 impl Instruments {

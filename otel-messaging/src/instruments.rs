@@ -1,6 +1,5 @@
 //! The four messaging metrics, built once per meter provider (`otel_kit_core::Instruments`).
 
-use std::thread::LocalKey;
 
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Counter, Histogram, Meter};
@@ -8,7 +7,6 @@ use opentelemetry_semantic_conventions::metric::{
     MESSAGING_CLIENT_CONSUMED_MESSAGES, MESSAGING_CLIENT_OPERATION_DURATION, MESSAGING_CLIENT_SENT_MESSAGES,
     MESSAGING_PROCESS_DURATION,
 };
-use otel_kit_core::Cache;
 
 /// The advisory bucket boundaries (seconds) of `messaging.client.operation.duration` and
 /// `messaging.process.duration` in semconv 1.42 (the same as HTTP's and RPC's).
@@ -63,10 +61,5 @@ impl otel_kit_core::Instruments for Instruments {
         }
     }
 
-    fn cache() -> &'static LocalKey<Cache<Self>> {
-        thread_local! {
-            static CACHE: Cache<Instruments> = const { Cache::new() };
-        }
-        &CACHE
-    }
+    otel_kit_core::instruments_cache!(Instruments);
 }

@@ -4,7 +4,6 @@
 
 use std::borrow::Cow;
 use std::sync::Arc;
-use std::thread::LocalKey;
 use std::time::Instant;
 
 use opentelemetry::logs::Severity;
@@ -17,7 +16,7 @@ use opentelemetry_semantic_conventions::attribute::{
 };
 use opentelemetry_semantic_conventions::metric::DB_CLIENT_OPERATION_DURATION;
 use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
-use otel_kit_core::{Cache, Providers, Resolver, exception};
+use otel_kit_core::{Providers, Resolver, exception};
 use smallvec::SmallVec;
 
 use super::command::Described;
@@ -51,12 +50,7 @@ impl otel_kit_core::Instruments for Instruments {
         }
     }
 
-    fn cache() -> &'static LocalKey<Cache<Self>> {
-        thread_local! {
-            static CACHE: Cache<Instruments> = const { Cache::new() };
-        }
-        &CACHE
-    }
+    otel_kit_core::instruments_cache!(Instruments);
 }
 
 /// What every call of one wrapper (and its clones) shares.
