@@ -6,8 +6,10 @@
 //! (`docs`); a panic and a returned error through `init()`, bounded and redacted
 //! (`errors`); `OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING` through `init()`
 //! (`peer_service`); exemplars on every duration histogram, naming their operations'
-//! spans (`exemplars`). `echo` is the gRPC service they call.
+//! spans (`exemplars`); every path and type `docs/architecture.md` names exists
+//! (`architecture_doc`). `echo` is the gRPC service they call.
 
+mod architecture_doc;
 mod docs;
 mod echo;
 mod errors;
