@@ -11,7 +11,8 @@
 //!   naming it). `Type::method` checks `Type`. A name after an external crate's path
 //!   (`opentelemetry_sdk::`, `tokio_postgres::`) is not ours and is skipped, and so are
 //!   the few external names the page writes bare ([`EXTERNAL_TYPES`]).
-//! - A **macro** (`name!`) is defined by a `macro_rules!` in some crate's `src/`.
+//! - A **macro** (`name!`, other than std's) is defined by a `macro_rules!` in some
+//!   crate's `src/`.
 //!
 //! Code and commands (a token with a space, `(`, `=`, or starting with `cargo` or
 //! `OTEL_`) are skipped, and so are fenced code blocks.
@@ -67,6 +68,9 @@ const EXTERNAL_TYPES: &[&str] = &[
     "WithMeterProvider",
     "WithPropagators",
 ];
+
+/// Macros of std the page names.
+const EXTERNAL_MACROS: &[&str] = &["thread_local", "include_str", "format", "vec", "println"];
 
 /// Crate paths that are the workspace's own: a type after them must be defined here.
 fn is_own_crate(segment: &str) -> bool {
@@ -210,7 +214,8 @@ fn claim(token: &str) -> Option<Claim> {
         return Some(Claim::Path(token.to_owned()));
     }
     if let Some(name) = token.strip_suffix('!') {
-        return is_identifier(name).then(|| Claim::Macro(name.to_owned()));
+        return (is_identifier(name) && !EXTERNAL_MACROS.contains(&name))
+            .then(|| Claim::Macro(name.to_owned()));
     }
     let without_generics = token.split('<').next().unwrap_or(token);
     let segments: Vec<&str> = without_generics.split("::").collect();
@@ -334,6 +339,7 @@ fn the_check_tells_paths_types_and_code_apart() {
     assert!(claim(".providers(..)").is_none());
     assert!(claim("error.type").is_none());
     assert!(claim("/metrics").is_none());
+    assert!(claim("thread_local!").is_none());
     assert!(claim("DURATION_BUCKETS").is_none());
     assert!(defines("pub struct Resolver<I> {", "Resolver", false));
     assert!(!defines("pub struct ResolverCache {", "Resolver", false));
