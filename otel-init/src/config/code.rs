@@ -7,7 +7,9 @@ use super::{Config, ConfigWarning, EffectiveConfig, ExemplarFilter, ExporterKind
 use crate::InitError;
 use crate::Signal;
 use crate::build_features::BuildFeatures;
-use crate::propagation::{self, Propagators};
+use otel_kit_propagators::Propagators;
+
+use super::propagators_env;
 use crate::redaction::{self, Redaction, RedactionSettings};
 use crate::sampling::{self, Sampling};
 
@@ -285,7 +287,7 @@ impl CodeValues {
 
     fn replaces(&self, variable: &str) -> bool {
         self.sampling.is_some() && sampling::VARIABLES.contains(&variable)
-            || self.propagators.is_some() && variable == propagation::VARIABLE
+            || self.propagators.is_some() && variable == propagators_env::VARIABLE
             || self.exemplar_filter.is_some() && variable == super::tuning::EXEMPLAR_FILTER_VARIABLE
             || self.prometheus_address.is_some()
                 && [super::prometheus::HOST, super::prometheus::PORT].contains(&variable)

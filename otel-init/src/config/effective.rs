@@ -10,9 +10,9 @@ use super::{
 };
 use crate::Signal;
 use crate::batch::BatchSettings;
-use crate::propagation::PropagatorName;
 use crate::redaction::RedactionSettings;
 use crate::sampling::Sampling;
+use otel_kit_propagators::PropagatorName;
 
 /// The configuration in effect: the environment's [`Config`](super::Config) with the
 /// builder's values laid over it, and the `service.name` the resource reports.

@@ -38,8 +38,10 @@ pub(crate) mod known_variables;
 mod otlp;
 mod peer_services;
 mod prometheus;
+mod propagators_env;
 #[cfg(feature = "proxy")]
 pub(crate) mod proxy;
+mod resource_env;
 mod summary;
 mod tuning;
 
@@ -51,6 +53,8 @@ pub use exporters::ExporterKind;
 pub use otel_kit_core::instrumentation_switches::InstrumentationSwitches;
 pub use otlp::{Compression, OtlpConfig, OtlpProtocol, OtlpSignalConfig};
 pub use prometheus::{PrometheusConfig, PrometheusListenerLimits};
+pub use propagators_env::{PropagatorsFromEnv, from_names};
+pub use resource_env::ResourceOptionsFromEnv;
 use tuning::GeneralLimits;
 pub use tuning::{ExemplarFilter, LogRecordLimits, SpanLimitsConfig, TemporalityPreference};
 
@@ -62,10 +66,9 @@ use std::fmt;
 use crate::Signal;
 use crate::batch::BatchSettings;
 use crate::env::{Env, process_env, read_with};
-use crate::propagation::{self, PropagatorName};
 use crate::redaction::RedactionSettings;
-use crate::resource;
 use crate::sampling::Sampling;
+use otel_kit_propagators::PropagatorName;
 use summary::Summary;
 
 /// Every `OTEL_*` variable otel-kit reads (docs/configuration.md describes each), the
@@ -111,7 +114,7 @@ pub struct Config {
     /// `OTEL_LOG_LEVEL`.
     pub log_level: LogLevel,
     /// `OTEL_PROPAGATORS` (default `tracecontext`, `baggage`; empty for `none`), read
-    /// as [`Propagators::from_env`](crate::propagation::Propagators::from_env) does.
+    /// as [`PropagatorsFromEnv::from_env`] does.
     pub propagators: Vec<PropagatorName>,
     /// `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG` and (non-standard)
     /// `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES`, read as [`Sampling::from_env`] does.
@@ -185,11 +188,11 @@ impl Config {
     }
 
     pub(crate) fn read(env: &mut Env<'_>) -> Config {
-        let resource_attributes = resource::read_attributes(env);
+        let resource_attributes = resource_env::read_attributes(env);
         let general_limits = GeneralLimits::read(env);
         Config {
             sdk_disabled: env.bool("OTEL_SDK_DISABLED", false),
-            service_name: resource::read_service_name(env),
+            service_name: resource_env::read_service_name(env),
             resource_attributes,
             log_level: env.choice(
                 "OTEL_LOG_LEVEL",
@@ -203,7 +206,7 @@ impl Config {
                 ],
                 LogLevel::Info,
             ),
-            propagators: propagation::read_names(env),
+            propagators: propagators_env::read_names(env),
             sampling: Sampling::read(env),
             redaction: crate::redaction::read(env),
             traces_exporters: exporters::read(env, Signal::Traces),
