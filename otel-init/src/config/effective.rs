@@ -3,11 +3,11 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::environment::LogLevel;
+use super::exporters::ExporterKind;
+use super::otlp::OtlpConfig;
 use super::summary::Summary;
-use super::{
-    ExemplarFilter, ExporterKind, LogLevel, LogRecordLimits, OtlpConfig, SpanLimitsConfig,
-    TemporalityPreference,
-};
+use super::tuning::{ExemplarFilter, LogRecordLimits, SpanLimitsConfig, TemporalityPreference};
 use crate::Signal;
 use crate::batch::BatchSettings;
 use crate::redaction::RedactionSettings;
@@ -81,7 +81,7 @@ pub struct EffectiveConfig {
     /// The OTLP settings of each signal (used by those that export over OTLP).
     pub otlp: OtlpConfig,
     /// Where the Prometheus exporter listens, if it does.
-    pub prometheus: super::PrometheusConfig,
+    pub prometheus: super::prometheus::PrometheusConfig,
     /// The span queue.
     pub bsp: BatchSettings,
     /// The log-record batch processor.

@@ -8,7 +8,7 @@ use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::JsonFields;
 use tracing_subscriber::registry::LookupSpan;
 
-use super::ConsoleFormat;
+use super::console_format::ConsoleFormat;
 use super::json_format::JsonWithIds;
 use super::text_format::TextWithIds;
 
