@@ -15,10 +15,15 @@
 //!
 //! What the crate holds, module by module:
 //!
-//! - **The setup**: [`init()`](fn@init), [`builder()`](fn@builder), [`Builder`] (`builder`)
+//! - **The setup**: [`init()`](fn@init), [`builder()`](fn@builder) (`entry_points`), [`Builder`] (`builder`)
 //!   and the macros [`init!`], [`builder!`], [`service_version!`] (`init_macros`): read
 //!   the environment once, lay the builder's values over it, build the resource and the
 //!   pipelines (`pipelines`), install the globals and the `tracing` subscriber.
+//!   Beside them: `additions` (the processors, readers and views an application adds),
+//!   `before_processors` (redaction and the value-length limits in front of every
+//!   processor), `cardinality_limit` ([`DEFAULT_CARDINALITY_LIMIT`]), `build_features`
+//!   (what this build lacks, warned about), `otlp_exporter` (the OTLP configuration onto
+//!   otel-kit-otlp's builders) and `error` ([`InitError`], [`ShutdownError`]).
 //! - **The running telemetry**: [`Telemetry`] (`telemetry`), the guard `init()` returns;
 //!   [`TelemetryControl`] (`control`) changes the sampling ratio and the log filter while
 //!   the service runs, and traces everything for a while during an incident.
@@ -90,6 +95,7 @@ mod builder;
 mod cardinality_limit;
 pub mod config;
 mod control;
+mod entry_points;
 mod env;
 mod error;
 mod init_macros;
@@ -121,6 +127,7 @@ pub use builder::Builder;
 pub use cardinality_limit::DEFAULT_CARDINALITY_LIMIT;
 pub use config::Exporter;
 pub use control::{ControlError, TelemetryControl};
+pub use entry_points::{builder, init};
 pub use error::{InitError, ShutdownError};
 /// Trace ids AWS X-Ray accepts (their first 4 bytes the start time in seconds), for
 /// [`Builder::id_generator`]; opentelemetry-aws's.
@@ -161,17 +168,6 @@ pub mod propagation {
 pub mod resource {
     pub use crate::config::ResourceOptionsFromEnv;
     pub use otel_kit_resource::*;
-}
-
-/// Sets up traces, metrics and logs from the `OTEL_*` environment variables alone.
-/// The same as `builder().init()`.
-pub fn init() -> Result<Telemetry, InitError> {
-    builder().init()
-}
-
-/// A [`Builder`] to override the environment in code.
-pub fn builder() -> Builder {
-    Builder::default()
 }
 
 /// The OpenTelemetry crates this kit is built on, so an application uses exactly these
