@@ -48,7 +48,7 @@ pub struct Config {
     /// `OTEL_LOG_LEVEL`.
     pub log_level: LogLevel,
     /// `OTEL_PROPAGATORS` (default `tracecontext`, `baggage`; empty for `none`), read
-    /// as [`PropagatorsFromEnv::from_env`] does.
+    /// as [`PropagatorsFromEnv::from_env`](crate::config::PropagatorsFromEnv::from_env) does.
     pub propagators: Vec<PropagatorName>,
     /// `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG` and (non-standard)
     /// `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES`, read as [`Sampling::from_env`] does.

@@ -3,7 +3,7 @@
 //! [`EffectiveConfig`] is what `init()` put in effect, the builder's values laid over it.
 //!
 //! [`Config`] composes the settings of the SDK plug-ins, each read by its own module
-//! ([`BatchSettings`], [`Sampling`], [`RedactionSettings`], the propagators, the
+//! ([`BatchSettings`](crate::batch::BatchSettings), [`Sampling`](crate::sampling::Sampling), [`RedactionSettings`](crate::redaction::RedactionSettings), the propagators, the
 //! resource's variables), with the setup's own: exporters, OTLP, metrics, limits.
 //!
 //! ```

@@ -135,7 +135,7 @@ impl Sampling {
     /// their parent (`parentbased_traceidratio`).
     ///
     /// Always parent-based, so a trace is decided once, where it starts, and is either
-    /// kept whole or dropped whole (see the [module docs](self)). A ratio outside
+    /// kept whole or dropped whole (see the [module docs](super)). A ratio outside
     /// `0.0..=1.0` is reported by [`validate`](Self::validate).
     ///
     /// ```
