@@ -78,13 +78,12 @@
 mod console;
 mod console_format;
 mod filter;
+mod id_format;
 mod ids;
-mod json_format;
 mod layers;
 #[cfg(feature = "log-bridge")]
 pub(crate) mod log_crate;
 mod reloadable;
-mod text_format;
 
 pub use console::Console;
 pub use console_format::ConsoleFormat;
