@@ -19,7 +19,7 @@ use libfuzzer_sys::fuzz_target;
 use opentelemetry::propagation::TextMapPropagator as _;
 use opentelemetry::trace::{SpanContext, TraceContextExt as _};
 use otel_kit_fuzz::header_lines;
-use otel_kit_init::propagation::{MessageHeaders, MessageHeadersMut, PropagatorName, Propagators};
+use otel_kit_init::reexports::otel_kit_propagators::{MessageHeaders, MessageHeadersMut, PropagatorName, Propagators};
 
 const DEBUG: u8 = 0x04;
 

@@ -1,4 +1,4 @@
-//! W3C baggage with its limits (`otel_kit_init::propagation::LimitedBaggagePropagator`).
+//! W3C baggage with its limits (`otel_kit_init::reexports::otel_kit_propagators::LimitedBaggagePropagator`).
 //!
 //! Input: an optional first line `*N` repeats the rest N times (1..=400), so small inputs
 //! still cross the 8192-byte and 64-member limits; every other line is one `baggage`
@@ -25,7 +25,7 @@ use opentelemetry::Context;
 use opentelemetry::baggage::{Baggage, BaggageExt as _};
 use opentelemetry::propagation::TextMapPropagator as _;
 use otel_kit_fuzz::{lines, single};
-use otel_kit_init::propagation::{
+use otel_kit_init::reexports::otel_kit_propagators::{
     LimitedBaggagePropagator, MessageHeaders, MessageHeadersMut, PropagatorName, Propagators,
 };
 

@@ -1,7 +1,7 @@
 //! `otel_kit_init::config::Config::from_lookup` over arbitrary `OTEL_*` variables (which
 //! reads the sampler and the propagators through `otel_kit_init::sampling` and
-//! `otel_kit_init::propagation`), and those modules' parsers on raw text:
-//! `otel_kit_init::sampling::from_env_values` and `otel_kit_init::propagation::from_names`.
+//! `otel_kit_init::reexports::otel_kit_propagators`), and those modules' parsers on raw text:
+//! `otel_kit_init::sampling::from_env_values` and `otel_kit_init::config::from_names`.
 //!
 //! Input: `KEY=VALUE` lines (the last line for a key wins). A key `#N` stands for the
 //! N-th variable otel-kit-init reads (`KNOWN`), so mutations reach them all; other keys are
@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use libfuzzer_sys::fuzz_target;
 use otel_kit_fuzz::lines;
 use otel_kit_init::config::Config;
-use otel_kit_init::propagation::from_names;
+use otel_kit_init::config::from_names;
 use otel_kit_init::sampling::from_env_values;
 
 const KNOWN: &[&str] = &[

@@ -16,7 +16,7 @@ use opentelemetry::baggage::BaggageExt as _;
 use opentelemetry::propagation::TextMapPropagator as _;
 use opentelemetry::trace::TraceContextExt as _;
 use otel_kit_fuzz::{header_lines, is_lower_hex, single};
-use otel_kit_init::propagation::{MessageHeaders, MessageHeadersMut, PropagatorName, Propagators};
+use otel_kit_init::reexports::otel_kit_propagators::{MessageHeaders, MessageHeadersMut, PropagatorName, Propagators};
 
 fuzz_target!(|data: &[u8]| {
     let carrier = header_lines(data);

@@ -25,7 +25,7 @@ use opentelemetry::baggage::BaggageExt as _;
 use opentelemetry::propagation::{Extractor as _, TextMapPropagator as _};
 use opentelemetry::trace::TraceContextExt as _;
 use otel_kit_fuzz::header_lines;
-use otel_kit_init::propagation::{PropagatorName, Propagators};
+use otel_kit_init::reexports::otel_kit_propagators::{PropagatorName, Propagators};
 use otel_kit_messaging::carrier::{MAX_KEYS, MAX_TOTAL_BYTES};
 use otel_kit_messaging::nats::HeaderExtractor;
 

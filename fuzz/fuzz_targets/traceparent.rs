@@ -1,4 +1,4 @@
-//! W3C trace context (`otel_kit_init::propagation`, `tracecontext`): extraction from arbitrary
+//! W3C trace context (`otel_kit_propagators`, `tracecontext`): extraction from arbitrary
 //! `traceparent`/`tracestate` values, then injection and extraction again.
 //!
 //! Input: the first line is the `traceparent` value, every further line one `tracestate`
@@ -19,7 +19,7 @@ use opentelemetry::Context;
 use opentelemetry::propagation::TextMapPropagator as _;
 use opentelemetry::trace::TraceContextExt as _;
 use otel_kit_fuzz::{is_lower_hex, lines, single};
-use otel_kit_init::propagation::{MessageHeaders, MessageHeadersMut, PropagatorName, Propagators};
+use otel_kit_init::reexports::otel_kit_propagators::{MessageHeaders, MessageHeadersMut, PropagatorName, Propagators};
 
 fuzz_target!(|data: &[u8]| {
     let lines = lines(data);

@@ -14,7 +14,7 @@
 use libfuzzer_sys::fuzz_target;
 use opentelemetry::propagation::TextMapPropagator as _;
 use opentelemetry::trace::TraceContextExt as _;
-use otel_kit_init::propagation::{MessageHeaders, MessageHeadersMut, PropagatorName, Propagators};
+use otel_kit_init::reexports::otel_kit_propagators::{MessageHeaders, MessageHeadersMut, PropagatorName, Propagators};
 
 fuzz_target!(|data: &[u8]| {
     let carrier = vec![("x-amzn-trace-id".to_owned(), data.to_vec())];

@@ -1,7 +1,6 @@
 //! The four GenAI client histograms, resolved with the tracer by a [`GenAi`](crate::GenAi)'s
 //! [`Resolver`](otel_kit_core::Resolver).
 
-
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter};
 

@@ -105,7 +105,7 @@ fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("runtime");
-    otel_kit_init::propagation::Propagators::default().install_global();
+    otel_kit_init::reexports::otel_kit_propagators::Propagators::default().install_global();
     let provider = SdkTracerProvider::builder()
         .with_span_processor(NoopSpanProcessor)
         .with_sampler(Sampler::AlwaysOn)

@@ -131,7 +131,7 @@ fn bench(c: &mut Criterion) {
         .build()
         .expect("runtime");
     // What `otel_kit_init` installs by default (`OTEL_PROPAGATORS=tracecontext,baggage`).
-    otel_kit_init::propagation::Propagators::default().install_global();
+    otel_kit_init::reexports::otel_kit_propagators::Propagators::default().install_global();
     let meter_provider = SdkMeterProvider::builder()
         .with_reader(
             PeriodicReader::builder(InMemoryMetricExporter::default())

@@ -73,7 +73,7 @@ fn install_globals(sampler: Sampler) {
 
 /// The runtime the clients run on, the bare client and the traced one (a clone: one pool).
 fn clients() -> (tokio::runtime::Runtime, Hyper, ClientService<Hyper>) {
-    otel_kit_init::propagation::Propagators::default().install_global();
+    otel_kit_init::reexports::otel_kit_propagators::Propagators::default().install_global();
     global::set_meter_provider(
         SdkMeterProvider::builder()
             .with_reader(

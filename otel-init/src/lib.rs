@@ -13,45 +13,40 @@
 //! Override in code with [`builder()`]; values set in code win over the environment,
 //! except `service.name` (operators rename services, code does not).
 //!
-//! Three parts:
+//! What the crate holds, module by module:
 //!
-//! - **The setup**: [`init()`](fn@init), [`builder()`](fn@builder), [`Builder`]: read the environment once into a
-//!   [`config::Config`], lay the builder's values over it into the
-//!   [`config::EffectiveConfig`], build the resource and the OTLP or console pipelines,
-//!   install the globals and the `tracing` [`subscriber`], and return the [`Telemetry`]
-//!   guard. [`Telemetry::control`] gives the [`TelemetryControl`] that changes the
-//!   sampling ratio and the log filter while the service runs, and traces everything
-//!   for a while (a debug override during an incident).
-//! - **The `OTEL_*` specification**: [`config`], every variable typed, with a warning
-//!   naming the variable and the default used for each bad value.
-//! - **SDK plug-ins**, each usable on a plain SDK provider builder without `init()`, each
-//!   with its own settings and its own reading of its variables: [`batch`] (a span
-//!   processor with a bounded queue and counted drops), [`sampling`] (sampler presets),
-//!   [`redaction`] (drops, hashes and scrubs sensitive attributes, log records and
-//!   outgoing baggage; on by default in `init()`), [`value_length`] (the attribute
-//!   value length limits of `OTEL_*_ATTRIBUTE_VALUE_LENGTH_LIMIT`), [`resource`]
-//!   (service, host, OS, process, container and Kubernetes attributes), [`propagation`]
-//!   (propagators and carriers), [`console_exporter`] (human-readable exporters for
-//!   `OTEL_*_EXPORTER=console`), and [`subscriber`] (the `tracing` layers, with trace ids
-//!   on every console line).
-//! - **The export stack is otel-kit-otlp's** ([`reexports::otel_kit_otlp`]): its OTLP
-//!   exporters send spans, log records and metrics over gRPC and HTTP/protobuf with our
-//!   own protobuf encoding (`otlp_encoding`, with `grpc` or `http-proto`), and its span
-//!   queue processor, console exporters, redaction and value-length processors are
-//!   re-exported here as [`batch`], [`console_exporter`], [`redaction`] and
-//!   [`value_length`]. This crate maps its configuration onto their builders.
-//! - **Exemplars** (`metrics`): the meter provider is an [`ExemplarMeterProvider`], whose
-//!   histograms keep, per bucket, the latest measurement made in a sampled span, and
-//!   whose counters, up-down counters and gauges keep one such measurement per point,
-//!   sampled uniformly (`OTEL_METRICS_EXEMPLAR_FILTER`, [`Builder::exemplar_filter`]);
-//!   the OTLP gRPC and HTTP/protobuf exporters write them onto the data points.
-//! - **Prometheus** (`prometheus`): the `prometheus` module serves the same meter
-//!   provider on `/metrics`, on its own listener or mounted on the application's router
-//!   (`Telemetry::prometheus_handler`), with exemplars in OpenMetrics.
+//! - **The setup**: [`init()`](fn@init), [`builder()`](fn@builder) (`entry_points`), [`Builder`] (`builder`)
+//!   and the macros [`init!`], [`builder!`], [`service_version!`] (`init_macros`): read
+//!   the environment once, lay the builder's values over it, build the resource and the
+//!   pipelines (`pipelines`), install the globals and the `tracing` subscriber.
+//!   Beside them: `additions` (the processors, readers and views an application adds),
+//!   `before_processors` (redaction and the value-length limits in front of every
+//!   processor), `cardinality_limit` ([`DEFAULT_CARDINALITY_LIMIT`]), `build_features`
+//!   (what this build lacks, warned about), `otlp_exporter` (the OTLP configuration onto
+//!   otel-kit-otlp's builders) and `error` ([`InitError`], [`ShutdownError`]).
+//! - **The running telemetry**: [`Telemetry`] (`telemetry`), the guard `init()` returns;
+//!   [`TelemetryControl`] (`control`) changes the sampling ratio and the log filter while
+//!   the service runs, and traces everything for a while during an incident.
+//! - [`config`]: the `OTEL_*` specification, every variable typed, with a warning naming
+//!   the variable and the default used for each bad value (`env` reads them); also maps
+//!   `OTEL_PROPAGATORS`, `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES` onto
+//!   otel-kit-propagators and otel-kit-resource.
+//! - [`sampling`]: sampler presets, rate limits and per-route rules.
+//! - [`subscriber`]: the `tracing` layers, with trace ids on every console line.
+//! - [`batch`], [`redaction`], [`value_length`], [`console_exporter`]: otel-kit-otlp's
+//!   span queue, redaction, value-length limits and console exporters, with the reading
+//!   of their variables.
+//! - [`exemplar`] (`metrics`): the meter provider that keeps exemplars
+//!   ([`ExemplarMeterProvider`], `OTEL_METRICS_EXEMPLAR_FILTER`).
+//! - `prometheus` (`prometheus`): `/metrics` from the same meter provider, with exemplars
+//!   in OpenMetrics.
+//! - `runtime_metrics` (`runtime-metrics`): the process and tokio runtime metrics.
+//! - [`reexports`]: the OpenTelemetry crates this kit is built on.
 //!
-//! - **Runtime metrics** (`runtime-metrics`): the `runtime_metrics` module registers
-//!   the process and tokio runtime metrics on that meter provider, read only when it
-//!   collects.
+//! The parts a plain SDK user takes alone are crates of their own: the OTLP exporters
+//! (otel-kit-otlp, [`reexports::otel_kit_otlp`]), the resource detectors
+//! (otel-kit-resource) and the propagators (otel-kit-propagators). The modules
+//! `resource` and `propagation` still re-export the last two, deprecated.
 //!
 //! The configuration reference (every variable, default, and builder method) is
 //! `docs/configuration.md`.
@@ -100,17 +95,17 @@ mod builder;
 mod cardinality_limit;
 pub mod config;
 mod control;
+mod entry_points;
 mod env;
 mod error;
+mod init_macros;
 #[cfg(feature = "__otlp")]
 mod otlp_exporter;
 mod pipelines;
 #[cfg(feature = "prometheus")]
 #[cfg_attr(docsrs, doc(cfg(feature = "prometheus")))]
 pub mod prometheus;
-pub mod propagation;
 pub mod redaction;
-pub mod resource;
 #[cfg(feature = "runtime-metrics")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime-metrics")))]
 pub mod runtime_metrics;
@@ -132,6 +127,7 @@ pub use builder::Builder;
 pub use cardinality_limit::DEFAULT_CARDINALITY_LIMIT;
 pub use config::Exporter;
 pub use control::{ControlError, TelemetryControl};
+pub use entry_points::{builder, init};
 pub use error::{InitError, ShutdownError};
 /// Trace ids AWS X-Ray accepts (their first 4 bytes the start time in seconds), for
 /// [`Builder::id_generator`]; opentelemetry-aws's.
@@ -152,15 +148,26 @@ pub use otel_kit_otlp::exemplar::ExemplarMeterProvider;
 pub use otel_kit_otlp::{Proxy, ProxyError};
 pub use telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Telemetry};
 
-/// Sets up traces, metrics and logs from the `OTEL_*` environment variables alone.
-/// The same as `builder().init()`.
-pub fn init() -> Result<Telemetry, InitError> {
-    builder().init()
+/// The propagators, now otel-kit-propagators; the `OTEL_PROPAGATORS` readers are in
+/// [`config`].
+#[deprecated(
+    since = "0.2.0",
+    note = "moved to otel_kit_propagators; OTEL_PROPAGATORS: otel_kit_init::config::{from_names, PropagatorsFromEnv}"
+)]
+pub mod propagation {
+    pub use crate::config::{PropagatorsFromEnv, from_names};
+    pub use otel_kit_propagators::*;
 }
 
-/// A [`Builder`] to override the environment in code.
-pub fn builder() -> Builder {
-    Builder::default()
+/// The resource detectors, now otel-kit-resource; the `OTEL_SERVICE_NAME` and
+/// `OTEL_RESOURCE_ATTRIBUTES` reader is [`config::ResourceOptionsFromEnv`].
+#[deprecated(
+    since = "0.2.0",
+    note = "moved to otel_kit_resource; OTEL_* readers: otel_kit_init::config::ResourceOptionsFromEnv"
+)]
+pub mod resource {
+    pub use crate::config::ResourceOptionsFromEnv;
+    pub use otel_kit_resource::*;
 }
 
 /// The OpenTelemetry crates this kit is built on, so an application uses exactly these
@@ -170,6 +177,8 @@ pub mod reexports {
     pub use opentelemetry;
     pub use opentelemetry_sdk;
     pub use otel_kit_otlp;
+    pub use otel_kit_propagators;
+    pub use otel_kit_resource;
     pub use tracing_opentelemetry;
 }
 

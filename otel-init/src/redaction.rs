@@ -7,7 +7,7 @@
 //!
 //! `init()` wires it in, on by default: [`RedactingSpanProcessor`] in front of each span
 //! processor, [`RedactingLogProcessor`] (`logs`) before the batch log processor, and the
-//! installed [`Propagators`](crate::propagation::Propagators) redact baggage on
+//! installed [`Propagators`](otel_kit_propagators::Propagators) redact baggage on
 //! injection.
 //!
 //! ```

@@ -22,8 +22,8 @@ use crate::before_processors::ValueLimits;
 use crate::config::EffectiveConfig;
 use crate::control::TelemetryControl;
 use crate::pipelines::Pipelines;
-use crate::propagation::Propagators;
 use crate::sampling::Sampling;
+use otel_kit_propagators::Propagators;
 
 /// Default bound on [`Telemetry::shutdown`].
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);

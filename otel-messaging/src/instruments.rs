@@ -1,6 +1,5 @@
 //! The four messaging metrics, built once per meter provider (`otel_kit_core::Instruments`).
 
-
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Counter, Histogram, Meter};
 use opentelemetry_semantic_conventions::metric::{

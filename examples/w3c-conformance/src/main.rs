@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use otel_kit_init::propagation::{PropagatorName, Propagators};
+use otel_kit_propagators::{PropagatorName, Propagators};
 use serde::Deserialize;
 
 /// One instruction from the harness.

@@ -18,7 +18,7 @@ use std::time::Duration;
 use http::{HeaderMap, HeaderValue, Request, Response};
 use otel_kit_http::ServerLayer;
 use otel_kit_http::conventions::HeaderCapture;
-use otel_kit_init::propagation::{LimitedBaggagePropagator, Propagators};
+use otel_kit_init::reexports::otel_kit_propagators::{LimitedBaggagePropagator, Propagators};
 use otel_kit_testing::allocations::measure;
 use otel_kit_testing::{AttributeValue, GlobalTelemetry, TestTelemetry, alone};
 use tower::{Layer as _, Service, ServiceExt as _};

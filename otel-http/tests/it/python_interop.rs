@@ -20,7 +20,7 @@ use opentelemetry::{Context, context::FutureExt as _, global};
 use opentelemetry_sdk::trace::Sampler;
 use otel_kit_http::actix::ServerMiddleware;
 use otel_kit_http::{ClientMiddleware, ServerLayer};
-use otel_kit_init::propagation::{PropagatorName, Propagators};
+use otel_kit_init::reexports::otel_kit_propagators::{PropagatorName, Propagators};
 use otel_kit_testing::TestTelemetry;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt as _, BufReader};

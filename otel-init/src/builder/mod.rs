@@ -15,12 +15,12 @@ use opentelemetry_semantic_conventions::resource::DEPLOYMENT_ENVIRONMENT_NAME;
 use crate::InitError;
 use crate::additions::Additions;
 use crate::config::{CodeValues, ExemplarFilter, Exporter, OtlpProtocol};
-use crate::propagation::Propagators;
 use crate::redaction::Redaction;
-use crate::resource::ResourceOptions;
 use crate::sampling::Sampling;
 use crate::subscriber;
 use crate::telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Telemetry};
+use otel_kit_propagators::Propagators;
+use otel_kit_resource::ResourceOptions;
 
 type Lookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
@@ -126,7 +126,7 @@ impl Builder {
     /// default all but `gcp_gke`); an empty list turns cloud detection off.
     ///
     /// ```
-    /// use otel_kit_init::resource::CloudDetector;
+    /// use otel_kit_resource::CloudDetector;
     ///
     /// let telemetry = otel_kit_init::builder()
     ///     .without_globals()
@@ -140,7 +140,7 @@ impl Builder {
     /// ```
     pub fn cloud_detectors(
         mut self,
-        detectors: impl IntoIterator<Item = crate::resource::CloudDetector>,
+        detectors: impl IntoIterator<Item = otel_kit_resource::CloudDetector>,
     ) -> Self {
         self.resource = self.resource.cloud_detectors(detectors);
         self

@@ -15,10 +15,10 @@ use crate::control::TelemetryControl;
 use crate::env::Warnings;
 use crate::pipelines::{Pipelines, build_pipelines};
 use crate::redaction::Redaction;
-use crate::resource::{Detection, build_resource};
 use crate::subscriber::{self, Console, FilterSwitch, LogFilter};
 use crate::telemetry::Telemetry;
 use otel_kit_otlp::ExportRuntime;
+use otel_kit_resource::{Detection, build_resource};
 
 impl Builder {
     pub(super) fn start(mut self) -> Result<Telemetry, InitError> {
@@ -55,7 +55,7 @@ impl Builder {
             .extra_propagators
             .iter()
             .fold(self.code.propagators(&effective), |all, extra| {
-                all.with_shared(Arc::clone(extra))
+                all.with_shared_propagator(Arc::clone(extra))
             });
         let propagators = match &redactor {
             Some(r) => propagators.with_redaction(r.clone()),

@@ -3,11 +3,18 @@
 //! the environment, except for `service.name`, where the environment wins (the resource
 //! decides that one, and `apply` is given its result).
 
-use super::{Config, ConfigWarning, EffectiveConfig, ExemplarFilter, ExporterKind, OtlpProtocol, exporters};
+use super::effective::EffectiveConfig;
+use super::environment::Config;
+use super::exporters::{self, ExporterKind};
+use super::otlp::OtlpProtocol;
+use super::tuning::ExemplarFilter;
 use crate::InitError;
 use crate::Signal;
 use crate::build_features::BuildFeatures;
-use crate::propagation::{self, Propagators};
+use crate::env::ConfigWarning;
+use otel_kit_propagators::Propagators;
+
+use super::propagators_env;
 use crate::redaction::{self, Redaction, RedactionSettings};
 use crate::sampling::{self, Sampling};
 
@@ -57,7 +64,7 @@ pub(crate) struct CodeValues {
     /// The Prometheus listener's host and port, chosen in code.
     pub(crate) prometheus_address: Option<(String, u16)>,
     /// The Prometheus listener's connection cap and timeouts, chosen in code.
-    pub(crate) prometheus_limits: Option<super::PrometheusListenerLimits>,
+    pub(crate) prometheus_limits: Option<super::prometheus::PrometheusListenerLimits>,
     pub(crate) otlp_endpoint: Option<String>,
     pub(crate) otlp_protocol: Option<OtlpProtocol>,
     pub(crate) exemplar_filter: Option<ExemplarFilter>,
@@ -208,7 +215,7 @@ impl CodeValues {
             metrics_exporters,
             logs_exporters,
             otlp: config.otlp,
-            prometheus: super::PrometheusConfig {
+            prometheus: super::prometheus::PrometheusConfig {
                 listener: self.prometheus_listener.unwrap_or(config.prometheus.listener),
                 host: match &self.prometheus_address {
                     Some((host, _)) => host.trim().to_owned(),
@@ -285,7 +292,7 @@ impl CodeValues {
 
     fn replaces(&self, variable: &str) -> bool {
         self.sampling.is_some() && sampling::VARIABLES.contains(&variable)
-            || self.propagators.is_some() && variable == propagation::VARIABLE
+            || self.propagators.is_some() && variable == propagators_env::VARIABLE
             || self.exemplar_filter.is_some() && variable == super::tuning::EXEMPLAR_FILTER_VARIABLE
             || self.prometheus_address.is_some()
                 && [super::prometheus::HOST, super::prometheus::PORT].contains(&variable)

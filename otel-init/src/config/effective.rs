@@ -3,16 +3,16 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::environment::LogLevel;
+use super::exporters::ExporterKind;
+use super::otlp::OtlpConfig;
 use super::summary::Summary;
-use super::{
-    ExemplarFilter, ExporterKind, LogLevel, LogRecordLimits, OtlpConfig, SpanLimitsConfig,
-    TemporalityPreference,
-};
+use super::tuning::{ExemplarFilter, LogRecordLimits, SpanLimitsConfig, TemporalityPreference};
 use crate::Signal;
 use crate::batch::BatchSettings;
-use crate::propagation::PropagatorName;
 use crate::redaction::RedactionSettings;
 use crate::sampling::Sampling;
+use otel_kit_propagators::PropagatorName;
 
 /// The configuration in effect: the environment's [`Config`](super::Config) with the
 /// builder's values laid over it, and the `service.name` the resource reports.
@@ -81,7 +81,7 @@ pub struct EffectiveConfig {
     /// The OTLP settings of each signal (used by those that export over OTLP).
     pub otlp: OtlpConfig,
     /// Where the Prometheus exporter listens, if it does.
-    pub prometheus: super::PrometheusConfig,
+    pub prometheus: super::prometheus::PrometheusConfig,
     /// The span queue.
     pub bsp: BatchSettings,
     /// The log-record batch processor.

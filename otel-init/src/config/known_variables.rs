@@ -253,6 +253,19 @@ fn edit_distance(a: &str, b: &str) -> usize {
     rows[a.len()][b.len()]
 }
 
+/// Every `OTEL_*` variable otel-kit reads (docs/configuration.md describes each), the
+/// instrumentation switches `OTEL_INSTRUMENTATION_<NAME>_ENABLED` spelled out: the list
+/// a set `OTEL_*` variable is checked against, so that a misspelling is warned about.
+///
+/// ```
+/// let names = otel_kit_init::config::known_variables();
+/// assert!(names.iter().any(|n| n == "OTEL_EXPORTER_OTLP_TIMEOUT"));
+/// assert!(names.iter().any(|n| n == "OTEL_INSTRUMENTATION_AXUM_ENABLED"));
+/// ```
+pub fn known_variables() -> Vec<String> {
+    all()
+}
+
 #[cfg(test)]
 mod tests {
     use super::{KNOWN, NAMES, check, is_known};

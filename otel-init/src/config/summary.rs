@@ -8,9 +8,9 @@ use std::time::Duration;
 use super::{ExporterKind, OtlpConfig};
 use crate::Signal;
 use crate::batch::BatchSettings;
-use crate::propagation::PropagatorName;
 use crate::redaction::RedactionSettings;
 use crate::sampling::Sampling;
+use otel_kit_propagators::PropagatorName;
 
 /// What the line shows, borrowed from either type.
 pub(super) struct Summary<'a> {

@@ -1,7 +1,7 @@
 //! `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG` and `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES`
 //! to a [`Sampling`], with a warning for each value that is not used as written.
 
-use super::{Kind, Sampling};
+use super::preset::{Kind, Sampling};
 use crate::env::{ConfigWarning, Env, process_env, read_with};
 
 const SAMPLER: &str = "OTEL_TRACES_SAMPLER";

@@ -49,7 +49,7 @@ impl ShouldSample for ExcludeRoutes {
             return SamplingResult {
                 decision: SamplingDecision::Drop,
                 attributes: Vec::new(),
-                trace_state: super::parent_trace_state(parent_context),
+                trace_state: super::parent_state::parent_trace_state(parent_context),
             };
         }
         self.inner

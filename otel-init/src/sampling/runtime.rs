@@ -186,7 +186,7 @@ impl ShouldSample for RuntimeSampler {
             return SamplingResult {
                 decision: SamplingDecision::RecordAndSample,
                 attributes: Vec::new(),
-                trace_state: super::parent_trace_state(parent_context),
+                trace_state: super::parent_state::parent_trace_state(parent_context),
             };
         }
         let sampled = match self.shape {
@@ -212,7 +212,7 @@ impl ShouldSample for RuntimeSampler {
                 SamplingDecision::Drop
             },
             attributes: Vec::new(),
-            trace_state: super::parent_trace_state(parent_context),
+            trace_state: super::parent_state::parent_trace_state(parent_context),
         }
     }
 }

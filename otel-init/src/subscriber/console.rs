@@ -8,9 +8,8 @@ use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::JsonFields;
 use tracing_subscriber::registry::LookupSpan;
 
-use super::ConsoleFormat;
-use super::json_format::JsonWithIds;
-use super::text_format::TextWithIds;
+use super::console_format::ConsoleFormat;
+use super::id_format::WithIds;
 
 /// The console output: a [`ConsoleFormat`] and a writer (stdout by default).
 ///
@@ -118,14 +117,14 @@ where
         match self.format {
             ConsoleFormat::Text => layer
                 .with_ansi(self.ansi)
-                .event_format(TextWithIds::new(self.ansi))
+                .event_format(WithIds::text(self.ansi))
                 .with_filter(filter)
                 .boxed(),
             ConsoleFormat::Json => layer
                 .with_ansi(false)
                 // Span fields as JSON, so the `span` and `spans` members nest as objects.
                 .fmt_fields(JsonFields::new())
-                .event_format(JsonWithIds::new())
+                .event_format(WithIds::json())
                 .with_filter(filter)
                 .boxed(),
         }

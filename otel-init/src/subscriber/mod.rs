@@ -76,16 +76,17 @@
 //! entered span's ids, as its log record does.
 
 mod console;
+mod console_format;
 mod filter;
+mod id_format;
 mod ids;
-mod json_format;
 mod layers;
 #[cfg(feature = "log-bridge")]
 pub(crate) mod log_crate;
 mod reloadable;
-mod text_format;
 
 pub use console::Console;
+pub use console_format::ConsoleFormat;
 pub use filter::LogFilter;
 pub use layers::{TelemetryLayers, layers, subscriber};
 #[cfg(feature = "log-bridge")]
@@ -95,21 +96,3 @@ pub use log_crate::{LogLoggerAlreadySet, bridge_log_crate};
 #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
 pub use otel_kit_core::sdk::DeclaredEventNames;
 pub(crate) use reloadable::{FilterSwitch, reloadable_subscriber};
-
-/// How console lines are written.
-///
-/// ```
-/// use otel_kit_init::subscriber::ConsoleFormat;
-///
-/// assert_eq!(ConsoleFormat::default(), ConsoleFormat::Text);
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum ConsoleFormat {
-    /// tracing-subscriber's default human-readable line, then
-    /// ` trace_id=<32 hex> span_id=<16 hex>` inside a span.
-    #[default]
-    Text,
-    /// One JSON object per line (`timestamp`, `level`, `fields`, `target`, `span`, `spans`),
-    /// plus `trace_id` and `span_id` inside a span.
-    Json,
-}

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use otel_kit_init::batch::BatchSettings;
 use otel_kit_init::config::{Config, ExporterKind, LogLevel, OtlpProtocol};
-use otel_kit_init::propagation::PropagatorName;
+use otel_kit_propagators::PropagatorName;
 
 use super::otlp_cases::OTLP_CASES;
 use super::sdk_cases::{Case, SDK_CASES};

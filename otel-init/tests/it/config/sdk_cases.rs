@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use otel_kit_init::config::{Config, ExemplarFilter, ExporterKind, LogLevel, TemporalityPreference};
-use otel_kit_init::propagation::PropagatorName;
 use otel_kit_init::sampling::Sampling;
+use otel_kit_propagators::PropagatorName;
 
 /// What the config must satisfy after one variable was set.
 pub(super) type Check = fn(&Config) -> bool;

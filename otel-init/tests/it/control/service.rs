@@ -18,8 +18,8 @@ use opentelemetry::trace::{
     FutureExt as _, SpanKind, TraceContextExt as _, Tracer as _, TracerProvider as _,
 };
 use opentelemetry_sdk::trace::SdkTracer;
-use otel_kit_init::propagation::{HeaderExtractor, Propagators};
 use otel_kit_init::{Builder, Telemetry};
+use otel_kit_propagators::{HeaderExtractor, Propagators};
 use otel_kit_testing::{LogRecord, SpanRecord, TestCollector};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;

@@ -1,10 +1,3 @@
-//! Propagators, carriers, baggage limits and the global-propagator helpers.
+//! `OTEL_PROPAGATORS` read onto otel-kit-propagators; that crate tests the propagators.
 
-mod baggage;
-mod carriers;
-mod global;
 mod names;
-mod oversized_input;
-mod properties;
-mod roundtrip;
-mod upstream;

@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 
 use opentelemetry::propagation::TextMapPropagator as _;
-use otel_kit_init::propagation::{PropagatorName, Propagators, from_names};
+use otel_kit_init::config::from_names;
+use otel_kit_propagators::{PropagatorName, Propagators};
 
 use PropagatorName::{B3, B3Multi, Baggage, Jaeger, TraceContext, XRay};
 

@@ -83,7 +83,7 @@ async fn tracing_events_and_outgoing_baggage_are_redacted() {
         KeyValue::new("tenant", "acme"),
     ]);
     let mut headers: HashMap<String, String> = HashMap::new();
-    otel_kit_init::propagation::inject_into(&cx, &mut headers);
+    otel_kit_propagators::inject_into(&cx, &mut headers);
     let baggage = &headers["baggage"];
     assert!(
         !baggage.contains("ada@example.com") && !baggage.contains("078-05"),
@@ -95,7 +95,7 @@ async fn tracing_events_and_outgoing_baggage_are_redacted() {
     assert!(!baggage.contains("user.ssn"), "{baggage}");
 
     let incoming = HashMap::from([("baggage".to_owned(), "user.ssn=1,tenant=acme".to_owned())]);
-    let extracted = otel_kit_init::propagation::extract(&incoming);
+    let extracted = otel_kit_propagators::extract(&incoming);
     assert_eq!(extracted.baggage().get("user.ssn").map(|v| v.as_str()), Some("1"));
     assert!(
         t.propagators().redactor().is_some(),

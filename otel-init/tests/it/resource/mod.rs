@@ -1,6 +1,3 @@
-//! Resource detection and precedence.
+//! The resource macros; otel-kit-resource tests the detection and the precedence.
 
-mod cloud;
-mod container;
-mod detect;
-mod precedence;
+mod macros;

@@ -1,0 +1,70 @@
+//! `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES`: what the environment says about
+//! the service, read by the spec's rules onto otel-kit-resource's [`ResourceOptions`].
+
+use otel_kit_resource::ResourceOptions;
+
+use crate::env::{ConfigWarning, Env, process_env, read_with};
+
+/// Reads [`ResourceOptions`] from `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES` (a
+/// bad entry discards the whole value, with a warning). Add code values with the other
+/// methods, then build.
+///
+/// ```
+/// use opentelemetry_sdk::trace::SdkTracerProvider;
+/// use otel_kit_init::config::ResourceOptionsFromEnv as _;
+/// use otel_kit_resource::{Detection, ResourceOptions, build_resource};
+///
+/// let (options, warnings) = ResourceOptions::from_env();
+/// let options = options.service_name("checkout").service_version(otel_kit_init::service_version!());
+/// let (resource, more) = build_resource(&options, &Detection::system());
+/// for warning in warnings.iter().map(ToString::to_string).chain(more) {
+///     eprintln!("{warning}");
+/// }
+/// let provider = SdkTracerProvider::builder().with_resource(resource).build();
+/// # drop(provider);
+/// ```
+///
+/// From a map:
+///
+/// ```
+/// use opentelemetry::{Key, Value};
+/// use otel_kit_init::config::ResourceOptionsFromEnv as _;
+/// use otel_kit_resource::{Detection, ResourceOptions, build_resource};
+///
+/// let (options, warnings) = ResourceOptions::from_lookup(|name| {
+///     (name == "OTEL_RESOURCE_ATTRIBUTES").then(|| "host.name=edge-1,team=payments".to_owned())
+/// });
+/// assert!(warnings.is_empty());
+/// let (resource, _) = build_resource(&options, &Detection::new(|_| None, "/nonexistent"));
+/// assert_eq!(resource.get(&Key::from_static_str("team")), Some(Value::from("payments")));
+/// ```
+pub trait ResourceOptionsFromEnv: Sized {
+    /// Options holding what the process environment says.
+    fn from_env() -> (Self, Vec<ConfigWarning>) {
+        Self::from_lookup(process_env)
+    }
+
+    /// As [`from_env`](Self::from_env), from `lookup` (a map in tests).
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Self, Vec<ConfigWarning>);
+}
+
+impl ResourceOptionsFromEnv for ResourceOptions {
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Self, Vec<ConfigWarning>) {
+        read_with(lookup, |env| {
+            let attributes = read_attributes(env);
+            ResourceOptions::new()
+                .env_service_name(read_service_name(env))
+                .env_resource_attributes(attributes)
+        })
+    }
+}
+
+/// `OTEL_SERVICE_NAME`, trimmed; blank counts as unset.
+pub(crate) fn read_service_name(env: &Env<'_>) -> Option<String> {
+    env.get("OTEL_SERVICE_NAME")
+}
+
+/// `OTEL_RESOURCE_ATTRIBUTES`, percent-decoded, in order.
+pub(crate) fn read_attributes(env: &mut Env<'_>) -> Vec<(String, String)> {
+    env.key_values("OTEL_RESOURCE_ATTRIBUTES").unwrap_or_default()
+}

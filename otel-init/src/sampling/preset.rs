@@ -1,0 +1,381 @@
+//! [`Sampling`]: which traces to record, one of the presets plus the routes to leave out.
+
+use std::fmt;
+use std::sync::Arc;
+
+use opentelemetry_sdk::trace::ShouldSample;
+
+use super::custom::CustomSampler;
+use super::error::SamplingError;
+use super::rate_limit;
+use super::routes;
+use super::runtime::{RuntimeSampler, SamplerState, Shape};
+
+/// Which traces to record: one of the presets in the [module table](super), plus any
+/// routes to leave out.
+///
+/// Build it with a constructor, check it with [`validate`](Self::validate), turn it into
+/// an SDK sampler with [`into_sampler`](Self::into_sampler). `Display` gives a one-line
+/// description for a start-up log.
+///
+/// ```
+/// use otel_kit_init::sampling::Sampling;
+///
+/// let sampling = Sampling::rate_limited(50.0).excluding_routes(["/status"]);
+/// assert_eq!(sampling.to_string(), "parentbased_ratelimited(50/s) excluding routes [/status]");
+/// assert_eq!(Sampling::default().to_string(), "parentbased_always_on");
+/// ```
+#[derive(Clone)]
+#[must_use]
+pub struct Sampling {
+    kind: Kind,
+    excluded_routes: Vec<String>,
+    /// The state the sampler reads its ratio from; set only on the copy `init()` builds
+    /// its tracer provider from, so that its `TelemetryControl` reaches that sampler.
+    /// Not part of the value: ignored by `==` and `Debug`.
+    state: Option<Arc<SamplerState>>,
+}
+
+impl PartialEq for Sampling {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.excluded_routes == other.excluded_routes
+    }
+}
+
+impl fmt::Debug for Sampling {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sampling")
+            .field("kind", &self.kind)
+            .field("excluded_routes", &self.excluded_routes)
+            .finish()
+    }
+}
+
+/// The presets. `TraceIdRatio` and `ParentBasedAlwaysOff` only come from the
+/// environment: the typed API has no way to build a ratio that ignores the parent.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Kind {
+    AlwaysOn,
+    AlwaysOff,
+    ParentBasedAlwaysOn,
+    ParentBasedAlwaysOff,
+    ParentBasedRatio(f64),
+    TraceIdRatio(f64),
+    RateLimited(f64),
+    Custom(CustomSampler),
+}
+
+impl Kind {
+    /// The ratio of new traces this preset samples; `None` for the rate limit.
+    fn ratio(&self) -> Option<f64> {
+        match *self {
+            Kind::AlwaysOn | Kind::ParentBasedAlwaysOn => Some(1.0),
+            Kind::AlwaysOff | Kind::ParentBasedAlwaysOff => Some(0.0),
+            Kind::ParentBasedRatio(r) | Kind::TraceIdRatio(r) => Some(r),
+            Kind::RateLimited(_) | Kind::Custom(_) => None,
+        }
+    }
+}
+
+impl Default for Sampling {
+    /// `parentbased_always_on`, the specification's default: every new trace is sampled
+    /// and children follow their parent.
+    fn default() -> Self {
+        Self::from_kind(Kind::ParentBasedAlwaysOn)
+    }
+}
+
+impl Sampling {
+    /// The routes [`excluding_health_checks`](Self::excluding_health_checks) leaves out:
+    /// the usual liveness, readiness and metrics-scrape endpoints.
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// assert!(Sampling::DEFAULT_EXCLUDED_ROUTES.contains(&"/healthz"));
+    /// ```
+    pub const DEFAULT_EXCLUDED_ROUTES: &'static [&'static str] =
+        &["/health", "/healthz", "/ready", "/live", "/metrics"];
+
+    pub(super) fn from_kind(kind: Kind) -> Self {
+        Self {
+            kind,
+            excluded_routes: Vec::new(),
+            state: None,
+        }
+    }
+
+    /// Samples every span, whatever the parent decided (`always_on`).
+    ///
+    /// Children of an unsampled remote parent are sampled too, so traces whose caller
+    /// chose not to sample show up as fragments. [`Sampling::default()`] samples every new
+    /// trace but lets children follow their parent.
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// assert_eq!(Sampling::always_on().to_string(), "always_on");
+    /// ```
+    pub fn always_on() -> Self {
+        Self::from_kind(Kind::AlwaysOn)
+    }
+
+    /// Samples nothing, whatever the parent decided (`always_off`).
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// assert_eq!(Sampling::always_off().to_string(), "always_off");
+    /// ```
+    pub fn always_off() -> Self {
+        Self::from_kind(Kind::AlwaysOff)
+    }
+
+    /// Samples a fraction `ratio` of new traces, chosen by trace id; children follow
+    /// their parent (`parentbased_traceidratio`).
+    ///
+    /// Always parent-based, so a trace is decided once, where it starts, and is either
+    /// kept whole or dropped whole (see the [module docs](super)). A ratio outside
+    /// `0.0..=1.0` is reported by [`validate`](Self::validate).
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// let sampling = Sampling::ratio(0.25);
+    /// sampling.validate()?;
+    /// assert_eq!(sampling.to_string(), "parentbased_traceidratio(0.25)");
+    /// # Ok::<(), otel_kit_init::sampling::SamplingError>(())
+    /// ```
+    pub fn ratio(ratio: f64) -> Self {
+        Self::from_kind(Kind::ParentBasedRatio(ratio))
+    }
+
+    /// Samples at most `traces_per_second` new traces per second, with bursts of at most
+    /// max(1, `traces_per_second`); children follow their parent and never count against
+    /// the limit (`parentbased_ratelimited`, not in the specification).
+    ///
+    /// The budget is kept with atomics, no lock, and belongs to the sampler that
+    /// [`into_sampler`](Self::into_sampler) returns: two calls give two budgets. A rate
+    /// that is not finite and positive is reported by [`validate`](Self::validate).
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// let sampling = Sampling::rate_limited(100.0);
+    /// sampling.validate()?;
+    /// assert_eq!(sampling.to_string(), "parentbased_ratelimited(100/s)");
+    /// # Ok::<(), otel_kit_init::sampling::SamplingError>(())
+    /// ```
+    pub fn rate_limited(traces_per_second: f64) -> Self {
+        Self::from_kind(Kind::RateLimited(traces_per_second))
+    }
+
+    /// Your own sampler, named `name` in the start-up line. `init()` keeps what it adds
+    /// around it: [route exclusion](Self::excluding_routes) still drops health checks,
+    /// and a [trace-everything override](crate::TelemetryControl::trace_everything_for)
+    /// still samples every root span and every unsampled remote parent while it lasts;
+    /// everything else is its decision. A new ratio cannot be set on it
+    /// ([`ControlError::NotRatioBased`](crate::ControlError::NotRatioBased)). Copies of
+    /// this preset share the one sampler.
+    ///
+    /// ```
+    /// use opentelemetry_sdk::trace::Sampler;
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// // Sample every trace that a parent sampled, and 1 in 20 new ones.
+    /// let sampling = Sampling::custom("parent or 5%", Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(0.05))))
+    ///     .excluding_health_checks();
+    /// assert!(sampling.to_string().starts_with("custom(parent or 5%) excluding routes"));
+    /// let telemetry = otel_kit_init::builder()
+    ///     .environment(|_| None)
+    ///     .without_globals()
+    ///     .without_tracing_subscriber()
+    ///     .sampling(sampling)
+    ///     .init()?;
+    /// # drop(telemetry);
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    pub fn custom(name: impl Into<String>, sampler: impl ShouldSample + 'static) -> Self {
+        Self::from_kind(Kind::Custom(CustomSampler::new(name, sampler)))
+    }
+
+    /// Never samples a span whose `http.route` or `url.path` attribute, as given when the
+    /// span starts, equals one of `routes`. Adds to the routes already excluded.
+    ///
+    /// This applies to every span, including a child of a sampled parent: a health check
+    /// whose caller propagated a sampled trace context is still dropped, and so are its
+    /// children (they follow it), except under `always_on` or `traceidratio`, which
+    /// ignore the parent. Excluded spans are checked first, so they never use up a
+    /// rate limit. Matching is exact: `/health` does not match `/health/` or
+    /// `/health?full=1`.
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// let sampling = Sampling::ratio(0.5).excluding_routes(["/ping", "/status"]);
+    /// assert_eq!(sampling.to_string(), "parentbased_traceidratio(0.5) excluding routes [/ping, /status]");
+    /// ```
+    pub fn excluding_routes<I>(mut self, routes: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        for route in routes {
+            let route = route.into();
+            if !self.excluded_routes.contains(&route) {
+                self.excluded_routes.push(route);
+            }
+        }
+        self
+    }
+
+    /// Excludes [`DEFAULT_EXCLUDED_ROUTES`](Self::DEFAULT_EXCLUDED_ROUTES), as
+    /// [`excluding_routes`](Self::excluding_routes) does.
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// let sampling = Sampling::default().excluding_health_checks();
+    /// assert_eq!(
+    ///     sampling.to_string(),
+    ///     "parentbased_always_on excluding routes [/health, /healthz, /ready, /live, /metrics]"
+    /// );
+    /// ```
+    pub fn excluding_health_checks(self) -> Self {
+        self.excluding_routes(Self::DEFAULT_EXCLUDED_ROUTES.iter().copied())
+    }
+
+    /// Checks the ratio is within `0.0..=1.0` and the rate is finite and above zero.
+    ///
+    /// # Errors
+    ///
+    /// [`SamplingError::InvalidRatio`] or [`SamplingError::InvalidRate`], whose message
+    /// says which value to change.
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::{Sampling, SamplingError};
+    ///
+    /// let err = Sampling::ratio(1.5).validate().unwrap_err();
+    /// assert_eq!(err, SamplingError::InvalidRatio(1.5));
+    /// assert_eq!(err.to_string(), "sampling ratio must be between 0.0 and 1.0, got 1.5");
+    /// assert!(Sampling::rate_limited(0.0).validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<(), SamplingError> {
+        match self.kind {
+            Kind::ParentBasedRatio(r) | Kind::TraceIdRatio(r) if !(0.0..=1.0).contains(&r) => {
+                Err(SamplingError::InvalidRatio(r))
+            }
+            Kind::RateLimited(n) if !(n.is_finite() && n > 0.0) => Err(SamplingError::InvalidRate(n)),
+            _ => Ok(()),
+        }
+    }
+
+    /// The SDK sampler for this preset, for
+    /// [`TracerProviderBuilder::with_sampler`](opentelemetry_sdk::trace::TracerProviderBuilder::with_sampler).
+    ///
+    /// A boxed [`ShouldSample`] rather than the SDK's `Sampler` enum, because route
+    /// exclusion must also overrule the parent, and `Sampler::ParentBased` never asks its
+    /// delegate about a span that has a parent; and because the ratio is kept where a
+    /// [`TelemetryControl`](crate::TelemetryControl) can change it (the decisions are the
+    /// SDK's, trace id arithmetic included). To hand it to an API that takes a
+    /// `Sampler` (which then decides children by the parent alone), wrap it:
+    /// `Sampler::ParentBased(sampling.into_sampler())`.
+    ///
+    /// Values are not checked here; call [`validate`](Self::validate) first. A ratio
+    /// above 1 samples everything, below 0 or NaN nothing; a rate that is zero,
+    /// negative or NaN admits no new trace and an infinite rate admits all.
+    ///
+    /// ```
+    /// use opentelemetry::trace::{Tracer as _, TracerProvider as _};
+    /// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// let exporter = InMemorySpanExporter::default();
+    /// let provider = SdkTracerProvider::builder()
+    ///     .with_simple_exporter(exporter.clone())
+    ///     .with_sampler(Sampling::always_off().into_sampler())
+    ///     .build();
+    /// provider.tracer("example").in_span("work", |_| {});
+    /// assert!(exporter.get_finished_spans()?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn into_sampler(self) -> Box<dyn ShouldSample> {
+        let state = self
+            .state
+            .unwrap_or_else(|| SamplerState::new(self.kind.ratio().unwrap_or(0.0)));
+        let shape = match &self.kind {
+            Kind::AlwaysOn | Kind::AlwaysOff | Kind::TraceIdRatio(_) => Shape::Ratio,
+            Kind::ParentBasedAlwaysOn | Kind::ParentBasedAlwaysOff | Kind::ParentBasedRatio(_) => {
+                Shape::ParentBasedRatio
+            }
+            Kind::RateLimited(n) => Shape::ParentBasedRateLimited(rate_limit::RateLimitedRoot::new(*n)),
+            Kind::Custom(custom) => Shape::Custom(Arc::clone(&custom.sampler)),
+        };
+        let preset: Box<dyn ShouldSample> = Box::new(RuntimeSampler::new(state, shape));
+        if self.excluded_routes.is_empty() {
+            preset
+        } else {
+            Box::new(routes::ExcludeRoutes::new(
+                Arc::from(self.excluded_routes),
+                preset,
+            ))
+        }
+    }
+}
+
+/// What `TelemetryControl` needs: the ratio, the same preset with another one, and a
+/// copy bound to the state its sampler reads.
+impl Sampling {
+    /// The ratio of new traces sampled; `None` for the rate limit, which has none.
+    pub(crate) fn sampling_ratio(&self) -> Option<f64> {
+        self.kind.ratio()
+    }
+
+    /// This preset with `ratio`, in the same shape and with the same excluded routes:
+    /// parent-based presets become `parentbased_traceidratio`, the others
+    /// `traceidratio`. `None` for the rate limit.
+    pub(crate) fn with_ratio(&self, ratio: f64) -> Option<Sampling> {
+        let kind = match &self.kind {
+            Kind::ParentBasedAlwaysOn | Kind::ParentBasedAlwaysOff | Kind::ParentBasedRatio(_) => {
+                Kind::ParentBasedRatio(ratio)
+            }
+            Kind::AlwaysOn | Kind::AlwaysOff | Kind::TraceIdRatio(_) => Kind::TraceIdRatio(ratio),
+            Kind::RateLimited(_) | Kind::Custom(_) => return None,
+        };
+        Some(Sampling {
+            kind,
+            excluded_routes: self.excluded_routes.clone(),
+            state: None,
+        })
+    }
+
+    /// A copy whose [`into_sampler`](Self::into_sampler) reads the returned state, which
+    /// starts at this preset's ratio.
+    pub(crate) fn controlled(&self) -> (Sampling, Arc<SamplerState>) {
+        let state = SamplerState::new(self.sampling_ratio().unwrap_or(0.0));
+        let mut controlled = self.clone();
+        controlled.state = Some(Arc::clone(&state));
+        (controlled, state)
+    }
+}
+
+impl fmt::Display for Sampling {
+    /// The environment-variable name of the preset with its argument, e.g.
+    /// `parentbased_traceidratio(0.1)`, then any excluded routes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            Kind::AlwaysOn => f.write_str("always_on")?,
+            Kind::AlwaysOff => f.write_str("always_off")?,
+            Kind::ParentBasedAlwaysOn => f.write_str("parentbased_always_on")?,
+            Kind::ParentBasedAlwaysOff => f.write_str("parentbased_always_off")?,
+            Kind::ParentBasedRatio(r) => write!(f, "parentbased_traceidratio({r})")?,
+            Kind::TraceIdRatio(r) => write!(f, "traceidratio({r})")?,
+            Kind::RateLimited(n) => write!(f, "parentbased_ratelimited({n}/s)")?,
+            Kind::Custom(custom) => write!(f, "custom({})", custom.name)?,
+        }
+        if !self.excluded_routes.is_empty() {
+            write!(f, " excluding routes [{}]", self.excluded_routes.join(", "))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,3 @@
+//! Shared by otel-kit-propagators' integration tests.
+
+pub(crate) mod own_process;

@@ -1,0 +1,36 @@
+//! Resource detection for any `opentelemetry_sdk` user: the service's own attributes
+//! layered over the detected host, OS, process, container, Kubernetes and cloud ones,
+//! by the precedence the README's table gives.
+//!
+//! - [`ResourceOptions`] (`options`): what the code and the (already read) environment
+//!   say about the service.
+//! - [`build_resource`] (`build`): detection and the options layered into one
+//!   `Resource`, with the warnings to log.
+//! - [`Detection`] (`detect`): where detection looks (a variable lookup and a
+//!   filesystem root); the host, OS, process and `telemetry.*` attributes.
+//! - [`CloudDetector`] (`cloud`, `aws_ecs`, `gcp_gke`, `metadata_get`): the cloud
+//!   platforms, the metadata endpoints they ask, with a deadline.
+//! - `container`, `k8s`, `instance_id`: `container.id`, `k8s.*`, `service.instance.id`.
+//! - `detectors`: [`Detection`] and [`CloudDetector`] as
+//!   `opentelemetry_sdk::resource::ResourceDetector`s.
+
+mod aws_ecs;
+mod build;
+mod cloud;
+mod container;
+mod detect;
+mod detectors;
+mod gcp_gke;
+mod instance_id;
+mod k8s;
+mod metadata_get;
+mod options;
+
+pub use build::{RESOURCE_DETECTORS, build_resource};
+pub use cloud::CloudDetector;
+pub use detect::Detection;
+pub use options::ResourceOptions;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;
