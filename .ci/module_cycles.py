@@ -307,7 +307,7 @@ def cycles(graph):
 
 def main():
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    roots = sys.argv[1:] or sorted(
+    roots = [os.path.abspath(a) for a in sys.argv[1:]] or sorted(
         os.path.join(here, d) for d in os.listdir(here)
         if d.startswith("otel-") and os.path.exists(os.path.join(here, d, "src", "lib.rs"))
     )
