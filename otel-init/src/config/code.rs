@@ -3,7 +3,10 @@
 //! the environment, except for `service.name`, where the environment wins (the resource
 //! decides that one, and `apply` is given its result).
 
-use super::{Config, ConfigWarning, EffectiveConfig, ExemplarFilter, ExporterKind, OtlpProtocol, exporters};
+use super::{
+    Config, ConfigWarning, EffectiveConfig, ExemplarFilter, ExporterKind, Protocol, ProtocolFeature as _,
+    exporters,
+};
 use crate::InitError;
 use crate::Signal;
 use crate::build_features::BuildFeatures;
@@ -59,7 +62,7 @@ pub(crate) struct CodeValues {
     /// The Prometheus listener's connection cap and timeouts, chosen in code.
     pub(crate) prometheus_limits: Option<super::PrometheusListenerLimits>,
     pub(crate) otlp_endpoint: Option<String>,
-    pub(crate) otlp_protocol: Option<OtlpProtocol>,
+    pub(crate) otlp_protocol: Option<Protocol>,
     pub(crate) exemplar_filter: Option<ExemplarFilter>,
     pub(crate) cardinality_limit: Option<usize>,
     /// `Some(None)`: no proxy, whatever the environment says; `Some(Some(p))`: this one.

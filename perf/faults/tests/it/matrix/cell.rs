@@ -5,7 +5,7 @@ use std::path::{Path as FsPath, PathBuf};
 use std::time::{Duration, Instant};
 
 use otel_kit_testing::{
-    CollectorTls, ExportFailure, FaultRelay, RelayFault, Rotel, RotelProtocol, TestCollector, Tinyproxy,
+    CollectorTls, ExportFailure, FaultRelay, RelayFault, Rotel, Protocol, TestCollector, Tinyproxy,
 };
 
 use super::axes::{Fault, Path, Protocol};
@@ -119,7 +119,7 @@ fn peers(setup: &Setup, protocol: Protocol, path: Path, fault: Fault) -> Result<
     // rotel in front of the collector, except where the collector must answer a status.
     let rotel = match &setup.rotel {
         Some(bin) if fault.collector_status().is_none() => {
-            Some(Rotel::start(bin, &collector, RotelProtocol::Grpc).map_err(|e| format!("rotel: {e}"))?)
+            Some(Rotel::start(bin, &collector, Protocol::Grpc).map_err(|e| format!("rotel: {e}"))?)
         }
         _ => None,
     };
