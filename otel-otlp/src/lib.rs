@@ -110,6 +110,7 @@ mod proxy;
 #[cfg_attr(docsrs, doc(cfg(feature = "redaction")))]
 pub mod redaction;
 mod report_gate;
+#[cfg(feature = "console")]
 mod signal;
 #[cfg(all(feature = "__tls", any(feature = "__proto", feature = "__http")))]
 mod tls;

@@ -12,6 +12,7 @@ mod logs;
 mod metrics;
 mod partial_success;
 mod retries;
+mod settings;
 mod spans;
 
 use std::time::Duration;
