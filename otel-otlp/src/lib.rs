@@ -177,10 +177,6 @@ pub use exporter_builder::Spans;
 #[cfg(feature = "__proto")]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
 pub use exporter_builder::{ExporterBuilder, SpanExport};
-/// The OTLP/HTTP client, for otel-kit-init's HTTP/JSON exporter (opentelemetry-otlp's).
-#[cfg(feature = "__http")]
-#[doc(hidden)]
-pub use http_client::{ClientTls, ExplainingClient};
 /// The OTLP signals, protocols and compression, otel-kit-core's: one definition for every
 /// crate of the kit.
 pub use otel_kit_core::otlp::{Compression, Protocol, Signal};
