@@ -60,7 +60,6 @@ pub mod layer;
 pub mod log_events;
 #[doc(hidden)]
 pub mod network;
-/// The OTLP signals, protocols and compression, named once for every crate.
 pub mod otlp;
 #[doc(hidden)]
 pub mod panic_payload;
