@@ -18,6 +18,9 @@
 //! - [`log_events`]: [`LogEvent`](log_events::LogEvent), a named event emitted through the
 //!   logs API in a span's context, and the kit's global logger provider.
 //!
+//! - [`otlp`]: the OTLP [`Signal`](otlp::Signal), [`Protocol`](otlp::Protocol) and
+//!   [`Compression`](otlp::Compression), re-exported by otel-kit-otlp and otel-kit-init.
+//!
 //! What the instrumentation crates share (hidden): `resolver` (`Resolver`, the one way
 //! every instrumentation resolves its providers per request, with its `Instruments` and
 //! per-thread `Cache`), `Scope`, `carrier` (`BoundedExtractor`, the one propagation
@@ -57,6 +60,7 @@ pub mod layer;
 pub mod log_events;
 #[doc(hidden)]
 pub mod network;
+pub mod otlp;
 #[doc(hidden)]
 pub mod panic_payload;
 pub mod peer_service;

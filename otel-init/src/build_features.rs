@@ -2,7 +2,7 @@
 //! as values, so that the rules which depend on them (a protocol or exporter the build
 //! lacks is replaced or skipped, with a warning) are unit-tested whatever features the
 //! test build has. A leaf, like `env` and `signal`: the protocols and exporters ask it
-//! (`OtlpProtocol::is_in`, `ExporterKind::is_in`).
+//! (`Protocol::is_in`, `ExporterKind::is_in`).
 
 use crate::Signal;
 
@@ -45,7 +45,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::config::{Config, ExporterKind, OtlpProtocol};
+    use crate::config::{Config, ExporterKind, Protocol, ProtocolFeature as _};
     use crate::env::read_as_built;
 
     const ALL: BuildFeatures = BuildFeatures {
@@ -71,7 +71,7 @@ mod tests {
     fn a_protocol_the_build_lacks_is_replaced_with_a_warning_naming_the_variable_and_the_feature() {
         let http_only = BuildFeatures { grpc: false, ..ALL };
         let (config, warnings) = read(http_only, &[("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")]);
-        assert_eq!(config.otlp.traces.protocol, OtlpProtocol::HttpProtobuf);
+        assert_eq!(config.otlp.traces.protocol, Protocol::HttpProtobuf);
         assert_eq!(config.otlp.traces.endpoint, "http://localhost:4318/v1/traces");
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
@@ -83,7 +83,7 @@ mod tests {
         assert!(warnings[0].contains("using http/protobuf"), "{}", warnings[0]);
 
         let (config, warnings) = read(ALL, &[("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")]);
-        assert_eq!(config.otlp.traces.protocol, OtlpProtocol::Grpc);
+        assert_eq!(config.otlp.traces.protocol, Protocol::Grpc);
         assert!(warnings.is_empty(), "{warnings:?}");
     }
 
@@ -95,7 +95,7 @@ mod tests {
             ..ALL
         };
         let (config, warnings) = read(grpc_only, &[]);
-        assert_eq!(config.otlp.metrics.protocol, OtlpProtocol::Grpc);
+        assert_eq!(config.otlp.metrics.protocol, Protocol::Grpc);
         assert_eq!(config.otlp.metrics.endpoint, "http://localhost:4317");
         assert!(warnings.is_empty(), "{warnings:?}");
     }
@@ -162,7 +162,7 @@ mod tests {
     #[test]
     fn this_build_is_what_cargo_compiled() {
         assert_eq!(BuildFeatures::THIS_BUILD.grpc, cfg!(feature = "grpc"));
-        assert_eq!(OtlpProtocol::HttpJson.is_built_in(), cfg!(feature = "http-json"));
+        assert_eq!(Protocol::HttpJson.is_built_in(), cfg!(feature = "http-json"));
         assert_eq!(ExporterKind::Console.is_built_in(), cfg!(feature = "console"));
     }
 }

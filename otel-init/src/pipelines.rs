@@ -189,7 +189,7 @@ impl Exporting<'_> {
             match kind {
                 #[cfg(feature = "__otlp")]
                 ExporterKind::Otlp => {
-                    let exporter = otlp_exporter::exporter::<otlp_exporter::OtlpSpanExporter>(
+                    let exporter = otlp_exporter::exporter::<otel_kit_otlp::ConfiguredSpanExporter>(
                         &self.config.otlp,
                         &(),
                         self.runtime,
@@ -254,9 +254,12 @@ impl Exporting<'_> {
                         TemporalityPreference::Delta => Temporality::Delta,
                         TemporalityPreference::LowMemory => Temporality::LowMemory,
                     };
-                    let exporter = otlp_exporter::exporter::<otlp_exporter::OtlpMetricExporter>(
+                    let exporter = otlp_exporter::exporter::<otel_kit_otlp::ConfiguredMetricExporter>(
                         &self.config.otlp,
-                        &(temporality, std::sync::Arc::clone(&exemplars)),
+                        &otel_kit_otlp::MetricExportOptions {
+                            temporality,
+                            exemplars: std::sync::Arc::clone(&exemplars),
+                        },
                         self.runtime,
                         self.warnings,
                     )?;
@@ -332,7 +335,7 @@ impl Exporting<'_> {
             match kind {
                 #[cfg(feature = "__otlp")]
                 ExporterKind::Otlp => {
-                    let exporter = otlp_exporter::exporter::<otlp_exporter::OtlpLogExporter>(
+                    let exporter = otlp_exporter::exporter::<otel_kit_otlp::ConfiguredLogExporter>(
                         &self.config.otlp,
                         &(),
                         self.runtime,

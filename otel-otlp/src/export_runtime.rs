@@ -14,8 +14,10 @@ use std::thread::JoinHandle;
 
 use tokio::sync::oneshot;
 
+#[cfg(feature = "http-json")]
+use crate::http_client::ClientTls;
 #[cfg(feature = "__http")]
-use crate::http_client::{ClientTls, ExplainingClient, HttpClients};
+use crate::http_client::{ExplainingClient, HttpClients};
 
 /// The thread the exporters send from: one tokio runtime, named `otel-export`, that
 /// holds their connections and timers, never the application's.
@@ -138,11 +140,10 @@ impl ExportRuntime {
 
     /// An OTLP/HTTP client whose requests run on this runtime, shared with this
     /// runtime's exporters of the same timeout and scheme, and the PEM settings it was
-    /// built without. For otel-kit-init, which sends opentelemetry-otlp's HTTP/JSON
-    /// exports with it; `Err` when no client could be built at all.
-    #[cfg(feature = "__http")]
-    #[doc(hidden)]
-    pub fn http_client(
+    /// built without. opentelemetry-otlp's HTTP/JSON exporter sends with it
+    /// (`export_settings/http_json.rs`); `Err` when no client could be built at all.
+    #[cfg(feature = "http-json")]
+    pub(crate) fn http_client(
         &self,
         timeout: std::time::Duration,
         tls: ClientTls<'_>,
@@ -153,9 +154,8 @@ impl ExportRuntime {
 
     /// [`http_client`](Self::http_client) for requests to `endpoint`, through `proxy`
     /// when it applies to it.
-    #[cfg(all(feature = "__http", feature = "proxy"))]
-    #[doc(hidden)]
-    pub fn http_client_via(
+    #[cfg(all(feature = "http-json", feature = "proxy"))]
+    pub(crate) fn http_client_via(
         &self,
         timeout: std::time::Duration,
         tls: ClientTls<'_>,

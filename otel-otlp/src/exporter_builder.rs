@@ -7,58 +7,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use otel_kit_core::otlp::{Compression, Protocol};
+
 use crate::credentials::Source;
 use crate::export_runtime::{ExportRuntime, RuntimeRef};
 
-/// The OTLP transport and encoding.
-///
-/// ```
-/// use otel_kit_otlp::{Protocol, SpanExporter};
-///
-/// let grpc = SpanExporter::builder().with_protocol(Protocol::Grpc).build()?;
-/// # drop(grpc);
-/// # Ok::<(), otel_kit_otlp::BuildError>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Protocol {
-    /// OTLP/gRPC (the `grpc` cargo feature); default endpoint `http://localhost:4317`.
-    Grpc,
-    /// OTLP/HTTP with protobuf bodies (the `http-proto` cargo feature), the
-    /// specification's default; default endpoint `http://localhost:4318/v1/<signal>`.
-    HttpProtobuf,
-}
-
-impl Protocol {
-    /// The specification's name for it: `grpc` or `http/protobuf`.
-    ///
-    /// ```
-    /// assert_eq!(otel_kit_otlp::Protocol::HttpProtobuf.as_str(), "http/protobuf");
-    /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Protocol::Grpc => "grpc",
-            Protocol::HttpProtobuf => "http/protobuf",
-        }
-    }
-}
-
-/// The compression of export requests.
-///
-/// ```
-/// use otel_kit_otlp::{Compression, LogExporter};
-///
-/// let gzipped = LogExporter::builder().with_compression(Compression::Gzip).build()?;
-/// # drop(gzipped);
-/// # Ok::<(), otel_kit_otlp::BuildError>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compression {
-    /// gzip (the `gzip` cargo feature): tonic's for gRPC, flate2 for HTTP bodies.
-    Gzip,
-}
-
 /// The settings of one signal's OTLP exporter: protocol, endpoint, headers, timeout,
-/// compression and TLS. `S` is the signal ([`Spans`], [`Logs`] or [`Metrics`]); each
+/// compression and TLS. `S` is the signal ([`SpanExport`], [`LogExport`] or [`MetricExport`]); each
 /// has its `build`. Nothing is checked until then, and nothing is read from the
 /// environment: otel-kit-init does that, and gives what it read to this builder.
 ///
@@ -105,43 +60,57 @@ pub(crate) struct Settings {
 /// The signal of an [`ExporterBuilder`] of [`SpanExporter`](crate::SpanExporter)s.
 ///
 /// ```
-/// use otel_kit_otlp::{ExporterBuilder, SpanExporter, Spans};
+/// use otel_kit_otlp::{ExporterBuilder, SpanExporter, SpanExport};
 ///
-/// let builder: ExporterBuilder<Spans> = SpanExporter::builder();
+/// let builder: ExporterBuilder<SpanExport> = SpanExporter::builder();
 /// # drop(builder);
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Spans;
+pub struct SpanExport;
+
+/// The former name of [`SpanExport`].
+#[deprecated(since = "0.2.0", note = "renamed otel_kit_otlp::SpanExport")]
+pub type Spans = SpanExport;
 
 /// The signal of an [`ExporterBuilder`] of [`LogExporter`](crate::LogExporter)s.
 ///
 /// ```
-/// use otel_kit_otlp::{ExporterBuilder, LogExporter, Logs};
+/// use otel_kit_otlp::{ExporterBuilder, LogExporter, LogExport};
 ///
-/// let builder: ExporterBuilder<Logs> = LogExporter::builder();
+/// let builder: ExporterBuilder<LogExport> = LogExporter::builder();
 /// # drop(builder);
 /// ```
 #[cfg(feature = "logs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Logs;
+pub struct LogExport;
+
+/// The former name of [`LogExport`].
+#[cfg(feature = "logs")]
+#[deprecated(since = "0.2.0", note = "renamed otel_kit_otlp::LogExport")]
+pub type Logs = LogExport;
 
 /// The signal of an [`ExporterBuilder`] of [`MetricExporter`](crate::MetricExporter)s,
 /// with what only metrics have: the temporality and the exemplar reservoirs.
 ///
 /// ```
-/// use otel_kit_otlp::{ExporterBuilder, MetricExporter, Metrics};
+/// use otel_kit_otlp::{ExporterBuilder, MetricExporter, MetricExport};
 ///
-/// let builder: ExporterBuilder<Metrics> = MetricExporter::builder();
+/// let builder: ExporterBuilder<MetricExport> = MetricExporter::builder();
 /// # drop(builder);
 /// ```
 #[cfg(feature = "metrics")]
 #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
 #[derive(Debug, Clone, Default)]
-pub struct Metrics {
+pub struct MetricExport {
     pub(crate) temporality: opentelemetry_sdk::metrics::Temporality,
     pub(crate) exemplars: Option<std::sync::Arc<otel_kit_core::sdk::exemplar::Reservoirs>>,
 }
+
+/// The former name of [`MetricExport`].
+#[cfg(feature = "metrics")]
+#[deprecated(since = "0.2.0", note = "renamed otel_kit_otlp::MetricExport")]
+pub type Metrics = MetricExport;
 
 /// The specification's default export timeout.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -371,7 +340,7 @@ impl<S> ExporterBuilder<S> {
 }
 
 #[cfg(feature = "metrics")]
-impl ExporterBuilder<Metrics> {
+impl ExporterBuilder<MetricExport> {
     /// The temporality the exporter asks of the SDK's aggregation (default cumulative).
     pub fn with_temporality(mut self, temporality: opentelemetry_sdk::metrics::Temporality) -> Self {
         self.signal.temporality = temporality;

@@ -28,8 +28,9 @@ use crate::report_gate::ReportGate;
 
 /// The TLS of one client: none for a plain `http://` endpoint, else the configured CA
 /// and client identity (PEM), each optional.
+#[cfg(feature = "http-json")]
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum ClientTls<'a> {
+pub(crate) enum ClientTls<'a> {
     /// An `http://` endpoint.
     PlainHttp,
     /// An `https://` endpoint.
@@ -41,6 +42,7 @@ pub enum ClientTls<'a> {
     },
 }
 
+#[cfg(feature = "http-json")]
 impl ClientTls<'_> {
     /// The same settings, as the clients take them.
     pub(crate) fn to_sources(self) -> TlsSources {
@@ -243,7 +245,7 @@ fn https_client(
 /// An [`HttpClient`] whose requests run on the export runtime, and that explains its
 /// failures (see the module docs).
 #[derive(Debug, Clone)]
-pub struct ExplainingClient {
+pub(crate) struct ExplainingClient {
     inner: Arc<dyn HttpClient>,
     timeout: Duration,
     runtime: tokio::runtime::Handle,

@@ -24,9 +24,14 @@
 //! Nothing here reads the environment: every setting is given in code. otel-kit-init
 //! reads the `OTEL_*` variables and builds these exporters from them.
 //!
+//! - **Settings** (`grpc`, `http-proto` or `http-json`): [`ExportSettings`], one signal's
+//!   settings as a typed value, builds a [`ConfiguredSpanExporter`],
+//!   [`ConfiguredLogExporter`] or [`ConfiguredMetricExporter`] of whichever [`Protocol`]
+//!   it names (HTTP/JSON with opentelemetry-otlp's exporter), saying what it left out as
+//!   [`SettingsWarning`]s. otel-kit-init maps the `OTEL_EXPORTER_OTLP_*` variables onto it.
 //! - **Exporters** (`grpc` or `http-proto`): [`SpanExporter`], [`LogExporter`] and
 //!   [`MetricExporter`] implement the SDK's exporter traits; each has a `builder()`, an
-//!   [`ExporterBuilder`] of its signal ([`Spans`], [`Logs`], [`Metrics`]) with the
+//!   [`ExporterBuilder`] of its signal ([`SpanExport`], [`LogExport`], [`MetricExport`]) with the
 //!   [`Protocol`], endpoint, headers, timeout, [`Compression`] and TLS. A setting that
 //!   cannot be used is a [`BuildError`] naming it, never a panic. Exports are sent from
 //!   an [`ExportRuntime`] (one thread with its own tokio runtime), never from the
@@ -54,6 +59,7 @@
 //! | --- | --- | --- | --- |
 //! | `grpc` | yes | OTLP/gRPC | tonic's channel, prost |
 //! | `http-proto` | yes | OTLP/HTTP with protobuf bodies, the specification's default protocol | hyper's client (opentelemetry-http's), prost |
+//! | `http-json` | no | OTLP/HTTP with JSON bodies, through [`ExportSettings`] | opentelemetry-otlp's HTTP exporter (serde_json) |
 //! | `gzip` | yes | [`Compression::Gzip`] | flate2 (pure Rust) |
 //! | `tls-ring` | yes | `https://` endpoints, CA and client certificates, with rustls on ring | rustls, ring, rustls-native-certs, tokio-rustls |
 //! | `tls-aws-lc` | no | the same with aws-lc-rs, used when `tls-ring` is off | aws-lc-sys, a C library |
@@ -81,6 +87,8 @@ mod error;
 #[cfg(any(feature = "__proto", feature = "__http"))]
 mod error_chain;
 mod export_runtime;
+#[cfg(any(feature = "__proto", feature = "http-json"))]
+mod export_settings;
 mod export_stats;
 #[cfg(feature = "__proto")]
 mod exporter_builder;
@@ -102,11 +110,12 @@ mod proxy;
 #[cfg_attr(docsrs, doc(cfg(feature = "redaction")))]
 pub mod redaction;
 mod report_gate;
+#[cfg(feature = "console")]
 mod signal;
 #[cfg(all(feature = "__tls", any(feature = "__proto", feature = "__http")))]
 mod tls;
-#[cfg(feature = "__proto")]
-mod transport;
+#[cfg(all(feature = "__tls", any(feature = "__proto", feature = "__http")))]
+mod tls_config;
 #[cfg(feature = "value-length")]
 #[cfg_attr(docsrs, doc(cfg(feature = "value-length")))]
 pub mod value_length;
@@ -115,6 +124,32 @@ pub mod value_length;
 pub use credentials::{MIN_CREDENTIALS_CHECK_INTERVAL, read_credential_file};
 pub use error::{BuildError, BuildWarning, CertificateSetting};
 pub use export_runtime::ExportRuntime;
+#[cfg(all(feature = "logs", any(feature = "__proto", feature = "http-json")))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(all(
+        feature = "logs",
+        any(feature = "grpc", feature = "http-proto", feature = "http-json")
+    )))
+)]
+pub use export_settings::ConfiguredLogExporter;
+#[cfg(any(feature = "__proto", feature = "http-json"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "grpc", feature = "http-proto", feature = "http-json")))
+)]
+pub use export_settings::{
+    ConfiguredExporter, ConfiguredSpanExporter, ExportSettings, Setting, SettingsError, SettingsWarning,
+};
+#[cfg(all(feature = "metrics", any(feature = "__proto", feature = "http-json")))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(all(
+        feature = "metrics",
+        any(feature = "grpc", feature = "http-proto", feature = "http-json")
+    )))
+)]
+pub use export_settings::{ConfiguredMetricExporter, MetricExportOptions};
 pub use export_stats::ExportStats;
 #[cfg(feature = "logs")]
 #[cfg(feature = "__proto")]
@@ -122,6 +157,9 @@ pub use export_stats::ExportStats;
     docsrs,
     doc(cfg(all(feature = "logs", any(feature = "grpc", feature = "http-proto"))))
 )]
+pub use exporter_builder::LogExport;
+#[cfg(all(feature = "logs", feature = "__proto"))]
+#[allow(deprecated)]
 pub use exporter_builder::Logs;
 #[cfg(feature = "metrics")]
 #[cfg(feature = "__proto")]
@@ -129,14 +167,19 @@ pub use exporter_builder::Logs;
     docsrs,
     doc(cfg(all(feature = "metrics", any(feature = "grpc", feature = "http-proto"))))
 )]
+pub use exporter_builder::MetricExport;
+#[cfg(all(feature = "metrics", feature = "__proto"))]
+#[allow(deprecated)]
 pub use exporter_builder::Metrics;
 #[cfg(feature = "__proto")]
+#[allow(deprecated)]
+pub use exporter_builder::Spans;
+#[cfg(feature = "__proto")]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
-pub use exporter_builder::{Compression, ExporterBuilder, Protocol, Spans};
-/// The OTLP/HTTP client, for otel-kit-init's HTTP/JSON exporter (opentelemetry-otlp's).
-#[cfg(feature = "__http")]
-#[doc(hidden)]
-pub use http_client::{ClientTls, ExplainingClient};
+pub use exporter_builder::{ExporterBuilder, SpanExport};
+/// The OTLP signals, protocols and compression, otel-kit-core's: one definition for every
+/// crate of the kit.
+pub use otel_kit_core::otlp::{Compression, Protocol, Signal};
 pub use printable_endpoint::printable_endpoint;
 #[cfg(all(feature = "logs", feature = "__proto"))]
 #[cfg_attr(
@@ -156,7 +199,6 @@ pub use proto_export::SpanExporter;
 #[cfg(feature = "proxy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
 pub use proxy::{Proxy, ProxyError};
-pub use signal::Signal;
 
 /// Exemplars for the metric exporter: wrap the SDK's meter provider in an
 /// [`ExemplarMeterProvider`](exemplar::ExemplarMeterProvider) and give its

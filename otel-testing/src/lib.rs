@@ -102,7 +102,11 @@ pub use model::{
 pub use noop_processor::NoopSpanProcessor;
 #[cfg(feature = "collector")]
 #[cfg_attr(docsrs, doc(cfg(feature = "collector")))]
-pub use rotel::{ROTEL_BIN_ENV, Rotel, RotelProtocol};
+#[allow(deprecated)]
+pub use rotel::RotelProtocol;
+#[cfg(feature = "collector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "collector")))]
+pub use rotel::{ROTEL_BIN_ENV, Rotel};
 pub use scoped_future::ScopedFuture;
 #[cfg(feature = "collector")]
 #[cfg_attr(docsrs, doc(cfg(feature = "collector")))]

@@ -4,12 +4,12 @@
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
-//! use otel_kit_testing::{Rotel, RotelProtocol, TestCollector};
+//! use otel_kit_testing::{Protocol, Rotel, TestCollector};
 //!
 //! // `TEST_OTLP_COLLECTOR_BIN` names `rotel-agent`; without it the test is skipped.
 //! let Some(bin) = Rotel::binary_from_env() else { return Ok(()) };
 //! let collector = TestCollector::start().await?;
-//! let rotel = Rotel::start(&bin, &collector, RotelProtocol::Grpc)?;
+//! let rotel = Rotel::start(&bin, &collector, Protocol::Grpc)?;
 //! // Point the code under test at `rotel.grpc_endpoint()` or `rotel.http_endpoint()`,
 //! // then read `collector.spans()`.
 //! # Ok(())
@@ -22,6 +22,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use otel_kit_core::otlp::Protocol;
+
 use crate::TestCollector;
 
 /// The environment variable naming the `rotel-agent` binary.
@@ -30,14 +32,12 @@ pub const ROTEL_BIN_ENV: &str = "TEST_OTLP_COLLECTOR_BIN";
 /// How long rotel may take to listen.
 const READY_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// How rotel forwards to the [`TestCollector`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RotelProtocol {
-    /// OTLP/gRPC.
-    Grpc,
-    /// OTLP/HTTP with protobuf bodies.
-    HttpProtobuf,
-}
+/// How rotel forwards to the [`TestCollector`], under its former name.
+#[deprecated(
+    since = "0.2.0",
+    note = "use otel_kit_testing::Protocol (Grpc or HttpProtobuf)"
+)]
+pub type RotelProtocol = Protocol;
 
 /// A running `rotel-agent`, killed on drop.
 #[derive(Debug)]
@@ -62,8 +62,9 @@ impl Rotel {
     }
 
     /// Starts `bin` on two free loopback ports (gRPC and HTTP), forwarding to `target`
-    /// with `protocol` in batches of at most 100 ms, and waits until it listens.
-    pub fn start(bin: &Path, target: &TestCollector, protocol: RotelProtocol) -> io::Result<Rotel> {
+    /// with `protocol` (gRPC or HTTP/protobuf; rotel sends no JSON) in batches of at most
+    /// 100 ms, and waits until it listens.
+    pub fn start(bin: &Path, target: &TestCollector, protocol: Protocol) -> io::Result<Rotel> {
         Rotel::start_forwarding(bin, &target.endpoint(), protocol, &[])
     }
 
@@ -74,9 +75,19 @@ impl Rotel {
     pub fn start_forwarding(
         bin: &Path,
         endpoint: &str,
-        protocol: RotelProtocol,
+        protocol: Protocol,
         extra_args: &[&str],
     ) -> io::Result<Rotel> {
+        let forward = match protocol {
+            Protocol::Grpc => "grpc",
+            Protocol::HttpProtobuf => "http",
+            Protocol::HttpJson => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "rotel forwards over grpc or http/protobuf, not http/json",
+                ));
+            }
+        };
         let (grpc, http) = (free_port()?, free_port()?);
         let dir = std::env::temp_dir().join(format!("otel-kit-testing-rotel-{grpc}"));
         std::fs::create_dir_all(&dir)?;
@@ -86,13 +97,7 @@ impl Rotel {
             .args(["--otlp-grpc-endpoint", &format!("127.0.0.1:{grpc}")])
             .args(["--otlp-http-endpoint", &format!("127.0.0.1:{http}")])
             .args(["--exporter", "otlp", "--otlp-exporter-endpoint", endpoint])
-            .args([
-                "--otlp-exporter-protocol",
-                match protocol {
-                    RotelProtocol::Grpc => "grpc",
-                    RotelProtocol::HttpProtobuf => "http",
-                },
-            ])
+            .args(["--otlp-exporter-protocol", forward])
             .args(["--batch-timeout", "100ms"])
             .args(extra_args)
             .arg("--pid-file")

@@ -81,7 +81,7 @@ impl ServiceTelemetry {
         if let Some(endpoint) = endpoint {
             builder = builder
                 .otlp_endpoint(endpoint)
-                .otlp_protocol(otel_kit_init::config::OtlpProtocol::Grpc);
+                .otlp_protocol(otel_kit_init::config::Protocol::Grpc);
         }
         let telemetry = builder.init()?;
         let providers = Providers::new()

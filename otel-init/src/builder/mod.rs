@@ -14,7 +14,7 @@ use opentelemetry_semantic_conventions::resource::DEPLOYMENT_ENVIRONMENT_NAME;
 
 use crate::InitError;
 use crate::additions::Additions;
-use crate::config::{CodeValues, ExemplarFilter, Exporter, OtlpProtocol};
+use crate::config::{CodeValues, ExemplarFilter, Exporter, Protocol};
 use crate::redaction::Redaction;
 use crate::sampling::Sampling;
 use crate::subscriber;
@@ -417,7 +417,7 @@ impl Builder {
     }
 
     /// The OTLP protocol for every signal; wins over the protocol variables.
-    pub fn otlp_protocol(mut self, protocol: OtlpProtocol) -> Self {
+    pub fn otlp_protocol(mut self, protocol: Protocol) -> Self {
         self.code.otlp_protocol = Some(protocol);
         self
     }

@@ -6,7 +6,7 @@
 use super::effective::EffectiveConfig;
 use super::environment::Config;
 use super::exporters::{self, ExporterKind};
-use super::otlp::OtlpProtocol;
+use super::otlp::{Protocol, ProtocolFeature as _};
 use super::tuning::ExemplarFilter;
 use crate::InitError;
 use crate::Signal;
@@ -66,7 +66,7 @@ pub(crate) struct CodeValues {
     /// The Prometheus listener's connection cap and timeouts, chosen in code.
     pub(crate) prometheus_limits: Option<super::prometheus::PrometheusListenerLimits>,
     pub(crate) otlp_endpoint: Option<String>,
-    pub(crate) otlp_protocol: Option<OtlpProtocol>,
+    pub(crate) otlp_protocol: Option<Protocol>,
     pub(crate) exemplar_filter: Option<ExemplarFilter>,
     pub(crate) cardinality_limit: Option<usize>,
     /// `Some(None)`: no proxy, whatever the environment says; `Some(Some(p))`: this one.

@@ -7,7 +7,7 @@
 
 use otel_kit_otlp::printable_endpoint;
 
-use super::OtlpProtocol;
+use super::Protocol;
 use crate::Signal;
 use crate::env::{ConfigWarning, Env};
 
@@ -60,12 +60,12 @@ pub(super) fn is_endpoint_variable(variable: &str) -> bool {
 /// and skipped), and a warning when its port is the other protocol's.
 pub(super) fn resolve(
     signal: Signal,
-    protocol: OtlpProtocol,
+    protocol: Protocol,
     insecure: bool,
     vars: &EndpointVars,
     warnings: &mut Vec<ConfigWarning>,
 ) -> String {
-    let is_http = protocol != OtlpProtocol::Grpc;
+    let is_http = protocol != Protocol::Grpc;
     // The OTLP exporter spec: a gRPC endpoint may come without a scheme, and then
     // OTEL_EXPORTER_OTLP_INSECURE decides between plaintext and TLS.
     let with_scheme = |value: &str| {
@@ -106,7 +106,7 @@ pub(super) fn resolve(
     }
     let Some((var, endpoint)) = chosen else {
         return match protocol {
-            OtlpProtocol::Grpc => "http://localhost:4317".to_owned(),
+            Protocol::Grpc => "http://localhost:4317".to_owned(),
             _ => format!("http://localhost:4318/{}", signal.http_path()),
         };
     };

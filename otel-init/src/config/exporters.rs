@@ -35,7 +35,7 @@ impl ExporterKind {
     /// Whether a build with `features` has this exporter.
     pub(crate) fn is_in(self, features: BuildFeatures) -> bool {
         match self {
-            ExporterKind::Otlp => super::OtlpProtocol::default_in(features).is_some(),
+            ExporterKind::Otlp => super::otlp::default_protocol_in(features).is_some(),
             ExporterKind::Console => features.console,
             ExporterKind::Prometheus => features.prometheus,
         }

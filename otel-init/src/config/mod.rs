@@ -7,7 +7,7 @@
 //! resource's variables), with the setup's own: exporters, OTLP, metrics, limits.
 //!
 //! ```
-//! use otel_kit_init::config::{Config, ExporterKind, OtlpProtocol};
+//! use otel_kit_init::config::{Config, ExporterKind, Protocol};
 //!
 //! let env = [
 //!     ("OTEL_SERVICE_NAME", "checkout"),
@@ -20,7 +20,7 @@
 //! });
 //! assert_eq!(config.service_name.as_deref(), Some("checkout"));
 //! assert_eq!(config.traces_exporters, vec![ExporterKind::Otlp]);
-//! assert_eq!(config.otlp.traces.protocol, OtlpProtocol::HttpProtobuf);
+//! assert_eq!(config.otlp.traces.protocol, Protocol::HttpProtobuf);
 //! assert_eq!(config.otlp.traces.endpoint, "http://collector:4318/v1/traces");
 //! assert_eq!(config.bsp.max_queue_size, 2048);
 //! assert_eq!(warnings.len(), 1);
@@ -54,7 +54,9 @@ pub use environment::{Config, LogLevel};
 pub use exporters::ExporterKind;
 /// The Java agent's switches as `init()` read them ([`EffectiveConfig::instrumentation`]).
 pub use otel_kit_core::instrumentation_switches::InstrumentationSwitches;
-pub use otlp::{Compression, OtlpConfig, OtlpProtocol, OtlpSignalConfig};
+#[allow(deprecated)]
+pub use otlp::OtlpProtocol;
+pub use otlp::{Compression, OtlpConfig, OtlpSignalConfig, Protocol, ProtocolFeature};
 pub use prometheus::{PrometheusConfig, PrometheusListenerLimits};
 pub use propagators_env::{PropagatorsFromEnv, from_names};
 pub use resource_env::ResourceOptionsFromEnv;

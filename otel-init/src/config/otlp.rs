@@ -11,84 +11,64 @@ use crate::Signal;
 use crate::build_features::BuildFeatures;
 use crate::env::{ConfigWarning, Env};
 
-/// The OTLP transport and encoding (`OTEL_EXPORTER_OTLP_PROTOCOL`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OtlpProtocol {
-    /// OTLP/gRPC, default port 4317.
-    Grpc,
-    /// OTLP/HTTP with protobuf bodies, default port 4318: the spec default.
-    HttpProtobuf,
-    /// OTLP/HTTP with JSON bodies, default port 4318.
-    HttpJson,
-}
+pub use otel_kit_core::otlp::{Compression, Protocol};
 
-impl OtlpProtocol {
-    /// The spec's name for it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OtlpProtocol::Grpc => "grpc",
-            OtlpProtocol::HttpProtobuf => "http/protobuf",
-            OtlpProtocol::HttpJson => "http/json",
-        }
-    }
+/// The OTLP transport and encoding, under its former name.
+#[deprecated(
+    since = "0.2.0",
+    note = "use otel_kit_init::config::Protocol (otel_kit_core::otlp::Protocol)"
+)]
+pub type OtlpProtocol = Protocol;
 
-    pub(super) fn default_port(self) -> u16 {
-        match self {
-            OtlpProtocol::Grpc => 4317,
-            _ => 4318,
-        }
-    }
-
+/// Which of otel-kit-init's cargo features brings a [`Protocol`], and whether this build
+/// has it.
+///
+/// ```
+/// use otel_kit_init::config::{Protocol, ProtocolFeature as _};
+///
+/// assert_eq!(Protocol::HttpJson.cargo_feature(), "http-json");
+/// // The default features bring gRPC and HTTP/protobuf.
+/// # #[cfg(all(feature = "grpc", feature = "http-proto"))]
+/// assert!(Protocol::Grpc.is_built_in() && Protocol::HttpProtobuf.is_built_in());
+/// ```
+pub trait ProtocolFeature: Copy {
     /// The cargo feature of otel-kit-init that brings this protocol.
-    pub fn cargo_feature(self) -> &'static str {
-        match self {
-            OtlpProtocol::Grpc => "grpc",
-            OtlpProtocol::HttpProtobuf => "http-proto",
-            OtlpProtocol::HttpJson => "http-json",
-        }
-    }
+    fn cargo_feature(self) -> &'static str;
 
     /// Whether this build can export over this protocol: its
     /// [cargo feature](Self::cargo_feature) is on.
-    ///
-    /// ```
-    /// use otel_kit_init::config::OtlpProtocol;
-    ///
-    /// // The default features bring gRPC and HTTP/protobuf.
-    /// # #[cfg(all(feature = "grpc", feature = "http-proto"))]
-    /// assert!(OtlpProtocol::Grpc.is_built_in() && OtlpProtocol::HttpProtobuf.is_built_in());
-    /// ```
-    pub fn is_built_in(self) -> bool {
-        self.is_in(BuildFeatures::THIS_BUILD)
-    }
+    fn is_built_in(self) -> bool;
+}
 
-    /// Whether a build with `features` has this protocol.
-    pub(crate) fn is_in(self, features: BuildFeatures) -> bool {
+impl ProtocolFeature for Protocol {
+    fn cargo_feature(self) -> &'static str {
         match self {
-            OtlpProtocol::Grpc => features.grpc,
-            OtlpProtocol::HttpProtobuf => features.http_proto,
-            OtlpProtocol::HttpJson => features.http_json,
+            Protocol::Grpc => "grpc",
+            Protocol::HttpProtobuf => "http-proto",
+            Protocol::HttpJson => "http-json",
         }
     }
 
-    /// The protocol used when none is configured: http/protobuf, the specification's
-    /// default, when built in; else the first that is; `None` without any transport.
-    pub(crate) fn default_in(features: BuildFeatures) -> Option<OtlpProtocol> {
-        [
-            OtlpProtocol::HttpProtobuf,
-            OtlpProtocol::Grpc,
-            OtlpProtocol::HttpJson,
-        ]
-        .into_iter()
-        .find(|p| p.is_in(features))
+    fn is_built_in(self) -> bool {
+        protocol_is_in(self, BuildFeatures::THIS_BUILD)
     }
 }
 
-/// Request compression (`OTEL_EXPORTER_OTLP_COMPRESSION`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compression {
-    /// gzip.
-    Gzip,
+/// Whether a build with `features` has `protocol`.
+pub(crate) fn protocol_is_in(protocol: Protocol, features: BuildFeatures) -> bool {
+    match protocol {
+        Protocol::Grpc => features.grpc,
+        Protocol::HttpProtobuf => features.http_proto,
+        Protocol::HttpJson => features.http_json,
+    }
+}
+
+/// The protocol used when none is configured: http/protobuf, the specification's
+/// default, when built in; else the first that is; `None` without any transport.
+pub(crate) fn default_protocol_in(features: BuildFeatures) -> Option<Protocol> {
+    [Protocol::HttpProtobuf, Protocol::Grpc, Protocol::HttpJson]
+        .into_iter()
+        .find(|p| protocol_is_in(*p, features))
 }
 
 /// The OTLP exporter settings of one signal.
@@ -97,7 +77,7 @@ pub struct OtlpSignalConfig {
     /// The full endpoint: a URL with `/v1/<signal>` for HTTP, the server URL for gRPC.
     pub endpoint: String,
     /// Transport and encoding.
-    pub protocol: OtlpProtocol,
+    pub protocol: Protocol,
     /// Extra request headers (values are secrets: never printed).
     pub headers: Vec<(String, String)>,
     /// Export timeout (default 10 s).
@@ -246,7 +226,7 @@ impl OtlpConfig {
     pub(crate) fn apply_code(
         &mut self,
         endpoint: Option<&str>,
-        protocol: Option<OtlpProtocol>,
+        protocol: Option<Protocol>,
         warnings: &mut Vec<ConfigWarning>,
     ) {
         if endpoint.is_none() && protocol.is_none() {
@@ -279,6 +259,35 @@ impl OtlpConfig {
                     warnings.push(warning);
                 }
             }
+        }
+    }
+
+    /// The settings otel-kit-otlp builds `signal`'s exporter from: that signal's, and the
+    /// proxy of every signal.
+    ///
+    /// ```
+    /// use otel_kit_init::Signal;
+    /// use otel_kit_init::config::Config;
+    ///
+    /// let (config, _) = Config::from_lookup(|_| None);
+    /// let settings = config.otlp.export_settings(Signal::Logs);
+    /// assert_eq!(settings.endpoint, config.otlp.logs.endpoint);
+    /// ```
+    #[cfg(feature = "__otlp")]
+    pub fn export_settings(&self, signal: Signal) -> otel_kit_otlp::ExportSettings {
+        let config = self.signal(signal);
+        otel_kit_otlp::ExportSettings {
+            protocol: config.protocol,
+            endpoint: config.endpoint.clone(),
+            headers: config.headers.clone(),
+            header_files: config.header_files.clone(),
+            timeout: config.timeout,
+            compression: config.compression,
+            ca_certificate: config.certificate.clone(),
+            client_identity: config.client_certificate.clone().zip(config.client_key.clone()),
+            credentials_check_interval: config.credentials_check_interval,
+            #[cfg(feature = "proxy")]
+            proxy: self.proxy.clone(),
         }
     }
 
@@ -335,21 +344,21 @@ impl OtlpSignalConfig {
         };
 
         let built = env.features();
-        let default_protocol = OtlpProtocol::default_in(built).unwrap_or(OtlpProtocol::HttpProtobuf);
+        let default_protocol = default_protocol_in(built).unwrap_or(Protocol::HttpProtobuf);
         let protocol = match pick(env, "PROTOCOL") {
             Some(var) => {
                 let chosen = env.choice(
                     &var,
                     &[
-                        ("http/protobuf", OtlpProtocol::HttpProtobuf),
-                        ("grpc", OtlpProtocol::Grpc),
-                        ("http/json", OtlpProtocol::HttpJson),
+                        ("http/protobuf", Protocol::HttpProtobuf),
+                        ("grpc", Protocol::Grpc),
+                        ("http/json", Protocol::HttpJson),
                     ],
                     default_protocol,
                 );
                 // Without any transport there is nothing to fall back to: the exporters
                 // say so (`exporters::read`).
-                if chosen.is_in(built) || OtlpProtocol::default_in(built).is_none() {
+                if protocol_is_in(chosen, built) || default_protocol_in(built).is_none() {
                     chosen
                 } else {
                     env.warn(

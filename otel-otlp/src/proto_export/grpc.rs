@@ -16,16 +16,8 @@ use tonic::{Code, GrpcMethod, Status};
 use super::raw_codec::RawCodec;
 use super::response::{loggable, retry_delay};
 use super::retry::{Failure, Retry};
+use super::services::GrpcService;
 use crate::error_chain::chain;
-
-/// The gRPC service of one signal's export.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct GrpcService {
-    /// `opentelemetry.proto.collector.<signal>.v1.<Signal>Service`.
-    pub(crate) service: &'static str,
-    /// `/<service>/Export`.
-    pub(crate) path: &'static str,
-}
 
 /// Makes the channel to the collector (lazily connected), on the export runtime.
 pub(crate) type Connect = Box<dyn Fn() -> Channel + Send + Sync>;

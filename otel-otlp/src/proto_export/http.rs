@@ -31,7 +31,7 @@ impl HttpSender {
         let mut map = HeaderMap::new();
         map.insert(
             http::header::USER_AGENT,
-            HeaderValue::from_static(super::USER_AGENT),
+            HeaderValue::from_static(super::services::USER_AGENT),
         );
         map.extend(headers);
         map.insert(

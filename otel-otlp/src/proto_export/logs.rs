@@ -8,11 +8,11 @@ use opentelemetry_sdk::logs::LogBatch;
 
 use super::exporter::{Encoder, ProtoExporter};
 use super::spans::strict;
+use super::transport::{SignalInfo, sender};
 use crate::error::{BuildError, BuildWarning};
 use crate::export_stats::ExportStats;
-use crate::exporter_builder::{ExporterBuilder, Logs};
+use crate::exporter_builder::{ExporterBuilder, LogExport};
 use crate::otlp_encoding::LogEncoder;
-use crate::transport::{SignalInfo, sender};
 
 impl Encoder for LogEncoder {
     fn set_resource(&mut self, resource: &Resource) {
@@ -46,7 +46,7 @@ pub struct LogExporter(ProtoExporter<LogEncoder>);
 
 impl LogExporter {
     /// The settings, from the defaults ([`ExporterBuilder`]).
-    pub fn builder() -> ExporterBuilder<Logs> {
+    pub fn builder() -> ExporterBuilder<LogExport> {
         ExporterBuilder::new()
     }
 
@@ -59,18 +59,18 @@ impl LogExporter {
 const LOGS: SignalInfo = SignalInfo {
     http_path: "/v1/logs",
     #[cfg(feature = "grpc")]
-    grpc: super::LOGS_SERVICE,
+    grpc: super::services::LOGS_SERVICE,
     items: "log records",
 };
 
-impl ExporterBuilder<Logs> {
+impl ExporterBuilder<LogExport> {
     /// The exporter; `Err` naming the setting to fix when one cannot be used.
     pub fn build(self) -> Result<LogExporter, BuildError> {
         strict(self.build_lenient()?)
     }
 
     /// The exporter, built without any certificate it cannot use, as
-    /// [`ExporterBuilder::<Spans>::build_lenient`](crate::ExporterBuilder::build_lenient).
+    /// [`ExporterBuilder::<SpanExport>::build_lenient`](crate::ExporterBuilder::build_lenient).
     pub fn build_lenient(self) -> Result<(LogExporter, Vec<BuildWarning>), BuildError> {
         let (sender, warnings) = sender(self.settings, &LOGS)?;
         Ok((LogExporter(ProtoExporter::new(sender, "log values")), warnings))

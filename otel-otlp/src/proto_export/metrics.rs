@@ -15,11 +15,11 @@ use otel_kit_core::sdk::exemplar::Reservoirs;
 
 use super::exporter::{Encoder, ProtoExporter};
 use super::spans::strict;
+use super::transport::{SignalInfo, sender};
 use crate::error::{BuildError, BuildWarning};
 use crate::export_stats::ExportStats;
-use crate::exporter_builder::{ExporterBuilder, Metrics};
+use crate::exporter_builder::{ExporterBuilder, MetricExport};
 use crate::otlp_encoding::{ExemplarSource, MetricEncoder};
-use crate::transport::{SignalInfo, sender};
 
 impl Encoder for MetricEncoder {
     /// Each collection carries its resource; none is kept.
@@ -58,7 +58,7 @@ pub struct MetricExporter {
 
 impl MetricExporter {
     /// The settings, from the defaults ([`ExporterBuilder`]).
-    pub fn builder() -> ExporterBuilder<Metrics> {
+    pub fn builder() -> ExporterBuilder<MetricExport> {
         ExporterBuilder::new()
     }
 
@@ -71,18 +71,18 @@ impl MetricExporter {
 const METRICS: SignalInfo = SignalInfo {
     http_path: "/v1/metrics",
     #[cfg(feature = "grpc")]
-    grpc: super::METRICS_SERVICE,
+    grpc: super::services::METRICS_SERVICE,
     items: "data points",
 };
 
-impl ExporterBuilder<Metrics> {
+impl ExporterBuilder<MetricExport> {
     /// The exporter; `Err` naming the setting to fix when one cannot be used.
     pub fn build(self) -> Result<MetricExporter, BuildError> {
         strict(self.build_lenient()?)
     }
 
     /// The exporter, built without any certificate it cannot use, as
-    /// [`ExporterBuilder::<Spans>::build_lenient`](crate::ExporterBuilder::build_lenient).
+    /// [`ExporterBuilder::<SpanExport>::build_lenient`](crate::ExporterBuilder::build_lenient).
     pub fn build_lenient(self) -> Result<(MetricExporter, Vec<BuildWarning>), BuildError> {
         let (sender, warnings) = sender(self.settings, &METRICS)?;
         let exporter = MetricExporter {

@@ -7,11 +7,11 @@ use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::SpanData;
 
 use super::exporter::{Encoder, ProtoExporter};
+use super::transport::{SignalInfo, sender};
 use crate::error::{BuildError, BuildWarning};
 use crate::export_stats::ExportStats;
-use crate::exporter_builder::{ExporterBuilder, Spans};
+use crate::exporter_builder::{ExporterBuilder, SpanExport};
 use crate::otlp_encoding::TraceEncoder;
-use crate::transport::{SignalInfo, sender};
 
 impl Encoder for TraceEncoder {
     fn set_resource(&mut self, resource: &Resource) {
@@ -46,7 +46,7 @@ pub struct SpanExporter(ProtoExporter<TraceEncoder>);
 
 impl SpanExporter {
     /// The settings, from the defaults ([`ExporterBuilder`]).
-    pub fn builder() -> ExporterBuilder<Spans> {
+    pub fn builder() -> ExporterBuilder<SpanExport> {
         ExporterBuilder::new()
     }
 
@@ -59,11 +59,11 @@ impl SpanExporter {
 const SPANS: SignalInfo = SignalInfo {
     http_path: "/v1/traces",
     #[cfg(feature = "grpc")]
-    grpc: super::TRACE_SERVICE,
+    grpc: super::services::TRACE_SERVICE,
     items: "spans",
 };
 
-impl ExporterBuilder<Spans> {
+impl ExporterBuilder<SpanExport> {
     /// The exporter; `Err` naming the setting to fix when one cannot be used.
     pub fn build(self) -> Result<SpanExporter, BuildError> {
         strict(self.build_lenient()?)

@@ -48,7 +48,7 @@ impl Exporters {
     fn endpoint(&self, path: &str) -> String {
         match self.protocol {
             Protocol::Grpc => self.base.clone(),
-            Protocol::HttpProtobuf => format!("{}{path}", self.base),
+            Protocol::HttpProtobuf | Protocol::HttpJson => format!("{}{path}", self.base),
         }
     }
 

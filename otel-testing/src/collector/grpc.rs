@@ -14,7 +14,9 @@ use tonic::server::{Grpc, UnaryService};
 use tonic::{Request, Response, Status};
 
 use super::payload::{Payload, success_protobuf};
-use super::store::{ExportRequest, Outcome, Protocol, Signal, Store};
+use otel_kit_core::otlp::{Protocol, Signal};
+
+use super::store::{ExportRequest, Outcome, Store};
 
 pub(super) const TRACES_PATH: &str = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 pub(super) const METRICS_PATH: &str = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";

@@ -13,7 +13,9 @@ use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use prost::Message as _;
 
 use super::payload::{Payload, RpcStatus, success_json, success_protobuf};
-use super::store::{ExportRequest, Outcome, Protocol, Signal, Store};
+use otel_kit_core::otlp::{Protocol, Signal};
+
+use super::store::{ExportRequest, Outcome, Store};
 
 pub(super) async fn traces(State(store): State<Arc<Store>>, headers: HeaderMap, body: Body) -> Response {
     export(&store, Signal::Traces, headers, body).await

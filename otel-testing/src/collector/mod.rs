@@ -15,7 +15,8 @@ mod tls;
 pub use failure::ExportFailure;
 #[doc(hidden)]
 pub use http_export::{DecodedExport, decode_http_export};
-pub use store::{ExportRequest, Outcome, Protocol, Signal};
+pub use otel_kit_core::otlp::{Protocol, Signal};
+pub use store::{ExportRequest, Outcome};
 pub use tls::CollectorTls;
 
 use std::future::Future;

@@ -9,7 +9,7 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
 };
 use prost::Message;
 
-use super::Signal;
+use otel_kit_core::otlp::Signal;
 
 /// A decoded export, ready to keep.
 pub(super) enum Payload {

@@ -9,32 +9,12 @@ use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequ
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use tokio::sync::Notify;
 
+use otel_kit_core::otlp::{Protocol, Signal};
+
 use super::ExportFailure;
 use super::payload::Payload;
 use crate::assert::{Logs, Metrics, Spans};
 use crate::model;
-
-/// The OTLP signal of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Signal {
-    /// `/v1/traces` or `TraceService/Export`.
-    Traces,
-    /// `/v1/metrics` or `MetricsService/Export`.
-    Metrics,
-    /// `/v1/logs` or `LogsService/Export`.
-    Logs,
-}
-
-/// The transport and encoding of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Protocol {
-    /// OTLP/gRPC.
-    Grpc,
-    /// OTLP/HTTP with `application/x-protobuf`.
-    HttpProtobuf,
-    /// OTLP/HTTP with `application/json`.
-    HttpJson,
-}
 
 /// What the collector answered.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,11 +14,11 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
 use opentelemetry_sdk::trace::SdkTracerProvider;
-use otel_kit_testing::{Outcome, Protocol, Rotel, RotelProtocol, TestCollector};
+use otel_kit_testing::{Outcome, Protocol, Rotel, TestCollector};
 
 const WAIT: Duration = Duration::from_secs(20);
 
-async fn relay_all_signals(forward_protocol: RotelProtocol, expected: Protocol) {
+async fn relay_all_signals(forward_protocol: Protocol, expected: Protocol) {
     let Some(bin) = Rotel::binary_from_env() else {
         return;
     };
@@ -123,10 +123,10 @@ async fn relay_all_signals(forward_protocol: RotelProtocol, expected: Protocol) 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotel_relays_over_grpc() {
-    relay_all_signals(RotelProtocol::Grpc, Protocol::Grpc).await;
+    relay_all_signals(Protocol::Grpc, Protocol::Grpc).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotel_relays_over_http_protobuf() {
-    relay_all_signals(RotelProtocol::HttpProtobuf, Protocol::HttpProtobuf).await;
+    relay_all_signals(Protocol::HttpProtobuf, Protocol::HttpProtobuf).await;
 }

@@ -3,7 +3,7 @@
 use std::error::Error;
 use std::time::Duration;
 
-use otel_kit_testing::{ROTEL_BIN_ENV, Rotel, RotelProtocol, TestCollector};
+use otel_kit_testing::{ROTEL_BIN_ENV, Rotel, Protocol, TestCollector};
 
 use crate::sink::CountingSink;
 
@@ -25,7 +25,7 @@ impl Collector {
         let sink = CountingSink::start().await?;
         // rotel 0.0.1a15 gzips its gRPC exports even with `--otlp-exporter-compression
         // none`; the sink inflates them (on the driver's CPU, not the server's).
-        let rotel = Rotel::start_forwarding(&bin, &sink.endpoint(), RotelProtocol::Grpc, &[])?;
+        let rotel = Rotel::start_forwarding(&bin, &sink.endpoint(), Protocol::Grpc, &[])?;
         Ok(Collector::Rotel(rotel, sink))
     }
 

@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use opentelemetry::trace::{SpanKind, Status};
-use otel_kit_testing::{AttributeValue, Protocol, Rotel, RotelProtocol, SpanRecord, TestCollector};
+use otel_kit_testing::{AttributeValue, Protocol, Rotel, SpanRecord, TestCollector};
 
 use crate::broker_and_cache::{assert_cache, assert_channel, assert_jetstream};
 use crate::demo::{CHECKOUTS, Services, run_checkouts};
@@ -36,19 +36,19 @@ async fn settled_spans(collector: &TestCollector) -> Vec<SpanRecord> {
     }
 }
 
-async fn through_rotel(protocol: RotelProtocol, services: Services) {
+async fn through_rotel(protocol: Protocol, services: Services) {
     let Some(bin) = Rotel::binary_from_env() else {
         return;
     };
     let collector = TestCollector::start().await.expect("collector");
     let rotel = Rotel::start(&bin, &collector, protocol).expect("start rotel");
     let (endpoint, otlp_protocol) = match protocol {
-        RotelProtocol::Grpc => (rotel.grpc_endpoint(), "grpc"),
-        RotelProtocol::HttpProtobuf => (rotel.http_endpoint(), "http/protobuf"),
+        Protocol::Grpc => (rotel.grpc_endpoint(), "grpc"),
+        _ => (rotel.http_endpoint(), "http/protobuf"),
     };
     let postgres = std::env::var("TEST_POSTGRES_URL")
         .ok()
-        .filter(|_| protocol == RotelProtocol::HttpProtobuf);
+        .filter(|_| protocol == Protocol::HttpProtobuf);
     // A file per run: the tests run in parallel.
     let sqlite = std::env::temp_dir().join(format!(
         "checkout-e2e-{}-{protocol:?}-{}.sqlite",
@@ -283,28 +283,24 @@ async fn through_rotel(protocol: RotelProtocol, services: Services) {
     }
 
     // All of it came through rotel, with the protocol asked for.
-    let expected = match protocol {
-        RotelProtocol::Grpc => Protocol::Grpc,
-        RotelProtocol::HttpProtobuf => Protocol::HttpProtobuf,
-    };
-    assert!(collector.requests().iter().all(|r| r.protocol == Some(expected)));
+    assert!(collector.requests().iter().all(|r| r.protocol == Some(protocol)));
     drop(rotel);
     let _ = std::fs::remove_file(sqlite);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn checkout_through_rotel_over_grpc() {
-    through_rotel(RotelProtocol::Grpc, Services::none()).await;
+    through_rotel(Protocol::Grpc, Services::none()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn checkout_through_rotel_over_http_protobuf() {
-    through_rotel(RotelProtocol::HttpProtobuf, Services::none()).await;
+    through_rotel(Protocol::HttpProtobuf, Services::none()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn checkout_through_rotel_with_nats_and_redis() {
     if let Some(services) = Services::from_env("checkout_through_rotel_with_nats_and_redis") {
-        through_rotel(RotelProtocol::HttpProtobuf, services).await;
+        through_rotel(Protocol::HttpProtobuf, services).await;
     }
 }

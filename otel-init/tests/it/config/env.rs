@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use otel_kit_init::batch::BatchSettings;
-use otel_kit_init::config::{Config, ExporterKind, LogLevel, OtlpProtocol};
+use otel_kit_init::config::{Config, ExporterKind, LogLevel, Protocol};
 use otel_kit_propagators::PropagatorName;
 
 use super::otlp_cases::OTLP_CASES;
@@ -135,7 +135,7 @@ fn defaults_are_the_spec_defaults() {
         (&c.otlp.metrics, "metrics"),
         (&c.otlp.logs, "logs"),
     ] {
-        assert_eq!(signal.protocol, OtlpProtocol::HttpProtobuf);
+        assert_eq!(signal.protocol, Protocol::HttpProtobuf);
         assert_eq!(signal.endpoint, format!("http://localhost:4318/v1/{path}"));
         assert_eq!(signal.timeout, Duration::from_secs(10));
         assert_eq!(signal.compression, None);
@@ -163,7 +163,7 @@ fn per_signal_values_win_over_generic_ones() {
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(c.otlp.traces.endpoint, "http://traces:4318/v1/traces");
     // gRPC takes the generic endpoint as is: no path appended.
-    assert_eq!(c.otlp.metrics.protocol, OtlpProtocol::Grpc);
+    assert_eq!(c.otlp.metrics.protocol, Protocol::Grpc);
     assert_eq!(c.otlp.metrics.endpoint, "http://generic:4000");
     assert_eq!(c.otlp.logs.endpoint, "http://generic:4000/v1/logs");
     assert_eq!(c.otlp.traces.headers, [("g".to_owned(), "1".to_owned())]);

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use opentelemetry_sdk::Resource;
 use otel_kit_init::Telemetry;
-use otel_kit_init::config::{Config, EffectiveConfig, OtlpProtocol, known_variables};
+use otel_kit_init::config::{Config, EffectiveConfig, Protocol, known_variables};
 use otel_kit_testing::TestCollector;
 
 use crate::support::env;
@@ -250,7 +250,7 @@ async fn a_10_kb_header_holding_a_token_is_accepted_and_sent_on_every_protocol()
         .map(|i| char::from(b'a' + (i % 26) as u8))
         .collect();
     let headers = format!("authorization=Bearer%20{token}");
-    for protocol in [OtlpProtocol::HttpProtobuf, OtlpProtocol::Grpc] {
+    for protocol in [Protocol::HttpProtobuf, Protocol::Grpc] {
         collector.reset();
         let endpoint = collector.endpoint();
         let telemetry = init(&[

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use otel_kit_init::config::{Compression, OtlpProtocol};
+use otel_kit_init::config::{Compression, Protocol};
 
 use super::sdk_cases::Case;
 
@@ -12,19 +12,19 @@ pub(super) const OTLP_CASES: &[Case] = &[
     (
         "OTEL_EXPORTER_OTLP_PROTOCOL",
         "GRPC",
-        |c| c.otlp.traces.protocol == OtlpProtocol::Grpc && c.otlp.logs.protocol == OtlpProtocol::Grpc,
+        |c| c.otlp.traces.protocol == Protocol::Grpc && c.otlp.logs.protocol == Protocol::Grpc,
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_PROTOCOL",
         "http/json",
-        |c| c.otlp.metrics.protocol == OtlpProtocol::HttpJson,
+        |c| c.otlp.metrics.protocol == Protocol::HttpJson,
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_PROTOCOL",
         "udp",
-        |c| c.otlp.traces.protocol == OtlpProtocol::HttpProtobuf,
+        |c| c.otlp.traces.protocol == Protocol::HttpProtobuf,
         Some(
             "OTEL_EXPORTER_OTLP_PROTOCOL=\"udp\" is not one of http/protobuf, grpc, http/json; using http/protobuf",
         ),
@@ -121,22 +121,22 @@ pub(super) const OTLP_CASES: &[Case] = &[
         "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
         "grpc",
         |c| {
-            c.otlp.traces.protocol == OtlpProtocol::Grpc
+            c.otlp.traces.protocol == Protocol::Grpc
                 && c.otlp.traces.endpoint == "http://localhost:4317"
-                && c.otlp.metrics.protocol == OtlpProtocol::HttpProtobuf
+                && c.otlp.metrics.protocol == Protocol::HttpProtobuf
         },
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL",
         "http/json",
-        |c| c.otlp.metrics.protocol == OtlpProtocol::HttpJson,
+        |c| c.otlp.metrics.protocol == Protocol::HttpJson,
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL",
         "grpc",
-        |c| c.otlp.logs.protocol == OtlpProtocol::Grpc,
+        |c| c.otlp.logs.protocol == Protocol::Grpc,
         None,
     ),
     (

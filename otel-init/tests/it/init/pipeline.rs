@@ -10,7 +10,7 @@ use opentelemetry::metrics::MeterProvider as _;
 use opentelemetry::propagation::TextMapPropagator as _;
 use opentelemetry::trace::{Span as _, TraceContextExt as _, Tracer as _, TracerProvider as _};
 use opentelemetry::{Context, KeyValue};
-use otel_kit_init::config::OtlpProtocol;
+use otel_kit_init::config::Protocol;
 use otel_kit_init::sampling::Sampling;
 use otel_kit_init::{Exporter, InitError, ShutdownError, Telemetry};
 use otel_kit_testing::{ExportFailure, Outcome, TestCollector};
@@ -313,7 +313,7 @@ async fn code_wins_over_env_except_for_the_service_name() {
         .without_globals()
         .service_name("from-code")
         .otlp_endpoint(endpoint.clone())
-        .otlp_protocol(OtlpProtocol::HttpJson)
+        .otlp_protocol(Protocol::HttpJson)
         .sampling(Sampling::always_on())
         .metrics_exporter(Exporter::None)
         .logs_exporter(Exporter::None)
@@ -333,7 +333,7 @@ async fn code_wins_over_env_except_for_the_service_name() {
         t.effective_config().otlp.traces.endpoint,
         format!("{endpoint}/v1/traces")
     );
-    assert_eq!(t.effective_config().otlp.traces.protocol, OtlpProtocol::HttpJson);
+    assert_eq!(t.effective_config().otlp.traces.protocol, Protocol::HttpJson);
     assert!(t.effective_config().metrics_exporters.is_empty());
     assert_eq!(t.sampling().to_string(), "always_on");
     t.tracer_provider()

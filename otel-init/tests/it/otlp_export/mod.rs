@@ -34,7 +34,7 @@ const WAIT: Duration = Duration::from_secs(10);
 /// through a real collector, rotel, relaying to a fresh in-process collector each time;
 /// skipped, saying so, without `TEST_OTLP_COLLECTOR_BIN`.
 async fn through_rotel(check: impl AsyncFn(&otel_kit_testing::TestCollector, &str, &'static str)) {
-    use otel_kit_testing::{Rotel, RotelProtocol, TestCollector};
+    use otel_kit_testing::{Protocol, Rotel, TestCollector};
 
     let Some(bin) = Rotel::binary_from_env() else {
         eprintln!("skipped: TEST_OTLP_COLLECTOR_BIN is not set");
@@ -42,7 +42,7 @@ async fn through_rotel(check: impl AsyncFn(&otel_kit_testing::TestCollector, &st
     };
     for protocol in ["grpc", "http/protobuf"] {
         let collector = TestCollector::start().await.expect("collector");
-        let rotel = Rotel::start(&bin, &collector, RotelProtocol::Grpc).expect("start rotel");
+        let rotel = Rotel::start(&bin, &collector, Protocol::Grpc).expect("start rotel");
         check(&collector, &rotel.endpoint(protocol), protocol).await;
     }
 }

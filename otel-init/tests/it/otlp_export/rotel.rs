@@ -2,7 +2,7 @@
 //! relays exactly the spans the pipeline ended to the in-process collector. Skipped
 //! without `TEST_OTLP_COLLECTOR_BIN`.
 
-use otel_kit_testing::{Rotel, RotelProtocol, TestCollector};
+use otel_kit_testing::{Protocol, Rotel, TestCollector};
 
 use super::{SPANS, WAIT, emit, expected, init, spans_of};
 
@@ -11,7 +11,7 @@ async fn rotel_accepts(protocol: &str) {
         return;
     };
     let collector = TestCollector::start().await.expect("collector");
-    let rotel = Rotel::start(&bin, &collector, RotelProtocol::Grpc).expect("start rotel");
+    let rotel = Rotel::start(&bin, &collector, Protocol::Grpc).expect("start rotel");
     let endpoint = rotel.endpoint(protocol);
     let (telemetry, memory) = init(&endpoint, protocol, &[("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip")]);
     emit(&telemetry);

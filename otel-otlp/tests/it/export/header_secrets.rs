@@ -19,7 +19,9 @@ fn no_exporter_shows_a_header_value() {
                     .with_protocol(protocol)
                     .with_endpoint(match protocol {
                         Protocol::Grpc => "http://127.0.0.1:4317".to_owned(),
-                        Protocol::HttpProtobuf => concat!("http://127.0.0.1:4318", $path).to_owned(),
+                        Protocol::HttpProtobuf | Protocol::HttpJson => {
+                            concat!("http://127.0.0.1:4318", $path).to_owned()
+                        }
                     })
                     .with_header("authorization", TOKEN)
                     .with_header("x-api-key", API_KEY);

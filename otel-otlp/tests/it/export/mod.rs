@@ -12,12 +12,13 @@ mod logs;
 mod metrics;
 mod partial_success;
 mod retries;
+mod settings;
 mod spans;
 
 use std::time::Duration;
 
 use otel_kit_otlp::Protocol;
-use otel_kit_testing::{Rotel, RotelProtocol, TestCollector};
+use otel_kit_testing::{Rotel, TestCollector};
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -26,7 +27,7 @@ const WAIT: Duration = Duration::from_secs(10);
 fn endpoint(base: &str, protocol: Protocol, path: &str) -> String {
     match protocol {
         Protocol::Grpc => base.to_owned(),
-        Protocol::HttpProtobuf => format!("{base}{path}"),
+        Protocol::HttpProtobuf | Protocol::HttpJson => format!("{base}{path}"),
     }
 }
 
@@ -44,7 +45,7 @@ async fn each_route(check: impl AsyncFn(&TestCollector, &str, Protocol)) {
     };
     for protocol in [Protocol::Grpc, Protocol::HttpProtobuf] {
         let collector = TestCollector::start().await.expect("collector");
-        let rotel = Rotel::start(&bin, &collector, RotelProtocol::Grpc).expect("start rotel");
+        let rotel = Rotel::start(&bin, &collector, Protocol::Grpc).expect("start rotel");
         check(&collector, &rotel.endpoint(protocol.as_str()), protocol).await;
     }
 }

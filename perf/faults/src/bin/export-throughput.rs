@@ -125,7 +125,7 @@ fn emit(mode: &str, endpoint: &str, spans: u64, rate: f64) -> Result<(), BoxErro
             let telemetry = otel_kit_init::builder()
                 .service_name("export-throughput")
                 .otlp_endpoint(endpoint)
-                .otlp_protocol(otel_kit_init::config::OtlpProtocol::Grpc)
+                .otlp_protocol(otel_kit_init::config::Protocol::Grpc)
                 .metrics_exporter(otel_kit_init::Exporter::None)
                 .logs_exporter(otel_kit_init::Exporter::None)
                 .without_tracing_subscriber()

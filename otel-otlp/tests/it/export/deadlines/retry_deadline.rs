@@ -22,7 +22,7 @@ async fn a_retry_gets_only_the_time_left_of_the_timeout() {
         collector.fail_next(1, ExportFailure::unavailable());
         let endpoint = match protocol {
             Protocol::Grpc => collector.endpoint(),
-            Protocol::HttpProtobuf => collector.traces_url(),
+            Protocol::HttpProtobuf | Protocol::HttpJson => collector.traces_url(),
         };
         let exporter = Arc::new(
             SpanExporter::builder()

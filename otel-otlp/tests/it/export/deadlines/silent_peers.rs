@@ -29,7 +29,7 @@ fn cells(hole: &BlackHole, silent_proxy: &BlackHole, ca: &str) -> Vec<Cell> {
     for protocol in [Protocol::Grpc, Protocol::HttpProtobuf] {
         let path = match protocol {
             Protocol::Grpc => "",
-            Protocol::HttpProtobuf => "/v1/traces",
+            Protocol::HttpProtobuf | Protocol::HttpJson => "/v1/traces",
         };
         cells.extend([
             Cell {

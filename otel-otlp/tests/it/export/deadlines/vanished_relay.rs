@@ -35,7 +35,7 @@ fn keep_alive_timer(local: u16, remote: u16) -> Option<f64> {
 async fn exporter(protocol: Protocol, relay: &Relay) -> Arc<SpanExporter> {
     let endpoint = match protocol {
         Protocol::Grpc => format!("http://{}", relay.addr()),
-        Protocol::HttpProtobuf => format!("http://{}/v1/traces", relay.addr()),
+        Protocol::HttpProtobuf | Protocol::HttpJson => format!("http://{}/v1/traces", relay.addr()),
     };
     Arc::new(
         SpanExporter::builder()

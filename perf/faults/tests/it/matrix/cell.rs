@@ -5,7 +5,7 @@ use std::path::{Path as FsPath, PathBuf};
 use std::time::{Duration, Instant};
 
 use otel_kit_testing::{
-    CollectorTls, ExportFailure, FaultRelay, RelayFault, Rotel, RotelProtocol, TestCollector, Tinyproxy,
+    CollectorTls, ExportFailure, FaultRelay, RelayFault, Rotel, TestCollector, Tinyproxy,
 };
 
 use super::axes::{Fault, Path, Protocol};
@@ -118,9 +118,10 @@ fn peers(setup: &Setup, protocol: Protocol, path: Path, fault: Fault) -> Result<
         .map_err(|e| format!("collector: {e}"))?;
     // rotel in front of the collector, except where the collector must answer a status.
     let rotel = match &setup.rotel {
-        Some(bin) if fault.collector_status().is_none() => {
-            Some(Rotel::start(bin, &collector, RotelProtocol::Grpc).map_err(|e| format!("rotel: {e}"))?)
-        }
+        Some(bin) if fault.collector_status().is_none() => Some(
+            Rotel::start(bin, &collector, otel_kit_testing::Protocol::Grpc)
+                .map_err(|e| format!("rotel: {e}"))?,
+        ),
         _ => None,
     };
     let healthy: std::net::SocketAddr = match &rotel {

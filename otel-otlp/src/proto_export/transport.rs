@@ -6,14 +6,17 @@
 
 use std::sync::Arc;
 
+use otel_kit_core::otlp::{Compression, Protocol};
+
 use crate::credentials::HeaderFiles;
 use crate::error::{BuildError, BuildWarning};
 use crate::export_runtime::{ExportRuntime, RuntimeRef};
-use crate::exporter_builder::{Compression, Protocol, Settings};
-use crate::printable_endpoint;
+
+use super::sender::{Sender, Via};
 #[cfg(feature = "grpc")]
-use crate::proto_export::GrpcService;
-use crate::proto_export::{Sender, Via};
+use super::services::GrpcService;
+use crate::exporter_builder::Settings;
+use crate::printable_endpoint;
 
 /// What differs between the signals' transports.
 pub(crate) struct SignalInfo {
@@ -42,7 +45,9 @@ pub(crate) fn sender(
         Some(endpoint) => endpoint.clone(),
         None => match settings.protocol {
             Protocol::Grpc => "http://localhost:4317".to_owned(),
-            Protocol::HttpProtobuf => format!("http://localhost:4318{}", signal.http_path),
+            Protocol::HttpProtobuf | Protocol::HttpJson => {
+                format!("http://localhost:4318{}", signal.http_path)
+            }
         },
     };
     let uri = parse_endpoint(&endpoint)?;
@@ -100,6 +105,12 @@ pub(crate) fn sender(
             &runtime,
             &mut warnings,
         )?,
+        Protocol::HttpJson => {
+            return Err(BuildError::NotBuiltIn {
+                what: "OTLP/HTTP with JSON (sent by the exporters `ExportSettings` builds, not by this protobuf exporter)",
+                feature: "`http-json`",
+            });
+        }
         #[allow(unreachable_patterns)]
         other => {
             return Err(BuildError::NotBuiltIn {
@@ -234,9 +245,9 @@ fn grpc(
     signal: &SignalInfo,
     warnings: &mut Vec<BuildWarning>,
 ) -> Result<Via, BuildError> {
+    use super::grpc::GrpcSender;
     use crate::error_chain::chain;
     use crate::liveness;
-    use crate::proto_export::GrpcSender;
 
     // Every wait of a connection has a deadline (the export timeout: no attempt may
     // wait longer; tonic applies it around any connector, so it also bounds our TLS
@@ -334,7 +345,7 @@ fn grpc(
     let mut metadata = http::HeaderMap::new();
     metadata.insert(
         http::header::USER_AGENT,
-        http::HeaderValue::from_static(crate::proto_export::USER_AGENT),
+        http::HeaderValue::from_static(super::services::USER_AGENT),
     );
     metadata.extend(headers);
     let metadata = tonic::metadata::MetadataMap::from_headers(metadata);
@@ -379,8 +390,8 @@ fn http(
     runtime: &RuntimeRef,
     warnings: &mut Vec<BuildWarning>,
 ) -> Result<Via, BuildError> {
+    use super::http::HttpSender;
     use crate::http_client::TlsSources;
-    use crate::proto_export::HttpSender;
 
     let tls = if https {
         TlsSources::Https {

@@ -1,0 +1,161 @@
+//! The OTLP vocabulary every crate of the kit speaks: the [`Signal`]s, the [`Protocol`]s
+//! and the request [`Compression`], defined once for the exporters (otel-kit-otlp), their
+//! configuration (otel-kit-init) and the test collector (otel-kit-testing).
+
+use std::fmt;
+
+/// Traces, metrics or logs.
+///
+/// ```
+/// use otel_kit_core::otlp::Signal;
+///
+/// assert_eq!(Signal::Traces.to_string(), "traces");
+/// assert_eq!(Signal::Metrics.env_name(), "METRICS");
+/// assert_eq!(Signal::Logs.http_path(), "v1/logs");
+/// assert_eq!(Signal::ALL, [Signal::Traces, Signal::Metrics, Signal::Logs]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Signal {
+    /// Spans: `/v1/traces`, `TraceService/Export`.
+    Traces,
+    /// Metrics: `/v1/metrics`, `MetricsService/Export`.
+    Metrics,
+    /// Log records: `/v1/logs`, `LogsService/Export`.
+    Logs,
+}
+
+impl Signal {
+    /// The three, in the order the specification lists them.
+    pub const ALL: [Signal; 3] = [Signal::Traces, Signal::Metrics, Signal::Logs];
+
+    /// `traces`, `metrics` or `logs`: how warnings and errors name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Signal::Traces => "traces",
+            Signal::Metrics => "metrics",
+            Signal::Logs => "logs",
+        }
+    }
+
+    /// `TRACES`, `METRICS` or `LOGS`, as in the per-signal variable names
+    /// (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`).
+    pub fn env_name(self) -> &'static str {
+        match self {
+            Signal::Traces => "TRACES",
+            Signal::Metrics => "METRICS",
+            Signal::Logs => "LOGS",
+        }
+    }
+
+    /// The OTLP/HTTP path, `v1/traces` and so on.
+    pub fn http_path(self) -> &'static str {
+        match self {
+            Signal::Traces => "v1/traces",
+            Signal::Metrics => "v1/metrics",
+            Signal::Logs => "v1/logs",
+        }
+    }
+
+    /// One item of the signal: `span`, `metric` or `log`.
+    ///
+    /// ```
+    /// assert_eq!(otel_kit_core::otlp::Signal::Traces.item(), "span");
+    /// ```
+    pub fn item(self) -> &'static str {
+        match self {
+            Signal::Traces => "span",
+            Signal::Metrics => "metric",
+            Signal::Logs => "log",
+        }
+    }
+}
+
+impl fmt::Display for Signal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The OTLP transport and encoding (`OTEL_EXPORTER_OTLP_PROTOCOL`).
+///
+/// ```
+/// use otel_kit_core::otlp::Protocol;
+///
+/// assert_eq!(Protocol::HttpProtobuf.as_str(), "http/protobuf");
+/// assert_eq!(Protocol::Grpc.default_port(), 4317);
+/// assert_eq!(Protocol::HttpJson.to_string(), "http/json");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    /// OTLP/gRPC; default endpoint `http://localhost:4317`.
+    Grpc,
+    /// OTLP/HTTP with protobuf bodies (`application/x-protobuf`), the specification's
+    /// default; default endpoint `http://localhost:4318/v1/<signal>`.
+    HttpProtobuf,
+    /// OTLP/HTTP with JSON bodies (`application/json`); default endpoint
+    /// `http://localhost:4318/v1/<signal>`.
+    HttpJson,
+}
+
+impl Protocol {
+    /// The specification's name for it: `grpc`, `http/protobuf` or `http/json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Grpc => "grpc",
+            Protocol::HttpProtobuf => "http/protobuf",
+            Protocol::HttpJson => "http/json",
+        }
+    }
+
+    /// The port of its default endpoint: 4317 for gRPC, 4318 for OTLP/HTTP.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Protocol::Grpc => 4317,
+            Protocol::HttpProtobuf | Protocol::HttpJson => 4318,
+        }
+    }
+
+    /// Whether it is OTLP/HTTP (an endpoint with a `/v1/<signal>` path).
+    ///
+    /// ```
+    /// assert!(!otel_kit_core::otlp::Protocol::Grpc.is_http());
+    /// ```
+    pub fn is_http(self) -> bool {
+        !matches!(self, Protocol::Grpc)
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The compression of export requests (`OTEL_EXPORTER_OTLP_COMPRESSION`); no
+/// compression is `None` where one is optional.
+///
+/// ```
+/// use otel_kit_core::otlp::Compression;
+///
+/// assert_eq!(Compression::Gzip.as_str(), "gzip");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Compression {
+    /// gzip.
+    Gzip,
+}
+
+impl Compression {
+    /// Its name in `content-encoding`, `grpc-encoding` and the variable: `gzip`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compression::Gzip => "gzip",
+        }
+    }
+}
+
+impl fmt::Display for Compression {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

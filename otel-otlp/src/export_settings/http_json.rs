@@ -1,0 +1,142 @@
+//! OTLP/HTTP with JSON bodies: [`ExportSettings`] applied to opentelemetry-otlp's
+//! builders, which send with this crate's HTTP client on the export runtime.
+
+use opentelemetry_otlp::{Protocol, WithExportConfig, WithHttpConfig};
+use otel_kit_core::otlp::Signal;
+
+use super::checks;
+use super::settings::ExportSettings;
+use super::warning::{Setting, SettingsWarning};
+use crate::http_client::{ClientTls, ExplainingClient};
+use crate::{BuildWarning, CertificateSetting, ExportRuntime};
+
+/// Encoding, endpoint, timeout, headers, compression and the client; `None`, with a
+/// warning, when there is no client to send with.
+pub(super) fn configure<B: WithHttpConfig + WithExportConfig>(
+    settings: &ExportSettings,
+    signal: Signal,
+    builder: B,
+    runtime: &ExportRuntime,
+    warnings: &mut Vec<SettingsWarning>,
+) -> Option<B> {
+    let client = client(settings, signal, runtime, warnings)?;
+    let mut b = builder
+        .with_protocol(Protocol::HttpJson)
+        .with_endpoint(settings.endpoint.clone())
+        .with_timeout(settings.timeout)
+        .with_headers(settings.headers.iter().cloned().collect());
+    if checks::compression(settings, warnings).is_some() {
+        b = b.with_compression(opentelemetry_otlp::Compression::Gzip);
+    }
+    Some(b.with_http_client(client))
+}
+
+/// This crate's client for the endpoint and TLS, its requests run on the export
+/// runtime; `None`, with a warning, when there is none to send with.
+fn client(
+    settings: &ExportSettings,
+    signal: Signal,
+    runtime: &ExportRuntime,
+    warnings: &mut Vec<SettingsWarning>,
+) -> Option<ExplainingClient> {
+    if !settings.header_files.is_empty() {
+        warnings.push(SettingsWarning::Unusable {
+            setting: Setting::HeaderFiles,
+            value: String::new(),
+            why: "is not supported with OTEL_EXPORTER_OTLP_PROTOCOL=http/json; those headers are not sent (use http/protobuf or grpc)".to_owned(),
+        });
+    }
+    let https = settings.is_https();
+    // The scheme decides: the PEM files of an http:// endpoint are not used.
+    if !https {
+        let unused = [
+            settings
+                .ca_certificate
+                .as_ref()
+                .map(|_| CertificateSetting::CaCertificate),
+            settings
+                .client_identity
+                .as_ref()
+                .map(|_| CertificateSetting::ClientIdentity),
+        ];
+        warnings.extend(unused.into_iter().flatten().map(|setting| {
+            SettingsWarning::LeftOut(BuildWarning {
+                setting,
+                why: "is ignored: the endpoint is http://, which sends in plaintext (use an https:// endpoint for TLS)".to_owned(),
+            })
+        }));
+    }
+    let (ca, identity) = if https {
+        read_tls(settings, warnings)
+    } else {
+        (None, None)
+    };
+    let tls = if https {
+        ClientTls::Https {
+            ca: ca.as_deref(),
+            identity: identity.as_ref().map(|(c, k)| (c.as_slice(), k.as_slice())),
+        }
+    } else {
+        ClientTls::PlainHttp
+    };
+    #[cfg(feature = "proxy")]
+    let client = match (&settings.proxy, settings.endpoint.parse::<http::Uri>()) {
+        (Some(proxy), Ok(endpoint)) => runtime.http_client_via(settings.timeout, tls, proxy, &endpoint),
+        _ => runtime.http_client(settings.timeout, tls),
+    };
+    #[cfg(not(feature = "proxy"))]
+    let client = runtime.http_client(settings.timeout, tls);
+    match client {
+        Ok((client, left_out)) => {
+            warnings.extend(left_out.into_iter().map(SettingsWarning::LeftOut));
+            Some(client)
+        }
+        Err(e) => {
+            warnings.push(SettingsWarning::Unusable {
+                setting: Setting::CaCertificate,
+                value: String::new(),
+                why: format!(
+                    "could not be used to build the HTTP client ({e}); {} are not exported",
+                    signal.as_str()
+                ),
+            });
+            None
+        }
+    }
+}
+
+/// The bytes of a PEM file.
+type Pem = Vec<u8>;
+
+/// Reads the PEM files (opentelemetry-otlp's client takes bytes); an unreadable file is
+/// warned about and left out, so the application starts and the export fails visibly.
+fn read_tls(
+    settings: &ExportSettings,
+    warnings: &mut Vec<SettingsWarning>,
+) -> (Option<Pem>, Option<(Pem, Pem)>) {
+    // The exporters' own reader: a regular file only, opened without blocking (a FIFO
+    // would hold the caller), at most 1 MiB.
+    let mut read = |path: &std::path::Path, setting: Setting| match crate::read_credential_file(path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            warnings.push(SettingsWarning::Unusable {
+                setting,
+                value: path.display().to_string(),
+                why: format!("{e}; it is ignored"),
+            });
+            None
+        }
+    };
+    let ca = settings
+        .ca_certificate
+        .as_deref()
+        .and_then(|p| read(p, Setting::CaCertificate));
+    let identity = match &settings.client_identity {
+        Some((c, k)) => match (read(c, Setting::ClientCertificate), read(k, Setting::ClientKey)) {
+            (Some(c), Some(k)) => Some((c, k)),
+            _ => None,
+        },
+        None => None,
+    };
+    (ca, identity)
+}

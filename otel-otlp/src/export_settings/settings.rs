@@ -1,0 +1,125 @@
+//! [`ExportSettings`]: everything one signal's OTLP exporter is built from, as typed
+//! values.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use otel_kit_core::otlp::{Compression, Protocol};
+
+/// One signal's OTLP export settings: protocol, endpoint, headers, timeout,
+/// compression, TLS files, credential checks and proxy. Nothing is read from the
+/// environment: otel-kit-init maps the `OTEL_EXPORTER_OTLP_*` variables onto this value;
+/// a plain `opentelemetry_sdk` user fills it in code. Header values are secrets: `Debug`
+/// prints their names only.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use otel_kit_otlp::{Compression, ExportSettings, Protocol};
+///
+/// let settings = ExportSettings {
+///     timeout: Duration::from_secs(5),
+///     compression: Some(Compression::Gzip),
+///     ..ExportSettings::new(Protocol::Grpc, "http://collector:4317")
+/// };
+/// assert!(!format!("{settings:?}").contains("secret"));
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct ExportSettings {
+    /// Transport and encoding. [`Protocol::HttpJson`] is sent by opentelemetry-otlp's
+    /// exporter (the `http-json` cargo feature), the others by this crate's.
+    pub protocol: Protocol,
+    /// The full endpoint: a URL with `/v1/<signal>` for OTLP/HTTP, the server URL for gRPC.
+    pub endpoint: String,
+    /// Extra request headers; one that gRPC or HTTP cannot carry is left out.
+    pub headers: Vec<(String, String)>,
+    /// Headers whose values are read from files (a bearer token), again when they change.
+    pub header_files: Vec<(String, PathBuf)>,
+    /// Export timeout.
+    pub timeout: Duration,
+    /// Request compression; `None` sends uncompressed.
+    pub compression: Option<Compression>,
+    /// PEM file of the CA that signs the collector's certificate (`https://` only).
+    pub ca_certificate: Option<PathBuf>,
+    /// PEM files of the client's certificate chain and private key, for mTLS.
+    pub client_identity: Option<(PathBuf, PathBuf)>,
+    /// How often the PEM and header files are read again.
+    pub credentials_check_interval: Duration,
+    /// The HTTP proxy the exports go through when it applies to the endpoint.
+    #[cfg(feature = "proxy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
+    pub proxy: Option<crate::Proxy>,
+}
+
+impl ExportSettings {
+    /// The export timeout and credential check interval by default: 10 s each.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// `protocol` to `endpoint`, with no headers, no compression, no TLS files, no proxy,
+    /// and the [default timeout](Self::DEFAULT_TIMEOUT) and check interval.
+    ///
+    /// ```
+    /// use otel_kit_otlp::{ExportSettings, Protocol};
+    ///
+    /// let settings = ExportSettings::new(Protocol::HttpProtobuf, "http://localhost:4318/v1/traces");
+    /// assert_eq!(settings.timeout, ExportSettings::DEFAULT_TIMEOUT);
+    /// ```
+    pub fn new(protocol: Protocol, endpoint: impl Into<String>) -> Self {
+        ExportSettings {
+            protocol,
+            endpoint: endpoint.into(),
+            headers: Vec::new(),
+            header_files: Vec::new(),
+            timeout: Self::DEFAULT_TIMEOUT,
+            compression: None,
+            ca_certificate: None,
+            client_identity: None,
+            credentials_check_interval: Self::DEFAULT_TIMEOUT,
+            #[cfg(feature = "proxy")]
+            proxy: None,
+        }
+    }
+
+    /// Whether the endpoint's scheme is `https` (in any case, as `http::Uri` reads it):
+    /// only then are the PEM files used.
+    ///
+    /// ```
+    /// use otel_kit_otlp::{ExportSettings, Protocol};
+    ///
+    /// assert!(ExportSettings::new(Protocol::Grpc, "HTTPS://collector:4317").is_https());
+    /// ```
+    pub fn is_https(&self) -> bool {
+        self.endpoint
+            .parse::<http::Uri>()
+            .is_ok_and(|u| u.scheme() == Some(&http::uri::Scheme::HTTPS))
+    }
+}
+
+impl fmt::Debug for ExportSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("ExportSettings");
+        d.field("protocol", &self.protocol)
+            .field("endpoint", &crate::printable_endpoint(&self.endpoint))
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(k, _)| format!("{k}=<redacted>"))
+                    .collect::<Vec<_>>(),
+            )
+            .field(
+                "header_files",
+                &self.header_files.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field("timeout", &self.timeout)
+            .field("compression", &self.compression)
+            .field("ca_certificate", &self.ca_certificate)
+            .field("client_identity", &self.client_identity)
+            .field("credentials_check_interval", &self.credentials_check_interval);
+        #[cfg(feature = "proxy")]
+        d.field("proxy", &self.proxy.as_ref().map(ToString::to_string));
+        d.finish()
+    }
+}
