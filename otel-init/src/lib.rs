@@ -36,10 +36,11 @@
 //!   on every console line).
 //! - **The export stack is otel-kit-otlp's** ([`reexports::otel_kit_otlp`]): its OTLP
 //!   exporters send spans, log records and metrics over gRPC and HTTP/protobuf with our
-//!   own protobuf encoding (`otlp_encoding`, with `grpc` or `http-proto`), and its span
-//!   queue processor, console exporters, redaction and value-length processors are
-//!   re-exported here as [`batch`], [`console_exporter`], [`redaction`] and
-//!   [`value_length`]. This crate maps its configuration onto their builders.
+//!   own protobuf encoding (`otlp_encoding`, with `grpc` or `http-proto`).
+//!   otel-kit-processors' span queue processor, redaction and value-length processors
+//!   ([`reexports::otel_kit_processors`]) and otel-kit-console's exporters are
+//!   re-exported here as [`batch`], [`redaction`], [`value_length`] and
+//!   [`console_exporter`]. This crate maps its configuration onto their builders.
 //! - **Exemplars** (`metrics`): the meter provider is an [`ExemplarMeterProvider`], whose
 //!   histograms keep, per bucket, the latest measurement made in a sampled span, and
 //!   whose counters, up-down counters and gauges keep one such measurement per point,
@@ -122,7 +123,7 @@ pub mod value_length;
 #[cfg(feature = "console")]
 #[cfg_attr(docsrs, doc(cfg(feature = "console")))]
 #[doc(inline)]
-pub use otel_kit_otlp::console_exporter;
+pub use otel_kit_console as console_exporter;
 #[cfg(any(feature = "grpc", feature = "http-proto"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
 #[doc(inline)]
@@ -169,7 +170,10 @@ pub fn builder() -> Builder {
 pub mod reexports {
     pub use opentelemetry;
     pub use opentelemetry_sdk;
+    #[cfg(feature = "console")]
+    pub use otel_kit_console;
     pub use otel_kit_otlp;
+    pub use otel_kit_processors;
     pub use tracing_opentelemetry;
 }
 
