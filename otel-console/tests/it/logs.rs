@@ -17,15 +17,7 @@ use opentelemetry_sdk::logs::{LogBatch, LogExporter, SdkLogger, SdkLoggerProvide
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use otel_kit_console::{ConsoleLogExporter, MAX_VALUE_CHARS};
 
-type Buffer = Arc<Mutex<Vec<u8>>>;
-
-fn buffer() -> Buffer {
-    Arc::new(Mutex::new(Vec::new()))
-}
-
-fn text(buf: &Buffer) -> String {
-    String::from_utf8(buf.lock().expect("not poisoned").clone()).expect("utf-8 output")
-}
+use crate::buffer::{buffer, text};
 
 fn provider(exporter: impl LogExporter + 'static) -> SdkLoggerProvider {
     SdkLoggerProvider::builder()

@@ -13,15 +13,7 @@ use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider, Temporality};
 use otel_kit_console::{ConsoleMetricExporter, MAX_VALUE_CHARS};
 
-type Buffer = Arc<Mutex<Vec<u8>>>;
-
-fn buffer() -> Buffer {
-    Arc::new(Mutex::new(Vec::new()))
-}
-
-fn text(buf: &Buffer) -> String {
-    String::from_utf8(buf.lock().expect("not poisoned").clone()).expect("utf-8 output")
-}
+use crate::buffer::{buffer, text};
 
 /// A provider whose reader only exports on `force_flush` (the interval is an hour).
 fn provider(exporter: impl PushMetricExporter) -> SdkMeterProvider {

@@ -15,15 +15,7 @@ use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanEvents, SpanExporter, SpanLinks};
 use otel_kit_console::{ConsoleSpanExporter, MAX_VALUE_CHARS, SharedWriter};
 
-type Buffer = Arc<Mutex<Vec<u8>>>;
-
-fn buffer() -> Buffer {
-    Arc::new(Mutex::new(Vec::new()))
-}
-
-fn text(buf: &Buffer) -> String {
-    String::from_utf8(buf.lock().expect("not poisoned").clone()).expect("utf-8 output")
-}
+use crate::buffer::{buffer, text};
 
 fn provider(exporter: impl SpanExporter + 'static) -> SdkTracerProvider {
     SdkTracerProvider::builder()
