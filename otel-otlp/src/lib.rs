@@ -87,6 +87,7 @@ mod tls;
 mod transport;
 
 // Shared with otel-kit-processors' span queue.
+#[cfg(any(feature = "__proto", feature = "__http"))]
 use otel_kit_core::report_gate;
 
 #[cfg(any(feature = "__proto", feature = "__http"))]
