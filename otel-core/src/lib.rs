@@ -33,10 +33,12 @@
 //! `shared_names`, `network` (a client's peer when its server is an IP address),
 //! `repeated_keys` (a key set twice on a span: the last value, as the kit exports it),
 //! `panic_payload`, `exception` (the exception event and the bound on
-//! every error message), `error_type`, `bound_instruments` and `DURATION_BUCKETS`.
+//! every error message), `error_type`, `bound_instruments`, `report_gate` (at most one warning per interval on the export
+//! path) and `DURATION_BUCKETS`.
 //!
 //! What the crates that build the SDK share (hidden): `sdk` (exemplars, the `tracing`
-//! bridges' tracer and logger provider).
+//! bridges' tracer and logger provider, the cardinality-overflow warning with
+//! `sdk-metrics`).
 
 #[doc(hidden)]
 pub mod bound_instruments;
@@ -67,6 +69,8 @@ pub mod peer_service;
 mod providers;
 #[doc(hidden)]
 pub mod repeated_keys;
+#[doc(hidden)]
+pub mod report_gate;
 pub mod request_value;
 #[doc(hidden)]
 pub mod resolver;

@@ -1,4 +1,4 @@
-//! Batching for export: otel-kit-otlp's [`SpanQueueProcessor`] (a span processor whose
+//! Batching for export: otel-kit-processors' [`SpanQueueProcessor`] (a span processor whose
 //! queue is bounded and whose drops are counted) and [`BatchSettings`], re-exported,
 //! and [`BatchSettingsFromEnv`], which reads those settings from `OTEL_BSP_*` /
 //! `OTEL_BLRP_*` as the upstream SDK's `BatchConfigBuilder::default()` reads them, with
@@ -28,7 +28,7 @@
 //! ```
 
 #[doc(inline)]
-pub use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor, SpanQueueStats};
+pub use otel_kit_processors::batch::{BatchSettings, SpanQueueProcessor, SpanQueueStats};
 
 use crate::env::{ConfigWarning, Env, process_env, read_with};
 

@@ -33,9 +33,9 @@
 //!   otel-kit-propagators and otel-kit-resource.
 //! - [`sampling`]: sampler presets, rate limits and per-route rules.
 //! - [`subscriber`]: the `tracing` layers, with trace ids on every console line.
-//! - [`batch`], [`redaction`], [`value_length`], [`console_exporter`]: otel-kit-otlp's
-//!   span queue, redaction, value-length limits and console exporters, with the reading
-//!   of their variables.
+//! - [`batch`], [`redaction`], [`value_length`], [`console_exporter`]: otel-kit-processors'
+//!   span queue, redaction and value-length limits and otel-kit-console's exporters, with
+//!   the reading of their variables.
 //! - [`exemplar`] (`metrics`): the meter provider that keeps exemplars
 //!   ([`ExemplarMeterProvider`], `OTEL_METRICS_EXEMPLAR_FILTER`).
 //! - `prometheus` (`prometheus`): `/metrics` from the same meter provider, with exemplars
@@ -117,7 +117,7 @@ pub mod value_length;
 #[cfg(feature = "console")]
 #[cfg_attr(docsrs, doc(cfg(feature = "console")))]
 #[doc(inline)]
-pub use otel_kit_otlp::console_exporter;
+pub use otel_kit_console as console_exporter;
 #[cfg(any(feature = "grpc", feature = "http-proto"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
 #[doc(inline)]
@@ -176,7 +176,10 @@ pub mod resource {
 pub mod reexports {
     pub use opentelemetry;
     pub use opentelemetry_sdk;
+    #[cfg(feature = "console")]
+    pub use otel_kit_console;
     pub use otel_kit_otlp;
+    pub use otel_kit_processors;
     pub use otel_kit_propagators;
     pub use otel_kit_resource;
     pub use tracing_opentelemetry;

@@ -1,5 +1,5 @@
-//! Redaction before anything leaves the process: otel-kit-otlp's
-//! [`redaction`](otel_kit_otlp::redaction), re-exported (the rules, the [`Redactor`], the
+//! Redaction before anything leaves the process: otel-kit-processors'
+//! [`redaction`](otel_kit_processors::redaction), re-exported (the rules, the [`Redactor`], the
 //! span and log processors and the baggage propagator, and what each rule does), and
 //! [`RedactionSettingsFromEnv`], which reads the `OTEL_KIT_REDACT*` variables
 //! (non-standard, like `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES`) into [`RedactionSettings`],
@@ -43,9 +43,9 @@
 #[cfg(feature = "logs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
 #[doc(inline)]
-pub use otel_kit_otlp::redaction::RedactingLogProcessor;
+pub use otel_kit_processors::redaction::RedactingLogProcessor;
 #[doc(inline)]
-pub use otel_kit_otlp::redaction::{
+pub use otel_kit_processors::redaction::{
     DEFAULT_DROP_KEYS, DEFAULT_SCRUB, MIN_SECRET_LEN, RedactingPropagator, RedactingSpanProcessor, Redaction,
     RedactionError, RedactionMode, RedactionSettings, Redactor, Scrub,
 };

@@ -1,5 +1,5 @@
 //! The attribute value length limits of the specification, which the 0.33 SDK parses
-//! nowhere and applies nowhere: otel-kit-otlp's [`value_length`](otel_kit_otlp::value_length),
+//! nowhere and applies nowhere: otel-kit-processors' [`value_length`](otel_kit_processors::value_length),
 //! re-exported. `init()` reads `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT` (span, span event
 //! and span link attributes) and `OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT` (log
 //! record attributes), each falling back to `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`
@@ -24,6 +24,6 @@
 #[cfg(feature = "logs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
 #[doc(inline)]
-pub use otel_kit_otlp::value_length::TruncatingLogProcessor;
+pub use otel_kit_processors::value_length::TruncatingLogProcessor;
 #[doc(inline)]
-pub use otel_kit_otlp::value_length::{TruncatingSpanProcessor, ValueLengthLimit};
+pub use otel_kit_processors::value_length::{TruncatingSpanProcessor, ValueLengthLimit};

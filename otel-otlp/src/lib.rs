@@ -1,14 +1,13 @@
 //! OTLP exporters for any `opentelemetry_sdk` user: spans, log records and metrics over
-//! gRPC or HTTP/protobuf, encoded by us straight from the SDK's data; a span processor
-//! with a bounded queue and counted drops; human-readable console exporters; and the
-//! processors that decide what leaves the process, usable in front of any exporter:
-//! redaction of secrets and the attribute value-length limits.
+//! gRPC or HTTP/protobuf, encoded by us straight from the SDK's data. The span queue
+//! processor, redaction and the value-length limits are otel-kit-processors'; the
+//! console exporters are otel-kit-console's.
 //!
 //! ```no_run
 //! use opentelemetry::trace::{Tracer as _, TracerProvider as _};
 //! use opentelemetry_sdk::trace::SdkTracerProvider;
 //! use otel_kit_otlp::SpanExporter;
-//! use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor};
+//! use otel_kit_processors::batch::{BatchSettings, SpanQueueProcessor};
 //!
 //! let exporter = SpanExporter::builder()
 //!     .with_endpoint("http://localhost:4318/v1/traces")
@@ -36,22 +35,14 @@
 //!   cannot be used is a [`BuildError`] naming it, never a panic. Exports are sent from
 //!   an [`ExportRuntime`] (one thread with its own tokio runtime), never from the
 //!   application's threads; failed ones are retried as opentelemetry-otlp 0.33 retries.
-//! - **[`batch`]**: [`SpanQueueProcessor`](batch::SpanQueueProcessor), the SDK's batch
-//!   span processor with drops counted, failures reported at most once per 10 s, and
-//!   `on_end` never blocking.
 //! - **[`exemplar`]** (`metrics`): the meter provider whose histograms, counters,
 //!   up-down counters and gauges keep exemplars,
 //!   and the reservoirs the metric exporter writes them from.
 //! - **[`otlp_encoding`]** (`grpc` or `http-proto`): the encoders the exporters use,
 //!   public for benchmarks and for exporters of one's own.
-//! - **[`console_exporter`]** (`console`): one line per span, log record or metric point,
-//!   for someone watching a terminal.
-//! - **[`redaction`]** (`redaction`): secrets kept in: attribute keys dropped by pattern,
-//!   values of chosen keys replaced by a keyed hash, e-mail addresses, card numbers,
-//!   `Bearer` credentials and JWTs scrubbed out of values; as a span processor, a log
-//!   processor and a propagator wrapper, in front of any exporter.
-//! - **[`value_length`]** (`value-length`): the specification's attribute value length
-//!   limits, as a span and a log processor, with every cut value counted.
+//! - Deprecated paths, kept for one minor release: [`batch`], [`redaction`] and
+//!   [`value_length`] (now otel-kit-processors'), [`console_exporter`] (now
+//!   otel-kit-console) and [`cardinality_overflow`] (now otel-kit-core's).
 //!
 //! # Cargo features
 //!
@@ -63,24 +54,17 @@
 //! | `gzip` | yes | [`Compression::Gzip`] | flate2 (pure Rust) |
 //! | `tls-ring` | yes | `https://` endpoints, CA and client certificates, with rustls on ring | rustls, ring, rustls-native-certs, tokio-rustls |
 //! | `tls-aws-lc` | no | the same with aws-lc-rs, used when `tls-ring` is off | aws-lc-sys, a C library |
-//! | `logs` | yes | [`LogExporter`], [`console_exporter::ConsoleLogExporter`] | the SDK's logs |
-//! | `metrics` | yes | [`MetricExporter`], [`console_exporter::ConsoleMetricExporter`] | the SDK's metrics |
-//! | `console` | yes | [`console_exporter`] | nothing more |
-//! | `redaction` | yes | [`redaction`] | hmac-sha256 (pure Rust, no dependencies) |
-//! | `value-length` | yes | [`value_length`] | nothing more |
+//! | `logs` | yes | [`LogExporter`] | the SDK's logs |
+//! | `metrics` | yes | [`MetricExporter`] | the SDK's metrics |
+//! | `console` | yes | the deprecated path [`console_exporter`] | otel-kit-console |
+//! | `redaction` | yes | the deprecated path [`redaction`] | otel-kit-processors' `redaction` |
+//! | `value-length` | yes | the deprecated path [`value_length`] | otel-kit-processors' `value-length` |
 //!
 //! What a build lacks is a [`BuildError::NotBuiltIn`] naming the feature, when the
 //! exporter is built.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod batch;
-#[cfg(feature = "metrics")]
-#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
-pub mod cardinality_overflow;
-#[cfg(feature = "console")]
-#[cfg_attr(docsrs, doc(cfg(feature = "console")))]
-pub mod console_exporter;
 #[cfg(any(feature = "__proto", feature = "__http"))]
 mod credentials;
 mod error;
@@ -96,8 +80,6 @@ mod exporter_builder;
 mod http_client;
 #[cfg(any(feature = "grpc", feature = "__http"))]
 mod liveness;
-#[cfg(all(feature = "logs", any(feature = "redaction", feature = "value-length")))]
-mod log_rebuild;
 #[cfg(feature = "__proto")]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
 pub mod otlp_encoding;
@@ -106,19 +88,14 @@ mod printable_endpoint;
 mod proto_export;
 #[cfg(feature = "proxy")]
 mod proxy;
-#[cfg(feature = "redaction")]
-#[cfg_attr(docsrs, doc(cfg(feature = "redaction")))]
-pub mod redaction;
-mod report_gate;
-#[cfg(feature = "console")]
-mod signal;
 #[cfg(all(feature = "__tls", any(feature = "__proto", feature = "__http")))]
 mod tls;
 #[cfg(all(feature = "__tls", any(feature = "__proto", feature = "__http")))]
 mod tls_config;
-#[cfg(feature = "value-length")]
-#[cfg_attr(docsrs, doc(cfg(feature = "value-length")))]
-pub mod value_length;
+
+// Shared with otel-kit-processors' span queue.
+#[cfg(any(feature = "__proto", feature = "__http"))]
+use otel_kit_core::report_gate;
 
 #[cfg(any(feature = "__proto", feature = "__http"))]
 pub use credentials::{MIN_CREDENTIALS_CHECK_INTERVAL, read_credential_file};
@@ -210,6 +187,50 @@ pub use proxy::{Proxy, ProxyError};
 pub mod exemplar {
     #[doc(inline)]
     pub use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
+}
+
+/// Moved to otel-kit-processors: `otel_kit_processors::batch`.
+#[deprecated(since = "0.2.0", note = "moved to otel_kit_processors::batch")]
+pub mod batch {
+    #[doc(inline)]
+    pub use otel_kit_processors::batch::*;
+}
+
+/// Moved to otel-kit-processors: `otel_kit_processors::redaction`.
+#[cfg(feature = "redaction")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redaction")))]
+#[deprecated(since = "0.2.0", note = "moved to otel_kit_processors::redaction")]
+pub mod redaction {
+    #[doc(inline)]
+    pub use otel_kit_processors::redaction::*;
+}
+
+/// Moved to otel-kit-processors: `otel_kit_processors::value_length`.
+#[cfg(feature = "value-length")]
+#[cfg_attr(docsrs, doc(cfg(feature = "value-length")))]
+#[deprecated(since = "0.2.0", note = "moved to otel_kit_processors::value_length")]
+pub mod value_length {
+    #[doc(inline)]
+    pub use otel_kit_processors::value_length::*;
+}
+
+/// Moved to otel-kit-console: `otel_kit_console`.
+#[cfg(feature = "console")]
+#[cfg_attr(docsrs, doc(cfg(feature = "console")))]
+#[deprecated(since = "0.2.0", note = "moved to otel_kit_console")]
+pub mod console_exporter {
+    #[doc(inline)]
+    pub use otel_kit_console::*;
+}
+
+/// Moved to otel-kit-core: `otel_kit_core::sdk::cardinality_overflow`, which every
+/// metric reader calls.
+#[cfg(feature = "metrics")]
+#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+#[deprecated(since = "0.2.0", note = "moved to otel_kit_core::sdk::cardinality_overflow")]
+pub mod cardinality_overflow {
+    #[doc(inline)]
+    pub use otel_kit_core::sdk::cardinality_overflow::*;
 }
 
 #[cfg(doctest)]

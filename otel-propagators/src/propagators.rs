@@ -10,7 +10,7 @@ use opentelemetry::propagation::{Extractor, Injector, TextMapCompositePropagator
 use opentelemetry_propagator_b3::B3Encoding;
 
 #[cfg(feature = "redaction")]
-use otel_kit_otlp::redaction::Redactor;
+use otel_kit_processors::redaction::Redactor;
 
 use crate::b3::B3Propagator;
 use crate::baggage_limits::LimitedBaggagePropagator;
@@ -133,7 +133,7 @@ impl Propagators {
     /// use opentelemetry::propagation::TextMapPropagator as _;
     /// use opentelemetry::{Context, KeyValue};
     /// use otel_kit_propagators::Propagators;
-    /// use otel_kit_otlp::redaction::Redaction;
+    /// use otel_kit_processors::redaction::Redaction;
     ///
     /// let p = Propagators::default().with_redaction(Redaction::default().build()?);
     /// let cx = Context::new().with_baggage([KeyValue::new("session.token", "t"), KeyValue::new("tier", "gold")]);
@@ -141,7 +141,7 @@ impl Propagators {
     /// p.inject_context(&cx, &mut headers);
     /// assert_eq!(headers["baggage"], "tier=gold");
     /// assert!(p.redactor().is_some());
-    /// # Ok::<(), otel_kit_otlp::redaction::RedactionError>(())
+    /// # Ok::<(), otel_kit_processors::redaction::RedactionError>(())
     /// ```
     #[cfg(feature = "redaction")]
     pub fn with_redaction(mut self, redactor: Redactor) -> Self {

@@ -8,10 +8,15 @@
 //!   span it was recorded in) beside the SDK, and the [`Reservoirs`](exemplar::Reservoirs) an exporter reads them from.
 //! - [`BridgeTracer`]: the tracer for the `tracing` span bridge, which leaves out the
 //!   attribute it adds that the registry does not define.
+//! - `cardinality_overflow` (`sdk-metrics`): the warning when a metric overflows its
+//!   cardinality limit, which every metric reader gives (the OTLP, console and
+//!   Prometheus exporters).
 //! - [`DeclaredEventNames`]: a logger provider for the `tracing` log bridge that keeps
 //!   only the event names the code declared.
 
 mod bridge_tracer;
+#[cfg(feature = "sdk-metrics")]
+pub mod cardinality_overflow;
 mod event_names;
 pub mod exemplar;
 

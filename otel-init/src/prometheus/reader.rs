@@ -78,7 +78,7 @@ impl PrometheusReader {
         let mut out = Vec::with_capacity(last_len + last_len / 8);
         match inner.reader.collect(&mut collection) {
             Ok(()) => {
-                otel_kit_otlp::cardinality_overflow::warn_of_overflows(&collection);
+                otel_kit_core::sdk::cardinality_overflow::warn_of_overflows(&collection);
                 inner
                     .renderer
                     .render(&collection, inner.exemplars.as_deref(), format, &mut out);

@@ -139,7 +139,7 @@ fn delta_until(metrics: &ResourceMetrics) -> Option<SystemTime> {
 
 impl PushMetricExporter for MetricExporter {
     async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
-        crate::cardinality_overflow::warn_of_overflows(metrics);
+        otel_kit_core::sdk::cardinality_overflow::warn_of_overflows(metrics);
         let exemplars: Option<&Reservoirs> = self.exemplars.as_deref();
         let result = self
             .exporter

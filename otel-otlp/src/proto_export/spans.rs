@@ -30,7 +30,7 @@ impl Encoder for TraceEncoder {
 /// ```
 /// use opentelemetry_sdk::trace::SdkTracerProvider;
 /// use otel_kit_otlp::SpanExporter;
-/// use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor};
+/// use otel_kit_processors::batch::{BatchSettings, SpanQueueProcessor};
 ///
 /// let exporter = SpanExporter::builder()
 ///     .with_endpoint("http://localhost:4318/v1/traces")

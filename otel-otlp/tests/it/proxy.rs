@@ -14,8 +14,8 @@ use opentelemetry::trace::{Tracer as _, TracerProvider as _};
 use opentelemetry_sdk::logs::{SdkLoggerProvider, SimpleLogProcessor};
 use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
 use opentelemetry_sdk::trace::SdkTracerProvider;
-use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor};
 use otel_kit_otlp::{ExportStats, LogExporter, MetricExporter, Protocol, Proxy, SpanExporter};
+use otel_kit_processors::batch::{BatchSettings, SpanQueueProcessor};
 use otel_kit_testing::{CollectorTls, TestCollector, Tinyproxy};
 
 const WAIT: Duration = Duration::from_secs(10);

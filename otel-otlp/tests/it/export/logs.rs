@@ -12,8 +12,8 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::logs::{
     BatchLogProcessor, InMemoryLogExporter, LogBatch, SdkLogRecord, SdkLoggerProvider, SimpleLogProcessor,
 };
-use otel_kit_otlp::batch::BatchSettings;
 use otel_kit_otlp::{LogExporter, Protocol};
+use otel_kit_processors::batch::BatchSettings;
 use otel_kit_testing::TestCollector;
 
 use super::{WAIT, blocking, each_route, endpoint};

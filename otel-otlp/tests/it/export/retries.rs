@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use opentelemetry::trace::{Tracer as _, TracerProvider as _};
 use opentelemetry_sdk::trace::SdkTracerProvider;
-use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor};
 use otel_kit_otlp::{Protocol, SpanExporter};
+use otel_kit_processors::batch::{BatchSettings, SpanQueueProcessor};
 use otel_kit_testing::{ExportFailure, Outcome, TestCollector};
 
 use super::{WAIT, blocking, endpoint};

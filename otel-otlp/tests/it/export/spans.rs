@@ -12,8 +12,8 @@ use opentelemetry_proto::tonic::trace::v1::Span as ProtoSpan;
 use opentelemetry_proto::transform::trace::tonic::group_spans_by_resource_and_scope;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SimpleSpanProcessor, SpanData};
-use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor};
 use otel_kit_otlp::{Compression, Protocol, SpanExporter};
+use otel_kit_processors::batch::{BatchSettings, SpanQueueProcessor};
 use otel_kit_testing::TestCollector;
 
 use super::{WAIT, blocking, each_route, endpoint};

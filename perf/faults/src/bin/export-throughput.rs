@@ -169,7 +169,7 @@ fn emit(mode: &str, endpoint: &str, spans: u64, rate: f64) -> Result<(), BoxErro
         }
         "sdk-kit-otlp" | "sdk-noop" | "queue-kit-otlp" | "queue-noop" => {
             use opentelemetry_sdk::trace::{BatchSpanProcessor, SdkTracerProvider};
-            use otel_kit_otlp::batch::{BatchSettings, SpanQueueProcessor};
+            use otel_kit_processors::batch::{BatchSettings, SpanQueueProcessor};
             // The SDK's defaults for both processors: queue 2048, batches of 512, 5 s.
             let builder = SdkTracerProvider::builder();
             let builder = match mode {

@@ -1,0 +1,147 @@
+//! Counters of one span queue processor, and their export as SDK self-observability
+//! metrics.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::MeterProvider;
+use opentelemetry_semantic_conventions::attribute::{ERROR_TYPE, OTEL_COMPONENT_NAME, OTEL_COMPONENT_TYPE};
+use opentelemetry_semantic_conventions::metric::{
+    OTEL_SDK_PROCESSOR_SPAN_PROCESSED, OTEL_SDK_PROCESSOR_SPAN_QUEUE_CAPACITY,
+    OTEL_SDK_PROCESSOR_SPAN_QUEUE_SIZE,
+};
+
+/// What a [`SpanQueueProcessor`](super::SpanQueueProcessor) has done so far. Cheap to
+/// read at any time from any thread.
+///
+/// ```
+/// use opentelemetry_sdk::trace::InMemorySpanExporter;
+/// use otel_kit_processors::batch::{BatchSettings, SpanQueueProcessor};
+///
+/// let processor = SpanQueueProcessor::new(InMemorySpanExporter::default(), BatchSettings::SPAN_DEFAULTS);
+/// let stats = processor.stats();
+/// assert_eq!((stats.ended(), stats.dropped(), stats.queued()), (0, 0, 0));
+/// ```
+#[derive(Debug, Default)]
+pub struct SpanQueueStats {
+    pub(super) ended: AtomicU64,
+    /// Dropped because the queue was full (or the processor shut down).
+    pub(super) dropped: AtomicU64,
+    /// Dropped because their trace held its share of the queue.
+    pub(super) over_trace_share: AtomicU64,
+    pub(super) exported: AtomicU64,
+    pub(super) failed: AtomicU64,
+    pub(super) queued: AtomicU64,
+    pub(super) capacity: AtomicU64,
+}
+
+impl SpanQueueStats {
+    /// Sampled spans handed to the processor.
+    pub fn ended(&self) -> u64 {
+        self.ended.load(Ordering::Relaxed)
+    }
+
+    /// Spans dropped, for any reason: the queue was full (or the processor shut
+    /// down), or their trace held its share of the queue
+    /// ([`dropped_over_trace_share`](Self::dropped_over_trace_share)).
+    pub fn dropped(&self) -> u64 {
+        self.dropped_queue_full() + self.dropped_over_trace_share()
+    }
+
+    /// Spans dropped because the queue was full (or the processor shut down).
+    pub fn dropped_queue_full(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Spans dropped because their trace already held its share of the queue
+    /// ([`BatchSettings::max_trace_share`](super::BatchSettings::max_trace_share)): the
+    /// excess of a runaway trace.
+    pub fn dropped_over_trace_share(&self) -> u64 {
+        self.over_trace_share.load(Ordering::Relaxed)
+    }
+
+    /// Spans the exporter accepted.
+    pub fn exported(&self) -> u64 {
+        self.exported.load(Ordering::Relaxed)
+    }
+
+    /// Spans in batches the exporter failed to deliver (after its own retries).
+    pub fn failed(&self) -> u64 {
+        self.failed.load(Ordering::Relaxed)
+    }
+
+    /// Spans waiting in the queue now (with, for an instant, those being offered to it).
+    pub fn queued(&self) -> u64 {
+        self.queued.load(Ordering::Relaxed)
+    }
+
+    /// The queue's capacity in spans.
+    pub fn capacity(&self) -> u64 {
+        self.capacity.load(Ordering::Relaxed)
+    }
+}
+
+const COMPONENT_TYPE: &str = "batching_span_processor";
+
+impl SpanQueueStats {
+    /// Reports these counters on `meter_provider` under the semconv 1.42 SDK metric
+    /// names: `otel.sdk.processor.span.processed` (exported, and by `error.type`
+    /// `export_failed`, `queue_full` and `trace_share_exceeded`), `otel.sdk.processor.span.queue.size` and
+    /// `.queue.capacity`, with `otel.component.type = batching_span_processor`.
+    /// (otel-kit-init's `init()` does, with its `metrics` cargo feature.)
+    ///
+    /// ```
+    /// use opentelemetry_sdk::metrics::SdkMeterProvider;
+    /// use opentelemetry_sdk::trace::InMemorySpanExporter;
+    /// use otel_kit_processors::batch::{BatchSettings, SpanQueueProcessor};
+    ///
+    /// let processor = SpanQueueProcessor::new(InMemorySpanExporter::default(), BatchSettings::SPAN_DEFAULTS);
+    /// let meters = SdkMeterProvider::default();
+    /// processor.stats().report_to(&meters);
+    /// ```
+    pub fn report_to(self: &Arc<Self>, meter_provider: &impl MeterProvider) {
+        register_metrics(meter_provider, self);
+    }
+}
+
+/// The instruments of [`SpanQueueStats::report_to`].
+fn register_metrics(meter_provider: &impl MeterProvider, stats: &Arc<SpanQueueStats>) {
+    let meter = meter_provider.meter("otel-kit-otlp");
+    let component = [
+        KeyValue::new(OTEL_COMPONENT_TYPE, COMPONENT_TYPE),
+        KeyValue::new(OTEL_COMPONENT_NAME, format!("{COMPONENT_TYPE}/0")),
+    ];
+    let (s, c) = (Arc::clone(stats), component.clone());
+    let _ = meter
+        .u64_observable_counter(OTEL_SDK_PROCESSOR_SPAN_PROCESSED)
+        .with_unit("{span}")
+        .with_description("Spans whose processing finished: exported, failed, or dropped (error.type)")
+        .with_callback(move |o| {
+            o.observe(s.exported(), &c);
+            let mut failed = c.to_vec();
+            failed.push(KeyValue::new(ERROR_TYPE, "export_failed"));
+            o.observe(s.failed(), &failed);
+            let mut dropped = c.to_vec();
+            dropped.push(KeyValue::new(ERROR_TYPE, "queue_full"));
+            o.observe(s.dropped_queue_full(), &dropped);
+            let mut over_share = c.to_vec();
+            over_share.push(KeyValue::new(ERROR_TYPE, "trace_share_exceeded"));
+            o.observe(s.dropped_over_trace_share(), &over_share);
+        })
+        .build();
+    let (s, c) = (Arc::clone(stats), component.clone());
+    let _ = meter
+        .i64_observable_up_down_counter(OTEL_SDK_PROCESSOR_SPAN_QUEUE_SIZE)
+        .with_unit("{span}")
+        .with_description("Spans waiting in the processor's queue")
+        .with_callback(move |o| o.observe(i64::try_from(s.queued()).unwrap_or(i64::MAX), &c))
+        .build();
+    let (s, c) = (Arc::clone(stats), component);
+    let _ = meter
+        .i64_observable_up_down_counter(OTEL_SDK_PROCESSOR_SPAN_QUEUE_CAPACITY)
+        .with_unit("{span}")
+        .with_description("The processor's queue capacity")
+        .with_callback(move |o| o.observe(i64::try_from(s.capacity()).unwrap_or(i64::MAX), &c))
+        .build();
+}

@@ -1,0 +1,292 @@
+//! The hand-written value matchers: e-mail addresses, payment card numbers, `Bearer`
+//! credentials and JWTs.
+//!
+//! [`scrub`] first asks the prefilter (`prefilter.rs`) which kinds can occur at all;
+//! almost every value is done there. [`scan`], the exact matchers, makes one pass over
+//! the bytes, allocates nothing until something matches, and takes linear time: each
+//! candidate looks ahead a bounded distance or over a run that the main loop then skips,
+//! so no byte is examined more than a small constant number of times. Every match starts
+//! and ends on an ASCII byte, so slicing at match bounds never splits a UTF-8 character;
+//! non-ASCII text is never part of a match.
+
+use super::prefilter;
+use super::scrub::{Scrub, ScrubSet};
+
+/// For each byte, the kinds (bits of [`Scrub::bit`]) a match may start at it.
+static STARTS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'@' as usize] = 1;
+    let mut d = b'0';
+    while d <= b'9' {
+        t[d as usize] = 2;
+        d += 1;
+    }
+    t[b'b' as usize] = 4;
+    t[b'B' as usize] = 4;
+    t[b'e' as usize] = 8;
+    t
+};
+
+/// The shortest string any matcher can match (`a@b.co`).
+const MIN_LEN: usize = 6;
+const MAX_LOCAL: usize = 64;
+const MAX_DOMAIN: usize = 253;
+
+/// `input` with every match of `set` replaced by its marker; `None` (and no allocation)
+/// when nothing matches. The prefilter's one pass rules out most values; the exact
+/// matchers run only for the kinds it leaves.
+#[inline]
+pub(crate) fn scrub(input: &str, set: ScrubSet) -> Option<String> {
+    if set.is_empty() || input.len() < MIN_LEN {
+        return None;
+    }
+    let set = prefilter::possible(input.as_bytes(), set);
+    if set.is_empty() {
+        return None;
+    }
+    scan(input, set)
+}
+
+/// The exact matchers alone: what [`scrub`] returns, at several times the cost on a
+/// clean value.
+pub(crate) fn scan(input: &str, set: ScrubSet) -> Option<String> {
+    if set.is_empty() || input.len() < MIN_LEN {
+        return None;
+    }
+    let b = input.as_bytes();
+    let mask = set.bits();
+    let mut out: Option<String> = None;
+    let mut last = 0; // input[..last] is already in `out`
+    let mut i = 0;
+    loop {
+        // The tight part: skip bytes that can start no enabled match.
+        while i < b.len() && STARTS[usize::from(b[i])] & mask == 0 {
+            i += 1;
+        }
+        if i >= b.len() {
+            break;
+        }
+        let found = match b[i] {
+            b'@' => email_at(b, i, last),
+            b'0'..=b'9' if !prev_is(b, i, is_alnum) => match card_at(b, i) {
+                Ok((start, end)) => Some((start, end, Scrub::Card)),
+                Err(run_end) => {
+                    // Nothing else can start inside a run of digits and separators.
+                    i = run_end.max(i + 1);
+                    continue;
+                }
+            },
+            b'e' if b.get(i + 1) == Some(&b'y') && !prev_is(b, i, is_b64url) => jwt_at(b, i),
+            b'b' | b'B' if !prev_is(b, i, is_alnum) => bearer_at(b, i),
+            _ => None,
+        };
+        match found {
+            Some((start, end, kind)) => {
+                let o = out.get_or_insert_with(|| String::with_capacity(input.len()));
+                o.push_str(&input[last..start]);
+                o.push_str(kind.marker());
+                last = end;
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    out.map(|mut o| {
+        o.push_str(&input[last..]);
+        o
+    })
+}
+
+fn prev_is(b: &[u8], i: usize, class: fn(u8) -> bool) -> bool {
+    i > 0 && class(b[i - 1])
+}
+
+fn is_alnum(c: u8) -> bool {
+    c.is_ascii_alphanumeric()
+}
+
+fn is_b64url(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
+}
+
+fn is_local(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-')
+}
+
+fn is_label(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-'
+}
+
+fn run_end(b: &[u8], from: usize, class: fn(u8) -> bool) -> usize {
+    b[from..]
+        .iter()
+        .position(|c| !class(*c))
+        .map_or(b.len(), |n| from + n)
+}
+
+/// An e-mail address around the `@` at `at`, starting no earlier than `floor`.
+fn email_at(b: &[u8], at: usize, floor: usize) -> Option<(usize, usize, Scrub)> {
+    let lowest = floor.max(at.saturating_sub(MAX_LOCAL));
+    let mut start = at;
+    while start > lowest && is_local(b[start - 1]) {
+        start -= 1;
+    }
+    if start == lowest && start > floor && is_local(b[start - 1]) {
+        return None; // a local part longer than 64 bytes
+    }
+    while start < at && b[start] == b'.' {
+        start += 1;
+    }
+    if start == at {
+        return None;
+    }
+    // Domain: labels separated by single dots; the last label is the top-level domain.
+    let limit = (at + 1 + MAX_DOMAIN).min(b.len());
+    let (mut j, mut labels, mut end, mut tld_alpha) = (at + 1, 0, 0, false);
+    loop {
+        let label_end = run_end(&b[..limit], j, is_label);
+        if label_end == j {
+            break;
+        }
+        labels += 1;
+        end = label_end;
+        tld_alpha = label_end - j >= 2 && b[j..label_end].iter().all(u8::is_ascii_alphabetic);
+        if label_end < limit && b[label_end] == b'.' && label_end + 1 < limit && is_label(b[label_end + 1]) {
+            j = label_end + 1;
+        } else {
+            break;
+        }
+    }
+    if end == limit && limit < b.len() && is_label(b[limit]) {
+        return None; // longer than a domain can be
+    }
+    (labels >= 2 && tld_alpha).then_some((start, end, Scrub::Email))
+}
+
+/// A card number in the run of digits starting at `i` (preceded by no alphanumeric).
+/// `Err` carries the end of the run when none is found.
+///
+/// Windows start at a group start and end at a group end (groups are separated by a
+/// single space or dash); the longest valid one from the leftmost start wins. At most 19
+/// digits per window, and the Luhn sums are kept for both parities as digits are added,
+/// so each start costs O(19).
+fn card_at(b: &[u8], i: usize) -> Result<(usize, usize), usize> {
+    let is_sep = |j: usize| matches!(b[j], b' ' | b'-') && j + 1 < b.len() && b[j + 1].is_ascii_digit();
+    let mut start = i;
+    loop {
+        // sums[p]: the Luhn sum if digits at positions of parity p (from the left) are doubled.
+        let (mut sums, mut n, mut first, mut j, mut best) = ([0u32; 2], 0usize, 0u8, start, None);
+        while j < b.len() {
+            if b[j].is_ascii_digit() {
+                if n == 19 {
+                    break;
+                }
+                let d = u32::from(b[j] - b'0');
+                if n == 0 {
+                    first = b[j] - b'0';
+                }
+                let doubled = if d * 2 > 9 { d * 2 - 9 } else { d * 2 };
+                sums[n % 2] += doubled;
+                sums[1 - n % 2] += d;
+                n += 1;
+                j += 1;
+                let group_end = j == b.len() || !b[j].is_ascii_digit();
+                // The rightmost digit (position n - 1) is not doubled: double parity n % 2.
+                if group_end
+                    && n >= 13
+                    && (2..=6).contains(&first)
+                    && sums[n % 2].is_multiple_of(10)
+                    && !(j < b.len() && is_alnum(b[j]))
+                {
+                    best = Some(j);
+                }
+            } else if n > 0 && is_sep(j) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if let Some(end) = best {
+            return Ok((start, end));
+        }
+        let group_end = run_end(b, start, |c| c.is_ascii_digit());
+        if group_end < b.len() && is_sep(group_end) {
+            start = group_end + 1;
+        } else {
+            return Err(group_end);
+        }
+    }
+}
+
+/// 13–19 digits, a major network's first digit (2–6), Luhn-valid.
+fn is_card(digits: &[u8]) -> bool {
+    if !(13..=19).contains(&digits.len()) || !(2..=6).contains(&digits[0]) {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(k, &d)| {
+            let d = u32::from(d);
+            match (k % 2, d * 2) {
+                (1, x) if x > 9 => x - 9,
+                (1, x) => x,
+                _ => d,
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// An integer attribute that is a card number.
+pub(crate) fn is_card_int(n: i64) -> bool {
+    if n < 1_000_000_000_000 {
+        return false;
+    }
+    let (mut digits, mut len, mut rest) = ([0u8; 19], 0, n.unsigned_abs());
+    while rest > 0 && len < digits.len() {
+        digits[len] = (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+    }
+    digits[..len].reverse();
+    is_card(&digits[..len])
+}
+
+/// `eyJ…` `.` `…` `.` `…` (the signature may be empty: unsecured JWTs).
+fn jwt_at(b: &[u8], i: usize) -> Option<(usize, usize, Scrub)> {
+    if !b[i..].starts_with(b"eyJ") {
+        return None;
+    }
+    let seg1 = run_end(b, i, is_b64url);
+    if seg1 >= b.len() || b[seg1] != b'.' {
+        return None;
+    }
+    let seg2 = run_end(b, seg1 + 1, is_b64url);
+    if seg2 == seg1 + 1 || seg2 >= b.len() || b[seg2] != b'.' {
+        return None;
+    }
+    let seg3 = run_end(b, seg2 + 1, is_b64url);
+    Some((i, seg3, Scrub::Jwt))
+}
+
+/// `Bearer <token>`: token characters of RFC 6750 (`A-Za-z0-9-._~+/`, then `=`s).
+fn bearer_at(b: &[u8], i: usize) -> Option<(usize, usize, Scrub)> {
+    let scheme = b.get(i..i + 6)?;
+    if !scheme.eq_ignore_ascii_case(b"bearer") {
+        return None;
+    }
+    let token = run_end(b, i + 6, |c| c == b' ' || c == b'\t');
+    if token == i + 6 {
+        return None;
+    }
+    let is_token = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'+' | b'/');
+    let mut end = run_end(b, token, is_token);
+    let letters_only = b[token..end].iter().all(u8::is_ascii_alphabetic);
+    end = run_end(b, end, |c| c == b'=');
+    if end == token || (letters_only && end - token < 16) {
+        return None;
+    }
+    Some((i, end, Scrub::Bearer))
+}

@@ -1,0 +1,269 @@
+//! The one pass over a string value that finds, for all enabled kinds at once, whether
+//! any of them can occur in it at all: eight bytes at a time, a few instructions per
+//! byte. Almost every value has no candidate and is done after it; only a value with one
+//! goes through the exact matchers (`matchers::scan`), and then only for the kinds that
+//! can occur.
+//!
+//! Each test is a necessary condition of its matcher, so leaving a kind out never drops
+//! a match (property tests hold the result equal to the exact matchers alone):
+//!
+//! - card: a run of at least 13 bytes that are digits, spaces or dashes (or the other
+//!   bytes between `' '` and `'9'`: one range test is cheaper than three);
+//! - bearer: `b` or `B` followed by `e` or `E` (the start of the scheme);
+//! - JWT: `yJ` (inside `eyJ`, how every JWT starts);
+//! - e-mail: an `@`.
+//!
+//! The pairs are rare: the words only note whether a `b` or a `J` occurs at all, and
+//! the pair is looked for byte by byte in the rare value that has one.
+
+use super::scrub::{Scrub, ScrubSet};
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+/// The fewest bytes a card number fills: 13 digits.
+const CARD_RUN: u32 = 13;
+
+/// Some byte of `w` is `c` if and only if the result has a high bit set. (The borrow of
+/// the subtraction can mark bytes after a true match, never a word without one.) The
+/// results of several words can be or-ed and tested once.
+fn zeros_of(w: u64, c: u8) -> u64 {
+    let x = w ^ (ONES * u64::from(c));
+    x.wrapping_sub(ONES) & !x
+}
+
+/// The high bit of each byte of `w` whose low seven bits are in `lo..=hi` (ASCII,
+/// `lo > 0`), clear for all others. Exact per byte: each addition stays within its
+/// byte. A byte above 127 may count as in range, which only makes the test weaker.
+fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+    let y = w & LOW7;
+    let at_least_lo = y + ONES * u64::from(0x80 - lo);
+    let above_hi = y + ONES * u64::from(0x7f - hi);
+    at_least_lo & !above_hi & HIGH
+}
+
+/// What the words seen so far hold.
+#[derive(Default)]
+struct Seen {
+    /// Bytes `' '..='9'` at the end of the last word, which a run may continue.
+    run: u32,
+    card: bool,
+    /// [`zeros_of`] for `b`/`B`, `J` and `@`, or-ed over the words.
+    b: u64,
+    j: u64,
+    at: u64,
+}
+
+impl Seen {
+    fn word<const EMAIL: bool>(&mut self, w: u64) {
+        let breaks = !in_range(w, b' ', b'9') & HIGH;
+        // The run's bytes at the start of this word: eight when none breaks it.
+        self.card |= self.run + breaks.trailing_zeros() / 8 >= CARD_RUN;
+        self.run = if breaks == 0 {
+            self.run + 8
+        } else {
+            breaks.leading_zeros() / 8
+        };
+        // `| 0x20` folds `B` into `b` and makes no other byte `b`.
+        self.b |= zeros_of(w | (ONES * 0x20), b'b');
+        self.j |= zeros_of(w, b'J');
+        if EMAIL {
+            self.at |= zeros_of(w, b'@');
+        }
+    }
+
+    #[inline(always)]
+    fn words<const EMAIL: bool>(&mut self, b: &[u8]) {
+        let mut words = b.chunks_exact(8);
+        for word in &mut words {
+            self.word::<EMAIL>(load(word));
+        }
+        // The last bytes, followed by zero bytes: they match no test and end any run.
+        let rest = words.remainder().len();
+        if rest > 0 && b.len() >= 8 {
+            // The last eight bytes, without those already seen: one load, not a loop.
+            self.word::<EMAIL>(load(&b[b.len() - 8..]) >> (8 * (8 - rest)));
+        } else if rest > 0 {
+            self.word::<EMAIL>(b.iter().rev().fold(0, |w, &c| (w << 8) | u64::from(c)));
+        }
+    }
+}
+
+/// Eight bytes as a little-endian word (`word` has eight). One load: `copy_from_slice`
+/// here can compile to a call to `memcpy`.
+#[inline(always)]
+fn load(word: &[u8]) -> u64 {
+    <[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes)
+}
+
+/// The high bit of each byte of `w` that is `c`, exactly (each addition stays within
+/// its byte, unlike [`zeros_of`]'s subtraction).
+fn bytes_of(w: u64, c: u8) -> u64 {
+    let x = w ^ (ONES * u64::from(c));
+    !(((x & LOW7) + LOW7) | x) & HIGH
+}
+
+/// Whether a byte of `b` is `first` and the next is `then`, both after `| fold` (`0x20`
+/// folds ASCII letters to lower case), a word at a time.
+fn pair(b: &[u8], first: u8, then: u8, fold: u64) -> bool {
+    // The previous word's last byte, if `first`, as byte 0's high bit.
+    let mut carry = 0;
+    let mut test = |w: u64| {
+        let w = w | (ONES * fold);
+        let (f, t) = (bytes_of(w, first), bytes_of(w, then));
+        let found = ((f << 8) | carry) & t != 0;
+        carry = f >> 56;
+        found
+    };
+    let mut words = b.chunks_exact(8);
+    if words.any(|word| test(load(word))) {
+        return true;
+    }
+    let rest = words.remainder();
+    // Zero bytes (spaces once folded) after the end: never `then`.
+    !rest.is_empty() && test(rest.iter().rev().fold(0, |w, &c| (w << 8) | u64::from(c)))
+}
+
+/// The kinds of `set` that can occur in `b`; empty for almost every value.
+#[inline]
+pub(crate) fn possible(b: &[u8], set: ScrubSet) -> ScrubSet {
+    let mut seen = Seen::default();
+    if set.contains(Scrub::Email) {
+        seen.words::<true>(b);
+    } else {
+        seen.words::<false>(b);
+    }
+    // The pairs byte by byte, only when the kind is enabled and a word had the letter.
+    let mut out = ScrubSet::default();
+    if seen.card {
+        out.insert(Scrub::Card);
+    }
+    if seen.b & HIGH != 0 && set.contains(Scrub::Bearer) && pair(b, b'b', b'e', 0x20) {
+        out.insert(Scrub::Bearer);
+    }
+    if seen.j & HIGH != 0 && set.contains(Scrub::Jwt) && pair(b, b'y', b'J', 0) {
+        out.insert(Scrub::Jwt);
+    }
+    if seen.at & HIGH != 0 {
+        out.insert(Scrub::Email);
+    }
+    out.and(set)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::redaction::matchers::{scan, scrub};
+
+    fn has(w: u64, c: u8) -> bool {
+        zeros_of(w, c) & HIGH != 0
+    }
+
+    fn all() -> ScrubSet {
+        ScrubSet::of(Scrub::ALL)
+    }
+
+    #[test]
+    fn the_byte_tests_are_exact_for_every_byte_in_every_position() {
+        for c in 0..=255u8 {
+            for pos in 0..8 {
+                for filler in [0u8, 0xff, b'~'] {
+                    let mut bytes = [filler; 8];
+                    bytes[pos] = c;
+                    let w = u64::from_le_bytes(bytes);
+                    assert_eq!(has(w, b'@'), c == b'@', "{c:#x} at {pos}");
+                    let folded = has(w | (ONES * 0x20), b'b');
+                    assert_eq!(folded, c == b'b' || c == b'B', "{c:#x} at {pos}");
+                    let bit = 0x80u64 << (8 * pos);
+                    assert_eq!(bytes_of(w, b'J') & bit != 0, c == b'J', "{c:#x} at {pos}");
+                    let in_run = (b' '..=b'9').contains(&(c & 0x7f));
+                    assert_eq!(in_range(w, b' ', b'9') & bit != 0, in_run, "{c:#x} at {pos}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn clean_values_have_no_candidate_and_each_kind_is_seen() {
+        for clean in [
+            "/api/v1/orders/8812/items",
+            "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+            "orders.internal.example.com",
+            "order 8812 paid by customer 1207, shipped by 2024-05-01",
+        ] {
+            assert!(possible(clean.as_bytes(), all()).is_empty(), "{clean}");
+        }
+        for (dirty, kind) in [
+            ("x 4222222222222", Scrub::Card),
+            ("-- bEarer", Scrub::Bearer),
+            ("1234567be", Scrub::Bearer), // a pair across the word boundary
+            ("xx eyJ", Scrub::Jwt),
+            ("a@b", Scrub::Email),
+        ] {
+            assert_eq!(possible(dirty.as_bytes(), all()), ScrubSet::of([kind]), "{dirty}");
+            assert!(possible(dirty.as_bytes(), ScrubSet::default()).is_empty());
+        }
+        let across = format!("{}4222 2222 2222 2{}", "x".repeat(5), "y".repeat(9));
+        assert_eq!(possible(across.as_bytes(), all()), ScrubSet::of([Scrub::Card]));
+    }
+
+    /// Each kind at every alignment to the words, so pairs and runs across a word
+    /// boundary are seen (`~` is no part of any match and ends a run).
+    #[test]
+    fn every_kind_is_found_at_every_offset() {
+        for piece in [
+            "4222222222222",
+            "4111 1111 1111 1111",
+            "Bearer abc123",
+            "eyJa.b.c",
+            "a@b.io",
+        ] {
+            for before in 0..16 {
+                for after in 0..8 {
+                    let s = format!("{}{piece}{}", "~".repeat(before), "~".repeat(after));
+                    assert!(scan(&s, all()).is_some(), "{s}");
+                    assert_eq!(scrub(&s, all()), scan(&s, all()), "{s}");
+                }
+            }
+        }
+    }
+
+    /// Strings made of the pieces each matcher looks for, cut and joined anywhere.
+    fn adversarial() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("4111 1111 1111 1111".to_owned()),
+            Just("4222222222222".to_owned()),
+            Just("378282246310005".to_owned()),
+            Just("Bearer ".to_owned()),
+            Just("bEaReR\t".to_owned()),
+            Just("abcdef0123456789".to_owned()),
+            Just("eyJhbGciOiJIUzI1NiJ9".to_owned()),
+            Just("ada@example.com".to_owned()),
+            Just("ü".to_owned()),
+            "[0-9 .@eyJbB-]{1,6}",
+            "[a-zA-Z0-9]{1,8}",
+        ];
+        prop::collection::vec(piece, 0..12).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The fast path scrubs exactly what the exact matchers alone scrub, for every set
+        /// of kinds.
+        #[test]
+        fn scrub_equals_the_exact_matchers(s in adversarial(), kinds in 0u8..16) {
+            let chosen = Scrub::ALL.into_iter().enumerate().filter(|(i, _)| kinds & (1 << i) != 0);
+            let set = ScrubSet::of(chosen.map(|(_, k)| k));
+            prop_assert_eq!(scrub(&s, set), scan(&s, set));
+        }
+
+        #[test]
+        fn scrub_equals_the_exact_matchers_on_any_text(s in any::<String>()) {
+            prop_assert_eq!(scrub(&s, all()), scan(&s, all()));
+        }
+    }
+}
