@@ -45,12 +45,11 @@
 //!   whose counters, up-down counters and gauges keep one such measurement per point,
 //!   sampled uniformly (`OTEL_METRICS_EXEMPLAR_FILTER`, [`Builder::exemplar_filter`]);
 //!   the OTLP gRPC and HTTP/protobuf exporters write them onto the data points.
-//! - **Prometheus** (`prometheus`): the `prometheus` module serves the same meter
+//! - **Prometheus** (`prometheus`): otel-kit-prometheus serves the same meter
 //!   provider on `/metrics`, on its own listener or mounted on the application's router
 //!   (`Telemetry::prometheus_handler`), with exemplars in OpenMetrics.
-//!
-//! - **Runtime metrics** (`runtime-metrics`): the `runtime_metrics` module registers
-//!   the process and tokio runtime metrics on that meter provider, read only when it
+//! - **Runtime metrics** (`runtime-metrics`): otel-kit-runtime-metrics registers the
+//!   process and tokio runtime metrics on that meter provider, read only when it
 //!   collects.
 //!
 //! The configuration reference (every variable, default, and builder method) is
@@ -77,11 +76,11 @@
 //! | `logs` | yes | the OTLP log pipeline and the `tracing` log bridge | the SDK's logs, opentelemetry-appender-tracing |
 //! | `metrics` | yes | the metric pipeline, the global meter provider, the span queue's own metrics | the SDK's metrics |
 //! | `console` | yes | [`console_exporter`], `OTEL_*_EXPORTER=console` | nothing more |
-//! | `runtime-metrics` | yes | the `runtime_metrics` module: `process.*` metrics (Linux) and the tokio runtimes' `tokio.*` metrics, read at collection time | nothing more (implies `metrics`) |
+//! | `runtime-metrics` | yes | `process.*` metrics (Linux) and the tokio runtimes' `tokio.*` metrics, read at collection time | otel-kit-runtime-metrics (implies `metrics`) |
 //! | `log-bridge` | yes | records of the `log` crate into the installed subscriber (`subscriber::bridge_log_crate`): console and OTLP logs, filtered by `RUST_LOG` | tracing-log (already there through tracing-subscriber) |
 //! | `proxy` | yes | OTLP exports through an HTTP proxy: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` as curl reads them, [`Builder::proxy`] | base64, ipnet (hyper-util's proxy matcher and `CONNECT` tunnel) |
 //! | `xray` | yes | `xray` in `OTEL_PROPAGATORS` (AWS X-Ray's `X-Amzn-Trace-Id`) and [`XrayIdGenerator`] | opentelemetry-aws |
-//! | `prometheus` | no | the `prometheus` module: `/metrics` (text 0.0.4 and OpenMetrics with exemplars), `OTEL_METRICS_EXPORTER=prometheus` | hyper's HTTP/1 server (hyper is already the OTLP/HTTP client), itoa, ryu |
+//! | `prometheus` | no | `/metrics` (text 0.0.4 and OpenMetrics with exemplars), `OTEL_METRICS_EXPORTER=prometheus` | otel-kit-prometheus's exporter: hyper's HTTP/1 server (hyper is already the OTLP/HTTP client), itoa, ryu |
 //!
 //! What a build lacks is never silent: an `OTEL_*` variable that asks for it gets a
 //! warning naming the variable and the feature, and the same in code is an
@@ -107,12 +106,14 @@ mod otlp_exporter;
 mod pipelines;
 #[cfg(feature = "prometheus")]
 #[cfg_attr(docsrs, doc(cfg(feature = "prometheus")))]
+#[deprecated(since = "0.2.0", note = "moved to otel_kit_prometheus")]
 pub mod prometheus;
 pub mod propagation;
 pub mod redaction;
 pub mod resource;
 #[cfg(feature = "runtime-metrics")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime-metrics")))]
+#[deprecated(since = "0.2.0", note = "moved to otel_kit_runtime_metrics")]
 pub mod runtime_metrics;
 pub mod sampling;
 pub mod subscriber;
@@ -141,7 +142,7 @@ pub use opentelemetry_aws::trace::XrayIdGenerator;
 #[doc(inline)]
 pub use otel_kit_otlp::Signal;
 /// The meter provider that keeps exemplars, its filter and its reservoirs (which a
-/// `prometheus::PrometheusReader` built by hand is given); otel-kit-otlp's.
+/// otel-kit-prometheus `PrometheusReader` built by hand is given); otel-kit-otlp's.
 #[cfg(feature = "metrics")]
 #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
 pub use otel_kit_otlp::exemplar;

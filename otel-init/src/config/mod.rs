@@ -49,8 +49,9 @@ pub use effective::EffectiveConfig;
 pub use exporters::ExporterKind;
 /// The Java agent's switches as `init()` read them ([`EffectiveConfig::instrumentation`]).
 pub use otel_kit_core::instrumentation_switches::InstrumentationSwitches;
+pub use otel_kit_prometheus::PrometheusListenerLimits;
 pub use otlp::{Compression, OtlpConfig, OtlpProtocol, OtlpSignalConfig};
-pub use prometheus::{PrometheusConfig, PrometheusListenerLimits};
+pub use prometheus::PrometheusConfig;
 use tuning::GeneralLimits;
 pub use tuning::{ExemplarFilter, LogRecordLimits, SpanLimitsConfig, TemporalityPreference};
 

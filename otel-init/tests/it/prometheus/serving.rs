@@ -3,12 +3,13 @@
 //! in both formats; and the configuration that chooses them.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::Router;
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::MeterProvider as _;
-use otel_kit_init::Exporter;
-use otel_kit_init::config::ExporterKind;
+use otel_kit_init::config::{ExporterKind, PrometheusListenerLimits};
+use otel_kit_init::{Exporter, InitError};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 use crate::support::{env, read_config};
@@ -240,4 +241,40 @@ async fn the_address_chosen_in_code_wins_over_the_variables() {
     };
     let error = error.to_string();
     assert!(error.contains("prometheus_address"), "{error}");
+}
+
+#[test]
+fn a_zero_listener_limit_is_an_error_that_says_what_to_give() {
+    for limits in [
+        PrometheusListenerLimits {
+            max_connections: 0,
+            ..PrometheusListenerLimits::DEFAULT
+        },
+        PrometheusListenerLimits {
+            header_read_timeout: Duration::ZERO,
+            ..PrometheusListenerLimits::DEFAULT
+        },
+        PrometheusListenerLimits {
+            idle_timeout: Duration::ZERO,
+            ..PrometheusListenerLimits::DEFAULT
+        },
+        PrometheusListenerLimits {
+            write_timeout: Duration::ZERO,
+            ..PrometheusListenerLimits::DEFAULT
+        },
+    ] {
+        let result = otel_kit_init::builder()
+            .environment(env(&[]))
+            .without_globals()
+            .without_tracing_subscriber()
+            .prometheus_listener_limits(limits)
+            .init();
+        match result {
+            Err(InitError::InvalidValue { what, why }) => {
+                assert_eq!(what, "prometheus_listener_limits");
+                assert!(why.contains("give"), "{why}");
+            }
+            other => panic!("{limits:?}: {:?}", other.map(|_| "Ok")),
+        }
+    }
 }

@@ -3,64 +3,18 @@
 //! [`tokio::runtime::RuntimeMetrics`] at collection time. Every point carries
 //! `tokio.runtime.name`; per-worker ones also `tokio.worker.index`.
 //!
-//! The runtimes are a shared list the callbacks walk, so a runtime registered after
-//! start-up ([`Telemetry::observe_tokio_runtime`](crate::Telemetry::observe_tokio_runtime))
-//! is collected by the instruments registered once.
+//! The runtimes are a shared list the callbacks walk ([`TokioRuntimes`]), so a runtime
+//! added after start-up is collected by the instruments registered once.
 
-use std::sync::{Arc, Mutex, PoisonError};
-
-use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Meter, ObservableCounter, ObservableUpDownCounter};
-use tokio::runtime::{Handle, RuntimeMetrics};
+use tokio::runtime::RuntimeMetrics;
 
-/// The attribute naming the runtime a point describes.
-pub const TOKIO_RUNTIME_NAME: &str = "tokio.runtime.name";
-/// The attribute naming the worker a per-worker point describes (0 to workers - 1).
-pub const TOKIO_WORKER_INDEX: &str = "tokio.worker.index";
-
-/// The runtimes observed: their names and handles.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Runtimes(Arc<Mutex<Vec<(String, Handle)>>>);
-
-impl Runtimes {
-    /// Adds a runtime; one already there under `name` is replaced.
-    pub(crate) fn add(&self, name: String, handle: Handle) {
-        let mut list = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        list.retain(|(n, _)| *n != name);
-        list.push((name, handle));
-    }
-
-    /// Each runtime's name attribute and metrics, read when a callback runs.
-    fn each(&self, mut f: impl FnMut(&[KeyValue], &RuntimeMetrics)) {
-        let list = self.0.lock().unwrap_or_else(PoisonError::into_inner).clone();
-        for (name, handle) in list {
-            f(&[KeyValue::new(TOKIO_RUNTIME_NAME, name)], &handle.metrics());
-        }
-    }
-
-    /// Each runtime's workers, with the runtime's and the worker's attributes.
-    fn each_worker(&self, mut f: impl FnMut(&[KeyValue], &RuntimeMetrics, usize)) {
-        self.each(|runtime, metrics| {
-            for worker in 0..metrics.num_workers() {
-                let attributes = [
-                    runtime[0].clone(),
-                    KeyValue::new(TOKIO_WORKER_INDEX, count(worker)),
-                ];
-                f(&attributes, metrics, worker);
-            }
-        });
-    }
-}
-
-/// A count as an `i64` point value or attribute.
-fn count(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
+use crate::runtimes::{TokioRuntimes, count};
 
 /// A per-runtime up-down counter.
 fn per_runtime(
     meter: &Meter,
-    runtimes: &Runtimes,
+    runtimes: &TokioRuntimes,
     name: &'static str,
     unit: &'static str,
     description: &'static str,
@@ -79,7 +33,7 @@ fn per_runtime(
 #[cfg(target_has_atomic = "64")]
 fn per_worker(
     meter: &Meter,
-    runtimes: &Runtimes,
+    runtimes: &TokioRuntimes,
     name: &'static str,
     unit: &'static str,
     description: &'static str,
@@ -95,7 +49,7 @@ fn per_worker(
 }
 
 /// Registers the `tokio.*` instruments on `meter`, over `runtimes`.
-pub(crate) fn register(meter: &Meter, runtimes: &Runtimes) {
+pub(crate) fn register(meter: &Meter, runtimes: &TokioRuntimes) {
     let _ = per_runtime(
         meter,
         runtimes,
@@ -146,7 +100,7 @@ pub(crate) fn register(meter: &Meter, runtimes: &Runtimes) {
 
 /// What `--cfg tokio_unstable` adds.
 #[cfg(all(tokio_unstable, target_has_atomic = "64"))]
-fn register_unstable(meter: &Meter, runtimes: &Runtimes) {
+fn register_unstable(meter: &Meter, runtimes: &TokioRuntimes) {
     let _ = per_runtime(
         meter,
         runtimes,

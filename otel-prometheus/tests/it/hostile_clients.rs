@@ -4,38 +4,16 @@
 //! the exposition at the write timeout, and paths other than `/metrics` get `404`
 //! without a collection.
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::MeterProvider as _;
-use otel_kit_init::config::PrometheusListenerLimits;
-use otel_kit_init::{Exporter, InitError, Telemetry};
+use otel_kit_prometheus::PrometheusListenerLimits;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
-use super::serving::scrape;
-use crate::support::env;
-use crate::support::own_process::ran_in_own_process;
-
-/// `init()` with only the Prometheus exporter, on a free loopback port.
-pub(super) fn start(limits: PrometheusListenerLimits) -> (Telemetry, SocketAddr) {
-    let telemetry = otel_kit_init::builder()
-        .environment(env(&[]))
-        .service_name("hostile-clients")
-        .without_globals()
-        .without_tracing_subscriber()
-        .traces_exporter(Exporter::None)
-        .logs_exporter(Exporter::None)
-        .metrics_exporter(Exporter::Prometheus)
-        .metric_cardinality_limit(100_000)
-        .prometheus_address("127.0.0.1", 0)
-        .prometheus_listener_limits(limits)
-        .init()
-        .expect("init");
-    let address = telemetry.prometheus_address().expect("the listener is up");
-    (telemetry, address)
-}
+use crate::own_process::ran_in_own_process;
+use crate::served::{scrape, start};
 
 /// Reads until the peer closes (or resets) the connection, at most `within`: what came,
 /// and when it ended (`None`: still open at `within`).
@@ -272,42 +250,6 @@ async fn every_path_but_metrics_is_404_without_a_collection() {
                 !answer.contains("target_info"),
                 "{method} {path} rendered a collection: {answer}"
             );
-        }
-    }
-}
-
-#[test]
-fn a_zero_listener_limit_is_an_error_that_says_what_to_give() {
-    for limits in [
-        PrometheusListenerLimits {
-            max_connections: 0,
-            ..PrometheusListenerLimits::DEFAULT
-        },
-        PrometheusListenerLimits {
-            header_read_timeout: Duration::ZERO,
-            ..PrometheusListenerLimits::DEFAULT
-        },
-        PrometheusListenerLimits {
-            idle_timeout: Duration::ZERO,
-            ..PrometheusListenerLimits::DEFAULT
-        },
-        PrometheusListenerLimits {
-            write_timeout: Duration::ZERO,
-            ..PrometheusListenerLimits::DEFAULT
-        },
-    ] {
-        let result = otel_kit_init::builder()
-            .environment(env(&[]))
-            .without_globals()
-            .without_tracing_subscriber()
-            .prometheus_listener_limits(limits)
-            .init();
-        match result {
-            Err(InitError::InvalidValue { what, why }) => {
-                assert_eq!(what, "prometheus_listener_limits");
-                assert!(why.contains("give"), "{why}");
-            }
-            other => panic!("{limits:?}: {:?}", other.map(|_| "Ok")),
         }
     }
 }

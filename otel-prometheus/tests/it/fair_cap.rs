@@ -9,12 +9,13 @@ use std::time::{Duration, Instant};
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::MeterProvider as _;
-use otel_kit_init::config::PrometheusListenerLimits;
+use otel_kit_prometheus::PrometheusListenerLimits;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpSocket, TcpStream};
 
-use super::hostile_clients::{read_until_closed, start};
-use crate::support::own_process::ran_in_own_process;
+use crate::hostile_clients::read_until_closed;
+use crate::own_process::ran_in_own_process;
+use crate::served::start;
 
 /// The attacker's source address: loopback answers all of 127.0.0.0/8.
 const ATTACKER: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));

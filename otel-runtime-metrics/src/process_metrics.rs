@@ -253,6 +253,7 @@ pub(crate) fn register(meter: &Meter) {
         PROCESS_CONTEXT_SWITCHES,
         Part::Status,
         "{context_switch}",
+        "Number of times the process has been context switched",
         (PROCESS_CONTEXT_SWITCH_TYPE, "voluntary", "involuntary"),
         |s| (s.voluntary_switches, s.involuntary_switches),
     );
@@ -261,6 +262,7 @@ pub(crate) fn register(meter: &Meter) {
         PROCESS_PAGING_FAULTS,
         Part::Stat,
         "{fault}",
+        "Number of page faults the process has made",
         (SYSTEM_PAGING_FAULT_TYPE, "minor", "major"),
         |s| (s.minor_faults, s.major_faults),
     );
@@ -269,6 +271,7 @@ pub(crate) fn register(meter: &Meter) {
         PROCESS_DISK_IO,
         Part::Io,
         "By",
+        "Disk bytes transferred",
         (DISK_IO_DIRECTION, "read", "write"),
         |s| (s.read_bytes, s.write_bytes),
     );
@@ -311,6 +314,7 @@ fn counter_pair(
     name: &'static str,
     part: Part,
     unit: &'static str,
+    description: &'static str,
     (key, first, second): (&'static str, &'static str, &'static str),
     values: fn(&Snapshot) -> (Option<u64>, Option<u64>),
 ) {
@@ -319,6 +323,7 @@ fn counter_pair(
     let _ = meter
         .u64_observable_counter(name)
         .with_unit(unit)
+        .with_description(description)
         .with_callback(move |o| {
             let (a, b) = values(&Snapshot::read(part));
             if let Some(a) = a {
