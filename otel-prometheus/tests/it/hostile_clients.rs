@@ -6,14 +6,13 @@
 
 use std::time::{Duration, Instant};
 
-use opentelemetry::KeyValue;
 use opentelemetry::metrics::MeterProvider as _;
 use otel_kit_prometheus::PrometheusListenerLimits;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
 use crate::own_process::ran_in_own_process;
-use crate::served::{scrape, start};
+use crate::served::{scrape, send_buffer_max, start};
 
 /// Reads until the peer closes (or resets) the connection, at most `within`: what came,
 /// and when it ended (`None`: still open at `within`).
@@ -172,21 +171,8 @@ async fn a_client_that_never_reads_is_cut_off_at_the_write_timeout() {
     });
     // An exposition well past what the kernel buffers of both ends can hold (this
     // machine's largest send buffer twice over, and at least 10 MB).
-    let send_buffer_max: usize = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem")
-        .ok()
-        .and_then(|t| t.split_whitespace().nth(2).and_then(|n| n.parse().ok()))
-        .unwrap_or(4 << 20);
-    let wanted = (2 * send_buffer_max + (2 << 20)).max(10 << 20);
-    let counter = telemetry
-        .meter_provider()
-        .meter("shop")
-        .u64_counter("shop.orders")
-        .build();
-    let padding = "p".repeat(200);
-    // Each series is about 260 bytes.
-    for i in 0..wanted / 250 {
-        counter.add(1, &[KeyValue::new("order", format!("{padding}{i}"))]);
-    }
+    let wanted = (2 * send_buffer_max() + (2 << 20)).max(10 << 20);
+    telemetry.fill(wanted);
     let socket = tokio::net::TcpSocket::new_v4().expect("socket");
     socket.set_recv_buffer_size(4096).expect("a small receive buffer");
     let mut stream = socket.connect(address).await.expect("connect");

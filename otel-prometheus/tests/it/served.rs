@@ -3,6 +3,8 @@
 
 use std::net::SocketAddr;
 
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::MeterProvider as _;
 use opentelemetry_sdk::metrics::{SdkMeterProvider, Stream};
 use otel_kit_prometheus::{
     PrometheusHandler, PrometheusListener, PrometheusListenerLimits, PrometheusReader,
@@ -19,6 +21,25 @@ impl Served {
     pub(crate) fn meter_provider(&self) -> &SdkMeterProvider {
         &self.provider
     }
+
+    /// Records series of a counter, about 260 bytes of exposition each, until the
+    /// exposition is past `bytes`.
+    pub(crate) fn fill(&self, bytes: usize) {
+        let counter = self.provider.meter("shop").u64_counter("shop.orders").build();
+        let padding = "p".repeat(200);
+        for i in 0..bytes / 250 {
+            counter.add(1, &[KeyValue::new("order", format!("{padding}{i}"))]);
+        }
+    }
+}
+
+/// This machine's largest TCP send buffer (the maximum of `tcp_wmem`; 4 MiB when it
+/// cannot be read): an answer past it blocks on a client that does not read.
+pub(crate) fn send_buffer_max() -> usize {
+    std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem")
+        .ok()
+        .and_then(|t| t.split_whitespace().nth(2).and_then(|n| n.parse().ok()))
+        .unwrap_or(4 << 20)
 }
 
 /// A provider whose streams keep up to 100,000 series (large expositions), served
