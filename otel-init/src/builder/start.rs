@@ -149,7 +149,7 @@ impl Builder {
         {
             runtimes.push(("main".to_owned(), current));
         }
-        // Under this crate's scope, as before the instruments had a crate of their own.
+        // Under otel-kit-init's own scope: these are the instruments `init()` registers.
         let scope = opentelemetry::InstrumentationScope::builder("otel-kit-init")
             .with_version(env!("CARGO_PKG_VERSION"))
             .with_schema_url(opentelemetry_semantic_conventions::SCHEMA_URL)
