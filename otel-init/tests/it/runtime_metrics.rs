@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use otel_kit_init::Telemetry;
-use otel_kit_testing::{AttributeValue, MetricData, Metrics, NumberPoint, TestCollector};
+use otel_kit_testing::{AttributeValue, Metrics, TestCollector};
 
 use crate::support::env;
 
@@ -37,27 +37,6 @@ async fn collect(collector: &TestCollector, telemetry: &Telemetry, wait_for: &st
     collector.metrics()
 }
 
-fn points<'a>(metrics: &'a Metrics, name: &str) -> &'a [NumberPoint] {
-    match metrics.find(name).map(|m| &m.data) {
-        Some(MetricData::Gauge(points) | MetricData::Sum { points, .. }) => points,
-        other => panic!("{name}: {other:?}\n{}", metrics.listing()),
-    }
-}
-
-/// The value of the one point of `name` whose attributes include `key = value`.
-fn value(metrics: &Metrics, name: &str, attribute: Option<(&str, AttributeValue)>) -> f64 {
-    let found: Vec<&NumberPoint> = points(metrics, name)
-        .iter()
-        .filter(|p| {
-            attribute
-                .as_ref()
-                .is_none_or(|(k, v)| p.attributes.iter().any(|(pk, pv)| pk == k && pv == v))
-        })
-        .collect();
-    assert_eq!(found.len(), 1, "{name} {attribute:?}: {found:?}");
-    found[0].value.as_f64()
-}
-
 async fn shut_down(telemetry: Telemetry) {
     tokio::task::spawn_blocking(move || telemetry.shutdown())
         .await
@@ -76,12 +55,13 @@ async fn a_runtime_built_later_is_observed_under_its_name() {
         .expect("runtime");
     assert!(telemetry.observe_tokio_runtime("late", late.handle()));
     let metrics = collect(&collector, &telemetry, "tokio.worker.count").await;
-    metrics
-        .metric("tokio.worker.count")
-        .has_scope_name("otel-kit-init");
-    let named = |n: &str| Some(("tokio.runtime.name", AttributeValue::from(n)));
-    assert_eq!(value(&metrics, "tokio.worker.count", named("late")), 3.0);
-    assert_eq!(value(&metrics, "tokio.worker.count", named("main")), 2.0);
+    for (runtime, workers) in [("late", 3_i64), ("main", 2)] {
+        metrics
+            .metric("tokio.worker.count")
+            .has_scope_name("otel-kit-init")
+            .point(&[("tokio.runtime.name", AttributeValue::from(runtime))])
+            .has_value(workers);
+    }
     shut_down(telemetry).await;
     tokio::task::spawn_blocking(move || drop(late))
         .await
