@@ -38,15 +38,20 @@
 //!   the reading of their variables.
 //! - [`exemplar`] (`metrics`): the meter provider that keeps exemplars
 //!   ([`ExemplarMeterProvider`], `OTEL_METRICS_EXEMPLAR_FILTER`).
-//! - `prometheus` (`prometheus`): `/metrics` from the same meter provider, with exemplars
-//!   in OpenMetrics.
-//! - `runtime_metrics` (`runtime-metrics`): the process and tokio runtime metrics.
+//! - `prometheus` (`prometheus`): otel-kit-prometheus serves `/metrics` from the same
+//!   meter provider, on its own listener or mounted on the application's router
+//!   (`Telemetry::prometheus_handler`), with exemplars in OpenMetrics.
+//! - `runtime_metrics` (`runtime-metrics`): otel-kit-runtime-metrics registers the
+//!   process and tokio runtime metrics on that meter provider.
 //! - [`reexports`]: the OpenTelemetry crates this kit is built on.
 //!
 //! The parts a plain SDK user takes alone are crates of their own: the OTLP exporters
 //! (otel-kit-otlp, [`reexports::otel_kit_otlp`]), the resource detectors
-//! (otel-kit-resource) and the propagators (otel-kit-propagators). The modules
-//! `resource` and `propagation` still re-export the last two, deprecated.
+//! (otel-kit-resource), the propagators (otel-kit-propagators), the processors
+//! (otel-kit-processors), the console exporters (otel-kit-console), the Prometheus
+//! exposition (otel-kit-prometheus) and the runtime metrics (otel-kit-runtime-metrics).
+//! The modules `resource`, `propagation`, `prometheus` and `runtime_metrics` still
+//! re-export theirs, deprecated.
 //!
 //! The configuration reference (every variable, default, and builder method) is
 //! `docs/configuration.md`.
@@ -72,11 +77,11 @@
 //! | `logs` | yes | the OTLP log pipeline and the `tracing` log bridge | the SDK's logs, opentelemetry-appender-tracing |
 //! | `metrics` | yes | the metric pipeline, the global meter provider, the span queue's own metrics | the SDK's metrics |
 //! | `console` | yes | [`console_exporter`], `OTEL_*_EXPORTER=console` | nothing more |
-//! | `runtime-metrics` | yes | the `runtime_metrics` module: `process.*` metrics (Linux) and the tokio runtimes' `tokio.*` metrics, read at collection time | nothing more (implies `metrics`) |
+//! | `runtime-metrics` | yes | `process.*` metrics (Linux) and the tokio runtimes' `tokio.*` metrics, read at collection time | otel-kit-runtime-metrics (implies `metrics`) |
 //! | `log-bridge` | yes | records of the `log` crate into the installed subscriber (`subscriber::bridge_log_crate`): console and OTLP logs, filtered by `RUST_LOG` | tracing-log (already there through tracing-subscriber) |
 //! | `proxy` | yes | OTLP exports through an HTTP proxy: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` as curl reads them, [`Builder::proxy`] | base64, ipnet (hyper-util's proxy matcher and `CONNECT` tunnel) |
 //! | `xray` | yes | `xray` in `OTEL_PROPAGATORS` (AWS X-Ray's `X-Amzn-Trace-Id`) and [`XrayIdGenerator`] | opentelemetry-aws |
-//! | `prometheus` | no | the `prometheus` module: `/metrics` (text 0.0.4 and OpenMetrics with exemplars), `OTEL_METRICS_EXPORTER=prometheus` | hyper's HTTP/1 server (hyper is already the OTLP/HTTP client), itoa, ryu |
+//! | `prometheus` | no | `/metrics` (text 0.0.4 and OpenMetrics with exemplars), `OTEL_METRICS_EXPORTER=prometheus` | otel-kit-prometheus's exporter: hyper's HTTP/1 server (hyper is already the OTLP/HTTP client), itoa, ryu |
 //!
 //! What a build lacks is never silent: an `OTEL_*` variable that asks for it gets a
 //! warning naming the variable and the feature, and the same in code is an
@@ -104,10 +109,12 @@ mod otlp_exporter;
 mod pipelines;
 #[cfg(feature = "prometheus")]
 #[cfg_attr(docsrs, doc(cfg(feature = "prometheus")))]
+#[deprecated(since = "0.2.0", note = "moved to otel_kit_prometheus")]
 pub mod prometheus;
 pub mod redaction;
 #[cfg(feature = "runtime-metrics")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime-metrics")))]
+#[deprecated(since = "0.2.0", note = "moved to otel_kit_runtime_metrics")]
 pub mod runtime_metrics;
 pub mod sampling;
 pub mod subscriber;
@@ -137,7 +144,7 @@ pub use opentelemetry_aws::trace::XrayIdGenerator;
 #[doc(inline)]
 pub use otel_kit_otlp::Signal;
 /// The meter provider that keeps exemplars, its filter and its reservoirs (which a
-/// `prometheus::PrometheusReader` built by hand is given); otel-kit-otlp's.
+/// otel-kit-prometheus `PrometheusReader` built by hand is given); otel-kit-otlp's.
 #[cfg(feature = "metrics")]
 #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
 pub use otel_kit_otlp::exemplar;

@@ -48,8 +48,8 @@ pub(crate) struct Pipelines {
 #[cfg(feature = "prometheus")]
 #[derive(Debug)]
 pub(crate) struct PrometheusExport {
-    pub(crate) handler: crate::prometheus::PrometheusHandler,
-    pub(crate) listener: Option<crate::prometheus::PrometheusListener>,
+    pub(crate) handler: otel_kit_prometheus::PrometheusHandler,
+    pub(crate) listener: Option<otel_kit_prometheus::PrometheusListener>,
 }
 
 /// What every exporter of one start-up shares.
@@ -126,12 +126,12 @@ pub(crate) fn build_pipelines(
 #[cfg(feature = "prometheus")]
 fn prometheus_export(
     config: &crate::config::PrometheusConfig,
-    reader: crate::prometheus::PrometheusReader,
+    reader: otel_kit_prometheus::PrometheusReader,
     warnings: &mut Warnings,
 ) -> PrometheusExport {
-    let handler = crate::prometheus::PrometheusHandler::new(reader);
+    let handler = otel_kit_prometheus::PrometheusHandler::new(reader);
     let listener = if config.listener {
-        match crate::prometheus::PrometheusListener::start(
+        match otel_kit_prometheus::PrometheusListener::start(
             &config.host,
             config.port,
             config.limits,
@@ -284,7 +284,7 @@ impl Exporting<'_> {
                 #[cfg(feature = "prometheus")]
                 ExporterKind::Prometheus => {
                     let reader =
-                        crate::prometheus::PrometheusReader::new(Some(std::sync::Arc::clone(&exemplars)));
+                        otel_kit_prometheus::PrometheusReader::new(Some(std::sync::Arc::clone(&exemplars)));
                     meter = meter.with_reader(reader.clone());
                     self.prometheus = Some(prometheus_export(&self.config.prometheus, reader, self.warnings));
                 }

@@ -50,10 +50,13 @@ pub struct Telemetry {
     shutdown_timeout: Duration,
     control: TelemetryControl,
     #[cfg(feature = "prometheus")]
-    prometheus: Option<(crate::prometheus::PrometheusHandler, Option<std::net::SocketAddr>)>,
+    prometheus: Option<(
+        otel_kit_prometheus::PrometheusHandler,
+        Option<std::net::SocketAddr>,
+    )>,
     /// The runtimes observed; `None` when runtime metrics are off.
     #[cfg(feature = "runtime-metrics")]
-    runtimes: Option<crate::runtime_metrics::Runtimes>,
+    runtimes: Option<otel_kit_runtime_metrics::TokioRuntimes>,
 }
 
 impl std::fmt::Debug for Telemetry {
@@ -102,7 +105,7 @@ impl Telemetry {
     }
 
     #[cfg(feature = "runtime-metrics")]
-    pub(crate) fn with_runtimes(mut self, runtimes: Option<crate::runtime_metrics::Runtimes>) -> Self {
+    pub(crate) fn with_runtimes(mut self, runtimes: Option<otel_kit_runtime_metrics::TokioRuntimes>) -> Self {
         self.runtimes = runtimes;
         self
     }
@@ -125,7 +128,7 @@ impl Telemetry {
     pub fn observe_tokio_runtime(&self, name: impl Into<String>, handle: &tokio::runtime::Handle) -> bool {
         match &self.runtimes {
             Some(runtimes) => {
-                runtimes.add(name.into(), handle.clone());
+                runtimes.add(name, handle.clone());
                 true
             }
             None => false,
@@ -282,7 +285,7 @@ impl Telemetry {
     /// `Router::new().route_service("/metrics", handler)` with axum.
     #[cfg(feature = "prometheus")]
     #[cfg_attr(docsrs, doc(cfg(feature = "prometheus")))]
-    pub fn prometheus_handler(&self) -> Option<crate::prometheus::PrometheusHandler> {
+    pub fn prometheus_handler(&self) -> Option<otel_kit_prometheus::PrometheusHandler> {
         self.prometheus.as_ref().map(|(handler, _)| handler.clone())
     }
 

@@ -139,7 +139,7 @@ impl Builder {
         &mut self,
         pipelines: &Pipelines,
         switched_on: bool,
-    ) -> Option<crate::runtime_metrics::Runtimes> {
+    ) -> Option<otel_kit_runtime_metrics::TokioRuntimes> {
         if !self.runtime_metrics.unwrap_or(switched_on) {
             return None;
         }
@@ -149,7 +149,18 @@ impl Builder {
         {
             runtimes.push(("main".to_owned(), current));
         }
-        Some(crate::runtime_metrics::register(&pipelines.meter, runtimes))
+        // Under otel-kit-init's own scope: these are the instruments `init()` registers.
+        let scope = opentelemetry::InstrumentationScope::builder("otel-kit-init")
+            .with_version(env!("CARGO_PKG_VERSION"))
+            .with_schema_url(opentelemetry_semantic_conventions::SCHEMA_URL)
+            .build();
+        let observed = otel_kit_runtime_metrics::TokioRuntimes::default();
+        for (name, handle) in runtimes {
+            observed.add(name, handle);
+        }
+        let meter = opentelemetry::metrics::MeterProvider::meter_with_scope(&pipelines.meter, scope);
+        otel_kit_runtime_metrics::register(&meter, &observed);
+        Some(observed)
     }
 
     /// The shared resource: code values, the env values from `config`, and what is

@@ -64,7 +64,7 @@ pub(crate) struct CodeValues {
     /// The Prometheus listener's host and port, chosen in code.
     pub(crate) prometheus_address: Option<(String, u16)>,
     /// The Prometheus listener's connection cap and timeouts, chosen in code.
-    pub(crate) prometheus_limits: Option<super::prometheus::PrometheusListenerLimits>,
+    pub(crate) prometheus_limits: Option<otel_kit_prometheus::PrometheusListenerLimits>,
     pub(crate) otlp_endpoint: Option<String>,
     pub(crate) otlp_protocol: Option<Protocol>,
     pub(crate) exemplar_filter: Option<ExemplarFilter>,

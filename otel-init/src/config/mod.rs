@@ -57,7 +57,8 @@ pub use otel_kit_core::instrumentation_switches::InstrumentationSwitches;
 #[allow(deprecated)]
 pub use otlp::OtlpProtocol;
 pub use otlp::{Compression, OtlpConfig, OtlpSignalConfig, Protocol, ProtocolFeature};
-pub use prometheus::{PrometheusConfig, PrometheusListenerLimits};
+pub use otel_kit_prometheus::PrometheusListenerLimits;
+pub use prometheus::PrometheusConfig;
 pub use propagators_env::{PropagatorsFromEnv, from_names};
 pub use resource_env::ResourceOptionsFromEnv;
 pub use tuning::{ExemplarFilter, LogRecordLimits, SpanLimitsConfig, TemporalityPreference};

@@ -1,8 +1,4 @@
-//! The Prometheus exporter (`prometheus` feature): its exposition read by real parsers.
+//! The Prometheus exporter as `init()` wires it (`prometheus` feature): its listener and
+//! handler from the configuration. The exporter itself is tested in otel-kit-prometheus.
 
-mod fair_cap;
-mod fixture;
-mod hostile_clients;
-mod parsers;
-mod rules;
 pub(crate) mod serving;

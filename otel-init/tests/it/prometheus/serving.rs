@@ -3,12 +3,13 @@
 //! in both formats; and the configuration that chooses them.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::Router;
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::MeterProvider as _;
-use otel_kit_init::Exporter;
-use otel_kit_init::config::ExporterKind;
+use otel_kit_init::config::{ExporterKind, PrometheusListenerLimits};
+use otel_kit_init::{Exporter, InitError};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 use crate::support::{env, read_config};
@@ -240,4 +241,66 @@ async fn the_address_chosen_in_code_wins_over_the_variables() {
     };
     let error = error.to_string();
     assert!(error.contains("prometheus_address"), "{error}");
+}
+
+#[test]
+fn a_zero_listener_limit_is_an_error_that_says_what_to_give() {
+    for limits in [
+        PrometheusListenerLimits {
+            max_connections: 0,
+            ..PrometheusListenerLimits::DEFAULT
+        },
+        PrometheusListenerLimits {
+            header_read_timeout: Duration::ZERO,
+            ..PrometheusListenerLimits::DEFAULT
+        },
+        PrometheusListenerLimits {
+            idle_timeout: Duration::ZERO,
+            ..PrometheusListenerLimits::DEFAULT
+        },
+        PrometheusListenerLimits {
+            write_timeout: Duration::ZERO,
+            ..PrometheusListenerLimits::DEFAULT
+        },
+    ] {
+        let result = otel_kit_init::builder()
+            .environment(env(&[]))
+            .without_globals()
+            .without_tracing_subscriber()
+            .prometheus_listener_limits(limits)
+            .init();
+        match result {
+            Err(InitError::InvalidValue { what, why }) => {
+                assert_eq!(what, "prometheus_listener_limits");
+                assert!(why.contains("give"), "{why}");
+            }
+            other => panic!("{limits:?}: {:?}", other.map(|_| "Ok")),
+        }
+    }
+}
+
+/// The paths from before otel-kit-prometheus and otel-kit-runtime-metrics still name
+/// the moved items, deprecated, for one minor release.
+#[test]
+#[allow(deprecated)]
+fn the_old_paths_still_name_the_moved_items() {
+    let reader: otel_kit_init::prometheus::PrometheusReader =
+        otel_kit_prometheus::PrometheusReader::new(None);
+    let text = reader.render(otel_kit_init::prometheus::ExpositionFormat::Text);
+    assert!(
+        text.is_empty(),
+        "no provider, no families: {}",
+        String::from_utf8_lossy(&text)
+    );
+    let limits: otel_kit_init::config::PrometheusListenerLimits =
+        otel_kit_prometheus::PrometheusListenerLimits::DEFAULT;
+    assert!(limits.check().is_ok());
+    assert_eq!(
+        otel_kit_init::runtime_metrics::KIT_NAMESPACES,
+        otel_kit_runtime_metrics::KIT_NAMESPACES
+    );
+    assert_eq!(
+        otel_kit_init::runtime_metrics::TOKIO_RUNTIME_NAME,
+        "tokio.runtime.name"
+    );
 }

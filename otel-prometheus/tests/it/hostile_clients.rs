@@ -4,38 +4,15 @@
 //! the exposition at the write timeout, and paths other than `/metrics` get `404`
 //! without a collection.
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use opentelemetry::KeyValue;
 use opentelemetry::metrics::MeterProvider as _;
-use otel_kit_init::config::PrometheusListenerLimits;
-use otel_kit_init::{Exporter, InitError, Telemetry};
+use otel_kit_prometheus::PrometheusListenerLimits;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
-use super::serving::scrape;
-use crate::support::env;
-use crate::support::own_process::ran_in_own_process;
-
-/// `init()` with only the Prometheus exporter, on a free loopback port.
-pub(super) fn start(limits: PrometheusListenerLimits) -> (Telemetry, SocketAddr) {
-    let telemetry = otel_kit_init::builder()
-        .environment(env(&[]))
-        .service_name("hostile-clients")
-        .without_globals()
-        .without_tracing_subscriber()
-        .traces_exporter(Exporter::None)
-        .logs_exporter(Exporter::None)
-        .metrics_exporter(Exporter::Prometheus)
-        .metric_cardinality_limit(100_000)
-        .prometheus_address("127.0.0.1", 0)
-        .prometheus_listener_limits(limits)
-        .init()
-        .expect("init");
-    let address = telemetry.prometheus_address().expect("the listener is up");
-    (telemetry, address)
-}
+use crate::own_process::ran_in_own_process;
+use crate::served::{scrape, send_buffer_max, start};
 
 /// Reads until the peer closes (or resets) the connection, at most `within`: what came,
 /// and when it ended (`None`: still open at `within`).
@@ -194,21 +171,8 @@ async fn a_client_that_never_reads_is_cut_off_at_the_write_timeout() {
     });
     // An exposition well past what the kernel buffers of both ends can hold (this
     // machine's largest send buffer twice over, and at least 10 MB).
-    let send_buffer_max: usize = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem")
-        .ok()
-        .and_then(|t| t.split_whitespace().nth(2).and_then(|n| n.parse().ok()))
-        .unwrap_or(4 << 20);
-    let wanted = (2 * send_buffer_max + (2 << 20)).max(10 << 20);
-    let counter = telemetry
-        .meter_provider()
-        .meter("shop")
-        .u64_counter("shop.orders")
-        .build();
-    let padding = "p".repeat(200);
-    // Each series is about 260 bytes.
-    for i in 0..wanted / 250 {
-        counter.add(1, &[KeyValue::new("order", format!("{padding}{i}"))]);
-    }
+    let wanted = (2 * send_buffer_max() + (2 << 20)).max(10 << 20);
+    telemetry.fill(wanted);
     let socket = tokio::net::TcpSocket::new_v4().expect("socket");
     socket.set_recv_buffer_size(4096).expect("a small receive buffer");
     let mut stream = socket.connect(address).await.expect("connect");
@@ -272,42 +236,6 @@ async fn every_path_but_metrics_is_404_without_a_collection() {
                 !answer.contains("target_info"),
                 "{method} {path} rendered a collection: {answer}"
             );
-        }
-    }
-}
-
-#[test]
-fn a_zero_listener_limit_is_an_error_that_says_what_to_give() {
-    for limits in [
-        PrometheusListenerLimits {
-            max_connections: 0,
-            ..PrometheusListenerLimits::DEFAULT
-        },
-        PrometheusListenerLimits {
-            header_read_timeout: Duration::ZERO,
-            ..PrometheusListenerLimits::DEFAULT
-        },
-        PrometheusListenerLimits {
-            idle_timeout: Duration::ZERO,
-            ..PrometheusListenerLimits::DEFAULT
-        },
-        PrometheusListenerLimits {
-            write_timeout: Duration::ZERO,
-            ..PrometheusListenerLimits::DEFAULT
-        },
-    ] {
-        let result = otel_kit_init::builder()
-            .environment(env(&[]))
-            .without_globals()
-            .without_tracing_subscriber()
-            .prometheus_listener_limits(limits)
-            .init();
-        match result {
-            Err(InitError::InvalidValue { what, why }) => {
-                assert_eq!(what, "prometheus_listener_limits");
-                assert!(why.contains("give"), "{why}");
-            }
-            other => panic!("{limits:?}: {:?}", other.map(|_| "Ok")),
         }
     }
 }

@@ -11,7 +11,7 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
-use otel_kit_init::prometheus::PrometheusReader;
+use otel_kit_prometheus::PrometheusReader;
 
 /// The ids of a span a measurement was made in, as the exposition writes them.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,6 @@
 //! A histogram's bucket bounds with their `le` label values, written once.
 
-use super::values::SampleValue as _;
+use crate::values::SampleValue as _;
 
 /// A histogram point's bounds and their `le` values written once: the points of one
 /// histogram share them, so each is formatted once per histogram, not per bucket line.

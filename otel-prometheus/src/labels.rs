@@ -11,7 +11,7 @@ use opentelemetry::KeyValue;
 
 use opentelemetry::Value;
 
-use super::names::{sanitize, sanitized};
+use crate::names::{sanitize, sanitized};
 
 /// One label to write: its Prometheus name, the original key (for ordering merged
 /// values) and its value.

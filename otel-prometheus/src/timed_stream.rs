@@ -15,7 +15,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
 
-use super::connection_slots::Slot;
+use crate::connection_slots::Slot;
 
 /// A [`TcpStream`] whose reads end at the idle timeout and whose writes fail at the
 /// write timeout.

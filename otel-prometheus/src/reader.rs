@@ -11,7 +11,8 @@ use opentelemetry_sdk::metrics::reader::MetricReader;
 use opentelemetry_sdk::metrics::{InstrumentKind, ManualReader, Pipeline, Temporality};
 use otel_kit_core::sdk::exemplar::Reservoirs;
 
-use super::{ExpositionFormat, ExpositionRenderer};
+use crate::exposition::ExpositionRenderer;
+use crate::format::ExpositionFormat;
 
 /// A [`MetricReader`] for a meter provider, beside its other readers, whose
 /// [`render`](Self::render) collects the provider's metrics and writes them as an
@@ -23,8 +24,8 @@ use super::{ExpositionFormat, ExpositionRenderer};
 ///
 /// use opentelemetry::metrics::MeterProvider as _;
 /// use opentelemetry_sdk::metrics::SdkMeterProvider;
-/// use otel_kit_init::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
-/// use otel_kit_init::prometheus::{ExpositionFormat, PrometheusReader};
+/// use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
+/// use otel_kit_prometheus::{ExpositionFormat, PrometheusReader};
 ///
 /// let reservoirs = Arc::new(Reservoirs::new(ExemplarFilter::TraceBased));
 /// let reader = PrometheusReader::new(Some(Arc::clone(&reservoirs)));
@@ -53,7 +54,7 @@ struct Inner {
 
 impl PrometheusReader {
     /// A reader that writes the exemplars of `exemplars` (those of the
-    /// [`ExemplarMeterProvider`](crate::ExemplarMeterProvider) around the provider),
+    /// [`ExemplarMeterProvider`](otel_kit_core::sdk::exemplar::ExemplarMeterProvider) around the provider),
     /// or none.
     pub fn new(exemplars: Option<Arc<Reservoirs>>) -> Self {
         PrometheusReader {
@@ -88,7 +89,7 @@ impl PrometheusReader {
                 }
             }
             Err(error) => {
-                tracing::warn!(target: "otel_kit_init::prometheus", %error, "collecting metrics for /metrics failed");
+                tracing::warn!(target: "otel_kit_prometheus", %error, "collecting metrics for /metrics failed");
                 inner
                     .renderer
                     .render(&ResourceMetrics::default(), None, format, &mut out);

@@ -15,7 +15,7 @@
 //! - `ours_text`: `PrometheusReader::render(ExpositionFormat::Text)` (collects, writes);
 //! - `ours_openmetrics`: the same in OpenMetrics, with the exemplars.
 //!
-//! Run with `cargo bench -p otel-kit-init --bench prometheus`.
+//! Run with `cargo bench -p otel-kit-prometheus --bench prometheus`.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
@@ -30,7 +30,7 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::metrics::reader::MetricReader as _;
 use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
-use otel_kit_init::prometheus::{ExpositionFormat, PrometheusReader};
+use otel_kit_prometheus::{ExpositionFormat, PrometheusReader};
 use prometheus::{Encoder as _, TextEncoder};
 
 const BOUNDARIES: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5];

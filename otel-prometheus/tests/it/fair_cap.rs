@@ -7,14 +7,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use opentelemetry::KeyValue;
-use opentelemetry::metrics::MeterProvider as _;
-use otel_kit_init::config::PrometheusListenerLimits;
+use otel_kit_prometheus::PrometheusListenerLimits;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpSocket, TcpStream};
 
-use super::hostile_clients::{read_until_closed, start};
-use crate::support::own_process::ran_in_own_process;
+use crate::hostile_clients::read_until_closed;
+use crate::own_process::ran_in_own_process;
+use crate::served::{send_buffer_max, start};
 
 /// The attacker's source address: loopback answers all of 127.0.0.0/8.
 const ATTACKER: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
@@ -80,20 +79,8 @@ fn non_readers_and_a_connect_flood_from_one_address_neither_lock_a_scraper_out_n
     };
     let (telemetry, address) = start(limits);
     // An exposition past the listener's largest send buffer, so an unread answer blocks.
-    let send_buffer_max: usize = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem")
-        .ok()
-        .and_then(|t| t.split_whitespace().nth(2).and_then(|n| n.parse().ok()))
-        .unwrap_or(4 << 20);
-    let wanted = send_buffer_max + (2 << 20);
-    let counter = telemetry
-        .meter_provider()
-        .meter("shop")
-        .u64_counter("shop.orders")
-        .build();
-    let padding = "p".repeat(200);
-    for i in 0..wanted / 250 {
-        counter.add(1, &[KeyValue::new("order", format!("{padding}{i}"))]);
-    }
+    let wanted = send_buffer_max() + (2 << 20);
+    telemetry.fill(wanted);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

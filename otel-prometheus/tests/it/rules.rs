@@ -9,7 +9,7 @@ use opentelemetry::metrics::MeterProvider as _;
 use opentelemetry::{InstrumentationScope, KeyValue};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
-use otel_kit_init::prometheus::{ExpositionFormat, PrometheusReader};
+use otel_kit_prometheus::{ExpositionFormat, PrometheusReader};
 
 fn provider(resource: Resource) -> (SdkMeterProvider, PrometheusReader) {
     let reader = PrometheusReader::new(None);

@@ -1,5 +1,4 @@
-//! The exporter's own listener: `/metrics` on `OTEL_EXPORTER_PROMETHEUS_HOST`:
-//! `OTEL_EXPORTER_PROMETHEUS_PORT`, served by hyper on a thread of its own, so a
+//! The exporter's own listener: `/metrics` on a host and port of its own, served by hyper on a thread of its own, so a
 //! scrape never waits for, nor holds up, the application's runtime. It shares the
 //! service's file descriptors, so it holds each client to
 //! [`PrometheusListenerLimits`]: a connection cap that evicts from the address holding
@@ -20,18 +19,35 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::oneshot;
 
-use super::PrometheusHandler;
-use super::connection_slots::ConnectionSlots;
-use super::shared_rendering::SharedRendering;
-use super::timed_stream::TimedStream;
-use crate::config::PrometheusListenerLimits;
+use crate::connection_slots::ConnectionSlots;
+use crate::handler::PrometheusHandler;
+use crate::listener_limits::PrometheusListenerLimits;
+use crate::shared_rendering::SharedRendering;
+use crate::timed_stream::TimedStream;
 
 /// The one path served.
 const PATH: &str = "/metrics";
 
-/// The running listener; dropping it stops it.
+/// `/metrics` served on an address of its own, on a thread of its own; dropping it
+/// stops it.
+///
+/// ```
+/// use opentelemetry_sdk::metrics::SdkMeterProvider;
+/// use otel_kit_prometheus::{PrometheusHandler, PrometheusListener, PrometheusListenerLimits, PrometheusReader};
+///
+/// let reader = PrometheusReader::new(None);
+/// let _provider = SdkMeterProvider::builder().with_reader(reader.clone()).build();
+/// let listener = PrometheusListener::start(
+///     "127.0.0.1",
+///     0, // any free port
+///     PrometheusListenerLimits::DEFAULT,
+///     PrometheusHandler::new(reader),
+/// )?;
+/// assert_ne!(listener.address().port(), 0);
+/// # Ok::<(), String>(())
+/// ```
 #[derive(Debug)]
-pub(crate) struct PrometheusListener {
+pub struct PrometheusListener {
     address: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -40,7 +56,7 @@ pub(crate) struct PrometheusListener {
 impl PrometheusListener {
     /// Binds `host:port` now (so that a port in use is known at start-up) and serves
     /// `handler` on it; `Err` says why not, for the caller's warning.
-    pub(crate) fn start(
+    pub fn start(
         host: &str,
         port: u16,
         limits: PrometheusListenerLimits,
@@ -84,7 +100,7 @@ impl PrometheusListener {
     }
 
     /// The address it listens on (the port chosen, when the configured one is 0).
-    pub(crate) fn address(&self) -> SocketAddr {
+    pub fn address(&self) -> SocketAddr {
         self.address
     }
 }
@@ -104,7 +120,7 @@ async fn serve(listener: StdListener, limits: PrometheusListenerLimits, handler:
     let listener = match tokio::net::TcpListener::from_std(listener) {
         Ok(l) => l,
         Err(error) => {
-            tracing::warn!(target: "otel_kit_init::prometheus", %error, "the Prometheus listener cannot start; /metrics is not served");
+            tracing::warn!(target: "otel_kit_prometheus", %error, "the Prometheus listener cannot start; /metrics is not served");
             return;
         }
     };

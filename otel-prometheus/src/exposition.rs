@@ -13,11 +13,11 @@ use opentelemetry_sdk::metrics::data::{
 };
 use otel_kit_core::sdk::exemplar::{ExemplarValue, MetricExemplars, Reservoirs, StoredExemplar};
 
-use super::ExpositionFormat;
-use super::bucket_bounds::Bounds;
-use super::labels::{LabelNames, escape, write_label, write_labels};
-use super::names::{FamilyType, MetricNames, sample_names, sanitize};
-use super::values::{SampleValue, write_exemplar};
+use crate::bucket_bounds::Bounds;
+use crate::format::ExpositionFormat;
+use crate::labels::{LabelNames, escape, write_label, write_labels};
+use crate::names::{FamilyType, MetricNames, sample_names, sanitize};
+use crate::values::{SampleValue, write_exemplar};
 
 /// The name of the family the resource becomes.
 const TARGET_INFO: &str = "target_info";
@@ -27,7 +27,7 @@ const TARGET_INFO: &str = "target_info";
 ///
 /// ```
 /// use opentelemetry_sdk::metrics::data::ResourceMetrics;
-/// use otel_kit_init::prometheus::{ExpositionFormat, ExpositionRenderer};
+/// use otel_kit_prometheus::{ExpositionFormat, ExpositionRenderer};
 ///
 /// let renderer = ExpositionRenderer::new();
 /// let mut out = Vec::new();
@@ -168,7 +168,7 @@ impl ExpositionRenderer {
     fn warn_once(&self, name: &str, why: &str) {
         let mut warned = self.warned.lock().unwrap_or_else(PoisonError::into_inner);
         if warned.insert(name.to_owned()) {
-            tracing::warn!(target: "otel_kit_init::prometheus", metric = name, "{why}");
+            tracing::warn!(target: "otel_kit_prometheus", metric = name, "{why}");
         }
     }
 }

@@ -216,62 +216,68 @@ pub(crate) fn register(meter: &Meter) {
             }
         })
         .build();
-    up_down_counter(
-        meter,
-        Part::Status,
-        PROCESS_MEMORY_USAGE,
-        "By",
-        "Resident set size",
-        |s| s.resident_bytes,
-    );
-    up_down_counter(
-        meter,
-        Part::Stat,
-        PROCESS_MEMORY_VIRTUAL,
-        "By",
-        "Virtual memory size",
-        |s| s.virtual_bytes,
-    );
-    up_down_counter(
-        meter,
-        Part::Stat,
-        PROCESS_THREAD_COUNT,
-        "{thread}",
-        "Process threads",
-        |s| s.threads,
-    );
-    up_down_counter(
-        meter,
-        Part::Fd,
-        PROCESS_UNIX_FILE_DESCRIPTOR_COUNT,
-        "{file_descriptor}",
-        "Open file descriptors",
-        |s| s.file_descriptors,
-    );
-    counter_pair(
-        meter,
-        PROCESS_CONTEXT_SWITCHES,
-        Part::Status,
-        "{context_switch}",
-        (PROCESS_CONTEXT_SWITCH_TYPE, "voluntary", "involuntary"),
-        |s| (s.voluntary_switches, s.involuntary_switches),
-    );
-    counter_pair(
-        meter,
-        PROCESS_PAGING_FAULTS,
-        Part::Stat,
-        "{fault}",
-        (SYSTEM_PAGING_FAULT_TYPE, "minor", "major"),
-        |s| (s.minor_faults, s.major_faults),
-    );
-    counter_pair(
-        meter,
-        PROCESS_DISK_IO,
-        Part::Io,
-        "By",
-        (DISK_IO_DIRECTION, "read", "write"),
-        |s| (s.read_bytes, s.write_bytes),
-    );
+    let gauges: [UpDownCounter; 4] = [
+        (
+            Part::Status,
+            PROCESS_MEMORY_USAGE,
+            "By",
+            "Resident set size",
+            |s| s.resident_bytes,
+        ),
+        (
+            Part::Stat,
+            PROCESS_MEMORY_VIRTUAL,
+            "By",
+            "Virtual memory size",
+            |s| s.virtual_bytes,
+        ),
+        (
+            Part::Stat,
+            PROCESS_THREAD_COUNT,
+            "{thread}",
+            "Process threads",
+            |s| s.threads,
+        ),
+        (
+            Part::Fd,
+            PROCESS_UNIX_FILE_DESCRIPTOR_COUNT,
+            "{file_descriptor}",
+            "Open file descriptors",
+            |s| s.file_descriptors,
+        ),
+    ];
+    for gauge in gauges {
+        up_down_counter(meter, gauge);
+    }
+    let pairs: [CounterPair; 3] = [
+        CounterPair {
+            part: Part::Status,
+            name: PROCESS_CONTEXT_SWITCHES,
+            unit: "{context_switch}",
+            description: "Number of times the process has been context switched",
+            attribute: (PROCESS_CONTEXT_SWITCH_TYPE, "voluntary", "involuntary"),
+            values: |s| (s.voluntary_switches, s.involuntary_switches),
+        },
+        CounterPair {
+            part: Part::Stat,
+            name: PROCESS_PAGING_FAULTS,
+            unit: "{fault}",
+            description: "Number of page faults the process has made",
+            attribute: (SYSTEM_PAGING_FAULT_TYPE, "minor", "major"),
+            values: |s| (s.minor_faults, s.major_faults),
+        },
+        CounterPair {
+            part: Part::Io,
+            name: PROCESS_DISK_IO,
+            unit: "By",
+            description: "Disk bytes transferred",
+            attribute: (DISK_IO_DIRECTION, "read", "write"),
+            values: |s| (s.read_bytes, s.write_bytes),
+        },
+    ];
+    for pair in pairs {
+        counter_pair(meter, pair);
+    }
     let _ = meter
         .f64_observable_gauge(PROCESS_UPTIME)
         .with_unit("s")
@@ -284,15 +290,18 @@ pub(crate) fn register(meter: &Meter) {
         .build();
 }
 
-/// An up-down counter of one value of `part`.
-fn up_down_counter(
-    meter: &Meter,
-    part: Part,
-    name: &'static str,
-    unit: &'static str,
-    description: &'static str,
-    value: fn(&Snapshot) -> Option<i64>,
-) {
+/// An up-down counter of one value of a part: the part, its name, unit, description
+/// and reading.
+type UpDownCounter = (
+    Part,
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&Snapshot) -> Option<i64>,
+);
+
+/// Registers an up-down counter of one value of its part.
+fn up_down_counter(meter: &Meter, (part, name, unit, description, value): UpDownCounter) {
     let _ = meter
         .i64_observable_up_down_counter(name)
         .with_unit(unit)
@@ -305,20 +314,27 @@ fn up_down_counter(
         .build();
 }
 
-/// A counter of two values of `part` told apart by one attribute's two members.
-fn counter_pair(
-    meter: &Meter,
-    name: &'static str,
+/// A counter of two values of a part told apart by one attribute's two members.
+struct CounterPair {
     part: Part,
+    name: &'static str,
     unit: &'static str,
-    (key, first, second): (&'static str, &'static str, &'static str),
+    description: &'static str,
+    /// The attribute's key, then its value for the first and for the second value.
+    attribute: (&'static str, &'static str, &'static str),
     values: fn(&Snapshot) -> (Option<u64>, Option<u64>),
-) {
+}
+
+/// Registers a [`CounterPair`].
+fn counter_pair(meter: &Meter, pair: CounterPair) {
+    let (key, first, second) = pair.attribute;
     let first = [KeyValue::new(key, first)];
     let second = [KeyValue::new(key, second)];
+    let (part, values) = (pair.part, pair.values);
     let _ = meter
-        .u64_observable_counter(name)
-        .with_unit(unit)
+        .u64_observable_counter(pair.name)
+        .with_unit(pair.unit)
+        .with_description(pair.description)
         .with_callback(move |o| {
             let (a, b) = values(&Snapshot::read(part));
             if let Some(a) = a {

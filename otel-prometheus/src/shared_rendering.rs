@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use super::ExpositionFormat;
+use crate::format::ExpositionFormat;
 
 /// How old a rendering a concurrent scrape may be given: well under any scrape interval.
 pub(super) const SHARED_FOR: Duration = Duration::from_secs(1);

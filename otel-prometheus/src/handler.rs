@@ -8,21 +8,17 @@
 //!
 //! # Example
 //!
-//! ```no_run
-//! # #[cfg(feature = "prometheus")]
-//! # fn main() -> Result<(), otel_kit_init::InitError> {
-//! use otel_kit_init::Exporter;
+//! ```
+//! use http::{Request, StatusCode};
+//! use opentelemetry_sdk::metrics::SdkMeterProvider;
+//! use otel_kit_prometheus::{PrometheusHandler, PrometheusReader};
 //!
-//! let telemetry = otel_kit_init::builder()
-//!     .metrics_exporter(Exporter::Prometheus)
-//!     .without_prometheus_listener()
-//!     .init()?;
-//! let metrics = telemetry.prometheus_handler().expect("the Prometheus exporter is on");
+//! let reader = PrometheusReader::new(None);
+//! let _provider = SdkMeterProvider::builder().with_reader(reader.clone()).build();
+//! let metrics = PrometheusHandler::new(reader);
 //! // With axum: `Router::new().route_service("/metrics", metrics)`.
-//! # Ok(())
-//! # }
-//! # #[cfg(not(feature = "prometheus"))]
-//! # fn main() {}
+//! let response = metrics.respond(&Request::get("/metrics").body(()).unwrap());
+//! assert_eq!(response.status(), StatusCode::OK);
 //! ```
 
 use std::convert::Infallible;
@@ -33,7 +29,8 @@ use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use http_body_util::Full;
 
-use super::{ExpositionFormat, PrometheusReader};
+use crate::format::ExpositionFormat;
+use crate::reader::PrometheusReader;
 
 /// Answers scrapes with the exposition of a [`PrometheusReader`]; clones share it.
 #[derive(Debug, Clone)]
@@ -54,7 +51,7 @@ impl PrometheusHandler {
 
     /// [`respond`](Self::respond), with the body of a `GET` from `body` (the listener's
     /// shared rendering).
-    pub(super) fn respond_with<B>(
+    pub(crate) fn respond_with<B>(
         &self,
         request: &Request<B>,
         body: impl FnOnce(&PrometheusReader, ExpositionFormat) -> Bytes,

@@ -3,7 +3,7 @@
 /// The format of a `/metrics` response.
 ///
 /// ```
-/// use otel_kit_init::prometheus::ExpositionFormat;
+/// use otel_kit_prometheus::ExpositionFormat;
 ///
 /// let prometheus = "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3";
 /// assert_eq!(ExpositionFormat::from_accept(Some(prometheus)), ExpositionFormat::OpenMetrics);

@@ -1,0 +1,3 @@
+//! otel-kit-runtime-metrics's integration tests, in one binary.
+
+mod metrics;
