@@ -29,7 +29,7 @@
 //!   from the response headers (trailers-only) or from the trailers, and the span
 //!   ends when the response stream ends.
 //! - [`status`]: status code names and the error rules; [`method`]: `rpc.method`
-//!   from the request path; [`MetadataCapture`]: opt-in metadata capture by
+//!   from the request path; [`HeaderCapture`] (`capture_headers`): opt-in metadata capture by
 //!   allow-list, never `authorization`.
 //!
 //! - Hooks on both layers, to shape what is recorded: `exclude_when`, `span_name`,
@@ -51,17 +51,13 @@
 //!
 //! A service that only serves, or only calls, turns off the default features and picks
 //! its side. With neither, only the conventions are left: [`status`], [`method`],
-//! [`MetadataCapture`] and [`DEFAULT_EXCLUDED_SERVICES`].
+//! [`HeaderCapture`] and [`DEFAULT_EXCLUDED_SERVICES`].
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // With neither side, the helpers the layers share in `method`, `status`, `metadata` and
 // `exclude` are unused.
 #![cfg_attr(not(any(feature = "server", feature = "client")), allow(dead_code))]
 
-// First: the layers' modules below use its macro.
-#[cfg(any(feature = "server", feature = "client"))]
-#[macro_use]
-mod builders;
 #[cfg(any(feature = "server", feature = "client"))]
 mod body;
 #[cfg(any(feature = "server", feature = "client"))]
@@ -82,6 +78,7 @@ mod future;
 mod instruments;
 mod metadata;
 pub mod method;
+mod scope;
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
@@ -111,7 +108,8 @@ pub use otel_kit_core::extra_attributes::{MAX_METRIC_ATTRIBUTES, MetricAttribute
 /// otel_kit_grpc::set_global_logger_provider(SdkLoggerProvider::builder().build());
 /// ```
 pub use otel_kit_core::log_events::set_global_logger_provider;
-pub use otel_kit_core::{PeerServiceError, PeerServices, Providers};
+pub use otel_kit_core::{HeaderCapture, PeerServiceError, PeerServices, Providers};
+pub use scope::INSTRUMENTATION_SCOPE;
 
 #[cfg(any(feature = "server", feature = "client"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
@@ -129,15 +127,11 @@ pub use exclude::DEFAULT_EXCLUDED_SERVICES;
 #[cfg(any(feature = "server", feature = "client"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use future::ResponseFuture;
+#[allow(deprecated)]
 pub use metadata::MetadataCapture;
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use server::{ServerLayer, ServerService};
-
-otel_kit_core::instrumentation_scope!();
-
-/// `rpc.system.name` of every span and metric point of this crate.
-const GRPC: &str = "grpc";
 
 // The README and the guide use both sides.
 #[cfg(all(doctest, feature = "server", feature = "client"))]

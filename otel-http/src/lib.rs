@@ -69,6 +69,7 @@ pub mod actix;
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
 pub mod conventions;
+mod scope;
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
@@ -99,6 +100,7 @@ pub use otel_kit_core::extra_attributes::{MAX_METRIC_ATTRIBUTES, MetricAttribute
 /// ```
 pub use otel_kit_core::log_events::set_global_logger_provider;
 pub use otel_kit_core::{PeerServiceError, PeerServices, Providers};
+pub use scope::INSTRUMENTATION_SCOPE;
 
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
@@ -112,8 +114,6 @@ pub use server::{ServerLayer, ServerService};
 #[cfg(feature = "tower-client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower-client")))]
 pub use tower_client::{ClientLayer, ClientService};
-
-otel_kit_core::instrumentation_scope!(#[cfg(any(feature = "server", feature = "client", feature = "tower-client"))]);
 
 // The README and the guides use the server, the client and axum together.
 #[cfg(all(doctest, feature = "server", feature = "client", feature = "axum"))]

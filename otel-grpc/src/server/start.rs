@@ -31,7 +31,7 @@ pub(super) fn start(
     let start_time = SystemTime::now();
     let headers = &request.headers;
     let mut attributes = Vec::with_capacity(12);
-    attributes.push(KeyValue::new(semconv::RPC_SYSTEM_NAME, crate::GRPC));
+    attributes.push(KeyValue::new(semconv::RPC_SYSTEM_NAME, crate::method::GRPC));
 
     // Every string taken from the request is cut to this (one length check when short).
     let limit = config.value_limit.get();

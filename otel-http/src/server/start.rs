@@ -13,10 +13,10 @@ use opentelemetry::{Context, KeyValue, Value};
 use opentelemetry_semantic_conventions::attribute as semconv;
 
 use super::call::Call;
+use super::config::Config;
 use super::head::{ServerRequest, content_length};
 use super::instruments::Instruments;
 use super::interned;
-use super::layer::Config;
 use crate::conventions::redact_query;
 use otel_kit_core::{Resolved, ServerSpan, SpanAttributes};
 
