@@ -57,11 +57,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-// What both clients share: the reqwest middleware's and the tower layer's one core
-// (first: its `client_builders!` is used by both).
-#[cfg(any(feature = "client", feature = "tower-client"))]
-#[macro_use]
-mod outgoing;
+// What both clients share: the reqwest middleware's and the tower layer's one core.
 #[cfg(feature = "actix")]
 #[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 pub mod actix;
@@ -69,6 +65,8 @@ pub mod actix;
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
 pub mod conventions;
+#[cfg(any(feature = "client", feature = "tower-client"))]
+mod outgoing;
 mod scope;
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
