@@ -49,6 +49,7 @@ pub mod header_capture;
 #[doc(hidden)]
 pub mod hooks;
 pub mod instrumentation_switches;
+mod instruments_cache;
 pub mod log_events;
 mod message_bound;
 #[doc(hidden)]

@@ -58,31 +58,46 @@
 // `exclude` are unused.
 #![cfg_attr(not(any(feature = "server", feature = "client")), allow(dead_code))]
 
+// `ResponseBody`: the response stream whose end ends the call.
 #[cfg(any(feature = "server", feature = "client"))]
 mod body;
+// `Call`: a call in flight, ended once however it ends.
 #[cfg(any(feature = "server", feature = "client"))]
 mod call;
+// `CallOutcome` and `CallHooks`: what the hooks see.
 #[cfg(any(feature = "server", feature = "client"))]
 mod call_outcome;
+// The client layer.
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
+// The status code of a service error or a transport failure.
 #[cfg(any(feature = "server", feature = "client"))]
 mod error_code;
+// The exception events of a call.
 #[cfg(any(feature = "server", feature = "client"))]
 mod exception;
+// Excluded services.
 mod exclude;
+// `ResponseFuture`, both layers' response future.
 #[cfg(any(feature = "server", feature = "client"))]
 mod future;
+// The duration histograms.
 #[cfg(any(feature = "server", feature = "client"))]
 mod instruments;
+// Metadata capture under the `rpc.*.metadata.<key>` names.
 mod metadata;
+// `rpc.method` and the span name.
 pub mod method;
+// `INSTRUMENTATION_SCOPE`.
 mod scope;
+// The server layer.
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
+// Status codes and the error rules.
 pub mod status;
+// `grpc-timeout`.
 #[cfg(any(feature = "server", feature = "client"))]
 mod timeout;
 

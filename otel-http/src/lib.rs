@@ -57,20 +57,26 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-// What both clients share: the reqwest middleware's and the tower layer's one core.
+// The actix-web middleware, over the server's core.
 #[cfg(feature = "actix")]
 #[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 pub mod actix;
+// The reqwest middleware.
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
+// The rules both sides share: methods, URL redaction, header capture, buckets.
 pub mod conventions;
+// What both clients share: the reqwest middleware's and the tower layer's one core.
 #[cfg(any(feature = "client", feature = "tower-client"))]
 mod outgoing;
+// `INSTRUMENTATION_SCOPE`.
 mod scope;
+// The tower server layer and its core.
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
+// The tower client layer.
 #[cfg(feature = "tower-client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower-client")))]
 pub mod tower_client;
