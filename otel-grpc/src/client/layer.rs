@@ -1,4 +1,6 @@
-//! [`ClientLayer`]: the tower layer and its configuration.
+//! [`ClientLayer`], the tower layer, its configuration and builder methods, and
+//! [`ClientService`], the service it wraps around the channel (its `Service` impl:
+//! `service.rs`).
 
 use std::borrow::Cow;
 use std::sync::Arc;

@@ -1,4 +1,6 @@
-//! [`ServerLayer`]: the tower layer and its configuration.
+//! [`ServerLayer`], the tower layer, its configuration and builder methods, and
+//! [`ServerService`], the service it wraps around the router (its `Service` impl:
+//! `service.rs`).
 
 use std::borrow::Cow;
 use std::sync::Arc;
