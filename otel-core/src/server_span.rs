@@ -117,6 +117,8 @@ impl ServerSpan {
     /// assert!(recording);
     /// assert!(ServerSpan::from_context(&cx).is_recording());
     /// ```
+    // Always inlined: a call would move the (large) builder once more, on every request.
+    #[inline(always)]
     pub fn start<T: Tracer>(tracer: &T, builder: SpanBuilder, parent: &Context) -> (Context, bool)
     where
         T::Span: Send + Sync + 'static,
