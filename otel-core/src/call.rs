@@ -79,21 +79,9 @@ use pin_project_lite::pin_project;
 #[cfg(doc)]
 use crate::panic_payload;
 
-/// `error.type` of a call whose future was dropped before it completed: the caller
-/// went away, a timeout gave up, or the process is shutting down.
-///
-/// ```
-/// assert_eq!(otel_kit_core::call::ERROR_TYPE_CANCELLED, "cancelled");
-/// ```
-pub const ERROR_TYPE_CANCELLED: &str = "cancelled";
-
-/// `error.type` of a call whose work panicked; the status description is the panic
-/// message when it is a string.
-///
-/// ```
-/// assert_eq!(otel_kit_core::call::ERROR_TYPE_PANIC, "panic");
-/// ```
-pub const ERROR_TYPE_PANIC: &str = "panic";
+// Here too, where a call's ending is: `call::ERROR_TYPE_PANIC` is the path the
+// instrumentation crates use.
+pub use crate::error_type::{ERROR_TYPE_CANCELLED, ERROR_TYPE_PANIC};
 
 /// How a call ends when its work does not complete: a panic or a drop. The normal end
 /// (the work's output) is each instrumentation's own, in the closure it passes to

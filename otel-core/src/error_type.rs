@@ -44,6 +44,22 @@ fn from_type_name(name: &'static str) -> &'static str {
     }
 }
 
+/// `error.type` of a call whose future was dropped before it completed: the caller
+/// went away, a timeout gave up, or the process is shutting down.
+///
+/// ```
+/// assert_eq!(otel_kit_core::error_type::ERROR_TYPE_CANCELLED, "cancelled");
+/// ```
+pub const ERROR_TYPE_CANCELLED: &str = "cancelled";
+
+/// `error.type` of a call whose work panicked; the status description is the panic
+/// message when it is a string.
+///
+/// ```
+/// assert_eq!(otel_kit_core::error_type::ERROR_TYPE_PANIC, "panic");
+/// ```
+pub const ERROR_TYPE_PANIC: &str = "panic";
+
 #[cfg(test)]
 mod tests {
     use super::{OTHER, from_type_name};

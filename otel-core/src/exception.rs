@@ -37,44 +37,10 @@ use opentelemetry::Context;
 use opentelemetry::logs::Severity;
 use opentelemetry_semantic_conventions::attribute::{EXCEPTION_MESSAGE, EXCEPTION_TYPE};
 
-use crate::call::ERROR_TYPE_PANIC;
+use crate::error_type::ERROR_TYPE_PANIC;
 use crate::log_events::LogEvent;
+pub use crate::message_bound::{MAX_MESSAGE_BYTES, bounded, bounded_cow};
 use crate::resolver::{Instruments, Resolved, Resolver};
-
-/// The longest exception message or status description the kit records, in bytes: a
-/// panic or error text can embed a whole request or a data dump.
-///
-/// ```
-/// assert_eq!(otel_kit_core::exception::MAX_MESSAGE_BYTES, 1024);
-/// ```
-pub const MAX_MESSAGE_BYTES: usize = 1024;
-
-/// `message` cut to at most [`MAX_MESSAGE_BYTES`], at a character boundary.
-///
-/// ```
-/// assert_eq!(otel_kit_core::exception::bounded("short"), "short");
-/// ```
-pub fn bounded(message: &str) -> &str {
-    &message[..message.floor_char_boundary(MAX_MESSAGE_BYTES)]
-}
-
-/// [`bounded`] for a message the caller owns or borrows for `'static`, without a copy.
-///
-/// ```
-/// use std::borrow::Cow;
-///
-/// let long = Cow::Owned("x".repeat(5000));
-/// assert_eq!(otel_kit_core::exception::bounded_cow(long).len(), 1024);
-/// ```
-pub fn bounded_cow(message: Cow<'static, str>) -> Cow<'static, str> {
-    match message {
-        Cow::Borrowed(text) => Cow::Borrowed(bounded(text)),
-        Cow::Owned(mut text) => {
-            text.truncate(text.floor_char_boundary(MAX_MESSAGE_BYTES));
-            Cow::Owned(text)
-        }
-    }
-}
 
 /// The exception event of a panic: `exception.type = "panic"` and the panic's text
 /// (bounded) as `exception.message`.

@@ -128,6 +128,32 @@ impl HeaderCapture {
         self
     }
 
+    /// The same headers under other attribute prefixes: each request header's key is
+    /// `request_prefix` followed by its lower-cased name, each response header's
+    /// `response_prefix` followed by it. How a protocol over HTTP that names its
+    /// attributes differently (gRPC metadata: `rpc.request.metadata.<key>`) takes the
+    /// one [`HeaderCapture`] every layer is given.
+    ///
+    /// ```
+    /// use otel_kit_core::HeaderCapture;
+    ///
+    /// let capture = HeaderCapture::default().request(["x-tenant"]).response(["x-shard"]);
+    /// let rpc = capture.with_prefixes("rpc.request.metadata.", "rpc.response.metadata.");
+    /// let mut metadata = http::HeaderMap::new();
+    /// metadata.insert("x-tenant", "acme".parse().unwrap());
+    /// assert_eq!(rpc.request_attributes(&metadata)[0].key.as_str(), "rpc.request.metadata.x-tenant");
+    /// ```
+    #[must_use]
+    pub fn with_prefixes(&self, request_prefix: &str, response_prefix: &str) -> Self {
+        let rename = |list: &[(HeaderName, Key)], prefix: &str| {
+            allowed(list.iter().map(|(name, _)| name.as_str()), prefix)
+        };
+        Self {
+            request: rename(&self.request, request_prefix),
+            response: rename(&self.response, response_prefix),
+        }
+    }
+
     /// True when nothing is captured (the common case: no work per request).
     pub fn is_empty(&self) -> bool {
         self.request.is_empty() && self.response.is_empty()

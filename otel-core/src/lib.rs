@@ -25,11 +25,8 @@
 //! every instrumentation resolves its providers per request, with its `Instruments` and
 //! per-thread `Cache`), `Scope`, `carrier` (`BoundedExtractor`, the one propagation
 //! carrier: one rule for repeated and mis-cased headers, within bounds, over any
-//! `HeaderSource`), `hooks` (`Hooks`, the application's hooks on a layer, and the
-//! `hook_signatures!` and `hook_builders!` macros that give every layer the same hook
-//! types and builder methods), `layer` (the `tower_layer!` and `response_future!`
-//! macros: the layer, service and response future every tower instrumentation
-//! declares), `call` (`CallFuture`, the one future a call in flight runs in),
+//! `HeaderSource`), `hooks` (`Hooks`, the application's hooks on a layer: the one
+//! options value every layer keeps them in, with their setters), `call` (`CallFuture`, the one future a call in flight runs in),
 //! `shared_names`, `network` (a client's peer when its server is an IP address),
 //! `repeated_keys` (a key set twice on a span: the last value, as the kit exports it),
 //! `panic_payload`, `exception` (the exception event and the bound on
@@ -57,9 +54,9 @@ pub mod header_capture;
 #[doc(hidden)]
 pub mod hooks;
 pub mod instrumentation_switches;
-#[doc(hidden)]
-pub mod layer;
+mod instruments_cache;
 pub mod log_events;
+mod message_bound;
 #[doc(hidden)]
 pub mod network;
 pub mod otlp;
@@ -80,10 +77,6 @@ pub mod sdk;
 pub mod server_span;
 #[doc(hidden)]
 pub mod shared_names;
-
-// For `response_future!`, which expands in the instrumentation crates.
-#[doc(hidden)]
-pub use pin_project_lite as __pin_project_lite;
 
 pub use duration_histogram::duration_histogram;
 pub use extra_attributes::{MetricAttributes, SpanAttributes};

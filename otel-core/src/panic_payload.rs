@@ -18,9 +18,9 @@ use std::borrow::Cow;
 /// ```
 pub fn description(payload: &(dyn Any + Send), fallback: &'static str) -> Cow<'static, str> {
     if let Some(message) = payload.downcast_ref::<&'static str>() {
-        Cow::Borrowed(crate::exception::bounded(message))
+        Cow::Borrowed(crate::message_bound::bounded(message))
     } else if let Some(message) = payload.downcast_ref::<String>() {
-        Cow::Owned(crate::exception::bounded(message).to_owned())
+        Cow::Owned(crate::message_bound::bounded(message).to_owned())
     } else {
         Cow::Borrowed(fallback)
     }

@@ -101,37 +101,6 @@ pub trait Instruments: Sized + Send + Sync + 'static {
     const SWITCHES: &'static [&'static str] = &[];
 }
 
-/// Writes [`Instruments::cache`] for an `Instruments` type: its per-thread cache, one
-/// `thread_local!` per type (a generic static cannot be declared).
-///
-/// ```
-/// use opentelemetry::InstrumentationScope;
-/// use opentelemetry::metrics::Meter;
-///
-/// struct Nothing;
-///
-/// impl otel_kit_core::Instruments for Nothing {
-///     fn scope() -> InstrumentationScope {
-///         InstrumentationScope::builder("example").build()
-///     }
-///     fn new(_: Meter) -> Self {
-///         Nothing
-///     }
-///     otel_kit_core::instruments_cache!(Nothing);
-/// }
-/// ```
-#[macro_export]
-macro_rules! instruments_cache {
-    ($instruments:ty) => {
-        fn cache() -> &'static ::std::thread::LocalKey<$crate::Cache<Self>> {
-            ::std::thread_local! {
-                static CACHE: $crate::Cache<$instruments> = const { $crate::Cache::new() };
-            }
-            &CACHE
-        }
-    };
-}
-
 /// One thread's copies of resolved providers for instruments `I`, one per
 /// differently configured instrumentation. See [`Instruments::cache`].
 pub struct Cache<I> {

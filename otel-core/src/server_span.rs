@@ -45,7 +45,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use opentelemetry::trace::{SpanContext, SpanRef, TraceContextExt as _};
+use opentelemetry::trace::{Span as _, SpanBuilder, SpanContext, SpanRef, TraceContextExt as _, Tracer};
 use opentelemetry::{Context, KeyValue};
 
 /// The SERVER span of the request being served, for code running for it: see the
@@ -97,6 +97,39 @@ impl ServerSpan {
     pub fn stored_in(cx: Context) -> Context {
         let server = ServerSpan { cx: cx.clone() };
         cx.with_value(server)
+    }
+
+    /// Starts a server layer's SERVER span from `builder` with `tracer`, as a child of
+    /// `parent`: the context the handler runs in, the span stored in it as the
+    /// [`ServerSpan`] when it records (see [`stored_in`](Self::stored_in)), and whether
+    /// it records. What the HTTP and gRPC server layers do once they have named the
+    /// span and gathered its attributes.
+    ///
+    /// ```
+    /// use opentelemetry::Context;
+    /// use opentelemetry::trace::{SpanBuilder, SpanKind, TracerProvider as _};
+    /// use opentelemetry_sdk::trace::SdkTracerProvider;
+    /// use otel_kit_core::ServerSpan;
+    ///
+    /// let tracer = SdkTracerProvider::default().tracer("example");
+    /// let builder = SpanBuilder::from_name("GET /users/{id}").with_kind(SpanKind::Server);
+    /// let (cx, recording) = ServerSpan::start(&tracer, builder, &Context::new());
+    /// assert!(recording);
+    /// assert!(ServerSpan::from_context(&cx).is_recording());
+    /// ```
+    // Always inlined: a call would move the (large) builder once more, on every request.
+    #[inline(always)]
+    pub fn start<T: Tracer>(tracer: &T, builder: SpanBuilder, parent: &Context) -> (Context, bool)
+    where
+        T::Span: Send + Sync + 'static,
+    {
+        let span = tracer.build_with_context(builder, parent);
+        // Asked of the span itself: once in the context, each question takes a lock.
+        let recording = span.is_recording();
+        let cx = parent.with_span(span);
+        // Handler code inside its own `tracing` spans reaches the server span through this.
+        let cx = if recording { Self::stored_in(cx) } else { cx };
+        (cx, recording)
     }
 
     /// Whether attributes and events set through this value are recorded.

@@ -14,13 +14,12 @@ use tonic::Code;
 
 use otel_kit_core::call::EndEarly;
 use otel_kit_core::exception;
-use otel_kit_core::{Resolver, SpanAttributes};
+use otel_kit_core::{HeaderCapture, Resolver, SpanAttributes};
 
 use otel_kit_core::hooks::Signatures;
 
 use crate::call_outcome::{CallHooks, CallOutcome};
 use crate::instruments::Instruments;
-use crate::metadata::MetadataCapture;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME};
 use crate::status::{Side, code_name};
 
@@ -56,7 +55,7 @@ pub(crate) struct Call {
     /// When the deadline the request carried (`grpc-timeout`) passes.
     pub(crate) deadline: Option<Instant>,
     /// Response metadata to capture, when any is listed.
-    capture: Option<Arc<MetadataCapture>>,
+    capture: Option<Arc<HeaderCapture>>,
     /// The `grpc-message` that came with the status: the error span's description.
     pub(crate) message: Option<String>,
     /// What the application's metric hook added (empty, unallocated, without one).
@@ -96,7 +95,7 @@ impl Call {
         method: MethodRule,
         server: Option<(StringValue, Option<i64>)>,
         deadline: Option<Instant>,
-        capture: Option<Arc<MetadataCapture>>,
+        capture: Option<Arc<HeaderCapture>>,
     ) -> Self {
         Self {
             side,
@@ -186,7 +185,7 @@ impl Call {
             span.set_attributes(added);
         }
         let mut metric = MetricAttributes::new();
-        metric.push(KeyValue::new(semconv::RPC_SYSTEM_NAME, crate::GRPC));
+        metric.push(KeyValue::new(semconv::RPC_SYSTEM_NAME, crate::method::GRPC));
         let method = match (&self.method, &outcome) {
             (MethodRule::Decided(method), _) => method.clone(),
             (MethodRule::UnlessUnimplemented(full), Outcome::Status(Code::Unimplemented)) => {

@@ -3,17 +3,34 @@
 //! `CallHooks`, the hook types of both layers (the same on both: the request hooks see
 //! the request head).
 
+use std::borrow::Cow;
+
 use http::HeaderMap;
 use http::request::Parts;
 use opentelemetry_semantic_conventions::attribute as semconv;
+use otel_kit_core::hooks::Signatures;
+use otel_kit_core::{MetricAttributes, SpanAttributes};
 use tonic::Code;
 
-otel_kit_core::hook_signatures!(
-    pub(crate) CallHooks: request [&Parts], response &CallOutcome<'_>, reserved &[
-        semconv::RPC_SYSTEM_NAME, semconv::RPC_METHOD, semconv::RPC_RESPONSE_STATUS_CODE,
-        semconv::ERROR_TYPE, semconv::SERVER_ADDRESS, semconv::SERVER_PORT,
-    ]
-);
+/// The hook types of both gRPC layers: their request hooks see the request head.
+#[derive(Debug)]
+pub(crate) enum CallHooks {}
+
+impl Signatures for CallHooks {
+    type Exclude = dyn Fn(&Parts) -> bool + Send + Sync;
+    type SpanName = dyn Fn(&Parts) -> Option<Cow<'static, str>> + Send + Sync;
+    type RequestSpanAttributes = dyn Fn(&Parts, &mut SpanAttributes<'_>) + Send + Sync;
+    type ResponseSpanAttributes = dyn Fn(&CallOutcome<'_>, &mut SpanAttributes<'_>) + Send + Sync;
+    type RequestMetricAttributes = dyn Fn(&Parts, &mut MetricAttributes<'_>) + Send + Sync;
+    const RESERVED_METRIC_KEYS: &'static [&'static str] = &[
+        semconv::RPC_SYSTEM_NAME,
+        semconv::RPC_METHOD,
+        semconv::RPC_RESPONSE_STATUS_CODE,
+        semconv::ERROR_TYPE,
+        semconv::SERVER_ADDRESS,
+        semconv::SERVER_PORT,
+    ];
+}
 
 /// How a call ended, as a `span_attributes_from_response` hook sees it: the status code
 /// (absent when the service failed or panicked instead), the status message, and the

@@ -13,8 +13,9 @@ use crate::call::{Call, Outcome};
 use crate::error_code::{code_of_any, status_of_any};
 use crate::exception;
 use crate::status::{Side, grpc_message, grpc_status};
+use otel_kit_core::call::CallFuture;
 
-otel_kit_core::response_future! {
+pin_project_lite::pin_project! {
     /// The response future of [`ServerService`](crate::ServerService) and
     /// [`ClientService`](crate::ClientService).
     ///
@@ -41,7 +42,25 @@ otel_kit_core::response_future! {
     /// let future = service.call(http::Request::new(String::new()));
     /// drop(future); // recorded as CANCELLED
     /// ```
-    pub struct ResponseFuture(Call), pub(crate) fn new;
+    pub struct ResponseFuture<F> {
+        #[pin]
+        call: CallFuture<F, Call>,
+    }
+}
+
+impl<F> ResponseFuture<F> {
+    /// The future of `call`, traced or not.
+    pub(crate) fn new(call: CallFuture<F, Call>) -> Self {
+        Self { call }
+    }
+}
+
+impl<F> std::fmt::Debug for ResponseFuture<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseFuture")
+            .field("traced", &self.call.is_traced())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<F, B, E> Future for ResponseFuture<F>

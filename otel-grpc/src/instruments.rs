@@ -24,7 +24,7 @@ impl otel_kit_core::Instruments for Instruments {
     const SWITCHES: &'static [&'static str] = &["GRPC", "TONIC"];
 
     fn scope() -> InstrumentationScope {
-        crate::SCOPE.get()
+        crate::scope::SCOPE.get()
     }
 
     fn new(meter: Meter) -> Self {
@@ -54,12 +54,7 @@ impl Instruments {
             ),
         };
         slot.get_or_init(|| {
-            self.meter
-                .f64_histogram(name)
-                .with_unit("s")
-                .with_description(description)
-                .with_boundaries(DURATION_BUCKETS.to_vec())
-                .build()
+            otel_kit_core::duration_histogram(&self.meter, name, description, &DURATION_BUCKETS)
         })
     }
 }

@@ -29,7 +29,7 @@
 //!   from the response headers (trailers-only) or from the trailers, and the span
 //!   ends when the response stream ends.
 //! - [`status`]: status code names and the error rules; [`method`]: `rpc.method`
-//!   from the request path; [`MetadataCapture`]: opt-in metadata capture by
+//!   from the request path; [`HeaderCapture`] (`capture_headers`): opt-in metadata capture by
 //!   allow-list, never `authorization`.
 //!
 //! - Hooks on both layers, to shape what is recorded: `exclude_when`, `span_name`,
@@ -51,41 +51,53 @@
 //!
 //! A service that only serves, or only calls, turns off the default features and picks
 //! its side. With neither, only the conventions are left: [`status`], [`method`],
-//! [`MetadataCapture`] and [`DEFAULT_EXCLUDED_SERVICES`].
+//! [`HeaderCapture`] and [`DEFAULT_EXCLUDED_SERVICES`].
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // With neither side, the helpers the layers share in `method`, `status`, `metadata` and
 // `exclude` are unused.
 #![cfg_attr(not(any(feature = "server", feature = "client")), allow(dead_code))]
 
-// First: the layers' modules below use its macro.
-#[cfg(any(feature = "server", feature = "client"))]
-#[macro_use]
-mod builders;
+// `ResponseBody`: the response stream whose end ends the call.
 #[cfg(any(feature = "server", feature = "client"))]
 mod body;
+// `Call`: a call in flight, ended once however it ends.
 #[cfg(any(feature = "server", feature = "client"))]
 mod call;
+// `CallOutcome` and `CallHooks`: what the hooks see.
 #[cfg(any(feature = "server", feature = "client"))]
 mod call_outcome;
+// The client layer.
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
+// The status code of a service error or a transport failure.
 #[cfg(any(feature = "server", feature = "client"))]
 mod error_code;
+// The exception events of a call.
 #[cfg(any(feature = "server", feature = "client"))]
 mod exception;
+// Excluded services.
 mod exclude;
+// `ResponseFuture`, both layers' response future.
 #[cfg(any(feature = "server", feature = "client"))]
 mod future;
+// The duration histograms.
 #[cfg(any(feature = "server", feature = "client"))]
 mod instruments;
+// Metadata capture under the `rpc.*.metadata.<key>` names.
 mod metadata;
+// `rpc.method` and the span name.
 pub mod method;
+// `INSTRUMENTATION_SCOPE`.
+mod scope;
+// The server layer.
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
+// Status codes and the error rules.
 pub mod status;
+// `grpc-timeout`.
 #[cfg(any(feature = "server", feature = "client"))]
 mod timeout;
 
@@ -111,7 +123,8 @@ pub use otel_kit_core::extra_attributes::{MAX_METRIC_ATTRIBUTES, MetricAttribute
 /// otel_kit_grpc::set_global_logger_provider(SdkLoggerProvider::builder().build());
 /// ```
 pub use otel_kit_core::log_events::set_global_logger_provider;
-pub use otel_kit_core::{PeerServiceError, PeerServices, Providers};
+pub use otel_kit_core::{HeaderCapture, PeerServiceError, PeerServices, Providers};
+pub use scope::INSTRUMENTATION_SCOPE;
 
 #[cfg(any(feature = "server", feature = "client"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
@@ -129,15 +142,11 @@ pub use exclude::DEFAULT_EXCLUDED_SERVICES;
 #[cfg(any(feature = "server", feature = "client"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use future::ResponseFuture;
+#[allow(deprecated)]
 pub use metadata::MetadataCapture;
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use server::{ServerLayer, ServerService};
-
-otel_kit_core::instrumentation_scope!();
-
-/// `rpc.system.name` of every span and metric point of this crate.
-const GRPC: &str = "grpc";
 
 // The README and the guide use both sides.
 #[cfg(all(doctest, feature = "server", feature = "client"))]

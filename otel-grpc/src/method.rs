@@ -13,12 +13,15 @@ use opentelemetry::StringValue;
 use otel_kit_core::SharedNames;
 use rustc_hash::FxHashSet;
 
+/// `rpc.system.name` of every span and metric point of this crate.
+pub(crate) const GRPC: &str = "grpc";
+
 /// `rpc.method` of a call whose method is not known to exist.
 pub const OTHER: &str = "_OTHER";
 
 /// The span name of a call whose method is not known: `rpc.system.name`, so a
 /// scanner cannot create span names.
-pub(crate) const UNKNOWN_SPAN_NAME: &str = crate::GRPC;
+pub(crate) const UNKNOWN_SPAN_NAME: &str = GRPC;
 
 /// Bytes of method names shared for the life of the process; past this, names of
 /// newly seen methods are allocated per call.

@@ -57,21 +57,26 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-// What both clients share: the reqwest middleware's and the tower layer's one core
-// (first: its `client_builders!` is used by both).
-#[cfg(any(feature = "client", feature = "tower-client"))]
-#[macro_use]
-mod outgoing;
+// The actix-web middleware, over the server's core.
 #[cfg(feature = "actix")]
 #[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 pub mod actix;
+// The reqwest middleware.
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
+// The rules both sides share: methods, URL redaction, header capture, buckets.
 pub mod conventions;
+// What both clients share: the reqwest middleware's and the tower layer's one core.
+#[cfg(any(feature = "client", feature = "tower-client"))]
+mod outgoing;
+// `INSTRUMENTATION_SCOPE`.
+mod scope;
+// The tower server layer and its core.
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
+// The tower client layer.
 #[cfg(feature = "tower-client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower-client")))]
 pub mod tower_client;
@@ -99,6 +104,7 @@ pub use otel_kit_core::extra_attributes::{MAX_METRIC_ATTRIBUTES, MetricAttribute
 /// ```
 pub use otel_kit_core::log_events::set_global_logger_provider;
 pub use otel_kit_core::{PeerServiceError, PeerServices, Providers};
+pub use scope::INSTRUMENTATION_SCOPE;
 
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
@@ -112,8 +118,6 @@ pub use server::{ServerLayer, ServerService};
 #[cfg(feature = "tower-client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower-client")))]
 pub use tower_client::{ClientLayer, ClientService};
-
-otel_kit_core::instrumentation_scope!(#[cfg(any(feature = "server", feature = "client", feature = "tower-client"))]);
 
 // The README and the guides use the server, the client and axum together.
 #[cfg(all(doctest, feature = "server", feature = "client", feature = "axum"))]

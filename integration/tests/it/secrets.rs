@@ -34,10 +34,9 @@ use axum::routing::{get, post};
 use opentelemetry::KeyValue;
 use opentelemetry::trace::SpanKind;
 use otel_kit_genai::openai;
-use otel_kit_grpc::{ClientLayer, MetadataCapture};
+use otel_kit_grpc::{ClientLayer, HeaderCapture};
 use otel_kit_grpc_test_proto::pb::Msg;
 use otel_kit_grpc_test_proto::pb::echo_client::EchoClient;
-use otel_kit_http::conventions::HeaderCapture;
 use otel_kit_testing::{TestCollector, alone};
 use serde_json::{Value, json};
 use sqlx::AssertSqlSafe;
@@ -183,9 +182,11 @@ async fn serve_http(session: String, completion: String) -> SocketAddr {
             post(move |body: Bytes| chat_completion(body, completion.clone())),
         )
         .layer(
-            otel_kit_http::ServerLayer::new()
-                .capture_request_headers(LISTED_HEADERS)
-                .capture_response_headers(LISTED_HEADERS),
+            otel_kit_http::ServerLayer::new().capture_headers(
+                HeaderCapture::default()
+                    .request(LISTED_HEADERS)
+                    .response(LISTED_HEADERS),
+            ),
         );
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind app");
     let addr = listener.local_addr().expect("app addr");
@@ -197,9 +198,9 @@ async fn serve_http(session: String, completion: String) -> SocketAddr {
     addr
 }
 
-fn grpc_capture() -> MetadataCapture {
+fn grpc_capture() -> HeaderCapture {
     let keys = ["authorization", "cookie", "x-tenant"];
-    MetadataCapture::default().request(keys).response(keys)
+    HeaderCapture::default().request(keys).response(keys)
 }
 
 // ---------------------------------------------------------------------------------
@@ -271,7 +272,7 @@ async fn exercise_http(
 async fn exercise_grpc(grpc: SocketAddr, s: &mut Secrets) {
     let endpoint = tonic::transport::Endpoint::from_shared(format!("http://{grpc}")).expect("endpoint");
     let channel = tower::ServiceBuilder::new()
-        .layer(ClientLayer::new(endpoint.uri()).capture_metadata(grpc_capture()))
+        .layer(ClientLayer::new(endpoint.uri()).capture_headers(grpc_capture()))
         .service(endpoint.connect_lazy());
     let mut client = EchoClient::new(channel);
     let bearer = s.new_secret("grpc metadata: authorization");
@@ -665,7 +666,7 @@ async fn exercise_the_app_and_search_the_collector() {
     let session = secrets.new_secret("http: Set-Cookie (response)");
     let completion = secrets.new_secret("genai: completion content");
     let app = serve_http(session, completion).await;
-    let grpc = crate::echo::serve(otel_kit_grpc::ServerLayer::new().capture_metadata(grpc_capture())).await;
+    let grpc = crate::echo::serve(otel_kit_grpc::ServerLayer::new().capture_headers(grpc_capture())).await;
     let client = http_client();
 
     exercise_http(&client, app, &mut secrets, &canary_trace).await;

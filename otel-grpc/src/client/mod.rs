@@ -18,5 +18,6 @@
 
 mod layer;
 mod service;
+mod target;
 
 pub use layer::{ClientLayer, ClientService};

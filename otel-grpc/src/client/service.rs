@@ -1,9 +1,10 @@
 //! [`ClientService`]: the layered channel.
 
 use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
 use std::time::{Instant, SystemTime};
 
-use http::Request;
+use http::{Request, Response};
 use opentelemetry::trace::{Span as _, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_http::HeaderInjector;
@@ -12,14 +13,32 @@ use otel_kit_core::SpanAttributes;
 use otel_kit_core::call::CallFuture;
 use tower::Service;
 
-use super::layer::{ClientService, Server};
+use super::layer::ClientService;
+use super::target::Server;
+use crate::body::ResponseBody;
 use crate::call::{Call, MethodRule};
 use crate::future::ResponseFuture;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
 use crate::status::Side;
 use crate::timeout::deadline;
 
-grpc_service!(ClientService);
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ClientService<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    S::Error: std::fmt::Display + 'static,
+{
+    type Response = Response<ResponseBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        self.traced(request)
+    }
+}
 
 impl<S> ClientService<S> {
     /// The future of one call through the channel: traced, or (excluded) with the current
@@ -50,7 +69,7 @@ impl<S> ClientService<S> {
         let now = Instant::now();
         let start_time = SystemTime::now();
         let mut attributes = Vec::with_capacity(10);
-        attributes.push(KeyValue::new(semconv::RPC_SYSTEM_NAME, crate::GRPC));
+        attributes.push(KeyValue::new(semconv::RPC_SYSTEM_NAME, crate::method::GRPC));
         let (method, mut name) = match parsed {
             Some((_, full)) => {
                 // The generated client sends only its service's methods.

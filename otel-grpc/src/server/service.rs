@@ -1,17 +1,35 @@
 //! [`ServerService`]: the layered service.
 
+use std::task::{Context as TaskContext, Poll};
 use std::time::Instant;
 
-use http::Request;
+use http::{Request, Response};
 use otel_kit_core::call::CallFuture;
 use tower::Service;
 
 use super::layer::ServerService;
 use super::start::start;
+use crate::body::ResponseBody;
 use crate::future::ResponseFuture;
 use crate::method::parse_path;
 
-grpc_service!(ServerService);
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ServerService<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    S::Error: std::fmt::Display + 'static,
+{
+    type Response = Response<ResponseBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        self.traced(request)
+    }
+}
 
 impl<S> ServerService<S> {
     /// The future of one call to the inner service: traced, or (excluded) in the caller's

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use http::request::Parts;
-use opentelemetry::trace::{Span as _, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
+use opentelemetry::trace::{SpanBuilder, SpanKind};
 use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_semantic_conventions::attribute as semconv;
 use tonic::transport::server::TcpConnectInfo;
@@ -31,7 +31,7 @@ pub(super) fn start(
     let start_time = SystemTime::now();
     let headers = &request.headers;
     let mut attributes = Vec::with_capacity(12);
-    attributes.push(KeyValue::new(semconv::RPC_SYSTEM_NAME, crate::GRPC));
+    attributes.push(KeyValue::new(semconv::RPC_SYSTEM_NAME, crate::method::GRPC));
 
     // Every string taken from the request is cut to this (one length check when short).
     let limit = config.value_limit.get();
@@ -126,14 +126,7 @@ pub(super) fn start(
     let parent = resolved
         .incoming_context(headers)
         .unwrap_or_else(Context::current);
-    let span = resolved.tracer().build_with_context(builder, &parent);
-    // Asked of the span itself: once in the context, each question takes a lock.
-    let recording = span.is_recording();
-    let mut cx = parent.with_span(span);
-    if recording {
-        // Handler code inside its own `tracing` spans reaches the server span through this.
-        cx = ServerSpan::stored_in(cx);
-    }
+    let (cx, recording) = ServerSpan::start(resolved.tracer(), builder, &parent);
     let mut call = Call::new(
         (Side::Server, config.resolver.clone()),
         (cx, recording),

@@ -4,7 +4,7 @@
 use crate::support::pb::echo_client::EchoClient;
 use crate::support::{client, client_layer, msg, port, seconds, serve, traced_channel, wait_for_calls};
 use opentelemetry::trace::SpanKind;
-use otel_kit_grpc::{INSTRUMENTATION_SCOPE, MetadataCapture, ServerLayer};
+use otel_kit_grpc::{HeaderCapture, INSTRUMENTATION_SCOPE, ServerLayer};
 use otel_kit_testing::TestTelemetry;
 use tonic::Code;
 
@@ -159,11 +159,11 @@ async fn handler_spans_and_logs_are_children_of_the_server_span() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metadata_is_captured_by_allow_list_never_authorization() {
     let t = TestTelemetry::new().install_global();
-    let capture = MetadataCapture::default()
+    let capture = HeaderCapture::default()
         .request(["x-tenant", "authorization"])
         .response(["x-tenant"]);
-    let addr = serve(ServerLayer::new().capture_metadata(capture.clone())).await;
-    let mut client = EchoClient::new(traced_channel(addr, client_layer(addr).capture_metadata(capture)));
+    let addr = serve(ServerLayer::new().capture_headers(capture.clone())).await;
+    let mut client = EchoClient::new(traced_channel(addr, client_layer(addr).capture_headers(capture)));
     let mut request = tonic::Request::new(msg("echo-header", 0));
     request
         .metadata_mut()

@@ -11,6 +11,7 @@ use axum::routing::get;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use otel_kit_http::ServerLayer;
+use otel_kit_http::conventions::HeaderCapture;
 use otel_kit_testing::allocations::COUNTING_ALLOCATOR;
 
 /// hyper's HTTP/1 read buffer limit per connection (`max_buf_size`), set explicitly: a
@@ -40,7 +41,7 @@ pub(crate) fn serve(mode: &str, collector: &str) {
             .init()
             .expect("init")
     });
-    let layer = ServerLayer::new().capture_request_headers([CAPTURED_HEADER]);
+    let layer = ServerLayer::new().capture_headers(HeaderCapture::default().request([CAPTURED_HEADER]));
     let layer = match mode {
         "uncapped" => layer.max_request_value_bytes(usize::MAX),
         _ => layer,

@@ -9,10 +9,11 @@ use actix_web::body::MessageBody;
 use actix_web::dev::ServiceResponse;
 
 use super::head::ActixResponse;
-use super::middleware::ActixHooks;
+use super::hooks::ActixHooks;
 use crate::server::call::Call;
+use otel_kit_core::call::CallFuture;
 
-otel_kit_core::response_future! {
+pin_project_lite::pin_project! {
     /// The response future of [`ServerMiddlewareService`](super::ServerMiddlewareService).
     ///
     /// On every poll, and while the app's future is dropped, the request's context (the
@@ -31,7 +32,25 @@ otel_kit_core::response_future! {
     /// the same way, from the response actix renders from it. A panic gets
     /// `error.type = "panic"` and one exception record, then unwinds on; a dropped
     /// future gets `error.type = "cancelled"`.
-    pub struct ResponseFuture(Call<ActixHooks>), pub(super) fn new;
+    pub struct ResponseFuture<F> {
+        #[pin]
+        call: CallFuture<F, Call<ActixHooks>>,
+    }
+}
+
+impl<F> ResponseFuture<F> {
+    /// The future of `call`, traced or not.
+    pub(super) fn new(call: CallFuture<F, Call<ActixHooks>>) -> Self {
+        Self { call }
+    }
+}
+
+impl<F> std::fmt::Debug for ResponseFuture<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseFuture")
+            .field("traced", &self.call.is_traced())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<F, B> Future for ResponseFuture<F>

@@ -18,7 +18,7 @@ use otel_kit_core::carrier::HeaderSource;
 use otel_kit_core::hooks::{Hooks, Signatures};
 use otel_kit_core::{MetricAttributes, SpanAttributes};
 
-use super::middleware::ActixHooks;
+use super::hooks::ActixHooks;
 use crate::server::head::{ServerRequest, ServerResponse, content_length};
 
 /// A request on its way through [`ServerMiddleware`](super::ServerMiddleware); the

@@ -46,6 +46,7 @@
 
 mod future;
 mod head;
+mod hooks;
 mod middleware;
 
 pub use future::ResponseFuture;

@@ -1,33 +1,48 @@
 //! [`ClientMiddleware`]: one CLIENT span and one duration measurement per attempt,
 //! with the span's context injected into the outgoing headers.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
-use std::thread::LocalKey;
 
 use http::Extensions;
 use opentelemetry::Context;
 use opentelemetry_semantic_conventions::attribute as semconv;
-use otel_kit_core::Cache;
 use otel_kit_core::call::CallFuture;
+use otel_kit_core::hooks::Signatures;
+use otel_kit_core::{MetricAttributes, Providers, RequestValueLimit, Resolver, SpanAttributes};
 use reqwest::{Request, Response, Url};
 use reqwest_middleware::{Middleware, Next};
 
 use super::outcome::{error_description, error_type, exception_type};
 use crate::conventions::from_switches::Side;
+use crate::conventions::{HeaderCapture, KnownMethods};
 use crate::outgoing::call::Ended;
 use crate::outgoing::extensions::{ActiveRequest, Attempts};
-use crate::outgoing::instruments::Instruments;
+use crate::outgoing::instruments::{Frontend, Instruments};
 use crate::outgoing::start::RequestInfo;
-use crate::outgoing::{Frontend, Target, UrlTemplate};
+use crate::outgoing::{Target, UrlTemplate};
 
-otel_kit_core::hook_signatures!(
-    pub(crate) ClientHooks: request [&Request, &Extensions], response &reqwest_middleware::Result<Response>,
-    reserved &[
-        semconv::HTTP_REQUEST_METHOD, semconv::SERVER_ADDRESS, semconv::SERVER_PORT,
-        semconv::HTTP_RESPONSE_STATUS_CODE, semconv::NETWORK_PROTOCOL_VERSION, semconv::ERROR_TYPE,
-    ]
-);
+/// The hook types of the reqwest middleware: its request hooks see the request and its extensions.
+#[derive(Debug)]
+pub(crate) enum ClientHooks {}
+
+impl Signatures for ClientHooks {
+    type Exclude = dyn Fn(&Request, &Extensions) -> bool + Send + Sync;
+    type SpanName = dyn Fn(&Request, &Extensions) -> Option<Cow<'static, str>> + Send + Sync;
+    type RequestSpanAttributes = dyn Fn(&Request, &Extensions, &mut SpanAttributes<'_>) + Send + Sync;
+    type ResponseSpanAttributes =
+        dyn Fn(&reqwest_middleware::Result<Response>, &mut SpanAttributes<'_>) + Send + Sync;
+    type RequestMetricAttributes = dyn Fn(&Request, &Extensions, &mut MetricAttributes<'_>) + Send + Sync;
+    const RESERVED_METRIC_KEYS: &'static [&'static str] = &[
+        semconv::HTTP_REQUEST_METHOD,
+        semconv::SERVER_ADDRESS,
+        semconv::SERVER_PORT,
+        semconv::HTTP_RESPONSE_STATUS_CODE,
+        semconv::NETWORK_PROTOCOL_VERSION,
+        semconv::ERROR_TYPE,
+    ];
+}
 
 /// reqwest-middleware middleware that traces and measures outgoing requests.
 ///
@@ -122,12 +137,7 @@ impl Frontend for Reqwest {
     type Hooks = ClientHooks;
     type PropagationFilter = dyn Fn(&Url) -> bool + Send + Sync;
 
-    fn cache() -> &'static LocalKey<Cache<Instruments<Self>>> {
-        thread_local! {
-            static CACHE: Cache<Instruments<Reqwest>> = const { Cache::new() };
-        }
-        &CACHE
-    }
+    otel_kit_core::instruments_cache!(fn cache() -> Instruments<Reqwest>);
 }
 
 /// Where a request to `url` goes.
@@ -157,7 +167,51 @@ impl ClientMiddleware {
         Self::default()
     }
 
-    client_builders!("ClientMiddleware");
+    /// Changes the configuration (copied first when a service shares it).
+    fn edit(mut self, change: impl FnOnce(&mut Config)) -> Self {
+        change(Arc::make_mut(&mut self.config));
+        self
+    }
+    /// Methods recorded as themselves besides the standard ones; others become
+    /// `_OTHER` (span name `HTTP`).
+    ///
+    /// ```
+    /// use otel_kit_http::conventions::KnownMethods;
+    ///
+    /// let purge = http::Method::from_bytes(b"PURGE").unwrap();
+    /// let layer = otel_kit_http::ClientMiddleware::new().known_methods(KnownMethods::default().with(purge));
+    /// # drop(layer);
+    /// ```
+    pub fn known_methods(self, known_methods: KnownMethods) -> Self {
+        self.edit(|c| c.http.set_known_methods(known_methods))
+    }
+
+    /// Records the listed request and response headers as span attributes
+    /// (credential headers are never recorded, whatever the list says).
+    ///
+    /// ```
+    /// use otel_kit_http::conventions::HeaderCapture;
+    ///
+    /// let layer = otel_kit_http::ClientMiddleware::new()
+    ///     .capture_headers(HeaderCapture::default().request(["x-tenant"]).response(["x-request-id"]));
+    /// # drop(layer);
+    /// ```
+    pub fn capture_headers(self, capture: HeaderCapture) -> Self {
+        self.edit(|c| c.http.set_headers(|_| capture))
+    }
+
+    /// The longest string of a request that its span records, in bytes (`url.full`
+    /// after redaction, `http.request.method_original`, each captured request header
+    /// value); a longer one is cut at a character boundary. Default: 4096, or
+    /// `OTEL_KIT_REQUEST_VALUE_MAX_BYTES` through otel-kit-init.
+    ///
+    /// ```
+    /// let layer = otel_kit_http::ClientMiddleware::new().max_request_value_bytes(16 * 1024);
+    /// # drop(layer);
+    /// ```
+    pub fn max_request_value_bytes(self, max_bytes: usize) -> Self {
+        self.edit(|c| c.http.set_value_limit(RequestValueLimit::bytes(max_bytes)))
+    }
 
     /// Injects trace context only into requests whose URL passes `filter`; the others
     /// are still traced. A [`NoPropagation`](crate::NoPropagation) extension turns propagation off for one
@@ -175,12 +229,122 @@ impl ClientMiddleware {
         self.edit(|c| c.propagate = Some(Arc::new(filter)))
     }
 
-    otel_kit_core::hook_builders!(
-        crate "otel_kit_http", layer "ClientMiddleware", config Config, hooks ClientHooks,
-        request [&Request, &Extensions] "_request, _extensions", response &reqwest_middleware::Result<Response>,
-        noun "attempt", default_name "`{method}`, or `{method} {template}` with a [`UrlTemplate`]",
-        metric "`http.client.request.duration`"
-    );
+    /// Also excludes each attempt for which `predicate` returns `true` (no span, no
+    /// metric; the trace context still flows); each call adds a predicate, run on every
+    /// attempt the other exclusion rules let through, so keep it cheap. See
+    /// [`Hooks::add_exclude`](otel_kit_core::hooks::Hooks::add_exclude).
+    ///
+    /// ```
+    /// let layer = otel_kit_http::ClientMiddleware::new().exclude_when(|_request, _extensions| false);
+    /// # let _ = layer;
+    /// ```
+    pub fn exclude_when(
+        self,
+        predicate: impl Fn(&Request, &Extensions) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.edit(|c| c.hooks.add_exclude(Arc::new(predicate)))
+    }
+
+    /// Names the span with what `name` returns; `None` keeps the default,
+    /// `{method}`, or `{method} {template}` with a [`UrlTemplate`]. Runs before the span starts; make the name from the route or the
+    /// operation, never from an identifier. See [`Hooks::set_span_name`](otel_kit_core::hooks::Hooks::set_span_name).
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    ///
+    /// let layer = otel_kit_http::ClientMiddleware::new().span_name(|_request, _extensions| Some(Cow::Borrowed("checkout")));
+    /// # let _ = layer;
+    /// ```
+    pub fn span_name(
+        self,
+        name: impl Fn(&Request, &Extensions) -> Option<Cow<'static, str>> + Send + Sync + 'static,
+    ) -> Self {
+        self.edit(|c| c.hooks.set_span_name(Arc::new(name)))
+    }
+
+    /// Adds span attributes from the attempt with `add`, **before the span starts** (the
+    /// sampler sees them). See
+    /// [`Hooks::set_request_span_attributes`](otel_kit_core::hooks::Hooks::set_request_span_attributes).
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    ///
+    /// let layer = otel_kit_http::ClientMiddleware::new()
+    ///     .span_attributes_from_request(|_request, _extensions, span| span.push(KeyValue::new("app.region", "eu")));
+    /// # let _ = layer;
+    /// ```
+    pub fn span_attributes_from_request(
+        self,
+        add: impl Fn(&Request, &Extensions, &mut SpanAttributes<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.edit(|c| c.hooks.set_request_span_attributes(Arc::new(add)))
+    }
+
+    /// Adds span attributes from how the attempt ended with `add`, just before a recorded
+    /// span ends (which endings it sees: the type's docs). See
+    /// [`Hooks::set_response_span_attributes`](otel_kit_core::hooks::Hooks::set_response_span_attributes).
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    ///
+    /// let layer = otel_kit_http::ClientMiddleware::new()
+    ///     .span_attributes_from_response(|_ended, span| span.push(KeyValue::new("app.answered", true)));
+    /// # let _ = layer;
+    /// ```
+    pub fn span_attributes_from_response(
+        self,
+        add: impl Fn(&reqwest_middleware::Result<Response>, &mut SpanAttributes<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.edit(|c| c.hooks.set_response_span_attributes(Arc::new(add)))
+    }
+
+    /// Adds **bounded** attributes from the attempt to `http.client.request.duration` with `add`:
+    /// at most [`MAX_METRIC_ATTRIBUTES`](otel_kit_core::extra_attributes::MAX_METRIC_ATTRIBUTES)
+    /// per attempt, never a key the metric sets itself; what is dropped is counted
+    /// ([`dropped_metric_attributes`](Self::dropped_metric_attributes)). See
+    /// [`Hooks::set_metric_attributes`](otel_kit_core::hooks::Hooks::set_metric_attributes).
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    ///
+    /// let layer = otel_kit_http::ClientMiddleware::new().metric_attributes_from_request(|_request, _extensions, metric| {
+    ///     // Bounded: one of two values, whatever the peer sends.
+    ///     metric.push(KeyValue::new("app.priority", "interactive"));
+    /// });
+    /// # let _ = layer;
+    /// ```
+    pub fn metric_attributes_from_request(
+        self,
+        add: impl Fn(&Request, &Extensions, &mut MetricAttributes<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.edit(|c| c.hooks.set_metric_attributes(Box::new(add)))
+    }
+
+    /// How many attributes the
+    /// [`metric_attributes_from_request`](Self::metric_attributes_from_request) hook
+    /// tried to add beyond the cap or under a reserved key, and were dropped (0 without
+    /// one).
+    ///
+    /// ```
+    /// assert_eq!(otel_kit_http::ClientMiddleware::new().dropped_metric_attributes(), 0);
+    /// ```
+    pub fn dropped_metric_attributes(&self) -> u64 {
+        self.config.hooks.dropped_metric_attributes()
+    }
+
+    /// Sends spans and metrics to, and reads and writes trace context with, `providers`
+    /// instead of the globals (each one not given is still read from its global).
+    ///
+    /// ```
+    /// use opentelemetry_sdk::trace::SdkTracerProvider;
+    ///
+    /// let providers = otel_kit_http::Providers::new().tracer_provider(SdkTracerProvider::default());
+    /// let layer = otel_kit_http::ClientMiddleware::new().providers(providers);
+    /// # let _ = layer;
+    /// ```
+    pub fn providers(self, providers: Providers) -> Self {
+        self.edit(|c| c.resolver = Resolver::new(providers))
+    }
 }
 
 #[async_trait::async_trait]

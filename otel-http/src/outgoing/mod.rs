@@ -23,13 +23,13 @@
 //! Each front-end reads its own request type into these pieces, calls its own hooks with
 //! its own arguments, and classifies its own errors; nothing else is its own.
 
-#[macro_use]
-pub(crate) mod config;
 pub(crate) mod call;
+pub(crate) mod config;
 pub(crate) mod extensions;
 pub(crate) mod instruments;
 pub(crate) mod start;
 
-pub(crate) use config::{Config, Frontend};
+pub(crate) use config::Config;
 pub use extensions::{NoPropagation, UrlTemplate};
+pub(crate) use instruments::Frontend;
 pub(crate) use start::Target;

@@ -18,9 +18,10 @@ use otel_kit_core::exception;
 use otel_kit_core::{Resolver, SpanAttributes};
 
 use super::bound_duration::BindableSet;
+use super::config::Config;
 use super::head::ServerResponse;
+use super::hooks::ServerHooks;
 use super::instruments::{Front, Instruments};
-use super::layer::{Config, ServerHooks};
 use crate::conventions::SERVER_EXCEPTION_EVENT;
 
 /// `error.type` of a request whose future was dropped before the response was ready

@@ -9,8 +9,9 @@ use http::Response;
 
 use super::call::Call;
 use super::head::TowerResponse;
+use otel_kit_core::call::CallFuture;
 
-otel_kit_core::response_future! {
+pin_project_lite::pin_project! {
     /// The response future of [`ServerService`](super::ServerService).
     ///
     /// On every poll, and while the inner future is dropped, the request's context (the
@@ -40,7 +41,25 @@ otel_kit_core::response_future! {
     /// let future: ResponseFuture<_> = service.call(http::Request::new(()));
     /// drop(future); // recorded as cancelled
     /// ```
-    pub struct ResponseFuture(Call), pub(crate) fn new;
+    pub struct ResponseFuture<F> {
+        #[pin]
+        call: CallFuture<F, Call>,
+    }
+}
+
+impl<F> ResponseFuture<F> {
+    /// The future of `call`, traced or not.
+    pub(crate) fn new(call: CallFuture<F, Call>) -> Self {
+        Self { call }
+    }
+}
+
+impl<F> std::fmt::Debug for ResponseFuture<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseFuture")
+            .field("traced", &self.call.is_traced())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<F, B, E> Future for ResponseFuture<F>

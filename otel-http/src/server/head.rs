@@ -17,9 +17,9 @@ use otel_kit_core::carrier::HeaderSource;
 use otel_kit_core::hooks::{Hooks, Signatures};
 use otel_kit_core::{MetricAttributes, SpanAttributes};
 
-use super::TlsConnection;
+use super::hooks::ServerHooks;
 use super::instruments::Front;
-use super::layer::ServerHooks;
+use super::tls_connection::TlsConnection;
 use crate::conventions::protocol_version;
 
 /// A request head as the server's core reads it, and how the front-end's hooks are

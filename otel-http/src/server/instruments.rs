@@ -12,7 +12,7 @@ use otel_kit_core::Cache;
 use otel_kit_core::hooks::Signatures;
 
 use super::bound_duration::{BindableSet, BoundDurations};
-use super::layer::ServerHooks;
+use super::hooks::ServerHooks;
 use crate::conventions::DURATION_BUCKETS;
 
 /// A server front-end (the tower layer, the actix-web middleware), known by its hook
@@ -29,12 +29,7 @@ pub(crate) trait Front: Signatures {
 impl Front for ServerHooks {
     const SWITCHES: &'static [&'static str] = &["HTTP_SERVER", "AXUM", "HYPER"];
 
-    fn cache() -> &'static LocalKey<Cache<Instruments<Self>>> {
-        thread_local! {
-            static CACHE: Cache<Instruments<ServerHooks>> = const { Cache::new() };
-        }
-        &CACHE
-    }
+    otel_kit_core::instruments_cache!(fn cache() -> Instruments<ServerHooks>);
 }
 
 /// The server's instruments, of front-end `H`. The opt-in ones are built on first use:
@@ -56,16 +51,16 @@ impl<H: Front> otel_kit_core::Instruments for Instruments<H> {
     const SWITCHES: &'static [&'static str] = H::SWITCHES;
 
     fn scope() -> InstrumentationScope {
-        crate::SCOPE.get()
+        crate::scope::SCOPE.get()
     }
 
     fn new(meter: Meter) -> Self {
-        let duration = meter
-            .f64_histogram(semconv::HTTP_SERVER_REQUEST_DURATION)
-            .with_unit("s")
-            .with_description("Duration of HTTP server requests.")
-            .with_boundaries(DURATION_BUCKETS.to_vec())
-            .build();
+        let duration = otel_kit_core::duration_histogram(
+            &meter,
+            semconv::HTTP_SERVER_REQUEST_DURATION,
+            "Duration of HTTP server requests.",
+            &DURATION_BUCKETS,
+        );
         Self {
             meter,
             duration,

@@ -1,188 +1,484 @@
-//! [`ServerLayer`]: the tower layer and its configuration.
+//! [`ServerLayer`], the tower layer, its builder methods, and [`ServerService`], the
+//! service it wraps around the application (its `Service` impl: `service.rs`).
+
+use std::borrow::Cow;
+use std::sync::Arc;
 
 use http::request::Parts;
 use http::response::Parts as ResponseParts;
-use opentelemetry_semantic_conventions::attribute as semconv;
-use otel_kit_core::Resolver;
-use otel_kit_core::hooks::Hooks;
+use otel_kit_core::{MetricAttributes, Providers, RequestValueLimit, Resolver, SpanAttributes};
 
+use super::config::Config;
 use super::exclude::Exclusions;
-use super::instruments::{Front, Instruments};
-use super::origin::OriginRules;
-use crate::conventions::from_switches::HttpSettings;
+use crate::conventions::{HeaderCapture, KnownMethods};
 
-otel_kit_core::hook_signatures!(
-    pub(crate) ServerHooks: request [&Parts], response &ResponseParts, reserved &[
-        semconv::HTTP_REQUEST_METHOD, semconv::URL_SCHEME, semconv::NETWORK_PROTOCOL_VERSION,
-        semconv::HTTP_ROUTE, semconv::HTTP_RESPONSE_STATUS_CODE, semconv::ERROR_TYPE,
-    ]
-);
-
-/// Everything a [`ServerLayer`] (or the actix-web middleware, with its own hook types
-/// `H`) was configured with, shared by its services.
-pub(crate) struct Config<H: Front = ServerHooks> {
-    pub(crate) hooks: Hooks<H>,
-    pub(crate) resolver: Resolver<Instruments<H>>,
-    pub(crate) exclusions: Exclusions,
-    /// Header capture and known methods: the builder's, else the switches'.
-    pub(crate) http: HttpSettings,
-    pub(crate) active_requests: bool,
-    pub(crate) body_sizes: bool,
-    pub(crate) echo_traceparent: bool,
-    pub(crate) public_endpoint: bool,
-    pub(crate) origin: OriginRules,
+/// A tower layer that gives every HTTP request a SERVER span and an
+/// `http.server.request.duration` point, continuing the caller's trace.
+///
+/// Unless given its own providers ([`providers`](Self::providers)), it
+/// reads the OpenTelemetry globals (tracer provider, meter provider, text-map
+/// propagator) when it serves requests, not when it is built, so it may be built before
+/// the application installs them (each thread refreshes its copy every 10 ms).
+/// With axum, add it with `Router::layer` so the matched route is known when the span
+/// starts:
+///
+/// ```
+/// use axum::{Router, routing::get};
+/// use otel_kit_http::ServerLayer;
+/// use otel_kit_http::conventions::HeaderCapture;
+///
+/// let app: Router = Router::new()
+///     .route("/users/{id}", get(|| async { "user" }))
+///     .layer(ServerLayer::new().exclude_path("/status").capture_headers(HeaderCapture::default().request(["x-request-id"])));
+/// ```
+///
+/// # Hooks
+///
+/// The request hooks ([`exclude_when`](Self::exclude_when), [`span_name`](Self::span_name),
+/// [`span_attributes_from_request`](Self::span_attributes_from_request),
+/// [`metric_attributes_from_request`](Self::metric_attributes_from_request)) see the
+/// request head (method, URI, headers, extensions); `exclude_when` runs after the path
+/// rules. [`span_attributes_from_response`](Self::span_attributes_from_response) sees the
+/// response head, when the service returns a response; not for a service error, a panic
+/// or a cancelled request. A handler can leave values for it in the response's
+/// extensions.
+///
+/// ```
+/// use std::borrow::Cow;
+///
+/// use opentelemetry::KeyValue;
+///
+/// let layer = otel_kit_http::ServerLayer::new()
+///     .exclude_when(|parts| parts.headers.contains_key("x-synthetic-probe"))
+///     // GraphQL: name the span after the operation the client declared.
+///     .span_name(|parts| {
+///         let operation = parts.headers.get("x-graphql-operation")?.to_str().ok()?;
+///         matches!(operation, "GetOrder" | "ListOrders").then(|| Cow::Owned(format!("graphql {operation}")))
+///     })
+///     .span_attributes_from_request(|parts, span| {
+///         if let Some(tenant) = parts.headers.get("x-tenant").and_then(|v| v.to_str().ok()) {
+///             span.push(KeyValue::new("tenant.id", tenant.to_owned()));
+///         }
+///     })
+///     .span_attributes_from_response(|parts, span| {
+///         if parts.headers.contains_key("x-cache-hit") {
+///             span.push(KeyValue::new("app.cache.hit", true));
+///         }
+///     })
+///     .metric_attributes_from_request(|parts, metric| {
+///         // Bounded: three values, whatever the client sends.
+///         let tier = match parts.headers.get("x-plan").map(|v| v.as_bytes()) {
+///             Some(b"enterprise") => "enterprise",
+///             Some(b"pro") => "pro",
+///             _ => "free",
+///         };
+///         metric.push(KeyValue::new("app.plan", tier));
+///     });
+/// # let _ = layer;
+/// ```
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct ServerLayer {
+    config: Arc<Config>,
 }
 
-// By hand: derived, they would ask `H` (a marker type) to be `Clone` and `Default`.
-impl<H: Front> Clone for Config<H> {
-    fn clone(&self) -> Self {
-        Self {
-            hooks: self.hooks.clone(),
-            resolver: self.resolver.clone(),
-            exclusions: self.exclusions.clone(),
-            http: self.http.clone(),
-            active_requests: self.active_requests,
-            body_sizes: self.body_sizes,
-            echo_traceparent: self.echo_traceparent,
-            public_endpoint: self.public_endpoint,
-            origin: self.origin,
-        }
-    }
-}
-
-impl<H: Front> Default for Config<H> {
-    fn default() -> Self {
-        Self {
-            hooks: Hooks::default(),
-            resolver: Resolver::default(),
-            exclusions: Exclusions::default(),
-            http: HttpSettings::default(),
-            active_requests: false,
-            body_sizes: false,
-            echo_traceparent: false,
-            public_endpoint: false,
-            origin: OriginRules::default(),
-        }
-    }
-}
-
-impl<H: Front> std::fmt::Debug for Config<H> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("hooks", &self.hooks)
-            .field("resolver", &self.resolver)
-            .field("exclusions", &self.exclusions)
-            .field("http", &self.http)
-            .field("active_requests", &self.active_requests)
-            .field("body_sizes", &self.body_sizes)
-            .field("echo_traceparent", &self.echo_traceparent)
-            .field("public_endpoint", &self.public_endpoint)
-            .field("origin", &self.origin)
-            .finish()
-    }
-}
-
-otel_kit_core::tower_layer! {
-    /// A tower layer that gives every HTTP request a SERVER span and an
-    /// `http.server.request.duration` point, continuing the caller's trace.
-    ///
-    /// Unless given its own providers ([`providers`](Self::providers)), it
-    /// reads the OpenTelemetry globals (tracer provider, meter provider, text-map
-    /// propagator) when it serves requests, not when it is built, so it may be built before
-    /// the application installs them (each thread refreshes its copy every 10 ms).
-    /// With axum, add it with `Router::layer` so the matched route is known when the span
-    /// starts:
-    ///
-    /// ```
-    /// use axum::{Router, routing::get};
-    /// use otel_kit_http::ServerLayer;
-    ///
-    /// let app: Router = Router::new()
-    ///     .route("/users/{id}", get(|| async { "user" }))
-    ///     .layer(ServerLayer::new().exclude_path("/status").capture_request_headers(["x-request-id"]));
-    /// ```
-    ///
-    /// # Hooks
-    ///
-    /// The request hooks ([`exclude_when`](Self::exclude_when), [`span_name`](Self::span_name),
-    /// [`span_attributes_from_request`](Self::span_attributes_from_request),
-    /// [`metric_attributes_from_request`](Self::metric_attributes_from_request)) see the
-    /// request head (method, URI, headers, extensions); `exclude_when` runs after the path
-    /// rules. [`span_attributes_from_response`](Self::span_attributes_from_response) sees the
-    /// response head, when the service returns a response; not for a service error, a panic
-    /// or a cancelled request. A handler can leave values for it in the response's
-    /// extensions.
-    ///
-    /// ```
-    /// use std::borrow::Cow;
-    ///
-    /// use opentelemetry::KeyValue;
-    ///
-    /// let layer = otel_kit_http::ServerLayer::new()
-    ///     .exclude_when(|parts| parts.headers.contains_key("x-synthetic-probe"))
-    ///     // GraphQL: name the span after the operation the client declared.
-    ///     .span_name(|parts| {
-    ///         let operation = parts.headers.get("x-graphql-operation")?.to_str().ok()?;
-    ///         matches!(operation, "GetOrder" | "ListOrders").then(|| Cow::Owned(format!("graphql {operation}")))
-    ///     })
-    ///     .span_attributes_from_request(|parts, span| {
-    ///         if let Some(tenant) = parts.headers.get("x-tenant").and_then(|v| v.to_str().ok()) {
-    ///             span.push(KeyValue::new("tenant.id", tenant.to_owned()));
-    ///         }
-    ///     })
-    ///     .span_attributes_from_response(|parts, span| {
-    ///         if parts.headers.contains_key("x-cache-hit") {
-    ///             span.push(KeyValue::new("app.cache.hit", true));
-    ///         }
-    ///     })
-    ///     .metric_attributes_from_request(|parts, metric| {
-    ///         // Bounded: three values, whatever the client sends.
-    ///         let tier = match parts.headers.get("x-plan").map(|v| v.as_bytes()) {
-    ///             Some(b"enterprise") => "enterprise",
-    ///             Some(b"pro") => "pro",
-    ///             _ => "free",
-    ///         };
-    ///         metric.push(KeyValue::new("app.plan", tier));
-    ///     });
-    /// # let _ = layer;
-    /// ```
-    pub struct ServerLayer(Config);
+impl ServerLayer {
     /// A layer with the defaults: standard methods, [`DEFAULT_EXCLUDED_PATHS`]
     /// excluded, no header capture, only the duration metric, the incoming trace
     /// context trusted, no `traceparent` in responses.
     ///
-    /// [`DEFAULT_EXCLUDED_PATHS`]: super::DEFAULT_EXCLUDED_PATHS
+    /// [`DEFAULT_EXCLUDED_PATHS`]: crate::server::DEFAULT_EXCLUDED_PATHS
     ///
     /// ```
     /// let layer = otel_kit_http::ServerLayer::new();
     /// # let _ = layer;
     /// ```
-    pub fn new();
-    /// Traces the requests of the inner service `S`. Built by
-    /// [`ServerLayer`](super::ServerLayer); works with any `Service<http::Request<B>>`
-    /// returning `http::Response<B>` with `B: http_body::Body` (axum, hyper, tonic).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Changes the configuration (copied first when a service shares it).
+    fn edit(mut self, change: impl FnOnce(&mut Config)) -> Self {
+        change(Arc::make_mut(&mut self.config));
+        self
+    }
+
+    /// Sets which methods are recorded as themselves; others become `_OTHER`.
     ///
     /// ```
-    /// use otel_kit_http::ServerLayer;
-    /// use tower::{Layer as _, ServiceExt as _};
+    /// use otel_kit_http::conventions::KnownMethods;
     ///
-    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-    /// let service = ServerLayer::new().layer(tower::service_fn(|_request: http::Request<()>| async {
-    ///     Ok::<_, std::convert::Infallible>(http::Response::new(String::from("hello")))
-    /// }));
-    /// let response = service.oneshot(http::Request::new(())).await.unwrap();
-    /// assert_eq!(response.into_body(), "hello");
-    /// # });
+    /// let purge = http::Method::from_bytes(b"PURGE").unwrap();
+    /// let layer = otel_kit_http::ServerLayer::new().known_methods(KnownMethods::default().with(purge));
+    /// # let _ = layer;
     /// ```
-    pub struct ServerService, fields pub(crate), example "otel_kit_http";
+    pub fn known_methods(self, methods: KnownMethods) -> Self {
+        self.edit(|c| c.http.set_known_methods(methods))
+    }
+
+    /// The longest string taken from a request that the span and the metric points
+    /// record, in bytes (`url.path`, `url.query`, `user_agent.original`,
+    /// `http.request.method_original`, `http.route`, each captured header value);
+    /// a longer one is cut at a character boundary, and a longer `Host` is not
+    /// recorded. Default: 4096
+    /// ([`DEFAULT_MAX_REQUEST_VALUE_BYTES`](otel_kit_core::request_value::DEFAULT_MAX_REQUEST_VALUE_BYTES)),
+    /// or `OTEL_KIT_REQUEST_VALUE_MAX_BYTES` through otel-kit-init.
+    ///
+    /// ```
+    /// let layer = otel_kit_http::ServerLayer::new().max_request_value_bytes(16 * 1024);
+    /// # let _ = layer;
+    /// ```
+    pub fn max_request_value_bytes(self, max_bytes: usize) -> Self {
+        self.edit(|c| c.http.set_value_limit(RequestValueLimit::bytes(max_bytes)))
+    }
+
+    /// Also excludes requests whose path is exactly `path`: they get no span and no
+    /// metric, but the handler still runs inside the incoming trace context.
+    ///
+    /// ```
+    /// let layer = otel_kit_http::ServerLayer::new().exclude_path("/status");
+    /// # let _ = layer;
+    /// ```
+    pub fn exclude_path(self, path: impl Into<String>) -> Self {
+        self.edit(|c| c.exclusions.add_exact(path.into()))
+    }
+
+    /// Also excludes requests whose path starts with `prefix`.
+    ///
+    /// ```
+    /// let layer = otel_kit_http::ServerLayer::new().exclude_prefix("/internal/");
+    /// # let _ = layer;
+    /// ```
+    pub fn exclude_prefix(self, prefix: impl Into<String>) -> Self {
+        self.edit(|c| c.exclusions.add_prefix(prefix.into()))
+    }
+
+    /// Declares that every connection of this server is TLS it terminates itself
+    /// (rustls in process, axum-server's `bind_rustls`, ...): a request whose URI names
+    /// no scheme (every HTTP/1.1 request) gets `url.scheme = "https"`, on the span and
+    /// the duration. HTTP/2 requests carry their `:scheme`, which is used as it is. Off
+    /// by default (`http`). A server with a plain listener too should leave it off and
+    /// mark the TLS listener's requests with
+    /// [`TlsConnection`](crate::server::TlsConnection) instead, which is read per request
+    /// before this setting.
+    ///
+    /// ```
+    /// let layer = otel_kit_http::ServerLayer::new().served_over_tls(true);
+    /// # let _ = layer;
+    /// ```
+    pub fn served_over_tls(self, tls: bool) -> Self {
+        self.edit(|c| c.origin.tls = tls)
+    }
+
+    /// Trusts the `Forwarded` header (RFC 7239), or else `X-Forwarded-Proto`,
+    /// `X-Forwarded-Host` and `X-Forwarded-For`, for `url.scheme`, `server.address` /
+    /// `server.port` and `client.address`: set it when the service runs behind a
+    /// reverse proxy or load balancer that sets them and strips what clients send. Off
+    /// by default, because any client can send these headers: trusted, a forged `https`
+    /// or host would go into the metrics. Only the first element (the proxy nearest the
+    /// client) is read, `proto` only as `http` or `https`, `for` only as an IP address;
+    /// a malformed value is ignored. `network.peer.address` / `network.peer.port` stay
+    /// the connection's peer (the proxy).
+    ///
+    /// ```
+    /// // Behind a TLS-terminating load balancer.
+    /// let layer = otel_kit_http::ServerLayer::new().trust_forwarded_headers(true);
+    /// # let _ = layer;
+    /// ```
+    pub fn trust_forwarded_headers(self, trust: bool) -> Self {
+        self.edit(|c| c.origin.trust_forwarded = trust)
+    }
+
+    /// Removes every exclusion rule, the defaults and the `exclude_when` predicates
+    /// included; rules added afterwards apply.
+    ///
+    /// ```
+    /// // Trace `/health` too, but not `/metrics`.
+    /// let layer = otel_kit_http::ServerLayer::new().exclude_nothing().exclude_path("/metrics");
+    /// # let _ = layer;
+    /// ```
+    pub fn exclude_nothing(self) -> Self {
+        self.edit(|c| {
+            c.exclusions = Exclusions::none();
+            c.hooks.exclude.clear();
+        })
+    }
+
+    /// Captures the listed request and response headers as
+    /// `http.request.header.<name>` / `http.response.header.<name>` span attributes
+    /// (credentials are never captured, see [`HeaderCapture`]). Replaces the lists the
+    /// switches (`OTEL_INSTRUMENTATION_HTTP_SERVER_CAPTURE_*_HEADERS`) give.
+    ///
+    /// ```
+    /// use otel_kit_http::conventions::HeaderCapture;
+    ///
+    /// let layer = otel_kit_http::ServerLayer::new()
+    ///     .capture_headers(HeaderCapture::default().request(["x-request-id"]).response(["content-type"]));
+    /// # let _ = layer;
+    /// ```
+    pub fn capture_headers(self, capture: HeaderCapture) -> Self {
+        self.edit(|c| c.http.set_headers(|_| capture))
+    }
+
+    /// Captures these request headers as `http.request.header.<name>` span attributes.
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// let layer = otel_kit_http::ServerLayer::new().capture_request_headers(["x-request-id"]);
+    /// # let _ = layer;
+    /// ```
+    #[deprecated(
+        since = "0.2.0",
+        note = "use `capture_headers(HeaderCapture::default().request(names))`"
+    )]
+    pub fn capture_request_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
+        self.edit(|c| c.http.set_request_headers(names))
+    }
+
+    /// Captures these response headers as `http.response.header.<name>` span attributes.
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// let layer = otel_kit_http::ServerLayer::new().capture_response_headers(["content-type"]);
+    /// # let _ = layer;
+    /// ```
+    #[deprecated(
+        since = "0.2.0",
+        note = "use `capture_headers(HeaderCapture::default().response(names))`"
+    )]
+    pub fn capture_response_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
+        self.edit(|c| c.http.set_response_headers(names))
+    }
+
+    /// Records the opt-in `http.server.active_requests` up-down counter.
+    ///
+    /// ```
+    /// let layer = otel_kit_http::ServerLayer::new().active_requests(true);
+    /// # let _ = layer;
+    /// ```
+    pub fn active_requests(self, enabled: bool) -> Self {
+        self.edit(|c| c.active_requests = enabled)
+    }
+
+    /// Records the opt-in `http.server.request.body.size` and
+    /// `http.server.response.body.size` histograms, from `Content-Length` when the
+    /// message has one (streamed bodies without it are not counted).
+    ///
+    /// ```
+    /// let layer = otel_kit_http::ServerLayer::new().body_sizes(true);
+    /// # let _ = layer;
+    /// ```
+    pub fn body_sizes(self, enabled: bool) -> Self {
+        self.edit(|c| c.body_sizes = enabled)
+    }
+
+    /// Adds a `traceparent` header naming the server span to each traced response, so
+    /// a caller without tracing can quote the trace id in a bug report. Off by default:
+    /// it discloses trace ids to every client.
+    ///
+    /// ```
+    /// let layer = otel_kit_http::ServerLayer::new().echo_traceparent(true);
+    /// # let _ = layer;
+    /// ```
+    pub fn echo_traceparent(self, enabled: bool) -> Self {
+        self.edit(|c| c.echo_traceparent = enabled)
+    }
+
+    /// For endpoints that face the internet: the incoming trace context is not trusted.
+    /// Each request starts a new trace whose server span links to the caller's span
+    /// context (when there is a valid one), and the caller's baggage is dropped.
+    ///
+    /// ```
+    /// let layer = otel_kit_http::ServerLayer::new().public_endpoint(true);
+    /// # let _ = layer;
+    /// ```
+    pub fn public_endpoint(self, enabled: bool) -> Self {
+        self.edit(|c| c.public_endpoint = enabled)
+    }
+
+    /// Also excludes each request for which `predicate` returns `true` (no span, no
+    /// metric; the trace context still flows); each call adds a predicate, run on every
+    /// request the other exclusion rules let through, so keep it cheap. See
+    /// [`Hooks::add_exclude`](otel_kit_core::hooks::Hooks::add_exclude).
+    ///
+    /// ```
+    /// let layer = otel_kit_http::ServerLayer::new().exclude_when(|parts| false);
+    /// # let _ = layer;
+    /// ```
+    pub fn exclude_when(self, predicate: impl Fn(&Parts) -> bool + Send + Sync + 'static) -> Self {
+        self.edit(|c| c.hooks.add_exclude(Arc::new(predicate)))
+    }
+
+    /// Names the span with what `name` returns; `None` keeps the default,
+    /// `{method} {http.route}`. Runs before the span starts; make the name from the route or the
+    /// operation, never from an identifier. See [`Hooks::set_span_name`](otel_kit_core::hooks::Hooks::set_span_name).
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    ///
+    /// let layer = otel_kit_http::ServerLayer::new().span_name(|parts| Some(Cow::Borrowed("checkout")));
+    /// # let _ = layer;
+    /// ```
+    pub fn span_name(
+        self,
+        name: impl Fn(&Parts) -> Option<Cow<'static, str>> + Send + Sync + 'static,
+    ) -> Self {
+        self.edit(|c| c.hooks.set_span_name(Arc::new(name)))
+    }
+
+    /// Adds span attributes from the request with `add`, **before the span starts** (the
+    /// sampler sees them). See
+    /// [`Hooks::set_request_span_attributes`](otel_kit_core::hooks::Hooks::set_request_span_attributes).
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    ///
+    /// let layer = otel_kit_http::ServerLayer::new()
+    ///     .span_attributes_from_request(|parts, span| span.push(KeyValue::new("app.region", "eu")));
+    /// # let _ = layer;
+    /// ```
+    pub fn span_attributes_from_request(
+        self,
+        add: impl Fn(&Parts, &mut SpanAttributes<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.edit(|c| c.hooks.set_request_span_attributes(Arc::new(add)))
+    }
+
+    /// Adds span attributes from how the request ended with `add`, just before a recorded
+    /// span ends (which endings it sees: the type's docs). See
+    /// [`Hooks::set_response_span_attributes`](otel_kit_core::hooks::Hooks::set_response_span_attributes).
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    ///
+    /// let layer = otel_kit_http::ServerLayer::new()
+    ///     .span_attributes_from_response(|_ended, span| span.push(KeyValue::new("app.answered", true)));
+    /// # let _ = layer;
+    /// ```
+    pub fn span_attributes_from_response(
+        self,
+        add: impl Fn(&ResponseParts, &mut SpanAttributes<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.edit(|c| c.hooks.set_response_span_attributes(Arc::new(add)))
+    }
+
+    /// Adds **bounded** attributes from the request to `http.server.request.duration` (and the body-size histograms, when on) with `add`:
+    /// at most [`MAX_METRIC_ATTRIBUTES`](otel_kit_core::extra_attributes::MAX_METRIC_ATTRIBUTES)
+    /// per request, never a key the metric sets itself; what is dropped is counted
+    /// ([`dropped_metric_attributes`](Self::dropped_metric_attributes)). See
+    /// [`Hooks::set_metric_attributes`](otel_kit_core::hooks::Hooks::set_metric_attributes).
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    ///
+    /// let layer = otel_kit_http::ServerLayer::new().metric_attributes_from_request(|parts, metric| {
+    ///     // Bounded: one of two values, whatever the peer sends.
+    ///     metric.push(KeyValue::new("app.priority", "interactive"));
+    /// });
+    /// # let _ = layer;
+    /// ```
+    pub fn metric_attributes_from_request(
+        self,
+        add: impl Fn(&Parts, &mut MetricAttributes<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.edit(|c| c.hooks.set_metric_attributes(Box::new(add)))
+    }
+
+    /// How many attributes the
+    /// [`metric_attributes_from_request`](Self::metric_attributes_from_request) hook
+    /// tried to add beyond the cap or under a reserved key, and were dropped (0 without
+    /// one).
+    ///
+    /// ```
+    /// assert_eq!(otel_kit_http::ServerLayer::new().dropped_metric_attributes(), 0);
+    /// ```
+    pub fn dropped_metric_attributes(&self) -> u64 {
+        self.config.hooks.dropped_metric_attributes()
+    }
+
+    /// Sends spans and metrics to, and reads and writes trace context with, `providers`
+    /// instead of the globals (each one not given is still read from its global).
+    ///
+    /// ```
+    /// use opentelemetry_sdk::trace::SdkTracerProvider;
+    ///
+    /// let providers = otel_kit_http::Providers::new().tracer_provider(SdkTracerProvider::default());
+    /// let layer = otel_kit_http::ServerLayer::new().providers(providers);
+    /// # let _ = layer;
+    /// ```
+    pub fn providers(self, providers: Providers) -> Self {
+        self.edit(|c| c.resolver = Resolver::new(providers))
+    }
 }
 
-impl ServerLayer {
-    super::builders::server_builders!(layer "otel_kit_http::ServerLayer");
+impl<S> tower::Layer<S> for ServerLayer {
+    type Service = ServerService<S>;
 
-    otel_kit_core::hook_builders!(
-        crate "otel_kit_http", layer "ServerLayer", config Config, hooks ServerHooks, request [&Parts] "parts",
-        response &ResponseParts, noun "request", default_name "`{method} {http.route}`",
-        metric "`http.server.request.duration` (and the body-size histograms, when on)"
-    );
+    fn layer(&self, inner: S) -> Self::Service {
+        ServerService {
+            inner,
+            config: Arc::clone(&self.config),
+        }
+    }
+}
+
+/// Traces the requests of the inner service `S`. Built by
+/// [`ServerLayer`]; works with any `Service<http::Request<B>>`
+/// returning `http::Response<B>` with `B: http_body::Body` (axum, hyper, tonic).
+///
+/// ```
+/// use otel_kit_http::ServerLayer;
+/// use tower::{Layer as _, ServiceExt as _};
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let service = ServerLayer::new().layer(tower::service_fn(|_request: http::Request<()>| async {
+///     Ok::<_, std::convert::Infallible>(http::Response::new(String::from("hello")))
+/// }));
+/// let response = service.oneshot(http::Request::new(())).await.unwrap();
+/// assert_eq!(response.into_body(), "hello");
+/// # });
+/// ```
+#[derive(Debug, Clone)]
+pub struct ServerService<S> {
+    pub(super) inner: S,
+    pub(super) config: Arc<Config>,
+}
+
+impl<S> ServerService<S> {
+    /// The wrapped service.
+    ///
+    /// ```
+    /// use tower::Layer as _;
+    ///
+    /// let service = otel_kit_http::ServerLayer::new().layer(42);
+    /// assert_eq!(*service.get_ref(), 42);
+    /// ```
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    ///
+    /// ```
+    /// use tower::Layer as _;
+    ///
+    /// let mut service = otel_kit_http::ServerLayer::new().layer(42);
+    /// *service.get_mut() += 1;
+    /// assert_eq!(service.into_inner(), 43);
+    /// ```
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Unwraps the inner service.
+    ///
+    /// ```
+    /// use tower::Layer as _;
+    ///
+    /// let service = otel_kit_http::ServerLayer::new().layer("inner");
+    /// assert_eq!(service.into_inner(), "inner");
+    /// ```
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
 }

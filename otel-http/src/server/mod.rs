@@ -63,11 +63,12 @@
 //! without it the layer works on any tower service, with no route and no peer.
 
 mod bound_duration;
-pub(crate) mod builders;
 pub(crate) mod call;
+pub(crate) mod config;
 pub(crate) mod exclude;
 mod future;
 pub(crate) mod head;
+pub(crate) mod hooks;
 pub(crate) mod instruments;
 mod interned;
 pub(crate) mod layer;
@@ -76,7 +77,7 @@ mod service;
 pub(crate) mod start;
 mod tls_connection;
 
-pub use crate::INSTRUMENTATION_SCOPE;
+pub use crate::scope::INSTRUMENTATION_SCOPE;
 pub use call::{ERROR_TYPE_CANCELLED, ERROR_TYPE_PANIC};
 pub use exclude::DEFAULT_EXCLUDED_PATHS;
 pub use future::ResponseFuture;

@@ -8,15 +8,15 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use http::header;
-use opentelemetry::trace::{Link, Span as _, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
+use opentelemetry::trace::{Link, SpanBuilder, SpanKind, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue, Value};
 use opentelemetry_semantic_conventions::attribute as semconv;
 
 use super::call::Call;
+use super::config::Config;
 use super::head::{ServerRequest, content_length};
 use super::instruments::Instruments;
 use super::interned;
-use super::layer::Config;
 use crate::conventions::redact_query;
 use otel_kit_core::{Resolved, ServerSpan, SpanAttributes};
 
@@ -138,14 +138,7 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
     } else {
         incoming.unwrap_or_else(Context::current)
     };
-    let span = resolved.tracer().build_with_context(builder, &parent);
-    // Asked of the span itself: once in the context, each question takes a lock.
-    let recording = span.is_recording();
-    let mut cx = parent.with_span(span);
-    if recording {
-        // Handler code inside its own `tracing` spans reaches the server span through this.
-        cx = ServerSpan::stored_in(cx);
-    }
+    let (cx, recording) = ServerSpan::start(resolved.tracer(), builder, &parent);
 
     let mut call = Call::new(
         (cx, recording),

@@ -11,8 +11,9 @@ use otel_kit_core::exception::type_name;
 use super::layer::Tower;
 use super::outcome::{error_description, error_type};
 use crate::outgoing::call::{Call, Ended};
+use otel_kit_core::call::CallFuture;
 
-otel_kit_core::response_future! {
+pin_project_lite::pin_project! {
     /// The response future of [`ClientService`](super::ClientService).
     ///
     /// The request's span context is current on every poll and while the inner future is
@@ -34,7 +35,25 @@ otel_kit_core::response_future! {
     /// let future: ResponseFuture<_> = service.call(http::Request::get("http://localhost/").body(()).unwrap());
     /// drop(future); // recorded as cancelled: status Unset, no error.type
     /// ```
-    pub struct ResponseFuture(Call<Tower>), pub(super) fn new;
+    pub struct ResponseFuture<F> {
+        #[pin]
+        call: CallFuture<F, Call<Tower>>,
+    }
+}
+
+impl<F> ResponseFuture<F> {
+    /// The future of `call`, traced or not.
+    pub(super) fn new(call: CallFuture<F, Call<Tower>>) -> Self {
+        Self { call }
+    }
+}
+
+impl<F> std::fmt::Debug for ResponseFuture<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseFuture")
+            .field("traced", &self.call.is_traced())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<F, B, E> Future for ResponseFuture<F>

@@ -13,6 +13,7 @@ use opentelemetry::logs::Severity;
 use opentelemetry::trace::SpanKind;
 use otel_kit_http::actix::ServerMiddleware;
 use otel_kit_http::conventions::DURATION_BUCKETS;
+use otel_kit_http::conventions::HeaderCapture;
 use otel_kit_http::server::{ERROR_TYPE_PANIC, INSTRUMENTATION_SCOPE};
 use otel_kit_http::{ServerSpan, opentelemetry};
 use otel_kit_testing::{Conformance, TestTelemetry};
@@ -256,10 +257,11 @@ async fn excluded_requests_have_no_span_and_keep_the_callers_context() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn header_capture_never_takes_credentials() {
     let t = TestTelemetry::new();
-    let middleware = ServerMiddleware::new()
-        .providers(t.providers())
-        .capture_request_headers(["x-request-id", "authorization", "cookie"])
-        .capture_response_headers(["x-served-by", "set-cookie"]);
+    let middleware = ServerMiddleware::new().providers(t.providers()).capture_headers(
+        HeaderCapture::default()
+            .request(["x-request-id", "authorization", "cookie"])
+            .response(["x-served-by", "set-cookie"]),
+    );
     let base = serve_actix(middleware, routes);
     reqwest::Client::new()
         .get(format!("{base}/headers"))

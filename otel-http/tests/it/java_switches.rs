@@ -199,7 +199,11 @@ async fn a_capture_list_set_in_code_keeps_the_environments_list_of_the_other_sid
     ]);
     let app = Router::new()
         .route("/items", any(|| async { ([("x-served-by", "node-7")], "ok") }))
-        .layer(ServerLayer::new().capture_request_headers(["x-from-code"]));
+        // The per-side setter (deprecated): the response list still comes from the switches.
+        .layer(
+            #[allow(deprecated)]
+            ServerLayer::new().capture_request_headers(["x-from-code"]),
+        );
     let base = serve(app).await;
     let response = client()
         .get(format!("{base}/items"))

@@ -255,8 +255,7 @@ fn a_64_kb_captured_header_value_is_cut_to_4096_bytes() {
         || {
             let h = Harness::new();
             let service = ServerLayer::new()
-                .capture_request_headers(["x-big"])
-                .capture_response_headers(["x-big"])
+                .capture_headers(HeaderCapture::default().request(["x-big"]).response(["x-big"]))
                 .layer(tower::service_fn(handler as fn(_) -> _));
             let big = "q".repeat(64 * 1024);
             let mut headers = HeaderMap::new();

@@ -10,6 +10,7 @@ use axum::routing::get;
 use opentelemetry::Value;
 use opentelemetry_semantic_conventions::attribute as semconv;
 use otel_kit_http::ServerLayer;
+use otel_kit_http::conventions::HeaderCapture;
 use otel_kit_testing::{AttributeValue, TestTelemetry};
 
 use crate::java_switches::{attribute, init};
@@ -54,7 +55,10 @@ async fn send_huge_requests(base: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_400_kib_request_head_yields_a_span_within_the_cap() {
     let t = TestTelemetry::new().install_global();
-    let base = serve(app(ServerLayer::new().capture_request_headers(["x-big"]))).await;
+    let base = serve(app(
+        ServerLayer::new().capture_headers(HeaderCapture::default().request(["x-big"]))
+    ))
+    .await;
     send_huge_requests(&base).await;
 
     let spans = t.spans();

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::routing::{any, get};
 use opentelemetry::trace::SpanKind;
 use otel_kit_http::ServerLayer;
+use otel_kit_http::conventions::HeaderCapture;
 use otel_kit_http::server::{ERROR_TYPE_CANCELLED, ERROR_TYPE_PANIC, INSTRUMENTATION_SCOPE};
 use otel_kit_testing::TestTelemetry;
 
@@ -221,9 +222,11 @@ async fn cancelled_request_ends_the_span() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn header_capture_never_takes_credentials() {
     let t = TestTelemetry::new().install_global();
-    let layer = ServerLayer::new()
-        .capture_request_headers(["X-Request-Id", "authorization", "cookie"])
-        .capture_response_headers(["x-served-by", "set-cookie"]);
+    let layer = ServerLayer::new().capture_headers(
+        HeaderCapture::default()
+            .request(["X-Request-Id", "authorization", "cookie"])
+            .response(["x-served-by", "set-cookie"]),
+    );
     let base = serve(app(layer)).await;
     reqwest::Client::new()
         .get(format!("{base}/headers"))

@@ -1,0 +1,16 @@
+//! [`INSTRUMENTATION_SCOPE`]: the instrumentation scope of this crate's spans and
+//! metrics (its version is this crate's, its schema URL the semantic conventions').
+
+use otel_kit_core::Scope;
+
+/// The name of the instrumentation scope of this crate's spans and metrics (its
+/// version is this crate's, its schema URL the semantic conventions').
+///
+/// ```
+/// assert_eq!(otel_kit_http::INSTRUMENTATION_SCOPE, "otel-kit-http");
+/// ```
+pub const INSTRUMENTATION_SCOPE: &str = env!("CARGO_PKG_NAME");
+
+/// The scope, built once.
+#[cfg(any(feature = "server", feature = "client", feature = "tower-client"))]
+pub(crate) static SCOPE: Scope = Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
