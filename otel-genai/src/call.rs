@@ -12,7 +12,7 @@ use opentelemetry::{Context, ContextGuard, KeyValue, StringValue};
 use crate::attributes::*;
 use crate::content::{self, CaptureMode, ContentKind, Message, to_array};
 use crate::details_event::Details;
-use crate::finish::Outcome;
+use crate::outcome::Outcome;
 use otel_kit_core::Resolver;
 
 use crate::Response;

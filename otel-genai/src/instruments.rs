@@ -1,7 +1,6 @@
 //! The four GenAI client histograms, resolved with the tracer by a [`GenAi`](crate::GenAi)'s
 //! [`Resolver`](otel_kit_core::Resolver).
 
-
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter};
 
@@ -22,7 +21,7 @@ impl otel_kit_core::Instruments for Instruments {
     const SWITCHES: &'static [&'static str] = &["GENAI", "OPENAI"];
 
     fn scope() -> InstrumentationScope {
-        crate::SCOPE.get()
+        crate::scope::instrumentation_scope()
     }
 
     fn new(meter: Meter) -> Self {

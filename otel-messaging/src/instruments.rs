@@ -1,6 +1,5 @@
 //! The four messaging metrics, built once per meter provider (`otel_kit_core::Instruments`).
 
-
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Counter, Histogram, Meter};
 use opentelemetry_semantic_conventions::metric::{
@@ -29,7 +28,7 @@ impl otel_kit_core::Instruments for Instruments {
     const SWITCHES: &'static [&'static str] = &["MESSAGING"];
 
     fn scope() -> InstrumentationScope {
-        crate::SCOPE.get()
+        crate::scope::instrumentation_scope()
     }
 
     fn new(meter: Meter) -> Self {

@@ -83,7 +83,9 @@ mod process;
 #[cfg_attr(docsrs, doc(cfg(feature = "rabbitmq")))]
 pub mod rabbitmq;
 #[cfg(feature = "rabbitmq")]
+mod scope;
 mod server_url;
+mod start;
 #[cfg(any(feature = "nats", feature = "rabbitmq"))]
 mod traced;
 
@@ -119,8 +121,7 @@ pub use otel_kit_core::log_events::set_global_logger_provider;
 pub use otel_kit_core::{PeerServiceError, PeerServices};
 pub use parent::ProcessParent;
 pub use process::ProcessFuture;
-
-otel_kit_core::instrumentation_scope!();
+pub use scope::INSTRUMENTATION_SCOPE;
 
 #[cfg(all(doctest, feature = "nats", feature = "rabbitmq"))]
 #[doc = include_str!("../README.md")]

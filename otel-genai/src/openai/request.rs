@@ -3,7 +3,7 @@
 use opentelemetry::{KeyValue, StringValue};
 use serde_json::Value;
 
-use super::OPENAI_PROVIDER;
+use super::provider::OPENAI_PROVIDER;
 use crate::attributes::{OPENAI_API_TYPE, OPENAI_REQUEST_SERVICE_TIER};
 use crate::{CallBuilder, Operation};
 

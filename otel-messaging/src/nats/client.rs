@@ -11,7 +11,6 @@ use otel_kit_core::call::CallFuture;
 
 use crate::failure::HandlerOutcome;
 use crate::messaging::Messaging;
-use crate::nats::builder::Builder;
 use crate::nats::errors;
 use crate::nats::headers::HeaderInjector;
 use crate::nats::instrumentation::Instrumentation;
@@ -22,12 +21,7 @@ use crate::operation_start::Operation;
 use crate::process::ProcessFuture;
 use crate::traced::traced;
 
-/// `messaging.operation.name` of a core publish.
-pub(crate) const PUBLISH: &str = "publish";
-/// `messaging.operation.name` of a request.
-const REQUEST: &str = "request";
-/// `messaging.operation.name` of a message handed to the application to process.
-pub(crate) const PROCESS: &str = "process";
+use crate::nats::operation_names::{PUBLISH, REQUEST};
 
 /// A NATS client that traces what it sends and receives; made by
 /// [`instrument`](crate::nats::instrument) or [`Client::builder`]. Cheap to clone;
@@ -58,11 +52,6 @@ impl Client {
             inner,
             instrumentation,
         }
-    }
-
-    /// A builder to choose what is recorded; see [`Builder`].
-    pub fn builder(client: async_nats::Client) -> Builder {
-        Builder::new(client)
     }
 
     /// The wrapped client, for what this wrapper does not offer (untraced).

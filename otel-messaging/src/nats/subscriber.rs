@@ -12,8 +12,8 @@ use opentelemetry::{Context, StringValue};
 
 use crate::failure::HandlerOutcome;
 use crate::message::MessageInfo;
-use crate::nats::client::PROCESS;
 use crate::nats::instrumentation::Instrumentation;
+use crate::nats::operation_names::PROCESS;
 use crate::operation::OperationType;
 use crate::operation_start::Operation;
 use crate::process::ProcessFuture;

@@ -5,10 +5,7 @@ use std::future::Future;
 use lapin::options::{BasicConsumeOptions, BasicPublishOptions};
 use lapin::types::{FieldTable, ShortString};
 use lapin::{BasicProperties, PublisherConfirm};
-use opentelemetry::{Context, KeyValue};
-use opentelemetry_semantic_conventions::attribute::{
-    MESSAGING_MESSAGE_CONVERSATION_ID, MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY,
-};
+use opentelemetry::Context;
 
 use crate::failure::HandlerOutcome;
 use crate::message::MessageInfo;
@@ -16,10 +13,10 @@ use crate::messaging::Messaging;
 use crate::operation::OperationType;
 use crate::operation_start::Operation;
 use crate::process::ProcessFuture;
-use crate::rabbitmq::builder::Builder;
 use crate::rabbitmq::consumer::Consumer;
 use crate::rabbitmq::delivery::{Delivery, Message};
 use crate::rabbitmq::headers::{HeaderExtractor, HeaderInjector};
+use crate::rabbitmq::properties::described;
 use crate::rabbitmq::{destinations, errors};
 use crate::traced::traced;
 
@@ -47,11 +44,6 @@ pub struct Channel {
 impl Channel {
     pub(crate) fn new(inner: lapin::Channel, messaging: Messaging) -> Self {
         Self { inner, messaging }
-    }
-
-    /// A builder to choose what is recorded; see [`Builder`].
-    pub fn builder(channel: lapin::Channel) -> Builder {
-        Builder::new(channel)
     }
 
     /// The wrapped channel, for what this wrapper does not offer (declarations,
@@ -159,29 +151,4 @@ impl Channel {
             Operation::new(OperationType::Process, crate::rabbitmq::delivery::PROCESS).batch(infos);
         self.messaging.process(operation, handler(messages))
     }
-}
-
-/// `info` with what the properties and the routing key say about the message: its id,
-/// its conversation (`correlation_id`), and the routing key when there is one.
-pub(crate) fn described(
-    mut info: MessageInfo,
-    routing_key: &str,
-    properties: &BasicProperties,
-) -> MessageInfo {
-    if let Some(id) = properties.message_id() {
-        info = info.id(id.to_string());
-    }
-    if let Some(conversation) = properties.correlation_id() {
-        info = info.attribute(KeyValue::new(
-            MESSAGING_MESSAGE_CONVERSATION_ID,
-            conversation.to_string(),
-        ));
-    }
-    if !routing_key.is_empty() {
-        info = info.attribute(KeyValue::new(
-            MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY,
-            routing_key.to_owned(),
-        ));
-    }
-    info
 }

@@ -14,8 +14,8 @@ use crate::messaging::Messaging;
 use crate::operation::OperationType;
 use crate::operation_start::Operation;
 use crate::process::ProcessFuture;
-use crate::rabbitmq::channel::described;
 use crate::rabbitmq::headers::HeaderExtractor;
+use crate::rabbitmq::properties::described;
 use crate::rabbitmq::{destinations, errors};
 use crate::traced::traced;
 

@@ -59,6 +59,7 @@ mod delivery;
 mod destinations;
 mod errors;
 mod headers;
+mod properties;
 
 pub use builder::Builder;
 pub use channel::Channel;

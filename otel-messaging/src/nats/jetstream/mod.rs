@@ -6,6 +6,7 @@
 
 mod ack_future;
 mod consumer;
+mod consumer_shared;
 mod message;
 
 use std::sync::Arc;
@@ -18,10 +19,10 @@ pub use ack_future::{AckWait, PublishAckFuture};
 pub use consumer::{Consumer, Messages};
 pub use message::{JetStreamDelivery, JetStreamMessage};
 
-use crate::nats::client::PUBLISH;
 use crate::nats::errors;
 use crate::nats::headers::HeaderInjector;
 use crate::nats::instrumentation::Instrumentation;
+use crate::nats::operation_names::PUBLISH;
 use crate::operation::OperationType;
 use crate::operation_start::Operation;
 
