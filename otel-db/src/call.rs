@@ -17,12 +17,12 @@ use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::exception;
 use smallvec::SmallVec;
 
-use crate::instrumentation::{Frontend, Instrumentation, Sqlx};
+use crate::exception_event::EXCEPTION_EVENT;
+use crate::instrumentation::{Frontend, Instrumentation};
 use crate::operation::Operation;
 use crate::outcome::Failure;
 use crate::statement::Statement;
 
-pub(crate) use crate::EXCEPTION_EVENT;
 
 /// How an operation ended.
 pub(crate) enum Outcome {
@@ -41,7 +41,7 @@ pub(crate) enum Outcome {
 type MetricAttributes = SmallVec<[KeyValue; 12]>;
 
 /// A database operation in flight, on a pool or client of front-end `F`.
-pub(crate) struct Call<F: Frontend = Sqlx> {
+pub(crate) struct Call<F: Frontend> {
     /// The CLIENT span's context, current while the driver's future runs.
     cx: Context,
     start: Instant,
@@ -265,7 +265,7 @@ mod tests {
     fn a_driver_panic_is_one_exception_event_and_the_mapped_peer_is_named() {
         let t = TestTelemetry::new();
         let services = PeerServices::new().map("db.internal:5433", "ledger").expect("entry");
-        let instrumentation = Arc::new(Instrumentation::<Sqlx>::new(
+        let instrumentation = Arc::new(Instrumentation::<crate::sqlx::frontend::Sqlx>::new(
             Endpoint::network("postgresql", Some("shop"), "db.internal", 5433, 5432),
             Options::default(),
             t.providers().peer_services(services),

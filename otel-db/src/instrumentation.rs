@@ -54,17 +54,9 @@ macro_rules! frontend {
     };
 }
 
-frontend!(
-    /// The sqlx pool wrapper (the default front-end of the types here).
-    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
-    Sqlx,
-    &["SQLX"]
-);
-
-#[cfg(any(feature = "tokio-postgres", feature = "diesel"))]
 pub(crate) use frontend;
 
-pub(crate) struct Instrumentation<F: Frontend = Sqlx> {
+pub(crate) struct Instrumentation<F: Frontend> {
     /// Unique for the life of the process: tells pools apart where a pointer could be
     /// reused.
     id: u64,
@@ -95,7 +87,7 @@ impl<F: Frontend> otel_kit_core::Instruments for Instruments<F> {
     const SWITCHES: &'static [&'static str] = F::SWITCHES;
 
     fn scope() -> InstrumentationScope {
-        crate::SCOPE.get()
+        crate::scope::SCOPE.get()
     }
 
     fn new(meter: Meter) -> Self {
@@ -135,7 +127,7 @@ impl<F: Frontend> std::fmt::Debug for Instrumentation<F> {
 
 impl<F: Frontend> Instrumentation<F> {
     /// `asks_server`: whether the server is to be asked which system it is (see
-    /// [`Self::detect`]).
+    /// `sqlx/detection.rs`).
     pub(crate) fn new(endpoint: Endpoint, options: Options, providers: Providers, asks_server: bool) -> Self {
         let pool_name = options.pool_name.clone().unwrap_or_else(|| endpoint.pool_name());
         let pool_name = StringValue::from(std::sync::Arc::<str>::from(pool_name));
@@ -172,17 +164,10 @@ impl<F: Frontend> Instrumentation<F> {
         self.asks_server && self.options.system_name.is_none() && self.detected.get().is_none()
     }
 
-    /// Asks the server on `connection`, once per pool (again after a failed attempt).
-    #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-    pub(crate) async fn detect<DB: crate::database::InstrumentedDatabase>(&self, connection: &mut DB::Connection) {
-        if !self.detection_pending() {
-            return;
-        }
-        if let Some(asking) = DB::detect_system(connection)
-            && let Some(system) = asking.await
-        {
-            let _ = self.detected.set(system);
-        }
+    /// Records what the server said it is (the first answer stays).
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
+    pub(crate) fn set_detected(&self, system: &'static str) {
+        let _ = self.detected.set(system);
     }
 
     pub(crate) fn pool_attribute(&self) -> KeyValue {

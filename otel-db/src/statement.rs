@@ -286,7 +286,7 @@ mod tests {
         assert!(unknown.attributes().is_empty());
 
         let pool = |file: &str| {
-            crate::instrumentation::Instrumentation::<crate::instrumentation::Sqlx>::new(
+            crate::instrumentation::Instrumentation::<crate::sqlx::frontend::Sqlx>::new(
                 crate::endpoint::Endpoint::file("sqlite", file),
                 crate::options::Options::default(),
                 otel_kit_core::Providers::new(),

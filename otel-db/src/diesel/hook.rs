@@ -12,9 +12,9 @@ use opentelemetry::trace::{Span as _, SpanKind, Status, Tracer as _};
 use opentelemetry::{Context, KeyValue, global::BoxedSpan};
 use opentelemetry_semantic_conventions::attribute::{DB_NAMESPACE, DB_SYSTEM_NAME, ERROR_TYPE};
 
-use super::Diesel;
-use super::builder::{Config, Connection};
+use super::config::{Config, Connection};
 use super::failure;
+use super::frontend::Diesel;
 use super::query_text::{self, Read};
 use crate::call::{Call, Outcome};
 use crate::operation::Operation;

@@ -34,7 +34,7 @@ impl otel_kit_core::Instruments for Instruments {
     const SWITCHES: &'static [&'static str] = &["REDIS"];
 
     fn scope() -> InstrumentationScope {
-        crate::SCOPE.get()
+        crate::scope::SCOPE.get()
     }
 
     // The same instrument as the pool wrapper's (name, unit, description, buckets), so
@@ -192,7 +192,7 @@ impl Call {
                 self.attributes.push(kv);
                 // One exception event, its message the description (the reply's text
                 // without the command's arguments).
-                let event = (crate::EXCEPTION_EVENT, Severity::Warn);
+                let event = (crate::exception_event::EXCEPTION_EVENT, Severity::Warn);
                 self.shared.resolver.with(None, |resolved| {
                     exception::record_error(
                         resolved,
@@ -226,7 +226,11 @@ impl EndEarly for Call {
     /// metric.
     fn panicked(mut self, payload: &(dyn std::any::Any + Send)) {
         let description = otel_kit_core::panic_payload::description(payload, "the Redis connection panicked");
-        let event = exception::panic_event(crate::EXCEPTION_EVENT, Severity::Warn, &description);
+        let event = exception::panic_event(
+            crate::exception_event::EXCEPTION_EVENT,
+            Severity::Warn,
+            &description,
+        );
         self.shared
             .resolver
             .with(None, |resolved| resolved.emit(event, &self.cx));

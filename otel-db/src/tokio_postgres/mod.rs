@@ -45,27 +45,28 @@
 //!
 //! What is recorded, when, and why: [docs/db.md](https://github.com/otel-kit/otel-kit/blob/main/docs/db.md#tokio-postgres-and-deadpool-postgres).
 
+mod as_client;
 mod builder;
 mod client;
 #[cfg(feature = "deadpool-postgres")]
 mod deadpool;
+mod frontend;
 mod outcome;
 mod row_stream;
+mod run;
 mod statement;
+mod transaction;
+mod with_operation;
 
+pub use as_client::AsClient;
 pub use builder::{ClientBuilder, instrument};
-pub use client::{AsClient, InstrumentedClient, InstrumentedTransaction};
+pub use client::InstrumentedClient;
 #[cfg(feature = "deadpool-postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "deadpool-postgres")))]
 pub use deadpool::{DeadpoolBuilder, InstrumentedDeadpool};
 pub use row_stream::RowStream;
 pub use statement::{Statement, ToStatement};
+pub use transaction::InstrumentedTransaction;
 
 #[cfg(doc)]
 use crate::Operation;
-
-crate::instrumentation::frontend!(
-    /// The tokio-postgres client wrapper.
-    TokioPostgres,
-    &["TOKIO_POSTGRES"]
-);

@@ -10,8 +10,9 @@ use std::sync::Arc;
 use sqlx::Transaction;
 use sqlx::pool::PoolConnection;
 
-use crate::database::InstrumentedDatabase;
-use crate::executor::traced_step;
+use super::database::InstrumentedDatabase;
+use super::frontend::Sqlx;
+use super::traced::traced_step;
 use crate::instrumentation::Instrumentation;
 use crate::operation::Operation;
 use crate::with_operation::WithOperation;
@@ -32,7 +33,7 @@ use crate::with_operation::WithOperation;
 /// ```
 pub struct InstrumentedConnection<C> {
     connection: C,
-    instrumentation: Arc<Instrumentation>,
+    instrumentation: Arc<Instrumentation<Sqlx>>,
 }
 
 impl<C> fmt::Debug for InstrumentedConnection<C> {
@@ -44,7 +45,7 @@ impl<C> fmt::Debug for InstrumentedConnection<C> {
 }
 
 impl<C> InstrumentedConnection<C> {
-    pub(crate) fn new(connection: C, instrumentation: Arc<Instrumentation>) -> Self {
+    pub(crate) fn new(connection: C, instrumentation: Arc<Instrumentation<Sqlx>>) -> Self {
         Self {
             connection,
             instrumentation,
@@ -91,7 +92,7 @@ impl<C> InstrumentedConnection<C> {
         WithOperation::new(self, operation)
     }
 
-    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation> {
+    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation<Sqlx>> {
         &self.instrumentation
     }
 }
@@ -208,7 +209,7 @@ impl<'t, DB: InstrumentedDatabase> InstrumentedTransaction<'t, DB> {
         &mut self.inner.connection
     }
 
-    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation> {
+    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation<Sqlx>> {
         &self.inner.instrumentation
     }
 }

@@ -3,12 +3,13 @@
 use std::fmt;
 use std::sync::Arc;
 
-use futures_util::future::BoxFuture;
 use sqlx::Pool;
 
-use crate::connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
-use crate::database::InstrumentedDatabase;
-use crate::executor::traced_step;
+use super::connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
+use super::database::InstrumentedDatabase;
+use super::detection::detect;
+use super::frontend::Sqlx;
+use super::traced::traced_step;
 use crate::instrumentation::Instrumentation;
 use otel_kit_core::Providers;
 
@@ -63,7 +64,7 @@ pub struct InstrumentedPool<DB: InstrumentedDatabase> {
 
 pub(crate) struct Shared<DB: InstrumentedDatabase> {
     pub(crate) pool: Pool<DB>,
-    pub(crate) instrumentation: Arc<Instrumentation>,
+    pub(crate) instrumentation: Arc<Instrumentation<Sqlx>>,
 }
 
 impl<DB: InstrumentedDatabase> Clone for InstrumentedPool<DB> {
@@ -183,7 +184,7 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
     /// ```
     pub async fn acquire(&self) -> Result<InstrumentedPoolConnection<DB>, sqlx::Error> {
         let mut connection = self.shared.pool.acquire().await?;
-        self.shared.instrumentation.detect::<DB>(&mut connection).await;
+        detect::<DB>(&self.shared.instrumentation, &mut connection).await;
         Ok(InstrumentedPoolConnection::new(InstrumentedConnection::new(
             connection,
             Arc::clone(&self.shared.instrumentation),
@@ -207,7 +208,7 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
         let instrumentation = &self.shared.instrumentation;
         if instrumentation.detection_pending() {
             let mut connection = self.shared.pool.acquire().await?;
-            instrumentation.detect::<DB>(&mut connection).await;
+            detect::<DB>(instrumentation, &mut connection).await;
         }
         let transaction = traced_step::<DB, _>(instrumentation, "BEGIN", self.shared.pool.begin()).await?;
         Ok(InstrumentedTransaction::new(InstrumentedConnection::new(
@@ -231,27 +232,9 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
         self.shared.pool.close().await;
     }
 
-    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation> {
+    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation<Sqlx>> {
         &self.shared.instrumentation
     }
-}
-
-/// What runs before a pool operation's span starts: asking a MySQL-protocol server
-/// whether it is MariaDB, once per pool.
-pub(crate) fn detection<DB: InstrumentedDatabase>(
-    instrumentation: &Arc<Instrumentation>,
-    pool: &Pool<DB>,
-) -> Option<BoxFuture<'static, ()>> {
-    if !instrumentation.detection_pending() {
-        return None;
-    }
-    let instrumentation = Arc::clone(instrumentation);
-    let pool = pool.clone();
-    Some(Box::pin(async move {
-        if let Ok(mut connection) = pool.acquire().await {
-            instrumentation.detect::<DB>(&mut connection).await;
-        }
-    }))
 }
 
 /// Chooses what an [`InstrumentedPool`] records. Made by [`InstrumentedPool::builder`].
@@ -433,7 +416,9 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
             })
         });
         let pool_name = shared.instrumentation.pool_attribute();
-        shared.instrumentation.set_gauges(pool_metrics::gauges(pool_name, snapshot));
+        shared
+            .instrumentation
+            .set_gauges(pool_metrics::gauges(pool_name, snapshot));
         InstrumentedPool { shared }
     }
 }
