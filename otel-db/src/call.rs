@@ -19,7 +19,7 @@ use smallvec::SmallVec;
 
 use crate::exception_event::EXCEPTION_EVENT;
 use crate::instrumentation::{Frontend, Instrumentation};
-use crate::operation::Operation;
+use crate::operation::DbOperation;
 use crate::outcome::Failure;
 use crate::statement::Statement;
 
@@ -49,7 +49,7 @@ pub(crate) struct Call<F: Frontend> {
     system: &'static str,
     statement: Arc<Statement>,
     /// The span's endpoint and statement attributes when the caller gave an
-    /// [`Operation`] (they are this call's own, not the statement's).
+    /// [`DbOperation`] (they are this call's own, not the statement's).
     described: Option<Box<[KeyValue]>>,
     instrumentation: Arc<Instrumentation<F>>,
     finished: bool,
@@ -62,7 +62,7 @@ impl<F: Frontend> Call<F> {
         instrumentation: &Arc<Instrumentation<F>>,
         parent: &Context,
         statement: Arc<Statement>,
-        operation: Option<&Operation>,
+        operation: Option<&DbOperation>,
         text: Option<StringValue>,
     ) -> Self {
         let system = instrumentation.system();

@@ -11,13 +11,12 @@ use std::time::Instant;
 use opentelemetry::metrics::{Counter, Histogram, Meter};
 use opentelemetry::{InstrumentationScope, KeyValue, StringValue};
 use opentelemetry_semantic_conventions::attribute::DB_CLIENT_CONNECTION_POOL_NAME;
-use opentelemetry_semantic_conventions::metric::{
-    DB_CLIENT_CONNECTION_TIMEOUTS, DB_CLIENT_OPERATION_DURATION,
-};
+use opentelemetry_semantic_conventions::metric::DB_CLIENT_CONNECTION_TIMEOUTS;
 use otel_kit_core::{Cache, Providers, Resolved, Resolver};
 
 use crate::endpoint::Endpoint;
-use crate::options::{DURATION_BUCKETS, Options};
+use crate::duration::operation_duration;
+use crate::options::Options;
 
 /// Registers a pool's connection gauges with a meter (see [`crate::pool_metrics`]).
 pub(crate) type RegisterGauges = Box<dyn Fn(&Meter) + Send + Sync>;
@@ -92,12 +91,7 @@ impl<F: Frontend> otel_kit_core::Instruments for Instruments<F> {
 
     fn new(meter: Meter) -> Self {
         Self {
-            duration: meter
-                .f64_histogram(DB_CLIENT_OPERATION_DURATION)
-                .with_unit("s")
-                .with_description("Duration of database client operations.")
-                .with_boundaries(DURATION_BUCKETS.to_vec())
-                .build(),
+            duration: operation_duration(&meter),
             timeouts: meter
                 .u64_counter(DB_CLIENT_CONNECTION_TIMEOUTS)
                 .with_unit("{timeout}")

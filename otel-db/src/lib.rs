@@ -22,7 +22,7 @@
 //! - [`InstrumentedConnection`], [`InstrumentedPoolConnection`],
 //!   [`InstrumentedTransaction`]: connections and transactions from the pool, traced
 //!   the same way (`&mut *tx`).
-//! - [`Operation`], [`WithOperation`]: `db.operation.name`, `db.collection.name` and a
+//! - [`DbOperation`], [`WithOperation`]: `db.operation.name`, `db.collection.name` and a
 //!   summary given per query (`pool.with_operation(op)`), since the conventions say
 //!   not to parse the first two from the SQL.
 //! - [`QueryText`]: sanitised `db.query.text`, or none.
@@ -54,9 +54,9 @@
 //! | `db.namespace` | the database name (SQLite: the file name) |
 //! | `server.address`, `server.port` (int) | TCP connections; the port only when not the default (5432, 3306) |
 //! | `network.peer.address`, `network.peer.port` (int) | a host given as an IP address (it is the peer: no name to resolve to another one), with the port used; a Unix socket's path, without a port. A host name leaves them out: sqlx and redis do not say which address a name resolved to |
-//! | `db.query.summary` | when an operation was recognised (as written), or given in an [`Operation`] |
-//! | `db.operation.name` | given in an [`Operation`]; `BEGIN`, `COMMIT`, `ROLLBACK`; never parsed from the SQL |
-//! | `db.collection.name` | given in an [`Operation`]; never parsed from the SQL |
+//! | `db.query.summary` | when an operation was recognised (as written), or given in an [`DbOperation`] |
+//! | `db.operation.name` | given in an [`DbOperation`]; `BEGIN`, `COMMIT`, `ROLLBACK`; never parsed from the SQL |
+//! | `db.collection.name` | given in an [`DbOperation`]; never parsed from the SQL |
 //! | `db.stored_procedure.name` | `CALL proc(...)` |
 //! | `db.operation.batch.size` (int) | two statements or more in one text |
 //! | `db.query.text` | see [`QueryText`]; never bind values, never the connection string |
@@ -128,7 +128,7 @@ with_sql! {
     mod call;
     /// What every operation of one pool or client shares: endpoint, options, providers.
     mod instrumentation;
-    /// The caller's description of an operation ([`Operation`]).
+    /// The caller's description of an operation ([`DbOperation`]).
     mod operation;
     /// The failure rules: status codes, which are failures, messages without values.
     mod outcome;
@@ -137,6 +137,8 @@ with_sql! {
     /// Statements described once per text, per thread.
     mod statement_cache;
 
+    pub use operation::DbOperation;
+    #[allow(deprecated)]
     pub use operation::Operation;
 }
 
@@ -144,6 +146,16 @@ with_sql! {
 #[cfg(feature = "diesel")]
 #[cfg_attr(docsrs, doc(cfg(feature = "diesel")))]
 pub mod diesel;
+/// `db.client.operation.duration` (every front end).
+#[cfg(any(
+    feature = "postgres",
+    feature = "mysql",
+    feature = "sqlite",
+    feature = "redis",
+    feature = "tokio-postgres",
+    feature = "diesel"
+))]
+mod duration;
 /// The server's address and the endpoint attributes (every front end).
 #[cfg(any(
     feature = "postgres",
@@ -188,7 +200,7 @@ mod sqlx;
 #[cfg(feature = "tokio-postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio-postgres")))]
 pub mod tokio_postgres;
-/// The executors with a caller's [`Operation`] (diesel's hook has none: a diesel query
+/// The executors with a caller's [`DbOperation`] (diesel's hook has none: a diesel query
 /// carries no such value).
 #[cfg(any(
     feature = "postgres",

@@ -65,6 +65,8 @@ pub use genai::GenAi;
 /// build, providers installed through one are invisible to the other and the
 /// instrumentation silently records nothing.
 pub use opentelemetry;
+pub use operation::GenAiOperation;
+#[allow(deprecated)]
 pub use operation::Operation;
 pub use otel_kit_core::Providers;
 /// The logger provider the kit's log events (exception events, the GenAI details events) go to when

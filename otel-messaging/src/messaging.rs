@@ -15,12 +15,12 @@ use crate::parent::ProcessParent;
 /// what an application instrumenting another client uses directly. Cheap to clone;
 /// clones share it. It holds the messaging system,
 /// the broker's address, the providers, and the options; it starts operations
-/// ([`Operation`](crate::Operation) to [`Call`](crate::Call)), runs handlers in process spans, and reads and writes
+/// ([`MessagingOperation`](crate::MessagingOperation) to [`Call`](crate::Call)), runs handlers in process spans, and reads and writes
 /// trace context in headers.
 ///
 /// ```
 /// use opentelemetry::trace::SpanKind;
-/// use otel_kit_messaging::{Destination, MessageInfo, Messaging, Operation, OperationType};
+/// use otel_kit_messaging::{Destination, MessageInfo, Messaging, MessagingOperation, OperationType};
 /// use otel_kit_testing::TestTelemetry;
 ///
 /// let t = TestTelemetry::new();
@@ -28,7 +28,7 @@ use crate::parent::ProcessParent;
 ///
 /// let mut headers = std::collections::HashMap::new();
 /// let call = messaging.start(
-///     Operation::new(OperationType::Send, "send").message(MessageInfo::new(Destination::named("orders"))),
+///     MessagingOperation::new(OperationType::Send, "send").message(MessageInfo::new(Destination::named("orders"))),
 /// );
 /// call.inject(&mut headers);
 /// call.finish(None);

@@ -16,7 +16,7 @@ use crate::call::Call;
 use crate::destination::Destination;
 use crate::messaging::Messaging;
 use crate::operation::{OperationType, TYPE_KEY};
-use crate::operation_start::Operation;
+use crate::operation_start::MessagingOperation;
 use crate::parent::parent_and_links;
 use crate::process::ProcessFuture;
 
@@ -25,7 +25,7 @@ impl Messaging {
     /// creation context is a PRODUCER span whose context [`Call::inject`] writes; one that
     /// carries its own is a CLIENT span linked to it (the conventions: that context
     /// "SHOULD NOT be modified"). End the call with [`Call::finish`].
-    pub fn start(&self, operation: Operation) -> Call {
+    pub fn start(&self, operation: MessagingOperation) -> Call {
         self.start_in(operation, &Context::current())
     }
 
@@ -34,20 +34,25 @@ impl Messaging {
     /// (failed when it is an error, see [`HandlerOutcome`](crate::HandlerOutcome)), when it
     /// panics (one `messaging.process.exception` event at ERROR, then the panic goes on),
     /// or when the future is dropped (no status). Its parent follows [`ProcessParent`].
-    pub fn process<F: Future>(&self, operation: Operation, handler: F) -> ProcessFuture<F> {
+    pub fn process<F: Future>(&self, operation: MessagingOperation, handler: F) -> ProcessFuture<F> {
         ProcessFuture::new(handler, self.start(operation))
     }
 
     /// Counts `operation`'s messages on `messaging.client.consumed.messages`: messages a
     /// push-based subscription handed to the application, with no span of their own.
-    pub fn delivered(&self, operation: &Operation) {
+    pub fn delivered(&self, operation: &MessagingOperation) {
         let mut attributes = Vec::with_capacity(8);
         self.metric_attributes(operation, &operation.effective_destination(), &mut attributes);
         let count = operation.message_count();
         self.with_instruments(|instruments| instruments.consumed.add(count, &attributes));
     }
 
-    fn metric_attributes(&self, operation: &Operation, destination: &Destination, out: &mut Vec<KeyValue>) {
+    fn metric_attributes(
+        &self,
+        operation: &MessagingOperation,
+        destination: &Destination,
+        out: &mut Vec<KeyValue>,
+    ) {
         out.push(KeyValue::new(MESSAGING_SYSTEM, self.shared.system.clone()));
         out.push(KeyValue::new(MESSAGING_OPERATION_NAME, operation.name));
         destination.metric_attributes(out);
@@ -60,7 +65,7 @@ impl Messaging {
         }
     }
 
-    fn start_in(&self, operation: Operation, ambient: &Context) -> Call {
+    fn start_in(&self, operation: MessagingOperation, ambient: &Context) -> Call {
         let (start, start_time) = match operation.started {
             Some(started) => (started.instant, Some(started.time)),
             None => (Instant::now(), None),

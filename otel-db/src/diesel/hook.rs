@@ -17,7 +17,7 @@ use super::failure;
 use super::frontend::Diesel;
 use super::query_text::{self, Read};
 use crate::call::{Call, Outcome};
-use crate::operation::Operation;
+use crate::operation::DbOperation;
 use crate::options::QueryText;
 use crate::statement::Statement;
 use crate::statement_cache;
@@ -136,7 +136,7 @@ impl DieselInstrumentation {
             true => None,
             false => statement.query_text(mode, has_binds),
         };
-        let operation = step.map(|name| Operation::new().name(name));
+        let operation = step.map(|name| DbOperation::new().name(name));
         let call = Call::start(
             &connection.instrumentation,
             &Context::current(),

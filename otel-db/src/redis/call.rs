@@ -14,15 +14,15 @@ use opentelemetry_semantic_conventions::attribute::{
     DB_OPERATION_BATCH_SIZE, DB_OPERATION_NAME, DB_QUERY_TEXT, DB_RESPONSE_STATUS_CODE,
     DB_STORED_PROCEDURE_NAME, ERROR_TYPE, SERVICE_PEER_NAME,
 };
-use opentelemetry_semantic_conventions::metric::DB_CLIENT_OPERATION_DURATION;
 use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::{Providers, Resolver, exception};
 use smallvec::SmallVec;
 
 use super::command::Described;
 use super::outcome::Failure;
+use crate::duration::operation_duration;
 use crate::endpoint::Endpoint;
-use crate::options::{DURATION_BUCKETS, QueryText};
+use crate::options::QueryText;
 
 /// The instruments of every Redis wrapper.
 pub(crate) struct Instruments {
@@ -41,12 +41,7 @@ impl otel_kit_core::Instruments for Instruments {
     // an SDK given both sees one.
     fn new(meter: Meter) -> Self {
         Self {
-            duration: meter
-                .f64_histogram(DB_CLIENT_OPERATION_DURATION)
-                .with_unit("s")
-                .with_description("Duration of database client operations.")
-                .with_boundaries(DURATION_BUCKETS.to_vec())
-                .build(),
+            duration: operation_duration(&meter),
         }
     }
 

@@ -14,7 +14,7 @@ use super::database::InstrumentedDatabase;
 use super::frontend::Sqlx;
 use super::traced::traced_step;
 use crate::instrumentation::Instrumentation;
-use crate::operation::Operation;
+use crate::operation::DbOperation;
 use crate::with_operation::WithOperation;
 
 /// A connection (`C` is a `sqlx::pool::PoolConnection` or a `sqlx::Transaction`)
@@ -71,24 +71,24 @@ impl<C> InstrumentedConnection<C> {
     }
 
     /// An executor for one query that records `operation` on its span and duration
-    /// measurement (see [`Operation`]). Reached from a transaction too:
+    /// measurement (see [`DbOperation`]). Reached from a transaction too:
     /// `tx.with_operation(..)`.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), sqlx::Error> {
-    /// use otel_kit_db::Operation;
+    /// use otel_kit_db::DbOperation;
     ///
     /// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
     /// let mut conn = pool.acquire().await?;
     /// let n: i64 = sqlx::query_scalar("SELECT 2")
-    ///     .fetch_one(conn.with_operation(Operation::new().summary("two")))
+    ///     .fetch_one(conn.with_operation(DbOperation::new().summary("two")))
     ///     .await?;
     /// assert_eq!(n, 2);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn with_operation(&mut self, operation: Operation) -> WithOperation<&mut Self> {
+    pub fn with_operation(&mut self, operation: DbOperation) -> WithOperation<&mut Self> {
         WithOperation::new(self, operation)
     }
 

@@ -13,7 +13,7 @@ use super::traced::traced_step;
 use crate::instrumentation::Instrumentation;
 use otel_kit_core::Providers;
 
-use crate::operation::Operation;
+use crate::operation::DbOperation;
 use crate::options::{Options, QueryText};
 use crate::pool_metrics;
 use crate::with_operation::WithOperation;
@@ -153,21 +153,21 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
 
     /// An executor for one query that records `operation` on its span and duration
     /// measurement: `db.operation.name` and `db.collection.name`, which the conventions
-    /// say must not be parsed from the SQL, and a summary (see [`Operation`]).
+    /// say must not be parsed from the SQL, and a summary (see [`DbOperation`]).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), sqlx::Error> {
-    /// use otel_kit_db::Operation;
+    /// use otel_kit_db::DbOperation;
     ///
     /// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
-    /// let op = Operation::new().name("SELECT").collection("users");
+    /// let op = DbOperation::new().name("SELECT").collection("users");
     /// let n: i64 = sqlx::query_scalar("SELECT 40 + 2").fetch_one(pool.with_operation(op)).await?;
     /// assert_eq!(n, 42);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn with_operation(&self, operation: Operation) -> WithOperation<&Self> {
+    pub fn with_operation(&self, operation: DbOperation) -> WithOperation<&Self> {
         WithOperation::new(self, operation)
     }
 

@@ -17,7 +17,7 @@ use super::stream::TracedStream;
 use super::traced_query::TracedQuery;
 use crate::call::{Call, Outcome};
 use crate::instrumentation::Instrumentation;
-use crate::operation::Operation;
+use crate::operation::DbOperation;
 use crate::options::QueryText;
 use crate::statement::Statement;
 use crate::statement_cache;
@@ -29,7 +29,7 @@ type Rows<DB> = Either<<DB as Database>::QueryResult, <DB as Database>::Row>;
 fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
     instrumentation: &Arc<Instrumentation<Sqlx>>,
     parent: &Context,
-    operation: Option<&Operation>,
+    operation: Option<&DbOperation>,
     query: E,
 ) -> (Call<Sqlx>, TracedQuery<DB>) {
     let (mut traced, has_binds) = TracedQuery::new(query);
@@ -54,7 +54,7 @@ fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
 pub(crate) fn fetch_many<'e, 'q: 'e, DB, E, F>(
     instrumentation: &Arc<Instrumentation<Sqlx>>,
     before: Option<BoxFuture<'e, ()>>,
-    operation: Option<Operation>,
+    operation: Option<DbOperation>,
     query: E,
     run: F,
 ) -> BoxStream<'e, Result<Rows<DB>, sqlx::Error>>
@@ -87,7 +87,7 @@ where
 pub(crate) fn fetch_optional<'e, 'q: 'e, DB, E, F>(
     instrumentation: &Arc<Instrumentation<Sqlx>>,
     before: Option<BoxFuture<'e, ()>>,
-    operation: Option<Operation>,
+    operation: Option<DbOperation>,
     query: E,
     run: F,
 ) -> BoxFuture<'e, Result<Option<DB::Row>, sqlx::Error>>

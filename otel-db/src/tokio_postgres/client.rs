@@ -1,6 +1,6 @@
 //! [`InstrumentedClient`]: a tokio-postgres client, transaction or pooled client whose
 //! queries are traced. Each query method is written out here and runs the shared
-//! implementation in `run.rs`; the same methods with an [`Operation`] are in
+//! implementation in `run.rs`; the same methods with an [`DbOperation`] are in
 //! `with_operation.rs`, `BEGIN`, `COMMIT` and `ROLLBACK` in `transaction.rs`.
 
 use std::fmt;
@@ -14,7 +14,7 @@ use super::frontend::TokioPostgres;
 use super::row_stream::RowStream;
 use super::statement::{Params, Statement, ToStatement, drive};
 use crate::instrumentation::Instrumentation;
-use crate::operation::Operation;
+use crate::operation::DbOperation;
 use crate::with_operation::WithOperation;
 
 /// A tokio-postgres client (`C`: a `tokio_postgres::Client`, a transaction, a pooled
@@ -112,19 +112,19 @@ impl<C> InstrumentedClient<C> {
     /// Methods for one query that record `operation` on its span and duration
     /// measurement: `db.operation.name` and `db.collection.name`, which the
     /// conventions say must not be parsed from the SQL, and a summary (see
-    /// [`Operation`]).
+    /// [`DbOperation`]).
     ///
     /// ```no_run
     /// # async fn run(client: otel_kit_db::tokio_postgres::InstrumentedClient) -> Result<(), tokio_postgres::Error> {
-    /// use otel_kit_db::Operation;
+    /// use otel_kit_db::DbOperation;
     ///
-    /// let op = Operation::new().name("find_user").collection("users");
+    /// let op = DbOperation::new().name("find_user").collection("users");
     /// let user = client.with_operation(op).query_opt("SELECT * FROM users WHERE id = $1", &[&7_i64]).await?;
     /// # drop(user);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn with_operation(&self, operation: Operation) -> WithOperation<&Self> {
+    pub fn with_operation(&self, operation: DbOperation) -> WithOperation<&Self> {
         WithOperation::new(self, operation)
     }
 }
@@ -295,7 +295,7 @@ mod tests {
         async fn futures(mut client: InstrumentedClient, statement: Statement) {
             send(&client.query("SELECT 1", &[]));
             send(&client.query_one(&statement, &[&1_i64]));
-            send(&client.with_operation(Operation::new()).execute("SELECT 1", &[]));
+            send(&client.with_operation(DbOperation::new()).execute("SELECT 1", &[]));
             send(&client.query_raw("SELECT 1", Vec::<i64>::new()));
             send(&client.batch_execute("SELECT 1"));
             send(&client.prepare("SELECT 1"));

@@ -1,7 +1,7 @@
 //! PostgreSQL over [tokio-postgres](https://docs.rs/tokio-postgres) (feature
 //! `tokio-postgres`) and [deadpool-postgres](https://docs.rs/deadpool-postgres)'s pool
 //! (feature `deadpool-postgres`), with no sqlx: the same spans and metrics as the sqlx
-//! pool wrapper, from the same core (summaries, sanitised text, [`Operation`],
+//! pool wrapper, from the same core (summaries, sanitised text, [`DbOperation`],
 //! SQLSTATE as `db.response.status_code`, exception events, the providers).
 //!
 //! Wrap the client with the `tokio_postgres::Config` it was connected with (the
@@ -30,7 +30,7 @@
 //!   transaction ([`InstrumentedTransaction`]) or a pooled client
 //!   (`deadpool_postgres::Object`), with the same traced methods: `query`,
 //!   `query_one`, `query_opt`, `query_raw`, `execute`, `batch_execute`, `prepare`;
-//!   `with_operation` for the [`Operation`] of one query.
+//!   `with_operation` for the [`DbOperation`] of one query.
 //! - [`Statement`]: a prepared statement that carries its SQL's summary, so its
 //!   executions are named and sanitised like the text.
 //! - [`InstrumentedDeadpool`] (feature `deadpool-postgres`): a deadpool-postgres pool
@@ -69,4 +69,4 @@ pub use statement::{Statement, ToStatement};
 pub use transaction::InstrumentedTransaction;
 
 #[cfg(doc)]
-use crate::Operation;
+use crate::DbOperation;

@@ -18,7 +18,7 @@ use super::row_stream::RowStream;
 use super::statement::{ToStatement, drive};
 use crate::call::{Call, Outcome};
 use crate::instrumentation::Instrumentation;
-use crate::operation::Operation;
+use crate::operation::DbOperation;
 use crate::statement::Statement as Described;
 
 impl<C: AsClient> InstrumentedClient<C> {
@@ -27,7 +27,12 @@ impl<C: AsClient> InstrumentedClient<C> {
     }
 
     /// Starts the call of `statement`, a child of the current context.
-    fn start<T>(&self, operation: Option<&Operation>, statement: &T, has_params: bool) -> Call<TokioPostgres>
+    fn start<T>(
+        &self,
+        operation: Option<&DbOperation>,
+        statement: &T,
+        has_params: bool,
+    ) -> Call<TokioPostgres>
     where
         T: ToStatement + ?Sized,
     {
@@ -49,7 +54,7 @@ impl<C: AsClient> InstrumentedClient<C> {
     /// whose first poll is the call's start, and a layer more would only add a copy.
     pub(super) fn run<T, R, W>(
         &self,
-        operation: Option<&Operation>,
+        operation: Option<&DbOperation>,
         statement: &T,
         has_params: bool,
         work: impl FnOnce() -> W,
@@ -64,7 +69,7 @@ impl<C: AsClient> InstrumentedClient<C> {
 
     pub(super) async fn query_raw_with<T, P, I>(
         &self,
-        op: Option<&Operation>,
+        op: Option<&DbOperation>,
         statement: &T,
         params: I,
     ) -> Result<RowStream, Error>

@@ -1,4 +1,4 @@
-//! The query methods of [`InstrumentedClient`] with the caller's [`Operation`](crate::Operation):
+//! The query methods of [`InstrumentedClient`] with the caller's [`DbOperation`](crate::DbOperation):
 //! each written out, each running the client's shared implementation with the operation.
 
 use tokio_postgres::types::BorrowToSql;
@@ -10,7 +10,7 @@ use super::row_stream::RowStream;
 use super::statement::{Params, ToStatement, drive};
 use crate::with_operation::WithOperation;
 
-/// One query's methods with the caller's [`Operation`](crate::Operation); from
+/// One query's methods with the caller's [`DbOperation`](crate::DbOperation); from
 /// [`InstrumentedClient::with_operation`].
 impl<C: AsClient> WithOperation<&InstrumentedClient<C>> {
     /// [`InstrumentedClient::query`] with this operation.

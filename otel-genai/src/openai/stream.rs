@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::response::lenient_text;
 use super::usage::UsageJson;
 use crate::Response;
-use crate::content::{Message, Part};
+use crate::content::{ChatMessage, Part};
 
 /// The longest SSE line kept; a longer one is skipped whole.
 ///
@@ -285,7 +285,7 @@ impl ChatStream {
             ..Response::default()
         };
         for choice in self.choices {
-            let mut message = Message::new(choice.role.unwrap_or_else(|| "assistant".into()));
+            let mut message = ChatMessage::new(choice.role.unwrap_or_else(|| "assistant".into()));
             if !choice.text.is_empty() {
                 message.parts.push(Part::Text(choice.text));
             }

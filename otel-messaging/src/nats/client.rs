@@ -17,7 +17,7 @@ use crate::nats::instrumentation::Instrumentation;
 use crate::nats::jetstream::JetStream;
 use crate::nats::subscriber::{Delivery, Subscriber};
 use crate::operation::OperationType;
-use crate::operation_start::Operation;
+use crate::operation_start::MessagingOperation;
 use crate::process::ProcessFuture;
 use crate::traced::traced;
 
@@ -145,7 +145,7 @@ impl Client {
         let info = instrumentation.outgoing(subject.as_str(), headers.as_ref(), payload.len(), to_reply);
         let call = instrumentation
             .messaging()
-            .start(Operation::new(OperationType::Send, PUBLISH).message(info));
+            .start(MessagingOperation::new(OperationType::Send, PUBLISH).message(info));
         let given = headers.is_some();
         let mut headers = headers.unwrap_or_default();
         call.inject(&mut HeaderInjector(&mut headers));
@@ -204,7 +204,7 @@ impl Client {
         instrumentation.settle_server().await;
         let messaging = instrumentation.messaging();
         let info = instrumentation.outgoing(subject.as_str(), headers.as_ref(), payload.len(), false);
-        let call = messaging.start(Operation::new(OperationType::Send, REQUEST).message(info));
+        let call = messaging.start(MessagingOperation::new(OperationType::Send, REQUEST).message(info));
         let given = headers.is_some();
         let mut headers = headers.unwrap_or_default();
         call.inject(&mut HeaderInjector(&mut headers));
@@ -224,7 +224,8 @@ impl Client {
                     if let Some(producer) = reply.creation_span_context() {
                         call.add_link(producer.clone(), Vec::new());
                     }
-                    messaging.delivered(&Operation::new(OperationType::Receive, REQUEST).message(reply));
+                    messaging
+                        .delivered(&MessagingOperation::new(OperationType::Receive, REQUEST).message(reply));
                     None
                 }
                 Err(error) => Some(errors::of_kind(error.kind(), error)),

@@ -11,10 +11,10 @@ use crate::failure::HandlerOutcome;
 use crate::message::MessageInfo;
 use crate::messaging::Messaging;
 use crate::operation::OperationType;
-use crate::operation_start::Operation;
+use crate::operation_start::MessagingOperation;
 use crate::process::ProcessFuture;
 use crate::rabbitmq::consumer::Consumer;
-use crate::rabbitmq::delivery::{Delivery, Message};
+use crate::rabbitmq::delivery::{ConsumedMessage, Delivery};
 use crate::rabbitmq::headers::{HeaderExtractor, HeaderInjector};
 use crate::rabbitmq::properties::described;
 use crate::rabbitmq::{destinations, errors};
@@ -30,7 +30,7 @@ const PUBLISH: &str = "publish";
 /// | --- | --- | --- |
 /// | [`basic_publish`](Self::basic_publish) | `publish {exchange}:{routing key}` | PRODUCER |
 /// | [`basic_consume`](Self::basic_consume) | none; each message's [`Delivery::process`] is `process {exchange}:{routing key}:{queue}` | CONSUMER |
-/// | [`Message::ack`], `nack`, `reject` | `ack ...`, `nack ...`, `reject ...` | CLIENT |
+/// | [`ConsumedMessage::ack`], `nack`, `reject` | `ack ...`, `nack ...`, `reject ...` | CLIENT |
 ///
 /// The publish span's context is written into the message's `headers` property, unless
 /// the headers already carry a trace context: that one is kept, and the span is then a
@@ -89,7 +89,7 @@ impl Channel {
         }
         let call = self
             .messaging
-            .start(Operation::new(OperationType::Send, PUBLISH).message(info));
+            .start(MessagingOperation::new(OperationType::Send, PUBLISH).message(info));
         let mut headers = properties.headers().clone().unwrap_or_default();
         let properties = if call.inject(&mut HeaderInjector(&mut headers)) && !headers.inner().is_empty() {
             properties.with_headers(headers)
@@ -142,13 +142,13 @@ impl Channel {
     /// message's producer (`messaging.batch.message_count`).
     pub fn process_batch<F, Fut>(&self, deliveries: Vec<Delivery>, handler: F) -> ProcessFuture<Fut>
     where
-        F: FnOnce(Vec<Message>) -> Fut,
+        F: FnOnce(Vec<ConsumedMessage>) -> Fut,
         Fut: Future,
         Fut::Output: HandlerOutcome,
     {
         let (infos, messages): (Vec<_>, Vec<_>) = deliveries.into_iter().map(Delivery::into_parts).unzip();
         let operation =
-            Operation::new(OperationType::Process, crate::rabbitmq::delivery::PROCESS).batch(infos);
+            MessagingOperation::new(OperationType::Process, crate::rabbitmq::delivery::PROCESS).batch(infos);
         self.messaging.process(operation, handler(messages))
     }
 }

@@ -6,7 +6,7 @@ use opentelemetry::StringValue;
 
 use crate::nats::instrumentation::Instrumentation;
 use crate::operation::OperationType;
-use crate::operation_start::Operation;
+use crate::operation_start::MessagingOperation;
 
 /// What every message of one consumer shares.
 #[derive(Debug)]
@@ -22,8 +22,8 @@ pub(crate) struct ConsumerShared {
 
 impl ConsumerShared {
     /// An operation over one message of this consumer.
-    pub(crate) fn operation(&self, operation: OperationType, name: &'static str) -> Operation {
-        let operation = Operation::new(operation, name);
+    pub(crate) fn operation(&self, operation: OperationType, name: &'static str) -> MessagingOperation {
+        let operation = MessagingOperation::new(operation, name);
         match &self.subscription {
             Some(subscription) => operation.subscription(subscription.clone()),
             None => operation,
