@@ -15,6 +15,7 @@
 //! call.record_response(&otel_kit_genai::openai::chat_response(body).unwrap_or_default());
 //! ```
 
+mod completion;
 mod error;
 mod messages;
 mod provider;

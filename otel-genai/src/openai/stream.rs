@@ -3,8 +3,7 @@
 
 use serde::Deserialize;
 
-use super::response::lenient_text;
-use super::usage::UsageJson;
+use super::completion::Completion;
 use crate::Response;
 use crate::content::{ChatMessage, Part};
 
@@ -76,18 +75,8 @@ struct ToolCallState {
     arguments: String,
 }
 
-#[derive(Deserialize)]
-struct Chunk {
-    id: Option<String>,
-    model: Option<String>,
-    #[serde(default, deserialize_with = "lenient_text")]
-    service_tier: Option<String>,
-    #[serde(default, deserialize_with = "lenient_text")]
-    system_fingerprint: Option<String>,
-    #[serde(default)]
-    choices: Vec<ChunkChoice>,
-    usage: Option<UsageJson>,
-}
+/// One chunk of a stream: a completion whose choices are deltas.
+type Chunk = Completion<ChunkChoice>;
 
 #[derive(Deserialize)]
 struct ChunkChoice {
