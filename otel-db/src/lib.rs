@@ -142,40 +142,30 @@ with_sql! {
     pub use operation::Operation;
 }
 
+/// Private boilerplate: the modules every front end (sqlx, tokio-postgres, diesel,
+/// Redis) shares, behind any of their features.
+macro_rules! with_any_client {
+    ($($item:item)*) => {
+        $(
+            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "redis", feature = "tokio-postgres", feature = "diesel"))]
+            $item
+        )*
+    };
+}
+
+with_any_client! {
+    /// `db.client.operation.duration` (every front end).
+    mod duration;
+    /// The server's address and the endpoint attributes (every front end).
+    mod endpoint;
+    /// The event a failed operation is recorded as (every front end).
+    mod exception_event;
+}
+
 /// diesel's connections, through diesel's `Instrumentation` hook.
 #[cfg(feature = "diesel")]
 #[cfg_attr(docsrs, doc(cfg(feature = "diesel")))]
 pub mod diesel;
-/// `db.client.operation.duration` (every front end).
-#[cfg(any(
-    feature = "postgres",
-    feature = "mysql",
-    feature = "sqlite",
-    feature = "redis",
-    feature = "tokio-postgres",
-    feature = "diesel"
-))]
-mod duration;
-/// The server's address and the endpoint attributes (every front end).
-#[cfg(any(
-    feature = "postgres",
-    feature = "mysql",
-    feature = "sqlite",
-    feature = "redis",
-    feature = "tokio-postgres",
-    feature = "diesel"
-))]
-mod endpoint;
-/// The event a failed operation is recorded as (every front end).
-#[cfg(any(
-    feature = "postgres",
-    feature = "mysql",
-    feature = "sqlite",
-    feature = "redis",
-    feature = "tokio-postgres",
-    feature = "diesel"
-))]
-mod exception_event;
 /// What is recorded and its limits: [`QueryText`], [`MAX_QUERY_TEXT`], [`DURATION_BUCKETS`].
 mod options;
 /// The connection-pool gauges: sqlx's pool and deadpool's.
