@@ -123,7 +123,8 @@ async fn exercise_and_check() {
 
     let messaging = Messaging::new("kafka").server("broker.internal", Some(9092));
     let send = messaging.start(
-        MessagingOperation::new(OperationType::Send, "send").message(MessageInfo::new(Destination::named("orders"))),
+        MessagingOperation::new(OperationType::Send, "send")
+            .message(MessageInfo::new(Destination::named("orders"))),
     );
     send.finish(None);
 

@@ -13,7 +13,9 @@
 use std::collections::HashMap;
 
 use opentelemetry::Context;
-use otel_kit_messaging::{Destination, Failure, MessageInfo, Messaging, MessagingOperation, OperationType, Providers};
+use otel_kit_messaging::{
+    Destination, Failure, MessageInfo, Messaging, MessagingOperation, OperationType, Providers,
+};
 use tokio::sync::mpsc;
 
 use super::WORKER_CONCURRENCY;
@@ -58,7 +60,8 @@ fn destination() -> Destination {
 impl Publisher {
     /// Queues `confirmation`, in a PRODUCER span under the current one.
     pub(crate) async fn publish(&self, confirmation: &Confirmation) {
-        let send = MessagingOperation::new(OperationType::Send, "send").message(MessageInfo::new(destination()));
+        let send =
+            MessagingOperation::new(OperationType::Send, "send").message(MessageInfo::new(destination()));
         let call = self.messaging.start(send);
         let mut headers = HashMap::new();
         call.inject(&mut headers);
