@@ -162,7 +162,7 @@ with_any_client! {
     mod exception_event;
 }
 
-/// diesel's connections, through diesel's `Instrumentation` hook.
+// diesel's connections, through diesel's `Instrumentation` hook.
 #[cfg(feature = "diesel")]
 #[cfg_attr(docsrs, doc(cfg(feature = "diesel")))]
 pub mod diesel;
@@ -176,7 +176,7 @@ mod options;
     feature = "deadpool-postgres"
 ))]
 mod pool_metrics;
-/// Redis connections, traced per command, pipeline and transaction.
+// Redis connections, traced per command, pipeline and transaction.
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub mod redis;
@@ -186,7 +186,7 @@ pub mod sql;
 /// The sqlx front end: the pool wrapper, its connections and transactions.
 #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 mod sqlx;
-/// PostgreSQL over tokio-postgres and deadpool-postgres.
+// PostgreSQL over tokio-postgres and deadpool-postgres.
 #[cfg(feature = "tokio-postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio-postgres")))]
 pub mod tokio_postgres;

@@ -33,7 +33,7 @@ impl Messaging {
     /// span current on every poll: the span ends when the handler's output is ready
     /// (failed when it is an error, see [`HandlerOutcome`](crate::HandlerOutcome)), when it
     /// panics (one `messaging.process.exception` event at ERROR, then the panic goes on),
-    /// or when the future is dropped (no status). Its parent follows [`ProcessParent`].
+    /// or when the future is dropped (no status). Its parent follows [`ProcessParent`](crate::ProcessParent).
     pub fn process<F: Future>(&self, operation: MessagingOperation, handler: F) -> ProcessFuture<F> {
         ProcessFuture::new(handler, self.start(operation))
     }
