@@ -17,12 +17,12 @@ use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::exception;
 use smallvec::SmallVec;
 
-use crate::instrumentation::{Frontend, Instrumentation, Sqlx};
-use crate::operation::Operation;
+use crate::exception_event::EXCEPTION_EVENT;
+use crate::instrumentation::{Frontend, Instrumentation};
+use crate::operation::DbOperation;
 use crate::outcome::Failure;
 use crate::statement::Statement;
 
-pub(crate) use crate::EXCEPTION_EVENT;
 
 /// How an operation ended.
 pub(crate) enum Outcome {
@@ -41,7 +41,7 @@ pub(crate) enum Outcome {
 type MetricAttributes = SmallVec<[KeyValue; 12]>;
 
 /// A database operation in flight, on a pool or client of front-end `F`.
-pub(crate) struct Call<F: Frontend = Sqlx> {
+pub(crate) struct Call<F: Frontend> {
     /// The CLIENT span's context, current while the driver's future runs.
     cx: Context,
     start: Instant,
@@ -49,7 +49,7 @@ pub(crate) struct Call<F: Frontend = Sqlx> {
     system: &'static str,
     statement: Arc<Statement>,
     /// The span's endpoint and statement attributes when the caller gave an
-    /// [`Operation`] (they are this call's own, not the statement's).
+    /// [`DbOperation`] (they are this call's own, not the statement's).
     described: Option<Box<[KeyValue]>>,
     instrumentation: Arc<Instrumentation<F>>,
     finished: bool,
@@ -62,7 +62,7 @@ impl<F: Frontend> Call<F> {
         instrumentation: &Arc<Instrumentation<F>>,
         parent: &Context,
         statement: Arc<Statement>,
-        operation: Option<&Operation>,
+        operation: Option<&DbOperation>,
         text: Option<StringValue>,
     ) -> Self {
         let system = instrumentation.system();
@@ -265,7 +265,7 @@ mod tests {
     fn a_driver_panic_is_one_exception_event_and_the_mapped_peer_is_named() {
         let t = TestTelemetry::new();
         let services = PeerServices::new().map("db.internal:5433", "ledger").expect("entry");
-        let instrumentation = Arc::new(Instrumentation::<Sqlx>::new(
+        let instrumentation = Arc::new(Instrumentation::<crate::sqlx::frontend::Sqlx>::new(
             Endpoint::network("postgresql", Some("shop"), "db.internal", 5433, 5432),
             Options::default(),
             t.providers().peer_services(services),

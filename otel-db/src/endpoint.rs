@@ -34,7 +34,13 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// A server's (PostgreSQL, MySQL/MariaDB, Redis).
-    #[cfg(any(feature = "postgres", feature = "mysql", feature = "redis", feature = "tokio-postgres", feature = "diesel"))]
+    #[cfg(any(
+        feature = "postgres",
+        feature = "mysql",
+        feature = "redis",
+        feature = "tokio-postgres",
+        feature = "diesel"
+    ))]
     pub(crate) fn network(
         system: &'static str,
         database: Option<&str>,
@@ -54,7 +60,13 @@ impl Endpoint {
 
     /// A server's reached through a Unix domain socket: `server.address` is the
     /// socket's path, as the conventions ask, and there is no port.
-    #[cfg(any(feature = "postgres", feature = "mysql", feature = "redis", feature = "tokio-postgres", feature = "diesel"))]
+    #[cfg(any(
+        feature = "postgres",
+        feature = "mysql",
+        feature = "redis",
+        feature = "tokio-postgres",
+        feature = "diesel"
+    ))]
     pub(crate) fn socket(system: &'static str, database: Option<&str>, path: &str) -> Self {
         Self {
             system,
@@ -70,7 +82,12 @@ impl Endpoint {
     /// that is a directory, as libpq reads it), the socket file the client connects
     /// to, `{directory}/.s.PGSQL.{port}`, is `server.address`.
     #[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "diesel"))]
-    pub(crate) fn postgres(database: Option<&str>, host: &str, socket_directory: Option<&str>, port: u16) -> Self {
+    pub(crate) fn postgres(
+        database: Option<&str>,
+        host: &str,
+        socket_directory: Option<&str>,
+        port: u16,
+    ) -> Self {
         const SYSTEM: &str = "postgresql";
         match socket_directory.or_else(|| host.starts_with('/').then_some(host)) {
             Some(directory) => Self::socket(SYSTEM, database, &format!("{directory}/.s.PGSQL.{port}")),
@@ -124,7 +141,13 @@ impl Endpoint {
     }
 
     /// The conventions' default pool name: `address:port/namespace`, or the file name.
-    #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres", feature = "diesel"))]
+    #[cfg(any(
+        feature = "postgres",
+        feature = "mysql",
+        feature = "sqlite",
+        feature = "tokio-postgres",
+        feature = "diesel"
+    ))]
     pub(crate) fn pool_name(&self) -> String {
         let namespace = self.namespace.as_ref().map_or("", |n| n.as_str());
         match (&self.address, self.actual_port) {

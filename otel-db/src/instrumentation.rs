@@ -11,13 +11,12 @@ use std::time::Instant;
 use opentelemetry::metrics::{Counter, Histogram, Meter};
 use opentelemetry::{InstrumentationScope, KeyValue, StringValue};
 use opentelemetry_semantic_conventions::attribute::DB_CLIENT_CONNECTION_POOL_NAME;
-use opentelemetry_semantic_conventions::metric::{
-    DB_CLIENT_CONNECTION_TIMEOUTS, DB_CLIENT_OPERATION_DURATION,
-};
+use opentelemetry_semantic_conventions::metric::DB_CLIENT_CONNECTION_TIMEOUTS;
 use otel_kit_core::{Cache, Providers, Resolved, Resolver};
 
 use crate::endpoint::Endpoint;
-use crate::options::{DURATION_BUCKETS, Options};
+use crate::duration::operation_duration;
+use crate::options::Options;
 
 /// Registers a pool's connection gauges with a meter (see [`crate::pool_metrics`]).
 pub(crate) type RegisterGauges = Box<dyn Fn(&Meter) + Send + Sync>;
@@ -54,17 +53,9 @@ macro_rules! frontend {
     };
 }
 
-frontend!(
-    /// The sqlx pool wrapper (the default front-end of the types here).
-    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
-    Sqlx,
-    &["SQLX"]
-);
-
-#[cfg(any(feature = "tokio-postgres", feature = "diesel"))]
 pub(crate) use frontend;
 
-pub(crate) struct Instrumentation<F: Frontend = Sqlx> {
+pub(crate) struct Instrumentation<F: Frontend> {
     /// Unique for the life of the process: tells pools apart where a pointer could be
     /// reused.
     id: u64,
@@ -95,17 +86,12 @@ impl<F: Frontend> otel_kit_core::Instruments for Instruments<F> {
     const SWITCHES: &'static [&'static str] = F::SWITCHES;
 
     fn scope() -> InstrumentationScope {
-        crate::SCOPE.get()
+        crate::scope::SCOPE.get()
     }
 
     fn new(meter: Meter) -> Self {
         Self {
-            duration: meter
-                .f64_histogram(DB_CLIENT_OPERATION_DURATION)
-                .with_unit("s")
-                .with_description("Duration of database client operations.")
-                .with_boundaries(DURATION_BUCKETS.to_vec())
-                .build(),
+            duration: operation_duration(&meter),
             timeouts: meter
                 .u64_counter(DB_CLIENT_CONNECTION_TIMEOUTS)
                 .with_unit("{timeout}")
@@ -135,7 +121,7 @@ impl<F: Frontend> std::fmt::Debug for Instrumentation<F> {
 
 impl<F: Frontend> Instrumentation<F> {
     /// `asks_server`: whether the server is to be asked which system it is (see
-    /// [`Self::detect`]).
+    /// `sqlx/detection.rs`).
     pub(crate) fn new(endpoint: Endpoint, options: Options, providers: Providers, asks_server: bool) -> Self {
         let pool_name = options.pool_name.clone().unwrap_or_else(|| endpoint.pool_name());
         let pool_name = StringValue::from(std::sync::Arc::<str>::from(pool_name));
@@ -172,17 +158,10 @@ impl<F: Frontend> Instrumentation<F> {
         self.asks_server && self.options.system_name.is_none() && self.detected.get().is_none()
     }
 
-    /// Asks the server on `connection`, once per pool (again after a failed attempt).
-    #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-    pub(crate) async fn detect<DB: crate::database::InstrumentedDatabase>(&self, connection: &mut DB::Connection) {
-        if !self.detection_pending() {
-            return;
-        }
-        if let Some(asking) = DB::detect_system(connection)
-            && let Some(system) = asking.await
-        {
-            let _ = self.detected.set(system);
-        }
+    /// Records what the server said it is (the first answer stays).
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
+    pub(crate) fn set_detected(&self, system: &'static str) {
+        let _ = self.detected.set(system);
     }
 
     pub(crate) fn pool_attribute(&self) -> KeyValue {

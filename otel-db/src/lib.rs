@@ -22,7 +22,7 @@
 //! - [`InstrumentedConnection`], [`InstrumentedPoolConnection`],
 //!   [`InstrumentedTransaction`]: connections and transactions from the pool, traced
 //!   the same way (`&mut *tx`).
-//! - [`Operation`], [`WithOperation`]: `db.operation.name`, `db.collection.name` and a
+//! - [`DbOperation`], [`WithOperation`]: `db.operation.name`, `db.collection.name` and a
 //!   summary given per query (`pool.with_operation(op)`), since the conventions say
 //!   not to parse the first two from the SQL.
 //! - [`QueryText`]: sanitised `db.query.text`, or none.
@@ -54,9 +54,9 @@
 //! | `db.namespace` | the database name (SQLite: the file name) |
 //! | `server.address`, `server.port` (int) | TCP connections; the port only when not the default (5432, 3306) |
 //! | `network.peer.address`, `network.peer.port` (int) | a host given as an IP address (it is the peer: no name to resolve to another one), with the port used; a Unix socket's path, without a port. A host name leaves them out: sqlx and redis do not say which address a name resolved to |
-//! | `db.query.summary` | when an operation was recognised (as written), or given in an [`Operation`] |
-//! | `db.operation.name` | given in an [`Operation`]; `BEGIN`, `COMMIT`, `ROLLBACK`; never parsed from the SQL |
-//! | `db.collection.name` | given in an [`Operation`]; never parsed from the SQL |
+//! | `db.query.summary` | when an operation was recognised (as written), or given in an [`DbOperation`] |
+//! | `db.operation.name` | given in an [`DbOperation`]; `BEGIN`, `COMMIT`, `ROLLBACK`; never parsed from the SQL |
+//! | `db.collection.name` | given in an [`DbOperation`]; never parsed from the SQL |
 //! | `db.stored_procedure.name` | `CALL proc(...)` |
 //! | `db.operation.batch.size` (int) | two statements or more in one text |
 //! | `db.query.text` | see [`QueryText`]; never bind values, never the connection string |
@@ -108,34 +108,9 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-/// The pool wrapper's modules, for builds with at least one driver.
-macro_rules! with_driver {
-    ($($item:item)*) => {
-        $(
-            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
-            #[cfg_attr(docsrs, doc(cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))))]
-            $item
-        )*
-    };
-}
-
-with_driver! {
-    mod commenter;
-    mod connection;
-    mod database;
-    mod executor;
-    mod pool;
-    mod stream;
-    mod traced_query;
-
-    pub use connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
-    pub use database::InstrumentedDatabase;
-    pub use pool::{InstrumentBuilder, InstrumentedPool, instrument};
-}
-
-/// The SQL core the sqlx pool wrapper, the tokio-postgres client wrapper and diesel's
-/// instrumentation share: the call (span, metric, exception event), the statements and
-/// their summaries, the caller's operation, the failure rules.
+/// Private boilerplate: the modules of the SQL core the sqlx pool wrapper, the
+/// tokio-postgres client wrapper and diesel's instrumentation share, each behind the
+/// features that use it.
 macro_rules! with_sql {
     ($($item:item)*) => {
         $(
@@ -149,44 +124,26 @@ macro_rules! with_sql {
 }
 
 with_sql! {
+    /// One operation in flight: its span, its duration metric, its exception event.
     mod call;
+    /// What every operation of one pool or client shares: endpoint, options, providers.
     mod instrumentation;
+    /// The caller's description of an operation ([`DbOperation`]).
     mod operation;
+    /// The failure rules: status codes, which are failures, messages without values.
     mod outcome;
+    /// A statement's summary, span name and attributes, read from its text.
     mod statement;
+    /// Statements described once per text, per thread.
     mod statement_cache;
 
+    pub use operation::DbOperation;
+    #[allow(deprecated)]
     pub use operation::Operation;
 }
 
-/// The wrappers' executors with a caller's [`Operation`] (diesel's hook has none: a
-/// diesel query carries no such value).
-#[cfg(any(
-    feature = "postgres",
-    feature = "mysql",
-    feature = "sqlite",
-    feature = "tokio-postgres"
-))]
-#[cfg_attr(
-    docsrs,
-    doc(cfg(any(
-        feature = "postgres",
-        feature = "mysql",
-        feature = "sqlite",
-        feature = "tokio-postgres"
-    )))
-)]
-mod with_operation;
-#[cfg(any(
-    feature = "postgres",
-    feature = "mysql",
-    feature = "sqlite",
-    feature = "tokio-postgres"
-))]
-pub use with_operation::WithOperation;
-
-/// What the pool wrapper and the Redis wrapper share: the endpoint attributes, the
-/// instrumentation scope, the exception event's name.
+/// Private boilerplate: the modules every front end (sqlx, tokio-postgres, diesel,
+/// Redis) shares, behind any of their features.
 macro_rules! with_any_client {
     ($($item:item)*) => {
         $(
@@ -197,20 +154,19 @@ macro_rules! with_any_client {
 }
 
 with_any_client! {
+    /// `db.client.operation.duration` (every front end).
+    mod duration;
+    /// The server's address and the endpoint attributes (every front end).
     mod endpoint;
-
-    static SCOPE: otel_kit_core::Scope =
-        otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
-
-    /// The event a failed operation is recorded as, once: the error the caller gets (an
-    /// `Err` from the driver, or a Redis error reply) or a driver's panic (semantic
-    /// conventions 1.42, `event.db.client.operation.exception`, severity WARN).
-    const EXCEPTION_EVENT: &str = "db.client.operation.exception";
+    /// The event a failed operation is recorded as (every front end).
+    mod exception_event;
 }
 
+// diesel's connections, through diesel's `Instrumentation` hook.
 #[cfg(feature = "diesel")]
 #[cfg_attr(docsrs, doc(cfg(feature = "diesel")))]
 pub mod diesel;
+/// What is recorded and its limits: [`QueryText`], [`MAX_QUERY_TEXT`], [`DURATION_BUCKETS`].
 mod options;
 /// The connection-pool gauges: sqlx's pool and deadpool's.
 #[cfg(any(
@@ -220,14 +176,39 @@ mod options;
     feature = "deadpool-postgres"
 ))]
 mod pool_metrics;
+// Redis connections, traced per command, pipeline and transaction.
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub mod redis;
+/// This crate's instrumentation scope.
+mod scope;
 pub mod sql;
+/// The sqlx front end: the pool wrapper, its connections and transactions.
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+mod sqlx;
+// PostgreSQL over tokio-postgres and deadpool-postgres.
 #[cfg(feature = "tokio-postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio-postgres")))]
 pub mod tokio_postgres;
+/// The executors with a caller's [`DbOperation`] (diesel's hook has none: a diesel query
+/// carries no such value).
+#[cfg(any(
+    feature = "postgres",
+    feature = "mysql",
+    feature = "sqlite",
+    feature = "tokio-postgres"
+))]
+mod with_operation;
 
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite")))
+)]
+pub use crate::sqlx::{
+    InstrumentBuilder, InstrumentedConnection, InstrumentedDatabase, InstrumentedPool,
+    InstrumentedPoolConnection, InstrumentedTransaction, instrument,
+};
 /// The OpenTelemetry API this crate is built on, re-exported so that the application
 /// names the very version the kit records through: with a second `opentelemetry` in the
 /// build, providers installed through one are invisible to the other and the
@@ -247,6 +228,14 @@ pub use otel_kit_core::Providers;
 pub use otel_kit_core::log_events::set_global_logger_provider;
 /// `service.peer.name` by address, for [`Providers::peer_services`].
 pub use otel_kit_core::{PeerServiceError, PeerServices};
+pub use scope::INSTRUMENTATION_SCOPE;
+#[cfg(any(
+    feature = "postgres",
+    feature = "mysql",
+    feature = "sqlite",
+    feature = "tokio-postgres"
+))]
+pub use with_operation::WithOperation;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
@@ -255,11 +244,3 @@ struct Readme;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/db.md")]
 struct DbGuide;
-
-/// The name of the instrumentation scope of this crate's spans and metrics (its version
-/// is this crate's, its schema URL the semantic conventions' 1.42).
-///
-/// ```
-/// assert_eq!(otel_kit_db::INSTRUMENTATION_SCOPE, "otel-kit-db");
-/// ```
-pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-db";

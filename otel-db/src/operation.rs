@@ -1,4 +1,4 @@
-//! [`Operation`]: the operation name, collection name and summary a caller gives for a
+//! [`DbOperation`]: the operation name, collection name and summary a caller gives for a
 //! query. The SQL conventions set `db.operation.name` and `db.collection.name` only
 //! when an API above the query text supplies them, never parsed from the text: this is
 //! how the caller supplies them.
@@ -27,31 +27,31 @@ use crate::statement::{Statement, StatementAttributes, shared_name, span_name};
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), sqlx::Error> {
-/// use otel_kit_db::Operation;
+/// use otel_kit_db::DbOperation;
 ///
 /// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
 /// sqlx::raw_sql("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT)").execute(&pool).await?;
 /// // Span `SELECT users`, with db.operation.name = SELECT and db.collection.name = users.
 /// let emails: Vec<(String,)> = sqlx::query_as("SELECT email FROM users WHERE id > ?1")
 ///     .bind(10_i64)
-///     .fetch_all(pool.with_operation(Operation::new().name("SELECT").collection("users")))
+///     .fetch_all(pool.with_operation(DbOperation::new().name("SELECT").collection("users")))
 ///     .await?;
 /// assert!(emails.is_empty());
 /// # Ok(())
 /// # }
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Operation {
+pub struct DbOperation {
     name: Option<StringValue>,
     collection: Option<StringValue>,
     summary: Option<StringValue>,
 }
 
-impl Operation {
+impl DbOperation {
     /// No values: the query is described by its text alone.
     ///
     /// ```
-    /// assert_eq!(otel_kit_db::Operation::new(), otel_kit_db::Operation::default());
+    /// assert_eq!(otel_kit_db::DbOperation::new(), otel_kit_db::DbOperation::default());
     /// ```
     pub fn new() -> Self {
         Self::default()
@@ -61,9 +61,9 @@ impl Operation {
     /// in cardinality: it names the span when there is no summary.
     ///
     /// ```
-    /// use otel_kit_db::Operation;
+    /// use otel_kit_db::DbOperation;
     ///
-    /// assert_eq!(Operation::new().name("BATCH  INSERT"), Operation::new().name("BATCH INSERT"));
+    /// assert_eq!(DbOperation::new().name("BATCH  INSERT"), DbOperation::new().name("BATCH INSERT"));
     /// ```
     pub fn name(mut self, name: impl Into<StringValue>) -> Self {
         self.name = given(name.into()).map(single_spaced);
@@ -74,10 +74,10 @@ impl Operation {
     /// `public.users`).
     ///
     /// ```
-    /// use otel_kit_db::Operation;
+    /// use otel_kit_db::DbOperation;
     ///
-    /// let op = Operation::new().name("UPDATE").collection("public.users");
-    /// assert_eq!(Operation::new().collection(""), Operation::new()); // empty: no value
+    /// let op = DbOperation::new().name("UPDATE").collection("public.users");
+    /// assert_eq!(DbOperation::new().collection(""), DbOperation::new()); // empty: no value
     /// # drop(op);
     /// ```
     pub fn collection(mut self, collection: impl Into<StringValue>) -> Self {
@@ -89,7 +89,7 @@ impl Operation {
     /// and collection or parsed from the text. Low in cardinality, like a parsed one.
     ///
     /// ```
-    /// let op = otel_kit_db::Operation::new().name("SELECT").summary("find user by email");
+    /// let op = otel_kit_db::DbOperation::new().name("SELECT").summary("find user by email");
     /// # drop(op);
     /// ```
     pub fn summary(mut self, summary: impl Into<StringValue>) -> Self {
@@ -150,12 +150,21 @@ fn single_spaced(name: StringValue) -> StringValue {
     StringValue::from(out)
 }
 
+/// The former name of [`DbOperation`].
+///
+/// ```
+/// #![allow(deprecated)]
+/// let _: otel_kit_db::Operation = otel_kit_db::DbOperation::new();
+/// ```
+#[deprecated(since = "0.2.0", note = "renamed to `DbOperation`")]
+pub type Operation = DbOperation;
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sql::SqlDialect;
 
-    fn described(op: &Operation, sql: &str) -> (Vec<String>, Option<String>) {
+    fn described(op: &DbOperation, sql: &str) -> (Vec<String>, Option<String>) {
         let statement = Statement::new(sql, SqlDialect::PostgreSql, false);
         let (attributes, name) = op.describe(&statement);
         let attributes = attributes.iter().map(|kv| format!("{}={}", kv.key, kv.value)).collect();
@@ -165,7 +174,7 @@ mod tests {
     #[test]
     fn given_values_go_on_with_a_summary_that_agrees_with_them() {
         let sql = "SELECT * FROM users u JOIN roles r ON r.id = u.role_id";
-        let op = Operation::new().name("select").collection("Users");
+        let op = DbOperation::new().name("select").collection("Users");
         assert_eq!(
             described(&op, sql),
             (
@@ -178,7 +187,7 @@ mod tests {
             )
         );
         // A given summary wins over the made and the parsed one.
-        let op = Operation::new().name("SELECT").summary("user with roles");
+        let op = DbOperation::new().name("SELECT").summary("user with roles");
         let (attributes, name) = described(&op, sql);
         assert_eq!(attributes[1], "db.query.summary=user with roles");
         assert_eq!(name.as_deref(), Some("user with roles"));
@@ -186,7 +195,7 @@ mod tests {
 
     #[test]
     fn a_collection_alone_keeps_the_parsed_summary_or_names_the_span() {
-        let op = Operation::new().collection("users");
+        let op = DbOperation::new().collection("users");
         let (attributes, name) = described(&op, "SELECT * FROM users");
         assert_eq!(attributes, ["db.collection.name=users", "db.query.summary=SELECT users"]);
         assert_eq!(name.as_deref(), Some("SELECT users"));
@@ -195,14 +204,14 @@ mod tests {
         assert_eq!(attributes, ["db.collection.name=users"]);
         assert_eq!(name.as_deref(), Some("users"));
         // And with no values at all, the statement's own description.
-        let (attributes, name) = described(&Operation::new(), "frobnicate");
+        let (attributes, name) = described(&DbOperation::new(), "frobnicate");
         assert!(attributes.is_empty());
         assert_eq!(name, None);
     }
 
     #[test]
     fn a_procedure_from_the_text_is_the_target_without_a_collection() {
-        let op = Operation::new().name("refresh");
+        let op = DbOperation::new().name("refresh");
         let (attributes, name) = described(&op, "CALL refresh_totals(1)");
         assert_eq!(
             attributes,
@@ -217,12 +226,12 @@ mod tests {
 
     #[test]
     fn spaces_in_an_operation_name_are_made_single_and_empty_values_are_none() {
-        let name = |op: Operation| op.name.map(String::from);
+        let name = |op: DbOperation| op.name.map(String::from);
         assert_eq!(
-            name(Operation::new().name("BATCH   INSERT  INTO")).as_deref(),
+            name(DbOperation::new().name("BATCH   INSERT  INTO")).as_deref(),
             Some("BATCH INSERT INTO")
         );
-        assert_eq!(name(Operation::new().name(String::from("a b"))).as_deref(), Some("a b"));
-        assert_eq!(Operation::new().name("").summary(""), Operation::new());
+        assert_eq!(name(DbOperation::new().name(String::from("a b"))).as_deref(), Some("a b"));
+        assert_eq!(DbOperation::new().name("").summary(""), DbOperation::new());
     }
 }

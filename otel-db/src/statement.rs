@@ -16,7 +16,7 @@ use crate::options::{MAX_QUERY_TEXT, QueryText};
 use crate::sql::{self, QueryInfo, SqlDialect};
 
 /// The statement attributes of an operation: at most four (operation and collection,
-/// which only a caller's [`crate::Operation`] or a step gives; summary, procedure).
+/// which only a caller's [`crate::DbOperation`] or a step gives; summary, procedure).
 pub(crate) type StatementAttributes = SmallVec<[KeyValue; 4]>;
 
 /// One query text, described.
@@ -228,7 +228,7 @@ fn shared(s: &str) -> StringValue {
 /// which are few by design (operations and table names), so each distinct one is kept
 /// once, up to 256 KiB for the process; after that, names are allocated per span.
 /// Called once per statement a thread describes, and per operation a caller describes
-/// with a [`crate::Operation`].
+/// with a [`crate::DbOperation`].
 pub(crate) fn shared_name(name: String) -> Cow<'static, str> {
     static NAMES: SharedNames = SharedNames::new(256 * 1024);
     NAMES.share(&name).map_or(Cow::Owned(name), Cow::Borrowed)
@@ -286,7 +286,7 @@ mod tests {
         assert!(unknown.attributes().is_empty());
 
         let pool = |file: &str| {
-            crate::instrumentation::Instrumentation::<crate::instrumentation::Sqlx>::new(
+            crate::instrumentation::Instrumentation::<crate::sqlx::frontend::Sqlx>::new(
                 crate::endpoint::Endpoint::file("sqlite", file),
                 crate::options::Options::default(),
                 otel_kit_core::Providers::new(),

@@ -16,7 +16,7 @@ use opentelemetry::trace::{Span as _, SpanKind, Tracer as _, TracerProvider as _
 use opentelemetry::{Array, KeyValue, StringValue, Value, global};
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
 use opentelemetry_sdk::trace::SdkTracerProvider;
-use otel_kit_genai::content::Message;
+use otel_kit_genai::content::ChatMessage;
 use otel_kit_genai::{Response, Usage};
 use otel_kit_testing::NoopSpanProcessor;
 use serde_json::json;
@@ -61,7 +61,8 @@ fn fixture() -> Fixture {
                 ..Usage::default()
             })
             .output_message(
-                Message::assistant("The report says three things, briefly put.").with_finish_reason("stop"),
+                ChatMessage::assistant("The report says three things, briefly put.")
+                    .with_finish_reason("stop"),
             ),
     }
 }

@@ -5,13 +5,13 @@
 use opentelemetry::trace::SpanKind;
 use opentelemetry::{Array, Context, KeyValue, StringValue, Value};
 
-use crate::Operation;
+use crate::GenAiOperation;
 use crate::attributes::*;
-use crate::content::Message;
+use crate::content::ChatMessage;
 
 /// Where the input messages come from; turned into JSON only when content is captured.
 pub(crate) enum Input<'a> {
-    Messages(Vec<Message>),
+    Messages(Vec<ChatMessage>),
     /// The `messages` array of an OpenAI-compatible request.
     OpenAi(&'a serde_json::Value),
 }
@@ -35,7 +35,7 @@ pub(crate) enum Input<'a> {
 /// ```
 #[must_use = "a call is recorded only once started"]
 pub struct CallBuilder<'a> {
-    pub(crate) operation: Operation,
+    pub(crate) operation: GenAiOperation,
     pub(crate) kind: SpanKind,
     pub(crate) provider: Option<StringValue>,
     pub(crate) model: Option<StringValue>,
@@ -59,7 +59,7 @@ pub struct CallBuilder<'a> {
 /// call.end();
 /// ```
 pub fn chat(provider: impl Into<StringValue>, model: impl Into<StringValue>) -> CallBuilder<'static> {
-    CallBuilder::new(Operation::Chat, provider).model(model)
+    CallBuilder::new(GenAiOperation::Chat, provider).model(model)
 }
 
 /// An embeddings request (`embeddings {model}`, CLIENT).
@@ -69,7 +69,7 @@ pub fn chat(provider: impl Into<StringValue>, model: impl Into<StringValue>) -> 
 /// call.end();
 /// ```
 pub fn embeddings(provider: impl Into<StringValue>, model: impl Into<StringValue>) -> CallBuilder<'static> {
-    CallBuilder::new(Operation::Embeddings, provider).model(model)
+    CallBuilder::new(GenAiOperation::Embeddings, provider).model(model)
 }
 
 /// Running a tool the model asked for (`execute_tool {name}`, INTERNAL).
@@ -80,7 +80,7 @@ pub fn embeddings(provider: impl Into<StringValue>, model: impl Into<StringValue
 /// ```
 pub fn execute_tool(name: impl Into<StringValue>) -> CallBuilder<'static> {
     let name = name.into();
-    let mut builder = CallBuilder::without_provider(Operation::ExecuteTool);
+    let mut builder = CallBuilder::without_provider(GenAiOperation::ExecuteTool);
     builder
         .attributes
         .push(KeyValue::new(GEN_AI_TOOL_NAME, name.clone()));
@@ -101,7 +101,7 @@ pub fn execute_tool(name: impl Into<StringValue>) -> CallBuilder<'static> {
 /// agent.end();
 /// ```
 pub fn invoke_agent(provider: impl Into<StringValue>, name: impl Into<StringValue>) -> CallBuilder<'static> {
-    CallBuilder::new(Operation::InvokeAgent, provider).agent_name(name)
+    CallBuilder::new(GenAiOperation::InvokeAgent, provider).agent_name(name)
 }
 
 /// Creating an agent on a remote agent service (`create_agent {name}`, CLIENT).
@@ -111,18 +111,18 @@ pub fn invoke_agent(provider: impl Into<StringValue>, name: impl Into<StringValu
 /// call.end();
 /// ```
 pub fn create_agent(provider: impl Into<StringValue>, name: impl Into<StringValue>) -> CallBuilder<'static> {
-    CallBuilder::new(Operation::CreateAgent, provider).agent_name(name)
+    CallBuilder::new(GenAiOperation::CreateAgent, provider).agent_name(name)
 }
 
 impl<'a> CallBuilder<'a> {
     /// Any operation against `provider` (`gen_ai.provider.name`).
-    pub fn new(operation: Operation, provider: impl Into<StringValue>) -> Self {
+    pub fn new(operation: GenAiOperation, provider: impl Into<StringValue>) -> Self {
         let mut builder = CallBuilder::without_provider(operation);
         builder.provider = Some(provider.into());
         builder
     }
 
-    fn without_provider(operation: Operation) -> Self {
+    fn without_provider(operation: GenAiOperation) -> Self {
         CallBuilder {
             operation,
             kind: operation.default_kind(),
@@ -253,7 +253,10 @@ impl<'a> CallBuilder<'a> {
     pub fn agent_name(mut self, name: impl Into<StringValue>) -> Self {
         let name = name.into();
         self.attributes.retain(|kv| kv.key.as_str() != GEN_AI_AGENT_NAME);
-        if matches!(self.operation, Operation::InvokeAgent | Operation::CreateAgent) {
+        if matches!(
+            self.operation,
+            GenAiOperation::InvokeAgent | GenAiOperation::CreateAgent
+        ) {
             self.target = Some(name.clone());
         }
         self.with(GEN_AI_AGENT_NAME, name)
@@ -313,7 +316,7 @@ impl<'a> CallBuilder<'a> {
     }
 
     /// `gen_ai.input.messages` (content).
-    pub fn input_messages(mut self, messages: Vec<Message>) -> Self {
+    pub fn input_messages(mut self, messages: Vec<ChatMessage>) -> Self {
         self.input = Some(Input::Messages(messages));
         self
     }

@@ -10,9 +10,9 @@ use opentelemetry::trace::TraceContextExt as _;
 use opentelemetry::{Context, ContextGuard, KeyValue, StringValue};
 
 use crate::attributes::*;
-use crate::content::{self, CaptureMode, ContentKind, Message, to_array};
+use crate::content::{self, CaptureMode, ChatMessage, ContentKind, to_array};
 use crate::details_event::Details;
-use crate::finish::Outcome;
+use crate::outcome::Outcome;
 use otel_kit_core::Resolver;
 
 use crate::Response;
@@ -148,13 +148,13 @@ impl Call {
     /// then); nothing when content is not captured.
     ///
     /// ```
-    /// use otel_kit_genai::content::Message;
+    /// use otel_kit_genai::content::ChatMessage;
     ///
     /// let mut call = otel_kit_genai::chat("openai", "gpt-4o").start();
-    /// call.record_input_messages(&[Message::user("Hi")]);
+    /// call.record_input_messages(&[ChatMessage::user("Hi")]);
     /// call.end();
     /// ```
-    pub fn record_input_messages(&mut self, messages: &[Message]) {
+    pub fn record_input_messages(&mut self, messages: &[ChatMessage]) {
         if !self.mode.captures() {
             return;
         }

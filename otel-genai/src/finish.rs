@@ -7,23 +7,8 @@ use opentelemetry_semantic_conventions::attribute::ERROR_TYPE;
 
 use crate::attributes::*;
 use crate::content::{self, ContentKind, to_array};
+use crate::outcome::Outcome;
 use crate::{Call, Response, Usage};
-
-/// What ended a call.
-pub(crate) enum Outcome<'a> {
-    Response(&'a Response),
-    ToolResult(&'a serde_json::Value),
-    Error {
-        error_type: &'a str,
-        /// `exception.type` of the exception event.
-        exception_type: &'a str,
-        description: &'a str,
-    },
-    Ended,
-    /// Dropped before any of the others: its caller gave up on it, which is not an
-    /// error of the call (see `Call`'s `Drop`).
-    Cancelled,
-}
 
 /// A reported count as an attribute value (counts beyond `i64::MAX` saturate).
 fn count(n: u64) -> i64 {

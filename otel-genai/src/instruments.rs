@@ -21,37 +21,35 @@ impl otel_kit_core::Instruments for Instruments {
     const SWITCHES: &'static [&'static str] = &["GENAI", "OPENAI"];
 
     fn scope() -> InstrumentationScope {
-        crate::SCOPE.get()
+        crate::scope::instrumentation_scope()
     }
 
     fn new(meter: Meter) -> Self {
         Instruments {
-            duration: meter
-                .f64_histogram(GEN_AI_CLIENT_OPERATION_DURATION)
-                .with_unit("s")
-                .with_description("GenAI operation duration.")
-                .with_boundaries(DURATION_BUCKETS.to_vec())
-                .build(),
+            duration: otel_kit_core::duration_histogram(
+                &meter,
+                GEN_AI_CLIENT_OPERATION_DURATION,
+                "GenAI operation duration.",
+                &DURATION_BUCKETS,
+            ),
             tokens: meter
                 .u64_histogram(GEN_AI_CLIENT_TOKEN_USAGE)
                 .with_unit("{token}")
                 .with_description("Number of input and output tokens used.")
                 .with_boundaries(TOKEN_BUCKETS.to_vec())
                 .build(),
-            time_to_first_chunk: meter
-                .f64_histogram(GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK)
-                .with_unit("s")
-                .with_description("Time to receive the first chunk of a streamed response.")
-                .with_boundaries(DURATION_BUCKETS.to_vec())
-                .build(),
-            time_per_output_chunk: meter
-                .f64_histogram(GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK)
-                .with_unit("s")
-                .with_description(
-                    "Time between two chunks of a streamed response, for each chunk after the first.",
-                )
-                .with_boundaries(DURATION_BUCKETS.to_vec())
-                .build(),
+            time_to_first_chunk: otel_kit_core::duration_histogram(
+                &meter,
+                GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
+                "Time to receive the first chunk of a streamed response.",
+                &DURATION_BUCKETS,
+            ),
+            time_per_output_chunk: otel_kit_core::duration_histogram(
+                &meter,
+                GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
+                "Time between two chunks of a streamed response, for each chunk after the first.",
+                &DURATION_BUCKETS,
+            ),
         }
     }
 

@@ -49,7 +49,9 @@ mod genai;
 mod instruments;
 pub mod openai;
 mod operation;
+mod outcome;
 mod response;
+mod scope;
 mod server_url;
 mod settings;
 mod start;
@@ -63,6 +65,8 @@ pub use genai::GenAi;
 /// build, providers installed through one are invisible to the other and the
 /// instrumentation silently records nothing.
 pub use opentelemetry;
+pub use operation::GenAiOperation;
+#[allow(deprecated)]
 pub use operation::Operation;
 pub use otel_kit_core::Providers;
 /// The logger provider the kit's log events (exception events, the GenAI details events) go to when
@@ -78,6 +82,7 @@ pub use otel_kit_core::log_events::set_global_logger_provider;
 /// `service.peer.name` by address, for [`Providers::peer_services`].
 pub use otel_kit_core::{PeerServiceError, PeerServices};
 pub use response::{Response, Usage};
+pub use scope::INSTRUMENTATION_SCOPE;
 pub use settings::DEFAULT_CONTENT_LIMIT;
 
 #[cfg(doctest)]
@@ -87,5 +92,3 @@ struct Guide;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct Readme;
-
-otel_kit_core::instrumentation_scope!();

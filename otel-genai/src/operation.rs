@@ -1,17 +1,17 @@
-//! [`Operation`]: the `gen_ai.operation.name` values and the span kind of each.
+//! [`GenAiOperation`]: the `gen_ai.operation.name` values and the span kind of each.
 
 use opentelemetry::trace::SpanKind;
 
 /// What kind of GenAI call a span describes (`gen_ai.operation.name`).
 ///
 /// ```
-/// use otel_kit_genai::Operation;
+/// use otel_kit_genai::GenAiOperation;
 ///
-/// assert_eq!(Operation::Chat.as_str(), "chat");
-/// assert_eq!(Operation::ExecuteTool.as_str(), "execute_tool");
+/// assert_eq!(GenAiOperation::Chat.as_str(), "chat");
+/// assert_eq!(GenAiOperation::ExecuteTool.as_str(), "execute_tool");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Operation {
+pub enum GenAiOperation {
     /// `chat`: a chat completion.
     Chat,
     /// `text_completion`: a legacy completion.
@@ -28,17 +28,17 @@ pub enum Operation {
     CreateAgent,
 }
 
-impl Operation {
+impl GenAiOperation {
     /// The attribute value.
     pub fn as_str(self) -> &'static str {
         match self {
-            Operation::Chat => "chat",
-            Operation::TextCompletion => "text_completion",
-            Operation::GenerateContent => "generate_content",
-            Operation::Embeddings => "embeddings",
-            Operation::ExecuteTool => "execute_tool",
-            Operation::InvokeAgent => "invoke_agent",
-            Operation::CreateAgent => "create_agent",
+            GenAiOperation::Chat => "chat",
+            GenAiOperation::TextCompletion => "text_completion",
+            GenAiOperation::GenerateContent => "generate_content",
+            GenAiOperation::Embeddings => "embeddings",
+            GenAiOperation::ExecuteTool => "execute_tool",
+            GenAiOperation::InvokeAgent => "invoke_agent",
+            GenAiOperation::CreateAgent => "create_agent",
         }
     }
 
@@ -47,15 +47,24 @@ impl Operation {
     ///
     /// ```
     /// use opentelemetry::trace::SpanKind;
-    /// use otel_kit_genai::Operation;
+    /// use otel_kit_genai::GenAiOperation;
     ///
-    /// assert_eq!(Operation::Chat.default_kind(), SpanKind::Client);
-    /// assert_eq!(Operation::ExecuteTool.default_kind(), SpanKind::Internal);
+    /// assert_eq!(GenAiOperation::Chat.default_kind(), SpanKind::Client);
+    /// assert_eq!(GenAiOperation::ExecuteTool.default_kind(), SpanKind::Internal);
     /// ```
     pub fn default_kind(self) -> SpanKind {
         match self {
-            Operation::ExecuteTool | Operation::InvokeAgent => SpanKind::Internal,
+            GenAiOperation::ExecuteTool | GenAiOperation::InvokeAgent => SpanKind::Internal,
             _ => SpanKind::Client,
         }
     }
 }
+
+/// The former name of [`GenAiOperation`].
+///
+/// ```
+/// #![allow(deprecated)]
+/// let _: otel_kit_genai::Operation = otel_kit_genai::GenAiOperation::Chat;
+/// ```
+#[deprecated(since = "0.2.0", note = "renamed to `GenAiOperation`")]
+pub type Operation = GenAiOperation;

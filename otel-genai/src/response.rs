@@ -1,6 +1,6 @@
 //! [`Response`] and [`Usage`]: what a call's answer says, as recorded on its span.
 
-use crate::content::Message;
+use crate::content::ChatMessage;
 
 /// Token counts as reported by the provider. A count the provider did not report stays
 /// `None` and is not recorded: never a made-up zero.
@@ -28,14 +28,14 @@ pub struct Usage {
 ///
 /// ```
 /// use otel_kit_genai::{Response, Usage};
-/// use otel_kit_genai::content::Message;
+/// use otel_kit_genai::content::ChatMessage;
 ///
 /// let response = Response::new()
 ///     .id("chatcmpl-1")
 ///     .model("gpt-4o-2024-08-06")
 ///     .finish_reason("stop")
 ///     .usage(Usage { input_tokens: Some(12), output_tokens: Some(3), ..Usage::default() })
-///     .output_message(Message::assistant("Rainy, 57°F.").with_finish_reason("stop"));
+///     .output_message(ChatMessage::assistant("Rainy, 57°F.").with_finish_reason("stop"));
 /// assert_eq!(response.finish_reasons, ["stop"]);
 /// ```
 ///
@@ -51,7 +51,7 @@ pub struct Response {
     /// The token counts the provider reported.
     pub usage: Usage,
     /// `gen_ai.output.messages` (recorded only when content capture is on).
-    pub output_messages: Vec<Message>,
+    pub output_messages: Vec<ChatMessage>,
     /// The service tier that served the request (OpenAI's `service_tier`): recorded as
     /// `openai.response.service_tier` when the provider is `openai`.
     pub service_tier: Option<String>,
@@ -91,7 +91,7 @@ impl Response {
     }
 
     /// Adds an output message.
-    pub fn output_message(mut self, message: Message) -> Self {
+    pub fn output_message(mut self, message: ChatMessage) -> Self {
         self.output_messages.push(message);
         self
     }

@@ -15,7 +15,7 @@ use crate::details_event::Details;
 use crate::instruments::Instruments;
 use crate::openai::OPENAI_PROVIDER;
 use crate::settings::Settings;
-use crate::{Call, CallBuilder, Operation};
+use crate::{Call, CallBuilder, GenAiOperation};
 use std::sync::Arc;
 
 impl CallBuilder<'_> {
@@ -154,7 +154,9 @@ impl CallBuilder<'_> {
     /// for tool and agent calls, the model for the others.
     fn span_target(&self) -> Option<&StringValue> {
         match self.operation {
-            Operation::ExecuteTool | Operation::InvokeAgent | Operation::CreateAgent => self.target.as_ref(),
+            GenAiOperation::ExecuteTool | GenAiOperation::InvokeAgent | GenAiOperation::CreateAgent => {
+                self.target.as_ref()
+            }
             _ => self.model.as_ref(),
         }
     }

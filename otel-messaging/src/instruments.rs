@@ -28,7 +28,7 @@ impl otel_kit_core::Instruments for Instruments {
     const SWITCHES: &'static [&'static str] = &["MESSAGING"];
 
     fn scope() -> InstrumentationScope {
-        crate::SCOPE.get()
+        crate::scope::instrumentation_scope()
     }
 
     fn new(meter: Meter) -> Self {
@@ -43,20 +43,18 @@ impl otel_kit_core::Instruments for Instruments {
                 .with_unit("{message}")
                 .with_description("Number of messages that were delivered to the application.")
                 .build(),
-            operation_duration: meter
-                .f64_histogram(MESSAGING_CLIENT_OPERATION_DURATION)
-                .with_unit("s")
-                .with_description(
-                    "Duration of messaging operation initiated by a producer or consumer client.",
-                )
-                .with_boundaries(DURATION_BUCKETS.to_vec())
-                .build(),
-            process_duration: meter
-                .f64_histogram(MESSAGING_PROCESS_DURATION)
-                .with_unit("s")
-                .with_description("Duration of processing operation.")
-                .with_boundaries(DURATION_BUCKETS.to_vec())
-                .build(),
+            operation_duration: otel_kit_core::duration_histogram(
+                &meter,
+                MESSAGING_CLIENT_OPERATION_DURATION,
+                "Duration of messaging operation initiated by a producer or consumer client.",
+                &DURATION_BUCKETS,
+            ),
+            process_duration: otel_kit_core::duration_histogram(
+                &meter,
+                MESSAGING_PROCESS_DURATION,
+                "Duration of processing operation.",
+                &DURATION_BUCKETS,
+            ),
         }
     }
 

@@ -29,7 +29,7 @@
 //!   context in the message headers, consumers whose messages are processed in their own
 //!   spans, ack/nack/reject as settle.
 //! - [`Messaging`]: the broker-agnostic instrumentation the adapters are built on, for a
-//!   client without an adapter: [`Operation`] and [`MessageInfo`] describe what happens,
+//!   client without an adapter: [`MessagingOperation`] and [`MessageInfo`] describe what happens,
 //!   [`Call`] is an operation in flight, [`ProcessFuture`] a handler in its process span.
 //! - [`Destination`]: the destination and the naming and cardinality rules made of it.
 //! - [`OperationType`]: `send`, `receive`, `process`, `settle`, `create`, with each one's
@@ -58,12 +58,15 @@
 //! | feature | default | adds | pulls in |
 //! | --- | --- | --- | --- |
 //! | `nats` | no | module `nats`: `instrument`, `Client`, `Subscriber`, `Delivery`, `JetStream`, `Consumer`, `JetStreamMessage`, the header carrier | async-nats with `jetstream` only (its TLS provider, nkeys, KV and object store stay the application's choice), bytes, futures-util |
-//! | `rabbitmq` | no | module `rabbitmq`: `instrument`, `Channel`, `Consumer`, `Delivery`, `Message`, the header carrier | lapin without its default features (its runtime and TLS stay the application's choice), futures-util |
+//! | `rabbitmq` | no | module `rabbitmq`: `instrument`, `Channel`, `Consumer`, `Delivery`, `ConsumedMessage`, the header carrier | lapin without its default features (its runtime and TLS stay the application's choice), futures-util |
 //!
 //! With no feature, the core above is all there is, and no client library.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// The `Extractor` of every adapter's header carrier.
+#[cfg(any(feature = "nats", feature = "rabbitmq"))]
+mod bounded_extractor;
 mod call;
 mod destination;
 #[cfg(any(feature = "nats", feature = "rabbitmq"))]
@@ -82,8 +85,10 @@ mod process;
 #[cfg(feature = "rabbitmq")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rabbitmq")))]
 pub mod rabbitmq;
+mod scope;
 #[cfg(feature = "rabbitmq")]
 mod server_url;
+mod start;
 #[cfg(any(feature = "nats", feature = "rabbitmq"))]
 mod traced;
 
@@ -99,7 +104,9 @@ pub use messaging::Messaging;
 /// instrumentation silently records nothing.
 pub use opentelemetry;
 pub use operation::OperationType;
-pub use operation_start::{Operation, Started};
+#[allow(deprecated)]
+pub use operation_start::Operation;
+pub use operation_start::{MessagingOperation, Started};
 pub use otel_kit_core::Providers;
 /// The header carrier every extractor of the kit reads through (otel-kit-core's): one
 /// rule for repeated and mis-cased headers, within bounds.
@@ -119,8 +126,7 @@ pub use otel_kit_core::log_events::set_global_logger_provider;
 pub use otel_kit_core::{PeerServiceError, PeerServices};
 pub use parent::ProcessParent;
 pub use process::ProcessFuture;
-
-otel_kit_core::instrumentation_scope!();
+pub use scope::INSTRUMENTATION_SCOPE;
 
 #[cfg(all(doctest, feature = "nats", feature = "rabbitmq"))]
 #[doc = include_str!("../README.md")]

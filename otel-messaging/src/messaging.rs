@@ -1,38 +1,26 @@
 //! [`Messaging`]: the broker-agnostic instrumentation every adapter is built on.
 
 use std::fmt;
-use std::future::Future;
 use std::sync::{Arc, OnceLock};
-use std::time::Instant;
 
 use opentelemetry::propagation::{Extractor, Injector};
-use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
-use opentelemetry::{Context, KeyValue, StringValue};
-use opentelemetry_semantic_conventions::attribute::{
-    MESSAGING_BATCH_MESSAGE_COUNT, MESSAGING_CLIENT_ID, MESSAGING_MESSAGE_BODY_SIZE, MESSAGING_MESSAGE_ID,
-    MESSAGING_OPERATION_NAME, MESSAGING_SYSTEM, NETWORK_PEER_ADDRESS, NETWORK_PEER_PORT, SERVER_ADDRESS,
-    SERVER_PORT, SERVICE_PEER_NAME,
-};
+use opentelemetry::{Context, StringValue};
 use otel_kit_core::log_events::LogEvent;
 use otel_kit_core::{Providers, Resolver};
 
-use crate::call::Call;
 use crate::instruments::Instruments;
-use crate::operation::{OperationType, TYPE_KEY};
-use crate::operation_start::Operation;
-use crate::parent::{ProcessParent, parent_and_links};
-use crate::process::ProcessFuture;
+use crate::parent::ProcessParent;
 
 /// The instrumentation of one messaging client: what every adapter is built on, and
 /// what an application instrumenting another client uses directly. Cheap to clone;
 /// clones share it. It holds the messaging system,
 /// the broker's address, the providers, and the options; it starts operations
-/// ([`Operation`] to [`Call`]), runs handlers in process spans, and reads and writes
+/// ([`MessagingOperation`](crate::MessagingOperation) to [`Call`](crate::Call)), runs handlers in process spans, and reads and writes
 /// trace context in headers.
 ///
 /// ```
 /// use opentelemetry::trace::SpanKind;
-/// use otel_kit_messaging::{Destination, MessageInfo, Messaging, Operation, OperationType};
+/// use otel_kit_messaging::{Destination, MessageInfo, Messaging, MessagingOperation, OperationType};
 /// use otel_kit_testing::TestTelemetry;
 ///
 /// let t = TestTelemetry::new();
@@ -40,7 +28,7 @@ use crate::process::ProcessFuture;
 ///
 /// let mut headers = std::collections::HashMap::new();
 /// let call = messaging.start(
-///     Operation::new(OperationType::Send, "send").message(MessageInfo::new(Destination::named("orders"))),
+///     MessagingOperation::new(OperationType::Send, "send").message(MessageInfo::new(Destination::named("orders"))),
 /// );
 /// call.inject(&mut headers);
 /// call.finish(None);
@@ -55,20 +43,20 @@ use crate::process::ProcessFuture;
 /// ```
 #[derive(Clone)]
 pub struct Messaging {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
 }
 
 #[derive(Clone)]
-struct Shared {
-    system: StringValue,
-    resolver: Resolver<Instruments>,
+pub(crate) struct Shared {
+    pub(crate) system: StringValue,
+    pub(crate) resolver: Resolver<Instruments>,
     /// Given, or found by the adapter once the client knows it (`None` inside: the
     /// client knows, and has no usable address).
-    server: OnceLock<Option<Server>>,
+    pub(crate) server: OnceLock<Option<Server>>,
     /// `messaging.client.id`: given, or found by the adapter once the client knows it.
-    client_id: OnceLock<StringValue>,
-    process_parent: ProcessParent,
-    body_size: bool,
+    pub(crate) client_id: OnceLock<StringValue>,
+    pub(crate) process_parent: ProcessParent,
+    pub(crate) body_size: bool,
 }
 
 /// `server.address` and `server.port` of the broker.
@@ -79,7 +67,7 @@ pub(crate) struct Server {
     /// The address is an IP, so it is the intermediary node itself: its `network.peer.*`
     /// (Recommended "if applicable") are known without the socket. Read once, here, not
     /// per span.
-    is_ip: bool,
+    pub(crate) is_ip: bool,
 }
 
 impl Server {
@@ -205,7 +193,7 @@ impl Messaging {
         self.shared.server.get().is_some()
     }
 
-    fn known_server(&self) -> Option<&Server> {
+    pub(crate) fn known_server(&self) -> Option<&Server> {
         self.shared.server.get().and_then(Option::as_ref)
     }
 
@@ -223,151 +211,6 @@ impl Messaging {
         self.shared
             .resolver
             .with(None, |resolved| resolved.inject(cx, injector));
-    }
-
-    /// Starts `operation` in the current context. A send of a message that carries no
-    /// creation context is a PRODUCER span whose context [`Call::inject`] writes; one that
-    /// carries its own is a CLIENT span linked to it (the conventions: that context
-    /// "SHOULD NOT be modified"). End the call with [`Call::finish`].
-    pub fn start(&self, operation: Operation) -> Call {
-        self.start_in(operation, &Context::current())
-    }
-
-    /// Runs `handler` in the process span of `operation` (a process operation), with the
-    /// span current on every poll: the span ends when the handler's output is ready
-    /// (failed when it is an error, see [`HandlerOutcome`](crate::HandlerOutcome)), when it
-    /// panics (one `messaging.process.exception` event at ERROR, then the panic goes on),
-    /// or when the future is dropped (no status). Its parent follows [`ProcessParent`].
-    pub fn process<F: Future>(&self, operation: Operation, handler: F) -> ProcessFuture<F> {
-        ProcessFuture::new(handler, self.start(operation))
-    }
-
-    /// Counts `operation`'s messages on `messaging.client.consumed.messages`: messages a
-    /// push-based subscription handed to the application, with no span of their own.
-    pub fn delivered(&self, operation: &Operation) {
-        let mut attributes = Vec::with_capacity(8);
-        self.metric_attributes(operation, &operation.effective_destination(), &mut attributes);
-        let count = operation.message_count();
-        self.with_instruments(|instruments| instruments.consumed.add(count, &attributes));
-    }
-
-    fn metric_attributes(
-        &self,
-        operation: &Operation,
-        destination: &crate::Destination,
-        out: &mut Vec<KeyValue>,
-    ) {
-        out.push(KeyValue::new(MESSAGING_SYSTEM, self.shared.system.clone()));
-        out.push(KeyValue::new(MESSAGING_OPERATION_NAME, operation.name));
-        destination.metric_attributes(out);
-        operation.consumer_attributes(out);
-        if let Some(server) = self.known_server() {
-            out.push(KeyValue::new(SERVER_ADDRESS, server.address.clone()));
-            if let Some(port) = server.port {
-                out.push(KeyValue::new(SERVER_PORT, i64::from(port)));
-            }
-        }
-    }
-
-    fn start_in(&self, operation: Operation, ambient: &Context) -> Call {
-        let (start, start_time) = match operation.started {
-            Some(started) => (started.instant, Some(started.time)),
-            None => (Instant::now(), None),
-        };
-        let destination = operation.effective_destination();
-        let mode = (operation.operation == OperationType::Process).then_some(self.shared.process_parent);
-        let (parent, links) = parent_and_links(
-            mode,
-            ambient,
-            &operation.messages,
-            operation.link_attributes(&destination),
-        );
-        let single = match (&operation.messages[..], operation.batch) {
-            ([message], false) => Some(message),
-            _ => None,
-        };
-        let sends = matches!(operation.operation, OperationType::Send | OperationType::Create);
-        // A message with a creation context of its own keeps it: the send is then a
-        // CLIENT span, linked to that context.
-        let creation = sends && single.is_none_or(|m| m.creation_span_context().is_none());
-        let kind = if sends && !creation {
-            SpanKind::Client
-        } else {
-            operation.operation.span_kind()
-        };
-
-        let mut metric_attributes = Vec::with_capacity(8);
-        self.metric_attributes(&operation, &destination, &mut metric_attributes);
-        let mut attributes = Vec::with_capacity(14);
-        attributes.push(KeyValue::new(MESSAGING_SYSTEM, self.shared.system.clone()));
-        attributes.push(KeyValue::new(MESSAGING_OPERATION_NAME, operation.name));
-        attributes.push(KeyValue::new(TYPE_KEY, operation.operation.as_str()));
-        destination.span_attributes(&mut attributes);
-        operation.consumer_attributes(&mut attributes);
-        let server = self.known_server();
-        if let Some(server) = server {
-            attributes.push(KeyValue::new(SERVER_ADDRESS, server.address.clone()));
-            if let Some(port) = server.port {
-                attributes.push(KeyValue::new(SERVER_PORT, i64::from(port)));
-            }
-            if server.is_ip {
-                attributes.push(KeyValue::new(NETWORK_PEER_ADDRESS, server.address.clone()));
-                if let Some(port) = server.port {
-                    attributes.push(KeyValue::new(NETWORK_PEER_PORT, i64::from(port)));
-                }
-            }
-        }
-        if let Some(id) = self.shared.client_id.get() {
-            attributes.push(KeyValue::new(MESSAGING_CLIENT_ID, id.clone()));
-        }
-        if let Some(message) = single {
-            attributes.extend(message.attributes.iter().cloned());
-            if let Some(id) = &message.id {
-                attributes.push(KeyValue::new(MESSAGING_MESSAGE_ID, id.clone()));
-            }
-            if self.shared.body_size
-                && let Some(size) = message.body_size
-            {
-                attributes.push(KeyValue::new(
-                    MESSAGING_MESSAGE_BODY_SIZE,
-                    i64::try_from(size).unwrap_or(i64::MAX),
-                ));
-            }
-        }
-        if operation.batch {
-            attributes.push(KeyValue::new(
-                MESSAGING_BATCH_MESSAGE_COUNT,
-                i64::try_from(operation.messages.len()).unwrap_or(i64::MAX),
-            ));
-        }
-        let name = destination.span_name(operation.name);
-        let span = self.shared.resolver.with(Some(start), |resolved| {
-            if matches!(kind, SpanKind::Producer | SpanKind::Client)
-                && let Some(server) = server
-                && let Some(peer) = resolved.peer_service(server.address.as_str(), server.port, "")
-            {
-                attributes.push(KeyValue::new(SERVICE_PEER_NAME, peer));
-            }
-            let tracer = resolved.tracer();
-            let mut builder = tracer
-                .span_builder(name)
-                .with_kind(kind)
-                .with_attributes(attributes)
-                .with_links(links);
-            if let Some(time) = start_time {
-                builder = builder.with_start_time(time);
-            }
-            tracer.build_with_context(builder, &parent)
-        });
-        Call::new(
-            self.clone(),
-            parent.with_span(span),
-            operation.operation,
-            start,
-            metric_attributes,
-            operation.message_count(),
-            creation,
-        )
     }
 
     pub(crate) fn with_instruments(&self, f: impl FnOnce(&Instruments)) {

@@ -1,4 +1,4 @@
-//! [`Operation`]: an operation about to start, described in the conventions' terms; and
+//! [`MessagingOperation`]: an operation about to start, described in the conventions' terms; and
 //! [`Started`], the moment an operation recorded after the fact began.
 
 use std::time::{Instant, SystemTime};
@@ -19,18 +19,18 @@ use crate::operation::OperationType;
 /// group or subscription.
 ///
 /// ```
-/// use otel_kit_messaging::{Destination, MessageInfo, Operation, OperationType};
+/// use otel_kit_messaging::{Destination, MessageInfo, MessagingOperation, OperationType};
 ///
-/// let publish = Operation::new(OperationType::Send, "publish")
+/// let publish = MessagingOperation::new(OperationType::Send, "publish")
 ///     .message(MessageInfo::new(Destination::named("orders")).id("a1"));
-/// let fetch = Operation::new(OperationType::Receive, "fetch")
+/// let fetch = MessagingOperation::new(OperationType::Receive, "fetch")
 ///     .destination(Destination::named("ORDERS"))
 ///     .batch(Vec::new())
 ///     .subscription("worker");
 /// # let _ = (publish, fetch);
 /// ```
 #[derive(Debug, Clone)]
-pub struct Operation {
+pub struct MessagingOperation {
     pub(crate) operation: OperationType,
     pub(crate) name: &'static str,
     pub(crate) destination: Option<Destination>,
@@ -41,7 +41,7 @@ pub struct Operation {
     pub(crate) started: Option<Started>,
 }
 
-impl Operation {
+impl MessagingOperation {
     /// An operation of type `operation` that the broker calls `name` (`publish`, `ack`,
     /// `fetch`): low cardinality, a name of the client's API, never data.
     pub fn new(operation: OperationType, name: &'static str) -> Self {
@@ -177,3 +177,13 @@ impl Started {
         }
     }
 }
+
+/// The former name of [`MessagingOperation`].
+///
+/// ```
+/// #![allow(deprecated)]
+/// use otel_kit_messaging::{MessagingOperation, OperationType};
+/// let _: otel_kit_messaging::Operation = MessagingOperation::new(OperationType::Send, "send");
+/// ```
+#[deprecated(since = "0.2.0", note = "renamed to `MessagingOperation`")]
+pub type Operation = MessagingOperation;

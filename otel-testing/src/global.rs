@@ -19,8 +19,18 @@ use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
 use tracing_subscriber::Layer as _;
 use tracing_subscriber::layer::SubscriberExt as _;
 
-use crate::TestTelemetry;
-use crate::harness::TRACING_SCOPE;
+use crate::harness::{TRACING_SCOPE, TestTelemetry};
+
+impl TestTelemetry {
+    /// Installs this harness as the process-wide telemetry: the OpenTelemetry global
+    /// tracer and meter providers, a W3C trace-context + baggage propagator, and the
+    /// global `tracing` dispatcher. Only one global harness exists at a time: a second
+    /// `install_global` blocks its thread until the first guard is dropped, so such tests
+    /// serialise (call it before starting a runtime's work, not from inside a task).
+    pub fn install_global(self) -> GlobalTelemetry {
+        install(self)
+    }
+}
 
 /// The installed harness's tracer and logger provider, read on every span and event.
 struct Installed {
@@ -80,7 +90,7 @@ impl std::ops::Deref for GlobalTelemetry {
     }
 }
 
-pub(crate) fn install(telemetry: TestTelemetry) -> GlobalTelemetry {
+fn install(telemetry: TestTelemetry) -> GlobalTelemetry {
     {
         let mut busy = BUSY.lock().unwrap_or_else(PoisonError::into_inner);
         while *busy {
@@ -92,9 +102,9 @@ pub(crate) fn install(telemetry: TestTelemetry) -> GlobalTelemetry {
     let guard = GlobalTelemetry { telemetry };
     DISPATCHER.get_or_init(|| {
         let subscriber = tracing_subscriber::registry()
-            .with(crate::bridge_layer(otel_kit_core::sdk::BridgeTracer::new(
-                SwitchTracer,
-            )))
+            .with(crate::bridge_layer::bridge_layer(
+                otel_kit_core::sdk::BridgeTracer::new(SwitchTracer),
+            ))
             .with(
                 OpenTelemetryTracingBridge::new(&otel_kit_core::sdk::DeclaredEventNames(
                     SwitchLoggerProvider,

@@ -211,9 +211,9 @@ impl TestTelemetryBuilder {
             .with_resource(resource.clone())
             .build();
         let subscriber = tracing_subscriber::registry()
-            .with(crate::bridge_layer(otel_kit_core::sdk::BridgeTracer::new(
-                tracer_provider.tracer(TRACING_SCOPE),
-            )))
+            .with(crate::bridge_layer::bridge_layer(
+                otel_kit_core::sdk::BridgeTracer::new(tracer_provider.tracer(TRACING_SCOPE)),
+            ))
             // As otel-kit-init's subscriber: plain log lines carry no event name.
             .with(
                 OpenTelemetryTracingBridge::new(&otel_kit_core::sdk::DeclaredEventNames(
@@ -422,15 +422,6 @@ impl TestTelemetry {
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
         }
-    }
-
-    /// Installs this harness as the process-wide telemetry: the OpenTelemetry global
-    /// tracer and meter providers, a W3C trace-context + baggage propagator, and the
-    /// global `tracing` dispatcher. Only one global harness exists at a time: a second
-    /// `install_global` blocks its thread until the first guard is dropped, so such tests
-    /// serialise (call it before starting a runtime's work, not from inside a task).
-    pub fn install_global(self) -> crate::GlobalTelemetry {
-        crate::global::install(self)
     }
 
     fn collect_metrics(&self) -> Vec<MetricRecord> {

@@ -52,6 +52,7 @@ pub mod allocations;
 mod alone;
 mod assert;
 mod black_hole;
+mod bridge_layer;
 #[cfg(feature = "collector")]
 mod child_listening;
 #[cfg(feature = "collector")]
@@ -111,22 +112,6 @@ pub use scoped_future::ScopedFuture;
 #[cfg(feature = "collector")]
 #[cfg_attr(docsrs, doc(cfg(feature = "collector")))]
 pub use tinyproxy::{TINYPROXY_BIN_ENV, Tinyproxy};
-
-/// The `tracing` span bridge as otel-kit-init's subscriber sets it up, so tests see
-/// what production exports: no thread, busy/idle time or target attributes (none is a
-/// semantic convention).
-fn bridge_layer<S, T>(tracer: T) -> tracing_opentelemetry::OpenTelemetryLayer<S, T>
-where
-    S: tracing::Subscriber + for<'span> tracing_subscriber::registry::LookupSpan<'span>,
-    T: opentelemetry::trace::Tracer + 'static,
-    T::Span: Send + Sync,
-{
-    tracing_opentelemetry::layer()
-        .with_tracer(tracer)
-        .with_threads(false)
-        .with_tracked_inactivity(false)
-        .with_target(false)
-}
 
 /// The OpenTelemetry crates this kit is built on, re-exported so a test uses exactly
 /// the versions the harness speaks (a second copy of `opentelemetry` in the graph

@@ -14,7 +14,7 @@ use otel_kit_genai::openai;
 use otel_kit_grpc::ClientLayer;
 use otel_kit_grpc_test_proto::pb::Msg;
 use otel_kit_grpc_test_proto::pb::echo_client::EchoClient;
-use otel_kit_messaging::{Destination, MessageInfo, Messaging, Operation, OperationType};
+use otel_kit_messaging::{Destination, MessageInfo, Messaging, MessagingOperation, OperationType};
 use otel_kit_testing::{MetricData, Spans, TestCollector, alone};
 use serde_json::json;
 use tokio::net::TcpListener;
@@ -123,7 +123,8 @@ async fn exercise_and_check() {
 
     let messaging = Messaging::new("kafka").server("broker.internal", Some(9092));
     let send = messaging.start(
-        Operation::new(OperationType::Send, "send").message(MessageInfo::new(Destination::named("orders"))),
+        MessagingOperation::new(OperationType::Send, "send")
+            .message(MessageInfo::new(Destination::named("orders"))),
     );
     send.finish(None);
 

@@ -6,18 +6,9 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use otel_kit_core::Providers;
 
-use super::Diesel;
-use super::connection_url::{self, Target};
-use super::failure;
+use super::config::Config;
 use super::hook::DieselInstrumentation;
-use crate::instrumentation::Instrumentation;
 use crate::options::{Options, QueryText};
-use crate::outcome::Failure;
-use crate::sql::SqlDialect;
-
-/// The most distinct databases whose instrumentation a [`DieselBuilder`] keeps for its
-/// connections to share; connections to any further one each get their own.
-const MAX_TARGETS: usize = 64;
 
 /// Settings for diesel connections' telemetry.
 ///
@@ -152,57 +143,4 @@ static DEFAULT: RwLock<Option<Arc<Config>>> = RwLock::new(None);
 fn default_instrumentation() -> Option<Box<dyn diesel::connection::Instrumentation>> {
     let config = DEFAULT.read().unwrap_or_else(PoisonError::into_inner).clone()?;
     Some(Box::new(DieselInstrumentation::new(config, None)))
-}
-
-/// A builder's settings, shared by the connections it instruments, with one
-/// instrumentation per database they go to (so that a pool's connections share the
-/// attributes made once per statement).
-pub(crate) struct Config {
-    options: Options,
-    providers: Providers,
-    targets: Mutex<Vec<(String, Connection)>>,
-}
-
-/// What the calls of one connection share.
-#[derive(Clone)]
-pub(crate) struct Connection {
-    pub(crate) instrumentation: Arc<Instrumentation<Diesel>>,
-    pub(crate) dialect: SqlDialect,
-    /// How this backend's errors are read.
-    pub(crate) classify: fn(&diesel::result::Error) -> Failure,
-}
-
-impl Config {
-    /// The instrumentation of a connection to `url`.
-    pub(crate) fn connection(&self, url: &str) -> Connection {
-        let target = connection_url::target(url);
-        let key = connection_url::key(&target);
-        let mut targets = self.targets.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, connection)) = targets.iter().find(|(k, _)| *k == key) {
-            return connection.clone();
-        }
-        let connection = self.make(target);
-        if targets.len() < MAX_TARGETS {
-            targets.push((key, connection.clone()));
-        }
-        connection
-    }
-
-    fn make(&self, target: Target) -> Connection {
-        let Target { dialect, endpoint } = target;
-        let classify: fn(&diesel::result::Error) -> Failure = match dialect {
-            SqlDialect::PostgreSql => failure::classify_postgres,
-            _ => failure::classify_other,
-        };
-        Connection {
-            instrumentation: Arc::new(Instrumentation::new(
-                endpoint,
-                self.options.clone(),
-                self.providers.clone(),
-                false,
-            )),
-            dialect,
-            classify,
-        }
-    }
 }

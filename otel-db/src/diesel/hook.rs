@@ -12,12 +12,12 @@ use opentelemetry::trace::{Span as _, SpanKind, Status, Tracer as _};
 use opentelemetry::{Context, KeyValue, global::BoxedSpan};
 use opentelemetry_semantic_conventions::attribute::{DB_NAMESPACE, DB_SYSTEM_NAME, ERROR_TYPE};
 
-use super::Diesel;
-use super::builder::{Config, Connection};
+use super::config::{Config, Connection};
 use super::failure;
+use super::frontend::Diesel;
 use super::query_text::{self, Read};
 use crate::call::{Call, Outcome};
-use crate::operation::Operation;
+use crate::operation::DbOperation;
 use crate::options::QueryText;
 use crate::statement::Statement;
 use crate::statement_cache;
@@ -136,7 +136,7 @@ impl DieselInstrumentation {
             true => None,
             false => statement.query_text(mode, has_binds),
         };
-        let operation = step.map(|name| Operation::new().name(name));
+        let operation = step.map(|name| DbOperation::new().name(name));
         let call = Call::start(
             &connection.instrumentation,
             &Context::current(),

@@ -64,37 +64,14 @@
 //! `mariadb`. `OTEL_INSTRUMENTATION_DIESEL_ENABLED=false` turns it off.
 
 mod builder;
+mod config;
 mod connection_url;
+mod defaults;
 mod failure;
+mod frontend;
 mod hook;
 mod query_text;
 
 pub use builder::DieselBuilder;
+pub use defaults::{install_default, instrumentation};
 pub use hook::DieselInstrumentation;
-
-crate::instrumentation::frontend!(
-    /// diesel's instrumentation hook.
-    Diesel,
-    &["DIESEL"]
-);
-
-/// The instrumentation of one connection established with `url`, with the defaults
-/// ([`DieselBuilder::new`]); see [`DieselBuilder::build`].
-///
-/// ```
-/// let hook = otel_kit_db::diesel::instrumentation("mysql://app:secret@db.internal:3307/shop");
-/// assert_eq!(hook.system_name(), Some("mysql"));
-/// ```
-pub fn instrumentation(url: &str) -> DieselInstrumentation {
-    DieselBuilder::new().build(url)
-}
-
-/// Traces every connection diesel establishes from now on, with the defaults
-/// ([`DieselBuilder::new`]); see [`DieselBuilder::install_default`].
-///
-/// ```
-/// otel_kit_db::diesel::install_default().expect("installed");
-/// ```
-pub fn install_default() -> diesel::QueryResult<()> {
-    DieselBuilder::new().install_default()
-}

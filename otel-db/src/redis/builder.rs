@@ -1,10 +1,11 @@
 //! [`RedisBuilder`]: what a Redis wrapper records, and where to.
 
+use ::redis::aio::ConnectionLike;
 use ::redis::{ConnectionAddr, ConnectionInfo};
 
 use super::call::Shared;
 use super::connection::InstrumentedRedis;
-use super::{DEFAULT_PORT, SYSTEM};
+use super::system::{DEFAULT_PORT, SYSTEM};
 use crate::Providers;
 use crate::endpoint::Endpoint;
 use crate::options::QueryText;
@@ -77,6 +78,38 @@ fn endpoint(info: &ConnectionInfo) -> Endpoint {
         ConnectionAddr::Unix(path) => Endpoint::socket(SYSTEM, Some(&index), &path.to_string_lossy()),
         // An address kind added after redis 1.8: no address rather than a wrong one.
         _ => Endpoint::socket(SYSTEM, Some(&index), ""),
+    }
+}
+
+/// Wraps `connection`, made from a client built with `info`
+/// (`client.get_connection_info()`), with the defaults: the global providers, read
+/// when commands run, and the sanitised `db.query.text`. The same as
+/// `InstrumentedRedis::builder(connection, info).build()`.
+///
+/// `info` gives `server.address`, `server.port` and `db.namespace` (the database
+/// index); nothing else is read from it (never the password).
+pub fn instrument<C: ConnectionLike>(connection: C, info: &ConnectionInfo) -> InstrumentedRedis<C> {
+    RedisBuilder::new(connection, info).build()
+}
+
+impl<C> InstrumentedRedis<C> {
+    /// A builder for `connection`, made from a client built with `info`.
+    ///
+    /// ```no_run
+    /// # async fn run() -> redis::RedisResult<()> {
+    /// use otel_kit_db::QueryText;
+    ///
+    /// let client = redis::Client::open("redis://cache.internal:6380/2")?;
+    /// let manager = client.get_connection_manager().await?;
+    /// let conn = otel_kit_db::redis::InstrumentedRedis::builder(manager, client.get_connection_info())
+    ///     .query_text(QueryText::Off)
+    ///     .build();
+    /// # drop(conn);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn builder(connection: C, info: &ConnectionInfo) -> RedisBuilder<C> {
+        RedisBuilder::new(connection, info)
     }
 }
 

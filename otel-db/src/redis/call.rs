@@ -14,15 +14,15 @@ use opentelemetry_semantic_conventions::attribute::{
     DB_OPERATION_BATCH_SIZE, DB_OPERATION_NAME, DB_QUERY_TEXT, DB_RESPONSE_STATUS_CODE,
     DB_STORED_PROCEDURE_NAME, ERROR_TYPE, SERVICE_PEER_NAME,
 };
-use opentelemetry_semantic_conventions::metric::DB_CLIENT_OPERATION_DURATION;
 use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::{Providers, Resolver, exception};
 use smallvec::SmallVec;
 
 use super::command::Described;
 use super::outcome::Failure;
+use crate::duration::operation_duration;
 use crate::endpoint::Endpoint;
-use crate::options::{DURATION_BUCKETS, QueryText};
+use crate::options::QueryText;
 
 /// The instruments of every Redis wrapper.
 pub(crate) struct Instruments {
@@ -34,19 +34,14 @@ impl otel_kit_core::Instruments for Instruments {
     const SWITCHES: &'static [&'static str] = &["REDIS"];
 
     fn scope() -> InstrumentationScope {
-        crate::SCOPE.get()
+        crate::scope::SCOPE.get()
     }
 
     // The same instrument as the pool wrapper's (name, unit, description, buckets), so
     // an SDK given both sees one.
     fn new(meter: Meter) -> Self {
         Self {
-            duration: meter
-                .f64_histogram(DB_CLIENT_OPERATION_DURATION)
-                .with_unit("s")
-                .with_description("Duration of database client operations.")
-                .with_boundaries(DURATION_BUCKETS.to_vec())
-                .build(),
+            duration: operation_duration(&meter),
         }
     }
 
@@ -192,7 +187,7 @@ impl Call {
                 self.attributes.push(kv);
                 // One exception event, its message the description (the reply's text
                 // without the command's arguments).
-                let event = (crate::EXCEPTION_EVENT, Severity::Warn);
+                let event = (crate::exception_event::EXCEPTION_EVENT, Severity::Warn);
                 self.shared.resolver.with(None, |resolved| {
                     exception::record_error(
                         resolved,
@@ -226,7 +221,11 @@ impl EndEarly for Call {
     /// metric.
     fn panicked(mut self, payload: &(dyn std::any::Any + Send)) {
         let description = otel_kit_core::panic_payload::description(payload, "the Redis connection panicked");
-        let event = exception::panic_event(crate::EXCEPTION_EVENT, Severity::Warn, &description);
+        let event = exception::panic_event(
+            crate::exception_event::EXCEPTION_EVENT,
+            Severity::Warn,
+            &description,
+        );
         self.shared
             .resolver
             .with(None, |resolved| resolved.emit(event, &self.cx));

@@ -6,10 +6,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use ::redis::aio::ConnectionLike;
-use ::redis::{Cmd, ConnectionInfo, Pipeline, RedisFuture, Value};
+use ::redis::{Cmd, Pipeline, RedisFuture, Value};
 use otel_kit_core::call::CallFuture;
 
-use super::builder::RedisBuilder;
 use super::call::{Call, Shared};
 use super::{command, outcome};
 use crate::options::QueryText;
@@ -44,37 +43,7 @@ pub struct InstrumentedRedis<C> {
     shared: Arc<Shared>,
 }
 
-/// Wraps `connection`, made from a client built with `info`
-/// (`client.get_connection_info()`), with the defaults: the global providers, read
-/// when commands run, and the sanitised `db.query.text`. The same as
-/// `InstrumentedRedis::builder(connection, info).build()`.
-///
-/// `info` gives `server.address`, `server.port` and `db.namespace` (the database
-/// index); nothing else is read from it (never the password).
-pub fn instrument<C: ConnectionLike>(connection: C, info: &ConnectionInfo) -> InstrumentedRedis<C> {
-    RedisBuilder::new(connection, info).build()
-}
-
 impl<C> InstrumentedRedis<C> {
-    /// A builder for `connection`, made from a client built with `info`.
-    ///
-    /// ```no_run
-    /// # async fn run() -> redis::RedisResult<()> {
-    /// use otel_kit_db::QueryText;
-    ///
-    /// let client = redis::Client::open("redis://cache.internal:6380/2")?;
-    /// let manager = client.get_connection_manager().await?;
-    /// let conn = otel_kit_db::redis::InstrumentedRedis::builder(manager, client.get_connection_info())
-    ///     .query_text(QueryText::Off)
-    ///     .build();
-    /// # drop(conn);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn builder(connection: C, info: &ConnectionInfo) -> RedisBuilder<C> {
-        RedisBuilder::new(connection, info)
-    }
-
     pub(crate) fn new(inner: C, shared: Shared) -> Self {
         Self {
             inner,
@@ -239,7 +208,7 @@ mod tests {
             .has_attribute(SERVICE_PEER_NAME, "sessions");
         t.logs()
             .assert_count(1)
-            .event(crate::EXCEPTION_EVENT)
+            .event(crate::exception_event::EXCEPTION_EVENT)
             .has_severity(Severity::Warn)
             .has_attribute(EXCEPTION_TYPE, "panic")
             .is_in_span(&span);

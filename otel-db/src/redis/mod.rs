@@ -49,12 +49,7 @@ mod command;
 mod command_table;
 mod connection;
 mod outcome;
+mod system;
 
-pub use builder::RedisBuilder;
-pub use connection::{InstrumentedRedis, instrument};
-
-/// `db.system.name` of every Redis span and measurement.
-const SYSTEM: &str = "redis";
-
-/// Redis's port: `server.port` is recorded for any other.
-const DEFAULT_PORT: u16 = 6379;
+pub use builder::{RedisBuilder, instrument};
+pub use connection::InstrumentedRedis;

@@ -5,7 +5,7 @@
 //!
 //! The summary is where the parsed form of a query goes: the conventions ask that
 //! `db.operation.name` and `db.collection.name` not be taken from the text, so the
-//! summariser does not produce them (a caller gives them, `otel_kit_db::Operation`).
+//! summariser does not produce them (a caller gives them, `otel_kit_db::DbOperation`).
 //!
 //! ```
 //! use otel_kit_db::sql::{SqlDialect, analyze, sanitize};

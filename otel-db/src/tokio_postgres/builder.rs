@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use tokio_postgres::config::Host;
 
-use super::TokioPostgres;
 use super::client::InstrumentedClient;
+use super::frontend::TokioPostgres;
 use crate::Providers;
 use crate::endpoint::Endpoint;
 use crate::instrumentation::Instrumentation;
@@ -192,6 +192,26 @@ pub(super) fn endpoint(config: &tokio_postgres::Config) -> Endpoint {
         }
         // No host: no address rather than a guessed one.
         None => Endpoint::postgres(database, "", None, port),
+    }
+}
+
+impl InstrumentedClient {
+    /// A builder to choose what is recorded; `config` is what `client` was connected
+    /// with. See [`ClientBuilder`].
+    ///
+    /// ```no_run
+    /// # fn run(client: tokio_postgres::Client, config: tokio_postgres::Config) {
+    /// use otel_kit_db::tokio_postgres::InstrumentedClient;
+    ///
+    /// let client = InstrumentedClient::builder(client, &config).returned_rows(true).build();
+    /// # drop(client);
+    /// # }
+    /// ```
+    pub fn builder(
+        client: tokio_postgres::Client,
+        config: &tokio_postgres::Config,
+    ) -> ClientBuilder<tokio_postgres::Client> {
+        ClientBuilder::new(client, config)
     }
 }
 

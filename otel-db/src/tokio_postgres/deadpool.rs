@@ -6,13 +6,15 @@ use std::sync::Arc;
 
 use deadpool_postgres::{Object, Pool, PoolError};
 
-use super::TokioPostgres;
+use super::as_client::{AsClient, sealed};
 use super::builder::ClientBuilder;
-use super::client::{InstrumentedClient, InstrumentedTransaction, begin, sealed};
+use super::client::InstrumentedClient;
+use super::frontend::TokioPostgres;
+use super::transaction::{InstrumentedTransaction, begin};
 use crate::instrumentation::Instrumentation;
 use crate::pool_metrics;
 
-impl super::AsClient for Object {}
+impl AsClient for Object {}
 impl sealed::Sealed for Object {
     fn client(&self) -> &tokio_postgres::Client {
         self

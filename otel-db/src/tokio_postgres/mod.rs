@@ -1,7 +1,7 @@
 //! PostgreSQL over [tokio-postgres](https://docs.rs/tokio-postgres) (feature
 //! `tokio-postgres`) and [deadpool-postgres](https://docs.rs/deadpool-postgres)'s pool
 //! (feature `deadpool-postgres`), with no sqlx: the same spans and metrics as the sqlx
-//! pool wrapper, from the same core (summaries, sanitised text, [`Operation`],
+//! pool wrapper, from the same core (summaries, sanitised text, [`DbOperation`],
 //! SQLSTATE as `db.response.status_code`, exception events, the providers).
 //!
 //! Wrap the client with the `tokio_postgres::Config` it was connected with (the
@@ -30,7 +30,7 @@
 //!   transaction ([`InstrumentedTransaction`]) or a pooled client
 //!   (`deadpool_postgres::Object`), with the same traced methods: `query`,
 //!   `query_one`, `query_opt`, `query_raw`, `execute`, `batch_execute`, `prepare`;
-//!   `with_operation` for the [`Operation`] of one query.
+//!   `with_operation` for the [`DbOperation`] of one query.
 //! - [`Statement`]: a prepared statement that carries its SQL's summary, so its
 //!   executions are named and sanitised like the text.
 //! - [`InstrumentedDeadpool`] (feature `deadpool-postgres`): a deadpool-postgres pool
@@ -45,27 +45,28 @@
 //!
 //! What is recorded, when, and why: [docs/db.md](https://github.com/otel-kit/otel-kit/blob/main/docs/db.md#tokio-postgres-and-deadpool-postgres).
 
+mod as_client;
 mod builder;
 mod client;
 #[cfg(feature = "deadpool-postgres")]
 mod deadpool;
+mod frontend;
 mod outcome;
 mod row_stream;
+mod run;
 mod statement;
+mod transaction;
+mod with_operation;
 
+pub use as_client::AsClient;
 pub use builder::{ClientBuilder, instrument};
-pub use client::{AsClient, InstrumentedClient, InstrumentedTransaction};
+pub use client::InstrumentedClient;
 #[cfg(feature = "deadpool-postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "deadpool-postgres")))]
 pub use deadpool::{DeadpoolBuilder, InstrumentedDeadpool};
 pub use row_stream::RowStream;
 pub use statement::{Statement, ToStatement};
+pub use transaction::InstrumentedTransaction;
 
 #[cfg(doc)]
-use crate::Operation;
-
-crate::instrumentation::frontend!(
-    /// The tokio-postgres client wrapper.
-    TokioPostgres,
-    &["TOKIO_POSTGRES"]
-);
+use crate::DbOperation;

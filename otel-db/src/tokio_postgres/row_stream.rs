@@ -7,7 +7,7 @@ use std::task::{Context as TaskContext, Poll};
 use futures_util::Stream;
 use tokio_postgres::{Error, Row};
 
-use super::TokioPostgres;
+use super::frontend::TokioPostgres;
 use super::outcome::classify;
 use crate::call::{Call, Outcome};
 

@@ -5,6 +5,8 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
+use tokio_postgres::types::ToSql;
+
 use crate::sql::SqlDialect;
 use crate::statement::Statement as Described;
 use crate::statement_cache;
@@ -83,6 +85,9 @@ impl fmt::Debug for Statement {
 /// ```
 pub trait ToStatement: sealed::Sealed + Sync {}
 
+/// The parameters of a query, as tokio-postgres takes them.
+pub(super) type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
+
 /// `$client.$method(statement, $args)` with the driver's statement of `$driver`.
 macro_rules! drive {
     ($client:expr, $driver:expr, $method:ident($($arg:expr),*)) => {
@@ -110,7 +115,7 @@ pub(super) mod sealed {
     }
 
     /// A statement's description.
-    pub struct Description(pub(in crate::tokio_postgres) Arc<Described>);
+    pub struct Description(pub(crate) Arc<Described>);
 
     pub trait Sealed {
         /// What the driver runs.

@@ -9,7 +9,7 @@
 //! connections with the internal feature `__diesel-native-backends`). `support` holds what the
 //! scenarios expect and the scenarios each database module includes:
 //! `support/scenarios.rs`, and `support/operation_scenarios.rs` (a caller's
-//! `Operation`, the summary's case).
+//! `DbOperation`, the summary's case).
 //!
 //! Tests that install the harness globally run one at a time (the harness's global
 //! lock); the others run in parallel. `oversized_input` runs each case alone in a

@@ -38,7 +38,7 @@ include!("support/operation_scenarios.rs");
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn double_quoted_strings_are_sanitised_and_quoted_identifiers_kept() {
     use opentelemetry_semantic_conventions as semconv;
-    use otel_kit_db::Operation;
+    use otel_kit_db::DbOperation;
     use otel_kit_testing::TestTelemetry;
     use sqlx::AssertSqlSafe;
 
@@ -57,7 +57,7 @@ async fn double_quoted_strings_are_sanitised_and_quoted_identifiers_kept() {
         .await
         .expect("insert");
     let select = r#"SELECT "id" FROM "dq_orders" WHERE "note" = "alice-secret""#;
-    let op = Operation::new().collection(r#""dq_orders""#);
+    let op = DbOperation::new().collection(r#""dq_orders""#);
     let ids: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(select))
         .fetch_all(pool.with_operation(op))
         .await

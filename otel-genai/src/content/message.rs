@@ -1,4 +1,4 @@
-//! [`Message`] and [`Part`]: one entry of `gen_ai.input.messages` /
+//! [`ChatMessage`] and [`Part`]: one entry of `gen_ai.input.messages` /
 //! `gen_ai.output.messages`, serialised per the conventions' JSON schemas.
 
 use serde_json::{Map, Value};
@@ -6,20 +6,20 @@ use serde_json::{Map, Value};
 /// One message of a chat history or one answer (choice) of the model.
 ///
 /// ```
-/// use otel_kit_genai::content::{Message, Part};
+/// use otel_kit_genai::content::{ChatMessage, Part};
 ///
-/// let m = Message::user("What is the weather in Paris?");
+/// let m = ChatMessage::user("What is the weather in Paris?");
 /// assert_eq!(
 ///     m.to_value().to_string(),
 ///     r#"{"parts":[{"content":"What is the weather in Paris?","type":"text"}],"role":"user"}"#
 /// );
-/// let answer = Message::new("assistant")
+/// let answer = ChatMessage::new("assistant")
 ///     .with_part(Part::tool_call("call_1", "get_weather", serde_json::json!({"city": "Paris"})))
 ///     .with_finish_reason("tool_call");
 /// assert_eq!(answer.finish_reason.as_deref(), Some("tool_call"));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
-pub struct Message {
+pub struct ChatMessage {
     /// `system`, `user`, `assistant`, `tool`...
     pub role: String,
     /// What the message holds, in order.
@@ -30,7 +30,7 @@ pub struct Message {
     pub finish_reason: Option<String>,
 }
 
-/// A piece of a [`Message`].
+/// A piece of a [`ChatMessage`].
 ///
 /// ```
 /// use otel_kit_genai::content::Part;
@@ -65,10 +65,10 @@ pub enum Part {
     Other(Value),
 }
 
-impl Message {
+impl ChatMessage {
     /// An empty message with this role.
     pub fn new(role: impl Into<String>) -> Self {
-        Message {
+        ChatMessage {
             role: role.into(),
             parts: Vec::new(),
             finish_reason: None,
@@ -77,22 +77,22 @@ impl Message {
 
     /// A message of one text part.
     pub fn text(role: impl Into<String>, text: impl Into<String>) -> Self {
-        Message::new(role).with_part(Part::Text(text.into()))
+        ChatMessage::new(role).with_part(Part::Text(text.into()))
     }
 
     /// A `user` message of one text part.
     pub fn user(text: impl Into<String>) -> Self {
-        Message::text("user", text)
+        ChatMessage::text("user", text)
     }
 
     /// A `system` message of one text part.
     pub fn system(text: impl Into<String>) -> Self {
-        Message::text("system", text)
+        ChatMessage::text("system", text)
     }
 
     /// An `assistant` message of one text part.
     pub fn assistant(text: impl Into<String>) -> Self {
-        Message::text("assistant", text)
+        ChatMessage::text("assistant", text)
     }
 
     /// Adds a part.
@@ -110,7 +110,7 @@ impl Message {
     /// The message as the schema's JSON object, consuming it (no text is copied).
     ///
     /// ```
-    /// let v = otel_kit_genai::content::Message::user("hi").into_value();
+    /// let v = otel_kit_genai::content::ChatMessage::user("hi").into_value();
     /// assert_eq!(v["parts"][0]["content"], "hi");
     /// ```
     pub fn into_value(self) -> Value {
@@ -230,14 +230,23 @@ pub(crate) fn require_finish_reason(messages: &mut Value) {
 }
 
 /// A list of messages as one JSON array.
-pub(crate) fn to_array(messages: &[Message]) -> Value {
-    Value::Array(messages.iter().map(Message::to_value).collect())
+pub(crate) fn to_array(messages: &[ChatMessage]) -> Value {
+    Value::Array(messages.iter().map(ChatMessage::to_value).collect())
 }
 
 /// A list of messages as one JSON array, moving their text rather than copying it.
-pub(crate) fn into_array(messages: Vec<Message>) -> Value {
-    Value::Array(messages.into_iter().map(Message::into_value).collect())
+pub(crate) fn into_array(messages: Vec<ChatMessage>) -> Value {
+    Value::Array(messages.into_iter().map(ChatMessage::into_value).collect())
 }
+
+/// The former name of [`ChatMessage`].
+///
+/// ```
+/// #![allow(deprecated)]
+/// let _: otel_kit_genai::content::Message = otel_kit_genai::content::ChatMessage::user("Hi");
+/// ```
+#[deprecated(since = "0.2.0", note = "renamed to `ChatMessage`")]
+pub type Message = ChatMessage;
 
 #[cfg(test)]
 mod tests {
@@ -247,8 +256,8 @@ mod tests {
     #[test]
     fn an_output_message_without_a_finish_reason_gets_the_schema_s_error() {
         let messages = [
-            Message::assistant("cut"),
-            Message::assistant("done").with_finish_reason("stop"),
+            ChatMessage::assistant("cut"),
+            ChatMessage::assistant("done").with_finish_reason("stop"),
         ];
         let mut output = to_array(&messages);
         require_finish_reason(&mut output);

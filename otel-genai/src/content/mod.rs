@@ -1,13 +1,13 @@
 //! Content capture: the switch ([`CaptureMode`], off by default), the messages
-//! ([`Message`], [`Part`]) in the conventions' JSON schema, the redaction/upload hook
+//! ([`ChatMessage`], [`Part`]) in the conventions' JSON schema, the redaction/upload hook
 //! ([`ContentHook`]) and the size limit ([`bounded_json`]).
 //!
 //! ```
-//! use otel_kit_genai::content::{CaptureMode, Message};
+//! use otel_kit_genai::content::{CaptureMode, ChatMessage};
 //!
 //! let call = otel_kit_genai::chat("openai", "gpt-4o")
 //!     .capture_content(true)
-//!     .input_messages(vec![Message::user("Hi")])
+//!     .input_messages(vec![ChatMessage::user("Hi")])
 //!     .start();
 //! // Unless OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=NO_CONTENT says otherwise.
 //! # let _ = CaptureMode::SpanOnly;
@@ -21,7 +21,9 @@ mod structured;
 mod truncate;
 
 pub use hook::{ContentHook, ContentKind};
-pub use message::{MISSING_FINISH_REASON, Message, Part};
+#[allow(deprecated)]
+pub use message::Message;
+pub use message::{ChatMessage, MISSING_FINISH_REASON, Part};
 pub use mode::{CAPTURE_MESSAGE_CONTENT_ENV, CaptureMode};
 pub use truncate::{TRUNCATION_MARKER, bounded_json};
 

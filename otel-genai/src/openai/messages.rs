@@ -1,12 +1,12 @@
-//! OpenAI chat messages to the conventions' [`Message`]s.
+//! OpenAI chat messages to the conventions' [`ChatMessage`]s.
 
 use serde_json::Value;
 
-use crate::content::{Message, Part};
+use crate::content::{ChatMessage, Part};
 
 /// The `messages` array of a chat request as input messages (anything that is not an
 /// array gives none; entries that are not objects are skipped).
-pub(crate) fn input_messages(messages: &Value) -> Vec<Message> {
+pub(crate) fn input_messages(messages: &Value) -> Vec<ChatMessage> {
     let Some(items) = messages.as_array() else {
         return Vec::new();
     };
@@ -15,10 +15,10 @@ pub(crate) fn input_messages(messages: &Value) -> Vec<Message> {
 
 /// One OpenAI message (`role`, `content` as a string or an array of parts,
 /// `tool_calls`, `tool_call_id`).
-pub(crate) fn message(value: &Value) -> Option<Message> {
+pub(crate) fn message(value: &Value) -> Option<ChatMessage> {
     let object = value.as_object()?;
     let role = object.get("role").and_then(Value::as_str).unwrap_or("user");
-    let mut message = Message::new(role);
+    let mut message = ChatMessage::new(role);
     let content = object.get("content").unwrap_or(&Value::Null);
     if role == "tool" {
         let id = object

@@ -15,8 +15,10 @@
 //! call.record_response(&otel_kit_genai::openai::chat_response(body).unwrap_or_default());
 //! ```
 
+mod completion;
 mod error;
 mod messages;
+mod provider;
 mod request;
 mod response;
 mod stream;
@@ -28,7 +30,4 @@ pub use response::{chat_response, embeddings_response};
 pub use stream::{ChatStream, MAX_LINE, MAX_TEXT};
 
 pub(crate) use messages::input_messages;
-
-/// The `gen_ai.provider.name` of OpenAI itself: only its calls get the `openai.*`
-/// attributes (other providers speaking the same API are not expected to carry them).
-pub(crate) const OPENAI_PROVIDER: &str = "openai";
+pub(crate) use provider::OPENAI_PROVIDER;

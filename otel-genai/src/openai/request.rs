@@ -3,9 +3,9 @@
 use opentelemetry::{KeyValue, StringValue};
 use serde_json::Value;
 
-use super::OPENAI_PROVIDER;
+use super::provider::OPENAI_PROVIDER;
 use crate::attributes::{OPENAI_API_TYPE, OPENAI_REQUEST_SERVICE_TIER};
-use crate::{CallBuilder, Operation};
+use crate::{CallBuilder, GenAiOperation};
 
 /// A chat call from a `/chat/completions` request body: `model`, `temperature`,
 /// `top_p`, `max_tokens` (or `max_completion_tokens`), `seed`, `stop`, `n`,
@@ -32,7 +32,7 @@ use crate::{CallBuilder, Operation};
 pub fn chat<'a>(provider: impl Into<StringValue>, request: &'a Value) -> CallBuilder<'a> {
     let provider = provider.into();
     let openai = provider.as_str() == OPENAI_PROVIDER;
-    let mut builder = CallBuilder::new(Operation::Chat, provider);
+    let mut builder = CallBuilder::new(GenAiOperation::Chat, provider);
     if openai {
         builder = builder.attribute(KeyValue::new(OPENAI_API_TYPE, "chat_completions"));
         match request.get("service_tier").and_then(Value::as_str) {
@@ -110,7 +110,7 @@ pub fn chat<'a>(provider: impl Into<StringValue>, request: &'a Value) -> CallBui
 /// otel_kit_genai::openai::embeddings("openai", &request).start().end();
 /// ```
 pub fn embeddings(provider: impl Into<StringValue>, request: &Value) -> CallBuilder<'static> {
-    let mut builder = CallBuilder::new(Operation::Embeddings, provider);
+    let mut builder = CallBuilder::new(GenAiOperation::Embeddings, provider);
     if let Some(model) = request.get("model").and_then(Value::as_str) {
         builder = builder.model(model.to_owned());
     }

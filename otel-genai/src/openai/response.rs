@@ -1,32 +1,11 @@
 //! [`Response`]s from OpenAI-compatible response bodies.
 
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 use super::ParseError;
+use super::completion::Completion;
 use super::usage::UsageJson;
 use crate::Response;
-
-#[derive(Deserialize)]
-struct Completion {
-    id: Option<String>,
-    model: Option<String>,
-    #[serde(default, deserialize_with = "lenient_text")]
-    service_tier: Option<String>,
-    #[serde(default, deserialize_with = "lenient_text")]
-    system_fingerprint: Option<String>,
-    #[serde(default)]
-    choices: Vec<Choice>,
-    usage: Option<UsageJson>,
-}
-
-/// A metadata string read leniently: any other JSON value reads as absent, so an odd
-/// field never loses the whole body.
-pub(super) fn lenient_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    Ok(match serde_json::Value::deserialize(deserializer)? {
-        serde_json::Value::String(text) => Some(text),
-        _ => None,
-    })
-}
 
 #[derive(Deserialize)]
 struct Choice {
@@ -49,7 +28,7 @@ struct Choice {
 /// assert!(otel_kit_genai::openai::chat_response(b"{").is_err());
 /// ```
 pub fn chat_response(body: &[u8]) -> Result<Response, ParseError> {
-    let completion: Completion = serde_json::from_slice(body).map_err(ParseError)?;
+    let completion: Completion<Choice> = serde_json::from_slice(body).map_err(ParseError)?;
     let mut response = Response {
         id: completion.id,
         model: completion.model,

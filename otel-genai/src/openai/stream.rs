@@ -3,10 +3,9 @@
 
 use serde::Deserialize;
 
-use super::response::lenient_text;
-use super::usage::UsageJson;
+use super::completion::Completion;
 use crate::Response;
-use crate::content::{Message, Part};
+use crate::content::{ChatMessage, Part};
 
 /// The longest SSE line kept; a longer one is skipped whole.
 ///
@@ -76,18 +75,8 @@ struct ToolCallState {
     arguments: String,
 }
 
-#[derive(Deserialize)]
-struct Chunk {
-    id: Option<String>,
-    model: Option<String>,
-    #[serde(default, deserialize_with = "lenient_text")]
-    service_tier: Option<String>,
-    #[serde(default, deserialize_with = "lenient_text")]
-    system_fingerprint: Option<String>,
-    #[serde(default)]
-    choices: Vec<ChunkChoice>,
-    usage: Option<UsageJson>,
-}
+/// One chunk of a stream: a completion whose choices are deltas.
+type Chunk = Completion<ChunkChoice>;
 
 #[derive(Deserialize)]
 struct ChunkChoice {
@@ -285,7 +274,7 @@ impl ChatStream {
             ..Response::default()
         };
         for choice in self.choices {
-            let mut message = Message::new(choice.role.unwrap_or_else(|| "assistant".into()));
+            let mut message = ChatMessage::new(choice.role.unwrap_or_else(|| "assistant".into()));
             if !choice.text.is_empty() {
                 message.parts.push(Part::Text(choice.text));
             }

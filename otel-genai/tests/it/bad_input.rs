@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use otel_kit_genai::content::{Message, bounded_json};
+use otel_kit_genai::content::{ChatMessage, bounded_json};
 use otel_kit_genai::openai::{self, ApiError, ChatStream, MAX_LINE, MAX_TEXT};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -61,7 +61,13 @@ fn a_ten_megabyte_response_is_read_in_linear_time() {
     assert_eq!(response.usage.output_tokens, Some(2));
     // Recording it with content on keeps only the limit.
     let json = bounded_json(
-        Value::Array(response.output_messages.iter().map(Message::to_value).collect()),
+        Value::Array(
+            response
+                .output_messages
+                .iter()
+                .map(ChatMessage::to_value)
+                .collect(),
+        ),
         32 * 1024,
     );
     assert!(json.len() <= 32 * 1024);

@@ -5,7 +5,7 @@
 use std::process::Command;
 
 use otel_kit_genai::attributes::{GEN_AI_INPUT_MESSAGES, GEN_AI_OUTPUT_MESSAGES};
-use otel_kit_genai::content::{CAPTURE_MESSAGE_CONTENT_ENV, Message};
+use otel_kit_genai::content::{CAPTURE_MESSAGE_CONTENT_ENV, ChatMessage};
 use otel_kit_testing::TestTelemetry;
 
 /// Runs the ignored test `name` (its full path in this binary) in a child process with
@@ -29,12 +29,12 @@ fn run_child(name: &str, value: &str) {
 fn two_calls() -> (bool, bool) {
     let opted_in = otel_kit_genai::chat("openai", "gpt-4o")
         .capture_content(true)
-        .input_messages(vec![Message::user("secret")])
+        .input_messages(vec![ChatMessage::user("secret")])
         .start();
     let opted = opted_in.captures_content();
     opted_in.end();
     let default = otel_kit_genai::chat("openai", "gpt-4o")
-        .input_messages(vec![Message::user("secret")])
+        .input_messages(vec![ChatMessage::user("secret")])
         .start();
     let by_default = default.captures_content();
     default.end();

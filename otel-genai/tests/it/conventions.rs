@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use opentelemetry::trace::SpanKind;
 use otel_kit_genai::attributes::*;
-use otel_kit_genai::content::{CaptureMode, Message};
+use otel_kit_genai::content::{CaptureMode, ChatMessage};
 use otel_kit_genai::openai::{self, ChatStream};
-use otel_kit_genai::{CallBuilder, GenAi, Operation, Response};
+use otel_kit_genai::{CallBuilder, GenAi, GenAiOperation, Response};
 use otel_kit_testing::{AttributeValue, TestTelemetry};
 use serde_json::{Value, json};
 
@@ -31,13 +31,13 @@ fn create_agent_spans_are_named_after_the_agent_not_the_model() {
         .end();
     genai
         .start(
-            CallBuilder::new(Operation::CreateAgent, "openai")
+            CallBuilder::new(GenAiOperation::CreateAgent, "openai")
                 .model("gpt-4o")
                 .agent_name("planner"),
         )
         .end();
     genai
-        .start(CallBuilder::new(Operation::CreateAgent, "openai").model("gpt-4o"))
+        .start(CallBuilder::new(GenAiOperation::CreateAgent, "openai").model("gpt-4o"))
         .end();
 
     let spans = t.spans();
@@ -158,8 +158,8 @@ fn every_output_message_has_its_required_finish_reason() {
         .start(otel_kit_genai::chat("openai", "built"))
         .record_response(
             &Response::new()
-                .output_message(Message::assistant("Hi"))
-                .output_message(Message::assistant("Hello").with_finish_reason("length")),
+                .output_message(ChatMessage::assistant("Hi"))
+                .output_message(ChatMessage::assistant("Hello").with_finish_reason("length")),
         );
     // A stream cut before its choice's finish reason arrived.
     let mut stream = ChatStream::new();
@@ -202,7 +202,7 @@ fn neither_a_content_hook_nor_the_size_limit_leaves_an_output_message_without_it
     hooked
         .start(otel_kit_genai::chat("openai", "hooked"))
         .record_response(
-            &Response::new().output_message(Message::assistant("Hi").with_finish_reason("stop")),
+            &Response::new().output_message(ChatMessage::assistant("Hi").with_finish_reason("stop")),
         );
     assert_eq!(
         output_messages(&t, "chat hooked"),
@@ -215,8 +215,9 @@ fn neither_a_content_hook_nor_the_size_limit_leaves_an_output_message_without_it
     limited
         .start(otel_kit_genai::chat("openai", "cut"))
         .record_response(
-            &Response::new()
-                .output_message(Message::assistant("x".repeat(1000)).with_finish_reason("content_filter")),
+            &Response::new().output_message(
+                ChatMessage::assistant("x".repeat(1000)).with_finish_reason("content_filter"),
+            ),
         );
     let recorded = output_messages(&t, "chat cut");
     assert_eq!(recorded[0]["finish_reason"], "content_filter");

@@ -9,7 +9,7 @@
 use opentelemetry::logs::Severity;
 use opentelemetry_semantic_conventions::attribute::{EXCEPTION_MESSAGE, EXCEPTION_TYPE};
 use otel_kit_genai::attributes::*;
-use otel_kit_genai::content::{CaptureMode, Message};
+use otel_kit_genai::content::{CaptureMode, ChatMessage};
 use otel_kit_genai::openai::ApiError;
 use otel_kit_genai::{GenAi, Response, Usage};
 use otel_kit_testing::{LogRecord, TestTelemetry, alone};
@@ -44,7 +44,7 @@ fn the_details_event_has_structured_content_its_severity_and_the_inference_attri
             .conversation_id("conv-1")
             .server("api.openai.com", 443)
             .system_instructions(json!([{"type": "text", "content": "Be terse."}]))
-            .input_messages(vec![Message::user("Weather in Paris?")]),
+            .input_messages(vec![ChatMessage::user("Weather in Paris?")]),
     );
     call.record_chunk();
     call.record_response(
@@ -59,7 +59,7 @@ fn the_details_event_has_structured_content_its_severity_and_the_inference_attri
                 cache_creation_input_tokens: Some(2),
                 reasoning_output_tokens: Some(1),
             })
-            .output_message(Message::assistant("Rainy, 14°C.").with_finish_reason("stop")),
+            .output_message(ChatMessage::assistant("Rainy, 14°C.").with_finish_reason("stop")),
     );
 
     let spans = t.spans();
@@ -141,7 +141,7 @@ fn tool_arguments_and_results_stay_on_the_span_and_never_reach_the_details_event
     let tool = genai(&t, CaptureMode::EventOnly).start(
         otel_kit_genai::execute_tool("get_weather")
             .tool_arguments(json!({"city": "Paris"}))
-            .input_messages(vec![Message::user("Weather in Paris?")]),
+            .input_messages(vec![ChatMessage::user("Weather in Paris?")]),
     );
     tool.record_tool_result(&json!({"temperature_c": 14}));
 
@@ -231,7 +231,7 @@ fn without_a_logger_provider_no_event_is_emitted_and_nothing_panics() {
                 .providers(providers)
                 .capture_mode(CaptureMode::EventOnly);
             genai
-                .start(otel_kit_genai::chat("openai", "gpt-4o").input_messages(vec![Message::user("Hi")]))
+                .start(otel_kit_genai::chat("openai", "gpt-4o").input_messages(vec![ChatMessage::user("Hi")]))
                 .record_error(&std::io::Error::other("connection reset"));
             t.spans().span("chat gpt-4o").is_error();
             t.logs().assert_count(0);

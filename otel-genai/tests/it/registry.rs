@@ -5,7 +5,7 @@
 //! type, and every Required attribute present; the crate's own `otel_genai.*` names
 //! are its custom namespace.
 
-use otel_kit_genai::content::{CaptureMode, Message};
+use otel_kit_genai::content::{CaptureMode, ChatMessage};
 use otel_kit_genai::openai::{self, ApiError, ChatStream};
 use otel_kit_genai::{GenAi, Price, PriceTable};
 use otel_kit_testing::{Conformance, TestTelemetry};
@@ -57,7 +57,7 @@ fn every_kind_of_call_conforms_to_the_registry() {
             otel_kit_genai::chat("anthropic", "claude-sonnet-4")
                 .top_k(40.0)
                 .system_instructions(json!([{"type": "text", "content": "Be terse."}]))
-                .input_messages(vec![Message::user("Hi")]),
+                .input_messages(vec![ChatMessage::user("Hi")]),
         )
         .record_error(&ApiError::from_response(429, mock::RATE_LIMITED.as_bytes()));
     let embeddings = json!({"model": "text-embedding-3-small", "input": ["a"], "dimensions": 8, "encoding_format": "float"});

@@ -160,7 +160,7 @@ impl Rabbit {
 
 // The trivial handlers: each looks at the payload and acks.
 
-async fn handle_rabbit(message: rabbitmq::Message) -> lapin::Result<bool> {
+async fn handle_rabbit(message: rabbitmq::ConsumedMessage) -> lapin::Result<bool> {
     black_box(&message.data);
     message.ack(Default::default()).await
 }

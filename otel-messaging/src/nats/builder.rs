@@ -88,3 +88,10 @@ impl Builder {
         Client::new(self.client, Arc::new(instrumentation))
     }
 }
+
+impl Client {
+    /// A builder to choose what is recorded; see [`Builder`].
+    pub fn builder(client: async_nats::Client) -> Builder {
+        Builder::new(client)
+    }
+}

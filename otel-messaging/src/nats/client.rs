@@ -11,23 +11,17 @@ use otel_kit_core::call::CallFuture;
 
 use crate::failure::HandlerOutcome;
 use crate::messaging::Messaging;
-use crate::nats::builder::Builder;
 use crate::nats::errors;
 use crate::nats::headers::HeaderInjector;
 use crate::nats::instrumentation::Instrumentation;
 use crate::nats::jetstream::JetStream;
 use crate::nats::subscriber::{Delivery, Subscriber};
 use crate::operation::OperationType;
-use crate::operation_start::Operation;
+use crate::operation_start::MessagingOperation;
 use crate::process::ProcessFuture;
 use crate::traced::traced;
 
-/// `messaging.operation.name` of a core publish.
-pub(crate) const PUBLISH: &str = "publish";
-/// `messaging.operation.name` of a request.
-const REQUEST: &str = "request";
-/// `messaging.operation.name` of a message handed to the application to process.
-pub(crate) const PROCESS: &str = "process";
+use crate::nats::operation_names::{PUBLISH, REQUEST};
 
 /// A NATS client that traces what it sends and receives; made by
 /// [`instrument`](crate::nats::instrument) or [`Client::builder`]. Cheap to clone;
@@ -58,11 +52,6 @@ impl Client {
             inner,
             instrumentation,
         }
-    }
-
-    /// A builder to choose what is recorded; see [`Builder`].
-    pub fn builder(client: async_nats::Client) -> Builder {
-        Builder::new(client)
     }
 
     /// The wrapped client, for what this wrapper does not offer (untraced).
@@ -156,7 +145,7 @@ impl Client {
         let info = instrumentation.outgoing(subject.as_str(), headers.as_ref(), payload.len(), to_reply);
         let call = instrumentation
             .messaging()
-            .start(Operation::new(OperationType::Send, PUBLISH).message(info));
+            .start(MessagingOperation::new(OperationType::Send, PUBLISH).message(info));
         let given = headers.is_some();
         let mut headers = headers.unwrap_or_default();
         call.inject(&mut HeaderInjector(&mut headers));
@@ -215,7 +204,7 @@ impl Client {
         instrumentation.settle_server().await;
         let messaging = instrumentation.messaging();
         let info = instrumentation.outgoing(subject.as_str(), headers.as_ref(), payload.len(), false);
-        let call = messaging.start(Operation::new(OperationType::Send, REQUEST).message(info));
+        let call = messaging.start(MessagingOperation::new(OperationType::Send, REQUEST).message(info));
         let given = headers.is_some();
         let mut headers = headers.unwrap_or_default();
         call.inject(&mut HeaderInjector(&mut headers));
@@ -235,7 +224,8 @@ impl Client {
                     if let Some(producer) = reply.creation_span_context() {
                         call.add_link(producer.clone(), Vec::new());
                     }
-                    messaging.delivered(&Operation::new(OperationType::Receive, REQUEST).message(reply));
+                    messaging
+                        .delivered(&MessagingOperation::new(OperationType::Receive, REQUEST).message(reply));
                     None
                 }
                 Err(error) => Some(errors::of_kind(error.kind(), error)),

@@ -22,9 +22,11 @@
 use std::str::FromStr as _;
 
 use async_nats::{HeaderMap, HeaderName, HeaderValue};
-use opentelemetry::propagation::{Extractor, Injector};
+#[cfg(doc)]
+use opentelemetry::propagation::Extractor;
+use opentelemetry::propagation::Injector;
 
-use otel_kit_core::carrier::{BoundedExtractor, HeaderSource};
+use otel_kit_core::carrier::HeaderSource;
 
 /// A propagation [`Extractor`] over NATS headers, by the rule of
 /// [`carrier`](crate::carrier): names in any case, values not UTF-8 skipped, two
@@ -60,19 +62,7 @@ impl HeaderSource for HeaderExtractor<'_> {
     }
 }
 
-impl Extractor for HeaderExtractor<'_> {
-    fn get(&self, key: &str) -> Option<&str> {
-        BoundedExtractor::new(self).value(key)
-    }
-
-    fn keys(&self) -> Vec<&str> {
-        BoundedExtractor::new(self).names()
-    }
-
-    fn get_all(&self, key: &str) -> Option<Vec<&str>> {
-        BoundedExtractor::new(self).values(key)
-    }
-}
+crate::bounded_extractor::extractor_by_carrier_rule!(HeaderExtractor);
 
 /// A propagation [`Injector`] into NATS headers. A field replaces the value under its
 /// exact name; a name or value NATS cannot carry (control characters, `:`) is skipped
@@ -101,6 +91,8 @@ pub(crate) fn message_id(headers: Option<&HeaderMap>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use opentelemetry::propagation::Extractor as _;
+
     use super::*;
 
     #[test]

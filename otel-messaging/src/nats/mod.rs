@@ -69,6 +69,7 @@ mod errors;
 mod headers;
 mod instrumentation;
 mod jetstream;
+mod operation_names;
 mod subjects;
 mod subscriber;
 

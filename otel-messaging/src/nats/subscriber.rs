@@ -12,10 +12,10 @@ use opentelemetry::{Context, StringValue};
 
 use crate::failure::HandlerOutcome;
 use crate::message::MessageInfo;
-use crate::nats::client::PROCESS;
 use crate::nats::instrumentation::Instrumentation;
+use crate::nats::operation_names::PROCESS;
 use crate::operation::OperationType;
-use crate::operation_start::Operation;
+use crate::operation_start::MessagingOperation;
 use crate::process::ProcessFuture;
 
 /// What the messages of one subscription share.
@@ -140,8 +140,8 @@ impl Delivery {
             .process(operation, handler(self.message))
     }
 
-    fn operation(&self, operation: OperationType, name: &'static str) -> Operation {
-        let mut operation = Operation::new(operation, name).message(self.info.clone());
+    fn operation(&self, operation: OperationType, name: &'static str) -> MessagingOperation {
+        let mut operation = MessagingOperation::new(operation, name).message(self.info.clone());
         if let Some(group) = &self.subscription.queue_group {
             operation = operation.consumer_group(group.clone());
         }
@@ -149,7 +149,7 @@ impl Delivery {
     }
 
     /// One process operation over `deliveries`, and their messages.
-    pub(crate) fn batch(deliveries: Vec<Delivery>) -> (Operation, Vec<Message>) {
+    pub(crate) fn batch(deliveries: Vec<Delivery>) -> (MessagingOperation, Vec<Message>) {
         let group = deliveries
             .first()
             .and_then(|first| first.subscription.queue_group.clone());
@@ -157,7 +157,7 @@ impl Delivery {
             .iter()
             .all(|d| d.subscription.queue_group.as_ref() == group.as_ref());
         let (infos, messages): (Vec<_>, Vec<_>) = deliveries.into_iter().map(|d| (d.info, d.message)).unzip();
-        let mut operation = Operation::new(OperationType::Process, PROCESS).batch(infos);
+        let mut operation = MessagingOperation::new(OperationType::Process, PROCESS).batch(infos);
         if same_group && let Some(group) = group {
             operation = operation.consumer_group(group);
         }

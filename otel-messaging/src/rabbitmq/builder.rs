@@ -94,3 +94,10 @@ impl Builder {
         Channel::new(self.channel, self.messaging)
     }
 }
+
+impl Channel {
+    /// A builder to choose what is recorded; see [`Builder`].
+    pub fn builder(channel: lapin::Channel) -> Builder {
+        Builder::new(channel)
+    }
+}

@@ -5,21 +5,18 @@ use std::future::Future;
 use lapin::options::{BasicConsumeOptions, BasicPublishOptions};
 use lapin::types::{FieldTable, ShortString};
 use lapin::{BasicProperties, PublisherConfirm};
-use opentelemetry::{Context, KeyValue};
-use opentelemetry_semantic_conventions::attribute::{
-    MESSAGING_MESSAGE_CONVERSATION_ID, MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY,
-};
+use opentelemetry::Context;
 
 use crate::failure::HandlerOutcome;
 use crate::message::MessageInfo;
 use crate::messaging::Messaging;
 use crate::operation::OperationType;
-use crate::operation_start::Operation;
+use crate::operation_start::MessagingOperation;
 use crate::process::ProcessFuture;
-use crate::rabbitmq::builder::Builder;
 use crate::rabbitmq::consumer::Consumer;
-use crate::rabbitmq::delivery::{Delivery, Message};
+use crate::rabbitmq::delivery::{ConsumedMessage, Delivery};
 use crate::rabbitmq::headers::{HeaderExtractor, HeaderInjector};
+use crate::rabbitmq::properties::described;
 use crate::rabbitmq::{destinations, errors};
 use crate::traced::traced;
 
@@ -33,7 +30,7 @@ const PUBLISH: &str = "publish";
 /// | --- | --- | --- |
 /// | [`basic_publish`](Self::basic_publish) | `publish {exchange}:{routing key}` | PRODUCER |
 /// | [`basic_consume`](Self::basic_consume) | none; each message's [`Delivery::process`] is `process {exchange}:{routing key}:{queue}` | CONSUMER |
-/// | [`Message::ack`], `nack`, `reject` | `ack ...`, `nack ...`, `reject ...` | CLIENT |
+/// | [`ConsumedMessage::ack`], `nack`, `reject` | `ack ...`, `nack ...`, `reject ...` | CLIENT |
 ///
 /// The publish span's context is written into the message's `headers` property, unless
 /// the headers already carry a trace context: that one is kept, and the span is then a
@@ -47,11 +44,6 @@ pub struct Channel {
 impl Channel {
     pub(crate) fn new(inner: lapin::Channel, messaging: Messaging) -> Self {
         Self { inner, messaging }
-    }
-
-    /// A builder to choose what is recorded; see [`Builder`].
-    pub fn builder(channel: lapin::Channel) -> Builder {
-        Builder::new(channel)
     }
 
     /// The wrapped channel, for what this wrapper does not offer (declarations,
@@ -97,7 +89,7 @@ impl Channel {
         }
         let call = self
             .messaging
-            .start(Operation::new(OperationType::Send, PUBLISH).message(info));
+            .start(MessagingOperation::new(OperationType::Send, PUBLISH).message(info));
         let mut headers = properties.headers().clone().unwrap_or_default();
         let properties = if call.inject(&mut HeaderInjector(&mut headers)) && !headers.inner().is_empty() {
             properties.with_headers(headers)
@@ -150,38 +142,13 @@ impl Channel {
     /// message's producer (`messaging.batch.message_count`).
     pub fn process_batch<F, Fut>(&self, deliveries: Vec<Delivery>, handler: F) -> ProcessFuture<Fut>
     where
-        F: FnOnce(Vec<Message>) -> Fut,
+        F: FnOnce(Vec<ConsumedMessage>) -> Fut,
         Fut: Future,
         Fut::Output: HandlerOutcome,
     {
         let (infos, messages): (Vec<_>, Vec<_>) = deliveries.into_iter().map(Delivery::into_parts).unzip();
         let operation =
-            Operation::new(OperationType::Process, crate::rabbitmq::delivery::PROCESS).batch(infos);
+            MessagingOperation::new(OperationType::Process, crate::rabbitmq::delivery::PROCESS).batch(infos);
         self.messaging.process(operation, handler(messages))
     }
-}
-
-/// `info` with what the properties and the routing key say about the message: its id,
-/// its conversation (`correlation_id`), and the routing key when there is one.
-pub(crate) fn described(
-    mut info: MessageInfo,
-    routing_key: &str,
-    properties: &BasicProperties,
-) -> MessageInfo {
-    if let Some(id) = properties.message_id() {
-        info = info.id(id.to_string());
-    }
-    if let Some(conversation) = properties.correlation_id() {
-        info = info.attribute(KeyValue::new(
-            MESSAGING_MESSAGE_CONVERSATION_ID,
-            conversation.to_string(),
-        ));
-    }
-    if !routing_key.is_empty() {
-        info = info.attribute(KeyValue::new(
-            MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY,
-            routing_key.to_owned(),
-        ));
-    }
-    info
 }

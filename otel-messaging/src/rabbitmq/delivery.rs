@@ -1,4 +1,4 @@
-//! [`Delivery`], a consumed message and its creation context, and [`Message`], the
+//! [`Delivery`], a consumed message and its creation context, and [`ConsumedMessage`], the
 //! message a handler gets, whose acknowledgements are settle spans.
 
 use std::future::Future;
@@ -12,10 +12,10 @@ use crate::failure::HandlerOutcome;
 use crate::message::MessageInfo;
 use crate::messaging::Messaging;
 use crate::operation::OperationType;
-use crate::operation_start::Operation;
+use crate::operation_start::MessagingOperation;
 use crate::process::ProcessFuture;
-use crate::rabbitmq::channel::described;
 use crate::rabbitmq::headers::HeaderExtractor;
+use crate::rabbitmq::properties::described;
 use crate::rabbitmq::{destinations, errors};
 use crate::traced::traced;
 
@@ -27,7 +27,7 @@ pub(crate) const PROCESS: &str = "process";
 /// [`into_message`](Self::into_message) (no process span; its acks are still traced).
 #[derive(Debug)]
 pub struct Delivery {
-    message: Message,
+    message: ConsumedMessage,
 }
 
 impl Delivery {
@@ -49,7 +49,7 @@ impl Delivery {
             info = info.with_creation_context(messaging.extract(&HeaderExtractor(headers)), &ambient);
         }
         Self {
-            message: Message {
+            message: ConsumedMessage {
                 inner: delivery,
                 info,
                 messaging: messaging.clone(),
@@ -58,16 +58,16 @@ impl Delivery {
     }
 
     /// The process operation of this message.
-    pub(crate) fn operation(&self) -> Operation {
-        Operation::new(OperationType::Process, PROCESS).message(self.message.info.clone())
+    pub(crate) fn operation(&self) -> MessagingOperation {
+        MessagingOperation::new(OperationType::Process, PROCESS).message(self.message.info.clone())
     }
 
-    pub(crate) fn into_parts(self) -> (MessageInfo, Message) {
+    pub(crate) fn into_parts(self) -> (MessageInfo, ConsumedMessage) {
         (self.message.info.clone(), self.message)
     }
 
     /// The message.
-    pub fn message(&self) -> &Message {
+    pub fn message(&self) -> &ConsumedMessage {
         &self.message
     }
 
@@ -77,7 +77,7 @@ impl Delivery {
     }
 
     /// The message, without a process span.
-    pub fn into_message(self) -> Message {
+    pub fn into_message(self) -> ConsumedMessage {
         self.message
     }
 
@@ -87,7 +87,7 @@ impl Delivery {
     /// the error's type as `error.type`; a panic is recorded and goes on.
     pub fn process<F, Fut>(self, handler: F) -> ProcessFuture<Fut>
     where
-        F: FnOnce(Message) -> Fut,
+        F: FnOnce(ConsumedMessage) -> Fut,
         Fut: Future,
         Fut::Output: HandlerOutcome,
     {
@@ -102,13 +102,13 @@ impl Delivery {
 /// CLIENT span `{ack|nack|reject} {destination}` of type `settle`, linked to the
 /// message's producer, timed in `messaging.client.operation.duration`.
 #[derive(Debug)]
-pub struct Message {
+pub struct ConsumedMessage {
     inner: lapin::message::Delivery,
     info: MessageInfo,
     messaging: Messaging,
 }
 
-impl Deref for Message {
+impl Deref for ConsumedMessage {
     type Target = lapin::message::Delivery;
 
     fn deref(&self) -> &Self::Target {
@@ -116,7 +116,7 @@ impl Deref for Message {
     }
 }
 
-impl Message {
+impl ConsumedMessage {
     /// The wrapped delivery (its acks are not traced).
     pub fn into_inner(self) -> lapin::message::Delivery {
         self.inner
@@ -142,6 +142,15 @@ impl Message {
 
     fn settle(&self, name: &'static str) -> crate::Call {
         self.messaging
-            .start(Operation::new(OperationType::Settle, name).message(self.info.clone()))
+            .start(MessagingOperation::new(OperationType::Settle, name).message(self.info.clone()))
     }
 }
+
+/// The former name of [`ConsumedMessage`].
+///
+/// ```
+/// #![allow(deprecated)]
+/// fn takes(_: otel_kit_messaging::rabbitmq::Message) {}
+/// ```
+#[deprecated(since = "0.2.0", note = "renamed to `ConsumedMessage`")]
+pub type Message = ConsumedMessage;

@@ -18,9 +18,11 @@
 //! ```
 
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
-use opentelemetry::propagation::{Extractor, Injector};
+#[cfg(doc)]
+use opentelemetry::propagation::Extractor;
+use opentelemetry::propagation::Injector;
 
-use otel_kit_core::carrier::{BoundedExtractor, HeaderSource};
+use otel_kit_core::carrier::HeaderSource;
 
 /// A propagation [`Extractor`] over an AMQP field table, by the rule of
 /// [`carrier`](crate::carrier).
@@ -54,19 +56,7 @@ impl HeaderSource for HeaderExtractor<'_> {
     }
 }
 
-impl Extractor for HeaderExtractor<'_> {
-    fn get(&self, key: &str) -> Option<&str> {
-        BoundedExtractor::new(self).value(key)
-    }
-
-    fn keys(&self) -> Vec<&str> {
-        BoundedExtractor::new(self).names()
-    }
-
-    fn get_all(&self, key: &str) -> Option<Vec<&str>> {
-        BoundedExtractor::new(self).values(key)
-    }
-}
+crate::bounded_extractor::extractor_by_carrier_rule!(HeaderExtractor);
 
 /// A propagation [`Injector`] into an AMQP field table: each field a `LongString`,
 /// replacing the value under its exact name. A name longer than an AMQP short string
@@ -86,6 +76,7 @@ impl Injector for HeaderInjector<'_> {
 #[cfg(test)]
 mod tests {
     use lapin::types::ByteArray;
+    use opentelemetry::propagation::Extractor as _;
 
     use super::*;
 

@@ -46,7 +46,7 @@
 //! | [`Channel::basic_publish`] | `publish {destination}` | PRODUCER | `send` | sent, operation duration |
 //! | a [`Consumer`] handing out a message | none | | | consumed (`process`) |
 //! | [`Delivery::process`], [`Channel::process_batch`] | `process {destination}` | CONSUMER | `process` | process duration |
-//! | [`Message::ack`], `nack`, `reject` | `ack {destination}`, ... | CLIENT | `settle` | operation duration |
+//! | [`ConsumedMessage::ack`], `nack`, `reject` | `ack {destination}`, ... | CLIENT | `settle` | operation duration |
 //!
 //! A routing key that carries an id (a topic exchange's `orders.4711.shipped`) makes the
 //! destination, and so the metrics, of high cardinality: route by kind, and put ids in
@@ -59,11 +59,14 @@ mod delivery;
 mod destinations;
 mod errors;
 mod headers;
+mod properties;
 
 pub use builder::Builder;
 pub use channel::Channel;
 pub use consumer::Consumer;
-pub use delivery::{Delivery, Message};
+#[allow(deprecated)]
+pub use delivery::Message;
+pub use delivery::{ConsumedMessage, Delivery};
 pub use headers::{HeaderExtractor, HeaderInjector};
 
 /// Wraps `channel`, made on a connection to `connection_url`, with the default settings

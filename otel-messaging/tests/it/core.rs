@@ -9,7 +9,9 @@ use opentelemetry::trace::{
     SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState, Tracer as _,
     TracerProvider as _,
 };
-use otel_kit_messaging::{Destination, MessageInfo, Messaging, Operation, OperationType, ProcessParent};
+use otel_kit_messaging::{
+    Destination, MessageInfo, Messaging, MessagingOperation, OperationType, ProcessParent,
+};
 use otel_kit_testing::TestTelemetry;
 
 fn producer() -> SpanContext {
@@ -35,8 +37,8 @@ fn handler_bug() {
     panic!("handler bug");
 }
 
-fn process() -> Operation {
-    Operation::new(OperationType::Process, "consume").message(message())
+fn process() -> MessagingOperation {
+    MessagingOperation::new(OperationType::Process, "consume").message(message())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -126,7 +128,7 @@ async fn each_parent_mode_inside_an_ambient_span() {
 fn a_message_with_its_own_creation_context_keeps_it() {
     let t = TestTelemetry::new();
     let messaging = Messaging::new("kafka").providers(t.providers());
-    let call = messaging.start(Operation::new(OperationType::Send, "send").message(message()));
+    let call = messaging.start(MessagingOperation::new(OperationType::Send, "send").message(message()));
     let mut headers: HashMap<String, String> = HashMap::new();
     assert!(
         !call.inject(&mut headers),
@@ -154,12 +156,12 @@ fn producer_and_client_spans_name_the_mapped_peer_service() {
         .server("broker.internal", Some(5672));
     messaging
         .start(
-            Operation::new(OperationType::Send, "publish")
+            MessagingOperation::new(OperationType::Send, "publish")
                 .message(MessageInfo::new(Destination::named("jobs"))),
         )
         .finish(None);
     messaging
-        .start(Operation::new(OperationType::Settle, "ack").message(message()))
+        .start(MessagingOperation::new(OperationType::Settle, "ack").message(message()))
         .finish(None);
     messaging.start(process()).finish(None);
 

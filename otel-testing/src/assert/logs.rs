@@ -4,7 +4,7 @@ use std::fmt::{self, Write};
 
 use opentelemetry::logs::Severity;
 
-use super::{attribute_mismatch, fail};
+use super::failure::{attribute_mismatch, fail};
 use crate::model::{AttributeValue, LogRecord, SpanRecord};
 
 /// A set of exported log records.

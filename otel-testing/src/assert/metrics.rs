@@ -2,7 +2,7 @@
 
 use std::fmt::{self, Write};
 
-use super::{HistogramPointAssert, NumberPointAssert, fail};
+use super::failure::fail;
 use crate::model::{AttributeValue, MetricData, MetricRecord, Temporality};
 
 /// A set of exported metrics.
@@ -147,7 +147,7 @@ fn expected_text(expected: &[(&str, AttributeValue)]) -> String {
 /// Assertions on one metric.
 #[derive(Clone, Copy)]
 pub struct MetricAssert<'a> {
-    metric: &'a MetricRecord,
+    pub(super) metric: &'a MetricRecord,
     all: &'a Metrics,
 }
 
@@ -275,31 +275,9 @@ impl<'a> MetricAssert<'a> {
         self.check(actual == expected, "number of points", &expected, &actual)
     }
 
-    /// The gauge or sum point whose attributes include all of `expected` (values typed).
-    /// Pass `&[]` for a metric with a single point.
-    #[track_caller]
-    pub fn point(self, expected: &[(&str, AttributeValue)]) -> NumberPointAssert<'a> {
-        let (MetricData::Gauge(points) | MetricData::Sum { points, .. }) = &self.metric.data else {
-            self.wrong_kind("gauge or sum")
-        };
-        NumberPointAssert::new(self, self.select(points, |p| &p.attributes, expected))
-    }
-
-    /// The histogram point whose attributes include all of `expected` (values typed).
-    /// Pass `&[]` for a metric with a single point.
-    #[track_caller]
-    pub fn histogram_point(self, expected: &[(&str, AttributeValue)]) -> HistogramPointAssert<'a> {
-        let (MetricData::Histogram { points, .. } | MetricData::ExponentialHistogram { points, .. }) =
-            &self.metric.data
-        else {
-            self.wrong_kind("histogram")
-        };
-        HistogramPointAssert::new(self, self.select(points, |p| &p.attributes, expected))
-    }
-
     /// The one point whose attributes include all of `expected`.
     #[track_caller]
-    fn select<P>(
+    pub(super) fn select<P>(
         &self,
         points: &'a [P],
         attributes: impl Fn(&P) -> &[(String, AttributeValue)],
@@ -325,7 +303,7 @@ impl<'a> MetricAssert<'a> {
     }
 
     #[track_caller]
-    fn wrong_kind(&self, expected: &str) -> ! {
+    pub(super) fn wrong_kind(&self, expected: &str) -> ! {
         fail(
             &format!("metric {:?}: kind", self.metric.name),
             &expected,

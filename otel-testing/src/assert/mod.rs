@@ -2,6 +2,7 @@
 //! `OpenTelemetryAssertions`: every failure shows the expected value, the actual one,
 //! and the context (the span tree, the metric list or the log records).
 
+mod failure;
 mod logs;
 mod metrics;
 mod points;
@@ -14,41 +15,3 @@ pub use metrics::{MetricAssert, Metrics};
 pub use points::{HistogramPointAssert, NumberPointAssert};
 pub use span::SpanAssert;
 pub use spans::Spans;
-
-use std::fmt::Display;
-
-use crate::model::AttributeValue;
-
-#[track_caller]
-fn fail(what: &str, expected: &dyn Display, actual: &dyn Display, context: &str) -> ! {
-    panic!("{what}\n  expected: {expected}\n  actual:   {actual}\n{context}")
-}
-
-/// `None` when `actual` is `expected` (same type and value); otherwise the expected and
-/// actual values as failure messages print them, with their OTLP types.
-fn attribute_mismatch(
-    actual: Option<&AttributeValue>,
-    expected: &AttributeValue,
-) -> Option<(String, String)> {
-    match actual {
-        Some(a) if a == expected => None,
-        Some(a) => Some((
-            format!("{expected} ({})", expected.type_name()),
-            format!("{a} ({})", a.type_name()),
-        )),
-        None => Some((
-            format!("{expected} ({})", expected.type_name()),
-            "absent".to_owned(),
-        )),
-    }
-}
-
-/// The keys of `attributes` that start with `prefix`: what a `lacks_attributes_under`
-/// assertion (span or point) found.
-fn keys_under<'a>(attributes: &'a [(String, AttributeValue)], prefix: &str) -> Vec<&'a str> {
-    attributes
-        .iter()
-        .map(|(key, _)| key.as_str())
-        .filter(|key| key.starts_with(prefix))
-        .collect()
-}

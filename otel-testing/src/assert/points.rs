@@ -1,7 +1,35 @@
 //! Assertions on one data point: values, counts, sums, buckets and exemplars.
 
-use super::MetricAssert;
-use crate::model::{AttributeValue, ExemplarRecord, HistogramPoint, Number, NumberPoint, SpanRecord};
+use super::failure::keys_under;
+use super::metrics::MetricAssert;
+use crate::model::{
+    AttributeValue, ExemplarRecord, HistogramPoint, MetricData, Number, NumberPoint, SpanRecord,
+};
+
+/// The point lookups of [`MetricAssert`], which hand out the point assertions below.
+impl<'a> MetricAssert<'a> {
+    /// The gauge or sum point whose attributes include all of `expected` (values typed).
+    /// Pass `&[]` for a metric with a single point.
+    #[track_caller]
+    pub fn point(self, expected: &[(&str, AttributeValue)]) -> NumberPointAssert<'a> {
+        let (MetricData::Gauge(points) | MetricData::Sum { points, .. }) = &self.metric.data else {
+            self.wrong_kind("gauge or sum")
+        };
+        NumberPointAssert::new(self, self.select(points, |p| &p.attributes, expected))
+    }
+
+    /// The histogram point whose attributes include all of `expected` (values typed).
+    /// Pass `&[]` for a metric with a single point.
+    #[track_caller]
+    pub fn histogram_point(self, expected: &[(&str, AttributeValue)]) -> HistogramPointAssert<'a> {
+        let (MetricData::Histogram { points, .. } | MetricData::ExponentialHistogram { points, .. }) =
+            &self.metric.data
+        else {
+            self.wrong_kind("histogram")
+        };
+        HistogramPointAssert::new(self, self.select(points, |p| &p.attributes, expected))
+    }
+}
 
 /// Assertions on one gauge or sum point.
 #[derive(Clone, Copy, Debug)]
@@ -208,7 +236,7 @@ impl<'a> HistogramPointAssert<'a> {
 
 #[track_caller]
 fn check_lacks(metric: MetricAssert<'_>, attributes: &[(String, AttributeValue)], prefix: &str) {
-    let found = super::keys_under(attributes, prefix);
+    let found = keys_under(attributes, prefix);
     metric.check(
         found.is_empty(),
         &format!("point attributes under {prefix:?}"),

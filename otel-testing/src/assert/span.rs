@@ -4,7 +4,8 @@ use std::fmt;
 
 use opentelemetry::trace::{SpanKind, Status};
 
-use super::{Spans, attribute_mismatch, fail};
+use super::failure::{attribute_mismatch, fail};
+use super::tree;
 use crate::model::{AttributeValue, SpanRecord};
 
 /// Fluent assertions on one span. Each method checks one thing and returns the
@@ -13,7 +14,8 @@ use crate::model::{AttributeValue, SpanRecord};
 #[derive(Clone, Copy)]
 pub struct SpanAssert<'a> {
     span: &'a SpanRecord,
-    all: &'a Spans,
+    /// Every span of the set it came from, for the tree a failure prints.
+    all: &'a [SpanRecord],
 }
 
 impl fmt::Debug for SpanAssert<'_> {
@@ -36,7 +38,7 @@ impl std::ops::Deref for SpanAssert<'_> {
 }
 
 impl<'a> SpanAssert<'a> {
-    pub(super) fn new(span: &'a SpanRecord, all: &'a Spans) -> Self {
+    pub(super) fn new(span: &'a SpanRecord, all: &'a [SpanRecord]) -> Self {
         SpanAssert { span, all }
     }
 
@@ -52,7 +54,7 @@ impl<'a> SpanAssert<'a> {
                 &format!("span {:?}: {what}", self.span.name),
                 expected,
                 actual,
-                &self.all.tree(),
+                &format!("span tree:\n{}", tree::render(self.all)),
             );
         }
         self
@@ -153,7 +155,7 @@ impl<'a> SpanAssert<'a> {
     /// ```
     #[track_caller]
     pub fn lacks_attributes_under(self, prefix: &str) -> Self {
-        let found = super::keys_under(&self.span.attributes, prefix);
+        let found = super::failure::keys_under(&self.span.attributes, prefix);
         self.check(
             found.is_empty(),
             &format!("attributes under {prefix:?}"),

@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use super::{SpanAssert, fail, tree};
+use super::failure::fail;
+use super::span::SpanAssert;
+use super::tree;
 use crate::model::SpanRecord;
 
 /// A set of finished spans, with lookups that fail with the whole span tree in the message.
@@ -69,7 +71,7 @@ impl Spans {
     pub fn span(&self, name: &str) -> SpanAssert<'_> {
         let mut matches = self.spans.iter().filter(|s| s.name == name);
         match (matches.next(), matches.next()) {
-            (Some(span), None) => SpanAssert::new(span, self),
+            (Some(span), None) => SpanAssert::new(span, &self.spans),
             (None, _) => fail(
                 &format!("no span named {name:?}"),
                 &format!("a span named {name:?}"),
@@ -90,7 +92,7 @@ impl Spans {
         self.spans
             .iter()
             .filter(|s| s.name == name)
-            .map(|span| SpanAssert::new(span, self))
+            .map(|span| SpanAssert::new(span, &self.spans))
             .collect()
     }
 
@@ -99,7 +101,7 @@ impl Spans {
     pub fn span_where(&self, what: &str, predicate: impl Fn(&SpanRecord) -> bool) -> SpanAssert<'_> {
         let found: Vec<&SpanRecord> = self.spans.iter().filter(|s| predicate(s)).collect();
         match found.as_slice() {
-            [span] => SpanAssert::new(span, self),
+            [span] => SpanAssert::new(span, &self.spans),
             other => fail(
                 &format!("expected exactly one span {what}"),
                 &1,

@@ -5,8 +5,10 @@ use std::sync::Arc;
 use opentelemetry::logs::Severity;
 use opentelemetry_proto::tonic::logs::v1::ResourceLogs;
 
+use super::hex_id::optional_hex_id;
+use super::resource::ResourceInfo;
+use super::scope::ScopeInfo;
 use super::value::{AttributeValue, attributes_from_otlp, find};
-use super::{ResourceInfo, ScopeInfo, optional_hex_id};
 
 /// One exported log record with its trace correlation.
 #[derive(Clone, Debug)]

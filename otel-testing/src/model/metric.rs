@@ -6,8 +6,10 @@ use opentelemetry_proto::tonic::metrics::v1::{
     AggregationTemporality, Exemplar, ResourceMetrics, exemplar, metric, number_data_point,
 };
 
+use super::hex_id::optional_hex_id;
+use super::resource::ResourceInfo;
+use super::scope::ScopeInfo;
 use super::value::{AttributeValue, attributes_from_otlp};
-use super::{ResourceInfo, ScopeInfo, optional_hex_id};
 
 /// One metric stream as exported: name, unit, description and its data points.
 #[derive(Clone, Debug)]

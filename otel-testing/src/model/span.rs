@@ -6,8 +6,10 @@ use std::time::Duration;
 use opentelemetry::trace::{SpanKind, Status};
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, Span, span, status};
 
+use super::hex_id::{hex_id, optional_hex_id};
+use super::resource::ResourceInfo;
+use super::scope::ScopeInfo;
 use super::value::{AttributeValue, attributes_from_otlp, find};
-use super::{ResourceInfo, ScopeInfo, hex_id, optional_hex_id};
 
 /// One finished span with its resource and instrumentation scope.
 ///

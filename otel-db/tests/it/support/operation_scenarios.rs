@@ -1,4 +1,4 @@
-// The operation a caller gives (`otel_kit_db::Operation`) and the summary's case, on
+// The operation a caller gives (`otel_kit_db::DbOperation`) and the summary's case, on
 // every database: included by `postgres.rs`, `mariadb.rs` and `sqlite.rs` after
 // `scenarios.rs`, whose helpers (`connect`, `endpoint`, `no_error`, `q`, ...) it uses.
 
@@ -7,7 +7,7 @@
 /// kept in the summary.
 mod operation {
     use super::*;
-    use otel_kit_db::Operation;
+    use otel_kit_db::DbOperation;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn given_operation_goes_on_the_span_and_the_duration_metric() {
@@ -26,12 +26,12 @@ mod operation {
         let join = format!("SELECT u.id FROM {users} u JOIN {orders} o ON o.user_id = u.id WHERE u.id > {p1}");
         in_parent(async {
             // The first operation on the pool (on MariaDB, after the server is asked).
-            let op = Operation::new().name("SELECT").collection(users.clone());
+            let op = DbOperation::new().name("SELECT").collection(users.clone());
             let rows = q(join.clone()).bind(0_i64).fetch_all(pool.with_operation(op)).await.expect("join");
             assert!(rows.is_empty());
             // The same text again without one: its parsed description alone.
             q(join.clone()).bind(0_i64).fetch_all(&pool).await.expect("plain join");
-            let op = Operation::new().name("find_user").collection(users.clone());
+            let op = DbOperation::new().name("find_user").collection(users.clone());
             let found = q(format!("SELECT id FROM {users} WHERE id = {p1}"))
                 .bind(1_i64)
                 .fetch_optional(pool.with_operation(op))
@@ -40,7 +40,7 @@ mod operation {
             assert!(found.is_none());
 
             let mut tx = pool.begin().await.expect("begin");
-            let op = Operation::new().name("add  user").summary("add user");
+            let op = DbOperation::new().name("add  user").summary("add user");
             q(format!("INSERT INTO {users} (id, email) VALUES ({p1}, 'a@x')"))
                 .bind(1_i64)
                 .execute(tx.with_operation(op))
@@ -49,7 +49,7 @@ mod operation {
             tx.commit().await.expect("commit");
 
             let mut conn = pool.acquire().await.expect("acquire");
-            let mut rows = q(format!("SELECT id FROM {users}")).fetch(conn.with_operation(Operation::new().collection(users.clone())));
+            let mut rows = q(format!("SELECT id FROM {users}")).fetch(conn.with_operation(DbOperation::new().collection(users.clone())));
             rows.next().await.expect("a row").expect("no error");
             assert!(rows.next().await.is_none());
         })

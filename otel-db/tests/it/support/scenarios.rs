@@ -116,7 +116,7 @@ async fn select_insert_update_delete_and_join() {
     for insert in inserts {
         no_error(endpoint(insert, &expect))
             .has_parent(&parent)
-            // Operation and collection are never parsed from the text: the summary is.
+            // DbOperation and collection are never parsed from the text: the summary is.
             .lacks_attribute(semconv::attribute::DB_OPERATION_NAME)
             .lacks_attribute(semconv::attribute::DB_COLLECTION_NAME)
             .has_attribute(semconv::attribute::DB_QUERY_SUMMARY, format!("INSERT {users}"))

@@ -3,7 +3,7 @@
 //! server error, a client error.
 
 use futures_util::StreamExt as _;
-use otel_kit_db::Operation;
+use otel_kit_db::DbOperation;
 use otel_kit_testing::TestTelemetry;
 
 use super::{connect_with, create_users};
@@ -44,7 +44,7 @@ async fn the_tokio_postgres_telemetry_conforms_to_the_registry() {
             .expect("batch");
         let _ = client.query("SELEC 1", &[]).await; // 42601, nothing recognised
         let _ = client.query_one("SELECT 1 WHERE false", &[]).await; // row_count
-        let op = Operation::new().name("count_users").collection(users.clone());
+        let op = DbOperation::new().name("count_users").collection(users.clone());
         client
             .with_operation(op)
             .query_one(&format!("SELECT count(*) FROM {users}"), &[])

@@ -1,8 +1,8 @@
 //! Transactions (`BEGIN`, `COMMIT`, `ROLLBACK` spans around their queries) and the
-//! caller's [`Operation`](otel_kit_db::Operation) on a client and in a transaction.
+//! caller's [`DbOperation`](otel_kit_db::DbOperation) on a client and in a transaction.
 
 use opentelemetry_semantic_conventions as semconv;
-use otel_kit_db::Operation;
+use otel_kit_db::DbOperation;
 use otel_kit_testing::TestTelemetry;
 
 use super::{connect, create_users, endpoint, ok};
@@ -67,7 +67,7 @@ async fn a_given_operation_goes_on_the_span_and_the_metric() {
     create_users(&client, &users).await;
     let select = format!("SELECT id FROM {users} WHERE id = $1");
     in_test_span(&t, async {
-        let op = Operation::new().name("find_user").collection(users.clone());
+        let op = DbOperation::new().name("find_user").collection(users.clone());
         let found = client
             .with_operation(op)
             .query_opt(select.as_str(), &[&1_i64])
@@ -77,7 +77,7 @@ async fn a_given_operation_goes_on_the_span_and_the_metric() {
         // The same text without one: its parsed summary alone.
         client.query(select.as_str(), &[&1_i64]).await.expect("plain");
         let tx = client.transaction().await.expect("begin");
-        let op = Operation::new().name("add  user").summary("add user");
+        let op = DbOperation::new().name("add  user").summary("add user");
         tx.with_operation(op)
             .execute(
                 &format!("INSERT INTO {users} (id, email) VALUES ($1, 'a@x')"),
@@ -86,7 +86,7 @@ async fn a_given_operation_goes_on_the_span_and_the_metric() {
             .await
             .expect("insert");
         let statement = tx.prepare(select.as_str()).await.expect("prepare");
-        let op = Operation::new().collection(users.clone());
+        let op = DbOperation::new().collection(users.clone());
         let rows = tx
             .with_operation(op)
             .query(&statement, &[&1_i64])

@@ -18,40 +18,19 @@ use pin_project_lite::pin_project;
 
 use crate::destination::Destination;
 use crate::failure::HandlerOutcome;
-use crate::nats::client::PROCESS;
 use crate::nats::errors;
 use crate::nats::instrumentation::Instrumentation;
 use crate::nats::jetstream::message::{JetStreamDelivery, JetStreamMessage};
+use crate::nats::operation_names::PROCESS;
 use crate::nats::subjects::has_wildcard;
 use crate::operation::OperationType;
-use crate::operation_start::{Operation, Started};
+use crate::operation_start::Started;
 use crate::process::ProcessFuture;
 
 /// `messaging.operation.name` of a pull of a batch.
 const FETCH: &str = "fetch";
 
-/// What every message of one consumer shares.
-#[derive(Debug)]
-pub(crate) struct ConsumerShared {
-    pub(crate) instrumentation: Arc<Instrumentation>,
-    /// The durable consumer's name: `messaging.destination.subscription.name`. An
-    /// ephemeral consumer's generated name is left out (one per run, unbounded).
-    pub(crate) subscription: Option<StringValue>,
-    /// The consumer's one filter subject, the template of its messages when it has
-    /// wildcards.
-    pub(crate) filter: Option<String>,
-}
-
-impl ConsumerShared {
-    /// An operation over one message of this consumer.
-    pub(crate) fn operation(&self, operation: OperationType, name: &'static str) -> Operation {
-        let operation = Operation::new(operation, name);
-        match &self.subscription {
-            Some(subscription) => operation.subscription(subscription.clone()),
-            None => operation,
-        }
-    }
-}
+use crate::nats::jetstream::consumer_shared::ConsumerShared;
 
 /// A JetStream pull consumer, traced; from [`JetStream::consumer`](crate::nats::JetStream::consumer).
 #[derive(Debug)]

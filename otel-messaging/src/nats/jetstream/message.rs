@@ -11,9 +11,9 @@ use opentelemetry::Context;
 
 use crate::failure::HandlerOutcome;
 use crate::message::MessageInfo;
-use crate::nats::client::PROCESS;
 use crate::nats::errors;
-use crate::nats::jetstream::consumer::ConsumerShared;
+use crate::nats::jetstream::consumer_shared::ConsumerShared;
+use crate::nats::operation_names::PROCESS;
 use crate::operation::OperationType;
 use crate::process::ProcessFuture;
 use crate::traced::traced;

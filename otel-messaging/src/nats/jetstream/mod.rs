@@ -6,6 +6,7 @@
 
 mod ack_future;
 mod consumer;
+mod consumer_shared;
 mod message;
 
 use std::sync::Arc;
@@ -18,12 +19,12 @@ pub use ack_future::{AckWait, PublishAckFuture};
 pub use consumer::{Consumer, Messages};
 pub use message::{JetStreamDelivery, JetStreamMessage};
 
-use crate::nats::client::PUBLISH;
 use crate::nats::errors;
 use crate::nats::headers::HeaderInjector;
 use crate::nats::instrumentation::Instrumentation;
+use crate::nats::operation_names::PUBLISH;
 use crate::operation::OperationType;
-use crate::operation_start::Operation;
+use crate::operation_start::MessagingOperation;
 
 /// A JetStream context that traces publishes and consumers; from
 /// [`Client::jetstream`](crate::nats::Client::jetstream).
@@ -91,7 +92,7 @@ impl JetStream {
         let info = instrumentation.outgoing(subject.as_str(), headers.as_ref(), payload.len(), false);
         let call = instrumentation
             .messaging()
-            .start(Operation::new(OperationType::Send, PUBLISH).message(info));
+            .start(MessagingOperation::new(OperationType::Send, PUBLISH).message(info));
         let mut headers = headers.unwrap_or_default();
         call.inject(&mut HeaderInjector(&mut headers));
         let work = self.inner.publish_with_headers(subject, headers, payload);

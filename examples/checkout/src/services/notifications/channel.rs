@@ -13,7 +13,9 @@
 use std::collections::HashMap;
 
 use opentelemetry::Context;
-use otel_kit_messaging::{Destination, Failure, MessageInfo, Messaging, Operation, OperationType, Providers};
+use otel_kit_messaging::{
+    Destination, Failure, MessageInfo, Messaging, MessagingOperation, OperationType, Providers,
+};
 use tokio::sync::mpsc;
 
 use super::WORKER_CONCURRENCY;
@@ -58,7 +60,8 @@ fn destination() -> Destination {
 impl Publisher {
     /// Queues `confirmation`, in a PRODUCER span under the current one.
     pub(crate) async fn publish(&self, confirmation: &Confirmation) {
-        let send = Operation::new(OperationType::Send, "send").message(MessageInfo::new(destination()));
+        let send =
+            MessagingOperation::new(OperationType::Send, "send").message(MessageInfo::new(destination()));
         let call = self.messaging.start(send);
         let mut headers = HashMap::new();
         call.inject(&mut headers);
@@ -93,7 +96,7 @@ pub(crate) async fn run_worker(mut receiver: mpsc::Receiver<Message>, providers:
         }
         let producer = messaging.extract(&message.headers);
         let info = MessageInfo::new(destination()).with_creation_context(producer, &Context::current());
-        let process = Operation::new(OperationType::Process, "process").message(info);
+        let process = MessagingOperation::new(OperationType::Process, "process").message(info);
         messaging.delivered(&process);
         let llm = llm.clone();
         in_flight.spawn(messaging.process(process, async move {

@@ -3,16 +3,17 @@
 use std::fmt;
 use std::sync::Arc;
 
-use futures_util::future::BoxFuture;
 use sqlx::Pool;
 
-use crate::connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
-use crate::database::InstrumentedDatabase;
-use crate::executor::traced_step;
+use super::connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
+use super::database::InstrumentedDatabase;
+use super::detection::detect;
+use super::frontend::Sqlx;
+use super::traced::traced_step;
 use crate::instrumentation::Instrumentation;
 use otel_kit_core::Providers;
 
-use crate::operation::Operation;
+use crate::operation::DbOperation;
 use crate::options::{Options, QueryText};
 use crate::pool_metrics;
 use crate::with_operation::WithOperation;
@@ -63,7 +64,7 @@ pub struct InstrumentedPool<DB: InstrumentedDatabase> {
 
 pub(crate) struct Shared<DB: InstrumentedDatabase> {
     pub(crate) pool: Pool<DB>,
-    pub(crate) instrumentation: Arc<Instrumentation>,
+    pub(crate) instrumentation: Arc<Instrumentation<Sqlx>>,
 }
 
 impl<DB: InstrumentedDatabase> Clone for InstrumentedPool<DB> {
@@ -152,21 +153,21 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
 
     /// An executor for one query that records `operation` on its span and duration
     /// measurement: `db.operation.name` and `db.collection.name`, which the conventions
-    /// say must not be parsed from the SQL, and a summary (see [`Operation`]).
+    /// say must not be parsed from the SQL, and a summary (see [`DbOperation`]).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), sqlx::Error> {
-    /// use otel_kit_db::Operation;
+    /// use otel_kit_db::DbOperation;
     ///
     /// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
-    /// let op = Operation::new().name("SELECT").collection("users");
+    /// let op = DbOperation::new().name("SELECT").collection("users");
     /// let n: i64 = sqlx::query_scalar("SELECT 40 + 2").fetch_one(pool.with_operation(op)).await?;
     /// assert_eq!(n, 42);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn with_operation(&self, operation: Operation) -> WithOperation<&Self> {
+    pub fn with_operation(&self, operation: DbOperation) -> WithOperation<&Self> {
         WithOperation::new(self, operation)
     }
 
@@ -183,7 +184,7 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
     /// ```
     pub async fn acquire(&self) -> Result<InstrumentedPoolConnection<DB>, sqlx::Error> {
         let mut connection = self.shared.pool.acquire().await?;
-        self.shared.instrumentation.detect::<DB>(&mut connection).await;
+        detect::<DB>(&self.shared.instrumentation, &mut connection).await;
         Ok(InstrumentedPoolConnection::new(InstrumentedConnection::new(
             connection,
             Arc::clone(&self.shared.instrumentation),
@@ -207,7 +208,7 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
         let instrumentation = &self.shared.instrumentation;
         if instrumentation.detection_pending() {
             let mut connection = self.shared.pool.acquire().await?;
-            instrumentation.detect::<DB>(&mut connection).await;
+            detect::<DB>(instrumentation, &mut connection).await;
         }
         let transaction = traced_step::<DB, _>(instrumentation, "BEGIN", self.shared.pool.begin()).await?;
         Ok(InstrumentedTransaction::new(InstrumentedConnection::new(
@@ -231,27 +232,9 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
         self.shared.pool.close().await;
     }
 
-    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation> {
+    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation<Sqlx>> {
         &self.shared.instrumentation
     }
-}
-
-/// What runs before a pool operation's span starts: asking a MySQL-protocol server
-/// whether it is MariaDB, once per pool.
-pub(crate) fn detection<DB: InstrumentedDatabase>(
-    instrumentation: &Arc<Instrumentation>,
-    pool: &Pool<DB>,
-) -> Option<BoxFuture<'static, ()>> {
-    if !instrumentation.detection_pending() {
-        return None;
-    }
-    let instrumentation = Arc::clone(instrumentation);
-    let pool = pool.clone();
-    Some(Box::pin(async move {
-        if let Ok(mut connection) = pool.acquire().await {
-            instrumentation.detect::<DB>(&mut connection).await;
-        }
-    }))
 }
 
 /// Chooses what an [`InstrumentedPool`] records. Made by [`InstrumentedPool::builder`].
@@ -433,7 +416,9 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
             })
         });
         let pool_name = shared.instrumentation.pool_attribute();
-        shared.instrumentation.set_gauges(pool_metrics::gauges(pool_name, snapshot));
+        shared
+            .instrumentation
+            .set_gauges(pool_metrics::gauges(pool_name, snapshot));
         InstrumentedPool { shared }
     }
 }

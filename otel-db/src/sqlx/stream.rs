@@ -8,12 +8,13 @@ use futures_util::Stream;
 use futures_util::stream::BoxStream;
 use sqlx::Either;
 
+use super::frontend::Sqlx;
 use crate::call::{Call, Outcome};
 use crate::outcome::Failure;
 
 pub(crate) struct TracedStream<'e, R, T> {
     inner: BoxStream<'e, Result<Either<R, T>, sqlx::Error>>,
-    call: Option<Call>,
+    call: Option<Call<Sqlx>>,
     rows: u64,
     /// Reads the database's errors.
     classify: fn(&sqlx::Error) -> Failure,
@@ -22,7 +23,7 @@ pub(crate) struct TracedStream<'e, R, T> {
 impl<'e, R, T> TracedStream<'e, R, T> {
     pub(crate) fn new(
         inner: BoxStream<'e, Result<Either<R, T>, sqlx::Error>>,
-        call: Call,
+        call: Call<Sqlx>,
         classify: fn(&sqlx::Error) -> Failure,
     ) -> Self {
         Self {

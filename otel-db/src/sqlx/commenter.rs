@@ -102,8 +102,14 @@ mod tests {
     #[test]
     fn appends_before_the_semicolon_and_after_line_comments() {
         let comment = format!("/*traceparent='{TP}'*/");
-        assert_eq!(append("SELECT 1", traceparent()), Some(format!("SELECT 1 {comment}")));
-        assert_eq!(append("SELECT 1 ;  ", traceparent()), Some(format!("SELECT 1 {comment};")));
+        assert_eq!(
+            append("SELECT 1", traceparent()),
+            Some(format!("SELECT 1 {comment}"))
+        );
+        assert_eq!(
+            append("SELECT 1 ;  ", traceparent()),
+            Some(format!("SELECT 1 {comment};"))
+        );
         assert_eq!(
             append("SELECT 1 -- note", traceparent()),
             Some(format!("SELECT 1 -- note\n{comment}"))

@@ -10,10 +10,11 @@ use std::sync::Arc;
 use sqlx::Transaction;
 use sqlx::pool::PoolConnection;
 
-use crate::database::InstrumentedDatabase;
-use crate::executor::traced_step;
+use super::database::InstrumentedDatabase;
+use super::frontend::Sqlx;
+use super::traced::traced_step;
 use crate::instrumentation::Instrumentation;
-use crate::operation::Operation;
+use crate::operation::DbOperation;
 use crate::with_operation::WithOperation;
 
 /// A connection (`C` is a `sqlx::pool::PoolConnection` or a `sqlx::Transaction`)
@@ -32,7 +33,7 @@ use crate::with_operation::WithOperation;
 /// ```
 pub struct InstrumentedConnection<C> {
     connection: C,
-    instrumentation: Arc<Instrumentation>,
+    instrumentation: Arc<Instrumentation<Sqlx>>,
 }
 
 impl<C> fmt::Debug for InstrumentedConnection<C> {
@@ -44,7 +45,7 @@ impl<C> fmt::Debug for InstrumentedConnection<C> {
 }
 
 impl<C> InstrumentedConnection<C> {
-    pub(crate) fn new(connection: C, instrumentation: Arc<Instrumentation>) -> Self {
+    pub(crate) fn new(connection: C, instrumentation: Arc<Instrumentation<Sqlx>>) -> Self {
         Self {
             connection,
             instrumentation,
@@ -70,28 +71,28 @@ impl<C> InstrumentedConnection<C> {
     }
 
     /// An executor for one query that records `operation` on its span and duration
-    /// measurement (see [`Operation`]). Reached from a transaction too:
+    /// measurement (see [`DbOperation`]). Reached from a transaction too:
     /// `tx.with_operation(..)`.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), sqlx::Error> {
-    /// use otel_kit_db::Operation;
+    /// use otel_kit_db::DbOperation;
     ///
     /// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
     /// let mut conn = pool.acquire().await?;
     /// let n: i64 = sqlx::query_scalar("SELECT 2")
-    ///     .fetch_one(conn.with_operation(Operation::new().summary("two")))
+    ///     .fetch_one(conn.with_operation(DbOperation::new().summary("two")))
     ///     .await?;
     /// assert_eq!(n, 2);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn with_operation(&mut self, operation: Operation) -> WithOperation<&mut Self> {
+    pub fn with_operation(&mut self, operation: DbOperation) -> WithOperation<&mut Self> {
         WithOperation::new(self, operation)
     }
 
-    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation> {
+    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation<Sqlx>> {
         &self.instrumentation
     }
 }
@@ -208,7 +209,7 @@ impl<'t, DB: InstrumentedDatabase> InstrumentedTransaction<'t, DB> {
         &mut self.inner.connection
     }
 
-    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation> {
+    pub(crate) fn instrumentation(&self) -> &Arc<Instrumentation<Sqlx>> {
         &self.inner.instrumentation
     }
 }

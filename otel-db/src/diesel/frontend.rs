@@ -1,0 +1,7 @@
+//! diesel's hook as a front end of the shared SQL core.
+
+crate::instrumentation::frontend!(
+    /// diesel's instrumentation hook.
+    Diesel,
+    &["DIESEL"]
+);

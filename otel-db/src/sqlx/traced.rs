@@ -1,0 +1,138 @@
+//! The traced forms of what the executors run: a query's stream or future (the span
+//! starts when the query is handed to the driver), and a fixed step (`BEGIN`, `COMMIT`,
+//! `ROLLBACK`).
+
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use futures_util::stream::{self, BoxStream, StreamExt as _};
+use opentelemetry::Context;
+use otel_kit_core::call::{CallFuture, EndEarly as _};
+use sqlx::{Database, Either, Execute};
+
+use super::database::InstrumentedDatabase;
+use super::failure::classify;
+use super::frontend::Sqlx;
+use super::stream::TracedStream;
+use super::traced_query::TracedQuery;
+use crate::call::{Call, Outcome};
+use crate::instrumentation::Instrumentation;
+use crate::operation::DbOperation;
+use crate::options::QueryText;
+use crate::statement::Statement;
+use crate::statement_cache;
+
+type Rows<DB> = Either<<DB as Database>::QueryResult, <DB as Database>::Row>;
+
+/// Starts the call for `query` (with what the caller said of it, `operation`) and
+/// rebuilds the query for the driver.
+fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
+    instrumentation: &Arc<Instrumentation<Sqlx>>,
+    parent: &Context,
+    operation: Option<&DbOperation>,
+    query: E,
+) -> (Call<Sqlx>, TracedQuery<DB>) {
+    let (mut traced, has_binds) = TracedQuery::new(query);
+    let mode = instrumentation.options.query_text;
+    let sanitize = mode == QueryText::Sanitized && !has_binds;
+    // Described once per text (per thread), not on every call.
+    let statement = statement_cache::describe(traced.text(), DB::DIALECT, sanitize);
+    let text = statement.query_text(mode, has_binds);
+    let call = Call::start(instrumentation, parent, statement, operation, text);
+    if instrumentation.options.sql_commenter
+        && let Some(commented) = instrumentation.with(None, |resolved| {
+            super::commenter::with_trace_context(traced.text(), call.context(), resolved)
+        })
+    {
+        traced.replace_sql(commented);
+    }
+    (call, traced)
+}
+
+/// A traced `fetch_many`: `before` (asking the server what it is) runs first, then the
+/// span starts and `run` gets the query.
+pub(crate) fn fetch_many<'e, 'q: 'e, DB, E, F>(
+    instrumentation: &Arc<Instrumentation<Sqlx>>,
+    before: Option<BoxFuture<'e, ()>>,
+    operation: Option<DbOperation>,
+    query: E,
+    run: F,
+) -> BoxStream<'e, Result<Rows<DB>, sqlx::Error>>
+where
+    DB: InstrumentedDatabase,
+    E: 'q + Execute<'q, DB>,
+    F: FnOnce(TracedQuery<DB>) -> BoxStream<'e, Result<Rows<DB>, sqlx::Error>> + Send + 'e,
+{
+    let parent = Context::current();
+    match before {
+        None => {
+            let (call, traced) = start(instrumentation, &parent, operation.as_ref(), query);
+            Box::pin(TracedStream::new(run(traced), call, classify::<DB>))
+        }
+        Some(before) => {
+            let instrumentation = Arc::clone(instrumentation);
+            Box::pin(
+                stream::once(async move {
+                    before.await;
+                    let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
+                    TracedStream::new(run(traced), call, classify::<DB>)
+                })
+                .flatten(),
+            )
+        }
+    }
+}
+
+/// A traced `fetch_optional`.
+pub(crate) fn fetch_optional<'e, 'q: 'e, DB, E, F>(
+    instrumentation: &Arc<Instrumentation<Sqlx>>,
+    before: Option<BoxFuture<'e, ()>>,
+    operation: Option<DbOperation>,
+    query: E,
+    run: F,
+) -> BoxFuture<'e, Result<Option<DB::Row>, sqlx::Error>>
+where
+    DB: InstrumentedDatabase,
+    E: 'q + Execute<'q, DB>,
+    F: FnOnce(TracedQuery<DB>) -> BoxFuture<'e, Result<Option<DB::Row>, sqlx::Error>> + Send + 'e,
+{
+    let parent = Context::current();
+    let instrumentation = Arc::clone(instrumentation);
+    Box::pin(async move {
+        if let Some(before) = before {
+            before.await;
+        }
+        let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
+        let (result, call) = CallFuture::new(run(traced), call).await;
+        if let Some(call) = call {
+            match &result {
+                Ok(row) => call.finish(Outcome::Done {
+                    rows: u64::from(row.is_some()),
+                }),
+                Err(error) => call.finish(Outcome::Failed(classify::<DB>(error))),
+            }
+        }
+        result
+    })
+}
+
+/// Wraps a non-query step (BEGIN, COMMIT, ROLLBACK) in a call named `name`.
+pub(crate) async fn traced_step<DB, T>(
+    instrumentation: &Arc<Instrumentation<Sqlx>>,
+    name: &'static str,
+    step: impl Future<Output = Result<T, sqlx::Error>>,
+) -> Result<T, sqlx::Error>
+where
+    DB: InstrumentedDatabase,
+{
+    let statement = Arc::new(Statement::step(name));
+    let call = Call::start(instrumentation, &Context::current(), statement, None, None);
+    let (result, call) = CallFuture::new(step, call).await;
+    if let Some(call) = call {
+        match &result {
+            Ok(_) => call.finish(Outcome::Done { rows: 0 }),
+            Err(error) => call.finish(Outcome::Failed(classify::<DB>(error))),
+        }
+    }
+    result
+}

@@ -1,0 +1,7 @@
+//! The tokio-postgres client wrapper as a front end of the shared SQL core.
+
+crate::instrumentation::frontend!(
+    /// The tokio-postgres client wrapper.
+    TokioPostgres,
+    &["TOKIO_POSTGRES"]
+);
