@@ -51,38 +51,3 @@ impl Scope {
             .clone()
     }
 }
-
-/// Declares an instrumentation crate's scope: `pub const INSTRUMENTATION_SCOPE`, its
-/// package name (documented, with an example on the crate's path), and `static SCOPE`,
-/// the [`Scope`] at its package version. `$meta` goes on the static (a `cfg` when only
-/// some features use it).
-///
-/// ```
-/// mod my_instrumentation {
-///     otel_kit_core::instrumentation_scope!();
-///
-///     pub fn scope() -> opentelemetry::InstrumentationScope {
-///         SCOPE.get()
-///     }
-/// }
-///
-/// assert_eq!(my_instrumentation::INSTRUMENTATION_SCOPE, env!("CARGO_PKG_NAME"));
-/// assert_eq!(my_instrumentation::scope().version(), Some(env!("CARGO_PKG_VERSION")));
-/// ```
-#[doc(hidden)]
-#[macro_export]
-macro_rules! instrumentation_scope {
-    ($(#[$meta:meta])*) => {
-        /// The name of the instrumentation scope of this crate's spans and metrics (its
-        /// version is this crate's, its schema URL the semantic conventions').
-        ///
-        #[doc = concat!(
-            "```\nassert_eq!(", env!("CARGO_CRATE_NAME"), "::INSTRUMENTATION_SCOPE, \"",
-            env!("CARGO_PKG_NAME"), "\");\n```"
-        )]
-        pub const INSTRUMENTATION_SCOPE: &str = env!("CARGO_PKG_NAME");
-
-        $(#[$meta])*
-        static SCOPE: $crate::Scope = $crate::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
-    };
-}

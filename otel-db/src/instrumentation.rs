@@ -40,15 +40,7 @@ macro_rules! frontend {
         impl $crate::instrumentation::Frontend for $name {
             const SWITCHES: &'static [&'static str] = $switches;
 
-            fn cache() -> &'static std::thread::LocalKey<
-                otel_kit_core::Cache<$crate::instrumentation::Instruments<Self>>,
-            > {
-                thread_local! {
-                    static CACHE: otel_kit_core::Cache<$crate::instrumentation::Instruments<$name>> =
-                        const { otel_kit_core::Cache::new() };
-                }
-                &CACHE
-            }
+            otel_kit_core::instruments_cache!(fn cache() -> $crate::instrumentation::Instruments<$name>);
         }
     };
 }

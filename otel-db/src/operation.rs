@@ -156,7 +156,7 @@ fn single_spaced(name: StringValue) -> StringValue {
 /// #![allow(deprecated)]
 /// let _: otel_kit_db::Operation = otel_kit_db::DbOperation::new();
 /// ```
-#[deprecated(since = "0.2.0", note = "renamed to `DbOperation`")]
+#[deprecated(since = "0.1.0", note = "renamed to `DbOperation`")]
 pub type Operation = DbOperation;
 
 #[cfg(test)]

@@ -66,5 +66,5 @@ impl GenAiOperation {
 /// #![allow(deprecated)]
 /// let _: otel_kit_genai::Operation = otel_kit_genai::GenAiOperation::Chat;
 /// ```
-#[deprecated(since = "0.2.0", note = "renamed to `GenAiOperation`")]
+#[deprecated(since = "0.1.0", note = "renamed to `GenAiOperation`")]
 pub type Operation = GenAiOperation;

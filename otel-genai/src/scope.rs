@@ -2,8 +2,18 @@
 //! metrics and events carry.
 
 use opentelemetry::InstrumentationScope;
+use otel_kit_core::Scope;
 
-otel_kit_core::instrumentation_scope!();
+/// The name of the instrumentation scope of this crate's spans and metrics (its
+/// version is this crate's, its schema URL the semantic conventions').
+///
+/// ```
+/// assert_eq!(otel_kit_genai::INSTRUMENTATION_SCOPE, "otel-kit-genai");
+/// ```
+pub const INSTRUMENTATION_SCOPE: &str = env!("CARGO_PKG_NAME");
+
+/// The scope, built once.
+static SCOPE: Scope = Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
 
 /// The scope every tracer, meter and logger of this crate is obtained with.
 pub(crate) fn instrumentation_scope() -> InstrumentationScope {

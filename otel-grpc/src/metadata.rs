@@ -8,7 +8,7 @@ use otel_kit_core::HeaderCapture;
 /// Which request and response metadata keys become span attributes: the same
 /// [`HeaderCapture`] the HTTP layers take, given to `capture_headers`.
 #[deprecated(
-    since = "0.2.0",
+    since = "0.1.0",
     note = "use `HeaderCapture` (`otel_kit_grpc::HeaderCapture`) with `capture_headers`"
 )]
 pub type MetadataCapture = HeaderCapture;

@@ -109,12 +109,12 @@ mod otlp_exporter;
 mod pipelines;
 #[cfg(feature = "prometheus")]
 #[cfg_attr(docsrs, doc(cfg(feature = "prometheus")))]
-#[deprecated(since = "0.2.0", note = "moved to otel_kit_prometheus")]
+#[deprecated(since = "0.1.0", note = "moved to otel_kit_prometheus")]
 pub mod prometheus;
 pub mod redaction;
 #[cfg(feature = "runtime-metrics")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime-metrics")))]
-#[deprecated(since = "0.2.0", note = "moved to otel_kit_runtime_metrics")]
+#[deprecated(since = "0.1.0", note = "moved to otel_kit_runtime_metrics")]
 pub mod runtime_metrics;
 pub mod sampling;
 pub mod subscriber;
@@ -158,7 +158,7 @@ pub use telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Telemetry};
 /// The propagators, now otel-kit-propagators; the `OTEL_PROPAGATORS` readers are in
 /// [`config`].
 #[deprecated(
-    since = "0.2.0",
+    since = "0.1.0",
     note = "moved to otel_kit_propagators; OTEL_PROPAGATORS: otel_kit_init::config::{from_names, PropagatorsFromEnv}"
 )]
 pub mod propagation {
@@ -169,7 +169,7 @@ pub mod propagation {
 /// The resource detectors, now otel-kit-resource; the `OTEL_SERVICE_NAME` and
 /// `OTEL_RESOURCE_ATTRIBUTES` reader is [`config::ResourceOptionsFromEnv`].
 #[deprecated(
-    since = "0.2.0",
+    since = "0.1.0",
     note = "moved to otel_kit_resource; OTEL_* readers: otel_kit_init::config::ResourceOptionsFromEnv"
 )]
 pub mod resource {

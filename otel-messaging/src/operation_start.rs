@@ -185,5 +185,5 @@ impl Started {
 /// use otel_kit_messaging::{MessagingOperation, OperationType};
 /// let _: otel_kit_messaging::Operation = MessagingOperation::new(OperationType::Send, "send");
 /// ```
-#[deprecated(since = "0.2.0", note = "renamed to `MessagingOperation`")]
+#[deprecated(since = "0.1.0", note = "renamed to `MessagingOperation`")]
 pub type Operation = MessagingOperation;

@@ -69,7 +69,7 @@ pub(crate) struct Settings {
 pub struct SpanExport;
 
 /// The former name of [`SpanExport`].
-#[deprecated(since = "0.2.0", note = "renamed otel_kit_otlp::SpanExport")]
+#[deprecated(since = "0.1.0", note = "renamed otel_kit_otlp::SpanExport")]
 pub type Spans = SpanExport;
 
 /// The signal of an [`ExporterBuilder`] of [`LogExporter`](crate::LogExporter)s.
@@ -87,7 +87,7 @@ pub struct LogExport;
 
 /// The former name of [`LogExport`].
 #[cfg(feature = "logs")]
-#[deprecated(since = "0.2.0", note = "renamed otel_kit_otlp::LogExport")]
+#[deprecated(since = "0.1.0", note = "renamed otel_kit_otlp::LogExport")]
 pub type Logs = LogExport;
 
 /// The signal of an [`ExporterBuilder`] of [`MetricExporter`](crate::MetricExporter)s,
@@ -109,7 +109,7 @@ pub struct MetricExport {
 
 /// The former name of [`MetricExport`].
 #[cfg(feature = "metrics")]
-#[deprecated(since = "0.2.0", note = "renamed otel_kit_otlp::MetricExport")]
+#[deprecated(since = "0.1.0", note = "renamed otel_kit_otlp::MetricExport")]
 pub type Metrics = MetricExport;
 
 /// The specification's default export timeout.

@@ -190,7 +190,7 @@ pub mod exemplar {
 }
 
 /// Moved to otel-kit-processors: `otel_kit_processors::batch`.
-#[deprecated(since = "0.2.0", note = "moved to otel_kit_processors::batch")]
+#[deprecated(since = "0.1.0", note = "moved to otel_kit_processors::batch")]
 pub mod batch {
     #[doc(inline)]
     pub use otel_kit_processors::batch::*;
@@ -199,7 +199,7 @@ pub mod batch {
 /// Moved to otel-kit-processors: `otel_kit_processors::redaction`.
 #[cfg(feature = "redaction")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redaction")))]
-#[deprecated(since = "0.2.0", note = "moved to otel_kit_processors::redaction")]
+#[deprecated(since = "0.1.0", note = "moved to otel_kit_processors::redaction")]
 pub mod redaction {
     #[doc(inline)]
     pub use otel_kit_processors::redaction::*;
@@ -208,7 +208,7 @@ pub mod redaction {
 /// Moved to otel-kit-processors: `otel_kit_processors::value_length`.
 #[cfg(feature = "value-length")]
 #[cfg_attr(docsrs, doc(cfg(feature = "value-length")))]
-#[deprecated(since = "0.2.0", note = "moved to otel_kit_processors::value_length")]
+#[deprecated(since = "0.1.0", note = "moved to otel_kit_processors::value_length")]
 pub mod value_length {
     #[doc(inline)]
     pub use otel_kit_processors::value_length::*;
@@ -217,7 +217,7 @@ pub mod value_length {
 /// Moved to otel-kit-console: `otel_kit_console`.
 #[cfg(feature = "console")]
 #[cfg_attr(docsrs, doc(cfg(feature = "console")))]
-#[deprecated(since = "0.2.0", note = "moved to otel_kit_console")]
+#[deprecated(since = "0.1.0", note = "moved to otel_kit_console")]
 pub mod console_exporter {
     #[doc(inline)]
     pub use otel_kit_console::*;
@@ -227,7 +227,7 @@ pub mod console_exporter {
 /// metric reader calls.
 #[cfg(feature = "metrics")]
 #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
-#[deprecated(since = "0.2.0", note = "moved to otel_kit_core::sdk::cardinality_overflow")]
+#[deprecated(since = "0.1.0", note = "moved to otel_kit_core::sdk::cardinality_overflow")]
 pub mod cardinality_overflow {
     #[doc(inline)]
     pub use otel_kit_core::sdk::cardinality_overflow::*;

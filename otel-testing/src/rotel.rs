@@ -34,7 +34,7 @@ const READY_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// How rotel forwards to the [`TestCollector`], under its former name.
 #[deprecated(
-    since = "0.2.0",
+    since = "0.1.0",
     note = "use otel_kit_testing::Protocol (Grpc or HttpProtobuf)"
 )]
 pub type RotelProtocol = Protocol;

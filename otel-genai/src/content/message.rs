@@ -245,7 +245,7 @@ pub(crate) fn into_array(messages: Vec<ChatMessage>) -> Value {
 /// #![allow(deprecated)]
 /// let _: otel_kit_genai::content::Message = otel_kit_genai::content::ChatMessage::user("Hi");
 /// ```
-#[deprecated(since = "0.2.0", note = "renamed to `ChatMessage`")]
+#[deprecated(since = "0.1.0", note = "renamed to `ChatMessage`")]
 pub type Message = ChatMessage;
 
 #[cfg(test)]

@@ -201,7 +201,7 @@ impl ServerLayer {
     /// # let _ = layer;
     /// ```
     #[deprecated(
-        since = "0.2.0",
+        since = "0.1.0",
         note = "use `capture_headers`, with the same `HeaderCapture`"
     )]
     pub fn capture_metadata(self, capture: HeaderCapture) -> Self {

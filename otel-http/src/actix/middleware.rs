@@ -198,7 +198,7 @@ impl ServerMiddleware {
     /// # let _ = layer;
     /// ```
     #[deprecated(
-        since = "0.2.0",
+        since = "0.1.0",
         note = "use `capture_headers(HeaderCapture::default().request(names))`"
     )]
     pub fn capture_request_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
@@ -214,7 +214,7 @@ impl ServerMiddleware {
     /// # let _ = layer;
     /// ```
     #[deprecated(
-        since = "0.2.0",
+        since = "0.1.0",
         note = "use `capture_headers(HeaderCapture::default().response(names))`"
     )]
     pub fn capture_response_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {

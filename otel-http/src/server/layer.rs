@@ -228,7 +228,7 @@ impl ServerLayer {
     /// # let _ = layer;
     /// ```
     #[deprecated(
-        since = "0.2.0",
+        since = "0.1.0",
         note = "use `capture_headers(HeaderCapture::default().request(names))`"
     )]
     pub fn capture_request_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
@@ -243,7 +243,7 @@ impl ServerLayer {
     /// # let _ = layer;
     /// ```
     #[deprecated(
-        since = "0.2.0",
+        since = "0.1.0",
         note = "use `capture_headers(HeaderCapture::default().response(names))`"
     )]
     pub fn capture_response_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {

@@ -15,7 +15,7 @@ pub use otel_kit_core::otlp::{Compression, Protocol};
 
 /// The OTLP transport and encoding, under its former name.
 #[deprecated(
-    since = "0.2.0",
+    since = "0.1.0",
     note = "use otel_kit_init::config::Protocol (otel_kit_core::otlp::Protocol)"
 )]
 pub type OtlpProtocol = Protocol;

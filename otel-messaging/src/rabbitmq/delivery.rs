@@ -152,5 +152,5 @@ impl ConsumedMessage {
 /// #![allow(deprecated)]
 /// fn takes(_: otel_kit_messaging::rabbitmq::Message) {}
 /// ```
-#[deprecated(since = "0.2.0", note = "renamed to `ConsumedMessage`")]
+#[deprecated(since = "0.1.0", note = "renamed to `ConsumedMessage`")]
 pub type Message = ConsumedMessage;

@@ -3,7 +3,7 @@
 use std::error::Error;
 use std::time::Duration;
 
-use otel_kit_testing::{ROTEL_BIN_ENV, Rotel, Protocol, TestCollector};
+use otel_kit_testing::{Protocol, ROTEL_BIN_ENV, Rotel, TestCollector};
 
 use crate::sink::CountingSink;
 
