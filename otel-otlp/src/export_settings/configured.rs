@@ -44,24 +44,6 @@ pub trait ConfiguredExporter: Sized {
     ) -> Result<Option<Self>, SettingsError>;
 }
 
-/// `stats()` of an exporter enum: this crate's exporter's counts, none for
-/// opentelemetry-otlp's (HTTP/JSON), which keeps no such counts.
-macro_rules! export_stats {
-    ($enum:ident) => {
-        impl $enum {
-            /// What the exporter sent, dropped and retried; `None` for HTTP/JSON.
-            pub fn stats(&self) -> Option<std::sync::Arc<crate::ExportStats>> {
-                match self {
-                    #[cfg(feature = "__proto")]
-                    Self::Ours(e) => Some(e.stats()),
-                    #[cfg(feature = "http-json")]
-                    Self::HttpJson(_) => None,
-                }
-            }
-        }
-    };
-}
-
 /// The same call on whichever exporter the enum holds.
 macro_rules! forward {
     ($self:expr, $e:ident => $call:expr) => {
@@ -141,7 +123,19 @@ pub enum ConfiguredSpanExporter {
 }
 
 configured_exporter!(ConfiguredSpanExporter, Signal::Traces, SpanExporter);
-export_stats!(ConfiguredSpanExporter);
+
+impl ConfiguredSpanExporter {
+    /// What the exporter sent, dropped and retried; `None` for HTTP/JSON
+    /// (opentelemetry-otlp's exporter keeps no such counts).
+    pub fn stats(&self) -> Option<std::sync::Arc<crate::ExportStats>> {
+        match self {
+            #[cfg(feature = "__proto")]
+            Self::Ours(e) => Some(e.stats()),
+            #[cfg(feature = "http-json")]
+            Self::HttpJson(_) => None,
+        }
+    }
+}
 
 impl SpanExporter for ConfiguredSpanExporter {
     async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
@@ -174,7 +168,18 @@ pub enum ConfiguredLogExporter {
 #[cfg(feature = "logs")]
 configured_exporter!(ConfiguredLogExporter, Signal::Logs, LogExporter);
 #[cfg(feature = "logs")]
-export_stats!(ConfiguredLogExporter);
+impl ConfiguredLogExporter {
+    /// What the exporter sent, dropped and retried; `None` for HTTP/JSON
+    /// (opentelemetry-otlp's exporter keeps no such counts).
+    pub fn stats(&self) -> Option<std::sync::Arc<crate::ExportStats>> {
+        match self {
+            #[cfg(feature = "__proto")]
+            Self::Ours(e) => Some(e.stats()),
+            #[cfg(feature = "http-json")]
+            Self::HttpJson(_) => None,
+        }
+    }
+}
 
 #[cfg(feature = "logs")]
 impl LogExporter for ConfiguredLogExporter {
@@ -206,7 +211,18 @@ pub enum ConfiguredMetricExporter {
 }
 
 #[cfg(feature = "metrics")]
-export_stats!(ConfiguredMetricExporter);
+impl ConfiguredMetricExporter {
+    /// What the exporter sent, dropped and retried; `None` for HTTP/JSON
+    /// (opentelemetry-otlp's exporter keeps no such counts).
+    pub fn stats(&self) -> Option<std::sync::Arc<crate::ExportStats>> {
+        match self {
+            #[cfg(feature = "__proto")]
+            Self::Ours(e) => Some(e.stats()),
+            #[cfg(feature = "http-json")]
+            Self::HttpJson(_) => None,
+        }
+    }
+}
 
 /// What only the metric exporter takes: the temporality it asks of the SDK, and the
 /// reservoirs its histogram, sum and gauge points take their exemplars from (this
