@@ -93,7 +93,7 @@ pub use server_span::ServerSpan;
 pub use shared_names::SharedNames;
 
 /// The namespaces of the kit's own metrics and attributes, which the semantic
-/// conventions do not define: `tokio` (otel-kit-init's tokio runtime metrics; the
+/// conventions do not define: `tokio` (otel-kit-runtime-metrics' tokio metrics; the
 /// conventions define no Rust runtime). One list for the emitter and the registry check.
 #[doc(hidden)]
 pub const KIT_NAMESPACES: &[&str] = &["tokio"];

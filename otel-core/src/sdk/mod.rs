@@ -1,7 +1,8 @@
-//! What the crates that build the OpenTelemetry SDK share (otel-kit-init's set-up,
-//! otel-kit-otlp's metric exporter, otel-kit-testing's harness); no instrumentation uses
-//! it. It sits in otel-kit-core, not in one of them, because each of the three needs it
-//! and none of them may depend on another for it.
+//! What the crates that build the OpenTelemetry SDK share (otel-kit-init's set-up, the
+//! metric exporters of otel-kit-otlp, otel-kit-console and otel-kit-prometheus,
+//! otel-kit-testing's harness); no instrumentation uses it. It sits in otel-kit-core,
+//! not in one of them, because each needs it and none of them may depend on another
+//! for it.
 //!
 //! - [`exemplar`]: [`ExemplarMeterProvider`](exemplar::ExemplarMeterProvider), histograms,
 //!   counters, up-down counters and gauges that keep exemplars (the measurement and the
