@@ -24,7 +24,7 @@ use crate::format::ExpositionFormat;
 ///
 /// use opentelemetry::metrics::MeterProvider as _;
 /// use opentelemetry_sdk::metrics::SdkMeterProvider;
-/// use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
+/// use otel_kit_prometheus::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
 /// use otel_kit_prometheus::{ExpositionFormat, PrometheusReader};
 ///
 /// let reservoirs = Arc::new(Reservoirs::new(ExemplarFilter::TraceBased));
