@@ -1,8 +1,6 @@
 //! [`INSTRUMENTATION_SCOPE`]: the instrumentation scope of this crate's spans and
 //! metrics (its version is this crate's, its schema URL the semantic conventions').
 
-use otel_kit_core::Scope;
-
 /// The name of the instrumentation scope of this crate's spans and metrics (its
 /// version is this crate's, its schema URL the semantic conventions').
 ///
@@ -13,4 +11,5 @@ pub const INSTRUMENTATION_SCOPE: &str = env!("CARGO_PKG_NAME");
 
 /// The scope, built once.
 #[cfg(any(feature = "server", feature = "client"))]
-pub(crate) static SCOPE: Scope = Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
+pub(crate) static SCOPE: otel_kit_core::Scope =
+    otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));

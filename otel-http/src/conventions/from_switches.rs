@@ -37,7 +37,6 @@ pub(crate) struct HttpSettings {
 
 impl HttpSettings {
     /// The builder's capture of both sides, replacing the switches'.
-    #[cfg(any(feature = "client", feature = "tower-client"))]
     pub(crate) fn set_headers(&mut self, edit: impl FnOnce(HeaderCapture) -> HeaderCapture) {
         self.headers = edit(std::mem::take(&mut self.headers));
         self.request_headers_in_code = true;
