@@ -2,31 +2,18 @@
 
 use std::time::Duration;
 
-use otel_kit_testing::{ExportFailure, RelayFault};
+use otel_kit_testing::{ExportFailure, Protocol, RelayFault};
 
-/// The OTLP protocol of a cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Protocol {
-    Grpc,
-    HttpProtobuf,
-}
+/// The OTLP protocols of the matrix (HTTP/JSON goes through opentelemetry-otlp's
+/// exporter, whose deadlines are its own).
+pub(super) const PROTOCOLS: [Protocol; 2] = [Protocol::Grpc, Protocol::HttpProtobuf];
 
-impl Protocol {
-    pub(super) const ALL: [Protocol; 2] = [Protocol::Grpc, Protocol::HttpProtobuf];
-
-    /// `OTEL_EXPORTER_OTLP_PROTOCOL`.
-    pub(super) fn env(self) -> &'static str {
-        match self {
-            Protocol::Grpc => "grpc",
-            Protocol::HttpProtobuf => "http/protobuf",
-        }
-    }
-
-    pub(super) fn name(self) -> &'static str {
-        match self {
-            Protocol::Grpc => "gRPC",
-            Protocol::HttpProtobuf => "HTTP",
-        }
+/// A protocol's column heading.
+pub(super) fn protocol_name(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::Grpc => "gRPC",
+        Protocol::HttpProtobuf => "HTTP",
+        Protocol::HttpJson => "HTTP/JSON",
     }
 }
 

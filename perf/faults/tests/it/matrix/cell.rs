@@ -8,7 +8,9 @@ use otel_kit_testing::{
     CollectorTls, ExportFailure, FaultRelay, RelayFault, Rotel, TestCollector, Tinyproxy,
 };
 
-use super::axes::{Fault, Path, Protocol};
+use otel_kit_testing::Protocol;
+
+use super::axes::{Fault, Path};
 use super::child::{CellProcess, Sample};
 
 /// `OTEL_EXPORTER_OTLP_TIMEOUT`: the longest one export may take, retries included.
@@ -126,7 +128,7 @@ fn peers(setup: &Setup, protocol: Protocol, path: Path, fault: Fault) -> Result<
     };
     let healthy: std::net::SocketAddr = match &rotel {
         Some(rotel) => rotel
-            .endpoint(protocol.env())
+            .endpoint(protocol.as_str())
             .trim_start_matches("http://")
             .parse()
             .map_err(|e| format!("rotel's endpoint: {e}"))?,
@@ -141,7 +143,7 @@ fn peers(setup: &Setup, protocol: Protocol, path: Path, fault: Fault) -> Result<
         Tinyproxy::start(bin, None).map_err(|e| format!("tinyproxy: {e}"))
     };
     let mut env = vec![
-        ("OTEL_EXPORTER_OTLP_PROTOCOL", protocol.env().to_owned()),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", protocol.as_str().to_owned()),
         (
             "OTEL_EXPORTER_OTLP_TIMEOUT",
             EXPORT_TIMEOUT.as_millis().to_string(),

@@ -27,8 +27,9 @@ use std::path::Path as FsPath;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axes::{Fault, Path, Protocol};
+use axes::{Fault, PROTOCOLS, Path, protocol_name};
 use cell::{Report, SIGNALS, Setup};
+use otel_kit_testing::Protocol;
 
 /// Why a cell left out by `TEST_FAULT_MATRIX_CELLS` did not run.
 const NOT_SELECTED: &str = "not selected";
@@ -45,7 +46,7 @@ impl Outcome {
     fn name(&self) -> String {
         format!(
             "{} {} {}",
-            self.protocol.name(),
+            protocol_name(self.protocol),
             self.path.name(),
             self.fault.name()
         )
@@ -91,7 +92,7 @@ fn every_fault_on_every_path_ends_each_export_in_time_and_recovers() {
 
     let mut cells = Vec::new();
     for fault in Fault::ALL {
-        for protocol in Protocol::ALL {
+        for protocol in PROTOCOLS {
             for path in Path::ALL {
                 cells.push((protocol, path, fault));
             }
@@ -165,7 +166,7 @@ fn every_fault_on_every_path_ends_each_export_in_time_and_recovers() {
 /// the longest wait for an export to end during the fault and the time export took to
 /// resume after it (the worst signal's), then each cell's figures per signal.
 fn print_table(outcomes: &[Outcome], wall: Duration, jobs: usize) {
-    let columns: Vec<(Protocol, Path)> = Protocol::ALL
+    let columns: Vec<(Protocol, Path)> = PROTOCOLS
         .iter()
         .flat_map(|p| Path::ALL.iter().map(move |path| (*p, *path)))
         .collect();
@@ -178,7 +179,7 @@ fn print_table(outcomes: &[Outcome], wall: Duration, jobs: usize) {
     );
     let header: Vec<String> = columns
         .iter()
-        .map(|(p, path)| format!("{} {}", p.name(), path.name()))
+        .map(|(p, path)| format!("{} {}", protocol_name(*p), path.name()))
         .collect();
     println!("| fault | {} |", header.join(" | "));
     println!("| --- |{}", " --- |".repeat(columns.len()));
