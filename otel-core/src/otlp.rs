@@ -159,3 +159,17 @@ impl fmt::Display for Compression {
         f.write_str(self.as_str())
     }
 }
+
+/// Whether an OTLP endpoint's scheme is `https` (in any case, as `http::Uri` reads it):
+/// only then are the TLS settings (CA and client certificate files) used.
+///
+/// ```
+/// assert!(otel_kit_core::otlp::is_https("HTTPS://collector:4317"));
+/// assert!(!otel_kit_core::otlp::is_https("http://collector:4318"));
+/// assert!(!otel_kit_core::otlp::is_https("not a url"));
+/// ```
+pub fn is_https(endpoint: &str) -> bool {
+    endpoint
+        .parse::<http::Uri>()
+        .is_ok_and(|u| u.scheme() == Some(&http::uri::Scheme::HTTPS))
+}

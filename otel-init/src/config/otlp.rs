@@ -323,9 +323,7 @@ impl OtlpSignalConfig {
     /// Whether the endpoint's scheme is `https` (in any case, as `http::Uri` reads it):
     /// only then are the PEM files used.
     pub(crate) fn is_https(&self) -> bool {
-        self.endpoint
-            .parse::<http::Uri>()
-            .is_ok_and(|u| u.scheme() == Some(&http::uri::Scheme::HTTPS))
+        otel_kit_core::otlp::is_https(&self.endpoint)
     }
 
     fn read(env: &mut Env<'_>, signal: Signal) -> Self {

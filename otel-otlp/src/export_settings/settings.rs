@@ -75,7 +75,7 @@ impl ExportSettings {
             compression: None,
             ca_certificate: None,
             client_identity: None,
-            credentials_check_interval: Self::DEFAULT_TIMEOUT,
+            credentials_check_interval: crate::credentials::DEFAULT_CHECK_INTERVAL,
             #[cfg(feature = "proxy")]
             proxy: None,
         }
@@ -90,9 +90,7 @@ impl ExportSettings {
     /// assert!(ExportSettings::new(Protocol::Grpc, "HTTPS://collector:4317").is_https());
     /// ```
     pub fn is_https(&self) -> bool {
-        self.endpoint
-            .parse::<http::Uri>()
-            .is_ok_and(|u| u.scheme() == Some(&http::uri::Scheme::HTTPS))
+        otel_kit_core::otlp::is_https(&self.endpoint)
     }
 }
 
