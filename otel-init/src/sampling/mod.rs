@@ -62,6 +62,14 @@
 mod custom;
 mod error;
 mod from_env;
+mod jaeger_remote;
+mod jaeger_remote_arg;
+#[cfg(feature = "jaeger-remote")]
+mod jaeger_remote_client;
+#[cfg(feature = "jaeger-remote")]
+mod jaeger_remote_poller;
+#[cfg(feature = "jaeger-remote")]
+mod jaeger_remote_strategy;
 mod parent_state;
 mod preset;
 mod rate_limit;
@@ -71,5 +79,6 @@ mod runtime;
 pub use error::SamplingError;
 pub(crate) use from_env::VARIABLES;
 pub use from_env::from_env_values;
+pub use jaeger_remote::JaegerRemote;
 pub use preset::Sampling;
 pub(crate) use runtime::SamplerState;
