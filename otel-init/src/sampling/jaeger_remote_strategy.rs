@@ -120,7 +120,7 @@ mod tests {
     use super::*;
 
     fn ok(body: &str) -> Value {
-        serde_json::from_slice(&normalise(body.as_bytes()).expect(body).body).unwrap()
+        serde_json::from_slice(&normalise(body.as_bytes()).expect(body).body).expect("JSON out")
     }
 
     #[test]
@@ -130,11 +130,11 @@ mod tests {
         let r = ok(r#"{"strategyType":1,"rateLimitingSampling":{"maxTracesPerSecond":7}}"#);
         assert_eq!(r["strategyType"], "PROBABILISTIC", "the one value the SDK parses");
         assert_eq!(r["rateLimitingSampling"]["maxTracesPerSecond"], 7);
-        let rate = normalise(br#"{"rateLimitingSampling":{"maxTracesPerSecond":7}}"#).unwrap();
+        let rate = normalise(br#"{"rateLimitingSampling":{"maxTracesPerSecond":7}}"#).expect("a rate");
         assert_eq!(rate.traces_per_second, Some(7.0));
         assert_eq!(
             normalise(br#"{"probabilisticSampling":{"samplingRate":1}}"#)
-                .unwrap()
+                .expect("a ratio")
                 .traces_per_second,
             None
         );

@@ -4,7 +4,7 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -79,7 +79,7 @@ impl StrategiesServer {
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let answer = {
-                    let mut state = shared.lock().unwrap();
+                    let mut state = lock(&shared);
                     state.served += 1;
                     state.answer.clone()
                 };
@@ -97,13 +97,13 @@ impl StrategiesServer {
 
     /// Answers the next connections with `answer`, and counts them from zero.
     pub(crate) fn answer(&self, answer: Answer) {
-        let mut state = self.state.lock().unwrap();
+        let mut state = lock(&self.state);
         state.answer = answer;
         state.served = 0;
     }
 
     pub(crate) fn request_lines(&self) -> Vec<String> {
-        self.state.lock().unwrap().request_lines.clone()
+        lock(&self.state).request_lines.clone()
     }
 
     /// Waits until `n` connections got the current answer. Two mean the first answer was
@@ -112,7 +112,7 @@ impl StrategiesServer {
     pub(crate) fn wait_served(&self, n: usize, limit: Duration) -> Duration {
         let start = Instant::now();
         loop {
-            if self.state.lock().unwrap().served >= n {
+            if lock(&self.state).served >= n {
                 return start.elapsed();
             }
             assert!(
@@ -122,6 +122,11 @@ impl StrategiesServer {
             thread::sleep(Duration::from_millis(10));
         }
     }
+}
+
+/// The state, even after a panicking test thread held it.
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn answer_one(mut stream: TcpStream, answer: &Answer, state: &Mutex<State>) {
@@ -143,7 +148,7 @@ fn answer_one(mut stream: TcpStream, answer: &Answer, state: &Mutex<State>) {
         .next()
         .unwrap_or_default()
         .to_owned();
-    state.lock().unwrap().request_lines.push(line);
+    lock(state).request_lines.push(line);
     let (status, body): (u16, Vec<u8>) = match answer {
         Answer::Strategy(json) => (200, json.clone().into_bytes()),
         Answer::Status(code) => (*code, b"strategy store unavailable".to_vec()),
