@@ -135,6 +135,33 @@ fn every_value_maps_to_its_preset_with_the_exact_warnings() {
 }
 
 #[test]
+fn jaeger_remote_arg_entries_that_cannot_be_used_make_one_warning_naming_each() {
+    let arg = " Endpoint = ftp://x , pollingIntervalMs=0,initialSamplingRate=1.5,colour=red,junk,,";
+    let (sampling, warnings) = from_env_values(Some("jaeger_remote"), Some(arg));
+    assert_eq!(
+        sampling.to_string(),
+        JAEGER_DEFAULT,
+        "each entry keeps its default"
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    let warning = &warnings[0];
+    assert!(warning.starts_with(&format!("OTEL_TRACES_SAMPLER_ARG={arg:?} has entries")));
+    for part in [
+        "\"Endpoint = ftp://x\" is unusable",
+        "default http://localhost:14250",
+        "\"pollingIntervalMs=0\"",
+        "60000 ms",
+        "\"initialSamplingRate=1.5\"",
+        "default 0.001",
+        "\"colour=red\" names no key",
+        "\"junk\" is not a key=value entry",
+    ] {
+        assert!(warning.contains(part), "{part} missing from {warning}");
+    }
+    assert!(warning.ends_with('.'));
+}
+
+#[test]
 fn names_are_case_insensitive_and_trimmed() {
     let cases = [
         ("ALWAYS_ON", "always_on"),

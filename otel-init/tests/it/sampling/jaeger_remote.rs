@@ -141,6 +141,13 @@ fn the_last_good_strategy_stays_while_the_endpoint_fails_in_every_way() {
             Answer::Strategy(r#"{"strategyType":"PROBABILISTIC"}"#.into()),
         ),
         ("a probability of 5", probabilistic(5.0)),
+        ("an operation at 1.5", per_operation(0.0, &[("op", 1.5)])),
+        ("a default probability of 2", per_operation(2.0, &[])),
+        (
+            "a string rate",
+            Answer::Strategy(r#"{"probabilisticSampling":{"samplingRate":"1"}}"#.into()),
+        ),
+        ("a JSON array", Answer::Strategy("[1]".into())),
         ("a negative rate", rate_limiting(-3)),
     ];
     for (what, answer) in failures {
