@@ -211,8 +211,8 @@ impl Sampling {
 
     /// Samples by the strategy a Jaeger remote sampling endpoint serves for this service,
     /// for every span, parent or not (`jaeger_remote`). Probabilistic, rate-limiting and
-    /// per-operation strategies are followed; the strategy is fetched again every polling
-    /// interval, and a fetch that fails (refused, timed out, not 200, not a usable
+    /// per-operation strategies are followed; the strategy is fetched at start and again every
+    /// polling interval, and a fetch that fails (refused, timed out, not 200, not a usable
     /// strategy, longer than [`JaegerRemote::MAX_RESPONSE_BYTES`]) keeps the last good
     /// strategy, or the initial sampling before the first.
     ///

@@ -10,6 +10,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -143,14 +144,17 @@ impl PollerThread {
         let handle = runtime.handle().clone();
         let (stop, stopped) = oneshot::channel::<()>();
         std::thread::Builder::new()
-            .name("otel-kit-jaeger-remote".into())
+            .name("otel-kit-jaeger".into())
             .spawn(move || {
                 // Runs the spawned poll loop until the stop signal (or its sender's drop).
                 let _ = runtime.block_on(stopped);
             })
             .map_err(|e| format!("cannot start its thread: {e}"))?;
         Ok(PollerThread {
-            runtime: PollerRuntime(handle),
+            runtime: PollerRuntime {
+                handle,
+                waited_once: Arc::new(AtomicBool::new(false)),
+            },
             stop: Mutex::new(Some(stop)),
         })
     }
@@ -164,20 +168,26 @@ impl Drop for PollerThread {
     }
 }
 
-/// The SDK's runtime abstraction over the poller's tokio runtime.
+/// The SDK's runtime abstraction over the poller's tokio runtime. The SDK's poll loop
+/// waits one interval before each fetch; the first wait here is none, so the strategy is
+/// fetched at start rather than one interval (a minute by default) later.
 #[derive(Clone, Debug)]
-struct PollerRuntime(tokio::runtime::Handle);
+struct PollerRuntime {
+    handle: tokio::runtime::Handle,
+    waited_once: Arc<AtomicBool>,
+}
 
 impl Runtime for PollerRuntime {
     fn spawn<F>(&self, future: F)
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        drop(self.0.spawn(future));
+        drop(self.handle.spawn(future));
     }
 
     fn delay(&self, duration: Duration) -> impl Future<Output = ()> + Send + 'static {
-        tokio::time::sleep(duration)
+        let first = !self.waited_once.swap(true, Ordering::Relaxed);
+        tokio::time::sleep(if first { Duration::ZERO } else { duration })
     }
 }
 
