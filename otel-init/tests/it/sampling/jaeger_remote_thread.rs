@@ -41,7 +41,10 @@ fn the_polling_thread_fetches_at_start_and_ends_with_the_tracer_provider() {
         .polling_interval(Duration::from_secs(600))
         .service_name("checkout");
     let pipeline = Pipeline::new(Sampling::jaeger_remote(remote));
-    assert_eq!(threads_named(THREAD), 1, "one polling thread");
+    // (A new thread names itself once it runs.)
+    wait_until("one polling thread", Duration::from_secs(5), || {
+        threads_named(THREAD) == 1
+    });
 
     // The interval is 10 minutes, yet the strategy (1.0, over the initial 0.001) applies
     // within seconds.
