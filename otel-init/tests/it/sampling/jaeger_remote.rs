@@ -168,6 +168,12 @@ fn the_last_good_strategy_stays_while_the_endpoint_fails_in_every_way() {
         "decisions never wait for the endpoint"
     );
 
+    // A peer that answers at once but sends its body a byte at a time: the deadline
+    // covers the whole response, not just its head.
+    server.answer(Answer::Drip);
+    server.wait_served(3, PATIENCE);
+    assert_fraction(sampled_roots(&tracer, "op"), 0.2, "dripping endpoint");
+
     // And it recovers.
     serve(&server, probabilistic(0.0));
     assert_eq!(sampled_roots(&tracer, "op"), 0);

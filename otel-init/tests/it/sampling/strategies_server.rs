@@ -21,6 +21,8 @@ pub(crate) enum Answer {
     Close,
     /// Reads the request and never answers, holding the connection open.
     Hang,
+    /// Answers 200 with a valid head, then a body of one byte every 50 ms.
+    Drip,
 }
 
 /// A probabilistic strategy.
@@ -153,6 +155,16 @@ fn answer_one(mut stream: TcpStream, answer: &Answer, state: &Mutex<State>) {
         Answer::Strategy(json) => (200, json.clone().into_bytes()),
         Answer::Status(code) => (*code, b"strategy store unavailable".to_vec()),
         Answer::Body(bytes) => (200, bytes.clone()),
+        Answer::Drip => {
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100000\r\n\r\n");
+            for _ in 0..600 {
+                if stream.write_all(b" ").is_err() {
+                    return;
+                }
+                thread::sleep(Duration::from_millis(50));
+            }
+            return;
+        }
         Answer::Hang => {
             // Hold the connection until well after any fetch deadline.
             thread::sleep(Duration::from_secs(30));
