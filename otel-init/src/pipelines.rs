@@ -173,7 +173,11 @@ impl Exporting<'_> {
         let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let mut tracer = SdkTracerProvider::builder()
             .with_resource(self.resource.clone())
-            .with_sampler(self.config.sampling.clone().into_sampler())
+            .with_sampler(
+                (self.config.sampling.clone())
+                    .with_service_name_of(self.resource)
+                    .into_sampler(),
+            )
             .with_span_limits(SpanLimits {
                 max_attributes_per_span: clamp(limits.attribute_count),
                 max_events_per_span: clamp(limits.event_count),

@@ -24,4 +24,11 @@ pub enum SamplingError {
     /// negative, infinite or NaN.
     #[error("sampling rate must be a finite number of traces per second greater than 0, got {0}")]
     InvalidRate(f64),
+    /// The endpoint of a [`JaegerRemote`](super::JaegerRemote) is not an
+    /// `http://host[:port][/path]` URL; the message says what is wrong.
+    #[error("Jaeger remote sampler endpoint: {0}")]
+    InvalidRemoteEndpoint(String),
+    /// The polling interval of a [`JaegerRemote`](super::JaegerRemote) is zero.
+    #[error("Jaeger remote sampler polling interval must be greater than 0")]
+    ZeroPollingInterval,
 }

@@ -1,6 +1,7 @@
 //! `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG` and `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES`
 //! to a [`Sampling`], with a warning for each value that is not used as written.
 
+use super::jaeger_remote_arg;
 use super::preset::{Kind, Sampling};
 use crate::env::{ConfigWarning, Env, process_env, read_with};
 
@@ -12,7 +13,8 @@ pub(crate) const VARIABLES: [&str; 3] = [SAMPLER, ARG, EXCLUDED_ROUTES];
 const DEFAULT_RATIO: f64 = 1.0;
 const DEFAULT_RATE: f64 = 100.0;
 const KNOWN: &str = "always_on, always_off, traceidratio, parentbased_always_on, \
-                     parentbased_always_off, parentbased_traceidratio or parentbased_ratelimited";
+                     parentbased_always_off, parentbased_traceidratio, parentbased_ratelimited, \
+                     jaeger_remote, parentbased_jaeger_remote or xray";
 
 /// The [`Sampling`] that `OTEL_TRACES_SAMPLER` (`sampler`) and `OTEL_TRACES_SAMPLER_ARG`
 /// (`arg`) ask for, with one warning sentence per value that was not used as written.
@@ -20,10 +22,14 @@ const KNOWN: &str = "always_on, always_off, traceidratio, parentbased_always_on,
 /// Follows the OpenTelemetry environment-variable specification: an empty value counts
 /// as unset, names are case-insensitive (surrounding spaces are ignored too), and the
 /// default is `parentbased_always_on`. The ratio samplers take ARG as a ratio in
-/// `0.0..=1.0`, 1.0 when it is missing or invalid. `jaeger_remote`,
-/// `parentbased_jaeger_remote` and `xray` are standard names this crate does not
-/// implement; they, and unknown names, fall back to `parentbased_always_on` with a
-/// warning.
+/// `0.0..=1.0`, 1.0 when it is missing or invalid. `jaeger_remote` and
+/// `parentbased_jaeger_remote` take ARG as `endpoint=<url>,pollingIntervalMs=<ms>,
+/// initialSamplingRate=<ratio>` (see [`JaegerRemote`](super::JaegerRemote) for the
+/// defaults) and need the `jaeger-remote` feature. A standard sampler this crate cannot
+/// build (`xray`, or a Jaeger one without its feature) falls back to
+/// `parentbased_traceidratio(`[`FALLBACK_RATIO`](Sampling::FALLBACK_RATIO)`)` with one
+/// warning, never to always on; an unknown name gets the specification's default,
+/// `parentbased_always_on`, with a warning.
 ///
 /// `parentbased_ratelimited` is an extension of this crate, not in the specification:
 /// ARG is the number of new traces per second, 100 when missing or invalid.
@@ -137,16 +143,27 @@ fn resolve(sampler: Option<&str>, arg: Option<&str>) -> (Sampling, Vec<ConfigWar
         "traceidratio" => Kind::TraceIdRatio(ratio_arg(&name, arg, &mut warnings)),
         "parentbased_traceidratio" => Kind::ParentBasedRatio(ratio_arg(&name, arg, &mut warnings)),
         "parentbased_ratelimited" => Kind::RateLimited(rate_arg(&name, arg, &mut warnings)),
-        // The ARG belongs to the sampler we cannot honour; one warning about it is enough.
-        "jaeger_remote" | "parentbased_jaeger_remote" | "xray" => {
-            warnings.push(ConfigWarning::new(
-                SAMPLER,
-                raw,
-                "is a standard sampler that otel-kit-init does not support; \
-                 using the default parentbased_always_on instead.",
-            ));
-            Kind::ParentBasedAlwaysOn
+        "jaeger_remote" | "parentbased_jaeger_remote" => {
+            let remote = jaeger_remote_arg::parse(ARG, &name, arg, &mut warnings);
+            if cfg!(feature = "jaeger-remote") {
+                Kind::JaegerRemote {
+                    remote,
+                    parent_based: name == "parentbased_jaeger_remote",
+                }
+            } else {
+                fallback(
+                    raw,
+                    "needs otel-kit-init's `jaeger-remote` feature, which is off",
+                    &mut warnings,
+                )
+            }
         }
+        // The ARG belongs to the sampler we cannot honour; one warning about it is enough.
+        "xray" => fallback(
+            raw,
+            "is a standard sampler otel-kit-init does not implement",
+            &mut warnings,
+        ),
         _ => {
             warnings.push(ConfigWarning::new(
                 SAMPLER,
@@ -157,6 +174,19 @@ fn resolve(sampler: Option<&str>, arg: Option<&str>) -> (Sampling, Vec<ConfigWar
         }
     };
     (Sampling::from_kind(kind), warnings)
+}
+
+/// [`Sampling::FALLBACK_RATIO`], with one warning naming the sampler and why.
+fn fallback(raw: &str, why: &str, warnings: &mut Vec<ConfigWarning>) -> Kind {
+    warnings.push(ConfigWarning::new(
+        SAMPLER,
+        raw,
+        format!(
+            "{why}; using the fallback parentbased_traceidratio({}) instead (never always_on).",
+            Sampling::FALLBACK_RATIO
+        ),
+    ));
+    Kind::ParentBasedRatio(Sampling::FALLBACK_RATIO)
 }
 
 fn without_arg(kind: Kind, name: &str, arg: Option<&str>, warnings: &mut Vec<ConfigWarning>) -> Kind {

@@ -11,11 +11,15 @@
 //! | Always on | [`Sampling::always_on()`] | `always_on` | all sampled | all sampled, even when the parent was not |
 //! | Always off | [`Sampling::always_off()`] | `always_off` | none sampled | none sampled, even when the parent was |
 //! | Trace-id ratio, not parent-based | none: environment only | `traceidratio`, ARG = `r` (default 1.0) | a fraction `r`, chosen by trace id | decided again by trace id, ignoring the parent |
+//! | Jaeger remote (feature `jaeger-remote`) | [`Sampling::jaeger_remote(remote)`](Sampling::jaeger_remote) | `jaeger_remote`, ARG = `endpoint=..,pollingIntervalMs=..,initialSamplingRate=..` ([`JaegerRemote`] has the defaults) | by the strategy the endpoint serves (probabilistic, rate-limiting or per operation); the initial sampling until the first arrives; the last good one while the endpoint fails | decided by the strategy too, ignoring the parent |
+//! | Parent-based Jaeger remote (feature `jaeger-remote`) | [`Sampling::parent_based_jaeger_remote(remote)`](Sampling::parent_based_jaeger_remote) | `parentbased_jaeger_remote`, same ARG | as above | follow the parent's decision |
+//! | Fallback for a sampler that cannot be built | none | `xray`, or a Jaeger remote one without its feature (one warning) | `parentbased_traceidratio(`[`FALLBACK_RATIO`](Sampling::FALLBACK_RATIO)`)`: 0.1%, never always on | follow the parent's decision |
 //! | Custom | [`Sampling::custom(name, sampler)`](Sampling::custom) | none | your sampler decides (the trace-everything override still samples them) | your sampler decides |
 //! | Route exclusion (non-standard) | [`.excluding_routes(..)`](Sampling::excluding_routes), [`.excluding_health_checks()`](Sampling::excluding_health_checks) on any preset | none | dropped when `http.route` or `url.path` matches | dropped when `http.route` or `url.path` matches |
 //!
 //! Children of local parents (spans started inside this process) behave like children
-//! of remote parents.
+//! of remote parents. A name nobody knows in `OTEL_TRACES_SAMPLER` gets the
+//! specification's default, `parentbased_always_on`, with a warning.
 //!
 //! # Changing it while the service runs
 //!
@@ -62,6 +66,14 @@
 mod custom;
 mod error;
 mod from_env;
+mod jaeger_remote;
+mod jaeger_remote_arg;
+#[cfg(feature = "jaeger-remote")]
+mod jaeger_remote_client;
+#[cfg(feature = "jaeger-remote")]
+mod jaeger_remote_poller;
+#[cfg(feature = "jaeger-remote")]
+mod jaeger_remote_strategy;
 mod parent_state;
 mod preset;
 mod rate_limit;
@@ -71,5 +83,6 @@ mod runtime;
 pub use error::SamplingError;
 pub(crate) use from_env::VARIABLES;
 pub use from_env::from_env_values;
+pub use jaeger_remote::JaegerRemote;
 pub use preset::Sampling;
 pub(crate) use runtime::SamplerState;

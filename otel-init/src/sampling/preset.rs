@@ -7,6 +7,7 @@ use opentelemetry_sdk::trace::ShouldSample;
 
 use super::custom::CustomSampler;
 use super::error::SamplingError;
+use super::jaeger_remote::{self, JaegerRemote};
 use super::rate_limit;
 use super::routes;
 use super::runtime::{RuntimeSampler, SamplerState, Shape};
@@ -28,7 +29,7 @@ use super::runtime::{RuntimeSampler, SamplerState, Shape};
 #[derive(Clone)]
 #[must_use]
 pub struct Sampling {
-    kind: Kind,
+    pub(super) kind: Kind,
     excluded_routes: Vec<String>,
     /// The state the sampler reads its ratio from; set only on the copy `init()` builds
     /// its tracer provider from, so that its `TelemetryControl` reaches that sampler.
@@ -63,6 +64,11 @@ pub(super) enum Kind {
     TraceIdRatio(f64),
     RateLimited(f64),
     Custom(CustomSampler),
+    /// `jaeger_remote`, or `parentbased_jaeger_remote` when `parent_based`.
+    JaegerRemote {
+        remote: JaegerRemote,
+        parent_based: bool,
+    },
 }
 
 impl Kind {
@@ -72,7 +78,7 @@ impl Kind {
             Kind::AlwaysOn | Kind::ParentBasedAlwaysOn => Some(1.0),
             Kind::AlwaysOff | Kind::ParentBasedAlwaysOff => Some(0.0),
             Kind::ParentBasedRatio(r) | Kind::TraceIdRatio(r) => Some(r),
-            Kind::RateLimited(_) | Kind::Custom(_) => None,
+            Kind::RateLimited(_) | Kind::Custom(_) | Kind::JaegerRemote { .. } => None,
         }
     }
 }
@@ -266,6 +272,15 @@ impl Sampling {
                 Err(SamplingError::InvalidRatio(r))
             }
             Kind::RateLimited(n) if !(n.is_finite() && n > 0.0) => Err(SamplingError::InvalidRate(n)),
+            Kind::JaegerRemote { ref remote, .. } => {
+                remote
+                    .strategies_url()
+                    .map_err(SamplingError::InvalidRemoteEndpoint)?;
+                if remote.polling_interval_value().is_zero() {
+                    return Err(SamplingError::ZeroPollingInterval);
+                }
+                remote.initial().validate()
+            }
             _ => Ok(()),
         }
     }
@@ -310,6 +325,10 @@ impl Sampling {
             }
             Kind::RateLimited(n) => Shape::ParentBasedRateLimited(rate_limit::RateLimitedRoot::new(*n)),
             Kind::Custom(custom) => Shape::Custom(Arc::clone(&custom.sampler)),
+            // Decided like a custom sampler, so the trace-everything override still applies.
+            Kind::JaegerRemote { remote, parent_based } => Shape::Custom(Arc::from(
+                jaeger_remote::remote_or_fallback(remote, *parent_based),
+            )),
         };
         let preset: Box<dyn ShouldSample> = Box::new(RuntimeSampler::new(state, shape));
         if self.excluded_routes.is_empty() {
@@ -340,7 +359,7 @@ impl Sampling {
                 Kind::ParentBasedRatio(ratio)
             }
             Kind::AlwaysOn | Kind::AlwaysOff | Kind::TraceIdRatio(_) => Kind::TraceIdRatio(ratio),
-            Kind::RateLimited(_) | Kind::Custom(_) => return None,
+            Kind::RateLimited(_) | Kind::Custom(_) | Kind::JaegerRemote { .. } => return None,
         };
         Some(Sampling {
             kind,
@@ -372,6 +391,10 @@ impl fmt::Display for Sampling {
             Kind::TraceIdRatio(r) => write!(f, "traceidratio({r})")?,
             Kind::RateLimited(n) => write!(f, "parentbased_ratelimited({n}/s)")?,
             Kind::Custom(custom) => write!(f, "custom({})", custom.name)?,
+            Kind::JaegerRemote { remote, parent_based } => {
+                let prefix = if *parent_based { "parentbased_" } else { "" };
+                write!(f, "{prefix}jaeger_remote({remote})")?;
+            }
         }
         if !self.excluded_routes.is_empty() {
             write!(f, " excluding routes [{}]", self.excluded_routes.join(", "))?;

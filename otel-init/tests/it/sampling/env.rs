@@ -32,18 +32,22 @@ fn bad_rate(arg: &str) -> String {
     )
 }
 
-fn unsupported(sampler: &str) -> String {
+fn fallback(sampler: &str) -> String {
     format!(
-        "OTEL_TRACES_SAMPLER={sampler:?} is a standard sampler that otel-kit-init does not support; \
-         using the default parentbased_always_on instead."
+        "OTEL_TRACES_SAMPLER={sampler:?} is a standard sampler otel-kit-init does not implement; \
+         using the fallback parentbased_traceidratio(0.001) instead (never always_on)."
     )
 }
+
+const JAEGER_DEFAULT: &str =
+    "jaeger_remote(endpoint=http://localhost:14250, pollingIntervalMs=60000, initial=traceidratio(0.001))";
+const PARENT_BASED_JAEGER_DEFAULT: &str = "parentbased_jaeger_remote(endpoint=http://localhost:14250, pollingIntervalMs=60000, initial=traceidratio(0.001))";
 
 fn unknown(sampler: &str) -> String {
     format!(
         "OTEL_TRACES_SAMPLER={sampler:?} is not a known sampler (expected always_on, always_off, \
-         traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio or \
-         parentbased_ratelimited); using the default parentbased_always_on instead."
+         traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio, \
+         parentbased_ratelimited, jaeger_remote, parentbased_jaeger_remote or xray); using the default parentbased_always_on instead."
     )
 }
 
@@ -101,11 +105,21 @@ fn every_value_maps_to_its_preset_with_the_exact_warnings() {
         (Some("parentbased_ratelimited"), Some("-1"), "parentbased_ratelimited(100/s)", vec![bad_rate("-1")]),
         (Some("parentbased_ratelimited"), Some("inf"), "parentbased_ratelimited(100/s)", vec![bad_rate("inf")]),
         (Some("parentbased_ratelimited"), Some("fast"), "parentbased_ratelimited(100/s)", vec![bad_rate("fast")]),
-        // Standard values we do not implement: the ARG is theirs, so no second warning.
-        (Some("jaeger_remote"), Some("endpoint=http://localhost:14250"), DEFAULT, vec![unsupported("jaeger_remote")]),
-        (Some("parentbased_jaeger_remote"), None, DEFAULT, vec![unsupported("parentbased_jaeger_remote")]),
-        (Some("xray"), None, DEFAULT, vec![unsupported("xray")]),
-        (Some("XRay"), None, DEFAULT, vec![unsupported("XRay")]),
+        // Jaeger remote (the `jaeger-remote` feature is on in these tests).
+        (Some("jaeger_remote"), None, JAEGER_DEFAULT, vec![]),
+        (Some("parentbased_jaeger_remote"), Some("endpoint=http://localhost:14250"),
+            PARENT_BASED_JAEGER_DEFAULT, vec![]),
+        (Some("jaeger_remote"), Some("endpoint=http://agent:5778,pollingIntervalMs=5000,initialSamplingRate=0.25"),
+            "jaeger_remote(endpoint=http://agent:5778, pollingIntervalMs=5000, initial=traceidratio(0.25))", vec![]),
+        (Some("jaeger_remote"), Some("pollingIntervalMs=soon"),
+            JAEGER_DEFAULT,
+            vec!["OTEL_TRACES_SAMPLER_ARG=\"pollingIntervalMs=soon\" has entries jaeger_remote cannot use: \
+                  \"pollingIntervalMs=soon\" is not a whole number of milliseconds above 0; \
+                  jaeger_remote polls every 60000 ms instead.".to_owned()]),
+        // A standard sampler we cannot build: the fallback ratio, never always on; the ARG
+        // is its, so no second warning.
+        (Some("xray"), None, "parentbased_traceidratio(0.001)", vec![fallback("xray")]),
+        (Some("XRay"), Some("0.5"), "parentbased_traceidratio(0.001)", vec![fallback("XRay")]),
         // Unknown values, including near misses.
         (Some("bogus"), None, DEFAULT, vec![unknown("bogus")]),
         (Some("ratelimited"), Some("5"), DEFAULT, vec![unknown("ratelimited")]),
@@ -118,6 +132,33 @@ fn every_value_maps_to_its_preset_with_the_exact_warnings() {
         assert_eq!(sampling.to_string(), expected, "{case}");
         assert_eq!(got, warnings, "{case}");
     }
+}
+
+#[test]
+fn jaeger_remote_arg_entries_that_cannot_be_used_make_one_warning_naming_each() {
+    let arg = " Endpoint = ftp://x , pollingIntervalMs=0,initialSamplingRate=1.5,colour=red,junk,,";
+    let (sampling, warnings) = from_env_values(Some("jaeger_remote"), Some(arg));
+    assert_eq!(
+        sampling.to_string(),
+        JAEGER_DEFAULT,
+        "each entry keeps its default"
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    let warning = &warnings[0];
+    assert!(warning.starts_with(&format!("OTEL_TRACES_SAMPLER_ARG={arg:?} has entries")));
+    for part in [
+        "\"Endpoint = ftp://x\" is unusable",
+        "default http://localhost:14250",
+        "\"pollingIntervalMs=0\"",
+        "60000 ms",
+        "\"initialSamplingRate=1.5\"",
+        "default 0.001",
+        "\"colour=red\" names no key",
+        "\"junk\" is not a key=value entry",
+    ] {
+        assert!(warning.contains(part), "{part} missing from {warning}");
+    }
+    assert!(warning.ends_with('.'));
 }
 
 #[test]

@@ -1,0 +1,307 @@
+//! [`JaegerRemote`]: where a Jaeger remote sampler fetches its strategy, how often, and
+//! what it samples before the first strategy arrives; the [`Sampling`] constructors that
+//! take it, and the fallback used when it cannot be built.
+
+use std::fmt;
+use std::time::Duration;
+
+use opentelemetry_sdk::trace::ShouldSample;
+
+use super::preset::{Kind, Sampling};
+
+/// Where a Jaeger remote sampler fetches its sampling strategy, how often, and what it
+/// samples until the first strategy arrives: the argument of
+/// [`Sampling::jaeger_remote`] and [`Sampling::parent_based_jaeger_remote`].
+///
+/// The sampler speaks the HTTP/JSON form of the Jaeger sampling API: it polls
+/// `GET <endpoint>?service=<service.name>` (an endpoint without a path gets `/sampling`,
+/// the path of the Jaeger agent and of the OpenTelemetry Collector's
+/// `jaegerremotesampling` extension on port 5778; the Jaeger collector serves it at
+/// `/api/sampling` on port 14268). Plain `http://` only.
+///
+/// ```
+/// use std::time::Duration;
+/// use otel_kit_init::sampling::{JaegerRemote, Sampling};
+///
+/// let remote = JaegerRemote::new("http://jaeger-agent:5778")
+///     .polling_interval(Duration::from_secs(30))
+///     .initial_sampling(Sampling::ratio(0.01));
+/// assert_eq!(remote.endpoint(), "http://jaeger-agent:5778");
+/// let sampling = Sampling::parent_based_jaeger_remote(remote);
+/// sampling.validate()?;
+/// assert_eq!(
+///     sampling.to_string(),
+///     "parentbased_jaeger_remote(endpoint=http://jaeger-agent:5778, pollingIntervalMs=30000, \
+///      initial=parentbased_traceidratio(0.01))"
+/// );
+/// # Ok::<(), otel_kit_init::sampling::SamplingError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct JaegerRemote {
+    endpoint: String,
+    polling_interval: Duration,
+    initial: Box<Sampling>,
+    /// Set by `init()` from the resource it builds; otherwise read from the environment's
+    /// resource when the sampler is built.
+    service_name: Option<String>,
+}
+
+impl JaegerRemote {
+    /// The endpoint `OTEL_TRACES_SAMPLER_ARG` uses when it names none, as the
+    /// specification's example and the other SDKs do. That port is the Jaeger
+    /// collector's gRPC one; this sampler speaks HTTP, so name an HTTP endpoint
+    /// (`http://<agent>:5778`) in practice.
+    pub const DEFAULT_ENDPOINT: &'static str = "http://localhost:14250";
+    /// How often the strategy is fetched unless set: 60 seconds, as the other SDKs.
+    pub const DEFAULT_POLLING_INTERVAL: Duration = Duration::from_secs(60);
+    /// The ratio sampled until the first strategy arrives unless set: 0.001, the other
+    /// SDKs' `initialSamplingRate`.
+    pub const DEFAULT_INITIAL_RATIO: f64 = 0.001;
+    /// The longest a fetch may take, connection and whole response included; a shorter
+    /// polling interval shortens it to the interval.
+    pub const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The largest strategy response read; a longer one is refused and the last good
+    /// strategy stays.
+    pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
+    /// A remote sampler polling `endpoint` every
+    /// [`DEFAULT_POLLING_INTERVAL`](Self::DEFAULT_POLLING_INTERVAL), sampling
+    /// `traceidratio(`[`DEFAULT_INITIAL_RATIO`](Self::DEFAULT_INITIAL_RATIO)`)` until its
+    /// first strategy arrives.
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::JaegerRemote;
+    ///
+    /// let remote = JaegerRemote::new("http://localhost:5778/sampling");
+    /// assert_eq!(remote.polling_interval_value(), JaegerRemote::DEFAULT_POLLING_INTERVAL);
+    /// assert_eq!(remote.initial().to_string(), "traceidratio(0.001)");
+    /// ```
+    pub fn new(endpoint: impl Into<String>) -> Self {
+        JaegerRemote {
+            endpoint: endpoint.into(),
+            polling_interval: Self::DEFAULT_POLLING_INTERVAL,
+            initial: Box::new(Sampling::from_kind(Kind::TraceIdRatio(
+                Self::DEFAULT_INITIAL_RATIO,
+            ))),
+            service_name: None,
+        }
+    }
+
+    /// How often the strategy is fetched. A zero interval is reported by
+    /// [`Sampling::validate`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use otel_kit_init::sampling::JaegerRemote;
+    ///
+    /// let remote = JaegerRemote::new("http://localhost:5778").polling_interval(Duration::from_secs(5));
+    /// assert_eq!(remote.polling_interval_value(), Duration::from_secs(5));
+    /// ```
+    pub fn polling_interval(mut self, interval: Duration) -> Self {
+        self.polling_interval = interval;
+        self
+    }
+
+    /// What is sampled until the first strategy arrives (route exclusion on it is
+    /// ignored: set it on the outer [`Sampling`]).
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::{JaegerRemote, Sampling};
+    ///
+    /// let remote = JaegerRemote::new("http://localhost:5778").initial_sampling(Sampling::always_off());
+    /// assert_eq!(remote.initial(), &Sampling::always_off());
+    /// ```
+    pub fn initial_sampling(mut self, initial: Sampling) -> Self {
+        self.initial = Box::new(initial);
+        self
+    }
+
+    /// The service name sent as `?service=`. `init()` sets the `service.name` of the
+    /// resource it builds; without it, the name is the SDK's default resource's (from
+    /// `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, else `unknown_service:<exe>`).
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::JaegerRemote;
+    ///
+    /// let remote = JaegerRemote::new("http://localhost:5778").service_name("checkout");
+    /// assert_eq!(remote.service_name_value(), Some("checkout"));
+    /// ```
+    pub fn service_name(mut self, name: impl Into<String>) -> Self {
+        self.service_name = Some(name.into());
+        self
+    }
+
+    /// The endpoint as given.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The polling interval.
+    pub fn polling_interval_value(&self) -> Duration {
+        self.polling_interval
+    }
+
+    /// The sampling used until the first strategy arrives.
+    pub fn initial(&self) -> &Sampling {
+        &self.initial
+    }
+
+    /// The service name set, if any.
+    pub fn service_name_value(&self) -> Option<&str> {
+        self.service_name.as_deref()
+    }
+
+    /// The URL polled: the endpoint, with `/sampling` when it has no path. `Err` says
+    /// what is wrong with the endpoint.
+    pub(super) fn strategies_url(&self) -> Result<http::Uri, String> {
+        let uri: http::Uri = self
+            .endpoint
+            .trim()
+            .parse()
+            .map_err(|e| format!("{:?} is not a URL ({e})", self.endpoint))?;
+        if uri.scheme_str() != Some("http") || uri.host().is_none_or(str::is_empty) {
+            return Err(format!(
+                "{:?} is not an http://host[:port][/path] URL (https is not supported)",
+                self.endpoint
+            ));
+        }
+        if uri.query().is_some() {
+            return Err(format!(
+                "{:?} has a query; the sampler adds ?service= itself",
+                self.endpoint
+            ));
+        }
+        if matches!(uri.path(), "" | "/") {
+            let authority = uri.authority().map(ToString::to_string).unwrap_or_default();
+            return format!("http://{authority}/sampling")
+                .parse()
+                .map_err(|e| format!("{:?} is not a URL ({e})", self.endpoint));
+        }
+        Ok(uri)
+    }
+
+    /// The fetch deadline: [`FETCH_TIMEOUT`](Self::FETCH_TIMEOUT), or the polling
+    /// interval when shorter.
+    #[cfg(feature = "jaeger-remote")]
+    pub(super) fn fetch_timeout(&self) -> Duration {
+        Self::FETCH_TIMEOUT.min(self.polling_interval)
+    }
+}
+
+impl Sampling {
+    /// The ratio used when a sampler the kit knows cannot be built: `xray`, or a Jaeger
+    /// remote sampler without the `jaeger-remote` feature or with an unusable endpoint.
+    /// It is applied as `parentbased_traceidratio(0.001)`.
+    ///
+    /// Why 0.001: it is what a working Jaeger remote sampler samples before its first
+    /// strategy arrives (the other SDKs' default `initialSamplingRate`), so a service
+    /// whose central sampler is out of reach costs what it would while that sampler
+    /// starts, never the 100% of `parentbased_always_on`. Parent-based, so traces begun
+    /// by callers stay whole.
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::{Sampling, from_env_values};
+    ///
+    /// let (sampling, warnings) = from_env_values(Some("xray"), None);
+    /// assert_eq!(sampling, Sampling::ratio(Sampling::FALLBACK_RATIO));
+    /// assert_eq!(warnings.len(), 1);
+    /// ```
+    pub const FALLBACK_RATIO: f64 = 0.001;
+
+    /// Samples by the strategy a Jaeger remote sampling endpoint serves for this service,
+    /// for every span, parent or not (`jaeger_remote`). Probabilistic, rate-limiting and
+    /// per-operation strategies are followed; the strategy is fetched at start and again every
+    /// polling interval, and a fetch that fails (refused, timed out, not 200, not a usable
+    /// strategy, longer than [`JaegerRemote::MAX_RESPONSE_BYTES`]) keeps the last good
+    /// strategy, or the initial sampling before the first.
+    ///
+    /// Needs the `jaeger-remote` feature. Without it, [`into_sampler`](Self::into_sampler)
+    /// logs one warning and samples
+    /// `parentbased_traceidratio(`[`FALLBACK_RATIO`](Self::FALLBACK_RATIO)`)`.
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::{JaegerRemote, Sampling};
+    ///
+    /// let sampling = Sampling::jaeger_remote(JaegerRemote::new("http://localhost:5778"));
+    /// assert!(sampling.to_string().starts_with("jaeger_remote(endpoint=http://localhost:5778"));
+    /// ```
+    pub fn jaeger_remote(remote: JaegerRemote) -> Self {
+        Self::from_kind(Kind::JaegerRemote {
+            remote,
+            parent_based: false,
+        })
+    }
+
+    /// As [`jaeger_remote`](Self::jaeger_remote) for roots; children follow their parent
+    /// (`parentbased_jaeger_remote`).
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::{JaegerRemote, Sampling};
+    ///
+    /// let sampling = Sampling::parent_based_jaeger_remote(JaegerRemote::new("http://localhost:5778"));
+    /// assert!(sampling.to_string().starts_with("parentbased_jaeger_remote("));
+    /// ```
+    pub fn parent_based_jaeger_remote(remote: JaegerRemote) -> Self {
+        Self::from_kind(Kind::JaegerRemote {
+            remote,
+            parent_based: true,
+        })
+    }
+
+    /// Gives a Jaeger remote sampler without a service name the `service.name` of
+    /// `resource` (the one `init()` builds).
+    pub(crate) fn with_service_name_of(mut self, resource: &opentelemetry_sdk::Resource) -> Self {
+        if let Kind::JaegerRemote { remote, .. } = &mut self.kind
+            && remote.service_name.is_none()
+        {
+            let key = opentelemetry::Key::from_static_str(
+                opentelemetry_semantic_conventions::resource::SERVICE_NAME,
+            );
+            remote.service_name = resource.get(&key).map(|name| name.to_string());
+        }
+        self
+    }
+}
+
+/// The fallback sampler, as [`Sampling::FALLBACK_RATIO`] describes it.
+pub(super) fn fallback_sampler() -> Box<dyn ShouldSample> {
+    Sampling::ratio(Sampling::FALLBACK_RATIO).into_sampler()
+}
+
+/// The sampler for `Kind::JaegerRemote`: the remote sampler, or the fallback with one
+/// warning when it cannot be built.
+pub(super) fn remote_or_fallback(remote: &JaegerRemote, parent_based: bool) -> Box<dyn ShouldSample> {
+    let name = if parent_based {
+        "parentbased_jaeger_remote"
+    } else {
+        "jaeger_remote"
+    };
+    #[cfg(feature = "jaeger-remote")]
+    let why = match super::jaeger_remote_poller::build(remote, parent_based) {
+        Ok(sampler) => return sampler,
+        Err(why) => why,
+    };
+    #[cfg(not(feature = "jaeger-remote"))]
+    let why = {
+        let _ = remote;
+        "otel-kit-init was built without its `jaeger-remote` feature".to_owned()
+    };
+    tracing::warn!(
+        "sampler {name} cannot be built: {why}; sampling parentbased_traceidratio({}) instead",
+        Sampling::FALLBACK_RATIO
+    );
+    fallback_sampler()
+}
+
+impl fmt::Display for JaegerRemote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "endpoint={}, pollingIntervalMs={}, initial={}",
+            self.endpoint,
+            self.polling_interval.as_millis(),
+            self.initial
+        )
+    }
+}

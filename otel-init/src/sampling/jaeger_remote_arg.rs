@@ -1,0 +1,98 @@
+//! `OTEL_TRACES_SAMPLER_ARG` for `jaeger_remote` and `parentbased_jaeger_remote`: a
+//! comma-separated list of `endpoint=<url>`, `pollingIntervalMs=<ms>` and
+//! `initialSamplingRate=<0..1>`, each optional, as the specification defines it.
+
+use std::time::Duration;
+
+use super::jaeger_remote::JaegerRemote;
+use super::preset::{Kind, Sampling};
+use crate::env::ConfigWarning;
+
+const ENDPOINT: &str = "endpoint";
+const POLLING_INTERVAL: &str = "pollingIntervalMs";
+const INITIAL_RATE: &str = "initialSamplingRate";
+
+/// The remote sampler `arg` describes, with one warning (on `variable`) listing each
+/// entry not used as written: an unknown key, a value that is not valid (its default is
+/// used). Keys are matched without regard to case.
+pub(super) fn parse(
+    variable: &str,
+    name: &str,
+    arg: Option<&str>,
+    warnings: &mut Vec<ConfigWarning>,
+) -> JaegerRemote {
+    let mut endpoint = JaegerRemote::DEFAULT_ENDPOINT.to_owned();
+    let mut interval = JaegerRemote::DEFAULT_POLLING_INTERVAL;
+    let mut rate = JaegerRemote::DEFAULT_INITIAL_RATIO;
+    let mut problems: Vec<String> = Vec::new();
+    let mut warn = |entry: &str, message: String| problems.push(format!("{entry:?} {message}"));
+    for entry in arg
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        let Some((key, value)) = entry.split_once('=').map(|(k, v)| (k.trim(), v.trim())) else {
+            warn(
+                entry,
+                format!(
+                    "is not a key=value entry ({ENDPOINT}, {POLLING_INTERVAL} or {INITIAL_RATE}); {name} ignores it"
+                ),
+            );
+            continue;
+        };
+        if key.eq_ignore_ascii_case(ENDPOINT) {
+            let candidate = JaegerRemote::new(value);
+            match candidate.strategies_url() {
+                Ok(_) => endpoint = value.to_owned(),
+                Err(why) => warn(
+                    entry,
+                    format!(
+                        "is unusable: {why}; {name} uses the default {}",
+                        JaegerRemote::DEFAULT_ENDPOINT
+                    ),
+                ),
+            }
+        } else if key.eq_ignore_ascii_case(POLLING_INTERVAL) {
+            match value.parse::<u64>() {
+                Ok(ms) if ms > 0 => interval = Duration::from_millis(ms),
+                _ => warn(
+                    entry,
+                    format!(
+                        "is not a whole number of milliseconds above 0; {name} polls every {} ms instead",
+                        JaegerRemote::DEFAULT_POLLING_INTERVAL.as_millis()
+                    ),
+                ),
+            }
+        } else if key.eq_ignore_ascii_case(INITIAL_RATE) {
+            match value.parse::<f64>() {
+                Ok(r) if (0.0..=1.0).contains(&r) => rate = r,
+                _ => warn(
+                    entry,
+                    format!(
+                        "is not a ratio between 0.0 and 1.0; {name} uses the default {} until its first strategy arrives",
+                        JaegerRemote::DEFAULT_INITIAL_RATIO
+                    ),
+                ),
+            }
+        } else {
+            warn(
+                entry,
+                format!(
+                    "names no key {name} knows ({ENDPOINT}, {POLLING_INTERVAL}, {INITIAL_RATE}); it is ignored"
+                ),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        let arg = arg.unwrap_or_default();
+        warnings.push(ConfigWarning::new(
+            variable,
+            arg,
+            format!("has entries {name} cannot use: {}.", problems.join("; ")),
+        ));
+    }
+    JaegerRemote::new(endpoint)
+        .polling_interval(interval)
+        .initial_sampling(Sampling::from_kind(Kind::TraceIdRatio(rate)))
+}

@@ -1,0 +1,143 @@
+//! The HTTP client the SDK's Jaeger remote sampler fetches its strategy with: plain
+//! HTTP/1.1 over hyper, one connection per fetch, one deadline over the whole fetch
+//! (connection, request, response head and body), a bounded body, and the body checked
+//! ([`normalise`](super::jaeger_remote_strategy::normalise)) before the SDK sees it.
+//! Every failure is an `Err`, on which the SDK keeps its last strategy.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use http_body_util::{BodyExt as _, Empty, Limited};
+use hyper_util::rt::TokioIo;
+use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
+use tokio::net::TcpStream;
+
+use super::jaeger_remote_strategy::normalise;
+use super::rate_limit::RateLimitedRoot;
+
+/// See the module docs.
+#[derive(Clone)]
+pub(super) struct StrategyClient {
+    pub(super) timeout: Duration,
+    pub(super) max_body: usize,
+    /// Set from each accepted strategy, for the sampler to read.
+    pub(super) rate_limit: Arc<CurrentRateLimit>,
+}
+
+/// The bucket of the last accepted strategy when it is a rate limit, else `None`.
+///
+/// opentelemetry_sdk 0.33's rate limiter refills only by whole seconds since its last
+/// decision, so under steady traffic (a decision more often than once a second) it never
+/// refills after its first 100 traces. The kit's GCRA bucket
+/// ([`RateLimitedRoot`]) applies the rate instead, with a burst of max(1, rate) as the
+/// Jaeger clients allow.
+#[derive(Debug, Default)]
+pub(super) struct CurrentRateLimit(RwLock<Option<(f64, RateLimitedRoot)>>);
+
+impl CurrentRateLimit {
+    /// The bucket, while the strategy is a rate limit.
+    pub(super) fn get(&self) -> Option<RateLimitedRoot> {
+        self.0
+            .read()
+            .ok()
+            .and_then(|current| current.as_ref().map(|(_, root)| root.clone()))
+    }
+
+    /// A new strategy: the same rate keeps its bucket (and what it has used up).
+    fn set(&self, traces_per_second: Option<f64>) {
+        if let Ok(mut current) = self.0.write() {
+            match (traces_per_second, current.as_ref()) {
+                (Some(rate), Some((same, _))) if *same == rate => {}
+                (Some(rate), _) => *current = Some((rate, RateLimitedRoot::new(rate))),
+                (None, _) => *current = None,
+            }
+        }
+    }
+}
+
+impl fmt::Debug for StrategyClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StrategyClient")
+            .field("timeout", &self.timeout)
+            .field("rate_limit", &self.rate_limit)
+            .field("max_body", &self.max_body)
+            .finish()
+    }
+}
+
+/// Aborts the connection's task when the fetch ends, by success, error or deadline, so a
+/// peer that never answers holds no socket past the fetch.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl StrategyClient {
+    async fn fetch(&self, uri: http::Uri) -> Result<Bytes, String> {
+        let host = uri.host().ok_or("the URL has no host")?;
+        let port = uri.port_u16().unwrap_or(80);
+        let stream = TcpStream::connect((host.trim_start_matches('[').trim_end_matches(']'), port))
+            .await
+            .map_err(|e| format!("cannot connect to {host}:{port}: {e}"))?;
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(|e| format!("HTTP handshake failed: {e}"))?;
+        let _connection = AbortOnDrop(tokio::spawn(async move {
+            let _ = connection.await;
+        }));
+        let authority = uri.authority().map(ToString::to_string).unwrap_or_default();
+        let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
+        let request = http::Request::get(path)
+            .header(http::header::HOST, authority)
+            .header(http::header::ACCEPT, "application/json")
+            .body(Empty::<Bytes>::new())
+            .map_err(|e| e.to_string())?;
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| format!("the request failed: {e}"))?;
+        let status = response.status();
+        if status != http::StatusCode::OK {
+            return Err(format!("the endpoint answered {status}"));
+        }
+        let body = Limited::new(response.into_body(), self.max_body)
+            .collect()
+            .await
+            .map_err(|e| {
+                format!(
+                    "reading the response failed: {e} (at most {} bytes are read)",
+                    self.max_body
+                )
+            })?
+            .to_bytes();
+        let accepted = normalise(&body)?;
+        self.rate_limit.set(accepted.traces_per_second);
+        Ok(Bytes::from(accepted.body))
+    }
+}
+
+impl HttpClient for StrategyClient {
+    // As `#[async_trait]` writes it: the trait is declared with that macro.
+    fn send_bytes<'life0, 'async_trait>(
+        &'life0 self,
+        request: Request<Bytes>,
+    ) -> Pin<Box<dyn Future<Output = Result<Response<Bytes>, HttpError>> + Send + 'async_trait>>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        Box::pin(async move {
+            let uri = request.uri().clone();
+            let body = tokio::time::timeout(self.timeout, self.fetch(uri))
+                .await
+                .map_err(|_| format!("no complete answer within {:?}", self.timeout))??;
+            Ok(Response::new(body))
+        })
+    }
+}
