@@ -59,17 +59,24 @@
 //! # Ok::<(), otel_kit_init::sampling::SamplingError>(())
 //! ```
 
+mod arithmetic;
 mod custom;
 mod error;
 mod from_env;
+mod ot_trace_state;
+mod parent_based;
 mod parent_state;
 mod preset;
 mod rate_limit;
 mod routes;
 mod runtime;
+mod threshold;
 
+pub use arithmetic::RatioArithmetic;
 pub use error::SamplingError;
 pub(crate) use from_env::VARIABLES;
 pub use from_env::from_env_values;
+pub use parent_based::ParentDelegates;
 pub use preset::Sampling;
+pub use threshold::Threshold;
 pub(crate) use runtime::SamplerState;
