@@ -71,7 +71,7 @@ impl Threshold {
         }
         // Keep `precision` digits after the leading `f`s: one more per 4 halvings.
         let exponent = frexp_exponent(probability);
-        let precision = (i64::from(precision) + exponent.div_euclid(-4)).clamp(1, 12);
+        let precision = (i64::from(precision) + (-exponent).div_euclid(4)).clamp(1, 12);
         // 2 - p is in [1, 2): its 52 mantissa bits are the 13 leading hex digits of
         // 1 - p. Adding half of the last kept digit rounds it.
         let rejection = 2.0 - probability + 0.5 * f64::powi(16.0, -i32::try_from(precision).unwrap_or(12));

@@ -1,5 +1,9 @@
-//! Sampler presets, their environment variables, and route exclusion.
+//! Sampler presets, their environment variables, route exclusion, consistent
+//! probability sampling and the parent-based sampler with five delegates.
 
+mod consistent;
 mod env;
+mod interop_python;
+mod parent_based;
 mod presets;
 mod routes;
