@@ -10,7 +10,7 @@ use opentelemetry_sdk::trace::{SamplingResult, ShouldSample};
 use super::parent_state::{Outcome, parent_trace_state};
 use super::preset::Sampling;
 use super::runtime::{Parent, SamplerState, parent_flags};
-use super::threshold::Threshold;
+use otel_kit_core::consistent_sampling::Threshold;
 
 /// The samplers [`Sampling::parent_based`](super::Sampling::parent_based) asks about a
 /// span that has a parent, one per kind of parent. The default is the specification's:

@@ -16,10 +16,9 @@ use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::trace::{SamplingResult, ShouldSample};
 
 use super::arithmetic::RatioArithmetic;
-use super::ot_trace_state;
 use super::parent_state::{Outcome, parent_trace_state};
 use super::rate_limit::RateLimitedRoot;
-use super::threshold::Threshold;
+use otel_kit_core::consistent_sampling::{Threshold, ot_trace_state};
 
 /// `mode` while the trace-everything override is on: no rule word has all bits set.
 const EVERYTHING: u64 = u64::MAX;

@@ -4,7 +4,7 @@
 
 use opentelemetry::trace::{TraceId, TraceState};
 
-use super::threshold::{Threshold, parse_randomness, trace_id_randomness};
+use super::{Threshold, parse_randomness, trace_id_randomness};
 
 const KEY: &str = "ot";
 /// "The complete list length MUST NOT exceed 256 characters."
@@ -14,16 +14,27 @@ const MAX_LEN: usize = 256;
 /// 256 characters, a `th` that is not 1 to 14 lower-case hex digits, an `rv` that is not
 /// exactly 14) counts as absent: never a panic, never a guess.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub(crate) struct OtValue {
+pub struct OtValue {
     /// `th`, when valid (the last `th` sub-key counts, as in the other SDKs).
-    pub(crate) threshold: Option<Threshold>,
+    pub threshold: Option<Threshold>,
     /// `rv`, when valid.
-    pub(crate) randomness: Option<u64>,
+    pub randomness: Option<u64>,
     /// A `th` sub-key is present, valid or not.
     has_th: bool,
 }
 
-pub(crate) fn read(trace_state: &TraceState) -> OtValue {
+/// What the `ot` entry of `trace_state` says about sampling.
+///
+/// ```
+/// use opentelemetry::trace::TraceState;
+/// use otel_kit_core::consistent_sampling::{Threshold, ot_trace_state};
+///
+/// let state: TraceState = "ot=th:8;rv:ffffffffffffff,v=1".parse().unwrap();
+/// let ot = ot_trace_state::read(&state);
+/// assert_eq!(ot.threshold, Threshold::parse("8"));
+/// assert_eq!(ot.randomness, Some(0xff_ffff_ffff_ffff));
+/// ```
+pub fn read(trace_state: &TraceState) -> OtValue {
     match trace_state.get(KEY) {
         Some(value) if value.len() <= MAX_LEN => parse(value),
         _ => OtValue::default(),
@@ -45,7 +56,7 @@ fn parse(value: &str) -> OtValue {
 
 impl OtValue {
     /// The randomness a decision uses: `rv` when present, else the trace id's.
-    pub(crate) fn randomness_of(&self, trace_id: TraceId) -> u64 {
+    pub fn randomness_of(&self, trace_id: TraceId) -> u64 {
         self.randomness.unwrap_or_else(|| trace_id_randomness(trace_id))
     }
 }
@@ -55,7 +66,18 @@ impl OtValue {
 /// dropped from the end; an `ot` value already over the limit is not kept. If the
 /// result cannot be stored (the SDK refuses the value), the threshold is erased instead
 /// and, failing that, `trace_state` is returned as it was.
-pub(crate) fn with_threshold(trace_state: &TraceState, threshold: Option<Threshold>) -> TraceState {
+///
+/// ```
+/// use opentelemetry::trace::TraceState;
+/// use otel_kit_core::consistent_sampling::{Threshold, ot_trace_state};
+///
+/// let state: TraceState = "v=1,ot=rv:ffffffffffffff;th:c;k:x".parse().unwrap();
+/// let half = ot_trace_state::with_threshold(&state, Threshold::parse("8"));
+/// assert_eq!(half.header(), "ot=th:8;rv:ffffffffffffff;k:x,v=1");
+/// let none = ot_trace_state::with_threshold(&state, None);
+/// assert_eq!(none.header(), "ot=rv:ffffffffffffff;k:x,v=1");
+/// ```
+pub fn with_threshold(trace_state: &TraceState, threshold: Option<Threshold>) -> TraceState {
     let old = trace_state.get(KEY).filter(|v| v.len() <= MAX_LEN).unwrap_or("");
     let others = old
         .split(';')
@@ -84,7 +106,7 @@ pub(crate) fn with_threshold(trace_state: &TraceState, threshold: Option<Thresho
 
 /// `trace_state` without a threshold; the same value, not a copy being rebuilt, when it
 /// has none (the common case costs one lookup).
-pub(crate) fn erase_threshold(trace_state: &TraceState) -> TraceState {
+pub fn erase_threshold(trace_state: &TraceState) -> TraceState {
     match trace_state.get(KEY) {
         Some(value) if value.len() > MAX_LEN || parse(value).has_th => with_threshold(trace_state, None),
         _ => trace_state.clone(),
@@ -94,7 +116,7 @@ pub(crate) fn erase_threshold(trace_state: &TraceState) -> TraceState {
 /// The trace state a span that follows its sampled parent passes on: the parent's, with
 /// its threshold erased when the parent's own randomness contradicts it (`R < T`, yet
 /// sampled), as the specification asks of parent-based samplers.
-pub(crate) fn checked_for_sampled_child(trace_state: &TraceState, trace_id: TraceId) -> TraceState {
+pub fn checked_for_sampled_child(trace_state: &TraceState, trace_id: TraceId) -> TraceState {
     let Some(value) = trace_state.get(KEY) else {
         return trace_state.clone();
     };

@@ -1,6 +1,11 @@
-//! The rejection threshold of consistent probability sampling: a sampling probability as
-//! the 56-bit number of trace randomness values that are *not* sampled, and its `th`
-//! encoding in the OpenTelemetry `tracestate` entry (`ot=th:c` is 25%).
+//! Consistent probability sampling, as the OpenTelemetry trace SDK specification defines
+//! it: the rejection [`Threshold`] (a sampling probability as the 56-bit number of trace
+//! randomness values that are *not* sampled, encoded as `th` in the `ot` entry of
+//! `tracestate`: `ot=th:c` is 25%), the randomness of a trace, and reading and writing
+//! the `ot` entry ([`ot_trace_state`]). otel-kit-init's samplers use it; its `sampling`
+//! module re-exports [`Threshold`].
+
+pub mod ot_trace_state;
 
 use std::fmt;
 
@@ -21,7 +26,7 @@ const DIGITS: usize = 14;
 /// `0` for 100%) and [`parse`](Self::parse) reads one back.
 ///
 /// ```
-/// use otel_kit_init::sampling::Threshold;
+/// use otel_kit_core::consistent_sampling::Threshold;
 ///
 /// assert_eq!(Threshold::from_probability(0.25).unwrap().to_string(), "c");
 /// assert_eq!(Threshold::from_probability(0.1).unwrap().to_string(), "e666");
@@ -57,7 +62,7 @@ impl Threshold {
     /// their leading `f`s, and the last digit is rounded half up.
     ///
     /// ```
-    /// use otel_kit_init::sampling::Threshold;
+    /// use otel_kit_core::consistent_sampling::Threshold;
     ///
     /// let one_percent = |digits| Threshold::from_probability_with_precision(0.01, digits).unwrap().to_string();
     /// assert_eq!([one_percent(3), one_percent(4), one_percent(5)], ["fd71", "fd70a", "fd70a4"]);
@@ -134,12 +139,26 @@ impl fmt::Display for Threshold {
 }
 
 /// The randomness of a trace id: its right-most 56 bits (W3C Trace Context Level 2).
-pub(crate) fn trace_id_randomness(trace_id: opentelemetry::trace::TraceId) -> u64 {
+///
+/// ```
+/// use opentelemetry::trace::TraceId;
+/// use otel_kit_core::consistent_sampling::trace_id_randomness;
+///
+/// assert_eq!(trace_id_randomness(TraceId::from(u128::MAX)), (1 << 56) - 1);
+/// ```
+pub fn trace_id_randomness(trace_id: opentelemetry::trace::TraceId) -> u64 {
     (u128::from_be_bytes(trace_id.to_bytes()) as u64) & RANDOM_BITS
 }
 
-/// An explicit randomness value `rv`: exactly 14 lower-case hex digits.
-pub(crate) fn parse_randomness(rv: &str) -> Option<u64> {
+/// An explicit randomness value `rv`: exactly 14 lower-case hex digits, else `None`.
+///
+/// ```
+/// use otel_kit_core::consistent_sampling::parse_randomness;
+///
+/// assert_eq!(parse_randomness("6e6d1a75832a2f"), Some(0x6e_6d1a_7583_2a2f));
+/// assert_eq!(parse_randomness("6E6D1A75832A2F"), None);
+/// ```
+pub fn parse_randomness(rv: &str) -> Option<u64> {
     if rv.len() == DIGITS { hex(rv) } else { None }
 }
 
