@@ -133,8 +133,14 @@ impl fmt::Display for Threshold {
         if self.0 == 0 {
             return f.write_str("0");
         }
-        let digits = format!("{:014x}", self.0);
-        f.write_str(digits.trim_end_matches('0'))
+        // Without allocating: this runs for every span a ratio samples.
+        let mut digits = [0u8; DIGITS];
+        for (i, digit) in digits.iter_mut().enumerate() {
+            let nibble = (self.0 >> (4 * (DIGITS - 1 - i))) & 0xf;
+            *digit = b"0123456789abcdef"[usize::try_from(nibble).unwrap_or(0)];
+        }
+        let end = DIGITS - usize::try_from(self.0.trailing_zeros() / 4).unwrap_or(0);
+        f.write_str(std::str::from_utf8(&digits[..end]).unwrap_or("0"))
     }
 }
 

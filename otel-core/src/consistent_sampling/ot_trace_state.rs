@@ -2,6 +2,8 @@
 //! threshold and the explicit randomness, and writing or erasing the threshold while
 //! keeping every other sub-key and every other vendor's entry.
 
+use std::fmt::Write as _;
+
 use opentelemetry::trace::{TraceId, TraceState};
 
 use super::{Threshold, parse_randomness, trace_id_randomness};
@@ -82,7 +84,10 @@ pub fn with_threshold(trace_state: &TraceState, threshold: Option<Threshold>) ->
     let others = old
         .split(';')
         .filter(|member| !member.is_empty() && !member.starts_with("th:"));
-    let mut value = threshold.map(|t| format!("th:{t}")).unwrap_or_default();
+    let mut value = String::with_capacity(old.len() + 17);
+    if let Some(threshold) = threshold {
+        let _ = write!(value, "th:{threshold}");
+    }
     for member in others {
         if value.len() + 1 + member.len() > MAX_LEN {
             break;

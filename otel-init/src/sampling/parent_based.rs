@@ -84,7 +84,11 @@ impl ParentBasedSampler {
         root: Box<dyn ShouldSample>,
         delegates: [Box<dyn ShouldSample>; 4],
     ) -> Self {
-        Self { state, root, delegates }
+        Self {
+            state,
+            root,
+            delegates,
+        }
     }
 }
 
@@ -100,7 +104,10 @@ impl ShouldSample for ParentBasedSampler {
     ) -> SamplingResult {
         let sampler = match parent_context.and_then(parent_flags) {
             None => &self.root,
-            Some(Parent { remote: true, sampled: false }) if self.state.everything_on() => {
+            Some(Parent {
+                remote: true,
+                sampled: false,
+            }) if self.state.everything_on() => {
                 let trace_state = parent_trace_state(parent_context);
                 return Outcome::Sampled(Some(Threshold::ALWAYS)).into_result(
                     self.state.arithmetic,
@@ -108,10 +115,22 @@ impl ShouldSample for ParentBasedSampler {
                     trace_id,
                 );
             }
-            Some(Parent { remote: true, sampled: true }) => &self.delegates[0],
-            Some(Parent { remote: true, sampled: false }) => &self.delegates[1],
-            Some(Parent { remote: false, sampled: true }) => &self.delegates[2],
-            Some(Parent { remote: false, sampled: false }) => &self.delegates[3],
+            Some(Parent {
+                remote: true,
+                sampled: true,
+            }) => &self.delegates[0],
+            Some(Parent {
+                remote: true,
+                sampled: false,
+            }) => &self.delegates[1],
+            Some(Parent {
+                remote: false,
+                sampled: true,
+            }) => &self.delegates[2],
+            Some(Parent {
+                remote: false,
+                sampled: false,
+            }) => &self.delegates[3],
         };
         sampler.should_sample(parent_context, trace_id, name, span_kind, attributes, links)
     }

@@ -28,7 +28,11 @@ pub(super) enum Outcome {
 
 impl Outcome {
     pub(super) fn from_flag(sampled: bool, threshold: Option<Threshold>) -> Outcome {
-        if sampled { Outcome::Sampled(threshold) } else { Outcome::Dropped }
+        if sampled {
+            Outcome::Sampled(threshold)
+        } else {
+            Outcome::Dropped
+        }
     }
 
     /// The SDK's result for this outcome, from the incoming trace state.

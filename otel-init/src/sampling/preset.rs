@@ -365,8 +365,10 @@ impl Sampling {
     /// A boxed [`ShouldSample`] rather than the SDK's `Sampler` enum, because route
     /// exclusion must also overrule the parent, and `Sampler::ParentBased` never asks its
     /// delegate about a span that has a parent; and because the ratio is kept where a
-    /// [`TelemetryControl`](crate::TelemetryControl) can change it (the decisions are the
-    /// SDK's, trace id arithmetic included). To hand it to an API that takes a
+    /// [`TelemetryControl`](crate::TelemetryControl) can change it; and because the SDK's
+    /// `TraceIdRatioBased` decides by its own arithmetic and writes no threshold, where
+    /// these decide by consistent probability (see [`RatioArithmetic`]). To hand it to
+    /// an API that takes a
     /// `Sampler` (which then decides children by the parent alone), wrap it:
     /// `Sampler::ParentBased(sampling.into_sampler())`.
     ///
@@ -498,7 +500,8 @@ impl fmt::Display for Sampling {
             Kind::ParentBased(pb) => {
                 write!(f, "parentbased(root={}", pb.root)?;
                 let defaults = ParentDelegates::default();
-                for ((name, delegate), (_, default)) in pb.delegates.named().into_iter().zip(defaults.named()) {
+                for ((name, delegate), (_, default)) in pb.delegates.named().into_iter().zip(defaults.named())
+                {
                     if delegate != default {
                         write!(f, ", {name}={delegate}")?;
                     }

@@ -4,8 +4,9 @@
 //! Every preset but the rate limit is a ratio in one of two shapes: `always_on`,
 //! `always_off` and `traceidratio(r)` are the ratios 1, 0 and `r` applied to every span;
 //! the `parentbased_*` presets are the same ratios applied to roots, children following
-//! their parent. The ratio lives in an atomic, so changing it keeps the shape and costs
-//! the decision one relaxed load.
+//! their parent. The ratio lives in an atomic, precomputed as the word a decision
+//! compares with (the consistent threshold, or the legacy bound), so changing it keeps
+//! the shape and costs the decision one relaxed load and no float arithmetic.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering, fence};
@@ -56,7 +57,11 @@ fn rule_word(arithmetic: RatioArithmetic, ratio: f64, writes: bool) -> u64 {
     match arithmetic {
         RatioArithmetic::Consistent => {
             let threshold = Threshold::from_probability(ratio).map_or(NEVER, Threshold::value);
-            if writes { threshold } else { threshold | NO_THRESHOLD }
+            if writes {
+                threshold
+            } else {
+                threshold | NO_THRESHOLD
+            }
         }
         // `as` saturates (and maps NaN to 0); the bound never exceeds 2^63.
         RatioArithmetic::Legacy => ((ratio.max(0.0) * LEGACY_ALL as f64) as u64).min(LEGACY_ALL),
@@ -357,7 +362,11 @@ mod tests {
         state.set_ratio(0.5);
         assert!(state.everything_on(), "a new ratio waits for the override to end");
         state.stop_everything();
-        assert_eq!(state.mode.load(Ordering::Relaxed), 0x80_0000_0000_0000, "the threshold of 0.5");
+        assert_eq!(
+            state.mode.load(Ordering::Relaxed),
+            0x80_0000_0000_0000,
+            "the threshold of 0.5"
+        );
     }
 
     #[test]
@@ -437,7 +446,11 @@ mod tests {
             let outcome = state.decide_by_ratio(TraceId::from(u128::MAX), &TraceState::default());
             assert_eq!(outcome, Outcome::Dropped, "{arithmetic}");
             let state = SamplerState::new(2.0, true, arithmetic);
-            assert_ne!(state.mode.load(Ordering::Relaxed), EVERYTHING, "a ratio above 1 is not the override");
+            assert_ne!(
+                state.mode.load(Ordering::Relaxed),
+                EVERYTHING,
+                "a ratio above 1 is not the override"
+            );
         }
     }
 }

@@ -29,25 +29,44 @@ async fn a_new_ratio_and_the_override_write_matching_thresholds() {
     ] {
         let service = running(|b| b.without_globals().sampling(sampling.clone())).await;
         let control = service.telemetry.control();
-        let roots = |n| (0..n).filter_map(|_| root_ot(&service.telemetry)).collect::<Vec<_>>();
-        assert!(roots(20).iter().all(String::is_empty), "{sampling}: always on writes no threshold");
+        let roots = |n| {
+            (0..n)
+                .filter_map(|_| root_ot(&service.telemetry))
+                .collect::<Vec<_>>()
+        };
+        assert!(
+            roots(20).iter().all(String::is_empty),
+            "{sampling}: always on writes no threshold"
+        );
 
         control.set_sampling_ratio(0.25).expect("a valid ratio");
         let sampled = roots(400);
-        assert!(!sampled.is_empty() && sampled.len() < 200, "{sampling}: {} of 400 at 0.25", sampled.len());
+        assert!(
+            !sampled.is_empty() && sampled.len() < 200,
+            "{sampling}: {} of 400 at 0.25",
+            sampled.len()
+        );
         assert!(sampled.iter().all(|ot| ot == "th:c"), "{sampling}: {sampled:?}");
 
-        control.trace_everything_for(Duration::from_secs(60)).expect("a valid duration");
+        control
+            .trace_everything_for(Duration::from_secs(60))
+            .expect("a valid duration");
         let during = roots(50);
         assert_eq!(during.len(), 50, "{sampling}: every root during the override");
         assert!(during.iter().all(|ot| ot == "th:0"), "{sampling}: {during:?}");
 
         assert!(control.cancel_trace_everything());
         let after = roots(400);
-        assert!(after.len() < 200 && after.iter().all(|ot| ot == "th:c"), "{sampling}: {after:?}");
+        assert!(
+            after.len() < 200 && after.iter().all(|ot| ot == "th:c"),
+            "{sampling}: {after:?}"
+        );
 
         control.set_sampling_ratio(1.0).expect("a valid ratio");
-        assert!(roots(20).iter().all(|ot| ot == "th:0"), "{sampling}: the ratio 1 is a probability");
+        assert!(
+            roots(20).iter().all(|ot| ot == "th:0"),
+            "{sampling}: the ratio 1 is a probability"
+        );
         service.finish().await;
     }
 }
@@ -75,7 +94,10 @@ async fn a_service_called_over_http_keeps_its_callers_threshold() {
     let mut headers = std::collections::HashMap::new();
     caller.propagators().inject_context(&cx, &mut headers);
     let threshold = Threshold::from_probability(0.1).expect("a probability");
-    assert_eq!(headers.get("tracestate").map(String::as_str), Some(format!("ot=th:{threshold}").as_str()));
+    assert_eq!(
+        headers.get("tracestate").map(String::as_str),
+        Some(format!("ot=th:{threshold}").as_str())
+    );
 
     // The service samples nothing of its own: its span exists only by following the caller.
     let service = running(|b| b.without_globals().sampling(Sampling::ratio(0.0))).await;
@@ -84,13 +106,24 @@ async fn a_service_called_over_http_keeps_its_callers_threshold() {
     // And a caller whose threshold contradicts its trace id (R < T yet sampled).
     let contradicting = "00-4bf92f3577b34da6a3000000000000ff-00f067aa0ba902b7-01";
     service
-        .get_with("/work", "contradicting", &[("traceparent", contradicting), ("tracestate", "ot=th:8;k:v,x=y")])
+        .get_with(
+            "/work",
+            "contradicting",
+            &[("traceparent", contradicting), ("tracestate", "ot=th:8;k:v,x=y")],
+        )
         .await;
     service.flush();
     let span = service.span_of("from-caller");
-    assert_eq!(span.trace_state, format!("ot=th:{threshold}"), "the child keeps th");
+    assert_eq!(
+        span.trace_state,
+        format!("ot=th:{threshold}"),
+        "the child keeps th"
+    );
     let span = service.span_of("contradicting");
-    assert_eq!(span.trace_state, "ot=k:v,x=y", "an inconsistent th is erased, the rest kept");
+    assert_eq!(
+        span.trace_state, "ot=k:v,x=y",
+        "an inconsistent th is erased, the rest kept"
+    );
     cx.span().end();
     tokio::task::block_in_place(|| caller.shutdown()).expect("shutdown");
     service.finish().await;

@@ -4,7 +4,9 @@
 //! states, the legacy switch and its variable.
 
 use opentelemetry::Context;
-use opentelemetry::trace::{SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState};
+use opentelemetry::trace::{
+    SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState,
+};
 use opentelemetry_sdk::trace::{SamplingDecision, SamplingResult, ShouldSample};
 use otel_kit_init::sampling::{RatioArithmetic, Sampling, Threshold};
 
@@ -33,12 +35,22 @@ const SPEC_TABLE: &[(u32, f64, [&str; 3])] = &[
 fn probabilities_become_the_thresholds_of_the_specification_table() {
     for &(one_in, probability, expected) in SPEC_TABLE {
         for (precision, th) in (3..=5).zip(expected) {
-            let threshold = Threshold::from_probability_with_precision(probability, precision).expect("a probability");
-            assert_eq!(threshold.to_string(), th, "1-in-{one_in} at precision {precision}");
+            let threshold =
+                Threshold::from_probability_with_precision(probability, precision).expect("a probability");
+            assert_eq!(
+                threshold.to_string(),
+                th,
+                "1-in-{one_in} at precision {precision}"
+            );
             assert_eq!(Threshold::parse(th), Some(threshold), "{th} reads back");
         }
         // The default is the specification's recommended 4 digits.
-        assert_eq!(Threshold::from_probability(probability).map(|t| t.to_string()).as_deref(), Some(expected[1]));
+        assert_eq!(
+            Threshold::from_probability(probability)
+                .map(|t| t.to_string())
+                .as_deref(),
+            Some(expected[1])
+        );
     }
 }
 
@@ -54,8 +66,16 @@ fn the_worked_examples_of_the_specification_hold() {
     assert_eq!(quarter.adjusted_count(), 4.0);
     assert_eq!(Threshold::parse("0"), Some(Threshold::ALWAYS));
     // rv 6e6d1a75832a2f is sampled at thresholds 0x6e6d1a75832a2f through 0, no higher.
-    assert!(Threshold::from_value(0x6e_6d1a_7583_2a2f).expect("valid").samples(0x6e_6d1a_7583_2a2f));
-    assert!(!Threshold::from_value(0x6e_6d1a_7583_2a30).expect("valid").samples(0x6e_6d1a_7583_2a2f));
+    assert!(
+        Threshold::from_value(0x6e_6d1a_7583_2a2f)
+            .expect("valid")
+            .samples(0x6e_6d1a_7583_2a2f)
+    );
+    assert!(
+        !Threshold::from_value(0x6e_6d1a_7583_2a30)
+            .expect("valid")
+            .samples(0x6e_6d1a_7583_2a2f)
+    );
     // Not thresholds: empty, 15 digits, upper case, signs; 2^56 samples nothing.
     for bad in ["", "123456789abcdef", "C", "+8", "-8", "0x8", " 8", "8 "] {
         assert_eq!(Threshold::parse(bad), None, "{bad:?}");
@@ -64,7 +84,10 @@ fn the_worked_examples_of_the_specification_hold() {
     for never in [0.0, -0.5, f64::NAN] {
         assert_eq!(Threshold::from_probability(never), None, "{never}");
     }
-    assert_eq!(Threshold::from_probability(f64::INFINITY), Some(Threshold::ALWAYS));
+    assert_eq!(
+        Threshold::from_probability(f64::INFINITY),
+        Some(Threshold::ALWAYS)
+    );
     // The smallest probabilities keep their digits after the leading f's.
     let tiny = Threshold::from_probability(2f64.powi(-56)).expect("the minimum probability");
     assert!(tiny.value() > 0xff_ff00_0000_0000, "{tiny}");
@@ -94,7 +117,11 @@ fn sampled(result: &SamplingResult) -> bool {
 }
 
 fn parent(trace_id: TraceId, sampled: bool, remote: bool, trace_state: &str) -> Context {
-    let flags = if sampled { TraceFlags::SAMPLED } else { TraceFlags::default() };
+    let flags = if sampled {
+        TraceFlags::SAMPLED
+    } else {
+        TraceFlags::default()
+    };
     let trace_state = trace_state.parse::<TraceState>().expect("a valid trace state");
     Context::new().with_remote_span_context(SpanContext::new(
         trace_id,
@@ -116,10 +143,18 @@ fn roots_are_sampled_exactly_when_the_56_random_bits_reach_the_threshold() {
             for &id in &ids {
                 let result = decide(sampler.as_ref(), None, id);
                 let randomness = (u128::from_be_bytes(id.to_bytes()) & RANDOM_BITS) as u64;
-                assert_eq!(sampled(&result), randomness >= threshold.value(), "{sampling}, {id}");
+                assert_eq!(
+                    sampled(&result),
+                    randomness >= threshold.value(),
+                    "{sampling}, {id}"
+                );
                 if sampled(&result) {
                     count += 1;
-                    assert_eq!(result.trace_state.header(), format!("ot=th:{threshold}"), "{sampling}");
+                    assert_eq!(
+                        result.trace_state.header(),
+                        format!("ot=th:{threshold}"),
+                        "{sampling}"
+                    );
                 } else {
                     assert_eq!(result.trace_state.header(), "", "a dropped root writes nothing");
                 }
@@ -139,9 +174,15 @@ fn roots_are_sampled_exactly_when_the_56_random_bits_reach_the_threshold() {
 fn a_higher_ratio_keeps_every_trace_a_lower_one_keeps() {
     let ids = ids(5_000, 2);
     let ratios = [0.001, 0.01, 0.1, 0.25, 0.3333, 0.5, 0.9, 1.0];
-    let samplers: Vec<_> = ratios.iter().map(|r| Sampling::ratio(*r).into_sampler()).collect();
+    let samplers: Vec<_> = ratios
+        .iter()
+        .map(|r| Sampling::ratio(*r).into_sampler())
+        .collect();
     for id in ids {
-        let decisions: Vec<bool> = samplers.iter().map(|s| sampled(&decide(s.as_ref(), None, id))).collect();
+        let decisions: Vec<bool> = samplers
+            .iter()
+            .map(|s| sampled(&decide(s.as_ref(), None, id)))
+            .collect();
         assert!(decisions.windows(2).all(|w| w[1] >= w[0]), "{id}: {decisions:?}");
     }
 }
@@ -156,7 +197,11 @@ fn zero_samples_nothing_and_writes_nothing_and_always_on_writes_no_threshold() {
         assert!(!sampled(&result) && result.trace_state.header().is_empty());
         let result = decide(always.as_ref(), None, id);
         assert!(sampled(&result), "parentbased_always_on keeps every root");
-        assert_eq!(result.trace_state.header(), "", "and, like the SDK's AlwaysOn, writes no threshold");
+        assert_eq!(
+            result.trace_state.header(),
+            "",
+            "and, like the SDK's AlwaysOn, writes no threshold"
+        );
     }
     // The ratio 1 is a probability: th:0.
     let one = decide(Sampling::ratio(1.0).into_sampler().as_ref(), None, ids[0]);
@@ -179,7 +224,11 @@ fn an_explicit_rv_decides_instead_of_the_trace_id_and_is_kept() {
     let cx = parent(id, true, true, "ot=rv:00000000000000;th:0");
     let result = decide(sampler.as_ref(), Some(&cx), id);
     assert!(!sampled(&result));
-    assert_eq!(result.trace_state.get("ot"), Some("rv:00000000000000"), "th erased, rv kept");
+    assert_eq!(
+        result.trace_state.get("ot"),
+        Some("rv:00000000000000"),
+        "th erased, rv kept"
+    );
 }
 
 #[test]
@@ -188,21 +237,49 @@ fn parent_based_children_keep_a_consistent_threshold_and_erase_an_inconsistent_o
     let high = TraceId::from(u128::MAX); // R = 0xffffffffffffff: consistent with any th
     let low = TraceId::from(1u128 << 64); // R = 0: consistent only with th:0
     for remote in [true, false] {
-        let kept = decide(sampler.as_ref(), Some(&parent(high, true, remote, "ot=th:8;z:9,v=1")), high);
+        let kept = decide(
+            sampler.as_ref(),
+            Some(&parent(high, true, remote, "ot=th:8;z:9,v=1")),
+            high,
+        );
         assert!(sampled(&kept), "follows the sampled parent");
-        assert_eq!(kept.trace_state.header(), "ot=th:8;z:9,v=1", "the parent's th, not this ratio's");
+        assert_eq!(
+            kept.trace_state.header(),
+            "ot=th:8;z:9,v=1",
+            "the parent's th, not this ratio's"
+        );
 
-        let erased = decide(sampler.as_ref(), Some(&parent(low, true, remote, "ot=th:8;z:9,v=1")), low);
+        let erased = decide(
+            sampler.as_ref(),
+            Some(&parent(low, true, remote, "ot=th:8;z:9,v=1")),
+            low,
+        );
         assert!(sampled(&erased), "still follows the sampled parent");
-        assert_eq!(erased.trace_state.get("ot"), Some("z:9"), "R < T: the threshold is erased");
+        assert_eq!(
+            erased.trace_state.get("ot"),
+            Some("z:9"),
+            "R < T: the threshold is erased"
+        );
         assert_eq!(erased.trace_state.get("v"), Some("1"));
 
         let none = decide(sampler.as_ref(), Some(&parent(high, true, remote, "v=1")), high);
-        assert_eq!(none.trace_state.header(), "v=1", "no incoming threshold, none added");
+        assert_eq!(
+            none.trace_state.header(),
+            "v=1",
+            "no incoming threshold, none added"
+        );
 
-        let unsampled = decide(sampler.as_ref(), Some(&parent(high, false, remote, "ot=th:8,v=1")), high);
+        let unsampled = decide(
+            sampler.as_ref(),
+            Some(&parent(high, false, remote, "ot=th:8,v=1")),
+            high,
+        );
         assert!(!sampled(&unsampled));
-        assert_eq!(unsampled.trace_state.header(), "v=1", "a dropped span passes on no threshold");
+        assert_eq!(
+            unsampled.trace_state.header(),
+            "v=1",
+            "a dropped span passes on no threshold"
+        );
     }
 }
 
@@ -235,7 +312,8 @@ fn malformed_ot_values_are_ignored_without_panicking() {
             let ot = result.trace_state.get("ot").unwrap_or_default();
             assert!(ot.len() <= 256, "{case}: {ot}");
             assert!(
-                !ot.split(';').any(|m| m.starts_with("th:") && Threshold::parse(&m[3..]).is_none()),
+                !ot.split(';')
+                    .any(|m| m.starts_with("th:") && Threshold::parse(&m[3..]).is_none()),
                 "{case}: a malformed th is not passed on: {ot}"
             );
         }
@@ -280,9 +358,15 @@ fn a_400_kib_tracestate_header_does_not_panic() {
 
 #[test]
 fn legacy_arithmetic_writes_no_threshold_and_passes_trace_state_on() {
-    let legacy = Sampling::trace_id_ratio(0.5).with_arithmetic(RatioArithmetic::Legacy).into_sampler();
+    let legacy = Sampling::trace_id_ratio(0.5)
+        .with_arithmetic(RatioArithmetic::Legacy)
+        .into_sampler();
     for id in ids(500, 4) {
-        let result = decide(legacy.as_ref(), Some(&parent(id, true, true, "ot=th:c;rv:00000000000000,v=1")), id);
+        let result = decide(
+            legacy.as_ref(),
+            Some(&parent(id, true, true, "ot=th:c;rv:00000000000000,v=1")),
+            id,
+        );
         assert_eq!(result.trace_state.header(), "ot=th:c;rv:00000000000000,v=1");
         let low = u128::from_be_bytes(id.to_bytes()) as u64;
         assert_eq!(sampled(&result), (low >> 1) < 1 << 62, "{id}");
@@ -301,7 +385,10 @@ fn the_arithmetic_variable_switches_and_a_bad_value_warns_once_naming_the_defaul
     };
     let (legacy, warnings) = read(" Legacy ");
     assert!(warnings.is_empty(), "{warnings:?}");
-    assert_eq!(legacy, Sampling::ratio(0.1).with_arithmetic(RatioArithmetic::Legacy));
+    assert_eq!(
+        legacy,
+        Sampling::ratio(0.1).with_arithmetic(RatioArithmetic::Legacy)
+    );
     assert_eq!(read("consistent").0.arithmetic(), RatioArithmetic::Consistent);
     assert_eq!(read("").0.arithmetic(), RatioArithmetic::Consistent);
     let (fallback, warnings) = read("sdk");

@@ -3,7 +3,7 @@
 
 mod consistent;
 mod env;
-mod interop_python;
+mod interop;
 mod parent_based;
 mod presets;
 mod routes;

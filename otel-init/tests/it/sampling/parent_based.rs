@@ -3,12 +3,18 @@
 //! every delegate.
 
 use opentelemetry::Context;
-use opentelemetry::trace::{SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState};
+use opentelemetry::trace::{
+    SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState,
+};
 use opentelemetry_sdk::trace::SamplingDecision;
 use otel_kit_init::sampling::{ParentDelegates, RatioArithmetic, Sampling, SamplingError};
 
 fn parent(sampled: bool, remote: bool) -> Context {
-    let flags = if sampled { TraceFlags::SAMPLED } else { TraceFlags::default() };
+    let flags = if sampled {
+        TraceFlags::SAMPLED
+    } else {
+        TraceFlags::default()
+    };
     Context::new().with_remote_span_context(SpanContext::new(
         TraceId::from(u128::MAX),
         SpanId::from(7),
@@ -32,7 +38,14 @@ fn decisions(sampling: Sampling) -> [bool; 5] {
     ];
     parents.map(|cx| {
         sampler
-            .should_sample(Some(&cx), TraceId::from(u128::MAX), "s", &SpanKind::Server, &[], &[])
+            .should_sample(
+                Some(&cx),
+                TraceId::from(u128::MAX),
+                "s",
+                &SpanKind::Server,
+                &[],
+                &[],
+            )
             .decision
             == SamplingDecision::RecordAndSample
     })
@@ -59,10 +72,22 @@ fn the_default_delegates_are_the_specifications_and_children_follow_their_parent
 fn each_kind_of_parent_asks_its_own_delegate() {
     // One delegate at a time inverts the default; only that kind of parent changes.
     let flipped = [
-        ParentDelegates { remote_parent_sampled: Sampling::always_off(), ..ParentDelegates::default() },
-        ParentDelegates { remote_parent_not_sampled: Sampling::always_on(), ..ParentDelegates::default() },
-        ParentDelegates { local_parent_sampled: Sampling::always_off(), ..ParentDelegates::default() },
-        ParentDelegates { local_parent_not_sampled: Sampling::always_on(), ..ParentDelegates::default() },
+        ParentDelegates {
+            remote_parent_sampled: Sampling::always_off(),
+            ..ParentDelegates::default()
+        },
+        ParentDelegates {
+            remote_parent_not_sampled: Sampling::always_on(),
+            ..ParentDelegates::default()
+        },
+        ParentDelegates {
+            local_parent_sampled: Sampling::always_off(),
+            ..ParentDelegates::default()
+        },
+        ParentDelegates {
+            local_parent_not_sampled: Sampling::always_on(),
+            ..ParentDelegates::default()
+        },
     ];
     for (index, delegates) in flipped.into_iter().enumerate() {
         let mut expected = [false, true, false, true, false];
@@ -99,7 +124,10 @@ fn a_ratio_delegate_decides_by_trace_id_and_writes_its_threshold() {
 fn validation_and_display_reach_every_delegate() {
     let bad_delegate = Sampling::parent_based(
         Sampling::trace_id_ratio(0.1),
-        ParentDelegates { local_parent_not_sampled: Sampling::trace_id_ratio(2.0), ..ParentDelegates::default() },
+        ParentDelegates {
+            local_parent_not_sampled: Sampling::trace_id_ratio(2.0),
+            ..ParentDelegates::default()
+        },
     );
     assert_eq!(bad_delegate.validate(), Err(SamplingError::InvalidRatio(2.0)));
     let bad_root = Sampling::parent_based(Sampling::rate_limited(0.0), ParentDelegates::default());

@@ -43,8 +43,20 @@ fn ratio_decides_by_trace_id_so_evenly_spread_ids_give_exactly_the_ratio() {
     assert!(!quarter[..3000].iter().any(|d| *d) && quarter[3000..].iter().all(|d| *d));
     // Same ids, same ratio, same decisions: another service with this preset agrees.
     assert_eq!(decisions(&ids, Sampling::ratio(0.25)), quarter);
-    assert_eq!(decisions(&ids, Sampling::ratio(0.0)).iter().filter(|d| **d).count(), 0);
-    assert_eq!(decisions(&ids, Sampling::ratio(1.0)).iter().filter(|d| **d).count(), ROOTS);
+    assert_eq!(
+        decisions(&ids, Sampling::ratio(0.0))
+            .iter()
+            .filter(|d| **d)
+            .count(),
+        0
+    );
+    assert_eq!(
+        decisions(&ids, Sampling::ratio(1.0))
+            .iter()
+            .filter(|d| **d)
+            .count(),
+        ROOTS
+    );
 }
 
 #[test]
@@ -92,7 +104,6 @@ fn children_of_remote_parents(pipeline: &Pipeline, count: u128) -> (usize, usize
     }
     (under_sampled, under_unsampled)
 }
-
 
 #[test]
 fn ratio_and_rate_limited_children_follow_their_remote_parent() {

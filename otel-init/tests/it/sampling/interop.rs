@@ -1,10 +1,15 @@
-//! Interop with the Python SDK's consistent samplers (`opentelemetry-sdk` 1.45,
-//! `opentelemetry.sdk.trace._sampling_experimental`): for the same ratios, trace ids,
-//! parents and trace states, Python decides and writes `tracestate`, and the kit must
-//! agree. Runs when `TEST_PYTHON_OTEL` names a Python with `opentelemetry-sdk`.
+//! Interop with the other SDKs' consistent samplers: for the same ratios, trace ids,
+//! parents and trace states, the peer decides and writes `tracestate`, and the kit must
+//! agree.
 //!
-//! Python rounds the threshold to all 56 bits; the kit to the 4 significant hex digits
-//! the specification recommends. Where the two thresholds are equal (ratios such as
+//! - Python (`opentelemetry-sdk` 1.45, `opentelemetry.sdk.trace._sampling_experimental`):
+//!   runs when `TEST_PYTHON_OTEL` names a Python with `opentelemetry-sdk`.
+//! - JavaScript (`@opentelemetry/sampler-composite` 0.222): runs when `TEST_NODE_OTEL`
+//!   names a directory whose `node_modules` has it (`npm install
+//!   @opentelemetry/sampler-composite @opentelemetry/api`), with `node` on the path.
+//!
+//! Both round the threshold to all 56 bits; the kit to the 4 significant hex digits the
+//! specification recommends. Where the two thresholds are equal (ratios such as
 //! 1/2, 1/4, 3/4, 1/16) decisions and `ot` values must be identical; elsewhere decisions
 //! must be identical for every trace id whose randomness is not between the two
 //! thresholds, and the two thresholds within the kit's rounding.
@@ -13,12 +18,14 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 use opentelemetry::Context;
-use opentelemetry::trace::{SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState};
+use opentelemetry::trace::{
+    SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState,
+};
 use opentelemetry_sdk::trace::SamplingDecision;
 use otel_kit_init::sampling::{Sampling, Threshold};
 
 /// Reads `ratio form parent trace_id tracestate` lines; writes `decision ot` lines.
-const SCRIPT: &str = r#"
+const PYTHON: &str = r#"
 import sys
 from opentelemetry.context import Context
 from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags, TraceState, set_span_in_context
@@ -43,6 +50,37 @@ for line in sys.stdin:
     result = samplers[key].should_sample(context, trace_id, "request", trace_state=state)
     ot = result.trace_state.get("ot") if result.trace_state else None
     print("sample" if result.decision.is_sampled() else "drop", ot or "-")
+"#;
+
+/// The same in JavaScript.
+const NODE: &str = r#"
+const api = require("@opentelemetry/api");
+const core = require("@opentelemetry/core");
+const composite = require("@opentelemetry/sampler-composite");
+const lines = require("fs").readFileSync(0, "utf8").split("\n").filter((l) => l.length > 0);
+const samplers = new Map();
+const out = [];
+for (const line of lines) {
+  const [ratio, form, parent, traceId, tracestate] = line.split(" ");
+  const key = ratio + " " + form;
+  if (!samplers.has(key)) {
+    const inner = composite.createComposableProbabilitySampler(Number(ratio));
+    samplers.set(key, composite.createCompositeSampler(
+      form === "parentbased" ? composite.createComposableParentThresholdSampler(inner) : inner));
+  }
+  let context = api.ROOT_CONTEXT;
+  if (parent !== "root") {
+    context = api.trace.setSpanContext(context, {
+      traceId, spanId: "00f067aa0ba902b7", isRemote: true,
+      traceFlags: parent === "sampled" ? api.TraceFlags.SAMPLED : api.TraceFlags.NONE,
+      traceState: new core.TraceState(tracestate === "-" ? "" : tracestate),
+    });
+  }
+  const result = samplers.get(key).shouldSample(context, traceId, "request", api.SpanKind.SERVER, {}, []);
+  const ot = result.traceState ? result.traceState.get("ot") : undefined;
+  out.push((result.decision === 2 ? "sample" : "drop") + " " + (ot || "-"));
+}
+console.log(out.join("\n"));
 "#;
 
 #[derive(Clone)]
@@ -87,7 +125,13 @@ fn cases() -> Vec<Case> {
                 4 => (true, "unsampled", String::new()),
                 _ => (false, "unsampled", "ot=k:v".to_owned()),
             };
-            cases.push(Case { ratio, parent_based, parent, trace_id: TraceId::from(id), tracestate });
+            cases.push(Case {
+                ratio,
+                parent_based,
+                parent,
+                trace_id: TraceId::from(id),
+                tracestate,
+            });
         }
     }
     cases
@@ -105,40 +149,61 @@ fn kit(case: &Case) -> (bool, Option<String>) {
         parent => Context::new().with_remote_span_context(SpanContext::new(
             case.trace_id,
             SpanId::from(0x00f0_67aa_0ba9_02b7),
-            if parent == "sampled" { TraceFlags::SAMPLED } else { TraceFlags::default() },
+            if parent == "sampled" {
+                TraceFlags::SAMPLED
+            } else {
+                TraceFlags::default()
+            },
             true,
             trace_state,
         )),
     };
-    let result = sampling
-        .into_sampler()
-        .should_sample(Some(&cx), case.trace_id, "request", &SpanKind::Server, &[], &[]);
+    let result = sampling.into_sampler().should_sample(
+        Some(&cx),
+        case.trace_id,
+        "request",
+        &SpanKind::Server,
+        &[],
+        &[],
+    );
     (
         result.decision == SamplingDecision::RecordAndSample,
         result.trace_state.get("ot").map(str::to_owned),
     )
 }
 
-fn python(python: &str, cases: &[Case]) -> Vec<(bool, Option<String>)> {
-    let mut child = Command::new(python)
-        .args(["-c", SCRIPT])
+fn peer(mut command: Command, cases: &[Case]) -> Vec<(bool, Option<String>)> {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .expect("TEST_PYTHON_OTEL runs");
+        .expect("the peer runs");
     let mut input = String::new();
     for case in cases {
-        let kind = if case.parent_based { "parentbased" } else { "traceidratio" };
-        let tracestate = if case.tracestate.is_empty() { "-" } else { case.tracestate.as_str() };
+        let kind = if case.parent_based {
+            "parentbased"
+        } else {
+            "traceidratio"
+        };
+        let tracestate = if case.tracestate.is_empty() {
+            "-"
+        } else {
+            case.tracestate.as_str()
+        };
         input.push_str(&format!(
             "{:?} {kind} {} {} {tracestate}\n",
             case.ratio, case.parent, case.trace_id
         ));
     }
-    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write cases");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write cases");
     let output = child.wait_with_output().expect("python finishes");
-    assert!(output.status.success(), "python failed");
+    assert!(output.status.success(), "the peer failed");
     String::from_utf8(output.stdout)
         .expect("utf-8")
         .lines()
@@ -150,17 +215,41 @@ fn python(python: &str, cases: &[Case]) -> Vec<(bool, Option<String>)> {
 }
 
 fn threshold_of(ot: Option<&str>) -> Option<Threshold> {
-    ot?.split(';').find_map(|m| m.strip_prefix("th:")).and_then(Threshold::parse)
+    ot?.split(';')
+        .find_map(|m| m.strip_prefix("th:"))
+        .and_then(Threshold::parse)
 }
 
 #[test]
 fn the_kit_and_the_python_sdk_keep_the_same_traces_and_write_the_same_thresholds() {
-    let Ok(python_bin) = std::env::var("TEST_PYTHON_OTEL") else {
-        eprintln!("skipped: set TEST_PYTHON_OTEL to a Python with opentelemetry-sdk >= 1.39 (its _sampling_experimental)");
+    let Ok(python) = std::env::var("TEST_PYTHON_OTEL") else {
+        eprintln!(
+            "skipped: set TEST_PYTHON_OTEL to a Python with opentelemetry-sdk >= 1.39 (its _sampling_experimental)"
+        );
         return;
     };
+    let mut command = Command::new(python);
+    command.args(["-c", PYTHON]);
+    compare_with(command);
+}
+
+#[test]
+fn the_kit_and_the_javascript_sdk_keep_the_same_traces_and_write_the_same_thresholds() {
+    let Ok(dir) = std::env::var("TEST_NODE_OTEL") else {
+        eprintln!(
+            "skipped: set TEST_NODE_OTEL to a directory with @opentelemetry/sampler-composite in node_modules"
+        );
+        return;
+    };
+    let mut command = Command::new("node");
+    command.args(["-e", NODE]).current_dir(dir);
+    compare_with(command);
+}
+
+/// Runs the cases through the kit and through the peer `command`, and compares.
+fn compare_with(command: Command) {
     let cases = cases();
-    let theirs = python(&python_bin, &cases);
+    let theirs = peer(command, &cases);
     assert_eq!(theirs.len(), cases.len());
     let (mut identical, mut between) = (0, 0);
     for (case, theirs) in cases.iter().zip(&theirs) {
@@ -168,7 +257,11 @@ fn the_kit_and_the_python_sdk_keep_the_same_traces_and_write_the_same_thresholds
         let what = format!(
             "ratio {} {} parent {} id {} tracestate {:?}: kit {ours:?}, python {theirs:?}",
             case.ratio,
-            if case.parent_based { "parent-based" } else { "traceidratio" },
+            if case.parent_based {
+                "parent-based"
+            } else {
+                "traceidratio"
+            },
             case.parent,
             case.trace_id,
             case.tracestate
@@ -182,7 +275,11 @@ fn the_kit_and_the_python_sdk_keep_the_same_traces_and_write_the_same_thresholds
         // threshold needs more than 4 hex digits.
         let kit_threshold = Threshold::from_probability(case.ratio).expect("a probability");
         let full = (1u64 << 56) - (case.ratio * 2f64.powi(56)).round() as u64;
-        assert_ne!(kit_threshold.value(), full, "equal thresholds must agree exactly: {what}");
+        assert_ne!(
+            kit_threshold.value(),
+            full,
+            "equal thresholds must agree exactly: {what}"
+        );
         let relative = (kit_threshold.value().abs_diff(full)) as f64 / (1u64 << 56) as f64 / case.ratio;
         assert!(relative < 16f64.powi(-3), "thresholds too far apart: {what}");
         if ours.0 == theirs.0 {
@@ -190,7 +287,8 @@ fn the_kit_and_the_python_sdk_keep_the_same_traces_and_write_the_same_thresholds
             assert_eq!(our_th, Some(kit_threshold), "{what}");
             assert_eq!(their_th.map(|t| t.value()), Some(full), "{what}");
             fn strip(ot: &Option<String>) -> Option<Vec<&str>> {
-                ot.as_deref().map(|ot| ot.split(';').filter(|m| !m.starts_with("th:")).collect())
+                ot.as_deref()
+                    .map(|ot| ot.split(';').filter(|m| !m.starts_with("th:")).collect())
             }
             assert_eq!(strip(&ours.1), strip(&theirs.1), "the other sub-keys: {what}");
         } else {
