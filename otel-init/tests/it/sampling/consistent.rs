@@ -58,7 +58,7 @@ fn probabilities_become_the_thresholds_of_the_specification_table() {
 fn the_worked_examples_of_the_specification_hold() {
     // "the rejection threshold with 5 digits of precision would be ... 0xfd70a400000000"
     let one_percent = Threshold::from_probability_with_precision(0.01, 5).expect("a probability");
-    assert_eq!(one_percent.value(), 0xfd70_a400_0000_00);
+    assert_eq!(one_percent.value(), 0x00fd_70a4_0000_0000);
     // "ot=th:c ... extended to c0000000000000 ... The sampling probability is 25%."
     let quarter = Threshold::parse("c").expect("valid");
     assert_eq!(quarter.value(), 0xc0_0000_0000_0000);
@@ -398,4 +398,43 @@ fn the_arithmetic_variable_switches_and_a_bad_value_warns_once_naming_the_defaul
         warnings,
         ["OTEL_KIT_SAMPLER_ARITHMETIC=\"sdk\" is not consistent or legacy; using the default consistent."]
     );
+}
+
+#[test]
+fn the_random_flag_of_a_caller_is_sent_on_but_roots_started_here_lack_it() {
+    use opentelemetry::propagation::TextMapPropagator as _;
+    use opentelemetry::trace::{Span as _, Tracer as _};
+    use otel_kit_propagators::{PropagatorName, Propagators};
+    use std::collections::HashMap;
+
+    use crate::support::sampling::Pipeline;
+
+    let propagators = Propagators::new([PropagatorName::TraceContext]);
+    let pipeline = Pipeline::new(Sampling::ratio(0.5));
+    let tracer = pipeline.tracer();
+    let flags_sent = |cx: &Context| {
+        let mut headers = HashMap::new();
+        propagators.inject_context(cx, &mut headers);
+        headers["traceparent"][53..].to_owned()
+    };
+
+    // A Level 2 caller: sampled and random. The child follows it and sends both on.
+    let caller = HashMap::from([(
+        "traceparent".to_owned(),
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03".to_owned(),
+    )]);
+    let parent = propagators.extract(&caller);
+    let child = tracer.start_with_context("child", &parent);
+    assert_eq!(flags_sent(&parent.with_span(child)), "03");
+
+    // A root this process starts: random id, sampled by its randomness, but the 0.33 SDK
+    // builds its flags from nothing and lets no sampler or id generator set the random
+    // flag (opentelemetry-rust issue #3270). When this fails, the SDK sets it: forward
+    // it and update docs/configuration.md.
+    let root = (0..64)
+        .map(|_| tracer.start("root"))
+        .find(|span| span.span_context().is_sampled())
+        .expect("one of 64 roots at 50%");
+    assert_eq!(root.span_context().trace_state().get("ot"), Some("th:8"));
+    assert_eq!(flags_sent(&Context::new().with_span(root)), "01");
 }

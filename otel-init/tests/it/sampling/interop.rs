@@ -114,7 +114,8 @@ fn cases() -> Vec<Case> {
     for (n, ratio) in ratios.into_iter().enumerate() {
         for (i, id) in ids(600, n as u64).into_iter().enumerate() {
             let rv = format!("{:014x}", (id >> 64) as u64 & ((1 << 56) - 1));
-            let (parent_based, parent, tracestate) = match i % 6 {
+            let randomness = (id as u64) & ((1 << 56) - 1);
+            let (parent_based, parent, tracestate) = match i % 7 {
                 // Roots, without and with an explicit rv.
                 0 => (true, "root", String::new()),
                 1 => (false, "root", String::new()),
@@ -123,7 +124,13 @@ fn cases() -> Vec<Case> {
                 // of one that did not.
                 3 => (true, "sampled", String::new()),
                 4 => (true, "unsampled", String::new()),
-                _ => (false, "unsampled", "ot=k:v".to_owned()),
+                5 => (false, "unsampled", "ot=k:v".to_owned()),
+                // A parent that sampled with a threshold its randomness satisfies.
+                _ => (
+                    true,
+                    "sampled",
+                    format!("ot=th:{};k:v", if randomness >> 55 == 1 { "8" } else { "0" }),
+                ),
             };
             cases.push(Case {
                 ratio,
