@@ -7,7 +7,8 @@
 //!   reads its ratio from an atomic, decides by consistent probability and writes
 //!   `ot=th:8` into the trace state of the roots it samples; `ours_legacy_*` is the same
 //!   with `RatioArithmetic::Legacy` (the SDK's arithmetic, no trace state written).
-//!   `root` is a new trace, `child` a span whose remote parent was sampled.
+//!   `root` is a new trace, `child` a span whose remote parent was sampled, `root_span`
+//!   a whole root span started and ended with that sampler and no processor.
 //! - `filter/*`: why `init()` does not use tracing-subscriber's `reload::Layer`. A span
 //!   entered and exited around two events (one `info`, enabled; one `debug`, filtered
 //!   out) on a registry with three per-layer-filtered layers, as the subscriber `init()`
@@ -28,10 +29,11 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use opentelemetry::Context;
 use opentelemetry::trace::TracerProvider as _;
+use opentelemetry::trace::{Span as _, Tracer as _};
 use opentelemetry::trace::{
     SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState,
 };
-use opentelemetry_sdk::trace::{Sampler, ShouldSample};
+use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider, ShouldSample};
 use otel_kit_init::sampling::{RatioArithmetic, Sampling};
 use otel_kit_init::subscriber::{self, Console, ConsoleFormat, LogFilter};
 use tracing::Dispatch;
@@ -68,6 +70,13 @@ fn sampler(c: &mut Criterion) {
         });
         g.bench_function(format!("{name}_child"), |b| {
             b.iter(|| decide(sampler.as_ref(), Some(&parent), TraceId::from(1)));
+        });
+        // The whole root span (ids, sampler, span, end) with no processor: what the
+        // sampler's share of a span is.
+        let provider = SdkTracerProvider::builder().with_sampler(sampler.clone()).build();
+        let tracer = provider.tracer("bench");
+        g.bench_function(format!("{name}_root_span"), |b| {
+            b.iter(|| tracer.start("GET /orders/{id}").end());
         });
     }
     g.finish();
