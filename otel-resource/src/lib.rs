@@ -29,6 +29,7 @@ mod options;
 pub use build::{RESOURCE_DETECTORS, build_resource};
 pub use cloud::CloudDetector;
 pub use detect::Detection;
+pub use k8s::OPERATOR_VARIABLES;
 pub use options::ResourceOptions;
 
 #[cfg(doctest)]

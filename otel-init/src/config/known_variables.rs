@@ -14,6 +14,14 @@ pub(crate) const KNOWN: &[&str] = &[
     "OTEL_SERVICE_NAME",
     "OTEL_RESOURCE_ATTRIBUTES",
     "OTEL_RESOURCE_DETECTORS",
+    // The OpenTelemetry Operator's (`inject-sdk`): the first three fill in `k8s.*`
+    // (otel-kit-resource's OPERATOR_VARIABLES); the addresses are injected for
+    // `OTEL_EXPORTER_OTLP_ENDPOINT` to refer to and are not read.
+    "OTEL_RESOURCE_ATTRIBUTES_POD_NAME",
+    "OTEL_RESOURCE_ATTRIBUTES_POD_UID",
+    "OTEL_RESOURCE_ATTRIBUTES_NODE_NAME",
+    "OTEL_NODE_IP",
+    "OTEL_POD_IP",
     "OTEL_LOG_LEVEL",
     "OTEL_PROPAGATORS",
     "OTEL_TRACES_SAMPLER",

@@ -65,6 +65,40 @@ pub(crate) fn read_service_name(env: &Env<'_>) -> Option<String> {
 }
 
 /// `OTEL_RESOURCE_ATTRIBUTES`, percent-decoded, in order.
+///
+/// A value that is a whole Kubernetes reference, `$(NAME)`, is one the kubelet left
+/// unexpanded (it expands only variables listed before): it takes `NAME`'s value, or is
+/// left out with a warning, so the literal reference never becomes an attribute. The
+/// OpenTelemetry Operator writes `k8s.pod.name=$(OTEL_RESOURCE_ATTRIBUTES_POD_NAME)`.
 pub(crate) fn read_attributes(env: &mut Env<'_>) -> Vec<(String, String)> {
-    env.key_values("OTEL_RESOURCE_ATTRIBUTES").unwrap_or_default()
+    let entries = env.key_values("OTEL_RESOURCE_ATTRIBUTES").unwrap_or_default();
+    let mut out = Vec::with_capacity(entries.len());
+    for (key, value) in entries {
+        let Some(name) = kubernetes_reference(&value) else {
+            out.push((key, value));
+            continue;
+        };
+        match env.get(name) {
+            Some(expanded) => out.push((key, expanded)),
+            None => env.warn(
+                "OTEL_RESOURCE_ATTRIBUTES",
+                &format!("{key}={value}"),
+                format!(
+                    "`{key}` refers to {name}, which is not set (the kubelet expands only \
+                     variables listed before OTEL_RESOURCE_ATTRIBUTES); `{key}` is left out"
+                ),
+            ),
+        }
+    }
+    out
+}
+
+/// `NAME` of a value that is exactly `$(NAME)`.
+fn kubernetes_reference(value: &str) -> Option<&str> {
+    let name = value.strip_prefix("$(")?.strip_suffix(')')?;
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+    valid.then_some(name)
 }

@@ -1,3 +1,5 @@
-//! The resource macros; otel-kit-resource tests the detection and the precedence.
+//! The resource macros and the Operator's variables; otel-kit-resource tests the
+//! detection and the precedence.
 
 mod macros;
+mod operator;
