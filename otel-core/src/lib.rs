@@ -43,6 +43,7 @@ pub mod bound_instruments;
 pub mod call;
 #[doc(hidden)]
 pub mod carrier;
+pub mod consistent_sampling;
 mod duration_histogram;
 #[doc(hidden)]
 pub mod error_type;

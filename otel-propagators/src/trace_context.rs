@@ -15,7 +15,9 @@
 //! such as `foo=` (an empty value), and rejects keys the current key grammar allows
 //! (`foo@@bar`, `foo@bar@baz`). Here every field is combined, the list is validated
 //! as a whole (an invalid one is discarded entirely), and a valid list whose keys the
-//! SDK's `TraceState` cannot hold is carried verbatim in the context and re-injected.
+//! SDK's `TraceState` cannot hold is carried verbatim in the context and re-injected
+//! (after any entries a sampler or the application set on the span since, such as a
+//! consistent sampler's `ot=th:`).
 //! Checked against the W3C trace-context test suite: see `examples/w3c-conformance`.
 
 use std::fmt::Write as _;
@@ -88,14 +90,17 @@ impl TextMapPropagator for StrictTraceContextPropagator {
         );
         injector.set(TRACEPARENT, traceparent);
         let own = span_context.trace_state().header();
-        if !own.is_empty() {
-            injector.set(TRACESTATE, own);
-        } else if let Some(verbatim) = cx.get::<VerbatimTraceState>() {
-            // Only while nothing (a sampler, the application) has set a trace state of
-            // its own on the span: that one would be newer.
-            if span_context.trace_id() == verbatim.trace_id {
-                injector.set(TRACESTATE, verbatim.header.clone());
-            }
+        let verbatim = cx
+            .get::<VerbatimTraceState>()
+            .filter(|verbatim| verbatim.trace_id == span_context.trace_id());
+        match verbatim {
+            None if own.is_empty() => {}
+            None => injector.set(TRACESTATE, own),
+            Some(verbatim) if own.is_empty() => injector.set(TRACESTATE, verbatim.header.clone()),
+            // Something (a consistent sampler's `ot=th:`, the application) set entries
+            // on a state that began empty because the SDK could not hold the caller's:
+            // its entries, newest, first, then the caller's others.
+            Some(verbatim) => injector.set(TRACESTATE, merged(&own, &verbatim.header)),
         }
         // No state at all: no `tracestate` header (the SDK sends an empty one).
     }
@@ -146,6 +151,20 @@ impl TextMapPropagator for StrictTraceContextPropagator {
     fn fields(&self) -> FieldIter<'_> {
         FieldIter::new(&self.fields)
     }
+}
+
+/// `own`'s members, then those of `caller` whose key `own` does not have, at most 32.
+fn merged(own: &str, caller: &str) -> String {
+    let keys: Vec<&str> = own
+        .split(',')
+        .filter_map(|m| m.split_once('='))
+        .map(|(k, _)| k)
+        .collect();
+    let others = caller
+        .split(',')
+        .filter(|m| m.split_once('=').is_some_and(|(k, _)| !keys.contains(&k)))
+        .take(MAX_LIST_MEMBERS.saturating_sub(keys.len()));
+    std::iter::once(own).chain(others).collect::<Vec<_>>().join(",")
 }
 
 /// The ids and flags of a well-formed `traceparent` with valid (not all-zero) ids.

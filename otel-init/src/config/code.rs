@@ -291,7 +291,8 @@ impl CodeValues {
     }
 
     fn replaces(&self, variable: &str) -> bool {
-        self.sampling.is_some() && sampling::VARIABLES.contains(&variable)
+        self.sampling.is_some()
+            && (sampling::VARIABLES.contains(&variable) || variable == sampling::ARITHMETIC_VARIABLE)
             || self.propagators.is_some() && variable == propagators_env::VARIABLE
             || self.exemplar_filter.is_some() && variable == super::tuning::EXEMPLAR_FILTER_VARIABLE
             || self.prometheus_address.is_some()

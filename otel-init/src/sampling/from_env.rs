@@ -114,7 +114,9 @@ impl Sampling {
         if routes.iter().any(|r| r.eq_ignore_ascii_case("default")) {
             sampling = sampling.excluding_health_checks();
         }
-        sampling.excluding_routes(routes.into_iter().filter(|r| !r.eq_ignore_ascii_case("default")))
+        sampling
+            .excluding_routes(routes.into_iter().filter(|r| !r.eq_ignore_ascii_case("default")))
+            .with_arithmetic(super::arithmetic::read(env))
     }
 }
 

@@ -14,12 +14,34 @@
 //! | Jaeger remote (feature `jaeger-remote`) | [`Sampling::jaeger_remote(remote)`](Sampling::jaeger_remote) | `jaeger_remote`, ARG = `endpoint=..,pollingIntervalMs=..,initialSamplingRate=..` ([`JaegerRemote`] has the defaults) | by the strategy the endpoint serves (probabilistic, rate-limiting or per operation); the initial sampling until the first arrives; the last good one while the endpoint fails | decided by the strategy too, ignoring the parent |
 //! | Parent-based Jaeger remote (feature `jaeger-remote`) | [`Sampling::parent_based_jaeger_remote(remote)`](Sampling::parent_based_jaeger_remote) | `parentbased_jaeger_remote`, same ARG | as above | follow the parent's decision |
 //! | Fallback for a sampler that cannot be built | none | `xray`, or a Jaeger remote one without its feature (one warning) | `parentbased_traceidratio(`[`FALLBACK_RATIO`](Sampling::FALLBACK_RATIO)`)`: 0.1%, never always on | follow the parent's decision |
+//! | Trace-id ratio, not parent-based | [`Sampling::trace_id_ratio(r)`](Sampling::trace_id_ratio) | `traceidratio`, ARG = `r` (default 1.0) | a fraction `r`, chosen by trace id | decided again by trace id, ignoring the parent |
+//! | Parent-based with five delegates | [`Sampling::parent_based(root, delegates)`](Sampling::parent_based) | none | `root` decides | the [`ParentDelegates`] entry for the parent's kind (remote or local, sampled or not); by default follow the parent |
 //! | Custom | [`Sampling::custom(name, sampler)`](Sampling::custom) | none | your sampler decides (the trace-everything override still samples them) | your sampler decides |
 //! | Route exclusion (non-standard) | [`.excluding_routes(..)`](Sampling::excluding_routes), [`.excluding_health_checks()`](Sampling::excluding_health_checks) on any preset | none | dropped when `http.route` or `url.path` matches | dropped when `http.route` or `url.path` matches |
 //!
 //! Children of local parents (spans started inside this process) behave like children
 //! of remote parents. A name nobody knows in `OTEL_TRACES_SAMPLER` gets the
 //! specification's default, `parentbased_always_on`, with a warning.
+//!
+//! # Which traces a ratio keeps
+//!
+//! Ratios decide by the specification's consistent probability sampling
+//! ([`RatioArithmetic::Consistent`], the default): the ratio `p` becomes a 56-bit
+//! rejection [`Threshold`] `T = (1 - p) * 2^56` (4 significant hex digits), and a trace
+//! is sampled when its randomness `R`, the trace id's right-most 56 bits or the `rv` of
+//! its `ot` trace state entry, is at least `T`. Every SDK that implements the
+//! specification keeps the same traces at the same ratio.
+//!
+//! | Decision | `ot` entry of the span's `tracestate` |
+//! | --- | --- |
+//! | sampled by a ratio `p` (root, `traceidratio`, a ratio set at run time) | `th:` the threshold of `p` (`th:8` for 0.5, `th:0` for 1), other sub-keys kept |
+//! | sampled by the trace-everything override | `th:0` |
+//! | sampled by following a sampled parent, by `always_on` or by the rate limit | the parent's, its `th` erased if `R < T` contradicts the parent's decision |
+//! | decided by a custom sampler | the custom sampler's |
+//! | not sampled | the parent's without `th` |
+//!
+//! [`RatioArithmetic::Legacy`] keeps the Rust SDK's `TraceIdRatioBased` arithmetic and
+//! passes the parent's trace state on unchanged.
 //!
 //! # Changing it while the service runs
 //!
@@ -37,9 +59,9 @@
 //! whole only if every service uses the same ratio and the same trace-id arithmetic;
 //! otherwise each hop keeps a different subset, and "10% here times 10% there" leaves
 //! about 1% of traces complete plus many fragments. [`Sampling::ratio`] therefore only
-//! ever decides at the root and lets children follow. The spec's plain `traceidratio` is
-//! still honoured when it is set in the environment, because that is what the variable
-//! means; prefer `parentbased_traceidratio`.
+//! ever decides at the root and lets children follow. The spec's plain `traceidratio`
+//! ([`Sampling::trace_id_ratio`]) decides every span again; it is there for the
+//! environment variable and as a root or delegate of [`Sampling::parent_based`].
 //!
 //! # Non-standard extensions
 //!
@@ -63,6 +85,7 @@
 //! # Ok::<(), otel_kit_init::sampling::SamplingError>(())
 //! ```
 
+mod arithmetic;
 mod custom;
 mod error;
 mod from_env;
@@ -74,15 +97,20 @@ mod jaeger_remote_client;
 mod jaeger_remote_poller;
 #[cfg(feature = "jaeger-remote")]
 mod jaeger_remote_strategy;
+mod parent_based;
 mod parent_state;
 mod preset;
 mod rate_limit;
 mod routes;
 mod runtime;
 
+pub use arithmetic::RatioArithmetic;
+pub(crate) use arithmetic::VARIABLE as ARITHMETIC_VARIABLE;
 pub use error::SamplingError;
 pub(crate) use from_env::VARIABLES;
 pub use from_env::from_env_values;
 pub use jaeger_remote::JaegerRemote;
+pub use otel_kit_core::consistent_sampling::Threshold;
+pub use parent_based::ParentDelegates;
 pub use preset::Sampling;
 pub(crate) use runtime::SamplerState;

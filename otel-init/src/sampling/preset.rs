@@ -5,9 +5,11 @@ use std::sync::Arc;
 
 use opentelemetry_sdk::trace::ShouldSample;
 
+use super::arithmetic::RatioArithmetic;
 use super::custom::CustomSampler;
 use super::error::SamplingError;
 use super::jaeger_remote::{self, JaegerRemote};
+use super::parent_based::{ParentBasedSampler, ParentDelegates};
 use super::rate_limit;
 use super::routes;
 use super::runtime::{RuntimeSampler, SamplerState, Shape};
@@ -31,6 +33,9 @@ use super::runtime::{RuntimeSampler, SamplerState, Shape};
 pub struct Sampling {
     pub(super) kind: Kind,
     excluded_routes: Vec<String>,
+    /// How ratios decide; for a parent-based sampler with delegates, the outer one
+    /// applies to all of them.
+    arithmetic: RatioArithmetic,
     /// The state the sampler reads its ratio from; set only on the copy `init()` builds
     /// its tracer provider from, so that its `TelemetryControl` reaches that sampler.
     /// Not part of the value: ignored by `==` and `Debug`.
@@ -39,7 +44,9 @@ pub struct Sampling {
 
 impl PartialEq for Sampling {
     fn eq(&self, other: &Self) -> bool {
-        self.kind == other.kind && self.excluded_routes == other.excluded_routes
+        self.kind == other.kind
+            && self.excluded_routes == other.excluded_routes
+            && self.arithmetic == other.arithmetic
     }
 }
 
@@ -48,12 +55,12 @@ impl fmt::Debug for Sampling {
         f.debug_struct("Sampling")
             .field("kind", &self.kind)
             .field("excluded_routes", &self.excluded_routes)
+            .field("arithmetic", &self.arithmetic)
             .finish()
     }
 }
 
-/// The presets. `TraceIdRatio` and `ParentBasedAlwaysOff` only come from the
-/// environment: the typed API has no way to build a ratio that ignores the parent.
+/// The presets. `ParentBasedAlwaysOff` only comes from the environment.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Kind {
     AlwaysOn,
@@ -69,16 +76,35 @@ pub(super) enum Kind {
         remote: JaegerRemote,
         parent_based: bool,
     },
+    /// `Sampling::parent_based`: a root sampler and four delegates.
+    ParentBased(Box<ParentBasedKind>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct ParentBasedKind {
+    root: Sampling,
+    delegates: ParentDelegates,
 }
 
 impl Kind {
     /// The ratio of new traces this preset samples; `None` for the rate limit.
     fn ratio(&self) -> Option<f64> {
-        match *self {
+        match self {
             Kind::AlwaysOn | Kind::ParentBasedAlwaysOn => Some(1.0),
             Kind::AlwaysOff | Kind::ParentBasedAlwaysOff => Some(0.0),
-            Kind::ParentBasedRatio(r) | Kind::TraceIdRatio(r) => Some(r),
+            Kind::ParentBasedRatio(r) | Kind::TraceIdRatio(r) => Some(*r),
             Kind::RateLimited(_) | Kind::Custom(_) | Kind::JaegerRemote { .. } => None,
+            Kind::ParentBased(pb) => pb.root.kind.ratio(),
+        }
+    }
+
+    /// A probability that writes its threshold (the ratio presets), rather than
+    /// `always_on`/`always_off`, which are no probability and write none.
+    fn writes_threshold(&self) -> bool {
+        match self {
+            Kind::ParentBasedRatio(_) | Kind::TraceIdRatio(_) => true,
+            Kind::ParentBased(pb) => pb.root.kind.writes_threshold(),
+            _ => false,
         }
     }
 }
@@ -107,6 +133,7 @@ impl Sampling {
         Self {
             kind,
             excluded_routes: Vec::new(),
+            arithmetic: RatioArithmetic::default(),
             state: None,
         }
     }
@@ -154,6 +181,64 @@ impl Sampling {
     /// ```
     pub fn ratio(ratio: f64) -> Self {
         Self::from_kind(Kind::ParentBasedRatio(ratio))
+    }
+
+    /// Samples a fraction `ratio` of spans by trace id, whatever their parent decided
+    /// (`traceidratio`; the specification's `ProbabilitySampler`). Every span is decided
+    /// again, so use it as a root or delegate of [`parent_based`](Self::parent_based),
+    /// or where each service must decide on its own; [`ratio`](Self::ratio) is the
+    /// parent-based form. A ratio outside `0.0..=1.0` is reported by
+    /// [`validate`](Self::validate).
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::Sampling;
+    ///
+    /// assert_eq!(Sampling::trace_id_ratio(0.25).to_string(), "traceidratio(0.25)");
+    /// ```
+    pub fn trace_id_ratio(ratio: f64) -> Self {
+        Self::from_kind(Kind::TraceIdRatio(ratio))
+    }
+
+    /// The specification's `ParentBased` sampler: `root` decides spans without a
+    /// parent, and each span with a parent is decided by the delegate for its kind of
+    /// parent (remote or local, sampled or not). With [`ParentDelegates::default()`]
+    /// children follow their parent. Excluded routes of `root` and of the delegates
+    /// apply to the spans each decides; the arithmetic of this value applies to all.
+    ///
+    /// A ratio set through [`TelemetryControl`](crate::TelemetryControl) changes the
+    /// root's, when the root is a ratio preset; the trace-everything override samples
+    /// roots and spans whose remote parent was not sampled, as with the presets.
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::{ParentDelegates, Sampling};
+    ///
+    /// let sampling = Sampling::parent_based(Sampling::trace_id_ratio(0.1), ParentDelegates::default());
+    /// sampling.validate()?;
+    /// assert_eq!(sampling.to_string(), "parentbased(root=traceidratio(0.1))");
+    /// # Ok::<(), otel_kit_init::sampling::SamplingError>(())
+    /// ```
+    pub fn parent_based(root: Sampling, delegates: ParentDelegates) -> Self {
+        Self::from_kind(Kind::ParentBased(Box::new(ParentBasedKind { root, delegates })))
+    }
+
+    /// The arithmetic ratios decide with: [`RatioArithmetic::Consistent`] (the default,
+    /// the specification's threshold with `ot=th:` in `tracestate`) or
+    /// [`RatioArithmetic::Legacy`] (the Rust SDK's, no threshold written).
+    ///
+    /// ```
+    /// use otel_kit_init::sampling::{RatioArithmetic, Sampling};
+    ///
+    /// let sampling = Sampling::ratio(0.5).with_arithmetic(RatioArithmetic::Legacy);
+    /// assert_eq!(sampling.arithmetic(), RatioArithmetic::Legacy);
+    /// ```
+    pub fn with_arithmetic(mut self, arithmetic: RatioArithmetic) -> Self {
+        self.arithmetic = arithmetic;
+        self
+    }
+
+    /// The arithmetic set with [`with_arithmetic`](Self::with_arithmetic).
+    pub fn arithmetic(&self) -> RatioArithmetic {
+        self.arithmetic
     }
 
     /// Samples at most `traces_per_second` new traces per second, with bursts of at most
@@ -267,12 +352,16 @@ impl Sampling {
     /// assert!(Sampling::rate_limited(0.0).validate().is_err());
     /// ```
     pub fn validate(&self) -> Result<(), SamplingError> {
-        match self.kind {
-            Kind::ParentBasedRatio(r) | Kind::TraceIdRatio(r) if !(0.0..=1.0).contains(&r) => {
-                Err(SamplingError::InvalidRatio(r))
+        match &self.kind {
+            Kind::ParentBasedRatio(r) | Kind::TraceIdRatio(r) if !(0.0..=1.0).contains(r) => {
+                Err(SamplingError::InvalidRatio(*r))
             }
-            Kind::RateLimited(n) if !(n.is_finite() && n > 0.0) => Err(SamplingError::InvalidRate(n)),
-            Kind::JaegerRemote { ref remote, .. } => {
+            Kind::RateLimited(n) if !(n.is_finite() && *n > 0.0) => Err(SamplingError::InvalidRate(*n)),
+            Kind::ParentBased(pb) => {
+                pb.root.validate()?;
+                pb.delegates.named().iter().try_for_each(|(_, d)| d.validate())
+            }
+            Kind::JaegerRemote { remote, .. } => {
                 remote
                     .strategies_url()
                     .map_err(SamplingError::InvalidRemoteEndpoint)?;
@@ -291,8 +380,10 @@ impl Sampling {
     /// A boxed [`ShouldSample`] rather than the SDK's `Sampler` enum, because route
     /// exclusion must also overrule the parent, and `Sampler::ParentBased` never asks its
     /// delegate about a span that has a parent; and because the ratio is kept where a
-    /// [`TelemetryControl`](crate::TelemetryControl) can change it (the decisions are the
-    /// SDK's, trace id arithmetic included). To hand it to an API that takes a
+    /// [`TelemetryControl`](crate::TelemetryControl) can change it; and because the SDK's
+    /// `TraceIdRatioBased` decides by its own arithmetic and writes no threshold, where
+    /// these decide by consistent probability (see [`RatioArithmetic`]). To hand it to
+    /// an API that takes a
     /// `Sampler` (which then decides children by the parent alone), wrap it:
     /// `Sampler::ParentBased(sampling.into_sampler())`.
     ///
@@ -317,7 +408,23 @@ impl Sampling {
     pub fn into_sampler(self) -> Box<dyn ShouldSample> {
         let state = self
             .state
-            .unwrap_or_else(|| SamplerState::new(self.kind.ratio().unwrap_or(0.0)));
+            .clone()
+            .unwrap_or_else(|| self.new_state(self.arithmetic));
+        self.build(state)
+    }
+
+    /// A state at this preset's ratio, read with `arithmetic`.
+    fn new_state(&self, arithmetic: RatioArithmetic) -> Arc<SamplerState> {
+        SamplerState::new(
+            self.kind.ratio().unwrap_or(0.0),
+            self.kind.writes_threshold(),
+            arithmetic,
+        )
+    }
+
+    /// The sampler reading `state`; delegates get states of their own, with its
+    /// arithmetic.
+    fn build(&self, state: Arc<SamplerState>) -> Box<dyn ShouldSample> {
         let shape = match &self.kind {
             Kind::AlwaysOn | Kind::AlwaysOff | Kind::TraceIdRatio(_) => Shape::Ratio,
             Kind::ParentBasedAlwaysOn | Kind::ParentBasedAlwaysOff | Kind::ParentBasedRatio(_) => {
@@ -329,13 +436,26 @@ impl Sampling {
             Kind::JaegerRemote { remote, parent_based } => Shape::Custom(Arc::from(
                 jaeger_remote::remote_or_fallback(remote, *parent_based),
             )),
+            Kind::ParentBased(pb) => {
+                let arithmetic = state.arithmetic;
+                let root = pb.root.build(Arc::clone(&state));
+                let delegates = pb
+                    .delegates
+                    .named()
+                    .map(|(_, d)| d.build(d.new_state(arithmetic)));
+                state.mark_in_use();
+                return self.with_routes(Box::new(ParentBasedSampler::new(state, root, delegates)));
+            }
         };
-        let preset: Box<dyn ShouldSample> = Box::new(RuntimeSampler::new(state, shape));
+        self.with_routes(Box::new(RuntimeSampler::new(state, shape)))
+    }
+
+    fn with_routes(&self, preset: Box<dyn ShouldSample>) -> Box<dyn ShouldSample> {
         if self.excluded_routes.is_empty() {
             preset
         } else {
             Box::new(routes::ExcludeRoutes::new(
-                Arc::from(self.excluded_routes),
+                Arc::from(self.excluded_routes.clone()),
                 preset,
             ))
         }
@@ -360,10 +480,15 @@ impl Sampling {
             }
             Kind::AlwaysOn | Kind::AlwaysOff | Kind::TraceIdRatio(_) => Kind::TraceIdRatio(ratio),
             Kind::RateLimited(_) | Kind::Custom(_) | Kind::JaegerRemote { .. } => return None,
+            Kind::ParentBased(pb) => Kind::ParentBased(Box::new(ParentBasedKind {
+                root: pb.root.with_ratio(ratio)?,
+                delegates: pb.delegates.clone(),
+            })),
         };
         Some(Sampling {
             kind,
             excluded_routes: self.excluded_routes.clone(),
+            arithmetic: self.arithmetic,
             state: None,
         })
     }
@@ -371,7 +496,7 @@ impl Sampling {
     /// A copy whose [`into_sampler`](Self::into_sampler) reads the returned state, which
     /// starts at this preset's ratio.
     pub(crate) fn controlled(&self) -> (Sampling, Arc<SamplerState>) {
-        let state = SamplerState::new(self.sampling_ratio().unwrap_or(0.0));
+        let state = self.new_state(self.arithmetic);
         let mut controlled = self.clone();
         controlled.state = Some(Arc::clone(&state));
         (controlled, state)
@@ -395,9 +520,23 @@ impl fmt::Display for Sampling {
                 let prefix = if *parent_based { "parentbased_" } else { "" };
                 write!(f, "{prefix}jaeger_remote({remote})")?;
             }
+            Kind::ParentBased(pb) => {
+                write!(f, "parentbased(root={}", pb.root)?;
+                let defaults = ParentDelegates::default();
+                for ((name, delegate), (_, default)) in pb.delegates.named().into_iter().zip(defaults.named())
+                {
+                    if delegate != default {
+                        write!(f, ", {name}={delegate}")?;
+                    }
+                }
+                f.write_str(")")?;
+            }
         }
         if !self.excluded_routes.is_empty() {
             write!(f, " excluding routes [{}]", self.excluded_routes.join(", "))?;
+        }
+        if self.arithmetic == RatioArithmetic::Legacy {
+            f.write_str(" with legacy arithmetic")?;
         }
         Ok(())
     }

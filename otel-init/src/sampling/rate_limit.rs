@@ -243,7 +243,10 @@ mod tests {
         let root = RateLimitedRoot {
             bucket: Arc::new(Bucket::new(1.0, Clock::Manual(now))),
         };
-        let sampler = RuntimeSampler::new(SamplerState::new(0.0), Shape::ParentBasedRateLimited(root));
+        let sampler = RuntimeSampler::new(
+            SamplerState::new(0.0, false, Default::default()),
+            Shape::ParentBasedRateLimited(root),
+        );
         // Ids that are not valid: no parent, so the bucket decides; its trace state is
         // still passed on, as the SDK's samplers do.
         let parent = SpanContext::new(

@@ -4,48 +4,81 @@
 //! Every preset but the rate limit is a ratio in one of two shapes: `always_on`,
 //! `always_off` and `traceidratio(r)` are the ratios 1, 0 and `r` applied to every span;
 //! the `parentbased_*` presets are the same ratios applied to roots, children following
-//! their parent. The ratio lives in an atomic, so changing it keeps the shape and costs
-//! the decision one relaxed load.
+//! their parent. The ratio lives in an atomic, precomputed as the word a decision
+//! compares with (the consistent threshold, or the legacy bound), so changing it keeps
+//! the shape and costs the decision one relaxed load and no float arithmetic.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering, fence};
 use std::time::Instant;
 
-use opentelemetry::trace::{Link, SpanKind, TraceContextExt as _, TraceId};
+use opentelemetry::trace::{Link, SpanKind, TraceContextExt as _, TraceId, TraceState};
 use opentelemetry::{Context, KeyValue};
-use opentelemetry_sdk::trace::{SamplingDecision, SamplingResult, ShouldSample};
+use opentelemetry_sdk::trace::{SamplingResult, ShouldSample};
 
+use super::arithmetic::RatioArithmetic;
+use super::parent_state::{Outcome, parent_trace_state};
 use super::rate_limit::RateLimitedRoot;
+use otel_kit_core::consistent_sampling::{Threshold, ot_trace_state};
 
-/// `mode` while the trace-everything override is on: a NaN pattern no ratio is stored as
-/// (a NaN ratio is stored as 0, which it means).
+/// `mode` while the trace-everything override is on: no rule word has all bits set.
 const EVERYTHING: u64 = u64::MAX;
+/// Consistent rule words: the threshold in the low 57 bits (2^56: sample nothing), and
+/// this bit when the preset is not a probability (`always_on`, `always_off`) and so
+/// writes no `th`.
+const NO_THRESHOLD: u64 = 1 << 62;
+const NEVER: u64 = 1 << 56;
+const THRESHOLD_BITS: u64 = (1 << 57) - 1;
+/// Legacy rule words: the SDK's bound on the trace id's low 63 bits, at most 2^63.
+const LEGACY_ALL: u64 = 1 << 63;
 
 /// What a sampler reads on each decision. Shared by the sampler and the control; only
 /// the control writes, under its own lock.
 #[derive(Debug)]
 pub(crate) struct SamplerState {
-    /// What root decisions use now: the ratio's `f64` bits, or [`EVERYTHING`].
+    /// What root decisions use now: a rule word (see [`rule_word`]), or [`EVERYTHING`].
     mode: AtomicU64,
-    /// The ratio set (configured, or changed since), kept while the override is on.
-    ratio: AtomicU64,
+    /// The rule set (configured, or changed since), kept while the override is on.
+    rule: AtomicU64,
     /// When the override ends, in nanoseconds after `epoch`. The sampler checks it itself,
     /// so the override ends on time even before the control's timer resets `mode`.
     everything_until: AtomicU64,
     epoch: Instant,
     /// A sampler reads this state: `into_sampler` built one from it.
     in_use: AtomicBool,
+    /// How rule words are read; fixed for the state's life.
+    pub(super) arithmetic: RatioArithmetic,
+}
+
+/// The word a ratio is stored as, so that a decision needs no float arithmetic: the
+/// rejection threshold (consistent) or the SDK's 63-bit bound (legacy). `writes` is
+/// false for the presets that are not probabilities and write no threshold.
+fn rule_word(arithmetic: RatioArithmetic, ratio: f64, writes: bool) -> u64 {
+    match arithmetic {
+        RatioArithmetic::Consistent => {
+            let threshold = Threshold::from_probability(ratio).map_or(NEVER, Threshold::value);
+            if writes {
+                threshold
+            } else {
+                threshold | NO_THRESHOLD
+            }
+        }
+        // `as` saturates (and maps NaN to 0); the bound never exceeds 2^63.
+        RatioArithmetic::Legacy => ((ratio.max(0.0) * LEGACY_ALL as f64) as u64).min(LEGACY_ALL),
+    }
 }
 
 impl SamplerState {
-    pub(crate) fn new(ratio: f64) -> Arc<Self> {
-        let ratio = stored(ratio);
+    /// A state sampling roots at `ratio`; `writes` as in [`rule_word`].
+    pub(crate) fn new(ratio: f64, writes: bool, arithmetic: RatioArithmetic) -> Arc<Self> {
+        let rule = rule_word(arithmetic, ratio, writes);
         Arc::new(Self {
-            mode: AtomicU64::new(ratio),
-            ratio: AtomicU64::new(ratio),
+            mode: AtomicU64::new(rule),
+            rule: AtomicU64::new(rule),
             everything_until: AtomicU64::new(0),
             epoch: Instant::now(),
             in_use: AtomicBool::new(false),
+            arithmetic,
         })
     }
 
@@ -53,16 +86,21 @@ impl SamplerState {
         self.in_use.load(Ordering::Relaxed)
     }
 
-    /// The ratio roots are sampled at once the override, if any, is over.
+    pub(super) fn mark_in_use(&self) {
+        self.in_use.store(true, Ordering::Relaxed);
+    }
+
+    /// The ratio roots are sampled at once the override, if any, is over. A ratio set
+    /// at run time is a probability, so it writes its threshold.
     pub(crate) fn set_ratio(&self, ratio: f64) {
-        let ratio = stored(ratio);
-        self.ratio.store(ratio, Ordering::Relaxed);
+        let rule = rule_word(self.arithmetic, ratio, true);
+        self.rule.store(rule, Ordering::Relaxed);
         // One atomic update rather than a check then a store: the override may start in
         // between (the control serialises its writers, but this stays correct without).
         let _ = self
             .mode
             .fetch_update(Ordering::Release, Ordering::Relaxed, |mode| {
-                (mode != EVERYTHING).then_some(ratio)
+                (mode != EVERYTHING).then_some(rule)
             });
     }
 
@@ -74,18 +112,14 @@ impl SamplerState {
         self.mode.store(EVERYTHING, Ordering::Release);
     }
 
-    /// Ends the override: back to the ratio.
+    /// Ends the override: back to the rule.
     pub(crate) fn stop_everything(&self) {
         self.mode
-            .store(self.ratio.load(Ordering::Relaxed), Ordering::Release);
-    }
-
-    fn ratio(&self) -> f64 {
-        f64::from_bits(self.ratio.load(Ordering::Relaxed))
+            .store(self.rule.load(Ordering::Relaxed), Ordering::Release);
     }
 
     /// The override is on and not past its deadline.
-    fn everything_on(&self) -> bool {
+    pub(super) fn everything_on(&self) -> bool {
         self.mode.load(Ordering::Relaxed) == EVERYTHING && self.before_deadline()
     }
 
@@ -95,31 +129,33 @@ impl SamplerState {
         now < self.everything_until.load(Ordering::Relaxed)
     }
 
-    /// The root decision of the ratio shapes.
-    fn samples_root(&self, trace_id: TraceId) -> bool {
-        match self.mode.load(Ordering::Relaxed) {
-            EVERYTHING if self.before_deadline() => true,
-            EVERYTHING => ratio_samples(self.ratio(), trace_id),
-            bits => ratio_samples(f64::from_bits(bits), trace_id),
+    /// The decision of the ratio shapes for a span with this trace id and incoming
+    /// trace state: one relaxed load of `mode`.
+    fn decide_by_ratio(&self, trace_id: TraceId, trace_state: &TraceState) -> Outcome {
+        let rule = match self.mode.load(Ordering::Relaxed) {
+            EVERYTHING if self.before_deadline() => return Outcome::Sampled(Some(Threshold::ALWAYS)),
+            EVERYTHING => self.rule.load(Ordering::Relaxed),
+            rule => rule,
+        };
+        match self.arithmetic {
+            RatioArithmetic::Legacy => Outcome::from_flag(legacy_samples(rule, trace_id), None),
+            RatioArithmetic::Consistent => {
+                let Some(threshold) = Threshold::from_value(rule & THRESHOLD_BITS) else {
+                    return Outcome::Dropped;
+                };
+                let randomness = ot_trace_state::read(trace_state).randomness_of(trace_id);
+                let written = (rule & NO_THRESHOLD == 0).then_some(threshold);
+                Outcome::from_flag(threshold.samples(randomness), written)
+            }
         }
     }
 }
 
-/// A NaN ratio samples nothing, so it is stored as 0 and never collides with EVERYTHING.
-fn stored(ratio: f64) -> u64 {
-    if ratio.is_nan() { 0.0_f64 } else { ratio }.to_bits()
-}
-
-/// The SDK's `TraceIdRatioBased` arithmetic, unchanged, so that services sampling by the
-/// same ratio keep the same traces: the trace id's low 63 bits against `ratio * 2^63`.
-fn ratio_samples(ratio: f64, trace_id: TraceId) -> bool {
-    if ratio >= 1.0 {
-        return true;
-    }
-    // `as` saturates; a negative ratio gives 0 and samples nothing.
-    let upper_bound = (ratio.max(0.0) * (1u64 << 63) as f64) as u64;
-    let low = u64::from_be_bytes(trace_id.to_bytes()[8..].try_into().unwrap_or_default());
-    (low >> 1) < upper_bound
+/// The SDK's `TraceIdRatioBased` arithmetic: the trace id's low 63 bits against
+/// `bound = ratio * 2^63`.
+fn legacy_samples(bound: u64, trace_id: TraceId) -> bool {
+    let low = u128::from_be_bytes(trace_id.to_bytes()) as u64;
+    bound == LEGACY_ALL || (low >> 1) < bound
 }
 
 /// How the decision is made; the ratio or the rate limit fills in the root decision.
@@ -147,16 +183,20 @@ pub(super) struct RuntimeSampler {
 
 impl RuntimeSampler {
     pub(super) fn new(state: Arc<SamplerState>, shape: Shape) -> Self {
-        state.in_use.store(true, Ordering::Relaxed);
+        state.mark_in_use();
         Self { state, shape }
     }
 
-    fn samples_root(&self, trace_id: TraceId) -> bool {
+    fn decide_root(&self, trace_id: TraceId, trace_state: &TraceState) -> Outcome {
         match &self.shape {
-            Shape::Ratio | Shape::ParentBasedRatio => self.state.samples_root(trace_id),
-            // The override does not use up the budget.
-            Shape::ParentBasedRateLimited(root) => self.state.everything_on() || root.try_acquire(),
-            Shape::Custom(_) => self.state.everything_on(),
+            Shape::Ratio | Shape::ParentBasedRatio => self.state.decide_by_ratio(trace_id, trace_state),
+            // The override does not use up the budget; a rate limit is no probability.
+            Shape::ParentBasedRateLimited(_) if self.state.everything_on() => {
+                Outcome::Sampled(Some(Threshold::ALWAYS))
+            }
+            Shape::ParentBasedRateLimited(root) => Outcome::from_flag(root.try_acquire(), None),
+            Shape::Custom(_) if self.state.everything_on() => Outcome::Sampled(Some(Threshold::ALWAYS)),
+            Shape::Custom(_) => Outcome::Dropped,
         }
     }
 }
@@ -171,58 +211,49 @@ impl ShouldSample for RuntimeSampler {
         attributes: &[KeyValue],
         links: &[Link],
     ) -> SamplingResult {
+        let parent = parent_context.and_then(parent_flags);
         if let Shape::Custom(custom) = &self.shape {
             // The override takes what it takes from the presets (roots, and callers that
             // did not sample); everything else, and everything while it is off, is the
             // application's decision, with its attributes and trace state.
             let overruled = self.state.everything_on()
-                && match parent_context.and_then(parent_flags) {
+                && match &parent {
                     None => true,
                     Some(parent) => parent.sampled || parent.remote,
                 };
             if !overruled {
                 return custom.should_sample(parent_context, trace_id, name, span_kind, attributes, links);
             }
-            return SamplingResult {
-                decision: SamplingDecision::RecordAndSample,
-                attributes: Vec::new(),
-                trace_state: super::parent_state::parent_trace_state(parent_context),
-            };
         }
-        let sampled = match self.shape {
-            // (`Custom` returned above.)
-            Shape::Ratio | Shape::Custom(_) => self.samples_root(trace_id),
+        let trace_state = parent_trace_state(parent_context);
+        let outcome = match self.shape {
+            Shape::Custom(_) => Outcome::Sampled(Some(Threshold::ALWAYS)),
+            Shape::Ratio => self.decide_root(trace_id, &trace_state),
             Shape::ParentBasedRatio | Shape::ParentBasedRateLimited(_) => {
                 // As the SDK's `ParentBasedSampler`: an invalid parent counts as none.
-                match parent_context.and_then(parent_flags) {
-                    None => self.samples_root(trace_id),
-                    Some(Parent { sampled: true, .. }) => true,
+                match parent {
+                    None => self.decide_root(trace_id, &trace_state),
+                    Some(Parent { sampled: true, .. }) => Outcome::Sampled(None),
                     // The override overrules a caller that did not sample (see the docs of
                     // `TelemetryControl::trace_everything_for`); a local parent it does not,
                     // or a trace begun before the override would gain orphan spans.
-                    Some(Parent { remote: true, .. }) => self.state.everything_on(),
-                    Some(Parent { remote: false, .. }) => false,
+                    Some(Parent { remote: true, .. }) if self.state.everything_on() => {
+                        Outcome::Sampled(Some(Threshold::ALWAYS))
+                    }
+                    Some(_) => Outcome::Dropped,
                 }
             }
         };
-        SamplingResult {
-            decision: if sampled {
-                SamplingDecision::RecordAndSample
-            } else {
-                SamplingDecision::Drop
-            },
-            attributes: Vec::new(),
-            trace_state: super::parent_state::parent_trace_state(parent_context),
-        }
+        outcome.into_result(self.state.arithmetic, &trace_state, trace_id)
     }
 }
 
-struct Parent {
-    remote: bool,
-    sampled: bool,
+pub(super) struct Parent {
+    pub(super) remote: bool,
+    pub(super) sampled: bool,
 }
 
-fn parent_flags(cx: &Context) -> Option<Parent> {
+pub(super) fn parent_flags(cx: &Context) -> Option<Parent> {
     let span = cx.span();
     let parent = span.span_context();
     parent.is_valid().then(|| Parent {
@@ -236,7 +267,7 @@ mod tests {
     use std::time::Duration;
 
     use opentelemetry::trace::{SpanContext, SpanId, TraceFlags, TraceState};
-    use opentelemetry_sdk::trace::Sampler;
+    use opentelemetry_sdk::trace::{Sampler, SamplingDecision};
 
     use super::*;
 
@@ -269,7 +300,7 @@ mod tests {
     }
 
     #[test]
-    fn decides_exactly_as_the_sdk_samplers_it_replaces() {
+    fn legacy_decides_exactly_as_the_sdk_samplers_it_replaces() {
         let parents = [
             None,
             Some(parent(true, true)),
@@ -287,7 +318,10 @@ mod tests {
                 ),
             ];
             for (sdk, shape) in cases {
-                let ours = RuntimeSampler::new(SamplerState::new(ratio), shape.clone());
+                let ours = RuntimeSampler::new(
+                    SamplerState::new(ratio, true, RatioArithmetic::Legacy),
+                    shape.clone(),
+                );
                 for parent in &parents {
                     for id in trace_ids() {
                         assert_eq!(
@@ -303,7 +337,7 @@ mod tests {
 
     #[test]
     fn a_new_ratio_applies_to_the_next_decision_and_keeps_the_shape() {
-        let state = SamplerState::new(0.0);
+        let state = SamplerState::new(0.0, true, RatioArithmetic::Consistent);
         let sampler = RuntimeSampler::new(Arc::clone(&state), Shape::ParentBasedRatio);
         assert!(!decide(&sampler, None, TraceId::from(1)));
         state.set_ratio(1.0);
@@ -316,7 +350,7 @@ mod tests {
 
     #[test]
     fn everything_samples_roots_and_unsampled_remote_parents_until_the_deadline() {
-        let state = SamplerState::new(0.0);
+        let state = SamplerState::new(0.0, true, RatioArithmetic::Consistent);
         let sampler = RuntimeSampler::new(Arc::clone(&state), Shape::ParentBasedRatio);
         state.trace_everything_until(Instant::now() + Duration::from_secs(60));
         assert!(decide(&sampler, None, TraceId::from(1)));
@@ -328,12 +362,16 @@ mod tests {
         state.set_ratio(0.5);
         assert!(state.everything_on(), "a new ratio waits for the override to end");
         state.stop_everything();
-        assert_eq!(state.mode.load(Ordering::Relaxed), 0.5_f64.to_bits());
+        assert_eq!(
+            state.mode.load(Ordering::Relaxed),
+            0x80_0000_0000_0000,
+            "the threshold of 0.5"
+        );
     }
 
     #[test]
     fn everything_ends_at_its_deadline_even_before_it_is_stopped() {
-        let state = SamplerState::new(0.0);
+        let state = SamplerState::new(0.0, true, RatioArithmetic::Consistent);
         let sampler = RuntimeSampler::new(Arc::clone(&state), Shape::ParentBasedRatio);
         state.trace_everything_until(Instant::now());
         assert!(!decide(&sampler, None, TraceId::from(1)));
@@ -366,7 +404,7 @@ mod tests {
                 }
             }
         }
-        let state = SamplerState::new(0.0);
+        let state = SamplerState::new(0.0, true, RatioArithmetic::Consistent);
         let sampler = RuntimeSampler::new(Arc::clone(&state), Shape::Custom(Arc::new(ByName)));
         let named = |name: &str, parent: Option<&Context>| {
             sampler
@@ -402,8 +440,17 @@ mod tests {
 
     #[test]
     fn a_nan_ratio_samples_nothing_and_is_not_the_override() {
-        let state = SamplerState::new(f64::NAN);
-        assert_eq!(state.mode.load(Ordering::Relaxed), 0.0_f64.to_bits());
-        assert!(!state.samples_root(TraceId::from(u128::MAX)));
+        for arithmetic in [RatioArithmetic::Consistent, RatioArithmetic::Legacy] {
+            let state = SamplerState::new(f64::NAN, true, arithmetic);
+            assert_ne!(state.mode.load(Ordering::Relaxed), EVERYTHING);
+            let outcome = state.decide_by_ratio(TraceId::from(u128::MAX), &TraceState::default());
+            assert_eq!(outcome, Outcome::Dropped, "{arithmetic}");
+            let state = SamplerState::new(2.0, true, arithmetic);
+            assert_ne!(
+                state.mode.load(Ordering::Relaxed),
+                EVERYTHING,
+                "a ratio above 1 is not the override"
+            );
+        }
     }
 }

@@ -431,6 +431,31 @@ fn tracestate_keys_follow_the_current_key_grammar() {
 }
 
 #[test]
+fn entries_set_on_a_span_join_a_tracestate_the_sdk_could_not_hold() {
+    // A caller's list with a key the SDK's `TraceState` rejects is carried verbatim; a
+    // span that then gets entries of its own (a consistent sampler's `ot=th:`) sends
+    // them first, the caller's other members after, never dropping them.
+    let propagators = Propagators::new([TraceContext]);
+    let fields = Fields(vec![
+        ("traceparent", TRACEPARENT.to_owned()),
+        ("tracestate", "ot=th:c,foo@bar@baz=1,bar=2".to_owned()),
+    ]);
+    let cx = propagators.extract_with_context(&Context::new(), &fields);
+    let parent = cx.span().span_context().clone();
+    assert_eq!(parent.trace_state().header(), "", "the SDK cannot hold this list");
+    let own = opentelemetry::trace::SpanContext::new(
+        parent.trace_id(),
+        opentelemetry::trace::SpanId::from(9),
+        parent.trace_flags(),
+        false,
+        "ot=th:8".parse().expect("valid"),
+    );
+    let mut headers = HashMap::new();
+    propagators.inject_context(&cx.with_remote_span_context(own), &mut headers);
+    assert_eq!(headers["tracestate"], "ot=th:8,foo@bar@baz=1,bar=2");
+}
+
+#[test]
 fn a_repeated_tracestate_key_keeps_its_first_value() {
     // "Adding a key/value pair MUST NOT result in the same key being present multiple
     // times"; "vendors MAY also discard duplicate keys".

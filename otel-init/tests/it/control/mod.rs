@@ -8,4 +8,5 @@ mod filter;
 mod logged_once;
 mod sampling;
 mod service;
+mod thresholds;
 mod trace_everything;

@@ -76,15 +76,25 @@ impl Running {
         self.send(path, id, Some(traceparent)).await;
     }
 
+    /// The same with any other request headers (`tracestate`, say).
+    pub(crate) async fn get_with(&self, path: &str, id: &str, headers: &[(&str, &str)]) {
+        self.send_with(path, id, headers).await;
+    }
+
     /// HTTP/1.1 by hand over a fresh connection: reqwest, built with this crate's
     /// `rustls-no-provider`, would need a process-wide TLS provider installed first.
     async fn send(&self, path: &str, id: &str, traceparent: Option<&str>) {
+        let headers: Vec<(&str, &str)> = traceparent.map(|t| ("traceparent", t)).into_iter().collect();
+        self.send_with(path, id, &headers).await;
+    }
+
+    async fn send_with(&self, path: &str, id: &str, headers: &[(&str, &str)]) {
         let mut request = format!(
             "GET {path} HTTP/1.1\r\nhost: {}\r\nx-request-id: {id}\r\n",
             self.addr
         );
-        if let Some(traceparent) = traceparent {
-            request.push_str(&format!("traceparent: {traceparent}\r\n"));
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
         }
         request.push_str("connection: close\r\n\r\n");
         let mut stream = TcpStream::connect(self.addr).await.expect("the service accepts");

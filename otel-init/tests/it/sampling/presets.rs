@@ -5,7 +5,7 @@ use std::thread;
 use std::time::Instant;
 
 use opentelemetry::trace::{SpanId, SpanKind, TraceId};
-use otel_kit_init::sampling::{Sampling, SamplingError, from_env_values};
+use otel_kit_init::sampling::{RatioArithmetic, Sampling, SamplingError, from_env_values};
 
 use crate::support::sampling::{Pipeline, harness, remote_parent, root, span};
 
@@ -31,31 +31,58 @@ fn ratio_quarter_samples_about_a_quarter_of_4000_root_traces() {
 
 #[test]
 fn ratio_decides_by_trace_id_so_evenly_spread_ids_give_exactly_the_ratio() {
+    // Consistent sampling compares the trace id's right-most 56 bits R with the
+    // threshold T = (1 - ratio) * 2^56 and samples when R >= T. Ids in the middle of 4000
+    // equal slots of that range put exactly the top quarter at or above the threshold.
+    let slot = (1u64 << 56) / ROOTS as u64;
+    let ids: Vec<TraceId> = (0..ROOTS as u64)
+        .map(|i| TraceId::from((u128::from(i) << 64) | u128::from(i * slot + slot / 2)))
+        .collect();
+    let quarter = decisions(&ids, Sampling::ratio(0.25));
+    assert_eq!(quarter.iter().filter(|d| **d).count(), 1000);
+    assert!(!quarter[..3000].iter().any(|d| *d) && quarter[3000..].iter().all(|d| *d));
+    // Same ids, same ratio, same decisions: another service with this preset agrees.
+    assert_eq!(decisions(&ids, Sampling::ratio(0.25)), quarter);
+    assert_eq!(
+        decisions(&ids, Sampling::ratio(0.0))
+            .iter()
+            .filter(|d| **d)
+            .count(),
+        0
+    );
+    assert_eq!(
+        decisions(&ids, Sampling::ratio(1.0))
+            .iter()
+            .filter(|d| **d)
+            .count(),
+        ROOTS
+    );
+}
+
+#[test]
+fn legacy_arithmetic_decides_by_the_low_63_bits_as_the_sdk_did() {
     // The SDK compares the trace id's low 64 bits with ratio * 2^64. Ids in the middle of
     // 4000 equal slots of that range put exactly a quarter below the threshold.
     let slot = u64::MAX / ROOTS as u64;
     let ids: Vec<TraceId> = (0..ROOTS as u64)
         .map(|i| TraceId::from((u128::from(i) << 64) | u128::from(i * slot + slot / 2)))
         .collect();
-    let decisions = |sampling: Sampling| -> Vec<bool> {
-        let sampler = sampling.into_sampler();
-        ids.iter()
-            .map(|id| {
-                let result = sampler.should_sample(None, *id, "request", &SpanKind::Server, &[], &[]);
-                result.decision == opentelemetry_sdk::trace::SamplingDecision::RecordAndSample
-            })
-            .collect()
-    };
-    let quarter = decisions(Sampling::ratio(0.25));
+    let legacy = |ratio| Sampling::ratio(ratio).with_arithmetic(RatioArithmetic::Legacy);
+    let quarter = decisions(&ids, legacy(0.25));
     assert_eq!(quarter.iter().filter(|d| **d).count(), 1000);
     assert!(quarter[..1000].iter().all(|d| *d) && !quarter[1000..].iter().any(|d| *d));
-    // Same ids, same ratio, same decisions: another service with this preset agrees.
-    assert_eq!(decisions(Sampling::ratio(0.25)), quarter);
-    assert_eq!(decisions(Sampling::ratio(0.0)).iter().filter(|d| **d).count(), 0);
-    assert_eq!(
-        decisions(Sampling::ratio(1.0)).iter().filter(|d| **d).count(),
-        ROOTS
-    );
+    assert_eq!(decisions(&ids, legacy(0.0)).iter().filter(|d| **d).count(), 0);
+    assert_eq!(decisions(&ids, legacy(1.0)).iter().filter(|d| **d).count(), ROOTS);
+}
+
+fn decisions(ids: &[TraceId], sampling: Sampling) -> Vec<bool> {
+    let sampler = sampling.into_sampler();
+    ids.iter()
+        .map(|id| {
+            let result = sampler.should_sample(None, *id, "request", &SpanKind::Server, &[], &[]);
+            result.decision == opentelemetry_sdk::trace::SamplingDecision::RecordAndSample
+        })
+        .collect()
 }
 
 /// Children of `count` sampled and `count` unsampled remote parents; returns how many of
