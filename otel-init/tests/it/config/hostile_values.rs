@@ -84,9 +84,13 @@ const SAYS_WHAT_APPLIES: &[&str] = &[
 ];
 
 /// Variables whose use the configuration cannot show: read by otel-kit-genai at its first
-/// use, which warns there (`init()` only knows the name); a secret, never shown.
+/// use, which warns there (`init()` only knows the name); a secret, never shown; the
+/// Operator's pod and node addresses, there for other variables to refer to.
 fn use_is_invisible(variable: &str) -> bool {
-    variable == "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT" || variable.ends_with("_SECRET")
+    variable == "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
+        || variable.ends_with("_SECRET")
+        // The Operator injects these for other variables to refer to; the kit reads none.
+        || ["OTEL_NODE_IP", "OTEL_POD_IP"].contains(&variable)
 }
 
 /// What goes wrong with `variable` set to `value`, if anything, against the
