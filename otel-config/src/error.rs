@@ -1,0 +1,124 @@
+//! [`ConfigFileError`]: why a configuration file was refused, naming the YAML path, the
+//! line and what was expected there.
+
+use std::fmt;
+
+/// What kind of problem made a configuration file unusable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigFileErrorKind {
+    /// The file could not be read.
+    Io,
+    /// The text is not YAML (or JSON): the parser's message is in `found`.
+    Syntax,
+    /// The document is empty, or its top level is not a mapping.
+    NotAMapping,
+    /// `file_format` is missing, malformed, or of a major version other than 1.
+    FileFormat,
+    /// A value of the wrong type (a string where a number is expected, ...).
+    Type,
+    /// A value of the right type outside what the schema allows (a negative size, a
+    /// ratio above 1, a name not in an enumeration, ...).
+    Value,
+    /// A key the schema requires is missing (`exporter` of a batch processor, ...).
+    Missing,
+    /// An invalid `${...}` environment reference (`${VAR:?x}`, `${1BAD}`, no `}`).
+    Substitution,
+    /// Nesting deeper than the parser allows (64 levels).
+    TooDeep,
+    /// Aliases that expand to more nodes than the parser allows (an alias bomb).
+    TooLarge,
+}
+
+/// A configuration file the kit refuses: the YAML path (`tracer_provider.processors[0].batch.schedule_delay`),
+/// the 1-based line, and what was expected against what was found.
+///
+/// ```
+/// let error = otel_kit_config::parse_str("file_format: \"1.1\"\ndisabled: maybe\n", |_| None)
+///     .unwrap_err();
+/// assert_eq!(error.path(), "disabled");
+/// assert_eq!(error.line(), 2);
+/// assert_eq!(error.to_string(), "disabled (line 2): expected a boolean, found `maybe`");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigFileError {
+    kind: ConfigFileErrorKind,
+    path: String,
+    line: usize,
+    expected: String,
+    found: String,
+}
+
+impl ConfigFileError {
+    pub(crate) fn new(
+        kind: ConfigFileErrorKind,
+        path: impl Into<String>,
+        line: usize,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+    ) -> Self {
+        Self {
+            kind,
+            path: path.into(),
+            line,
+            expected: expected.into(),
+            found: found.into(),
+        }
+    }
+
+    /// What kind of problem it is.
+    pub fn kind(&self) -> ConfigFileErrorKind {
+        self.kind
+    }
+
+    /// The YAML path of the offending value, `` (empty) for the document itself.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The 1-based line of the offending value (0 when there is no line: a file that
+    /// cannot be read).
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// What the schema expects there.
+    pub fn expected(&self) -> &str {
+        &self.expected
+    }
+
+    /// What the file has there (a value is cut to 60 characters).
+    pub fn found(&self) -> &str {
+        &self.found
+    }
+}
+
+impl fmt::Display for ConfigFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() {
+            "(document)"
+        } else {
+            &self.path
+        };
+        if self.line > 0 {
+            write!(
+                f,
+                "{path} (line {}): expected {}, found {}",
+                self.line, self.expected, self.found
+            )
+        } else {
+            write!(f, "{path}: expected {}, found {}", self.expected, self.found)
+        }
+    }
+}
+
+impl std::error::Error for ConfigFileError {}
+
+/// A value as an error or warning quotes it: in backticks, cut to 60 characters.
+pub(crate) fn quoted(text: &str) -> String {
+    let mut cut: String = text.chars().take(60).collect();
+    if cut.len() < text.len() {
+        cut.push_str("...");
+    }
+    format!("`{}`", cut.replace('\n', "\\n"))
+}

@@ -1,0 +1,154 @@
+//! Hostile input never panics: every truncation of the example files, pseudo-random
+//! garbage, a 400 KiB value, deep nesting, and an alias bomb.
+
+use crate::{ConfigFileErrorKind, parse_str};
+
+const VECTORS: [&str; 4] = [
+    include_str!("../tests/vectors/own-multiple-processors.yaml"),
+    include_str!("../tests/vectors/own-views.yaml"),
+    include_str!("../tests/vectors/own-substitution.yaml"),
+    include_str!("../tests/vectors/own-resource.yaml"),
+];
+
+fn env(name: &str) -> Option<String> {
+    (name == "BATCH_SIZE").then(|| "256".to_owned())
+}
+
+#[test]
+fn every_truncation_of_a_real_file_is_an_answer_not_a_panic() {
+    for text in VECTORS {
+        let mut accepted = 0;
+        for (cut, _) in text.char_indices() {
+            if parse_str(&text[..cut], env).is_ok() {
+                accepted += 1;
+            }
+        }
+        // Cut at a line end a file is often still valid; never every cut (the start has no file_format).
+        assert!(accepted > 0 && accepted < text.len(), "{accepted}");
+    }
+}
+
+#[test]
+fn garbage_is_an_error_not_a_panic() {
+    const ALPHABET: &[u8] = b"file_format: \"1.1\"\n -[]{}&*!|>'%@`#,?:$\\\t\r\x00\xc3\xa9abc0.5e9";
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    for round in 0..3000 {
+        let len = (round % 200) + 1;
+        let mut bytes = Vec::with_capacity(len);
+        for _ in 0..len {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            bytes.push(ALPHABET[(state >> 33) as usize % ALPHABET.len()]);
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = parse_str(&text, env);
+        let prefixed = format!("file_format: \"1.1\"\ntracer_provider:\n  {text}");
+        let _ = parse_str(&prefixed, env);
+    }
+}
+
+#[test]
+fn a_400_kib_value_is_one_scalar() {
+    let big = "v".repeat(400 * 1024);
+    let yaml = format!("file_format: \"1.1\"\nresource:\n  schema_url: {big}\n");
+    let parsed = parse_str(&yaml, env).expect("a long value is fine");
+    assert_eq!(
+        parsed.model.resource.schema_url.map(|url| url.len()),
+        Some(400 * 1024)
+    );
+}
+
+#[test]
+fn deep_nesting_is_refused_with_its_line() {
+    for deep in [
+        format!(
+            "file_format: \"1.1\"\ndistribution:\n  x: {}",
+            "[".repeat(100_000)
+        ),
+        format!(
+            "file_format: \"1.1\"\ndistribution:\n  x: {}",
+            "{a: ".repeat(100_000)
+        ),
+        {
+            let mut block = String::from("file_format: \"1.1\"\ndistribution:\n");
+            for depth in 1..200 {
+                block.push_str(&format!("{}k{depth}:\n", " ".repeat(depth * 2)));
+            }
+            block
+        },
+    ] {
+        let error = parse_str(&deep, env).expect_err("too deep");
+        assert_eq!(error.kind(), ConfigFileErrorKind::TooDeep, "{error}");
+        assert!(error.line() >= 3, "{error}");
+    }
+    // 60 levels are fine.
+    let fine = format!(
+        "file_format: \"1.1\"\ndistribution:\n  x: {}{}",
+        "[".repeat(60),
+        "]".repeat(60)
+    );
+    assert!(parse_str(&fine, env).is_ok());
+}
+
+#[test]
+fn an_alias_bomb_is_refused_before_it_takes_the_memory() {
+    let mut yaml = String::from(
+        "file_format: \"1.1\"\ndistribution:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
+    for level in 1..10 {
+        let previous = format!("*a{}", level - 1);
+        let items = [previous.as_str(); 9].join(", ");
+        yaml.push_str(&format!("  a{level}: &a{level} [{items}]\n"));
+    }
+    let started = std::time::Instant::now();
+    let error = parse_str(&yaml, env).expect_err("a billion laughs");
+    assert_eq!(error.kind(), ConfigFileErrorKind::TooLarge, "{error}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    // A few aliases are fine, and expand to copies.
+    let small = "file_format: \"1.1\"\nresource:\n  attributes:\n    - &svc {name: service.name, value: a}\n  schema_url: &u x\ndistribution:\n  x: *u\n";
+    assert!(parse_str(small, env).is_ok());
+}
+
+#[test]
+fn many_keys_and_items_take_linear_time() {
+    let mut yaml = String::from("file_format: \"1.1\"\ndistribution:\n  other:\n");
+    for key in 0..200_000 {
+        yaml.push_str(&format!("    k{key}: v\n"));
+    }
+    yaml.push_str("resource:\n  attributes:\n");
+    for item in 0..50_000 {
+        yaml.push_str(&format!("    - {{name: a{item}, value: {item}}}\n"));
+    }
+    let started = std::time::Instant::now();
+    let parsed = parse_str(&yaml, env).expect("large but valid");
+    assert_eq!(parsed.model.resource.attributes.len(), 50_000);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    let duplicate = format!("{yaml}  attributes_list: x\n  schema_url: y\n  attributes_list: z\n");
+    let error = parse_str(&duplicate, env).expect_err("a duplicate key");
+    assert_eq!(error.path(), "resource.attributes_list");
+}
+
+#[test]
+fn odd_documents_are_errors() {
+    for (yaml, kind) in [
+        ("", ConfigFileErrorKind::NotAMapping),
+        ("# only a comment\n", ConfigFileErrorKind::NotAMapping),
+        ("- a\n- b\n", ConfigFileErrorKind::NotAMapping),
+        ("just text", ConfigFileErrorKind::NotAMapping),
+        ("file_format: \"1.1\"\n? [a, b]\n: c\n", ConfigFileErrorKind::Type),
+        ("file_format: \"1.1\"\nx: *nowhere\n", ConfigFileErrorKind::Syntax),
+        ("file_format: \"1.1\"\nresource: [\n", ConfigFileErrorKind::Syntax),
+        (
+            "file_format: \"1.1\"\ntracer_provider: 5\n",
+            ConfigFileErrorKind::Type,
+        ),
+    ] {
+        let error = parse_str(yaml, env).expect_err(yaml);
+        assert_eq!(error.kind(), kind, "{yaml:?}: {error}");
+    }
+}

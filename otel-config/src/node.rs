@@ -1,0 +1,404 @@
+//! The document as a tree of nodes that remember their line, built from yaml-rust2's
+//! events. Environment substitution happens here, on each value scalar as it arrives
+//! (keys are never substituted); aliases are resolved by cloning, within a budget, so an
+//! alias bomb is an error and not a memory spike; nesting is bounded.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use crate::error::{ConfigFileError, ConfigFileErrorKind as Kind, quoted};
+use crate::scalar::Scalar;
+use crate::substitute::{has_dollar, is_standalone_reference, substitute};
+
+/// Deepest nesting of mappings and sequences a file may have.
+pub(crate) const MAX_DEPTH: usize = 64;
+/// Most nodes a document may expand to, aliases included.
+pub(crate) const MAX_NODES: usize = 1_000_000;
+/// Most bytes of scalar text a document may expand to, aliases included.
+pub(crate) const MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// One node of the document and the 1-based line it starts on.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub(crate) value: Value,
+    pub(crate) line: usize,
+}
+
+/// A node's content.
+#[derive(Debug, Clone)]
+pub(crate) enum Value {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    Map(Vec<(Key, Node)>),
+}
+
+/// A mapping key and its line.
+#[derive(Debug, Clone)]
+pub(crate) struct Key {
+    pub(crate) name: String,
+    pub(crate) line: usize,
+}
+
+impl Node {
+    /// How an error names what this node is.
+    pub(crate) fn describe(&self) -> String {
+        match &self.value {
+            Value::Scalar(scalar) => scalar.describe(),
+            Value::Seq(_) => "a sequence".to_owned(),
+            Value::Map(_) => "a mapping".to_owned(),
+        }
+    }
+
+    /// (nodes, bytes of text) this node holds.
+    fn weight(&self) -> (usize, usize) {
+        match &self.value {
+            Value::Scalar(Scalar::Str(text)) => (1, text.len()),
+            Value::Scalar(_) => (1, 0),
+            Value::Seq(items) => items.iter().fold((1, 0), |(n, b), item| {
+                let (in_n, in_b) = item.weight();
+                (n + in_n, b + in_b)
+            }),
+            Value::Map(entries) => entries.iter().fold((1, 0), |(n, b), (key, item)| {
+                let (in_n, in_b) = item.weight();
+                (n + in_n, b + in_b + key.name.len())
+            }),
+        }
+    }
+}
+
+/// Parses the text into its root node, substituting environment references in values.
+pub(crate) fn parse_document(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<Node, ConfigFileError> {
+    let mut builder = Builder {
+        lookup,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+        error: None,
+        nodes: 0,
+        bytes: 0,
+    };
+    let mut parser = Parser::new_from_str(text);
+    if let Err(scan) = parser.load(&mut builder, false)
+        && builder.error.is_none()
+    {
+        let path = builder.path();
+        // The scanner has its own bound on flow nesting, which it meets first.
+        let (kind, expected) = if scan.info().contains("recursion limit") {
+            (Kind::TooDeep, "at most 64 levels of nesting")
+        } else {
+            (Kind::Syntax, "valid YAML or JSON")
+        };
+        let found = scan.info().to_owned();
+        builder.error = Some(ConfigFileError::new(
+            kind,
+            path,
+            scan.marker().line(),
+            expected,
+            found,
+        ));
+    }
+    if let Some(error) = builder.error {
+        return Err(error);
+    }
+    match builder.root {
+        Some(
+            root @ Node {
+                value: Value::Map(_), ..
+            },
+        ) => Ok(root),
+        Some(other) => Err(ConfigFileError::new(
+            Kind::NotAMapping,
+            "",
+            other.line,
+            "a mapping at the top level",
+            other.describe(),
+        )),
+        None => Err(ConfigFileError::new(
+            Kind::NotAMapping,
+            "",
+            1,
+            "a mapping at the top level",
+            "an empty document",
+        )),
+    }
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Node>,
+        anchor: usize,
+        line: usize,
+    },
+    Map {
+        entries: Vec<(Key, Node)>,
+        key: Option<Key>,
+        /// Each key's line, so a duplicate is found in constant time.
+        seen: HashMap<String, usize>,
+        anchor: usize,
+        line: usize,
+    },
+}
+
+struct Builder<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    root: Option<Node>,
+    error: Option<ConfigFileError>,
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Builder<'_> {
+    /// The YAML path of the node being read now.
+    fn path(&self) -> String {
+        let mut path = String::new();
+        for frame in &self.stack {
+            match frame {
+                Frame::Seq { items, .. } => path.push_str(&format!("[{}]", items.len())),
+                Frame::Map { key: Some(key), .. } => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(&key.name);
+                }
+                Frame::Map { key: None, .. } => {}
+            }
+        }
+        path
+    }
+
+    fn fail(&mut self, kind: Kind, line: usize, expected: &str, found: String) {
+        let path = self.path();
+        self.error = Some(ConfigFileError::new(kind, path, line, expected, found));
+    }
+
+    fn in_key_position(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    fn charge(&mut self, nodes: usize, bytes: usize, line: usize) -> bool {
+        self.nodes = self.nodes.saturating_add(nodes);
+        self.bytes = self.bytes.saturating_add(bytes);
+        if self.nodes > MAX_NODES || self.bytes > MAX_BYTES {
+            let found = format!(
+                "{} nodes / {} bytes after alias expansion",
+                self.nodes, self.bytes
+            );
+            self.fail(
+                Kind::TooLarge,
+                line,
+                "at most 1000000 nodes and 64 MiB of text",
+                found,
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Places a finished node: into the open mapping or sequence, or as the root.
+    fn place(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => {
+                if let Some(key) = key.take() {
+                    entries.push((key, node));
+                }
+            }
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+        }
+    }
+
+    /// A key: duplicates are refused.
+    fn set_key(&mut self, name: String, line: usize) {
+        if let Some(Frame::Map { key, seen, .. }) = self.stack.last_mut() {
+            if let Some(&first) = seen.get(&name) {
+                let found = format!("`{name}` a second time (first on line {first})");
+                let parent = self.path();
+                let path = if parent.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{parent}.{name}")
+                };
+                self.error = Some(ConfigFileError::new(
+                    Kind::Value,
+                    path,
+                    line,
+                    "each key once in a mapping",
+                    found,
+                ));
+                return;
+            }
+            seen.insert(name.clone(), line);
+            *key = Some(Key { name, line });
+        }
+    }
+
+    fn value_scalar(
+        &mut self,
+        text: &str,
+        style: TScalarStyle,
+        is_str_tag: bool,
+        line: usize,
+    ) -> Option<Scalar> {
+        let plain = style == TScalarStyle::Plain && !is_str_tag;
+        if !has_dollar(text) {
+            return Some(if plain {
+                Scalar::resolve_plain(text)
+            } else {
+                Scalar::Str(text.to_owned())
+            });
+        }
+        match substitute(text, self.lookup) {
+            Ok(value) if plain && is_standalone_reference(text) => Some(Scalar::resolve_plain(&value)),
+            Ok(value) => Some(Scalar::Str(value)),
+            Err(bad) => {
+                self.fail(
+                    Kind::Substitution,
+                    line,
+                    "`${NAME}`, `${env:NAME}` or `${NAME:-default}` (NAME: letters, digits, `_`, not starting with a digit), or `$$`",
+                    quoted(&bad.0),
+                );
+                None
+            }
+        }
+    }
+}
+
+impl MarkedEventReceiver for Builder<'_> {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.error.is_some() {
+            return;
+        }
+        let line = mark.line();
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                if !self.charge(1, text.len(), line) {
+                    return;
+                }
+                if self.in_key_position() {
+                    if anchor != 0 {
+                        let node = Node {
+                            value: Value::Scalar(Scalar::Str(text.clone())),
+                            line,
+                        };
+                        self.anchors.insert(anchor, node);
+                    }
+                    self.set_key(text, line);
+                    return;
+                }
+                let is_str_tag = tag.is_some_and(|tag| tag.suffix == "str");
+                if let Some(scalar) = self.value_scalar(&text, style, is_str_tag, line) {
+                    let node = Node {
+                        value: Value::Scalar(scalar),
+                        line,
+                    };
+                    if anchor != 0 {
+                        self.anchors.insert(anchor, node.clone());
+                    }
+                    self.place(node);
+                }
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if self.in_key_position() {
+                    self.fail(
+                        Kind::Type,
+                        line,
+                        "a scalar key",
+                        "a sequence or mapping as a key".into(),
+                    );
+                    return;
+                }
+                if self.stack.len() >= MAX_DEPTH {
+                    self.fail(
+                        Kind::TooDeep,
+                        line,
+                        "at most 64 levels of nesting",
+                        "deeper nesting".into(),
+                    );
+                    return;
+                }
+                if !self.charge(1, 0, line) {
+                    return;
+                }
+                let frame = if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq {
+                        items: Vec::new(),
+                        anchor,
+                        line,
+                    }
+                } else {
+                    Frame::Map {
+                        entries: Vec::new(),
+                        key: None,
+                        seen: HashMap::new(),
+                        anchor,
+                        line,
+                    }
+                };
+                self.stack.push(frame);
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (value, anchor, line) = match self.stack.pop() {
+                    Some(Frame::Seq { items, anchor, line }) => (Value::Seq(items), anchor, line),
+                    Some(Frame::Map {
+                        entries,
+                        anchor,
+                        line,
+                        ..
+                    }) => (Value::Map(entries), anchor, line),
+                    None => return,
+                };
+                let node = Node { value, line };
+                if anchor != 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.place(node);
+            }
+            Event::Alias(id) => {
+                let Some((nodes, bytes)) = self.anchors.get(&id).map(Node::weight) else {
+                    self.fail(
+                        Kind::Syntax,
+                        line,
+                        "an alias to an anchor defined before it",
+                        "an unknown anchor".into(),
+                    );
+                    return;
+                };
+                // Charged before cloning: a bomb fails here, before it takes the memory.
+                if !self.charge(nodes, bytes, line) {
+                    return;
+                }
+                let Some(anchored) = self.anchors.get(&id) else {
+                    return;
+                };
+                let node = Node {
+                    line,
+                    ..anchored.clone()
+                };
+                if self.in_key_position() {
+                    match node.value {
+                        Value::Scalar(Scalar::Str(name)) => self.set_key(name, line),
+                        _ => self.fail(Kind::Type, line, "a scalar key", node.describe()),
+                    }
+                    return;
+                }
+                self.place(node);
+            }
+            Event::Nothing
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart
+            | Event::DocumentEnd => {}
+        }
+    }
+}
