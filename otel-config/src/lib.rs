@@ -18,6 +18,7 @@
 //!   used to cross-check the model against other SDKs.
 
 mod comparable;
+mod env_variables;
 mod error;
 #[cfg(test)]
 mod hostile_tests;
@@ -27,12 +28,17 @@ mod reader;
 mod scalar;
 mod substitute;
 mod warning;
+mod wildcard;
 
 use std::path::Path;
 
+pub use env_variables::{
+    EnvVariable, EnvVariables, EnvVariablesNote, NO_LIMIT_MILLIS, env_variables, has_default_delegates,
+};
 pub use error::{ConfigFileError, ConfigFileErrorKind};
 pub use model::*;
 pub use warning::{ConfigFileWarning, ConfigFileWarningKind};
+pub use wildcard::wildcard_matches;
 
 /// A parsed file: the model, and one warning per thing the kit will not do as written.
 #[derive(Debug, Clone, PartialEq)]

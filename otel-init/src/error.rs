@@ -35,6 +35,13 @@ pub enum InitError {
         #[source]
         source: opentelemetry_otlp::ExporterBuildError,
     },
+    /// The configuration file (`OTEL_CONFIG_FILE`, `Builder::config_file`,
+    /// `Builder::config_yaml`) is invalid: the error names the YAML path, the line and
+    /// what was expected. (The `config-file` feature.)
+    #[cfg(feature = "config-file")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "config-file")))]
+    #[error("invalid configuration file: {0}")]
+    ConfigFile(#[from] otel_kit_config::ConfigFileError),
     /// The background thread that drives gRPC exports could not start.
     #[error("the telemetry export thread could not start: {0}")]
     ExportThread(#[source] std::io::Error),

@@ -80,6 +80,8 @@ mod exporter_builder;
 mod http_client;
 #[cfg(any(feature = "grpc", feature = "__http"))]
 mod liveness;
+#[cfg(any(feature = "grpc", feature = "__http"))]
+pub use liveness::MAX_CONNECT_DEADLINE;
 #[cfg(feature = "__proto")]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
 pub mod otlp_encoding;

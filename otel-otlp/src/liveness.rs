@@ -4,7 +4,7 @@
 //!
 //! | What | Value | Why |
 //! |------|-------|-----|
-//! | connect deadline | the export timeout | no attempt may wait longer; one deadline covers TCP, `CONNECT` and TLS |
+//! | connect deadline | the export timeout, at most [`MAX_CONNECT_DEADLINE`] (30 s) | no attempt may wait longer; one deadline covers TCP, `CONNECT` and TLS; a very long export timeout (a configuration file's `timeout: 0`, "no limit") still connects within 30 s |
 //! | TCP keep-alive | first probe after 60 s idle, then every 15 s, 4 probes | finds a host that vanished without a reset in about 2 min, and keeps NAT entries and load balancers' idle timers (often 350 s) from dropping a quiet connection |
 //! | HTTP/2 ping (gRPC) | after 300 s without a frame, only while a call is open; 20 s for the answer | grpc-go servers answer pings closer than 5 min (`MinTime`), or any ping on a connection with no call, with `GOAWAY too_many_pings`: never pinging while idle, and never more often than every 5 min, keeps within that |
 //!
@@ -15,6 +15,16 @@
 //! request that is given up closes its connection (hyper does), so the next one does too.
 
 use std::time::Duration;
+
+/// The longest a connection may take to be made (TCP, a proxy's `CONNECT` reply, the
+/// TLS handshake), whatever the export timeout: a collector that does not answer is
+/// found within it even when exports may take as long as they like.
+pub const MAX_CONNECT_DEADLINE: Duration = Duration::from_secs(30);
+
+/// The deadline for making a connection under an export `timeout`.
+pub(crate) fn connect_deadline(timeout: Duration) -> Duration {
+    timeout.min(MAX_CONNECT_DEADLINE)
+}
 
 /// Idle time before the first TCP keep-alive probe.
 pub(crate) const TCP_KEEPALIVE_IDLE: Duration = Duration::from_secs(60);
@@ -67,7 +77,10 @@ mod deadline {
 
     impl<C> ConnectDeadline<C> {
         pub(crate) fn new(inner: C, deadline: Duration) -> Self {
-            ConnectDeadline { inner, deadline }
+            ConnectDeadline {
+                inner,
+                deadline: super::connect_deadline(deadline),
+            }
         }
     }
 

@@ -8,3 +8,8 @@ const BINARY: &str = env!("CARGO_BIN_EXE_quickstart");
 const SERVICE: &str = "quickstart";
 
 include!("cases/end_to_end.rs");
+
+/// `OTEL_CONFIG_FILE` alone, through a real collector (quickstart only: the shipped
+/// `otel-config.yaml` is its).
+#[path = "cases/config_file.rs"]
+mod config_file;

@@ -3,6 +3,7 @@
 //! comes from the `OTEL_*` variables. The builder only collects; `start.rs` runs the
 //! start-up sequence.
 
+mod config_file;
 mod processors;
 mod start;
 
@@ -55,6 +56,8 @@ pub struct Builder {
     variable_names: Option<Arc<dyn Fn() -> Vec<String> + Send + Sync>>,
     /// Span processors, log processors, metric readers and views added in code.
     additions: Additions,
+    /// The configuration file given in code (else `OTEL_CONFIG_FILE`'s).
+    config_file: Option<crate::config_file::FileRequest>,
     /// `None`: the environment decides (on unless
     /// `OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED=false`).
     #[cfg(feature = "runtime-metrics")]
@@ -81,6 +84,7 @@ impl Default for Builder {
                     .collect()
             })),
             additions: Additions::default(),
+            config_file: None,
             #[cfg(feature = "runtime-metrics")]
             runtime_metrics: None,
             #[cfg(feature = "runtime-metrics")]

@@ -10,7 +10,7 @@ use opentelemetry_semantic_conventions::resource::{SERVICE_INSTANCE_ID, SERVICE_
 use super::Builder;
 use crate::InitError;
 use crate::Signal;
-use crate::config::{Config, EffectiveConfig, ExporterKind, LogLevel};
+use crate::config::{Config, ConfigSource, EffectiveConfig, ExporterKind, LogLevel};
 use crate::control::TelemetryControl;
 use crate::env::Warnings;
 use crate::pipelines::{Pipelines, build_pipelines};
@@ -22,14 +22,24 @@ use otel_kit_resource::{Detection, build_resource};
 
 impl Builder {
     pub(super) fn start(mut self) -> Result<Telemetry, InitError> {
-        let (config, mut config_warnings) = Config::from_lookup(|k| (self.lookup)(k));
+        let mut config_warnings = Vec::new();
+        let file = crate::config_file::load(self.config_file.take(), &*self.lookup, &mut config_warnings)?;
+        let (config, source) = match file {
+            Some(loaded) => self.take_file(loaded, &mut config_warnings),
+            None => {
+                let (config, warnings) = Config::from_lookup(|k| (self.lookup)(k));
+                config_warnings.extend(warnings);
+                (config, ConfigSource::Environment)
+            }
+        };
         let mut warnings: Vec<String> = Vec::new();
-        let resource = self.resource(&config, &mut warnings);
+        let resource = self.resource(&config, source != ConfigSource::Environment, &mut warnings);
         let service_name = resource
             .get(&opentelemetry::Key::from_static_str(SERVICE_NAME))
             .map(|v| v.to_string())
             .unwrap_or_default();
         let mut effective = self.code.apply(config, service_name, &mut config_warnings);
+        effective.source = source;
         let resource_value = |key: &'static str| {
             resource
                 .get(&opentelemetry::Key::from_static_str(key))
@@ -38,7 +48,9 @@ impl Builder {
         effective.service_version = resource_value(SERVICE_VERSION);
         effective.service_instance_id = resource_value(SERVICE_INSTANCE_ID).unwrap_or_default();
         effective.custom_propagators += self.extra_propagators.len();
-        if let Some(names) = &self.variable_names {
+        if let Some(names) = &self.variable_names
+            && effective.source == ConfigSource::Environment
+        {
             config_warnings.extend(crate::config::known_variables::check(
                 names().iter().map(String::as_str),
             ));
@@ -165,14 +177,29 @@ impl Builder {
 
     /// The shared resource: code values, the env values from `config`, and what is
     /// detected (through the same lookup, so an injected environment is used throughout).
-    fn resource(&self, config: &Config, warnings: &mut Vec<String>) -> opentelemetry_sdk::Resource {
+    /// With a configuration file, the detectors do not see the `OTEL_*` variables
+    /// (`OTEL_RESOURCE_DETECTORS`): the file takes their place.
+    fn resource(
+        &self,
+        config: &Config,
+        from_file: bool,
+        warnings: &mut Vec<String>,
+    ) -> opentelemetry_sdk::Resource {
         let options = self
             .resource
             .clone()
             .env_service_name(config.service_name.clone())
             .env_resource_attributes(config.resource_attributes.clone());
         let lookup = Arc::clone(&self.lookup);
-        let (resource, w) = build_resource(&options, &Detection::new(move |k| lookup(k), "/"));
+        let detection = Detection::new(
+            move |k| {
+                (!(from_file && k.starts_with("OTEL_")))
+                    .then(|| lookup(k))
+                    .flatten()
+            },
+            "/",
+        );
+        let (resource, w) = build_resource(&options, &detection);
         warnings.extend(w);
         resource
     }

@@ -238,6 +238,8 @@ impl CodeValues {
             log_record_limits: config.log_record_limits,
             peer_services: config.peer_services,
             instrumentation: config.instrumentation,
+            // The start-up sets it.
+            source: super::ConfigSource::Environment,
         }
     }
 

@@ -110,6 +110,10 @@ pub struct EffectiveConfig {
     pub peer_services: otel_kit_core::PeerServices,
     /// The Java agent's switches, set for every instrumentation (when globals are set).
     pub instrumentation: otel_kit_core::instrumentation_switches::InstrumentationSwitches,
+    /// Where the configuration came from: the environment, or a configuration file
+    /// (whose values then took the environment's place). The start-up line ends with
+    /// `config=file:<path>` (or `config=yaml`) when it was a file.
+    pub source: super::ConfigSource,
 }
 
 impl EffectiveConfig {
@@ -143,6 +147,10 @@ impl fmt::Display for EffectiveConfig {
             metric_export_interval: self.metric_export_interval,
             redaction: &self.redaction,
         }
-        .fmt(f)
+        .fmt(f)?;
+        match &self.source {
+            super::ConfigSource::Environment => Ok(()),
+            source => write!(f, " config={source}"),
+        }
     }
 }

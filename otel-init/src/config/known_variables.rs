@@ -11,6 +11,7 @@ use crate::env::ConfigWarning;
 /// checks that every `"OTEL_..."` literal of this crate is).
 pub(crate) const KNOWN: &[&str] = &[
     "OTEL_SDK_DISABLED",
+    "OTEL_CONFIG_FILE",
     "OTEL_SERVICE_NAME",
     "OTEL_RESOURCE_ATTRIBUTES",
     "OTEL_RESOURCE_DETECTORS",

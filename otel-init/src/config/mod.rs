@@ -47,6 +47,7 @@ mod resource_env;
 mod summary;
 mod tuning;
 
+pub use crate::config_file::ConfigSource;
 pub(crate) use code::CodeValues;
 pub use code::Exporter;
 pub use effective::EffectiveConfig;

@@ -320,6 +320,14 @@ impl Sampling {
         self
     }
 
+    /// `sampler`'s sampler with these excluded routes (a configuration file's sampler
+    /// that no `OTEL_TRACES_SAMPLER` value says).
+    #[cfg_attr(not(feature = "config-file"), allow(dead_code))]
+    pub(crate) fn with_sampler_of(mut self, sampler: Sampling) -> Self {
+        self.kind = sampler.kind;
+        self
+    }
+
     /// Excludes [`DEFAULT_EXCLUDED_ROUTES`](Self::DEFAULT_EXCLUDED_ROUTES), as
     /// [`excluding_routes`](Self::excluding_routes) does.
     ///

@@ -13,6 +13,8 @@ use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 mod batch;
 mod cardinality;
 mod config;
+#[cfg(feature = "config-file")]
+mod config_file;
 mod control;
 mod init;
 mod otlp_export;

@@ -256,7 +256,7 @@ fn grpc(
     // itself is bounded by the sender, which gives each attempt the time left.
     let with_liveness = |endpoint: tonic::transport::Endpoint| {
         endpoint
-            .connect_timeout(settings.timeout)
+            .connect_timeout(liveness::connect_deadline(settings.timeout))
             .tcp_keepalive(Some(liveness::TCP_KEEPALIVE_IDLE))
             .tcp_keepalive_interval(Some(liveness::TCP_KEEPALIVE_INTERVAL))
             .tcp_keepalive_retries(Some(liveness::TCP_KEEPALIVE_RETRIES))
