@@ -4,70 +4,95 @@
 use otel_kit_config::{JaegerRemoteSampler, ParentBasedSampler, Sampler, has_default_delegates};
 
 use crate::env::ConfigWarning;
-use crate::sampling::Sampling;
+use crate::sampling::{JaegerRemote, ParentDelegates, Sampling};
 
 /// A sampler no `OTEL_TRACES_SAMPLER` value says.
 pub(super) fn build(sampler: &Sampler, path: &str, warnings: &mut Vec<ConfigWarning>) -> Sampling {
     match sampler {
         Sampler::AlwaysOn => Sampling::always_on(),
         Sampler::AlwaysOff => Sampling::always_off(),
-        Sampler::TraceIdRatioBased { ratio } => {
-            crate::sampling::from_env_values(Some("traceidratio"), Some(&ratio.to_string())).0
+        // Both are the specification's ratio sampler, which decides by the consistent
+        // probability rule (`RatioArithmetic::Consistent` unless the file's
+        // `distribution.otel_kit` says `legacy`).
+        Sampler::TraceIdRatioBased { ratio } | Sampler::Probability { ratio } => {
+            Sampling::trace_id_ratio(*ratio)
         }
-        Sampler::Probability { ratio } => probability(*ratio, path, warnings),
         Sampler::ParentBased(parent) => parent_based(parent, path, warnings),
-        Sampler::JaegerRemote(remote) => jaeger_remote(remote, path, warnings),
+        Sampler::JaegerRemote(remote) => Sampling::jaeger_remote(jaeger_remote(remote, path, warnings)),
         // The file's parser warned, naming it: the specification's default applies.
         Sampler::Unsupported { .. } => Sampling::default(),
     }
 }
 
-/// `probability/development`: consistent probability sampling. Until the kit's
-/// consistent sampler (`Sampling::trace_id_ratio`) is wired here, the trace-id ratio
-/// sampler with the same ratio, and a warning saying so.
-fn probability(ratio: f64, path: &str, warnings: &mut Vec<ConfigWarning>) -> Sampling {
-    warnings.push(ConfigWarning::new(
-        format!("{path}.probability/development"),
-        ratio.to_string(),
-        "is sampled with the trace-id ratio sampler's arithmetic (the consistent rule is not in this build)",
-    ));
-    crate::sampling::from_env_values(Some("traceidratio"), Some(&ratio.to_string())).0
-}
-
-/// `parent_based` with delegates other than the defaults, or a root no variable says.
-/// Until the kit's five-delegate sampler (`Sampling::parent_based`) is wired here: the
-/// root, parent-based with the default delegates, and a warning naming the delegates
-/// that are not used.
+/// `parent_based`: with the default delegates, the preset that says the same (so that
+/// `TelemetryControl` can change its ratio); otherwise the five-delegate sampler.
 fn parent_based(parent: &ParentBasedSampler, path: &str, warnings: &mut Vec<ConfigWarning>) -> Sampling {
-    if !has_default_delegates(parent) {
-        warnings.push(ConfigWarning::new(
-            format!("{path}.parent_based"),
-            "",
-            "sets delegates other than the defaults, which this build cannot build: children follow their parent",
-        ));
+    let at = |key: &str| format!("{path}.parent_based.{key}");
+    if has_default_delegates(parent) {
+        match &parent.root {
+            Sampler::AlwaysOn => return Sampling::default(),
+            Sampler::TraceIdRatioBased { ratio } | Sampler::Probability { ratio } => {
+                return Sampling::ratio(*ratio);
+            }
+            Sampler::JaegerRemote(remote) => {
+                return Sampling::parent_based_jaeger_remote(jaeger_remote(remote, &at("root"), warnings));
+            }
+            _ => {}
+        }
     }
-    let root = format!("{path}.parent_based.root");
-    match &parent.root {
-        Sampler::AlwaysOff => crate::sampling::from_env_values(Some("parentbased_always_off"), None).0,
-        Sampler::TraceIdRatioBased { ratio } | Sampler::Probability { ratio } => Sampling::ratio(*ratio),
-        Sampler::JaegerRemote(remote) => jaeger_remote(remote, &root, warnings),
-        _ => Sampling::default(),
-    }
+    let root = build(&parent.root, &at("root"), warnings);
+    let delegates = ParentDelegates {
+        remote_parent_sampled: build(
+            &parent.remote_parent_sampled,
+            &at("remote_parent_sampled"),
+            warnings,
+        ),
+        remote_parent_not_sampled: build(
+            &parent.remote_parent_not_sampled,
+            &at("remote_parent_not_sampled"),
+            warnings,
+        ),
+        local_parent_sampled: build(
+            &parent.local_parent_sampled,
+            &at("local_parent_sampled"),
+            warnings,
+        ),
+        local_parent_not_sampled: build(
+            &parent.local_parent_not_sampled,
+            &at("local_parent_not_sampled"),
+            warnings,
+        ),
+    };
+    Sampling::parent_based(root, delegates)
 }
 
-/// `jaeger_remote/development`. Until the kit's Jaeger remote sampler
-/// (`Sampling::jaeger_remote`) is wired here: its `initial_sampler`, which is what it
-/// decides with before the first strategy arrives, and a warning saying so (never
-/// always_on unless the initial sampler says so).
-fn jaeger_remote(remote: &JaegerRemoteSampler, path: &str, warnings: &mut Vec<ConfigWarning>) -> Sampling {
-    warnings.push(ConfigWarning::new(
-        format!("{path}.jaeger_remote/development"),
-        remote.endpoint.clone(),
-        "cannot be built in this build: its initial_sampler applies",
-    ));
-    build(
+/// `jaeger_remote/development`: the endpoint, its polling interval (a zero one, which
+/// would poll without pause, keeps the default with a warning) and the initial sampler.
+/// Without the `jaeger-remote` feature the sampler falls back to
+/// [`Sampling::FALLBACK_RATIO`] when built, with its own warning.
+fn jaeger_remote(
+    remote: &JaegerRemoteSampler,
+    path: &str,
+    warnings: &mut Vec<ConfigWarning>,
+) -> JaegerRemote {
+    let path = format!("{path}.jaeger_remote/development");
+    let initial = build(
         &remote.initial_sampler,
-        &format!("{path}.jaeger_remote/development.initial_sampler"),
+        &format!("{path}.initial_sampler"),
         warnings,
-    )
+    );
+    let mut built = JaegerRemote::new(remote.endpoint.clone()).initial_sampling(initial);
+    if remote.interval.is_zero() {
+        warnings.push(ConfigWarning::new(
+            format!("{path}.interval"),
+            "0",
+            format!(
+                "would poll without pause: the default, {} ms, is used",
+                built.polling_interval_value().as_millis()
+            ),
+        ));
+    } else {
+        built = built.polling_interval(remote.interval);
+    }
+    built
 }

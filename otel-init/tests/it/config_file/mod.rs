@@ -211,31 +211,68 @@ fn a_file_from_otel_config_file_is_the_source() {
     );
 }
 
-/// The samplers this build maps onto another (until the kit's Jaeger remote and
-/// five-delegate samplers are wired to the file): never always_on unless the file says
-/// so, and one warning each, naming the sampler.
+/// Every sampler a file can name becomes the kit's sampler that says the same, with no
+/// warning: Jaeger remote with its endpoint, interval and initial sampler, the five
+/// delegates, and `probability/development` as consistent probability sampling.
 #[test]
-fn samplers_this_build_cannot_build_fall_back_to_what_the_file_says_with_a_warning() {
-    let jaeger = "file_format: \"1.0\"\ntracer_provider:\n  processors: []\n  sampler:\n    jaeger_remote/development:\n      endpoint: http://localhost:14250\n      initial_sampler:\n        trace_id_ratio_based:\n          ratio: 0.25\n";
-    let telemetry = builder().config_yaml(jaeger).init().expect("init");
-    assert_eq!(
-        telemetry.effective_config().sampling.to_string(),
-        "traceidratio(0.25)"
+fn every_sampler_of_the_file_is_built_as_it_says() {
+    let cases = [
+        (
+            "jaeger_remote/development:\n      endpoint: http://127.0.0.1:9/sampling\n      interval: 250\n      initial_sampler:\n        trace_id_ratio_based:\n          ratio: 0.25\n",
+            "jaeger_remote(endpoint=http://127.0.0.1:9/sampling, pollingIntervalMs=250, initial=traceidratio(0.25))",
+        ),
+        (
+            "parent_based:\n      root:\n        jaeger_remote/development:\n          endpoint: http://127.0.0.1:9/sampling\n          initial_sampler:\n            always_off:\n",
+            "parentbased_jaeger_remote(endpoint=http://127.0.0.1:9/sampling, pollingIntervalMs=60000, initial=always_off)",
+        ),
+        (
+            "parent_based:\n      root:\n        trace_id_ratio_based:\n          ratio: 0.5\n      remote_parent_not_sampled:\n        always_on:\n",
+            "parentbased(root=traceidratio(0.5), remote_parent_not_sampled=always_on)",
+        ),
+        (
+            "probability/development:\n      ratio: 0.125\n",
+            "traceidratio(0.125)",
+        ),
+        (
+            "parent_based:\n      root:\n        probability/development:\n          ratio: 0.1\n",
+            "parentbased_traceidratio(0.1)",
+        ),
+    ];
+    for (sampler, expected) in cases {
+        let yaml =
+            format!("file_format: \"1.0\"\ntracer_provider:\n  processors: []\n  sampler:\n    {sampler}");
+        let telemetry = builder().config_yaml(&yaml).init().expect("init");
+        assert_eq!(
+            telemetry.effective_config().sampling.to_string(),
+            expected,
+            "{yaml}"
+        );
+        assert!(
+            !telemetry.warnings().iter().any(|w| w.contains("sampler")),
+            "{:?}",
+            telemetry.warnings()
+        );
+    }
+}
+
+/// A zero polling interval would poll without pause: the default stays, with a warning.
+#[test]
+fn a_zero_jaeger_polling_interval_keeps_the_default_with_a_warning() {
+    let yaml = "file_format: \"1.0\"\ntracer_provider:\n  processors: []\n  sampler:\n    jaeger_remote/development:\n      endpoint: http://127.0.0.1:9/sampling\n      interval: 0\n      initial_sampler:\n        always_off:\n";
+    let telemetry = builder().config_yaml(yaml).init().expect("init");
+    assert!(
+        telemetry
+            .effective_config()
+            .sampling
+            .to_string()
+            .contains("pollingIntervalMs=60000"),
+        "{}",
+        telemetry.effective_config().sampling
     );
     let said = telemetry
         .warnings()
         .iter()
-        .filter(|w| w.contains("jaeger_remote/development"))
-        .count();
-    assert_eq!(said, 1, "{:?}", telemetry.warnings());
-
-    let delegates = "file_format: \"1.0\"\ntracer_provider:\n  processors: []\n  sampler:\n    parent_based:\n      root:\n        trace_id_ratio_based:\n          ratio: 0.5\n      remote_parent_not_sampled:\n        always_on:\n";
-    let telemetry = builder().config_yaml(delegates).init().expect("init");
-    assert_eq!(telemetry.effective_config().sampling, Sampling::ratio(0.5));
-    let said = telemetry
-        .warnings()
-        .iter()
-        .filter(|w| w.contains("tracer_provider.sampler.parent_based"))
+        .filter(|w| w.contains("jaeger_remote/development.interval"))
         .count();
     assert_eq!(said, 1, "{:?}", telemetry.warnings());
 }

@@ -3,10 +3,10 @@
 
 mod consistent;
 mod env;
+mod interop;
 mod jaeger_remote;
 #[cfg(target_os = "linux")]
 mod jaeger_remote_thread;
-mod interop;
 mod parent_based;
 mod presets;
 mod routes;
