@@ -31,7 +31,8 @@
 //!   the variable and the default used for each bad value (`env` reads them); also maps
 //!   `OTEL_PROPAGATORS`, `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES` onto
 //!   otel-kit-propagators and otel-kit-resource.
-//! - [`sampling`]: sampler presets, rate limits and per-route rules.
+//! - [`sampling`]: sampler presets, rate limits and per-route rules (otel-kit-sampling,
+//!   re-exported).
 //! - [`subscriber`]: the `tracing` layers, with trace ids on every console line.
 //! - [`batch`], [`redaction`], [`value_length`], [`console_exporter`]: otel-kit-processors'
 //!   span queue, redaction and value-length limits and otel-kit-console's exporters, with
