@@ -83,7 +83,7 @@
 //! | `proxy` | yes | OTLP exports through an HTTP proxy: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` as curl reads them, [`Builder::proxy`] | base64, ipnet (hyper-util's proxy matcher and `CONNECT` tunnel) |
 //! | `xray` | yes | `xray` in `OTEL_PROPAGATORS` (AWS X-Ray's `X-Amzn-Trace-Id`) and [`XrayIdGenerator`] | opentelemetry-aws |
 //! | `prometheus` | no | `/metrics` (text 0.0.4 and OpenMetrics with exemplars), `OTEL_METRICS_EXPORTER=prometheus` | otel-kit-prometheus's exporter: hyper's HTTP/1 server (hyper is already the OTLP/HTTP client), itoa, ryu |
-//! | `jaeger-remote` | no | `jaeger_remote` and `parentbased_jaeger_remote` in `OTEL_TRACES_SAMPLER`, [`sampling::Sampling::jaeger_remote`]; without it they fall back to [`sampling::Sampling::FALLBACK_RATIO`] with a warning | opentelemetry_sdk's `jaeger_remote_sampler` (url with idna and its ICU tables, serde_json, serde_derive) and, when the OTLP/HTTP client is not built in, hyper's HTTP/1 client: 28 crates over the default features, 36 over a build with none |
+//! | `jaeger-remote` | no | `jaeger_remote` and `parentbased_jaeger_remote` in `OTEL_TRACES_SAMPLER`, [`sampling::Sampling::jaeger_remote`] (otel-kit-sampling's feature of the same name); without it they fall back to [`sampling::Sampling::FALLBACK_RATIO`] with a warning | opentelemetry_sdk's `jaeger_remote_sampler` (url with idna and its ICU tables, serde_json, serde_derive) and, when the OTLP/HTTP client is not built in, hyper's HTTP/1 client: 28 crates over the default features, 36 over a build with none |
 //!
 //! What a build lacks is never silent: an `OTEL_*` variable that asks for it gets a
 //! warning naming the variable and the feature, and the same in code is an
