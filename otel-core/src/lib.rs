@@ -18,6 +18,8 @@
 //! - [`log_events`]: [`LogEvent`](log_events::LogEvent), a named event emitted through the
 //!   logs API in a span's context, and the kit's global logger provider.
 //!
+//! - [`ConfigWarning`]: a configuration value that was set but unusable, and what was
+//!   used instead, as otel-kit-init and otel-kit-sampling report them.
 //! - [`otlp`]: the OTLP [`Signal`](otlp::Signal), [`Protocol`](otlp::Protocol) and
 //!   [`Compression`](otlp::Compression), re-exported by otel-kit-otlp and otel-kit-init.
 //!
@@ -43,6 +45,7 @@ pub mod bound_instruments;
 pub mod call;
 #[doc(hidden)]
 pub mod carrier;
+mod config_warning;
 pub mod consistent_sampling;
 mod duration_histogram;
 #[doc(hidden)]
@@ -79,6 +82,7 @@ pub mod server_span;
 #[doc(hidden)]
 pub mod shared_names;
 
+pub use config_warning::ConfigWarning;
 pub use duration_histogram::duration_histogram;
 pub use extra_attributes::{MetricAttributes, SpanAttributes};
 pub use header_capture::HeaderCapture;

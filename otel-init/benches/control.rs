@@ -1,14 +1,8 @@
 //! What runtime control adds to the hot paths, each against the code without it in the
 //! same run:
 //!
-//! - `sampler/*`: one sampling decision. `sdk_*` is the SDK's `Sampler` that
-//!   `Sampling::into_sampler` returned before runtime control (`parent_based` over
-//!   `TraceIdRatioBased(0.5)`); `ours_*` is `Sampling::ratio(0.5).into_sampler()`, which
-//!   reads its ratio from an atomic, decides by consistent probability and writes
-//!   `ot=th:8` into the trace state of the roots it samples; `ours_legacy_*` is the same
-//!   with `RatioArithmetic::Legacy` (the SDK's arithmetic, no trace state written).
-//!   `root` is a new trace, `child` a span whose remote parent was sampled, `root_span`
-//!   a whole root span started and ended with that sampler and no processor.
+//! - the sampler's decision: otel-kit-sampling's bench `sampler`
+//!   (`cargo bench -p otel-kit-sampling --bench sampler`).
 //! - `filter/*`: why `init()` does not use tracing-subscriber's `reload::Layer`. A span
 //!   entered and exited around two events (one `info`, enabled; one `debug`, filtered
 //!   out) on a registry with three per-layer-filtered layers, as the subscriber `init()`
@@ -23,64 +17,14 @@
 //! Run with `cargo bench -p otel-kit-init --bench control`.
 #![allow(missing_docs)]
 
-use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use opentelemetry::Context;
 use opentelemetry::trace::TracerProvider as _;
-use opentelemetry::trace::{Span as _, Tracer as _};
-use opentelemetry::trace::{
-    SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState,
-};
-use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider, ShouldSample};
-use otel_kit_init::sampling::{RatioArithmetic, Sampling};
 use otel_kit_init::subscriber::{self, Console, ConsoleFormat, LogFilter};
 use tracing::Dispatch;
 use tracing_subscriber::layer::{Identity, Layer as _, SubscriberExt as _};
 use tracing_subscriber::{EnvFilter, Registry, reload};
-
-fn decide(sampler: &dyn ShouldSample, parent: Option<&Context>, trace_id: TraceId) {
-    black_box(sampler.should_sample(parent, trace_id, "GET /orders/{id}", &SpanKind::Server, &[], &[]));
-}
-
-fn sampler(c: &mut Criterion) {
-    let sdk: Box<dyn ShouldSample> = Box::new(Sampler::parent_based(Sampler::TraceIdRatioBased(0.5)));
-    let ours = Sampling::ratio(0.5).into_sampler();
-    let ours_legacy = Sampling::ratio(0.5)
-        .with_arithmetic(RatioArithmetic::Legacy)
-        .into_sampler();
-    let parent = Context::new().with_remote_span_context(SpanContext::new(
-        TraceId::from(0x4bf9_2f35_77b3_4da6_a3ce_929d_0e0e_4736),
-        SpanId::from(0x00f0_67aa_0ba9_02b7),
-        TraceFlags::SAMPLED,
-        true,
-        TraceState::default(),
-    ));
-    let mut g = c.benchmark_group("sampler");
-    g.measurement_time(Duration::from_secs(4));
-    for (name, sampler) in [("sdk", &sdk), ("ours", &ours), ("ours_legacy", &ours_legacy)] {
-        // Trace ids that change every call, so the ratio's branch is not always the same.
-        let mut id = 0u128;
-        g.bench_function(format!("{name}_root"), |b| {
-            b.iter(|| {
-                id = id.wrapping_add(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
-                decide(sampler.as_ref(), None, TraceId::from(id));
-            });
-        });
-        g.bench_function(format!("{name}_child"), |b| {
-            b.iter(|| decide(sampler.as_ref(), Some(&parent), TraceId::from(1)));
-        });
-        // The whole root span (ids, sampler, span, end) with no processor: what the
-        // sampler's share of a span is.
-        let provider = SdkTracerProvider::builder().with_sampler(sampler.clone()).build();
-        let tracer = provider.tracer("bench");
-        g.bench_function(format!("{name}_root_span"), |b| {
-            b.iter(|| tracer.start("GET /orders/{id}").end());
-        });
-    }
-    g.finish();
-}
 
 /// A registry with three no-op layers, each behind a filter `make` returns.
 fn three_filtered_layers<F>(mut make: impl FnMut() -> F) -> Dispatch
@@ -166,5 +110,5 @@ fn subscriber(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, sampler, filter, subscriber);
+criterion_group!(benches, filter, subscriber);
 criterion_main!(benches);

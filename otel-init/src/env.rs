@@ -7,12 +7,12 @@
 //! through [`Env`]. It imports nothing else from the crate but the leaf
 //! `build_features`, which tells what the build can put in effect.
 
-use std::fmt;
 use std::time::Duration;
 
 use crate::build_features::BuildFeatures;
 
-/// A configuration value that was set but unusable, and what was used instead.
+/// A configuration value that was set but unusable, and what was used instead (defined
+/// in otel-kit-core, shared with otel-kit-sampling).
 ///
 /// ```
 /// let (_, warnings) = otel_kit_init::config::Config::from_lookup(|k| {
@@ -24,36 +24,7 @@ use crate::build_features::BuildFeatures;
 ///     "OTEL_BSP_MAX_QUEUE_SIZE=\"lots\" is not a non-negative integer; using the default 2048"
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigWarning {
-    /// The variable, e.g. `OTEL_BSP_MAX_QUEUE_SIZE`, or the builder method for a value
-    /// set in code.
-    pub variable: String,
-    /// The value as set (`<redacted>` for header variables).
-    pub value: String,
-    /// What was wrong and what is used instead.
-    pub message: String,
-}
-
-impl ConfigWarning {
-    pub(crate) fn new(
-        variable: impl Into<String>,
-        value: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        ConfigWarning {
-            variable: variable.into(),
-            value: value.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for ConfigWarning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={:?} {}", self.variable, self.value, self.message)
-    }
-}
+pub use otel_kit_core::ConfigWarning;
 
 /// Warnings gathered while telemetry is set up, logged once when it is running.
 #[derive(Debug, Default)]

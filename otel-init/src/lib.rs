@@ -31,7 +31,8 @@
 //!   the variable and the default used for each bad value (`env` reads them); also maps
 //!   `OTEL_PROPAGATORS`, `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES` onto
 //!   otel-kit-propagators and otel-kit-resource.
-//! - [`sampling`]: sampler presets, rate limits and per-route rules.
+//! - [`sampling`]: sampler presets, rate limits and per-route rules (otel-kit-sampling,
+//!   re-exported).
 //! - [`subscriber`]: the `tracing` layers, with trace ids on every console line.
 //! - [`batch`], [`redaction`], [`value_length`], [`console_exporter`]: otel-kit-processors'
 //!   span queue, redaction and value-length limits and otel-kit-console's exporters, with
@@ -83,7 +84,7 @@
 //! | `xray` | yes | `xray` in `OTEL_PROPAGATORS` (AWS X-Ray's `X-Amzn-Trace-Id`) and [`XrayIdGenerator`] | opentelemetry-aws |
 //! | `config-file` | no | the OpenTelemetry configuration file: `OTEL_CONFIG_FILE`, [`Builder::config_file`], [`Builder::config_yaml`] (docs/configuration.md, "Configuration file") | otel-kit-config, yaml-rust2 |
 //! | `prometheus` | no | `/metrics` (text 0.0.4 and OpenMetrics with exemplars), `OTEL_METRICS_EXPORTER=prometheus` | otel-kit-prometheus's exporter: hyper's HTTP/1 server (hyper is already the OTLP/HTTP client), itoa, ryu |
-//! | `jaeger-remote` | no | `jaeger_remote` and `parentbased_jaeger_remote` in `OTEL_TRACES_SAMPLER`, [`sampling::Sampling::jaeger_remote`]; without it they fall back to [`sampling::Sampling::FALLBACK_RATIO`] with a warning | opentelemetry_sdk's `jaeger_remote_sampler` (url with idna and its ICU tables, serde_json, serde_derive) and, when the OTLP/HTTP client is not built in, hyper's HTTP/1 client: 28 crates over the default features, 36 over a build with none |
+//! | `jaeger-remote` | no | `jaeger_remote` and `parentbased_jaeger_remote` in `OTEL_TRACES_SAMPLER`, [`sampling::Sampling::jaeger_remote`] (otel-kit-sampling's feature of the same name); without it they fall back to [`sampling::Sampling::FALLBACK_RATIO`] with a warning | opentelemetry_sdk's `jaeger_remote_sampler` (url with idna and its ICU tables, serde_json, serde_derive) and, when the OTLP/HTTP client is not built in, hyper's HTTP/1 client: 28 crates over the default features, 36 over a build with none |
 //!
 //! What a build lacks is never silent: an `OTEL_*` variable that asks for it gets a
 //! warning naming the variable and the feature, and the same in code is an

@@ -16,7 +16,7 @@ use otel_kit_propagators::Propagators;
 
 use super::propagators_env;
 use crate::redaction::{self, Redaction, RedactionSettings};
-use crate::sampling::{self, Sampling};
+use crate::sampling::Sampling;
 
 /// Where one signal goes, when chosen in code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -293,8 +293,7 @@ impl CodeValues {
     }
 
     fn replaces(&self, variable: &str) -> bool {
-        self.sampling.is_some()
-            && (sampling::VARIABLES.contains(&variable) || variable == sampling::ARITHMETIC_VARIABLE)
+        self.sampling.is_some() && Sampling::ENV_VARIABLES.contains(&variable)
             || self.propagators.is_some() && variable == propagators_env::VARIABLE
             || self.exemplar_filter.is_some() && variable == super::tuning::EXEMPLAR_FILTER_VARIABLE
             || self.prometheus_address.is_some()

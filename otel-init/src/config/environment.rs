@@ -141,7 +141,7 @@ impl Config {
                 LogLevel::Info,
             ),
             propagators: propagators_env::read_names(env),
-            sampling: Sampling::read(env),
+            sampling: crate::sampling::read(env),
             redaction: crate::redaction::read(env),
             traces_exporters: exporters::read(env, Signal::Traces),
             metrics_exporters: exporters::read(env, Signal::Metrics),

@@ -42,7 +42,11 @@ pub(super) fn to_config(
         && vars.get("OTEL_TRACES_SAMPLER").is_none()
     {
         let sampler = super::sampler::build(&provider.sampler, "tracer_provider.sampler", &mut warnings);
-        config.sampling = config.sampling.with_sampler_of(sampler);
+        // The sampler the file names, with the routes and arithmetic its
+        // `distribution.otel_kit` section gave (read as their variables).
+        config.sampling = sampler
+            .excluding_routes(config.sampling.excluded_routes().iter().cloned())
+            .with_arithmetic(config.sampling.arithmetic());
     }
     if let Some(provider) = &model.meter_provider {
         for reader in &provider.readers {

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 pub use error::ControlError;
 
-use crate::sampling::{SamplerState, Sampling};
+use crate::sampling::{SamplerControl, Sampling};
 use crate::subscriber::{FilterSwitch, LogFilter};
 
 /// Where the changes are logged.
@@ -60,7 +60,7 @@ pub struct TelemetryControl {
 }
 
 struct Inner {
-    sampler: Arc<SamplerState>,
+    sampler: SamplerControl,
     /// `None` when `init()` installed no subscriber.
     filter: Option<FilterSwitch>,
     state: Mutex<State>,
@@ -89,7 +89,7 @@ struct Everything {
 impl TelemetryControl {
     pub(crate) fn new(
         sampling: Sampling,
-        sampler: Arc<SamplerState>,
+        sampler: SamplerControl,
         filter: Option<(LogFilter, FilterSwitch)>,
     ) -> Self {
         let (filter, switch) = filter.unzip();
@@ -156,7 +156,10 @@ impl TelemetryControl {
         if state.sampling.sampling_ratio() == Some(ratio) {
             return Ok(());
         }
-        self.inner.sampler.set_ratio(ratio);
+        self.inner
+            .sampler
+            .set_ratio(ratio)
+            .map_err(|_| ControlError::InvalidRatio(ratio))?;
         let old = std::mem::replace(&mut state.sampling, new);
         match state.remaining() {
             None => tracing::info!(target: TARGET, "trace sampling changed from {old} to {}", state.sampling),
@@ -421,7 +424,7 @@ impl State {
     }
 
     /// Back to the ratio; returns how long the override was for.
-    fn end_override(&mut self, sampler: &SamplerState) -> Duration {
+    fn end_override(&mut self, sampler: &SamplerControl) -> Duration {
         self.generation = self.generation.wrapping_add(1);
         sampler.stop_everything();
         self.everything.take().map_or(Duration::ZERO, |e| e.duration)

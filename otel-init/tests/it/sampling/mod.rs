@@ -1,13 +1,4 @@
-//! Sampler presets, their environment variables, route exclusion, consistent
-//! probability sampling and the parent-based sampler with five delegates.
+//! Sampling through `init()`: the sampler read from the environment and wired to the
+//! control. The samplers alone are tested in otel-kit-sampling.
 
-mod consistent;
-mod env;
-mod interop;
-mod jaeger_remote;
-#[cfg(target_os = "linux")]
-mod jaeger_remote_thread;
-mod parent_based;
-mod presets;
-mod routes;
-mod strategies_server;
+mod jaeger_remote_init;

@@ -3,7 +3,6 @@
 
 pub(crate) mod own_process;
 pub(crate) mod pki;
-pub(crate) mod sampling;
 pub(crate) mod subscriber;
 
 use std::collections::HashMap;

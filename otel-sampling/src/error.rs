@@ -6,7 +6,7 @@
 /// The message names the setting, the allowed range and the value given:
 ///
 /// ```
-/// use otel_kit_init::sampling::Sampling;
+/// use otel_kit_sampling::Sampling;
 ///
 /// let err = Sampling::rate_limited(f64::NAN).validate().unwrap_err();
 /// assert_eq!(

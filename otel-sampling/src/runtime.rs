@@ -1,5 +1,5 @@
 //! The sampler [`Sampling::into_sampler`](super::Sampling::into_sampler) builds, and the
-//! state it reads on every decision, which `TelemetryControl` changes while it runs.
+//! state it reads on every decision, which a [`SamplerControl`](super::SamplerControl) changes while it runs.
 //!
 //! Every preset but the rate limit is a ratio in one of two shapes: `always_on`,
 //! `always_off` and `traceidratio(r)` are the ratios 1, 0 and `r` applied to every span;

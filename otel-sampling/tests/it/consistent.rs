@@ -8,7 +8,7 @@ use opentelemetry::trace::{
     SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState,
 };
 use opentelemetry_sdk::trace::{SamplingDecision, SamplingResult, ShouldSample};
-use otel_kit_init::sampling::{RatioArithmetic, Sampling, Threshold};
+use otel_kit_sampling::{RatioArithmetic, Sampling, Threshold};
 
 const RANDOM_BITS: u128 = (1 << 56) - 1;
 
@@ -407,7 +407,7 @@ fn the_random_flag_of_a_caller_is_sent_on_but_roots_started_here_lack_it() {
     use otel_kit_propagators::{PropagatorName, Propagators};
     use std::collections::HashMap;
 
-    use crate::support::sampling::Pipeline;
+    use crate::pipeline::Pipeline;
 
     let propagators = Propagators::new([PropagatorName::TraceContext]);
     let pipeline = Pipeline::new(Sampling::ratio(0.5));

@@ -4,11 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use otel_kit_init::sampling::{JaegerRemote, Sampling};
+use otel_kit_sampling::{JaegerRemote, Sampling};
 
 use super::strategies_server::{StrategiesServer, probabilistic};
-use crate::support::own_process::ran_in_own_process;
-use crate::support::sampling::{Pipeline, root};
+use crate::own_process::ran_in_own_process;
+use crate::pipeline::{Pipeline, root};
 
 const THREAD: &str = "otel-kit-jaeger";
 

@@ -5,47 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use opentelemetry_sdk::trace::ShouldSample;
-
-use super::preset::{Kind, Sampling};
-
-/// Where a Jaeger remote sampler fetches its sampling strategy, how often, and what it
-/// samples until the first strategy arrives: the argument of
-/// [`Sampling::jaeger_remote`] and [`Sampling::parent_based_jaeger_remote`].
-///
-/// The sampler speaks the HTTP/JSON form of the Jaeger sampling API: it polls
-/// `GET <endpoint>?service=<service.name>` (an endpoint without a path gets `/sampling`,
-/// the path of the Jaeger agent and of the OpenTelemetry Collector's
-/// `jaegerremotesampling` extension on port 5778; the Jaeger collector serves it at
-/// `/api/sampling` on port 14268). Plain `http://` only.
-///
-/// ```
-/// use std::time::Duration;
-/// use otel_kit_init::sampling::{JaegerRemote, Sampling};
-///
-/// let remote = JaegerRemote::new("http://jaeger-agent:5778")
-///     .polling_interval(Duration::from_secs(30))
-///     .initial_sampling(Sampling::ratio(0.01));
-/// assert_eq!(remote.endpoint(), "http://jaeger-agent:5778");
-/// let sampling = Sampling::parent_based_jaeger_remote(remote);
-/// sampling.validate()?;
-/// assert_eq!(
-///     sampling.to_string(),
-///     "parentbased_jaeger_remote(endpoint=http://jaeger-agent:5778, pollingIntervalMs=30000, \
-///      initial=parentbased_traceidratio(0.01))"
-/// );
-/// # Ok::<(), otel_kit_init::sampling::SamplingError>(())
-/// ```
-#[derive(Clone, Debug, PartialEq)]
-#[must_use]
-pub struct JaegerRemote {
-    endpoint: String,
-    polling_interval: Duration,
-    initial: Box<Sampling>,
-    /// Set by `init()` from the resource it builds; otherwise read from the environment's
-    /// resource when the sampler is built.
-    service_name: Option<String>,
-}
+use super::preset::{JaegerRemote, Kind, Sampling};
 
 impl JaegerRemote {
     /// The endpoint `OTEL_TRACES_SAMPLER_ARG` uses when it names none, as the
@@ -71,7 +31,7 @@ impl JaegerRemote {
     /// first strategy arrives.
     ///
     /// ```
-    /// use otel_kit_init::sampling::JaegerRemote;
+    /// use otel_kit_sampling::JaegerRemote;
     ///
     /// let remote = JaegerRemote::new("http://localhost:5778/sampling");
     /// assert_eq!(remote.polling_interval_value(), JaegerRemote::DEFAULT_POLLING_INTERVAL);
@@ -93,7 +53,7 @@ impl JaegerRemote {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use otel_kit_init::sampling::JaegerRemote;
+    /// use otel_kit_sampling::JaegerRemote;
     ///
     /// let remote = JaegerRemote::new("http://localhost:5778").polling_interval(Duration::from_secs(5));
     /// assert_eq!(remote.polling_interval_value(), Duration::from_secs(5));
@@ -107,7 +67,7 @@ impl JaegerRemote {
     /// ignored: set it on the outer [`Sampling`]).
     ///
     /// ```
-    /// use otel_kit_init::sampling::{JaegerRemote, Sampling};
+    /// use otel_kit_sampling::{JaegerRemote, Sampling};
     ///
     /// let remote = JaegerRemote::new("http://localhost:5778").initial_sampling(Sampling::always_off());
     /// assert_eq!(remote.initial(), &Sampling::always_off());
@@ -122,7 +82,7 @@ impl JaegerRemote {
     /// `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, else `unknown_service:<exe>`).
     ///
     /// ```
-    /// use otel_kit_init::sampling::JaegerRemote;
+    /// use otel_kit_sampling::JaegerRemote;
     ///
     /// let remote = JaegerRemote::new("http://localhost:5778").service_name("checkout");
     /// assert_eq!(remote.service_name_value(), Some("checkout"));
@@ -201,7 +161,7 @@ impl Sampling {
     /// by callers stay whole.
     ///
     /// ```
-    /// use otel_kit_init::sampling::{Sampling, from_env_values};
+    /// use otel_kit_sampling::{Sampling, from_env_values};
     ///
     /// let (sampling, warnings) = from_env_values(Some("xray"), None);
     /// assert_eq!(sampling, Sampling::ratio(Sampling::FALLBACK_RATIO));
@@ -221,7 +181,7 @@ impl Sampling {
     /// `parentbased_traceidratio(`[`FALLBACK_RATIO`](Self::FALLBACK_RATIO)`)`.
     ///
     /// ```
-    /// use otel_kit_init::sampling::{JaegerRemote, Sampling};
+    /// use otel_kit_sampling::{JaegerRemote, Sampling};
     ///
     /// let sampling = Sampling::jaeger_remote(JaegerRemote::new("http://localhost:5778"));
     /// assert!(sampling.to_string().starts_with("jaeger_remote(endpoint=http://localhost:5778"));
@@ -237,7 +197,7 @@ impl Sampling {
     /// (`parentbased_jaeger_remote`).
     ///
     /// ```
-    /// use otel_kit_init::sampling::{JaegerRemote, Sampling};
+    /// use otel_kit_sampling::{JaegerRemote, Sampling};
     ///
     /// let sampling = Sampling::parent_based_jaeger_remote(JaegerRemote::new("http://localhost:5778"));
     /// assert!(sampling.to_string().starts_with("parentbased_jaeger_remote("));
@@ -250,8 +210,23 @@ impl Sampling {
     }
 
     /// Gives a Jaeger remote sampler without a service name the `service.name` of
-    /// `resource` (the one `init()` builds).
-    pub(crate) fn with_service_name_of(mut self, resource: &opentelemetry_sdk::Resource) -> Self {
+    /// `resource` (otel-kit-init passes the resource it builds); other presets, and a
+    /// remote sampler that has a service name already, are returned unchanged.
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    /// use opentelemetry_sdk::Resource;
+    /// use otel_kit_sampling::{JaegerRemote, Sampling};
+    ///
+    /// let resource = Resource::builder_empty()
+    ///     .with_attribute(KeyValue::new("service.name", "payments"))
+    ///     .build();
+    /// let sampling = Sampling::jaeger_remote(JaegerRemote::new("http://jaeger-agent:5778"))
+    ///     .with_service_name_of(&resource);
+    /// // Its sampler polls `GET http://jaeger-agent:5778/sampling?service=payments`.
+    /// # drop(sampling);
+    /// ```
+    pub fn with_service_name_of(mut self, resource: &opentelemetry_sdk::Resource) -> Self {
         if let Kind::JaegerRemote { remote, .. } = &mut self.kind
             && remote.service_name.is_none()
         {
@@ -262,36 +237,6 @@ impl Sampling {
         }
         self
     }
-}
-
-/// The fallback sampler, as [`Sampling::FALLBACK_RATIO`] describes it.
-pub(super) fn fallback_sampler() -> Box<dyn ShouldSample> {
-    Sampling::ratio(Sampling::FALLBACK_RATIO).into_sampler()
-}
-
-/// The sampler for `Kind::JaegerRemote`: the remote sampler, or the fallback with one
-/// warning when it cannot be built.
-pub(super) fn remote_or_fallback(remote: &JaegerRemote, parent_based: bool) -> Box<dyn ShouldSample> {
-    let name = if parent_based {
-        "parentbased_jaeger_remote"
-    } else {
-        "jaeger_remote"
-    };
-    #[cfg(feature = "jaeger-remote")]
-    let why = match super::jaeger_remote_poller::build(remote, parent_based) {
-        Ok(sampler) => return sampler,
-        Err(why) => why,
-    };
-    #[cfg(not(feature = "jaeger-remote"))]
-    let why = {
-        let _ = remote;
-        "otel-kit-init was built without its `jaeger-remote` feature".to_owned()
-    };
-    tracing::warn!(
-        "sampler {name} cannot be built: {why}; sampling parentbased_traceidratio({}) instead",
-        Sampling::FALLBACK_RATIO
-    );
-    fallback_sampler()
 }
 
 impl fmt::Display for JaegerRemote {

@@ -6,7 +6,7 @@ use opentelemetry::trace::{
 };
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracer, SdkTracerProvider, SpanData};
-use otel_kit_init::sampling::Sampling;
+use otel_kit_sampling::Sampling;
 use otel_kit_testing::TestTelemetry;
 
 /// A harness whose sampler is exactly `sampling.into_sampler()`.

@@ -3,13 +3,13 @@
 
 use super::jaeger_remote_arg;
 use super::preset::{Kind, Sampling};
-use crate::env::{ConfigWarning, Env, process_env, read_with};
+use otel_kit_core::ConfigWarning;
+
+use crate::env::{Env, process_env};
 
 const SAMPLER: &str = "OTEL_TRACES_SAMPLER";
 const ARG: &str = "OTEL_TRACES_SAMPLER_ARG";
 const EXCLUDED_ROUTES: &str = "OTEL_KIT_SAMPLER_EXCLUDED_ROUTES";
-/// Every variable [`Sampling::from_env`] reads.
-pub(crate) const VARIABLES: [&str; 3] = [SAMPLER, ARG, EXCLUDED_ROUTES];
 const DEFAULT_RATIO: f64 = 1.0;
 const DEFAULT_RATE: f64 = 100.0;
 const KNOWN: &str = "always_on, always_off, traceidratio, parentbased_always_on, \
@@ -42,7 +42,7 @@ const KNOWN: &str = "always_on, always_off, traceidratio, parentbased_always_on,
 /// reported, because setting `OTEL_TRACES_SAMPLER_ARG=0.1` alone does not sample 10%.
 ///
 /// ```
-/// use otel_kit_init::sampling::{Sampling, from_env_values};
+/// use otel_kit_sampling::{Sampling, from_env_values};
 ///
 /// assert_eq!(from_env_values(None, None), (Sampling::default(), vec![]));
 ///
@@ -60,6 +60,17 @@ pub fn from_env_values(sampler: Option<&str>, arg: Option<&str>) -> (Sampling, V
 }
 
 impl Sampling {
+    /// Every variable [`from_env`](Self::from_env) reads: `OTEL_TRACES_SAMPLER`,
+    /// `OTEL_TRACES_SAMPLER_ARG`, `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES` and
+    /// `OTEL_KIT_SAMPLER_ARITHMETIC`.
+    ///
+    /// ```
+    /// use otel_kit_sampling::Sampling;
+    ///
+    /// assert!(Sampling::ENV_VARIABLES.contains(&"OTEL_TRACES_SAMPLER"));
+    /// ```
+    pub const ENV_VARIABLES: [&'static str; 4] = [SAMPLER, ARG, EXCLUDED_ROUTES, super::arithmetic::VARIABLE];
+
     /// The sampling the process environment asks for: `OTEL_TRACES_SAMPLER` and
     /// `OTEL_TRACES_SAMPLER_ARG` as [`from_env_values`] reads them, then the routes of
     /// `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES` (non-standard; comma-separated, the entry
@@ -68,7 +79,7 @@ impl Sampling {
     ///
     /// ```
     /// use opentelemetry_sdk::trace::SdkTracerProvider;
-    /// use otel_kit_init::sampling::Sampling;
+    /// use otel_kit_sampling::Sampling;
     ///
     /// let (sampling, warnings) = Sampling::from_env();
     /// for warning in &warnings {
@@ -84,7 +95,7 @@ impl Sampling {
     /// As [`from_env`](Self::from_env), from `lookup` (a map in tests).
     ///
     /// ```
-    /// use otel_kit_init::sampling::Sampling;
+    /// use otel_kit_sampling::Sampling;
     ///
     /// let env = [
     ///     ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
@@ -101,10 +112,10 @@ impl Sampling {
     /// );
     /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Sampling, Vec<ConfigWarning>) {
-        read_with(lookup, Self::read)
+        Env::read_with(lookup, Self::read)
     }
 
-    pub(crate) fn read(env: &mut Env<'_>) -> Sampling {
+    fn read(env: &mut Env<'_>) -> Sampling {
         let (sampling, warnings) = resolve(env.get(SAMPLER).as_deref(), env.get(ARG).as_deref());
         for warning in warnings {
             env.push(warning);
@@ -155,7 +166,7 @@ fn resolve(sampler: Option<&str>, arg: Option<&str>) -> (Sampling, Vec<ConfigWar
             } else {
                 fallback(
                     raw,
-                    "needs otel-kit-init's `jaeger-remote` feature, which is off",
+                    "needs the `jaeger-remote` feature (of otel-kit-sampling, or otel-kit-init), which is off",
                     &mut warnings,
                 )
             }
@@ -163,7 +174,7 @@ fn resolve(sampler: Option<&str>, arg: Option<&str>) -> (Sampling, Vec<ConfigWar
         // The ARG belongs to the sampler we cannot honour; one warning about it is enough.
         "xray" => fallback(
             raw,
-            "is a standard sampler otel-kit-init does not implement",
+            "is a standard sampler otel-kit-sampling does not implement",
             &mut warnings,
         ),
         _ => {

@@ -1,6 +1,37 @@
-//! Sampler presets: a small typed API ([`Sampling`]), each preset also reachable from
-//! `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG` ([`Sampling::from_env`] reads them
-//! with `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES`; [`from_env_values`] parses given values).
+//! Samplers for any `opentelemetry_sdk` user: the specification's presets as a small
+//! typed API ([`Sampling`]), consistent probability sampling, parent-based sampling with
+//! five delegates, a rate limit, route exclusion, Jaeger remote sampling, and run-time
+//! control of the ratio and a trace-everything override ([`SamplerControl`]).
+//!
+//! - [`Sampling`] (`preset`): the presets, validated with [`Sampling::validate`] and
+//!   turned into a `ShouldSample` with [`Sampling::into_sampler`].
+//! - [`Sampling::from_env`], [`Sampling::from_lookup`], [`from_env_values`] (`from_env`):
+//!   `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`, `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES`
+//!   and `OTEL_KIT_SAMPLER_ARITHMETIC`, each value not used as written reported as an
+//!   otel-kit-core `ConfigWarning` ([`Sampling::ENV_VARIABLES`] lists them).
+//! - [`RatioArithmetic`], [`Threshold`] (`arithmetic`, `runtime`, `parent_state`): how a
+//!   ratio decides, and the `ot=th:` trace state it writes.
+//! - [`ParentDelegates`] (`parent_based`): [`Sampling::parent_based`]'s four delegates.
+//! - `rate_limit`: the token bucket of [`Sampling::rate_limited`].
+//! - `routes`: [`Sampling::excluding_routes`] and [`Sampling::excluding_health_checks`].
+//! - `custom`: [`Sampling::custom`], your own sampler as one more preset.
+//! - [`JaegerRemote`] (`jaeger_remote*`, the `jaeger-remote` cargo feature): the remote
+//!   sampler's endpoint, polling interval and initial sampling; the strategy fetcher
+//!   and its polling thread.
+//! - [`SamplerControl`] (`control`): a new ratio and the trace-everything override on a
+//!   running sampler, from [`Sampling::controlled`].
+//! - [`SamplingError`] (`error`): why a [`Sampling`] cannot be used as written.
+//!
+//! otel-kit-init builds its tracer provider's sampler from this crate and re-exports it
+//! as `otel_kit_init::sampling`, with its `TelemetryControl` over a [`SamplerControl`].
+//!
+//! # Cargo features
+//!
+//! | feature | default | what it brings | what it compiles |
+//! | --- | --- | --- | --- |
+//! | `jaeger-remote` | no | [`Sampling::jaeger_remote`] and [`Sampling::parent_based_jaeger_remote`] sample by the endpoint's strategy; without it they fall back to [`Sampling::FALLBACK_RATIO`] with a warning | opentelemetry_sdk's `jaeger_remote_sampler`, hyper's HTTP/1 client, tokio, serde_json |
+//!
+//! # The presets
 //!
 //! | Preset | Typed API | Env value | Root spans | Children of remote parents |
 //! | --- | --- | --- | --- | --- |
@@ -45,8 +76,8 @@
 //!
 //! # Changing it while the service runs
 //!
-//! The sampler `init()` builds can be changed through
-//! [`TelemetryControl`](crate::TelemetryControl): a new ratio (the preset keeps its shape:
+//! The sampler of a [`Sampling::controlled`] copy can be changed through its
+//! [`SamplerControl`] (otel-kit-init's `TelemetryControl` wraps it): a new ratio (the preset keeps its shape:
 //! parent-based stays parent-based, excluded routes stay excluded) and a
 //! trace-everything override for a while. Each preset but the rate limit is a ratio:
 //! `always_on` and `always_off` are the ratios 1 and 0 applied to every span,
@@ -70,7 +101,7 @@
 //! `parentbased_ratelimited` (and most fall back to `parentbased_always_on`).
 //!
 //! ```
-//! use otel_kit_init::sampling::{Sampling, from_env_values};
+//! use otel_kit_sampling::{Sampling, from_env_values};
 //!
 //! let typed = Sampling::ratio(0.1).excluding_health_checks();
 //! typed.validate()?;
@@ -82,11 +113,16 @@
 //! let (from_env, warnings) = from_env_values(Some("parentbased_traceidratio"), Some("0.1"));
 //! assert!(warnings.is_empty());
 //! assert_eq!(from_env, Sampling::ratio(0.1));
-//! # Ok::<(), otel_kit_init::sampling::SamplingError>(())
+//! # Ok::<(), otel_kit_sampling::SamplingError>(())
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod arithmetic;
+mod build;
+mod control;
 mod custom;
+mod env;
 mod error;
 mod from_env;
 mod jaeger_remote;
@@ -105,12 +141,12 @@ mod routes;
 mod runtime;
 
 pub use arithmetic::RatioArithmetic;
-pub(crate) use arithmetic::VARIABLE as ARITHMETIC_VARIABLE;
+pub use control::SamplerControl;
 pub use error::SamplingError;
-pub(crate) use from_env::VARIABLES;
 pub use from_env::from_env_values;
-pub use jaeger_remote::JaegerRemote;
 pub use otel_kit_core::consistent_sampling::Threshold;
-pub use parent_based::ParentDelegates;
-pub use preset::Sampling;
-pub(crate) use runtime::SamplerState;
+pub use preset::{JaegerRemote, ParentDelegates, Sampling};
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;

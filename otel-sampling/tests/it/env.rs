@@ -1,6 +1,6 @@
 //! `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG` to `Sampling`, with the exact warnings.
 
-use otel_kit_init::sampling::{Sampling, from_env_values};
+use otel_kit_sampling::{Sampling, from_env_values};
 use proptest::prelude::*;
 
 const DEFAULT: &str = "parentbased_always_on";
@@ -34,7 +34,7 @@ fn bad_rate(arg: &str) -> String {
 
 fn fallback(sampler: &str) -> String {
     format!(
-        "OTEL_TRACES_SAMPLER={sampler:?} is a standard sampler otel-kit-init does not implement; \
+        "OTEL_TRACES_SAMPLER={sampler:?} is a standard sampler otel-kit-sampling does not implement; \
          using the fallback parentbased_traceidratio(0.001) instead (never always_on)."
     )
 }

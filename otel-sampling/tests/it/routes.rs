@@ -2,9 +2,9 @@
 
 use opentelemetry::trace::{Span as _, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue};
-use otel_kit_init::sampling::Sampling;
+use otel_kit_sampling::Sampling;
 
-use crate::support::sampling::{Pipeline, harness, remote_parent, root, span};
+use crate::pipeline::{Pipeline, harness, remote_parent, root, span};
 
 #[test]
 fn health_check_routes_are_dropped_and_other_routes_kept() {

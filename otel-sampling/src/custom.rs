@@ -1,6 +1,6 @@
 //! A sampler the application wrote, as one more preset: [`Sampling::custom`]. Route
 //! exclusion and the trace-everything override of
-//! [`TelemetryControl`](crate::TelemetryControl) still apply around it; a new ratio does
+//! [`SamplerControl`](crate::SamplerControl) (otel-kit-init's `TelemetryControl`) still apply around it; a new ratio does
 //! not (it has none).
 //!
 //! [`Sampling::custom`]: super::Sampling::custom

@@ -5,9 +5,9 @@ use std::thread;
 use std::time::Instant;
 
 use opentelemetry::trace::{SpanId, SpanKind, TraceId};
-use otel_kit_init::sampling::{RatioArithmetic, Sampling, SamplingError, from_env_values};
+use otel_kit_sampling::{RatioArithmetic, Sampling, SamplingError, from_env_values};
 
-use crate::support::sampling::{Pipeline, harness, remote_parent, root, span};
+use crate::pipeline::{Pipeline, harness, remote_parent, root, span};
 
 const ROOTS: usize = 4000;
 

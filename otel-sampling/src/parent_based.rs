@@ -8,41 +8,9 @@ use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::trace::{SamplingResult, ShouldSample};
 
 use super::parent_state::{Outcome, parent_trace_state};
-use super::preset::Sampling;
+use super::preset::{ParentDelegates, Sampling};
 use super::runtime::{Parent, SamplerState, parent_flags};
 use otel_kit_core::consistent_sampling::Threshold;
-
-/// The samplers [`Sampling::parent_based`](super::Sampling::parent_based) asks about a
-/// span that has a parent, one per kind of parent. The default is the specification's:
-/// [`always_on`](Sampling::always_on) for sampled parents,
-/// [`always_off`](Sampling::always_off) for parents that were not sampled, so children
-/// follow their parent.
-///
-/// ```
-/// use otel_kit_init::sampling::{ParentDelegates, Sampling};
-///
-/// // Record what this service does even when a caller chose not to sample it.
-/// let delegates = ParentDelegates {
-///     remote_parent_not_sampled: Sampling::trace_id_ratio(0.01),
-///     ..ParentDelegates::default()
-/// };
-/// let sampling = Sampling::parent_based(Sampling::trace_id_ratio(0.1), delegates);
-/// assert_eq!(
-///     sampling.to_string(),
-///     "parentbased(root=traceidratio(0.1), remote_parent_not_sampled=traceidratio(0.01))"
-/// );
-/// ```
-#[derive(Clone, Debug, PartialEq)]
-pub struct ParentDelegates {
-    /// For a parent from another process (`traceparent` flag `01`) that was sampled.
-    pub remote_parent_sampled: Sampling,
-    /// For a parent from another process that was not sampled.
-    pub remote_parent_not_sampled: Sampling,
-    /// For a parent span of this process that was sampled.
-    pub local_parent_sampled: Sampling,
-    /// For a parent span of this process that was not sampled.
-    pub local_parent_not_sampled: Sampling,
-}
 
 impl Default for ParentDelegates {
     fn default() -> Self {

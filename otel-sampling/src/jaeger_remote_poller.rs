@@ -22,8 +22,8 @@ use opentelemetry_sdk::trace::{Sampler, SamplingDecision, SamplingResult, Should
 use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
 use tokio::sync::oneshot;
 
-use super::jaeger_remote::JaegerRemote;
 use super::jaeger_remote_client::{CurrentRateLimit, StrategyClient};
+use super::preset::JaegerRemote;
 
 /// The remote sampler, parent-based or not, which `init()` runs as a custom preset.
 pub(super) fn build(remote: &JaegerRemote, parent_based: bool) -> Result<Box<dyn ShouldSample>, String> {

@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use crate::env::{ConfigWarning, Env};
+use otel_kit_core::ConfigWarning;
+
+use crate::env::Env;
 
 /// The variable that chooses the arithmetic: `consistent` (the default) or `legacy`.
 pub(crate) const VARIABLE: &str = "OTEL_KIT_SAMPLER_ARITHMETIC";
@@ -27,7 +29,7 @@ pub(crate) const VARIABLE: &str = "OTEL_KIT_SAMPLER_ARITHMETIC";
 /// environment.
 ///
 /// ```
-/// use otel_kit_init::sampling::{RatioArithmetic, Sampling};
+/// use otel_kit_sampling::{RatioArithmetic, Sampling};
 ///
 /// assert_eq!(RatioArithmetic::default(), RatioArithmetic::Consistent);
 /// let legacy = Sampling::ratio(0.1).with_arithmetic(RatioArithmetic::Legacy);

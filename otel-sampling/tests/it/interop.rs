@@ -22,7 +22,7 @@ use opentelemetry::trace::{
     SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState,
 };
 use opentelemetry_sdk::trace::SamplingDecision;
-use otel_kit_init::sampling::{Sampling, Threshold};
+use otel_kit_sampling::{Sampling, Threshold};
 
 /// Reads `ratio form parent trace_id tracestate` lines; writes `decision ot` lines.
 const PYTHON: &str = r#"

@@ -7,7 +7,7 @@ use opentelemetry::trace::{
     SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState,
 };
 use opentelemetry_sdk::trace::SamplingDecision;
-use otel_kit_init::sampling::{ParentDelegates, RatioArithmetic, Sampling, SamplingError};
+use otel_kit_sampling::{ParentDelegates, RatioArithmetic, Sampling, SamplingError};
 
 fn parent(sampled: bool, remote: bool) -> Context {
     let flags = if sampled {

@@ -4,9 +4,8 @@
 
 use std::time::Duration;
 
-use super::jaeger_remote::JaegerRemote;
-use super::preset::{Kind, Sampling};
-use crate::env::ConfigWarning;
+use super::preset::{JaegerRemote, Kind, Sampling};
+use otel_kit_core::ConfigWarning;
 
 const ENDPOINT: &str = "endpoint";
 const POLLING_INTERVAL: &str = "pollingIntervalMs";

@@ -1,18 +1,17 @@
-//! [`Sampling`]: which traces to record, one of the presets plus the routes to leave out.
+//! [`Sampling`]: which traces to record, one of the presets plus the routes to leave out;
+//! with the two settings a preset holds presets in, [`ParentDelegates`] and
+//! [`JaegerRemote`] (their methods are in `parent_based.rs` and `jaeger_remote.rs`).
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use opentelemetry_sdk::trace::ShouldSample;
 
 use super::arithmetic::RatioArithmetic;
 use super::custom::CustomSampler;
 use super::error::SamplingError;
-use super::jaeger_remote::{self, JaegerRemote};
-use super::parent_based::{ParentBasedSampler, ParentDelegates};
-use super::rate_limit;
-use super::routes;
-use super::runtime::{RuntimeSampler, SamplerState, Shape};
+use super::runtime::SamplerState;
 
 /// Which traces to record: one of the presets in the [module table](super), plus any
 /// routes to leave out.
@@ -22,7 +21,7 @@ use super::runtime::{RuntimeSampler, SamplerState, Shape};
 /// description for a start-up log.
 ///
 /// ```
-/// use otel_kit_init::sampling::Sampling;
+/// use otel_kit_sampling::Sampling;
 ///
 /// let sampling = Sampling::rate_limited(50.0).excluding_routes(["/status"]);
 /// assert_eq!(sampling.to_string(), "parentbased_ratelimited(50/s) excluding routes [/status]");
@@ -32,14 +31,14 @@ use super::runtime::{RuntimeSampler, SamplerState, Shape};
 #[must_use]
 pub struct Sampling {
     pub(super) kind: Kind,
-    excluded_routes: Vec<String>,
+    pub(super) excluded_routes: Vec<String>,
     /// How ratios decide; for a parent-based sampler with delegates, the outer one
     /// applies to all of them.
-    arithmetic: RatioArithmetic,
-    /// The state the sampler reads its ratio from; set only on the copy `init()` builds
-    /// its tracer provider from, so that its `TelemetryControl` reaches that sampler.
+    pub(super) arithmetic: RatioArithmetic,
+    /// The state the sampler reads its ratio from; set only on the copy `controlled()`
+    /// returns, so that its `SamplerControl` reaches the samplers built from it.
     /// Not part of the value: ignored by `==` and `Debug`.
-    state: Option<Arc<SamplerState>>,
+    pub(super) state: Option<Arc<SamplerState>>,
 }
 
 impl PartialEq for Sampling {
@@ -82,13 +81,83 @@ pub(super) enum Kind {
 
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct ParentBasedKind {
-    root: Sampling,
-    delegates: ParentDelegates,
+    pub(super) root: Sampling,
+    pub(super) delegates: ParentDelegates,
+}
+
+/// The samplers [`Sampling::parent_based`](super::Sampling::parent_based) asks about a
+/// span that has a parent, one per kind of parent. The default is the specification's:
+/// [`always_on`](Sampling::always_on) for sampled parents,
+/// [`always_off`](Sampling::always_off) for parents that were not sampled, so children
+/// follow their parent.
+///
+/// ```
+/// use otel_kit_sampling::{ParentDelegates, Sampling};
+///
+/// // Record what this service does even when a caller chose not to sample it.
+/// let delegates = ParentDelegates {
+///     remote_parent_not_sampled: Sampling::trace_id_ratio(0.01),
+///     ..ParentDelegates::default()
+/// };
+/// let sampling = Sampling::parent_based(Sampling::trace_id_ratio(0.1), delegates);
+/// assert_eq!(
+///     sampling.to_string(),
+///     "parentbased(root=traceidratio(0.1), remote_parent_not_sampled=traceidratio(0.01))"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParentDelegates {
+    /// For a parent from another process (`traceparent` flag `01`) that was sampled.
+    pub remote_parent_sampled: Sampling,
+    /// For a parent from another process that was not sampled.
+    pub remote_parent_not_sampled: Sampling,
+    /// For a parent span of this process that was sampled.
+    pub local_parent_sampled: Sampling,
+    /// For a parent span of this process that was not sampled.
+    pub local_parent_not_sampled: Sampling,
+}
+
+/// Where a Jaeger remote sampler fetches its sampling strategy, how often, and what it
+/// samples until the first strategy arrives: the argument of
+/// [`Sampling::jaeger_remote`] and [`Sampling::parent_based_jaeger_remote`].
+///
+/// The sampler speaks the HTTP/JSON form of the Jaeger sampling API: it polls
+/// `GET <endpoint>?service=<service.name>` (an endpoint without a path gets `/sampling`,
+/// the path of the Jaeger agent and of the OpenTelemetry Collector's
+/// `jaegerremotesampling` extension on port 5778; the Jaeger collector serves it at
+/// `/api/sampling` on port 14268). Plain `http://` only.
+///
+/// ```
+/// use std::time::Duration;
+/// use otel_kit_sampling::{JaegerRemote, Sampling};
+///
+/// let remote = JaegerRemote::new("http://jaeger-agent:5778")
+///     .polling_interval(Duration::from_secs(30))
+///     .initial_sampling(Sampling::ratio(0.01));
+/// assert_eq!(remote.endpoint(), "http://jaeger-agent:5778");
+/// let sampling = Sampling::parent_based_jaeger_remote(remote);
+/// sampling.validate()?;
+/// assert_eq!(
+///     sampling.to_string(),
+///     "parentbased_jaeger_remote(endpoint=http://jaeger-agent:5778, pollingIntervalMs=30000, \
+///      initial=parentbased_traceidratio(0.01))"
+/// );
+/// # Ok::<(), otel_kit_sampling::SamplingError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct JaegerRemote {
+    pub(crate) endpoint: String,
+    pub(crate) polling_interval: Duration,
+    pub(crate) initial: Box<Sampling>,
+    /// Set by `init()` from the resource it builds; otherwise read from the environment's
+    /// resource when the sampler is built.
+    pub(crate) service_name: Option<String>,
 }
 
 impl Kind {
     /// The ratio of new traces this preset samples; `None` for the rate limit.
-    fn ratio(&self) -> Option<f64> {
+    pub(super) fn ratio(&self) -> Option<f64> {
         match self {
             Kind::AlwaysOn | Kind::ParentBasedAlwaysOn => Some(1.0),
             Kind::AlwaysOff | Kind::ParentBasedAlwaysOff => Some(0.0),
@@ -100,7 +169,7 @@ impl Kind {
 
     /// A probability that writes its threshold (the ratio presets), rather than
     /// `always_on`/`always_off`, which are no probability and write none.
-    fn writes_threshold(&self) -> bool {
+    pub(super) fn writes_threshold(&self) -> bool {
         match self {
             Kind::ParentBasedRatio(_) | Kind::TraceIdRatio(_) => true,
             Kind::ParentBased(pb) => pb.root.kind.writes_threshold(),
@@ -122,7 +191,7 @@ impl Sampling {
     /// the usual liveness, readiness and metrics-scrape endpoints.
     ///
     /// ```
-    /// use otel_kit_init::sampling::Sampling;
+    /// use otel_kit_sampling::Sampling;
     ///
     /// assert!(Sampling::DEFAULT_EXCLUDED_ROUTES.contains(&"/healthz"));
     /// ```
@@ -145,7 +214,7 @@ impl Sampling {
     /// trace but lets children follow their parent.
     ///
     /// ```
-    /// use otel_kit_init::sampling::Sampling;
+    /// use otel_kit_sampling::Sampling;
     ///
     /// assert_eq!(Sampling::always_on().to_string(), "always_on");
     /// ```
@@ -156,7 +225,7 @@ impl Sampling {
     /// Samples nothing, whatever the parent decided (`always_off`).
     ///
     /// ```
-    /// use otel_kit_init::sampling::Sampling;
+    /// use otel_kit_sampling::Sampling;
     ///
     /// assert_eq!(Sampling::always_off().to_string(), "always_off");
     /// ```
@@ -172,12 +241,12 @@ impl Sampling {
     /// `0.0..=1.0` is reported by [`validate`](Self::validate).
     ///
     /// ```
-    /// use otel_kit_init::sampling::Sampling;
+    /// use otel_kit_sampling::Sampling;
     ///
     /// let sampling = Sampling::ratio(0.25);
     /// sampling.validate()?;
     /// assert_eq!(sampling.to_string(), "parentbased_traceidratio(0.25)");
-    /// # Ok::<(), otel_kit_init::sampling::SamplingError>(())
+    /// # Ok::<(), otel_kit_sampling::SamplingError>(())
     /// ```
     pub fn ratio(ratio: f64) -> Self {
         Self::from_kind(Kind::ParentBasedRatio(ratio))
@@ -191,7 +260,7 @@ impl Sampling {
     /// [`validate`](Self::validate).
     ///
     /// ```
-    /// use otel_kit_init::sampling::Sampling;
+    /// use otel_kit_sampling::Sampling;
     ///
     /// assert_eq!(Sampling::trace_id_ratio(0.25).to_string(), "traceidratio(0.25)");
     /// ```
@@ -205,17 +274,17 @@ impl Sampling {
     /// children follow their parent. Excluded routes of `root` and of the delegates
     /// apply to the spans each decides; the arithmetic of this value applies to all.
     ///
-    /// A ratio set through [`TelemetryControl`](crate::TelemetryControl) changes the
+    /// A ratio set through [`SamplerControl`](crate::SamplerControl) (otel-kit-init's `TelemetryControl`) changes the
     /// root's, when the root is a ratio preset; the trace-everything override samples
     /// roots and spans whose remote parent was not sampled, as with the presets.
     ///
     /// ```
-    /// use otel_kit_init::sampling::{ParentDelegates, Sampling};
+    /// use otel_kit_sampling::{ParentDelegates, Sampling};
     ///
     /// let sampling = Sampling::parent_based(Sampling::trace_id_ratio(0.1), ParentDelegates::default());
     /// sampling.validate()?;
     /// assert_eq!(sampling.to_string(), "parentbased(root=traceidratio(0.1))");
-    /// # Ok::<(), otel_kit_init::sampling::SamplingError>(())
+    /// # Ok::<(), otel_kit_sampling::SamplingError>(())
     /// ```
     pub fn parent_based(root: Sampling, delegates: ParentDelegates) -> Self {
         Self::from_kind(Kind::ParentBased(Box::new(ParentBasedKind { root, delegates })))
@@ -226,7 +295,7 @@ impl Sampling {
     /// [`RatioArithmetic::Legacy`] (the Rust SDK's, no threshold written).
     ///
     /// ```
-    /// use otel_kit_init::sampling::{RatioArithmetic, Sampling};
+    /// use otel_kit_sampling::{RatioArithmetic, Sampling};
     ///
     /// let sampling = Sampling::ratio(0.5).with_arithmetic(RatioArithmetic::Legacy);
     /// assert_eq!(sampling.arithmetic(), RatioArithmetic::Legacy);
@@ -250,41 +319,38 @@ impl Sampling {
     /// that is not finite and positive is reported by [`validate`](Self::validate).
     ///
     /// ```
-    /// use otel_kit_init::sampling::Sampling;
+    /// use otel_kit_sampling::Sampling;
     ///
     /// let sampling = Sampling::rate_limited(100.0);
     /// sampling.validate()?;
     /// assert_eq!(sampling.to_string(), "parentbased_ratelimited(100/s)");
-    /// # Ok::<(), otel_kit_init::sampling::SamplingError>(())
+    /// # Ok::<(), otel_kit_sampling::SamplingError>(())
     /// ```
     pub fn rate_limited(traces_per_second: f64) -> Self {
         Self::from_kind(Kind::RateLimited(traces_per_second))
     }
 
-    /// Your own sampler, named `name` in the start-up line. `init()` keeps what it adds
+    /// Your own sampler, named `name` in [`Display`](std::fmt::Display) (and in
+    /// otel-kit-init's start-up line). [`into_sampler`](Self::into_sampler) keeps what it adds
     /// around it: [route exclusion](Self::excluding_routes) still drops health checks,
-    /// and a [trace-everything override](crate::TelemetryControl::trace_everything_for)
+    /// and a [trace-everything override](crate::SamplerControl::trace_everything_until)
     /// still samples every root span and every unsampled remote parent while it lasts;
     /// everything else is its decision. A new ratio cannot be set on it
-    /// ([`ControlError::NotRatioBased`](crate::ControlError::NotRatioBased)). Copies of
+    /// (otel-kit-init's `ControlError::NotRatioBased`). Copies of
     /// this preset share the one sampler.
     ///
     /// ```
     /// use opentelemetry_sdk::trace::Sampler;
-    /// use otel_kit_init::sampling::Sampling;
+    /// use otel_kit_sampling::Sampling;
     ///
     /// // Sample every trace that a parent sampled, and 1 in 20 new ones.
     /// let sampling = Sampling::custom("parent or 5%", Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(0.05))))
     ///     .excluding_health_checks();
     /// assert!(sampling.to_string().starts_with("custom(parent or 5%) excluding routes"));
-    /// let telemetry = otel_kit_init::builder()
-    ///     .environment(|_| None)
-    ///     .without_globals()
-    ///     .without_tracing_subscriber()
-    ///     .sampling(sampling)
-    ///     .init()?;
-    /// # drop(telemetry);
-    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder()
+    ///     .with_sampler(sampling.into_sampler())
+    ///     .build();
+    /// # drop(provider);
     /// ```
     pub fn custom(name: impl Into<String>, sampler: impl ShouldSample + 'static) -> Self {
         Self::from_kind(Kind::Custom(CustomSampler::new(name, sampler)))
@@ -301,7 +367,7 @@ impl Sampling {
     /// `/health?full=1`.
     ///
     /// ```
-    /// use otel_kit_init::sampling::Sampling;
+    /// use otel_kit_sampling::Sampling;
     ///
     /// let sampling = Sampling::ratio(0.5).excluding_routes(["/ping", "/status"]);
     /// assert_eq!(sampling.to_string(), "parentbased_traceidratio(0.5) excluding routes [/ping, /status]");
@@ -320,19 +386,22 @@ impl Sampling {
         self
     }
 
-    /// `sampler`'s sampler with these excluded routes (a configuration file's sampler
-    /// that no `OTEL_TRACES_SAMPLER` value says).
-    #[cfg_attr(not(feature = "config-file"), allow(dead_code))]
-    pub(crate) fn with_sampler_of(mut self, sampler: Sampling) -> Self {
-        self.kind = sampler.kind;
-        self
+    /// The routes left out, in the order given.
+    ///
+    /// ```
+    /// use otel_kit_sampling::Sampling;
+    ///
+    /// assert_eq!(Sampling::default().excluding_routes(["/status"]).excluded_routes(), ["/status"]);
+    /// ```
+    pub fn excluded_routes(&self) -> &[String] {
+        &self.excluded_routes
     }
 
     /// Excludes [`DEFAULT_EXCLUDED_ROUTES`](Self::DEFAULT_EXCLUDED_ROUTES), as
     /// [`excluding_routes`](Self::excluding_routes) does.
     ///
     /// ```
-    /// use otel_kit_init::sampling::Sampling;
+    /// use otel_kit_sampling::Sampling;
     ///
     /// let sampling = Sampling::default().excluding_health_checks();
     /// assert_eq!(
@@ -352,7 +421,7 @@ impl Sampling {
     /// says which value to change.
     ///
     /// ```
-    /// use otel_kit_init::sampling::{Sampling, SamplingError};
+    /// use otel_kit_sampling::{Sampling, SamplingError};
     ///
     /// let err = Sampling::ratio(1.5).validate().unwrap_err();
     /// assert_eq!(err, SamplingError::InvalidRatio(1.5));
@@ -380,134 +449,6 @@ impl Sampling {
             }
             _ => Ok(()),
         }
-    }
-
-    /// The SDK sampler for this preset, for
-    /// [`TracerProviderBuilder::with_sampler`](opentelemetry_sdk::trace::TracerProviderBuilder::with_sampler).
-    ///
-    /// A boxed [`ShouldSample`] rather than the SDK's `Sampler` enum, because route
-    /// exclusion must also overrule the parent, and `Sampler::ParentBased` never asks its
-    /// delegate about a span that has a parent; and because the ratio is kept where a
-    /// [`TelemetryControl`](crate::TelemetryControl) can change it; and because the SDK's
-    /// `TraceIdRatioBased` decides by its own arithmetic and writes no threshold, where
-    /// these decide by consistent probability (see [`RatioArithmetic`]). To hand it to
-    /// an API that takes a
-    /// `Sampler` (which then decides children by the parent alone), wrap it:
-    /// `Sampler::ParentBased(sampling.into_sampler())`.
-    ///
-    /// Values are not checked here; call [`validate`](Self::validate) first. A ratio
-    /// above 1 samples everything, below 0 or NaN nothing; a rate that is zero,
-    /// negative or NaN admits no new trace and an infinite rate admits all.
-    ///
-    /// ```
-    /// use opentelemetry::trace::{Tracer as _, TracerProvider as _};
-    /// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
-    /// use otel_kit_init::sampling::Sampling;
-    ///
-    /// let exporter = InMemorySpanExporter::default();
-    /// let provider = SdkTracerProvider::builder()
-    ///     .with_simple_exporter(exporter.clone())
-    ///     .with_sampler(Sampling::always_off().into_sampler())
-    ///     .build();
-    /// provider.tracer("example").in_span("work", |_| {});
-    /// assert!(exporter.get_finished_spans()?.is_empty());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn into_sampler(self) -> Box<dyn ShouldSample> {
-        let state = self
-            .state
-            .clone()
-            .unwrap_or_else(|| self.new_state(self.arithmetic));
-        self.build(state)
-    }
-
-    /// A state at this preset's ratio, read with `arithmetic`.
-    fn new_state(&self, arithmetic: RatioArithmetic) -> Arc<SamplerState> {
-        SamplerState::new(
-            self.kind.ratio().unwrap_or(0.0),
-            self.kind.writes_threshold(),
-            arithmetic,
-        )
-    }
-
-    /// The sampler reading `state`; delegates get states of their own, with its
-    /// arithmetic.
-    fn build(&self, state: Arc<SamplerState>) -> Box<dyn ShouldSample> {
-        let shape = match &self.kind {
-            Kind::AlwaysOn | Kind::AlwaysOff | Kind::TraceIdRatio(_) => Shape::Ratio,
-            Kind::ParentBasedAlwaysOn | Kind::ParentBasedAlwaysOff | Kind::ParentBasedRatio(_) => {
-                Shape::ParentBasedRatio
-            }
-            Kind::RateLimited(n) => Shape::ParentBasedRateLimited(rate_limit::RateLimitedRoot::new(*n)),
-            Kind::Custom(custom) => Shape::Custom(Arc::clone(&custom.sampler)),
-            // Decided like a custom sampler, so the trace-everything override still applies.
-            Kind::JaegerRemote { remote, parent_based } => Shape::Custom(Arc::from(
-                jaeger_remote::remote_or_fallback(remote, *parent_based),
-            )),
-            Kind::ParentBased(pb) => {
-                let arithmetic = state.arithmetic;
-                let root = pb.root.build(Arc::clone(&state));
-                let delegates = pb
-                    .delegates
-                    .named()
-                    .map(|(_, d)| d.build(d.new_state(arithmetic)));
-                state.mark_in_use();
-                return self.with_routes(Box::new(ParentBasedSampler::new(state, root, delegates)));
-            }
-        };
-        self.with_routes(Box::new(RuntimeSampler::new(state, shape)))
-    }
-
-    fn with_routes(&self, preset: Box<dyn ShouldSample>) -> Box<dyn ShouldSample> {
-        if self.excluded_routes.is_empty() {
-            preset
-        } else {
-            Box::new(routes::ExcludeRoutes::new(
-                Arc::from(self.excluded_routes.clone()),
-                preset,
-            ))
-        }
-    }
-}
-
-/// What `TelemetryControl` needs: the ratio, the same preset with another one, and a
-/// copy bound to the state its sampler reads.
-impl Sampling {
-    /// The ratio of new traces sampled; `None` for the rate limit, which has none.
-    pub(crate) fn sampling_ratio(&self) -> Option<f64> {
-        self.kind.ratio()
-    }
-
-    /// This preset with `ratio`, in the same shape and with the same excluded routes:
-    /// parent-based presets become `parentbased_traceidratio`, the others
-    /// `traceidratio`. `None` for the rate limit.
-    pub(crate) fn with_ratio(&self, ratio: f64) -> Option<Sampling> {
-        let kind = match &self.kind {
-            Kind::ParentBasedAlwaysOn | Kind::ParentBasedAlwaysOff | Kind::ParentBasedRatio(_) => {
-                Kind::ParentBasedRatio(ratio)
-            }
-            Kind::AlwaysOn | Kind::AlwaysOff | Kind::TraceIdRatio(_) => Kind::TraceIdRatio(ratio),
-            Kind::RateLimited(_) | Kind::Custom(_) | Kind::JaegerRemote { .. } => return None,
-            Kind::ParentBased(pb) => Kind::ParentBased(Box::new(ParentBasedKind {
-                root: pb.root.with_ratio(ratio)?,
-                delegates: pb.delegates.clone(),
-            })),
-        };
-        Some(Sampling {
-            kind,
-            excluded_routes: self.excluded_routes.clone(),
-            arithmetic: self.arithmetic,
-            state: None,
-        })
-    }
-
-    /// A copy whose [`into_sampler`](Self::into_sampler) reads the returned state, which
-    /// starts at this preset's ratio.
-    pub(crate) fn controlled(&self) -> (Sampling, Arc<SamplerState>) {
-        let state = self.new_state(self.arithmetic);
-        let mut controlled = self.clone();
-        controlled.state = Some(Arc::clone(&state));
-        (controlled, state)
     }
 }
 

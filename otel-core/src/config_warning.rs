@@ -1,0 +1,52 @@
+//! [`ConfigWarning`]: a configuration value that was set but unusable, and what was used
+//! instead; what every kit crate that reads `OTEL_*` variables returns.
+
+use std::fmt;
+
+/// A configuration value that was set but unusable, and what was used instead.
+///
+/// Its `Display` is one line naming the variable, the value and what is used instead,
+/// the form every kit crate logs its configuration problems in.
+///
+/// ```
+/// use otel_kit_core::ConfigWarning;
+///
+/// let warning = ConfigWarning::new(
+///     "OTEL_BSP_MAX_QUEUE_SIZE",
+///     "lots",
+///     "is not a non-negative integer; using the default 2048",
+/// );
+/// assert_eq!(warning.variable, "OTEL_BSP_MAX_QUEUE_SIZE");
+/// assert_eq!(
+///     warning.to_string(),
+///     "OTEL_BSP_MAX_QUEUE_SIZE=\"lots\" is not a non-negative integer; using the default 2048"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigWarning {
+    /// The variable, e.g. `OTEL_BSP_MAX_QUEUE_SIZE`, or the builder method for a value
+    /// set in code.
+    pub variable: String,
+    /// The value as set (`<redacted>` for header variables).
+    pub value: String,
+    /// What was wrong and what is used instead.
+    pub message: String,
+}
+
+impl ConfigWarning {
+    /// The warning that `variable` was set to `value`, with `message` saying what was
+    /// wrong and what is used instead (it follows the value in the `Display` line).
+    pub fn new(variable: impl Into<String>, value: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfigWarning {
+            variable: variable.into(),
+            value: value.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={:?} {}", self.variable, self.value, self.message)
+    }
+}
