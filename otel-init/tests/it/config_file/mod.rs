@@ -3,6 +3,7 @@
 //! the environment does); an invalid file is a typed error with its line; a zero
 //! timeout never stalls a signal.
 
+mod documented;
 mod precedence;
 mod views;
 mod zero_timeout;
