@@ -393,16 +393,9 @@ impl CardinalityLimits {
         let Some(field) = reader.get("cardinality_limits") else {
             return Ok(Self::default());
         };
-        let known = [
-            "default",
-            "counter",
-            "gauge",
-            "histogram",
-            "observable_counter",
-            "observable_gauge",
-            "observable_up_down_counter",
-            "up_down_counter",
-        ];
+        // `default` and one limit per instrument type.
+        let mut known = vec!["default"];
+        known.extend(super::view::INSTRUMENT_TYPES);
         let fields = field.at().fields(&known, ctx)?;
         let default = fields.positive("default", 2000)?;
         Ok(Self {
