@@ -19,7 +19,8 @@
 //!   logs API in a span's context, and the kit's global logger provider.
 //!
 //! - [`ConfigWarning`]: a configuration value that was set but unusable, and what was
-//!   used instead, as otel-kit-init and otel-kit-sampling report them.
+//!   used instead, as otel-kit-init and otel-kit-sampling report them; [`EnvReader`], the
+//!   environment as both read it (empty is unset, each problem said once).
 //! - [`otlp`]: the OTLP [`Signal`](otlp::Signal), [`Protocol`](otlp::Protocol) and
 //!   [`Compression`](otlp::Compression), re-exported by otel-kit-otlp and otel-kit-init.
 //!
@@ -48,6 +49,7 @@ pub mod carrier;
 mod config_warning;
 pub mod consistent_sampling;
 mod duration_histogram;
+mod env_reader;
 #[doc(hidden)]
 pub mod error_type;
 #[doc(hidden)]
@@ -84,6 +86,7 @@ pub mod shared_names;
 
 pub use config_warning::ConfigWarning;
 pub use duration_histogram::duration_histogram;
+pub use env_reader::{EnvReader, process_env};
 pub use extra_attributes::{MetricAttributes, SpanAttributes};
 pub use header_capture::HeaderCapture;
 pub use peer_service::{PeerServiceError, PeerServices};

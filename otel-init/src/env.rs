@@ -9,6 +9,8 @@
 
 use std::time::Duration;
 
+use otel_kit_core::EnvReader;
+
 use crate::build_features::BuildFeatures;
 
 /// A configuration value that was set but unusable, and what was used instead (defined
@@ -43,9 +45,7 @@ impl Warnings {
 }
 
 /// The process environment, as [`Env`] reads it.
-pub(crate) fn process_env(variable: &str) -> Option<String> {
-    std::env::var(variable).ok()
-}
+pub(crate) use otel_kit_core::process_env;
 
 /// Runs `read` over the environment `lookup` gives, returning what it read and the
 /// warnings: the body of every public `from_lookup`.
@@ -78,18 +78,18 @@ fn is_secret(variable: &str) -> bool {
     variable.ends_with("_HEADERS") || variable.ends_with("_SECRET")
 }
 
-/// A view of the environment (the process's, or a map in tests) that collects warnings.
+/// A view of the environment (the process's, or a map in tests) that collects warnings:
+/// otel-kit-core's [`EnvReader`], which otel-kit-sampling reads with too, plus the typed
+/// parsers of the specification's rules and the build's features.
 pub(crate) struct Env<'a> {
-    lookup: &'a dyn Fn(&str) -> Option<String>,
-    warnings: Vec<ConfigWarning>,
+    reader: EnvReader<'a>,
     features: BuildFeatures,
 }
 
 impl<'a> Env<'a> {
     pub(crate) fn new(lookup: &'a dyn Fn(&str) -> Option<String>) -> Self {
         Env {
-            lookup,
-            warnings: Vec::new(),
+            reader: EnvReader::new(lookup),
             features: BuildFeatures::THIS_BUILD,
         }
     }
@@ -100,7 +100,7 @@ impl<'a> Env<'a> {
     }
 
     pub(crate) fn into_warnings(self) -> Vec<ConfigWarning> {
-        self.warnings
+        self.reader.into_warnings()
     }
 
     pub(crate) fn warn(&mut self, variable: &str, value: &str, message: impl Into<String>) {
@@ -115,17 +115,12 @@ impl<'a> Env<'a> {
     /// Adds a warning made elsewhere (by a parser that also works on plain strings),
     /// unless the same one was said already.
     pub(crate) fn push(&mut self, warning: ConfigWarning) {
-        // A generic variable is read once per signal; its problem is said once.
-        if !self.warnings.contains(&warning) {
-            self.warnings.push(warning);
-        }
+        self.reader.push(warning);
     }
 
     /// The trimmed value; an empty or whitespace-only value counts as unset.
     pub(crate) fn get(&self, variable: &str) -> Option<String> {
-        (self.lookup)(variable)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
+        self.reader.get(variable)
     }
 
     /// The first of `variables` that is set, with its name (per-signal before generic).
@@ -290,14 +285,7 @@ impl<'a> Env<'a> {
 
     /// A comma-separated list, entries trimmed, empty entries dropped.
     pub(crate) fn list(&self, variable: &str) -> Option<Vec<String>> {
-        let v = self.get(variable)?;
-        Some(
-            v.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
-        )
+        self.reader.list(variable)
     }
 
     /// `key1=value1,key2=value2` with percent-encoded values (the W3C baggage format the

@@ -5,7 +5,7 @@ use std::fmt;
 
 use otel_kit_core::ConfigWarning;
 
-use crate::env::Env;
+use otel_kit_core::EnvReader as Env;
 
 /// The variable that chooses the arithmetic: `consistent` (the default) or `legacy`.
 pub(crate) const VARIABLE: &str = "OTEL_KIT_SAMPLER_ARITHMETIC";

@@ -5,7 +5,7 @@ use super::jaeger_remote_arg;
 use super::preset::{Kind, Sampling};
 use otel_kit_core::ConfigWarning;
 
-use crate::env::{Env, process_env};
+use otel_kit_core::{EnvReader as Env, process_env};
 
 const SAMPLER: &str = "OTEL_TRACES_SAMPLER";
 const ARG: &str = "OTEL_TRACES_SAMPLER_ARG";

@@ -122,7 +122,6 @@ mod arithmetic;
 mod build;
 mod control;
 mod custom;
-mod env;
 mod error;
 mod from_env;
 mod jaeger_remote;
