@@ -81,6 +81,8 @@ pub(crate) fn parse_document(
         error: None,
         nodes: 0,
         bytes: 0,
+        // YAML's line breaks: `\n`, `\r\n` and a lone `\r`.
+        last_line: text.replace("\r\n", "\n").matches(['\n', '\r']).count() + 1,
     };
     let mut parser = Parser::new_from_str(text);
     if let Err(scan) = parser.load(&mut builder, false)
@@ -97,7 +99,7 @@ pub(crate) fn parse_document(
         builder.error = Some(ConfigFileError::new(
             kind,
             path,
-            scan.marker().line(),
+            scan.marker().line().min(builder.last_line),
             expected,
             found,
         ));
@@ -152,6 +154,9 @@ struct Builder<'a> {
     error: Option<ConfigFileError>,
     nodes: usize,
     bytes: usize,
+    /// The text's last line: at the end of a text without a final line break the
+    /// scanner moves to a line after it, and what it marks there is on the last line.
+    last_line: usize,
 }
 
 impl Builder<'_> {
@@ -279,7 +284,7 @@ impl MarkedEventReceiver for Builder<'_> {
         if self.error.is_some() {
             return;
         }
-        let line = mark.line();
+        let line = mark.line().min(self.last_line);
         match event {
             Event::Scalar(text, style, anchor, tag) => {
                 if !self.charge(1, text.len(), line) {

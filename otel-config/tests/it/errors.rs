@@ -224,3 +224,29 @@ fn json_is_read_too() {
     assert_eq!(model.attribute_limits.attribute_count_limit, 7);
     assert_eq!(model.tracer_provider.unwrap().sampler, Sampler::AlwaysOff);
 }
+
+/// An error at the end of a text without a final line break names the last line,
+/// not one after it (the YAML scanner moves past the end; found by the `config_file` fuzz
+/// target). Lone `\r` breaks count as YAML counts them.
+#[test]
+fn an_error_at_the_end_names_a_line_of_the_text() {
+    for (yaml, lines) in [
+        (
+            "file_format: \"1.1\"\ntracer_provider:\n  processors:\n    - batc  h:\n      t:\n  sampler",
+            6,
+        ),
+        (
+            "file_format: \"1.1\"\rtracer_provider:\r  processors:\r    -x/y:\r      e  ratio: 0.\r1\n",
+            7,
+        ),
+        // A lone tag: a null document, marked at the end.
+        ("!", 1),
+    ] {
+        let error = parse(yaml).unwrap_err();
+        assert!(
+            (1..=lines).contains(&error.line()),
+            "line {} of {lines}: {error}",
+            error.line()
+        );
+    }
+}
