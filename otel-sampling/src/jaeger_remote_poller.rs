@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use opentelemetry::trace::{Link, SpanKind, TraceContextExt as _, TraceId};
+use opentelemetry::trace::{Link, SpanKind, TraceId};
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::runtime::{Runtime, RuntimeChannel, TrySend, TrySendError};
@@ -85,7 +85,7 @@ impl ShouldSample for RemoteSampler {
         attributes: &[KeyValue],
         links: &[Link],
     ) -> SamplingResult {
-        let has_parent = || parent_context.is_some_and(|cx| cx.span().span_context().is_valid());
+        let has_parent = || parent_context.and_then(super::runtime::parent_flags).is_some();
         if let Some(root) = self.rate_limit.get()
             && !(self.parent_based && has_parent())
         {
