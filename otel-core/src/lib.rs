@@ -61,6 +61,7 @@ pub mod header_capture;
 pub mod hooks;
 pub mod instrumentation_switches;
 mod instruments_cache;
+pub mod kit_names;
 pub mod log_events;
 mod message_bound;
 #[doc(hidden)]
@@ -102,9 +103,10 @@ pub use shared_names::SharedNames;
 
 /// The namespaces of the kit's own metrics and attributes, which the semantic
 /// conventions do not define: `tokio` (otel-kit-runtime-metrics' tokio metrics; the
-/// conventions define no Rust runtime). One list for the emitter and the registry check.
+/// conventions define no Rust runtime) and `otel_kit` ([`kit_names`]). One list for the
+/// emitter and the registry check.
 #[doc(hidden)]
-pub const KIT_NAMESPACES: &[&str] = &["tokio"];
+pub const KIT_NAMESPACES: &[&str] = &["tokio", kit_names::NAMESPACE];
 
 /// The advisory bucket boundaries (seconds) of `http.server.request.duration`,
 /// `http.client.request.duration`, `rpc.server.call.duration` and

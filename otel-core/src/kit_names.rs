@@ -1,0 +1,44 @@
+//! The names of the kit's own metrics and attributes, under the `otel_kit` namespace,
+//! for what the semantic conventions do not define. One home, so that the emitters,
+//! the dashboards' tests and the registry check agree.
+//!
+//! | metric | instrument, unit | attributes |
+//! | --- | --- | --- |
+//! | [`SERVER_INCOMING_CONTEXT`] | counter, `{request}` | [`CONTEXT_STATE`]: [`CONTEXT_VALID`], [`CONTEXT_ABSENT`] or [`CONTEXT_INVALID`] |
+//! | [`SAMPLER_ROOT_DECISIONS`] | counter, `{span}` | [`SAMPLER_DECISION`]: [`DECISION_SAMPLED`] or [`DECISION_DROPPED`] |
+//! | [`SAMPLER_PROBABILITY`] | gauge, `1` | none |
+//!
+//! ```
+//! assert_eq!(otel_kit_core::kit_names::SERVER_INCOMING_CONTEXT, "otel_kit.server.incoming_context");
+//! assert!(otel_kit_core::KIT_NAMESPACES.contains(&otel_kit_core::kit_names::NAMESPACE));
+//! ```
+
+/// The kit's namespace, declared to the registry check through
+/// [`KIT_NAMESPACES`](crate::KIT_NAMESPACES).
+pub const NAMESPACE: &str = "otel_kit";
+
+/// Requests a server instrumentation (HTTP or gRPC) received, by the state of their
+/// incoming trace context. Prometheus: `otel_kit_server_incoming_context_total`.
+pub const SERVER_INCOMING_CONTEXT: &str = "otel_kit.server.incoming_context";
+/// The state of a request's incoming trace context.
+pub const CONTEXT_STATE: &str = "otel_kit.context.state";
+/// A configured propagator read a valid remote parent.
+pub const CONTEXT_VALID: &str = "valid";
+/// None of the configured propagators' trace headers was present.
+pub const CONTEXT_ABSENT: &str = "absent";
+/// A configured propagator's trace header was present but could not be read.
+pub const CONTEXT_INVALID: &str = "invalid";
+
+/// Root spans (no valid parent) the sampler decided on, by decision. Prometheus:
+/// `otel_kit_sampler_root_decisions_total`.
+pub const SAMPLER_ROOT_DECISIONS: &str = "otel_kit.sampler.root_decisions";
+/// A root sampling decision.
+pub const SAMPLER_DECISION: &str = "otel_kit.sampler.decision";
+/// The span is recorded and sampled.
+pub const DECISION_SAMPLED: &str = "sampled";
+/// The span is not sampled (dropped, or recorded only).
+pub const DECISION_DROPPED: &str = "dropped";
+
+/// The probability the sampler was configured with for roots, 0 to 1. Prometheus:
+/// `otel_kit_sampler_probability_ratio`.
+pub const SAMPLER_PROBABILITY: &str = "otel_kit.sampler.probability";
