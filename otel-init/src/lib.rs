@@ -206,5 +206,9 @@ pub mod reexports {
 struct ConfigurationGuide;
 
 #[cfg(doctest)]
+#[doc = include_str!("../../docs/metrics.md")]
+struct MetricsGuide;
+
+#[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct Readme;
