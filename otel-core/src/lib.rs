@@ -18,6 +18,9 @@
 //! - [`log_events`]: [`LogEvent`](log_events::LogEvent), a named event emitted through the
 //!   logs API in a span's context, and the kit's global logger provider.
 //!
+//! - [`app_metrics`]: the application's own metrics (a duration histogram, counters), each
+//!   declared with its unit and attribute keys, checked against the naming guidance.
+//!
 //! - [`ConfigWarning`]: a configuration value that was set but unusable, and what was
 //!   used instead, as otel-kit-init and otel-kit-sampling report them; [`EnvReader`], the
 //!   environment as both read it (empty is unset, each problem said once).
@@ -40,6 +43,7 @@
 //! bridges' tracer and logger provider, the cardinality-overflow warning with
 //! `sdk-metrics`).
 
+pub mod app_metrics;
 #[doc(hidden)]
 pub mod bound_instruments;
 #[doc(hidden)]

@@ -22,23 +22,27 @@ pub const DEFAULT_CARDINALITY_LIMIT: usize = 2000;
 #[cfg(feature = "metrics")]
 pub(crate) type SharedView = Arc<dyn Fn(&Instrument) -> Option<Stream> + Send + Sync>;
 
-/// The view that gives `limit` to each instrument none of `views` matches; `None` for
-/// the SDK's default limit, which needs no view. An instrument a view of the
-/// application's matches gets that view's stream alone: a second view matching it
-/// would make a second stream whenever the first renames it, and the SDK's `Stream`
-/// cannot be read to add the limit to it, so that view sets its own.
+/// The view `init()` always installs: each instrument none of `views` matches gets
+/// `limit` (when it is not the SDK's default) and, when an application metric declared
+/// it (`app_metrics`), its declared keys as the allow-list. Always installed, because
+/// the declarations come when the application builds its instruments, after `init()`;
+/// the SDK asks the view then. An instrument a view of the application's matches gets
+/// that view's stream alone: a second view matching it would make a second stream
+/// whenever the first renames it, and the SDK's `Stream` cannot be read to add the
+/// limit to it, so that view sets its own.
 #[cfg(feature = "metrics")]
 pub(crate) fn limit_view(
     limit: usize,
     views: Vec<SharedView>,
-) -> Option<impl Fn(&Instrument) -> Option<Stream> + Send + Sync + 'static> {
-    if limit == DEFAULT_CARDINALITY_LIMIT {
-        return None;
-    }
-    Some(move |instrument: &Instrument| {
+) -> impl Fn(&Instrument) -> Option<Stream> + Send + Sync + 'static {
+    let limit = (limit != DEFAULT_CARDINALITY_LIMIT).then_some(limit);
+    move |instrument: &Instrument| {
         if views.iter().any(|view| view(instrument).is_some()) {
             return None;
         }
-        Stream::builder().with_cardinality_limit(limit).build().ok()
-    })
+        if let Some(stream) = otel_kit_core::app_metrics::declared_stream(instrument, limit) {
+            return Some(stream);
+        }
+        Stream::builder().with_cardinality_limit(limit?).build().ok()
+    }
 }

@@ -145,6 +145,11 @@ pub use error::{InitError, ShutdownError};
 #[cfg(feature = "xray")]
 #[cfg_attr(docsrs, doc(cfg(feature = "xray")))]
 pub use opentelemetry_aws::trace::XrayIdGenerator;
+/// The application's own metrics: a duration histogram, a counter and an up-down
+/// counter, each declared with a UCUM unit and its attribute keys; `init()` installs
+/// the view that keeps only the declared keys. otel-kit-core's.
+#[doc(inline)]
+pub use otel_kit_core::app_metrics;
 #[doc(inline)]
 pub use otel_kit_otlp::Signal;
 /// The meter provider that keeps exemplars, its filter and its reservoirs (which a
@@ -199,6 +204,10 @@ pub mod reexports {
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/configuration.md")]
 struct ConfigurationGuide;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/metrics.md")]
+struct MetricsGuide;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -300,11 +300,10 @@ impl Exporting<'_> {
         if !self.config.sdk_disabled {
             let views = self.additions.views();
             meter = self.additions.add_metrics(meter);
-            if let Some(view) =
-                crate::cardinality_limit::limit_view(self.config.metric_cardinality_limit, views)
-            {
-                meter = meter.with_view(view);
-            }
+            meter = meter.with_view(crate::cardinality_limit::limit_view(
+                self.config.metric_cardinality_limit,
+                views,
+            ));
         }
         Ok(ExemplarMeterProvider::with_reservoirs(meter.build(), exemplars))
     }

@@ -9,7 +9,7 @@
 //! - [`fault`]: the outage `serve --fault payments` injects.
 //! - [`pipelines`]: four services in one process, each with its own pipelines, the
 //!   providers its instrumentations are given, and its threads' `tracing` subscriber.
-//! - [`report`]: the waterfall and the RED table printed at the end.
+//! - [`report`]: the waterfall, the RED table and the business table printed at the end.
 
 pub mod fault;
 pub mod pipelines;
@@ -195,6 +195,7 @@ pub fn run(options: &Options) -> Result<(), BoxError> {
         );
         println!("{}", report::waterfalls(spans.as_slice()));
         println!("{}", report::red_table(metrics.as_slice(), traffic.elapsed));
+        println!("{}", report::business_table(metrics.as_slice()));
     }
     drop(receiver_runtime);
     Ok(())

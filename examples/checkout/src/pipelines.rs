@@ -114,6 +114,12 @@ impl ServiceTelemetry {
         self.providers.clone()
     }
 
+    /// The meter of the service's own business metrics (`services/business_metrics.rs`).
+    pub fn meter(&self) -> opentelemetry::metrics::Meter {
+        use opentelemetry::metrics::MeterProvider as _;
+        self.telemetry.meter_provider().meter("checkout")
+    }
+
     /// Where this service serves `/metrics`, when `OTEL_METRICS_EXPORTER` names
     /// `prometheus` and its port was free.
     pub fn metrics_address(&self) -> Option<std::net::SocketAddr> {

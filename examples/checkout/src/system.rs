@@ -14,6 +14,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::pipelines::{Pipelines, Service, plain_runtime};
+use crate::services::business_metrics::{CheckoutMetrics, PaymentMetrics};
 use crate::services::fraud_check::FraudCheck;
 use crate::services::inventory::Inventory;
 use crate::services::inventory_cache::{self, InventoryCache};
@@ -70,10 +71,11 @@ impl System {
         ));
         let providers = payments_telemetry.providers();
         let failing = fault == Some(Fault::Payments);
+        let metrics = PaymentMetrics::new(&payments_telemetry.meter())?;
         let payments_addr = on(&payments, async move {
             payments::start(
                 TcpListener::bind("127.0.0.1:0").await?,
-                (fraud_check, failing),
+                (fraud_check, failing, metrics),
                 providers,
             )
         })?;
@@ -209,10 +211,11 @@ fn start_orders_and_frontend(
     let frontend = frontend_telemetry.runtime(1)?;
     let (stop_accepting, stopped) = oneshot::channel::<()>();
     let providers = frontend_telemetry.providers();
+    let metrics = CheckoutMetrics::new(&frontend_telemetry.meter())?;
     let (frontend_addr, server) = on(&frontend, async move {
         let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
-        let server = frontend::start(listener, orders_addr, providers, async {
+        let server = frontend::start(listener, orders_addr, (providers, metrics), async {
             let _ = stopped.await;
         })
         .map_err(|e| e.to_string())?;

@@ -2,6 +2,7 @@
 //! against its group.
 
 use opentelemetry::trace::Status;
+use otel_kit_core::app_metrics::naming;
 
 use super::registry::{Group, Registry, Requirement};
 use super::span_rules;
@@ -208,6 +209,7 @@ impl Checker<'_> {
         self.resource(&metric.resource);
         let location = format!("metric {}", metric.name);
         let registered = if self.is_custom(&metric.name) {
+            self.custom_metric_naming(&location, metric);
             None
         } else {
             match self.registry.metrics.get(metric.name.as_str()) {
@@ -251,6 +253,18 @@ impl Checker<'_> {
                 self.requirements(&location, &metric.name, group, attributes, |_| None);
                 self.own_attributes(&location, &metric.name, group, attributes);
             }
+        }
+    }
+
+    /// A metric in a custom namespace follows the OpenTelemetry naming guidance, as
+    /// otel-kit-core's `app_metrics` builders enforce it: lowercase dot-separated
+    /// segments, no unit or `_total` in the name, a UCUM unit.
+    fn custom_metric_naming(&mut self, location: &str, metric: &MetricRecord) {
+        if let Some(problem) = naming::name_problem(&metric.name) {
+            self.violation(location, format!("name: {problem}"));
+        }
+        if let Some(problem) = naming::unit_problem(&metric.unit) {
+            self.violation(location, format!("unit {:?}: {problem}", metric.unit));
         }
     }
 

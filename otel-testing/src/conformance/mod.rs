@@ -31,6 +31,10 @@
 //!   `{gen_ai.operation.name} {model, tool, agent, ...}`.
 //! - **A metric's own attributes**: a key that is registered, but not on that metric's
 //!   list (`url.full` on `http.server.request.duration`), is a violation.
+//! - **Custom metrics' names and units** (a metric in a custom namespace) follow the
+//!   OpenTelemetry naming guidance, as `otel_kit_core::app_metrics` builders enforce it:
+//!   lowercase dot-separated segments, no unit and no `_total` in the name, and a UCUM
+//!   unit (`s`, `By`, `1`, `{order}`; not `seconds`).
 //! - **Exception events** (`exception` and each domain's `*.exception` log event) carry
 //!   `exception.type` or `exception.message`.
 //!

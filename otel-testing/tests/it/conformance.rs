@@ -291,3 +291,59 @@ fn the_kits_tokio_namespace_passes_and_process_metrics_are_still_checked() {
     }
     assert!(found.len() >= 4, "{text}");
 }
+
+/// A metric in a custom namespace is not looked up in the registry, but its name and
+/// unit still follow the naming guidance: no `_total`, no unit in the name, UCUM units.
+#[test]
+fn custom_metrics_follow_the_naming_guidance() {
+    let t = TestTelemetry::new();
+    let meter = t.meter_provider().meter("app");
+    meter
+        .u64_counter("shop.orders.placed")
+        .with_unit("{order}")
+        .build()
+        .add(1, &[]);
+    meter
+        .f64_counter("shop.payment.amount")
+        .with_unit("{USD}")
+        .build()
+        .add(9.5, &[]);
+    meter
+        .f64_histogram("shop.checkout.duration")
+        .with_unit("s")
+        .build()
+        .record(0.1, &[]);
+    assert_eq!(problems(&t), Vec::<String>::new());
+
+    let t = TestTelemetry::new();
+    let meter = t.meter_provider().meter("app");
+    meter
+        .u64_counter("shop.orders_total")
+        .with_unit("{order}")
+        .build()
+        .add(1, &[]);
+    meter
+        .f64_histogram("shop.checkout.latency_ms")
+        .with_unit("ms")
+        .build()
+        .record(1.0, &[]);
+    meter
+        .f64_histogram("shop.step.duration")
+        .with_unit("seconds")
+        .build()
+        .record(1.0, &[]);
+    meter
+        .u64_counter("shop.Refunds")
+        .with_unit("{refund}")
+        .build()
+        .add(1, &[]);
+    let text = problems(&t).join("\n");
+    for expected in [
+        "metric shop.orders_total: name: drop `_total`",
+        "metric shop.checkout.latency_ms: name: drop the unit \"ms\"",
+        "metric shop.step.duration: unit \"seconds\": not UCUM: write \"s\"",
+        "metric shop.Refunds: name: segment \"Refunds\"",
+    ] {
+        assert!(text.contains(expected), "{expected} not found in:\n{text}");
+    }
+}

@@ -2,7 +2,7 @@
 //! (`otel_kit_testing::TestCollector`): everything here reads what the receiver got over
 //! the wire, so it shows exactly what a real backend would have been sent.
 //!
-//! Two parts, both plain text that fits 120 columns:
+//! Three parts, all plain text that fits 120 columns:
 //!
 //! 1. **Waterfalls** ([`waterfalls`], [`waterfall`]): the slowest trace (the longest
 //!    root span) and the first failed trace (one with an ERROR span), as a span tree
@@ -23,12 +23,17 @@
 //!    `messaging.client.operation.duration`). Quantiles
 //!    are interpolated within buckets as Prometheus' `histogram_quantile` does
 //!    ([`histogram_quantile`]).
+//! 3. **Business table** ([`business_table`]): the shop's own metrics, declared with
+//!    `otel_kit_init::app_metrics`: orders by outcome, money charged and checkout
+//!    duration (p50/p95/p99) by payment method.
 
+mod business;
 mod quantile;
 mod red;
 mod text;
 mod waterfall;
 
+pub use business::business_table;
 pub use quantile::histogram_quantile;
 pub use red::red_table;
 pub use waterfall::{waterfall, waterfalls};

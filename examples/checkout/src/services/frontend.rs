@@ -2,7 +2,8 @@
 //!
 //! Instrumentation: `otel_kit_http::ServerLayer` on the router, and `otel_kit_grpc::ClientLayer`
 //! (with the channel's target, for `server.address`) around the tonic channel, both
-//! given the frontend's providers.
+//! given the frontend's providers. Each checkout also counts as a business fact
+//! (`business_metrics.rs`): its outcome and its duration by payment method.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -18,10 +19,20 @@ use serde_json::json;
 use tonic::Code;
 use tonic::transport::Endpoint;
 
+use super::business_metrics::{
+    CheckoutMetrics, OUTCOME_CONFIRMED, OUTCOME_DECLINED, OUTCOME_FAILED, OUTCOME_REJECTED,
+};
 use crate::proto::PlaceOrderRequest;
 use crate::proto::orders_client::OrdersClient;
 
 type Orders = OrdersClient<otel_kit_grpc::ClientService<tonic::transport::Channel>>;
+
+/// The handler's state: the orders client and the business metrics.
+#[derive(Clone)]
+struct Shop {
+    orders: Orders,
+    metrics: CheckoutMetrics,
+}
 
 /// The body of `POST /checkout`.
 #[derive(Deserialize)]
@@ -41,7 +52,7 @@ struct Checkout {
 pub(crate) fn start(
     listener: tokio::net::TcpListener,
     orders_addr: SocketAddr,
-    providers: Providers,
+    (providers, metrics): (Providers, CheckoutMetrics),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<tokio::task::JoinHandle<std::io::Result<()>>, Box<dyn std::error::Error>> {
     let endpoint = Endpoint::from_shared(format!("http://{orders_addr}"))?;
@@ -56,34 +67,48 @@ pub(crate) fn start(
                 .active_requests(true)
                 .providers(providers),
         )
-        .with_state(OrdersClient::new(channel));
+        .with_state(Shop {
+            orders: OrdersClient::new(channel),
+            metrics,
+        });
     Ok(tokio::spawn(async move {
         axum::serve(listener, app).with_graceful_shutdown(shutdown).await
     }))
 }
 
-async fn checkout(State(mut orders): State<Orders>, Json(checkout): Json<Checkout>) -> Response {
+async fn checkout(State(shop): State<Shop>, Json(checkout): Json<Checkout>) -> Response {
+    let started = std::time::Instant::now();
+    let mut orders = shop.orders;
+    let card = checkout.card;
     let request = PlaceOrderRequest {
         sku: checkout.sku,
         quantity: checkout.quantity,
-        card: checkout.card,
+        card: card.clone(),
         email: checkout.email,
         idempotency_key: checkout.idempotency_key,
     };
-    match orders.place_order(request).await {
+    let (outcome, response) = match orders.place_order(request).await {
         Ok(reply) => {
             let reply = reply.into_inner();
             let body = json!({"order_id": reply.order_id, "amount_cents": reply.amount_cents});
-            (StatusCode::CREATED, Json(body)).into_response()
+            (
+                OUTCOME_CONFIRMED,
+                (StatusCode::CREATED, Json(body)).into_response(),
+            )
         }
         Err(status) => {
-            let code = match status.code() {
-                Code::NotFound => StatusCode::NOT_FOUND,
-                Code::FailedPrecondition => StatusCode::PAYMENT_REQUIRED,
-                Code::ResourceExhausted | Code::AlreadyExists => StatusCode::CONFLICT,
-                _ => StatusCode::BAD_GATEWAY,
+            let (outcome, code) = match status.code() {
+                Code::NotFound => (OUTCOME_REJECTED, StatusCode::NOT_FOUND),
+                Code::FailedPrecondition => (OUTCOME_DECLINED, StatusCode::PAYMENT_REQUIRED),
+                Code::ResourceExhausted | Code::AlreadyExists => (OUTCOME_REJECTED, StatusCode::CONFLICT),
+                _ => (OUTCOME_FAILED, StatusCode::BAD_GATEWAY),
             };
-            (code, Json(json!({"error": status.message()}))).into_response()
+            (
+                outcome,
+                (code, Json(json!({"error": status.message()}))).into_response(),
+            )
         }
-    }
+    };
+    shop.metrics.checkout(outcome, started.elapsed(), &card);
+    response
 }

@@ -1,5 +1,6 @@
 //! The services of the shop, one file each, plus the mock LLM they call.
 
+pub(crate) mod business_metrics;
 pub(crate) mod fraud_check;
 pub(crate) mod frontend;
 pub(crate) mod inventory;

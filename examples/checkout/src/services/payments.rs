@@ -16,6 +16,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
 
+use super::business_metrics::PaymentMetrics;
 use super::fraud_check::{FraudCheck, Verdict};
 
 /// Cards starting with this are declined (the test-card convention of card processors).
@@ -35,13 +36,14 @@ struct Charge {
 struct Charger {
     fraud_check: FraudCheck,
     failing: bool,
+    metrics: PaymentMetrics,
 }
 
 /// Serves on `listener`, recording to `providers`; call inside the payments runtime.
 /// With `failing`, every charge answers 503.
 pub(crate) fn start(
     listener: tokio::net::TcpListener,
-    (fraud_check, failing): (FraudCheck, bool),
+    (fraud_check, failing, metrics): (FraudCheck, bool, PaymentMetrics),
     providers: Providers,
 ) -> std::io::Result<SocketAddr> {
     let addr = listener.local_addr()?;
@@ -49,7 +51,11 @@ pub(crate) fn start(
         .route("/charge", post(charge))
         .layer(otel_kit_http::ServerLayer::new().providers(providers))
         .layer(CatchPanicLayer::new())
-        .with_state(Charger { fraud_check, failing });
+        .with_state(Charger {
+            fraud_check,
+            failing,
+            metrics,
+        });
     tokio::spawn(async move { axum::serve(listener, app).await });
     Ok(addr)
 }
@@ -63,7 +69,7 @@ async fn charge(State(charger): State<Charger>, Json(charge): Json<Charge>) -> R
         )
             .into_response();
     }
-    let fraud_check = charger.fraud_check;
+    let fraud_check = charger.fraud_check.clone();
     // The demo's bug: it assumes a 16-digit card number, so a short one panics here.
     // The masked number goes back to the customer, never into telemetry: card digits,
     // even the last four, are not something to record.
@@ -88,6 +94,7 @@ async fn charge(State(charger): State<Charger>, Json(charge): Json<Charge>) -> R
         )
             .into_response();
     }
+    charger.metrics.charged(charge.amount_cents, &charge.card);
     tracing::info!(shop.payment.amount_cents = charge.amount_cents, "charged");
     Json(json!({"status": "charged", "card": masked})).into_response()
 }

@@ -1,5 +1,6 @@
 //! The demo as `cargo run -p checkout` runs it, nothing configured but what each test
-//! names: the embedded receiver, the waterfalls and the RED table, printed. With NATS
+//! names: the embedded receiver, the waterfalls, the RED table and the business table,
+//! printed. With NATS
 //! and Redis (`TEST_NATS_URL`, `TEST_REDIS_URL`): the waterfalls show the broker hop and
 //! the cache, and the run leaves nothing behind on the servers.
 
@@ -49,7 +50,28 @@ fn report(services: &Services, name: &str) -> String {
             "no {service} {metric} row in:\n{stdout}"
         );
     }
+    business(&stdout);
     stdout
+}
+
+/// The business table: every checkout once by outcome and once in the duration by
+/// payment method (the demo's cards are all Visa), and the money charged.
+fn business(stdout: &str) {
+    assert!(stdout.contains("Business metrics"), "{stdout}");
+    let outcomes = after(stdout, "shop.orders.placed {order} by shop.order.outcome:").expect("orders line");
+    let total: u64 = outcomes
+        .split(", ")
+        .filter_map(|part| part.rsplit_once(' ').and_then(|(_, n)| n.parse::<u64>().ok()))
+        .sum();
+    assert_eq!(total, CHECKOUTS as u64, "{outcomes}");
+    assert!(
+        outcomes.contains("confirmed") && outcomes.contains("failed"),
+        "{outcomes}"
+    );
+    let amount = after(stdout, "shop.payment.amount {USD} by shop.payment.method:").expect("amount line");
+    assert!(amount.starts_with("visa "), "{amount}");
+    let visa = after(stdout, "    visa").expect("duration row");
+    assert!(visa.starts_with(&format!("{CHECKOUTS} checkouts")), "{visa}");
 }
 
 #[test]

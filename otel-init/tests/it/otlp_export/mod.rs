@@ -5,6 +5,7 @@
 //! it over both transports. (How HTTP statuses are retried is otel-kit-otlp's test
 //! `export::retries`.)
 
+mod app_metrics;
 mod arrival;
 mod counter_exemplars;
 mod exemplars;
