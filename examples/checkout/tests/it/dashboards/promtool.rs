@@ -1,7 +1,7 @@
 //! The rules under `promtool` (`TEST_PROMTOOL`): `promtool check rules` on the shipped
 //! rule files, and `promtool test rules` on `alert-rules.test.yaml`, the unit tests of
 //! every alert on synthetic series. Both fail on a deliberately broken copy, so they
-//! cannot pass vacuously; and every alert of `alert-rules.yaml` has a case that fires
+//! cannot pass vacuously; and every alert of the shipped files has a case that fires
 //! and one that does not.
 
 use std::collections::BTreeSet;
@@ -10,9 +10,9 @@ use std::process::Command;
 
 use yaml_rust2::YamlLoader;
 
-use super::dashboards_dir;
+use super::{alert_rules, dashboards_dir};
+use crate::prometheus_server::RULE_FILES;
 
-const RULE_FILES: [&str; 2] = ["recording-rules.yaml", "alert-rules.yaml"];
 const TEST_FILE: &str = "alert-rules.test.yaml";
 
 fn rules_dir() -> PathBuf {
@@ -111,11 +111,8 @@ fn every_alert_has_a_firing_and_a_silent_case() {
         let text = std::fs::read_to_string(rules_dir().join(file)).expect("read");
         YamlLoader::load_from_str(&text).expect("YAML").remove(0)
     };
-    let alerts: BTreeSet<String> = read("alert-rules.yaml")["groups"]
-        .as_vec()
-        .expect("groups")
+    let alerts: BTreeSet<String> = alert_rules()
         .iter()
-        .flat_map(|g| g["rules"].as_vec().cloned().unwrap_or_default())
         .filter_map(|r| r["alert"].as_str().map(str::to_owned))
         .collect();
     let tests = read(TEST_FILE);
