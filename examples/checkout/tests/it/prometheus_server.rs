@@ -14,10 +14,18 @@ use serde_json::Value;
 /// How long Prometheus may take to become ready.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The shipped rule files, in the order docs/dashboards/README.md lists them.
+pub(crate) const RULE_FILES: [&str; 4] = [
+    "recording-rules.yaml",
+    "slo-objectives.yaml",
+    "alert-rules.yaml",
+    "collector-alerts.yaml",
+];
+
 /// The shipped rule files, loaded as they are.
-pub(crate) fn rule_files() -> [PathBuf; 2] {
+pub(crate) fn rule_files() -> [PathBuf; 4] {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/dashboards/prometheus");
-    ["recording-rules.yaml", "alert-rules.yaml"].map(|file| dir.join(file))
+    RULE_FILES.map(|file| dir.join(file))
 }
 
 /// `TEST_PROMETHEUS`, or `None` after printing why `test` does not run.
@@ -197,6 +205,6 @@ fn the_config_has_a_job_per_service_and_the_shipped_rules() {
         .iter()
         .filter_map(|f| f.as_str())
         .collect();
-    assert_eq!(rules.len(), 2);
+    assert_eq!(rules.len(), RULE_FILES.len());
     assert!(rules.iter().all(|f| Path::new(f).is_file()), "{rules:?}");
 }

@@ -3,7 +3,8 @@
 //! shipped rules, each service its own job: Prometheus' HTTP API answers with the
 //! duration histograms per route, the process and runtime series, exemplars whose
 //! trace ids the OTLP collector received, every rule healthy; and, with payments
-//! failing (`--fault payments`), `HttpHighErrorRatio` pending or firing for payments.
+//! failing (`--fault payments`), `HttpHighErrorRatio` and the availability burn-rate
+//! alert `SloBurnRateFast` pending or firing for payments.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -223,9 +224,23 @@ async fn prometheus_scrapes_every_service_with_exemplars_and_the_rules_are_healt
     );
 }
 
+/// The alerts `--fault payments` must drive, with the labels that say so.
+const FAULT_ALERTS: [(&str, &[(&str, &str)]); 2] = [
+    ("HttpHighErrorRatio", &[("job", "payments")]),
+    (
+        "SloBurnRateFast",
+        &[("job", "payments"), ("slo", "availability"), ("protocol", "http")],
+    ),
+];
+
+/// How long the alerts may take: a rate needs two scrapes, and the SLO chain (the
+/// objectives' group, then the SLIs, the budget and the burn rates of `otel-kit-slo`)
+/// is evaluated every 30 s, each group on its own schedule.
+const ALERT_WAIT: Duration = Duration::from_secs(100);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failing_payments_drive_the_error_ratio_alert_in_prometheus() {
-    let test = "failing_payments_drive_the_error_ratio_alert_in_prometheus";
+async fn failing_payments_drive_the_error_ratio_and_burn_rate_alerts_in_prometheus() {
+    let test = "failing_payments_drive_the_error_ratio_and_burn_rate_alerts_in_prometheus";
     let Some(binary) = binary(test) else { return };
     let started = Instant::now();
     let demo = ServingDemo::start(
@@ -253,20 +268,27 @@ async fn failing_payments_drive_the_error_ratio_alert_in_prometheus() {
     });
     let alerts = prometheus
         .poll(
-            "HttpHighErrorRatio for payments",
-            Duration::from_secs(60),
+            "HttpHighErrorRatio and SloBurnRateFast for payments",
+            ALERT_WAIT,
             || async {
                 let data = prometheus.api("alerts", &[]).await;
                 let alerts: Vec<Value> = data["alerts"].as_array().cloned().unwrap_or_default();
-                let payments = alerts.iter().any(|a| {
-                    a["labels"]["alertname"] == "HttpHighErrorRatio"
-                        && a["labels"]["job"] == "payments"
-                        && matches!(a["state"].as_str(), Some("pending" | "firing"))
-                });
-                if payments {
+                let active = |name: &str, labels: &[(&str, &str)]| {
+                    alerts.iter().any(|a| {
+                        a["labels"]["alertname"] == name
+                            && labels.iter().all(|(k, v)| a["labels"][k] == *v)
+                            && matches!(a["state"].as_str(), Some("pending" | "firing"))
+                    })
+                };
+                let missing: Vec<&str> = FAULT_ALERTS
+                    .iter()
+                    .filter(|(name, labels)| !active(name, labels))
+                    .map(|(name, _)| *name)
+                    .collect();
+                if missing.is_empty() {
                     Ok(alerts)
                 } else {
-                    Err(format!("{alerts:?}"))
+                    Err(format!("not yet {missing:?}: {alerts:?}"))
                 }
             },
         )

@@ -23,6 +23,7 @@ use crate::demo::{Services, demo, run_to_exit};
 mod exemplars;
 mod kit_naming;
 mod promtool;
+mod runbook;
 mod services;
 
 /// Series name -> the label names it carries.
@@ -34,6 +35,53 @@ const IMPLICIT_LABELS: [&str; 3] = ["job", "instance", "le"];
 
 /// Labels the exporter adds to every series (unless `without_scope_info: true`).
 const SCOPE_LABELS: [&str; 3] = ["otel_scope_name", "otel_scope_version", "otel_scope_schema_url"];
+
+/// Labels any metric may carry though the demo never shows them: the SDK's overflow
+/// series of a metric over its cardinality limit (`otel.metric.overflow=true`).
+const ANY_METRIC_LABELS: [&str; 1] = ["otel_metric_overflow"];
+
+/// Metrics of other programs the rules may read, by prefix, and that no otel-kit
+/// service emits: the OpenTelemetry Collector's own (`collector-alerts.yaml`, tested on
+/// promtool fixtures). Neither their names nor their labels are checked.
+const EXTERNAL_PREFIXES: [&str; 1] = ["otelcol_"];
+
+/// The shipped files that hold alerts (every other rule file holds recording rules).
+const ALERT_FILES: [&str; 2] = ["alert-rules.yaml", "collector-alerts.yaml"];
+
+/// PENDING, to be removed by the coordinator once helper `context`'s instruments are on
+/// main: the series of `otel_kit_core::kit_names` the rules and red.json read before the
+/// demo emits them, with their labels (besides `job`, `instance`, `otel_scope_*`). The
+/// drift and naming tests assume them when the demo does not emit them, and print so.
+const PENDING_SERIES: [(&str, &[&str]); 3] = [
+    (
+        "otel_kit_server_incoming_context_total",
+        &["otel_kit_context_state"],
+    ),
+    (
+        "otel_kit_sampler_root_decisions_total",
+        &["otel_kit_sampler_decision"],
+    ),
+    ("otel_kit_sampler_probability_ratio", &[]),
+];
+
+/// Adds the [`PENDING_SERIES`] missing from `series`; the names it added.
+fn assume_pending(series: &mut Series) -> Vec<&'static str> {
+    let mut added = Vec::new();
+    for (name, labels) in PENDING_SERIES {
+        if series.contains_key(name) {
+            continue;
+        }
+        let all = labels
+            .iter()
+            .chain(&IMPLICIT_LABELS[..2])
+            .chain(&SCOPE_LABELS)
+            .map(|l| (*l).to_owned())
+            .collect();
+        series.insert(name.to_owned(), all);
+        added.push(name);
+    }
+    added
+}
 
 // ---------------------------------------------------------------------------------------
 // OTLP -> Prometheus names, as the collector-contrib `prometheus` exporter does with its
@@ -205,6 +253,20 @@ fn series(metrics: &[MetricRecord]) -> Series {
         if metric.resource.attribute("service.instance.id").is_some() {
             labels.insert("instance".to_owned());
         }
+        // The resource: one `target_info` series per job and instance, with the resource
+        // attributes that did not become `job` and `instance`.
+        let target_info = out.entry("target_info".to_owned()).or_default();
+        target_info.extend(["job", "instance"].map(str::to_owned));
+        target_info.extend(
+            metric
+                .resource
+                .attributes
+                .iter()
+                .filter(|(key, _)| {
+                    !["service.name", "service.namespace", "service.instance.id"].contains(&key.as_str())
+                })
+                .map(|(key, _)| label_name(key)),
+        );
         let base = prometheus_name(&metric.name, &metric.unit, kind);
         let names = match kind {
             // `le` is on `_bucket` only; native (exponential) histograms keep one name.
@@ -777,6 +839,8 @@ fn check(emitted: &Series, docs: &Docs) -> Report {
         };
         let uses = match uses {
             Ok(uses) if !uses.is_empty() => uses,
+            // A constant, such as an objective of slo-objectives.yaml.
+            Ok(_) if query.text.trim_start().starts_with("vector(") => continue,
             Ok(_) => {
                 report
                     .problems
@@ -792,10 +856,17 @@ fn check(emitted: &Series, docs: &Docs) -> Report {
             let unknown_labels = |have: &dyn Fn(&str) -> bool| -> Vec<String> {
                 used.labels
                     .iter()
-                    .filter(|l| !IMPLICIT_LABELS.contains(&l.as_str()) && !have(l))
+                    .filter(|l| {
+                        !IMPLICIT_LABELS.contains(&l.as_str())
+                            && !ANY_METRIC_LABELS.contains(&l.as_str())
+                            && !have(l)
+                    })
                     .cloned()
                     .collect()
             };
+            if EXTERNAL_PREFIXES.iter().any(|p| used.metric.starts_with(p)) {
+                continue;
+            }
             if used.metric.is_empty() {
                 let missing = unknown_labels(&|l| known.values().any(|labels| labels.contains(l)));
                 if !missing.is_empty() {
@@ -903,6 +974,10 @@ async fn dashboards_and_rules_use_only_emitted_metrics() {
     if with_services.is_none_or(|s| s.nats.is_none()) {
         let assumed = services::assume_nats_labels(&mut emitted);
         println!("not checked without TEST_NATS_URL, assumed: {assumed:?}");
+    }
+    let pending = assume_pending(&mut emitted);
+    if !pending.is_empty() {
+        println!("PENDING_SERIES not emitted by the demo yet, assumed: {pending:?}");
     }
     let report = check(&emitted, &load_docs());
     assert!(
@@ -1049,7 +1124,8 @@ fn series_of_a_histogram_and_a_counter() {
     assert!(!series["http_server_request_duration_seconds_count"].contains("le"));
     assert!(series.contains_key("http_server_request_duration_seconds_sum"));
     assert!(series["db_client_connection_timeouts_total"].contains("db_client_connection_pool_name"));
-    assert_eq!(series.len(), 4, "{series:?}");
+    assert!(series["target_info"].contains("job"), "the resource");
+    assert_eq!(series.len(), 5, "{series:?}");
 }
 
 #[test]
@@ -1325,27 +1401,42 @@ fn dashboards_are_well_formed() {
     }
 }
 
-#[test]
-fn alerts_are_complete() {
-    let path = dashboards_dir().join("prometheus/alert-rules.yaml");
-    let yaml = YamlLoader::load_from_str(&std::fs::read_to_string(path).expect("read")).expect("valid YAML");
-    let mut alerts = 0;
-    for group in yaml[0]["groups"].as_vec().expect("groups") {
-        for rule in group["rules"].as_vec().expect("rules") {
-            let name = rule["alert"].as_str().expect("only alerts in alert-rules.yaml");
-            alerts += 1;
-            assert!(rule["for"].as_str().is_some(), "{name}: for");
-            assert!(
-                ["critical", "warning", "info"].contains(&rule["labels"]["severity"].as_str().unwrap_or("")),
-                "{name}: severity"
-            );
-            for annotation in ["summary", "description"] {
+/// Every alert rule of the [`ALERT_FILES`].
+fn alert_rules() -> Vec<Yaml> {
+    let mut alerts = Vec::new();
+    for file in ALERT_FILES {
+        let path = dashboards_dir().join("prometheus").join(file);
+        let yaml =
+            YamlLoader::load_from_str(&std::fs::read_to_string(path).expect("read")).expect("valid YAML");
+        for group in yaml[0]["groups"].as_vec().expect("groups") {
+            for rule in group["rules"].as_vec().expect("rules") {
                 assert!(
-                    rule["annotations"][annotation].as_str().is_some(),
-                    "{name}: {annotation}"
+                    rule["alert"].as_str().is_some(),
+                    "only alerts in {file}: {rule:?}"
                 );
+                alerts.push(rule.clone());
             }
         }
     }
-    assert!(alerts >= 5);
+    alerts
+}
+
+#[test]
+fn alerts_are_complete() {
+    let alerts = alert_rules();
+    for rule in &alerts {
+        let name = rule["alert"].as_str().expect("an alert");
+        assert!(rule["for"].as_str().is_some(), "{name}: for");
+        assert!(
+            ["critical", "warning", "info"].contains(&rule["labels"]["severity"].as_str().unwrap_or("")),
+            "{name}: severity"
+        );
+        for annotation in ["summary", "description", "runbook_url"] {
+            assert!(
+                rule["annotations"][annotation].as_str().is_some(),
+                "{name}: {annotation}"
+            );
+        }
+    }
+    assert!(alerts.len() >= 5);
 }

@@ -1,7 +1,7 @@
 //! The rules under `promtool` (`TEST_PROMTOOL`): `promtool check rules` on the shipped
-//! rule files, and `promtool test rules` on `alert-rules.test.yaml`, the unit tests of
-//! every alert on synthetic series. Both fail on a deliberately broken copy, so they
-//! cannot pass vacuously; and every alert of `alert-rules.yaml` has a case that fires
+//! rule files, and `promtool test rules` on `alert-rules.test.yaml` and
+//! `day-over-day.test.yaml`, the unit tests of every alert on synthetic series. Both fail on a deliberately broken copy, so they
+//! cannot pass vacuously; and every alert of the shipped files has a case that fires
 //! and one that does not.
 
 use std::collections::BTreeSet;
@@ -10,10 +10,13 @@ use std::process::Command;
 
 use yaml_rust2::YamlLoader;
 
-use super::dashboards_dir;
+use super::{alert_rules, dashboards_dir};
+use crate::prometheus_server::RULE_FILES;
 
-const RULE_FILES: [&str; 2] = ["recording-rules.yaml", "alert-rules.yaml"];
-const TEST_FILE: &str = "alert-rules.test.yaml";
+/// promtool's unit tests of the alerts: the first loads every rule file, the second
+/// only the alerts that compare with the day before.
+const TEST_FILES: [&str; 2] = ["alert-rules.test.yaml", "day-over-day.test.yaml"];
+const TEST_ARGS: &[&str] = &["test", "rules", TEST_FILES[0], TEST_FILES[1]];
 
 fn rules_dir() -> PathBuf {
     dashboards_dir().join("prometheus")
@@ -50,7 +53,7 @@ fn run(promtool: &Path, dir: &Path, args: &[&str]) -> (bool, String) {
 fn broken_copy(name: &str, file: &str, edit: impl Fn(&str) -> String) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("checkout-rules-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("create a directory");
-    for copied in RULE_FILES.iter().chain([&TEST_FILE]) {
+    for copied in RULE_FILES.iter().chain(&TEST_FILES) {
         let text = std::fs::read_to_string(rules_dir().join(copied)).expect("read");
         let text = if *copied == file { edit(&text) } else { text };
         std::fs::write(dir.join(copied), text).expect("write");
@@ -85,8 +88,8 @@ fn promtool_unit_tests_every_alert_and_a_wrong_threshold_fails() {
     let Some(promtool) = promtool("promtool_unit_tests_every_alert_and_a_wrong_threshold_fails") else {
         return;
     };
-    let (ok, output) = run(&promtool, &rules_dir(), &["test", "rules", TEST_FILE]);
-    assert!(ok, "promtool test rules {TEST_FILE}:\n{output}");
+    let (ok, output) = run(&promtool, &rules_dir(), TEST_ARGS);
+    assert!(ok, "promtool test rules {TEST_FILES:?}:\n{output}");
 
     // At 3% instead of 5%, the frontend's 4% of failed requests would page: the unit
     // test of HttpHighErrorRatio says it must not.
@@ -97,13 +100,48 @@ fn promtool_unit_tests_every_alert_and_a_wrong_threshold_fails() {
             1,
         )
     });
-    let (ok, output) = run(&promtool, &dir, &["test", "rules", TEST_FILE]);
+    let (ok, output) = run(&promtool, &dir, TEST_ARGS);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(!ok, "a lowered threshold must fail the unit tests:\n{output}");
     assert!(output.contains("HttpHighErrorRatio"), "{output}");
 }
 
-/// Every alert of `alert-rules.yaml` is tested: at some time it fires (an expected
+#[test]
+fn promtool_unit_tests_fail_without_the_burn_rate_guards() {
+    let test = "promtool_unit_tests_fail_without_the_burn_rate_guards";
+    let Some(promtool) = promtool(test) else {
+        return;
+    };
+    // Without the traffic guard, admin's one request a minute pages; without the
+    // per-service objective, batch's 1% of failures burns its budget at 10, not 1.
+    for (name, file, from, to, alert) in [
+        (
+            "guard",
+            "alert-rules.yaml",
+            "job_protocol:slo_requests:rate1h > 0.1",
+            "job_protocol:slo_requests:rate1h > 0",
+            "SloBurnRateFast",
+        ),
+        (
+            "objective",
+            "recording-rules.yaml",
+            r#"otel_kit:slo_objective:ratio{job!=""}"#,
+            r#"otel_kit:slo_objective:ratio{job="none"}"#,
+            "SloBurnRateSlow",
+        ),
+    ] {
+        let dir = broken_copy(name, file, |text| {
+            assert!(text.contains(from), "{file} has {from}");
+            text.replacen(from, to, 1)
+        });
+        let (ok, output) = run(&promtool, &dir, TEST_ARGS);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(!ok, "{name}: the unit tests must fail:\n{output}");
+        assert!(output.contains(alert), "{name}: {output}");
+    }
+}
+
+/// Every alert of the shipped alert files is tested: at some time it fires (an expected
 /// alert), and at another nothing does (before its `for`, or below its threshold).
 #[test]
 fn every_alert_has_a_firing_and_a_silent_case() {
@@ -111,38 +149,42 @@ fn every_alert_has_a_firing_and_a_silent_case() {
         let text = std::fs::read_to_string(rules_dir().join(file)).expect("read");
         YamlLoader::load_from_str(&text).expect("YAML").remove(0)
     };
-    let alerts: BTreeSet<String> = read("alert-rules.yaml")["groups"]
-        .as_vec()
-        .expect("groups")
+    let alerts: BTreeSet<String> = alert_rules()
         .iter()
-        .flat_map(|g| g["rules"].as_vec().cloned().unwrap_or_default())
         .filter_map(|r| r["alert"].as_str().map(str::to_owned))
         .collect();
-    let tests = read(TEST_FILE);
-    let files: Vec<&str> = tests["rule_files"]
-        .as_vec()
-        .expect("rule_files")
-        .iter()
-        .filter_map(|f| f.as_str())
-        .collect();
-    assert_eq!(files, RULE_FILES, "the tests load the shipped rules");
     let (mut firing, mut silent) = (BTreeSet::new(), BTreeSet::new());
-    for test in tests["tests"].as_vec().expect("tests") {
-        for case in test["alert_rule_test"].as_vec().into_iter().flatten() {
-            let name = case["alertname"].as_str().expect("alertname").to_owned();
-            match case["exp_alerts"].as_vec() {
-                Some(expected) if !expected.is_empty() => {
-                    for alert in expected {
-                        assert!(
-                            alert["exp_annotations"]["summary"].as_str().is_some()
-                                && alert["exp_annotations"]["description"].as_str().is_some(),
-                            "{name}: the annotations are checked too"
-                        );
+    for (i, file) in TEST_FILES.iter().enumerate() {
+        let tests = read(file);
+        let files: Vec<&str> = tests["rule_files"]
+            .as_vec()
+            .expect("rule_files")
+            .iter()
+            .filter_map(|f| f.as_str())
+            .collect();
+        if i == 0 {
+            assert_eq!(files, RULE_FILES, "{file} loads the shipped rules");
+        } else {
+            assert!(files.iter().all(|f| RULE_FILES.contains(f)), "{file}: {files:?}");
+        }
+        for test in tests["tests"].as_vec().expect("tests") {
+            for case in test["alert_rule_test"].as_vec().into_iter().flatten() {
+                let name = case["alertname"].as_str().expect("alertname").to_owned();
+                match case["exp_alerts"].as_vec() {
+                    Some(expected) if !expected.is_empty() => {
+                        for alert in expected {
+                            assert!(
+                                ["summary", "description", "runbook_url"]
+                                    .iter()
+                                    .all(|a| alert["exp_annotations"][*a].as_str().is_some()),
+                                "{file} {name}: the annotations are checked too"
+                            );
+                        }
+                        firing.insert(name)
                     }
-                    firing.insert(name)
-                }
-                _ => silent.insert(name),
-            };
+                    _ => silent.insert(name),
+                };
+            }
         }
     }
     assert_eq!(firing, alerts, "an alert without a case where it fires");
