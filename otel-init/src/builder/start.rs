@@ -15,7 +15,7 @@ use crate::control::TelemetryControl;
 use crate::env::Warnings;
 use crate::pipelines::{Pipelines, build_pipelines};
 use crate::redaction::Redaction;
-use crate::subscriber::{self, Console, FilterSwitch, LogFilter};
+use crate::subscriber::{self, Console, FilterSwitch, LogFilter, SpanEvents};
 use crate::telemetry::Telemetry;
 use otel_kit_otlp::ExportRuntime;
 use otel_kit_resource::{Detection, build_resource};
@@ -113,7 +113,7 @@ impl Builder {
             effective.instrumentation.is_enabled(&["RUNTIME_TELEMETRY"]),
         );
         let filter = if self.install_subscriber {
-            self.install_subscriber(effective.log_level, &pipelines, &mut warnings)
+            self.install_subscriber(&effective, &pipelines, &mut warnings)
         } else {
             None
         };
@@ -209,7 +209,7 @@ impl Builder {
     /// Returns the application's filter and the switch that replaces it, once installed.
     fn install_subscriber(
         &self,
-        log_level: LogLevel,
+        effective: &EffectiveConfig,
         pipelines: &Pipelines,
         warnings: &mut Vec<String>,
     ) -> Option<(LogFilter, FilterSwitch)> {
@@ -217,7 +217,18 @@ impl Builder {
         if let Some(w) = warning {
             warnings.push(w.to_string());
         }
-        let internal = internal_directives(log_level);
+        let logs_over_otlp =
+            !effective.sdk_disabled && effective.logs_exporters.contains(&ExporterKind::Otlp);
+        let span_events = match self.span_events {
+            Some(chosen) => chosen,
+            None => {
+                let value = (self.lookup)(subscriber::SPAN_EVENTS);
+                let (chosen, warning) = SpanEvents::from_env_value(value.as_deref(), logs_over_otlp);
+                warnings.extend(warning.map(|w| w.to_string()));
+                chosen
+            }
+        };
+        let internal = internal_directives(effective.log_level);
         #[cfg(feature = "logs")]
         let logger = &pipelines.logger;
         #[cfg(not(feature = "logs"))]
@@ -228,6 +239,7 @@ impl Builder {
             Console::stdout(self.console_format),
             &app_filter,
             &internal,
+            span_events,
         );
         if tracing::subscriber::set_global_default(subscriber).is_err() {
             warnings.push(

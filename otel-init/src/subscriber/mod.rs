@@ -84,11 +84,12 @@ mod layers;
 #[cfg(feature = "log-bridge")]
 pub(crate) mod log_crate;
 mod reloadable;
+mod span_events;
 
 pub use console::Console;
 pub use console_format::ConsoleFormat;
 pub use filter::LogFilter;
-pub use layers::{TelemetryLayers, layers, subscriber};
+pub use layers::{TelemetryLayers, layers, layers_with_span_events, subscriber};
 #[cfg(feature = "log-bridge")]
 #[cfg_attr(docsrs, doc(cfg(feature = "log-bridge")))]
 pub use log_crate::{LogLoggerAlreadySet, bridge_log_crate};
@@ -96,3 +97,5 @@ pub use log_crate::{LogLoggerAlreadySet, bridge_log_crate};
 #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
 pub use otel_kit_core::sdk::DeclaredEventNames;
 pub(crate) use reloadable::{FilterSwitch, reloadable_subscriber};
+pub(crate) use span_events::SPAN_EVENTS;
+pub use span_events::SpanEvents;
