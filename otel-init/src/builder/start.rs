@@ -112,8 +112,9 @@ impl Builder {
             &pipelines,
             effective.instrumentation.is_enabled(&["RUNTIME_TELEMETRY"]),
         );
+        let span_events = self.resolved_span_events(&effective, &mut warnings);
         let filter = if self.install_subscriber {
-            self.install_subscriber(&effective, &pipelines, &mut warnings)
+            self.install_subscriber(&effective, span_events, &pipelines, &mut warnings)
         } else {
             None
         };
@@ -210,6 +211,7 @@ impl Builder {
     fn install_subscriber(
         &self,
         effective: &EffectiveConfig,
+        span_events: SpanEvents,
         pipelines: &Pipelines,
         warnings: &mut Vec<String>,
     ) -> Option<(LogFilter, FilterSwitch)> {
@@ -217,17 +219,6 @@ impl Builder {
         if let Some(w) = warning {
             warnings.push(w.to_string());
         }
-        let logs_over_otlp =
-            !effective.sdk_disabled && effective.logs_exporters.contains(&ExporterKind::Otlp);
-        let span_events = match self.span_events {
-            Some(chosen) => chosen,
-            None => {
-                let value = (self.lookup)(subscriber::SPAN_EVENTS);
-                let (chosen, warning) = SpanEvents::from_env_value(value.as_deref(), logs_over_otlp);
-                warnings.extend(warning.map(|w| w.to_string()));
-                chosen
-            }
-        };
         let internal = internal_directives(effective.log_level);
         #[cfg(feature = "logs")]
         let logger = &pipelines.logger;
@@ -255,6 +246,23 @@ impl Builder {
             Err(error) => warnings.push(error.to_string()),
         }
         Some((app_filter, switch))
+    }
+}
+
+impl Builder {
+    /// Code's choice, else `OTEL_KIT_SPAN_EVENTS`, else by whether logs go over OTLP.
+    /// The variable is read whether or not a subscriber is installed, so a bad value
+    /// always warns.
+    fn resolved_span_events(&self, effective: &EffectiveConfig, warnings: &mut Vec<String>) -> SpanEvents {
+        if let Some(chosen) = self.span_events {
+            return chosen;
+        }
+        let logs_over_otlp =
+            !effective.sdk_disabled && effective.logs_exporters.contains(&ExporterKind::Otlp);
+        let value = (self.lookup)(subscriber::SPAN_EVENTS);
+        let (chosen, warning) = SpanEvents::from_env_value(value.as_deref(), logs_over_otlp);
+        warnings.extend(warning.map(|w| w.to_string()));
+        chosen
     }
 }
 
