@@ -140,7 +140,8 @@ where
 /// describe.
 ///
 /// A logger provider without processors turns the bridge into a cheap no-op, for when
-/// logs are not exported.
+/// logs are not exported. Events inside spans are also recorded on them as span events
+/// ([`SpanEvents::Recorded`]); [`layers_with_span_events`] chooses.
 ///
 /// ```
 /// use opentelemetry::trace::TracerProvider as _;

@@ -47,7 +47,8 @@
 //!   `otel.status_code`), at any level: such a span was written for OpenTelemetry, and
 //!   these are the server and client spans that propagation hangs on;
 //! - anything else `RUST_LOG` enables: `RUST_LOG=my_crate=debug` adds `my_crate`'s debug
-//!   spans, and events (recorded as span events) follow `RUST_LOG` exactly.
+//!   spans, and events (recorded as span events unless [`SpanEvents::LogsOnly`], the
+//!   choice of `init()` when logs are exported over OTLP) follow `RUST_LOG` exactly.
 //!
 //! Other `debug` and `trace` spans are not recorded, so library internals (h2, hyper,
 //! tower) do not flood traces. Such a span is skipped, not a break: tracing-opentelemetry
