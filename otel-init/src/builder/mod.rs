@@ -45,6 +45,8 @@ pub struct Builder {
     code: CodeValues,
     shutdown_timeout: Duration,
     console_format: subscriber::ConsoleFormat,
+    /// `None`: `OTEL_KIT_SPAN_EVENTS`, else by whether logs are exported over OTLP.
+    span_events: Option<subscriber::SpanEvents>,
     install_subscriber: bool,
     set_globals: bool,
     lookup: Lookup,
@@ -74,6 +76,7 @@ impl Default for Builder {
             code: CodeValues::default(),
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             console_format: subscriber::ConsoleFormat::default(),
+            span_events: None,
             install_subscriber: true,
             set_globals: true,
             lookup: Arc::new(|k| std::env::var(k).ok()),
@@ -435,6 +438,22 @@ impl Builder {
     /// Text (default) or JSON console lines.
     pub fn console_format(mut self, format: subscriber::ConsoleFormat) -> Self {
         self.console_format = format;
+        self
+    }
+
+    /// Whether `tracing` events inside a span are also span events on it; wins over
+    /// `OTEL_KIT_SPAN_EVENTS`. Unset, they are log records only when logs are exported
+    /// over OTLP, and span events too otherwise ([`SpanEvents`](subscriber::SpanEvents)).
+    ///
+    /// ```no_run
+    /// use otel_kit_init::subscriber::SpanEvents;
+    ///
+    /// // A backend that stores traces only: keep the log lines on the spans.
+    /// let telemetry = otel_kit_init::builder().span_events(SpanEvents::Recorded).init()?;
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    pub fn span_events(mut self, span_events: subscriber::SpanEvents) -> Self {
+        self.span_events = Some(span_events);
         self
     }
 

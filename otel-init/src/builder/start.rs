@@ -15,7 +15,7 @@ use crate::control::TelemetryControl;
 use crate::env::Warnings;
 use crate::pipelines::{Pipelines, build_pipelines};
 use crate::redaction::Redaction;
-use crate::subscriber::{self, Console, FilterSwitch, LogFilter};
+use crate::subscriber::{self, Console, FilterSwitch, LogFilter, SpanEvents};
 use crate::telemetry::Telemetry;
 use otel_kit_otlp::ExportRuntime;
 use otel_kit_resource::{Detection, build_resource};
@@ -112,8 +112,9 @@ impl Builder {
             &pipelines,
             effective.instrumentation.is_enabled(&["RUNTIME_TELEMETRY"]),
         );
+        let span_events = self.resolved_span_events(&effective, &mut warnings);
         let filter = if self.install_subscriber {
-            self.install_subscriber(effective.log_level, &pipelines, &mut warnings)
+            self.install_subscriber(&effective, span_events, &pipelines, &mut warnings)
         } else {
             None
         };
@@ -209,7 +210,8 @@ impl Builder {
     /// Returns the application's filter and the switch that replaces it, once installed.
     fn install_subscriber(
         &self,
-        log_level: LogLevel,
+        effective: &EffectiveConfig,
+        span_events: SpanEvents,
         pipelines: &Pipelines,
         warnings: &mut Vec<String>,
     ) -> Option<(LogFilter, FilterSwitch)> {
@@ -217,7 +219,7 @@ impl Builder {
         if let Some(w) = warning {
             warnings.push(w.to_string());
         }
-        let internal = internal_directives(log_level);
+        let internal = internal_directives(effective.log_level);
         #[cfg(feature = "logs")]
         let logger = &pipelines.logger;
         #[cfg(not(feature = "logs"))]
@@ -228,6 +230,7 @@ impl Builder {
             Console::stdout(self.console_format),
             &app_filter,
             &internal,
+            span_events,
         );
         if tracing::subscriber::set_global_default(subscriber).is_err() {
             warnings.push(
@@ -243,6 +246,23 @@ impl Builder {
             Err(error) => warnings.push(error.to_string()),
         }
         Some((app_filter, switch))
+    }
+}
+
+impl Builder {
+    /// Code's choice, else `OTEL_KIT_SPAN_EVENTS`, else by whether logs go over OTLP.
+    /// The variable is read whether or not a subscriber is installed, so a bad value
+    /// always warns.
+    fn resolved_span_events(&self, effective: &EffectiveConfig, warnings: &mut Vec<String>) -> SpanEvents {
+        if let Some(chosen) = self.span_events {
+            return chosen;
+        }
+        let logs_over_otlp =
+            !effective.sdk_disabled && effective.logs_exporters.contains(&ExporterKind::Otlp);
+        let value = (self.lookup)(subscriber::SPAN_EVENTS);
+        let (chosen, warning) = SpanEvents::from_env_value(value.as_deref(), logs_over_otlp);
+        warnings.extend(warning.map(|w| w.to_string()));
+        chosen
     }
 }
 

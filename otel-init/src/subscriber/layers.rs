@@ -19,13 +19,14 @@ use super::console::Console;
 use super::filter::{
     InternalRepeatLimit, LogFilter, NotLogOnlyEvent, NotTelemetryIo, TraceFilter, not_raw_sql,
 };
+use super::span_events::{ErrorStatus, SpanEvents, SpansOnly};
 
 /// The `tracing` layers otel-kit-init sets up, each behind its own filter, for a subscriber
 /// you compose yourself.
 ///
 /// | Field | Layer | Filter |
 /// | --- | --- | --- |
-/// | `traces` | tracing-opentelemetry, exporting spans through the tracer | spans at `info` and above, spans with an `otel.*` field at any level, and whatever the [`LogFilter`] enables (spans, and events as span events) |
+/// | `traces` | tracing-opentelemetry, exporting spans through the tracer | spans at `info` and above, spans with an `otel.*` field at any level, and whatever the [`LogFilter`] enables (spans, and events as span events unless [`SpanEvents::LogsOnly`]) |
 /// | `logs` | the OTLP log bridge ([`OpenTelemetryTracingBridge`]) | the [`LogFilter`], minus targets starting with `opentelemetry` and sqlx's statement logs (`sqlx::query`, raw SQL) |
 /// | `console` | the fmt layer in the [`Console`]'s format, with trace ids | the [`LogFilter`] |
 ///
@@ -139,7 +140,8 @@ where
 /// describe.
 ///
 /// A logger provider without processors turns the bridge into a cheap no-op, for when
-/// logs are not exported.
+/// logs are not exported. Events inside spans are also recorded on them as span events
+/// ([`SpanEvents::Recorded`]); [`layers_with_span_events`] chooses.
 ///
 /// ```
 /// use opentelemetry::trace::TracerProvider as _;
@@ -179,7 +181,52 @@ where
     P: LoggerProvider<Logger = L> + Clone + Send + Sync + 'static,
     L: Logger + Send + Sync + 'static,
 {
-    build(tracer, logger_provider, console, || filter.env_filter())
+    build(tracer, logger_provider, console, SpanEvents::Recorded, || {
+        filter.env_filter()
+    })
+}
+
+/// [`layers`], choosing whether events inside spans are also span events
+/// ([`SpanEvents`]): [`layers`] records them, as a subscriber that may not export logs
+/// should; with logs exported over OTLP, [`SpanEvents::LogsOnly`] stores each line once.
+///
+/// ```
+/// use opentelemetry::trace::TracerProvider as _;
+/// use opentelemetry_sdk::logs::SdkLoggerProvider;
+/// use opentelemetry_sdk::trace::SdkTracerProvider;
+/// use otel_kit_init::subscriber::{self, Console, LogFilter, SpanEvents};
+/// use tracing_subscriber::prelude::*;
+///
+/// let tracer_provider = SdkTracerProvider::builder().build();
+/// let logger_provider = SdkLoggerProvider::builder().build();
+/// let layers = subscriber::layers_with_span_events(
+///     tracer_provider.tracer("my-app"),
+///     &logger_provider,
+///     Console::default(),
+///     &LogFilter::default(),
+///     SpanEvents::LogsOnly,
+/// );
+/// let subscriber = tracing_subscriber::registry().with(layers.into_layer());
+/// # drop(subscriber);
+/// ```
+pub fn layers_with_span_events<S, W, T, P, L>(
+    tracer: T,
+    logger_provider: &P,
+    console: Console<W>,
+    filter: &LogFilter,
+    span_events: SpanEvents,
+) -> TelemetryLayers<S>
+where
+    S: Subscriber + Send + Sync + for<'a> LookupSpan<'a>,
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+    T: Tracer + Send + Sync + 'static,
+    T::Span: Send + Sync,
+    P: LoggerProvider<Logger = L> + Clone + Send + Sync + 'static,
+    L: Logger + Send + Sync + 'static,
+{
+    build(tracer, logger_provider, console, span_events, || {
+        filter.env_filter()
+    })
 }
 
 /// [`layers`], with each layer's directives from `env_filter`: a plain [`EnvFilter`](tracing_subscriber::EnvFilter),
@@ -188,6 +235,7 @@ pub(super) fn build<S, W, T, P, L, F>(
     tracer: T,
     logger_provider: &P,
     console: Console<W>,
+    span_events: SpanEvents,
     mut env_filter: impl FnMut() -> F,
 ) -> TelemetryLayers<S>
 where
@@ -199,23 +247,29 @@ where
     L: Logger + Send + Sync + 'static,
     F: Filter<S> + Send + Sync + 'static,
 {
-    TelemetryLayers {
-        traces: tracing_opentelemetry::layer()
-            // Without `code.module.name`, which the registry does not define.
-            .with_tracer(otel_kit_core::sdk::BridgeTracer::new(tracer))
-            // Not semantic conventions, and a cost on every span: thread ids and names,
-            // busy/idle nanoseconds, the tracing target. Source location (code.*) stays.
-            // otel-kit-testing's harness (`bridge_layer`) sets its bridge up the same way.
-            .with_threads(false)
-            .with_tracked_inactivity(false)
-            .with_target(false)
-            .with_filter(
-                TraceFilter::new(env_filter())
-                    .and(NotTelemetryIo)
-                    .and(NotLogOnlyEvent)
-                    .and(not_raw_sql()),
-            )
+    let spans = tracing_opentelemetry::layer()
+        // Without `code.module.name`, which the registry does not define.
+        .with_tracer(otel_kit_core::sdk::BridgeTracer::new(tracer))
+        // Not semantic conventions, and a cost on every span: thread ids and names,
+        // busy/idle nanoseconds, the tracing target. Source location (code.*) stays.
+        // otel-kit-testing's harness (`bridge_layer`) sets its bridge up the same way.
+        .with_threads(false)
+        .with_tracked_inactivity(false)
+        .with_target(false);
+    let trace_filter = TraceFilter::new(env_filter())
+        .and(NotTelemetryIo)
+        .and(NotLogOnlyEvent)
+        .and(not_raw_sql());
+    let traces = match span_events {
+        SpanEvents::Recorded => spans.with_filter(trace_filter).boxed(),
+        // Events stay off the spans; `error` events still mark their span as failed.
+        SpanEvents::LogsOnly => spans
+            .with_filter(trace_filter.and(SpansOnly))
+            .and_then(ErrorStatus)
             .boxed(),
+    };
+    TelemetryLayers {
+        traces,
         #[cfg(not(feature = "logs"))]
         logs: {
             let _ = logger_provider;

@@ -47,7 +47,8 @@
 //!   `otel.status_code`), at any level: such a span was written for OpenTelemetry, and
 //!   these are the server and client spans that propagation hangs on;
 //! - anything else `RUST_LOG` enables: `RUST_LOG=my_crate=debug` adds `my_crate`'s debug
-//!   spans, and events (recorded as span events) follow `RUST_LOG` exactly.
+//!   spans, and events (recorded as span events unless [`SpanEvents::LogsOnly`], the
+//!   choice of `init()` when logs are exported over OTLP) follow `RUST_LOG` exactly.
 //!
 //! Other `debug` and `trace` spans are not recorded, so library internals (h2, hyper,
 //! tower) do not flood traces. Such a span is skipped, not a break: tracing-opentelemetry
@@ -84,11 +85,12 @@ mod layers;
 #[cfg(feature = "log-bridge")]
 pub(crate) mod log_crate;
 mod reloadable;
+mod span_events;
 
 pub use console::Console;
 pub use console_format::ConsoleFormat;
 pub use filter::LogFilter;
-pub use layers::{TelemetryLayers, layers, subscriber};
+pub use layers::{TelemetryLayers, layers, layers_with_span_events, subscriber};
 #[cfg(feature = "log-bridge")]
 #[cfg_attr(docsrs, doc(cfg(feature = "log-bridge")))]
 pub use log_crate::{LogLoggerAlreadySet, bridge_log_crate};
@@ -96,3 +98,5 @@ pub use log_crate::{LogLoggerAlreadySet, bridge_log_crate};
 #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
 pub use otel_kit_core::sdk::DeclaredEventNames;
 pub(crate) use reloadable::{FilterSwitch, reloadable_subscriber};
+pub(crate) use span_events::SPAN_EVENTS;
+pub use span_events::SpanEvents;

@@ -29,6 +29,7 @@ use tracing_subscriber::{EnvFilter, Registry};
 use super::console::Console;
 use super::filter::LogFilter;
 use super::layers::build;
+use super::span_events::SpanEvents;
 
 /// Replaces the directives of the three layers of one subscriber, keeping the directives
 /// that `init()` appends for the OpenTelemetry crates' own diagnostics.
@@ -189,6 +190,7 @@ pub(crate) fn reloadable_subscriber<W, P, L>(
     console: Console<W>,
     filter: &LogFilter,
     appended: &str,
+    span_events: SpanEvents,
 ) -> (
     impl Subscriber + Send + Sync + for<'a> LookupSpan<'a>,
     FilterSwitch,
@@ -200,7 +202,7 @@ where
 {
     let filter = with_appended(filter, appended);
     let mut filters = Vec::with_capacity(3);
-    let layers = build::<Registry, _, _, _, _, _>(tracer, logger_provider, console, || {
+    let layers = build::<Registry, _, _, _, _, _>(tracer, logger_provider, console, span_events, || {
         let current = Current::new(&filter);
         filters.push(Arc::downgrade(&current));
         ReloadableEnvFilter(current)

@@ -9,6 +9,7 @@ use opentelemetry::baggage::BaggageExt as _;
 use opentelemetry::propagation::TextMapPropagator as _;
 use opentelemetry::{Context, KeyValue};
 use otel_kit_init::redaction::{Redaction, Scrub};
+use otel_kit_init::subscriber::SpanEvents;
 use otel_kit_testing::{AttributeValue, TestCollector};
 
 use crate::support::env;
@@ -44,6 +45,8 @@ async fn tracing_events_and_outgoing_baggage_are_redacted() {
                 .hash_keys(["user.id"], "0123456789abcdef-secret")
                 .scrub([Scrub::Email]),
         )
+        // The event is also a span event, so both copies are checked.
+        .span_events(SpanEvents::Recorded)
         .init()
         .expect("init");
 

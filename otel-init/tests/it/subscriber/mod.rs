@@ -6,3 +6,4 @@ mod layers;
 mod log_crate;
 mod logs;
 mod rate_limit;
+mod span_events;
