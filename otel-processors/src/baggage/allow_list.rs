@@ -60,6 +60,17 @@ pub enum BaggageAllowListError {
         /// The name as given.
         name: String,
     },
+    /// A name longer than [`BaggageAllowList::MAX_NAME_BYTES`].
+    #[error(
+        "baggage member name `{start}…` is {len} bytes long; member names of at most {max} bytes are copied",
+        max = BaggageAllowList::MAX_NAME_BYTES
+    )]
+    TooLong {
+        /// Its first 32 characters, escaped.
+        start: String,
+        /// Its length in bytes.
+        len: usize,
+    },
     /// More names than baggage can hold members.
     #[error(
         "{count} baggage member names; baggage holds at most {max} members, list at most that many",
@@ -75,6 +86,10 @@ impl BaggageAllowList {
     /// The most names a list holds: the most members baggage holds (W3C, and the
     /// OpenTelemetry API's limit).
     pub const MAX_NAMES: usize = 64;
+
+    /// The longest name a list holds, in bytes: attribute names are short, and a long
+    /// one is a mistake (baggage holds 8192 bytes in all).
+    pub const MAX_NAME_BYTES: usize = 255;
 
     /// A list of `names` (trimmed; repeats and empty names ignored), scrubbing e-mail
     /// addresses from the copied values. An empty list copies nothing.
@@ -192,6 +207,17 @@ impl BaggageAllowList {
 /// A W3C baggage key is an HTTP token; `*` is one of its characters, but a name with it
 /// reads as a pattern, which this list does not have.
 fn check_name(name: &str) -> Result<(), BaggageAllowListError> {
+    if name.len() > BaggageAllowList::MAX_NAME_BYTES {
+        return Err(BaggageAllowListError::TooLong {
+            start: name
+                .chars()
+                .take(32)
+                .collect::<String>()
+                .escape_debug()
+                .to_string(),
+            len: name.len(),
+        });
+    }
     if name.contains('*') {
         return Err(BaggageAllowListError::Wildcard {
             name: name.escape_debug().to_string(),
@@ -204,6 +230,18 @@ fn check_name(name: &str) -> Result<(), BaggageAllowListError> {
         Err(BaggageAllowListError::InvalidName {
             name: name.escape_debug().to_string(),
         })
+    }
+}
+
+impl Default for BaggageAllowList {
+    /// The empty list: nothing copied.
+    fn default() -> Self {
+        BaggageAllowList {
+            inner: Arc::new(Inner {
+                keys: Vec::new(),
+                emails: Some(Redactor::new(&Redaction::none().scrub([Scrub::Email]))),
+            }),
+        }
     }
 }
 
