@@ -37,6 +37,8 @@
 //! - [`batch`], [`redaction`], [`value_length`], [`console_exporter`]: otel-kit-processors'
 //!   span queue, redaction and value-length limits and otel-kit-console's exporters, with
 //!   the reading of their variables.
+//! - [`baggage`]: the baggage members of an allow-list onto spans and log records
+//!   (otel-kit-processors', re-exported; `OTEL_KIT_BAGGAGE_ATTRIBUTES`).
 //! - [`exemplar`] (`metrics`): the meter provider that keeps exemplars
 //!   ([`ExemplarMeterProvider`], `OTEL_METRICS_EXEMPLAR_FILTER`).
 //! - `prometheus` (`prometheus`): otel-kit-prometheus serves `/metrics` from the same
@@ -96,6 +98,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod additions;
+pub mod baggage;
 pub mod batch;
 mod before_processors;
 mod build_features;

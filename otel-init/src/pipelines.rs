@@ -188,7 +188,11 @@ impl Exporting<'_> {
         tracer = self.additions.add_id_generator(tracer);
         #[cfg_attr(not(feature = "__otlp"), allow(unused_mut))]
         let mut span_stats = None;
-        let before = BeforeSpanProcessors::new(self.redactor, &self.value_limits.spans);
+        let before = BeforeSpanProcessors::new(
+            self.redactor,
+            &self.value_limits.spans,
+            &self.config.baggage_attributes,
+        );
         for kind in self.exporters(&self.config.traces_exporters) {
             match kind {
                 #[cfg(feature = "__otlp")]
@@ -322,6 +326,12 @@ impl Exporting<'_> {
         // record in order.
         let processors_follow =
             !kinds.is_empty() || !self.config.sdk_disabled && self.additions.has_log_processors();
+        // First: redaction applies to what it copies.
+        if !self.config.baggage_attributes.is_empty() && processors_follow {
+            logger = logger.with_log_processor(crate::baggage::BaggageLogProcessor::new(
+                self.config.baggage_attributes.clone(),
+            ));
+        }
         if let Some(r) = self.redactor
             && processors_follow
         {

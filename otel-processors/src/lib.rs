@@ -5,6 +5,8 @@
 //!   values of chosen keys replaced by a keyed hash, e-mail addresses, card numbers,
 //!   `Bearer` credentials and JWTs scrubbed out of values; as a span processor, a log
 //!   processor and a propagator wrapper.
+//! - **[`baggage`]** (`baggage`): the baggage members named in an allow-list copied
+//!   onto each span and log record, e-mail addresses scrubbed, before redaction.
 //! - **[`value_length`]** (`value-length`): the specification's attribute value length
 //!   limits, as a span and a log processor, with every cut value counted.
 //! - **[`batch`]**: [`SpanQueueProcessor`](batch::SpanQueueProcessor), the SDK's batch
@@ -42,10 +44,14 @@
 //! | --- | --- | --- | --- |
 //! | `logs` | yes | the log processors, [`BatchSettings::LOG_DEFAULTS`](batch::BatchSettings) | the SDK's logs |
 //! | `redaction` | yes | [`redaction`] | hmac-sha256 (pure Rust, no dependencies) |
+//! | `baggage` | yes | [`baggage`] (e-mail scrubbing is redaction's matcher) | `redaction` |
 //! | `value-length` | yes | [`value_length`] | nothing more |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "baggage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "baggage")))]
+pub mod baggage;
 pub mod batch;
 #[cfg(feature = "logs")]
 mod log_rebuild;

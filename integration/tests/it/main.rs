@@ -5,11 +5,13 @@
 //! (`redaction_gaps`); and the guides in `docs/` against the code they describe
 //! (`docs`); a panic and a returned error through `init()`, bounded and redacted
 //! (`errors`); `OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING` through `init()`
-//! (`peer_service`); exemplars on every duration histogram, naming their operations'
+//! (`peer_service`); baggage members onto spans and logs across a real HTTP hop, to
+//! rotel (`baggage`, alone in a child process); exemplars on every duration histogram, naming their operations'
 //! spans (`exemplars`); every path and type `docs/architecture.md` names exists
 //! (`architecture_doc`). `echo` is the gRPC service they call.
 
 mod architecture_doc;
+mod baggage;
 mod docs;
 mod echo;
 mod errors;

@@ -55,6 +55,7 @@ pub(crate) struct CodeValues {
     pub(crate) propagators: Option<Propagators>,
     /// `Some(None)`: redaction off; `Some(Some(r))`: these rules.
     pub(crate) redaction: Option<Option<Redaction>>,
+    pub(crate) baggage_attributes: Option<crate::baggage::BaggageAllowList>,
     pub(crate) traces: Option<Exporter>,
     pub(crate) metrics: Option<Exporter>,
     pub(crate) logs: Option<Exporter>,
@@ -211,6 +212,10 @@ impl CodeValues {
                 Some(rules) => RedactionSettings::from_rules(rules.as_ref()),
                 None => config.redaction,
             },
+            baggage_attributes: self
+                .baggage_attributes
+                .clone()
+                .unwrap_or(config.baggage_attributes),
             traces_exporters,
             metrics_exporters,
             logs_exporters,
@@ -299,6 +304,7 @@ impl CodeValues {
             || self.prometheus_address.is_some()
                 && [super::prometheus::HOST, super::prometheus::PORT].contains(&variable)
             || self.redaction.is_some() && redaction::VARIABLES.contains(&variable)
+            || self.baggage_attributes.is_some() && crate::baggage::VARIABLES.contains(&variable)
             || self.replaces_proxy_variable(variable)
             || Signal::ALL
                 .into_iter()

@@ -72,6 +72,8 @@ pub struct EffectiveConfig {
     pub sampling: Sampling,
     /// The redaction rules (`RedactionMode::None` when off).
     pub redaction: RedactionSettings,
+    /// The baggage members copied onto spans and log records (empty: none).
+    pub baggage_attributes: crate::baggage::BaggageAllowList,
     /// Where spans go: empty for nowhere.
     pub traces_exporters: Vec<ExporterKind>,
     /// Where metrics go: empty for nowhere.
@@ -146,6 +148,7 @@ impl fmt::Display for EffectiveConfig {
             bsp: &self.bsp,
             metric_export_interval: self.metric_export_interval,
             redaction: &self.redaction,
+            baggage_attributes: &self.baggage_attributes,
         }
         .fmt(f)?;
         match &self.source {

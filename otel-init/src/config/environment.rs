@@ -57,6 +57,9 @@ pub struct Config {
     /// [`RedactionSettingsFromEnv::from_env`](crate::redaction::RedactionSettingsFromEnv::from_env)
     /// does.
     pub redaction: RedactionSettings,
+    /// `OTEL_KIT_BAGGAGE_ATTRIBUTES` and `OTEL_KIT_BAGGAGE_EMAILS` (non-standard): the
+    /// baggage members copied onto spans and log records ([`baggage`](crate::baggage)).
+    pub baggage_attributes: crate::baggage::BaggageAllowList,
     /// `OTEL_TRACES_EXPORTER`: empty for `none`.
     pub traces_exporters: Vec<ExporterKind>,
     /// `OTEL_METRICS_EXPORTER`: empty for `none`.
@@ -143,6 +146,7 @@ impl Config {
             propagators: propagators_env::read_names(env),
             sampling: crate::sampling::read(env),
             redaction: crate::redaction::read(env),
+            baggage_attributes: crate::baggage::read(env),
             traces_exporters: exporters::read(env, Signal::Traces),
             metrics_exporters: exporters::read(env, Signal::Metrics),
             logs_exporters: exporters::read(env, Signal::Logs),
@@ -193,6 +197,7 @@ impl fmt::Display for Config {
             bsp: &self.bsp,
             metric_export_interval: self.metric_export_interval,
             redaction: &self.redaction,
+            baggage_attributes: &self.baggage_attributes,
         }
         .fmt(f)
     }

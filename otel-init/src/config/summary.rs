@@ -29,6 +29,8 @@ pub(super) struct Summary<'a> {
     pub(super) bsp: &'a BatchSettings,
     pub(super) metric_export_interval: Duration,
     pub(super) redaction: &'a RedactionSettings,
+    /// Shown only when it copies something.
+    pub(super) baggage_attributes: &'a crate::baggage::BaggageAllowList,
 }
 
 impl fmt::Display for Summary<'_> {
@@ -95,6 +97,17 @@ impl fmt::Display for Summary<'_> {
             self.bsp,
             self.metric_export_interval.as_millis(),
             self.redaction,
-        )
+        )?;
+        let baggage = self.baggage_attributes;
+        if !baggage.is_empty() {
+            let names: Vec<&str> = baggage.names().collect();
+            let emails = if baggage.scrubs_emails() {
+                ""
+            } else {
+                " (e-mails kept)"
+            };
+            write!(f, " baggage_attributes={}{emails}", names.join(","))?;
+        }
+        Ok(())
     }
 }

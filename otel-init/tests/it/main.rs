@@ -10,6 +10,7 @@
 
 use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 
+mod baggage;
 mod batch;
 mod cardinality;
 mod config;

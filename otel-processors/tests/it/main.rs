@@ -8,6 +8,7 @@
 
 use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 
+mod baggage;
 mod batch;
 mod redaction;
 mod support;
