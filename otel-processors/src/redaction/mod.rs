@@ -64,6 +64,7 @@ mod decisions;
 #[cfg(test)]
 mod equivalence;
 mod glob;
+mod ip_address;
 mod key_cache;
 mod known_keys;
 #[cfg(feature = "logs")]
@@ -78,12 +79,15 @@ mod scrub;
 mod settings;
 mod span_processor;
 
+pub use ip_address::{IP_ADDRESS_KEYS, IpPrefixes};
 #[cfg(feature = "logs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
 pub use log_processor::RedactingLogProcessor;
 pub use propagator::RedactingPropagator;
 pub use redactor::Redactor;
-pub use rules::{DEFAULT_DROP_KEYS, DEFAULT_SCRUB, MIN_SECRET_LEN, Redaction, RedactionError};
+pub use rules::{
+    DEFAULT_DROP_KEYS, DEFAULT_SCRUB, MIN_SECRET_LEN, PII_KEYS, PII_SCRUB, Redaction, RedactionError,
+};
 pub use scrub::Scrub;
 pub use settings::{RedactionMode, RedactionSettings};
 pub use span_processor::RedactingSpanProcessor;
