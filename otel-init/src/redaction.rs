@@ -24,6 +24,21 @@
 //! # Ok::<(), otel_kit_init::InitError>(())
 //! ```
 //!
+//! The PII preset, SSNs scrubbed and IP addresses cut among the rest, is
+//! `OTEL_KIT_REDACT=pii` or, in code:
+//!
+//! ```
+//! use otel_kit_init::redaction::Redaction;
+//!
+//! let telemetry = otel_kit_init::builder()
+//!     .without_globals()
+//!     .exporter(otel_kit_init::Exporter::None)
+//!     .redaction(Redaction::pii())
+//!     .init()?;
+//! assert!(telemetry.effective_config().to_string().contains("scrub=email,card,ssn,bearer,jwt ip=/16,/48]"));
+//! # Ok::<(), otel_kit_init::InitError>(())
+//! ```
+//!
 //! An invalid rule in code is [`InitError::Redaction`](crate::InitError::Redaction):
 //!
 //! ```
