@@ -97,20 +97,73 @@ pub(crate) fn truncate(value: &str, prefixes: IpPrefixes) -> Option<String> {
             None => format!("[{cut}]"),
         });
     }
-    if let Some((ip, zoned)) = v6(value) {
-        return cut_v6(ip, prefixes)
-            .or(zoned.then_some(ip))
-            .map(|c| c.to_string());
-    }
+    // The common case first: an IPv4 address, with a port at most (one colon).
     let (host, port) = match value.split_once(':') {
-        Some((host, port)) => (host, Some(port_number(port)?)),
         None => (value, None),
+        Some((host, port)) if !port.contains(':') && !host.is_empty() => (host, Some(port_number(port)?)),
+        Some(_) => {
+            let (ip, zoned) = v6(value)?;
+            return cut_v6(ip, prefixes)
+                .or(zoned.then_some(ip))
+                .map(|c| c.to_string());
+        }
     };
     let cut = cut_v4(host.parse().ok()?, prefixes.v4)?;
-    Some(match port {
-        Some(port) => format!("{cut}:{port}"),
-        None => cut.to_string(),
-    })
+    Some(v4_text(cut, port))
+}
+
+/// `a.b.c.d` or `a.b.c.d:port`, written without the formatting machinery and allocated
+/// at its exact length (an attribute value keeps it as a boxed `str`).
+fn v4_text(ip: Ipv4Addr, port: Option<u16>) -> String {
+    let mut out = Ascii::default();
+    for (i, octet) in ip.octets().into_iter().enumerate() {
+        if i > 0 {
+            out.push(b'.');
+        }
+        out.number(u16::from(octet));
+    }
+    if let Some(port) = port {
+        out.push(b':');
+        out.number(port);
+    }
+    out.text()
+}
+
+/// Room for `255.255.255.255:65535`.
+#[derive(Default)]
+struct Ascii {
+    buf: [u8; 21],
+    len: usize,
+}
+
+impl Ascii {
+    fn push(&mut self, c: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = c;
+            self.len += 1;
+        }
+    }
+
+    fn number(&mut self, n: u16) {
+        let mut digits = [0u8; 5];
+        let mut i = digits.len();
+        let mut rest = n;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        for &d in &digits[i..] {
+            self.push(d);
+        }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.buf[..self.len]).into_owned()
+    }
 }
 
 /// What follows `]`: nothing (`Some(None)`) or `:<port>`; `None` for anything else.
