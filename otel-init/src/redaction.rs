@@ -24,6 +24,21 @@
 //! # Ok::<(), otel_kit_init::InitError>(())
 //! ```
 //!
+//! The PII preset, SSNs scrubbed and IP addresses cut among the rest, is
+//! `OTEL_KIT_REDACT=pii` or, in code:
+//!
+//! ```
+//! use otel_kit_init::redaction::Redaction;
+//!
+//! let telemetry = otel_kit_init::builder()
+//!     .without_globals()
+//!     .exporter(otel_kit_init::Exporter::None)
+//!     .redaction(Redaction::pii())
+//!     .init()?;
+//! assert!(telemetry.effective_config().to_string().contains("scrub=email,card,ssn,bearer,jwt ip=/16,/48]"));
+//! # Ok::<(), otel_kit_init::InitError>(())
+//! ```
+//!
 //! An invalid rule in code is [`InitError::Redaction`](crate::InitError::Redaction):
 //!
 //! ```
@@ -46,8 +61,9 @@
 pub use otel_kit_processors::redaction::RedactingLogProcessor;
 #[doc(inline)]
 pub use otel_kit_processors::redaction::{
-    DEFAULT_DROP_KEYS, DEFAULT_SCRUB, MIN_SECRET_LEN, RedactingPropagator, RedactingSpanProcessor, Redaction,
-    RedactionError, RedactionMode, RedactionSettings, Redactor, Scrub,
+    DEFAULT_DROP_KEYS, DEFAULT_SCRUB, IP_ADDRESS_KEYS, IpPrefixes, MIN_SECRET_LEN, PII_KEYS, PII_SCRUB,
+    RedactingPropagator, RedactingSpanProcessor, Redaction, RedactionError, RedactionMode, RedactionSettings,
+    Redactor, Scrub,
 };
 
 use crate::env::{ConfigWarning, Env, process_env, read_with};
@@ -58,8 +74,17 @@ const HASH_KEYS: &str = "OTEL_KIT_REDACT_HASH_KEYS";
 const SECRET: &str = "OTEL_KIT_REDACT_HASH_SECRET";
 const SECRET_FILE: &str = "OTEL_KIT_REDACT_HASH_SECRET_FILE";
 const SCRUB: &str = "OTEL_KIT_REDACT_SCRUB";
+const TRUNCATE_IP: &str = "OTEL_KIT_REDACT_TRUNCATE_IP";
 /// Every variable [`RedactionSettingsFromEnv::from_env`] reads.
-pub(crate) const VARIABLES: [&str; 6] = [REDACT, DROP_KEYS, HASH_KEYS, SECRET, SECRET_FILE, SCRUB];
+pub(crate) const VARIABLES: [&str; 7] = [
+    REDACT,
+    DROP_KEYS,
+    HASH_KEYS,
+    SECRET,
+    SECRET_FILE,
+    SCRUB,
+    TRUNCATE_IP,
+];
 
 /// Reads [`RedactionSettings`] from the `OTEL_KIT_REDACT*` variables.
 ///
@@ -127,20 +152,26 @@ impl RedactionSettingsFromEnv for RedactionSettings {
 pub(crate) fn read(env: &mut Env<'_>) -> RedactionSettings {
     let mode = env.choice(
         REDACT,
-        &[("default", RedactionMode::Default), ("none", RedactionMode::None)],
+        &[
+            ("default", RedactionMode::Default),
+            ("none", RedactionMode::None),
+            ("pii", RedactionMode::Pii),
+        ],
         RedactionMode::Default,
     );
     if mode == RedactionMode::None {
-        for variable in [DROP_KEYS, HASH_KEYS, SECRET, SECRET_FILE, SCRUB] {
+        for variable in [DROP_KEYS, HASH_KEYS, SECRET, SECRET_FILE, SCRUB, TRUNCATE_IP] {
             if let Some(v) = env.get(variable) {
                 env.warn(variable, &v, "is ignored because OTEL_KIT_REDACT=none");
             }
         }
         return RedactionSettings::from_rules(None);
     }
+    let pii = mode == RedactionMode::Pii;
     let mut drop_keys: Vec<String> = DEFAULT_DROP_KEYS.iter().map(|k| (*k).to_owned()).collect();
     drop_keys.extend(env.list(DROP_KEYS).unwrap_or_default());
-    let scrub = read_scrub(env);
+    let scrub = read_scrub(env, if pii { &PII_SCRUB[..] } else { &DEFAULT_SCRUB[..] });
+    let truncate_ip = read_truncate_ip(env, pii.then_some(IpPrefixes::DEFAULT));
     let mut hash_keys = env.list(HASH_KEYS).unwrap_or_default();
     let secret = read_secret(env);
     if !hash_keys.is_empty() && secret.is_none() {
@@ -153,12 +184,30 @@ pub(crate) fn read(env: &mut Env<'_>) -> RedactionSettings {
         );
         drop_keys.append(&mut hash_keys);
     }
-    RedactionSettings::enabled(drop_keys, hash_keys, secret, scrub)
+    if pii {
+        // The preset's e-mail and phone keys: hashed with a secret, else dropped.
+        let keys = PII_KEYS.iter().map(|k| (*k).to_owned());
+        if secret.is_some() {
+            hash_keys.extend(keys);
+        } else {
+            drop_keys.extend(keys);
+        }
+    }
+    let mut settings =
+        RedactionSettings::enabled(drop_keys, hash_keys, secret, scrub).with_truncate_ip(truncate_ip);
+    settings.mode = mode;
+    settings
 }
 
-fn read_scrub(env: &mut Env<'_>) -> Vec<Scrub> {
+/// The scrub kinds' names, as a warning lists them.
+fn known_kinds() -> String {
+    let names: Vec<&str> = Scrub::ALL.iter().map(|k| k.as_str()).collect();
+    format!("known: {}, none", names.join(", "))
+}
+
+fn read_scrub(env: &mut Env<'_>, default: &[Scrub]) -> Vec<Scrub> {
     let Some(names) = env.list(SCRUB) else {
-        return DEFAULT_SCRUB.to_vec();
+        return default.to_vec();
     };
     let raw = names.join(",");
     if names.iter().any(|n| n.eq_ignore_ascii_case("none")) {
@@ -179,28 +228,60 @@ fn read_scrub(env: &mut Env<'_>) -> Vec<Scrub> {
         }
     }
     if out.is_empty() {
+        let default_names: Vec<&str> = default.iter().map(|k| k.as_str()).collect();
         env.warn(
             SCRUB,
             &raw,
             format!(
-                "{}; using the default card,bearer,jwt (known: email, card, bearer, jwt, none)",
+                "{}; using the default {} ({})",
                 if unknown.is_empty() {
                     "has no known kind".to_owned()
                 } else {
                     unknown.join("; ")
-                }
+                },
+                default_names.join(","),
+                known_kinds()
             ),
         );
-        return DEFAULT_SCRUB.to_vec();
+        return default.to_vec();
     }
     for why in unknown {
-        env.warn(
-            SCRUB,
-            &raw,
-            format!("{why}; it is skipped (known: email, card, bearer, jwt, none)"),
-        );
+        env.warn(SCRUB, &raw, format!("{why}; it is skipped ({})", known_kinds()));
     }
     out
+}
+
+/// `none`, `default` (16,48) or two prefix lengths `<IPv4>,<IPv6>`; unset: `default`,
+/// the preset's (`pii`: 16,48, else none).
+fn read_truncate_ip(env: &mut Env<'_>, default: Option<IpPrefixes>) -> Option<IpPrefixes> {
+    let Some(raw) = env.get(TRUNCATE_IP) else {
+        return default;
+    };
+    let value = raw.trim();
+    if value.eq_ignore_ascii_case("none") {
+        return None;
+    }
+    if value.eq_ignore_ascii_case("default") {
+        return Some(IpPrefixes::DEFAULT);
+    }
+    let parsed = value.split_once(',').and_then(|(v4, v6)| {
+        let bits = |s: &str| s.trim().trim_start_matches('/').parse::<u8>().ok();
+        Some(IpPrefixes::new(bits(v4)?, bits(v6)?))
+    });
+    match parsed {
+        Some(prefixes) if prefixes.v4 <= 32 && prefixes.v6 <= 128 => Some(prefixes),
+        _ => {
+            let used = default.map_or_else(|| "none".to_owned(), |p| format!("{},{}", p.v4, p.v6));
+            env.warn(
+                TRUNCATE_IP,
+                &raw,
+                format!(
+                    "is not none, default (16,48) or two prefix lengths <IPv4>,<IPv6> such as 24,48 (at most 32 and 128); using {used}"
+                ),
+            );
+            default
+        }
+    }
 }
 
 /// The secret from the variable, else from the file; unusable ones are warned about.

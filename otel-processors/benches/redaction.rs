@@ -14,8 +14,10 @@
 //!   per span.
 //!
 //! `baseline_no_redaction` is the provider without the wrapper; `default_rules` wraps
-//! the same processor with `Redaction::default()`. `redaction_scrub_value/*` is the
-//! value matchers alone on one clean and one dirty 60-byte string. Run with
+//! the same processor with `Redaction::default()`, `pii_rules` with the PII preset
+//! (`Redaction::pii()`: every scrub kind, IP addresses cut). `redaction_scrub_value/*`
+//! is the value matchers alone on one clean and one dirty 60-byte string, with the
+//! default kinds and with `ssn` added. Run with
 //! `cargo bench -p otel-kit-processors --bench redaction`; the figures are in
 //! `docs/performance.md`.
 //!
@@ -32,10 +34,17 @@ use criterion::{Criterion, criterion_group};
 use opentelemetry::KeyValue;
 use opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
 use opentelemetry_sdk::trace::{SdkTracerProvider, Tracer};
-use otel_kit_processors::redaction::{RedactingSpanProcessor, Redaction};
+use otel_kit_processors::redaction::{RedactingSpanProcessor, Redaction, Scrub};
 use otel_kit_testing::NoopSpanProcessor;
 
-const VARIANTS: [(&str, bool); 2] = [("baseline_no_redaction", false), ("default_rules", true)];
+/// A variant: its name and its rules (`None`: no redaction).
+type Variant = (&'static str, Option<fn() -> Redaction>);
+
+const VARIANTS: [Variant; 3] = [
+    ("baseline_no_redaction", None),
+    ("default_rules", Some(<Redaction as Default>::default)),
+    ("pii_rules", Some(Redaction::pii)),
+];
 
 fn http_server() -> Vec<KeyValue> {
     vec![
@@ -104,13 +113,14 @@ fn cases() -> [(&'static str, Vec<KeyValue>, bool); 3] {
     ]
 }
 
-fn provider(redacted: bool) -> SdkTracerProvider {
+fn provider(rules: Option<fn() -> Redaction>) -> SdkTracerProvider {
     let builder = SdkTracerProvider::builder();
-    if redacted {
-        let rules = Redaction::default().build().expect("rules");
-        builder.with_span_processor(RedactingSpanProcessor::new(NoopSpanProcessor, rules))
-    } else {
-        builder.with_span_processor(NoopSpanProcessor)
+    match rules {
+        Some(rules) => {
+            let rules = rules().build().expect("rules");
+            builder.with_span_processor(RedactingSpanProcessor::new(NoopSpanProcessor, rules))
+        }
+        None => builder.with_span_processor(NoopSpanProcessor),
     }
     .build()
 }
@@ -134,22 +144,31 @@ fn bench(c: &mut Criterion) {
     for (case, attributes, event) in cases() {
         let mut g = c.benchmark_group(format!("redaction_span_end/{case}"));
         g.sample_size(60).measurement_time(Duration::from_secs(4));
-        for (name, redacted) in VARIANTS {
-            let provider = provider(redacted);
+        for (name, rules) in VARIANTS {
+            let provider = provider(rules);
             let tracer = provider.tracer("bench");
             g.bench_function(name, |b| b.iter(|| one_span(&tracer, &attributes, event)));
         }
         g.finish();
     }
 
-    // The matcher alone on one clean and one dirty 60-byte value.
+    // The matcher alone on one clean and one dirty 60-byte value, with the default kinds
+    // and with SSNs too (the clean value's date between spaces is an SSN candidate).
     let rules = Redaction::default().build().expect("rules");
+    let with_ssn = Redaction::default().scrub([Scrub::Ssn]).build().expect("rules");
     let mut g = c.benchmark_group("redaction_scrub_value");
     g.sample_size(60).measurement_time(Duration::from_secs(3));
     let clean = "order 8812 paid by customer 1207, shipped by 2024-05-01 ok";
     let dirty = "order 8812 paid with 4111 1111 1111 1111 by Bearer abc123";
+    let dirty_ssn = "order 8812 paid by customer 123-45-6789 on 2024-05-01 ok";
     g.bench_function("clean_60_bytes", |b| b.iter(|| rules.scrub(black_box(clean))));
     g.bench_function("dirty_60_bytes", |b| b.iter(|| rules.scrub(black_box(dirty))));
+    g.bench_function("clean_60_bytes_ssn", |b| {
+        b.iter(|| with_ssn.scrub(black_box(clean)))
+    });
+    g.bench_function("dirty_60_bytes_ssn", |b| {
+        b.iter(|| with_ssn.scrub(black_box(dirty_ssn)))
+    });
     g.finish();
 }
 
@@ -162,11 +181,11 @@ fn only(spec: &str) {
         .into_iter()
         .find(|(c, _, _)| *c == case)
         .expect("a case: http_server, typical or worst");
-    let (_, redacted) = VARIANTS
+    let (_, rules) = VARIANTS
         .into_iter()
         .find(|(v, _)| *v == variant)
-        .expect("a variant: baseline_no_redaction or default_rules");
-    let provider = provider(redacted);
+        .expect("a variant: baseline_no_redaction, default_rules or pii_rules");
+    let provider = provider(rules);
     let tracer = provider.tracer("bench");
     for _ in 0..1_000 + spans {
         one_span(&tracer, black_box(&attributes), event);

@@ -17,4 +17,7 @@ pub(crate) struct Decision {
     /// whose values the conventions define as non-secret
     /// ([`NOT_SCANNED`](super::known_keys::NOT_SCANNED)).
     pub(crate) scan: bool,
+    /// Whether a kept string value that is an IP address is cut to the rules' prefixes:
+    /// only for [`IP_ADDRESS_KEYS`](super::ip_address::IP_ADDRESS_KEYS), when on.
+    pub(crate) address: bool,
 }

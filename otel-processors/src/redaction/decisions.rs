@@ -11,6 +11,7 @@
 
 use super::decision::{Action, Decision};
 use super::glob::Pattern;
+use super::ip_address::IP_ADDRESS_KEYS;
 use super::key_cache;
 use super::known_keys::{NOT_SCANNED, SCANNED};
 use super::pattern_set::PatternSet;
@@ -25,7 +26,9 @@ pub(crate) struct KeyRules {
 }
 
 impl KeyRules {
-    pub(crate) fn new(drop: Vec<Pattern>, hash: Vec<Pattern>) -> Self {
+    /// `addresses`: whether the values of the IP address keys are cut (their decision
+    /// says so).
+    pub(crate) fn new(drop: Vec<Pattern>, hash: Vec<Pattern>, addresses: bool) -> Self {
         let mut rules = KeyRules {
             drop: PatternSet::new(drop),
             hash: PatternSet::new(hash),
@@ -37,7 +40,15 @@ impl KeyRules {
         let entries: Vec<(&'static str, Decision)> = known
             .map(|(key, scan)| {
                 let action = rules.by_patterns(key);
-                (key, Decision { action, scan })
+                let address = addresses && IP_ADDRESS_KEYS.contains(&key);
+                (
+                    key,
+                    Decision {
+                        action,
+                        scan,
+                        address,
+                    },
+                )
             })
             .collect();
         rules.table = Table::new(&entries);
@@ -71,6 +82,7 @@ impl KeyRules {
         let by_patterns = || Decision {
             action: self.by_patterns(key),
             scan: true,
+            address: false,
         };
         if self.drop.is_empty() && self.hash.is_empty() {
             return by_patterns();
@@ -215,7 +227,7 @@ mod tests {
 
     fn rules(drop: &[&str], hash: &[&str]) -> KeyRules {
         let compile = |p: &[&str]| p.iter().map(|p| Pattern::new(p)).collect();
-        KeyRules::new(compile(drop), compile(hash))
+        KeyRules::new(compile(drop), compile(hash), false)
     }
 
     /// The verdict of the patterns one by one.
@@ -251,6 +263,21 @@ mod tests {
         assert_eq!(r.decide("enduser.id").action, Action::Hash);
         assert_eq!(r.decide("url.path").action, Action::Hash);
         assert_eq!(r.decide("http.request.method").action, Action::Keep);
+    }
+
+    #[test]
+    fn only_the_three_address_keys_are_cut_and_only_when_on() {
+        let compile = |p: &[&str]| p.iter().map(|p| Pattern::new(p)).collect();
+        let on = KeyRules::new(compile(DEFAULT_DROP_KEYS), Vec::new(), true);
+        for key in NOT_SCANNED
+            .iter()
+            .chain(SCANNED)
+            .chain(["Client.Address", "app.client.address"].iter())
+        {
+            let want = IP_ADDRESS_KEYS.contains(key);
+            assert_eq!(on.decide(key).address, want, "{key}");
+            assert!(!rules(DEFAULT_DROP_KEYS, &[]).decide(key).address, "off: {key}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use opentelemetry::{Array, KeyValue, StringValue, Value};
 use proptest::prelude::*;
 
 use super::glob::Pattern;
+use super::ip_address::IP_ADDRESS_KEYS;
 use super::known_keys::{NOT_SCANNED, SCANNED};
 use super::matchers::{is_card_int, scan};
 use super::redactor::Redactor;
@@ -30,6 +31,8 @@ fn reference(rules: &Redaction, redactor: &Redactor, attributes: &[KeyValue]) ->
             continue;
         } else if hash.iter().any(|p| p.matches(key)) {
             Value::from(redactor.hash(&kv.value.as_str()).expect("a secret"))
+        } else if let Some(cut) = address(rules, redactor, key, &kv.value) {
+            Value::from(cut)
         } else if NOT_SCANNED.contains(&key) && matches!(kv.value, Value::String(_) | Value::I64(_)) {
             kv.value.clone()
         } else {
@@ -49,6 +52,16 @@ fn reference(rules: &Redaction, redactor: &Redactor, attributes: &[KeyValue]) ->
     out
 }
 
+/// An IP address under one of the address keys, cut, when the rules cut them.
+fn address(rules: &Redaction, redactor: &Redactor, key: &str, value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if rules.ip_prefixes().is_some() && IP_ADDRESS_KEYS.contains(&key) => {
+            redactor.truncate_ip(s.as_str())
+        }
+        _ => None,
+    }
+}
+
 fn rule_sets() -> Vec<Redaction> {
     vec![
         Redaction::default(),
@@ -56,6 +69,8 @@ fn rule_sets() -> Vec<Redaction> {
             .hash_keys(["enduser.*", "user.id", "url.path"], "0123456789abcdef-secret")
             .scrub([Scrub::Email]),
         Redaction::none().scrub(Scrub::ALL),
+        Redaction::pii(),
+        Redaction::pii_hashed("0123456789abcdef-secret").drop_keys(["server.*"]),
         Redaction::none().drop_keys(["http.request.*", "*.ADDRESS", "app.*.secret*"]),
         Redaction::none(),
     ]
@@ -73,6 +88,7 @@ fn key() -> impl Strategy<Value = String> {
         prop::sample::select(known).prop_map(|k| k.to_ascii_uppercase()),
         prop::sample::select(DEFAULT_DROP_KEYS.to_vec()).prop_map(|p| p.replace('*', "x.")),
         prop::sample::select(vec![
+            "user.email",
             "user.id",
             "enduser.pseudo.id",
             "app.note",
@@ -92,6 +108,9 @@ fn text() -> impl Strategy<Value = String> {
         Just("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln".to_owned()),
         Just("ada@example.com".to_owned()),
         Just("/api/v1/orders/8812".to_owned()),
+        Just("123-45-6789".to_owned()),
+        Just("203.0.113.7".to_owned()),
+        Just("2001:db8:85a3::7".to_owned()),
         "[0-9 .@eyJbB-]{1,8}",
         "[a-zA-Z0-9/ ]{1,12}",
     ];

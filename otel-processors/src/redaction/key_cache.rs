@@ -86,7 +86,11 @@ mod tests {
     use crate::redaction::decision::Action;
 
     fn decision(action: Action) -> Decision {
-        Decision { action, scan: true }
+        Decision {
+            action,
+            scan: true,
+            address: false,
+        }
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The hand-written value matchers: e-mail addresses, payment card numbers, `Bearer`
-//! credentials and JWTs.
+//! The hand-written value matchers: e-mail addresses, payment card numbers, US Social
+//! Security numbers, `Bearer` credentials and JWTs.
 //!
 //! [`scrub`] first asks the prefilter (`prefilter.rs`) which kinds can occur at all;
 //! almost every value is done there. [`scan`], the exact matchers, makes one pass over
@@ -18,7 +18,7 @@ static STARTS: [u8; 256] = {
     t[b'@' as usize] = 1;
     let mut d = b'0';
     while d <= b'9' {
-        t[d as usize] = 2;
+        t[d as usize] = 2 | 16;
         d += 1;
     }
     t[b'b' as usize] = 4;
@@ -68,8 +68,8 @@ pub(crate) fn scan(input: &str, set: ScrubSet) -> Option<String> {
         }
         let found = match b[i] {
             b'@' => email_at(b, i, last),
-            b'0'..=b'9' if !prev_is(b, i, is_alnum) => match card_at(b, i) {
-                Ok((start, end)) => Some((start, end, Scrub::Card)),
+            b'0'..=b'9' if !prev_is(b, i, is_alnum) => match number_at(b, i, set) {
+                Ok(found) => Some(found),
                 Err(run_end) => {
                     // Nothing else can start inside a run of digits and separators.
                     i = run_end.max(i + 1);
@@ -163,59 +163,96 @@ fn email_at(b: &[u8], at: usize, floor: usize) -> Option<(usize, usize, Scrub)> 
     (labels >= 2 && tld_alpha).then_some((start, end, Scrub::Email))
 }
 
-/// A card number in the run of digits starting at `i` (preceded by no alphanumeric).
-/// `Err` carries the end of the run when none is found.
+/// A card number or an SSN in the run of digit groups starting at `i` (preceded by no
+/// alphanumeric), as enabled in `set`: the leftmost, an SSN first where both start at
+/// the same group. `Err` carries the end of the run when none is found.
 ///
-/// Windows start at a group start and end at a group end (groups are separated by a
-/// single space or dash); the longest valid one from the leftmost start wins. At most 19
-/// digits per window, and the Luhn sums are kept for both parities as digits are added,
-/// so each start costs O(19).
-fn card_at(b: &[u8], i: usize) -> Result<(usize, usize), usize> {
-    let is_sep = |j: usize| matches!(b[j], b' ' | b'-') && j + 1 < b.len() && b[j + 1].is_ascii_digit();
+/// Candidates start at a group start (groups are separated by a single space or dash).
+/// Each start costs O(19) for a card window and O(11) for an SSN, and the run is walked
+/// once, so a run costs linear time.
+fn number_at(b: &[u8], i: usize, set: ScrubSet) -> Result<(usize, usize, Scrub), usize> {
+    let (ssn, card) = (set.contains(Scrub::Ssn), set.contains(Scrub::Card));
     let mut start = i;
     loop {
-        // sums[p]: the Luhn sum if digits at positions of parity p (from the left) are doubled.
-        let (mut sums, mut n, mut first, mut j, mut best) = ([0u32; 2], 0usize, 0u8, start, None);
-        while j < b.len() {
-            if b[j].is_ascii_digit() {
-                if n == 19 {
-                    break;
-                }
-                let d = u32::from(b[j] - b'0');
-                if n == 0 {
-                    first = b[j] - b'0';
-                }
-                let doubled = if d * 2 > 9 { d * 2 - 9 } else { d * 2 };
-                sums[n % 2] += doubled;
-                sums[1 - n % 2] += d;
-                n += 1;
-                j += 1;
-                let group_end = j == b.len() || !b[j].is_ascii_digit();
-                // The rightmost digit (position n - 1) is not doubled: double parity n % 2.
-                if group_end
-                    && n >= 13
-                    && (2..=6).contains(&first)
-                    && sums[n % 2].is_multiple_of(10)
-                    && !(j < b.len() && is_alnum(b[j]))
-                {
-                    best = Some(j);
-                }
-            } else if n > 0 && is_sep(j) {
-                j += 1;
-            } else {
-                break;
-            }
+        if ssn && let Some(end) = ssn_at(b, start) {
+            return Ok((start, end, Scrub::Ssn));
         }
-        if let Some(end) = best {
-            return Ok((start, end));
+        if card && let Some(end) = card_from(b, start) {
+            return Ok((start, end, Scrub::Card));
         }
         let group_end = run_end(b, start, |c| c.is_ascii_digit());
-        if group_end < b.len() && is_sep(group_end) {
+        if group_end < b.len() && is_sep(b, group_end) {
             start = group_end + 1;
         } else {
             return Err(group_end);
         }
     }
+}
+
+/// A single space or dash followed by a digit: inside one number.
+fn is_sep(b: &[u8], j: usize) -> bool {
+    matches!(b[j], b' ' | b'-') && b.get(j + 1).is_some_and(u8::is_ascii_digit)
+}
+
+/// The end of the longest card number starting at `start`, a group start.
+///
+/// Windows end at a group end; at most 19 digits, and the Luhn sums are kept for both
+/// parities as digits are added, so this costs O(19).
+fn card_from(b: &[u8], start: usize) -> Option<usize> {
+    // sums[p]: the Luhn sum if digits at positions of parity p (from the left) are doubled.
+    let (mut sums, mut n, mut first, mut j, mut best) = ([0u32; 2], 0usize, 0u8, start, None);
+    while j < b.len() {
+        if b[j].is_ascii_digit() {
+            if n == 19 {
+                break;
+            }
+            let d = u32::from(b[j] - b'0');
+            if n == 0 {
+                first = b[j] - b'0';
+            }
+            let doubled = if d * 2 > 9 { d * 2 - 9 } else { d * 2 };
+            sums[n % 2] += doubled;
+            sums[1 - n % 2] += d;
+            n += 1;
+            j += 1;
+            let group_end = j == b.len() || !b[j].is_ascii_digit();
+            // The rightmost digit (position n - 1) is not doubled: double parity n % 2.
+            if group_end
+                && n >= 13
+                && (2..=6).contains(&first)
+                && sums[n % 2].is_multiple_of(10)
+                && !(j < b.len() && is_alnum(b[j]))
+            {
+                best = Some(j);
+            }
+        } else if n > 0 && is_sep(b, j) {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    best
+}
+
+/// The end of an SSN starting at `i`: `ddd-dd-dddd` or `ddd dd dddd`, area not `000`,
+/// `666` or `9xx`, group not `00`, serial not `0000`, and not part of a longer number:
+/// no letter or digit directly before or after, and no digit group joined to it by the
+/// same separator (`1-123-45-6789`, `123-45-6789-0`). Looks at 14 bytes at most.
+fn ssn_at(b: &[u8], i: usize) -> Option<usize> {
+    let w = b.get(i..i + 11)?;
+    let sep = w[3];
+    let digits = |from: usize, to: usize| w[from..to].iter().all(u8::is_ascii_digit);
+    if !matches!(sep, b'-' | b' ') || w[6] != sep || !(digits(0, 3) && digits(4, 6) && digits(7, 11)) {
+        return None;
+    }
+    if &w[..3] == b"000" || &w[..3] == b"666" || w[0] == b'9' || &w[4..6] == b"00" || &w[7..] == b"0000" {
+        return None;
+    }
+    let end = i + 11;
+    let joined = |j: usize, k: usize| b[j] == sep && b.get(k).is_some_and(u8::is_ascii_digit);
+    let clear_before = i == 0 || !(is_alnum(b[i - 1]) || i >= 2 && joined(i - 1, i - 2));
+    let clear_after = end == b.len() || !(is_alnum(b[end]) || joined(end, end + 1));
+    (clear_before && clear_after).then_some(end)
 }
 
 /// 13–19 digits, a major network's first digit (2–6), Luhn-valid.

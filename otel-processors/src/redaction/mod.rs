@@ -1,6 +1,8 @@
 //! Redaction in the SDK, before anything leaves the process: attribute keys dropped by
-//! pattern, values of chosen keys replaced by a keyed hash, and e-mail addresses, card
-//! numbers, `Bearer` credentials and JWTs scrubbed out of string values.
+//! pattern, values of chosen keys replaced by a keyed hash, e-mail addresses, card
+//! numbers, US Social Security numbers, `Bearer` credentials and JWTs scrubbed out of
+//! string values, and, when asked, IP addresses cut to a prefix. [`Redaction::pii`] is
+//! the preset that turns on what the tracing guides recommend for personal data.
 //!
 //! Applied to span attributes, span event attributes (not event names), span link
 //! attributes, the span status description, log record attributes and bodies, and the
@@ -21,6 +23,9 @@
 //!   numbers are few enough to hash them all and look the digest up (a dictionary attack).
 //! - **scrub**: each [`Scrub`] kind found inside a string value is replaced by its marker,
 //!   e.g. `[REDACTED:card]`; the rest of the string stays.
+//! - **truncate IP addresses**: the values of [`IP_ADDRESS_KEYS`] that parse as an IP
+//!   address keep their first [`IpPrefixes`] bits (span and log attributes; not metric
+//!   attributes, which redaction does not see).
 //!
 //! Drop wins over hash; scrubbing applies to the values of every other key, except the
 //! string and integer values of the keys the semantic conventions define as
@@ -64,6 +69,7 @@ mod decisions;
 #[cfg(test)]
 mod equivalence;
 mod glob;
+mod ip_address;
 mod key_cache;
 mod known_keys;
 #[cfg(feature = "logs")]
@@ -78,12 +84,15 @@ mod scrub;
 mod settings;
 mod span_processor;
 
+pub use ip_address::{IP_ADDRESS_KEYS, IpPrefixes};
 #[cfg(feature = "logs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
 pub use log_processor::RedactingLogProcessor;
 pub use propagator::RedactingPropagator;
 pub use redactor::Redactor;
-pub use rules::{DEFAULT_DROP_KEYS, DEFAULT_SCRUB, MIN_SECRET_LEN, Redaction, RedactionError};
+pub use rules::{
+    DEFAULT_DROP_KEYS, DEFAULT_SCRUB, MIN_SECRET_LEN, PII_KEYS, PII_SCRUB, Redaction, RedactionError,
+};
 pub use scrub::Scrub;
 pub use settings::{RedactionMode, RedactionSettings};
 pub use span_processor::RedactingSpanProcessor;

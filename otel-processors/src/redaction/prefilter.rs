@@ -9,6 +9,7 @@
 //!
 //! - card: a run of at least 13 bytes that are digits, spaces or dashes (or the other
 //!   bytes between `' '` and `'9'`: one range test is cheaper than three);
+//! - SSN: a run of at least 11 such bytes (`123-45-6789`), from the same run length;
 //! - bearer: `b` or `B` followed by `e` or `E` (the start of the scheme);
 //! - JWT: `yJ` (inside `eyJ`, how every JWT starts);
 //! - e-mail: an `@`.
@@ -23,6 +24,8 @@ const HIGH: u64 = 0x8080_8080_8080_8080;
 const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
 /// The fewest bytes a card number fills: 13 digits.
 const CARD_RUN: u32 = 13;
+/// The bytes an SSN fills: `ddd-dd-dddd`.
+const SSN_RUN: u32 = 11;
 
 /// Some byte of `w` is `c` if and only if the result has a high bit set. (The borrow of
 /// the subtraction can mark bytes after a true match, never a word without one.) The
@@ -47,7 +50,9 @@ fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
 struct Seen {
     /// Bytes `' '..='9'` at the end of the last word, which a run may continue.
     run: u32,
-    card: bool,
+    /// The longest run seen so far (exact from 9 bytes on: such a run crosses a word
+    /// boundary, where it is measured).
+    longest: u32,
     /// [`zeros_of`] for `b`/`B`, `J` and `@`, or-ed over the words.
     b: u64,
     j: u64,
@@ -58,7 +63,7 @@ impl Seen {
     fn word<const EMAIL: bool>(&mut self, w: u64) {
         let breaks = !in_range(w, b' ', b'9') & HIGH;
         // The run's bytes at the start of this word: eight when none breaks it.
-        self.card |= self.run + breaks.trailing_zeros() / 8 >= CARD_RUN;
+        self.longest = self.longest.max(self.run + breaks.trailing_zeros() / 8);
         self.run = if breaks == 0 {
             self.run + 8
         } else {
@@ -135,8 +140,11 @@ pub(crate) fn possible(b: &[u8], set: ScrubSet) -> ScrubSet {
     }
     // The pairs byte by byte, only when the kind is enabled and a word had the letter.
     let mut out = ScrubSet::default();
-    if seen.card {
+    if seen.longest >= CARD_RUN {
         out.insert(Scrub::Card);
+    }
+    if seen.longest >= SSN_RUN {
+        out.insert(Scrub::Ssn);
     }
     if seen.b & HIGH != 0 && set.contains(Scrub::Bearer) && pair(b, b'b', b'e', 0x20) {
         out.insert(Scrub::Bearer);
@@ -187,6 +195,8 @@ mod tests {
 
     #[test]
     fn clean_values_have_no_candidate_and_each_kind_is_seen() {
+        let mut no_ssn = all();
+        no_ssn.remove(Scrub::Ssn);
         for clean in [
             "/api/v1/orders/8812/items",
             "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
@@ -194,20 +204,49 @@ mod tests {
             "orders.internal.example.com",
             "order 8812 paid by customer 1207, shipped by 2024-05-01",
         ] {
+            assert!(possible(clean.as_bytes(), no_ssn).is_empty(), "{clean}");
+        }
+        // The SSN's run of 11 is weaker: a date or a version between spaces is a
+        // candidate, which the exact matcher then rejects.
+        for near in [
+            "shipped by 2024-05-01 ok",
+            "Chrome/126.0.0.0 Safari",
+            "from 10.42.7.19 ",
+        ] {
+            assert_eq!(
+                possible(near.as_bytes(), all()),
+                ScrubSet::of([Scrub::Ssn]),
+                "{near}"
+            );
+            assert_eq!(scan(near, all()), None);
+        }
+        for clean in [
+            "/api/v1/orders/8812/items",
+            "2024-05-01T12:00:00Z",
+            "Firefox/128.0",
+        ] {
             assert!(possible(clean.as_bytes(), all()).is_empty(), "{clean}");
         }
-        for (dirty, kind) in [
-            ("x 4222222222222", Scrub::Card),
-            ("-- bEarer", Scrub::Bearer),
-            ("1234567be", Scrub::Bearer), // a pair across the word boundary
-            ("xx eyJ", Scrub::Jwt),
-            ("a@b", Scrub::Email),
+        for (dirty, kinds) in [
+            ("x 4222222222222", &[Scrub::Card, Scrub::Ssn][..]), // a run of 14
+            ("ssn 123-45-6789", &[Scrub::Ssn]),
+            ("-- bEarer", &[Scrub::Bearer]),
+            ("1234567be", &[Scrub::Bearer]), // a pair across the word boundary
+            ("xx eyJ", &[Scrub::Jwt]),
+            ("a@b", &[Scrub::Email]),
         ] {
-            assert_eq!(possible(dirty.as_bytes(), all()), ScrubSet::of([kind]), "{dirty}");
+            let want = ScrubSet::of(kinds.iter().copied());
+            assert_eq!(possible(dirty.as_bytes(), all()), want, "{dirty}");
             assert!(possible(dirty.as_bytes(), ScrubSet::default()).is_empty());
         }
         let across = format!("{}4222 2222 2222 2{}", "x".repeat(5), "y".repeat(9));
-        assert_eq!(possible(across.as_bytes(), all()), ScrubSet::of([Scrub::Card]));
+        assert_eq!(
+            possible(across.as_bytes(), all()),
+            ScrubSet::of([Scrub::Card, Scrub::Ssn])
+        );
+        let across = format!("{}123-45-6789{}", "x".repeat(6), "y".repeat(9));
+        assert_eq!(possible(across.as_bytes(), all()), ScrubSet::of([Scrub::Ssn]));
+        assert_eq!(possible(b"12-45-6789", all()), ScrubSet::default(), "a run of 10");
     }
 
     /// Each kind at every alignment to the words, so pairs and runs across a word
@@ -217,6 +256,8 @@ mod tests {
         for piece in [
             "4222222222222",
             "4111 1111 1111 1111",
+            "123-45-6789",
+            "123 45 6789",
             "Bearer abc123",
             "eyJa.b.c",
             "a@b.io",
@@ -237,6 +278,9 @@ mod tests {
             Just("4111 1111 1111 1111".to_owned()),
             Just("4222222222222".to_owned()),
             Just("378282246310005".to_owned()),
+            Just("123-45-6789".to_owned()),
+            Just("078 05 1120".to_owned()),
+            Just("666-12-3456".to_owned()),
             Just("Bearer ".to_owned()),
             Just("bEaReR\t".to_owned()),
             Just("abcdef0123456789".to_owned()),
@@ -255,7 +299,7 @@ mod tests {
         /// The fast path scrubs exactly what the exact matchers alone scrub, for every set
         /// of kinds.
         #[test]
-        fn scrub_equals_the_exact_matchers(s in adversarial(), kinds in 0u8..16) {
+        fn scrub_equals_the_exact_matchers(s in adversarial(), kinds in 0u8..32) {
             let chosen = Scrub::ALL.into_iter().enumerate().filter(|(i, _)| kinds & (1 << i) != 0);
             let set = ScrubSet::of(chosen.map(|(_, k)| k));
             prop_assert_eq!(scrub(&s, set), scan(&s, set));

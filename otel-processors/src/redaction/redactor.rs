@@ -13,6 +13,7 @@ use opentelemetry_sdk::trace::SpanData;
 use super::decision::{Action, Decision};
 use super::decisions::KeyRules;
 use super::glob::Pattern;
+use super::ip_address::{self, IpPrefixes};
 use super::matchers;
 use super::rules::{Redaction, RedactionError};
 use super::scrub::{Scrub, ScrubSet};
@@ -45,6 +46,8 @@ struct Inner {
     /// HMAC-SHA256 keyed once with the secret; each hash starts from a copy.
     key: Option<hmac_sha256::HMAC>,
     scrub: ScrubSet,
+    /// Where IP addresses are cut, when they are.
+    ip: Option<IpPrefixes>,
 }
 
 impl Redactor {
@@ -58,9 +61,14 @@ impl Redactor {
         };
         Redactor {
             inner: Arc::new(Inner {
-                rules: KeyRules::new(compile(rules.drop_patterns()), hash),
+                rules: KeyRules::new(
+                    compile(rules.drop_patterns()),
+                    hash,
+                    rules.ip_prefixes().is_some(),
+                ),
                 key,
                 scrub: rules.scrub_set(),
+                ip: rules.ip_prefixes(),
             }),
         }
     }
@@ -68,7 +76,28 @@ impl Redactor {
     /// Whether these rules change nothing at all.
     pub fn is_empty(&self) -> bool {
         let rules = &self.inner.rules;
-        rules.drop_patterns().is_empty() && rules.hash_patterns().is_empty() && self.inner.scrub.is_empty()
+        rules.drop_patterns().is_empty()
+            && rules.hash_patterns().is_empty()
+            && self.inner.scrub.is_empty()
+            && self.inner.ip.is_none()
+    }
+
+    /// `value` cut to the rules' IP prefixes when it is an IP address; `None` when it is
+    /// not one (a host name), is a loopback address, is already cut, or addresses are
+    /// kept whole. Applied to the values of
+    /// [`IP_ADDRESS_KEYS`](super::IP_ADDRESS_KEYS).
+    ///
+    /// ```
+    /// use otel_kit_processors::redaction::{IpPrefixes, Redaction};
+    ///
+    /// let r = Redaction::none().truncate_ip_addresses(IpPrefixes::DEFAULT).build()?;
+    /// assert_eq!(r.truncate_ip("[2001:db8:85a3::7%eth0]:443").as_deref(), Some("[2001:db8:85a3::]:443"));
+    /// assert_eq!(r.truncate_ip("::ffff:203.0.113.7").as_deref(), Some("::ffff:203.0.0.0"));
+    /// assert_eq!(r.truncate_ip("::1"), None, "loopback identifies no one");
+    /// # Ok::<(), otel_kit_processors::redaction::RedactionError>(())
+    /// ```
+    pub fn truncate_ip(&self, value: &str) -> Option<String> {
+        ip_address::truncate(value, self.inner.ip?)
     }
 
     /// `value` with every scrubbed kind replaced by its marker; `None`, without
@@ -158,7 +187,7 @@ impl Redactor {
         let decision = self.inner.rules.decide(kv.key.as_str());
         match decision.action {
             Action::Keep => {
-                if let Some(v) = self.redact_value(&kv.value, decision.scan) {
+                if let Some(v) = self.redact_value(&kv.value, decision) {
                     kv.value = v;
                 }
                 true
@@ -184,7 +213,14 @@ impl Redactor {
     /// non-secret key are not looked at (lists are, as they do not conform to its
     /// definition).
     #[inline(always)]
-    fn redact_value(&self, value: &Value, scan: bool) -> Option<Value> {
+    fn redact_value(&self, value: &Value, decision: Decision) -> Option<Value> {
+        let scan = decision.scan;
+        if decision.address
+            && let Value::String(s) = value
+            && let Some(cut) = self.truncate_ip(s.as_str())
+        {
+            return Some(Value::String(cut.into()));
+        }
         match value {
             Value::String(s) if scan => self.scrub_string(s).map(Value::String),
             Value::I64(n) if scan && self.inner.scrub.contains(Scrub::Card) && matchers::is_card_int(*n) => {
@@ -286,10 +322,13 @@ impl Redactor {
             Action::Hash => Entry::Replaced(AnyValue::String(
                 self.hash_or_marker(&any_to_string(value)).into(),
             )),
-            Action::Keep if not_scanned(decision, value) => Entry::Unchanged,
-            Action::Keep => self
-                .redact_any(value, depth)
-                .map_or(Entry::Unchanged, Entry::Replaced),
+            Action::Keep => match self.truncated_address(decision, value) {
+                Some(cut) => Entry::Replaced(AnyValue::String(cut.into())),
+                None if not_scanned(decision, value) => Entry::Unchanged,
+                None => self
+                    .redact_any(value, depth)
+                    .map_or(Entry::Unchanged, Entry::Replaced),
+            },
         }
     }
 
@@ -308,7 +347,16 @@ impl Redactor {
     pub(crate) fn changes_entry(&self, key: &Key, value: &AnyValue) -> bool {
         let decision = self.inner.rules.decide(key.as_str());
         decision.action != Action::Keep
+            || self.truncated_address(decision, value).is_some()
             || (!not_scanned(decision, value) && self.redact_any(value, 0).is_some())
+    }
+
+    /// A log value under an address key, cut; `None` when not cut.
+    fn truncated_address(&self, decision: Decision, value: &AnyValue) -> Option<String> {
+        match value {
+            AnyValue::String(s) if decision.address => self.truncate_ip(s.as_str()),
+            _ => None,
+        }
     }
 
     /// `baggage` with the rules applied to its keys, values and properties; `None` if

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use super::ip_address::IpPrefixes;
 use super::scrub::{Scrub, ScrubSet};
 
 /// What [`Redaction::default()`] drops: credentials under their usual key names. Each is
@@ -36,6 +37,18 @@ pub const DEFAULT_DROP_KEYS: &[&str] = &[
 /// ```
 pub const DEFAULT_SCRUB: [Scrub; 3] = [Scrub::Card, Scrub::Bearer, Scrub::Jwt];
 
+/// The key patterns whose values the PII preset ([`Redaction::pii`]) hashes, or drops
+/// without a secret: e-mail addresses and phone numbers under their usual key names
+/// (`user.email`, `customer_email`, `user.phone`, `contact.phone_number`, ...).
+///
+/// ```
+/// assert!(otel_kit_processors::redaction::PII_KEYS.contains(&"*email"));
+/// ```
+pub const PII_KEYS: &[&str] = &["*email", "*email_address", "*phone", "*phone_number"];
+
+/// What the PII preset ([`Redaction::pii`]) scrubs: every kind.
+pub const PII_SCRUB: [Scrub; 5] = Scrub::ALL;
+
 /// The shortest hash secret accepted, in bytes.
 pub const MIN_SECRET_LEN: usize = 16;
 
@@ -60,6 +73,7 @@ pub struct Redaction {
     hash: Vec<String>,
     secret: Option<Vec<u8>>,
     scrub: ScrubSet,
+    ip: Option<IpPrefixes>,
 }
 
 impl Default for Redaction {
@@ -79,7 +93,97 @@ impl Redaction {
             hash: Vec::new(),
             secret: None,
             scrub: ScrubSet::default(),
+            ip: None,
         }
+    }
+
+    /// The PII preset: what the tracing guides ask of telemetry about people, on top of
+    /// the default set. Every kind scrubbed ([`PII_SCRUB`]: e-mail addresses, card
+    /// numbers, SSNs, `Bearer` credentials, JWTs), IP addresses cut to
+    /// [`IpPrefixes::DEFAULT`] (`/16`, `/48`), and the values of e-mail and phone keys
+    /// ([`PII_KEYS`]) dropped; [`pii_hashed`](Self::pii_hashed) hashes them instead.
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    /// use otel_kit_processors::redaction::Redaction;
+    ///
+    /// let r = Redaction::pii().build()?;
+    /// let mut attributes = vec![
+    ///     KeyValue::new("client.address", "203.0.113.7"),
+    ///     KeyValue::new("user.email", "ada@example.com"),
+    ///     KeyValue::new("note", "ssn 078-05-1120, mail ada@example.com"),
+    /// ];
+    /// r.redact_attributes(&mut attributes);
+    /// assert_eq!(attributes, [
+    ///     KeyValue::new("client.address", "203.0.0.0"),
+    ///     KeyValue::new("note", "ssn [REDACTED:ssn], mail [REDACTED:email]"),
+    /// ]);
+    /// # Ok::<(), otel_kit_processors::redaction::RedactionError>(())
+    /// ```
+    pub fn pii() -> Self {
+        Redaction::default()
+            .drop_keys(PII_KEYS.iter().copied())
+            .scrub(PII_SCRUB)
+            .truncate_ip_addresses(IpPrefixes::DEFAULT)
+    }
+
+    /// The PII preset with the values of [`PII_KEYS`] hashed with `secret` (at least
+    /// [`MIN_SECRET_LEN`] bytes), so an e-mail address or a phone number still groups
+    /// and joins without being readable.
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    /// use otel_kit_processors::redaction::Redaction;
+    ///
+    /// let r = Redaction::pii_hashed("k3y-from-a-vault-0123").build()?;
+    /// let mut attributes = vec![KeyValue::new("user.phone", "+1 202 555 0143")];
+    /// r.redact_attributes(&mut attributes);
+    /// assert!(attributes[0].value.as_str().starts_with("hmac-sha256:"));
+    /// # Ok::<(), otel_kit_processors::redaction::RedactionError>(())
+    /// ```
+    pub fn pii_hashed(secret: impl AsRef<[u8]>) -> Self {
+        Redaction::default()
+            .hash_keys(PII_KEYS.iter().copied(), secret)
+            .scrub(PII_SCRUB)
+            .truncate_ip_addresses(IpPrefixes::DEFAULT)
+    }
+
+    /// Also cuts IP addresses in the values of [`IP_ADDRESS_KEYS`](super::IP_ADDRESS_KEYS)
+    /// (`client.address`, `network.peer.address`, `server.address`) to these prefixes;
+    /// a value that is no IP address (a host name) is left to the other rules.
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    /// use otel_kit_processors::redaction::{IpPrefixes, Redaction};
+    ///
+    /// let r = Redaction::default().truncate_ip_addresses(IpPrefixes::new(24, 48)).build()?;
+    /// let mut attributes = vec![
+    ///     KeyValue::new("client.address", "203.0.113.7"),
+    ///     KeyValue::new("network.peer.address", "2001:db8:85a3:8d3::7"),
+    ///     KeyValue::new("server.address", "orders.internal"),
+    /// ];
+    /// r.redact_attributes(&mut attributes);
+    /// assert_eq!(attributes, [
+    ///     KeyValue::new("client.address", "203.0.113.0"),
+    ///     KeyValue::new("network.peer.address", "2001:db8:85a3::"),
+    ///     KeyValue::new("server.address", "orders.internal"),
+    /// ]);
+    /// # Ok::<(), otel_kit_processors::redaction::RedactionError>(())
+    /// ```
+    pub fn truncate_ip_addresses(mut self, prefixes: IpPrefixes) -> Self {
+        self.ip = Some(prefixes);
+        self
+    }
+
+    /// Stops cutting IP addresses.
+    pub fn without_ip_truncation(mut self) -> Self {
+        self.ip = None;
+        self
+    }
+
+    /// The prefixes IP addresses are cut to; `None` when they are kept whole.
+    pub fn ip_prefixes(&self) -> Option<IpPrefixes> {
+        self.ip
     }
 
     /// Also drops keys matching these patterns (`*` is any run of characters; the match
@@ -146,7 +250,7 @@ impl Redaction {
     }
 
     /// Checks the rules: no empty pattern, a secret of at least [`MIN_SECRET_LEN`] bytes
-    /// when keys are hashed.
+    /// when keys are hashed, IP prefixes of at most 32 and 128 bits.
     ///
     /// ```
     /// use otel_kit_processors::redaction::{Redaction, RedactionError};
@@ -160,6 +264,9 @@ impl Redaction {
             if let Some(index) = patterns.iter().position(|p| p.trim().is_empty()) {
                 return Err(RedactionError::EmptyPattern { list, index });
             }
+        }
+        if let Some(prefixes) = self.ip.filter(|p| !p.is_valid()) {
+            return Err(RedactionError::IpPrefix(prefixes));
         }
         match &self.secret {
             Some(s) if s.is_empty() => Err(RedactionError::EmptySecret),
@@ -185,6 +292,7 @@ impl fmt::Debug for Redaction {
             .field("hash", &self.hash)
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("scrub", &self.scrub)
+            .field("ip", &self.ip)
             .finish()
     }
 }
@@ -220,4 +328,9 @@ pub enum RedactionError {
         "the hash_keys secret is {0} bytes; use at least 16 random bytes, e.g. from `openssl rand -hex 32`"
     )]
     ShortSecret(usize),
+    /// An IP prefix longer than the address.
+    #[error(
+        "the IP prefixes {0} are too long; give at most 32 bits for IPv4 and 128 for IPv6, e.g. IpPrefixes::new(16, 48)"
+    )]
+    IpPrefix(IpPrefixes),
 }

@@ -23,6 +23,12 @@ pub enum Scrub {
     /// (the major networks' prefixes), passing the Luhn check, not inside a longer
     /// alphanumeric token. Also an integer attribute holding such a number.
     Card,
+    /// A US Social Security number, `ddd-dd-dddd` or `ddd dd dddd` (the same separator
+    /// twice), as the SSA issues them: area not `000`, `666` or `9xx`, group not `00`,
+    /// serial not `0000`; not part of a longer number (no letter or digit directly
+    /// before or after, no further digit group joined by the same separator). Nine
+    /// digits without separators are not matched: drop the key that holds them.
+    Ssn,
     /// `Bearer <token>` (scheme in any case): the scheme and its token, unless the
     /// token is a plain word of fewer than 16 letters (`Bearer token` in prose).
     Bearer,
@@ -32,13 +38,14 @@ pub enum Scrub {
 
 impl Scrub {
     /// Every kind, in the order of `OTEL_KIT_REDACT_SCRUB`'s documentation.
-    pub const ALL: [Scrub; 4] = [Scrub::Email, Scrub::Card, Scrub::Bearer, Scrub::Jwt];
+    pub const ALL: [Scrub; 5] = [Scrub::Email, Scrub::Card, Scrub::Ssn, Scrub::Bearer, Scrub::Jwt];
 
     /// The name used in `OTEL_KIT_REDACT_SCRUB` and in the marker.
     pub fn as_str(self) -> &'static str {
         match self {
             Scrub::Email => "email",
             Scrub::Card => "card",
+            Scrub::Ssn => "ssn",
             Scrub::Bearer => "bearer",
             Scrub::Jwt => "jwt",
         }
@@ -49,6 +56,7 @@ impl Scrub {
         match self {
             Scrub::Email => "[REDACTED:email]",
             Scrub::Card => "[REDACTED:card]",
+            Scrub::Ssn => "[REDACTED:ssn]",
             Scrub::Bearer => "[REDACTED:bearer]",
             Scrub::Jwt => "[REDACTED:jwt]",
         }
@@ -60,6 +68,7 @@ impl Scrub {
             Scrub::Card => 2,
             Scrub::Bearer => 4,
             Scrub::Jwt => 8,
+            Scrub::Ssn => 16,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::ip_address::IpPrefixes;
 use super::rules::Redaction;
 use super::scrub::Scrub;
 
@@ -11,6 +12,8 @@ use super::scrub::Scrub;
 pub enum RedactionMode {
     /// `default` (also when unset): the default set, plus the other lists.
     Default,
+    /// `pii`: the PII preset ([`Redaction::pii`]), plus the other lists.
+    Pii,
     /// `none`: no redaction.
     None,
 }
@@ -51,6 +54,9 @@ pub struct RedactionSettings {
     /// The kinds scrubbed, in the order given (`OTEL_KIT_REDACT_SCRUB`, default
     /// `card,bearer,jwt`; `none` for none).
     pub scrub: Vec<Scrub>,
+    /// The prefixes IP addresses are cut to (`OTEL_KIT_REDACT_TRUNCATE_IP`); `None`:
+    /// kept whole.
+    pub truncate_ip: Option<IpPrefixes>,
     secret: Option<Vec<u8>>,
 }
 
@@ -86,7 +92,23 @@ impl RedactionSettings {
             secret: secret.filter(|_| !hash_keys.is_empty()),
             hash_keys,
             scrub,
+            truncate_ip: None,
         }
+    }
+
+    /// These settings with IP addresses cut to `prefixes` (`None`: kept whole).
+    ///
+    /// ```
+    /// use otel_kit_processors::redaction::{IpPrefixes, Redaction, RedactionSettings};
+    ///
+    /// let settings = RedactionSettings::enabled(Vec::new(), Vec::new(), None, Vec::new())
+    ///     .with_truncate_ip(Some(IpPrefixes::DEFAULT));
+    /// assert_eq!(settings.to_string(), "[drop=0 hash=0 scrub=none ip=/16,/48]");
+    /// assert_eq!(settings.to_redaction(), Some(Redaction::none().truncate_ip_addresses(IpPrefixes::DEFAULT)));
+    /// ```
+    pub fn with_truncate_ip(mut self, prefixes: Option<IpPrefixes>) -> Self {
+        self.truncate_ip = prefixes;
+        self
     }
 
     /// The settings that `rules` stand for (`None`: redaction off).
@@ -106,6 +128,7 @@ impl RedactionSettings {
                 drop_keys: Vec::new(),
                 hash_keys: Vec::new(),
                 scrub: Vec::new(),
+                truncate_ip: None,
                 secret: None,
             },
             Some(r) => RedactionSettings {
@@ -113,6 +136,7 @@ impl RedactionSettings {
                 drop_keys: r.drop_patterns().to_vec(),
                 hash_keys: r.hash_patterns().to_vec(),
                 scrub: r.scrubbed(),
+                truncate_ip: r.ip_prefixes(),
                 secret: r.secret().map(<[u8]>::to_vec),
             },
         }
@@ -137,6 +161,9 @@ impl RedactionSettings {
         if let Some(secret) = &self.secret {
             rules = rules.hash_keys(self.hash_keys.iter().cloned(), secret);
         }
+        if let Some(prefixes) = self.truncate_ip {
+            rules = rules.truncate_ip_addresses(prefixes);
+        }
         Some(rules)
     }
 }
@@ -149,12 +176,14 @@ impl fmt::Debug for RedactionSettings {
             .field("drop_keys", &self.drop_keys)
             .field("hash_keys", &self.hash_keys)
             .field("scrub", &self.scrub)
+            .field("truncate_ip", &self.truncate_ip)
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
 
-/// One line for a start-up report: `none`, or `[drop=11 hash=1 scrub=card,bearer,jwt]`.
+/// One line for a start-up report: `none`, or `[drop=11 hash=1 scrub=card,bearer,jwt]`,
+/// with ` ip=/16,/48` when IP addresses are cut.
 impl fmt::Display for RedactionSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.mode == RedactionMode::None {
@@ -163,7 +192,7 @@ impl fmt::Display for RedactionSettings {
         let scrub: Vec<&str> = self.scrub.iter().map(|s| s.as_str()).collect();
         write!(
             f,
-            "[drop={} hash={} scrub={}]",
+            "[drop={} hash={} scrub={}",
             self.drop_keys.len(),
             self.hash_keys.len(),
             if scrub.is_empty() {
@@ -171,6 +200,10 @@ impl fmt::Display for RedactionSettings {
             } else {
                 scrub.join(",")
             }
-        )
+        )?;
+        match self.truncate_ip {
+            Some(prefixes) => write!(f, " ip={prefixes}]"),
+            None => f.write_str("]"),
+        }
     }
 }

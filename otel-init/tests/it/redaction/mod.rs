@@ -4,4 +4,5 @@
 
 mod env;
 mod globals;
+mod pii;
 mod pipeline;

@@ -90,6 +90,104 @@ fn cards_pass_luhn_and_order_numbers_do_not() {
 }
 
 #[test]
+fn ssns_follow_the_ssa_rules_and_stand_alone() {
+    let r = only(Scrub::Ssn);
+    for (input, want) in [
+        ("078-05-1120", "[REDACTED:ssn]"),
+        ("ssn 123 45 6789.", "ssn [REDACTED:ssn]."),
+        ("ssn=123-45-6789;", "ssn=[REDACTED:ssn];"),
+        ("(899-99-9999)", "([REDACTED:ssn])"),
+        ("001-01-0001,665-01-0001", "[REDACTED:ssn],[REDACTED:ssn]"),
+        ("12 123-45-6789", "12 [REDACTED:ssn]"), // another separator: another number
+        ("123-45-6789 0123", "[REDACTED:ssn] 0123"),
+        ("naïve 123-45-6789 ü", "naïve [REDACTED:ssn] ü"),
+    ] {
+        assert_eq!(scrubbed(&r, input), want, "{input}");
+    }
+    for kept in [
+        "000-12-3456",      // area 000
+        "666-12-3456",      // area 666
+        "900-12-3456",      // area 9xx
+        "123-00-4567",      // group 00
+        "123-45-0000",      // serial 0000
+        "123-45-67890",     // a longer number
+        "1123-45-6789",     // a longer number
+        "123-45-6789-1",    // a further group
+        "1-123-45-6789",    // a further group
+        "1 123 45 6789",    // a further group
+        "a123-45-6789",     // inside a token
+        "123-45-6789x",     // inside a token
+        "123-45 6789",      // two separators
+        "123456789",        // no separators: not matched
+        "123.45.6789",      // dots: not matched
+        "202-555-0143",     // a phone number
+        "+1 202 555 0143",  // a phone number
+        "2024-05-01",       // a date
+        "2024-05-01 12:00", // a date and time
+        "12-34-5678",       // too short
+    ] {
+        assert_eq!(r.scrub(kept), None, "{kept}");
+    }
+}
+
+#[test]
+fn ssns_and_cards_in_one_run() {
+    let r = Redaction::none()
+        .scrub([Scrub::Card, Scrub::Ssn])
+        .build()
+        .expect("rules");
+    assert_eq!(
+        scrubbed(&r, "ssn 123-45-6789 card 4111 1111 1111 1111"),
+        "ssn [REDACTED:ssn] card [REDACTED:card]"
+    );
+    assert_eq!(
+        scrubbed(&r, "123-45-6789 4111 1111 1111 1111"),
+        "[REDACTED:ssn] [REDACTED:card]",
+        "the leftmost first, then the rest of the run"
+    );
+    assert_eq!(only(Scrub::Card).scrub("123-45-6789"), None);
+}
+
+/// 400 KiB of digits and dashes, in the shapes that make a naive matcher look back or
+/// ahead from every byte: each costs about what plain text does.
+#[test]
+fn ssn_hostile_runs_take_linear_time() {
+    let r = all();
+    let kib = 400 << 10;
+    let fill = |piece: &str| piece.repeat(kib / piece.len());
+    let cases = [
+        ("plain text", fill("lorem ipsum dolor ")),
+        ("digits", "1".repeat(kib)),
+        ("dashes", "-".repeat(kib)),
+        ("digits and dashes", fill("1-")),
+        ("near-miss SSNs", fill("000-12-3456-")),
+        ("SSN shapes joined", fill("123-45-6789-")),
+        ("SSN shapes spaced", fill("123 45 6789 ")),
+        ("SSNs", fill("123-45-6789, ")),
+        ("dates", fill("2024-05-01 ")),
+    ];
+    let time = |s: &str| {
+        let start = Instant::now();
+        std::hint::black_box(r.scrub(s));
+        start.elapsed()
+    };
+    let baseline = time(&cases[0].1).max(Duration::from_micros(100));
+    for (name, input) in &cases {
+        let took = time(input);
+        eprintln!(
+            "{name}: {took:?} for {} bytes (plain text {baseline:?})",
+            input.len()
+        );
+        assert!(
+            took < baseline * 200 && took < Duration::from_secs(2),
+            "{name}: {took:?} vs {baseline:?}"
+        );
+    }
+    let scrubbed = r.scrub(&cases[7].1).expect("SSNs");
+    assert_eq!(scrubbed.matches("[REDACTED:ssn]").count(), kib / 13);
+}
+
+#[test]
 fn bearer_tokens() {
     let r = only(Scrub::Bearer);
     for (input, want) in [
@@ -210,6 +308,7 @@ fn one_megabyte_inputs_take_linear_time() {
         ("digits", "4".repeat(mb)),
         ("digit groups", "4 ".repeat(mb / 2)),
         ("card-like groups", "4111 1111 1111 111 ".repeat(mb / 19)),
+        ("ssn-like groups", "123-45-6789-".repeat(mb / 12)),
         ("eyJ segments", "eyJ.".repeat(mb / 4)),
         ("eyJ no dot", format!("eyJ{}", "a".repeat(mb))),
         ("bearer", "bearer ".repeat(mb / 7)),
