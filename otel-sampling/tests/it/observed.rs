@@ -139,3 +139,19 @@ fn decisions_before_the_meter_provider_are_not_counted() {
         "a second report_to registers nothing"
     );
 }
+
+#[test]
+fn the_registry_check_accepts_the_metrics() {
+    let metrics = SamplerMetrics::new();
+    let t = otel_kit_testing::TestTelemetry::builder()
+        .sampler(Sampling::ratio(0.5).into_observed_sampler(&metrics))
+        .build();
+    metrics.report_to(t.meter_provider());
+    for _ in 0..20 {
+        t.tracer("observed").in_span("root", |_| {});
+    }
+    otel_kit_testing::Conformance::semconv()
+        .check_metrics(&t.metrics())
+        .report()
+        .assert_conforms();
+}
