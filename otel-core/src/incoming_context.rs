@@ -151,6 +151,9 @@ mod tests {
 
     const PARENT: &str = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
+    /// A request's headers (name, value), the expected state, and what it is.
+    type Case<'a> = (&'a [(&'a str, &'a [u8])], ContextState, &'a str);
+
     fn state(headers: &[(&str, &[u8])]) -> ContextState {
         // Baggage listed first: its header must still not count as trace context.
         let propagator = TextMapCompositePropagator::new(vec![
@@ -173,7 +176,7 @@ mod tests {
         use ContextState::{Absent, Invalid, Valid};
 
         let long = format!("{PARENT}{}", "0".repeat(400 * 1024));
-        let cases: [(&[(&str, &[u8])], ContextState, &str); 11] = [
+        let cases: [Case<'_>; 11] = [
             (&[], Absent, "no header"),
             (&[("user-agent", b"x")], Absent, "no propagation header"),
             (

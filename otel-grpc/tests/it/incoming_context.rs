@@ -15,6 +15,9 @@ const NAME: &str = "otel_kit.server.incoming_context";
 const STATE: &str = "otel_kit.context.state";
 const PARENT: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
+/// A call's metadata (name, value) and what it is.
+type Case<'a> = (&'a [(&'static str, &'a [u8])], &'static str);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tonic_counts_each_call_by_its_incoming_context() {
     let t = TestTelemetry::new();
@@ -36,7 +39,7 @@ async fn tonic_counts_each_call_by_its_incoming_context() {
     let mut client = EchoClient::new(endpoint(addr).connect_lazy());
     let mut oversized = PARENT.as_bytes().to_vec();
     oversized.resize(12 * 1024, b'0');
-    let cases: [(&[(&str, &[u8])], &str); 8] = [
+    let cases: [Case<'_>; 8] = [
         (&[], "no metadata"),
         (&[("baggage", b"tenant.id=acme")], "baggage alone"),
         (
