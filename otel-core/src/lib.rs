@@ -63,6 +63,8 @@ mod global_slot;
 pub mod header_capture;
 #[doc(hidden)]
 pub mod hooks;
+#[doc(hidden)]
+pub mod incoming_context;
 pub mod instrumentation_switches;
 mod instruments_cache;
 pub mod kit_names;

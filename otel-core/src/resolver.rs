@@ -64,6 +64,7 @@ use opentelemetry::trace::TracerProvider as _;
 use opentelemetry::{Context, InstrumentationScope};
 
 use crate::carrier::{BoundedExtractor, HeaderSource};
+use crate::incoming_context::ContextState;
 use crate::log_events::{self, SharedLogger, SharedLoggerProvider};
 use crate::peer_service::{self, PeerServices};
 use crate::providers::{Providers, SharedMeterProvider, SharedPropagator};
@@ -127,8 +128,10 @@ impl<I> Default for Cache<I> {
 pub struct Resolved<I> {
     tracer: BoxedTracer,
     /// The header names the propagator reads: a request carrying none of them has no
-    /// incoming context, and extraction is skipped.
+    /// incoming context, and extraction is skipped. The trace-context ones first.
     fields: Vec<HeaderName>,
+    /// How many of `fields`, from the first, carry trace context (all but `baggage`).
+    trace_fields: usize,
     /// `None`: the global propagator, read per use.
     propagator: Option<SharedPropagator>,
     meter_provider: SharedMeterProvider,
@@ -184,13 +187,14 @@ impl<I: Instruments> Resolved<I> {
             }
         });
         let propagator = providers.given_propagator().cloned();
-        let fields = match &propagator {
+        let (fields, trace_fields) = match &propagator {
             Some(propagator) => header_names(propagator.as_ref()),
             None => global::get_text_map_propagator(|propagator| header_names(propagator)),
         };
         Self {
             tracer,
             fields,
+            trace_fields,
             propagator,
             meter_provider,
             instruments,
@@ -253,14 +257,37 @@ impl<I: Instruments> Resolved<I> {
     /// Any header carrier works: an `http::HeaderMap`, or a framework's own map through
     /// its [`HeaderSource`].
     pub fn incoming_context<H: HeaderSource + ?Sized>(&self, headers: &H) -> Option<Context> {
-        if !headers.names().any(|name| {
-            self.fields
+        self.incoming(headers).0
+    }
+
+    /// [`incoming_context`](Self::incoming_context), with the state of what the request
+    /// carried ([`ContextState`]): the server layers count it. One walk over the
+    /// request's header names, as there; extraction only when a header was found.
+    pub fn incoming<H: HeaderSource + ?Sized>(&self, headers: &H) -> (Option<Context>, ContextState) {
+        let mut found = None;
+        for name in headers.names() {
+            if let Some(index) = self
+                .fields
                 .iter()
-                .any(|field| field.as_str().eq_ignore_ascii_case(name))
-        }) {
-            return None;
+                .position(|field| field.as_str().eq_ignore_ascii_case(name))
+            {
+                found = Some(found.map_or(index, |found: usize| found.min(index)));
+                if index < self.trace_fields {
+                    break;
+                }
+            }
         }
-        Some(self.extract(&BoundedExtractor::new(headers)))
+        let Some(found) = found else {
+            return (None, ContextState::Absent);
+        };
+        let cx = self.extract(&BoundedExtractor::new(headers));
+        let state = if found < self.trace_fields {
+            ContextState::of_extracted(&cx)
+        } else {
+            // Baggage alone: no trace context was sent.
+            ContextState::Absent
+        };
+        (Some(cx), state)
     }
 
     /// The caller's context from any carrier, over a clone of the current context.
@@ -290,14 +317,25 @@ impl<I: Instruments> Resolved<I> {
     }
 }
 
-/// A propagator's header names. A name that is not a valid header name can never be
-/// present in a request, so it is left out.
-fn header_names(propagator: &dyn TextMapPropagator) -> Vec<HeaderName> {
-    propagator
+/// A propagator's header names, the trace-context ones first, and how many those are.
+/// A name that is not a valid header name can never be present in a request, so it is
+/// left out.
+fn header_names(propagator: &dyn TextMapPropagator) -> (Vec<HeaderName>, usize) {
+    let mut names: Vec<HeaderName> = propagator
         .fields()
         .filter_map(|field| HeaderName::from_bytes(field.to_ascii_lowercase().as_bytes()).ok())
-        .collect()
+        .collect();
+    // Stable: the propagator's order within each group.
+    names.sort_by_key(|name| name.as_str() == BAGGAGE_HEADER);
+    let trace_fields = names
+        .iter()
+        .filter(|name| name.as_str() != BAGGAGE_HEADER)
+        .count();
+    (names, trace_fields)
 }
+
+/// The W3C baggage header: it carries no trace context.
+const BAGGAGE_HEADER: &str = "baggage";
 
 /// Resolves an instrumentation's [`Providers`] per request. Held by the
 /// instrumentation (inside its layer or wrapper), and by what it has in flight: a clone

@@ -7,6 +7,7 @@ use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter};
 use opentelemetry_semantic_conventions::metric as semconv;
 use otel_kit_core::DURATION_BUCKETS;
+use otel_kit_core::incoming_context::{ContextState, IncomingContextCounter};
 
 use crate::status::Side;
 
@@ -17,6 +18,8 @@ pub(crate) struct Instruments {
     meter: Meter,
     server: OnceLock<Histogram<f64>>,
     client: OnceLock<Histogram<f64>>,
+    /// `otel_kit.server.incoming_context`, built on the first served call.
+    incoming: IncomingContextCounter,
 }
 
 impl otel_kit_core::Instruments for Instruments {
@@ -29,6 +32,7 @@ impl otel_kit_core::Instruments for Instruments {
 
     fn new(meter: Meter) -> Self {
         Self {
+            incoming: IncomingContextCounter::new(&meter),
             meter,
             server: OnceLock::new(),
             client: OnceLock::new(),
@@ -39,6 +43,11 @@ impl otel_kit_core::Instruments for Instruments {
 }
 
 impl Instruments {
+    /// Counts a traced served call by the state of its incoming context.
+    pub(crate) fn count_incoming(&self, state: ContextState) {
+        self.incoming.count(state);
+    }
+
     /// The duration histogram of `side`.
     pub(crate) fn duration(&self, side: Side) -> &Histogram<f64> {
         let (slot, name, description) = match side {

@@ -67,6 +67,10 @@ struct Exporting<'a> {
     export_stats: Vec<(Signal, Arc<otel_kit_otlp::ExportStats>)>,
     #[cfg(feature = "prometheus")]
     prometheus: Option<PrometheusExport>,
+    /// The sampler's root decisions and probability, reported once the meter provider
+    /// is built (after the tracer provider).
+    #[cfg(feature = "metrics")]
+    sampler_metrics: otel_kit_sampling::SamplerMetrics,
 }
 
 pub(crate) fn build_pipelines(
@@ -93,10 +97,14 @@ pub(crate) fn build_pipelines(
         export_stats: Vec::new(),
         #[cfg(feature = "prometheus")]
         prometheus: None,
+        #[cfg(feature = "metrics")]
+        sampler_metrics: otel_kit_sampling::SamplerMetrics::new(),
     };
     let (tracer, span_stats) = exporting.tracer_provider()?;
     #[cfg(feature = "metrics")]
     let meter = exporting.meter_provider()?;
+    #[cfg(feature = "metrics")]
+    exporting.sampler_metrics.report_to(&meter);
     #[cfg(feature = "logs")]
     let logger = exporting.logger_provider()?;
     #[cfg(feature = "metrics")]
@@ -168,16 +176,22 @@ impl Exporting<'_> {
         }
     }
 
+    /// The configured sampler; with metrics, observed (`otel_kit.sampler.*`).
+    fn sampler(&self) -> Box<dyn opentelemetry_sdk::trace::ShouldSample> {
+        let sampling = self.config.sampling.clone().with_service_name_of(self.resource);
+        #[cfg(feature = "metrics")]
+        let sampler = sampling.into_observed_sampler(&self.sampler_metrics);
+        #[cfg(not(feature = "metrics"))]
+        let sampler = sampling.into_sampler();
+        sampler
+    }
+
     fn tracer_provider(&mut self) -> Result<(SdkTracerProvider, Option<Arc<SpanQueueStats>>), InitError> {
         let limits = &self.config.span_limits;
         let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let mut tracer = SdkTracerProvider::builder()
             .with_resource(self.resource.clone())
-            .with_sampler(
-                (self.config.sampling.clone())
-                    .with_service_name_of(self.resource)
-                    .into_sampler(),
-            )
+            .with_sampler(self.sampler())
             .with_span_limits(SpanLimits {
                 max_attributes_per_span: clamp(limits.attribute_count),
                 max_events_per_span: clamp(limits.event_count),

@@ -7,7 +7,8 @@
 //! `init()` reads the sampling variables as [`Sampling::from_env`] does and wires the
 //! sampler to the [`TelemetryControl`](crate::TelemetryControl) it returns (through a
 //! [`SamplerControl`]), which changes the ratio and turns the trace-everything override
-//! on while the service runs.
+//! on while the service runs. With the `metrics` feature it also observes the sampler
+//! ([`SamplerMetrics`]): root decisions counted, root probability reported.
 //!
 //! ```
 //! use otel_kit_init::sampling::{Sampling, from_env_values};
@@ -26,8 +27,8 @@
 //! ```
 
 pub use otel_kit_sampling::{
-    JaegerRemote, ParentDelegates, RatioArithmetic, SamplerControl, Sampling, SamplingError, Threshold,
-    from_env_values,
+    JaegerRemote, ParentDelegates, RatioArithmetic, SamplerControl, SamplerMetrics, Sampling, SamplingError,
+    Threshold, from_env_values,
 };
 
 use crate::env::Env;

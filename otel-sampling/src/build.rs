@@ -48,11 +48,15 @@ impl Sampling {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn into_sampler(self) -> Box<dyn ShouldSample> {
-        let state = self
-            .state
-            .clone()
-            .unwrap_or_else(|| self.new_state(self.arithmetic));
+        let state = self.state_or_new();
         self.build(state)
+    }
+
+    /// The state a [`controlled`](Self::controlled) copy is bound to, else a new one.
+    pub(super) fn state_or_new(&self) -> Arc<SamplerState> {
+        self.state
+            .clone()
+            .unwrap_or_else(|| self.new_state(self.arithmetic))
     }
 
     /// A state at this preset's ratio, read with `arithmetic`.
@@ -66,7 +70,7 @@ impl Sampling {
 
     /// The sampler reading `state`; delegates get states of their own, with its
     /// arithmetic.
-    fn build(&self, state: Arc<SamplerState>) -> Box<dyn ShouldSample> {
+    pub(super) fn build(&self, state: Arc<SamplerState>) -> Box<dyn ShouldSample> {
         let shape = match &self.kind {
             Kind::AlwaysOn | Kind::AlwaysOff | Kind::TraceIdRatio(_) => Shape::Ratio,
             Kind::ParentBasedAlwaysOn | Kind::ParentBasedAlwaysOff | Kind::ParentBasedRatio(_) => {

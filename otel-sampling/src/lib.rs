@@ -20,6 +20,10 @@
 //!   and its polling thread.
 //! - [`SamplerControl`] (`control`): a new ratio and the trace-everything override on a
 //!   running sampler, from [`Sampling::controlled`].
+//! - [`SamplerMetrics`] (`observed`): [`Sampling::into_observed_sampler`]'s root
+//!   decisions counted (`otel_kit.sampler.root_decisions`) and root probability reported
+//!   (`otel_kit.sampler.probability`), so the kept rate can be read against the
+//!   configured one.
 //! - [`SamplingError`] (`error`): why a [`Sampling`] cannot be used as written.
 //!
 //! otel-kit-init builds its tracer provider's sampler from this crate and re-exports it
@@ -132,6 +136,7 @@ mod jaeger_remote_client;
 mod jaeger_remote_poller;
 #[cfg(feature = "jaeger-remote")]
 mod jaeger_remote_strategy;
+mod observed;
 mod parent_based;
 mod parent_state;
 mod preset;
@@ -143,6 +148,7 @@ pub use arithmetic::RatioArithmetic;
 pub use control::SamplerControl;
 pub use error::SamplingError;
 pub use from_env::from_env_values;
+pub use observed::SamplerMetrics;
 pub use otel_kit_core::consistent_sampling::Threshold;
 pub use preset::{JaegerRemote, ParentDelegates, Sampling};
 

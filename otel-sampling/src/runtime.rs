@@ -40,6 +40,8 @@ pub(crate) struct SamplerState {
     mode: AtomicU64,
     /// The rule set (configured, or changed since), kept while the override is on.
     rule: AtomicU64,
+    /// The rule's ratio, as `f64` bits: what `otel_kit.sampler.probability` reports.
+    ratio: AtomicU64,
     /// When the override ends, in nanoseconds after `epoch`. The sampler checks it itself,
     /// so the override ends on time even before the control's timer resets `mode`.
     everything_until: AtomicU64,
@@ -75,6 +77,7 @@ impl SamplerState {
         Arc::new(Self {
             mode: AtomicU64::new(rule),
             rule: AtomicU64::new(rule),
+            ratio: AtomicU64::new(ratio.to_bits()),
             everything_until: AtomicU64::new(0),
             epoch: Instant::now(),
             in_use: AtomicBool::new(false),
@@ -95,6 +98,7 @@ impl SamplerState {
     pub(crate) fn set_ratio(&self, ratio: f64) {
         let rule = rule_word(self.arithmetic, ratio, true);
         self.rule.store(rule, Ordering::Relaxed);
+        self.ratio.store(ratio.to_bits(), Ordering::Relaxed);
         // One atomic update rather than a check then a store: the override may start in
         // between (the control serialises its writers, but this stays correct without).
         let _ = self
@@ -116,6 +120,16 @@ impl SamplerState {
     pub(crate) fn stop_everything(&self) {
         self.mode
             .store(self.rule.load(Ordering::Relaxed), Ordering::Release);
+    }
+
+    /// The probability roots are sampled at now: 1 while the override is on, else the
+    /// rule's ratio.
+    pub(super) fn root_probability(&self) -> f64 {
+        if self.everything_on() {
+            1.0
+        } else {
+            f64::from_bits(self.ratio.load(Ordering::Relaxed))
+        }
     }
 
     /// The override is on and not past its deadline.

@@ -123,9 +123,10 @@ pub(super) fn start(
         attributes: Some(attributes),
         ..SpanBuilder::default()
     };
-    let parent = resolved
-        .incoming_context(headers)
-        .unwrap_or_else(Context::current);
+    let (incoming, state) = resolved.incoming(headers);
+    // Its own counter, not an attribute of the duration metric (docs/grpc.md).
+    resolved.instruments().count_incoming(state);
+    let parent = incoming.unwrap_or_else(Context::current);
     let (cx, recording) = ServerSpan::start(resolved.tracer(), builder, &parent);
     let mut call = Call::new(
         (Side::Server, config.resolver.clone()),

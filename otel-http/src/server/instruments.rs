@@ -10,6 +10,7 @@ use opentelemetry::{InstrumentationScope, KeyValue};
 use opentelemetry_semantic_conventions::metric as semconv;
 use otel_kit_core::Cache;
 use otel_kit_core::hooks::Signatures;
+use otel_kit_core::incoming_context::{ContextState, IncomingContextCounter};
 
 use super::bound_duration::{BindableSet, BoundDurations};
 use super::hooks::ServerHooks;
@@ -41,6 +42,8 @@ pub(crate) struct Instruments<H: ?Sized = ServerHooks> {
     /// `duration` bound per attribute set; dropped with these instruments, so a new
     /// meter provider starts without the old provider's handles.
     bound_durations: BoundDurations,
+    /// `otel_kit.server.incoming_context`, built on the first request.
+    incoming: IncomingContextCounter,
     active: OnceLock<UpDownCounter<i64>>,
     request_size: OnceLock<Histogram<u64>>,
     response_size: OnceLock<Histogram<u64>>,
@@ -62,6 +65,7 @@ impl<H: Front> otel_kit_core::Instruments for Instruments<H> {
             &DURATION_BUCKETS,
         );
         Self {
+            incoming: IncomingContextCounter::new(&meter),
             meter,
             duration,
             bound_durations: BoundDurations::default(),
@@ -89,6 +93,11 @@ impl<H: ?Sized> Instruments<H> {
     ) {
         self.bound_durations
             .record(&self.duration, seconds, attributes, set);
+    }
+
+    /// Counts a traced request by the state of its incoming context.
+    pub(crate) fn count_incoming(&self, state: ContextState) {
+        self.incoming.count(state);
     }
 
     /// `http.server.active_requests`, built on first use.

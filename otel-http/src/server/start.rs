@@ -34,7 +34,9 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
     resolved: &Resolved<Instruments<R::Hooks>>,
     started: Instant,
 ) -> Call<R::Hooks> {
-    let incoming = resolved.incoming_context(request.headers());
+    let (incoming, state) = resolved.incoming(request.headers());
+    // Its own counter, not an attribute of the duration metric (docs/http.md).
+    resolved.instruments().count_incoming(state);
     // Every string taken from the request is cut to this (one length check when short).
     let limit = config.http.value_limit();
     let request_method = request.method();

@@ -2,7 +2,9 @@
 //! `client_chain`, `client_errors`, `client_metrics`, its hooks in `client_hooks`), the
 //! server layer (`server`, `server_context`, `server_errors`, `server_metrics`, its hooks in
 //! `server_hooks`, the server span from handlers in `server_span`, HTTPS and reverse
-//! proxies in `server_origin`), providers passed
+//! proxies in `server_origin`), the incoming context counted on the tower layer and
+//! actix (`incoming_context`) and scraped by Prometheus with the sampler's metrics
+//! (`context_scraped`), providers passed
 //! in to 50 tests in parallel
 //! (`parallel_providers`), interop with the Python OpenTelemetry SDK
 //! (`python_interop`, its scripts in `python/`) and oversized headers
@@ -25,6 +27,8 @@ mod client_chain;
 mod client_errors;
 mod client_hooks;
 mod client_metrics;
+mod context_scraped;
+mod incoming_context;
 mod java_switches;
 mod oversized_input;
 mod parallel_providers;

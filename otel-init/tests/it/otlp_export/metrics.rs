@@ -122,8 +122,13 @@ async fn arrives(collector: &TestCollector, endpoint: &str, protocol: &str) {
     let collected = memory.get_finished_metrics().expect("in-memory metrics");
     let expected = ExportMetricsServiceRequest::from(collected.last().expect("collected"));
     assert_eq!(normalized(&arrived[0]), normalized(&expected), "{protocol}");
-    let kinds = arrived[0].resource_metrics[0].scope_metrics[0].metrics.len();
-    assert_eq!(kinds, 7);
+    // The application's scope; `init()` also reports its sampler's (otel-kit-sampling).
+    let orders = arrived[0].resource_metrics[0]
+        .scope_metrics
+        .iter()
+        .find(|scope| scope.scope.as_ref().is_some_and(|scope| scope.name == "orders"))
+        .expect("the orders scope");
+    assert_eq!(orders.metrics.len(), 7);
     super::shut_down(telemetry).await;
 }
 
