@@ -23,6 +23,7 @@ use crate::config::EffectiveConfig;
 use crate::control::TelemetryControl;
 use crate::pipelines::Pipelines;
 use crate::sampling::Sampling;
+use crate::subscriber::SpanEvents;
 use otel_kit_propagators::Propagators;
 
 /// Default bound on [`Telemetry::shutdown`].
@@ -49,6 +50,7 @@ pub struct Telemetry {
     resource: Resource,
     shutdown_timeout: Duration,
     control: TelemetryControl,
+    span_events: SpanEvents,
     #[cfg(feature = "prometheus")]
     prometheus: Option<(
         otel_kit_prometheus::PrometheusHandler,
@@ -99,9 +101,15 @@ impl Telemetry {
             resource,
             shutdown_timeout,
             control,
+            span_events: SpanEvents::Recorded,
             #[cfg(feature = "runtime-metrics")]
             runtimes: None,
         }
+    }
+
+    pub(crate) fn with_span_events(mut self, span_events: SpanEvents) -> Self {
+        self.span_events = span_events;
+        self
     }
 
     #[cfg(feature = "runtime-metrics")]
@@ -209,6 +217,27 @@ impl Telemetry {
     /// over it; its `Display` is the line `init()` logs at start-up.
     pub fn effective_config(&self) -> &EffectiveConfig {
         &self.effective
+    }
+
+    /// Whether `tracing` events inside spans are span events too, as `init()` resolved
+    /// it (code, else `OTEL_KIT_SPAN_EVENTS`, else by whether logs go over OTLP): what a
+    /// subscriber composed with `without_tracing_subscriber` passes to
+    /// [`subscriber::layers_with_span_events`](crate::subscriber::layers_with_span_events).
+    ///
+    /// ```
+    /// use otel_kit_init::subscriber::SpanEvents;
+    ///
+    /// let telemetry = otel_kit_init::builder()
+    ///     .environment(|_| None)
+    ///     .without_globals()
+    ///     .without_tracing_subscriber()
+    ///     .exporter(otel_kit_init::Exporter::None)
+    ///     .init()?;
+    /// assert_eq!(telemetry.span_events(), SpanEvents::Recorded, "no logs exported");
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    pub fn span_events(&self) -> SpanEvents {
+        self.span_events
     }
 
     /// The sampler preset configured at start-up; [`control`](Self::control) changes it

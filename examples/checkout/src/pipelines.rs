@@ -91,12 +91,14 @@ impl ServiceTelemetry {
             // Exception and GenAI log events: without globals, nothing else sends them.
             .logger_provider(telemetry.logger_provider().clone());
         // Only the traces and the OTLP logs of otel-kit-init's layers: the console is
-        // the process's own (see `console`).
-        let layers = otel_kit_init::subscriber::layers(
+        // the process's own (see `console`). With logs sent over OTLP, each line is a
+        // log record only, not a span event too.
+        let layers = otel_kit_init::subscriber::layers_with_span_events(
             telemetry.tracer_provider().tracer("checkout"),
             telemetry.logger_provider(),
             Console::stdout(ConsoleFormat::Text),
             filter,
+            telemetry.span_events(),
         );
         let subscriber = tracing_subscriber::registry()
             .with(layers.traces.and_then(layers.logs))

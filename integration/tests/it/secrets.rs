@@ -688,6 +688,7 @@ async fn exercise_the_app_and_search_the_collector() {
     tracing::info!(app.password = %log_password, "user logged in");
     opentelemetry::global::meter("secrets-app")
         .u64_counter("canary.count")
+        .with_unit("{canary}")
         .build()
         .add(1, &[KeyValue::new("canary.value", canary_metric.clone())]);
 

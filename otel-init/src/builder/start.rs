@@ -138,7 +138,8 @@ impl Builder {
             self.shutdown_timeout,
             warnings,
             control,
-        );
+        )
+        .with_span_events(span_events);
         #[cfg(feature = "runtime-metrics")]
         let telemetry = telemetry.with_runtimes(runtimes);
         Ok(telemetry)

@@ -87,6 +87,13 @@ fn record(telemetry: &Telemetry) {
 fn normalized(request: &ExportMetricsServiceRequest) -> Vec<ProtoResourceMetrics> {
     let mut resource_metrics = request.resource_metrics.clone();
     for rm in &mut resource_metrics {
+        // Two readers collect apart, and the SDK keeps no order among scopes.
+        rm.scope_metrics.sort_by(|a, b| {
+            a.scope
+                .as_ref()
+                .map(|s| &s.name)
+                .cmp(&b.scope.as_ref().map(|s| &s.name))
+        });
         for sm in &mut rm.scope_metrics {
             sm.metrics.sort_by(|a, b| a.name.cmp(&b.name));
             for m in &mut sm.metrics {

@@ -12,44 +12,17 @@ use otel_kit_init::Telemetry;
 use otel_kit_init::redaction::{IpPrefixes, Redaction, Scrub};
 use otel_kit_testing::{AttributeValue, Protocol, Rotel, TestCollector};
 
+use super::pipeline::{shutdown, text};
 use crate::support::env;
 
 const WAIT: Duration = Duration::from_secs(15);
 const SECRET: &str = "0123456789abcdef-pii-secret";
 
+/// The pipeline tests' `init`, over OTLP/gRPC (rotel's receiver).
 fn init(endpoint: &str, redaction: Option<Redaction>, extra: &[(&str, &str)]) -> Telemetry {
-    let mut pairs = vec![
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
-        ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
-        ("OTEL_BSP_SCHEDULE_DELAY", "50"),
-        ("OTEL_BLRP_SCHEDULE_DELAY", "50"),
-        ("OTEL_METRICS_EXPORTER", "none"),
-        ("OTEL_SERVICE_NAME", "shop"),
-    ];
+    let mut pairs = vec![("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")];
     pairs.extend_from_slice(extra);
-    let builder = otel_kit_init::builder()
-        .without_globals()
-        .environment(env(&pairs));
-    match redaction {
-        Some(r) => builder.redaction(r),
-        None => builder,
-    }
-    .init()
-    .expect("init")
-}
-
-async fn shutdown(t: Telemetry) {
-    tokio::task::spawn_blocking(move || t.shutdown())
-        .await
-        .expect("join")
-        .expect("shutdown");
-}
-
-fn text<'a>(attributes: &'a [(String, AttributeValue)], key: &str) -> Option<&'a str> {
-    attributes
-        .iter()
-        .find(|(k, _)| k == key)
-        .and_then(|(_, v)| v.as_str())
+    super::pipeline::init(endpoint, redaction, &pairs)
 }
 
 /// A span, an event and a log record carrying the PII the guides name.

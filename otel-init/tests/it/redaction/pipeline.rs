@@ -17,7 +17,7 @@ use crate::support::env;
 const WAIT: Duration = Duration::from_secs(10);
 const SECRET: &str = "0123456789abcdef-test-secret";
 
-fn init(endpoint: &str, redaction: Option<Redaction>, extra: &[(&str, &str)]) -> Telemetry {
+pub(super) fn init(endpoint: &str, redaction: Option<Redaction>, extra: &[(&str, &str)]) -> Telemetry {
     let mut pairs = vec![
         ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
         ("OTEL_BSP_SCHEDULE_DELAY", "50"),
@@ -37,14 +37,14 @@ fn init(endpoint: &str, redaction: Option<Redaction>, extra: &[(&str, &str)]) ->
     .expect("init")
 }
 
-async fn shutdown(t: Telemetry) {
+pub(super) async fn shutdown(t: Telemetry) {
     tokio::task::spawn_blocking(move || t.shutdown())
         .await
         .expect("join")
         .expect("shutdown");
 }
 
-fn text<'a>(attributes: &'a [(String, AttributeValue)], key: &str) -> Option<&'a str> {
+pub(super) fn text<'a>(attributes: &'a [(String, AttributeValue)], key: &str) -> Option<&'a str> {
     attributes
         .iter()
         .find(|(k, _)| k == key)
