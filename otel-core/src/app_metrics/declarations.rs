@@ -8,7 +8,7 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError, RwLock};
 
 use opentelemetry::{Key, KeyValue};
 
-use super::AppMetricError;
+use super::error::AppMetricError;
 
 /// How many undeclared keys one instrument warns about; past it, one more warning says
 /// that the others are dropped silently (keys are code, so this is a bound for a bug

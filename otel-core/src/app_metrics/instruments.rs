@@ -7,8 +7,9 @@ use std::time::Duration;
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Counter, Histogram, Meter, UpDownCounter};
 
+use super::builder::MetricBuilder;
 use super::declarations::KeyFilter;
-use super::{AppMetricError, MetricBuilder};
+use super::error::AppMetricError;
 
 /// A histogram of durations in seconds, on the kit's duration buckets (those of
 /// `http.server.request.duration`).

@@ -23,7 +23,7 @@ pub fn declared_attributes_view(instrument: &Instrument) -> Option<Stream> {
 /// [`declared_attributes_view`] with a cardinality limit on the stream (a second view
 /// matching the same instrument would make a second stream, so the limit goes here).
 pub fn declared_stream(instrument: &Instrument, cardinality_limit: Option<usize>) -> Option<Stream> {
-    let keys = super::declared_keys(instrument.name())?;
+    let keys = super::declarations::declared_keys(instrument.name())?;
     let mut stream = Stream::builder().with_allowed_attribute_keys(keys.iter().cloned());
     if let Some(limit) = cardinality_limit {
         stream = stream.with_cardinality_limit(limit);
