@@ -7,6 +7,7 @@ use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter};
 use opentelemetry_semantic_conventions::metric as semconv;
 use otel_kit_core::DURATION_BUCKETS;
+#[cfg(feature = "server")]
 use otel_kit_core::incoming_context::{ContextState, IncomingContextCounter};
 
 use crate::status::Side;
@@ -19,6 +20,7 @@ pub(crate) struct Instruments {
     server: OnceLock<Histogram<f64>>,
     client: OnceLock<Histogram<f64>>,
     /// `otel_kit.server.incoming_context`, built on the first served call.
+    #[cfg(feature = "server")]
     incoming: IncomingContextCounter,
 }
 
@@ -32,6 +34,7 @@ impl otel_kit_core::Instruments for Instruments {
 
     fn new(meter: Meter) -> Self {
         Self {
+            #[cfg(feature = "server")]
             incoming: IncomingContextCounter::new(&meter),
             meter,
             server: OnceLock::new(),
@@ -44,6 +47,7 @@ impl otel_kit_core::Instruments for Instruments {
 
 impl Instruments {
     /// Counts a traced served call by the state of its incoming context.
+    #[cfg(feature = "server")]
     pub(crate) fn count_incoming(&self, state: ContextState) {
         self.incoming.count(state);
     }

@@ -37,6 +37,9 @@ use opentelemetry_sdk::trace::{SdkTracerProvider, Tracer};
 use otel_kit_processors::redaction::{RedactingSpanProcessor, Redaction, Scrub};
 use otel_kit_testing::NoopSpanProcessor;
 
+mod fixtures;
+use fixtures::http_server;
+
 /// A variant: its name and its rules (`None`: no redaction).
 type Variant = (&'static str, Option<fn() -> Redaction>);
 
@@ -45,24 +48,6 @@ const VARIANTS: [Variant; 3] = [
     ("default_rules", Some(<Redaction as Default>::default)),
     ("pii_rules", Some(Redaction::pii)),
 ];
-
-fn http_server() -> Vec<KeyValue> {
-    vec![
-        KeyValue::new("http.request.method", "GET"),
-        KeyValue::new("url.scheme", "https"),
-        KeyValue::new("url.path", "/api/v1/orders/8812/items"),
-        KeyValue::new("http.route", "/api/v1/orders/{id}/items"),
-        KeyValue::new("server.address", "orders.internal.example.com"),
-        KeyValue::new("server.port", 8443),
-        KeyValue::new("network.protocol.version", "1.1"),
-        KeyValue::new(
-            "user_agent.original",
-            "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
-        ),
-        KeyValue::new("client.address", "10.42.7.19"),
-        KeyValue::new("http.response.status_code", 200),
-    ]
-}
 
 fn typical() -> Vec<KeyValue> {
     vec![
