@@ -181,9 +181,7 @@ where
     P: LoggerProvider<Logger = L> + Clone + Send + Sync + 'static,
     L: Logger + Send + Sync + 'static,
 {
-    build(tracer, logger_provider, console, SpanEvents::Recorded, || {
-        filter.env_filter()
-    })
+    layers_with_span_events(tracer, logger_provider, console, filter, SpanEvents::Recorded)
 }
 
 /// [`layers`], choosing whether events inside spans are also span events
