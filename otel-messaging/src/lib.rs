@@ -28,6 +28,9 @@
 //! - `rabbitmq` (feature `rabbitmq`): the lapin adapter: `basic_publish` with the
 //!   context in the message headers, consumers whose messages are processed in their own
 //!   spans, ack/nack/reject as settle.
+//! - `kafka` (feature `kafka`): the rdkafka adapter: `FutureProducer` sends with the
+//!   context in the record headers, `StreamConsumer` records processed in their own
+//!   spans, batches polled with a link per record, offset commits as settle.
 //! - [`Messaging`]: the broker-agnostic instrumentation the adapters are built on, for a
 //!   client without an adapter: [`MessagingOperation`] and [`MessageInfo`] describe what happens,
 //!   [`Call`] is an operation in flight, [`ProcessFuture`] a handler in its process span.
@@ -58,6 +61,7 @@
 //! | feature | default | adds | pulls in |
 //! | --- | --- | --- | --- |
 //! | `nats` | no | module `nats`: `instrument`, `Client`, `Subscriber`, `Delivery`, `JetStream`, `Consumer`, `JetStreamMessage`, the header carrier | async-nats with `jetstream` only (its TLS provider, nkeys, KV and object store stay the application's choice), bytes, futures-util |
+//! | `kafka` | no | module `kafka`: `producer`, `consumer`, `Builder`, `Producer`, `Consumer`, `Delivery`, the header carrier | rdkafka with `tokio` only (librdkafka built from its bundled source unless the application's rdkafka asks for `dynamic-linking`; its TLS, SASL and codecs stay the application's choice), futures-util |
 //! | `rabbitmq` | no | module `rabbitmq`: `instrument`, `Channel`, `Consumer`, `Delivery`, `ConsumedMessage`, the header carrier | lapin without its default features (its runtime and TLS stay the application's choice), futures-util |
 //!
 //! With no feature, the core above is all there is, and no client library.
@@ -65,14 +69,17 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// The `Extractor` of every adapter's header carrier.
-#[cfg(any(feature = "nats", feature = "rabbitmq"))]
+#[cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka"))]
 mod bounded_extractor;
 mod call;
 mod destination;
-#[cfg(any(feature = "nats", feature = "rabbitmq"))]
+#[cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka"))]
 mod error_kind;
 mod failure;
 mod instruments;
+#[cfg(feature = "kafka")]
+#[cfg_attr(docsrs, doc(cfg(feature = "kafka")))]
+pub mod kafka;
 mod message;
 mod messaging;
 #[cfg(feature = "nats")]
@@ -132,6 +139,6 @@ pub use scope::INSTRUMENTATION_SCOPE;
 #[doc = include_str!("../README.md")]
 struct Readme;
 
-#[cfg(all(doctest, feature = "nats", feature = "rabbitmq"))]
+#[cfg(all(doctest, feature = "nats", feature = "rabbitmq", feature = "kafka"))]
 #[doc = include_str!("../../docs/messaging.md")]
 struct MessagingGuide;

@@ -213,6 +213,20 @@ fn nats_headers(lines: &Lines) -> Option<async_nats::HeaderMap> {
     Some(headers)
 }
 
+fn kafka_headers(lines: &Lines) -> Option<rdkafka::message::OwnedHeaders> {
+    let mut headers = rdkafka::message::OwnedHeaders::new();
+    for (name, value) in lines {
+        if name.contains('\0') {
+            return None;
+        }
+        headers = headers.insert(rdkafka::message::Header {
+            key: name,
+            value: Some(value.as_slice()),
+        });
+    }
+    Some(headers)
+}
+
 fn field_table(lines: &Lines) -> Option<FieldTable> {
     let mut table = FieldTable::default();
     for (name, value) in lines {
@@ -246,6 +260,11 @@ fn every_source_reads_headers_by_the_one_rule() {
         if let Some(headers) = nats_headers(&case.lines) {
             let extractor = otel_kit_messaging::nats::HeaderExtractor(&headers);
             (case.check)(&extractor, &what("NATS headers"));
+            sources += 1;
+        }
+        if let Some(headers) = kafka_headers(&case.lines) {
+            let extractor = otel_kit_messaging::kafka::HeaderExtractor(headers.as_borrowed());
+            (case.check)(&extractor, &what("Kafka record headers"));
             sources += 1;
         }
         if let Some(table) = field_table(&case.lines) {

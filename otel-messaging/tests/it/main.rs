@@ -7,7 +7,10 @@
 //! and the registry check over every kind of span, metric and event (`registry`); the
 //! RabbitMQ adapter against a real RabbitMQ (`TEST_AMQP_URL`): publish, consume, ack,
 //! nack and redelivery, a batch (`rabbitmq`), a broker that is down, a closed channel,
-//! hostile headers and its registry check (`rabbitmq_failures`). A test that needs a
+//! hostile headers and its registry check (`rabbitmq_failures`); the Kafka adapter
+//! against a real Kafka-protocol broker (`TEST_KAFKA_BROKER`, or tansu started from
+//! `TEST_TANSU_BIN`): send, process, commit, a polled batch, a broker that is down
+//! (`kafka`), and headers written by a hostile producer (`kafka_headers`). A test that needs a
 //! broker says why it skips when its variable is unset; CI sets both. Each test has its
 //! own harness (`TestTelemetry::providers`) and its own subjects, streams and queues, so
 //! they run in parallel against the shared servers.
@@ -17,6 +20,8 @@ mod carrier_rule;
 mod core;
 mod hostile_headers;
 mod jetstream;
+mod kafka;
+mod kafka_headers;
 mod pubsub;
 mod rabbitmq;
 mod rabbitmq_failures;

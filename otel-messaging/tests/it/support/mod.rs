@@ -5,6 +5,7 @@
 #![allow(unreachable_pub)]
 
 pub mod amqp;
+pub mod kafka;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};

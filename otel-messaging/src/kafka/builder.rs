@@ -1,0 +1,154 @@
+//! [`Builder`]: the settings of a Kafka producer's or consumer's instrumentation, read
+//! first from the client's own `ClientConfig`.
+
+use opentelemetry::StringValue;
+use otel_kit_core::Providers;
+use rdkafka::ClientContext;
+use rdkafka::config::ClientConfig;
+use rdkafka::consumer::{ConsumerContext, StreamConsumer};
+use rdkafka::producer::FutureProducer;
+
+use crate::kafka::consumer::Consumer;
+use crate::kafka::instrumentation::{Instrumentation, SYSTEM};
+use crate::kafka::producer::Producer;
+use crate::messaging::Messaging;
+use crate::parent::ProcessParent;
+
+/// Kafka's default port, when `bootstrap.servers` names none.
+const DEFAULT_PORT: u16 = 9092;
+
+/// Builds a [`Producer`] or a [`Consumer`]. [`Builder::new`] reads the client's
+/// `ClientConfig`: `bootstrap.servers` (its first broker: `server.address`,
+/// `server.port`), `client.id` (`messaging.client.id`) and `group.id`
+/// (`messaging.consumer.group.name`); nothing else, and never a credential.
+///
+/// ```no_run
+/// use otel_kit_messaging::kafka::Builder;
+/// use rdkafka::ClientConfig;
+/// use rdkafka::consumer::StreamConsumer;
+///
+/// let mut config = ClientConfig::new();
+/// config.set("bootstrap.servers", "kafka-1.internal:9092").set("group.id", "billing");
+/// let consumer: StreamConsumer = config.create().expect("consumer");
+/// let consumer = Builder::new(&config).record_message_key(true).consumer(consumer);
+/// # drop(consumer);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Builder {
+    instrumentation: Instrumentation,
+}
+
+impl Builder {
+    /// The settings of a client made from `config`, with the global providers.
+    pub fn new(config: &ClientConfig) -> Self {
+        let mut messaging = Messaging::new(SYSTEM);
+        if let Some((address, port)) = config.get("bootstrap.servers").and_then(first_broker) {
+            messaging = messaging.server(address, Some(port));
+        }
+        if let Some(id) = config.get("client.id").filter(|id| !id.is_empty()) {
+            messaging = messaging.client_id(id.to_owned());
+        }
+        let consumer_group = config
+            .get("group.id")
+            .filter(|group| !group.is_empty())
+            .map(|group| StringValue::from(group.to_owned()));
+        Self {
+            instrumentation: Instrumentation {
+                messaging,
+                consumer_group,
+                message_key: false,
+            },
+        }
+    }
+
+    fn messaging(mut self, f: impl FnOnce(Messaging) -> Messaging) -> Self {
+        self.instrumentation.messaging = f(self.instrumentation.messaging);
+        self
+    }
+
+    /// The tracer, meter, propagator and logger providers to use instead of the globals.
+    #[must_use]
+    pub fn providers(self, providers: Providers) -> Self {
+        self.messaging(|m| m.providers(providers))
+    }
+
+    /// `server.address` and `server.port`, instead of the first of `bootstrap.servers`.
+    #[must_use]
+    pub fn server(self, address: impl Into<StringValue>, port: Option<u16>) -> Self {
+        self.messaging(|m| m.server(address, port))
+    }
+
+    /// The parent of a single message's process span; see [`ProcessParent`].
+    #[must_use]
+    pub fn process_parent(self, mode: ProcessParent) -> Self {
+        self.messaging(|m| m.process_parent(mode))
+    }
+
+    /// Records `messaging.message.body.size` (opt-in in the conventions: off by default).
+    #[must_use]
+    pub fn record_body_size(self, on: bool) -> Self {
+        self.messaging(|m| m.record_body_size(on))
+    }
+
+    /// Records `messaging.kafka.message.key` on single-message spans, when the key is
+    /// UTF-8 and at most 256 bytes. Off by default: the conventions recommend it, but a
+    /// key is often a customer's or a user's id, which is personal data.
+    #[must_use]
+    pub fn record_message_key(mut self, on: bool) -> Self {
+        self.instrumentation.message_key = on;
+        self
+    }
+
+    /// The instrumented producer.
+    pub fn producer<C: ClientContext + 'static, R>(self, producer: FutureProducer<C, R>) -> Producer<C, R> {
+        Producer::new(producer, self.instrumentation)
+    }
+
+    /// The instrumented consumer.
+    pub fn consumer<C: ConsumerContext + 'static, R>(self, consumer: StreamConsumer<C, R>) -> Consumer<C, R> {
+        Consumer::new(consumer, self.instrumentation)
+    }
+}
+
+/// The host and port of the first broker of a `bootstrap.servers` list
+/// (`[protocol://]host[:port],...`; an IPv6 host in brackets).
+fn first_broker(servers: &str) -> Option<(String, u16)> {
+    let first = servers.split([',', ' ']).find(|s| !s.is_empty())?;
+    let first = first.split_once("://").map_or(first, |(_, rest)| rest);
+    let (host, port) = if let Some(rest) = first.strip_prefix('[') {
+        let (host, after) = rest.split_once(']')?;
+        (host, after.strip_prefix(':'))
+    } else {
+        match first.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (first, None),
+        }
+    };
+    let port = match port {
+        Some(port) => port.parse().ok()?,
+        None => DEFAULT_PORT,
+    };
+    (!host.is_empty()).then(|| (host.to_owned(), port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_broker;
+
+    #[test]
+    fn the_first_broker_of_the_list() {
+        assert_eq!(first_broker("a:9093,b:9094"), Some(("a".into(), 9093)));
+        assert_eq!(
+            first_broker("kafka.internal"),
+            Some(("kafka.internal".into(), 9092))
+        );
+        assert_eq!(
+            first_broker("PLAINTEXT://[::1]:19092"),
+            Some(("::1".into(), 19092))
+        );
+        assert_eq!(first_broker(" , x:1"), Some(("x".into(), 1)));
+        assert_eq!(first_broker("host:notaport"), None);
+        assert_eq!(first_broker(""), None);
+        assert_eq!(first_broker("[::1"), None);
+    }
+}

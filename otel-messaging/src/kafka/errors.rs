@@ -1,0 +1,37 @@
+//! `error.type` of rdkafka errors: librdkafka's error code in snake case when the error
+//! carries one (`message_timed_out`, `unknown_topic_or_partition`, `queue_full`,
+//! `msg_size_too_large`, ...), else rdkafka's error kind (`canceled`,
+//! `no_message_received`, `client_creation`, ...).
+
+use rdkafka::error::KafkaError;
+
+use crate::error_kind;
+use crate::failure::Failure;
+
+/// The failure of `error`: an exception of rdkafka's error type.
+pub(crate) fn of(error: &KafkaError) -> Failure {
+    match error.rdkafka_error_code() {
+        Some(code) => error_kind::failure(&code, error),
+        None => error_kind::failure(error, error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rdkafka::types::RDKafkaErrorCode;
+
+    use super::*;
+
+    #[test]
+    fn the_error_code_names_the_failure() {
+        let timed_out = KafkaError::MessageProduction(RDKafkaErrorCode::MessageTimedOut);
+        assert_eq!(of(&timed_out).error_type(), "message_timed_out");
+        let unknown = KafkaError::MessageConsumption(RDKafkaErrorCode::UnknownTopicOrPartition);
+        assert_eq!(of(&unknown).error_type(), "unknown_topic_or_partition");
+        assert_eq!(of(&KafkaError::Canceled).error_type(), "canceled");
+        assert_eq!(
+            of(&timed_out).exception_type(),
+            Some("rdkafka::error::KafkaError")
+        );
+    }
+}

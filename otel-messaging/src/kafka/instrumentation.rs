@@ -1,0 +1,112 @@
+//! [`Instrumentation`]: what a Kafka producer or consumer wrapper records with, and how a
+//! record becomes a [`MessageInfo`].
+
+use opentelemetry::trace::TraceContextExt as _;
+use opentelemetry::{Context, KeyValue, StringValue};
+use opentelemetry_semantic_conventions::attribute::{
+    MESSAGING_DESTINATION_PARTITION_ID, MESSAGING_KAFKA_MESSAGE_KEY, MESSAGING_KAFKA_MESSAGE_TOMBSTONE,
+    MESSAGING_KAFKA_OFFSET,
+};
+use rdkafka::message::{BorrowedHeaders, BorrowedMessage, Message as _};
+
+use crate::destination::Destination;
+use crate::kafka::headers::HeaderExtractor;
+use crate::message::MessageInfo;
+use crate::messaging::Messaging;
+use crate::operation::OperationType;
+use crate::operation_start::MessagingOperation;
+
+/// `messaging.system` of Kafka (the registry's value).
+pub(crate) const SYSTEM: &str = "kafka";
+
+/// The longest key recorded as `messaging.kafka.message.key`: a longer one is data, not a
+/// key worth an attribute.
+const MAX_KEY_BYTES: usize = 256;
+
+/// The core instrumentation and the Kafka settings, shared by a wrapper and what it hands
+/// out. Cheap to clone.
+#[derive(Debug, Clone)]
+pub(crate) struct Instrumentation {
+    pub(crate) messaging: Messaging,
+    /// `messaging.consumer.group.name`: the consumer's `group.id`.
+    pub(crate) consumer_group: Option<StringValue>,
+    /// Whether `messaging.kafka.message.key` is recorded (opt-in: keys are often ids of
+    /// customers or users).
+    pub(crate) message_key: bool,
+}
+
+/// What is known of a record, produced or consumed.
+pub(crate) struct Record<'a> {
+    pub(crate) topic: &'a str,
+    pub(crate) partition: Option<i32>,
+    pub(crate) offset: Option<i64>,
+    pub(crate) key: Option<&'a [u8]>,
+    pub(crate) payload: Option<&'a [u8]>,
+    pub(crate) headers: Option<&'a BorrowedHeaders>,
+}
+
+impl Instrumentation {
+    /// An operation of this consumer's group (none for a producer).
+    pub(crate) fn operation(&self, operation: OperationType, name: &'static str) -> MessagingOperation {
+        let operation = MessagingOperation::new(operation, name);
+        match &self.consumer_group {
+            Some(group) => operation.consumer_group(group.clone()),
+            None => operation,
+        }
+    }
+
+    /// The message the conventions see in `record`, with the creation context its
+    /// headers carry (over the current context).
+    pub(crate) fn info(&self, record: &Record<'_>) -> MessageInfo {
+        let mut info = MessageInfo::new(Destination::named(record.topic.to_owned()));
+        if let Some(partition) = record.partition.filter(|p| *p >= 0) {
+            info = info.attribute(KeyValue::new(
+                MESSAGING_DESTINATION_PARTITION_ID,
+                partition.to_string(),
+            ));
+        }
+        if let Some(offset) = record.offset.filter(|o| *o >= 0) {
+            info = info.attribute(KeyValue::new(MESSAGING_KAFKA_OFFSET, offset));
+        }
+        if self.message_key
+            && let Some(key) = record.key.filter(|k| k.len() <= MAX_KEY_BYTES)
+            && let Ok(key) = std::str::from_utf8(key)
+        {
+            info = info.attribute(KeyValue::new(MESSAGING_KAFKA_MESSAGE_KEY, key.to_owned()));
+        }
+        match record.payload {
+            Some(payload) => info = info.body_size(payload.len()),
+            None => info = info.attribute(KeyValue::new(MESSAGING_KAFKA_MESSAGE_TOMBSTONE, true)),
+        }
+        if let Some(headers) = record
+            .headers
+            .filter(|h| rdkafka::message::Headers::count(*h) > 0)
+        {
+            let ambient = Context::current();
+            info = info.with_creation_context(self.messaging.extract(&HeaderExtractor(headers)), &ambient);
+        }
+        info
+    }
+
+    /// The message of a consumed record.
+    pub(crate) fn consumed(&self, message: &BorrowedMessage<'_>) -> MessageInfo {
+        self.info(&Record {
+            topic: message.topic(),
+            partition: Some(message.partition()),
+            offset: Some(message.offset()),
+            key: message.key(),
+            payload: message.payload(),
+            headers: message.headers(),
+        })
+    }
+}
+
+/// Records where the broker put a produced record on the send span of `cx`.
+pub(crate) fn delivered_at(cx: &Context, partition: i32, offset: i64) {
+    let span = cx.span();
+    span.set_attribute(KeyValue::new(
+        MESSAGING_DESTINATION_PARTITION_ID,
+        partition.to_string(),
+    ));
+    span.set_attribute(KeyValue::new(MESSAGING_KAFKA_OFFSET, offset));
+}
