@@ -145,7 +145,7 @@ impl<C: ConsumerContext + 'static, R: AsyncRuntime> Consumer<C, R> {
     /// use std::time::Duration;
     ///
     /// let batch = consumer.poll_batch(100, Duration::from_millis(500)).await?;
-    /// consumer.process_batch(batch, |records| async move { records.len() }).await;
+    /// consumer.process_batch(batch, |records| async move { println!("{} records", records.len()) }).await;
     /// # Ok(())
     /// # }
     /// ```

@@ -60,6 +60,8 @@ pub fn broker(test: &str) -> Option<Broker> {
     };
     let port = closed_port();
     let url = format!("tcp://127.0.0.1:{port}");
+    let log_path = std::env::temp_dir().join(format!("tansu-{}-{port}.log", std::process::id()));
+    let log = std::fs::File::create(&log_path).expect("tansu's log file");
     let child = Command::new(&tansu)
         .args([
             "broker",
@@ -68,26 +70,30 @@ pub fn broker(test: &str) -> Option<Broker> {
             "--advertised-listener-url",
             &url,
         ])
-        .args(["--storage-engine", "memory://tansu/", "--silent"])
+        .args(["--storage-engine", "memory://tansu/"])
         .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(log.try_clone().expect("tansu's log file"))
+        .stderr(log)
         .spawn()
         .unwrap_or_else(|e| panic!("start {tansu}: {e}"));
-    let broker = Broker {
+    let mut broker = Broker {
         address: "127.0.0.1".to_owned(),
         port,
         child: Some(child),
     };
     let deadline = Instant::now() + PATIENCE;
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "tansu did not listen on {port} within {PATIENCE:?}"
-        );
+        let exited = broker.child.as_mut().and_then(|c| c.try_wait().ok().flatten());
+        if exited.is_some() || Instant::now() > deadline {
+            let said = std::fs::read_to_string(&log_path).unwrap_or_default();
+            panic!(
+                "tansu did not listen on {port} within {PATIENCE:?} (exit: {exited:?}); memory storage needs `cargo install tansu --features dynostore`. It said:\n{said}"
+            );
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
+    let _ = std::fs::remove_file(&log_path);
     Some(broker)
 }
 
