@@ -10,8 +10,8 @@ use std::sync::Arc;
 use opentelemetry::KeyValue;
 use opentelemetry_sdk::resource::{ResourceDetector as _, TelemetryResourceDetector};
 use opentelemetry_semantic_conventions::resource::{
-    HOST_ARCH, HOST_NAME, OS_DESCRIPTION, OS_TYPE, PROCESS_EXECUTABLE_NAME, PROCESS_PID,
-    PROCESS_RUNTIME_NAME, TELEMETRY_DISTRO_NAME, TELEMETRY_DISTRO_VERSION,
+    HOST_ARCH, HOST_NAME, OS_DESCRIPTION, OS_TYPE, PROCESS_CREATION_TIME, PROCESS_EXECUTABLE_NAME,
+    PROCESS_PID, PROCESS_RUNTIME_NAME, TELEMETRY_DISTRO_NAME, TELEMETRY_DISTRO_VERSION,
 };
 
 /// Small files (host name, namespace, os-release) are read up to this many bytes.
@@ -161,6 +161,9 @@ pub(super) fn host_os_process(detection: &Detection) -> Vec<KeyValue> {
     }
     if let Some(exe) = executable_name() {
         out.push(KeyValue::new(PROCESS_EXECUTABLE_NAME, exe));
+    }
+    if let Some(started) = crate::process_start::creation_time(detection) {
+        out.push(KeyValue::new(PROCESS_CREATION_TIME, started));
     }
     out
 }

@@ -8,6 +8,8 @@
 //!   `Resource`, with the warnings to log.
 //! - [`Detection`] (`detect`): where detection looks (a variable lookup and a
 //!   filesystem root); the host, OS, process and `telemetry.*` attributes.
+//! - `process_start`: `process.creation.time`, which with `process.pid` identifies the
+//!   process.
 //! - [`CloudDetector`] (`cloud`, `aws_ecs`, `gcp_gke`, `metadata_get`): the cloud
 //!   platforms, the metadata endpoints they ask, with a deadline.
 //! - `container`, `k8s`, `instance_id`: `container.id`, `k8s.*`, `service.instance.id`.
@@ -25,6 +27,7 @@ mod instance_id;
 mod k8s;
 mod metadata_get;
 mod options;
+mod process_start;
 
 pub use build::{RESOURCE_DETECTORS, build_resource};
 pub use cloud::CloudDetector;

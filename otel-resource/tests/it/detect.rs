@@ -11,11 +11,11 @@ use opentelemetry_sdk::resource::{ResourceDetector as _, TelemetryResourceDetect
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
 use opentelemetry_semantic_conventions::resource::{
     HOST_ARCH, HOST_NAME, K8S_NAMESPACE_NAME, K8S_NODE_NAME, K8S_POD_NAME, K8S_POD_UID, OS_DESCRIPTION,
-    OS_TYPE, PROCESS_COMMAND_ARGS, PROCESS_COMMAND_LINE, PROCESS_PID, PROCESS_RUNTIME_NAME,
-    SERVICE_INSTANCE_ID, SERVICE_NAME, TELEMETRY_DISTRO_NAME, TELEMETRY_DISTRO_VERSION,
+    OS_TYPE, PROCESS_COMMAND_ARGS, PROCESS_COMMAND_LINE, PROCESS_CREATION_TIME, PROCESS_PID,
+    PROCESS_RUNTIME_NAME, SERVICE_INSTANCE_ID, SERVICE_NAME, TELEMETRY_DISTRO_NAME, TELEMETRY_DISTRO_VERSION,
     TELEMETRY_SDK_LANGUAGE, TELEMETRY_SDK_NAME, TELEMETRY_SDK_VERSION,
 };
-use otel_kit_resource::{ResourceOptions, build_resource};
+use otel_kit_resource::{Detection, ResourceOptions, build_resource};
 
 use crate::support::{TempRoot, build_bare, detection, get, string};
 
@@ -38,6 +38,104 @@ fn process_attributes_are_typed() {
     // Command lines carry secrets.
     assert_eq!(get(&resource, PROCESS_COMMAND_ARGS), None);
     assert_eq!(get(&resource, PROCESS_COMMAND_LINE), None);
+}
+
+/// `/proc/self/stat` with field 22 (`starttime`) set, behind a command name that holds
+/// spaces and parentheses.
+fn pid_stat(start_ticks: &str) -> String {
+    format!("4242 (my (odd) svc) S 1 4242 4242 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 {start_ticks} 1 2")
+}
+
+#[test]
+fn process_creation_time_from_boot_time_and_start_ticks() {
+    let root = TempRoot::new();
+    root.write(
+        "proc/stat",
+        "cpu  1 2 3 4\ncpu0 1 2 3 4\nbtime 1795593000\nprocesses 9\n",
+    )
+    .write("proc/self/stat", pid_stat("7042"));
+    let resource = build_with(&[], &root);
+    // 70.42 s (7042 ticks of 10 ms) after boot.
+    assert_eq!(
+        string(&resource, PROCESS_CREATION_TIME),
+        "2026-11-25T07:51:10.420Z"
+    );
+}
+
+#[test]
+fn process_creation_time_absent_when_proc_is_missing_or_malformed() {
+    for (proc_stat, pid_stat) in [
+        (None, Some(pid_stat("7042"))),
+        (Some("btime 1795593000\n".to_owned()), None),
+        (Some("cpu 1 2\n".to_owned()), Some(pid_stat("7042"))),
+        (Some("btime 1795593000\n".to_owned()), Some(pid_stat("-1"))),
+        (
+            Some("btime 1795593000\n".to_owned()),
+            Some("4242 (svc) S 1 2 3".to_owned()),
+        ),
+        (
+            Some("btime 18446744073709551615\n".to_owned()),
+            Some(pid_stat("7042")),
+        ),
+    ] {
+        let root = TempRoot::new();
+        if let Some(text) = &proc_stat {
+            root.write("proc/stat", text);
+        }
+        if let Some(text) = &pid_stat {
+            root.write("proc/self/stat", text);
+        }
+        let resource = build_with(&[], &root);
+        assert_eq!(
+            get(&resource, PROCESS_CREATION_TIME),
+            None,
+            "{proc_stat:?} {pid_stat:?}"
+        );
+    }
+}
+
+/// The real process's creation time agrees with procps' `ps -o etimes=` (seconds since
+/// it started) within two seconds.
+#[test]
+fn process_creation_time_agrees_with_ps() {
+    if !cfg!(target_os = "linux") {
+        eprintln!("skipped: process.creation.time is read from /proc (Linux)");
+        return;
+    }
+    let Ok(output) = std::process::Command::new("ps")
+        .args(["-o", "etimes=", "-p", &std::process::id().to_string()])
+        .output()
+    else {
+        eprintln!("skipped: no `ps` to cross-check against");
+        return;
+    };
+    let elapsed: u64 = String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .expect("ps etimes");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let (resource, _) = build_resource(&ResourceOptions::new().service_name("svc"), &Detection::system());
+    let ours = string(&resource, PROCESS_CREATION_TIME);
+    let expected = now - elapsed;
+    // Within two seconds either side: `ps` truncates to whole seconds.
+    let candidates: Vec<String> = (expected - 2..=expected + 2).map(format_seconds).collect();
+    assert!(
+        candidates.iter().any(|c| ours.starts_with(c.as_str())),
+        "ours {ours}, ps says it started at one of {candidates:?}"
+    );
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` of seconds since the epoch, through `date`, a second
+/// implementation to check ours against.
+fn format_seconds(secs: u64) -> String {
+    let output = std::process::Command::new("date")
+        .args(["-u", "-d", &format!("@{secs}"), "+%Y-%m-%dT%H:%M:%S"])
+        .output()
+        .expect("run date");
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
 #[test]
