@@ -16,6 +16,11 @@ pub(super) struct ZstdBodies(pub(super) ExplainingClient);
 #[async_trait::async_trait]
 impl HttpClient for ZstdBodies {
     async fn send_bytes(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+        // Already encoded: opentelemetry-otlp read a compression of its own from the
+        // environment (a generic `gzip` under a signal's `zstd`, which it cannot do).
+        if request.headers().contains_key(http::header::CONTENT_ENCODING) {
+            return self.0.send_bytes(request).await;
+        }
         let (mut parts, body) = request.into_parts();
         let compressed = zstd::bulk::compress(&body, zstd::DEFAULT_COMPRESSION_LEVEL)?;
         parts.headers.insert(
