@@ -158,6 +158,7 @@ fn compression(compression: Compression) -> &'static str {
     match compression {
         Compression::None => "none",
         Compression::Gzip => "gzip",
+        Compression::Zstd => "zstd",
     }
 }
 

@@ -138,18 +138,23 @@ impl fmt::Display for Protocol {
 /// use otel_kit_core::otlp::Compression;
 ///
 /// assert_eq!(Compression::Gzip.as_str(), "gzip");
+/// assert_eq!(Compression::Zstd.as_str(), "zstd");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Compression {
     /// gzip.
     Gzip,
+    /// Zstandard (RFC 8878). Not every collector accepts it (the OpenTelemetry
+    /// Collector does).
+    Zstd,
 }
 
 impl Compression {
-    /// Its name in `content-encoding`, `grpc-encoding` and the variable: `gzip`.
+    /// Its name in `content-encoding`, `grpc-encoding` and the variable: `gzip` or `zstd`.
     pub fn as_str(self) -> &'static str {
         match self {
             Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
         }
     }
 }

@@ -75,6 +75,7 @@
 //! | `http-proto` | yes | OTLP/HTTP with protobuf bodies, the specification's default protocol | hyper's client (opentelemetry-http's, which also compiles h2), prost |
 //! | `http-json` | no | OTLP/HTTP with JSON bodies | the above, serde and serde_json for the OTLP types |
 //! | `gzip` | yes | `OTEL_EXPORTER_OTLP_COMPRESSION=gzip` | flate2 (pure Rust) |
+//! | `zstd` | no | `OTEL_EXPORTER_OTLP_COMPRESSION=zstd`, for every protocol (not every collector accepts it) | the zstd crate, which compiles the zstd C library (cc) |
 //! | `tls-ring` | yes | `https://` endpoints, CA and client certificates, with rustls on ring | rustls, ring, rustls-native-certs, tokio-rustls |
 //! | `tls-aws-lc` | no | the same with aws-lc-rs, used when `tls-ring` is off | aws-lc-sys, a C library (cc; cmake on some targets) |
 //! | `logs` | yes | the OTLP log pipeline and the `tracing` log bridge | the SDK's logs, opentelemetry-appender-tracing |

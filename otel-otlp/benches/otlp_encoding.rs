@@ -13,6 +13,12 @@
 //! structs) is dropped outside the timing too. Divide by 512 for the time per span. Run
 //! with `cargo bench -p otel-kit-otlp --bench otlp_encoding`.
 //!
+//! `otlp_compression` compresses the encoded request of that batch (184 KB) as the
+//! OTLP/HTTP exporter does: gzip at flate2's default level (6), zstd at its default
+//! level (3) with a context kept from one batch to the next, and, for comparison, gzip
+//! fast (1) and zstd 1; it prints the compressed sizes first. Run with
+//! `cargo bench -p otel-kit-otlp --bench otlp_encoding -- otlp_compression`.
+//!
 //! `OTLP_BENCH_ONLY=<case>:<batches>` runs one case (`ours`, `opentelemetry_proto`, or
 //! `copy`: making and dropping the copy alone) that many times after a warm-up of 20
 //! batches, and exits: for instruction counts under callgrind.
@@ -44,8 +50,8 @@ fn span(i: u64, scope: &InstrumentationScope) -> SpanData {
     let start = UNIX_EPOCH + Duration::from_nanos(1_767_225_600_000_000_000 + i * 1_000_000);
     SpanData {
         span_context: SpanContext::new(
-            TraceId::from((u128::from(i) + 1) * 0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835),
-            SpanId::from((i + 1) * 0x9E37_79B9_7F4A_7C15),
+            TraceId::from((u128::from(i) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835)),
+            SpanId::from((i + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
             TraceFlags::SAMPLED,
             false,
             TraceState::NONE,
@@ -147,7 +153,62 @@ fn encoding(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, encoding);
+/// One compression of the encoded request into a kept buffer: its size.
+fn compress(
+    case: &str,
+    encoded: &[u8],
+    out: &mut Vec<u8>,
+    zstd: &mut [zstd::bulk::Compressor<'static>; 2],
+) -> usize {
+    use std::io::Write as _;
+
+    let gzip = |level, out: &mut Vec<u8>| {
+        out.clear();
+        let mut encoder = flate2::write::GzEncoder::new(std::mem::take(out), level);
+        encoder.write_all(encoded).expect("a Vec grows");
+        *out = encoder.finish().expect("a Vec grows");
+        out.len()
+    };
+    match case {
+        "gzip_6" => gzip(flate2::Compression::default(), out),
+        "gzip_1" => gzip(flate2::Compression::fast(), out),
+        "zstd_3" | "zstd_1" => {
+            out.clear();
+            out.reserve(zstd::zstd_safe::compress_bound(encoded.len()));
+            let compressor = &mut zstd[usize::from(case == "zstd_1")];
+            compressor
+                .compress_to_buffer(encoded, out)
+                .expect("within the bound")
+        }
+        other => panic!("no case {other}"),
+    }
+}
+
+fn compression(c: &mut Criterion) {
+    let mut encoded = Vec::new();
+    TraceEncoder::new(&resource()).encode(&batch(), &mut encoded);
+    let mut out = Vec::new();
+    let mut zstd = [3, 1].map(|level| zstd::bulk::Compressor::new(level).expect("a zstd context"));
+    let cases = ["gzip_6", "zstd_3", "gzip_1", "zstd_1"];
+    eprintln!("otlp_compression: {BATCH} spans, {} bytes encoded", encoded.len());
+    for case in cases {
+        let size = compress(case, &encoded, &mut out, &mut zstd);
+        eprintln!(
+            "  {case}: {size} bytes, {:.1}% of the encoded request",
+            100.0 * size as f64 / encoded.len() as f64
+        );
+    }
+    let mut group = c.benchmark_group("otlp_compression/512_spans_8_attributes");
+    group.throughput(Throughput::Elements(BATCH as u64));
+    for case in cases {
+        group.bench_function(case, |b| {
+            b.iter(|| black_box(compress(case, &encoded, &mut out, &mut zstd)));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, encoding, compression);
 
 fn main() {
     if let Ok(only) = std::env::var("OTLP_BENCH_ONLY") {

@@ -52,6 +52,7 @@
 //! | `http-proto` | yes | OTLP/HTTP with protobuf bodies, the specification's default protocol | hyper's client (opentelemetry-http's), prost |
 //! | `http-json` | no | OTLP/HTTP with JSON bodies, through [`ExportSettings`] | opentelemetry-otlp's HTTP exporter (serde_json) |
 //! | `gzip` | yes | [`Compression::Gzip`] | flate2 (pure Rust) |
+//! | `zstd` | no | [`Compression::Zstd`], for every protocol | the zstd crate, which compiles the zstd C library |
 //! | `tls-ring` | yes | `https://` endpoints, CA and client certificates, with rustls on ring | rustls, ring, rustls-native-certs, tokio-rustls |
 //! | `tls-aws-lc` | no | the same with aws-lc-rs, used when `tls-ring` is off | aws-lc-sys, a C library |
 //! | `logs` | yes | [`LogExporter`] | the SDK's logs |

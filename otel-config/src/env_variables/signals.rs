@@ -372,10 +372,10 @@ fn set_otlp(vars: &mut EnvVariables, signal: &str, exporter: &Exporter, path: &s
     let at = |key: &str| format!("{path}.{kind}.{key}");
     vars.set(var("ENDPOINT"), endpoint.clone(), at("endpoint"));
     vars.set(var("PROTOCOL"), protocol, format!("{path}.{kind}"));
-    let compression = if *compression == Compression::Gzip {
-        "gzip"
-    } else {
-        "none"
+    let compression = match compression {
+        Compression::None => "none",
+        Compression::Gzip => "gzip",
+        Compression::Zstd => "zstd",
     };
     vars.set(var("COMPRESSION"), compression, at("compression"));
     vars.set_timeout(&var("TIMEOUT"), *timeout, &at("timeout"));

@@ -64,6 +64,9 @@ pub enum Compression {
     None,
     /// `gzip`
     Gzip,
+    /// `zstd` (an exporter built without otel-kit-init's `zstd` feature warns and sends
+    /// uncompressed).
+    Zstd,
 }
 
 /// `otlp_http.encoding`.
@@ -206,7 +209,8 @@ fn read_tls(fields: &Fields<'_>, grpc: bool, ctx: &mut Ctx) -> Result<Tls> {
     })
 }
 
-/// `none` or `gzip`; another name (the schema leaves it open) is one warning, and none.
+/// `none`, `gzip` or `zstd`; another name (the schema leaves it open) is one warning,
+/// and none.
 fn read_compression(fields: &Fields<'_>, ctx: &mut Ctx) -> Result<Compression> {
     let Some(field) = fields.get("compression") else {
         return Ok(Compression::None);
@@ -214,9 +218,11 @@ fn read_compression(fields: &Fields<'_>, ctx: &mut Ctx) -> Result<Compression> {
     Ok(match field.at().string()?.as_str() {
         "none" => Compression::None,
         "gzip" => Compression::Gzip,
+        "zstd" => Compression::Zstd,
         other => {
-            let detail =
-                format!("the kit has no compression `{other}` (only `gzip` and `none`); none is used");
+            let detail = format!(
+                "the kit has no compression `{other}` (only `gzip`, `zstd` and `none`); none is used"
+            );
             ctx.warn(WarningKind::Replaced { detail }, &field.path, field.node.line);
             Compression::None
         }

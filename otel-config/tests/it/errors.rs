@@ -250,3 +250,36 @@ fn an_error_at_the_end_names_a_line_of_the_text() {
         );
     }
 }
+
+#[test]
+fn zstd_compression_is_read_and_an_unknown_one_warns() {
+    let yaml = |compression: &str| {
+        format!(
+            "file_format: \"1.1\"\ntracer_provider:\n  processors:\n    - batch:\n        exporter:\n          otlp_http:\n            endpoint: http://collector:4318/v1/traces\n            compression: {compression}\n"
+        )
+    };
+    let parsed = parse(&yaml("zstd")).expect("zstd");
+    assert_eq!(parsed.warnings, []);
+    let tracer = parsed.model.tracer_provider.as_ref().expect("tracer_provider");
+    let Processor::Batch(batch) = &tracer.processors[0] else {
+        panic!("{:?}", tracer.processors)
+    };
+    let Exporter::OtlpHttp(otlp) = &batch.exporter else {
+        panic!("{:?}", batch.exporter)
+    };
+    assert_eq!(otlp.compression, Compression::Zstd);
+    let vars = env_variables(&parsed.model);
+    assert_eq!(vars.get("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION"), Some("zstd"));
+
+    let brotli = parse(&yaml("br")).expect("br");
+    assert_eq!(brotli.warnings.len(), 1, "{:?}", brotli.warnings);
+    let warning = brotli.warnings[0].to_string();
+    assert!(
+        warning.contains("`br`") && warning.contains("`gzip`, `zstd` and `none`"),
+        "{warning}"
+    );
+    assert_eq!(
+        env_variables(&brotli.model).get("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION"),
+        Some("none")
+    );
+}

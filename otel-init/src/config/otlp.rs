@@ -151,8 +151,8 @@ impl fmt::Display for OtlpSignalConfig {
             let names: Vec<&str> = self.header_files.iter().map(|(k, _)| k.as_str()).collect();
             write!(f, " header_files={names:?}")?;
         }
-        if self.compression.is_some() {
-            f.write_str(" gzip")?;
+        if let Some(compression) = self.compression {
+            write!(f, " {compression}")?;
         }
         // The scheme decides: certificates given for an http:// endpoint are not used.
         if self.is_https() {
@@ -392,7 +392,15 @@ impl OtlpSignalConfig {
             None => Duration::from_secs(10),
         };
         let compression = match pick(env, "COMPRESSION") {
-            Some(var) => env.choice(&var, &[("none", None), ("gzip", Some(Compression::Gzip))], None),
+            Some(var) => env.choice(
+                &var,
+                &[
+                    ("none", None),
+                    ("gzip", Some(Compression::Gzip)),
+                    ("zstd", Some(Compression::Zstd)),
+                ],
+                None,
+            ),
             None => None,
         };
         let path =

@@ -43,11 +43,15 @@ pub(super) fn compression(
     warnings: &mut Vec<SettingsWarning>,
 ) -> Option<Compression> {
     let compression = settings.compression?;
-    if !cfg!(feature = "gzip") {
+    let (built_in, feature) = match compression {
+        Compression::Gzip => (cfg!(feature = "gzip"), "gzip"),
+        Compression::Zstd => (cfg!(feature = "zstd"), "zstd"),
+    };
+    if !built_in {
         warnings.push(SettingsWarning::NotBuiltIn {
             setting: Setting::Compression,
             value: compression.as_str().to_owned(),
-            feature: "gzip",
+            feature,
         });
         return None;
     }

@@ -2,7 +2,7 @@
 //! builders, which send with this crate's HTTP client on the export runtime.
 
 use opentelemetry_otlp::{Protocol, WithExportConfig, WithHttpConfig};
-use otel_kit_core::otlp::Signal;
+use otel_kit_core::otlp::{Compression, Signal};
 
 use super::checks;
 use super::settings::ExportSettings;
@@ -25,8 +25,11 @@ pub(super) fn configure<B: WithHttpConfig + WithExportConfig>(
         .with_endpoint(settings.endpoint.clone())
         .with_timeout(settings.timeout)
         .with_headers(settings.headers.iter().cloned().collect());
-    if checks::compression(settings, warnings).is_some() {
-        b = b.with_compression(opentelemetry_otlp::Compression::Gzip);
+    match checks::compression(settings, warnings) {
+        Some(Compression::Gzip) => b = b.with_compression(opentelemetry_otlp::Compression::Gzip),
+        #[cfg(feature = "zstd")]
+        Some(Compression::Zstd) => return Some(b.with_http_client(super::json_zstd::ZstdBodies(client))),
+        _ => {}
     }
     Some(b.with_http_client(client))
 }

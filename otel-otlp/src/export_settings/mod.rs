@@ -10,12 +10,15 @@
 //! - `checks.rs`: what every protocol checks first (runtime, TLS, compression).
 //! - `ours.rs`: gRPC and HTTP/protobuf, this crate's [`ExporterBuilder`](crate::ExporterBuilder).
 //! - `http_json.rs` (`http-json`): HTTP/JSON, opentelemetry-otlp's builders.
+//! - `json_zstd.rs` (`http-json` and `zstd`): zstd for those, by the client.
 
 mod build;
 mod checks;
 mod configured;
 #[cfg(feature = "http-json")]
 mod http_json;
+#[cfg(all(feature = "http-json", feature = "zstd"))]
+mod json_zstd;
 #[cfg(feature = "__proto")]
 mod ours;
 mod settings;

@@ -63,7 +63,7 @@ pub enum SettingsWarning {
     /// A certificate or header file the exporter's lenient build left out.
     LeftOut(BuildWarning),
     /// `setting` (its `value`, empty when it has none to show) needs a cargo feature this
-    /// build lacks: the endpoint's `https` (`tls-ring`), the compression (`gzip`), the
+    /// build lacks: the endpoint's `https` (`tls-ring`), the compression (`gzip`, `zstd`), the
     /// protocol (`grpc`, `http-proto`, `http-json`). Without compression the exporter
     /// sends uncompressed; otherwise the signal is not exported.
     NotBuiltIn {

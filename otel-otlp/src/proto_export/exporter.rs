@@ -67,7 +67,7 @@ impl<E: Encoder> ProtoExporter<E> {
         if self.shut_down.load(Ordering::Relaxed) {
             return Err(OTelSdkError::AlreadyShutdown);
         }
-        let gzip = self.sender.gzip();
+        let compression = self.sender.body_compression();
         let body = {
             let mut state = self.state();
             let State { encoder, buffers } = &mut *state;
@@ -81,12 +81,13 @@ impl<E: Encoder> ProtoExporter<E> {
                     self.values
                 );
             }
-            buffers
-                .lend(gzip)
-                .map_err(|e| OTelSdkError::InternalFailure(format!("gzip failed: {e}")))?
+            buffers.lend(compression).map_err(|e| {
+                let name = compression.map_or("none", |c| c.as_str());
+                OTelSdkError::InternalFailure(format!("{name} compression failed: {e}"))
+            })?
         };
         let (outcome, body) = self.sender.send(body).await;
-        self.state().buffers.take_back(body, gzip);
+        self.state().buffers.take_back(body, compression);
         self.stats.record(items, outcome.is_ok());
         outcome
     }

@@ -6,9 +6,9 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use http::uri::PathAndQuery;
+use otel_kit_core::otlp::Compression;
 use prost::bytes::Bytes;
 use tonic::client::Grpc;
-use tonic::codec::CompressionEncoding;
 use tonic::metadata::MetadataMap;
 use tonic::transport::Channel;
 use tonic::{Code, GrpcMethod, Status};
@@ -27,7 +27,7 @@ pub(crate) type Connect = Box<dyn Fn() -> Channel + Send + Sync>;
 pub(crate) struct GrpcSender {
     grpc: Mutex<Grpc<Channel>>,
     connect: Connect,
-    compression: Option<CompressionEncoding>,
+    compression: Option<Compression>,
     service: GrpcService,
     metadata: MetadataMap,
     /// Metadata whose values are read from files (a bearer token), read again when they change.
@@ -48,7 +48,7 @@ impl GrpcSender {
         connect: Connect,
         service: GrpcService,
         metadata: MetadataMap,
-        compression: Option<CompressionEncoding>,
+        compression: Option<Compression>,
     ) -> Self {
         GrpcSender {
             grpc: Mutex::new(grpc(connect(), compression)),
@@ -113,7 +113,19 @@ impl GrpcSender {
         let path = PathAndQuery::from_static(self.service.path);
         match grpc.unary(request, path, RawCodec).await {
             Ok(response) => Ok(response.into_inner()),
-            Err(status) => Err(failure(&status)),
+            Err(status) => {
+                let mut failure = failure(&status);
+                // A collector without the encoding answers `UNIMPLEMENTED`, in words of
+                // its own (or a proxy's).
+                if let (Code::Unimplemented, Some(compression)) = (status.code(), self.compression) {
+                    failure.message.push_str(&format!(
+                        " (the messages were sent with grpc-encoding: {compression}; a collector that does \
+                         not accept {compression} answers UNIMPLEMENTED: {})",
+                        super::retry::instead_of(compression)
+                    ));
+                }
+                Err(failure)
+            }
         }
     }
 
@@ -128,9 +140,18 @@ impl GrpcSender {
     }
 }
 
-fn grpc(channel: Channel, compression: Option<CompressionEncoding>) -> Grpc<Channel> {
+/// tonic compresses the messages and sends `grpc-encoding`. Without the compression's
+/// feature, the exporter's build has refused it already.
+fn grpc(channel: Channel, compression: Option<Compression>) -> Grpc<Channel> {
     let grpc = Grpc::new(channel);
-    match compression {
+    let encoding = match compression {
+        #[cfg(feature = "gzip")]
+        Some(Compression::Gzip) => Some(tonic::codec::CompressionEncoding::Gzip),
+        #[cfg(feature = "zstd")]
+        Some(Compression::Zstd) => Some(tonic::codec::CompressionEncoding::Zstd),
+        _ => None,
+    };
+    match encoding {
         Some(encoding) => grpc.send_compressed(encoding).accept_compressed(encoding),
         None => grpc,
     }

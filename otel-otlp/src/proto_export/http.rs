@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use http::{HeaderMap, HeaderValue, Uri};
 use opentelemetry_http::HttpClient as _;
+use otel_kit_core::otlp::Compression;
 use prost::bytes::Bytes;
 
 use super::retry::{Failure, Retry};
@@ -21,13 +22,18 @@ pub(crate) struct HttpSender {
     client: ExplainingClient,
     endpoint: Uri,
     headers: HeaderMap,
-    gzip: bool,
+    compression: Option<Compression>,
 }
 
 impl HttpSender {
     /// `headers` are the configured ones, already checked; a `user-agent` among them
     /// replaces ours.
-    pub(crate) fn new(client: ExplainingClient, endpoint: Uri, headers: HeaderMap, gzip: bool) -> Self {
+    pub(crate) fn new(
+        client: ExplainingClient,
+        endpoint: Uri,
+        headers: HeaderMap,
+        compression: Option<Compression>,
+    ) -> Self {
         let mut map = HeaderMap::new();
         map.insert(
             http::header::USER_AGENT,
@@ -38,20 +44,23 @@ impl HttpSender {
             http::header::CONTENT_TYPE,
             HeaderValue::from_static("application/x-protobuf"),
         );
-        if gzip {
-            map.insert(http::header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        if let Some(compression) = compression {
+            map.insert(
+                http::header::CONTENT_ENCODING,
+                HeaderValue::from_static(compression.as_str()),
+            );
         }
         HttpSender {
             client,
             endpoint,
             headers: map,
-            gzip,
+            compression,
         }
     }
 
-    /// Whether the body is to be gzipped (by the exporter, into its kept buffer).
-    pub(super) fn gzip(&self) -> bool {
-        self.gzip
+    /// How the body is to be compressed (by the exporter, into its kept buffer).
+    pub(super) fn compression(&self) -> Option<Compression> {
+        self.compression
     }
 
     /// One `POST`; the response's body, or why it failed and whether to retry.
@@ -90,7 +99,11 @@ impl HttpSender {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(|s| Duration::from_secs(s.min(600)));
         Err(Failure::new(
-            format!("OTLP/HTTP export failed with status code {}", status.as_u16()),
+            format!(
+                "OTLP/HTTP export failed with status code {}{}",
+                status.as_u16(),
+                encoding_hint(status.as_u16(), self.compression)
+            ),
             classify(status.as_u16(), retry_after),
         ))
     }
@@ -110,8 +123,21 @@ impl std::fmt::Debug for HttpSender {
         f.debug_struct("HttpSender")
             .field("endpoint", &endpoint)
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
-            .field("gzip", &self.gzip)
+            .field("compression", &self.compression)
             .finish_non_exhaustive()
+    }
+}
+
+/// For a 415, or a 400 (a collector that ignores `Content-Encoding` fails to decode
+/// the body), of a compressed request: which encoding was sent, and what to try.
+fn encoding_hint(status: u16, compression: Option<Compression>) -> String {
+    match (status, compression) {
+        (400 | 415, Some(compression)) => format!(
+            " (the body was sent with Content-Encoding: {compression}; a collector that does not accept \
+             {compression} answers 415 or 400: {})",
+            super::retry::instead_of(compression)
+        ),
+        _ => String::new(),
     }
 }
 
@@ -140,5 +166,17 @@ mod tests {
         assert_eq!(classify(400, None), Retry::No);
         assert_eq!(classify(401, wait), Retry::No);
         assert_eq!(classify(500, None), Retry::No);
+    }
+
+    #[test]
+    fn a_refused_encoding_is_named_with_the_other_to_try() {
+        let hint = encoding_hint(415, Some(Compression::Zstd));
+        assert!(
+            hint.contains("Content-Encoding: zstd") && hint.contains("to gzip or none"),
+            "{hint}"
+        );
+        assert!(encoding_hint(400, Some(Compression::Gzip)).contains("Content-Encoding: gzip"));
+        assert_eq!(encoding_hint(415, None), "");
+        assert_eq!(encoding_hint(500, Some(Compression::Zstd)), "");
     }
 }

@@ -107,6 +107,15 @@ fn jitter() -> Duration {
     Duration::from_millis(u64::from(nanos) % (MAX_JITTER_MS + 1))
 }
 
+/// What to set instead of a compression the collector refused (it answered 415 or 400
+/// over HTTP, `UNIMPLEMENTED` over gRPC).
+pub(super) fn instead_of(compression: otel_kit_core::otlp::Compression) -> &'static str {
+    match compression {
+        otel_kit_core::otlp::Compression::Gzip => "set the compression to none",
+        otel_kit_core::otlp::Compression::Zstd => "set the compression to gzip or none",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::cell::Cell;

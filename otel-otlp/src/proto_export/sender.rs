@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
+use otel_kit_core::otlp::Compression;
 use prost::bytes::Bytes;
 
 #[cfg(feature = "grpc")]
@@ -81,14 +82,14 @@ impl Sender {
         })
     }
 
-    /// Whether the exporter is to gzip the body itself (OTLP/HTTP; tonic compresses
+    /// How the exporter is to compress the body itself (OTLP/HTTP; tonic compresses
     /// gRPC messages on its own).
-    pub(super) fn gzip(&self) -> bool {
+    pub(super) fn body_compression(&self) -> Option<Compression> {
         match &self.via {
             #[cfg(feature = "grpc")]
-            Via::Grpc(_) => false,
+            Via::Grpc(_) => None,
             #[cfg(feature = "http-proto")]
-            Via::Http(http) => http.gzip(),
+            Via::Http(http) => http.compression(),
         }
     }
 

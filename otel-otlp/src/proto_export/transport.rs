@@ -60,15 +60,20 @@ pub(crate) fn sender(
     }
     let headers = header_map(&settings.headers)?;
     let mut warnings = plaintext_certificates(&settings, https);
-    let gzip = match settings.compression {
+    let compression = match settings.compression {
         Some(Compression::Gzip) if !cfg!(feature = "gzip") => {
             return Err(BuildError::NotBuiltIn {
                 what: "gzip compression",
                 feature: "`gzip`",
             });
         }
-        Some(Compression::Gzip) => true,
-        None => false,
+        Some(Compression::Zstd) if !cfg!(feature = "zstd") => {
+            return Err(BuildError::NotBuiltIn {
+                what: "zstd compression",
+                feature: "`zstd`",
+            });
+        }
+        built_in => built_in,
     };
     // An exporter without a shared runtime owns one, which lives as long as its sender.
     let (runtime, owned) = match settings.runtime.clone() {
@@ -88,7 +93,7 @@ pub(crate) fn sender(
             https,
             headers,
             header_files,
-            gzip,
+            compression,
             &runtime,
             signal,
             &mut warnings,
@@ -101,7 +106,7 @@ pub(crate) fn sender(
             https,
             headers,
             header_files,
-            gzip,
+            compression,
             &runtime,
             &mut warnings,
         )?,
@@ -240,7 +245,7 @@ fn grpc(
     https: bool,
     headers: http::HeaderMap,
     header_files: Option<Arc<HeaderFiles>>,
-    gzip: bool,
+    compression: Option<Compression>,
     runtime: &RuntimeRef,
     signal: &SignalInfo,
     warnings: &mut Vec<BuildWarning>,
@@ -349,11 +354,6 @@ fn grpc(
     );
     metadata.extend(headers);
     let metadata = tonic::metadata::MetadataMap::from_headers(metadata);
-    #[cfg(feature = "gzip")]
-    let compression = gzip.then_some(tonic::codec::CompressionEncoding::Gzip);
-    // Without the feature, `sender` has refused gzip already.
-    #[cfg(not(feature = "gzip"))]
-    let compression = gzip.then_some(()).and(None);
     let sender = GrpcSender::new(Box::new(connect), signal.grpc, metadata, compression);
     #[cfg(feature = "__tls")]
     let sender = match material {
@@ -386,7 +386,7 @@ fn http(
     https: bool,
     headers: http::HeaderMap,
     header_files: Option<Arc<HeaderFiles>>,
-    gzip: bool,
+    compression: Option<Compression>,
     runtime: &RuntimeRef,
     warnings: &mut Vec<BuildWarning>,
 ) -> Result<Via, BuildError> {
@@ -425,5 +425,5 @@ fn http(
         Some(files) => client.with_header_files(files),
         None => client,
     };
-    Ok(Via::Http(HttpSender::new(client, uri, headers, gzip)))
+    Ok(Via::Http(HttpSender::new(client, uri, headers, compression)))
 }

@@ -73,9 +73,14 @@ async fn export(
         return status.into_http();
     }
     let max = store.max_body_size;
-    let mut grpc = Grpc::new(RawCodec)
-        .accept_compressed(CompressionEncoding::Gzip)
-        .max_decoding_message_size(max);
+    let grpc = Grpc::new(RawCodec).accept_compressed(CompressionEncoding::Gzip);
+    #[cfg(feature = "zstd")]
+    let grpc = if store.accepts_zstd {
+        grpc.accept_compressed(CompressionEncoding::Zstd)
+    } else {
+        grpc
+    };
+    let mut grpc = grpc.max_decoding_message_size(max);
     let handled = Arc::new(AtomicBool::new(false));
     let handler = ExportHandler {
         store: Arc::clone(&store),

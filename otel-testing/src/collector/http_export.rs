@@ -1,5 +1,6 @@
-//! The OTLP/HTTP side: `POST /v1/{traces,metrics,logs}`, protobuf or JSON, gzip or not,
-//! with the statuses the OTLP spec prescribes for bad input (400, 413, 415).
+//! The OTLP/HTTP side: `POST /v1/{traces,metrics,logs}`, protobuf or JSON, gzip (and
+//! zstd with the `zstd` feature) or not, with the statuses the OTLP spec prescribes for
+//! bad input (400, 413, 415).
 
 use std::io::Read as _;
 use std::sync::Arc;
@@ -99,7 +100,7 @@ async fn export(store: &Store, signal: Signal, headers: HeaderMap, body: Body) -
             );
         }
     };
-    let message = match decompress(&headers, raw, max) {
+    let message = match decompress(&headers, raw, max, store.accepts_zstd) {
         Ok(message) => message,
         Err((status, reason)) => return reject(status, 0, reason),
     };
@@ -132,35 +133,55 @@ fn protocol_of(headers: &HeaderMap) -> Option<Protocol> {
     }
 }
 
-/// Undoes `Content-Encoding: gzip`, refusing output beyond `max` (a gzip bomb is a 413,
-/// not an out-of-memory).
-fn decompress(headers: &HeaderMap, raw: Bytes, max: usize) -> Result<Bytes, (StatusCode, String)> {
+/// Undoes `Content-Encoding: gzip` (and `zstd` with the `zstd` feature), refusing
+/// output beyond `max` (a gzip or zstd bomb is a 413, not an out-of-memory).
+fn decompress(
+    headers: &HeaderMap,
+    raw: Bytes,
+    max: usize,
+    accepts_zstd: bool,
+) -> Result<Bytes, (StatusCode, String)> {
     let encoding = headers
         .get(header::CONTENT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.trim().to_ascii_lowercase());
     match encoding.as_deref() {
         None | Some("" | "identity") => Ok(raw),
-        Some("gzip") => {
-            let mut out = Vec::new();
-            let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
-            flate2::read::GzDecoder::new(raw.as_ref())
-                .take(limit)
-                .read_to_end(&mut out)
-                .map_err(|e| (StatusCode::BAD_REQUEST, format!("invalid gzip body: {e}")))?;
-            if out.len() > max {
-                return Err((
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!("decompressed body larger than {max} bytes"),
-                ));
-            }
-            Ok(Bytes::from(out))
+        Some("gzip") => inflate("gzip", flate2::read::GzDecoder::new(raw.as_ref()), max),
+        #[cfg(feature = "zstd")]
+        Some("zstd") if accepts_zstd => {
+            let invalid = |e: std::io::Error| (StatusCode::BAD_REQUEST, format!("invalid zstd body: {e}"));
+            let mut decoder = zstd::stream::read::Decoder::with_buffer(raw.as_ref()).map_err(invalid)?;
+            // A frame asking for a window over 16 MiB is refused before it is allocated
+            // (zstd's own limit is 128 MiB); senders at the usual levels use 8 MiB or less.
+            decoder.window_log_max(24).map_err(invalid)?;
+            inflate("zstd", decoder, max)
         }
         Some(other) => Err((
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!("unsupported content encoding {other:?}: use gzip or none"),
+            format!(
+                "unsupported content encoding {other:?}: use {} or none",
+                if accepts_zstd { "gzip, zstd" } else { "gzip" }
+            ),
         )),
     }
+}
+
+/// Reads `decoder` to its end, or to one byte past `max`: then 413.
+fn inflate(name: &str, decoder: impl std::io::Read, max: usize) -> Result<Bytes, (StatusCode, String)> {
+    let mut out = Vec::new();
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    decoder
+        .take(limit)
+        .read_to_end(&mut out)
+        .map_err(|e| (StatusCode::BAD_REQUEST, format!("invalid {name} body: {e}")))?;
+    if out.len() > max {
+        return Err((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("decompressed body larger than {max} bytes"),
+        ));
+    }
+    Ok(Bytes::from(out))
 }
 
 /// An error answer with a `google.rpc.Status` body in the request's encoding.
@@ -221,7 +242,8 @@ pub fn decode_http_export(
     if gzip {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
-    let message = decompress(&headers, Bytes::copy_from_slice(body), max).map_err(|(_, reason)| reason)?;
+    let message =
+        decompress(&headers, Bytes::copy_from_slice(body), max, false).map_err(|(_, reason)| reason)?;
     let payload = match protocol {
         Protocol::HttpJson => Payload::decode_json(signal, &message)?,
         _ => Payload::decode_protobuf(signal, &message)?,

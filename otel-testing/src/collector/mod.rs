@@ -2,7 +2,7 @@
 //!
 //! One port serves OTLP/gRPC (the trace, metrics and logs `Export` methods) and OTLP/HTTP
 //! (`POST /v1/traces`, `/v1/metrics`, `/v1/logs` with `application/x-protobuf` or
-//! `application/json`, gzip accepted). Everything received is kept with its types, each
+//! `application/json`, gzip accepted, zstd too with the `zstd` feature). Everything received is kept with its types, each
 //! export's headers are recorded, and failures can be injected.
 
 mod failure;
@@ -73,6 +73,7 @@ pub struct TestCollectorBuilder {
     addr: SocketAddr,
     max_body_size: usize,
     tls: Option<CollectorTls>,
+    refuse_zstd: bool,
 }
 
 impl TestCollectorBuilder {
@@ -92,6 +93,14 @@ impl TestCollectorBuilder {
         self
     }
 
+    /// Refuses zstd request bodies as a collector without zstd does (HTTP 415, gRPC
+    /// `UNIMPLEMENTED`), even when built with the `zstd` feature: for testing a sender
+    /// against a collector that does not accept zstd.
+    pub fn refuse_zstd(mut self) -> Self {
+        self.refuse_zstd = true;
+        self
+    }
+
     /// Serves over TLS (and mTLS when the identity requires client certificates);
     /// [`TestCollector::endpoint`] then starts with `https://`.
     pub fn tls(mut self, tls: CollectorTls) -> Self {
@@ -104,7 +113,8 @@ impl TestCollectorBuilder {
         let tls = self.tls.as_ref().map(CollectorTls::server_config).transpose()?;
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
-        let store = Arc::new(Store::new(self.max_body_size));
+        let accepts_zstd = cfg!(feature = "zstd") && !self.refuse_zstd;
+        let store = Arc::new(Store::new(self.max_body_size, accepts_zstd));
         let router = Router::new()
             .route("/v1/traces", post(http_export::traces))
             .route("/v1/metrics", post(http_export::metrics))
@@ -157,12 +167,13 @@ impl TestCollector {
         Self::builder().start().await
     }
 
-    /// Options: bind address and body-size cap.
+    /// Options: bind address, body-size cap, TLS, zstd refused.
     pub fn builder() -> TestCollectorBuilder {
         TestCollectorBuilder {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             tls: None,
+            refuse_zstd: false,
         }
     }
 

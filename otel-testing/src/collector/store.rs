@@ -73,6 +73,8 @@ pub(super) struct Store {
     rejected_handshakes: std::sync::atomic::AtomicUsize,
     notify: Notify,
     pub(super) max_body_size: usize,
+    /// Whether zstd bodies are accepted (the `zstd` feature, unless refused).
+    pub(super) accepts_zstd: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -84,12 +86,13 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    pub(super) fn new(max_body_size: usize) -> Self {
+    pub(super) fn new(max_body_size: usize, accepts_zstd: bool) -> Self {
         Store {
             received: Mutex::new(Received::default()),
             rejected_handshakes: std::sync::atomic::AtomicUsize::new(0),
             notify: Notify::new(),
             max_body_size,
+            accepts_zstd,
         }
     }
 

@@ -44,8 +44,14 @@ pub(super) const OTLP_CASES: &[Case] = &[
     (
         "OTEL_EXPORTER_OTLP_COMPRESSION",
         "zstd",
+        |c| c.otlp.logs.compression == Some(Compression::Zstd),
+        None,
+    ),
+    (
+        "OTEL_EXPORTER_OTLP_COMPRESSION",
+        "br",
         |c| c.otlp.logs.compression.is_none(),
-        Some("OTEL_EXPORTER_OTLP_COMPRESSION=\"zstd\" is not one of none, gzip; using none"),
+        Some("OTEL_EXPORTER_OTLP_COMPRESSION=\"br\" is not one of none, gzip, zstd; using none"),
     ),
     (
         "OTEL_EXPORTER_OTLP_INSECURE",

@@ -14,6 +14,7 @@ mod partial_success;
 mod retries;
 mod settings;
 mod spans;
+mod zstd;
 
 use std::time::Duration;
 

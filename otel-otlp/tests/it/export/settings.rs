@@ -37,7 +37,11 @@ async fn one_span(collector: &TestCollector, settings: ExportSettings) -> otel_k
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_protocol_arrives_with_its_headers_and_compression() {
-    for protocol in [Protocol::Grpc, Protocol::HttpProtobuf, Protocol::HttpJson] {
+    let protocols = [Protocol::Grpc, Protocol::HttpProtobuf, Protocol::HttpJson];
+    for (protocol, compression) in protocols
+        .into_iter()
+        .flat_map(|p| [(p, Compression::Gzip), (p, Compression::Zstd)])
+    {
         let collector = TestCollector::start().await.expect("collector");
         let endpoint = match protocol {
             Protocol::Grpc => collector.endpoint(),
@@ -45,13 +49,18 @@ async fn each_protocol_arrives_with_its_headers_and_compression() {
         };
         let settings = ExportSettings {
             headers: vec![("x-tenant".to_owned(), "acme".to_owned())],
-            compression: Some(Compression::Gzip),
+            compression: Some(compression),
             ..ExportSettings::new(protocol, endpoint)
         };
         let request = one_span(&collector, settings).await;
         assert_eq!(request.protocol, Some(protocol));
         assert_eq!(request.header("x-tenant"), Some("acme"), "{protocol}");
-        assert_eq!(request.compression(), Some("gzip"), "{protocol}");
+        assert_eq!(request.compression(), Some(compression.as_str()), "{protocol}");
+        assert!(
+            matches!(request.outcome, otel_kit_testing::Outcome::Accepted),
+            "{protocol} {compression}: {:?}",
+            request.outcome
+        );
     }
 }
 

@@ -1,6 +1,7 @@
 //! Spans through `SpanExporter` behind `SpanQueueProcessor`, on a plain SDK tracer
 //! provider: what arrives is exactly opentelemetry-proto's transform of the spans the
-//! provider ended, each counted as exported, with the headers and gzip given.
+//! provider ended, each counted as exported, with the headers and compression (gzip,
+//! zstd) given.
 
 use opentelemetry::trace::{
     Link, Span as _, SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId, TraceState, Tracer as _,
@@ -79,11 +80,21 @@ fn expected(spans: Vec<SpanData>) -> Vec<ProtoSpan> {
 }
 
 async fn arrive_exactly(collector: &TestCollector, base: &str, protocol: Protocol) {
+    arrive_compressed(collector, base, protocol, Compression::Gzip).await;
+}
+
+/// Every span arrives exactly through an exporter sending with `compression`.
+pub(super) async fn arrive_compressed(
+    collector: &TestCollector,
+    base: &str,
+    protocol: Protocol,
+    compression: Compression,
+) {
     let exporter = SpanExporter::builder()
         .with_protocol(protocol)
         .with_endpoint(endpoint(base, protocol, "/v1/traces"))
         .with_header("x-tenant", "acme")
-        .with_compression(Compression::Gzip)
+        .with_compression(compression)
         .build()
         .expect("exporter");
     let settings = BatchSettings {
@@ -133,15 +144,20 @@ async fn every_span_arrives_exactly_over_grpc_and_http_directly_and_through_rote
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_headers_gzip_and_our_user_agent_arrive() {
-    for protocol in [Protocol::Grpc, Protocol::HttpProtobuf] {
+async fn the_headers_compression_and_our_user_agent_arrive() {
+    for (protocol, compression) in [
+        (Protocol::Grpc, Compression::Gzip),
+        (Protocol::HttpProtobuf, Compression::Gzip),
+        (Protocol::Grpc, Compression::Zstd),
+        (Protocol::HttpProtobuf, Compression::Zstd),
+    ] {
         let collector = TestCollector::start().await.expect("collector");
-        arrive_exactly(&collector, &collector.endpoint(), protocol).await;
+        arrive_compressed(&collector, &collector.endpoint(), protocol, compression).await;
         let requests = collector.requests();
         assert!(!requests.is_empty());
         for r in requests {
             assert_eq!(r.header("x-tenant"), Some("acme"), "{protocol:?}");
-            assert_eq!(r.compression(), Some("gzip"), "{protocol:?}");
+            assert_eq!(r.compression(), Some(compression.as_str()), "{protocol:?}");
             let agent = r.header("user-agent").unwrap_or_default();
             assert!(agent.contains("otel-kit-otlp/"), "ours, not upstream's: {agent}");
         }
