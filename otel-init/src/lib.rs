@@ -141,7 +141,7 @@ pub use builder::Builder;
 pub use cardinality_limit::DEFAULT_CARDINALITY_LIMIT;
 pub use config::Exporter;
 pub use control::{ControlError, TelemetryControl};
-pub use entry_points::{builder, init};
+pub use entry_points::{builder, environment_warnings, init};
 pub use error::{InitError, ShutdownError};
 /// Trace ids AWS X-Ray accepts (their first 4 bytes the start time in seconds), for
 /// [`Builder::id_generator`]; opentelemetry-aws's.

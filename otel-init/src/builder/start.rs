@@ -145,6 +145,38 @@ impl Builder {
         Ok(telemetry)
     }
 
+    /// The warnings [`start`](Self::start) gives about the environment (and the
+    /// configuration file), without building or installing anything: the body of
+    /// [`environment_warnings`](crate::environment_warnings).
+    pub(crate) fn environment_warnings(mut self) -> Result<Vec<String>, InitError> {
+        let mut config_warnings = Vec::new();
+        let file = crate::config_file::load(self.config_file.take(), &*self.lookup, &mut config_warnings)?;
+        let (config, source) = match file {
+            Some(loaded) => self.take_file(loaded, &mut config_warnings),
+            None => {
+                let (config, warnings) = Config::from_lookup(|k| (self.lookup)(k));
+                config_warnings.extend(warnings);
+                (config, ConfigSource::Environment)
+            }
+        };
+        if let Some(names) = &self.variable_names
+            && source == ConfigSource::Environment
+        {
+            config_warnings.extend(crate::config::known_variables::check(
+                names().iter().map(String::as_str),
+            ));
+        }
+        let mut warnings: Vec<String> = config_warnings.iter().map(ToString::to_string).collect();
+        drop(self.resource(&config, source != ConfigSource::Environment, &mut warnings));
+        let logs_over_otlp = !config.sdk_disabled && config.logs_exporters.contains(&ExporterKind::Otlp);
+        let value = (self.lookup)(subscriber::SPAN_EVENTS);
+        let (_, warning) = SpanEvents::from_env_value(value.as_deref(), logs_over_otlp);
+        warnings.extend(warning.map(|w| w.to_string()));
+        let (_, warning) = LogFilter::from_rust_log((self.lookup)("RUST_LOG").as_deref());
+        warnings.extend(warning.map(|w| w.to_string()));
+        Ok(warnings)
+    }
+
     /// Registers the runtime metrics unless code or the switches
     /// (`OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED`, else
     /// `OTEL_INSTRUMENTATION_COMMON_DEFAULT_ENABLED`) turned them off.
