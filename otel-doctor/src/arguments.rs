@@ -91,7 +91,9 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, S
                     .parse()
                     .ok()
                     .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 300.0)
-                    .ok_or_else(|| format!("--timeout is a number of seconds between 0 and 300, not {text:?}"))?;
+                    .ok_or_else(|| {
+                        format!("--timeout is a number of seconds between 0 and 300, not {text:?}")
+                    })?;
                 parsed.timeout = Duration::from_secs_f64(seconds);
             }
             "--export" => parsed.export = true,
@@ -113,7 +115,13 @@ mod tests {
 
     #[test]
     fn cargos_subcommand_name_is_skipped_and_flags_read_both_ways() {
-        let Ok(Command::Run(a)) = run(&["otel-doctor", "--format=json", "--manifest-path", "x/Cargo.toml", "--export"]) else {
+        let Ok(Command::Run(a)) = run(&[
+            "otel-doctor",
+            "--format=json",
+            "--manifest-path",
+            "x/Cargo.toml",
+            "--export",
+        ]) else {
             panic!("parsed")
         };
         assert_eq!(a.format, Format::Json);

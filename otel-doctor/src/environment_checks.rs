@@ -2,8 +2,8 @@
 //! `otel_kit_init::environment_warnings`, the same table), `OTEL_CONFIG_FILE`'s errors,
 //! and what the environment asks for that the project's build of otel-kit-init lacks.
 
-use otel_kit_init::config::{Compression, Config, ExporterKind, ProtocolFeature as _};
 use otel_kit_init::Signal;
+use otel_kit_init::config::{Compression, Config, ExporterKind, ProtocolFeature as _};
 
 use crate::finding::{Finding, Severity};
 use crate::kit_versions::{KIT, line};
@@ -34,6 +34,16 @@ fn variable_of(warning: &str) -> Option<&str> {
 }
 
 fn from_warning(warning: &str) -> Finding {
+    // The doctor cannot see a name given in code: said, but as information.
+    if warning.starts_with("service.name is not set") {
+        return Finding::new(
+            Severity::Info,
+            "environment",
+            "OTEL_SERVICE_NAME is not set",
+            "unless the service names itself in code (`builder().service_name(..)`), its telemetry is reported as unknown_service:<executable>, and dashboards cannot tell it apart",
+            "set OTEL_SERVICE_NAME=<the service's name>, or name it in code",
+        );
+    }
     let variable = variable_of(warning);
     let check = match variable {
         Some("OTEL_CONFIG_FILE") => "config-file",
@@ -44,13 +54,15 @@ fn from_warning(warning: &str) -> Finding {
             let known = rest.split(['?', ' ']).next().unwrap_or_default();
             format!("rename {variable} to {known}")
         }
-        (Some(variable), None) if warning.contains("ignored: the configuration") => format!(
-            "unset {variable}, or read it in the configuration file through ${{VAR}} substitution"
-        ),
+        (Some(variable), None) if warning.contains("ignored: the configuration") => {
+            format!("unset {variable}, or read it in the configuration file through ${{VAR}} substitution")
+        }
         (Some(variable), None) => format!(
             "set {variable} to a value the message accepts, or unset it (docs/configuration.md lists every variable and its values)"
         ),
-        (None, _) => "follow the message; docs/configuration.md lists every variable and its values".to_owned(),
+        (None, _) => {
+            "follow the message; docs/configuration.md lists every variable and its values".to_owned()
+        }
     };
     Finding::new(
         Severity::Warning,
@@ -97,7 +109,12 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
             let otlp = config.otlp.signal(signal);
             needs.push((
                 otlp.protocol.cargo_feature(),
-                format!("{} are exported over {} ({})", signal.as_str(), otlp.protocol, otlp.endpoint),
+                format!(
+                    "{} are exported over {} ({})",
+                    signal.as_str(),
+                    otlp.protocol,
+                    otlp.endpoint
+                ),
                 "init() warns once and exports nothing for that signal",
                 Severity::Error,
             ));
@@ -119,11 +136,23 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
             }
         }
         if config.metrics_exporters.contains(&ExporterKind::Prometheus) {
-            needs.push(("prometheus", "OTEL_METRICS_EXPORTER names prometheus".to_owned(), "nothing serves /metrics", Severity::Error));
+            needs.push((
+                "prometheus",
+                "OTEL_METRICS_EXPORTER names prometheus".to_owned(),
+                "nothing serves /metrics",
+                Severity::Error,
+            ));
         }
-        let console = Signal::ALL.into_iter().any(|s| config.exporters(s).contains(&ExporterKind::Console));
+        let console = Signal::ALL
+            .into_iter()
+            .any(|s| config.exporters(s).contains(&ExporterKind::Console));
         if console {
-            needs.push(("console", "an OTEL_*_EXPORTER names console".to_owned(), "nothing is printed", Severity::Warning));
+            needs.push((
+                "console",
+                "an OTEL_*_EXPORTER names console".to_owned(),
+                "nothing is printed",
+                Severity::Warning,
+            ));
         }
     }
     if set("OTEL_CONFIG_FILE") {
@@ -134,9 +163,16 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
             Severity::Error,
         ));
     }
-    if ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
-        .iter()
-        .any(|v| set(v))
+    if [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .iter()
+    .any(|v| set(v))
     {
         needs.push((
             "proxy",
@@ -145,23 +181,44 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
             Severity::Warning,
         ));
     }
-    let propagators = std::env::var("OTEL_PROPAGATORS").unwrap_or_default().to_ascii_lowercase();
+    let propagators = std::env::var("OTEL_PROPAGATORS")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     if propagators.split(',').any(|p| p.trim() == "xray") {
-        needs.push(("xray", "OTEL_PROPAGATORS names xray".to_owned(), "the X-Ray header is neither read nor written", Severity::Warning));
+        needs.push((
+            "xray",
+            "OTEL_PROPAGATORS names xray".to_owned(),
+            "the X-Ray header is neither read nor written",
+            Severity::Warning,
+        ));
     }
-    let sampler = std::env::var("OTEL_TRACES_SAMPLER").unwrap_or_default().to_ascii_lowercase();
+    let sampler = std::env::var("OTEL_TRACES_SAMPLER")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     if sampler.contains("jaeger_remote") {
-        needs.push(("jaeger-remote", format!("OTEL_TRACES_SAMPLER={sampler}"), "the sampler falls back to a fixed ratio", Severity::Warning));
+        needs.push((
+            "jaeger-remote",
+            format!("OTEL_TRACES_SAMPLER={sampler}"),
+            "the sampler falls back to a fixed ratio",
+            Severity::Warning,
+        ));
     }
     let manifest = manifest_for_init(graph);
     let version = line(KIT);
     let mut findings: Vec<Finding> = Vec::new();
     for (feature, asked, without, severity) in needs {
         let has = match feature {
-            "tls-ring" => graph.has_feature("otel-kit-init", "tls-ring") || graph.has_feature("otel-kit-init", "tls-aws-lc"),
+            "tls-ring" => {
+                graph.has_feature("otel-kit-init", "tls-ring")
+                    || graph.has_feature("otel-kit-init", "tls-aws-lc")
+            }
             f => graph.has_feature("otel-kit-init", f),
         };
-        if has || findings.iter().any(|f| f.fix.contains(&format!("[\"{feature}\"]"))) {
+        if has
+            || findings
+                .iter()
+                .any(|f| f.fix.contains(&format!("[\"{feature}\"]")))
+        {
             continue;
         }
         findings.push(Finding::new(
@@ -181,10 +238,21 @@ mod tests {
 
     #[test]
     fn a_warning_names_its_variable_and_a_misspelling_its_fix() {
-        let f = from_warning("OTEL_EXPORTER_OTLP_ENDPIONT=\"<not shown>\" is not a variable otel-kit reads: did you mean OTEL_EXPORTER_OTLP_ENDPOINT? It is ignored");
-        assert_eq!(f.fix, "rename OTEL_EXPORTER_OTLP_ENDPIONT to OTEL_EXPORTER_OTLP_ENDPOINT");
+        let f = from_warning(
+            "OTEL_EXPORTER_OTLP_ENDPIONT=\"<not shown>\" is not a variable otel-kit reads: did you mean OTEL_EXPORTER_OTLP_ENDPOINT? It is ignored",
+        );
+        assert_eq!(
+            f.fix,
+            "rename OTEL_EXPORTER_OTLP_ENDPIONT to OTEL_EXPORTER_OTLP_ENDPOINT"
+        );
         assert_eq!(variable_of("service.name is not set, so ..."), None);
-        assert_eq!(variable_of("OTEL_A,OTEL_B=\"<set>\" ignored"), Some("OTEL_A,OTEL_B"));
-        assert_eq!(from_warning("OTEL_CONFIG_FILE=\"/x\" names no readable file").check, "config-file");
+        assert_eq!(
+            variable_of("OTEL_A,OTEL_B=\"<set>\" ignored"),
+            Some("OTEL_A,OTEL_B")
+        );
+        assert_eq!(
+            from_warning("OTEL_CONFIG_FILE=\"/x\" names no readable file").check,
+            "config-file"
+        );
     }
 }

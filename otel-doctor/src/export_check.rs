@@ -56,10 +56,19 @@ pub(crate) fn run(timeout: Duration) -> Vec<Finding> {
     let block_on = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            return vec![Finding::new(Severity::Error, "export", format!("no runtime: {e}"), "no export can be tried", "-")];
+            return vec![Finding::new(
+                Severity::Error,
+                "export",
+                format!("no runtime: {e}"),
+                "no export can be tried",
+                "-",
+            )];
         }
     };
-    let service = config.service_name.clone().unwrap_or_else(|| "cargo-otel-doctor".to_owned());
+    let service = config
+        .service_name
+        .clone()
+        .unwrap_or_else(|| "cargo-otel-doctor".to_owned());
     let resource = Resource::builder().with_service_name(service).build();
     let mut findings = Vec::new();
     for signal in Signal::ALL {
@@ -67,7 +76,11 @@ pub(crate) fn run(timeout: Duration) -> Vec<Finding> {
             findings.push(Finding::new(
                 Severity::Info,
                 "export",
-                format!("{} are not exported over OTLP (OTEL_{}_EXPORTER)", signal.as_str(), signal.env_name()),
+                format!(
+                    "{} are not exported over OTLP (OTEL_{}_EXPORTER)",
+                    signal.as_str(),
+                    signal.env_name()
+                ),
                 "nothing to try for this signal",
                 format!("set OTEL_{}_EXPORTER=otlp to export them", signal.env_name()),
             ));
@@ -89,21 +102,28 @@ pub(crate) fn run(timeout: Duration) -> Vec<Finding> {
 }
 
 /// Builds the signal's exporter and sends its test item.
-async fn export_one(signal: Signal, settings: &ExportSettings, runtime: &ExportRuntime, resource: &Resource) -> Outcome {
+async fn export_one(
+    signal: Signal,
+    settings: &ExportSettings,
+    runtime: &ExportRuntime,
+    resource: &Resource,
+) -> Outcome {
     let mut warnings = Vec::new();
     let deadline = settings.timeout + GRACE;
     let result = match signal {
-        Signal::Traces => match settings.build_lenient::<ConfiguredSpanExporter>(&(), Some(runtime), &mut warnings) {
-            Ok(Some(mut exporter)) => {
-                exporter.set_resource(resource);
-                let batch = test_telemetry::span(resource);
-                let sent = tokio::time::timeout(deadline, exporter.export(batch)).await;
-                let _ = exporter.shutdown_with_timeout(GRACE);
-                Some(sent)
+        Signal::Traces => {
+            match settings.build_lenient::<ConfiguredSpanExporter>(&(), Some(runtime), &mut warnings) {
+                Ok(Some(mut exporter)) => {
+                    exporter.set_resource(resource);
+                    let batch = test_telemetry::span(resource);
+                    let sent = tokio::time::timeout(deadline, exporter.export(batch)).await;
+                    let _ = exporter.shutdown_with_timeout(GRACE);
+                    Some(sent)
+                }
+                Ok(None) => None,
+                Err(e) => return Outcome::NotBuilt(e.to_string(), warnings),
             }
-            Ok(None) => None,
-            Err(e) => return Outcome::NotBuilt(e.to_string(), warnings),
-        },
+        }
         Signal::Metrics => {
             let options = MetricExportOptions {
                 temporality: Temporality::Cumulative,
@@ -120,18 +140,20 @@ async fn export_one(signal: Signal, settings: &ExportSettings, runtime: &ExportR
                 Err(e) => return Outcome::NotBuilt(e.to_string(), warnings),
             }
         }
-        Signal::Logs => match settings.build_lenient::<ConfiguredLogExporter>(&(), Some(runtime), &mut warnings) {
-            Ok(Some(mut exporter)) => {
-                exporter.set_resource(resource);
-                let records = test_telemetry::log_records(resource);
-                let refs: Vec<_> = records.iter().map(|(r, s)| (r, s)).collect();
-                let sent = tokio::time::timeout(deadline, exporter.export(LogBatch::new(&refs))).await;
-                let _ = exporter.shutdown_with_timeout(GRACE);
-                Some(sent)
+        Signal::Logs => {
+            match settings.build_lenient::<ConfiguredLogExporter>(&(), Some(runtime), &mut warnings) {
+                Ok(Some(mut exporter)) => {
+                    exporter.set_resource(resource);
+                    let records = test_telemetry::log_records(resource);
+                    let refs: Vec<_> = records.iter().map(|(r, s)| (r, s)).collect();
+                    let sent = tokio::time::timeout(deadline, exporter.export(LogBatch::new(&refs))).await;
+                    let _ = exporter.shutdown_with_timeout(GRACE);
+                    Some(sent)
+                }
+                Ok(None) => None,
+                Err(e) => return Outcome::NotBuilt(e.to_string(), warnings),
             }
-            Ok(None) => None,
-            Err(e) => return Outcome::NotBuilt(e.to_string(), warnings),
-        },
+        }
     };
     match result {
         None => Outcome::NotBuilt("the exporter was not built".to_owned(), warnings),

@@ -55,7 +55,9 @@ impl Attempt<'_> {
             self.signal.as_str(),
             self.endpoint(),
             self.settings.protocol,
-            self.proxy().map(|p| format!(" through the proxy {p}")).unwrap_or_default()
+            self.proxy()
+                .map(|p| format!(" through the proxy {p}"))
+                .unwrap_or_default()
         )
     }
 }
@@ -100,7 +102,10 @@ fn accepted(attempt: &Attempt<'_>) -> Finding {
         return Finding::new(
             Severity::Error,
             "export",
-            format!("{}: the collector answered a partial success: {line}", attempt.what()),
+            format!(
+                "{}: the collector answered a partial success: {line}",
+                attempt.what()
+            ),
             "the collector dropped part of what it was sent, and says why",
             "read the collector's reason: a limit, a refused attribute or a pipeline that drops the signal is configured on the collector",
         );
@@ -108,7 +113,11 @@ fn accepted(attempt: &Attempt<'_>) -> Finding {
     Finding::new(
         Severity::Info,
         "export",
-        format!("{}: the collector accepted the test {}", attempt.what(), item(attempt.signal)),
+        format!(
+            "{}: the collector accepted the test {}",
+            attempt.what(),
+            item(attempt.signal)
+        ),
         "the endpoint, protocol, TLS and proxy settings work",
         "nothing to fix; if the data still does not show, look at the collector's pipelines for this signal",
     )
@@ -122,11 +131,12 @@ fn item(signal: Signal) -> &'static str {
     }
 }
 
-/// The other OTLP port, for a wrong-protocol fix.
-fn other_port(protocol: Protocol) -> (&'static str, u16) {
+/// The other protocol (what a port that does not speak `protocol` probably speaks), and
+/// the usual port of `protocol`.
+fn other_and_port(protocol: Protocol) -> (&'static str, u16) {
     match protocol {
-        Protocol::Grpc => ("http/protobuf", 4318),
-        _ => ("grpc", 4317),
+        Protocol::Grpc => ("http/protobuf", 4317),
+        _ => ("grpc", 4318),
     }
 }
 
@@ -156,30 +166,80 @@ fn no_answer(attempt: &Attempt<'_>, deadline: Duration) -> Finding {
 
 /// The symptom a failed export's message shows.
 fn failed(attempt: &Attempt<'_>, message: &str) -> Finding {
-    let lower = message.to_ascii_lowercase();
+    // The OTLP/HTTP exporter's error names only the outermost cause ("client error
+    // (Connect)"); its client logs the whole chain, caught meanwhile.
+    let causes: Vec<&String> = attempt.logged.iter().filter(|l| l.contains("failed")).collect();
+    let mut full = message.to_owned();
+    for cause in &causes {
+        full.push_str(" | ");
+        full.push_str(cause);
+    }
+    let lower = full.to_ascii_lowercase();
     let has = |needles: &[&str]| needles.iter().any(|n| lower.contains(n));
     let protocol = attempt.settings.protocol;
-    let (other, other_port) = other_port(protocol);
+    let (other, usual_port) = other_and_port(protocol);
     let endpoint_var = attempt.variable("ENDPOINT");
     let protocol_var = attempt.variable("PROTOCOL");
-    let (why, fix) = if let Some(proxy) = attempt.proxy().filter(|_| has(&["proxy", "tunnel", "connect"])) {
+    if has(&["no answer within", "timed out", "deadline has elapsed"]) {
+        return no_answer(attempt, attempt.settings.timeout);
+    }
+    let proxy = attempt.proxy();
+    let (why, fix) = if let Some(proxy) = proxy.as_ref().filter(|_| has(&["proxy", "tunnel", "connect"])) {
         (
             format!("the proxy {proxy} refused or could not be reached: exports never leave the host"),
-            "correct HTTPS_PROXY / HTTP_PROXY (or ALL_PROXY), or add the collector's host to NO_PROXY".to_owned(),
+            "correct HTTPS_PROXY / HTTP_PROXY (or ALL_PROXY), or add the collector's host to NO_PROXY"
+                .to_owned(),
+        )
+    } else if let Some(proxy) = proxy.as_ref().filter(|_| {
+        has(&[
+            "status code 500",
+            "status code 502",
+            "status code 503",
+            "status code 504",
+        ])
+    }) {
+        (
+            format!(
+                "the proxy {proxy} answered instead of the collector: it could not reach the endpoint (or refuses to)"
+            ),
+            format!(
+                "check that the proxy can reach {} (its logs say why), or add the collector's host to NO_PROXY",
+                attempt.endpoint()
+            ),
         )
     } else if has(&["connection refused", "refused"]) {
         (
             "nothing listens at that address: wrong port or host, or the collector is down".to_owned(),
-            format!("point {endpoint_var} at the collector's OTLP port: 4317 for grpc, 4318 for http/protobuf"),
+            format!(
+                "point {endpoint_var} at the collector's OTLP port: 4317 for grpc, 4318 for http/protobuf"
+            ),
         )
-    } else if has(&["unknownissuer", "unknown issuer", "invalid peer certificate", "certificate"]) {
+    } else if has(&[
+        "unknownissuer",
+        "unknown issuer",
+        "invalid peer certificate",
+        "certificate",
+    ]) {
         (
             "the collector's TLS certificate is not signed by a CA this host trusts".to_owned(),
-            format!("set {}=/path/to/ca.pem (the CA that signed the collector's certificate)", attempt.variable("CERTIFICATE")),
+            format!(
+                "set {}=/path/to/ca.pem (the CA that signed the collector's certificate)",
+                attempt.variable("CERTIFICATE")
+            ),
         )
-    } else if attempt.settings.is_https() && has(&["invalidcontenttype", "corrupt message", "wrong version", "invalid content type", "tls", "handshake"]) {
+    } else if attempt.settings.is_https()
+        && has(&[
+            "invalidcontenttype",
+            "corrupt message",
+            "wrong version",
+            "invalid content type",
+            "tls",
+            "handshake",
+        ])
+    {
         (
-            "https was asked of a port that speaks plain HTTP (or not HTTP at all): the TLS handshake fails".to_owned(),
+            "https was asked of a port that speaks plain HTTP (or not HTTP at all): the TLS handshake fails"
+                .to_owned(),
             format!("use http:// in {endpoint_var} if the collector has no TLS, or its TLS port"),
         )
     } else if has(&["dns", "lookup", "resolve", "name or service not known"]) {
@@ -189,8 +249,12 @@ fn failed(attempt: &Attempt<'_>, message: &str) -> Finding {
         )
     } else if wrong_protocol(protocol, &lower) {
         (
-            format!("the port answers, but not in {protocol}: {other} is probably what it speaks (gRPC and HTTP are on different ports)"),
-            format!("set {protocol_var}={other}, or point {endpoint_var} at the port of {protocol} (4317 for grpc, 4318 for http/protobuf; {other} is usually on {other_port})"),
+            format!(
+                "the port answers, but not in {protocol}: {other} is probably what it speaks (gRPC and HTTP are on different ports)"
+            ),
+            format!(
+                "set {protocol_var}={other} (what this port speaks), or point {endpoint_var} at the collector's {protocol} port (usually {usual_port})"
+            ),
         )
     } else if has(&["401", "403", "unauthenticated", "permission"]) {
         (
@@ -200,10 +264,10 @@ fn failed(attempt: &Attempt<'_>, message: &str) -> Finding {
     } else if has(&["404", "not found", "unimplemented"]) {
         (
             "the collector has no OTLP receiver for this signal at that path".to_owned(),
-            format!("check {endpoint_var}: OTLP/HTTP paths end in /v1/traces, /v1/metrics, /v1/logs; enable the signal's receiver in the collector"),
+            format!(
+                "check {endpoint_var}: OTLP/HTTP paths end in /v1/traces, /v1/metrics, /v1/logs; enable the signal's receiver in the collector"
+            ),
         )
-    } else if has(&["timed out", "timeout", "deadline"]) {
-        return no_answer(attempt, attempt.settings.timeout);
     } else {
         (
             "the collector answered an error".to_owned(),
@@ -213,7 +277,7 @@ fn failed(attempt: &Attempt<'_>, message: &str) -> Finding {
     Finding::new(
         Severity::Error,
         "export",
-        format!("{}: {}", attempt.what(), shorten(message)),
+        format!("{}: {}", attempt.what(), shorten(&full)),
         why,
         fix,
     )

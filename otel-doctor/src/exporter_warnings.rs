@@ -28,7 +28,10 @@ impl ExporterWarnings {
     }
 
     pub(crate) fn take(&self) -> Vec<String> {
-        self.0.lock().map(|mut lines| std::mem::take(&mut *lines)).unwrap_or_default()
+        self.0
+            .lock()
+            .map(|mut lines| std::mem::take(&mut *lines))
+            .unwrap_or_default()
     }
 }
 

@@ -12,17 +12,50 @@ pub(crate) struct Pinned {
 /// The OpenTelemetry crates the kit is built on. A second version of any of them (or of
 /// any `opentelemetry*` crate) splits the application's telemetry in two.
 pub(crate) const OPENTELEMETRY: &[Pinned] = &[
-    Pinned { name: "opentelemetry", version: "0.33.1" },
-    Pinned { name: "opentelemetry_sdk", version: "0.33.1" },
-    Pinned { name: "opentelemetry-otlp", version: "0.33.1" },
-    Pinned { name: "opentelemetry-proto", version: "0.33.1" },
-    Pinned { name: "opentelemetry-semantic-conventions", version: "0.33.1" },
-    Pinned { name: "opentelemetry-propagator-b3", version: "0.33.1" },
-    Pinned { name: "opentelemetry-appender-tracing", version: "0.33.1" },
-    Pinned { name: "opentelemetry-http", version: "0.33.1" },
-    Pinned { name: "opentelemetry-prometheus", version: "0.33.1" },
-    Pinned { name: "opentelemetry-aws", version: "0.21" },
-    Pinned { name: "tracing-opentelemetry", version: "0.34.0" },
+    Pinned {
+        name: "opentelemetry",
+        version: "0.33.1",
+    },
+    Pinned {
+        name: "opentelemetry_sdk",
+        version: "0.33.1",
+    },
+    Pinned {
+        name: "opentelemetry-otlp",
+        version: "0.33.1",
+    },
+    Pinned {
+        name: "opentelemetry-proto",
+        version: "0.33.1",
+    },
+    Pinned {
+        name: "opentelemetry-semantic-conventions",
+        version: "0.33.1",
+    },
+    Pinned {
+        name: "opentelemetry-propagator-b3",
+        version: "0.33.1",
+    },
+    Pinned {
+        name: "opentelemetry-appender-tracing",
+        version: "0.33.1",
+    },
+    Pinned {
+        name: "opentelemetry-http",
+        version: "0.33.1",
+    },
+    Pinned {
+        name: "opentelemetry-prometheus",
+        version: "0.33.1",
+    },
+    Pinned {
+        name: "opentelemetry-aws",
+        version: "0.21",
+    },
+    Pinned {
+        name: "tracing-opentelemetry",
+        version: "0.34.0",
+    },
 ];
 
 /// The version of the `opentelemetry` family itself, for crates the table does not name.
@@ -39,63 +72,108 @@ pub(crate) struct Instrumented {
 /// The libraries the kit instruments or hooks into.
 pub(crate) const INSTRUMENTED: &[Instrumented] = &[
     Instrumented {
-        pinned: Pinned { name: "axum", version: "0.8.9" },
+        pinned: Pinned {
+            name: "axum",
+            version: "0.8.9",
+        },
         breaks: "the HTTP layer reads axum 0.8's MatchedPath: with another axum the route template is lost (span names and http.route fall back to the method alone, metrics lose the route)",
     },
     Instrumented {
-        pinned: Pinned { name: "actix-web", version: "4.18.1" },
+        pinned: Pinned {
+            name: "actix-web",
+            version: "4.18.1",
+        },
         breaks: "the actix middleware is written against actix-web 4: it does not wrap another major's App, and the route template is lost",
     },
     Instrumented {
-        pinned: Pinned { name: "tonic", version: "0.14.9" },
+        pinned: Pinned {
+            name: "tonic",
+            version: "0.14.9",
+        },
         breaks: "otel-kit-grpc's layers and interceptors are tonic 0.14 types: another tonic's server and channel get no spans, metrics or propagation",
     },
     Instrumented {
-        pinned: Pinned { name: "reqwest", version: "0.13.5" },
+        pinned: Pinned {
+            name: "reqwest",
+            version: "0.13.5",
+        },
         breaks: "otel-kit-http's client middleware wraps reqwest 0.13's client: calls made with another reqwest get no client spans and carry no trace context",
     },
     Instrumented {
-        pinned: Pinned { name: "reqwest-middleware", version: "0.5.2" },
+        pinned: Pinned {
+            name: "reqwest-middleware",
+            version: "0.5.2",
+        },
         breaks: "the tracing middleware implements reqwest-middleware 0.5's trait: another release's client chain skips it",
     },
     Instrumented {
-        pinned: Pinned { name: "tower", version: "0.5.3" },
+        pinned: Pinned {
+            name: "tower",
+            version: "0.5.3",
+        },
         breaks: "the layers implement tower 0.5's Layer and Service: another tower's stack does not accept them",
     },
     Instrumented {
-        pinned: Pinned { name: "hyper", version: "1.12" },
+        pinned: Pinned {
+            name: "hyper",
+            version: "1.12",
+        },
         breaks: "the server and client instrumentation speak hyper 1 (http 1.x types): a hyper 0.14 service is not instrumented",
     },
     Instrumented {
-        pinned: Pinned { name: "sqlx", version: "0.9.0" },
+        pinned: Pinned {
+            name: "sqlx",
+            version: "0.9.0",
+        },
         breaks: "otel-kit-db's executors wrap sqlx 0.9's pools: queries through another sqlx get no spans or metrics",
     },
     Instrumented {
-        pinned: Pinned { name: "tokio-postgres", version: "0.7.18" },
+        pinned: Pinned {
+            name: "tokio-postgres",
+            version: "0.7.18",
+        },
         breaks: "otel-kit-db wraps tokio-postgres 0.7's client: another release's queries get no spans",
     },
     Instrumented {
-        pinned: Pinned { name: "deadpool-postgres", version: "0.14.2" },
+        pinned: Pinned {
+            name: "deadpool-postgres",
+            version: "0.14.2",
+        },
         breaks: "otel-kit-db wraps deadpool-postgres 0.14's pool: another release's connections get no spans",
     },
     Instrumented {
-        pinned: Pinned { name: "diesel", version: "2.3.9" },
+        pinned: Pinned {
+            name: "diesel",
+            version: "2.3.9",
+        },
         breaks: "otel-kit-db hooks diesel 2's Instrumentation: another major's connections get no spans",
     },
     Instrumented {
-        pinned: Pinned { name: "redis", version: "1.8" },
+        pinned: Pinned {
+            name: "redis",
+            version: "1.8",
+        },
         breaks: "otel-kit-db wraps redis 1's connections: commands through another release get no spans",
     },
     Instrumented {
-        pinned: Pinned { name: "async-nats", version: "0.51" },
+        pinned: Pinned {
+            name: "async-nats",
+            version: "0.51",
+        },
         breaks: "otel-kit-messaging wraps async-nats 0.51's client: messages through another release get no spans and carry no trace context",
     },
     Instrumented {
-        pinned: Pinned { name: "lapin", version: "4.12" },
+        pinned: Pinned {
+            name: "lapin",
+            version: "4.12",
+        },
         breaks: "otel-kit-messaging wraps lapin 4's channels: messages through another release get no spans and carry no trace context",
     },
     Instrumented {
-        pinned: Pinned { name: "rdkafka", version: "0.39" },
+        pinned: Pinned {
+            name: "rdkafka",
+            version: "0.39",
+        },
         breaks: "otel-kit-messaging wraps rdkafka 0.39's producer and consumer: messages through another release get no spans and carry no trace context",
     },
 ];
@@ -195,7 +273,10 @@ mod tests {
     fn every_opentelemetry_crate_of_the_workspace_is_in_the_table() {
         for (name, _) in workspace_pins() {
             if name.starts_with("opentelemetry") && name != "opentelemetry-instrumentation-actix-web" {
-                assert!(opentelemetry_pin(&name).is_some(), "{name} is missing from OPENTELEMETRY");
+                assert!(
+                    opentelemetry_pin(&name).is_some(),
+                    "{name} is missing from OPENTELEMETRY"
+                );
             }
         }
     }

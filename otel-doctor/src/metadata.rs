@@ -96,11 +96,19 @@ pub(crate) fn load(manifest_path: Option<&PathBuf>, offline: bool) -> Result<Gra
 }
 
 fn string(value: &Value, key: &str) -> String {
-    value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn array<'a>(value: &'a Value, key: &str) -> &'a [Value] {
-    value.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
 
 impl Graph {
@@ -190,7 +198,9 @@ impl Graph {
     pub(crate) fn direct_users(&self, name: &str) -> Vec<(&Package, &Package)> {
         let mut found = Vec::new();
         for member in &self.members {
-            let Some(member_pkg) = self.packages.get(member) else { continue };
+            let Some(member_pkg) = self.packages.get(member) else {
+                continue;
+            };
             for dep in self.normal_deps.get(member).into_iter().flatten() {
                 if let Some(dep_pkg) = self.packages.get(dep)
                     && dep_pkg.name == name

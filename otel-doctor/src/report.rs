@@ -46,11 +46,22 @@ fn human(findings: &[Finding], ran: &[&str], errors: usize, warnings: usize) -> 
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by_key(|f| f.severity);
     for (n, f) in sorted.iter().enumerate() {
-        let _ = writeln!(out, "\n{}. [{}] {}: {}", n + 1, f.severity.as_str().to_uppercase(), f.check, f.finding);
+        let _ = writeln!(
+            out,
+            "\n{}. [{}] {}: {}",
+            n + 1,
+            f.severity.as_str().to_uppercase(),
+            f.check,
+            f.finding
+        );
         let _ = writeln!(out, "   why: {}", indent(&f.why));
         let _ = writeln!(out, "   fix: {}", indent(&f.fix));
     }
-    let _ = writeln!(out, "\n{errors} error(s), {warnings} warning(s), {} finding(s)", findings.len());
+    let _ = writeln!(
+        out,
+        "\n{errors} error(s), {warnings} warning(s), {} finding(s)",
+        findings.len()
+    );
     out
 }
 

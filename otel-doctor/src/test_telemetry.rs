@@ -37,7 +37,10 @@ impl<T> Held<T> {
     }
 
     fn take(&self) -> Vec<T> {
-        self.0.lock().map(|mut items| std::mem::take(&mut *items)).unwrap_or_default()
+        self.0
+            .lock()
+            .map(|mut items| std::mem::take(&mut *items))
+            .unwrap_or_default()
     }
 }
 
@@ -100,7 +103,9 @@ pub(crate) fn span(resource: &Resource) -> Vec<SpanData> {
         .with_span_processor(held.clone())
         .with_resource(resource.clone())
         .build();
-    provider.tracer(SCOPE).in_span("cargo otel-doctor test span", |_| {});
+    provider
+        .tracer(SCOPE)
+        .in_span("cargo otel-doctor test span", |_| {});
     let _ = provider.shutdown();
     held.take()
 }

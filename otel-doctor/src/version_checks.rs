@@ -7,7 +7,10 @@ use crate::metadata::{Graph, Package, chain};
 
 /// Whether the project uses the kit at all (any `otel-kit*` package in its graph).
 pub(crate) fn uses_kit(graph: &Graph) -> bool {
-    graph.names().iter().any(|n| *n == "otel-kit" || n.starts_with("otel-kit-"))
+    graph
+        .names()
+        .iter()
+        .any(|n| *n == "otel-kit" || n.starts_with("otel-kit-"))
 }
 
 /// One finding per OpenTelemetry crate found in more than one version.
@@ -36,8 +39,16 @@ pub(crate) fn duplicate_opentelemetry(graph: &Graph) -> Vec<Finding> {
                 "{} {} (pulled in by {}; path: {})",
                 name,
                 package.version,
-                if pulled_by.is_empty() { "nothing".to_owned() } else { pulled_by.join(", ") },
-                if path.is_empty() { "not reachable from a member".to_owned() } else { chain(&path) }
+                if pulled_by.is_empty() {
+                    "nothing".to_owned()
+                } else {
+                    pulled_by.join(", ")
+                },
+                if path.is_empty() {
+                    "not reachable from a member".to_owned()
+                } else {
+                    chain(&path)
+                }
             ));
             if !kit_versions::same_line(&package.version, pinned) {
                 fixes.push(fix_for(name, package, &path, &target));
