@@ -304,6 +304,7 @@ fn wrong_protocol(protocol: Protocol, lower: &str) -> bool {
             "http/2",
             "http2",
             "connection closed before message completed",
+            "received unexpected message from connection",
             "incomplete message",
             "invalid http version",
             "415",

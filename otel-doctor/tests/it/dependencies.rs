@@ -29,7 +29,7 @@ fn two_opentelemetry_versions_are_an_error_naming_who_pulls_each_and_the_fix() {
             },
         ],
     );
-    let out = run(&scratch.root, ARGS, QUIET);
+    let out = run(&scratch.workspace, ARGS, QUIET);
     assert_eq!(out.code, Some(1), "an error-level finding: {out:?}");
     let found = out.of("versions");
     assert_eq!(found.len(), 1, "{}", texts(&found));
@@ -67,7 +67,7 @@ fn a_stray_version_in_the_applications_own_manifest_gets_the_line_to_change() {
             },
         ],
     );
-    let out = run(&scratch.root, ARGS, QUIET);
+    let out = run(&scratch.workspace, ARGS, QUIET);
     let found = out.of("versions");
     assert_eq!(found.len(), 1, "{}", texts(&found));
     let fix = found[0]["fix"].as_str().unwrap_or_default();
@@ -100,7 +100,7 @@ fn axum_0_9_beside_the_kits_http_layer_is_an_error_saying_routes_are_lost() {
             },
         ],
     );
-    let out = run(&scratch.root, ARGS, QUIET);
+    let out = run(&scratch.workspace, ARGS, QUIET);
     assert_eq!(out.code, Some(1), "{out:?}");
     let found = out.of("instrumented-versions");
     assert_eq!(found.len(), 1, "{}", texts(&found));
@@ -168,7 +168,7 @@ fn instrumentation_left_off_names_the_feature_to_turn_on() {
             },
         ],
     );
-    let out = run(&scratch.root, ARGS, QUIET);
+    let out = run(&scratch.workspace, ARGS, QUIET);
     let found = out.of("features");
     let all = texts(&found);
     assert_eq!(found.len(), 3, "axum, sqlx postgres, tonic: {all}");
@@ -199,7 +199,7 @@ fn the_facade_without_a_feature_gets_the_facades_feature_as_the_fix() {
             },
         ],
     );
-    let out = run(&scratch.root, ARGS, QUIET);
+    let out = run(&scratch.workspace, ARGS, QUIET);
     let found = out.of("features");
     assert_eq!(found.len(), 1, "{}", texts(&found));
     let fix = found[0]["fix"].as_str().unwrap_or_default();
@@ -227,7 +227,7 @@ fn the_environment_asking_for_grpc_of_a_build_without_it_is_an_error() {
         ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "https://collector.example:4317"),
     ];
-    let out = run(&scratch.root, ARGS, &env);
+    let out = run(&scratch.workspace, ARGS, &env);
     assert_eq!(out.code, Some(1), "{out:?}");
     let all = texts(&out.of("features"));
     assert!(all.contains("without its `grpc` feature"), "{all}");
@@ -266,10 +266,10 @@ fn a_clean_project_has_no_findings_and_exits_0() {
             },
         ],
     );
-    let out = run(&scratch.root, ARGS, QUIET);
+    let out = run(&scratch.workspace, ARGS, QUIET);
     assert_eq!(out.code, Some(0), "{out:?}");
     assert_eq!(out.findings(), Vec::<serde_json::Value>::new(), "{}", out.stdout);
-    let human = run(&scratch.root, &["--offline"], QUIET);
+    let human = run(&scratch.workspace, &["--offline"], QUIET);
     assert!(human.stdout.contains("no findings"), "{}", human.stdout);
 }
 

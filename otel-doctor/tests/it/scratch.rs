@@ -14,9 +14,12 @@ pub(crate) struct Fake<'a> {
     pub(crate) dependencies: &'a [&'a str],
 }
 
-/// A workspace with one member, `app`, and fakes under `fakes/<name>-<version>`.
+/// A workspace (`ws/`) with one member, `app`, and fakes beside it under
+/// `fakes/<name>-<version>` (outside the workspace, or cargo would make them members).
 pub(crate) struct Scratch {
-    pub(crate) root: PathBuf,
+    root: PathBuf,
+    /// The workspace's directory, where the doctor runs.
+    pub(crate) workspace: PathBuf,
 }
 
 impl Drop for Scratch {
@@ -34,7 +37,7 @@ fn write(path: &Path, text: &str) {
 
 /// The dependency line naming a fake: `key = { package = "name", path = "..." }`.
 pub(crate) fn dep(key: &str, name: &str, version: &str, extra: &str) -> String {
-    format!("{key} = {{ package = \"{name}\", path = \"../fakes/{name}-{version}\"{extra} }}")
+    format!("{key} = {{ package = \"{name}\", path = \"../../fakes/{name}-{version}\"{extra} }}")
 }
 
 impl Scratch {
@@ -46,18 +49,19 @@ impl Scratch {
             NEXT.fetch_add(1, Ordering::Relaxed)
         ));
         let _ = std::fs::remove_dir_all(&root);
+        let workspace = root.join("ws");
         write(
-            &root.join("Cargo.toml"),
+            &workspace.join("Cargo.toml"),
             "[workspace]\nmembers = [\"app\"]\nresolver = \"2\"\n",
         );
         write(
-            &root.join("app/Cargo.toml"),
+            &workspace.join("app/Cargo.toml"),
             &format!(
                 "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{}\n",
                 app_dependencies.join("\n")
             ),
         );
-        write(&root.join("app/src/main.rs"), "fn main() {}\n");
+        write(&workspace.join("app/src/main.rs"), "fn main() {}\n");
         for fake in fakes {
             let dir = root.join(format!("fakes/{}-{}", fake.name, fake.version));
             let features: String = fake
@@ -74,7 +78,7 @@ impl Scratch {
             let deps: String = fake
                 .dependencies
                 .iter()
-                .map(|d| d.replace("../fakes/", "../"))
+                .map(|d| d.replace("../../fakes/", "../"))
                 .collect::<Vec<_>>()
                 .join("\n");
             write(
@@ -86,7 +90,7 @@ impl Scratch {
             );
             write(&dir.join("src/lib.rs"), "");
         }
-        Scratch { root }
+        Scratch { root, workspace }
     }
 }
 
