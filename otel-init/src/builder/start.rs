@@ -344,6 +344,58 @@ mod tests {
         }
     }
 
+    /// `environment_warnings` is `init()`'s table: for the same variables, the same
+    /// warnings, in the same order, with nothing installed.
+    #[test]
+    fn the_dry_run_warns_exactly_as_init_does() {
+        let variables = [
+            ("OTEL_SERVICE_NAME", "checkout"),
+            ("OTEL_TRACES_SAMPLER", "sometimes"),
+            ("OTEL_PROPAGATORS", "tracecontext,nonsense"),
+            ("OTEL_BSP_MAX_QUEUE_SIZE", "lots"),
+            ("OTEL_KIT_SPAN_EVENTS", "maybe"),
+            ("OTEL_KIT_REDACT_TRUNCATE_IP", "perhaps"),
+            ("OTEL_KIT_BAGGAGE_EMAILS", "sometimes"),
+            ("OTEL_KIT_BAGGAGE_ATTRIBUTES", " , "),
+            ("OTEL_RESOURCE_DETECTORS", "mainframe"),
+            ("OTEL_EXPORTER_OTLP_ENDPIONT", "http://collector:4318"),
+            ("OTEL_TRACES_EXPORTER", "none"),
+            ("OTEL_METRICS_EXPORTER", "none"),
+            ("OTEL_LOGS_EXPORTER", "none"),
+            ("RUST_LOG", "info,[[["),
+        ];
+        let dry = crate::builder()
+            .environment_variables(variables)
+            .environment_warnings()
+            .expect("no configuration file");
+        let telemetry = crate::builder()
+            .environment_variables(variables)
+            .without_globals()
+            .without_tracing_subscriber()
+            .init()
+            .expect("init");
+        let mut from_init: Vec<String> = telemetry.warnings().to_vec();
+        // Without its subscriber, init() cannot check RUST_LOG; the dry run does.
+        let rust_log: Vec<&String> = dry.iter().filter(|w| w.starts_with("RUST_LOG")).collect();
+        assert_eq!(rust_log.len(), 1, "{dry:#?}");
+        from_init.push(rust_log[0].clone());
+        // The unknown-variable warnings follow the variables' (unordered) names.
+        let (mut dry_sorted, mut init_sorted) = (dry.clone(), from_init);
+        dry_sorted.sort();
+        init_sorted.sort();
+        assert_eq!(dry_sorted, init_sorted);
+        for variable in [
+            "OTEL_TRACES_SAMPLER",
+            "OTEL_PROPAGATORS",
+            "OTEL_BSP_MAX_QUEUE_SIZE",
+            "OTEL_KIT_SPAN_EVENTS",
+            "OTEL_RESOURCE_DETECTORS",
+            "OTEL_EXPORTER_OTLP_ENDPIONT",
+        ] {
+            assert!(dry.iter().any(|w| w.contains(variable)), "{variable}: {dry:#?}");
+        }
+    }
+
     #[test]
     fn otel_log_level_governs_the_export_sides_warnings_whatever_rust_log_says() {
         let seen = Arc::new(AtomicUsize::new(0));
