@@ -327,3 +327,60 @@ fn shorten(message: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attempt(outcome: Outcome, logged: &[&str], settings: &ExportSettings) -> Vec<Finding> {
+        diagnose(&Attempt {
+            signal: Signal::Traces,
+            settings,
+            outcome,
+            logged: logged.iter().map(|l| (*l).to_owned()).collect(),
+        })
+    }
+
+    #[test]
+    fn a_partial_success_is_an_error_with_the_collectors_reason() {
+        let settings = ExportSettings::new(Protocol::HttpProtobuf, "http://collector:4318/v1/traces");
+        let found = attempt(
+            Outcome::Accepted(Vec::new()),
+            &["the OTLP collector accepted the export only in part: 1 spans rejected (attribute too long)"],
+            &settings,
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Error);
+        assert!(
+            found[0].finding.contains("1 spans rejected (attribute too long)"),
+            "{found:?}"
+        );
+        let clean = attempt(Outcome::Accepted(Vec::new()), &[], &settings);
+        assert_eq!(clean[0].severity, Severity::Info);
+    }
+
+    #[test]
+    fn credentials_in_the_endpoint_are_not_printed() {
+        let settings = ExportSettings::new(
+            Protocol::HttpProtobuf,
+            "http://user:s3cr3t@collector:4318/v1/traces",
+        );
+        let found = attempt(
+            Outcome::Failed("HTTP status 401".to_owned(), Vec::new()),
+            &[],
+            &settings,
+        );
+        let text = format!("{found:?}");
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert!(found[0].why.contains("credentials"), "{found:?}");
+    }
+
+    #[test]
+    fn an_unrecognised_message_is_still_an_error_and_long_ones_are_cut() {
+        let settings = ExportSettings::new(Protocol::Grpc, "http://collector:4317");
+        let long = "x".repeat(5000);
+        let found = attempt(Outcome::Failed(long, Vec::new()), &[], &settings);
+        assert_eq!(found[0].severity, Severity::Error);
+        assert!(found[0].finding.len() < 600, "{}", found[0].finding.len());
+    }
+}

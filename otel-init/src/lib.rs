@@ -15,7 +15,7 @@
 //!
 //! What the crate holds, module by module:
 //!
-//! - **The setup**: [`init()`](fn@init), [`builder()`](fn@builder) (`entry_points`), [`Builder`] (`builder`)
+//! - **The setup**: [`init()`](fn@init), [`builder()`](fn@builder), [`environment_warnings()`] (`entry_points`), [`Builder`] (`builder`)
 //!   and the macros [`init!`], [`builder!`], [`service_version!`] (`init_macros`): read
 //!   the environment once, lay the builder's values over it, build the resource and the
 //!   pipelines (`pipelines`), install the globals and the `tracing` subscriber.

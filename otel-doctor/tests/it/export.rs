@@ -216,17 +216,27 @@ async fn the_wrong_protocol_on_rotels_ports_is_recognised_both_ways() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unreachable_proxy_is_named_for_both_protocols() {
     let collector = TestCollector::start().await.expect("collector");
-    let proxy = format!("http://127.0.0.1:{}", refused_port());
+    // Credentials in the proxy's URL and in the headers: never printed.
+    let proxy = format!("http://doctor:s3cr3t@127.0.0.1:{}", refused_port());
     for protocol in ["http/protobuf", "grpc"] {
         let out = export(
             vec![
                 ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
                 ("OTEL_EXPORTER_OTLP_PROTOCOL", protocol.to_owned()),
+                (
+                    "OTEL_EXPORTER_OTLP_HEADERS",
+                    "authorization=Bearer%20s3cr3t".to_owned(),
+                ),
                 ("HTTP_PROXY", proxy.clone()),
             ],
             false,
         )
         .await;
+        assert!(
+            !out.stdout.contains("s3cr3t"),
+            "a credential was printed: {}",
+            out.stdout
+        );
         let f = error(&out);
         assert!(field(&f, "why").contains("the proxy"), "{protocol}: {f}");
         assert!(field(&f, "fix").contains("NO_PROXY"), "{f}");
