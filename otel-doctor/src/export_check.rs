@@ -71,6 +71,15 @@ pub(crate) fn run(timeout: Duration) -> Vec<Finding> {
         .unwrap_or_else(|| "cargo-otel-doctor".to_owned());
     let resource = Resource::builder().with_service_name(service).build();
     let mut findings = Vec::new();
+    if std::env::var("OTEL_CONFIG_FILE").is_ok_and(|v| !v.trim().is_empty()) {
+        findings.push(Finding::new(
+            Severity::Warning,
+            "export",
+            "OTEL_CONFIG_FILE is set: the test export used the OTEL_EXPORTER_OTLP_* variables, not the file's exporters",
+            "the doctor's export reads the environment only; init() exports where the file says",
+            "to test the file's endpoint, run the doctor with OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_PROTOCOL set to the file's values",
+        ));
+    }
     for signal in Signal::ALL {
         if !config.exporters(signal).contains(&ExporterKind::Otlp) {
             findings.push(Finding::new(

@@ -217,6 +217,13 @@ pub(crate) fn is_opentelemetry(name: &str) -> bool {
     name.starts_with("opentelemetry") || opentelemetry_pin(name).is_some()
 }
 
+/// Whether `name` is one of the kit's own crates, released together with one version:
+/// two releases in one graph split its globals (the peer-service map, the
+/// instrumentation switches, the log-event provider) as two `opentelemetry`s would.
+pub(crate) fn is_kit(name: &str) -> bool {
+    name == "otel-kit" || name.starts_with("otel-kit-")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,14 +17,17 @@ pub(crate) fn uses_kit(graph: &Graph) -> bool {
 pub(crate) fn duplicate_opentelemetry(graph: &Graph) -> Vec<Finding> {
     let mut findings = Vec::new();
     for name in graph.names() {
-        if !kit_versions::is_opentelemetry(name) {
+        let pinned = if kit_versions::is_opentelemetry(name) {
+            kit_versions::opentelemetry_pin(name).map_or(OPENTELEMETRY_FAMILY, |p| p.version)
+        } else if kit_versions::is_kit(name) {
+            kit_versions::KIT
+        } else {
             continue;
-        }
+        };
         let versions = graph.named(name);
         if versions.len() < 2 {
             continue;
         }
-        let pinned = kit_versions::opentelemetry_pin(name).map_or(OPENTELEMETRY_FAMILY, |p| p.version);
         let target = kit_versions::line(pinned);
         let mut found = Vec::new();
         let mut fixes = Vec::new();
@@ -59,7 +62,7 @@ pub(crate) fn duplicate_opentelemetry(graph: &Graph) -> Vec<Finding> {
             "versions",
             format!("{} versions of {name} in the graph: {}", versions.len(), found.join("; ")),
             format!(
-                "each version has its own global providers: instrumentation built on one reports to a provider nobody installed, so its spans, metrics and logs silently disappear (otel-kit is built on {name} {target})"
+                "each version has its own globals: instrumentation built on one reports to a provider (or reads settings) nobody installed, so its spans, metrics and logs silently disappear (this otel-kit release wants {name} {target})"
             ),
             if fixes.is_empty() {
                 format!("align every dependency on {name} to {target}: `cargo tree -i {name}` shows who asks for which")

@@ -299,3 +299,44 @@ fn a_bad_command_line_exits_2_with_the_usage() {
     assert_eq!(out.code, Some(2));
     assert!(out.stderr.contains("--format is human or json"), "{}", out.stderr);
 }
+
+#[test]
+fn two_releases_of_the_kit_are_an_error_too() {
+    let scratch = Scratch::new(
+        &[
+            dep("otel-kit-init", "otel-kit-init", "0.1.0", ""),
+            dep("old-tracing-setup", "old-tracing-setup", "1.0.0", ""),
+        ],
+        &[
+            Fake {
+                name: "otel-kit-init",
+                version: "0.1.0",
+                features: &[],
+                dependencies: &[&dep("otel-kit-core", "otel-kit-core", "0.1.0", "")],
+            },
+            plain("otel-kit-core", "0.1.0"),
+            plain("otel-kit-core", "0.0.7"),
+            Fake {
+                name: "old-tracing-setup",
+                version: "1.0.0",
+                features: &[],
+                dependencies: &[&dep("otel-kit-core", "otel-kit-core", "0.0.7", "")],
+            },
+        ],
+    );
+    let out = run(&scratch.workspace, ARGS, QUIET);
+    let found = out.of("versions");
+    assert_eq!(found.len(), 1, "{}", texts(&found));
+    assert!(
+        found[0]["finding"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("otel-kit-core 0.0.7")
+    );
+    assert!(
+        found[0]["fix"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("old-tracing-setup 1.0.0")
+    );
+}
