@@ -277,7 +277,11 @@ fn failed(attempt: &Attempt<'_>, message: &str) -> Finding {
     Finding::new(
         Severity::Error,
         "export",
-        format!("{}: {}", attempt.what(), shorten(&full)),
+        format!(
+            "{}: {}",
+            attempt.what(),
+            shorten(causes.last().map_or(message, |c| c.as_str()))
+        ),
         why,
         fix,
     )

@@ -45,6 +45,19 @@ fn human(findings: &[Finding], ran: &[&str], errors: usize, warnings: usize) -> 
     }
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by_key(|f| f.severity);
+    // The table first, one line per finding; then each with why and fix.
+    out.push('\n');
+    let _ = writeln!(out, "{:>3}  {:<8} {:<22} finding", "#", "severity", "check");
+    for (n, f) in sorted.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{:>3}  {:<8} {:<22} {}",
+            n + 1,
+            f.severity.as_str(),
+            f.check,
+            clip(&f.finding, 90)
+        );
+    }
     for (n, f) in sorted.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -68,4 +81,15 @@ fn human(findings: &[Finding], ran: &[&str], errors: usize, warnings: usize) -> 
 /// Continuation lines under the label.
 fn indent(text: &str) -> String {
     text.replace('\n', "\n        ")
+}
+
+/// The first line of `text`, at most `width` characters.
+fn clip(text: &str, width: usize) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    if line.chars().count() <= width {
+        return line.to_owned();
+    }
+    let mut out: String = line.chars().take(width.saturating_sub(3)).collect();
+    out.push_str("...");
+    out
 }
