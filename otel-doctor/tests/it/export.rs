@@ -157,10 +157,19 @@ async fn an_unknown_ca_names_the_certificate_variable() {
         .await
         .expect("tls collector");
     let endpoint = collector.endpoint().replace("http://", "https://");
-    let out = export(vec![("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)], false).await;
-    let f = error(&out);
-    assert!(field(&f, "why").contains("not signed by a CA"), "{f}");
-    assert!(field(&f, "fix").contains("OTEL_EXPORTER_OTLP_CERTIFICATE"), "{f}");
+    for protocol in ["http/protobuf", "grpc"] {
+        let out = export(
+            vec![
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.clone()),
+                ("OTEL_EXPORTER_OTLP_PROTOCOL", protocol.to_owned()),
+            ],
+            false,
+        )
+        .await;
+        let f = error(&out);
+        assert!(field(&f, "why").contains("not signed by a CA"), "{protocol}: {f}");
+        assert!(field(&f, "fix").contains("OTEL_EXPORTER_OTLP_CERTIFICATE"), "{f}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
