@@ -291,3 +291,61 @@ async fn tinyproxy_that_cannot_reach_the_collector_is_told_apart_from_one_that_c
         );
     }
 }
+
+/// An OTLP/HTTP peer that accepts every export with a partial success: `rejected`
+/// spans, for `reason` (the protobuf `ExportTraceServiceResponse` written by hand).
+async fn partial_success_peer(rejected: u8, reason: &str) -> std::net::SocketAddr {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    let mut partial = vec![0x08, rejected, 0x12, u8::try_from(reason.len()).expect("short")];
+    partial.extend_from_slice(reason.as_bytes());
+    let mut body = vec![0x0a, u8::try_from(partial.len()).expect("short")];
+    body.extend_from_slice(&partial);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                // Read the request (headers and body) until the client waits for us.
+                let mut seen = Vec::new();
+                let mut buf = [0u8; 4096];
+                loop {
+                    let Ok(Ok(n)) =
+                        tokio::time::timeout(Duration::from_millis(200), socket.read(&mut buf)).await
+                    else {
+                        break;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    seen.extend_from_slice(&buf[..n]);
+                }
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&body).await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partial_success_is_an_error_with_the_rejected_count_and_reason() {
+    let addr = partial_success_peer(1, "span attribute too long").await;
+    let out = export(
+        vec![("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://{addr}"))],
+        false,
+    )
+    .await;
+    let f = error(&out);
+    let finding = field(&f, "finding");
+    assert!(finding.contains("partial success"), "{f}");
+    assert!(
+        finding.contains("1 spans rejected (span attribute too long)"),
+        "{f}"
+    );
+}
