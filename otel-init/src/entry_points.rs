@@ -1,4 +1,5 @@
-//! [`init()`] and [`builder()`]: where a service starts.
+//! [`init()`] and [`builder()`]: where a service starts; [`environment_warnings()`]:
+//! what `init()` would say about the environment, without starting anything.
 
 use crate::{Builder, InitError, Telemetry};
 
@@ -11,4 +12,24 @@ pub fn init() -> Result<Telemetry, InitError> {
 /// A [`Builder`] to override the environment in code.
 pub fn builder() -> Builder {
     Builder::default()
+}
+
+/// Every warning [`init()`] would log about the process environment, without building
+/// or installing anything: bad `OTEL_*` values (the sampler, propagators, exporters,
+/// limits, redaction, baggage, ...), unknown `OTEL_*` variables, `OTEL_CONFIG_FILE`'s
+/// problems, the resource's, `OTEL_KIT_SPAN_EVENTS` and `RUST_LOG`. What only code or the
+/// exporters' files could add (values set on a [`Builder`], unreadable certificate files)
+/// is not here. `cargo otel-doctor` prints these.
+///
+/// An invalid configuration file is the error `init()` would fail with.
+///
+/// ```
+/// let warnings = otel_kit_init::environment_warnings()?;
+/// for warning in &warnings {
+///     eprintln!("{warning}");
+/// }
+/// # Ok::<(), otel_kit_init::InitError>(())
+/// ```
+pub fn environment_warnings() -> Result<Vec<String>, InitError> {
+    builder().environment_warnings()
 }

@@ -15,7 +15,7 @@
 //!
 //! What the crate holds, module by module:
 //!
-//! - **The setup**: [`init()`](fn@init), [`builder()`](fn@builder) (`entry_points`), [`Builder`] (`builder`)
+//! - **The setup**: [`init()`](fn@init), [`builder()`](fn@builder), [`environment_warnings()`] (`entry_points`), [`Builder`] (`builder`)
 //!   and the macros [`init!`], [`builder!`], [`service_version!`] (`init_macros`): read
 //!   the environment once, lay the builder's values over it, build the resource and the
 //!   pipelines (`pipelines`), install the globals and the `tracing` subscriber.
@@ -142,7 +142,7 @@ pub use builder::Builder;
 pub use cardinality_limit::DEFAULT_CARDINALITY_LIMIT;
 pub use config::Exporter;
 pub use control::{ControlError, TelemetryControl};
-pub use entry_points::{builder, init};
+pub use entry_points::{builder, environment_warnings, init};
 pub use error::{InitError, ShutdownError};
 /// Trace ids AWS X-Ray accepts (their first 4 bytes the start time in seconds), for
 /// [`Builder::id_generator`]; opentelemetry-aws's.

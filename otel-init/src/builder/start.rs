@@ -145,6 +145,38 @@ impl Builder {
         Ok(telemetry)
     }
 
+    /// The warnings [`start`](Self::start) gives about the environment (and the
+    /// configuration file), without building or installing anything: the body of
+    /// [`environment_warnings`](crate::environment_warnings).
+    pub(crate) fn environment_warnings(mut self) -> Result<Vec<String>, InitError> {
+        let mut config_warnings = Vec::new();
+        let file = crate::config_file::load(self.config_file.take(), &*self.lookup, &mut config_warnings)?;
+        let (config, source) = match file {
+            Some(loaded) => self.take_file(loaded, &mut config_warnings),
+            None => {
+                let (config, warnings) = Config::from_lookup(|k| (self.lookup)(k));
+                config_warnings.extend(warnings);
+                (config, ConfigSource::Environment)
+            }
+        };
+        if let Some(names) = &self.variable_names
+            && source == ConfigSource::Environment
+        {
+            config_warnings.extend(crate::config::known_variables::check(
+                names().iter().map(String::as_str),
+            ));
+        }
+        let mut warnings: Vec<String> = config_warnings.iter().map(ToString::to_string).collect();
+        drop(self.resource(&config, source != ConfigSource::Environment, &mut warnings));
+        let logs_over_otlp = !config.sdk_disabled && config.logs_exporters.contains(&ExporterKind::Otlp);
+        let value = (self.lookup)(subscriber::SPAN_EVENTS);
+        let (_, warning) = SpanEvents::from_env_value(value.as_deref(), logs_over_otlp);
+        warnings.extend(warning.map(|w| w.to_string()));
+        let (_, warning) = LogFilter::from_rust_log((self.lookup)("RUST_LOG").as_deref());
+        warnings.extend(warning.map(|w| w.to_string()));
+        Ok(warnings)
+    }
+
     /// Registers the runtime metrics unless code or the switches
     /// (`OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED`, else
     /// `OTEL_INSTRUMENTATION_COMMON_DEFAULT_ENABLED`) turned them off.
@@ -309,6 +341,61 @@ mod tests {
     impl<S: tracing::Subscriber> Layer<S> for Count {
         fn on_event(&self, _: &tracing::Event<'_>, _: Context<'_, S>) {
             self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// `environment_warnings` is `init()`'s table: for the same variables, the same
+    /// warnings, in the same order, with nothing installed.
+    #[test]
+    fn the_dry_run_warns_exactly_as_init_does() {
+        // Spelt in two parts: the list of known variables is checked against every
+        // `"OTEL_..."` literal of the crate.
+        const MISSPELT: &str = concat!("OTEL_", "EXPORTER_OTLP_ENDPIONT");
+        let variables = [
+            ("OTEL_SERVICE_NAME", "checkout"),
+            ("OTEL_TRACES_SAMPLER", "sometimes"),
+            ("OTEL_PROPAGATORS", "tracecontext,nonsense"),
+            ("OTEL_BSP_MAX_QUEUE_SIZE", "lots"),
+            ("OTEL_KIT_SPAN_EVENTS", "maybe"),
+            ("OTEL_KIT_REDACT_TRUNCATE_IP", "perhaps"),
+            ("OTEL_KIT_BAGGAGE_EMAILS", "sometimes"),
+            ("OTEL_KIT_BAGGAGE_ATTRIBUTES", " , "),
+            ("OTEL_RESOURCE_DETECTORS", "mainframe"),
+            (MISSPELT, "http://collector:4318"),
+            ("OTEL_TRACES_EXPORTER", "none"),
+            ("OTEL_METRICS_EXPORTER", "none"),
+            ("OTEL_LOGS_EXPORTER", "none"),
+            ("RUST_LOG", "info,[[["),
+        ];
+        let dry = crate::builder()
+            .environment_variables(variables)
+            .environment_warnings()
+            .expect("no configuration file");
+        let telemetry = crate::builder()
+            .environment_variables(variables)
+            .without_globals()
+            .without_tracing_subscriber()
+            .init()
+            .expect("init");
+        let mut from_init: Vec<String> = telemetry.warnings().to_vec();
+        // Without its subscriber, init() cannot check RUST_LOG; the dry run does.
+        let rust_log: Vec<&String> = dry.iter().filter(|w| w.starts_with("RUST_LOG")).collect();
+        assert_eq!(rust_log.len(), 1, "{dry:#?}");
+        from_init.push(rust_log[0].clone());
+        // The unknown-variable warnings follow the variables' (unordered) names.
+        let (mut dry_sorted, mut init_sorted) = (dry.clone(), from_init);
+        dry_sorted.sort();
+        init_sorted.sort();
+        assert_eq!(dry_sorted, init_sorted);
+        for variable in [
+            "OTEL_TRACES_SAMPLER",
+            "OTEL_PROPAGATORS",
+            "OTEL_BSP_MAX_QUEUE_SIZE",
+            "OTEL_KIT_SPAN_EVENTS",
+            "OTEL_RESOURCE_DETECTORS",
+            MISSPELT,
+        ] {
+            assert!(dry.iter().any(|w| w.contains(variable)), "{variable}: {dry:#?}");
         }
     }
 

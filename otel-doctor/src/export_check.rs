@@ -1,0 +1,173 @@
+//! `--export`: one real export of a test span, metric point and log record to the
+//! endpoint the environment configures, through the kit's own exporters built from the
+//! same settings as `init()`'s, each within a deadline. What happened is told by
+//! [`diagnosis`](crate::export_diagnosis).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::logs::{LogBatch, LogExporter as _};
+use opentelemetry_sdk::metrics::Temporality;
+use opentelemetry_sdk::metrics::exporter::PushMetricExporter as _;
+use opentelemetry_sdk::trace::SpanExporter as _;
+use otel_kit_init::Signal;
+use otel_kit_init::config::{Config, ExporterKind};
+use otel_kit_otlp::exemplar::{ExemplarFilter, Reservoirs};
+use otel_kit_otlp::{
+    ConfiguredLogExporter, ConfiguredMetricExporter, ConfiguredSpanExporter, ExportRuntime, ExportSettings,
+    MetricExportOptions,
+};
+
+use crate::export_diagnosis::{Attempt, Outcome, diagnose};
+use crate::exporter_warnings::ExporterWarnings;
+use crate::finding::{Finding, Severity};
+use crate::test_telemetry;
+
+/// The longest the doctor waits beyond an export's own timeout before it gives up on it.
+const GRACE: Duration = Duration::from_secs(2);
+
+/// Exports one item of each signal the environment sends over OTLP; `timeout` caps each
+/// export's own (`OTEL_EXPORTER_OTLP_TIMEOUT`).
+pub(crate) fn run(timeout: Duration) -> Vec<Finding> {
+    let caught = ExporterWarnings::install();
+    let (config, _) = Config::from_env();
+    if config.sdk_disabled {
+        return vec![Finding::new(
+            Severity::Warning,
+            "export",
+            "OTEL_SDK_DISABLED=true: the service exports nothing",
+            "init() installs providers that record and export nothing",
+            "unset OTEL_SDK_DISABLED (or set it to false)",
+        )];
+    }
+    let runtime = match ExportRuntime::start() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            return vec![Finding::new(
+                Severity::Error,
+                "export",
+                format!("the export thread did not start: {e}"),
+                "no export can be tried",
+                "run the doctor where it may start a thread",
+            )];
+        }
+    };
+    let block_on = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            return vec![Finding::new(
+                Severity::Error,
+                "export",
+                format!("no runtime: {e}"),
+                "no export can be tried",
+                "-",
+            )];
+        }
+    };
+    let service = config
+        .service_name
+        .clone()
+        .unwrap_or_else(|| "cargo-otel-doctor".to_owned());
+    let resource = Resource::builder().with_service_name(service).build();
+    let mut findings = Vec::new();
+    if std::env::var("OTEL_CONFIG_FILE").is_ok_and(|v| !v.trim().is_empty()) {
+        findings.push(Finding::new(
+            Severity::Warning,
+            "export",
+            "OTEL_CONFIG_FILE is set: the test export used the OTEL_EXPORTER_OTLP_* variables, not the file's exporters",
+            "the doctor's export reads the environment only; init() exports where the file says",
+            "to test the file's endpoint, run the doctor with OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_PROTOCOL set to the file's values",
+        ));
+    }
+    for signal in Signal::ALL {
+        if !config.exporters(signal).contains(&ExporterKind::Otlp) {
+            findings.push(Finding::new(
+                Severity::Info,
+                "export",
+                format!(
+                    "{} are not exported over OTLP (OTEL_{}_EXPORTER)",
+                    signal.as_str(),
+                    signal.env_name()
+                ),
+                "nothing to try for this signal",
+                format!("set OTEL_{}_EXPORTER=otlp to export them", signal.env_name()),
+            ));
+            continue;
+        }
+        let mut settings = config.otlp.export_settings(signal);
+        settings.timeout = settings.timeout.min(timeout);
+        caught.clear();
+        let outcome = block_on.block_on(export_one(signal, &settings, &runtime, &resource));
+        let attempt = Attempt {
+            signal,
+            settings: &settings,
+            outcome,
+            logged: caught.take(),
+        };
+        findings.extend(diagnose(&attempt));
+    }
+    findings
+}
+
+/// Builds the signal's exporter and sends its test item.
+async fn export_one(
+    signal: Signal,
+    settings: &ExportSettings,
+    runtime: &ExportRuntime,
+    resource: &Resource,
+) -> Outcome {
+    let mut warnings = Vec::new();
+    let deadline = settings.timeout + GRACE;
+    let result = match signal {
+        Signal::Traces => {
+            match settings.build_lenient::<ConfiguredSpanExporter>(&(), Some(runtime), &mut warnings) {
+                Ok(Some(mut exporter)) => {
+                    exporter.set_resource(resource);
+                    let batch = test_telemetry::span(resource);
+                    let sent = tokio::time::timeout(deadline, exporter.export(batch)).await;
+                    let _ = exporter.shutdown_with_timeout(GRACE);
+                    Some(sent)
+                }
+                Ok(None) => None,
+                Err(e) => return Outcome::NotBuilt(e.to_string(), warnings),
+            }
+        }
+        Signal::Metrics => {
+            let options = MetricExportOptions {
+                temporality: Temporality::Cumulative,
+                exemplars: Arc::new(Reservoirs::new(ExemplarFilter::default())),
+            };
+            match settings.build_lenient::<ConfiguredMetricExporter>(&options, Some(runtime), &mut warnings) {
+                Ok(Some(exporter)) => {
+                    let metrics = test_telemetry::metrics(resource);
+                    let sent = tokio::time::timeout(deadline, exporter.export(&metrics)).await;
+                    let _ = exporter.shutdown_with_timeout(GRACE);
+                    Some(sent)
+                }
+                Ok(None) => None,
+                Err(e) => return Outcome::NotBuilt(e.to_string(), warnings),
+            }
+        }
+        Signal::Logs => {
+            match settings.build_lenient::<ConfiguredLogExporter>(&(), Some(runtime), &mut warnings) {
+                Ok(Some(mut exporter)) => {
+                    exporter.set_resource(resource);
+                    let records = test_telemetry::log_records(resource);
+                    let refs: Vec<_> = records.iter().map(|(r, s)| (r, s)).collect();
+                    let sent = tokio::time::timeout(deadline, exporter.export(LogBatch::new(&refs))).await;
+                    let _ = exporter.shutdown_with_timeout(GRACE);
+                    Some(sent)
+                }
+                Ok(None) => None,
+                Err(e) => return Outcome::NotBuilt(e.to_string(), warnings),
+            }
+        }
+    };
+    match result {
+        None => Outcome::NotBuilt("the exporter was not built".to_owned(), warnings),
+        Some(Err(_)) => Outcome::NoAnswer(deadline, warnings),
+        Some(Ok(Ok(()))) => Outcome::Accepted(warnings),
+        Some(Ok(Err(e))) => Outcome::Failed(e.to_string(), warnings),
+    }
+}
