@@ -114,6 +114,7 @@ mod logs;
 mod metrics;
 mod spans;
 mod titled_sink;
+mod waterfall;
 mod writer;
 
 pub use format::MAX_VALUE_CHARS;
@@ -124,6 +125,7 @@ pub use logs::ConsoleLogExporter;
 #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
 pub use metrics::ConsoleMetricExporter;
 pub use spans::ConsoleSpanExporter;
+pub use waterfall::{Waterfall, WaterfallSpan, WaterfallSpanExporter};
 pub use writer::SharedWriter;
 
 #[cfg(doctest)]
