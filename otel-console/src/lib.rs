@@ -125,7 +125,7 @@ pub use logs::ConsoleLogExporter;
 #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
 pub use metrics::ConsoleMetricExporter;
 pub use spans::ConsoleSpanExporter;
-pub use waterfall::{Waterfall, WaterfallSpan, WaterfallSpanExporter};
+pub use waterfall::{Waterfall, WaterfallSpan, WaterfallSpanExporter, WaterfallSpanProcessor};
 pub use writer::SharedWriter;
 
 #[cfg(doctest)]

@@ -17,7 +17,10 @@ use crate::writer::{SharedWriter, Sink};
 /// parent, or whose parent came from another process): the spans that ended under it
 /// are kept until then.
 ///
-/// Meant for a [simple span processor](opentelemetry_sdk::trace::SimpleSpanProcessor).
+/// Install it with [`WaterfallSpanProcessor`](crate::WaterfallSpanProcessor), which
+/// passes the provider's `force_flush` on to it; behind the SDK's [simple span
+/// processor](opentelemetry_sdk::trace::SimpleSpanProcessor) it works too, but that
+/// processor's `force_flush` does nothing, so waiting traces print only at shutdown.
 /// What it keeps is bounded, and nothing is dropped without saying so:
 ///
 /// | case | what is printed |
@@ -36,11 +39,11 @@ use crate::writer::{SharedWriter, Sink};
 ///
 /// use opentelemetry::trace::{Tracer as _, TracerProvider as _};
 /// use opentelemetry_sdk::trace::SdkTracerProvider;
-/// use otel_kit_console::WaterfallSpanExporter;
+/// use otel_kit_console::{WaterfallSpanExporter, WaterfallSpanProcessor};
 ///
 /// let out = Arc::new(Mutex::new(Vec::<u8>::new()));
 /// let provider = SdkTracerProvider::builder()
-///     .with_simple_exporter(WaterfallSpanExporter::new(out.clone()))
+///     .with_span_processor(WaterfallSpanProcessor::new(WaterfallSpanExporter::new(out.clone())))
 ///     .build();
 /// let tracer = provider.tracer("demo");
 /// tracer.in_span("checkout", |_| tracer.in_span("charge card", |_| {}));
@@ -66,10 +69,10 @@ impl WaterfallSpanExporter {
     ///
     /// ```
     /// use opentelemetry_sdk::trace::SdkTracerProvider;
-    /// use otel_kit_console::WaterfallSpanExporter;
+    /// use otel_kit_console::{WaterfallSpanExporter, WaterfallSpanProcessor};
     ///
     /// let provider = SdkTracerProvider::builder()
-    ///     .with_simple_exporter(WaterfallSpanExporter::stdout())
+    ///     .with_span_processor(WaterfallSpanProcessor::new(WaterfallSpanExporter::stdout()))
     ///     .build();
     /// # provider.shutdown().unwrap();
     /// ```
@@ -148,7 +151,22 @@ impl WaterfallSpanExporter {
         self.sink.write(&out)
     }
 
-    fn drain(&self, why: &str) -> OTelSdkResult {
+    /// Takes finished spans; prints the traces they complete.
+    pub(crate) fn accept(&self, batch: &[SpanData]) -> OTelSdkResult {
+        self.sink.ensure_open()?;
+        let mut ready = Vec::new();
+        {
+            let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+            for data in batch {
+                let mut span = WaterfallSpan::from_span_data(data, Some(&self.service));
+                self.waterfall.keep_key_attributes(&mut span);
+                pending.push(span, self.limits, &mut ready);
+            }
+        }
+        self.print(ready)
+    }
+
+    pub(crate) fn drain(&self, why: &str) -> OTelSdkResult {
         let mut ready = Vec::new();
         self.pending
             .lock()
@@ -160,17 +178,7 @@ impl WaterfallSpanExporter {
 
 impl SpanExporter for WaterfallSpanExporter {
     async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
-        self.sink.ensure_open()?;
-        let mut ready = Vec::new();
-        {
-            let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
-            for data in &batch {
-                let mut span = WaterfallSpan::from_span_data(data, Some(&self.service));
-                self.waterfall.keep_key_attributes(&mut span);
-                pending.push(span, self.limits, &mut ready);
-            }
-        }
-        self.print(ready)
+        self.accept(&batch)
     }
 
     fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {

@@ -13,10 +13,12 @@ use opentelemetry_semantic_conventions::attribute as semconv;
 
 mod exporter;
 mod pending;
+mod processor;
 mod text;
 mod tree;
 
 pub use exporter::WaterfallSpanExporter;
+pub use processor::WaterfallSpanProcessor;
 
 use text::{format_ms, printable, truncate, value, wrap};
 use tree::tree_order;
