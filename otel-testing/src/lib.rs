@@ -101,6 +101,9 @@ pub use model::{
     MetricRecord, Number, NumberPoint, ResourceInfo, ScopeInfo, SpanRecord, SummaryPoint, Temporality,
 };
 pub use noop_processor::NoopSpanProcessor;
+/// The renderer of the waterfall that span failures print, and its span model
+/// ([`SpanRecord::waterfall_span`]), from otel-kit-console.
+pub use otel_kit_console::{Waterfall, WaterfallSpan};
 #[cfg(feature = "collector")]
 #[cfg_attr(docsrs, doc(cfg(feature = "collector")))]
 #[allow(deprecated)]
