@@ -147,6 +147,8 @@ impl WaterfallSpanExporter {
         for group in &ready {
             let spans: Vec<&WaterfallSpan> = group.spans.iter().collect();
             self.waterfall.render_trace(&spans, &group.note, &mut out);
+            // A blank line between traces: each reads as one block.
+            out.push('\n');
         }
         self.sink.write(&out)
     }
