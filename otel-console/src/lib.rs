@@ -5,6 +5,9 @@
 //!
 //! - [`ConsoleSpanExporter`]: behind a simple span processor, one line per span as it
 //!   ends.
+//! - [`WaterfallSpanExporter`] behind a [`WaterfallSpanProcessor`]: each trace drawn as
+//!   a [`Waterfall`] when its local root span ends (`OTEL_KIT_CONSOLE_SPAN_FORMAT=waterfall`
+//!   in otel-kit-init). The renderer alone draws any spans given as [`WaterfallSpan`]s.
 //! - [`ConsoleMetricExporter`]: behind a periodic reader, every metric of each
 //!   collection; cumulative.
 //! - [`ConsoleLogExporter`]: behind a simple log processor, one line per record.
@@ -64,6 +67,18 @@
 //! cut there and marked with the number of characters left out: `"aaaa"…(+744)` for a
 //! string (the count is of the string's own characters), `[1,2,…(+90)` for arrays,
 //! lists and maps (the count is of rendered text).
+//!
+//! The waterfall format is described on [`Waterfall`], its bounds on
+//! [`WaterfallSpanExporter`]:
+//!
+//! ```text
+//! trace d051bc89f507889d86d19dc175ff5d91: 2 spans, 1 services, 1.86 ms, 0 with ERROR
+//! span                          service      kind     status start ms   dur ms |0                                1.86 ms|
+//! GET /hello/{name}             quickstart   SERVER   unset      0.00     1.86 |████████████████████████████████████████|
+//!   http.request.method=GET http.route=/hello/{name} http.response.status_code=200
+//!   GET                         quickstart   CLIENT   unset      0.17     1.57 |   ███████████████████████████████████  |
+//!     http.request.method=GET url.full=http://127.0.0.1:3000/greeting/ada http.response.status_code=200
+//! ```
 //!
 //! # Failure behaviour
 //!
