@@ -2,7 +2,7 @@
 //! ([`Waterfall`]) and its input ([`WaterfallSpan`]). The exporter that prints one per
 //! finished trace is [`WaterfallSpanExporter`](crate::WaterfallSpanExporter).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -281,11 +281,13 @@ impl Waterfall {
     /// start. Nothing for no spans.
     pub fn render(&self, spans: &[WaterfallSpan]) -> String {
         let mut traces: Vec<(TraceId, Vec<&WaterfallSpan>)> = Vec::new();
+        let mut index: HashMap<TraceId, usize> = HashMap::new();
         for span in spans {
-            match traces.iter_mut().find(|(id, _)| *id == span.trace_id) {
-                Some((_, members)) => members.push(span),
-                None => traces.push((span.trace_id, vec![span])),
-            }
+            let i = *index.entry(span.trace_id).or_insert_with(|| {
+                traces.push((span.trace_id, Vec::new()));
+                traces.len() - 1
+            });
+            traces[i].1.push(span);
         }
         traces.sort_by_key(|(_, m)| m.iter().map(|s| s.start_unix_nanos).min());
         let mut out = String::new();
