@@ -5,6 +5,9 @@
 //!
 //! - [`ConsoleSpanExporter`]: behind a simple span processor, one line per span as it
 //!   ends.
+//! - [`WaterfallSpanExporter`] behind a [`WaterfallSpanProcessor`]: each trace drawn as
+//!   a [`Waterfall`] when its local root span ends (`OTEL_KIT_CONSOLE_SPAN_FORMAT=waterfall`
+//!   in otel-kit-init). The renderer alone draws any spans given as [`WaterfallSpan`]s.
 //! - [`ConsoleMetricExporter`]: behind a periodic reader, every metric of each
 //!   collection; cumulative.
 //! - [`ConsoleLogExporter`]: behind a simple log processor, one line per record.
@@ -65,6 +68,18 @@
 //! string (the count is of the string's own characters), `[1,2,…(+90)` for arrays,
 //! lists and maps (the count is of rendered text).
 //!
+//! The waterfall format is described on [`Waterfall`], its bounds on
+//! [`WaterfallSpanExporter`]:
+//!
+//! ```text
+//! trace d051bc89f507889d86d19dc175ff5d91: 2 spans, 1 services, 1.86 ms, 0 with ERROR
+//! span                          service      kind     status start ms   dur ms |0                                1.86 ms|
+//! GET /hello/{name}             quickstart   SERVER   unset      0.00     1.86 |████████████████████████████████████████|
+//!   http.request.method=GET http.route=/hello/{name} http.response.status_code=200
+//!   GET                         quickstart   CLIENT   unset      0.17     1.57 |   ███████████████████████████████████  |
+//!     http.request.method=GET url.full=http://127.0.0.1:3000/greeting/ada http.response.status_code=200
+//! ```
+//!
 //! # Failure behaviour
 //!
 //! A write error never panics. A closed pipe (`| head`) drops the text silently; other
@@ -114,6 +129,7 @@ mod logs;
 mod metrics;
 mod spans;
 mod titled_sink;
+mod waterfall;
 mod writer;
 
 pub use format::MAX_VALUE_CHARS;
@@ -124,6 +140,7 @@ pub use logs::ConsoleLogExporter;
 #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
 pub use metrics::ConsoleMetricExporter;
 pub use spans::ConsoleSpanExporter;
+pub use waterfall::{Waterfall, WaterfallSpan, WaterfallSpanExporter, WaterfallSpanProcessor};
 pub use writer::SharedWriter;
 
 #[cfg(doctest)]

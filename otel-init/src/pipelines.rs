@@ -228,10 +228,22 @@ impl Exporting<'_> {
                 }
                 #[cfg(feature = "console")]
                 ExporterKind::Console => {
-                    let processor = opentelemetry_sdk::trace::SimpleSpanProcessor::new(
-                        crate::console_exporter::ConsoleSpanExporter::stdout(),
-                    );
-                    tracer = before.add(tracer, processor);
+                    use crate::config::ConsoleSpanFormat;
+                    use crate::console_exporter::{
+                        ConsoleSpanExporter, WaterfallSpanExporter, WaterfallSpanProcessor,
+                    };
+                    use opentelemetry_sdk::trace::SimpleSpanProcessor;
+                    tracer = match self.config.console_span_format {
+                        ConsoleSpanFormat::Lines => {
+                            before.add(tracer, SimpleSpanProcessor::new(ConsoleSpanExporter::stdout()))
+                        }
+                        // A trace is printed when its local root ends; flush and shutdown
+                        // print what still waits.
+                        ConsoleSpanFormat::Waterfall => before.add(
+                            tracer,
+                            WaterfallSpanProcessor::new(WaterfallSpanExporter::stdout()),
+                        ),
+                    };
                 }
                 #[cfg(not(feature = "console"))]
                 ExporterKind::Console => {}

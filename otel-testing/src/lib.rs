@@ -6,7 +6,8 @@
 //! - Fluent assertions: [`Spans`] / [`SpanAssert`] (kind, status, typed attributes,
 //!   events, links, parents, whole trees), [`Metrics`] / [`MetricAssert`] (unit, kind,
 //!   points, histogram buckets, exemplars), [`Logs`] / [`LogAssert`] (severity, body,
-//!   trace correlation). Failures print expected, actual, and the span tree.
+//!   trace correlation). Failures print expected, actual, and the spans as a waterfall
+//!   per trace ([`Waterfall`], from otel-kit-console).
 //! - [`TestCollector`] (the `collector` feature): an OTLP/gRPC + OTLP/HTTP receiver on
 //!   loopback whose data is read with the same assertions, with request headers recorded
 //!   and failures injectable; [`Rotel`], the real rotel collector as a child process
@@ -102,6 +103,9 @@ pub use model::{
     MetricRecord, Number, NumberPoint, ResourceInfo, ScopeInfo, SpanRecord, SummaryPoint, Temporality,
 };
 pub use noop_processor::NoopSpanProcessor;
+/// The renderer of the waterfall that span failures print, and its span model
+/// ([`SpanRecord::waterfall_span`]), from otel-kit-console.
+pub use otel_kit_console::{Waterfall, WaterfallSpan};
 #[cfg(feature = "collector")]
 #[cfg_attr(docsrs, doc(cfg(feature = "collector")))]
 #[allow(deprecated)]

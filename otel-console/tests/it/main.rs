@@ -5,3 +5,4 @@ mod buffer;
 mod logs;
 mod metrics;
 mod spans;
+mod waterfall;

@@ -463,6 +463,25 @@ impl Builder {
         self
     }
 
+    /// How `OTEL_TRACES_EXPORTER=console` prints spans: a line per span (the default) or
+    /// a waterfall per trace; wins over `OTEL_KIT_CONSOLE_SPAN_FORMAT`
+    /// ([`ConsoleSpanFormat`](crate::config::ConsoleSpanFormat)).
+    ///
+    /// ```no_run
+    /// use otel_kit_init::Exporter;
+    /// use otel_kit_init::config::ConsoleSpanFormat;
+    ///
+    /// let telemetry = otel_kit_init::builder()
+    ///     .traces_exporter(Exporter::Console)
+    ///     .console_span_format(ConsoleSpanFormat::Waterfall)
+    ///     .init()?;
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    pub fn console_span_format(mut self, format: crate::config::ConsoleSpanFormat) -> Self {
+        self.code.console_span_format = Some(format);
+        self
+    }
+
     /// Whether `tracing` events inside a span are also span events on it; wins over
     /// `OTEL_KIT_SPAN_EVENTS`. Unset, they are log records only when logs are exported
     /// over OTLP, and span events too otherwise ([`SpanEvents`](subscriber::SpanEvents)).

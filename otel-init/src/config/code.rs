@@ -70,6 +70,7 @@ pub(crate) struct CodeValues {
     pub(crate) otlp_protocol: Option<Protocol>,
     pub(crate) exemplar_filter: Option<ExemplarFilter>,
     pub(crate) cardinality_limit: Option<usize>,
+    pub(crate) console_span_format: Option<super::ConsoleSpanFormat>,
     /// `Some(None)`: no proxy, whatever the environment says; `Some(Some(p))`: this one.
     #[cfg(feature = "proxy")]
     pub(crate) proxy: Option<Option<otel_kit_otlp::Proxy>>,
@@ -219,6 +220,7 @@ impl CodeValues {
             traces_exporters,
             metrics_exporters,
             logs_exporters,
+            console_span_format: self.console_span_format.unwrap_or(config.console_span_format),
             otlp: config.otlp,
             prometheus: super::prometheus::PrometheusConfig {
                 listener: self.prometheus_listener.unwrap_or(config.prometheus.listener),
@@ -306,6 +308,7 @@ impl CodeValues {
             || self.redaction.is_some() && redaction::VARIABLES.contains(&variable)
             || self.baggage_attributes.is_some() && crate::baggage::VARIABLES.contains(&variable)
             || self.replaces_proxy_variable(variable)
+            || self.console_span_format.is_some() && variable == super::console_spans::VARIABLE
             || Signal::ALL
                 .into_iter()
                 .any(|s| self.exporter(s).is_some() && variable == exporters::variable(s))

@@ -80,6 +80,8 @@ pub struct EffectiveConfig {
     pub metrics_exporters: Vec<ExporterKind>,
     /// Where log records go: empty for nowhere.
     pub logs_exporters: Vec<ExporterKind>,
+    /// How the console span exporter prints, when spans go to the console.
+    pub console_span_format: super::ConsoleSpanFormat,
     /// The OTLP settings of each signal (used by those that export over OTLP).
     pub otlp: OtlpConfig,
     /// Where the Prometheus exporter listens, if it does.

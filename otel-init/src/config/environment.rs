@@ -66,6 +66,9 @@ pub struct Config {
     pub metrics_exporters: Vec<ExporterKind>,
     /// `OTEL_LOGS_EXPORTER`: empty for `none`.
     pub logs_exporters: Vec<ExporterKind>,
+    /// `OTEL_KIT_CONSOLE_SPAN_FORMAT` (non-standard): how the console span exporter
+    /// prints.
+    pub console_span_format: super::ConsoleSpanFormat,
     /// `OTEL_EXPORTER_OTLP_*`, resolved per signal.
     pub otlp: OtlpConfig,
     /// `OTEL_EXPORTER_PROMETHEUS_HOST` and `OTEL_EXPORTER_PROMETHEUS_PORT`.
@@ -150,6 +153,7 @@ impl Config {
             traces_exporters: exporters::read(env, Signal::Traces),
             metrics_exporters: exporters::read(env, Signal::Metrics),
             logs_exporters: exporters::read(env, Signal::Logs),
+            console_span_format: super::console_spans::read(env),
             otlp: OtlpConfig::read(env),
             prometheus: PrometheusConfig::read(env),
             bsp: crate::batch::read_spans(env),

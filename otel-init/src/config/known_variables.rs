@@ -109,6 +109,7 @@ pub(crate) const KNOWN: &[&str] = &[
     "OTEL_KIT_REQUEST_VALUE_MAX_BYTES",
     "OTEL_KIT_BSP_MAX_TRACE_SHARE",
     "OTEL_KIT_SPAN_EVENTS",
+    "OTEL_KIT_CONSOLE_SPAN_FORMAT",
     // The Java agent's names the kit reads; `OTEL_INSTRUMENTATION_<NAME>_ENABLED` are
     // known by `instrumentation_switches::NAMES`.
     "OTEL_INSTRUMENTATION_COMMON_DEFAULT_ENABLED",

@@ -30,6 +30,7 @@
 //! ```
 
 mod code;
+mod console_spans;
 mod effective;
 mod endpoint;
 mod environment;
@@ -50,6 +51,7 @@ mod tuning;
 pub use crate::config_file::ConfigSource;
 pub(crate) use code::CodeValues;
 pub use code::Exporter;
+pub use console_spans::ConsoleSpanFormat;
 pub use effective::EffectiveConfig;
 pub use environment::{Config, LogLevel};
 pub use exporters::ExporterKind;

@@ -178,9 +178,28 @@ impl Spans {
         )
     }
 
-    /// The span tree as printed in failure messages.
+    /// The spans as failure messages print them: `span tree:`, then a waterfall per
+    /// trace ([`Waterfall`](otel_kit_console::Waterfall): names indented under their
+    /// parents, kind, status, timings, a bar, key attributes and error descriptions).
     pub fn tree(&self) -> String {
         format!("span tree:\n{}", tree::render(&self.spans))
+    }
+
+    /// The spans as a waterfall per trace, without the `span tree:` line.
+    ///
+    /// ```
+    /// use opentelemetry::trace::{Tracer as _, TracerProvider as _};
+    /// use otel_kit_testing::TestTelemetry;
+    ///
+    /// let t = TestTelemetry::new();
+    /// let tracer = t.tracer("demo");
+    /// tracer.in_span("parent", |_| tracer.in_span("child", |_| {}));
+    /// let text = t.spans().waterfall();
+    /// assert!(text.lines().nth(2).unwrap().starts_with("parent "));
+    /// assert!(text.lines().nth(3).unwrap().starts_with("  child "));
+    /// ```
+    pub fn waterfall(&self) -> String {
+        tree::render(&self.spans)
     }
 
     /// The spans, consumed.

@@ -1,68 +1,21 @@
 //! Rendering span trees, and comparing their shape independent of end order.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+
+use otel_kit_console::Waterfall;
 use std::fmt::Write;
 
 use crate::model::SpanRecord;
 
-/// Renders spans grouped by trace as indented trees, children in start order, with kind,
-/// status and ids: the picture every span failure message ends with.
+/// Renders spans as one waterfall per trace (otel-kit-console's [`Waterfall`]): the
+/// picture every span failure message ends with. Every span is drawn once, whatever
+/// its ids (a hand-made OTLP payload can repeat them or make parent cycles).
 pub(crate) fn render(spans: &[SpanRecord]) -> String {
     if spans.is_empty() {
         return "  (no spans)\n".to_owned();
     }
-    let mut out = String::new();
-    for (trace_id, members) in by_trace(spans) {
-        let _ = writeln!(out, "  trace {trace_id}");
-        let (roots, children) = link(&members);
-        let mut rendered = HashSet::new();
-        for root in roots {
-            render_node(root, &children, 2, &mut rendered, &mut out);
-        }
-    }
-    out
-}
-
-fn render_node<'a>(
-    span: &'a SpanRecord,
-    children: &HashMap<&str, Vec<&'a SpanRecord>>,
-    depth: usize,
-    rendered: &mut HashSet<*const SpanRecord>,
-    out: &mut String,
-) {
-    // Each span once. A hand-made OTLP payload can repeat span ids so that parent links
-    // form a cycle under a root (found by fuzz/otlp_decode: unbounded recursion, a stack
-    // overflow in every failure message) or a lattice with exponentially many paths.
-    if !rendered.insert(std::ptr::from_ref(span)) {
-        return;
-    }
-    let orphan = match (&span.parent_span_id, depth) {
-        (Some(parent), 2) => format!(" parent={parent} (not among these spans)"),
-        _ => String::new(),
-    };
-    let _ = writeln!(
-        out,
-        "{:indent$}{} [{:?}, {}, {:?}] span={}{orphan}",
-        "",
-        span.name,
-        span.kind,
-        status_text(span),
-        span.duration(),
-        span.span_id,
-        indent = depth * 2
-    );
-    for child in children.get(span.span_id.as_str()).into_iter().flatten() {
-        render_node(child, children, depth + 1, rendered, out);
-    }
-}
-
-fn status_text(span: &SpanRecord) -> String {
-    match &span.status {
-        opentelemetry::trace::Status::Unset => "Unset".to_owned(),
-        opentelemetry::trace::Status::Ok => "Ok".to_owned(),
-        opentelemetry::trace::Status::Error { description } if description.is_empty() => "Error".to_owned(),
-        opentelemetry::trace::Status::Error { description } => format!("Error({description:?})"),
-    }
+    let spans: Vec<_> = spans.iter().map(SpanRecord::waterfall_span).collect();
+    Waterfall::new().render(&spans)
 }
 
 /// Spans grouped by trace id, traces in order of their earliest start.
@@ -213,9 +166,14 @@ mod tests {
         let mut spans = Vec::new();
         spans_from_otlp(&request, &mut spans);
         let text = render(&spans);
-        assert_eq!(text.lines().count(), 4, "{text}"); // the trace line and three spans
-        for name in ["x [", "y [", "z ["] {
-            assert_eq!(text.matches(name).count(), 1, "{text}");
+        // The trace line, the column header and three spans.
+        assert_eq!(text.lines().count(), 5, "{text}");
+        for name in ["x ", "y ", "z "] {
+            assert_eq!(
+                text.lines().filter(|l| l.trim_start().starts_with(name)).count(),
+                1,
+                "{text}"
+            );
         }
     }
 }

@@ -8,6 +8,7 @@ mod resource;
 mod scope;
 mod span;
 mod value;
+mod waterfall_span;
 
 pub use log::LogRecord;
 pub(crate) use log::logs_from_otlp;

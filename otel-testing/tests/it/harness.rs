@@ -111,11 +111,12 @@ fn failure_messages_list_what_exists() {
     assert!(msg.contains("no span named \"missing\""), "{msg}");
     assert!(msg.contains("[\"child\", \"root\"]"), "{msg}");
     // The tree shows nesting: child is indented under root.
-    let root_line = msg.lines().find(|l| l.contains("root [")).expect("root in tree");
-    let child_line = msg
-        .lines()
-        .find(|l| l.contains("child ["))
-        .expect("child in tree");
+    let span_line = |name: &str| {
+        msg.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{name} ")) && l.ends_with('|'))
+            .unwrap_or_else(|| panic!("{name} in the waterfall: {msg}"))
+    };
+    let (root_line, child_line) = (span_line("root"), span_line("child"));
     let indent = |l: &str| l.len() - l.trim_start().len();
     assert!(indent(child_line) > indent(root_line), "{msg}");
 

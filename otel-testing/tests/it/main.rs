@@ -2,7 +2,7 @@
 //! (`harness`), global mode (`global`), the in-process collector against the upstream
 //! exporters and hand-made requests (`collector`), hostile exports (`bad_input`), and
 //! the real rotel collector relaying to it (`rotel`), and the registry check
-//! (`conformance`).
+//! (`conformance`), and the waterfall failures print (`waterfall`).
 
 mod bad_input;
 mod collector;
@@ -11,3 +11,4 @@ mod fault_relay;
 mod global;
 mod harness;
 mod rotel;
+mod waterfall;

@@ -13,7 +13,10 @@
 //!    `rpc.response.status_code`; `db.system.name` and `db.query.summary`; the demo's
 //!    `shop.cache.hit`; the GenAI operation, model and token usage; the messaging system
 //!    and destination; `error.type` and the status description).
-//!    Spans whose parent was not received are shown as roots, marked as such.
+//!    Spans whose parent was not received are shown as roots, marked as such. The
+//!    drawing is otel-kit-console's `Waterfall` (through otel-kit-testing), the same the
+//!    console exporter prints with `OTEL_KIT_CONSOLE_SPAN_FORMAT=waterfall` and a failed
+//!    span assertion prints.
 //! 2. **RED table** ([`red_table`]): per service, requests, rate, errors and p50/p95/p99
 //!    from the exported duration histograms (not from spans): the server side
 //!    (`http.server.request.duration`, `rpc.server.call.duration`,

@@ -1,4 +1,4 @@
-//! Text helpers shared by the waterfall and the RED table.
+//! Text helpers shared by the waterfall selection, the RED table and the business table.
 
 use otel_kit_testing::AttributeValue;
 
@@ -21,29 +21,6 @@ pub(super) fn truncate(text: &str, width: usize) -> String {
     let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
     cut.push('…');
     cut
-}
-
-/// `parts` joined by spaces on lines of at most `line_width` characters, each
-/// indented by `indent` (a part too long for a line of its own is cut).
-pub(super) fn wrap(parts: &[String], indent: usize, line_width: usize) -> Vec<String> {
-    let room = line_width.saturating_sub(indent).max(1);
-    let mut lines: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for part in parts {
-        let part = truncate(part, room);
-        if !current.is_empty() && current.chars().count() + 1 + part.chars().count() > room {
-            lines.push(std::mem::take(&mut current));
-        }
-        if !current.is_empty() {
-            current.push(' ');
-        }
-        current.push_str(&part);
-    }
-    if !current.is_empty() {
-        lines.push(current);
-    }
-    let pad = " ".repeat(indent);
-    lines.into_iter().map(|l| format!("{pad}{l}")).collect()
 }
 
 /// An attribute value as `key=value` shows it: strings bare unless they need quotes.

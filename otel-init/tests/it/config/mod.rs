@@ -1,5 +1,6 @@
 //! The `OTEL_*` environment-variable spec.
 
+mod console_spans;
 mod env;
 mod hostile_values;
 mod otlp_cases;
