@@ -6,8 +6,8 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ::awc::error::SendRequestError;
 use ::awc::ClientResponse;
+use ::awc::error::SendRequestError;
 use actix_http::RequestHead;
 use opentelemetry_semantic_conventions::attribute as semconv;
 use otel_kit_core::hooks::Signatures;

@@ -53,8 +53,14 @@ mod tests {
             error_description(&refused, "connect"),
             "connect: Failed to connect to host: connection refused"
         );
-        assert_eq!(error_type(&SendRequestError::Connect(ConnectError::Timeout)), "timeout");
-        assert_eq!(error_type(&SendRequestError::Send(Error::from(ErrorKind::ConnectionReset))), "request");
+        assert_eq!(
+            error_type(&SendRequestError::Connect(ConnectError::Timeout)),
+            "timeout"
+        );
+        assert_eq!(
+            error_type(&SendRequestError::Send(Error::from(ErrorKind::ConnectionReset))),
+            "request"
+        );
         assert_eq!(error_type(&SendRequestError::TunnelNotSupported), "request");
     }
 }

@@ -166,7 +166,11 @@ mod tests {
     fn read(uri: &str) -> (Option<String>, Option<u16>, String) {
         let uri: Uri = uri.parse().unwrap();
         let target = target_of(&uri);
-        (target.host.map(str::to_owned), target.port, target.full.into_owned())
+        (
+            target.host.map(str::to_owned),
+            target.port,
+            target.full.into_owned(),
+        )
     }
 
     #[test]
@@ -179,15 +183,22 @@ mod tests {
                 "https://user:pw@api.example:8443/a?b=1".into()
             )
         );
-        assert_eq!(read("http://[::1]/x"), (Some("::1".into()), Some(80), "http://[::1]/x".into()));
+        assert_eq!(
+            read("http://[::1]/x"),
+            (Some("::1".into()), Some(80), "http://[::1]/x".into())
+        );
         assert_eq!(read("/x"), (None, None, "/x".into()));
     }
 
     #[test]
     fn extra_headers_hide_the_frozen_ones() {
         let mut frozen = RequestHead::default();
-        frozen.headers.insert("x-a".parse().unwrap(), "frozen".parse().unwrap());
-        frozen.headers.insert("x-b".parse().unwrap(), "kept".parse().unwrap());
+        frozen
+            .headers
+            .insert("x-a".parse().unwrap(), "frozen".parse().unwrap());
+        frozen
+            .headers
+            .insert("x-b".parse().unwrap(), "kept".parse().unwrap());
         let mut extra = HeaderMap::new();
         extra.insert("x-a".parse().unwrap(), "extra".parse().unwrap());
         let mut head = RequestHeadType::Rc(std::rc::Rc::new(frozen), Some(extra));

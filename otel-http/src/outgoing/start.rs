@@ -7,11 +7,11 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use http::{Extensions, HeaderMap, Method};
-use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
-use opentelemetry::propagation::Injector;
-use opentelemetry::{Context, KeyValue};
 use crate::propagation::HeaderInjector;
+use http::{Extensions, HeaderMap, Method};
+use opentelemetry::propagation::Injector;
+use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
+use opentelemetry::{Context, KeyValue};
 use opentelemetry_semantic_conventions::attribute::{
     HTTP_REQUEST_METHOD, HTTP_REQUEST_METHOD_ORIGINAL, HTTP_REQUEST_RESEND_COUNT, SERVER_ADDRESS,
     SERVER_PORT, SERVICE_PEER_NAME, URL_FULL, URL_TEMPLATE,
@@ -239,8 +239,9 @@ impl Plan {
         });
         let capture = config.http.headers(Side::Client);
         if !capture.is_empty() {
-            cx.span()
-                .set_attributes(capture.request_attributes_within(headers.source(), config.http.value_limit()));
+            cx.span().set_attributes(
+                capture.request_attributes_within(headers.source(), config.http.value_limit()),
+            );
         }
         let marker = ActiveRequest::next();
         if let Some(extensions) = extensions {

@@ -57,7 +57,10 @@ fn client(t: &TestTelemetry) -> awc::Client {
 }
 
 fn port_of(base: &str) -> i64 {
-    base.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port")
+    base.rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port")
 }
 
 #[test]
@@ -67,7 +70,8 @@ fn client_span_metric_and_context_arriving_at_the_server() {
     let port = port_of(&base);
     in_actix(|| async move {
         // Credentials in the user info and a signed query value: never recorded.
-        let url = base.replacen("http://", "http://admin:hunter2@", 1) + "/users/42?page=2&X-Amz-Signature=s3cr3t";
+        let url =
+            base.replacen("http://", "http://admin:hunter2@", 1) + "/users/42?page=2&X-Amz-Signature=s3cr3t";
         let mut response = client(&t).get(url).send().await.expect("response");
         assert_eq!(response.status().as_u16(), 200);
         let traceparent = String::from_utf8(response.body().await.expect("body").to_vec()).expect("utf-8");
@@ -91,7 +95,11 @@ fn client_span_metric_and_context_arriving_at_the_server() {
             .has_attribute("http.response.status_code", 200)
             .has_attribute("network.protocol.version", "1.1")
             .lacks_attribute("error.type");
-        assert_eq!(client_span.record().span_id, parent_id, "the traceparent names the client span");
+        assert_eq!(
+            client_span.record().span_id,
+            parent_id,
+            "the traceparent names the client span"
+        );
         for span in spans.as_slice() {
             for (key, value) in &span.attributes {
                 let value = format!("{value:?}");
@@ -106,7 +114,10 @@ fn client_span_metric_and_context_arriving_at_the_server() {
             .span("GET /users/{id}")
             .has_kind(SpanKind::Server)
             .has_parent(&client_span);
-        Conformance::semconv().check_spans(&spans).report().assert_conforms();
+        Conformance::semconv()
+            .check_spans(&spans)
+            .report()
+            .assert_conforms();
 
         let metrics = t.metrics();
         metrics
@@ -130,7 +141,11 @@ fn a_500_is_an_error_of_the_client_span() {
     let t = TestTelemetry::new();
     let base = serve_actix(ServerMiddleware::new().providers(t.providers()), routes);
     in_actix(|| async move {
-        let response = client(&t).get(format!("{base}/boom")).send().await.expect("still a response");
+        let response = client(&t)
+            .get(format!("{base}/boom"))
+            .send()
+            .await
+            .expect("still a response");
         assert_eq!(response.status().as_u16(), 500);
 
         let spans = t.wait_for_spans(2, WAIT).await;
@@ -143,7 +158,10 @@ fn a_500_is_an_error_of_the_client_span() {
         assert_eq!(exception_events(&t.logs()), 0, "a response is no exception");
         t.metrics()
             .metric(HTTP_CLIENT_REQUEST_DURATION)
-            .histogram_point(&[("http.response.status_code", 500.into()), ("error.type", "500".into())])
+            .histogram_point(&[
+                ("http.response.status_code", 500.into()),
+                ("error.type", "500".into()),
+            ])
             .has_count(1);
     });
 }
@@ -158,7 +176,10 @@ fn a_refused_connection_is_a_connect_error() {
             .send()
             .await
             .expect_err("refused");
-        assert!(matches!(error, awc::error::SendRequestError::Connect(_)), "{error:?}");
+        assert!(
+            matches!(error, awc::error::SendRequestError::Connect(_)),
+            "{error:?}"
+        );
 
         let spans = t.spans();
         spans
@@ -183,11 +204,22 @@ fn a_silent_peer_ends_in_awcs_own_timeout_as_an_error() {
         let timeout = Duration::from_millis(300);
         let client = awc::ClientBuilder::new()
             .timeout(timeout)
-            .wrap(ClientMiddleware::new().client_timeout(timeout).providers(t.providers()))
+            .wrap(
+                ClientMiddleware::new()
+                    .client_timeout(timeout)
+                    .providers(t.providers()),
+            )
             .finish();
         let started = Instant::now();
-        let error = client.get(format!("{}/", hole.endpoint())).send().await.expect_err("no answer");
-        assert!(matches!(error, awc::error::SendRequestError::Timeout), "{error:?}");
+        let error = client
+            .get(format!("{}/", hole.endpoint()))
+            .send()
+            .await
+            .expect_err("no answer");
+        assert!(
+            matches!(error, awc::error::SendRequestError::Timeout),
+            "{error:?}"
+        );
         assert!(started.elapsed() < WAIT, "awc's timeout ended it: no hang");
 
         let spans = t.spans();
@@ -224,13 +256,19 @@ fn a_frozen_request_carries_a_fresh_traceparent_on_each_send() {
     let t = TestTelemetry::new();
     let base = serve_actix(ServerMiddleware::new().providers(t.providers()), routes);
     in_actix(|| async move {
-        let frozen = client(&t).get(format!("{base}/users/7")).freeze().expect("frozen");
+        let frozen = client(&t)
+            .get(format!("{base}/users/7"))
+            .freeze()
+            .expect("frozen");
         let mut seen = Vec::new();
         for _ in 0..2 {
             let mut response = frozen.send().await.expect("response");
             seen.push(String::from_utf8(response.body().await.expect("body").to_vec()).expect("utf-8"));
         }
-        assert_ne!(seen[0], seen[1], "one traceparent per send, not the first one frozen in");
+        assert_ne!(
+            seen[0], seen[1],
+            "one traceparent per send, not the first one frozen in"
+        );
         let spans = t.wait_for_spans(4, WAIT).await;
         let clients = spans.named("GET");
         assert_eq!(clients.len(), 2);
@@ -253,12 +291,24 @@ fn excluded_and_unpropagated_requests() {
                     .providers(t.providers()),
             )
             .finish();
-        let mut excluded = client.get(format!("{base}/users/1")).send().await.expect("response");
-        let mut refused = client.get(format!("{base}/users/2")).send().await.expect("response");
+        let mut excluded = client
+            .get(format!("{base}/users/1"))
+            .send()
+            .await
+            .expect("response");
+        let mut refused = client
+            .get(format!("{base}/users/2"))
+            .send()
+            .await
+            .expect("response");
         let body = |bytes: actix_web::web::Bytes| String::from_utf8(bytes.to_vec()).expect("utf-8");
         // Excluded: no client span, and no current span whose context could travel.
         assert_eq!(body(excluded.body().await.expect("body")), "none");
-        assert_eq!(body(refused.body().await.expect("body")), "none", "propagation refused");
+        assert_eq!(
+            body(refused.body().await.expect("body")),
+            "none",
+            "propagation refused"
+        );
         let spans = t.wait_for_spans(3, WAIT).await;
         assert_eq!(spans.named("GET").len(), 1, "only /users/2 is traced");
     });

@@ -1,4 +1,5 @@
-//! otel-kit-http's integration tests, one binary: the actix-web middleware (`actix`), the awc
+//! otel-kit-http's integration tests, one binary: the actix-web middleware (`actix`), the
+//! tokio runtime metrics of actix's worker runtimes (`actix_runtimes`), the awc
 //! middleware against an actix server (`awc`), propagation by hand over both header maps
 //! (`propagation`), the client middleware (`client`,
 //! `client_chain`, `client_errors`, `client_metrics`, its hooks in `client_hooks`), the
@@ -24,6 +25,7 @@ use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 static ALLOCATOR: CountingAllocator = COUNTING_ALLOCATOR;
 
 mod actix;
+mod actix_runtimes;
 mod awc;
 mod client;
 mod client_chain;

@@ -41,12 +41,19 @@ fn a_context_round_trips_through_both_maps() {
     let mut headers = http::HeaderMap::new();
     headers.insert("traceparent", "stale".parse().unwrap());
     propagator.inject_context(&remote(), &mut HeaderInjector(&mut headers));
-    assert_eq!(headers.get_all("traceparent").iter().count(), 1, "replaced, not appended");
+    assert_eq!(
+        headers.get_all("traceparent").iter().count(),
+        1,
+        "replaced, not appended"
+    );
     let read = propagator.extract(&HeaderExtractor(&headers));
     assert_eq!(span_id(&read), SPAN);
 
     let mut actix = ActixHeaderMap::new();
-    actix.insert(ActixName::from_static("traceparent"), ActixValue::from_static("stale"));
+    actix.insert(
+        ActixName::from_static("traceparent"),
+        ActixValue::from_static("stale"),
+    );
     propagator.inject_context(&remote(), &mut HeaderInjector(&mut actix));
     assert_eq!(actix.get_all("traceparent").count(), 1, "replaced, not appended");
     let read = propagator.extract(&HeaderExtractor(&actix));
@@ -61,17 +68,29 @@ fn hostile_actix_headers_read_as_no_context_and_never_panic() {
 
     // Two different traceparents: ambiguous, so none (the kit's carrier rule).
     let mut actix = ActixHeaderMap::new();
-    actix.append(ActixName::from_static("traceparent"), ActixValue::from_str(&good).unwrap());
+    actix.append(
+        ActixName::from_static("traceparent"),
+        ActixValue::from_str(&good).unwrap(),
+    );
     actix.append(
         ActixName::from_static("traceparent"),
         ActixValue::from_static("00-11111111111111111111111111111111-2222222222222222-01"),
     );
     assert_eq!(HeaderExtractor(&actix).get("traceparent"), None);
-    assert!(!propagator.extract(&HeaderExtractor(&actix)).span().span_context().is_valid());
+    assert!(
+        !propagator
+            .extract(&HeaderExtractor(&actix))
+            .span()
+            .span_context()
+            .is_valid()
+    );
 
     // A value that is not UTF-8 is skipped as if absent.
     let mut actix = ActixHeaderMap::new();
-    actix.insert(ActixName::from_static("traceparent"), ActixValue::from_bytes(b"\xff\xfe").unwrap());
+    actix.insert(
+        ActixName::from_static("traceparent"),
+        ActixValue::from_bytes(b"\xff\xfe").unwrap(),
+    );
     assert_eq!(HeaderExtractor(&actix).get("traceparent"), None);
     assert_eq!(HeaderExtractor(&actix).keys(), ["traceparent"]);
 
@@ -87,11 +106,18 @@ fn hostile_actix_headers_read_as_no_context_and_never_panic() {
     let mut actix = ActixHeaderMap::new();
     let big = "k=".to_owned() + &"v".repeat(1 << 20);
     actix.append(ActixName::from_static("baggage"), ActixValue::from_static("a=1"));
-    actix.append(ActixName::from_static("baggage"), ActixValue::from_str(&big).unwrap());
+    actix.append(
+        ActixName::from_static("baggage"),
+        ActixValue::from_str(&big).unwrap(),
+    );
     actix.append(ActixName::from_static("baggage"), ActixValue::from_static("b=2"));
     let extractor = HeaderExtractor(&actix);
     let values = extractor.get_all("Baggage").expect("read");
-    assert_eq!(values.len(), 2, "the value crossing 8192 bytes is the last one read");
+    assert_eq!(
+        values.len(),
+        2,
+        "the value crossing 8192 bytes is the last one read"
+    );
 }
 
 #[test]
@@ -108,7 +134,10 @@ fn by_hand_from_an_awc_request_to_an_actix_handler() {
         );
     }
     // A server without the middleware: the handler extracts by hand.
-    let base = serve_actix(otel_kit_http::actix::ServerMiddleware::new().exclude_when(|_| true), routes);
+    let base = serve_actix(
+        otel_kit_http::actix::ServerMiddleware::new().exclude_when(|_| true),
+        routes,
+    );
     actix_web::rt::System::new().block_on(async move {
         // A plain awc client (no middleware): the context injected by hand.
         let client = awc::Client::default();
