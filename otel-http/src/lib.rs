@@ -153,7 +153,8 @@ struct GettingStarted;
     feature = "server",
     feature = "client",
     feature = "axum",
-    feature = "actix"
+    feature = "actix",
+    feature = "awc"
 ))]
 #[doc = include_str!("../../docs/http.md")]
 struct HttpGuide;

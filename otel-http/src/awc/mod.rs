@@ -35,6 +35,36 @@
 //! The span ends when the response head arrives: reading the body afterwards is not
 //! included.
 //!
+//! # With the actix-web middleware
+//!
+//! In an actix-web service the handler's SERVER span is current when it sends, so the
+//! CLIENT span is its child. awc's `Client` is not `Send`: build one per worker, in the
+//! app factory.
+//!
+//! ```no_run
+//! use actix_web::error::ErrorBadGateway;
+//! use actix_web::{App, HttpServer, web};
+//! use otel_kit_http::actix::ServerMiddleware;
+//! use otel_kit_http::awc::ClientMiddleware;
+//!
+//! async fn checkout(client: web::Data<awc::Client>) -> actix_web::Result<String> {
+//!     // A child of the request's SERVER span, `traceparent` injected.
+//!     let mut stock = client.get("http://inventory.internal:8080/items/42").send().await.map_err(ErrorBadGateway)?;
+//!     Ok(format!("{:?}", stock.body().await?))
+//! }
+//!
+//! # fn main() -> std::io::Result<()> {
+//! let server = HttpServer::new(|| {
+//!     // awc's `Client` is not `Send`: one per worker, built in the factory.
+//!     let client = awc::ClientBuilder::new().wrap(ClientMiddleware::new()).finish();
+//!     App::new()
+//!         .wrap(ServerMiddleware::new())
+//!         .app_data(web::Data::new(client))
+//!         .route("/checkout", web::post().to(checkout))
+//! });
+//! # let _ = server; Ok(()) }
+//! ```
+//!
 //! # Timeouts and cancellation
 //!
 //! awc applies its timeout outside every middleware, and drops the request inside when
