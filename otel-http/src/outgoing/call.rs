@@ -89,6 +89,7 @@ impl<F: Frontend> Call<F> {
 
     /// When the request started (a front-end that must tell its client's own deadline
     /// from the caller's cancellation reads it).
+    #[cfg(feature = "awc")]
     pub(crate) fn started_at(&self) -> Instant {
         self.started.instant
     }

@@ -153,6 +153,7 @@ impl<F: Frontend> Config<F> {
     /// Whether the request is one an outer front-end is already sending (stacked
     /// front-ends, or a client that forwards it with the same extensions): its span
     /// covers this call, a second one would only duplicate it.
+    #[cfg(any(feature = "client", feature = "tower-client"))]
     pub(crate) fn nested(extensions: &Extensions, parent: &Context) -> bool {
         extensions
             .get::<ActiveRequest>()

@@ -22,8 +22,8 @@ const SPAN: &str = "00f067aa0ba902b7";
 
 fn remote() -> Context {
     Context::new().with_remote_span_context(SpanContext::new(
-        TraceId::from_hex(TRACE).unwrap(),
-        SpanId::from_hex(SPAN).unwrap(),
+        TraceId::from_hex(TRACE).expect("a trace id"),
+        SpanId::from_hex(SPAN).expect("a span id"),
         TraceFlags::SAMPLED,
         true,
         TraceState::default(),
