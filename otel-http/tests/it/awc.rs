@@ -2,7 +2,8 @@
 //! server over loopback (`HttpServer` with the actix middleware, both on one harness):
 //! the CLIENT span's name and attributes, the status rule, `error.type` for a 500, a
 //! refused connection and awc's own timeout against a peer that never answers, the
-//! caller's cancellation, `http.client.request.duration`, the `traceparent` arriving at
+//! caller's cancellation, `http.client.request.duration`, header capture (never a
+//! credential), the `traceparent` arriving at
 //! the server (frozen requests too) with the server span the client span's child, and
 //! credentials in the URL never recorded. Each test hands its harness to the middleware
 //! (`.providers(..)`) and runs awc inside its own actix system, so they run in parallel.
@@ -14,7 +15,7 @@ use opentelemetry::trace::SpanKind;
 use opentelemetry_semantic_conventions::metric::HTTP_CLIENT_REQUEST_DURATION;
 use otel_kit_http::actix::ServerMiddleware;
 use otel_kit_http::awc::ClientMiddleware;
-use otel_kit_http::conventions::DURATION_BUCKETS;
+use otel_kit_http::conventions::{DURATION_BUCKETS, HeaderCapture};
 use otel_kit_testing::{BlackHole, Conformance, TestTelemetry};
 
 use crate::support::actix::serve_actix;
@@ -23,7 +24,8 @@ use crate::support::exception_events;
 
 const WAIT: Duration = Duration::from_secs(5);
 
-/// The server: `/users/{id}` answers the `traceparent` it received, `/boom` a 500.
+/// The server: `/users/{id}` answers the `traceparent` it received, `/boom` a 500,
+/// `/headers` with a header to capture and a cookie never to capture.
 fn routes(config: &mut web::ServiceConfig) {
     config
         .route(
@@ -41,6 +43,15 @@ fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/boom",
             web::get().to(|| async { HttpResponse::InternalServerError().finish() }),
+        )
+        .route(
+            "/headers",
+            web::get().to(|| async {
+                HttpResponse::Ok()
+                    .insert_header(("x-served-by", "node-1"))
+                    .insert_header(("set-cookie", "session=s3cr3t"))
+                    .finish()
+            }),
         );
 }
 
@@ -311,5 +322,46 @@ fn excluded_and_unpropagated_requests() {
         );
         let spans = t.wait_for_spans(3, WAIT).await;
         assert_eq!(spans.named("GET").len(), 1, "only /users/2 is traced");
+    });
+}
+
+#[test]
+fn listed_headers_are_captured_and_credentials_never() {
+    let t = TestTelemetry::new();
+    let base = serve_actix(ServerMiddleware::new().providers(t.providers()), routes);
+    in_actix(|| async move {
+        let capture = HeaderCapture::default()
+            .request(["x-tenant", "authorization", "traceparent"])
+            .response(["x-served-by", "set-cookie"]);
+        let client = awc::ClientBuilder::new()
+            .wrap(
+                ClientMiddleware::new()
+                    .capture_headers(capture)
+                    .providers(t.providers()),
+            )
+            .finish();
+        client
+            .get(format!("{base}/headers"))
+            .insert_header(("x-tenant", "acme"))
+            .insert_header(("authorization", "Bearer hunter2"))
+            .send()
+            .await
+            .expect("response");
+
+        let spans = t.wait_for_spans(2, WAIT).await;
+        let client_span = spans
+            .span("GET")
+            .has_kind(SpanKind::Client)
+            .has_attribute("http.request.header.x-tenant", vec!["acme".to_owned()])
+            .has_attribute_key("http.request.header.traceparent")
+            .has_attribute("http.response.header.x-served-by", vec!["node-1".to_owned()])
+            .lacks_attribute("http.request.header.authorization")
+            .lacks_attribute("http.response.header.set-cookie");
+        // The captured `traceparent` is the one injected: captured after injection.
+        let captured = format!(
+            "{:?}",
+            client_span.record().attribute("http.request.header.traceparent")
+        );
+        assert!(captured.contains(&client_span.record().span_id), "{captured}");
     });
 }
