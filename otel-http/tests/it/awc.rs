@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use actix_web::{HttpRequest, HttpResponse, web};
 use opentelemetry::trace::SpanKind;
 use opentelemetry_semantic_conventions::metric::HTTP_CLIENT_REQUEST_DURATION;
+use otel_kit_http::Providers;
 use otel_kit_http::actix::ServerMiddleware;
 use otel_kit_http::awc::ClientMiddleware;
 use otel_kit_http::conventions::{DURATION_BUCKETS, HeaderCapture};
@@ -43,6 +44,23 @@ fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/boom",
             web::get().to(|| async { HttpResponse::InternalServerError().finish() }),
+        )
+        .route(
+            "/chain",
+            web::get().to(|request: HttpRequest| async move {
+                // From inside a handler, as a service calls another: the SERVER span is current.
+                let local = request.app_config().local_addr();
+                let providers = request
+                    .app_data::<web::Data<Providers>>()
+                    .expect("providers")
+                    .get_ref()
+                    .clone();
+                let client = awc::ClientBuilder::new()
+                    .wrap(ClientMiddleware::new().providers(providers))
+                    .finish();
+                let response = client.get(format!("http://{local}/users/1")).send().await;
+                HttpResponse::Ok().body(response.map(|r| r.status().to_string()).unwrap_or_default())
+            }),
         )
         .route(
             "/headers",
@@ -363,5 +381,31 @@ fn listed_headers_are_captured_and_credentials_never() {
             client_span.record().attribute("http.request.header.traceparent")
         );
         assert!(captured.contains(&client_span.record().span_id), "{captured}");
+    });
+}
+
+#[test]
+fn from_a_handler_the_client_span_is_the_server_spans_child() {
+    let t = TestTelemetry::new();
+    let providers = t.providers();
+    let base = serve_actix(ServerMiddleware::new().providers(t.providers()), move |config| {
+        config.app_data(web::Data::new(providers.clone()));
+        routes(config);
+    });
+    in_actix(|| async move {
+        let mut response = awc::Client::default()
+            .get(format!("{base}/chain"))
+            .send()
+            .await
+            .expect("response");
+        assert_eq!(response.body().await.expect("body"), "200 OK");
+
+        let spans = t.wait_for_spans(3, WAIT).await;
+        let outer = spans.span("GET /chain").has_kind(SpanKind::Server).is_root();
+        let client_span = spans.span("GET").has_kind(SpanKind::Client).has_parent(&outer);
+        spans
+            .span("GET /users/{id}")
+            .has_kind(SpanKind::Server)
+            .has_parent(&client_span);
     });
 }
