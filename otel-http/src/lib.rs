@@ -22,6 +22,10 @@
 //!   injected, redacted `url.full`, `http.client.request.duration`.
 //! - `tower_client` (feature `tower-client`): `ClientLayer`, the same client spans and
 //!   metric for any tower HTTP client (hyper-util's legacy client), through the same code.
+//! - `awc` (feature `awc`): `awc::ClientMiddleware`, the same client spans and metric
+//!   for awc, actix's HTTP client, through the same code.
+//! - [`propagation`]: propagation by hand for any other client, over `http::HeaderMap`
+//!   and (features `actix`, `awc`) actix's header map.
 //! - [`conventions`]: the rules both share (method normalisation, URL and query
 //!   redaction, header capture, duration buckets).
 //! - Hooks on both, to shape what is recorded: `exclude_when`, `span_name`,
@@ -50,6 +54,7 @@
 //! | `client` | yes | [`client`]: [`ClientMiddleware`], [`UrlTemplate`], [`NoPropagation`] | reqwest, reqwest-middleware, opentelemetry-http |
 //! | `axum` | yes | the server reads axum's `MatchedPath` (`http.route`, the span name) and `ConnectInfo` (`client.address`); implies `server` | axum |
 //! | `actix` | no | `actix`: `actix::ServerMiddleware`, the server layer's conventions, settings and hooks as an actix-web 4 middleware; implies `server` | actix-web (no default features) |
+//! | `awc` | no | `awc`: `awc::ClientMiddleware` for awc 3 (`ClientBuilder::wrap`), the reqwest middleware's client rules; [`propagation`]'s carriers over actix's header map | awc, actix-http, actix-service (no default features: TLS and compression stay the application's choice) |
 //! | `tower-client` | no | `tower_client`: `ClientLayer`, `ClientService` around any tower HTTP client (hyper-util's), the reqwest middleware's client rules | tower, opentelemetry-http |
 //!
 //! Without `axum` the server layer works on any tower service (hyper, tonic), with
@@ -61,6 +66,10 @@
 #[cfg(feature = "actix")]
 #[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 pub mod actix;
+// The awc middleware.
+#[cfg(feature = "awc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "awc")))]
+pub mod awc;
 // The reqwest middleware.
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
@@ -68,8 +77,10 @@ pub mod client;
 // The rules both sides share: methods, URL redaction, header capture, buckets.
 pub mod conventions;
 // What both clients share: the reqwest middleware's and the tower layer's one core.
-#[cfg(any(feature = "client", feature = "tower-client"))]
+#[cfg(any(feature = "client", feature = "tower-client", feature = "awc"))]
 mod outgoing;
+// Propagation by hand: the carriers over `http::HeaderMap` and actix's header map.
+pub mod propagation;
 // `INSTRUMENTATION_SCOPE`.
 mod scope;
 // The tower server layer and its core.
@@ -109,8 +120,11 @@ pub use scope::INSTRUMENTATION_SCOPE;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::ClientMiddleware;
-#[cfg(any(feature = "client", feature = "tower-client"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "client", feature = "tower-client"))))]
+#[cfg(any(feature = "client", feature = "tower-client", feature = "awc"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "client", feature = "tower-client", feature = "awc")))
+)]
 pub use outgoing::{NoPropagation, UrlTemplate};
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
@@ -139,7 +153,8 @@ struct GettingStarted;
     feature = "server",
     feature = "client",
     feature = "axum",
-    feature = "actix"
+    feature = "actix",
+    feature = "awc"
 ))]
 #[doc = include_str!("../../docs/http.md")]
 struct HttpGuide;

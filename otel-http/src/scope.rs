@@ -10,6 +10,11 @@
 pub const INSTRUMENTATION_SCOPE: &str = env!("CARGO_PKG_NAME");
 
 /// The scope, built once.
-#[cfg(any(feature = "server", feature = "client", feature = "tower-client"))]
+#[cfg(any(
+    feature = "server",
+    feature = "client",
+    feature = "tower-client",
+    feature = "awc"
+))]
 pub(crate) static SCOPE: otel_kit_core::Scope =
     otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));

@@ -388,7 +388,14 @@ impl Middleware for ClientMiddleware {
         // The headers move out while the URL is borrowed, and back before sending.
         let mut headers = std::mem::take(req.headers_mut());
         let target = target_of(req.url());
-        let call = plan.start(config, &parent, &target, &mut headers, extensions, propagate);
+        let call = plan.start(
+            config,
+            &parent,
+            &target,
+            &mut headers,
+            Some(extensions),
+            propagate,
+        );
         *req.headers_mut() = headers;
 
         // The span's context is current while the rest of the chain runs: nested

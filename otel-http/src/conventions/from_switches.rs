@@ -16,7 +16,7 @@ use super::{HeaderCapture, KnownMethods};
 pub(crate) enum Side {
     #[cfg(feature = "server")]
     Server,
-    #[cfg(any(feature = "client", feature = "tower-client"))]
+    #[cfg(any(feature = "client", feature = "tower-client", feature = "awc"))]
     Client,
 }
 
@@ -116,7 +116,7 @@ fn from(switches: &InstrumentationSwitches, side: Side) -> (Option<HeaderCapture
             &switches.http_server_request_headers,
             &switches.http_server_response_headers,
         ),
-        #[cfg(any(feature = "client", feature = "tower-client"))]
+        #[cfg(any(feature = "client", feature = "tower-client", feature = "awc"))]
         Side::Client => (
             &switches.http_client_request_headers,
             &switches.http_client_response_headers,

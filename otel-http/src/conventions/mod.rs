@@ -12,7 +12,12 @@
 //! - [`SERVER_EXCEPTION_EVENT`] / [`CLIENT_EXCEPTION_EVENT`]: the names of the log event
 //!   a panic is recorded as (`docs/errors.md`).
 
-#[cfg(any(feature = "server", feature = "client", feature = "tower-client"))]
+#[cfg(any(
+    feature = "server",
+    feature = "client",
+    feature = "tower-client",
+    feature = "awc"
+))]
 pub(crate) mod from_switches;
 mod method;
 mod protocol;

@@ -15,6 +15,7 @@ use opentelemetry_semantic_conventions::attribute::{
     ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, NETWORK_PROTOCOL_VERSION,
 };
 use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
+use otel_kit_core::carrier::HeaderSource;
 use otel_kit_core::exception;
 use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{Resolver, SpanAttributes};
@@ -40,13 +41,13 @@ impl Started {
     }
 }
 
-/// How a request ended, as the front-end read it.
-pub(crate) enum Ended<'a> {
+/// How a request ended, as the front-end read it; `H` holds the response headers.
+pub(crate) enum Ended<'a, H: ?Sized = HeaderMap> {
     /// A response arrived (its head), whatever its status.
     Response {
         status: StatusCode,
         version: Version,
-        headers: &'a HeaderMap,
+        headers: &'a H,
     },
     /// The client returned an error instead: `error.type`, the error's `exception.type`,
     /// and the status description (also the exception's message), which the front-end
@@ -86,6 +87,13 @@ impl<F: Frontend> Call<F> {
         }
     }
 
+    /// When the request started (a front-end that must tell its client's own deadline
+    /// from the caller's cancellation reads it).
+    #[cfg(feature = "awc")]
+    pub(crate) fn started_at(&self) -> Instant {
+        self.started.instant
+    }
+
     /// The time since the request started, and the span's end time that matches it.
     fn elapsed(&self) -> (f64, SystemTime) {
         let elapsed = self.started.instant.elapsed();
@@ -95,9 +103,9 @@ impl<F: Frontend> Call<F> {
     /// Records how the request ended on the span and the metric, calls the application's
     /// response hook through `hook` (with the front-end's own argument) when the span
     /// records, then ends the span.
-    pub(crate) fn finish(
+    pub(crate) fn finish<H: HeaderSource + ?Sized>(
         self,
-        ended: Ended<'_>,
+        ended: Ended<'_, H>,
         hook: impl FnOnce(&<F::Hooks as Signatures>::ResponseSpanAttributes, &mut SpanAttributes<'_>),
     ) {
         let (seconds, end_time) = self.elapsed();

@@ -85,5 +85,6 @@ impl ActiveRequest {
 /// middleware placed before it calls the rest of the chain again with the same
 /// extensions); a tower retry policy sets it on each copy it makes
 /// (`tower_client::mark_resend`).
+#[cfg(any(feature = "client", feature = "tower-client"))]
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Attempts(pub(crate) u32);

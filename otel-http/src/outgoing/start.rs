@@ -7,14 +7,16 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use crate::propagation::HeaderInjector;
 use http::{Extensions, HeaderMap, Method};
+use opentelemetry::propagation::Injector;
 use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue};
-use opentelemetry_http::HeaderInjector;
 use opentelemetry_semantic_conventions::attribute::{
     HTTP_REQUEST_METHOD, HTTP_REQUEST_METHOD_ORIGINAL, HTTP_REQUEST_RESEND_COUNT, SERVER_ADDRESS,
     SERVER_PORT, SERVICE_PEER_NAME, URL_FULL, URL_TEMPLATE,
 };
+use otel_kit_core::carrier::HeaderSource;
 use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, RequestValueLimit, SpanAttributes};
 
@@ -39,6 +41,31 @@ impl Target<'_> {
     /// `host` as a URL gives it (`[::1]` for an IPv6 literal), without brackets.
     pub(crate) fn bare_host(host: &str) -> &str {
         host.trim_start_matches('[').trim_end_matches(']')
+    }
+}
+
+/// The headers of an outgoing request, whatever map holds them: the propagator writes
+/// into them, the header capture reads them.
+pub(crate) trait RequestHeaders {
+    /// What the header capture reads.
+    type Source: HeaderSource + ?Sized;
+
+    /// The propagator's writer.
+    fn injector(&mut self) -> impl Injector + '_;
+
+    /// The headers, as the header capture reads them.
+    fn source(&self) -> &Self::Source;
+}
+
+impl RequestHeaders for HeaderMap {
+    type Source = HeaderMap;
+
+    fn injector(&mut self) -> impl Injector + '_ {
+        HeaderInjector(self)
+    }
+
+    fn source(&self) -> &HeaderMap {
+        self
     }
 }
 
@@ -126,6 +153,7 @@ impl<F: Frontend> Config<F> {
     /// Whether the request is one an outer front-end is already sending (stacked
     /// front-ends, or a client that forwards it with the same extensions): its span
     /// covers this call, a second one would only duplicate it.
+    #[cfg(any(feature = "client", feature = "tower-client"))]
     pub(crate) fn nested(extensions: &Extensions, parent: &Context) -> bool {
         extensions
             .get::<ActiveRequest>()
@@ -134,10 +162,9 @@ impl<F: Frontend> Config<F> {
 
     /// Injects the caller's context into an excluded request, which gets no telemetry of
     /// its own: the server still continues the caller's trace.
-    pub(crate) fn inject_excluded(&self, parent: &Context, headers: &mut HeaderMap) {
-        self.resolver.with(None, |resolved| {
-            resolved.inject(parent, &mut HeaderInjector(headers))
-        });
+    pub(crate) fn inject_excluded<H: RequestHeaders + ?Sized>(&self, parent: &Context, headers: &mut H) {
+        self.resolver
+            .with(None, |resolved| resolved.inject(parent, &mut headers.injector()));
     }
 
     /// The request's span name and attributes from `info` and the application's hooks,
@@ -174,15 +201,16 @@ impl Plan {
     /// Starts the CLIENT span, a child of `parent`, with `service.peer.name` when the
     /// mapping names the target; injects its context into `headers` when `propagate`;
     /// captures the listed request headers (after injection); marks the request in
-    /// `extensions` and in the call's context as in flight. One clock reading starts the
+    /// `extensions` (a front-end whose requests carry none passes `None`) and in the
+    /// call's context as in flight. One clock reading starts the
     /// span and the duration, so the span lasts exactly as long as the measurement says.
-    pub(crate) fn start<F: Frontend>(
+    pub(crate) fn start<F: Frontend, H: RequestHeaders + ?Sized>(
         self,
         config: &Arc<Config<F>>,
         parent: &Context,
         target: &Target<'_>,
-        headers: &mut HeaderMap,
-        extensions: &mut Extensions,
+        headers: &mut H,
+        extensions: Option<&mut Extensions>,
         propagate: bool,
     ) -> Call<F> {
         let Plan {
@@ -206,17 +234,20 @@ impl Plan {
                 .start_with_context(tracer, parent);
             let cx = parent.with_span(span);
             if propagate {
-                resolved.inject(&cx, &mut HeaderInjector(headers));
+                resolved.inject(&cx, &mut headers.injector());
             }
             cx
         });
         let capture = config.http.headers(Side::Client);
         if !capture.is_empty() {
-            cx.span()
-                .set_attributes(capture.request_attributes_within(headers, config.http.value_limit()));
+            cx.span().set_attributes(
+                capture.request_attributes_within(headers.source(), config.http.value_limit()),
+            );
         }
         let marker = ActiveRequest::next();
-        extensions.insert(marker);
+        if let Some(extensions) = extensions {
+            extensions.insert(marker);
+        }
         Call::new(
             cx.with_value(marker),
             started,

@@ -81,7 +81,7 @@ where
                 }
                 Err(error) => {
                     let kind = error_type(&error);
-                    let ended = Ended::Failed {
+                    let ended: Ended<'_> = Ended::Failed {
                         error_type: kind,
                         exception_type: type_name::<E>(),
                         description: error_description(&error, kind),

@@ -71,7 +71,7 @@ where
             &parent,
             &target,
             &mut parts.headers,
-            &mut parts.extensions,
+            Some(&mut parts.extensions),
             propagate,
         );
         let request = Request::from_parts(parts, body);

@@ -1,4 +1,7 @@
-//! otel-kit-http's integration tests, one binary: the actix-web middleware (`actix`), the client middleware (`client`,
+//! otel-kit-http's integration tests, one binary: the actix-web middleware (`actix`), the
+//! tokio runtime metrics of actix's worker runtimes (`actix_runtimes`), the awc
+//! middleware against an actix server (`awc`), propagation by hand over both header maps
+//! (`propagation`), the client middleware (`client`,
 //! `client_chain`, `client_errors`, `client_metrics`, its hooks in `client_hooks`), the
 //! server layer (`server`, `server_context`, `server_errors`, `server_metrics`, its hooks in
 //! `server_hooks`, the server span from handlers in `server_span`, HTTPS and reverse
@@ -22,6 +25,8 @@ use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 static ALLOCATOR: CountingAllocator = COUNTING_ALLOCATOR;
 
 mod actix;
+mod actix_runtimes;
+mod awc;
 mod client;
 mod client_chain;
 mod client_errors;
@@ -32,6 +37,7 @@ mod incoming_context;
 mod java_switches;
 mod oversized_input;
 mod parallel_providers;
+mod propagation;
 mod python_interop;
 mod request_caps;
 mod server;

@@ -18,6 +18,7 @@ pub(crate) const NAMES: &[&str] = &[
     "HTTP_CLIENT",
     "REQWEST",
     "TOWER_CLIENT",
+    "AWC",
     "GRPC",
     "TONIC",
     "SQLX",
