@@ -3,8 +3,8 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use opentelemetry::trace::{SpanKind, Status};
-use otel_kit_testing::{AttributeValue, SpanRecord};
+use otel_kit::opentelemetry::trace::{SpanKind, Status};
+use otel_kit::testing::{AttributeValue, SpanRecord};
 
 use super::text::{format_ms, nanos_to_ms, truncate, value, wrap};
 

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use otel_kit_testing::SpanRecord;
+use otel_kit::testing::SpanRecord;
 
 /// Depth-first order: roots (no parent, or a parent not in `spans`) and children sorted
 /// by start time. Each entry is (span, depth, parent missing). Spans caught in a
