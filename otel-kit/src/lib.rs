@@ -131,6 +131,8 @@ pub use otel_kit_init::{
 /// message headers and a trace continued in a task; otel-kit-propagators.
 pub use otel_kit_propagators as propagators;
 
+// An HTTP integration feature (`awc` for otel-kit-http's awc client, say) joins the
+// `any(..)` lists below and the HTTP rows of the feature table above.
 /// HTTP servers and clients: axum, hyper and tower servers, actix-web, reqwest and tower
 /// clients; otel-kit-http.
 #[cfg(any(
