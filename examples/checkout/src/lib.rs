@@ -145,7 +145,7 @@ pub fn run(options: &Options) -> Result<(), BoxError> {
     let receiver = if export_configured() {
         None
     } else {
-        Some(receiver_runtime.block_on(otel_kit_testing::TestCollector::start())?)
+        Some(receiver_runtime.block_on(otel_kit::testing::TestCollector::start())?)
     };
     let pipelines = Pipelines::install(receiver.as_ref().map(|r| r.endpoint()).as_deref())?;
     match &receiver {

@@ -1,6 +1,6 @@
 //! Four services in one process, each with its own `service.name`.
 //!
-//! In production each service is its own process and calls `otel_kit_init::init()` once in
+//! In production each service is its own process and calls `otel_kit::init()` once in
 //! `main`. This demo starts the whole system with one command, so each service gets its
 //! own otel-kit-init pipelines (resource, exporters, batch queue) built without globals,
 //! and hands their providers to every instrumentation it uses. Its `tracing` spans and
@@ -9,15 +9,15 @@
 
 use std::cell::RefCell;
 
-use opentelemetry::trace::TracerProvider as _;
-use opentelemetry_sdk::trace::SdkTracer;
-use otel_kit_http::Providers;
-use otel_kit_init::subscriber::{Console, ConsoleFormat, LogFilter};
-use otel_kit_init::{InitError, ShutdownError, Telemetry};
+use otel_kit::http::Providers;
+use otel_kit::opentelemetry::trace::TracerProvider as _;
+use otel_kit::opentelemetry_sdk::trace::SdkTracer;
+use otel_kit::subscriber::{Console, ConsoleFormat, LogFilter};
+use otel_kit::tracing_subscriber::filter::LevelFilter;
+use otel_kit::tracing_subscriber::prelude::*;
+use otel_kit::{InitError, ShutdownError, Telemetry};
 use tracing::Dispatch;
 use tracing::dispatcher::DefaultGuard;
-use tracing_subscriber::filter::LevelFilter;
-use tracing_subscriber::prelude::*;
 
 /// The services of the demo, each with its own `service.name`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,7 +73,7 @@ impl ServiceTelemetry {
         filter: &LogFilter,
         (prometheus_host, prometheus_port): (&str, u16),
     ) -> Result<Self, InitError> {
-        let mut builder = otel_kit_init::builder()
+        let mut builder = otel_kit::builder()
             .service_name(service.name())
             .environment(environment_without_service_name)
             .prometheus_address(prometheus_host, prometheus_port)
@@ -81,7 +81,7 @@ impl ServiceTelemetry {
         if let Some(endpoint) = endpoint {
             builder = builder
                 .otlp_endpoint(endpoint)
-                .otlp_protocol(otel_kit_init::config::Protocol::Grpc);
+                .otlp_protocol(otel_kit::config::Protocol::Grpc);
         }
         let telemetry = builder.init()?;
         let providers = Providers::new()
@@ -93,14 +93,14 @@ impl ServiceTelemetry {
         // Only the traces and the OTLP logs of otel-kit-init's layers: the console is
         // the process's own (see `console`). With logs sent over OTLP, each line is a
         // log record only, not a span event too.
-        let layers = otel_kit_init::subscriber::layers_with_span_events(
+        let layers = otel_kit::subscriber::layers_with_span_events(
             telemetry.tracer_provider().tracer("checkout"),
             telemetry.logger_provider(),
             Console::stdout(ConsoleFormat::Text),
             filter,
             telemetry.span_events(),
         );
-        let subscriber = tracing_subscriber::registry()
+        let subscriber = otel_kit::tracing_subscriber::registry()
             .with(layers.traces.and_then(layers.logs))
             .with(console());
         Ok(ServiceTelemetry {
@@ -117,8 +117,8 @@ impl ServiceTelemetry {
     }
 
     /// The meter of the service's own business metrics (`services/business_metrics.rs`).
-    pub fn meter(&self) -> opentelemetry::metrics::Meter {
-        use opentelemetry::metrics::MeterProvider as _;
+    pub fn meter(&self) -> otel_kit::opentelemetry::metrics::Meter {
+        use otel_kit::opentelemetry::metrics::MeterProvider as _;
         self.telemetry.meter_provider().meter("checkout")
     }
 
@@ -186,7 +186,7 @@ impl Pipelines {
                 .as_deref()
                 .or(Some(DEFAULT_LOG_FILTER)),
         );
-        let (config, _) = otel_kit_init::config::Config::from_lookup(environment_without_service_name);
+        let (config, _) = otel_kit::config::Config::from_lookup(environment_without_service_name);
         let (host, port) = (config.prometheus.host.as_str(), config.prometheus.port);
         let services = Service::ALL
             .into_iter()
@@ -195,7 +195,8 @@ impl Pipelines {
             })
             .collect::<Result<_, _>>()?;
         // A second install (tests calling `run` twice) keeps the first subscriber.
-        let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(console()));
+        let _ =
+            tracing::subscriber::set_global_default(otel_kit::tracing_subscriber::registry().with(console()));
         quiet_service_panics();
         Ok(Pipelines { services })
     }
@@ -249,11 +250,11 @@ pub fn metrics_port(configured: u16, service: Service) -> u16 {
 
 /// The console shows warnings and errors only, on stderr, under the progress bar;
 /// every log record at `info` and above is exported.
-fn console<S>() -> impl tracing_subscriber::Layer<S>
+fn console<S>() -> impl otel_kit::tracing_subscriber::Layer<S>
 where
-    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    S: tracing::Subscriber + for<'a> otel_kit::tracing_subscriber::registry::LookupSpan<'a>,
 {
-    tracing_subscriber::fmt::layer()
+    otel_kit::tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_target(false)
         .with_filter(LevelFilter::WARN)

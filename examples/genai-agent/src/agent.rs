@@ -1,8 +1,8 @@
 //! The agent loop: ask the model; run the tools it asks for; ask again with the
 //! results; stop when it answers. Each step is a GenAI span under the agent's.
 
-use otel_kit_genai::GenAi;
-use otel_kit_genai::openai::{self, ApiError};
+use otel_kit::genai::GenAi;
+use otel_kit::genai::openai::{self, ApiError};
 use reqwest_middleware::ClientWithMiddleware;
 use serde_json::{Value, json};
 
@@ -17,7 +17,7 @@ pub(crate) async fn run(
     question: &str,
 ) -> Result<String, Box<dyn std::error::Error>> {
     let agent = genai.start(
-        otel_kit_genai::invoke_agent("openai", "weather-agent")
+        otel_kit::genai::invoke_agent("openai", "weather-agent")
             .agent_id("agent-1")
             .conversation_id("conv-42"),
     );
@@ -61,7 +61,7 @@ async fn turns(
                 serde_json::from_str(call["function"]["arguments"].as_str().unwrap_or("{}"))
                     .unwrap_or(Value::Null);
             let tool = genai.start(
-                otel_kit_genai::execute_tool(name)
+                otel_kit::genai::execute_tool(name)
                     .tool_call_id(id.clone())
                     .tool_arguments(arguments.clone()),
             );

@@ -5,14 +5,14 @@
 mod agent;
 mod mock;
 
-use otel_kit_genai::GenAi;
-use otel_kit_genai::content::CaptureMode;
-use otel_kit_testing::{AttributeValue, TestTelemetry};
+use otel_kit::genai::GenAi;
+use otel_kit::genai::content::CaptureMode;
+use otel_kit::testing::{AttributeValue, TestTelemetry};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // An in-process collector installed as the global providers: what an exporter
-    // would send is read back below. In a service, `otel_kit_init::init()` goes here.
+    // would send is read back below. In a service, `otel_kit::init()` goes here.
     let telemetry = TestTelemetry::new().install_global();
     // Content capture is off by default; this demo turns it on (span attributes). A
     // service builds its `GenAi` once and starts every call with it.
@@ -20,7 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let base_url = mock::start().await?;
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
-        .with(otel_kit_http::ClientMiddleware::new())
+        .with(otel_kit::http::ClientMiddleware::new())
         .build();
     let answer = agent::run(&genai, &client, &base_url, "What is the weather in Paris?").await?;
     println!("answer: {answer}\n");

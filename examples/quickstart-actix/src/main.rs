@@ -1,6 +1,6 @@
 //! The quickstart on actix-web: the same service as `examples/quickstart` (axum), with
-//! traces, metrics and trace-correlated logs from one `otel_kit_init` call and the server
-//! spans from `otel_kit_http::actix::ServerMiddleware`.
+//! traces, metrics and trace-correlated logs from one `otel_kit::init` call and the server
+//! spans from `otel_kit::http::actix::ServerMiddleware`.
 //!
 //! `GET /hello/{name}` calls this same service's `GET /greeting/{name}` over HTTP, so one
 //! trace holds two server spans and a client span between them. `GET /health` answers
@@ -8,8 +8,8 @@
 //! handling), then flushes telemetry. See README.md for how to run it.
 
 use actix_web::{App, HttpResponse, HttpServer, web};
-use opentelemetry::KeyValue;
-use opentelemetry::metrics::Counter;
+use otel_kit::opentelemetry::KeyValue;
+use otel_kit::opentelemetry::metrics::Counter;
 
 /// What the handlers share.
 struct Shared {
@@ -33,17 +33,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let shared = web::Data::new(Shared {
         // The call goes to ourselves on loopback: never through a proxy.
         client: reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
-            .with(otel_kit_http::ClientMiddleware::new())
+            .with(otel_kit::http::ClientMiddleware::new())
             .build(),
         base_url: format!("http://{addr}"),
-        // A counter from the global meter provider otel_kit_init installed.
-        greetings: opentelemetry::global::meter("quickstart-actix")
+        // A counter from the global meter provider otel_kit::init installed.
+        greetings: otel_kit::opentelemetry::global::meter("quickstart-actix")
             .u64_counter("greetings")
             .with_description("Greetings composed")
             .build(),
     });
     // One middleware for every worker: its configuration is shared.
-    let middleware = otel_kit_http::actix::ServerMiddleware::new();
+    let middleware = otel_kit::http::actix::ServerMiddleware::new();
     let server = HttpServer::new(move || {
         App::new()
             // One SERVER span per request, named from actix's match pattern, parented
@@ -72,13 +72,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// otel-kit-init follows the spec (OTLP to localhost) unless told otherwise. When nothing
 /// says where telemetry goes, the quickstart prints it on the console instead, so a
 /// first run shows something.
-fn telemetry_builder() -> otel_kit_init::Builder {
+fn telemetry_builder() -> otel_kit::Builder {
     // `builder!()`: `service.version` is this crate's Cargo version unless
     // OTEL_RESOURCE_ATTRIBUTES=service.version=... says otherwise.
-    otel_kit_init::builder!()
+    otel_kit::builder!()
         .service_name("quickstart-actix") // OTEL_SERVICE_NAME still wins
         // Console output unless OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_*_EXPORTER says otherwise.
-        .fallback_exporter(otel_kit_init::Exporter::Console)
+        .fallback_exporter(otel_kit::Exporter::Console)
 }
 
 /// `GET /hello/{name}`: asks `/greeting/{name}` for the text, inside a client span.

@@ -1,5 +1,5 @@
 //! The quickstart: an axum service with traces, metrics and trace-correlated logs from
-//! one `otel_kit_init` call.
+//! one `otel_kit::init` call.
 //!
 //! `GET /hello/{name}` calls this same service's `GET /greeting/{name}` over HTTP, so one
 //! trace holds two server spans and a client span between them. `GET /health` answers
@@ -12,8 +12,8 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
-use opentelemetry::KeyValue;
-use opentelemetry::metrics::Counter;
+use otel_kit::opentelemetry::KeyValue;
+use otel_kit::opentelemetry::metrics::Counter;
 
 /// What the handlers share.
 #[derive(Clone)]
@@ -38,11 +38,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let app = App {
         // The call goes to ourselves on loopback: never through a proxy.
         client: reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
-            .with(otel_kit_http::ClientMiddleware::new())
+            .with(otel_kit::http::ClientMiddleware::new())
             .build(),
         base_url: format!("http://{addr}"),
-        // A counter from the global meter provider otel_kit_init installed.
-        greetings: opentelemetry::global::meter("quickstart")
+        // A counter from the global meter provider otel_kit::init installed.
+        greetings: otel_kit::opentelemetry::global::meter("quickstart")
             .u64_counter("greetings")
             .with_description("Greetings composed")
             .build(),
@@ -53,7 +53,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/health", get(health))
         // One SERVER span per request, named from the route, parented from the caller's
         // `traceparent`; /health is excluded by default.
-        .layer(otel_kit_http::ServerLayer::new())
+        .layer(otel_kit::http::ServerLayer::new())
         .with_state(app);
 
     tracing::info!("listening on http://{addr}");
@@ -71,13 +71,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// otel-kit-init follows the spec (OTLP to localhost) unless told otherwise. When nothing
 /// says where telemetry goes, the quickstart prints it on the console instead, so a
 /// first run shows something.
-fn telemetry_builder() -> otel_kit_init::Builder {
+fn telemetry_builder() -> otel_kit::Builder {
     // `builder!()`: `service.version` is this crate's Cargo version unless
     // OTEL_RESOURCE_ATTRIBUTES=service.version=... says otherwise.
-    otel_kit_init::builder!()
+    otel_kit::builder!()
         .service_name("quickstart") // OTEL_SERVICE_NAME still wins
         // Console output unless OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_*_EXPORTER says otherwise.
-        .fallback_exporter(otel_kit_init::Exporter::Console)
+        .fallback_exporter(otel_kit::Exporter::Console)
 }
 
 /// `GET /hello/{name}`: asks `/greeting/{name}` for the text, inside a client span.

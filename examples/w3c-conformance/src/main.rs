@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use otel_kit_propagators::{PropagatorName, Propagators};
+use otel_kit::propagators::{PropagatorName, Propagators};
 use serde::Deserialize;
 
 /// One instruction from the harness.
@@ -39,19 +39,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Tracer provider and the global propagator, and the client of the onward calls.
-fn set_up() -> Result<(otel_kit_init::Telemetry, Client), Box<dyn std::error::Error>> {
+fn set_up() -> Result<(otel_kit::Telemetry, Client), Box<dyn std::error::Error>> {
     // Tracer provider and the global propagator; nothing is exported, and W3C trace
     // context is the only propagator, since the suite tests only that.
-    let telemetry = otel_kit_init::builder()
+    let telemetry = otel_kit::builder()
         .service_name("w3c-conformance")
-        .exporter(otel_kit_init::Exporter::None)
+        .exporter(otel_kit::Exporter::None)
         .propagators(Propagators::new([PropagatorName::TraceContext]))
         .init()?;
 
     // The onward calls: one CLIENT span each, its context injected by the middleware.
     // The harness is on loopback, so never go through a proxy.
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
-        .with(otel_kit_http::ClientMiddleware::new())
+        .with(otel_kit::http::ClientMiddleware::new())
         .build();
     Ok((telemetry, client))
 }
@@ -61,7 +61,7 @@ async fn serve_axum(port: u16) -> Result<(), Box<dyn std::error::Error>> {
     let router = Router::new()
         .route("/test", post(test))
         // One SERVER span per request, parented from the harness's headers.
-        .layer(otel_kit_http::ServerLayer::new())
+        .layer(otel_kit::http::ServerLayer::new())
         .with_state(client);
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
@@ -77,7 +77,7 @@ async fn serve_actix(port: u16) -> Result<(), Box<dyn std::error::Error>> {
     actix_web::HttpServer::new(move || {
         actix_web::App::new()
             // One SERVER span per request, parented from the harness's headers.
-            .wrap(otel_kit_http::actix::ServerMiddleware::new())
+            .wrap(otel_kit::http::actix::ServerMiddleware::new())
             .app_data(actix_web::web::Data::new(client.clone()))
             .route("/test", actix_web::web::post().to(test_actix))
     })

@@ -8,13 +8,15 @@
 //! (`peer_service`); baggage members onto spans and logs across a real HTTP hop, to
 //! rotel (`baggage`, alone in a child process); exemplars on every duration histogram, naming their operations'
 //! spans (`exemplars`); every path and type `docs/architecture.md` names exists
-//! (`architecture_doc`). `echo` is the gRPC service they call.
+//! (`architecture_doc`); every example depends on the kit through the facade otel-kit
+//! (`examples_facade`). `echo` is the gRPC service they call.
 
 mod architecture_doc;
 mod baggage;
 mod docs;
 mod echo;
 mod errors;
+mod examples_facade;
 mod exemplars;
 mod peer_service;
 mod redaction_gaps;

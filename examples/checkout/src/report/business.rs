@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use otel_kit_testing::{AttributeValue, HistogramPoint, MetricData, MetricRecord, Temporality};
+use otel_kit::testing::{AttributeValue, HistogramPoint, MetricData, MetricRecord, Temporality};
 
 use super::quantile::histogram_quantile;
 use super::text::{format_ms, value};
@@ -16,7 +16,7 @@ use crate::services::business_metrics::{
 /// Renders the business table. Cumulative points are totals since start, so the
 /// latest (largest) of each series counts; delta points are added up.
 pub fn business_table(metrics: &[MetricRecord]) -> String {
-    let mut out = String::from("Business metrics (otel_kit_init::app_metrics, as exported)\n");
+    let mut out = String::from("Business metrics (otel_kit::app_metrics, as exported)\n");
     let orders = sums(metrics, ORDERS_PLACED, ORDER_OUTCOME);
     let _ = write!(out, "\n  {ORDERS_PLACED} {{order}} by {ORDER_OUTCOME}:");
     line(&mut out, orders.iter().map(|(k, v)| format!("{k} {v:.0}")));

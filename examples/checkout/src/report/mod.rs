@@ -1,5 +1,5 @@
 //! The end-of-run report the demo prints when it ran with its embedded OTLP receiver
-//! (`otel_kit_testing::TestCollector`): everything here reads what the receiver got over
+//! (`otel_kit::testing::TestCollector`): everything here reads what the receiver got over
 //! the wire, so it shows exactly what a real backend would have been sent.
 //!
 //! Three parts, all plain text that fits 120 columns:
@@ -27,7 +27,7 @@
 //!    are interpolated within buckets as Prometheus' `histogram_quantile` does
 //!    ([`histogram_quantile`]).
 //! 3. **Business table** ([`business_table`]): the shop's own metrics, declared with
-//!    `otel_kit_init::app_metrics`: orders by outcome, money charged and checkout
+//!    `otel_kit::app_metrics`: orders by outcome, money charged and checkout
 //!    duration (p50/p95/p99) by payment method.
 
 mod business;

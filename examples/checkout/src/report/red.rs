@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use otel_kit_testing::{AttributeValue, HistogramPoint, MetricData, MetricRecord, Temporality};
+use otel_kit::testing::{AttributeValue, HistogramPoint, MetricData, MetricRecord, Temporality};
 
 use super::quantile::histogram_quantile;
 use super::text::{count_to_f64, format_ms, truncate};

@@ -1,6 +1,6 @@
 //! Text helpers shared by the waterfall selection, the RED table and the business table.
 
-use otel_kit_testing::AttributeValue;
+use otel_kit::testing::AttributeValue;
 
 /// Milliseconds with precision that suits the magnitude.
 pub(super) fn format_ms(ms: f64) -> String {

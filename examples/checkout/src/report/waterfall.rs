@@ -2,8 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use opentelemetry::trace::Status;
-use otel_kit_testing::{SpanRecord, Waterfall};
+use otel_kit::opentelemetry::trace::Status;
+use otel_kit::testing::{SpanRecord, Waterfall};
 
 use super::text::{format_ms, nanos_to_ms};
 

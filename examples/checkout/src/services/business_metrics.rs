@@ -9,9 +9,9 @@
 
 use std::time::Duration;
 
-use opentelemetry::KeyValue;
-use opentelemetry::metrics::Meter;
-use otel_kit_init::app_metrics::{AppCounter, AppMetricError, DurationHistogram};
+use otel_kit::app_metrics::{AppCounter, AppMetricError, DurationHistogram};
+use otel_kit::opentelemetry::KeyValue;
+use otel_kit::opentelemetry::metrics::Meter;
 
 /// Orders by outcome: [`OUTCOME_CONFIRMED`], `declined`, `rejected` or `failed`.
 pub(crate) const ORDERS_PLACED: &str = "shop.orders.placed";

@@ -5,7 +5,7 @@
 //! HTTP request nests under it; `record_response` or `record_error` ends it with the
 //! token usage or the error. Prompts and completions are not captured (the default).
 
-use otel_kit_genai::openai::{self, ApiError};
+use otel_kit::genai::openai::{self, ApiError};
 use serde_json::{Value, json};
 
 use super::llm::Llm;

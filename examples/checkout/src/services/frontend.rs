@@ -1,6 +1,6 @@
 //! `frontend`: the shop's HTTP API (axum); calls `orders` over gRPC.
 //!
-//! Instrumentation: `otel_kit_http::ServerLayer` on the router, and `otel_kit_grpc::ClientLayer`
+//! Instrumentation: `otel_kit::http::ServerLayer` on the router, and `otel_kit::grpc::ClientLayer`
 //! (with the channel's target, for `server.address`) around the tonic channel, both
 //! given the frontend's providers. Each checkout also counts as a business fact
 //! (`business_metrics.rs`): its outcome and its duration by payment method.
@@ -13,7 +13,7 @@ use axum::extract::{Json, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use otel_kit_http::Providers;
+use otel_kit::http::Providers;
 use serde::Deserialize;
 use serde_json::json;
 use tonic::Code;
@@ -25,7 +25,7 @@ use super::business_metrics::{
 use crate::proto::PlaceOrderRequest;
 use crate::proto::orders_client::OrdersClient;
 
-type Orders = OrdersClient<otel_kit_grpc::ClientService<tonic::transport::Channel>>;
+type Orders = OrdersClient<otel_kit::grpc::ClientService<tonic::transport::Channel>>;
 
 /// The handler's state: the orders client and the business metrics.
 #[derive(Clone)]
@@ -57,13 +57,13 @@ pub(crate) fn start(
 ) -> Result<tokio::task::JoinHandle<std::io::Result<()>>, Box<dyn std::error::Error>> {
     let endpoint = Endpoint::from_shared(format!("http://{orders_addr}"))?;
     let channel = tower::ServiceBuilder::new()
-        .layer(otel_kit_grpc::ClientLayer::new(endpoint.uri()).providers(providers.clone()))
+        .layer(otel_kit::grpc::ClientLayer::new(endpoint.uri()).providers(providers.clone()))
         .service(endpoint.connect_lazy());
     let app = Router::new()
         .route("/checkout", post(checkout))
         .route("/healthz", get(|| async { "ok" }))
         .layer(
-            otel_kit_http::ServerLayer::new()
+            otel_kit::http::ServerLayer::new()
                 .active_requests(true)
                 .providers(providers),
         )

@@ -7,7 +7,7 @@
 //! recorded. SQLite by default, PostgreSQL when
 //! `DATABASE_URL` says so: the SQL below is written once for both.
 
-use otel_kit_db::{InstrumentedPool, Providers};
+use otel_kit::db::{InstrumentedPool, Providers};
 use sqlx::{Postgres, Sqlite};
 
 use super::inventory_cache::InventoryCache;

@@ -15,11 +15,11 @@
 
 use std::future::Future;
 
-use opentelemetry::trace::{FutureExt as _, SpanKind, TraceContextExt as _, Tracer as _};
-use opentelemetry::{Context, KeyValue};
-use opentelemetry_sdk::trace::SdkTracer;
-use otel_kit_db::Providers;
-use otel_kit_db::redis::InstrumentedRedis;
+use otel_kit::db::Providers;
+use otel_kit::db::redis::InstrumentedRedis;
+use otel_kit::opentelemetry::trace::{FutureExt as _, SpanKind, TraceContextExt as _, Tracer as _};
+use otel_kit::opentelemetry::{Context, KeyValue};
+use otel_kit::opentelemetry_sdk::trace::SdkTracer;
 use redis::AsyncCommands as _;
 use redis::aio::MultiplexedConnection;
 

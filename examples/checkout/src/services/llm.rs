@@ -3,7 +3,7 @@
 //! middleware, so each request is an HTTP CLIENT span under the GenAI span; both record
 //! to the calling service's providers.
 
-use otel_kit_genai::{GenAi, Providers};
+use otel_kit::genai::{GenAi, Providers};
 use reqwest_middleware::{ClientWithMiddleware, RequestBuilder};
 
 /// The model asked when `OPENAI_MODEL` is not set.
@@ -28,7 +28,7 @@ impl Llm {
     pub(crate) fn from_env(mock_base_url: String, providers: Providers) -> Self {
         let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
         let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-            .with(otel_kit_http::ClientMiddleware::new().providers(providers.clone()))
+            .with(otel_kit::http::ClientMiddleware::new().providers(providers.clone()))
             .build();
         Llm {
             client,

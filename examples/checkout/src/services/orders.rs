@@ -1,15 +1,15 @@
 //! `orders`: places orders over gRPC (tonic): reserve stock, charge the card, queue the
 //! confirmation.
 //!
-//! Instrumentation: `otel_kit_grpc::ServerLayer` on the server, and
-//! `otel_kit_http::ClientMiddleware` on the reqwest client that calls `payments`, both
+//! Instrumentation: `otel_kit::grpc::ServerLayer` on the server, and
+//! `otel_kit::http::ClientMiddleware` on the reqwest client that calls `payments`, both
 //! given orders' providers. The database, its cache and the queue are instrumented in
 //! `inventory.rs`, `inventory_cache.rs` and `notifications/`.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use otel_kit_grpc::Providers;
+use otel_kit::grpc::Providers;
 use reqwest_middleware::ClientWithMiddleware;
 use serde_json::json;
 use tonic::transport::server::TcpIncoming;
@@ -41,7 +41,7 @@ impl Orders {
         providers: Providers,
     ) -> Self {
         let payments = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-            .with(otel_kit_http::ClientMiddleware::new().providers(providers))
+            .with(otel_kit::http::ClientMiddleware::new().providers(providers))
             .build();
         Orders {
             inventory,
@@ -68,7 +68,7 @@ pub(crate) fn start(
 ) -> std::io::Result<SocketAddr> {
     let addr = listener.local_addr()?;
     let server = tonic::transport::Server::builder()
-        .layer(otel_kit_grpc::ServerLayer::new().providers(providers))
+        .layer(otel_kit::grpc::ServerLayer::new().providers(providers))
         .add_service(OrdersServer::new(orders))
         .serve_with_incoming(TcpIncoming::from(listener));
     tokio::spawn(server);

@@ -1,6 +1,6 @@
 //! `payments`: charges cards (axum, HTTP), after an LLM fraud check.
 //!
-//! Instrumentation: `otel_kit_http::ServerLayer` on the router, given payments' providers. tower-http's
+//! Instrumentation: `otel_kit::http::ServerLayer` on the router, given payments' providers. tower-http's
 //! `CatchPanicLayer` sits outside it, so a panicking handler becomes a 500 while the
 //! server span records `error.type = panic`.
 
@@ -11,7 +11,7 @@ use axum::extract::{Json, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use otel_kit_http::Providers;
+use otel_kit::http::Providers;
 use serde::Deserialize;
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -49,7 +49,7 @@ pub(crate) fn start(
     let addr = listener.local_addr()?;
     let app = Router::new()
         .route("/charge", post(charge))
-        .layer(otel_kit_http::ServerLayer::new().providers(providers))
+        .layer(otel_kit::http::ServerLayer::new().providers(providers))
         .layer(CatchPanicLayer::new())
         .with_state(Charger {
             fraud_check,

@@ -3,8 +3,8 @@
 //! notifications, in the same trace and linked to it, then settled) and the cache (a
 //! `GET` per lookup; the database and a `SET` after a miss).
 
-use opentelemetry::trace::{SpanKind, Status};
-use otel_kit_testing::{AttributeValue, MetricRecord, SpanRecord};
+use otel_kit::opentelemetry::trace::{SpanKind, Status};
+use otel_kit::testing::{AttributeValue, MetricRecord, SpanRecord};
 
 use crate::totals::{all, counter_total, histogram_count, with};
 use crate::traces::service;

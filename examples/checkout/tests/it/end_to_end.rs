@@ -8,8 +8,8 @@
 
 use std::time::{Duration, Instant};
 
-use opentelemetry::trace::{SpanKind, Status};
-use otel_kit_testing::{AttributeValue, Protocol, Rotel, SpanRecord, TestCollector};
+use otel_kit::opentelemetry::trace::{SpanKind, Status};
+use otel_kit::testing::{AttributeValue, Protocol, Rotel, SpanRecord, TestCollector};
 
 use crate::broker_and_cache::{assert_cache, assert_channel, assert_jetstream};
 use crate::demo::{CHECKOUTS, Services, run_checkouts};

@@ -1,13 +1,13 @@
 //! The registry check over the demo's traffic: every attribute of every span, metric
 //! point and log record the four services export (25 checkouts, each failure once),
-//! against the semantic-conventions registry (`otel_kit_testing::Conformance`). SQLite
+//! against the semantic-conventions registry (`otel_kit::testing::Conformance`). SQLite
 //! with the embedded defaults; PostgreSQL too when `TEST_POSTGRES_URL` is set; and with
 //! NATS JetStream and the Redis cache when `TEST_NATS_URL` / `TEST_REDIS_URL` are set.
 //! Prints one line of counts per run; the violations must be none.
 
 use std::time::Duration;
 
-use otel_kit_testing::{AttributeValue, Conformance, Report, TestCollector};
+use otel_kit::testing::{AttributeValue, Conformance, Report, TestCollector};
 
 use crate::demo::{Services, demo, run_to_exit};
 

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use otel_kit_testing::TestCollector;
+use otel_kit::testing::TestCollector;
 use serde_json::Value;
 
 use crate::demo::{JOBS, ServingDemo};

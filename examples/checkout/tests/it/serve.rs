@@ -6,7 +6,7 @@ use std::io::Read as _;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use otel_kit_testing::TestCollector;
+use otel_kit::testing::TestCollector;
 
 use crate::demo::{Services, demo};
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use otel_kit_testing::{AttributeValue, MetricData, MetricRecord};
+use otel_kit::testing::{AttributeValue, MetricData, MetricRecord};
 
 type Attributes = [(String, AttributeValue)];
 

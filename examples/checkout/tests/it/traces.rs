@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use otel_kit_testing::{AttributeValue, SpanRecord};
+use otel_kit::testing::{AttributeValue, SpanRecord};
 
 use crate::demo::Services;
 

@@ -1,5 +1,10 @@
 //! The guide's two services, run: each binary on a free port with nothing configured
-//! (the console fallback), one call to `/hello/ada`, then its output read back.
+//! (the console fallback), one call to `/hello/ada`, then its output read back; and
+//! (`collector_export`) the axum one exporting traces, metrics and logs to a real
+//! collector, built from the guide's one otel-kit dependency line (`dependency_lines`).
+
+mod collector_export;
+mod dependency_lines;
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
@@ -19,6 +24,11 @@ fn free_port() -> u16 {
 /// The binary on `port`, with no `OTEL_*` variable from the test's environment so the
 /// guide's console fallback applies.
 fn start(bin: &str, port: u16) -> Child {
+    start_with(bin, port, &[])
+}
+
+/// The binary on `port` with `env` and no other `OTEL_*` variable.
+fn start_with(bin: &str, port: u16, env: &[(&str, &str)]) -> Child {
     let mut command = Command::new(bin);
     for (name, _) in std::env::vars_os() {
         if name.to_string_lossy().starts_with("OTEL_") {
@@ -28,6 +38,7 @@ fn start(bin: &str, port: u16) -> Child {
     command
         .env("PORT", port.to_string())
         .env("RUST_LOG", "info")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

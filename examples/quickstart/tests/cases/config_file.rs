@@ -4,7 +4,7 @@
 //! What arrives carries the file's resource, sampler and exporters, not the code's
 //! `service_name("quickstart")`.
 
-use otel_kit_testing::{Protocol, Rotel};
+use otel_kit::testing::{Protocol, Rotel};
 
 use super::{Quickstart, SERVICE, TestCollector, WAIT};
 

@@ -5,9 +5,9 @@
 use std::process::{ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use opentelemetry::logs::Severity;
-use opentelemetry::trace::SpanKind;
-use otel_kit_testing::TestCollector;
+use otel_kit::opentelemetry::logs::Severity;
+use otel_kit::opentelemetry::trace::SpanKind;
+use otel_kit::testing::TestCollector;
 use tokio::io::AsyncReadExt as _;
 use tokio::process::{Child, Command};
 use tokio::task::JoinHandle;
@@ -170,7 +170,7 @@ async fn run_against_collector(protocol: &str) {
         .has_status_unset()
         .lacks_attribute("otel.kind")
         .has_resource_attribute("service.name", SERVICE)
-        // `otel_kit_init::builder!()`: the application's own Cargo version.
+        // `otel_kit::builder!()`: the application's own Cargo version.
         .has_resource_attribute("service.version", env!("CARGO_PKG_VERSION"));
     let call = spans.span("GET");
     call.has_kind(SpanKind::Client)
@@ -364,10 +364,10 @@ async fn serves_prometheus_beside_its_otlp_export() {
 /// Lambda resource, and header capture from the Java agent's variable.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn from_the_environment_alone_exports_through_a_proxy_with_the_deployed_version() {
-    let Some(bin) = otel_kit_testing::Tinyproxy::binary_from_env() else {
+    let Some(bin) = otel_kit::testing::Tinyproxy::binary_from_env() else {
         return;
     };
-    let proxy = otel_kit_testing::Tinyproxy::start(&bin, None).expect("tinyproxy");
+    let proxy = otel_kit::testing::Tinyproxy::start(&bin, None).expect("tinyproxy");
     let collector = TestCollector::start().await.expect("collector");
     let endpoint = collector.endpoint();
     let proxy_url = proxy.url();

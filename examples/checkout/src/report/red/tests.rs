@@ -1,7 +1,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use otel_kit_testing::{
+use otel_kit::testing::{
     AttributeValue, HistogramPoint, MetricData, MetricRecord, ResourceInfo, ScopeInfo, Temporality,
 };
 

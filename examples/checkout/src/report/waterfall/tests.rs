@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
-use opentelemetry::trace::{SpanKind, Status};
-use otel_kit_testing::{AttributeValue, ResourceInfo, ScopeInfo, SpanRecord};
+use otel_kit::opentelemetry::trace::{SpanKind, Status};
+use otel_kit::testing::{AttributeValue, ResourceInfo, ScopeInfo, SpanRecord};
 
 use super::{waterfall, waterfalls};
 

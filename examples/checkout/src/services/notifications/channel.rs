@@ -12,10 +12,10 @@
 
 use std::collections::HashMap;
 
-use opentelemetry::Context;
-use otel_kit_messaging::{
+use otel_kit::messaging::{
     Destination, Failure, MessageInfo, Messaging, MessagingOperation, OperationType, Providers,
 };
+use otel_kit::opentelemetry::Context;
 use tokio::sync::mpsc;
 
 use super::WORKER_CONCURRENCY;

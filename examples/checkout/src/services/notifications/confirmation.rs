@@ -4,8 +4,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use opentelemetry::KeyValue;
-use opentelemetry::trace::TraceContextExt as _;
+use otel_kit::opentelemetry::KeyValue;
+use otel_kit::opentelemetry::trace::TraceContextExt as _;
 use serde::{Deserialize, Serialize};
 
 use super::draft::draft;
@@ -52,7 +52,7 @@ impl std::error::Error for NotSent {}
 /// order's id (`shop.order.id`). The span fails with this error's type when it does.
 pub(crate) async fn send(llm: &Llm, confirmation: &Confirmation) -> Result<(), NotSent> {
     let order_id = confirmation.order_id.as_str();
-    opentelemetry::Context::current()
+    otel_kit::opentelemetry::Context::current()
         .span()
         .set_attribute(KeyValue::new(ORDER_ID, order_id.to_owned()));
     if let Err(reason) = draft(llm, order_id).await {

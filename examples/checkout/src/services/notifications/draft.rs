@@ -2,8 +2,8 @@
 //! gives `gen_ai.client.operation.time_to_first_chunk`, `openai::ChatStream` the token
 //! usage.
 
-use opentelemetry::trace::FutureExt as _;
-use otel_kit_genai::openai::{self, ApiError, ChatStream};
+use otel_kit::genai::openai::{self, ApiError, ChatStream};
+use otel_kit::opentelemetry::trace::FutureExt as _;
 use serde_json::json;
 
 use crate::services::llm::Llm;

@@ -1,7 +1,7 @@
 //! The queue through NATS JetStream, when `NATS_URL` is set: orders and notifications
 //! each connect with their own client, as two processes would.
 //!
-//! Instrumentation: `otel_kit_messaging::nats::Client::builder(client).providers(..)`
+//! Instrumentation: `otel_kit::messaging::nats::Client::builder(client).providers(..)`
 //! around each service's async-nats client, and everything through it: orders'
 //! `JetStream::publish` (a PRODUCER span `publish notifications.*` whose context goes in
 //! the message's headers, ended by the stream's ack), the worker's `Consumer::messages`
@@ -19,8 +19,8 @@ use std::time::Duration;
 use async_nats::jetstream::consumer::{AckPolicy, pull};
 use async_nats::jetstream::stream::{self, RetentionPolicy};
 use futures_util::StreamExt as _;
-use otel_kit_messaging::Providers;
-use otel_kit_messaging::nats::{self, Consumer, JetStreamDelivery};
+use otel_kit::messaging::Providers;
+use otel_kit::messaging::nats::{self, Consumer, JetStreamDelivery};
 use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use otel_kit_testing::TestCollector;
+use otel_kit::testing::TestCollector;
 
 use super::{IMPLICIT_LABELS, Series, check, listing, load_docs, series, services};
 use crate::demo::ServingDemo;

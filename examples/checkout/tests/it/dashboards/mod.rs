@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use otel_kit_testing::{MetricData, MetricRecord, TestCollector};
+use otel_kit::testing::{MetricData, MetricRecord, TestCollector};
 use serde_json::Value;
 use yaml_rust2::{Yaml, YamlLoader};
 
@@ -1054,8 +1054,8 @@ fn names_follow_the_collector_translation() {
 
 #[test]
 fn series_of_a_histogram_and_a_counter() {
-    use otel_kit_testing::TestTelemetry;
-    use otel_kit_testing::reexports::opentelemetry::KeyValue;
+    use otel_kit::testing::TestTelemetry;
+    use otel_kit::testing::reexports::opentelemetry::KeyValue;
 
     let t = TestTelemetry::new();
     let meter = t.meter("otel-kit-http");

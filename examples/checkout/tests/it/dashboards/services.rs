@@ -7,7 +7,7 @@
 //! cache panels select `db_system_name="redis"`: a value, which the label check does not
 //! read, so with the services the values those panels select are checked here too.
 
-use otel_kit_testing::{AttributeValue, MetricData, MetricRecord};
+use otel_kit::testing::{AttributeValue, MetricData, MetricRecord};
 
 use super::Series;
 use crate::demo::Services;
