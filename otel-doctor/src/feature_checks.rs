@@ -49,6 +49,14 @@ const RULES: &[Rule] = &[
         missing: "outgoing HTTP calls get no client spans and carry no traceparent: the next service starts a new trace",
     },
     Rule {
+        library: "awc",
+        library_feature: None,
+        kit_crate: "otel-kit-http",
+        kit_feature: Some("awc"),
+        facade_feature: "awc",
+        missing: "outgoing awc calls get no client spans and carry no traceparent: the next service starts a new trace",
+    },
+    Rule {
         library: "tonic",
         library_feature: None,
         kit_crate: "otel-kit-grpc",
@@ -61,7 +69,7 @@ const RULES: &[Rule] = &[
         library_feature: Some("postgres"),
         kit_crate: "otel-kit-db",
         kit_feature: Some("postgres"),
-        facade_feature: "sqlx-postgres",
+        facade_feature: "postgres",
         missing: "PostgreSQL queries through sqlx get no db spans or metrics",
     },
     Rule {
@@ -69,7 +77,7 @@ const RULES: &[Rule] = &[
         library_feature: Some("mysql"),
         kit_crate: "otel-kit-db",
         kit_feature: Some("mysql"),
-        facade_feature: "sqlx-mysql",
+        facade_feature: "mysql",
         missing: "MySQL queries through sqlx get no db spans or metrics",
     },
     Rule {
@@ -77,7 +85,7 @@ const RULES: &[Rule] = &[
         library_feature: Some("sqlite"),
         kit_crate: "otel-kit-db",
         kit_feature: Some("sqlite"),
-        facade_feature: "sqlx-sqlite",
+        facade_feature: "sqlite",
         missing: "SQLite queries through sqlx get no db spans or metrics",
     },
     Rule {

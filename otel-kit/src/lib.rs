@@ -69,6 +69,7 @@
 //! | `http-proto` | yes | OTLP over HTTP with protobuf bodies, the specification's default |
 //! | `http-json` | no | OTLP over HTTP with JSON bodies |
 //! | `gzip` | yes | `OTEL_EXPORTER_OTLP_COMPRESSION=gzip` |
+//! | `zstd` | no | `OTEL_EXPORTER_OTLP_COMPRESSION=zstd` (the zstd C library) |
 //! | `tls-ring` | yes | `https://` endpoints, with rustls on ring |
 //! | `tls-aws-lc` | no | the same with aws-lc-rs (a C library), when `tls-ring` is off |
 //! | `logs` | yes | the log pipeline and the `tracing` log bridge |
@@ -84,6 +85,7 @@
 //! | **HTTP** (`http`, otel-kit-http) | | |
 //! | `axum` | no | the tower server layer reading axum's route and client address |
 //! | `actix` | no | the actix-web 4 middleware |
+//! | `awc` | no | the awc 3 client middleware (actix-web's client) |
 //! | `reqwest` | no | the reqwest-middleware client middleware |
 //! | `tower-client` | no | the tower layer for any HTTP client (hyper-util's) |
 //! | `tower-server` | no | the tower server layer without axum (hyper, any tower server) |
@@ -131,13 +133,12 @@ pub use otel_kit_init::{
 /// message headers and a trace continued in a task; otel-kit-propagators.
 pub use otel_kit_propagators as propagators;
 
-// An HTTP integration feature (`awc` for otel-kit-http's awc client, say) joins the
-// `any(..)` lists below and the HTTP rows of the feature table above.
-/// HTTP servers and clients: axum, hyper and tower servers, actix-web, reqwest and tower
-/// clients; otel-kit-http.
+/// HTTP servers and clients: axum, hyper and tower servers, actix-web, awc, reqwest and
+/// tower clients; otel-kit-http.
 #[cfg(any(
     feature = "axum",
     feature = "actix",
+    feature = "awc",
     feature = "reqwest",
     feature = "tower-client",
     feature = "tower-server"
@@ -147,6 +148,7 @@ pub use otel_kit_propagators as propagators;
     doc(cfg(any(
         feature = "axum",
         feature = "actix",
+        feature = "awc",
         feature = "reqwest",
         feature = "tower-client",
         feature = "tower-server"
