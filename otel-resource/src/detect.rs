@@ -14,6 +14,8 @@ use opentelemetry_semantic_conventions::resource::{
     PROCESS_PID, PROCESS_RUNTIME_NAME, TELEMETRY_DISTRO_NAME, TELEMETRY_DISTRO_VERSION,
 };
 
+use crate::process_start;
+
 /// Small files (host name, namespace, os-release) are read up to this many bytes.
 pub(super) const SMALL_FILE: u64 = 4 * 1024;
 
@@ -162,7 +164,7 @@ pub(super) fn host_os_process(detection: &Detection) -> Vec<KeyValue> {
     if let Some(exe) = executable_name() {
         out.push(KeyValue::new(PROCESS_EXECUTABLE_NAME, exe));
     }
-    if let Some(started) = crate::process_start::creation_time(detection) {
+    if let Some(started) = process_creation_time(detection) {
         out.push(KeyValue::new(PROCESS_CREATION_TIME, started));
     }
     out
@@ -179,6 +181,13 @@ pub(super) fn telemetry() -> Vec<KeyValue> {
     out.push(KeyValue::new(TELEMETRY_DISTRO_NAME, "otel-kit"));
     out.push(KeyValue::new(TELEMETRY_DISTRO_VERSION, env!("CARGO_PKG_VERSION")));
     out
+}
+
+/// `process.creation.time` from `/proc` (Linux).
+fn process_creation_time(detection: &Detection) -> Option<String> {
+    let pid_stat = detection.read("proc/self/stat", process_start::PID_STAT_CAP)?;
+    let proc_stat = detection.read("proc/stat", process_start::PROC_STAT_CAP)?;
+    process_start::creation_time(&pid_stat, &proc_stat)
 }
 
 fn first_line(text: Option<String>) -> Option<String> {

@@ -5,21 +5,20 @@
 //! 22) plus the boot time (`btime` in `/proc/stat`). Elsewhere, or when either file is
 //! missing or malformed, the attribute is left out rather than guessed.
 
-use crate::detect::Detection;
-
 /// `/proc/stat` has a line per CPU before `btime`: enough for thousands of CPUs.
-const PROC_STAT_CAP: u64 = 1024 * 1024;
+pub(crate) const PROC_STAT_CAP: u64 = 1024 * 1024;
 /// `/proc/<pid>/stat` is one line; the command name in it is at most 64 bytes.
-const PID_STAT_CAP: u64 = 4 * 1024;
+pub(crate) const PID_STAT_CAP: u64 = 4 * 1024;
 /// The kernel reports times in `/proc` in USER_HZ, which is 100 on every architecture
 /// Rust supports on Linux (it is fixed ABI, unlike the kernel's internal HZ).
 const USER_HZ: u64 = 100;
 
 /// The process's start as RFC 3339 in UTC with milliseconds, e.g.
-/// `2026-11-25T07:51:10.420Z`, or `None` when it cannot be read.
-pub(crate) fn creation_time(detection: &Detection) -> Option<String> {
-    let ticks = start_ticks(&detection.read("proc/self/stat", PID_STAT_CAP)?)?;
-    let boot = boot_time(&detection.read("proc/stat", PROC_STAT_CAP)?)?;
+/// `2026-11-25T07:51:10.420Z`, from the texts of `/proc/self/stat` and `/proc/stat`;
+/// `None` when they do not say.
+pub(crate) fn creation_time(pid_stat: &str, proc_stat: &str) -> Option<String> {
+    let ticks = start_ticks(pid_stat)?;
+    let boot = boot_time(proc_stat)?;
     let millis = boot
         .checked_mul(1000)?
         .checked_add(ticks.checked_mul(1000 / USER_HZ)?)?;

@@ -15,7 +15,6 @@ use otel_kit_core::exception::type_name;
 
 use super::middleware::Awc;
 use super::outcome::{error_description, error_type};
-use super::service::timed_out;
 use crate::outgoing::call::{Call, Ended};
 use crate::propagation::HeaderExtractor;
 
@@ -146,4 +145,9 @@ fn version_of(version: actix_http::Version) -> http::Version {
         actix_http::Version::HTTP_3 => http::Version::HTTP_3,
         _ => http::Version::HTTP_11,
     }
+}
+
+/// Whether a request dropped at `now` ran into the client's timeout (`deadline`).
+fn timed_out(deadline: Option<Instant>, now: Instant) -> bool {
+    deadline.is_some_and(|deadline| now >= deadline)
 }

@@ -3,7 +3,6 @@
 //! ([`AwcRequestHeaders`]), and the CLIENT span started around the connector's call.
 
 use std::borrow::Cow;
-use std::time::Instant;
 
 use ::awc::error::SendRequestError;
 use ::awc::{ConnectRequest, ConnectResponse};
@@ -152,11 +151,6 @@ impl HeaderSource for AwcRequestHeaders<'_> {
             .filter(move |name| !extra.is_some_and(|extra| extra.contains_key(*name)));
         extra_names.chain(frozen_names).map(|name| name.as_str())
     }
-}
-
-/// Whether a request dropped at `now` ran into the client's timeout (`deadline`).
-pub(super) fn timed_out(deadline: Option<Instant>, now: Instant) -> bool {
-    deadline.is_some_and(|deadline| now >= deadline)
 }
 
 #[cfg(test)]
