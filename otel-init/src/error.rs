@@ -1,5 +1,11 @@
 //! What can go wrong when telemetry is set up or shut down.
+//!
+//! Both errors convert into [`std::io::Error`] (kind [`Other`](std::io::ErrorKind::Other),
+//! the message and the source kept), so `init()?` works in a `main` that returns
+//! `std::io::Result<()>`, as actix-web's does.
 
+use std::error::Error;
+use std::fmt;
 use std::time::Duration;
 
 use crate::Signal;
@@ -31,9 +37,10 @@ pub enum InitError {
     Exporter {
         /// The signal whose exporter it is.
         signal: Signal,
-        /// The exporter's error.
+        /// What went wrong; its [`source`](Error::source) chain reaches the
+        /// underlying error.
         #[source]
-        source: opentelemetry_otlp::ExporterBuildError,
+        source: ExporterError,
     },
     /// The configuration file (`OTEL_CONFIG_FILE`, `Builder::config_file`,
     /// `Builder::config_yaml`) is invalid: the error names the YAML path, the line and
@@ -58,4 +65,82 @@ pub enum ShutdownError {
     /// A provider reported an error while flushing or shutting down.
     #[error("telemetry shutdown reported errors: {0}")]
     Failed(String),
+}
+
+/// Why an OTLP exporter could not be built: the message of the error behind it, and
+/// that error's [`source`](Error::source) chain. The kit's own type, so that no
+/// exporter crate's error type is part of [`InitError`].
+///
+/// ```
+/// use std::error::Error as _;
+///
+/// let error = otel_kit_init::ExporterError::new("no TLS provider for https");
+/// assert_eq!(error.to_string(), "no TLS provider for https");
+/// assert!(error.source().is_none());
+/// ```
+#[derive(Debug)]
+pub struct ExporterError(Box<dyn Error + Send + Sync + 'static>);
+
+impl ExporterError {
+    /// An error that is only its message.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into().into())
+    }
+
+    /// An error that says what `error` says, with `error`'s
+    /// [`source`](Error::source) chain as its own.
+    pub fn from_error(error: impl Error + Send + Sync + 'static) -> Self {
+        Self(Box::new(error))
+    }
+}
+
+impl fmt::Display for ExporterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl Error for ExporterError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        self.0.source()
+    }
+}
+
+/// `init()?` in a `main` that returns `std::io::Result<()>`: kind
+/// [`Other`](std::io::ErrorKind::Other), the same message, and the [`InitError`] inside
+/// ([`get_ref`](std::io::Error::get_ref) and a downcast reach it).
+///
+/// ```
+/// fn main() -> std::io::Result<()> {
+///     let _telemetry = otel_kit_init::builder()
+///         .without_globals()
+///         .exporter(otel_kit_init::Exporter::None)
+///         .init()?;
+///     Ok(())
+/// }
+/// ```
+impl From<InitError> for std::io::Error {
+    fn from(error: InitError) -> Self {
+        std::io::Error::other(error)
+    }
+}
+
+/// `telemetry.shutdown()?` in a `main` that returns `std::io::Result<()>`: kind
+/// [`Other`](std::io::ErrorKind::Other), the same message, and the [`ShutdownError`]
+/// inside.
+///
+/// ```
+/// fn main() -> std::io::Result<()> {
+///     let telemetry = otel_kit_init::builder()
+///         .without_globals()
+///         .exporter(otel_kit_init::Exporter::None)
+///         .init()?;
+///     telemetry.shutdown()?;
+///     Ok(())
+/// }
+/// ```
+impl From<ShutdownError> for std::io::Error {
+    fn from(error: ShutdownError) -> Self {
+        std::io::Error::other(error)
+    }
 }
