@@ -118,13 +118,14 @@ impl IncomingContextCounter {
                 .build()
         });
         // An SDK built without bound instruments would drop what a bound handle records.
-        if !crate::bound_instruments::sdk_binds() {
-            return counter.add(1, &attributes(state));
-        }
         #[cfg(feature = "bound-instruments")]
-        self.bound[state.index()]
-            .get_or_init(|| counter.bind(&attributes(state)))
-            .add(1);
+        if crate::bound_instruments::sdk_binds() {
+            self.bound[state.index()]
+                .get_or_init(|| counter.bind(&attributes(state)))
+                .add(1);
+            return;
+        }
+        counter.add(1, &attributes(state));
     }
 }
 

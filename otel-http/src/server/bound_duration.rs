@@ -42,6 +42,7 @@ struct Text {
     len: usize,
 }
 
+#[cfg(feature = "bound-instruments")]
 impl Text {
     fn of(text: &str) -> Self {
         Self {
