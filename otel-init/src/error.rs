@@ -144,3 +144,78 @@ impl From<ShutdownError> for std::io::Error {
         std::io::Error::other(error)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An error with a cause, as an exporter's build error has.
+    #[derive(Debug, thiserror::Error)]
+    #[error("no TLS provider for https://collector:4317")]
+    struct Refused(#[source] std::io::Error);
+
+    fn chain(error: &(dyn Error + 'static)) -> Vec<String> {
+        let mut messages = vec![error.to_string()];
+        let mut next = error.source();
+        while let Some(e) = next {
+            messages.push(e.to_string());
+            next = e.source();
+        }
+        messages
+    }
+
+    #[test]
+    fn an_exporter_error_keeps_the_message_and_the_chain_but_not_the_type() {
+        let cause = std::io::Error::new(std::io::ErrorKind::NotFound, "ca.pem: no such file");
+        let error = InitError::Exporter {
+            signal: Signal::Traces,
+            source: ExporterError::from_error(Refused(cause)),
+        };
+        assert_eq!(
+            chain(&error),
+            [
+                "the OTLP traces exporter could not be built: no TLS provider for https://collector:4317",
+                "no TLS provider for https://collector:4317",
+                "ca.pem: no such file",
+            ]
+        );
+    }
+
+    #[test]
+    fn init_and_shutdown_errors_become_io_errors_that_keep_them() {
+        let init = InitError::InvalidValue {
+            what: "otlp_endpoint",
+            why: "\"collector:4317\" is not an absolute URL".to_owned(),
+        };
+        let message = init.to_string();
+        let io: std::io::Error = init.into();
+        assert_eq!(io.kind(), std::io::ErrorKind::Other);
+        assert_eq!(io.to_string(), message);
+        assert!(matches!(
+            io.get_ref().and_then(|e| e.downcast_ref::<InitError>()),
+            Some(InitError::InvalidValue {
+                what: "otlp_endpoint",
+                ..
+            })
+        ));
+
+        let io: std::io::Error = ShutdownError::Timeout(Duration::from_secs(5)).into();
+        assert_eq!(io.kind(), std::io::ErrorKind::Other);
+        assert_eq!(io.to_string(), "telemetry shutdown did not finish within 5s");
+        assert!(io.into_inner().is_some_and(|e| e.is::<ShutdownError>()));
+    }
+
+    #[test]
+    fn the_io_error_keeps_the_source_chain() {
+        let cause = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "no threads left");
+        let io: std::io::Error = InitError::ExportThread(cause).into();
+        // `io::Error` shows the wrapped error and hands out its source.
+        assert_eq!(
+            chain(&io),
+            [
+                "the telemetry export thread could not start: no threads left",
+                "no threads left"
+            ]
+        );
+    }
+}
