@@ -24,7 +24,9 @@
 
 use std::sync::OnceLock;
 
-use opentelemetry::metrics::{BoundCounter, Counter, Meter};
+#[cfg(feature = "bound-instruments")]
+use opentelemetry::metrics::BoundCounter;
+use opentelemetry::metrics::{Counter, Meter};
 use opentelemetry::trace::TraceContextExt as _;
 use opentelemetry::{Context, KeyValue};
 
@@ -63,6 +65,7 @@ impl ContextState {
         }
     }
 
+    #[cfg(feature = "bound-instruments")]
     const fn index(self) -> usize {
         match self {
             Self::Valid => 0,
@@ -73,9 +76,10 @@ impl ContextState {
 }
 
 /// `otel_kit.server.incoming_context` of one meter: the counter, built on first use
-/// (building an instrument registers it with the SDK), and one bound handle per state
-/// once the SDK binds ([`bound_instruments`](crate::bound_instruments)), so a count is
-/// one add on a handle: no attribute lookup, no allocation.
+/// (building an instrument registers it with the SDK), and, with the
+/// `bound-instruments` feature, one bound handle per state once the SDK binds
+/// ([`bound_instruments`](crate::bound_instruments)), so a count is one add on a
+/// handle: no attribute lookup. Either way a count allocates nothing.
 ///
 /// ```
 /// use opentelemetry::metrics::MeterProvider as _;
@@ -88,6 +92,7 @@ impl ContextState {
 pub struct IncomingContextCounter {
     meter: Meter,
     counter: OnceLock<Counter<u64>>,
+    #[cfg(feature = "bound-instruments")]
     bound: [OnceLock<BoundCounter<u64>>; 3],
 }
 
@@ -98,6 +103,7 @@ impl IncomingContextCounter {
         Self {
             meter: meter.clone(),
             counter: OnceLock::new(),
+            #[cfg(feature = "bound-instruments")]
             bound: [OnceLock::new(), OnceLock::new(), OnceLock::new()],
         }
     }
@@ -112,12 +118,14 @@ impl IncomingContextCounter {
                 .build()
         });
         // An SDK built without bound instruments would drop what a bound handle records.
-        if !crate::bound_instruments::sdk_binds() {
-            return counter.add(1, &attributes(state));
+        #[cfg(feature = "bound-instruments")]
+        if crate::bound_instruments::sdk_binds() {
+            self.bound[state.index()]
+                .get_or_init(|| counter.bind(&attributes(state)))
+                .add(1);
+            return;
         }
-        self.bound[state.index()]
-            .get_or_init(|| counter.bind(&attributes(state)))
-            .add(1);
+        counter.add(1, &attributes(state));
     }
 }
 

@@ -42,6 +42,11 @@
 //! What the crates that build the SDK share (hidden): `sdk` (exemplars, the `tracing`
 //! bridges' tracer and logger provider, the cardinality-overflow warning with
 //! `sdk-metrics`).
+//!
+//! The `bound-instruments` feature (off by default) turns on the metrics API's
+//! experimental bound instruments: the exemplar instruments then implement `bind`, and
+//! the instrumentations bind once the SDK is declared to (`bound_instruments`).
+//! otel-kit-init's `bound-instruments` turns it on with the SDK's.
 
 pub mod app_metrics;
 #[doc(hidden)]

@@ -80,6 +80,7 @@
 //! | `tls-aws-lc` | no | the same with aws-lc-rs, used when `tls-ring` is off | aws-lc-sys, a C library (cc; cmake on some targets) |
 //! | `logs` | yes | the OTLP log pipeline and the `tracing` log bridge | the SDK's logs, opentelemetry-appender-tracing |
 //! | `metrics` | yes | the metric pipeline, the global meter provider, the span queue's own metrics | the SDK's metrics |
+//! | `bound-instruments` | no | the metrics API's and SDK's experimental bound instruments: `bind` on [`Telemetry::meter_provider`]'s instruments records (with exemplars), and the kit's sampler and incoming-context counters record through bound handles (otel-kit-http's server duration too, with its own `bound-instruments`); implies `metrics`. Turn it on if the application calls `bind` itself (docs/configuration.md, "Bound instruments") | no crate |
 //! | `console` | yes | [`console_exporter`], `OTEL_*_EXPORTER=console` | nothing more |
 //! | `runtime-metrics` | yes | `process.*` metrics (Linux) and the tokio runtimes' `tokio.*` metrics, read at collection time | otel-kit-runtime-metrics (implies `metrics`) |
 //! | `log-bridge` | yes | records of the `log` crate into the installed subscriber (`subscriber::bridge_log_crate`): console and OTLP logs, filtered by `RUST_LOG` | tracing-log (already there through tracing-subscriber) |
@@ -112,6 +113,8 @@ mod entry_points;
 mod env;
 mod error;
 mod init_macros;
+#[cfg(feature = "metrics")]
+mod meter_provider;
 #[cfg(feature = "__otlp")]
 mod otlp_exporter;
 mod pipelines;
@@ -125,6 +128,7 @@ pub mod redaction;
 #[deprecated(since = "0.1.0", note = "moved to otel_kit_runtime_metrics")]
 pub mod runtime_metrics;
 pub mod sampling;
+mod shutdown;
 pub mod subscriber;
 mod telemetry;
 pub mod value_length;
@@ -143,7 +147,10 @@ pub use cardinality_limit::DEFAULT_CARDINALITY_LIMIT;
 pub use config::Exporter;
 pub use control::{ControlError, TelemetryControl};
 pub use entry_points::{builder, environment_warnings, init};
-pub use error::{InitError, ShutdownError};
+pub use error::{ExporterError, InitError, ShutdownError};
+#[cfg(feature = "metrics")]
+#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+pub use meter_provider::KitMeterProvider;
 /// Trace ids AWS X-Ray accepts (their first 4 bytes the start time in seconds), for
 /// [`Builder::id_generator`]; opentelemetry-aws's.
 #[cfg(feature = "xray")]

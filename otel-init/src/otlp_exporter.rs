@@ -11,6 +11,7 @@ use crate::InitError;
 use crate::Signal;
 use crate::config::{OtlpConfig, OtlpSignalConfig, ProtocolFeature as _};
 use crate::env::{ConfigWarning, Warnings};
+use crate::error::ExporterError;
 
 /// The OTLP exporter of signal `E`, or `None` (with a warning) when this build cannot
 /// reach the endpoint or lacks the configured protocol.
@@ -32,10 +33,13 @@ pub(crate) fn exporter<E: ConfiguredExporter>(
     built.map_err(|e| match e {
         SettingsError::Build(otel_kit_otlp::BuildError::ExportThread(e)) => InitError::ExportThread(e),
         #[cfg(feature = "http-json")]
-        SettingsError::HttpJson(source) => InitError::Exporter { signal, source },
+        SettingsError::HttpJson(source) => InitError::Exporter {
+            signal,
+            source: ExporterError::from_error(source),
+        },
         other => InitError::Exporter {
             signal,
-            source: opentelemetry_otlp::ExporterBuildError::InvalidConfiguration(other.to_string()),
+            source: ExporterError::from_error(other),
         },
     })
 }

@@ -271,7 +271,8 @@ impl Exporting<'_> {
 
         #[cfg(any(feature = "__otlp", feature = "console"))]
         let interval = self.config.metric_export_interval;
-        // This crate's `metrics` feature builds the SDK with bound instruments.
+        // This crate's `bound-instruments` feature builds the SDK with bound instruments.
+        #[cfg(feature = "bound-instruments")]
         otel_kit_core::bound_instruments::declare_sdk_binds();
         let exemplars = std::sync::Arc::new(Reservoirs::new(self.config.metrics_exemplar_filter));
         let mut meter = SdkMeterProvider::builder().with_resource(self.resource.clone());

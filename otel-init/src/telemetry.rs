@@ -2,18 +2,15 @@
 //! effect, and flushes and shuts everything down within a bounded time.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+#[cfg(feature = "metrics")]
+use crate::KitMeterProvider;
 use opentelemetry_sdk::Resource;
 #[cfg(feature = "logs")]
 use opentelemetry_sdk::logs::SdkLoggerProvider;
-#[cfg(feature = "metrics")]
-use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
-#[cfg(feature = "metrics")]
-use otel_kit_core::sdk::exemplar::ExemplarMeterProvider;
 
 use crate::ShutdownError;
 use crate::Signal;
@@ -23,6 +20,7 @@ use crate::config::EffectiveConfig;
 use crate::control::TelemetryControl;
 use crate::pipelines::Pipelines;
 use crate::sampling::Sampling;
+use crate::shutdown;
 use crate::subscriber::SpanEvents;
 use otel_kit_propagators::Propagators;
 
@@ -37,7 +35,7 @@ pub struct Telemetry {
     pipelines: Mutex<Option<Pipelines>>,
     tracer_provider: SdkTracerProvider,
     #[cfg(feature = "metrics")]
-    meter_provider: ExemplarMeterProvider<SdkMeterProvider>,
+    meter_provider: KitMeterProvider,
     #[cfg(feature = "logs")]
     logger_provider: SdkLoggerProvider,
     span_stats: Option<Arc<SpanQueueStats>>,
@@ -82,7 +80,7 @@ impl Telemetry {
         Telemetry {
             tracer_provider: pipelines.tracer.clone(),
             #[cfg(feature = "metrics")]
-            meter_provider: pipelines.meter.clone(),
+            meter_provider: KitMeterProvider::new(pipelines.meter.clone()),
             #[cfg(feature = "logs")]
             logger_provider: pipelines.logger.clone(),
             span_stats: pipelines.span_stats.clone(),
@@ -280,30 +278,19 @@ impl Telemetry {
     }
 
     /// The meter provider (the `metrics` cargo feature): the SDK's, whose instruments
-    /// also keep exemplars. Hand this one to an instrumentation. It does not dereference
-    /// to the [`SdkMeterProvider`] inside, so it cannot be passed where the SDK's is
-    /// expected and silently lose its exemplars; the SDK's is reached by name,
-    /// `inner()`, for its `force_flush` and `shutdown`.
-    ///
-    /// ```compile_fail,E0308
-    /// fn wants_the_sdk_provider(_: &opentelemetry_sdk::metrics::SdkMeterProvider) {}
-    ///
-    /// let telemetry = otel_kit_init::builder().without_globals().init()?;
-    /// wants_the_sdk_provider(telemetry.meter_provider()); // no deref: does not compile
-    /// # Ok::<(), otel_kit_init::InitError>(())
-    /// ```
+    /// also keep exemplars. Hand this one (or a clone) to an instrumentation.
     ///
     /// ```no_run
     /// use opentelemetry::metrics::MeterProvider as _;
     ///
     /// let telemetry = otel_kit_init::builder().without_globals().init()?;
     /// let meter = telemetry.meter_provider().meter("shop"); // keeps exemplars
-    /// telemetry.meter_provider().inner().force_flush()?; // the SDK provider's own
+    /// telemetry.meter_provider().force_flush()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[cfg(feature = "metrics")]
     #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
-    pub fn meter_provider(&self) -> &ExemplarMeterProvider<SdkMeterProvider> {
+    pub fn meter_provider(&self) -> &KitMeterProvider {
         &self.meter_provider
     }
 
@@ -333,7 +320,8 @@ impl Telemetry {
         &self.logger_provider
     }
 
-    /// Exports what is queued now, without shutting down; bounded by the shutdown timeout.
+    /// Exports what is queued now, without shutting down; bounded by the shutdown timeout,
+    /// in the order of [`shutdown`](Self::shutdown) (metrics last).
     /// At most one flush runs at a time: a call made while one is in progress waits for
     /// it (within its own timeout) instead of starting another, so a hung collector
     /// cannot make flushes pile up.
@@ -354,7 +342,7 @@ impl Telemetry {
         #[cfg(feature = "logs")]
         let l = self.logger_provider.clone();
         let flushing = Arc::clone(&self.flushing);
-        run_bounded(self.shutdown_timeout, move |_deadline| {
+        shutdown::run_bounded(self.shutdown_timeout, move |deadline| {
             // Cleared when this flush really ends, even after the caller stopped waiting.
             struct Done(Arc<AtomicBool>);
             impl Drop for Done {
@@ -363,25 +351,23 @@ impl Telemetry {
                 }
             }
             let _done = Done(flushing);
-            let mut errors = Vec::new();
-            let results = [
-                (Signal::Traces, t.force_flush()),
-                #[cfg(feature = "metrics")]
-                (Signal::Metrics, m.inner().force_flush()),
+            shutdown::flush_providers(
+                deadline,
+                &t,
                 #[cfg(feature = "logs")]
-                (Signal::Logs, l.force_flush()),
-            ];
-            for (signal, r) in results {
-                if let Err(e) = r {
-                    errors.push(format!("{signal}: {e}"));
-                }
-            }
-            errors
+                &l,
+                #[cfg(feature = "metrics")]
+                m.sdk(),
+            )
         })
     }
 
-    /// Flushes and shuts down the three providers, restores no-op globals, and stops the
-    /// export thread, all within the shutdown timeout (5 s by default). The work runs on
+    /// Flushes and shuts down the three providers, and stops the export thread, all
+    /// within the shutdown timeout (5 s by default). Spans and logs go first, side by
+    /// side; the meter provider's last collection and export follow, so the SDK
+    /// self-metrics (`otel.sdk.processor.span.processed`) count the final span flush.
+    /// The metrics wait for spans and logs at most half the timeout, then go anyway:
+    /// a collector that never answers for spans leaves them the other half. The work runs on
     /// a thread of its own, so this is safe to call from async code (it blocks the caller
     /// for at most the timeout). A second call returns `Ok(())` at once.
     pub fn shutdown(&self) -> Result<(), ShutdownError> {
@@ -393,8 +379,8 @@ impl Telemetry {
         else {
             return Ok(());
         };
-        run_bounded(self.shutdown_timeout, move |deadline| {
-            shutdown_pipelines(pipelines, deadline)
+        shutdown::run_bounded(self.shutdown_timeout, move |deadline| {
+            shutdown::shutdown_pipelines(pipelines, deadline)
         })
     }
 }
@@ -404,71 +390,5 @@ impl Drop for Telemetry {
         if let Err(e) = self.shutdown() {
             eprintln!("otel-kit-init: {e}");
         }
-    }
-}
-
-fn shutdown_pipelines(mut p: Pipelines, deadline: Instant) -> Vec<String> {
-    let left = || {
-        deadline
-            .saturating_duration_since(Instant::now())
-            .max(Duration::from_millis(1))
-    };
-    // The globals keep their (now shut down) providers: spans made later go nowhere,
-    // and swapping in no-op providers would only log two confusing "GlobalSet" lines.
-    //
-    // The three signals shut down side by side, each with the whole budget: one slow
-    // signal must not eat the time the others need to flush.
-    let results = std::thread::scope(|scope| {
-        let traces = scope.spawn(|| p.tracer.shutdown_with_timeout(left()));
-        #[cfg(feature = "logs")]
-        let logs = scope.spawn(|| p.logger.shutdown_with_timeout(left()));
-        #[cfg(feature = "metrics")]
-        let metrics = scope.spawn(|| p.meter.inner().shutdown_with_timeout(left()));
-        [
-            (Signal::Traces, traces.join()),
-            #[cfg(feature = "logs")]
-            (Signal::Logs, logs.join()),
-            #[cfg(feature = "metrics")]
-            (Signal::Metrics, metrics.join()),
-        ]
-    });
-    let mut errors = Vec::new();
-    for (signal, result) in results {
-        match result {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => errors.push(format!("{signal}: {e}")),
-            Err(_) => errors.push(format!("{signal}: its shutdown panicked")),
-        }
-    }
-    // Only now: OTLP exports in flight (gRPC and HTTP) need the export runtime until
-    // they finish.
-    if let Some(runtime) = p.runtime.as_mut() {
-        runtime.stop();
-    }
-    errors
-}
-
-/// Runs `work` on its own thread and waits for it at most `timeout`.
-fn run_bounded(
-    timeout: Duration,
-    work: impl FnOnce(Instant) -> Vec<String> + Send + 'static,
-) -> Result<(), ShutdownError> {
-    let deadline = Instant::now() + timeout;
-    let (tx, rx) = mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("otel-shutdown".to_owned())
-        .spawn(move || {
-            let _ = tx.send(work(deadline));
-        });
-    if let Err(e) = spawned {
-        return Err(ShutdownError::Failed(format!(
-            "could not start the shutdown thread: {e}"
-        )));
-    }
-    // A little grace beyond the deadline for the providers' own timeouts to fire.
-    match rx.recv_timeout(timeout + Duration::from_millis(50)) {
-        Ok(errors) if errors.is_empty() => Ok(()),
-        Ok(errors) => Err(ShutdownError::Failed(errors.join("; "))),
-        Err(_) => Err(ShutdownError::Timeout(timeout)),
     }
 }

@@ -33,6 +33,7 @@
 //!
 //! | feature | default | what it brings | what it compiles |
 //! | --- | --- | --- | --- |
+//! | `bound-instruments` | no | the root-decision counter records through a handle bound per decision once the SDK binds (the metrics API's experimental bound instruments, otel-kit-core's `bound-instruments`; otel-kit-init's feature of the same name turns it on); without it, an add with the decision's attribute | no crate |
 //! | `jaeger-remote` | no | [`Sampling::jaeger_remote`] and [`Sampling::parent_based_jaeger_remote`] sample by the endpoint's strategy; without it they fall back to [`Sampling::FALLBACK_RATIO`] with a warning | opentelemetry_sdk's `jaeger_remote_sampler`, hyper's HTTP/1 client, tokio, serde_json |
 //!
 //! # The presets

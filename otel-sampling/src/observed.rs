@@ -12,7 +12,9 @@
 
 use std::sync::{Arc, OnceLock};
 
-use opentelemetry::metrics::{BoundCounter, Counter, MeterProvider};
+#[cfg(feature = "bound-instruments")]
+use opentelemetry::metrics::BoundCounter;
+use opentelemetry::metrics::{Counter, MeterProvider};
 use opentelemetry::trace::{Link, SpanKind, TraceId};
 use opentelemetry::{Context, InstrumentationScope, KeyValue};
 use opentelemetry_sdk::trace::{SamplingDecision, SamplingResult, ShouldSample};
@@ -76,6 +78,7 @@ impl std::fmt::Debug for Decisions {
 
 /// A bound handle where the SDK binds, else the counter with its precomputed set.
 enum Recorder {
+    #[cfg(feature = "bound-instruments")]
     Bound(BoundCounter<u64>),
     Unbound(Counter<u64>, [KeyValue; 1]),
 }
@@ -84,15 +87,16 @@ impl Recorder {
     fn new(counter: &Counter<u64>, decision: &'static str) -> Self {
         let attributes = [KeyValue::new(kit_names::SAMPLER_DECISION, decision)];
         // An SDK built without bound instruments would drop what a bound handle records.
+        #[cfg(feature = "bound-instruments")]
         if otel_kit_core::bound_instruments::sdk_binds() {
-            Self::Bound(counter.bind(&attributes))
-        } else {
-            Self::Unbound(counter.clone(), attributes)
+            return Self::Bound(counter.bind(&attributes));
         }
+        Self::Unbound(counter.clone(), attributes)
     }
 
     fn add_one(&self) {
         match self {
+            #[cfg(feature = "bound-instruments")]
             Self::Bound(bound) => bound.add(1),
             Self::Unbound(counter, attributes) => counter.add(1, attributes),
         }

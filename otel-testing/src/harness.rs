@@ -201,7 +201,8 @@ impl TestTelemetryBuilder {
             )
             .with_resource(resource.clone())
             .build();
-        // This crate builds the SDK with bound instruments.
+        // With `bound-instruments`, this crate builds the SDK with bound instruments.
+        #[cfg(feature = "bound-instruments")]
         otel_kit_core::bound_instruments::declare_sdk_binds();
         // Exemplars as `init()` keeps them (the default filter).
         let meter_provider = ExemplarMeterProvider::new(meter_provider, ExemplarFilter::TraceBased);

@@ -9,6 +9,7 @@ use super::*;
 
 fn provider(with_view: bool) -> (SdkMeterProvider, InMemoryMetricExporter) {
     let exporter = InMemoryMetricExporter::default();
+    #[cfg_attr(not(feature = "sdk-metrics"), allow(unused_mut))]
     let mut builder =
         SdkMeterProvider::builder().with_reader(PeriodicReader::builder(exporter.clone()).build());
     #[cfg(feature = "sdk-metrics")]

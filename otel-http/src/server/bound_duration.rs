@@ -1,7 +1,9 @@
 //! `http.server.request.duration` through bound histograms, one per metric attribute
 //! set, so that the common request pays neither the SDK's attribute-set lookup
 //! (SipHash over every key and value, then comparing the set) nor the exemplar
-//! reservoir's key.
+//! reservoir's key. Only with the `bound-instruments` feature (the API's experimental
+//! bound instruments), and once the SDK binds; otherwise every duration is recorded
+//! with its attributes.
 //!
 //! The handles are kept by the [`Instruments`](super::instruments::Instruments) that
 //! bound them: when the meter provider changes, the instruments are built again and the
@@ -15,18 +17,24 @@
 //! whose clone is a fresh copy (an owned one) could never be found again, so such a
 //! set is recorded unbound rather than kept.
 
+#[cfg(feature = "bound-instruments")]
 use std::sync::RwLock;
 
-use opentelemetry::metrics::{BoundHistogram, Histogram};
+#[cfg(feature = "bound-instruments")]
+use opentelemetry::metrics::BoundHistogram;
+use opentelemetry::metrics::Histogram;
 use opentelemetry::{KeyValue, StringValue, Value};
+#[cfg(feature = "bound-instruments")]
 use rustc_hash::FxHashMap;
 
 /// Most attribute sets bound per [`BoundDurations`]: a route's status codes by method
 /// and protocol version, over the routes of a service, fit many times over. With
 /// given providers the instruments are shared by every thread, and each thread
 /// interns its own copy of a route, so each thread's sets count separately.
+#[cfg(feature = "bound-instruments")]
 const MAX_BOUND: usize = 256;
 
+#[cfg(feature = "bound-instruments")]
 /// A string's text named by where it lives: exact while the text is kept alive.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct Text {
@@ -34,6 +42,7 @@ struct Text {
     len: usize,
 }
 
+#[cfg(feature = "bound-instruments")]
 impl Text {
     fn of(text: &str) -> Self {
         Self {
@@ -43,6 +52,7 @@ impl Text {
     }
 }
 
+#[cfg(feature = "bound-instruments")]
 /// Which request's metric attribute set: every part of it, exactly.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
@@ -57,6 +67,7 @@ struct Key {
 /// `http.request.method`, `url.scheme`, `network.protocol.version`, `http.route` and
 /// `http.response.status_code`, and nothing else (no `error.type`, no attribute added
 /// by the application's hook).
+#[cfg_attr(not(feature = "bound-instruments"), allow(dead_code))]
 pub(crate) struct BindableSet<'a> {
     pub(crate) method: &'a Value,
     pub(crate) scheme: &'static str,
@@ -65,6 +76,7 @@ pub(crate) struct BindableSet<'a> {
     pub(crate) status: u16,
 }
 
+#[cfg(feature = "bound-instruments")]
 impl BindableSet<'_> {
     /// `None` for a method that is not a string (never made by the layer, but a
     /// `Value` could be anything).
@@ -82,6 +94,7 @@ impl BindableSet<'_> {
     }
 }
 
+#[cfg(feature = "bound-instruments")]
 /// One bound attribute set.
 struct Entry {
     /// The method's and the route's strings, held so that their addresses in the key
@@ -94,9 +107,27 @@ struct Entry {
 /// The bound `http.server.request.duration` histograms of one set of instruments.
 #[derive(Default)]
 pub(crate) struct BoundDurations {
+    #[cfg(feature = "bound-instruments")]
     entries: RwLock<FxHashMap<Key, Entry>>,
 }
 
+#[cfg(not(feature = "bound-instruments"))]
+impl BoundDurations {
+    /// Records `seconds` for `attributes` through `histogram`: without the
+    /// `bound-instruments` feature nothing is bound.
+    #[inline]
+    pub(crate) fn record(
+        &self,
+        histogram: &Histogram<f64>,
+        seconds: f64,
+        attributes: &[KeyValue],
+        _set: Option<BindableSet<'_>>,
+    ) {
+        histogram.record(seconds, attributes);
+    }
+}
+
+#[cfg(feature = "bound-instruments")]
 impl BoundDurations {
     /// Records `seconds` for the set `attributes`: through its bound histogram when
     /// `set` describes it entirely, else (or when the table is full or busy) through
@@ -175,7 +206,7 @@ impl BoundDurations {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "bound-instruments"))]
 mod tests {
     use std::sync::Arc;
 

@@ -32,7 +32,7 @@ fn init(collector: &TestCollector, extra: &[(&str, &str)]) -> otel_kit_init::Bui
 /// One collection: what one flush exports.
 async fn collect(collector: &TestCollector, telemetry: &Telemetry, wait_for: &str) -> Metrics {
     collector.reset();
-    telemetry.meter_provider().inner().force_flush().expect("flush");
+    telemetry.meter_provider().force_flush().expect("flush");
     collector.wait_for_metric(wait_for, WAIT).await;
     collector.metrics()
 }

@@ -5,11 +5,13 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use opentelemetry::KeyValue;
+#[cfg(feature = "bound-instruments")]
 use opentelemetry::metrics::{
-    BoundCounter, BoundGauge, BoundHistogram, BoundSyncInstrument, BoundUpDownCounter, Counter, Gauge,
-    Histogram, SyncInstrument, UpDownCounter,
+    BoundCounter, BoundGauge, BoundHistogram, BoundSyncInstrument, BoundUpDownCounter,
 };
+use opentelemetry::metrics::{Counter, Gauge, Histogram, SyncInstrument, UpDownCounter};
 
+#[cfg(feature = "bound-instruments")]
 use super::attribute_hash::recording_key;
 use super::filter::{Admission, ExemplarFilter};
 use super::reservoir::{ExemplarValue, Reservoir, StoredExemplar};
@@ -53,15 +55,19 @@ impl Measure for i64 {
 
 /// The SDK's instrument inside a wrapper: how it records and binds.
 pub(super) trait Sdk<T>: Send + Sync + 'static {
+    #[cfg(feature = "bound-instruments")]
     type Bound: Send + Sync + 'static;
     fn measure(&self, measurement: T, attributes: &[KeyValue]);
+    #[cfg(feature = "bound-instruments")]
     fn bind(&self, attributes: &[KeyValue]) -> Self::Bound;
+    #[cfg(feature = "bound-instruments")]
     fn measure_bound(bound: &Self::Bound, measurement: T);
 }
 
 macro_rules! sdk_instrument {
     ($instrument:ident, $bound:ident, $method:ident) => {
         impl<T: Measure> Sdk<T> for $instrument<T> {
+            #[cfg(feature = "bound-instruments")]
             type Bound = $bound<T>;
 
             #[inline]
@@ -69,10 +75,12 @@ macro_rules! sdk_instrument {
                 self.$method(measurement, attributes);
             }
 
+            #[cfg(feature = "bound-instruments")]
             fn bind(&self, attributes: &[KeyValue]) -> $bound<T> {
                 $instrument::bind(self, attributes)
             }
 
+            #[cfg(feature = "bound-instruments")]
             #[inline]
             fn measure_bound(bound: &$bound<T>, measurement: T) {
                 bound.$method(measurement);
@@ -130,9 +138,11 @@ impl<T: Measure, I: Sdk<T>> SyncInstrument<T> for Recording<I> {
     }
 
     /// The SDK's bound instrument, and the attribute set's reservoir key made once.
-    /// The API's default would be a handle that drops every measurement, and the SDK's
-    /// bound instruments are on (otel-kit-init turns them on), so this must not be
-    /// left to the default.
+    /// The API's default would be a handle that drops every measurement, so this must
+    /// not be left to the default. (Another crate turning the API's feature on without
+    /// this crate's `bound-instruments` gets that default: the feature's documentation
+    /// says to turn this one on instead.)
+    #[cfg(feature = "bound-instruments")]
     fn bind(&self, attributes: &[KeyValue]) -> Box<dyn BoundSyncInstrument<T> + Send + Sync> {
         Box::new(BoundRecording::<I, T> {
             inner: self.inner.bind(attributes),
@@ -144,6 +154,7 @@ impl<T: Measure, I: Sdk<T>> SyncInstrument<T> for Recording<I> {
 }
 
 /// A [`Recording`] bound to one attribute set.
+#[cfg(feature = "bound-instruments")]
 struct BoundRecording<I: Sdk<T>, T> {
     inner: I::Bound,
     keeper: Keeper,
@@ -151,6 +162,7 @@ struct BoundRecording<I: Sdk<T>, T> {
     attributes: Box<[KeyValue]>,
 }
 
+#[cfg(feature = "bound-instruments")]
 impl<T: Measure, I: Sdk<T>> BoundSyncInstrument<T> for BoundRecording<I, T> {
     fn measure(&self, measurement: T) {
         I::measure_bound(&self.inner, measurement);

@@ -6,6 +6,7 @@ mod no_telemetry_feedback_loop;
 mod pipeline;
 mod proxy;
 mod shutdown_budget;
+mod shutdown_order;
 mod tls;
 mod tls_bad_material;
 mod tls_error_message;

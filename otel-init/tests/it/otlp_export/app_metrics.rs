@@ -75,7 +75,7 @@ async fn undeclared_keys_are_dropped(collector: &TestCollector, endpoint: &str, 
             active.add(1, &[hostile]);
         }
     });
-    telemetry.meter_provider().inner().force_flush().expect("flush");
+    telemetry.meter_provider().force_flush().expect("flush");
     let name = format!("shop.it_{suffix}.checkouts.active");
     let metrics = collector.wait_for_metric(&name, WAIT).await;
 

@@ -122,7 +122,7 @@ fn normalized(request: &ExportMetricsServiceRequest) -> Vec<ProtoResourceMetrics
 async fn arrives(collector: &TestCollector, endpoint: &str, protocol: &str) {
     let (telemetry, memory) = init(endpoint, protocol);
     record(&telemetry);
-    telemetry.meter_provider().inner().force_flush().expect("flush");
+    telemetry.meter_provider().force_flush().expect("flush");
     collector.wait_for_metric("payment.amount", WAIT).await;
     let arrived = collector.metric_requests();
     assert_eq!(arrived.len(), 1, "one flush, one request");
