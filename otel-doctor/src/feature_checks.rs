@@ -219,3 +219,37 @@ pub(crate) fn missing_instrumentation(graph: &Graph) -> Vec<Finding> {
     }
     findings
 }
+
+/// opentelemetry's feature for the metrics API's experimental bound instruments.
+const BOUND_API_FEATURE: &str = "experimental_metrics_bound_instruments";
+
+/// The API's bound instruments turned on by someone else while otel-kit-init is built
+/// without `bound-instruments`: the kit's meter provider then declares none, and what
+/// code records through a bound handle from it is dropped.
+pub(crate) fn bound_instruments_mismatch(graph: &Graph) -> Vec<Finding> {
+    if !graph.has("otel-kit-init")
+        || graph.has_feature("otel-kit-init", "bound-instruments")
+        || !graph.has_feature("opentelemetry", BOUND_API_FEATURE)
+    {
+        return Vec::new();
+    }
+    let version = line(KIT);
+    let fix = if graph.has("otel-kit") {
+        format!(
+            "add \"bound-instruments\" to otel-kit's features, e.g. otel-kit = {{ version = \"{version}\", features = [\"bound-instruments\"] }}"
+        )
+    } else {
+        format!(
+            "add \"bound-instruments\" to otel-kit-init's features, e.g. otel-kit-init = {{ version = \"{version}\", features = [\"bound-instruments\"] }}"
+        )
+    };
+    vec![Finding::new(
+        Severity::Error,
+        "features",
+        format!(
+            "opentelemetry is built with `{BOUND_API_FEATURE}`, and otel-kit-init without its `bound-instruments` feature"
+        ),
+        "metrics recorded through a bound handle (`bind`) on the kit's meter provider are dropped: the provider declares no bound instruments when the feature is off",
+        fix,
+    )]
+}

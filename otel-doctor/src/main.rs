@@ -59,6 +59,7 @@ fn run(arguments: &Arguments) -> ExitCode {
                 findings.extend(version_checks::duplicate_opentelemetry(&graph));
                 findings.extend(version_checks::uninstrumented_versions(&graph));
                 findings.extend(feature_checks::missing_instrumentation(&graph));
+                findings.extend(feature_checks::bound_instruments_mismatch(&graph));
                 findings.extend(environment_checks::missing_init_features(&graph));
             }
             Err(error) => findings.push(Finding::new(

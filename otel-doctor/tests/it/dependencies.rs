@@ -207,6 +207,57 @@ fn the_facade_without_a_feature_gets_the_facades_feature_as_the_fix() {
 }
 
 #[test]
+fn bound_instruments_on_in_the_api_but_off_in_the_kit_is_an_error() {
+    let fakes = |init_features: &'static [&'static str]| {
+        [
+            Fake {
+                name: "opentelemetry",
+                version: "0.33.1",
+                features: &["experimental_metrics_bound_instruments"],
+                dependencies: &[],
+            },
+            Fake {
+                name: "otel-kit-init",
+                version: "0.1.0",
+                features: init_features,
+                dependencies: &[],
+            },
+        ]
+    };
+    let api = dep(
+        "opentelemetry",
+        "opentelemetry",
+        "0.33.1",
+        ", features = [\"experimental_metrics_bound_instruments\"]",
+    );
+    let planted = Scratch::new(
+        &[api.clone(), dep("otel-kit-init", "otel-kit-init", "0.1.0", "")],
+        &fakes(&["bound-instruments"]),
+    );
+    let out = run(&planted.workspace, ARGS, QUIET);
+    assert_eq!(out.code, Some(1), "{out:?}");
+    let all = texts(&out.of("features"));
+    assert!(all.contains("without its `bound-instruments` feature"), "{all}");
+    assert!(all.contains("features = [\\\"bound-instruments\\\"]"), "{all}");
+
+    let aligned = Scratch::new(
+        &[
+            api,
+            dep(
+                "otel-kit-init",
+                "otel-kit-init",
+                "0.1.0",
+                ", features = [\"bound-instruments\"]",
+            ),
+        ],
+        &fakes(&["bound-instruments"]),
+    );
+    let out = run(&aligned.workspace, ARGS, QUIET);
+    let all = texts(&out.of("features"));
+    assert!(!all.contains("bound-instruments"), "{all}");
+}
+
+#[test]
 fn the_environment_asking_for_grpc_of_a_build_without_it_is_an_error() {
     let scratch = Scratch::new(
         &[dep(
