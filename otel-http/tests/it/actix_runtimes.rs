@@ -12,21 +12,10 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use actix_web::{App, HttpServer, web};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+use crate::support::prometheus::scrape;
 
 const WORKERS: usize = 2;
-
-/// The scraped text exposition of `address`.
-async fn scrape(address: std::net::SocketAddr) -> String {
-    let mut stream = tokio::net::TcpStream::connect(address).await.expect("connect");
-    stream
-        .write_all(b"GET /metrics HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
-        .await
-        .expect("request");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.expect("response");
-    response.split_once("\r\n\r\n").expect("a head").1.to_owned()
-}
 
 /// The lines of metric `name` (its samples).
 fn samples<'a>(body: &'a str, name: &str) -> Vec<&'a str> {

@@ -8,23 +8,11 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::get;
 use otel_kit_http::{Providers, ServerLayer};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
+use crate::support::prometheus::scrape;
 use crate::support::server::{PARENT, TRACE, serve, traceparent};
 
 const ROOTS: u32 = 800;
-
-/// The scraped text exposition of `address`.
-async fn scrape(address: std::net::SocketAddr) -> String {
-    let mut stream = tokio::net::TcpStream::connect(address).await.expect("connect");
-    stream
-        .write_all(b"GET /metrics HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
-        .await
-        .expect("request");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.expect("response");
-    response.split_once("\r\n\r\n").expect("a head").1.to_owned()
-}
 
 /// The value of the one sample of metric `name` with every label of `labels`.
 fn sample(body: &str, name: &str, labels: &[&str]) -> f64 {

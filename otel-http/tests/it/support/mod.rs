@@ -1,10 +1,11 @@
 //! What the tests share: an actix-web server (`actix`), a local downstream server and instrumented clients for the
 //! client tests (`client`), serving an app with `traceparent` values for the server
-//! tests (`server`), how many exception events a test's logs hold, and a sampler that decides on an attribute a hook adds
+//! tests (`server`), the Prometheus listener scraped (`prometheus`), how many exception events a test's logs hold, and a sampler that decides on an attribute a hook adds
 //! (`sampler`).
 
 pub(crate) mod actix;
 pub(crate) mod client;
+pub(crate) mod prometheus;
 pub(crate) mod sampler;
 pub(crate) mod server;
 
