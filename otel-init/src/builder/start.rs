@@ -12,7 +12,7 @@ use crate::InitError;
 use crate::Signal;
 use crate::config::{Config, ConfigSource, EffectiveConfig, ExporterKind, LogLevel};
 use crate::control::TelemetryControl;
-use crate::env::Warnings;
+use crate::env::{ConfigWarning, Warnings};
 use crate::pipelines::{Pipelines, build_pipelines};
 use crate::redaction::Redaction;
 use crate::subscriber::{self, Console, FilterSwitch, LogFilter, SpanEvents};
@@ -23,15 +23,7 @@ use otel_kit_resource::{Detection, build_resource};
 impl Builder {
     pub(super) fn start(mut self) -> Result<Telemetry, InitError> {
         let mut config_warnings = Vec::new();
-        let file = crate::config_file::load(self.config_file.take(), &*self.lookup, &mut config_warnings)?;
-        let (config, source) = match file {
-            Some(loaded) => self.take_file(loaded, &mut config_warnings),
-            None => {
-                let (config, warnings) = Config::from_lookup(|k| (self.lookup)(k));
-                config_warnings.extend(warnings);
-                (config, ConfigSource::Environment)
-            }
-        };
+        let (config, source) = self.read_config(&mut config_warnings)?;
         let mut warnings: Vec<String> = Vec::new();
         let resource = self.resource(&config, source != ConfigSource::Environment, &mut warnings);
         let service_name = resource
@@ -145,20 +137,31 @@ impl Builder {
         Ok(telemetry)
     }
 
-    /// The warnings [`start`](Self::start) gives about the environment (and the
-    /// configuration file), without building or installing anything: the body of
-    /// [`environment_warnings`](crate::environment_warnings).
-    pub(crate) fn environment_warnings(mut self) -> Result<Vec<String>, InitError> {
-        let mut config_warnings = Vec::new();
-        let file = crate::config_file::load(self.config_file.take(), &*self.lookup, &mut config_warnings)?;
-        let (config, source) = match file {
-            Some(loaded) => self.take_file(loaded, &mut config_warnings),
+    /// The configuration: the file's when there is one (`OTEL_CONFIG_FILE`,
+    /// `config_file`, `config_yaml`), else the environment's; its warnings go to
+    /// `config_warnings`. What [`start`](Self::start) and
+    /// [`environment_warnings`](Self::environment_warnings) both read.
+    fn read_config(
+        &mut self,
+        config_warnings: &mut Vec<ConfigWarning>,
+    ) -> Result<(Config, ConfigSource), InitError> {
+        let file = crate::config_file::load(self.config_file.take(), &*self.lookup, config_warnings)?;
+        Ok(match file {
+            Some(loaded) => self.take_file(loaded, config_warnings),
             None => {
                 let (config, warnings) = Config::from_lookup(|k| (self.lookup)(k));
                 config_warnings.extend(warnings);
                 (config, ConfigSource::Environment)
             }
-        };
+        })
+    }
+
+    /// The warnings [`start`](Self::start) gives about the environment (and the
+    /// configuration file), without building or installing anything: the body of
+    /// [`environment_warnings`](crate::environment_warnings).
+    pub(crate) fn environment_warnings(mut self) -> Result<Vec<String>, InitError> {
+        let mut config_warnings = Vec::new();
+        let (config, source) = self.read_config(&mut config_warnings)?;
         if let Some(names) = &self.variable_names
             && source == ConfigSource::Environment
         {
