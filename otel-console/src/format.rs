@@ -7,7 +7,7 @@ use std::time::Duration;
 use opentelemetry::logs::AnyValue;
 use opentelemetry::{Array, Key, KeyValue, Value};
 use opentelemetry_sdk::Resource;
-use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
+use otel_kit_semconv::resource::SERVICE_NAME;
 
 /// The longest attribute value or log body printed in full, in characters; longer ones
 /// are cut here and marked `…(+N)` so one huge value cannot flood the terminal.

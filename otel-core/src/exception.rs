@@ -35,7 +35,7 @@ use std::borrow::Cow;
 
 use opentelemetry::Context;
 use opentelemetry::logs::Severity;
-use opentelemetry_semantic_conventions::attribute::{EXCEPTION_MESSAGE, EXCEPTION_TYPE};
+use otel_kit_semconv::attribute::{EXCEPTION_MESSAGE, EXCEPTION_TYPE};
 
 use crate::error_type::ERROR_TYPE_PANIC;
 use crate::log_events::LogEvent;

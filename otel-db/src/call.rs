@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use opentelemetry::trace::{SpanKind, Status, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, StringValue};
-use opentelemetry_semantic_conventions::attribute::{
+use otel_kit_semconv::attribute::{
     DB_OPERATION_BATCH_SIZE, DB_QUERY_TEXT, DB_RESPONSE_RETURNED_ROWS, DB_RESPONSE_STATUS_CODE, ERROR_TYPE,
     SERVICE_PEER_NAME,
 };

@@ -2,7 +2,7 @@
 //! description, buckets), so an SDK given several sees one.
 
 use opentelemetry::metrics::{Histogram, Meter};
-use opentelemetry_semantic_conventions::metric::DB_CLIENT_OPERATION_DURATION;
+use otel_kit_semconv::metric::DB_CLIENT_OPERATION_DURATION;
 
 use crate::options::DURATION_BUCKETS;
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use opentelemetry::{KeyValue, StringValue};
-use opentelemetry_semantic_conventions::attribute::{
+use otel_kit_semconv::attribute::{
     DB_NAMESPACE, DB_SYSTEM_NAME, NETWORK_PEER_ADDRESS, NETWORK_PEER_PORT, SERVER_ADDRESS, SERVER_PORT,
 };
 

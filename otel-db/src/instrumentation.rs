@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use opentelemetry::metrics::{Counter, Histogram, Meter};
 use opentelemetry::{InstrumentationScope, KeyValue, StringValue};
-use opentelemetry_semantic_conventions::attribute::DB_CLIENT_CONNECTION_POOL_NAME;
-use opentelemetry_semantic_conventions::metric::DB_CLIENT_CONNECTION_TIMEOUTS;
+use otel_kit_semconv::attribute::DB_CLIENT_CONNECTION_POOL_NAME;
+use otel_kit_semconv::metric::DB_CLIENT_CONNECTION_TIMEOUTS;
 use otel_kit_core::{Cache, Providers, Resolved, Resolver};
 
 use crate::endpoint::Endpoint;

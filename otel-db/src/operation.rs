@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use opentelemetry::{KeyValue, StringValue};
-use opentelemetry_semantic_conventions::attribute::{
+use otel_kit_semconv::attribute::{
     DB_COLLECTION_NAME, DB_OPERATION_NAME, DB_QUERY_SUMMARY, DB_STORED_PROCEDURE_NAME,
 };
 

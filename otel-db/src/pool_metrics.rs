@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::Meter;
-use opentelemetry_semantic_conventions::attribute::DB_CLIENT_CONNECTION_STATE;
-use opentelemetry_semantic_conventions::metric::{DB_CLIENT_CONNECTION_COUNT, DB_CLIENT_CONNECTION_MAX};
+use otel_kit_semconv::attribute::DB_CLIENT_CONNECTION_STATE;
+use otel_kit_semconv::metric::{DB_CLIENT_CONNECTION_COUNT, DB_CLIENT_CONNECTION_MAX};
 
 use crate::instrumentation::RegisterGauges;
 

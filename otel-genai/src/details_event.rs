@@ -5,8 +5,8 @@
 
 use opentelemetry::logs::{AnyValue, Severity};
 use opentelemetry::{Array, Context, KeyValue, Value};
-use opentelemetry_semantic_conventions::attribute::{ERROR_TYPE, SERVER_ADDRESS, SERVER_PORT};
 use otel_kit_core::log_events::{EventLogger, LogEvent};
+use otel_kit_semconv::attribute::{ERROR_TYPE, SERVER_ADDRESS, SERVER_PORT};
 
 use crate::attributes::*;
 use crate::content::to_any_value;

@@ -3,7 +3,7 @@
 
 use opentelemetry::trace::{Status, TraceContextExt as _};
 use opentelemetry::{Array, KeyValue, StringValue, Value};
-use opentelemetry_semantic_conventions::attribute::ERROR_TYPE;
+use otel_kit_semconv::attribute::ERROR_TYPE;
 
 use crate::attributes::*;
 use crate::content::{self, ContentKind, to_array};

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, StringValue};
-use opentelemetry_semantic_conventions::attribute::{SERVER_ADDRESS, SERVER_PORT, SERVICE_PEER_NAME};
+use otel_kit_semconv::attribute::{SERVER_ADDRESS, SERVER_PORT, SERVICE_PEER_NAME};
 
 use crate::attributes::*;
 use crate::builder::Input;

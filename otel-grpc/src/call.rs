@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 use http::HeaderMap;
 use opentelemetry::trace::{Status, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue, StringValue};
-use opentelemetry_semantic_conventions::attribute as semconv;
+use otel_kit_semconv::attribute as semconv;
 use smallvec::SmallVec;
 use tonic::Code;
 

@@ -7,9 +7,9 @@ use std::borrow::Cow;
 
 use http::HeaderMap;
 use http::request::Parts;
-use opentelemetry_semantic_conventions::attribute as semconv;
 use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, SpanAttributes};
+use otel_kit_semconv::attribute as semconv;
 use tonic::Code;
 
 /// The hook types of both gRPC layers: their request hooks see the request head.

@@ -5,10 +5,10 @@ use std::sync::OnceLock;
 
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter};
-use opentelemetry_semantic_conventions::metric as semconv;
 use otel_kit_core::DURATION_BUCKETS;
 #[cfg(feature = "server")]
 use otel_kit_core::incoming_context::{ContextState, IncomingContextCounter};
+use otel_kit_semconv::metric as semconv;
 
 use crate::status::Side;
 

@@ -2,8 +2,8 @@
 //! as string arrays, for an allow-list of keys given as otel-kit-core's
 //! [`HeaderCapture`], never for credentials.
 
-use opentelemetry_semantic_conventions::attribute as semconv;
 use otel_kit_core::HeaderCapture;
+use otel_kit_semconv::attribute as semconv;
 
 /// Which request and response metadata keys become span attributes: the same
 /// [`HeaderCapture`] the HTTP layers take, given to `capture_headers`.

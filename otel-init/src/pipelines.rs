@@ -110,6 +110,7 @@ pub(crate) fn build_pipelines(
     #[cfg(feature = "metrics")]
     if let Some(stats) = &span_stats {
         stats.report_to(&meter);
+        stats.report_exports_to(&meter, span_exporter_type(exporting.config.otlp.traces.protocol));
     }
     #[cfg(feature = "prometheus")]
     let prometheus = exporting.prometheus.take();
@@ -406,5 +407,19 @@ impl Exporting<'_> {
             }
         }
         Ok(logger.build())
+    }
+}
+
+/// The `otel.component.type` of the OTLP span exporter for `protocol` (semconv 1.44).
+#[cfg(feature = "metrics")]
+fn span_exporter_type(protocol: crate::config::Protocol) -> &'static str {
+    use crate::config::Protocol;
+    use otel_kit_semconv::value::otel_component_type::{
+        OTLP_GRPC_SPAN_EXPORTER, OTLP_HTTP_JSON_SPAN_EXPORTER, OTLP_HTTP_SPAN_EXPORTER,
+    };
+    match protocol {
+        Protocol::Grpc => OTLP_GRPC_SPAN_EXPORTER,
+        Protocol::HttpProtobuf => OTLP_HTTP_SPAN_EXPORTER,
+        Protocol::HttpJson => OTLP_HTTP_JSON_SPAN_EXPORTER,
     }
 }

@@ -44,7 +44,8 @@
 //! | `prometheus` | `/metrics` from the same meter provider | `prometheus` | otel-kit-prometheus |
 //! | `runtime_metrics` | process and tokio runtime metrics on any meter provider (an actix-web worker's runtime, say) | `runtime-metrics` | otel-kit-runtime-metrics |
 //! | `testing` | per-test providers and span, metric and log assertions; with `testing-collector` an in-process OTLP collector and rotel | `testing`, `testing-collector`, `testing-conformance` | otel-kit-testing |
-//! | [`opentelemetry`], [`opentelemetry_sdk`], [`opentelemetry_semantic_conventions`], [`tracing`], [`tracing_opentelemetry`], [`tracing_subscriber`] | the very crates the kit records through | always | |
+//! | `semconv` | the semantic conventions' names (1.44 and the GenAI registry) the kit emits, generated from their model | always | otel-kit-semconv |
+//! | [`opentelemetry`], [`opentelemetry_sdk`], [`tracing`], [`tracing_opentelemetry`], [`tracing_subscriber`] | the very crates the kit records through | always | |
 //!
 //! **Use the re-exported OpenTelemetry crates** (`otel_kit::opentelemetry`) or pin the
 //! same versions (opentelemetry 0.33, tracing-opentelemetry 0.34): with a second copy of
@@ -220,10 +221,12 @@ pub use otel_kit_runtime_metrics as runtime_metrics;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub use otel_kit_testing as testing;
 
+/// The semantic conventions' names the kit emits: otel-kit-semconv.
+pub use otel_kit_semconv as semconv;
+
 // The crates the kit records through, at the versions it records through.
 pub use opentelemetry;
 pub use opentelemetry_sdk;
-pub use opentelemetry_semantic_conventions;
 pub use tracing;
 pub use tracing_opentelemetry;
 pub use tracing_subscriber;

@@ -6,9 +6,9 @@ use std::time::Instant;
 use opentelemetry::propagation::Injector;
 use opentelemetry::trace::{SpanContext, Status, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue};
-use opentelemetry_semantic_conventions::attribute::ERROR_TYPE;
 use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::exception;
+use otel_kit_semconv::attribute::ERROR_TYPE;
 
 use crate::failure::Failure;
 use crate::messaging::Messaging;

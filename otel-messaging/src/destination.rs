@@ -1,7 +1,7 @@
 //! [`Destination`]: where messages are sent to or consumed from.
 
 use opentelemetry::{KeyValue, StringValue};
-use opentelemetry_semantic_conventions::attribute::{
+use otel_kit_semconv::attribute::{
     MESSAGING_DESTINATION_ANONYMOUS, MESSAGING_DESTINATION_NAME, MESSAGING_DESTINATION_TEMPLATE,
     MESSAGING_DESTINATION_TEMPORARY,
 };

@@ -2,7 +2,7 @@
 
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Counter, Histogram, Meter};
-use opentelemetry_semantic_conventions::metric::{
+use otel_kit_semconv::metric::{
     MESSAGING_CLIENT_CONSUMED_MESSAGES, MESSAGING_CLIENT_OPERATION_DURATION, MESSAGING_CLIENT_SENT_MESSAGES,
     MESSAGING_PROCESS_DURATION,
 };

@@ -2,7 +2,7 @@
 
 use opentelemetry::logs::Severity;
 use opentelemetry::trace::SpanKind;
-use opentelemetry_semantic_conventions::attribute::MESSAGING_OPERATION_TYPE;
+use otel_kit_semconv::attribute::MESSAGING_OPERATION_TYPE;
 
 /// `messaging.operation.type`: what an operation does to messages, whatever the broker
 /// calls it (the broker's own name is `messaging.operation.name`).

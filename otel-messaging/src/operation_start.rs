@@ -4,7 +4,7 @@
 use std::time::{Instant, SystemTime};
 
 use opentelemetry::{KeyValue, StringValue};
-use opentelemetry_semantic_conventions::attribute::{
+use otel_kit_semconv::attribute::{
     MESSAGING_CONSUMER_GROUP_NAME, MESSAGING_DESTINATION_NAME, MESSAGING_DESTINATION_SUBSCRIPTION_NAME,
     MESSAGING_MESSAGE_ID,
 };

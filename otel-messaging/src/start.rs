@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue};
-use opentelemetry_semantic_conventions::attribute::{
+use otel_kit_semconv::attribute::{
     MESSAGING_BATCH_MESSAGE_COUNT, MESSAGING_CLIENT_ID, MESSAGING_MESSAGE_BODY_SIZE, MESSAGING_MESSAGE_ID,
     MESSAGING_OPERATION_NAME, MESSAGING_SYSTEM, NETWORK_PEER_ADDRESS, NETWORK_PEER_PORT, SERVER_ADDRESS,
     SERVER_PORT, SERVICE_PEER_NAME,

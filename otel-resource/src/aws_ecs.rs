@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use opentelemetry::{KeyValue, Value};
-use opentelemetry_semantic_conventions::resource::{
+use otel_kit_semconv::resource::{
     AWS_ECS_CLUSTER_ARN, AWS_ECS_CONTAINER_ARN, AWS_ECS_LAUNCHTYPE, AWS_ECS_TASK_ARN, AWS_ECS_TASK_FAMILY,
     AWS_ECS_TASK_ID, AWS_ECS_TASK_REVISION, AWS_LOG_GROUP_ARNS, AWS_LOG_GROUP_NAMES, AWS_LOG_STREAM_ARNS,
     AWS_LOG_STREAM_NAMES, CLOUD_ACCOUNT_ID, CLOUD_AVAILABILITY_ZONE, CLOUD_PLATFORM, CLOUD_PROVIDER,

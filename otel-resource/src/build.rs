@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use opentelemetry::{Key, KeyValue, Value};
 use opentelemetry_sdk::Resource;
-use opentelemetry_semantic_conventions::SCHEMA_URL;
-use opentelemetry_semantic_conventions::resource::{
+use otel_kit_semconv::SCHEMA_URL;
+use otel_kit_semconv::resource::{
     CONTAINER_ID, DEPLOYMENT_ENVIRONMENT_NAME, SERVICE_INSTANCE_ID, SERVICE_NAME, SERVICE_VERSION,
 };
 
@@ -24,7 +24,7 @@ pub const RESOURCE_DETECTORS: &str = "OTEL_RESOURCE_DETECTORS";
 ///
 /// ```
 /// use opentelemetry::Key;
-/// use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
+/// use otel_kit_semconv::resource::SERVICE_NAME;
 /// use otel_kit_resource::{Detection, ResourceOptions, build_resource};
 ///
 /// let (resource, warnings) = build_resource(&ResourceOptions::new(), &Detection::new(|_| None, "/nonexistent"));

@@ -8,7 +8,7 @@
 //! read), or `Builder::cloud_detectors`; by default every one but `gcp_gke`.
 
 use opentelemetry::KeyValue;
-use opentelemetry_semantic_conventions::resource::{
+use otel_kit_semconv::resource::{
     AWS_LOG_GROUP_NAMES, CLOUD_PLATFORM, CLOUD_PROVIDER, CLOUD_REGION, CLOUD_RESOURCE_ID,
     DEPLOYMENT_ENVIRONMENT_NAME, FAAS_INSTANCE, FAAS_MAX_MEMORY, FAAS_NAME, FAAS_VERSION,
     GCP_CLOUD_RUN_JOB_EXECUTION, GCP_CLOUD_RUN_JOB_TASK_INDEX, HOST_ID,

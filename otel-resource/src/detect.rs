@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use opentelemetry::KeyValue;
 use opentelemetry_sdk::resource::{ResourceDetector as _, TelemetryResourceDetector};
-use opentelemetry_semantic_conventions::resource::{
+use otel_kit_semconv::resource::{
     HOST_ARCH, HOST_NAME, OS_DESCRIPTION, OS_TYPE, PROCESS_CREATION_TIME, PROCESS_EXECUTABLE_NAME,
     PROCESS_PID, PROCESS_RUNTIME_NAME, TELEMETRY_DISTRO_NAME, TELEMETRY_DISTRO_VERSION,
 };
@@ -48,7 +48,7 @@ impl Detection {
     ///
     /// ```
     /// use opentelemetry::{Key, Value};
-    /// use opentelemetry_semantic_conventions::resource::PROCESS_PID;
+    /// use otel_kit_semconv::resource::PROCESS_PID;
     /// use otel_kit_resource::{Detection, ResourceOptions, build_resource};
     ///
     /// let (resource, _) = build_resource(&ResourceOptions::new().service_name("svc"), &Detection::system());
@@ -65,7 +65,7 @@ impl Detection {
     /// use std::collections::HashMap;
     ///
     /// use opentelemetry::{Key, Value};
-    /// use opentelemetry_semantic_conventions::resource::{HOST_NAME, K8S_POD_NAME};
+    /// use otel_kit_semconv::resource::{HOST_NAME, K8S_POD_NAME};
     /// use otel_kit_resource::{Detection, ResourceOptions, build_resource};
     ///
     /// let env = HashMap::from([

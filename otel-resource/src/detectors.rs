@@ -20,7 +20,7 @@ fn resource(attributes: Vec<KeyValue>) -> Resource {
 /// ```
 /// use opentelemetry::{Key, Value};
 /// use opentelemetry_sdk::Resource;
-/// use opentelemetry_semantic_conventions::resource::PROCESS_PID;
+/// use otel_kit_semconv::resource::PROCESS_PID;
 /// use otel_kit_resource::Detection;
 ///
 /// let resource = Resource::builder().with_detector(Box::new(Detection::system())).build();

@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use opentelemetry::KeyValue;
-use opentelemetry_semantic_conventions::resource::{
+use otel_kit_semconv::resource::{
     CLOUD_ACCOUNT_ID, CLOUD_AVAILABILITY_ZONE, CLOUD_PLATFORM, CLOUD_PROVIDER, CLOUD_REGION, K8S_CLUSTER_NAME,
 };
 

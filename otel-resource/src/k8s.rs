@@ -9,9 +9,7 @@
 //! refers to it), and they count as being in a pod on their own.
 
 use opentelemetry::KeyValue;
-use opentelemetry_semantic_conventions::resource::{
-    K8S_NAMESPACE_NAME, K8S_NODE_NAME, K8S_POD_NAME, K8S_POD_UID,
-};
+use otel_kit_semconv::resource::{K8S_NAMESPACE_NAME, K8S_NODE_NAME, K8S_POD_NAME, K8S_POD_UID};
 
 use super::detect::{Detection, SMALL_FILE};
 

@@ -55,7 +55,7 @@ impl ResourceOptions {
     ///
     /// ```
     /// use opentelemetry::{Key, KeyValue, Value};
-    /// use opentelemetry_semantic_conventions::resource::*;
+    /// use otel_kit_semconv::resource::*;
     /// use otel_kit_resource::{Detection, ResourceOptions, build_resource};
     /// let build = |o: &ResourceOptions| build_resource(o, &Detection::new(|_| None, "/nonexistent")).0;
     /// let get = |r: &opentelemetry_sdk::Resource, k: &'static str| r.get(&Key::from_static_str(k));
@@ -72,7 +72,7 @@ impl ResourceOptions {
     ///
     /// ```
     /// use opentelemetry::{Key, KeyValue, Value};
-    /// use opentelemetry_semantic_conventions::resource::*;
+    /// use otel_kit_semconv::resource::*;
     /// use otel_kit_resource::{Detection, ResourceOptions, build_resource};
     /// let build = |o: &ResourceOptions| build_resource(o, &Detection::new(|_| None, "/nonexistent")).0;
     /// let get = |r: &opentelemetry_sdk::Resource, k: &'static str| r.get(&Key::from_static_str(k));
@@ -90,7 +90,7 @@ impl ResourceOptions {
     ///
     /// ```
     /// use opentelemetry::{Key, KeyValue, Value};
-    /// use opentelemetry_semantic_conventions::resource::*;
+    /// use otel_kit_semconv::resource::*;
     /// use otel_kit_resource::{Detection, ResourceOptions, build_resource};
     /// let build = |o: &ResourceOptions| build_resource(o, &Detection::new(|_| None, "/nonexistent")).0;
     /// let get = |r: &opentelemetry_sdk::Resource, k: &'static str| r.get(&Key::from_static_str(k));
@@ -146,7 +146,7 @@ impl ResourceOptions {
     ///
     /// ```
     /// use opentelemetry::{Key, Value};
-    /// use opentelemetry_semantic_conventions::resource::SERVICE_VERSION;
+    /// use otel_kit_semconv::resource::SERVICE_VERSION;
     /// use otel_kit_resource::{Detection, ResourceOptions, build_resource};
     /// let version = |o: &ResourceOptions| {
     ///     build_resource(o, &Detection::new(|_| None, "/nonexistent")).0.get(&Key::from_static_str(SERVICE_VERSION))
@@ -166,7 +166,7 @@ impl ResourceOptions {
     ///
     /// ```
     /// use opentelemetry::{Key, KeyValue, Value};
-    /// use opentelemetry_semantic_conventions::resource::*;
+    /// use otel_kit_semconv::resource::*;
     /// use otel_kit_resource::{Detection, ResourceOptions, build_resource};
     /// let build = |o: &ResourceOptions| build_resource(o, &Detection::new(|_| None, "/nonexistent")).0;
     /// let get = |r: &opentelemetry_sdk::Resource, k: &'static str| r.get(&Key::from_static_str(k));
@@ -184,7 +184,7 @@ impl ResourceOptions {
     ///
     /// ```
     /// use opentelemetry::{Key, KeyValue, Value};
-    /// use opentelemetry_semantic_conventions::resource::*;
+    /// use otel_kit_semconv::resource::*;
     /// use otel_kit_resource::{Detection, ResourceOptions, build_resource};
     /// let build = |o: &ResourceOptions| build_resource(o, &Detection::new(|_| None, "/nonexistent")).0;
     /// let get = |r: &opentelemetry_sdk::Resource, k: &'static str| r.get(&Key::from_static_str(k));
@@ -212,7 +212,7 @@ impl ResourceOptions {
     ///
     /// ```
     /// use opentelemetry::{Key, KeyValue, Value};
-    /// use opentelemetry_semantic_conventions::resource::*;
+    /// use otel_kit_semconv::resource::*;
     /// use otel_kit_resource::{Detection, ResourceOptions, build_resource};
     /// let build = |o: &ResourceOptions| build_resource(o, &Detection::new(|_| None, "/nonexistent")).0;
     /// let get = |r: &opentelemetry_sdk::Resource, k: &'static str| r.get(&Key::from_static_str(k));
@@ -232,7 +232,7 @@ impl ResourceOptions {
     ///
     /// ```
     /// use opentelemetry::{Key, KeyValue, Value};
-    /// use opentelemetry_semantic_conventions::resource::*;
+    /// use otel_kit_semconv::resource::*;
     /// use otel_kit_resource::{Detection, ResourceOptions, build_resource};
     /// let build = |o: &ResourceOptions| build_resource(o, &Detection::new(|_| None, "/nonexistent")).0;
     /// let get = |r: &opentelemetry_sdk::Resource, k: &'static str| r.get(&Key::from_static_str(k));
@@ -251,7 +251,7 @@ impl ResourceOptions {
     ///
     /// ```
     /// use opentelemetry::{Key, KeyValue, Value};
-    /// use opentelemetry_semantic_conventions::resource::*;
+    /// use otel_kit_semconv::resource::*;
     /// use otel_kit_resource::{Detection, ResourceOptions, build_resource};
     /// let build = |o: &ResourceOptions| build_resource(o, &Detection::new(|_| None, "/nonexistent")).0;
     /// let get = |r: &opentelemetry_sdk::Resource, k: &'static str| r.get(&Key::from_static_str(k));

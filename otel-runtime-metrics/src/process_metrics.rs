@@ -10,10 +10,10 @@ use std::time::Instant;
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::Meter;
-use opentelemetry_semantic_conventions::attribute::{
+use otel_kit_semconv::attribute::{
     CPU_MODE, DISK_IO_DIRECTION, PROCESS_CONTEXT_SWITCH_TYPE, SYSTEM_PAGING_FAULT_TYPE,
 };
-use opentelemetry_semantic_conventions::metric::{
+use otel_kit_semconv::metric::{
     PROCESS_CONTEXT_SWITCHES, PROCESS_CPU_TIME, PROCESS_CPU_UTILIZATION, PROCESS_DISK_IO,
     PROCESS_MEMORY_USAGE, PROCESS_MEMORY_VIRTUAL, PROCESS_PAGING_FAULTS, PROCESS_THREAD_COUNT,
     PROCESS_UNIX_FILE_DESCRIPTOR_COUNT, PROCESS_UPTIME,

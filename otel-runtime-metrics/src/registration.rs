@@ -22,7 +22,7 @@ pub const KIT_NAMESPACES: &[&str] = otel_kit_core::KIT_NAMESPACES;
 pub fn scope() -> InstrumentationScope {
     InstrumentationScope::builder(env!("CARGO_PKG_NAME"))
         .with_version(env!("CARGO_PKG_VERSION"))
-        .with_schema_url(opentelemetry_semantic_conventions::SCHEMA_URL)
+        .with_schema_url(otel_kit_semconv::SCHEMA_URL)
         .build()
 }
 

@@ -230,9 +230,7 @@ impl Sampling {
         if let Kind::JaegerRemote { remote, .. } = &mut self.kind
             && remote.service_name.is_none()
         {
-            let key = opentelemetry::Key::from_static_str(
-                opentelemetry_semantic_conventions::resource::SERVICE_NAME,
-            );
+            let key = opentelemetry::Key::from_static_str(otel_kit_semconv::resource::SERVICE_NAME);
             remote.service_name = resource.get(&key).map(|name| name.to_string());
         }
         self

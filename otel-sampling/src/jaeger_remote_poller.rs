@@ -19,7 +19,7 @@ use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::runtime::{Runtime, RuntimeChannel, TrySend, TrySendError};
 use opentelemetry_sdk::trace::{Sampler, SamplingDecision, SamplingResult, ShouldSample};
-use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
+use otel_kit_semconv::resource::SERVICE_NAME;
 use tokio::sync::oneshot;
 
 use super::jaeger_remote_client::{CurrentRateLimit, StrategyClient};

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use opentelemetry::trace::{Link, SpanKind, TraceId};
 use opentelemetry::{Context, KeyValue, Value};
 use opentelemetry_sdk::trace::{SamplingDecision, SamplingResult, ShouldSample};
-use opentelemetry_semantic_conventions::attribute::{HTTP_ROUTE, URL_PATH};
+use otel_kit_semconv::attribute::{HTTP_ROUTE, URL_PATH};
 
 /// The attributes that name the request path: the templated route (`/users/{id}`) and
 /// the raw path, since either may be all an instrumentation knows at span start.

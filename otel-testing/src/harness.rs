@@ -23,9 +23,9 @@ use opentelemetry_sdk::propagation::{BaggagePropagator, TraceContextPropagator};
 use opentelemetry_sdk::trace::{
     InMemorySpanExporter, Sampler, SdkTracer, SdkTracerProvider, ShouldSample, SpanLimits,
 };
-use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
 use otel_kit_core::Providers;
 use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider};
+use otel_kit_semconv::resource::SERVICE_NAME;
 use tracing::Dispatch;
 use tracing_subscriber::Layer as _;
 use tracing_subscriber::layer::SubscriberExt as _;

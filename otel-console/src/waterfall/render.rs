@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use opentelemetry::trace::{SpanKind, Status, TraceId};
 use opentelemetry::{Key, Value};
-use opentelemetry_semantic_conventions::attribute as semconv;
+use otel_kit_semconv::attribute as semconv;
 
 use super::WaterfallSpan;
 use super::text::{format_ms, printable, truncate, value, wrap};

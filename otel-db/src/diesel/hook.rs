@@ -10,7 +10,7 @@ use std::time::Instant;
 use diesel::connection::{DebugQuery, Instrumentation as DieselHook, InstrumentationEvent};
 use opentelemetry::trace::{Span as _, SpanKind, Status, Tracer as _};
 use opentelemetry::{Context, KeyValue, global::BoxedSpan};
-use opentelemetry_semantic_conventions::attribute::{DB_NAMESPACE, DB_SYSTEM_NAME, ERROR_TYPE};
+use otel_kit_semconv::attribute::{DB_NAMESPACE, DB_SYSTEM_NAME, ERROR_TYPE};
 
 use super::config::{Config, Connection};
 use super::failure;

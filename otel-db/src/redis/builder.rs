@@ -116,9 +116,7 @@ impl<C> InstrumentedRedis<C> {
 #[cfg(test)]
 mod tests {
     use opentelemetry::Value;
-    use opentelemetry_semantic_conventions::attribute::{
-        DB_NAMESPACE, DB_SYSTEM_NAME, SERVER_ADDRESS, SERVER_PORT,
-    };
+    use otel_kit_semconv::attribute::{DB_NAMESPACE, DB_SYSTEM_NAME, SERVER_ADDRESS, SERVER_PORT};
     use redis::IntoConnectionInfo as _;
 
     use super::*;

@@ -10,12 +10,12 @@ use opentelemetry::logs::Severity;
 use opentelemetry::metrics::{Histogram, Meter};
 use opentelemetry::trace::{SpanKind, Status, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, InstrumentationScope, KeyValue, StringValue};
-use opentelemetry_semantic_conventions::attribute::{
+use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
+use otel_kit_core::{Providers, Resolver, exception};
+use otel_kit_semconv::attribute::{
     DB_OPERATION_BATCH_SIZE, DB_OPERATION_NAME, DB_QUERY_TEXT, DB_RESPONSE_STATUS_CODE,
     DB_STORED_PROCEDURE_NAME, ERROR_TYPE, SERVICE_PEER_NAME,
 };
-use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
-use otel_kit_core::{Providers, Resolver, exception};
 use smallvec::SmallVec;
 
 use super::command::Described;

@@ -127,11 +127,11 @@ mod tests {
 
     use opentelemetry::logs::Severity;
     use opentelemetry::trace::SpanKind;
-    use opentelemetry_semantic_conventions::attribute::{
+    use otel_kit_core::PeerServices;
+    use otel_kit_semconv::attribute::{
         DB_OPERATION_NAME, DB_RESPONSE_STATUS_CODE, ERROR_TYPE, EXCEPTION_TYPE, SERVICE_PEER_NAME,
     };
-    use opentelemetry_semantic_conventions::metric::DB_CLIENT_OPERATION_DURATION;
-    use otel_kit_core::PeerServices;
+    use otel_kit_semconv::metric::DB_CLIENT_OPERATION_DURATION;
     use otel_kit_testing::TestTelemetry;
     use redis::IntoConnectionInfo as _;
 

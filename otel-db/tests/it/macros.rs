@@ -5,7 +5,7 @@
 //! test builds offline and always runs, on SQLite.
 
 use opentelemetry::trace::SpanKind;
-use opentelemetry_semantic_conventions as semconv;
+use otel_kit_semconv as semconv;
 use otel_kit_testing::TestTelemetry;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

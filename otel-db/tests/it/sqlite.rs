@@ -37,8 +37,8 @@ include!("support/operation_scenarios.rs");
 /// quoted identifiers stay in the text, the summary and `db.collection.name`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn double_quoted_strings_are_sanitised_and_quoted_identifiers_kept() {
-    use opentelemetry_semantic_conventions as semconv;
     use otel_kit_db::DbOperation;
+    use otel_kit_semconv as semconv;
     use otel_kit_testing::TestTelemetry;
     use sqlx::AssertSqlSafe;
 

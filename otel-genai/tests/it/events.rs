@@ -7,11 +7,11 @@
 //! these tests run in parallel.
 
 use opentelemetry::logs::Severity;
-use opentelemetry_semantic_conventions::attribute::{EXCEPTION_MESSAGE, EXCEPTION_TYPE};
 use otel_kit_genai::attributes::*;
 use otel_kit_genai::content::{CaptureMode, ChatMessage};
 use otel_kit_genai::openai::ApiError;
 use otel_kit_genai::{GenAi, Response, Usage};
+use otel_kit_semconv::attribute::{EXCEPTION_MESSAGE, EXCEPTION_TYPE};
 use otel_kit_testing::{LogRecord, TestTelemetry, alone};
 use serde_json::json;
 

@@ -8,9 +8,9 @@ use http::{Request, Response};
 use opentelemetry::trace::{Span as _, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_http::HeaderInjector;
-use opentelemetry_semantic_conventions::attribute as semconv;
 use otel_kit_core::SpanAttributes;
 use otel_kit_core::call::CallFuture;
+use otel_kit_semconv::attribute as semconv;
 use tower::Service;
 
 use super::layer::ClientService;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use http::Uri;
 use opentelemetry::{KeyValue, StringValue};
-use opentelemetry_semantic_conventions::attribute as semconv;
+use otel_kit_semconv::attribute as semconv;
 
 /// The server a call goes to: `server.address` and `server.port`, and, when the address
 /// is an IP, `network.peer.address` and `network.peer.port`. Read once per target; a

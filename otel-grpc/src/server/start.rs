@@ -8,7 +8,7 @@ use std::time::{Instant, SystemTime};
 use http::request::Parts;
 use opentelemetry::trace::{SpanBuilder, SpanKind};
 use opentelemetry::{Context, KeyValue, StringValue};
-use opentelemetry_semantic_conventions::attribute as semconv;
+use otel_kit_semconv::attribute as semconv;
 use tonic::transport::server::TcpConnectInfo;
 
 use super::layer::Config;

@@ -9,9 +9,9 @@ use std::time::Duration;
 use ::awc::ClientResponse;
 use ::awc::error::SendRequestError;
 use actix_http::RequestHead;
-use opentelemetry_semantic_conventions::attribute as semconv;
 use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, Providers, RequestValueLimit, Resolver, SpanAttributes};
+use otel_kit_semconv::attribute as semconv;
 
 use crate::conventions::{HeaderCapture, KnownMethods};
 use crate::outgoing::instruments::{Frontend, Instruments};

@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use http::Extensions;
 use opentelemetry::Context;
-use opentelemetry_semantic_conventions::attribute as semconv;
 use otel_kit_core::call::CallFuture;
 use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, Providers, RequestValueLimit, Resolver, SpanAttributes};
+use otel_kit_semconv::attribute as semconv;
 use reqwest::{Request, Response, Url};
 use reqwest_middleware::{Middleware, Next};
 

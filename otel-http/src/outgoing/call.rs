@@ -11,14 +11,12 @@ use http::{HeaderMap, StatusCode, Version};
 use opentelemetry::logs::Severity;
 use opentelemetry::trace::{Status, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue};
-use opentelemetry_semantic_conventions::attribute::{
-    ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, NETWORK_PROTOCOL_VERSION,
-};
 use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::carrier::HeaderSource;
 use otel_kit_core::exception;
 use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{Resolver, SpanAttributes};
+use otel_kit_semconv::attribute::{ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, NETWORK_PROTOCOL_VERSION};
 
 use super::instruments::Instruments;
 use super::{Config, Frontend};

@@ -11,9 +11,9 @@ use std::thread::LocalKey;
 
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter};
-use opentelemetry_semantic_conventions::metric::HTTP_CLIENT_REQUEST_DURATION;
 use otel_kit_core::Cache;
 use otel_kit_core::hooks::Signatures;
+use otel_kit_semconv::metric::HTTP_CLIENT_REQUEST_DURATION;
 
 use crate::conventions::DURATION_BUCKETS;
 

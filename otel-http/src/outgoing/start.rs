@@ -12,13 +12,13 @@ use http::{Extensions, HeaderMap, Method};
 use opentelemetry::propagation::Injector;
 use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue};
-use opentelemetry_semantic_conventions::attribute::{
-    HTTP_REQUEST_METHOD, HTTP_REQUEST_METHOD_ORIGINAL, HTTP_REQUEST_RESEND_COUNT, SERVER_ADDRESS,
-    SERVER_PORT, SERVICE_PEER_NAME, URL_FULL, URL_TEMPLATE,
-};
 use otel_kit_core::carrier::HeaderSource;
 use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, RequestValueLimit, SpanAttributes};
+use otel_kit_semconv::attribute::{
+    HTTP_REQUEST_METHOD, HTTP_REQUEST_METHOD_ORIGINAL, HTTP_REQUEST_RESEND_COUNT, SERVER_ADDRESS,
+    SERVER_PORT, SERVICE_PEER_NAME, URL_FULL, URL_TEMPLATE,
+};
 
 use super::call::{Call, Started};
 use super::extensions::{ActiveRequest, NoPropagation, UrlTemplate};

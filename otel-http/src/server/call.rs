@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use opentelemetry::trace::{Status, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue, StringValue, Value};
-use opentelemetry_semantic_conventions::attribute as semconv;
+use otel_kit_semconv::attribute as semconv;
 use smallvec::SmallVec;
 
 use opentelemetry::logs::Severity;

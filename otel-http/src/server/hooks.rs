@@ -5,9 +5,9 @@ use std::borrow::Cow;
 
 use http::request::Parts;
 use http::response::Parts as ResponseParts;
-use opentelemetry_semantic_conventions::attribute as semconv;
 use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, SpanAttributes};
+use otel_kit_semconv::attribute as semconv;
 
 /// The hook types of the tower server layer: its request hooks see the request head.
 #[derive(Debug)]

@@ -7,10 +7,10 @@ use std::thread::LocalKey;
 
 use opentelemetry::metrics::{Histogram, Meter, UpDownCounter};
 use opentelemetry::{InstrumentationScope, KeyValue};
-use opentelemetry_semantic_conventions::metric as semconv;
 use otel_kit_core::Cache;
 use otel_kit_core::hooks::Signatures;
 use otel_kit_core::incoming_context::{ContextState, IncomingContextCounter};
+use otel_kit_semconv::metric as semconv;
 
 use super::bound_duration::{BindableSet, BoundDurations};
 use super::hooks::ServerHooks;

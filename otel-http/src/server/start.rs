@@ -10,7 +10,7 @@ use std::time::Instant;
 use http::header;
 use opentelemetry::trace::{Link, SpanBuilder, SpanKind, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue, Value};
-use opentelemetry_semantic_conventions::attribute as semconv;
+use otel_kit_semconv::attribute as semconv;
 
 use super::call::Call;
 use super::config::Config;

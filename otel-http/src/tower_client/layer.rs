@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use http::request::Parts;
 use http::response::Parts as ResponseParts;
-use opentelemetry_semantic_conventions::attribute as semconv;
 use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, Providers, RequestValueLimit, Resolver, SpanAttributes};
+use otel_kit_semconv::attribute as semconv;
 
 use crate::conventions::{HeaderCapture, KnownMethods};
 use crate::outgoing::instruments::{Frontend, Instruments};

@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use opentelemetry::trace::SpanKind;
-use opentelemetry_semantic_conventions::metric::HTTP_CLIENT_REQUEST_DURATION;
 use otel_kit_http::Providers;
 use otel_kit_http::actix::ServerMiddleware;
 use otel_kit_http::awc::ClientMiddleware;
 use otel_kit_http::conventions::{DURATION_BUCKETS, HeaderCapture};
+use otel_kit_semconv::metric::HTTP_CLIENT_REQUEST_DURATION;
 use otel_kit_testing::{BlackHole, Conformance, TestTelemetry};
 
 use crate::support::actix::serve_actix;

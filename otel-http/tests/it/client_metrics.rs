@@ -1,7 +1,7 @@
 //! ClientMiddleware: `http.client.request.duration`.
 
-use opentelemetry_semantic_conventions as semconv;
 use otel_kit_http::conventions::DURATION_BUCKETS;
+use otel_kit_semconv as semconv;
 use otel_kit_testing::TestTelemetry;
 
 use crate::support::client::{client, closed_port, start_server};

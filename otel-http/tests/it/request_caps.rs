@@ -8,9 +8,9 @@
 use axum::Router;
 use axum::routing::get;
 use opentelemetry::Value;
-use opentelemetry_semantic_conventions::attribute as semconv;
 use otel_kit_http::ServerLayer;
 use otel_kit_http::conventions::HeaderCapture;
+use otel_kit_semconv::attribute as semconv;
 use otel_kit_testing::{AttributeValue, TestTelemetry};
 
 use crate::java_switches::{attribute, init};

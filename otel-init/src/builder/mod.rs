@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use opentelemetry::KeyValue;
-use opentelemetry_semantic_conventions::resource::DEPLOYMENT_ENVIRONMENT_NAME;
+use otel_kit_semconv::resource::DEPLOYMENT_ENVIRONMENT_NAME;
 
 use crate::InitError;
 use crate::additions::Additions;

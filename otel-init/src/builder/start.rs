@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use opentelemetry::trace::TracerProvider as _;
-use opentelemetry_semantic_conventions::resource::{SERVICE_INSTANCE_ID, SERVICE_NAME, SERVICE_VERSION};
+use otel_kit_semconv::resource::{SERVICE_INSTANCE_ID, SERVICE_NAME, SERVICE_VERSION};
 
 use super::Builder;
 use crate::InitError;
@@ -201,7 +201,7 @@ impl Builder {
         // Under otel-kit-init's own scope: these are the instruments `init()` registers.
         let scope = opentelemetry::InstrumentationScope::builder("otel-kit-init")
             .with_version(env!("CARGO_PKG_VERSION"))
-            .with_schema_url(opentelemetry_semantic_conventions::SCHEMA_URL)
+            .with_schema_url(otel_kit_semconv::SCHEMA_URL)
             .build();
         let observed = otel_kit_runtime_metrics::TokioRuntimes::default();
         for (name, handle) in runtimes {

@@ -3,7 +3,7 @@
 
 use opentelemetry::trace::TraceContextExt as _;
 use opentelemetry::{Context, KeyValue, StringValue};
-use opentelemetry_semantic_conventions::attribute::{
+use otel_kit_semconv::attribute::{
     MESSAGING_DESTINATION_PARTITION_ID, MESSAGING_KAFKA_MESSAGE_KEY, MESSAGING_KAFKA_MESSAGE_TOMBSTONE,
     MESSAGING_KAFKA_OFFSET,
 };

@@ -2,8 +2,8 @@
 
 use opentelemetry::KeyValue;
 use opentelemetry::trace::TraceContextExt as _;
-use opentelemetry_semantic_conventions::attribute::MESSAGING_DESTINATION_PARTITION_ID;
 use otel_kit_core::call::CallFuture;
+use otel_kit_semconv::attribute::MESSAGING_DESTINATION_PARTITION_ID;
 use rdkafka::ClientContext;
 use rdkafka::message::{OwnedHeaders, ToBytes};
 use rdkafka::producer::future_producer::OwnedDeliveryResult;

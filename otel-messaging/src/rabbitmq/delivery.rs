@@ -6,7 +6,7 @@ use std::ops::Deref;
 
 use lapin::options::{BasicAckOptions, BasicNackOptions, BasicRejectOptions};
 use opentelemetry::{Context, KeyValue};
-use opentelemetry_semantic_conventions::attribute::MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG;
+use otel_kit_semconv::attribute::MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG;
 
 use crate::failure::HandlerOutcome;
 use crate::message::MessageInfo;

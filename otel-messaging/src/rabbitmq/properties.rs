@@ -2,7 +2,7 @@
 
 use lapin::BasicProperties;
 use opentelemetry::KeyValue;
-use opentelemetry_semantic_conventions::attribute::{
+use otel_kit_semconv::attribute::{
     MESSAGING_MESSAGE_CONVERSATION_ID, MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY,
 };
 

@@ -10,9 +10,10 @@
 //! - every drop (queue full) is counted, readable through [`SpanQueueStats`] (and
 //!   otel-kit-init's `Telemetry` guard), and reported, once
 //!   [`SpanQueueStats::report_to`] is given a meter provider, as
-//!   `otel.sdk.processor.span.processed` with `error.type = queue_full` (semconv 1.42
-//!   SDK self-observability);
-//! - export failures are counted and logged at most once per 10 s, with the number of
+//!   `otel.sdk.processor.span.processed` with `error.type = queue_full` (semconv 1.44
+//!   SDK self-observability: without `error.type`, the spans passed to the exporter);
+//! - export failures are counted (`otel.sdk.exporter.span.exported` with
+//!   `error.type = export_failed`, [`SpanQueueStats::report_exports_to`]) and logged at most once per 10 s, with the number of
 //!   failures folded into the next line, so an outage cannot flood the logs;
 //! - one trace may hold at most a share of the queue (half by default,
 //!   [`BatchSettings::max_trace_share`]): a runaway request that makes thousands of

@@ -300,6 +300,8 @@ impl<E: SpanExporter> Worker<E> {
 
     fn export(&mut self, batch: Vec<SpanData>) -> OTelSdkResult {
         let count = batch.len() as u64;
+        // Processed as the export is invoked, whatever comes of it (semconv 1.44).
+        self.stats.submitted.fetch_add(count, Ordering::Relaxed);
         let result = block_on(self.exporter.export(batch));
         match &result {
             Ok(()) => {

@@ -6,10 +6,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::MeterProvider;
-use opentelemetry_semantic_conventions::attribute::{ERROR_TYPE, OTEL_COMPONENT_NAME, OTEL_COMPONENT_TYPE};
-use opentelemetry_semantic_conventions::metric::{
-    OTEL_SDK_PROCESSOR_SPAN_PROCESSED, OTEL_SDK_PROCESSOR_SPAN_QUEUE_CAPACITY,
-    OTEL_SDK_PROCESSOR_SPAN_QUEUE_SIZE,
+use otel_kit_semconv::attribute::{ERROR_TYPE, OTEL_COMPONENT_NAME, OTEL_COMPONENT_TYPE};
+use otel_kit_semconv::metric::{
+    OTEL_SDK_EXPORTER_SPAN_EXPORTED, OTEL_SDK_PROCESSOR_SPAN_PROCESSED,
+    OTEL_SDK_PROCESSOR_SPAN_QUEUE_CAPACITY, OTEL_SDK_PROCESSOR_SPAN_QUEUE_SIZE,
 };
 
 /// What a [`SpanQueueProcessor`](super::SpanQueueProcessor) has done so far. Cheap to
@@ -30,6 +30,8 @@ pub struct SpanQueueStats {
     pub(super) dropped: AtomicU64,
     /// Dropped because their trace held its share of the queue.
     pub(super) over_trace_share: AtomicU64,
+    /// Passed to the exporter (counted as the export is invoked).
+    pub(super) submitted: AtomicU64,
     pub(super) exported: AtomicU64,
     pub(super) failed: AtomicU64,
     pub(super) queued: AtomicU64,
@@ -61,6 +63,13 @@ impl SpanQueueStats {
         self.over_trace_share.load(Ordering::Relaxed)
     }
 
+    /// Spans passed to the exporter, counted as each export is invoked, whatever its
+    /// outcome: [`exported`](Self::exported) + [`failed`](Self::failed), plus a batch the
+    /// exporter works on now.
+    pub fn submitted(&self) -> u64 {
+        self.submitted.load(Ordering::Relaxed)
+    }
+
     /// Spans the exporter accepted.
     pub fn exported(&self) -> u64 {
         self.exported.load(Ordering::Relaxed)
@@ -82,14 +91,16 @@ impl SpanQueueStats {
     }
 }
 
-const COMPONENT_TYPE: &str = "batching_span_processor";
+const COMPONENT_TYPE: &str = otel_kit_semconv::value::otel_component_type::BATCHING_SPAN_PROCESSOR;
 
 impl SpanQueueStats {
-    /// Reports these counters on `meter_provider` under the semconv 1.42 SDK metric
-    /// names: `otel.sdk.processor.span.processed` (exported, and by `error.type`
-    /// `export_failed`, `queue_full` and `trace_share_exceeded`), `otel.sdk.processor.span.queue.size` and
-    /// `.queue.capacity`, with `otel.component.type = batching_span_processor`.
-    /// (otel-kit-init's `init()` does, with its `metrics` cargo feature.)
+    /// Reports these counters on `meter_provider` under the SDK metric names of semantic
+    /// conventions 1.44, with `otel.component.type = batching_span_processor`:
+    /// `otel.sdk.processor.span.processed` (the spans passed to the exporter, and by
+    /// `error.type` those dropped: `queue_full`, `trace_share_exceeded`),
+    /// `otel.sdk.processor.span.queue.size` and `.queue.capacity`. What became of the
+    /// exports is [`report_exports_to`](Self::report_exports_to)'s.
+    /// (otel-kit-init's `init()` reports both, with its `metrics` cargo feature.)
     ///
     /// ```
     /// use opentelemetry_sdk::metrics::SdkMeterProvider;
@@ -103,7 +114,48 @@ impl SpanQueueStats {
     pub fn report_to(self: &Arc<Self>, meter_provider: &impl MeterProvider) {
         register_metrics(meter_provider, self);
     }
+
+    /// Reports what became of the spans passed to the exporter as
+    /// `otel.sdk.exporter.span.exported` (accepted, and with `error.type = export_failed`
+    /// those in failed exports), for the exporter whose `otel.component.type` is
+    /// `exporter_type` (`otlp_http_span_exporter`, say).
+    ///
+    /// ```
+    /// use opentelemetry_sdk::metrics::SdkMeterProvider;
+    /// use opentelemetry_sdk::trace::InMemorySpanExporter;
+    /// use otel_kit_processors::batch::{BatchSettings, SpanQueueProcessor};
+    ///
+    /// let processor = SpanQueueProcessor::new(InMemorySpanExporter::default(), BatchSettings::SPAN_DEFAULTS);
+    /// let meters = SdkMeterProvider::default();
+    /// processor.stats().report_exports_to(&meters, "otlp_http_span_exporter");
+    /// ```
+    pub fn report_exports_to(
+        self: &Arc<Self>,
+        meter_provider: &impl MeterProvider,
+        exporter_type: &'static str,
+    ) {
+        let meter = meter_provider.meter("otel-kit-otlp");
+        let component = [
+            KeyValue::new(OTEL_COMPONENT_TYPE, exporter_type),
+            KeyValue::new(OTEL_COMPONENT_NAME, format!("{exporter_type}/0")),
+        ];
+        let s = Arc::clone(self);
+        let _ = meter
+            .u64_observable_counter(OTEL_SDK_EXPORTER_SPAN_EXPORTED)
+            .with_unit("{span}")
+            .with_description("Spans the exporter delivered, and by error.type those it failed to")
+            .with_callback(move |o| {
+                o.observe(s.exported(), &component);
+                let mut failed = component.to_vec();
+                failed.push(KeyValue::new(ERROR_TYPE, EXPORT_FAILED));
+                o.observe(s.failed(), &failed);
+            })
+            .build();
+    }
 }
+
+/// `error.type` of the spans in a failed export.
+const EXPORT_FAILED: &str = "export_failed";
 
 /// The instruments of [`SpanQueueStats::report_to`].
 fn register_metrics(meter_provider: &impl MeterProvider, stats: &Arc<SpanQueueStats>) {
@@ -116,12 +168,9 @@ fn register_metrics(meter_provider: &impl MeterProvider, stats: &Arc<SpanQueueSt
     let _ = meter
         .u64_observable_counter(OTEL_SDK_PROCESSOR_SPAN_PROCESSED)
         .with_unit("{span}")
-        .with_description("Spans whose processing finished: exported, failed, or dropped (error.type)")
+        .with_description("Spans passed to the exporter, and by error.type those dropped")
         .with_callback(move |o| {
-            o.observe(s.exported(), &c);
-            let mut failed = c.to_vec();
-            failed.push(KeyValue::new(ERROR_TYPE, "export_failed"));
-            o.observe(s.failed(), &failed);
+            o.observe(s.submitted(), &c);
             let mut dropped = c.to_vec();
             dropped.push(KeyValue::new(ERROR_TYPE, "queue_full"));
             o.observe(s.dropped_queue_full(), &dropped);

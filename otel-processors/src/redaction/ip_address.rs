@@ -13,7 +13,7 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use opentelemetry_semantic_conventions::attribute as a;
+use otel_kit_semconv::attribute as a;
 
 /// The attribute keys whose IP address values are truncated: `client.address`,
 /// `network.peer.address` and `server.address` (exact keys, as the conventions spell

@@ -6,7 +6,7 @@
 //! A key in neither list is decided by the patterns each time it is seen, with the same
 //! outcome: the table only remembers what the patterns say, except for [`NOT_SCANNED`].
 
-use opentelemetry_semantic_conventions::attribute as a;
+use otel_kit_semconv::attribute as a;
 
 /// Keys whose values the conventions define as enumerations, numbers or booleans, or as
 /// a protocol's own short codes: nothing a user types can reach them through a conforming

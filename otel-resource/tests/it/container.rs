@@ -1,8 +1,8 @@
 //! `container.id` from sample `/proc/self/cgroup` and `/proc/self/mountinfo` files of
 //! each runtime, written under a temporary root.
 
-use opentelemetry_semantic_conventions::resource::CONTAINER_ID;
 use otel_kit_resource::{ResourceOptions, build_resource};
+use otel_kit_semconv::resource::CONTAINER_ID;
 
 use crate::support::{TempRoot, detection, get, string};
 

@@ -9,13 +9,13 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::resource::{ResourceDetector as _, TelemetryResourceDetector};
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
-use opentelemetry_semantic_conventions::resource::{
+use otel_kit_resource::{Detection, ResourceOptions, build_resource};
+use otel_kit_semconv::resource::{
     HOST_ARCH, HOST_NAME, K8S_NAMESPACE_NAME, K8S_NODE_NAME, K8S_POD_NAME, K8S_POD_UID, OS_DESCRIPTION,
     OS_TYPE, PROCESS_COMMAND_ARGS, PROCESS_COMMAND_LINE, PROCESS_CREATION_TIME, PROCESS_PID,
     PROCESS_RUNTIME_NAME, SERVICE_INSTANCE_ID, SERVICE_NAME, TELEMETRY_DISTRO_NAME, TELEMETRY_DISTRO_VERSION,
     TELEMETRY_SDK_LANGUAGE, TELEMETRY_SDK_NAME, TELEMETRY_SDK_VERSION,
 };
-use otel_kit_resource::{Detection, ResourceOptions, build_resource};
 
 use crate::support::{TempRoot, build_bare, detection, get, string};
 

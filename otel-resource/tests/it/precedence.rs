@@ -2,11 +2,11 @@
 //! then `OTEL_RESOURCE_ATTRIBUTES`, then detection.
 
 use opentelemetry::{KeyValue, Value};
-use opentelemetry_semantic_conventions::resource::{
+use otel_kit_resource::{ResourceOptions, build_resource};
+use otel_kit_semconv::resource::{
     CONTAINER_ID, DEPLOYMENT_ENVIRONMENT_NAME, HOST_NAME, PROCESS_EXECUTABLE_NAME, SERVICE_INSTANCE_ID,
     SERVICE_NAME, SERVICE_VERSION,
 };
-use otel_kit_resource::{ResourceOptions, build_resource};
 
 use crate::support::{TempRoot, build_bare, detection, get, pairs, string};
 
@@ -214,8 +214,5 @@ fn an_empty_environment_key_is_skipped_with_a_warning() {
 #[test]
 fn the_schema_url_is_the_semconv_version_used() {
     let (resource, _) = build_bare(&ResourceOptions::new().service_name("svc"));
-    assert_eq!(
-        resource.schema_url(),
-        Some(opentelemetry_semantic_conventions::SCHEMA_URL)
-    );
+    assert_eq!(resource.schema_url(), Some(otel_kit_semconv::SCHEMA_URL));
 }

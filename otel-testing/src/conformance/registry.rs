@@ -224,11 +224,29 @@ mod tests {
             "a value a current member also has is not deprecated"
         );
         assert!(
-            r.spans["span.messaging"]
+            r.spans["span.messaging.send.producer"]
                 .attributes
                 .contains(&("messaging.operation.name", Requirement::Required))
         );
-        assert!(r.spans.contains_key("span.messaging.rabbitmq"));
+        let kafka = &r.spans["span.messaging.kafka.send.producer"];
+        assert_eq!(kafka.kind, "producer", "a refinement has its base span's kind");
+        assert!(
+            kafka
+                .attributes
+                .contains(&("messaging.operation.name", Requirement::Required)),
+            "a refinement holds its base span's attributes"
+        );
+        assert!(
+            r.spans["span.messaging.kafka.receive.client"]
+                .attributes
+                .iter()
+                .any(|(name, _)| *name == "messaging.kafka.cluster.id"),
+            "semantic conventions 1.44's Kafka cluster id"
+        );
+        assert!(
+            r.attribute("process.creation.time").is_some(),
+            "the process entity's identifying attribute"
+        );
         assert!(r.events.contains_key("exception"));
         assert!(
             r.attribute("gen_ai.provider.name")

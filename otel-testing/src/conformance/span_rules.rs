@@ -18,8 +18,8 @@ pub(super) enum Domain {
 }
 
 /// A span's domain and the registry's span groups whose requirements apply to it (for
-/// messaging, the common group and its system's; empty when the kind rules out every
-/// group of the domain).
+/// messaging, its system's refinement of its operation's span, else that span; empty when
+/// the kind rules out every group of the domain).
 pub(super) struct Groups {
     pub(super) domain: Domain,
     pub(super) names: Vec<&'static str>,
@@ -59,12 +59,17 @@ pub(super) fn groups(registry: &'static Registry, span: &SpanRecord) -> Option<G
         let group = format!("span.rpc.{system}.call.{side}");
         (Domain::Rpc, known(&group).into_iter().collect())
     } else if let Some(system) = text(span, "messaging.system") {
-        // `aws_sqs` is described by `messaging.aws.sqs`.
-        let specific = [system.to_owned(), system.replace('_', ".")]
-            .iter()
-            .find_map(|s| known(&format!("span.messaging.{s}")));
-        let names = known("span.messaging").into_iter().chain(specific).collect();
-        (Domain::Messaging, names)
+        // A span per operation type and kind (`span.messaging.send.producer`), refined per
+        // system (`span.messaging.kafka.send.producer`, `aws_sqs` as `aws.sqs`); the
+        // refinement holds the base span's attributes too.
+        let operation = messaging_operation(text(span, "messaging.operation.type"), kind);
+        let specific = operation.and_then(|operation| {
+            [system.to_owned(), system.replace('_', ".")]
+                .iter()
+                .find_map(|s| known(&format!("span.messaging.{s}.{operation}")))
+        });
+        let base = operation.and_then(|operation| known(&format!("span.messaging.{operation}")));
+        (Domain::Messaging, specific.or(base).into_iter().collect())
     } else if let Some(system) = text(span, "db.system.name") {
         let group = known(&format!("span.db.{system}.client")).or_else(|| known("span.db.client"));
         (Domain::Db, group.into_iter().collect())
@@ -79,6 +84,20 @@ pub(super) fn groups(registry: &'static Registry, span: &SpanRecord) -> Option<G
         return None;
     };
     Some(Groups { domain, names })
+}
+
+/// The messaging span a span of `kind` with this `messaging.operation.type` is
+/// (`send.producer`); by its kind alone when the type is missing or unknown.
+fn messaging_operation(operation: Option<&str>, kind: &SpanKind) -> Option<&'static str> {
+    Some(match (operation, kind) {
+        (Some("create"), _) => "create.producer",
+        (Some("send"), SpanKind::Client) => "send.client",
+        (Some("receive"), _) => "receive.client",
+        (Some("settle"), _) => "settle.client",
+        (Some("process"), _) | (_, SpanKind::Consumer) => "process.consumer",
+        (_, SpanKind::Producer) | (Some("send"), _) => "send.producer",
+        _ => return None,
+    })
 }
 
 /// The kinds a span of `groups` may have, and the rule that says so; `None` when the

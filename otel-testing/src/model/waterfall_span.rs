@@ -3,8 +3,8 @@
 use opentelemetry::trace::{SpanId, TraceId};
 use opentelemetry::{Array, KeyValue, StringValue, Value};
 use opentelemetry_proto::tonic::trace::v1::SpanFlags;
-use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
 use otel_kit_console::WaterfallSpan;
+use otel_kit_semconv::resource::SERVICE_NAME;
 
 use super::span::SpanRecord;
 use super::value::AttributeValue;

@@ -3,7 +3,7 @@
 
 use diesel::{Connection as _, PgConnection, RunQueryDsl as _};
 use opentelemetry::trace::{SpanKind, TraceContextExt as _};
-use opentelemetry_semantic_conventions as semconv;
+use otel_kit_semconv as semconv;
 use otel_kit_testing::TestTelemetry;
 
 use super::{builder, endpoint, parent, postgres};

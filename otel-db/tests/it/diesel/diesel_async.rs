@@ -6,7 +6,7 @@ use diesel::ExpressionMethods as _;
 use diesel::QueryDsl as _;
 use diesel_async::{AsyncConnection as _, AsyncPgConnection, RunQueryDsl as _, SimpleAsyncConnection as _};
 use opentelemetry::trace::TraceContextExt as _;
-use opentelemetry_semantic_conventions as semconv;
+use otel_kit_semconv as semconv;
 use otel_kit_testing::TestTelemetry;
 
 use super::diesel_users::dsl::{diesel_users, email, id};

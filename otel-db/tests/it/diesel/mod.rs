@@ -11,8 +11,8 @@
 
 use opentelemetry::Context;
 use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
-use opentelemetry_semantic_conventions as semconv;
 use otel_kit_db::diesel::DieselBuilder;
+use otel_kit_semconv as semconv;
 use otel_kit_testing::{SpanAssert, Spans, TestTelemetry};
 
 // diesel's own PostgreSQL and MySQL connections link libpq and libmysqlclient: their

@@ -1,6 +1,6 @@
 //! A pipeline and a transaction are one span each, with `db.operation.batch.size`.
 
-use opentelemetry_semantic_conventions as semconv;
+use otel_kit_semconv as semconv;
 use otel_kit_testing::TestTelemetry;
 
 use super::{assert_nowhere, connect, in_parent, key};

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use opentelemetry::trace::SpanKind;
-use opentelemetry_semantic_conventions as semconv;
 use otel_kit_db::{DURATION_BUCKETS, QueryText};
+use otel_kit_semconv as semconv;
 use otel_kit_testing::{AttributeValue, SpanAssert, TestTelemetry};
 use redis::AsyncCommands as _;
 

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use opentelemetry_semantic_conventions as semconv;
 use otel_kit_db::redis::InstrumentedRedis;
+use otel_kit_semconv as semconv;
 use otel_kit_testing::TestTelemetry;
 use redis::AsyncCommands as _;
 use redis::aio::ConnectionManagerConfig;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
 use opentelemetry::trace::SpanKind;
-use opentelemetry_semantic_conventions as semconv;
+use otel_kit_semconv as semconv;
 use otel_kit_db::{DURATION_BUCKETS, InstrumentedPool, QueryText};
 use otel_kit_testing::{SpanAssert, TestTelemetry};
 use sqlx::AssertSqlSafe;

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, Pool, Runtime, Timeouts};
-use opentelemetry_semantic_conventions as semconv;
 use otel_kit_db::tokio_postgres::InstrumentedDeadpool;
+use otel_kit_semconv as semconv;
 use otel_kit_testing::TestTelemetry;
 
 use super::{config, endpoint, expect, ok};

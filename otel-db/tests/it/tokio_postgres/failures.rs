@@ -3,8 +3,8 @@
 
 use opentelemetry::logs::Severity;
 use opentelemetry::trace::Status;
-use opentelemetry_semantic_conventions as semconv;
 use otel_kit_db::tokio_postgres::InstrumentedClient;
+use otel_kit_semconv as semconv;
 use otel_kit_testing::TestTelemetry;
 
 use super::{config, connect, create_users, endpoint};

@@ -6,8 +6,8 @@
 //! `.providers(..)`, so they run in parallel.
 
 use opentelemetry::trace::SpanKind;
-use opentelemetry_semantic_conventions as semconv;
 use otel_kit_db::tokio_postgres::{ClientBuilder, InstrumentedClient};
+use otel_kit_semconv as semconv;
 use otel_kit_testing::{SpanAssert, TestTelemetry};
 
 use crate::support::{Expect, url_from_env};

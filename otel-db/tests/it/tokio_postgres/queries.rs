@@ -2,8 +2,8 @@
 //! or written text, the duration metric, streams, prepared statements, batches.
 
 use futures_util::StreamExt as _;
-use opentelemetry_semantic_conventions as semconv;
 use otel_kit_db::DURATION_BUCKETS;
+use otel_kit_semconv as semconv;
 use otel_kit_testing::{SpanAssert, TestTelemetry};
 
 use super::{connect, connect_with, create_users, endpoint, ok};

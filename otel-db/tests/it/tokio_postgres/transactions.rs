@@ -1,8 +1,8 @@
 //! Transactions (`BEGIN`, `COMMIT`, `ROLLBACK` spans around their queries) and the
 //! caller's [`DbOperation`](otel_kit_db::DbOperation) on a client and in a transaction.
 
-use opentelemetry_semantic_conventions as semconv;
 use otel_kit_db::DbOperation;
+use otel_kit_semconv as semconv;
 use otel_kit_testing::TestTelemetry;
 
 use super::{connect, create_users, endpoint, ok};

@@ -95,7 +95,7 @@ pub fn assert_cancelled(t: &TestTelemetry) {
     assert_eq!(super::exception_events(&t.logs()), 0);
     let metrics = t.metrics();
     let point = metrics
-        .metric(opentelemetry_semantic_conventions::metric::HTTP_CLIENT_REQUEST_DURATION)
+        .metric(otel_kit_semconv::metric::HTTP_CLIENT_REQUEST_DURATION)
         .has_point_count(1)
         .histogram_point(&[("http.request.method", "GET".into())])
         .has_count(1);

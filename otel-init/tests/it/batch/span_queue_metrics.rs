@@ -61,6 +61,25 @@ async fn drops_are_reported_to_the_collector_as_the_semconv_metric() {
                 ("otel.component.type", "batching_span_processor".into()),
             ])
             .has_value(dropped as i64);
+            // Semantic conventions 1.44: a span is processed once it is passed to the
+            // exporter, not when the export concludes. The black hole holds the first
+            // batch's export open, so nothing is exported, yet that batch is processed.
+            let submitted = stats.submitted();
+            assert_eq!(
+                (submitted, stats.exported()),
+                (8, 0),
+                "one batch out, none delivered"
+            );
+            let Some(otel_kit_testing::MetricData::Sum { points, .. }) =
+                metrics.find("otel.sdk.processor.span.processed").map(|m| &m.data)
+            else {
+                unreachable!("found above")
+            };
+            let processed = points
+                .iter()
+                .find(|p| !p.attributes.iter().any(|(k, _)| k == "error.type"))
+                .map(|p| p.value);
+            assert_eq!(processed, Some(otel_kit_testing::Number::Int(8)), "{points:?}");
             metrics
                 .metric("otel.sdk.processor.span.queue.capacity")
                 .point(&[])

@@ -11,10 +11,10 @@ mod zero_timeout;
 use std::time::Duration;
 
 use opentelemetry::trace::{Tracer as _, TracerProvider as _};
-use opentelemetry_semantic_conventions::resource::SERVICE_NAME;
 use otel_kit_init::InitError;
 use otel_kit_init::config::{ConfigSource, ExporterKind};
 use otel_kit_init::sampling::Sampling;
+use otel_kit_semconv::resource::SERVICE_NAME;
 use otel_kit_testing::{AttributeValue, TestCollector};
 
 const WAIT: Duration = Duration::from_secs(10);

@@ -10,23 +10,28 @@ use opentelemetry::trace::{Tracer as _, TracerProvider as _};
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value;
 use opentelemetry_proto::tonic::metrics::v1::{metric, number_data_point};
-use opentelemetry_semantic_conventions::attribute::ERROR_TYPE;
-use opentelemetry_semantic_conventions::metric::OTEL_SDK_PROCESSOR_SPAN_PROCESSED;
+use otel_kit_semconv::attribute::ERROR_TYPE;
+use otel_kit_semconv::metric::{OTEL_SDK_EXPORTER_SPAN_EXPORTED, OTEL_SDK_PROCESSOR_SPAN_PROCESSED};
 use otel_kit_testing::TestCollector;
 
 use crate::support::own_process::ran_in_own_process;
 
 /// The `otel.sdk.processor.span.processed` points of one export, by `error.type`
-/// (`None`: exported): `None` when the export does not carry the metric.
+/// (`None`: passed to the exporter): `None` when the export does not carry the metric.
 fn spans_processed(request: &ExportMetricsServiceRequest) -> Option<Vec<(Option<String>, i64)>> {
+    span_counts(request, OTEL_SDK_PROCESSOR_SPAN_PROCESSED)
+}
+
+/// The points of the span counter `name` in one export, by `error.type`.
+fn span_counts(request: &ExportMetricsServiceRequest, name: &str) -> Option<Vec<(Option<String>, i64)>> {
     let metric = request
         .resource_metrics
         .iter()
         .flat_map(|r| &r.scope_metrics)
         .flat_map(|s| &s.metrics)
-        .find(|m| m.name == OTEL_SDK_PROCESSOR_SPAN_PROCESSED)?;
+        .find(|m| m.name == name)?;
     let Some(metric::Data::Sum(sum)) = &metric.data else {
-        panic!("{OTEL_SDK_PROCESSOR_SPAN_PROCESSED} is not a sum: {metric:?}");
+        panic!("{name} is not a sum: {metric:?}");
     };
     let points = sum
         .data_points
@@ -111,6 +116,16 @@ async fn the_last_metrics_export_counts_every_span_of_the_final_flush() {
         SPANS as i64,
         "the last metrics export ({} exports in all) says {last:?}",
         requests.len()
+    );
+    // What became of them is the exporter's metric (semantic conventions 1.44).
+    let delivered = requests
+        .iter()
+        .rev()
+        .find_map(|r| span_counts(r, OTEL_SDK_EXPORTER_SPAN_EXPORTED))
+        .expect("a metrics export with the exporter's counts");
+    assert!(
+        delivered.contains(&(None, SPANS as i64)) && delivered.contains(&(Some("export_failed".into()), 0)),
+        "{delivered:?}"
     );
 }
 

@@ -1,8 +1,8 @@
 //! The `service_version!` macro: the calling crate's version onto the resource.
 
 use opentelemetry::{Key, Value};
-use opentelemetry_semantic_conventions::resource::SERVICE_VERSION;
 use otel_kit_resource::{Detection, ResourceOptions, build_resource};
+use otel_kit_semconv::resource::SERVICE_VERSION;
 
 #[test]
 fn service_version_macro_is_the_callers_version() {

@@ -2,7 +2,7 @@
 //! warning, and the resource carries what they say.
 
 use opentelemetry::{Key, Value};
-use opentelemetry_semantic_conventions::resource::{
+use otel_kit_semconv::resource::{
     K8S_CONTAINER_NAME, K8S_DEPLOYMENT_NAME, K8S_NAMESPACE_NAME, K8S_NODE_NAME, K8S_POD_NAME, K8S_POD_UID,
     SERVICE_NAME,
 };

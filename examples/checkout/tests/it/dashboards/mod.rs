@@ -1022,6 +1022,12 @@ fn names_follow_the_collector_translation() {
             Kind::Counter,
             "otel_sdk_processor_span_processed_total",
         ),
+        (
+            "otel.sdk.exporter.span.exported",
+            "{span}",
+            Kind::Counter,
+            "otel_sdk_exporter_span_exported_total",
+        ),
         ("queue.latency", "ms", Kind::Gauge, "queue_latency_milliseconds"),
         ("cpu.utilization", "1", Kind::Gauge, "cpu_utilization_ratio"),
         ("cpu.utilization", "1", Kind::UpDownCounter, "cpu_utilization"),
