@@ -160,6 +160,16 @@ class Model:
                 self.add_file(path, yaml.safe_load(git(repo, "show", f"{tag}:{path}")) or {})
         return sha
 
+    def load_dir(self, root):
+        """Every model file under `root` (the kit's own registry)."""
+        for directory, _, files in sorted(os.walk(root)):
+            for name in sorted(files):
+                if name.endswith((".yaml", ".yml")):
+                    full = os.path.join(directory, name)
+                    path = "model/" + os.path.relpath(full, root).replace(os.sep, "/")
+                    with open(full, encoding="utf-8") as f:
+                        self.add_file(path, yaml.safe_load(f) or {})
+
     def resolve(self, gid, seen=()):
         """Ordered {attr name: requirement} of a group: what it extends, refines or includes,
         then its own entries (a `ref` may override a requirement level)."""
@@ -321,7 +331,7 @@ def doc_facts(stability, dep):
     return f"Stability: {stability or 'unspecified'}.", lines
 
 
-def attribute_rs(model, provenance):
+def attribute_rs(model, provenance, values="crate::value"):
     out = [HEADER.format(provenance=provenance),
            "//! Attribute names, a constant each: `HTTP_REQUEST_METHOD` is `\"http.request.method\"`.\n\n"]
     attrs = without_collisions(model.attrs)
@@ -329,7 +339,8 @@ def attribute_rs(model, provenance):
         attr = attrs[name]
         atype, members = attr_type(attr)
         if members:
-            atype = f"{atype} enum (values in [`value::{const_name(name).lower()}`](crate::value::{const_name(name).lower()}))"
+            module = const_name(name).lower()
+            atype = f"{atype} enum (values in [`value::{module}`]({values}::{module}))"
         facts, lines = doc_facts(attr.get("stability"), deprecation(attr.get("deprecated")))
         out.append(f"/// `{name}`: {atype}. {facts}\n")
         out.extend(lines)
@@ -446,6 +457,22 @@ def version_rs(version, main_sha, genai_version, genai_sha, provenance):
             f"pub const GENAI_SEMCONV_COMMIT: &str = {rust_string(genai_sha)};\n")
 
 
+def kit_rs(kit):
+    """The kit's own names as `kit::{attribute, metric, value}` modules."""
+    out = [HEADER.format(provenance="otel-semconv/model (the kit's own registry)"),
+           "//! The names otel-kit records that are not the conventions' own, from its registry in\n"
+           "//! the conventions' format (`otel-semconv/model/`), which weaver's live check reads too.\n"]
+    parts = (("attribute", "Attribute names.", attribute_rs(kit, "", "crate::kit::value")),
+             ("metric", "Metric names.", metric_rs(kit, "")),
+             ("value", "The values of enum attributes.", value_rs(kit, "")))
+    for module, doc, text in parts:
+        body = [l for l in text.split("\n") if not l.startswith(("// ", "//!"))]
+        out.append(f"\n/// {doc}\npub mod {module} {{\n")
+        out.extend(("    " + l if l else "") + "\n" for l in "\n".join(body).strip("\n").split("\n"))
+        out.append("}\n")
+    return "".join(out)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repo", default=DEFAULT_REPO)
@@ -456,12 +483,15 @@ def main():
     model = Model()
     main_sha = model.load_git(args.repo, args.tag, lambda d: d not in GENAI_DIRS)
     genai_sha = model.load_git(args.repo, args.genai_tag, lambda d: d in GENAI_DIRS)
+    kit = Model()
+    kit.load_dir(os.path.join(ROOT, "otel-semconv", "model"))
     provenance = (f"open-telemetry/semantic-conventions {args.tag} ({main_sha}) and, for "
                   f"gen_ai.*, openai.* and mcp.*, {args.genai_tag} ({genai_sha})")
     outputs = {
         "otel-semconv/src/attribute.rs": attribute_rs(model, provenance),
         "otel-semconv/src/metric.rs": metric_rs(model, provenance),
         "otel-semconv/src/event.rs": event_rs(model, provenance),
+        "otel-semconv/src/kit.rs": kit_rs(kit),
         "otel-semconv/src/resource.rs": resource_rs(model, provenance),
         "otel-semconv/src/value.rs": value_rs(model, provenance),
         "otel-semconv/src/version.rs": version_rs(args.tag.lstrip("v"), main_sha,
@@ -471,6 +501,9 @@ def main():
     for path, text in outputs.items():
         with open(os.path.join(ROOT, path), "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
+        if path.endswith(".rs"):  # as `cargo fmt` leaves it, so the check passes
+            subprocess.run(["rustfmt", "--edition", "2024", "--config-path", ROOT,
+                            os.path.join(ROOT, path)], check=True)
         print(f"wrote {path}: {text.count(chr(10))} lines", file=sys.stderr)
 
 

@@ -1,6 +1,7 @@
 //! The names of the kit's own metrics and attributes, under the `otel_kit` namespace,
 //! for what the semantic conventions do not define. One home, so that the emitters,
-//! the dashboards' tests and the registry check agree.
+//! the dashboards' tests and the registry check agree. The names are otel-kit-semconv's
+//! `kit` module, generated from the kit's registry (`otel-semconv/model/`).
 //!
 //! | metric | instrument, unit | attributes |
 //! | --- | --- | --- |
@@ -13,32 +14,34 @@
 //! assert!(otel_kit_core::KIT_NAMESPACES.contains(&otel_kit_core::kit_names::NAMESPACE));
 //! ```
 
+use otel_kit_semconv::kit;
+
 /// The kit's namespace, declared to the registry check through
 /// [`KIT_NAMESPACES`](crate::KIT_NAMESPACES).
 pub const NAMESPACE: &str = "otel_kit";
 
 /// Requests a server instrumentation (HTTP or gRPC) received, by the state of their
 /// incoming trace context. Prometheus: `otel_kit_server_incoming_context_total`.
-pub const SERVER_INCOMING_CONTEXT: &str = "otel_kit.server.incoming_context";
+pub const SERVER_INCOMING_CONTEXT: &str = kit::metric::OTEL_KIT_SERVER_INCOMING_CONTEXT;
 /// The state of a request's incoming trace context.
-pub const CONTEXT_STATE: &str = "otel_kit.context.state";
+pub const CONTEXT_STATE: &str = kit::attribute::OTEL_KIT_CONTEXT_STATE;
 /// A configured propagator read a valid remote parent.
-pub const CONTEXT_VALID: &str = "valid";
+pub const CONTEXT_VALID: &str = kit::value::otel_kit_context_state::VALID;
 /// None of the configured propagators' trace headers was present.
-pub const CONTEXT_ABSENT: &str = "absent";
+pub const CONTEXT_ABSENT: &str = kit::value::otel_kit_context_state::ABSENT;
 /// A configured propagator's trace header was present but could not be read.
-pub const CONTEXT_INVALID: &str = "invalid";
+pub const CONTEXT_INVALID: &str = kit::value::otel_kit_context_state::INVALID;
 
 /// Root spans (no valid parent) the sampler decided on, by decision. Prometheus:
 /// `otel_kit_sampler_root_decisions_total`.
-pub const SAMPLER_ROOT_DECISIONS: &str = "otel_kit.sampler.root_decisions";
+pub const SAMPLER_ROOT_DECISIONS: &str = kit::metric::OTEL_KIT_SAMPLER_ROOT_DECISIONS;
 /// A root sampling decision.
-pub const SAMPLER_DECISION: &str = "otel_kit.sampler.decision";
+pub const SAMPLER_DECISION: &str = kit::attribute::OTEL_KIT_SAMPLER_DECISION;
 /// The span is recorded and sampled.
-pub const DECISION_SAMPLED: &str = "sampled";
+pub const DECISION_SAMPLED: &str = kit::value::otel_kit_sampler_decision::SAMPLED;
 /// The span is not sampled (dropped, or recorded only).
-pub const DECISION_DROPPED: &str = "dropped";
+pub const DECISION_DROPPED: &str = kit::value::otel_kit_sampler_decision::DROPPED;
 
 /// The probability the sampler was configured with for roots, 0 to 1. Prometheus:
 /// `otel_kit_sampler_probability_ratio`.
-pub const SAMPLER_PROBABILITY: &str = "otel_kit.sampler.probability";
+pub const SAMPLER_PROBABILITY: &str = kit::metric::OTEL_KIT_SAMPLER_PROBABILITY;

@@ -72,6 +72,6 @@ pub const TOKEN_BUCKETS: [f64; 14] = [
 /// (double). Not a semantic-convention name: an estimate, not an invoice.
 ///
 /// [`PriceTable`]: crate::PriceTable
-pub const OTEL_GENAI_COST_ESTIMATE: &str = "otel_genai.cost.estimate";
+pub const OTEL_GENAI_COST_ESTIMATE: &str = otel_kit_semconv::kit::attribute::OTEL_GENAI_COST_ESTIMATE;
 /// The currency of [`OTEL_GENAI_COST_ESTIMATE`], as given in the price table.
-pub const OTEL_GENAI_COST_CURRENCY: &str = "otel_genai.cost.currency";
+pub const OTEL_GENAI_COST_CURRENCY: &str = otel_kit_semconv::kit::attribute::OTEL_GENAI_COST_CURRENCY;

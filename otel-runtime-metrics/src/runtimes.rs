@@ -6,9 +6,9 @@ use opentelemetry::KeyValue;
 use tokio::runtime::{Handle, RuntimeMetrics};
 
 /// The attribute naming the runtime a point describes.
-pub const TOKIO_RUNTIME_NAME: &str = "tokio.runtime.name";
+pub const TOKIO_RUNTIME_NAME: &str = otel_kit_semconv::kit::attribute::TOKIO_RUNTIME_NAME;
 /// The attribute naming the worker a per-worker point describes (0 to workers - 1).
-pub const TOKIO_WORKER_INDEX: &str = "tokio.worker.index";
+pub const TOKIO_WORKER_INDEX: &str = otel_kit_semconv::kit::attribute::TOKIO_WORKER_INDEX;
 
 /// The tokio runtimes observed, by name: a shared list (clones share it) that the
 /// instruments walk at each collection, so a runtime added after

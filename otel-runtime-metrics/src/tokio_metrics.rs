@@ -7,6 +7,7 @@
 //! added after start-up is collected by the instruments registered once.
 
 use opentelemetry::metrics::{Meter, ObservableCounter, ObservableUpDownCounter};
+use otel_kit_semconv::kit::metric;
 use tokio::runtime::RuntimeMetrics;
 
 use crate::runtimes::{TokioRuntimes, count};
@@ -69,19 +70,19 @@ type WorkerCounter = (
 pub(crate) fn register(meter: &Meter, runtimes: &TokioRuntimes) {
     let counts: [RuntimeCount; 3] = [
         (
-            "tokio.worker.count",
+            metric::TOKIO_WORKER_COUNT,
             "{thread}",
             "Worker threads of the runtime",
             RuntimeMetrics::num_workers,
         ),
         (
-            "tokio.task.alive.count",
+            metric::TOKIO_TASK_ALIVE_COUNT,
             "{task}",
             "Tasks alive in the runtime",
             RuntimeMetrics::num_alive_tasks,
         ),
         (
-            "tokio.global_queue.depth",
+            metric::TOKIO_GLOBAL_QUEUE_DEPTH,
             "{task}",
             "Tasks waiting in the runtime's global (injection) queue",
             RuntimeMetrics::global_queue_depth,
@@ -94,7 +95,7 @@ pub(crate) fn register(meter: &Meter, runtimes: &TokioRuntimes) {
     {
         let r = runtimes.clone();
         let _ = meter
-            .f64_observable_counter("tokio.worker.busy_time")
+            .f64_observable_counter(metric::TOKIO_WORKER_BUSY_TIME)
             .with_unit("s")
             .with_description("Time the worker spent running tasks")
             .with_callback(move |o| {
@@ -104,7 +105,7 @@ pub(crate) fn register(meter: &Meter, runtimes: &TokioRuntimes) {
         let _ = per_worker(
             meter,
             runtimes,
-            "tokio.worker.parks",
+            metric::TOKIO_WORKER_PARKS,
             "{park}",
             "Times the worker parked",
             |m, w| m.worker_park_count(w),
@@ -119,19 +120,19 @@ pub(crate) fn register(meter: &Meter, runtimes: &TokioRuntimes) {
 fn register_unstable(meter: &Meter, runtimes: &TokioRuntimes) {
     let counts: [RuntimeCount; 3] = [
         (
-            "tokio.blocking_thread.count",
+            metric::TOKIO_BLOCKING_THREAD_COUNT,
             "{thread}",
             "Blocking threads",
             RuntimeMetrics::num_blocking_threads,
         ),
         (
-            "tokio.blocking_thread.idle.count",
+            metric::TOKIO_BLOCKING_THREAD_IDLE_COUNT,
             "{thread}",
             "Idle blocking threads",
             RuntimeMetrics::num_idle_blocking_threads,
         ),
         (
-            "tokio.blocking_queue.depth",
+            metric::TOKIO_BLOCKING_QUEUE_DEPTH,
             "{task}",
             "Tasks waiting for a blocking thread",
             RuntimeMetrics::blocking_queue_depth,
@@ -142,26 +143,26 @@ fn register_unstable(meter: &Meter, runtimes: &TokioRuntimes) {
     }
     let r = runtimes.clone();
     let _ = meter
-        .i64_observable_up_down_counter("tokio.worker.local_queue.depth")
+        .i64_observable_up_down_counter(metric::TOKIO_WORKER_LOCAL_QUEUE_DEPTH)
         .with_unit("{task}")
         .with_description("Tasks waiting in the worker's local queue")
         .with_callback(move |o| r.each_worker(|a, m, w| o.observe(count(m.worker_local_queue_depth(w)), a)))
         .build();
     for (name, unit, description, value) in [
         (
-            "tokio.task.spawned",
+            metric::TOKIO_TASK_SPAWNED,
             "{task}",
             "Tasks spawned in the runtime",
             RuntimeMetrics::spawned_tasks_count as fn(&RuntimeMetrics) -> u64,
         ),
         (
-            "tokio.task.remote_scheduled",
+            metric::TOKIO_TASK_REMOTE_SCHEDULED,
             "{task}",
             "Tasks scheduled from outside the runtime",
             RuntimeMetrics::remote_schedule_count,
         ),
         (
-            "tokio.task.budget_forced_yields",
+            metric::TOKIO_TASK_BUDGET_FORCED_YIELDS,
             "{yield}",
             "Times a task was forced to yield after exhausting its budget",
             RuntimeMetrics::budget_forced_yield_count,
@@ -177,19 +178,19 @@ fn register_unstable(meter: &Meter, runtimes: &TokioRuntimes) {
     }
     let counters: [WorkerCounter; 3] = [
         (
-            "tokio.worker.polls",
+            metric::TOKIO_WORKER_POLLS,
             "{poll}",
             "Tasks polled by the worker",
             RuntimeMetrics::worker_poll_count,
         ),
         (
-            "tokio.worker.steals",
+            metric::TOKIO_WORKER_STEALS,
             "{task}",
             "Tasks the worker stole",
             RuntimeMetrics::worker_steal_count,
         ),
         (
-            "tokio.worker.overflows",
+            metric::TOKIO_WORKER_OVERFLOWS,
             "{overflow}",
             "Times the worker's local queue overflowed",
             RuntimeMetrics::worker_overflow_count,

@@ -11,6 +11,7 @@
 //! | [`event`] | every event name (span events, log records) | `event::EXCEPTION` |
 //! | [`resource`] | the attributes that describe an entity | `resource::SERVICE_NAME` |
 //! | [`value`] | every enum attribute's values | `value::messaging_operation_type::SEND` |
+//! | [`kit`] | the kit's own names (`otel_kit.*`, `tokio.*`, `otel_genai.*`), from its registry `otel-semconv/model/` | `kit::metric::TOKIO_WORKER_COUNT` |
 //! | the root | the version and schema URL | [`SCHEMA_URL`] |
 //!
 //! The module layout and constant names are those of `opentelemetry-semantic-conventions`,
@@ -32,6 +33,7 @@
 
 pub mod attribute;
 pub mod event;
+pub mod kit;
 pub mod metric;
 pub mod resource;
 pub mod value;

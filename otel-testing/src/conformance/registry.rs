@@ -1,5 +1,6 @@
 //! The facts of the semantic-conventions registry, parsed once from the generated
-//! `conformance/semconv.tsv` (see `conformance/generate.py` for how it is made).
+//! `conformance/semconv.tsv`, written by `otel-semconv/generate.py` from the same model
+//! as otel-kit-semconv's constants.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -185,6 +186,20 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_facts_come_from_the_model_the_names_do() {
+        // One run of otel-semconv/generate.py writes both: regenerating one alone fails here.
+        let header = FACTS.lines().next().expect("a header");
+        for commit in [
+            otel_kit_semconv::SEMCONV_COMMIT,
+            otel_kit_semconv::GENAI_SEMCONV_COMMIT,
+        ] {
+            assert!(header.contains(commit), "{header} names no {commit}");
+        }
+        let version = format!("v{} ", otel_kit_semconv::SEMCONV_VERSION);
+        assert!(header.contains(&version), "{header}");
+    }
 
     #[test]
     fn the_facts_parse_and_hold_what_the_checks_rely_on() {
