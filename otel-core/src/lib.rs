@@ -121,7 +121,7 @@ pub const KIT_NAMESPACES: &[&str] = &["tokio", kit_names::NAMESPACE];
 
 /// The advisory bucket boundaries (seconds) of `http.server.request.duration`,
 /// `http.client.request.duration`, `rpc.server.call.duration` and
-/// `rpc.client.call.duration` in semconv 1.42.
+/// `rpc.client.call.duration` in semconv 1.44.
 ///
 /// ```
 /// assert_eq!(otel_kit_core::DURATION_BUCKETS.len(), 14);

@@ -1,5 +1,5 @@
 //! [`PeerServices`]: the logical name of the service behind an address, for the
-//! `service.peer.name` attribute of CLIENT spans (semantic conventions 1.42; the
+//! `service.peer.name` attribute of CLIENT spans (semantic conventions 1.44; the
 //! deprecated `peer.service` before). A span records where it connected (`server.address`,
 //! `server.port`); a service map wants *what* it called (`payments`, not
 //! `10.0.3.17:8443`).

@@ -1,5 +1,5 @@
 //! OpenTelemetry layers for tonic gRPC servers and clients, following the RPC
-//! semantic conventions 1.42 (`rpc.system.name`, fully qualified `rpc.method`,
+//! semantic conventions 1.44 (`rpc.system.name`, fully qualified `rpc.method`,
 //! `rpc.response.status_code` as a string, `rpc.{server,client}.call.duration`).
 //!
 #![cfg_attr(all(feature = "server", feature = "client"), doc = "```no_run")]

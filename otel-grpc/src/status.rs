@@ -74,7 +74,7 @@ impl Side {
     }
 
     /// The event a panic is recorded as on this side, and its severity (semantic
-    /// conventions 1.42, `docs/errors.md`): `rpc.server.call.exception` at ERROR,
+    /// conventions 1.44, `docs/errors.md`): `rpc.server.call.exception` at ERROR,
     /// `rpc.client.call.exception` at WARN.
     ///
     /// ```

@@ -66,7 +66,7 @@
 //! name what you use, for example one transport over TLS, traces and logs:
 //!
 //! ```toml
-//! otel-kit-init = { version = "0.1", default-features = false, features = ["http-proto", "tls-ring", "logs"] }
+//! otel-kit-init = { version = "0.2", default-features = false, features = ["http-proto", "tls-ring", "logs"] }
 //! ```
 //!
 //! | feature | default | what it brings | what it compiles |

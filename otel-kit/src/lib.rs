@@ -3,7 +3,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! otel-kit = { version = "0.1", features = ["axum", "postgres"] }
+//! otel-kit = { version = "0.2", features = ["axum", "postgres"] }
 //! ```
 //!
 #![cfg_attr(feature = "axum", doc = "```no_run")]
@@ -60,7 +60,7 @@
 //! service uses. To compile less, turn the defaults off and name what you use:
 //!
 //! ```toml
-//! otel-kit = { version = "0.1", default-features = false, features = ["http-proto", "tls-ring", "logs", "metrics", "axum"] }
+//! otel-kit = { version = "0.2", default-features = false, features = ["http-proto", "tls-ring", "logs", "metrics", "axum"] }
 //! ```
 //!
 //! | feature | default | what it brings |
@@ -112,7 +112,7 @@
 //!
 //! ```toml
 //! [dev-dependencies]
-//! otel-kit = { version = "0.1", features = ["testing"] }
+//! otel-kit = { version = "0.2", features = ["testing"] }
 //! ```
 
 #![cfg_attr(docsrs, feature(doc_cfg))]

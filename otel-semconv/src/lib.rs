@@ -43,3 +43,7 @@ pub use version::{
     GENAI_SCHEMA_URL, GENAI_SEMCONV_COMMIT, GENAI_SEMCONV_VERSION, SCHEMA_URL, SEMCONV_COMMIT,
     SEMCONV_VERSION,
 };
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;

@@ -44,7 +44,7 @@
 //! | `collector` | no | [`TestCollector`], [`CollectorTls`] and their types, [`Rotel`], [`Tinyproxy`], [`FaultRelay`] | tonic, axum, hyper, rustls and tokio-rustls (ring), flate2, serde_json |
 //! | `zstd` | no | [`TestCollector`] accepts zstd request bodies (`Content-Encoding: zstd`, `grpc-encoding: zstd`); without it they are refused (415, `UNIMPLEMENTED`), as by a collector without zstd | the zstd crate, which compiles the zstd C library |
 //! | `bound-instruments` | no | the harness's SDK built with the metrics API's experimental bound instruments, declared to the instrumentations, as otel-kit-init's `bound-instruments` does: for testing code that binds | nothing more |
-//! | `conformance` | no | `Conformance`: the registry check (the facts of semantic conventions 1.42, GenAI 1.41, about 140 KB) | nothing more |
+//! | `conformance` | no | `Conformance`: the registry check (the facts of semantic conventions 1.44, GenAI 1.41, about 170 KB) | nothing more |
 //!
 //! Without it: the harness, the assertions and the records, [`BlackHole`], [`alone`]
 //! and [`allocations`], over the SDK, `tracing` and the OTLP message types (prost).

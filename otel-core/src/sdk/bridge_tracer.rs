@@ -3,7 +3,7 @@
 //!
 //! With locations on (its default), `tracing-opentelemetry` 0.34 puts `code.file.path`,
 //! `code.line.number` and `code.module.name` on every span and every span event.
-//! `code.module.name` is not in the semantic-conventions registry (1.42 has
+//! `code.module.name` is not in the semantic-conventions registry (1.44 has
 //! `code.function.name`, `code.file.path`, `code.line.number`, `code.column.number`,
 //! `code.stacktrace`), so a registry check flags it on every span. The module path adds
 //! nothing the file path does not already say, so it is left out here, where the spans

@@ -1,4 +1,4 @@
-//! What the gRPC conventions 1.42 ask that a layer could leave out or get wrong: the
+//! What the gRPC conventions 1.44 ask that a layer could leave out or get wrong: the
 //! client's `server.address` / `server.port` (Required) from the URI the layer is made
 //! with, its `network.peer.*` when that host is an IP address, the server's
 //! `rpc.method` at span start (where samplers see it) with an unknown method corrected

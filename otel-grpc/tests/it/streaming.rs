@@ -158,7 +158,7 @@ async fn a_client_dropping_the_stream_is_a_cancelled_error_on_the_client_only() 
     let spans = wait_for_calls(&t, 2).await;
     let (client_span, server_span) = pair!(spans, "otel.test.Echo/ServerStream");
     // The client generated CANCELLED, and on the client every code but OK is an error
-    // (gRPC conventions 1.42).
+    // (gRPC conventions 1.44).
     client_span
         .has_attribute("rpc.response.status_code", "CANCELLED")
         .has_attribute("error.type", "CANCELLED")

@@ -204,7 +204,7 @@ pub async fn wait_for_calls(t: &otel_kit_testing::TestTelemetry, count: usize) -
     }
 }
 
-/// The registry check (`otel_kit_testing::Conformance`, semantic conventions 1.42) over
+/// The registry check (`otel_kit_testing::Conformance`, semantic conventions 1.44) over
 /// this crate's spans and every metric in `t`: no violation. hyper's and h2's own
 /// `tracing` spans are left out.
 pub fn assert_conforms(t: &otel_kit_testing::TestTelemetry) {

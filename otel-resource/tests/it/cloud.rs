@@ -445,7 +445,7 @@ fn detectors_are_chosen_by_name_and_unknown_names_warned_about() {
 
 /// Every resource the cloud detectors build (each documented environment, ECS from its
 /// metadata endpoint, GKE from the GCE metadata server) passes the registry check of
-/// semantic conventions 1.42: names, types and enumerated values.
+/// semantic conventions 1.44: names, types and enumerated values.
 #[test]
 fn every_detected_resource_conforms_to_the_registry() {
     let ecs = ecs_metadata_server();

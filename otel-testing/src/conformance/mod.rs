@@ -1,7 +1,7 @@
 //! Conformance to the semantic-conventions registry: every attribute of every span, span
 //! event and link, metric point, log record and resource checked against the facts
-//! generated from semantic-conventions v1.42.0 (and v1.41.0 for GenAI, where the GenAI
-//! registry starts). The `conformance` cargo feature.
+//! generated from semantic-conventions v1.44.0 (and v1.41.0 for GenAI, their last
+//! release). The `conformance` cargo feature.
 //!
 //! For each attribute: a registered name (exact, or under a template such as
 //! `http.request.header.<key>`) or one in a namespace the application declares as its
@@ -18,8 +18,8 @@
 //! - **Enum members** that the registry deprecates (`messaging.operation.type` =
 //!   `publish`) are violations, as deprecated names are.
 //! - **Messaging spans** (identified by `messaging.system`) meet the requirements of the
-//!   messaging attribute groups (`messaging.attributes`, and the system's own, such as
-//!   `messaging.rabbitmq`), which the model does not write as span groups.
+//!   span of their operation type and kind (`messaging.send.producer`), refined by their
+//!   system's where the conventions have one (`messaging.rabbitmq.send.producer`).
 //! - **Span kinds**: HTTP and RPC spans are SERVER or CLIENT, each DB and GenAI span has
 //!   its group's kind (an inference span may be INTERNAL too), and a messaging span the
 //!   kind its `messaging.operation.type` gives (create: PRODUCER, send: PRODUCER or

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// The generated facts: semantic conventions v1.42.0, and v1.41.0 for `gen_ai.*` and
-/// `openai.*` (where the GenAI registry starts).
+/// The generated facts: semantic conventions v1.44.0, and v1.41.0 for `gen_ai.*`,
+/// `openai.*` and `mcp.*` (their last release).
 const FACTS: &str = include_str!("../../conformance/semconv.tsv");
 
 /// How much a group asks for an attribute.
