@@ -29,10 +29,6 @@ pub(crate) const OPENTELEMETRY: &[Pinned] = &[
         version: "0.33.1",
     },
     Pinned {
-        name: "opentelemetry-semantic-conventions",
-        version: "0.33.1",
-    },
-    Pinned {
         name: "opentelemetry-propagator-b3",
         version: "0.33.1",
     },
