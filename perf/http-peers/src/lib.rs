@@ -21,6 +21,8 @@ pub mod load;
 pub mod metric_count;
 pub mod pin;
 pub mod process;
+pub mod realistic;
+pub mod realistic_report;
 pub mod report;
 pub mod server;
 pub mod sink;

@@ -35,6 +35,8 @@ const USAGE: &str = "\
 usage: compare [--requests N] [--connections C] [--rounds R] [--warmup W]
                [--variants plain,ours-full,ours-full-runtime,ours-sampled-out,axum-tracing-opentelemetry,tower-http,actix-plain,actix-ours,actix-contrib]
                [--collector counting|test-collector|rotel] [--pin] [--verbose]
+       compare --scenario realistic [--rate R] [--seconds S] [--warmup-seconds S]
+               [--db sqlite|postgres|<url>] [--rounds R] [--collector ..] [--pin]
 
   --requests N     measured requests per run (default 100000)
   --connections C  keep-alive HTTP/1.1 connections, each in a closed loop (default 16)
@@ -52,7 +54,16 @@ usage: compare [--requests N] [--connections C] [--rounds R] [--warmup W]
                    protobuf and forwarding over OTLP/gRPC to the counting sink
   --pin            the server on CPU 0 with one tokio worker thread; the driver (load
                    generator, sink) and rotel on CPU 1
-  --verbose        echo the servers' own output";
+  --verbose        echo the servers' own output
+
+  --scenario realistic  the realistic service (src/realistic.rs: a row read, an outgoing
+                   call to a stub in the driver, JSON, a log line), the service-* variants,
+                   an open loop at a fixed rate; --requests and --warmup do not apply
+  --rate R         requests per second, open loop (default 1000)
+  --seconds S      measured seconds per run (default 15)
+  --warmup-seconds S  seconds at the same rate before measuring (default 3)
+  --db DB          sqlite (default: a file per server), postgres ($TEST_POSTGRES_URL) or a
+                   postgres:// URL";
 
 #[derive(Debug, Clone)]
 struct Options {
@@ -64,6 +75,17 @@ struct Options {
     collector: CollectorKind,
     pin: bool,
     verbose: bool,
+    /// `--scenario realistic`: the fixed-rate load, else none (the hello world's closed loop).
+    realistic: Option<Realistic>,
+}
+
+/// The realistic scenario's load and database.
+#[derive(Debug, Clone)]
+struct Realistic {
+    rate: f64,
+    seconds: f64,
+    warmup_seconds: f64,
+    db: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +110,14 @@ impl Options {
             collector: CollectorKind::Counting,
             pin: false,
             verbose: false,
+            realistic: None,
+        };
+        let mut variants_given = false;
+        let mut realistic = Realistic {
+            rate: 1000.0,
+            seconds: 15.0,
+            warmup_seconds: 3.0,
+            db: "sqlite".to_owned(),
         };
         let mut it = args.iter();
         while let Some(arg) = it.next() {
@@ -99,7 +129,28 @@ impl Options {
                     .filter(|&n| n > 0 || name == "--warmup")
                     .ok_or_else(|| format!("{name}: {v:?} is not a positive integer"))
             };
+            let positive = |name: &str, v: String| {
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|&x| x > 0.0 && x.is_finite())
+                    .ok_or_else(|| format!("{name}: {v:?} is not a positive number"))
+            };
             match arg.as_str() {
+                "--scenario" => match value(arg)?.as_str() {
+                    "realistic" => o.realistic = Some(realistic.clone()),
+                    "hello-world" => o.realistic = None,
+                    other => return Err(format!("--scenario: unknown scenario {other:?}")),
+                },
+                "--rate" => realistic.rate = positive(arg, value(arg)?)?,
+                "--seconds" => realistic.seconds = positive(arg, value(arg)?)?,
+                "--warmup-seconds" => realistic.warmup_seconds = positive(arg, value(arg)?)?,
+                "--db" => {
+                    realistic.db = match value(arg)?.as_str() {
+                        "postgres" => std::env::var("TEST_POSTGRES_URL")
+                            .map_err(|_| "--db postgres needs TEST_POSTGRES_URL".to_owned())?,
+                        other => other.to_owned(),
+                    }
+                }
                 "--requests" => o.requests = number(arg, value(arg)?)?,
                 "--connections" => o.connections = number(arg, value(arg)?)?,
                 "--rounds" => o.rounds = number(arg, value(arg)?)?,
@@ -109,6 +160,7 @@ impl Options {
                         .split(',')
                         .map(|v| v.trim().parse::<Variant>().map_err(|e| e.to_string()))
                         .collect::<Result<_, _>>()?;
+                    variants_given = true;
                 }
                 "--collector" => {
                     o.collector = match value(arg)?.as_str() {
@@ -122,6 +174,13 @@ impl Options {
                 "--verbose" => o.verbose = true,
                 "-h" | "--help" => return Err(String::new()),
                 other => return Err(format!("unknown argument {other:?}")),
+            }
+        }
+        if o.realistic.is_some() {
+            // The load options given after `--scenario` count too.
+            o.realistic = Some(realistic);
+            if !variants_given {
+                o.variants = Variant::REALISTIC.to_vec();
             }
         }
         Ok(o)
@@ -204,7 +263,13 @@ fn compare(o: &Options, args: &[String]) -> Result<(), BoxError> {
         CollectorKind::TestCollector => Collector::Test(collector_runtime.block_on(TestCollector::start())?),
         CollectorKind::Rotel => collector_runtime.block_on(Collector::start_rotel())?,
     };
-    let server_env = server_environment();
+    let mut server_env = server_environment();
+    if let Some(realistic) = &o.realistic {
+        // The stub the realistic handler calls, on the load generator's runtime (and CPU).
+        let stub = runtime.block_on(http_peers::realistic::serve_stub())?;
+        server_env.push((http_peers::realistic::STUB_ENV, stub));
+        server_env.push((http_peers::realistic::DB_ENV, realistic.db.clone()));
+    }
     eprintln!(
         "settings for the servers: {}",
         server_env
@@ -244,7 +309,13 @@ fn compare(o: &Options, args: &[String]) -> Result<(), BoxError> {
     };
     let mut runs = Vec::new();
     for round in 1..=o.rounds {
-        for &variant in &o.variants {
+        // The realistic rounds rotate their order, so no variant always follows the same one.
+        let mut order = o.variants.clone();
+        if o.realistic.is_some() && !order.is_empty() {
+            let len = order.len();
+            order.rotate_left((round - 1) % len);
+        }
+        for &variant in &order {
             let run = run_variant(&bench, variant, round, o)?;
             eprintln!("{}", describe(&run));
             runs.push(run);
@@ -262,7 +333,13 @@ fn compare(o: &Options, args: &[String]) -> Result<(), BoxError> {
         placement,
         server_env: &server_env,
     };
-    println!("{}", table(&runs, &setup));
+    match &o.realistic {
+        Some(r) => println!(
+            "{}",
+            http_peers::realistic_report::table(&runs, &setup, r.rate, r.seconds, r.warmup_seconds)
+        ),
+        None => println!("{}", table(&runs, &setup)),
+    }
     drop(collector);
     collector_runtime.shutdown_background();
     Ok(())
@@ -370,23 +447,43 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
     // the collector, so it includes encoding and exporting them, also when the export
     // thread runs behind the requests; the warm-up's spans are out before it opens.
     let stall = Duration::from_secs(2) + schedule_delay(server_env);
-    let exported = |count: usize| {
-        if variant.exports_spans() {
-            wait_for_spans(collector, count, stall)
-        } else {
-            Duration::ZERO
-        }
+    // A variant sampling a ratio sends no fixed number of spans: wait until they stop.
+    let exported = |requests: usize| match variant.spans_per_request() {
+        Some(per_request) => wait_for_spans(collector, requests * per_request, stall),
+        None if variant.exports_spans() => wait_for_spans(collector, usize::MAX, stall),
+        None => Duration::ZERO,
     };
+    let mut warmup = o.warmup;
+    let mut requests = o.requests;
     let measured = runtime.block_on(async {
         let connections = load::connect(addr, o.connections).await?;
-        let (connections, _) = load::closed_loop(connections, o.warmup, user_path).await?;
-        exported(o.warmup);
+        let connections = match &o.realistic {
+            Some(r) => {
+                let (c, run) =
+                    load::fixed_rate(connections, r.rate, secs(r.warmup_seconds), service_path).await?;
+                check_statuses(variant, &run)?;
+                warmup = run.latencies.len();
+                c
+            }
+            None => load::closed_loop(connections, o.warmup, user_path).await?.0,
+        };
+        exported(warmup);
         let server_before = process::cpu_time(pid, ticks)?;
         let driver_before = process::cpu_time(std::process::id(), ticks)?;
         let start = Instant::now();
-        let (connections, mut latencies) = load::closed_loop(connections, o.requests, user_path).await?;
+        let (connections, mut latencies) = match &o.realistic {
+            Some(r) => {
+                let (c, run) = load::fixed_rate(connections, r.rate, secs(r.seconds), service_path).await?;
+                check_statuses(variant, &run)?;
+                // Without the generator's timer lateness (tokio's timer has a resolution
+                // of 1 ms, as much as the service's own latency here).
+                (c, run.latencies_from_wake)
+            }
+            None => load::closed_loop(connections, o.requests, user_path).await?,
+        };
+        requests = latencies.len();
         let wall = start.elapsed();
-        let export_tail = exported(o.warmup + o.requests);
+        let export_tail = exported(warmup + requests);
         let server_cpu = process::cpu_time(pid, ticks)?.saturating_sub(server_before);
         let driver_cpu = process::cpu_time(std::process::id(), ticks)?.saturating_sub(driver_before);
         let peak_rss = process::peak_rss(pid)?;
@@ -426,7 +523,8 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
         .map(|line| QueueStats::parse(&line));
 
     let spans = if variant.exports_spans() {
-        let expected = o.warmup + o.requests;
+        // A ratio-sampled variant: what every request sampled would send.
+        let expected = (warmup + requests) * variant.spans_per_request().unwrap_or(3);
         // The server's shutdown returned after its last export was answered, so every
         // span that was going to arrive has.
         wait_for_spans(collector, expected, Duration::from_secs(5));
@@ -446,7 +544,7 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
     // The server's shutdown flushed its metrics too; rotel may hold them up to 100 ms.
     let duration_metric = match collector.sink() {
         Some(sink) if variant.records_duration_metric() => {
-            let expected = o.warmup + o.requests;
+            let expected = warmup + requests;
             let deadline = Instant::now() + Duration::from_secs(5);
             while sink.duration_metric().count < expected as u64 && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(10));
@@ -461,7 +559,7 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
     Ok(Run {
         variant,
         round,
-        requests: o.requests,
+        requests,
         wall,
         export_tail,
         server_cpu,
@@ -501,6 +599,28 @@ fn wait_for_spans(collector: &Collector, count: usize, stall: Duration) -> Durat
         }
     }
     start.elapsed()
+}
+
+/// The realistic load's paths: `/users/1` .. `/users/1000`, the rows seeded.
+fn service_path(i: usize) -> String {
+    format!("/users/{}", i % http_peers::realistic::USERS + 1)
+}
+
+fn secs(s: f64) -> Duration {
+    Duration::from_secs_f64(s)
+}
+
+/// A fixed-rate phase in which any answer was not 200 fails the run.
+fn check_statuses(variant: Variant, run: &load::FixedRateRun) -> Result<(), BoxError> {
+    if run.errors > 0 {
+        return Err(format!(
+            "{variant}: {} of {} requests did not answer 200",
+            run.errors,
+            run.latencies.len()
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// The load's paths: `/users/0` .. `/users/9999`.
