@@ -138,12 +138,18 @@ async fn user(State(app): State<Arc<App>>, Path(id): Path<i64>) -> Result<Json<U
 /// instrumented by the kit or plain as `variant` says. Call after telemetry is set up:
 /// the peers' layers read the global providers when built.
 pub async fn app(variant: Variant) -> Result<Arc<App>, BoxError> {
+    let db = std::env::var(DB_ENV).unwrap_or_else(|_| "sqlite".to_owned());
+    let stub_url = std::env::var(STUB_ENV).map_err(|_| format!("{STUB_ENV} is not set"))?;
+    app_with(variant, &db, stub_url).await
+}
+
+/// [`app`] with the database (`sqlite` or a `postgres://` URL) and the stub's URL given.
+pub async fn app_with(variant: Variant, url: &str, stub_url: String) -> Result<Arc<App>, BoxError> {
     let kit = matches!(variant, Variant::ServiceKit | Variant::ServiceKit10);
-    let url = std::env::var(DB_ENV).unwrap_or_else(|_| "sqlite".to_owned());
     let db = if url.starts_with("postgres") {
         let pool = sqlx::postgres::PgPoolOptions::new()
             .max_connections(4)
-            .connect(&url)
+            .connect(url)
             .await?;
         for statement in SEED {
             sqlx::raw_sql(statement).execute(&pool).await?;
@@ -188,7 +194,6 @@ pub async fn app(variant: Variant) -> Result<Arc<App>, BoxError> {
         }
         _ => Outgoing::Plain(reqwest),
     };
-    let stub_url = std::env::var(STUB_ENV).map_err(|_| format!("{STUB_ENV} is not set"))?;
     Ok(Arc::new(App { db, client, stub_url }))
 }
 
@@ -274,4 +279,30 @@ pub async fn serve_stub() -> std::io::Result<String> {
         }
     });
     Ok(format!("http://{addr}/quote"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt as _;
+
+    /// The handler really reads the seeded row and really calls the stub: the answer
+    /// carries both.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_handler_answers_the_row_and_the_stubs_quote() {
+        let stub = serve_stub().await.unwrap();
+        let app = app_with(Variant::ServicePlain, "sqlite", stub).await.unwrap();
+        let request = axum::http::Request::get("/users/7")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = router(Variant::ServicePlain, app).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        remove_database_file();
+        assert_eq!(json["id"], 7);
+        assert_eq!(json["name"], "user 7");
+        assert_eq!(json["email"], "user7@example.com");
+        assert_eq!(json["quote"], "simple is better than complex");
+    }
 }
