@@ -9,6 +9,11 @@
 //! exporting to the endpoint and protocol in `OTEL_EXPORTER_OTLP_ENDPOINT` and
 //! `OTEL_EXPORTER_OTLP_PROTOCOL`.
 //!
+//! A third scenario, [`realistic`], serves a handler that does what services do (a row
+//! read with sqlx, an outgoing reqwest call, JSON, a log line) plain, with the kit, and with
+//! axum-tracing-opentelemetry, tower-otel and opentelemetry-instrumentation-tower, under an
+//! open loop at a fixed rate; [`realistic_report`] compares them with the guides' budgets.
+//!
 //! The `http-peers-server` binary serves one variant ([`server::run`]); the `compare`
 //! binary starts a collector ([`collector::Collector`]: in process, or rotel in front of
 //! the counting sink), runs each variant in a child process (pinned with [`pin`] if
@@ -21,6 +26,8 @@ pub mod load;
 pub mod metric_count;
 pub mod pin;
 pub mod process;
+pub mod realistic;
+pub mod realistic_report;
 pub mod report;
 pub mod server;
 pub mod sink;

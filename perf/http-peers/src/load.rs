@@ -107,6 +107,10 @@ pub struct FixedRateRun {
     /// Each request's latency in nanoseconds, from when it was due to when its response
     /// body was read.
     pub latencies: Vec<u64>,
+    /// Each request's latency in nanoseconds from when the generator woke to send it
+    /// (so without the lateness of tokio's millisecond timer, with any wait for an idle
+    /// connection) to when its response body was read.
+    pub latencies_from_wake: Vec<u64>,
     /// Responses other than 200.
     pub errors: usize,
     /// Wall time from the first request due to the last response.
@@ -128,28 +132,31 @@ pub async fn fixed_rate(
     for connection in connections {
         idle_tx.send(connection).await.map_err(|_| "pool closed")?;
     }
-    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<Result<(u64, bool), String>>();
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<Result<(u64, u64, bool), String>>();
     let start = tokio::time::Instant::now();
     for i in 0..total {
         let due = start + Duration::from_secs_f64(i as f64 / rate);
         tokio::time::sleep_until(due).await;
+        let woke = tokio::time::Instant::now();
         let mut connection = idle_rx.recv().await.ok_or("pool closed")?;
         let (idle_tx, done_tx) = (idle_tx.clone(), done_tx.clone());
         tokio::spawn(async move {
             let outcome = connection.get(&path(i)).await.map_err(|e| e.to_string());
-            let latency = nanos(due.elapsed());
-            let _ = done_tx.send(outcome.map(|status| (latency, status == StatusCode::OK)));
+            let (latency, from_wake) = (nanos(due.elapsed()), nanos(woke.elapsed()));
+            let _ = done_tx.send(outcome.map(|status| (latency, from_wake, status == StatusCode::OK)));
             let _ = idle_tx.send(connection).await;
         });
     }
     drop(done_tx);
     let mut run = FixedRateRun {
         latencies: Vec::with_capacity(total),
+        latencies_from_wake: Vec::with_capacity(total),
         ..FixedRateRun::default()
     };
     while let Some(outcome) = done_rx.recv().await {
-        let (latency, ok) = outcome?;
+        let (latency, from_wake, ok) = outcome?;
         run.latencies.push(latency);
+        run.latencies_from_wake.push(from_wake);
         run.errors += usize::from(!ok);
     }
     run.elapsed = start.elapsed();

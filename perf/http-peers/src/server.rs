@@ -33,7 +33,6 @@ pub const ROUTE: &str = "/users/{id}";
 pub fn router(variant: Variant) -> Router {
     let routes = Router::new().route(ROUTE, get(user));
     match variant {
-        Variant::Plain | Variant::ActixPlain | Variant::ActixOurs | Variant::ActixContrib => routes,
         Variant::OursFull | Variant::OursFullRuntime | Variant::OursSampledOut => {
             routes.layer(otel_kit_http::ServerLayer::new())
         }
@@ -48,6 +47,8 @@ pub fn router(variant: Variant) -> Router {
         Variant::TowerHttp => routes.layer(
             TraceLayer::new_for_http().make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO)),
         ),
+        // `plain`; the actix and realistic variants are served elsewhere.
+        _ => routes,
     }
 }
 
@@ -77,6 +78,15 @@ pub fn run(variant: Variant, addr: SocketAddr, workers: Option<usize>) -> Result
 
 async fn serve(variant: Variant, addr: SocketAddr) -> Result<(), Box<dyn Error>> {
     let telemetry = start_telemetry(variant)?;
+    let router = if variant.is_service() {
+        if !variant.traced() {
+            crate::realistic::log_to_stdout();
+        }
+        let app = crate::realistic::app(variant).await.map_err(|e| e.to_string())?;
+        crate::realistic::router(variant, app)
+    } else {
+        router(variant)
+    };
 
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
@@ -89,9 +99,12 @@ async fn serve(variant: Variant, addr: SocketAddr) -> Result<(), Box<dyn Error>>
     });
     announce(&format!("{LISTENING_MARKER} {local}"))?;
 
-    axum::serve(listener, router(variant))
+    axum::serve(listener, router)
         .with_graceful_shutdown(stop_requested())
         .await?;
+    if variant.is_service() {
+        crate::realistic::remove_database_file();
+    }
     finish(telemetry)
 }
 

@@ -33,11 +33,28 @@ pub enum Variant {
     /// actix-web with opentelemetry-instrumentation-actix-web 0.25's `RequestTracing`
     /// and `RequestMetrics` (its defaults), over `otel_kit_init`.
     ActixContrib,
+    /// The realistic service ([`crate::realistic`]: a row read, an outgoing call, JSON,
+    /// a log line) with no telemetry: plain sqlx and reqwest, the line to stdout.
+    ServicePlain,
+    /// The service with the kit: `ServerLayer`, otel-kit-db's sqlx pool and
+    /// otel-kit-http's reqwest middleware, every request sampled.
+    ServiceKit,
+    /// `ServiceKit` at a 10 % ratio (`parentbased_traceidratio`, 0.1).
+    ServiceKit10,
+    /// The service with axum-tracing-opentelemetry's layers on the server (plain sqlx
+    /// and reqwest: it instruments neither).
+    ServiceAxumTracing,
+    /// The service with tower-otel 0.12: its trace and metrics layers on the server and,
+    /// through its `reqwest_013` feature, on the reqwest client (plain sqlx).
+    ServiceTowerOtel,
+    /// The service with opentelemetry-instrumentation-tower 0.19's server layer (a span
+    /// and the HTTP server metrics; plain sqlx and reqwest).
+    ServiceContribTower,
 }
 
 impl Variant {
     /// Every variant, in the order one round runs them.
-    pub const ALL: [Variant; 9] = [
+    pub const ALL: [Variant; 15] = [
         Variant::Plain,
         Variant::OursFull,
         Variant::OursFullRuntime,
@@ -47,6 +64,22 @@ impl Variant {
         Variant::ActixPlain,
         Variant::ActixOurs,
         Variant::ActixContrib,
+        Variant::ServicePlain,
+        Variant::ServiceKit,
+        Variant::ServiceKit10,
+        Variant::ServiceAxumTracing,
+        Variant::ServiceTowerOtel,
+        Variant::ServiceContribTower,
+    ];
+
+    /// What `compare --scenario realistic` runs without `--variants`.
+    pub const REALISTIC: [Variant; 6] = [
+        Variant::ServicePlain,
+        Variant::ServiceKit,
+        Variant::ServiceKit10,
+        Variant::ServiceAxumTracing,
+        Variant::ServiceTowerOtel,
+        Variant::ServiceContribTower,
     ];
 
     /// What `compare` runs without `--variants`: the axum ones.
@@ -67,13 +100,54 @@ impl Variant {
         )
     }
 
+    /// The realistic service ([`crate::realistic`]) rather than the hello world.
+    pub fn is_service(self) -> bool {
+        Variant::REALISTIC.contains(&self)
+    }
+
     /// The variant whose CPU and throughput this one is compared with in the same
     /// round: the same framework with no middleware.
     pub fn baseline(self) -> Variant {
         if self.is_actix() {
             Variant::ActixPlain
+        } else if self.is_service() {
+            Variant::ServicePlain
         } else {
             Variant::Plain
+        }
+    }
+
+    /// Spans each request sends to the collector, when that is a fixed number: the
+    /// server span, plus one per instrumented database query and outgoing call. `None`
+    /// for a variant that samples a ratio (or exports none).
+    pub fn spans_per_request(self) -> Option<usize> {
+        match self {
+            Variant::ServiceKit => Some(3),
+            Variant::ServiceTowerOtel => Some(2),
+            Variant::ServiceKit10 => None,
+            v if v.exports_spans() => Some(1),
+            _ => None,
+        }
+    }
+
+    /// What the variant's telemetry covers, for the realistic table.
+    pub fn covers(self) -> &'static str {
+        match self {
+            Variant::ServicePlain => "nothing (the log line to stdout only)",
+            Variant::ServiceKit | Variant::ServiceKit10 => {
+                "server span and duration metric; a span and a duration metric per query (sqlx); \
+                 a client span and duration metric for the outgoing call, context propagated; \
+                 the log line as an OTLP log record"
+            }
+            Variant::ServiceAxumTracing => "server span; the log line as an OTLP log record",
+            Variant::ServiceTowerOtel => {
+                "server span and HTTP server metrics; a client span and metrics for the outgoing \
+                 call, context propagated; the log line as an OTLP log record"
+            }
+            Variant::ServiceContribTower => {
+                "server span and HTTP server metrics; the log line as an OTLP log record"
+            }
+            _ => "",
         }
     }
 
@@ -89,6 +163,12 @@ impl Variant {
             Variant::ActixPlain => "actix-plain",
             Variant::ActixOurs => "actix-ours",
             Variant::ActixContrib => "actix-contrib",
+            Variant::ServicePlain => "service-plain",
+            Variant::ServiceKit => "service-kit",
+            Variant::ServiceKit10 => "service-kit-10pct",
+            Variant::ServiceAxumTracing => "service-axum-tracing-opentelemetry",
+            Variant::ServiceTowerOtel => "service-tower-otel",
+            Variant::ServiceContribTower => "service-contrib-tower",
         }
     }
 
@@ -103,11 +183,18 @@ impl Variant {
     }
 
     /// Whether the server records `http.server.request.duration` for every request (ours,
-    /// sampled or not; the peers record no metric).
+    /// sampled or not; of the peers, tower-otel and opentelemetry-instrumentation-tower).
     pub fn records_duration_metric(self) -> bool {
         matches!(
             self,
-            Variant::OursFull | Variant::OursFullRuntime | Variant::OursSampledOut | Variant::ActixOurs
+            Variant::OursFull
+                | Variant::OursFullRuntime
+                | Variant::OursSampledOut
+                | Variant::ActixOurs
+                | Variant::ServiceKit
+                | Variant::ServiceKit10
+                | Variant::ServiceTowerOtel
+                | Variant::ServiceContribTower
         )
     }
 
@@ -121,6 +208,12 @@ impl Variant {
                 ("OTEL_EXPORTER_PROMETHEUS_PORT", "0"),
             ],
             Variant::OursSampledOut => &[("OTEL_TRACES_SAMPLER", "always_off"), NO_RUNTIME_METRICS],
+            Variant::ServiceKit10 => &[
+                ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
+                ("OTEL_TRACES_SAMPLER_ARG", "0.1"),
+                NO_RUNTIME_METRICS,
+            ],
+            v if v.is_service() && v.traced() => &[NO_RUNTIME_METRICS],
             _ => &[],
         }
     }

@@ -31,102 +31,13 @@ use otel_kit_testing::TestCollector;
 
 type BoxError = Box<dyn Error + Send + Sync>;
 
-const USAGE: &str = "\
-usage: compare [--requests N] [--connections C] [--rounds R] [--warmup W]
-               [--variants plain,ours-full,ours-full-runtime,ours-sampled-out,axum-tracing-opentelemetry,tower-http,actix-plain,actix-ours,actix-contrib]
-               [--collector counting|test-collector|rotel] [--pin] [--verbose]
+mod options;
 
-  --requests N     measured requests per run (default 100000)
-  --connections C  keep-alive HTTP/1.1 connections, each in a closed loop (default 16)
-  --rounds R       rounds; each runs every variant once, in the order given (default 3)
-  --warmup W       requests before measuring, on the same connections (default 10000)
-  --variants LIST  comma-separated (default: the six axum ones; include plain for the
-                   ratios; actix-plain,actix-ours,actix-contrib for actix-web, actix-plain
-                   their baseline)
-  --collector KIND where the servers export: `counting` (default), an in-process
-                   OTLP/gRPC sink that counts spans and duration-metric points on the
-                   wire and keeps nothing; `test-collector`, otel_kit_testing::TestCollector
-                   over OTLP/gRPC, which decodes and stores every span (several us of
-                   driver CPU per span on the same cores); or `rotel`, the real rotel
-                   collector (binary in $TEST_OTLP_COLLECTOR_BIN) receiving OTLP/HTTP
-                   protobuf and forwarding over OTLP/gRPC to the counting sink
-  --pin            the server on CPU 0 with one tokio worker thread; the driver (load
-                   generator, sink) and rotel on CPU 1
-  --verbose        echo the servers' own output";
-
-#[derive(Debug, Clone)]
-struct Options {
-    requests: usize,
-    connections: usize,
-    rounds: usize,
-    warmup: usize,
-    variants: Vec<Variant>,
-    collector: CollectorKind,
-    pin: bool,
-    verbose: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CollectorKind {
-    Counting,
-    TestCollector,
-    Rotel,
-}
+use options::{CollectorKind, Options, USAGE};
 
 /// With `--pin`: the server's CPU, and the driver's (with rotel's).
 const SERVER_CPU: usize = 0;
 const DRIVER_CPU: usize = 1;
-
-impl Options {
-    fn parse(args: &[String]) -> Result<Self, String> {
-        let mut o = Options {
-            requests: 100_000,
-            connections: 16,
-            rounds: 3,
-            warmup: 10_000,
-            variants: Variant::DEFAULT.to_vec(),
-            collector: CollectorKind::Counting,
-            pin: false,
-            verbose: false,
-        };
-        let mut it = args.iter();
-        while let Some(arg) = it.next() {
-            let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
-            let number = |name: &str, v: String| {
-                v.replace('_', "")
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|&n| n > 0 || name == "--warmup")
-                    .ok_or_else(|| format!("{name}: {v:?} is not a positive integer"))
-            };
-            match arg.as_str() {
-                "--requests" => o.requests = number(arg, value(arg)?)?,
-                "--connections" => o.connections = number(arg, value(arg)?)?,
-                "--rounds" => o.rounds = number(arg, value(arg)?)?,
-                "--warmup" => o.warmup = number(arg, value(arg)?)?,
-                "--variants" => {
-                    o.variants = value(arg)?
-                        .split(',')
-                        .map(|v| v.trim().parse::<Variant>().map_err(|e| e.to_string()))
-                        .collect::<Result<_, _>>()?;
-                }
-                "--collector" => {
-                    o.collector = match value(arg)?.as_str() {
-                        "counting" => CollectorKind::Counting,
-                        "test-collector" => CollectorKind::TestCollector,
-                        "rotel" => CollectorKind::Rotel,
-                        other => return Err(format!("--collector: unknown kind {other:?}")),
-                    }
-                }
-                "--pin" => o.pin = true,
-                "--verbose" => o.verbose = true,
-                "-h" | "--help" => return Err(String::new()),
-                other => return Err(format!("unknown argument {other:?}")),
-            }
-        }
-        Ok(o)
-    }
-}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -204,7 +115,13 @@ fn compare(o: &Options, args: &[String]) -> Result<(), BoxError> {
         CollectorKind::TestCollector => Collector::Test(collector_runtime.block_on(TestCollector::start())?),
         CollectorKind::Rotel => collector_runtime.block_on(Collector::start_rotel())?,
     };
-    let server_env = server_environment();
+    let mut server_env = server_environment();
+    if let Some(realistic) = &o.realistic {
+        // The stub the realistic handler calls, on the load generator's runtime (and CPU).
+        let stub = runtime.block_on(http_peers::realistic::serve_stub())?;
+        server_env.push((http_peers::realistic::STUB_ENV, stub));
+        server_env.push((http_peers::realistic::DB_ENV, realistic.db.clone()));
+    }
     eprintln!(
         "settings for the servers: {}",
         server_env
@@ -244,7 +161,13 @@ fn compare(o: &Options, args: &[String]) -> Result<(), BoxError> {
     };
     let mut runs = Vec::new();
     for round in 1..=o.rounds {
-        for &variant in &o.variants {
+        // The realistic rounds rotate their order, so no variant always follows the same one.
+        let mut order = o.variants.clone();
+        if o.realistic.is_some() && !order.is_empty() {
+            let len = order.len();
+            order.rotate_left((round - 1) % len);
+        }
+        for &variant in &order {
             let run = run_variant(&bench, variant, round, o)?;
             eprintln!("{}", describe(&run));
             runs.push(run);
@@ -262,7 +185,13 @@ fn compare(o: &Options, args: &[String]) -> Result<(), BoxError> {
         placement,
         server_env: &server_env,
     };
-    println!("{}", table(&runs, &setup));
+    match &o.realistic {
+        Some(r) => println!(
+            "{}",
+            http_peers::realistic_report::table(&runs, &setup, r.rate, r.seconds, r.warmup_seconds)
+        ),
+        None => println!("{}", table(&runs, &setup)),
+    }
     drop(collector);
     collector_runtime.shutdown_background();
     Ok(())
@@ -370,23 +299,43 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
     // the collector, so it includes encoding and exporting them, also when the export
     // thread runs behind the requests; the warm-up's spans are out before it opens.
     let stall = Duration::from_secs(2) + schedule_delay(server_env);
-    let exported = |count: usize| {
-        if variant.exports_spans() {
-            wait_for_spans(collector, count, stall)
-        } else {
-            Duration::ZERO
-        }
+    // A variant sampling a ratio sends no fixed number of spans: wait until they stop.
+    let exported = |requests: usize| match variant.spans_per_request() {
+        Some(per_request) => wait_for_spans(collector, requests * per_request, stall),
+        None if variant.exports_spans() => wait_for_spans(collector, usize::MAX, stall),
+        None => Duration::ZERO,
     };
+    let mut warmup = o.warmup;
+    let mut requests = o.requests;
     let measured = runtime.block_on(async {
         let connections = load::connect(addr, o.connections).await?;
-        let (connections, _) = load::closed_loop(connections, o.warmup, user_path).await?;
-        exported(o.warmup);
+        let connections = match &o.realistic {
+            Some(r) => {
+                let (c, run) =
+                    load::fixed_rate(connections, r.rate, secs(r.warmup_seconds), service_path).await?;
+                check_statuses(variant, &run)?;
+                warmup = run.latencies.len();
+                c
+            }
+            None => load::closed_loop(connections, o.warmup, user_path).await?.0,
+        };
+        exported(warmup);
         let server_before = process::cpu_time(pid, ticks)?;
         let driver_before = process::cpu_time(std::process::id(), ticks)?;
         let start = Instant::now();
-        let (connections, mut latencies) = load::closed_loop(connections, o.requests, user_path).await?;
+        let (connections, mut latencies) = match &o.realistic {
+            Some(r) => {
+                let (c, run) = load::fixed_rate(connections, r.rate, secs(r.seconds), service_path).await?;
+                check_statuses(variant, &run)?;
+                // Without the generator's timer lateness (tokio's timer has a resolution
+                // of 1 ms, as much as the service's own latency here).
+                (c, run.latencies_from_wake)
+            }
+            None => load::closed_loop(connections, o.requests, user_path).await?,
+        };
+        requests = latencies.len();
         let wall = start.elapsed();
-        let export_tail = exported(o.warmup + o.requests);
+        let export_tail = exported(warmup + requests);
         let server_cpu = process::cpu_time(pid, ticks)?.saturating_sub(server_before);
         let driver_cpu = process::cpu_time(std::process::id(), ticks)?.saturating_sub(driver_before);
         let peak_rss = process::peak_rss(pid)?;
@@ -426,7 +375,8 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
         .map(|line| QueueStats::parse(&line));
 
     let spans = if variant.exports_spans() {
-        let expected = o.warmup + o.requests;
+        // A ratio-sampled variant: what every request sampled would send.
+        let expected = (warmup + requests) * variant.spans_per_request().unwrap_or(3);
         // The server's shutdown returned after its last export was answered, so every
         // span that was going to arrive has.
         wait_for_spans(collector, expected, Duration::from_secs(5));
@@ -446,7 +396,7 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
     // The server's shutdown flushed its metrics too; rotel may hold them up to 100 ms.
     let duration_metric = match collector.sink() {
         Some(sink) if variant.records_duration_metric() => {
-            let expected = o.warmup + o.requests;
+            let expected = warmup + requests;
             let deadline = Instant::now() + Duration::from_secs(5);
             while sink.duration_metric().count < expected as u64 && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(10));
@@ -461,7 +411,7 @@ fn run_variant(bench: &Bench<'_>, variant: Variant, round: usize, o: &Options) -
     Ok(Run {
         variant,
         round,
-        requests: o.requests,
+        requests,
         wall,
         export_tail,
         server_cpu,
@@ -501,6 +451,28 @@ fn wait_for_spans(collector: &Collector, count: usize, stall: Duration) -> Durat
         }
     }
     start.elapsed()
+}
+
+/// The realistic load's paths: `/users/1` .. `/users/1000`, the rows seeded.
+fn service_path(i: usize) -> String {
+    format!("/users/{}", i % http_peers::realistic::USERS + 1)
+}
+
+fn secs(s: f64) -> Duration {
+    Duration::from_secs_f64(s)
+}
+
+/// A fixed-rate phase in which any answer was not 200 fails the run.
+fn check_statuses(variant: Variant, run: &load::FixedRateRun) -> Result<(), BoxError> {
+    if run.errors > 0 {
+        return Err(format!(
+            "{variant}: {} of {} requests did not answer 200",
+            run.errors,
+            run.latencies.len()
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// The load's paths: `/users/0` .. `/users/9999`.
