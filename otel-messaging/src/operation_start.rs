@@ -38,6 +38,7 @@ pub struct MessagingOperation {
     pub(crate) batch: bool,
     pub(crate) consumer_group: Option<StringValue>,
     pub(crate) subscription: Option<StringValue>,
+    pub(crate) system_attributes: Vec<KeyValue>,
     pub(crate) started: Option<Started>,
 }
 
@@ -53,6 +54,7 @@ impl MessagingOperation {
             batch: false,
             consumer_group: None,
             subscription: None,
+            system_attributes: Vec::new(),
             started: None,
         }
     }
@@ -95,6 +97,14 @@ impl MessagingOperation {
     #[must_use]
     pub fn subscription(mut self, subscription: impl Into<StringValue>) -> Self {
         self.subscription = Some(subscription.into());
+        self
+    }
+
+    /// An attribute of the messaging system's own for the span, such as Kafka's
+    /// `messaging.kafka.cluster.id` (not for the metrics).
+    #[must_use]
+    pub fn system_attribute(mut self, attribute: KeyValue) -> Self {
+        self.system_attributes.push(attribute);
         self
     }
 

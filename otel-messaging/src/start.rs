@@ -100,6 +100,7 @@ impl Messaging {
         attributes.push(KeyValue::new(TYPE_KEY, operation.operation.as_str()));
         destination.span_attributes(&mut attributes);
         operation.consumer_attributes(&mut attributes);
+        attributes.extend(operation.system_attributes.iter().cloned());
         let server = self.known_server();
         if let Some(server) = server {
             attributes.push(KeyValue::new(SERVER_ADDRESS, server.address.clone()));

@@ -56,6 +56,7 @@ impl Builder {
             instrumentation: Instrumentation {
                 messaging,
                 consumer_group,
+                cluster_id: None,
                 message_key: false,
             },
         }
@@ -96,6 +97,33 @@ impl Builder {
     #[must_use]
     pub fn record_message_key(mut self, on: bool) -> Self {
         self.instrumentation.message_key = on;
+        self
+    }
+
+    /// `messaging.kafka.cluster.id` on every span. The client's configuration does not
+    /// hold it and asking the broker blocks, so it is the application's to give, typically
+    /// once at start-up:
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use otel_kit_messaging::kafka::Builder;
+    /// use rdkafka::ClientConfig;
+    /// use rdkafka::producer::{FutureProducer, Producer as _};
+    ///
+    /// let mut config = ClientConfig::new();
+    /// config.set("bootstrap.servers", "kafka-1.internal:9092");
+    /// let producer: FutureProducer = config.create().expect("producer");
+    /// let cluster = producer.client().fetch_cluster_id(Duration::from_secs(5));
+    /// let mut builder = Builder::new(&config);
+    /// if let Some(cluster) = cluster {
+    ///     builder = builder.cluster_id(cluster);
+    /// }
+    /// let producer = builder.producer(producer);
+    /// # drop(producer);
+    /// ```
+    #[must_use]
+    pub fn cluster_id(mut self, id: impl Into<StringValue>) -> Self {
+        self.instrumentation.cluster_id = Some(id.into());
         self
     }
 

@@ -4,8 +4,8 @@
 use opentelemetry::trace::TraceContextExt as _;
 use opentelemetry::{Context, KeyValue, StringValue};
 use otel_kit_semconv::attribute::{
-    MESSAGING_DESTINATION_PARTITION_ID, MESSAGING_KAFKA_MESSAGE_KEY, MESSAGING_KAFKA_MESSAGE_TOMBSTONE,
-    MESSAGING_KAFKA_OFFSET,
+    MESSAGING_DESTINATION_PARTITION_ID, MESSAGING_KAFKA_CLUSTER_ID, MESSAGING_KAFKA_MESSAGE_KEY,
+    MESSAGING_KAFKA_MESSAGE_TOMBSTONE, MESSAGING_KAFKA_OFFSET,
 };
 use rdkafka::message::{BorrowedHeaders, BorrowedMessage, Message as _};
 
@@ -30,6 +30,8 @@ pub(crate) struct Instrumentation {
     pub(crate) messaging: Messaging,
     /// `messaging.consumer.group.name`: the consumer's `group.id`.
     pub(crate) consumer_group: Option<StringValue>,
+    /// `messaging.kafka.cluster.id`, when the application gives it.
+    pub(crate) cluster_id: Option<StringValue>,
     /// Whether `messaging.kafka.message.key` is recorded (opt-in: keys are often ids of
     /// customers or users).
     pub(crate) message_key: bool,
@@ -46,13 +48,17 @@ pub(crate) struct Record<'a> {
 }
 
 impl Instrumentation {
-    /// An operation of this consumer's group (none for a producer).
+    /// An operation of this consumer's group (none for a producer), in this cluster.
     pub(crate) fn operation(&self, operation: OperationType, name: &'static str) -> MessagingOperation {
-        let operation = MessagingOperation::new(operation, name);
-        match &self.consumer_group {
-            Some(group) => operation.consumer_group(group.clone()),
-            None => operation,
+        let mut operation = MessagingOperation::new(operation, name);
+        if let Some(group) = &self.consumer_group {
+            operation = operation.consumer_group(group.clone());
         }
+        if let Some(cluster) = &self.cluster_id {
+            operation =
+                operation.system_attribute(KeyValue::new(MESSAGING_KAFKA_CLUSTER_ID, cluster.clone()));
+        }
+        operation
     }
 
     /// The message the conventions see in `record`, with the creation context its

@@ -10,7 +10,7 @@ use otel_kit_messaging::kafka::Builder;
 use otel_kit_testing::{Conformance, TestTelemetry};
 use rdkafka::consumer::CommitMode;
 use rdkafka::message::Message as _;
-use rdkafka::producer::FutureRecord;
+use rdkafka::producer::{FutureRecord, Producer as _};
 
 use crate::support::kafka::{self, broker};
 use crate::support::{PATIENCE, closed_port, in_parent, unique};
@@ -24,7 +24,15 @@ async fn a_record_sent_in_one_trace_is_processed_and_committed_in_it() {
     let topic = unique("kafka_orders");
     kafka::create_topic(&broker, &topic, 1).await;
     let producer = kafka::producer(&broker, &t);
-    let consumer = kafka::consumer(&broker, "billing", &topic, &t, |b| b.record_message_key(true));
+    // The broker's cluster id, asked once as the application would (tansu has one).
+    let cluster = producer
+        .inner()
+        .client()
+        .fetch_cluster_id(PATIENCE)
+        .expect("the broker's cluster id");
+    let consumer = kafka::consumer(&broker, "billing", &topic, &t, |b| {
+        b.record_message_key(true).cluster_id(cluster.clone())
+    });
 
     let (sent, trace_id) = in_parent(&t, async {
         let record = FutureRecord::to(&topic).key("order-7").payload("created");
@@ -82,12 +90,14 @@ async fn a_record_sent_in_one_trace_is_processed_and_committed_in_it() {
         .has_attribute("messaging.consumer.group.name", "billing")
         .has_attribute("messaging.destination.partition.id", sent.partition.to_string())
         .has_attribute("messaging.kafka.offset", sent.offset)
-        .has_attribute("messaging.kafka.message.key", "order-7");
+        .has_attribute("messaging.kafka.message.key", "order-7")
+        .has_attribute("messaging.kafka.cluster.id", cluster.as_str());
     spans
         .span(&format!("commit {topic}"))
         .has_kind(SpanKind::Client)
         .has_attribute("messaging.operation.type", "settle")
         .has_attribute("messaging.operation.name", "commit")
+        .has_attribute("messaging.kafka.cluster.id", cluster.as_str())
         .has_link_to(&send);
 
     let metrics = t.metrics();
