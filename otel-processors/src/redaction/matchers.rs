@@ -28,7 +28,7 @@ static STARTS: [u8; 256] = {
 };
 
 /// The shortest string any matcher can match (`a@b.co`).
-const MIN_LEN: usize = 6;
+pub(crate) const MIN_LEN: usize = 6;
 const MAX_LOCAL: usize = 64;
 const MAX_DOMAIN: usize = 253;
 

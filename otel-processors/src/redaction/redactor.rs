@@ -15,6 +15,7 @@ use super::decisions::KeyRules;
 use super::glob::Pattern;
 use super::ip_address::{self, IpPrefixes};
 use super::matchers;
+use super::prefilter::QuickLook;
 use super::rules::{Redaction, RedactionError};
 use super::scrub::{Scrub, ScrubSet};
 
@@ -46,6 +47,8 @@ struct Inner {
     /// HMAC-SHA256 keyed once with the secret; each hash starts from a copy.
     key: Option<hmac_sha256::HMAC>,
     scrub: ScrubSet,
+    /// The first look at a short value, for `scrub`'s kinds.
+    quick: QuickLook,
     /// Where IP addresses are cut, when they are.
     ip: Option<IpPrefixes>,
 }
@@ -68,6 +71,7 @@ impl Redactor {
                 ),
                 key,
                 scrub: rules.scrub_set(),
+                quick: QuickLook::new(rules.scrub_set()),
                 ip: rules.ip_prefixes(),
             }),
         }
@@ -205,7 +209,12 @@ impl Redactor {
     }
 
     fn scrub_string(&self, s: &StringValue) -> Option<StringValue> {
-        self.scrub(s.as_str()).map(StringValue::from)
+        let value = s.as_str();
+        // Most values are short and clean: decided here, without a call.
+        if value.len() < matchers::MIN_LEN || self.inner.quick.surely_clean(value.as_bytes()) {
+            return None;
+        }
+        self.scrub(value).map(StringValue::from)
     }
 
     /// A kept span-attribute value with its scrubbed kinds replaced; `None` if
