@@ -47,6 +47,13 @@ pub(crate) fn scrub(input: &str, set: ScrubSet) -> Option<String> {
     scan(input, set)
 }
 
+/// Whether the prefilter finds a kind of `set` that can occur in `input` (which has at
+/// least [`MIN_LEN`] bytes): `false` means [`scrub`] returns `None`. Allocates nothing.
+#[inline]
+pub(crate) fn may_match(input: &str, set: ScrubSet) -> bool {
+    !prefilter::possible(input.as_bytes(), set).is_empty()
+}
+
 /// The exact matchers alone: what [`scrub`] returns, at several times the cost on a
 /// clean value.
 pub(crate) fn scan(input: &str, set: ScrubSet) -> Option<String> {

@@ -171,12 +171,18 @@ impl QuickLook {
         if b.len() >= 16 {
             return false;
         }
-        let mut tally = Tally::default();
         let (lo, hi) = short(b);
-        tally.word(lo);
-        tally.word(hi);
-        let letters = (tally.b & self.b) | (tally.j & self.j) | (tally.at & self.at);
-        letters == 0 && tally.digits() < self.fewest
+        let fold = ONES * 0x20;
+        let mut letters = (zeros_of(lo | fold, b'b') | zeros_of(hi | fold, b'b')) & self.b;
+        letters |= (zeros_of(lo, b'J') | zeros_of(hi, b'J')) & self.j;
+        if self.at != 0 {
+            letters |= zeros_of(lo, b'@') | zeros_of(hi, b'@');
+        }
+        if letters & HIGH != 0 {
+            return false;
+        }
+        // Too short to hold the digits: not counted.
+        (b.len() as u64) < self.fewest || digits(lo, hi) < self.fewest
     }
 }
 
@@ -184,31 +190,12 @@ impl QuickLook {
 const CARD_DIGITS: u64 = 13;
 const SSN_DIGITS: u64 = 9;
 
-/// What [`QuickLook::surely_clean`] has counted.
-#[derive(Default)]
-struct Tally {
-    /// Per byte lane, the digits seen in it (at most two).
-    lanes: u64,
-    /// [`zeros_of`] for `b`/`B`, `J` and `@`, or-ed over the words.
-    b: u64,
-    j: u64,
-    at: u64,
-}
-
-impl Tally {
-    #[inline(always)]
-    fn word(&mut self, w: u64) {
-        self.lanes += in_range(w, b'0', b'9') >> 7;
-        let folded = w | (ONES * 0x20);
-        self.b |= zeros_of(folded, b'b');
-        self.j |= zeros_of(w, b'J');
-        self.at |= zeros_of(w, b'@');
-    }
-
-    /// The digits counted: the lanes summed into the top byte.
-    fn digits(&self) -> u64 {
-        self.lanes.wrapping_mul(ONES) >> 56
-    }
+/// The digits in two words: a one in each digit's byte lane, the lanes summed into the
+/// top byte by one multiplication.
+#[inline(always)]
+fn digits(lo: u64, hi: u64) -> u64 {
+    let lanes = (in_range(lo, b'0', b'9') >> 7) + (in_range(hi, b'0', b'9') >> 7);
+    lanes.wrapping_mul(ONES) >> 56
 }
 
 /// A value of fewer than sixteen bytes as two words, zero-filled: two overlapping loads
