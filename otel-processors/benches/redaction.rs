@@ -7,6 +7,8 @@
 //! - `http_server/*`: the ten attributes of an HTTP server span (method, scheme, path,
 //!   route, server address and port, protocol version, user agent, client address,
 //!   status code), nothing to redact: the span most services end most often.
+//! - `http_server_loopback/*`: the server span of `perf/http-peers`' profile (`GET
+//!   /users/{id}` on loopback, no user agent): ten attributes, short values only.
 //! - `typical/*`: ten ordinary attributes (HTTP, database, GenAI counters, one free-text
 //!   note) of which none needs redaction, and one event with two attributes.
 //! - `worst/*`: every string value needs scrubbing (cards, bearer tokens, JWTs) and two
@@ -38,7 +40,7 @@ use otel_kit_processors::redaction::{RedactingSpanProcessor, Redaction, Scrub};
 use otel_kit_testing::NoopSpanProcessor;
 
 mod fixtures;
-use fixtures::http_server;
+use fixtures::{http_server, http_server_loopback};
 
 /// A variant: its name and its rules (`None`: no redaction).
 type Variant = (&'static str, Option<fn() -> Redaction>);
@@ -90,9 +92,10 @@ fn worst() -> Vec<KeyValue> {
 }
 
 /// A case: its name, its attributes, and whether the span also gets an event.
-fn cases() -> [(&'static str, Vec<KeyValue>, bool); 3] {
+fn cases() -> [(&'static str, Vec<KeyValue>, bool); 4] {
     [
         ("http_server", http_server(), false),
+        ("http_server_loopback", http_server_loopback(), false),
         ("typical", typical(), true),
         ("worst", worst(), true),
     ]
@@ -165,7 +168,7 @@ fn only(spec: &str) {
     let (_, attributes, event) = cases()
         .into_iter()
         .find(|(c, _, _)| *c == case)
-        .expect("a case: http_server, typical or worst");
+        .expect("a case: http_server, http_server_loopback, typical or worst");
     let (_, rules) = VARIANTS
         .into_iter()
         .find(|(v, _)| *v == variant)

@@ -113,7 +113,8 @@ impl KeyRules {
 /// by the stored keys alone (whatever is looked up).
 #[derive(Default)]
 struct Table {
-    slots: Box<[Option<Slot>]>,
+    /// Each slot empty ([`Slot::EMPTY`]) or a key's.
+    slots: Box<[Slot]>,
     /// 64 minus log2 of the number of slots: the hash's top bits pick the slot.
     shift: u32,
 }
@@ -126,25 +127,43 @@ struct Slot {
     decision: Decision,
 }
 
+impl Slot {
+    /// No key: ends no key has (the empty key's are zero), so a probe compares it as it
+    /// compares any slot and stops there.
+    const EMPTY: Slot = Slot {
+        ends: (u64::MAX, u64::MAX),
+        key: "",
+        decision: Decision {
+            action: Action::Keep,
+            scan: true,
+            address: false,
+        },
+    };
+
+    fn is_empty(&self) -> bool {
+        self.key.is_empty()
+    }
+}
+
 impl Table {
     fn new(entries: &[(&'static str, Decision)]) -> Self {
         let len = (entries.len() * 2).next_power_of_two().max(16);
         let mut table = Table {
-            slots: vec![None; len].into_boxed_slice(),
+            slots: vec![Slot::EMPTY; len].into_boxed_slice(),
             shift: 64 - len.trailing_zeros(),
         };
         for &(key, decision) in entries {
             let ends = ends(key.as_bytes());
             let mut i = table.index(mix(ends, key.len()));
             loop {
-                match &table.slots[i] {
-                    Some(slot) if slot.key == key => break, // listed twice: the first wins
-                    Some(_) => i = (i + 1) & (len - 1),
-                    None => {
-                        table.slots[i] = Some(Slot { ends, key, decision });
-                        break;
-                    }
+                let slot = &table.slots[i];
+                if slot.is_empty() {
+                    table.slots[i] = Slot { ends, key, decision };
+                    break;
+                } else if slot.key == key {
+                    break; // listed twice: the first wins
                 }
+                i = (i + 1) & (len - 1);
             }
         }
         table
@@ -152,7 +171,7 @@ impl Table {
 
     /// The slot a key's probe starts at: the top bits of its [`mix`].
     fn index(&self, hash: u64) -> usize {
-        usize::try_from(hash.checked_shr(self.shift).unwrap_or(0)).unwrap_or(0)
+        (hash.checked_shr(self.shift).unwrap_or(0) as usize) & self.slots.len().saturating_sub(1)
     }
 
     /// The decision for `key`, whose [`ends`] and [`mix`] are given.
@@ -161,9 +180,12 @@ impl Table {
         let mask = self.slots.len().checked_sub(1)?;
         let mut i = self.index(hash);
         loop {
-            let slot = self.slots[i].as_ref()?;
+            let slot = self.slots.get(i)?;
             if slot.ends == ends && same_middle(slot.key.as_bytes(), key) {
                 return Some(slot.decision);
+            }
+            if slot.is_empty() {
+                return None;
             }
             i = (i + 1) & mask;
         }
@@ -313,7 +335,7 @@ mod tests {
         for key in NOT_SCANNED.iter().chain(SCANNED) {
             let mut i = r.table.index(mix(ends(key.as_bytes()), key.len()));
             let mut steps = 0;
-            while r.table.slots[i].as_ref().is_some_and(|s| s.key != *key) {
+            while !r.table.slots[i].is_empty() && r.table.slots[i].key != *key {
                 i = (i + 1) & (r.table.slots.len() - 1);
                 steps += 1;
             }

@@ -28,7 +28,7 @@ static STARTS: [u8; 256] = {
 };
 
 /// The shortest string any matcher can match (`a@b.co`).
-const MIN_LEN: usize = 6;
+pub(crate) const MIN_LEN: usize = 6;
 const MAX_LOCAL: usize = 64;
 const MAX_DOMAIN: usize = 253;
 
@@ -45,6 +45,13 @@ pub(crate) fn scrub(input: &str, set: ScrubSet) -> Option<String> {
         return None;
     }
     scan(input, set)
+}
+
+/// Whether the prefilter finds a kind of `set` that can occur in `input` (which has at
+/// least [`MIN_LEN`] bytes): `false` means [`scrub`] returns `None`. Allocates nothing.
+#[inline]
+pub(crate) fn may_match(input: &str, set: ScrubSet) -> bool {
+    !prefilter::possible(input.as_bytes(), set).is_empty()
 }
 
 /// The exact matchers alone: what [`scrub`] returns, at several times the cost on a

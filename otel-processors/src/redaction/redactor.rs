@@ -15,6 +15,7 @@ use super::decisions::KeyRules;
 use super::glob::Pattern;
 use super::ip_address::{self, IpPrefixes};
 use super::matchers;
+use super::prefilter::QuickLook;
 use super::rules::{Redaction, RedactionError};
 use super::scrub::{Scrub, ScrubSet};
 
@@ -46,6 +47,8 @@ struct Inner {
     /// HMAC-SHA256 keyed once with the secret; each hash starts from a copy.
     key: Option<hmac_sha256::HMAC>,
     scrub: ScrubSet,
+    /// The first look at a short value, for `scrub`'s kinds.
+    quick: QuickLook,
     /// Where IP addresses are cut, when they are.
     ip: Option<IpPrefixes>,
 }
@@ -68,6 +71,7 @@ impl Redactor {
                 ),
                 key,
                 scrub: rules.scrub_set(),
+                quick: QuickLook::new(rules.scrub_set()),
                 ip: rules.ip_prefixes(),
             }),
         }
@@ -163,8 +167,11 @@ impl Redactor {
     /// # Ok::<(), otel_kit_processors::redaction::RedactionError>(())
     /// ```
     pub fn redact_attributes(&self, attributes: &mut Vec<KeyValue>) {
+        // Reading first, the common case: nothing changes, and nothing is written.
+        let Some(mut kept) = attributes.iter().position(|kv| self.may_change(kv)) else {
+            return;
+        };
         let len = attributes.len();
-        let mut kept = 0;
         while kept < len && self.redact_attribute(&mut attributes[kept]) {
             kept += 1;
         }
@@ -179,6 +186,34 @@ impl Redactor {
             }
         }
         attributes.truncate(kept);
+    }
+
+    /// Whether the rules may change this attribute: `false` only when they certainly do
+    /// not (its key kept, its value clean by the prefilter or not looked at), so that
+    /// [`redact_attributes`](Self::redact_attributes) can start where they may.
+    #[inline(always)]
+    fn may_change(&self, kv: &KeyValue) -> bool {
+        let decision = self.inner.rules.decide(kv.key.as_str());
+        if decision.action != Action::Keep {
+            return true;
+        }
+        match &kv.value {
+            Value::String(s) if decision.scan || decision.address => {
+                let value = s.as_str();
+                if decision.address {
+                    return true;
+                }
+                value.len() >= matchers::MIN_LEN
+                    && !self.inner.quick.surely_clean(value.as_bytes())
+                    && !self.inner.scrub.is_empty()
+                    && matchers::may_match(value, self.inner.scrub)
+            }
+            Value::I64(n) => {
+                decision.scan && self.inner.scrub.contains(Scrub::Card) && matchers::is_card_int(*n)
+            }
+            Value::Array(_) => true,
+            _ => false,
+        }
     }
 
     /// Applies the rules to one attribute; `false` when it is dropped.
@@ -205,7 +240,12 @@ impl Redactor {
     }
 
     fn scrub_string(&self, s: &StringValue) -> Option<StringValue> {
-        self.scrub(s.as_str()).map(StringValue::from)
+        let value = s.as_str();
+        // Most values are short and clean: decided here, without a call.
+        if value.len() < matchers::MIN_LEN || self.inner.quick.surely_clean(value.as_bytes()) {
+            return None;
+        }
+        self.scrub(value).map(StringValue::from)
     }
 
     /// A kept span-attribute value with its scrubbed kinds replaced; `None` if
