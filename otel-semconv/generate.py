@@ -348,40 +348,42 @@ def attribute_rs(model, provenance, values="crate::value"):
     return "".join(out).rstrip("\n") + "\n"
 
 
-def metric_rs(model, provenance):
-    out = [HEADER.format(provenance=provenance),
-           "//! Metric names, a constant each: `HTTP_SERVER_REQUEST_DURATION` is\n"
-           "//! `\"http.server.request.duration\"`.\n\n"]
-    metrics = {}
-    for gid, group in model.groups.items():
-        if group["type"] == "metric":
-            metrics.setdefault(group["metric_name"], group)
-    metrics = without_collisions(metrics)
-    for name in metrics:
-        group = metrics[name]
+def names_rs(items, module_doc, describe):
+    """A constant per name of `items` ({name: group}), its doc line from `describe`."""
+    out = [module_doc]
+    items = without_collisions(items)
+    for name in items:
+        group = items[name]
         facts, lines = doc_facts(group.get("stability"), deprecation(group.get("deprecated")))
-        out.append(f"/// `{name}`: {group.get('instrument')}, unit `{group.get('unit')}`. {facts}\n")
+        out.append(f"/// `{name}`{describe(group)}. {facts}\n")
         out.extend(lines)
         out.append(f"pub const {const_name(name)}: &str = {rust_string(name)};\n\n")
     return "".join(out).rstrip("\n") + "\n"
+
+
+def groups_named(model, kind, key):
+    """{name: group} of the model's groups of `kind`, named by their `key`."""
+    named = {}
+    for group in model.groups.values():
+        if group["type"] == kind and group.get(key):
+            named.setdefault(group[key], group)
+    return named
+
+
+def metric_rs(model, provenance):
+    return names_rs(groups_named(model, "metric", "metric_name"),
+                    HEADER.format(provenance=provenance) +
+                    "//! Metric names, a constant each: `HTTP_SERVER_REQUEST_DURATION` is\n"
+                    "//! `\"http.server.request.duration\"`.\n\n",
+                    lambda g: f": {g.get('instrument')}, unit `{g.get('unit')}`")
 
 
 def event_rs(model, provenance):
-    out = [HEADER.format(provenance=provenance),
-           "//! Event names (span events and log records' event names), a constant each:\n"
-           "//! `EXCEPTION` is `\"exception\"`.\n\n"]
-    events = {}
-    for gid, group in model.groups.items():
-        if group["type"] == "event" and group.get("name"):
-            events.setdefault(group["name"], group)
-    events = without_collisions(events)
-    for name in events:
-        group = events[name]
-        facts, lines = doc_facts(group.get("stability"), deprecation(group.get("deprecated")))
-        out.append(f"/// `{name}`. {facts}\n")
-        out.extend(lines)
-        out.append(f"pub const {const_name(name)}: &str = {rust_string(name)};\n\n")
-    return "".join(out).rstrip("\n") + "\n"
+    return names_rs(groups_named(model, "event", "name"),
+                    HEADER.format(provenance=provenance) +
+                    "//! Event names (span events and log records' event names), a constant each:\n"
+                    "//! `EXCEPTION` is `\"exception\"`.\n\n",
+                    lambda g: "")
 
 
 def resource_rs(model, provenance):
