@@ -86,6 +86,7 @@
 //! | `log-bridge` | yes | records of the `log` crate into the installed subscriber (`subscriber::bridge_log_crate`): console and OTLP logs, filtered by `RUST_LOG` | tracing-log (already there through tracing-subscriber) |
 //! | `proxy` | yes | OTLP exports through an HTTP proxy: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` as curl reads them, [`Builder::proxy`] | base64, ipnet (hyper-util's proxy matcher and `CONNECT` tunnel) |
 //! | `xray` | yes | `xray` in `OTEL_PROPAGATORS` (AWS X-Ray's `X-Amzn-Trace-Id`) and [`XrayIdGenerator`] | opentelemetry-aws |
+//! | `thread-priority` | yes | `OTEL_KIT_EXPORT_THREAD_NICE`: telemetry's own threads at a higher nice value on Linux, so request work preempts their exports | rustix (Linux only: `setpriority` without unsafe code) |
 //! | `config-file` | no | the OpenTelemetry configuration file: `OTEL_CONFIG_FILE`, [`Builder::config_file`], [`Builder::config_yaml`] (docs/configuration.md, "Configuration file") | otel-kit-config, yaml-rust2 |
 //! | `prometheus` | no | `/metrics` (text 0.0.4 and OpenMetrics with exemplars), `OTEL_METRICS_EXPORTER=prometheus` | otel-kit-prometheus's exporter: hyper's HTTP/1 server (hyper is already the OTLP/HTTP client), itoa, ryu |
 //! | `jaeger-remote` | no | `jaeger_remote` and `parentbased_jaeger_remote` in `OTEL_TRACES_SAMPLER`, [`sampling::Sampling::jaeger_remote`] (otel-kit-sampling's feature of the same name); without it they fall back to [`sampling::Sampling::FALLBACK_RATIO`] with a warning | opentelemetry_sdk's `jaeger_remote_sampler` (url with idna and its ICU tables, serde_json, serde_derive) and, when the OTLP/HTTP client is not built in, hyper's HTTP/1 client: 28 crates over the default features, 36 over a build with none |
@@ -131,6 +132,7 @@ pub mod sampling;
 mod shutdown;
 pub mod subscriber;
 mod telemetry;
+mod thread_priority;
 pub mod value_length;
 
 #[cfg(feature = "console")]
