@@ -9,11 +9,11 @@
 /// The variable naming the nice value (1 to 19) for telemetry's threads.
 pub(crate) const VARIABLE: &str = "OTEL_KIT_EXPORT_THREAD_NICE";
 
-/// Reads [`VARIABLE`] and applies it to the threads that exist now; a bad value is a
-/// warning and changes nothing. Threads those threads start later inherit their nice
-/// value (Linux copies it to a new thread).
-pub(crate) fn apply_from_env(warnings: &mut Vec<String>) {
-    let Ok(value) = std::env::var(VARIABLE) else {
+/// Reads [`VARIABLE`] through `lookup` (the builder's environment) and applies it to the
+/// threads that exist now; a bad value is a warning and changes nothing. Threads those
+/// threads start later inherit their nice value (Linux copies it to a new thread).
+pub(crate) fn apply_from_env(lookup: &dyn Fn(&str) -> Option<String>, warnings: &mut Vec<String>) {
+    let Some(value) = lookup(VARIABLE) else {
         return;
     };
     match value.trim().parse::<i32>() {

@@ -71,6 +71,7 @@
 //! | `http-json` | no | OTLP over HTTP with JSON bodies |
 //! | `gzip` | yes | `OTEL_EXPORTER_OTLP_COMPRESSION=gzip` |
 //! | `zstd` | no | `OTEL_EXPORTER_OTLP_COMPRESSION=zstd` (the zstd C library) |
+//! | `thread-priority` | no | `OTEL_KIT_EXPORT_THREAD_NICE`: telemetry's threads at a lower priority (Linux; rustix) |
 //! | `tls-ring` | yes | `https://` endpoints, with rustls on ring |
 //! | `tls-aws-lc` | no | the same with aws-lc-rs (a C library), when `tls-ring` is off |
 //! | `logs` | yes | the log pipeline and the `tracing` log bridge |

@@ -88,7 +88,7 @@ impl Builder {
         // Every telemetry thread exists now: the span worker, the export runtime, the
         // SDK's log processor and metric reader. A file replaces the variables (no key).
         if effective.source == ConfigSource::Environment {
-            crate::thread_priority::apply_from_env(&mut warnings);
+            crate::thread_priority::apply_from_env(&*self.lookup, &mut warnings);
         }
         if self.set_globals {
             opentelemetry::global::set_tracer_provider(pipelines.tracer.clone());

@@ -496,3 +496,25 @@ fn bad_env_values_warn_and_init_still_succeeds() {
     assert_eq!(t.warnings().len(), 4, "one warning per problem:\n{warnings}");
     t.shutdown().expect("shutdown");
 }
+
+#[test]
+fn the_export_thread_nice_value_is_read_from_the_builders_environment() {
+    let t = otel_kit_init::builder()
+        .without_globals()
+        .environment(env(&[
+            ("OTEL_SERVICE_NAME", "nice"),
+            ("OTEL_KIT_EXPORT_THREAD_NICE", "loud"),
+            ("OTEL_TRACES_EXPORTER", "none"),
+            ("OTEL_METRICS_EXPORTER", "none"),
+            ("OTEL_LOGS_EXPORTER", "none"),
+        ]))
+        .init()
+        .expect("a bad value never fails init");
+    let warnings = t.warnings().join("\n");
+    assert!(
+        warnings.contains("OTEL_KIT_EXPORT_THREAD_NICE=\"loud\": not a nice value from 0 to 19"),
+        "{warnings}"
+    );
+    assert_eq!(t.warnings().len(), 1, "{warnings}");
+    t.shutdown().expect("shutdown");
+}
