@@ -338,6 +338,7 @@ def attribute_rs(model, provenance, values="crate::value"):
     for name in attrs:
         attr = attrs[name]
         atype, members = attr_type(attr)
+        atype = f"`{atype}`"
         if members:
             module = const_name(name).lower()
             atype = f"{atype} enum (values in [`value::{module}`]({values}::{module}))"

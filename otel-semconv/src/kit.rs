@@ -4,22 +4,22 @@
 
 /// Attribute names.
 pub mod attribute {
-    /// `otel_genai.cost.currency`: string. Stability: development.
+    /// `otel_genai.cost.currency`: `string`. Stability: development.
     pub const OTEL_GENAI_COST_CURRENCY: &str = "otel_genai.cost.currency";
 
-    /// `otel_genai.cost.estimate`: double. Stability: development.
+    /// `otel_genai.cost.estimate`: `double`. Stability: development.
     pub const OTEL_GENAI_COST_ESTIMATE: &str = "otel_genai.cost.estimate";
 
-    /// `otel_kit.context.state`: string enum (values in [`value::otel_kit_context_state`](crate::kit::value::otel_kit_context_state)). Stability: development.
+    /// `otel_kit.context.state`: `string` enum (values in [`value::otel_kit_context_state`](crate::kit::value::otel_kit_context_state)). Stability: development.
     pub const OTEL_KIT_CONTEXT_STATE: &str = "otel_kit.context.state";
 
-    /// `otel_kit.sampler.decision`: string enum (values in [`value::otel_kit_sampler_decision`](crate::kit::value::otel_kit_sampler_decision)). Stability: development.
+    /// `otel_kit.sampler.decision`: `string` enum (values in [`value::otel_kit_sampler_decision`](crate::kit::value::otel_kit_sampler_decision)). Stability: development.
     pub const OTEL_KIT_SAMPLER_DECISION: &str = "otel_kit.sampler.decision";
 
-    /// `tokio.runtime.name`: string. Stability: development.
+    /// `tokio.runtime.name`: `string`. Stability: development.
     pub const TOKIO_RUNTIME_NAME: &str = "tokio.runtime.name";
 
-    /// `tokio.worker.index`: int. Stability: development.
+    /// `tokio.worker.index`: `int`. Stability: development.
     pub const TOKIO_WORKER_INDEX: &str = "tokio.worker.index";
 }
 
