@@ -30,7 +30,7 @@ pub(crate) fn apply_from_env(lookup: &dyn Fn(&str) -> Option<String>, warnings: 
             }
         }
         _ => warnings.push(format!(
-            "{VARIABLE}={value:?}: not a nice value from 0 to 19; telemetry's threads keep the process's priority"
+            "{VARIABLE}={value:?}: not a nice value from 0 to 19; ignored, telemetry's threads keep the process's priority"
         )),
     }
 }

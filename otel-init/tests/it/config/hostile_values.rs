@@ -85,9 +85,11 @@ const SAYS_WHAT_APPLIES: &[&str] = &[
 
 /// Variables whose use the configuration cannot show: read by otel-kit-genai at its first
 /// use, which warns there (`init()` only knows the name); a secret, never shown; the
-/// Operator's pod and node addresses, there for other variables to refer to.
+/// Operator's pod and node addresses, there for other variables to refer to; the export
+/// threads' nice value, applied to the threads (`0`, the default, leaves them as they are).
 fn use_is_invisible(variable: &str) -> bool {
     variable == "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
+        || variable == "OTEL_KIT_EXPORT_THREAD_NICE"
         || variable.ends_with("_SECRET")
         // The Operator injects these for other variables to refer to; the kit reads none.
         || ["OTEL_NODE_IP", "OTEL_POD_IP"].contains(&variable)

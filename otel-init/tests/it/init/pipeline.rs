@@ -512,7 +512,7 @@ fn the_export_thread_nice_value_is_read_from_the_builders_environment() {
         .expect("a bad value never fails init");
     let warnings = t.warnings().join("\n");
     assert!(
-        warnings.contains("OTEL_KIT_EXPORT_THREAD_NICE=\"loud\": not a nice value from 0 to 19"),
+        warnings.contains("OTEL_KIT_EXPORT_THREAD_NICE=\"loud\": not a nice value from 0 to 19; ignored"),
         "{warnings}"
     );
     assert_eq!(t.warnings().len(), 1, "{warnings}");
