@@ -37,6 +37,7 @@ pub(crate) fn apply_from_env(lookup: &dyn Fn(&str) -> Option<String>, warnings: 
 
 /// Whether a thread name (`comm`, cut at 15 bytes by the kernel) is telemetry's own:
 /// the kit's (`otel-*`) or the SDK's processors and readers (`OpenTelemetry.*`).
+#[cfg(all(target_os = "linux", feature = "thread-priority"))]
 fn is_telemetry_thread(comm: &str) -> bool {
     comm.starts_with("otel-") || comm.starts_with("OpenTelemetry")
 }
