@@ -332,21 +332,17 @@ def doc_facts(stability, dep):
 
 
 def attribute_rs(model, provenance, values="crate::value"):
-    out = [HEADER.format(provenance=provenance),
-           "//! Attribute names, a constant each: `HTTP_REQUEST_METHOD` is `\"http.request.method\"`.\n\n"]
-    attrs = without_collisions(model.attrs)
-    for name in attrs:
-        attr = attrs[name]
+    def describe(attr):
         atype, members = attr_type(attr)
-        atype = f"`{atype}`"
-        if members:
-            module = const_name(name).lower()
-            atype = f"{atype} enum (values in [`value::{module}`]({values}::{module}))"
-        facts, lines = doc_facts(attr.get("stability"), deprecation(attr.get("deprecated")))
-        out.append(f"/// `{name}`: {atype}. {facts}\n")
-        out.extend(lines)
-        out.append(f"pub const {const_name(name)}: &str = {rust_string(name)};\n\n")
-    return "".join(out).rstrip("\n") + "\n"
+        if not members:
+            return f": `{atype}`"
+        module = const_name(attr["id"]).lower()
+        return f": `{atype}` enum (values in [`value::{module}`]({values}::{module}))"
+
+    return names_rs(model.attrs,
+                    HEADER.format(provenance=provenance) +
+                    "//! Attribute names, a constant each: `HTTP_REQUEST_METHOD` is `\"http.request.method\"`.\n\n",
+                    describe)
 
 
 def names_rs(items, module_doc, describe):

@@ -135,10 +135,7 @@ impl SpanQueueStats {
         exporter_type: &'static str,
     ) {
         let meter = meter_provider.meter("otel-kit-otlp");
-        let component = [
-            KeyValue::new(OTEL_COMPONENT_TYPE, exporter_type),
-            KeyValue::new(OTEL_COMPONENT_NAME, format!("{exporter_type}/0")),
-        ];
+        let component = component(exporter_type);
         let s = Arc::clone(self);
         let _ = meter
             .u64_observable_counter(OTEL_SDK_EXPORTER_SPAN_EXPORTED)
@@ -154,16 +151,22 @@ impl SpanQueueStats {
     }
 }
 
+/// The attributes that name a component of type `component_type`: its type, and its
+/// name (the first, and only, of its type).
+fn component(component_type: &'static str) -> [KeyValue; 2] {
+    [
+        KeyValue::new(OTEL_COMPONENT_TYPE, component_type),
+        KeyValue::new(OTEL_COMPONENT_NAME, format!("{component_type}/0")),
+    ]
+}
+
 /// `error.type` of the spans in a failed export.
 const EXPORT_FAILED: &str = "export_failed";
 
 /// The instruments of [`SpanQueueStats::report_to`].
 fn register_metrics(meter_provider: &impl MeterProvider, stats: &Arc<SpanQueueStats>) {
     let meter = meter_provider.meter("otel-kit-otlp");
-    let component = [
-        KeyValue::new(OTEL_COMPONENT_TYPE, COMPONENT_TYPE),
-        KeyValue::new(OTEL_COMPONENT_NAME, format!("{COMPONENT_TYPE}/0")),
-    ];
+    let component = component(COMPONENT_TYPE);
     let (s, c) = (Arc::clone(stats), component.clone());
     let _ = meter
         .u64_observable_counter(OTEL_SDK_PROCESSOR_SPAN_PROCESSED)
