@@ -63,6 +63,11 @@ impl KeyRules {
         self.hash.patterns()
     }
 
+    /// The number naming these rules in the per-thread caches.
+    pub(crate) fn owner(&self) -> u64 {
+        self.owner
+    }
+
     /// The decision for `key`: from the table when it is a known key (exact bytes), else
     /// the patterns' verdict.
     #[inline(always)]

@@ -18,6 +18,7 @@ use super::matchers;
 use super::prefilter::QuickLook;
 use super::rules::{Redaction, RedactionError};
 use super::scrub::{Scrub, ScrubSet};
+use super::shape_cache;
 
 /// Nested log values deeper than this are replaced whole (no unbounded recursion).
 const MAX_DEPTH: usize = 16;
@@ -168,7 +169,15 @@ impl Redactor {
     /// ```
     pub fn redact_attributes(&self, attributes: &mut Vec<KeyValue>) {
         // Reading first, the common case: nothing changes, and nothing is written.
-        let Some(mut kept) = attributes.iter().position(|kv| self.may_change(kv)) else {
+        let rules = &self.inner.rules;
+        let first = shape_cache::first_change(
+            rules.owner(),
+            attributes,
+            |key| rules.decide(key),
+            #[inline(always)]
+            |kv, decision| self.may_change(kv, decision),
+        );
+        let Some(mut kept) = first else {
             return;
         };
         let len = attributes.len();
@@ -188,12 +197,12 @@ impl Redactor {
         attributes.truncate(kept);
     }
 
-    /// Whether the rules may change this attribute: `false` only when they certainly do
-    /// not (its key kept, its value clean by the prefilter or not looked at), so that
+    /// Whether the rules may change this attribute, whose key's decision is given:
+    /// `false` only when they certainly do not (its key kept, its value clean by the
+    /// prefilter or not looked at), so that
     /// [`redact_attributes`](Self::redact_attributes) can start where they may.
     #[inline(always)]
-    fn may_change(&self, kv: &KeyValue) -> bool {
-        let decision = self.inner.rules.decide(kv.key.as_str());
+    fn may_change(&self, kv: &KeyValue, decision: Decision) -> bool {
         if decision.action != Action::Keep {
             return true;
         }
