@@ -41,6 +41,9 @@ pub enum Variant {
     ServiceKit,
     /// `ServiceKit` at a 10 % ratio (`parentbased_traceidratio`, 0.1).
     ServiceKit10,
+    /// `ServiceKit` with the kit's export threads at the lowest priority
+    /// (`OTEL_KIT_EXPORT_THREAD_NICE=19`, otel-kit-init's `thread-priority`).
+    ServiceKitNice,
     /// The service with axum-tracing-opentelemetry's layers on the server (plain sqlx
     /// and reqwest: it instruments neither).
     ServiceAxumTracing,
@@ -54,7 +57,7 @@ pub enum Variant {
 
 impl Variant {
     /// Every variant, in the order one round runs them.
-    pub const ALL: [Variant; 15] = [
+    pub const ALL: [Variant; 16] = [
         Variant::Plain,
         Variant::OursFull,
         Variant::OursFullRuntime,
@@ -67,16 +70,18 @@ impl Variant {
         Variant::ServicePlain,
         Variant::ServiceKit,
         Variant::ServiceKit10,
+        Variant::ServiceKitNice,
         Variant::ServiceAxumTracing,
         Variant::ServiceTowerOtel,
         Variant::ServiceContribTower,
     ];
 
     /// What `compare --scenario realistic` runs without `--variants`.
-    pub const REALISTIC: [Variant; 6] = [
+    pub const REALISTIC: [Variant; 7] = [
         Variant::ServicePlain,
         Variant::ServiceKit,
         Variant::ServiceKit10,
+        Variant::ServiceKitNice,
         Variant::ServiceAxumTracing,
         Variant::ServiceTowerOtel,
         Variant::ServiceContribTower,
@@ -122,7 +127,7 @@ impl Variant {
     /// for a variant that samples a ratio (or exports none).
     pub fn spans_per_request(self) -> Option<usize> {
         match self {
-            Variant::ServiceKit => Some(3),
+            Variant::ServiceKit | Variant::ServiceKitNice => Some(3),
             Variant::ServiceTowerOtel => Some(2),
             Variant::ServiceKit10 => None,
             v if v.exports_spans() => Some(1),
@@ -134,7 +139,7 @@ impl Variant {
     pub fn covers(self) -> &'static str {
         match self {
             Variant::ServicePlain => "nothing (the log line to stdout only)",
-            Variant::ServiceKit | Variant::ServiceKit10 => {
+            Variant::ServiceKit | Variant::ServiceKit10 | Variant::ServiceKitNice => {
                 "server span and duration metric; a span and a duration metric per query (sqlx); \
                  a client span and duration metric for the outgoing call, context propagated; \
                  the log line as an OTLP log record"
@@ -166,6 +171,7 @@ impl Variant {
             Variant::ServicePlain => "service-plain",
             Variant::ServiceKit => "service-kit",
             Variant::ServiceKit10 => "service-kit-10pct",
+            Variant::ServiceKitNice => "service-kit-nice",
             Variant::ServiceAxumTracing => "service-axum-tracing-opentelemetry",
             Variant::ServiceTowerOtel => "service-tower-otel",
             Variant::ServiceContribTower => "service-contrib-tower",
@@ -193,6 +199,7 @@ impl Variant {
                 | Variant::ActixOurs
                 | Variant::ServiceKit
                 | Variant::ServiceKit10
+                | Variant::ServiceKitNice
                 | Variant::ServiceTowerOtel
                 | Variant::ServiceContribTower
         )
@@ -213,6 +220,7 @@ impl Variant {
                 ("OTEL_TRACES_SAMPLER_ARG", "0.1"),
                 NO_RUNTIME_METRICS,
             ],
+            Variant::ServiceKitNice => &[("OTEL_KIT_EXPORT_THREAD_NICE", "19"), NO_RUNTIME_METRICS],
             v if v.is_service() && v.traced() => &[NO_RUNTIME_METRICS],
             _ => &[],
         }
