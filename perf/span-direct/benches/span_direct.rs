@@ -3,8 +3,9 @@
 //!
 //! - `span_direct/request_path/{today,direct}`: one span started from the incoming
 //!   context, put in a child context, its status code set, ended through the
-//!   processors (or the prototype's rules and encoding) and queued; each path's export
-//!   thread runs beside it.
+//!   processors (or the prototype's rules and encoding) and queued; timed in runs of
+//!   512, each followed (untimed) by the export of what it queued, so that the export
+//!   thread never runs beside the spans timed and no span is dropped.
 //! - `span_direct/worker/{today,direct}`: one batch of 512 on the export thread: today
 //!   the `TraceEncoder` over the `SpanData`s and their drop, the prototype the request
 //!   written around the spans' bytes. Throughput is per span.
@@ -15,7 +16,7 @@
 
 use std::hint::black_box;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group};
 use opentelemetry::KeyValue;
@@ -29,6 +30,8 @@ use span_direct::span_encoding::{EndedSpan, resource_field, schema_url_field, sc
 use span_direct::{KitRules, http_server_span, http_server_start_attributes, settings};
 
 const BATCH: usize = 512;
+/// Distinct incoming traces, taken in turn.
+const TRACES: usize = 1024;
 
 fn sink() -> RequestSink {
     Arc::new(|body: &[u8]| {
@@ -36,21 +39,52 @@ fn sink() -> RequestSink {
     })
 }
 
+/// `make` run `iters` times, timed in runs of one batch; after each run, untimed, the
+/// export thread exports what was queued (`flush` waits for it). So the export thread
+/// never works while spans are made, and the queue never fills: no span is dropped.
+fn timed_in_batches(iters: u64, make: impl Fn(usize), flush: impl Fn()) -> Duration {
+    let mut timed = Duration::ZERO;
+    let mut done = 0;
+    while done < iters {
+        let n = (BATCH as u64).min(iters - done);
+        let start = Instant::now();
+        for i in done..done + n {
+            make(i as usize % TRACES);
+        }
+        timed += start.elapsed();
+        flush();
+        done += n;
+    }
+    timed
+}
+
 fn request_path(c: &mut Criterion) {
-    let parent = settings::incoming_context();
+    let parents = settings::incoming_contexts(TRACES);
     let mut g = c.benchmark_group("span_direct/request_path");
     let today = settings::today_pipeline(&KitRules::kit_defaults(), settings::QUEUE_CAPACITY, sink());
     g.bench_function("today", |b| {
-        b.iter(|| http_server_span(&today.tracer, black_box(&parent)))
+        b.iter_custom(|iters| {
+            timed_in_batches(
+                iters,
+                |i| http_server_span(&today.tracer, black_box(&parents[i])),
+                || today.provider.force_flush().expect("flushed"),
+            )
+        })
     });
     today.shutdown().expect("today's pipeline shuts down");
-    eprintln!("today: {} spans dropped (queue full)", today.stats.dropped());
+    assert_eq!(today.stats.dropped(), 0, "no span dropped");
     let direct = settings::direct_tracer(KitRules::kit_defaults(), settings::QUEUE_CAPACITY, sink());
     g.bench_function("direct", |b| {
-        b.iter(|| http_server_span(&direct, black_box(&parent)))
+        b.iter_custom(|iters| {
+            timed_in_batches(
+                iters,
+                |i| http_server_span(&direct, black_box(&parents[i])),
+                || direct.force_flush(),
+            )
+        })
     });
     direct.shutdown();
-    eprintln!("direct: {} spans dropped (queue full)", direct.dropped());
+    assert_eq!(direct.dropped(), 0, "no span dropped");
     g.finish();
 }
 
@@ -150,12 +184,12 @@ fn only(spec: &str) {
     // Room for every span: under callgrind the threads take turns, and a drop would
     // take a span's export out of the count.
     let capacity = total + BATCH;
-    let parent = settings::incoming_context();
+    let parents = settings::incoming_contexts(TRACES);
     let dropped = match variant {
         "today" => {
             let today = settings::today_pipeline(&KitRules::kit_defaults(), capacity, sink());
-            for _ in 0..total {
-                http_server_span(&today.tracer, black_box(&parent));
+            for i in 0..total {
+                http_server_span(&today.tracer, black_box(&parents[i % TRACES]));
             }
             today.shutdown().expect("today's pipeline shuts down");
             assert_eq!(today.stats.exported(), total as u64, "every span exported");
@@ -163,8 +197,8 @@ fn only(spec: &str) {
         }
         "direct" => {
             let direct = settings::direct_tracer(KitRules::kit_defaults(), capacity, sink());
-            for _ in 0..total {
-                http_server_span(&direct, black_box(&parent));
+            for i in 0..total {
+                http_server_span(&direct, black_box(&parents[i % TRACES]));
             }
             direct.shutdown();
             direct.dropped()

@@ -63,6 +63,8 @@ struct Batches {
 struct Shared {
     state: Mutex<Batches>,
     wake: Condvar,
+    /// Notified each time the worker has exported everything queued.
+    drained: Condvar,
     capacity: usize,
     max_batch: usize,
     dropped: AtomicU64,
@@ -111,6 +113,7 @@ impl SpanByteQueue {
                 closed: false,
             }),
             wake: Condvar::new(),
+            drained: Condvar::new(),
             capacity,
             max_batch,
             dropped: AtomicU64::new(0),
@@ -169,10 +172,18 @@ impl SpanByteQueue {
         }
     }
 
-    /// Asks the worker to export what is queued now, without waiting for it.
-    pub fn flush(&self) {
-        self.shared.lock().flush = true;
+    /// Exports what is queued now and waits until it has been handed to the sink.
+    pub fn force_flush(&self) {
+        let mut batches = self.shared.lock();
+        batches.flush = true;
         self.shared.wake.notify_one();
+        while batches.queued > 0 && !batches.closed {
+            batches = self
+                .shared
+                .drained
+                .wait(batches)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
     }
 }
 
@@ -217,6 +228,9 @@ fn run(shared: &Shared, parts: &RequestParts, sink: &(dyn Fn(&[u8]) + Send + Syn
                 let mut batches = shared.lock();
                 batches.queued -= n;
                 batches.spare.push(spans);
+                if batches.queued == 0 {
+                    shared.drained.notify_all();
+                }
             }
             None if closing => return,
             None => {}

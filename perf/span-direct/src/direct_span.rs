@@ -103,9 +103,9 @@ impl DirectTracer {
         self.pipeline.queue.shutdown();
     }
 
-    /// Asks the export thread to export what is queued now.
-    pub fn flush(&self) {
-        self.pipeline.queue.flush();
+    /// Exports what is queued now and waits until it has been handed to the sink.
+    pub fn force_flush(&self) {
+        self.pipeline.queue.force_flush();
     }
 }
 

@@ -41,13 +41,24 @@ pub fn sampler() -> Box<dyn ShouldSample> {
 
 /// A request's incoming context: a sampled remote parent (a `traceparent` header).
 pub fn incoming_context() -> Context {
-    Context::new().with_remote_span_context(SpanContext::new(
-        TraceId::from(0x4bf9_2f35_77b3_4da6_a3ce_929d_0e0e_4736_u128),
-        SpanId::from(0x00f0_67aa_0ba9_02b7_u64),
-        TraceFlags::SAMPLED,
-        true,
-        TraceState::default(),
-    ))
+    incoming_contexts(1).remove(0)
+}
+
+/// `n` requests' incoming contexts, each of its own trace: the kit's queue holds each
+/// trace to a share of it, so spans of one trace only would be dropped once the worker
+/// falls behind (as under callgrind).
+pub fn incoming_contexts(n: usize) -> Vec<Context> {
+    (0..n as u128)
+        .map(|i| {
+            Context::new().with_remote_span_context(SpanContext::new(
+                TraceId::from(0x4bf9_2f35_77b3_4da6_a3ce_929d_0e0e_4736_u128 + (i << 64)),
+                SpanId::from(0x00f0_67aa_0ba9_02b7_u64),
+                TraceFlags::SAMPLED,
+                true,
+                TraceState::default(),
+            ))
+        })
+        .collect()
 }
 
 /// The kit's batch settings with a queue of `capacity` spans.

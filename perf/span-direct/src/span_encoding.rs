@@ -56,6 +56,7 @@ pub struct EndedSpan<'a> {
 
 /// Appends `span` to `out` as one `ScopeSpans.spans` field (tag 2).
 pub fn span_field(out: &mut Vec<u8>, span: &EndedSpan<'_>) {
+    // Most spans take 128 bytes to 16 KiB.
     let nested = begin(out, 2, 2);
     let context = span.span_context;
     bytes_always(out, 1, &context.trace_id().to_bytes());
@@ -168,8 +169,63 @@ fn attributes(out: &mut Vec<u8>, tag: u32, attributes: &[KeyValue]) -> u32 {
 }
 
 /// One `KeyValue` field; a value with no OTLP form is left out (`Err`), as the kit's
-/// encoder does.
+/// encoder does. A scalar's lengths are known before it is written: written first, the
+/// space reserved once (the kit's `scalar_key_value`).
+#[inline]
 fn key_value(out: &mut Vec<u8>, tag: u32, name: &str, value: &Value) -> Result<(), ()> {
+    let scalar = match value {
+        Value::String(s) => Scalar::String(s.as_str().as_bytes()),
+        Value::Bool(b) => Scalar::Bool(*b),
+        Value::I64(i) => Scalar::Int(*i),
+        Value::F64(f) => Scalar::Double(*f),
+        _ => return nested_key_value(out, tag, name, value),
+    };
+    let value_len = scalar.any_value_len();
+    let key_len = if name.is_empty() { 0 } else { field_len(name.len()) };
+    let body = key_len + field_len(value_len);
+    out.reserve(2 + encoded_len_varint(body as u64) + body);
+    key(out, tag, LEN);
+    put_varint(out, body as u64);
+    bytes(out, 1, name.as_bytes());
+    key(out, 2, LEN);
+    put_varint(out, value_len as u64);
+    scalar.write(out);
+    Ok(())
+}
+
+/// A value whose `AnyValue` length is known before it is written.
+#[derive(Clone, Copy)]
+enum Scalar<'a> {
+    String(&'a [u8]),
+    Bool(bool),
+    Int(i64),
+    Double(f64),
+}
+
+impl Scalar<'_> {
+    #[inline(always)]
+    fn any_value_len(self) -> usize {
+        match self {
+            Scalar::String(s) => field_len(s.len()),
+            Scalar::Bool(_) => 2,
+            Scalar::Int(i) => 1 + encoded_len_varint(i as u64),
+            Scalar::Double(_) => 9,
+        }
+    }
+
+    #[inline(always)]
+    fn write(self, out: &mut Vec<u8>) {
+        match self {
+            Scalar::String(s) => bytes_always(out, 1, s),
+            Scalar::Bool(b) => varint_always(out, 2, u64::from(b)),
+            Scalar::Int(i) => varint_always(out, 3, i as u64),
+            Scalar::Double(f) => fixed64_always(out, 4, f.to_bits()),
+        }
+    }
+}
+
+/// A `KeyValue` whose value's length is known only once written (arrays).
+fn nested_key_value(out: &mut Vec<u8>, tag: u32, name: &str, value: &Value) -> Result<(), ()> {
     let start = out.len();
     let kv = begin(out, tag, 1);
     bytes(out, 1, name.as_bytes());
@@ -184,6 +240,7 @@ fn key_value(out: &mut Vec<u8>, tag: u32, name: &str, value: &Value) -> Result<(
     Ok(())
 }
 
+/// The body of an `AnyValue` holding `value`.
 fn any_value(out: &mut Vec<u8>, value: &Value) -> Result<(), ()> {
     match value {
         Value::String(s) => bytes_always(out, 1, s.as_str().as_bytes()),
@@ -255,13 +312,32 @@ fn nanos(time: SystemTime) -> u64 {
         .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
+/// A varint in its shortest form: most are below 128 (keys, short lengths), one push.
 #[inline(always)]
-fn put_varint(out: &mut Vec<u8>, mut value: u64) {
-    while value >= 0x80 {
-        out.push((value as u8) | 0x80);
-        value >>= 7;
+fn put_varint(out: &mut Vec<u8>, value: u64) {
+    if value < 0x80 {
+        out.push(value as u8);
+    } else {
+        put_long_varint(out, value);
     }
-    out.push(value as u8);
+}
+
+fn put_long_varint(out: &mut Vec<u8>, mut value: u64) {
+    let mut bytes = [0u8; 10];
+    let mut n = 0;
+    while value >= 0x80 {
+        bytes[n] = (value as u8) | 0x80;
+        value >>= 7;
+        n += 1;
+    }
+    bytes[n] = value as u8;
+    out.extend_from_slice(&bytes[..=n]);
+}
+
+/// A length-delimited field's key, length and body, for a tag below 16.
+#[inline]
+fn field_len(body: usize) -> usize {
+    1 + encoded_len_varint(body as u64) + body
 }
 
 #[inline(always)]
@@ -269,28 +345,33 @@ fn key(out: &mut Vec<u8>, tag: u32, wire_type: u8) {
     put_varint(out, u64::from((tag << 3) | u32::from(wire_type)));
 }
 
+#[inline]
 fn varint(out: &mut Vec<u8>, tag: u32, value: u64) {
     if value != 0 {
         varint_always(out, tag, value);
     }
 }
 
+#[inline]
 fn varint_always(out: &mut Vec<u8>, tag: u32, value: u64) {
     key(out, tag, VARINT);
     put_varint(out, value);
 }
 
+#[inline]
 fn fixed64(out: &mut Vec<u8>, tag: u32, value: u64) {
     if value != 0 {
         fixed64_always(out, tag, value);
     }
 }
 
+#[inline]
 fn fixed64_always(out: &mut Vec<u8>, tag: u32, value: u64) {
     key(out, tag, FIXED64);
     out.extend_from_slice(&value.to_le_bytes());
 }
 
+#[inline]
 fn fixed32(out: &mut Vec<u8>, tag: u32, value: u32) {
     if value != 0 {
         key(out, tag, FIXED32);
@@ -298,12 +379,14 @@ fn fixed32(out: &mut Vec<u8>, tag: u32, value: u32) {
     }
 }
 
+#[inline]
 fn bytes(out: &mut Vec<u8>, tag: u32, value: &[u8]) {
     if !value.is_empty() {
         bytes_always(out, tag, value);
     }
 }
 
+#[inline]
 fn bytes_always(out: &mut Vec<u8>, tag: u32, value: &[u8]) {
     key(out, tag, LEN);
     put_varint(out, value.len() as u64);
@@ -316,6 +399,7 @@ struct Nested {
     kept: usize,
 }
 
+#[inline]
 fn begin(out: &mut Vec<u8>, tag: u32, kept: usize) -> Nested {
     key(out, tag, LEN);
     let length_at = out.len();
@@ -323,16 +407,14 @@ fn begin(out: &mut Vec<u8>, tag: u32, kept: usize) -> Nested {
     Nested { length_at, kept }
 }
 
+#[inline]
 fn end(out: &mut Vec<u8>, nested: Nested) {
     let Nested { length_at, kept } = nested;
     let body_at = length_at + kept;
     let body_len = out.len() - body_at;
     let needed = encoded_len_varint(body_len as u64);
     if needed != kept {
-        let body: Vec<u8> = out.drain(body_at..).collect();
-        out.truncate(length_at);
-        out.resize(length_at + needed, 0);
-        out.extend_from_slice(&body);
+        move_body(out, body_at, length_at + needed);
     }
     let mut value = body_len;
     for byte in &mut out[length_at..length_at + needed - 1] {
@@ -340,4 +422,17 @@ fn end(out: &mut Vec<u8>, nested: Nested) {
         value >>= 7;
     }
     out[length_at + needed - 1] = value as u8;
+}
+
+/// Moves the bytes from `from` to the end so that they start at `to`.
+#[cold]
+fn move_body(out: &mut Vec<u8>, from: usize, to: usize) {
+    let len = out.len();
+    if to > from {
+        out.resize(len + (to - from), 0);
+        out.copy_within(from..len, to);
+    } else {
+        out.copy_within(from..len, to);
+        out.truncate(len - (from - to));
+    }
 }

@@ -108,3 +108,31 @@ fn a_sampled_out_direct_span_records_nothing_and_passes_its_context_on() {
     direct.shutdown();
     assert!(bodies.lock().unwrap_or_else(PoisonError::into_inner).is_empty());
 }
+
+/// otel-kit-core's `ServerSpan`, which every server instrumentation of the kit starts
+/// its span through, takes any `Tracer`: the prototype's too, and code reaching the
+/// server span through `ServerSpan::current()` records on it.
+#[test]
+fn the_kits_server_span_entry_works_with_the_direct_tracer() {
+    let (sink, bodies) = collecting_sink();
+    let direct = settings::direct_tracer(KitRules::kit_defaults(), settings::QUEUE_CAPACITY, sink);
+    let builder = SpanBuilder {
+        name: "GET /orders/{id}".into(),
+        span_kind: Some(SpanKind::Server),
+        ..SpanBuilder::default()
+    };
+    let (cx, recording) = otel_kit_core::ServerSpan::start(&direct, builder, &settings::incoming_context());
+    assert!(recording);
+    {
+        let _attached = cx.clone().attach();
+        otel_kit_core::ServerSpan::current().set_attribute(KeyValue::new("order.id", 8812));
+    }
+    cx.span().end();
+    direct.shutdown();
+
+    let bodies = bodies.lock().unwrap_or_else(PoisonError::into_inner);
+    let request = ExportTraceServiceRequest::decode(bodies[0].as_slice()).expect("a request");
+    let span = &request.resource_spans[0].scope_spans[0].spans[0];
+    assert_eq!(span.name, "GET /orders/{id}");
+    assert!(span.attributes.iter().any(|kv| kv.key == "order.id"));
+}
