@@ -171,7 +171,24 @@ impl BaggageAllowList {
     /// Each listed key once, with its last value in the place of its last: the SDK keeps
     /// every value set, and the API says a later set overwrites. Nothing moves and
     /// nothing is allocated when no listed key repeats (the usual case).
-    pub(crate) fn keep_last(&self, attributes: &mut Vec<KeyValue>) {
+    /// [`BaggageSpanProcessor`](super::BaggageSpanProcessor) applies it at span end; it
+    /// is public for spans recorded without the SDK's `SpanData`.
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    /// use otel_kit_processors::baggage::BaggageAllowList;
+    ///
+    /// let list = BaggageAllowList::new(["user.tier"])?;
+    /// let mut attributes = vec![
+    ///     KeyValue::new("user.tier", "gold"),
+    ///     KeyValue::new("http.route", "/pay"),
+    ///     KeyValue::new("user.tier", "platinum"),
+    /// ];
+    /// list.keep_last(&mut attributes);
+    /// assert_eq!(attributes, [KeyValue::new("http.route", "/pay"), KeyValue::new("user.tier", "platinum")]);
+    /// # Ok::<(), otel_kit_processors::baggage::BaggageAllowListError>(())
+    /// ```
+    pub fn keep_last(&self, attributes: &mut Vec<KeyValue>) {
         let keys = &self.inner.keys;
         if keys.is_empty() {
             return;
