@@ -252,24 +252,32 @@ pub fn table(runs: &[Run], setup: &Setup<'_>) -> String {
             if share <= 0.5 { "met" } else { "NOT met" }
         ));
     }
-    // The runtime metrics and the Prometheus exporter against the same pipeline without
-    // them, paired round by round.
-    let with_runtime: Vec<f64> = of(Variant::OursFullRuntime)
-        .filter_map(|r| {
-            of(Variant::OursFull)
-                .find(|b| b.round == r.round)
-                .map(|b| r.cpu_per_request_us() - b.cpu_per_request_us())
-        })
-        .collect();
-    if let Some(added) = median(&with_runtime) {
-        let (lo, hi) = with_runtime
+    // Two variants of the same pipeline, paired round by round: `a` minus `b`.
+    let paired = |a: Variant, b: Variant| -> Option<(f64, f64, f64)> {
+        let diffs: Vec<f64> = of(a)
+            .filter_map(|r| {
+                of(b)
+                    .find(|x| x.round == r.round)
+                    .map(|x| r.cpu_per_request_us() - x.cpu_per_request_us())
+            })
+            .collect();
+        let (lo, hi) = diffs
             .iter()
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &c| {
                 (lo.min(c), hi.max(c))
             });
+        median(&diffs).map(|m| (m, lo, hi))
+    };
+    if let Some((added, lo, hi)) = paired(Variant::OursFullRuntime, Variant::OursFull) {
         out.push_str(&format!(
             "\nRuntime metrics and the Prometheus exporter: ours-full-runtime minus ours-full, \
              paired by round: {added:+.2} us of server CPU per request (rounds {lo:+.2} to {hi:+.2}).\n"
+        ));
+    }
+    if let Some((added, lo, hi)) = paired(Variant::OursFullHeapKept, Variant::OursFull) {
+        out.push_str(&format!(
+            "\nglibc's heap kept (GLIBC_TUNABLES): ours-full-heap-kept minus ours-full, paired by \
+             round: {added:+.2} us of server CPU per request (rounds {lo:+.2} to {hi:+.2}).\n"
         ));
     }
     let actix_ours = added_cpu(Variant::ActixOurs);

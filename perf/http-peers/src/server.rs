@@ -33,9 +33,10 @@ pub const ROUTE: &str = "/users/{id}";
 pub fn router(variant: Variant) -> Router {
     let routes = Router::new().route(ROUTE, get(user));
     match variant {
-        Variant::OursFull | Variant::OursFullRuntime | Variant::OursSampledOut => {
-            routes.layer(otel_kit_http::ServerLayer::new())
-        }
+        Variant::OursFull
+        | Variant::OursFullRuntime
+        | Variant::OursSampledOut
+        | Variant::OursFullHeapKept => routes.layer(otel_kit_http::ServerLayer::new()),
         // The README's order: `OtelInResponseLayer` added first (inner), `OtelAxumLayer`
         // last (outer), so the response injector runs inside the request span.
         Variant::AxumTracingOpentelemetry => {

@@ -18,6 +18,10 @@ pub enum Variant {
     /// The same as `OursFull` with `OTEL_TRACES_SAMPLER=always_off`: every request is
     /// sampled out (its span is not recorded or exported; the metric still is).
     OursSampledOut,
+    /// `OursFull` with glibc's heap kept rather than given back between batches
+    /// (`GLIBC_TUNABLES`: trim and mmap thresholds at 256 MiB): what the allocator's
+    /// churn of freed span batches costs.
+    OursFullHeapKept,
     /// axum-tracing-opentelemetry: `OtelAxumLayer::default()` outermost, then
     /// `OtelInResponseLayer::default()`, as its README shows.
     AxumTracingOpentelemetry,
@@ -57,11 +61,12 @@ pub enum Variant {
 
 impl Variant {
     /// Every variant, in the order one round runs them.
-    pub const ALL: [Variant; 16] = [
+    pub const ALL: [Variant; 17] = [
         Variant::Plain,
         Variant::OursFull,
         Variant::OursFullRuntime,
         Variant::OursSampledOut,
+        Variant::OursFullHeapKept,
         Variant::AxumTracingOpentelemetry,
         Variant::TowerHttp,
         Variant::ActixPlain,
@@ -163,6 +168,7 @@ impl Variant {
             Variant::OursFull => "ours-full",
             Variant::OursFullRuntime => "ours-full-runtime",
             Variant::OursSampledOut => "ours-sampled-out",
+            Variant::OursFullHeapKept => "ours-full-heap-kept",
             Variant::AxumTracingOpentelemetry => "axum-tracing-opentelemetry",
             Variant::TowerHttp => "tower-http",
             Variant::ActixPlain => "actix-plain",
@@ -196,6 +202,7 @@ impl Variant {
             Variant::OursFull
                 | Variant::OursFullRuntime
                 | Variant::OursSampledOut
+                | Variant::OursFullHeapKept
                 | Variant::ActixOurs
                 | Variant::ServiceKit
                 | Variant::ServiceKit10
@@ -215,6 +222,13 @@ impl Variant {
                 ("OTEL_EXPORTER_PROMETHEUS_PORT", "0"),
             ],
             Variant::OursSampledOut => &[("OTEL_TRACES_SAMPLER", "always_off"), NO_RUNTIME_METRICS],
+            Variant::OursFullHeapKept => &[
+                (
+                    "GLIBC_TUNABLES",
+                    "glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_threshold=268435456",
+                ),
+                NO_RUNTIME_METRICS,
+            ],
             Variant::ServiceKit10 => &[
                 ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
                 ("OTEL_TRACES_SAMPLER_ARG", "0.1"),

@@ -3,7 +3,7 @@
 //! `tracing` (tracing-opentelemetry) get it as their parent; code that reaches the
 //! current span through the context (`Context::current().span()`) records on it.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::PoisonError;
 
 use opentelemetry::trace::{
     Span as _, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _, TracerProvider as _,
@@ -12,23 +12,10 @@ use opentelemetry::{Context, KeyValue};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
 use prost::Message as _;
-use span_direct::byte_queue::RequestSink;
 use span_direct::{KitRules, settings};
-use tracing_subscriber::layer::SubscriberExt as _;
 
-fn collecting_sink() -> (RequestSink, Arc<Mutex<Vec<Vec<u8>>>>) {
-    let bodies = Arc::new(Mutex::new(Vec::new()));
-    let sink = {
-        let bodies = Arc::clone(&bodies);
-        Arc::new(move |body: &[u8]| {
-            bodies
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(body.to_vec())
-        })
-    };
-    (sink, bodies)
-}
+use crate::collecting_sink;
+use tracing_subscriber::layer::SubscriberExt as _;
 
 #[test]
 fn api_and_tracing_spans_under_a_direct_span_get_it_as_parent() {

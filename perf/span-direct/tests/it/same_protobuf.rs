@@ -20,8 +20,9 @@ use otel_kit_processors::baggage::BaggageAllowList;
 use otel_kit_processors::redaction::Redaction;
 use otel_kit_processors::value_length::ValueLengthLimit;
 use prost::Message as _;
-use span_direct::byte_queue::RequestSink;
 use span_direct::{KitRules, settings};
+
+use crate::collecting_sink;
 
 /// Ids 1, 2, 3… for spans and traces alike, each generator from 1.
 #[derive(Debug, Default)]
@@ -55,20 +56,6 @@ fn rules() -> KitRules {
 
 fn at(micros: u64) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(1_764_000_000) + Duration::from_micros(micros)
-}
-
-fn collecting_sink() -> (RequestSink, Arc<Mutex<Vec<Vec<u8>>>>) {
-    let bodies = Arc::new(Mutex::new(Vec::new()));
-    let sink = {
-        let bodies = Arc::clone(&bodies);
-        Arc::new(move |body: &[u8]| {
-            bodies
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(body.to_vec())
-        })
-    };
-    (sink, bodies)
 }
 
 /// The same spans through any tracer.
