@@ -116,12 +116,11 @@ pub(crate) fn first_change(
     may_change: impl Fn(&KeyValue, Decision) -> bool,
 ) -> Option<usize> {
     let len = attributes.len();
-    let by_bytes = || (0..len).find(|&i| may_change(&attributes[i], decide(attributes[i].key.as_str())));
     let (Some(first), Some(last)) = (attributes.first(), attributes.last()) else {
         return None;
     };
     if len > MAX_KEYS {
-        return by_bytes();
+        return (0..len).find(|&i| may_change(&attributes[i], decide(attributes[i].key.as_str())));
     }
     let slot = slot(len, id(&first.key), id(&last.key));
     let cached = SHAPES
@@ -160,14 +159,20 @@ pub(crate) fn first_change(
     if let Some(found) = cached {
         return found;
     }
-    remember(owner, slot, attributes, &decide);
-    by_bytes()
+    let decisions = remember(owner, slot, attributes, &decide);
+    (0..len).find(|&i| may_change(&attributes[i], decisions[i]))
 }
 
-/// Caches the shape of `attributes` (at most [`MAX_KEYS`]) at `slot`.
+/// Caches the shape of `attributes` (at most [`MAX_KEYS`]) at `slot`; returns its
+/// decisions, so that a miss decides each key once.
 #[cold]
 #[inline(never)]
-fn remember(owner: u64, slot: usize, attributes: &[KeyValue], decide: &impl Fn(&str) -> Decision) {
+fn remember(
+    owner: u64,
+    slot: usize,
+    attributes: &[KeyValue],
+    decide: &impl Fn(&str) -> Decision,
+) -> [Decision; MAX_KEYS] {
     let mut shape = Shape {
         owner,
         len: attributes.len(),
@@ -184,6 +189,7 @@ fn remember(owner: u64, slot: usize, attributes: &[KeyValue], decide: &impl Fn(&
             shapes[slot] = shape;
         }
     });
+    shape.decisions
 }
 
 /// Whether `key` holds a `&'static str`, read from its `Debug` form (`Static("...")`)
