@@ -145,10 +145,7 @@ pub async fn app(variant: Variant) -> Result<Arc<App>, BoxError> {
 
 /// [`app`] with the database (`sqlite` or a `postgres://` URL) and the stub's URL given.
 pub async fn app_with(variant: Variant, url: &str, stub_url: String) -> Result<Arc<App>, BoxError> {
-    let kit = matches!(
-        variant,
-        Variant::ServiceKit | Variant::ServiceKit10 | Variant::ServiceKitNice
-    );
+    let kit = variant.is_kit_service();
     let db = if url.starts_with("postgres") {
         let pool = sqlx::postgres::PgPoolOptions::new()
             .max_connections(4)
@@ -181,7 +178,7 @@ pub async fn app_with(variant: Variant, url: &str, stub_url: String) -> Result<A
     };
     let reqwest = reqwest::Client::builder().tcp_nodelay(true).build()?;
     let client = match variant {
-        Variant::ServiceKit | Variant::ServiceKit10 | Variant::ServiceKitNice => Outgoing::Kit(
+        v if v.is_kit_service() => Outgoing::Kit(
             reqwest_middleware::ClientBuilder::new(reqwest)
                 .with(otel_kit_http::ClientMiddleware::new())
                 .build(),
@@ -238,9 +235,7 @@ pub fn router(variant: Variant, app: Arc<App>) -> Router {
         .route(crate::server::ROUTE, get(user))
         .with_state(app);
     match variant {
-        Variant::ServiceKit | Variant::ServiceKit10 | Variant::ServiceKitNice => {
-            routes.layer(otel_kit_http::ServerLayer::new())
-        }
+        v if v.is_kit_service() => routes.layer(otel_kit_http::ServerLayer::new()),
         Variant::ServiceAxumTracing => routes.layer(OtelInResponseLayer).layer(OtelAxumLayer::default()),
         // Metrics inside the span, as tower-otel's examples stack them.
         Variant::ServiceTowerOtel => {

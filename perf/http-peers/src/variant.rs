@@ -115,6 +115,15 @@ impl Variant {
         Variant::REALISTIC.contains(&self)
     }
 
+    /// The realistic service instrumented by the kit (its server layer, sqlx pool and
+    /// reqwest middleware), whatever its settings.
+    pub fn is_kit_service(self) -> bool {
+        matches!(
+            self,
+            Variant::ServiceKit | Variant::ServiceKit10 | Variant::ServiceKitNice
+        )
+    }
+
     /// The variant whose CPU and throughput this one is compared with in the same
     /// round: the same framework with no middleware.
     pub fn baseline(self) -> Variant {
@@ -144,7 +153,7 @@ impl Variant {
     pub fn covers(self) -> &'static str {
         match self {
             Variant::ServicePlain => "nothing (the log line to stdout only)",
-            Variant::ServiceKit | Variant::ServiceKit10 | Variant::ServiceKitNice => {
+            v if v.is_kit_service() => {
                 "server span and duration metric; a span and a duration metric per query (sqlx); \
                  a client span and duration metric for the outgoing call, context propagated; \
                  the log line as an OTLP log record"
