@@ -17,7 +17,6 @@
 //! ```
 
 use std::io;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -61,9 +60,10 @@ impl Rotel {
         }
     }
 
-    /// Starts `bin` on two free loopback ports (gRPC and HTTP), forwarding to `target`
-    /// with `protocol` (gRPC or HTTP/protobuf; rotel sends no JSON) in batches of at most
-    /// 100 ms, and waits until it listens.
+    /// Starts `bin` on two free loopback ports (gRPC and HTTP; new ones if another
+    /// process takes one first), forwarding to `target` with `protocol` (gRPC or
+    /// HTTP/protobuf; rotel sends no JSON) in batches of at most 100 ms, and waits until
+    /// it listens.
     pub fn start(bin: &Path, target: &TestCollector, protocol: Protocol) -> io::Result<Rotel> {
         Rotel::start_forwarding(bin, &target.endpoint(), protocol, &[])
     }
@@ -88,39 +88,47 @@ impl Rotel {
                 ));
             }
         };
-        let (grpc, http) = (free_port()?, free_port()?);
-        let dir = std::env::temp_dir().join(format!("otel-kit-testing-rotel-{grpc}"));
-        std::fs::create_dir_all(&dir)?;
-        let log_file = dir.join("rotel.log");
-        let child = Command::new(bin)
-            .arg("start")
-            .args(["--otlp-grpc-endpoint", &format!("127.0.0.1:{grpc}")])
-            .args(["--otlp-http-endpoint", &format!("127.0.0.1:{http}")])
-            .args(["--exporter", "otlp", "--otlp-exporter-endpoint", endpoint])
-            .args(["--otlp-exporter-protocol", forward])
-            .args(["--batch-timeout", "100ms"])
-            .args(extra_args)
-            .arg("--pid-file")
-            .arg(dir.join("rotel.pid"))
-            .arg("--log-file")
-            .arg(&log_file)
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()?;
-        let mut rotel = Rotel {
-            child,
-            grpc,
-            http,
-            log_file,
-        };
-        let log_file = rotel.log_file.clone();
-        crate::child_listening::wait_until_listening(
-            &mut rotel.child,
-            &[grpc, http],
+        let started = crate::child_listening::start_listening(
             "rotel-agent",
+            2,
             READY_TIMEOUT,
-            || std::fs::read_to_string(&log_file).unwrap_or_default(),
+            |ports| {
+                let (grpc, http) = (ports[0], ports[1]);
+                let dir = std::env::temp_dir().join(format!("otel-kit-testing-rotel-{grpc}"));
+                std::fs::create_dir_all(&dir)?;
+                let log_file = dir.join("rotel.log");
+                let stderr_file = dir.join("rotel.stderr");
+                // A directory named by a reused port may hold an earlier run's files.
+                let _ = std::fs::remove_file(&log_file);
+                let child = Command::new(bin)
+                    .arg("start")
+                    .args(["--otlp-grpc-endpoint", &format!("127.0.0.1:{grpc}")])
+                    .args(["--otlp-http-endpoint", &format!("127.0.0.1:{http}")])
+                    .args(["--exporter", "otlp", "--otlp-exporter-endpoint", endpoint])
+                    .args(["--otlp-exporter-protocol", forward])
+                    .args(["--batch-timeout", "100ms"])
+                    .args(extra_args)
+                    .arg("--pid-file")
+                    .arg(dir.join("rotel.pid"))
+                    .arg("--log-file")
+                    .arg(&log_file)
+                    .stdout(Stdio::null())
+                    // rotel reports a port it cannot bind on stderr, before its log opens.
+                    .stderr(std::fs::File::create(&stderr_file)?)
+                    .spawn()?;
+                Ok((child, (log_file, stderr_file)))
+            },
+            |(log_file, stderr_file)| {
+                let read = |path| std::fs::read_to_string(path).unwrap_or_default();
+                format!("{}{}", read(stderr_file), read(log_file))
+            },
         )?;
+        let rotel = Rotel {
+            child: started.child,
+            grpc: started.ports[0],
+            http: started.ports[1],
+            log_file: started.state.0,
+        };
         Ok(rotel)
     }
 
@@ -155,8 +163,4 @@ impl Drop for Rotel {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> io::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }

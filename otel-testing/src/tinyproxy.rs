@@ -15,7 +15,6 @@
 //! ```
 
 use std::io;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -50,46 +49,48 @@ impl Tinyproxy {
         }
     }
 
-    /// Starts tinyproxy on a free port, requiring `credentials` (basic auth) when given,
-    /// logging every connection at `Info`, and waits until it listens.
+    /// Starts tinyproxy on a free port (a new one if another process takes it first),
+    /// requiring `credentials` (basic auth) when given, logging every connection at
+    /// `Info`, and waits until it listens.
     pub fn start(bin: &Path, credentials: Option<(&str, &str)>) -> io::Result<Tinyproxy> {
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let dir = std::env::temp_dir().join(format!("otel-kit-testing-tinyproxy-{port}"));
-        std::fs::create_dir_all(&dir)?;
-        let log_file = dir.join("tinyproxy.log");
-        let _ = std::fs::remove_file(&log_file);
-        // No `Allow` and no `ConnectPort` line: every client and every port may be
-        // reached, `CONNECT` included.
-        let mut config = format!(
-            "Port {port}\nListen 127.0.0.1\nTimeout 30\nMaxClients 64\nLogLevel Info\nLogFile \"{}\"\n",
-            log_file.display()
-        );
-        if let Some((user, password)) = credentials {
-            config.push_str(&format!("BasicAuth {user} {password}\n"));
-        }
-        let config_file = dir.join("tinyproxy.conf");
-        std::fs::write(&config_file, config)?;
-        let child = Command::new(bin)
-            .arg("-d")
-            .arg("-c")
-            .arg(&config_file)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let mut proxy = Tinyproxy {
-            child,
-            port,
-            credentials: credentials.map(|(u, p)| (u.to_owned(), p.to_owned())),
-            log_file,
-        };
-        let log_file = proxy.log_file.clone();
-        crate::child_listening::wait_until_listening(
-            &mut proxy.child,
-            &[port],
+        let started = crate::child_listening::start_listening(
             "tinyproxy",
+            1,
             READY_TIMEOUT,
-            || std::fs::read_to_string(&log_file).unwrap_or_default(),
+            |ports| {
+                let port = ports[0];
+                let dir = std::env::temp_dir().join(format!("otel-kit-testing-tinyproxy-{port}"));
+                std::fs::create_dir_all(&dir)?;
+                let log_file = dir.join("tinyproxy.log");
+                let _ = std::fs::remove_file(&log_file);
+                // No `Allow` and no `ConnectPort` line: every client and every port may be
+                // reached, `CONNECT` included.
+                let mut config = format!(
+                    "Port {port}\nListen 127.0.0.1\nTimeout 30\nMaxClients 64\nLogLevel Info\nLogFile \"{}\"\n",
+                    log_file.display()
+                );
+                if let Some((user, password)) = credentials {
+                    config.push_str(&format!("BasicAuth {user} {password}\n"));
+                }
+                let config_file = dir.join("tinyproxy.conf");
+                std::fs::write(&config_file, config)?;
+                let child = Command::new(bin)
+                    .arg("-d")
+                    .arg("-c")
+                    .arg(&config_file)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()?;
+                Ok((child, log_file))
+            },
+            |log_file| std::fs::read_to_string(log_file).unwrap_or_default(),
         )?;
+        let proxy = Tinyproxy {
+            child: started.child,
+            port: started.ports[0],
+            credentials: credentials.map(|(u, p)| (u.to_owned(), p.to_owned())),
+            log_file: started.state,
+        };
         Ok(proxy)
     }
 
