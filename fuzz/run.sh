@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds every fuzz target once, then runs each for SECONDS (default 20) from a copy of
-# its checked-in seed corpus, with libFuzzer's memory and time limits. Prints one line
-# per target and exits non-zero if any target crashed (panic, failed invariant, leak,
-# timeout, out-of-memory); the crashing input is kept under fuzz/artifacts/<target>/.
+# its checked-in seed corpus, with libFuzzer's memory and time limits, one target per
+# core at a time (FUZZ_JOBS to change it). Prints one line per target and exits non-zero
+# if any target crashed (panic, failed invariant, leak, timeout, out-of-memory); the
+# crashing input is kept under fuzz/artifacts/<target>/.
 #
 #   fuzz/run.sh [SECONDS]
 #
@@ -40,40 +41,71 @@ bin_dir="$target_dir/$host/release"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-failed=0
-printf '%-16s %7s %12s %9s %8s %8s  %s\n' target seconds executions exec/s corpus crashes result
-for target in $(cargo +nightly fuzz list); do
-    corpus="$work/$target/corpus"
+# One target per core at a time: libFuzzer runs on one thread, so on two cores the runs
+# take half as long, and each still has a core of its own.
+jobs_max=${FUZZ_JOBS:-$(nproc)}
+
+# Runs one target; writes its table row to $work/<target>/row and, when it crashed,
+# keeps what reproduces it. Always returns 0: the caller reads the row.
+run_target() {
+    local target=$1
+    local corpus="$work/$target/corpus"
     mkdir -p "$corpus" "$work/$target/artifacts"
     if [ -d "corpus/$target" ]; then
         cp -R "corpus/$target/." "$corpus/"
     fi
-    dict=()
+    local dict=()
     if [ -f "dicts/$target.dict" ]; then
         dict=("-dict=dicts/$target.dict")
     fi
-    log="$work/$target/log"
+    local log="$work/$target/log"
+    local start status=0
     start=$(date +%s)
-    status=0
     "$bin_dir/$target" "$corpus" "${dict[@]}" "${limits[@]}" \
         -max_total_time="$seconds" -print_final_stats=1 \
         -artifact_prefix="$work/$target/artifacts/" >"$log" 2>&1 || status=$?
-    elapsed=$(($(date +%s) - start))
+    local elapsed=$(($(date +%s) - start))
+    local execs
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     execs=${execs:-0}
-    rate=$((execs / (elapsed > 0 ? elapsed : 1)))
+    local rate=$((execs / (elapsed > 0 ? elapsed : 1)))
+    local units crashes result=ok
     units=$(find "$corpus" -type f | wc -l)
     crashes=$(find "$work/$target/artifacts" -type f | wc -l)
-    result=ok
     if [ "$status" -ne 0 ] || [ "$crashes" -ne 0 ]; then
         result="FAILED (exit $status)"
-        failed=1
         mkdir -p "artifacts/$target"
         cp -R "$work/$target/artifacts/." "artifacts/$target/" 2>/dev/null || true
         cp "$log" "artifacts/$target/run.log"
-        grep -m1 -E "panicked at|ERROR: libFuzzer|ERROR: AddressSanitizer|SUMMARY" "$log" >&2 || true
-        echo "  log and input: fuzz/artifacts/$target/ (reproduce: cargo +nightly fuzz run -a $target <input>)" >&2
+        {
+            grep -m1 -E "panicked at|ERROR: libFuzzer|ERROR: AddressSanitizer|SUMMARY" "$log" || true
+            echo "  log and input: fuzz/artifacts/$target/ (reproduce: cargo +nightly fuzz run -a $target <input>)"
+        } >"$work/$target/why"
     fi
-    printf '%-16s %7s %12s %9s %8s %8s  %s\n' "$target" "$elapsed" "$execs" "$rate" "$units" "$crashes" "$result"
+    printf '%-16s %7s %12s %9s %8s %8s  %s\n' "$target" "$elapsed" "$execs" "$rate" "$units" "$crashes" "$result" >"$work/$target/row"
+}
+
+targets=$(cargo +nightly fuzz list)
+for target in $targets; do
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+        wait -n || true
+    done
+    run_target "$target" &
+done
+wait
+
+failed=0
+printf '%-16s %7s %12s %9s %8s %8s  %s\n' target seconds executions exec/s corpus crashes result
+for target in $targets; do
+    if [ -f "$work/$target/row" ]; then
+        cat "$work/$target/row"
+    else
+        echo "$target: no result (the run did not finish)"
+        failed=1
+    fi
+    if [ -f "$work/$target/why" ]; then
+        cat "$work/$target/why" >&2
+        failed=1
+    fi
 done
 exit "$failed"
