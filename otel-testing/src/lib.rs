@@ -14,6 +14,8 @@
 //!   relaying to a [`TestCollector`]; [`Tinyproxy`], a real HTTP proxy with its log.
 //! - `Conformance` (the `conformance` feature): every attribute, metric and log event
 //!   checked against the semantic-conventions registry, with one line of counts.
+//! - [`ChildServer`]: a real server run as a child process on loopback ports chosen
+//!   for it, started again on new ports if another process takes one first.
 //! - [`BlackHole`]: an endpoint that accepts connections and never answers;
 //!   [`FaultRelay`] (the `collector` feature): a relay in front of a real collector or
 //!   proxy that plays network faults (refused, silent before or after the TLS handshake
@@ -46,8 +48,9 @@
 //! | `bound-instruments` | no | the harness's SDK built with the metrics API's experimental bound instruments, declared to the instrumentations, as otel-kit-init's `bound-instruments` does: for testing code that binds | nothing more |
 //! | `conformance` | no | `Conformance`: the registry check (the facts of semantic conventions 1.44, GenAI 1.41, about 170 KB) | nothing more |
 //!
-//! Without it: the harness, the assertions and the records, [`BlackHole`], [`alone`]
-//! and [`allocations`], over the SDK, `tracing` and the OTLP message types (prost).
+//! Without it: the harness, the assertions and the records, [`BlackHole`],
+//! [`ChildServer`], [`alone`] and [`allocations`], over the SDK, `tracing` and the OTLP
+//! message types (prost).
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -56,8 +59,7 @@ mod alone;
 mod assert;
 mod black_hole;
 mod bridge_layer;
-#[cfg(feature = "collector")]
-mod child_listening;
+mod child_server;
 #[cfg(feature = "collector")]
 mod collector;
 #[cfg(feature = "conformance")]
@@ -82,6 +84,7 @@ pub use assert::{
     HistogramPointAssert, LogAssert, Logs, MetricAssert, Metrics, NumberPointAssert, SpanAssert, Spans,
 };
 pub use black_hole::BlackHole;
+pub use child_server::ChildServer;
 #[cfg(feature = "collector")]
 #[cfg_attr(docsrs, doc(cfg(feature = "collector")))]
 pub use collector::{

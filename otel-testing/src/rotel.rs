@@ -18,12 +18,12 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use otel_kit_core::otlp::Protocol;
 
-use crate::TestCollector;
+use crate::{ChildServer, TestCollector};
 
 /// The environment variable naming the `rotel-agent` binary.
 pub const ROTEL_BIN_ENV: &str = "TEST_OTLP_COLLECTOR_BIN";
@@ -38,12 +38,10 @@ const READY_TIMEOUT: Duration = Duration::from_secs(20);
 )]
 pub type RotelProtocol = Protocol;
 
-/// A running `rotel-agent`, killed on drop.
+/// A running `rotel-agent`, killed when dropped.
 #[derive(Debug)]
 pub struct Rotel {
-    child: Child,
-    grpc: u16,
-    http: u16,
+    server: ChildServer,
     log_file: PathBuf,
 }
 
@@ -88,19 +86,18 @@ impl Rotel {
                 ));
             }
         };
-        let started = crate::child_listening::start_listening(
+        let dir = |ports: &[u16]| std::env::temp_dir().join(format!("otel-kit-testing-rotel-{}", ports[0]));
+        let server = ChildServer::start(
             "rotel-agent",
             2,
             READY_TIMEOUT,
             |ports| {
                 let (grpc, http) = (ports[0], ports[1]);
-                let dir = std::env::temp_dir().join(format!("otel-kit-testing-rotel-{grpc}"));
+                let dir = dir(ports);
                 std::fs::create_dir_all(&dir)?;
-                let log_file = dir.join("rotel.log");
-                let stderr_file = dir.join("rotel.stderr");
-                // A directory named by a reused port may hold an earlier run's files.
-                let _ = std::fs::remove_file(&log_file);
-                let child = Command::new(bin)
+                // A directory named by a reused port may hold an earlier run's log.
+                let _ = std::fs::remove_file(dir.join("rotel.log"));
+                Command::new(bin)
                     .arg("start")
                     .args(["--otlp-grpc-endpoint", &format!("127.0.0.1:{grpc}")])
                     .args(["--otlp-http-endpoint", &format!("127.0.0.1:{http}")])
@@ -111,35 +108,32 @@ impl Rotel {
                     .arg("--pid-file")
                     .arg(dir.join("rotel.pid"))
                     .arg("--log-file")
-                    .arg(&log_file)
+                    .arg(dir.join("rotel.log"))
                     .stdout(Stdio::null())
                     // rotel reports a port it cannot bind on stderr, before its log opens.
-                    .stderr(std::fs::File::create(&stderr_file)?)
-                    .spawn()?;
-                Ok((child, (log_file, stderr_file)))
+                    .stderr(std::fs::File::create(dir.join("rotel.stderr"))?)
+                    .spawn()
             },
-            |(log_file, stderr_file)| {
-                let read = |path| std::fs::read_to_string(path).unwrap_or_default();
-                format!("{}{}", read(stderr_file), read(log_file))
+            |ports| {
+                let read = |name| std::fs::read_to_string(dir(ports).join(name)).unwrap_or_default();
+                format!("{}{}", read("rotel.stderr"), read("rotel.log"))
             },
         )?;
         let rotel = Rotel {
-            child: started.child,
-            grpc: started.ports[0],
-            http: started.ports[1],
-            log_file: started.state.0,
+            log_file: dir(server.ports()).join("rotel.log"),
+            server,
         };
         Ok(rotel)
     }
 
     /// Its OTLP/gRPC endpoint, `http://127.0.0.1:PORT`.
     pub fn grpc_endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.grpc)
+        format!("http://127.0.0.1:{}", self.server.ports()[0])
     }
 
     /// Its OTLP/HTTP endpoint (base URL, without `/v1/traces`).
     pub fn http_endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.http)
+        format!("http://127.0.0.1:{}", self.server.ports()[1])
     }
 
     /// The endpoint for an `OTEL_EXPORTER_OTLP_PROTOCOL` value: the gRPC one for
@@ -155,12 +149,5 @@ impl Rotel {
     /// What rotel wrote to its log file so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log_file).unwrap_or_default()
-    }
-}
-
-impl Drop for Rotel {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

@@ -16,7 +16,9 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
+
+use crate::ChildServer;
 use std::time::Duration;
 
 /// The environment variable naming the `tinyproxy` binary.
@@ -28,8 +30,7 @@ const READY_TIMEOUT: Duration = Duration::from_secs(10);
 /// A running tinyproxy on `127.0.0.1`, killed when dropped.
 #[derive(Debug)]
 pub struct Tinyproxy {
-    child: Child,
-    port: u16,
+    server: ChildServer,
     credentials: Option<(String, String)>,
     log_file: PathBuf,
 }
@@ -53,20 +54,21 @@ impl Tinyproxy {
     /// requiring `credentials` (basic auth) when given, logging every connection at
     /// `Info`, and waits until it listens.
     pub fn start(bin: &Path, credentials: Option<(&str, &str)>) -> io::Result<Tinyproxy> {
-        let started = crate::child_listening::start_listening(
+        let dir = |port: u16| std::env::temp_dir().join(format!("otel-kit-testing-tinyproxy-{port}"));
+        let server = ChildServer::start(
             "tinyproxy",
             1,
             READY_TIMEOUT,
             |ports| {
-                let port = ports[0];
-                let dir = std::env::temp_dir().join(format!("otel-kit-testing-tinyproxy-{port}"));
+                let dir = dir(ports[0]);
                 std::fs::create_dir_all(&dir)?;
                 let log_file = dir.join("tinyproxy.log");
                 let _ = std::fs::remove_file(&log_file);
                 // No `Allow` and no `ConnectPort` line: every client and every port may be
                 // reached, `CONNECT` included.
                 let mut config = format!(
-                    "Port {port}\nListen 127.0.0.1\nTimeout 30\nMaxClients 64\nLogLevel Info\nLogFile \"{}\"\n",
+                    "Port {}\nListen 127.0.0.1\nTimeout 30\nMaxClients 64\nLogLevel Info\nLogFile \"{}\"\n",
+                    ports[0],
                     log_file.display()
                 );
                 if let Some((user, password)) = credentials {
@@ -74,40 +76,38 @@ impl Tinyproxy {
                 }
                 let config_file = dir.join("tinyproxy.conf");
                 std::fs::write(&config_file, config)?;
-                let child = Command::new(bin)
+                Command::new(bin)
                     .arg("-d")
                     .arg("-c")
                     .arg(&config_file)
                     .stdout(Stdio::null())
                     .stderr(Stdio::null())
-                    .spawn()?;
-                Ok((child, log_file))
+                    .spawn()
             },
-            |log_file| std::fs::read_to_string(log_file).unwrap_or_default(),
+            |ports| std::fs::read_to_string(dir(ports[0]).join("tinyproxy.log")).unwrap_or_default(),
         )?;
         let proxy = Tinyproxy {
-            child: started.child,
-            port: started.ports[0],
+            log_file: dir(server.port()).join("tinyproxy.log"),
             credentials: credentials.map(|(u, p)| (u.to_owned(), p.to_owned())),
-            log_file: started.state,
+            server,
         };
         Ok(proxy)
     }
 
     /// Its port.
     pub fn port(&self) -> u16 {
-        self.port
+        self.server.port()
     }
 
     /// Its URL, `http://127.0.0.1:PORT`, without credentials.
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        format!("http://127.0.0.1:{}", self.server.port())
     }
 
     /// Its URL with the credentials it was started with, `http://user:password@127.0.0.1:PORT`.
     pub fn url_with_credentials(&self) -> String {
         match &self.credentials {
-            Some((user, password)) => format!("http://{user}:{password}@127.0.0.1:{}", self.port),
+            Some((user, password)) => format!("http://{user}:{password}@127.0.0.1:{}", self.server.port()),
             None => self.url(),
         }
     }
@@ -126,12 +126,5 @@ impl Tinyproxy {
             .filter(|line| line.contains("Request (file descriptor") && line.contains(target))
             .map(str::to_owned)
             .collect()
-    }
-}
-
-impl Drop for Tinyproxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

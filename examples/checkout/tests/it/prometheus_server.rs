@@ -6,9 +6,10 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use otel_kit_testing::ChildServer;
 use serde_json::Value;
 
 /// How long Prometheus may take to become ready.
@@ -59,7 +60,8 @@ pub(crate) fn config(targets: &[(&str, SocketAddr)]) -> String {
 
 /// A running Prometheus.
 pub(crate) struct PrometheusServer {
-    child: Child,
+    /// `None` only while it is dropped: killed before its directory is removed.
+    process: Option<ChildServer>,
     dir: PathBuf,
     address: SocketAddr,
     client: reqwest::Client,
@@ -74,24 +76,36 @@ impl PrometheusServer {
         std::fs::create_dir_all(&dir).expect("create Prometheus' directory");
         let config_file = dir.join("prometheus.yml");
         std::fs::write(&config_file, config(targets)).expect("write prometheus.yml");
-        let address = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port");
-        let log = std::fs::File::create(dir.join("prometheus.log")).expect("create the log");
-        let child = Command::new(binary)
-            .arg(format!("--config.file={}", config_file.display()))
-            .arg(format!("--storage.tsdb.path={}", dir.join("data").display()))
-            .arg(format!("--web.listen-address={address}"))
-            // Exemplars are stored only with this; with it Prometheus also asks targets
-            // for OpenMetrics first, the one text format that carries them.
-            .arg("--enable-feature=exemplar-storage")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {}: {e}", binary.display()));
+        let binary = binary.to_path_buf();
+        let (data, log) = (dir.join("data"), dir.join("prometheus.log"));
+        // Blocking (it waits for the port), so off the runtime's threads.
+        let process = tokio::task::spawn_blocking(move || {
+            ChildServer::start(
+                "prometheus",
+                1,
+                READY_TIMEOUT,
+                |ports| {
+                    Command::new(&binary)
+                        .arg(format!("--config.file={}", config_file.display()))
+                        .arg(format!("--storage.tsdb.path={}", data.display()))
+                        .arg(format!("--web.listen-address=127.0.0.1:{}", ports[0]))
+                        // Exemplars are stored only with this; with it Prometheus also asks
+                        // targets for OpenMetrics first, the one text format that carries them.
+                        .arg("--enable-feature=exemplar-storage")
+                        .stdin(Stdio::null())
+                        .stdout(Stdio::null())
+                        .stderr(std::fs::File::create(&log)?)
+                        .spawn()
+                },
+                |_| std::fs::read_to_string(&log).unwrap_or_default(),
+            )
+        })
+        .await
+        .expect("the start of Prometheus")
+        .unwrap_or_else(|e| panic!("start Prometheus: {e}"));
+        let address = SocketAddr::from(([127, 0, 0, 1], process.port()));
         let server = PrometheusServer {
-            child,
+            process: Some(process),
             dir,
             address,
             client: reqwest::Client::new(),
@@ -170,8 +184,7 @@ impl PrometheusServer {
 
 impl Drop for PrometheusServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        drop(self.process.take());
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -3,40 +3,29 @@
 //! (stopped when the test ends), else none, saying why; and instrumented producers and
 //! consumers reporting to a test's harness.
 
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use otel_kit_messaging::kafka::{Builder, Consumer, Producer};
-use otel_kit_testing::TestTelemetry;
+use otel_kit_testing::{ChildServer, TestTelemetry};
 use rdkafka::ClientConfig;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{Consumer as _, StreamConsumer};
 use rdkafka::producer::FutureProducer;
 
-use crate::support::{PATIENCE, closed_port};
+use crate::support::PATIENCE;
 
 /// A broker the test talks to; a tansu process started for it ends with it.
 pub struct Broker {
     pub address: String,
     pub port: u16,
-    child: Option<Child>,
+    _server: Option<ChildServer>,
 }
 
 impl Broker {
     /// `host:port`, for `bootstrap.servers`.
     pub fn bootstrap(&self) -> String {
         format!("{}:{}", self.address, self.port)
-    }
-}
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        if let Some(child) = &mut self.child {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
     }
 }
 
@@ -49,7 +38,7 @@ pub fn broker(test: &str) -> Option<Broker> {
         return Some(Broker {
             address: address.to_owned(),
             port,
-            child: None,
+            _server: None,
         });
     }
     let Ok(tansu) = std::env::var("TEST_TANSU_BIN") else {
@@ -58,42 +47,41 @@ pub fn broker(test: &str) -> Option<Broker> {
         );
         return None;
     };
-    let port = closed_port();
-    let url = format!("tcp://127.0.0.1:{port}");
-    let log_path = std::env::temp_dir().join(format!("tansu-{}-{port}.log", std::process::id()));
-    let log = std::fs::File::create(&log_path).expect("tansu's log file");
-    let child = Command::new(&tansu)
-        .args([
-            "broker",
-            "--listener-url",
-            &url,
-            "--advertised-listener-url",
-            &url,
-        ])
-        .args(["--storage-engine", "memory://tansu/"])
-        .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
-        .stdin(Stdio::null())
-        .stdout(log.try_clone().expect("tansu's log file"))
-        .stderr(log)
-        .spawn()
-        .unwrap_or_else(|e| panic!("start {tansu}: {e}"));
-    let mut broker = Broker {
+    let log_path =
+        |ports: &[u16]| std::env::temp_dir().join(format!("tansu-{}-{}.log", std::process::id(), ports[0]));
+    let server = ChildServer::start(
+        "tansu",
+        1,
+        PATIENCE,
+        |ports| {
+            let url = format!("tcp://127.0.0.1:{}", ports[0]);
+            let log = std::fs::File::create(log_path(ports))?;
+            Command::new(&tansu)
+                .args([
+                    "broker",
+                    "--listener-url",
+                    &url,
+                    "--advertised-listener-url",
+                    &url,
+                ])
+                .args(["--storage-engine", "memory://tansu/"])
+                .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
+                .stdin(Stdio::null())
+                .stdout(log.try_clone()?)
+                .stderr(log)
+                .spawn()
+        },
+        |ports| std::fs::read_to_string(log_path(ports)).unwrap_or_default(),
+    )
+    .unwrap_or_else(|e| {
+        panic!("tansu from {tansu}: {e} (memory storage needs `cargo install tansu --features dynostore`)")
+    });
+    let _ = std::fs::remove_file(log_path(server.ports()));
+    let broker = Broker {
         address: "127.0.0.1".to_owned(),
-        port,
-        child: Some(child),
+        port: server.port(),
+        _server: Some(server),
     };
-    let deadline = Instant::now() + PATIENCE;
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        let exited = broker.child.as_mut().and_then(|c| c.try_wait().ok().flatten());
-        if exited.is_some() || Instant::now() > deadline {
-            let said = std::fs::read_to_string(&log_path).unwrap_or_default();
-            panic!(
-                "tansu did not listen on {port} within {PATIENCE:?} (exit: {exited:?}); memory storage needs `cargo install tansu --features dynostore`. It said:\n{said}"
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = std::fs::remove_file(&log_path);
     Some(broker)
 }
 
