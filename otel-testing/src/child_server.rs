@@ -34,6 +34,10 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, ExitStatus};
 use std::time::{Duration, Instant};
 
+/// How long a child must still run after its ports accept connections to count as
+/// listening.
+const SETTLE: Duration = Duration::from_millis(100);
+
 /// A child process that listens on loopback ports it was given, killed (and reaped) when
 /// dropped.
 #[derive(Debug)]
@@ -48,7 +52,8 @@ impl ChildServer {
     pub const START_ATTEMPTS: usize = 3;
 
     /// Spawns a child with `spawn(ports)` on `port_count` distinct free loopback ports and
-    /// returns once it accepts connections on every one of them.
+    /// returns once they all accept connections and the child still runs 100 ms later
+    /// (what accepted may be another process that took a port first).
     ///
     /// When the child exits first, it is spawned again on new ports, up to
     /// [`START_ATTEMPTS`](Self::START_ATTEMPTS) times; the error then names `name`, each
@@ -114,7 +119,8 @@ fn free_ports(count: usize) -> io::Result<Vec<u16>> {
 }
 
 /// `None` once every one of `ports` on 127.0.0.1 accepts a connection and the child
-/// still runs; the child's exit status if it exits first; an error when `timeout` passes.
+/// still runs [`SETTLE`] later; the child's exit status if it exits first; an error when
+/// `timeout` passes.
 fn wait_until_listening(
     child: &mut Child,
     ports: &[u16],
@@ -131,7 +137,10 @@ fn wait_until_listening(
             .iter()
             .all(|port| TcpStream::connect(("127.0.0.1", *port)).is_ok())
         {
-            return Ok(None);
+            // What accepted may be another process on a port the child could not bind:
+            // the child then exits at once, so it must still run a moment later.
+            std::thread::sleep(SETTLE);
+            return child.try_wait();
         }
         if Instant::now() > deadline {
             let _ = child.kill();
@@ -173,7 +182,7 @@ mod tests {
     #[test]
     fn a_child_that_exits_before_listening_is_started_again_on_new_ports() {
         let mut attempts = Vec::new();
-        // The test holds the second attempt's ports, standing in for the child's bind.
+        // The test binds each attempt's ports, standing in for the child's bind.
         let mut held = Vec::new();
         let server = ChildServer::start(
             "server",
@@ -181,24 +190,56 @@ mod tests {
             Duration::from_secs(10),
             |ports| {
                 attempts.push(ports.to_vec());
-                if attempts.len() == 1 {
-                    return spawn("sh", &["-c", "exit 1"]);
+                let bound = ports
+                    .iter()
+                    .map(|port| TcpListener::bind(("127.0.0.1", *port)))
+                    .collect::<io::Result<Vec<_>>>();
+                match bound {
+                    // As a server whose port was taken: it exits. The first attempt
+                    // always does; a later one only if a parallel test took a port.
+                    Err(_) => spawn("sh", &["-c", "exit 1"]),
+                    Ok(_) if attempts.len() == 1 => spawn("sh", &["-c", "exit 1"]),
+                    Ok(listeners) => {
+                        held.extend(listeners);
+                        spawn("sleep", &["10"])
+                    }
                 }
-                for port in ports {
-                    held.push(TcpListener::bind(("127.0.0.1", *port))?);
-                }
-                spawn("sleep", &["10"])
             },
             |_| String::new(),
         )
         .unwrap();
-        assert_eq!(attempts.len(), 2);
-        assert_eq!(server.ports(), attempts[1]);
-        assert_eq!(server.port(), attempts[1][0]);
+        assert!(attempts.len() >= 2, "{attempts:?}");
+        let last = attempts.last().expect("an attempt");
+        assert_eq!(server.ports(), last);
+        assert_eq!(server.port(), last[0]);
+        assert_ne!(attempts[0], *last, "new ports");
         let pid = server.id();
         drop(server);
         // Dropped means killed and reaped: the process is gone.
         assert!(!std::path::Path::new(&format!("/proc/{pid}")).exists());
+    }
+
+    // Another process accepts on the child's port, and the child exits (its bind
+    // failed): that is an exit, not a server that listens.
+    #[test]
+    fn a_child_that_exits_while_another_process_holds_its_port_is_not_listening() {
+        let mut held = Vec::new();
+        let mut attempts = 0;
+        let error = ChildServer::start(
+            "server",
+            1,
+            Duration::from_secs(10),
+            |ports| {
+                attempts += 1;
+                // Held here, or already by a parallel test: either way another process's.
+                held.extend(TcpListener::bind(("127.0.0.1", ports[0])));
+                spawn("sh", &["-c", "sleep 0.02; exit 98"])
+            },
+            |_| "Address already in use".to_owned(),
+        )
+        .expect_err("a child that exits is an error, whoever holds its port");
+        assert_eq!(attempts, ChildServer::START_ATTEMPTS);
+        assert!(error.to_string().contains("exit status: 98"), "{error}");
     }
 
     #[test]
