@@ -9,13 +9,21 @@
 /// The variable naming the nice value (1 to 19) for telemetry's threads.
 pub(crate) const VARIABLE: &str = "OTEL_KIT_EXPORT_THREAD_NICE";
 
-/// Reads [`VARIABLE`] through `lookup` (the builder's environment) and applies it to the
-/// threads that exist now; a bad value is a warning and changes nothing. Threads those
-/// threads start later inherit their nice value (Linux copies it to a new thread).
+/// Where a configuration file sets it (`OTEL_KIT_EXPORT_THREAD_NICE` is then ignored).
+pub(crate) const FILE_KEY: &str = "distribution.otel_kit.export_thread_nice";
+
+/// Reads [`VARIABLE`] through `lookup` (the builder's environment) and [`apply`]s it.
 pub(crate) fn apply_from_env(lookup: &dyn Fn(&str) -> Option<String>, warnings: &mut Vec<String>) {
-    let Some(value) = lookup(VARIABLE) else {
-        return;
-    };
+    if let Some(value) = lookup(VARIABLE) {
+        apply(VARIABLE, &value, warnings);
+    }
+}
+
+/// Applies the nice `value` that `name` (the variable, or the file's key) gave to the
+/// threads that exist now; a bad value is a warning naming `name` and changes nothing.
+/// Threads those threads start later inherit their nice value (Linux copies it to a new
+/// thread).
+pub(crate) fn apply(name: &str, value: &str, warnings: &mut Vec<String>) {
     match value.trim().parse::<i32>() {
         Ok(0) => {}
         Ok(nice @ 1..=19) => {
@@ -24,13 +32,13 @@ pub(crate) fn apply_from_env(lookup: &dyn Fn(&str) -> Option<String>, warnings: 
             for pause in [0, 5, 20] {
                 std::thread::sleep(std::time::Duration::from_millis(pause));
                 if let Err(e) = lower_telemetry_threads(nice) {
-                    warnings.push(format!("{VARIABLE}={value}: not applied ({e})"));
+                    warnings.push(format!("{name}={value}: not applied ({e})"));
                     return;
                 }
             }
         }
         _ => warnings.push(format!(
-            "{VARIABLE}={value:?}: not a nice value from 0 to 19; ignored, telemetry's threads keep the process's priority"
+            "{name}={value:?}: not a nice value from 0 to 19; ignored, telemetry's threads keep the process's priority"
         )),
     }
 }

@@ -125,6 +125,13 @@ pub(super) fn distribution(section: &Distribution, vars: &mut EnvVariables) {
             format!("{AT}.request_value_max_bytes"),
         );
     }
+    if let Some(nice) = kit.export_thread_nice {
+        vars.set(
+            "OTEL_KIT_EXPORT_THREAD_NICE",
+            nice.to_string(),
+            format!("{AT}.export_thread_nice"),
+        );
+    }
     if let Some(otlp) = &kit.exporter_otlp {
         let at = |key: &str| format!("{AT}.exporter_otlp.{key}");
         if let Some(every) = otlp.credentials_check_interval {

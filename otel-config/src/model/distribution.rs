@@ -16,6 +16,7 @@
 //!       ratio_arithmetic: consistent   # consistent (default) or legacy
 //!     bsp_max_trace_share: 50          # OTEL_KIT_BSP_MAX_TRACE_SHARE
 //!     request_value_max_bytes: 4096    # OTEL_KIT_REQUEST_VALUE_MAX_BYTES
+//!     export_thread_nice: 10           # OTEL_KIT_EXPORT_THREAD_NICE
 //!     exporter_otlp:
 //!       credentials_check_interval: 10000  # OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL
 //!       headers_files:                     # OTEL_KIT_EXPORTER_OTLP_HEADERS_FILE
@@ -52,6 +53,8 @@ pub struct OtelKit {
     pub bsp_max_trace_share: Option<u8>,
     /// `request_value_max_bytes`: the longest request-derived string recorded (positive).
     pub request_value_max_bytes: Option<u64>,
+    /// `export_thread_nice`: the nice value of telemetry's own threads (0, off, to 19).
+    pub export_thread_nice: Option<u8>,
     /// `exporter_otlp`
     pub exporter_otlp: Option<KitExporterOtlp>,
 }
@@ -125,6 +128,7 @@ impl OtelKit {
             "sampler",
             "bsp_max_trace_share",
             "request_value_max_bytes",
+            "export_thread_nice",
             "exporter_otlp",
         ];
         let fields = at.fields(&known, ctx)?;
@@ -182,6 +186,13 @@ impl OtelKit {
             },
             None => None,
         };
+        let export_thread_nice = match fields.get("export_thread_nice") {
+            Some(field) => match field.at().u64()? {
+                nice @ 0..=19 => Some(nice as u8),
+                _ => return Err(field.at().error(Kind::Value, "a nice value from 0 to 19")),
+            },
+            None => None,
+        };
         let exporter_otlp = match fields.get_even_null("exporter_otlp") {
             Some(field) => {
                 let e = field
@@ -206,6 +217,7 @@ impl OtelKit {
             sampler,
             bsp_max_trace_share,
             request_value_max_bytes,
+            export_thread_nice,
             exporter_otlp,
         })
     }

@@ -252,8 +252,12 @@ fn headers_and_the_kit_section() {
     let sampler = kit.sampler.expect("sampler");
     assert_eq!(sampler.ratio_arithmetic, Some(RatioArithmetic::Legacy));
     assert_eq!(
-        (kit.bsp_max_trace_share, kit.request_value_max_bytes),
-        (Some(25), Some(2048))
+        (
+            kit.bsp_max_trace_share,
+            kit.request_value_max_bytes,
+            kit.export_thread_nice
+        ),
+        (Some(25), Some(2048), Some(10))
     );
     let exporter = kit.exporter_otlp.expect("exporter_otlp");
     assert_eq!(exporter.credentials_check_interval, Some(Duration::from_secs(30)));

@@ -80,6 +80,7 @@ impl Builder {
                 .code
                 .cardinality_limit
                 .or(loaded.extras.file_cardinality_limit());
+            self.file_export_thread_nice = loaded.extras.export_thread_nice.clone();
             loaded.extras.add_to(&mut self.additions);
         }
         (loaded.config, loaded.source)

@@ -60,6 +60,8 @@ pub struct Builder {
     additions: Additions,
     /// The configuration file given in code (else `OTEL_CONFIG_FILE`'s).
     config_file: Option<crate::config_file::FileRequest>,
+    /// The file's `distribution.otel_kit.export_thread_nice`, once a file was read.
+    file_export_thread_nice: Option<String>,
     /// `None`: the environment decides (on unless
     /// `OTEL_INSTRUMENTATION_RUNTIME_TELEMETRY_ENABLED=false`).
     #[cfg(feature = "runtime-metrics")]
@@ -88,6 +90,7 @@ impl Default for Builder {
             })),
             additions: Additions::default(),
             config_file: None,
+            file_export_thread_nice: None,
             #[cfg(feature = "runtime-metrics")]
             runtime_metrics: None,
             #[cfg(feature = "runtime-metrics")]

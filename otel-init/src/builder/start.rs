@@ -86,9 +86,11 @@ impl Builder {
             &mut exporter_warnings,
         )?;
         // Every telemetry thread exists now: the span worker, the export runtime, the
-        // SDK's log processor and metric reader. A file replaces the variables (no key).
+        // SDK's log processor and metric reader. A file replaces the variable.
         if effective.source == ConfigSource::Environment {
             crate::thread_priority::apply_from_env(&*self.lookup, &mut warnings);
+        } else if let Some(value) = &self.file_export_thread_nice {
+            crate::thread_priority::apply(crate::thread_priority::FILE_KEY, value, &mut warnings);
         }
         if self.set_globals {
             opentelemetry::global::set_tracer_provider(pipelines.tracer.clone());

@@ -38,6 +38,7 @@ pub(super) fn to_config(
     }
     config.resource_attributes.extend(extras.take_string_attributes());
     extras.cloud_detection = model.resource.detection.is_some();
+    extras.export_thread_nice = vars.get(crate::thread_priority::VARIABLE).map(str::to_owned);
     if let Some(provider) = &model.tracer_provider
         && vars.get("OTEL_TRACES_SAMPLER").is_none()
     {

@@ -1,5 +1,6 @@
 //! What a configuration file says that no `OTEL_*` variable can: typed resource
-//! attributes, whether cloud detectors run, the cardinality limit and the views.
+//! attributes, whether cloud detectors run, the cardinality limit, the views, and the
+//! export threads' nice value (applied after the pipelines are built).
 
 use opentelemetry::{Array, KeyValue, StringValue, Value};
 use otel_kit_config::AttributeValue;
@@ -20,6 +21,8 @@ pub(crate) struct FileExtras {
     pub(super) cloud_detection: bool,
     /// `cardinality_limits.default` of the readers.
     cardinality_limit: Option<usize>,
+    /// `distribution.otel_kit.export_thread_nice`, applied once telemetry's threads run.
+    pub(crate) export_thread_nice: Option<String>,
     /// `meter_provider.views`, as the SDK's views.
     #[cfg(feature = "metrics")]
     views: Vec<crate::cardinality_limit::SharedView>,

@@ -4,6 +4,7 @@
 //! timeout never stalls a signal.
 
 mod documented;
+mod kit_section;
 mod precedence;
 mod views;
 mod zero_timeout;
