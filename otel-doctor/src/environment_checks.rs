@@ -203,6 +203,16 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
             Severity::Warning,
         ));
     }
+    // A file replaces the variable (and its own value needs the same feature).
+    let nice = std::env::var("OTEL_KIT_EXPORT_THREAD_NICE").unwrap_or_default();
+    if !set("OTEL_CONFIG_FILE") && matches!(nice.trim().parse::<i32>(), Ok(1..=19)) {
+        needs.push((
+            "thread-priority",
+            format!("OTEL_KIT_EXPORT_THREAD_NICE={}", nice.trim()),
+            "telemetry's threads keep the process's priority, and init() warns once",
+            Severity::Warning,
+        ));
+    }
     let manifest = manifest_for_init(graph);
     let version = line(KIT);
     let mut findings: Vec<Finding> = Vec::new();

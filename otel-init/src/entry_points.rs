@@ -17,9 +17,10 @@ pub fn builder() -> Builder {
 /// Every warning [`init()`] would log about the process environment, without building
 /// or installing anything: bad `OTEL_*` values (the sampler, propagators, exporters,
 /// limits, redaction, baggage, ...), unknown `OTEL_*` variables, `OTEL_CONFIG_FILE`'s
-/// problems, the resource's, `OTEL_KIT_SPAN_EVENTS` and `RUST_LOG`. What only code or the
-/// exporters' files could add (values set on a [`Builder`], unreadable certificate files)
-/// is not here. `cargo otel-doctor` prints these.
+/// problems, the resource's, `OTEL_KIT_SPAN_EVENTS`, `RUST_LOG` and
+/// `OTEL_KIT_EXPORT_THREAD_NICE`. What only code, the exporters' files or this build's
+/// features could add (values set on a [`Builder`], unreadable certificate files, a
+/// feature the environment asks for) is not here. `cargo otel-doctor` prints these.
 ///
 /// An invalid configuration file is the error `init()` would fail with.
 ///

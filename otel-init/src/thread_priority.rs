@@ -19,27 +19,42 @@ pub(crate) fn apply_from_env(lookup: &dyn Fn(&str) -> Option<String>, warnings: 
     }
 }
 
+/// The warning [`apply_from_env`] gives when [`VARIABLE`] names no nice value, without
+/// applying anything (for `environment_warnings`, which builds nothing).
+pub(crate) fn env_value_warning(lookup: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    parse(VARIABLE, &lookup(VARIABLE)?).err()
+}
+
+/// The nice value `name` (the variable, or the file's key) gives: `None` for `0` (off);
+/// a warning naming `name` when `value` is not a nice value from 0 to 19.
+fn parse(name: &str, value: &str) -> Result<Option<i32>, String> {
+    match value.trim().parse::<i32>() {
+        Ok(0) => Ok(None),
+        Ok(nice @ 1..=19) => Ok(Some(nice)),
+        _ => Err(format!(
+            "{name}={value:?}: not a nice value from 0 to 19; ignored, telemetry's threads keep the process's priority"
+        )),
+    }
+}
+
 /// Applies the nice `value` that `name` (the variable, or the file's key) gave to the
 /// threads that exist now; a bad value is a warning naming `name` and changes nothing.
 /// Threads those threads start later inherit their nice value (Linux copies it to a new
 /// thread).
 pub(crate) fn apply(name: &str, value: &str, warnings: &mut Vec<String>) {
-    match value.trim().parse::<i32>() {
-        Ok(0) => {}
-        Ok(nice @ 1..=19) => {
-            // A new thread names itself once it runs (Rust's std), so the SDK's threads,
-            // just spawned, can still carry the process's name: look again shortly.
-            for pause in [0, 5, 20] {
-                std::thread::sleep(std::time::Duration::from_millis(pause));
-                if let Err(e) = lower_telemetry_threads(nice) {
-                    warnings.push(format!("{name}={value}: not applied ({e})"));
-                    return;
-                }
-            }
+    let nice = match parse(name, value) {
+        Ok(Some(nice)) => nice,
+        Ok(None) => return,
+        Err(warning) => return warnings.push(warning),
+    };
+    // A new thread names itself once it runs (Rust's std), so the SDK's threads, just
+    // spawned, can still carry the process's name: look again shortly.
+    for pause in [0, 5, 20] {
+        std::thread::sleep(std::time::Duration::from_millis(pause));
+        if let Err(e) = lower_telemetry_threads(nice) {
+            warnings.push(format!("{name}={value}: not applied ({e})"));
+            return;
         }
-        _ => warnings.push(format!(
-            "{name}={value:?}: not a nice value from 0 to 19; ignored, telemetry's threads keep the process's priority"
-        )),
     }
 }
 
@@ -142,5 +157,30 @@ mod tests {
         assert!(is_telemetry_thread("otel-export"));
         assert!(!is_telemetry_thread("tokio-runtime-w"));
         assert!(!is_telemetry_thread("main"));
+    }
+}
+
+#[cfg(test)]
+mod value_tests {
+    use super::*;
+
+    // `environment_warnings` must warn exactly as `init()` does, for each value; `0`
+    // (off) and a valid value apply nothing here, so they warn in neither.
+    #[test]
+    fn the_value_warning_is_the_one_apply_gives() {
+        for value in ["loud", "-1", "20", "1.5", "", "\u{1b}[31m", "0", " 0 "] {
+            let mut applied = Vec::new();
+            apply(VARIABLE, value, &mut applied);
+            let lookup = |name: &str| (name == VARIABLE).then(|| value.to_owned());
+            let checked: Vec<String> = env_value_warning(&lookup).into_iter().collect();
+            assert_eq!(checked, applied, "{value:?}");
+        }
+        let lookup = |name: &str| (name == VARIABLE).then(|| "loud".to_owned());
+        let warning = env_value_warning(&lookup).expect("a warning");
+        assert!(
+            warning
+                .starts_with("OTEL_KIT_EXPORT_THREAD_NICE=\"loud\": not a nice value from 0 to 19; ignored")
+        );
+        assert_eq!(env_value_warning(&|_: &str| None), None, "unset");
     }
 }

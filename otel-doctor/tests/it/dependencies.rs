@@ -291,6 +291,44 @@ fn the_environment_asking_for_grpc_of_a_build_without_it_is_an_error() {
 }
 
 #[test]
+fn a_nice_value_for_a_build_without_thread_priority_is_a_warning_and_with_it_nothing() {
+    let project = |features: &str| {
+        Scratch::new(
+            &[dep("otel-kit-init", "otel-kit-init", "0.1.0", features)],
+            &[Fake {
+                name: "otel-kit-init",
+                version: "0.1.0",
+                features: &["default = [\"http-proto\"]", "http-proto", "thread-priority"],
+                dependencies: &[],
+            }],
+        )
+    };
+    let env = [
+        ("OTEL_SERVICE_NAME", "scratch"),
+        ("OTEL_KIT_EXPORT_THREAD_NICE", "10"),
+    ];
+    let without = project("");
+    let out = run(&without.workspace, ARGS, &env);
+    assert_eq!(out.code, Some(0), "a warning only: {out:?}");
+    let all = texts(&out.of("features"));
+    assert!(
+        all.contains("OTEL_KIT_EXPORT_THREAD_NICE=10, and the project builds otel-kit-init without its `thread-priority` feature"),
+        "{all}"
+    );
+    assert!(all.contains("features = [\\\"thread-priority\\\"]"), "{all}");
+    let with = project(", features = [\"thread-priority\"]");
+    let out = run(&with.workspace, ARGS, &env);
+    assert_eq!(out.findings(), Vec::<serde_json::Value>::new(), "{}", out.stdout);
+    // 0 is off: nothing to build for.
+    let out = run(
+        &without.workspace,
+        ARGS,
+        &[env[0], ("OTEL_KIT_EXPORT_THREAD_NICE", "0")],
+    );
+    assert_eq!(out.findings(), Vec::<serde_json::Value>::new(), "{}", out.stdout);
+}
+
+#[test]
 fn a_clean_project_has_no_findings_and_exits_0() {
     let scratch = Scratch::new(
         &[

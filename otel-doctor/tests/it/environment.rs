@@ -13,6 +13,7 @@ fn every_bad_value_init_warns_about_is_a_finding() {
         ("OTEL_PROPAGATORS", "tracecontext,jaeger-ish"),
         ("OTEL_BSP_MAX_QUEUE_SIZE", "lots"),
         ("OTEL_KIT_SPAN_EVENTS", "maybe"),
+        ("OTEL_KIT_EXPORT_THREAD_NICE", "loud"),
         ("OTEL_EXPORTER_OTLP_ENDPIONT", "http://collector:4318"),
         (
             "OTEL_EXPORTER_OTLP_HEADERS",
@@ -27,6 +28,7 @@ fn every_bad_value_init_warns_about_is_a_finding() {
         "OTEL_PROPAGATORS",
         "OTEL_BSP_MAX_QUEUE_SIZE",
         "OTEL_KIT_SPAN_EVENTS",
+        "OTEL_KIT_EXPORT_THREAD_NICE",
     ] {
         assert!(all.contains(variable), "{variable} missing: {all}");
     }

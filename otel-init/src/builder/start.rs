@@ -184,6 +184,10 @@ impl Builder {
         warnings.extend(warning.map(|w| w.to_string()));
         let (_, warning) = LogFilter::from_rust_log((self.lookup)("RUST_LOG").as_deref());
         warnings.extend(warning.map(|w| w.to_string()));
+        // A file's value was checked as it was read (an error); a file replaces the variable.
+        if source == ConfigSource::Environment {
+            warnings.extend(crate::thread_priority::env_value_warning(&*self.lookup));
+        }
         Ok(warnings)
     }
 
