@@ -203,7 +203,8 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
             Severity::Warning,
         ));
     }
-    // A file replaces the variable (and its own value needs the same feature).
+    // With a file the variable is ignored; the file's own `export_thread_nice` is not
+    // read here (the doctor reads no file's values for features).
     let nice = std::env::var("OTEL_KIT_EXPORT_THREAD_NICE").unwrap_or_default();
     if !set("OTEL_CONFIG_FILE") && matches!(nice.trim().parse::<i32>(), Ok(1..=19)) {
         needs.push((
