@@ -2,7 +2,7 @@
 """Today's span path against the prototype, per span, from the bench's
 `SPAN_DIRECT_ONLY=<path>:<N>` mode (N spans after 1,000, every one exported).
 
-    perf/span-direct/measure.py callgrind [N1 N2 [OUT]]   (defaults 5120 25600 target/callgrind-span-direct)
+    perf/span-direct/measure.py callgrind [N1 N2 [OUT]]   (defaults 5120 25600 perf/target/callgrind-span-direct)
     perf/span-direct/measure.py cpu [N1 N2 [ROUNDS]]      (defaults 200000 1200000 5)
 
 `callgrind`: each path at both lengths under `valgrind --tool=callgrind
@@ -29,7 +29,7 @@ import sys
 
 def bench_binary():
     out = subprocess.run(
-        ["cargo", "bench", "-p", "span-direct", "--bench", "span_direct", "--no-run", "--message-format=json"],
+        ["cargo", "bench", "--manifest-path", "perf/Cargo.toml", "-p", "span-direct", "--bench", "span_direct", "--no-run", "--message-format=json"],
         check=True,
         capture_output=True,
         text=True,
@@ -72,7 +72,7 @@ def run(binary, variant, n, out):
 
 def callgrind(args):
     n1, n2 = (int(args[0]), int(args[1])) if len(args) > 1 else (5120, 25600)
-    out = args[2] if len(args) > 2 else "target/callgrind-span-direct"
+    out = args[2] if len(args) > 2 else "perf/target/callgrind-span-direct"
     os.makedirs(out, exist_ok=True)
     binary = bench_binary()
     rows = {}

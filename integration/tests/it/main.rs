@@ -9,7 +9,7 @@
 //! rotel (`baggage`, alone in a child process); exemplars on every duration histogram, naming their operations'
 //! spans (`exemplars`); every path and type `docs/architecture.md` names exists
 //! (`architecture_doc`); every example depends on the kit through the facade otel-kit
-//! (`examples_facade`). `echo` is the gRPC service they call.
+//! (`examples_facade`); perf/'s own workspace pins what the root pins (`perf_pins`). `echo` is the gRPC service they call.
 
 mod architecture_doc;
 mod baggage;
@@ -19,6 +19,7 @@ mod errors;
 mod examples_facade;
 mod exemplars;
 mod peer_service;
+mod perf_pins;
 mod redaction_gaps;
 mod secrets;
 

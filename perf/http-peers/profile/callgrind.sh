@@ -8,7 +8,7 @@
 #
 #   perf/http-peers/profile/callgrind.sh <variant> [N1] [N2] [OUT_DIR]
 #
-# Needs: valgrind, python3, target/release/http-peers-server, and rotel-agent in
+# Needs: valgrind, python3, perf/target/release/http-peers-server, and rotel-agent in
 # $TEST_OTLP_COLLECTOR_BIN. Periodic work is set far apart (span batches leave when
 # full, the metric export once at shutdown) so that valgrind's slowness does not turn
 # timers into per-request cost; the load run measures those at full speed.

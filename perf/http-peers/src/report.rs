@@ -165,7 +165,7 @@ pub fn table(runs: &[Run], setup: &Setup<'_>) -> String {
 
     let mut out = String::new();
     out.push_str(&format!(
-        "`cargo run --release -p http-peers --bin compare --{}{}`\n\n",
+        "`cargo run --manifest-path perf/Cargo.toml --release -p http-peers --bin compare --{}{}`\n\n",
         if setup.args.is_empty() { "" } else { " " },
         setup.args.join(" ")
     ));

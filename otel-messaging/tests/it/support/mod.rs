@@ -5,6 +5,7 @@
 #![allow(unreachable_pub)]
 
 pub mod amqp;
+#[cfg(feature = "kafka")]
 pub mod kafka;
 
 use std::future::Future;

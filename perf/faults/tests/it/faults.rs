@@ -3,7 +3,7 @@
 //! counted and reported, and export resumes once the collector is back.
 //!
 //! Long (about two minutes): runs when `TEST_RELIABILITY` is set (`.ci/run` sets it).
-//! The full measurement with rounds is `cargo run --release -p faults --bin faults`.
+//! The full measurement with rounds is `cargo run --manifest-path perf/Cargo.toml --release -p faults --bin faults`.
 
 use std::path::Path;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! The load comparison driver. See README.md; in short:
 //!
 //! ```text
-//! cargo run --release -p http-peers --bin compare -- --requests 100000 --connections 16 --rounds 3
+//! cargo run --manifest-path perf/Cargo.toml --release -p http-peers --bin compare -- --requests 100000 --connections 16 --rounds 3
 //! ```
 //!
 //! Starts an in-process OTLP/gRPC receiver (a span-counting sink by default, or
