@@ -152,3 +152,72 @@ fn odd_documents_are_errors() {
         assert_eq!(error.kind(), kind, "{yaml:?}: {error}");
     }
 }
+
+/// What substitution writes is charged like the file's own text: 250,000 references to
+/// a 100 KB variable (about 25 GB) fail at the budget, at once, not after the memory.
+#[test]
+fn substituted_text_counts_against_the_budget() {
+    let big = "x".repeat(100 * 1024);
+    let lookup = |name: &str| (name == "BIG").then(|| big.clone());
+    let mut yaml = String::from("file_format: \"1.1\"\ndistribution:\n  refs:\n");
+    for _ in 0..250_000 {
+        yaml.push_str("    - ${BIG}\n");
+    }
+    let started = std::time::Instant::now();
+    let error = parse_str(&yaml, lookup).expect_err("over budget");
+    assert_eq!(error.kind(), ConfigFileErrorKind::TooLarge, "{error}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    // A few references are fine.
+    let few = "file_format: \"1.1\"\nresource:\n  schema_url: ${BIG}\n";
+    assert!(parse_str(few, lookup).is_ok());
+}
+
+/// Anchors nested in anchors each keep a copy of everything below them, with no alias
+/// in sight; the copies are charged too, so a 15 MB scalar under 60 nested anchors fails
+/// at the budget instead of taking 60 times its size.
+#[test]
+fn nested_anchor_copies_count_against_the_budget() {
+    let scalar = "y".repeat(15 * 1024 * 1024);
+    let levels = 60;
+    let mut yaml = String::from("file_format: \"1.1\"\ndistribution:\n  x: ");
+    for level in 0..levels {
+        yaml.push_str(&format!("&a{level} ["));
+    }
+    yaml.push_str(&scalar);
+    yaml.push_str(&"]".repeat(levels));
+    yaml.push('\n');
+    let error = parse_str(&yaml, env).expect_err("over budget");
+    assert_eq!(error.kind(), ConfigFileErrorKind::TooLarge, "{error}");
+}
+
+/// A substituted value is its text where a string goes, whatever it looks like (an
+/// all-digit token stays a string, with its leading zero), and an error about it never
+/// prints it.
+#[test]
+fn a_substituted_value_stays_a_string_and_is_never_printed() {
+    let lookup = |name: &str| match name {
+        "TOKEN" => Some("0012345678901234".to_owned()),
+        "SECRET" => Some("hunter2-secret".to_owned()),
+        _ => None,
+    };
+    let yaml = "file_format: \"1.0\"\ntracer_provider:\n  processors:\n    - batch:\n        exporter:\n          otlp_http:\n            endpoint: http://collector:4318/v1/traces\n            headers:\n              - name: api-key\n                value: ${TOKEN}\n";
+    let parsed = parse_str(yaml, lookup).expect("an all-digit header value is a string");
+    let vars = crate::env_variables(&parsed.model);
+    assert_eq!(
+        vars.get("OTEL_EXPORTER_OTLP_TRACES_HEADERS"),
+        Some("api-key=0012345678901234")
+    );
+    for yaml in [
+        "file_format: \"1.0\"\ntracer_provider:\n  processors:\n    - batch:\n        schedule_delay: ${SECRET}\n        exporter:\n          console:\n",
+        "file_format: \"1.0\"\nattribute_limits:\n  attribute_count_limit: ${TOKEN}x\n",
+    ] {
+        let error = parse_str(yaml, lookup).expect_err("not a number");
+        let text = error.to_string();
+        assert!(!text.contains("hunter2") && !text.contains("12345678"), "{text}");
+        assert!(text.contains("a substituted value (not shown)"), "{text}");
+    }
+}

@@ -33,7 +33,7 @@ mod wildcard;
 use std::path::Path;
 
 pub use env_variables::{
-    EnvVariable, EnvVariables, EnvVariablesNote, NO_LIMIT_MILLIS, env_variables, has_default_delegates,
+    EnvVariable, EnvVariables, EnvVariablesNote, ZERO_TIMEOUT_MILLIS, env_variables, has_default_delegates,
 };
 pub use error::{ConfigFileError, ConfigFileErrorKind};
 pub use model::*;
@@ -109,8 +109,9 @@ pub fn parse_str(yaml: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<
 /// ```
 ///
 /// # Errors
-/// A [`ConfigFileError`] of kind `Io` when the file cannot be read, is larger than
-/// [`MAX_FILE_BYTES`] or is not UTF-8; else as [`parse_str`].
+/// A [`ConfigFileError`] of kind `Io` when the file cannot be read, is not a regular
+/// file (a FIFO, `/dev/stdin` or a device is refused at once, never waited on), is larger
+/// than [`MAX_FILE_BYTES`] or is not UTF-8; else as [`parse_str`].
 pub fn read_file(path: &Path, lookup: impl Fn(&str) -> Option<String>) -> Result<Parsed, ConfigFileError> {
     let io_error = |found: String| {
         ConfigFileError::new(
@@ -121,14 +122,40 @@ pub fn read_file(path: &Path, lookup: impl Fn(&str) -> Option<String>) -> Result
             found,
         )
     };
-    let size = std::fs::metadata(path)
-        .map_err(|error| io_error(error.to_string()))?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(io_error(format!("{size} bytes (at most {MAX_FILE_BYTES})")));
-    }
-    let text = std::fs::read_to_string(path).map_err(|error| io_error(error.to_string()))?;
+    let text = read_regular_file(path).map_err(io_error)?;
     parse_str(&text, lookup)
+}
+
+/// The file's text, read once and bounded: opened without blocking, so that a FIFO with
+/// no writer or `/dev/stdin` cannot hold `init()`; only a regular file is read (a device
+/// such as `/dev/zero` never ends); at most [`MAX_FILE_BYTES`], checked again as it is
+/// read, since the file may grow after its size was taken.
+fn read_regular_file(path: &Path) -> Result<String, String> {
+    use std::io::Read as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|error| error.to_string())?;
+    let meta = file.metadata().map_err(|error| error.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file (a FIFO, socket or device is not read)".to_owned());
+    }
+    let too_large = |size: u64| format!("{size} bytes (at most {MAX_FILE_BYTES})");
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let mut text = String::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|error| error.to_string())?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(text.len() as u64));
+    }
+    Ok(text)
 }
 
 #[cfg(doctest)]

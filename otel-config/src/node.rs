@@ -24,6 +24,18 @@ pub(crate) const MAX_BYTES: usize = 64 * 1024 * 1024;
 pub(crate) struct Node {
     pub(crate) value: Value,
     pub(crate) line: usize,
+    /// A scalar whose text came from `${VAR}` substitution: never printed (it may be a
+    /// secret), and read as its text where a string is expected.
+    pub(crate) substituted: Option<Substituted>,
+}
+
+/// What substitution made of a scalar.
+#[derive(Debug, Clone)]
+pub(crate) struct Substituted {
+    /// The substituted text, kept when the scalar was typed from it (a plain
+    /// `${VAR}` holding digits is a number), so that a string field reads the text as
+    /// written: `007` stays `007`, not 7.
+    pub(crate) text: Option<String>,
 }
 
 /// A node's content.
@@ -42,8 +54,11 @@ pub(crate) struct Key {
 }
 
 impl Node {
-    /// How an error names what this node is.
+    /// How an error names what this node is; never a substituted value.
     pub(crate) fn describe(&self) -> String {
+        if self.substituted.is_some() {
+            return "a substituted value (not shown)".to_owned();
+        }
         match &self.value {
             Value::Scalar(scalar) => scalar.describe(),
             Value::Seq(_) => "a sequence".to_owned(),
@@ -218,6 +233,18 @@ impl Builder<'_> {
         true
     }
 
+    /// Keeps a copy of an anchored node for its aliases, charged against the budget: the
+    /// copy is memory too, and anchors nested in anchors would each copy all below them
+    /// (about 63 times a 15 MB scalar from one 16 MiB file). `false` when over budget.
+    fn keep_anchor(&mut self, anchor: usize, node: &Node, line: usize) -> bool {
+        let (nodes, bytes) = node.weight();
+        if !self.charge(nodes, bytes, line) {
+            return false;
+        }
+        self.anchors.insert(anchor, node.clone());
+        true
+    }
+
     /// Places a finished node: into the open mapping or sequence, or as the root.
     fn place(&mut self, node: Node) {
         match self.stack.last_mut() {
@@ -266,18 +293,28 @@ impl Builder<'_> {
         style: TScalarStyle,
         is_str_tag: bool,
         line: usize,
-    ) -> Option<Scalar> {
+    ) -> Option<(Scalar, Option<Substituted>)> {
         let plain = style == TScalarStyle::Plain && !is_str_tag;
         if !has_dollar(text) {
-            return Some(if plain {
-                Scalar::resolve_plain(text)
-            } else {
-                Scalar::Str(text.to_owned())
-            });
+            return Some((
+                if plain {
+                    Scalar::resolve_plain(text)
+                } else {
+                    Scalar::Str(text.to_owned())
+                },
+                None,
+            ));
         }
         match substitute(text, self.lookup) {
-            Ok(value) if plain && is_standalone_reference(text) => Some(Scalar::resolve_plain(&value)),
-            Ok(value) => Some(Scalar::Str(value)),
+            // What substitution wrote counts against the budget, as the file's own text
+            // does: 250,000 references to a 100 KB variable are 25 GB.
+            Ok(value) if !self.charge(0, value.len(), line) => None,
+            Ok(value) if plain && is_standalone_reference(text) => {
+                let scalar = Scalar::resolve_plain(&value);
+                let text = (!matches!(scalar, Scalar::Str(_))).then_some(value);
+                Some((scalar, Some(Substituted { text })))
+            }
+            Ok(value) => Some((Scalar::Str(value), Some(Substituted { text: None }))),
             Err(bad) => {
                 self.fail(
                     Kind::Substitution,
@@ -307,6 +344,7 @@ impl MarkedEventReceiver for Builder<'_> {
                         let node = Node {
                             value: Value::Scalar(Scalar::Str(text.clone())),
                             line,
+                            substituted: None,
                         };
                         self.anchors.insert(anchor, node);
                     }
@@ -314,13 +352,14 @@ impl MarkedEventReceiver for Builder<'_> {
                     return;
                 }
                 let is_str_tag = tag.is_some_and(|tag| tag.suffix == "str");
-                if let Some(scalar) = self.value_scalar(&text, style, is_str_tag, line) {
+                if let Some((scalar, substituted)) = self.value_scalar(&text, style, is_str_tag, line) {
                     let node = Node {
                         value: Value::Scalar(scalar),
                         line,
+                        substituted,
                     };
-                    if anchor != 0 {
-                        self.anchors.insert(anchor, node.clone());
+                    if anchor != 0 && !self.keep_anchor(anchor, &node, line) {
+                        return;
                     }
                     self.place(node);
                 }
@@ -375,9 +414,13 @@ impl MarkedEventReceiver for Builder<'_> {
                     }) => (Value::Map(entries), anchor, line),
                     None => return,
                 };
-                let node = Node { value, line };
-                if anchor != 0 {
-                    self.anchors.insert(anchor, node.clone());
+                let node = Node {
+                    value,
+                    line,
+                    substituted: None,
+                };
+                if anchor != 0 && !self.keep_anchor(anchor, &node, line) {
+                    return;
                 }
                 self.place(node);
             }

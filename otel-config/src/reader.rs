@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::error::{ConfigFileError, ConfigFileErrorKind as Kind};
-use crate::node::{Key, Node, Value};
+use crate::node::{Key, Node, Substituted, Value};
 use crate::scalar::Scalar;
 use crate::warning::{ConfigFileWarning, ConfigFileWarningKind as WarningKind};
 
@@ -82,8 +82,11 @@ impl<'a> At<'a> {
     }
 
     pub(crate) fn string(&self) -> Result<String> {
-        match &self.node.value {
-            Value::Scalar(Scalar::Str(text)) => Ok(text.clone()),
+        match (&self.node.value, &self.node.substituted) {
+            (Value::Scalar(Scalar::Str(text)), _) => Ok(text.clone()),
+            // A `${VAR}` that reads as a number or a boolean is still its text where a
+            // string goes (an all-digit token in a header).
+            (Value::Scalar(_), Some(Substituted { text: Some(text) })) => Ok(text.clone()),
             _ => Err(self.error(Kind::Type, "a string")),
         }
     }

@@ -107,7 +107,7 @@ impl fmt::Display for ConfigFileWarning {
             ConfigFileWarningKind::ZeroMeansNoLimit => {
                 write!(
                     f,
-                    "0 means no limit (the schema's rule); a connection still has its own deadline"
+                    "0 means no limit (the schema's rule); the kit caps it at 60 s, so a collector that never answers cannot hold an export for good"
                 )
             }
             ConfigFileWarningKind::NewerMinorVersion { file_format } => write!(

@@ -74,6 +74,8 @@ pub mod instrumentation_switches;
 mod instruments_cache;
 pub mod kit_names;
 pub mod log_events;
+#[doc(hidden)]
+pub mod lower_hex;
 mod message_bound;
 #[doc(hidden)]
 pub mod network;
@@ -81,6 +83,8 @@ pub mod otlp;
 #[doc(hidden)]
 pub mod panic_payload;
 pub mod peer_service;
+#[doc(hidden)]
+pub mod printable_endpoint;
 mod providers;
 #[doc(hidden)]
 pub mod repeated_keys;

@@ -8,6 +8,7 @@ use otel_kit_init::config::{Compression, Config, ExporterKind, ProtocolFeature a
 use crate::finding::{Finding, Severity};
 use crate::kit_versions::{KIT, line};
 use crate::metadata::Graph;
+use otel_kit_otlp::printable_endpoint;
 
 /// `init()`'s warnings about the environment and the configuration file.
 pub(crate) fn init_warnings() -> Vec<Finding> {
@@ -113,7 +114,7 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
                     "{} are exported over {} ({})",
                     signal.as_str(),
                     otlp.protocol,
-                    otlp.endpoint
+                    printable_endpoint(&otlp.endpoint)
                 ),
                 "init() warns once and exports nothing for that signal",
                 Severity::Error,
@@ -121,7 +122,11 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
             if otel_kit_otlp::ExportSettings::new(otlp.protocol, otlp.endpoint.clone()).is_https() {
                 needs.push((
                     "tls-ring",
-                    format!("the {} endpoint is https ({})", signal.as_str(), otlp.endpoint),
+                    format!(
+                        "the {} endpoint is https ({})",
+                        signal.as_str(),
+                        printable_endpoint(&otlp.endpoint)
+                    ),
                     "without a TLS feature (`tls-ring` or `tls-aws-lc`) init() warns once and exports nothing for that signal",
                     Severity::Error,
                 ));

@@ -86,6 +86,7 @@ pub use liveness::MAX_CONNECT_DEADLINE;
 #[cfg(feature = "__proto")]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
 pub mod otlp_encoding;
+#[cfg(test)]
 mod printable_endpoint;
 #[cfg(feature = "__proto")]
 mod proto_export;
@@ -160,7 +161,7 @@ pub use exporter_builder::{ExporterBuilder, SpanExport};
 /// The OTLP signals, protocols and compression, otel-kit-core's: one definition for every
 /// crate of the kit.
 pub use otel_kit_core::otlp::{Compression, Protocol, Signal};
-pub use printable_endpoint::printable_endpoint;
+pub use otel_kit_core::printable_endpoint::printable_endpoint;
 #[cfg(all(feature = "logs", feature = "__proto"))]
 #[cfg_attr(
     docsrs,

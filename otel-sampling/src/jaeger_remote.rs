@@ -5,6 +5,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use otel_kit_core::printable_endpoint::printable_endpoint;
+
 use super::preset::{JaegerRemote, Kind, Sampling};
 
 impl JaegerRemote {
@@ -21,6 +23,26 @@ impl JaegerRemote {
     /// The longest a fetch may take, connection and whole response included; a shorter
     /// polling interval shortens it to the interval.
     pub const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// The shortest polling interval the environment or a configuration file may set: a
+    /// shorter one is raised to it, with a warning. At 1 ms the sampler would open about
+    /// a thousand connections a second, and their `TIME_WAIT` sockets would take the
+    /// ephemeral ports the service's own calls need.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use otel_kit_sampling::{JaegerRemote, from_env_values};
+    ///
+    /// let (sampling, warnings) = from_env_values(
+    ///     Some("jaeger_remote"),
+    ///     Some("endpoint=http://agent:5778,pollingIntervalMs=1"),
+    /// );
+    /// assert!(sampling.to_string().contains("pollingIntervalMs=1000"), "{sampling}");
+    /// assert_eq!(warnings.len(), 1, "{warnings:?}");
+    /// assert!(warnings[0].contains("under the 1000 ms floor"), "{warnings:?}");
+    /// assert_eq!(JaegerRemote::MIN_POLLING_INTERVAL, Duration::from_secs(1));
+    /// ```
+    pub const MIN_POLLING_INTERVAL: Duration = Duration::from_secs(1);
     /// The largest strategy response read; a longer one is refused and the last good
     /// strategy stays.
     pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
@@ -48,8 +70,11 @@ impl JaegerRemote {
         }
     }
 
-    /// How often the strategy is fetched. A zero interval is reported by
-    /// [`Sampling::validate`].
+    /// How often the strategy is fetched, as given: code decides (a test may poll every
+    /// 200 ms). A zero interval is reported by [`Sampling::validate`]. The interval an
+    /// operator sets, `pollingIntervalMs` in `OTEL_TRACES_SAMPLER_ARG` or a configuration
+    /// file's `interval`, is raised to
+    /// [`MIN_POLLING_INTERVAL`](Self::MIN_POLLING_INTERVAL) with a warning.
     ///
     /// ```
     /// use std::time::Duration;
@@ -119,24 +144,24 @@ impl JaegerRemote {
             .endpoint
             .trim()
             .parse()
-            .map_err(|e| format!("{:?} is not a URL ({e})", self.endpoint))?;
+            .map_err(|e| format!("{:?} is not a URL ({e})", printable_endpoint(&self.endpoint)))?;
         if uri.scheme_str() != Some("http") || uri.host().is_none_or(str::is_empty) {
             return Err(format!(
                 "{:?} is not an http://host[:port][/path] URL (https is not supported)",
-                self.endpoint
+                printable_endpoint(&self.endpoint)
             ));
         }
         if uri.query().is_some() {
             return Err(format!(
                 "{:?} has a query; the sampler adds ?service= itself",
-                self.endpoint
+                printable_endpoint(&self.endpoint)
             ));
         }
         if matches!(uri.path(), "" | "/") {
             let authority = uri.authority().map(ToString::to_string).unwrap_or_default();
             return format!("http://{authority}/sampling")
                 .parse()
-                .map_err(|e| format!("{:?} is not a URL ({e})", self.endpoint));
+                .map_err(|e| format!("{:?} is not a URL ({e})", printable_endpoint(&self.endpoint)));
         }
         Ok(uri)
     }
@@ -242,7 +267,7 @@ impl fmt::Display for JaegerRemote {
         write!(
             f,
             "endpoint={}, pollingIntervalMs={}, initial={}",
-            self.endpoint,
+            printable_endpoint(&self.endpoint),
             self.polling_interval.as_millis(),
             self.initial
         )

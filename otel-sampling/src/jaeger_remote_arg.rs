@@ -54,6 +54,17 @@ pub(super) fn parse(
             }
         } else if key.eq_ignore_ascii_case(POLLING_INTERVAL) {
             match value.parse::<u64>() {
+                Ok(ms) if ms > 0 && Duration::from_millis(ms) < JaegerRemote::MIN_POLLING_INTERVAL => {
+                    interval = JaegerRemote::MIN_POLLING_INTERVAL;
+                    warn(
+                        entry,
+                        format!(
+                            "is under the {} ms floor; {name} polls every {} ms",
+                            JaegerRemote::MIN_POLLING_INTERVAL.as_millis(),
+                            JaegerRemote::MIN_POLLING_INTERVAL.as_millis()
+                        ),
+                    );
+                }
                 Ok(ms) if ms > 0 => interval = Duration::from_millis(ms),
                 _ => warn(
                     entry,

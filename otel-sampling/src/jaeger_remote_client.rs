@@ -91,10 +91,14 @@ impl StrategyClient {
         let _connection = AbortOnDrop(tokio::spawn(async move {
             let _ = connection.await;
         }));
-        let authority = uri.authority().map(ToString::to_string).unwrap_or_default();
+        // `host[:port]` only: user info in the endpoint is never sent (nor printed).
+        let host_header = match uri.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
         let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
         let request = http::Request::get(path)
-            .header(http::header::HOST, authority)
+            .header(http::header::HOST, host_header)
             .header(http::header::ACCEPT, "application/json")
             .body(Empty::<Bytes>::new())
             .map_err(|e| e.to_string())?;

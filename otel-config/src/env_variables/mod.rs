@@ -14,9 +14,15 @@ use std::time::Duration;
 
 use crate::model::{OpenTelemetryConfiguration, ParentBasedSampler, Sampler, TextMapPropagator};
 
+/// What a zero timeout, the schema's "no limit", is written as: 60 s, in milliseconds.
+/// A timeout with no limit would let one collector that accepts and never answers hold
+/// an export for good (and the queue behind it); a minute outlasts any export that can
+/// still succeed.
+pub const ZERO_TIMEOUT_MILLIS: u64 = 60_000;
+
 /// The longest duration, in milliseconds, the variables can give (`u32::MAX`, about 49
-/// days): what a zero timeout, the schema's "no limit", is written as.
-pub const NO_LIMIT_MILLIS: u64 = u32::MAX as u64;
+/// days).
+const LONGEST_MILLIS: u64 = u32::MAX as u64;
 
 /// One variable the file stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,11 +106,13 @@ impl EnvVariables {
         });
     }
 
-    /// A duration in milliseconds; zero (the schema's "no limit") is [`NO_LIMIT_MILLIS`].
+    /// A duration in milliseconds; zero (the schema's "no limit") is
+    /// [`ZERO_TIMEOUT_MILLIS`].
     pub(crate) fn set_timeout(&mut self, name: &str, timeout: Duration, path: &str) {
         let millis = match u64::try_from(timeout.as_millis()) {
-            Ok(0) | Err(_) => NO_LIMIT_MILLIS,
-            Ok(ms) => ms.min(NO_LIMIT_MILLIS),
+            Ok(0) => ZERO_TIMEOUT_MILLIS,
+            Ok(ms) => ms.min(LONGEST_MILLIS),
+            Err(_) => LONGEST_MILLIS,
         };
         self.set(name, millis.to_string(), path);
     }

@@ -27,18 +27,12 @@ fn headers_with_commas_and_equals_signs_stay_one_header_and_headers_beat_headers
 }
 
 #[test]
-fn a_zero_timeout_is_the_longest_the_variables_take() {
+fn a_zero_timeout_is_a_minute_not_for_good() {
     let v = vars(
         "file_format: \"1.0\"\ntracer_provider:\n  processors:\n    - batch:\n        export_timeout: 0\n        exporter:\n          otlp_grpc:\n            timeout: 0\n",
     );
-    assert_eq!(
-        v.get("OTEL_BSP_EXPORT_TIMEOUT"),
-        Some(NO_LIMIT_MILLIS.to_string().as_str())
-    );
-    assert_eq!(
-        v.get("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT"),
-        Some(NO_LIMIT_MILLIS.to_string().as_str())
-    );
+    assert_eq!(v.get("OTEL_BSP_EXPORT_TIMEOUT"), Some("60000"));
+    assert_eq!(v.get("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT"), Some("60000"));
     assert_eq!(
         v.get("OTEL_TRACES_SAMPLER"),
         Some("parentbased_always_on"),

@@ -36,5 +36,6 @@ pub use root::{OpenTelemetryConfiguration, SeverityNumber};
 pub use sampler::{JaegerRemoteSampler, ParentBasedSampler, Sampler};
 pub use tracer::{BatchProcessor, LogRecordProcessor, Processor, SpanLimits, SpanProcessor, TracerProvider};
 pub use view::{
-    Aggregation, DEFAULT_BOUNDARIES, INSTRUMENT_TYPES, InstrumentType, View, ViewSelector, ViewStream,
+    Aggregation, DEFAULT_BOUNDARIES, INSTRUMENT_TYPES, InstrumentType, MAX_BOUNDARIES, MAX_EXPONENTIAL_SIZE,
+    View, ViewSelector, ViewStream,
 };

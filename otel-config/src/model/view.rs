@@ -92,6 +92,15 @@ pub struct ViewStream {
     pub attribute_keys: Option<IncludeExclude>,
 }
 
+/// The most boundaries an explicit bucket histogram may have: each series keeps a
+/// counter per bucket, and the SDK takes any number.
+pub const MAX_BOUNDARIES: usize = 1024;
+
+/// The largest `max_size` of an exponential histogram: from 2^31 the SDK's `i32` wraps
+/// negative and it drops every later measurement of the series, silently; far below
+/// that, each series would hold that many buckets.
+pub const MAX_EXPONENTIAL_SIZE: u64 = 16_384;
+
 /// The explicit bucket histogram's default boundaries.
 pub const DEFAULT_BOUNDARIES: [f64; 15] = [
     0.0, 5.0, 10.0, 25.0, 50.0, 75.0, 100.0, 250.0, 500.0, 750.0, 1000.0, 2500.0, 5000.0, 7500.0, 10000.0,
@@ -221,6 +230,9 @@ impl Aggregation {
                         if boundaries.windows(2).any(|pair| pair[0] >= pair[1]) {
                             return Err(list.at().error(Kind::Value, "boundaries in increasing order"));
                         }
+                        if boundaries.len() > MAX_BOUNDARIES {
+                            return Err(list.at().error(Kind::Value, "at most 1024 boundaries"));
+                        }
                         boundaries
                     }
                     None => DEFAULT_BOUNDARIES.to_vec(),
@@ -240,9 +252,9 @@ impl Aggregation {
                     None => 20,
                 };
                 let max_size = fields.u64("max_size", 160)?;
-                if max_size < 2 {
+                if !(2..=MAX_EXPONENTIAL_SIZE).contains(&max_size) {
                     let field = fields.required("max_size")?;
-                    return Err(field.at().error(Kind::Value, "a max_size of at least 2"));
+                    return Err(field.at().error(Kind::Value, "a max_size from 2 to 16384"));
                 }
                 Self::Base2ExponentialBucketHistogram {
                     max_scale,

@@ -112,7 +112,7 @@ attribute_limits:
             "tracer_provider.procesors (line 3): unknown key `procesors` (not in file_format 1.0 or 1.1); ignored",
             "tracer_provider.processors[0].batch.exporter.otlp_file/development (line 7): the kit does not implement `otlp_file/development`; nothing is built for it",
             "tracer_provider.processors[1].simple.exporter.otlp_http.max_request_size (line 11): `max_request_size` is only on the unreleased main branch of the configuration schema; ignored",
-            "tracer_provider.processors[1].simple.exporter.otlp_http.timeout (line 12): 0 means no limit (the schema's rule); a connection still has its own deadline",
+            "tracer_provider.processors[1].simple.exporter.otlp_http.timeout (line 12): 0 means no limit (the schema's rule); the kit caps it at 60 s, so a collector that never answers cannot hold an export for good",
             "tracer_provider.sampler.composite/development (line 14): the kit does not implement `composite/development`; nothing is built for it",
         ]
     );
@@ -282,4 +282,85 @@ fn zstd_compression_is_read_and_an_unknown_one_warns() {
         env_variables(&brotli.model).get("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION"),
         Some("none")
     );
+}
+
+/// Histogram sizes are bounded: an exponential `max_size` of 2^31 would wrap negative in
+/// the SDK (every later measurement of the series dropped, silently), and a boundary
+/// list of any length is a counter per bucket per series.
+#[test]
+fn histogram_sizes_are_bounded_with_an_error_naming_the_key() {
+    let view = |aggregation: &str| {
+        format!(
+            "file_format: \"1.0\"\nmeter_provider:\n  readers: []\n  views:\n    - selector:\n        instrument_name: x\n      stream:\n        aggregation:\n{aggregation}"
+        )
+    };
+    let exponential = |size: u64| {
+        view(&format!(
+            "          base2_exponential_bucket_histogram:\n            max_size: {size}\n"
+        ))
+    };
+    for size in [1, 16_385, 1 << 31, u64::from(u32::MAX)] {
+        let error = parse(&exponential(size)).unwrap_err();
+        assert_eq!(error.kind(), ConfigFileErrorKind::Value, "{size}: {error}");
+        assert!(
+            error
+                .path()
+                .ends_with("base2_exponential_bucket_histogram.max_size"),
+            "{error}"
+        );
+        assert_eq!(error.expected(), "a max_size from 2 to 16384");
+    }
+    parse(&exponential(16_384)).expect("the largest size");
+
+    let boundaries = |n: usize| {
+        let list: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+        view(&format!(
+            "          explicit_bucket_histogram:\n            boundaries: [{}]\n",
+            list.join(", ")
+        ))
+    };
+    let error = parse(&boundaries(1025)).unwrap_err();
+    assert_eq!(error.kind(), ConfigFileErrorKind::Value, "{error}");
+    assert!(
+        error.path().ends_with("explicit_bucket_histogram.boundaries"),
+        "{error}"
+    );
+    assert_eq!(error.expected(), "at most 1024 boundaries");
+    parse(&boundaries(1024)).expect("1024 boundaries");
+}
+
+/// `OTEL_CONFIG_FILE` naming something that is not a regular file is refused at once:
+/// a FIFO with no writer and `/dev/stdin` would block the read (and `init()`) for good,
+/// `/dev/zero` would never end.
+#[test]
+fn a_fifo_or_a_device_is_refused_at_once() {
+    let dir = std::env::temp_dir().join(format!("otel-kit-config-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let fifo = dir.join("config.yaml");
+    let _ = std::fs::remove_file(&fifo);
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    let mut paths = vec![std::path::PathBuf::from("/dev/zero")];
+    if made.is_ok_and(|status| status.success()) {
+        paths.push(fifo.clone());
+    } else {
+        eprintln!("no mkfifo here: the FIFO case is not run");
+    }
+    if std::path::Path::new("/dev/stdin").exists() {
+        paths.push("/dev/stdin".into());
+    }
+    for path in paths {
+        let started = std::time::Instant::now();
+        let error = read_file(&path, |_| None).expect_err("not a regular file");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{path:?} took {:?}",
+            started.elapsed()
+        );
+        assert_eq!(error.kind(), ConfigFileErrorKind::Io, "{path:?}: {error}");
+        assert!(
+            error.to_string().contains("not a regular file"),
+            "{path:?}: {error}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -277,10 +277,15 @@ fn the_environment_asking_for_grpc_of_a_build_without_it_is_an_error() {
             dependencies: &[],
         }],
     );
+    // Credentials in the endpoint (a password with a '/', as base64 has, and a query
+    // key): the findings name the endpoint masked, in every stream the doctor writes.
     let env = [
         ("OTEL_SERVICE_NAME", "scratch"),
         ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", "https://collector.example:4317"),
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "https://alice:pa/ssw0rd@collector.example:4317?api_key=K3Y",
+        ),
     ];
     let out = run(&scratch.workspace, ARGS, &env);
     assert_eq!(out.code, Some(1), "{out:?}");
@@ -288,6 +293,16 @@ fn the_environment_asking_for_grpc_of_a_build_without_it_is_an_error() {
     assert!(all.contains("without its `grpc` feature"), "{all}");
     assert!(all.contains("without its `tls-ring` feature"), "{all}");
     assert!(all.contains("features = [\\\"grpc\\\"]"), "{all}");
+    assert!(
+        all.contains("https://alice:***@collector.example:4317?***"),
+        "{all}"
+    );
+    for stream in [&out.stdout, &out.stderr] {
+        assert!(
+            !stream.contains("ssw0rd") && !stream.contains("K3Y"),
+            "a credential printed: {stream}"
+        );
+    }
 }
 
 #[test]

@@ -92,7 +92,18 @@ fn jaeger_remote(
             ),
         ));
     } else {
-        built = built.polling_interval(remote.interval);
+        if remote.interval < JaegerRemote::MIN_POLLING_INTERVAL {
+            warnings.push(ConfigWarning::new(
+                format!("{path}.interval"),
+                remote.interval.as_millis().to_string(),
+                format!(
+                    "is under the {} ms floor: the sampler polls every {} ms",
+                    JaegerRemote::MIN_POLLING_INTERVAL.as_millis(),
+                    JaegerRemote::MIN_POLLING_INTERVAL.as_millis()
+                ),
+            ));
+        }
+        built = built.polling_interval(remote.interval.max(JaegerRemote::MIN_POLLING_INTERVAL));
     }
     built
 }

@@ -251,3 +251,36 @@ fn validate_names_what_is_wrong_with_the_endpoint_and_into_sampler_falls_back() 
     let zero = Sampling::jaeger_remote(JaegerRemote::new("http://h:1").polling_interval(Duration::ZERO));
     assert!(zero.validate().is_err());
 }
+
+/// User info in the endpoint is a credential: it is never sent (the `Host` header is
+/// `host:port`), and the sampler's description and its errors show it masked.
+#[test]
+fn user_info_in_the_endpoint_is_neither_sent_nor_printed() {
+    let server = StrategiesServer::start(probabilistic(0.5));
+    let endpoint = server.endpoint().replace("http://", "http://alice:s3cret@");
+    let remote = JaegerRemote::new(endpoint.clone()).polling_interval(Duration::from_secs(60));
+    let sampling = Sampling::jaeger_remote(remote);
+    let shown = sampling.to_string();
+    assert!(shown.contains("http://alice:***@127.0.0.1:"), "{shown}");
+    assert!(!shown.contains("s3cret"), "{shown}");
+    let pipeline = Pipeline::new(sampling);
+    server.wait_served(1, Duration::from_secs(10));
+    let heads = server.request_heads();
+    let host = heads[0]
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix("host: ")
+                .or_else(|| line.strip_prefix("Host: "))
+        })
+        .expect("a Host header");
+    assert_eq!(host, server.endpoint().trim_start_matches("http://"), "{heads:?}");
+    assert!(
+        !heads[0].contains("alice") && !heads[0].contains("s3cret"),
+        "{heads:?}"
+    );
+    drop(pipeline);
+
+    let bad = Sampling::jaeger_remote(JaegerRemote::new(format!("{endpoint}/sampling?key=K3Y")));
+    let err = bad.validate().expect_err("a query").to_string();
+    assert!(!err.contains("s3cret") && !err.contains("K3Y"), "{err}");
+}

@@ -60,6 +60,8 @@ struct State {
     served: usize,
     /// The request lines received, in order.
     request_lines: Vec<String>,
+    /// The whole request heads received, in order.
+    request_heads: Vec<String>,
 }
 
 /// The endpoint; it runs until the test process ends.
@@ -76,6 +78,7 @@ impl StrategiesServer {
             answer,
             served: 0,
             request_lines: Vec::new(),
+            request_heads: Vec::new(),
         }));
         let shared = Arc::clone(&state);
         thread::spawn(move || {
@@ -106,6 +109,10 @@ impl StrategiesServer {
 
     pub(crate) fn request_lines(&self) -> Vec<String> {
         lock(&self.state).request_lines.clone()
+    }
+
+    pub(crate) fn request_heads(&self) -> Vec<String> {
+        lock(&self.state).request_heads.clone()
     }
 
     /// Waits until `n` connections got the current answer. Two mean the first answer was
@@ -150,7 +157,13 @@ fn answer_one(mut stream: TcpStream, answer: &Answer, state: &Mutex<State>) {
         .next()
         .unwrap_or_default()
         .to_owned();
-    lock(state).request_lines.push(line);
+    {
+        let mut state = lock(state);
+        state.request_lines.push(line);
+        state
+            .request_heads
+            .push(String::from_utf8_lossy(&request).into_owned());
+    }
     let (status, body): (u16, Vec<u8>) = match answer {
         Answer::Strategy(json) => (200, json.clone().into_bytes()),
         Answer::Status(code) => (*code, b"strategy store unavailable".to_vec()),

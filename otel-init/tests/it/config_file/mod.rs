@@ -220,8 +220,8 @@ fn a_file_from_otel_config_file_is_the_source() {
 fn every_sampler_of_the_file_is_built_as_it_says() {
     let cases = [
         (
-            "jaeger_remote/development:\n      endpoint: http://127.0.0.1:9/sampling\n      interval: 250\n      initial_sampler:\n        trace_id_ratio_based:\n          ratio: 0.25\n",
-            "jaeger_remote(endpoint=http://127.0.0.1:9/sampling, pollingIntervalMs=250, initial=traceidratio(0.25))",
+            "jaeger_remote/development:\n      endpoint: http://127.0.0.1:9/sampling\n      interval: 2500\n      initial_sampler:\n        trace_id_ratio_based:\n          ratio: 0.25\n",
+            "jaeger_remote(endpoint=http://127.0.0.1:9/sampling, pollingIntervalMs=2500, initial=traceidratio(0.25))",
         ),
         (
             "parent_based:\n      root:\n        jaeger_remote/development:\n          endpoint: http://127.0.0.1:9/sampling\n          initial_sampler:\n            always_off:\n",
@@ -258,6 +258,23 @@ fn every_sampler_of_the_file_is_built_as_it_says() {
 }
 
 /// A zero polling interval would poll without pause: the default stays, with a warning.
+/// An interval of 1 ms would open a connection every millisecond: the file's interval
+/// is raised to the 1 s floor, with one warning naming the key.
+#[test]
+fn a_jaeger_polling_interval_under_a_second_is_raised_to_it_with_a_warning() {
+    let yaml = "file_format: \"1.0\"\ntracer_provider:\n  processors: []\n  sampler:\n    jaeger_remote/development:\n      endpoint: http://127.0.0.1:9/sampling\n      interval: 1\n      initial_sampler:\n        always_off:\n";
+    let telemetry = builder().config_yaml(yaml).init().expect("init");
+    let sampling = telemetry.effective_config().sampling.to_string();
+    assert!(sampling.contains("pollingIntervalMs=1000"), "{sampling}");
+    let said: Vec<_> = telemetry
+        .warnings()
+        .iter()
+        .filter(|w| w.contains("jaeger_remote/development.interval"))
+        .collect();
+    assert_eq!(said.len(), 1, "{:?}", telemetry.warnings());
+    assert!(said[0].contains("under the 1000 ms floor"), "{said:?}");
+}
+
 #[test]
 fn a_zero_jaeger_polling_interval_keeps_the_default_with_a_warning() {
     let yaml = "file_format: \"1.0\"\ntracer_provider:\n  processors: []\n  sampler:\n    jaeger_remote/development:\n      endpoint: http://127.0.0.1:9/sampling\n      interval: 0\n      initial_sampler:\n        always_off:\n";

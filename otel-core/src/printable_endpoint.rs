@@ -1,0 +1,101 @@
+//! [`printable_endpoint`]: an endpoint as it may be printed (start-up line, warnings,
+//! errors, the doctor's findings, the Jaeger sampler's), without the credentials a URL
+//! can carry in its user info or its query. otel-kit-otlp re-exports it.
+
+/// `endpoint` with its user info masked (`user:***@`, or `***@` when it is a single
+/// token, which may be a key itself) and its query and fragment replaced by `?***`.
+/// Works on any text, so that an endpoint too malformed to parse is masked as well.
+///
+/// ```
+/// use otel_kit_core::printable_endpoint::printable_endpoint;
+///
+/// assert_eq!(
+///     printable_endpoint("https://alice:s3cret@host:4317/v1/traces?api_key=K"),
+///     "https://alice:***@host:4317/v1/traces?***"
+/// );
+/// assert_eq!(printable_endpoint("http://localhost:4318/v1/logs"), "http://localhost:4318/v1/logs");
+/// ```
+pub fn printable_endpoint(endpoint: &str) -> String {
+    let (scheme, rest) = match endpoint.find("://") {
+        Some(i) => endpoint.split_at(i + 3),
+        None => ("", endpoint),
+    };
+    let (authority, tail) = rest.split_at(authority_end(rest));
+    let authority = match authority.rfind('@') {
+        Some(at) => {
+            let (user_info, host) = authority.split_at(at);
+            match user_info.split_once(':') {
+                Some((user, _)) => format!("{user}:***{host}"),
+                None => format!("***{host}"),
+            }
+        }
+        None => authority.to_owned(),
+    };
+    let path = match tail.find(['?', '#']) {
+        Some(i) => format!("{}?***", &tail[..i]),
+        None => tail.to_owned(),
+    };
+    format!("{scheme}{authority}{path}")
+}
+
+/// Where the authority of `rest` (what follows `scheme://`) ends: at the first '/', '?'
+/// or '#', unless an '@' follows and what comes before that first one is no
+/// `host:port`. A password may hold any of the three (base64 has '/'), and a URL that
+/// never parsed is printed too: then everything up to the last '@' is user info, and
+/// masked. An '@' in a path after a `host:port` (or an IPv6 literal) stays.
+fn authority_end(rest: &str) -> usize {
+    let first = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(last_at) = rest.rfind('@').filter(|&at| at > first) else {
+        return first;
+    };
+    let head = &rest[..first];
+    let is_host_port = head.starts_with('[')
+        || head.rsplit_once(':').is_some_and(|(host, port)| {
+            !host.contains(':') && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
+        });
+    if is_host_port {
+        return first;
+    }
+    // The host after the last '@' ends at the next '/', '?' or '#'.
+    last_at
+        + rest[last_at..]
+            .find(['/', '?', '#'])
+            .unwrap_or(rest.len() - last_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_masked_wherever_they_are() {
+        for (given, shown) in [
+            (
+                "https://alice:s3cret@host:4317/v1/traces?api_key=K",
+                "https://alice:***@host:4317/v1/traces?***",
+            ),
+            ("https://tok3n@host", "https://***@host"),
+            ("http://host:4318?key=1", "http://host:4318?***"),
+            ("http://host/path#frag", "http://host/path?***"),
+            ("alice:pw@host:4317", "alice:***@host:4317"),
+            ("not a url ?secret", "not a url ?***"),
+            ("https://[::1]:4317", "https://[::1]:4317"),
+            // Passwords holding the characters that end an authority (base64 has '/').
+            (
+                "https://alice:pa/ss+w0rd==@host:4318/v1/traces",
+                "https://alice:***@host:4318/v1/traces",
+            ),
+            (
+                "https://alice:p?ss#w@host/v1/logs?k=1",
+                "https://alice:***@host/v1/logs?***",
+            ),
+            ("https://alice:a/b@c/d@host:4317", "https://alice:***@host:4317"),
+            ("https://tok/en==@host", "https://***@host"),
+            // An '@' in a path after a host and port is a path.
+            ("http://host:4318/v1/@scope", "http://host:4318/v1/@scope"),
+            ("http://[::1]/v1/@scope", "http://[::1]/v1/@scope"),
+        ] {
+            assert_eq!(printable_endpoint(given), shown, "{given}");
+        }
+    }
+}
