@@ -20,12 +20,11 @@
 //! consistent sampler's `ot=th:`).
 //! Checked against the W3C trace-context test suite: see `examples/w3c-conformance`.
 
-use std::fmt::Write as _;
-
 use opentelemetry::Context;
 use opentelemetry::propagation::text_map_propagator::FieldIter;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState};
+use otel_kit_core::lower_hex;
 
 const TRACEPARENT: &str = "traceparent";
 const TRACESTATE: &str = "tracestate";
@@ -81,14 +80,7 @@ impl TextMapPropagator for StrictTraceContextPropagator {
         {
             flags |= RANDOM;
         }
-        let mut traceparent = String::with_capacity(55);
-        let _ = write!(
-            traceparent,
-            "00-{}-{}-{flags:02x}",
-            span_context.trace_id(),
-            span_context.span_id(),
-        );
-        injector.set(TRACEPARENT, traceparent);
+        injector.set(TRACEPARENT, traceparent(span_context, flags));
         let own = span_context.trace_state().header();
         let verbatim = cx
             .get::<VerbatimTraceState>()
@@ -154,6 +146,18 @@ impl TextMapPropagator for StrictTraceContextPropagator {
 }
 
 /// `own`'s members, then those of `caller` whose key `own` does not have, at most 32.
+/// `00-<trace id>-<span id>-<flags>`, written into a stack buffer (no `core::fmt`): the
+/// one allocation is the `String` the injector takes.
+fn traceparent(span_context: &SpanContext, flags: u8) -> String {
+    let mut out = [b'-'; 55];
+    out[..2].copy_from_slice(b"00");
+    lower_hex::write(&span_context.trace_id().to_bytes(), &mut out[3..35]);
+    lower_hex::write(&span_context.span_id().to_bytes(), &mut out[36..52]);
+    lower_hex::write(&[flags], &mut out[53..55]);
+    // Only ASCII was written.
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn merged(own: &str, caller: &str) -> String {
     let keys: Vec<&str> = own
         .split(',')

@@ -10,6 +10,7 @@ use std::path::Path;
 /// The peers only the benchmarks depend on.
 const PERF_ONLY: &[&str] = &[
     "axum-tracing-opentelemetry",
+    "init-tracing-opentelemetry",
     "opentelemetry-instrumentation-actix-web",
     "opentelemetry-instrumentation-tower",
     "tower-otel",

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::propagation::HeaderInjector;
 use http::{Extensions, HeaderMap, Method};
 use opentelemetry::propagation::Injector;
-use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
+use opentelemetry::trace::{Span as _, SpanKind, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue};
 use otel_kit_core::carrier::HeaderSource;
 use otel_kit_core::hooks::Signatures;
@@ -72,9 +72,12 @@ impl RequestHeaders for HeaderMap {
 /// The request-side facts, in the form both signals need.
 pub(crate) struct RequestInfo {
     pub(crate) span_name: String,
-    /// `http.request.method`, `server.address`, `server.port`: shared by span and metric.
+    /// `http.request.method`, `server.address`, `server.port`: shared by span and metric,
+    /// and what samplers see.
     pub(crate) common: Vec<KeyValue>,
-    /// Span-only attributes known before sending.
+    /// Span-only attributes known before sending (`url.full` among them: the
+    /// conventions list it for samplers); `service.peer.name` is added by
+    /// [`Plan::start`] once the span records.
     pub(crate) span_only: Vec<KeyValue>,
 }
 
@@ -198,12 +201,14 @@ impl<F: Frontend> Config<F> {
 }
 
 impl Plan {
-    /// Starts the CLIENT span, a child of `parent`, with `service.peer.name` when the
-    /// mapping names the target; injects its context into `headers` when `propagate`;
-    /// captures the listed request headers (after injection); marks the request in
-    /// `extensions` (a front-end whose requests carry none passes `None`) and in the
-    /// call's context as in flight. One clock reading starts the
-    /// span and the duration, so the span lasts exactly as long as the measurement says.
+    /// Starts the CLIENT span, a child of `parent`; once it records (is sampled), adds
+    /// `service.peer.name` when the mapping names the target: an unsampled span does not
+    /// look it up. Injects its context into `headers` when
+    /// `propagate`; captures the listed request headers (after injection) on a recording
+    /// span; marks the request in `extensions` (a front-end whose requests carry none
+    /// passes `None`) and in the call's context as in flight. One clock reading starts
+    /// the span and the duration, so the span lasts exactly as long as the measurement
+    /// says.
     pub(crate) fn start<F: Frontend, H: RequestHeaders + ?Sized>(
         self,
         config: &Arc<Config<F>>,
@@ -215,34 +220,37 @@ impl Plan {
     ) -> Call<F> {
         let Plan {
             name,
-            mut attributes,
+            attributes,
             metric_attributes,
         } = self;
         let started = Started::now();
-        let cx = config.resolver.with(Some(started.instant), |resolved| {
-            if let Some(host) = target.host
-                && let Some(peer) = resolved.peer_service(host, target.port, target.path)
-            {
-                attributes.push(KeyValue::new(SERVICE_PEER_NAME, peer));
-            }
+        let limit = config.http.value_limit();
+        let (cx, recording) = config.resolver.with(Some(started.instant), |resolved| {
             let tracer = resolved.tracer();
-            let span = tracer
+            let mut span = tracer
                 .span_builder(name)
                 .with_kind(SpanKind::Client)
                 .with_start_time(started.time)
                 .with_attributes(attributes)
                 .start_with_context(tracer, parent);
+            // Asked of the span itself: once in the context, each question takes a lock.
+            let recording = span.is_recording();
+            if recording
+                && let Some(host) = target.host
+                && let Some(peer) = resolved.peer_service(host, target.port, target.path)
+            {
+                span.set_attribute(KeyValue::new(SERVICE_PEER_NAME, peer));
+            }
             let cx = parent.with_span(span);
             if propagate {
                 resolved.inject(&cx, &mut headers.injector());
             }
-            cx
+            (cx, recording)
         });
         let capture = config.http.headers(Side::Client);
-        if !capture.is_empty() {
-            cx.span().set_attributes(
-                capture.request_attributes_within(headers.source(), config.http.value_limit()),
-            );
+        if recording && !capture.is_empty() {
+            cx.span()
+                .set_attributes(capture.request_attributes_within(headers.source(), limit));
         }
         let marker = ActiveRequest::next();
         if let Some(extensions) = extensions {

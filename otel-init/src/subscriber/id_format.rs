@@ -4,6 +4,7 @@
 use std::fmt;
 
 use opentelemetry::trace::{SpanId, TraceId};
+use otel_kit_core::lower_hex;
 use tracing::{Event, Subscriber};
 use tracing_subscriber::fmt::format::{Format, Full, Json, Writer};
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
@@ -55,7 +56,11 @@ impl IdPlacement for Full {
     }
 
     fn write_ids(writer: &mut Writer<'_>, trace_id: TraceId, span_id: SpanId) -> fmt::Result {
-        write!(writer, " trace_id={trace_id} span_id={span_id}")
+        let (mut trace, mut span) = ([0; 32], [0; 16]);
+        writer.write_str(" trace_id=")?;
+        writer.write_str(lower_hex::write(&trace_id.to_bytes(), &mut trace))?;
+        writer.write_str(" span_id=")?;
+        writer.write_str(lower_hex::write(&span_id.to_bytes(), &mut span))
     }
 }
 
@@ -69,7 +74,12 @@ impl IdPlacement for Json {
     }
 
     fn write_ids(writer: &mut Writer<'_>, trace_id: TraceId, span_id: SpanId) -> fmt::Result {
-        write!(writer, ",\"trace_id\":\"{trace_id}\",\"span_id\":\"{span_id}\"")
+        let (mut trace, mut span) = ([0; 32], [0; 16]);
+        writer.write_str(",\"trace_id\":\"")?;
+        writer.write_str(lower_hex::write(&trace_id.to_bytes(), &mut trace))?;
+        writer.write_str("\",\"span_id\":\"")?;
+        writer.write_str(lower_hex::write(&span_id.to_bytes(), &mut span))?;
+        writer.write_str("\"")
     }
 }
 

@@ -19,7 +19,7 @@ use super::console::Console;
 use super::filter::{
     InternalRepeatLimit, LogFilter, NotLogOnlyEvent, NotTelemetryIo, TraceFilter, not_raw_sql,
 };
-use super::span_events::{ErrorStatus, SpanEvents, SpansOnly};
+use super::span_events::{ErrorEvents, ErrorStatus, SpanEvents, SpansOnly};
 
 /// The `tracing` layers otel-kit-init sets up, each behind its own filter, for a subscriber
 /// you compose yourself.
@@ -261,9 +261,12 @@ where
     let traces = match span_events {
         SpanEvents::Recorded => spans.with_filter(trace_filter).boxed(),
         // Events stay off the spans; `error` events still mark their span as failed.
+        // ErrorStatus has a filter of its own: a layer without one would turn every call
+        // site's interest into "sometimes" (asked again at each event), since the
+        // filtered layer under it may say never.
         SpanEvents::LogsOnly => spans
             .with_filter(trace_filter.and(SpansOnly))
-            .and_then(ErrorStatus)
+            .and_then(ErrorStatus.with_filter(TraceFilter::new(env_filter()).and(ErrorEvents)))
             .boxed(),
     };
     TelemetryLayers {

@@ -124,15 +124,39 @@ impl<S> Filter<S> for SpansOnly {
     }
 }
 
+/// [`ErrorStatus`]'s filter, after the trace layer's: the spans it traces (the layer
+/// must see a span to find an event's span in it), and of the events only `error` ones,
+/// except the SDK's own diagnostics (they are about the export, not the application's
+/// span). It decides by a call site's metadata alone, so each call site is asked once
+/// (`always` or `never`), and a DEBUG event of a dependency never reaches the layer.
+pub(super) struct ErrorEvents;
+
+fn wanted(meta: &Metadata<'_>) -> bool {
+    meta.is_span() || (*meta.level() == Level::ERROR && !meta.target().starts_with("opentelemetry"))
+}
+
+impl<S> Filter<S> for ErrorEvents {
+    fn enabled(&self, meta: &Metadata<'_>, _cx: &Context<'_, S>) -> bool {
+        wanted(meta)
+    }
+
+    fn callsite_enabled(&self, meta: &'static Metadata<'static>) -> Interest {
+        if wanted(meta) {
+            Interest::always()
+        } else {
+            Interest::never()
+        }
+    }
+}
+
 /// Under [`SpanEvents::LogsOnly`], tracing-opentelemetry no longer sees events, so it can
 /// no longer turn an `error` event into status Error on its span
 /// (`with_error_events_to_status`). This layer does that instead, with the same
 /// description: the `error` field of an event without a message, else none. A status
 /// already set stays (the SDK orders Ok over Error over Unset).
 ///
-/// It has no filter of its own: a plain layer leaves every call site's interest to the
-/// filtered layer under it, and is handed each event some layer enabled. Spans cost it
-/// nothing, events a level comparison.
+/// It sits behind the trace layer's filter and [`ErrorEvents`], so it sees the `error`
+/// events tracing-opentelemetry would have seen; spans cost it nothing.
 pub(super) struct ErrorStatus;
 
 impl<S> Layer<S> for ErrorStatus
@@ -140,11 +164,6 @@ where
     S: Subscriber + for<'a> LookupSpan<'a>,
 {
     fn on_event(&self, event: &Event<'_>, cx: Context<'_, S>) {
-        let meta = event.metadata();
-        // The SDK's own diagnostics are about the export, not the application's span.
-        if *meta.level() != Level::ERROR || meta.target().starts_with("opentelemetry") {
-            return;
-        }
         let span = match event.parent() {
             Some(id) => cx.span(id),
             None if event.is_contextual() => cx.lookup_current(),

@@ -5,7 +5,7 @@
 //! `OtelAxumLayer` + `OtelInResponseLayer`, and with tower-http's `TraceLayer` (spans at
 //! `INFO`); and on actix-web 4 ([`actix_server`]) three ways: with no middleware, with
 //! `otel_kit_http::actix::ServerMiddleware`, and with opentelemetry-instrumentation-actix-web's
-//! `RequestTracing` + `RequestMetrics`. Every traced variant sets telemetry up the same way, through `otel_kit_init`,
+//! `RequestTracing` + `RequestMetrics`. These traced variants set telemetry up the same way, through `otel_kit_init`,
 //! exporting to the endpoint and protocol in `OTEL_EXPORTER_OTLP_ENDPOINT` and
 //! `OTEL_EXPORTER_OTLP_PROTOCOL`.
 //!
@@ -13,6 +13,7 @@
 //! read with sqlx, an outgoing reqwest call, JSON, a log line) plain, with the kit, and with
 //! axum-tracing-opentelemetry, tower-otel and opentelemetry-instrumentation-tower, under an
 //! open loop at a fixed rate; [`realistic_report`] compares them with the guides' budgets.
+//! There each peer's telemetry is set up as its users set it up ([`peer_setup`]).
 //!
 //! The `http-peers-server` binary serves one variant ([`server::run`]); the `compare`
 //! binary starts a collector ([`collector::Collector`]: in process, or rotel in front of
@@ -24,6 +25,7 @@ pub mod actix_server;
 pub mod collector;
 pub mod load;
 pub mod metric_count;
+pub mod peer_setup;
 pub mod pin;
 pub mod process;
 pub mod realistic;

@@ -281,6 +281,31 @@ pub async fn serve_stub() -> std::io::Result<String> {
     Ok(format!("http://{addr}/quote"))
 }
 
+/// Serves [`stub_router`] on `addr` in a process of its own (`http-peers-server stub`,
+/// for `profile/callgrind.sh`, which measures the server alone), printing
+/// `<LISTENING_MARKER> <url>` once listening, until stdin closes, SIGTERM or Ctrl-C.
+pub fn run_stub(addr: std::net::SocketAddr) -> Result<(), Box<dyn Error>> {
+    use axum::serve::ListenerExt as _;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let local = listener.local_addr()?;
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        crate::server::announce(&format!(
+            "{} http://{local}/quote",
+            crate::server::LISTENING_MARKER
+        ))?;
+        axum::serve(listener, stub_router())
+            .with_graceful_shutdown(crate::server::stop_requested())
+            .await?;
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,7 @@ use axum_tracing_opentelemetry::middleware::{OtelAxumLayer, OtelInResponseLayer}
 use tower_http::trace::{DefaultMakeSpan, TraceLayer};
 
 use crate::Variant;
+use crate::peer_setup::Telemetry;
 
 /// The line prefix the server prints on stdout once it accepts connections, followed by
 /// a space and the bound address.
@@ -109,33 +110,16 @@ async fn serve(variant: Variant, addr: SocketAddr) -> Result<(), Box<dyn Error>>
     finish(telemetry)
 }
 
-/// The telemetry of a traced variant: `otel_kit_init::builder().service_name("http-peers-<variant>").init()`;
-/// none for a plain one.
-pub fn start_telemetry(variant: Variant) -> Result<Option<otel_kit_init::Telemetry>, Box<dyn Error>> {
-    Ok(if variant.traced() {
-        Some(
-            otel_kit_init::builder()
-                .service_name(format!("http-peers-{variant}"))
-                .init()?,
-        )
-    } else {
-        None
-    })
+/// The telemetry of a traced variant, set up as its users set it up
+/// ([`Telemetry::start`]); none for a plain one.
+pub fn start_telemetry(variant: Variant) -> Result<Option<Telemetry>, Box<dyn Error>> {
+    Telemetry::start(variant)
 }
 
 /// After the server stopped: flushes and shuts `telemetry` down, then prints the span
-/// queue's counters.
-pub fn finish(telemetry: Option<otel_kit_init::Telemetry>) -> Result<(), Box<dyn Error>> {
-    let (mut ended, mut exported, mut dropped, mut failed) = (0, 0, 0, 0);
-    if let Some(telemetry) = telemetry {
-        if let Err(e) = telemetry.shutdown() {
-            eprintln!("http-peers-server: telemetry shutdown: {e}");
-        }
-        if let Some(stats) = telemetry.span_queue_stats() {
-            (ended, exported, dropped, failed) =
-                (stats.ended(), stats.exported(), stats.dropped(), stats.failed());
-        }
-    }
+/// queue's counters (the kit's; zeros for a peer or a plain variant).
+pub fn finish(telemetry: Option<Telemetry>) -> Result<(), Box<dyn Error>> {
+    let (ended, exported, dropped, failed) = telemetry.map_or((0, 0, 0, 0), Telemetry::shutdown);
     announce(&format!(
         "{STATS_MARKER} ended={ended} exported={exported} dropped={dropped} failed={failed}"
     ))?;

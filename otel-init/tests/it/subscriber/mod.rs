@@ -2,6 +2,7 @@
 
 mod console;
 mod filter;
+mod interest;
 mod layers;
 mod log_crate;
 mod logs;
