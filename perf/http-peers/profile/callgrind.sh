@@ -41,9 +41,11 @@ rotel_pid=$!
 stub_pid=""
 trap 'kill $rotel_pid $stub_pid 2>/dev/null || true' EXIT
 if [[ $variant == service-* ]]; then
-    # Its stdin stays open (the `sleep`) until it is killed at exit.
-    "$server" stub 127.0.0.1:0 < <(sleep 86400) > "$out/stub.log" 2>&1 &
+    # Its stdin is a FIFO this script holds open (fd 4): it stops when the script ends.
+    rm -f "$out/stub.stdin"; mkfifo "$out/stub.stdin"
+    "$server" stub 127.0.0.1:0 < "$out/stub.stdin" > "$out/stub.log" 2>&1 &
     stub_pid=$!
+    exec 4> "$out/stub.stdin"
     for _ in $(seq 100); do grep -q '^HTTP_PEERS_LISTENING ' "$out/stub.log" && break; sleep 0.1; done
     stub_url=$(sed -n 's/^HTTP_PEERS_LISTENING //p' "$out/stub.log")
     [[ -n $stub_url ]] || { echo "the stub did not start: $(cat "$out/stub.log")" >&2; exit 1; }
