@@ -4,7 +4,8 @@
 use std::sync::{Arc, RwLock};
 
 /// A replaceable process-wide `Arc<T>`, empty until set. Read when an instrumentation
-/// resolves its providers (at most every 10 ms per thread), never per request.
+/// resolves its providers (after a change, or at most every `REFRESH` per thread),
+/// never per request.
 pub(crate) struct GlobalSlot<T: ?Sized>(RwLock<Option<Arc<T>>>);
 
 impl<T: ?Sized> GlobalSlot<T> {
@@ -15,6 +16,8 @@ impl<T: ?Sized> GlobalSlot<T> {
     pub(crate) fn set(&self, value: Option<Arc<T>>) {
         // A poisoned lock held only an `Option` being replaced: the value is still whole.
         *self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = value;
+        // Every thread's copy of the globals is resolved again at its next request.
+        crate::globals_changed();
     }
 
     pub(crate) fn get(&self) -> Option<Arc<T>> {

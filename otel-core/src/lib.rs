@@ -17,6 +17,8 @@
 //!   (`OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING`).
 //! - [`log_events`]: [`LogEvent`](log_events::LogEvent), a named event emitted through the
 //!   logs API in a span's context, and the kit's global logger provider.
+//! - [`globals_changed`] ([`globals_generation`]): tells every instrumentation that the
+//!   globals changed, so each thread resolves its copy of them again.
 //!
 //! - [`app_metrics`]: the application's own metrics (a duration histogram, counters), each
 //!   declared with its unit and attribute keys, checked against the naming guidance.
@@ -43,10 +45,11 @@
 //! bridges' tracer and logger provider, the cardinality-overflow warning with
 //! `sdk-metrics`).
 //!
-//! The `bound-instruments` feature (off by default) turns on the metrics API's
-//! experimental bound instruments: the exemplar instruments then implement `bind`, and
-//! the instrumentations bind once the SDK is declared to (`bound_instruments`).
-//! otel-kit-init's `bound-instruments` turns it on with the SDK's.
+//! The `bound-instruments` feature (off by default here) turns on the metrics API's
+//! experimental bound instruments: once the SDK is declared to bind
+//! (`bound_instruments`), the exemplar instruments bind each attribute set they are
+//! recorded with, and implement `bind`. otel-kit-init's `bound-instruments` (on by
+//! default) turns it on with the SDK's.
 
 pub mod app_metrics;
 #[doc(hidden)]
@@ -65,6 +68,7 @@ pub mod error_type;
 pub mod exception;
 pub mod extra_attributes;
 mod global_slot;
+pub mod globals_generation;
 pub mod header_capture;
 #[doc(hidden)]
 pub mod hooks;
@@ -104,6 +108,7 @@ pub use config_warning::ConfigWarning;
 pub use duration_histogram::duration_histogram;
 pub use env_reader::{EnvReader, process_env};
 pub use extra_attributes::{MetricAttributes, SpanAttributes};
+pub use globals_generation::globals_changed;
 pub use header_capture::HeaderCapture;
 pub use peer_service::{PeerServiceError, PeerServices};
 pub use providers::{Providers, SharedMeterProvider, SharedPropagator, SharedTracerProvider};

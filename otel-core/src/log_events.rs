@@ -169,7 +169,7 @@ static GLOBAL: GlobalSlot<dyn ObjectSafeLoggerProvider> = GlobalSlot::new();
 
 /// Makes `provider` the logger provider of every instrumentation given none: the kit's
 /// global, since the OpenTelemetry API has none for loggers. `otel_kit_init::init()`
-/// sets it; the instrumentations read it lazily (within 10 ms of a change).
+/// sets it; the instrumentations read it again at their next request.
 ///
 /// ```
 /// use opentelemetry_sdk::logs::SdkLoggerProvider;

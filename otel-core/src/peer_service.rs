@@ -187,7 +187,7 @@ static GLOBAL: GlobalSlot<PeerServices> = GlobalSlot::new();
 /// Makes `services` the mapping of every instrumentation given none
 /// (`Providers::peer_services`). `otel_kit_init::init()` sets it from
 /// `OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING`; the instrumentations read it
-/// lazily (within 10 ms of a change).
+/// again at their next request.
 ///
 /// ```
 /// use otel_kit_core::PeerServices;

@@ -4,11 +4,14 @@
 //! - **All four given** ([`Providers::is_complete`]): resolved once, on first use, and
 //!   shared by every clone of the instrumentation. Nothing global is read, so tests
 //!   with their own providers run in parallel.
-//! - **Otherwise**: each thread keeps a copy, refreshed every [`REFRESH`], so an
-//!   application (or a test harness) that installs its globals after building its
-//!   router is picked up within 10 ms. Resolving the globals costs a read lock, a
-//!   boxed tracer and an `Arc` clone (about 60 ns and two allocations) and a shared
-//!   lock is a cache line every core writes; the per-thread copy costs neither.
+//! - **Otherwise**: each thread keeps a copy, resolved again when the globals change
+//!   ([`globals_changed`](crate::globals_changed), which otel-kit-init and
+//!   otel-kit-testing call when they set them; one load of a number per request), and
+//!   at the latest every [`REFRESH`], for globals set with the OpenTelemetry API alone.
+//!   So an application (or a test harness) that installs its globals after building its
+//!   router is picked up. Resolving the globals costs read locks, a boxed tracer and
+//!   `Arc` clones, and a shared lock is a cache line every core writes; the per-thread
+//!   copy costs neither.
 //!
 //! An instrumentation declares its instruments ([`Instruments`]) and one
 //! thread-local [`Cache`] for them, then calls [`Resolver::with`] per request:
@@ -69,12 +72,14 @@ use crate::log_events::{self, SharedLogger, SharedLoggerProvider};
 use crate::peer_service::{self, PeerServices};
 use crate::providers::{Providers, SharedMeterProvider, SharedPropagator};
 
-/// How long a thread keeps its copy of the globals before resolving them again.
+/// How long a thread keeps its copy of the globals at most: what a global set with the
+/// OpenTelemetry API alone, without [`globals_changed`](crate::globals_changed), waits
+/// for. A change made through the kit is seen at the next request.
 ///
 /// ```
-/// assert_eq!(otel_kit_core::REFRESH.as_millis(), 10);
+/// assert_eq!(otel_kit_core::REFRESH.as_secs(), 1);
 /// ```
-pub const REFRESH: Duration = Duration::from_millis(10);
+pub const REFRESH: Duration = Duration::from_secs(1);
 
 /// Most differently configured instrumentations of one kind a thread keeps copies for;
 /// past it the oldest copy is dropped (and resolved again when next used).
@@ -141,6 +146,8 @@ pub struct Resolved<I> {
     logger: Option<(SharedLoggerProvider, SharedLogger)>,
     peer_services: Option<Arc<PeerServices>>,
     at: Instant,
+    /// The [`globals_generation`](crate::globals_generation) it was resolved in.
+    generation: u64,
 }
 
 /// The one meter provider of every disabled instrumentation (so that a disabled one's
@@ -152,6 +159,8 @@ fn disabled_meter_provider() -> SharedMeterProvider {
 
 impl<I: Instruments> Resolved<I> {
     fn new(providers: &Providers, previous: Option<Self>, now: Instant) -> Self {
+        // Read first: a change made while resolving is seen at the next request.
+        let generation = crate::globals_generation::current();
         // Turned off by its switches: no-op providers, so the context still flows.
         let enabled = crate::instrumentation_switches::global_instrumentation_switches()
             .is_none_or(|switches| switches.is_enabled(I::SWITCHES));
@@ -204,6 +213,7 @@ impl<I: Instruments> Resolved<I> {
                 .cloned()
                 .or_else(peer_service::global_peer_services),
             at: now,
+            generation,
         }
     }
 
@@ -407,9 +417,10 @@ impl<I> Resolver<I> {
 
 impl<I: Instruments> Resolver<I> {
     /// Runs `f` with what the providers resolve to. With complete providers that is
-    /// resolved once; otherwise this thread's copy is used, refreshed when older than
+    /// resolved once; otherwise this thread's copy is used, resolved again when the
+    /// globals changed ([`globals_changed`](crate::globals_changed)) or when older than
     /// [`REFRESH`] at `now` (with no `now`, from a caller that does not read the clock,
-    /// only a thread without a copy resolves one). Never panics: re-entry (a span
+    /// only a change of the globals refreshes it). Never panics: re-entry (a span
     /// processor that serves a request on this thread) and a thread being torn down
     /// resolve afresh.
     pub fn with<R>(&self, now: Option<Instant>, f: impl FnOnce(&Resolved<I>) -> R) -> R {
@@ -419,19 +430,25 @@ impl<I: Instruments> Resolver<I> {
             return f(once.get_or_init(|| Resolved::new(providers, None, now.unwrap_or_else(Instant::now))));
         }
         let id = providers.id();
+        let generation = crate::globals_generation::current();
         let mut f = Some(f);
         let cached = I::cache().try_with(|cache| {
             let mut entries = cache.entries.try_borrow_mut().ok()?;
             let f = f.take()?;
             let index = match entries.iter().position(|(entry, _)| *entry == id) {
-                Some(index) => match now {
-                    Some(now) if now.saturating_duration_since(entries[index].1.at) > REFRESH => {
+                Some(index) => {
+                    let copy = &entries[index].1;
+                    let stale = copy.generation != generation
+                        || now.is_some_and(|now| now.saturating_duration_since(copy.at) > REFRESH);
+                    if stale {
                         let (_, previous) = entries.swap_remove(index);
+                        let now = now.unwrap_or_else(Instant::now);
                         entries.push((id, Resolved::new(providers, Some(previous), now)));
                         entries.len() - 1
+                    } else {
+                        index
                     }
-                    _ => index,
-                },
+                }
                 None => {
                     if entries.len() == CACHED_PER_THREAD {
                         entries.remove(0);
@@ -572,6 +589,25 @@ mod tests {
                 .map(String::from)
                 .as_ref()
         );
+    }
+
+    #[test]
+    fn a_change_of_the_globals_is_resolved_at_the_next_request_without_the_clock() {
+        let resolver = Resolver::<Counting>::new(Providers::new());
+        std::thread::spawn(move || {
+            let first = resolver.with(None, |resolved| resolved.generation);
+            // No clock reading, no change: the same copy.
+            assert_eq!(resolver.with(None, |resolved| resolved.generation), first);
+            crate::globals_changed();
+            let second = resolver.with(None, |resolved| resolved.generation);
+            assert_ne!(second, first, "resolved again after globals_changed");
+            assert_eq!(
+                resolver.with(Some(Instant::now()), |resolved| resolved.generation),
+                second
+            );
+        })
+        .join()
+        .expect("thread");
     }
 
     #[test]

@@ -275,7 +275,7 @@ fn bench(c: &mut Criterion) {
                     }
                     started.elapsed().as_secs_f64() * 1e9 / PAIRED_BLOCK as f64
                 };
-                // Warm-up, longer than the layer's 10 ms refresh of its globals.
+                // Warm-up.
                 for _ in 0..20 {
                     time(*target, request);
                     time(base_target, base_request);

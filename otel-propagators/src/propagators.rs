@@ -223,6 +223,8 @@ impl Propagators {
     /// ```
     pub fn install_global(self) {
         global::set_text_map_propagator(self);
+        // The kit's instrumentations read it at their next request.
+        otel_kit_core::globals_changed();
     }
 }
 

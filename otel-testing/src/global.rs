@@ -129,6 +129,8 @@ fn install(telemetry: TestTelemetry) -> GlobalTelemetry {
         Box::new(TraceContextPropagator::new()),
         Box::new(BaggagePropagator::new()),
     ]));
+    // Instrumentations built before this see the harness at their next request.
+    otel_kit_core::globals_changed();
     guard
 }
 
@@ -138,6 +140,7 @@ impl Drop for GlobalTelemetry {
         global::set_tracer_provider(opentelemetry::trace::noop::NoopTracerProvider::new());
         global::set_meter_provider(opentelemetry::metrics::noop::NoopMeterProvider::new());
         global::set_text_map_propagator(opentelemetry::trace::noop::NoopTextMapPropagator::new());
+        otel_kit_core::globals_changed();
         *BUSY.lock().unwrap_or_else(PoisonError::into_inner) = false;
         FREED.notify_one();
     }

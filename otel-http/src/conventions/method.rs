@@ -94,3 +94,21 @@ impl KnownMethods {
         }
     }
 }
+
+/// The `'static` spelling of a standard method, so the common case allocates nothing.
+pub(crate) fn static_method(method: &str) -> Option<&'static str> {
+    Some(match method {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "DELETE" => "DELETE",
+        "CONNECT" => "CONNECT",
+        "OPTIONS" => "OPTIONS",
+        "TRACE" => "TRACE",
+        "PATCH" => "PATCH",
+        "_OTHER" => "_OTHER",
+        "HTTP" => "HTTP",
+        _ => return None,
+    })
+}

@@ -19,7 +19,7 @@
     feature = "awc"
 ))]
 pub(crate) mod from_switches;
-mod method;
+pub(crate) mod method;
 mod protocol;
 mod redact;
 

@@ -4,7 +4,7 @@
 //!
 //! A client is often built before the application installs its providers (or a test
 //! installs its harness): nothing is resolved when the front-end is built, and without
-//! given providers each thread's copy follows the globals within 10 ms.
+//! given providers each thread's copy follows the globals (`otel_kit_core::globals_changed`).
 
 use std::marker::PhantomData;
 use std::thread::LocalKey;

@@ -11,7 +11,7 @@ use crate::propagation::HeaderInjector;
 use http::{Extensions, HeaderMap, Method};
 use opentelemetry::propagation::Injector;
 use opentelemetry::trace::{Span as _, SpanKind, TraceContextExt as _, Tracer as _};
-use opentelemetry::{Context, KeyValue};
+use opentelemetry::{Context, KeyValue, StringValue, Value};
 use otel_kit_core::carrier::HeaderSource;
 use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, RequestValueLimit, SpanAttributes};
@@ -24,6 +24,7 @@ use super::call::{Call, Started};
 use super::extensions::{ActiveRequest, NoPropagation, UrlTemplate};
 use super::{Config, Frontend};
 use crate::conventions::from_switches::Side;
+use crate::conventions::method::static_method;
 use crate::conventions::{KnownMethods, redact_url};
 
 /// Where a request goes, as its front-end reads it from its URL.
@@ -69,16 +70,22 @@ impl RequestHeaders for HeaderMap {
     }
 }
 
-/// The request-side facts, in the form both signals need.
+/// The request-side facts, in the form both signals need. Each string is made once:
+/// the span's and the metric's attributes share it.
 pub(crate) struct RequestInfo {
-    pub(crate) span_name: String,
+    pub(crate) span_name: Cow<'static, str>,
     /// `http.request.method`, `server.address`, `server.port`: shared by span and metric,
     /// and what samplers see.
-    pub(crate) common: Vec<KeyValue>,
+    method: Value,
+    host: Option<StringValue>,
+    port: Option<u16>,
     /// Span-only attributes known before sending (`url.full` among them: the
     /// conventions list it for samplers); `service.peer.name` is added by
     /// [`Plan::start`] once the span records.
-    pub(crate) span_only: Vec<KeyValue>,
+    full: String,
+    original: Option<String>,
+    template: Option<String>,
+    resend_count: u32,
 }
 
 impl RequestInfo {
@@ -93,38 +100,33 @@ impl RequestInfo {
         let (normalized, original) = known.normalize(method);
         let name_method = known.span_name_method(method);
         let span_name = match template {
-            Some(t) => format!("{name_method} {}", t.as_str()),
-            None => name_method.to_owned(),
+            Some(t) => Cow::Owned(format!("{name_method} {}", t.as_str())),
+            None => {
+                static_method(name_method).map_or_else(|| Cow::Owned(name_method.to_owned()), Cow::Borrowed)
+            }
         };
-
-        let mut common = Vec::with_capacity(3);
-        common.push(KeyValue::new(HTTP_REQUEST_METHOD, normalized.to_owned()));
-        if let Some(host) = target.host {
-            common.push(KeyValue::new(SERVER_ADDRESS, host.to_owned()));
-        }
-        if let Some(port) = target.port {
-            common.push(KeyValue::new(SERVER_PORT, i64::from(port)));
-        }
-
-        // Cut after redaction: a credential is recognised whole.
-        let full = limit.cut(&redact_url(&target.full)).to_owned();
-        let mut span_only = vec![KeyValue::new(URL_FULL, full)];
-        if let Some(original) = original {
-            span_only.push(KeyValue::new(
-                HTTP_REQUEST_METHOD_ORIGINAL,
-                limit.cut(original).to_owned(),
-            ));
-        }
-        if let Some(t) = template {
-            span_only.push(KeyValue::new(URL_TEMPLATE, t.as_str().to_owned()));
-        }
-        if resend_count > 0 {
-            span_only.push(KeyValue::new(HTTP_REQUEST_RESEND_COUNT, i64::from(resend_count)));
-        }
         Self {
             span_name,
-            common,
-            span_only,
+            method: static_method(normalized).map_or_else(|| Value::from(normalized.to_owned()), Value::from),
+            // Shared, not copied, by the span's and the metric's attributes.
+            host: target.host.map(|host| StringValue::from(Arc::<str>::from(host))),
+            port: target.port,
+            // Cut after redaction: a credential is recognised whole.
+            full: limit.cut(&redact_url(&target.full)).to_owned(),
+            original: original.map(|original| limit.cut(original).to_owned()),
+            template: template.map(|t| t.as_str().to_owned()),
+            resend_count,
+        }
+    }
+
+    /// `http.request.method`, `server.address` and `server.port` into `attributes`.
+    fn common_into(&self, attributes: &mut Vec<KeyValue>) {
+        attributes.push(KeyValue::new(HTTP_REQUEST_METHOD, self.method.clone()));
+        if let Some(host) = &self.host {
+            attributes.push(KeyValue::new(SERVER_ADDRESS, host.clone()));
+        }
+        if let Some(port) = self.port {
+            attributes.push(KeyValue::new(SERVER_PORT, i64::from(port)));
         }
     }
 }
@@ -181,16 +183,33 @@ impl<F: Frontend> Config<F> {
         span_name: impl FnOnce(&SpanNameHook<F>) -> Option<Cow<'static, str>>,
         metric_attributes: impl FnOnce(&MetricHook<F>, &mut MetricAttributes<'_>),
     ) -> Plan {
-        let mut attributes = info.common.clone();
-        attributes.extend(info.span_only);
+        // Room for what the call adds when it ends (status code, protocol version,
+        // `service.peer.name`, `error.type`), so the vector the span keeps never grows.
+        let mut attributes = Vec::with_capacity(12);
+        info.common_into(&mut attributes);
+        // Room for the status code, protocol version and `error.type` added at the end.
+        let mut metric = Vec::with_capacity(6);
+        info.common_into(&mut metric);
+        attributes.push(KeyValue::new(URL_FULL, info.full));
+        if let Some(original) = info.original {
+            attributes.push(KeyValue::new(HTTP_REQUEST_METHOD_ORIGINAL, original));
+        }
+        if let Some(template) = info.template {
+            attributes.push(KeyValue::new(URL_TEMPLATE, template));
+        }
+        if info.resend_count > 0 {
+            attributes.push(KeyValue::new(
+                HTTP_REQUEST_RESEND_COUNT,
+                i64::from(info.resend_count),
+            ));
+        }
         if let Some(add) = &self.hooks.request_span_attributes {
             span_attributes(add, &mut SpanAttributes::new(&mut attributes));
         }
         let name = match &self.hooks.span_name {
-            Some(name) => span_name(name).unwrap_or_else(|| info.span_name.into()),
-            None => info.span_name.into(),
+            Some(name) => span_name(name).unwrap_or(info.span_name),
+            None => info.span_name,
         };
-        let mut metric = info.common;
         metric.extend(self.hooks.metric_attributes(metric_attributes));
         Plan {
             name,

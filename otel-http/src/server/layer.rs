@@ -18,7 +18,8 @@ use crate::conventions::{HeaderCapture, KnownMethods};
 /// Unless given its own providers ([`providers`](Self::providers)), it
 /// reads the OpenTelemetry globals (tracer provider, meter provider, text-map
 /// propagator) when it serves requests, not when it is built, so it may be built before
-/// the application installs them (each thread refreshes its copy every 10 ms).
+/// the application installs them (each thread resolves its copy again when the globals
+/// change: see `otel_kit_core::globals_changed`).
 /// With axum, add it with `Router::layer` so the matched route is known when the span
 /// starts:
 ///

@@ -16,8 +16,8 @@
 //! - Extracts the caller's context with the **global** text-map propagator (installed by
 //!   `otel_kit_init`), and starts a SERVER span through the OpenTelemetry API (not through
 //!   `tracing`: about five times cheaper) from the **global** tracer provider. Each
-//!   thread keeps a copy of the globals it needs and refreshes it every 10 ms, so the
-//!   layer may be built before the providers are installed. Every attribute known from
+//!   thread keeps a copy of the globals it needs and resolves it again when they change,
+//!   so the layer may be built before the providers are installed. Every attribute known from
 //!   the request head is present at start, for samplers.
 //! - Names the span `{method} {http.route}` from axum's `MatchedPath` (so add the layer
 //!   with `Router::layer`, where the route is known), or `{method}` when no route

@@ -17,6 +17,7 @@ use super::config::Config;
 use super::head::{ServerRequest, content_length};
 use super::instruments::Instruments;
 use super::interned;
+use crate::conventions::method::static_method;
 use crate::conventions::redact_query;
 use otel_kit_core::{Resolved, ServerSpan, SpanAttributes};
 
@@ -181,22 +182,4 @@ pub(crate) fn untraced_context<R: ServerRequest + ?Sized>(
     config
         .resolver
         .with(None, |resolved| resolved.incoming_context(request.headers()))
-}
-
-/// The `'static` spelling of a standard method, so the common case allocates nothing.
-fn static_method(method: &str) -> Option<&'static str> {
-    Some(match method {
-        "GET" => "GET",
-        "HEAD" => "HEAD",
-        "POST" => "POST",
-        "PUT" => "PUT",
-        "DELETE" => "DELETE",
-        "CONNECT" => "CONNECT",
-        "OPTIONS" => "OPTIONS",
-        "TRACE" => "TRACE",
-        "PATCH" => "PATCH",
-        "_OTHER" => "_OTHER",
-        "HTTP" => "HTTP",
-        _ => return None,
-    })
 }

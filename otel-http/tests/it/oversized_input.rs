@@ -70,8 +70,6 @@ impl Harness {
             .enable_all()
             .build()
             .expect("runtime");
-        // The layer refreshes its per-thread copy of the globals every 10 ms.
-        std::thread::sleep(Duration::from_millis(20));
         Harness { t, runtime }
     }
 

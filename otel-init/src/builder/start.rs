@@ -105,6 +105,8 @@ impl Builder {
             otel_kit_core::instrumentation_switches::set_global_instrumentation_switches(
                 effective.instrumentation.clone(),
             );
+            // Every instrumentation resolves the new globals at its next request.
+            otel_kit_core::globals_changed();
         }
         #[cfg(feature = "runtime-metrics")]
         let runtimes = self.runtime_metrics(

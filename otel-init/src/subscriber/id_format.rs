@@ -1,6 +1,7 @@
 //! The console formats with ids: tracing-subscriber's text line ([`Full`]) or JSON object
 //! ([`Json`]), plus the current OpenTelemetry span's ids inside a span.
 
+use std::cell::RefCell;
 use std::fmt;
 
 use opentelemetry::trace::{SpanId, TraceId};
@@ -10,7 +11,7 @@ use tracing_subscriber::fmt::format::{Format, Full, Json, Writer};
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 
-use super::ids::{HoldTail, current_ids};
+use super::ids::current_ids;
 
 /// Formats like [`Format<T>`] and adds the current OpenTelemetry span's ids where the
 /// format `T` puts them ([`IdPlacement`]).
@@ -42,18 +43,12 @@ impl WithIds<Json> {
 pub(super) trait IdPlacement {
     /// The tail, written again after the ids.
     const TAIL: &'static str;
-    /// Whether `byte` belongs to the tail, held back until the event ends.
-    fn holds(byte: u8) -> bool;
     /// Writes the ids.
     fn write_ids(writer: &mut Writer<'_>, trace_id: TraceId, span_id: SpanId) -> fmt::Result;
 }
 
 impl IdPlacement for Full {
     const TAIL: &'static str = "\n";
-
-    fn holds(byte: u8) -> bool {
-        byte == b'\n'
-    }
 
     fn write_ids(writer: &mut Writer<'_>, trace_id: TraceId, span_id: SpanId) -> fmt::Result {
         let (mut trace, mut span) = ([0; 32], [0; 16]);
@@ -68,10 +63,6 @@ impl IdPlacement for Full {
 /// escaping.
 impl IdPlacement for Json {
     const TAIL: &'static str = "}\n";
-
-    fn holds(byte: u8) -> bool {
-        byte == b'}' || byte == b'\n'
-    }
 
     fn write_ids(writer: &mut Writer<'_>, trace_id: TraceId, span_id: SpanId) -> fmt::Result {
         let (mut trace, mut span) = ([0; 32], [0; 16]);
@@ -99,8 +90,45 @@ where
         let Some((trace_id, span_id)) = current_ids() else {
             return self.inner.format_event(ctx, writer, event);
         };
-        let mut hold = HoldTail::new(&mut writer, T::holds);
-        self.inner.format_event(ctx, Writer::new(&mut hold), event)?;
-        hold.finish(T::TAIL, |w| T::write_ids(w, trace_id, span_id))
+        // The event is formatted into this thread's line, then written with the ids
+        // before its tail: one copy of the line, where an adapter between the format and
+        // the writer would look at every piece the format writes.
+        let formatted = LINE.try_with(|line| {
+            // Taken already: an event formatted while formatting another (a field's
+            // `Debug` that logs). It is written without ids below.
+            let Ok(mut line) = line.try_borrow_mut() else {
+                return None;
+            };
+            line.clear();
+            let result = self
+                .inner
+                .format_event(ctx, Writer::new(&mut *line), event)
+                .and_then(|()| match line.strip_suffix(T::TAIL) {
+                    Some(head) => {
+                        writer.write_str(head)?;
+                        T::write_ids(&mut writer, trace_id, span_id)?;
+                        writer.write_str(T::TAIL)
+                    }
+                    // A shape we do not know: as formatted, without ids.
+                    None => writer.write_str(&line),
+                });
+            if line.capacity() > MAX_KEPT_LINE {
+                *line = String::new();
+            }
+            Some(result)
+        });
+        match formatted {
+            Ok(Some(result)) => result,
+            _ => self.inner.format_event(ctx, writer, event),
+        }
     }
+}
+
+/// A line buffer larger than this after an event is freed rather than kept for the
+/// thread's next one.
+const MAX_KEPT_LINE: usize = 16 * 1024;
+
+thread_local! {
+    /// This thread's formatted event, reused from one event to the next.
+    static LINE: RefCell<String> = const { RefCell::new(String::new()) };
 }

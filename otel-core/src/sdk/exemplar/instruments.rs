@@ -13,6 +13,7 @@ use opentelemetry::metrics::{Counter, Gauge, Histogram, SyncInstrument, UpDownCo
 
 #[cfg(feature = "bound-instruments")]
 use super::attribute_hash::recording_key;
+use super::bound_series::BoundSeries;
 use super::filter::{Admission, ExemplarFilter};
 use super::reservoir::{ExemplarValue, Reservoir, StoredExemplar};
 
@@ -124,16 +125,54 @@ impl Keeper {
 }
 
 /// The SDK's instrument, then the reservoir when the filter admits the measurement.
-pub(super) struct Recording<I> {
+/// With bound instruments (`B`, the SDK's bound handle), each attribute set is recorded
+/// through a handle bound the first time the set is seen ([`BoundSeries`]).
+pub(super) struct Recording<I, B> {
     pub(super) inner: I,
     pub(super) keeper: Keeper,
+    #[cfg_attr(not(feature = "bound-instruments"), allow(dead_code))]
+    pub(super) bound: BoundSeries<B>,
 }
 
-impl<T: Measure, I: Sdk<T>> SyncInstrument<T> for Recording<I> {
+impl<I, B> Recording<I, B> {
+    pub(super) fn new(inner: I, keeper: Keeper) -> Self {
+        Self {
+            inner,
+            keeper,
+            bound: BoundSeries::default(),
+        }
+    }
+}
+
+#[cfg(not(feature = "bound-instruments"))]
+impl<T: Measure, I: Sdk<T>> SyncInstrument<T> for Recording<I, ()> {
     fn measure(&self, measurement: T, attributes: &[KeyValue]) {
         self.inner.measure(measurement, attributes);
         if let Some((value, make)) = self.keeper.admit(measurement) {
             self.keeper.reservoir.offer(value, make, attributes);
+        }
+    }
+}
+
+#[cfg(feature = "bound-instruments")]
+impl<T: Measure, I: Sdk<T>> SyncInstrument<T> for Recording<I, I::Bound> {
+    fn measure(&self, measurement: T, attributes: &[KeyValue]) {
+        // An SDK built without bound instruments would drop what a bound handle records.
+        let key = crate::bound_instruments::sdk_binds().then(|| recording_key(attributes));
+        let bound = key.is_some_and(|key| {
+            self.bound.record(
+                key,
+                attributes,
+                |set| self.inner.bind(set),
+                |handle| I::measure_bound(handle, measurement),
+            )
+        });
+        if !bound {
+            self.inner.measure(measurement, attributes);
+        }
+        if let Some((value, make)) = self.keeper.admit(measurement) {
+            let key = key.unwrap_or_else(|| recording_key(attributes));
+            self.keeper.reservoir.offer_keyed(key, value, make, attributes);
         }
     }
 
@@ -142,7 +181,6 @@ impl<T: Measure, I: Sdk<T>> SyncInstrument<T> for Recording<I> {
     /// not be left to the default. (Another crate turning the API's feature on without
     /// this crate's `bound-instruments` gets that default: the feature's documentation
     /// says to turn this one on instead.)
-    #[cfg(feature = "bound-instruments")]
     fn bind(&self, attributes: &[KeyValue]) -> Box<dyn BoundSyncInstrument<T> + Send + Sync> {
         Box::new(BoundRecording::<I, T> {
             inner: self.inner.bind(attributes),

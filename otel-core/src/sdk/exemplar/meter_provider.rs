@@ -124,13 +124,13 @@ macro_rules! exemplar_instrument {
     ($method:ident, $instrument:ty) => {
         fn $method(&self, b: InstrumentBuilder<'_, $instrument>) -> $instrument {
             let inner = wrapped_builder!(self, $method, b).build();
-            <$instrument>::new(Arc::new(Recording {
+            <$instrument>::new(Arc::new(Recording::new(
                 inner,
-                keeper: Keeper {
+                Keeper {
                     reservoir: self.reservoirs.uniform(&self.scope_name, &b.name),
                     filter: self.reservoirs.filter(),
                 },
-            }))
+            )))
         }
     };
 }
@@ -148,13 +148,13 @@ macro_rules! exemplar_histogram {
                 .reservoirs
                 .histogram(&self.scope_name, &b.name, b.boundaries.as_deref())
             {
-                Some(reservoir) => Histogram::new(Arc::new(Recording {
+                Some(reservoir) => Histogram::new(Arc::new(Recording::new(
                     inner,
-                    keeper: Keeper {
+                    Keeper {
                         reservoir,
                         filter: self.reservoirs.filter(),
                     },
-                })),
+                ))),
                 None => inner,
             }
         }
@@ -292,6 +292,71 @@ mod tests {
             &mut |e| found.push(e.span.map(|s| s.span_id)),
         );
         assert_eq!(found, [Some(span_id)]);
+    }
+
+    /// Histogram points (attributes sorted by key, count, sum) of the last export.
+    #[cfg(feature = "bound-instruments")]
+    fn histogram_points(exporter: &InMemoryMetricExporter) -> Vec<(Vec<KeyValue>, u64, f64)> {
+        use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData};
+        let metrics = exporter.get_finished_metrics().unwrap();
+        let mut points: Vec<_> = metrics
+            .last()
+            .into_iter()
+            .flat_map(|r| r.scope_metrics())
+            .flat_map(|s| s.metrics())
+            .flat_map(|m| match m.data() {
+                AggregatedMetrics::F64(MetricData::Histogram(h)) => h
+                    .data_points()
+                    .map(|p| {
+                        let mut attributes: Vec<_> = p.attributes().cloned().collect();
+                        attributes.sort_by(|a, b| a.key.cmp(&b.key));
+                        (attributes, p.count(), p.sum())
+                    })
+                    .collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+            .collect();
+        points.sort_by(|a, b| format!("{:?}", a.0).cmp(&format!("{:?}", b.0)));
+        points
+    }
+
+    #[cfg(feature = "bound-instruments")]
+    #[test]
+    fn measurements_with_attributes_bind_their_sets_and_give_the_same_points() {
+        use opentelemetry_sdk::metrics::{InMemoryMetricExporterBuilder, Temporality};
+
+        crate::bound_instruments::declare_sdk_binds();
+        let exporter = InMemoryMetricExporterBuilder::new()
+            .with_temporality(Temporality::Delta)
+            .build();
+        let sdk = SdkMeterProvider::builder()
+            .with_reader(PeriodicReader::builder(exporter.clone()).build())
+            .build();
+        let provider = ExemplarMeterProvider::new(sdk, ExemplarFilter::TraceBased);
+        let latency = provider.meter("shop").f64_histogram("shop.latency").build();
+        let (get, ok) = (KeyValue::new("m", "GET"), KeyValue::new("s", 200));
+        let post = KeyValue::new("m", "POST");
+        // One set in two orders, another set, and the empty set.
+        for _ in 0..3 {
+            latency.record(1.0, &[get.clone(), ok.clone()]);
+            latency.record(2.0, &[ok.clone(), get.clone()]);
+            latency.record(4.0, &[post.clone(), ok.clone()]);
+            latency.record(8.0, &[]);
+        }
+        provider.inner().force_flush().unwrap();
+        let first = histogram_points(&exporter);
+        assert_eq!(
+            first,
+            [
+                (vec![get.clone(), ok.clone()], 6, 9.0),
+                (vec![post.clone(), ok.clone()], 3, 12.0),
+                (vec![], 3, 24.0),
+            ]
+        );
+        // Delta: a bound set outlives the collection, and reports only what came after.
+        latency.record(1.0, &[get.clone(), ok.clone()]);
+        provider.inner().force_flush().unwrap();
+        assert_eq!(histogram_points(&exporter), [(vec![get, ok], 1, 1.0)]);
     }
 
     /// The span ids and values of the exemplars kept for `metric`'s point `attributes`.

@@ -18,6 +18,7 @@
 //! leaves the affected points without exemplars.
 
 mod attribute_hash;
+mod bound_series;
 mod filter;
 mod instruments;
 mod meter_provider;

@@ -162,6 +162,7 @@ impl Reservoir {
     /// it as its bucket's, replacing the one there; a sum or a gauge keeps it or not by
     /// uniform sampling, and makes it (reads the clock) only to keep it. Allocates only
     /// for an attribute set (in its order) seen for the first time.
+    #[cfg_attr(feature = "bound-instruments", allow(dead_code))]
     pub(super) fn offer(&self, value: f64, make: impl FnOnce() -> StoredExemplar, attributes: &[KeyValue]) {
         self.offer_keyed(recording_key(attributes), value, make, attributes);
     }
