@@ -138,8 +138,6 @@ with_sql! {
     mod statement_cache;
 
     pub use operation::DbOperation;
-    #[allow(deprecated)]
-    pub use operation::Operation;
 }
 
 /// Private boilerplate: the modules every front end (sqlx, tokio-postgres, diesel,

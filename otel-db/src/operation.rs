@@ -150,15 +150,6 @@ fn single_spaced(name: StringValue) -> StringValue {
     StringValue::from(out)
 }
 
-/// The former name of [`DbOperation`].
-///
-/// ```
-/// #![allow(deprecated)]
-/// let _: otel_kit_db::Operation = otel_kit_db::DbOperation::new();
-/// ```
-#[deprecated(since = "0.1.0", note = "renamed to `DbOperation`")]
-pub type Operation = DbOperation;
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,8 +66,6 @@ pub use genai::GenAi;
 /// instrumentation silently records nothing.
 pub use opentelemetry;
 pub use operation::GenAiOperation;
-#[allow(deprecated)]
-pub use operation::Operation;
 pub use otel_kit_core::Providers;
 /// The logger provider the kit's log events (exception events, the GenAI details events) go to when
 /// [`Providers`] gives none. `otel_kit_init::init()` sets it; a service without `init()`

@@ -59,12 +59,3 @@ impl GenAiOperation {
         }
     }
 }
-
-/// The former name of [`GenAiOperation`].
-///
-/// ```
-/// #![allow(deprecated)]
-/// let _: otel_kit_genai::Operation = otel_kit_genai::GenAiOperation::Chat;
-/// ```
-#[deprecated(since = "0.1.0", note = "renamed to `GenAiOperation`")]
-pub type Operation = GenAiOperation;

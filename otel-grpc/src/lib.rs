@@ -142,8 +142,6 @@ pub use exclude::DEFAULT_EXCLUDED_SERVICES;
 #[cfg(any(feature = "server", feature = "client"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use future::ResponseFuture;
-#[allow(deprecated)]
-pub use metadata::MetadataCapture;
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use server::{ServerLayer, ServerService};

@@ -5,14 +5,6 @@
 use otel_kit_core::HeaderCapture;
 use otel_kit_semconv::attribute as semconv;
 
-/// Which request and response metadata keys become span attributes: the same
-/// [`HeaderCapture`] the HTTP layers take, given to `capture_headers`.
-#[deprecated(
-    since = "0.1.0",
-    note = "use `HeaderCapture` (`otel_kit_grpc::HeaderCapture`) with `capture_headers`"
-)]
-pub type MetadataCapture = HeaderCapture;
-
 /// `capture` under the metadata attribute names: `rpc.request.metadata.<key>` and
 /// `rpc.response.metadata.<key>`.
 pub(crate) fn metadata_capture(capture: &HeaderCapture) -> HeaderCapture {

@@ -119,15 +119,7 @@ mod meter_provider;
 #[cfg(feature = "__otlp")]
 mod otlp_exporter;
 mod pipelines;
-#[cfg(feature = "prometheus")]
-#[cfg_attr(docsrs, doc(cfg(feature = "prometheus")))]
-#[deprecated(since = "0.1.0", note = "moved to otel_kit_prometheus")]
-pub mod prometheus;
 pub mod redaction;
-#[cfg(feature = "runtime-metrics")]
-#[cfg_attr(docsrs, doc(cfg(feature = "runtime-metrics")))]
-#[deprecated(since = "0.1.0", note = "moved to otel_kit_runtime_metrics")]
-pub mod runtime_metrics;
 pub mod sampling;
 mod shutdown;
 pub mod subscriber;
@@ -176,28 +168,6 @@ pub use otel_kit_otlp::exemplar::ExemplarMeterProvider;
 #[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
 pub use otel_kit_otlp::{Proxy, ProxyError};
 pub use telemetry::{DEFAULT_SHUTDOWN_TIMEOUT, Telemetry};
-
-/// The propagators, now otel-kit-propagators; the `OTEL_PROPAGATORS` readers are in
-/// [`config`].
-#[deprecated(
-    since = "0.1.0",
-    note = "moved to otel_kit_propagators; OTEL_PROPAGATORS: otel_kit_init::config::{from_names, PropagatorsFromEnv}"
-)]
-pub mod propagation {
-    pub use crate::config::{PropagatorsFromEnv, from_names};
-    pub use otel_kit_propagators::*;
-}
-
-/// The resource detectors, now otel-kit-resource; the `OTEL_SERVICE_NAME` and
-/// `OTEL_RESOURCE_ATTRIBUTES` reader is [`config::ResourceOptionsFromEnv`].
-#[deprecated(
-    since = "0.1.0",
-    note = "moved to otel_kit_resource; OTEL_* readers: otel_kit_init::config::ResourceOptionsFromEnv"
-)]
-pub mod resource {
-    pub use crate::config::ResourceOptionsFromEnv;
-    pub use otel_kit_resource::*;
-}
 
 /// The OpenTelemetry crates this kit is built on, so an application uses exactly these
 /// versions: with a second copy of `opentelemetry` in the graph, instrumentation made

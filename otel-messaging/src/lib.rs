@@ -111,8 +111,6 @@ pub use messaging::Messaging;
 /// instrumentation silently records nothing.
 pub use opentelemetry;
 pub use operation::OperationType;
-#[allow(deprecated)]
-pub use operation_start::Operation;
 pub use operation_start::{MessagingOperation, Started};
 pub use otel_kit_core::Providers;
 /// The header carrier every extractor of the kit reads through (otel-kit-core's): one

@@ -187,13 +187,3 @@ impl Started {
         }
     }
 }
-
-/// The former name of [`MessagingOperation`].
-///
-/// ```
-/// #![allow(deprecated)]
-/// use otel_kit_messaging::{MessagingOperation, OperationType};
-/// let _: otel_kit_messaging::Operation = MessagingOperation::new(OperationType::Send, "send");
-/// ```
-#[deprecated(since = "0.1.0", note = "renamed to `MessagingOperation`")]
-pub type Operation = MessagingOperation;

@@ -68,10 +68,6 @@ pub(crate) struct Settings {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SpanExport;
 
-/// The former name of [`SpanExport`].
-#[deprecated(since = "0.1.0", note = "renamed otel_kit_otlp::SpanExport")]
-pub type Spans = SpanExport;
-
 /// The signal of an [`ExporterBuilder`] of [`LogExporter`](crate::LogExporter)s.
 ///
 /// ```
@@ -84,11 +80,6 @@ pub type Spans = SpanExport;
 #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LogExport;
-
-/// The former name of [`LogExport`].
-#[cfg(feature = "logs")]
-#[deprecated(since = "0.1.0", note = "renamed otel_kit_otlp::LogExport")]
-pub type Logs = LogExport;
 
 /// The signal of an [`ExporterBuilder`] of [`MetricExporter`](crate::MetricExporter)s,
 /// with what only metrics have: the temporality and the exemplar reservoirs.
@@ -106,11 +97,6 @@ pub struct MetricExport {
     pub(crate) temporality: opentelemetry_sdk::metrics::Temporality,
     pub(crate) exemplars: Option<std::sync::Arc<otel_kit_core::sdk::exemplar::Reservoirs>>,
 }
-
-/// The former name of [`MetricExport`].
-#[cfg(feature = "metrics")]
-#[deprecated(since = "0.1.0", note = "renamed otel_kit_otlp::MetricExport")]
-pub type Metrics = MetricExport;
 
 /// The specification's default export timeout.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);

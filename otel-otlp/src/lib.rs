@@ -40,9 +40,6 @@
 //!   and the reservoirs the metric exporter writes them from.
 //! - **[`otlp_encoding`]** (`grpc` or `http-proto`): the encoders the exporters use,
 //!   public for benchmarks and for exporters of one's own.
-//! - Deprecated paths, kept for one minor release: [`batch`], [`redaction`] and
-//!   [`value_length`] (now otel-kit-processors'), [`console_exporter`] (now
-//!   otel-kit-console) and [`cardinality_overflow`] (now otel-kit-core's).
 //!
 //! # Cargo features
 //!
@@ -57,9 +54,6 @@
 //! | `tls-aws-lc` | no | the same with aws-lc-rs, used when `tls-ring` is off | aws-lc-sys, a C library |
 //! | `logs` | yes | [`LogExporter`] | the SDK's logs |
 //! | `metrics` | yes | [`MetricExporter`] | the SDK's metrics |
-//! | `console` | yes | the deprecated path [`console_exporter`] | otel-kit-console |
-//! | `redaction` | yes | the deprecated path [`redaction`] | otel-kit-processors' `redaction` |
-//! | `value-length` | yes | the deprecated path [`value_length`] | otel-kit-processors' `value-length` |
 //!
 //! What a build lacks is a [`BuildError::NotBuiltIn`] naming the feature, when the
 //! exporter is built.
@@ -139,9 +133,6 @@ pub use export_stats::ExportStats;
     doc(cfg(all(feature = "logs", any(feature = "grpc", feature = "http-proto"))))
 )]
 pub use exporter_builder::LogExport;
-#[cfg(all(feature = "logs", feature = "__proto"))]
-#[allow(deprecated)]
-pub use exporter_builder::Logs;
 #[cfg(feature = "metrics")]
 #[cfg(feature = "__proto")]
 #[cfg_attr(
@@ -149,12 +140,6 @@ pub use exporter_builder::Logs;
     doc(cfg(all(feature = "metrics", any(feature = "grpc", feature = "http-proto"))))
 )]
 pub use exporter_builder::MetricExport;
-#[cfg(all(feature = "metrics", feature = "__proto"))]
-#[allow(deprecated)]
-pub use exporter_builder::Metrics;
-#[cfg(feature = "__proto")]
-#[allow(deprecated)]
-pub use exporter_builder::Spans;
 #[cfg(feature = "__proto")]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
 pub use exporter_builder::{ExporterBuilder, SpanExport};
@@ -191,50 +176,6 @@ pub use proxy::{Proxy, ProxyError};
 pub mod exemplar {
     #[doc(inline)]
     pub use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
-}
-
-/// Moved to otel-kit-processors: `otel_kit_processors::batch`.
-#[deprecated(since = "0.1.0", note = "moved to otel_kit_processors::batch")]
-pub mod batch {
-    #[doc(inline)]
-    pub use otel_kit_processors::batch::*;
-}
-
-/// Moved to otel-kit-processors: `otel_kit_processors::redaction`.
-#[cfg(feature = "redaction")]
-#[cfg_attr(docsrs, doc(cfg(feature = "redaction")))]
-#[deprecated(since = "0.1.0", note = "moved to otel_kit_processors::redaction")]
-pub mod redaction {
-    #[doc(inline)]
-    pub use otel_kit_processors::redaction::*;
-}
-
-/// Moved to otel-kit-processors: `otel_kit_processors::value_length`.
-#[cfg(feature = "value-length")]
-#[cfg_attr(docsrs, doc(cfg(feature = "value-length")))]
-#[deprecated(since = "0.1.0", note = "moved to otel_kit_processors::value_length")]
-pub mod value_length {
-    #[doc(inline)]
-    pub use otel_kit_processors::value_length::*;
-}
-
-/// Moved to otel-kit-console: `otel_kit_console`.
-#[cfg(feature = "console")]
-#[cfg_attr(docsrs, doc(cfg(feature = "console")))]
-#[deprecated(since = "0.1.0", note = "moved to otel_kit_console")]
-pub mod console_exporter {
-    #[doc(inline)]
-    pub use otel_kit_console::*;
-}
-
-/// Moved to otel-kit-core: `otel_kit_core::sdk::cardinality_overflow`, which every
-/// metric reader calls.
-#[cfg(feature = "metrics")]
-#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
-#[deprecated(since = "0.1.0", note = "moved to otel_kit_core::sdk::cardinality_overflow")]
-pub mod cardinality_overflow {
-    #[doc(inline)]
-    pub use otel_kit_core::sdk::cardinality_overflow::*;
 }
 
 #[cfg(doctest)]

@@ -112,10 +112,6 @@ pub use noop_processor::NoopSpanProcessor;
 pub use otel_kit_console::{Waterfall, WaterfallSpan};
 #[cfg(feature = "collector")]
 #[cfg_attr(docsrs, doc(cfg(feature = "collector")))]
-#[allow(deprecated)]
-pub use rotel::RotelProtocol;
-#[cfg(feature = "collector")]
-#[cfg_attr(docsrs, doc(cfg(feature = "collector")))]
 pub use rotel::{ROTEL_BIN_ENV, Rotel};
 pub use scoped_future::ScopedFuture;
 #[cfg(feature = "collector")]

@@ -31,13 +31,6 @@ pub const ROTEL_BIN_ENV: &str = "TEST_OTLP_COLLECTOR_BIN";
 /// How long rotel may take to listen.
 const READY_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// How rotel forwards to the [`TestCollector`], under its former name.
-#[deprecated(
-    since = "0.1.0",
-    note = "use otel_kit_testing::Protocol (Grpc or HttpProtobuf)"
-)]
-pub type RotelProtocol = Protocol;
-
 /// A running `rotel-agent`, killed when dropped.
 #[derive(Debug)]
 pub struct Rotel {

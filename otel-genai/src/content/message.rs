@@ -239,15 +239,6 @@ pub(crate) fn into_array(messages: Vec<ChatMessage>) -> Value {
     Value::Array(messages.into_iter().map(ChatMessage::into_value).collect())
 }
 
-/// The former name of [`ChatMessage`].
-///
-/// ```
-/// #![allow(deprecated)]
-/// let _: otel_kit_genai::content::Message = otel_kit_genai::content::ChatMessage::user("Hi");
-/// ```
-#[deprecated(since = "0.1.0", note = "renamed to `ChatMessage`")]
-pub type Message = ChatMessage;
-
 #[cfg(test)]
 mod tests {
     use super::*;

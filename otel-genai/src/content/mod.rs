@@ -21,8 +21,6 @@ mod structured;
 mod truncate;
 
 pub use hook::{ContentHook, ContentKind};
-#[allow(deprecated)]
-pub use message::Message;
 pub use message::{ChatMessage, MISSING_FINISH_REASON, Part};
 pub use mode::{CAPTURE_MESSAGE_CONTENT_ENV, CaptureMode};
 pub use truncate::{TRUNCATION_MARKER, bounded_json};

@@ -190,24 +190,6 @@ impl ServerLayer {
         self.edit(|c| c.capture = Arc::new(metadata_capture(&capture)))
     }
 
-    /// Captures the listed request and response metadata as span attributes.
-    ///
-    /// ```
-    /// # #![allow(deprecated)]
-    /// use otel_kit_grpc::MetadataCapture;
-    ///
-    /// let capture = MetadataCapture::default().request(["x-tenant"]).response(["x-shard"]);
-    /// let layer = otel_kit_grpc::ServerLayer::new().capture_metadata(capture);
-    /// # let _ = layer;
-    /// ```
-    #[deprecated(
-        since = "0.1.0",
-        note = "use `capture_headers`, with the same `HeaderCapture`"
-    )]
-    pub fn capture_metadata(self, capture: HeaderCapture) -> Self {
-        self.capture_headers(capture)
-    }
-
     /// The longest string taken from a call's request that its span and metric
     /// points record, in bytes: a request path longer than this is no method name
     /// (`rpc.method` is `_OTHER`, `rpc.method_original` the path cut to this length),

@@ -189,38 +189,6 @@ impl ServerMiddleware {
         self.edit(|c| c.http.set_headers(|_| capture))
     }
 
-    /// Captures these request headers as `http.request.header.<name>` span attributes.
-    /// The same as [`ServerLayer::capture_request_headers`](crate::ServerLayer::capture_request_headers).
-    ///
-    /// ```
-    /// # #![allow(deprecated)]
-    /// let layer = otel_kit_http::actix::ServerMiddleware::new().capture_request_headers(["x-request-id"]);
-    /// # let _ = layer;
-    /// ```
-    #[deprecated(
-        since = "0.1.0",
-        note = "use `capture_headers(HeaderCapture::default().request(names))`"
-    )]
-    pub fn capture_request_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
-        self.edit(|c| c.http.set_request_headers(names))
-    }
-
-    /// Captures these response headers as `http.response.header.<name>` span attributes.
-    /// The same as [`ServerLayer::capture_response_headers`](crate::ServerLayer::capture_response_headers).
-    ///
-    /// ```
-    /// # #![allow(deprecated)]
-    /// let layer = otel_kit_http::actix::ServerMiddleware::new().capture_response_headers(["content-type"]);
-    /// # let _ = layer;
-    /// ```
-    #[deprecated(
-        since = "0.1.0",
-        note = "use `capture_headers(HeaderCapture::default().response(names))`"
-    )]
-    pub fn capture_response_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
-        self.edit(|c| c.http.set_response_headers(names))
-    }
-
     /// Records the opt-in `http.server.active_requests` up-down counter.
     /// The same as [`ServerLayer::active_requests`](crate::ServerLayer::active_requests).
     ///

@@ -44,22 +44,6 @@ impl HttpSettings {
         self.effective = OnceLock::new();
     }
 
-    /// The builder's request headers, replacing the switches' request list only.
-    #[cfg(feature = "server")]
-    pub(crate) fn set_request_headers(&mut self, names: impl IntoIterator<Item = impl AsRef<str>>) {
-        self.headers = std::mem::take(&mut self.headers).request(names);
-        self.request_headers_in_code = true;
-        self.effective = OnceLock::new();
-    }
-
-    /// The builder's response headers, replacing the switches' response list only.
-    #[cfg(feature = "server")]
-    pub(crate) fn set_response_headers(&mut self, names: impl IntoIterator<Item = impl AsRef<str>>) {
-        self.headers = std::mem::take(&mut self.headers).response(names);
-        self.response_headers_in_code = true;
-        self.effective = OnceLock::new();
-    }
-
     /// The builder's methods, replacing the switches'.
     pub(crate) fn set_known_methods(&mut self, methods: KnownMethods) {
         self.known_methods = methods;

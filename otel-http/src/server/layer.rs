@@ -221,36 +221,6 @@ impl ServerLayer {
         self.edit(|c| c.http.set_headers(|_| capture))
     }
 
-    /// Captures these request headers as `http.request.header.<name>` span attributes.
-    ///
-    /// ```
-    /// # #![allow(deprecated)]
-    /// let layer = otel_kit_http::ServerLayer::new().capture_request_headers(["x-request-id"]);
-    /// # let _ = layer;
-    /// ```
-    #[deprecated(
-        since = "0.1.0",
-        note = "use `capture_headers(HeaderCapture::default().request(names))`"
-    )]
-    pub fn capture_request_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
-        self.edit(|c| c.http.set_request_headers(names))
-    }
-
-    /// Captures these response headers as `http.response.header.<name>` span attributes.
-    ///
-    /// ```
-    /// # #![allow(deprecated)]
-    /// let layer = otel_kit_http::ServerLayer::new().capture_response_headers(["content-type"]);
-    /// # let _ = layer;
-    /// ```
-    #[deprecated(
-        since = "0.1.0",
-        note = "use `capture_headers(HeaderCapture::default().response(names))`"
-    )]
-    pub fn capture_response_headers(self, names: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
-        self.edit(|c| c.http.set_response_headers(names))
-    }
-
     /// Records the opt-in `http.server.active_requests` up-down counter.
     ///
     /// ```

@@ -58,8 +58,6 @@ pub use exporters::ExporterKind;
 /// The Java agent's switches as `init()` read them ([`EffectiveConfig::instrumentation`]).
 pub use otel_kit_core::instrumentation_switches::InstrumentationSwitches;
 pub use otel_kit_prometheus::PrometheusListenerLimits;
-#[allow(deprecated)]
-pub use otlp::OtlpProtocol;
 pub use otlp::{Compression, OtlpConfig, OtlpSignalConfig, Protocol, ProtocolFeature};
 pub use prometheus::PrometheusConfig;
 pub use propagators_env::{PropagatorsFromEnv, from_names};

@@ -13,13 +13,6 @@ use crate::env::{ConfigWarning, Env};
 
 pub use otel_kit_core::otlp::{Compression, Protocol};
 
-/// The OTLP transport and encoding, under its former name.
-#[deprecated(
-    since = "0.1.0",
-    note = "use otel_kit_init::config::Protocol (otel_kit_core::otlp::Protocol)"
-)]
-pub type OtlpProtocol = Protocol;
-
 /// Which of otel-kit-init's cargo features brings a [`Protocol`], and whether this build
 /// has it.
 ///

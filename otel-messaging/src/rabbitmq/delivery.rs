@@ -145,12 +145,3 @@ impl ConsumedMessage {
             .start(MessagingOperation::new(OperationType::Settle, name).message(self.info.clone()))
     }
 }
-
-/// The former name of [`ConsumedMessage`].
-///
-/// ```
-/// #![allow(deprecated)]
-/// fn takes(_: otel_kit_messaging::rabbitmq::Message) {}
-/// ```
-#[deprecated(since = "0.1.0", note = "renamed to `ConsumedMessage`")]
-pub type Message = ConsumedMessage;

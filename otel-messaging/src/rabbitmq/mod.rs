@@ -64,8 +64,6 @@ mod properties;
 pub use builder::Builder;
 pub use channel::Channel;
 pub use consumer::Consumer;
-#[allow(deprecated)]
-pub use delivery::Message;
 pub use delivery::{ConsumedMessage, Delivery};
 pub use headers::{HeaderExtractor, HeaderInjector};
 

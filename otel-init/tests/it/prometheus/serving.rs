@@ -278,29 +278,3 @@ fn a_zero_listener_limit_is_an_error_that_says_what_to_give() {
         }
     }
 }
-
-/// The paths from before otel-kit-prometheus and otel-kit-runtime-metrics still name
-/// the moved items, deprecated, for one minor release.
-#[test]
-#[allow(deprecated)]
-fn the_old_paths_still_name_the_moved_items() {
-    let reader: otel_kit_init::prometheus::PrometheusReader =
-        otel_kit_prometheus::PrometheusReader::new(None);
-    let text = reader.render(otel_kit_init::prometheus::ExpositionFormat::Text);
-    assert!(
-        text.is_empty(),
-        "no provider, no families: {}",
-        String::from_utf8_lossy(&text)
-    );
-    let limits: otel_kit_init::config::PrometheusListenerLimits =
-        otel_kit_prometheus::PrometheusListenerLimits::DEFAULT;
-    assert!(limits.check().is_ok());
-    assert_eq!(
-        otel_kit_init::runtime_metrics::KIT_NAMESPACES,
-        otel_kit_runtime_metrics::KIT_NAMESPACES
-    );
-    assert_eq!(
-        otel_kit_init::runtime_metrics::TOKIO_RUNTIME_NAME,
-        "tokio.runtime.name"
-    );
-}
