@@ -14,7 +14,9 @@
 //!   text does not contain `ZQX` when the input itself has none of the letters `Z`, `Q`,
 //!   `X` (so nothing else in the output can spell it);
 //! - in SQLite, a double-quoted literal is never leaked either: the same holds with
-//!   `SELECT 1 WHERE a = "ZQXZQX" AND ` in front (a value position, whatever follows).
+//!   `SELECT 1 WHERE a = "ZQXZQX" AND ` in front (a value position, whatever follows),
+//!   with `SELECT 1 WHERE "ZQX@ZQX" = a AND ` (left of an operator) and with
+//!   `SELECT "ZQXZQX" AS k, ` (aliased in a select list).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -31,7 +33,11 @@ fuzz_target!(|data: &[u8]| {
     let sql = String::from_utf8_lossy(data);
     let secret_free = !sql.contains(['Z', 'Q', 'X']);
     let with_secret = format!("SELECT 'ZQXZQX' {sql}");
-    let with_double_quoted_secret = format!("SELECT 1 WHERE a = \"ZQXZQX\" AND {sql}");
+    let with_double_quoted_secrets = [
+        format!("SELECT 1 WHERE a = \"ZQXZQX\" AND {sql}"),
+        format!("SELECT 1 WHERE \"ZQX@ZQX\" = a AND {sql}"),
+        format!("SELECT \"ZQXZQX\" AS k, {sql}"),
+    ];
     for dialect in DIALECTS {
         let (info, text) = analyze_and_sanitize(&sql, dialect);
         assert_eq!(info, analyze(&sql, dialect), "{dialect:?}");
@@ -54,8 +60,10 @@ fuzz_target!(|data: &[u8]| {
             assert!(!text.contains("ZQX"), "{dialect:?}: the literal leaked: {text:?}");
         }
         if secret_free && dialect == SqlDialect::Sqlite {
-            let text = sanitize(&with_double_quoted_secret, dialect);
-            assert!(!text.contains("ZQX"), "the double-quoted literal leaked: {text:?}");
+            for with_secret in &with_double_quoted_secrets {
+                let text = sanitize(with_secret, dialect);
+                assert!(!text.contains("ZQX"), "the double-quoted literal leaked: {text:?}");
+            }
         }
     }
 });

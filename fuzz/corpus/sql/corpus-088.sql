@@ -1,1 +1,2 @@
-DROP INDEX idx_users_email
+SELEcT order_date
+FROM ORders

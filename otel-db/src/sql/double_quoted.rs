@@ -6,13 +6,18 @@
 //!
 //! - Where a value goes, a double-quoted token is a literal: after a comparison or
 //!   arithmetic operator, after `LIKE`, `GLOB`, `REGEXP`, `MATCH`, `IS [NOT]`,
-//!   `BETWEEN ... AND`, `ESCAPE`, `WHEN`, `THEN`, `ELSE`, `DEFAULT`, and as an item of a
+//!   `BETWEEN ... AND`, `ESCAPE`, `WHEN`, `THEN`, `ELSE`, `DEFAULT`, as an item of a
 //!   `VALUES (...)` tuple, an `IN (...)` list or the arguments of a function called in
-//!   such a position. A column named there is replaced too, which hides a name but never
-//!   leaks a value.
+//!   such a position, and as an item of a `SELECT` list that is given an alias
+//!   (`SELECT "text" AS k`). A column named there is replaced too, which hides a name
+//!   but never leaks a value.
+//! - Before an operator or `LIKE`, `GLOB`, `REGEXP`, `MATCH`, `IS`, `BETWEEN`, `IN`,
+//!   `NOT` (`WHERE "x@y.com" = email`), it is a literal unless its text reads as a
+//!   name (ASCII letters, digits, `_` and `$`, not starting with a digit): ORMs quote
+//!   every column they compare (`"status" IN (...)`), and those names stay.
 //! - Everywhere else it is an identifier and kept: `SELECT "id" FROM "orders"`, column
-//!   lists, `AS "alias"`, `ORDER BY "x"`, and a qualified name (`"t"."id"`, next to a
-//!   `.`) wherever it stands.
+//!   lists, the columns a `SET` assigns, `AS "alias"`, `ORDER BY "x"`, and a qualified
+//!   name (`"t"."id"`, next to a `.`) wherever it stands.
 
 use super::lexer::{Kind, Token};
 
@@ -36,6 +41,10 @@ pub(crate) fn literals(sql: &str, tokens: &[Token]) -> Vec<usize> {
     // that `AND`.
     let mut between = false;
     let mut between_and = false;
+    // Inside a `SELECT` list (up to its `FROM`), and inside an `UPDATE`'s `SET` list
+    // (up to its `WHERE`, `FROM` or `RETURNING`), at parenthesis depth `depth`.
+    let mut select_list = None;
+    let mut set_list = None;
     for (n, &i) in significant.iter().enumerate() {
         let t = tokens[i];
         let prev = n.checked_sub(1).map(|p| tokens[significant[p]]);
@@ -45,12 +54,31 @@ pub(crate) fn literals(sql: &str, tokens: &[Token]) -> Vec<usize> {
             value_follows(sql, p, before_prev, between_and)
                 || (matches!(p.punct(sql), Some(b'(' | b',')) && parens.last() == Some(&true))
         });
+        let depth = parens.len();
+        // The column a `SET` assigns: first in the list or after one of its commas.
+        let assigned = set_list == Some(depth)
+            && prev.is_some_and(|p| p.is_word(sql, "SET") || p.punct(sql) == Some(b','));
+        let operand = !assigned && next.is_some_and(|x| operand_of(sql, x)) && !reads_as_name(t.text(sql));
+        let aliased = select_list == Some(depth) && next.is_some_and(|x| x.is_word(sql, "AS"));
         if t.kind == Kind::QuotedIdent
-            && value
+            && (value || operand || aliased)
             && sql.as_bytes().get(t.start) == Some(&b'"')
             && next.and_then(|x| x.punct(sql)) != Some(b'.')
+            && prev.and_then(|p| p.punct(sql)) != Some(b'.')
         {
             found.push(i);
+        }
+        if t.is_word(sql, "SELECT") {
+            select_list = Some(depth);
+        } else if t.is_word(sql, "FROM") && select_list == Some(depth) {
+            select_list = None;
+        }
+        if t.is_word(sql, "SET") {
+            set_list = Some(depth);
+        } else if set_list == Some(depth)
+            && (t.is_word(sql, "WHERE") || t.is_word(sql, "FROM") || t.is_word(sql, "RETURNING"))
+        {
+            set_list = None;
         }
         between_and = between && t.is_word(sql, "AND");
         if t.is_word(sql, "BETWEEN") {
@@ -81,6 +109,33 @@ pub(crate) fn literals(sql: &str, tokens: &[Token]) -> Vec<usize> {
         prev_value = value;
     }
     found
+}
+
+/// Whether a double-quoted token's text (quotes included) is a plain name.
+fn reads_as_name(quoted: &str) -> bool {
+    let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default();
+    inner
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+}
+
+/// Whether the token before `x` is an operand of it: `x` is a comparison or arithmetic
+/// operator, or a word that compares what stands before it.
+fn operand_of(sql: &str, x: Token) -> bool {
+    match x.kind {
+        Kind::Punct => matches!(
+            x.punct(sql),
+            Some(b'=' | b'<' | b'>' | b'!' | b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'~')
+        ),
+        Kind::Word => ["LIKE", "GLOB", "REGEXP", "MATCH", "IS", "BETWEEN", "IN", "NOT"]
+            .iter()
+            .any(|k| x.is_word(sql, k)),
+        _ => false,
+    }
 }
 
 /// Whether a value follows the token `p` (`before` is the one before it).
@@ -146,6 +201,32 @@ mod tests {
     }
 
     #[test]
+    fn literals_left_of_an_operator_and_aliased_in_a_select_list_are_literals() {
+        assert_eq!(
+            found(r#"SELECT * FROM u WHERE "x@y.com" = email"#),
+            [r#""x@y.com""#]
+        );
+        assert_eq!(found(r#"SELECT "secret" AS k"#), [r#""secret""#]);
+        assert_eq!(
+            found(r#"SELECT a, "s1" AS k, (SELECT "s2" AS j FROM t) FROM "t" AS "x""#),
+            [r#""s1""#, r#""s2""#]
+        );
+        assert_eq!(
+            found(r#"SELECT CASE WHEN "v" > 1 THEN "literal" END FROM t"#),
+            [r#""v""#, r#""literal""#]
+        );
+        assert_eq!(
+            found(r#"SELECT 1 WHERE "a b" NOT LIKE b AND "1x" IN (c) AND "ok" = 1"#),
+            [r#""a b""#, r#""1x""#]
+        );
+        // The columns a SET assigns are names; what they are set to is not.
+        assert_eq!(
+            found(r#"UPDATE t SET "a-b" = "v", "b" = 2 WHERE "c" = 1 RETURNING "a""#),
+            [r#""v""#]
+        );
+    }
+
+    #[test]
     fn identifiers_are_kept() {
         for sql in [
             r#"SELECT "id", "name" FROM "orders" AS "o" ORDER BY "id""#,
@@ -155,6 +236,7 @@ mod tests {
             r#"CREATE TABLE "t" ("a" TEXT, "b" INT)"#,
             "SELECT [id], `name` FROM t WHERE x = `y`",
             r#"SELECT count("id") FROM t"#,
+            r#"SELECT "t"."id" AS "i" FROM t WHERE t."a" = b."c""#,
         ] {
             assert_eq!(found(sql), Vec::<&str>::new(), "{sql}");
         }

@@ -88,4 +88,29 @@ async fn double_quoted_strings_are_sanitised_and_quoted_identifiers_kept() {
         )
         .has_attribute(semconv::attribute::DB_QUERY_SUMMARY, r#"SELECT "dq_orders""#)
         .has_attribute(semconv::attribute::DB_COLLECTION_NAME, r#""dq_orders""#);
+    // Left of the operator, and aliased in a select list: SQLite reads both as strings.
+    let left = r#"SELECT "id" FROM "dq_orders" WHERE "alice-secret" = "note""#;
+    let ids: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(left))
+        .fetch_all(&pool)
+        .await
+        .expect("select, the literal on the left");
+    assert_eq!(ids, [1]);
+    let aliased = r#"SELECT "alice-secret" AS k"#;
+    let value: String = sqlx::query_scalar(AssertSqlSafe(aliased))
+        .fetch_one(&pool)
+        .await
+        .expect("select an aliased literal");
+    assert_eq!(value, "alice-secret");
+    let texts: Vec<String> = t
+        .spans()
+        .iter()
+        .filter_map(|span| span.attribute(semconv::attribute::DB_QUERY_TEXT))
+        .filter_map(|text| text.as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        texts.contains(&r#"SELECT "id" FROM "dq_orders" WHERE ? = ?"#.to_owned()),
+        "{texts:?}"
+    );
+    assert!(texts.contains(&"SELECT ? AS k".to_owned()), "{texts:?}");
+    assert!(!texts.iter().any(|text| text.contains("alice")), "{texts:?}");
 }

@@ -1,0 +1,1 @@
+SELECT * FROM Orders o CROSS JOIN OrderDetails od

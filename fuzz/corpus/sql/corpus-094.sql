@@ -1,0 +1,1 @@
+create temp table Scratch (x int)

@@ -1,0 +1,1 @@
+UPDATE "orders" SET "note" = "x" || "y" WHERE "o"."id" = "p"."id"

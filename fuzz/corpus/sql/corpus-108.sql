@@ -1,0 +1,1 @@
+SELECT 'secret' AS k, "other" AS j
