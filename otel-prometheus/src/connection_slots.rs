@@ -6,19 +6,33 @@
 //! At most half the cap is being answered at once, except that an address with no answer
 //! in progress is always answered: clients that send requests and never read the
 //! answers can neither hold every place nor lock out a scraper at another address.
+//! When every place is taken by an answer in progress (non-readers from as many
+//! addresses as there are places), a new connection takes the place of the answer stuck
+//! longest, once it has been stuck for [`STUCK`]: a scraper reads its answer in
+//! milliseconds, so a fresh one always finds a place, however many addresses hold the
+//! others.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
+
+/// How long an answer must have been in progress before a new connection may take its
+/// place when no place is free otherwise: far longer than a scraper on any network
+/// takes to read a first window of its answer, far shorter than the write timeout.
+pub(super) const STUCK: Duration = Duration::from_secs(1);
 
 /// The open connections, oldest first.
 #[derive(Debug)]
 pub(super) struct ConnectionSlots {
     max: usize,
     table: Mutex<Table>,
+    /// What the slots' answer times are counted from.
+    epoch: Instant,
 }
 
 #[derive(Debug, Default)]
@@ -32,8 +46,11 @@ struct Table {
 #[derive(Debug)]
 pub(super) struct Slot {
     peer: IpAddr,
-    /// A request head was read and its answer is not yet written: not to be evicted.
+    /// A request head was read and its answer is not yet written: not to be evicted
+    /// (unless stuck, see the module docs).
     answering: AtomicBool,
+    /// When the answer in progress began, in milliseconds from the slots' epoch.
+    answering_since: AtomicU64,
     evicted: Notify,
 }
 
@@ -71,6 +88,10 @@ impl SlotGuard {
     /// answered, and always when its address has no answer in progress; no means a cheap
     /// refusal, without a collection.
     pub(super) fn may_answer(&self) -> bool {
+        self.may_answer_at(Instant::now())
+    }
+
+    fn may_answer_at(&self, now: Instant) -> bool {
         let table = self.slots.lock();
         let (mut answering, mut peer_answering) = (0, 0);
         for slot in table.open.values().filter(|s| s.is_answering()) {
@@ -81,6 +102,9 @@ impl SlotGuard {
         }
         let allowed = answering < self.slots.max_answering() || peer_answering == 0;
         if allowed {
+            self.slot
+                .answering_since
+                .store(self.slots.millis(now), Ordering::Relaxed);
             self.slot.answering.store(true, Ordering::Relaxed);
         }
         allowed
@@ -98,7 +122,12 @@ impl ConnectionSlots {
         Arc::new(ConnectionSlots {
             max: max.max(1),
             table: Mutex::default(),
+            epoch: Instant::now(),
         })
+    }
+
+    fn millis(&self, at: Instant) -> u64 {
+        u64::try_from(at.saturating_duration_since(self.epoch).as_millis()).unwrap_or(u64::MAX)
     }
 
     /// Half the cap, at least one.
@@ -112,13 +141,17 @@ impl ConnectionSlots {
     }
 
     /// A place for a new connection from `peer`. When all are taken, it evicts the oldest
-    /// connection not being answered of the address holding the most places; `None` when
-    /// every open connection is being answered (the new one is closed: the write timeout
-    /// frees a place soon).
+    /// connection not being answered of the address holding the most places, else the
+    /// answer stuck longest once stuck for [`STUCK`]; `None` when every open connection
+    /// is an answer in progress for less than that (the new one is closed).
     pub(super) fn admit(self: &Arc<Self>, peer: IpAddr) -> Option<SlotGuard> {
+        self.admit_at(peer, Instant::now())
+    }
+
+    fn admit_at(self: &Arc<Self>, peer: IpAddr, now: Instant) -> Option<SlotGuard> {
         let mut table = self.lock();
         if table.open.len() >= self.max {
-            let victim = Self::victim(&table)?;
+            let victim = Self::victim(&table).or_else(|| self.stuck_longest(&table, now))?;
             if let Some(evicted) = table.open.remove(&victim) {
                 // Stored as a permit if its task is not waiting yet.
                 evicted.evicted.notify_one();
@@ -129,6 +162,7 @@ impl ConnectionSlots {
         let slot = Arc::new(Slot {
             peer,
             answering: AtomicBool::new(false),
+            answering_since: AtomicU64::new(0),
             evicted: Notify::new(),
         });
         table.open.insert(id, Arc::clone(&slot));
@@ -160,6 +194,20 @@ impl ConnectionSlots {
             }
         }
         best.map(|(_, id)| id)
+    }
+
+    /// The answer in progress that began first, if it has been in progress for [`STUCK`]
+    /// at `now`.
+    fn stuck_longest(&self, table: &Table, now: Instant) -> Option<u64> {
+        let stuck_before = self.millis(now).checked_sub(STUCK.as_millis() as u64)?;
+        table
+            .open
+            .iter()
+            .filter(|(_, s)| s.is_answering())
+            .map(|(id, s)| (s.answering_since.load(Ordering::Relaxed), *id))
+            .filter(|(since, _)| *since <= stuck_before)
+            .min()
+            .map(|(_, id)| id)
     }
 
     /// Whether `guard`'s connection still holds its place.
@@ -225,6 +273,41 @@ mod tests {
         assert!(
             slots.holds(&scraper),
             "the scraper kept its place through the churn"
+        );
+    }
+
+    #[tokio::test]
+    async fn answers_stuck_at_every_address_give_way_to_a_new_connection() {
+        use std::time::{Duration, Instant};
+
+        use super::STUCK;
+
+        let slots = ConnectionSlots::new(4);
+        let start = Instant::now();
+        // Four addresses, each with an answer in progress that it never reads.
+        let stuck: Vec<_> = (2..6)
+            .map(|last| {
+                let peer = IpAddr::V4(Ipv4Addr::new(127, 0, 0, last));
+                let guard = slots.admit_at(peer, start).expect("room");
+                let at = start + Duration::from_millis(u64::from(last) * 10);
+                assert!(guard.may_answer_at(at), "no answer in progress at its address");
+                guard
+            })
+            .collect();
+        assert!(
+            slots.admit_at(A, start + STUCK / 2).is_none(),
+            "answers in progress for less than STUCK keep their places"
+        );
+        let scraper = slots
+            .admit_at(A, start + STUCK + Duration::from_millis(25))
+            .expect("the answer stuck longest gives way");
+        tokio::time::timeout(Duration::from_secs(5), stuck[0].slot().evicted())
+            .await
+            .expect("the first stuck answer was evicted");
+        assert!(slots.holds(&stuck[1]) && slots.holds(&scraper));
+        assert!(
+            scraper.may_answer_at(start + STUCK),
+            "its address has no answer in progress"
         );
     }
 

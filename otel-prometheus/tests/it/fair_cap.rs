@@ -179,3 +179,81 @@ fn non_readers_and_a_connect_flood_from_one_address_neither_lock_a_scraper_out_n
         assert!(String::from_utf8_lossy(&received).starts_with("HTTP/1.1 200 OK"));
     });
 }
+
+/// A connection from `source`, with a receive buffer as small as the kernel allows.
+async fn connect_from(source: IpAddr, address: SocketAddr) -> std::io::Result<TcpStream> {
+    let socket = TcpSocket::new_v4()?;
+    socket.set_recv_buffer_size(4096)?;
+    socket.bind(SocketAddr::new(source, 0))?;
+    socket.connect(address).await
+}
+
+/// As many addresses as the cap has places (127.0.0.2 to .33), each holding a scrape it
+/// never reads and renewing it, with a write timeout far away: a scraper at another
+/// address is still answered, each time, well within the write timeout.
+#[test]
+fn non_readers_from_as_many_addresses_as_places_leave_a_place_for_a_scraper() {
+    let write_timeout = Duration::from_secs(60);
+    let limits = PrometheusListenerLimits {
+        write_timeout,
+        ..PrometheusListenerLimits::DEFAULT
+    };
+    let places = limits.max_connections;
+    let (telemetry, address) = start(limits);
+    // An exposition past the listener's largest send buffer, so an unread answer blocks.
+    telemetry.fill(send_buffer_max() + (2 << 20));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let stop = Arc::new(AtomicBool::new(false));
+        let attackers: Vec<_> = (0..places)
+            .map(|n| {
+                let source = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2 + n as u8));
+                let stop = Arc::clone(&stop);
+                tokio::spawn(async move {
+                    let mut held = Vec::new();
+                    while !stop.load(Ordering::Relaxed) {
+                        if let Ok(mut stream) = connect_from(source, address).await {
+                            stream
+                                .write_all(b"GET /metrics HTTP/1.1\r\nHost: test\r\n\r\n")
+                                .await
+                                .ok();
+                            held.push(stream);
+                        }
+                        tokio::time::sleep(Duration::from_millis(700)).await;
+                    }
+                })
+            })
+            .collect();
+        // Every place is held by an answer in progress.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let started = Instant::now();
+        let mut slowest = Duration::ZERO;
+        let mut scrapes = 0;
+        while started.elapsed() < Duration::from_secs(8) {
+            let asked = Instant::now();
+            let answer = tokio::time::timeout(Duration::from_secs(10), scrape_whole(address)).await;
+            let took = asked.elapsed();
+            let (status, whole) = answer.unwrap_or_else(|_| ("no answer in time".into(), false));
+            assert!(
+                status.contains("200 OK") && whole,
+                "scrape {scrapes} after {:?}: {status} in {took:?}",
+                started.elapsed()
+            );
+            slowest = slowest.max(took);
+            scrapes += 1;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        stop.store(true, Ordering::Relaxed);
+        for task in attackers {
+            task.await.ok();
+        }
+        println!(
+            "{scrapes} scrapes from 127.0.0.1 beside {places} addresses each holding an unread \
+             answer: all 200, slowest {slowest:?}"
+        );
+    });
+}
