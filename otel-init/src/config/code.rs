@@ -213,10 +213,17 @@ impl CodeValues {
                 Some(rules) => RedactionSettings::from_rules(rules.as_ref()),
                 None => config.redaction,
             },
+            // Baggage comes from the client: its copied values obey the request-value cap.
             baggage_attributes: self
                 .baggage_attributes
                 .clone()
-                .unwrap_or(config.baggage_attributes),
+                .unwrap_or(config.baggage_attributes)
+                .max_value_bytes(
+                    config
+                        .instrumentation
+                        .request_value_max_bytes
+                        .unwrap_or(otel_kit_core::request_value::DEFAULT_MAX_REQUEST_VALUE_BYTES),
+                ),
             traces_exporters,
             metrics_exporters,
             logs_exporters,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use opentelemetry::baggage::Baggage;
 use opentelemetry::{Key, KeyValue, StringValue};
+use otel_kit_core::RequestValueLimit;
 
 use crate::redaction::{Redaction, Redactor, Scrub};
 
@@ -40,6 +41,9 @@ struct Inner {
     keys: Vec<Key>,
     /// E-mail scrubbing of the copied values; `None` when kept.
     emails: Option<Redactor>,
+    /// The longest value copied: the cap on every request-derived value, since baggage
+    /// comes from the client.
+    limit: RequestValueLimit,
 }
 
 /// Why a [`BaggageAllowList`] cannot be built: each says what to fix.
@@ -108,7 +112,11 @@ impl BaggageAllowList {
         }
         let emails = Some(Redactor::new(&Redaction::none().scrub([Scrub::Email])));
         Ok(BaggageAllowList {
-            inner: Arc::new(Inner { keys, emails }),
+            inner: Arc::new(Inner {
+                keys,
+                emails,
+                limit: RequestValueLimit::DEFAULT,
+            }),
         })
     }
 
@@ -119,8 +127,40 @@ impl BaggageAllowList {
             inner: Arc::new(Inner {
                 keys: self.inner.keys.clone(),
                 emails: None,
+                limit: self.inner.limit,
             }),
         }
+    }
+
+    /// The same list, cutting each copied value to `max_bytes` (at a character
+    /// boundary). Default: the cap on request-derived values, 4096 bytes
+    /// ([`DEFAULT_MAX_REQUEST_VALUE_BYTES`](otel_kit_core::request_value::DEFAULT_MAX_REQUEST_VALUE_BYTES));
+    /// otel-kit-init applies `OTEL_KIT_REQUEST_VALUE_MAX_BYTES`. A client's baggage can
+    /// then add at most this many bytes per listed member to each span.
+    ///
+    /// ```
+    /// use opentelemetry::KeyValue;
+    /// use opentelemetry::baggage::Baggage;
+    /// use otel_kit_processors::baggage::BaggageAllowList;
+    ///
+    /// let list = BaggageAllowList::new(["tenant.id"])?.max_value_bytes(4);
+    /// let baggage = Baggage::from_iter([KeyValue::new("tenant.id", "acme-corp")]);
+    /// assert_eq!(list.members(&baggage).collect::<Vec<_>>(), [KeyValue::new("tenant.id", "acme")]);
+    /// # Ok::<(), otel_kit_processors::baggage::BaggageAllowListError>(())
+    /// ```
+    pub fn max_value_bytes(self, max_bytes: usize) -> Self {
+        BaggageAllowList {
+            inner: Arc::new(Inner {
+                keys: self.inner.keys.clone(),
+                emails: self.inner.emails.clone(),
+                limit: RequestValueLimit::bytes(max_bytes),
+            }),
+        }
+    }
+
+    /// The longest value copied, in bytes.
+    pub fn value_limit(&self) -> usize {
+        self.inner.limit.max_bytes()
     }
 
     /// The names, in the order given.
@@ -162,9 +202,14 @@ impl BaggageAllowList {
     }
 
     fn value(&self, value: &StringValue) -> StringValue {
+        // Scrubbed whole, then cut: an address across the cut is still recognised.
+        let limit = self.inner.limit;
         match self.inner.emails.as_ref().and_then(|r| r.scrub(value.as_str())) {
-            Some(scrubbed) => scrubbed.into(),
-            None => value.clone(),
+            Some(scrubbed) => limit.cut(&scrubbed).to_owned().into(),
+            None => match limit.cut(value.as_str()) {
+                cut if cut.len() == value.as_str().len() => value.clone(),
+                cut => StringValue::from(cut.to_owned()),
+            },
         }
     }
 
@@ -257,6 +302,7 @@ impl Default for BaggageAllowList {
             inner: Arc::new(Inner {
                 keys: Vec::new(),
                 emails: Some(Redactor::new(&Redaction::none().scrub([Scrub::Email]))),
+                limit: RequestValueLimit::DEFAULT,
             }),
         }
     }
@@ -267,13 +313,16 @@ impl fmt::Debug for BaggageAllowList {
         f.debug_struct("BaggageAllowList")
             .field("names", &self.names().collect::<Vec<_>>())
             .field("scrub_emails", &self.scrubs_emails())
+            .field("max_value_bytes", &self.value_limit())
             .finish()
     }
 }
 
 impl PartialEq for BaggageAllowList {
     fn eq(&self, other: &Self) -> bool {
-        self.inner.keys == other.inner.keys && self.scrubs_emails() == other.scrubs_emails()
+        self.inner.keys == other.inner.keys
+            && self.scrubs_emails() == other.scrubs_emails()
+            && self.value_limit() == other.value_limit()
     }
 }
 

@@ -131,7 +131,7 @@ fn an_empty_list_or_no_baggage_copies_nothing() {
 }
 
 #[test]
-fn the_largest_baggage_the_api_holds_is_copied_whole_and_a_larger_one_never_arrives() {
+fn the_largest_baggage_the_api_holds_is_copied_within_the_cap_and_a_larger_one_never_arrives() {
     // The API keeps at most 8192 bytes of baggage in all: a 400 KiB member is refused
     // where baggage is made, and the processors never see it.
     let huge = "a".repeat(400 * 1024);
@@ -140,8 +140,16 @@ fn the_largest_baggage_the_api_holds_is_copied_whole_and_a_larger_one_never_arri
     let big = "b".repeat(8192 - "tenant.id".len() - 1);
     let cx = Context::new().with_baggage([KeyValue::new("tenant.id", big.clone())]);
     assert_eq!(cx.baggage().len(), 1);
-    let spans = spans(list(), |p| p.tracer("t").start_with_context("s", &cx).end());
-    assert_eq!(spans[0].attributes, [KeyValue::new("tenant.id", big)]);
+    // Copied within the request-value cap, or whole with a cap as large as it.
+    let spans_cut = spans(list(), |p| p.tracer("t").start_with_context("s", &cx).end());
+    assert_eq!(
+        spans_cut[0].attributes,
+        [KeyValue::new("tenant.id", big[..4096].to_owned())]
+    );
+    let whole = spans(list().max_value_bytes(8192), |p| {
+        p.tracer("t").start_with_context("s", &cx).end()
+    });
+    assert_eq!(whole[0].attributes, [KeyValue::new("tenant.id", big)]);
 }
 
 #[test]
@@ -214,4 +222,34 @@ fn log_records_get_the_current_baggage_before_redaction_and_keep_their_own_attri
         ]
     );
     assert!(attributes(1).is_empty(), "no baggage current: nothing copied");
+}
+
+/// A client's listed member of 8,000 bytes (within the W3C limit) reaches the span cut to
+/// the request-value cap; an address across the cut is still scrubbed.
+#[test]
+fn a_clients_long_member_is_cut_to_the_request_value_cap() {
+    let long = Context::new().with_baggage([KeyValue::new("tenant.id", "t".repeat(8000))]);
+    let straddling = format!("{} ada@example.com {}", "x".repeat(4085), "y".repeat(100));
+    let straddling = Context::new().with_baggage([KeyValue::new("user.note", straddling)]);
+    let list = BaggageAllowList::new(["tenant.id", "user.note"]).expect("names");
+    assert_eq!(list.value_limit(), 4096, "the request-value cap by default");
+    let copied = |list: BaggageAllowList, cx: &Context, key: &str| {
+        let finished = spans(list, |provider| {
+            provider.tracer("t").start_with_context("op", cx).end();
+        });
+        finished[0]
+            .attributes
+            .iter()
+            .find(|kv| kv.key.as_str() == key)
+            .map(|kv| kv.value.as_str().into_owned())
+            .expect("copied")
+    };
+    assert_eq!(copied(list.clone(), &long, "tenant.id").len(), 4096);
+    let note = copied(list.clone(), &straddling, "user.note");
+    assert!(
+        note.len() <= 4096 && !note.contains("ada@"),
+        "{}",
+        &note[note.len() - 20..]
+    );
+    assert_eq!(copied(list.max_value_bytes(16), &long, "tenant.id").len(), 16);
 }
