@@ -95,30 +95,75 @@ impl ConfigFileError {
 
 impl fmt::Display for ConfigFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Keys come from the file: escaped as values are.
         let path = if self.path.is_empty() {
-            "(document)"
+            "(document)".to_owned()
         } else {
-            &self.path
+            printable(&self.path)
         };
+        let found = printable(&self.found);
         if self.line > 0 {
             write!(
                 f,
-                "{path} (line {}): expected {}, found {}",
-                self.line, self.expected, self.found
+                "{path} (line {}): expected {}, found {found}",
+                self.line, self.expected
             )
         } else {
-            write!(f, "{path}: expected {}, found {}", self.expected, self.found)
+            write!(f, "{path}: expected {}, found {found}", self.expected)
         }
     }
 }
 
 impl std::error::Error for ConfigFileError {}
 
-/// A value as an error or warning quotes it: in backticks, cut to 60 characters.
+/// A value as an error or warning quotes it: in backticks, cut to 60 characters, its
+/// control characters escaped.
 pub(crate) fn quoted(text: &str) -> String {
-    let mut cut: String = text.chars().take(60).collect();
-    if cut.len() < text.len() {
-        cut.push_str("...");
+    let cut: String = text.chars().take(60).collect();
+    let more = if cut.len() < text.len() { "..." } else { "" };
+    format!("`{}{more}`", printable(&cut))
+}
+
+/// `text` with its control characters, line separators and bidirectional controls
+/// escaped (`\r`, `\u{1b}`): what the file or the environment holds can neither write
+/// lines into a log nor restyle a terminal. The same rule as otel-kit-core's
+/// `printable_text`, which this crate does not depend on.
+pub(crate) fn printable(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        let hidden = c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if hidden {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
+        }
     }
-    format!("`{}`", cut.replace('\n', "\\n"))
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_is_printed_with_its_control_characters_escaped() {
+        assert_eq!(quoted("a\r\n\u{1b}[2Jb"), "`a\\r\\n\\u{1b}[2Jb`");
+        let error = ConfigFileError::new(
+            ConfigFileErrorKind::Type,
+            "tracer_provider.\u{1b}[31mkey",
+            3,
+            "a number",
+            quoted("x\u{202e}y"),
+        );
+        let shown = error.to_string();
+        assert!(
+            !shown.chars().any(|c| c.is_control() || c == '\u{202e}'),
+            "{shown:?}"
+        );
+        assert_eq!(
+            shown,
+            "tracer_provider.\\u{1b}[31mkey (line 3): expected a number, found `x\\u{202e}y`"
+        );
+    }
 }

@@ -47,6 +47,22 @@ impl ConfigWarning {
 
 impl fmt::Display for ConfigWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={:?} {}", self.variable, self.value, self.message)
+        // The value is quoted with its control characters escaped; the message may quote
+        // input too.
+        let message = crate::printable_text::escape_controls(&self.message);
+        write!(f, "{}={:?} {message}", self.variable, self.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ConfigWarning;
+
+    #[test]
+    fn the_line_holds_no_control_character_of_the_input() {
+        let warning = ConfigWarning::new("OTEL_X", "a\r\u{1b}[2J", "has `b\nc`; using the default");
+        let line = warning.to_string();
+        assert!(!line.chars().any(char::is_control), "{line:?}");
+        assert_eq!(line, "OTEL_X=\"a\\r\\u{1b}[2J\" has `b\\nc`; using the default");
     }
 }

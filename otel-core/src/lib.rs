@@ -89,6 +89,7 @@ pub mod panic_payload;
 pub mod peer_service;
 #[doc(hidden)]
 pub mod printable_endpoint;
+pub mod printable_text;
 mod providers;
 #[doc(hidden)]
 pub mod repeated_keys;

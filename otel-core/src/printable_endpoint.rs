@@ -14,6 +14,7 @@
 ///     "https://alice:***@host:4317/v1/traces?***"
 /// );
 /// assert_eq!(printable_endpoint("http://localhost:4318/v1/logs"), "http://localhost:4318/v1/logs");
+/// assert_eq!(printable_endpoint("http://host\u{1b}[2J:4318"), "http://host\\u{1b}[2J:4318");
 /// ```
 pub fn printable_endpoint(endpoint: &str) -> String {
     let (scheme, rest) = match endpoint.find("://") {
@@ -35,7 +36,8 @@ pub fn printable_endpoint(endpoint: &str) -> String {
         Some(i) => format!("{}?***", &tail[..i]),
         None => tail.to_owned(),
     };
-    format!("{scheme}{authority}{path}")
+    // An endpoint from the environment or a file may hold a terminal escape too.
+    crate::printable_text::escape_controls(&format!("{scheme}{authority}{path}")).into_owned()
 }
 
 /// Where the authority of `rest` (what follows `scheme://`) ends: at the first '/', '?'

@@ -53,15 +53,7 @@ pub(super) fn loggable(message: &str) -> String {
     while !message.is_char_boundary(end) {
         end -= 1;
     }
-    let mut shown = String::with_capacity(end + 32);
-    for c in message[..end].chars() {
-        let hidden = matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-        if c.is_control() || hidden {
-            shown.extend(c.escape_default());
-        } else {
-            shown.push(c);
-        }
-    }
+    let mut shown = otel_kit_core::printable_text::escape_controls(&message[..end]).into_owned();
     if end < message.len() {
         shown.push_str(&format!("... ({} more bytes)", message.len() - end));
     }
