@@ -45,6 +45,7 @@ pub(super) fn build(remote: &JaegerRemote, parent_based: bool) -> Result<Box<dyn
         timeout: remote.fetch_timeout(),
         max_body: JaegerRemote::MAX_RESPONSE_BYTES,
         rate_limit: Arc::clone(&rate_limit),
+        kept: Arc::default(),
     };
     let initial = Initial(Arc::from(remote.initial().clone().into_sampler()));
     let sampler = Sampler::jaeger_remote(poller.runtime.clone(), client, initial, service)

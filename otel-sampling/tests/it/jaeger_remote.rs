@@ -284,3 +284,20 @@ fn user_info_in_the_endpoint_is_neither_sent_nor_printed() {
     let err = bad.validate().expect_err("a query").to_string();
     assert!(!err.contains("s3cret") && !err.contains("K3Y"), "{err}");
 }
+
+#[test]
+fn the_fetch_keeps_its_connection_while_the_endpoint_keeps_it_open() {
+    let Answer::Strategy(json) = probabilistic(0.5) else {
+        unreachable!("a strategy")
+    };
+    let server = StrategiesServer::start(Answer::KeepAlive(json));
+    let pipeline = Pipeline::new(Sampling::jaeger_remote(remote(&server, Sampling::ratio(0.5))));
+    let started = Instant::now();
+    while server.connections_and_kept_alive_requests().1 < 6 {
+        assert!(started.elapsed() < PATIENCE, "fewer than 6 fetches");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let (connections, requests) = server.connections_and_kept_alive_requests();
+    assert_eq!(connections, 1, "{requests} fetches on {connections} connections");
+    drop(pipeline);
+}

@@ -23,6 +23,8 @@ pub(crate) enum Answer {
     Hang,
     /// Answers 200 with a valid head, then a body of one byte every 50 ms.
     Drip,
+    /// 200 with this JSON body, keeping the connection open for the next request.
+    KeepAlive(String),
 }
 
 /// A probabilistic strategy.
@@ -58,6 +60,10 @@ struct State {
     answer: Answer,
     /// Connections accepted since `answer` was set.
     served: usize,
+    /// Connections accepted in all.
+    connections: usize,
+    /// Requests answered on a kept-alive connection, in all.
+    kept_alive_requests: usize,
     /// The request lines received, in order.
     request_lines: Vec<String>,
     /// The whole request heads received, in order.
@@ -77,6 +83,8 @@ impl StrategiesServer {
         let state = Arc::new(Mutex::new(State {
             answer,
             served: 0,
+            connections: 0,
+            kept_alive_requests: 0,
             request_lines: Vec::new(),
             request_heads: Vec::new(),
         }));
@@ -86,6 +94,7 @@ impl StrategiesServer {
                 let answer = {
                     let mut state = lock(&shared);
                     state.served += 1;
+                    state.connections += 1;
                     state.answer.clone()
                 };
                 let shared = Arc::clone(&shared);
@@ -105,6 +114,12 @@ impl StrategiesServer {
         let mut state = lock(&self.state);
         state.answer = answer;
         state.served = 0;
+    }
+
+    /// Connections accepted in all, and requests answered on kept-alive ones.
+    pub(crate) fn connections_and_kept_alive_requests(&self) -> (usize, usize) {
+        let state = lock(&self.state);
+        (state.connections, state.kept_alive_requests)
     }
 
     pub(crate) fn request_lines(&self) -> Vec<String> {
@@ -141,6 +156,27 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
 fn answer_one(mut stream: TcpStream, answer: &Answer, state: &Mutex<State>) {
     if let Answer::Close = answer {
         return;
+    }
+    if let Answer::KeepAlive(json) = answer {
+        let mut buf = [0u8; 1024];
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+        loop {
+            let mut request = Vec::new();
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            lock(state).kept_alive_requests += 1;
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                json.len()
+            );
+            if stream.write_all(head.as_bytes()).is_err() || stream.write_all(json.as_bytes()).is_err() {
+                return;
+            }
+        }
     }
     // The sampler sends a GET without a body: read up to the blank line.
     let mut request = Vec::new();
@@ -183,7 +219,7 @@ fn answer_one(mut stream: TcpStream, answer: &Answer, state: &Mutex<State>) {
             thread::sleep(Duration::from_secs(30));
             return;
         }
-        Answer::Close => return,
+        Answer::Close | Answer::KeepAlive(_) => return,
     };
     let head = format!(
         "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
