@@ -10,6 +10,12 @@
 //! request reconnects. Material that cannot be used (a key that does not match its
 //! certificate half-way through a rotation, an unreadable file) is warned about once per
 //! change, and the previous material stays in use.
+//!
+//! At start (`init()`'s thread) each file is read on a thread of its own within
+//! [`START_READ_DEADLINE`]: a file on a hung network mount delays start-up by at most
+//! that, is warned about, and is read again at each check. A header file rewritten in
+//! place is used once it has stood unchanged for [`SETTLED`], so a token is never sent
+//! half-written.
 
 // The HTTP client alone (otel-kit-init's http/json) takes bytes, never files.
 #![cfg_attr(not(feature = "__proto"), allow(dead_code))]
@@ -31,6 +37,13 @@ pub const MIN_CREDENTIALS_CHECK_INTERVAL: Duration = Duration::from_millis(100);
 
 /// PEM files are small; a huge file is a mistake, not a certificate or a token.
 const MAX_FILE: u64 = 1024 * 1024;
+
+/// The longest a credential file's first read may hold start-up.
+pub(crate) const START_READ_DEADLINE: Duration = Duration::from_secs(5);
+
+/// How long a changed header file must have stood unchanged before it is used: a
+/// writer rewriting it in place has finished by then.
+pub(crate) const SETTLED: Duration = Duration::from_millis(200);
 
 /// A credential file's bytes (a PEM certificate or key, a token), or why not, as the
 /// exporters read them. Only a regular file is read, opened without blocking: a FIFO
@@ -75,6 +88,30 @@ pub fn read_credential_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// `f`'s result, run on a thread of its own, if it comes within `deadline`; `None` when
+/// it does not (or no thread could be started), the thread then left alone.
+fn within<T: Send + 'static>(deadline: Duration, f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("otel-credential-read".to_owned())
+        .spawn(move || {
+            let _ = tx.send(f());
+        })
+        .ok()?;
+    rx.recv_timeout(deadline).ok()
+}
+
+/// Whether the file at `path` has stood unchanged for [`SETTLED`]. A modification time
+/// in the future (a clock apart from the file server's) counts as settled.
+fn settled(path: &std::path::Path) -> bool {
+    let Ok(modified) = std::fs::metadata(path).and_then(|m| m.modified()) else {
+        return true;
+    };
+    std::time::SystemTime::now()
+        .duration_since(modified)
+        .map_or(true, |age| age >= SETTLED)
+}
+
 /// Where one credential comes from: bytes given once, or a file read again when it
 /// changes.
 #[derive(Clone, PartialEq, Eq)]
@@ -90,6 +127,20 @@ impl Source {
             Source::Given(bytes) => Ok(bytes.clone()),
             Source::File(path) => read_credential_file(path).map_err(|why| format!("file {path:?} {why}")),
         }
+    }
+
+    /// [`read`](Self::read) on a thread of its own, given up after `deadline` (the
+    /// thread is left to finish or hang alone): for reads on a thread that must not hang.
+    fn read_within(&self, deadline: Duration) -> Result<Vec<u8>, String> {
+        let Source::File(path) = self else {
+            return self.read();
+        };
+        let source = self.clone();
+        within(deadline, move || source.read()).unwrap_or_else(|| {
+            Err(format!(
+                "file {path:?} did not answer within {deadline:?} (a hung mount?); it is read again at each check"
+            ))
+        })
     }
 
     #[cfg(feature = "__tls")]
@@ -148,7 +199,7 @@ impl TlsMaterial {
             alpn: vec![alpn.to_vec()],
             system_roots: native.certs,
         };
-        let read = inputs.read();
+        let read = inputs.read_with(|source| source.read_within(START_READ_DEADLINE));
         let (config, mut problems) = inputs.build(&read, Moment::Start);
         let config = config.map_err(|e| format!("TLS could not be set up ({e})"))?;
         // Without any root every handshake fails: said once, here, not at each export.
@@ -204,7 +255,7 @@ impl TlsMaterial {
     /// Reads the files; when they changed, uses them if they can be used in full, else
     /// warns (once per change) and keeps what is in use.
     pub(crate) fn check(&self) {
-        let read = self.inputs.read();
+        let read = self.inputs.read_with(Source::read);
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         if read == state.read {
             return;
@@ -243,10 +294,11 @@ impl TlsMaterial {
 
 #[cfg(feature = "__tls")]
 impl TlsInputs {
-    fn read(&self) -> Read {
+    /// Every source, each read with `read`.
+    fn read_with(&self, read: impl Fn(&Source) -> Result<Vec<u8>, String>) -> Read {
         (
-            self.ca.as_ref().map(Source::read),
-            self.identity.as_ref().map(|(c, k)| (c.read(), k.read())),
+            self.ca.as_ref().map(&read),
+            self.identity.as_ref().map(|(c, k)| (read(c), read(k))),
         )
     }
 
@@ -379,7 +431,11 @@ impl HeaderFiles {
             .files
             .iter()
             .map(|(name, path)| {
-                let read = Source::File(path.clone()).read();
+                // Written a moment ago: maybe not whole yet.
+                if !settled(path) {
+                    std::thread::sleep(SETTLED);
+                }
+                let read = Source::File(path.clone()).read_within(START_READ_DEADLINE);
                 let (value, problem) = header_value(name, path, &read);
                 warnings.extend(problem);
                 (name.clone(), value, read)
@@ -402,6 +458,10 @@ impl HeaderFiles {
         let mut values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
         for (((name, path), (_, value, last)), read) in self.files.iter().zip(values.iter_mut()).zip(reads) {
             if read == *last {
+                continue;
+            }
+            // Changed a moment ago: maybe half-written. Read again at the next check.
+            if !settled(path) {
                 continue;
             }
             let (fresh, problem) = header_value(name, path, &read);
@@ -582,7 +642,7 @@ mod tests {
             alpn: Vec::new(),
             system_roots: Vec::new(),
         };
-        let read = inputs.read();
+        let read = inputs.read_with(Source::read);
         let whys =
             |moment| -> Vec<String> { inputs.build(&read, moment).1.into_iter().map(|p| p.why).collect() };
         let at_start = whys(Moment::Start);
@@ -640,11 +700,65 @@ mod tests {
         assert_eq!(first, "Bearer one");
         assert!(first.is_sensitive());
         std::fs::write(&token, "").expect("write");
+        std::thread::sleep(SETTLED);
         files.check();
         assert_eq!(value(&files).expect("value"), "Bearer one");
         std::fs::write(&token, "Bearer two").expect("write");
+        std::thread::sleep(SETTLED);
         files.check();
         assert_eq!(value(&files).expect("value"), "Bearer two");
         assert_eq!(format!("{files:?}"), "[\"authorization\"]");
+    }
+
+    #[test]
+    fn a_header_file_being_rewritten_in_place_is_used_once_it_stands_still() {
+        use std::io::Write as _;
+
+        let dir = dir("half-written");
+        let token = dir.join("token");
+        std::fs::write(&token, "Bearer old-token").expect("write");
+        std::thread::sleep(SETTLED);
+        let name = http::HeaderName::from_static("authorization");
+        let (files, _) = HeaderFiles::load(vec![(name.clone(), token.clone())]);
+        let value = |files: &HeaderFiles| {
+            let mut headers = http::HeaderMap::new();
+            files.apply(&mut headers);
+            headers.get(&name).cloned()
+        };
+        // A writer half-way through rewriting the file in place.
+        let mut writer = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&token)
+            .expect("open");
+        writer.write_all(b"Bearer new-").expect("write");
+        writer.flush().expect("flush");
+        files.check();
+        assert_eq!(
+            value(&files).expect("value"),
+            "Bearer old-token",
+            "never half a token"
+        );
+        writer.write_all(b"token").expect("write");
+        drop(writer);
+        std::thread::sleep(SETTLED + Duration::from_millis(50));
+        files.check();
+        assert_eq!(value(&files).expect("value"), "Bearer new-token");
+    }
+
+    #[test]
+    fn a_read_that_does_not_answer_is_given_up_at_its_deadline() {
+        let started = std::time::Instant::now();
+        let answer = within(Duration::from_millis(100), || {
+            std::thread::sleep(Duration::from_secs(5));
+            1
+        });
+        assert_eq!(answer, None);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(within(Duration::from_secs(5), || 2), Some(2));
     }
 }

@@ -14,6 +14,10 @@ use std::thread::JoinHandle;
 
 use tokio::sync::oneshot;
 
+/// The longest the runtime's thread waits for its blocking tasks (host-name lookups,
+/// credential checks) when it stops; one still running is left behind.
+const STOP_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
 #[cfg(feature = "http-json")]
 use crate::http_client::ClientTls;
 #[cfg(feature = "__http")]
@@ -111,6 +115,9 @@ impl ExportRuntime {
                 runtime.block_on(async {
                     let _ = stopped.await;
                 });
+                // Not the runtime's drop, which waits for every blocking task: a check
+                // stuck on a hung file would hold the shutdown for good.
+                runtime.shutdown_timeout(STOP_WAIT);
             })?;
         let handle = rx
             .recv()
@@ -193,5 +200,31 @@ impl ExportRuntime {
 impl Drop for ExportRuntime {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::ExportRuntime;
+
+    #[test]
+    fn a_blocking_task_that_never_ends_does_not_hold_the_stop() {
+        let mut runtime = ExportRuntime::start().expect("runtime");
+        // What a credential check on a hung network mount looks like to the runtime.
+        drop(
+            runtime
+                .handle()
+                .spawn_blocking(|| std::thread::sleep(Duration::from_secs(30))),
+        );
+        std::thread::sleep(Duration::from_millis(50));
+        let started = Instant::now();
+        runtime.stop();
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "stopped after {:?}",
+            started.elapsed()
+        );
     }
 }
