@@ -129,12 +129,31 @@ impl Builder {
 
     /// The instrumented producer.
     pub fn producer<C: ClientContext + 'static, R>(self, producer: FutureProducer<C, R>) -> Producer<C, R> {
+        say_once_when_headers_are_not_read();
         Producer::new(producer, self.instrumentation)
     }
 
     /// The instrumented consumer.
     pub fn consumer<C: ConsumerContext + 'static, R>(self, consumer: StreamConsumer<C, R>) -> Consumer<C, R> {
+        say_once_when_headers_are_not_read();
         Consumer::new(consumer, self.instrumentation)
+    }
+}
+
+/// In a build that aborts on panic the adapter reads no record header (rdkafka panics on
+/// a header name that is not UTF-8, and that panic could not be caught): said once, at
+/// the first instrumented client.
+fn say_once_when_headers_are_not_read() {
+    if cfg!(panic = "abort") {
+        static SAID: std::sync::Once = std::sync::Once::new();
+        SAID.call_once(|| {
+            tracing::warn!(
+                target: "otel_kit_messaging",
+                "this build aborts on panic, and rdkafka panics reading a header name that is not UTF-8 \
+                 (any producer can send one): the Kafka instrumentation reads no record header, so \
+                 consumed records carry no creation context (docs/messaging.md)"
+            );
+        });
     }
 }
 

@@ -7,6 +7,15 @@
 //! a field it writes leaves no other header of that name (in any case) behind, so a
 //! record never carries two `traceparent`s, which a reader would find ambiguous.
 //!
+//! **A header name that is not UTF-8.** rdkafka 0.39 reads every header name with
+//! `CStr::to_str().unwrap()`: a name that is not UTF-8, which any producer can send,
+//! panics inside rdkafka, and it offers no other safe accessor. So the extractor reads
+//! at most [`MAX_HEADERS`] headers of a record, once, and stops at the first one rdkafka
+//! cannot read (one caught panic per record at most, the headers before it kept). A
+//! build with `panic = "abort"` cannot catch that panic, so there the adapter reads no
+//! header at all (no creation context from records), and says so once when an
+//! instrumented consumer or producer is made.
+//!
 //! ```
 //! use opentelemetry::propagation::{Extractor as _, Injector as _};
 //! use otel_kit_messaging::kafka::{HeaderExtractor, HeaderInjector};
@@ -14,7 +23,7 @@
 //!
 //! let mut headers = OwnedHeaders::new().insert(Header { key: "Traceparent", value: Some("stale") });
 //! HeaderInjector(&mut headers).set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into());
-//! let extractor = HeaderExtractor(headers.as_borrowed());
+//! let extractor = HeaderExtractor::new(headers.as_borrowed());
 //! assert_eq!(extractor.get_all("traceparent").map(|v| v.len()), Some(1));
 //! ```
 
@@ -26,50 +35,92 @@ use opentelemetry::propagation::Injector;
 use otel_kit_core::carrier::HeaderSource;
 use rdkafka::message::{BorrowedHeaders, Header, Headers as _, OwnedHeaders};
 
+/// The most headers of a record the adapter reads: trace context and baggage are a few,
+/// and each read of a hostile name costs rdkafka a panic.
+pub const MAX_HEADERS: usize = 64;
+
 /// A propagation [`Extractor`] over a record's headers (`message.headers()` of a
 /// consumed message, `OwnedHeaders::as_borrowed()` of one being produced), by the rule
 /// of [`carrier`](crate::carrier): names in any case, values not UTF-8 skipped, two
-/// different values of one name ambiguous, the values read bounded.
+/// different values of one name ambiguous, the values read bounded. Only the first
+/// [`MAX_HEADERS`] headers before the first one rdkafka cannot read are seen (see the
+/// [module docs](self)).
 #[derive(Clone, Copy)]
-pub struct HeaderExtractor<'a>(pub &'a BorrowedHeaders);
+pub struct HeaderExtractor<'a> {
+    headers: &'a BorrowedHeaders,
+    /// How many headers, from the first, are read.
+    readable: usize,
+}
 
-impl std::fmt::Debug for HeaderExtractor<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("HeaderExtractor").field(&self.0.count()).finish()
+impl<'a> HeaderExtractor<'a> {
+    /// An extractor over `headers`, which it scans once, now.
+    pub fn new(headers: &'a BorrowedHeaders) -> Self {
+        Self {
+            headers,
+            readable: readable(headers),
+        }
     }
 }
 
-/// The header at `index`, or `None` past the end or when rdkafka cannot read it: its
-/// reader panics on a header name that is not UTF-8, which a hostile producer can send;
-/// such a header is skipped here rather than take the consumer down.
-fn header(headers: &BorrowedHeaders, index: usize) -> Option<Header<'_, &[u8]>> {
-    catch_unwind(AssertUnwindSafe(|| headers.try_get(index)))
-        .ok()
-        .flatten()
+impl std::fmt::Debug for HeaderExtractor<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HeaderExtractor")
+            .field("headers", &self.headers.count())
+            .field("readable", &self.readable)
+            .finish()
+    }
 }
 
-fn all(headers: &BorrowedHeaders) -> impl Iterator<Item = Header<'_, &[u8]>> {
-    (0..headers.count()).filter_map(move |index| header(headers, index))
+/// How many of the first [`MAX_HEADERS`] headers rdkafka reads before the first it
+/// cannot: one panic at most, caught. None in a build that aborts on panic, where it
+/// could not be caught.
+fn readable(headers: &BorrowedHeaders) -> usize {
+    if cfg!(panic = "abort") {
+        return 0;
+    }
+    (0..headers.count().min(MAX_HEADERS))
+        .take_while(|&index| {
+            catch_unwind(AssertUnwindSafe(|| headers.try_get(index).is_some())).unwrap_or(false)
+        })
+        .count()
+}
+
+/// The first `readable` headers, which rdkafka was seen to read.
+fn all(headers: &BorrowedHeaders, readable: usize) -> impl Iterator<Item = Header<'_, &[u8]>> {
+    (0..readable).filter_map(move |index| headers.try_get(index))
+}
+
+/// Every header rdkafka can read, each read caught: for the records the application
+/// builds, whose names are UTF-8 (rdkafka's `insert` takes `&str`).
+fn each(headers: &BorrowedHeaders) -> impl Iterator<Item = Header<'_, &[u8]>> {
+    (0..headers.count()).filter_map(move |index| {
+        catch_unwind(AssertUnwindSafe(|| headers.try_get(index)))
+            .ok()
+            .flatten()
+    })
 }
 
 /// Kafka headers: the exact spelling first, then the others in the record's order.
 impl HeaderSource for HeaderExtractor<'_> {
     fn values<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a [u8]> {
-        let exact = all(self.0).filter(move |h| h.key == name);
-        let others = all(self.0).filter(move |h| h.key != name && h.key.eq_ignore_ascii_case(name));
+        let exact = all(self.headers, self.readable).filter(move |h| h.key == name);
+        let others = all(self.headers, self.readable)
+            .filter(move |h| h.key != name && h.key.eq_ignore_ascii_case(name));
         exact.chain(others).filter_map(|h| h.value)
     }
 
     fn names(&self) -> impl Iterator<Item = &str> {
-        all(self.0).map(|h| h.key)
+        all(self.headers, self.readable).map(|h| h.key)
     }
 }
 
 crate::bounded_extractor::extractor_by_carrier_rule!(HeaderExtractor);
 
 /// A propagation [`Injector`] into a record's headers. A field replaces every header of
-/// its name, in any case (Kafka's list would otherwise keep both); a field whose name
-/// holds a NUL byte (librdkafka's names are C strings) is skipped.
+/// its name, in any case (Kafka's list would otherwise keep both); a header rdkafka
+/// cannot read is dropped with it, and in a build that aborts on panic the field is
+/// only added (the headers are not read). A field whose name holds a NUL byte
+/// (librdkafka's names are C strings) is skipped.
 #[derive(Debug)]
 pub struct HeaderInjector<'a>(pub &'a mut OwnedHeaders);
 
@@ -79,8 +130,8 @@ impl Injector for HeaderInjector<'_> {
             return;
         }
         let mut headers = std::mem::take(self.0);
-        if all(headers.as_borrowed()).any(|h| h.key.eq_ignore_ascii_case(key)) {
-            let kept = all(headers.as_borrowed())
+        if !cfg!(panic = "abort") && each(headers.as_borrowed()).any(|h| h.key.eq_ignore_ascii_case(key)) {
+            let kept = each(headers.as_borrowed())
                 .filter(|h| !h.key.eq_ignore_ascii_case(key))
                 .fold(OwnedHeaders::new(), |kept, h| {
                     kept.insert(Header {

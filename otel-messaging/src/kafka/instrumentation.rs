@@ -89,7 +89,8 @@ impl Instrumentation {
             .filter(|h| rdkafka::message::Headers::count(*h) > 0)
         {
             let ambient = Context::current();
-            info = info.with_creation_context(self.messaging.extract(&HeaderExtractor(headers)), &ambient);
+            info =
+                info.with_creation_context(self.messaging.extract(&HeaderExtractor::new(headers)), &ambient);
         }
         info
     }

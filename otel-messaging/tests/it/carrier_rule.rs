@@ -265,7 +265,7 @@ fn every_source_reads_headers_by_the_one_rule() {
         }
         #[cfg(feature = "kafka")]
         if let Some(headers) = kafka_headers(&case.lines) {
-            let extractor = otel_kit_messaging::kafka::HeaderExtractor(headers.as_borrowed());
+            let extractor = otel_kit_messaging::kafka::HeaderExtractor::new(headers.as_borrowed());
             (case.check)(&extractor, &what("Kafka record headers"));
             sources += 1;
         }

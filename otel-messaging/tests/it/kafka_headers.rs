@@ -171,11 +171,130 @@ async fn the_producer_replaces_a_stale_traceparent() {
     );
     assert!(names.contains(&"x-app"), "{names:?}");
     assert!(
-        opentelemetry::propagation::Extractor::get(&HeaderExtractor(record_headers), "traceparent").is_some()
+        opentelemetry::propagation::Extractor::get(&HeaderExtractor::new(record_headers), "traceparent")
+            .is_some()
     );
     delivery.process(|_| async {}).await;
 
     let spans = t.spans();
     let send = spans.span(&format!("send {topic}")).has_link_count(0);
     spans.span(&format!("process {topic}")).has_parent(&send);
+}
+
+/// A record with 10,000 header names that are not UTF-8 (rdkafka panics reading each),
+/// produced by a raw client (`TEST_KAFKA_PYTHON`: a Python with kafka-python), is
+/// consumed and processed through the adapter in its own process, with a panic hook that
+/// counts: at most one panic, the record processed within a second, and the valid
+/// `traceparent` before the hostile names still read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_of_ten_thousand_unreadable_header_names_costs_at_most_one_panic() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::{Duration, Instant};
+
+    const TEST: &str =
+        "kafka_headers::a_record_of_ten_thousand_unreadable_header_names_costs_at_most_one_panic";
+    let Some(python) = std::env::var_os("TEST_KAFKA_PYTHON") else {
+        eprintln!(
+            "skipping {TEST}: TEST_KAFKA_PYTHON (a Python with kafka-python, .ci/run sets it) is not set"
+        );
+        return;
+    };
+    if otel_kit_testing::ran_alone(TEST) {
+        return;
+    }
+    let Some(broker) = broker(TEST) else {
+        return;
+    };
+    let t = TestTelemetry::new();
+    let topic = unique("kafka_poison");
+    kafka::create_topic(&broker, &topic, 1).await;
+    let consumer = kafka::consumer(&broker, "poison", &topic, &t, |b| b);
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/it/support/raw_kafka_producer.py"
+    );
+    let produced = std::process::Command::new(python)
+        .args([script, &broker.bootstrap(), &topic, "10000", &traceparent()])
+        .output()
+        .expect("run the raw producer");
+    assert!(
+        produced.status.success(),
+        "the raw producer failed: {}",
+        String::from_utf8_lossy(&produced.stderr)
+    );
+
+    static PANICS: AtomicUsize = AtomicUsize::new(0);
+    std::panic::set_hook(Box::new(|_| {
+        PANICS.fetch_add(1, Ordering::Relaxed);
+    }));
+    let delivery = tokio::time::timeout(PATIENCE, consumer.recv())
+        .await
+        .expect("the record within the patience")
+        .expect("the record");
+    let started = Instant::now();
+    delivery.process(|_| async {}).await;
+    let took = started.elapsed();
+    let _ = std::panic::take_hook();
+    let panics = PANICS.load(Ordering::Relaxed);
+    println!("a record of 10,000 unreadable header names: {panics} panic(s), processed in {took:?}");
+    assert!(panics <= 1, "{panics} panics for one record");
+    assert!(took < Duration::from_secs(1), "processed in {took:?}");
+    let spans = t.spans();
+    // The traceparent before the hostile names is read.
+    spans.span(&format!("process {topic}")).has_trace_id(TRACE);
+}
+
+/// The same poison record consumed by a build that aborts on panic
+/// (`TEST_KAFKA_ABORT_CONSUMER`: the `kafka_abort_consumer` example built with
+/// `--profile abort`), in a process of its own: it processes the record and exits
+/// normally, having said once that it reads no header.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_build_that_aborts_on_panic_survives_the_poison_record() {
+    const TEST: &str = "kafka_headers::a_build_that_aborts_on_panic_survives_the_poison_record";
+    let (Some(python), Some(consumer)) = (
+        std::env::var_os("TEST_KAFKA_PYTHON"),
+        std::env::var_os("TEST_KAFKA_ABORT_CONSUMER"),
+    ) else {
+        eprintln!(
+            "skipping {TEST}: TEST_KAFKA_PYTHON (a Python with kafka-python) and TEST_KAFKA_ABORT_CONSUMER \
+             (the kafka_abort_consumer example built with --profile abort) are not both set; .ci/run sets them"
+        );
+        return;
+    };
+    let Some(broker) = broker(TEST) else {
+        return;
+    };
+    let topic = unique("kafka_poison_abort");
+    kafka::create_topic(&broker, &topic, 1).await;
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/it/support/raw_kafka_producer.py"
+    );
+    let produced = std::process::Command::new(python)
+        .args([script, &broker.bootstrap(), &topic, "10000", &traceparent()])
+        .output()
+        .expect("run the raw producer");
+    assert!(
+        produced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&produced.stderr)
+    );
+    let ran = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(consumer)
+            .args([broker.bootstrap(), topic])
+            .output()
+            .expect("run the abort-build consumer")
+    })
+    .await
+    .expect("join");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&ran.stdout),
+        String::from_utf8_lossy(&ran.stderr),
+    );
+    assert!(
+        ran.status.success() && stdout.contains("processed"),
+        "{:?}\n{stdout}\n{stderr}",
+        ran.status
+    );
+    assert_eq!(stderr.matches("reads no record header").count(), 1, "{stderr}");
 }
