@@ -8,7 +8,8 @@
 //! Invariants:
 //! - parsing is deterministic (twice gives equal results), never panics;
 //! - an error names a line within the text (or 0 for the document), and its `Display`
-//!   names the path and the line;
+//!   names the path (control characters escaped) and the line, and prints no control
+//!   character of the input raw;
 //! - every warning names a line within the text;
 //! - a substituted value never adds structure: `NL`'s text never becomes a key;
 //! - an accepted file's normalized JSON view and its variables build; the variables read
@@ -40,7 +41,20 @@ fuzz_target!(|data: &[u8]| {
         Err(error) => {
             assert!(error.line() <= lines, "line {} of {lines}: {error}", error.line());
             let shown = error.to_string();
-            assert!(shown.contains(error.path()), "{shown}");
+            // The path as printed: its control characters escaped, and none left raw.
+            let hidden = |c: char| {
+                c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            };
+            let escaped: String = error
+                .path()
+                .chars()
+                .flat_map(|c| {
+                    let shown: Vec<char> = if hidden(c) { c.escape_default().collect() } else { vec![c] };
+                    shown
+                })
+                .collect();
+            assert!(shown.contains(&escaped), "{shown}");
+            assert!(!shown.chars().any(hidden), "a control character printed raw: {shown:?}");
             return;
         }
     };

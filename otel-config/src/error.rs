@@ -102,14 +102,15 @@ impl fmt::Display for ConfigFileError {
             printable(&self.path)
         };
         let found = printable(&self.found);
+        let expected = printable(&self.expected);
         if self.line > 0 {
             write!(
                 f,
-                "{path} (line {}): expected {}, found {found}",
-                self.line, self.expected
+                "{path} (line {}): expected {expected}, found {found}",
+                self.line
             )
         } else {
-            write!(f, "{path}: expected {}, found {found}", self.expected)
+            write!(f, "{path}: expected {expected}, found {found}")
         }
     }
 }

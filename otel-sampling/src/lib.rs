@@ -145,6 +145,25 @@ mod rate_limit;
 mod routes;
 mod runtime;
 
+/// The Jaeger strategies parser alone, for the `jaeger_strategy` fuzz target: the body
+/// as the SDK will parse it and the rate of a rate-limiting strategy, or why the
+/// response is refused (the last good strategy then stays).
+///
+/// ```
+/// let (body, rate) = otel_kit_sampling::normalise_jaeger_strategy(
+///     br#"{"strategyType":"RATE_LIMITING","rateLimitingSampling":{"maxTracesPerSecond":5}}"#,
+/// )?;
+/// assert_eq!(rate, Some(5.0));
+/// assert!(otel_kit_sampling::normalise_jaeger_strategy(br#"{"probabilisticSampling":{"samplingRate":5}}"#).is_err());
+/// # let _ = body;
+/// # Ok::<(), String>(())
+/// ```
+#[cfg(feature = "jaeger-remote")]
+#[doc(hidden)]
+pub fn normalise_jaeger_strategy(body: &[u8]) -> Result<(Vec<u8>, Option<f64>), String> {
+    jaeger_remote_strategy::normalise(body).map(|accepted| (accepted.body, accepted.traces_per_second))
+}
+
 pub use arithmetic::RatioArithmetic;
 pub use control::SamplerControl;
 pub use error::SamplingError;

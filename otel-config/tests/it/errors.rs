@@ -364,3 +364,24 @@ fn a_fifo_or_a_device_is_refused_at_once() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The fuzz target's hostile seeds (fuzz/corpus/config_file/hostile-*), with its
+/// environment (`BIG`: 10,000 bytes): many references to a large variable and anchors
+/// that nest are charged to the parse budget, so each is refused (or read) quickly,
+/// never built out to tens of megabytes.
+#[test]
+fn the_fuzz_targets_hostile_seeds_stay_within_the_budget() {
+    let lookup = |name: &str| (name == "BIG").then(|| "x".repeat(10_000));
+    for seed in ["hostile-many-big-references.yaml", "hostile-nested-anchors.yaml"] {
+        let path = format!("{}/../fuzz/corpus/config_file/{seed}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).expect("seed");
+        let started = std::time::Instant::now();
+        let parsed = parse_str(&text, lookup);
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(5), "{seed}: {took:?}");
+        if let Ok(parsed) = parsed {
+            let json = parsed.model.comparable().to_string();
+            assert!(json.len() < 8 << 20, "{seed}: {} bytes built", json.len());
+        }
+    }
+}
