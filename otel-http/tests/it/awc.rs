@@ -20,7 +20,9 @@ use otel_kit_semconv::metric::HTTP_CLIENT_REQUEST_DURATION;
 use otel_kit_testing::{BlackHole, Conformance, TestTelemetry};
 
 use crate::support::actix::serve_actix;
-use crate::support::client::{assert_cancelled, closed_port, parse_traceparent};
+use crate::support::client::{
+    assert_cancelled, assert_url_full_cut, closed_port, oversized_url, parse_traceparent,
+};
 use crate::support::exception_events;
 
 const WAIT: Duration = Duration::from_secs(5);
@@ -407,5 +409,16 @@ fn from_a_handler_the_client_span_is_the_server_spans_child() {
             .span("GET /users/{id}")
             .has_kind(SpanKind::Server)
             .has_parent(&client_span);
+    });
+}
+
+#[test]
+fn url_full_is_cut_to_the_request_value_cap() {
+    let t = TestTelemetry::new();
+    let base = serve_actix(ServerMiddleware::new().providers(t.providers()), routes);
+    in_actix(|| async move {
+        // The server may refuse a request line this long; the span is recorded either way.
+        let _ = client(&t).get(oversized_url(&base)).send().await;
+        assert_url_full_cut(&t.spans());
     });
 }

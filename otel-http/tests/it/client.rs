@@ -9,7 +9,9 @@ use otel_kit_http::{ClientMiddleware, NoPropagation, UrlTemplate};
 use otel_kit_testing::TestTelemetry;
 use tracing::Instrument as _;
 
-use crate::support::client::{client, client_with, parse_traceparent, start_server};
+use crate::support::client::{
+    assert_url_full_cut, client, client_with, oversized_url, parse_traceparent, start_server,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn downstream_sees_the_client_span_as_parent() {
@@ -213,4 +215,14 @@ async fn a_mapped_address_and_path_name_the_peer_service() {
     mapped.has_attribute("service.peer.name", "status-api");
     // The entry covers paths under `/status` only.
     other.lacks_attribute("service.peer.name");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn url_full_is_cut_to_the_request_value_cap() {
+    let t = TestTelemetry::new();
+    let addr = start_server().await;
+    let client = client_with(ClientMiddleware::new().providers(t.providers()));
+    // The server may refuse a request line this long; the span is recorded either way.
+    let _ = client.get(oversized_url(&format!("http://{addr}"))).send().await;
+    assert_url_full_cut(&t.spans());
 }

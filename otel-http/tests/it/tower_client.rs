@@ -26,7 +26,9 @@ use otel_kit_testing::{Conformance, TestTelemetry};
 use tower::retry::Policy;
 use tower::{Layer as _, ServiceExt as _};
 
-use crate::support::client::{assert_cancelled, closed_port, parse_traceparent, start_server};
+use crate::support::client::{
+    assert_cancelled, assert_url_full_cut, closed_port, oversized_url, parse_traceparent, start_server,
+};
 use crate::support::exception_events;
 
 type Hyper = Client<HttpConnector, Empty<Bytes>>;
@@ -499,4 +501,14 @@ async fn the_tower_client_switch_turns_the_layer_off_and_the_trace_flows() {
     let outer_context = outer.span().span_context().clone();
     assert_eq!(trace_id, outer_context.trace_id().to_string(), "the trace flowed");
     assert_eq!(parent_id, outer_context.span_id().to_string());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn url_full_is_cut_to_the_request_value_cap() {
+    let t = TestTelemetry::new();
+    let addr = start_server().await;
+    let _ = traced(&t)
+        .oneshot(get(&oversized_url(&format!("http://{addr}"))))
+        .await;
+    assert_url_full_cut(&t.spans());
 }

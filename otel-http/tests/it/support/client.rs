@@ -116,3 +116,31 @@ pub fn assert_cancelled(t: &TestTelemetry) {
         "span {span_seconds} s, duration point {point_seconds} s"
     );
 }
+
+/// A URL whose query runs to 20 KB, with a signed value first: what a client's
+/// `url.full` must cut to the request-value cap, redacted before the cut.
+pub fn oversized_url(base: &str) -> String {
+    format!("{base}/files?sig=abc123&pad={}", "a".repeat(20_000))
+}
+
+/// `url.full` of the CLIENT span in `spans`, cut to 4096 bytes with its signed value
+/// redacted.
+pub fn assert_url_full_cut(spans: &otel_kit_testing::Spans) {
+    let url = spans
+        .iter()
+        .filter(|span| span.kind == opentelemetry::trace::SpanKind::Client)
+        .find_map(|span| span.attribute("url.full").and_then(|v| v.as_str()))
+        .expect("a CLIENT span with url.full")
+        .to_owned();
+    assert!(url.len() <= 4096, "url.full of {} bytes", url.len());
+    assert!(
+        url.len() > 4000,
+        "cut at the cap, not before: {} bytes",
+        url.len()
+    );
+    assert!(
+        url.contains("sig=REDACTED") && !url.contains("abc123"),
+        "{}",
+        &url[..80]
+    );
+}
