@@ -346,3 +346,45 @@ fn the_check_tells_paths_types_and_code_apart() {
     assert!(defines("pub use crate::a::{B, Resolver};", "Resolver", false));
     assert!(defines("macro_rules! tower_layer {", "tower_layer", true));
 }
+
+/// `docs/reliability.md` names the test behind each promise: every path it writes exists
+/// (the same rule as for the architecture page: from the root, or as the end of a path
+/// when written relative to a crate or a folder it has just named).
+#[test]
+fn every_path_that_reliability_md_names_exists() {
+    let root = repository_root();
+    let page = std::fs::read_to_string(root.join("docs/reliability.md")).expect("the page");
+    let mut paths = Vec::new();
+    walk(&root, &root, &mut paths, &mut Vec::new());
+    let missing: BTreeSet<(usize, String)> = backticked(&page)
+        .into_iter()
+        .filter_map(|(line, token)| match claim(&token) {
+            // Files and folders of the repository: not a home folder or a formula.
+            Some(Claim::Path(path))
+                if !path.contains(['{', '*', '<', '~'])
+                    && [".rs", ".md", ".toml", ".sh", ".py", "/"]
+                        .iter()
+                        .any(|end| path.ends_with(end)) =>
+            {
+                let path = path.trim_start_matches("./").to_owned();
+                let exists = root.join(path.trim_end_matches('/')).exists()
+                    || paths.iter().any(|known| {
+                        known
+                            .strip_suffix(path.as_str())
+                            .is_some_and(|prefix| prefix.ends_with('/'))
+                    });
+                (!exists).then_some((line, path))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/reliability.md names paths that do not exist:\n{}",
+        missing
+            .iter()
+            .map(|(line, path)| format!("  line {line}: `{path}`"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

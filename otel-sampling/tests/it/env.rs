@@ -116,6 +116,11 @@ fn every_value_maps_to_its_preset_with_the_exact_warnings() {
             vec!["OTEL_TRACES_SAMPLER_ARG=\"pollingIntervalMs=soon\" has entries jaeger_remote cannot use: \
                   \"pollingIntervalMs=soon\" is not a whole number of milliseconds above 0; \
                   jaeger_remote polls every 60000 ms instead.".to_owned()]),
+        // Under the floor: a poll a millisecond would be a connection a millisecond.
+        (Some("jaeger_remote"), Some("pollingIntervalMs=1"),
+            "jaeger_remote(endpoint=http://localhost:14250, pollingIntervalMs=1000, initial=traceidratio(0.001))",
+            vec!["OTEL_TRACES_SAMPLER_ARG=\"pollingIntervalMs=1\" has entries jaeger_remote cannot use: \
+                  \"pollingIntervalMs=1\" is under the 1000 ms floor; jaeger_remote polls every 1000 ms.".to_owned()]),
         // A standard sampler we cannot build: the fallback ratio, never always on; the ARG
         // is its, so no second warning.
         (Some("xray"), None, "parentbased_traceidratio(0.001)", vec![fallback("xray")]),

@@ -4,3 +4,4 @@
 mod addresses;
 mod alloc;
 mod matchers;
+mod never_blocks;
