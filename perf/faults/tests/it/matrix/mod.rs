@@ -22,6 +22,7 @@
 mod axes;
 mod cell;
 mod child;
+mod zero_timeout;
 
 use std::path::Path as FsPath;
 use std::sync::Mutex;
