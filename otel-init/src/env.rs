@@ -312,7 +312,9 @@ pub(crate) fn parse_key_values(value: &str) -> Result<Vec<(String, String)>, Str
             continue;
         }
         let Some((key, val)) = entry.split_once('=') else {
-            return Err(format!("entry {} ({entry:?}) has no `=`", i + 1));
+            // The entry is not quoted: a header value may be a credential, and the warning
+            // shows a variable's value only where it is not one.
+            return Err(format!("entry {} has no `=`", i + 1));
         };
         let key = percent_decode(key.trim())
             .ok_or_else(|| format!("entry {} has an invalid percent-encoding", i + 1))?;

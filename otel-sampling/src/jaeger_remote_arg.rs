@@ -24,7 +24,8 @@ pub(super) fn parse(
     let mut interval = JaegerRemote::DEFAULT_POLLING_INTERVAL;
     let mut rate = JaegerRemote::DEFAULT_INITIAL_RATIO;
     let mut problems: Vec<String> = Vec::new();
-    let mut warn = |entry: &str, message: String| problems.push(format!("{entry:?} {message}"));
+    // An entry is printed with any URL in it masked: an endpoint may carry credentials.
+    let mut warn = |entry: &str, message: String| problems.push(format!("{:?} {message}", masked(entry)));
     for entry in arg
         .unwrap_or_default()
         .split(',')
@@ -95,7 +96,12 @@ pub(super) fn parse(
         }
     }
     if !problems.is_empty() {
-        let arg = arg.unwrap_or_default();
+        let arg = arg
+            .unwrap_or_default()
+            .split(',')
+            .map(masked)
+            .collect::<Vec<_>>()
+            .join(",");
         warnings.push(ConfigWarning::new(
             variable,
             arg,
@@ -105,4 +111,19 @@ pub(super) fn parse(
     JaegerRemote::new(endpoint)
         .polling_interval(interval)
         .initial_sampling(Sampling::from_kind(Kind::TraceIdRatio(rate)))
+}
+
+/// `entry` as it may be printed: a URL in it (an `endpoint=` value, or a URL given
+/// without its key) with its user info and query masked.
+fn masked(entry: &str) -> String {
+    if !entry.contains("://") {
+        return entry.to_owned();
+    }
+    match entry.split_once('=') {
+        Some((key, value)) if !key.contains("://") => format!(
+            "{key}={}",
+            otel_kit_core::printable_endpoint::printable_endpoint(value)
+        ),
+        _ => otel_kit_core::printable_endpoint::printable_endpoint(entry),
+    }
 }

@@ -5,6 +5,7 @@ mod flush_single_flight;
 mod no_telemetry_feedback_loop;
 mod pipeline;
 mod proxy;
+mod secrets_in_output;
 mod shutdown_budget;
 mod shutdown_order;
 mod tls;
