@@ -181,6 +181,24 @@ async fn the_producer_replaces_a_stale_traceparent() {
     spans.span(&format!("process {topic}")).has_parent(&send);
 }
 
+/// Produces to `topic`, with the raw client in `python` (kafka-python), one record whose
+/// first header is a valid `traceparent` and whose next 10,000 header names are not UTF-8.
+fn produce_poison(python: &std::ffi::OsStr, broker: &kafka::Broker, topic: &str) {
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/it/support/raw_kafka_producer.py"
+    );
+    let produced = std::process::Command::new(python)
+        .args([script, &broker.bootstrap(), topic, "10000", &traceparent()])
+        .output()
+        .expect("run the raw producer");
+    assert!(
+        produced.status.success(),
+        "the raw producer failed: {}",
+        String::from_utf8_lossy(&produced.stderr)
+    );
+}
+
 /// A record with 10,000 header names that are not UTF-8 (rdkafka panics reading each),
 /// produced by a raw client (`TEST_KAFKA_PYTHON`: a Python with kafka-python), is
 /// consumed and processed through the adapter in its own process, with a panic hook that
@@ -209,19 +227,7 @@ async fn a_record_of_ten_thousand_unreadable_header_names_costs_at_most_one_pani
     let topic = unique("kafka_poison");
     kafka::create_topic(&broker, &topic, 1).await;
     let consumer = kafka::consumer(&broker, "poison", &topic, &t, |b| b);
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/it/support/raw_kafka_producer.py"
-    );
-    let produced = std::process::Command::new(python)
-        .args([script, &broker.bootstrap(), &topic, "10000", &traceparent()])
-        .output()
-        .expect("run the raw producer");
-    assert!(
-        produced.status.success(),
-        "the raw producer failed: {}",
-        String::from_utf8_lossy(&produced.stderr)
-    );
+    produce_poison(&python, &broker, &topic);
 
     static PANICS: AtomicUsize = AtomicUsize::new(0);
     std::panic::set_hook(Box::new(|_| {
@@ -266,19 +272,7 @@ async fn a_build_that_aborts_on_panic_survives_the_poison_record() {
     };
     let topic = unique("kafka_poison_abort");
     kafka::create_topic(&broker, &topic, 1).await;
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/it/support/raw_kafka_producer.py"
-    );
-    let produced = std::process::Command::new(python)
-        .args([script, &broker.bootstrap(), &topic, "10000", &traceparent()])
-        .output()
-        .expect("run the raw producer");
-    assert!(
-        produced.status.success(),
-        "{}",
-        String::from_utf8_lossy(&produced.stderr)
-    );
+    produce_poison(&python, &broker, &topic);
     let ran = tokio::task::spawn_blocking(move || {
         std::process::Command::new(consumer)
             .args([broker.bootstrap(), topic])

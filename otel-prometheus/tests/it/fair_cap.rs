@@ -63,6 +63,29 @@ async fn scrape_whole(address: SocketAddr) -> (String, bool) {
     )
 }
 
+/// Whole scrapes from 127.0.0.1 every 300 ms for `during`, each a `200` with its whole
+/// body within `patience`; how many, and the slowest.
+async fn scrape_every_300_ms(address: SocketAddr, during: Duration, patience: Duration) -> (usize, Duration) {
+    let started = Instant::now();
+    let mut slowest = Duration::ZERO;
+    let mut scrapes = 0;
+    while started.elapsed() < during {
+        let asked = Instant::now();
+        let answer = tokio::time::timeout(patience, scrape_whole(address)).await;
+        let took = asked.elapsed();
+        let (status, whole) = answer.unwrap_or_else(|_| ("no answer in time".into(), false));
+        assert!(
+            status.contains("200 OK") && whole,
+            "scrape {scrapes} after {:?}: {status} in {took:?}",
+            started.elapsed()
+        );
+        slowest = slowest.max(took);
+        scrapes += 1;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    (scrapes, slowest)
+}
+
 /// In its own process, so that its resident memory is the listener's.
 #[test]
 fn non_readers_and_a_connect_flood_from_one_address_neither_lock_a_scraper_out_nor_pin_an_exposition_each() {
@@ -136,23 +159,8 @@ fn non_readers_and_a_connect_flood_from_one_address_neither_lock_a_scraper_out_n
                 }
             })
         };
-        let started = Instant::now();
-        let mut slowest = Duration::ZERO;
-        let mut scrapes = 0;
-        while started.elapsed() < Duration::from_secs(10) {
-            let asked = Instant::now();
-            let answer = tokio::time::timeout(2 * write_timeout, scrape_whole(address)).await;
-            let took = asked.elapsed();
-            let (status, whole) = answer.unwrap_or_else(|_| ("no answer in time".into(), false));
-            assert!(
-                status.contains("200 OK") && whole,
-                "scrape {scrapes} after {:?}: {status} in {took:?}",
-                started.elapsed()
-            );
-            slowest = slowest.max(took);
-            scrapes += 1;
-            tokio::time::sleep(Duration::from_millis(300)).await;
-        }
+        let (scrapes, slowest) =
+            scrape_every_300_ms(address, Duration::from_secs(10), 2 * write_timeout).await;
         stop.store(true, Ordering::Relaxed);
         for task in [sampler, non_readers, churn] {
             task.await.ok();
@@ -230,23 +238,8 @@ fn non_readers_from_as_many_addresses_as_places_leave_a_place_for_a_scraper() {
             .collect();
         // Every place is held by an answer in progress.
         tokio::time::sleep(Duration::from_secs(2)).await;
-        let started = Instant::now();
-        let mut slowest = Duration::ZERO;
-        let mut scrapes = 0;
-        while started.elapsed() < Duration::from_secs(8) {
-            let asked = Instant::now();
-            let answer = tokio::time::timeout(Duration::from_secs(10), scrape_whole(address)).await;
-            let took = asked.elapsed();
-            let (status, whole) = answer.unwrap_or_else(|_| ("no answer in time".into(), false));
-            assert!(
-                status.contains("200 OK") && whole,
-                "scrape {scrapes} after {:?}: {status} in {took:?}",
-                started.elapsed()
-            );
-            slowest = slowest.max(took);
-            scrapes += 1;
-            tokio::time::sleep(Duration::from_millis(300)).await;
-        }
+        let (scrapes, slowest) =
+            scrape_every_300_ms(address, Duration::from_secs(8), Duration::from_secs(10)).await;
         stop.store(true, Ordering::Relaxed);
         for task in attackers {
             task.await.ok();
