@@ -16,7 +16,7 @@ use opentelemetry::metrics::{Histogram, Meter};
 ///     &meter,
 ///     "http.server.request.duration",
 ///     "Duration of HTTP server requests.",
-///     &otel_kit_core::DURATION_BUCKETS,
+///     &otel_kit_core::HTTP_RPC_DURATION_BUCKETS,
 /// );
 /// histogram.record(0.002, &[]);
 /// ```

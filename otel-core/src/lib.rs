@@ -39,7 +39,7 @@
 //! `repeated_keys` (a key set twice on a span: the last value, as the kit exports it),
 //! `panic_payload`, `exception` (the exception event and the bound on
 //! every error message), `error_type`, `bound_instruments`, `report_gate` (at most one warning per interval on the export
-//! path) and `DURATION_BUCKETS`.
+//! path) and `HTTP_RPC_DURATION_BUCKETS`.
 //!
 //! What the crates that build the SDK share (hidden): `sdk` (exemplars, the `tracing`
 //! bridges' tracer and logger provider, the cardinality-overflow warning with
@@ -134,9 +134,9 @@ pub const KIT_NAMESPACES: &[&str] = &["tokio", kit_names::NAMESPACE];
 /// `rpc.client.call.duration` in semconv 1.44.
 ///
 /// ```
-/// assert_eq!(otel_kit_core::DURATION_BUCKETS.len(), 14);
+/// assert_eq!(otel_kit_core::HTTP_RPC_DURATION_BUCKETS.len(), 14);
 /// ```
 #[doc(hidden)]
-pub const DURATION_BUCKETS: [f64; 14] = [
+pub const HTTP_RPC_DURATION_BUCKETS: [f64; 14] = [
     0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
 ];

@@ -4,7 +4,7 @@
 use opentelemetry::metrics::{Histogram, Meter};
 use otel_kit_semconv::metric::DB_CLIENT_OPERATION_DURATION;
 
-use crate::options::DURATION_BUCKETS;
+use crate::options::DB_DURATION_BUCKETS;
 
 /// `db.client.operation.duration` from `meter`.
 pub(crate) fn operation_duration(meter: &Meter) -> Histogram<f64> {
@@ -12,6 +12,6 @@ pub(crate) fn operation_duration(meter: &Meter) -> Histogram<f64> {
         meter,
         DB_CLIENT_OPERATION_DURATION,
         "Duration of database client operations.",
-        &DURATION_BUCKETS,
+        &DB_DURATION_BUCKETS,
     )
 }

@@ -69,7 +69,7 @@
 //!
 //! # Metrics
 //!
-//! `db.client.operation.duration` (histogram, seconds, [`DURATION_BUCKETS`]) with the
+//! `db.client.operation.duration` (histogram, seconds, [`DB_DURATION_BUCKETS`]) with the
 //! span's attributes except the query text, batch size and row count;
 //! `db.client.connection.count` (`state` = `idle` / `used`), `db.client.connection.max`
 //! and `db.client.connection.timeouts`, each with `db.client.connection.pool.name`.
@@ -164,7 +164,7 @@ with_any_client! {
 #[cfg(feature = "diesel")]
 #[cfg_attr(docsrs, doc(cfg(feature = "diesel")))]
 pub mod diesel;
-/// What is recorded and its limits: [`QueryText`], [`MAX_QUERY_TEXT`], [`DURATION_BUCKETS`].
+/// What is recorded and its limits: [`QueryText`], [`MAX_QUERY_TEXT`], [`DB_DURATION_BUCKETS`].
 mod options;
 /// The connection-pool gauges: sqlx's pool and deadpool's.
 #[cfg(any(
@@ -212,7 +212,7 @@ pub use crate::sqlx::{
 /// build, providers installed through one are invisible to the other and the
 /// instrumentation silently records nothing.
 pub use opentelemetry;
-pub use options::{DURATION_BUCKETS, MAX_QUERY_TEXT, QueryText};
+pub use options::{DB_DURATION_BUCKETS, MAX_QUERY_TEXT, QueryText};
 pub use otel_kit_core::Providers;
 /// The logger provider the kit's log events (exception events) go to when
 /// [`Providers`] gives none. `otel_kit_init::init()` sets it; a service without `init()`

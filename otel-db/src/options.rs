@@ -30,10 +30,10 @@ pub const MAX_QUERY_TEXT: usize = 16 * 1024;
 /// conventions advise.
 ///
 /// ```
-/// assert_eq!(otel_kit_db::DURATION_BUCKETS[0], 0.001);
-/// assert_eq!(otel_kit_db::DURATION_BUCKETS.len(), 9);
+/// assert_eq!(otel_kit_db::DB_DURATION_BUCKETS[0], 0.001);
+/// assert_eq!(otel_kit_db::DB_DURATION_BUCKETS.len(), 9);
 /// ```
-pub const DURATION_BUCKETS: [f64; 9] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0];
+pub const DB_DURATION_BUCKETS: [f64; 9] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0];
 
 /// The settings of an instrumented pool; see [`crate::InstrumentBuilder`].
 #[cfg(any(

@@ -74,7 +74,7 @@ fn cases() -> Vec<Case> {
     let meter = global::meter("baseline");
     let duration = meter
         .f64_histogram("baseline.duration")
-        .with_boundaries(otel_kit_genai::attributes::DURATION_BUCKETS.to_vec())
+        .with_boundaries(otel_kit_genai::attributes::GENAI_DURATION_BUCKETS.to_vec())
         .build();
     let tokens = meter
         .u64_histogram("baseline.tokens")

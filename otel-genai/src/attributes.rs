@@ -59,7 +59,7 @@ pub use otel_kit_semconv::metric::{
 };
 
 /// The advisory bucket boundaries of the duration histograms, in seconds.
-pub const DURATION_BUCKETS: [f64; 14] = [
+pub const GENAI_DURATION_BUCKETS: [f64; 14] = [
     0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
 ];
 /// The advisory bucket boundaries of `gen_ai.client.token.usage`.

@@ -1,4 +1,4 @@
-//! [`Call`]: the handle of a started call, its context, and how it ends.
+//! [`GenAiCall`]: the handle of a started call, its context, and how it ends.
 
 use std::error::Error;
 use std::future::Future;
@@ -45,7 +45,7 @@ use crate::settings::Settings;
 /// # let _ = answer; }
 /// ```
 #[must_use = "a call's span stays open until it is recorded or ended"]
-pub struct Call {
+pub struct GenAiCall {
     pub(crate) cx: Context,
     pub(crate) start: Instant,
     /// When the first and the latest streamed chunk arrived, since `start`.
@@ -65,16 +65,16 @@ pub struct Call {
     pub(crate) ended: bool,
 }
 
-impl std::fmt::Debug for Call {
+impl std::fmt::Debug for GenAiCall {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Call")
+        f.debug_struct("GenAiCall")
             .field("span", &self.cx.span().span_context())
             .field("mode", &self.mode)
             .finish_non_exhaustive()
     }
 }
 
-impl Call {
+impl GenAiCall {
     /// The context holding the call's span: the parent for what the call does.
     ///
     /// ```
@@ -281,8 +281,8 @@ impl Call {
 /// `select!`, a stream the user stopped reading): as the HTTP client conventions (1.41
 /// and later) say of a cancelled request, that is not an error, so the span keeps
 /// status Unset and neither it nor the duration gets `error.type`. A failure must be
-/// recorded with [`Call::record_error`].
-impl Drop for Call {
+/// recorded with [`GenAiCall::record_error`].
+impl Drop for GenAiCall {
     fn drop(&mut self) {
         if !self.ended {
             self.finish(Outcome::Cancelled);

@@ -1,5 +1,5 @@
 //! The `gen_ai.client.operation.exception` event: one log record per call the
-//! application ended as failed (`Call::record_error`, `record_error_type`), in the
+//! application ended as failed (`GenAiCall::record_error`, `record_error_type`), in the
 //! call's span context. The rule for the whole kit is in `docs/errors.md`: here the
 //! application hands the error to the call, so the call records it once, as this event,
 //! besides the span's status and `error.type`. A cancelled (dropped) call is no failure

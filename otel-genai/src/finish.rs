@@ -8,14 +8,14 @@ use otel_kit_semconv::attribute::ERROR_TYPE;
 use crate::attributes::*;
 use crate::content::{self, ContentKind, to_array};
 use crate::outcome::Outcome;
-use crate::{Call, Response, Usage};
+use crate::{GenAiCall, Response, Usage};
 
 /// A reported count as an attribute value (counts beyond `i64::MAX` saturate).
 fn count(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-impl Call {
+impl GenAiCall {
     pub(crate) fn finish(&mut self, outcome: Outcome<'_>) {
         if self.ended {
             return;

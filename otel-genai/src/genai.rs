@@ -8,7 +8,7 @@ use otel_kit_core::{Providers, Resolver};
 use crate::content::{CaptureMode, ContentHook};
 use crate::instruments::Instruments;
 use crate::settings::Settings;
-use crate::{Call, CallBuilder, PriceTable};
+use crate::{CallBuilder, GenAiCall, PriceTable};
 
 /// Starts GenAI calls with this value's settings and [`Providers`]. Build one per
 /// service and keep it (clones share what was resolved and the settings); calls
@@ -126,7 +126,7 @@ impl GenAi {
     /// let call = genai.start(otel_kit_genai::execute_tool("get_weather"));
     /// call.end();
     /// ```
-    pub fn start(&self, builder: CallBuilder<'_>) -> Call {
+    pub fn start(&self, builder: CallBuilder<'_>) -> GenAiCall {
         builder.start_with(&self.resolver, &self.settings)
     }
 }

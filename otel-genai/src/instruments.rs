@@ -5,8 +5,9 @@ use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter};
 
 use crate::attributes::{
-    DURATION_BUCKETS, GEN_AI_CLIENT_OPERATION_DURATION, GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
-    GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, GEN_AI_CLIENT_TOKEN_USAGE, TOKEN_BUCKETS,
+    GEN_AI_CLIENT_OPERATION_DURATION, GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
+    GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, GEN_AI_CLIENT_TOKEN_USAGE, GENAI_DURATION_BUCKETS,
+    TOKEN_BUCKETS,
 };
 
 pub(crate) struct Instruments {
@@ -30,7 +31,7 @@ impl otel_kit_core::Instruments for Instruments {
                 &meter,
                 GEN_AI_CLIENT_OPERATION_DURATION,
                 "GenAI operation duration.",
-                &DURATION_BUCKETS,
+                &GENAI_DURATION_BUCKETS,
             ),
             tokens: meter
                 .u64_histogram(GEN_AI_CLIENT_TOKEN_USAGE)
@@ -42,13 +43,13 @@ impl otel_kit_core::Instruments for Instruments {
                 &meter,
                 GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
                 "Time to receive the first chunk of a streamed response.",
-                &DURATION_BUCKETS,
+                &GENAI_DURATION_BUCKETS,
             ),
             time_per_output_chunk: otel_kit_core::duration_histogram(
                 &meter,
                 GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
                 "Time between two chunks of a streamed response, for each chunk after the first.",
-                &DURATION_BUCKETS,
+                &GENAI_DURATION_BUCKETS,
             ),
         }
     }

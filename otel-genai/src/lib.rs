@@ -17,11 +17,11 @@
 //! - Starting a call: [`chat`], [`embeddings`], [`execute_tool`], [`invoke_agent`],
 //!   [`create_agent`] or [`CallBuilder::new`] give a [`CallBuilder`] (request attributes);
 //!   [`CallBuilder::start`] opens the span.
-//! - During and after: [`Call`] ([`in_call`](Call::in_call) /
-//!   [`attach`](Call::attach) make its span the parent of the HTTP call), ended
-//!   by [`record_response`](Call::record_response) with a [`Response`] and its
-//!   [`Usage`], [`record_error`](Call::record_error) or
-//!   [`end`](Call::end).
+//! - During and after: [`GenAiCall`] ([`in_call`](GenAiCall::in_call) /
+//!   [`attach`](GenAiCall::attach) make its span the parent of the HTTP call), ended
+//!   by [`record_response`](GenAiCall::record_response) with a [`Response`] and its
+//!   [`Usage`], [`record_error`](GenAiCall::record_error) or
+//!   [`end`](GenAiCall::end).
 //! - [`openai`]: builders and [`Response`]s from OpenAI-compatible JSON and SSE streams.
 //! - [`content`]: the capture switch (off by default), messages, the hook, the limit.
 //! - [`GenAi`]: the value a service holds, with its [`Providers`] and settings (content
@@ -57,7 +57,7 @@ mod settings;
 mod start;
 
 pub use builder::{CallBuilder, chat, create_agent, embeddings, execute_tool, invoke_agent};
-pub use call::Call;
+pub use call::GenAiCall;
 pub use cost::{Price, PriceTable};
 pub use genai::GenAi;
 /// The OpenTelemetry API this crate is built on, re-exported so that the application

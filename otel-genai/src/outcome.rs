@@ -14,6 +14,6 @@ pub(crate) enum Outcome<'a> {
     },
     Ended,
     /// Dropped before any of the others: its caller gave up on it, which is not an
-    /// error of the call (see `Call`'s `Drop`).
+    /// error of the call (see `GenAiCall`'s `Drop`).
     Cancelled,
 }

@@ -23,7 +23,7 @@ pub struct Usage {
     pub reasoning_output_tokens: Option<u64>,
 }
 
-/// A summary of a model's answer: what [`Call::record_response`] records. The
+/// A summary of a model's answer: what [`GenAiCall::record_response`] records. The
 /// readers in [`openai`](crate::openai) build one from a response body or a stream.
 ///
 /// ```
@@ -39,7 +39,7 @@ pub struct Usage {
 /// assert_eq!(response.finish_reasons, ["stop"]);
 /// ```
 ///
-/// [`Call::record_response`]: crate::Call::record_response
+/// [`GenAiCall::record_response`]: crate::GenAiCall::record_response
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Response {
     /// `gen_ai.response.id`.

@@ -15,7 +15,7 @@ use crate::details_event::Details;
 use crate::instruments::Instruments;
 use crate::openai::OPENAI_PROVIDER;
 use crate::settings::Settings;
-use crate::{Call, CallBuilder, GenAiOperation};
+use crate::{CallBuilder, GenAiCall, GenAiOperation};
 use std::sync::Arc;
 
 impl CallBuilder<'_> {
@@ -29,12 +29,12 @@ impl CallBuilder<'_> {
     /// assert!(!call.captures_content()); // off by default
     /// call.end();
     /// ```
-    pub fn start(self) -> Call {
+    pub fn start(self) -> GenAiCall {
         self.start_with(&Resolver::globals(), &Settings::shared_default())
     }
 
     /// Starts the call with `resolver`'s tracer and instruments and a `GenAi`'s settings.
-    pub(crate) fn start_with(self, resolver: &Resolver<Instruments>, settings: &Arc<Settings>) -> Call {
+    pub(crate) fn start_with(self, resolver: &Resolver<Instruments>, settings: &Arc<Settings>) -> GenAiCall {
         let start = Instant::now();
         let mode = content::effective(content::from_env(), settings.capture, self.capture);
         let operation = self.operation.as_str();
@@ -133,7 +133,7 @@ impl CallBuilder<'_> {
             .provider
             .as_ref()
             .is_some_and(|p| p.as_str() == OPENAI_PROVIDER);
-        Call {
+        GenAiCall {
             cx: parent.with_span(span),
             start,
             first_chunk: None,

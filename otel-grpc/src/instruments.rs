@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter};
-use otel_kit_core::DURATION_BUCKETS;
+use otel_kit_core::HTTP_RPC_DURATION_BUCKETS;
 #[cfg(feature = "server")]
 use otel_kit_core::incoming_context::{ContextState, IncomingContextCounter};
 use otel_kit_semconv::metric as semconv;
@@ -67,7 +67,7 @@ impl Instruments {
             ),
         };
         slot.get_or_init(|| {
-            otel_kit_core::duration_histogram(&self.meter, name, description, &DURATION_BUCKETS)
+            otel_kit_core::duration_histogram(&self.meter, name, description, &HTTP_RPC_DURATION_BUCKETS)
         })
     }
 }

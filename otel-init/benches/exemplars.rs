@@ -1,7 +1,7 @@
 //! The cost of exemplars per recorded measurement, side by side in one run.
 //!
 //! The histogram cases record `http.server.request.duration` (the HTTP server's five
-//! metric attributes, `DURATION_BUCKETS`) on the SDK's meter provider, with a sampled
+//! metric attributes, `HTTP_RPC_DURATION_BUCKETS`) on the SDK's meter provider, with a sampled
 //! span's context current, cycling through values that fall in different buckets:
 //!
 //! - `sdk`: the SDK's own histogram, no wrapper (the baseline);
@@ -34,7 +34,7 @@ use opentelemetry::metrics::{Counter, Histogram, Meter, MeterProvider as _};
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState};
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::metrics::{ManualReader, SdkMeterProvider};
-use otel_kit_core::DURATION_BUCKETS;
+use otel_kit_core::HTTP_RPC_DURATION_BUCKETS;
 use otel_kit_init::ExemplarMeterProvider;
 use otel_kit_init::config::ExemplarFilter;
 
@@ -95,7 +95,7 @@ fn setup(case: &str) -> (Instrument, Context, Box<dyn std::any::Any>) {
                 meter
                     .f64_histogram("http.server.request.duration")
                     .with_unit("s")
-                    .with_boundaries(DURATION_BUCKETS.to_vec())
+                    .with_boundaries(HTTP_RPC_DURATION_BUCKETS.to_vec())
                     .build(),
             )
         }

@@ -1,4 +1,4 @@
-//! [`Call`]: one messaging operation in flight: its span and what its metrics will
+//! [`MessagingCall`]: one messaging operation in flight: its span and what its metrics will
 //! record, ended exactly once (with its outcome, on a panic, or when dropped).
 
 use std::time::Instant;
@@ -24,7 +24,7 @@ use crate::operation::{OperationType, TYPE_KEY};
 /// receive counts `messaging.client.consumed.messages` and times the same, a settle
 /// times it, a process times `messaging.process.duration`.
 #[derive(Debug)]
-pub struct Call {
+pub struct MessagingCall {
     messaging: Messaging,
     cx: Context,
     operation: OperationType,
@@ -37,7 +37,7 @@ pub struct Call {
     ended: bool,
 }
 
-impl Call {
+impl MessagingCall {
     pub(crate) fn new(
         messaging: Messaging,
         cx: Context,
@@ -148,7 +148,7 @@ enum Outcome<'a> {
     Cancelled,
 }
 
-impl EndEarly for Call {
+impl EndEarly for MessagingCall {
     fn context(&self) -> &Context {
         &self.cx
     }
@@ -172,7 +172,7 @@ impl EndEarly for Call {
     }
 }
 
-impl Drop for Call {
+impl Drop for MessagingCall {
     fn drop(&mut self) {
         self.end(Outcome::Cancelled);
     }

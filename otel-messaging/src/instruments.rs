@@ -11,10 +11,10 @@ use otel_kit_semconv::metric::{
 /// `messaging.process.duration` in semconv 1.44 (the same as HTTP's and RPC's).
 ///
 /// ```
-/// let buckets = otel_kit_messaging::DURATION_BUCKETS;
+/// let buckets = otel_kit_messaging::MESSAGING_DURATION_BUCKETS;
 /// assert_eq!((buckets[0], buckets[13]), (0.005, 10.0));
 /// ```
-pub const DURATION_BUCKETS: [f64; 14] = otel_kit_core::DURATION_BUCKETS;
+pub const MESSAGING_DURATION_BUCKETS: [f64; 14] = otel_kit_core::HTTP_RPC_DURATION_BUCKETS;
 
 pub(crate) struct Instruments {
     pub(crate) sent: Counter<u64>,
@@ -47,13 +47,13 @@ impl otel_kit_core::Instruments for Instruments {
                 &meter,
                 MESSAGING_CLIENT_OPERATION_DURATION,
                 "Duration of messaging operation initiated by a producer or consumer client.",
-                &DURATION_BUCKETS,
+                &MESSAGING_DURATION_BUCKETS,
             ),
             process_duration: otel_kit_core::duration_histogram(
                 &meter,
                 MESSAGING_PROCESS_DURATION,
                 "Duration of processing operation.",
-                &DURATION_BUCKETS,
+                &MESSAGING_DURATION_BUCKETS,
             ),
         }
     }

@@ -33,7 +33,7 @@
 //!   spans, batches polled with a link per record, offset commits as settle.
 //! - [`Messaging`]: the broker-agnostic instrumentation the adapters are built on, for a
 //!   client without an adapter: [`MessagingOperation`] and [`MessageInfo`] describe what happens,
-//!   [`Call`] is an operation in flight, [`ProcessFuture`] a handler in its process span.
+//!   [`MessagingCall`] is an operation in flight, [`ProcessFuture`] a handler in its process span.
 //! - [`Destination`]: the destination and the naming and cardinality rules made of it.
 //! - [`OperationType`]: `send`, `receive`, `process`, `settle`, `create`, with each one's
 //!   span kind, metrics and exception event.
@@ -99,10 +99,10 @@ mod start;
 #[cfg(any(feature = "nats", feature = "rabbitmq"))]
 mod traced;
 
-pub use call::Call;
+pub use call::MessagingCall;
 pub use destination::Destination;
 pub use failure::{Failure, HandlerOutcome};
-pub use instruments::DURATION_BUCKETS;
+pub use instruments::MESSAGING_DURATION_BUCKETS;
 pub use message::MessageInfo;
 pub use messaging::Messaging;
 /// The OpenTelemetry API this crate is built on, re-exported so that the application

@@ -15,7 +15,7 @@ use crate::parent::ProcessParent;
 /// what an application instrumenting another client uses directly. Cheap to clone;
 /// clones share it. It holds the messaging system,
 /// the broker's address, the providers, and the options; it starts operations
-/// ([`MessagingOperation`](crate::MessagingOperation) to [`Call`](crate::Call)), runs handlers in process spans, and reads and writes
+/// ([`MessagingOperation`](crate::MessagingOperation) to [`MessagingCall`](crate::MessagingCall)), runs handlers in process spans, and reads and writes
 /// trace context in headers.
 ///
 /// ```

@@ -7,7 +7,7 @@ use std::task::{Context as TaskContext, Poll};
 use otel_kit_core::call::CallFuture;
 use pin_project_lite::pin_project;
 
-use crate::call::Call;
+use crate::call::MessagingCall;
 use crate::failure::HandlerOutcome;
 
 pin_project! {
@@ -17,12 +17,12 @@ pin_project! {
     #[must_use = "the handler runs only when the future is awaited"]
     pub struct ProcessFuture<F> {
         #[pin]
-        inner: CallFuture<F, Call>,
+        inner: CallFuture<F, MessagingCall>,
     }
 }
 
 impl<F> ProcessFuture<F> {
-    pub(crate) fn new(handler: F, call: Call) -> Self {
+    pub(crate) fn new(handler: F, call: MessagingCall) -> Self {
         Self {
             inner: CallFuture::new(handler, call),
         }

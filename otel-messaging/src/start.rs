@@ -1,5 +1,5 @@
 //! How [`Messaging`] starts an operation: the span (its kind, parent and links), the
-//! attributes, and the [`Call`] that ends it.
+//! attributes, and the [`MessagingCall`] that ends it.
 
 use std::future::Future;
 use std::time::Instant;
@@ -12,7 +12,7 @@ use otel_kit_semconv::attribute::{
     SERVER_PORT, SERVICE_PEER_NAME,
 };
 
-use crate::call::Call;
+use crate::call::MessagingCall;
 use crate::destination::Destination;
 use crate::messaging::Messaging;
 use crate::operation::{OperationType, TYPE_KEY};
@@ -22,10 +22,10 @@ use crate::process::ProcessFuture;
 
 impl Messaging {
     /// Starts `operation` in the current context. A send of a message that carries no
-    /// creation context is a PRODUCER span whose context [`Call::inject`] writes; one that
+    /// creation context is a PRODUCER span whose context [`MessagingCall::inject`] writes; one that
     /// carries its own is a CLIENT span linked to it (the conventions: that context
-    /// "SHOULD NOT be modified"). End the call with [`Call::finish`].
-    pub fn start(&self, operation: MessagingOperation) -> Call {
+    /// "SHOULD NOT be modified"). End the call with [`MessagingCall::finish`].
+    pub fn start(&self, operation: MessagingOperation) -> MessagingCall {
         self.start_in(operation, &Context::current())
     }
 
@@ -65,7 +65,7 @@ impl Messaging {
         }
     }
 
-    fn start_in(&self, operation: MessagingOperation, ambient: &Context) -> Call {
+    fn start_in(&self, operation: MessagingOperation, ambient: &Context) -> MessagingCall {
         let (start, start_time) = match operation.started {
             Some(started) => (started.instant, Some(started.time)),
             None => (Instant::now(), None),
@@ -156,7 +156,7 @@ impl Messaging {
             }
             tracer.build_with_context(builder, &parent)
         });
-        Call::new(
+        MessagingCall::new(
             self.clone(),
             parent.with_span(span),
             operation.operation,

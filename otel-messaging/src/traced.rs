@@ -5,13 +5,13 @@ use std::future::Future;
 
 use otel_kit_core::call::CallFuture;
 
-use crate::call::Call;
+use crate::call::MessagingCall;
 use crate::failure::Failure;
 
 /// Awaits `work` inside `call`, then ends `call` with its result, its error read by
 /// `failure`. Adds no waiting of its own.
 pub(crate) async fn traced<T, E>(
-    call: Call,
+    call: MessagingCall,
     work: impl Future<Output = Result<T, E>>,
     failure: impl FnOnce(&E) -> Failure,
 ) -> Result<T, E> {

@@ -40,7 +40,7 @@ use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequ
 use opentelemetry_proto::tonic::metrics::v1::metric::Data;
 use opentelemetry_sdk::metrics::data::ResourceMetrics;
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
-use otel_kit_core::DURATION_BUCKETS;
+use otel_kit_core::HTTP_RPC_DURATION_BUCKETS;
 use otel_kit_core::sdk::exemplar::ExemplarFilter;
 use otel_kit_core::sdk::exemplar::ExemplarMeterProvider;
 use otel_kit_otlp::otlp_encoding::MetricEncoder;
@@ -101,7 +101,7 @@ fn record(provider: &ExemplarMeterProvider<SdkMeterProvider>) {
         .f64_histogram("http.server.request.duration")
         .with_unit("s")
         .with_description("Duration of HTTP server requests.")
-        .with_boundaries(DURATION_BUCKETS.to_vec())
+        .with_boundaries(HTTP_RPC_DURATION_BUCKETS.to_vec())
         .build();
     for route in ROUTES {
         for (method, status) in OUTCOMES {

@@ -340,7 +340,7 @@ fn the_check_tells_paths_types_and_code_apart() {
     assert!(claim("error.type").is_none());
     assert!(claim("/metrics").is_none());
     assert!(claim("thread_local!").is_none());
-    assert!(claim("DURATION_BUCKETS").is_none());
+    assert!(claim("HTTP_RPC_DURATION_BUCKETS").is_none());
     assert!(defines("pub struct Resolver<I> {", "Resolver", false));
     assert!(!defines("pub struct ResolverCache {", "Resolver", false));
     assert!(defines("pub use crate::a::{B, Resolver};", "Resolver", false));

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::Deserialize;
 
 /// An error answer of an OpenAI-compatible API (a 4xx or 5xx with its body). Recorded
-/// with [`Call::record_error`](crate::Call::record_error), its `error.type` is
+/// with [`GenAiCall::record_error`](crate::GenAiCall::record_error), its `error.type` is
 /// the HTTP status code (`429`, `500`): the one classification every compatible server
 /// shares.
 ///

@@ -254,7 +254,7 @@ fn a_stream_records_the_time_between_chunks_after_the_first() {
         ])
         .has_count(2)
         .has_sum_in(0.04..=10.0)
-        .has_bucket_boundaries(&DURATION_BUCKETS);
+        .has_bucket_boundaries(&GENAI_DURATION_BUCKETS);
 }
 
 #[test]

@@ -100,7 +100,7 @@ async fn chat_span_has_typed_attributes_and_the_http_span_is_its_child() {
         .is_histogram()
         .histogram_point(&common)
         .has_count(1)
-        .has_bucket_boundaries(&DURATION_BUCKETS);
+        .has_bucket_boundaries(&GENAI_DURATION_BUCKETS);
     let tokens = |token_type: &str| {
         let mut attributes = common.to_vec();
         attributes.push((GEN_AI_TOKEN_TYPE, attr(token_type)));
@@ -253,7 +253,7 @@ async fn a_stream_with_the_usage_chunk_records_usage_and_time_to_first_chunk() {
         .has_unit("s")
         .histogram_point(&[(GEN_AI_OPERATION_NAME, attr("chat"))])
         .has_count(1)
-        .has_bucket_boundaries(&DURATION_BUCKETS);
+        .has_bucket_boundaries(&GENAI_DURATION_BUCKETS);
     metrics.metric(GEN_AI_CLIENT_TOKEN_USAGE).has_point_count(2);
 }
 
@@ -493,6 +493,6 @@ async fn a_dropped_call_is_a_cancellation_not_an_error() {
 #[test]
 fn a_call_can_cross_threads_and_tasks() {
     fn send_and_sync<T: Send + Sync>() {}
-    send_and_sync::<otel_kit_genai::Call>();
+    send_and_sync::<otel_kit_genai::GenAiCall>();
     send_and_sync::<otel_kit_genai::CallBuilder<'static>>();
 }

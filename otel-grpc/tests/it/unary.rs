@@ -55,7 +55,7 @@ async fn unary_ok_gives_a_client_and_a_child_server_span() {
         ])
         .has_count(1)
         .has_sum(seconds(server_span.record()))
-        .has_bucket_boundaries(&otel_kit_http::conventions::DURATION_BUCKETS);
+        .has_bucket_boundaries(&otel_kit_http::conventions::HTTP_RPC_DURATION_BUCKETS);
     let client_point = metrics
         .metric("rpc.client.call.duration")
         .has_unit("s")

@@ -8,7 +8,7 @@
 //! - [`HeaderCapture`]: opt-in header capture by allow-list; `Authorization`, `Cookie`,
 //!   `Set-Cookie` and `Proxy-Authorization` are never captured.
 //! - [`protocol_version`]: `network.protocol.version` of an HTTP version.
-//! - [`DURATION_BUCKETS`]: the advisory boundaries of `http.*.request.duration`.
+//! - [`HTTP_RPC_DURATION_BUCKETS`]: the advisory boundaries of `http.*.request.duration`.
 //! - [`SERVER_EXCEPTION_EVENT`] / [`CLIENT_EXCEPTION_EVENT`]: the names of the log event
 //!   a panic is recorded as (`docs/errors.md`).
 
@@ -24,7 +24,7 @@ mod protocol;
 mod redact;
 
 pub use method::KnownMethods;
-pub use otel_kit_core::DURATION_BUCKETS;
+pub use otel_kit_core::HTTP_RPC_DURATION_BUCKETS;
 pub use otel_kit_core::header_capture::{HeaderCapture, NEVER_CAPTURED};
 pub use protocol::protocol_version;
 pub use redact::{REDACTED, SENSITIVE_QUERY_KEYS, redact_query, redact_url};

@@ -15,7 +15,7 @@ use otel_kit_core::Cache;
 use otel_kit_core::hooks::Signatures;
 use otel_kit_semconv::metric::HTTP_CLIENT_REQUEST_DURATION;
 
-use crate::conventions::DURATION_BUCKETS;
+use crate::conventions::HTTP_RPC_DURATION_BUCKETS;
 
 /// What differs between the client front-ends: the types their hooks and propagation
 /// filter see, and the names they answer to.
@@ -52,7 +52,7 @@ impl<F: Frontend> otel_kit_core::Instruments for Instruments<F> {
                 &meter,
                 HTTP_CLIENT_REQUEST_DURATION,
                 "Duration of HTTP client requests.",
-                &DURATION_BUCKETS,
+                &HTTP_RPC_DURATION_BUCKETS,
             ),
             frontend: PhantomData,
         }

@@ -14,7 +14,7 @@ use otel_kit_semconv::metric as semconv;
 
 use super::bound_duration::{BindableSet, BoundDurations};
 use super::hooks::ServerHooks;
-use crate::conventions::DURATION_BUCKETS;
+use crate::conventions::HTTP_RPC_DURATION_BUCKETS;
 
 /// A server front-end (the tower layer, the actix-web middleware), known by its hook
 /// types: what its [`Instruments`] are switched by and cached in.
@@ -62,7 +62,7 @@ impl<H: Front> otel_kit_core::Instruments for Instruments<H> {
             &meter,
             semconv::HTTP_SERVER_REQUEST_DURATION,
             "Duration of HTTP server requests.",
-            &DURATION_BUCKETS,
+            &HTTP_RPC_DURATION_BUCKETS,
         );
         Self {
             incoming: IncomingContextCounter::new(&meter),

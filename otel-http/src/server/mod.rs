@@ -32,7 +32,7 @@
 //!   panic are each one `http.server.request.exception` log record (severity ERROR, in
 //!   the span's context); a response, 5xx included, is none (`docs/errors.md`).
 //! - Records `http.server.request.duration` (seconds, advisory buckets
-//!   [`DURATION_BUCKETS`](crate::conventions::DURATION_BUCKETS)) in the span's
+//!   [`HTTP_RPC_DURATION_BUCKETS`](crate::conventions::HTTP_RPC_DURATION_BUCKETS)) in the span's
 //!   context; optionally `http.server.active_requests` and the body-size histograms.
 //! - Skips [`DEFAULT_EXCLUDED_PATHS`] and other excluded requests entirely (no span, no
 //!   metric) while still running their handler in the caller's context.

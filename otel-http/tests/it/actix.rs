@@ -12,7 +12,7 @@ use opentelemetry::KeyValue;
 use opentelemetry::logs::Severity;
 use opentelemetry::trace::SpanKind;
 use otel_kit_http::actix::ServerMiddleware;
-use otel_kit_http::conventions::DURATION_BUCKETS;
+use otel_kit_http::conventions::HTTP_RPC_DURATION_BUCKETS;
 use otel_kit_http::conventions::HeaderCapture;
 use otel_kit_http::server::{ERROR_TYPE_PANIC, INSTRUMENTATION_SCOPE};
 use otel_kit_http::{ServerSpan, opentelemetry};
@@ -353,7 +353,7 @@ async fn duration_metric_with_the_spans_exemplar() {
             ("network.protocol.version", "1.1".into()),
         ])
         .has_count(1)
-        .has_bucket_boundaries(&DURATION_BUCKETS)
+        .has_bucket_boundaries(&HTTP_RPC_DURATION_BUCKETS)
         .has_exemplar_in(&spans.span("GET /users/{id}"));
     duration
         .histogram_point(&[

@@ -15,7 +15,7 @@ use opentelemetry::trace::SpanKind;
 use otel_kit_http::Providers;
 use otel_kit_http::actix::ServerMiddleware;
 use otel_kit_http::awc::ClientMiddleware;
-use otel_kit_http::conventions::{DURATION_BUCKETS, HeaderCapture};
+use otel_kit_http::conventions::{HTTP_RPC_DURATION_BUCKETS, HeaderCapture};
 use otel_kit_semconv::metric::HTTP_CLIENT_REQUEST_DURATION;
 use otel_kit_testing::{BlackHole, Conformance, TestTelemetry};
 
@@ -163,7 +163,7 @@ fn client_span_metric_and_context_arriving_at_the_server() {
                 ("network.protocol.version", "1.1".into()),
             ])
             .has_count(1)
-            .has_bucket_boundaries(&DURATION_BUCKETS);
+            .has_bucket_boundaries(&HTTP_RPC_DURATION_BUCKETS);
     });
 }
 

@@ -1,6 +1,6 @@
 //! ClientMiddleware: `http.client.request.duration`.
 
-use otel_kit_http::conventions::DURATION_BUCKETS;
+use otel_kit_http::conventions::HTTP_RPC_DURATION_BUCKETS;
 use otel_kit_semconv as semconv;
 use otel_kit_testing::TestTelemetry;
 
@@ -36,7 +36,7 @@ async fn request_duration_histogram() {
     ]);
     let ok = ok
         .has_count(2)
-        .has_bucket_boundaries(&DURATION_BUCKETS)
+        .has_bucket_boundaries(&HTTP_RPC_DURATION_BUCKETS)
         .has_sum_in(0.0..=5.0);
     assert!(
         !ok.record().attributes.iter().any(|(k, _)| k == "error.type"),

@@ -8,7 +8,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use otel_kit_http::ServerLayer;
-use otel_kit_http::conventions::DURATION_BUCKETS;
+use otel_kit_http::conventions::HTTP_RPC_DURATION_BUCKETS;
 use otel_kit_http::server::INSTRUMENTATION_SCOPE;
 use otel_kit_testing::TestTelemetry;
 
@@ -49,7 +49,7 @@ async fn duration_histogram_follows_semconv() {
             ("network.protocol.version", "1.1".into()),
         ])
         .has_count(2)
-        .has_bucket_boundaries(&DURATION_BUCKETS)
+        .has_bucket_boundaries(&HTTP_RPC_DURATION_BUCKETS)
         .has_sum_in(0.0..=1.0);
     assert!(
         !ok.record()

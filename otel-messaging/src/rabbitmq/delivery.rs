@@ -140,7 +140,7 @@ impl ConsumedMessage {
         traced(call, self.inner.acker.reject(options), errors::of).await
     }
 
-    fn settle(&self, name: &'static str) -> crate::Call {
+    fn settle(&self, name: &'static str) -> crate::MessagingCall {
         self.messaging
             .start(MessagingOperation::new(OperationType::Settle, name).message(self.info.clone()))
     }

@@ -106,7 +106,7 @@ async fn a_message_published_in_one_trace_is_processed_in_it() {
             ("server.port", port_of(&url).into()),
         ])
         .has_count(1)
-        .has_bucket_boundaries(&otel_kit_messaging::DURATION_BUCKETS);
+        .has_bucket_boundaries(&otel_kit_messaging::MESSAGING_DURATION_BUCKETS);
     metrics
         .metric("messaging.process.duration")
         .histogram_point(&by_subject)

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use opentelemetry::trace::SpanKind;
-use otel_kit_db::{DURATION_BUCKETS, QueryText};
+use otel_kit_db::{DB_DURATION_BUCKETS, QueryText};
 use otel_kit_semconv as semconv;
 use otel_kit_testing::{AttributeValue, SpanAssert, TestTelemetry};
 use redis::AsyncCommands as _;
@@ -134,7 +134,7 @@ async fn the_duration_metric_has_the_operation_and_endpoint_and_no_text() {
             (semconv::attribute::DB_NAMESPACE, "0".into()),
         ])
         .has_count(3)
-        .has_bucket_boundaries(&DURATION_BUCKETS)
+        .has_bucket_boundaries(&DB_DURATION_BUCKETS)
         .has_sum_in(0.0..=5.0);
     let keys: Vec<&str> = point
         .record()

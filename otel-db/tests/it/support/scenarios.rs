@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt as _;
 use opentelemetry::trace::SpanKind;
 use otel_kit_semconv as semconv;
-use otel_kit_db::{DURATION_BUCKETS, InstrumentedPool, QueryText};
+use otel_kit_db::{DB_DURATION_BUCKETS, InstrumentedPool, QueryText};
 use otel_kit_testing::{SpanAssert, TestTelemetry};
 use sqlx::AssertSqlSafe;
 use crate::support::{in_parent, table};
@@ -168,7 +168,7 @@ async fn select_insert_update_delete_and_join() {
         (semconv::attribute::DB_QUERY_SUMMARY, format!("INSERT {users}").into()),
         (semconv::attribute::DB_NAMESPACE, expect.namespace.as_str().into()),
     ]);
-    let point = point.has_count(2).has_bucket_boundaries(&DURATION_BUCKETS).has_sum_in(0.0..=5.0);
+    let point = point.has_count(2).has_bucket_boundaries(&DB_DURATION_BUCKETS).has_sum_in(0.0..=5.0);
     let keys: Vec<&str> = point.record().attributes.iter().map(|(k, _)| k.as_str()).collect();
     assert!(!keys.contains(&semconv::attribute::DB_QUERY_TEXT), "high-cardinality text on the metric: {keys:?}");
     for parsed in [semconv::attribute::DB_OPERATION_NAME, semconv::attribute::DB_COLLECTION_NAME] {

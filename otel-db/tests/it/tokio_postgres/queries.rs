@@ -2,7 +2,7 @@
 //! or written text, the duration metric, streams, prepared statements, batches.
 
 use futures_util::StreamExt as _;
-use otel_kit_db::DURATION_BUCKETS;
+use otel_kit_db::DB_DURATION_BUCKETS;
 use otel_kit_semconv as semconv;
 use otel_kit_testing::{SpanAssert, TestTelemetry};
 
@@ -108,7 +108,7 @@ async fn each_method_is_one_span_named_by_its_summary_under_the_callers_span() {
             ),
         ])
         .has_count(3)
-        .has_bucket_boundaries(&DURATION_BUCKETS);
+        .has_bucket_boundaries(&DB_DURATION_BUCKETS);
     let keys: Vec<&str> = point
         .record()
         .attributes

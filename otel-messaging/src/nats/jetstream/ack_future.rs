@@ -10,7 +10,7 @@ use async_nats::jetstream::publish::PublishAck;
 use otel_kit_core::call::CallFuture;
 use pin_project_lite::pin_project;
 
-use crate::call::Call;
+use crate::call::MessagingCall;
 use crate::nats::errors;
 
 type Inner = Pin<Box<dyn Future<Output = Result<PublishAck, PublishError>> + Send>>;
@@ -23,11 +23,14 @@ type Inner = Pin<Box<dyn Future<Output = Result<PublishAck, PublishError>> + Sen
 #[must_use = "await it for the stream's ack; dropped, the publish span ends unconfirmed"]
 pub struct PublishAckFuture {
     inner: async_nats::jetstream::context::PublishAckFuture,
-    call: Option<Call>,
+    call: Option<MessagingCall>,
 }
 
 impl PublishAckFuture {
-    pub(crate) fn new(inner: async_nats::jetstream::context::PublishAckFuture, call: Option<Call>) -> Self {
+    pub(crate) fn new(
+        inner: async_nats::jetstream::context::PublishAckFuture,
+        call: Option<MessagingCall>,
+    ) -> Self {
         Self { inner, call }
     }
 }
@@ -52,7 +55,7 @@ pin_project! {
     #[must_use = "futures do nothing unless polled"]
     pub struct AckWait {
         #[pin]
-        inner: CallFuture<Inner, Call>,
+        inner: CallFuture<Inner, MessagingCall>,
     }
 }
 

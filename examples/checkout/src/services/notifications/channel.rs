@@ -5,7 +5,7 @@
 //!
 //! Instrumentation: orders starts a send with its `Messaging` (a PRODUCER span `send
 //! notifications`, `messaging.client.sent.messages`) and writes its context into the
-//! message's headers (`Call::inject`); the worker reads it with its own
+//! message's headers (`MessagingCall::inject`); the worker reads it with its own
 //! (`Messaging::extract`), counts the message as consumed (`delivered`) and runs the
 //! handler in `process` (a CONSUMER span `process notifications`, a child of the
 //! producer's, and `messaging.process.duration`).
