@@ -3,8 +3,11 @@
 
 A file depends on another when it names an item defined there: through `use` (followed
 through re-exports and private imports, as Rust resolves them) or through an inline
-`crate::`, `super::` or `self::` path. Declaring a child (`mod child;`) is not a
-dependency. Test code (`#[cfg(test)]` modules, `tests.rs`) is left out.
+`crate::`, `super::` or `self::` path. It also depends on every file but the crate root
+whose re-export (or import) the path passes through on its way there: a module that
+re-exports an item and a module that imports through that re-export depend on each other
+as much as on the definition, so a cycle through a re-export is a cycle. Declaring a child (`mod child;`)
+is not a dependency. Test code (`#[cfg(test)]` modules, `tests.rs`) is left out.
 
 Usage: module_cycles.py [CRATE_DIR ...]   (default: every otel-* crate)
 Exit status 1 when a cycle is found, listing each as its files.
@@ -219,9 +222,11 @@ class Crate:
             return child, segs[1:]
         return None
 
-    def resolve(self, mod, segs, seen=None):
-        """The file that defines what `segs` names from `mod`, or None if external."""
+    def resolve(self, mod, segs, seen=None, hops=None):
+        """The file that defines what `segs` names from `mod`, or None if external. Each
+        file whose `use` the path passes through is added to `hops`."""
         seen = seen or set()
+        hops = hops if hops is not None else []
         s = self.start(mod, segs)
         if s is None:
             return None
@@ -238,14 +243,18 @@ class Crate:
         seen.add(key)
         for usegs, bound, glob in self.uses.get(cur, []):
             if not glob and bound == name:
-                found = self.resolve(cur, usegs + rest[1:], seen)
+                # The crate root's re-exports are the crate's public face, which any
+                # module may name: only the other modules' count as hops.
+                if cur:
+                    hops.append(self.files[cur])
+                found = self.resolve(cur, usegs + rest[1:], seen, hops)
                 if found is None:
                     return self.files.get(cur) if self._defines(cur, name) else None
                 return found
         if not self._defines(cur, name):
             for usegs, bound, glob in self.uses.get(cur, []):
                 if glob and usegs:
-                    found = self.resolve(cur, usegs + rest, seen)
+                    found = self.resolve(cur, usegs + rest, seen, hops)
                     if found is not None and found != self.files.get(cur):
                         return found
         return self.files.get(cur)
@@ -266,9 +275,11 @@ class Crate:
             for segs in paths:
                 if not segs:
                     continue
-                target = self.resolve(mod, list(segs))
-                if target and target != path:
-                    graph[path].add(target)
+                hops = []
+                target = self.resolve(mod, list(segs), hops=hops)
+                for t in hops + [target]:
+                    if t and t != path:
+                        graph[path].add(t)
         return graph
 
 

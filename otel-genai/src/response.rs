@@ -1,6 +1,6 @@
 //! [`Response`] and [`Usage`]: what a call's answer says, as recorded on its span.
 
-use crate::content::ChatMessage;
+use crate::content::message::ChatMessage;
 
 /// Token counts as reported by the provider. A count the provider did not report stays
 /// `None` and is not recorded: never a made-up zero.

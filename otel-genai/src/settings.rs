@@ -6,7 +6,8 @@ use std::fmt;
 use std::sync::{Arc, LazyLock};
 
 use crate::PriceTable;
-use crate::content::{CaptureMode, ContentHook};
+use crate::content::hook::ContentHook;
+use crate::content::mode::CaptureMode;
 
 /// The default limit of one captured content attribute, in bytes of JSON.
 ///

@@ -9,7 +9,8 @@ use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
 use super::pending::{Limits, Pending, Ready};
-use super::{Waterfall, WaterfallSpan};
+use super::render::Waterfall;
+use super::span::WaterfallSpan;
 use crate::format::service_name;
 use crate::writer::{SharedWriter, Sink};
 

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use opentelemetry::trace::{SpanId, TraceId};
 
-use super::WaterfallSpan;
+use super::span::WaterfallSpan;
 
 /// How much the exporter keeps while it waits for roots to end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use opentelemetry::trace::{SpanKind, Status, TraceId};
 use opentelemetry::{Key, Value};
 use otel_kit_semconv::attribute as semconv;
 
-use super::WaterfallSpan;
+use super::span::WaterfallSpan;
 use super::text::{format_ms, printable, truncate, value, wrap};
 use super::tree::tree_order;
 

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use opentelemetry::trace::SpanId;
 
-use super::WaterfallSpan;
+use super::span::WaterfallSpan;
 
 /// One line of the waterfall: the span, its depth, and whether it is drawn as a root
 /// although it has a parent (the parent is not among the spans).

@@ -14,9 +14,9 @@
 //! call.end();
 //! ```
 
-mod hook;
-mod message;
-mod mode;
+pub(crate) mod hook;
+pub(crate) mod message;
+pub(crate) mod mode;
 mod structured;
 mod truncate;
 

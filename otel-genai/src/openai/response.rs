@@ -2,8 +2,8 @@
 
 use serde::Deserialize;
 
-use super::ParseError;
 use super::completion::Completion;
+use super::error::ParseError;
 use super::usage::UsageJson;
 use crate::Response;
 

@@ -18,8 +18,9 @@ use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{Resolver, SpanAttributes};
 use otel_kit_semconv::attribute::{ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, NETWORK_PROTOCOL_VERSION};
 
+use super::config::Config;
+use super::instruments::Frontend;
 use super::instruments::Instruments;
-use super::{Config, Frontend};
 use crate::conventions::from_switches::Side;
 use crate::conventions::{CLIENT_EXCEPTION_EVENT, protocol_version};
 

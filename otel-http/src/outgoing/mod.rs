@@ -31,5 +31,4 @@ pub(crate) mod start;
 
 pub(crate) use config::Config;
 pub use extensions::{NoPropagation, UrlTemplate};
-pub(crate) use instruments::Frontend;
 pub(crate) use start::Target;

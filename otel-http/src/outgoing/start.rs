@@ -21,8 +21,9 @@ use otel_kit_semconv::attribute::{
 };
 
 use super::call::{Call, Started};
+use super::config::Config;
 use super::extensions::{ActiveRequest, NoPropagation, UrlTemplate};
-use super::{Config, Frontend};
+use super::instruments::Frontend;
 use crate::conventions::from_switches::Side;
 use crate::conventions::method::static_method;
 use crate::conventions::{KnownMethods, redact_url};

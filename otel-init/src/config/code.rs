@@ -6,12 +6,13 @@
 use super::effective::EffectiveConfig;
 use super::environment::Config;
 use super::exporters::{self, ExporterKind};
-use super::otlp::{Protocol, ProtocolFeature as _};
+use super::otlp::ProtocolFeature as _;
 use super::tuning::ExemplarFilter;
 use crate::InitError;
 use crate::Signal;
 use crate::build_features::BuildFeatures;
 use crate::env::ConfigWarning;
+use otel_kit_core::otlp::Protocol;
 use otel_kit_propagators::Propagators;
 
 use super::propagators_env;
@@ -70,7 +71,7 @@ pub(crate) struct CodeValues {
     pub(crate) otlp_protocol: Option<Protocol>,
     pub(crate) exemplar_filter: Option<ExemplarFilter>,
     pub(crate) cardinality_limit: Option<usize>,
-    pub(crate) console_span_format: Option<super::ConsoleSpanFormat>,
+    pub(crate) console_span_format: Option<super::console_spans::ConsoleSpanFormat>,
     /// `Some(None)`: no proxy, whatever the environment says; `Some(Some(p))`: this one.
     #[cfg(feature = "proxy")]
     pub(crate) proxy: Option<Option<otel_kit_otlp::Proxy>>,
@@ -253,7 +254,7 @@ impl CodeValues {
             peer_services: config.peer_services,
             instrumentation: config.instrumentation,
             // The start-up sets it.
-            source: super::ConfigSource::Environment,
+            source: super::source::ConfigSource::Environment,
         }
     }
 

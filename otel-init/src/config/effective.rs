@@ -81,7 +81,7 @@ pub struct EffectiveConfig {
     /// Where log records go: empty for nowhere.
     pub logs_exporters: Vec<ExporterKind>,
     /// How the console span exporter prints, when spans go to the console.
-    pub console_span_format: super::ConsoleSpanFormat,
+    pub console_span_format: super::console_spans::ConsoleSpanFormat,
     /// The OTLP settings of each signal (used by those that export over OTLP).
     pub otlp: OtlpConfig,
     /// Where the Prometheus exporter listens, if it does.
@@ -117,7 +117,7 @@ pub struct EffectiveConfig {
     /// Where the configuration came from: the environment, or a configuration file
     /// (whose values then took the environment's place). The start-up line ends with
     /// `config=file:<path>` (or `config=yaml`) when it was a file.
-    pub source: super::ConfigSource,
+    pub source: super::source::ConfigSource,
 }
 
 impl EffectiveConfig {
@@ -154,7 +154,7 @@ impl fmt::Display for EffectiveConfig {
         }
         .fmt(f)?;
         match &self.source {
-            super::ConfigSource::Environment => Ok(()),
+            super::source::ConfigSource::Environment => Ok(()),
             source => write!(f, " config={source}"),
         }
     }

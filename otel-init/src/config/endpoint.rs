@@ -7,9 +7,9 @@
 
 use otel_kit_otlp::printable_endpoint;
 
-use super::Protocol;
 use crate::Signal;
 use crate::env::{ConfigWarning, Env};
+use otel_kit_core::otlp::Protocol;
 
 /// How warnings name the endpoint set in code.
 const CODE_ENDPOINT: &str = "Builder::otlp_endpoint";

@@ -68,7 +68,7 @@ pub struct Config {
     pub logs_exporters: Vec<ExporterKind>,
     /// `OTEL_KIT_CONSOLE_SPAN_FORMAT` (non-standard): how the console span exporter
     /// prints.
-    pub console_span_format: super::ConsoleSpanFormat,
+    pub console_span_format: super::console_spans::ConsoleSpanFormat,
     /// `OTEL_EXPORTER_OTLP_*`, resolved per signal.
     pub otlp: OtlpConfig,
     /// `OTEL_EXPORTER_PROMETHEUS_HOST` and `OTEL_EXPORTER_PROMETHEUS_PORT`.

@@ -33,7 +33,7 @@ mod code;
 mod console_spans;
 mod effective;
 mod endpoint;
-mod environment;
+pub(crate) mod environment;
 mod exporters;
 pub(crate) mod instrumentation_switches;
 pub(crate) mod known_variables;
@@ -45,10 +45,10 @@ mod propagators_env;
 #[cfg(feature = "proxy")]
 pub(crate) mod proxy;
 mod resource_env;
+pub(crate) mod source;
 mod summary;
 mod tuning;
 
-pub use crate::config_file::ConfigSource;
 pub(crate) use code::CodeValues;
 pub use code::Exporter;
 pub use console_spans::ConsoleSpanFormat;
@@ -57,11 +57,13 @@ pub use environment::{Config, LogLevel};
 pub use exporters::ExporterKind;
 /// The Java agent's switches as `init()` read them ([`EffectiveConfig::instrumentation`]).
 pub use otel_kit_core::instrumentation_switches::InstrumentationSwitches;
+pub use otel_kit_core::otlp::{Compression, Protocol};
 pub use otel_kit_prometheus::PrometheusListenerLimits;
-pub use otlp::{Compression, OtlpConfig, OtlpSignalConfig, Protocol, ProtocolFeature};
+pub use otlp::{OtlpConfig, OtlpSignalConfig, ProtocolFeature};
 pub use prometheus::PrometheusConfig;
 pub use propagators_env::{PropagatorsFromEnv, from_names};
 pub use resource_env::ResourceOptionsFromEnv;
+pub use source::ConfigSource;
 pub use tuning::{ExemplarFilter, LogRecordLimits, SpanLimitsConfig, TemporalityPreference};
 
 /// Re-exported here, with the configuration it warns about.

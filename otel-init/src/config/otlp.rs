@@ -11,7 +11,7 @@ use crate::Signal;
 use crate::build_features::BuildFeatures;
 use crate::env::{ConfigWarning, Env};
 
-pub use otel_kit_core::otlp::{Compression, Protocol};
+use otel_kit_core::otlp::{Compression, Protocol};
 
 /// Which of otel-kit-init's cargo features brings a [`Protocol`], and whether this build
 /// has it.

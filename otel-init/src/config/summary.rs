@@ -5,7 +5,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::{ExporterKind, OtlpConfig};
+use super::exporters::ExporterKind;
+use super::otlp::OtlpConfig;
 use crate::Signal;
 use crate::batch::BatchSettings;
 use crate::redaction::RedactionSettings;

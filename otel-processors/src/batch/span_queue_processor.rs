@@ -19,10 +19,10 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::trace::{Span, SpanData, SpanExporter, SpanProcessor};
 
-use super::BatchSettings;
-use super::SpanQueueStats;
 use super::block_on::block_on;
+use super::settings::BatchSettings;
 use super::span_queue::{Pushed, SpanQueue};
+use super::stats::SpanQueueStats;
 use otel_kit_core::report_gate::ReportGate;
 
 /// How long the worker of a zero-delay processor sleeps when nothing wakes it.

@@ -11,7 +11,7 @@ use tokio::sync::Notify;
 
 use otel_kit_core::otlp::{Protocol, Signal};
 
-use super::ExportFailure;
+use super::failure::ExportFailure;
 use super::payload::Payload;
 use crate::assert::{Logs, Metrics, Spans};
 use crate::model;
