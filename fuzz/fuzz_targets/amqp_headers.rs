@@ -1,5 +1,5 @@
 //! Trace context from AMQP message headers a producer wrote
-//! (`otel_kit_messaging::rabbitmq::HeaderExtractor`, by the rule of
+//! (`otel_kit_messaging::rabbitmq::RabbitMqHeaderExtractor`, by the rule of
 //! `otel_kit_messaging::carrier`), read with otel-kit-init's W3C trace context and baggage propagators.
 //!
 //! Input: `name: value` lines, each one field of the `headers` table (a later line of the
@@ -26,7 +26,7 @@ use opentelemetry::trace::TraceContextExt as _;
 use otel_kit_fuzz::header_lines;
 use otel_kit_init::reexports::otel_kit_propagators::{PropagatorName, Propagators};
 use otel_kit_messaging::carrier::{MAX_KEYS, MAX_TOTAL_BYTES};
-use otel_kit_messaging::rabbitmq::HeaderExtractor;
+use otel_kit_messaging::rabbitmq::RabbitMqHeaderExtractor;
 
 const FIELDS: [&str; 3] = ["traceparent", "tracestate", "baggage"];
 
@@ -62,7 +62,7 @@ fuzz_target!(|data: &[u8]| {
             headers.insert(name, field(&value));
         }
     }
-    let extractor = HeaderExtractor(&headers);
+    let extractor = RabbitMqHeaderExtractor(&headers);
 
     assert!(extractor.keys().len() <= MAX_KEYS);
     for name in FIELDS {

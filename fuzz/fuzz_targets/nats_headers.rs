@@ -1,4 +1,4 @@
-//! Trace context from NATS headers a producer wrote (`otel_kit_messaging::nats::HeaderExtractor`,
+//! Trace context from NATS headers a producer wrote (`otel_kit_messaging::nats::NatsHeaderExtractor`,
 //! by the rule of `otel_kit_messaging::carrier`), read with otel-kit-init's W3C trace
 //! context and baggage propagators.
 //!
@@ -27,7 +27,7 @@ use opentelemetry::trace::TraceContextExt as _;
 use otel_kit_fuzz::header_lines;
 use otel_kit_init::reexports::otel_kit_propagators::{PropagatorName, Propagators};
 use otel_kit_messaging::carrier::{MAX_KEYS, MAX_TOTAL_BYTES};
-use otel_kit_messaging::nats::HeaderExtractor;
+use otel_kit_messaging::nats::NatsHeaderExtractor;
 
 const FIELDS: [&str; 3] = ["traceparent", "tracestate", "baggage"];
 
@@ -52,8 +52,8 @@ fuzz_target!(|data: &[u8]| {
     let lines = header_lines(data);
     let headers = header_map(&lines);
     let again = header_map(&lines);
-    let extractor = HeaderExtractor(&headers);
-    let other = HeaderExtractor(&again);
+    let extractor = NatsHeaderExtractor(&headers);
+    let other = NatsHeaderExtractor(&again);
 
     assert!(extractor.keys().len() <= MAX_KEYS);
     for field in FIELDS {

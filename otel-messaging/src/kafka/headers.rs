@@ -1,5 +1,5 @@
-//! Trace context in Kafka record headers: [`HeaderExtractor`] reads it by the rule of
-//! [`carrier`](crate::carrier), [`HeaderInjector`] writes it.
+//! Trace context in Kafka record headers: [`KafkaHeaderExtractor`] reads it by the rule of
+//! [`carrier`](crate::carrier), [`KafkaHeaderInjector`] writes it.
 //!
 //! Kafka headers are an ordered list: a name may repeat, and names are case-sensitive.
 //! The extractor reads the exact spelling first, then the other spellings in the
@@ -18,12 +18,12 @@
 //!
 //! ```
 //! use opentelemetry::propagation::{Extractor as _, Injector as _};
-//! use otel_kit_messaging::kafka::{HeaderExtractor, HeaderInjector};
+//! use otel_kit_messaging::kafka::{KafkaHeaderExtractor, KafkaHeaderInjector};
 //! use rdkafka::message::{Header, OwnedHeaders};
 //!
 //! let mut headers = OwnedHeaders::new().insert(Header { key: "Traceparent", value: Some("stale") });
-//! HeaderInjector(&mut headers).set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into());
-//! let extractor = HeaderExtractor::new(headers.as_borrowed());
+//! KafkaHeaderInjector(&mut headers).set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into());
+//! let extractor = KafkaHeaderExtractor::new(headers.as_borrowed());
 //! assert_eq!(extractor.get_all("traceparent").map(|v| v.len()), Some(1));
 //! ```
 
@@ -46,13 +46,13 @@ pub const MAX_HEADERS: usize = 64;
 /// [`MAX_HEADERS`] headers before the first one rdkafka cannot read are seen (see the
 /// [module docs](self)).
 #[derive(Clone, Copy)]
-pub struct HeaderExtractor<'a> {
+pub struct KafkaHeaderExtractor<'a> {
     headers: &'a BorrowedHeaders,
     /// How many headers, from the first, are read.
     readable: usize,
 }
 
-impl<'a> HeaderExtractor<'a> {
+impl<'a> KafkaHeaderExtractor<'a> {
     /// An extractor over `headers`, which it scans once, now.
     pub fn new(headers: &'a BorrowedHeaders) -> Self {
         Self {
@@ -62,9 +62,9 @@ impl<'a> HeaderExtractor<'a> {
     }
 }
 
-impl std::fmt::Debug for HeaderExtractor<'_> {
+impl std::fmt::Debug for KafkaHeaderExtractor<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HeaderExtractor")
+        f.debug_struct("KafkaHeaderExtractor")
             .field("headers", &self.headers.count())
             .field("readable", &self.readable)
             .finish()
@@ -101,7 +101,7 @@ fn each(headers: &BorrowedHeaders) -> impl Iterator<Item = Header<'_, &[u8]>> {
 }
 
 /// Kafka headers: the exact spelling first, then the others in the record's order.
-impl HeaderSource for HeaderExtractor<'_> {
+impl HeaderSource for KafkaHeaderExtractor<'_> {
     fn values<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a [u8]> {
         let exact = all(self.headers, self.readable).filter(move |h| h.key == name);
         let others = all(self.headers, self.readable)
@@ -114,7 +114,7 @@ impl HeaderSource for HeaderExtractor<'_> {
     }
 }
 
-crate::bounded_extractor::extractor_by_carrier_rule!(HeaderExtractor);
+crate::bounded_extractor::extractor_by_carrier_rule!(KafkaHeaderExtractor);
 
 /// A propagation [`Injector`] into a record's headers. A field replaces every header of
 /// its name, in any case (Kafka's list would otherwise keep both); a header rdkafka
@@ -122,9 +122,9 @@ crate::bounded_extractor::extractor_by_carrier_rule!(HeaderExtractor);
 /// only added (the headers are not read). A field whose name holds a NUL byte
 /// (librdkafka's names are C strings) is skipped.
 #[derive(Debug)]
-pub struct HeaderInjector<'a>(pub &'a mut OwnedHeaders);
+pub struct KafkaHeaderInjector<'a>(pub &'a mut OwnedHeaders);
 
-impl Injector for HeaderInjector<'_> {
+impl Injector for KafkaHeaderInjector<'_> {
     fn set(&mut self, key: &str, value: String) {
         if key.contains('\0') {
             return;

@@ -10,7 +10,7 @@ use otel_kit_semconv::attribute::{
 use rdkafka::message::{BorrowedHeaders, BorrowedMessage, Message as _};
 
 use crate::destination::Destination;
-use crate::kafka::headers::HeaderExtractor;
+use crate::kafka::headers::KafkaHeaderExtractor;
 use crate::message::MessageInfo;
 use crate::messaging::Messaging;
 use crate::operation::OperationType;
@@ -89,8 +89,10 @@ impl Instrumentation {
             .filter(|h| rdkafka::message::Headers::count(*h) > 0)
         {
             let ambient = Context::current();
-            info =
-                info.with_creation_context(self.messaging.extract(&HeaderExtractor::new(headers)), &ambient);
+            info = info.with_creation_context(
+                self.messaging.extract(&KafkaHeaderExtractor::new(headers)),
+                &ambient,
+            );
         }
         info
     }

@@ -64,7 +64,7 @@ mod producer;
 pub use builder::Builder;
 pub use consumer::Consumer;
 pub use delivery::Delivery;
-pub use headers::{HeaderExtractor, HeaderInjector, MAX_HEADERS};
+pub use headers::{KafkaHeaderExtractor, KafkaHeaderInjector, MAX_HEADERS};
 pub use producer::Producer;
 use rdkafka::ClientContext;
 use rdkafka::config::ClientConfig;

@@ -11,7 +11,7 @@ use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::util::{AsyncRuntime, DefaultRuntime, Timeout};
 
 use crate::kafka::errors;
-use crate::kafka::headers::HeaderInjector;
+use crate::kafka::headers::KafkaHeaderInjector;
 use crate::kafka::instrumentation::{Instrumentation, Record, delivered_at};
 use crate::messaging::Messaging;
 use crate::operation::OperationType;
@@ -108,7 +108,7 @@ impl<C: ClientContext + 'static, R: AsyncRuntime> Producer<C, R> {
             .messaging
             .start(instrumentation.operation(OperationType::Send, SEND).message(info));
         let mut headers = record.headers.clone().unwrap_or_default();
-        let record = if call.inject(&mut HeaderInjector(&mut headers)) {
+        let record = if call.inject(&mut KafkaHeaderInjector(&mut headers)) {
             record.headers(headers)
         } else {
             record

@@ -12,7 +12,7 @@ use otel_kit_core::call::CallFuture;
 use crate::failure::HandlerOutcome;
 use crate::messaging::Messaging;
 use crate::nats::errors;
-use crate::nats::headers::HeaderInjector;
+use crate::nats::headers::NatsHeaderInjector;
 use crate::nats::instrumentation::Instrumentation;
 use crate::nats::jetstream::JetStream;
 use crate::nats::subscriber::{Delivery, Subscriber};
@@ -148,7 +148,7 @@ impl Client {
             .start(MessagingOperation::new(OperationType::Send, PUBLISH).message(info));
         let given = headers.is_some();
         let mut headers = headers.unwrap_or_default();
-        call.inject(&mut HeaderInjector(&mut headers));
+        call.inject(&mut NatsHeaderInjector(&mut headers));
         // A message sent without headers keeps none when the propagator wrote nothing.
         let headers = (given || !headers.is_empty()).then_some(headers);
         let client = &self.inner;
@@ -207,7 +207,7 @@ impl Client {
         let call = messaging.start(MessagingOperation::new(OperationType::Send, REQUEST).message(info));
         let given = headers.is_some();
         let mut headers = headers.unwrap_or_default();
-        call.inject(&mut HeaderInjector(&mut headers));
+        call.inject(&mut NatsHeaderInjector(&mut headers));
         let client = &self.inner;
         let work = async move {
             if given || !headers.is_empty() {

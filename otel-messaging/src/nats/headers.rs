@@ -1,5 +1,5 @@
-//! Trace context in NATS headers: [`HeaderExtractor`] reads it by the rule of
-//! [`carrier`](crate::carrier), [`HeaderInjector`] writes it.
+//! Trace context in NATS headers: [`NatsHeaderExtractor`] reads it by the rule of
+//! [`carrier`](crate::carrier), [`NatsHeaderInjector`] writes it.
 //!
 //! NATS header names are case-sensitive and a name may repeat; the propagators ask for
 //! lower-case names, while a Go producer using `http.Header` writes `Traceparent`. The
@@ -9,12 +9,12 @@
 //! ```
 //! use async_nats::HeaderMap;
 //! use opentelemetry::propagation::{Extractor as _, Injector as _};
-//! use otel_kit_messaging::nats::{HeaderExtractor, HeaderInjector};
+//! use otel_kit_messaging::nats::{NatsHeaderExtractor, NatsHeaderInjector};
 //!
 //! let mut headers = HeaderMap::new();
-//! HeaderInjector(&mut headers).set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into());
+//! NatsHeaderInjector(&mut headers).set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into());
 //! headers.append("Baggage", "tenant=acme");
-//! let extractor = HeaderExtractor(&headers);
+//! let extractor = NatsHeaderExtractor(&headers);
 //! assert!(extractor.get("traceparent").is_some());
 //! assert_eq!(extractor.get("baggage"), Some("tenant=acme"));
 //! ```
@@ -32,11 +32,11 @@ use otel_kit_core::carrier::HeaderSource;
 /// [`carrier`](crate::carrier): names in any case, values not UTF-8 skipped, two
 /// different values of one name ambiguous, the values read bounded.
 #[derive(Debug, Clone, Copy)]
-pub struct HeaderExtractor<'a>(pub &'a HeaderMap);
+pub struct NatsHeaderExtractor<'a>(pub &'a HeaderMap);
 
 /// NATS headers: the exact spelling first, then the others in byte order of their
 /// names (the map's own order is random).
-impl HeaderSource for HeaderExtractor<'_> {
+impl HeaderSource for NatsHeaderExtractor<'_> {
     fn values<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a [u8]> {
         let exact = HeaderName::from_str(name)
             .ok()
@@ -62,15 +62,15 @@ impl HeaderSource for HeaderExtractor<'_> {
     }
 }
 
-crate::bounded_extractor::extractor_by_carrier_rule!(HeaderExtractor);
+crate::bounded_extractor::extractor_by_carrier_rule!(NatsHeaderExtractor);
 
 /// A propagation [`Injector`] into NATS headers. A field replaces the value under its
 /// exact name; a name or value NATS cannot carry (control characters, `:`) is skipped
 /// rather than panic, as `HeaderMap::insert` would.
 #[derive(Debug)]
-pub struct HeaderInjector<'a>(pub &'a mut HeaderMap);
+pub struct NatsHeaderInjector<'a>(pub &'a mut HeaderMap);
 
-impl Injector for HeaderInjector<'_> {
+impl Injector for NatsHeaderInjector<'_> {
     fn set(&mut self, key: &str, value: String) {
         if let (Ok(name), Ok(value)) = (HeaderName::from_str(key), HeaderValue::from_str(&value)) {
             self.0.insert(name, value);
@@ -102,7 +102,7 @@ mod tests {
         headers.append("BAGGAGE", "c=3");
         headers.append("baggage", "a=1");
         assert_eq!(
-            HeaderExtractor(&headers).get_all("baggage"),
+            NatsHeaderExtractor(&headers).get_all("baggage"),
             Some(vec!["a=1", "c=3", "b=2"]),
             "exact first, then BAGGAGE < Baggage in byte order"
         );
@@ -111,8 +111,8 @@ mod tests {
     #[test]
     fn a_name_or_value_nats_cannot_carry_is_skipped() {
         let mut headers = HeaderMap::new();
-        HeaderInjector(&mut headers).set("bad:name", "v".into());
-        HeaderInjector(&mut headers).set("good", "line\r\nbreak".into());
+        NatsHeaderInjector(&mut headers).set("bad:name", "v".into());
+        NatsHeaderInjector(&mut headers).set("good", "line\r\nbreak".into());
         assert!(headers.is_empty());
     }
 

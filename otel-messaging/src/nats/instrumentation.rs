@@ -9,7 +9,7 @@ use opentelemetry::Context;
 
 use crate::message::MessageInfo;
 use crate::messaging::{Messaging, Server};
-use crate::nats::headers::{self, HeaderExtractor};
+use crate::nats::headers::{self, NatsHeaderExtractor};
 use crate::nats::subjects::SubjectTemplates;
 
 /// `messaging.system` of NATS: the registry has no value for it, and the conventions say
@@ -92,7 +92,7 @@ impl Instrumentation {
         }
         if let Some(headers) = headers.filter(|h| !h.is_empty()) {
             let ambient = Context::current();
-            let extracted = self.messaging().extract(&HeaderExtractor(headers));
+            let extracted = self.messaging().extract(&NatsHeaderExtractor(headers));
             info = info.with_creation_context(extracted, &ambient);
         }
         info
@@ -117,7 +117,7 @@ impl Instrumentation {
         }
         if let Some(headers) = message.headers.as_ref().filter(|h| !h.is_empty()) {
             let ambient = Context::current();
-            let extracted = self.messaging().extract(&HeaderExtractor(headers));
+            let extracted = self.messaging().extract(&NatsHeaderExtractor(headers));
             info = info.with_creation_context(extracted, &ambient);
         }
         info

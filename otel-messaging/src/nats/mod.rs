@@ -75,7 +75,7 @@ mod subscriber;
 
 pub use builder::Builder;
 pub use client::Client;
-pub use headers::{HeaderExtractor, HeaderInjector};
+pub use headers::{NatsHeaderExtractor, NatsHeaderInjector};
 pub use jetstream::{
     AckWait, Consumer, JetStream, JetStreamDelivery, JetStreamMessage, Messages, PublishAckFuture,
 };

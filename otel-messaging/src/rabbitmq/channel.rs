@@ -15,7 +15,7 @@ use crate::operation_start::MessagingOperation;
 use crate::process::ProcessFuture;
 use crate::rabbitmq::consumer::Consumer;
 use crate::rabbitmq::delivery::{ConsumedMessage, Delivery};
-use crate::rabbitmq::headers::{HeaderExtractor, HeaderInjector};
+use crate::rabbitmq::headers::{RabbitMqHeaderExtractor, RabbitMqHeaderInjector};
 use crate::rabbitmq::properties::described;
 use crate::rabbitmq::{destinations, errors};
 use crate::traced::traced;
@@ -85,17 +85,21 @@ impl Channel {
         info = described(info, routing_key.as_str(), &properties);
         if let Some(headers) = properties.headers().as_ref().filter(|h| !h.inner().is_empty()) {
             let ambient = Context::current();
-            info = info.with_creation_context(self.messaging.extract(&HeaderExtractor(headers)), &ambient);
+            info = info.with_creation_context(
+                self.messaging.extract(&RabbitMqHeaderExtractor(headers)),
+                &ambient,
+            );
         }
         let call = self
             .messaging
             .start(MessagingOperation::new(OperationType::Send, PUBLISH).message(info));
         let mut headers = properties.headers().clone().unwrap_or_default();
-        let properties = if call.inject(&mut HeaderInjector(&mut headers)) && !headers.inner().is_empty() {
-            properties.with_headers(headers)
-        } else {
-            properties
-        };
+        let properties =
+            if call.inject(&mut RabbitMqHeaderInjector(&mut headers)) && !headers.inner().is_empty() {
+                properties.with_headers(headers)
+            } else {
+                properties
+            };
         let work = self
             .inner
             .basic_publish(exchange, routing_key, options, payload, properties);

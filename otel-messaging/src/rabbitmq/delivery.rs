@@ -14,7 +14,7 @@ use crate::messaging::Messaging;
 use crate::operation::OperationType;
 use crate::operation_start::MessagingOperation;
 use crate::process::ProcessFuture;
-use crate::rabbitmq::headers::HeaderExtractor;
+use crate::rabbitmq::headers::RabbitMqHeaderExtractor;
 use crate::rabbitmq::properties::described;
 use crate::rabbitmq::{destinations, errors};
 use crate::traced::traced;
@@ -46,7 +46,7 @@ impl Delivery {
             .filter(|h| !h.inner().is_empty())
         {
             let ambient = Context::current();
-            info = info.with_creation_context(messaging.extract(&HeaderExtractor(headers)), &ambient);
+            info = info.with_creation_context(messaging.extract(&RabbitMqHeaderExtractor(headers)), &ambient);
         }
         Self {
             message: ConsumedMessage {

@@ -1,6 +1,6 @@
 //! Trace context in AMQP message headers (the `headers` field table of a message's
-//! properties): [`HeaderExtractor`] reads it by the rule of
-//! [`carrier`](crate::carrier), [`HeaderInjector`] writes it.
+//! properties): [`RabbitMqHeaderExtractor`] reads it by the rule of
+//! [`carrier`](crate::carrier), [`RabbitMqHeaderInjector`] writes it.
 //!
 //! A field table is ordered by name, and its names are case-sensitive; the extractor
 //! reads the exact spelling first, then the others in that order. String values
@@ -10,11 +10,11 @@
 //! ```
 //! use lapin::types::FieldTable;
 //! use opentelemetry::propagation::{Extractor as _, Injector as _};
-//! use otel_kit_messaging::rabbitmq::{HeaderExtractor, HeaderInjector};
+//! use otel_kit_messaging::rabbitmq::{RabbitMqHeaderExtractor, RabbitMqHeaderInjector};
 //!
 //! let mut headers = FieldTable::default();
-//! HeaderInjector(&mut headers).set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into());
-//! assert!(HeaderExtractor(&headers).get("traceparent").is_some());
+//! RabbitMqHeaderInjector(&mut headers).set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into());
+//! assert!(RabbitMqHeaderExtractor(&headers).get("traceparent").is_some());
 //! ```
 
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
@@ -27,7 +27,7 @@ use otel_kit_core::carrier::HeaderSource;
 /// A propagation [`Extractor`] over an AMQP field table, by the rule of
 /// [`carrier`](crate::carrier).
 #[derive(Debug, Clone, Copy)]
-pub struct HeaderExtractor<'a>(pub &'a FieldTable);
+pub struct RabbitMqHeaderExtractor<'a>(pub &'a FieldTable);
 
 /// The bytes of a string-like field.
 fn bytes(value: &AMQPValue) -> Option<&[u8]> {
@@ -41,7 +41,7 @@ fn bytes(value: &AMQPValue) -> Option<&[u8]> {
 
 /// A field table: the exact spelling first, then the others in the table's order (by
 /// name); fields that are not strings or bytes are not read.
-impl HeaderSource for HeaderExtractor<'_> {
+impl HeaderSource for RabbitMqHeaderExtractor<'_> {
     fn values<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a [u8]> {
         let table = self.0.inner();
         let others = table
@@ -56,15 +56,15 @@ impl HeaderSource for HeaderExtractor<'_> {
     }
 }
 
-crate::bounded_extractor::extractor_by_carrier_rule!(HeaderExtractor);
+crate::bounded_extractor::extractor_by_carrier_rule!(RabbitMqHeaderExtractor);
 
 /// A propagation [`Injector`] into an AMQP field table: each field a `LongString`,
 /// replacing the value under its exact name. A name longer than an AMQP short string
 /// (255 bytes) is skipped rather than panic.
 #[derive(Debug)]
-pub struct HeaderInjector<'a>(pub &'a mut FieldTable);
+pub struct RabbitMqHeaderInjector<'a>(pub &'a mut FieldTable);
 
-impl Injector for HeaderInjector<'_> {
+impl Injector for RabbitMqHeaderInjector<'_> {
     fn set(&mut self, key: &str, value: String) {
         if let Ok(name) = ShortString::try_new(key) {
             self.0
@@ -90,7 +90,7 @@ mod tests {
             AMQPValue::ByteArray(ByteArray::from(b"c=3".to_vec())),
         );
         headers.insert("tracestate".into(), AMQPValue::LongInt(7));
-        let extractor = HeaderExtractor(&headers);
+        let extractor = RabbitMqHeaderExtractor(&headers);
         assert_eq!(extractor.get_all("baggage"), Some(vec!["a=1", "c=3", "b=2"]));
         assert_eq!(extractor.get("tracestate"), None);
     }
@@ -98,7 +98,7 @@ mod tests {
     #[test]
     fn an_overlong_name_is_skipped() {
         let mut headers = FieldTable::default();
-        HeaderInjector(&mut headers).set(&"x".repeat(300), "v".into());
+        RabbitMqHeaderInjector(&mut headers).set(&"x".repeat(300), "v".into());
         assert!(headers.inner().is_empty());
     }
 }

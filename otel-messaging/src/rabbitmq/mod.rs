@@ -65,7 +65,7 @@ pub use builder::Builder;
 pub use channel::Channel;
 pub use consumer::Consumer;
 pub use delivery::{ConsumedMessage, Delivery};
-pub use headers::{HeaderExtractor, HeaderInjector};
+pub use headers::{RabbitMqHeaderExtractor, RabbitMqHeaderInjector};
 
 /// Wraps `channel`, made on a connection to `connection_url`, with the default settings
 /// (the global providers, read when operations run; single messages processed in their

@@ -259,18 +259,18 @@ fn every_source_reads_headers_by_the_one_rule() {
             sources += 1;
         }
         if let Some(headers) = nats_headers(&case.lines) {
-            let extractor = otel_kit_messaging::nats::HeaderExtractor(&headers);
+            let extractor = otel_kit_messaging::nats::NatsHeaderExtractor(&headers);
             (case.check)(&extractor, &what("NATS headers"));
             sources += 1;
         }
         #[cfg(feature = "kafka")]
         if let Some(headers) = kafka_headers(&case.lines) {
-            let extractor = otel_kit_messaging::kafka::HeaderExtractor::new(headers.as_borrowed());
+            let extractor = otel_kit_messaging::kafka::KafkaHeaderExtractor::new(headers.as_borrowed());
             (case.check)(&extractor, &what("Kafka record headers"));
             sources += 1;
         }
         if let Some(table) = field_table(&case.lines) {
-            let extractor = otel_kit_messaging::rabbitmq::HeaderExtractor(&table);
+            let extractor = otel_kit_messaging::rabbitmq::RabbitMqHeaderExtractor(&table);
             (case.check)(&extractor, &what("AMQP field table"));
             sources += 1;
         }

@@ -6,7 +6,7 @@
 
 use opentelemetry::Context;
 use opentelemetry::baggage::BaggageExt as _;
-use otel_kit_messaging::kafka::HeaderExtractor;
+use otel_kit_messaging::kafka::KafkaHeaderExtractor;
 use otel_kit_testing::TestTelemetry;
 use rdkafka::message::{Header, Headers as _, Message as _, OwnedHeaders};
 use rdkafka::producer::FutureRecord;
@@ -171,7 +171,7 @@ async fn the_producer_replaces_a_stale_traceparent() {
     );
     assert!(names.contains(&"x-app"), "{names:?}");
     assert!(
-        opentelemetry::propagation::Extractor::get(&HeaderExtractor::new(record_headers), "traceparent")
+        opentelemetry::propagation::Extractor::get(&KafkaHeaderExtractor::new(record_headers), "traceparent")
             .is_some()
     );
     delivery.process(|_| async {}).await;

@@ -20,7 +20,7 @@ pub use consumer::{Consumer, Messages};
 pub use message::{JetStreamDelivery, JetStreamMessage};
 
 use crate::nats::errors;
-use crate::nats::headers::HeaderInjector;
+use crate::nats::headers::NatsHeaderInjector;
 use crate::nats::instrumentation::Instrumentation;
 use crate::nats::operation_names::PUBLISH;
 use crate::operation::OperationType;
@@ -94,7 +94,7 @@ impl JetStream {
             .messaging()
             .start(MessagingOperation::new(OperationType::Send, PUBLISH).message(info));
         let mut headers = headers.unwrap_or_default();
-        call.inject(&mut HeaderInjector(&mut headers));
+        call.inject(&mut NatsHeaderInjector(&mut headers));
         let work = self.inner.publish_with_headers(subject, headers, payload);
         let (result, call) = otel_kit_core::call::CallFuture::new(work, call).await;
         match result {
