@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use otel_kit_core::otlp::{Compression, Protocol};
 
-use crate::credentials::Source;
-use crate::export_runtime::{ExportRuntime, RuntimeRef};
+use crate::transport::credentials::Source;
+use crate::transport::export_runtime::{ExportRuntime, RuntimeRef};
 
 /// The settings of one signal's OTLP exporter: protocol, endpoint, headers, timeout,
 /// compression and TLS. `S` is the signal ([`SpanExport`], [`LogExport`] or [`MetricExport`]); each
@@ -121,7 +121,7 @@ impl<S: Default> ExporterBuilder<S> {
                 ca: None,
                 identity: None,
                 header_files: Vec::new(),
-                credentials_check: crate::credentials::DEFAULT_CHECK_INTERVAL,
+                credentials_check: crate::transport::credentials::DEFAULT_CHECK_INTERVAL,
                 runtime: None,
                 #[cfg(feature = "proxy")]
                 proxy: None,

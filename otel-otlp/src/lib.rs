@@ -60,23 +60,16 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[cfg(any(feature = "__proto", feature = "__http"))]
-mod credentials;
 mod error;
 #[cfg(any(feature = "__proto", feature = "__http"))]
 mod error_chain;
-mod export_runtime;
 #[cfg(any(feature = "__proto", feature = "http-json"))]
 mod export_settings;
 mod export_stats;
 #[cfg(feature = "__proto")]
 mod exporter_builder;
-#[cfg(feature = "__http")]
-mod http_client;
 #[cfg(any(feature = "grpc", feature = "__http"))]
-mod liveness;
-#[cfg(any(feature = "grpc", feature = "__http"))]
-pub use liveness::MAX_CONNECT_DEADLINE;
+pub use transport::liveness::MAX_CONNECT_DEADLINE;
 #[cfg(feature = "__proto")]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
 pub mod otlp_encoding;
@@ -84,21 +77,13 @@ pub mod otlp_encoding;
 mod printable_endpoint;
 #[cfg(feature = "__proto")]
 mod proto_export;
-#[cfg(feature = "proxy")]
-mod proxy;
-#[cfg(all(feature = "__tls", any(feature = "__proto", feature = "__http")))]
-mod tls;
-#[cfg(all(feature = "__tls", any(feature = "__proto", feature = "__http")))]
-mod tls_config;
+mod transport;
 
 // Shared with otel-kit-processors' span queue.
 #[cfg(any(feature = "__proto", feature = "__http"))]
 use otel_kit_core::report_gate;
 
-#[cfg(any(feature = "__proto", feature = "__http"))]
-pub use credentials::{MIN_CREDENTIALS_CHECK_INTERVAL, read_credential_file};
 pub use error::{BuildError, BuildWarning, CertificateSetting};
-pub use export_runtime::ExportRuntime;
 #[cfg(all(feature = "logs", any(feature = "__proto", feature = "http-json")))]
 #[cfg_attr(
     docsrs,
@@ -162,9 +147,12 @@ pub use proto_export::MetricExporter;
 #[cfg(feature = "__proto")]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
 pub use proto_export::SpanExporter;
+#[cfg(any(feature = "__proto", feature = "__http"))]
+pub use transport::credentials::{MIN_CREDENTIALS_CHECK_INTERVAL, read_credential_file};
+pub use transport::export_runtime::ExportRuntime;
 #[cfg(feature = "proxy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
-pub use proxy::{Proxy, ProxyError};
+pub use transport::proxy::{Proxy, ProxyError};
 
 /// Exemplars for the metric exporter: wrap the SDK's meter provider in an
 /// [`ExemplarMeterProvider`](exemplar::ExemplarMeterProvider) and give its

@@ -7,7 +7,7 @@ use otel_kit_core::otlp::{Compression, Signal};
 use super::checks;
 use super::settings::ExportSettings;
 use super::warning::{Setting, SettingsWarning};
-use crate::http_client::{ClientTls, ExplainingClient};
+use crate::transport::http_client::{ClientTls, ExplainingClient};
 use crate::{BuildWarning, CertificateSetting, ExportRuntime};
 
 /// Encoding, endpoint, timeout, headers, compression and the client; `None`, with a

@@ -6,7 +6,7 @@
 
 use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
 
-use crate::http_client::ExplainingClient;
+use crate::transport::http_client::ExplainingClient;
 
 /// Sends through `ExplainingClient` with each request body compressed with zstd (its
 /// default level, 3) and `Content-Encoding: zstd`.

@@ -75,7 +75,7 @@ impl ExportSettings {
             compression: None,
             ca_certificate: None,
             client_identity: None,
-            credentials_check_interval: crate::credentials::DEFAULT_CHECK_INTERVAL,
+            credentials_check_interval: crate::transport::credentials::DEFAULT_CHECK_INTERVAL,
             #[cfg(feature = "proxy")]
             proxy: None,
         }

@@ -31,12 +31,12 @@ pub(crate) struct GrpcSender {
     service: GrpcService,
     metadata: MetadataMap,
     /// Metadata whose values are read from files (a bearer token), read again when they change.
-    header_files: Option<std::sync::Arc<crate::credentials::HeaderFiles>>,
+    header_files: Option<std::sync::Arc<crate::transport::credentials::HeaderFiles>>,
     /// The TLS material the channel's connections are made with, and its generation
     /// when the channel was made: new material gets a new channel (see `attempt`).
     #[cfg(feature = "__tls")]
     tls: Option<(
-        std::sync::Arc<crate::credentials::TlsMaterial>,
+        std::sync::Arc<crate::transport::credentials::TlsMaterial>,
         std::sync::atomic::AtomicU64,
     )>,
 }
@@ -67,7 +67,7 @@ impl GrpcSender {
     #[cfg(feature = "__tls")]
     pub(crate) fn with_tls_material(
         mut self,
-        material: std::sync::Arc<crate::credentials::TlsMaterial>,
+        material: std::sync::Arc<crate::transport::credentials::TlsMaterial>,
     ) -> Self {
         let generation = material.generation().into();
         self.tls = Some((material, generation));
@@ -77,7 +77,7 @@ impl GrpcSender {
     /// Sends these headers, read from their files, with every call.
     pub(crate) fn with_header_files(
         mut self,
-        files: std::sync::Arc<crate::credentials::HeaderFiles>,
+        files: std::sync::Arc<crate::transport::credentials::HeaderFiles>,
     ) -> Self {
         self.header_files = Some(files);
         self

@@ -11,7 +11,7 @@ use otel_kit_core::otlp::Compression;
 use prost::bytes::Bytes;
 
 use super::retry::{Failure, Retry};
-use crate::http_client::ExplainingClient;
+use crate::transport::http_client::ExplainingClient;
 
 /// The most opentelemetry-otlp sends in one request; a larger body is refused, not sent.
 const MAX_BODY: usize = 64 * 1024 * 1024;

@@ -16,8 +16,8 @@ use super::grpc::GrpcSender;
 use super::http::HttpSender;
 use super::response::check_partial_success;
 use super::retry::{Failure, with_retries};
-use crate::export_runtime::ExportRuntime;
 use crate::report_gate::ReportGate;
+use crate::transport::export_runtime::ExportRuntime;
 
 /// How one signal's exporter sends: gRPC or HTTP.
 #[derive(Debug)]

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use otel_kit_core::otlp::{Compression, Protocol};
 
-use crate::credentials::HeaderFiles;
 use crate::error::{BuildError, BuildWarning};
-use crate::export_runtime::{ExportRuntime, RuntimeRef};
+use crate::transport::credentials::HeaderFiles;
+use crate::transport::export_runtime::{ExportRuntime, RuntimeRef};
 
 use super::sender::{Sender, Via};
 #[cfg(feature = "grpc")]
@@ -36,7 +36,7 @@ pub(crate) fn sender(
     if settings.timeout.is_zero() {
         return Err(BuildError::ZeroTimeout);
     }
-    if settings.credentials_check < crate::credentials::MIN_CREDENTIALS_CHECK_INTERVAL {
+    if settings.credentials_check < crate::transport::credentials::MIN_CREDENTIALS_CHECK_INTERVAL {
         return Err(BuildError::CredentialsCheckIntervalTooShort(
             settings.credentials_check,
         ));
@@ -188,7 +188,7 @@ fn header_files(
         setting: crate::error::CertificateSetting::HeaderFile,
         why,
     }));
-    crate::credentials::watch(
+    crate::transport::credentials::watch(
         &files,
         runtime.handle(),
         settings.credentials_check,
@@ -252,7 +252,7 @@ fn grpc(
 ) -> Result<Via, BuildError> {
     use super::grpc::GrpcSender;
     use crate::error_chain::chain;
-    use crate::liveness;
+    use crate::transport::liveness;
 
     // Every wait of a connection has a deadline (the export timeout: no attempt may
     // wait longer; tonic applies it around any connector, so it also bounds our TLS
@@ -281,7 +281,7 @@ fn grpc(
     // the requests keep the `https://` origin.
     #[cfg(feature = "__tls")]
     let (channel, tls) = if https {
-        use crate::credentials::TlsMaterial;
+        use crate::transport::credentials::TlsMaterial;
         let (material, problems) = TlsMaterial::load(settings.ca.clone(), settings.identity.clone(), b"h2")
             .map_err(|why| BuildError::Tls {
             endpoint: printable_endpoint(endpoint),
@@ -289,7 +289,7 @@ fn grpc(
         })?;
         warnings.extend(problems);
         if material.has_files() {
-            crate::credentials::watch(
+            crate::transport::credentials::watch(
                 &material,
                 runtime.handle(),
                 settings.credentials_check,
@@ -329,16 +329,21 @@ fn grpc(
             #[cfg(feature = "proxy")]
             #[cfg(feature = "__tls")]
             (Some(intercept), Some(tls)) => channel.connect_with_connector_lazy(
-                crate::tls::HttpsConnector::through(Arc::clone(tls), crate::proxy::tunnel(intercept))
-                    .without_retirement(),
+                crate::transport::tls::HttpsConnector::through(
+                    Arc::clone(tls),
+                    crate::transport::proxy::tunnel(intercept),
+                )
+                .without_retirement(),
             ),
             #[cfg(feature = "proxy")]
-            (Some(intercept), _) => channel.connect_with_connector_lazy(crate::proxy::tunnel(intercept)),
+            (Some(intercept), _) => {
+                channel.connect_with_connector_lazy(crate::transport::proxy::tunnel(intercept))
+            }
             #[cfg(not(feature = "proxy"))]
             (Some(never), _) => match *never {},
             #[cfg(feature = "__tls")]
             (None, Some(tls)) => channel.connect_with_connector_lazy(
-                crate::tls::HttpsConnector::new(Arc::clone(tls))
+                crate::transport::tls::HttpsConnector::new(Arc::clone(tls))
                     .with_tcp_of(&channel)
                     .without_retirement(),
             ),
@@ -391,7 +396,7 @@ fn http(
     warnings: &mut Vec<BuildWarning>,
 ) -> Result<Via, BuildError> {
     use super::http::HttpSender;
-    use crate::http_client::TlsSources;
+    use crate::transport::http_client::TlsSources;
 
     let tls = if https {
         TlsSources::Https {
@@ -408,11 +413,11 @@ fn http(
         .as_ref()
         .and_then(|proxy| proxy.intercept(&uri))
         .map_or(
-            crate::http_client::Route::Direct,
-            crate::http_client::Route::Proxied,
+            crate::transport::http_client::Route::Direct,
+            crate::transport::http_client::Route::Proxied,
         );
     #[cfg(not(feature = "proxy"))]
-    let route = crate::http_client::Route::Direct;
+    let route = crate::transport::http_client::Route::Direct;
     let (client, problems) =
         runtime
             .http_client(settings.timeout, tls, route)

@@ -20,11 +20,11 @@ use std::time::Duration;
 use opentelemetry_http::hyper::HyperClient;
 use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
 
-use crate::credentials::{HeaderFiles, Source};
 use crate::error::BuildWarning;
 use crate::error_chain::chain;
-use crate::liveness::ConnectDeadline;
 use crate::report_gate::ReportGate;
+use crate::transport::credentials::{HeaderFiles, Source};
+use crate::transport::liveness::ConnectDeadline;
 
 /// The TLS of one client: none for a plain `http://` endpoint, else the configured CA
 /// and client identity (PEM), each optional.
@@ -51,7 +51,7 @@ impl ClientTls<'_> {
             ClientTls::Https { ca, identity } => TlsSources::Https {
                 ca: ca.map(|pem| Source::Given(pem.to_vec())),
                 identity: identity.map(|(c, k)| (Source::Given(c.to_vec()), Source::Given(k.to_vec()))),
-                check_every: crate::credentials::DEFAULT_CHECK_INTERVAL,
+                check_every: crate::transport::credentials::DEFAULT_CHECK_INTERVAL,
             },
         }
     }
@@ -134,7 +134,7 @@ impl HttpClients {
                 let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
                 // As reqwest did: a request is written at once, without waiting for ACKs.
                 connector.set_nodelay(true);
-                crate::liveness::keep_alive(&mut connector);
+                crate::transport::liveness::keep_alive(&mut connector);
                 let client: Arc<dyn HttpClient> = Arc::new(HyperClient::new(
                     ConnectDeadline::new(connector, timeout),
                     timeout,
@@ -164,7 +164,7 @@ fn https_client(
     runtime: &tokio::runtime::Handle,
 ) -> Result<(Arc<dyn HttpClient>, Vec<BuildWarning>), String> {
     let (material, problems) = tls_material(ca, identity, check_every, runtime)?;
-    let connector = ConnectDeadline::new(crate::tls::HttpsConnector::new(material), timeout);
+    let connector = ConnectDeadline::new(crate::transport::tls::HttpsConnector::new(material), timeout);
     Ok((Arc::new(HyperClient::new(connector, timeout, None)), problems))
 }
 
@@ -175,11 +175,11 @@ fn tls_material(
     identity: Option<(Source, Source)>,
     check_every: Duration,
     runtime: &tokio::runtime::Handle,
-) -> Result<(Arc<crate::credentials::TlsMaterial>, Vec<BuildWarning>), String> {
-    use crate::credentials::TlsMaterial;
+) -> Result<(Arc<crate::transport::credentials::TlsMaterial>, Vec<BuildWarning>), String> {
+    use crate::transport::credentials::TlsMaterial;
     let (material, problems) = TlsMaterial::load(ca, identity, b"http/1.1")?;
     if material.has_files() {
-        crate::credentials::watch(&material, runtime, check_every, TlsMaterial::check);
+        crate::transport::credentials::watch(&material, runtime, check_every, TlsMaterial::check);
     }
     Ok((material, problems))
 }
@@ -197,12 +197,12 @@ fn proxied_client(
     let (client, problems, proxy_authorization): (Arc<dyn HttpClient>, _, _) = match tls {
         TlsSources::PlainHttp => (
             Arc::new(HyperClient::new(
-                ConnectDeadline::new(crate::proxy::ToProxy::new(intercept), timeout),
+                ConnectDeadline::new(crate::transport::proxy::ToProxy::new(intercept), timeout),
                 timeout,
                 None,
             )),
             Vec::new(),
-            crate::proxy::authorization(intercept),
+            crate::transport::proxy::authorization(intercept),
         ),
         #[cfg(feature = "__tls")]
         TlsSources::Https {
@@ -212,7 +212,10 @@ fn proxied_client(
         } => {
             let (material, problems) = tls_material(ca, identity, check_every, &runtime)?;
             let connector = ConnectDeadline::new(
-                crate::tls::HttpsConnector::through(material, crate::proxy::tunnel(intercept)),
+                crate::transport::tls::HttpsConnector::through(
+                    material,
+                    crate::transport::proxy::tunnel(intercept),
+                ),
                 timeout,
             );
             (
@@ -353,7 +356,7 @@ mod tests {
     use std::task::{Context, Poll, Wake};
 
     use super::*;
-    use crate::export_runtime::ExportRuntime;
+    use crate::transport::export_runtime::ExportRuntime;
 
     /// Polls `future` on this thread, as the SDK's processors do: no tokio here.
     fn block_on<F: Future>(future: F) -> F::Output {

@@ -348,7 +348,7 @@ impl TlsInputs {
             }
             None => None,
         };
-        let (config, more) = crate::tls_config::client_config(&self.system_roots, ca, identity);
+        let (config, more) = crate::transport::tls_config::client_config(&self.system_roots, ca, identity);
         problems.extend(more);
         let config = config.map(|mut c| {
             c.alpn_protocols = self.alpn.clone();

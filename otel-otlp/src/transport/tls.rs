@@ -16,7 +16,7 @@ use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::ServerName;
 
-use crate::credentials::{Retirement, TlsMaterial};
+use crate::transport::credentials::{Retirement, TlsMaterial};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -51,7 +51,7 @@ impl HttpsConnector {
         tcp.enforce_http(false);
         // As reqwest did: a request is written at once, without waiting for ACKs.
         tcp.set_nodelay(true);
-        crate::liveness::keep_alive(&mut tcp);
+        crate::transport::liveness::keep_alive(&mut tcp);
         HttpsConnector {
             tcp: Tcp::Direct(tcp),
             material,

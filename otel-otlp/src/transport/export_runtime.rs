@@ -19,9 +19,9 @@ use tokio::sync::oneshot;
 const STOP_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 
 #[cfg(feature = "http-json")]
-use crate::http_client::ClientTls;
+use crate::transport::http_client::ClientTls;
 #[cfg(feature = "__http")]
-use crate::http_client::{ExplainingClient, HttpClients};
+use crate::transport::http_client::{ExplainingClient, HttpClients};
 
 /// The thread the exporters send from: one tokio runtime, named `otel-export`, that
 /// holds their connections and timers, never the application's.
@@ -78,8 +78,8 @@ impl RuntimeRef {
     pub(crate) fn http_client(
         &self,
         timeout: std::time::Duration,
-        tls: crate::http_client::TlsSources,
-        route: crate::http_client::Route,
+        tls: crate::transport::http_client::TlsSources,
+        route: crate::transport::http_client::Route,
     ) -> Result<(ExplainingClient, Vec<crate::BuildWarning>), String> {
         self.clients.lock().unwrap_or_else(PoisonError::into_inner).get(
             timeout,
@@ -155,8 +155,11 @@ impl ExportRuntime {
         timeout: std::time::Duration,
         tls: ClientTls<'_>,
     ) -> Result<(ExplainingClient, Vec<crate::BuildWarning>), String> {
-        self.shared
-            .http_client(timeout, tls.to_sources(), crate::http_client::Route::Direct)
+        self.shared.http_client(
+            timeout,
+            tls.to_sources(),
+            crate::transport::http_client::Route::Direct,
+        )
     }
 
     /// [`http_client`](Self::http_client) for requests to `endpoint`, through `proxy`
@@ -170,8 +173,8 @@ impl ExportRuntime {
         endpoint: &http::Uri,
     ) -> Result<(ExplainingClient, Vec<crate::BuildWarning>), String> {
         let route = proxy.intercept(endpoint).map_or(
-            crate::http_client::Route::Direct,
-            crate::http_client::Route::Proxied,
+            crate::transport::http_client::Route::Direct,
+            crate::transport::http_client::Route::Proxied,
         );
         self.shared.http_client(timeout, tls.to_sources(), route)
     }

@@ -230,7 +230,7 @@ fn tcp() -> hyper_util::client::legacy::connect::HttpConnector {
     let mut tcp = hyper_util::client::legacy::connect::HttpConnector::new();
     tcp.enforce_http(false);
     tcp.set_nodelay(true);
-    crate::liveness::keep_alive(&mut tcp);
+    crate::transport::liveness::keep_alive(&mut tcp);
     tcp
 }
 
