@@ -80,7 +80,7 @@
 //! | `tls-aws-lc` | no | the same with aws-lc-rs, used when `tls-ring` is off | aws-lc-sys, a C library (cc; cmake on some targets) |
 //! | `logs` | yes | the OTLP log pipeline and the `tracing` log bridge | the SDK's logs, opentelemetry-appender-tracing |
 //! | `metrics` | yes | the metric pipeline, the global meter provider, the span queue's own metrics | the SDK's metrics |
-//! | `bound-instruments` | no | the metrics API's and SDK's experimental bound instruments: `bind` on [`Telemetry::meter_provider`]'s instruments records (with exemplars), and the kit's sampler and incoming-context counters record through bound handles (otel-kit-http's server duration too, with its own `bound-instruments`); implies `metrics`. Turn it on if the application calls `bind` itself (docs/configuration.md, "Bound instruments") | no crate |
+//! | `bound-instruments` | yes | the metrics API's and SDK's experimental bound instruments: the meter provider binds each attribute set of a synchronous instrument the first time it is recorded, so no per-request measurement hashes its set, and `bind` on [`Telemetry::meter_provider`]'s instruments records (with exemplars); implies `metrics`. Keep it if the application calls `bind` itself (docs/configuration.md, "Bound instruments") | no crate |
 //! | `console` | yes | [`console_exporter`], `OTEL_*_EXPORTER=console` | nothing more |
 //! | `runtime-metrics` | yes | `process.*` metrics (Linux) and the tokio runtimes' `tokio.*` metrics, read at collection time | otel-kit-runtime-metrics (implies `metrics`) |
 //! | `log-bridge` | yes | records of the `log` crate into the installed subscriber (`subscriber::bridge_log_crate`): console and OTLP logs, filtered by `RUST_LOG` | tracing-log (already there through tracing-subscriber) |

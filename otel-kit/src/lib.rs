@@ -84,7 +84,7 @@
 //! | `prometheus` | no | `/metrics` (`OTEL_METRICS_EXPORTER=prometheus`); `prometheus` |
 //! | `jaeger-remote` | no | Jaeger remote sampling |
 //! | `config-file` | no | the OpenTelemetry configuration file (`OTEL_CONFIG_FILE`) |
-//! | `bound-instruments` | no | the metrics API's experimental bound instruments, for the kit's per-request metrics: about 3,900 fewer instructions per HTTP request (docs/performance.md) |
+//! | `bound-instruments` | yes | the metrics API's experimental bound instruments: every per-request measurement recorded through a handle bound to its attribute set, no attribute set hashed (docs/performance.md, docs/configuration.md) |
 //! | **HTTP** (`http`, otel-kit-http) | | |
 //! | `axum` | no | the tower server layer reading axum's route and client address |
 //! | `actix` | no | the actix-web 4 middleware |
