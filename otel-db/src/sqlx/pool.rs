@@ -21,9 +21,10 @@ use crate::with_operation::WithOperation;
 /// Wraps `pool` with the default settings: sanitised query text, no returned-rows
 /// count, no SQL commenter, the pool named `address:port/database`.
 ///
-/// Use `&pool` wherever sqlx takes an executor; call this after installing the
-/// OpenTelemetry providers (`otel_kit_init::init()`), since the tracer and instruments are
-/// taken from the globals here.
+/// Use `&pool` wherever sqlx takes an executor. It may be called before or after
+/// `otel_kit_init::init()`: the global providers are read per operation (a thread picks up
+/// globals set later at its next operation), unless the builder was given its own
+/// (`providers`).
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), sqlx::Error> {
