@@ -152,11 +152,18 @@ fn cases() -> Vec<Case> {
             check: |e, what| {
                 let read = e.get_all("baggage").expect("read");
                 // 81 values and their separators (8180 bytes) are within the limit; the
-                // 82nd crosses it and is read; no later one is.
-                assert_eq!(read.len(), 82, "{what}");
+                // 82nd crosses it and is read; no later one is. A Kafka record is read
+                // up to its 64th header first (a name rdkafka cannot read costs a panic).
+                let expected = if what.contains("Kafka") { 64 } else { 82 };
+                assert_eq!(read.len(), expected, "{what}");
                 assert!(read.iter().map(|v| v.len() + 1).sum::<usize>() <= MAX_TOTAL_BYTES + 101);
                 assert_eq!(read[0], format!("k00={}", "x".repeat(96)), "{what}: exact first");
-                assert_eq!(read[81], format!("k81={}", "x".repeat(96)), "{what}: in order");
+                let last = expected - 1;
+                assert_eq!(
+                    read[last],
+                    format!("k{last:02}={}", "x".repeat(96)),
+                    "{what}: in order"
+                );
                 assert_eq!(e.get("baggage"), None, "{what}: different values");
             },
         },
