@@ -32,10 +32,7 @@ fn resident() -> usize {
 /// A connection from the attacker's address, with a receive buffer as small as the
 /// kernel allows, so that an answer it does not read stays in the listener.
 async fn connect_as_attacker(address: SocketAddr) -> std::io::Result<TcpStream> {
-    let socket = TcpSocket::new_v4()?;
-    socket.set_recv_buffer_size(4096)?;
-    socket.bind(SocketAddr::new(ATTACKER, 0))?;
-    socket.connect(address).await
+    connect_from(ATTACKER, address).await
 }
 
 /// A full scrape from 127.0.0.1: the status line, and whether the whole body came.

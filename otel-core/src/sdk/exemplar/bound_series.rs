@@ -64,12 +64,10 @@ impl<B> BoundSeries<B> {
     ) -> bool {
         match self.table.try_read() {
             Ok(table) => {
-                if let Some((_, bound)) = table
-                    .by_key
-                    .get(&key)
-                    .and_then(|sets| sets.iter().find(|(set, _)| **set == *attributes))
+                if let Some(sets) = table.by_key.get(&key)
+                    && let Some(index) = position(sets, attributes)
                 {
-                    record(bound);
+                    record(&sets[index].1);
                     return true;
                 }
                 if table.sets >= MAX_BOUND {
@@ -97,7 +95,7 @@ impl<B> BoundSeries<B> {
         let table = &mut *table;
         let sets = table.by_key.entry(key).or_default();
         // Another thread may have bound it between the two locks.
-        let index = match sets.iter().position(|(set, _)| **set == *attributes) {
+        let index = match position(sets, attributes) {
             Some(index) => index,
             // A set never equal to itself (a NaN value) would be bound again each time:
             // the count stops it at the bound.
@@ -117,6 +115,11 @@ impl<B> BoundSeries<B> {
     pub(super) fn len(&self) -> usize {
         self.table.read().map_or(0, |table| table.sets)
     }
+}
+
+/// Where `attributes` is among the sets that share its key.
+fn position<B>(sets: &[BoundSet<B>], attributes: &[KeyValue]) -> Option<usize> {
+    sets.iter().position(|(set, _)| **set == *attributes)
 }
 
 /// Passes a recording key through: it is a hash already.
