@@ -85,6 +85,9 @@ mod future;
 // The duration histograms.
 #[cfg(any(feature = "server", feature = "client"))]
 mod instruments;
+// The builder both sides share: `GrpcLayer<Side>`.
+#[cfg(any(feature = "server", feature = "client"))]
+mod layer;
 // Metadata capture under the `rpc.*.metadata.<key>` names.
 mod metadata;
 // `rpc.method` and the span name.
@@ -142,6 +145,9 @@ pub use exclude::DEFAULT_EXCLUDED_SERVICES;
 #[cfg(any(feature = "server", feature = "client"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
 pub use future::ResponseFuture;
+#[cfg(any(feature = "server", feature = "client"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
+pub use layer::{GrpcLayer, LayerSide};
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use server::{ServerLayer, ServerService};

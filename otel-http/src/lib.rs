@@ -77,6 +77,8 @@ pub mod awc;
 pub mod client;
 // The rules both sides share: methods, URL redaction, header capture, buckets.
 pub mod conventions;
+
+pub mod framework;
 // What both clients share: the reqwest middleware's and the tower layer's one core.
 #[cfg(any(feature = "client", feature = "tower-client", feature = "awc"))]
 mod outgoing;

@@ -43,7 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .build(),
     });
     // One middleware for every worker: its configuration is shared.
-    let middleware = otel_kit::http::actix::ServerMiddleware::new();
+    let middleware = otel_kit::http::actix::ServerMiddleware::default();
     let server = HttpServer::new(move || {
         App::new()
             // One SERVER span per request, named from actix's match pattern, parented

@@ -77,7 +77,7 @@ async fn serve_actix(port: u16) -> Result<(), Box<dyn std::error::Error>> {
     actix_web::HttpServer::new(move || {
         actix_web::App::new()
             // One SERVER span per request, parented from the harness's headers.
-            .wrap(otel_kit::http::actix::ServerMiddleware::new())
+            .wrap(otel_kit::http::actix::ServerMiddleware::default())
             .app_data(actix_web::web::Data::new(client.clone()))
             .route("/test", actix_web::web::post().to(test_actix))
     })

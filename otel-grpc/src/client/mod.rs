@@ -20,4 +20,4 @@ mod layer;
 mod service;
 mod target;
 
-pub use layer::{ClientLayer, ClientService};
+pub use layer::{ClientLayer, ClientService, ClientSide};

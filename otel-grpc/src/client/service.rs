@@ -93,7 +93,7 @@ impl<S> ClientService<S> {
         // goes to the channel's target.
         let server = match parts.uri.authority() {
             Some(_) => Server::of(&parts.uri),
-            None => self.config.server.clone(),
+            None => self.config.side.server.clone(),
         };
         if let Some(server) = &server {
             server.span_attributes(&mut attributes);

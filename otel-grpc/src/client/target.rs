@@ -10,7 +10,7 @@ use otel_kit_semconv::attribute as semconv;
 /// is an IP, `network.peer.address` and `network.peer.port`. Read once per target; a
 /// clone copies no text.
 #[derive(Debug, Clone)]
-pub(super) struct Server {
+pub(crate) struct Server {
     pub(super) address: StringValue,
     pub(super) port: Option<u16>,
     /// The address is an IP: it is the peer itself (see

@@ -1,40 +1,17 @@
-//! [`ServerLayer`], the tower layer, its configuration and builder methods, and
-//! [`ServerService`], the service it wraps around the router (its `Service` impl:
-//! `service.rs`).
+//! [`ServerLayer`], the gRPC layer's server side (`GrpcLayer<ServerSide>`): what only a
+//! server has (the declared services), its tower `Layer` impl, and [`ServerService`],
+//! the service it wraps around the router (its `Service` impl: `service.rs`).
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
-use http::request::Parts;
-use otel_kit_core::hooks::Hooks;
-use otel_kit_core::{
-    HeaderCapture, MetricAttributes, Providers, RequestValueLimit, Resolver, SpanAttributes,
-};
 use tonic::server::NamedService;
 
-use crate::call_outcome::{CallHooks, CallOutcome};
-use crate::exclude::Exclusions;
-use crate::instruments::Instruments;
-use crate::metadata::metadata_capture;
-
-/// Everything a [`ServerLayer`] was configured with, shared by its services.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Config {
-    pub(super) hooks: Hooks<CallHooks>,
-    pub(super) resolver: Resolver<Instruments>,
-    pub(super) exclusions: Exclusions,
-    pub(super) capture: Arc<HeaderCapture>,
-    /// The declared services; `None` when the layer relies on `UNIMPLEMENTED`.
-    pub(super) known: Option<Vec<String>>,
-    /// The longest request-derived string recorded.
-    pub(super) value_limit: otel_kit_core::request_value::LayerValueLimit,
-}
+use crate::layer::{Config, GrpcLayer, LayerSide, sealed};
 
 /// A tower layer that gives every gRPC call a SERVER span and an
-/// `rpc.server.call.duration` point, continuing the caller's trace.
-///
-/// Unless given [`providers`](Self::providers), it reads the OpenTelemetry globals
-/// (tracer and meter providers, propagator) when it serves calls, not when it is built.
+/// `rpc.server.call.duration` point, continuing the caller's trace: the
+/// [`GrpcLayer`]'s settings and hooks (its methods are documented there), plus the
+/// services this server declares.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -48,59 +25,22 @@ pub(super) struct Config {
 /// # }
 /// ```
 ///
-/// # Hooks
-///
-/// The request hooks ([`exclude_when`](Self::exclude_when), [`span_name`](Self::span_name),
-/// [`span_attributes_from_request`](Self::span_attributes_from_request),
-/// [`metric_attributes_from_request`](Self::metric_attributes_from_request)) see the
-/// request head: the path `/package.Service/Method`, metadata, extensions.
-/// `exclude_when` runs after [`exclude_service`](Self::exclude_service); for an excluded
-/// call its handler still runs in the caller's trace context. A call found to be an unknown method when it ends is still renamed
-/// `grpc`, whatever `span_name` chose.
-/// [`span_attributes_from_response`](Self::span_attributes_from_response) sees how the
-/// call ended ([`CallOutcome`]: the status code and message, the metadata the status
-/// came in), once per call however it ends (a status, an error, a panic, a
-/// cancellation).
-///
-/// [`CallOutcome`]: crate::CallOutcome
-///
-/// ```
-/// use std::borrow::Cow;
-///
-/// use opentelemetry::KeyValue;
-///
-/// let layer = otel_kit_grpc::ServerLayer::new()
-///     // Load-balancer probes call the real service with this metadata.
-///     .exclude_when(|parts| parts.headers.contains_key("x-synthetic-probe"))
-///     // Only the method, without its package.
-///     .span_name(|parts| {
-///         let method = parts.uri.path().rsplit('/').next()?;
-///         Some(Cow::Owned(method.to_owned()))
-///     })
-///     .span_attributes_from_request(|parts, span| {
-///         if let Some(tenant) = parts.headers.get("x-tenant").and_then(|v| v.to_str().ok()) {
-///             span.push(KeyValue::new("tenant.id", tenant.to_owned()));
-///         }
-///     })
-///     .span_attributes_from_response(|outcome, span| {
-///         if outcome.code() == Some(tonic::Code::ResourceExhausted) {
-///             span.push(KeyValue::new("app.throttled", true));
-///         }
-///     })
-///     .metric_attributes_from_request(|parts, metric| {
-///         // Bounded: two values, whatever the caller sends.
-///         let batch = parts.headers.get("x-priority").is_some_and(|v| v == "batch");
-///         metric.push(KeyValue::new("app.priority", if batch { "batch" } else { "interactive" }));
-///     });
-/// # let _ = layer;
-/// ```
+/// For a call `exclude_when` excludes, its handler still runs in the caller's trace
+/// context. A call found to be an unknown method when it ends is still renamed `grpc`,
+/// whatever `span_name` chose.
+pub type ServerLayer = GrpcLayer<ServerSide>;
+
+/// What only the server side is configured with: the declared services.
 #[derive(Debug, Clone, Default)]
-#[must_use]
-pub struct ServerLayer {
-    config: Arc<Config>,
+pub struct ServerSide {
+    /// The declared services; `None` when the layer relies on `UNIMPLEMENTED`.
+    pub(crate) known: Option<Vec<String>>,
 }
 
-impl ServerLayer {
+impl sealed::Sealed for ServerSide {}
+impl LayerSide for ServerSide {}
+
+impl GrpcLayer<ServerSide> {
     /// A layer with the defaults: [`DEFAULT_EXCLUDED_SERVICES`] excluded, unknown
     /// methods detected by their `UNIMPLEMENTED` answer, no metadata captured.
     ///
@@ -114,12 +54,6 @@ impl ServerLayer {
         Self::default()
     }
 
-    /// Changes the configuration (copied first when a service shares it).
-    fn edit(mut self, change: impl FnOnce(&mut Config)) -> Self {
-        change(Arc::make_mut(&mut self.config));
-        self
-    }
-
     /// Declares the services this server serves (fully qualified names). Calls to any
     /// other service are recorded as `_OTHER` from the start, and the methods of these
     /// services are recorded as themselves whatever their status.
@@ -130,7 +64,8 @@ impl ServerLayer {
     /// ```
     pub fn known_services(self, services: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.edit(|c| {
-            c.known
+            c.side
+                .known
                 .get_or_insert_with(Vec::new)
                 .extend(services.into_iter().map(Into::into));
         })
@@ -149,173 +84,6 @@ impl ServerLayer {
     /// ```
     pub fn known_service<S: NamedService>(self) -> Self {
         self.known_services([S::NAME])
-    }
-
-    /// Also excludes calls to `service` (fully qualified, `package.Service`): no span,
-    /// no metric; the trace context still flows.
-    ///
-    /// ```
-    /// let layer = otel_kit_grpc::ServerLayer::new().exclude_service("internal.Debug");
-    /// # let _ = layer;
-    /// ```
-    pub fn exclude_service(self, service: impl Into<String>) -> Self {
-        self.edit(|c| c.exclusions.add(service.into()))
-    }
-
-    /// Removes every excluded service, the defaults included; services excluded
-    /// afterwards are excluded. The `exclude_when` predicates stay.
-    ///
-    /// ```
-    /// // Trace health checks too.
-    /// let layer = otel_kit_grpc::ServerLayer::new().exclude_nothing();
-    /// # let _ = layer;
-    /// ```
-    pub fn exclude_nothing(self) -> Self {
-        self.edit(|c| c.exclusions = Exclusions::none())
-    }
-
-    /// Captures the listed request and response metadata keys as
-    /// `rpc.request.metadata.<key>` / `rpc.response.metadata.<key>` span attributes
-    /// (credentials are never captured, see [`HeaderCapture`]). Binary (`-bin`) values
-    /// are recorded as their base64 text.
-    ///
-    /// ```
-    /// use otel_kit_grpc::HeaderCapture;
-    ///
-    /// let capture = HeaderCapture::default().request(["x-tenant"]).response(["x-shard"]);
-    /// let layer = otel_kit_grpc::ServerLayer::new().capture_headers(capture);
-    /// # let _ = layer;
-    /// ```
-    pub fn capture_headers(self, capture: HeaderCapture) -> Self {
-        self.edit(|c| c.capture = Arc::new(metadata_capture(&capture)))
-    }
-
-    /// The longest string taken from a call's request that its span and metric
-    /// points record, in bytes: a request path longer than this is no method name
-    /// (`rpc.method` is `_OTHER`, `rpc.method_original` the path cut to this length),
-    /// and each captured request metadata value and `server.address` is cut to it.
-    /// Default: 4096, or `OTEL_KIT_REQUEST_VALUE_MAX_BYTES` through otel-kit-init.
-    ///
-    /// ```
-    /// let layer = otel_kit_grpc::ServerLayer::new().max_request_value_bytes(1024);
-    /// # let _ = layer;
-    /// ```
-    pub fn max_request_value_bytes(self, max_bytes: usize) -> Self {
-        self.edit(|c| c.value_limit.set(RequestValueLimit::bytes(max_bytes)))
-    }
-
-    /// Also excludes each call for which `predicate` returns `true` (no span, no
-    /// metric; the trace context still flows); each call adds a predicate, run on every
-    /// call the other exclusion rules let through, so keep it cheap. See
-    /// [`Hooks::add_exclude`](otel_kit_core::hooks::Hooks::add_exclude).
-    ///
-    /// ```
-    /// let layer = otel_kit_grpc::ServerLayer::new().exclude_when(|parts| false);
-    /// # let _ = layer;
-    /// ```
-    pub fn exclude_when(self, predicate: impl Fn(&Parts) -> bool + Send + Sync + 'static) -> Self {
-        self.edit(|c| c.hooks.add_exclude(Arc::new(predicate)))
-    }
-
-    /// Names the span with what `name` returns; `None` keeps the default,
-    /// `package.Service/Method`. Runs before the span starts; make the name from the route or the
-    /// operation, never from an identifier. See [`Hooks::set_span_name`](otel_kit_core::hooks::Hooks::set_span_name).
-    ///
-    /// ```
-    /// use std::borrow::Cow;
-    ///
-    /// let layer = otel_kit_grpc::ServerLayer::new().span_name(|parts| Some(Cow::Borrowed("checkout")));
-    /// # let _ = layer;
-    /// ```
-    pub fn span_name(
-        self,
-        name: impl Fn(&Parts) -> Option<Cow<'static, str>> + Send + Sync + 'static,
-    ) -> Self {
-        self.edit(|c| c.hooks.set_span_name(Arc::new(name)))
-    }
-
-    /// Adds span attributes from the call with `add`, **before the span starts** (the
-    /// sampler sees them). See
-    /// [`Hooks::set_request_span_attributes`](otel_kit_core::hooks::Hooks::set_request_span_attributes).
-    ///
-    /// ```
-    /// use opentelemetry::KeyValue;
-    ///
-    /// let layer = otel_kit_grpc::ServerLayer::new()
-    ///     .span_attributes_from_request(|parts, span| span.push(KeyValue::new("app.region", "eu")));
-    /// # let _ = layer;
-    /// ```
-    pub fn span_attributes_from_request(
-        self,
-        add: impl Fn(&Parts, &mut SpanAttributes<'_>) + Send + Sync + 'static,
-    ) -> Self {
-        self.edit(|c| c.hooks.set_request_span_attributes(Arc::new(add)))
-    }
-
-    /// Adds span attributes from how the call ended with `add`, just before a recorded
-    /// span ends (which endings it sees: the type's docs). See
-    /// [`Hooks::set_response_span_attributes`](otel_kit_core::hooks::Hooks::set_response_span_attributes).
-    ///
-    /// ```
-    /// use opentelemetry::KeyValue;
-    ///
-    /// let layer = otel_kit_grpc::ServerLayer::new()
-    ///     .span_attributes_from_response(|_ended, span| span.push(KeyValue::new("app.answered", true)));
-    /// # let _ = layer;
-    /// ```
-    pub fn span_attributes_from_response(
-        self,
-        add: impl Fn(&CallOutcome<'_>, &mut SpanAttributes<'_>) + Send + Sync + 'static,
-    ) -> Self {
-        self.edit(|c| c.hooks.set_response_span_attributes(Arc::new(add)))
-    }
-
-    /// Adds **bounded** attributes from the call to `rpc.server.call.duration` with `add`:
-    /// at most [`MAX_METRIC_ATTRIBUTES`](otel_kit_core::extra_attributes::MAX_METRIC_ATTRIBUTES)
-    /// per call, never a key the metric sets itself; what is dropped is counted
-    /// ([`dropped_metric_attributes`](Self::dropped_metric_attributes)). See
-    /// [`Hooks::set_metric_attributes`](otel_kit_core::hooks::Hooks::set_metric_attributes).
-    ///
-    /// ```
-    /// use opentelemetry::KeyValue;
-    ///
-    /// let layer = otel_kit_grpc::ServerLayer::new().metric_attributes_from_request(|parts, metric| {
-    ///     // Bounded: one of two values, whatever the peer sends.
-    ///     metric.push(KeyValue::new("app.priority", "interactive"));
-    /// });
-    /// # let _ = layer;
-    /// ```
-    pub fn metric_attributes_from_request(
-        self,
-        add: impl Fn(&Parts, &mut MetricAttributes<'_>) + Send + Sync + 'static,
-    ) -> Self {
-        self.edit(|c| c.hooks.set_metric_attributes(Box::new(add)))
-    }
-
-    /// How many attributes the
-    /// [`metric_attributes_from_request`](Self::metric_attributes_from_request) hook
-    /// tried to add beyond the cap or under a reserved key, and were dropped (0 without
-    /// one).
-    ///
-    /// ```
-    /// assert_eq!(otel_kit_grpc::ServerLayer::new().dropped_metric_attributes(), 0);
-    /// ```
-    pub fn dropped_metric_attributes(&self) -> u64 {
-        self.config.hooks.dropped_metric_attributes()
-    }
-
-    /// Sends spans and metrics to, and reads and writes trace context with, `providers`
-    /// instead of the globals (each one not given is still read from its global).
-    ///
-    /// ```
-    /// use opentelemetry_sdk::trace::SdkTracerProvider;
-    ///
-    /// let providers = otel_kit_grpc::Providers::new().tracer_provider(SdkTracerProvider::default());
-    /// let layer = otel_kit_grpc::ServerLayer::new().providers(providers);
-    /// # let _ = layer;
-    /// ```
-    pub fn providers(self, providers: Providers) -> Self {
-        self.edit(|c| c.resolver = Resolver::new(providers))
     }
 }
 
@@ -347,7 +115,7 @@ impl<S> tower::Layer<S> for ServerLayer {
 #[derive(Debug, Clone)]
 pub struct ServerService<S> {
     pub(super) inner: S,
-    pub(super) config: Arc<Config>,
+    pub(super) config: Arc<Config<ServerSide>>,
 }
 
 impl<S> ServerService<S> {

@@ -37,4 +37,4 @@ mod layer;
 mod service;
 mod start;
 
-pub use layer::{ServerLayer, ServerService};
+pub use layer::{ServerLayer, ServerService, ServerSide};

@@ -11,8 +11,9 @@ use opentelemetry::{Context, KeyValue, StringValue};
 use otel_kit_semconv::attribute as semconv;
 use tonic::transport::server::TcpConnectInfo;
 
-use super::layer::Config;
+use super::layer::ServerSide;
 use crate::call::{Call, MethodRule};
+use crate::layer::Config;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
 use otel_kit_core::{Resolved, ServerSpan, SpanAttributes};
 
@@ -23,7 +24,7 @@ use crate::timeout::deadline;
 /// Starts the SERVER span of a call; returns the call, whose context the handler
 /// runs in.
 pub(super) fn start(
-    config: &Arc<Config>,
+    config: &Arc<Config<ServerSide>>,
     request: &Parts,
     resolved: &Resolved<Instruments>,
     now: Instant,
@@ -38,6 +39,7 @@ pub(super) fn start(
     let path = request.uri.path();
     let known = |service: &str| {
         config
+            .side
             .known
             .as_ref()
             .map(|known| known.iter().any(|k| k == service))

@@ -12,7 +12,7 @@ use crate::server::instruments::{Front, Instruments};
 
 /// The hook types of the actix-web middleware: its request hooks see the `ServiceRequest`.
 #[derive(Debug)]
-pub(crate) enum ActixHooks {}
+pub enum ActixHooks {}
 
 impl Signatures for ActixHooks {
     type Exclude = dyn Fn(&ServiceRequest) -> bool + Send + Sync;

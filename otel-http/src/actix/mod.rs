@@ -1,18 +1,20 @@
-//! The actix-web middleware (feature `actix`): [`ServerMiddleware`], the tower
-//! [`ServerLayer`](crate::ServerLayer)'s conventions, settings and hooks for actix-web 4.
+//! The actix-web middleware (feature `actix`): [`ServerMiddleware`], which is
+//! [`ServerLayer<Actix>`](crate::ServerLayer): the server layer's conventions, settings
+//! and hooks (its methods, written once) for actix-web 4.
 //!
 //! ```
 //! use actix_web::{App, web};
 //! use otel_kit_http::actix::ServerMiddleware;
 //!
 //! let app = App::new()
-//!     .wrap(ServerMiddleware::new())
+//!     .wrap(ServerMiddleware::default())
 //!     .route("/users/{id}", web::get().to(|| async { "user" }));
 //! # let _ = app;
 //! ```
 //!
 //! actix's model: a middleware is a `Transform` (here [`ServerMiddleware`], the value
-//! the application configures and passes to `App::wrap`), which actix turns into a
+//! the application makes with `ServerMiddleware::default()`, configures and passes to
+//! `App::wrap`), which actix turns into a
 //! `Service` per worker ([`ServerMiddlewareService`]) around the app; each request's
 //! future is a [`ResponseFuture`]. The per-request work is the tower layer's, over
 //! actix's types: the same code starts the span (`server/start.rs`), reads the origin
@@ -29,7 +31,7 @@
 //!   `http.route`; the exported span and the metric have both. A panic, or an error an
 //!   inner middleware returns, leaves them out.
 //! - `client.address` and `network.peer.*` are the connection's peer, always known to
-//!   actix; behind a proxy, [`trust_forwarded_headers`](ServerMiddleware::trust_forwarded_headers)
+//!   actix; behind a proxy, [`trust_forwarded_headers`](crate::ServerLayer::trust_forwarded_headers)
 //!   takes `client.address` from `Forwarded` / `X-Forwarded-For` as in the tower layer
 //!   (actix's own `ConnectionInfo::realip_remote_addr` trusts them always, so it is not
 //!   used).

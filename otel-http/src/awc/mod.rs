@@ -58,7 +58,7 @@
 //!     // awc's `Client` is not `Send`: one per worker, built in the factory.
 //!     let client = awc::ClientBuilder::new().wrap(ClientMiddleware::new()).finish();
 //!     App::new()
-//!         .wrap(ServerMiddleware::new())
+//!         .wrap(ServerMiddleware::default())
 //!         .app_data(web::Data::new(client))
 //!         .route("/checkout", web::post().to(checkout))
 //! });

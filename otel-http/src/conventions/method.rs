@@ -96,6 +96,12 @@ impl KnownMethods {
 }
 
 /// The `'static` spelling of a standard method, so the common case allocates nothing.
+#[cfg(any(
+    feature = "server",
+    feature = "client",
+    feature = "tower-client",
+    feature = "awc"
+))]
 pub(crate) fn static_method(method: &str) -> Option<&'static str> {
     Some(match method {
         "GET" => "GET",

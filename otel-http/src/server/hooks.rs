@@ -11,7 +11,7 @@ use otel_kit_semconv::attribute as semconv;
 
 /// The hook types of the tower server layer: its request hooks see the request head.
 #[derive(Debug)]
-pub(crate) enum ServerHooks {}
+pub enum ServerHooks {}
 
 impl Signatures for ServerHooks {
     type Exclude = dyn Fn(&Parts) -> bool + Send + Sync;

@@ -18,7 +18,7 @@ use crate::conventions::HTTP_RPC_DURATION_BUCKETS;
 
 /// A server front-end (the tower layer, the actix-web middleware), known by its hook
 /// types: what its [`Instruments`] are switched by and cached in.
-pub(crate) trait Front: Signatures {
+pub trait Front: Signatures {
     /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java
     /// agent's switches").
     const SWITCHES: &'static [&'static str];
@@ -36,7 +36,7 @@ impl Front for ServerHooks {
 /// The server's instruments, of front-end `H`. The opt-in ones are built on first use:
 /// creating an instrument registers it with the SDK, which a layer without the option
 /// must not do.
-pub(crate) struct Instruments<H: ?Sized = ServerHooks> {
+pub struct Instruments<H: ?Sized = ServerHooks> {
     meter: Meter,
     duration: Histogram<f64>,
     /// `duration` bound per attribute set; dropped with these instruments, so a new

@@ -1,16 +1,18 @@
-//! [`ServerLayer`], the tower layer, its builder methods, and [`ServerService`], the
-//! service it wraps around the application (its `Service` impl: `service.rs`).
+//! [`ServerLayer`], the server builder written once over its framework (tower by
+//! default, actix-web with the `actix` feature) with its builder methods, its tower
+//! `Layer` impl, and [`ServerService`], the service it wraps around a tower application
+//! (its `Service` impl: `service.rs`; actix's `Transform`: `crate::actix`).
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use http::request::Parts;
-use http::response::Parts as ResponseParts;
 use otel_kit_core::{MetricAttributes, Providers, RequestValueLimit, Resolver, SpanAttributes};
 
 use super::config::Config;
 use super::exclude::Exclusions;
+use super::framework::ServerFramework;
 use crate::conventions::{HeaderCapture, KnownMethods};
+use crate::framework::Tower;
 
 /// A tower layer that gives every HTTP request a SERVER span and an
 /// `http.server.request.duration` point, continuing the caller's trace.
@@ -33,15 +35,25 @@ use crate::conventions::{HeaderCapture, KnownMethods};
 ///     .layer(ServerLayer::new().exclude_path("/status").capture_headers(HeaderCapture::default().request(["x-request-id"])));
 /// ```
 ///
+/// # Frameworks
+///
+/// `ServerLayer` is `ServerLayer<Tower>`, a tower `Layer`. With the `actix` feature,
+/// `ServerLayer<Actix>` (named [`actix::ServerMiddleware`](crate::actix::ServerMiddleware),
+/// made with `ServerMiddleware::default()`) is an actix-web middleware with the same
+/// methods; its hooks see actix's `ServiceRequest` and the response's `ResponseHead`
+/// ([`framework`](crate::framework) lists what each framework's hooks see).
+///
 /// # Hooks
 ///
 /// The request hooks ([`exclude_when`](Self::exclude_when), [`span_name`](Self::span_name),
 /// [`span_attributes_from_request`](Self::span_attributes_from_request),
 /// [`metric_attributes_from_request`](Self::metric_attributes_from_request)) see the
-/// request head (method, URI, headers, extensions); `exclude_when` runs after the path
-/// rules. [`span_attributes_from_response`](Self::span_attributes_from_response) sees the
-/// response head, when the service returns a response; not for a service error, a panic
-/// or a cancelled request. A handler can leave values for it in the response's
+/// request head (method, URI, headers, extensions; on actix the `ServiceRequest`, match
+/// info included); `exclude_when` runs after the path rules.
+/// [`span_attributes_from_response`](Self::span_attributes_from_response) sees the
+/// response head, when the service returns a response (on actix also the head of the
+/// response actix renders from an error); not for an error a tower service returns, a
+/// panic or a cancelled request. A handler can leave values for it in the response's
 /// extensions.
 ///
 /// ```
@@ -77,10 +89,34 @@ use crate::conventions::{HeaderCapture, KnownMethods};
 ///     });
 /// # let _ = layer;
 /// ```
-#[derive(Debug, Clone, Default)]
 #[must_use]
-pub struct ServerLayer {
-    config: Arc<Config>,
+pub struct ServerLayer<F: ServerFramework = Tower> {
+    pub(crate) config: Arc<Config<F::Hooks>>,
+}
+
+// By hand: derived, they would ask the marker type `F` to be `Clone`, `Default`, `Debug`.
+impl<F: ServerFramework> Clone for ServerLayer<F> {
+    fn clone(&self) -> Self {
+        Self {
+            config: Arc::clone(&self.config),
+        }
+    }
+}
+
+impl<F: ServerFramework> Default for ServerLayer<F> {
+    fn default() -> Self {
+        Self {
+            config: Arc::default(),
+        }
+    }
+}
+
+impl<F: ServerFramework> std::fmt::Debug for ServerLayer<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerLayer")
+            .field("config", &self.config)
+            .finish()
+    }
 }
 
 impl ServerLayer {
@@ -97,9 +133,11 @@ impl ServerLayer {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
+impl<F: ServerFramework> ServerLayer<F> {
     /// Changes the configuration (copied first when a service shares it).
-    fn edit(mut self, change: impl FnOnce(&mut Config)) -> Self {
+    fn edit(mut self, change: impl FnOnce(&mut Config<F::Hooks>)) -> Self {
         change(Arc::make_mut(&mut self.config));
         self
     }
@@ -276,7 +314,7 @@ impl ServerLayer {
     /// let layer = otel_kit_http::ServerLayer::new().exclude_when(|parts| false);
     /// # let _ = layer;
     /// ```
-    pub fn exclude_when(self, predicate: impl Fn(&Parts) -> bool + Send + Sync + 'static) -> Self {
+    pub fn exclude_when(self, predicate: impl Fn(&F::Request) -> bool + Send + Sync + 'static) -> Self {
         self.edit(|c| c.hooks.add_exclude(Arc::new(predicate)))
     }
 
@@ -292,7 +330,7 @@ impl ServerLayer {
     /// ```
     pub fn span_name(
         self,
-        name: impl Fn(&Parts) -> Option<Cow<'static, str>> + Send + Sync + 'static,
+        name: impl Fn(&F::Request) -> Option<Cow<'static, str>> + Send + Sync + 'static,
     ) -> Self {
         self.edit(|c| c.hooks.set_span_name(Arc::new(name)))
     }
@@ -310,7 +348,7 @@ impl ServerLayer {
     /// ```
     pub fn span_attributes_from_request(
         self,
-        add: impl Fn(&Parts, &mut SpanAttributes<'_>) + Send + Sync + 'static,
+        add: impl Fn(&F::Request, &mut SpanAttributes<'_>) + Send + Sync + 'static,
     ) -> Self {
         self.edit(|c| c.hooks.set_request_span_attributes(Arc::new(add)))
     }
@@ -328,7 +366,7 @@ impl ServerLayer {
     /// ```
     pub fn span_attributes_from_response(
         self,
-        add: impl Fn(&ResponseParts, &mut SpanAttributes<'_>) + Send + Sync + 'static,
+        add: impl Fn(&F::Response, &mut SpanAttributes<'_>) + Send + Sync + 'static,
     ) -> Self {
         self.edit(|c| c.hooks.set_response_span_attributes(Arc::new(add)))
     }
@@ -350,7 +388,7 @@ impl ServerLayer {
     /// ```
     pub fn metric_attributes_from_request(
         self,
-        add: impl Fn(&Parts, &mut MetricAttributes<'_>) + Send + Sync + 'static,
+        add: impl Fn(&F::Request, &mut MetricAttributes<'_>) + Send + Sync + 'static,
     ) -> Self {
         self.edit(|c| c.hooks.set_metric_attributes(Box::new(add)))
     }
@@ -382,7 +420,7 @@ impl ServerLayer {
     }
 }
 
-impl<S> tower::Layer<S> for ServerLayer {
+impl<S> tower::Layer<S> for ServerLayer<Tower> {
     type Service = ServerService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {

@@ -81,7 +81,7 @@ fn port_of(base: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn span_from_the_match_pattern_with_semconv_attributes() {
     let t = TestTelemetry::new();
-    let base = serve_actix(ServerMiddleware::new().providers(t.providers()), routes);
+    let base = serve_actix(ServerMiddleware::default().providers(t.providers()), routes);
     let client = reqwest::Client::new();
     let response = client
         .get(format!("{base}/users/42?page=2&sig=secret"))
@@ -148,7 +148,7 @@ async fn span_from_the_match_pattern_with_semconv_attributes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_error_and_panic_rules() {
     let t = TestTelemetry::new();
-    let base = serve_actix(ServerMiddleware::new().providers(t.providers()), routes);
+    let base = serve_actix(ServerMiddleware::default().providers(t.providers()), routes);
     let client = reqwest::Client::new();
     for (path, status) in [("/boom", 500), ("/bad", 400), ("/fail", 503), ("/refuse", 403)] {
         let response = client.get(format!("{base}{path}")).send().await.expect("request");
@@ -214,7 +214,7 @@ async fn status_error_and_panic_rules() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn excluded_requests_have_no_span_and_keep_the_callers_context() {
     let t = TestTelemetry::new();
-    let middleware = ServerMiddleware::new()
+    let middleware = ServerMiddleware::default()
         .providers(t.providers())
         .exclude_path("/trace")
         .exclude_when(|request| request.headers().contains_key("x-synthetic-probe"));
@@ -257,11 +257,13 @@ async fn excluded_requests_have_no_span_and_keep_the_callers_context() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn header_capture_never_takes_credentials() {
     let t = TestTelemetry::new();
-    let middleware = ServerMiddleware::new().providers(t.providers()).capture_headers(
-        HeaderCapture::default()
-            .request(["x-request-id", "authorization", "cookie"])
-            .response(["x-served-by", "set-cookie"]),
-    );
+    let middleware = ServerMiddleware::default()
+        .providers(t.providers())
+        .capture_headers(
+            HeaderCapture::default()
+                .request(["x-request-id", "authorization", "cookie"])
+                .response(["x-served-by", "set-cookie"]),
+        );
     let base = serve_actix(middleware, routes);
     reqwest::Client::new()
         .get(format!("{base}/headers"))
@@ -285,7 +287,7 @@ async fn header_capture_never_takes_credentials() {
 async fn client_address_from_a_trusted_proxy_only() {
     let forwarded = |t: &TestTelemetry, trust: bool| {
         serve_actix(
-            ServerMiddleware::new()
+            ServerMiddleware::default()
                 .providers(t.providers())
                 .trust_forwarded_headers(trust),
             routes,
@@ -322,7 +324,7 @@ async fn client_address_from_a_trusted_proxy_only() {
 async fn duration_metric_with_the_spans_exemplar() {
     let t = TestTelemetry::new();
     let base = serve_actix(
-        ServerMiddleware::new()
+        ServerMiddleware::default()
             .providers(t.providers())
             .active_requests(true)
             .body_sizes(true),
@@ -379,7 +381,7 @@ async fn duration_metric_with_the_spans_exemplar() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hooks_see_actix_types() {
     let t = TestTelemetry::new();
-    let middleware = ServerMiddleware::new()
+    let middleware = ServerMiddleware::default()
         .providers(t.providers())
         // The request is seen before routing: its path, not yet its match info.
         .span_name(|request| (request.path() == "/users/7").then_some("lucky user".into()))
@@ -423,7 +425,7 @@ async fn hooks_see_actix_types() {
 async fn server_span_current_from_a_handler_and_echoed_traceparent() {
     let t = TestTelemetry::new();
     let base = serve_actix(
-        ServerMiddleware::new()
+        ServerMiddleware::default()
             .providers(t.providers())
             .echo_traceparent(true),
         routes,
@@ -470,7 +472,7 @@ async fn the_actix_web_switch_turns_the_middleware_off_and_axums_does_not() {
     };
 
     let (telemetry, spans) = init(&[("OTEL_INSTRUMENTATION_AXUM_ENABLED", "false")]);
-    let base = serve_actix(ServerMiddleware::new(), routes);
+    let base = serve_actix(ServerMiddleware::default(), routes);
     client
         .get(format!("{base}/users/1"))
         .send()
@@ -485,7 +487,7 @@ async fn the_actix_web_switch_turns_the_middleware_off_and_axums_does_not() {
     telemetry.shutdown().expect("shutdown");
 
     let (telemetry, spans) = init(&[("OTEL_INSTRUMENTATION_ACTIX_WEB_ENABLED", "false")]);
-    let base = serve_actix(ServerMiddleware::new(), routes);
+    let base = serve_actix(ServerMiddleware::default(), routes);
     let body = client
         .get(format!("{base}/trace"))
         .header("traceparent", traceparent(TRACE, PARENT))

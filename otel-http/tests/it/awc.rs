@@ -97,7 +97,7 @@ fn port_of(base: &str) -> i64 {
 #[test]
 fn client_span_metric_and_context_arriving_at_the_server() {
     let t = TestTelemetry::new();
-    let base = serve_actix(ServerMiddleware::new().providers(t.providers()), routes);
+    let base = serve_actix(ServerMiddleware::default().providers(t.providers()), routes);
     let port = port_of(&base);
     in_actix(|| async move {
         // Credentials in the user info and a signed query value: never recorded.
@@ -170,7 +170,7 @@ fn client_span_metric_and_context_arriving_at_the_server() {
 #[test]
 fn a_500_is_an_error_of_the_client_span() {
     let t = TestTelemetry::new();
-    let base = serve_actix(ServerMiddleware::new().providers(t.providers()), routes);
+    let base = serve_actix(ServerMiddleware::default().providers(t.providers()), routes);
     in_actix(|| async move {
         let response = client(&t)
             .get(format!("{base}/boom"))
@@ -285,7 +285,7 @@ fn the_callers_own_timeout_is_a_cancellation() {
 #[test]
 fn a_frozen_request_carries_a_fresh_traceparent_on_each_send() {
     let t = TestTelemetry::new();
-    let base = serve_actix(ServerMiddleware::new().providers(t.providers()), routes);
+    let base = serve_actix(ServerMiddleware::default().providers(t.providers()), routes);
     in_actix(|| async move {
         let frozen = client(&t)
             .get(format!("{base}/users/7"))
@@ -312,7 +312,7 @@ fn a_frozen_request_carries_a_fresh_traceparent_on_each_send() {
 #[test]
 fn excluded_and_unpropagated_requests() {
     let t = TestTelemetry::new();
-    let base = serve_actix(ServerMiddleware::new().providers(t.providers()), routes);
+    let base = serve_actix(ServerMiddleware::default().providers(t.providers()), routes);
     in_actix(|| async move {
         let client = awc::ClientBuilder::new()
             .wrap(
@@ -348,7 +348,7 @@ fn excluded_and_unpropagated_requests() {
 #[test]
 fn listed_headers_are_captured_and_credentials_never() {
     let t = TestTelemetry::new();
-    let base = serve_actix(ServerMiddleware::new().providers(t.providers()), routes);
+    let base = serve_actix(ServerMiddleware::default().providers(t.providers()), routes);
     in_actix(|| async move {
         let capture = HeaderCapture::default()
             .request(["x-tenant", "authorization", "traceparent"])
@@ -390,10 +390,13 @@ fn listed_headers_are_captured_and_credentials_never() {
 fn from_a_handler_the_client_span_is_the_server_spans_child() {
     let t = TestTelemetry::new();
     let providers = t.providers();
-    let base = serve_actix(ServerMiddleware::new().providers(t.providers()), move |config| {
-        config.app_data(web::Data::new(providers.clone()));
-        routes(config);
-    });
+    let base = serve_actix(
+        ServerMiddleware::default().providers(t.providers()),
+        move |config| {
+            config.app_data(web::Data::new(providers.clone()));
+            routes(config);
+        },
+    );
     in_actix(|| async move {
         let mut response = awc::Client::default()
             .get(format!("{base}/chain"))
@@ -415,7 +418,7 @@ fn from_a_handler_the_client_span_is_the_server_spans_child() {
 #[test]
 fn url_full_is_cut_to_the_request_value_cap() {
     let t = TestTelemetry::new();
-    let base = serve_actix(ServerMiddleware::new().providers(t.providers()), routes);
+    let base = serve_actix(ServerMiddleware::default().providers(t.providers()), routes);
     in_actix(|| async move {
         // The server may refuse a request line this long; the span is recorded either way.
         let _ = client(&t).get(oversized_url(&base)).send().await;

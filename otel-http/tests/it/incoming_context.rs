@@ -126,7 +126,7 @@ async fn tower_counts_each_request_by_its_incoming_context() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn actix_counts_each_request_by_its_incoming_context() {
     let t = TestTelemetry::new();
-    let base = serve_actix(ServerMiddleware::new().providers(t.providers()), |config| {
+    let base = serve_actix(ServerMiddleware::default().providers(t.providers()), |config| {
         config.route("/users/{id}", actix_web::web::get().to(|| async { "user" }));
     });
     // actix-web refuses a request head over 32 KiB itself (431), before any

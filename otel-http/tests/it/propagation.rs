@@ -135,7 +135,7 @@ fn by_hand_from_an_awc_request_to_an_actix_handler() {
     }
     // A server without the middleware: the handler extracts by hand.
     let base = serve_actix(
-        otel_kit_http::actix::ServerMiddleware::new().exclude_when(|_| true),
+        otel_kit_http::actix::ServerMiddleware::default().exclude_when(|_| true),
         routes,
     );
     actix_web::rt::System::new().block_on(async move {

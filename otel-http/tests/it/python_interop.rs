@@ -245,7 +245,7 @@ enum Front {
 
 async fn serve_ours(front: Front) -> String {
     if let Front::Actix = front {
-        return crate::support::actix::serve_actix(ServerMiddleware::new(), |routes| {
+        return crate::support::actix::serve_actix(ServerMiddleware::default(), |routes| {
             routes.route(
                 "/interop/{peer}",
                 actix_web::web::get().to(|| async { "hello from rust" }),

@@ -46,7 +46,7 @@ async fn serve(variant: Variant, addr: SocketAddr, workers: Option<usize>) -> Re
     }
     let server = match variant {
         Variant::ActixOurs => {
-            let middleware = otel_kit_http::actix::ServerMiddleware::new();
+            let middleware = otel_kit_http::actix::ServerMiddleware::default();
             server!(middleware.clone())
         }
         Variant::ActixContrib => server!(RequestTracing::new(), RequestMetrics::default()),
