@@ -51,7 +51,9 @@ impl GrpcLayer<ServerSide> {
     /// # let _ = layer;
     /// ```
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            config: Arc::new(Config::new(ServerSide::default())),
+        }
     }
 
     /// Declares the services this server serves (fully qualified names). Calls to any
