@@ -108,62 +108,21 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-/// Private boilerplate: the modules of the SQL core the sqlx pool wrapper, the
-/// tokio-postgres client wrapper and diesel's instrumentation share, each behind the
-/// features that use it.
-macro_rules! with_sql {
-    ($($item:item)*) => {
-        $(
-            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres", feature = "diesel"))]
-            #[cfg_attr(docsrs, doc(cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres", feature = "diesel"))))]
-            // diesel's hook alone uses a part of it (no streams, no fixed steps).
-            #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "tokio-postgres")), allow(dead_code))]
-            $item
-        )*
-    };
-}
-
-with_sql! {
-    /// One operation in flight: its span, its duration metric, its exception event.
-    mod call;
-    /// What every operation of one pool or client shares: endpoint, options, providers.
-    mod instrumentation;
-    /// The caller's description of an operation ([`DbOperation`]).
-    mod operation;
-    /// The failure rules: status codes, which are failures, messages without values.
-    mod outcome;
-    /// A statement's summary, span name and attributes, read from its text.
-    mod statement;
-    /// Statements described once per text, per thread.
-    mod statement_cache;
-
-    pub use operation::DbOperation;
-}
-
-/// Private boilerplate: the modules every front end (sqlx, tokio-postgres, diesel,
-/// Redis) shares, behind any of their features.
-macro_rules! with_any_client {
-    ($($item:item)*) => {
-        $(
-            #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "redis", feature = "tokio-postgres", feature = "diesel"))]
-            $item
-        )*
-    };
-}
-
-with_any_client! {
-    /// `db.client.operation.duration` (every front end).
-    mod duration;
-    /// The server's address and the endpoint attributes (every front end).
-    mod endpoint;
-    /// The event a failed operation is recorded as (every front end).
-    mod exception_event;
-}
-
 // diesel's connections, through diesel's `Instrumentation` hook.
 #[cfg(feature = "diesel")]
 #[cfg_attr(docsrs, doc(cfg(feature = "diesel")))]
 pub mod diesel;
+/// What every front end records the same way: the duration, the endpoint, the exception
+/// event.
+#[cfg(any(
+    feature = "postgres",
+    feature = "mysql",
+    feature = "sqlite",
+    feature = "redis",
+    feature = "tokio-postgres",
+    feature = "diesel"
+))]
+mod front_end;
 /// What is recorded and its limits: [`QueryText`], [`MAX_QUERY_TEXT`], [`DB_DURATION_BUCKETS`].
 mod options;
 /// The connection-pool gauges: sqlx's pool and deadpool's.
@@ -181,6 +140,15 @@ pub mod redis;
 /// This crate's instrumentation scope.
 mod scope;
 pub mod sql;
+/// The SQL core the sqlx, tokio-postgres and diesel front ends share.
+#[cfg(any(
+    feature = "postgres",
+    feature = "mysql",
+    feature = "sqlite",
+    feature = "tokio-postgres",
+    feature = "diesel"
+))]
+mod sql_core;
 /// The sqlx front end: the pool wrapper, its connections and transactions.
 #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 mod sqlx;
@@ -227,6 +195,24 @@ pub use otel_kit_core::log_events::set_global_logger_provider;
 /// `service.peer.name` by address, for [`Providers::peer_services`].
 pub use otel_kit_core::{PeerServiceError, PeerServices};
 pub use scope::INSTRUMENTATION_SCOPE;
+#[cfg(any(
+    feature = "postgres",
+    feature = "mysql",
+    feature = "sqlite",
+    feature = "tokio-postgres",
+    feature = "diesel"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "postgres",
+        feature = "mysql",
+        feature = "sqlite",
+        feature = "tokio-postgres",
+        feature = "diesel"
+    )))
+)]
+pub use sql_core::DbOperation;
 #[cfg(any(
     feature = "postgres",
     feature = "mysql",

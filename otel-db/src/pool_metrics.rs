@@ -1,7 +1,7 @@
 //! The connection-pool metrics: `db.client.connection.count` (idle and used) and
 //! `db.client.connection.max`, observed from a pool at each collection. Registered
 //! with every meter provider the pool's operations resolve (see
-//! [`Instrumentation::with`](crate::instrumentation::Instrumentation::with)). The
+//! [`Instrumentation::with`](crate::sql_core::instrumentation::Instrumentation::with)). The
 //! pool is read through a [`Snapshot`], so sqlx's pool and deadpool's report alike.
 
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use opentelemetry::metrics::Meter;
 use otel_kit_semconv::attribute::DB_CLIENT_CONNECTION_STATE;
 use otel_kit_semconv::metric::{DB_CLIENT_CONNECTION_COUNT, DB_CLIENT_CONNECTION_MAX};
 
-use crate::instrumentation::RegisterGauges;
+use crate::sql_core::instrumentation::RegisterGauges;
 
 /// A pool's connections at one moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! [`WithOperation`]: an instrumented executor that runs its query with an
 //! [`DbOperation`] the caller gave.
 
-use crate::operation::DbOperation;
+use crate::sql_core::operation::DbOperation;
 
 /// An executor whose query is recorded with the caller's [`DbOperation`]: made by
 /// [`InstrumentedPool::with_operation`](crate::InstrumentedPool::with_operation) (`E`

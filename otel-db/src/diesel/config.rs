@@ -8,10 +8,10 @@ use otel_kit_core::Providers;
 use super::connection_url::{self, Target};
 use super::failure;
 use super::frontend::Diesel;
-use crate::instrumentation::Instrumentation;
 use crate::options::Options;
-use crate::outcome::Failure;
 use crate::sql::SqlDialect;
+use crate::sql_core::instrumentation::Instrumentation;
+use crate::sql_core::outcome::Failure;
 
 /// The most distinct databases whose instrumentation a [`DieselBuilder`] keeps for its
 /// connections to share; connections to any further one each get their own.

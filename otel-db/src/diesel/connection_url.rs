@@ -16,7 +16,7 @@ use std::borrow::Cow;
 
 use percent_encoding::percent_decode_str;
 
-use crate::endpoint::Endpoint;
+use crate::front_end::endpoint::Endpoint;
 use crate::sql::SqlDialect;
 
 /// A connection's system, dialect and endpoint.

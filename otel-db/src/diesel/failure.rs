@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use diesel::result::{DatabaseErrorKind as Kind, Error};
 use otel_kit_core::exception::type_name;
 
-use crate::outcome::{Failure, message_without_values, sqlstate_is_failure};
+use crate::sql_core::outcome::{Failure, message_without_values, sqlstate_is_failure};
 
 /// Classifies a PostgreSQL connection's `error`.
 pub(crate) fn classify_postgres(error: &Error) -> Failure {

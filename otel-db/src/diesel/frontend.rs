@@ -1,6 +1,6 @@
 //! diesel's hook as a front end of the shared SQL core.
 
-crate::instrumentation::frontend!(
+crate::sql_core::instrumentation::frontend!(
     /// diesel's instrumentation hook.
     Diesel,
     &["DIESEL"]

@@ -16,11 +16,11 @@ use super::config::{Config, Connection};
 use super::failure;
 use super::frontend::Diesel;
 use super::query_text::{self, Read};
-use crate::call::{Call, Outcome};
-use crate::operation::DbOperation;
 use crate::options::QueryText;
-use crate::statement::Statement;
-use crate::statement_cache;
+use crate::sql_core::call::{Call, Outcome};
+use crate::sql_core::operation::DbOperation;
+use crate::sql_core::statement::Statement;
+use crate::sql_core::statement_cache;
 
 /// The most queries of one connection in flight at once (diesel-async pipelines them);
 /// past it the oldest, whose end was never reported (a dropped future), ends now.

@@ -7,7 +7,7 @@ use super::call::Shared;
 use super::connection::InstrumentedRedis;
 use super::system::{DEFAULT_PORT, SYSTEM};
 use crate::Providers;
-use crate::endpoint::Endpoint;
+use crate::front_end::endpoint::Endpoint;
 use crate::options::QueryText;
 
 /// Builds an [`InstrumentedRedis`]; from [`InstrumentedRedis::builder`].

@@ -20,8 +20,8 @@ use smallvec::SmallVec;
 
 use super::command::Described;
 use super::outcome::Failure;
-use crate::duration::operation_duration;
-use crate::endpoint::Endpoint;
+use crate::front_end::duration::operation_duration;
+use crate::front_end::endpoint::Endpoint;
 use crate::options::QueryText;
 
 /// The instruments of every Redis wrapper.
@@ -187,7 +187,7 @@ impl Call {
                 self.attributes.push(kv);
                 // One exception event, its message the description (the reply's text
                 // without the command's arguments).
-                let event = (crate::exception_event::EXCEPTION_EVENT, Severity::Warn);
+                let event = (crate::front_end::exception_event::EXCEPTION_EVENT, Severity::Warn);
                 self.shared.resolver.with(None, |resolved| {
                     exception::record_error(
                         resolved,
@@ -222,7 +222,7 @@ impl EndEarly for Call {
     fn panicked(mut self, payload: &(dyn std::any::Any + Send)) {
         let description = otel_kit_core::panic_payload::description(payload, "the Redis connection panicked");
         let event = exception::panic_event(
-            crate::exception_event::EXCEPTION_EVENT,
+            crate::front_end::exception_event::EXCEPTION_EVENT,
             Severity::Warn,
             &description,
         );

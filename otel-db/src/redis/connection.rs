@@ -208,7 +208,7 @@ mod tests {
             .has_attribute(SERVICE_PEER_NAME, "sessions");
         t.logs()
             .assert_count(1)
-            .event(crate::exception_event::EXCEPTION_EVENT)
+            .event(crate::front_end::exception_event::EXCEPTION_EVENT)
             .has_severity(Severity::Warn)
             .has_attribute(EXCEPTION_TYPE, "panic")
             .is_in_span(&span);

@@ -13,7 +13,7 @@ use opentelemetry::Context;
 use opentelemetry::propagation::Injector;
 use otel_kit_core::Resolved;
 
-use crate::instrumentation::{Frontend, Instruments};
+use crate::sql_core::instrumentation::{Frontend, Instruments};
 
 /// The injected fields, in the order the propagator wrote them.
 #[derive(Default)]

@@ -13,8 +13,8 @@ use sqlx::pool::PoolConnection;
 use super::database::InstrumentedDatabase;
 use super::frontend::Sqlx;
 use super::traced::traced_step;
-use crate::instrumentation::Instrumentation;
-use crate::operation::DbOperation;
+use crate::sql_core::instrumentation::Instrumentation;
+use crate::sql_core::operation::DbOperation;
 use crate::with_operation::WithOperation;
 
 /// A connection (`C` is a `sqlx::pool::PoolConnection` or a `sqlx::Transaction`)

@@ -13,7 +13,7 @@ use sqlx::postgres::Postgres;
 use sqlx::sqlite::Sqlite;
 use sqlx::{Database, Pool};
 
-use crate::endpoint::Endpoint;
+use crate::front_end::endpoint::Endpoint;
 use crate::sql::SqlDialect;
 
 mod sealed {
@@ -95,7 +95,7 @@ impl InstrumentedDatabase for Postgres {
     /// SQLSTATE classes 00 (success) and 01 (warning) are not failures; 02 (no data)
     /// and above are.
     fn is_failure(status_code: &str) -> bool {
-        crate::outcome::sqlstate_is_failure(status_code)
+        crate::sql_core::outcome::sqlstate_is_failure(status_code)
     }
 }
 

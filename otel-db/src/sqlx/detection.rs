@@ -8,7 +8,7 @@ use sqlx::Pool;
 
 use super::database::InstrumentedDatabase;
 use super::frontend::Sqlx;
-use crate::instrumentation::Instrumentation;
+use crate::sql_core::instrumentation::Instrumentation;
 
 /// What runs before a pool operation's span starts: asking a MySQL-protocol server
 /// whether it is MariaDB, once per pool.

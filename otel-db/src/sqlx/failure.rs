@@ -1,7 +1,7 @@
 //! sqlx's errors read by the failure rules every SQL front-end shares.
 
 use super::database::InstrumentedDatabase;
-use crate::outcome::Failure;
+use crate::sql_core::outcome::Failure;
 
 /// Classifies sqlx's `error` for database `DB`.
 pub(crate) fn classify<DB: InstrumentedDatabase>(error: &sqlx::Error) -> Failure {

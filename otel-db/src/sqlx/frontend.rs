@@ -1,6 +1,6 @@
 //! The sqlx pool wrapper as a front-end of the shared SQL core.
 
-crate::instrumentation::frontend!(
+crate::sql_core::instrumentation::frontend!(
     /// The sqlx pool wrapper.
     Sqlx,
     &["SQLX"]

@@ -10,12 +10,12 @@ use super::database::InstrumentedDatabase;
 use super::detection::detect;
 use super::frontend::Sqlx;
 use super::traced::traced_step;
-use crate::instrumentation::Instrumentation;
+use crate::sql_core::instrumentation::Instrumentation;
 use otel_kit_core::Providers;
 
-use crate::operation::DbOperation;
 use crate::options::{Options, QueryText};
 use crate::pool_metrics;
+use crate::sql_core::operation::DbOperation;
 use crate::with_operation::WithOperation;
 
 /// Wraps `pool` with the default settings: sanitised query text, no returned-rows

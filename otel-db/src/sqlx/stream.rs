@@ -9,8 +9,8 @@ use futures_util::stream::BoxStream;
 use sqlx::Either;
 
 use super::frontend::Sqlx;
-use crate::call::{Call, Outcome};
-use crate::outcome::Failure;
+use crate::sql_core::call::{Call, Outcome};
+use crate::sql_core::outcome::Failure;
 
 pub(crate) struct TracedStream<'e, R, T> {
     inner: BoxStream<'e, Result<Either<R, T>, sqlx::Error>>,

@@ -15,12 +15,12 @@ use super::failure::classify;
 use super::frontend::Sqlx;
 use super::stream::TracedStream;
 use super::traced_query::TracedQuery;
-use crate::call::{Call, Outcome};
-use crate::instrumentation::Instrumentation;
-use crate::operation::DbOperation;
 use crate::options::QueryText;
-use crate::statement::Statement;
-use crate::statement_cache;
+use crate::sql_core::call::{Call, Outcome};
+use crate::sql_core::instrumentation::Instrumentation;
+use crate::sql_core::operation::DbOperation;
+use crate::sql_core::statement::Statement;
+use crate::sql_core::statement_cache;
 
 type Rows<DB> = Either<<DB as Database>::QueryResult, <DB as Database>::Row>;
 

@@ -8,9 +8,9 @@ use tokio_postgres::config::Host;
 use super::client::InstrumentedClient;
 use super::frontend::TokioPostgres;
 use crate::Providers;
-use crate::endpoint::Endpoint;
-use crate::instrumentation::Instrumentation;
+use crate::front_end::endpoint::Endpoint;
 use crate::options::{Options, QueryText};
+use crate::sql_core::instrumentation::Instrumentation;
 
 /// Wraps `client` with the default settings (sanitised query text, no returned-rows
 /// count), its attributes read from `config`, the configuration it was connected with.

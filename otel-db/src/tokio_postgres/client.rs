@@ -13,8 +13,8 @@ use super::as_client::AsClient;
 use super::frontend::TokioPostgres;
 use super::row_stream::RowStream;
 use super::statement::{Params, Statement, ToStatement, drive};
-use crate::instrumentation::Instrumentation;
-use crate::operation::DbOperation;
+use crate::sql_core::instrumentation::Instrumentation;
+use crate::sql_core::operation::DbOperation;
 use crate::with_operation::WithOperation;
 
 /// A tokio-postgres client (`C`: a `tokio_postgres::Client`, a transaction, a pooled

@@ -11,8 +11,8 @@ use super::builder::ClientBuilder;
 use super::client::InstrumentedClient;
 use super::frontend::TokioPostgres;
 use super::transaction::{InstrumentedTransaction, begin};
-use crate::instrumentation::Instrumentation;
 use crate::pool_metrics;
+use crate::sql_core::instrumentation::Instrumentation;
 
 impl AsClient for Object {}
 impl sealed::Sealed for Object {

@@ -1,6 +1,6 @@
 //! The tokio-postgres client wrapper as a front end of the shared SQL core.
 
-crate::instrumentation::frontend!(
+crate::sql_core::instrumentation::frontend!(
     /// The tokio-postgres client wrapper.
     TokioPostgres,
     &["TOKIO_POSTGRES"]

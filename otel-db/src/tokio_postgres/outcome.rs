@@ -1,11 +1,11 @@
 //! What the span and the metric say about a tokio-postgres error, by the rules the
-//! sqlx wrapper follows (see [`crate::outcome`]): a server error by its SQLSTATE and
+//! sqlx wrapper follows (see [`crate::sql_core::outcome`]): a server error by its SQLSTATE and
 //! its message without values; anything else by its kind.
 
 use otel_kit_core::exception::{bounded, type_name};
 use tokio_postgres::Error;
 
-use crate::outcome::{Failure, sqlstate_is_failure};
+use crate::sql_core::outcome::{Failure, sqlstate_is_failure};
 
 /// The kinds tokio-postgres's errors say they are, by the fixed text each displays
 /// (its `Kind` is private), with the `error.type` recorded for each.

@@ -9,7 +9,7 @@ use tokio_postgres::{Error, Row};
 
 use super::frontend::TokioPostgres;
 use super::outcome::classify;
-use crate::call::{Call, Outcome};
+use crate::sql_core::call::{Call, Outcome};
 
 /// The rows of [`InstrumentedClient::query_raw`](super::InstrumentedClient::query_raw),
 /// a `Stream` of `Result<Row, Error>` as `tokio_postgres::RowStream` is.

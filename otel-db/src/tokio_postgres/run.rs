@@ -16,10 +16,10 @@ use super::frontend::TokioPostgres;
 use super::outcome::classify;
 use super::row_stream::RowStream;
 use super::statement::{ToStatement, drive};
-use crate::call::{Call, Outcome};
-use crate::instrumentation::Instrumentation;
-use crate::operation::DbOperation;
-use crate::statement::Statement as Described;
+use crate::sql_core::call::{Call, Outcome};
+use crate::sql_core::instrumentation::Instrumentation;
+use crate::sql_core::operation::DbOperation;
+use crate::sql_core::statement::Statement as Described;
 
 impl<C: AsClient> InstrumentedClient<C> {
     pub(super) fn client(&self) -> &tokio_postgres::Client {

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use tokio_postgres::types::ToSql;
 
 use crate::sql::SqlDialect;
-use crate::statement::Statement as Described;
-use crate::statement_cache;
+use crate::sql_core::statement::Statement as Described;
+use crate::sql_core::statement_cache;
 
 /// A prepared statement from [`InstrumentedClient::prepare`](super::InstrumentedClient::prepare),
 /// with its SQL's summary, span name and text made when it was prepared: each

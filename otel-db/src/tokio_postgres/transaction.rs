@@ -8,7 +8,7 @@ use tokio_postgres::Error;
 use super::client::InstrumentedClient;
 use super::frontend::TokioPostgres;
 use super::run::step;
-use crate::instrumentation::Instrumentation;
+use crate::sql_core::instrumentation::Instrumentation;
 
 /// A transaction begun with [`InstrumentedClient::transaction`]: the same traced
 /// methods, and [`commit`](InstrumentedClient::commit) /

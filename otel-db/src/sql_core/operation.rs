@@ -10,7 +10,7 @@ use otel_kit_semconv::attribute::{
     DB_COLLECTION_NAME, DB_OPERATION_NAME, DB_QUERY_SUMMARY, DB_STORED_PROCEDURE_NAME,
 };
 
-use crate::statement::{Statement, StatementAttributes, shared_name, span_name};
+use crate::sql_core::statement::{Statement, StatementAttributes, shared_name, span_name};
 
 /// What the caller says about a query: `db.operation.name`, `db.collection.name` and,
 /// if it wants, `db.query.summary`. Handed to
@@ -158,7 +158,10 @@ mod tests {
     fn described(op: &DbOperation, sql: &str) -> (Vec<String>, Option<String>) {
         let statement = Statement::new(sql, SqlDialect::PostgreSql, false);
         let (attributes, name) = op.describe(&statement);
-        let attributes = attributes.iter().map(|kv| format!("{}={}", kv.key, kv.value)).collect();
+        let attributes = attributes
+            .iter()
+            .map(|kv| format!("{}={}", kv.key, kv.value))
+            .collect();
         (attributes, name.map(String::from))
     }
 
@@ -188,7 +191,10 @@ mod tests {
     fn a_collection_alone_keeps_the_parsed_summary_or_names_the_span() {
         let op = DbOperation::new().collection("users");
         let (attributes, name) = described(&op, "SELECT * FROM users");
-        assert_eq!(attributes, ["db.collection.name=users", "db.query.summary=SELECT users"]);
+        assert_eq!(
+            attributes,
+            ["db.collection.name=users", "db.query.summary=SELECT users"]
+        );
         assert_eq!(name.as_deref(), Some("SELECT users"));
         // Nothing recognised in the text: the span is named after the target.
         let (attributes, name) = described(&op, "frobnicate");
@@ -222,7 +228,10 @@ mod tests {
             name(DbOperation::new().name("BATCH   INSERT  INTO")).as_deref(),
             Some("BATCH INSERT INTO")
         );
-        assert_eq!(name(DbOperation::new().name(String::from("a b"))).as_deref(), Some("a b"));
+        assert_eq!(
+            name(DbOperation::new().name(String::from("a b"))).as_deref(),
+            Some("a b")
+        );
         assert_eq!(DbOperation::new().name("").summary(""), DbOperation::new());
     }
 }

@@ -7,13 +7,13 @@ use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use opentelemetry::{KeyValue, StringValue};
-use otel_kit_semconv::attribute::{DB_OPERATION_NAME, DB_QUERY_SUMMARY, DB_STORED_PROCEDURE_NAME};
 use otel_kit_core::SharedNames;
+use otel_kit_semconv::attribute::{DB_OPERATION_NAME, DB_QUERY_SUMMARY, DB_STORED_PROCEDURE_NAME};
 use smallvec::SmallVec;
 
-use crate::instrumentation::{Frontend, Instrumentation};
 use crate::options::{MAX_QUERY_TEXT, QueryText};
 use crate::sql::{self, QueryInfo, SqlDialect};
+use crate::sql_core::instrumentation::{Frontend, Instrumentation};
 
 /// The statement attributes of an operation: at most four (operation and collection,
 /// which only a caller's [`crate::DbOperation`] or a step gives; summary, procedure).
@@ -237,7 +237,11 @@ pub(crate) fn shared_name(name: String) -> Cow<'static, str> {
 /// The span name the conventions give: `{db.query.summary}`, else
 /// `{db.operation.name} {target}`, else `{db.operation.name}`, else `{target}`; `None`
 /// for `{db.system.name}`. The target is the collection, else the stored procedure.
-pub(crate) fn span_name(summary: Option<&str>, operation: Option<&str>, target: Option<&str>) -> Option<String> {
+pub(crate) fn span_name(
+    summary: Option<&str>,
+    operation: Option<&str>,
+    target: Option<&str>,
+) -> Option<String> {
     match (summary, operation, target) {
         (Some(summary), ..) => Some(summary.to_owned()),
         (None, Some(op), Some(target)) => Some(format!("{op} {target}")),
@@ -286,8 +290,8 @@ mod tests {
         assert!(unknown.attributes().is_empty());
 
         let pool = |file: &str| {
-            crate::instrumentation::Instrumentation::<crate::sqlx::frontend::Sqlx>::new(
-                crate::endpoint::Endpoint::file("sqlite", file),
+            crate::sql_core::instrumentation::Instrumentation::<crate::sqlx::frontend::Sqlx>::new(
+                crate::front_end::endpoint::Endpoint::file("sqlite", file),
                 crate::options::Options::default(),
                 otel_kit_core::Providers::new(),
                 false,

@@ -10,12 +10,12 @@ use std::time::Instant;
 
 use opentelemetry::metrics::{Counter, Histogram, Meter};
 use opentelemetry::{InstrumentationScope, KeyValue, StringValue};
+use otel_kit_core::{Cache, Providers, Resolved, Resolver};
 use otel_kit_semconv::attribute::DB_CLIENT_CONNECTION_POOL_NAME;
 use otel_kit_semconv::metric::DB_CLIENT_CONNECTION_TIMEOUTS;
-use otel_kit_core::{Cache, Providers, Resolved, Resolver};
 
-use crate::endpoint::Endpoint;
-use crate::duration::operation_duration;
+use crate::front_end::duration::operation_duration;
+use crate::front_end::endpoint::Endpoint;
 use crate::options::Options;
 
 /// Registers a pool's connection gauges with a meter (see [`crate::pool_metrics`]).
@@ -37,10 +37,10 @@ macro_rules! frontend {
         $(#[$doc])*
         pub(crate) struct $name;
 
-        impl $crate::instrumentation::Frontend for $name {
+        impl $crate::sql_core::instrumentation::Frontend for $name {
             const SWITCHES: &'static [&'static str] = $switches;
 
-            otel_kit_core::instruments_cache!(fn cache() -> $crate::instrumentation::Instruments<$name>);
+            otel_kit_core::instruments_cache!(fn cache() -> $crate::sql_core::instrumentation::Instruments<$name>);
         }
     };
 }
@@ -55,7 +55,10 @@ pub(crate) struct Instrumentation<F: Frontend> {
     pub(crate) options: Options,
     resolver: Resolver<Instruments<F>>,
     pub(crate) pool_name: StringValue,
-    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "mysql", feature = "sqlite")),
+        allow(dead_code)
+    )]
     asks_server: bool,
     detected: OnceLock<&'static str>,
     /// Set once, by the pool's builder.
@@ -145,13 +148,19 @@ impl<F: Frontend> Instrumentation<F> {
     }
 
     /// Whether the server still has to be asked which system it is.
-    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "mysql", feature = "sqlite")),
+        allow(dead_code)
+    )]
     pub(crate) fn detection_pending(&self) -> bool {
         self.asks_server && self.options.system_name.is_none() && self.detected.get().is_none()
     }
 
     /// Records what the server said it is (the first answer stays).
-    #[cfg_attr(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "mysql", feature = "sqlite")),
+        allow(dead_code)
+    )]
     pub(crate) fn set_detected(&self, system: &'static str) {
         let _ = self.detected.set(system);
     }
@@ -169,7 +178,12 @@ impl<F: Frontend> Instrumentation<F> {
     /// Registers the pool's gauges with whatever meter provider resolves, now and
     /// whenever it changes.
     #[cfg_attr(
-        not(any(feature = "postgres", feature = "mysql", feature = "sqlite", feature = "deadpool-postgres")),
+        not(any(
+            feature = "postgres",
+            feature = "mysql",
+            feature = "sqlite",
+            feature = "deadpool-postgres"
+        )),
         allow(dead_code)
     )]
     pub(crate) fn set_gauges(&self, register: RegisterGauges) {

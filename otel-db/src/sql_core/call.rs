@@ -6,23 +6,22 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Instant;
 
+use opentelemetry::logs::Severity;
 use opentelemetry::trace::{SpanKind, Status, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue, StringValue};
+use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
+use otel_kit_core::exception;
 use otel_kit_semconv::attribute::{
     DB_OPERATION_BATCH_SIZE, DB_QUERY_TEXT, DB_RESPONSE_RETURNED_ROWS, DB_RESPONSE_STATUS_CODE, ERROR_TYPE,
     SERVICE_PEER_NAME,
 };
-use opentelemetry::logs::Severity;
-use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
-use otel_kit_core::exception;
 use smallvec::SmallVec;
 
-use crate::exception_event::EXCEPTION_EVENT;
-use crate::instrumentation::{Frontend, Instrumentation};
-use crate::operation::DbOperation;
-use crate::outcome::Failure;
-use crate::statement::Statement;
-
+use crate::front_end::exception_event::EXCEPTION_EVENT;
+use crate::sql_core::instrumentation::{Frontend, Instrumentation};
+use crate::sql_core::operation::DbOperation;
+use crate::sql_core::outcome::Failure;
+use crate::sql_core::statement::Statement;
 
 /// How an operation ended.
 pub(crate) enum Outcome {
@@ -174,7 +173,13 @@ impl<F: Frontend> Call<F> {
                     // the description (the driver's text without the query's values).
                     let event = (EXCEPTION_EVENT, Severity::Warn);
                     self.instrumentation.with(None, |resolved| {
-                        exception::record_error(resolved, &self.cx, event, failure.exception_type, &failure.description);
+                        exception::record_error(
+                            resolved,
+                            &self.cx,
+                            event,
+                            failure.exception_type,
+                            &failure.description,
+                        );
                     });
                     span.set_status(Status::error(failure.description));
                 }
@@ -257,14 +262,16 @@ mod tests {
     use otel_kit_testing::TestTelemetry;
 
     use super::*;
-    use crate::endpoint::Endpoint;
+    use crate::front_end::endpoint::Endpoint;
     use crate::options::Options;
     use crate::sql::SqlDialect;
 
     #[test]
     fn a_driver_panic_is_one_exception_event_and_the_mapped_peer_is_named() {
         let t = TestTelemetry::new();
-        let services = PeerServices::new().map("db.internal:5433", "ledger").expect("entry");
+        let services = PeerServices::new()
+            .map("db.internal:5433", "ledger")
+            .expect("entry");
         let instrumentation = Arc::new(Instrumentation::<crate::sqlx::frontend::Sqlx>::new(
             Endpoint::network("postgresql", Some("shop"), "db.internal", 5433, 5432),
             Options::default(),
@@ -272,13 +279,7 @@ mod tests {
             false,
         ));
         let statement = Arc::new(Statement::new("SELECT 1", SqlDialect::PostgreSql, false));
-        let call = Call::start(
-            &instrumentation,
-            &Context::new(),
-            statement,
-            None,
-            None,
-        );
+        let call = Call::start(&instrumentation, &Context::new(), statement, None, None);
         let payload: Box<dyn std::any::Any + Send> = Box::new("driver bug");
         call.panicked(&*payload);
 

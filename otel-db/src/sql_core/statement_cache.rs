@@ -16,7 +16,7 @@ use std::sync::Arc;
 use rustc_hash::FxHasher;
 
 use crate::sql::SqlDialect;
-use crate::statement::Statement;
+use crate::sql_core::statement::Statement;
 
 /// How many statements a thread keeps (a power of two).
 const SLOTS: usize = 256;

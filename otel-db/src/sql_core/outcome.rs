@@ -100,11 +100,22 @@ mod tests {
     #[test]
     fn sqlstate_classes_00_and_01_are_no_failure() {
         let type_name = "t";
-        let warning = Failure::database(Some("01000".to_owned()), sqlstate_is_failure, "careful", type_name);
-        assert_eq!((warning.error_type, warning.status_code.as_deref()), (None, Some("01000")));
+        let warning = Failure::database(
+            Some("01000".to_owned()),
+            sqlstate_is_failure,
+            "careful",
+            type_name,
+        );
+        assert_eq!(
+            (warning.error_type, warning.status_code.as_deref()),
+            (None, Some("01000"))
+        );
         let no_data = Failure::database(Some("02000".to_owned()), sqlstate_is_failure, "none", type_name);
         assert_eq!(no_data.error_type.as_deref(), Some("02000"));
         let unknown = Failure::database(None, sqlstate_is_failure, "x = 'secret'", type_name);
-        assert_eq!((unknown.error_type.as_deref(), unknown.description.as_str()), (Some("_OTHER"), "x = ?"));
+        assert_eq!(
+            (unknown.error_type.as_deref(), unknown.description.as_str()),
+            (Some("_OTHER"), "x = ?")
+        );
     }
 }
