@@ -22,6 +22,7 @@ use super::command::Described;
 use super::outcome::Failure;
 use crate::front_end::duration::operation_duration;
 use crate::front_end::endpoint::Endpoint;
+use crate::front_end::exception_event::record_failure;
 use crate::options::QueryText;
 
 /// The instruments of every Redis wrapper.
@@ -185,19 +186,10 @@ impl Call {
                 let kv = KeyValue::new(ERROR_TYPE, failure.error_type);
                 span.set_attribute(kv.clone());
                 self.attributes.push(kv);
-                // One exception event, its message the description (the reply's text
-                // without the command's arguments).
-                let event = (crate::front_end::exception_event::EXCEPTION_EVENT, Severity::Warn);
+                // The description is the reply's text without the command's arguments.
                 self.shared.resolver.with(None, |resolved| {
-                    exception::record_error(
-                        resolved,
-                        &self.cx,
-                        event,
-                        failure.exception_type,
-                        &failure.description,
-                    );
+                    record_failure(resolved, &self.cx, failure.exception_type, failure.description);
                 });
-                span.set_status(Status::error(failure.description));
             }
         }
         let seconds = self.start.elapsed().as_secs_f64();

@@ -17,7 +17,7 @@ use otel_kit_semconv::attribute::{
 };
 use smallvec::SmallVec;
 
-use crate::front_end::exception_event::EXCEPTION_EVENT;
+use crate::front_end::exception_event::{EXCEPTION_EVENT, record_failure};
 use crate::sql_core::instrumentation::{Frontend, Instrumentation};
 use crate::sql_core::operation::DbOperation;
 use crate::sql_core::outcome::Failure;
@@ -169,19 +169,10 @@ impl<F: Frontend> Call<F> {
                     let kv = KeyValue::new(ERROR_TYPE, error_type);
                     span.set_attribute(kv.clone());
                     failure_attributes.push(kv);
-                    // The error the caller is handed: one exception event, its message
-                    // the description (the driver's text without the query's values).
-                    let event = (EXCEPTION_EVENT, Severity::Warn);
+                    // The description is the driver's text without the query's values.
                     self.instrumentation.with(None, |resolved| {
-                        exception::record_error(
-                            resolved,
-                            &self.cx,
-                            event,
-                            failure.exception_type,
-                            &failure.description,
-                        );
+                        record_failure(resolved, &self.cx, failure.exception_type, failure.description);
                     });
-                    span.set_status(Status::error(failure.description));
                 }
                 if failure.pool_timeout {
                     self.instrumentation.count_timeout();
