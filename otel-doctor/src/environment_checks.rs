@@ -221,6 +221,8 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
     }
     let manifest = manifest_for_init(graph);
     let version = line(KIT);
+    // Only the facade names the kit: its fix is the facade's feature (same name).
+    let facade = graph.direct_users("otel-kit-init").is_empty() && !graph.direct_users("otel-kit").is_empty();
     let mut findings: Vec<Finding> = Vec::new();
     for (feature, asked, without, severity) in needs {
         let has = match feature {
@@ -242,7 +244,14 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
             "features",
             format!("{asked}, and the project builds otel-kit-init without its `{feature}` feature"),
             without,
-            format!("in {manifest}: otel-kit-init = {{ version = \"{version}\", features = [\"{feature}\"] }} (features add up, so this line works beside otel-kit too)"),
+            // A facade user names the facade, whose feature of the same name turns it on.
+            if facade {
+                format!("in {manifest}: otel-kit = {{ version = \"{version}\", features = [\"{feature}\"] }}")
+            } else {
+                format!(
+                    "in {manifest}: otel-kit-init = {{ version = \"{version}\", features = [\"{feature}\"] }}"
+                )
+            },
         ));
     }
     findings

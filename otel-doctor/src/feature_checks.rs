@@ -13,6 +13,11 @@ struct Rule {
     library: &'static str,
     /// A feature of the library that must be on for the rule to apply (sqlx's driver).
     library_feature: Option<&'static str>,
+    /// Libraries of which the same member must use one too for the rule to apply, none
+    /// when empty: a crate with gRPC services or clients has generated code, which needs
+    /// tonic-prost (or prost), while one that uses tonic only for `tonic::Status` has
+    /// nothing to instrument.
+    companions: &'static [&'static str],
     /// The kit crate that instruments it.
     kit_crate: &'static str,
     /// Its feature, `None` when the crate alone does.
@@ -27,6 +32,7 @@ const RULES: &[Rule] = &[
     Rule {
         library: "axum",
         library_feature: None,
+        companions: &[],
         kit_crate: "otel-kit-http",
         kit_feature: Some("axum"),
         facade_feature: "axum",
@@ -35,6 +41,7 @@ const RULES: &[Rule] = &[
     Rule {
         library: "actix-web",
         library_feature: None,
+        companions: &[],
         kit_crate: "otel-kit-http",
         kit_feature: Some("actix"),
         facade_feature: "actix",
@@ -43,6 +50,7 @@ const RULES: &[Rule] = &[
     Rule {
         library: "reqwest",
         library_feature: None,
+        companions: &[],
         kit_crate: "otel-kit-http",
         kit_feature: Some("client"),
         facade_feature: "reqwest",
@@ -51,6 +59,7 @@ const RULES: &[Rule] = &[
     Rule {
         library: "awc",
         library_feature: None,
+        companions: &[],
         kit_crate: "otel-kit-http",
         kit_feature: Some("awc"),
         facade_feature: "awc",
@@ -59,6 +68,7 @@ const RULES: &[Rule] = &[
     Rule {
         library: "tonic",
         library_feature: None,
+        companions: &["tonic-prost", "prost"],
         kit_crate: "otel-kit-grpc",
         kit_feature: None,
         facade_feature: "tonic",
@@ -67,6 +77,7 @@ const RULES: &[Rule] = &[
     Rule {
         library: "sqlx",
         library_feature: Some("postgres"),
+        companions: &[],
         kit_crate: "otel-kit-db",
         kit_feature: Some("postgres"),
         facade_feature: "postgres",
@@ -75,6 +86,7 @@ const RULES: &[Rule] = &[
     Rule {
         library: "sqlx",
         library_feature: Some("mysql"),
+        companions: &[],
         kit_crate: "otel-kit-db",
         kit_feature: Some("mysql"),
         facade_feature: "mysql",
@@ -83,6 +95,7 @@ const RULES: &[Rule] = &[
     Rule {
         library: "sqlx",
         library_feature: Some("sqlite"),
+        companions: &[],
         kit_crate: "otel-kit-db",
         kit_feature: Some("sqlite"),
         facade_feature: "sqlite",
@@ -91,6 +104,7 @@ const RULES: &[Rule] = &[
     Rule {
         library: "tokio-postgres",
         library_feature: None,
+        companions: &[],
         kit_crate: "otel-kit-db",
         kit_feature: Some("tokio-postgres"),
         facade_feature: "tokio-postgres",
@@ -99,6 +113,7 @@ const RULES: &[Rule] = &[
     Rule {
         library: "diesel",
         library_feature: None,
+        companions: &[],
         kit_crate: "otel-kit-db",
         kit_feature: Some("diesel"),
         facade_feature: "diesel",
@@ -107,6 +122,7 @@ const RULES: &[Rule] = &[
     Rule {
         library: "redis",
         library_feature: None,
+        companions: &[],
         kit_crate: "otel-kit-db",
         kit_feature: Some("redis"),
         facade_feature: "redis",
@@ -115,6 +131,7 @@ const RULES: &[Rule] = &[
     Rule {
         library: "async-nats",
         library_feature: None,
+        companions: &[],
         kit_crate: "otel-kit-messaging",
         kit_feature: Some("nats"),
         facade_feature: "nats",
@@ -123,6 +140,7 @@ const RULES: &[Rule] = &[
     Rule {
         library: "lapin",
         library_feature: None,
+        companions: &[],
         kit_crate: "otel-kit-messaging",
         kit_feature: Some("rabbitmq"),
         facade_feature: "rabbitmq",
@@ -131,6 +149,7 @@ const RULES: &[Rule] = &[
     Rule {
         library: "rdkafka",
         library_feature: None,
+        companions: &[],
         kit_crate: "otel-kit-messaging",
         kit_feature: Some("kafka"),
         facade_feature: "kafka",
@@ -154,6 +173,15 @@ pub(crate) fn missing_instrumentation(graph: &Graph) -> Vec<Finding> {
         if let Some(feature) = rule.library_feature
             && !graph.has_feature(rule.library, feature)
         {
+            continue;
+        }
+        let with_companion = |name: &str| {
+            graph
+                .direct_users(name)
+                .iter()
+                .any(|(user, _)| user.id == member.id)
+        };
+        if !rule.companions.is_empty() && !rule.companions.iter().any(|c| with_companion(c)) {
             continue;
         }
         let by_crate = graph.has(rule.kit_crate)

@@ -137,6 +137,8 @@ fn instrumentation_left_off_names_the_feature_to_turn_on() {
             dep("axum", "axum", "0.8.9", ""),
             dep("sqlx", "sqlx", "0.9.0", ", features = [\"postgres\"]"),
             dep("tonic", "tonic", "0.14.9", ""),
+            // Generated service code: what a gRPC server or client needs.
+            dep("tonic-prost", "tonic-prost", "0.14.2", ""),
             dep(
                 "otel-kit-http",
                 "otel-kit-http",
@@ -148,6 +150,7 @@ fn instrumentation_left_off_names_the_feature_to_turn_on() {
         &[
             plain("axum", "0.8.9"),
             plain("tonic", "0.14.9"),
+            plain("tonic-prost", "0.14.2"),
             Fake {
                 name: "sqlx",
                 version: "0.9.0",
@@ -184,6 +187,24 @@ fn instrumentation_left_off_names_the_feature_to_turn_on() {
     assert!(all.contains(&format!("otel-kit-grpc = \\\"{kit}\\\"")), "{all}");
     assert!(!all.contains("mysql"), "sqlx's mysql is instrumented: {all}");
     assert_eq!(out.code, Some(0), "warnings only: {out:?}");
+}
+
+#[test]
+fn tonic_used_only_for_its_status_type_is_not_a_missing_instrumentation() {
+    let scratch = Scratch::new(
+        &[
+            dep("tonic", "tonic", "0.14.9", ""),
+            dep("otel-kit-http", "otel-kit-http", "0.1.0", ""),
+        ],
+        &[plain("tonic", "0.14.9"), plain("otel-kit-http", "0.1.0")],
+    );
+    let out = run(&scratch.workspace, ARGS, QUIET);
+    let found = out.of("features");
+    assert!(
+        !texts(&found).contains("tonic"),
+        "no generated gRPC code (no tonic-prost, no prost): nothing for otel-kit-grpc to trace: {}",
+        texts(&found)
+    );
 }
 
 #[test]
@@ -303,6 +324,52 @@ fn the_environment_asking_for_grpc_of_a_build_without_it_is_an_error() {
             "a credential printed: {stream}"
         );
     }
+}
+
+#[test]
+fn a_facade_user_is_told_the_facades_feature_not_otel_kit_init() {
+    let init = Fake {
+        name: "otel-kit-init",
+        version: "0.1.0",
+        features: &["grpc", "http-proto"],
+        dependencies: &[],
+    };
+    let scratch = Scratch::new(
+        &[dep("otel-kit", "otel-kit", "0.1.0", ", default-features = false")],
+        &[
+            Fake {
+                name: "otel-kit",
+                version: "0.1.0",
+                features: &["grpc = [\"otel-kit-init/grpc\"]"],
+                dependencies: &[&dep(
+                    "otel-kit-init",
+                    "otel-kit-init",
+                    "0.1.0",
+                    ", features = [\"http-proto\"]",
+                )],
+            },
+            init,
+        ],
+    );
+    let env = [
+        ("OTEL_SERVICE_NAME", "scratch"),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+    ];
+    let out = run(&scratch.workspace, ARGS, &env);
+    let found = out.of("features");
+    let grpc = found
+        .iter()
+        .find(|f| f["finding"].as_str().unwrap_or_default().contains("`grpc`"))
+        .unwrap_or_else(|| panic!("a finding for grpc: {}", texts(&found)));
+    let fix = grpc["fix"].as_str().unwrap_or_default();
+    assert!(
+        fix.contains("otel-kit = { version") && fix.contains("features = [\"grpc\"]"),
+        "{fix}"
+    );
+    assert!(
+        !fix.contains("otel-kit-init"),
+        "the facade user never names otel-kit-init: {fix}"
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! [`ResponseFuture`]: runs the app's future inside the request's OpenTelemetry context
 //! and finishes the span and metrics however it ends.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
@@ -72,21 +73,24 @@ where
                     if let Some(route) = response.request().match_pattern() {
                         call.routed(&route);
                     }
-                    if response.status().is_server_error()
+                    let cause = if response.status().is_server_error()
                         && let Some(error) = response.response().error()
                     {
-                        exception(&call, error);
-                    }
-                    call.respond(&mut ActixResponse(response.response_mut()));
+                        Some(exception(&call, error))
+                    } else {
+                        None
+                    };
+                    call.respond(&mut ActixResponse(response.response_mut()), cause);
                     Ok(response)
                 }
                 Err(error) => {
                     // What actix will answer with.
                     let mut rendered = error.as_response_error().error_response();
-                    if rendered.status().is_server_error() {
-                        exception(&call, &error);
-                    }
-                    call.respond(&mut ActixResponse(&mut rendered));
+                    let cause = rendered
+                        .status()
+                        .is_server_error()
+                        .then(|| exception(&call, &error));
+                    call.respond(&mut ActixResponse(&mut rendered), cause);
                     Err(error)
                 }
             }
@@ -95,10 +99,12 @@ where
 }
 
 /// The error as the exception event; its message bounded (otel-kit-init's redaction
-/// scrubs it on export).
-fn exception(call: &Call<ActixHooks>, error: &actix_web::Error) {
+/// scrubs it on export), returned as the span's status description.
+fn exception(call: &Call<ActixHooks>, error: &actix_web::Error) -> Cow<'static, str> {
+    let message = otel_kit_core::exception::bounded_cow(error.to_string().into());
     call.exception(
         otel_kit_core::exception::type_name::<actix_web::Error>(),
-        &otel_kit_core::exception::bounded_cow(error.to_string().into()),
+        &message,
     );
+    message
 }

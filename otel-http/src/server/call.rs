@@ -161,8 +161,15 @@ impl<H: Front> Call<H> {
     }
 
     /// The service answered with `response`. Call with the context attached, so metric
-    /// points are recorded in the span's context.
-    pub(crate) fn respond<P: ServerResponse<Hooks = H> + ?Sized>(self, response: &mut P) {
+    /// points are recorded in the span's context. `cause` is the message of the error a
+    /// 5xx was rendered from (actix renders a handler's error as a response), the span's
+    /// status description; without one, a 5xx's description stays empty, as the
+    /// conventions ask when the status code says it all.
+    pub(crate) fn respond<P: ServerResponse<Hooks = H> + ?Sized>(
+        self,
+        response: &mut P,
+        cause: Option<Cow<'static, str>>,
+    ) {
         let status = response.status();
         let code = KeyValue::new(semconv::HTTP_RESPONSE_STATUS_CODE, i64::from(status));
         let span = self.cx.span();
@@ -183,7 +190,7 @@ impl<H: Front> Call<H> {
             span.set_attribute(code);
             if let Some(error_type) = error_type {
                 span.set_attribute(error_type);
-                span.set_status(Status::error(""));
+                span.set_status(Status::error(cause.unwrap_or_default()));
             }
             if let Some(config) = &self.capture {
                 span.set_attributes(

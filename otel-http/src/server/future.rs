@@ -80,10 +80,11 @@ where
                     // The response hook sees the head as `Parts`; moving the parts out and
                     // back allocates nothing.
                     let (mut head, body) = response.into_parts();
-                    call.respond(&mut TowerResponse {
+                    let mut response = TowerResponse {
                         head: &mut head,
                         body: &body,
-                    });
+                    };
+                    call.respond(&mut response, None);
                     Ok(Response::from_parts(head, body))
                 }
                 Err(error) => {
