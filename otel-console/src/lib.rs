@@ -72,7 +72,7 @@
 //! [`WaterfallSpanExporter`]:
 //!
 //! ```text
-//! trace d051bc89f507889d86d19dc175ff5d91: 2 spans, 1 services, 1.86 ms, 0 with ERROR
+//! trace d051bc89f507889d86d19dc175ff5d91: 2 spans, 1 service, 1.86 ms, 0 with ERROR
 //! span                          service      kind     status start ms   dur ms |0                                1.86 ms|
 //! GET /hello/{name}             quickstart   SERVER   unset      0.00     1.86 |████████████████████████████████████████|
 //!   http.request.method=GET http.route=/hello/{name} http.response.status_code=200

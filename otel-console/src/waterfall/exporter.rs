@@ -51,7 +51,7 @@ use crate::writer::{SharedWriter, Sink};
 ///
 /// let text = String::from_utf8(out.lock().unwrap().clone()).unwrap();
 /// let lines: Vec<&str> = text.lines().collect();
-/// assert!(lines[0].starts_with("trace ") && lines[0].contains(": 2 spans, 1 services, "));
+/// assert!(lines[0].starts_with("trace ") && lines[0].contains(": 2 spans, 1 service, "));
 /// assert!(lines[2].starts_with("checkout "));
 /// assert!(lines[3].starts_with("  charge card "));
 /// ```

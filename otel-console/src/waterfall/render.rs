@@ -100,7 +100,7 @@ const KEY_ATTRIBUTES: [&str; 17] = [
 /// };
 /// let text = Waterfall::new().render(&[root, charge]);
 /// let lines: Vec<&str> = text.lines().collect();
-/// assert_eq!(lines[0], "trace 00000000000000000000000000000007: 2 spans, 1 services, 100.0 ms, 1 with ERROR");
+/// assert_eq!(lines[0], "trace 00000000000000000000000000000007: 2 spans, 1 service, 100.0 ms, 1 with ERROR");
 /// assert!(lines[2].starts_with("POST /checkout                shop         SERVER   unset      0.00    100.0 |████"));
 /// assert_eq!(lines[3], "  http.route=/checkout");
 /// assert!(lines[4].starts_with("  charge card                 shop         SERVER   ERROR      50.0     50.0 |      "));
@@ -190,10 +190,10 @@ impl Waterfall {
             .count();
         let _ = writeln!(
             out,
-            "trace {}: {} spans, {} services, {} ms, {errors} with ERROR{note}",
+            "trace {}: {}, {}, {} ms, {errors} with ERROR{note}",
             first.trace_id,
-            spans.len(),
-            services.len(),
+            counted(spans.len(), "span"),
+            counted(services.len(), "service"),
             format_ms(total)
         );
         let axis_end = format!("{} ms|", format_ms(total));
@@ -294,5 +294,14 @@ fn kind(kind: &SpanKind) -> &'static str {
         SpanKind::Producer => "PRODUCER",
         SpanKind::Consumer => "CONSUMER",
         SpanKind::Internal => "INTERNAL",
+    }
+}
+
+/// `1 span`, `2 spans`: the count with its noun, singular for one.
+fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
     }
 }

@@ -78,7 +78,7 @@ fn nothing_prints_until_the_root_ends_then_the_whole_tree_does() {
     let out = text(&buf);
     let lines: Vec<&str> = out.lines().collect();
     assert!(
-        lines[0].starts_with("trace ") && lines[0].ends_with(": 3 spans, 1 services, 100.0 ms, 1 with ERROR"),
+        lines[0].starts_with("trace ") && lines[0].ends_with(": 3 spans, 1 service, 100.0 ms, 1 with ERROR"),
         "{out}"
     );
     let names: Vec<&str> = span_lines(&out).iter().map(|l| l[..29].trim_end()).collect();

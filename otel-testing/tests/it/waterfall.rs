@@ -50,7 +50,7 @@ fn a_failed_span_assertion_prints_the_waterfall() {
         .expect("the context line");
     let trace_line = lines[header + 1];
     assert!(trace_line.starts_with("trace "), "{msg}");
-    assert!(trace_line.contains(": 2 spans, 1 services, "), "{msg}");
+    assert!(trace_line.contains(": 2 spans, 1 service, "), "{msg}");
     assert!(trace_line.ends_with(" ms, 1 with ERROR"), "{msg}");
     assert!(
         lines[header + 2].starts_with("span ") && lines[header + 2].ends_with(" ms|"),

@@ -117,7 +117,7 @@ fn init_prints_a_waterfall_per_trace_on_stdout() {
         // The harness prints `test <name> ... ` before the first line.
         .position(|l| l.contains("trace ") && l.ends_with(", 1 with ERROR"))
         .unwrap_or_else(|| panic!("a waterfall on stdout: {stdout}"));
-    assert!(lines[header].contains(": 2 spans, 1 services, "), "{stdout}");
+    assert!(lines[header].contains(": 2 spans, 1 service, "), "{stdout}");
     assert!(
         lines[header + 2].starts_with("POST /checkout                shop         SERVER "),
         "{stdout}"
