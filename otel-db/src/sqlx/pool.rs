@@ -66,6 +66,8 @@ pub struct InstrumentedPool<DB: InstrumentedDatabase> {
 pub(crate) struct Shared<DB: InstrumentedDatabase> {
     pub(crate) pool: Pool<DB>,
     pub(crate) instrumentation: Arc<Instrumentation<Sqlx>>,
+    /// The default pool name this pool holds while it lives.
+    _name_lease: Option<pool_metrics::PoolNameLease>,
 }
 
 impl<DB: InstrumentedDatabase> Clone for InstrumentedPool<DB> {
@@ -394,15 +396,23 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
     /// ```
     pub fn build(self) -> InstrumentedPool<DB> {
         let endpoint = DB::endpoint(&self.pool);
+        let mut options = self.options;
+        // Named by default: apart from the other pools on the same database.
+        let name_lease = options.pool_name.is_none().then(|| {
+            let lease = pool_metrics::PoolNameLease::take(endpoint.pool_name());
+            options.pool_name = Some(lease.name().to_owned());
+            lease
+        });
         let instrumentation = Arc::new(Instrumentation::new(
             endpoint,
-            self.options,
+            options,
             self.providers,
             DB::ASKS_SERVER,
         ));
         let shared = Arc::new(Shared {
             pool: self.pool,
             instrumentation,
+            _name_lease: name_lease,
         });
         let weak = Arc::downgrade(&shared);
         let snapshot: pool_metrics::Snapshot = Arc::new(move || {

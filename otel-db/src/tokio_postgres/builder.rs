@@ -73,6 +73,17 @@ impl Settings {
         }
     }
 
+    /// Names a pool left unnamed apart from the other pools on the same database; the
+    /// lease holds the name while the pool lives.
+    #[cfg(feature = "deadpool-postgres")]
+    pub(super) fn name_pool(&mut self) -> Option<crate::pool_metrics::PoolNameLease> {
+        self.options.pool_name.is_none().then(|| {
+            let lease = crate::pool_metrics::PoolNameLease::take(self.endpoint.pool_name());
+            self.options.pool_name = Some(lease.name().to_owned());
+            lease
+        })
+    }
+
     pub(super) fn build(self) -> Arc<Instrumentation<TokioPostgres>> {
         Arc::new(Instrumentation::new(
             self.endpoint,

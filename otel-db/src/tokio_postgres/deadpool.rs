@@ -52,7 +52,8 @@ impl ClientBuilder<Pool> {
     /// # }
     /// ```
     pub fn build(self) -> InstrumentedDeadpool {
-        let (pool, settings) = self.into_parts();
+        let (pool, mut settings) = self.into_parts();
+        let name_lease = settings.name_pool().map(Arc::new);
         let instrumentation = settings.build();
         // The pool held weakly: once every handle is gone the gauges report nothing.
         let weak = pool.weak();
@@ -69,6 +70,7 @@ impl ClientBuilder<Pool> {
         InstrumentedDeadpool {
             pool,
             instrumentation,
+            _name_lease: name_lease,
         }
     }
 }
@@ -98,6 +100,8 @@ impl ClientBuilder<Pool> {
 pub struct InstrumentedDeadpool {
     pool: Pool,
     instrumentation: Arc<Instrumentation<TokioPostgres>>,
+    /// The default pool name this pool holds while any of its clones lives.
+    _name_lease: Option<Arc<crate::pool_metrics::PoolNameLease>>,
 }
 
 impl fmt::Debug for InstrumentedDeadpool {

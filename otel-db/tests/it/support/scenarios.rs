@@ -387,6 +387,35 @@ fn exception_events(logs: &otel_kit_testing::Logs) -> usize {
     logs.as_slice().iter().filter(|r| r.event_name.ends_with(".exception")).count()
 }
 
+/// Two pools on one database, neither named: two series of gauges, not one that mixes
+/// their counts. (Other tests' pools on the same database may hold numbers too, so
+/// only the shape of the second name is asserted.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_unnamed_pools_on_one_database_are_named_apart() {
+    let Some((first, _)) = connect("two_pools", PoolOptions::new().max_connections(3)).await else {
+        return;
+    };
+    let Some((second, _)) = connect("two_pools", PoolOptions::new().max_connections(5)).await else {
+        return;
+    };
+    let t = TestTelemetry::new().install_global();
+    let first = otel_kit_db::instrument(first);
+    let second = otel_kit_db::instrument(second);
+    assert_ne!(first.pool_name(), second.pool_name());
+    let base = first.pool_name().split('#').next().unwrap_or_default().to_owned();
+    assert!(second.pool_name().starts_with(&format!("{base}#")), "{}", second.pool_name());
+    for pool in [&first, &second] {
+        q("SELECT 1".to_owned()).fetch_one(pool).await.expect("select");
+    }
+    let metrics = t.metrics();
+    for (pool, max) in [(&first, 3), (&second, 5)] {
+        metrics
+            .metric(semconv::metric::DB_CLIENT_CONNECTION_MAX)
+            .point(&[(semconv::attribute::DB_CLIENT_CONNECTION_POOL_NAME, pool.pool_name().into())])
+            .has_value(max);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pool_exhaustion_times_out_with_an_error_span() {
     let options = PoolOptions::new().max_connections(1).acquire_timeout(Duration::from_millis(300));
