@@ -7,7 +7,8 @@ use std::borrow::Cow;
 use diesel::result::{DatabaseErrorKind as Kind, Error};
 use otel_kit_core::exception::type_name;
 
-use crate::sql_core::outcome::{Failure, message_without_values, sqlstate_is_failure};
+use crate::sql_core::outcome::{Failure, sqlstate_is_failure};
+use crate::sql_core::server_message::message_without_values;
 
 /// Classifies a PostgreSQL connection's `error`.
 pub(crate) fn classify_postgres(error: &Error) -> Failure {
@@ -101,7 +102,11 @@ mod tests {
         let pg = classify_postgres(&error);
         assert_eq!(pg.status_code.as_deref(), Some("23505"));
         assert_eq!(pg.error_type.as_deref(), Some("23505"));
-        assert_eq!(pg.description, "duplicate key value violates unique constraint ?");
+        // The constraint's name is kept: a name, not a value.
+        assert_eq!(
+            pg.description,
+            "duplicate key value violates unique constraint \"users_email_key\""
+        );
         let other = classify_other(&error);
         assert_eq!(other.status_code, None);
         assert_eq!(other.error_type.as_deref(), Some("unique_violation"));

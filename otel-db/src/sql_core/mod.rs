@@ -21,6 +21,8 @@ pub(crate) mod instrumentation;
 pub(crate) mod operation;
 /// The failure rules: status codes, which are failures, messages without values.
 pub(crate) mod outcome;
+/// A server's error message without its values, the names it quotes kept.
+pub(crate) mod server_message;
 /// A statement's summary, span name and attributes, read from its text.
 pub(crate) mod statement;
 /// Statements described once per text, per thread.

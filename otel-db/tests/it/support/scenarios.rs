@@ -382,6 +382,29 @@ async fn unique_violation_keeps_the_value_out_of_the_span() {
         .is_in_span(&failed);
 }
 
+/// A server's message names the table it could not find (PostgreSQL `relation "x"`,
+/// MariaDB `Table 'db.x'`, SQLite `no such table: x`): the name is kept in the span's
+/// status, while the unique-violation scenario above shows values still go.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_message_keeps_the_name_of_the_missing_table() {
+    let Some((raw, _)) = connect("missing_table", PoolOptions::new()).await else { return };
+    let t = TestTelemetry::new().install_global();
+    let pool = otel_kit_db::instrument(raw);
+    q("SELECT id FROM kit_missing_table_x".to_owned())
+        .fetch_one(&pool)
+        .await
+        .expect_err("no such table");
+    let spans = t.spans();
+    let failed = spans.span_where("the failed SELECT", |s| {
+        matches!(s.status, opentelemetry::trace::Status::Error { .. })
+    });
+    let opentelemetry::trace::Status::Error { description } = &failed.record().status else {
+        panic!("an error status");
+    };
+    assert!(description.contains("kit_missing_table_x"), "{description}");
+    assert!(!description.contains('?'), "nothing in it is a value: {description}");
+}
+
 /// How many exception events (`*.exception` log records) `logs` holds.
 fn exception_events(logs: &otel_kit_testing::Logs) -> usize {
     logs.as_slice().iter().filter(|r| r.event_name.ends_with(".exception")).count()
