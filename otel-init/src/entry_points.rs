@@ -34,3 +34,16 @@ pub fn builder() -> Builder {
 pub fn environment_warnings() -> Result<Vec<String>, InitError> {
     builder().environment_warnings()
 }
+
+/// What [`builder!`](crate::builder!) expands to, given the calling crate's Cargo
+/// version: [`builder()`](fn@crate::builder) with it as the default `service.version`,
+/// except `0.0.0`, the version Cargo gives a manifest that declares none (a crate that
+/// is never published need not): no version is better than a made-up one.
+#[doc(hidden)]
+pub fn builder_with_cargo_version(version: &'static str) -> Builder {
+    let builder = builder();
+    match version {
+        "0.0.0" => builder,
+        version => builder.default_service_version(version),
+    }
+}

@@ -37,7 +37,8 @@ macro_rules! init {
 }
 
 /// [`builder()`](fn@crate::builder) with `service.version` set to the calling crate's
-/// Cargo version, unless `OTEL_RESOURCE_ATTRIBUTES` gives one
+/// Cargo version (left out for a crate that declares none, which Cargo reads as
+/// `0.0.0`), unless `OTEL_RESOURCE_ATTRIBUTES` gives one
 /// ([`Builder::default_service_version`](crate::Builder::default_service_version)).
 ///
 /// ```
@@ -51,6 +52,6 @@ macro_rules! init {
 #[macro_export]
 macro_rules! builder {
     () => {
-        $crate::builder().default_service_version($crate::service_version!())
+        $crate::builder_with_cargo_version($crate::service_version!())
     };
 }

@@ -142,6 +142,9 @@ pub use config::Exporter;
 pub use control::{ControlError, TelemetryControl};
 pub use entry_points::{builder, environment_warnings, init};
 pub use error::{ExporterError, InitError, ShutdownError};
+// What `builder!` expands to; not for direct use.
+#[doc(hidden)]
+pub use entry_points::builder_with_cargo_version;
 #[cfg(feature = "metrics")]
 #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
 pub use meter_provider::KitMeterProvider;

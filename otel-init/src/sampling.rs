@@ -30,15 +30,3 @@ pub use otel_kit_sampling::{
     JaegerRemote, ParentDelegates, RatioArithmetic, SamplerControl, SamplerMetrics, Sampling, SamplingError,
     Threshold, from_env_values,
 };
-
-use crate::env::Env;
-
-/// The sampling variables through `env` (the environment `init()` reads), their
-/// warnings added to its own.
-pub(crate) fn read(env: &mut Env<'_>) -> Sampling {
-    let (sampling, warnings) = Sampling::from_lookup(|variable| env.get(variable));
-    for warning in warnings {
-        env.push(warning);
-    }
-    sampling
-}

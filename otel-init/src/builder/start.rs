@@ -21,6 +21,32 @@ use otel_kit_otlp::ExportRuntime;
 use otel_kit_resource::{Detection, build_resource};
 
 impl Builder {
+    /// Values set in code, checked: a bad one is an error that says what to fix.
+    fn validate(&self) -> Result<(), InitError> {
+        if let Some(name) = self.resource.code_service_name()
+            && name.trim().is_empty()
+        {
+            return Err(InitError::InvalidValue {
+                what: "service_name",
+                why: "it is empty; give the service's name, e.g. \"checkout\"".into(),
+            });
+        }
+        if self.shutdown_timeout.is_zero() {
+            return Err(InitError::InvalidValue {
+                what: "shutdown_timeout",
+                why: "it is zero; nothing could be flushed. Use e.g. 5 seconds".into(),
+            });
+        }
+        self.code.validate()
+    }
+
+    /// Builds and installs everything. Never blocks on the network: exporters connect
+    /// lazily, and a collector that is down costs nothing until the first export.
+    pub fn init(self) -> Result<Telemetry, InitError> {
+        self.validate()?;
+        self.start()
+    }
+
     pub(super) fn start(mut self) -> Result<Telemetry, InitError> {
         let mut config_warnings = Vec::new();
         let (config, source) = self.read_config(&mut config_warnings)?;

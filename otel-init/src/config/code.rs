@@ -15,8 +15,8 @@ use crate::env::ConfigWarning;
 use otel_kit_core::otlp::Protocol;
 use otel_kit_propagators::Propagators;
 
-use super::propagators_env;
-use crate::redaction::{self, Redaction, RedactionSettings};
+use super::{baggage_env, propagators_env, redaction_env};
+use crate::redaction::{Redaction, RedactionSettings};
 use crate::sampling::Sampling;
 
 /// Where one signal goes, when chosen in code.
@@ -313,8 +313,8 @@ impl CodeValues {
             || self.exemplar_filter.is_some() && variable == super::tuning::EXEMPLAR_FILTER_VARIABLE
             || self.prometheus_address.is_some()
                 && [super::prometheus::HOST, super::prometheus::PORT].contains(&variable)
-            || self.redaction.is_some() && redaction::VARIABLES.contains(&variable)
-            || self.baggage_attributes.is_some() && crate::baggage::VARIABLES.contains(&variable)
+            || self.redaction.is_some() && redaction_env::VARIABLES.contains(&variable)
+            || self.baggage_attributes.is_some() && baggage_env::VARIABLES.contains(&variable)
             || self.replaces_proxy_variable(variable)
             || self.console_span_format.is_some() && variable == super::console_spans::VARIABLE
             || Signal::ALL

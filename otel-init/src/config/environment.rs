@@ -11,7 +11,10 @@ use super::summary::Summary;
 use super::tuning::{
     self, ExemplarFilter, GeneralLimits, LogRecordLimits, SpanLimitsConfig, TemporalityPreference,
 };
-use super::{instrumentation_switches, peer_services, propagators_env, resource_env};
+use super::{
+    baggage_env, batch_env, instrumentation_switches, peer_services, propagators_env, redaction_env,
+    resource_env, sampling_env,
+};
 use crate::Signal;
 use crate::batch::BatchSettings;
 use crate::env::{ConfigWarning, Env, process_env, read_with};
@@ -147,17 +150,17 @@ impl Config {
                 LogLevel::Info,
             ),
             propagators: propagators_env::read_names(env),
-            sampling: crate::sampling::read(env),
-            redaction: crate::redaction::read(env),
-            baggage_attributes: crate::baggage::read(env),
+            sampling: sampling_env::read(env),
+            redaction: redaction_env::read(env),
+            baggage_attributes: baggage_env::read(env),
             traces_exporters: exporters::read(env, Signal::Traces),
             metrics_exporters: exporters::read(env, Signal::Metrics),
             logs_exporters: exporters::read(env, Signal::Logs),
             console_span_format: super::console_spans::read(env),
             otlp: OtlpConfig::read(env),
             prometheus: PrometheusConfig::read(env),
-            bsp: crate::batch::read_spans(env),
-            blrp: crate::batch::read_logs(env),
+            bsp: batch_env::read_spans(env),
+            blrp: batch_env::read_logs(env),
             // The SDK's periodic reader reads a zero interval from the process
             // environment itself and then exports without pause.
             metric_export_interval: env.positive_millis(

@@ -29,6 +29,8 @@
 //! assert!(!config.to_string().contains("s3cr3t"));
 //! ```
 
+mod baggage_env;
+mod batch_env;
 mod code;
 mod console_spans;
 mod effective;
@@ -44,7 +46,9 @@ mod prometheus;
 mod propagators_env;
 #[cfg(feature = "proxy")]
 pub(crate) mod proxy;
+mod redaction_env;
 mod resource_env;
+mod sampling_env;
 pub(crate) mod source;
 mod summary;
 mod tuning;

@@ -16,3 +16,30 @@ fn service_version_macro_is_the_callers_version() {
         Some(Value::from(env!("CARGO_PKG_VERSION")))
     );
 }
+
+/// What `builder!` gives: the calling crate's version, except for a crate whose manifest
+/// declares none (Cargo's `0.0.0`), whose telemetry has no `service.version` at all.
+#[test]
+fn the_builder_macro_leaves_out_the_version_cargo_makes_up() {
+    let effective = |version: &'static str| {
+        let telemetry = otel_kit_init::builder_with_cargo_version(version)
+            .service_name("svc")
+            .without_globals()
+            .exporter(otel_kit_init::Exporter::None)
+            .init()
+            .expect("init");
+        telemetry.effective_config().service_version.clone()
+    };
+    assert_eq!(effective("1.4.2").as_deref(), Some("1.4.2"));
+    assert_eq!(effective("0.0.0"), None, "no made-up version");
+    let telemetry = otel_kit_init::builder!()
+        .service_name("svc")
+        .without_globals()
+        .exporter(otel_kit_init::Exporter::None)
+        .init()
+        .expect("init");
+    assert_eq!(
+        telemetry.effective_config().service_version.as_deref(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+}
