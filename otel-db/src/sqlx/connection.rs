@@ -140,8 +140,28 @@ impl<DB: InstrumentedDatabase> DerefMut for InstrumentedPoolConnection<DB> {
     }
 }
 
-/// A transaction begun with [`crate::InstrumentedPool::begin`]. `&mut *tx` (and
-/// `&mut tx`) is a traced executor; `commit` and `rollback` are traced as `COMMIT` and
+/// `conn.as_mut()`, as with sqlx's own `PoolConnection`: the traced executor.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), sqlx::Error> {
+/// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+/// let mut conn = pool.acquire().await?;
+/// let n: i64 = sqlx::query_scalar("SELECT 2").fetch_one(conn.as_mut()).await?;
+/// assert_eq!(n, 2);
+/// # Ok(())
+/// # }
+/// ```
+impl<DB: InstrumentedDatabase> AsMut<InstrumentedConnection<PoolConnection<DB>>>
+    for InstrumentedPoolConnection<DB>
+{
+    fn as_mut(&mut self) -> &mut InstrumentedConnection<PoolConnection<DB>> {
+        &mut self.inner
+    }
+}
+
+/// A transaction begun with [`crate::InstrumentedPool::begin`]. `&mut *tx`, `&mut tx`
+/// and `tx.as_mut()` are traced executors, as with sqlx's `Transaction`; `commit` and `rollback` are traced as `COMMIT` and
 /// `ROLLBACK`. Dropped without either, sqlx rolls it back (untraced).
 ///
 /// ```
@@ -224,6 +244,26 @@ impl<'t, DB: InstrumentedDatabase> Deref for InstrumentedTransaction<'t, DB> {
 
 impl<DB: InstrumentedDatabase> DerefMut for InstrumentedTransaction<'_, DB> {
     fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.inner
+    }
+}
+
+/// `tx.as_mut()`, as with sqlx's own `Transaction`: the traced executor.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), sqlx::Error> {
+/// let pool = otel_kit_db::instrument(sqlx::SqlitePool::connect("sqlite::memory:").await?);
+/// let mut tx = pool.begin().await?;
+/// sqlx::query("CREATE TEMP TABLE t (x)").execute(tx.as_mut()).await?;
+/// tx.commit().await?;
+/// # Ok(())
+/// # }
+/// ```
+impl<'t, DB: InstrumentedDatabase> AsMut<InstrumentedConnection<Transaction<'t, DB>>>
+    for InstrumentedTransaction<'t, DB>
+{
+    fn as_mut(&mut self) -> &mut InstrumentedConnection<Transaction<'t, DB>> {
         &mut self.inner
     }
 }
