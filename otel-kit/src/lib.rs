@@ -3,7 +3,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! otel-kit = { version = "0.2", features = ["axum", "postgres"] }
+//! otel-kit = { git = "https://github.com/otel-kit/otel-kit", features = ["axum", "postgres"] }
 //! ```
 //!
 #![cfg_attr(feature = "axum", doc = "```no_run")]
@@ -60,7 +60,7 @@
 //! service uses. To compile less, turn the defaults off and name what you use:
 //!
 //! ```toml
-//! otel-kit = { version = "0.2", default-features = false, features = ["http-proto", "tls-ring", "logs", "metrics", "axum"] }
+//! otel-kit = { git = "https://github.com/otel-kit/otel-kit", default-features = false, features = ["http-proto", "tls-ring", "logs", "metrics", "axum"] }
 //! ```
 //!
 //! | feature | default | what it brings |
@@ -113,7 +113,7 @@
 //!
 //! ```toml
 //! [dev-dependencies]
-//! otel-kit = { version = "0.2", features = ["testing"] }
+//! otel-kit = { git = "https://github.com/otel-kit/otel-kit", features = ["testing"] }
 //! ```
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
