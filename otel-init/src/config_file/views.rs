@@ -64,7 +64,12 @@ pub(super) fn to_view(
         if let Some(description) = &stream.description {
             builder = builder.with_description(description.clone());
         }
-        builder = builder.with_aggregation(aggregation(&stream.aggregation));
+        // Only an aggregation the file names: without one the SDK keeps the
+        // instrument's advisory buckets (the conventions' seconds for a duration), and
+        // `Default` would replace them with its millisecond ones.
+        if !matches!(stream.aggregation, FileAggregation::Default) {
+            builder = builder.with_aggregation(aggregation(&stream.aggregation));
+        }
         if let Some(limit) = stream
             .aggregation_cardinality_limit
             .and_then(|l| usize::try_from(l).ok())

@@ -75,3 +75,55 @@ meter_provider:
         .lacks_attributes_under("user");
     telemetry.shutdown().expect("shutdown");
 }
+
+/// A view that changes only the attribute keys keeps the histogram's advisory buckets
+/// (here the conventions' seconds): with the SDK's millisecond defaults every request
+/// would fall in the first bucket and every percentile would be wrong.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_view_of_attribute_keys_only_keeps_the_advisory_buckets() {
+    let collector = TestCollector::start().await.expect("collector");
+    let yaml = format!(
+        r#"file_format: "1.0"
+meter_provider:
+  readers:
+    - periodic:
+        interval: 100
+        exporter:
+          otlp_http:
+            endpoint: {}
+  views:
+    - selector:
+        instrument_name: app.request.duration
+      stream:
+        attribute_keys:
+          included: [route]
+"#,
+        collector.metrics_url()
+    );
+    let telemetry = otel_kit_init::builder()
+        .without_globals()
+        .without_tracing_subscriber()
+        .environment_variables::<&str, &str>([])
+        .config_yaml(yaml)
+        .init()
+        .expect("init");
+    let seconds = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0];
+    telemetry
+        .meter_provider()
+        .meter("app")
+        .f64_histogram("app.request.duration")
+        .with_unit("s")
+        .with_boundaries(seconds.to_vec())
+        .build()
+        .record(0.03, &[KeyValue::new("route", "/a"), KeyValue::new("user", "ada")]);
+    telemetry.force_flush().expect("flush");
+    collector
+        .wait_for_metric("app.request.duration", WAIT)
+        .await
+        .metric("app.request.duration")
+        .histogram_point(&[("route", "/a".into())])
+        .has_bucket_boundaries(&seconds)
+        .has_count(1)
+        .lacks_attributes_under("user");
+    telemetry.shutdown().expect("shutdown");
+}
