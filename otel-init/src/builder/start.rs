@@ -156,7 +156,12 @@ impl Builder {
         for w in &warnings {
             tracing::warn!(target: "otel_kit_init", "{w}");
         }
-        tracing::info!(target: "otel_kit_init", "telemetry: {effective}");
+        // The kit's own version first: what a bug report needs before anything else.
+        tracing::info!(
+            target: "otel_kit_init",
+            "telemetry: otel_kit.version={} {effective}",
+            env!("CARGO_PKG_VERSION")
+        );
         let telemetry = Telemetry::new(
             pipelines,
             effective,

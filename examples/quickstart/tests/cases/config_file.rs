@@ -35,7 +35,7 @@ async fn otel_config_file_alone_configures_the_quickstart_against_a_real_collect
     assert!(status.success(), "exit status {status}; stdout:\n{stdout}");
     // The start-up line names the file as the source, and the file's sampler.
     assert!(
-        stdout.contains(&format!("telemetry: service.name={FILE_SERVICE} ")),
+        stdout.contains(&format!(" service.name={FILE_SERVICE} ")),
         "{stdout}"
     );
     assert!(

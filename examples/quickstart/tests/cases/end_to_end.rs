@@ -149,7 +149,7 @@ async fn run_against_collector(protocol: &str) {
     let version = env!("CARGO_PKG_VERSION");
     assert!(
         stdout.contains(&format!(
-            "telemetry: service.name={SERVICE} service.version={version} service.instance.id="
+            "telemetry: otel_kit.version={version} service.name={SERVICE} service.version={version} service.instance.id="
         )),
         "{stdout}"
     );
@@ -226,6 +226,20 @@ async fn exports_one_trace_with_logs_and_metrics_over_http_protobuf() {
 }
 
 /// The value of ` key=` in a console line.
+/// A start-up line from its target on, with `service.instance.id`'s value (new each
+/// run) taken out.
+fn without_time_and_instance(line: &str) -> String {
+    let from_target = line.split_once(" otel_kit_init: ").map_or(line, |(_, rest)| rest);
+    from_target
+        .split(' ')
+        .map(|word| match word.split_once('=') {
+            Some(("service.instance.id", _)) => "service.instance.id=<id>",
+            _ => word,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn field<'a>(line: &'a str, key: &str) -> &'a str {
     line.split(' ')
         .find_map(|word| word.strip_prefix(key))
@@ -277,6 +291,22 @@ async fn without_configuration_prints_spans_metrics_and_correlated_logs() {
     assert!(
         !lines.iter().any(|l| l.starts_with("log ")),
         "no duplicate log-record lines:\n{stdout}"
+    );
+
+    // The start-up line is the one the README shows (its time and instance id aside).
+    let startup = find("start-up", &|l| l.contains(" otel_kit_init: telemetry: "));
+    let shown = include_str!("../../README.md")
+        .lines()
+        .find(|l| l.contains(" otel_kit_init: telemetry: "))
+        .expect("the README shows the start-up line");
+    assert_eq!(
+        without_time_and_instance(shown),
+        without_time_and_instance(startup),
+        "examples/quickstart/README.md's start-up line, against what the service prints"
+    );
+    assert!(
+        startup.contains(&format!(" otel_kit.version={} ", env!("CARGO_PKG_VERSION"))),
+        "{startup}"
     );
 
     find("metric", &|l| l == "metric greetings counter");
@@ -494,7 +524,7 @@ async fn from_the_environment_alone_bridges_log_records_and_honours_the_java_swi
         .expect("service.instance.id on the resource");
     let line = stdout
         .lines()
-        .find(|line| line.contains("telemetry: service.name="))
+        .find(|line| line.contains(" otel_kit_init: telemetry: "))
         .unwrap_or_else(|| panic!("no start-up line:\n{stdout}"));
     let announced = field(line, "service.instance.id=");
     assert!(
