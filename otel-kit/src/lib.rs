@@ -247,3 +247,8 @@ struct GettingStarted;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct Readme;
+
+// docs/compatibility.md's short-lived-process recipe.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/compatibility.md")]
+struct Compatibility;

@@ -107,7 +107,9 @@ meter_provider:
         .config_yaml(yaml)
         .init()
         .expect("init");
-    let seconds = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0];
+    let seconds = [
+        0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+    ];
     telemetry
         .meter_provider()
         .meter("app")
@@ -115,7 +117,10 @@ meter_provider:
         .with_unit("s")
         .with_boundaries(seconds.to_vec())
         .build()
-        .record(0.03, &[KeyValue::new("route", "/a"), KeyValue::new("user", "ada")]);
+        .record(
+            0.03,
+            &[KeyValue::new("route", "/a"), KeyValue::new("user", "ada")],
+        );
     telemetry.force_flush().expect("flush");
     collector
         .wait_for_metric("app.request.duration", WAIT)

@@ -12,6 +12,7 @@ mod exemplars;
 mod logs;
 mod metrics;
 mod rotel;
+mod short_lived;
 mod zstd;
 
 use std::time::Duration;
