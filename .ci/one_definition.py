@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Each builder setting is defined once per builder surface.
+
+A surface is the set of builders a user configures one way: the HTTP server (tower and
+actix-web, one `ServerLayer<F>`), the HTTP clients (reqwest, tower, awc), the gRPC
+layers (one `GrpcLayer<S>`). A shared setting (`span_name`, `exclude_when`,
+`capture_headers`, ...) written out in two builders of one surface is the copying this
+check stops: its docs and doctests drift apart. The HTTP client surface still has one
+builder per client; its ceiling below may only fall.
+
+    .ci/one_definition.py        # the check; exit 1 naming each extra definition
+"""
+
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+# The settings every builder of a surface shares.
+SHARED = [
+    "known_methods",
+    "max_request_value_bytes",
+    "capture_headers",
+    "exclude_when",
+    "span_name",
+    "span_attributes_from_request",
+    "span_attributes_from_response",
+    "metric_attributes_from_request",
+    "dropped_metric_attributes",
+    "providers",
+    "propagate_if",
+    "exclude_path",
+    "exclude_prefix",
+    "exclude_nothing",
+    "exclude_service",
+]
+
+# surface: (its source folders, how many definitions of one setting it may hold).
+SURFACES = {
+    "HTTP server": (["otel-http/src/server", "otel-http/src/actix"], 1),
+    # reqwest's hooks take the request and its extensions, the others the request head:
+    # three builders until one ClientLayer<F> serves them. Only falls.
+    "HTTP client": (["otel-http/src/client", "otel-http/src/tower_client", "otel-http/src/awc", "otel-http/src/outgoing"], 3),
+    "gRPC": (["otel-grpc/src"], 1),
+}
+
+DEFINITION = re.compile(r"^\s*pub fn ([a-z_]+)\s*[<(]", re.M)
+
+
+def main() -> int:
+    failures = []
+    for surface, (folders, allowed) in SURFACES.items():
+        places: dict[str, list[str]] = {}
+        for folder in folders:
+            for path in sorted((ROOT / folder).rglob("*.rs")):
+                text = path.read_text()
+                for match in DEFINITION.finditer(text):
+                    name = match.group(1)
+                    if name in SHARED:
+                        line = text.count("\n", 0, match.start()) + 1
+                        places.setdefault(name, []).append(f"{path.relative_to(ROOT)}:{line}")
+        for name, where in sorted(places.items()):
+            if len(where) > allowed:
+                failures.append(f"{surface}: `{name}` is defined {len(where)} times (at most {allowed}): {', '.join(where)}")
+        print(f"{surface}: {len(places)} shared settings, each defined at most {max((len(w) for w in places.values()), default=0)} time(s)")
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
