@@ -4,6 +4,7 @@
 //! each change writes. The filter and log-line tests install the globals, so each runs
 //! alone in its own process; the sampling tests keep them off and run with the rest.
 
+mod emergency_cut;
 mod filter;
 mod logged_once;
 mod sampling;

@@ -20,7 +20,7 @@ use opentelemetry::trace::{
 use opentelemetry_sdk::trace::SdkTracer;
 use otel_kit_init::{Builder, Telemetry};
 use otel_kit_propagators::{HeaderExtractor, Propagators};
-use otel_kit_testing::{LogRecord, SpanRecord, TestCollector};
+use otel_kit_testing::{LogRecord, Protocol, Rotel, SpanRecord, TestCollector};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
@@ -42,13 +42,36 @@ pub(crate) struct Running {
     pub(crate) collector: TestCollector,
     pub(crate) telemetry: Telemetry,
     addr: SocketAddr,
+    /// The real collector in between, when the test asked for one.
+    _rotel: Option<Rotel>,
 }
 
 /// Starts the collector, `init()` with `configure`'s settings exporting to it (batches
 /// every 50 ms, no metrics), and the service.
 pub(crate) async fn running(configure: impl FnOnce(Builder) -> Builder) -> Running {
+    start(configure, false).await
+}
+
+/// The same through rotel, a real collector, relaying to the in-process one; `None`
+/// (saying so) without `TEST_OTLP_COLLECTOR_BIN`. What it exports arrives a moment after
+/// a flush: wait for it ([`wait_until`]).
+pub(crate) async fn running_through_rotel(configure: impl FnOnce(Builder) -> Builder) -> Option<Running> {
+    if Rotel::binary_from_env().is_none() {
+        eprintln!("skipped: TEST_OTLP_COLLECTOR_BIN is not set");
+        return None;
+    }
+    Some(start(configure, true).await)
+}
+
+async fn start(configure: impl FnOnce(Builder) -> Builder, through_rotel: bool) -> Running {
     let collector = TestCollector::start().await.expect("collector");
-    let endpoint = collector.endpoint();
+    let rotel = through_rotel
+        .then(Rotel::binary_from_env)
+        .flatten()
+        .map(|bin| Rotel::start(&bin, &collector, Protocol::Grpc).expect("start rotel"));
+    let endpoint = rotel
+        .as_ref()
+        .map_or_else(|| collector.endpoint(), |rotel| rotel.endpoint("http/protobuf"));
     let builder = otel_kit_init::builder().environment(env(&[
         ("OTEL_SERVICE_NAME", "control-it"),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
@@ -62,6 +85,7 @@ pub(crate) async fn running(configure: impl FnOnce(Builder) -> Builder) -> Runni
         collector,
         telemetry,
         addr,
+        _rotel: rotel,
     }
 }
 

@@ -9,11 +9,7 @@ use std::time::Duration;
 use opentelemetry::trace::{TraceContextExt as _, Tracer as _, TracerProvider as _};
 use opentelemetry_sdk::trace::SdkTracer;
 
-#[path = "../../../../otel-sampling/tests/it/strategies_server.rs"]
-#[allow(dead_code, reason = "the other answers serve otel-kit-sampling's tests")]
-mod strategies_server;
-
-use strategies_server::{StrategiesServer, probabilistic};
+use crate::support::strategies_server::{StrategiesServer, probabilistic};
 
 /// How long any wait for the sampler may take before the test fails.
 const PATIENCE: Duration = Duration::from_secs(10);

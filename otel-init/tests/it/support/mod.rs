@@ -3,6 +3,10 @@
 
 pub(crate) mod own_process;
 pub(crate) mod pki;
+/// otel-kit-sampling's loopback Jaeger strategies endpoint, shared with its tests.
+#[path = "../../../../otel-sampling/tests/it/strategies_server.rs"]
+#[allow(dead_code, reason = "the other answers serve otel-kit-sampling's tests")]
+pub(crate) mod strategies_server;
 pub(crate) mod subscriber;
 
 use std::collections::HashMap;
