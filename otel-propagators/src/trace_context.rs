@@ -145,19 +145,22 @@ impl TextMapPropagator for StrictTraceContextPropagator {
     }
 }
 
-/// `own`'s members, then those of `caller` whose key `own` does not have, at most 32.
-/// `00-<trace id>-<span id>-<flags>`, written into a stack buffer (no `core::fmt`): the
-/// one allocation is the `String` the injector takes.
+/// `00-<trace id>-<span id>-<flags>`, the hex written from stack buffers (no
+/// `core::fmt`, no second pass over the text): the one allocation is the `String` the
+/// injector takes.
 fn traceparent(span_context: &SpanContext, flags: u8) -> String {
-    let mut out = [b'-'; 55];
-    out[..2].copy_from_slice(b"00");
-    lower_hex::write(&span_context.trace_id().to_bytes(), &mut out[3..35]);
-    lower_hex::write(&span_context.span_id().to_bytes(), &mut out[36..52]);
-    lower_hex::write(&[flags], &mut out[53..55]);
-    // Only ASCII was written.
-    String::from_utf8_lossy(&out).into_owned()
+    let (mut trace, mut span, mut flag) = ([0; 32], [0; 16], [0; 2]);
+    let mut out = String::with_capacity(55);
+    out.push_str("00-");
+    out.push_str(lower_hex::write(&span_context.trace_id().to_bytes(), &mut trace));
+    out.push('-');
+    out.push_str(lower_hex::write(&span_context.span_id().to_bytes(), &mut span));
+    out.push('-');
+    out.push_str(lower_hex::write(&[flags], &mut flag));
+    out
 }
 
+/// `own`'s members, then those of `caller` whose key `own` does not have, at most 32.
 fn merged(own: &str, caller: &str) -> String {
     let keys: Vec<&str> = own
         .split(',')

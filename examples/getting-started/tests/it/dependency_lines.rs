@@ -87,8 +87,11 @@ fn lines_of_table(toml: &str, table: &str) -> Vec<Line> {
 
 /// The guide's `[dependencies]` blocks: section 1's and the actix-web path's.
 fn guide_dependency_blocks() -> Vec<Vec<Line>> {
-    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/getting-started.md"))
-        .expect("docs/getting-started.md");
+    let guide = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/getting-started.md"
+    ))
+    .expect("docs/getting-started.md");
     guide
         .split("```toml\n")
         .skip(1)
@@ -112,7 +115,8 @@ fn meets(pinned: &str, required: &str) -> bool {
 /// the guide's blocks, so the guide points to nothing the example does not use.
 #[test]
 fn the_guides_dependency_lines_are_this_crates() {
-    let root = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.toml")).expect("Cargo.toml");
+    let root = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.toml"))
+        .expect("Cargo.toml");
     let pinned = lines_of_table(&root, "[workspace.dependencies]");
     let repository = root
         .lines()
@@ -130,21 +134,39 @@ fn the_guides_dependency_lines_are_this_crates() {
             .find(|l| l.name == line.name)
             .unwrap_or_else(|| panic!("the guide names {}, which this crate does not use", line.name));
         if line.name == "otel-kit" {
-            assert_eq!(line.git.as_deref(), Some(repository), "otel-kit from this repository: {line:?}");
+            assert_eq!(
+                line.git.as_deref(),
+                Some(repository),
+                "otel-kit from this repository: {line:?}"
+            );
             for feature in &line.features {
-                assert!(here.features.contains(feature), "otel-kit's `{feature}` is not on here: {here:?}");
+                assert!(
+                    here.features.contains(feature),
+                    "otel-kit's `{feature}` is not on here: {here:?}"
+                );
             }
             continue;
         }
-        let required = line.version.as_deref().unwrap_or_else(|| panic!("a version for {line:?}"));
+        let required = line
+            .version
+            .as_deref()
+            .unwrap_or_else(|| panic!("a version for {line:?}"));
         let pin = pinned
             .iter()
             .find(|p| p.name == line.name)
             .and_then(|p| p.version.as_deref())
             .unwrap_or_else(|| panic!("{} is not pinned in the workspace", line.name));
-        assert!(meets(pin, required), "the guide asks {} {required}; the workspace builds {pin}", line.name);
+        assert!(
+            meets(pin, required),
+            "the guide asks {} {required}; the workspace builds {pin}",
+            line.name
+        );
         for feature in &line.features {
-            assert!(here.features.contains(feature), "{}'s `{feature}` is not on here: {here:?}", line.name);
+            assert!(
+                here.features.contains(feature),
+                "{}'s `{feature}` is not on here: {here:?}",
+                line.name
+            );
         }
     }
     for line in &ours {
