@@ -7,10 +7,11 @@
 //! in progress is always answered: clients that send requests and never read the
 //! answers can neither hold every place nor lock out a scraper at another address.
 //! When every place is taken by an answer in progress (non-readers from as many
-//! addresses as there are places), a new connection takes the place of the answer stuck
-//! longest, once it has been stuck for [`STUCK`]: a scraper reads its answer in
-//! milliseconds, so a fresh one always finds a place, however many addresses hold the
-//! others.
+//! addresses as there are places), a new connection from an address that holds no place
+//! takes the place of the answer stuck longest, once it has been stuck for [`STUCK`]
+//! (one that holds a place may only replace its own): a scraper reads its answer in
+//! milliseconds and holds no place between scrapes, so a fresh one always finds a place,
+//! however many addresses hold the others and however often they reconnect.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -151,7 +152,7 @@ impl ConnectionSlots {
     fn admit_at(self: &Arc<Self>, peer: IpAddr, now: Instant) -> Option<SlotGuard> {
         let mut table = self.lock();
         if table.open.len() >= self.max {
-            let victim = Self::victim(&table).or_else(|| self.stuck_longest(&table, now))?;
+            let victim = Self::victim(&table).or_else(|| self.stuck_longest(&table, now, peer))?;
             if let Some(evicted) = table.open.remove(&victim) {
                 // Stored as a permit if its task is not waiting yet.
                 evicted.evicted.notify_one();
@@ -197,13 +198,17 @@ impl ConnectionSlots {
     }
 
     /// The answer in progress that began first, if it has been in progress for [`STUCK`]
-    /// at `now`.
-    fn stuck_longest(&self, table: &Table, now: Instant) -> Option<u64> {
+    /// at `now`, for a new connection from `peer`: any address's when `peer` holds no
+    /// place, else only one of `peer`'s own. Non-readers that keep reconnecting would
+    /// otherwise take every answer that becomes stuck as soon as it does, and a scraper
+    /// would lose that race on a busy machine.
+    fn stuck_longest(&self, table: &Table, now: Instant, peer: IpAddr) -> Option<u64> {
         let stuck_before = self.millis(now).checked_sub(STUCK.as_millis() as u64)?;
+        let holds_a_place = table.open.values().any(|s| s.peer == peer);
         table
             .open
             .iter()
-            .filter(|(_, s)| s.is_answering())
+            .filter(|(_, s)| s.is_answering() && (!holds_a_place || s.peer == peer))
             .map(|(id, s)| (s.answering_since.load(Ordering::Relaxed), *id))
             .filter(|(since, _)| *since <= stuck_before)
             .min()
@@ -309,6 +314,34 @@ mod tests {
             scraper.may_answer_at(start + STUCK),
             "its address has no answer in progress"
         );
+    }
+
+    #[test]
+    fn a_stuck_answer_gives_way_to_a_new_address_not_to_another_address_reconnecting() {
+        use std::time::{Duration, Instant};
+
+        use super::STUCK;
+
+        let slots = ConnectionSlots::new(2);
+        let start = Instant::now();
+        let b = slots.admit_at(B, start).expect("room");
+        assert!(b.may_answer_at(start));
+        let c = slots
+            .admit_at(C, start + Duration::from_millis(10))
+            .expect("room");
+        assert!(c.may_answer_at(start + Duration::from_millis(10)));
+        let later = start + STUCK + Duration::from_millis(50);
+        // C reconnects: B's answer is stuck longest, but C may only replace its own.
+        let c_again = slots.admit_at(C, later).expect("C's own stuck answer gives way");
+        assert!(
+            slots.holds(&b),
+            "another address's stuck answer is not C's to take"
+        );
+        assert!(!slots.holds(&c));
+        assert!(c_again.may_answer_at(later), "C's answer in progress was evicted");
+        // A holds no place: it takes the answer stuck longest, B's.
+        let a = slots.admit_at(A, later).expect("a new address finds a place");
+        assert!(!slots.holds(&b) && slots.holds(&a) && slots.holds(&c_again));
     }
 
     #[test]
