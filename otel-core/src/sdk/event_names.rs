@@ -1,5 +1,6 @@
 //! [`DeclaredEventNames`]: a logger provider for the `tracing` log bridge that keeps a
-//! log record's event name only when the code declared one.
+//! log record's event name only when the code declared one, and gives each record the
+//! timestamp the bridge leaves unset.
 //!
 //! opentelemetry-appender-tracing (0.33) sets every record's `EventName` to the
 //! `tracing` event's metadata name. Unless the macro call names the event
@@ -89,7 +90,14 @@ impl<L: Logger> Logger for DeclaredEventNames<L> {
     type LogRecord = DeclaredEventNames<L::LogRecord>;
 
     fn create_log_record(&self) -> Self::LogRecord {
-        DeclaredEventNames(self.0.create_log_record())
+        // The `tracing` bridge sets no timestamp, only the SDK the observed one: the
+        // event happens as its record is made, so both are now (one clock read, which
+        // spares the SDK its own; a later `set_timestamp` wins).
+        let mut record = self.0.create_log_record();
+        let now = SystemTime::now();
+        record.set_timestamp(now);
+        record.set_observed_timestamp(now);
+        DeclaredEventNames(record)
     }
 
     fn emit(&self, record: Self::LogRecord) {

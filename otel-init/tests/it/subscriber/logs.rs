@@ -35,6 +35,26 @@ fn log_records_carry_the_ids_of_the_span_they_were_emitted_in() {
     assert_eq!((Some(ids.0), Some(ids.1)), (record.trace_id, record.span_id));
 }
 
+/// The bridge sets no event time of its own: every record it makes carries one (the
+/// moment it was made, the observed time too), where OTLP would otherwise say 0.
+#[test]
+fn bridged_records_carry_their_time() {
+    let t = TestTelemetry::new();
+    let (dispatch, _console) = dispatch(&t, ConsoleFormat::Text, "info");
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after the epoch")
+        .as_nanos() as u64;
+    tracing::dispatcher::with_default(&dispatch, || tracing::info!("timed"));
+    let logs = t.logs();
+    let record = logs.record("timed").record().clone();
+    assert!(record.time_unix_nano >= before, "{record:?}");
+    assert_eq!(
+        record.time_unix_nano, record.observed_time_unix_nano,
+        "{record:?}"
+    );
+}
+
 #[test]
 fn opentelemetry_diagnostics_reach_the_console_but_are_not_exported() {
     let t = TestTelemetry::new();
