@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use opentelemetry::trace::TracerProvider as _;
-use otel_kit_semconv::resource::{SERVICE_INSTANCE_ID, SERVICE_NAME, SERVICE_VERSION};
+use otel_kit_semconv::resource::{
+    DEPLOYMENT_ENVIRONMENT_NAME, SERVICE_INSTANCE_ID, SERVICE_NAME, SERVICE_VERSION,
+};
 
 use super::Builder;
 use crate::InitError;
@@ -141,7 +143,13 @@ impl Builder {
         );
         let span_events = self.resolved_span_events(&effective, &mut warnings);
         let filter = if self.install_subscriber {
-            self.install_subscriber(&effective, span_events, &pipelines, &mut warnings)
+            // What tells one instance's JSON lines from another's, as the resource says it.
+            let identity: Vec<(&str, String)> =
+                [SERVICE_NAME, SERVICE_INSTANCE_ID, DEPLOYMENT_ENVIRONMENT_NAME]
+                    .into_iter()
+                    .filter_map(|key| Some((key, resource_value(key)?)))
+                    .collect();
+            self.install_subscriber(&effective, &identity, span_events, &pipelines, &mut warnings)
         } else {
             None
         };
@@ -291,6 +299,7 @@ impl Builder {
     fn install_subscriber(
         &self,
         effective: &EffectiveConfig,
+        identity: &[(&str, String)],
         span_events: SpanEvents,
         pipelines: &Pipelines,
         warnings: &mut Vec<String>,
@@ -307,7 +316,8 @@ impl Builder {
         let (subscriber, switch) = subscriber::reloadable_subscriber(
             pipelines.tracer.tracer("otel-kit-init"),
             logger,
-            Console::stdout(self.console_format),
+            Console::stdout(self.console_format)
+                .resource_identity(identity.iter().map(|(k, v)| (*k, v.as_str()))),
             &app_filter,
             &internal,
             span_events,

@@ -1,6 +1,7 @@
 //! Where console lines go and how they look ([`Console`]), and the fmt layer built from it.
 
 use std::io::{self, IsTerminal as _};
+use std::sync::Arc;
 
 use tracing::Subscriber;
 use tracing_subscriber::Layer;
@@ -33,6 +34,8 @@ pub struct Console<W = fn() -> io::Stdout> {
     format: ConsoleFormat,
     writer: W,
     ansi: bool,
+    /// The resource's identity as JSON members, on every JSON line.
+    identity: Option<Arc<str>>,
 }
 
 impl Default for Console {
@@ -58,6 +61,7 @@ impl Console {
             format,
             writer: io::stdout,
             ansi: io::stdout().is_terminal() && !no_color,
+            identity: None,
         }
     }
 }
@@ -80,6 +84,7 @@ where
             format,
             writer,
             ansi: false,
+            identity: None,
         }
     }
 
@@ -93,6 +98,30 @@ where
     /// ```
     pub fn with_ansi(mut self, ansi: bool) -> Self {
         self.ansi = ansi;
+        self
+    }
+
+    /// Puts the service's identity on every JSON line as top-level string members
+    /// (`service.name`, `service.instance.id`, `deployment.environment.name`, ...), so a
+    /// log store that only sees stdout can tell the lines of one instance from
+    /// another's. `init()` gives its resource's; the text format ignores it.
+    ///
+    /// ```
+    /// use otel_kit_init::subscriber::{Console, ConsoleFormat};
+    ///
+    /// let console = Console::new(ConsoleFormat::Json, std::io::sink)
+    ///     .resource_identity([("service.name", "orders"), ("deployment.environment.name", "prod")]);
+    /// # drop(console);
+    /// ```
+    pub fn resource_identity<'a>(mut self, members: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut rendered = String::new();
+        for (key, value) in members {
+            rendered.push(',');
+            json_string(&mut rendered, key);
+            rendered.push(':');
+            json_string(&mut rendered, value);
+        }
+        self.identity = (!rendered.is_empty()).then(|| Arc::from(rendered));
         self
     }
 
@@ -124,9 +153,23 @@ where
                 .with_ansi(false)
                 // Span fields as JSON, so the `span` and `spans` members nest as objects.
                 .fmt_fields(JsonFields::new())
-                .event_format(WithIds::json())
+                .event_format(WithIds::json(self.identity))
                 .with_filter(filter)
                 .boxed(),
         }
     }
+}
+
+/// `text` as a JSON string: quoted, with `"`, `\` and control characters escaped.
+fn json_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }

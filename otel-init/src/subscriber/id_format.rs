@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::sync::Arc;
 
 use opentelemetry::trace::{SpanId, TraceId};
 use otel_kit_core::lower_hex;
@@ -17,6 +18,8 @@ use super::ids::current_ids;
 /// format `T` puts them ([`IdPlacement`]).
 pub(super) struct WithIds<T> {
     inner: Format<T>,
+    /// JSON members written on every line after the ids (the resource's identity).
+    identity: Option<Arc<str>>,
 }
 
 impl WithIds<Full> {
@@ -25,16 +28,19 @@ impl WithIds<Full> {
         WithIds {
             // Set on the format too: the adapter's `Writer` cannot carry the layer's flag.
             inner: Format::default().with_ansi(ansi),
+            identity: None,
         }
     }
 }
 
 impl WithIds<Json> {
     /// The JSON object (`timestamp`, `level`, `fields`, `target`, `span`, `spans`), then
-    /// `"trace_id"` and `"span_id"` strings as its last two members.
-    pub(super) fn json() -> Self {
+    /// `"trace_id"` and `"span_id"` strings, then `identity`'s members (`,"key":"value"`
+    /// each, already escaped) on every line.
+    pub(super) fn json(identity: Option<Arc<str>>) -> Self {
         WithIds {
             inner: Format::default().json().with_ansi(false),
+            identity,
         }
     }
 }
@@ -87,9 +93,10 @@ where
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
-        let Some((trace_id, span_id)) = current_ids() else {
+        let ids = current_ids();
+        if ids.is_none() && self.identity.is_none() {
             return self.inner.format_event(ctx, writer, event);
-        };
+        }
         // The event is formatted into this thread's line, then written with the ids
         // before its tail: one copy of the line, where an adapter between the format and
         // the writer would look at every piece the format writes.
@@ -106,7 +113,12 @@ where
                 .and_then(|()| match line.strip_suffix(T::TAIL) {
                     Some(head) => {
                         writer.write_str(head)?;
-                        T::write_ids(&mut writer, trace_id, span_id)?;
+                        if let Some((trace_id, span_id)) = ids {
+                            T::write_ids(&mut writer, trace_id, span_id)?;
+                        }
+                        if let Some(identity) = &self.identity {
+                            writer.write_str(identity)?;
+                        }
                         writer.write_str(T::TAIL)
                     }
                     // A shape we do not know: as formatted, without ids.

@@ -74,6 +74,41 @@ fn text_ids_survive_colours() {
     );
 }
 
+/// The resource's identity is on every JSON line, inside a span or not, escaped, after
+/// the span ids; the text format leaves it out.
+#[test]
+fn json_lines_carry_the_resource_identity() {
+    let t = TestTelemetry::new();
+    let identity = [
+        ("service.name", "orders"),
+        ("service.instance.id", "5f0c\"\\x"),
+        ("deployment.environment.name", "prod"),
+    ];
+    let (dispatch, console) = dispatch_with(&t, &LogFilter::default(), |capture| {
+        Console::new(ConsoleFormat::Json, capture).resource_identity(identity)
+    });
+    tracing::dispatcher::with_default(&dispatch, || {
+        tracing::info!("outside");
+        tracing::info_span!("checkout").in_scope(|| tracing::info!("inside"));
+    });
+    let lines = console.app_lines();
+    assert_eq!(lines.len(), 2, "{}", console.text());
+    for line in &lines {
+        let doc = Json::parse(line).unwrap_or_else(|| panic!("not JSON: {line}"));
+        for (key, value) in identity {
+            assert_eq!(doc.get(key).and_then(Json::str), Some(value), "{line}");
+        }
+    }
+    let inside = Json::parse(&lines[1]).expect("JSON");
+    assert!(inside.get("span_id").and_then(Json::str).is_some(), "{}", lines[1]);
+
+    let (dispatch, console) = dispatch_with(&t, &LogFilter::default(), |capture| {
+        Console::new(ConsoleFormat::Text, capture).resource_identity(identity)
+    });
+    tracing::dispatcher::with_default(&dispatch, || tracing::info!("plain"));
+    assert!(!console.text().contains("orders"), "{}", console.text());
+}
+
 #[test]
 fn json_lines_parse_and_carry_the_exported_span_ids() {
     let t = TestTelemetry::new();
