@@ -8,10 +8,11 @@
 //! answers can neither hold every place nor lock out a scraper at another address.
 //! When every place is taken by an answer in progress (non-readers from as many
 //! addresses as there are places), a new connection from an address that holds no place
-//! takes the place of the answer stuck longest, once it has been stuck for [`STUCK`]
-//! (one that holds a place may only replace its own): a scraper reads its answer in
+//! takes the place of the answer stuck longest, once it has been stuck for [`STUCK`]; one
+//! from an address that holds a place is closed. A scraper reads its answer in
 //! milliseconds and holds no place between scrapes, so a fresh one always finds a place,
-//! however many addresses hold the others and however often they reconnect.
+//! however many addresses hold the others and however often they reconnect: their
+//! answers stay stuck.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -198,17 +199,19 @@ impl ConnectionSlots {
     }
 
     /// The answer in progress that began first, if it has been in progress for [`STUCK`]
-    /// at `now`, for a new connection from `peer`: any address's when `peer` holds no
-    /// place, else only one of `peer`'s own. Non-readers that keep reconnecting would
-    /// otherwise take every answer that becomes stuck as soon as it does, and a scraper
-    /// would lose that race on a busy machine.
+    /// at `now`, for a new connection from `peer`; none when `peer` holds a place.
+    /// Non-readers that keep reconnecting would otherwise replace their answers (or each
+    /// other's) as soon as they became stuck, so that none stayed stuck for long, and a
+    /// scraper would find every place taken by an answer younger than [`STUCK`].
     fn stuck_longest(&self, table: &Table, now: Instant, peer: IpAddr) -> Option<u64> {
         let stuck_before = self.millis(now).checked_sub(STUCK.as_millis() as u64)?;
-        let holds_a_place = table.open.values().any(|s| s.peer == peer);
+        if table.open.values().any(|s| s.peer == peer) {
+            return None;
+        }
         table
             .open
             .iter()
-            .filter(|(_, s)| s.is_answering() && (!holds_a_place || s.peer == peer))
+            .filter(|(_, s)| s.is_answering())
             .map(|(id, s)| (s.answering_since.load(Ordering::Relaxed), *id))
             .filter(|(since, _)| *since <= stuck_before)
             .min()
@@ -317,7 +320,7 @@ mod tests {
     }
 
     #[test]
-    fn a_stuck_answer_gives_way_to_a_new_address_not_to_another_address_reconnecting() {
+    fn a_stuck_answer_gives_way_to_a_new_address_not_to_one_reconnecting() {
         use std::time::{Duration, Instant};
 
         use super::STUCK;
@@ -331,17 +334,12 @@ mod tests {
             .expect("room");
         assert!(c.may_answer_at(start + Duration::from_millis(10)));
         let later = start + STUCK + Duration::from_millis(50);
-        // C reconnects: B's answer is stuck longest, but C may only replace its own.
-        let c_again = slots.admit_at(C, later).expect("C's own stuck answer gives way");
-        assert!(
-            slots.holds(&b),
-            "another address's stuck answer is not C's to take"
-        );
-        assert!(!slots.holds(&c));
-        assert!(c_again.may_answer_at(later), "C's answer in progress was evicted");
+        // C reconnects: it holds a place, so no stuck answer gives way, its own included.
+        assert!(slots.admit_at(C, later).is_none(), "C holds a place");
+        assert!(slots.holds(&b) && slots.holds(&c), "both answers stay stuck");
         // A holds no place: it takes the answer stuck longest, B's.
         let a = slots.admit_at(A, later).expect("a new address finds a place");
-        assert!(!slots.holds(&b) && slots.holds(&a) && slots.holds(&c_again));
+        assert!(!slots.holds(&b) && slots.holds(&a) && slots.holds(&c));
     }
 
     #[test]
