@@ -100,7 +100,11 @@ fn json_lines_carry_the_resource_identity() {
         }
     }
     let inside = Json::parse(&lines[1]).expect("JSON");
-    assert!(inside.get("span_id").and_then(Json::str).is_some(), "{}", lines[1]);
+    assert!(
+        inside.get("span_id").and_then(Json::str).is_some(),
+        "{}",
+        lines[1]
+    );
 
     let (dispatch, console) = dispatch_with(&t, &LogFilter::default(), |capture| {
         Console::new(ConsoleFormat::Text, capture).resource_identity(identity)
