@@ -12,7 +12,7 @@ use opentelemetry_sdk::metrics::Temporality;
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter as _;
 use opentelemetry_sdk::trace::SpanExporter as _;
 use otel_kit_init::Signal;
-use otel_kit_init::config::{Config, ExporterKind};
+use otel_kit_init::config::{Config, ConfigSource, ExporterKind};
 use otel_kit_otlp::exemplar::{ExemplarFilter, Reservoirs};
 use otel_kit_otlp::{
     ConfiguredLogExporter, ConfiguredMetricExporter, ConfiguredSpanExporter, ExportRuntime, ExportSettings,
@@ -31,7 +31,11 @@ const GRACE: Duration = Duration::from_secs(2);
 /// export's own (`OTEL_EXPORTER_OTLP_TIMEOUT`).
 pub(crate) fn run(timeout: Duration) -> Vec<Finding> {
     let caught = ExporterWarnings::install();
-    let (config, _) = Config::from_env();
+    // What init() would run with: a configuration file's exporters when one is named.
+    let (config, from_file) = match otel_kit_init::builder().resolved_config() {
+        Ok((config, source)) => (config, Some(source != ConfigSource::Environment)),
+        Err(_) => (Config::from_env().0, None),
+    };
     if config.sdk_disabled {
         return vec![Finding::new(
             Severity::Warning,
@@ -71,14 +75,23 @@ pub(crate) fn run(timeout: Duration) -> Vec<Finding> {
         .unwrap_or_else(|| "cargo-otel-doctor".to_owned());
     let resource = Resource::builder().with_service_name(service).build();
     let mut findings = Vec::new();
-    if std::env::var("OTEL_CONFIG_FILE").is_ok_and(|v| !v.trim().is_empty()) {
-        findings.push(Finding::new(
+    match from_file {
+        Some(true) => findings.push(Finding::new(
+            Severity::Info,
+            "export",
+            "the test export used the configuration file's exporters (OTEL_CONFIG_FILE), as init() does",
+            "the file replaces the OTEL_EXPORTER_OTLP_* variables",
+            "-",
+        )),
+        // The file's own finding says what is wrong with it.
+        None => findings.push(Finding::new(
             Severity::Warning,
             "export",
-            "OTEL_CONFIG_FILE is set: the test export used the OTEL_EXPORTER_OTLP_* variables, not the file's exporters",
-            "the doctor's export reads the environment only; init() exports where the file says",
-            "to test the file's endpoint, run the doctor with OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_PROTOCOL set to the file's values",
-        ));
+            "OTEL_CONFIG_FILE could not be read: the test export used the OTEL_EXPORTER_OTLP_* variables, not the file's exporters",
+            "init() fails on this file; the doctor tried the environment's endpoint instead",
+            "fix the file (its finding above says where), then run the doctor again",
+        )),
+        Some(false) => {}
     }
     for signal in Signal::ALL {
         if !config.exporters(signal).contains(&ExporterKind::Otlp) {

@@ -79,6 +79,44 @@ async fn a_working_collector_gets_the_span_metric_and_log_and_the_run_exits_0() 
     );
 }
 
+/// With `OTEL_CONFIG_FILE`, the export goes where the file says, as `init()` would,
+/// not to the `OTEL_EXPORTER_OTLP_*` endpoint beside it (here a refused port).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_configuration_files_endpoint_is_the_one_tried() {
+    let collector = TestCollector::start().await.expect("collector");
+    let file = std::env::temp_dir().join(format!("doctor-export-{}.yaml", std::process::id()));
+    std::fs::write(
+        &file,
+        format!(
+            "file_format: \"1.0\"\ntracer_provider:\n  processors:\n    - batch:\n        exporter:\n          otlp_http:\n            endpoint: {}/v1/traces\n",
+            collector.endpoint()
+        ),
+    )
+    .expect("write the file");
+    let out = export(
+        vec![
+            ("OTEL_CONFIG_FILE", file.to_string_lossy().into_owned()),
+            (
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                format!("http://127.0.0.1:{}", refused_port()),
+            ),
+        ],
+        false,
+    )
+    .await;
+    std::fs::remove_file(&file).ok();
+    assert_eq!(out.code, Some(0), "{out:?}");
+    let findings = out.of("export");
+    assert!(
+        findings
+            .iter()
+            .any(|f| field(f, "finding").contains("configuration file's exporters")),
+        "{}",
+        out.stdout
+    );
+    collector.wait_for_spans(1, Duration::from_secs(5)).await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refused_port_says_nothing_listens_over_either_protocol() {
     let port = refused_port();

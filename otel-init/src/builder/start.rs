@@ -204,6 +204,27 @@ impl Builder {
         })
     }
 
+    /// The [`Config`] `init()` would run with, read as it reads it: the configuration
+    /// file's when `OTEL_CONFIG_FILE` (or [`config_file`](Self::config_file)) names one,
+    /// else the environment's, and where it came from. Nothing is built or installed:
+    /// for tools that check a deployment's settings, as `cargo otel-doctor --export`
+    /// does before it tries the configured endpoint.
+    ///
+    /// ```
+    /// use otel_kit_init::config::ConfigSource;
+    ///
+    /// let (config, source) = otel_kit_init::builder()
+    ///     .environment(|name| (name == "OTEL_TRACES_EXPORTER").then(|| "none".to_owned()))
+    ///     .resolved_config()?;
+    /// assert_eq!(source, ConfigSource::Environment);
+    /// assert!(config.traces_exporters.is_empty());
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    pub fn resolved_config(mut self) -> Result<(Config, ConfigSource), InitError> {
+        let mut warnings = Vec::new();
+        self.read_config(&mut warnings)
+    }
+
     /// The warnings [`start`](Self::start) gives about the environment (and the
     /// configuration file), without building or installing anything: the body of
     /// [`environment_warnings`](crate::environment_warnings).
