@@ -5,13 +5,15 @@ use std::time::Duration;
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::MeterProvider as _;
+use otel_kit_init::Telemetry;
 use otel_kit_init::config::ExporterKind;
 use otel_kit_testing::TestCollector;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_files_views_rename_keep_keys_and_drop() {
+/// A collector, and `init()` from a file whose meter provider exports to it every
+/// 100 ms with `views` (the YAML list items under `views:`).
+async fn with_views(views: &str) -> (TestCollector, Telemetry) {
     let collector = TestCollector::start().await.expect("collector");
     let yaml = format!(
         r#"file_format: "1.0"
@@ -23,7 +25,23 @@ meter_provider:
           otlp_http:
             endpoint: {}
   views:
-    - selector:
+{views}"#,
+        collector.metrics_url()
+    );
+    let telemetry = otel_kit_init::builder()
+        .without_globals()
+        .without_tracing_subscriber()
+        .environment_variables::<&str, &str>([])
+        .config_yaml(yaml)
+        .init()
+        .expect("init");
+    (collector, telemetry)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_files_views_rename_keep_keys_and_drop() {
+    let (collector, telemetry) = with_views(
+        r#"    - selector:
         instrument_name: app.req*
         instrument_type: counter
       stream:
@@ -36,15 +54,8 @@ meter_provider:
         aggregation:
           drop:
 "#,
-        collector.metrics_url()
-    );
-    let telemetry = otel_kit_init::builder()
-        .without_globals()
-        .without_tracing_subscriber()
-        .environment_variables::<&str, &str>([])
-        .config_yaml(yaml)
-        .init()
-        .expect("init");
+    )
+    .await;
     assert_eq!(
         telemetry.effective_config().metrics_exporters,
         [ExporterKind::Otlp]
@@ -81,32 +92,15 @@ meter_provider:
 /// would fall in the first bucket and every percentile would be wrong.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_view_of_attribute_keys_only_keeps_the_advisory_buckets() {
-    let collector = TestCollector::start().await.expect("collector");
-    let yaml = format!(
-        r#"file_format: "1.0"
-meter_provider:
-  readers:
-    - periodic:
-        interval: 100
-        exporter:
-          otlp_http:
-            endpoint: {}
-  views:
-    - selector:
+    let (collector, telemetry) = with_views(
+        r#"    - selector:
         instrument_name: app.request.duration
       stream:
         attribute_keys:
           included: [route]
 "#,
-        collector.metrics_url()
-    );
-    let telemetry = otel_kit_init::builder()
-        .without_globals()
-        .without_tracing_subscriber()
-        .environment_variables::<&str, &str>([])
-        .config_yaml(yaml)
-        .init()
-        .expect("init");
+    )
+    .await;
     let seconds = [
         0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
     ];
