@@ -114,14 +114,7 @@
 pub mod diesel;
 /// What every front end records the same way: the duration, the endpoint, the exception
 /// event.
-#[cfg(any(
-    feature = "postgres",
-    feature = "mysql",
-    feature = "sqlite",
-    feature = "redis",
-    feature = "tokio-postgres",
-    feature = "diesel"
-))]
+#[cfg(feature = "__front-end")]
 mod front_end;
 /// What is recorded and its limits: [`QueryText`], [`MAX_QUERY_TEXT`], [`DB_DURATION_BUCKETS`].
 mod options;
@@ -141,13 +134,7 @@ pub mod redis;
 mod scope;
 pub mod sql;
 /// The SQL core the sqlx, tokio-postgres and diesel front ends share.
-#[cfg(any(
-    feature = "postgres",
-    feature = "mysql",
-    feature = "sqlite",
-    feature = "tokio-postgres",
-    feature = "diesel"
-))]
+#[cfg(feature = "__sql-core")]
 mod sql_core;
 /// The sqlx front end: the pool wrapper, its connections and transactions.
 #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
@@ -195,13 +182,7 @@ pub use otel_kit_core::log_events::set_global_logger_provider;
 /// `service.peer.name` by address, for [`Providers::peer_services`].
 pub use otel_kit_core::{PeerServiceError, PeerServices};
 pub use scope::INSTRUMENTATION_SCOPE;
-#[cfg(any(
-    feature = "postgres",
-    feature = "mysql",
-    feature = "sqlite",
-    feature = "tokio-postgres",
-    feature = "diesel"
-))]
+#[cfg(feature = "__sql-core")]
 #[cfg_attr(
     docsrs,
     doc(cfg(any(

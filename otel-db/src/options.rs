@@ -36,13 +36,7 @@ pub const MAX_QUERY_TEXT: usize = 16 * 1024;
 pub const DB_DURATION_BUCKETS: [f64; 9] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0];
 
 /// The settings of an instrumented pool; see [`crate::InstrumentBuilder`].
-#[cfg(any(
-    feature = "postgres",
-    feature = "mysql",
-    feature = "sqlite",
-    feature = "tokio-postgres",
-    feature = "diesel"
-))]
+#[cfg(feature = "__sql-core")]
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Options {
     pub(crate) query_text: QueryText,

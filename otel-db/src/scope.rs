@@ -10,13 +10,6 @@
 pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-db";
 
 /// The scope every tracer, meter and logger of this crate is obtained with.
-#[cfg(any(
-    feature = "postgres",
-    feature = "mysql",
-    feature = "sqlite",
-    feature = "redis",
-    feature = "tokio-postgres",
-    feature = "diesel"
-))]
+#[cfg(feature = "__front-end")]
 pub(crate) static SCOPE: otel_kit_core::Scope =
     otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));

@@ -141,13 +141,7 @@ impl Endpoint {
     }
 
     /// The conventions' default pool name: `address:port/namespace`, or the file name.
-    #[cfg(any(
-        feature = "postgres",
-        feature = "mysql",
-        feature = "sqlite",
-        feature = "tokio-postgres",
-        feature = "diesel"
-    ))]
+    #[cfg(feature = "__sql-core")]
     pub(crate) fn pool_name(&self) -> String {
         let namespace = self.namespace.as_ref().map_or("", |n| n.as_str());
         match (&self.address, self.actual_port) {

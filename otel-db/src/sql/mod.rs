@@ -155,13 +155,7 @@ fn returned(mut text: String) -> String {
 }
 
 /// [`analyze`], and [`sanitize`] when `sanitized` is set, over one tokenization.
-#[cfg(any(
-    feature = "postgres",
-    feature = "mysql",
-    feature = "sqlite",
-    feature = "tokio-postgres",
-    feature = "diesel"
-))]
+#[cfg(feature = "__sql-core")]
 pub(crate) fn describe(sql: &str, dialect: SqlDialect, sanitized: bool) -> (QueryInfo, Option<String>) {
     let tokens = lexer::tokens(sql, dialect);
     let info = summary::analyze(sql, &tokens);
