@@ -397,9 +397,8 @@ mod tests {
             .expect("request")
     }
 
-    #[test]
-    fn a_request_awaited_without_a_tokio_runtime_runs_on_the_export_runtime() {
-        let runtime = ExportRuntime::start().expect("runtime");
+    /// A plain-HTTP client with no proxy on `runtime`.
+    fn plain_client(runtime: &ExportRuntime) -> ExplainingClient {
         let (client, _) = HttpClients::default()
             .get(
                 Duration::from_secs(5),
@@ -408,6 +407,13 @@ mod tests {
                 runtime.handle().clone(),
             )
             .expect("client");
+        client
+    }
+
+    #[test]
+    fn a_request_awaited_without_a_tokio_runtime_runs_on_the_export_runtime() {
+        let runtime = ExportRuntime::start().expect("runtime");
+        let client = plain_client(&runtime);
         let response = block_on(client.send_bytes(request(&one_response_server()))).expect("response");
         assert_eq!(response.status(), 202);
         assert_eq!(response.body().as_ref(), b"ok");
@@ -416,14 +422,7 @@ mod tests {
     #[test]
     fn after_the_runtime_stops_a_request_fails_at_once() {
         let mut runtime = ExportRuntime::start().expect("runtime");
-        let (client, _) = HttpClients::default()
-            .get(
-                Duration::from_secs(5),
-                TlsSources::PlainHttp,
-                Route::Direct,
-                runtime.handle().clone(),
-            )
-            .expect("client");
+        let client = plain_client(&runtime);
         runtime.stop();
         let error =
             block_on(client.send_bytes(request("http://127.0.0.1:9/v1/traces"))).expect_err("stopped");
