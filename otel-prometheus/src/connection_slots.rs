@@ -9,10 +9,11 @@
 //! When every place is taken by an answer in progress (non-readers from as many
 //! addresses as there are places), a new connection from an address that holds no place
 //! takes the place of the answer stuck longest, once it has been stuck for [`STUCK`]; one
-//! from an address that holds a place is closed. A scraper reads its answer in
-//! milliseconds and holds no place between scrapes, so a fresh one always finds a place,
-//! however many addresses hold the others and however often they reconnect: their
-//! answers stay stuck.
+//! from an address that holds a place, or whose own answer was taken as stuck within
+//! [`NOT_READING`], is closed. A scraper reads its answer in milliseconds and holds no
+//! place between scrapes, so a fresh one always finds a place, however many addresses
+//! hold the others and however often they reconnect: their answers stay stuck, and an
+//! address that lost a stuck answer cannot take another's in turn.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -28,6 +29,14 @@ use tokio::sync::Notify;
 /// takes to read a first window of its answer, far shorter than the write timeout.
 pub(super) const STUCK: Duration = Duration::from_secs(1);
 
+/// How long an address whose answer was taken as stuck may not take a stuck answer's
+/// place in turn: otherwise each non-reader that lost its place would take another's, a
+/// chain that keeps every answer younger than [`STUCK`] and a scraper out.
+pub(super) const NOT_READING: Duration = Duration::from_secs(30);
+
+/// Most addresses remembered as not reading; past it the oldest is forgotten.
+const NOT_READING_REMEMBERED: usize = 256;
+
 /// The open connections, oldest first.
 #[derive(Debug)]
 pub(super) struct ConnectionSlots {
@@ -42,6 +51,9 @@ struct Table {
     next_id: u64,
     /// By id, which grows with each connection: the first entry is the oldest.
     open: BTreeMap<u64, Arc<Slot>>,
+    /// Addresses whose answer was taken as stuck, and when (milliseconds from the
+    /// epoch), oldest first.
+    not_reading: Vec<(IpAddr, u64)>,
 }
 
 /// One open connection's place.
@@ -153,8 +165,19 @@ impl ConnectionSlots {
     fn admit_at(self: &Arc<Self>, peer: IpAddr, now: Instant) -> Option<SlotGuard> {
         let mut table = self.lock();
         if table.open.len() >= self.max {
-            let victim = Self::victim(&table).or_else(|| self.stuck_longest(&table, now, peer))?;
+            let (victim, stuck) = match Self::victim(&table, peer) {
+                Some(victim) => (victim, false),
+                None => (self.stuck_longest(&table, now, peer)?, true),
+            };
             if let Some(evicted) = table.open.remove(&victim) {
+                if stuck {
+                    let at = self.millis(now);
+                    table.not_reading.retain(|(address, _)| *address != evicted.peer);
+                    if table.not_reading.len() == NOT_READING_REMEMBERED {
+                        table.not_reading.remove(0);
+                    }
+                    table.not_reading.push((evicted.peer, at));
+                }
                 // Stored as a permit if its task is not waiting yet.
                 evicted.evicted.notify_one();
             }
@@ -176,9 +199,13 @@ impl ConnectionSlots {
     }
 
     /// The oldest connection not being answered, of the address with the most places
-    /// (the cap is small: counting is cheaper than keeping counts).
-    fn victim(table: &Table) -> Option<u64> {
+    /// (the cap is small: counting is cheaper than keeping counts), for a new connection
+    /// from `peer`: its own, or one of an address holding at least two places more than
+    /// `peer`. An even swap gains no fairness, and would let a non-reader that lost its
+    /// place take a scraper's between its connecting and its request being read.
+    fn victim(table: &Table, peer: IpAddr) -> Option<u64> {
         let places = |peer: IpAddr| table.open.values().filter(|s| s.peer == peer).count();
+        let own = places(peer);
         let mut best: Option<(usize, u64)> = None;
         let mut counted: Vec<(IpAddr, usize)> = Vec::new();
         for (id, slot) in table.open.iter().filter(|(_, s)| !s.is_answering()) {
@@ -190,6 +217,9 @@ impl ConnectionSlots {
                     held
                 }
             };
+            if slot.peer != peer && held < own + 2 {
+                continue;
+            }
             // Ids ascend: a later one replaces the best only with strictly more places.
             if best.is_none_or(|(most, _)| held > most) {
                 best = Some((held, *id));
@@ -199,13 +229,23 @@ impl ConnectionSlots {
     }
 
     /// The answer in progress that began first, if it has been in progress for [`STUCK`]
-    /// at `now`, for a new connection from `peer`; none when `peer` holds a place.
-    /// Non-readers that keep reconnecting would otherwise replace their answers (or each
-    /// other's) as soon as they became stuck, so that none stayed stuck for long, and a
-    /// scraper would find every place taken by an answer younger than [`STUCK`].
+    /// at `now`, for a new connection from `peer`; none when `peer` holds a place or lost
+    /// a stuck answer within [`NOT_READING`]. Non-readers that keep reconnecting would
+    /// otherwise replace their answers (or each other's) as soon as they became stuck, so
+    /// that none stayed stuck for long, and a scraper would find every place taken by an
+    /// answer younger than [`STUCK`].
     fn stuck_longest(&self, table: &Table, now: Instant, peer: IpAddr) -> Option<u64> {
-        let stuck_before = self.millis(now).checked_sub(STUCK.as_millis() as u64)?;
+        let millis = self.millis(now);
+        let stuck_before = millis.checked_sub(STUCK.as_millis() as u64)?;
         if table.open.values().any(|s| s.peer == peer) {
+            return None;
+        }
+        let reading_again = millis.saturating_sub(NOT_READING.as_millis() as u64);
+        if table
+            .not_reading
+            .iter()
+            .any(|(address, at)| *address == peer && *at > reading_again)
+        {
             return None;
         }
         table
@@ -340,6 +380,67 @@ mod tests {
         // A holds no place: it takes the answer stuck longest, B's.
         let a = slots.admit_at(A, later).expect("a new address finds a place");
         assert!(!slots.holds(&b) && slots.holds(&a) && slots.holds(&c));
+        assert!(a.may_answer_at(later));
+        // B, which lost its stuck answer, holds no place now, yet may not take C's stuck
+        // answer in turn: a chain of non-readers would keep every answer young.
+        let even_later = later + STUCK;
+        assert!(slots.admit_at(B, even_later).is_none(), "B did not read");
+        assert!(slots.holds(&c));
+        drop(a);
+        // Once it may have read again, it is admitted like any address.
+        let much_later = later + super::NOT_READING + Duration::from_millis(10);
+        assert!(slots.admit_at(B, much_later).is_some(), "a free place");
+    }
+
+    #[test]
+    fn a_chain_of_non_readers_leaves_a_scraper_a_place() {
+        use std::time::{Duration, Instant};
+
+        use super::{STUCK, SlotGuard};
+
+        // Four places, each held by a non-reader's stuck answer; every non-reader that
+        // loses its place reconnects at once. The scraper (A) scrapes every 300 ms.
+        let slots = ConnectionSlots::new(4);
+        let start = Instant::now();
+        let mut held: Vec<SlotGuard> = (0..4u8)
+            .map(|n| {
+                let peer = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 2 + n));
+                let guard = slots.admit_at(peer, start).expect("room");
+                assert!(guard.may_answer_at(start));
+                guard
+            })
+            .collect();
+        for step in 0..40u64 {
+            let now = start + STUCK + Duration::from_millis(300 * step);
+            let scraper = slots
+                .admit_at(A, now)
+                .unwrap_or_else(|| panic!("scrape {step} found no place"));
+            // Not yet answered: its request is still on its way.
+            // While the scraper reads, each non-reader without a place reconnects and
+            // asks again, until none gets in.
+            loop {
+                held.retain(|g| slots.holds(g));
+                let mut admitted = false;
+                for n in 0..4u8 {
+                    let peer = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 2 + n));
+                    if !held.iter().any(|g| g.slot.peer == peer)
+                        && let Some(guard) = slots.admit_at(peer, now)
+                    {
+                        assert!(guard.may_answer_at(now));
+                        held.push(guard);
+                        admitted = true;
+                    }
+                }
+                if !admitted {
+                    break;
+                }
+            }
+            assert!(
+                slots.holds(&scraper),
+                "scrape {step} kept its place while reading"
+            );
+            drop(scraper);
+        }
     }
 
     #[test]
