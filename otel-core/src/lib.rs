@@ -69,6 +69,8 @@ pub mod exception;
 pub mod extra_attributes;
 mod global_slot;
 pub mod globals_generation;
+#[doc(hidden)]
+pub mod head_sampling;
 pub mod header_capture;
 #[doc(hidden)]
 pub mod hooks;

@@ -63,10 +63,11 @@ use http::HeaderName;
 use opentelemetry::global::{self, BoxedTracer};
 use opentelemetry::metrics::Meter;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
-use opentelemetry::trace::TracerProvider as _;
+use opentelemetry::trace::{SpanBuilder, TracerProvider as _};
 use opentelemetry::{Context, InstrumentationScope};
 
 use crate::carrier::{BoundedExtractor, HeaderSource};
+use crate::head_sampling::HeadSampler;
 use crate::incoming_context::ContextState;
 use crate::log_events::{self, SharedLogger, SharedLoggerProvider};
 use crate::peer_service::{self, PeerServices};
@@ -148,6 +149,9 @@ pub struct Resolved<I> {
     at: Instant,
     /// The [`globals_generation`](crate::globals_generation) it was resolved in.
     generation: u64,
+    /// The tracer's provider's sampler, asked before a span is built
+    /// ([`head_sampling`](crate::head_sampling)); `None` for a provider that has none.
+    head: Option<Arc<dyn HeadSampler>>,
 }
 
 /// The one meter provider of every disabled instrumentation (so that a disabled one's
@@ -164,11 +168,12 @@ impl<I: Instruments> Resolved<I> {
         // Turned off by its switches: no-op providers, so the context still flows.
         let enabled = crate::instrumentation_switches::global_instrumentation_switches()
             .is_none_or(|switches| switches.is_enabled(I::SWITCHES));
-        let tracer = match providers.given_tracer_provider() {
+        // The provider says while making the tracer whether it has a head sampler.
+        let (tracer, head) = crate::head_sampling::probe(|| match providers.given_tracer_provider() {
             _ if !enabled => BoxedTracer::new(Box::new(opentelemetry::trace::noop::NoopTracer::new())),
             Some(provider) => BoxedTracer::new(provider.boxed_tracer(I::scope())),
             None => global::tracer_provider().tracer_with_scope(I::scope()),
-        };
+        });
         let meter_provider = match providers.given_meter_provider() {
             _ if !enabled => disabled_meter_provider(),
             Some(provider) => Arc::clone(provider),
@@ -214,12 +219,26 @@ impl<I: Instruments> Resolved<I> {
                 .or_else(peer_service::global_peer_services),
             at: now,
             generation,
+            head,
         }
     }
 
     /// The tracer, with the instrumentation's scope.
     pub fn tracer(&self) -> &BoxedTracer {
         &self.tracer
+    }
+
+    /// Starts a span from `builder` as a child of `parent` with [`tracer`](Self::tracer):
+    /// its context and whether it records. A span the provider's sampler drops is never
+    /// built ([`head_sampling`](crate::head_sampling)).
+    #[inline(always)]
+    pub fn start_span(&self, builder: SpanBuilder, parent: &Context) -> (Context, bool) {
+        crate::head_sampling::start_span(self.head.as_deref(), &self.tracer, builder, parent)
+    }
+
+    /// The tracer's head sampler, for [`ServerSpan::start`](crate::ServerSpan::start).
+    pub fn head_sampler(&self) -> Option<&dyn HeadSampler> {
+        self.head.as_deref()
     }
 
     /// The instruments, built from the resolved meter provider.

@@ -45,8 +45,10 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use opentelemetry::trace::{Span as _, SpanBuilder, SpanContext, SpanRef, TraceContextExt as _, Tracer};
+use opentelemetry::trace::{SpanBuilder, SpanContext, SpanRef, TraceContextExt as _, Tracer};
 use opentelemetry::{Context, KeyValue};
+
+use crate::head_sampling::HeadSampler;
 
 /// The SERVER span of the request being served, for code running for it: see the
 /// [module docs](self).
@@ -99,7 +101,8 @@ impl ServerSpan {
         cx.with_value(server)
     }
 
-    /// Starts a server layer's SERVER span from `builder` with `tracer`, as a child of
+    /// Starts a server layer's SERVER span from `builder` with `tracer` (and its provider's
+    /// `head` sampler, see [`head_sampling`](crate::head_sampling)), as a child of
     /// `parent`: the context the handler runs in, the span stored in it as the
     /// [`ServerSpan`] when it records (see [`stored_in`](Self::stored_in)), and whether
     /// it records. What the HTTP and gRPC server layers do once they have named the
@@ -113,20 +116,22 @@ impl ServerSpan {
     ///
     /// let tracer = SdkTracerProvider::default().tracer("example");
     /// let builder = SpanBuilder::from_name("GET /users/{id}").with_kind(SpanKind::Server);
-    /// let (cx, recording) = ServerSpan::start(&tracer, builder, &Context::new());
+    /// let (cx, recording) = ServerSpan::start(None, &tracer, builder, &Context::new());
     /// assert!(recording);
     /// assert!(ServerSpan::from_context(&cx).is_recording());
     /// ```
     // Always inlined: a call would move the (large) builder once more, on every request.
     #[inline(always)]
-    pub fn start<T: Tracer>(tracer: &T, builder: SpanBuilder, parent: &Context) -> (Context, bool)
+    pub fn start<T: Tracer>(
+        head: Option<&dyn HeadSampler>,
+        tracer: &T,
+        builder: SpanBuilder,
+        parent: &Context,
+    ) -> (Context, bool)
     where
         T::Span: Send + Sync + 'static,
     {
-        let span = tracer.build_with_context(builder, parent);
-        // Asked of the span itself: once in the context, each question takes a lock.
-        let recording = span.is_recording();
-        let cx = parent.with_span(span);
+        let (cx, recording) = crate::head_sampling::start_span(head, tracer, builder, parent);
         // Handler code inside its own `tracing` spans reaches the server span through this.
         let cx = if recording { Self::stored_in(cx) } else { cx };
         (cx, recording)

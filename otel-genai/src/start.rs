@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
+use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue, StringValue};
 use otel_kit_semconv::attribute::{SERVER_ADDRESS, SERVER_PORT, SERVICE_PEER_NAME};
 
@@ -110,9 +110,14 @@ impl CallBuilder<'_> {
         }
 
         let parent = self.parent.unwrap_or_else(Context::current);
-        let span = resolver.with(Some(start), |resolved| {
-            let mut attributes = attributes;
-            if self.kind == SpanKind::Client
+        let cx = resolver.with(Some(start), |resolved| {
+            let builder = SpanBuilder::from_name(name)
+                .with_kind(self.kind.clone())
+                .with_attributes(attributes);
+            let (cx, recording) = resolved.start_span(builder, &parent);
+            // Not an attribute samplers see: looked up for a recorded span only.
+            if recording
+                && self.kind == SpanKind::Client
                 && let Some(address) = &self.server_address
                 && let Some(peer) = resolved.peer_service(
                     address.as_str(),
@@ -120,21 +125,16 @@ impl CallBuilder<'_> {
                     "",
                 )
             {
-                attributes.push(KeyValue::new(SERVICE_PEER_NAME, peer));
+                cx.span().set_attribute(KeyValue::new(SERVICE_PEER_NAME, peer));
             }
-            let tracer = resolved.tracer();
-            tracer
-                .span_builder(name)
-                .with_kind(self.kind)
-                .with_attributes(attributes)
-                .start_with_context(tracer, &parent)
+            cx
         });
         let openai = self
             .provider
             .as_ref()
             .is_some_and(|p| p.as_str() == OPENAI_PROVIDER);
         GenAiCall {
-            cx: parent.with_span(span),
+            cx,
             start,
             first_chunk: None,
             last_chunk: None,

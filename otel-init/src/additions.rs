@@ -31,7 +31,7 @@ type SpanStep = Box<dyn FnOnce(TracerProviderBuilder, &BeforeSpanProcessors<'_>)
 pub(crate) struct Additions {
     span_processors: Vec<SpanStep>,
     /// The tracer provider's id generator, when the application gives one.
-    id_generator: Option<Box<dyn FnOnce(TracerProviderBuilder) -> TracerProviderBuilder>>,
+    id_generator: Option<Box<dyn opentelemetry_sdk::trace::IdGenerator>>,
     #[cfg(feature = "logs")]
     log_processors: Vec<Step<LoggerProviderBuilder>>,
     #[cfg(feature = "metrics")]
@@ -92,15 +92,12 @@ impl Additions {
         &mut self,
         generator: G,
     ) {
-        self.id_generator = Some(Box::new(move |tracer| tracer.with_id_generator(generator)));
+        self.id_generator = Some(Box::new(generator));
     }
 
     /// The application's id generator, if it gave one.
-    pub(crate) fn add_id_generator(&mut self, tracer: TracerProviderBuilder) -> TracerProviderBuilder {
-        match self.id_generator.take() {
-            Some(add) => add(tracer),
-            None => tracer,
-        }
+    pub(crate) fn take_id_generator(&mut self) -> Option<Box<dyn opentelemetry_sdk::trace::IdGenerator>> {
+        self.id_generator.take()
     }
 
     pub(crate) fn push_span_processor<P: SpanProcessor + 'static>(&mut self, processor: P) {

@@ -30,6 +30,9 @@ use otel_kit_otlp::ExportRuntime;
 /// The providers built, and what their shutdown consumes.
 pub(crate) struct Pipelines {
     pub(crate) tracer: SdkTracerProvider,
+    /// The tracer provider's sampler and ids, asked by the kit's instrumentations before
+    /// they build a span: the global is set through it.
+    pub(crate) head: otel_kit_sampling::HeadSampling,
     #[cfg(feature = "metrics")]
     pub(crate) meter: ExemplarMeterProvider<SdkMeterProvider>,
     #[cfg(feature = "logs")]
@@ -100,7 +103,7 @@ pub(crate) fn build_pipelines(
         #[cfg(feature = "metrics")]
         sampler_metrics: otel_kit_sampling::SamplerMetrics::new(),
     };
-    let (tracer, span_stats) = exporting.tracer_provider()?;
+    let (tracer, head, span_stats) = exporting.tracer_provider()?;
     #[cfg(feature = "metrics")]
     let meter = exporting.meter_provider()?;
     #[cfg(feature = "metrics")]
@@ -117,6 +120,7 @@ pub(crate) fn build_pipelines(
     let export_stats = std::mem::take(&mut exporting.export_stats);
     Ok(Pipelines {
         tracer,
+        head,
         #[cfg(feature = "metrics")]
         meter,
         #[cfg(feature = "logs")]
@@ -187,12 +191,25 @@ impl Exporting<'_> {
         sampler
     }
 
-    fn tracer_provider(&mut self) -> Result<(SdkTracerProvider, Option<Arc<SpanQueueStats>>), InitError> {
+    #[allow(clippy::type_complexity)]
+    fn tracer_provider(
+        &mut self,
+    ) -> Result<
+        (
+            SdkTracerProvider,
+            otel_kit_sampling::HeadSampling,
+            Option<Arc<SpanQueueStats>>,
+        ),
+        InitError,
+    > {
         let limits = &self.config.span_limits;
         let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        let mut tracer = SdkTracerProvider::builder()
+        // Asked by the kit's instrumentations before they build a span: a dropped one
+        // is never built.
+        let head = otel_kit_sampling::HeadSampling::new(self.sampler(), self.additions.take_id_generator());
+        let mut tracer = head
+            .install(SdkTracerProvider::builder())
             .with_resource(self.resource.clone())
-            .with_sampler(self.sampler())
             .with_span_limits(SpanLimits {
                 max_attributes_per_span: clamp(limits.attribute_count),
                 max_events_per_span: clamp(limits.event_count),
@@ -200,7 +217,6 @@ impl Exporting<'_> {
                 max_attributes_per_event: clamp(limits.event_attribute_count),
                 max_attributes_per_link: clamp(limits.link_attribute_count),
             });
-        tracer = self.additions.add_id_generator(tracer);
         #[cfg_attr(not(feature = "__otlp"), allow(unused_mut))]
         let mut span_stats = None;
         let before = BeforeSpanProcessors::new(
@@ -259,7 +275,7 @@ impl Exporting<'_> {
         if !self.config.sdk_disabled {
             tracer = self.additions.add_span_processors(tracer, &before);
         }
-        Ok((tracer.build(), span_stats))
+        Ok((tracer.build(), head, span_stats))
     }
 
     /// The SDK's meter provider, wrapped so that its synchronous instruments keep the

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::Instant;
 
-use opentelemetry::trace::{SpanKind, TraceContextExt as _, Tracer as _};
+use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue};
 use otel_kit_semconv::attribute::{
     MESSAGING_BATCH_MESSAGE_COUNT, MESSAGING_CLIENT_ID, MESSAGING_MESSAGE_BODY_SIZE, MESSAGING_MESSAGE_ID,
@@ -138,27 +138,28 @@ impl Messaging {
             ));
         }
         let name = destination.span_name(operation.name);
-        let span = self.shared.resolver.with(Some(start), |resolved| {
-            if matches!(kind, SpanKind::Producer | SpanKind::Client)
-                && let Some(server) = server
-                && let Some(peer) = resolved.peer_service(server.address.as_str(), server.port, "")
-            {
-                attributes.push(KeyValue::new(SERVICE_PEER_NAME, peer));
-            }
-            let tracer = resolved.tracer();
-            let mut builder = tracer
-                .span_builder(name)
-                .with_kind(kind)
+        let cx = self.shared.resolver.with(Some(start), |resolved| {
+            let mut builder = SpanBuilder::from_name(name)
+                .with_kind(kind.clone())
                 .with_attributes(attributes)
                 .with_links(links);
             if let Some(time) = start_time {
                 builder = builder.with_start_time(time);
             }
-            tracer.build_with_context(builder, &parent)
+            let (cx, recording) = resolved.start_span(builder, &parent);
+            // Not an attribute samplers see: looked up for a recorded span only.
+            if recording
+                && matches!(kind, SpanKind::Producer | SpanKind::Client)
+                && let Some(server) = server
+                && let Some(peer) = resolved.peer_service(server.address.as_str(), server.port, "")
+            {
+                cx.span().set_attribute(KeyValue::new(SERVICE_PEER_NAME, peer));
+            }
+            cx
         });
         MessagingCall::new(
             self.clone(),
-            parent.with_span(span),
+            cx,
             operation.operation,
             start,
             metric_attributes,

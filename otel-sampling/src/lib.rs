@@ -25,6 +25,9 @@
 //!   (`otel_kit.sampler.probability`), so the kept rate can be read against the
 //!   configured one.
 //! - [`SamplingError`] (`error`): why a [`Sampling`] cannot be used as written.
+//! - [`HeadSampling`], [`HeadSampledTracerProvider`] (`head`): a tracer provider whose
+//!   sampler the kit's instrumentations ask before building a span, so that a dropped
+//!   span is never built.
 //!
 //! otel-kit-init builds its tracer provider's sampler from this crate and re-exports it
 //! as `otel_kit_init::sampling`, with its `TelemetryControl` over a [`SamplerControl`].
@@ -129,6 +132,7 @@ mod control;
 mod custom;
 mod error;
 mod from_env;
+mod head;
 mod jaeger_remote;
 mod jaeger_remote_arg;
 #[cfg(feature = "jaeger-remote")]
@@ -168,6 +172,7 @@ pub use arithmetic::RatioArithmetic;
 pub use control::SamplerControl;
 pub use error::SamplingError;
 pub use from_env::from_env_values;
+pub use head::{HeadSampledTracerProvider, HeadSampling};
 pub use observed::SamplerMetrics;
 pub use otel_kit_core::consistent_sampling::Threshold;
 pub use preset::{JaegerRemote, ParentDelegates, Sampling};

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use opentelemetry::logs::Severity;
 use opentelemetry::metrics::{Histogram, Meter};
-use opentelemetry::trace::{SpanKind, Status, TraceContextExt as _, Tracer as _};
+use opentelemetry::trace::{SpanBuilder, SpanKind, Status, TraceContextExt as _};
 use opentelemetry::{Context, InstrumentationScope, KeyValue, StringValue};
 use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::{Providers, Resolver, exception};
@@ -131,23 +131,22 @@ impl Call {
         }
         let parent = Context::current();
         let start = Instant::now();
-        let span = shared.resolver.with(Some(start), |resolved| {
-            if let Some(address) = &endpoint.address
+        let cx = shared.resolver.with(Some(start), |resolved| {
+            let builder = SpanBuilder::from_name(name)
+                .with_kind(SpanKind::Client)
+                .with_attributes(span_attributes);
+            let (cx, recording) = resolved.start_span(builder, &parent);
+            // Not an attribute samplers see: looked up for a recorded span only.
+            if recording
+                && let Some(address) = &endpoint.address
                 && let Some(peer) = resolved.peer_service(address.as_str(), endpoint.actual_port, "")
             {
-                span_attributes.push(KeyValue::new(SERVICE_PEER_NAME, peer));
+                cx.span().set_attribute(KeyValue::new(SERVICE_PEER_NAME, peer));
             }
-            let tracer = resolved.tracer();
-            tracer.build_with_context(
-                tracer
-                    .span_builder(name)
-                    .with_kind(SpanKind::Client)
-                    .with_attributes(span_attributes),
-                &parent,
-            )
+            cx
         });
         Self {
-            cx: parent.with_span(span),
+            cx,
             start,
             attributes,
             shared: Arc::clone(shared),

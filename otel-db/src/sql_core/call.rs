@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use opentelemetry::logs::Severity;
-use opentelemetry::trace::{SpanKind, Status, TraceContextExt as _, Tracer as _};
+use opentelemetry::trace::{SpanBuilder, SpanKind, Status, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue, StringValue};
 use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::exception;
@@ -103,24 +103,23 @@ impl<F: Frontend> Call<F> {
                 .map_or(Cow::Borrowed(system), Cow::Owned)
         });
         let start = Instant::now();
-        let span = instrumentation.with(Some(start), |resolved| {
+        let cx = instrumentation.with(Some(start), |resolved| {
+            let builder = SpanBuilder::from_name(name)
+                .with_kind(SpanKind::Client)
+                .with_attributes(attributes);
+            let (cx, recording) = resolved.start_span(builder, parent);
+            // Not an attribute samplers see: looked up for a recorded span only.
             let endpoint = &instrumentation.endpoint;
-            if let Some(address) = &endpoint.address
+            if recording
+                && let Some(address) = &endpoint.address
                 && let Some(peer) = resolved.peer_service(address.as_str(), endpoint.actual_port, "")
             {
-                attributes.push(KeyValue::new(SERVICE_PEER_NAME, peer));
+                cx.span().set_attribute(KeyValue::new(SERVICE_PEER_NAME, peer));
             }
-            let tracer = resolved.tracer();
-            tracer.build_with_context(
-                tracer
-                    .span_builder(name)
-                    .with_kind(SpanKind::Client)
-                    .with_attributes(attributes),
-                parent,
-            )
+            cx
         });
         Self {
-            cx: parent.with_span(span),
+            cx,
             start,
             system,
             statement,

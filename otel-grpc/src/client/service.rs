@@ -5,7 +5,7 @@ use std::task::{Context as TaskContext, Poll};
 use std::time::{Instant, SystemTime};
 
 use http::{Request, Response};
-use opentelemetry::trace::{Span as _, SpanBuilder, SpanKind, TraceContextExt as _, Tracer as _};
+use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_http::HeaderInjector;
 use otel_kit_core::SpanAttributes;
@@ -112,13 +112,6 @@ impl<S> ClientService<S> {
         let extra_metric_attributes = hooks.metric_attributes(|add, metric| add(&parts, metric));
         let parent = Context::current();
         let (cx, recording) = self.config.resolver.with(Some(now), |resolved| {
-            let mut attributes = attributes;
-            if let Some(server) = &server
-                && let Some(peer) =
-                    resolved.peer_service(server.address.as_str(), server.port, parts.uri.path())
-            {
-                attributes.push(KeyValue::new(semconv::SERVICE_PEER_NAME, peer));
-            }
             let builder = SpanBuilder {
                 name,
                 span_kind: Some(SpanKind::Client),
@@ -126,10 +119,16 @@ impl<S> ClientService<S> {
                 attributes: Some(attributes),
                 ..SpanBuilder::default()
             };
-            let span = resolved.tracer().build_with_context(builder, &parent);
-            // Asked of the span itself: once in the context, each question takes a lock.
-            let recording = span.is_recording();
-            let cx = parent.with_span(span);
+            let (cx, recording) = resolved.start_span(builder, &parent);
+            // Not an attribute samplers see: looked up for a recorded span only.
+            if recording
+                && let Some(server) = &server
+                && let Some(peer) =
+                    resolved.peer_service(server.address.as_str(), server.port, parts.uri.path())
+            {
+                cx.span()
+                    .set_attribute(KeyValue::new(semconv::SERVICE_PEER_NAME, peer));
+            }
             resolved.inject(&cx, &mut HeaderInjector(&mut parts.headers));
             (cx, recording)
         });

@@ -129,7 +129,7 @@ pub(super) fn start(
     // Its own counter, not an attribute of the duration metric (docs/grpc.md).
     resolved.instruments().count_incoming(state);
     let parent = incoming.unwrap_or_else(Context::current);
-    let (cx, recording) = ServerSpan::start(resolved.tracer(), builder, &parent);
+    let (cx, recording) = ServerSpan::start(resolved.head_sampler(), resolved.tracer(), builder, &parent);
     let mut call = Call::new(
         (Side::Server, config.resolver.clone()),
         (cx, recording),

@@ -110,8 +110,12 @@ impl<F: Frontend> Call<F> {
         let (seconds, end_time) = self.elapsed();
         let mut metric_attributes = self.metric_attributes;
         let span = self.cx.span();
+        // Asked once: each question to a span in a context takes its lock.
+        let recording = span.is_recording();
         let mut both = |kv: KeyValue| {
-            span.set_attribute(kv.clone());
+            if recording {
+                span.set_attribute(kv.clone());
+            }
             metric_attributes.push(kv);
         };
         match ended {
@@ -153,7 +157,7 @@ impl<F: Frontend> Call<F> {
             }
         }
         if let Some(add) = self.config.hooks.response_span_attributes.as_deref()
-            && span.is_recording()
+            && recording
         {
             let mut added = Vec::new();
             hook(add, &mut SpanAttributes::new(&mut added));

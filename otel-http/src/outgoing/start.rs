@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::propagation::HeaderInjector;
 use http::{Extensions, HeaderMap, Method};
 use opentelemetry::propagation::Injector;
-use opentelemetry::trace::{Span as _, SpanKind, TraceContextExt as _, Tracer as _};
+use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue, StringValue, Value};
 use otel_kit_core::carrier::HeaderSource;
 use otel_kit_core::hooks::Signatures;
@@ -246,22 +246,17 @@ impl Plan {
         let started = Started::now();
         let limit = config.http.value_limit();
         let (cx, recording) = config.resolver.with(Some(started.instant), |resolved| {
-            let tracer = resolved.tracer();
-            let mut span = tracer
-                .span_builder(name)
+            let builder = SpanBuilder::from_name(name)
                 .with_kind(SpanKind::Client)
                 .with_start_time(started.time)
-                .with_attributes(attributes)
-                .start_with_context(tracer, parent);
-            // Asked of the span itself: once in the context, each question takes a lock.
-            let recording = span.is_recording();
+                .with_attributes(attributes);
+            let (cx, recording) = resolved.start_span(builder, parent);
             if recording
                 && let Some(host) = target.host
                 && let Some(peer) = resolved.peer_service(host, target.port, target.path)
             {
-                span.set_attribute(KeyValue::new(SERVICE_PEER_NAME, peer));
+                cx.span().set_attribute(KeyValue::new(SERVICE_PEER_NAME, peer));
             }
-            let cx = parent.with_span(span);
             if propagate {
                 resolved.inject(&cx, &mut headers.injector());
             }

@@ -141,7 +141,7 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
     } else {
         incoming.unwrap_or_else(Context::current)
     };
-    let (cx, recording) = ServerSpan::start(resolved.tracer(), builder, &parent);
+    let (cx, recording) = ServerSpan::start(resolved.head_sampler(), resolved.tracer(), builder, &parent);
 
     let mut call = Call::new(
         (cx, recording),

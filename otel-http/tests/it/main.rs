@@ -49,3 +49,4 @@ mod server_origin;
 mod server_span;
 mod support;
 mod tower_client;
+mod unsampled_cost;

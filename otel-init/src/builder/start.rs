@@ -121,7 +121,10 @@ impl Builder {
             crate::thread_priority::apply(crate::thread_priority::FILE_KEY, value, &mut warnings);
         }
         if self.set_globals {
-            opentelemetry::global::set_tracer_provider(pipelines.tracer.clone());
+            // Its tracers carry the head sampler to the kit's instrumentations.
+            opentelemetry::global::set_tracer_provider(
+                pipelines.head.tracer_provider(pipelines.tracer.clone()),
+            );
             #[cfg(feature = "metrics")]
             opentelemetry::global::set_meter_provider(pipelines.meter.clone());
             propagators.clone().install_global();

@@ -108,7 +108,8 @@ fn the_kits_server_span_entry_works_with_the_direct_tracer() {
         span_kind: Some(SpanKind::Server),
         ..SpanBuilder::default()
     };
-    let (cx, recording) = otel_kit_core::ServerSpan::start(&direct, builder, &settings::incoming_context());
+    let (cx, recording) =
+        otel_kit_core::ServerSpan::start(None, &direct, builder, &settings::incoming_context());
     assert!(recording);
     {
         let _attached = cx.clone().attach();
