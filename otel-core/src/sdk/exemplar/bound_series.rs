@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::RwLock;
 
-use opentelemetry::KeyValue;
+use opentelemetry::{KeyValue, Value};
 
 /// Most attribute sets one instrument binds. Far below the SDK's default cardinality
 /// limit (2,000), so a handle is never bound to the overflow series while the stream
@@ -119,7 +119,26 @@ impl<B> BoundSeries<B> {
 
 /// Where `attributes` is among the sets that share its key.
 fn position<B>(sets: &[BoundSet<B>], attributes: &[KeyValue]) -> Option<usize> {
-    sets.iter().position(|(set, _)| **set == *attributes)
+    sets.iter().position(|(set, _)| same_set(set, attributes))
+}
+
+/// `a == b`, comparing shared strings by address first: the kit's attribute keys are
+/// `'static` and its values mostly shared (`Arc`) or `'static`, so most comparisons end
+/// without reading the bytes.
+fn same_set(a: &[KeyValue], b: &[KeyValue]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            same_str(a.key.as_str(), b.key.as_str())
+                && match (&a.value, &b.value) {
+                    (Value::String(x), Value::String(y)) => same_str(x.as_str(), y.as_str()),
+                    (Value::I64(x), Value::I64(y)) => x == y,
+                    (x, y) => x == y,
+                }
+        })
+}
+
+fn same_str(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
 }
 
 /// Passes a recording key through: it is a hash already.
@@ -176,6 +195,31 @@ mod tests {
         }
         assert_eq!(binds.get(), 2);
         assert_eq!(series.len(), 2);
+    }
+
+    #[test]
+    fn sets_compare_by_value_whatever_holds_their_strings() {
+        let shared: std::sync::Arc<str> = "/users/{id}".into();
+        let a = [
+            KeyValue::new("http.route", opentelemetry::StringValue::from(shared.clone())),
+            KeyValue::new("http.response.status_code", 200),
+        ];
+        let b = [
+            KeyValue::new(String::from("http.route"), "/users/{id}".to_owned()),
+            KeyValue::new("http.response.status_code", 200),
+        ];
+        assert!(same_set(&a, &a) && same_set(&a, &b) && same_set(&b, &a));
+        let other_route = [
+            KeyValue::new("http.route", "/users"),
+            KeyValue::new("http.response.status_code", 200),
+        ];
+        let other_code = [
+            KeyValue::new("http.route", "/users/{id}"),
+            KeyValue::new("http.response.status_code", 404),
+        ];
+        assert!(!same_set(&a, &other_route) && !same_set(&a, &other_code) && !same_set(&a, &a[..1]));
+        let nan = [KeyValue::new("x", f64::NAN)];
+        assert!(!same_set(&nan, &nan), "as `==`: a NaN is equal to nothing");
     }
 
     #[test]
