@@ -20,6 +20,7 @@
 //! ```
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::global_slot::GlobalSlot;
 
@@ -42,6 +43,9 @@ pub struct InstrumentationSwitches {
     /// `OTEL_KIT_REQUEST_VALUE_MAX_BYTES`: the longest request-derived string the HTTP
     /// and gRPC layers record ([`RequestValueLimit`](crate::RequestValueLimit)).
     pub request_value_max_bytes: Option<usize>,
+    /// `OTEL_KIT_DB_SLOW_QUERY_THRESHOLD`: a database operation that takes at least this
+    /// long is flagged as slow on its span and logged at WARN; `None` flags none.
+    pub db_slow_query_threshold: Option<Duration>,
 }
 
 impl Default for InstrumentationSwitches {
@@ -62,6 +66,7 @@ impl InstrumentationSwitches {
             http_client_response_headers: Vec::new(),
             http_known_methods: None,
             request_value_max_bytes: None,
+            db_slow_query_threshold: None,
         }
     }
 

@@ -9,6 +9,10 @@
 //! | [`SAMPLER_ROOT_DECISIONS`] | counter, `{span}` | [`SAMPLER_DECISION`]: [`DECISION_SAMPLED`] or [`DECISION_DROPPED`] |
 //! | [`SAMPLER_PROBABILITY`] | gauge, `1` | none |
 //!
+//! | attribute or event | on | when |
+//! | --- | --- | --- |
+//! | [`DB_SLOW_QUERY`] (`true`) | a database CLIENT span, and its [`DB_SLOW_QUERY_EVENT`] log record (WARN) | the operation took at least `OTEL_KIT_DB_SLOW_QUERY_THRESHOLD` |
+//!
 //! ```
 //! assert_eq!(otel_kit_core::kit_names::SERVER_INCOMING_CONTEXT, "otel_kit.server.incoming_context");
 //! assert!(otel_kit_core::KIT_NAMESPACES.contains(&otel_kit_core::kit_names::NAMESPACE));
@@ -45,3 +49,9 @@ pub const DECISION_DROPPED: &str = kit::value::otel_kit_sampler_decision::DROPPE
 /// The probability the sampler was configured with for roots, 0 to 1. Prometheus:
 /// `otel_kit_sampler_probability_ratio`.
 pub const SAMPLER_PROBABILITY: &str = kit::metric::OTEL_KIT_SAMPLER_PROBABILITY;
+
+/// On a database span (and its [`DB_SLOW_QUERY_EVENT`]): the operation took at least the
+/// slow-query threshold (`OTEL_KIT_DB_SLOW_QUERY_THRESHOLD`).
+pub const DB_SLOW_QUERY: &str = kit::attribute::OTEL_KIT_DB_SLOW_QUERY;
+/// The WARN log record of a slow database operation, in its span's context.
+pub const DB_SLOW_QUERY_EVENT: &str = "otel_kit.db.slow_query";

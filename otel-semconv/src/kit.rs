@@ -13,6 +13,9 @@ pub mod attribute {
     /// `otel_kit.context.state`: `string` enum (values in [`value::otel_kit_context_state`](crate::kit::value::otel_kit_context_state)). Stability: development.
     pub const OTEL_KIT_CONTEXT_STATE: &str = "otel_kit.context.state";
 
+    /// `otel_kit.db.slow_query`: `boolean`. Stability: development.
+    pub const OTEL_KIT_DB_SLOW_QUERY: &str = "otel_kit.db.slow_query";
+
     /// `otel_kit.sampler.decision`: `string` enum (values in [`value::otel_kit_sampler_decision`](crate::kit::value::otel_kit_sampler_decision)). Stability: development.
     pub const OTEL_KIT_SAMPLER_DECISION: &str = "otel_kit.sampler.decision";
 

@@ -125,6 +125,13 @@ pub(super) fn distribution(section: &Distribution, vars: &mut EnvVariables) {
             format!("{AT}.request_value_max_bytes"),
         );
     }
+    if let Some(ms) = kit.db_slow_query_threshold {
+        vars.set(
+            "OTEL_KIT_DB_SLOW_QUERY_THRESHOLD",
+            ms.to_string(),
+            format!("{AT}.db_slow_query_threshold"),
+        );
+    }
     if let Some(nice) = kit.export_thread_nice {
         vars.set(
             "OTEL_KIT_EXPORT_THREAD_NICE",

@@ -16,6 +16,7 @@
 //!       ratio_arithmetic: consistent   # consistent (default) or legacy
 //!     bsp_max_trace_share: 50          # OTEL_KIT_BSP_MAX_TRACE_SHARE
 //!     request_value_max_bytes: 4096    # OTEL_KIT_REQUEST_VALUE_MAX_BYTES
+//!     db_slow_query_threshold: 500     # OTEL_KIT_DB_SLOW_QUERY_THRESHOLD (ms)
 //!     export_thread_nice: 10           # OTEL_KIT_EXPORT_THREAD_NICE
 //!     exporter_otlp:
 //!       credentials_check_interval: 10000  # OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL
@@ -53,6 +54,9 @@ pub struct OtelKit {
     pub bsp_max_trace_share: Option<u8>,
     /// `request_value_max_bytes`: the longest request-derived string recorded (positive).
     pub request_value_max_bytes: Option<u64>,
+    /// `db_slow_query_threshold`: milliseconds at or above which a database operation is
+    /// flagged as slow (positive).
+    pub db_slow_query_threshold: Option<u64>,
     /// `export_thread_nice`: the nice value of telemetry's own threads (0, off, to 19).
     pub export_thread_nice: Option<u8>,
     /// `exporter_otlp`
@@ -128,6 +132,7 @@ impl OtelKit {
             "sampler",
             "bsp_max_trace_share",
             "request_value_max_bytes",
+            "db_slow_query_threshold",
             "export_thread_nice",
             "exporter_otlp",
         ];
@@ -186,6 +191,18 @@ impl OtelKit {
             },
             None => None,
         };
+        let db_slow_query_threshold = match fields.get("db_slow_query_threshold") {
+            Some(field) => match field.at().u64()? {
+                0 => {
+                    return Err(field.at().error(
+                        Kind::Value,
+                        "a positive number of milliseconds (leave it out for no threshold)",
+                    ));
+                }
+                ms => Some(ms),
+            },
+            None => None,
+        };
         let export_thread_nice = match fields.get("export_thread_nice") {
             Some(field) => match field.at().u64()? {
                 nice @ 0..=19 => Some(nice as u8),
@@ -217,6 +234,7 @@ impl OtelKit {
             sampler,
             bsp_max_trace_share,
             request_value_max_bytes,
+            db_slow_query_threshold,
             export_thread_nice,
             exporter_otlp,
         })

@@ -255,9 +255,10 @@ fn headers_and_the_kit_section() {
         (
             kit.bsp_max_trace_share,
             kit.request_value_max_bytes,
+            kit.db_slow_query_threshold,
             kit.export_thread_nice
         ),
-        (Some(25), Some(2048), Some(10))
+        (Some(25), Some(2048), Some(750), Some(10))
     );
     let exporter = kit.exporter_otlp.expect("exporter_otlp");
     assert_eq!(exporter.credentials_check_interval, Some(Duration::from_secs(30)));

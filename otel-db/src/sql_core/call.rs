@@ -4,16 +4,18 @@
 
 use std::borrow::Cow;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use opentelemetry::logs::Severity;
 use opentelemetry::trace::{SpanBuilder, SpanKind, Status, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue, StringValue};
 use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::exception;
+use otel_kit_core::kit_names::{DB_SLOW_QUERY, DB_SLOW_QUERY_EVENT};
+use otel_kit_core::log_events::LogEvent;
 use otel_kit_semconv::attribute::{
-    DB_OPERATION_BATCH_SIZE, DB_QUERY_TEXT, DB_RESPONSE_RETURNED_ROWS, DB_RESPONSE_STATUS_CODE, ERROR_TYPE,
-    SERVICE_PEER_NAME,
+    DB_OPERATION_BATCH_SIZE, DB_QUERY_SUMMARY, DB_QUERY_TEXT, DB_RESPONSE_RETURNED_ROWS,
+    DB_RESPONSE_STATUS_CODE, DB_SYSTEM_NAME, ERROR_TYPE, SERVICE_PEER_NAME,
 };
 use smallvec::SmallVec;
 
@@ -181,7 +183,8 @@ impl<F: Frontend> Call<F> {
             // no status; the time so far is still measured.
             None => {}
         }
-        let seconds = self.start.elapsed().as_secs_f64();
+        let elapsed = self.start.elapsed();
+        let seconds = elapsed.as_secs_f64();
         let instrumentation = &self.instrumentation;
         let fixed = match &self.described {
             Some(described) => Some(&**described),
@@ -210,9 +213,33 @@ impl<F: Frontend> Call<F> {
         // measurement to the span.
         let _guard = self.cx.clone().attach();
         instrumentation.with(None, |resolved| {
-            resolved.instruments().duration.record(seconds, attributes)
+            resolved.instruments().duration.record(seconds, attributes);
+            if let Some(threshold) = instrumentation.slow_query_threshold()
+                && elapsed >= threshold
+            {
+                span.set_attribute(KeyValue::new(DB_SLOW_QUERY, true));
+                resolved.emit(self.slow_query_event(elapsed, threshold), &self.cx);
+            }
         });
         span.end();
+    }
+
+    /// The WARN record of an operation that took at least the slow-query threshold: what
+    /// ran (system, summary) and how long, never the query's values.
+    fn slow_query_event(&self, elapsed: Duration, threshold: Duration) -> LogEvent {
+        LogEvent::new(DB_SLOW_QUERY_EVENT, Severity::Warn)
+            .attribute(DB_SLOW_QUERY, true)
+            .attribute(DB_SYSTEM_NAME, self.system)
+            .attribute_opt(
+                DB_QUERY_SUMMARY,
+                self.statement.summary().map(|s| s.as_str().to_owned()),
+            )
+            .body(format!(
+                "slow {} operation: {} ms, at least the threshold of {} ms",
+                self.system,
+                elapsed.as_millis(),
+                threshold.as_millis()
+            ))
     }
 }
 

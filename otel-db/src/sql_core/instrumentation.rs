@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread::LocalKey;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use opentelemetry::metrics::{Counter, Histogram, Meter};
 use opentelemetry::{InstrumentationScope, KeyValue, StringValue};
@@ -66,6 +66,8 @@ pub(crate) struct Instrumentation<F: Frontend> {
     /// The address of the meter provider the gauges were last registered with: the
     /// provider is resolved lazily (and may change), the gauges follow it.
     gauges_for: AtomicUsize,
+    /// `OTEL_KIT_DB_SLOW_QUERY_THRESHOLD` as `init()` set it, read at the first operation.
+    slow_query: OnceLock<Option<Duration>>,
 }
 
 /// The instruments of every pool and client of front-end `F`, built from a meter of
@@ -126,12 +128,23 @@ impl<F: Frontend> Instrumentation<F> {
             resolver: Resolver::new(providers),
             gauges: OnceLock::new(),
             gauges_for: AtomicUsize::new(0),
+            slow_query: OnceLock::new(),
             pool_name,
             asks_server,
             detected: OnceLock::new(),
             endpoint,
             options,
         }
+    }
+
+    /// The slow-query threshold in effect (otel-kit-init's
+    /// `OTEL_KIT_DB_SLOW_QUERY_THRESHOLD`, through the global switches): read once, then
+    /// one load per operation.
+    pub(crate) fn slow_query_threshold(&self) -> Option<Duration> {
+        *self.slow_query.get_or_init(|| {
+            otel_kit_core::instrumentation_switches::global_instrumentation_switches()?
+                .db_slow_query_threshold
+        })
     }
 
     /// This pool's identity, unique for the life of the process.

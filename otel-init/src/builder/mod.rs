@@ -25,6 +25,7 @@
 
 mod config_file;
 mod console;
+mod database;
 mod environment;
 mod export;
 mod install;

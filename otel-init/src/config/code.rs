@@ -72,6 +72,8 @@ pub(crate) struct CodeValues {
     pub(crate) exemplar_filter: Option<ExemplarFilter>,
     pub(crate) cardinality_limit: Option<usize>,
     pub(crate) console_span_format: Option<super::console_spans::ConsoleSpanFormat>,
+    /// `Some(None)`: no slow-query threshold, whatever the environment says.
+    pub(crate) db_slow_query_threshold: Option<Option<std::time::Duration>>,
     /// `Some(None)`: no proxy, whatever the environment says; `Some(Some(p))`: this one.
     #[cfg(feature = "proxy")]
     pub(crate) proxy: Option<Option<otel_kit_otlp::Proxy>>,
@@ -252,7 +254,13 @@ impl CodeValues {
             span_limits: config.span_limits,
             log_record_limits: config.log_record_limits,
             peer_services: config.peer_services,
-            instrumentation: config.instrumentation,
+            instrumentation: {
+                let mut switches = config.instrumentation;
+                if let Some(threshold) = self.db_slow_query_threshold {
+                    switches.db_slow_query_threshold = threshold;
+                }
+                switches
+            },
             // The start-up sets it.
             source: super::source::ConfigSource::Environment,
         }

@@ -38,6 +38,7 @@ pub(crate) const CLIENT_REQUEST_HEADERS: &str = "OTEL_INSTRUMENTATION_HTTP_CLIEN
 pub(crate) const CLIENT_RESPONSE_HEADERS: &str = "OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_RESPONSE_HEADERS";
 pub(crate) const KNOWN_METHODS: &str = "OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS";
 pub(crate) const REQUEST_VALUE_MAX_BYTES: &str = "OTEL_KIT_REQUEST_VALUE_MAX_BYTES";
+pub(crate) const DB_SLOW_QUERY_THRESHOLD: &str = "OTEL_KIT_DB_SLOW_QUERY_THRESHOLD";
 
 pub(crate) fn read(env: &mut Env<'_>) -> InstrumentationSwitches {
     let mut switches = InstrumentationSwitches::new().default_enabled(env.bool(DEFAULT_ENABLED, true));
@@ -54,6 +55,7 @@ pub(crate) fn read(env: &mut Env<'_>) -> InstrumentationSwitches {
     switches.http_client_request_headers = env.list(CLIENT_REQUEST_HEADERS).unwrap_or_default();
     switches.http_client_response_headers = env.list(CLIENT_RESPONSE_HEADERS).unwrap_or_default();
     switches.request_value_max_bytes = request_value_max_bytes(env);
+    switches.db_slow_query_threshold = db_slow_query_threshold(env);
     switches.http_known_methods = env.list(KNOWN_METHODS).map(|names| {
         let (methods, bad): (Vec<String>, Vec<String>) = names
             .into_iter()
@@ -89,6 +91,23 @@ fn request_value_max_bytes(env: &mut Env<'_>) -> Option<usize> {
         return None;
     }
     Some(max)
+}
+
+/// `OTEL_KIT_DB_SLOW_QUERY_THRESHOLD`, in whole milliseconds: unset, no operation is
+/// flagged. 0 would flag every operation: warned about, and none is flagged.
+fn db_slow_query_threshold(env: &mut Env<'_>) -> Option<std::time::Duration> {
+    let ms = env.optional_usize(DB_SLOW_QUERY_THRESHOLD, "no threshold (no operation flagged)")?;
+    if ms == 0 {
+        env.warn(
+            DB_SLOW_QUERY_THRESHOLD,
+            "0",
+            "would flag every database operation as slow; using the default, no threshold",
+        );
+        return None;
+    }
+    Some(std::time::Duration::from_millis(
+        u64::try_from(ms).unwrap_or(u64::MAX),
+    ))
 }
 
 #[cfg(test)]
@@ -139,6 +158,28 @@ mod tests {
             assert_eq!(warnings.len(), 1, "{bad}: {warnings:?}");
             assert!(
                 warnings[0].contains("OTEL_KIT_REQUEST_VALUE_MAX_BYTES") && warnings[0].contains("4096"),
+                "{warnings:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_slow_query_threshold_is_read_in_milliseconds_and_zero_is_warned_about() {
+        let (read, warnings) = switches(&[("OTEL_KIT_DB_SLOW_QUERY_THRESHOLD", "250")]);
+        assert_eq!(
+            read.db_slow_query_threshold,
+            Some(std::time::Duration::from_millis(250))
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let (unset, _) = switches(&[]);
+        assert_eq!(unset.db_slow_query_threshold, None, "off by default");
+        for bad in ["0", "-5", "1s", "250ms"] {
+            let (read, warnings) = switches(&[("OTEL_KIT_DB_SLOW_QUERY_THRESHOLD", bad)]);
+            assert_eq!(read.db_slow_query_threshold, None, "{bad}");
+            assert_eq!(warnings.len(), 1, "{bad}: {warnings:?}");
+            assert!(
+                warnings[0].contains("OTEL_KIT_DB_SLOW_QUERY_THRESHOLD")
+                    && warnings[0].contains("no threshold"),
                 "{warnings:?}"
             );
         }

@@ -84,3 +84,63 @@ fn an_export_thread_nice_over_19_is_an_error_naming_the_key() {
     assert!(message.contains("export_thread_nice"), "{message}");
     assert!(message.contains("a nice value from 0 to 19"), "{message}");
 }
+
+/// The slow-query threshold reaches the instrumentations' switches from each source:
+/// the variable, the file's `distribution.otel_kit.db_slow_query_threshold` (which
+/// replaces the variable), and the builder (which wins over both); unset, none.
+#[test]
+fn the_slow_query_threshold_comes_from_the_variable_the_file_or_the_builder() {
+    use std::time::Duration;
+
+    let threshold = |builder: otel_kit_init::Builder| {
+        let telemetry = builder
+            .without_globals()
+            .without_tracing_subscriber()
+            .init()
+            .expect("init");
+        telemetry
+            .effective_config()
+            .instrumentation
+            .db_slow_query_threshold
+    };
+    let env = [
+        ("OTEL_TRACES_EXPORTER", "none"),
+        ("OTEL_KIT_DB_SLOW_QUERY_THRESHOLD", "120"),
+    ];
+    let file = "file_format: \"1.1\"\ndistribution:\n  otel_kit:\n    db_slow_query_threshold: 750\n";
+    let none = [("OTEL_TRACES_EXPORTER", "none")];
+    assert_eq!(
+        threshold(otel_kit_init::builder().environment_variables(none)),
+        None
+    );
+    assert_eq!(
+        threshold(otel_kit_init::builder().environment_variables(env)),
+        Some(Duration::from_millis(120))
+    );
+    assert_eq!(
+        threshold(
+            otel_kit_init::builder()
+                .environment_variables(env)
+                .config_yaml(file)
+        ),
+        Some(Duration::from_millis(750))
+    );
+    assert_eq!(
+        threshold(
+            otel_kit_init::builder()
+                .environment_variables(env)
+                .config_yaml(file)
+                .db_slow_query_threshold(Duration::from_secs(2))
+        ),
+        Some(Duration::from_secs(2))
+    );
+    assert_eq!(
+        threshold(
+            otel_kit_init::builder()
+                .environment_variables(env)
+                .db_slow_query_threshold(Duration::ZERO)
+        ),
+        None,
+        "zero in code turns it off"
+    );
+}
