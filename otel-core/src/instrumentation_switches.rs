@@ -22,6 +22,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::QueryText;
 use crate::global_slot::GlobalSlot;
 
 /// The switches in effect; see the [module docs](self).
@@ -46,6 +47,9 @@ pub struct InstrumentationSwitches {
     /// `OTEL_KIT_DB_SLOW_QUERY_THRESHOLD`: a database operation that takes at least this
     /// long is flagged as slow on its span and logged at WARN; `None` flags none.
     pub db_slow_query_threshold: Option<Duration>,
+    /// `OTEL_KIT_DB_QUERY_TEXT`: how the database instrumentations record
+    /// `db.query.text` where their builder does not say; `None`, the default.
+    pub db_query_text: Option<QueryText>,
 }
 
 impl Default for InstrumentationSwitches {
@@ -67,6 +71,7 @@ impl InstrumentationSwitches {
             http_known_methods: None,
             request_value_max_bytes: None,
             db_slow_query_threshold: None,
+            db_query_text: None,
         }
     }
 

@@ -93,6 +93,7 @@ pub mod peer_service;
 pub mod printable_endpoint;
 pub mod printable_text;
 mod providers;
+pub mod query_text;
 #[doc(hidden)]
 pub mod repeated_keys;
 #[doc(hidden)]
@@ -115,6 +116,7 @@ pub use globals_generation::globals_changed;
 pub use header_capture::HeaderCapture;
 pub use peer_service::{PeerServiceError, PeerServices};
 pub use providers::{Providers, SharedMeterProvider, SharedPropagator, SharedTracerProvider};
+pub use query_text::QueryText;
 pub use request_value::RequestValueLimit;
 #[doc(hidden)]
 pub use resolver::{Cache, Instruments, REFRESH, Resolved, Resolver};

@@ -1,23 +1,18 @@
 //! What an instrumented pool records beyond the defaults, and the limits of what it
 //! records (plain values: there with no driver feature too).
 
-/// How `db.query.text` is recorded.
-///
-/// ```
-/// use otel_kit_db::QueryText;
-///
-/// assert_eq!(QueryText::default(), QueryText::Sanitized);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum QueryText {
-    /// The default. A query with bind values (`WHERE id = $1` plus `.bind(7)`) is
-    /// recorded as written: its values travel apart from the text. A query without bind
-    /// values has every literal replaced by `?` (see [`crate::sql::sanitize`]), since
-    /// its values are in the text. Bind values themselves are never recorded.
-    #[default]
-    Sanitized,
-    /// No `db.query.text` at all. The summary is still recorded.
-    Off,
+/// How `db.query.text` is recorded: otel-kit-core's, so that otel-kit-init's
+/// `OTEL_KIT_DB_QUERY_TEXT` can name it.
+pub use otel_kit_core::QueryText;
+
+/// The mode in effect: the builder's (`in_code`), else otel-kit-init's
+/// `OTEL_KIT_DB_QUERY_TEXT` (through the global switches), else the default. Read at a
+/// wrapper's first operation, once.
+#[cfg(feature = "__front-end")]
+pub(crate) fn effective_query_text(in_code: Option<QueryText>) -> QueryText {
+    in_code
+        .or_else(|| otel_kit_core::instrumentation_switches::global_instrumentation_switches()?.db_query_text)
+        .unwrap_or_default()
 }
 
 /// The longest `db.query.text` recorded, in bytes: a longer text is cut to its first
@@ -39,7 +34,8 @@ pub const DB_DURATION_BUCKETS: [f64; 9] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1
 #[cfg(feature = "__sql-core")]
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Options {
-    pub(crate) query_text: QueryText,
+    /// The builder's; `None`: see [`effective_query_text`].
+    pub(crate) query_text: Option<QueryText>,
     pub(crate) returned_rows: bool,
     /// Only the sqlx pool writes the SQL commenter's comment.
     #[cfg_attr(

@@ -132,6 +132,13 @@ pub(super) fn distribution(section: &Distribution, vars: &mut EnvVariables) {
             format!("{AT}.db_slow_query_threshold"),
         );
     }
+    if let Some(mode) = &kit.db_query_text {
+        vars.set(
+            "OTEL_KIT_DB_QUERY_TEXT",
+            mode.clone(),
+            format!("{AT}.db_query_text"),
+        );
+    }
     if let Some(nice) = kit.export_thread_nice {
         vars.set(
             "OTEL_KIT_EXPORT_THREAD_NICE",

@@ -17,6 +17,7 @@
 //!     bsp_max_trace_share: 50          # OTEL_KIT_BSP_MAX_TRACE_SHARE
 //!     request_value_max_bytes: 4096    # OTEL_KIT_REQUEST_VALUE_MAX_BYTES
 //!     db_slow_query_threshold: 500     # OTEL_KIT_DB_SLOW_QUERY_THRESHOLD (ms)
+//!     db_query_text: always_sanitized  # OTEL_KIT_DB_QUERY_TEXT
 //!     export_thread_nice: 10           # OTEL_KIT_EXPORT_THREAD_NICE
 //!     exporter_otlp:
 //!       credentials_check_interval: 10000  # OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL
@@ -57,6 +58,8 @@ pub struct OtelKit {
     /// `db_slow_query_threshold`: milliseconds at or above which a database operation is
     /// flagged as slow (positive).
     pub db_slow_query_threshold: Option<u64>,
+    /// `db_query_text`: `sanitized`, `always_sanitized` or `off`.
+    pub db_query_text: Option<String>,
     /// `export_thread_nice`: the nice value of telemetry's own threads (0, off, to 19).
     pub export_thread_nice: Option<u8>,
     /// `exporter_otlp`
@@ -133,6 +136,7 @@ impl OtelKit {
             "bsp_max_trace_share",
             "request_value_max_bytes",
             "db_slow_query_threshold",
+            "db_query_text",
             "export_thread_nice",
             "exporter_otlp",
         ];
@@ -203,6 +207,18 @@ impl OtelKit {
             },
             None => None,
         };
+        let db_query_text = match fields.get("db_query_text") {
+            Some(field) => {
+                let name = field.at().string()?;
+                if !["sanitized", "always_sanitized", "off"].contains(&name.as_str()) {
+                    return Err(field
+                        .at()
+                        .error(Kind::Value, "sanitized, always_sanitized or off"));
+                }
+                Some(name)
+            }
+            None => None,
+        };
         let export_thread_nice = match fields.get("export_thread_nice") {
             Some(field) => match field.at().u64()? {
                 nice @ 0..=19 => Some(nice as u8),
@@ -235,6 +251,7 @@ impl OtelKit {
             bsp_max_trace_share,
             request_value_max_bytes,
             db_slow_query_threshold,
+            db_query_text,
             export_thread_nice,
             exporter_otlp,
         })

@@ -260,6 +260,7 @@ fn headers_and_the_kit_section() {
         ),
         (Some(25), Some(2048), Some(750), Some(10))
     );
+    assert_eq!(kit.db_query_text.as_deref(), Some("always_sanitized"));
     let exporter = kit.exporter_otlp.expect("exporter_otlp");
     assert_eq!(exporter.credentials_check_interval, Some(Duration::from_secs(30)));
     assert_eq!(exporter.headers_files[0].name, "authorization");

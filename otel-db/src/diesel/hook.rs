@@ -16,7 +16,6 @@ use super::config::{Config, Connection};
 use super::failure;
 use super::frontend::Diesel;
 use super::query_text::{self, Read};
-use crate::options::QueryText;
 use crate::sql_core::call::{Call, Outcome};
 use crate::sql_core::operation::DbOperation;
 use crate::sql_core::statement::Statement;
@@ -129,8 +128,8 @@ impl DieselInstrumentation {
             Read::Unrecognised => true,
         };
         let step = self.step.take().filter(|step| starts_step(&self.text, step));
-        let mode = connection.instrumentation.options.query_text;
-        let sanitize = mode == QueryText::Sanitized && !has_binds;
+        let mode = connection.instrumentation.query_text();
+        let sanitize = mode.sanitizes(has_binds);
         let statement = statement_cache::describe(&self.text, connection.dialect, sanitize);
         let text = match self.text.is_empty() {
             true => None,

@@ -30,7 +30,7 @@ pub struct RedisBuilder<C> {
     connection: C,
     endpoint: Endpoint,
     providers: Providers,
-    query_text: QueryText,
+    query_text: Option<QueryText>,
 }
 
 impl<C> RedisBuilder<C> {
@@ -39,7 +39,7 @@ impl<C> RedisBuilder<C> {
             connection,
             endpoint: endpoint(info),
             providers: Providers::new(),
-            query_text: QueryText::default(),
+            query_text: None,
         }
     }
 
@@ -54,7 +54,7 @@ impl<C> RedisBuilder<C> {
     /// `db.query.text`: [`QueryText::Sanitized`] (the default) records the command, its
     /// key and a `?` for every other argument; [`QueryText::Off`] records none.
     pub fn query_text(mut self, query_text: QueryText) -> Self {
-        self.query_text = query_text;
+        self.query_text = Some(query_text);
         self
     }
 

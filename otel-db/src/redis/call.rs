@@ -53,17 +53,27 @@ impl otel_kit_core::Instruments for Instruments {
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) endpoint: Endpoint,
-    pub(crate) query_text: QueryText,
+    /// The builder's mode; `None`: `OTEL_KIT_DB_QUERY_TEXT` or the default.
+    query_text_in_code: Option<QueryText>,
+    query_text: std::sync::OnceLock<QueryText>,
     pub(crate) resolver: Resolver<Instruments>,
 }
 
 impl Shared {
-    pub(crate) fn new(endpoint: Endpoint, query_text: QueryText, providers: Providers) -> Self {
+    pub(crate) fn new(endpoint: Endpoint, query_text: Option<QueryText>, providers: Providers) -> Self {
         Self {
             endpoint,
-            query_text,
+            query_text_in_code: query_text,
+            query_text: std::sync::OnceLock::new(),
             resolver: Resolver::new(providers),
         }
+    }
+
+    /// How `db.query.text` is recorded, settled at the first command.
+    pub(crate) fn query_text(&self) -> QueryText {
+        *self
+            .query_text
+            .get_or_init(|| crate::options::effective_query_text(self.query_text_in_code))
     }
 }
 

@@ -68,7 +68,8 @@ impl<C> InstrumentedRedis<C> {
     }
 
     fn with_text(&self) -> bool {
-        self.shared.query_text == QueryText::Sanitized
+        // Redis commands are always recorded with `?` for their arguments.
+        self.shared.query_text() != QueryText::Off
     }
 }
 

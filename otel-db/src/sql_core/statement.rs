@@ -171,12 +171,13 @@ impl Statement {
     }
 
     /// `db.query.text` in `mode` for an operation that has bind values (`has_binds`)
-    /// or not: as written with them (their values travel apart), sanitised without.
+    /// or not: sanitised where the mode says ([`QueryText::sanitizes`]), else as written
+    /// (the values travel apart).
     pub(crate) fn query_text(&self, mode: QueryText, has_binds: bool) -> Option<StringValue> {
         match mode {
             QueryText::Off => None,
-            QueryText::Sanitized if has_binds => Some(self.recorded_text().clone()),
-            QueryText::Sanitized => Some(self.sanitized().clone()),
+            mode if mode.sanitizes(has_binds) => Some(self.sanitized().clone()),
+            _ => Some(self.recorded_text().clone()),
         }
     }
 

@@ -15,7 +15,6 @@ use super::failure::classify;
 use super::frontend::Sqlx;
 use super::stream::TracedStream;
 use super::traced_query::TracedQuery;
-use crate::options::QueryText;
 use crate::sql_core::call::{Call, Outcome};
 use crate::sql_core::instrumentation::Instrumentation;
 use crate::sql_core::operation::DbOperation;
@@ -33,8 +32,8 @@ fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
     query: E,
 ) -> (Call<Sqlx>, TracedQuery<DB>) {
     let (mut traced, has_binds) = TracedQuery::new(query);
-    let mode = instrumentation.options.query_text;
-    let sanitize = mode == QueryText::Sanitized && !has_binds;
+    let mode = instrumentation.query_text();
+    let sanitize = mode.sanitizes(has_binds);
     // Described once per text (per thread), not on every call.
     let statement = statement_cache::describe(traced.text(), DB::DIALECT, sanitize);
     let text = statement.query_text(mode, has_binds);

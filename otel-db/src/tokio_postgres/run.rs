@@ -36,8 +36,8 @@ impl<C: AsClient> InstrumentedClient<C> {
     where
         T: ToStatement + ?Sized,
     {
-        let mode = self.instrumentation.options.query_text;
-        let sanitize = mode == crate::QueryText::Sanitized && !has_params;
+        let mode = self.instrumentation.query_text();
+        let sanitize = mode.sanitizes(has_params);
         let described = statement.described(sanitize).0;
         let text = described.query_text(mode, has_params);
         Call::start(

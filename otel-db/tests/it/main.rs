@@ -1,8 +1,9 @@
 //! otel-kit-db's integration tests, one binary: the same scenarios against SQLite
 //! (`sqlite`, always), PostgreSQL (`postgres`, `TEST_POSTGRES_URL`) and MariaDB
 //! (`mariadb`, `TEST_MYSQL_URL`), each skipped when its variable is unset; the `query!`
-//! macros (`macros`); a megabyte of SQL (`oversized_input`); the slow-query flag
-//! (`slow_query`, SQLite always, PostgreSQL on `TEST_POSTGRES_URL`); the Redis wrapper
+//! macros (`macros`); a megabyte of SQL (`oversized_input`); otel-kit-init's database
+//! settings, the slow-query flag and the query-text mode (`init_settings`, SQLite always,
+//! PostgreSQL on `TEST_POSTGRES_URL`); the Redis wrapper
 //! against Redis (`redis`, `TEST_REDIS_URL`); the tokio-postgres client wrapper and the
 //! deadpool-postgres pool against PostgreSQL (`tokio_postgres`, `TEST_POSTGRES_URL`);
 //! diesel's and diesel-async's connections through diesel's hook (`diesel`: SQLite
@@ -13,7 +14,7 @@
 //! `DbOperation`, the summary's case).
 //!
 //! Tests that install the harness globally run one at a time (the harness's global
-//! lock); the others run in parallel. `oversized_input` and `slow_query` run each case alone in a
+//! lock); the others run in parallel. `oversized_input` and `init_settings` run each case alone in a
 //! child process of this binary, so that allocations are counted for it only.
 
 use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
@@ -23,12 +24,12 @@ use otel_kit_testing::allocations::{COUNTING_ALLOCATOR, CountingAllocator};
 static ALLOCATOR: CountingAllocator = COUNTING_ALLOCATOR;
 
 mod diesel;
+mod init_settings;
 mod macros;
 mod mariadb;
 mod oversized_input;
 mod postgres;
 mod redis;
-mod slow_query;
 mod sqlite;
 mod support;
 mod tokio_postgres;

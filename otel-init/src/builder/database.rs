@@ -16,10 +16,11 @@ impl Builder {
     ///
     /// let telemetry = otel_kit_init::builder()
     ///     .without_globals()
-    ///     .environment_variables([("OTEL_TRACES_EXPORTER", "none")])
+    ///     .environment_variables([("OTEL_KIT_DB_SLOW_QUERY_THRESHOLD", "100")])
     ///     .db_slow_query_threshold(Duration::from_millis(500))
     ///     .init()?;
-    /// assert!(telemetry.warnings().is_empty());
+    /// let switches = &telemetry.effective_config().instrumentation;
+    /// assert_eq!(switches.db_slow_query_threshold, Some(Duration::from_millis(500)));
     /// # Ok::<(), otel_kit_init::InitError>(())
     /// ```
     pub fn db_slow_query_threshold(mut self, threshold: Duration) -> Self {

@@ -39,6 +39,7 @@ pub(crate) const CLIENT_RESPONSE_HEADERS: &str = "OTEL_INSTRUMENTATION_HTTP_CLIE
 pub(crate) const KNOWN_METHODS: &str = "OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS";
 pub(crate) const REQUEST_VALUE_MAX_BYTES: &str = "OTEL_KIT_REQUEST_VALUE_MAX_BYTES";
 pub(crate) const DB_SLOW_QUERY_THRESHOLD: &str = "OTEL_KIT_DB_SLOW_QUERY_THRESHOLD";
+pub(crate) const DB_QUERY_TEXT: &str = "OTEL_KIT_DB_QUERY_TEXT";
 
 pub(crate) fn read(env: &mut Env<'_>) -> InstrumentationSwitches {
     let mut switches = InstrumentationSwitches::new().default_enabled(env.bool(DEFAULT_ENABLED, true));
@@ -56,6 +57,7 @@ pub(crate) fn read(env: &mut Env<'_>) -> InstrumentationSwitches {
     switches.http_client_response_headers = env.list(CLIENT_RESPONSE_HEADERS).unwrap_or_default();
     switches.request_value_max_bytes = request_value_max_bytes(env);
     switches.db_slow_query_threshold = db_slow_query_threshold(env);
+    switches.db_query_text = db_query_text(env);
     switches.http_known_methods = env.list(KNOWN_METHODS).map(|names| {
         let (methods, bad): (Vec<String>, Vec<String>) = names
             .into_iter()
@@ -108,6 +110,24 @@ fn db_slow_query_threshold(env: &mut Env<'_>) -> Option<std::time::Duration> {
     Some(std::time::Duration::from_millis(
         u64::try_from(ms).unwrap_or(u64::MAX),
     ))
+}
+
+/// `OTEL_KIT_DB_QUERY_TEXT`: `sanitized` (the default), `always_sanitized` or `off`; an
+/// unknown name is warned about and the default applies.
+fn db_query_text(env: &mut Env<'_>) -> Option<otel_kit_core::QueryText> {
+    let value = env.get(DB_QUERY_TEXT)?;
+    let mode = otel_kit_core::QueryText::from_name(&value);
+    if mode.is_none() {
+        env.warn(
+            DB_QUERY_TEXT,
+            &value,
+            format!(
+                "is none of {}; using the default, sanitized",
+                otel_kit_core::QueryText::NAMES.join(", ")
+            ),
+        );
+    }
+    mode
 }
 
 #[cfg(test)]
@@ -183,6 +203,29 @@ mod tests {
                 "{warnings:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_query_text_mode_is_read_by_name_and_an_unknown_one_is_warned_about() {
+        use otel_kit_core::QueryText;
+
+        for (name, mode) in [
+            ("sanitized", QueryText::Sanitized),
+            ("ALWAYS_SANITIZED", QueryText::AlwaysSanitized),
+            ("off", QueryText::Off),
+        ] {
+            let (read, warnings) = switches(&[("OTEL_KIT_DB_QUERY_TEXT", name)]);
+            assert_eq!(read.db_query_text, Some(mode), "{name}");
+            assert!(warnings.is_empty(), "{warnings:?}");
+        }
+        let (read, warnings) = switches(&[("OTEL_KIT_DB_QUERY_TEXT", "raw")]);
+        assert_eq!(read.db_query_text, None);
+        assert!(
+            warnings.len() == 1
+                && warnings[0].contains("always_sanitized")
+                && warnings[0].contains("default"),
+            "{warnings:?}"
+        );
     }
 
     #[test]
