@@ -136,7 +136,8 @@ where
     T::Span: Send + Sync + 'static,
 {
     // The SDK starts an invalid span in a suppressed context; it decides that case.
-    if let Some(head) = head.filter(|_| !parent.is_telemetry_suppressed()) {
+    let head = head.filter(|_| !parent.is_telemetry_suppressed());
+    if let Some(head) = head {
         let parent_span = parent.span();
         let parent_context = parent_span.span_context();
         let root = !parent_context.is_valid();
@@ -145,8 +146,7 @@ where
         } else {
             parent_context.trace_id()
         };
-        let decision = head.decide(parent, trace_id, root, &builder);
-        if let HeadDecision::Drop(trace_state) = decision {
+        if let HeadDecision::Drop(trace_state) = head.decide(parent, trace_id, root, &builder) {
             let span = SpanContext::new(
                 trace_id,
                 head.new_span_id(),
@@ -156,13 +156,13 @@ where
             );
             return (parent.with_remote_span_context(span), false);
         }
-        let span = tracer.build_with_context(builder, parent);
-        head.forget();
-        // Asked of the span itself: once in the context, each question takes a lock.
-        let recording = opentelemetry::trace::Span::is_recording(&span);
-        return (parent.with_span(span), recording);
     }
+    // Kept (the decision waits for this span), or no head sampler: the SDK builds it.
     let span = tracer.build_with_context(builder, parent);
+    if let Some(head) = head {
+        head.forget();
+    }
+    // Asked of the span itself: once in the context, each question takes a lock.
     let recording = opentelemetry::trace::Span::is_recording(&span);
     (parent.with_span(span), recording)
 }
