@@ -34,6 +34,9 @@ pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Telemetry {
     pipelines: Mutex<Option<Pipelines>>,
     tracer_provider: SdkTracerProvider,
+    /// The tracer provider as it is installed globally: its tracers carry the head
+    /// sampler to the kit's instrumentations.
+    head_sampled: otel_kit_sampling::HeadSampledTracerProvider,
     #[cfg(feature = "metrics")]
     meter_provider: KitMeterProvider,
     #[cfg(feature = "logs")]
@@ -79,6 +82,7 @@ impl Telemetry {
     ) -> Self {
         Telemetry {
             tracer_provider: pipelines.tracer.clone(),
+            head_sampled: pipelines.head.tracer_provider(pipelines.tracer.clone()),
             #[cfg(feature = "metrics")]
             meter_provider: KitMeterProvider::new(pipelines.meter.clone()),
             #[cfg(feature = "logs")]
@@ -275,6 +279,33 @@ impl Telemetry {
     /// The tracer provider (also installed globally unless the builder said otherwise).
     pub fn tracer_provider(&self) -> &SdkTracerProvider {
         &self.tracer_provider
+    }
+
+    /// What `init()` built, for an instrumentation given its providers instead of the
+    /// globals (`.providers(telemetry.providers())`): the tracer provider as it is
+    /// installed globally, whose sampler the instrumentations ask before they build a
+    /// span (the SDK's own, [`tracer_provider`](Self::tracer_provider), would build every
+    /// span first), the propagators, and the meter and logger providers with their
+    /// cargo features.
+    ///
+    /// ```
+    /// let telemetry = otel_kit_init::builder()
+    ///     .without_globals()
+    ///     .exporter(otel_kit_init::Exporter::None)
+    ///     .init()?;
+    /// let providers = telemetry.providers();
+    /// assert!(!providers.is_globals());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn providers(&self) -> otel_kit_core::Providers {
+        let providers = otel_kit_core::Providers::new()
+            .tracer_provider(self.head_sampled.clone())
+            .propagator(self.propagators.clone());
+        #[cfg(feature = "metrics")]
+        let providers = providers.meter_provider(self.meter_provider.clone());
+        #[cfg(feature = "logs")]
+        let providers = providers.logger_provider(self.logger_provider.clone());
+        providers
     }
 
     /// The meter provider (the `metrics` cargo feature): the SDK's, whose instruments

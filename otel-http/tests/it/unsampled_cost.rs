@@ -1,6 +1,7 @@
 //! A request whose span the sampler drops costs its ids and a non-recording context:
 //! with `init()`'s provider (which its instrumentations ask before building a span) no
-//! SDK span is made for it. Counted in allocations per request over the same service
+//! SDK span is made for it, whether the providers are the globals or given to the layer
+//! (`Telemetry::providers`). Counted in allocations per request over the same service
 //! without the layer, sampled out and sampled, by otel-kit-testing's `allocations`
 //! (this binary's global allocator), in a process of its own.
 
@@ -49,9 +50,12 @@ where
     cost.allocations as f64 / REQUESTS as f64
 }
 
-fn added(ratio: &str) -> f64 {
-    let telemetry = otel_kit_init::builder()
-        .service_name("unsampled-cost")
+/// Allocations per request the layer adds at `ratio`, with `init()`'s providers as the
+/// globals, or given to the layer (`Telemetry::providers`) when `given`.
+fn added(ratio: &str, given: bool) -> f64 {
+    let builder = otel_kit_init::builder().service_name("unsampled-cost");
+    let builder = if given { builder.without_globals() } else { builder };
+    let telemetry = builder
         .environment_variables([
             ("OTEL_TRACES_EXPORTER", "none"),
             ("OTEL_LOGS_EXPORTER", "none"),
@@ -64,21 +68,33 @@ fn added(ratio: &str) -> f64 {
         .expect("init");
     let bare = tower::service_fn(handler as fn(_) -> _);
     let plain = allocations_per_request("bare", bare);
-    let layered = allocations_per_request(&format!("layer, ratio {ratio}"), ServerLayer::new().layer(bare));
+    let layer = if given {
+        ServerLayer::new().providers(telemetry.providers())
+    } else {
+        ServerLayer::new()
+    };
+    let layered = allocations_per_request(&format!("layer, ratio {ratio}, given {given}"), layer.layer(bare));
     drop(telemetry);
     let added = layered - plain;
-    println!("ratio {ratio}: {plain:.2} allocations per request bare, {added:.2} added by the layer");
+    println!(
+        "ratio {ratio}, given {given}: {plain:.2} allocations per request bare, {added:.2} added by the layer"
+    );
     added
 }
 
 #[test]
 fn a_sampled_out_request_builds_no_span() {
     alone("unsampled_cost::a_sampled_out_request_builds_no_span", || {
-        let unsampled = added("0");
-        let sampled = added("1");
+        let unsampled = added("0", false);
+        let sampled = added("1", false);
+        let given = added("0", true);
         assert!(
             unsampled <= UNSAMPLED_BOUND as f64,
             "a sampled-out request allocated {unsampled:.2} times over the bare service (bound {UNSAMPLED_BOUND})"
+        );
+        assert!(
+            given <= UNSAMPLED_BOUND as f64,
+            "with `Telemetry::providers` given, a sampled-out request allocated {given:.2} times (bound {UNSAMPLED_BOUND})"
         );
         // A recorded span is an SDK span, boxed by the global tracer, in a context
         // that boxes it again, and stored as the `ServerSpan`: what a dropped one skips.
