@@ -24,3 +24,17 @@ pub fn write<'a>(bytes: &[u8], out: &'a mut [u8]) -> &'a str {
     // Only ASCII digits were written.
     std::str::from_utf8(&out[..len]).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_byte_as_core_fmt_writes_it_and_a_short_buffer_holds_whole_bytes() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        let mut out = [0u8; 512];
+        let expected: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(super::write(&bytes, &mut out), expected);
+        assert_eq!(super::write(&[0xab, 0xcd], &mut [0u8; 3]), "ab");
+        assert_eq!(super::write(&[0xab], &mut []), "");
+        assert_eq!(super::write(&[], &mut [0u8; 4]), "");
+    }
+}
