@@ -63,7 +63,7 @@ use http::HeaderName;
 use opentelemetry::global::{self, BoxedTracer};
 use opentelemetry::metrics::Meter;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
-use opentelemetry::trace::{SpanBuilder, TracerProvider as _};
+use opentelemetry::trace::{SpanBuilder, TraceContextExt as _, TracerProvider as _};
 use opentelemetry::{Context, InstrumentationScope};
 
 use crate::carrier::{BoundedExtractor, HeaderSource};
@@ -234,6 +234,30 @@ impl<I: Instruments> Resolved<I> {
     #[inline(always)]
     pub fn start_span(&self, builder: SpanBuilder, parent: &Context) -> (Context, bool) {
         crate::head_sampling::start_span(self.head.as_deref(), &self.tracer, builder, parent)
+    }
+
+    /// [`start_span`](Self::start_span) for a span to `peer` (host, port, path): once
+    /// it records, `service.peer.name` when the mapping ([`peer_service`](Self::peer_service))
+    /// names the peer. Not an attribute samplers see: a span that does not record looks
+    /// nothing up.
+    #[inline(always)]
+    pub fn start_span_to(
+        &self,
+        builder: SpanBuilder,
+        parent: &Context,
+        peer: Option<(&str, Option<u16>, &str)>,
+    ) -> (Context, bool) {
+        let (cx, recording) = self.start_span(builder, parent);
+        if recording
+            && let Some((host, port, path)) = peer
+            && let Some(name) = self.peer_service(host, port, path)
+        {
+            cx.span().set_attribute(opentelemetry::KeyValue::new(
+                otel_kit_semconv::attribute::SERVICE_PEER_NAME,
+                name,
+            ));
+        }
+        (cx, recording)
     }
 
     /// The tracer's head sampler, for [`ServerSpan::start`](crate::ServerSpan::start).

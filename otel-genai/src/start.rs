@@ -2,9 +2,9 @@
 
 use std::time::Instant;
 
-use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt as _};
+use opentelemetry::trace::{SpanBuilder, SpanKind};
 use opentelemetry::{Context, KeyValue, StringValue};
-use otel_kit_semconv::attribute::{SERVER_ADDRESS, SERVER_PORT, SERVICE_PEER_NAME};
+use otel_kit_semconv::attribute::{SERVER_ADDRESS, SERVER_PORT};
 
 use crate::attributes::*;
 use crate::builder::Input;
@@ -114,20 +114,11 @@ impl CallBuilder<'_> {
             let builder = SpanBuilder::from_name(name)
                 .with_kind(self.kind.clone())
                 .with_attributes(attributes);
-            let (cx, recording) = resolved.start_span(builder, &parent);
-            // Not an attribute samplers see: looked up for a recorded span only.
-            if recording
-                && self.kind == SpanKind::Client
-                && let Some(address) = &self.server_address
-                && let Some(peer) = resolved.peer_service(
-                    address.as_str(),
-                    self.server_port.and_then(|port| u16::try_from(port).ok()),
-                    "",
-                )
-            {
-                cx.span().set_attribute(KeyValue::new(SERVICE_PEER_NAME, peer));
-            }
-            cx
+            let port = self.server_port.and_then(|port| u16::try_from(port).ok());
+            let peer = (self.server_address.as_ref())
+                .filter(|_| self.kind == SpanKind::Client)
+                .map(|address| (address.as_str(), port, ""));
+            resolved.start_span_to(builder, &parent, peer).0
         });
         let openai = self
             .provider

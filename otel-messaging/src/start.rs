@@ -4,12 +4,12 @@
 use std::future::Future;
 use std::time::Instant;
 
-use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt as _};
+use opentelemetry::trace::{SpanBuilder, SpanKind};
 use opentelemetry::{Context, KeyValue};
 use otel_kit_semconv::attribute::{
     MESSAGING_BATCH_MESSAGE_COUNT, MESSAGING_CLIENT_ID, MESSAGING_MESSAGE_BODY_SIZE, MESSAGING_MESSAGE_ID,
     MESSAGING_OPERATION_NAME, MESSAGING_SYSTEM, NETWORK_PEER_ADDRESS, NETWORK_PEER_PORT, SERVER_ADDRESS,
-    SERVER_PORT, SERVICE_PEER_NAME,
+    SERVER_PORT,
 };
 
 use crate::call::MessagingCall;
@@ -146,16 +146,10 @@ impl Messaging {
             if let Some(time) = start_time {
                 builder = builder.with_start_time(time);
             }
-            let (cx, recording) = resolved.start_span(builder, &parent);
-            // Not an attribute samplers see: looked up for a recorded span only.
-            if recording
-                && matches!(kind, SpanKind::Producer | SpanKind::Client)
-                && let Some(server) = server
-                && let Some(peer) = resolved.peer_service(server.address.as_str(), server.port, "")
-            {
-                cx.span().set_attribute(KeyValue::new(SERVICE_PEER_NAME, peer));
-            }
-            cx
+            let peer = server
+                .filter(|_| matches!(kind, SpanKind::Producer | SpanKind::Client))
+                .map(|s| (s.address.as_str(), s.port, ""));
+            resolved.start_span_to(builder, &parent, peer).0
         });
         MessagingCall::new(
             self.clone(),

@@ -14,7 +14,7 @@ use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::{Providers, Resolver, exception};
 use otel_kit_semconv::attribute::{
     DB_OPERATION_BATCH_SIZE, DB_OPERATION_NAME, DB_QUERY_TEXT, DB_RESPONSE_STATUS_CODE,
-    DB_STORED_PROCEDURE_NAME, ERROR_TYPE, SERVICE_PEER_NAME,
+    DB_STORED_PROCEDURE_NAME, ERROR_TYPE,
 };
 use smallvec::SmallVec;
 
@@ -145,15 +145,11 @@ impl Call {
             let builder = SpanBuilder::from_name(name)
                 .with_kind(SpanKind::Client)
                 .with_attributes(span_attributes);
-            let (cx, recording) = resolved.start_span(builder, &parent);
-            // Not an attribute samplers see: looked up for a recorded span only.
-            if recording
-                && let Some(address) = &endpoint.address
-                && let Some(peer) = resolved.peer_service(address.as_str(), endpoint.actual_port, "")
-            {
-                cx.span().set_attribute(KeyValue::new(SERVICE_PEER_NAME, peer));
-            }
-            cx
+            let peer = endpoint
+                .address
+                .as_ref()
+                .map(|a| (a.as_str(), endpoint.actual_port, ""));
+            resolved.start_span_to(builder, &parent, peer).0
         });
         Self {
             cx,

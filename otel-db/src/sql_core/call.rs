@@ -15,7 +15,7 @@ use otel_kit_core::kit_names::{DB_SLOW_QUERY, DB_SLOW_QUERY_EVENT};
 use otel_kit_core::log_events::LogEvent;
 use otel_kit_semconv::attribute::{
     DB_OPERATION_BATCH_SIZE, DB_QUERY_SUMMARY, DB_QUERY_TEXT, DB_RESPONSE_RETURNED_ROWS,
-    DB_RESPONSE_STATUS_CODE, DB_SYSTEM_NAME, ERROR_TYPE, SERVICE_PEER_NAME,
+    DB_RESPONSE_STATUS_CODE, DB_SYSTEM_NAME, ERROR_TYPE,
 };
 use smallvec::SmallVec;
 
@@ -109,16 +109,12 @@ impl<F: Frontend> Call<F> {
             let builder = SpanBuilder::from_name(name)
                 .with_kind(SpanKind::Client)
                 .with_attributes(attributes);
-            let (cx, recording) = resolved.start_span(builder, parent);
-            // Not an attribute samplers see: looked up for a recorded span only.
             let endpoint = &instrumentation.endpoint;
-            if recording
-                && let Some(address) = &endpoint.address
-                && let Some(peer) = resolved.peer_service(address.as_str(), endpoint.actual_port, "")
-            {
-                cx.span().set_attribute(KeyValue::new(SERVICE_PEER_NAME, peer));
-            }
-            cx
+            let peer = endpoint
+                .address
+                .as_ref()
+                .map(|a| (a.as_str(), endpoint.actual_port, ""));
+            resolved.start_span_to(builder, parent, peer).0
         });
         Self {
             cx,

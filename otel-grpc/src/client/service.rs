@@ -5,7 +5,7 @@ use std::task::{Context as TaskContext, Poll};
 use std::time::{Instant, SystemTime};
 
 use http::{Request, Response};
-use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt as _};
+use opentelemetry::trace::{SpanBuilder, SpanKind};
 use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_http::HeaderInjector;
 use otel_kit_core::SpanAttributes;
@@ -119,16 +119,10 @@ impl<S> ClientService<S> {
                 attributes: Some(attributes),
                 ..SpanBuilder::default()
             };
-            let (cx, recording) = resolved.start_span(builder, &parent);
-            // Not an attribute samplers see: looked up for a recorded span only.
-            if recording
-                && let Some(server) = &server
-                && let Some(peer) =
-                    resolved.peer_service(server.address.as_str(), server.port, parts.uri.path())
-            {
-                cx.span()
-                    .set_attribute(KeyValue::new(semconv::SERVICE_PEER_NAME, peer));
-            }
+            let peer = server
+                .as_ref()
+                .map(|s| (s.address.as_str(), s.port, parts.uri.path()));
+            let (cx, recording) = resolved.start_span_to(builder, &parent, peer);
             resolved.inject(&cx, &mut HeaderInjector(&mut parts.headers));
             (cx, recording)
         });

@@ -17,7 +17,7 @@ use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, RequestValueLimit, SpanAttributes};
 use otel_kit_semconv::attribute::{
     HTTP_REQUEST_METHOD, HTTP_REQUEST_METHOD_ORIGINAL, HTTP_REQUEST_RESEND_COUNT, SERVER_ADDRESS,
-    SERVER_PORT, SERVICE_PEER_NAME, URL_FULL, URL_TEMPLATE,
+    SERVER_PORT, URL_FULL, URL_TEMPLATE,
 };
 
 use super::call::{Call, Started};
@@ -250,13 +250,8 @@ impl Plan {
                 .with_kind(SpanKind::Client)
                 .with_start_time(started.time)
                 .with_attributes(attributes);
-            let (cx, recording) = resolved.start_span(builder, parent);
-            if recording
-                && let Some(host) = target.host
-                && let Some(peer) = resolved.peer_service(host, target.port, target.path)
-            {
-                cx.span().set_attribute(KeyValue::new(SERVICE_PEER_NAME, peer));
-            }
+            let peer = target.host.map(|host| (host, target.port, target.path));
+            let (cx, recording) = resolved.start_span_to(builder, parent, peer);
             if propagate {
                 resolved.inject(&cx, &mut headers.injector());
             }
