@@ -30,9 +30,9 @@ use otel_kit_otlp::ExportRuntime;
 /// The providers built, and what their shutdown consumes.
 pub(crate) struct Pipelines {
     pub(crate) tracer: SdkTracerProvider,
-    /// The tracer provider's sampler and ids, asked by the kit's instrumentations before
-    /// they build a span: the global is set through it.
-    pub(crate) head: otel_kit_sampling::HeadSampling,
+    /// `tracer` as the global is set and `Telemetry::providers` hands it out: its
+    /// tracers carry the head sampler to the kit's instrumentations.
+    pub(crate) head_sampled: otel_kit_sampling::HeadSampledTracerProvider,
     #[cfg(feature = "metrics")]
     pub(crate) meter: ExemplarMeterProvider<SdkMeterProvider>,
     #[cfg(feature = "logs")]
@@ -104,6 +104,7 @@ pub(crate) fn build_pipelines(
         sampler_metrics: otel_kit_sampling::SamplerMetrics::new(),
     };
     let (tracer, head, span_stats) = exporting.tracer_provider()?;
+    let head_sampled = head.tracer_provider(tracer.clone());
     #[cfg(feature = "metrics")]
     let meter = exporting.meter_provider()?;
     #[cfg(feature = "metrics")]
@@ -120,7 +121,7 @@ pub(crate) fn build_pipelines(
     let export_stats = std::mem::take(&mut exporting.export_stats);
     Ok(Pipelines {
         tracer,
-        head,
+        head_sampled,
         #[cfg(feature = "metrics")]
         meter,
         #[cfg(feature = "logs")]

@@ -33,9 +33,8 @@ pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
 #[must_use = "dropping the guard shuts telemetry down: bind it, e.g. `let _telemetry = otel_kit_init::init()?;`"]
 pub struct Telemetry {
     pipelines: Mutex<Option<Pipelines>>,
-    tracer_provider: SdkTracerProvider,
-    /// The tracer provider as it is installed globally: its tracers carry the head
-    /// sampler to the kit's instrumentations.
+    /// The tracer provider as it is installed globally (its tracers carry the head
+    /// sampler to the kit's instrumentations), around the SDK's.
     head_sampled: otel_kit_sampling::HeadSampledTracerProvider,
     #[cfg(feature = "metrics")]
     meter_provider: KitMeterProvider,
@@ -81,8 +80,7 @@ impl Telemetry {
         control: TelemetryControl,
     ) -> Self {
         Telemetry {
-            tracer_provider: pipelines.tracer.clone(),
-            head_sampled: pipelines.head.tracer_provider(pipelines.tracer.clone()),
+            head_sampled: pipelines.head_sampled.clone(),
             #[cfg(feature = "metrics")]
             meter_provider: KitMeterProvider::new(pipelines.meter.clone()),
             #[cfg(feature = "logs")]
@@ -278,7 +276,7 @@ impl Telemetry {
 
     /// The tracer provider (also installed globally unless the builder said otherwise).
     pub fn tracer_provider(&self) -> &SdkTracerProvider {
-        &self.tracer_provider
+        self.head_sampled.sdk()
     }
 
     /// What `init()` built, for an instrumentation given its providers instead of the
@@ -367,7 +365,7 @@ impl Telemetry {
             }
             return Ok(());
         }
-        let t = self.tracer_provider.clone();
+        let t = self.head_sampled.sdk().clone();
         #[cfg(feature = "metrics")]
         let m = self.meter_provider.clone();
         #[cfg(feature = "logs")]

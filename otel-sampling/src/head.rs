@@ -78,6 +78,13 @@ pub struct HeadSampledTracerProvider {
     head: Arc<Shared>,
 }
 
+impl HeadSampledTracerProvider {
+    /// The SDK's provider, for what only it has (`force_flush`, `shutdown`).
+    pub fn sdk(&self) -> &SdkTracerProvider {
+        &self.provider
+    }
+}
+
 impl TracerProvider for HeadSampledTracerProvider {
     type Tracer = SdkTracer;
 

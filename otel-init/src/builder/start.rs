@@ -122,9 +122,7 @@ impl Builder {
         }
         if self.set_globals {
             // Its tracers carry the head sampler to the kit's instrumentations.
-            opentelemetry::global::set_tracer_provider(
-                pipelines.head.tracer_provider(pipelines.tracer.clone()),
-            );
+            opentelemetry::global::set_tracer_provider(pipelines.head_sampled.clone());
             #[cfg(feature = "metrics")]
             opentelemetry::global::set_meter_provider(pipelines.meter.clone());
             propagators.clone().install_global();
