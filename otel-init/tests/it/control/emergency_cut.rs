@@ -73,21 +73,23 @@ async fn the_control_handle_cuts_volume_at_once_and_no_request_fails() {
         .expect("a valid ratio");
     stop.store(true, Ordering::Relaxed);
     during.await.expect("every request during the cut succeeded");
+    assert!(sent.load(Ordering::Relaxed) > 0, "load ran through the cut");
+    // The cut is at once: nothing sent after it returned is over the ratio's share.
+    after_the_cut(service).await;
+}
+
+/// The requests after the cut, once everything sent before it is exported: each lever's
+/// share checked ([`assert_cut`]), then the telemetry shut down once the load task has
+/// let go of the service.
+async fn after_the_cut(service: Arc<Running>) {
     requests(&service, "after", AFTER).await;
     service.flush();
     wait_until("the 50 before the cut", Duration::from_secs(10), || {
         exported(&service, "before") == 50
     })
     .await;
-    // The cut is at once: nothing sent after it returned is over the ratio's share.
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_cut(&service);
-    assert!(sent.load(Ordering::Relaxed) > 0, "load ran through the cut");
-    finish(service).await;
-}
-
-/// Shuts the telemetry down once the load task has let go of the service.
-async fn finish(service: Arc<Running>) {
     match Arc::try_unwrap(service) {
         Ok(service) => service.finish().await,
         Err(_) => panic!("the load task still holds the service"),
@@ -123,13 +125,5 @@ async fn a_remote_strategy_cuts_volume_at_the_next_poll_and_no_request_fails() {
     stop.store(true, Ordering::Relaxed);
     during.await.expect("every request during the cut succeeded");
     assert!(took <= poll * 10, "the new strategy was fetched after {took:?}");
-    requests(&service, "after", AFTER).await;
-    service.flush();
-    wait_until("the 50 before the cut", Duration::from_secs(10), || {
-        exported(&service, "before") == 50
-    })
-    .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_cut(&service);
-    finish(service).await;
+    after_the_cut(service).await;
 }
