@@ -5,14 +5,35 @@
 /// `OTEL_KIT_DB_QUERY_TEXT` can name it.
 pub use otel_kit_core::QueryText;
 
-/// The mode in effect: the builder's (`in_code`), else otel-kit-init's
-/// `OTEL_KIT_DB_QUERY_TEXT` (through the global switches), else the default. Read at a
-/// wrapper's first operation, once.
+/// A wrapper's `db.query.text` mode: the builder's, else otel-kit-init's
+/// `OTEL_KIT_DB_QUERY_TEXT` (through the global switches, read at the first operation,
+/// after `init()` set them), else the default. Reading it after the first time is one
+/// load.
 #[cfg(feature = "__front-end")]
-pub(crate) fn effective_query_text(in_code: Option<QueryText>) -> QueryText {
-    in_code
-        .or_else(|| otel_kit_core::instrumentation_switches::global_instrumentation_switches()?.db_query_text)
-        .unwrap_or_default()
+#[derive(Debug, Clone, Default)]
+pub(crate) struct QueryTextSetting {
+    in_code: Option<QueryText>,
+    effective: std::sync::OnceLock<QueryText>,
+}
+
+#[cfg(feature = "__front-end")]
+impl QueryTextSetting {
+    /// The builder's mode, which wins over the setting.
+    pub(crate) fn set(&mut self, mode: QueryText) {
+        self.in_code = Some(mode);
+        self.effective = std::sync::OnceLock::new();
+    }
+
+    /// The mode in effect.
+    pub(crate) fn get(&self) -> QueryText {
+        *self.effective.get_or_init(|| {
+            self.in_code
+                .or_else(|| {
+                    otel_kit_core::instrumentation_switches::global_instrumentation_switches()?.db_query_text
+                })
+                .unwrap_or_default()
+        })
+    }
 }
 
 /// The longest `db.query.text` recorded, in bytes: a longer text is cut to its first
@@ -34,8 +55,7 @@ pub const DB_DURATION_BUCKETS: [f64; 9] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1
 #[cfg(feature = "__sql-core")]
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Options {
-    /// The builder's; `None`: see [`effective_query_text`].
-    pub(crate) query_text: Option<QueryText>,
+    pub(crate) query_text: QueryTextSetting,
     pub(crate) returned_rows: bool,
     /// Only the sqlx pool writes the SQL commenter's comment.
     #[cfg_attr(

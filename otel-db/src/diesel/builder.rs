@@ -56,7 +56,7 @@ impl DieselBuilder {
     /// # drop(builder);
     /// ```
     pub fn query_text(mut self, mode: QueryText) -> Self {
-        self.options.query_text = Some(mode);
+        self.options.query_text.set(mode);
         self
     }
 

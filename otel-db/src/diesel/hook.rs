@@ -128,7 +128,7 @@ impl DieselInstrumentation {
             Read::Unrecognised => true,
         };
         let step = self.step.take().filter(|step| starts_step(&self.text, step));
-        let mode = connection.instrumentation.query_text();
+        let mode = connection.instrumentation.options.query_text.get();
         let sanitize = mode.sanitizes(has_binds);
         let statement = statement_cache::describe(&self.text, connection.dialect, sanitize);
         let text = match self.text.is_empty() {

@@ -8,7 +8,7 @@ use super::connection::InstrumentedRedis;
 use super::system::{DEFAULT_PORT, SYSTEM};
 use crate::Providers;
 use crate::front_end::endpoint::Endpoint;
-use crate::options::QueryText;
+use crate::options::{QueryText, QueryTextSetting};
 
 /// Builds an [`InstrumentedRedis`]; from [`InstrumentedRedis::builder`].
 ///
@@ -30,7 +30,7 @@ pub struct RedisBuilder<C> {
     connection: C,
     endpoint: Endpoint,
     providers: Providers,
-    query_text: Option<QueryText>,
+    query_text: QueryTextSetting,
 }
 
 impl<C> RedisBuilder<C> {
@@ -39,7 +39,7 @@ impl<C> RedisBuilder<C> {
             connection,
             endpoint: endpoint(info),
             providers: Providers::new(),
-            query_text: None,
+            query_text: QueryTextSetting::default(),
         }
     }
 
@@ -54,7 +54,7 @@ impl<C> RedisBuilder<C> {
     /// `db.query.text`: [`QueryText::Sanitized`] (the default) records the command, its
     /// key and a `?` for every other argument; [`QueryText::Off`] records none.
     pub fn query_text(mut self, query_text: QueryText) -> Self {
-        self.query_text = Some(query_text);
+        self.query_text.set(query_text);
         self
     }
 

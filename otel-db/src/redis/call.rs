@@ -23,7 +23,7 @@ use super::outcome::Failure;
 use crate::front_end::duration::operation_duration;
 use crate::front_end::endpoint::Endpoint;
 use crate::front_end::exception_event::record_failure;
-use crate::options::QueryText;
+use crate::options::QueryTextSetting;
 
 /// The instruments of every Redis wrapper.
 pub(crate) struct Instruments {
@@ -53,27 +53,17 @@ impl otel_kit_core::Instruments for Instruments {
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) endpoint: Endpoint,
-    /// The builder's mode; `None`: `OTEL_KIT_DB_QUERY_TEXT` or the default.
-    query_text_in_code: Option<QueryText>,
-    query_text: std::sync::OnceLock<QueryText>,
+    pub(crate) query_text: QueryTextSetting,
     pub(crate) resolver: Resolver<Instruments>,
 }
 
 impl Shared {
-    pub(crate) fn new(endpoint: Endpoint, query_text: Option<QueryText>, providers: Providers) -> Self {
+    pub(crate) fn new(endpoint: Endpoint, query_text: QueryTextSetting, providers: Providers) -> Self {
         Self {
             endpoint,
-            query_text_in_code: query_text,
-            query_text: std::sync::OnceLock::new(),
+            query_text,
             resolver: Resolver::new(providers),
         }
-    }
-
-    /// How `db.query.text` is recorded, settled at the first command.
-    pub(crate) fn query_text(&self) -> QueryText {
-        *self
-            .query_text
-            .get_or_init(|| crate::options::effective_query_text(self.query_text_in_code))
     }
 }
 

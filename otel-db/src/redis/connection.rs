@@ -69,7 +69,7 @@ impl<C> InstrumentedRedis<C> {
 
     fn with_text(&self) -> bool {
         // Redis commands are always recorded with `?` for their arguments.
-        self.shared.query_text() != QueryText::Off
+        self.shared.query_text.get() != QueryText::Off
     }
 }
 

@@ -16,7 +16,7 @@ use otel_kit_semconv::metric::DB_CLIENT_CONNECTION_TIMEOUTS;
 
 use crate::front_end::duration::operation_duration;
 use crate::front_end::endpoint::Endpoint;
-use crate::options::{Options, QueryText};
+use crate::options::Options;
 
 /// Registers a pool's connection gauges with a meter (see [`crate::pool_metrics`]).
 pub(crate) type RegisterGauges = Box<dyn Fn(&Meter) + Send + Sync>;
@@ -68,8 +68,6 @@ pub(crate) struct Instrumentation<F: Frontend> {
     gauges_for: AtomicUsize,
     /// `OTEL_KIT_DB_SLOW_QUERY_THRESHOLD` as `init()` set it, read at the first operation.
     slow_query: OnceLock<Option<Duration>>,
-    /// The `db.query.text` mode in effect, settled at the first operation.
-    query_text: OnceLock<QueryText>,
 }
 
 /// The instruments of every pool and client of front-end `F`, built from a meter of
@@ -131,7 +129,6 @@ impl<F: Frontend> Instrumentation<F> {
             gauges: OnceLock::new(),
             gauges_for: AtomicUsize::new(0),
             slow_query: OnceLock::new(),
-            query_text: OnceLock::new(),
             pool_name,
             asks_server,
             detected: OnceLock::new(),
@@ -148,13 +145,6 @@ impl<F: Frontend> Instrumentation<F> {
             otel_kit_core::instrumentation_switches::global_instrumentation_switches()?
                 .db_slow_query_threshold
         })
-    }
-
-    /// How `db.query.text` is recorded: the builder's mode, else `OTEL_KIT_DB_QUERY_TEXT`.
-    pub(crate) fn query_text(&self) -> QueryText {
-        *self
-            .query_text
-            .get_or_init(|| crate::options::effective_query_text(self.options.query_text))
     }
 
     /// This pool's identity, unique for the life of the process.

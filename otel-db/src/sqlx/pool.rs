@@ -283,7 +283,7 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
     /// # }
     /// ```
     pub fn query_text(mut self, mode: QueryText) -> Self {
-        self.options.query_text = Some(mode);
+        self.options.query_text.set(mode);
         self
     }
 

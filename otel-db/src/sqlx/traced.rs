@@ -32,7 +32,7 @@ fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
     query: E,
 ) -> (Call<Sqlx>, TracedQuery<DB>) {
     let (mut traced, has_binds) = TracedQuery::new(query);
-    let mode = instrumentation.query_text();
+    let mode = instrumentation.options.query_text.get();
     let sanitize = mode.sanitizes(has_binds);
     // Described once per text (per thread), not on every call.
     let statement = statement_cache::describe(traced.text(), DB::DIALECT, sanitize);

@@ -115,7 +115,7 @@ impl<T> ClientBuilder<T> {
     /// # }
     /// ```
     pub fn query_text(mut self, mode: QueryText) -> Self {
-        self.settings.options.query_text = Some(mode);
+        self.settings.options.query_text.set(mode);
         self
     }
 

@@ -36,7 +36,7 @@ impl<C: AsClient> InstrumentedClient<C> {
     where
         T: ToStatement + ?Sized,
     {
-        let mode = self.instrumentation.query_text();
+        let mode = self.instrumentation.options.query_text.get();
         let sanitize = mode.sanitizes(has_params);
         let described = statement.described(sanitize).0;
         let text = described.query_text(mode, has_params);
