@@ -26,7 +26,8 @@
 //! - [`ConfigWarning`]: a configuration value that was set but unusable, and what was
 //!   used instead, as otel-kit-init and otel-kit-sampling report them; [`EnvReader`], the
 //!   environment as both read it (empty is unset, each problem said once).
-//! - [`otlp`]: the OTLP [`Signal`](otlp::Signal), [`Protocol`](otlp::Protocol) and
+//! - [`otlp`]: the OTLP [`Signal`](otlp::Signal), [`Protocol`](otlp::Protocol), [`Pem`](otlp::Pem),
+//!   [`DynamicHeaders`](otlp::DynamicHeaders) and
 //!   [`Compression`](otlp::Compression), re-exported by otel-kit-otlp and otel-kit-init.
 //!
 //! What the instrumentation crates share (hidden): `resolver` (`Resolver`, the one way

@@ -1,5 +1,6 @@
-//! The OTLP vocabulary every crate of the kit speaks: the [`Signal`]s, the [`Protocol`]s
-//! and the request [`Compression`], defined once for the exporters (otel-kit-otlp), their
+//! The OTLP vocabulary every crate of the kit speaks: the [`Signal`]s, the [`Protocol`]s,
+//! the request [`Compression`], the TLS material ([`Pem`]) and the headers made at each
+//! export ([`DynamicHeaders`]), defined once for the exporters (otel-kit-otlp), their
 //! configuration (otel-kit-init) and the test collector (otel-kit-testing).
 
 use std::fmt;
@@ -177,4 +178,119 @@ pub fn is_https(endpoint: &str) -> bool {
     endpoint
         .parse::<http::Uri>()
         .is_ok_and(|u| u.scheme() == Some(&http::uri::Scheme::HTTPS))
+}
+
+/// PEM material for the exporters' TLS (a CA certificate, a client certificate chain or
+/// its private key): a file, read again when it changes, or bytes given once (from a
+/// secret store). `Debug` and `Display` never show the bytes.
+///
+/// ```
+/// use otel_kit_core::otlp::Pem;
+///
+/// let key = Pem::from(b"-----BEGIN PRIVATE KEY-----\nsecret\n-----END PRIVATE KEY-----\n".to_vec());
+/// assert_eq!(key.to_string(), "61 bytes of PEM");
+/// assert!(!format!("{key:?}").contains("secret"));
+/// assert_eq!(Pem::file("/etc/otel/ca.pem").to_string(), "/etc/otel/ca.pem");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub enum Pem {
+    /// A file, read again when it changes.
+    File(std::path::PathBuf),
+    /// Bytes given once.
+    Bytes(Vec<u8>),
+}
+
+impl Pem {
+    /// The PEM file at `path`.
+    ///
+    /// ```
+    /// let ca = otel_kit_core::otlp::Pem::file("/etc/otel/ca.pem");
+    /// # drop(ca);
+    /// ```
+    pub fn file(path: impl Into<std::path::PathBuf>) -> Self {
+        Pem::File(path.into())
+    }
+
+    /// Whether it is a file (read again when it changes).
+    ///
+    /// ```
+    /// use otel_kit_core::otlp::Pem;
+    ///
+    /// assert!(Pem::file("/etc/otel/ca.pem").is_file());
+    /// assert!(!Pem::from(b"PEM".as_slice()).is_file());
+    /// ```
+    pub fn is_file(&self) -> bool {
+        matches!(self, Pem::File(_))
+    }
+}
+
+impl From<Vec<u8>> for Pem {
+    fn from(bytes: Vec<u8>) -> Self {
+        Pem::Bytes(bytes)
+    }
+}
+
+impl From<&[u8]> for Pem {
+    fn from(bytes: &[u8]) -> Self {
+        Pem::Bytes(bytes.to_vec())
+    }
+}
+
+impl fmt::Display for Pem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pem::File(path) => write!(f, "{}", path.display()),
+            Pem::Bytes(bytes) => write!(f, "{} bytes of PEM", bytes.len()),
+        }
+    }
+}
+
+impl fmt::Debug for Pem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pem::File(path) => f.debug_tuple("File").field(path).finish(),
+            Pem::Bytes(bytes) => write!(f, "Bytes(<{} bytes>)", bytes.len()),
+        }
+    }
+}
+
+/// Export request headers made by the application at each export: a token that rotates,
+/// read from a secret store's cache. The function runs on the export runtime, never on
+/// a request's thread, and at most one call at a time; a call that has not returned
+/// within its deadline, or panicked, leaves the previous headers in use. Two sources are
+/// equal only when they are clones of one another. `Debug` shows no header.
+///
+/// ```
+/// use otel_kit_core::otlp::DynamicHeaders;
+///
+/// let source = DynamicHeaders::new(|| vec![("authorization".to_owned(), "Bearer t0ken".to_owned())]);
+/// assert_eq!(source.call(), vec![("authorization".to_owned(), "Bearer t0ken".to_owned())]);
+/// assert_eq!(source, source.clone());
+/// assert!(!format!("{source:?}").contains("t0ken"));
+/// ```
+#[derive(Clone)]
+pub struct DynamicHeaders(std::sync::Arc<dyn Fn() -> Vec<(String, String)> + Send + Sync>);
+
+impl DynamicHeaders {
+    /// Headers made by `make`, called before each export request.
+    pub fn new(make: impl Fn() -> Vec<(String, String)> + Send + Sync + 'static) -> Self {
+        DynamicHeaders(std::sync::Arc::new(make))
+    }
+
+    /// The headers, made now (on the caller's thread).
+    pub fn call(&self) -> Vec<(String, String)> {
+        (self.0)()
+    }
+}
+
+impl PartialEq for DynamicHeaders {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl fmt::Debug for DynamicHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DynamicHeaders(<fn>)")
+    }
 }

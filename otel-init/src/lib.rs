@@ -138,7 +138,7 @@ pub use otel_kit_otlp::otlp_encoding;
 
 pub use builder::Builder;
 pub use cardinality_limit::DEFAULT_CARDINALITY_LIMIT;
-pub use config::Exporter;
+pub use config::{Compression, DynamicHeaders, Exporter, OtlpOptions, Pem};
 pub use control::{ControlError, TelemetryControl};
 pub use entry_points::{builder, environment_warnings, init};
 pub use error::{ExporterError, InitError, ShutdownError};

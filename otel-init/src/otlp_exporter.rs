@@ -95,18 +95,16 @@ fn named(config: &OtlpSignalConfig, signal: Signal, warning: SettingsWarning, wa
         SettingsWarning::LeftOut(w) => {
             let vars = &config.tls_vars;
             let (variable, value) = match w.setting {
-                CertificateSetting::CaCertificate => {
-                    (vars.certificate.clone(), config.certificate.as_deref())
-                }
+                CertificateSetting::CaCertificate => (vars.certificate.clone(), config.certificate.as_ref()),
                 CertificateSetting::ClientIdentity => (
                     vars.client_certificate.clone(),
-                    config.client_certificate.as_deref(),
+                    config.client_certificate.as_ref(),
                 ),
-                CertificateSetting::ClientKey => (vars.client_key.clone(), config.client_key.as_deref()),
+                CertificateSetting::ClientKey => (vars.client_key.clone(), config.client_key.as_ref()),
                 _ => (None, None),
             };
             let (variable, value) = match (variable, w.setting) {
-                (Some(variable), _) => (variable, value.map(|p| p.display().to_string())),
+                (Some(variable), _) => (variable, value.map(ToString::to_string)),
                 (None, CertificateSetting::CaCertificate) => (signal_var("CERTIFICATE"), None),
                 (None, CertificateSetting::ClientIdentity) => (signal_var("CLIENT_CERTIFICATE"), None),
                 (None, CertificateSetting::ClientKey) => (signal_var("CLIENT_KEY"), None),

@@ -130,9 +130,10 @@ pub use otel_kit_init::console_exporter;
 #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
 pub use otel_kit_init::exemplar;
 pub use otel_kit_init::{
-    Builder, ControlError, DEFAULT_CARDINALITY_LIMIT, DEFAULT_SHUTDOWN_TIMEOUT, Exporter, ExporterError,
-    InitError, ShutdownError, Signal, Telemetry, TelemetryControl, app_metrics, baggage, batch, builder,
-    config, environment_warnings, init, redaction, sampling, service_version, subscriber, value_length,
+    Builder, ControlError, DEFAULT_CARDINALITY_LIMIT, DEFAULT_SHUTDOWN_TIMEOUT, DynamicHeaders, Exporter,
+    ExporterError, InitError, OtlpOptions, Pem, ShutdownError, Signal, Telemetry, TelemetryControl,
+    app_metrics, baggage, batch, builder, config, environment_warnings, init, redaction, sampling,
+    service_version, subscriber, value_length,
 };
 
 /// The propagators (W3C Trace Context and Baggage, B3, Jaeger, X-Ray), the carriers for

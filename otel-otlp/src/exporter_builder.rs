@@ -7,9 +7,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use otel_kit_core::otlp::{Compression, Protocol};
+use otel_kit_core::otlp::{Compression, DynamicHeaders, Pem, Protocol};
 
-use crate::transport::credentials::Source;
 use crate::transport::export_runtime::{ExportRuntime, RuntimeRef};
 
 /// The settings of one signal's OTLP exporter: protocol, endpoint, headers, timeout,
@@ -46,10 +45,12 @@ pub(crate) struct Settings {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) timeout: Duration,
     pub(crate) compression: Option<Compression>,
-    pub(crate) ca: Option<Source>,
-    pub(crate) identity: Option<(Source, Source)>,
+    pub(crate) ca: Option<Pem>,
+    pub(crate) identity: Option<(Pem, Pem)>,
     /// Headers whose values are read from files, again when they change.
     pub(crate) header_files: Vec<(String, PathBuf)>,
+    /// Headers the application makes before each export request.
+    pub(crate) dynamic_headers: Option<DynamicHeaders>,
     /// How often the files above (and the PEM files) are read again.
     pub(crate) credentials_check: Duration,
     pub(crate) runtime: Option<RuntimeRef>,
@@ -121,6 +122,7 @@ impl<S: Default> ExporterBuilder<S> {
                 ca: None,
                 identity: None,
                 header_files: Vec::new(),
+                dynamic_headers: None,
                 credentials_check: crate::transport::credentials::DEFAULT_CHECK_INTERVAL,
                 runtime: None,
                 #[cfg(feature = "proxy")]
@@ -205,7 +207,7 @@ impl<S> ExporterBuilder<S> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn with_ca_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.settings.ca = Some(Source::Given(pem.into()));
+        self.settings.ca = Some(Pem::Bytes(pem.into()));
         self
     }
 
@@ -216,10 +218,7 @@ impl<S> ExporterBuilder<S> {
         certificate_pem: impl Into<Vec<u8>>,
         key_pem: impl Into<Vec<u8>>,
     ) -> Self {
-        self.settings.identity = Some((
-            Source::Given(certificate_pem.into()),
-            Source::Given(key_pem.into()),
-        ));
+        self.settings.identity = Some((Pem::Bytes(certificate_pem.into()), Pem::Bytes(key_pem.into())));
         self
     }
 
@@ -242,7 +241,7 @@ impl<S> ExporterBuilder<S> {
     /// # Ok::<(), otel_kit_otlp::BuildError>(())
     /// ```
     pub fn with_ca_certificate_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.settings.ca = Some(Source::File(path.into()));
+        self.settings.ca = Some(Pem::File(path.into()));
         self
     }
 
@@ -255,10 +254,7 @@ impl<S> ExporterBuilder<S> {
         certificate_path: impl Into<PathBuf>,
         key_path: impl Into<PathBuf>,
     ) -> Self {
-        self.settings.identity = Some((
-            Source::File(certificate_path.into()),
-            Source::File(key_path.into()),
-        ));
+        self.settings.identity = Some((Pem::File(certificate_path.into()), Pem::File(key_path.into())));
         self
     }
 
@@ -281,6 +277,33 @@ impl<S> ExporterBuilder<S> {
     /// ```
     pub fn with_header_file(mut self, name: impl Into<String>, path: impl Into<PathBuf>) -> Self {
         self.settings.header_files.push((name.into(), path.into()));
+        self
+    }
+
+    /// Headers made by `source` before each export request: a token the application
+    /// rotates (read from a secret store's cache). The function runs on a blocking
+    /// thread of the export runtime, never on a request's thread, one call at a time;
+    /// an export waits for it at most 2 s, and until a call returns (or after one
+    /// panics) the headers of the last call that returned are sent. A made header
+    /// replaces one of the same name given otherwise; one that HTTP cannot carry is
+    /// left out with a warning naming it. Values are never printed.
+    ///
+    /// ```no_run
+    /// use otel_kit_otlp::{DynamicHeaders, SpanExporter};
+    ///
+    /// fn current_token() -> String {
+    ///     "t0ken".to_owned() // from the application's secret cache
+    /// }
+    ///
+    /// let exporter = SpanExporter::builder()
+    ///     .with_endpoint("https://otlp.vendor.io/v1/traces")
+    ///     .with_dynamic_headers(DynamicHeaders::new(|| vec![("authorization".to_owned(), format!("Bearer {}", current_token()))]))
+    ///     .build()?;
+    /// # drop(exporter);
+    /// # Ok::<(), otel_kit_otlp::BuildError>(())
+    /// ```
+    pub fn with_dynamic_headers(mut self, source: DynamicHeaders) -> Self {
+        self.settings.dynamic_headers = Some(source);
         self
     }
 
@@ -376,6 +399,7 @@ impl<S: std::fmt::Debug> std::fmt::Debug for ExporterBuilder<S> {
                 "header_files",
                 &s.header_files.iter().map(|(k, _)| k).collect::<Vec<_>>(),
             )
+            .field("dynamic_headers", &s.dynamic_headers.is_some())
             .field("timeout", &s.timeout)
             .field("compression", &s.compression)
             .field("ca_certificate", &s.ca.is_some())

@@ -31,7 +31,8 @@
 //! - **Exporters** (`grpc` or `http-proto`): [`SpanExporter`], [`LogExporter`] and
 //!   [`MetricExporter`] implement the SDK's exporter traits; each has a `builder()`, an
 //!   [`ExporterBuilder`] of its signal ([`SpanExport`], [`LogExport`], [`MetricExport`]) with the
-//!   [`Protocol`], endpoint, headers, timeout, [`Compression`] and TLS. A setting that
+//!   [`Protocol`], endpoint, headers (fixed, from files, or made at each export by a
+//!   [`DynamicHeaders`]), timeout, [`Compression`] and TLS ([`Pem`] files or bytes). A setting that
 //!   cannot be used is a [`BuildError`] naming it, never a panic. Exports are sent from
 //!   an [`ExportRuntime`] (one thread with its own tokio runtime), never from the
 //!   application's threads; failed ones are retried as opentelemetry-otlp 0.33 retries.
@@ -130,7 +131,7 @@ pub use exporter_builder::MetricExport;
 pub use exporter_builder::{ExporterBuilder, SpanExport};
 /// The OTLP signals, protocols and compression, otel-kit-core's: one definition for every
 /// crate of the kit.
-pub use otel_kit_core::otlp::{Compression, Protocol, Signal};
+pub use otel_kit_core::otlp::{Compression, DynamicHeaders, Pem, Protocol, Signal};
 pub use otel_kit_core::printable_endpoint::printable_endpoint;
 #[cfg(all(feature = "logs", feature = "__proto"))]
 #[cfg_attr(

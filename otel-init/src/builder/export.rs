@@ -1,5 +1,5 @@
 //! Where the builder sends each signal: the exporters, the fallback when nothing says,
-//! and the OTLP endpoint, protocol and proxy.
+//! and the OTLP endpoint, protocol, settings and proxy.
 
 use super::Builder;
 use crate::config::{Exporter, Protocol};
@@ -71,6 +71,31 @@ impl Builder {
     #[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
     pub fn without_proxy(mut self) -> Self {
         self.code.proxy = Some(None);
+        self
+    }
+
+    /// The OTLP headers (fixed, or made at each export), timeout, compression and TLS
+    /// material, for every signal and per signal: one [`OtlpOptions`](crate::OtlpOptions)
+    /// value, whose settings win over the `OTEL_EXPORTER_OTLP_*` variables and the
+    /// configuration file's (headers merged by name). Called twice, the last wins.
+    ///
+    /// ```no_run
+    /// use otel_kit_init::{DynamicHeaders, OtlpOptions};
+    ///
+    /// // A token the application renews; each export sends the current one.
+    /// fn current_token() -> String {
+    ///     "from the secret cache".to_owned()
+    /// }
+    ///
+    /// let otlp = OtlpOptions::new()
+    ///     .dynamic_headers(DynamicHeaders::new(|| vec![("authorization".to_owned(), format!("Bearer {}", current_token()))]))
+    ///     .timeout(std::time::Duration::from_secs(5));
+    /// let telemetry = otel_kit_init::builder().otlp(otlp).init()?;
+    /// # drop(telemetry);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn otlp(mut self, options: crate::OtlpOptions) -> Self {
+        self.code.otlp = Some(options);
         self
     }
 

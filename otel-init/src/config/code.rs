@@ -69,6 +69,8 @@ pub(crate) struct CodeValues {
     pub(crate) prometheus_limits: Option<otel_kit_prometheus::PrometheusListenerLimits>,
     pub(crate) otlp_endpoint: Option<String>,
     pub(crate) otlp_protocol: Option<Protocol>,
+    /// Headers, timeout, compression and TLS, for every signal and per signal.
+    pub(crate) otlp: Option<super::otlp_options::OtlpOptions>,
     pub(crate) exemplar_filter: Option<ExemplarFilter>,
     pub(crate) cardinality_limit: Option<usize>,
     pub(crate) console_span_format: Option<super::console_spans::ConsoleSpanFormat>,
@@ -174,6 +176,9 @@ impl CodeValues {
         if let Some(s) = &self.sampling {
             s.validate()?;
         }
+        if let Some(otlp) = &self.otlp {
+            otlp.validate()?;
+        }
         if let Some(Some(r)) = &self.redaction {
             r.validate()?;
         }
@@ -197,6 +202,9 @@ impl CodeValues {
         config
             .otlp
             .apply_code(self.otlp_endpoint.as_deref(), self.otlp_protocol, warnings);
+        if let Some(otlp) = &self.otlp {
+            otlp.apply(&mut config.otlp, warnings);
+        }
         let [traces_exporters, metrics_exporters, logs_exporters] =
             Signal::ALL.map(|signal| self.exporters(&config, signal));
         EffectiveConfig {

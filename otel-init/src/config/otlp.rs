@@ -11,7 +11,7 @@ use crate::Signal;
 use crate::build_features::BuildFeatures;
 use crate::env::{ConfigWarning, Env};
 
-use otel_kit_core::otlp::{Compression, Protocol};
+use otel_kit_core::otlp::{Compression, DynamicHeaders, Pem, Protocol};
 
 /// Which of otel-kit-init's cargo features brings a [`Protocol`], and whether this build
 /// has it.
@@ -79,18 +79,21 @@ pub struct OtlpSignalConfig {
     pub compression: Option<Compression>,
     /// gRPC without TLS for an endpoint given without a scheme.
     pub insecure: bool,
-    /// PEM file of the CA that signs the collector's certificate.
-    pub certificate: Option<PathBuf>,
-    /// PEM file of the client's private key, for mTLS.
-    pub client_key: Option<PathBuf>,
-    /// PEM file of the client's certificate chain, for mTLS.
-    pub client_certificate: Option<PathBuf>,
+    /// The CA that signs the collector's certificate: a PEM file, or bytes given in code.
+    pub certificate: Option<Pem>,
+    /// The client's private key, for mTLS: a PEM file, or bytes given in code.
+    pub client_key: Option<Pem>,
+    /// The client's certificate chain, for mTLS: a PEM file, or bytes given in code.
+    pub client_certificate: Option<Pem>,
     /// Headers whose values are read from files (`OTEL_KIT_EXPORTER_OTLP_HEADERS_FILE`:
     /// a bearer token), read again when they change; values never printed.
     pub header_files: Vec<(String, PathBuf)>,
     /// How often the PEM and header files are read again
     /// (`OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL`, default 10 s).
     pub credentials_check_interval: Duration,
+    /// Headers made at each export, given in code
+    /// ([`OtlpOptions::dynamic_headers`](crate::OtlpOptions::dynamic_headers)).
+    pub dynamic_headers: Option<DynamicHeaders>,
     /// The variables that named the PEM files, for warnings about them.
     pub(crate) tls_vars: TlsVars,
     /// The endpoint variables as set, so that an endpoint or protocol set in code is
@@ -115,12 +118,13 @@ impl fmt::Debug for OtlpSignalConfig {
                 &self.header_files.iter().map(|(k, _)| k).collect::<Vec<_>>(),
             )
             .field("credentials_check_interval", &self.credentials_check_interval)
+            .field("dynamic_headers", &self.dynamic_headers)
             .finish()
     }
 }
 
 /// Header names with their values replaced, for every printout.
-struct RedactedHeaders<'a>(&'a [(String, String)]);
+pub(super) struct RedactedHeaders<'a>(pub(super) &'a [(String, String)]);
 
 impl fmt::Debug for RedactedHeaders<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -143,6 +147,9 @@ impl fmt::Display for OtlpSignalConfig {
         if !self.header_files.is_empty() {
             let names: Vec<&str> = self.header_files.iter().map(|(k, _)| k.as_str()).collect();
             write!(f, " header_files={names:?}")?;
+        }
+        if self.dynamic_headers.is_some() {
+            f.write_str(" dynamic_headers")?;
         }
         if let Some(compression) = self.compression {
             write!(f, " {compression}")?;
@@ -276,6 +283,7 @@ impl OtlpConfig {
             header_files: config.header_files.clone(),
             timeout: config.timeout,
             compression: config.compression,
+            dynamic_headers: config.dynamic_headers.clone(),
             ca_certificate: config.certificate.clone(),
             client_identity: config.client_certificate.clone().zip(config.client_key.clone()),
             credentials_check_interval: config.credentials_check_interval,
@@ -397,7 +405,7 @@ impl OtlpSignalConfig {
             None => None,
         };
         let path =
-            |env: &Env<'_>, suffix: &str| pick(env, suffix).and_then(|var| env.get(&var)).map(PathBuf::from);
+            |env: &Env<'_>, suffix: &str| pick(env, suffix).and_then(|var| env.get(&var)).map(Pem::file);
         let certificate = path(env, "CERTIFICATE");
         let client_key = path(env, "CLIENT_KEY");
         let client_certificate = path(env, "CLIENT_CERTIFICATE");
@@ -415,7 +423,7 @@ impl OtlpSignalConfig {
             let shown = client_key
                 .as_ref()
                 .or(client_certificate.as_ref())
-                .map(|p| p.display().to_string())
+                .map(ToString::to_string)
                 .unwrap_or_default();
             env.warn(&var, &shown, "is set without its pair (CLIENT_KEY with CLIENT_CERTIFICATE); no client certificate is presented");
         }
@@ -484,6 +492,7 @@ impl OtlpSignalConfig {
             client_certificate,
             header_files,
             credentials_check_interval,
+            dynamic_headers: None,
             tls_vars,
             endpoint_vars,
         }

@@ -8,6 +8,7 @@ use super::checks;
 use super::settings::ExportSettings;
 use super::warning::{Setting, SettingsWarning};
 use crate::transport::http_client::{ClientTls, ExplainingClient};
+use crate::transport::made_headers::ExportHeaders;
 use crate::{BuildWarning, CertificateSetting, ExportRuntime};
 
 /// Encoding, endpoint, timeout, headers, compression and the client; `None`, with a
@@ -92,7 +93,10 @@ fn client(
     match client {
         Ok((client, left_out)) => {
             warnings.extend(left_out.into_iter().map(SettingsWarning::LeftOut));
-            Some(client)
+            Some(match &settings.dynamic_headers {
+                Some(source) => client.with_extra_headers(ExportHeaders::made_by(source.clone())),
+                None => client,
+            })
         }
         Err(e) => {
             warnings.push(SettingsWarning::Unusable {
@@ -119,20 +123,23 @@ fn read_tls(
 ) -> (Option<Pem>, Option<(Pem, Pem)>) {
     // The exporters' own reader: a regular file only, opened without blocking (a FIFO
     // would hold the caller), at most 1 MiB.
-    let mut read = |path: &std::path::Path, setting: Setting| match crate::read_credential_file(path) {
-        Ok(bytes) => Some(bytes),
-        Err(e) => {
-            warnings.push(SettingsWarning::Unusable {
-                setting,
-                value: path.display().to_string(),
-                why: format!("{e}; it is ignored"),
-            });
-            None
-        }
+    let mut read = |pem: &otel_kit_core::otlp::Pem, setting: Setting| match pem {
+        otel_kit_core::otlp::Pem::Bytes(bytes) => Some(bytes.clone()),
+        otel_kit_core::otlp::Pem::File(path) => match crate::read_credential_file(path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                warnings.push(SettingsWarning::Unusable {
+                    setting,
+                    value: path.display().to_string(),
+                    why: format!("{e}; it is ignored"),
+                });
+                None
+            }
+        },
     };
     let ca = settings
         .ca_certificate
-        .as_deref()
+        .as_ref()
         .and_then(|p| read(p, Setting::CaCertificate));
     let identity = match &settings.client_identity {
         Some((c, k)) => match (read(c, Setting::ClientCertificate), read(k, Setting::ClientKey)) {

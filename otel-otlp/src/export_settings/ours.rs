@@ -30,19 +30,22 @@ pub(super) fn configure<S>(
     for (name, path) in &settings.header_files {
         b = b.with_header_file(name.clone(), path.clone());
     }
+    if let Some(source) = &settings.dynamic_headers {
+        b = b.with_dynamic_headers(source.clone());
+    }
     if let Some(compression) = checks::compression(settings, warnings) {
         b = b.with_compression(compression);
     }
-    // The files themselves, read (and read again when they change) by the exporter.
+    // Files are read (and read again when they change) by the exporter itself.
     if let Some(ca) = &settings.ca_certificate {
-        b = b.with_ca_certificate_file(ca.clone());
+        b.settings.ca = Some(ca.clone());
     }
     #[cfg(feature = "proxy")]
     if let Some(proxy) = &settings.proxy {
         b = b.with_proxy(proxy.clone());
     }
-    if let Some((cert, key)) = &settings.client_identity {
-        b = b.with_client_identity_files(cert.clone(), key.clone());
+    if let Some(identity) = &settings.client_identity {
+        b.settings.identity = Some(identity.clone());
     }
     b
 }

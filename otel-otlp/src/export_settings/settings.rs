@@ -5,10 +5,10 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use otel_kit_core::otlp::{Compression, Protocol};
+use otel_kit_core::otlp::{Compression, DynamicHeaders, Pem, Protocol};
 
 /// One signal's OTLP export settings: protocol, endpoint, headers, timeout,
-/// compression, TLS files, credential checks and proxy. Nothing is read from the
+/// compression, TLS material, credential checks and proxy. Nothing is read from the
 /// environment: otel-kit-init maps the `OTEL_EXPORTER_OTLP_*` variables onto this value;
 /// a plain `opentelemetry_sdk` user fills it in code. Header values are secrets: `Debug`
 /// prints their names only.
@@ -36,14 +36,18 @@ pub struct ExportSettings {
     pub headers: Vec<(String, String)>,
     /// Headers whose values are read from files (a bearer token), again when they change.
     pub header_files: Vec<(String, PathBuf)>,
+    /// Headers the application makes before each export request (a rotating token);
+    /// see [`ExporterBuilder::with_dynamic_headers`](crate::ExporterBuilder::with_dynamic_headers).
+    pub dynamic_headers: Option<DynamicHeaders>,
     /// Export timeout.
     pub timeout: Duration,
     /// Request compression; `None` sends uncompressed.
     pub compression: Option<Compression>,
-    /// PEM file of the CA that signs the collector's certificate (`https://` only).
-    pub ca_certificate: Option<PathBuf>,
-    /// PEM files of the client's certificate chain and private key, for mTLS.
-    pub client_identity: Option<(PathBuf, PathBuf)>,
+    /// The CA that signs the collector's certificate (`https://` only): a PEM file, read
+    /// again when it changes, or bytes.
+    pub ca_certificate: Option<Pem>,
+    /// The client's certificate chain and private key, for mTLS: PEM files or bytes.
+    pub client_identity: Option<(Pem, Pem)>,
     /// How often the PEM and header files are read again.
     pub credentials_check_interval: Duration,
     /// The HTTP proxy the exports go through when it applies to the endpoint.
@@ -71,6 +75,7 @@ impl ExportSettings {
             endpoint: endpoint.into(),
             headers: Vec::new(),
             header_files: Vec::new(),
+            dynamic_headers: None,
             timeout: Self::DEFAULT_TIMEOUT,
             compression: None,
             ca_certificate: None,
@@ -111,6 +116,7 @@ impl fmt::Debug for ExportSettings {
                 "header_files",
                 &self.header_files.iter().map(|(k, _)| k).collect::<Vec<_>>(),
             )
+            .field("dynamic_headers", &self.dynamic_headers)
             .field("timeout", &self.timeout)
             .field("compression", &self.compression)
             .field("ca_certificate", &self.ca_certificate)

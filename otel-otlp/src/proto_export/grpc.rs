@@ -31,7 +31,7 @@ pub(crate) struct GrpcSender {
     service: GrpcService,
     metadata: MetadataMap,
     /// Metadata whose values are read from files (a bearer token), read again when they change.
-    header_files: Option<std::sync::Arc<crate::transport::credentials::HeaderFiles>>,
+    extra_headers: crate::transport::made_headers::ExportHeaders,
     /// The TLS material the channel's connections are made with, and its generation
     /// when the channel was made: new material gets a new channel (see `attempt`).
     #[cfg(feature = "__tls")]
@@ -56,7 +56,7 @@ impl GrpcSender {
             compression,
             service,
             metadata,
-            header_files: None,
+            extra_headers: Default::default(),
             #[cfg(feature = "__tls")]
             tls: None,
         }
@@ -74,12 +74,12 @@ impl GrpcSender {
         self
     }
 
-    /// Sends these headers, read from their files, with every call.
-    pub(crate) fn with_header_files(
+    /// Sends these headers (read from files, made by the application) with every call.
+    pub(crate) fn with_extra_headers(
         mut self,
-        files: std::sync::Arc<crate::transport::credentials::HeaderFiles>,
+        headers: crate::transport::made_headers::ExportHeaders,
     ) -> Self {
-        self.header_files = Some(files);
+        self.extra_headers = headers;
         self
     }
 
@@ -99,13 +99,12 @@ impl GrpcSender {
             .await
             .map_err(|e| failure(&Status::unavailable(format!("the channel is not ready: {e}"))))?;
         let mut request = tonic::Request::new(body);
-        *request.metadata_mut() = match &self.header_files {
-            Some(files) => {
-                let mut headers = self.metadata.clone().into_headers();
-                files.apply(&mut headers);
-                MetadataMap::from_headers(headers)
-            }
-            None => self.metadata.clone(),
+        *request.metadata_mut() = if self.extra_headers.is_empty() {
+            self.metadata.clone()
+        } else {
+            let mut headers = self.metadata.clone().into_headers();
+            self.extra_headers.apply(&mut headers).await;
+            MetadataMap::from_headers(headers)
         };
         request
             .extensions_mut()

@@ -11,6 +11,7 @@ use otel_kit_core::otlp::{Compression, Protocol};
 use crate::error::{BuildError, BuildWarning};
 use crate::transport::credentials::HeaderFiles;
 use crate::transport::export_runtime::{ExportRuntime, RuntimeRef};
+use crate::transport::made_headers::{ExportHeaders, MadeHeaders};
 
 use super::sender::{Sender, Via};
 #[cfg(feature = "grpc")]
@@ -83,7 +84,7 @@ pub(crate) fn sender(
             (own.shared().clone(), Some(own))
         }
     };
-    let header_files = header_files(&settings, &runtime, &mut warnings)?;
+    let extra_headers = extra_headers(&settings, &runtime, &mut warnings)?;
     let via = match settings.protocol {
         #[cfg(feature = "grpc")]
         Protocol::Grpc => grpc(
@@ -92,7 +93,7 @@ pub(crate) fn sender(
             &uri,
             https,
             headers,
-            header_files,
+            extra_headers,
             compression,
             &runtime,
             signal,
@@ -105,7 +106,7 @@ pub(crate) fn sender(
             uri,
             https,
             headers,
-            header_files,
+            extra_headers,
             compression,
             &runtime,
             &mut warnings,
@@ -164,6 +165,19 @@ fn plaintext_certificates(settings: &Settings, https: bool) -> Vec<BuildWarning>
             why: why.to_owned(),
         })
         .collect()
+}
+
+/// The headers read from files (read again every check interval) and those the
+/// application makes at each export.
+fn extra_headers(
+    settings: &Settings,
+    runtime: &RuntimeRef,
+    warnings: &mut Vec<BuildWarning>,
+) -> Result<ExportHeaders, BuildError> {
+    Ok(ExportHeaders {
+        files: header_files(settings, runtime, warnings)?,
+        made: settings.dynamic_headers.clone().map(MadeHeaders::new),
+    })
 }
 
 /// The headers read from files, read again every check interval; `None` without any.
@@ -244,7 +258,7 @@ fn grpc(
     uri: &http::Uri,
     https: bool,
     headers: http::HeaderMap,
-    header_files: Option<Arc<HeaderFiles>>,
+    extra_headers: ExportHeaders,
     compression: Option<Compression>,
     runtime: &RuntimeRef,
     signal: &SignalInfo,
@@ -365,10 +379,7 @@ fn grpc(
         Some(material) => sender.with_tls_material(material),
         None => sender,
     };
-    Ok(Via::Grpc(match header_files {
-        Some(files) => sender.with_header_files(files),
-        None => sender,
-    }))
+    Ok(Via::Grpc(sender.with_extra_headers(extra_headers)))
 }
 
 /// `uri`'s host and port as an `http://` URL, the port made explicit (443 when
@@ -390,7 +401,7 @@ fn http(
     uri: http::Uri,
     https: bool,
     headers: http::HeaderMap,
-    header_files: Option<Arc<HeaderFiles>>,
+    extra_headers: ExportHeaders,
     compression: Option<Compression>,
     runtime: &RuntimeRef,
     warnings: &mut Vec<BuildWarning>,
@@ -426,9 +437,6 @@ fn http(
                 why,
             })?;
     warnings.extend(problems);
-    let client = match header_files {
-        Some(files) => client.with_header_files(files),
-        None => client,
-    };
+    let client = client.with_extra_headers(extra_headers);
     Ok(Via::Http(HttpSender::new(client, uri, headers, compression)))
 }

@@ -20,6 +20,7 @@
 // The HTTP client alone (otel-kit-init's http/json) takes bytes, never files.
 #![cfg_attr(not(feature = "__proto"), allow(dead_code))]
 
+use otel_kit_core::otlp::Pem;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
@@ -112,41 +113,26 @@ fn settled(path: &std::path::Path) -> bool {
         .map_or(true, |age| age >= SETTLED)
 }
 
-/// Where one credential comes from: bytes given once, or a file read again when it
-/// changes.
-#[derive(Clone, PartialEq, Eq)]
-pub(crate) enum Source {
-    Given(Vec<u8>),
-    File(PathBuf),
+/// A credential's bytes, or why they cannot be read (naming the file).
+fn read(pem: &Pem) -> Result<Vec<u8>, String> {
+    match pem {
+        Pem::Bytes(bytes) => Ok(bytes.clone()),
+        Pem::File(path) => read_credential_file(path).map_err(|why| format!("file {path:?} {why}")),
+    }
 }
 
-impl Source {
-    /// Its bytes, or why they cannot be read (naming the file).
-    fn read(&self) -> Result<Vec<u8>, String> {
-        match self {
-            Source::Given(bytes) => Ok(bytes.clone()),
-            Source::File(path) => read_credential_file(path).map_err(|why| format!("file {path:?} {why}")),
-        }
-    }
-
-    /// [`read`](Self::read) on a thread of its own, given up after `deadline` (the
-    /// thread is left to finish or hang alone): for reads on a thread that must not hang.
-    fn read_within(&self, deadline: Duration) -> Result<Vec<u8>, String> {
-        let Source::File(path) = self else {
-            return self.read();
-        };
-        let source = self.clone();
-        within(deadline, move || source.read()).unwrap_or_else(|| {
-            Err(format!(
-                "file {path:?} did not answer within {deadline:?} (a hung mount?); it is read again at each check"
-            ))
-        })
-    }
-
-    #[cfg(feature = "__tls")]
-    fn is_file(&self) -> bool {
-        matches!(self, Source::File(_))
-    }
+/// [`read`] on a thread of its own, given up after `deadline` (the thread is left to
+/// finish or hang alone): for reads on a thread that must not hang.
+fn read_within(pem: &Pem, deadline: Duration) -> Result<Vec<u8>, String> {
+    let Pem::File(path) = pem else {
+        return read(pem);
+    };
+    let pem = pem.clone();
+    within(deadline, move || read(&pem)).unwrap_or_else(|| {
+        Err(format!(
+            "file {path:?} did not answer within {deadline:?} (a hung mount?); it is read again at each check"
+        ))
+    })
 }
 
 /// What was read of every file, compared with the next read to see a change.
@@ -169,8 +155,8 @@ pub(crate) struct TlsMaterial {
 /// What the configuration is made of.
 #[cfg(feature = "__tls")]
 struct TlsInputs {
-    ca: Option<Source>,
-    identity: Option<(Source, Source)>,
+    ca: Option<Pem>,
+    identity: Option<(Pem, Pem)>,
     /// The ALPN protocols offered: `h2` for gRPC, `http/1.1` for OTLP/HTTP.
     alpn: Vec<Vec<u8>>,
     /// The system's roots, read once.
@@ -188,8 +174,8 @@ impl TlsMaterial {
     /// The material as it is now, and what of it could not be used (the configuration is
     /// built without it). `Err` only when rustls refuses every configuration.
     pub(crate) fn load(
-        ca: Option<Source>,
-        identity: Option<(Source, Source)>,
+        ca: Option<Pem>,
+        identity: Option<(Pem, Pem)>,
         alpn: &[u8],
     ) -> Result<(Arc<Self>, Vec<BuildWarning>), String> {
         let native = rustls_native_certs::load_native_certs();
@@ -199,7 +185,7 @@ impl TlsMaterial {
             alpn: vec![alpn.to_vec()],
             system_roots: native.certs,
         };
-        let read = inputs.read_with(|source| source.read_within(START_READ_DEADLINE));
+        let read = inputs.read_with(|pem| read_within(pem, START_READ_DEADLINE));
         let (config, mut problems) = inputs.build(&read, Moment::Start);
         let config = config.map_err(|e| format!("TLS could not be set up ({e})"))?;
         // Without any root every handshake fails: said once, here, not at each export.
@@ -231,7 +217,7 @@ impl TlsMaterial {
     /// Whether any of the material is a file (and so worth checking).
     pub(crate) fn has_files(&self) -> bool {
         let TlsInputs { ca, identity, .. } = &self.inputs;
-        ca.as_ref().is_some_and(Source::is_file)
+        ca.as_ref().is_some_and(Pem::is_file)
             || identity.as_ref().is_some_and(|(c, k)| c.is_file() || k.is_file())
     }
 
@@ -255,7 +241,7 @@ impl TlsMaterial {
     /// Reads the files; when they changed, uses them if they can be used in full, else
     /// warns (once per change) and keeps what is in use.
     pub(crate) fn check(&self) {
-        let read = self.inputs.read_with(Source::read);
+        let read = self.inputs.read_with(read);
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         if read == state.read {
             return;
@@ -295,7 +281,7 @@ impl TlsMaterial {
 #[cfg(feature = "__tls")]
 impl TlsInputs {
     /// Every source, each read with `read`.
-    fn read_with(&self, read: impl Fn(&Source) -> Result<Vec<u8>, String>) -> Read {
+    fn read_with(&self, read: impl Fn(&Pem) -> Result<Vec<u8>, String>) -> Read {
         (
             self.ca.as_ref().map(&read),
             self.identity.as_ref().map(|(c, k)| (read(c), read(k))),
@@ -435,7 +421,7 @@ impl HeaderFiles {
                 if !settled(path) {
                     std::thread::sleep(SETTLED);
                 }
-                let read = Source::File(path.clone()).read_within(START_READ_DEADLINE);
+                let read = read_within(&Pem::File(path.clone()), START_READ_DEADLINE);
                 let (value, problem) = header_value(name, path, &read);
                 warnings.extend(problem);
                 (name.clone(), value, read)
@@ -453,7 +439,7 @@ impl HeaderFiles {
         let reads: Vec<_> = self
             .files
             .iter()
-            .map(|(_, path)| Source::File(path.clone()).read())
+            .map(|(_, path)| read(&Pem::File(path.clone())))
             .collect();
         let mut values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
         for (((name, path), (_, value, last)), read) in self.files.iter().zip(values.iter_mut()).zip(reads) {
@@ -576,10 +562,8 @@ mod tests {
     }
 
     #[test]
-    fn a_source_names_its_file_when_it_cannot_be_read() {
-        let e = Source::File("/nonexistent/ca.pem".into())
-            .read()
-            .expect_err("missing");
+    fn a_pem_file_is_named_when_it_cannot_be_read() {
+        let e = read(&Pem::File("/nonexistent/ca.pem".into())).expect_err("missing");
         assert!(
             e.starts_with("file \"/nonexistent/ca.pem\" cannot be read"),
             "{e}"
@@ -598,7 +582,7 @@ mod tests {
         std::fs::write(&key, &old_key).expect("write");
         let (material, problems) = TlsMaterial::load(
             None,
-            Some((Source::File(cert.clone()), Source::File(key.clone()))),
+            Some((Pem::File(cert.clone()), Pem::File(key.clone()))),
             b"h2",
         )
         .expect("material");
@@ -634,15 +618,15 @@ mod tests {
     #[test]
     fn a_problem_says_what_is_used_instead_only_at_start() {
         let inputs = TlsInputs {
-            ca: Some(Source::File("/nonexistent/ca.pem".into())),
+            ca: Some(Pem::File("/nonexistent/ca.pem".into())),
             identity: Some((
-                Source::File("/nonexistent/tls.crt".into()),
-                Source::File("/nonexistent/tls.key".into()),
+                Pem::File("/nonexistent/tls.crt".into()),
+                Pem::File("/nonexistent/tls.key".into()),
             )),
             alpn: Vec::new(),
             system_roots: Vec::new(),
         };
-        let read = inputs.read_with(Source::read);
+        let read = inputs.read_with(read);
         let whys =
             |moment| -> Vec<String> { inputs.build(&read, moment).1.into_iter().map(|p| p.why).collect() };
         let at_start = whys(Moment::Start);
@@ -671,7 +655,7 @@ mod tests {
         let dir = dir("retired");
         let ca = dir.join("ca.pem");
         std::fs::write(&ca, identity("one").0).expect("write");
-        let (material, _) = TlsMaterial::load(Some(Source::File(ca.clone())), None, b"h2").expect("material");
+        let (material, _) = TlsMaterial::load(Some(Pem::File(ca.clone())), None, b"h2").expect("material");
         let (_, mut before) = material.current();
         let waker = std::task::Waker::noop();
         let mut cx = std::task::Context::from_waker(waker);

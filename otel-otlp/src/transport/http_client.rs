@@ -23,8 +23,9 @@ use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
 use crate::error::BuildWarning;
 use crate::error_chain::chain;
 use crate::report_gate::ReportGate;
-use crate::transport::credentials::{HeaderFiles, Source};
 use crate::transport::liveness::ConnectDeadline;
+use crate::transport::made_headers::ExportHeaders;
+use otel_kit_core::otlp::Pem;
 
 /// The TLS of one client: none for a plain `http://` endpoint, else the configured CA
 /// and client identity (PEM), each optional.
@@ -49,8 +50,8 @@ impl ClientTls<'_> {
         match self {
             ClientTls::PlainHttp => TlsSources::PlainHttp,
             ClientTls::Https { ca, identity } => TlsSources::Https {
-                ca: ca.map(|pem| Source::Given(pem.to_vec())),
-                identity: identity.map(|(c, k)| (Source::Given(c.to_vec()), Source::Given(k.to_vec()))),
+                ca: ca.map(|pem| Pem::Bytes(pem.to_vec())),
+                identity: identity.map(|(c, k)| (Pem::Bytes(c.to_vec()), Pem::Bytes(k.to_vec()))),
                 check_every: crate::transport::credentials::DEFAULT_CHECK_INTERVAL,
             },
         }
@@ -64,8 +65,8 @@ impl ClientTls<'_> {
 pub(crate) enum TlsSources {
     PlainHttp,
     Https {
-        ca: Option<Source>,
-        identity: Option<(Source, Source)>,
+        ca: Option<Pem>,
+        identity: Option<(Pem, Pem)>,
         check_every: Duration,
     },
 }
@@ -158,8 +159,8 @@ impl HttpClients {
 #[cfg(feature = "__tls")]
 fn https_client(
     timeout: Duration,
-    ca: Option<Source>,
-    identity: Option<(Source, Source)>,
+    ca: Option<Pem>,
+    identity: Option<(Pem, Pem)>,
     check_every: Duration,
     runtime: &tokio::runtime::Handle,
 ) -> Result<(Arc<dyn HttpClient>, Vec<BuildWarning>), String> {
@@ -171,8 +172,8 @@ fn https_client(
 /// OTLP/HTTP's TLS material, read again every `check_every` when it comes from files.
 #[cfg(feature = "__tls")]
 fn tls_material(
-    ca: Option<Source>,
-    identity: Option<(Source, Source)>,
+    ca: Option<Pem>,
+    identity: Option<(Pem, Pem)>,
     check_every: Duration,
     runtime: &tokio::runtime::Handle,
 ) -> Result<(Arc<crate::transport::credentials::TlsMaterial>, Vec<BuildWarning>), String> {
@@ -237,8 +238,8 @@ fn proxied_client(
 #[cfg(not(feature = "__tls"))]
 fn https_client(
     _timeout: Duration,
-    _ca: Option<Source>,
-    _identity: Option<(Source, Source)>,
+    _ca: Option<Pem>,
+    _identity: Option<(Pem, Pem)>,
     _check_every: Duration,
     _runtime: &tokio::runtime::Handle,
 ) -> Result<(Arc<dyn HttpClient>, Vec<BuildWarning>), String> {
@@ -255,8 +256,8 @@ pub(crate) struct ExplainingClient {
     report_gate: Arc<ReportGate>,
     /// The proxy's credentials, for requests in absolute form through it.
     proxy_authorization: Option<http::HeaderValue>,
-    /// Headers whose values are read from files (a bearer token).
-    header_files: Option<Arc<HeaderFiles>>,
+    /// Headers read from files or made by the application (a bearer token).
+    extra_headers: ExportHeaders,
 }
 
 impl ExplainingClient {
@@ -267,14 +268,13 @@ impl ExplainingClient {
             runtime,
             report_gate: Arc::new(ReportGate::new()),
             proxy_authorization: None,
-            header_files: None,
+            extra_headers: ExportHeaders::default(),
         }
     }
 
-    /// Sends these headers, read from their files, with every request.
-    #[cfg(feature = "__proto")]
-    pub(crate) fn with_header_files(mut self, files: Arc<HeaderFiles>) -> Self {
-        self.header_files = Some(files);
+    /// Sends these headers (read from files, made by the application) with every request.
+    pub(crate) fn with_extra_headers(mut self, headers: ExportHeaders) -> Self {
+        self.extra_headers = headers;
         self
     }
 
@@ -300,9 +300,6 @@ impl HttpClient for ExplainingClient {
                 .headers_mut()
                 .insert(http::header::PROXY_AUTHORIZATION, authorization.clone());
         }
-        if let Some(files) = &self.header_files {
-            files.apply(request.headers_mut());
-        }
         // Scheme, host, port and path only: never credentials or a query.
         let uri = request.uri();
         let target = format!(
@@ -312,10 +309,16 @@ impl HttpClient for ExplainingClient {
             uri.port().map(|p| format!(":{p}")).unwrap_or_default()
         ) + uri.path();
         let inner = Arc::clone(&self.inner);
+        let extra_headers = self.extra_headers.clone();
         // The request ends within the client's timeout, and with the caller when the
         // caller gives up first (an export's deadline): hyper then closes a connection
         // that was waiting for an answer, so a peer that went silent is not asked again.
-        let request = AbortOnDrop(self.runtime.spawn(async move { inner.send_bytes(request).await }));
+        let request = AbortOnDrop(self.runtime.spawn(async move {
+            // In the runtime: the application's header function runs on its blocking pool.
+            let mut request = request;
+            extra_headers.apply(request.headers_mut()).await;
+            inner.send_bytes(request).await
+        }));
         let result = match request.await {
             Ok(result) => result,
             // Stopped (after shutdown) or panicked: either way, no response.

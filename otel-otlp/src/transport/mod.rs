@@ -1,6 +1,7 @@
 //! How the exporters reach a collector: the OTLP/HTTP client (`http_client.rs`), TLS
 //! (`tls.rs`, the connector; `tls_config.rs`, the rustls configuration), the credential
-//! files read again when they change (`credentials.rs`), HTTP proxies (`proxy.rs`), the
+//! files read again when they change (`credentials.rs`), the headers the application
+//! makes at each export (`made_headers.rs`), HTTP proxies (`proxy.rs`), the
 //! connection deadlines and keep-alive (`liveness.rs`), and the thread every export
 //! runs on (`export_runtime.rs`).
 
@@ -11,6 +12,8 @@ pub(crate) mod export_runtime;
 pub(crate) mod http_client;
 #[cfg(any(feature = "grpc", feature = "__http"))]
 pub(crate) mod liveness;
+#[cfg(any(feature = "grpc", feature = "__http"))]
+pub(crate) mod made_headers;
 #[cfg(feature = "proxy")]
 pub(crate) mod proxy;
 #[cfg(all(feature = "__tls", any(feature = "__proto", feature = "__http")))]

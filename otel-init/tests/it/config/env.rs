@@ -3,7 +3,6 @@
 //! value and the default when invalid (the tables in `sdk_cases.rs` and `otlp_cases.rs`),
 //! and the spec's precedence for the OTLP ones.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use otel_kit_init::batch::BatchSettings;
@@ -233,9 +232,15 @@ fn mtls_needs_both_files() {
         ("OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE", "/logs-c.pem"),
     ]);
     assert!(warnings.is_empty(), "{warnings:?}");
-    assert_eq!(c.otlp.traces.client_key, Some(PathBuf::from("/k.pem")));
-    assert_eq!(c.otlp.traces.client_certificate, Some(PathBuf::from("/c.pem")));
-    assert_eq!(c.otlp.logs.client_key, Some(PathBuf::from("/logs-k.pem")));
+    assert_eq!(c.otlp.traces.client_key, Some(otel_kit_init::Pem::file("/k.pem")));
+    assert_eq!(
+        c.otlp.traces.client_certificate,
+        Some(otel_kit_init::Pem::file("/c.pem"))
+    );
+    assert_eq!(
+        c.otlp.logs.client_key,
+        Some(otel_kit_init::Pem::file("/logs-k.pem"))
+    );
     let (c, warnings) = read(&[("OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE", "/c.pem")]);
     assert_eq!(c.otlp.metrics.client_certificate, None);
     assert_eq!(warnings.len(), 1, "{warnings:?}");

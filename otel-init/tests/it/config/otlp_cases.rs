@@ -1,7 +1,6 @@
 //! The table of every `OTEL_EXPORTER_OTLP_*` variable, generic and per signal: a valid
 //! value, an invalid one, an empty one, and what each must give.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use otel_kit_init::config::{Compression, Protocol};
@@ -74,7 +73,7 @@ pub(super) const OTLP_CASES: &[Case] = &[
     (
         "OTEL_EXPORTER_OTLP_CERTIFICATE",
         "/etc/ca.pem",
-        |c| c.otlp.metrics.certificate == Some(PathBuf::from("/etc/ca.pem")),
+        |c| c.otlp.metrics.certificate == Some(otel_kit_init::Pem::file("/etc/ca.pem")),
         None,
     ),
     (
@@ -221,19 +220,22 @@ pub(super) const OTLP_CASES: &[Case] = &[
     (
         "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
         "/t.pem",
-        |c| c.otlp.traces.certificate == Some(PathBuf::from("/t.pem")) && c.otlp.logs.certificate.is_none(),
+        |c| {
+            c.otlp.traces.certificate == Some(otel_kit_init::Pem::file("/t.pem"))
+                && c.otlp.logs.certificate.is_none()
+        },
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE",
         "/m.pem",
-        |c| c.otlp.metrics.certificate == Some(PathBuf::from("/m.pem")),
+        |c| c.otlp.metrics.certificate == Some(otel_kit_init::Pem::file("/m.pem")),
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE",
         "/l.pem",
-        |c| c.otlp.logs.certificate == Some(PathBuf::from("/l.pem")),
+        |c| c.otlp.logs.certificate == Some(otel_kit_init::Pem::file("/l.pem")),
         None,
     ),
     (

@@ -3,6 +3,7 @@
 mod additions;
 mod flush_single_flight;
 mod no_telemetry_feedback_loop;
+mod otlp_options;
 mod pipeline;
 mod proxy;
 mod secrets_in_output;

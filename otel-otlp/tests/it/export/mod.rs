@@ -9,6 +9,7 @@ mod builder_errors;
 mod deadlines;
 mod header_secrets;
 mod logs;
+mod made_headers;
 mod metrics;
 mod partial_success;
 mod retries;

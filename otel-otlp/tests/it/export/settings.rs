@@ -68,7 +68,7 @@ async fn each_protocol_arrives_with_its_headers_and_compression() {
 fn certificates_of_a_plaintext_json_endpoint_are_left_out_with_a_warning() {
     let runtime = ExportRuntime::start().expect("runtime");
     let settings = ExportSettings {
-        ca_certificate: Some(PathBuf::from("/nonexistent/ca.pem")),
+        ca_certificate: Some(otel_kit_otlp::Pem::file("/nonexistent/ca.pem")),
         header_files: vec![("authorization".to_owned(), PathBuf::from("/nonexistent/token"))],
         ..ExportSettings::new(Protocol::HttpJson, "http://127.0.0.1:4318/v1/traces")
     };
