@@ -14,13 +14,14 @@
 
 use std::borrow::Cow;
 
+use opentelemetry::Context;
 use opentelemetry::baggage::BaggageExt as _;
 use opentelemetry::propagation::text_map_propagator::FieldIter;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState};
-use opentelemetry::{Context, KeyValue};
-use otel_kit_core::carrier::{BoundedExtractor, MAX_TOTAL_BYTES};
+use otel_kit_core::carrier::BoundedExtractor;
 
+use crate::baggage_headers::hex_id;
 use crate::extractor_source::ExtractorSource;
 
 const TRACE_HEADER: &str = "uber-trace-id";
@@ -69,17 +70,7 @@ impl TextMapPropagator for JaegerPropagator {
             without_plus: false,
         };
         let bounded = BoundedExtractor::new(&source);
-        let mut cx = cx.clone();
-        let baggage = baggage(&bounded);
-        if !baggage.is_empty() {
-            let mut all: Vec<KeyValue> = cx
-                .baggage()
-                .iter()
-                .map(|(k, (v, _))| KeyValue::new(k.clone(), v.clone()))
-                .collect();
-            all.extend(baggage);
-            cx = cx.with_baggage(all);
-        }
+        let cx = crate::baggage_headers::extract_into(cx, &bounded, BAGGAGE_PREFIX, percent_decoded);
         match bounded.value(TRACE_HEADER).and_then(parse) {
             Some(span_context) => cx.with_remote_span_context(span_context),
             None => cx,
@@ -99,10 +90,10 @@ pub(super) fn parse(value: &str) -> Option<SpanContext> {
     if parts.next().is_some() {
         return None;
     }
-    let trace_id = TraceId::from(hex(trace_id, 32)?);
-    let span_id = SpanId::from(u64::try_from(hex(span_id, 16)?).ok()?);
-    hex(parent, 16)?;
-    let flags = u8::try_from(hex(flags, 2)?).ok()?;
+    let trace_id = TraceId::from(hex_id(trace_id, 32, false)?);
+    let span_id = SpanId::from(u64::try_from(hex_id(span_id, 16, false)?).ok()?);
+    hex_id(parent, 16, false)?;
+    let flags = u8::try_from(hex_id(flags, 2, false)?).ok()?;
     if trace_id == TraceId::INVALID || span_id == SpanId::INVALID {
         return None;
     }
@@ -114,42 +105,6 @@ pub(super) fn parse(value: &str) -> Option<SpanContext> {
         true,
         TraceState::default(),
     ))
-}
-
-/// `digits` as a number: 1 to `max_digits` hex digits, nothing else (no sign).
-fn hex(digits: &str, max_digits: usize) -> Option<u128> {
-    if digits.is_empty() || digits.len() > max_digits || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    u128::from_str_radix(digits, 16).ok()
-}
-
-/// The `uberctx-` headers as baggage, their values URL-decoded; undecodable ones
-/// skipped. The carrier rule bounds the names read and each value's bytes; the total is
-/// bounded here as W3C baggage is.
-fn baggage<H: otel_kit_core::carrier::HeaderSource>(bounded: &BoundedExtractor<'_, H>) -> Vec<KeyValue> {
-    let mut total = 0usize;
-    let mut entries = Vec::new();
-    for name in bounded.names() {
-        let Some(key) = strip_prefix_ignore_case(name, BAGGAGE_PREFIX) else {
-            continue;
-        };
-        let Some(value) = bounded.value(name).and_then(percent_decoded) else {
-            continue;
-        };
-        let key = key.to_ascii_lowercase();
-        total = total.saturating_add(key.len() + value.len() + 1);
-        if key.is_empty() || total > MAX_TOTAL_BYTES {
-            continue;
-        }
-        entries.push(KeyValue::new(key, value.trim().to_owned()));
-    }
-    entries
-}
-
-fn strip_prefix_ignore_case<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
-    (name.len() >= prefix.len() && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()))
-        .then(|| &name[prefix.len()..])
 }
 
 /// `value` with `%XX` escapes decoded; `None` when that is not UTF-8.
@@ -183,11 +138,7 @@ mod tests {
     use super::{JaegerPropagator, parse};
 
     fn extract(headers: &[(&str, &str)]) -> Context {
-        let map: HashMap<String, String> = headers
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        JaegerPropagator::default().extract(&map)
+        JaegerPropagator::default().extract(&crate::baggage_headers::carrier(headers))
     }
 
     #[test]

@@ -9,9 +9,10 @@
 //!   well-formed and validating `tracestate` as a whole.
 //! - [`LimitedBaggagePropagator`] (`baggage_limits`): W3C Baggage with its size limits
 //!   enforced on extraction.
-//! - `b3`, `jaeger`, `xray` (the `xray` cargo feature): B3 single and multi header,
-//!   Jaeger's `uber-trace-id`, AWS X-Ray's `X-Amzn-Trace-Id`, reading headers through
-//!   `extractor_source` (otel-kit-core's bounded carrier).
+//! - `b3`, `jaeger`, `ottrace`, `xray` (the `xray` cargo feature): B3 single and multi
+//!   header, Jaeger's `uber-trace-id`, OT Trace's `ot-tracer-*`, AWS X-Ray's
+//!   `X-Amzn-Trace-Id`, reading headers through `extractor_source` (otel-kit-core's
+//!   bounded carrier) and per-header baggage through `baggage_headers`.
 //! - [`MessageHeaders`], [`MessageHeadersMut`], [`inject`], [`extract`], [`inject_into`],
 //!   [`extract_from`] (`carriers`): carriers for string maps and byte-valued message
 //!   headers, and the global propagator applied to them.
@@ -30,6 +31,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod b3;
+mod baggage_headers;
 mod baggage_limits;
 mod carriers;
 #[cfg(feature = "context-tasks")]
@@ -37,6 +39,7 @@ mod context_tasks;
 mod extractor_source;
 mod jaeger;
 mod name;
+mod ottrace;
 mod propagators;
 mod trace_context;
 #[cfg(feature = "xray")]

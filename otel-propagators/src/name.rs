@@ -27,6 +27,9 @@ pub enum PropagatorName {
     B3Multi,
     /// `jaeger`: `uber-trace-id` and `uberctx-` baggage.
     Jaeger,
+    /// `ottrace`: OT Trace's `ot-tracer-traceid`, `ot-tracer-spanid`, `ot-tracer-sampled`
+    /// and `ot-baggage-` headers (the trace id's low 64 bits injected).
+    OtTrace,
     /// `xray`: AWS X-Ray's `X-Amzn-Trace-Id` (the `xray` cargo feature).
     XRay,
 }
@@ -46,6 +49,7 @@ impl PropagatorName {
             PropagatorName::B3 => "b3",
             PropagatorName::B3Multi => "b3multi",
             PropagatorName::Jaeger => "jaeger",
+            PropagatorName::OtTrace => "ottrace",
             PropagatorName::XRay => "xray",
         }
     }
@@ -58,7 +62,8 @@ impl PropagatorName {
     /// use otel_kit_propagators::PropagatorName;
     ///
     /// assert_eq!(PropagatorName::from_name("TraceContext"), Some(PropagatorName::TraceContext));
-    /// assert_eq!(PropagatorName::from_name("ottrace"), None);
+    /// assert_eq!(PropagatorName::from_name("ottrace"), Some(PropagatorName::OtTrace));
+    /// assert_eq!(PropagatorName::from_name("xtrace"), None);
     /// ```
     pub fn from_name(name: &str) -> Option<Self> {
         let name = name.trim();
@@ -68,6 +73,7 @@ impl PropagatorName {
             PropagatorName::B3,
             PropagatorName::B3Multi,
             PropagatorName::Jaeger,
+            PropagatorName::OtTrace,
             #[cfg(feature = "xray")]
             PropagatorName::XRay,
         ]

@@ -291,6 +291,7 @@ fn build(name: PropagatorName) -> Box<dyn TextMapPropagator + Send + Sync> {
         PropagatorName::B3 => Box::new(B3Propagator::new(B3Encoding::SingleHeader)),
         PropagatorName::B3Multi => Box::new(B3Propagator::new(B3Encoding::MultipleHeader)),
         PropagatorName::Jaeger => Box::new(crate::jaeger::JaegerPropagator::default()),
+        PropagatorName::OtTrace => Box::new(crate::ottrace::OtTracePropagator::default()),
         #[cfg(feature = "xray")]
         PropagatorName::XRay => Box::new(crate::xray::XrayPropagator::default()),
         // Never named by `PropagatorName::from_name` without the feature.

@@ -1,12 +1,12 @@
 //! Cross-language propagation against the Python OpenTelemetry SDK: a Python client
-//! (W3C Trace Context, B3 multi-header, Jaeger, AWS X-Ray) calls our axum service through
+//! (W3C Trace Context, B3 multi-header, Jaeger, OT Trace, AWS X-Ray) calls our axum service through
 //! `ServerLayer` and our actix-web service through `actix::ServerMiddleware`, and our reqwest client through `ClientMiddleware` calls a Python
 //! `http.server` that extracts the context with the Python SDK's propagator. Both
 //! directions must end up in one trace, parented across the process boundary.
 //!
 //! The Python side is `tests/it/python/{client,server}.py`, run by the interpreter named by
 //! `TEST_PYTHON_OTEL` (a python3 in a venv with `opentelemetry-sdk`,
-//! `opentelemetry-propagator-b3`, `-jaeger` and `-aws-xray`; `.ci/run` provides one). Without the variable each
+//! `opentelemetry-propagator-b3`, `-jaeger`, `-ot-trace` and `-aws-xray`; `.ci/run` provides one). Without the variable each
 //! test says why on stderr and passes.
 
 use std::path::{Path, PathBuf};
@@ -44,10 +44,17 @@ enum Format {
     W3c,
     B3Multi,
     Jaeger,
+    OtTrace,
     XRay,
 }
 
-const ALL_FORMATS: [Format; 4] = [Format::W3c, Format::B3Multi, Format::Jaeger, Format::XRay];
+const ALL_FORMATS: [Format; 5] = [
+    Format::W3c,
+    Format::B3Multi,
+    Format::Jaeger,
+    Format::OtTrace,
+    Format::XRay,
+];
 
 impl Format {
     /// The name the Python scripts take (`OTEL_PROPAGATORS` spelling).
@@ -56,7 +63,17 @@ impl Format {
             Format::W3c => "tracecontext",
             Format::B3Multi => "b3multi",
             Format::Jaeger => "jaeger",
+            Format::OtTrace => "ottrace",
             Format::XRay => "xray",
+        }
+    }
+
+    /// The trace id the other side reads from `sent`: OT Trace carries only its low 64
+    /// bits.
+    fn received_trace_id(self, sent: &str) -> String {
+        match self {
+            Format::OtTrace => format!("{:0>32}", &sent[16..]),
+            _ => sent.to_owned(),
         }
     }
 
@@ -67,6 +84,7 @@ impl Format {
             Format::W3c => PropagatorName::TraceContext,
             Format::B3Multi => PropagatorName::B3Multi,
             Format::Jaeger => PropagatorName::Jaeger,
+            Format::OtTrace => PropagatorName::OtTrace,
             Format::XRay => PropagatorName::XRay,
         };
         Propagators::new([name]).install_global();
@@ -78,6 +96,7 @@ impl Format {
             Format::W3c => &["traceparent"],
             Format::B3Multi => &["x-b3-traceid", "x-b3-spanid", "x-b3-sampled"],
             Format::Jaeger => &["uber-trace-id"],
+            Format::OtTrace => &["ot-tracer-traceid", "ot-tracer-spanid", "ot-tracer-sampled"],
             Format::XRay => &["x-amzn-trace-id"],
         }
     }
@@ -294,7 +313,7 @@ async fn python_client_parents_our_server_span(test: &str, format: Format, front
     let server = spans
         .span("GET /interop/{peer}")
         .has_kind(SpanKind::Server)
-        .has_trace_id(trace_id)
+        .has_trace_id(&format.received_trace_id(trace_id))
         .has_parent_span_id(span_id);
     let flags = server.record().flags;
     assert_eq!(
@@ -373,7 +392,7 @@ async fn our_client_parents_python_server_span(test: &str, format: Format) {
     assert!(bool_field(&report, "/extracted/valid"), "{report}");
     assert_eq!(
         str_field(&report, "/extracted/trace_id"),
-        ours.trace_id,
+        format.received_trace_id(&ours.trace_id),
         "{report}"
     );
     assert_eq!(str_field(&report, "/extracted/span_id"), ours.span_id, "{report}");
@@ -382,7 +401,7 @@ async fn our_client_parents_python_server_span(test: &str, format: Format) {
     // And the SERVER span the Python SDK started from it continues our trace.
     assert_eq!(
         str_field(&report, "/server_span/trace_id"),
-        ours.trace_id,
+        format.received_trace_id(&ours.trace_id),
         "{report}"
     );
     assert_eq!(
@@ -438,6 +457,22 @@ async fn python_client_jaeger_parents_our_server_span() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn our_client_jaeger_parents_python_server_span() {
     our_client_parents_python_server_span("our_client_jaeger_parents_python_server_span", Format::Jaeger)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_client_ottrace_parents_our_server_span() {
+    python_client_parents_our_server_span(
+        "python_client_ottrace_parents_our_server_span",
+        Format::OtTrace,
+        Front::Axum,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_client_ottrace_parents_python_server_span() {
+    our_client_parents_python_server_span("our_client_ottrace_parents_python_server_span", Format::OtTrace)
         .await;
 }
 

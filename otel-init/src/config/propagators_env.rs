@@ -8,10 +8,6 @@ use crate::env::{ConfigWarning, Env, process_env, read_with};
 /// The variable [`PropagatorsFromEnv::from_env`] reads.
 pub(crate) const VARIABLE: &str = "OTEL_PROPAGATORS";
 
-/// Names the specification defines but this kit has no implementation for. They get a
-/// warning that says so, rather than the "unknown" one a typo gets.
-const KNOWN_UNSUPPORTED: [&str; 1] = ["ottrace"];
-
 /// Builds the propagators `OTEL_PROPAGATORS` asks for, with a warning for each name that
 /// is not used.
 ///
@@ -22,10 +18,9 @@ const KNOWN_UNSUPPORTED: [&str; 1] = ["ottrace"];
 /// headers the later propagator wins).
 ///
 /// - Nothing listed (unset or empty, which the spec treats alike): `tracecontext,baggage`.
-/// - `tracecontext`, `baggage`, `b3`, `b3multi`, `jaeger`, `xray` (the `xray` cargo
-///   feature): used (see `PropagatorName`), mixed in any order.
-/// - `ottrace` (standard, not implemented here), `xray` without its feature, and unknown
-///   names: a warning, and the name is skipped. If nothing usable is left, the default is used,
+/// - `tracecontext`, `baggage`, `b3`, `b3multi`, `jaeger`, `ottrace`, `xray` (the `xray`
+///   cargo feature): used (see `PropagatorName`), mixed in any order.
+/// - `xray` without its feature, and unknown names: a warning, and the name is skipped. If nothing usable is left, the default is used,
 ///   with one more warning.
 /// - `none`: no propagation. Combined with other names, `none` still wins, with a
 ///   warning: the spec defines `none` as "no automatically configured propagator", and
@@ -64,7 +59,7 @@ pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> (Propagators,
 /// use otel_kit_init::config::PropagatorsFromEnv as _;
 /// use otel_kit_propagators::Propagators;
 ///
-/// let (propagators, warnings) = Propagators::from_lookup(|k| (k == "OTEL_PROPAGATORS").then(|| "b3multi,ottrace".to_owned()));
+/// let (propagators, warnings) = Propagators::from_lookup(|k| (k == "OTEL_PROPAGATORS").then(|| "b3multi,xtrace".to_owned()));
 /// assert_eq!(propagators.to_string(), "b3multi");
 /// assert_eq!(warnings[0].variable, "OTEL_PROPAGATORS");
 ///
@@ -142,9 +137,6 @@ fn resolve<'a>(names: impl IntoIterator<Item = &'a str>) -> (Vec<PropagatorName>
             Some(known) => chosen.push(known),
             None if name.eq_ignore_ascii_case("xray") => {
                 skipped.push("names `xray`, which needs otel-kit-init's `xray` cargo feature".to_owned());
-            }
-            None if KNOWN_UNSUPPORTED.iter().any(|u| u.eq_ignore_ascii_case(name)) => {
-                skipped.push(format!("names `{name}`, which this kit does not support"));
             }
             None => skipped.push(format!("names the unknown propagator `{}`", name.escape_debug())),
         }

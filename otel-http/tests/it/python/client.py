@@ -1,6 +1,6 @@
 """A Python OpenTelemetry SDK client for the interop tests (tests/it/python_interop.rs).
 
-usage: client.py URL {tracecontext|b3multi|jaeger|xray} [BAGGAGE_JSON]
+usage: client.py URL {tracecontext|b3multi|jaeger|ottrace|xray} [BAGGAGE_JSON]
 
 Starts a CLIENT span with the Python SDK (with the baggage of BAGGAGE_JSON, an object of
 names to values, in its context when given), injects its context into the request
@@ -18,7 +18,9 @@ from opentelemetry import context as otel_context
 from opentelemetry.propagators.aws import AwsXRayPropagator
 from opentelemetry.propagators.b3 import B3MultiFormat
 from opentelemetry.propagators.jaeger import JaegerPropagator
+from opentelemetry.propagators.ot_trace import OTTracePropagator
 from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, format_span_id, format_trace_id
@@ -28,9 +30,22 @@ PROPAGATORS = {
     "tracecontext": TraceContextTextMapPropagator,
     "b3multi": B3MultiFormat,
     "jaeger": JaegerPropagator,
+    "ottrace": OTTracePropagator,
     "xray": AwsXRayPropagator,
 }
 TIMEOUT_SECONDS = 10
+
+
+class IdsWithoutRandomFlag(RandomIdGenerator):
+    """Random ids that do not claim W3C's random-trace-id flag.
+
+    opentelemetry-propagator-ot-trace 0.66b1 writes `ot-tracer-sampled: true` only when
+    the flags equal SAMPLED exactly, so a sampled span of SDK 1.45 (flags 0x03, sampled
+    and random) would go out as not sampled.
+    """
+
+    def is_trace_id_random(self) -> bool:
+        return False
 
 
 def main() -> None:
@@ -38,7 +53,7 @@ def main() -> None:
     propagate.set_global_textmap(PROPAGATORS[propagator]())
 
     exporter = InMemorySpanExporter()
-    provider = TracerProvider()
+    provider = TracerProvider(id_generator=IdsWithoutRandomFlag() if propagator == "ottrace" else None)
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
     tracer = trace.get_tracer("otel-kit-http-interop")

@@ -1,6 +1,6 @@
 """A Python HTTP server for the interop tests (tests/it/python_interop.rs).
 
-usage: server.py {tracecontext|b3multi|jaeger|xray}
+usage: server.py {tracecontext|b3multi|jaeger|ottrace|xray}
 
 Listens on 127.0.0.1 on an ephemeral port and prints {"port": N} as its first stdout
 line. Every GET is answered with JSON: the span context the Python SDK's global
@@ -21,6 +21,7 @@ from opentelemetry import baggage, propagate, trace
 from opentelemetry.propagators.aws import AwsXRayPropagator
 from opentelemetry.propagators.b3 import B3MultiFormat
 from opentelemetry.propagators.jaeger import JaegerPropagator
+from opentelemetry.propagators.ot_trace import OTTracePropagator
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import SpanKind, format_span_id, format_trace_id
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -29,6 +30,7 @@ PROPAGATORS = {
     "tracecontext": TraceContextTextMapPropagator,
     "b3multi": B3MultiFormat,
     "jaeger": JaegerPropagator,
+    "ottrace": OTTracePropagator,
     "xray": AwsXRayPropagator,
 }
 DEADLINE_SECONDS = 120

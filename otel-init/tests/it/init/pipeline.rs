@@ -473,7 +473,7 @@ fn bad_env_values_warn_and_init_still_succeeds() {
         .without_globals()
         .environment(env(&[
             ("OTEL_TRACES_SAMPLER", "sometimes"),
-            ("OTEL_PROPAGATORS", "tracecontext,ottrace"),
+            ("OTEL_PROPAGATORS", "tracecontext,xtrace"),
             ("OTEL_BSP_MAX_QUEUE_SIZE", "lots"),
             ("OTEL_TRACES_EXPORTER", "none"),
             ("OTEL_METRICS_EXPORTER", "none"),

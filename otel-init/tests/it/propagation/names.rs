@@ -7,7 +7,7 @@ use opentelemetry::propagation::TextMapPropagator as _;
 use otel_kit_init::config::from_names;
 use otel_kit_propagators::{PropagatorName, Propagators};
 
-use PropagatorName::{B3, B3Multi, Baggage, Jaeger, TraceContext, XRay};
+use PropagatorName::{B3, B3Multi, Baggage, Jaeger, OtTrace, TraceContext, XRay};
 
 /// The header names a propagator set injects, so each case checks behaviour, not only
 /// the names it reports.
@@ -24,6 +24,7 @@ fn fields_of(names: &[PropagatorName]) -> BTreeSet<String> {
             B3 => vec!["b3"],
             B3Multi => vec!["x-b3-traceid", "x-b3-spanid", "x-b3-sampled", "x-b3-flags"],
             Jaeger => vec!["uber-trace-id"],
+            OtTrace => vec!["ot-tracer-traceid", "ot-tracer-spanid", "ot-tracer-sampled"],
             XRay => vec!["x-amzn-trace-id"],
             _ => unreachable!("a name this test does not know"),
         })
@@ -33,13 +34,6 @@ fn fields_of(names: &[PropagatorName]) -> BTreeSet<String> {
 
 fn warn(value: &str, message: &str) -> String {
     format!("OTEL_PROPAGATORS=\"{value}\" {message}")
-}
-
-fn unsupported(value: &str, name: &str) -> String {
-    warn(
-        value,
-        &format!("names `{name}`, which this kit does not support; it is skipped"),
-    )
 }
 
 fn unknown(value: &str, name: &str) -> String {
@@ -84,13 +78,12 @@ fn from_names_table() {
         // Jaeger and X-Ray, mixed with the others in any order.
         (&["tracecontext", "jaeger"], &[TraceContext, Jaeger], vec![]),
         (&["XRay, b3multi", "jaeger,baggage"], &[XRay, B3Multi, Jaeger, Baggage], vec![]),
-        // Standard but unsupported names, and unknown ones: warned and skipped.
-        (&["ottrace", "baggage"], &[Baggage], vec![unsupported("ottrace,baggage", "ottrace")]),
+        // OT Trace, with the others; unknown names: warned and skipped.
+        (&["ottrace", "baggage"], &[OtTrace, Baggage], vec![]),
         (&["tracecontext", "w3c"], &[TraceContext], vec![unknown("tracecontext,w3c", "w3c")]),
         (&["foo, Foo", "b3"], &[B3], vec![unknown("foo,Foo,b3", "foo")]),
         // Nothing usable left: the default, with one more warning.
         // Nothing usable: one warning, naming what was wrong and the default used.
-        (&["ottrace"], &default, vec![fallback("ottrace", "names `ottrace`, which this kit does not support")]),
         (&["typo"], &default, vec![fallback("typo", "names the unknown propagator `typo`")]),
         // `none` with anything else: `none` wins, with a warning.
         (&["none", "b3"], &[], vec![none_wins("none,b3")]),
