@@ -45,6 +45,10 @@ const ANY_METRIC_LABELS: [&str; 1] = ["otel_metric_overflow"];
 /// promtool fixtures). Neither their names nor their labels are checked.
 const EXTERNAL_PREFIXES: [&str; 1] = ["otelcol_"];
 
+/// Series Prometheus itself writes for every scrape target, whatever it scrapes: `up`
+/// (`CollectorDown` in `collector-alerts.yaml`, tested on promtool fixtures).
+const SCRAPE_SERIES: [&str; 1] = ["up"];
+
 /// The shipped files that hold alerts (every other rule file holds recording rules).
 const ALERT_FILES: [&str; 2] = ["alert-rules.yaml", "collector-alerts.yaml"];
 
@@ -829,7 +833,9 @@ fn check(emitted: &Series, docs: &Docs) -> Report {
                     .cloned()
                     .collect()
             };
-            if EXTERNAL_PREFIXES.iter().any(|p| used.metric.starts_with(p)) {
+            if EXTERNAL_PREFIXES.iter().any(|p| used.metric.starts_with(p))
+                || SCRAPE_SERIES.contains(&used.metric.as_str())
+            {
                 continue;
             }
             if used.metric.is_empty() {

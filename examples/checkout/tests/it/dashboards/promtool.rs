@@ -1,6 +1,7 @@
 //! The rules under `promtool` (`TEST_PROMTOOL`): `promtool check rules` on the shipped
-//! rule files, and `promtool test rules` on `alert-rules.test.yaml` and
-//! `day-over-day.test.yaml`, the unit tests of every alert on synthetic series. Both fail on a deliberately broken copy, so they
+//! rule files, and `promtool test rules` on `alert-rules.test.yaml`,
+//! `day-over-day.test.yaml` and `collector-alerts.test.yaml`, the unit tests of every
+//! alert on synthetic series. Both fail on a deliberately broken copy, so they
 //! cannot pass vacuously; and every alert of the shipped files has a case that fires
 //! and one that does not.
 
@@ -14,9 +15,13 @@ use super::{alert_rules, dashboards_dir};
 use crate::prometheus_server::RULE_FILES;
 
 /// promtool's unit tests of the alerts: the first loads every rule file, the second
-/// only the alerts that compare with the day before.
-const TEST_FILES: [&str; 2] = ["alert-rules.test.yaml", "day-over-day.test.yaml"];
-const TEST_ARGS: &[&str] = &["test", "rules", TEST_FILES[0], TEST_FILES[1]];
+/// only the alerts that compare with the day before, the third the collector's own.
+const TEST_FILES: [&str; 3] = [
+    "alert-rules.test.yaml",
+    "day-over-day.test.yaml",
+    "collector-alerts.test.yaml",
+];
+const TEST_ARGS: &[&str] = &["test", "rules", TEST_FILES[0], TEST_FILES[1], TEST_FILES[2]];
 
 fn rules_dir() -> PathBuf {
     dashboards_dir().join("prometheus")
