@@ -119,6 +119,8 @@ pub struct TestTelemetryBuilder {
     attributes: Vec<KeyValue>,
     sampler: Box<dyn ShouldSample>,
     limits: SpanLimits,
+    #[cfg(feature = "privacy")]
+    redactor: Option<otel_kit_processors::redaction::Redactor>,
 }
 
 impl TestTelemetryBuilder {
@@ -173,6 +175,25 @@ impl TestTelemetryBuilder {
         self
     }
 
+    /// Redacts every span and log record with `rules` before the harness keeps it, as
+    /// otel-kit-init's redaction does before export: for checking that a preset (the
+    /// PII one, say) removes what a test records. Panics on rules that do not build.
+    ///
+    /// ```
+    /// use otel_kit_testing::TestTelemetry;
+    /// use otel_kit_testing::privacy::Redaction;
+    ///
+    /// let t = TestTelemetry::builder().redaction(Redaction::pii()).build();
+    /// t.in_scope(|| tracing::info!(note = "reach me at ada@example.com", "signed up"));
+    /// t.assert_no_personal_data();
+    /// ```
+    #[cfg(feature = "privacy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "privacy")))]
+    pub fn redaction(mut self, rules: otel_kit_processors::redaction::Redaction) -> Self {
+        self.redactor = Some(rules.build().expect("the redaction rules build"));
+        self
+    }
+
     /// Builds the harness.
     pub fn build(self) -> TestTelemetry {
         register_drop_callsites();
@@ -182,8 +203,20 @@ impl TestTelemetryBuilder {
     fn build_unregistered(self) -> TestTelemetry {
         let resource = Resource::builder_empty().with_attributes(self.attributes).build();
         let spans = InMemorySpanExporter::default();
-        let tracer_provider = SdkTracerProvider::builder()
-            .with_simple_exporter(spans.clone())
+        let tracer_provider = SdkTracerProvider::builder();
+        #[cfg(feature = "privacy")]
+        let tracer_provider = match &self.redactor {
+            Some(redactor) => tracer_provider.with_span_processor(
+                otel_kit_processors::redaction::RedactingSpanProcessor::new(
+                    opentelemetry_sdk::trace::SimpleSpanProcessor::new(spans.clone()),
+                    redactor.clone(),
+                ),
+            ),
+            None => tracer_provider.with_simple_exporter(spans.clone()),
+        };
+        #[cfg(not(feature = "privacy"))]
+        let tracer_provider = tracer_provider.with_simple_exporter(spans.clone());
+        let tracer_provider = tracer_provider
             .with_sampler(self.sampler)
             .with_span_limits(self.limits)
             .with_resource(resource.clone())
@@ -207,7 +240,16 @@ impl TestTelemetryBuilder {
         // Exemplars as `init()` keeps them (the default filter).
         let meter_provider = ExemplarMeterProvider::new(meter_provider, ExemplarFilter::TraceBased);
         let logs = InMemoryLogExporter::default();
-        let logger_provider = SdkLoggerProvider::builder()
+        let logger_provider = SdkLoggerProvider::builder();
+        // Log processors see the record in order: the redaction first.
+        #[cfg(feature = "privacy")]
+        let logger_provider = match &self.redactor {
+            Some(redactor) => logger_provider.with_log_processor(
+                otel_kit_processors::redaction::RedactingLogProcessor::new(redactor.clone()),
+            ),
+            None => logger_provider,
+        };
+        let logger_provider = logger_provider
             .with_simple_exporter(logs.clone())
             .with_resource(resource.clone())
             .build();
@@ -271,6 +313,8 @@ impl TestTelemetry {
             attributes: vec![KeyValue::new(SERVICE_NAME, "otel-kit-testing")],
             sampler: Box::new(Sampler::AlwaysOn),
             limits: SpanLimits::default(),
+            #[cfg(feature = "privacy")]
+            redactor: None,
         }
     }
 

@@ -21,6 +21,10 @@
 //!   proxy that plays network faults (refused, silent before or after the TLS handshake
 //!   or the request, a slow drip, a reset mid-response, garbage, a vanished peer) and
 //!   lifts them behind the same address.
+//! - `privacy` (the `privacy` feature): `TestTelemetry::assert_no_personal_data` and
+//!   `PrivacyCheck`, every captured span, event, log record and metric attribute checked
+//!   for e-mail addresses, card numbers, SSNs, bearer tokens, JWTs and, when asked, IP
+//!   addresses, with the redaction matchers.
 //! - [`alone`]: one test run alone in a child process of its test binary, for what
 //!   reads process-wide state; [`allocations`]: the bytes a call allocates, counted by
 //!   a global allocator the test binary declares.
@@ -46,6 +50,7 @@
 //! | `collector` | no | [`TestCollector`], [`CollectorTls`] and their types, [`Rotel`], [`Tinyproxy`], [`FaultRelay`] | tonic, axum, hyper, rustls and tokio-rustls (ring), flate2, serde_json |
 //! | `zstd` | no | [`TestCollector`] accepts zstd request bodies (`Content-Encoding: zstd`, `grpc-encoding: zstd`); without it they are refused (415, `UNIMPLEMENTED`), as by a collector without zstd | the zstd crate, which compiles the zstd C library |
 //! | `bound-instruments` | no | the harness's SDK built with the metrics API's experimental bound instruments, declared to the instrumentations, as otel-kit-init's `bound-instruments` does: for testing code that binds | nothing more |
+//! | `privacy` | no | `privacy`: `PrivacyCheck`, `TestTelemetry::assert_no_personal_data` | otel-kit-processors (its redaction matchers), which `otel-kit-init` already brings |
 //! | `conformance` | no | `Conformance`: the registry check (the facts of semantic conventions 1.44, GenAI 1.41, about 170 KB) | nothing more |
 //!
 //! Without it: the harness, the assertions and the records, [`BlackHole`],
@@ -73,6 +78,9 @@ mod harness_exemplars;
 mod metric_accumulator;
 mod model;
 mod noop_processor;
+#[cfg(feature = "privacy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "privacy")))]
+pub mod privacy;
 #[cfg(feature = "collector")]
 mod rotel;
 mod scoped_future;

@@ -26,5 +26,6 @@ mod mock;
 mod openai;
 mod openai_provider;
 mod oversized_input;
+mod pii;
 mod refresh;
 mod registry;

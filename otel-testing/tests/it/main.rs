@@ -10,5 +10,7 @@ mod conformance;
 mod fault_relay;
 mod global;
 mod harness;
+#[cfg(feature = "privacy")]
+mod privacy;
 mod rotel;
 mod waterfall;

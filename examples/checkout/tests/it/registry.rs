@@ -3,7 +3,8 @@
 //! against the semantic-conventions registry (`otel_kit::testing::Conformance`). SQLite
 //! with the embedded defaults; PostgreSQL too when `TEST_POSTGRES_URL` is set; and with
 //! NATS JetStream and the Redis cache when `TEST_NATS_URL` / `TEST_REDIS_URL` are set.
-//! Prints one line of counts per run; the violations must be none.
+//! Prints one line of counts per run; the violations must be none. The same telemetry
+//! holds no personal data or credentials (`PrivacyCheck`'s default detectors).
 
 use std::time::Duration;
 
@@ -47,6 +48,8 @@ async fn check_demo(database_url: &str, services: &Services) -> Report {
         services.redis.is_some(),
         "Redis spans"
     );
+    // No personal data or credentials anywhere, by the default detectors.
+    otel_kit_testing::privacy::PrivacyCheck::new().assert_in(&spans, &collector.logs(), &collector.metrics());
     Conformance::semconv()
         .custom_namespace(CUSTOM_NAMESPACE)
         .check_spans(&spans)
