@@ -1,10 +1,10 @@
 //! Continuing a trace where the context arrives out of band: a spawned task, or a
-//! message taken off a queue.
+//! message taken off a queue; and keeping a piece of work out of traces altogether.
 
 use std::future::Future;
 
 use opentelemetry::Context;
-use opentelemetry::context::FutureExt as _;
+use opentelemetry::context::{FutureExt as _, WithContext};
 use tokio::task::JoinHandle;
 use tracing_opentelemetry::{OpenTelemetrySpanExt as _, SetParentError};
 
@@ -86,4 +86,38 @@ pub fn continue_trace(carrier_extracted_cx: Context, span: tracing::Span) -> tra
         );
     }
     span
+}
+
+/// Runs `fut` with telemetry suppressed (OpenTelemetry's own mechanism, which the SDK
+/// honours): no span starts inside it, neither the kit's instrumentations' (database,
+/// HTTP client, messaging), an OpenTelemetry tracer's, nor a `tracing` span opened
+/// inside it; and the SDK exports no log record made inside it (the console still
+/// prints them). Metrics are still recorded. For a background loop's idle polls, which
+/// would otherwise make a root trace each time they find nothing: poll untraced, trace
+/// the work a poll finds, and log a poll's error outside `untraced` so that it is
+/// exported.
+///
+/// ```
+/// use otel_kit_propagators::untraced;
+/// use otel_kit_testing::TestTelemetry;
+/// use tracing::Instrument as _;
+///
+/// async fn next_job() -> Option<u32> {
+///     // SELECT ... FOR UPDATE SKIP LOCKED through an instrumented pool, say.
+///     tracing::info_span!("SELECT jobs").in_scope(|| None)
+/// }
+///
+/// #[tokio::main(flavor = "current_thread")]
+/// async fn main() {
+///     let t = TestTelemetry::new().install_global();
+///     for _ in 0..3 {
+///         if let Some(job) = untraced(next_job()).await {
+///             async move { tracing::info!(job, "done") }.instrument(tracing::info_span!("run job")).await;
+///         }
+///     }
+///     assert!(t.spans().is_empty(), "idle polls make no traces");
+/// }
+/// ```
+pub fn untraced<F: Future>(fut: F) -> WithContext<F> {
+    fut.with_context(Context::current().with_telemetry_suppressed())
 }

@@ -16,15 +16,16 @@
 //! - [`MessageHeaders`], [`MessageHeadersMut`], [`inject`], [`extract`], [`inject_into`],
 //!   [`extract_from`] (`carriers`): carriers for string maps and byte-valued message
 //!   headers, and the global propagator applied to them.
-//! - [`continue_trace`], [`spawn_in_context`] (`context_tasks`, the `context-tasks`
-//!   cargo feature): the extracted context as the parent of a consumer's work.
+//! - [`continue_trace`], [`spawn_in_context`], [`untraced`] (`context_tasks`, the
+//!   `context-tasks` cargo feature): the extracted context as the parent of a consumer's
+//!   work, and work kept out of traces (a background loop's idle polls).
 //! - [`HeaderExtractor`], [`HeaderInjector`]: the carriers over `http::HeaderMap`.
 //!
 //! # Cargo features
 //!
 //! | feature | default | what it brings | what it compiles |
 //! | --- | --- | --- | --- |
-//! | `context-tasks` | yes | [`continue_trace`], [`spawn_in_context`] | tokio, tracing-opentelemetry |
+//! | `context-tasks` | yes | [`continue_trace`], [`spawn_in_context`], [`untraced`] | tokio, tracing-opentelemetry |
 //! | `xray` | no | [`PropagatorName::XRay`] | opentelemetry-aws |
 //! | `redaction` | no | `Propagators::with_redaction`: outgoing baggage redacted | otel-kit-otlp's redaction |
 
@@ -49,7 +50,7 @@ pub use baggage_limits::LimitedBaggagePropagator;
 pub use carriers::{MessageHeaders, MessageHeadersMut, extract, extract_from, inject, inject_into};
 #[cfg(feature = "context-tasks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "context-tasks")))]
-pub use context_tasks::{continue_trace, spawn_in_context};
+pub use context_tasks::{continue_trace, spawn_in_context, untraced};
 pub use name::PropagatorName;
 pub use propagators::Propagators;
 

@@ -15,6 +15,7 @@ mod oversized_input;
 mod properties;
 mod roundtrip;
 mod support;
+mod untraced;
 mod upstream;
 
 /// Counts every allocation of the process, for the tests that bound what a call
