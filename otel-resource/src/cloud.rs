@@ -1,11 +1,15 @@
 //! `cloud.*`, `faas.*` and the platforms' own attributes, from what each platform sets in
 //! the environment: AWS Lambda, ECS (its task metadata endpoint, `aws_ecs.rs`) and EKS;
 //! Google Cloud Run, Cloud Functions and GKE (its metadata server, opt-in); Azure App
-//! Service and Functions. A detector that needs the network makes no call unless its
-//! platform's variable is present, and is bounded by `metadata_get::BUDGET`.
+//! Service and Functions. The VMs (EC2, Compute Engine, Azure VMs: `aws_ec2.rs`,
+//! `gcp_compute_engine.rs`, `azure_vm.rs`) from their metadata services, behind the
+//! machine's DMI sign (`dmi.rs`). A detector that needs the network makes no call
+//! unless its platform's variable or sign is present, and is bounded by
+//! `metadata_get::BUDGET`.
 //!
 //! Which run: `OTEL_RESOURCE_DETECTORS` (the name the Java agent and the JavaScript SDK
-//! read), or `Builder::cloud_detectors`; by default every one but `gcp_gke`.
+//! read), or `Builder::cloud_detectors`; by default every one but `gcp_gke`, and off
+//! Linux also but the VM ones.
 
 use opentelemetry::KeyValue;
 use otel_kit_semconv::resource::{
@@ -27,6 +31,13 @@ pub enum CloudDetector {
     AwsEcs,
     /// `aws_eks`: a Kubernetes pod with AWS credentials or a region in its environment.
     AwsEks,
+    /// `aws_ec2`: an EC2 instance, from the instance metadata service (IMDSv2) at
+    /// `169.254.169.254` (or `AWS_EC2_METADATA_SERVICE_ENDPOINT`), asked only when the
+    /// machine's DMI names Amazon EC2 and no Lambda, ECS or Kubernetes variable is set;
+    /// `AWS_EC2_METADATA_DISABLED=true` turns it off as it does the AWS SDKs. On by
+    /// default on Linux, where the sign costs a few file reads and no request off EC2;
+    /// elsewhere opt-in, since there is no sign to read first.
+    AwsEc2,
     /// `gcp_cloud_run`: `K_SERVICE` (services) or `CLOUD_RUN_JOB` (jobs).
     GcpCloudRun,
     /// `gcp_cloud_functions`: `FUNCTION_TARGET` with `K_SERVICE`.
@@ -36,31 +47,65 @@ pub enum CloudDetector {
     /// a pod's environment says it runs on GKE, so it would ask the network on every
     /// Kubernetes.
     GcpGke,
+    /// `gcp_compute_engine`: a Compute Engine VM, from the GCE metadata server
+    /// (`GCE_METADATA_HOST`, else `metadata.google.internal`), asked only when the
+    /// machine's DMI names Google and no Kubernetes, Cloud Run or Cloud Functions
+    /// variable is set. On by default on Linux, opt-in elsewhere, as `aws_ec2`.
+    GcpComputeEngine,
     /// `azure_app_service`: `WEBSITE_SITE_NAME` without `FUNCTIONS_EXTENSION_VERSION`.
     AzureAppService,
     /// `azure_functions`: `FUNCTIONS_EXTENSION_VERSION` with `WEBSITE_SITE_NAME`.
     AzureFunctions,
+    /// `azure_vm`: an Azure VM, from the instance metadata service at
+    /// `169.254.169.254`, asked only when the machine carries Azure's chassis asset tag
+    /// and no App Service, Functions or Kubernetes variable is set. On by default on
+    /// Linux, opt-in elsewhere, as `aws_ec2`.
+    AzureVm,
 }
 
 impl CloudDetector {
-    /// Every detector, in the order they run.
-    pub const ALL: [CloudDetector; 8] = [
+    /// Every detector, in the order they run: each provider's VM last, after the
+    /// platforms that run on its VMs.
+    pub const ALL: [CloudDetector; 11] = [
         CloudDetector::AwsLambda,
         CloudDetector::AwsEcs,
         CloudDetector::AwsEks,
+        CloudDetector::AwsEc2,
         CloudDetector::GcpCloudRun,
         CloudDetector::GcpCloudFunctions,
         CloudDetector::GcpGke,
+        CloudDetector::GcpComputeEngine,
         CloudDetector::AzureAppService,
         CloudDetector::AzureFunctions,
+        CloudDetector::AzureVm,
     ];
 
-    /// What runs unless `OTEL_RESOURCE_DETECTORS` or the builder says otherwise.
+    /// What runs unless `OTEL_RESOURCE_DETECTORS` or the builder says otherwise: every
+    /// detector but `gcp_gke`; off Linux also none of the VM detectors (`aws_ec2`,
+    /// `gcp_compute_engine`, `azure_vm`), which read a Linux file before they ask the
+    /// network and elsewhere could only ask.
+    ///
+    /// ```
+    /// use otel_kit_resource::CloudDetector;
+    ///
+    /// let defaults = CloudDetector::defaults();
+    /// assert!(!defaults.contains(&CloudDetector::GcpGke));
+    /// assert_eq!(defaults.contains(&CloudDetector::AwsEc2), cfg!(target_os = "linux"));
+    /// ```
     pub fn defaults() -> Vec<CloudDetector> {
         CloudDetector::ALL
             .into_iter()
             .filter(|d| *d != CloudDetector::GcpGke)
+            .filter(|d| cfg!(target_os = "linux") || !d.is_vm())
             .collect()
+    }
+
+    /// A VM detector: asks a link-local or internal metadata service after a local sign.
+    const fn is_vm(self) -> bool {
+        matches!(
+            self,
+            CloudDetector::AwsEc2 | CloudDetector::GcpComputeEngine | CloudDetector::AzureVm
+        )
     }
 
     /// Its `OTEL_RESOURCE_DETECTORS` name.
@@ -69,11 +114,14 @@ impl CloudDetector {
             CloudDetector::AwsLambda => "aws_lambda",
             CloudDetector::AwsEcs => "aws_ecs",
             CloudDetector::AwsEks => "aws_eks",
+            CloudDetector::AwsEc2 => "aws_ec2",
             CloudDetector::GcpCloudRun => "gcp_cloud_run",
             CloudDetector::GcpCloudFunctions => "gcp_cloud_functions",
             CloudDetector::GcpGke => "gcp_gke",
+            CloudDetector::GcpComputeEngine => "gcp_compute_engine",
             CloudDetector::AzureAppService => "azure_app_service",
             CloudDetector::AzureFunctions => "azure_functions",
+            CloudDetector::AzureVm => "azure_vm",
         }
     }
 
@@ -124,11 +172,14 @@ pub(super) fn detect(
             CloudDetector::AwsLambda => aws_lambda(detection),
             CloudDetector::AwsEcs => super::aws_ecs::detect(detection, warnings),
             CloudDetector::AwsEks => aws_eks(detection),
+            CloudDetector::AwsEc2 => super::aws_ec2::detect(detection, warnings),
             CloudDetector::GcpCloudRun => gcp_cloud_run(detection),
             CloudDetector::GcpCloudFunctions => gcp_cloud_functions(detection),
             CloudDetector::GcpGke => super::gcp_gke::detect(detection, warnings),
+            CloudDetector::GcpComputeEngine => super::gcp_compute_engine::detect(detection, warnings),
             CloudDetector::AzureAppService => azure(detection, false),
             CloudDetector::AzureFunctions => azure(detection, true),
+            CloudDetector::AzureVm => super::azure_vm::detect(detection, warnings),
         };
         if !found.is_empty() {
             return found;

@@ -21,8 +21,9 @@ pub(super) const SMALL_FILE: u64 = 4 * 1024;
 
 type Lookup = dyn Fn(&str) -> Option<String> + Send + Sync;
 
-/// Where resource detection looks: an environment-variable lookup and the filesystem
-/// root under which `/proc`, `/etc` and `/var/run/secrets` are read.
+/// Where resource detection looks: an environment-variable lookup, the filesystem
+/// root under which `/proc`, `/etc`, `/sys/class/dmi/id` and `/var/run/secrets` are
+/// read, and optionally the VM metadata services' host ([`Detection::metadata_host`]).
 ///
 /// [`Detection::system`] is the real process; tests and embedders pass a map and a
 /// directory to [`Detection::new`], so nothing reads or changes the process environment.
@@ -41,6 +42,7 @@ type Lookup = dyn Fn(&str) -> Option<String> + Send + Sync;
 pub struct Detection {
     lookup: Arc<Lookup>,
     root: PathBuf,
+    metadata_host: Option<String>,
 }
 
 impl Detection {
@@ -85,7 +87,33 @@ impl Detection {
         Detection {
             lookup: Arc::new(lookup),
             root: root.into(),
+            metadata_host: None,
         }
+    }
+
+    /// Asks the VM metadata services (the detectors `aws_ec2`, `gcp_compute_engine`,
+    /// `azure_vm`, and `gcp_gke`) at `host` (`host[:port]`, plain HTTP) instead of
+    /// their own addresses: `169.254.169.254` for EC2 and Azure,
+    /// `metadata.google.internal` for Google. It wins over the variables the platforms'
+    /// SDKs read (`AWS_EC2_METADATA_SERVICE_ENDPOINT`, `GCE_METADATA_HOST`). For tests
+    /// against a stand-in service, and for a relay in front of the real ones; the VM
+    /// detectors still ask only on a machine that shows their platform's sign.
+    ///
+    /// ```
+    /// use otel_kit_resource::Detection;
+    ///
+    /// let detection = Detection::system().metadata_host("127.0.0.1:8080");
+    /// assert!(format!("{detection:?}").contains("127.0.0.1:8080"));
+    /// ```
+    #[must_use]
+    pub fn metadata_host(mut self, host: impl Into<String>) -> Self {
+        self.metadata_host = Some(host.into());
+        self
+    }
+
+    /// The host given to [`Detection::metadata_host`], if any.
+    pub(super) fn metadata_host_override(&self) -> Option<&str> {
+        self.metadata_host.as_deref()
     }
 
     /// The trimmed value of a variable; empty counts as unset, as for `OTEL_*`.
@@ -106,12 +134,23 @@ impl Detection {
     pub(super) fn read(&self, relative: &str, cap: u64) -> Option<String> {
         read_capped(&self.root.join(relative), cap)
     }
+
+    /// [`Detection::read`] of a regular file only (sysfs attributes are): opening a FIFO
+    /// or a device could block without end, so anything else is not opened.
+    pub(super) fn read_regular(&self, relative: &str, cap: u64) -> Option<String> {
+        let path = self.root.join(relative);
+        if !std::fs::metadata(&path).ok()?.is_file() {
+            return None;
+        }
+        read_capped(&path, cap)
+    }
 }
 
 impl fmt::Debug for Detection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Detection")
             .field("root", &self.root)
+            .field("metadata_host", &self.metadata_host)
             .finish_non_exhaustive()
     }
 }

@@ -1,7 +1,8 @@
 //! GKE (opt-in, `gcp_gke` in `OTEL_RESOURCE_DETECTORS`): in a pod
 //! (`KUBERNETES_SERVICE_HOST`), the cluster's name and location and the project from the
-//! GCE metadata server (`GCE_METADATA_HOST`, the variable Google's client libraries read,
-//! else `metadata.google.internal`), with the `Metadata-Flavor: Google` header it requires.
+//! GCE metadata server (`Detection::metadata_host`, else `GCE_METADATA_HOST`, the variable
+//! Google's client libraries read, else `metadata.google.internal`), with the
+//! `Metadata-Flavor: Google` header it requires.
 
 use std::time::Instant;
 
@@ -17,9 +18,7 @@ pub(super) fn detect(detection: &Detection, warnings: &mut Vec<String>) -> Vec<K
     if detection.var("KUBERNETES_SERVICE_HOST").is_none() {
         return Vec::new();
     }
-    let host = detection
-        .var("GCE_METADATA_HOST")
-        .unwrap_or_else(|| "metadata.google.internal".to_owned());
+    let host = super::gcp_compute_engine::metadata_host(detection);
     let deadline = Instant::now() + BUDGET;
     let ask = |path: &str| {
         get(

@@ -30,7 +30,9 @@ impl Builder {
     }
 
     /// The cloud detectors to run, instead of those `OTEL_RESOURCE_DETECTORS` names (by
-    /// default all but `gcp_gke`); an empty list turns cloud detection off.
+    /// default all but `gcp_gke`, and off Linux all but the VM detectors too:
+    /// [`CloudDetector::defaults`](otel_kit_resource::CloudDetector::defaults)); an empty
+    /// list turns cloud detection off.
     ///
     /// ```
     /// use otel_kit_resource::CloudDetector;

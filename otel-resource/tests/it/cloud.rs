@@ -1,7 +1,8 @@
 //! Cloud resource detection: ECS against a metadata endpoint on loopback serving the
 //! documented v4 documents (and one that hangs), GKE against a GCE metadata server on
 //! loopback, the other platforms from the environment each documents; no request unless
-//! the platform's variable is present; the detectors chosen and turned off.
+//! the platform's variable (or, for the VMs of `cloud_vm`, its DMI sign) is present; the
+//! detectors chosen and turned off.
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
@@ -218,13 +219,25 @@ fn a_hanging_metadata_endpoint_is_abandoned_within_the_budget_with_a_warning() {
 fn no_request_without_the_platforms_variable() {
     let server = MetadataServer::start(Vec::new(), false);
     let root = TempRoot::new();
-    // Every detector chosen, the GCE metadata host pointing at the server, but no
-    // platform's variable: nothing may ask it.
+    // Every detector chosen (the VM ones too), every metadata host pointing at the
+    // server, but no platform's variable and no DMI sign: nothing may ask it.
+    let endpoint = format!("http://{}", server.address);
+    let env = [
+        ("GCE_METADATA_HOST", server.address.as_str()),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &endpoint),
+    ];
+    // Off Linux the VM detectors have no sign to read: named, they ask.
+    let vm = [
+        CloudDetector::AwsEc2,
+        CloudDetector::GcpComputeEngine,
+        CloudDetector::AzureVm,
+    ];
+    let chosen = CloudDetector::ALL
+        .into_iter()
+        .filter(|d| cfg!(target_os = "linux") || !vm.contains(d));
     let (resource, warnings) = build_resource(
-        &ResourceOptions::new()
-            .service_name("svc")
-            .cloud_detectors(CloudDetector::ALL),
-        &detection(&[("GCE_METADATA_HOST", &server.address)], root.path()),
+        &ResourceOptions::new().service_name("svc").cloud_detectors(chosen),
+        &detection(&env, root.path()).metadata_host(server.address.clone()),
     );
     assert!(warnings.is_empty(), "{warnings:?}");
     assert!(resource.get(&Key::from_static_str("cloud.provider")).is_none());
