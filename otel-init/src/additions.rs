@@ -39,6 +39,9 @@ pub(crate) struct Additions {
     /// The views among `metrics`, for the cardinality limit's view.
     #[cfg(feature = "metrics")]
     views: Vec<SharedView>,
+    /// The keys views exclude, which the kit's meter provider drops.
+    #[cfg(feature = "metrics")]
+    exclusions: crate::excluded_attributes::Exclusions,
 }
 
 impl Additions {
@@ -115,6 +118,17 @@ impl Additions {
     pub(crate) fn push_metric_reader<R: MetricReader>(&mut self, reader: R) {
         self.metrics
             .push(Box::new(move |meter| meter.with_reader(reader)));
+    }
+
+    #[cfg(feature = "metrics")]
+    pub(crate) fn push_exclusion(&mut self, exclusion: crate::excluded_attributes::Exclusion) {
+        self.exclusions.push(exclusion);
+    }
+
+    /// The views' excluded keys, for the meter provider.
+    #[cfg(feature = "metrics")]
+    pub(crate) fn take_exclusions(&mut self) -> crate::excluded_attributes::Exclusions {
+        std::mem::take(&mut self.exclusions)
     }
 
     #[cfg(feature = "metrics")]

@@ -113,6 +113,8 @@ mod control;
 mod entry_points;
 mod env;
 mod error;
+#[cfg(feature = "metrics")]
+mod excluded_attributes;
 mod init_macros;
 #[cfg(feature = "metrics")]
 mod meter_provider;

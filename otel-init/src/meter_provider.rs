@@ -5,10 +5,14 @@ use opentelemetry::metrics::{Meter, MeterProvider};
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use otel_kit_core::sdk::exemplar::ExemplarMeterProvider;
 
+use std::sync::Arc;
+
 use crate::ShutdownError;
+use crate::excluded_attributes::Exclusions;
 
 /// The meter provider `init()` builds ([`Telemetry::meter_provider`](crate::Telemetry::meter_provider)):
-/// the SDK's, whose synchronous instruments also keep exemplars. Hand it (or a clone) to
+/// the SDK's, whose synchronous instruments also keep exemplars, and whose instruments
+/// drop the attribute keys a configuration file's view excludes. Hand it (or a clone) to
 /// an instrumentation or to `opentelemetry::global::set_meter_provider`; it implements
 /// [`MeterProvider`], is cheap to clone and `Send + Sync`.
 ///
@@ -30,6 +34,8 @@ use crate::ShutdownError;
 #[derive(Clone)]
 pub struct KitMeterProvider {
     inner: ExemplarMeterProvider<SdkMeterProvider>,
+    /// The keys views exclude; `None` when no view excludes any (no wrapping at all).
+    exclusions: Option<Arc<Exclusions>>,
 }
 
 impl std::fmt::Debug for KitMeterProvider {
@@ -41,8 +47,11 @@ impl std::fmt::Debug for KitMeterProvider {
 }
 
 impl KitMeterProvider {
-    pub(crate) fn new(inner: ExemplarMeterProvider<SdkMeterProvider>) -> Self {
-        Self { inner }
+    pub(crate) fn new(inner: ExemplarMeterProvider<SdkMeterProvider>, exclusions: Exclusions) -> Self {
+        Self {
+            inner,
+            exclusions: (!exclusions.is_empty()).then(|| Arc::new(exclusions)),
+        }
     }
 
     /// The SDK provider inside, for the shutdown sequence.
@@ -72,6 +81,9 @@ impl KitMeterProvider {
 
 impl MeterProvider for KitMeterProvider {
     fn meter_with_scope(&self, scope: InstrumentationScope) -> Meter {
-        self.inner.meter_with_scope(scope)
+        match &self.exclusions {
+            Some(exclusions) => exclusions.wrap(self.inner.meter_with_scope(scope.clone()), scope),
+            None => self.inner.meter_with_scope(scope),
+        }
     }
 }

@@ -34,7 +34,7 @@ pub(crate) struct Pipelines {
     /// tracers carry the head sampler to the kit's instrumentations.
     pub(crate) head_sampled: otel_kit_sampling::HeadSampledTracerProvider,
     #[cfg(feature = "metrics")]
-    pub(crate) meter: ExemplarMeterProvider<SdkMeterProvider>,
+    pub(crate) meter: crate::KitMeterProvider,
     #[cfg(feature = "logs")]
     pub(crate) logger: SdkLoggerProvider,
     pub(crate) runtime: Option<ExportRuntime>,
@@ -283,7 +283,7 @@ impl Exporting<'_> {
     /// exemplars the configured filter admits, which our OTLP exporter writes onto
     /// their points.
     #[cfg(feature = "metrics")]
-    fn meter_provider(&mut self) -> Result<ExemplarMeterProvider<SdkMeterProvider>, InitError> {
+    fn meter_provider(&mut self) -> Result<crate::KitMeterProvider, InitError> {
         #[cfg(any(feature = "__otlp", feature = "console"))]
         use opentelemetry_sdk::metrics::PeriodicReader;
 
@@ -354,7 +354,10 @@ impl Exporting<'_> {
                 views,
             ));
         }
-        Ok(ExemplarMeterProvider::with_reservoirs(meter.build(), exemplars))
+        Ok(crate::KitMeterProvider::new(
+            ExemplarMeterProvider::with_reservoirs(meter.build(), exemplars),
+            self.additions.take_exclusions(),
+        ))
     }
 
     #[cfg(feature = "logs")]

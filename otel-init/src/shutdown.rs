@@ -88,7 +88,7 @@ pub(crate) fn shutdown_pipelines(mut p: Pipelines, deadline: Instant) -> Vec<Str
     }
     #[cfg(feature = "metrics")]
     let last: Option<Step<'_>> = {
-        let meter = p.meter.inner();
+        let meter = p.meter.sdk();
         Some((
             Signal::Metrics,
             Box::new(move |left| meter.shutdown_with_timeout(left)),

@@ -82,7 +82,7 @@ impl Telemetry {
         Telemetry {
             head_sampled: pipelines.head_sampled.clone(),
             #[cfg(feature = "metrics")]
-            meter_provider: KitMeterProvider::new(pipelines.meter.clone()),
+            meter_provider: pipelines.meter.clone(),
             #[cfg(feature = "logs")]
             logger_provider: pipelines.logger.clone(),
             span_stats: pipelines.span_stats.clone(),

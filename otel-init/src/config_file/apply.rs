@@ -57,7 +57,7 @@ pub(super) fn to_config(
             };
             extras.cardinality_limit(limits.default);
         }
-        extras.set_views(&provider.views, &mut warnings);
+        extras.set_views(&provider.views);
     }
     Loaded {
         source,

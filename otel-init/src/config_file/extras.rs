@@ -26,6 +26,9 @@ pub(crate) struct FileExtras {
     /// `meter_provider.views`, as the SDK's views.
     #[cfg(feature = "metrics")]
     views: Vec<crate::cardinality_limit::SharedView>,
+    /// The keys the views exclude.
+    #[cfg(feature = "metrics")]
+    exclusions: Vec<crate::excluded_attributes::Exclusion>,
 }
 
 impl FileExtras {
@@ -76,23 +79,16 @@ impl FileExtras {
         }
     }
 
-    /// The file's views, as the SDK's, with a warning for each part they cannot build.
-    pub(super) fn set_views(
-        &mut self,
-        views: &[otel_kit_config::View],
-        warnings: &mut Vec<crate::env::ConfigWarning>,
-    ) {
+    /// The file's views, as the SDK's, and the keys they exclude.
+    pub(super) fn set_views(&mut self, views: &[otel_kit_config::View]) {
         #[cfg(feature = "metrics")]
-        for (i, view) in views.iter().enumerate() {
-            let path = format!("meter_provider.views[{i}]");
-            self.views.push(std::sync::Arc::new(super::views::to_view(
-                view.clone(),
-                &path,
-                warnings,
-            )));
+        for view in views {
+            self.views
+                .push(std::sync::Arc::new(super::views::to_view(view.clone())));
+            self.exclusions.extend(super::views::to_exclusion(view));
         }
         #[cfg(not(feature = "metrics"))]
-        let _ = (views, warnings);
+        let _ = views;
     }
 
     /// Adds the views, after those added in code.
@@ -100,6 +96,10 @@ impl FileExtras {
         #[cfg(feature = "metrics")]
         for view in self.views {
             additions.push_view(move |i: &opentelemetry_sdk::metrics::Instrument| view(i));
+        }
+        #[cfg(feature = "metrics")]
+        for exclusion in self.exclusions {
+            additions.push_exclusion(exclusion);
         }
         #[cfg(not(feature = "metrics"))]
         let _ = additions;

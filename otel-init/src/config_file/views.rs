@@ -1,59 +1,25 @@
 //! `meter_provider.views` onto the SDK's views (as `Builder::with_view` adds them):
 //! the selector picks instruments (`*` and `?` in `instrument_name` as the
-//! specification's wildcards), the stream renames, re-aggregates, limits attribute keys
-//! and cardinality.
+//! specification's wildcards), the stream renames, re-aggregates, keeps the included
+//! attribute keys and limits cardinality; the excluded keys are dropped by the kit's
+//! meter provider (`excluded_attributes.rs`).
 
 use opentelemetry::Key;
 use opentelemetry_sdk::metrics::{Aggregation, Instrument, InstrumentKind, Stream};
 use otel_kit_config::{Aggregation as FileAggregation, InstrumentType, View};
 
-use crate::env::ConfigWarning;
+use crate::excluded_attributes::{Exclusion, Selected};
 
-/// The SDK view for the file's `view`; `meter_provider.views[i]`'s parts the SDK cannot
-/// build are warned about.
-pub(super) fn to_view(
-    view: View,
-    path: &str,
-    warnings: &mut Vec<ConfigWarning>,
-) -> impl Fn(&Instrument) -> Option<Stream> + Send + Sync + 'static {
-    if view
-        .stream
-        .attribute_keys
-        .as_ref()
-        .is_some_and(|keys| !keys.excluded.is_empty())
-    {
-        warnings.push(ConfigWarning::new(
-            format!("{path}.stream.attribute_keys.excluded"),
-            view.stream
-                .attribute_keys
-                .iter()
-                .flat_map(|k| k.excluded.clone())
-                .collect::<Vec<_>>()
-                .join(","),
-            "is not supported by the SDK's views (only `included`): every attribute not included is kept",
-        ));
-    }
+/// The SDK view for the file's `view`.
+pub(super) fn to_view(view: View) -> impl Fn(&Instrument) -> Option<Stream> + Send + Sync + 'static {
     move |instrument: &Instrument| {
-        let selector = &view.selector;
-        let scope = instrument.scope();
-        let matches = selector
-            .instrument_name
-            .as_deref()
-            .is_none_or(|p| otel_kit_config::wildcard_matches(p, instrument.name()))
-            && selector
-                .instrument_type
-                .is_none_or(|t| kind(t) == instrument.kind())
-            && selector.unit.as_deref().is_none_or(|u| u == instrument.unit())
-            && selector.meter_name.as_deref().is_none_or(|n| n == scope.name())
-            && selector
-                .meter_version
-                .as_deref()
-                .is_none_or(|v| Some(v) == scope.version())
-            && selector
-                .meter_schema_url
-                .as_deref()
-                .is_none_or(|u| Some(u) == scope.schema_url());
-        if !matches {
+        let selected = Selected {
+            scope: instrument.scope(),
+            name: instrument.name(),
+            kind: instrument.kind(),
+            unit: instrument.unit(),
+        };
+        if !selects(&view, &selected) {
             return None;
         }
         let stream = &view.stream;
@@ -81,6 +47,49 @@ pub(super) fn to_view(
         }
         builder.build().ok()
     }
+}
+
+/// The keys `view` excludes, dropped from the instruments it selects before aggregation
+/// (the SDK's views keep only an allow-list); `None` when it excludes none.
+pub(super) fn to_exclusion(view: &View) -> Option<Exclusion> {
+    let keys: Vec<Key> = view
+        .stream
+        .attribute_keys
+        .as_ref()
+        .map(|k| k.excluded.iter().cloned().map(Key::from).collect())
+        .unwrap_or_default();
+    if keys.is_empty() {
+        return None;
+    }
+    let view = view.clone();
+    Some(Exclusion {
+        selects: Box::new(move |selected| selects(&view, selected)),
+        keys,
+    })
+}
+
+/// Whether `view`'s selector picks the instrument (`*` and `?` in `instrument_name` as
+/// the specification's wildcards).
+fn selects(view: &View, instrument: &Selected<'_>) -> bool {
+    let selector = &view.selector;
+    let scope = instrument.scope;
+    selector
+        .instrument_name
+        .as_deref()
+        .is_none_or(|p| otel_kit_config::wildcard_matches(p, instrument.name))
+        && selector
+            .instrument_type
+            .is_none_or(|t| kind(t) == instrument.kind)
+        && selector.unit.as_deref().is_none_or(|u| u == instrument.unit)
+        && selector.meter_name.as_deref().is_none_or(|n| n == scope.name())
+        && selector
+            .meter_version
+            .as_deref()
+            .is_none_or(|v| Some(v) == scope.version())
+        && selector
+            .meter_schema_url
+            .as_deref()
+            .is_none_or(|u| Some(u) == scope.schema_url())
 }
 
 fn kind(instrument_type: InstrumentType) -> InstrumentKind {

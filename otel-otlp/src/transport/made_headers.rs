@@ -174,7 +174,8 @@ impl ExportHeaders {
         }
     }
 
-    /// Whether there is nothing to add.
+    /// Whether there is nothing to add (the gRPC sender then keeps its metadata as is).
+    #[cfg(feature = "grpc")]
     pub(crate) fn is_empty(&self) -> bool {
         #[cfg(feature = "__proto")]
         if self.files.is_some() {
