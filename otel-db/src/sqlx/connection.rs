@@ -176,6 +176,30 @@ impl<DB: InstrumentedDatabase> AsMut<InstrumentedConnection<PoolConnection<DB>>>
 /// ```
 pub struct InstrumentedTransaction<'t, DB: InstrumentedDatabase> {
     inner: InstrumentedConnection<Transaction<'t, DB>>,
+    /// Marks a drop without `commit` or `rollback`, which sqlx rolls back.
+    dropped_open: RollbackOnDrop,
+}
+
+/// A `ROLLBACK` span when an open transaction is dropped: sqlx rolls it back then (it
+/// sends the `ROLLBACK` with the connection's next use, where no span of ours is), so
+/// the trace would otherwise end at the transaction's last statement, as if it had
+/// been kept. Disarmed by `commit` and `rollback`, which have spans of their own.
+struct RollbackOnDrop {
+    instrumentation: Option<Arc<Instrumentation<Sqlx>>>,
+}
+
+impl RollbackOnDrop {
+    fn disarm(mut self) {
+        self.instrumentation = None;
+    }
+}
+
+impl Drop for RollbackOnDrop {
+    fn drop(&mut self) {
+        if let Some(instrumentation) = self.instrumentation.take() {
+            super::traced::implicit_rollback(&instrumentation);
+        }
+    }
 }
 
 impl<DB: InstrumentedDatabase> fmt::Debug for InstrumentedTransaction<'_, DB> {
@@ -186,7 +210,10 @@ impl<DB: InstrumentedDatabase> fmt::Debug for InstrumentedTransaction<'_, DB> {
 
 impl<'t, DB: InstrumentedDatabase> InstrumentedTransaction<'t, DB> {
     pub(crate) fn new(inner: InstrumentedConnection<Transaction<'t, DB>>) -> Self {
-        Self { inner }
+        let dropped_open = RollbackOnDrop {
+            instrumentation: Some(Arc::clone(&inner.instrumentation)),
+        };
+        Self { inner, dropped_open }
     }
 
     /// Commits, in a `COMMIT` span.
@@ -200,6 +227,7 @@ impl<'t, DB: InstrumentedDatabase> InstrumentedTransaction<'t, DB> {
     /// # }
     /// ```
     pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.dropped_open.disarm();
         let InstrumentedConnection {
             connection,
             instrumentation,
@@ -218,6 +246,7 @@ impl<'t, DB: InstrumentedDatabase> InstrumentedTransaction<'t, DB> {
     /// # }
     /// ```
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.dropped_open.disarm();
         let InstrumentedConnection {
             connection,
             instrumentation,

@@ -135,3 +135,11 @@ where
     }
     result
 }
+
+/// A `ROLLBACK` span for a transaction dropped open, ended at once: sqlx runs the
+/// rollback later, with the connection's next use.
+pub(crate) fn implicit_rollback(instrumentation: &Arc<Instrumentation<Sqlx>>) {
+    let statement = Arc::new(Statement::step("ROLLBACK"));
+    Call::start(instrumentation, &Context::current(), statement, None, None)
+        .finish(Outcome::Done { rows: 0 });
+}

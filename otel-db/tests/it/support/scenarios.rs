@@ -195,30 +195,38 @@ async fn transaction_commit_and_rollback() {
         // `&mut tx` works as well as `&mut *tx`.
         q(insert.clone()).bind(2_i64).bind("dropped@example.com").execute(&mut tx).await.expect("insert");
         tx.rollback().await.expect("rollback");
+
+        // Dropped open: sqlx rolls it back, and a ROLLBACK span says so.
+        let mut tx = pool.begin().await.expect("begin");
+        q(insert.clone()).bind(3_i64).bind("abandoned@example.com").execute(&mut *tx).await.expect("insert");
+        drop(tx);
     })
     .await;
     let count: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {users}")))
         .fetch_one(pool.pool())
         .await
         .expect("count");
-    assert_eq!(count, 1, "the rolled-back row is gone");
+    assert_eq!(count, 1, "the rolled-back rows are gone");
 
     let spans = t.spans();
     spans.assert_tree(&format!(
-        "test\n  BEGIN\n  INSERT {users}\n  COMMIT\n  BEGIN\n  INSERT {users}\n  ROLLBACK"
+        "test\n  BEGIN\n  INSERT {users}\n  COMMIT\n  BEGIN\n  INSERT {users}\n  ROLLBACK\n  BEGIN\n  INSERT {users}\n  ROLLBACK"
     ));
     for name in ["COMMIT", "ROLLBACK"] {
-        no_error(endpoint(spans.span(name), &expect))
-            .has_attribute(semconv::attribute::DB_OPERATION_NAME, name)
-            .has_attribute(semconv::attribute::DB_QUERY_SUMMARY, name);
+        for span in spans.named(name) {
+            no_error(endpoint(span, &expect))
+                .has_attribute(semconv::attribute::DB_OPERATION_NAME, name)
+                .has_attribute(semconv::attribute::DB_QUERY_SUMMARY, name);
+        }
     }
+    assert_eq!(spans.named("ROLLBACK").len(), 2, "the explicit rollback and the drop");
     for begin in spans.named("BEGIN") {
         no_error(endpoint(begin, &expect)).has_attribute(semconv::attribute::DB_OPERATION_NAME, "BEGIN");
     }
     t.metrics()
         .metric(semconv::metric::DB_CLIENT_OPERATION_DURATION)
         .histogram_point(&[(semconv::attribute::DB_OPERATION_NAME, "BEGIN".into())])
-        .has_count(2);
+        .has_count(3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
