@@ -336,7 +336,11 @@ impl Builder {
         #[cfg(not(feature = "logs"))]
         let logger = &opentelemetry::logs::NoopLoggerProvider::new();
         let (subscriber, switch) = subscriber::reloadable_subscriber(
-            pipelines.tracer.tracer("otel-kit-init"),
+            // Each `tracing` span under its target's scope, as the log records are.
+            otel_kit_core::sdk::BridgeTracer::per_target(
+                pipelines.tracer.clone(),
+                pipelines.tracer.tracer("otel-kit-init"),
+            ),
             logger,
             Console::stdout(self.console_format)
                 .resource_identity(identity.iter().map(|(k, v)| (*k, v.as_str()))),

@@ -222,15 +222,19 @@ where
     P: LoggerProvider<Logger = L> + Clone + Send + Sync + 'static,
     L: Logger + Send + Sync + 'static,
 {
-    build(tracer, logger_provider, console, span_events, || {
-        filter.env_filter()
-    })
+    build(
+        otel_kit_core::sdk::BridgeTracer::new(tracer),
+        logger_provider,
+        console,
+        span_events,
+        || filter.env_filter(),
+    )
 }
 
 /// [`layers`], with each layer's directives from `env_filter`: a plain [`EnvFilter`](tracing_subscriber::EnvFilter),
 /// or one that can be reloaded (`super::reloadable`).
 pub(super) fn build<S, W, T, P, L, F>(
-    tracer: T,
+    tracer: otel_kit_core::sdk::BridgeTracer<T>,
     logger_provider: &P,
     console: Console<W>,
     span_events: SpanEvents,
@@ -247,13 +251,14 @@ where
 {
     let spans = tracing_opentelemetry::layer()
         // Without `code.module.name`, which the registry does not define.
-        .with_tracer(otel_kit_core::sdk::BridgeTracer::new(tracer))
+        // The target only when the bridge makes it the span's scope (and removes it).
+        .with_target(tracer.wants_target())
+        .with_tracer(tracer)
         // Not semantic conventions, and a cost on every span: thread ids and names,
-        // busy/idle nanoseconds, the tracing target. Source location (code.*) stays.
-        // otel-kit-testing's harness (`bridge_layer`) sets its bridge up the same way.
+        // busy/idle nanoseconds. Source location (code.*) stays. otel-kit-testing's
+        // harness (`bridge_layer`) sets its bridge up the same way.
         .with_threads(false)
-        .with_tracked_inactivity(false)
-        .with_target(false);
+        .with_tracked_inactivity(false);
     let trace_filter = TraceFilter::new(env_filter())
         .and(NotTelemetryIo)
         .and(NotLogOnlyEvent)

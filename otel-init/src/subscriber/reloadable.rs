@@ -185,7 +185,7 @@ impl<S: Subscriber> Filter<S> for ReloadableEnvFilter {
 /// [`subscriber`](super::subscriber) with `filter` and then `appended` as its directives,
 /// and the switch that replaces `filter` while it runs.
 pub(crate) fn reloadable_subscriber<W, P, L>(
-    tracer: SdkTracer,
+    tracer: otel_kit_core::sdk::BridgeTracer<SdkTracer>,
     logger_provider: &P,
     console: Console<W>,
     filter: &LogFilter,

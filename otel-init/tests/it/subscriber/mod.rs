@@ -8,3 +8,4 @@ mod log_crate;
 mod logs;
 mod rate_limit;
 mod span_events;
+mod span_scopes;
