@@ -5,8 +5,8 @@
 //! `gen_ai.client.inference.operation.details` event, and the `openai.*` names) as last
 //! released in open-telemetry/semantic-conventions **v1.41.0**. They have since moved to
 //! open-telemetry/semantic-conventions-genai, which has made no release yet. Names outside
-//! these namespaces (`server.address`, `error.type`, `exception.*`) are semantic
-//! conventions 1.44's, from the same crate.
+//! these namespaces (`server.address`, `error.type`, `exception.*`,
+//! `aws.bedrock.guardrail.id`) are semantic conventions 1.44's, from the same crate.
 //!
 //! ```
 //! use otel_kit_genai::attributes;
@@ -41,6 +41,8 @@ pub use otel_kit_semconv::attribute::{
 pub use otel_kit_semconv::attribute::{
     GEN_AI_INPUT_MESSAGES, GEN_AI_OUTPUT_MESSAGES, GEN_AI_SYSTEM_INSTRUCTIONS,
 };
+// AWS Bedrock's own (`bedrock::chat` reads the guardrail from the request).
+pub use otel_kit_semconv::attribute::AWS_BEDROCK_GUARDRAIL_ID;
 // The OpenAI provider's own.
 pub use otel_kit_semconv::attribute::{
     OPENAI_API_TYPE, OPENAI_REQUEST_SERVICE_TIER, OPENAI_RESPONSE_SERVICE_TIER,

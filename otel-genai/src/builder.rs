@@ -9,16 +9,29 @@ use crate::GenAiOperation;
 use crate::attributes::*;
 use crate::content::ChatMessage;
 
-/// Where the input messages come from; turned into JSON only when content is captured.
-pub(crate) enum Input<'a> {
-    Messages(Vec<ChatMessage>),
-    /// The `messages` array of an OpenAI-compatible request.
-    OpenAi(&'a serde_json::Value),
+/// Content of the request (input messages, system instructions): as given, or borrowed
+/// from a request body and converted only when content is captured (nothing is copied
+/// otherwise).
+pub(crate) enum Content<'a, T> {
+    Given(T),
+    /// A part of a request body read by a provider reader, and how to convert it.
+    Borrowed(&'a serde_json::Value, fn(&serde_json::Value) -> T),
+}
+
+impl<T> Content<'_, T> {
+    /// The content, converted now if it was borrowed.
+    pub(crate) fn take(self) -> T {
+        match self {
+            Content::Given(content) => content,
+            Content::Borrowed(value, convert) => convert(value),
+        }
+    }
 }
 
 /// A GenAI call about to start: the request's attributes, set before the span exists
-/// so that samplers see them. `'a` borrows an OpenAI-compatible request body read by
-/// [`openai::chat`](crate::openai::chat); builders from [`chat`] and friends are
+/// so that samplers see them. `'a` borrows a request body read by a provider reader
+/// ([`openai::chat`](crate::openai::chat), [`anthropic::chat`](crate::anthropic::chat),
+/// [`bedrock::chat`](crate::bedrock::chat)); builders from [`chat`] and friends are
 /// `'static`.
 ///
 /// ```
@@ -46,8 +59,8 @@ pub struct CallBuilder<'a> {
     pub(crate) server_address: Option<StringValue>,
     pub(crate) server_port: Option<i64>,
     pub(crate) capture: Option<bool>,
-    pub(crate) input: Option<Input<'a>>,
-    pub(crate) system_instructions: Option<serde_json::Value>,
+    pub(crate) input: Option<Content<'a, Vec<ChatMessage>>>,
+    pub(crate) system_instructions: Option<Content<'a, serde_json::Value>>,
     pub(crate) tool_arguments: Option<serde_json::Value>,
     pub(crate) parent: Option<Context>,
 }
@@ -317,19 +330,36 @@ impl<'a> CallBuilder<'a> {
 
     /// `gen_ai.input.messages` (content).
     pub fn input_messages(mut self, messages: Vec<ChatMessage>) -> Self {
-        self.input = Some(Input::Messages(messages));
+        self.input = Some(Content::Given(messages));
         self
     }
 
-    pub(crate) fn openai_messages(mut self, messages: &'a serde_json::Value) -> Self {
-        self.input = Some(Input::OpenAi(messages));
+    /// `gen_ai.input.messages` from a request body's messages, converted by `convert`
+    /// only when content is captured.
+    pub(crate) fn request_messages(
+        mut self,
+        messages: &'a serde_json::Value,
+        convert: fn(&serde_json::Value) -> Vec<ChatMessage>,
+    ) -> Self {
+        self.input = Some(Content::Borrowed(messages, convert));
+        self
+    }
+
+    /// `gen_ai.system_instructions` from a request body's system prompt, converted by
+    /// `convert` only when content is captured.
+    pub(crate) fn request_instructions(
+        mut self,
+        system: &'a serde_json::Value,
+        convert: fn(&serde_json::Value) -> serde_json::Value,
+    ) -> Self {
+        self.system_instructions = Some(Content::Borrowed(system, convert));
         self
     }
 
     /// `gen_ai.system_instructions` (content), for instructions sent apart from the
     /// messages.
     pub fn system_instructions(mut self, instructions: serde_json::Value) -> Self {
-        self.system_instructions = Some(instructions);
+        self.system_instructions = Some(Content::Given(instructions));
         self
     }
 

@@ -231,11 +231,13 @@ impl GenAiCall {
     }
 
     /// Ends the call as failed: `error.type` is the error's type (the HTTP status for
-    /// an [`ApiError`](crate::openai::ApiError), the fully qualified type name
-    /// otherwise), the span's status is Error with the error's message, and one
-    /// `gen_ai.client.operation.exception` event (severity WARN) records
-    /// `exception.type` (the error's Rust type, `otel_kit_core::error_type::of_type`) and
-    /// `exception.message` (its `Display`). Messages are cut to 1 KiB.
+    /// an [`ApiError`](crate::openai::ApiError), the provider's error type for a
+    /// [`ProviderError`](crate::ProviderError) or [`StreamError`](crate::StreamError),
+    /// the fully qualified type name otherwise), the span's status is Error with the
+    /// error's message, and one `gen_ai.client.operation.exception` event (severity
+    /// WARN) records `exception.type` (the error's Rust type,
+    /// `otel_kit_core::error_type::of_type`) and `exception.message` (its `Display`).
+    /// Messages are cut to 1 KiB.
     ///
     /// ```
     /// let call = otel_kit_genai::chat("openai", "gpt-4o").start();

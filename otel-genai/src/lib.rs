@@ -23,6 +23,12 @@
 //!   [`Usage`], [`record_error`](GenAiCall::record_error) or
 //!   [`end`](GenAiCall::end).
 //! - [`openai`]: builders and [`Response`]s from OpenAI-compatible JSON and SSE streams.
+//! - [`anthropic`]: the same from Anthropic's Messages API (JSON and SSE streams).
+//! - [`bedrock`]: the same from AWS Bedrock's Converse API (JSON, and ConverseStream's
+//!   binary event stream).
+//! - The readers' errors: [`ParseError`] (a body that is not the JSON expected),
+//!   [`ProviderError`] (an Anthropic or Bedrock error answer) and [`StreamError`] (a
+//!   stream that failed), each with the `error.type` it records.
 //! - [`content`]: the capture switch (off by default), messages, the hook, the limit.
 //! - [`GenAi`]: the value a service holds, with its [`Providers`] and settings (content
 //!   capture, limit and hook; a [`PriceTable`] for the optional cost estimate). Calls
@@ -36,13 +42,16 @@
 //! by a [`GenAi`], to the [`Providers`] it was given. Without a logger provider, no
 //! event is emitted. The guide is `docs/genai.md`.
 
+pub mod anthropic;
 pub mod attributes;
+pub mod bedrock;
 mod builder;
 mod call;
 pub mod content;
 mod cost;
 mod details_event;
 mod error_type;
+mod errors;
 mod exception_event;
 mod finish;
 mod genai;
@@ -55,10 +64,12 @@ mod scope;
 mod server_url;
 mod settings;
 mod start;
+mod wire;
 
 pub use builder::{CallBuilder, chat, create_agent, embeddings, execute_tool, invoke_agent};
 pub use call::GenAiCall;
 pub use cost::{Price, PriceTable};
+pub use errors::{ParseError, ProviderError, StreamError};
 pub use genai::GenAi;
 /// The OpenTelemetry API this crate is built on, re-exported so that the application
 /// names the very version the kit records through: with a second `opentelemetry` in the

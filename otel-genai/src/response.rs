@@ -24,7 +24,8 @@ pub struct Usage {
 }
 
 /// A summary of a model's answer: what [`GenAiCall::record_response`] records. The
-/// readers in [`openai`](crate::openai) build one from a response body or a stream.
+/// readers in [`openai`](crate::openai), [`anthropic`](crate::anthropic) and
+/// [`bedrock`](crate::bedrock) build one from a response body or a stream.
 ///
 /// ```
 /// use otel_kit_genai::{Response, Usage};

@@ -7,7 +7,6 @@ use opentelemetry::{Context, KeyValue, StringValue};
 use otel_kit_semconv::attribute::{SERVER_ADDRESS, SERVER_PORT};
 
 use crate::attributes::*;
-use crate::builder::Input;
 use crate::content::{self, ContentKind, into_array};
 use otel_kit_core::Resolver;
 
@@ -79,29 +78,18 @@ impl CallBuilder<'_> {
                     details.content(key, rendered.value);
                 }
             };
-            match self.input {
-                Some(Input::Messages(messages)) => {
-                    record(
-                        GEN_AI_INPUT_MESSAGES,
-                        ContentKind::InputMessages,
-                        into_array(messages),
-                    );
-                }
-                Some(Input::OpenAi(messages)) => {
-                    let messages = crate::openai::input_messages(messages);
-                    record(
-                        GEN_AI_INPUT_MESSAGES,
-                        ContentKind::InputMessages,
-                        into_array(messages),
-                    );
-                }
-                None => {}
+            if let Some(input) = self.input {
+                record(
+                    GEN_AI_INPUT_MESSAGES,
+                    ContentKind::InputMessages,
+                    into_array(input.take()),
+                );
             }
             if let Some(instructions) = self.system_instructions {
                 record(
                     GEN_AI_SYSTEM_INSTRUCTIONS,
                     ContentKind::SystemInstructions,
-                    instructions,
+                    instructions.take(),
                 );
             }
             if let Some(arguments) = self.tool_arguments {

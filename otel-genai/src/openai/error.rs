@@ -1,8 +1,8 @@
-//! [`ApiError`] (an error answer) and [`ParseError`] (a body that is not JSON).
+//! [`ApiError`]: an error answer of an OpenAI-compatible API.
 
 use std::fmt;
 
-use serde::Deserialize;
+use crate::errors::{ErrorDetail, MAX_KIND, MAX_MESSAGE, bounded};
 
 /// An error answer of an OpenAI-compatible API (a 4xx or 5xx with its body). Recorded
 /// with [`GenAiCall::record_error`](crate::GenAiCall::record_error), its `error.type` is
@@ -30,39 +30,20 @@ pub struct ApiError {
     pub code: Option<String>,
 }
 
-/// The longest error message kept.
-const MAX_MESSAGE: usize = 1024;
-
-#[derive(Deserialize)]
-struct Body {
-    error: Option<Detail>,
-}
-
-#[derive(Deserialize)]
-struct Detail {
-    message: Option<String>,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    code: Option<serde_json::Value>,
-}
-
 impl ApiError {
     /// Reads an error answer; a body that is not the usual `{"error": {...}}` gives an
     /// error with the status only.
     pub fn from_response(status: u16, body: &[u8]) -> Self {
-        let detail = serde_json::from_slice::<Body>(body)
-            .ok()
-            .and_then(|body| body.error);
-        let (message, kind, code) = match detail {
+        let (message, kind, code) = match ErrorDetail::of(body) {
             Some(d) => (d.message, d.kind, d.code),
             None => (None, None, None),
         };
         ApiError {
             status,
-            message: message.map(|m| truncated(m, MAX_MESSAGE)),
-            kind: kind.map(|k| truncated(k, 128)),
+            message: message.map(|m| bounded(m, MAX_MESSAGE)),
+            kind: kind.map(|k| bounded(k, MAX_KIND)),
             code: code.and_then(|code| match code {
-                serde_json::Value::String(s) => Some(truncated(s, 128)),
+                serde_json::Value::String(s) => Some(bounded(s, MAX_KIND)),
                 serde_json::Value::Number(n) => Some(n.to_string()),
                 _ => None,
             }),
@@ -80,11 +61,6 @@ impl ApiError {
     }
 }
 
-fn truncated(mut text: String, max: usize) -> String {
-    text.truncate(text.floor_char_boundary(max));
-    text
-}
-
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.message {
@@ -95,24 +71,3 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
-
-/// A response body that is not the JSON expected.
-///
-/// ```
-/// let err = otel_kit_genai::openai::chat_response(b"<html>").unwrap_err();
-/// assert!(err.to_string().starts_with("not an OpenAI-compatible response"));
-/// ```
-#[derive(Debug)]
-pub struct ParseError(pub(crate) serde_json::Error);
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "not an OpenAI-compatible response: {}", self.0)
-    }
-}
-
-impl std::error::Error for ParseError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0)
-    }
-}

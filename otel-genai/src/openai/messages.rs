@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::content::{ChatMessage, Part};
+use crate::wire::messages::{BlockFormat, parts};
 
 /// The `messages` array of a chat request as input messages (anything that is not an
 /// array gives none; entries that are not objects are skipped).
@@ -31,11 +32,7 @@ pub(crate) fn message(value: &Value) -> Option<ChatMessage> {
         });
         return Some(message);
     }
-    match content {
-        Value::String(text) => message.parts.push(Part::Text(text.clone())),
-        Value::Array(parts) => message.parts.extend(parts.iter().map(content_part)),
-        _ => {}
-    }
+    message.parts = parts::<ContentParts>(content);
     if let Some(reasoning) = object.get("reasoning_content").and_then(Value::as_str) {
         message.parts.push(Part::Reasoning(reasoning.to_owned()));
     }
@@ -45,14 +42,21 @@ pub(crate) fn message(value: &Value) -> Option<ChatMessage> {
     Some(message)
 }
 
-/// A part of an array `content`: text as text, anything else kept as given.
-fn content_part(part: &Value) -> Part {
-    match (
-        part.get("type").and_then(Value::as_str),
-        part.get("text").and_then(Value::as_str),
-    ) {
-        (Some("text"), Some(text)) => Part::Text(text.to_owned()),
-        _ => Part::Other(part.clone()),
+/// The parts of an array `content`.
+struct ContentParts;
+
+impl BlockFormat for ContentParts {
+    /// Text as text, anything else kept as given.
+    fn part(part: &Value) -> Option<Part> {
+        Some(
+            match (
+                part.get("type").and_then(Value::as_str),
+                part.get("text").and_then(Value::as_str),
+            ) {
+                (Some("text"), Some(text)) => Part::Text(text.to_owned()),
+                _ => Part::Other(part.clone()),
+            },
+        )
     }
 }
 

@@ -24,10 +24,12 @@ mod response;
 mod stream;
 mod usage;
 
-pub use error::{ApiError, ParseError};
+pub use crate::errors::ParseError;
+pub use crate::wire::blocks::MAX_TEXT;
+pub use crate::wire::sse::MAX_LINE;
+pub use error::ApiError;
 pub use request::{chat, embeddings, request_stream_usage};
 pub use response::{chat_response, embeddings_response};
-pub use stream::{ChatStream, MAX_LINE, MAX_TEXT};
+pub use stream::ChatStream;
 
-pub(crate) use messages::input_messages;
 pub(crate) use provider::OPENAI_PROVIDER;

@@ -5,7 +5,17 @@ use serde_json::Value;
 
 use super::provider::OPENAI_PROVIDER;
 use crate::attributes::{OPENAI_API_TYPE, OPENAI_REQUEST_SERVICE_TIER};
-use crate::{CallBuilder, GenAiOperation};
+use crate::wire::request::Names;
+use crate::{CallBuilder, GenAiOperation, wire};
+
+/// Where a chat request has its sampling settings.
+const NAMES: Names = Names {
+    temperature: "temperature",
+    top_p: "top_p",
+    top_k: "top_k",
+    max_tokens: &["max_completion_tokens", "max_tokens"],
+    stop: "stop",
+};
 
 /// A chat call from a `/chat/completions` request body: `model`, `temperature`,
 /// `top_p`, `max_tokens` (or `max_completion_tokens`), `seed`, `stop`, `n`,
@@ -42,37 +52,12 @@ pub fn chat<'a>(provider: impl Into<StringValue>, request: &'a Value) -> CallBui
             }
         }
     }
-    if let Some(model) = request.get("model").and_then(Value::as_str) {
-        builder = builder.model(model.to_owned());
-    }
+    builder = wire::request::model_and_stream(builder, request);
+    builder = wire::request::sampling(builder, request, &NAMES);
     let number = |key: &str| request.get(key).and_then(Value::as_f64);
     let integer = |key: &str| request.get(key).and_then(Value::as_u64);
-    if let Some(t) = number("temperature") {
-        builder = builder.temperature(t);
-    }
-    if let Some(p) = number("top_p") {
-        builder = builder.top_p(p);
-    }
-    if let Some(k) = number("top_k") {
-        builder = builder.top_k(k);
-    }
-    if let Some(max) = integer("max_completion_tokens").or_else(|| integer("max_tokens")) {
-        builder = builder.max_tokens(u32::try_from(max).unwrap_or(u32::MAX));
-    }
     if let Some(seed) = request.get("seed").and_then(Value::as_i64) {
         builder = builder.seed(seed);
-    }
-    match request.get("stop") {
-        Some(Value::String(stop)) => builder = builder.stop_sequences([stop.clone()]),
-        Some(Value::Array(stops)) => {
-            let stops: Vec<String> = stops
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect();
-            builder = builder.stop_sequences(stops);
-        }
-        _ => {}
     }
     if let Some(n) = integer("n") {
         builder = builder.choice_count(u32::try_from(n).unwrap_or(u32::MAX));
@@ -82,9 +67,6 @@ pub fn chat<'a>(provider: impl Into<StringValue>, request: &'a Value) -> CallBui
     }
     if let Some(p) = number("presence_penalty") {
         builder = builder.presence_penalty(p);
-    }
-    if let Some(stream) = request.get("stream").and_then(Value::as_bool) {
-        builder = builder.stream(stream);
     }
     match request
         .get("response_format")
@@ -96,7 +78,7 @@ pub fn chat<'a>(provider: impl Into<StringValue>, request: &'a Value) -> CallBui
         _ => {}
     }
     if let Some(messages) = request.get("messages") {
-        builder = builder.openai_messages(messages);
+        builder = builder.request_messages(messages, super::messages::input_messages);
     }
     builder
 }

@@ -3,9 +3,12 @@
 use serde::Deserialize;
 
 use super::completion::Completion;
-use super::error::ParseError;
 use super::usage::UsageJson;
 use crate::Response;
+use crate::errors::{ParseError, parse};
+
+/// What [`ParseError`] says the body should have been.
+const EXPECTED: &str = "an OpenAI-compatible response";
 
 #[derive(Deserialize)]
 struct Choice {
@@ -28,7 +31,7 @@ struct Choice {
 /// assert!(otel_kit_genai::openai::chat_response(b"{").is_err());
 /// ```
 pub fn chat_response(body: &[u8]) -> Result<Response, ParseError> {
-    let completion: Completion<Choice> = serde_json::from_slice(body).map_err(ParseError)?;
+    let completion: Completion<Choice> = parse(body, EXPECTED)?;
     let mut response = Response {
         id: completion.id,
         model: completion.model,
@@ -71,7 +74,7 @@ struct EmbeddingList {
 /// assert_eq!(response.usage.output_tokens, None);
 /// ```
 pub fn embeddings_response(body: &[u8]) -> Result<Response, ParseError> {
-    let list: EmbeddingList = serde_json::from_slice(body).map_err(ParseError)?;
+    let list: EmbeddingList = parse(body, EXPECTED)?;
     let mut usage = list.usage.map(UsageJson::usage).unwrap_or_default();
     usage.output_tokens = None;
     Ok(Response {

@@ -6,20 +6,9 @@ use serde::Deserialize;
 use super::completion::Completion;
 use crate::Response;
 use crate::content::{ChatMessage, Part};
+use crate::wire::blocks::{append_bounded, tool_call};
+use crate::wire::sse::Lines;
 
-/// The longest SSE line kept; a longer one is skipped whole.
-///
-/// ```
-/// assert_eq!(otel_kit_genai::openai::MAX_LINE, 1024 * 1024);
-/// ```
-pub const MAX_LINE: usize = 1024 * 1024;
-/// The most text kept per choice (the rest is dropped; content is bounded again when
-/// recorded).
-///
-/// ```
-/// assert_eq!(otel_kit_genai::openai::MAX_TEXT, 256 * 1024);
-/// ```
-pub const MAX_TEXT: usize = 256 * 1024;
 /// The most choices and tool calls followed.
 const MAX_CHOICES: usize = 16;
 const MAX_TOOL_CALLS: usize = 64;
@@ -45,8 +34,7 @@ const MAX_TOOL_CALLS: usize = 64;
 /// ```
 #[derive(Debug, Default)]
 pub struct ChatStream {
-    line: Vec<u8>,
-    skipping: bool,
+    lines: Lines,
     id: Option<String>,
     model: Option<String>,
     service_tier: Option<String>,
@@ -108,83 +96,30 @@ struct FunctionDelta {
 }
 
 impl ChatStream {
-    /// An empty accumulator.
-    pub fn new() -> Self {
-        ChatStream::default()
+    crate::wire::stream::chat_stream_methods! {
+        sse,
+        /// Whether `data: [DONE]` was seen.
+        is_done,
+        /// How many chunks were read.
+        ///
+        /// ```
+        /// let mut stream = otel_kit_genai::openai::ChatStream::new();
+        /// stream.push(b"data: {\"choices\":[]}\n");
+        /// assert_eq!(stream.chunks(), 1);
+        /// ```
+        chunks,
+        /// How many lines were skipped (not JSON, not a chunk, too long).
+        ///
+        /// ```
+        /// let mut stream = otel_kit_genai::openai::ChatStream::new();
+        /// stream.push(b"data: {not json\n: a comment\n");
+        /// assert_eq!(stream.skipped(), 1);
+        /// ```
+        skipped,
     }
 
-    /// Feeds the next bytes of the body, split anywhere.
-    pub fn push(&mut self, bytes: &[u8]) {
-        let mut rest = bytes;
-        while let Some(end) = rest.iter().position(|&b| b == b'\n') {
-            let (head, tail) = rest.split_at(end);
-            rest = &tail[1..];
-            if self.skipping {
-                self.skipping = false;
-                self.line.clear();
-                continue;
-            }
-            if self.line.len() + head.len() > MAX_LINE {
-                self.skipped += 1;
-                self.line.clear();
-                continue;
-            }
-            if self.line.is_empty() {
-                self.line_complete(head);
-            } else {
-                let mut line = std::mem::take(&mut self.line);
-                line.extend_from_slice(head);
-                self.line_complete(&line);
-                line.clear();
-                self.line = line;
-            }
-        }
-        if self.skipping {
-            return;
-        }
-        if self.line.len() + rest.len() > MAX_LINE {
-            self.skipped += 1;
-            self.skipping = true;
-            self.line.clear();
-        } else {
-            self.line.extend_from_slice(rest);
-        }
-    }
-
-    /// Whether `data: [DONE]` was seen.
-    pub fn is_done(&self) -> bool {
-        self.done
-    }
-
-    /// How many chunks were read.
-    ///
-    /// ```
-    /// let mut stream = otel_kit_genai::openai::ChatStream::new();
-    /// stream.push(b"data: {\"choices\":[]}\n");
-    /// assert_eq!(stream.chunks(), 1);
-    /// ```
-    pub fn chunks(&self) -> u64 {
-        self.chunks
-    }
-
-    /// How many lines were skipped (not JSON, not a chunk, too long).
-    ///
-    /// ```
-    /// let mut stream = otel_kit_genai::openai::ChatStream::new();
-    /// stream.push(b"data: {not json\n: a comment\n");
-    /// assert_eq!(stream.skipped(), 1);
-    /// ```
-    pub fn skipped(&self) -> u64 {
-        self.skipped
-    }
-
-    fn line_complete(&mut self, line: &[u8]) {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let Some(data) = line.strip_prefix(b"data:") else {
-            // Comments (`:`), `event:`, `id:`, `retry:` and blank lines.
-            return;
-        };
-        let data = data.trim_ascii();
+    /// One `data:` line's data: `[DONE]` or a chunk.
+    fn data(&mut self, data: &[u8]) {
         if data == b"[DONE]" {
             self.done = true;
             return;
@@ -279,13 +214,7 @@ impl ChatStream {
                 message.parts.push(Part::Text(choice.text));
             }
             for call in choice.tool_calls {
-                let arguments = serde_json::from_str(&call.arguments)
-                    .unwrap_or(serde_json::Value::String(call.arguments));
-                message.parts.push(Part::ToolCall {
-                    id: call.id,
-                    name: call.name,
-                    arguments,
-                });
+                message.parts.push(tool_call(call.id, call.name, call.arguments));
             }
             if let Some(reason) = &choice.finish_reason {
                 response.finish_reasons.push(reason.clone());
@@ -312,16 +241,6 @@ impl ChoiceState {
         };
         self.tool_calls.get_mut(at)
     }
-}
-
-/// Appends what fits within [`MAX_TEXT`], cut at a char boundary.
-fn append_bounded(text: &mut String, more: &str) {
-    let room = MAX_TEXT.saturating_sub(text.len());
-    if more.len() <= room {
-        text.push_str(more);
-        return;
-    }
-    text.push_str(&more[..more.floor_char_boundary(room)]);
 }
 
 #[cfg(test)]

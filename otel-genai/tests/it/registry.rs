@@ -1,17 +1,18 @@
 //! The registry check (`otel_kit_testing::Conformance`) over every kind of call the
 //! crate records: model calls (chat with every request attribute, a stream, embeddings,
-//! the provider `openai` and another), tools, agents, a failure, and content captured to
-//! span and event. Every attribute, metric and log event must be registered with its
+//! the provider `openai` and another; Anthropic's and Bedrock's readers, whole answers
+//! and streams, with the cache counts and the guardrail), tools, agents, failures (an
+//! error answer, an error inside a stream), and content captured to span and event. Every attribute, metric and log event must be registered with its
 //! type, and every Required attribute present; the crate's own `otel_genai.*` names
 //! are its custom namespace.
 
 use otel_kit_genai::content::{CaptureMode, ChatMessage};
 use otel_kit_genai::openai::{self, ApiError, ChatStream};
-use otel_kit_genai::{GenAi, Price, PriceTable};
+use otel_kit_genai::{GenAi, Price, PriceTable, anthropic, bedrock};
 use otel_kit_testing::{Conformance, TestTelemetry};
 use serde_json::json;
 
-use crate::mock;
+use crate::{event_stream, mock};
 
 #[test]
 fn every_kind_of_call_conforms_to_the_registry() {
@@ -68,9 +69,75 @@ fn every_kind_of_call_conforms_to_the_registry() {
         .start(otel_kit_genai::create_agent("openai", "planner").model("gpt-4o"))
         .end();
 
+    // Anthropic: a whole answer with cache counts, a tool-use stream, an error answer
+    // and an error inside a stream.
+    let messages = json!({
+        "model": "claude-sonnet-4-5", "max_tokens": 1024, "temperature": 0.7, "top_p": 0.9,
+        "top_k": 40, "stop_sequences": ["END"], "system": "Be terse.",
+        "messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"}]}],
+    });
+    genai
+        .start(anthropic::chat(&messages).server_url("https://api.anthropic.com/v1/messages"))
+        .record_response(&anthropic::chat_response(mock::ANTHROPIC_MESSAGE.as_bytes()).expect("body"));
+    let mut streamed = messages.clone();
+    streamed["stream"] = json!(true);
+    for body in [mock::ANTHROPIC_STREAM_TOOL_USE, mock::ANTHROPIC_STREAM_ERROR] {
+        let mut call = genai.start(anthropic::chat(&streamed));
+        let mut stream = anthropic::ChatStream::new();
+        for event in body.split_inclusive("\n\n") {
+            call.record_chunk();
+            stream.push(event.as_bytes());
+        }
+        match stream.finish() {
+            Ok(response) => call.record_response(&response),
+            Err(error) => call.record_error(&error),
+        }
+    }
+    genai
+        .start(anthropic::chat(&messages))
+        .record_error(&anthropic::api_error(529, mock::ANTHROPIC_OVERLOADED.as_bytes()));
+
+    // Bedrock: a whole answer with the guardrail and cache counts, a stream, a stream
+    // that throws, an error answer.
+    let converse = json!({
+        "messages": [{"role": "user", "content": [{"text": "Hi"}]}],
+        "system": [{"text": "Be terse."}],
+        "inferenceConfig": {"maxTokens": 512, "temperature": 0.5, "topP": 0.9, "stopSequences": ["END"]},
+        "additionalModelRequestFields": {"top_k": 200},
+        "guardrailConfig": {"guardrailIdentifier": "sgi5gkybzqak", "guardrailVersion": "1"},
+    });
+    let model = "anthropic.claude-3-haiku-20240307-v1:0";
+    genai
+        .start(bedrock::chat(model, &converse).server_url("https://bedrock-runtime.us-east-1.amazonaws.com"))
+        .record_response(&bedrock::chat_response(mock::BEDROCK_CONVERSE.as_bytes()).expect("body"));
+    let mut thrown = event_stream::event("messageStart", &json!({"role": "assistant"}));
+    thrown.extend(event_stream::exception(
+        "throttlingException",
+        "Too many requests",
+    ));
+    for body in [event_stream::converse_stream(), thrown] {
+        let mut call = genai.start(bedrock::chat(model, &converse).stream(true));
+        let mut stream = bedrock::ChatStream::new();
+        for read in body.chunks(100) {
+            call.record_chunk();
+            stream.push(read);
+        }
+        match stream.finish() {
+            Ok(response) => call.record_response(&response),
+            Err(error) => call.record_error(&error),
+        }
+    }
+    genai
+        .start(bedrock::chat(model, &converse))
+        .record_error(&bedrock::api_error(
+            429,
+            Some(mock::BEDROCK_THROTTLING_TYPE),
+            mock::BEDROCK_THROTTLING.as_bytes(),
+        ));
+
     let logs = t.logs();
     assert!(
-        logs.len() >= 4,
+        logs.len() >= 12,
         "details and exception events: {}",
         logs.listing()
     );
