@@ -1,7 +1,8 @@
 //! Turning a [`Sampling`] into the SDK sampler: the sampler of each preset over the state
 //! it reads, the parent-based sampler over its delegates, route exclusion around them,
-//! the Jaeger remote sampler or its fallback; and the run-time view of a preset (its
-//! ratio, the same preset with another, a copy wired to a [`SamplerControl`]).
+//! the remote samplers (Jaeger, X-Ray) or their fallback; and the run-time view of a
+//! preset (its ratio, the same preset with another, a copy wired to a
+//! [`SamplerControl`]).
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use super::preset::{JaegerRemote, Kind, ParentBasedKind, Sampling};
 use super::rate_limit;
 use super::routes;
 use super::runtime::{RuntimeSampler, SamplerState, Shape};
+use super::xray_remote::XrayRemote;
 
 impl Sampling {
     /// The SDK sampler for this preset, for
@@ -82,6 +84,7 @@ impl Sampling {
             Kind::JaegerRemote { remote, parent_based } => {
                 Shape::Custom(Arc::from(remote_or_fallback(remote, *parent_based)))
             }
+            Kind::Xray(remote) => Shape::Custom(Arc::from(xray_or_fallback(remote))),
             Kind::ParentBased(pb) => {
                 let arithmetic = state.arithmetic;
                 let root = pb.root.build(Arc::clone(&state));
@@ -113,7 +116,8 @@ impl Sampling {
 impl Sampling {
     /// The ratio of new traces sampled: 1 for `parentbased_always_on` and `always_on`, 0
     /// for the `always_off` presets, the root's ratio for [`parent_based`](Self::parent_based);
-    /// `None` for the rate limit, a custom sampler and Jaeger remote, which have none.
+    /// `None` for the rate limit, a custom sampler and the remote samplers (Jaeger,
+    /// X-Ray), which have none.
     ///
     /// ```
     /// use otel_kit_sampling::Sampling;
@@ -145,7 +149,9 @@ impl Sampling {
                 Kind::ParentBasedRatio(ratio)
             }
             Kind::AlwaysOn | Kind::AlwaysOff | Kind::TraceIdRatio(_) => Kind::TraceIdRatio(ratio),
-            Kind::RateLimited(_) | Kind::Custom(_) | Kind::JaegerRemote { .. } => return None,
+            Kind::RateLimited(_) | Kind::Custom(_) | Kind::JaegerRemote { .. } | Kind::Xray(_) => {
+                return None;
+            }
             Kind::ParentBased(pb) => Kind::ParentBased(Box::new(ParentBasedKind {
                 root: pb.root.with_ratio(ratio)?,
                 delegates: pb.delegates.clone(),
@@ -194,6 +200,27 @@ fn remote_or_fallback(remote: &JaegerRemote, parent_based: bool) -> Box<dyn Shou
         let _ = remote;
         "otel-kit-sampling was built without its `jaeger-remote` feature".to_owned()
     };
+    cannot_build(name, &why)
+}
+
+/// The sampler for `Kind::Xray`: the remote sampler, or the fallback with one warning
+/// when it cannot be built.
+fn xray_or_fallback(remote: &XrayRemote) -> Box<dyn ShouldSample> {
+    #[cfg(feature = "xray-remote")]
+    let why = match super::xray_poller::build(remote) {
+        Ok(sampler) => return sampler,
+        Err(why) => why,
+    };
+    #[cfg(not(feature = "xray-remote"))]
+    let why = {
+        let _ = remote;
+        "otel-kit-sampling was built without its `xray-remote` feature".to_owned()
+    };
+    cannot_build("xray", &why)
+}
+
+/// The fallback sampler, after one warning saying why the sampler `name` was not built.
+fn cannot_build(name: &str, why: &str) -> Box<dyn ShouldSample> {
     tracing::warn!(
         "sampler {name} cannot be built: {why}; sampling parentbased_traceidratio({}) instead",
         Sampling::FALLBACK_RATIO

@@ -31,4 +31,9 @@ pub enum SamplingError {
     /// The polling interval of a [`JaegerRemote`](super::JaegerRemote) is zero.
     #[error("Jaeger remote sampler polling interval must be greater than 0")]
     ZeroPollingInterval,
+    /// The settings of an [`XrayRemote`](super::XrayRemote) cannot be used: its endpoint
+    /// is not an `http://host[:port][/path]` URL, or an interval is zero. The message
+    /// says which.
+    #[error("X-Ray remote sampler: {0}")]
+    InvalidXrayRemote(String),
 }

@@ -3,6 +3,7 @@
 
 use super::jaeger_remote_arg;
 use super::preset::{Kind, Sampling};
+use super::xray_remote_arg;
 use otel_kit_core::ConfigWarning;
 
 use otel_kit_core::{EnvReader as Env, process_env};
@@ -25,8 +26,11 @@ const KNOWN: &str = "always_on, always_off, traceidratio, parentbased_always_on,
 /// `0.0..=1.0`, 1.0 when it is missing or invalid. `jaeger_remote` and
 /// `parentbased_jaeger_remote` take ARG as `endpoint=<url>,pollingIntervalMs=<ms>,
 /// initialSamplingRate=<ratio>` (see [`JaegerRemote`](super::JaegerRemote) for the
-/// defaults) and need the `jaeger-remote` feature. A standard sampler this crate cannot
-/// build (`xray`, or a Jaeger one without its feature) falls back to
+/// defaults) and need the `jaeger-remote` feature. `xray` takes ARG as
+/// `endpoint=<url>,polling_interval=<seconds>` as AWS's distributions do (see
+/// [`XrayRemote`](super::XrayRemote) for the defaults; an interval under 10 seconds gets
+/// the default 300) and needs the `xray-remote` feature. A remote sampler without its
+/// feature falls back to
 /// `parentbased_traceidratio(`[`FALLBACK_RATIO`](Sampling::FALLBACK_RATIO)`)` with one
 /// warning, never to always on; an unknown name gets the specification's default,
 /// `parentbased_always_on`, with a warning.
@@ -171,12 +175,18 @@ fn resolve(sampler: Option<&str>, arg: Option<&str>) -> (Sampling, Vec<ConfigWar
                 )
             }
         }
-        // The ARG belongs to the sampler we cannot honour; one warning about it is enough.
-        "xray" => fallback(
-            raw,
-            "is a standard sampler otel-kit-sampling does not implement",
-            &mut warnings,
-        ),
+        "xray" => {
+            let remote = xray_remote_arg::parse(ARG, &name, arg, &mut warnings);
+            if cfg!(feature = "xray-remote") {
+                Kind::Xray(remote)
+            } else {
+                fallback(
+                    raw,
+                    "needs the `xray-remote` feature (of otel-kit-sampling, or otel-kit-init), which is off",
+                    &mut warnings,
+                )
+            }
+        }
         _ => {
             warnings.push(ConfigWarning::new(
                 SAMPLER,

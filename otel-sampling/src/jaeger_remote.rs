@@ -140,28 +140,9 @@ impl JaegerRemote {
     /// The URL polled: the endpoint, with `/sampling` when it has no path. `Err` says
     /// what is wrong with the endpoint.
     pub(super) fn strategies_url(&self) -> Result<http::Uri, String> {
-        let uri: http::Uri = self
-            .endpoint
-            .trim()
-            .parse()
-            .map_err(|e| format!("{:?} is not a URL ({e})", printable_endpoint(&self.endpoint)))?;
-        if uri.scheme_str() != Some("http") || uri.host().is_none_or(str::is_empty) {
-            return Err(format!(
-                "{:?} is not an http://host[:port][/path] URL (https is not supported)",
-                printable_endpoint(&self.endpoint)
-            ));
-        }
-        if uri.query().is_some() {
-            return Err(format!(
-                "{:?} has a query; the sampler adds ?service= itself",
-                printable_endpoint(&self.endpoint)
-            ));
-        }
+        let uri = super::remote_url::plain_http(&self.endpoint, "the sampler adds ?service= itself")?;
         if matches!(uri.path(), "" | "/") {
-            let authority = uri.authority().map(ToString::to_string).unwrap_or_default();
-            return format!("http://{authority}/sampling")
-                .parse()
-                .map_err(|e| format!("{:?} is not a URL ({e})", printable_endpoint(&self.endpoint)));
+            return super::remote_url::with_path(&uri, "/sampling", &self.endpoint);
         }
         Ok(uri)
     }
@@ -175,9 +156,10 @@ impl JaegerRemote {
 }
 
 impl Sampling {
-    /// The ratio used when a sampler the kit knows cannot be built: `xray`, or a Jaeger
-    /// remote sampler without the `jaeger-remote` feature or with an unusable endpoint.
-    /// It is applied as `parentbased_traceidratio(0.001)`.
+    /// The ratio used when a sampler the kit knows cannot be built: a Jaeger remote
+    /// sampler without the `jaeger-remote` feature, an X-Ray one without the
+    /// `xray-remote` feature, or either with an unusable endpoint. It is applied as
+    /// `parentbased_traceidratio(0.001)`.
     ///
     /// Why 0.001: it is what a working Jaeger remote sampler samples before its first
     /// strategy arrives (the other SDKs' default `initialSamplingRate`), so a service
@@ -186,11 +168,13 @@ impl Sampling {
     /// by callers stay whole.
     ///
     /// ```
-    /// use otel_kit_sampling::{Sampling, from_env_values};
+    /// use otel_kit_sampling::{Sampling, XrayRemote};
     ///
-    /// let (sampling, warnings) = from_env_values(Some("xray"), None);
-    /// assert_eq!(sampling, Sampling::ratio(Sampling::FALLBACK_RATIO));
-    /// assert_eq!(warnings.len(), 1);
+    /// assert_eq!(Sampling::ratio(Sampling::FALLBACK_RATIO).to_string(), "parentbased_traceidratio(0.001)");
+    /// // Not a URL: `validate` says so, and `into_sampler` samples the fallback.
+    /// let unusable = Sampling::xray(XrayRemote::new("xray-daemon:2000"));
+    /// assert!(unusable.validate().is_err());
+    /// # drop(unusable.into_sampler());
     /// ```
     pub const FALLBACK_RATIO: f64 = 0.001;
 
@@ -235,8 +219,10 @@ impl Sampling {
     }
 
     /// Gives a Jaeger remote sampler without a service name the `service.name` of
-    /// `resource` (otel-kit-init passes the resource it builds); other presets, and a
-    /// remote sampler that has a service name already, are returned unchanged.
+    /// `resource` (otel-kit-init passes the resource it builds), and an X-Ray one without
+    /// a resource the resource ([`XrayRemote::resource`](crate::XrayRemote::resource));
+    /// other presets, and remote samplers that have theirs already, are returned
+    /// unchanged.
     ///
     /// ```
     /// use opentelemetry::KeyValue;
@@ -257,6 +243,11 @@ impl Sampling {
         {
             let key = opentelemetry::Key::from_static_str(otel_kit_semconv::resource::SERVICE_NAME);
             remote.service_name = resource.get(&key).map(|name| name.to_string());
+        }
+        if let Kind::Xray(remote) = &mut self.kind
+            && remote.resource.is_none()
+        {
+            remote.resource = Some(super::xray_remote::XrayResource::of(resource));
         }
         self
     }

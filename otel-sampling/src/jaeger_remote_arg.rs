@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use super::preset::{JaegerRemote, Kind, Sampling};
+use super::remote_arg::{Problems, key_values};
 use otel_kit_core::ConfigWarning;
 
 const ENDPOINT: &str = "endpoint";
@@ -23,29 +24,14 @@ pub(super) fn parse(
     let mut endpoint = JaegerRemote::DEFAULT_ENDPOINT.to_owned();
     let mut interval = JaegerRemote::DEFAULT_POLLING_INTERVAL;
     let mut rate = JaegerRemote::DEFAULT_INITIAL_RATIO;
-    let mut problems: Vec<String> = Vec::new();
-    // An entry is printed with any URL in it masked: an endpoint may carry credentials.
-    let mut warn = |entry: &str, message: String| problems.push(format!("{:?} {message}", masked(entry)));
-    for entry in arg
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-    {
-        let Some((key, value)) = entry.split_once('=').map(|(k, v)| (k.trim(), v.trim())) else {
-            warn(
-                entry,
-                format!(
-                    "is not a key=value entry ({ENDPOINT}, {POLLING_INTERVAL} or {INITIAL_RATE}); {name} ignores it"
-                ),
-            );
-            continue;
-        };
+    let mut problems = Problems::default();
+    let keys = format!("{ENDPOINT}, {POLLING_INTERVAL} or {INITIAL_RATE}");
+    for (entry, key, value) in key_values(arg, name, &keys, &mut problems) {
         if key.eq_ignore_ascii_case(ENDPOINT) {
             let candidate = JaegerRemote::new(value);
             match candidate.strategies_url() {
                 Ok(_) => endpoint = value.to_owned(),
-                Err(why) => warn(
+                Err(why) => problems.push(
                     entry,
                     format!(
                         "is unusable: {why}; {name} uses the default {}",
@@ -57,7 +43,7 @@ pub(super) fn parse(
             match value.parse::<u64>() {
                 Ok(ms) if ms > 0 && Duration::from_millis(ms) < JaegerRemote::MIN_POLLING_INTERVAL => {
                     interval = JaegerRemote::MIN_POLLING_INTERVAL;
-                    warn(
+                    problems.push(
                         entry,
                         format!(
                             "is under the {} ms floor; {name} polls every {} ms",
@@ -67,7 +53,7 @@ pub(super) fn parse(
                     );
                 }
                 Ok(ms) if ms > 0 => interval = Duration::from_millis(ms),
-                _ => warn(
+                _ => problems.push(
                     entry,
                     format!(
                         "is not a whole number of milliseconds above 0; {name} polls every {} ms instead",
@@ -78,7 +64,7 @@ pub(super) fn parse(
         } else if key.eq_ignore_ascii_case(INITIAL_RATE) {
             match value.parse::<f64>() {
                 Ok(r) if (0.0..=1.0).contains(&r) => rate = r,
-                _ => warn(
+                _ => problems.push(
                     entry,
                     format!(
                         "is not a ratio between 0.0 and 1.0; {name} uses the default {} until its first strategy arrives",
@@ -87,7 +73,7 @@ pub(super) fn parse(
                 ),
             }
         } else {
-            warn(
+            problems.push(
                 entry,
                 format!(
                     "names no key {name} knows ({ENDPOINT}, {POLLING_INTERVAL}, {INITIAL_RATE}); it is ignored"
@@ -95,35 +81,8 @@ pub(super) fn parse(
             );
         }
     }
-    if !problems.is_empty() {
-        let arg = arg
-            .unwrap_or_default()
-            .split(',')
-            .map(masked)
-            .collect::<Vec<_>>()
-            .join(",");
-        warnings.push(ConfigWarning::new(
-            variable,
-            arg,
-            format!("has entries {name} cannot use: {}.", problems.join("; ")),
-        ));
-    }
+    problems.report(variable, name, arg, warnings);
     JaegerRemote::new(endpoint)
         .polling_interval(interval)
         .initial_sampling(Sampling::from_kind(Kind::TraceIdRatio(rate)))
-}
-
-/// `entry` as it may be printed: a URL in it (an `endpoint=` value, or a URL given
-/// without its key) with its user info and query masked.
-fn masked(entry: &str) -> String {
-    if !entry.contains("://") {
-        return entry.to_owned();
-    }
-    match entry.split_once('=') {
-        Some((key, value)) if !key.contains("://") => format!(
-            "{key}={}",
-            otel_kit_core::printable_endpoint::printable_endpoint(value)
-        ),
-        _ => otel_kit_core::printable_endpoint::printable_endpoint(entry),
-    }
 }

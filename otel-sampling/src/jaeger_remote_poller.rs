@@ -4,14 +4,14 @@
 //! [`CurrentRateLimit`]); the rest is the SDK's decision.
 //!
 //! The SDK's poll loop holds its own reference to the sampler's state, so it would never
-//! end; here it runs on a current-thread tokio runtime that the thread drops (ending the
-//! loop) once the [`RemoteSampler`] holding its stop signal is gone. The application's
-//! runtime, if any, never runs the fetches.
+//! end; here it runs on a [`PollerThread`], whose runtime is dropped (ending the loop)
+//! once the [`RemoteSampler`] holding it is gone. The application's runtime, if any,
+//! never runs the fetches.
 
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use opentelemetry::trace::{Link, SpanKind, TraceId};
@@ -20,10 +20,11 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::runtime::{Runtime, RuntimeChannel, TrySend, TrySendError};
 use opentelemetry_sdk::trace::{Sampler, SamplingDecision, SamplingResult, ShouldSample};
 use otel_kit_semconv::resource::SERVICE_NAME;
-use tokio::sync::oneshot;
 
 use super::jaeger_remote_client::{CurrentRateLimit, StrategyClient};
+use super::poller_thread::PollerThread;
 use super::preset::JaegerRemote;
+use super::remote_http::RemoteHttp;
 
 /// The remote sampler, parent-based or not, which `init()` runs as a custom preset.
 pub(super) fn build(remote: &JaegerRemote, parent_based: bool) -> Result<Box<dyn ShouldSample>, String> {
@@ -39,16 +40,18 @@ pub(super) fn build(remote: &JaegerRemote, parent_based: bool) -> Result<Box<dyn
             .map(|v| v.to_string())
             .unwrap_or_else(|| "unknown_service".to_owned()),
     };
-    let poller = PollerThread::start()?;
+    let poller = PollerThread::start("otel-kit-jaeger")?;
+    let runtime = PollerRuntime {
+        handle: poller.handle().clone(),
+        waited_once: Arc::new(AtomicBool::new(false)),
+    };
     let rate_limit = Arc::new(CurrentRateLimit::default());
     let client = StrategyClient {
-        timeout: remote.fetch_timeout(),
-        max_body: JaegerRemote::MAX_RESPONSE_BYTES,
+        http: RemoteHttp::new(remote.fetch_timeout(), JaegerRemote::MAX_RESPONSE_BYTES),
         rate_limit: Arc::clone(&rate_limit),
-        kept: Arc::default(),
     };
     let initial = Initial(Arc::from(remote.initial().clone().into_sampler()));
-    let sampler = Sampler::jaeger_remote(poller.runtime.clone(), client, initial, service)
+    let sampler = Sampler::jaeger_remote(runtime, client, initial, service)
         .with_endpoint(url.to_string())
         .with_update_interval(remote.polling_interval_value())
         .build()
@@ -121,51 +124,6 @@ impl ShouldSample for Initial {
     ) -> SamplingResult {
         self.0
             .should_sample(parent_context, trace_id, name, span_kind, attributes, links)
-    }
-}
-
-/// A thread running a current-thread tokio runtime until dropped.
-struct PollerThread {
-    runtime: PollerRuntime,
-    stop: Mutex<Option<oneshot::Sender<()>>>,
-}
-
-impl fmt::Debug for PollerThread {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("PollerThread")
-    }
-}
-
-impl PollerThread {
-    fn start() -> Result<Self, String> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| format!("cannot start its runtime: {e}"))?;
-        let handle = runtime.handle().clone();
-        let (stop, stopped) = oneshot::channel::<()>();
-        std::thread::Builder::new()
-            .name("otel-kit-jaeger".into())
-            .spawn(move || {
-                // Runs the spawned poll loop until the stop signal (or its sender's drop).
-                let _ = runtime.block_on(stopped);
-            })
-            .map_err(|e| format!("cannot start its thread: {e}"))?;
-        Ok(PollerThread {
-            runtime: PollerRuntime {
-                handle,
-                waited_once: Arc::new(AtomicBool::new(false)),
-            },
-            stop: Mutex::new(Some(stop)),
-        })
-    }
-}
-
-impl Drop for PollerThread {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.lock().ok().and_then(|mut s| s.take()) {
-            let _ = stop.send(());
-        }
     }
 }
 

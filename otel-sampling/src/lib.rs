@@ -1,7 +1,8 @@
 //! Samplers for any `opentelemetry_sdk` user: the specification's presets as a small
 //! typed API ([`Sampling`]), consistent probability sampling, parent-based sampling with
-//! five delegates, a rate limit, route exclusion, Jaeger remote sampling, and run-time
-//! control of the ratio and a trace-everything override ([`SamplerControl`]).
+//! five delegates, a rate limit, route exclusion, Jaeger and AWS X-Ray remote sampling,
+//! and run-time control of the ratio and a trace-everything override
+//! ([`SamplerControl`]).
 //!
 //! - [`Sampling`] (`preset`): the presets, validated with [`Sampling::validate`] and
 //!   turned into a `ShouldSample` with [`Sampling::into_sampler`].
@@ -18,6 +19,16 @@
 //! - [`JaegerRemote`] (`jaeger_remote*`, the `jaeger-remote` cargo feature): the remote
 //!   sampler's endpoint, polling interval and initial sampling; the strategy fetcher
 //!   and its polling thread.
+//! - [`XrayRemote`] (`xray_*`, the `xray-remote` cargo feature): AWS X-Ray's sampling
+//!   rules and targets, from the X-Ray daemon or the Collector's `awsproxy` extension:
+//!   the settings, the preset and their `OTEL_TRACES_SAMPLER_ARG` (`xray_remote`,
+//!   `xray_preset`, `xray_remote_arg`), the answers read (`xray_rules`,
+//!   `xray_targets`), rule matching (`xray_pattern`, `xray_matcher`), a rule's
+//!   reservoir, fixed rate and counts (`xray_applier`), the decision (`xray_sampler`)
+//!   and the poll loop (`xray_poller`).
+//! - What the two remote samplers share: the checked endpoint (`remote_url`), the
+//!   `OTEL_TRACES_SAMPLER_ARG` entries and their warning (`remote_arg`), the bounded HTTP
+//!   client (`remote_http`) and the polling thread (`poller_thread`).
 //! - [`SamplerControl`] (`control`): a new ratio and the trace-everything override on a
 //!   running sampler, from [`Sampling::controlled`].
 //! - [`SamplerMetrics`] (`observed`): [`Sampling::into_observed_sampler`]'s root
@@ -38,6 +49,7 @@
 //! | --- | --- | --- | --- |
 //! | `bound-instruments` | no | the root-decision counter records through a handle bound per decision once the SDK binds (the metrics API's experimental bound instruments, otel-kit-core's `bound-instruments`; otel-kit-init's feature of the same name turns it on); without it, an add with the decision's attribute | no crate |
 //! | `jaeger-remote` | no | [`Sampling::jaeger_remote`] and [`Sampling::parent_based_jaeger_remote`] sample by the endpoint's strategy; without it they fall back to [`Sampling::FALLBACK_RATIO`] with a warning | opentelemetry_sdk's `jaeger_remote_sampler`, hyper's HTTP/1 client, tokio, serde_json |
+//! | `xray-remote` | no | [`Sampling::xray`] (`OTEL_TRACES_SAMPLER=xray`) samples by AWS X-Ray's sampling rules; without it `xray` falls back to [`Sampling::FALLBACK_RATIO`] with a warning | hyper's HTTP/1 client, tokio, serde_json (not opentelemetry_sdk's Jaeger sampler) |
 //!
 //! # The presets
 //!
@@ -52,7 +64,8 @@
 //! | Trace-id ratio, not parent-based | none: environment only | `traceidratio`, ARG = `r` (default 1.0) | a fraction `r`, chosen by trace id | decided again by trace id, ignoring the parent |
 //! | Jaeger remote (feature `jaeger-remote`) | [`Sampling::jaeger_remote(remote)`](Sampling::jaeger_remote) | `jaeger_remote`, ARG = `endpoint=..,pollingIntervalMs=..,initialSamplingRate=..` ([`JaegerRemote`] has the defaults) | by the strategy the endpoint serves (probabilistic, rate-limiting or per operation); the initial sampling until the first arrives; the last good one while the endpoint fails | decided by the strategy too, ignoring the parent |
 //! | Parent-based Jaeger remote (feature `jaeger-remote`) | [`Sampling::parent_based_jaeger_remote(remote)`](Sampling::parent_based_jaeger_remote) | `parentbased_jaeger_remote`, same ARG | as above | follow the parent's decision |
-//! | Fallback for a sampler that cannot be built | none | `xray`, or a Jaeger remote one without its feature (one warning) | `parentbased_traceidratio(`[`FALLBACK_RATIO`](Sampling::FALLBACK_RATIO)`)`: 0.1%, never always on | follow the parent's decision |
+//! | AWS X-Ray remote (feature `xray-remote`) | [`Sampling::xray(remote)`](Sampling::xray) | `xray`, ARG = `endpoint=..,polling_interval=..` (seconds; [`XrayRemote`] has the defaults) | by the first X-Ray sampling rule that matches (priority, then name; `Default` last): its reservoir, then its fixed rate; 1 a second then 5% before the first rules and when none matches; the last good rules while the endpoint fails | follow the parent's decision |
+//! | Fallback for a sampler that cannot be built | none | a remote sampler without its feature (one warning) | `parentbased_traceidratio(`[`FALLBACK_RATIO`](Sampling::FALLBACK_RATIO)`)`: 0.1%, never always on | follow the parent's decision |
 //! | Trace-id ratio, not parent-based | [`Sampling::trace_id_ratio(r)`](Sampling::trace_id_ratio) | `traceidratio`, ARG = `r` (default 1.0) | a fraction `r`, chosen by trace id | decided again by trace id, ignoring the parent |
 //! | Parent-based with five delegates | [`Sampling::parent_based(root, delegates)`](Sampling::parent_based) | none | `root` decides | the [`ParentDelegates`] entry for the parent's kind (remote or local, sampled or not); by default follow the parent |
 //! | Custom | [`Sampling::custom(name, sampler)`](Sampling::custom) | none | your sampler decides (the trace-everything override still samples them) | your sampler decides |
@@ -144,10 +157,33 @@ mod jaeger_remote_strategy;
 mod observed;
 mod parent_based;
 mod parent_state;
+#[cfg(any(feature = "jaeger-remote", feature = "xray-remote"))]
+mod poller_thread;
 mod preset;
 mod rate_limit;
+mod remote_arg;
+#[cfg(any(feature = "jaeger-remote", feature = "xray-remote"))]
+mod remote_http;
+mod remote_url;
 mod routes;
 mod runtime;
+#[cfg(feature = "xray-remote")]
+mod xray_applier;
+#[cfg(feature = "xray-remote")]
+mod xray_matcher;
+#[cfg(feature = "xray-remote")]
+mod xray_pattern;
+#[cfg(feature = "xray-remote")]
+mod xray_poller;
+mod xray_preset;
+mod xray_remote;
+mod xray_remote_arg;
+#[cfg(feature = "xray-remote")]
+mod xray_rules;
+#[cfg(feature = "xray-remote")]
+mod xray_sampler;
+#[cfg(feature = "xray-remote")]
+mod xray_targets;
 
 /// The Jaeger strategies parser alone, for the `jaeger_strategy` fuzz target: the body
 /// as the SDK will parse it and the rate of a rate-limiting strategy, or why the
@@ -168,6 +204,43 @@ pub fn normalise_jaeger_strategy(body: &[u8]) -> Result<(Vec<u8>, Option<f64>), 
     jaeger_remote_strategy::normalise(body).map(|accepted| (accepted.body, accepted.traces_per_second))
 }
 
+/// The X-Ray rules parser and matcher alone, for the interop test and a fuzz target: the
+/// name of the rule a `GetSamplingRules` answer (`rules`) applies to a new trace whose
+/// root span starts with `attributes`, on `resource`; `None` when no rule matches (the
+/// sampler's fallback decides), `Err` when the answer is not usable (the sampler keeps
+/// its rules).
+///
+/// ```
+/// use opentelemetry::KeyValue;
+/// use opentelemetry_sdk::Resource;
+///
+/// let rules = br#"{"SamplingRuleRecords":[
+///     {"SamplingRule":{"RuleName":"Default","Priority":10000,"FixedRate":0.05,"ReservoirSize":1,
+///      "ServiceName":"*","ServiceType":"*","Host":"*","HTTPMethod":"*","URLPath":"*","ResourceARN":"*","Version":1}},
+///     {"SamplingRule":{"RuleName":"orders","Priority":10,"FixedRate":1,"ReservoirSize":0,
+///      "ServiceName":"*","ServiceType":"*","Host":"*","HTTPMethod":"POST","URLPath":"/orders*","ResourceARN":"*","Version":1}}]}"#;
+/// let resource = Resource::builder_empty().build();
+/// let post = [KeyValue::new("http.request.method", "POST"), KeyValue::new("url.path", "/orders/7")];
+/// let rule = otel_kit_sampling::xray_matching_rule(rules, &resource, &post)?;
+/// assert_eq!(rule.as_deref(), Some("orders"));
+/// let rule = otel_kit_sampling::xray_matching_rule(rules, &resource, &[])?;
+/// assert_eq!(rule.as_deref(), Some("Default"));
+/// # Ok::<(), String>(())
+/// ```
+#[cfg(feature = "xray-remote")]
+#[doc(hidden)]
+pub fn xray_matching_rule(
+    rules: &[u8],
+    resource: &opentelemetry_sdk::Resource,
+    attributes: &[opentelemetry::KeyValue],
+) -> Result<Option<String>, String> {
+    let page = xray_rules::parse_page(rules)?;
+    let resource = xray_matcher::ResourceView::of(&xray_remote::XrayResource::of(resource));
+    let state = xray_sampler::XrayState::new(resource);
+    state.replace_rules(xray_rules::in_order(page.rules));
+    Ok(state.matching_rule(attributes))
+}
+
 pub use arithmetic::RatioArithmetic;
 pub use control::SamplerControl;
 pub use error::SamplingError;
@@ -176,6 +249,7 @@ pub use head::{HeadSampledTracerProvider, HeadSampling};
 pub use observed::SamplerMetrics;
 pub use otel_kit_core::consistent_sampling::Threshold;
 pub use preset::{JaegerRemote, ParentDelegates, Sampling};
+pub use xray_remote::XrayRemote;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

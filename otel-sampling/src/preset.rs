@@ -12,6 +12,7 @@ use super::arithmetic::RatioArithmetic;
 use super::custom::CustomSampler;
 use super::error::SamplingError;
 use super::runtime::SamplerState;
+use super::xray_remote::XrayRemote;
 
 /// Which traces to record: one of the presets in the [module table](super), plus any
 /// routes to leave out.
@@ -75,6 +76,8 @@ pub(super) enum Kind {
         remote: JaegerRemote,
         parent_based: bool,
     },
+    /// `xray`: AWS X-Ray's sampling rules (`xray_remote.rs`).
+    Xray(XrayRemote),
     /// `Sampling::parent_based`: a root sampler and four delegates.
     ParentBased(Box<ParentBasedKind>),
 }
@@ -162,7 +165,7 @@ impl Kind {
             Kind::AlwaysOn | Kind::ParentBasedAlwaysOn => Some(1.0),
             Kind::AlwaysOff | Kind::ParentBasedAlwaysOff => Some(0.0),
             Kind::ParentBasedRatio(r) | Kind::TraceIdRatio(r) => Some(*r),
-            Kind::RateLimited(_) | Kind::Custom(_) | Kind::JaegerRemote { .. } => None,
+            Kind::RateLimited(_) | Kind::Custom(_) | Kind::JaegerRemote { .. } | Kind::Xray(_) => None,
             Kind::ParentBased(pb) => pb.root.kind.ratio(),
         }
     }
@@ -447,6 +450,7 @@ impl Sampling {
                 }
                 remote.initial().validate()
             }
+            Kind::Xray(remote) => remote.check().map_err(SamplingError::InvalidXrayRemote),
             _ => Ok(()),
         }
     }
@@ -469,6 +473,7 @@ impl fmt::Display for Sampling {
                 let prefix = if *parent_based { "parentbased_" } else { "" };
                 write!(f, "{prefix}jaeger_remote({remote})")?;
             }
+            Kind::Xray(remote) => write!(f, "xray({remote})")?,
             Kind::ParentBased(pb) => {
                 write!(f, "parentbased(root={}", pb.root)?;
                 let defaults = ParentDelegates::default();

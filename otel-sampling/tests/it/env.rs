@@ -32,11 +32,10 @@ fn bad_rate(arg: &str) -> String {
     )
 }
 
-fn fallback(sampler: &str) -> String {
-    format!(
-        "OTEL_TRACES_SAMPLER={sampler:?} is a standard sampler otel-kit-sampling does not implement; \
-         using the fallback parentbased_traceidratio(0.001) instead (never always_on)."
-    )
+const XRAY_DEFAULT: &str = "xray(endpoint=http://127.0.0.1:2000, polling_interval=300)";
+
+fn xray_unusable(arg: &str, entries: &str) -> String {
+    format!("OTEL_TRACES_SAMPLER_ARG={arg:?} has entries xray cannot use: {entries}.")
 }
 
 const JAEGER_DEFAULT: &str =
@@ -121,10 +120,26 @@ fn every_value_maps_to_its_preset_with_the_exact_warnings() {
             "jaeger_remote(endpoint=http://localhost:14250, pollingIntervalMs=1000, initial=traceidratio(0.001))",
             vec!["OTEL_TRACES_SAMPLER_ARG=\"pollingIntervalMs=1\" has entries jaeger_remote cannot use: \
                   \"pollingIntervalMs=1\" is under the 1000 ms floor; jaeger_remote polls every 1000 ms.".to_owned()]),
-        // A standard sampler we cannot build: the fallback ratio, never always on; the ARG
-        // is its, so no second warning.
-        (Some("xray"), None, "parentbased_traceidratio(0.001)", vec![fallback("xray")]),
-        (Some("XRay"), Some("0.5"), "parentbased_traceidratio(0.001)", vec![fallback("XRay")]),
+        // X-Ray (the `xray-remote` feature is on in these tests), its ARG as AWS's
+        // distributions read it.
+        (Some("xray"), None, XRAY_DEFAULT, vec![]),
+        (Some("XRay"), Some("endpoint=http://localhost:2000, polling_interval=60"),
+            "xray(endpoint=http://localhost:2000, polling_interval=60)", vec![]),
+        (Some("xray"), Some("endpoint=http://collector:2000/xray/"),
+            "xray(endpoint=http://collector:2000/xray/, polling_interval=300)", vec![]),
+        (Some("xray"), Some("0.5"), XRAY_DEFAULT, vec![xray_unusable("0.5",
+            "\"0.5\" is not a key=value entry (endpoint or polling_interval); xray ignores it")]),
+        // Under 10 s gets the default, as AWS's Python sampler does.
+        (Some("xray"), Some("polling_interval=5"), XRAY_DEFAULT, vec![xray_unusable("polling_interval=5",
+            "\"polling_interval=5\" is under 10 seconds; xray polls every 300 seconds, the default")]),
+        (Some("xray"), Some("polling_interval=2.5,sampling=on"), XRAY_DEFAULT, vec![xray_unusable(
+            "polling_interval=2.5,sampling=on",
+            "\"polling_interval=2.5\" is not a whole number of seconds; xray polls every 300 seconds instead; \
+             \"sampling=on\" names no key xray knows (endpoint, polling_interval); it is ignored")]),
+        (Some("xray"), Some("endpoint=https://u:pw@daemon:2000"), XRAY_DEFAULT, vec![xray_unusable(
+            "endpoint=https://u:***@daemon:2000",
+            "\"endpoint=https://u:***@daemon:2000\" is unusable: \"https://u:***@daemon:2000\" is not an \
+             http://host[:port][/path] URL (https is not supported); xray uses the default http://127.0.0.1:2000")]),
         // Unknown values, including near misses.
         (Some("bogus"), None, DEFAULT, vec![unknown("bogus")]),
         (Some("ratelimited"), Some("5"), DEFAULT, vec![unknown("ratelimited")]),

@@ -1,0 +1,210 @@
+//! Builds the X-Ray remote sampler for an [`XrayRemote`] and keeps its state current
+//! from a [`PollerThread`]: the rules at start and every polling interval (plus up to 1%
+//! of jitter), the statistics and targets every targets interval (or as X-Ray asks), the
+//! rules again at once when X-Ray says they changed.
+//!
+//! Every fetch runs under one deadline ([`RemoteHttp::bounded`]) on the poller's own
+//! runtime, never on a span's path. A fetch that fails changes nothing: the rules and
+//! targets the sampler has stay (the targets' quotas still end at their TTL), and a
+//! report that failed is not sent again, as AWS's samplers do. A failure is logged once
+//! when it starts and once when it ends, not at every poll.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use hyper::body::Bytes;
+use opentelemetry::trace::TraceId;
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::trace::{IdGenerator as _, RandomIdGenerator, ShouldSample};
+
+use super::poller_thread::PollerThread;
+use super::remote_http::RemoteHttp;
+use super::xray_matcher::ResourceView;
+use super::xray_remote::{XrayRemote, XrayResource};
+use super::xray_rules::{self, Rule};
+use super::xray_sampler::{XraySampler, XrayState};
+use super::xray_targets::{self, MAX_DOCUMENTS};
+
+/// The most `GetSamplingRules` pages one fetch reads (X-Ray allows far fewer rules).
+const MAX_PAGES: usize = 16;
+/// The bounds put on the reporting interval X-Ray asks for.
+const MIN_TARGETS_INTERVAL: Duration = Duration::from_secs(1);
+const MAX_TARGETS_INTERVAL: Duration = Duration::from_secs(3600);
+
+/// The sampler, its poll loop started.
+pub(super) fn build(remote: &XrayRemote) -> Result<Box<dyn ShouldSample>, String> {
+    remote.check()?;
+    let resource = match &remote.resource {
+        Some(resource) => resource.clone(),
+        None => XrayResource::of(&Resource::builder().build()),
+    };
+    let state = Arc::new(XrayState::new(ResourceView::of(&resource)));
+    let poller = PollerThread::start("otel-kit-xray")?;
+    // One connection to the daemon for both calls, each with its own deadline.
+    let http = RemoteHttp::new(XrayRemote::FETCH_TIMEOUT, XrayRemote::MAX_RESPONSE_BYTES);
+    let polls = Polls {
+        state: Arc::clone(&state),
+        rules_url: remote.url_of("GetSamplingRules")?,
+        targets_url: remote.url_of("SamplingTargets")?,
+        rules_http: http.with_timeout(XrayRemote::FETCH_TIMEOUT.min(remote.polling_interval)),
+        targets_http: http.with_timeout(XrayRemote::FETCH_TIMEOUT.min(remote.targets_interval)),
+        polling_interval: remote.polling_interval,
+        targets_interval: remote.targets_interval,
+        client_id: client_id(),
+    };
+    drop(poller.handle().spawn(polls.run()));
+    Ok(Box::new(XraySampler {
+        state,
+        _poller: Arc::new(poller),
+    }))
+}
+
+/// The poll loop and what it needs.
+struct Polls {
+    state: Arc<XrayState>,
+    rules_url: http::Uri,
+    targets_url: http::Uri,
+    rules_http: RemoteHttp,
+    targets_http: RemoteHttp,
+    polling_interval: Duration,
+    targets_interval: Duration,
+    /// 24 hex digits, new for each sampler, as X-Ray asks of a client.
+    client_id: String,
+}
+
+/// What the last targets report changed for the loop.
+struct Reported {
+    rules_are_stale: bool,
+    next_in: Option<Duration>,
+}
+
+impl Polls {
+    async fn run(self) {
+        let mut next_rules = Instant::now();
+        let mut next_targets = Instant::now() + self.targets_interval;
+        // When the rules in use were fetched, in seconds since the epoch.
+        let mut rules_fetched_at = 0.0;
+        let (mut rules_failing, mut targets_failing) = (false, false);
+        loop {
+            if Instant::now() >= next_rules {
+                let fetched = self.rules_http.bounded(self.fetch_rules()).await;
+                if let Ok(rules) = &fetched {
+                    rules_fetched_at = epoch_seconds();
+                    self.state.replace_rules(rules.clone());
+                }
+                log_transition("GetSamplingRules", fetched.map(|_| ()), &mut rules_failing);
+                next_rules = Instant::now() + self.polling_interval + jitter(self.polling_interval);
+            }
+            if Instant::now() >= next_targets {
+                let reported = self.targets_http.bounded(self.report(rules_fetched_at)).await;
+                let mut next_in = self.targets_interval;
+                if let Ok(Some(reported)) = &reported {
+                    if reported.rules_are_stale {
+                        next_rules = Instant::now();
+                    }
+                    next_in = reported.next_in.unwrap_or(next_in);
+                }
+                log_transition("SamplingTargets", reported.map(|_| ()), &mut targets_failing);
+                next_targets = Instant::now() + next_in;
+            }
+            tokio::time::sleep_until(next_rules.min(next_targets).into()).await;
+        }
+    }
+
+    /// Every page of rules, in the order they are tried.
+    async fn fetch_rules(&self) -> Result<Vec<Rule>, String> {
+        let mut token: Option<String> = None;
+        let mut rules = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let body = Bytes::from(xray_rules::request_body(token.as_deref()));
+            let answer = self.rules_http.exchange(&self.rules_url, Some(body)).await?;
+            let page = xray_rules::parse_page(&answer)?;
+            if !page.left_out.is_empty() {
+                tracing::debug!(
+                    "X-Ray sampling rules left out: {}",
+                    otel_kit_core::printable_text::escape_controls(&page.left_out.join("; "))
+                );
+            }
+            rules.extend(page.rules);
+            token = page.next_token;
+            if token.is_none() {
+                return Ok(xray_rules::in_order(rules));
+            }
+        }
+        Err(format!("the rules run past {MAX_PAGES} pages"))
+    }
+
+    /// Sends the statistics and applies the targets X-Ray answers; `None` when no rule
+    /// was used since the last report, and nothing was sent.
+    async fn report(&self, rules_fetched_at: f64) -> Result<Option<Reported>, String> {
+        let statistics = self.state.take_statistics();
+        if statistics.is_empty() {
+            return Ok(None);
+        }
+        let now = SystemTime::now();
+        let mut reported = Reported {
+            rules_are_stale: false,
+            next_in: None,
+        };
+        for chunk in statistics.chunks(MAX_DOCUMENTS) {
+            let body = Bytes::from(xray_targets::request_body(chunk, &self.client_id, now));
+            let answer = self.targets_http.exchange(&self.targets_url, Some(body)).await?;
+            let answer = xray_targets::parse_answer(&answer)?;
+            if !answer.left_out.is_empty() {
+                tracing::debug!(
+                    "X-Ray sampling targets left out: {}",
+                    otel_kit_core::printable_text::escape_controls(&answer.left_out.join("; "))
+                );
+            }
+            self.state.apply_targets(&answer.targets);
+            reported.rules_are_stale |= answer.rules_are_stale(rules_fetched_at);
+            let asked = answer.targets.iter().filter_map(|t| t.interval).min();
+            reported.next_in = reported.next_in.into_iter().chain(asked).min();
+        }
+        reported.next_in = reported
+            .next_in
+            .map(|i| i.clamp(MIN_TARGETS_INTERVAL, MAX_TARGETS_INTERVAL));
+        Ok(Some(reported))
+    }
+}
+
+/// One warning when a call starts failing, one line when it works again.
+fn log_transition(call: &str, result: Result<(), String>, failing: &mut bool) {
+    match (result, *failing) {
+        (Err(why), false) => {
+            *failing = true;
+            tracing::warn!(
+                "X-Ray sampler: {call} failed: {}; the sampler keeps what it had",
+                otel_kit_core::printable_text::escape_controls(&why)
+            );
+        }
+        (Ok(()), true) => {
+            *failing = false;
+            tracing::info!("X-Ray sampler: {call} works again");
+        }
+        _ => {}
+    }
+}
+
+/// Up to 1% of `interval`, so that a fleet started at once does not poll at once.
+fn jitter(interval: Duration) -> Duration {
+    let random = u128::from_be_bytes(RandomIdGenerator::default().new_trace_id().to_bytes());
+    let range = interval.as_nanos() / 100;
+    if range == 0 {
+        return Duration::ZERO;
+    }
+    Duration::from_nanos(u64::try_from(random % range).unwrap_or(0))
+}
+
+/// A client id as X-Ray wants it: 24 random hex digits.
+fn client_id() -> String {
+    let id: TraceId = RandomIdGenerator::default().new_trace_id();
+    id.to_string()[..24].to_owned()
+}
+
+fn epoch_seconds() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs_f64()
+}
