@@ -121,6 +121,7 @@ impl Additions {
     }
 
     #[cfg(feature = "metrics")]
+    #[cfg_attr(not(feature = "config-file"), allow(dead_code))]
     pub(crate) fn push_exclusion(&mut self, exclusion: crate::excluded_attributes::Exclusion) {
         self.exclusions.push(exclusion);
     }
