@@ -28,5 +28,5 @@
 
 pub use otel_kit_sampling::{
     JaegerRemote, ParentDelegates, RatioArithmetic, SamplerControl, SamplerMetrics, Sampling, SamplingError,
-    Threshold, from_env_values,
+    Threshold, XrayRemote, from_env_values,
 };

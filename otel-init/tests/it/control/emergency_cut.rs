@@ -1,17 +1,19 @@
 //! docs/rollout.md's emergency volume cut, through a real collector (rotel): a running
 //! service under steady requests falls from every request traced to the requested ratio
 //! through each lever that acts without a restart (the control handle at once, Jaeger
-//! remote sampling at its next poll), and no request fails meanwhile.
+//! remote sampling and X-Ray's sampling rules at their next poll), and no request fails
+//! meanwhile.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use otel_kit_init::sampling::{JaegerRemote, Sampling};
+use otel_kit_init::sampling::{JaegerRemote, Sampling, XrayRemote};
 
 use super::service::{Running, running_through_rotel, wait_until};
 
 use crate::support::strategies_server::{StrategiesServer, probabilistic};
+use crate::support::xray_server::{Reply, XrayApi, rule, rules};
 
 /// Requests after the cut: at 2 %, about 20 of them are traced.
 const AFTER: usize = 1000;
@@ -125,5 +127,36 @@ async fn a_remote_strategy_cuts_volume_at_the_next_poll_and_no_request_fails() {
     stop.store(true, Ordering::Relaxed);
     during.await.expect("every request during the cut succeeded");
     assert!(took <= poll * 10, "the new strategy was fetched after {took:?}");
+    after_the_cut(service).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_x_ray_rule_cuts_volume_at_the_next_poll_and_no_request_fails() {
+    // Every trace sampled by the default rule, no reservoir: its fixed rate decides.
+    let xray = XrayApi::start(
+        rules(&[rule("Default", 10000, 1.0, 0)]),
+        Reply::Json("{}".to_owned()),
+    );
+    let poll = Duration::from_secs(1);
+    let remote = XrayRemote::new(xray.endpoint())
+        .polling_interval(poll)
+        .targets_interval(Duration::from_secs(3600));
+    let Some(service) = running_through_rotel(|b| b.without_globals().sampling(Sampling::xray(remote))).await
+    else {
+        return;
+    };
+    let service = Arc::new(service);
+    // Two fetches: the first rules were applied.
+    xray.wait_rules(2, Duration::from_secs(10));
+    requests(&service, "before", 50).await;
+    let (stop, sent) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)));
+    let during = load(Arc::clone(&service), Arc::clone(&stop), Arc::clone(&sent));
+    // The rule changed in X-Ray; every instance has it within one polling interval.
+    xray.rules(rules(&[rule("Default", 10000, CUT_TO, 0)]));
+    let took = xray.wait_rules(2, poll * 10);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.store(true, Ordering::Relaxed);
+    during.await.expect("every request during the cut succeeded");
+    assert!(took <= poll * 10, "the new rule was fetched after {took:?}");
     after_the_cut(service).await;
 }

@@ -8,6 +8,10 @@ pub(crate) mod pki;
 #[allow(dead_code, reason = "the other answers serve otel-kit-sampling's tests")]
 pub(crate) mod strategies_server;
 pub(crate) mod subscriber;
+/// otel-kit-sampling's loopback X-Ray sampling API, shared with its tests.
+#[path = "../../../../otel-sampling/tests/it/xray_server.rs"]
+#[allow(dead_code, reason = "the other answers serve otel-kit-sampling's tests")]
+pub(crate) mod xray_server;
 
 use std::collections::HashMap;
 
