@@ -359,16 +359,20 @@ fn mask_ip_addresses(text: &str) -> Option<String> {
         let candidate = rest[start..end].trim_end_matches(['.', ':']);
         out.push_str(&rest[..start]);
         // A port after an IPv4 address (`203.0.113.7:443`) is not part of it.
-        let address = candidate.parse::<IpAddr>().ok().or_else(|| {
-            candidate
-                .rsplit_once(':')
-                .and_then(|(ip, _)| ip.parse::<IpAddr>().ok())
-        });
+        // The address and how much of the candidate it takes.
+        let address = candidate
+            .parse::<IpAddr>()
+            .ok()
+            .map(|ip| (ip, candidate.len()))
+            .or_else(|| {
+                let (ip, _port) = candidate.rsplit_once(':')?;
+                Some((ip.parse::<IpAddr>().ok()?, ip.len()))
+            });
         match address {
-            Some(ip) if !ip.is_loopback() && !ip.is_unspecified() => {
+            Some((ip, len)) if !ip.is_loopback() && !ip.is_unspecified() => {
                 any = true;
                 out.push_str("[IP]");
-                out.push_str(&rest[start + candidate.len()..end]);
+                out.push_str(&rest[start + len..end]);
             }
             _ => out.push_str(&rest[start..end]),
         }
