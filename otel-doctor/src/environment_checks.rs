@@ -208,6 +208,15 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
             Severity::Warning,
         ));
     }
+    // X-Ray's sampling rules come with the X-Ray propagator's feature.
+    if sampler.trim() == "xray" {
+        needs.push((
+            "xray",
+            "OTEL_TRACES_SAMPLER=xray".to_owned(),
+            "the sampler falls back to a fixed ratio instead of following X-Ray's rules",
+            Severity::Warning,
+        ));
+    }
     // With a file the variable is ignored; the file's own `export_thread_nice` is not
     // read here (the doctor reads no file's values for features).
     let nice = std::env::var("OTEL_KIT_EXPORT_THREAD_NICE").unwrap_or_default();

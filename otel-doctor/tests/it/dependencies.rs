@@ -411,6 +411,35 @@ fn a_nice_value_for_a_build_without_thread_priority_is_a_warning_and_with_it_not
 }
 
 #[test]
+fn the_xray_sampler_in_a_build_without_xray_is_a_warning_and_with_it_nothing() {
+    let project = |features: &str| {
+        Scratch::new(
+            &[dep("otel-kit-init", "otel-kit-init", "0.1.0", features)],
+            &[Fake {
+                name: "otel-kit-init",
+                version: "0.1.0",
+                features: &["default = [\"http-proto\"]", "http-proto", "xray"],
+                dependencies: &[],
+            }],
+        )
+    };
+    let env = [("OTEL_SERVICE_NAME", "scratch"), ("OTEL_TRACES_SAMPLER", "xray")];
+    let without = project("");
+    let out = run(&without.workspace, ARGS, &env);
+    assert_eq!(out.code, Some(0), "a warning only: {out:?}");
+    let all = texts(&out.of("features"));
+    assert!(
+        all.contains(
+            "OTEL_TRACES_SAMPLER=xray, and the project builds otel-kit-init without its `xray` feature"
+        ),
+        "{all}"
+    );
+    let with = project(", features = [\"xray\"]");
+    let out = run(&with.workspace, ARGS, &env);
+    assert_eq!(out.findings(), Vec::<serde_json::Value>::new(), "{}", out.stdout);
+}
+
+#[test]
 fn a_clean_project_has_no_findings_and_exits_0() {
     let scratch = Scratch::new(
         &[
