@@ -14,15 +14,40 @@
 /// assert_eq!(write(&[0x0a, 0xff], &mut [0u8; 3]), "0a");
 /// ```
 pub fn write<'a>(bytes: &[u8], out: &'a mut [u8]) -> &'a str {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut len = 0;
-    for (&byte, pair) in bytes.iter().zip(out.chunks_exact_mut(2)) {
+    let whole = bytes.len().min(out.len() / 2);
+    let (bytes, out) = (&bytes[..whole], &mut out[..2 * whole]);
+    // Eight bytes at a time as one word (ids are 16 and 8 bytes), the rest one by one.
+    let mut words = bytes.chunks_exact(8);
+    let mut texts = out.chunks_exact_mut(16);
+    for (word, text) in (&mut words).zip(&mut texts) {
+        let word = u64::from_be_bytes(word.try_into().unwrap_or_default());
+        text.copy_from_slice(&hex_word(word).to_be_bytes());
+    }
+    let rest = words.remainder();
+    let rest_out = texts.into_remainder();
+    for (&byte, pair) in rest.iter().zip(rest_out.chunks_exact_mut(2)) {
         pair[0] = DIGITS[usize::from(byte >> 4)];
         pair[1] = DIGITS[usize::from(byte & 0xf)];
-        len += 2;
     }
     // Only ASCII digits were written.
-    std::str::from_utf8(&out[..len]).unwrap_or_default()
+    std::str::from_utf8(out).unwrap_or_default()
+}
+
+const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// The sixteen hex digits of `word`, most significant first, as the bytes of a `u128`
+/// read big-endian: each nibble spread into a byte of its own, then made a digit with
+/// no branch or table (`'0' + n`, plus the gap to `'a'` where `n > 9`).
+fn hex_word(word: u64) -> u128 {
+    let mut x = u128::from(word);
+    x = (x | x << 32) & 0x0000_0000_ffff_ffff_0000_0000_ffff_ffff;
+    x = (x | x << 16) & 0x0000_ffff_0000_ffff_0000_ffff_0000_ffff;
+    x = (x | x << 8) & 0x00ff_00ff_00ff_00ff_00ff_00ff_00ff_00ff;
+    x = (x | x << 4) & 0x0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f;
+    const ONES: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
+    // Bit 4 of `n + 6` is set exactly when `n >= 10`; no byte carries into the next.
+    let letters = ((x + 6 * ONES) >> 4) & ONES;
+    x + u128::from(b'0') * ONES + letters * u128::from(b'a' - b'0' - 10)
 }
 
 #[cfg(test)]
@@ -36,5 +61,15 @@ mod tests {
         assert_eq!(super::write(&[0xab, 0xcd], &mut [0u8; 3]), "ab");
         assert_eq!(super::write(&[0xab], &mut []), "");
         assert_eq!(super::write(&[], &mut [0u8; 4]), "");
+        // Whole words, a word and a tail, and a buffer that cuts a word short.
+        for len in [8, 9, 16, 17, 25] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            let expected: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(super::write(&bytes, &mut [0u8; 64]), expected);
+            assert_eq!(
+                super::write(&bytes, &mut [0u8; 21]),
+                &expected[..expected.len().min(20)]
+            );
+        }
     }
 }

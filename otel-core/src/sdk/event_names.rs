@@ -69,13 +69,14 @@ fn is_declared(name: &str) -> bool {
     if name == LOG_CRATE_EVENT {
         return false;
     }
-    let Some(location) = name.strip_prefix("event ") else {
+    let Some(location) = name.as_bytes().strip_prefix(b"event ") else {
         return true;
     };
-    match location.rsplit_once(':') {
-        Some((file, line)) => file.is_empty() || line.is_empty() || !line.bytes().all(|b| b.is_ascii_digit()),
-        None => true,
-    }
+    // `<file>:<line>`: the line is the run of digits at the end, the file what is left
+    // before its `:`. Bytes, not `rsplit_once`: this runs for every bridged event.
+    let line = location.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let colon = location.len() - line;
+    !(line > 0 && colon >= 2 && location[colon - 1] == b':')
 }
 
 impl<P: LoggerProvider> LoggerProvider for DeclaredEventNames<P> {

@@ -5,6 +5,9 @@
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use opentelemetry::Context;
+use opentelemetry::trace::{SpanId, TraceContextExt as _};
+
 /// The low-cardinality template of a request's URL, such as `/users/{id}`.
 ///
 /// With it the span is named `{method} {template}` (for example `GET /users/{id}`)
@@ -65,18 +68,42 @@ impl UrlTemplate {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NoPropagation;
 
-/// Marks the request a client front-end is currently sending. The same value sits in
-/// the request's extensions and in the OpenTelemetry context while the rest of the
-/// chain (the inner service) runs; a second front-end that finds both (same id) is
-/// nested inside the first one for the same request and must not open a second span.
+/// Marks the request a client front-end is currently sending, in the request's
+/// extensions while the rest of the chain (the inner service) runs. A second front-end
+/// that finds it, with the context it runs in matching, is nested inside the first one
+/// for the same request and must not open a second span.
+///
+/// The call's span is current below the first front-end, so its span id is the mark and
+/// the context needs nothing added (a context value costs a map allocated and dropped
+/// per request). A span id that cannot tell calls apart (no valid span of its own, as
+/// under a no-op tracer, which hands back the parent's) falls back to a number no other
+/// request has, kept in the call's context as well.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct ActiveRequest(u64);
+pub(crate) enum ActiveRequest {
+    /// The call's own span, current while the chain below runs.
+    Span(SpanId),
+    /// A process-unique number, also in the call's context.
+    Counted(u64),
+}
 
 impl ActiveRequest {
-    /// A marker no other request in this process has.
-    pub(crate) fn next() -> Self {
+    /// The mark of a call whose span (current below it) is `span`, started under
+    /// `parent`.
+    pub(crate) fn for_call(span: SpanId, parent: SpanId) -> Self {
+        if span != SpanId::INVALID && span != parent {
+            return Self::Span(span);
+        }
         static NEXT: AtomicU64 = AtomicU64::new(0);
-        Self(NEXT.fetch_add(1, Ordering::Relaxed))
+        Self::Counted(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// Whether `cx`, the context a front-end runs in, is the chain below the call this
+    /// mark names.
+    pub(crate) fn encloses(self, cx: &Context) -> bool {
+        match self {
+            Self::Span(span) => cx.span().span_context().span_id() == span,
+            Self::Counted(_) => cx.get::<Self>() == Some(&self),
+        }
     }
 }
 

@@ -163,7 +163,7 @@ impl<F: Frontend> Config<F> {
     pub(crate) fn nested(extensions: &Extensions, parent: &Context) -> bool {
         extensions
             .get::<ActiveRequest>()
-            .is_some_and(|active| parent.get::<ActiveRequest>() == Some(active))
+            .is_some_and(|active| active.encloses(parent))
     }
 
     /// Injects the caller's context into an excluded request, which gets no telemetry of
@@ -226,7 +226,7 @@ impl Plan {
     /// look it up. Injects its context into `headers` when
     /// `propagate`; captures the listed request headers (after injection) on a recording
     /// span; marks the request in `extensions` (a front-end whose requests carry none
-    /// passes `None`) and in the call's context as in flight. One clock reading starts
+    /// passes `None`) as in flight (`ActiveRequest`). One clock reading starts
     /// the span and the duration, so the span lasts exactly as long as the measurement
     /// says.
     pub(crate) fn start<F: Frontend, H: RequestHeaders + ?Sized>(
@@ -262,15 +262,17 @@ impl Plan {
             cx.span()
                 .set_attributes(capture.request_attributes_within(headers.source(), limit));
         }
-        let marker = ActiveRequest::next();
+        let marker = ActiveRequest::for_call(
+            cx.span().span_context().span_id(),
+            parent.span().span_context().span_id(),
+        );
         if let Some(extensions) = extensions {
             extensions.insert(marker);
         }
-        Call::new(
-            cx.with_value(marker),
-            started,
-            Arc::clone(config),
-            metric_attributes,
-        )
+        let cx = match marker {
+            ActiveRequest::Span(_) => cx,
+            ActiveRequest::Counted(_) => cx.with_value(marker),
+        };
+        Call::new(cx, started, Arc::clone(config), metric_attributes)
     }
 }

@@ -74,6 +74,32 @@ async fn stacked_middlewares_record_one_span() {
     assert_eq!(parse_traceparent(&body).1, span.record().span_id);
 }
 
+/// Under a no-op tracer a call's span is its parent's: the mark that tells the inner
+/// middleware it is nested cannot be the span id, and the duration is still recorded
+/// once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stacked_middlewares_under_a_no_op_tracer_record_one_duration() {
+    let t = TestTelemetry::new();
+    let providers = t
+        .providers()
+        .tracer_provider(opentelemetry::trace::noop::NoopTracerProvider::new());
+    let addr = start_server().await;
+
+    let client = ClientBuilder::new(reqwest::Client::new())
+        .with(ClientMiddleware::new().providers(providers.clone()))
+        .with(ClientMiddleware::new().providers(providers))
+        .build();
+    for _ in 0..2 {
+        client.get(format!("http://{addr}/")).send().await.expect("send");
+    }
+
+    t.spans().assert_count(0);
+    t.metrics()
+        .metric("http.client.request.duration")
+        .histogram_point(&[])
+        .has_count(2);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_retry_attempt_gets_a_span_with_resend_count() {
     let t = TestTelemetry::new().install_global();
