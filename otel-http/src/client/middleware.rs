@@ -18,7 +18,7 @@ use super::outcome::{error_description, error_type, exception_type};
 use crate::conventions::from_switches::Side;
 use crate::conventions::{HeaderCapture, KnownMethods};
 use crate::outgoing::call::Ended;
-use crate::outgoing::extensions::{ActiveRequest, Attempts};
+use crate::outgoing::extensions::OutgoingMarks;
 use crate::outgoing::instruments::{Frontend, Instruments};
 use crate::outgoing::start::RequestInfo;
 use crate::outgoing::{Target, UrlTemplate};
@@ -368,8 +368,8 @@ impl Middleware for ClientMiddleware {
             return next.run(req, extensions).await;
         }
 
-        let Attempts(previous) = extensions.get::<Attempts>().copied().unwrap_or_default();
-        extensions.insert(Attempts(previous.saturating_add(1)));
+        let previous = OutgoingMarks::of(extensions).sent_before;
+        OutgoingMarks::update(extensions, |marks| marks.sent_before = previous.saturating_add(1));
         let target = target_of(req.url());
         let info = RequestInfo::new(
             req.method(),
@@ -401,7 +401,7 @@ impl Middleware for ClientMiddleware {
         // The span's context is current while the rest of the chain runs: nested
         // middlewares see the marker, and anything traced below is a child of the span.
         let (result, call) = CallFuture::new(next.run(req, extensions), call).await;
-        extensions.remove::<ActiveRequest>();
+        OutgoingMarks::update(extensions, |marks| marks.active = None);
         if let Some(call) = call {
             let ended = match &result {
                 Ok(response) => Ended::Response {

@@ -107,11 +107,38 @@ impl ActiveRequest {
     }
 }
 
-/// How many times this request was sent before: `http.request.resend_count`. The reqwest
-/// middleware counts it up in the extensions, which stay between attempts (a retry
-/// middleware placed before it calls the rest of the chain again with the same
-/// extensions); a tower retry policy sets it on each copy it makes
-/// (`tower_client::mark_resend`).
+/// What the client front-ends keep in a request's extensions, in one entry (each entry
+/// is a box of its own in the extensions' map):
+///
+/// - `sent_before`: how many times this request was sent before,
+///   `http.request.resend_count`. The reqwest middleware counts it up in the extensions,
+///   which stay between attempts (a retry middleware placed before it calls the rest of
+///   the chain again with the same extensions); a tower retry policy sets it on each
+///   copy it makes (`tower_client::mark_resend`).
+/// - `active`: the call sending it now ([`ActiveRequest`]), while the chain below runs.
 #[cfg(any(feature = "client", feature = "tower-client"))]
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Attempts(pub(crate) u32);
+pub(crate) struct OutgoingMarks {
+    pub(crate) sent_before: u32,
+    pub(crate) active: Option<ActiveRequest>,
+}
+
+#[cfg(any(feature = "client", feature = "tower-client"))]
+impl OutgoingMarks {
+    /// The marks `extensions` hold, or none.
+    pub(crate) fn of(extensions: &http::Extensions) -> Self {
+        extensions.get::<Self>().copied().unwrap_or_default()
+    }
+
+    /// Changes the marks in `extensions` in place (no new box when they are there).
+    pub(crate) fn update(extensions: &mut http::Extensions, change: impl FnOnce(&mut Self)) {
+        match extensions.get_mut::<Self>() {
+            Some(marks) => change(marks),
+            None => {
+                let mut marks = Self::default();
+                change(&mut marks);
+                extensions.insert(marks);
+            }
+        }
+    }
+}

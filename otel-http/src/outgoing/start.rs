@@ -22,7 +22,7 @@ use otel_kit_semconv::attribute::{
 
 use super::call::{Call, Started};
 use super::config::Config;
-use super::extensions::{ActiveRequest, NoPropagation, UrlTemplate};
+use super::extensions::{ActiveRequest, NoPropagation, OutgoingMarks, UrlTemplate};
 use super::instruments::Frontend;
 use crate::conventions::from_switches::Side;
 use crate::conventions::method::static_method;
@@ -161,8 +161,8 @@ impl<F: Frontend> Config<F> {
     /// covers this call, a second one would only duplicate it.
     #[cfg(any(feature = "client", feature = "tower-client"))]
     pub(crate) fn nested(extensions: &Extensions, parent: &Context) -> bool {
-        extensions
-            .get::<ActiveRequest>()
+        OutgoingMarks::of(extensions)
+            .active
             .is_some_and(|active| active.encloses(parent))
     }
 
@@ -267,7 +267,7 @@ impl Plan {
             parent.span().span_context().span_id(),
         );
         if let Some(extensions) = extensions {
-            extensions.insert(marker);
+            OutgoingMarks::update(extensions, |marks| marks.active = Some(marker));
         }
         let cx = match marker {
             ActiveRequest::Span(_) => cx,

@@ -7,7 +7,7 @@
 
 use http::Request;
 
-use crate::outgoing::extensions::Attempts;
+use crate::outgoing::extensions::OutgoingMarks;
 
 /// Marks `copy`, the copy a retry policy makes of `original` in
 /// `tower::retry::Policy::clone_request`, as the request's next attempt: when it is sent
@@ -59,10 +59,8 @@ use crate::outgoing::extensions::Attempts;
 /// # drop(traced);
 /// ```
 pub fn mark_resend<A, B>(original: &Request<A>, copy: &mut Request<B>) {
-    let Attempts(before) = original
-        .extensions()
-        .get::<Attempts>()
-        .copied()
-        .unwrap_or_default();
-    copy.extensions_mut().insert(Attempts(before.saturating_add(1)));
+    let before = OutgoingMarks::of(original.extensions()).sent_before;
+    OutgoingMarks::update(copy.extensions_mut(), |marks| {
+        marks.sent_before = before.saturating_add(1)
+    });
 }

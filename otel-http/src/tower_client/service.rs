@@ -16,7 +16,7 @@ use super::layer::{ClientService, Config};
 use crate::conventions::from_switches::Side;
 use crate::outgoing::Target;
 use crate::outgoing::UrlTemplate;
-use crate::outgoing::extensions::Attempts;
+use crate::outgoing::extensions::OutgoingMarks;
 use crate::outgoing::start::RequestInfo;
 
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ClientService<S>
@@ -49,7 +49,7 @@ where
             return ResponseFuture::new(CallFuture::untraced(self.inner.call(request), None));
         }
 
-        let Attempts(resends) = parts.extensions.get::<Attempts>().copied().unwrap_or_default();
+        let resends = OutgoingMarks::of(&parts.extensions).sent_before;
         let authority = authority_of(&parts);
         let target = target_of(&parts.uri, authority.as_ref());
         let info = RequestInfo::new(
