@@ -3,31 +3,34 @@
 
 use otel_kit::genai::GenAi;
 use otel_kit::genai::openai::{self, ApiError};
+use otel_kit::opentelemetry::trace::{TraceContextExt as _, TraceId};
 use reqwest_middleware::ClientWithMiddleware;
 use serde_json::{Value, json};
 
 /// The most model calls in one run.
 const MAX_TURNS: usize = 4;
 
-/// Runs the agent on `question` against the server at `base_url`; returns its answer.
+/// Runs the agent on `question` against the server at `base_url`; returns its answer
+/// and the id of the trace it recorded (to find it in a tracing backend).
 pub(crate) async fn run(
     genai: &GenAi,
     client: &ClientWithMiddleware,
     base_url: &str,
     question: &str,
-) -> Result<String, Box<dyn std::error::Error>> {
+) -> Result<(String, TraceId), Box<dyn std::error::Error>> {
     let agent = genai.start(
         otel_kit::genai::invoke_agent("openai", "weather-agent")
             .agent_id("agent-1")
             .conversation_id("conv-42"),
     );
+    let trace_id = agent.context().span().span_context().trace_id();
     // Every call below starts while the agent's span is current: they are its children.
     let result = agent.in_call(turns(genai, client, base_url, question)).await;
     match &result {
         Ok(_) => agent.end(),
         Err(error) => agent.record_error_type("agent_failed", &error.to_string()),
     }
-    result
+    Ok((result?, trace_id))
 }
 
 async fn turns(

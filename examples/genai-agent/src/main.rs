@@ -1,28 +1,32 @@
 //! A tiny agent loop (model call -> tool call -> model call) against an embedded
 //! OpenAI-compatible mock server, instrumented with otel-kit-genai and otel-kit-http, printing
-//! the span tree it produced. See README.md.
+//! the span tree it produced, or, when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, exporting
+//! it over OTLP through `otel_kit::init`. See README.md.
 
 mod agent;
 mod mock;
 
+use std::error::Error;
+
 use otel_kit::genai::GenAi;
 use otel_kit::genai::content::CaptureMode;
+use otel_kit::opentelemetry::trace::TraceId;
 use otel_kit::testing::{AttributeValue, TestTelemetry};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // An in-process collector installed as the global providers: what an exporter
-    // would send is read back below. In a service, `otel_kit::init()` goes here.
-    let telemetry = TestTelemetry::new().install_global();
-    // Content capture is off by default; this demo turns it on (span attributes). A
+async fn main() -> Result<(), Box<dyn Error>> {
+    // Content capture is off by default; this demo turns it on (span attributes).
+    // OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=NO_CONTENT turns it off again. A
     // service builds its `GenAi` once and starts every call with it.
     let genai = GenAi::new().capture_mode(CaptureMode::SpanOnly);
+    if export_configured() {
+        return export(&genai).await;
+    }
 
-    let base_url = mock::start().await?;
-    let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
-        .with(otel_kit::http::ClientMiddleware::new())
-        .build();
-    let answer = agent::run(&genai, &client, &base_url, "What is the weather in Paris?").await?;
+    // An in-process collector installed as the global providers: what an exporter
+    // would send is read back below.
+    let telemetry = TestTelemetry::new().install_global();
+    let (answer, _) = ask(&genai).await?;
     println!("answer: {answer}\n");
 
     let spans = telemetry.spans();
@@ -37,6 +41,37 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("\nmetrics: {}", telemetry.metrics().names().join(", "));
     Ok(())
+}
+
+/// True when the environment says where to export traces.
+fn export_configured() -> bool {
+    [
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    ]
+    .iter()
+    .any(|key| std::env::var(key).is_ok_and(|value| !value.trim().is_empty()))
+}
+
+/// As a service would run: `otel_kit::init` reads the `OTEL_*` variables (endpoint,
+/// protocol, resource, exporters) and installs the global providers the calls record to.
+async fn export(genai: &GenAi) -> Result<(), Box<dyn Error>> {
+    let telemetry = otel_kit::builder!().service_name("genai-agent").init()?;
+    let (answer, trace_id) = ask(genai).await?;
+    println!("answer: {answer}");
+    // Exports what the batch processor still holds: the trace has left once this returns.
+    telemetry.shutdown()?;
+    println!("trace {trace_id} exported");
+    Ok(())
+}
+
+/// Starts the mock model and runs the agent against it.
+async fn ask(genai: &GenAi) -> Result<(String, TraceId), Box<dyn Error>> {
+    let base_url = mock::start().await?;
+    let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
+        .with(otel_kit::http::ClientMiddleware::new())
+        .build();
+    agent::run(genai, &client, &base_url, "What is the weather in Paris?").await
 }
 
 /// A value with its type, long strings shortened.
