@@ -36,6 +36,9 @@ pub(crate) struct Additions {
     log_processors: Vec<Step<LoggerProviderBuilder>>,
     #[cfg(feature = "metrics")]
     metrics: Vec<Step<MeterProviderBuilder>>,
+    /// How many of `metrics` add a reader.
+    #[cfg(feature = "metrics")]
+    metric_readers: usize,
     /// The views among `metrics`, for the cardinality limit's view.
     #[cfg(feature = "metrics")]
     views: Vec<SharedView>,
@@ -116,6 +119,7 @@ impl Additions {
 
     #[cfg(feature = "metrics")]
     pub(crate) fn push_metric_reader<R: MetricReader>(&mut self, reader: R) {
+        self.metric_readers += 1;
         self.metrics
             .push(Box::new(move |meter| meter.with_reader(reader)));
     }
@@ -124,6 +128,12 @@ impl Additions {
     #[cfg_attr(not(feature = "config-file"), allow(dead_code))]
     pub(crate) fn push_exclusion(&mut self, exclusion: crate::excluded_attributes::Exclusion) {
         self.exclusions.push(exclusion);
+    }
+
+    /// Whether the application added a metric reader of its own.
+    #[cfg(feature = "metrics")]
+    pub(crate) fn has_metric_readers(&self) -> bool {
+        self.metric_readers > 0
     }
 
     /// The views' excluded keys, for the meter provider.

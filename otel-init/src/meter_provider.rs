@@ -1,6 +1,7 @@
 //! [`KitMeterProvider`]: the meter provider `init()` builds, as a type of this crate.
 
 use opentelemetry::InstrumentationScope;
+use opentelemetry::metrics::noop::NoopMeterProvider;
 use opentelemetry::metrics::{Meter, MeterProvider};
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use otel_kit_core::sdk::exemplar::ExemplarMeterProvider;
@@ -36,21 +37,31 @@ pub struct KitMeterProvider {
     inner: ExemplarMeterProvider<SdkMeterProvider>,
     /// The keys views exclude; `None` when no view excludes any (no wrapping at all).
     exclusions: Option<Arc<Exclusions>>,
+    /// Whether any reader collects: without one the SDK makes no instrument (it logs an
+    /// error for each observable one) and every measurement would go nowhere, so the
+    /// meters are no-ops.
+    read: bool,
 }
 
 impl std::fmt::Debug for KitMeterProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("KitMeterProvider")
             .field("exemplar_filter", &self.inner.reservoirs().filter())
+            .field("read", &self.read)
             .finish_non_exhaustive()
     }
 }
 
 impl KitMeterProvider {
-    pub(crate) fn new(inner: ExemplarMeterProvider<SdkMeterProvider>, exclusions: Exclusions) -> Self {
+    pub(crate) fn new(
+        inner: ExemplarMeterProvider<SdkMeterProvider>,
+        exclusions: Exclusions,
+        read: bool,
+    ) -> Self {
         Self {
             inner,
             exclusions: (!exclusions.is_empty()).then(|| Arc::new(exclusions)),
+            read,
         }
     }
 
@@ -81,6 +92,9 @@ impl KitMeterProvider {
 
 impl MeterProvider for KitMeterProvider {
     fn meter_with_scope(&self, scope: InstrumentationScope) -> Meter {
+        if !self.read {
+            return NoopMeterProvider::new().meter_with_scope(scope);
+        }
         match &self.exclusions {
             Some(exclusions) => exclusions.wrap(self.inner.meter_with_scope(scope.clone()), scope),
             None => self.inner.meter_with_scope(scope),

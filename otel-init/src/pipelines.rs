@@ -294,6 +294,7 @@ impl Exporting<'_> {
         otel_kit_core::bound_instruments::declare_sdk_binds();
         let exemplars = std::sync::Arc::new(Reservoirs::new(self.config.metrics_exemplar_filter));
         let mut meter = SdkMeterProvider::builder().with_resource(self.resource.clone());
+        let mut read = !self.config.sdk_disabled && self.additions.has_metric_readers();
         for kind in self.exporters(&self.config.metrics_exporters) {
             match kind {
                 #[cfg(feature = "__otlp")]
@@ -321,6 +322,7 @@ impl Exporting<'_> {
                             .extend(exporter.stats().map(|s| (Signal::Metrics, s)));
                         meter = meter
                             .with_reader(PeriodicReader::builder(exporter).with_interval(interval).build());
+                        read = true;
                     }
                 }
                 #[cfg(feature = "console")]
@@ -328,6 +330,7 @@ impl Exporting<'_> {
                     let exporter = crate::console_exporter::ConsoleMetricExporter::stdout();
                     meter =
                         meter.with_reader(PeriodicReader::builder(exporter).with_interval(interval).build());
+                    read = true;
                 }
                 #[cfg(not(feature = "console"))]
                 ExporterKind::Console => {}
@@ -339,6 +342,7 @@ impl Exporting<'_> {
                     let reader =
                         otel_kit_prometheus::PrometheusReader::new(Some(std::sync::Arc::clone(&exemplars)));
                     meter = meter.with_reader(reader.clone());
+                    read = true;
                     self.prometheus = Some(prometheus_export(&self.config.prometheus, reader, self.warnings));
                 }
                 // The configuration names no Prometheus exporter in a build without it.
@@ -357,6 +361,7 @@ impl Exporting<'_> {
         Ok(crate::KitMeterProvider::new(
             ExemplarMeterProvider::with_reservoirs(meter.build(), exemplars),
             self.additions.take_exclusions(),
+            read,
         ))
     }
 

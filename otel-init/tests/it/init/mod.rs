@@ -2,6 +2,7 @@
 
 mod additions;
 mod flush_single_flight;
+mod no_metric_reader;
 mod no_telemetry_feedback_loop;
 mod otlp_options;
 mod pipeline;
