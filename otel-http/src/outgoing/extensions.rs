@@ -5,8 +5,7 @@
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use opentelemetry::Context;
-use opentelemetry::trace::{SpanId, TraceContextExt as _};
+use opentelemetry::trace::SpanId;
 
 /// The low-cardinality template of a request's URL, such as `/users/{id}`.
 ///
@@ -99,7 +98,9 @@ impl ActiveRequest {
 
     /// Whether `cx`, the context a front-end runs in, is the chain below the call this
     /// mark names.
-    pub(crate) fn encloses(self, cx: &Context) -> bool {
+    #[cfg(any(feature = "client", feature = "tower-client"))]
+    pub(crate) fn encloses(self, cx: &opentelemetry::Context) -> bool {
+        use opentelemetry::trace::TraceContextExt as _;
         match self {
             Self::Span(span) => cx.span().span_context().span_id() == span,
             Self::Counted(_) => cx.get::<Self>() == Some(&self),
@@ -116,16 +117,17 @@ impl ActiveRequest {
 ///   the chain again with the same extensions); a tower retry policy sets it on each
 ///   copy it makes (`tower_client::mark_resend`).
 /// - `active`: the call sending it now ([`ActiveRequest`]), while the chain below runs.
-#[cfg(any(feature = "client", feature = "tower-client"))]
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct OutgoingMarks {
+    // awc's requests carry no extensions: only the mark is set, and never read back.
+    #[cfg_attr(not(any(feature = "client", feature = "tower-client")), allow(dead_code))]
     pub(crate) sent_before: u32,
     pub(crate) active: Option<ActiveRequest>,
 }
 
-#[cfg(any(feature = "client", feature = "tower-client"))]
 impl OutgoingMarks {
     /// The marks `extensions` hold, or none.
+    #[cfg(any(feature = "client", feature = "tower-client"))]
     pub(crate) fn of(extensions: &http::Extensions) -> Self {
         extensions.get::<Self>().copied().unwrap_or_default()
     }
