@@ -294,6 +294,11 @@ impl Exporting<'_> {
         otel_kit_core::bound_instruments::declare_sdk_binds();
         let exemplars = std::sync::Arc::new(Reservoirs::new(self.config.metrics_exemplar_filter));
         let mut meter = SdkMeterProvider::builder().with_resource(self.resource.clone());
+        // Set again below by each exporter a build has.
+        #[cfg_attr(
+            not(any(feature = "__otlp", feature = "console", feature = "prometheus")),
+            allow(unused_mut)
+        )]
         let mut read = !self.config.sdk_disabled && self.additions.has_metric_readers();
         for kind in self.exporters(&self.config.metrics_exporters) {
             match kind {
