@@ -2,11 +2,10 @@
 """Each builder setting is defined once per builder surface.
 
 A surface is the set of builders a user configures one way: the HTTP server (tower and
-actix-web, one `ServerLayer<F>`), the HTTP clients (reqwest, tower, awc), the gRPC
-layers (one `GrpcLayer<S>`). A shared setting (`span_name`, `exclude_when`,
-`capture_headers`, ...) written out in two builders of one surface is the copying this
-check stops: its docs and doctests drift apart. The HTTP client surface still has one
-builder per client; its ceiling below may only fall.
+actix-web, one `ServerLayer<F>`), the HTTP clients (tower, reqwest, awc, one
+`ClientLayer<F>`), the gRPC layers (one `GrpcLayer<S>`). A shared setting (`span_name`,
+`exclude_when`, `capture_headers`, ...) written out in two builders of one surface is the
+copying this check stops: its docs and doctests drift apart.
 
     .ci/one_definition.py        # the check; exit 1 naming each extra definition
 """
@@ -39,9 +38,7 @@ SHARED = [
 # surface: (its source folders, how many definitions of one setting it may hold).
 SURFACES = {
     "HTTP server": (["otel-http/src/server", "otel-http/src/actix"], 1),
-    # reqwest's hooks take the request and its extensions, the others the request head:
-    # three builders until one ClientLayer<F> serves them. Only falls.
-    "HTTP client": (["otel-http/src/client", "otel-http/src/tower_client", "otel-http/src/awc", "otel-http/src/outgoing"], 3),
+    "HTTP client": (["otel-http/src/client", "otel-http/src/tower_client", "otel-http/src/awc", "otel-http/src/outgoing"], 1),
     "gRPC": (["otel-grpc/src"], 1),
 }
 

@@ -9,7 +9,7 @@
 //!     .route("/users/{id}", get(|| async { "ok" }))
 //!     .layer(otel_kit_http::ServerLayer::new());
 //! let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-//!     .with(otel_kit_http::ClientMiddleware::new())
+//!     .with(otel_kit_http::ClientMiddleware::default())
 //!     .build();
 //! # let _ = (app, client);
 //! ```
@@ -79,7 +79,7 @@ pub mod client;
 pub mod conventions;
 
 pub mod framework;
-// What both clients share: the reqwest middleware's and the tower layer's one core.
+// The one client builder, `ClientLayer<F>`, and the core every client framework shares.
 #[cfg(any(feature = "client", feature = "tower-client", feature = "awc"))]
 mod outgoing;
 // Propagation by hand: the carriers over `http::HeaderMap` and actix's header map.
@@ -128,13 +128,13 @@ pub use client::ClientMiddleware;
     docsrs,
     doc(cfg(any(feature = "client", feature = "tower-client", feature = "awc")))
 )]
-pub use outgoing::{NoPropagation, UrlTemplate};
+pub use outgoing::{ClientFramework, ClientLayer, NoPropagation, UrlTemplate};
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use server::{ServerLayer, ServerService};
 #[cfg(feature = "tower-client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower-client")))]
-pub use tower_client::{ClientLayer, ClientService};
+pub use tower_client::ClientService;
 
 // The README and the guides use the server, the client and axum together.
 #[cfg(all(doctest, feature = "server", feature = "client", feature = "axum"))]

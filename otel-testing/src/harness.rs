@@ -348,7 +348,7 @@ impl TestTelemetry {
     /// let t = otel_kit_testing::TestTelemetry::new();
     /// let providers = t.providers();
     /// assert!(providers.is_complete());
-    /// // ServerLayer::new().providers(providers), ClientMiddleware::new().providers(..), ...
+    /// // ServerLayer::new().providers(providers), ClientMiddleware::default().providers(..), ...
     /// ```
     pub fn providers(&self) -> Providers {
         let propagator = TextMapCompositePropagator::new(vec![

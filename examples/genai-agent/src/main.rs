@@ -69,7 +69,7 @@ async fn export(genai: &GenAi) -> Result<(), Box<dyn Error>> {
 async fn ask(genai: &GenAi) -> Result<(String, TraceId), Box<dyn Error>> {
     let base_url = mock::start().await?;
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
-        .with(otel_kit::http::ClientMiddleware::new())
+        .with(otel_kit::http::ClientMiddleware::default())
         .build();
     agent::run(genai, &client, &base_url, "What is the weather in Paris?").await
 }

@@ -38,7 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let app = App {
         // The call goes to ourselves on loopback: never through a proxy.
         client: reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
-            .with(otel_kit::http::ClientMiddleware::new())
+            .with(otel_kit::http::ClientMiddleware::default())
             .build(),
         base_url: format!("http://{addr}"),
         // A counter from the global meter provider otel_kit::init installed.

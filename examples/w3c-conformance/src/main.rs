@@ -51,7 +51,7 @@ fn set_up() -> Result<(otel_kit::Telemetry, Client), Box<dyn std::error::Error>>
     // The onward calls: one CLIENT span each, its context injected by the middleware.
     // The harness is on loopback, so never go through a proxy.
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
-        .with(otel_kit::http::ClientMiddleware::new())
+        .with(otel_kit::http::ClientMiddleware::default())
         .build();
     Ok((telemetry, client))
 }

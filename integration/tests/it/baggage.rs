@@ -61,7 +61,7 @@ async fn checkout(State(downstream): State<String>) -> &'static str {
     tracing::info!(order.id = 7, "order placed");
     tracing::info_span!("reserve_stock").in_scope(|| tracing::info!("stock reserved"));
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-        .with(otel_kit_http::ClientMiddleware::new())
+        .with(otel_kit_http::ClientMiddleware::default())
         .build();
     let response = client.get(&downstream).send().await.expect("downstream");
     assert_eq!(response.status(), 200);

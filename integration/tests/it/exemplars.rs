@@ -79,7 +79,7 @@ async fn exercise_and_check() {
     let grpc = crate::echo::serve(otel_kit_grpc::ServerLayer::new()).await;
 
     let http = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-        .with(otel_kit_http::ClientMiddleware::new())
+        .with(otel_kit_http::ClientMiddleware::default())
         .build();
     let price = http
         .get(format!("http://{app}/price/7"))

@@ -35,7 +35,7 @@ async fn mapped() {
     });
     // Built before init(): the mapping is read when requests are sent.
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-        .with(otel_kit_http::ClientMiddleware::new())
+        .with(otel_kit_http::ClientMiddleware::default())
         .build();
 
     let collector = TestCollector::start().await.expect("collector");

@@ -42,7 +42,7 @@ async fn serve() -> SocketAddr {
 async fn leaks(t: &TestTelemetry, addr: SocketAddr, path_and_query: &str) -> Vec<String> {
     let secret = token();
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-        .with(otel_kit_http::ClientMiddleware::new())
+        .with(otel_kit_http::ClientMiddleware::default())
         .build();
     let url = format!("http://{addr}{}", path_and_query.replace("{secret}", &secret));
     let response = client.get(&url).send().await.expect("request");

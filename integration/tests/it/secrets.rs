@@ -211,7 +211,7 @@ fn http_client() -> reqwest_middleware::ClientWithMiddleware {
         .request(LISTED_HEADERS)
         .response(LISTED_HEADERS);
     reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-        .with(otel_kit_http::ClientMiddleware::new().capture_headers(capture))
+        .with(otel_kit_http::ClientMiddleware::default().capture_headers(capture))
         .build()
 }
 

@@ -171,13 +171,13 @@ async fn bedrock_converse_stream(Path(model_id): Path<String>) -> Response {
 impl Mock {
     /// The mock, with a client that records to the global providers.
     pub async fn start() -> Mock {
-        Mock::serve(otel_kit_http::ClientMiddleware::new()).await
+        Mock::serve(otel_kit_http::ClientMiddleware::default()).await
     }
 
     /// The mock, with a client that records to `providers` (for tests that run in
     /// parallel, each with its own harness).
     pub async fn with_providers(providers: Providers) -> Mock {
-        Mock::serve(otel_kit_http::ClientMiddleware::new().providers(providers)).await
+        Mock::serve(otel_kit_http::ClientMiddleware::default().providers(providers)).await
     }
 
     async fn serve(middleware: otel_kit_http::ClientMiddleware) -> Mock {

@@ -32,7 +32,7 @@ type Stream = std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<Msg, Stat
 impl Echo for CallsHttp {
     async fn unary(&self, _request: Request<Msg>) -> Result<Response<Msg>, Status> {
         let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-            .with(otel_kit_http::ClientMiddleware::new())
+            .with(otel_kit_http::ClientMiddleware::default())
             .build();
         let body = client
             .get(format!("{}/inventory", self.backend))

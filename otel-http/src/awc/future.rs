@@ -13,8 +13,8 @@ use opentelemetry::Context;
 use otel_kit_core::call::{CallFuture, EndEarly};
 use otel_kit_core::exception::type_name;
 
-use super::middleware::Awc;
 use super::outcome::{error_description, error_type};
+use crate::framework::Awc;
 use crate::outgoing::call::{Call, Ended};
 use crate::propagation::HeaderExtractor;
 

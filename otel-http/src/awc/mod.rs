@@ -7,7 +7,7 @@
 //! use otel_kit_http::awc::ClientMiddleware;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = awc::ClientBuilder::new().wrap(ClientMiddleware::new()).finish();
+//! let client = awc::ClientBuilder::new().wrap(ClientMiddleware::default()).finish();
 //! let response = client.get("http://localhost:8080/users/42").send().await?;
 //! # drop(response);
 //! # Ok(())
@@ -56,7 +56,7 @@
 //! # fn main() -> std::io::Result<()> {
 //! let server = HttpServer::new(|| {
 //!     // awc's `Client` is not `Send`: one per worker, built in the factory.
-//!     let client = awc::ClientBuilder::new().wrap(ClientMiddleware::new()).finish();
+//!     let client = awc::ClientBuilder::new().wrap(ClientMiddleware::default()).finish();
 //!     App::new()
 //!         .wrap(ServerMiddleware::default())
 //!         .app_data(web::Data::new(client))

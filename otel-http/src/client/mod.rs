@@ -97,7 +97,7 @@
 //!
 //! # async fn run() -> Result<(), reqwest_middleware::Error> {
 //! let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-//!     .with(ClientMiddleware::new())
+//!     .with(ClientMiddleware::default())
 //!     .build();
 //! let response = client
 //!     .get("http://localhost:8080/users/42")

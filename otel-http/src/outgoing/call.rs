@@ -19,7 +19,7 @@ use otel_kit_core::{Resolver, SpanAttributes};
 use otel_kit_semconv::attribute::{ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, NETWORK_PROTOCOL_VERSION};
 
 use super::config::Config;
-use super::instruments::Frontend;
+use super::framework::{ClientFramework, ClientHooks};
 use super::instruments::Instruments;
 use crate::conventions::from_switches::Side;
 use crate::conventions::{CLIENT_EXCEPTION_EVENT, protocol_version};
@@ -62,7 +62,7 @@ pub(crate) enum Ended<'a, H: ?Sized = HeaderMap> {
 /// Ended exactly once: by [`finish`](Self::finish) with how it ended, or through
 /// [`EndEarly`] when the request panicked or was dropped, so a cancelled request is
 /// counted rather than lost.
-pub(crate) struct Call<F: Frontend> {
+pub(crate) struct Call<F: ClientFramework> {
     /// The CLIENT span's context, carrying the front-end's active-request marker.
     cx: Context,
     /// The front-end's configuration (header capture, hooks, where the point goes).
@@ -71,7 +71,7 @@ pub(crate) struct Call<F: Frontend> {
     started: Started,
 }
 
-impl<F: Frontend> Call<F> {
+impl<F: ClientFramework> Call<F> {
     pub(crate) fn new(
         cx: Context,
         started: Started,
@@ -105,7 +105,7 @@ impl<F: Frontend> Call<F> {
     pub(crate) fn finish<H: HeaderSource + ?Sized>(
         self,
         ended: Ended<'_, H>,
-        hook: impl FnOnce(&<F::Hooks as Signatures>::ResponseSpanAttributes, &mut SpanAttributes<'_>),
+        hook: impl FnOnce(&<ClientHooks<F> as Signatures>::ResponseSpanAttributes, &mut SpanAttributes<'_>),
     ) {
         let (seconds, end_time) = self.elapsed();
         let mut metric_attributes = self.metric_attributes;
@@ -186,7 +186,7 @@ impl<F: Frontend> Call<F> {
 
 /// Records the duration with the span's context current, so an SDK that keeps
 /// exemplars links the measurement to the span.
-fn record<F: Frontend>(
+fn record<F: ClientFramework>(
     cx: &Context,
     resolver: &Resolver<Instruments<F>>,
     seconds: f64,
@@ -198,7 +198,7 @@ fn record<F: Frontend>(
     });
 }
 
-impl<F: Frontend> EndEarly for Call<F> {
+impl<F: ClientFramework> EndEarly for Call<F> {
     fn context(&self) -> &Context {
         &self.cx
     }

@@ -7,49 +7,55 @@ use std::sync::Arc;
 use otel_kit_core::Resolver;
 use otel_kit_core::hooks::Hooks;
 
-use super::instruments::{Frontend, Instruments};
+use super::framework::{ClientFramework, ClientHooks, PropagationFilter};
+use super::instruments::Instruments;
 use crate::conventions::from_switches::{HttpSettings, Side};
 
 /// Everything a client front-end was configured with.
-pub(crate) struct Config<F: Frontend> {
+pub(crate) struct Config<F: ClientFramework> {
     /// Header capture and known methods: the builder's, else the switches'.
     pub(crate) http: HttpSettings,
-    pub(crate) propagate: Option<Arc<F::PropagationFilter>>,
-    pub(crate) hooks: Hooks<F::Hooks>,
+    pub(crate) propagate: Option<Arc<PropagationFilter<F>>>,
+    pub(crate) hooks: Hooks<ClientHooks<F>>,
     pub(crate) resolver: Resolver<Instruments<F>>,
+    /// What this framework alone keeps.
+    pub(crate) settings: F::Settings,
 }
 
 // By hand: derived, they would ask `F` (a marker type) to be `Clone` and `Default`.
-impl<F: Frontend> Clone for Config<F> {
+impl<F: ClientFramework> Clone for Config<F> {
     fn clone(&self) -> Self {
         Self {
             http: self.http.clone(),
             propagate: self.propagate.clone(),
             hooks: self.hooks.clone(),
             resolver: self.resolver.clone(),
+            settings: self.settings.clone(),
         }
     }
 }
 
-impl<F: Frontend> Default for Config<F> {
+impl<F: ClientFramework> Default for Config<F> {
     fn default() -> Self {
         Self {
             http: HttpSettings::default(),
             propagate: None,
             hooks: Hooks::default(),
             resolver: Resolver::default(),
+            settings: F::Settings::default(),
         }
     }
 }
 
-impl<F: Frontend> fmt::Debug for Config<F> {
+impl<F: ClientFramework> fmt::Debug for Config<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct(F::NAME)
-            .field("known_methods", self.http.known_methods(Side::Client))
+        let mut out = f.debug_struct(F::NAME);
+        out.field("known_methods", self.http.known_methods(Side::Client))
             .field("headers", self.http.headers(Side::Client))
             .field("propagate_if", &self.propagate.as_ref().map(|_| "<filter>"))
             .field("hooks", &self.hooks)
-            .field("providers", self.resolver.providers())
-            .finish()
+            .field("providers", self.resolver.providers());
+        F::describe(&self.settings, &mut out);
+        out.finish()
     }
 }

@@ -1,4 +1,4 @@
-//! [`Frontend`], what differs between the client front-ends, and [`Instruments`], the
+//! [`Frontend`], what the client core needs of a framework, and [`Instruments`], the
 //! client's duration histogram, resolved with the tracer and the propagator by each
 //! front-end's [`Resolver`](otel_kit_core::Resolver).
 //!
@@ -6,35 +6,40 @@
 //! installs its harness): nothing is resolved when the front-end is built, and without
 //! given providers each thread's copy follows the globals (`otel_kit_core::globals_changed`).
 
+use std::fmt;
 use std::marker::PhantomData;
 use std::thread::LocalKey;
 
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter};
 use otel_kit_core::Cache;
-use otel_kit_core::hooks::Signatures;
 use otel_kit_semconv::metric::HTTP_CLIENT_REQUEST_DURATION;
 
 use crate::conventions::HTTP_RPC_DURATION_BUCKETS;
 
-/// What differs between the client front-ends: the types their hooks and propagation
-/// filter see, and the names they answer to.
-pub(crate) trait Frontend: Sized + Send + Sync + 'static {
-    /// The front-end's type name, in `Debug`.
+/// What the shared client core needs of a framework besides the types its hooks see
+/// ([`ClientFramework`](super::ClientFramework)): its names and its cache. Public in a
+/// private module, so that it seals `ClientFramework`.
+pub trait Frontend: Sized + Send + Sync + 'static {
+    /// The builder's type name, in `Debug`.
     const NAME: &'static str;
     /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java
     /// agent's switches").
     const SWITCHES: &'static [&'static str];
-    /// The hooks' argument types.
-    type Hooks: Signatures;
-    /// `propagate_if`'s filter.
-    type PropagationFilter: ?Sized + Send + Sync;
+    /// What the builder keeps for this framework alone (awc: its client's timeout).
+    type Settings: Clone + Default + fmt::Debug + Send + Sync;
+
+    /// Adds `settings` to the builder's `Debug` output (nothing when it keeps none).
+    fn describe(settings: &Self::Settings, out: &mut fmt::DebugStruct<'_, '_>) {
+        let _ = (settings, out);
+    }
 
     /// The front-end's per-thread cache of resolved providers.
     fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
 }
+
 /// One front-end's instruments: the same histogram, resolved and switched per front-end.
-pub(crate) struct Instruments<F> {
+pub struct Instruments<F> {
     pub(crate) duration: Histogram<f64>,
     frontend: PhantomData<fn() -> F>,
 }

@@ -1,12 +1,15 @@
-//! An outgoing request, whichever client sends it: what the reqwest middleware
-//! ([`client`](crate::client), [`ClientMiddleware`](crate::ClientMiddleware)) and the
-//! tower layer ([`tower_client`](crate::tower_client), [`ClientLayer`](crate::ClientLayer))
-//! share, so that both follow one set of client rules.
+//! An outgoing request, whichever client sends it: [`ClientLayer<F>`](ClientLayer), the
+//! one client builder, and the core every framework's front-end shares (tower's layer
+//! in [`tower_client`](crate::tower_client), reqwest-middleware's in
+//! [`client`](crate::client), awc's in [`awc`](crate::awc)), so that all follow one set
+//! of client rules.
 //!
-//! - [`config`]: the configuration both keep (header capture and known methods from the
-//!   builder or the switches, the propagation filter, the hooks, the resolver), and the
-//!   builder methods they share; a [`Frontend`] says what differs (the hooks' argument
-//!   types, the switches' names).
+//! - [`layer`]: the builder and its methods, written once over the framework `F`.
+//! - [`framework`]: [`ClientFramework`], the types a framework's hooks see, and the hook
+//!   signatures made from them; tower's implementation (the default framework).
+//! - [`config`]: what a builder keeps (header capture and known methods from the
+//!   builder or the switches, the propagation filter, the hooks, the resolver, what the
+//!   framework alone keeps).
 //! - [`start`]: the request-side facts read once (`http.request.method`, `url.full`
 //!   redacted, `server.address`/`server.port` from the request's [`Target`], `url.template`,
 //!   `http.request.resend_count`), the hooks' results, the CLIENT span started with
@@ -18,7 +21,8 @@
 //! - [`extensions`]: the per-request settings a caller attaches ([`UrlTemplate`],
 //!   [`NoPropagation`]) and the markers the front-ends keep (the active request, the
 //!   attempts sent so far).
-//! - [`instruments`]: the duration histogram.
+//! - [`instruments`]: the duration histogram, and [`Frontend`](instruments::Frontend),
+//!   what the core needs of a framework besides its hook types (its names, its cache).
 //!
 //! Each front-end reads its own request type into these pieces, calls its own hooks with
 //! its own arguments, and classifies its own errors; nothing else is its own.
@@ -26,9 +30,13 @@
 pub(crate) mod call;
 pub(crate) mod config;
 pub(crate) mod extensions;
+pub(crate) mod framework;
 pub(crate) mod instruments;
+mod layer;
 pub(crate) mod start;
 
 pub(crate) use config::Config;
 pub use extensions::{NoPropagation, UrlTemplate};
+pub use framework::ClientFramework;
+pub use layer::ClientLayer;
 pub(crate) use start::Target;

@@ -23,7 +23,7 @@ use otel_kit_semconv::attribute::{
 use super::call::{Call, Started};
 use super::config::Config;
 use super::extensions::{ActiveRequest, NoPropagation, OutgoingMarks, UrlTemplate};
-use super::instruments::Frontend;
+use super::framework::{ClientFramework, ClientHooks, PropagationFilter};
 use crate::conventions::from_switches::Side;
 use crate::conventions::method::static_method;
 use crate::conventions::{KnownMethods, redact_url};
@@ -141,17 +141,17 @@ pub(crate) struct Plan {
 }
 
 /// A front-end's request hooks, by what they add.
-type SpanAttributesHook<F> = <<F as Frontend>::Hooks as Signatures>::RequestSpanAttributes;
-type SpanNameHook<F> = <<F as Frontend>::Hooks as Signatures>::SpanName;
-type MetricHook<F> = <<F as Frontend>::Hooks as Signatures>::RequestMetricAttributes;
+type SpanAttributesHook<F> = <ClientHooks<F> as Signatures>::RequestSpanAttributes;
+type SpanNameHook<F> = <ClientHooks<F> as Signatures>::SpanName;
+type MetricHook<F> = <ClientHooks<F> as Signatures>::RequestMetricAttributes;
 
-impl<F: Frontend> Config<F> {
+impl<F: ClientFramework> Config<F> {
     /// Whether a request goes out with trace context: not with a [`NoPropagation`]
     /// extension, else as the front-end's filter (`filter`, called with it) says.
     pub(crate) fn propagates(
         &self,
         extensions: &Extensions,
-        filter: impl FnOnce(&F::PropagationFilter) -> bool,
+        filter: impl FnOnce(&PropagationFilter<F>) -> bool,
     ) -> bool {
         extensions.get::<NoPropagation>().is_none() && self.propagate.as_deref().is_none_or(filter)
     }
@@ -205,10 +205,10 @@ impl<F: Frontend> Config<F> {
             ));
         }
         if let Some(add) = &self.hooks.request_span_attributes {
-            span_attributes(add, &mut SpanAttributes::new(&mut attributes));
+            span_attributes(&**add, &mut SpanAttributes::new(&mut attributes));
         }
         let name = match &self.hooks.span_name {
-            Some(name) => span_name(name).unwrap_or(info.span_name),
+            Some(name) => span_name(&**name).unwrap_or(info.span_name),
             None => info.span_name,
         };
         metric.extend(self.hooks.metric_attributes(metric_attributes));
@@ -229,7 +229,7 @@ impl Plan {
     /// passes `None`) as in flight (`ActiveRequest`). One clock reading starts
     /// the span and the duration, so the span lasts exactly as long as the measurement
     /// says.
-    pub(crate) fn start<F: Frontend, H: RequestHeaders + ?Sized>(
+    pub(crate) fn start<F: ClientFramework, H: RequestHeaders + ?Sized>(
         self,
         config: &Arc<Config<F>>,
         parent: &Context,

@@ -8,8 +8,8 @@ use std::task::{Context as TaskContext, Poll};
 use http::Response;
 use otel_kit_core::exception::type_name;
 
-use super::layer::Tower;
 use super::outcome::{error_description, error_type};
+use crate::framework::Tower;
 use crate::outgoing::call::{Call, Ended};
 use otel_kit_core::call::CallFuture;
 

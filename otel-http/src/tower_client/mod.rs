@@ -86,6 +86,7 @@ mod outcome;
 mod resend;
 mod service;
 
+pub use crate::ClientLayer;
 pub use future::ResponseFuture;
-pub use layer::{ClientLayer, ClientService};
+pub use layer::ClientService;
 pub use resend::mark_resend;

@@ -58,7 +58,7 @@ fn routes(config: &mut web::ServiceConfig) {
                     .get_ref()
                     .clone();
                 let client = awc::ClientBuilder::new()
-                    .wrap(ClientMiddleware::new().providers(providers))
+                    .wrap(ClientMiddleware::default().providers(providers))
                     .finish();
                 let response = client.get(format!("http://{local}/users/1")).send().await;
                 HttpResponse::Ok().body(response.map(|r| r.status().to_string()).unwrap_or_default())
@@ -83,7 +83,7 @@ fn in_actix<F: Future<Output = ()>>(test: impl FnOnce() -> F) {
 /// An awc client with the middleware sending to `t`.
 fn client(t: &TestTelemetry) -> awc::Client {
     awc::ClientBuilder::new()
-        .wrap(ClientMiddleware::new().providers(t.providers()))
+        .wrap(ClientMiddleware::default().providers(t.providers()))
         .finish()
 }
 
@@ -236,7 +236,7 @@ fn a_silent_peer_ends_in_awcs_own_timeout_as_an_error() {
         let client = awc::ClientBuilder::new()
             .timeout(timeout)
             .wrap(
-                ClientMiddleware::new()
+                ClientMiddleware::default()
                     .client_timeout(timeout)
                     .providers(t.providers()),
             )
@@ -316,7 +316,7 @@ fn excluded_and_unpropagated_requests() {
     in_actix(|| async move {
         let client = awc::ClientBuilder::new()
             .wrap(
-                ClientMiddleware::new()
+                ClientMiddleware::default()
                     .exclude_when(|head| head.uri.path() == "/users/1")
                     .propagate_if(|head| head.uri.path() != "/users/2")
                     .providers(t.providers()),
@@ -355,7 +355,7 @@ fn listed_headers_are_captured_and_credentials_never() {
             .response(["x-served-by", "set-cookie"]);
         let client = awc::ClientBuilder::new()
             .wrap(
-                ClientMiddleware::new()
+                ClientMiddleware::default()
                     .capture_headers(capture)
                     .providers(t.providers()),
             )

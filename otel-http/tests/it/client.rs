@@ -153,7 +153,7 @@ async fn no_propagation_sends_no_traceparent() {
     assert_eq!(body, "", "no traceparent reaches the server");
 
     // The filter does the same for a whole destination; other requests still propagate.
-    let filtered = client_with(ClientMiddleware::new().propagate_if(|url| url.path() != "/partner"));
+    let filtered = client_with(ClientMiddleware::default().propagate_if(|url| url.path() != "/partner"));
     let partner = filtered
         .get(format!("http://{addr}/partner"))
         .send()
@@ -179,7 +179,7 @@ async fn captures_only_listed_headers() {
     let capture = HeaderCapture::default()
         .request(["x-tenant", "authorization"])
         .response(["x-request-id"]);
-    client_with(ClientMiddleware::new().capture_headers(capture))
+    client_with(ClientMiddleware::default().capture_headers(capture))
         .get(format!("http://{addr}/"))
         .header("x-tenant", "acme")
         .header("authorization", "Bearer secret")
@@ -201,7 +201,7 @@ async fn a_mapped_address_and_path_name_the_peer_service() {
     let services = otel_kit_http::PeerServices::new()
         .map(&format!("127.0.0.1:{}/status", addr.port()), "status-api")
         .expect("entry");
-    let client = client_with(ClientMiddleware::new().providers(t.providers().peer_services(services)));
+    let client = client_with(ClientMiddleware::default().providers(t.providers().peer_services(services)));
     for path in ["/status/204", "/echo"] {
         client
             .get(format!("http://{addr}{path}"))
@@ -221,7 +221,7 @@ async fn a_mapped_address_and_path_name_the_peer_service() {
 async fn url_full_is_cut_to_the_request_value_cap() {
     let t = TestTelemetry::new();
     let addr = start_server().await;
-    let client = client_with(ClientMiddleware::new().providers(t.providers()));
+    let client = client_with(ClientMiddleware::default().providers(t.providers()));
     // The server may refuse a request line this long; the span is recorded either way.
     let _ = client.get(oversized_url(&format!("http://{addr}"))).send().await;
     assert_url_full_cut(&t.spans());

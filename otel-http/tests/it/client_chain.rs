@@ -53,8 +53,8 @@ async fn stacked_middlewares_record_one_span() {
     let addr = start_server().await;
 
     let client = ClientBuilder::new(reqwest::Client::new())
-        .with(ClientMiddleware::new())
-        .with(ClientMiddleware::new())
+        .with(ClientMiddleware::default())
+        .with(ClientMiddleware::default())
         .build();
     let body = client
         .get(format!("http://{addr}/"))
@@ -86,8 +86,8 @@ async fn stacked_middlewares_under_a_no_op_tracer_record_one_duration() {
     let addr = start_server().await;
 
     let client = ClientBuilder::new(reqwest::Client::new())
-        .with(ClientMiddleware::new().providers(providers.clone()))
-        .with(ClientMiddleware::new().providers(providers))
+        .with(ClientMiddleware::default().providers(providers.clone()))
+        .with(ClientMiddleware::default().providers(providers))
         .build();
     for _ in 0..2 {
         client.get(format!("http://{addr}/")).send().await.expect("send");
@@ -107,7 +107,7 @@ async fn each_retry_attempt_gets_a_span_with_resend_count() {
 
     let client = ClientBuilder::new(reqwest::Client::new())
         .with(SendTwice)
-        .with(ClientMiddleware::new())
+        .with(ClientMiddleware::default())
         .build();
     client.get(format!("http://{addr}/")).send().await.expect("send");
 
@@ -126,9 +126,9 @@ async fn retries_inside_the_middleware_share_its_span() {
     // Outer middleware, retry, inner middleware: the inner one is nested in the
     // outer one's request on both attempts, so there is only the outer span.
     let client = ClientBuilder::new(reqwest::Client::new())
-        .with(ClientMiddleware::new())
+        .with(ClientMiddleware::default())
         .with(SendTwice)
-        .with(ClientMiddleware::new())
+        .with(ClientMiddleware::default())
         .build();
     client.get(format!("http://{addr}/")).send().await.expect("send");
 
@@ -144,7 +144,7 @@ async fn another_request_in_flight_gets_its_own_child_span() {
     let addr = start_server().await;
 
     let client = ClientBuilder::new(reqwest::Client::new())
-        .with(ClientMiddleware::new())
+        .with(ClientMiddleware::default())
         .with(FetchesToken {
             token_url: format!("http://{addr}/token"),
         })

@@ -119,7 +119,7 @@ impl reqwest_middleware::Middleware for Panics {
 async fn a_panic_below_the_middleware_is_one_exception_event_in_the_span() {
     let t = TestTelemetry::new();
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-        .with(otel_kit_http::ClientMiddleware::new().providers(t.providers()))
+        .with(otel_kit_http::ClientMiddleware::default().providers(t.providers()))
         .with(Panics)
         .build();
     let joined = tokio::spawn(async move { client.get("http://127.0.0.1:9/x").send().await }).await;
@@ -193,7 +193,7 @@ impl reqwest_middleware::Middleware for Refuses {
 async fn a_middleware_error_is_one_exception_event_without_its_text() {
     let t = TestTelemetry::new();
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-        .with(otel_kit_http::ClientMiddleware::new().providers(t.providers()))
+        .with(otel_kit_http::ClientMiddleware::default().providers(t.providers()))
         .with(Refuses)
         .build();
     client

@@ -21,9 +21,9 @@ async fn request_attributes_are_there_when_the_sampler_decides() {
     let t = TestTelemetry::builder().sampler(DropTenant("noisy")).build();
     let addr = start_server().await;
     let client = client_with(
-        ClientMiddleware::new()
+        ClientMiddleware::default()
             .providers(t.providers())
-            .span_attributes_from_request(|request, extensions, span| {
+            .span_attributes_from_request(|(request, extensions), span| {
                 if let Some(Tenant(tenant)) = extensions.get::<Tenant>() {
                     span.push(KeyValue::new("tenant.id", *tenant));
                 }
@@ -59,7 +59,7 @@ async fn response_attributes_see_responses_and_transport_errors() {
     let t = TestTelemetry::new();
     let addr = start_server().await;
     let client = client_with(
-        ClientMiddleware::new()
+        ClientMiddleware::default()
             .providers(t.providers())
             .span_attributes_from_response(|result, span| match result {
                 Ok(response) => {
@@ -107,17 +107,15 @@ async fn response_attributes_see_responses_and_transport_errors() {
 async fn the_span_name_hook_names_the_span_and_none_keeps_the_default() {
     let t = TestTelemetry::new();
     let addr = start_server().await;
-    let client = client_with(
-        ClientMiddleware::new()
-            .providers(t.providers())
-            .span_name(|request, _| {
-                request
-                    .url()
-                    .path()
-                    .starts_with("/payments/")
-                    .then_some(Cow::Borrowed("payments"))
-            }),
-    );
+    let client = client_with(ClientMiddleware::default().providers(t.providers()).span_name(
+        |(request, _)| {
+            request
+                .url()
+                .path()
+                .starts_with("/payments/")
+                .then_some(Cow::Borrowed("payments"))
+        },
+    ));
     client
         .post(format!("http://{addr}/payments/42"))
         .send()
@@ -142,9 +140,9 @@ async fn the_span_name_hook_names_the_span_and_none_keeps_the_default() {
 async fn metric_attributes_are_bounded_opt_in_and_capped() {
     let t = TestTelemetry::new();
     let addr = start_server().await;
-    let middleware = ClientMiddleware::new()
+    let middleware = ClientMiddleware::default()
         .providers(t.providers())
-        .metric_attributes_from_request(|request, extensions, metric| {
+        .metric_attributes_from_request(|(request, extensions), metric| {
             let tenant = extensions.get::<Tenant>().map_or("none", |Tenant(t)| *t);
             metric.push(KeyValue::new("app.tenant", tenant));
             // Refused: the metric's own key.
@@ -185,9 +183,9 @@ async fn exclude_when_records_nothing_but_still_propagates_the_current_context()
     let t = TestTelemetry::new();
     let addr = start_server().await;
     let client = client_with(
-        ClientMiddleware::new()
+        ClientMiddleware::default()
             .providers(t.providers())
-            .exclude_when(|request, _| request.url().path() == "/poll"),
+            .exclude_when(|(request, _)| request.url().path() == "/poll"),
     );
     let parent = t.tracer_provider().tracer("test").start("parent");
     let parent_id = parent.span_context().span_id().to_string();

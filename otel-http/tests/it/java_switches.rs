@@ -29,7 +29,7 @@ pub(crate) fn init(variables: &[(&str, &str)]) -> (otel_kit_init::Telemetry, InM
 
 fn client() -> reqwest_middleware::ClientWithMiddleware {
     reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build().expect("client"))
-        .with(ClientMiddleware::new())
+        .with(ClientMiddleware::default())
         .build()
 }
 

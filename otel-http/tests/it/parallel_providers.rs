@@ -24,7 +24,7 @@ async fn isolated(id: u32) {
         .layer(ServerLayer::new().providers(t.providers()));
     let base = serve(app).await;
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-        .with(ClientMiddleware::new().providers(t.providers()))
+        .with(ClientMiddleware::default().providers(t.providers()))
         .build();
     let body = client
         .get(format!("{base}/items/{id}"))

@@ -336,7 +336,7 @@ fn traced_client() -> reqwest_middleware::ClientWithMiddleware {
             .build()
             .expect("reqwest client"),
     )
-    .with(ClientMiddleware::new())
+    .with(ClientMiddleware::default())
     .build()
 }
 

@@ -63,7 +63,7 @@ async fn serve(addr: SocketAddr) -> Result<(), Box<dyn Error>> {
             .await?;
     }
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
-        .with(otel_kit_http::ClientMiddleware::new())
+        .with(otel_kit_http::ClientMiddleware::default())
         .build();
     let app = App {
         pool,

@@ -180,7 +180,7 @@ pub async fn app_with(variant: Variant, url: &str, stub_url: String) -> Result<A
     let client = match variant {
         v if v.is_kit_service() => Outgoing::Kit(
             reqwest_middleware::ClientBuilder::new(reqwest)
-                .with(otel_kit_http::ClientMiddleware::new())
+                .with(otel_kit_http::ClientMiddleware::default())
                 .build(),
         ),
         Variant::ServiceTowerOtel => {

@@ -28,7 +28,7 @@ impl Llm {
     pub(crate) fn from_env(mock_base_url: String, providers: Providers) -> Self {
         let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
         let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-            .with(otel_kit::http::ClientMiddleware::new().providers(providers.clone()))
+            .with(otel_kit::http::ClientMiddleware::default().providers(providers.clone()))
             .build();
         Llm {
             client,

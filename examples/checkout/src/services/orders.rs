@@ -41,7 +41,7 @@ impl Orders {
         providers: Providers,
     ) -> Self {
         let payments = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-            .with(otel_kit::http::ClientMiddleware::new().providers(providers))
+            .with(otel_kit::http::ClientMiddleware::default().providers(providers))
             .build();
         Orders {
             inventory,

@@ -62,7 +62,7 @@ pub async fn closed_port() -> u16 {
 
 /// A client with one default `ClientMiddleware`.
 pub fn client() -> ClientWithMiddleware {
-    client_with(ClientMiddleware::new())
+    client_with(ClientMiddleware::default())
 }
 
 /// A client with `middleware`.

@@ -78,7 +78,7 @@ pub(super) async fn client(n: usize) -> Result {
     ))
     .await?;
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::builder().no_proxy().build()?)
-        .with(otel_kit_http::ClientMiddleware::new())
+        .with(otel_kit_http::ClientMiddleware::default())
         .build();
     let mut ids = Ids::new();
     for i in 0..n {
