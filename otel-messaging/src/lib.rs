@@ -61,7 +61,7 @@
 //! | feature | default | adds | pulls in |
 //! | --- | --- | --- | --- |
 //! | `nats` | no | module `nats`: `instrument`, `Client`, `Subscriber`, `Delivery`, `JetStream`, `Consumer`, `JetStreamMessage`, the header carrier | async-nats with `jetstream` only (its TLS provider, nkeys, KV and object store stay the application's choice), bytes, futures-util |
-//! | `kafka` | no | module `kafka`: `producer`, `consumer`, `Builder`, `Producer`, `Consumer`, `Delivery`, the header carrier | rdkafka with `tokio` only (librdkafka built from its bundled source unless the application's rdkafka asks for `dynamic-linking`; its TLS, SASL and codecs stay the application's choice), futures-util |
+//! | `kafka` | no | module `kafka`: `producer`, `consumer`, `Builder` (`Builder<Kafka>`), `Producer`, `Consumer`, `Delivery`, the header carrier | rdkafka with `tokio` only (librdkafka built from its bundled source unless the application's rdkafka asks for `dynamic-linking`; its TLS, SASL and codecs stay the application's choice), futures-util |
 //! | `rabbitmq` | no | module `rabbitmq`: `instrument`, `Channel`, `Consumer`, `Delivery`, `ConsumedMessage`, the header carrier | lapin without its default features (its runtime and TLS stay the application's choice), futures-util |
 //!
 //! With no feature, the core above is all there is, and no client library.
@@ -71,6 +71,9 @@
 /// The `Extractor` of every adapter's header carrier.
 #[cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka"))]
 mod bounded_extractor;
+// `Builder<S>`, written once over the messaging system.
+#[cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka"))]
+mod builder;
 mod call;
 mod destination;
 #[cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka"))]
@@ -96,9 +99,15 @@ mod scope;
 #[cfg(feature = "rabbitmq")]
 mod server_url;
 mod start;
+// The systems `Builder<S>` serves (each marker carries its feature).
+#[cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka"))]
+pub mod system;
 #[cfg(any(feature = "nats", feature = "rabbitmq"))]
 mod traced;
 
+// With any adapter's feature.
+#[cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka"))]
+pub use builder::{Builder, MessagingSystem};
 pub use call::MessagingCall;
 pub use destination::Destination;
 pub use failure::{Failure, HandlerOutcome};

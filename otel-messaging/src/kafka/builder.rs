@@ -1,23 +1,25 @@
-//! [`Builder`]: the settings of a Kafka producer's or consumer's instrumentation, read
-//! first from the client's own `ClientConfig`.
+//! [`Builder`], the Kafka producer's and consumer's builder (`Builder<Kafka>`, its shared
+//! settings written once in `builder.rs`): read first from the client's own
+//! `ClientConfig`, its own settings, and `producer(..)` and `consumer(..)`.
 
 use opentelemetry::StringValue;
-use otel_kit_core::Providers;
 use rdkafka::ClientContext;
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{ConsumerContext, StreamConsumer};
 use rdkafka::producer::FutureProducer;
 
+use crate::builder::{MessagingSystem, sealed};
 use crate::kafka::consumer::Consumer;
 use crate::kafka::instrumentation::{Instrumentation, SYSTEM};
 use crate::kafka::producer::Producer;
 use crate::messaging::Messaging;
-use crate::parent::ProcessParent;
+use crate::system::Kafka;
 
 /// Kafka's default port, when `bootstrap.servers` names none.
 const DEFAULT_PORT: u16 = 9092;
 
-/// Builds a [`Producer`] or a [`Consumer`]. [`Builder::new`] reads the client's
+/// Builds a [`Producer`] or a [`Consumer`]: the shared settings of
+/// [`Builder<S>`](crate::Builder), and Kafka's own. [`Builder::new`] reads the client's
 /// `ClientConfig`: `bootstrap.servers` (its first broker: `server.address`,
 /// `server.port`), `client.id` (`messaging.client.id`) and `group.id`
 /// (`messaging.consumer.group.name`); nothing else, and never a credential.
@@ -33,9 +35,23 @@ const DEFAULT_PORT: u16 = 9092;
 /// let consumer = Builder::new(&config).record_message_key(true).consumer(consumer);
 /// # drop(consumer);
 /// ```
+pub type Builder = crate::Builder<Kafka>;
+
+/// What the Kafka builder alone keeps.
 #[derive(Debug, Clone)]
-pub struct Builder {
-    instrumentation: Instrumentation,
+pub struct KafkaParts {
+    /// `messaging.consumer.group.name`: the consumer's `group.id`.
+    consumer_group: Option<StringValue>,
+    /// `messaging.kafka.cluster.id`, when the application gives it.
+    cluster_id: Option<StringValue>,
+    /// Whether `messaging.kafka.message.key` is recorded.
+    message_key: bool,
+}
+
+impl sealed::Sealed for Kafka {}
+
+impl MessagingSystem for Kafka {
+    type Parts = KafkaParts;
 }
 
 impl Builder {
@@ -52,51 +68,19 @@ impl Builder {
             .get("group.id")
             .filter(|group| !group.is_empty())
             .map(|group| StringValue::from(group.to_owned()));
-        Self {
-            instrumentation: Instrumentation {
-                messaging,
-                consumer_group,
-                cluster_id: None,
-                message_key: false,
-            },
-        }
-    }
-
-    fn messaging(mut self, f: impl FnOnce(Messaging) -> Messaging) -> Self {
-        self.instrumentation.messaging = f(self.instrumentation.messaging);
-        self
-    }
-
-    /// The tracer, meter, propagator and logger providers to use instead of the globals.
-    #[must_use]
-    pub fn providers(self, providers: Providers) -> Self {
-        self.messaging(|m| m.providers(providers))
-    }
-
-    /// `server.address` and `server.port`, instead of the first of `bootstrap.servers`.
-    #[must_use]
-    pub fn server(self, address: impl Into<StringValue>, port: Option<u16>) -> Self {
-        self.messaging(|m| m.server(address, port))
-    }
-
-    /// The parent of a single message's process span; see [`ProcessParent`].
-    #[must_use]
-    pub fn process_parent(self, mode: ProcessParent) -> Self {
-        self.messaging(|m| m.process_parent(mode))
-    }
-
-    /// Records `messaging.message.body.size` (opt-in in the conventions: off by default).
-    #[must_use]
-    pub fn record_body_size(self, on: bool) -> Self {
-        self.messaging(|m| m.record_body_size(on))
+        let parts = KafkaParts {
+            consumer_group,
+            cluster_id: None,
+            message_key: false,
+        };
+        Self::from_parts(messaging, parts)
     }
 
     /// Records `messaging.kafka.message.key` on single-message spans, when the key is
     /// UTF-8 and at most 256 bytes. Off by default: the conventions recommend it, but a
     /// key is often a customer's or a user's id, which is personal data.
-    #[must_use]
     pub fn record_message_key(mut self, on: bool) -> Self {
-        self.instrumentation.message_key = on;
+        self.parts.message_key = on;
         self
     }
 
@@ -121,22 +105,36 @@ impl Builder {
     /// let producer = builder.producer(producer);
     /// # drop(producer);
     /// ```
-    #[must_use]
     pub fn cluster_id(mut self, id: impl Into<StringValue>) -> Self {
-        self.instrumentation.cluster_id = Some(id.into());
+        self.parts.cluster_id = Some(id.into());
         self
     }
 
     /// The instrumented producer.
     pub fn producer<C: ClientContext + 'static, R>(self, producer: FutureProducer<C, R>) -> Producer<C, R> {
         say_once_when_headers_are_not_read();
-        Producer::new(producer, self.instrumentation)
+        Producer::new(producer, self.instrumentation())
     }
 
     /// The instrumented consumer.
     pub fn consumer<C: ConsumerContext + 'static, R>(self, consumer: StreamConsumer<C, R>) -> Consumer<C, R> {
         say_once_when_headers_are_not_read();
-        Consumer::new(consumer, self.instrumentation)
+        Consumer::new(consumer, self.instrumentation())
+    }
+
+    /// What the producer or consumer records with.
+    fn instrumentation(self) -> Instrumentation {
+        let KafkaParts {
+            consumer_group,
+            cluster_id,
+            message_key,
+        } = self.parts;
+        Instrumentation {
+            messaging: self.messaging,
+            consumer_group,
+            cluster_id,
+            message_key,
+        }
     }
 }
 

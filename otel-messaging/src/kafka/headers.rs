@@ -43,8 +43,9 @@ pub const MAX_HEADERS: usize = 64;
 /// consumed message, `OwnedHeaders::as_borrowed()` of one being produced), by the rule
 /// of [`carrier`](crate::carrier): names in any case, values not UTF-8 skipped, two
 /// different values of one name ambiguous, the values read bounded. Only the first
-/// [`MAX_HEADERS`] headers before the first one rdkafka cannot read are seen (see the
-/// [module docs](self)).
+/// [`MAX_HEADERS`] headers before the first one rdkafka cannot read are seen (rdkafka
+/// panics on a header name that is not UTF-8: docs/messaging.md says how the adapter
+/// avoids it).
 #[derive(Clone, Copy)]
 pub struct KafkaHeaderExtractor<'a> {
     headers: &'a BorrowedHeaders,

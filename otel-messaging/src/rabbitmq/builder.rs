@@ -1,18 +1,20 @@
-//! [`Builder`]: what an instrumented RabbitMQ channel records, chosen before it is built.
+//! [`Builder`], the RabbitMQ channel's builder (`Builder<RabbitMq>`, its shared settings
+//! written once in `builder.rs`): its own setting, the server from a connection URL, and
+//! `build()`.
 
-use opentelemetry::StringValue;
-use otel_kit_core::Providers;
-
+use crate::builder::{MessagingSystem, sealed};
 use crate::messaging::Messaging;
-use crate::parent::ProcessParent;
 use crate::rabbitmq::channel::Channel;
+use crate::system::RabbitMq;
 
 /// `messaging.system` of RabbitMQ, the registry's value.
 pub(crate) const SYSTEM: &str = "rabbitmq";
 
 /// Builds an instrumented [`Channel`] with other than the defaults (the global providers,
-/// no server address unless [`Builder::connection_url`] or [`Builder::server`] gives
-/// it, [`ProcessParent::Auto`], no body sizes).
+/// no server address unless [`Builder::connection_url`] or
+/// [`server`](crate::Builder::server) gives it,
+/// [`ProcessParent::Auto`](crate::ProcessParent::Auto), no body sizes): the shared
+/// settings of [`Builder<S>`](crate::Builder), and the server from a connection URL.
 ///
 /// ```no_run
 /// use otel_kit_messaging::rabbitmq::Channel;
@@ -27,34 +29,21 @@ pub(crate) const SYSTEM: &str = "rabbitmq";
 /// # Ok(())
 /// # }
 /// ```
+pub type Builder = crate::Builder<RabbitMq>;
+
+/// What the RabbitMQ builder alone keeps: the channel.
 #[derive(Debug)]
-#[must_use = "`build()` makes the channel"]
-pub struct Builder {
+pub struct RabbitMqParts {
     channel: lapin::Channel,
-    messaging: Messaging,
+}
+
+impl sealed::Sealed for RabbitMq {}
+
+impl MessagingSystem for RabbitMq {
+    type Parts = RabbitMqParts;
 }
 
 impl Builder {
-    pub(crate) fn new(channel: lapin::Channel) -> Self {
-        Self {
-            channel,
-            messaging: Messaging::new(SYSTEM),
-        }
-    }
-
-    /// The providers to use instead of the globals.
-    pub fn providers(mut self, providers: Providers) -> Self {
-        self.messaging = self.messaging.providers(providers);
-        self
-    }
-
-    /// `server.address` and `server.port`: the broker's host as the application names it
-    /// and its port (a lapin channel does not say where it is connected).
-    pub fn server(mut self, address: impl Into<StringValue>, port: u16) -> Self {
-        self.messaging = self.messaging.server(address, Some(port));
-        self
-    }
-
     /// `server.address` and `server.port` from the URL the connection was made with
     /// (`amqp://user:pass@host:5672/vhost`; 5672 when it names no port, 5671 for
     /// `amqps`): only the host and port are read, never the credentials. A URL with no
@@ -77,27 +66,15 @@ impl Builder {
         self
     }
 
-    /// The parent of a single message's process span; see [`ProcessParent`].
-    pub fn process_parent(mut self, mode: ProcessParent) -> Self {
-        self.messaging = self.messaging.process_parent(mode);
-        self
-    }
-
-    /// Records `messaging.message.body.size` (opt-in in the conventions).
-    pub fn record_body_size(mut self, on: bool) -> Self {
-        self.messaging = self.messaging.record_body_size(on);
-        self
-    }
-
     /// The instrumented channel.
     pub fn build(self) -> Channel {
-        Channel::new(self.channel, self.messaging)
+        Channel::new(self.parts.channel, self.messaging)
     }
 }
 
 impl Channel {
     /// A builder to choose what is recorded; see [`Builder`].
     pub fn builder(channel: lapin::Channel) -> Builder {
-        Builder::new(channel)
+        Builder::from_parts(Messaging::new(SYSTEM), RabbitMqParts { channel })
     }
 }
