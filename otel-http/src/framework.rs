@@ -15,8 +15,7 @@
 //! (reqwest).
 
 /// Tower: any `tower::Service<http::Request<B>>` (axum, hyper, tonic; hyper-util's
-/// client). The default framework of [`ServerLayer`](crate::ServerLayer) and
-/// `ClientLayer`.
+/// client). The default framework of `ServerLayer` and `ClientLayer`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tower {}
 

@@ -17,8 +17,7 @@ pub(crate) mod sealed {
 }
 
 /// A messaging system a [`Builder`] serves: with their features,
-/// [`Nats`](crate::system::Nats), [`RabbitMq`](crate::system::RabbitMq) and
-/// [`Kafka`](crate::system::Kafka).
+/// `Nats`, `RabbitMq` and `Kafka` ([`system`](crate::system)).
 pub trait MessagingSystem: sealed::Sealed + 'static {
     /// What the system's builder keeps besides the shared settings (its client, its
     /// own options).
@@ -29,9 +28,9 @@ pub trait MessagingSystem: sealed::Sealed + 'static {
 /// Builds an instrumented client of the messaging system `S` with other than the
 /// defaults (the global providers, `server.address` and `server.port` as the client
 /// knows them, [`ProcessParent::Auto`], no body sizes). Each adapter names it:
-/// [`nats::Builder`](crate::nats::Builder) from `nats::Client::builder`,
-/// [`rabbitmq::Builder`](crate::rabbitmq::Builder) from `rabbitmq::Channel::builder`,
-/// [`kafka::Builder`](crate::kafka::Builder) from `kafka::Builder::new`; each adds its own
+/// `nats::Builder` from `nats::Client::builder`, `rabbitmq::Builder` from
+/// `rabbitmq::Channel::builder`, `kafka::Builder` from `kafka::Builder::new`, each with
+/// its feature; each adds its own
 /// settings and build methods to these.
 ///
 /// ```no_run
@@ -100,7 +99,7 @@ impl<S: MessagingSystem> Builder<S> {
     /// announced address (or, when it announces `0.0.0.0` because it listens on every
     /// interface, the address the client was given), the first of Kafka's
     /// `bootstrap.servers`; RabbitMQ's channel knows none (see also
-    /// [`connection_url`](crate::rabbitmq::Builder::connection_url)).
+    /// its builder's `connection_url`).
     ///
     /// ```no_run
     /// # async fn run(channel: lapin::Channel) {

@@ -3,9 +3,9 @@
 //!
 //! | system | builder | made by | its own settings |
 //! | --- | --- | --- | --- |
-//! | [`Nats`] | [`nats::Builder`](crate::nats::Builder) | `nats::Client::builder(client)` | `subject_template`; `build()` |
-//! | [`RabbitMq`] | [`rabbitmq::Builder`](crate::rabbitmq::Builder) | `rabbitmq::Channel::builder(channel)` | `connection_url`; `build()` |
-//! | [`Kafka`] | [`kafka::Builder`](crate::kafka::Builder) | `kafka::Builder::new(&config)` | `record_message_key`, `cluster_id`; `producer(..)`, `consumer(..)` |
+//! | `Nats` | `nats::Builder` | `nats::Client::builder(client)` | `subject_template`; `build()` |
+//! | `RabbitMq` | `rabbitmq::Builder` | `rabbitmq::Channel::builder(channel)` | `connection_url`; `build()` |
+//! | `Kafka` | `kafka::Builder` | `kafka::Builder::new(&config)` | `record_message_key`, `cluster_id`; `producer(..)`, `consumer(..)` |
 
 /// NATS through async-nats: the system of [`nats::Builder`](crate::nats::Builder).
 #[cfg(feature = "nats")]

@@ -18,9 +18,8 @@ use super::instruments::{Frontend, Instruments};
 use crate::framework::Tower;
 
 /// A client framework [`ClientLayer<F>`](crate::ClientLayer) serves: [`Tower`] or, with
-/// their features, [`Reqwest`](crate::framework::Reqwest) and
-/// [`Awc`](crate::framework::Awc) ([`framework`](crate::framework) lists what each one's
-/// hooks see). Sealed: implemented by this crate's frameworks only.
+/// their features, `Reqwest` and `Awc` ([`framework`](crate::framework) lists what each
+/// one's hooks see). Sealed: implemented by this crate's frameworks only.
 pub trait ClientFramework: Frontend {
     /// What the request hooks (`exclude_when`, `span_name`,
     /// `span_attributes_from_request`, `metric_attributes_from_request`) see.

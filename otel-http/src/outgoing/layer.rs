@@ -42,11 +42,10 @@ use crate::framework::Tower;
 /// # });
 /// ```
 ///
-/// With their features, [`ClientMiddleware`](crate::ClientMiddleware)
-/// (`ClientLayer<Reqwest>`, feature `client`) is a reqwest-middleware middleware and
-/// [`awc::ClientMiddleware`](crate::awc::ClientMiddleware) (`ClientLayer<Awc>`, feature
-/// `awc`) an awc one, each made with `ClientMiddleware::default()`, with these same
-/// methods. [`framework`](crate::framework) lists what each framework's hooks see.
+/// With their features, `ClientMiddleware` (`ClientLayer<Reqwest>`, feature `client`)
+/// is a reqwest-middleware middleware and `awc::ClientMiddleware` (`ClientLayer<Awc>`,
+/// feature `awc`) an awc one, each made with `ClientMiddleware::default()`, with these
+/// same methods. [`framework`](crate::framework) lists what each framework's hooks see.
 ///
 /// # Hooks
 ///

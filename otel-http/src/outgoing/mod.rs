@@ -1,8 +1,7 @@
 //! An outgoing request, whichever client sends it: [`ClientLayer<F>`](ClientLayer), the
 //! one client builder, and the core every framework's front-end shares (tower's layer
-//! in [`tower_client`](crate::tower_client), reqwest-middleware's in
-//! [`client`](crate::client), awc's in [`awc`](crate::awc)), so that all follow one set
-//! of client rules.
+//! in `tower_client`, reqwest-middleware's in `client`, awc's in `awc`), so that all
+//! follow one set of client rules.
 //!
 //! - [`layer`]: the builder and its methods, written once over the framework `F`.
 //! - [`framework`]: [`ClientFramework`], the types a framework's hooks see, and the hook
