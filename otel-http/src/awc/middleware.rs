@@ -134,7 +134,6 @@ impl ClientLayer<Awc> {
 pub struct ClientService<S> {
     pub(super) inner: S,
     pub(super) config: Arc<Config>,
-    pub(super) client_timeout: Option<Duration>,
 }
 
 impl<S> ::awc::middleware::Transform<S, ::awc::ConnectRequest> for ClientLayer<Awc>
@@ -150,7 +149,6 @@ where
     fn new_transform(self, service: S) -> Self::Transform {
         ClientService {
             inner: service,
-            client_timeout: self.config.settings.client_timeout,
             config: self.config,
         }
     }

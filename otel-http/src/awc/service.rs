@@ -76,7 +76,8 @@ where
             None,
             propagate,
         );
-        let deadline = self
+        let deadline = config
+            .settings
             .client_timeout
             .and_then(|timeout| call.started_at().checked_add(timeout));
         let call = AwcCall::new(call, deadline);
