@@ -35,7 +35,7 @@
 //! per-thread `Cache`), `Scope`, `carrier` (`BoundedExtractor`, the one propagation
 //! carrier: one rule for repeated and mis-cased headers, within bounds, over any
 //! `HeaderSource`), `hooks` (`Hooks`, the application's hooks on a layer: the one
-//! options value every layer keeps them in, with their setters), `call` (`CallFuture`, the one future a call in flight runs in),
+//! options value every layer keeps them in, with their setters), `call` (`CallFuture`, the one future a call in flight runs in), `response_future` (`ResponseFuture`, the front ends' response future over it), `instrumented_service` (`InstrumentedService`, the service every tower front end wraps around the inner one),
 //! `shared_names`, `network` (a client's peer when its server is an IP address),
 //! `repeated_keys` (a key set twice on a span: the last value, as the kit exports it),
 //! `panic_payload`, `exception` (the exception event and the bound on
@@ -78,6 +78,8 @@ pub mod hooks;
 #[doc(hidden)]
 pub mod incoming_context;
 pub mod instrumentation_switches;
+#[doc(hidden)]
+pub mod instrumented_service;
 mod instruments_cache;
 pub mod kit_names;
 pub mod log_events;
@@ -102,6 +104,8 @@ pub mod report_gate;
 pub mod request_value;
 #[doc(hidden)]
 pub mod resolver;
+#[doc(hidden)]
+pub mod response_future;
 mod scope;
 #[doc(hidden)]
 pub mod sdk;

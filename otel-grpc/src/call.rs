@@ -41,7 +41,8 @@ pub(crate) enum MethodRule {
 }
 
 /// One traced call, from its start to the end of its response stream.
-pub(crate) struct Call {
+// `pub` in a private module: named by the public `ResponseFuture` alias, never by users.
+pub struct Call {
     pub(crate) side: Side,
     /// The call's span, and the caller's baggage.
     pub(crate) cx: Context,

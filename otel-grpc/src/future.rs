@@ -1,9 +1,6 @@
 //! [`ResponseFuture`]: runs the inner service's future inside the call's context and
 //! hands the call to the response body, or ends it when there is no body to wait for.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context as TaskContext, Poll};
 use std::time::Instant;
 
 use http::Response;
@@ -13,93 +10,70 @@ use crate::call::{Call, Outcome};
 use crate::error_code::{code_of_any, status_of_any};
 use crate::exception;
 use crate::status::{Side, grpc_message, grpc_status};
-use otel_kit_core::call::CallFuture;
+use otel_kit_core::response_future::EndWith;
 
-pin_project_lite::pin_project! {
-    /// The response future of [`ServerService`](crate::ServerService) and
-    /// [`ClientService`](crate::ClientService).
-    ///
-    /// The call's context is current on every poll and while the inner future is
-    /// dropped, so `tracing` spans and logs of the handler (server) or of the code
-    /// below the layer (client) are its children. When the response head arrives, a
-    /// `grpc-status` in it (a trailers-only response) ends the call; otherwise the
-    /// call moves to the [`ResponseBody`], which ends it at the end of the stream. An
-    /// error instead of a response that is no `Status`, and a panic, are each the
-    /// side's one exception event (`rpc.client.call.exception`,
-    /// `rpc.server.call.exception`); a panic ends the span with `error.type = "panic"`
-    /// and unwinds on; a future dropped early ends it as `CANCELLED`
-    /// (`DEADLINE_EXCEEDED` past the deadline).
-    ///
-    // The example uses the server layer.
-    #[cfg_attr(feature = "server", doc = "```")]
-    #[cfg_attr(not(feature = "server"), doc = "```ignore")]
-    /// use otel_kit_grpc::{ResponseFuture, ServerLayer};
-    /// use tower::{Layer as _, Service as _};
-    ///
-    /// let mut service = ServerLayer::new().layer(tower::service_fn(|_: http::Request<String>| async {
-    ///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
-    /// }));
-    /// let future = service.call(http::Request::new(String::new()));
-    /// drop(future); // recorded as CANCELLED
-    /// ```
-    pub struct ResponseFuture<F> {
-        #[pin]
-        call: CallFuture<F, Call>,
-    }
-}
+/// The response future of [`ServerService`](crate::ServerService) and
+/// [`ClientService`](crate::ClientService).
+///
+/// The call's context is current on every poll and while the inner future is
+/// dropped, so `tracing` spans and logs of the handler (server) or of the code
+/// below the layer (client) are its children. When the response head arrives, a
+/// `grpc-status` in it (a trailers-only response) ends the call; otherwise the
+/// call moves to the [`ResponseBody`], which ends it at the end of the stream. An
+/// error instead of a response that is no `Status`, and a panic, are each the
+/// side's one exception event (`rpc.client.call.exception`,
+/// `rpc.server.call.exception`); a panic ends the span with `error.type = "panic"`
+/// and unwinds on; a future dropped early ends it as `CANCELLED`
+/// (`DEADLINE_EXCEEDED` past the deadline).
+///
+// The example uses the server layer.
+#[cfg_attr(feature = "server", doc = "```")]
+#[cfg_attr(not(feature = "server"), doc = "```ignore")]
+/// use otel_kit_grpc::{ResponseFuture, ServerLayer};
+/// use tower::{Layer as _, Service as _};
+///
+/// let mut service = ServerLayer::new().layer(tower::service_fn(|_: http::Request<String>| async {
+///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+/// }));
+/// let future = service.call(http::Request::new(String::new()));
+/// drop(future); // recorded as CANCELLED
+/// ```
+pub type ResponseFuture<F> = otel_kit_core::response_future::ResponseFuture<F, Call>;
 
-impl<F> ResponseFuture<F> {
-    /// The future of `call`, traced or not.
-    pub(crate) fn new(call: CallFuture<F, Call>) -> Self {
-        Self { call }
-    }
-}
-
-impl<F> std::fmt::Debug for ResponseFuture<F> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ResponseFuture")
-            .field("traced", &self.call.is_traced())
-            .finish_non_exhaustive()
-    }
-}
-
-impl<F, B, E> Future for ResponseFuture<F>
+impl<B, E> EndWith<Result<Response<B>, E>> for Call
 where
-    F: Future<Output = Result<Response<B>, E>>,
     E: std::fmt::Display + 'static,
 {
     type Output = Result<Response<ResponseBody<B>>, E>;
 
-    fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<Self::Output> {
-        self.project().call.poll_finish(task, |output, call| {
-            let Some(mut call) = call else {
-                return match output {
-                    Ok(response) => Ok(response.map(ResponseBody::untraced)),
-                    Err(error) => Err(error),
-                };
+    fn end_with(output: Result<Response<B>, E>, call: Option<Self>) -> Result<Response<ResponseBody<B>>, E> {
+        let Some(mut call) = call else {
+            return match output {
+                Ok(response) => Ok(response.map(ResponseBody::untraced)),
+                Err(error) => Err(error),
             };
-            match output {
-                Ok(response) => {
-                    call.capture_response(response.headers());
-                    match grpc_status(response.headers()) {
-                        // Trailers-only: the status is in the head, the body is empty.
-                        Some(code) => {
-                            call.message = grpc_message(response.headers());
-                            call.finish_with(Outcome::Status(code), Some(response.headers()));
-                            Ok(response.map(ResponseBody::untraced))
-                        }
-                        None => {
-                            let status = response.status();
-                            Ok(response.map(|body| ResponseBody::traced(body, call, status)))
-                        }
+        };
+        match output {
+            Ok(response) => {
+                call.capture_response(response.headers());
+                match grpc_status(response.headers()) {
+                    // Trailers-only: the status is in the head, the body is empty.
+                    Some(code) => {
+                        call.message = grpc_message(response.headers());
+                        call.finish_with(Outcome::Status(code), Some(response.headers()));
+                        Ok(response.map(ResponseBody::untraced))
+                    }
+                    None => {
+                        let status = response.status();
+                        Ok(response.map(|body| ResponseBody::traced(body, call, status)))
                     }
                 }
-                Err(error) => {
-                    fail(call, &error);
-                    Err(error)
-                }
             }
-        })
+            Err(error) => {
+                fail(call, &error);
+                Err(error)
+            }
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use http::request::Parts;
 use otel_kit_core::hooks::Hooks;
+use otel_kit_core::instrumented_service::InstrumentedService;
 use otel_kit_core::{
     HeaderCapture, MetricAttributes, Providers, RequestValueLimit, Resolver, SpanAttributes,
 };
@@ -28,7 +29,9 @@ pub trait LayerSide: sealed::Sealed + Clone + std::fmt::Debug + Send + Sync + 's
 
 /// Everything a [`GrpcLayer`] was configured with, shared by its services.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Config<S> {
+// `pub` in a private module: named by the public `ServerService` and `ClientService`
+// aliases, never by users.
+pub struct Config<S> {
     pub(crate) hooks: Hooks<CallHooks>,
     pub(crate) resolver: Resolver<Instruments>,
     pub(crate) exclusions: Exclusions,
@@ -106,6 +109,17 @@ impl<S> Config<S> {
 #[must_use]
 pub struct GrpcLayer<S: LayerSide> {
     pub(crate) config: Arc<Config<S>>,
+}
+
+/// Both sides' tower `Layer`: the [`ServerService`](crate::ServerService) or
+/// [`ClientService`](crate::ClientService) around the inner service, sharing this
+/// layer's configuration.
+impl<Side: LayerSide, S> tower::Layer<S> for GrpcLayer<Side> {
+    type Service = InstrumentedService<Config<Side>, S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        InstrumentedService::new(inner, Arc::clone(&self.config))
+    }
 }
 
 impl<S: LayerSide> GrpcLayer<S> {

@@ -1,12 +1,14 @@
 //! [`ClientLayer`], the gRPC layer's client side (`GrpcLayer<ClientSide>`): what only a
-//! client has (the channel's target), its tower `Layer` impl, and [`ClientService`], the
-//! service it wraps around the channel (its `Service` impl: `service.rs`).
+//! client has (the channel's target), and [`ClientService`], the
+//! service it wraps around the channel (what it does with a call: `service.rs`).
 
 use std::sync::Arc;
 
 use http::Uri;
 
 use super::target::Server;
+use otel_kit_core::instrumented_service::InstrumentedService;
+
 use crate::layer::{Config, GrpcLayer, LayerSide, sealed};
 
 /// A tower layer that gives every gRPC call through a channel a CLIENT span and an
@@ -75,17 +77,6 @@ impl GrpcLayer<ClientSide> {
     }
 }
 
-impl<S> tower::Layer<S> for ClientLayer {
-    type Service = ClientService<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        ClientService {
-            inner,
-            config: Arc::clone(&self.config),
-        }
-    }
-}
-
 /// Traces the calls sent through the inner service `S` (a tonic `Channel`). Built by
 /// [`ClientLayer`].
 ///
@@ -103,47 +94,4 @@ impl<S> tower::Layer<S> for ClientLayer {
 /// assert_eq!(response.status(), 200);
 /// # });
 /// ```
-#[derive(Debug, Clone)]
-pub struct ClientService<S> {
-    pub(super) inner: S,
-    pub(super) config: Arc<Config<ClientSide>>,
-}
-
-impl<S> ClientService<S> {
-    /// The wrapped service.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    ///
-    /// let service = otel_kit_grpc::ClientLayer::new(&http::Uri::from_static("http://localhost:50051")).layer(42);
-    /// assert_eq!(*service.get_ref(), 42);
-    /// ```
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    ///
-    /// let mut service = otel_kit_grpc::ClientLayer::new(&http::Uri::from_static("http://localhost:50051")).layer(42);
-    /// *service.get_mut() += 1;
-    /// assert_eq!(service.into_inner(), 43);
-    /// ```
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Unwraps the inner service.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    ///
-    /// let service = otel_kit_grpc::ClientLayer::new(&http::Uri::from_static("http://localhost:50051")).layer("inner");
-    /// assert_eq!(service.into_inner(), "inner");
-    /// ```
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
-}
+pub type ClientService<S> = InstrumentedService<Config<ClientSide>, S>;

@@ -1,7 +1,6 @@
 //! [`ClientService`]: the layered channel.
 
 use std::sync::Arc;
-use std::task::{Context as TaskContext, Poll};
 use std::time::{Instant, SystemTime};
 
 use http::{Request, Response};
@@ -10,61 +9,47 @@ use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_http::HeaderInjector;
 use otel_kit_core::SpanAttributes;
 use otel_kit_core::call::CallFuture;
+use otel_kit_core::instrumented_service::InstrumentRequest;
 use otel_kit_semconv::attribute as semconv;
 use tower::Service;
 
-use super::layer::ClientService;
+use super::ClientSide;
 use super::target::Server;
 use crate::body::ResponseBody;
 use crate::call::{Call, MethodRule};
 use crate::future::ResponseFuture;
+use crate::layer::Config;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
 use crate::status::Side;
 use crate::timeout::deadline;
 
-impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ClientService<S>
+impl<S, ReqBody, ResBody> InstrumentRequest<S, Request<ReqBody>> for Config<ClientSide>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     S::Error: std::fmt::Display + 'static,
 {
     type Response = Response<ResponseBody<ResBody>>;
-    type Error = S::Error;
     type Future = ResponseFuture<S::Future>;
 
-    fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        self.traced(request)
-    }
-}
-
-impl<S> ClientService<S> {
-    /// The future of one call through the channel: traced, or (excluded) with the current
-    /// context still injected.
-    fn traced<ReqBody>(&mut self, request: Request<ReqBody>) -> ResponseFuture<S::Future>
-    where
-        S: Service<Request<ReqBody>>,
-    {
+    fn call(config: &Arc<Self>, inner: &mut S, request: Request<ReqBody>) -> Self::Future {
         // Predicates and hooks see the request head as `Parts`; moving the parts out and
         // back allocates nothing.
         let (mut parts, body) = request.into_parts();
         // Every string taken from the request is cut to this (one length check when short);
         // a path longer than it is no method name.
-        let limit = self.config.value_limit.get();
+        let limit = config.value_limit.get();
         let parsed = parse_path(parts.uri.path()).filter(|_| parts.uri.path().len() <= limit.max_bytes());
-        let hooks = &self.config.hooks;
-        if parsed.is_some_and(|(service, _)| self.config.exclusions.excludes(service))
+        let hooks = &config.hooks;
+        if parsed.is_some_and(|(service, _)| config.exclusions.excludes(service))
             || hooks.excludes(|exclude| exclude(&parts))
         {
             // No telemetry of our own; the server still continues the caller's trace.
             let cx = Context::current();
-            self.config.resolver.with(None, |resolved| {
+            config.resolver.with(None, |resolved| {
                 resolved.inject(&cx, &mut HeaderInjector(&mut parts.headers))
             });
             let request = Request::from_parts(parts, body);
-            return ResponseFuture::new(CallFuture::untraced(self.inner.call(request), None));
+            return ResponseFuture::new(CallFuture::untraced(inner.call(request), None));
         }
         let now = Instant::now();
         let start_time = SystemTime::now();
@@ -93,17 +78,13 @@ impl<S> ClientService<S> {
         // goes to the channel's target.
         let server = match parts.uri.authority() {
             Some(_) => Server::of(&parts.uri),
-            None => self.config.side.server.clone(),
+            None => config.side.server.clone(),
         };
         if let Some(server) = &server {
             server.span_attributes(&mut attributes);
         }
-        if !self.config.capture.is_empty() {
-            attributes.extend(
-                self.config
-                    .capture
-                    .request_attributes_within(&parts.headers, limit),
-            );
+        if !config.capture.is_empty() {
+            attributes.extend(config.capture.request_attributes_within(&parts.headers, limit));
         }
         // Before the span starts, so that samplers see what the application adds.
         if let Some(add) = &hooks.request_span_attributes {
@@ -111,7 +92,7 @@ impl<S> ClientService<S> {
         }
         let extra_metric_attributes = hooks.metric_attributes(|add, metric| add(&parts, metric));
         let parent = Context::current();
-        let (cx, recording) = self.config.resolver.with(Some(now), |resolved| {
+        let (cx, recording) = config.resolver.with(Some(now), |resolved| {
             let builder = SpanBuilder {
                 name,
                 span_kind: Some(SpanKind::Client),
@@ -126,9 +107,9 @@ impl<S> ClientService<S> {
             resolved.inject(&cx, &mut HeaderInjector(&mut parts.headers));
             (cx, recording)
         });
-        let capture = &self.config.capture;
+        let capture = &config.capture;
         let mut call = Call::new(
-            (Side::Client, self.config.resolver.clone()),
+            (Side::Client, config.resolver.clone()),
             (cx, recording),
             (now, start_time),
             MethodRule::Decided(method),
@@ -139,6 +120,6 @@ impl<S> ClientService<S> {
         call.extra_metric_attributes = extra_metric_attributes;
         call.response_span_attributes = hooks.response_span_attributes.clone();
         let request = Request::from_parts(parts, body);
-        ResponseFuture::new(CallFuture::start(call, || self.inner.call(request)))
+        ResponseFuture::new(CallFuture::start(call, || inner.call(request)))
     }
 }

@@ -1,10 +1,12 @@
 //! [`ServerLayer`], the gRPC layer's server side (`GrpcLayer<ServerSide>`): what only a
-//! server has (the declared services), its tower `Layer` impl, and [`ServerService`],
-//! the service it wraps around the router (its `Service` impl: `service.rs`).
+//! server has (the declared services), and [`ServerService`],
+//! the service it wraps around the router (what it does with a call: `service.rs`).
 
 use std::sync::Arc;
 
 use tonic::server::NamedService;
+
+use otel_kit_core::instrumented_service::InstrumentedService;
 
 use crate::layer::{Config, GrpcLayer, LayerSide, sealed};
 
@@ -89,17 +91,6 @@ impl GrpcLayer<ServerSide> {
     }
 }
 
-impl<S> tower::Layer<S> for ServerLayer {
-    type Service = ServerService<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        ServerService {
-            inner,
-            config: Arc::clone(&self.config),
-        }
-    }
-}
-
 /// Traces the calls of the inner service `S` (tonic's router). Built by
 /// [`ServerLayer`].
 ///
@@ -114,47 +105,4 @@ impl<S> tower::Layer<S> for ServerLayer {
 /// assert_eq!(response.status(), 200);
 /// # });
 /// ```
-#[derive(Debug, Clone)]
-pub struct ServerService<S> {
-    pub(super) inner: S,
-    pub(super) config: Arc<Config<ServerSide>>,
-}
-
-impl<S> ServerService<S> {
-    /// The wrapped service.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    ///
-    /// let service = otel_kit_grpc::ServerLayer::new().layer(42);
-    /// assert_eq!(*service.get_ref(), 42);
-    /// ```
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    ///
-    /// let mut service = otel_kit_grpc::ServerLayer::new().layer(42);
-    /// *service.get_mut() += 1;
-    /// assert_eq!(service.into_inner(), 43);
-    /// ```
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Unwraps the inner service.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    ///
-    /// let service = otel_kit_grpc::ServerLayer::new().layer("inner");
-    /// assert_eq!(service.into_inner(), "inner");
-    /// ```
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
-}
+pub type ServerService<S> = InstrumentedService<Config<ServerSide>, S>;

@@ -1,65 +1,49 @@
 //! [`ServerService`]: the layered service.
 
-use std::task::{Context as TaskContext, Poll};
+use std::sync::Arc;
 use std::time::Instant;
 
 use http::{Request, Response};
 use otel_kit_core::call::CallFuture;
+use otel_kit_core::instrumented_service::InstrumentRequest;
 use tower::Service;
 
-use super::layer::ServerService;
+use super::ServerSide;
 use super::start::start;
 use crate::body::ResponseBody;
 use crate::future::ResponseFuture;
+use crate::layer::Config;
 use crate::method::parse_path;
 
-impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ServerService<S>
+impl<S, ReqBody, ResBody> InstrumentRequest<S, Request<ReqBody>> for Config<ServerSide>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     S::Error: std::fmt::Display + 'static,
 {
     type Response = Response<ResponseBody<ResBody>>;
-    type Error = S::Error;
     type Future = ResponseFuture<S::Future>;
 
-    fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        self.traced(request)
-    }
-}
-
-impl<S> ServerService<S> {
-    /// The future of one call to the inner service: traced, or (excluded) in the caller's
-    /// context.
-    fn traced<ReqBody>(&mut self, request: Request<ReqBody>) -> ResponseFuture<S::Future>
-    where
-        S: Service<Request<ReqBody>>,
-    {
+    fn call(config: &Arc<Self>, inner: &mut S, request: Request<ReqBody>) -> Self::Future {
         let now = Instant::now();
         // Predicates and hooks see the request head as `Parts`; moving the parts out and
         // back allocates nothing.
         let (parts, body) = request.into_parts();
         let service = parse_path(parts.uri.path()).map(|(service, _)| service);
-        let hooks = &self.config.hooks;
-        if service.is_some_and(|service| self.config.exclusions.excludes(service))
+        let hooks = &config.hooks;
+        if service.is_some_and(|service| config.exclusions.excludes(service))
             || hooks.excludes(|exclude| exclude(&parts))
         {
             // No telemetry of our own, but the handler continues the caller's trace.
-            let cx = self
-                .config
+            let cx = config
                 .resolver
                 .with(Some(now), |resolved| resolved.incoming_context(&parts.headers));
             let request = Request::from_parts(parts, body);
-            return ResponseFuture::new(CallFuture::start_untraced(cx, || self.inner.call(request)));
+            return ResponseFuture::new(CallFuture::start_untraced(cx, || inner.call(request)));
         }
-        let call = self
-            .config
+        let call = config
             .resolver
-            .with(Some(now), |resolved| start(&self.config, &parts, resolved, now));
+            .with(Some(now), |resolved| start(config, &parts, resolved, now));
         let request = Request::from_parts(parts, body);
-        ResponseFuture::new(CallFuture::start(call, || self.inner.call(request)))
+        ResponseFuture::new(CallFuture::start(call, || inner.call(request)))
     }
 }

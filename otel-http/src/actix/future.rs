@@ -2,9 +2,6 @@
 //! and finishes the span and metrics however it ends.
 
 use std::borrow::Cow;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context as TaskContext, Poll};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::ServiceResponse;
@@ -12,89 +9,66 @@ use actix_web::dev::ServiceResponse;
 use super::head::ActixResponse;
 use super::hooks::ActixHooks;
 use crate::server::call::Call;
-use otel_kit_core::call::CallFuture;
+use otel_kit_core::response_future::EndWith;
 
-pin_project_lite::pin_project! {
-    /// The response future of [`ServerMiddlewareService`](super::ServerMiddlewareService).
-    ///
-    /// On every poll, and while the app's future is dropped, the request's context (the
-    /// server span, or for an excluded request the caller's context) is the current
-    /// OpenTelemetry context, so `tracing` spans and logs in the handler are children of
-    /// the server span.
-    ///
-    /// The span ends when the app yields the response head; `http.route` and the span
-    /// name `{method} {http.route}` are set then, from the routed request's match
-    /// pattern (actix routes after the middleware; a panic or an error returned by an
-    /// inner middleware leaves the span named `{method}`). The status rules are the
-    /// tower layer's: a 5xx is an error (`error.type` its status code), a 4xx is not.
-    /// actix renders a handler's error as a response: when that response is a 5xx, the
-    /// error is also one `http.server.request.exception` log record (its message, type
-    /// `actix_web::Error`). An error returned by a middleware inside this one is read
-    /// the same way, from the response actix renders from it. A panic gets
-    /// `error.type = "panic"` and one exception record, then unwinds on; a dropped
-    /// future gets `error.type = "cancelled"`.
-    pub struct ResponseFuture<F> {
-        #[pin]
-        call: CallFuture<F, Call<ActixHooks>>,
-    }
-}
+/// The response future of [`ServerMiddlewareService`](super::ServerMiddlewareService).
+///
+/// On every poll, and while the app's future is dropped, the request's context (the
+/// server span, or for an excluded request the caller's context) is the current
+/// OpenTelemetry context, so `tracing` spans and logs in the handler are children of
+/// the server span.
+///
+/// The span ends when the app yields the response head; `http.route` and the span
+/// name `{method} {http.route}` are set then, from the routed request's match
+/// pattern (actix routes after the middleware; a panic or an error returned by an
+/// inner middleware leaves the span named `{method}`). The status rules are the
+/// tower layer's: a 5xx is an error (`error.type` its status code), a 4xx is not.
+/// actix renders a handler's error as a response: when that response is a 5xx, the
+/// error is also one `http.server.request.exception` log record (its message, type
+/// `actix_web::Error`). An error returned by a middleware inside this one is read
+/// the same way, from the response actix renders from it. A panic gets
+/// `error.type = "panic"` and one exception record, then unwinds on; a dropped
+/// future gets `error.type = "cancelled"`.
+pub type ResponseFuture<F> = otel_kit_core::response_future::ResponseFuture<F, Call<ActixHooks>>;
 
-impl<F> ResponseFuture<F> {
-    /// The future of `call`, traced or not.
-    pub(super) fn new(call: CallFuture<F, Call<ActixHooks>>) -> Self {
-        Self { call }
-    }
-}
+impl<B: MessageBody> EndWith<Result<ServiceResponse<B>, actix_web::Error>> for Call<ActixHooks> {
+    type Output = Result<ServiceResponse<B>, actix_web::Error>;
 
-impl<F> std::fmt::Debug for ResponseFuture<F> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ResponseFuture")
-            .field("traced", &self.call.is_traced())
-            .finish_non_exhaustive()
-    }
-}
-
-impl<F, B> Future for ResponseFuture<F>
-where
-    F: Future<Output = Result<ServiceResponse<B>, actix_web::Error>>,
-    B: MessageBody,
-{
-    type Output = F::Output;
-
-    fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<Self::Output> {
-        self.project().call.poll_finish(task, |output, call| {
-            let Some(mut call) = call else {
-                return output;
-            };
-            match output {
-                Ok(mut response) => {
-                    // The routed request's pattern: found by the resource's id, not by
-                    // matching the path again.
-                    if let Some(route) = response.request().match_pattern() {
-                        call.routed(&route);
-                    }
-                    let cause = if response.status().is_server_error()
-                        && let Some(error) = response.response().error()
-                    {
-                        Some(exception(&call, error))
-                    } else {
-                        None
-                    };
-                    call.respond(&mut ActixResponse(response.response_mut()), cause);
-                    Ok(response)
+    fn end_with(
+        output: Result<ServiceResponse<B>, actix_web::Error>,
+        call: Option<Self>,
+    ) -> Result<ServiceResponse<B>, actix_web::Error> {
+        let Some(mut call) = call else {
+            return output;
+        };
+        match output {
+            Ok(mut response) => {
+                // The routed request's pattern: found by the resource's id, not by
+                // matching the path again.
+                if let Some(route) = response.request().match_pattern() {
+                    call.routed(&route);
                 }
-                Err(error) => {
-                    // What actix will answer with.
-                    let mut rendered = error.as_response_error().error_response();
-                    let cause = rendered
-                        .status()
-                        .is_server_error()
-                        .then(|| exception(&call, &error));
-                    call.respond(&mut ActixResponse(&mut rendered), cause);
-                    Err(error)
-                }
+                let cause = if response.status().is_server_error()
+                    && let Some(error) = response.response().error()
+                {
+                    Some(exception(&call, error))
+                } else {
+                    None
+                };
+                call.respond(&mut ActixResponse(response.response_mut()), cause);
+                Ok(response)
             }
-        })
+            Err(error) => {
+                // What actix will answer with.
+                let mut rendered = error.as_response_error().error_response();
+                let cause = rendered
+                    .status()
+                    .is_server_error()
+                    .then(|| exception(&call, &error));
+                call.respond(&mut ActixResponse(&mut rendered), cause);
+                Err(error)
+            }
+        }
     }
 }
 

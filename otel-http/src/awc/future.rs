@@ -2,16 +2,14 @@
 //! context and ends the span and the duration point however it ends; [`AwcCall`], the
 //! call that tells awc's own timeout from the caller's cancellation.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context as TaskContext, Poll};
 use std::time::Instant;
 
 use ::awc::ConnectResponse;
 use ::awc::error::SendRequestError;
 use opentelemetry::Context;
-use otel_kit_core::call::{CallFuture, EndEarly};
+use otel_kit_core::call::EndEarly;
 use otel_kit_core::exception::type_name;
+use otel_kit_core::response_future::EndWith;
 
 use super::outcome::{error_description, error_type};
 use crate::framework::Awc;
@@ -20,7 +18,8 @@ use crate::propagation::HeaderExtractor;
 
 /// A traced awc request: the client core's call, and the instant the client's own
 /// timeout fires (`None`: no timeout known).
-pub(crate) struct AwcCall {
+// `pub` in a private module: named by the public `ResponseFuture` alias, never by users.
+pub struct AwcCall {
     call: Call<Awc>,
     deadline: Option<Instant>,
 }
@@ -65,68 +64,47 @@ impl EndEarly for AwcCall {
     }
 }
 
-pin_project_lite::pin_project! {
-    /// The response future of the awc middleware's service.
-    ///
-    /// The request's span context is current on every poll. The span ends when the
-    /// response head arrives (reading the body is not included); an error instead of a
-    /// response is the request's failure and its one `http.client.request.exception`
-    /// event; a future dropped before the response arrived is awc's timeout when the
-    /// client's timeout has passed ([`ClientMiddleware::client_timeout`](super::ClientMiddleware::client_timeout)),
-    /// else a cancellation, not an error.
-    pub struct ResponseFuture<F> {
-        #[pin]
-        call: CallFuture<F, AwcCall>,
-    }
-}
+/// The response future of the awc middleware's service.
+///
+/// The request's span context is current on every poll. The span ends when the
+/// response head arrives (reading the body is not included); an error instead of a
+/// response is the request's failure and its one `http.client.request.exception`
+/// event; a future dropped before the response arrived is awc's timeout when the
+/// client's timeout has passed ([`ClientMiddleware::client_timeout`](super::ClientMiddleware::client_timeout)),
+/// else a cancellation, not an error.
+pub type ResponseFuture<F> = otel_kit_core::response_future::ResponseFuture<F, AwcCall>;
 
-impl<F> ResponseFuture<F> {
-    pub(super) fn new(call: CallFuture<F, AwcCall>) -> Self {
-        Self { call }
-    }
-}
+impl EndWith<Result<ConnectResponse, SendRequestError>> for AwcCall {
+    type Output = Result<ConnectResponse, SendRequestError>;
 
-impl<F> std::fmt::Debug for ResponseFuture<F> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ResponseFuture")
-            .field("traced", &self.call.is_traced())
-            .finish_non_exhaustive()
-    }
-}
-
-impl<F> Future for ResponseFuture<F>
-where
-    F: Future<Output = Result<ConnectResponse, SendRequestError>>,
-{
-    type Output = F::Output;
-
-    fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<Self::Output> {
-        self.project().call.poll_finish(task, |output, call| {
-            let Some(AwcCall { call, .. }) = call else {
-                return output;
-            };
-            match &output {
-                Ok(ConnectResponse::Client(response)) => {
-                    let ended = Ended::Response {
-                        status: status_of(response.status()),
-                        version: version_of(response.version()),
-                        headers: &HeaderExtractor(response.headers()),
-                    };
-                    call.finish(ended, |add, span| add(Ok(response), span));
-                }
-                // A tunnel answers a WebSocket handshake, which is never traced.
-                Ok(ConnectResponse::Tunnel(head, _)) => {
-                    let ended = Ended::Response {
-                        status: status_of(head.status),
-                        version: version_of(head.version),
-                        headers: &HeaderExtractor(&head.headers),
-                    };
-                    call.finish(ended, |_, _| {});
-                }
-                Err(error) => fail(call, error),
+    fn end_with(
+        output: Result<ConnectResponse, SendRequestError>,
+        call: Option<Self>,
+    ) -> Result<ConnectResponse, SendRequestError> {
+        let Some(AwcCall { call, .. }) = call else {
+            return output;
+        };
+        match &output {
+            Ok(ConnectResponse::Client(response)) => {
+                let ended = Ended::Response {
+                    status: status_of(response.status()),
+                    version: version_of(response.version()),
+                    headers: &HeaderExtractor(response.headers()),
+                };
+                call.finish(ended, |add, span| add(Ok(response), span));
             }
-            output
-        })
+            // A tunnel answers a WebSocket handshake, which is never traced.
+            Ok(ConnectResponse::Tunnel(head, _)) => {
+                let ended = Ended::Response {
+                    status: status_of(head.status),
+                    version: version_of(head.version),
+                    headers: &HeaderExtractor(&head.headers),
+                };
+                call.finish(ended, |_, _| {});
+            }
+            Err(error) => fail(call, error),
+        }
+        output
     }
 }
 

@@ -62,7 +62,10 @@ pub(crate) enum Ended<'a, H: ?Sized = HeaderMap> {
 /// Ended exactly once: by [`finish`](Self::finish) with how it ended, or through
 /// [`EndEarly`] when the request panicked or was dropped, so a cancelled request is
 /// counted rather than lost.
-pub(crate) struct Call<F: ClientFramework> {
+// `pub` in a private module: the tower client's public `ResponseFuture` alias names it;
+// users never do. Without the tower client nothing public names it.
+#[cfg_attr(not(feature = "tower-client"), allow(unreachable_pub))]
+pub struct Call<F: ClientFramework> {
     /// The CLIENT span's context, carrying the front-end's active-request marker.
     cx: Context,
     /// The front-end's configuration (header capture, hooks, where the point goes).

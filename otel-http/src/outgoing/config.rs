@@ -12,7 +12,10 @@ use super::instruments::Instruments;
 use crate::conventions::from_switches::{HttpSettings, Side};
 
 /// Everything a client front-end was configured with.
-pub(crate) struct Config<F: ClientFramework> {
+// `pub` in a private module: the tower client's public `ClientService` alias names it;
+// users never do. Without the tower client nothing public names it.
+#[cfg_attr(not(feature = "tower-client"), allow(unreachable_pub))]
+pub struct Config<F: ClientFramework> {
     /// Header capture and known methods: the builder's, else the switches'.
     pub(crate) http: HttpSettings,
     pub(crate) propagate: Option<Arc<PropagationFilter<F>>>,

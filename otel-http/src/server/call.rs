@@ -35,7 +35,8 @@ pub use otel_kit_core::call::ERROR_TYPE_PANIC;
 
 /// A traced request in flight: its span's context and what the response future needs
 /// to end it. `H` is the front-end's hook types (the tower layer's by default).
-pub(crate) struct Call<H: Front = ServerHooks> {
+// `pub` in a private module: named by the public `ResponseFuture` aliases, never by users.
+pub struct Call<H: Front = ServerHooks> {
     /// The server span's context.
     cx: Context,
     /// Whether the span records (is sampled): asked once, when it started.

@@ -12,7 +12,8 @@ use crate::conventions::from_switches::HttpSettings;
 
 /// Everything a `ServerLayer` (or the actix-web middleware, with its own hook types
 /// `H`) was configured with, shared by its services.
-pub(crate) struct Config<H: Front = ServerHooks> {
+// `pub` in a private module: named by the public `ServerService` alias, never by users.
+pub struct Config<H: Front = ServerHooks> {
     pub(crate) hooks: Hooks<H>,
     pub(crate) resolver: Resolver<Instruments<H>>,
     pub(crate) exclusions: Exclusions,

@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use otel_kit_core::instrumented_service::InstrumentedService;
 use otel_kit_core::{MetricAttributes, Providers, RequestValueLimit, Resolver, SpanAttributes};
 
 use super::config::Config;
@@ -424,10 +425,7 @@ impl<S> tower::Layer<S> for ServerLayer<Tower> {
     type Service = ServerService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        ServerService {
-            inner,
-            config: Arc::clone(&self.config),
-        }
+        InstrumentedService::new(inner, Arc::clone(&self.config))
     }
 }
 
@@ -447,47 +445,4 @@ impl<S> tower::Layer<S> for ServerLayer<Tower> {
 /// assert_eq!(response.into_body(), "hello");
 /// # });
 /// ```
-#[derive(Debug, Clone)]
-pub struct ServerService<S> {
-    pub(super) inner: S,
-    pub(super) config: Arc<Config>,
-}
-
-impl<S> ServerService<S> {
-    /// The wrapped service.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    ///
-    /// let service = otel_kit_http::ServerLayer::new().layer(42);
-    /// assert_eq!(*service.get_ref(), 42);
-    /// ```
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    ///
-    /// let mut service = otel_kit_http::ServerLayer::new().layer(42);
-    /// *service.get_mut() += 1;
-    /// assert_eq!(service.into_inner(), 43);
-    /// ```
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Unwraps the inner service.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    ///
-    /// let service = otel_kit_http::ServerLayer::new().layer("inner");
-    /// assert_eq!(service.into_inner(), "inner");
-    /// ```
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
-}
+pub type ServerService<S> = InstrumentedService<Config, S>;

@@ -1,8 +1,10 @@
 //! The tower client layer, `ClientLayer` (= `ClientLayer<Tower>`, its builder methods
 //! written once in `outgoing/layer.rs`): its tower `Layer` impl, and [`ClientService`],
-//! the service it wraps around the client (its `Service` impl: `service.rs`).
+//! the service it wraps around the client (what it does with a request: `service.rs`).
 
 use std::sync::Arc;
+
+use otel_kit_core::instrumented_service::InstrumentedService;
 
 use crate::ClientLayer;
 use crate::framework::Tower;
@@ -15,10 +17,7 @@ impl<S> tower::Layer<S> for ClientLayer {
     type Service = ClientService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        ClientService {
-            inner,
-            config: Arc::clone(&self.config),
-        }
+        InstrumentedService::new(inner, Arc::clone(&self.config))
     }
 }
 
@@ -38,47 +37,4 @@ impl<S> tower::Layer<S> for ClientLayer {
 /// assert_eq!(response.status(), 200);
 /// # });
 /// ```
-#[derive(Debug, Clone)]
-pub struct ClientService<S> {
-    pub(super) inner: S,
-    pub(super) config: Arc<Config>,
-}
-
-impl<S> ClientService<S> {
-    /// The wrapped service.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    ///
-    /// let service = otel_kit_http::ClientLayer::new().layer(42);
-    /// assert_eq!(*service.get_ref(), 42);
-    /// ```
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    ///
-    /// let mut service = otel_kit_http::ClientLayer::new().layer(42);
-    /// *service.get_mut() += 1;
-    /// assert_eq!(service.into_inner(), 43);
-    /// ```
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Unwraps the inner service.
-    ///
-    /// ```
-    /// use tower::Layer as _;
-    ///
-    /// let service = otel_kit_http::ClientLayer::new().layer("inner");
-    /// assert_eq!(service.into_inner(), "inner");
-    /// ```
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
-}
+pub type ClientService<S> = InstrumentedService<crate::outgoing::Config<Tower>, S>;

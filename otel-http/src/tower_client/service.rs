@@ -1,7 +1,9 @@
-//! [`ClientService`]: the layered client, and where its requests go ([`target_of`]).
+//! How the tower client layer's [`ClientService`](super::ClientService) sends each
+//! request (its configuration's `InstrumentRequest` impl), and where a request goes
+//! ([`target_of`]).
 
 use std::borrow::Cow;
-use std::task::{Context as TaskContext, Poll};
+use std::sync::Arc;
 
 use http::header::HOST;
 use http::request::Parts;
@@ -9,36 +11,32 @@ use http::uri::Authority;
 use http::{Request, Response, Uri};
 use opentelemetry::Context;
 use otel_kit_core::call::CallFuture;
+use otel_kit_core::instrumented_service::InstrumentRequest;
 use tower::Service;
 
 use super::future::ResponseFuture;
-use super::layer::{ClientService, Config};
+use super::layer::Config;
 use crate::conventions::from_switches::Side;
 use crate::outgoing::Target;
 use crate::outgoing::UrlTemplate;
 use crate::outgoing::extensions::OutgoingMarks;
 use crate::outgoing::start::RequestInfo;
 
-impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for ClientService<S>
+impl<S, ReqBody, ResBody> InstrumentRequest<S, Request<ReqBody>> for Config
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     S::Error: std::error::Error + 'static,
 {
     type Response = Response<ResBody>;
-    type Error = S::Error;
     type Future = ResponseFuture<S::Future>;
 
-    fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+    fn call(shared: &Arc<Self>, inner: &mut S, request: Request<ReqBody>) -> Self::Future {
         let (mut parts, body) = request.into_parts();
         let parent = Context::current();
-        let config = &*self.config;
+        let config = &**shared;
         if Config::nested(&parts.extensions, &parent) {
             let request = Request::from_parts(parts, body);
-            return ResponseFuture::new(CallFuture::untraced(self.inner.call(request), None));
+            return ResponseFuture::new(CallFuture::untraced(inner.call(request), None));
         }
         let propagate = config.propagates(&parts.extensions, |filter| filter(&parts));
         if config.hooks.excludes(|exclude| exclude(&parts)) {
@@ -46,7 +44,7 @@ where
                 config.inject_excluded(&parent, &mut parts.headers);
             }
             let request = Request::from_parts(parts, body);
-            return ResponseFuture::new(CallFuture::untraced(self.inner.call(request), None));
+            return ResponseFuture::new(CallFuture::untraced(inner.call(request), None));
         }
 
         let resends = OutgoingMarks::of(&parts.extensions).sent_before;
@@ -67,7 +65,7 @@ where
             |add, metric| add(&parts, metric),
         );
         let call = plan.start(
-            &self.config,
+            shared,
             &parent,
             &target,
             &mut parts.headers,
@@ -75,7 +73,7 @@ where
             propagate,
         );
         let request = Request::from_parts(parts, body);
-        ResponseFuture::new(CallFuture::start(call, || self.inner.call(request)))
+        ResponseFuture::new(CallFuture::start(call, || inner.call(request)))
     }
 }
 
