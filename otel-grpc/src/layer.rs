@@ -6,20 +6,42 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use http::request::Parts;
+use http::{Request, Response};
 use otel_kit_core::hooks::Hooks;
-use otel_kit_core::instrumented_service::InstrumentedService;
+use otel_kit_core::instrumented_service::{InstrumentRequest, InstrumentedService};
 use otel_kit_core::{
     HeaderCapture, MetricAttributes, Providers, RequestValueLimit, Resolver, SpanAttributes,
 };
 
+use tower::Service;
+
+use crate::body::ResponseBody;
 use crate::call_outcome::{CallHooks, CallOutcome};
 use crate::exclude::Exclusions;
+use crate::future::ResponseFuture;
 use crate::instruments::Instruments;
 use crate::metadata::metadata_capture;
 
-/// Implemented by the two sides only.
+/// Implemented by the two sides only: what each does with a call (its `service.rs`).
 pub(crate) mod sealed {
-    pub trait Sealed {}
+    use std::sync::Arc;
+
+    use http::Request;
+    use tower::Service;
+
+    use super::Config;
+    use crate::future::ResponseFuture;
+
+    pub trait Sealed: Sized {
+        /// Sends one call through `inner`: traced, or (excluded) untraced.
+        fn call<S, B>(
+            config: &Arc<Config<Self>>,
+            inner: &mut S,
+            request: Request<B>,
+        ) -> ResponseFuture<S::Future>
+        where
+            S: Service<Request<B>>;
+    }
 }
 
 /// The settings only one side of a call has: [`ServerSide`](crate::server::ServerSide)
@@ -119,6 +141,20 @@ impl<Side: LayerSide, S> tower::Layer<S> for GrpcLayer<Side> {
 
     fn layer(&self, inner: S) -> Self::Service {
         InstrumentedService::new(inner, Arc::clone(&self.config))
+    }
+}
+
+impl<L, S, ReqBody, ResBody> InstrumentRequest<S, Request<ReqBody>> for Config<L>
+where
+    L: LayerSide,
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    S::Error: std::fmt::Display + 'static,
+{
+    type Response = Response<ResponseBody<ResBody>>;
+    type Future = ResponseFuture<S::Future>;
+
+    fn call(config: &Arc<Self>, inner: &mut S, request: Request<ReqBody>) -> Self::Future {
+        L::call(config, inner, request)
     }
 }
 

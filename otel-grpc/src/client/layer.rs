@@ -9,7 +9,7 @@ use http::Uri;
 use super::target::Server;
 use otel_kit_core::instrumented_service::InstrumentedService;
 
-use crate::layer::{Config, GrpcLayer, LayerSide, sealed};
+use crate::layer::{Config, GrpcLayer, LayerSide};
 
 /// A tower layer that gives every gRPC call through a channel a CLIENT span and an
 /// `rpc.client.call.duration` point, and propagates the span's context.
@@ -42,7 +42,6 @@ pub struct ClientSide {
     pub(crate) server: Option<Server>,
 }
 
-impl sealed::Sealed for ClientSide {}
 impl LayerSide for ClientSide {}
 
 impl GrpcLayer<ClientSide> {

@@ -3,35 +3,33 @@
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use http::{Request, Response};
+use http::Request;
 use opentelemetry::trace::{SpanBuilder, SpanKind};
 use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_http::HeaderInjector;
 use otel_kit_core::SpanAttributes;
 use otel_kit_core::call::CallFuture;
-use otel_kit_core::instrumented_service::InstrumentRequest;
 use otel_kit_semconv::attribute as semconv;
 use tower::Service;
 
 use super::ClientSide;
 use super::target::Server;
-use crate::body::ResponseBody;
 use crate::call::{Call, MethodRule};
 use crate::future::ResponseFuture;
-use crate::layer::Config;
+use crate::layer::{Config, sealed};
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
 use crate::status::Side;
 use crate::timeout::deadline;
 
-impl<S, ReqBody, ResBody> InstrumentRequest<S, Request<ReqBody>> for Config<ClientSide>
-where
-    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    S::Error: std::fmt::Display + 'static,
-{
-    type Response = Response<ResponseBody<ResBody>>;
-    type Future = ResponseFuture<S::Future>;
-
-    fn call(config: &Arc<Self>, inner: &mut S, request: Request<ReqBody>) -> Self::Future {
+impl sealed::Sealed for ClientSide {
+    fn call<S, ReqBody>(
+        config: &Arc<Config<Self>>,
+        inner: &mut S,
+        request: Request<ReqBody>,
+    ) -> ResponseFuture<S::Future>
+    where
+        S: Service<Request<ReqBody>>,
+    {
         // Predicates and hooks see the request head as `Parts`; moving the parts out and
         // back allocates nothing.
         let (mut parts, body) = request.into_parts();

@@ -8,7 +8,7 @@ use tonic::server::NamedService;
 
 use otel_kit_core::instrumented_service::InstrumentedService;
 
-use crate::layer::{Config, GrpcLayer, LayerSide, sealed};
+use crate::layer::{Config, GrpcLayer, LayerSide};
 
 /// A tower layer that gives every gRPC call a SERVER span and an
 /// `rpc.server.call.duration` point, continuing the caller's trace: the
@@ -39,7 +39,6 @@ pub struct ServerSide {
     pub(crate) known: Option<Vec<String>>,
 }
 
-impl sealed::Sealed for ServerSide {}
 impl LayerSide for ServerSide {}
 
 impl GrpcLayer<ServerSide> {

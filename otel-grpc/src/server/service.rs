@@ -3,27 +3,25 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use http::{Request, Response};
+use http::Request;
 use otel_kit_core::call::CallFuture;
-use otel_kit_core::instrumented_service::InstrumentRequest;
 use tower::Service;
 
 use super::ServerSide;
 use super::start::start;
-use crate::body::ResponseBody;
 use crate::future::ResponseFuture;
-use crate::layer::Config;
+use crate::layer::{Config, sealed};
 use crate::method::parse_path;
 
-impl<S, ReqBody, ResBody> InstrumentRequest<S, Request<ReqBody>> for Config<ServerSide>
-where
-    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    S::Error: std::fmt::Display + 'static,
-{
-    type Response = Response<ResponseBody<ResBody>>;
-    type Future = ResponseFuture<S::Future>;
-
-    fn call(config: &Arc<Self>, inner: &mut S, request: Request<ReqBody>) -> Self::Future {
+impl sealed::Sealed for ServerSide {
+    fn call<S, ReqBody>(
+        config: &Arc<Config<Self>>,
+        inner: &mut S,
+        request: Request<ReqBody>,
+    ) -> ResponseFuture<S::Future>
+    where
+        S: Service<Request<ReqBody>>,
+    {
         let now = Instant::now();
         // Predicates and hooks see the request head as `Parts`; moving the parts out and
         // back allocates nothing.
