@@ -225,12 +225,6 @@ pub(super) struct EncodedResource {
 }
 
 impl EncodedResource {
-    pub(super) fn new(resource: &opentelemetry_sdk::Resource) -> Self {
-        let mut encoded = EncodedResource::default();
-        encoded.set(resource);
-        encoded
-    }
-
     /// Encodes `resource` in place of the one held, keeping the buffer.
     pub(super) fn set(&mut self, resource: &opentelemetry_sdk::Resource) {
         let field = &mut self.field;

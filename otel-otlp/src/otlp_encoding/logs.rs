@@ -5,8 +5,8 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::logs::{LogBatch, SdkLogRecord};
 use prost::encoding::WireType;
 
-use super::attributes::{self, EncodedResource};
 use super::log_values;
+use super::request_frame::{RequestFrame, scope_message};
 use super::scope_groups::{ScopeGroups, same_attributes};
 use super::time::nanos;
 use super::wire;
@@ -44,27 +44,26 @@ use super::wire;
 /// ```
 #[derive(Debug, Default)]
 pub struct LogEncoder {
-    resource: EncodedResource,
+    frame: RequestFrame,
     groups: ScopeGroups,
     /// The batch's records as a slice, for the grouping; its allocation is kept (see
     /// `recycle`).
     records: Vec<(usize, usize)>,
-    dropped: u64,
 }
 
 impl LogEncoder {
     /// An encoder for log records of `resource`.
     pub fn new(resource: &Resource) -> Self {
-        let mut encoder = LogEncoder::default();
-        encoder.set_resource(resource);
-        encoder
+        LogEncoder {
+            frame: RequestFrame::new(resource),
+            ..LogEncoder::default()
+        }
     }
 
     /// Replaces the resource the requests carry (the SDK hands it to the exporter once,
     /// when the provider is built).
     pub fn set_resource(&mut self, resource: &Resource) {
-        self.resource = EncodedResource::new(resource);
-        self.dropped += u64::from(self.resource.dropped);
+        self.frame.set_resource(resource);
     }
 
     /// Writes the `ExportLogsServiceRequest` for `batch` into `out`, replacing what it
@@ -74,32 +73,27 @@ impl LogEncoder {
             recycle(std::mem::take(&mut self.records));
         records.extend(batch.iter());
         self.groups.assign(&records, same_scope);
-        out.clear();
-        // ExportLogsServiceRequest.resource_logs: one resource per exporter.
-        let resource_logs = wire::begin(out, 1, 3);
-        out.extend_from_slice(&self.resource.field);
-        let mut dropped = 0;
-        for (first, members) in self.groups.iter() {
-            let (record, scope) = records[first];
-            // ResourceLogs.scope_logs
-            let scope_logs = wire::begin(out, 2, 3);
-            dropped += attributes::scope(out, 1, scope, scope_name(record, scope));
-            for &i in members {
-                dropped += log_record(out, records[i as usize].0);
+        let groups = &self.groups;
+        self.frame.write(out, |out| {
+            let mut dropped = 0;
+            for (first, members) in groups.iter() {
+                let (record, scope) = records[first];
+                dropped += scope_message(out, scope, scope_name(record, scope), |out| {
+                    members
+                        .iter()
+                        .map(|&i| log_record(out, records[i as usize].0))
+                        .sum()
+                });
             }
-            wire::bytes(out, 3, scope.schema_url().unwrap_or_default().as_bytes());
-            wire::end(out, scope_logs);
-        }
-        wire::bytes(out, 3, self.resource.schema_url.as_bytes());
-        wire::end(out, resource_logs);
-        self.dropped += u64::from(dropped);
+            dropped
+        });
         records.clear();
         self.records = recycle(records);
     }
 
     /// How many values, in all, had no OTLP form and were left out.
     pub fn dropped_values(&self) -> u64 {
-        self.dropped
+        self.frame.dropped_values()
     }
 }
 

@@ -3,9 +3,9 @@
 use opentelemetry_sdk::metrics::Temporality;
 use opentelemetry_sdk::metrics::data::{AggregatedMetrics, Metric, MetricData, ResourceMetrics};
 
-use super::attributes::{self, EncodedResource};
 use super::exemplars::ExemplarSource;
 use super::metric_points::{self, ExemplarLookup, Number, Period};
+use super::request_frame::{RequestFrame, scope_message};
 use super::time::nanos;
 use super::wire;
 
@@ -42,8 +42,7 @@ use super::wire;
 /// ```
 #[derive(Debug, Default)]
 pub struct MetricEncoder {
-    resource: EncodedResource,
-    dropped: u64,
+    frame: RequestFrame,
 }
 
 impl MetricEncoder {
@@ -56,36 +55,31 @@ impl MetricEncoder {
         exemplars: Option<&dyn ExemplarSource>,
         out: &mut Vec<u8>,
     ) {
-        self.resource.set(metrics.resource());
-        let mut dropped = self.resource.dropped;
-        out.clear();
-        // ExportMetricsServiceRequest.resource_metrics
-        let resource_metrics = wire::begin(out, 1, 3);
-        out.extend_from_slice(&self.resource.field);
-        for scope_metrics in metrics.scope_metrics() {
-            let scope = scope_metrics.scope();
-            // ResourceMetrics.scope_metrics
-            let nested = wire::begin(out, 2, 3);
-            dropped += attributes::scope(out, 1, scope, scope.name());
-            for m in scope_metrics.metrics() {
-                let extra = exemplars.map(|source| ExemplarLookup {
-                    source,
-                    scope: scope.name(),
-                    metric: m.name(),
+        self.frame.set_resource(metrics.resource());
+        self.frame.write(out, |out| {
+            let mut dropped = 0;
+            for scope_metrics in metrics.scope_metrics() {
+                let scope = scope_metrics.scope();
+                dropped += scope_message(out, scope, scope.name(), |out| {
+                    let mut dropped = 0;
+                    for m in scope_metrics.metrics() {
+                        let extra = exemplars.map(|source| ExemplarLookup {
+                            source,
+                            scope: scope.name(),
+                            metric: m.name(),
+                        });
+                        dropped += metric(out, m, extra);
+                    }
+                    dropped
                 });
-                dropped += metric(out, m, extra);
             }
-            wire::bytes(out, 3, scope.schema_url().unwrap_or_default().as_bytes());
-            wire::end(out, nested);
-        }
-        wire::bytes(out, 3, self.resource.schema_url.as_bytes());
-        wire::end(out, resource_metrics);
-        self.dropped += u64::from(dropped);
+            dropped
+        });
     }
 
     /// How many attribute values, in all, had no OTLP form and were left out.
     pub fn dropped_values(&self) -> u64 {
-        self.dropped
+        self.frame.dropped_values()
     }
 }
 

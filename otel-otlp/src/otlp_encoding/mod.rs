@@ -10,6 +10,8 @@
 //!
 //! - `wire`: the protobuf primitives, over `prost::encoding`'s varints and keys;
 //! - `attributes`: `AnyValue`, `KeyValue`, the scope, and the resource (encoded once);
+//! - `request_frame`: what every request shares, the resource message around the
+//!   scope messages;
 //! - `scope_groups`: a batch grouped by instrumentation scope, without a map per batch;
 //! - `time`: timestamps;
 //! - `trace`: [`TraceEncoder`];
@@ -28,6 +30,7 @@ mod logs;
 mod metric_points;
 #[cfg(feature = "metrics")]
 mod metrics;
+mod request_frame;
 mod scope_groups;
 mod time;
 mod trace;

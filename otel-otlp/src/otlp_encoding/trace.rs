@@ -5,7 +5,8 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::trace::SpanData;
 use prost::encoding::WireType;
 
-use super::attributes::{self, EncodedResource};
+use super::attributes;
+use super::request_frame::{RequestFrame, scope_message};
 use super::scope_groups::{ScopeGroups, same_scope};
 use super::time::nanos;
 use super::wire;
@@ -58,56 +59,47 @@ const IS_REMOTE: u32 = 0x200;
 /// ```
 #[derive(Debug, Default)]
 pub struct TraceEncoder {
-    resource: EncodedResource,
+    frame: RequestFrame,
     groups: ScopeGroups,
-    dropped: u64,
 }
 
 impl TraceEncoder {
     /// An encoder for spans of `resource`.
     pub fn new(resource: &Resource) -> Self {
-        let mut encoder = TraceEncoder::default();
-        encoder.set_resource(resource);
-        encoder
+        TraceEncoder {
+            frame: RequestFrame::new(resource),
+            groups: ScopeGroups::default(),
+        }
     }
 
     /// Replaces the resource the requests carry (the SDK hands it to the exporter once,
     /// when the provider is built).
     pub fn set_resource(&mut self, resource: &Resource) {
-        self.resource = EncodedResource::new(resource);
-        self.dropped += u64::from(self.resource.dropped);
+        self.frame.set_resource(resource);
     }
 
     /// Writes the `ExportTraceServiceRequest` for `spans` into `out`, replacing what it
     /// held and keeping its capacity.
     pub fn encode(&mut self, spans: &[SpanData], out: &mut Vec<u8>) {
-        out.clear();
-        // ExportTraceServiceRequest.resource_spans: one resource per exporter.
-        let resource_spans = wire::begin(out, 1, 3);
-        out.extend_from_slice(&self.resource.field);
         self.groups.assign(spans, |a, b| {
             same_scope(&a.instrumentation_scope, &b.instrumentation_scope)
         });
-        let mut dropped = 0;
-        for (first, members) in self.groups.iter() {
-            let scope = &spans[first].instrumentation_scope;
-            // ResourceSpans.scope_spans
-            let scope_spans = wire::begin(out, 2, 3);
-            dropped += attributes::scope(out, 1, scope, scope.name());
-            for &i in members {
-                dropped += span(out, &spans[i as usize]);
+        let groups = &self.groups;
+        self.frame.write(out, |out| {
+            let mut dropped = 0;
+            for (first, members) in groups.iter() {
+                let scope = &spans[first].instrumentation_scope;
+                dropped += scope_message(out, scope, scope.name(), |out| {
+                    members.iter().map(|&i| span(out, &spans[i as usize])).sum()
+                });
             }
-            wire::bytes(out, 3, scope.schema_url().unwrap_or_default().as_bytes());
-            wire::end(out, scope_spans);
-        }
-        wire::bytes(out, 3, self.resource.schema_url.as_bytes());
-        wire::end(out, resource_spans);
-        self.dropped += u64::from(dropped);
+            dropped
+        });
     }
 
     /// How many attribute values, in all, had no OTLP form and were left out.
     pub fn dropped_values(&self) -> u64 {
-        self.dropped
+        self.frame.dropped_values()
     }
 }
 

@@ -149,13 +149,19 @@ fn build(
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_key_that_does_not_match_its_certificate_leaves_the_client_without_an_identity() {
+    /// A client key and its self-signed certificate.
+    fn self_signed_client() -> (rcgen::KeyPair, rcgen::Certificate) {
         let key = rcgen::KeyPair::generate().expect("key");
         let cert = rcgen::CertificateParams::new(vec!["client".to_owned()])
             .expect("params")
             .self_signed(&key)
             .expect("cert");
+        (key, cert)
+    }
+
+    #[test]
+    fn a_key_that_does_not_match_its_certificate_leaves_the_client_without_an_identity() {
+        let (_, cert) = self_signed_client();
         let other_key = rcgen::KeyPair::generate().expect("key").serialize_pem();
         let (config, problems) =
             client_config(&[], None, Some((cert.pem().as_bytes(), other_key.as_bytes())));
@@ -175,11 +181,7 @@ mod tests {
     /// the warning, as text or as the decimal bytes of a `Vec<u8>`'s `Debug`.
     #[test]
     fn a_key_that_cannot_be_parsed_is_not_printed_in_the_warning() {
-        let key = rcgen::KeyPair::generate().expect("key");
-        let cert = rcgen::CertificateParams::new(vec!["client".to_owned()])
-            .expect("params")
-            .self_signed(&key)
-            .expect("cert");
+        let (key, cert) = self_signed_client();
         let key_pem = key.serialize_pem();
         let base64: String = key_pem.lines().filter(|l| !l.starts_with("-----")).collect();
         let one_line = key_pem.replace('\n', " ");

@@ -4,8 +4,8 @@ use std::fmt::{self, Write};
 
 use opentelemetry::logs::Severity;
 
-use super::failure::{attribute_mismatch, fail};
-use crate::model::{AttributeValue, LogRecord, SpanRecord};
+use super::failure::{RecordCheck, attribute_mismatch, fail};
+use crate::model::{AttributeValue, LogRecord, ResourceInfo, ScopeInfo, SpanRecord};
 
 /// A set of exported log records.
 ///
@@ -139,23 +139,28 @@ impl fmt::Debug for LogAssert<'_> {
     }
 }
 
+impl RecordCheck for LogAssert<'_> {
+    fn subject(&self) -> String {
+        format!("log record {}", self.record.body)
+    }
+
+    fn context(&self) -> String {
+        self.all.listing()
+    }
+
+    fn resource(&self) -> &ResourceInfo {
+        &self.record.resource
+    }
+
+    fn scope(&self) -> &ScopeInfo {
+        &self.record.scope
+    }
+}
+
 impl<'a> LogAssert<'a> {
     /// The record under test.
     pub fn record(&self) -> &'a LogRecord {
         self.record
-    }
-
-    #[track_caller]
-    fn check(self, ok: bool, what: &str, expected: &dyn fmt::Display, actual: &dyn fmt::Display) -> Self {
-        if !ok {
-            fail(
-                &format!("log record {}: {what}", self.record.body),
-                expected,
-                actual,
-                &self.all.listing(),
-            );
-        }
-        self
     }
 
     /// Asserts the severity number.
@@ -227,20 +232,12 @@ impl<'a> LogAssert<'a> {
     /// Asserts a resource attribute's value and type.
     #[track_caller]
     pub fn has_resource_attribute(self, key: &str, expected: impl Into<AttributeValue>) -> Self {
-        match attribute_mismatch(self.record.resource.attribute(key), &expected.into()) {
-            None => self,
-            Some((want, got)) => self.check(false, &format!("resource attribute {key:?}"), &want, &got),
-        }
+        self.check_resource_attribute(key, &expected.into())
     }
 
     /// Asserts the instrumentation scope name (the `tracing` target for bridged events).
     #[track_caller]
     pub fn has_scope_name(self, name: &str) -> Self {
-        self.check(
-            self.record.scope.name == name,
-            "instrumentation scope",
-            &name,
-            &self.record.scope.name,
-        )
+        self.check_scope_name(name)
     }
 }

@@ -2,8 +2,8 @@
 
 use std::fmt::{self, Write};
 
-use super::failure::fail;
-use crate::model::{AttributeValue, MetricData, MetricRecord, Temporality};
+use super::failure::{RecordCheck, fail};
+use crate::model::{AttributeValue, MetricData, MetricRecord, ResourceInfo, ScopeInfo, Temporality};
 
 /// A set of exported metrics.
 ///
@@ -157,29 +157,28 @@ impl fmt::Debug for MetricAssert<'_> {
     }
 }
 
+impl RecordCheck for MetricAssert<'_> {
+    fn subject(&self) -> String {
+        format!("metric {:?}", self.metric.name)
+    }
+
+    fn context(&self) -> String {
+        self.all.listing()
+    }
+
+    fn resource(&self) -> &ResourceInfo {
+        &self.metric.resource
+    }
+
+    fn scope(&self) -> &ScopeInfo {
+        &self.metric.scope
+    }
+}
+
 impl<'a> MetricAssert<'a> {
     /// The metric under test.
     pub fn record(&self) -> &'a MetricRecord {
         self.metric
-    }
-
-    #[track_caller]
-    pub(super) fn check(
-        self,
-        ok: bool,
-        what: &str,
-        expected: &dyn fmt::Display,
-        actual: &dyn fmt::Display,
-    ) -> Self {
-        if !ok {
-            fail(
-                &format!("metric {:?}: {what}", self.metric.name),
-                expected,
-                actual,
-                &self.all.listing(),
-            );
-        }
-        self
     }
 
     /// Asserts the unit.
@@ -198,12 +197,7 @@ impl<'a> MetricAssert<'a> {
     /// Asserts the meter (instrumentation scope) name.
     #[track_caller]
     pub fn has_scope_name(self, name: &str) -> Self {
-        self.check(
-            self.metric.scope.name == name,
-            "instrumentation scope",
-            &name,
-            &self.metric.scope.name,
-        )
+        self.check_scope_name(name)
     }
 
     /// Asserts the metric is a monotonic sum (a counter).

@@ -1,6 +1,6 @@
 //! Assertions on one data point: values, counts, sums, buckets and exemplars.
 
-use super::failure::keys_under;
+use super::failure::{RecordCheck as _, keys_under};
 use super::metrics::MetricAssert;
 use crate::model::{
     AttributeValue, ExemplarRecord, HistogramPoint, MetricData, Number, NumberPoint, SpanRecord,

@@ -4,9 +4,9 @@ use std::fmt;
 
 use opentelemetry::trace::{SpanKind, Status};
 
-use super::failure::{attribute_mismatch, fail};
+use super::failure::{RecordCheck, attribute_mismatch};
 use super::tree;
-use crate::model::{AttributeValue, SpanRecord};
+use crate::model::{AttributeValue, ResourceInfo, ScopeInfo, SpanRecord};
 
 /// Fluent assertions on one span. Each method checks one thing and returns the
 /// assertion, so checks chain; a failure names the span, the expected and actual
@@ -37,6 +37,24 @@ impl std::ops::Deref for SpanAssert<'_> {
     }
 }
 
+impl RecordCheck for SpanAssert<'_> {
+    fn subject(&self) -> String {
+        format!("span {:?}", self.span.name)
+    }
+
+    fn context(&self) -> String {
+        format!("span tree:\n{}", tree::render(self.all))
+    }
+
+    fn resource(&self) -> &ResourceInfo {
+        &self.span.resource
+    }
+
+    fn scope(&self) -> &ScopeInfo {
+        &self.span.scope
+    }
+}
+
 impl<'a> SpanAssert<'a> {
     pub(super) fn new(span: &'a SpanRecord, all: &'a [SpanRecord]) -> Self {
         SpanAssert { span, all }
@@ -45,19 +63,6 @@ impl<'a> SpanAssert<'a> {
     /// The span under test.
     pub fn record(&self) -> &'a SpanRecord {
         self.span
-    }
-
-    #[track_caller]
-    fn check(self, ok: bool, what: &str, expected: &dyn fmt::Display, actual: &dyn fmt::Display) -> Self {
-        if !ok {
-            fail(
-                &format!("span {:?}: {what}", self.span.name),
-                expected,
-                actual,
-                &format!("span tree:\n{}", tree::render(self.all)),
-            );
-        }
-        self
     }
 
     /// Asserts the span kind.
@@ -181,21 +186,13 @@ impl<'a> SpanAssert<'a> {
     /// Asserts a resource attribute's value and type.
     #[track_caller]
     pub fn has_resource_attribute(self, key: &str, expected: impl Into<AttributeValue>) -> Self {
-        match attribute_mismatch(self.span.resource_attribute(key), &expected.into()) {
-            None => self,
-            Some((want, got)) => self.check(false, &format!("resource attribute {key:?}"), &want, &got),
-        }
+        self.check_resource_attribute(key, &expected.into())
     }
 
     /// Asserts the instrumentation scope (tracer) name.
     #[track_caller]
     pub fn has_scope_name(self, name: &str) -> Self {
-        self.check(
-            self.span.scope.name == name,
-            "instrumentation scope",
-            &name,
-            &self.span.scope.name,
-        )
+        self.check_scope_name(name)
     }
 
     /// Asserts the instrumentation scope version.

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use opentelemetry_proto::tonic::common::v1::KeyValue;
 use opentelemetry_proto::tonic::metrics::v1::{
     AggregationTemporality, Exemplar, ResourceMetrics, exemplar, metric, number_data_point,
 };
@@ -237,6 +238,28 @@ fn exemplars(list: &[Exemplar]) -> Vec<ExemplarRecord> {
         .collect()
 }
 
+/// A histogram point from what both OTLP histogram kinds send, without buckets: an
+/// explicit histogram's are added by the caller, an exponential one's are not kept.
+fn histogram_point(
+    attributes: &[KeyValue],
+    count: u64,
+    sum: Option<f64>,
+    min: Option<f64>,
+    max: Option<f64>,
+    point_exemplars: &[Exemplar],
+) -> HistogramPoint {
+    HistogramPoint {
+        attributes: attributes_from_otlp(attributes),
+        count,
+        sum,
+        min,
+        max,
+        bounds: Vec::new(),
+        bucket_counts: Vec::new(),
+        exemplars: exemplars(point_exemplars),
+    }
+}
+
 fn data_from_otlp(data: Option<&metric::Data>) -> MetricData {
     let number_points = |points: &[opentelemetry_proto::tonic::metrics::v1::NumberDataPoint]| {
         points
@@ -265,14 +288,9 @@ fn data_from_otlp(data: Option<&metric::Data>) -> MetricData {
                 .data_points
                 .iter()
                 .map(|p| HistogramPoint {
-                    attributes: attributes_from_otlp(&p.attributes),
-                    count: p.count,
-                    sum: p.sum,
-                    min: p.min,
-                    max: p.max,
                     bounds: p.explicit_bounds.clone(),
                     bucket_counts: p.bucket_counts.clone(),
-                    exemplars: exemplars(&p.exemplars),
+                    ..histogram_point(&p.attributes, p.count, p.sum, p.min, p.max, &p.exemplars)
                 })
                 .collect(),
             temporality: temporality(h.aggregation_temporality),
@@ -281,16 +299,7 @@ fn data_from_otlp(data: Option<&metric::Data>) -> MetricData {
             points: h
                 .data_points
                 .iter()
-                .map(|p| HistogramPoint {
-                    attributes: attributes_from_otlp(&p.attributes),
-                    count: p.count,
-                    sum: p.sum,
-                    min: p.min,
-                    max: p.max,
-                    bounds: Vec::new(),
-                    bucket_counts: Vec::new(),
-                    exemplars: exemplars(&p.exemplars),
-                })
+                .map(|p| histogram_point(&p.attributes, p.count, p.sum, p.min, p.max, &p.exemplars))
                 .collect(),
             temporality: temporality(h.aggregation_temporality),
         },
