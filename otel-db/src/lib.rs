@@ -19,6 +19,9 @@
 //!
 //! - [`instrument`], [`InstrumentedPool`], [`InstrumentBuilder`]: the pool wrapper and
 //!   what it records; `&pool` is a `sqlx::Executor`.
+//! - `SqlBuilder`: the builder the SQL wrappers share; [`InstrumentBuilder`],
+//!   `tokio_postgres::ClientBuilder`, `tokio_postgres::DeadpoolBuilder` and
+//!   `diesel::DieselBuilder` are it over their clients.
 //! - [`InstrumentedConnection`], [`InstrumentedPoolConnection`],
 //!   [`InstrumentedTransaction`]: connections and transactions from the pool, traced
 //!   the same way (`&mut *tx`).
@@ -193,7 +196,7 @@ pub use scope::INSTRUMENTATION_SCOPE;
         feature = "diesel"
     )))
 )]
-pub use sql_core::DbOperation;
+pub use sql_core::{DbOperation, SqlBuilder};
 #[cfg(any(
     feature = "postgres",
     feature = "mysql",

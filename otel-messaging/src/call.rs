@@ -156,13 +156,13 @@ impl EndEarly for MessagingCall {
     /// One `messaging.<type>.exception` event (ERROR for a handler, WARN otherwise), in
     /// the span's context; the span and the metric get `error.type = panic`.
     fn panicked(mut self, payload: &(dyn std::any::Any + Send)) {
-        let description = otel_kit_core::panic_payload::description(payload, "the operation panicked");
-        let event = exception::panic_event(
+        let event = (
             self.operation.exception_event(),
             self.operation.exception_severity(),
-            &description,
         );
-        self.messaging.emit(event, &self.cx);
+        let resolver = &self.messaging.shared.resolver;
+        let description =
+            exception::record_panic(resolver, &self.cx, event, payload, "the operation panicked");
         self.end(Outcome::Panicked(exception::bounded(&description).to_owned()));
     }
 

@@ -5,7 +5,6 @@ use std::sync::{Arc, OnceLock};
 
 use opentelemetry::propagation::{Extractor, Injector};
 use opentelemetry::{Context, StringValue};
-use otel_kit_core::log_events::LogEvent;
 use otel_kit_core::{Providers, Resolver};
 
 use crate::instruments::Instruments;
@@ -221,11 +220,5 @@ impl Messaging {
 
     pub(crate) fn with_resolved(&self, f: impl FnOnce(&otel_kit_core::Resolved<Instruments>)) {
         self.shared.resolver.with(None, f);
-    }
-
-    pub(crate) fn emit(&self, event: LogEvent, cx: &Context) {
-        self.shared
-            .resolver
-            .with(None, |resolved| resolved.emit(event, cx));
     }
 }

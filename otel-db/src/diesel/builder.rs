@@ -4,13 +4,14 @@
 
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
-use otel_kit_core::Providers;
-
 use super::config::Config;
 use super::hook::DieselInstrumentation;
-use crate::options::{Options, QueryText};
+use crate::sql_core::builder::SqlBuilder;
 
-/// Settings for diesel connections' telemetry.
+/// Settings for diesel connections' telemetry: the [`SqlBuilder`] over diesel's
+/// connections, with its settings, and of its own the hook for one connection
+/// ([`build`](DieselBuilder::build)) or the default of every new one
+/// ([`install_default`](DieselBuilder::install_default)).
 ///
 /// ```
 /// use otel_kit_db::QueryText;
@@ -23,19 +24,12 @@ use crate::options::{Options, QueryText};
 ///     .build("mysql://app@db.internal/shop");
 /// assert_eq!(hook.system_name(), Some("mariadb"));
 /// ```
-#[derive(Clone, Default)]
-pub struct DieselBuilder {
-    options: Options,
-    providers: Providers,
-}
+pub type DieselBuilder = SqlBuilder<DieselConnections>;
 
-impl std::fmt::Debug for DieselBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DieselBuilder")
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
-}
+/// diesel's part of its builder: none beyond the shared settings (each connection's
+/// URL is given to `build`, or read by the default hook).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DieselConnections;
 
 impl DieselBuilder {
     /// The defaults: sanitised query text, the global providers.
@@ -46,47 +40,6 @@ impl DieselBuilder {
     /// ```
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// How `db.query.text` is recorded (default [`QueryText::Sanitized`]: a query with
-    /// bind values as written, one without with its literals replaced).
-    ///
-    /// ```
-    /// let builder = otel_kit_db::diesel::DieselBuilder::new().query_text(otel_kit_db::QueryText::Off);
-    /// # drop(builder);
-    /// ```
-    pub fn query_text(mut self, mode: QueryText) -> Self {
-        self.options.query_text.set(mode);
-        self
-    }
-
-    /// Sets `db.system.name` instead of the one the URL's scheme gives: `mariadb` for a
-    /// MariaDB server behind a `mysql://` URL (diesel's hook cannot ask the server), or
-    /// `cockroachdb` behind a `postgres://` one.
-    ///
-    /// ```
-    /// let hook = otel_kit_db::diesel::DieselBuilder::new()
-    ///     .system_name("cockroachdb")
-    ///     .build("postgres://root@crdb:26257/bank");
-    /// assert_eq!(hook.system_name(), Some("cockroachdb"));
-    /// ```
-    pub fn system_name(mut self, system: &'static str) -> Self {
-        self.options.system_name = Some(system);
-        self
-    }
-
-    /// Sends spans and metrics to `providers` instead of the globals (each one not
-    /// given is still read from its global, when queries run).
-    ///
-    /// ```
-    /// use otel_kit_db::Providers;
-    ///
-    /// let builder = otel_kit_db::diesel::DieselBuilder::new().providers(Providers::new());
-    /// # drop(builder);
-    /// ```
-    pub fn providers(mut self, providers: Providers) -> Self {
-        self.providers = providers;
-        self
     }
 
     /// The instrumentation of one connection established with `url` (read for the
@@ -130,8 +83,7 @@ impl DieselBuilder {
 
     fn config(self) -> Config {
         Config {
-            options: self.options,
-            providers: self.providers,
+            settings: self.into_parts().1,
             targets: Mutex::new(Vec::new()),
         }
     }

@@ -3,13 +3,11 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use otel_kit_core::Providers;
-
 use super::connection_url::{self, Target};
 use super::failure;
 use super::frontend::Diesel;
-use crate::options::Options;
 use crate::sql::SqlDialect;
+use crate::sql_core::builder::Settings;
 use crate::sql_core::instrumentation::Instrumentation;
 use crate::sql_core::outcome::Failure;
 
@@ -21,8 +19,7 @@ const MAX_TARGETS: usize = 64;
 /// instrumentation per database they go to (so that a pool's connections share the
 /// attributes made once per statement).
 pub(crate) struct Config {
-    pub(super) options: Options,
-    pub(super) providers: Providers,
+    pub(super) settings: Settings,
     pub(super) targets: Mutex<Vec<(String, Connection)>>,
 }
 
@@ -58,12 +55,7 @@ impl Config {
             _ => failure::classify_other,
         };
         Connection {
-            instrumentation: Arc::new(Instrumentation::new(
-                endpoint,
-                self.options.clone(),
-                self.providers.clone(),
-                false,
-            )),
+            instrumentation: self.settings.clone().instrumentation(endpoint, false),
             dialect,
             classify,
         }

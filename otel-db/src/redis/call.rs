@@ -22,7 +22,7 @@ use super::command::Described;
 use super::outcome::Failure;
 use crate::front_end::duration::operation_duration;
 use crate::front_end::endpoint::Endpoint;
-use crate::front_end::exception_event::record_failure;
+use crate::front_end::exception_event::{EXCEPTION_EVENT, record_failure};
 use crate::options::QueryTextSetting;
 
 /// The instruments of every Redis wrapper.
@@ -207,15 +207,9 @@ impl EndEarly for Call {
     /// (severity WARN, in the span's context; docs/errors.md), and on the span and the
     /// metric.
     fn panicked(mut self, payload: &(dyn std::any::Any + Send)) {
-        let description = otel_kit_core::panic_payload::description(payload, "the Redis connection panicked");
-        let event = exception::panic_event(
-            crate::front_end::exception_event::EXCEPTION_EVENT,
-            Severity::Warn,
-            &description,
-        );
-        self.shared
-            .resolver
-            .with(None, |resolved| resolved.emit(event, &self.cx));
+        let event = (EXCEPTION_EVENT, Severity::Warn);
+        let fallback = "the Redis connection panicked";
+        let description = exception::record_panic(&self.shared.resolver, &self.cx, event, payload, fallback);
         self.end(Outcome::Panicked(description));
     }
 

@@ -115,10 +115,7 @@ impl<'a> Lexer<'a> {
 
     /// `$tag$ ... $tag$` starting at `start`, if the text has a dollar quote there.
     fn dollar_quote_end(&self, start: usize) -> Option<usize> {
-        let mut i = start + 1;
-        while i < self.bytes.len() && is_ident_byte(self.bytes[i]) {
-            i += 1;
-        }
+        let i = self.run_end(start + 1, is_ident_byte);
         if self.at(i) != b'$' || self.at(start + 1).is_ascii_digit() {
             return None;
         }
@@ -163,30 +160,16 @@ impl<'a> Lexer<'a> {
     }
 
     fn number_end(&self, start: usize) -> usize {
-        let b = self.bytes;
-        let mut i = start;
-        if b[i] == b'0' && matches!(self.at(i + 1), b'x' | b'X') && self.at(i + 2).is_ascii_hexdigit() {
-            i += 2;
-            while i < b.len() && (b[i].is_ascii_hexdigit() || b[i] == b'_') {
-                i += 1;
-            }
-            return i;
+        let zero = self.bytes[start] == b'0';
+        if zero && matches!(self.at(start + 1), b'x' | b'X') && self.at(start + 2).is_ascii_hexdigit() {
+            return self.run_end(start + 2, |b| b.is_ascii_hexdigit() || b == b'_');
         }
-        if b[i] == b'0' && matches!(self.at(i + 1), b'b' | b'B') && matches!(self.at(i + 2), b'0' | b'1') {
-            i += 2;
-            while i < b.len() && matches!(b[i], b'0' | b'1' | b'_') {
-                i += 1;
-            }
-            return i;
+        if zero && matches!(self.at(start + 1), b'b' | b'B') && matches!(self.at(start + 2), b'0' | b'1') {
+            return self.run_end(start + 2, |b| matches!(b, b'0' | b'1' | b'_'));
         }
-        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
-            i += 1;
-        }
+        let mut i = self.run_end(start, |b| b.is_ascii_digit() || b == b'_');
         if self.at(i) == b'.' {
-            i += 1;
-            while i < b.len() && b[i].is_ascii_digit() {
-                i += 1;
-            }
+            i = self.run_end(i + 1, |b| b.is_ascii_digit());
         }
         if matches!(self.at(i), b'e' | b'E') {
             let mut j = i + 1;
@@ -194,23 +177,20 @@ impl<'a> Lexer<'a> {
                 j += 1;
             }
             if self.at(j).is_ascii_digit() {
-                i = j;
-                while i < b.len() && b[i].is_ascii_digit() {
-                    i += 1;
-                }
+                i = self.run_end(j, |b| b.is_ascii_digit());
             }
         }
         i
     }
 
     fn word_end(&self, start: usize) -> usize {
-        let rest = self.bytes.get(start + 1..).unwrap_or_default();
-        start
-            + 1
-            + rest
-                .iter()
-                .position(|&b| !WORD_BYTE[usize::from(b)])
-                .unwrap_or(rest.len())
+        self.run_end(start + 1, |b| WORD_BYTE[usize::from(b)])
+    }
+
+    /// The end of the run of bytes from `start` that `keep` accepts.
+    fn run_end(&self, start: usize, keep: impl Fn(u8) -> bool) -> usize {
+        let rest = self.bytes.get(start..).unwrap_or_default();
+        start + rest.iter().position(|&b| !keep(b)).unwrap_or(rest.len())
     }
 
     /// The next token. The common first bytes (a space, a plain letter, a plain
@@ -268,24 +248,14 @@ impl<'a> Lexer<'a> {
                 (Kind::QuotedIdent, self.quoted_end(start + 2, b'"', false))
             }
             b'$' if next.is_ascii_digit() => {
-                let mut i = start + 1;
-                while i < self.bytes.len() && self.bytes[i].is_ascii_digit() {
-                    i += 1;
-                }
-                (Kind::Placeholder, i)
+                (Kind::Placeholder, self.run_end(start + 1, |b| b.is_ascii_digit()))
             }
             b'$' => match self.dollar_quote_end(start) {
                 Some(end) => (Kind::String, end),
                 None if is_ident_start(next) => (Kind::Placeholder, self.word_end(start + 1)),
                 None => (Kind::Punct, start + 1),
             },
-            b'?' => {
-                let mut i = start + 1;
-                while i < self.bytes.len() && self.bytes[i].is_ascii_digit() {
-                    i += 1;
-                }
-                (Kind::Placeholder, i)
-            }
+            b'?' => (Kind::Placeholder, self.run_end(start + 1, |b| b.is_ascii_digit())),
             b':' | b'@' if self.dialect == SqlDialect::Sqlite && is_ident_start(next) => {
                 (Kind::Placeholder, self.word_end(start + 1))
             }

@@ -13,6 +13,8 @@
     allow(dead_code)
 )]
 
+/// The builder every SQL client's wrapper shares: [`builder::SqlBuilder`].
+pub(crate) mod builder;
 /// One operation in flight: its span, its duration metric, its exception event.
 pub(crate) mod call;
 /// What every operation of one pool or client shares: endpoint, options, providers.
@@ -27,5 +29,14 @@ pub(crate) mod server_message;
 pub(crate) mod statement;
 /// Statements described once per text, per thread.
 pub(crate) mod statement_cache;
+/// A row stream's call, ended by the stream.
+#[cfg(any(
+    feature = "postgres",
+    feature = "mysql",
+    feature = "sqlite",
+    feature = "tokio-postgres"
+))]
+pub(crate) mod stream_call;
 
+pub use builder::SqlBuilder;
 pub use operation::DbOperation;

@@ -33,10 +33,8 @@ macro_rules! impl_executor {
                 E: 'q + ::sqlx::Execute<'q, $db>,
             {
                 let $this = self;
-                let instrumentation = std::sync::Arc::clone($instrumentation);
-                let before = $before;
-                let operation = $operation;
-                $crate::sqlx::traced::fetch_many(&instrumentation, before, operation, query, move |q| $inner.fetch_many(q))
+                $crate::sqlx::traced::QueryStart::new($instrumentation, $before, $operation)
+                    .fetch_many(query, move |q| $inner.fetch_many(q))
             }
 
             fn fetch_optional<'e, 'q: 'e, E>(
@@ -48,12 +46,8 @@ macro_rules! impl_executor {
                 E: 'q + ::sqlx::Execute<'q, $db>,
             {
                 let $this = self;
-                let instrumentation = std::sync::Arc::clone($instrumentation);
-                let before = $before;
-                let operation = $operation;
-                $crate::sqlx::traced::fetch_optional(&instrumentation, before, operation, query, move |q| {
-                    $inner.fetch_optional(q)
-                })
+                $crate::sqlx::traced::QueryStart::new($instrumentation, $before, $operation)
+                    .fetch_optional(query, move |q| $inner.fetch_optional(q))
             }
 
             fn prepare_with<'e>(

@@ -10,11 +10,9 @@ use super::database::InstrumentedDatabase;
 use super::detection::detect;
 use super::frontend::Sqlx;
 use super::traced::traced_step;
-use crate::sql_core::instrumentation::Instrumentation;
-use otel_kit_core::Providers;
-
-use crate::options::{Options, QueryText};
 use crate::pool_metrics;
+use crate::sql_core::builder::{Pooled, ReturnsRows, SqlBuilder};
+use crate::sql_core::instrumentation::Instrumentation;
 use crate::sql_core::operation::DbOperation;
 use crate::with_operation::WithOperation;
 
@@ -104,11 +102,7 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
     /// # }
     /// ```
     pub fn builder(pool: Pool<DB>) -> InstrumentBuilder<DB> {
-        InstrumentBuilder {
-            pool,
-            options: Options::default(),
-            providers: Providers::new(),
-        }
+        SqlBuilder::for_client(pool)
     }
 
     /// The wrapped pool, for what this wrapper does not offer (its operations are not
@@ -240,7 +234,9 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
     }
 }
 
-/// Chooses what an [`InstrumentedPool`] records. Made by [`InstrumentedPool::builder`].
+/// Chooses what an [`InstrumentedPool`] records: the [`SqlBuilder`] over a sqlx pool,
+/// with its settings and, of its own, `sql_commenter`. Made by
+/// [`InstrumentedPool::builder`].
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -253,57 +249,12 @@ impl<DB: InstrumentedDatabase> InstrumentedPool<DB> {
 /// # Ok(())
 /// # }
 /// ```
-#[must_use]
-pub struct InstrumentBuilder<DB: InstrumentedDatabase> {
-    pool: Pool<DB>,
-    options: Options,
-    providers: Providers,
-}
+pub type InstrumentBuilder<DB> = SqlBuilder<Pool<DB>>;
 
-impl<DB: InstrumentedDatabase> fmt::Debug for InstrumentBuilder<DB> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InstrumentBuilder")
-            .field("options", &self.options)
-            .field("providers", &self.providers)
-            .finish_non_exhaustive()
-    }
-}
+impl<DB: sqlx::Database> ReturnsRows for Pool<DB> {}
+impl<DB: sqlx::Database> Pooled for Pool<DB> {}
 
 impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
-    /// How `db.query.text` is recorded (default [`QueryText::Sanitized`]).
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), sqlx::Error> {
-    /// let pool = otel_kit_db::InstrumentedPool::builder(sqlx::SqlitePool::connect("sqlite::memory:").await?)
-    ///     .query_text(otel_kit_db::QueryText::Off)
-    ///     .build();
-    /// # drop(pool);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn query_text(mut self, mode: QueryText) -> Self {
-        self.options.query_text.set(mode);
-        self
-    }
-
-    /// Records `db.response.returned_rows` (opt-in in the conventions; off by default).
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), sqlx::Error> {
-    /// let pool = otel_kit_db::InstrumentedPool::builder(sqlx::SqlitePool::connect("sqlite::memory:").await?)
-    ///     .returned_rows(true)
-    ///     .build();
-    /// # drop(pool);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn returned_rows(mut self, on: bool) -> Self {
-        self.options.returned_rows = on;
-        self
-    }
-
     /// Appends the span's trace context, as the pool's propagator injects it, to every
     /// query text sent to the database (off by default), so its logs can be joined to
     /// the trace: `/*traceparent='00-<trace id>-<span id>-<flags>'*/` with the W3C
@@ -322,65 +273,7 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
     /// # }
     /// ```
     pub fn sql_commenter(mut self, on: bool) -> Self {
-        self.options.sql_commenter = on;
-        self
-    }
-
-    /// `db.client.connection.pool.name` (default `address:port/database`, or the
-    /// SQLite file name).
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), sqlx::Error> {
-    /// let pool = otel_kit_db::InstrumentedPool::builder(sqlx::SqlitePool::connect("sqlite::memory:").await?)
-    ///     .pool_name("sessions")
-    ///     .build();
-    /// assert_eq!(pool.pool_name(), "sessions");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn pool_name(mut self, name: impl Into<String>) -> Self {
-        self.options.pool_name = Some(name.into());
-        self
-    }
-
-    /// Sets `db.system.name` instead of the driver's (or the server's) answer: for a
-    /// server that speaks another's protocol, such as `cockroachdb` over PostgreSQL's.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() {
-    /// let pool = otel_kit_db::InstrumentedPool::builder(sqlx::MySqlPool::connect_lazy("mysql://localhost/app").unwrap())
-    ///     .system_name("mariadb")
-    ///     .build();
-    /// assert_eq!(pool.system_name(), "mariadb");
-    /// # }
-    /// ```
-    pub fn system_name(mut self, system: &'static str) -> Self {
-        self.options.system_name = Some(system);
-        self
-    }
-
-    /// Sends spans and metrics to `providers` instead of the globals (each one not
-    /// given in `providers` is still read from its global). Either way they are
-    /// resolved when operations run, not when the pool is wrapped, so the order of
-    /// set-up does not matter.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), sqlx::Error> {
-    /// use opentelemetry_sdk::trace::SdkTracerProvider;
-    /// use otel_kit_db::{InstrumentedPool, Providers};
-    ///
-    /// let pool = InstrumentedPool::builder(sqlx::SqlitePool::connect("sqlite::memory:").await?)
-    ///     .providers(Providers::new().tracer_provider(SdkTracerProvider::default()))
-    ///     .build();
-    /// # drop(pool);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn providers(mut self, providers: Providers) -> Self {
-        self.providers = providers;
+        self.settings.options.sql_commenter = on;
         self
     }
 
@@ -395,22 +288,13 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
     /// # }
     /// ```
     pub fn build(self) -> InstrumentedPool<DB> {
-        let endpoint = DB::endpoint(&self.pool);
-        let mut options = self.options;
+        let endpoint = DB::endpoint(&self.client);
+        let (pool, mut settings) = self.into_parts();
         // Named by default: apart from the other pools on the same database.
-        let name_lease = options.pool_name.is_none().then(|| {
-            let lease = pool_metrics::PoolNameLease::take(endpoint.pool_name());
-            options.pool_name = Some(lease.name().to_owned());
-            lease
-        });
-        let instrumentation = Arc::new(Instrumentation::new(
-            endpoint,
-            options,
-            self.providers,
-            DB::ASKS_SERVER,
-        ));
+        let name_lease = settings.name_pool(&endpoint);
+        let instrumentation = settings.instrumentation(endpoint, DB::ASKS_SERVER);
         let shared = Arc::new(Shared {
-            pool: self.pool,
+            pool,
             instrumentation,
             _name_lease: name_lease,
         });

@@ -9,13 +9,14 @@ use futures_util::stream::BoxStream;
 use sqlx::Either;
 
 use super::frontend::Sqlx;
-use crate::sql_core::call::{Call, Outcome};
+use crate::sql_core::call::Call;
 use crate::sql_core::outcome::Failure;
+use crate::sql_core::stream_call::StreamCall;
 
 pub(crate) struct TracedStream<'e, R, T> {
+    // First: dropped before `inner`, it ends the call when the stream is dropped.
+    call: StreamCall<Sqlx>,
     inner: BoxStream<'e, Result<Either<R, T>, sqlx::Error>>,
-    call: Option<Call<Sqlx>>,
-    rows: u64,
     /// Reads the database's errors.
     classify: fn(&sqlx::Error) -> Failure,
 }
@@ -27,9 +28,8 @@ impl<'e, R, T> TracedStream<'e, R, T> {
         classify: fn(&sqlx::Error) -> Failure,
     ) -> Self {
         Self {
+            call: StreamCall::new(Some(call)),
             inner,
-            call: Some(call),
-            rows: 0,
             classify,
         }
     }
@@ -40,33 +40,12 @@ impl<R, T> Stream for TracedStream<'_, R, T> {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        let item = futures_util::ready!(this.inner.as_mut().poll_next(cx));
-        match &item {
-            Some(Ok(Either::Right(_))) => this.rows += 1,
-            Some(Ok(Either::Left(_))) => {}
-            Some(Err(error)) => {
-                if let Some(op) = this.call.take() {
-                    op.finish(Outcome::Failed((this.classify)(error)));
-                }
-            }
-            None => {
-                if let Some(op) = this.call.take() {
-                    op.finish(Outcome::Done { rows: this.rows });
-                }
-            }
-        }
-        Poll::Ready(item)
+        let is_row = |item: &Either<R, T>| matches!(item, Either::Right(_));
+        this.call
+            .poll_next(this.inner.as_mut(), cx, is_row, this.classify)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.inner.size_hint()
-    }
-}
-
-impl<R, T> Drop for TracedStream<'_, R, T> {
-    fn drop(&mut self) {
-        if let Some(op) = self.call.take() {
-            op.finish(Outcome::Abandoned { rows: self.rows });
-        }
     }
 }

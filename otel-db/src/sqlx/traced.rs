@@ -48,71 +48,96 @@ fn start<'q, DB: InstrumentedDatabase, E: Execute<'q, DB>>(
     (call, traced)
 }
 
-/// A traced `fetch_many`: `before` (asking the server what it is) runs first, then the
-/// span starts and `run` gets the query.
-pub(crate) fn fetch_many<'e, 'q: 'e, DB, E, F>(
-    instrumentation: &Arc<Instrumentation<Sqlx>>,
+/// What an executor's traced query starts from: the executor's instrumentation, what
+/// runs before the span starts (asking the server what it is), and what the caller
+/// said of the query.
+pub(crate) struct QueryStart<'e> {
+    instrumentation: Arc<Instrumentation<Sqlx>>,
     before: Option<BoxFuture<'e, ()>>,
     operation: Option<DbOperation>,
-    query: E,
-    run: F,
-) -> BoxStream<'e, Result<Rows<DB>, sqlx::Error>>
-where
-    DB: InstrumentedDatabase,
-    E: 'q + Execute<'q, DB>,
-    F: FnOnce(TracedQuery<DB>) -> BoxStream<'e, Result<Rows<DB>, sqlx::Error>> + Send + 'e,
-{
-    let parent = Context::current();
-    match before {
-        None => {
-            let (call, traced) = start(instrumentation, &parent, operation.as_ref(), query);
-            Box::pin(TracedStream::new(run(traced), call, classify::<DB>))
+}
+
+impl<'e> QueryStart<'e> {
+    pub(crate) fn new(
+        instrumentation: &Arc<Instrumentation<Sqlx>>,
+        before: Option<BoxFuture<'e, ()>>,
+        operation: Option<DbOperation>,
+    ) -> Self {
+        Self {
+            instrumentation: Arc::clone(instrumentation),
+            before,
+            operation,
         }
-        Some(before) => {
-            let instrumentation = Arc::clone(instrumentation);
-            Box::pin(
+    }
+
+    /// A traced `fetch_many`: `before` runs first, then the span starts and `run` gets
+    /// the query.
+    pub(crate) fn fetch_many<'q: 'e, DB, E, F>(
+        self,
+        query: E,
+        run: F,
+    ) -> BoxStream<'e, Result<Rows<DB>, sqlx::Error>>
+    where
+        DB: InstrumentedDatabase,
+        E: 'q + Execute<'q, DB>,
+        F: FnOnce(TracedQuery<DB>) -> BoxStream<'e, Result<Rows<DB>, sqlx::Error>> + Send + 'e,
+    {
+        let Self {
+            instrumentation,
+            before,
+            operation,
+        } = self;
+        let parent = Context::current();
+        match before {
+            None => {
+                let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
+                Box::pin(TracedStream::new(run(traced), call, classify::<DB>))
+            }
+            Some(before) => Box::pin(
                 stream::once(async move {
                     before.await;
                     let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
                     TracedStream::new(run(traced), call, classify::<DB>)
                 })
                 .flatten(),
-            )
+            ),
         }
     }
-}
 
-/// A traced `fetch_optional`.
-pub(crate) fn fetch_optional<'e, 'q: 'e, DB, E, F>(
-    instrumentation: &Arc<Instrumentation<Sqlx>>,
-    before: Option<BoxFuture<'e, ()>>,
-    operation: Option<DbOperation>,
-    query: E,
-    run: F,
-) -> BoxFuture<'e, Result<Option<DB::Row>, sqlx::Error>>
-where
-    DB: InstrumentedDatabase,
-    E: 'q + Execute<'q, DB>,
-    F: FnOnce(TracedQuery<DB>) -> BoxFuture<'e, Result<Option<DB::Row>, sqlx::Error>> + Send + 'e,
-{
-    let parent = Context::current();
-    let instrumentation = Arc::clone(instrumentation);
-    Box::pin(async move {
-        if let Some(before) = before {
-            before.await;
-        }
-        let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
-        let (result, call) = CallFuture::new(run(traced), call).await;
-        if let Some(call) = call {
-            match &result {
-                Ok(row) => call.finish(Outcome::Done {
-                    rows: u64::from(row.is_some()),
-                }),
-                Err(error) => call.finish(Outcome::Failed(classify::<DB>(error))),
+    /// A traced `fetch_optional`.
+    pub(crate) fn fetch_optional<'q: 'e, DB, E, F>(
+        self,
+        query: E,
+        run: F,
+    ) -> BoxFuture<'e, Result<Option<DB::Row>, sqlx::Error>>
+    where
+        DB: InstrumentedDatabase,
+        E: 'q + Execute<'q, DB>,
+        F: FnOnce(TracedQuery<DB>) -> BoxFuture<'e, Result<Option<DB::Row>, sqlx::Error>> + Send + 'e,
+    {
+        let Self {
+            instrumentation,
+            before,
+            operation,
+        } = self;
+        let parent = Context::current();
+        Box::pin(async move {
+            if let Some(before) = before {
+                before.await;
             }
-        }
-        result
-    })
+            let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
+            let (result, call) = CallFuture::new(run(traced), call).await;
+            if let Some(call) = call {
+                match &result {
+                    Ok(row) => call.finish(Outcome::Done {
+                        rows: u64::from(row.is_some()),
+                    }),
+                    Err(error) => call.finish(Outcome::Failed(classify::<DB>(error))),
+                }
+            }
+            result
+        })
+    }
 }
 
 /// Wraps a non-query step (BEGIN, COMMIT, ROLLBACK) in a call named `name`.

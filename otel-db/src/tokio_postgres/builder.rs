@@ -1,16 +1,11 @@
 //! [`instrument`] and [`ClientBuilder`]: what a tokio-postgres client wrapper records,
 //! and where to; and the endpoint attributes read from a `tokio_postgres::Config`.
 
-use std::sync::Arc;
-
 use tokio_postgres::config::Host;
 
 use super::client::InstrumentedClient;
-use super::frontend::TokioPostgres;
-use crate::Providers;
 use crate::front_end::endpoint::Endpoint;
-use crate::options::{Options, QueryText};
-use crate::sql_core::instrumentation::Instrumentation;
+use crate::sql_core::builder::{ReturnsRows, SqlBuilder};
 
 /// Wraps `client` with the default settings (sanitised query text, no returned-rows
 /// count), its attributes read from `config`, the configuration it was connected with.
@@ -27,10 +22,13 @@ use crate::sql_core::instrumentation::Instrumentation;
 /// # }
 /// ```
 pub fn instrument(client: tokio_postgres::Client, config: &tokio_postgres::Config) -> InstrumentedClient {
-    ClientBuilder::new(client, config).build()
+    InstrumentedClient::builder(client, config).build()
 }
 
-/// Chooses what an [`InstrumentedClient`] records; from [`InstrumentedClient::builder`].
+/// Chooses what an [`InstrumentedClient`] records: the [`SqlBuilder`] over a
+/// tokio-postgres client (`T`: `tokio_postgres::Client`; deadpool's pool is
+/// `DeadpoolBuilder`'s, feature `deadpool-postgres`), with its settings and
+/// `returned_rows`. From [`InstrumentedClient::builder`].
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), tokio_postgres::Error> {
@@ -49,126 +47,25 @@ pub fn instrument(client: tokio_postgres::Client, config: &tokio_postgres::Confi
 /// # Ok(())
 /// # }
 /// ```
+pub type ClientBuilder<T> = SqlBuilder<Connected<T>>;
+
+/// A tokio-postgres builder's own part: the client (or deadpool's pool) and the
+/// endpoint read from the configuration it connects with.
 #[derive(Debug)]
-#[must_use = "a builder does nothing until `build()`"]
-pub struct ClientBuilder<T> {
-    target: T,
-    pub(super) settings: Settings,
+pub struct Connected<T> {
+    pub(super) target: T,
+    pub(super) endpoint: Endpoint,
 }
 
-/// What a builder gathers: the same for a client and a pool.
-#[derive(Debug)]
-pub(super) struct Settings {
-    endpoint: Endpoint,
-    pub(super) options: Options,
-    providers: Providers,
-}
+impl<T> ReturnsRows for Connected<T> {}
 
-impl Settings {
-    pub(super) fn new(config: &tokio_postgres::Config) -> Self {
-        Self {
-            endpoint: endpoint(config),
-            options: Options::default(),
-            providers: Providers::new(),
-        }
-    }
-
-    /// Names a pool left unnamed apart from the other pools on the same database; the
-    /// lease holds the name while the pool lives.
-    #[cfg(feature = "deadpool-postgres")]
-    pub(super) fn name_pool(&mut self) -> Option<crate::pool_metrics::PoolNameLease> {
-        self.options.pool_name.is_none().then(|| {
-            let lease = crate::pool_metrics::PoolNameLease::take(self.endpoint.pool_name());
-            self.options.pool_name = Some(lease.name().to_owned());
-            lease
-        })
-    }
-
-    pub(super) fn build(self) -> Arc<Instrumentation<TokioPostgres>> {
-        Arc::new(Instrumentation::new(
-            self.endpoint,
-            self.options,
-            self.providers,
-            false,
-        ))
-    }
-}
-
-impl<T> ClientBuilder<T> {
-    pub(super) fn new(target: T, config: &tokio_postgres::Config) -> Self {
-        Self {
+impl<T> Connected<T> {
+    /// The builder of `target`, which connects with `config`.
+    pub(super) fn builder(target: T, config: &tokio_postgres::Config) -> ClientBuilder<T> {
+        SqlBuilder::for_client(Self {
             target,
-            settings: Settings::new(config),
-        }
-    }
-
-    /// How `db.query.text` is recorded (default [`QueryText::Sanitized`]: a query with
-    /// parameters as written, one without them with its literals replaced).
-    ///
-    /// ```no_run
-    /// # fn run(client: tokio_postgres::Client, config: tokio_postgres::Config) {
-    /// use otel_kit_db::tokio_postgres::InstrumentedClient;
-    /// let client = InstrumentedClient::builder(client, &config)
-    ///     .query_text(otel_kit_db::QueryText::Off)
-    ///     .build();
-    /// # drop(client);
-    /// # }
-    /// ```
-    pub fn query_text(mut self, mode: QueryText) -> Self {
-        self.settings.options.query_text.set(mode);
-        self
-    }
-
-    /// Records `db.response.returned_rows` (opt-in in the conventions; off by default).
-    ///
-    /// ```no_run
-    /// # fn run(client: tokio_postgres::Client, config: tokio_postgres::Config) {
-    /// use otel_kit_db::tokio_postgres::InstrumentedClient;
-    /// let client = InstrumentedClient::builder(client, &config).returned_rows(true).build();
-    /// # drop(client);
-    /// # }
-    /// ```
-    pub fn returned_rows(mut self, on: bool) -> Self {
-        self.settings.options.returned_rows = on;
-        self
-    }
-
-    /// Sets `db.system.name` instead of `postgresql`: for a server that speaks
-    /// PostgreSQL's protocol, such as `cockroachdb`.
-    ///
-    /// ```no_run
-    /// # fn run(client: tokio_postgres::Client, config: tokio_postgres::Config) {
-    /// use otel_kit_db::tokio_postgres::InstrumentedClient;
-    /// let client = InstrumentedClient::builder(client, &config).system_name("cockroachdb").build();
-    /// assert_eq!(client.system_name(), "cockroachdb");
-    /// # }
-    /// ```
-    pub fn system_name(mut self, system: &'static str) -> Self {
-        self.settings.options.system_name = Some(system);
-        self
-    }
-
-    /// Sends spans, metrics and exception events to `providers` instead of the
-    /// globals, which are read when queries run (not when the client is wrapped).
-    ///
-    /// ```no_run
-    /// # fn run(client: tokio_postgres::Client, config: tokio_postgres::Config) {
-    /// use otel_kit_db::tokio_postgres::InstrumentedClient;
-    /// use opentelemetry_sdk::trace::SdkTracerProvider;
-    /// use otel_kit_db::Providers;
-    ///
-    /// let providers = Providers::new().tracer_provider(SdkTracerProvider::default());
-    /// let client = InstrumentedClient::builder(client, &config).providers(providers).build();
-    /// # drop(client);
-    /// # }
-    /// ```
-    pub fn providers(mut self, providers: Providers) -> Self {
-        self.settings.providers = providers;
-        self
-    }
-
-    pub(super) fn into_parts(self) -> (T, Settings) {
-        (self.target, self.settings)
+            endpoint: endpoint(config),
+        })
     }
 }
 
@@ -183,8 +80,8 @@ impl ClientBuilder<tokio_postgres::Client> {
     /// # }
     /// ```
     pub fn build(self) -> InstrumentedClient {
-        let (client, settings) = self.into_parts();
-        InstrumentedClient::new(client, settings.build())
+        let (Connected { target, endpoint }, settings) = self.into_parts();
+        InstrumentedClient::new(target, settings.instrumentation(endpoint, false))
     }
 }
 
@@ -222,7 +119,7 @@ impl InstrumentedClient {
         client: tokio_postgres::Client,
         config: &tokio_postgres::Config,
     ) -> ClientBuilder<tokio_postgres::Client> {
-        ClientBuilder::new(client, config)
+        Connected::builder(client, config)
     }
 }
 

@@ -1,6 +1,6 @@
 //! [`InstrumentedClient`]: a tokio-postgres client, transaction or pooled client whose
-//! queries are traced. Each query method is written out here and runs the shared
-//! implementation in `run.rs`; the same methods with an [`DbOperation`] are in
+//! queries are traced. Each query method is written out here and runs its driver call
+//! in `run.rs`; the same methods with an [`DbOperation`] are in
 //! `with_operation.rs`, `BEGIN`, `COMMIT` and `ROLLBACK` in `transaction.rs`.
 
 use std::fmt;
@@ -12,7 +12,7 @@ use tokio_postgres::{Error, Row};
 use super::as_client::AsClient;
 use super::frontend::TokioPostgres;
 use super::row_stream::RowStream;
-use super::statement::{Params, Statement, ToStatement, drive};
+use super::statement::{Params, Statement, ToStatement};
 use crate::sql_core::instrumentation::Instrumentation;
 use crate::sql_core::operation::DbOperation;
 use crate::with_operation::WithOperation;
@@ -144,11 +144,7 @@ impl<C: AsClient> InstrumentedClient<C> {
     where
         T: ToStatement + ?Sized,
     {
-        let work = || drive!(self.client(), statement.driver(), query(params));
-        self.run(None, statement, !params.is_empty(), work, |rows: &Vec<Row>| {
-            rows.len() as u64
-        })
-        .await
+        self.query_with(None, statement, params).await
     }
 
     /// Runs a query that returns exactly one row (`Client::query_one`); another count
@@ -165,9 +161,7 @@ impl<C: AsClient> InstrumentedClient<C> {
     where
         T: ToStatement + ?Sized,
     {
-        let work = || drive!(self.client(), statement.driver(), query_one(params));
-        self.run(None, statement, !params.is_empty(), work, |_: &Row| 1)
-            .await
+        self.query_one_with(None, statement, params).await
     }
 
     /// Runs a query that returns at most one row (`Client::query_opt`).
@@ -183,11 +177,7 @@ impl<C: AsClient> InstrumentedClient<C> {
     where
         T: ToStatement + ?Sized,
     {
-        let work = || drive!(self.client(), statement.driver(), query_opt(params));
-        self.run(None, statement, !params.is_empty(), work, |row: &Option<Row>| {
-            u64::from(row.is_some())
-        })
-        .await
+        self.query_opt_with(None, statement, params).await
     }
 
     /// Runs a statement and returns the number of rows it changed (`Client::execute`).
@@ -203,9 +193,7 @@ impl<C: AsClient> InstrumentedClient<C> {
     where
         T: ToStatement + ?Sized,
     {
-        let work = || drive!(self.client(), statement.driver(), execute(params));
-        self.run(None, statement, !params.is_empty(), work, |_: &u64| 0)
-            .await
+        self.execute_with(None, statement, params).await
     }
 
     /// Runs a query and streams its rows (`Client::query_raw`): the span ends when the

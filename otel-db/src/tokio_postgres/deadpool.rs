@@ -7,11 +7,12 @@ use std::sync::Arc;
 use deadpool_postgres::{Object, Pool, PoolError};
 
 use super::as_client::{AsClient, sealed};
-use super::builder::ClientBuilder;
+use super::builder::{ClientBuilder, Connected};
 use super::client::InstrumentedClient;
 use super::frontend::TokioPostgres;
 use super::transaction::{InstrumentedTransaction, begin};
 use crate::pool_metrics;
+use crate::sql_core::builder::Pooled;
 use crate::sql_core::instrumentation::Instrumentation;
 
 impl AsClient for Object {}
@@ -21,26 +22,23 @@ impl sealed::Sealed for Object {
     }
 }
 
-/// Chooses what an [`InstrumentedDeadpool`] records: the [`ClientBuilder`] settings;
-/// from [`InstrumentedDeadpool::builder`].
+/// Chooses what an [`InstrumentedDeadpool`] records: the [`SqlBuilder`](crate::SqlBuilder) over
+/// deadpool's pool, with its settings, `returned_rows` and `pool_name`; from
+/// [`InstrumentedDeadpool::builder`].
+///
+/// ```no_run
+/// # fn run(pool: deadpool_postgres::Pool, config: tokio_postgres::Config) {
+/// use otel_kit_db::tokio_postgres::InstrumentedDeadpool;
+///
+/// let pool = InstrumentedDeadpool::builder(pool, &config).pool_name("orders").build();
+/// assert_eq!(pool.pool_name(), "orders");
+/// # }
+/// ```
 pub type DeadpoolBuilder = ClientBuilder<Pool>;
 
-impl ClientBuilder<Pool> {
-    /// `db.client.connection.pool.name` (default `address:port/database`).
-    ///
-    /// ```no_run
-    /// # fn run(pool: deadpool_postgres::Pool, config: tokio_postgres::Config) {
-    /// use otel_kit_db::tokio_postgres::InstrumentedDeadpool;
-    ///
-    /// let pool = InstrumentedDeadpool::builder(pool, &config).pool_name("orders").build();
-    /// assert_eq!(pool.pool_name(), "orders");
-    /// # }
-    /// ```
-    pub fn pool_name(mut self, name: impl Into<String>) -> Self {
-        self.settings.options.pool_name = Some(name.into());
-        self
-    }
+impl Pooled for Connected<Pool> {}
 
+impl DeadpoolBuilder {
     /// The traced pool.
     ///
     /// ```no_run
@@ -52,9 +50,15 @@ impl ClientBuilder<Pool> {
     /// # }
     /// ```
     pub fn build(self) -> InstrumentedDeadpool {
-        let (pool, mut settings) = self.into_parts();
-        let name_lease = settings.name_pool().map(Arc::new);
-        let instrumentation = settings.build();
+        let (
+            Connected {
+                target: pool,
+                endpoint,
+            },
+            mut settings,
+        ) = self.into_parts();
+        let name_lease = settings.name_pool(&endpoint).map(Arc::new);
+        let instrumentation = settings.instrumentation(endpoint, false);
         // The pool held weakly: once every handle is gone the gauges report nothing.
         let weak = pool.weak();
         let snapshot: pool_metrics::Snapshot = Arc::new(move || {
@@ -128,7 +132,7 @@ impl InstrumentedDeadpool {
     /// # }
     /// ```
     pub fn builder(pool: Pool, config: &tokio_postgres::Config) -> DeadpoolBuilder {
-        ClientBuilder::new(pool, config)
+        Connected::builder(pool, config)
     }
 
     /// Takes a client from the pool (`Pool::get`); its queries are traced. A timeout

@@ -9,20 +9,21 @@ use tokio_postgres::{Error, Row};
 
 use super::frontend::TokioPostgres;
 use super::outcome::classify;
-use crate::sql_core::call::{Call, Outcome};
+use crate::sql_core::call::Call;
+use crate::sql_core::stream_call::StreamCall;
 
 /// The rows of [`InstrumentedClient::query_raw`](super::InstrumentedClient::query_raw),
 /// a `Stream` of `Result<Row, Error>` as `tokio_postgres::RowStream` is.
 pub struct RowStream {
+    // First: dropped before `inner`, it ends the call when the stream is dropped.
+    call: StreamCall<TokioPostgres>,
     inner: Pin<Box<tokio_postgres::RowStream>>,
-    call: Option<Call<TokioPostgres>>,
-    rows: u64,
 }
 
 impl std::fmt::Debug for RowStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RowStream")
-            .field("rows", &self.rows)
+            .field("rows", &self.call.rows())
             .finish_non_exhaustive()
     }
 }
@@ -30,9 +31,8 @@ impl std::fmt::Debug for RowStream {
 impl RowStream {
     pub(super) fn new(inner: tokio_postgres::RowStream, call: Option<Call<TokioPostgres>>) -> Self {
         Self {
+            call: StreamCall::new(call),
             inner: Box::pin(inner),
-            call,
-            rows: 0,
         }
     }
 
@@ -60,28 +60,7 @@ impl Stream for RowStream {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        let item = futures_util::ready!(this.inner.as_mut().poll_next(cx));
-        match &item {
-            Some(Ok(_)) => this.rows += 1,
-            Some(Err(error)) => {
-                if let Some(call) = this.call.take() {
-                    call.finish(Outcome::Failed(classify(error)));
-                }
-            }
-            None => {
-                if let Some(call) = this.call.take() {
-                    call.finish(Outcome::Done { rows: this.rows });
-                }
-            }
-        }
-        Poll::Ready(item)
-    }
-}
-
-impl Drop for RowStream {
-    fn drop(&mut self) {
-        if let Some(call) = self.call.take() {
-            call.finish(Outcome::Abandoned { rows: self.rows });
-        }
+        this.call
+            .poll_next(this.inner.as_mut(), cx, |_: &Row| true, classify)
     }
 }

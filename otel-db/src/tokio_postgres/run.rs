@@ -1,21 +1,22 @@
 //! What every traced method of [`InstrumentedClient`] runs: the call started for its
 //! statement, the driver's work run in the call's context, the call ended with the
-//! outcome; and the fixed steps (`BEGIN`, `COMMIT`, `ROLLBACK`).
+//! outcome; each query method's driver call, with or without the caller's
+//! [`DbOperation`]; and the fixed steps (`BEGIN`, `COMMIT`, `ROLLBACK`).
 
 use std::future::Future;
 use std::sync::Arc;
 
 use opentelemetry::Context;
 use otel_kit_core::call::CallFuture;
-use tokio_postgres::Error;
 use tokio_postgres::types::BorrowToSql;
+use tokio_postgres::{Error, Row};
 
 use super::as_client::{AsClient, sealed};
 use super::client::InstrumentedClient;
 use super::frontend::TokioPostgres;
 use super::outcome::classify;
 use super::row_stream::RowStream;
-use super::statement::{ToStatement, drive};
+use super::statement::{Params, ToStatement, drive};
 use crate::sql_core::call::{Call, Outcome};
 use crate::sql_core::instrumentation::Instrumentation;
 use crate::sql_core::operation::DbOperation;
@@ -50,8 +51,9 @@ impl<C: AsClient> InstrumentedClient<C> {
     }
 
     /// Runs the driver's call for `statement` that `work` makes, in a call started
-    /// now, `rows` counting what it returned. Not an `async fn`: it is called from one,
-    /// whose first poll is the call's start, and a layer more would only add a copy.
+    /// now, `rows` counting what it returned. Not an `async fn` (nor are the methods
+    /// below): it is called from one, whose first poll is the call's start, and a layer
+    /// more would only add a copy.
     pub(super) fn run<T, R, W>(
         &self,
         operation: Option<&DbOperation>,
@@ -65,6 +67,74 @@ impl<C: AsClient> InstrumentedClient<C> {
         W: Future<Output = Result<R, Error>>,
     {
         traced(self.start(operation, statement, has_params), work, rows)
+    }
+
+    /// `Client::query` for [`InstrumentedClient::query`] and its operation's.
+    pub(super) fn query_with<T>(
+        &self,
+        operation: Option<&DbOperation>,
+        statement: &T,
+        params: Params<'_>,
+    ) -> impl Future<Output = Result<Vec<Row>, Error>>
+    where
+        T: ToStatement + ?Sized,
+    {
+        let work = move || drive!(self.client(), statement.driver(), query(params));
+        self.run(
+            operation,
+            statement,
+            !params.is_empty(),
+            work,
+            |rows: &Vec<Row>| rows.len() as u64,
+        )
+    }
+
+    /// `Client::query_one` for [`InstrumentedClient::query_one`] and its operation's.
+    pub(super) fn query_one_with<T>(
+        &self,
+        operation: Option<&DbOperation>,
+        statement: &T,
+        params: Params<'_>,
+    ) -> impl Future<Output = Result<Row, Error>>
+    where
+        T: ToStatement + ?Sized,
+    {
+        let work = move || drive!(self.client(), statement.driver(), query_one(params));
+        self.run(operation, statement, !params.is_empty(), work, |_: &Row| 1)
+    }
+
+    /// `Client::query_opt` for [`InstrumentedClient::query_opt`] and its operation's.
+    pub(super) fn query_opt_with<T>(
+        &self,
+        operation: Option<&DbOperation>,
+        statement: &T,
+        params: Params<'_>,
+    ) -> impl Future<Output = Result<Option<Row>, Error>>
+    where
+        T: ToStatement + ?Sized,
+    {
+        let work = move || drive!(self.client(), statement.driver(), query_opt(params));
+        self.run(
+            operation,
+            statement,
+            !params.is_empty(),
+            work,
+            |row: &Option<Row>| u64::from(row.is_some()),
+        )
+    }
+
+    /// `Client::execute` for [`InstrumentedClient::execute`] and its operation's.
+    pub(super) fn execute_with<T>(
+        &self,
+        operation: Option<&DbOperation>,
+        statement: &T,
+        params: Params<'_>,
+    ) -> impl Future<Output = Result<u64, Error>>
+    where
+        T: ToStatement + ?Sized,
+    {
+        let work = move || drive!(self.client(), statement.driver(), execute(params));
+        self.run(operation, statement, !params.is_empty(), work, |_: &u64| 0)
     }
 
     pub(super) async fn query_raw_with<T, P, I>(

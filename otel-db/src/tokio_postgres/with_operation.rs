@@ -1,5 +1,5 @@
 //! The query methods of [`InstrumentedClient`] with the caller's [`DbOperation`](crate::DbOperation):
-//! each written out, each running the client's shared implementation with the operation.
+//! each written out, each running the client's driver call (`run.rs`) with the operation.
 
 use tokio_postgres::types::BorrowToSql;
 use tokio_postgres::{Error, Row};
@@ -7,7 +7,7 @@ use tokio_postgres::{Error, Row};
 use super::as_client::AsClient;
 use super::client::InstrumentedClient;
 use super::row_stream::RowStream;
-use super::statement::{Params, ToStatement, drive};
+use super::statement::{Params, ToStatement};
 use crate::with_operation::WithOperation;
 
 /// One query's methods with the caller's [`DbOperation`](crate::DbOperation); from
@@ -18,16 +18,8 @@ impl<C: AsClient> WithOperation<&InstrumentedClient<C>> {
     where
         T: ToStatement + ?Sized,
     {
-        let work = || drive!(self.inner.client(), statement.driver(), query(params));
-        let has_params = !params.is_empty();
         self.inner
-            .run(
-                Some(&self.operation),
-                statement,
-                has_params,
-                work,
-                |rows: &Vec<Row>| rows.len() as u64,
-            )
+            .query_with(Some(&self.operation), statement, params)
             .await
     }
 
@@ -36,10 +28,8 @@ impl<C: AsClient> WithOperation<&InstrumentedClient<C>> {
     where
         T: ToStatement + ?Sized,
     {
-        let work = || drive!(self.inner.client(), statement.driver(), query_one(params));
-        let has_params = !params.is_empty();
         self.inner
-            .run(Some(&self.operation), statement, has_params, work, |_: &Row| 1)
+            .query_one_with(Some(&self.operation), statement, params)
             .await
     }
 
@@ -48,16 +38,8 @@ impl<C: AsClient> WithOperation<&InstrumentedClient<C>> {
     where
         T: ToStatement + ?Sized,
     {
-        let work = || drive!(self.inner.client(), statement.driver(), query_opt(params));
-        let has_params = !params.is_empty();
         self.inner
-            .run(
-                Some(&self.operation),
-                statement,
-                has_params,
-                work,
-                |row: &Option<Row>| u64::from(row.is_some()),
-            )
+            .query_opt_with(Some(&self.operation), statement, params)
             .await
     }
 
@@ -66,10 +48,8 @@ impl<C: AsClient> WithOperation<&InstrumentedClient<C>> {
     where
         T: ToStatement + ?Sized,
     {
-        let work = || drive!(self.inner.client(), statement.driver(), execute(params));
-        let has_params = !params.is_empty();
         self.inner
-            .run(Some(&self.operation), statement, has_params, work, |_: &u64| 0)
+            .execute_with(Some(&self.operation), statement, params)
             .await
     }
 

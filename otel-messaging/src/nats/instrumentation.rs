@@ -86,16 +86,8 @@ impl Instrumentation {
         body: usize,
         reply: bool,
     ) -> MessageInfo {
-        let mut info = MessageInfo::new(self.templates.destination(subject, None, reply)).body_size(body);
-        if let Some(id) = headers::message_id(headers) {
-            info = info.id(id);
-        }
-        if let Some(headers) = headers.filter(|h| !h.is_empty()) {
-            let ambient = Context::current();
-            let extracted = self.messaging().extract(&NatsHeaderExtractor(headers));
-            info = info.with_creation_context(extracted, &ambient);
-        }
-        info
+        let info = MessageInfo::new(self.templates.destination(subject, None, reply)).body_size(body);
+        self.with_headers(info, headers)
     }
 
     /// A received message, through a subscription to `subscribed`; `reply` when it is
@@ -106,16 +98,20 @@ impl Instrumentation {
         subscribed: Option<&str>,
         reply: bool,
     ) -> MessageInfo {
-        let mut info = MessageInfo::new(self.templates.destination(
-            message.subject.as_str(),
-            subscribed,
-            reply,
-        ))
+        let info = MessageInfo::new(
+            self.templates
+                .destination(message.subject.as_str(), subscribed, reply),
+        )
         .body_size(message.payload.len());
-        if let Some(id) = headers::message_id(message.headers.as_ref()) {
+        self.with_headers(info, message.headers.as_ref())
+    }
+
+    /// `info` with what a message's `headers` carry: its id, and the creation context.
+    fn with_headers(&self, mut info: MessageInfo, headers: Option<&HeaderMap>) -> MessageInfo {
+        if let Some(id) = headers::message_id(headers) {
             info = info.id(id);
         }
-        if let Some(headers) = message.headers.as_ref().filter(|h| !h.is_empty()) {
+        if let Some(headers) = headers.filter(|h| !h.is_empty()) {
             let ambient = Context::current();
             let extracted = self.messaging().extract(&NatsHeaderExtractor(headers));
             info = info.with_creation_context(extracted, &ambient);
