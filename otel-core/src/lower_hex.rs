@@ -1,6 +1,7 @@
 //! Lowercase hex of trace and span ids written into a stack buffer: the form W3C Trace
 //! Context, OTLP/JSON and the console use, without `core::fmt`'s padding machinery
-//! (`{:032x}` of a `u128` walks the formatter for every digit run).
+//! (`{:032x}` of a `u128` walks the formatter for every digit run); and read back
+//! ([`parse`]), as strictly as W3C Trace Context asks.
 
 /// `bytes` as lowercase hex in the first `2 * bytes.len()` bytes of `out`, as a `&str`;
 /// an `out` too short for all of it holds as many whole bytes as fit.
@@ -34,6 +35,31 @@ pub fn write<'a>(bytes: &[u8], out: &'a mut [u8]) -> &'a str {
 }
 
 const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// The value of at most 16 lowercase hex digits; `None` for anything else (an upper-case
+/// digit, a sign or prefix, more than 16 digits). No digits is 0: callers check lengths.
+///
+/// ```
+/// use otel_kit_core::lower_hex::parse;
+///
+/// assert_eq!(parse(b"00f067aa0ba902b7"), Some(0x00f0_67aa_0ba9_02b7));
+/// assert_eq!(parse(b"0A"), None);
+/// assert_eq!(parse(b"10000000000000000"), None);
+/// ```
+#[inline]
+pub fn parse(digits: &[u8]) -> Option<u64> {
+    if digits.len() > 16 {
+        return None;
+    }
+    digits.iter().try_fold(0_u64, |value, &digit| {
+        let nibble = match digit {
+            b'0'..=b'9' => digit - b'0',
+            b'a'..=b'f' => digit - b'a' + 10,
+            _ => return None,
+        };
+        Some((value << 4) | u64::from(nibble))
+    })
+}
 
 /// The sixteen hex digits of `word`, most significant first, as the bytes of a `u128`
 /// read big-endian: each nibble spread into a byte of its own, then made a digit with

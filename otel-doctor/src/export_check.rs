@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::logs::{LogBatch, LogExporter as _};
 use opentelemetry_sdk::metrics::Temporality;
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter as _;
@@ -16,8 +17,9 @@ use otel_kit_init::config::{Config, ConfigSource, ExporterKind};
 use otel_kit_otlp::exemplar::{ExemplarFilter, Reservoirs};
 use otel_kit_otlp::{
     ConfiguredLogExporter, ConfiguredMetricExporter, ConfiguredSpanExporter, ExportRuntime, ExportSettings,
-    MetricExportOptions,
+    MetricExportOptions, SettingsError,
 };
+use tokio::time::error::Elapsed;
 
 use crate::export_diagnosis::{Attempt, Outcome, diagnose};
 use crate::exporter_warnings::ExporterWarnings;
@@ -132,55 +134,61 @@ async fn export_one(
 ) -> Outcome {
     let mut warnings = Vec::new();
     let deadline = settings.timeout + GRACE;
-    let result = match signal {
+    let built = match signal {
         Signal::Traces => {
-            match settings.build_lenient::<ConfiguredSpanExporter>(&(), Some(runtime), &mut warnings) {
-                Ok(Some(mut exporter)) => {
-                    exporter.set_resource(resource);
-                    let batch = test_telemetry::span(resource);
-                    let sent = tokio::time::timeout(deadline, exporter.export(batch)).await;
-                    let _ = exporter.shutdown_with_timeout(GRACE);
-                    Some(sent)
-                }
-                Ok(None) => None,
-                Err(e) => return Outcome::NotBuilt(e.to_string(), warnings),
-            }
+            let built = settings.build_lenient::<ConfiguredSpanExporter>(&(), Some(runtime), &mut warnings);
+            let send = async |exporter: &mut ConfiguredSpanExporter| {
+                exporter.set_resource(resource);
+                exporter.export(test_telemetry::span(resource)).await
+            };
+            send_test_item(built, deadline, send, |e| e.shutdown_with_timeout(GRACE)).await
         }
         Signal::Metrics => {
             let options = MetricExportOptions {
                 temporality: Temporality::Cumulative,
                 exemplars: Arc::new(Reservoirs::new(ExemplarFilter::default())),
             };
-            match settings.build_lenient::<ConfiguredMetricExporter>(&options, Some(runtime), &mut warnings) {
-                Ok(Some(exporter)) => {
-                    let metrics = test_telemetry::metrics(resource);
-                    let sent = tokio::time::timeout(deadline, exporter.export(&metrics)).await;
-                    let _ = exporter.shutdown_with_timeout(GRACE);
-                    Some(sent)
-                }
-                Ok(None) => None,
-                Err(e) => return Outcome::NotBuilt(e.to_string(), warnings),
-            }
+            let built =
+                settings.build_lenient::<ConfiguredMetricExporter>(&options, Some(runtime), &mut warnings);
+            let send = async |exporter: &mut ConfiguredMetricExporter| {
+                let metrics = test_telemetry::metrics(resource);
+                exporter.export(&metrics).await
+            };
+            send_test_item(built, deadline, send, |e| e.shutdown_with_timeout(GRACE)).await
         }
         Signal::Logs => {
-            match settings.build_lenient::<ConfiguredLogExporter>(&(), Some(runtime), &mut warnings) {
-                Ok(Some(mut exporter)) => {
-                    exporter.set_resource(resource);
-                    let records = test_telemetry::log_records(resource);
-                    let refs: Vec<_> = records.iter().map(|(r, s)| (r, s)).collect();
-                    let sent = tokio::time::timeout(deadline, exporter.export(LogBatch::new(&refs))).await;
-                    let _ = exporter.shutdown_with_timeout(GRACE);
-                    Some(sent)
-                }
-                Ok(None) => None,
-                Err(e) => return Outcome::NotBuilt(e.to_string(), warnings),
-            }
+            let built = settings.build_lenient::<ConfiguredLogExporter>(&(), Some(runtime), &mut warnings);
+            let send = async |exporter: &mut ConfiguredLogExporter| {
+                exporter.set_resource(resource);
+                let records = test_telemetry::log_records(resource);
+                let refs: Vec<_> = records.iter().map(|(r, s)| (r, s)).collect();
+                exporter.export(LogBatch::new(&refs)).await
+            };
+            send_test_item(built, deadline, send, |e| e.shutdown_with_timeout(GRACE)).await
         }
     };
-    match result {
-        None => Outcome::NotBuilt("the exporter was not built".to_owned(), warnings),
-        Some(Err(_)) => Outcome::NoAnswer(deadline, warnings),
-        Some(Ok(Ok(()))) => Outcome::Accepted(warnings),
-        Some(Ok(Err(e))) => Outcome::Failed(e.to_string(), warnings),
+    match built {
+        Err(e) => Outcome::NotBuilt(e.to_string(), warnings),
+        Ok(None) => Outcome::NotBuilt("the exporter was not built".to_owned(), warnings),
+        Ok(Some(Err(_))) => Outcome::NoAnswer(deadline, warnings),
+        Ok(Some(Ok(Ok(())))) => Outcome::Accepted(warnings),
+        Ok(Some(Ok(Err(e)))) => Outcome::Failed(e.to_string(), warnings),
     }
+}
+
+/// Sends the test item through the exporter `built` holds, with `send`, within
+/// `deadline`, then shuts the exporter down. `Ok(None)` when there was no exporter (a
+/// warning says why); `Err(Elapsed)` inside when the deadline passed first.
+async fn send_test_item<E>(
+    built: Result<Option<E>, SettingsError>,
+    deadline: Duration,
+    send: impl AsyncFnOnce(&mut E) -> OTelSdkResult,
+    shutdown: impl FnOnce(&E) -> OTelSdkResult,
+) -> Result<Option<Result<OTelSdkResult, Elapsed>>, SettingsError> {
+    let Some(mut exporter) = built? else {
+        return Ok(None);
+    };
+    let sent = tokio::time::timeout(deadline, send(&mut exporter)).await;
+    let _ = shutdown(&exporter);
+    Ok(Some(sent))
 }

@@ -47,6 +47,22 @@ impl Warnings {
 /// The process environment, as [`Env`] reads it.
 pub(crate) use otel_kit_core::process_env;
 
+/// A setting read from its `OTEL_*` variables, with a warning for each value not used
+/// as written. One trait, public under the name of each setting it reads:
+/// [`PropagatorsFromEnv`](crate::config::PropagatorsFromEnv),
+/// [`ResourceOptionsFromEnv`](crate::config::ResourceOptionsFromEnv) and
+/// [`RedactionSettingsFromEnv`](crate::redaction::RedactionSettingsFromEnv).
+pub trait FromEnv: Sized {
+    /// What the process environment says, with a warning for each value not used as
+    /// written.
+    fn from_env() -> (Self, Vec<ConfigWarning>) {
+        Self::from_lookup(process_env)
+    }
+
+    /// As [`from_env`](Self::from_env), from `lookup` (a map in tests).
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Self, Vec<ConfigWarning>);
+}
+
 /// Runs `read` over the environment `lookup` gives, returning what it read and the
 /// warnings: the body of every public `from_lookup`.
 pub(crate) fn read_with<T>(

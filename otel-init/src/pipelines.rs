@@ -62,7 +62,7 @@ struct Exporting<'a> {
     #[cfg_attr(not(feature = "__otlp"), allow(dead_code))]
     runtime: Option<&'a ExportRuntime>,
     redactor: Option<&'a Redactor>,
-    value_limits: ValueLimits,
+    value_limits: &'a ValueLimits,
     additions: &'a mut Additions,
     #[cfg_attr(not(feature = "__otlp"), allow(dead_code))]
     warnings: &'a mut Warnings,
@@ -94,7 +94,7 @@ pub(crate) fn build_pipelines(
         resource,
         runtime: runtime.as_ref(),
         redactor,
-        value_limits: value_limits.clone(),
+        value_limits: &value_limits,
         additions,
         warnings,
         export_stats: Vec::new(),
@@ -182,6 +182,21 @@ impl Exporting<'_> {
         }
     }
 
+    /// The OTLP exporter of signal `E` (`None`, with a warning, when this build cannot
+    /// use it), its delivery counts (`stats`) kept for `Telemetry`.
+    #[cfg(feature = "__otlp")]
+    fn otlp_exporter<E: otel_kit_otlp::ConfiguredExporter>(
+        &mut self,
+        options: &E::Options,
+        stats: fn(&E) -> Option<Arc<otel_kit_otlp::ExportStats>>,
+    ) -> Result<Option<E>, InitError> {
+        let exporter = otlp_exporter::exporter::<E>(&self.config.otlp, options, self.runtime, self.warnings)?;
+        if let Some(exporter) = &exporter {
+            self.export_stats.extend(stats(exporter).map(|s| (E::SIGNAL, s)));
+        }
+        Ok(exporter)
+    }
+
     /// The configured sampler; with metrics, observed (`otel_kit.sampler.*`).
     fn sampler(&self) -> Box<dyn opentelemetry_sdk::trace::ShouldSample> {
         let sampling = self.config.sampling.clone().with_service_name_of(self.resource);
@@ -220,24 +235,16 @@ impl Exporting<'_> {
             });
         #[cfg_attr(not(feature = "__otlp"), allow(unused_mut))]
         let mut span_stats = None;
-        let before = BeforeSpanProcessors::new(
-            self.redactor,
-            &self.value_limits.spans,
-            &self.config.baggage_attributes,
-        );
+        // Borrowed apart from `self`, which each OTLP exporter built changes.
+        let (config, value_limits) = (self.config, self.value_limits);
+        let before =
+            BeforeSpanProcessors::new(self.redactor, &value_limits.spans, &config.baggage_attributes);
         for kind in self.exporters(&self.config.traces_exporters) {
             match kind {
                 #[cfg(feature = "__otlp")]
                 ExporterKind::Otlp => {
-                    let exporter = otlp_exporter::exporter::<otel_kit_otlp::ConfiguredSpanExporter>(
-                        &self.config.otlp,
-                        &(),
-                        self.runtime,
-                        self.warnings,
-                    )?;
-                    if let Some(exporter) = exporter {
-                        self.export_stats
-                            .extend(exporter.stats().map(|s| (Signal::Traces, s)));
+                    use otel_kit_otlp::ConfiguredSpanExporter;
+                    if let Some(exporter) = self.otlp_exporter(&(), ConfiguredSpanExporter::stats)? {
                         // Ours, not the SDK's: same batching, but drops are counted.
                         let processor = crate::batch::SpanQueueProcessor::new(exporter, self.config.bsp);
                         span_stats = Some(processor.stats());
@@ -313,18 +320,13 @@ impl Exporting<'_> {
                         TemporalityPreference::Delta => Temporality::Delta,
                         TemporalityPreference::LowMemory => Temporality::LowMemory,
                     };
-                    let exporter = otlp_exporter::exporter::<otel_kit_otlp::ConfiguredMetricExporter>(
-                        &self.config.otlp,
-                        &otel_kit_otlp::MetricExportOptions {
-                            temporality,
-                            exemplars: std::sync::Arc::clone(&exemplars),
-                        },
-                        self.runtime,
-                        self.warnings,
-                    )?;
+                    let options = otel_kit_otlp::MetricExportOptions {
+                        temporality,
+                        exemplars: std::sync::Arc::clone(&exemplars),
+                    };
+                    let exporter =
+                        self.otlp_exporter(&options, otel_kit_otlp::ConfiguredMetricExporter::stats)?;
                     if let Some(exporter) = exporter {
-                        self.export_stats
-                            .extend(exporter.stats().map(|s| (Signal::Metrics, s)));
                         meter = meter
                             .with_reader(PeriodicReader::builder(exporter).with_interval(interval).build());
                         read = true;
@@ -406,15 +408,8 @@ impl Exporting<'_> {
             match kind {
                 #[cfg(feature = "__otlp")]
                 ExporterKind::Otlp => {
-                    let exporter = otlp_exporter::exporter::<otel_kit_otlp::ConfiguredLogExporter>(
-                        &self.config.otlp,
-                        &(),
-                        self.runtime,
-                        self.warnings,
-                    )?;
-                    if let Some(exporter) = exporter {
-                        self.export_stats
-                            .extend(exporter.stats().map(|s| (Signal::Logs, s)));
+                    use otel_kit_otlp::ConfiguredLogExporter;
+                    if let Some(exporter) = self.otlp_exporter(&(), ConfiguredLogExporter::stats)? {
                         logger = logger.with_log_processor(
                             BatchLogProcessor::builder(exporter)
                                 .with_batch_config(self.config.blrp.log_batch_config())

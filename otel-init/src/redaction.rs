@@ -66,8 +66,6 @@ pub use otel_kit_processors::redaction::{
     Redactor, Scrub,
 };
 
-use crate::env::{ConfigWarning, process_env};
-
 /// Reads [`RedactionSettings`] from the `OTEL_KIT_REDACT*` variables.
 ///
 /// ```
@@ -113,13 +111,4 @@ use crate::env::{ConfigWarning, process_env};
 /// # drop(provider);
 /// # Ok::<(), otel_kit_init::redaction::RedactionError>(())
 /// ```
-pub trait RedactionSettingsFromEnv: Sized {
-    /// The `OTEL_KIT_REDACT*` variables of the process environment, with a warning for
-    /// each value not used as written.
-    fn from_env() -> (Self, Vec<ConfigWarning>) {
-        Self::from_lookup(process_env)
-    }
-
-    /// As [`from_env`](Self::from_env), from `lookup` (a map in tests).
-    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Self, Vec<ConfigWarning>);
-}
+pub use crate::env::FromEnv as RedactionSettingsFromEnv;

@@ -25,6 +25,7 @@ use opentelemetry::propagation::text_map_propagator::FieldIter;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState};
 use otel_kit_core::lower_hex;
+use otel_kit_core::lower_hex::parse as parse_hex;
 
 const TRACEPARENT: &str = "traceparent";
 const TRACESTATE: &str = "tracestate";
@@ -191,7 +192,7 @@ fn parse_traceparent(value: &str) -> Option<(TraceId, SpanId, TraceFlags)> {
 /// as much).
 fn parse_fields(value: &str) -> Option<(u128, u64, u8)> {
     let bytes = value.as_bytes();
-    let version = hex(bytes.get(0..2)?)?;
+    let version = parse_hex(bytes.get(0..2)?)?;
     let dashes = [2, 35, 52].iter().all(|&at| bytes.get(at) == Some(&b'-'));
     let length_ok = match version {
         0xff => false,
@@ -201,22 +202,11 @@ fn parse_fields(value: &str) -> Option<(u128, u64, u8)> {
     if !dashes || !length_ok {
         return None;
     }
-    let trace_id = (u128::from(hex(bytes.get(3..19)?)?) << 64) | u128::from(hex(bytes.get(19..35)?)?);
-    let span_id = hex(bytes.get(36..52)?)?;
-    let flags = u8::try_from(hex(bytes.get(53..55)?)?).ok()?;
+    let trace_id =
+        (u128::from(parse_hex(bytes.get(3..19)?)?) << 64) | u128::from(parse_hex(bytes.get(19..35)?)?);
+    let span_id = parse_hex(bytes.get(36..52)?)?;
+    let flags = u8::try_from(parse_hex(bytes.get(53..55)?)?).ok()?;
     Some((trace_id, span_id, flags))
-}
-
-/// At most 16 lower-case hex digits; `None` for anything else.
-fn hex(digits: &[u8]) -> Option<u64> {
-    digits.iter().try_fold(0_u64, |value, &digit| {
-        let nibble = match digit {
-            b'0'..=b'9' => digit - b'0',
-            b'a'..=b'f' => digit - b'a' + 10,
-            _ => return None,
-        };
-        Some((value << 4) | u64::from(nibble))
-    })
 }
 
 #[cfg(test)]

@@ -96,7 +96,7 @@ impl Threshold {
         if th.is_empty() || th.len() > DIGITS {
             return None;
         }
-        let value = hex(th)?;
+        let value = crate::lower_hex::parse(th.as_bytes())?;
         Some(Threshold(value << (4 * (DIGITS - th.len()))))
     }
 
@@ -165,19 +165,11 @@ pub fn trace_id_randomness(trace_id: opentelemetry::trace::TraceId) -> u64 {
 /// assert_eq!(parse_randomness("6E6D1A75832A2F"), None);
 /// ```
 pub fn parse_randomness(rv: &str) -> Option<u64> {
-    if rv.len() == DIGITS { hex(rv) } else { None }
-}
-
-/// Lower-case hex digits only (no sign, prefix or upper case), at most 16.
-fn hex(digits: &str) -> Option<u64> {
-    digits.bytes().try_fold(0u64, |value, digit| {
-        let nibble = match digit {
-            b'0'..=b'9' => digit - b'0',
-            b'a'..=b'f' => digit - b'a' + 10,
-            _ => return None,
-        };
-        Some((value << 4) | u64::from(nibble))
-    })
+    if rv.len() == DIGITS {
+        crate::lower_hex::parse(rv.as_bytes())
+    } else {
+        None
+    }
 }
 
 /// `e` with `x = m * 2^e`, `m` in `[0.5, 1)`, for a finite `x` in `(0, 1)` (C's `frexp`).

@@ -75,35 +75,33 @@ pub(super) fn resolve(
             value.to_owned()
         }
     };
-    let mut chosen = None;
-    if let Some((var, value)) = &vars.specific {
+    // The value with its scheme when it is a URL; else a warning, and `None`.
+    let mut usable = |(var, value): &(String, String)| {
         let value = with_scheme(value);
         match check_url(&value) {
-            Ok(_) => chosen = Some((var, value)),
-            Err(why) => warnings.push(ConfigWarning::new(
-                var,
-                printable_endpoint(&value),
-                format!("{why}; ignoring it"),
-            )),
-        }
-    }
-    if chosen.is_none()
-        && let Some((var, value)) = &vars.base
-    {
-        let value = with_scheme(value);
-        match check_url(&value) {
-            Ok(_) if is_http => {
-                let joined = format!("{}/{}", value.trim_end_matches('/'), signal.http_path());
-                chosen = Some((var, joined));
+            Ok(_) => Some(value),
+            Err(why) => {
+                warnings.push(ConfigWarning::new(
+                    var,
+                    printable_endpoint(&value),
+                    format!("{why}; ignoring it"),
+                ));
+                None
             }
-            Ok(_) => chosen = Some((var, value)),
-            Err(why) => warnings.push(ConfigWarning::new(
-                var,
-                printable_endpoint(&value),
-                format!("{why}; ignoring it"),
-            )),
         }
-    }
+    };
+    let specific = vars.specific.as_ref().and_then(|v| Some((&v.0, usable(v)?)));
+    let chosen = specific.or_else(|| {
+        let base = vars.base.as_ref()?;
+        let value = usable(base)?;
+        // Over HTTP, the signal's path follows the base endpoint.
+        let value = if is_http {
+            format!("{}/{}", value.trim_end_matches('/'), signal.http_path())
+        } else {
+            value
+        };
+        Some((&base.0, value))
+    });
     let Some((var, endpoint)) = chosen else {
         return match protocol {
             Protocol::Grpc => "http://localhost:4317".to_owned(),

@@ -3,7 +3,7 @@
 
 use otel_kit_propagators::{PropagatorName, Propagators};
 
-use crate::env::{ConfigWarning, Env, process_env, read_with};
+use crate::env::{ConfigWarning, Env, FromEnv, read_with};
 
 /// The variable [`PropagatorsFromEnv::from_env`] reads.
 pub(crate) const VARIABLE: &str = "OTEL_PROPAGATORS";
@@ -53,7 +53,8 @@ pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> (Propagators,
     )
 }
 
-/// Reads [`Propagators`] from `OTEL_PROPAGATORS`, as [`from_names`] reads its value.
+/// Reads [`Propagators`](otel_kit_propagators::Propagators) from `OTEL_PROPAGATORS`, as
+/// [`from_names`] reads its value.
 ///
 /// ```
 /// use otel_kit_init::config::PropagatorsFromEnv as _;
@@ -69,18 +70,9 @@ pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> (Propagators,
 /// }
 /// # drop(propagators);
 /// ```
-pub trait PropagatorsFromEnv: Sized {
-    /// The propagators `OTEL_PROPAGATORS` in the process environment asks for, with a
-    /// warning for each name not used.
-    fn from_env() -> (Self, Vec<ConfigWarning>) {
-        Self::from_lookup(process_env)
-    }
+pub use crate::env::FromEnv as PropagatorsFromEnv;
 
-    /// As [`from_env`](Self::from_env), from `lookup` (a map in tests).
-    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Self, Vec<ConfigWarning>);
-}
-
-impl PropagatorsFromEnv for Propagators {
+impl FromEnv for Propagators {
     fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Self, Vec<ConfigWarning>) {
         let (names, warnings) = read_with(lookup, read_names);
         (Propagators::new(names), warnings)

@@ -1,10 +1,10 @@
 //! `OTEL_KIT_REDACT` and the `OTEL_KIT_REDACT_*` variables: the redaction rules, read onto
-//! otel-kit-processors' [`RedactionSettings`], behind [`RedactionSettingsFromEnv`].
+//! otel-kit-processors' [`RedactionSettings`], behind [`RedactionSettingsFromEnv`](crate::redaction::RedactionSettingsFromEnv).
 
-use crate::env::{ConfigWarning, Env, read_with};
+use crate::env::{ConfigWarning, Env, FromEnv, read_with};
 use crate::redaction::{
     DEFAULT_DROP_KEYS, DEFAULT_SCRUB, IpPrefixes, MIN_SECRET_LEN, PII_KEYS, PII_SCRUB, RedactionMode,
-    RedactionSettings, RedactionSettingsFromEnv, Scrub,
+    RedactionSettings, Scrub,
 };
 
 const REDACT: &str = "OTEL_KIT_REDACT";
@@ -14,7 +14,7 @@ const SECRET: &str = "OTEL_KIT_REDACT_HASH_SECRET";
 const SECRET_FILE: &str = "OTEL_KIT_REDACT_HASH_SECRET_FILE";
 const SCRUB: &str = "OTEL_KIT_REDACT_SCRUB";
 const TRUNCATE_IP: &str = "OTEL_KIT_REDACT_TRUNCATE_IP";
-/// Every variable [`RedactionSettingsFromEnv::from_env`] reads.
+/// Every variable [`RedactionSettingsFromEnv::from_env`](crate::redaction::RedactionSettingsFromEnv::from_env) reads.
 pub(crate) const VARIABLES: [&str; 7] = [
     REDACT,
     DROP_KEYS,
@@ -25,7 +25,7 @@ pub(crate) const VARIABLES: [&str; 7] = [
     TRUNCATE_IP,
 ];
 
-impl RedactionSettingsFromEnv for RedactionSettings {
+impl FromEnv for RedactionSettings {
     fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Self, Vec<ConfigWarning>) {
         read_with(lookup, read)
     }

@@ -3,11 +3,11 @@
 
 use otel_kit_resource::ResourceOptions;
 
-use crate::env::{ConfigWarning, Env, process_env, read_with};
+use crate::env::{ConfigWarning, Env, FromEnv, read_with};
 
-/// Reads [`ResourceOptions`] from `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES` (a
-/// bad entry discards the whole value, with a warning). Add code values with the other
-/// methods, then build.
+/// Reads [`ResourceOptions`](otel_kit_resource::ResourceOptions) from `OTEL_SERVICE_NAME`
+/// and `OTEL_RESOURCE_ATTRIBUTES` (a bad entry discards the whole value, with a warning).
+/// Add code values with the other methods, then build.
 ///
 /// ```
 /// use opentelemetry_sdk::trace::SdkTracerProvider;
@@ -38,17 +38,9 @@ use crate::env::{ConfigWarning, Env, process_env, read_with};
 /// let (resource, _) = build_resource(&options, &Detection::new(|_| None, "/nonexistent"));
 /// assert_eq!(resource.get(&Key::from_static_str("team")), Some(Value::from("payments")));
 /// ```
-pub trait ResourceOptionsFromEnv: Sized {
-    /// Options holding what the process environment says.
-    fn from_env() -> (Self, Vec<ConfigWarning>) {
-        Self::from_lookup(process_env)
-    }
+pub use crate::env::FromEnv as ResourceOptionsFromEnv;
 
-    /// As [`from_env`](Self::from_env), from `lookup` (a map in tests).
-    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Self, Vec<ConfigWarning>);
-}
-
-impl ResourceOptionsFromEnv for ResourceOptions {
+impl FromEnv for ResourceOptions {
     fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Self, Vec<ConfigWarning>) {
         read_with(lookup, |env| {
             let attributes = read_attributes(env);

@@ -258,6 +258,15 @@ mod tests {
         zeros_of(w, c) & HIGH != 0
     }
 
+    /// The kinds whose bits (in [`Scrub::ALL`]'s order) `kinds` sets: 0..32 is every set.
+    fn set_of(kinds: u8) -> ScrubSet {
+        let chosen = Scrub::ALL
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| kinds & (1 << i) != 0);
+        ScrubSet::of(chosen.map(|(_, k)| k))
+    }
+
     fn all() -> ScrubSet {
         ScrubSet::of(Scrub::ALL)
     }
@@ -397,11 +406,7 @@ mod tests {
             for before in 0..16 - secret.len() {
                 let s = format!("{}{secret}", "~".repeat(before));
                 for kinds in 0u8..32 {
-                    let chosen = Scrub::ALL
-                        .into_iter()
-                        .enumerate()
-                        .filter(|(i, _)| kinds & (1 << i) != 0);
-                    let set = ScrubSet::of(chosen.map(|(_, k)| k));
+                    let set = set_of(kinds);
                     if set.contains(kind) {
                         assert!(!QuickLook::new(set).surely_clean(s.as_bytes()), "{s} {set:?}");
                         assert!(scrub(&s, set).is_some(), "{s} {set:?}");
@@ -427,8 +432,7 @@ mod tests {
         /// What the quick look calls clean, the exact matchers find nothing in.
         #[test]
         fn the_quick_look_skips_no_match(s in adversarial(), kinds in 0u8..32) {
-            let chosen = Scrub::ALL.into_iter().enumerate().filter(|(i, _)| kinds & (1 << i) != 0);
-            let set = ScrubSet::of(chosen.map(|(_, k)| k));
+            let set = set_of(kinds);
             let s: String = s.chars().take(15).collect();
             if QuickLook::new(set).surely_clean(s.as_bytes()) {
                 prop_assert_eq!(scan(&s, set), None, "{:?}", s);
@@ -439,8 +443,7 @@ mod tests {
         /// of kinds.
         #[test]
         fn scrub_equals_the_exact_matchers(s in adversarial(), kinds in 0u8..32) {
-            let chosen = Scrub::ALL.into_iter().enumerate().filter(|(i, _)| kinds & (1 << i) != 0);
-            let set = ScrubSet::of(chosen.map(|(_, k)| k));
+            let set = set_of(kinds);
             prop_assert_eq!(scrub(&s, set), scan(&s, set));
         }
 

@@ -192,14 +192,22 @@ mod tests {
     use super::*;
     use crate::sdk::exemplar::ExemplarValue;
 
+    /// A provider with `filter` whose SDK provider exports to `exporter` when flushed.
+    fn exporting_to(
+        exporter: &InMemoryMetricExporter,
+        filter: ExemplarFilter,
+    ) -> ExemplarMeterProvider<SdkMeterProvider> {
+        let sdk = SdkMeterProvider::builder()
+            .with_reader(PeriodicReader::builder(exporter.clone()).build())
+            .build();
+        ExemplarMeterProvider::new(sdk, filter)
+    }
+
     /// Records 0.3 s on `shop.latency` in a span of a tracer sampling `sampled`, and
     /// once outside any span; returns the span's id and the exemplars' span ids.
     fn record(filter: ExemplarFilter, sampled: bool) -> (SpanId, Vec<Option<SpanId>>, usize) {
         let exporter = InMemoryMetricExporter::default();
-        let sdk = SdkMeterProvider::builder()
-            .with_reader(PeriodicReader::builder(exporter.clone()).build())
-            .build();
-        let provider = ExemplarMeterProvider::new(sdk, filter);
+        let provider = exporting_to(&exporter, filter);
         let latency = provider.meter("shop").f64_histogram("shop.latency").build();
         let sampler = if sampled {
             Sampler::AlwaysOn
@@ -255,10 +263,7 @@ mod tests {
     #[test]
     fn a_bound_histogram_records_into_the_sdk_and_keeps_exemplars() {
         let exporter = InMemoryMetricExporter::default();
-        let sdk = SdkMeterProvider::builder()
-            .with_reader(PeriodicReader::builder(exporter.clone()).build())
-            .build();
-        let provider = ExemplarMeterProvider::new(sdk, ExemplarFilter::TraceBased);
+        let provider = exporting_to(&exporter, ExemplarFilter::TraceBased);
         let latency = provider.meter("shop").f64_histogram("shop.latency").build();
         let attrs = [KeyValue::new("shop.step", "pay"), KeyValue::new("shop.tier", 2)];
         let bound = latency.bind(&attrs);
@@ -329,10 +334,7 @@ mod tests {
         let exporter = InMemoryMetricExporterBuilder::new()
             .with_temporality(Temporality::Delta)
             .build();
-        let sdk = SdkMeterProvider::builder()
-            .with_reader(PeriodicReader::builder(exporter.clone()).build())
-            .build();
-        let provider = ExemplarMeterProvider::new(sdk, ExemplarFilter::TraceBased);
+        let provider = exporting_to(&exporter, ExemplarFilter::TraceBased);
         let latency = provider.meter("shop").f64_histogram("shop.latency").build();
         let (get, ok) = (KeyValue::new("m", "GET"), KeyValue::new("s", 200));
         let post = KeyValue::new("m", "POST");
@@ -378,10 +380,7 @@ mod tests {
     #[test]
     fn counters_up_down_counters_and_gauges_keep_one_exemplar_of_their_span() {
         let exemplars = InMemoryMetricExporter::default();
-        let sdk = SdkMeterProvider::builder()
-            .with_reader(PeriodicReader::builder(exemplars.clone()).build())
-            .build();
-        let provider = ExemplarMeterProvider::new(sdk, ExemplarFilter::TraceBased);
+        let provider = exporting_to(&exemplars, ExemplarFilter::TraceBased);
         let meter = provider.meter("shop");
         let orders = meter.u64_counter("shop.orders").build();
         let revenue = meter.f64_counter("shop.revenue").build();
@@ -457,10 +456,7 @@ mod tests {
     #[test]
     fn other_instruments_are_the_wrapped_providers() {
         let exporter = InMemoryMetricExporter::default();
-        let sdk = SdkMeterProvider::builder()
-            .with_reader(PeriodicReader::builder(exporter.clone()).build())
-            .build();
-        let provider = ExemplarMeterProvider::new(sdk, ExemplarFilter::AlwaysOn);
+        let provider = exporting_to(&exporter, ExemplarFilter::AlwaysOn);
         let meter = provider.meter("shop");
         meter
             .u64_counter("shop.orders")
