@@ -1,15 +1,20 @@
 //! [`ResponseFuture`]: runs the app's future inside the request's OpenTelemetry context
 //! and finishes the span and metrics however it ends.
 
+use std::any::Any;
 use std::borrow::Cow;
+use std::rc::Rc;
 
 use actix_web::body::MessageBody;
-use actix_web::dev::ServiceResponse;
+use actix_web::dev::{ResourceMap, ServiceResponse};
+use actix_web::http::Uri;
+use opentelemetry::Context;
+use otel_kit_core::call::EndEarly;
+use otel_kit_core::response_future::EndWith;
 
 use super::head::ActixResponse;
 use super::hooks::ActixHooks;
 use crate::server::call::Call;
-use otel_kit_core::response_future::EndWith;
 
 /// The response future of [`ServerMiddlewareService`](super::ServerMiddlewareService).
 ///
@@ -20,8 +25,10 @@ use otel_kit_core::response_future::EndWith;
 ///
 /// The span ends when the app yields the response head; `http.route` and the span
 /// name `{method} {http.route}` are set then, from the routed request's match
-/// pattern (actix routes after the middleware; a panic or an error returned by an
-/// inner middleware leaves the span named `{method}`). The status rules are the
+/// pattern (actix routes after the middleware). A request that ends without a
+/// routed response (a panic, or the future dropped) gets them from its path, matched
+/// against the app's routes then; an error returned by an inner middleware leaves the
+/// span named `{method}`. The status rules are the
 /// tower layer's: a 5xx is an error (`error.type` its status code), a 4xx is not.
 /// actix renders a handler's error as a response: when that response is a 5xx, the
 /// error is also one `http.server.request.exception` log record (its message, type
@@ -29,16 +36,56 @@ use otel_kit_core::response_future::EndWith;
 /// the same way, from the response actix renders from it. A panic gets
 /// `error.type = "panic"` and one exception record, then unwinds on; a dropped
 /// future gets `error.type = "cancelled"`.
-pub type ResponseFuture<F> = otel_kit_core::response_future::ResponseFuture<F, Call<ActixHooks>>;
+pub type ResponseFuture<F> = otel_kit_core::response_future::ResponseFuture<F, ActixCall>;
 
-impl<B: MessageBody> EndWith<Result<ServiceResponse<B>, actix_web::Error>> for Call<ActixHooks> {
+/// A traced actix request in flight: the server's call, and what finds its route when
+/// no routed request comes back.
+// `pub` in a private module: named by the public `ResponseFuture` alias, never by users.
+pub struct ActixCall {
+    call: Call<ActixHooks>,
+    routes: Rc<ResourceMap>,
+    uri: Uri,
+}
+
+impl ActixCall {
+    /// `routes` is the app's resource map, `uri` the request's.
+    pub(super) fn new(call: Call<ActixHooks>, routes: Rc<ResourceMap>, uri: Uri) -> Self {
+        Self { call, routes, uri }
+    }
+
+    /// The call, its route found by the path: actix's routed request is gone. Matching
+    /// runs the router's patterns once more, only for requests that end this way.
+    fn routed_by_path(self) -> Call<ActixHooks> {
+        let mut call = self.call;
+        if let Some(route) = self.routes.match_pattern(self.uri.path()) {
+            call.routed(&route);
+        }
+        call
+    }
+}
+
+impl EndEarly for ActixCall {
+    fn context(&self) -> &Context {
+        self.call.context()
+    }
+
+    fn panicked(self, payload: &(dyn Any + Send)) {
+        self.routed_by_path().panicked(payload);
+    }
+
+    fn cancelled(self) {
+        self.routed_by_path().cancelled();
+    }
+}
+
+impl<B: MessageBody> EndWith<Result<ServiceResponse<B>, actix_web::Error>> for ActixCall {
     type Output = Result<ServiceResponse<B>, actix_web::Error>;
 
     fn end_with(
         output: Result<ServiceResponse<B>, actix_web::Error>,
         call: Option<Self>,
     ) -> Result<ServiceResponse<B>, actix_web::Error> {
-        let Some(mut call) = call else {
+        let Some(ActixCall { mut call, .. }) = call else {
             return output;
         };
         match output {

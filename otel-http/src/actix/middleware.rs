@@ -2,15 +2,17 @@
 //! methods written once in `server/layer.rs`): its actix-web `Transform`, and the
 //! `Service` it wraps around the app.
 
+use std::cell::OnceCell;
 use std::future::{Ready, ready};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
-use actix_web::dev::{ResponseHead, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::dev::{ResourceMap, ResponseHead, Service, ServiceRequest, ServiceResponse, Transform};
 use otel_kit_core::call::CallFuture;
 
-use super::future::ResponseFuture;
+use super::future::{ActixCall, ResponseFuture};
 use super::head::ActixRequest;
 use super::hooks::ActixHooks;
 use crate::ServerLayer;
@@ -79,6 +81,7 @@ where
         ready(Ok(ServerMiddlewareService {
             service,
             config: Arc::clone(&self.config),
+            routes: OnceCell::new(),
         }))
     }
 }
@@ -89,6 +92,9 @@ where
 pub struct ServerMiddlewareService<S> {
     service: S,
     config: Arc<Config<ActixHooks>>,
+    /// The app's routes, copied at its first request (the map is the app's, fixed once
+    /// built): a request that panics or is dropped finds its route here by its path.
+    routes: OnceCell<Rc<ResourceMap>>,
 }
 
 impl<S, B> Service<ServiceRequest> for ServerMiddlewareService<S>
@@ -113,6 +119,10 @@ where
         let call = self.config.resolver.with(Some(started), |resolved| {
             start(&self.config, &request, resolved, started)
         });
+        let routes = self
+            .routes
+            .get_or_init(|| Rc::new(request.0.resource_map().clone()));
+        let call = ActixCall::new(call, Rc::clone(routes), request.0.uri().clone());
         ResponseFuture::new(CallFuture::start(call, || self.service.call(request.0)))
     }
 }

@@ -28,8 +28,10 @@
 //!   routed request when the response is ready: the middleware runs before routing, and
 //!   looking the pattern up by the path at the start would run the router's regular
 //!   expressions twice. So a sampler sees the span named `{method}` without
-//!   `http.route`; the exported span and the metric have both. A panic, or an error an
-//!   inner middleware returns, leaves them out.
+//!   `http.route`; the exported span and the metric have both. A request that panics
+//!   or is dropped before its response has no routed request to read: its route is
+//!   the app's routes matched against its path then. An error an inner middleware
+//!   returns leaves them out.
 //! - `client.address` and `network.peer.*` are the connection's peer, always known to
 //!   actix; behind a proxy, [`trust_forwarded_headers`](crate::ServerLayer::trust_forwarded_headers)
 //!   takes `client.address` from `Forwarded` / `X-Forwarded-For` as in the tower layer

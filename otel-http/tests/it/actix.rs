@@ -1,6 +1,7 @@
 //! The actix-web middleware (`otel_kit_http::actix::ServerMiddleware`) through a real
 //! actix `HttpServer` over loopback: the span's name and attributes from actix's match
-//! pattern, the status, error and panic rules, exclusion, header capture, trusted-proxy
+//! pattern (from the path when the request panics or is dropped), the status, error
+//! and panic rules, exclusion, header capture, trusted-proxy
 //! `client.address`, the duration metric with its exemplar, the hooks,
 //! `ServerSpan::current()` in handlers, and the registry check. Each test hands its own
 //! harness to the middleware (`.providers(..)`), so they run in parallel.
@@ -14,7 +15,7 @@ use opentelemetry::trace::SpanKind;
 use otel_kit_http::actix::ServerMiddleware;
 use otel_kit_http::conventions::HTTP_RPC_DURATION_BUCKETS;
 use otel_kit_http::conventions::HeaderCapture;
-use otel_kit_http::server::{ERROR_TYPE_PANIC, INSTRUMENTATION_SCOPE};
+use otel_kit_http::server::{ERROR_TYPE_CANCELLED, ERROR_TYPE_PANIC, INSTRUMENTATION_SCOPE};
 use otel_kit_http::{ServerSpan, opentelemetry};
 use otel_kit_testing::{Conformance, TestTelemetry};
 
@@ -180,11 +181,11 @@ async fn status_error_and_panic_rules() {
         .has_status_unset()
         .lacks_attribute("error.type")
         .has_attribute("http.response.status_code", 403);
-    // A panic ends the span before actix could report the route: named by the method.
+    // A panic ends the span before actix could report the route: found from the path.
     let panicked = spans
-        .span("GET")
+        .span("GET /panic")
         .has_attribute("url.path", "/panic")
-        .lacks_attribute("http.route")
+        .has_attribute("http.route", "/panic")
         .is_error()
         .has_error_description("handler exploded")
         .has_attribute("error.type", ERROR_TYPE_PANIC)
@@ -211,6 +212,52 @@ async fn status_error_and_panic_rules() {
         .check_logs(&logs)
         .report();
     report.assert_conforms();
+}
+
+/// A request dropped before its response (the client went away, a timeout layer gave
+/// up) keeps the route actix would have reported, found from its path, scopes
+/// included: on the span, its name and the duration point.
+#[tokio::test]
+async fn a_cancelled_request_keeps_its_route() {
+    use actix_web::dev::Service as _;
+
+    let t = TestTelemetry::new();
+    let app = actix_web::test::init_service(
+        actix_web::App::new()
+            .wrap(ServerMiddleware::default().providers(t.providers()))
+            .service(
+                web::scope("/api").route("/slow/{id}", web::get().to(std::future::pending::<&'static str>)),
+            ),
+    )
+    .await;
+    let mut response = Box::pin(
+        app.call(
+            actix_web::test::TestRequest::get()
+                .uri("/api/slow/7")
+                .to_request(),
+        ),
+    );
+    // The handler never answers: the request is in flight when it is dropped.
+    let waited = tokio::time::timeout(Duration::from_millis(50), &mut response).await;
+    assert!(waited.is_err(), "the handler answered");
+    drop(response);
+
+    let spans = t.wait_for_spans(1, WAIT).await;
+    let cancelled = spans
+        .span("GET /api/slow/{id}")
+        .has_attribute("http.route", "/api/slow/{id}")
+        .has_attribute("url.path", "/api/slow/7")
+        .has_attribute("error.type", ERROR_TYPE_CANCELLED)
+        .is_error()
+        .lacks_attribute("http.response.status_code");
+    t.metrics()
+        .metric("http.server.request.duration")
+        .histogram_point(&[
+            ("http.route", "/api/slow/{id}".into()),
+            ("error.type", ERROR_TYPE_CANCELLED.into()),
+        ])
+        .has_count(1)
+        .has_exemplar_in(&cancelled);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
