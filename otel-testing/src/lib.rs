@@ -89,7 +89,8 @@ mod tinyproxy;
 
 pub use alone::{ALONE_ENV, alone, ran_alone};
 pub use assert::{
-    HistogramPointAssert, LogAssert, Logs, MetricAssert, Metrics, NumberPointAssert, SpanAssert, Spans,
+    HistogramPointAssert, LogAssert, Logs, MetricAssert, Metrics, NumberPointAssert, PointAssert, SpanAssert,
+    Spans,
 };
 pub use black_hole::BlackHole;
 pub use child_server::ChildServer;

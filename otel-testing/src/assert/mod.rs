@@ -12,6 +12,6 @@ mod tree;
 
 pub use logs::{LogAssert, Logs};
 pub use metrics::{MetricAssert, Metrics};
-pub use points::{HistogramPointAssert, NumberPointAssert};
+pub use points::{HistogramPointAssert, NumberPointAssert, PointAssert};
 pub use span::SpanAssert;
 pub use spans::Spans;

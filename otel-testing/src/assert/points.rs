@@ -15,7 +15,8 @@ impl<'a> MetricAssert<'a> {
         let (MetricData::Gauge(points) | MetricData::Sum { points, .. }) = &self.metric.data else {
             self.wrong_kind("gauge or sum")
         };
-        NumberPointAssert::new(self, self.select(points, |p| &p.attributes, expected))
+        let point = self.select(points, |p| &p.attributes, expected);
+        PointAssert::new(self, point, &point.attributes, &point.exemplars)
     }
 
     /// The histogram point whose attributes include all of `expected` (values typed).
@@ -27,51 +28,64 @@ impl<'a> MetricAssert<'a> {
         else {
             self.wrong_kind("histogram")
         };
-        HistogramPointAssert::new(self, self.select(points, |p| &p.attributes, expected))
+        let point = self.select(points, |p| &p.attributes, expected);
+        PointAssert::new(self, point, &point.attributes, &point.exemplars)
     }
+}
+
+/// Assertions on one data point of kind `P`: what every point kind shares is here once,
+/// what only one kind has is in that kind's impl ([`NumberPointAssert`],
+/// [`HistogramPointAssert`]).
+#[derive(Debug)]
+pub struct PointAssert<'a, P> {
+    metric: MetricAssert<'a>,
+    point: &'a P,
+    // The parts every point kind has, borrowed from `point` when it was selected.
+    attributes: &'a [(String, AttributeValue)],
+    exemplars: &'a [ExemplarRecord],
 }
 
 /// Assertions on one gauge or sum point.
-#[derive(Clone, Copy, Debug)]
-pub struct NumberPointAssert<'a> {
-    metric: MetricAssert<'a>,
-    point: &'a NumberPoint,
+pub type NumberPointAssert<'a> = PointAssert<'a, NumberPoint>;
+
+/// Assertions on one histogram point.
+pub type HistogramPointAssert<'a> = PointAssert<'a, HistogramPoint>;
+
+// Written out rather than derived: a derive would require `P: Clone`/`P: Copy`, and only
+// a reference to `P` is held.
+impl<P> Clone for PointAssert<'_, P> {
+    fn clone(&self) -> Self {
+        *self
+    }
 }
 
-impl<'a> NumberPointAssert<'a> {
-    pub(super) fn new(metric: MetricAssert<'a>, point: &'a NumberPoint) -> Self {
-        NumberPointAssert { metric, point }
+impl<P> Copy for PointAssert<'_, P> {}
+
+impl<'a, P> PointAssert<'a, P> {
+    fn new(
+        metric: MetricAssert<'a>,
+        point: &'a P,
+        attributes: &'a [(String, AttributeValue)],
+        exemplars: &'a [ExemplarRecord],
+    ) -> Self {
+        PointAssert {
+            metric,
+            point,
+            attributes,
+            exemplars,
+        }
     }
 
     /// The point under test.
-    pub fn record(&self) -> &'a NumberPoint {
+    pub fn record(&self) -> &'a P {
         self.point
     }
 
-    /// Asserts the value and its type: an integer literal expects an integer
-    /// instrument, a float literal a floating-point one.
-    #[track_caller]
-    pub fn has_value(self, expected: impl Into<Number>) -> Self {
-        let expected = expected.into();
-        let actual = self.point.value;
-        let ok = match (expected, actual) {
-            (Number::Int(e), Number::Int(a)) => e == a,
-            (Number::Double(e), Number::Double(a)) => (e - a).abs() <= f64::EPSILON * e.abs().max(1.0),
-            _ => false,
-        };
-        self.metric.check(
-            ok,
-            "point value",
-            &format!("{expected:?}"),
-            &format!("{actual:?}"),
-        );
-        self
-    }
-
-    /// Asserts one exemplar was recorded inside `span` (the metric links to the trace):
-    /// the harness and `otel_kit_init::init()` keep one per sum or gauge point, sampled
+    /// Asserts one exemplar was recorded inside `span` (the metric links to the trace).
+    /// The harness and `otel_kit_init::init()` keep one per sum or gauge point, sampled
     /// uniformly among the measurements made in a sampled span since the last
-    /// collection, so a point measured in one span only carries that span.
+    /// collection, so a point measured in one span only carries that span; and, per
+    /// histogram bucket, the latest measurement made in a sampled span.
     ///
     /// ```
     /// use opentelemetry::trace::{Tracer as _, TracerProvider as _};
@@ -84,9 +98,32 @@ impl<'a> NumberPointAssert<'a> {
     /// let spans = t.spans();
     /// t.metrics().metric("shop.orders").point(&[]).has_exemplar_in(&spans.span("pay"));
     /// ```
+    ///
+    /// ```
+    /// use opentelemetry::trace::{Tracer as _, TracerProvider as _};
+    /// use otel_kit_testing::TestTelemetry;
+    ///
+    /// let t = TestTelemetry::new();
+    /// let latency = t.meter("shop").f64_histogram("shop.latency").build();
+    /// t.tracer_provider().tracer("shop").in_span("pay", |_| latency.record(0.2, &[]));
+    ///
+    /// let spans = t.spans();
+    /// t.metrics().metric("shop.latency").histogram_point(&[]).has_exemplar_in(&spans.span("pay"));
+    /// ```
     #[track_caller]
     pub fn has_exemplar_in(self, span: &impl AsRef<SpanRecord>) -> Self {
-        check_exemplar(self.metric, &self.point.exemplars, span.as_ref());
+        let span = span.as_ref();
+        let exemplars = self.exemplars;
+        let ok = exemplars.iter().any(|e| {
+            e.trace_id.as_deref() == Some(span.trace_id.as_str())
+                && e.span_id.as_deref() == Some(span.span_id.as_str())
+        });
+        self.metric.check(
+            ok,
+            "exemplar",
+            &format!("one in span {} ({:?})", span.span_id, span.name),
+            &format!("{exemplars:?}"),
+        );
         self
     }
 
@@ -106,28 +143,42 @@ impl<'a> NumberPointAssert<'a> {
     /// ```
     #[track_caller]
     pub fn lacks_attributes_under(self, prefix: &str) -> Self {
-        check_lacks(self.metric, &self.point.attributes, prefix);
+        let found = keys_under(self.attributes, prefix);
+        self.metric.check(
+            found.is_empty(),
+            &format!("point attributes under {prefix:?}"),
+            &"none",
+            &format!("{found:?}"),
+        );
         self
     }
 }
 
-/// Assertions on one histogram point.
-#[derive(Clone, Copy, Debug)]
-pub struct HistogramPointAssert<'a> {
-    metric: MetricAssert<'a>,
-    point: &'a HistogramPoint,
+/// The assertion only a gauge or sum point has.
+impl NumberPointAssert<'_> {
+    /// Asserts the value and its type: an integer literal expects an integer
+    /// instrument, a float literal a floating-point one.
+    #[track_caller]
+    pub fn has_value(self, expected: impl Into<Number>) -> Self {
+        let expected = expected.into();
+        let actual = self.point.value;
+        let ok = match (expected, actual) {
+            (Number::Int(e), Number::Int(a)) => e == a,
+            (Number::Double(e), Number::Double(a)) => (e - a).abs() <= f64::EPSILON * e.abs().max(1.0),
+            _ => false,
+        };
+        self.metric.check(
+            ok,
+            "point value",
+            &format!("{expected:?}"),
+            &format!("{actual:?}"),
+        );
+        self
+    }
 }
 
-impl<'a> HistogramPointAssert<'a> {
-    pub(super) fn new(metric: MetricAssert<'a>, point: &'a HistogramPoint) -> Self {
-        HistogramPointAssert { metric, point }
-    }
-
-    /// The point under test.
-    pub fn record(&self) -> &'a HistogramPoint {
-        self.point
-    }
-
+/// The assertions only a histogram point has.
+impl HistogramPointAssert<'_> {
     /// Asserts the number of recorded values.
     #[track_caller]
     pub fn has_count(self, expected: u64) -> Self {
@@ -203,58 +254,4 @@ impl<'a> HistogramPointAssert<'a> {
         );
         self
     }
-
-    /// Asserts one exemplar was recorded inside `span` (the metric links to the trace):
-    /// the harness and `otel_kit_init::init()` keep, per bucket, the latest measurement
-    /// made in a sampled span.
-    ///
-    /// ```
-    /// use opentelemetry::trace::{Tracer as _, TracerProvider as _};
-    /// use otel_kit_testing::TestTelemetry;
-    ///
-    /// let t = TestTelemetry::new();
-    /// let latency = t.meter("shop").f64_histogram("shop.latency").build();
-    /// t.tracer_provider().tracer("shop").in_span("pay", |_| latency.record(0.2, &[]));
-    ///
-    /// let spans = t.spans();
-    /// t.metrics().metric("shop.latency").histogram_point(&[]).has_exemplar_in(&spans.span("pay"));
-    /// ```
-    #[track_caller]
-    pub fn has_exemplar_in(self, span: &impl AsRef<SpanRecord>) -> Self {
-        check_exemplar(self.metric, &self.point.exemplars, span.as_ref());
-        self
-    }
-
-    /// Asserts the point has no attribute whose key starts with `prefix`; see
-    /// [`NumberPointAssert::lacks_attributes_under`].
-    #[track_caller]
-    pub fn lacks_attributes_under(self, prefix: &str) -> Self {
-        check_lacks(self.metric, &self.point.attributes, prefix);
-        self
-    }
-}
-
-#[track_caller]
-fn check_lacks(metric: MetricAssert<'_>, attributes: &[(String, AttributeValue)], prefix: &str) {
-    let found = keys_under(attributes, prefix);
-    metric.check(
-        found.is_empty(),
-        &format!("point attributes under {prefix:?}"),
-        &"none",
-        &format!("{found:?}"),
-    );
-}
-
-#[track_caller]
-fn check_exemplar(metric: MetricAssert<'_>, exemplars: &[ExemplarRecord], span: &SpanRecord) {
-    let ok = exemplars.iter().any(|e| {
-        e.trace_id.as_deref() == Some(span.trace_id.as_str())
-            && e.span_id.as_deref() == Some(span.span_id.as_str())
-    });
-    metric.check(
-        ok,
-        "exemplar",
-        &format!("one in span {} ({:?})", span.span_id, span.name),
-        &format!("{exemplars:?}"),
-    );
 }
