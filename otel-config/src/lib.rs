@@ -126,36 +126,19 @@ pub fn read_file(path: &Path, lookup: impl Fn(&str) -> Option<String>) -> Result
     parse_str(&text, lookup)
 }
 
-/// The file's text, read once and bounded: opened without blocking, so that a FIFO with
-/// no writer or `/dev/stdin` cannot hold `init()`; only a regular file is read (a device
-/// such as `/dev/zero` never ends); at most [`MAX_FILE_BYTES`], checked again as it is
-/// read, since the file may grow after its size was taken.
+/// The file's text, read once and bounded
+/// ([`regular_file::read`](otel_kit_core::regular_file::read)): a FIFO with no writer or
+/// `/dev/stdin` cannot hold `init()`, a device such as `/dev/zero` is not read, and a
+/// file over [`MAX_FILE_BYTES`] is refused.
 fn read_regular_file(path: &Path) -> Result<String, String> {
-    use std::io::Read as _;
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    let file = options.open(path).map_err(|error| error.to_string())?;
-    let meta = file.metadata().map_err(|error| error.to_string())?;
-    if !meta.is_file() {
-        return Err("not a regular file (a FIFO, socket or device is not read)".to_owned());
-    }
-    let too_large = |size: u64| format!("{size} bytes (at most {MAX_FILE_BYTES})");
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_large(meta.len()));
-    }
-    let mut text = String::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(|error| error.to_string())?;
-    if text.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(text.len() as u64));
-    }
-    Ok(text)
+    use otel_kit_core::regular_file::{ReadError, read};
+    let bytes = read(path, MAX_FILE_BYTES).map_err(|error| match error {
+        ReadError::NotRegular => "not a regular file (a FIFO, socket or device is not read)".to_owned(),
+        ReadError::TooLarge { bytes } => format!("{bytes} bytes (at most {MAX_FILE_BYTES})"),
+        ReadError::Io(error) => error.to_string(),
+        _ => "unreadable".to_owned(),
+    })?;
+    String::from_utf8(bytes).map_err(|_| "stream did not contain valid UTF-8".to_owned())
 }
 
 #[cfg(doctest)]

@@ -57,36 +57,15 @@ pub(crate) const SETTLED: Duration = Duration::from_millis(200);
 /// assert!(why.starts_with("cannot be read"));
 /// ```
 pub fn read_credential_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    use std::io::Read as _;
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    let file = options.open(path).map_err(|e| format!("cannot be read ({e})"))?;
-    let meta = file.metadata().map_err(|e| format!("cannot be read ({e})"))?;
-    if !meta.is_file() {
-        return Err("is not a regular file (a FIFO, socket or device is not read)".to_owned());
-    }
-    if meta.len() > MAX_FILE {
-        return Err(format!(
-            "is {} bytes, over the limit of {MAX_FILE} for a credential file",
-            meta.len()
-        ));
-    }
-    let mut out = Vec::new();
-    file.take(MAX_FILE + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| format!("cannot be read ({e})"))?;
-    // Grown since the `fstat`.
-    if out.len() as u64 > MAX_FILE {
-        return Err(format!(
-            "is over the limit of {MAX_FILE} bytes for a credential file"
-        ));
-    }
-    Ok(out)
+    use otel_kit_core::regular_file::{ReadError, read};
+    read(path, MAX_FILE).map_err(|error| match error {
+        ReadError::NotRegular => "is not a regular file (a FIFO, socket or device is not read)".to_owned(),
+        ReadError::TooLarge { bytes } => {
+            format!("is {bytes} bytes or more, over the limit of {MAX_FILE} for a credential file")
+        }
+        ReadError::Io(e) => format!("cannot be read ({e})"),
+        _ => "cannot be read".to_owned(),
+    })
 }
 
 /// `f`'s result, run on a thread of its own, if it comes within `deadline`; `None` when
