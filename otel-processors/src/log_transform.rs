@@ -12,10 +12,11 @@ use opentelemetry_sdk::logs::{LogProcessor, SdkLogRecord};
 
 use crate::log_rebuild::Blank;
 
-/// What a [`TransformingLogProcessor`] does to each log record: a new body, and a new
-/// value (or none) for each attribute. The 0.33 SDK cannot remove or replace a record's
-/// attributes, so a record that changes is rebuilt; one that does not is left as it is,
-/// and nothing is allocated for it.
+/// What a [`TransformingLogProcessor`] does to each log record: what it adds
+/// ([`on_emit`](Self::on_emit)), a new body, and a new value (or none) for each
+/// attribute. The 0.33 SDK cannot remove or replace a record's attributes, so a record
+/// that changes is rebuilt; one that does not is left as it is, and nothing is allocated
+/// for it.
 ///
 /// ```
 /// use opentelemetry::Key;
@@ -49,6 +50,12 @@ use crate::log_rebuild::Blank;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait LogTransform: fmt::Debug + Send + Sync {
+    /// Changes `record` in place before its body and attributes are looked at: the SDK
+    /// can add attributes to a record (not remove or replace them). Nothing by default.
+    fn on_emit(&self, record: &mut SdkLogRecord) {
+        let _ = record;
+    }
+
     /// The record's new body, `None` to keep it (the default).
     fn body(&self, body: &AnyValue) -> Option<AnyValue> {
         let _ = body;
@@ -69,10 +76,11 @@ pub trait LogTransform: fmt::Debug + Send + Sync {
 /// processor takes.
 /// [`RedactingLogProcessor`](crate::redaction::RedactingLogProcessor) and
 /// [`TruncatingLogProcessor`](crate::value_length::TruncatingLogProcessor) are this
-/// processor with the crate's transforms.
+/// processor with the crate's transforms, and so is
+/// [`BaggageLogProcessor`](crate::baggage::BaggageLogProcessor).
 #[derive(Debug)]
 pub struct TransformingLogProcessor<T> {
-    transform: T,
+    pub(crate) transform: T,
     /// A record that changes is rebuilt (see `log_rebuild`).
     blank: Blank,
 }
@@ -89,6 +97,7 @@ impl<T: LogTransform> TransformingLogProcessor<T> {
     /// Applies the transform to `record`; untouched (and nothing allocated) when it
     /// changes nothing.
     pub fn apply(&self, record: &mut SdkLogRecord) {
+        self.transform.on_emit(record);
         let body = record.body().and_then(|b| self.transform.body(b));
         if body.is_none()
             && !record

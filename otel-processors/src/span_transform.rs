@@ -11,8 +11,9 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{Span, SpanData, SpanProcessor};
 
-/// What a [`TransformingSpanProcessor`] does to each ended span. It runs on the thread
-/// that ends the span: no lock, no I/O, never blocking.
+/// What a [`TransformingSpanProcessor`] does to each ended span, and to each starting one
+/// if it has an [`on_start`](Self::on_start). It runs on the thread that starts or ends
+/// the span: no lock, no I/O, never blocking.
 ///
 /// ```
 /// use opentelemetry::trace::{TraceContextExt as _, Tracer as _, TracerProvider as _};
@@ -36,16 +37,23 @@ use opentelemetry_sdk::trace::{Span, SpanData, SpanProcessor};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait SpanTransform: fmt::Debug + Send + Sync {
+    /// Changes a starting `span`, whose parent context is `cx`, before the inner
+    /// processor sees it; nothing by default.
+    fn on_start(&self, span: &mut Span, cx: &Context) {
+        let _ = (span, cx);
+    }
+
     /// Changes `span` in place.
     fn transform(&self, span: &mut SpanData);
 }
 
-/// Applies `T` to each ended span, then hands it to the inner processor `P` (the batch
-/// processor, so the export queue never holds an untransformed span). Everything else is
-/// passed through to `P`.
+/// Applies `T` to each ended span (and each starting one), then hands it to the inner
+/// processor `P` (the batch processor, so the export queue never holds an untransformed
+/// span). Everything else is passed through to `P`.
 /// [`RedactingSpanProcessor`](crate::redaction::RedactingSpanProcessor) and
 /// [`TruncatingSpanProcessor`](crate::value_length::TruncatingSpanProcessor) are this
-/// processor with the crate's transforms.
+/// processor with the crate's transforms, and so is
+/// [`BaggageSpanProcessor`](crate::baggage::BaggageSpanProcessor).
 #[derive(Debug)]
 pub struct TransformingSpanProcessor<T, P> {
     inner: P,
@@ -61,6 +69,7 @@ impl<T: SpanTransform, P: SpanProcessor> TransformingSpanProcessor<T, P> {
 
 impl<T: SpanTransform, P: SpanProcessor> SpanProcessor for TransformingSpanProcessor<T, P> {
     fn on_start(&self, span: &mut Span, cx: &Context) {
+        self.transform.on_start(span, cx);
         self.inner.on_start(span, cx);
     }
 

@@ -34,6 +34,10 @@ use crate::redaction::{Redaction, Redactor, Scrub};
 #[derive(Clone)]
 pub struct BaggageAllowList {
     inner: Arc<Inner>,
+    /// Whether, as a span processor's transform, it copies the members onto each
+    /// starting span: not when another processor of the provider does
+    /// (`BaggageSpanProcessor::without_copying`). Log records always get them.
+    pub(super) copies_at_start: bool,
 }
 
 struct Inner {
@@ -117,6 +121,7 @@ impl BaggageAllowList {
                 emails,
                 limit: RequestValueLimit::DEFAULT,
             }),
+            copies_at_start: true,
         })
     }
 
@@ -129,6 +134,7 @@ impl BaggageAllowList {
                 emails: None,
                 limit: self.inner.limit,
             }),
+            ..self
         }
     }
 
@@ -155,6 +161,7 @@ impl BaggageAllowList {
                 emails: self.inner.emails.clone(),
                 limit: RequestValueLimit::bytes(max_bytes),
             }),
+            ..self
         }
     }
 
@@ -304,6 +311,7 @@ impl Default for BaggageAllowList {
                 emails: Some(Redactor::new(&Redaction::none().scrub([Scrub::Email]))),
                 limit: RequestValueLimit::DEFAULT,
             }),
+            copies_at_start: true,
         }
     }
 }

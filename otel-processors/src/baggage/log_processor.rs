@@ -1,15 +1,14 @@
 //! [`BaggageLogProcessor`]: the listed baggage members of the current context onto each
-//! log record (the `logs` cargo feature).
-
-use std::time::Duration;
+//! log record (the `logs` cargo feature); a [`TransformingLogProcessor`] whose transform
+//! is the list.
 
 use opentelemetry::baggage::BaggageExt as _;
-use opentelemetry::logs::{AnyValue, LogRecord as _, Severity};
-use opentelemetry::{Context, InstrumentationScope, Value};
-use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::logs::{LogProcessor, SdkLogRecord};
+use opentelemetry::logs::{AnyValue, LogRecord as _};
+use opentelemetry::{Context, Key, Value};
+use opentelemetry_sdk::logs::SdkLogRecord;
 
 use super::allow_list::BaggageAllowList;
+use crate::log_transform::{LogTransform, TransformingLogProcessor};
 
 /// Copies the members [`BaggageAllowList`] names from the current context's baggage
 /// onto each log record, unless the record has an attribute of that key already (the
@@ -41,20 +40,19 @@ use super::allow_list::BaggageAllowList;
 /// assert_eq!(attributes, [(Key::from("tenant.id"), AnyValue::from("acme"))]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug)]
-pub struct BaggageLogProcessor {
-    list: BaggageAllowList,
-}
+pub type BaggageLogProcessor = TransformingLogProcessor<BaggageAllowList>;
 
-impl BaggageLogProcessor {
-    /// A processor copying the members `list` names.
-    pub fn new(list: BaggageAllowList) -> Self {
-        BaggageLogProcessor { list }
-    }
-
+impl TransformingLogProcessor<BaggageAllowList> {
     /// Copies the listed members of `cx`'s baggage onto `record`.
     pub fn copy(&self, record: &mut SdkLogRecord, cx: &Context) {
-        for member in self.list.members(cx.baggage()) {
+        self.transform.copy_onto(record, cx);
+    }
+}
+
+impl BaggageAllowList {
+    /// The listed members of `cx`'s baggage onto `record`, but for the keys it has.
+    fn copy_onto(&self, record: &mut SdkLogRecord, cx: &Context) {
+        for member in self.members(cx.baggage()) {
             if record.attributes_iter().any(|(key, _)| *key == member.key) {
                 continue;
             }
@@ -68,23 +66,21 @@ impl BaggageLogProcessor {
     }
 }
 
-impl LogProcessor for BaggageLogProcessor {
+/// The current context's members added to each record; nothing the record has is
+/// changed (its own attribute of a listed key is kept).
+impl LogTransform for BaggageAllowList {
     #[inline]
-    fn emit(&self, record: &mut SdkLogRecord, _scope: &InstrumentationScope) {
-        if !self.list.is_empty() {
-            Context::map_current(|cx| self.copy(record, cx));
+    fn on_emit(&self, record: &mut SdkLogRecord) {
+        if !self.is_empty() {
+            Context::map_current(|cx| self.copy_onto(record, cx));
         }
     }
 
-    fn force_flush(&self) -> OTelSdkResult {
-        Ok(())
-    }
-
-    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
-        Ok(())
-    }
-
-    fn event_enabled(&self, _level: Severity, _target: &str, _name: Option<&str>) -> bool {
+    fn changes(&self, _key: &Key, _value: &AnyValue) -> bool {
         false
+    }
+
+    fn attribute(&self, _key: &Key, value: &AnyValue) -> Option<AnyValue> {
+        Some(value.clone())
     }
 }

@@ -1,16 +1,13 @@
 //! [`BaggageSpanProcessor`]: the listed baggage members of a span's parent context onto
-//! the span as it starts.
-
-use std::time::Duration;
+//! the span as it starts; a [`TransformingSpanProcessor`] whose transform is the list.
 
 use opentelemetry::Context;
 use opentelemetry::baggage::BaggageExt as _;
 use opentelemetry::trace::Span as _;
-use opentelemetry_sdk::Resource;
-use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{Span, SpanData, SpanProcessor};
 
 use super::allow_list::BaggageAllowList;
+use crate::span_transform::{SpanTransform, TransformingSpanProcessor};
 
 /// Copies the members [`BaggageAllowList`] names from the parent context's baggage onto
 /// each span as it starts, then hands the span to the inner processor `P`; at the end,
@@ -19,10 +16,10 @@ use super::allow_list::BaggageAllowList;
 /// It wraps the exporting processor rather than sitting beside it: the SDK gives each
 /// processor of a provider its own copy of every ended span, so one more processor
 /// would cost a copy of each span. With several exporting processors on one provider,
-/// wrap the first with [`new`](Self::new) and the others with
-/// [`without_copying`](Self::without_copying): the SDK hands every processor the same
-/// span at start, so one copy of the members is enough, and each keeps the key once at
-/// the end.
+/// wrap the first with [`new`](TransformingSpanProcessor::new) and the others with
+/// [`without_copying`](TransformingSpanProcessor::without_copying): the SDK hands every
+/// processor the same span at start, so one copy of the members is enough, and each
+/// keeps the key once at the end.
 ///
 /// A span without baggage, or a list that is empty, costs a check and nothing is
 /// allocated.
@@ -48,59 +45,30 @@ use super::allow_list::BaggageAllowList;
 /// assert_eq!(exporter.get_finished_spans()?[0].attributes, [KeyValue::new("user.tier", "platinum")]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug)]
-pub struct BaggageSpanProcessor<P> {
-    inner: P,
-    list: BaggageAllowList,
-    copies: bool,
-}
+pub type BaggageSpanProcessor<P> = TransformingSpanProcessor<BaggageAllowList, P>;
 
-impl<P: SpanProcessor> BaggageSpanProcessor<P> {
-    /// Wraps `inner`, copying the members `list` names.
-    pub fn new(inner: P, list: BaggageAllowList) -> Self {
-        BaggageSpanProcessor {
-            inner,
-            list,
-            copies: true,
-        }
-    }
-
+impl<P: SpanProcessor> TransformingSpanProcessor<BaggageAllowList, P> {
     /// Wraps `inner`, a second or later processor of a provider whose first already
     /// copies the members: only keeps each listed key once at the end.
-    pub fn without_copying(inner: P, list: BaggageAllowList) -> Self {
-        BaggageSpanProcessor {
-            inner,
-            list,
-            copies: false,
-        }
+    pub fn without_copying(inner: P, mut list: BaggageAllowList) -> Self {
+        list.copies_at_start = false;
+        TransformingSpanProcessor::new(inner, list)
     }
 }
 
-impl<P: SpanProcessor> SpanProcessor for BaggageSpanProcessor<P> {
+/// The members copied onto each starting span (unless another processor copies them),
+/// each listed key kept once at the end.
+impl SpanTransform for BaggageAllowList {
     #[inline]
     fn on_start(&self, span: &mut Span, cx: &Context) {
-        if self.copies && !self.list.is_empty() {
-            for member in self.list.members(cx.baggage()) {
+        if self.copies_at_start && !self.is_empty() {
+            for member in self.members(cx.baggage()) {
                 span.set_attribute(member);
             }
         }
-        self.inner.on_start(span, cx);
     }
 
-    fn on_end(&self, mut span: SpanData) {
-        self.list.keep_last(&mut span.attributes);
-        self.inner.on_end(span);
-    }
-
-    fn force_flush(&self) -> OTelSdkResult {
-        self.inner.force_flush()
-    }
-
-    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
-        self.inner.shutdown_with_timeout(timeout)
-    }
-
-    fn set_resource(&mut self, resource: &Resource) {
-        self.inner.set_resource(resource);
+    fn transform(&self, span: &mut SpanData) {
+        self.keep_last(&mut span.attributes);
     }
 }
