@@ -85,6 +85,15 @@ mod transport;
 use otel_kit_core::report_gate;
 
 pub use error::{BuildError, BuildWarning, CertificateSetting};
+#[cfg(any(feature = "__proto", feature = "http-json"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "grpc", feature = "http-proto", feature = "http-json")))
+)]
+pub use export_settings::{
+    ConfiguredExporter, ConfiguredSignalExporter, ConfiguredSpanExporter, ExportSettings, Setting,
+    SettingsError, SettingsWarning, SignalExporters, SpanSignal,
+};
 #[cfg(all(feature = "logs", any(feature = "__proto", feature = "http-json")))]
 #[cfg_attr(
     docsrs,
@@ -93,15 +102,7 @@ pub use error::{BuildError, BuildWarning, CertificateSetting};
         any(feature = "grpc", feature = "http-proto", feature = "http-json")
     )))
 )]
-pub use export_settings::ConfiguredLogExporter;
-#[cfg(any(feature = "__proto", feature = "http-json"))]
-#[cfg_attr(
-    docsrs,
-    doc(cfg(any(feature = "grpc", feature = "http-proto", feature = "http-json")))
-)]
-pub use export_settings::{
-    ConfiguredExporter, ConfiguredSpanExporter, ExportSettings, Setting, SettingsError, SettingsWarning,
-};
+pub use export_settings::{ConfiguredLogExporter, LogSignal};
 #[cfg(all(feature = "metrics", any(feature = "__proto", feature = "http-json")))]
 #[cfg_attr(
     docsrs,
@@ -110,7 +111,7 @@ pub use export_settings::{
         any(feature = "grpc", feature = "http-proto", feature = "http-json")
     )))
 )]
-pub use export_settings::{ConfiguredMetricExporter, MetricExportOptions};
+pub use export_settings::{ConfiguredMetricExporter, MetricExportOptions, MetricSignal};
 pub use export_stats::ExportStats;
 #[cfg(feature = "logs")]
 #[cfg(feature = "__proto")]

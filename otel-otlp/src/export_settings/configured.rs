@@ -1,6 +1,8 @@
-//! The exporter of each signal as [`ExportSettings`] build it: this crate's for gRPC and
-//! HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON (the `http-json` cargo feature); and
-//! how each is built ([`ConfiguredExporter`]).
+//! The exporter of each signal as [`ExportSettings`] build it ([`ConfiguredSignalExporter`]):
+//! this crate's for gRPC and HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON (the
+//! `http-json` cargo feature); and how each is built ([`ConfiguredExporter`]).
+
+use std::sync::Arc;
 
 use opentelemetry_sdk::error::OTelSdkResult;
 #[cfg(feature = "logs")]
@@ -12,7 +14,7 @@ use otel_kit_core::otlp::Signal;
 
 use super::settings::ExportSettings;
 use super::warning::{SettingsError, SettingsWarning};
-use crate::ExportRuntime;
+use crate::{ExportRuntime, ExportStats};
 
 /// A signal's exporter that [`ExportSettings`] can build: [`ConfiguredSpanExporter`],
 /// [`ConfiguredLogExporter`] or [`ConfiguredMetricExporter`].
@@ -44,6 +46,80 @@ pub trait ConfiguredExporter: Sized {
     ) -> Result<Option<Self>, SettingsError>;
 }
 
+/// A signal's two exporters, of which a [`ConfiguredSignalExporter`] holds one:
+/// [`SpanSignal`], [`LogSignal`] and [`MetricSignal`] (implemented for these only).
+pub trait SignalExporters {
+    /// This crate's exporter (gRPC, HTTP/protobuf).
+    #[cfg(feature = "__proto")]
+    type Ours;
+    /// opentelemetry-otlp's exporter (HTTP/JSON).
+    #[cfg(feature = "http-json")]
+    type HttpJson;
+
+    /// What this crate's exporter sent, dropped and retried.
+    #[doc(hidden)]
+    #[cfg(feature = "__proto")]
+    fn stats(ours: &Self::Ours) -> Arc<ExportStats>;
+}
+
+/// The spans' [`SignalExporters`]: [`ConfiguredSpanExporter`].
+#[derive(Debug, Clone, Copy)]
+pub struct SpanSignal;
+
+/// The logs' [`SignalExporters`]: [`ConfiguredLogExporter`].
+#[cfg(feature = "logs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
+#[derive(Debug, Clone, Copy)]
+pub struct LogSignal;
+
+/// The metrics' [`SignalExporters`]: [`ConfiguredMetricExporter`].
+#[cfg(feature = "metrics")]
+#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+#[derive(Debug, Clone, Copy)]
+pub struct MetricSignal;
+
+/// The OTLP exporter of signal `S`, of the configured protocol: this crate's for gRPC and
+/// HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON. Each signal's has its name:
+/// [`ConfiguredSpanExporter`], [`ConfiguredLogExporter`], [`ConfiguredMetricExporter`].
+#[derive(Debug)]
+pub enum ConfiguredSignalExporter<S: SignalExporters> {
+    /// gRPC or HTTP/protobuf.
+    #[cfg(feature = "__proto")]
+    Ours(S::Ours),
+    /// HTTP/JSON.
+    #[cfg(feature = "http-json")]
+    HttpJson(S::HttpJson),
+}
+
+impl<S: SignalExporters> ConfiguredSignalExporter<S> {
+    /// What the exporter sent, dropped and retried; `None` for HTTP/JSON
+    /// (opentelemetry-otlp's exporter keeps no such counts).
+    pub fn stats(&self) -> Option<Arc<ExportStats>> {
+        match self {
+            #[cfg(feature = "__proto")]
+            Self::Ours(e) => Some(S::stats(e)),
+            #[cfg(feature = "http-json")]
+            Self::HttpJson(_) => None,
+        }
+    }
+}
+
+/// The OTLP span exporter of the configured protocol: this crate's for gRPC and
+/// HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
+pub type ConfiguredSpanExporter = ConfiguredSignalExporter<SpanSignal>;
+
+/// The OTLP log exporter of the configured protocol: this crate's for gRPC and
+/// HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
+#[cfg(feature = "logs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
+pub type ConfiguredLogExporter = ConfiguredSignalExporter<LogSignal>;
+
+/// The OTLP metric exporter of the configured protocol: this crate's for gRPC and
+/// HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
+#[cfg(feature = "metrics")]
+#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+pub type ConfiguredMetricExporter = ConfiguredSignalExporter<MetricSignal>;
+
 /// The same call on whichever exporter the enum holds.
 macro_rules! forward {
     ($self:expr, $e:ident => $call:expr) => {
@@ -56,24 +132,42 @@ macro_rules! forward {
     };
 }
 
-/// The [`ConfiguredExporter`] impl of a signal whose builders take nothing of their
-/// own: its exporter enum, its [`Signal`], and the exporter type's name in both crates.
+/// A signal's [`SignalExporters`] and [`ConfiguredExporter`] impls: its marker, its
+/// [`Signal`], the exporter type's name in both crates, its options (`$o`), and what
+/// each builder (`$b`) takes from them: this crate's (`$ours`), opentelemetry-otlp's
+/// (`$json`).
 macro_rules! configured_exporter {
-    ($enum:ident, $signal:expr, $exporter:ident) => {
-        impl ConfiguredExporter for $enum {
+    (
+        $marker:ident, $signal:expr, $exporter:ident, $o:ident: $options:ty,
+        ours: |$ob:ident| $ours:expr,
+        json: |$jb:ident| $json:expr $(,)?
+    ) => {
+        impl SignalExporters for $marker {
+            #[cfg(feature = "__proto")]
+            type Ours = crate::$exporter;
+            #[cfg(feature = "http-json")]
+            type HttpJson = opentelemetry_otlp::$exporter;
+
+            #[cfg(feature = "__proto")]
+            fn stats(ours: &crate::$exporter) -> Arc<ExportStats> {
+                ours.stats()
+            }
+        }
+
+        impl ConfiguredExporter for ConfiguredSignalExporter<$marker> {
             const SIGNAL: Signal = $signal;
-            type Options = ();
+            type Options = $options;
 
             fn ours(
                 settings: &ExportSettings,
-                _: &(),
+                $o: &$options,
                 runtime: &ExportRuntime,
                 warnings: &mut Vec<SettingsWarning>,
             ) -> Result<Option<Self>, SettingsError> {
                 #[cfg(feature = "__proto")]
                 {
-                    let builder =
-                        super::ours::configure(settings, crate::$exporter::builder(), runtime, warnings);
+                    let $ob = crate::$exporter::builder();
+                    let builder = super::ours::configure(settings, $ours, runtime, warnings);
                     Ok(
                         super::ours::built(settings, $signal, builder.build_lenient(), warnings)?
                             .map(Self::Ours),
@@ -81,7 +175,7 @@ macro_rules! configured_exporter {
                 }
                 #[cfg(not(feature = "__proto"))]
                 {
-                    let _ = runtime;
+                    let _ = ($o, runtime);
                     super::checks::not_built_in(settings, warnings);
                     Ok(None)
                 }
@@ -89,19 +183,20 @@ macro_rules! configured_exporter {
 
             fn http_json(
                 settings: &ExportSettings,
-                _: &(),
+                $o: &$options,
                 runtime: &ExportRuntime,
                 warnings: &mut Vec<SettingsWarning>,
             ) -> Result<Option<Self>, SettingsError> {
                 #[cfg(feature = "http-json")]
                 {
-                    let builder = opentelemetry_otlp::$exporter::builder().with_http();
+                    let $jb = opentelemetry_otlp::$exporter::builder();
+                    let builder = $json.with_http();
                     let builder = super::http_json::configure(settings, $signal, builder, runtime, warnings);
                     Ok(builder.map(|b| b.build()).transpose()?.map(Self::HttpJson))
                 }
                 #[cfg(not(feature = "http-json"))]
                 {
-                    let _ = runtime;
+                    let _ = ($o, runtime);
                     super::checks::not_built_in(settings, warnings);
                     Ok(None)
                 }
@@ -110,34 +205,9 @@ macro_rules! configured_exporter {
     };
 }
 
-/// The OTLP span exporter of the configured protocol: this crate's for gRPC and
-/// HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
-#[derive(Debug)]
-pub enum ConfiguredSpanExporter {
-    /// gRPC or HTTP/protobuf.
-    #[cfg(feature = "__proto")]
-    Ours(crate::SpanExporter),
-    /// HTTP/JSON.
-    #[cfg(feature = "http-json")]
-    HttpJson(opentelemetry_otlp::SpanExporter),
-}
+configured_exporter!(SpanSignal, Signal::Traces, SpanExporter, _options: (), ours: |b| b, json: |b| b);
 
-configured_exporter!(ConfiguredSpanExporter, Signal::Traces, SpanExporter);
-
-impl ConfiguredSpanExporter {
-    /// What the exporter sent, dropped and retried; `None` for HTTP/JSON
-    /// (opentelemetry-otlp's exporter keeps no such counts).
-    pub fn stats(&self) -> Option<std::sync::Arc<crate::ExportStats>> {
-        match self {
-            #[cfg(feature = "__proto")]
-            Self::Ours(e) => Some(e.stats()),
-            #[cfg(feature = "http-json")]
-            Self::HttpJson(_) => None,
-        }
-    }
-}
-
-impl SpanExporter for ConfiguredSpanExporter {
+impl SpanExporter for ConfiguredSignalExporter<SpanSignal> {
     async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
         forward!(self, e => e.export(batch).await)
     }
@@ -151,38 +221,11 @@ impl SpanExporter for ConfiguredSpanExporter {
     }
 }
 
-/// The OTLP log exporter of the configured protocol: this crate's for gRPC and
-/// HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
 #[cfg(feature = "logs")]
-#[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
-#[derive(Debug)]
-pub enum ConfiguredLogExporter {
-    /// gRPC or HTTP/protobuf.
-    #[cfg(feature = "__proto")]
-    Ours(crate::LogExporter),
-    /// HTTP/JSON.
-    #[cfg(feature = "http-json")]
-    HttpJson(opentelemetry_otlp::LogExporter),
-}
+configured_exporter!(LogSignal, Signal::Logs, LogExporter, _options: (), ours: |b| b, json: |b| b);
 
 #[cfg(feature = "logs")]
-configured_exporter!(ConfiguredLogExporter, Signal::Logs, LogExporter);
-#[cfg(feature = "logs")]
-impl ConfiguredLogExporter {
-    /// What the exporter sent, dropped and retried; `None` for HTTP/JSON
-    /// (opentelemetry-otlp's exporter keeps no such counts).
-    pub fn stats(&self) -> Option<std::sync::Arc<crate::ExportStats>> {
-        match self {
-            #[cfg(feature = "__proto")]
-            Self::Ours(e) => Some(e.stats()),
-            #[cfg(feature = "http-json")]
-            Self::HttpJson(_) => None,
-        }
-    }
-}
-
-#[cfg(feature = "logs")]
-impl LogExporter for ConfiguredLogExporter {
+impl LogExporter for ConfiguredSignalExporter<LogSignal> {
     async fn export(&self, batch: LogBatch<'_>) -> OTelSdkResult {
         forward!(self, e => e.export(batch).await)
     }
@@ -193,34 +236,6 @@ impl LogExporter for ConfiguredLogExporter {
 
     fn set_resource(&mut self, resource: &opentelemetry_sdk::Resource) {
         forward!(self, e => e.set_resource(resource))
-    }
-}
-
-/// The OTLP metric exporter of the configured protocol: this crate's for gRPC and
-/// HTTP/protobuf, opentelemetry-otlp's for HTTP/JSON.
-#[cfg(feature = "metrics")]
-#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
-#[derive(Debug)]
-pub enum ConfiguredMetricExporter {
-    /// gRPC or HTTP/protobuf.
-    #[cfg(feature = "__proto")]
-    Ours(crate::MetricExporter),
-    /// HTTP/JSON.
-    #[cfg(feature = "http-json")]
-    HttpJson(opentelemetry_otlp::MetricExporter),
-}
-
-#[cfg(feature = "metrics")]
-impl ConfiguredMetricExporter {
-    /// What the exporter sent, dropped and retried; `None` for HTTP/JSON
-    /// (opentelemetry-otlp's exporter keeps no such counts).
-    pub fn stats(&self) -> Option<std::sync::Arc<crate::ExportStats>> {
-        match self {
-            #[cfg(feature = "__proto")]
-            Self::Ours(e) => Some(e.stats()),
-            #[cfg(feature = "http-json")]
-            Self::HttpJson(_) => None,
-        }
     }
 }
 
@@ -248,61 +263,15 @@ pub struct MetricExportOptions {
     /// The temporality asked of the SDK.
     pub temporality: Temporality,
     /// The exemplar reservoirs.
-    pub exemplars: std::sync::Arc<otel_kit_core::sdk::exemplar::Reservoirs>,
+    pub exemplars: Arc<otel_kit_core::sdk::exemplar::Reservoirs>,
 }
 
 #[cfg(feature = "metrics")]
-impl ConfiguredExporter for ConfiguredMetricExporter {
-    const SIGNAL: Signal = Signal::Metrics;
-    type Options = MetricExportOptions;
-
-    fn ours(
-        settings: &ExportSettings,
-        options: &MetricExportOptions,
-        runtime: &ExportRuntime,
-        warnings: &mut Vec<SettingsWarning>,
-    ) -> Result<Option<Self>, SettingsError> {
-        #[cfg(feature = "__proto")]
-        {
-            let builder = crate::MetricExporter::builder()
-                .with_temporality(options.temporality)
-                .with_exemplars(std::sync::Arc::clone(&options.exemplars));
-            let builder = super::ours::configure(settings, builder, runtime, warnings);
-            Ok(
-                super::ours::built(settings, Signal::Metrics, builder.build_lenient(), warnings)?
-                    .map(Self::Ours),
-            )
-        }
-        #[cfg(not(feature = "__proto"))]
-        {
-            let _ = (options, runtime);
-            super::checks::not_built_in(settings, warnings);
-            Ok(None)
-        }
-    }
-
-    fn http_json(
-        settings: &ExportSettings,
-        options: &MetricExportOptions,
-        runtime: &ExportRuntime,
-        warnings: &mut Vec<SettingsWarning>,
-    ) -> Result<Option<Self>, SettingsError> {
-        #[cfg(feature = "http-json")]
-        {
-            let builder = opentelemetry_otlp::MetricExporter::builder()
-                .with_temporality(options.temporality)
-                .with_http();
-            let builder = super::http_json::configure(settings, Signal::Metrics, builder, runtime, warnings);
-            Ok(builder.map(|b| b.build()).transpose()?.map(Self::HttpJson))
-        }
-        #[cfg(not(feature = "http-json"))]
-        {
-            let _ = (options, runtime);
-            super::checks::not_built_in(settings, warnings);
-            Ok(None)
-        }
-    }
-}
+configured_exporter!(
+    MetricSignal, Signal::Metrics, MetricExporter, options: MetricExportOptions,
+    ours: |b| b.with_temporality(options.temporality).with_exemplars(Arc::clone(&options.exemplars)),
+    json: |b| b.with_temporality(options.temporality),
+);
 
 #[cfg(feature = "metrics")]
 impl PushMetricExporter for ConfiguredMetricExporter {

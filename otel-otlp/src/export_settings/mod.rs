@@ -5,7 +5,7 @@
 //!
 //! - `settings.rs`: [`ExportSettings`].
 //! - `warning.rs`: [`Setting`], [`SettingsWarning`], [`SettingsError`].
-//! - `configured.rs`: the exporters and [`ConfiguredExporter`].
+//! - `configured.rs`: the exporters ([`ConfiguredSignalExporter`]) and [`ConfiguredExporter`].
 //! - `build.rs`: [`ExportSettings::build`] and [`ExportSettings::build_lenient`].
 //! - `checks.rs`: what every protocol checks first (runtime, TLS, compression).
 //! - `ours.rs`: gRPC and HTTP/protobuf, this crate's [`ExporterBuilder`](crate::ExporterBuilder).
@@ -24,10 +24,12 @@ mod ours;
 mod settings;
 mod warning;
 
+pub use configured::{
+    ConfiguredExporter, ConfiguredSignalExporter, ConfiguredSpanExporter, SignalExporters, SpanSignal,
+};
 #[cfg(feature = "logs")]
-pub use configured::ConfiguredLogExporter;
-pub use configured::{ConfiguredExporter, ConfiguredSpanExporter};
+pub use configured::{ConfiguredLogExporter, LogSignal};
 #[cfg(feature = "metrics")]
-pub use configured::{ConfiguredMetricExporter, MetricExportOptions};
+pub use configured::{ConfiguredMetricExporter, MetricExportOptions, MetricSignal};
 pub use settings::ExportSettings;
 pub use warning::{Setting, SettingsError, SettingsWarning};

@@ -9,11 +9,17 @@ use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 
 use super::body::BodyBuffers;
 use super::sender::Sender;
+use super::services::SignalInfo;
+use super::transport::sender;
+use crate::error::{BuildError, BuildWarning};
 use crate::export_stats::ExportStats;
+use crate::exporter_builder::Settings;
 use crate::report_gate::ReportGate;
 
 /// One signal's encoder, as the exporter drives it.
 pub(crate) trait Encoder: Default + Send + std::fmt::Debug {
+    /// The values it may leave out, for the warning: "span attribute values", ...
+    const VALUES: &'static str;
     fn set_resource(&mut self, resource: &Resource);
     /// How many values, in all, were left out for having no OTLP form.
     fn dropped_values(&self) -> u64;
@@ -27,8 +33,6 @@ pub(crate) struct ProtoExporter<E> {
     shut_down: AtomicBool,
     dropped_reports: ReportGate,
     stats: Arc<ExportStats>,
-    /// "span attribute values", ..., for the warning about values left out.
-    values: &'static str,
 }
 
 #[derive(Debug, Default)]
@@ -37,15 +41,36 @@ struct State<E> {
     buffers: BodyBuffers,
 }
 
+/// A lenient build of one signal's exporter: ours over its sender, made the public
+/// exporter by `wrap`, and what the build left out.
+pub(super) fn lenient<E: Encoder, X>(
+    settings: Settings,
+    signal: &SignalInfo,
+    wrap: impl FnOnce(ProtoExporter<E>) -> X,
+) -> Result<(X, Vec<BuildWarning>), BuildError> {
+    let (sender, warnings) = sender(settings, signal)?;
+    Ok((wrap(ProtoExporter::new(sender)), warnings))
+}
+
+/// A strict build refuses what a lenient one leaves out.
+pub(super) fn strict<X>((exporter, warnings): (X, Vec<BuildWarning>)) -> Result<X, BuildError> {
+    match warnings.into_iter().next() {
+        Some(w) => Err(BuildError::Certificate {
+            setting: w.setting,
+            why: w.why,
+        }),
+        None => Ok(exporter),
+    }
+}
+
 impl<E: Encoder> ProtoExporter<E> {
-    pub(crate) fn new(sender: Arc<Sender>, values: &'static str) -> Self {
+    fn new(sender: Arc<Sender>) -> Self {
         ProtoExporter {
             state: Mutex::new(State::default()),
             sender,
             shut_down: AtomicBool::new(false),
             dropped_reports: ReportGate::new(),
             stats: Arc::default(),
-            values,
         }
     }
 
@@ -78,7 +103,7 @@ impl<E: Encoder> ProtoExporter<E> {
                 tracing::warn!(
                     target: "otel_kit_otlp",
                     "{dropped} {} had no OTLP form and were left out (attributes are counted in their dropped counts)",
-                    self.values
+                    E::VALUES
                 );
             }
             buffers.lend(compression).map_err(|e| {

@@ -6,15 +6,15 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::logs::LogBatch;
 
-use super::exporter::{Encoder, ProtoExporter};
-use super::spans::strict;
-use super::transport::{SignalInfo, sender};
+use super::exporter::{Encoder, ProtoExporter, lenient, strict};
 use crate::error::{BuildError, BuildWarning};
 use crate::export_stats::ExportStats;
 use crate::exporter_builder::{ExporterBuilder, LogExport};
 use crate::otlp_encoding::LogEncoder;
 
 impl Encoder for LogEncoder {
+    const VALUES: &'static str = "log values";
+
     fn set_resource(&mut self, resource: &Resource) {
         LogEncoder::set_resource(self, resource);
     }
@@ -56,13 +56,6 @@ impl LogExporter {
     }
 }
 
-const LOGS: SignalInfo = SignalInfo {
-    http_path: "/v1/logs",
-    #[cfg(feature = "grpc")]
-    grpc: super::services::LOGS_SERVICE,
-    items: "log records",
-};
-
 impl ExporterBuilder<LogExport> {
     /// The exporter; `Err` naming the setting to fix when one cannot be used.
     pub fn build(self) -> Result<LogExporter, BuildError> {
@@ -72,8 +65,7 @@ impl ExporterBuilder<LogExport> {
     /// The exporter, built without any certificate it cannot use, as
     /// [`ExporterBuilder::<SpanExport>::build_lenient`](crate::ExporterBuilder::build_lenient).
     pub fn build_lenient(self) -> Result<(LogExporter, Vec<BuildWarning>), BuildError> {
-        let (sender, warnings) = sender(self.settings, &LOGS)?;
-        Ok((LogExporter(ProtoExporter::new(sender, "log values")), warnings))
+        lenient(self.settings, &super::services::LOGS, LogExporter)
     }
 }
 
@@ -90,7 +82,7 @@ impl opentelemetry_sdk::logs::LogExporter for LogExporter {
         self.0.stop()
     }
 
-    fn set_resource(&mut self, resource: &Resource) {
+    fn set_resource(&mut self, resource: &opentelemetry_sdk::Resource) {
         self.0.use_resource(resource);
     }
 }

@@ -13,15 +13,15 @@ use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 
 use otel_kit_core::sdk::exemplar::Reservoirs;
 
-use super::exporter::{Encoder, ProtoExporter};
-use super::spans::strict;
-use super::transport::{SignalInfo, sender};
+use super::exporter::{Encoder, ProtoExporter, lenient, strict};
 use crate::error::{BuildError, BuildWarning};
 use crate::export_stats::ExportStats;
 use crate::exporter_builder::{ExporterBuilder, MetricExport};
 use crate::otlp_encoding::{ExemplarSource, MetricEncoder};
 
 impl Encoder for MetricEncoder {
+    const VALUES: &'static str = "metric attribute values";
+
     /// Each collection carries its resource; none is kept.
     fn set_resource(&mut self, _resource: &Resource) {}
 
@@ -68,13 +68,6 @@ impl MetricExporter {
     }
 }
 
-const METRICS: SignalInfo = SignalInfo {
-    http_path: "/v1/metrics",
-    #[cfg(feature = "grpc")]
-    grpc: super::services::METRICS_SERVICE,
-    items: "data points",
-};
-
 impl ExporterBuilder<MetricExport> {
     /// The exporter; `Err` naming the setting to fix when one cannot be used.
     pub fn build(self) -> Result<MetricExporter, BuildError> {
@@ -84,13 +77,13 @@ impl ExporterBuilder<MetricExport> {
     /// The exporter, built without any certificate it cannot use, as
     /// [`ExporterBuilder::<SpanExport>::build_lenient`](crate::ExporterBuilder::build_lenient).
     pub fn build_lenient(self) -> Result<(MetricExporter, Vec<BuildWarning>), BuildError> {
-        let (sender, warnings) = sender(self.settings, &METRICS)?;
-        let exporter = MetricExporter {
-            exporter: ProtoExporter::new(sender, "metric attribute values"),
-            temporality: self.signal.temporality,
-            exemplars: self.signal.exemplars,
-        };
-        Ok((exporter, warnings))
+        lenient(self.settings, &super::services::METRICS, |exporter| {
+            MetricExporter {
+                exporter,
+                temporality: self.signal.temporality,
+                exemplars: self.signal.exemplars,
+            }
+        })
     }
 }
 

@@ -1,8 +1,19 @@
-//! What every request names: our `User-Agent`, and the gRPC service of each signal.
+//! What every request names: our `User-Agent`, and each signal's OTLP/HTTP path, gRPC
+//! service and items ([`SignalInfo`]).
 
 /// The `User-Agent` of our requests (opentelemetry-otlp sends
 /// `OTel-OTLP-Exporter-Rust/<version>`; these requests are ours).
 pub(crate) const USER_AGENT: &str = concat!("otel-kit-otlp/", env!("CARGO_PKG_VERSION"));
+
+/// What differs between the signals' transports.
+pub(crate) struct SignalInfo {
+    /// The path of the default OTLP/HTTP endpoint: `/v1/traces`, ...
+    pub(crate) http_path: &'static str,
+    #[cfg(feature = "grpc")]
+    pub(crate) grpc: GrpcService,
+    /// What the requests carry, for the partial-success warning: "spans", ...
+    pub(crate) items: &'static str,
+}
 
 /// The gRPC service of one signal's export.
 #[cfg(feature = "grpc")]
@@ -14,23 +25,37 @@ pub(crate) struct GrpcService {
     pub(crate) path: &'static str,
 }
 
-/// The trace service, for OTLP/gRPC.
-#[cfg(feature = "grpc")]
-pub(crate) const TRACE_SERVICE: GrpcService = GrpcService {
-    service: "opentelemetry.proto.collector.trace.v1.TraceService",
-    path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+/// The spans' requests.
+pub(crate) const SPANS: SignalInfo = SignalInfo {
+    http_path: "/v1/traces",
+    #[cfg(feature = "grpc")]
+    grpc: GrpcService {
+        service: "opentelemetry.proto.collector.trace.v1.TraceService",
+        path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+    },
+    items: "spans",
 };
 
-/// The metrics service, for OTLP/gRPC.
-#[cfg(all(feature = "grpc", feature = "metrics"))]
-pub(crate) const METRICS_SERVICE: GrpcService = GrpcService {
-    service: "opentelemetry.proto.collector.metrics.v1.MetricsService",
-    path: "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+/// The metrics' requests.
+#[cfg(feature = "metrics")]
+pub(crate) const METRICS: SignalInfo = SignalInfo {
+    http_path: "/v1/metrics",
+    #[cfg(feature = "grpc")]
+    grpc: GrpcService {
+        service: "opentelemetry.proto.collector.metrics.v1.MetricsService",
+        path: "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+    },
+    items: "data points",
 };
 
-/// The logs service, for OTLP/gRPC.
-#[cfg(all(feature = "grpc", feature = "logs"))]
-pub(crate) const LOGS_SERVICE: GrpcService = GrpcService {
-    service: "opentelemetry.proto.collector.logs.v1.LogsService",
-    path: "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
+/// The logs' requests.
+#[cfg(feature = "logs")]
+pub(crate) const LOGS: SignalInfo = SignalInfo {
+    http_path: "/v1/logs",
+    #[cfg(feature = "grpc")]
+    grpc: GrpcService {
+        service: "opentelemetry.proto.collector.logs.v1.LogsService",
+        path: "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
+    },
+    items: "log records",
 };

@@ -6,14 +6,15 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::SpanData;
 
-use super::exporter::{Encoder, ProtoExporter};
-use super::transport::{SignalInfo, sender};
+use super::exporter::{Encoder, ProtoExporter, lenient, strict};
 use crate::error::{BuildError, BuildWarning};
 use crate::export_stats::ExportStats;
 use crate::exporter_builder::{ExporterBuilder, SpanExport};
 use crate::otlp_encoding::TraceEncoder;
 
 impl Encoder for TraceEncoder {
+    const VALUES: &'static str = "span attribute values";
+
     fn set_resource(&mut self, resource: &Resource) {
         TraceEncoder::set_resource(self, resource);
     }
@@ -56,13 +57,6 @@ impl SpanExporter {
     }
 }
 
-const SPANS: SignalInfo = SignalInfo {
-    http_path: "/v1/traces",
-    #[cfg(feature = "grpc")]
-    grpc: super::services::TRACE_SERVICE,
-    items: "spans",
-};
-
 impl ExporterBuilder<SpanExport> {
     /// The exporter; `Err` naming the setting to fix when one cannot be used.
     pub fn build(self) -> Result<SpanExporter, BuildError> {
@@ -73,22 +67,7 @@ impl ExporterBuilder<SpanExport> {
     /// returned as a warning): the application starts, and the exports then fail
     /// saying why. What otel-kit-init does.
     pub fn build_lenient(self) -> Result<(SpanExporter, Vec<BuildWarning>), BuildError> {
-        let (sender, warnings) = sender(self.settings, &SPANS)?;
-        Ok((
-            SpanExporter(ProtoExporter::new(sender, "span attribute values")),
-            warnings,
-        ))
-    }
-}
-
-/// A strict build refuses what a lenient one leaves out.
-pub(crate) fn strict<E>((exporter, warnings): (E, Vec<BuildWarning>)) -> Result<E, BuildError> {
-    match warnings.into_iter().next() {
-        Some(w) => Err(BuildError::Certificate {
-            setting: w.setting,
-            why: w.why,
-        }),
-        None => Ok(exporter),
+        lenient(self.settings, &super::services::SPANS, SpanExporter)
     }
 }
 
@@ -106,7 +85,7 @@ impl opentelemetry_sdk::trace::SpanExporter for SpanExporter {
         self.0.stop()
     }
 
-    fn set_resource(&mut self, resource: &Resource) {
+    fn set_resource(&mut self, resource: &opentelemetry_sdk::Resource) {
         self.0.use_resource(resource);
     }
 }

@@ -14,20 +14,9 @@ use crate::transport::export_runtime::{ExportRuntime, RuntimeRef};
 use crate::transport::made_headers::{ExportHeaders, MadeHeaders};
 
 use super::sender::{Sender, Via};
-#[cfg(feature = "grpc")]
-use super::services::GrpcService;
+use super::services::SignalInfo;
 use crate::exporter_builder::Settings;
 use crate::printable_endpoint;
-
-/// What differs between the signals' transports.
-pub(crate) struct SignalInfo {
-    /// The path of the default OTLP/HTTP endpoint: `/v1/traces`, ...
-    pub(crate) http_path: &'static str,
-    #[cfg(feature = "grpc")]
-    pub(crate) grpc: GrpcService,
-    /// What the requests carry, for the partial-success warning: "spans", ...
-    pub(crate) items: &'static str,
-}
 
 /// The sender of one signal's exporter, and what a lenient build left out.
 pub(crate) fn sender(
