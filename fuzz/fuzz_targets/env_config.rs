@@ -136,7 +136,7 @@ fuzz_target!(|data: &[u8]| {
 
     // Header values never show in the configuration's Debug or Display: the output is
     // the same with every header value replaced.
-    let mut replaced = config.otlp.clone();
+    let mut replaced = config.export.otlp.clone();
     for signal in [&mut replaced.traces, &mut replaced.metrics, &mut replaced.logs] {
         for (_, value) in &mut signal.headers {
             *value = "x".to_owned();
@@ -145,7 +145,7 @@ fuzz_target!(|data: &[u8]| {
     let shown = |otlp: &otel_kit_init::config::OtlpConfig| {
         format!("{otlp:?} {} {} {}", otlp.traces, otlp.metrics, otlp.logs)
     };
-    assert_eq!(shown(&config.otlp), shown(&replaced), "a header value is shown");
+    assert_eq!(shown(&config.export.otlp), shown(&replaced), "a header value is shown");
     let _ = format!("{config:?}");
 
     // The sampler as init() builds it.

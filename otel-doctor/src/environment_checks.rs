@@ -107,7 +107,7 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
             if !config.exporters(signal).contains(&ExporterKind::Otlp) {
                 continue;
             }
-            let otlp = config.otlp.signal(signal);
+            let otlp = config.export.otlp.signal(signal);
             needs.push((
                 otlp.protocol.cargo_feature(),
                 format!(
@@ -140,7 +140,11 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
                 ));
             }
         }
-        if config.metrics_exporters.contains(&ExporterKind::Prometheus) {
+        if config
+            .export
+            .metrics_exporters
+            .contains(&ExporterKind::Prometheus)
+        {
             needs.push((
                 "prometheus",
                 "OTEL_METRICS_EXPORTER names prometheus".to_owned(),

@@ -71,8 +71,11 @@ mod tests {
     fn a_protocol_the_build_lacks_is_replaced_with_a_warning_naming_the_variable_and_the_feature() {
         let http_only = BuildFeatures { grpc: false, ..ALL };
         let (config, warnings) = read(http_only, &[("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")]);
-        assert_eq!(config.otlp.traces.protocol, Protocol::HttpProtobuf);
-        assert_eq!(config.otlp.traces.endpoint, "http://localhost:4318/v1/traces");
+        assert_eq!(config.export.otlp.traces.protocol, Protocol::HttpProtobuf);
+        assert_eq!(
+            config.export.otlp.traces.endpoint,
+            "http://localhost:4318/v1/traces"
+        );
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
             warnings[0].contains("OTEL_EXPORTER_OTLP_PROTOCOL"),
@@ -83,7 +86,7 @@ mod tests {
         assert!(warnings[0].contains("using http/protobuf"), "{}", warnings[0]);
 
         let (config, warnings) = read(ALL, &[("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")]);
-        assert_eq!(config.otlp.traces.protocol, Protocol::Grpc);
+        assert_eq!(config.export.otlp.traces.protocol, Protocol::Grpc);
         assert!(warnings.is_empty(), "{warnings:?}");
     }
 
@@ -95,8 +98,8 @@ mod tests {
             ..ALL
         };
         let (config, warnings) = read(grpc_only, &[]);
-        assert_eq!(config.otlp.metrics.protocol, Protocol::Grpc);
-        assert_eq!(config.otlp.metrics.endpoint, "http://localhost:4317");
+        assert_eq!(config.export.otlp.metrics.protocol, Protocol::Grpc);
+        assert_eq!(config.export.otlp.metrics.endpoint, "http://localhost:4317");
         assert!(warnings.is_empty(), "{warnings:?}");
     }
 
@@ -108,8 +111,8 @@ mod tests {
             ..ALL
         };
         let (config, warnings) = read(traces_only, &[]);
-        assert_eq!(config.traces_exporters, [ExporterKind::Otlp]);
-        assert!(config.metrics_exporters.is_empty() && config.logs_exporters.is_empty());
+        assert_eq!(config.export.traces_exporters, [ExporterKind::Otlp]);
+        assert!(config.export.metrics_exporters.is_empty() && config.export.logs_exporters.is_empty());
         assert!(
             warnings.is_empty(),
             "unset variables ask for nothing: {warnings:?}"
@@ -119,7 +122,7 @@ mod tests {
             traces_only,
             &[("OTEL_METRICS_EXPORTER", "otlp"), ("OTEL_LOGS_EXPORTER", "none")],
         );
-        assert!(config.metrics_exporters.is_empty());
+        assert!(config.export.metrics_exporters.is_empty());
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
             warnings[0].contains("OTEL_METRICS_EXPORTER") && warnings[0].contains("`metrics` cargo feature")
@@ -133,7 +136,7 @@ mod tests {
             ..ALL
         };
         let (config, warnings) = read(no_console, &[("OTEL_TRACES_EXPORTER", "console,otlp")]);
-        assert_eq!(config.traces_exporters, [ExporterKind::Otlp]);
+        assert_eq!(config.export.traces_exporters, [ExporterKind::Otlp]);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].contains("OTEL_TRACES_EXPORTER") && warnings[0].contains("`console`"));
 
@@ -145,12 +148,12 @@ mod tests {
         };
         let (config, warnings) = read(no_transport, &[]);
         assert!(
-            config.traces_exporters.is_empty(),
+            config.export.traces_exporters.is_empty(),
             "the default otlp is not in the build"
         );
         assert!(warnings.is_empty(), "{warnings:?}");
         let (config, warnings) = read(no_transport, &[("OTEL_TRACES_EXPORTER", "otlp")]);
-        assert!(config.traces_exporters.is_empty());
+        assert!(config.export.traces_exporters.is_empty());
         assert!(
             warnings
                 .iter()

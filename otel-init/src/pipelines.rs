@@ -114,7 +114,10 @@ pub(crate) fn build_pipelines(
     #[cfg(feature = "metrics")]
     if let Some(stats) = &span_stats {
         stats.report_to(&meter);
-        stats.report_exports_to(&meter, span_exporter_type(exporting.config.otlp.traces.protocol));
+        stats.report_exports_to(
+            &meter,
+            span_exporter_type(exporting.config.export.otlp.traces.protocol),
+        );
     }
     #[cfg(feature = "prometheus")]
     let prometheus = exporting.prometheus.take();
@@ -170,15 +173,57 @@ fn prometheus_export(
     PrometheusExport { handler, listener }
 }
 
+/// An exporter this build has. The configuration in effect names no other, and this is
+/// the one place the others are left out, so that the pipelines' matches have an arm
+/// for each exporter they can build and none for what a build lacks.
+#[derive(Clone, Copy)]
+enum BuiltExporter {
+    #[cfg(feature = "__otlp")]
+    Otlp,
+    #[cfg(feature = "console")]
+    Console,
+    #[cfg(feature = "prometheus")]
+    Prometheus,
+}
+
+impl BuiltExporter {
+    /// `kind`, when this build has it.
+    fn of(kind: ExporterKind) -> Option<BuiltExporter> {
+        match kind {
+            #[cfg(feature = "__otlp")]
+            ExporterKind::Otlp => Some(BuiltExporter::Otlp),
+            #[cfg(feature = "console")]
+            ExporterKind::Console => Some(BuiltExporter::Console),
+            #[cfg(feature = "prometheus")]
+            ExporterKind::Prometheus => Some(BuiltExporter::Prometheus),
+            #[cfg(not(feature = "__otlp"))]
+            ExporterKind::Otlp => None,
+            #[cfg(not(feature = "console"))]
+            ExporterKind::Console => None,
+            #[cfg(not(feature = "prometheus"))]
+            ExporterKind::Prometheus => None,
+        }
+    }
+}
+
+// A build with no exporter has no `BuiltExporter`: its loops over them never run.
+#[cfg_attr(
+    not(any(feature = "__otlp", feature = "console", feature = "prometheus")),
+    allow(clippy::never_loop)
+)]
 impl Exporting<'_> {
     /// Exporters for a signal, unless `OTEL_SDK_DISABLED`: providers without processors
     /// or readers export nothing, yet spans still get ids, so incoming trace context
     /// flows on to outgoing calls.
-    fn exporters(&self, kinds: &[ExporterKind]) -> Vec<ExporterKind> {
+    fn exporters(&self, signal: Signal) -> Vec<BuiltExporter> {
         if self.config.sdk_disabled {
             Vec::new()
         } else {
-            kinds.to_vec()
+            self.config
+                .exporters(signal)
+                .iter()
+                .filter_map(|kind| BuiltExporter::of(*kind))
+                .collect()
         }
     }
 
@@ -190,7 +235,8 @@ impl Exporting<'_> {
         options: &E::Options,
         stats: fn(&E) -> Option<Arc<otel_kit_otlp::ExportStats>>,
     ) -> Result<Option<E>, InitError> {
-        let exporter = otlp_exporter::exporter::<E>(&self.config.otlp, options, self.runtime, self.warnings)?;
+        let exporter =
+            otlp_exporter::exporter::<E>(&self.config.export.otlp, options, self.runtime, self.warnings)?;
         if let Some(exporter) = &exporter {
             self.export_stats.extend(stats(exporter).map(|s| (E::SIGNAL, s)));
         }
@@ -239,26 +285,27 @@ impl Exporting<'_> {
         let (config, value_limits) = (self.config, self.value_limits);
         let before =
             BeforeSpanProcessors::new(self.redactor, &value_limits.spans, &config.baggage_attributes);
-        for kind in self.exporters(&self.config.traces_exporters) {
+        for kind in self.exporters(Signal::Traces) {
             match kind {
                 #[cfg(feature = "__otlp")]
-                ExporterKind::Otlp => {
+                BuiltExporter::Otlp => {
                     use otel_kit_otlp::ConfiguredSpanExporter;
                     if let Some(exporter) = self.otlp_exporter(&(), ConfiguredSpanExporter::stats)? {
                         // Ours, not the SDK's: same batching, but drops are counted.
-                        let processor = crate::batch::SpanQueueProcessor::new(exporter, self.config.bsp);
+                        let processor =
+                            crate::batch::SpanQueueProcessor::new(exporter, self.config.export.bsp);
                         span_stats = Some(processor.stats());
                         tracer = before.add(tracer, processor);
                     }
                 }
                 #[cfg(feature = "console")]
-                ExporterKind::Console => {
+                BuiltExporter::Console => {
                     use crate::config::ConsoleSpanFormat;
                     use crate::console_exporter::{
                         ConsoleSpanExporter, WaterfallSpanExporter, WaterfallSpanProcessor,
                     };
                     use opentelemetry_sdk::trace::SimpleSpanProcessor;
-                    tracer = match self.config.console_span_format {
+                    tracer = match self.config.export.console_span_format {
                         ConsoleSpanFormat::Lines => {
                             before.add(tracer, SimpleSpanProcessor::new(ConsoleSpanExporter::stdout()))
                         }
@@ -270,13 +317,9 @@ impl Exporting<'_> {
                         ),
                     };
                 }
-                #[cfg(not(feature = "console"))]
-                ExporterKind::Console => {}
-                // The configuration names no OTLP exporter in a build without a transport.
-                #[cfg(not(feature = "__otlp"))]
-                ExporterKind::Otlp => {}
                 // Metrics only.
-                ExporterKind::Prometheus => {}
+                #[cfg(feature = "prometheus")]
+                BuiltExporter::Prometheus => {}
             }
         }
         // OTEL_SDK_DISABLED turns off what the application added, too.
@@ -295,11 +338,11 @@ impl Exporting<'_> {
         use opentelemetry_sdk::metrics::PeriodicReader;
 
         #[cfg(any(feature = "__otlp", feature = "console"))]
-        let interval = self.config.metric_export_interval;
+        let interval = self.config.export.metric_export_interval;
         // This crate's `bound-instruments` feature builds the SDK with bound instruments.
         #[cfg(feature = "bound-instruments")]
         otel_kit_core::bound_instruments::declare_sdk_binds();
-        let exemplars = std::sync::Arc::new(Reservoirs::new(self.config.metrics_exemplar_filter));
+        let exemplars = std::sync::Arc::new(Reservoirs::new(self.config.export.metrics_exemplar_filter));
         let mut meter = SdkMeterProvider::builder().with_resource(self.resource.clone());
         // Set again below by each exporter a build has.
         #[cfg_attr(
@@ -307,15 +350,15 @@ impl Exporting<'_> {
             allow(unused_mut)
         )]
         let mut read = !self.config.sdk_disabled && self.additions.has_metric_readers();
-        for kind in self.exporters(&self.config.metrics_exporters) {
+        for kind in self.exporters(Signal::Metrics) {
             match kind {
                 #[cfg(feature = "__otlp")]
-                ExporterKind::Otlp => {
+                BuiltExporter::Otlp => {
                     use opentelemetry_sdk::metrics::Temporality;
 
                     use crate::config::TemporalityPreference;
 
-                    let temporality = match self.config.metrics_temporality {
+                    let temporality = match self.config.export.metrics_temporality {
                         TemporalityPreference::Cumulative => Temporality::Cumulative,
                         TemporalityPreference::Delta => Temporality::Delta,
                         TemporalityPreference::LowMemory => Temporality::LowMemory,
@@ -333,28 +376,24 @@ impl Exporting<'_> {
                     }
                 }
                 #[cfg(feature = "console")]
-                ExporterKind::Console => {
+                BuiltExporter::Console => {
                     let exporter = crate::console_exporter::ConsoleMetricExporter::stdout();
                     meter =
                         meter.with_reader(PeriodicReader::builder(exporter).with_interval(interval).build());
                     read = true;
                 }
-                #[cfg(not(feature = "console"))]
-                ExporterKind::Console => {}
-                // The configuration names no OTLP exporter in a build without a transport.
-                #[cfg(not(feature = "__otlp"))]
-                ExporterKind::Otlp => {}
                 #[cfg(feature = "prometheus")]
-                ExporterKind::Prometheus => {
+                BuiltExporter::Prometheus => {
                     let reader =
                         otel_kit_prometheus::PrometheusReader::new(Some(std::sync::Arc::clone(&exemplars)));
                     meter = meter.with_reader(reader.clone());
                     read = true;
-                    self.prometheus = Some(prometheus_export(&self.config.prometheus, reader, self.warnings));
+                    self.prometheus = Some(prometheus_export(
+                        &self.config.export.prometheus,
+                        reader,
+                        self.warnings,
+                    ));
                 }
-                // The configuration names no Prometheus exporter in a build without it.
-                #[cfg(not(feature = "prometheus"))]
-                ExporterKind::Prometheus => {}
             }
         }
         if !self.config.sdk_disabled {
@@ -380,7 +419,7 @@ impl Exporting<'_> {
         use crate::redaction::RedactingLogProcessor;
         use crate::value_length::TruncatingLogProcessor;
 
-        let kinds = self.exporters(&self.config.logs_exporters);
+        let kinds = self.exporters(Signal::Logs);
         let mut logger = SdkLoggerProvider::builder().with_resource(self.resource.clone());
         // Before the added and the exporting processors: the SDK passes each the same
         // record in order.
@@ -407,28 +446,24 @@ impl Exporting<'_> {
         for kind in kinds {
             match kind {
                 #[cfg(feature = "__otlp")]
-                ExporterKind::Otlp => {
+                BuiltExporter::Otlp => {
                     use otel_kit_otlp::ConfiguredLogExporter;
                     if let Some(exporter) = self.otlp_exporter(&(), ConfiguredLogExporter::stats)? {
                         logger = logger.with_log_processor(
                             BatchLogProcessor::builder(exporter)
-                                .with_batch_config(self.config.blrp.log_batch_config())
+                                .with_batch_config(self.config.export.blrp.log_batch_config())
                                 .build(),
                         );
                     }
                 }
                 #[cfg(feature = "console")]
-                ExporterKind::Console => {
+                BuiltExporter::Console => {
                     logger =
                         logger.with_simple_exporter(crate::console_exporter::ConsoleLogExporter::stdout());
                 }
-                #[cfg(not(feature = "console"))]
-                ExporterKind::Console => {}
-                // The configuration names no OTLP exporter in a build without a transport.
-                #[cfg(not(feature = "__otlp"))]
-                ExporterKind::Otlp => {}
                 // Metrics only.
-                ExporterKind::Prometheus => {}
+                #[cfg(feature = "prometheus")]
+                BuiltExporter::Prometheus => {}
             }
         }
         Ok(logger.build())

@@ -187,7 +187,10 @@ impl Pipelines {
                 .or(Some(DEFAULT_LOG_FILTER)),
         );
         let (config, _) = otel_kit::config::Config::from_lookup(environment_without_service_name);
-        let (host, port) = (config.prometheus.host.as_str(), config.prometheus.port);
+        let (host, port) = (
+            config.export.prometheus.host.as_str(),
+            config.export.prometheus.port,
+        );
         let services = Service::ALL
             .into_iter()
             .map(|service| {

@@ -46,7 +46,7 @@ impl Builder {
     /// let effective = telemetry.effective_config();
     /// assert_eq!(effective.service_name, "checkout", "the file names the service");
     /// assert_eq!(effective.source, ConfigSource::Yaml);
-    /// assert!(effective.traces_exporters.is_empty(), "no tracer_provider: no traces");
+    /// assert!(effective.export.traces_exporters.is_empty(), "no tracer_provider: no traces");
     /// # Ok(())
     /// # }
     /// # #[cfg(not(feature = "config-file"))]

@@ -19,7 +19,7 @@ impl Builder {
     ///     .exporter(otel_kit_init::Exporter::None)
     ///     .exemplar_filter(ExemplarFilter::AlwaysOff)
     ///     .init()?;
-    /// assert_eq!(telemetry.effective_config().metrics_exemplar_filter, ExemplarFilter::AlwaysOff);
+    /// assert_eq!(telemetry.effective_config().export.metrics_exemplar_filter, ExemplarFilter::AlwaysOff);
     /// # Ok::<(), otel_kit_init::InitError>(())
     /// ```
     pub fn exemplar_filter(mut self, filter: ExemplarFilter) -> Self {

@@ -88,7 +88,7 @@ impl Builder {
     ///         ..PrometheusListenerLimits::DEFAULT
     ///     })
     ///     .init()?;
-    /// assert_eq!(telemetry.effective_config().prometheus.limits.max_connections, 4);
+    /// assert_eq!(telemetry.effective_config().export.prometheus.limits.max_connections, 4);
     /// # Ok(())
     /// # }
     /// # #[cfg(not(feature = "prometheus"))]

@@ -218,7 +218,7 @@ impl Builder {
     ///     .environment(|name| (name == "OTEL_TRACES_EXPORTER").then(|| "none".to_owned()))
     ///     .resolved_config()?;
     /// assert_eq!(source, ConfigSource::Environment);
-    /// assert!(config.traces_exporters.is_empty());
+    /// assert!(config.export.traces_exporters.is_empty());
     /// # Ok::<(), otel_kit_init::InitError>(())
     /// ```
     pub fn resolved_config(mut self) -> Result<(Config, ConfigSource), InitError> {
@@ -241,7 +241,8 @@ impl Builder {
         }
         let mut warnings: Vec<String> = config_warnings.iter().map(ToString::to_string).collect();
         drop(self.resource(&config, source != ConfigSource::Environment, &mut warnings));
-        let logs_over_otlp = !config.sdk_disabled && config.logs_exporters.contains(&ExporterKind::Otlp);
+        let logs_over_otlp =
+            !config.sdk_disabled && config.export.logs_exporters.contains(&ExporterKind::Otlp);
         let value = (self.lookup)(subscriber::SPAN_EVENTS);
         let (_, warning) = SpanEvents::from_env_value(value.as_deref(), logs_over_otlp);
         warnings.extend(warning.map(|w| w.to_string()));
@@ -374,7 +375,7 @@ impl Builder {
             return chosen;
         }
         let logs_over_otlp =
-            !effective.sdk_disabled && effective.logs_exporters.contains(&ExporterKind::Otlp);
+            !effective.sdk_disabled && effective.export.logs_exporters.contains(&ExporterKind::Otlp);
         let value = (self.lookup)(subscriber::SPAN_EVENTS);
         let (chosen, warning) = SpanEvents::from_env_value(value.as_deref(), logs_over_otlp);
         warnings.extend(warning.map(|w| w.to_string()));

@@ -5,6 +5,7 @@
 
 use super::effective::EffectiveConfig;
 use super::environment::Config;
+use super::export::ExportConfig;
 use super::exporters::{self, ExporterKind};
 use super::otlp::ProtocolFeature as _;
 use super::tuning::ExemplarFilter;
@@ -197,13 +198,14 @@ impl CodeValues {
         warnings.retain(|w| !self.replaces(&w.variable));
         #[cfg(feature = "proxy")]
         if let Some(proxy) = &self.proxy {
-            config.otlp.proxy = proxy.clone();
+            config.export.otlp.proxy = proxy.clone();
         }
         config
+            .export
             .otlp
             .apply_code(self.otlp_endpoint.as_deref(), self.otlp_protocol, warnings);
         if let Some(otlp) = &self.otlp {
-            otlp.apply(&mut config.otlp, warnings);
+            otlp.apply(&mut config.export.otlp, warnings);
         }
         let [traces_exporters, metrics_exporters, logs_exporters] =
             Signal::ALL.map(|signal| self.exporters(&config, signal));
@@ -235,29 +237,35 @@ impl CodeValues {
                         .request_value_max_bytes
                         .unwrap_or(otel_kit_core::request_value::DEFAULT_MAX_REQUEST_VALUE_BYTES),
                 ),
-            traces_exporters,
-            metrics_exporters,
-            logs_exporters,
-            console_span_format: self.console_span_format.unwrap_or(config.console_span_format),
-            otlp: config.otlp,
-            prometheus: super::prometheus::PrometheusConfig {
-                listener: self.prometheus_listener.unwrap_or(config.prometheus.listener),
-                host: match &self.prometheus_address {
-                    Some((host, _)) => host.trim().to_owned(),
-                    None => config.prometheus.host,
+            export: ExportConfig {
+                traces_exporters,
+                metrics_exporters,
+                logs_exporters,
+                console_span_format: self
+                    .console_span_format
+                    .unwrap_or(config.export.console_span_format),
+                prometheus: super::prometheus::PrometheusConfig {
+                    listener: self
+                        .prometheus_listener
+                        .unwrap_or(config.export.prometheus.listener),
+                    host: match &self.prometheus_address {
+                        Some((host, _)) => host.trim().to_owned(),
+                        None => config.export.prometheus.host,
+                    },
+                    port: self
+                        .prometheus_address
+                        .as_ref()
+                        .map_or(config.export.prometheus.port, |(_, port)| *port),
+                    limits: self.prometheus_limits.unwrap_or(config.export.prometheus.limits),
                 },
-                port: self
-                    .prometheus_address
-                    .as_ref()
-                    .map_or(config.prometheus.port, |(_, port)| *port),
-                limits: self.prometheus_limits.unwrap_or(config.prometheus.limits),
+                metrics_exemplar_filter: self
+                    .exemplar_filter
+                    .unwrap_or(config.export.metrics_exemplar_filter),
+                // The rest is the environment's: the OTLP settings (with the code's laid
+                // over above), the batch processors, the metric interval, timeout and
+                // temporality.
+                ..config.export
             },
-            bsp: config.bsp,
-            blrp: config.blrp,
-            metric_export_interval: config.metric_export_interval,
-            metric_export_timeout: config.metric_export_timeout,
-            metrics_temporality: config.metrics_temporality,
-            metrics_exemplar_filter: self.exemplar_filter.unwrap_or(config.metrics_exemplar_filter),
             metric_cardinality_limit: self.cardinality_limit.unwrap_or(crate::DEFAULT_CARDINALITY_LIMIT),
             span_limits: config.span_limits,
             log_record_limits: config.log_record_limits,

@@ -22,10 +22,10 @@ pub(crate) const VARIABLE: &str = "OTEL_KIT_CONSOLE_SPAN_FORMAT";
 /// use otel_kit_init::config::{Config, ConsoleSpanFormat};
 ///
 /// let (config, warnings) = Config::from_lookup(|k| (k == "OTEL_KIT_CONSOLE_SPAN_FORMAT").then(|| "Waterfall".into()));
-/// assert_eq!((config.console_span_format, warnings.len()), (ConsoleSpanFormat::Waterfall, 0));
+/// assert_eq!((config.export.console_span_format, warnings.len()), (ConsoleSpanFormat::Waterfall, 0));
 ///
 /// let (config, warnings) = Config::from_lookup(|k| (k == "OTEL_KIT_CONSOLE_SPAN_FORMAT").then(|| "tree".into()));
-/// assert_eq!(config.console_span_format, ConsoleSpanFormat::Lines);
+/// assert_eq!(config.export.console_span_format, ConsoleSpanFormat::Lines);
 /// assert_eq!(
 ///     warnings[0].to_string(),
 ///     "OTEL_KIT_CONSOLE_SPAN_FORMAT=\"tree\" is not one of lines, waterfall; using lines"

@@ -1,15 +1,13 @@
 //! What `init()` put in effect.
 
 use std::fmt;
-use std::time::Duration;
 
 use super::environment::LogLevel;
+use super::export::ExportConfig;
 use super::exporters::ExporterKind;
-use super::otlp::OtlpConfig;
 use super::summary::Summary;
-use super::tuning::{ExemplarFilter, LogRecordLimits, SpanLimitsConfig, TemporalityPreference};
+use super::tuning::{LogRecordLimits, SpanLimitsConfig};
 use crate::Signal;
-use crate::batch::BatchSettings;
 use crate::redaction::RedactionSettings;
 use crate::sampling::Sampling;
 use otel_kit_propagators::PropagatorName;
@@ -37,8 +35,8 @@ use otel_kit_propagators::PropagatorName;
 /// let effective = telemetry.effective_config();
 /// assert_eq!(effective.service_name, "checkout", "the environment names the service");
 /// assert_eq!(effective.sampling, Sampling::ratio(0.5), "code wins for the rest");
-/// assert_eq!(effective.traces_exporters, [ExporterKind::Otlp]);
-/// assert!(effective.metrics_exporters.is_empty());
+/// assert_eq!(effective.export.traces_exporters, [ExporterKind::Otlp]);
+/// assert!(effective.export.metrics_exporters.is_empty());
 /// // The start-up line: name, version, instance, then propagators, sampler, exporters,
 /// // and each OTLP signal's protocol and endpoint.
 /// let line = effective.to_string();
@@ -74,30 +72,8 @@ pub struct EffectiveConfig {
     pub redaction: RedactionSettings,
     /// The baggage members copied onto spans and log records (empty: none).
     pub baggage_attributes: crate::baggage::BaggageAllowList,
-    /// Where spans go: empty for nowhere.
-    pub traces_exporters: Vec<ExporterKind>,
-    /// Where metrics go: empty for nowhere.
-    pub metrics_exporters: Vec<ExporterKind>,
-    /// Where log records go: empty for nowhere.
-    pub logs_exporters: Vec<ExporterKind>,
-    /// How the console span exporter prints, when spans go to the console.
-    pub console_span_format: super::console_spans::ConsoleSpanFormat,
-    /// The OTLP settings of each signal (used by those that export over OTLP).
-    pub otlp: OtlpConfig,
-    /// Where the Prometheus exporter listens, if it does.
-    pub prometheus: super::prometheus::PrometheusConfig,
-    /// The span queue.
-    pub bsp: BatchSettings,
-    /// The log-record batch processor.
-    pub blrp: BatchSettings,
-    /// The periodic metric export interval.
-    pub metric_export_interval: Duration,
-    /// The metric export timeout.
-    pub metric_export_timeout: Duration,
-    /// The metric temporality.
-    pub metrics_temporality: TemporalityPreference,
-    /// The exemplar filter.
-    pub metrics_exemplar_filter: ExemplarFilter,
+    /// Where each signal goes and how it is sent.
+    pub export: ExportConfig,
     /// How many attribute sets each metric keeps before new ones go to its overflow
     /// series (`otel.metric.overflow=true`): [`DEFAULT_CARDINALITY_LIMIT`](crate::DEFAULT_CARDINALITY_LIMIT) unless
     /// [`Builder::metric_cardinality_limit`](crate::Builder::metric_cardinality_limit)
@@ -123,11 +99,7 @@ pub struct EffectiveConfig {
 impl EffectiveConfig {
     /// Where `signal` goes: empty for nowhere.
     pub fn exporters(&self, signal: Signal) -> &[ExporterKind] {
-        match signal {
-            Signal::Traces => &self.traces_exporters,
-            Signal::Metrics => &self.metrics_exporters,
-            Signal::Logs => &self.logs_exporters,
-        }
+        self.export.exporters(signal)
     }
 }
 
@@ -141,14 +113,7 @@ impl fmt::Display for EffectiveConfig {
             propagators: &self.propagators,
             custom_propagators: self.custom_propagators,
             sampling: &self.sampling,
-            exporters: [
-                &self.traces_exporters,
-                &self.metrics_exporters,
-                &self.logs_exporters,
-            ],
-            otlp: &self.otlp,
-            bsp: &self.bsp,
-            metric_export_interval: self.metric_export_interval,
+            export: &self.export,
             redaction: &self.redaction,
             baggage_attributes: &self.baggage_attributes,
         }

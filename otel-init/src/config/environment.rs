@@ -4,19 +4,15 @@ use std::fmt;
 
 use otel_kit_propagators::PropagatorName;
 
+use super::export::ExportConfig;
 use super::exporters::{self, ExporterKind};
-use super::otlp::OtlpConfig;
-use super::prometheus::PrometheusConfig;
 use super::summary::Summary;
-use super::tuning::{
-    self, ExemplarFilter, GeneralLimits, LogRecordLimits, SpanLimitsConfig, TemporalityPreference,
-};
+use super::tuning::{GeneralLimits, LogRecordLimits, SpanLimitsConfig};
 use super::{
-    baggage_env, batch_env, instrumentation_switches, peer_services, propagators_env, redaction_env,
-    resource_env, sampling_env,
+    baggage_env, instrumentation_switches, peer_services, propagators_env, redaction_env, resource_env,
+    sampling_env,
 };
 use crate::Signal;
-use crate::batch::BatchSettings;
 use crate::env::{ConfigWarning, Env, process_env, read_with};
 use crate::redaction::RedactionSettings;
 use crate::sampling::Sampling;
@@ -63,31 +59,10 @@ pub struct Config {
     /// `OTEL_KIT_BAGGAGE_ATTRIBUTES` and `OTEL_KIT_BAGGAGE_EMAILS` (non-standard): the
     /// baggage members copied onto spans and log records ([`baggage`](crate::baggage)).
     pub baggage_attributes: crate::baggage::BaggageAllowList,
-    /// `OTEL_TRACES_EXPORTER`: empty for `none`.
-    pub traces_exporters: Vec<ExporterKind>,
-    /// `OTEL_METRICS_EXPORTER`: empty for `none`.
-    pub metrics_exporters: Vec<ExporterKind>,
-    /// `OTEL_LOGS_EXPORTER`: empty for `none`.
-    pub logs_exporters: Vec<ExporterKind>,
-    /// `OTEL_KIT_CONSOLE_SPAN_FORMAT` (non-standard): how the console span exporter
-    /// prints.
-    pub console_span_format: super::console_spans::ConsoleSpanFormat,
-    /// `OTEL_EXPORTER_OTLP_*`, resolved per signal.
-    pub otlp: OtlpConfig,
-    /// `OTEL_EXPORTER_PROMETHEUS_HOST` and `OTEL_EXPORTER_PROMETHEUS_PORT`.
-    pub prometheus: PrometheusConfig,
-    /// `OTEL_BSP_*`, read as [`BatchSettingsFromEnv::spans_from_env`](crate::batch::BatchSettingsFromEnv::spans_from_env) does.
-    pub bsp: BatchSettings,
-    /// `OTEL_BLRP_*`, read as [`BatchSettingsFromEnv::logs_from_env`](crate::batch::BatchSettingsFromEnv::logs_from_env) does.
-    pub blrp: BatchSettings,
-    /// `OTEL_METRIC_EXPORT_INTERVAL` (default 60 s).
-    pub metric_export_interval: std::time::Duration,
-    /// `OTEL_METRIC_EXPORT_TIMEOUT` (default 30 s).
-    pub metric_export_timeout: std::time::Duration,
-    /// `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`.
-    pub metrics_temporality: TemporalityPreference,
-    /// `OTEL_METRICS_EXEMPLAR_FILTER`.
-    pub metrics_exemplar_filter: ExemplarFilter,
+    /// `OTEL_<SIGNAL>_EXPORTER`, `OTEL_EXPORTER_OTLP_*`, `OTEL_EXPORTER_PROMETHEUS_*`,
+    /// `OTEL_BSP_*`, `OTEL_BLRP_*`, `OTEL_METRIC_EXPORT_*` and friends: where each signal
+    /// goes and how it is sent.
+    pub export: ExportConfig,
     /// `OTEL_SPAN_*_LIMIT`, `OTEL_ATTRIBUTE_*_LIMIT` and friends.
     pub span_limits: SpanLimitsConfig,
     /// `OTEL_LOGRECORD_ATTRIBUTE_*_LIMIT`.
@@ -117,17 +92,13 @@ impl Config {
 
     /// Where `signal` goes, as the environment says.
     pub fn exporters(&self, signal: Signal) -> &[ExporterKind] {
-        match signal {
-            Signal::Traces => &self.traces_exporters,
-            Signal::Metrics => &self.metrics_exporters,
-            Signal::Logs => &self.logs_exporters,
-        }
+        self.export.exporters(signal)
     }
 
     /// Whether the environment names neither an exporter nor an OTLP endpoint for
     /// `signal`: where a fallback exporter set in code applies.
     pub fn is_silent_about(&self, signal: Signal) -> bool {
-        !self.exporter_variables_set.contains(&signal) && !self.otlp.endpoint_set(signal)
+        !self.exporter_variables_set.contains(&signal) && !self.export.otlp.endpoint_set(signal)
     }
 
     pub(crate) fn read(env: &mut Env<'_>) -> Config {
@@ -153,25 +124,7 @@ impl Config {
             sampling: sampling_env::read(env),
             redaction: redaction_env::read(env),
             baggage_attributes: baggage_env::read(env),
-            traces_exporters: exporters::read(env, Signal::Traces),
-            metrics_exporters: exporters::read(env, Signal::Metrics),
-            logs_exporters: exporters::read(env, Signal::Logs),
-            console_span_format: super::console_spans::read(env),
-            otlp: OtlpConfig::read(env),
-            prometheus: PrometheusConfig::read(env),
-            bsp: batch_env::read_spans(env),
-            blrp: batch_env::read_logs(env),
-            // The SDK's periodic reader reads a zero interval from the process
-            // environment itself and then exports without pause.
-            metric_export_interval: env.positive_millis(
-                "OTEL_METRIC_EXPORT_INTERVAL",
-                std::time::Duration::from_secs(60),
-                "would export metrics without pause",
-            ),
-            metric_export_timeout: env
-                .timeout("OTEL_METRIC_EXPORT_TIMEOUT", std::time::Duration::from_secs(30)),
-            metrics_temporality: TemporalityPreference::read(env),
-            metrics_exemplar_filter: tuning::read_exemplar_filter(env),
+            export: ExportConfig::read(env),
             span_limits: SpanLimitsConfig::read(env, general_limits),
             log_record_limits: LogRecordLimits::read(env, general_limits),
             peer_services: peer_services::read(env),
@@ -195,14 +148,7 @@ impl fmt::Display for Config {
             propagators: &self.propagators,
             custom_propagators: 0,
             sampling: &self.sampling,
-            exporters: [
-                &self.traces_exporters,
-                &self.metrics_exporters,
-                &self.logs_exporters,
-            ],
-            otlp: &self.otlp,
-            bsp: &self.bsp,
-            metric_export_interval: self.metric_export_interval,
+            export: &self.export,
             redaction: &self.redaction,
             baggage_attributes: &self.baggage_attributes,
         }

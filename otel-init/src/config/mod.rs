@@ -4,7 +4,8 @@
 //!
 //! [`Config`] composes the settings of the SDK plug-ins, each read by its own module
 //! ([`BatchSettings`](crate::batch::BatchSettings), [`Sampling`](crate::sampling::Sampling), [`RedactionSettings`](crate::redaction::RedactionSettings), the propagators, the
-//! resource's variables), with the setup's own: exporters, OTLP, metrics, limits.
+//! resource's variables), with the setup's own: exporters, OTLP, metrics (the
+//! [`ExportConfig`] both hold), limits.
 //!
 //! ```
 //! use otel_kit_init::config::{Config, ExporterKind, Protocol};
@@ -19,10 +20,10 @@
 //!     env.iter().find(|(name, _)| *name == k).map(|(_, v)| v.to_string())
 //! });
 //! assert_eq!(config.service_name.as_deref(), Some("checkout"));
-//! assert_eq!(config.traces_exporters, vec![ExporterKind::Otlp]);
-//! assert_eq!(config.otlp.traces.protocol, Protocol::HttpProtobuf);
-//! assert_eq!(config.otlp.traces.endpoint, "http://collector:4318/v1/traces");
-//! assert_eq!(config.bsp.max_queue_size, 2048);
+//! assert_eq!(config.export.traces_exporters, vec![ExporterKind::Otlp]);
+//! assert_eq!(config.export.otlp.traces.protocol, Protocol::HttpProtobuf);
+//! assert_eq!(config.export.otlp.traces.endpoint, "http://collector:4318/v1/traces");
+//! assert_eq!(config.export.bsp.max_queue_size, 2048);
 //! assert_eq!(warnings.len(), 1);
 //! assert!(warnings[0].to_string().starts_with("OTEL_BSP_MAX_QUEUE_SIZE=\"lots\""));
 //! // Secrets never print.
@@ -36,6 +37,7 @@ mod console_spans;
 mod effective;
 mod endpoint;
 pub(crate) mod environment;
+mod export;
 mod exporters;
 pub(crate) mod instrumentation_switches;
 pub(crate) mod known_variables;
@@ -59,6 +61,7 @@ pub use code::Exporter;
 pub use console_spans::ConsoleSpanFormat;
 pub use effective::EffectiveConfig;
 pub use environment::{Config, LogLevel};
+pub use export::ExportConfig;
 pub use exporters::ExporterKind;
 /// The Java agent's switches as `init()` read them ([`EffectiveConfig::instrumentation`]).
 pub use otel_kit_core::instrumentation_switches::InstrumentationSwitches;

@@ -270,8 +270,8 @@ impl OtlpConfig {
     /// use otel_kit_init::config::Config;
     ///
     /// let (config, _) = Config::from_lookup(|_| None);
-    /// let settings = config.otlp.export_settings(Signal::Logs);
-    /// assert_eq!(settings.endpoint, config.otlp.logs.endpoint);
+    /// let settings = config.export.otlp.export_settings(Signal::Logs);
+    /// assert_eq!(settings.endpoint, config.export.otlp.logs.endpoint);
     /// ```
     #[cfg(feature = "__otlp")]
     pub fn export_settings(&self, signal: Signal) -> otel_kit_otlp::ExportSettings {

@@ -3,12 +3,10 @@
 //! in effect, logged at start-up) print.
 
 use std::fmt;
-use std::time::Duration;
 
+use super::export::ExportConfig;
 use super::exporters::ExporterKind;
-use super::otlp::OtlpConfig;
 use crate::Signal;
-use crate::batch::BatchSettings;
 use crate::redaction::RedactionSettings;
 use crate::sampling::Sampling;
 use otel_kit_propagators::PropagatorName;
@@ -24,11 +22,8 @@ pub(super) struct Summary<'a> {
     /// Propagators given in code, each shown as `custom` after the named ones.
     pub(super) custom_propagators: usize,
     pub(super) sampling: &'a Sampling,
-    /// Traces, metrics, logs.
-    pub(super) exporters: [&'a [ExporterKind]; 3],
-    pub(super) otlp: &'a OtlpConfig,
-    pub(super) bsp: &'a BatchSettings,
-    pub(super) metric_export_interval: Duration,
+    /// The exporters, their OTLP settings, the span queue and the metric interval.
+    pub(super) export: &'a ExportConfig,
     pub(super) redaction: &'a RedactionSettings,
     /// Shown only when it copies something.
     pub(super) baggage_attributes: &'a crate::baggage::BaggageAllowList,
@@ -58,7 +53,9 @@ impl fmt::Display for Summary<'_> {
                 .collect();
             names.join(",")
         };
-        let [traces, metrics, logs] = self.exporters;
+        let export = self.export;
+        let exporters = Signal::ALL.map(|signal| export.exporters(signal));
+        let [traces, metrics, logs] = exporters;
         write!(f, "service.name={}", self.service_name.unwrap_or("<unset>"),)?;
         if let Some((version, instance)) = self.service_identity {
             write!(
@@ -77,26 +74,23 @@ impl fmt::Display for Summary<'_> {
             kinds(logs),
         )?;
         // The OTLP settings of the signals that export over OTLP.
-        for (signal, kinds) in Signal::ALL.into_iter().zip(self.exporters) {
+        for (signal, kinds) in Signal::ALL.into_iter().zip(exporters) {
             if kinds.contains(&ExporterKind::Otlp) {
-                write!(f, " otlp.{signal}=[{}]", self.otlp.signal(signal))?;
+                write!(f, " otlp.{signal}=[{}]", export.otlp.signal(signal))?;
             }
         }
         // Without credentials: `Proxy`'s `Display` never shows them.
         #[cfg(feature = "proxy")]
-        if let Some(proxy) = &self.otlp.proxy
-            && self
-                .exporters
-                .iter()
-                .any(|kinds| kinds.contains(&ExporterKind::Otlp))
+        if let Some(proxy) = &export.otlp.proxy
+            && exporters.iter().any(|kinds| kinds.contains(&ExporterKind::Otlp))
         {
             write!(f, " otlp.proxy=[{proxy}]")?;
         }
         write!(
             f,
             " bsp={} metric_interval={}ms redaction={}",
-            self.bsp,
-            self.metric_export_interval.as_millis(),
+            export.bsp,
+            export.metric_export_interval.as_millis(),
             self.redaction,
         )?;
         let baggage = self.baggage_attributes;

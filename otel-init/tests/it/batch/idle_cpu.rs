@@ -40,7 +40,7 @@ fn zero_schedule_delay_does_not_burn_a_cpu_while_idle() {
     let (parsed, warnings) = otel_kit_init::config::Config::from_lookup(|k| {
         (k == "OTEL_BSP_SCHEDULE_DELAY").then(|| "0".to_owned())
     });
-    assert_eq!(parsed.bsp.schedule_delay, Duration::ZERO);
+    assert_eq!(parsed.export.bsp.schedule_delay, Duration::ZERO);
     assert!(warnings.is_empty());
 
     let processor = SpanQueueProcessor::new(InMemorySpanExporter::default(), config);

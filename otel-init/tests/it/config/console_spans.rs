@@ -35,16 +35,16 @@ fn console(pairs: &[(&str, &str)], code: Option<ConsoleSpanFormat>) -> otel_kit_
 fn the_variable_picks_the_format_and_a_bad_value_warns_once() {
     let (config, warnings) = read_config(&[]);
     assert_eq!(
-        (config.console_span_format, warnings.len()),
+        (config.export.console_span_format, warnings.len()),
         (ConsoleSpanFormat::Lines, 0)
     );
     let (config, warnings) = read_config(&[("OTEL_KIT_CONSOLE_SPAN_FORMAT", " WATERFALL ")]);
     assert_eq!(
-        (config.console_span_format, warnings.len()),
+        (config.export.console_span_format, warnings.len()),
         (ConsoleSpanFormat::Waterfall, 0)
     );
     let (config, warnings) = read_config(&[("OTEL_KIT_CONSOLE_SPAN_FORMAT", "tree")]);
-    assert_eq!(config.console_span_format, ConsoleSpanFormat::Lines);
+    assert_eq!(config.export.console_span_format, ConsoleSpanFormat::Lines);
     assert_eq!(
         warnings,
         ["OTEL_KIT_CONSOLE_SPAN_FORMAT=\"tree\" is not one of lines, waterfall; using lines"]
@@ -58,7 +58,7 @@ fn code_wins_over_the_variable_and_silences_its_warning() {
         Some(ConsoleSpanFormat::Waterfall),
     );
     assert_eq!(
-        t.effective_config().console_span_format,
+        t.effective_config().export.console_span_format,
         ConsoleSpanFormat::Waterfall
     );
     assert!(
@@ -72,10 +72,13 @@ fn code_wins_over_the_variable_and_silences_its_warning() {
 
     let t = console(&[("OTEL_KIT_CONSOLE_SPAN_FORMAT", "waterfall")], None);
     assert_eq!(
-        t.effective_config().console_span_format,
+        t.effective_config().export.console_span_format,
         ConsoleSpanFormat::Waterfall
     );
-    assert_eq!(t.effective_config().traces_exporters, [ExporterKind::Console]);
+    assert_eq!(
+        t.effective_config().export.traces_exporters,
+        [ExporterKind::Console]
+    );
     t.shutdown().expect("shutdown");
 }
 

@@ -237,7 +237,7 @@ fn a_zero_otlp_timeout_is_one_warning_and_the_default_on_every_protocol() {
                 )],
                 "{protocol}"
             );
-            let otlp = &telemetry.effective_config().otlp;
+            let otlp = &telemetry.effective_config().export.otlp;
             for signal in [&otlp.traces, &otlp.metrics, &otlp.logs] {
                 assert_eq!(
                     signal.timeout,

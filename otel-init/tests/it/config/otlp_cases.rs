@@ -11,19 +11,19 @@ pub(super) const OTLP_CASES: &[Case] = &[
     (
         "OTEL_EXPORTER_OTLP_PROTOCOL",
         "GRPC",
-        |c| c.otlp.traces.protocol == Protocol::Grpc && c.otlp.logs.protocol == Protocol::Grpc,
+        |c| c.export.otlp.traces.protocol == Protocol::Grpc && c.export.otlp.logs.protocol == Protocol::Grpc,
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_PROTOCOL",
         "http/json",
-        |c| c.otlp.metrics.protocol == Protocol::HttpJson,
+        |c| c.export.otlp.metrics.protocol == Protocol::HttpJson,
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_PROTOCOL",
         "udp",
-        |c| c.otlp.traces.protocol == Protocol::HttpProtobuf,
+        |c| c.export.otlp.traces.protocol == Protocol::HttpProtobuf,
         Some(
             "OTEL_EXPORTER_OTLP_PROTOCOL=\"udp\" is not one of http/protobuf, grpc, http/json; using http/protobuf",
         ),
@@ -31,70 +31,73 @@ pub(super) const OTLP_CASES: &[Case] = &[
     (
         "OTEL_EXPORTER_OTLP_TIMEOUT",
         "2500",
-        |c| c.otlp.metrics.timeout == Duration::from_millis(2500),
+        |c| c.export.otlp.metrics.timeout == Duration::from_millis(2500),
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_COMPRESSION",
         "gzip",
-        |c| c.otlp.logs.compression == Some(Compression::Gzip),
+        |c| c.export.otlp.logs.compression == Some(Compression::Gzip),
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_COMPRESSION",
         "zstd",
-        |c| c.otlp.logs.compression == Some(Compression::Zstd),
+        |c| c.export.otlp.logs.compression == Some(Compression::Zstd),
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_COMPRESSION",
         "br",
-        |c| c.otlp.logs.compression.is_none(),
+        |c| c.export.otlp.logs.compression.is_none(),
         Some("OTEL_EXPORTER_OTLP_COMPRESSION=\"br\" is not one of none, gzip, zstd; using none"),
     ),
     (
         "OTEL_EXPORTER_OTLP_INSECURE",
         "true",
-        |c| c.otlp.traces.insecure,
+        |c| c.export.otlp.traces.insecure,
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_HEADERS",
         "api-key=k1,x-team=shop",
-        |c| c.otlp.traces.headers == [("api-key".into(), "k1".into()), ("x-team".into(), "shop".into())],
+        |c| {
+            c.export.otlp.traces.headers
+                == [("api-key".into(), "k1".into()), ("x-team".into(), "shop".into())]
+        },
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_HEADERS",
         "authorization",
-        |c| c.otlp.traces.headers.is_empty(),
+        |c| c.export.otlp.traces.headers.is_empty(),
         Some("OTEL_EXPORTER_OTLP_HEADERS=\"<redacted>\" entry 1 has no `=`; the whole value is ignored"),
     ),
     (
         "OTEL_EXPORTER_OTLP_CERTIFICATE",
         "/etc/ca.pem",
-        |c| c.otlp.metrics.certificate == Some(otel_kit_init::Pem::file("/etc/ca.pem")),
+        |c| c.export.otlp.metrics.certificate == Some(otel_kit_init::Pem::file("/etc/ca.pem")),
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_ENDPOINT",
         "http://collector:4318/",
         |c| {
-            c.otlp.traces.endpoint == "http://collector:4318/v1/traces"
-                && c.otlp.logs.endpoint == "http://collector:4318/v1/logs"
+            c.export.otlp.traces.endpoint == "http://collector:4318/v1/traces"
+                && c.export.otlp.logs.endpoint == "http://collector:4318/v1/logs"
         },
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_ENDPOINT",
         "collector:4318",
-        |c| c.otlp.traces.endpoint == "http://localhost:4318/v1/traces",
+        |c| c.export.otlp.traces.endpoint == "http://localhost:4318/v1/traces",
         Some("OTEL_EXPORTER_OTLP_ENDPOINT=\"collector:4318\" is not an http:// or https:// URL; ignoring it"),
     ),
     (
         "OTEL_EXPORTER_OTLP_ENDPOINT",
         "http://collector:4317",
-        |c| c.otlp.traces.endpoint == "http://collector:4317/v1/traces",
+        |c| c.export.otlp.traces.endpoint == "http://collector:4317/v1/traces",
         Some(
             "OTEL_EXPORTER_OTLP_ENDPOINT=\"http://collector:4317/v1/traces\" uses port 4317, the OTLP/gRPC port, but the protocol is http/protobuf (default port 4318); check OTEL_EXPORTER_OTLP_PROTOCOL",
         ),
@@ -103,145 +106,151 @@ pub(super) const OTLP_CASES: &[Case] = &[
         "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
         "https://ingest.example.com/custom",
         |c| {
-            c.otlp.traces.endpoint == "https://ingest.example.com/custom"
-                && c.otlp.metrics.endpoint == "http://localhost:4318/v1/metrics"
+            c.export.otlp.traces.endpoint == "https://ingest.example.com/custom"
+                && c.export.otlp.metrics.endpoint == "http://localhost:4318/v1/metrics"
         },
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
         "http://m:9090/otlp",
-        |c| c.otlp.metrics.endpoint == "http://m:9090/otlp",
+        |c| c.export.otlp.metrics.endpoint == "http://m:9090/otlp",
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
         "http://l:4318/v1/logs",
-        |c| c.otlp.logs.endpoint == "http://l:4318/v1/logs",
+        |c| c.export.otlp.logs.endpoint == "http://l:4318/v1/logs",
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
         "grpc",
         |c| {
-            c.otlp.traces.protocol == Protocol::Grpc
-                && c.otlp.traces.endpoint == "http://localhost:4317"
-                && c.otlp.metrics.protocol == Protocol::HttpProtobuf
+            c.export.otlp.traces.protocol == Protocol::Grpc
+                && c.export.otlp.traces.endpoint == "http://localhost:4317"
+                && c.export.otlp.metrics.protocol == Protocol::HttpProtobuf
         },
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL",
         "http/json",
-        |c| c.otlp.metrics.protocol == Protocol::HttpJson,
+        |c| c.export.otlp.metrics.protocol == Protocol::HttpJson,
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL",
         "grpc",
-        |c| c.otlp.logs.protocol == Protocol::Grpc,
+        |c| c.export.otlp.logs.protocol == Protocol::Grpc,
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
         "a=1",
-        |c| c.otlp.traces.headers == [("a".into(), "1".into())] && c.otlp.logs.headers.is_empty(),
+        |c| {
+            c.export.otlp.traces.headers == [("a".into(), "1".into())]
+                && c.export.otlp.logs.headers.is_empty()
+        },
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_METRICS_HEADERS",
         "m=1",
-        |c| c.otlp.metrics.headers == [("m".into(), "1".into())],
+        |c| c.export.otlp.metrics.headers == [("m".into(), "1".into())],
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_LOGS_HEADERS",
         "l=1",
-        |c| c.otlp.logs.headers == [("l".into(), "1".into())],
+        |c| c.export.otlp.logs.headers == [("l".into(), "1".into())],
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
         "100",
         |c| {
-            c.otlp.traces.timeout == Duration::from_millis(100)
-                && c.otlp.metrics.timeout == Duration::from_secs(10)
+            c.export.otlp.traces.timeout == Duration::from_millis(100)
+                && c.export.otlp.metrics.timeout == Duration::from_secs(10)
         },
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_METRICS_TIMEOUT",
         "200",
-        |c| c.otlp.metrics.timeout == Duration::from_millis(200),
+        |c| c.export.otlp.metrics.timeout == Duration::from_millis(200),
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT",
         "300",
-        |c| c.otlp.logs.timeout == Duration::from_millis(300),
+        |c| c.export.otlp.logs.timeout == Duration::from_millis(300),
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION",
         "gzip",
-        |c| c.otlp.traces.compression == Some(Compression::Gzip) && c.otlp.logs.compression.is_none(),
+        |c| {
+            c.export.otlp.traces.compression == Some(Compression::Gzip)
+                && c.export.otlp.logs.compression.is_none()
+        },
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_METRICS_COMPRESSION",
         "gzip",
-        |c| c.otlp.metrics.compression == Some(Compression::Gzip),
+        |c| c.export.otlp.metrics.compression == Some(Compression::Gzip),
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION",
         "GZIP",
-        |c| c.otlp.logs.compression == Some(Compression::Gzip),
+        |c| c.export.otlp.logs.compression == Some(Compression::Gzip),
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_TRACES_INSECURE",
         "true",
-        |c| c.otlp.traces.insecure && !c.otlp.metrics.insecure,
+        |c| c.export.otlp.traces.insecure && !c.export.otlp.metrics.insecure,
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_METRICS_INSECURE",
         "true",
-        |c| c.otlp.metrics.insecure,
+        |c| c.export.otlp.metrics.insecure,
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_LOGS_INSECURE",
         "true",
-        |c| c.otlp.logs.insecure,
+        |c| c.export.otlp.logs.insecure,
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
         "/t.pem",
         |c| {
-            c.otlp.traces.certificate == Some(otel_kit_init::Pem::file("/t.pem"))
-                && c.otlp.logs.certificate.is_none()
+            c.export.otlp.traces.certificate == Some(otel_kit_init::Pem::file("/t.pem"))
+                && c.export.otlp.logs.certificate.is_none()
         },
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE",
         "/m.pem",
-        |c| c.otlp.metrics.certificate == Some(otel_kit_init::Pem::file("/m.pem")),
+        |c| c.export.otlp.metrics.certificate == Some(otel_kit_init::Pem::file("/m.pem")),
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE",
         "/l.pem",
-        |c| c.otlp.logs.certificate == Some(otel_kit_init::Pem::file("/l.pem")),
+        |c| c.export.otlp.logs.certificate == Some(otel_kit_init::Pem::file("/l.pem")),
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_CLIENT_KEY",
         "/k.pem",
-        |c| c.otlp.traces.client_key.is_none(),
+        |c| c.export.otlp.traces.client_key.is_none(),
         Some(
             "OTEL_EXPORTER_OTLP_CLIENT_KEY=\"/k.pem\" is set without its pair (CLIENT_KEY with CLIENT_CERTIFICATE); no client certificate is presented",
         ),
@@ -249,7 +258,7 @@ pub(super) const OTLP_CASES: &[Case] = &[
     (
         "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE",
         "/c.pem",
-        |c| c.otlp.traces.client_certificate.is_none(),
+        |c| c.export.otlp.traces.client_certificate.is_none(),
         Some(
             "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE=\"/c.pem\" is set without its pair (CLIENT_KEY with CLIENT_CERTIFICATE); no client certificate is presented",
         ),
@@ -257,7 +266,7 @@ pub(super) const OTLP_CASES: &[Case] = &[
     (
         "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY",
         "/traces.pem",
-        |c| c.otlp.traces.client_key.is_none(),
+        |c| c.export.otlp.traces.client_key.is_none(),
         Some(
             "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY=\"/traces.pem\" is set without its pair (CLIENT_KEY with CLIENT_CERTIFICATE); no client certificate is presented",
         ),
@@ -265,7 +274,7 @@ pub(super) const OTLP_CASES: &[Case] = &[
     (
         "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE",
         "/traces.pem",
-        |c| c.otlp.traces.client_certificate.is_none(),
+        |c| c.export.otlp.traces.client_certificate.is_none(),
         Some(
             "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE=\"/traces.pem\" is set without its pair (CLIENT_KEY with CLIENT_CERTIFICATE); no client certificate is presented",
         ),
@@ -273,7 +282,7 @@ pub(super) const OTLP_CASES: &[Case] = &[
     (
         "OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY",
         "/metrics.pem",
-        |c| c.otlp.metrics.client_key.is_none(),
+        |c| c.export.otlp.metrics.client_key.is_none(),
         Some(
             "OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY=\"/metrics.pem\" is set without its pair (CLIENT_KEY with CLIENT_CERTIFICATE); no client certificate is presented",
         ),
@@ -281,7 +290,7 @@ pub(super) const OTLP_CASES: &[Case] = &[
     (
         "OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE",
         "/metrics.pem",
-        |c| c.otlp.metrics.client_certificate.is_none(),
+        |c| c.export.otlp.metrics.client_certificate.is_none(),
         Some(
             "OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE=\"/metrics.pem\" is set without its pair (CLIENT_KEY with CLIENT_CERTIFICATE); no client certificate is presented",
         ),
@@ -289,7 +298,7 @@ pub(super) const OTLP_CASES: &[Case] = &[
     (
         "OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY",
         "/logs.pem",
-        |c| c.otlp.logs.client_key.is_none(),
+        |c| c.export.otlp.logs.client_key.is_none(),
         Some(
             "OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY=\"/logs.pem\" is set without its pair (CLIENT_KEY with CLIENT_CERTIFICATE); no client certificate is presented",
         ),
@@ -297,7 +306,7 @@ pub(super) const OTLP_CASES: &[Case] = &[
     (
         "OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE",
         "/logs.pem",
-        |c| c.otlp.logs.client_certificate.is_none(),
+        |c| c.export.otlp.logs.client_certificate.is_none(),
         Some(
             "OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE=\"/logs.pem\" is set without its pair (CLIENT_KEY with CLIENT_CERTIFICATE); no client certificate is presented",
         ),

@@ -100,31 +100,31 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_TRACES_EXPORTER",
         "console",
-        |c| c.traces_exporters == [ExporterKind::Console],
+        |c| c.export.traces_exporters == [ExporterKind::Console],
         None,
     ),
     (
         "OTEL_TRACES_EXPORTER",
         "OTLP,console,otlp",
-        |c| c.traces_exporters == [ExporterKind::Otlp, ExporterKind::Console],
+        |c| c.export.traces_exporters == [ExporterKind::Otlp, ExporterKind::Console],
         None,
     ),
     (
         "OTEL_TRACES_EXPORTER",
         "none",
-        |c| c.traces_exporters.is_empty(),
+        |c| c.export.traces_exporters.is_empty(),
         None,
     ),
     (
         "OTEL_TRACES_EXPORTER",
         "none,otlp",
-        |c| c.traces_exporters.is_empty(),
+        |c| c.export.traces_exporters.is_empty(),
         Some("OTEL_TRACES_EXPORTER=\"none,otlp\" combines `none` with other exporters; exporting nothing"),
     ),
     (
         "OTEL_TRACES_EXPORTER",
         "zipkin,console",
-        |c| c.traces_exporters == [ExporterKind::Console],
+        |c| c.export.traces_exporters == [ExporterKind::Console],
         Some(
             "OTEL_TRACES_EXPORTER=\"zipkin,console\" names `zipkin`, which this kit does not support; it is skipped (send OTLP to a collector that converts)",
         ),
@@ -132,43 +132,43 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_METRICS_EXPORTER",
         "none",
-        |c| c.metrics_exporters.is_empty(),
+        |c| c.export.metrics_exporters.is_empty(),
         None,
     ),
     (
         "OTEL_METRICS_EXPORTER",
         "console",
-        |c| c.metrics_exporters == [ExporterKind::Console],
+        |c| c.export.metrics_exporters == [ExporterKind::Console],
         None,
     ),
     (
         "OTEL_METRICS_EXPORTER",
         "prometheus",
-        |c| c.metrics_exporters == [ExporterKind::Prometheus],
+        |c| c.export.metrics_exporters == [ExporterKind::Prometheus],
         None,
     ),
     (
         "OTEL_METRICS_EXPORTER",
         "otlp,Prometheus",
-        |c| c.metrics_exporters == [ExporterKind::Otlp, ExporterKind::Prometheus],
+        |c| c.export.metrics_exporters == [ExporterKind::Otlp, ExporterKind::Prometheus],
         None,
     ),
     (
         "OTEL_TRACES_EXPORTER",
         "prometheus",
-        |c| c.traces_exporters == [ExporterKind::Otlp],
+        |c| c.export.traces_exporters == [ExporterKind::Otlp],
         Some("OTEL_TRACES_EXPORTER=\"prometheus\" names the unknown exporter `prometheus`; using otlp"),
     ),
     (
         "OTEL_EXPORTER_PROMETHEUS_HOST",
         "0.0.0.0",
-        |c| c.prometheus.host == "0.0.0.0",
+        |c| c.export.prometheus.host == "0.0.0.0",
         None,
     ),
     (
         "OTEL_EXPORTER_PROMETHEUS_HOST",
         "two words",
-        |c| c.prometheus.host == "localhost",
+        |c| c.export.prometheus.host == "localhost",
         Some(
             "OTEL_EXPORTER_PROMETHEUS_HOST=\"two words\" is not a host name or address; using the default localhost",
         ),
@@ -176,13 +176,13 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_EXPORTER_PROMETHEUS_PORT",
         "9100",
-        |c| c.prometheus.port == 9100,
+        |c| c.export.prometheus.port == 9100,
         None,
     ),
     (
         "OTEL_EXPORTER_PROMETHEUS_PORT",
         "http",
-        |c| c.prometheus.port == 9464,
+        |c| c.export.prometheus.port == 9464,
         Some(
             "OTEL_EXPORTER_PROMETHEUS_PORT=\"http\" is not a port number (0 to 65535); using the default 9464",
         ),
@@ -190,25 +190,25 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_LOGS_EXPORTER",
         "console",
-        |c| c.logs_exporters == [ExporterKind::Console],
+        |c| c.export.logs_exporters == [ExporterKind::Console],
         None,
     ),
     (
         "OTEL_LOGS_EXPORTER",
         "stdout2",
-        |c| c.logs_exporters == [ExporterKind::Otlp],
+        |c| c.export.logs_exporters == [ExporterKind::Otlp],
         Some("OTEL_LOGS_EXPORTER=\"stdout2\" names the unknown exporter `stdout2`; using otlp"),
     ),
     (
         "OTEL_BSP_SCHEDULE_DELAY",
         "250",
-        |c| c.bsp.schedule_delay == Duration::from_millis(250),
+        |c| c.export.bsp.schedule_delay == Duration::from_millis(250),
         None,
     ),
     (
         "OTEL_BSP_SCHEDULE_DELAY",
         "5s",
-        |c| c.bsp.schedule_delay == Duration::from_millis(5000),
+        |c| c.export.bsp.schedule_delay == Duration::from_millis(5000),
         Some(
             "OTEL_BSP_SCHEDULE_DELAY=\"5s\" is not a duration in whole milliseconds; using the default 5000 ms",
         ),
@@ -216,73 +216,73 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_BSP_EXPORT_TIMEOUT",
         "1000",
-        |c| c.bsp.export_timeout == Duration::from_secs(1),
+        |c| c.export.bsp.export_timeout == Duration::from_secs(1),
         None,
     ),
     (
         "OTEL_BSP_MAX_QUEUE_SIZE",
         "4096",
-        |c| c.bsp.max_queue_size == 4096,
+        |c| c.export.bsp.max_queue_size == 4096,
         None,
     ),
     (
         "OTEL_BSP_MAX_QUEUE_SIZE",
         "-1",
-        |c| c.bsp.max_queue_size == 2048,
+        |c| c.export.bsp.max_queue_size == 2048,
         Some("OTEL_BSP_MAX_QUEUE_SIZE=\"-1\" is not a non-negative integer; using the default 2048"),
     ),
     (
         "OTEL_BSP_MAX_QUEUE_SIZE",
         "0",
-        |c| c.bsp.max_queue_size == 2048,
+        |c| c.export.bsp.max_queue_size == 2048,
         Some("OTEL_BSP_MAX_QUEUE_SIZE=\"0\" would drop everything; using 2048"),
     ),
     (
         "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
         "128",
-        |c| c.bsp.max_export_batch_size == 128,
+        |c| c.export.bsp.max_export_batch_size == 128,
         None,
     ),
     (
         "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
         "9999",
-        |c| c.bsp.max_export_batch_size == 2048,
+        |c| c.export.bsp.max_export_batch_size == 2048,
         Some("OTEL_BSP_MAX_EXPORT_BATCH_SIZE=\"9999\" must be between 1 and the queue size 2048; using 2048"),
     ),
     (
         "OTEL_BLRP_SCHEDULE_DELAY",
         "10",
-        |c| c.blrp.schedule_delay == Duration::from_millis(10),
+        |c| c.export.blrp.schedule_delay == Duration::from_millis(10),
         None,
     ),
     (
         "OTEL_BLRP_EXPORT_TIMEOUT",
         "10",
-        |c| c.blrp.export_timeout == Duration::from_millis(10),
+        |c| c.export.blrp.export_timeout == Duration::from_millis(10),
         None,
     ),
     (
         "OTEL_BLRP_MAX_QUEUE_SIZE",
         "10",
-        |c| c.blrp.max_queue_size == 10 && c.blrp.max_export_batch_size == 10,
+        |c| c.export.blrp.max_queue_size == 10 && c.export.blrp.max_export_batch_size == 10,
         Some("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE=\"512\" must be between 1 and the queue size 10; using 10"),
     ),
     (
         "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE",
         "64",
-        |c| c.blrp.max_export_batch_size == 64,
+        |c| c.export.blrp.max_export_batch_size == 64,
         None,
     ),
     (
         "OTEL_METRIC_EXPORT_INTERVAL",
         "15000",
-        |c| c.metric_export_interval == Duration::from_secs(15),
+        |c| c.export.metric_export_interval == Duration::from_secs(15),
         None,
     ),
     (
         "OTEL_METRIC_EXPORT_INTERVAL",
         "1.5",
-        |c| c.metric_export_interval == Duration::from_secs(60),
+        |c| c.export.metric_export_interval == Duration::from_secs(60),
         Some(
             "OTEL_METRIC_EXPORT_INTERVAL=\"1.5\" is not a duration in whole milliseconds; using the default 60000 ms",
         ),
@@ -290,7 +290,7 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_METRIC_EXPORT_TIMEOUT",
         "5000",
-        |c| c.metric_export_timeout == Duration::from_secs(5),
+        |c| c.export.metric_export_timeout == Duration::from_secs(5),
         None,
     ),
     // Zero and absurd values: a zero timeout is not "no limit", a zero log delay spins
@@ -300,13 +300,13 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_BSP_SCHEDULE_DELAY",
         "0",
-        |c| c.bsp.schedule_delay.is_zero(),
+        |c| c.export.bsp.schedule_delay.is_zero(),
         None,
     ),
     (
         "OTEL_BSP_SCHEDULE_DELAY",
         "18446744073709551615",
-        |c| c.bsp.schedule_delay == Duration::from_secs(5),
+        |c| c.export.bsp.schedule_delay == Duration::from_secs(5),
         Some(
             "OTEL_BSP_SCHEDULE_DELAY=\"18446744073709551615\" is longer than the longest duration otel-kit accepts (4294967295 ms, about 49 days); using the default 5000 ms",
         ),
@@ -314,7 +314,7 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_BLRP_SCHEDULE_DELAY",
         "0",
-        |c| c.blrp.schedule_delay == Duration::from_millis(10),
+        |c| c.export.blrp.schedule_delay == Duration::from_millis(10),
         Some(
             "OTEL_BLRP_SCHEDULE_DELAY=\"0\" is shorter than the log batch thread can wait without spinning a core; using the floor 10 ms",
         ),
@@ -322,7 +322,7 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_BLRP_SCHEDULE_DELAY",
         "3",
-        |c| c.blrp.schedule_delay == Duration::from_millis(10),
+        |c| c.export.blrp.schedule_delay == Duration::from_millis(10),
         Some(
             "OTEL_BLRP_SCHEDULE_DELAY=\"3\" is shorter than the log batch thread can wait without spinning a core; using the floor 10 ms",
         ),
@@ -330,7 +330,7 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_BSP_EXPORT_TIMEOUT",
         "0",
-        |c| c.bsp.export_timeout == Duration::from_secs(30),
+        |c| c.export.bsp.export_timeout == Duration::from_secs(30),
         Some(
             "OTEL_BSP_EXPORT_TIMEOUT=\"0\" is zero, and a zero timeout is not \"no limit\"; using the default 30000 ms",
         ),
@@ -338,7 +338,7 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_BLRP_EXPORT_TIMEOUT",
         "0",
-        |c| c.blrp.export_timeout == Duration::from_secs(30),
+        |c| c.export.blrp.export_timeout == Duration::from_secs(30),
         Some(
             "OTEL_BLRP_EXPORT_TIMEOUT=\"0\" is zero, and a zero timeout is not \"no limit\"; using the default 30000 ms",
         ),
@@ -346,7 +346,7 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_METRIC_EXPORT_INTERVAL",
         "0",
-        |c| c.metric_export_interval == Duration::from_secs(60),
+        |c| c.export.metric_export_interval == Duration::from_secs(60),
         Some(
             "OTEL_METRIC_EXPORT_INTERVAL=\"0\" is zero, which would export metrics without pause; using the default 60000 ms",
         ),
@@ -354,7 +354,7 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_METRIC_EXPORT_TIMEOUT",
         "0",
-        |c| c.metric_export_timeout == Duration::from_secs(30),
+        |c| c.export.metric_export_timeout == Duration::from_secs(30),
         Some(
             "OTEL_METRIC_EXPORT_TIMEOUT=\"0\" is zero, and a zero timeout is not \"no limit\"; using the default 30000 ms",
         ),
@@ -362,7 +362,7 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_BLRP_MAX_QUEUE_SIZE",
         "18446744073709551615",
-        |c| c.blrp.max_queue_size == otel_kit_init::batch::MAX_QUEUE_SIZE,
+        |c| c.export.blrp.max_queue_size == otel_kit_init::batch::MAX_QUEUE_SIZE,
         Some(
             "OTEL_BLRP_MAX_QUEUE_SIZE=\"18446744073709551615\" is more than the largest queue otel-kit allows; using 1048576",
         ),
@@ -370,7 +370,7 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_BSP_MAX_QUEUE_SIZE",
         "18446744073709551616",
-        |c| c.bsp.max_queue_size == 2048,
+        |c| c.export.bsp.max_queue_size == 2048,
         Some(
             "OTEL_BSP_MAX_QUEUE_SIZE=\"18446744073709551616\" is not a non-negative integer; using the default 2048",
         ),
@@ -378,19 +378,19 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE",
         "Delta",
-        |c| c.metrics_temporality == TemporalityPreference::Delta,
+        |c| c.export.metrics_temporality == TemporalityPreference::Delta,
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE",
         "lowmemory",
-        |c| c.metrics_temporality == TemporalityPreference::LowMemory,
+        |c| c.export.metrics_temporality == TemporalityPreference::LowMemory,
         None,
     ),
     (
         "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE",
         "both",
-        |c| c.metrics_temporality == TemporalityPreference::Cumulative,
+        |c| c.export.metrics_temporality == TemporalityPreference::Cumulative,
         Some(
             "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=\"both\" is not one of cumulative, delta, lowmemory; using cumulative",
         ),
@@ -398,19 +398,19 @@ pub(super) const SDK_CASES: &[Case] = &[
     (
         "OTEL_METRICS_EXEMPLAR_FILTER",
         "always_off",
-        |c| c.metrics_exemplar_filter == ExemplarFilter::AlwaysOff,
+        |c| c.export.metrics_exemplar_filter == ExemplarFilter::AlwaysOff,
         None,
     ),
     (
         "OTEL_METRICS_EXEMPLAR_FILTER",
         "ALWAYS_ON",
-        |c| c.metrics_exemplar_filter == ExemplarFilter::AlwaysOn,
+        |c| c.export.metrics_exemplar_filter == ExemplarFilter::AlwaysOn,
         None,
     ),
     (
         "OTEL_METRICS_EXEMPLAR_FILTER",
         "sometimes",
-        |c| c.metrics_exemplar_filter == ExemplarFilter::TraceBased,
+        |c| c.export.metrics_exemplar_filter == ExemplarFilter::TraceBased,
         Some(
             "OTEL_METRICS_EXEMPLAR_FILTER=\"sometimes\" is not one of trace_based, always_on, always_off; using trace_based",
         ),

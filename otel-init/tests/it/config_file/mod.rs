@@ -65,9 +65,9 @@ async fn the_collector_sees_the_resource_sampler_and_exporter_the_file_names() {
     let effective = telemetry.effective_config();
     assert_eq!(effective.source, ConfigSource::Yaml);
     assert_eq!(effective.sampling, Sampling::always_on());
-    assert_eq!(effective.traces_exporters, [ExporterKind::Otlp]);
-    assert!(effective.metrics_exporters.is_empty() && effective.logs_exporters.is_empty());
-    assert_eq!(effective.bsp.schedule_delay, Duration::from_millis(50));
+    assert_eq!(effective.export.traces_exporters, [ExporterKind::Otlp]);
+    assert!(effective.export.metrics_exporters.is_empty() && effective.export.logs_exporters.is_empty());
+    assert_eq!(effective.export.bsp.schedule_delay, Duration::from_millis(50));
     assert!(effective.to_string().ends_with(" config=yaml"), "{effective}");
     telemetry
         .tracer_provider()
@@ -189,7 +189,7 @@ fn an_unknown_key_and_an_unbuildable_component_are_warned_about_once_each() {
         1,
         "{warnings:?}"
     );
-    assert!(telemetry.effective_config().traces_exporters.is_empty());
+    assert!(telemetry.effective_config().export.traces_exporters.is_empty());
 }
 
 #[test]

@@ -60,7 +60,7 @@ fn otel_variables_are_ignored_with_one_warning_naming_them() {
         Sampling::always_on(),
         "the file's sampler, not OTEL_TRACES_SAMPLER's"
     );
-    assert_eq!(effective.traces_exporters, [ExporterKind::Console]);
+    assert_eq!(effective.export.traces_exporters, [ExporterKind::Console]);
     assert_ne!(effective.redaction.to_string(), "none");
     let ignored: Vec<&String> = telemetry
         .warnings()
@@ -104,7 +104,7 @@ fn a_variable_the_file_substitutes_is_not_called_ignored() {
 fn the_simple_processor_is_warned_about_and_its_queue_exports_at_once() {
     let telemetry = init(&[]);
     assert_eq!(
-        telemetry.effective_config().bsp.schedule_delay,
+        telemetry.effective_config().export.bsp.schedule_delay,
         std::time::Duration::from_millis(10)
     );
     assert!(
@@ -147,6 +147,7 @@ fn variables_that_are_not_otel_ones_still_apply() {
         .expect("init");
     let proxy = telemetry
         .effective_config()
+        .export
         .otlp
         .proxy
         .as_ref()
@@ -154,6 +155,6 @@ fn variables_that_are_not_otel_ones_still_apply() {
     assert!(
         proxy.is_some_and(|p| p.contains("proxy.internal:3128")),
         "{:?}",
-        telemetry.effective_config().otlp.proxy
+        telemetry.effective_config().export.otlp.proxy
     );
 }

@@ -57,7 +57,7 @@ async fn the_files_views_rename_keep_keys_and_drop() {
     )
     .await;
     assert_eq!(
-        telemetry.effective_config().metrics_exporters,
+        telemetry.effective_config().export.metrics_exporters,
         [ExporterKind::Otlp]
     );
     let meter = telemetry.meter_provider().meter("app");

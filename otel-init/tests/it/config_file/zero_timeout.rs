@@ -50,7 +50,7 @@ async fn a_zero_timeout_is_capped_at_a_minute_and_never_stalls_shutdown() {
             "one warning per zero timeout: {:?}",
             telemetry.warnings()
         );
-        let otlp = &telemetry.effective_config().otlp.traces;
+        let otlp = &telemetry.effective_config().export.otlp.traces;
         assert_eq!(otlp.timeout, Duration::from_secs(60), "no limit, capped");
         telemetry.tracer_provider().tracer("t").in_span("held", |_| {});
         tokio::time::sleep(Duration::from_millis(100)).await;

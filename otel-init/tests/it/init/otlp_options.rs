@@ -63,7 +63,7 @@ async fn code_settings_reach_the_collector(protocol: &str) {
         .otlp(otlp)
         .init()
         .expect("init");
-    let traces = &t.effective_config().otlp.traces;
+    let traces = &t.effective_config().export.otlp.traces;
     assert_eq!(traces.timeout, Duration::from_secs(5));
     assert!(
         t.warnings()
@@ -178,7 +178,7 @@ fn each_setting_in_code_wins_over_the_environment_and_the_file_per_signal() {
     let pem = b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".to_vec();
     // Nothing in code: the environment applies.
     let t = effective(&env, None, OtlpOptions::new());
-    let c = &t.effective_config().otlp;
+    let c = &t.effective_config().export.otlp;
     assert_eq!(
         (c.traces.timeout, c.logs.timeout),
         (Duration::from_millis(2000), Duration::from_millis(2500))
@@ -199,7 +199,7 @@ fn each_setting_in_code_wins_over_the_environment_and_the_file_per_signal() {
         );
     for (source, file) in [("environment", None), ("file", Some(FILE))] {
         let t = effective(&env, file, otlp.clone());
-        let c = &t.effective_config().otlp;
+        let c = &t.effective_config().export.otlp;
         // Code for every signal beats a signal's own variable; a signal's own code value beats both.
         assert_eq!(c.traces.timeout, Duration::from_secs(5), "{source}");
         assert_eq!(c.metrics.timeout, Duration::from_secs(5), "{source}");

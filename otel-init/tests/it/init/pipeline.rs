@@ -330,11 +330,14 @@ async fn code_wins_over_env_except_for_the_service_name() {
         .init()
         .expect("init");
     assert_eq!(
-        t.effective_config().otlp.traces.endpoint,
+        t.effective_config().export.otlp.traces.endpoint,
         format!("{endpoint}/v1/traces")
     );
-    assert_eq!(t.effective_config().otlp.traces.protocol, Protocol::HttpJson);
-    assert!(t.effective_config().metrics_exporters.is_empty());
+    assert_eq!(
+        t.effective_config().export.otlp.traces.protocol,
+        Protocol::HttpJson
+    );
+    assert!(t.effective_config().export.metrics_exporters.is_empty());
     assert_eq!(t.sampling().to_string(), "always_on");
     t.tracer_provider()
         .tracer("app")
@@ -424,13 +427,16 @@ fn fallback_exporter_applies_only_where_the_environment_is_silent() {
         .init()
         .expect("init");
     let c = silent.effective_config();
-    assert_eq!(c.traces_exporters, [otel_kit_init::config::ExporterKind::Console]);
     assert_eq!(
-        c.metrics_exporters,
+        c.export.traces_exporters,
+        [otel_kit_init::config::ExporterKind::Console]
+    );
+    assert_eq!(
+        c.export.metrics_exporters,
         [otel_kit_init::config::ExporterKind::Console]
     );
     assert!(
-        c.logs_exporters.is_empty(),
+        c.export.logs_exporters.is_empty(),
         "the console subscriber already prints log lines"
     );
     assert!(
@@ -453,12 +459,12 @@ fn fallback_exporter_applies_only_where_the_environment_is_silent() {
         .expect("init");
     let c = configured.effective_config();
     assert_eq!(
-        c.traces_exporters,
+        c.export.traces_exporters,
         [otel_kit_init::config::ExporterKind::Otlp],
         "an endpoint means OTLP"
     );
-    assert!(c.metrics_exporters.is_empty(), "an explicit exporter wins");
-    assert!(c.logs_exporters.is_empty());
+    assert!(c.export.metrics_exporters.is_empty(), "an explicit exporter wins");
+    assert!(c.export.logs_exporters.is_empty());
     assert!(
         c.to_string()
             .contains("otlp.traces=[http/protobuf http://127.0.0.1:9/v1/traces"),
@@ -483,7 +489,7 @@ fn bad_env_values_warn_and_init_still_succeeds() {
         .expect("bad env values never fail init");
     assert_eq!(t.sampling().to_string(), "parentbased_always_on");
     assert_eq!(t.propagators().to_string(), "tracecontext");
-    assert_eq!(t.effective_config().bsp.max_queue_size, 2048);
+    assert_eq!(t.effective_config().export.bsp.max_queue_size, 2048);
     let warnings = t.warnings().join("\n");
     for expected in [
         "OTEL_TRACES_SAMPLER=\"sometimes\"",

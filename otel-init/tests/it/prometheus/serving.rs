@@ -107,7 +107,7 @@ async fn the_exporters_own_listener_serves_both_formats() {
     .expect("init");
     let address = telemetry.prometheus_address().expect("the listener is up");
     assert_eq!(
-        telemetry.effective_config().metrics_exporters,
+        telemetry.effective_config().export.metrics_exporters,
         [ExporterKind::Prometheus]
     );
     assert_serves_both_formats(&telemetry, address).await;
@@ -141,12 +141,15 @@ async fn the_handler_mounted_on_an_axum_router_serves_both_formats() {
 fn otlp_and_prometheus_together_from_the_variable_and_from_code() {
     let (config, warnings) = read_config(&[("OTEL_METRICS_EXPORTER", "otlp,prometheus")]);
     assert_eq!(
-        config.metrics_exporters,
+        config.export.metrics_exporters,
         [ExporterKind::Otlp, ExporterKind::Prometheus]
     );
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(
-        (config.prometheus.host.as_str(), config.prometheus.port),
+        (
+            config.export.prometheus.host.as_str(),
+            config.export.prometheus.port
+        ),
         ("localhost", 9464)
     );
 
@@ -156,7 +159,7 @@ fn otlp_and_prometheus_together_from_the_variable_and_from_code() {
         .init()
         .expect("init");
     assert_eq!(
-        telemetry.effective_config().metrics_exporters,
+        telemetry.effective_config().export.metrics_exporters,
         [ExporterKind::Otlp, ExporterKind::Prometheus]
     );
     assert!(telemetry.prometheus_handler().is_some());
@@ -164,7 +167,7 @@ fn otlp_and_prometheus_together_from_the_variable_and_from_code() {
     let refused = builder(&[]).traces_exporter(Exporter::Prometheus).init();
     assert!(refused.is_err(), "{refused:?}");
     let (config, _) = read_config(&[("OTEL_TRACES_EXPORTER", "prometheus")]);
-    assert!(!config.traces_exporters.contains(&ExporterKind::Prometheus));
+    assert!(!config.export.traces_exporters.contains(&ExporterKind::Prometheus));
 }
 
 #[test]
@@ -174,7 +177,10 @@ fn a_bad_port_or_host_is_one_warning_naming_the_variable_and_the_default() {
         ("OTEL_EXPORTER_PROMETHEUS_HOST", "bad host"),
     ]);
     assert_eq!(
-        (config.prometheus.host.as_str(), config.prometheus.port),
+        (
+            config.export.prometheus.host.as_str(),
+            config.export.prometheus.port
+        ),
         ("localhost", 9464)
     );
     assert_eq!(warnings.len(), 2, "{warnings:?}");
@@ -226,7 +232,7 @@ async fn the_address_chosen_in_code_wins_over_the_variables() {
     .init()
     .expect("init");
     assert!(telemetry.warnings().is_empty(), "{:?}", telemetry.warnings());
-    let config = &telemetry.effective_config().prometheus;
+    let config = &telemetry.effective_config().export.prometheus;
     assert_eq!((config.host.as_str(), config.port), ("127.0.0.1", 0));
     let address = telemetry.prometheus_address().expect("the listener is up");
     assert!(address.ip().is_loopback() && address.port() != 0, "{address}");
