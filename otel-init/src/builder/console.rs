@@ -2,7 +2,8 @@
 //! span exporter's format, and whether events are also span events.
 
 use super::Builder;
-use crate::subscriber;
+use crate::config::{EffectiveConfig, ExporterKind};
+use crate::subscriber::{self, SpanEvents};
 
 impl Builder {
     /// Text (default) or JSON console lines.
@@ -44,5 +45,24 @@ impl Builder {
     pub fn span_events(mut self, span_events: subscriber::SpanEvents) -> Self {
         self.span_events = Some(span_events);
         self
+    }
+
+    /// Code's choice, else `OTEL_KIT_SPAN_EVENTS`, else by whether logs go over OTLP.
+    /// The variable is read whether or not a subscriber is installed, so a bad value
+    /// always warns.
+    pub(super) fn resolved_span_events(
+        &self,
+        effective: &EffectiveConfig,
+        warnings: &mut Vec<String>,
+    ) -> SpanEvents {
+        if let Some(chosen) = self.span_events {
+            return chosen;
+        }
+        let logs_over_otlp =
+            !effective.sdk_disabled && effective.export.logs_exporters.contains(&ExporterKind::Otlp);
+        let value = (self.lookup)(subscriber::SPAN_EVENTS);
+        let (chosen, warning) = SpanEvents::from_env_value(value.as_deref(), logs_over_otlp);
+        warnings.extend(warning.map(|w| w.to_string()));
+        chosen
     }
 }

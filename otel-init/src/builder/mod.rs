@@ -72,6 +72,8 @@ pub struct Builder {
     /// `None`: `OTEL_KIT_SPAN_EVENTS`, else by whether logs are exported over OTLP.
     span_events: Option<subscriber::SpanEvents>,
     install_subscriber: bool,
+    /// The application's layers for that subscriber (`Builder::tracing_layer`).
+    tracing_layers: Vec<subscriber::ApplicationLayer>,
     set_globals: bool,
     lookup: Lookup,
     /// Propagators added in code after the named ones (`Builder::propagator`).
@@ -104,6 +106,7 @@ impl Default for Builder {
             console_format: subscriber::ConsoleFormat::default(),
             span_events: None,
             install_subscriber: true,
+            tracing_layers: Vec::new(),
             set_globals: true,
             lookup: Arc::new(|k| std::env::var(k).ok()),
             extra_propagators: Vec::new(),
@@ -129,6 +132,7 @@ impl std::fmt::Debug for Builder {
             .field("resource", &self.resource)
             .field("code", &self.code)
             .field("additions", &self.additions)
+            .field("tracing_layers", &self.tracing_layers.len())
             .finish_non_exhaustive()
     }
 }

@@ -143,6 +143,7 @@ impl Builder {
             effective.instrumentation.is_enabled(&["RUNTIME_TELEMETRY"]),
         );
         let span_events = self.resolved_span_events(&effective, &mut warnings);
+        let layer_count = self.tracing_layers.len();
         let filter = if self.install_subscriber {
             // What tells one instance's JSON lines from another's, as the resource says it.
             let identity: Vec<(&str, String)> =
@@ -154,6 +155,12 @@ impl Builder {
         } else {
             None
         };
+        if filter.is_none() && layer_count > 0 {
+            warnings.push(format!(
+                "the {layer_count} layer(s) given to `tracing_layer` were not installed: otel-kit-init installed \
+                 no `tracing` subscriber (`without_tracing_subscriber()`, `without_globals()`, or another was set)"
+            ));
+        }
         let control = TelemetryControl::new(effective.sampling.clone(), sampler_state, filter);
 
         let warnings: Vec<String> = config_warnings
@@ -317,10 +324,11 @@ impl Builder {
     }
 
     /// `RUST_LOG` for the application's lines, `OTEL_LOG_LEVEL` for the OpenTelemetry
-    /// crates' own diagnostics and ours; installed as the global `tracing` subscriber.
+    /// crates' own diagnostics and ours; installed, over the application's layers, as the
+    /// global `tracing` subscriber.
     /// Returns the application's filter and the switch that replaces it, once installed.
     fn install_subscriber(
-        &self,
+        &mut self,
         effective: &EffectiveConfig,
         identity: &[(&str, String)],
         span_events: SpanEvents,
@@ -336,7 +344,7 @@ impl Builder {
         let logger = &pipelines.logger;
         #[cfg(not(feature = "logs"))]
         let logger = &opentelemetry::logs::NoopLoggerProvider::new();
-        let (subscriber, switch) = subscriber::reloadable_subscriber(
+        let (dispatch, switch) = subscriber::reloadable_subscriber(
             // Each `tracing` span under its target's scope, as the log records are.
             otel_kit_core::sdk::BridgeTracer::per_target(
                 pipelines.tracer.clone(),
@@ -348,8 +356,9 @@ impl Builder {
             &app_filter,
             &internal,
             span_events,
+            std::mem::take(&mut self.tracing_layers),
         );
-        if tracing::subscriber::set_global_default(subscriber).is_err() {
+        if tracing::dispatcher::set_global_default(dispatch).is_err() {
             warnings.push(
                 "a global `tracing` subscriber was already installed, so otel-kit-init did not install its own; \
                  call `.without_tracing_subscriber()` and add `otel_kit_init::subscriber::layers(..)` to yours"
@@ -363,23 +372,6 @@ impl Builder {
             Err(error) => warnings.push(error.to_string()),
         }
         Some((app_filter, switch))
-    }
-}
-
-impl Builder {
-    /// Code's choice, else `OTEL_KIT_SPAN_EVENTS`, else by whether logs go over OTLP.
-    /// The variable is read whether or not a subscriber is installed, so a bad value
-    /// always warns.
-    fn resolved_span_events(&self, effective: &EffectiveConfig, warnings: &mut Vec<String>) -> SpanEvents {
-        if let Some(chosen) = self.span_events {
-            return chosen;
-        }
-        let logs_over_otlp =
-            !effective.sdk_disabled && effective.export.logs_exporters.contains(&ExporterKind::Otlp);
-        let value = (self.lookup)(subscriber::SPAN_EVENTS);
-        let (chosen, warning) = SpanEvents::from_env_value(value.as_deref(), logs_over_otlp);
-        warnings.extend(warning.map(|w| w.to_string()));
-        chosen
     }
 }
 

@@ -97,6 +97,6 @@ pub use log_crate::{LogLoggerAlreadySet, bridge_log_crate};
 #[cfg(feature = "logs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
 pub use otel_kit_core::sdk::DeclaredEventNames;
-pub(crate) use reloadable::{FilterSwitch, reloadable_subscriber};
+pub(crate) use reloadable::{ApplicationLayer, FilterSwitch, reloadable_subscriber};
 pub(crate) use span_events::SPAN_EVENTS;
 pub use span_events::SpanEvents;

@@ -20,9 +20,9 @@ use opentelemetry::logs::{Logger, LoggerProvider};
 use opentelemetry_sdk::trace::SdkTracer;
 use tracing::level_filters::LevelFilter;
 use tracing::subscriber::Interest;
-use tracing::{Metadata, Subscriber, span};
+use tracing::{Dispatch, Metadata, Subscriber, span};
 use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::layer::{Context, Filter, SubscriberExt as _};
+use tracing_subscriber::layer::{Context, Filter, Layer, SubscriberExt as _};
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::{EnvFilter, Registry};
 
@@ -40,6 +40,10 @@ pub(crate) struct FilterSwitch {
     /// Appended to every filter set, e.g. `opentelemetry=info,otel_kit_init=info`
     /// (`OTEL_LOG_LEVEL`): later directives for a target win.
     appended: Arc<str>,
+    /// The most verbose level the application's layers want, whatever the filters say
+    /// (`OFF` without any; `None`: they do not say).
+    #[cfg(feature = "log-bridge")]
+    application_level: Option<LevelFilter>,
 }
 
 /// The subscriber was dropped: nothing is left to change.
@@ -47,14 +51,15 @@ pub(crate) struct FilterSwitch {
 pub(crate) struct SubscriberGone;
 
 impl FilterSwitch {
-    /// The most verbose level any of the filters lets through (`None`: they do not say).
+    /// The most verbose level any of the filters, or of the application's layers, lets
+    /// through (`None`: they do not say).
     #[cfg(feature = "log-bridge")]
-    pub(crate) fn max_level(&self) -> Option<tracing::level_filters::LevelFilter> {
+    pub(crate) fn max_level(&self) -> Option<LevelFilter> {
         self.filters
             .iter()
             .filter_map(Weak::upgrade)
             .map(|current| current.env().max_level_hint())
-            .try_fold(tracing::level_filters::LevelFilter::OFF, |max, hint| {
+            .try_fold(self.application_level?, |max, hint| {
                 hint.map(|hint| max.max(hint))
             })
     }
@@ -182,8 +187,12 @@ impl<S: Subscriber> Filter<S> for ReloadableEnvFilter {
     }
 }
 
+/// A `tracing` layer of the application's own (`Builder::tracing_layer`), put beneath the
+/// kit's layers in the subscriber `init()` installs.
+pub(crate) type ApplicationLayer = Box<dyn Layer<Registry> + Send + Sync>;
+
 /// [`subscriber`](super::subscriber) with `filter` and then `appended` as its directives,
-/// and the switch that replaces `filter` while it runs.
+/// on top of the `application` layers, and the switch that replaces `filter` while it runs.
 pub(crate) fn reloadable_subscriber<W, P, L>(
     tracer: otel_kit_core::sdk::BridgeTracer<SdkTracer>,
     logger_provider: &P,
@@ -191,25 +200,162 @@ pub(crate) fn reloadable_subscriber<W, P, L>(
     filter: &LogFilter,
     appended: &str,
     span_events: SpanEvents,
-) -> (
-    impl Subscriber + Send + Sync + for<'a> LookupSpan<'a>,
-    FilterSwitch,
-)
+    application: Vec<ApplicationLayer>,
+) -> (Dispatch, FilterSwitch)
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
     P: LoggerProvider<Logger = L> + Clone + Send + Sync + 'static,
     L: Logger + Send + Sync + 'static,
 {
     let filter = with_appended(filter, appended);
+    #[cfg(feature = "log-bridge")]
+    let application_level = Layer::<Registry>::max_level_hint(&application);
     let mut filters = Vec::with_capacity(3);
-    let layers = build::<Registry, _, _, _, _, _>(tracer, logger_provider, console, span_events, || {
+    let mut reloadable = || {
         let current = Current::new(&filter);
         filters.push(Arc::downgrade(&current));
         ReloadableEnvFilter(current)
-    });
+    };
+    let kit = KitLayers {
+        tracer,
+        logger_provider,
+        console,
+        span_events,
+    };
+    // An empty `Vec` is a layer without a per-layer filter whose interest is `never`:
+    // beneath the kit's layers it would silence them. No application layers, no layer.
+    let dispatch = if application.is_empty() {
+        kit.over(Registry::default(), &mut reloadable)
+    } else {
+        kit.over(Registry::default().with(application), &mut reloadable)
+    };
     let switch = FilterSwitch {
         filters: filters.into(),
         appended: appended.into(),
+        #[cfg(feature = "log-bridge")]
+        application_level,
     };
-    (Registry::default().with(layers.into_layer()), switch)
+    (dispatch, switch)
+}
+
+/// What the kit's three layers are built from.
+struct KitLayers<'p, W, P> {
+    tracer: otel_kit_core::sdk::BridgeTracer<SdkTracer>,
+    logger_provider: &'p P,
+    console: Console<W>,
+    span_events: SpanEvents,
+}
+
+impl<W, P, L> KitLayers<'_, W, P>
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+    P: LoggerProvider<Logger = L> + Clone + Send + Sync + 'static,
+    L: Logger + Send + Sync + 'static,
+{
+    /// `below` with the kit's layers on top, built for it.
+    fn over<S>(self, below: S, reloadable: impl FnMut() -> ReloadableEnvFilter) -> Dispatch
+    where
+        S: Subscriber + Send + Sync + for<'a> LookupSpan<'a>,
+    {
+        let KitLayers {
+            tracer,
+            logger_provider,
+            console,
+            span_events,
+        } = self;
+        let layers = build::<S, _, _, _, _, _>(tracer, logger_provider, console, span_events, reloadable);
+        Dispatch::new(below.with(layers.into_layer()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+    use std::sync::Mutex;
+
+    use opentelemetry::logs::AnyValue;
+    use opentelemetry::trace::TracerProvider as _;
+    use opentelemetry_sdk::logs::{InMemoryLogExporter, SdkLoggerProvider};
+    use opentelemetry_sdk::trace::SdkTracerProvider;
+    use tracing_subscriber::filter::Targets;
+
+    use super::*;
+    use crate::subscriber::ConsoleFormat;
+
+    /// Bytes written, shared with every clone.
+    #[derive(Clone, Default)]
+    struct Written(Arc<Mutex<Vec<u8>>>);
+
+    impl io::Write for Written {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Keeps the target of each event it is given.
+    struct EventTargets(Arc<Mutex<Vec<String>>>);
+
+    impl<S: Subscriber> Layer<S> for EventTargets {
+        fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+            let mut targets = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            targets.push(event.metadata().target().to_owned());
+        }
+    }
+
+    #[test]
+    fn an_application_layer_gets_the_debug_events_its_filter_wants_and_the_kits_layers_do_not() {
+        let console = Written::default();
+        let records = InMemoryLogExporter::default();
+        let logger_provider = SdkLoggerProvider::builder()
+            .with_simple_exporter(records.clone())
+            .build();
+        let tracer = SdkTracerProvider::builder().build().tracer("reloadable-test");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let statements = Targets::new().with_target("app::statements", LevelFilter::DEBUG);
+        let (dispatch, _switch) = reloadable_subscriber(
+            otel_kit_core::sdk::BridgeTracer::new(tracer),
+            &logger_provider,
+            Console::new(ConsoleFormat::Text, {
+                let console = console.clone();
+                move || console.clone()
+            })
+            .with_ansi(false),
+            &LogFilter::parse("info").expect("valid directives"),
+            "",
+            SpanEvents::LogsOnly,
+            vec![EventTargets(Arc::clone(&seen)).with_filter(statements).boxed()],
+        );
+        tracing::dispatcher::with_default(&dispatch, || {
+            tracing::debug!(target: "app::statements", "select 1");
+            tracing::debug!(target: "app::pool", "connection checked out");
+            tracing::info!(target: "app::handler", "order loaded");
+        });
+
+        assert_eq!(
+            *seen.lock().unwrap_or_else(PoisonError::into_inner),
+            ["app::statements"]
+        );
+        let printed = String::from_utf8(console.0.lock().unwrap_or_else(PoisonError::into_inner).clone())
+            .expect("UTF-8");
+        assert!(printed.contains("order loaded"), "{printed}");
+        assert!(
+            !printed.contains("select 1") && !printed.contains("checked out"),
+            "{printed}"
+        );
+        let bodies: Vec<Option<AnyValue>> = records
+            .get_emitted_logs()
+            .expect("in-memory logs")
+            .iter()
+            .map(|log| log.record.body().cloned())
+            .collect();
+        assert_eq!(bodies, [Some(AnyValue::from("order loaded"))]);
+    }
 }
