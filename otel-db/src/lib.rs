@@ -31,6 +31,8 @@
 //! - [`QueryText`]: sanitised `db.query.text`, or none.
 //! - [`sql`]: the SQL summariser (`db.query.summary`) and sanitiser.
 //! - [`InstrumentedDatabase`]: the databases supported and what differs between them.
+//! - `statement_log` (feature `sqlx-statement-log`): sqlx's own statement log as the same
+//!   spans and duration points, a `tracing` layer for code that keeps its plain pool.
 //! - `redis` (feature `redis`): `redis::instrument`, `redis::InstrumentedRedis`: a
 //!   Redis connection (multiplexed, or the connection manager) traced per command,
 //!   pipeline and transaction.
@@ -92,6 +94,7 @@
 //! | `postgres` | no | [`instrument`] and the rest for `sqlx::Postgres` | sqlx's `postgres` |
 //! | `mysql` | no | the same for `sqlx::MySql` (MySQL and MariaDB) | sqlx's `mysql` |
 //! | `sqlite` | no | the same for `sqlx::Sqlite` | sqlx's `sqlite`: SQLite itself, built from C (libsqlite3-sys, `links = "sqlite3"`, so one version in a graph: rusqlite must agree) |
+//! | `sqlx-statement-log` | no | `statement_log`, `StatementLog`, `StatementLogBuilder`: sqlx's statement log (`sqlx::query` events) as spans, for a plain pool; with a sqlx driver feature | tracing-subscriber (in every otel-kit-init graph) |
 //! | `redis` | no | `redis::instrument`, `redis::InstrumentedRedis`, `redis::RedisBuilder` (no sqlx) | redis with `tokio-comp` (its async connections need a runtime) |
 //! | `tokio-postgres` | no | `tokio_postgres::instrument`, `InstrumentedClient` (a client, a transaction, a pooled client), `Statement`, `ClientBuilder` (no sqlx) | tokio-postgres 0.7 without its default `runtime` feature |
 //! | `deadpool-postgres` | no | `tokio_postgres::InstrumentedDeadpool`; implies `tokio-postgres` | deadpool-postgres 0.14 without a runtime feature (7 more crates) |
@@ -165,6 +168,12 @@ pub use crate::sqlx::{
     InstrumentBuilder, InstrumentedConnection, InstrumentedDatabase, InstrumentedPool,
     InstrumentedPoolConnection, InstrumentedTransaction, instrument,
 };
+#[cfg(all(
+    feature = "sqlx-statement-log",
+    any(feature = "postgres", feature = "mysql", feature = "sqlite")
+))]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlx-statement-log")))]
+pub use crate::sqlx::{StatementLog, StatementLogBuilder, statement_log};
 /// The OpenTelemetry API this crate is built on, re-exported so that the application
 /// names the very version the kit records through: with a second `opentelemetry` in the
 /// build, providers installed through one are invisible to the other and the

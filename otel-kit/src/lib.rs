@@ -38,7 +38,7 @@
 //! | [`propagators`] | W3C, B3, Jaeger, X-Ray propagators; carriers for message headers; a trace continued in a task | always | otel-kit-propagators |
 //! | `http` | `ServerLayer` (axum, hyper, any tower server), `actix::ServerMiddleware`, `ClientMiddleware` (reqwest), `ClientLayer` (tower clients) | `axum`, `actix`, `reqwest`, `tower-client`, `tower-server` | otel-kit-http |
 //! | `grpc` | the tonic server and client layers | `tonic` | otel-kit-grpc |
-//! | `db` | sqlx pools, tokio-postgres and deadpool-postgres clients, diesel connections, Redis connections | `postgres`, `mysql`, `sqlite`, `tokio-postgres`, `deadpool-postgres`, `diesel`, `redis` | otel-kit-db |
+//! | `db` | sqlx pools, tokio-postgres and deadpool-postgres clients, diesel connections, Redis connections | `postgres`, `mysql`, `sqlite`, `sqlx-statement-log`, `tokio-postgres`, `deadpool-postgres`, `diesel`, `redis` | otel-kit-db |
 //! | `messaging` | the messaging core and its NATS, RabbitMQ and Kafka adapters | `nats`, `rabbitmq`, `kafka` | otel-kit-messaging |
 //! | `genai` | LLM, embedding, tool and agent calls | `genai` | otel-kit-genai |
 //! | `prometheus` | `/metrics` from the same meter provider | `prometheus` | otel-kit-prometheus |
@@ -96,6 +96,7 @@
 //! | `tonic` | no | the tonic server and client layers |
 //! | **databases** (`db`, otel-kit-db's features of the same names) | | |
 //! | `postgres`, `mysql`, `sqlite` | no | sqlx pools on that database (`sqlite` builds SQLite from C) |
+//! | `sqlx-statement-log` | no | sqlx's own statement log as the same spans, for code that keeps its plain pool |
 //! | `tokio-postgres`, `deadpool-postgres` | no | tokio-postgres clients, deadpool-postgres pools |
 //! | `diesel` | no | diesel 2.3 connections of any backend, and diesel-async's |
 //! | `redis` | no | the redis crate's async connections |

@@ -66,6 +66,19 @@ impl<F: Frontend> Call<F> {
         operation: Option<&DbOperation>,
         text: Option<StringValue>,
     ) -> Self {
+        Self::started_ago(instrumentation, parent, statement, operation, text, None)
+    }
+
+    /// [`start`](Self::start) for an operation that began `ago` before now (one
+    /// learnt of once it ended): the span and the duration measurement start then.
+    pub(crate) fn started_ago(
+        instrumentation: &Arc<Instrumentation<F>>,
+        parent: &Context,
+        statement: Arc<Statement>,
+        operation: Option<&DbOperation>,
+        text: Option<StringValue>,
+        ago: Option<Duration>,
+    ) -> Self {
         let system = instrumentation.system();
         let mut attributes = Vec::with_capacity(14);
         let (described, name) = match operation {
@@ -104,11 +117,15 @@ impl<F: Frontend> Call<F> {
                 .span_target()
                 .map_or(Cow::Borrowed(system), Cow::Owned)
         });
-        let start = Instant::now();
-        let cx = instrumentation.with(Some(start), |resolved| {
-            let builder = SpanBuilder::from_name(name)
+        let now = Instant::now();
+        let start = ago.and_then(|ago| now.checked_sub(ago)).unwrap_or(now);
+        let cx = instrumentation.with(Some(now), |resolved| {
+            let mut builder = SpanBuilder::from_name(name)
                 .with_kind(SpanKind::Client)
                 .with_attributes(attributes);
+            if let Some(ago) = ago {
+                builder.start_time = std::time::SystemTime::now().checked_sub(ago);
+            }
             let endpoint = &instrumentation.endpoint;
             let peer = endpoint
                 .address

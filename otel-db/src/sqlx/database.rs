@@ -11,10 +11,13 @@ use sqlx::mysql::{MySql, MySqlConnection, MySqlDatabaseError};
 use sqlx::postgres::Postgres;
 #[cfg(feature = "sqlite")]
 use sqlx::sqlite::Sqlite;
-use sqlx::{Database, Pool};
+use sqlx::{Connection, Database};
 
 use crate::front_end::endpoint::Endpoint;
 use crate::sql::SqlDialect;
+
+/// The connect options of database `DB`'s connections (`PgConnectOptions`, ...).
+pub(crate) type ConnectOptionsOf<DB> = <<DB as Database>::Connection as Connection>::Options;
 
 mod sealed {
     pub trait Sealed {}
@@ -49,9 +52,9 @@ pub trait InstrumentedDatabase: Database + sealed::Sealed {
     #[doc(hidden)]
     const ASKS_SERVER: bool = false;
 
-    /// Where the pool connects to, read from its options (never the URL itself).
+    /// Where a pool with these connect options connects to (never the URL itself).
     #[doc(hidden)]
-    fn endpoint(pool: &Pool<Self>) -> Endpoint;
+    fn endpoint(options: &ConnectOptionsOf<Self>) -> Endpoint;
 
     /// `db.response.status_code` of a database error.
     #[doc(hidden)]
@@ -81,8 +84,7 @@ impl InstrumentedDatabase for Postgres {
 
     /// Over a Unix socket (a `socket` option, or a host that is a directory), the
     /// socket file sqlx connects to, `{dir}/.s.PGSQL.{port}`, is `server.address`.
-    fn endpoint(pool: &Pool<Self>) -> Endpoint {
-        let options = pool.connect_options();
+    fn endpoint(options: &ConnectOptionsOf<Self>) -> Endpoint {
         let socket = options.get_socket().map(|socket| socket.to_string_lossy());
         Endpoint::postgres(
             options.get_database(),
@@ -107,8 +109,7 @@ impl InstrumentedDatabase for MySql {
     const ASKS_SERVER: bool = true;
 
     /// Over a Unix socket, its path is `server.address`.
-    fn endpoint(pool: &Pool<Self>) -> Endpoint {
-        let options = pool.connect_options();
+    fn endpoint(options: &ConnectOptionsOf<Self>) -> Endpoint {
         match options.get_socket() {
             Some(socket) => Endpoint::socket(Self::SYSTEM, options.get_database(), &socket.to_string_lossy()),
             None => Endpoint::network(
@@ -150,8 +151,7 @@ impl InstrumentedDatabase for Sqlite {
     const DIALECT: SqlDialect = SqlDialect::Sqlite;
     const SYSTEM: &'static str = "sqlite";
 
-    fn endpoint(pool: &Pool<Self>) -> Endpoint {
-        let options = pool.connect_options();
+    fn endpoint(options: &ConnectOptionsOf<Self>) -> Endpoint {
         Endpoint::file(Self::SYSTEM, &options.get_filename().to_string_lossy())
     }
 }

@@ -9,6 +9,8 @@ mod executor;
 mod failure;
 pub(crate) mod frontend;
 mod pool;
+#[cfg(feature = "sqlx-statement-log")]
+pub(crate) mod statement_log;
 mod stream;
 mod traced;
 mod traced_query;
@@ -16,3 +18,5 @@ mod traced_query;
 pub use connection::{InstrumentedConnection, InstrumentedPoolConnection, InstrumentedTransaction};
 pub use database::InstrumentedDatabase;
 pub use pool::{InstrumentBuilder, InstrumentedPool, instrument};
+#[cfg(feature = "sqlx-statement-log")]
+pub use statement_log::{StatementLog, StatementLogBuilder, statement_log};

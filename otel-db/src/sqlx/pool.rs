@@ -288,7 +288,7 @@ impl<DB: InstrumentedDatabase> InstrumentBuilder<DB> {
     /// # }
     /// ```
     pub fn build(self) -> InstrumentedPool<DB> {
-        let endpoint = DB::endpoint(&self.client);
+        let endpoint = DB::endpoint(&self.client.connect_options());
         let (pool, mut settings) = self.into_parts();
         // Named by default: apart from the other pools on the same database.
         let name_lease = settings.name_pool(&endpoint);

@@ -21,6 +21,19 @@ use crate::sql_core::operation::DbOperation;
 use crate::sql_core::statement::Statement;
 use crate::sql_core::statement_cache;
 
+/// What the driver runs, marked as the wrapper's for sqlx's statement log (which then
+/// leaves it to the wrapper); as it is without that feature.
+#[cfg(feature = "sqlx-statement-log")]
+use super::statement_log::{wrapper_runs, wrapper_streams};
+#[cfg(not(feature = "sqlx-statement-log"))]
+fn wrapper_runs<T>(work: T) -> T {
+    work
+}
+#[cfg(not(feature = "sqlx-statement-log"))]
+fn wrapper_streams<T>(rows: T) -> T {
+    rows
+}
+
 type Rows<DB> = Either<<DB as Database>::QueryResult, <DB as Database>::Row>;
 
 /// Starts the call for `query` (with what the caller said of it, `operation`) and
@@ -91,13 +104,17 @@ impl<'e> QueryStart<'e> {
         match before {
             None => {
                 let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
-                Box::pin(TracedStream::new(run(traced), call, classify::<DB>))
+                Box::pin(TracedStream::new(
+                    wrapper_streams(run(traced)),
+                    call,
+                    classify::<DB>,
+                ))
             }
             Some(before) => Box::pin(
                 stream::once(async move {
                     before.await;
                     let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
-                    TracedStream::new(run(traced), call, classify::<DB>)
+                    TracedStream::new(wrapper_streams(run(traced)), call, classify::<DB>)
                 })
                 .flatten(),
             ),
@@ -126,7 +143,7 @@ impl<'e> QueryStart<'e> {
                 before.await;
             }
             let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
-            let (result, call) = CallFuture::new(run(traced), call).await;
+            let (result, call) = CallFuture::new(wrapper_runs(run(traced)), call).await;
             if let Some(call) = call {
                 match &result {
                     Ok(row) => call.finish(Outcome::Done {
@@ -151,6 +168,8 @@ where
 {
     let statement = Arc::new(Statement::step(name));
     let call = Call::start(instrumentation, &Context::current(), statement, None, None);
+    #[cfg(feature = "sqlx-statement-log")]
+    let step = super::statement_log::wrapper_runs(Box::pin(step));
     let (result, call) = CallFuture::new(step, call).await;
     if let Some(call) = call {
         match &result {

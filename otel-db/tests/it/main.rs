@@ -1,7 +1,8 @@
 //! otel-kit-db's integration tests, one binary: the same scenarios against SQLite
 //! (`sqlite`, always), PostgreSQL (`postgres`, `TEST_POSTGRES_URL`) and MariaDB
 //! (`mariadb`, `TEST_MYSQL_URL`), each skipped when its variable is unset; the `query!`
-//! macros (`macros`); a megabyte of SQL (`oversized_input`); otel-kit-init's database
+//! macros (`macros`); sqlx's statement log as spans on a plain pool (`statement_log`,
+//! PostgreSQL and MariaDB on their variables); a megabyte of SQL (`oversized_input`); otel-kit-init's database
 //! settings, the slow-query flag and the query-text mode (`init_settings`, SQLite always,
 //! PostgreSQL on `TEST_POSTGRES_URL`); the Redis wrapper
 //! against Redis (`redis`, `TEST_REDIS_URL`); the tokio-postgres client wrapper and the
@@ -31,5 +32,6 @@ mod oversized_input;
 mod postgres;
 mod redis;
 mod sqlite;
+mod statement_log;
 mod support;
 mod tokio_postgres;

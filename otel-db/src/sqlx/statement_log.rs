@@ -1,0 +1,285 @@
+//! [`StatementLog`]: sqlx's own statement log (its `sqlx::query` events) as CLIENT
+//! spans and duration points, for code that keeps passing a plain `PgPool`. A
+//! `tracing` layer with its own filter: it takes `sqlx::query` events and no other call
+//! site, so the rest of the subscriber keeps its static interest.
+
+use std::cell::Cell;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context as TaskContext, Poll};
+use std::time::Duration;
+
+use futures_util::Stream;
+use futures_util::stream::BoxStream;
+
+use opentelemetry::Context;
+use tracing::field::{Field, Visit};
+use tracing::{Event, Subscriber};
+use tracing_subscriber::filter::{Filtered, Targets};
+use tracing_subscriber::layer::{self, Layer};
+
+use super::database::{ConnectOptionsOf, InstrumentedDatabase};
+use crate::sql_core::builder::{ReturnsRows, SqlBuilder};
+use crate::sql_core::call::{Call, Outcome};
+use crate::sql_core::instrumentation::Instrumentation;
+use crate::sql_core::statement::Statement;
+use crate::sql_core::statement_cache;
+
+crate::sql_core::instrumentation::frontend!(
+    /// sqlx's statement log.
+    SqlxLog,
+    &["SQLX"]
+);
+
+/// The target sqlx logs each statement under.
+const TARGET: &str = "sqlx::query";
+
+/// Set once a [`StatementLog`] is built: from then on the pool wrapper marks what it
+/// runs, so that the log does not record its statements a second time.
+static IN_USE: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    /// How many of the pool wrapper's operations this thread is polling: sqlx logs a
+    /// statement while its future or stream is polled.
+    static WRAPPER_POLLING: Cell<u32> = const { Cell::new(0) };
+}
+
+/// `work` (a driver's future or row stream the pool wrapper records), marked while it
+/// is polled once a statement log exists; as it is before (no box, no mark).
+pub(crate) fn wrapper_runs<W: Unpin>(work: W) -> futures_util::future::Either<W, WrapperRuns<W>> {
+    if IN_USE.load(Ordering::Relaxed) {
+        futures_util::future::Either::Right(WrapperRuns(work))
+    } else {
+        futures_util::future::Either::Left(work)
+    }
+}
+
+/// [`wrapper_runs`] for a row stream, kept a `BoxStream`.
+pub(crate) fn wrapper_streams<'e, T: 'e>(rows: BoxStream<'e, T>) -> BoxStream<'e, T> {
+    if IN_USE.load(Ordering::Relaxed) {
+        Box::pin(WrapperRuns(rows))
+    } else {
+        rows
+    }
+}
+
+/// A driver's future or stream that the pool wrapper records, marked while polled.
+pub(crate) struct WrapperRuns<W>(W);
+
+/// Counts one of this thread's polls of the wrapper's work, until dropped (also when
+/// the poll unwinds).
+struct Polling;
+
+impl Polling {
+    fn enter() -> Self {
+        WRAPPER_POLLING.with(|n| n.set(n.get() + 1));
+        Polling
+    }
+}
+
+impl Drop for Polling {
+    fn drop(&mut self) {
+        WRAPPER_POLLING.with(|n| n.set(n.get().saturating_sub(1)));
+    }
+}
+
+impl<W: Future + Unpin> Future for WrapperRuns<W> {
+    type Output = W::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<W::Output> {
+        let _polling = Polling::enter();
+        Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+impl<W: Stream + Unpin> Stream for WrapperRuns<W> {
+    type Item = W::Item;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<W::Item>> {
+        let _polling = Polling::enter();
+        Pin::new(&mut self.0).poll_next(cx)
+    }
+}
+
+/// What the statement log records, chosen before its layer is built: a [`SqlBuilder`]
+/// over database `DB`'s connect options. Made by [`statement_log`].
+pub type StatementLogBuilder<DB> = SqlBuilder<LogClient<DB>>;
+
+/// The statement log's client part of a [`SqlBuilder`]: where its statements go.
+// `pub` in a private module: named by the public `StatementLogBuilder` alias.
+pub struct LogClient<DB> {
+    endpoint: crate::front_end::endpoint::Endpoint,
+    database: PhantomData<fn() -> DB>,
+}
+
+impl<DB> Clone for LogClient<DB> {
+    fn clone(&self) -> Self {
+        Self {
+            endpoint: self.endpoint.clone(),
+            database: PhantomData,
+        }
+    }
+}
+
+impl<DB> ReturnsRows for LogClient<DB> {}
+
+/// sqlx's own statement log as spans, for code that passes a plain `&PgPool` (or
+/// `Transaction<'_, Postgres>`) and is not to change its signatures: no wrapper, one
+/// line where the `tracing` subscriber is made. `options` are the pool's connect
+/// options (`pool.connect_options()`, or parsed from the URL before the pool exists),
+/// read for `server.address`, `server.port` and `db.namespace`, never for the password.
+///
+/// Each statement sqlx runs and logs (it logs every one at DEBUG by default, under the
+/// target `sqlx::query`) becomes one CLIENT span, a child of the current context, with
+/// the pool wrapper's name, summary, sanitised text and attributes, and one
+/// `db.client.operation.duration` point, both starting when sqlx began the statement.
+/// What the log cannot say is not recorded: a statement that failed looks like one that
+/// returned no rows (no `error.type`, no status), the text is always sanitised (the log
+/// does not say whether the query had bind values), and MySQL's driver is not asked
+/// whether the server is MariaDB ([`system_name`](SqlBuilder::system_name) says so).
+/// SQLite runs statements on sqlx's worker thread, so its spans have no parent.
+/// Statements the pool wrapper records ([`instrument`](crate::instrument)) are left
+/// out, so both can serve one service while it moves to the wrapper.
+///
+/// ```
+/// use std::str::FromStr as _;
+///
+/// use sqlx::postgres::PgConnectOptions;
+/// use tracing_subscriber::prelude::*;
+///
+/// let options = PgConnectOptions::from_str("postgres://app:secret@db.internal/shop").unwrap();
+/// let subscriber = tracing_subscriber::registry()
+///     .with(otel_kit_db::statement_log::<sqlx::Postgres>(&options).layer());
+/// # drop(subscriber);
+/// ```
+///
+/// With otel-kit-init, give the layer to `Builder::tracing_layer`.
+pub fn statement_log<DB: InstrumentedDatabase>(options: &ConnectOptionsOf<DB>) -> StatementLogBuilder<DB> {
+    SqlBuilder::for_client(LogClient {
+        endpoint: DB::endpoint(options),
+        database: PhantomData,
+    })
+}
+
+impl<DB: InstrumentedDatabase> StatementLogBuilder<DB> {
+    /// The layer, with its filter: `sqlx::query` events at every level, nothing else.
+    ///
+    /// ```
+    /// use sqlx::sqlite::SqliteConnectOptions;
+    /// use tracing_subscriber::prelude::*;
+    ///
+    /// let layer = otel_kit_db::statement_log::<sqlx::Sqlite>(&SqliteConnectOptions::new())
+    ///     .returned_rows(true)
+    ///     .layer();
+    /// let subscriber = tracing_subscriber::registry().with(layer);
+    /// # drop(subscriber);
+    /// ```
+    pub fn layer<S>(self) -> Filtered<StatementLog, Targets, S>
+    where
+        S: Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    {
+        let (client, settings) = self.into_parts();
+        let log = StatementLog {
+            instrumentation: settings.instrumentation(client.endpoint, false),
+            dialect: DB::DIALECT,
+        };
+        IN_USE.store(true, Ordering::Relaxed);
+        log.with_filter(Targets::new().with_target(TARGET, tracing::Level::TRACE))
+    }
+}
+
+/// The `tracing` layer [`statement_log`] builds: each `sqlx::query` event it is given
+/// becomes a span and a duration point.
+pub struct StatementLog {
+    instrumentation: Arc<Instrumentation<SqlxLog>>,
+    dialect: crate::sql::SqlDialect,
+}
+
+impl fmt::Debug for StatementLog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StatementLog")
+            .field("system", &self.instrumentation.system())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: Subscriber> Layer<S> for StatementLog {
+    fn on_event(&self, event: &Event<'_>, _ctx: layer::Context<'_, S>) {
+        if event.metadata().target() != TARGET {
+            return;
+        }
+        if WRAPPER_POLLING.with(Cell::get) > 0 {
+            return;
+        }
+        let parent = Context::current();
+        let mut fields = LoggedStatement {
+            dialect: self.dialect,
+            ..LoggedStatement::default()
+        };
+        event.record(&mut fields);
+        let Some((statement, elapsed)) = fields.statement.zip(fields.elapsed) else {
+            return;
+        };
+        let mode = self.instrumentation.options.query_text.get();
+        // Whether the query had bind values is not logged: sanitised, as one without.
+        let text = statement.query_text(mode, false);
+        Call::started_ago(
+            &self.instrumentation,
+            &parent,
+            statement,
+            None,
+            text,
+            Some(elapsed),
+        )
+        .finish(Outcome::Done { rows: fields.rows });
+    }
+}
+
+/// What one `sqlx::query` event says. sqlx logs `summary` (the text's first words, or
+/// the whole text when that is all of it), `db.statement` (the text, between blank
+/// lines, when the summary is not all of it), the rows and the elapsed time.
+#[derive(Default)]
+struct LoggedStatement {
+    dialect: crate::sql::SqlDialect,
+    statement: Option<Arc<Statement>>,
+    rows: u64,
+    elapsed: Option<Duration>,
+}
+
+impl LoggedStatement {
+    fn describe(&mut self, text: &str) {
+        let text = text.trim();
+        if !text.is_empty() {
+            self.statement = Some(statement_cache::describe(text, self.dialect, true));
+        }
+    }
+}
+
+impl Visit for LoggedStatement {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        match field.name() {
+            // Logged before `db.statement`, which replaces it when not empty.
+            "summary" if self.statement.is_none() && !value.ends_with(" …") => self.describe(value),
+            "db.statement" => self.describe(value),
+            _ => {}
+        }
+    }
+
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        if field.name() == "rows_returned" {
+            self.rows = value;
+        }
+    }
+
+    fn record_f64(&mut self, field: &Field, value: f64) {
+        if field.name() == "elapsed_secs" {
+            self.elapsed = Duration::try_from_secs_f64(value).ok();
+        }
+    }
+
+    fn record_debug(&mut self, _field: &Field, _value: &dyn fmt::Debug) {}
+}
