@@ -1,7 +1,7 @@
 //! [`StatementLog`]: sqlx's own statement log (its `sqlx::query` events) as CLIENT
 //! spans and duration points, for code that keeps passing a plain `PgPool`. A
 //! `tracing` layer with its own filter: it takes `sqlx::query` events and no other call
-//! site, so the rest of the subscriber keeps its static interest.
+//! site.
 
 use std::cell::Cell;
 use std::fmt;
