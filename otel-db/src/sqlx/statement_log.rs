@@ -166,7 +166,11 @@ pub fn statement_log<DB: InstrumentedDatabase>(options: &ConnectOptionsOf<DB>) -
 }
 
 impl<DB: InstrumentedDatabase> StatementLogBuilder<DB> {
-    /// The layer, with its filter: `sqlx::query` events at every level, nothing else.
+    /// The layer, with its filter: `sqlx::query` events at DEBUG and above (sqlx logs
+    /// statements at DEBUG, slow ones at WARN, unless its connect options say
+    /// otherwise), nothing else. Not TRACE: with otel-kit-init's `log-bridge`, the
+    /// `log` crate's records are let through down to the most verbose level a layer
+    /// asks for, and every crate's TRACE record would then be asked about.
     ///
     /// ```
     /// use sqlx::sqlite::SqliteConnectOptions;
@@ -188,7 +192,7 @@ impl<DB: InstrumentedDatabase> StatementLogBuilder<DB> {
             dialect: DB::DIALECT,
         };
         IN_USE.store(true, Ordering::Relaxed);
-        log.with_filter(Targets::new().with_target(TARGET, tracing::Level::TRACE))
+        log.with_filter(Targets::new().with_target(TARGET, tracing::Level::DEBUG))
     }
 }
 
