@@ -49,26 +49,32 @@ thread_local! {
 }
 
 /// `work` (a driver's future or row stream the pool wrapper records), marked while it
-/// is polled once a statement log exists; as it is before (no box, no mark).
-pub(crate) fn wrapper_runs<W: Unpin>(work: W) -> futures_util::future::Either<W, WrapperRuns<W>> {
+/// is polled once a statement log exists; as it is before (no mark).
+pub(crate) fn wrapper_runs<W>(work: W) -> futures_util::future::Either<W, WrapperRuns<W>> {
     if IN_USE.load(Ordering::Relaxed) {
-        futures_util::future::Either::Right(WrapperRuns(work))
+        futures_util::future::Either::Right(WrapperRuns { work })
     } else {
         futures_util::future::Either::Left(work)
     }
 }
 
-/// [`wrapper_runs`] for a row stream, kept a `BoxStream`.
+/// [`wrapper_runs`] for a row stream, kept a `BoxStream` (boxed once more only when
+/// marked).
 pub(crate) fn wrapper_streams<'e, T: 'e>(rows: BoxStream<'e, T>) -> BoxStream<'e, T> {
     if IN_USE.load(Ordering::Relaxed) {
-        Box::pin(WrapperRuns(rows))
+        Box::pin(WrapperRuns { work: rows })
     } else {
         rows
     }
 }
 
-/// A driver's future or stream that the pool wrapper records, marked while polled.
-pub(crate) struct WrapperRuns<W>(W);
+pin_project_lite::pin_project! {
+    /// A driver's future or stream that the pool wrapper records, marked while polled.
+    pub(crate) struct WrapperRuns<W> {
+        #[pin]
+        work: W,
+    }
+}
 
 /// Counts one of this thread's polls of the wrapper's work, until dropped (also when
 /// the poll unwinds).
@@ -87,21 +93,21 @@ impl Drop for Polling {
     }
 }
 
-impl<W: Future + Unpin> Future for WrapperRuns<W> {
+impl<W: Future> Future for WrapperRuns<W> {
     type Output = W::Output;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<W::Output> {
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<W::Output> {
         let _polling = Polling::enter();
-        Pin::new(&mut self.0).poll(cx)
+        self.project().work.poll(cx)
     }
 }
 
-impl<W: Stream + Unpin> Stream for WrapperRuns<W> {
+impl<W: Stream> Stream for WrapperRuns<W> {
     type Item = W::Item;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<W::Item>> {
+    fn poll_next(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<W::Item>> {
         let _polling = Polling::enter();
-        Pin::new(&mut self.0).poll_next(cx)
+        self.project().work.poll_next(cx)
     }
 }
 

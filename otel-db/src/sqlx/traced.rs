@@ -168,8 +168,7 @@ where
 {
     let statement = Arc::new(Statement::step(name));
     let call = Call::start(instrumentation, &Context::current(), statement, None, None);
-    #[cfg(feature = "sqlx-statement-log")]
-    let step = super::statement_log::wrapper_runs(Box::pin(step));
+    let step = wrapper_runs(step);
     let (result, call) = CallFuture::new(step, call).await;
     if let Some(call) = call {
         match &result {
