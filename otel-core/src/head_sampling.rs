@@ -22,10 +22,10 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use opentelemetry::Context;
 use opentelemetry::trace::{
     SpanBuilder, SpanContext, SpanId, TraceContextExt as _, TraceId, TraceState, Tracer,
 };
+use opentelemetry::{Context, KeyValue};
 
 /// A tracer provider's sampler and id generator, asked before a span is built.
 ///
@@ -49,6 +49,13 @@ pub trait HeadSampler: Send + Sync + 'static {
 
     /// A span id from the provider's id generator.
     fn new_span_id(&self) -> SpanId;
+
+    /// Whether the sampler reads a span's attributes. When it does not (the ratio and
+    /// parent-based presets), [`start_span_with`] makes a span's attributes only once the
+    /// span records. The default, `true`, is always correct.
+    fn reads_attributes(&self) -> bool {
+        true
+    }
 }
 
 /// What the sampler decided, as [`HeadSampler::decide`] answers it.
@@ -135,8 +142,47 @@ pub fn start_span<T: Tracer>(
 where
     T::Span: Send + Sync + 'static,
 {
+    start_span_with(head, tracer, builder, parent, Vec::new)
+}
+
+/// [`start_span`], with `attributes` added to the builder's: made before the decision
+/// when the sampler reads attributes (or there is no head sampler), else only for a
+/// span that records. A span the sampler drops then costs no attribute at all.
+///
+/// ```
+/// use opentelemetry::{Context, KeyValue};
+/// use opentelemetry::trace::{SpanBuilder, SpanKind, TracerProvider as _};
+/// use opentelemetry_sdk::trace::SdkTracerProvider;
+///
+/// let provider = SdkTracerProvider::default();
+/// let (tracer, head) = otel_kit_core::head_sampling::probe(|| provider.tracer("example"));
+/// let builder = SpanBuilder::from_name("GET").with_kind(SpanKind::Client);
+/// let (cx, recording) = otel_kit_core::head_sampling::start_span_with(
+///     head.as_deref(),
+///     &tracer,
+///     builder,
+///     &Context::new(),
+///     || vec![KeyValue::new("url.full", "http://example.com/")],
+/// );
+/// assert!(recording);
+/// ```
+#[inline(always)]
+pub fn start_span_with<T: Tracer>(
+    head: Option<&dyn HeadSampler>,
+    tracer: &T,
+    mut builder: SpanBuilder,
+    parent: &Context,
+    attributes: impl FnOnce() -> Vec<KeyValue>,
+) -> (Context, bool)
+where
+    T::Span: Send + Sync + 'static,
+{
     // The SDK starts an invalid span in a suppressed context; it decides that case.
     let head = head.filter(|_| !parent.is_telemetry_suppressed());
+    let mut attributes = Some(attributes);
+    if head.is_none_or(|head| head.reads_attributes()) {
+        add_attributes(&mut builder, attributes.take());
+    }
     if let Some(head) = head {
         let parent_span = parent.span();
         let parent_context = parent_span.span_context();
@@ -158,6 +204,7 @@ where
         }
     }
     // Kept (the decision waits for this span), or no head sampler: the SDK builds it.
+    add_attributes(&mut builder, attributes);
     let span = tracer.build_with_context(builder, parent);
     if let Some(head) = head {
         head.forget();
@@ -165,4 +212,18 @@ where
     // Asked of the span itself: once in the context, each question takes a lock.
     let recording = opentelemetry::trace::Span::is_recording(&span);
     (parent.with_span(span), recording)
+}
+
+/// `builder`'s attributes, then what `attributes` makes (when still to be made).
+#[inline(always)]
+fn add_attributes(builder: &mut SpanBuilder, attributes: Option<impl FnOnce() -> Vec<KeyValue>>) {
+    let Some(attributes) = attributes else {
+        return;
+    };
+    let made = attributes();
+    match &mut builder.attributes {
+        Some(existing) => existing.extend(made),
+        None if made.is_empty() => {}
+        None => builder.attributes = Some(made),
+    }
 }

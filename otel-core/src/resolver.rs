@@ -233,7 +233,20 @@ impl<I: Instruments> Resolved<I> {
     /// built ([`head_sampling`](crate::head_sampling)).
     #[inline(always)]
     pub fn start_span(&self, builder: SpanBuilder, parent: &Context) -> (Context, bool) {
-        crate::head_sampling::start_span(self.head.as_deref(), &self.tracer, builder, parent)
+        self.start_span_with(builder, parent, Vec::new)
+    }
+
+    /// [`start_span`](Self::start_span), with `attributes` made only when needed: before
+    /// the decision for a sampler that reads them, else only once the span records
+    /// ([`head_sampling::start_span_with`](crate::head_sampling::start_span_with)).
+    #[inline(always)]
+    pub fn start_span_with(
+        &self,
+        builder: SpanBuilder,
+        parent: &Context,
+        attributes: impl FnOnce() -> Vec<opentelemetry::KeyValue>,
+    ) -> (Context, bool) {
+        crate::head_sampling::start_span_with(self.head.as_deref(), &self.tracer, builder, parent, attributes)
     }
 
     /// [`start_span`](Self::start_span) for a span to `peer` (host, port, path): once
@@ -247,7 +260,20 @@ impl<I: Instruments> Resolved<I> {
         parent: &Context,
         peer: Option<(&str, Option<u16>, &str)>,
     ) -> (Context, bool) {
-        let (cx, recording) = self.start_span(builder, parent);
+        self.start_span_to_with(builder, parent, peer, Vec::new)
+    }
+
+    /// [`start_span_to`](Self::start_span_to), with `attributes` made only when needed,
+    /// as [`start_span_with`](Self::start_span_with) makes them.
+    #[inline(always)]
+    pub fn start_span_to_with(
+        &self,
+        builder: SpanBuilder,
+        parent: &Context,
+        peer: Option<(&str, Option<u16>, &str)>,
+        attributes: impl FnOnce() -> Vec<opentelemetry::KeyValue>,
+    ) -> (Context, bool) {
+        let (cx, recording) = self.start_span_with(builder, parent, attributes);
         if recording
             && let Some((host, port, path)) = peer
             && let Some(name) = self.peer_service(host, port, path)

@@ -131,7 +131,38 @@ impl ServerSpan {
     where
         T::Span: Send + Sync + 'static,
     {
-        let (cx, recording) = crate::head_sampling::start_span(head, tracer, builder, parent);
+        Self::start_with(head, tracer, builder, parent, Vec::new)
+    }
+
+    /// [`start`](Self::start), with `attributes` made only when needed: see
+    /// [`head_sampling::start_span_with`](crate::head_sampling::start_span_with).
+    ///
+    /// ```
+    /// use opentelemetry::{Context, KeyValue};
+    /// use opentelemetry::trace::{SpanBuilder, SpanKind, TracerProvider as _};
+    /// use opentelemetry_sdk::trace::SdkTracerProvider;
+    /// use otel_kit_core::ServerSpan;
+    ///
+    /// let tracer = SdkTracerProvider::default().tracer("example");
+    /// let builder = SpanBuilder::from_name("GET /users/{id}").with_kind(SpanKind::Server);
+    /// let (cx, recording) = ServerSpan::start_with(None, &tracer, builder, &Context::new(), || {
+    ///     vec![KeyValue::new("url.path", "/users/7")]
+    /// });
+    /// assert!(recording);
+    /// ```
+    #[inline(always)]
+    pub fn start_with<T: Tracer>(
+        head: Option<&dyn HeadSampler>,
+        tracer: &T,
+        builder: SpanBuilder,
+        parent: &Context,
+        attributes: impl FnOnce() -> Vec<KeyValue>,
+    ) -> (Context, bool)
+    where
+        T::Span: Send + Sync + 'static,
+    {
+        let (cx, recording) =
+            crate::head_sampling::start_span_with(head, tracer, builder, parent, attributes);
         // Handler code inside its own `tracing` spans reaches the server span through this.
         let cx = if recording { Self::stored_in(cx) } else { cx };
         (cx, recording)

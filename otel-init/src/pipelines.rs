@@ -268,7 +268,8 @@ impl Exporting<'_> {
         let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         // Asked by the kit's instrumentations before they build a span: a dropped one
         // is never built.
-        let head = otel_kit_sampling::HeadSampling::new(self.sampler(), self.additions.take_id_generator());
+        let head = otel_kit_sampling::HeadSampling::new(self.sampler(), self.additions.take_id_generator())
+            .attributes_read(self.config.sampling.reads_attributes());
         let mut tracer = head
             .install(SdkTracerProvider::builder())
             .with_resource(self.resource.clone())

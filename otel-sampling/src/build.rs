@@ -130,6 +130,44 @@ impl Sampling {
         self.kind.ratio()
     }
 
+    /// Whether the sampler reads a span's attributes: with excluded routes, a custom
+    /// sampler, or a remote one (Jaeger, X-Ray), or a parent-based one whose root or
+    /// delegate does. The presets decide by the trace id and the parent alone, so the
+    /// kit's instrumentations make a span's attributes only once it records
+    /// ([`HeadSampling::attributes_read`](crate::HeadSampling::attributes_read)).
+    ///
+    /// ```
+    /// use otel_kit_sampling::Sampling;
+    ///
+    /// assert!(!Sampling::ratio(0.1).reads_attributes());
+    /// assert!(Sampling::ratio(0.1).excluding_routes(["/health"]).reads_attributes());
+    /// ```
+    pub fn reads_attributes(&self) -> bool {
+        !self.excluded_routes.is_empty()
+            || match &self.kind {
+                Kind::AlwaysOn
+                | Kind::AlwaysOff
+                | Kind::ParentBasedAlwaysOn
+                | Kind::ParentBasedAlwaysOff
+                | Kind::ParentBasedRatio(_)
+                | Kind::TraceIdRatio(_)
+                | Kind::RateLimited(_) => false,
+                Kind::Custom(_) | Kind::JaegerRemote { .. } | Kind::Xray(_) => true,
+                Kind::ParentBased(pb) => {
+                    let d = &pb.delegates;
+                    [
+                        &pb.root,
+                        &d.remote_parent_sampled,
+                        &d.remote_parent_not_sampled,
+                        &d.local_parent_sampled,
+                        &d.local_parent_not_sampled,
+                    ]
+                    .iter()
+                    .any(|sampling| sampling.reads_attributes())
+                }
+            }
+    }
+
     /// This preset with `ratio`, in the same shape and with the same excluded routes:
     /// parent-based presets become `parentbased_traceidratio`, the others
     /// `traceidratio`. `None` for the presets without a ratio (see

@@ -11,6 +11,7 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use opentelemetry::trace::{Link, SpanBuilder, SpanId, SpanKind, TraceId, TracerProvider};
 use opentelemetry::{Context, InstrumentationScope, KeyValue};
@@ -47,7 +48,26 @@ impl HeadSampling {
         Self(Arc::new(Shared {
             sampler,
             ids: ids.unwrap_or_else(|| Box::new(RandomIdGenerator::default())),
+            reads_attributes: AtomicBool::new(true),
         }))
+    }
+
+    /// This head sampling, told whether its sampler reads span attributes (it is
+    /// assumed to, unless told otherwise). When it does not
+    /// ([`Sampling::reads_attributes`](crate::Sampling::reads_attributes)), the kit's
+    /// instrumentations make a span's attributes only once the span records.
+    ///
+    /// ```
+    /// use otel_kit_sampling::{HeadSampling, Sampling};
+    ///
+    /// let sampling = Sampling::ratio(0.1);
+    /// let head = HeadSampling::new(sampling.clone().into_sampler(), None)
+    ///     .attributes_read(sampling.reads_attributes());
+    /// # let _ = head;
+    /// ```
+    pub fn attributes_read(self, reads: bool) -> Self {
+        self.0.reads_attributes.store(reads, Ordering::Relaxed);
+        self
     }
 
     /// `builder` with the sampler and the id generator, in place of its `with_sampler`
@@ -99,6 +119,8 @@ impl TracerProvider for HeadSampledTracerProvider {
 struct Shared {
     sampler: Box<dyn ShouldSample>,
     ids: Box<dyn IdGenerator>,
+    /// `false`: the sampler decides without attributes, so none are made for it.
+    reads_attributes: AtomicBool,
 }
 
 /// A decision taken before the span was built, waiting for it.
@@ -152,6 +174,10 @@ impl HeadSampler for Head {
 
     fn new_span_id(&self) -> SpanId {
         self.0.ids.new_span_id()
+    }
+
+    fn reads_attributes(&self) -> bool {
+        self.0.reads_attributes.load(Ordering::Relaxed)
     }
 }
 
@@ -230,7 +256,7 @@ mod tests {
         Span as _, TraceContextExt as _, TraceState, Tracer as _, TracerProvider as _,
     };
     use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
-    use otel_kit_core::head_sampling::{probe, start_span};
+    use otel_kit_core::head_sampling::{probe, start_span, start_span_with};
 
     use super::*;
     use crate::Sampling;
@@ -345,6 +371,58 @@ mod tests {
         assert_ne!(child.span_id(), root.span_id());
         assert!(!child.is_sampled() && !child.is_remote());
         assert!(spans.get_finished_spans().unwrap().is_empty());
+    }
+
+    /// A sampler that decides without attributes (the ratio presets) is asked before
+    /// they are made: a dropped span never makes them, a kept one carries them. One that
+    /// reads them (a custom sampler, excluded routes) sees them before it decides.
+    #[test]
+    fn attributes_are_made_first_only_for_a_sampler_that_reads_them() {
+        for (sampling, reads) in [
+            (Sampling::ratio(0.5), false),
+            (Sampling::ratio(0.5).excluding_routes(["/health"]), true),
+        ] {
+            assert_eq!(sampling.reads_attributes(), reads);
+            let spans = InMemorySpanExporter::default();
+            let head = HeadSampling::new(sampling.clone().into_sampler(), None).attributes_read(reads);
+            let provider = head
+                .install(SdkTracerProvider::builder().with_simple_exporter(spans.clone()))
+                .build();
+            let (tracer, head) = probe(|| head.tracer_provider(provider.clone()).tracer("test"));
+            let head = head.expect("head sampler");
+            let (mut made, mut kept) = (0, 0);
+            for i in 0..200 {
+                // Every tenth one is a health check: excluded where routes are.
+                let route = if i % 10 == 0 { "/health" } else { "/users/{id}" };
+                let builder = SpanBuilder::from_name("GET").with_kind(SpanKind::Server);
+                let (cx, recording) =
+                    start_span_with(Some(&*head), &tracer, builder, &Context::new(), || {
+                        made += 1;
+                        vec![KeyValue::new("http.route", route)]
+                    });
+                kept += usize::from(recording);
+                cx.span().end();
+            }
+            let exported = spans.get_finished_spans().unwrap();
+            assert_eq!(exported.len(), kept);
+            assert!(
+                exported
+                    .iter()
+                    .all(|s| s.attributes.iter().any(|kv| kv.key.as_str() == "http.route"))
+            );
+            if reads {
+                assert_eq!(made, 200, "made for every decision");
+                assert!(
+                    exported
+                        .iter()
+                        .all(|s| !s.attributes.contains(&KeyValue::new("http.route", "/health"))),
+                    "the sampler saw the route"
+                );
+            } else {
+                assert_eq!(made, kept, "made only for the spans kept");
+                assert!(kept > 50 && kept < 150, "{kept}");
+            }
+        }
     }
 
     /// A decision is only taken by the span it was made for: a span another tracer

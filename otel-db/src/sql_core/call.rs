@@ -80,18 +80,8 @@ impl<F: Frontend> Call<F> {
         ago: Option<Duration>,
     ) -> Self {
         let system = instrumentation.system();
-        let mut attributes = Vec::with_capacity(14);
         let (described, name) = match operation {
-            None => {
-                match statement.operation_attributes(instrumentation, system) {
-                    Some(fixed) => attributes.extend_from_slice(fixed),
-                    None => {
-                        attributes.extend(instrumentation.endpoint.attributes(system));
-                        attributes.extend_from_slice(statement.attributes());
-                    }
-                }
-                (None, statement.name().cloned())
-            }
+            None => (None, statement.name().cloned()),
             Some(operation) => {
                 let (statement_attributes, name) = operation.describe(&statement);
                 let described: Box<[KeyValue]> = instrumentation
@@ -99,16 +89,31 @@ impl<F: Frontend> Call<F> {
                     .attributes(system)
                     .chain(statement_attributes)
                     .collect();
-                attributes.extend_from_slice(&described);
                 (Some(described), name)
             }
         };
-        if let Some(size) = statement.batch_size() {
-            attributes.push(KeyValue::new(DB_OPERATION_BATCH_SIZE, size));
-        }
-        if let Some(text) = text {
-            attributes.push(KeyValue::new(DB_QUERY_TEXT, text));
-        }
+        // Made before the span starts when the sampler reads attributes, else only once
+        // it records: a dropped span makes none.
+        let attributes = || {
+            let mut attributes = Vec::with_capacity(14);
+            match &described {
+                None => match statement.operation_attributes(instrumentation, system) {
+                    Some(fixed) => attributes.extend_from_slice(fixed),
+                    None => {
+                        attributes.extend(instrumentation.endpoint.attributes(system));
+                        attributes.extend_from_slice(statement.attributes());
+                    }
+                },
+                Some(described) => attributes.extend_from_slice(described),
+            }
+            if let Some(size) = statement.batch_size() {
+                attributes.push(KeyValue::new(DB_OPERATION_BATCH_SIZE, size));
+            }
+            if let Some(text) = text {
+                attributes.push(KeyValue::new(DB_QUERY_TEXT, text));
+            }
+            attributes
+        };
         // Nothing recognised in the text: the target, else the system (the conventions'
         // last two steps).
         let name = name.unwrap_or_else(|| {
@@ -120,9 +125,7 @@ impl<F: Frontend> Call<F> {
         let now = Instant::now();
         let start = ago.and_then(|ago| now.checked_sub(ago)).unwrap_or(now);
         let cx = instrumentation.with(Some(now), |resolved| {
-            let mut builder = SpanBuilder::from_name(name)
-                .with_kind(SpanKind::Client)
-                .with_attributes(attributes);
+            let mut builder = SpanBuilder::from_name(name).with_kind(SpanKind::Client);
             if let Some(ago) = ago {
                 builder.start_time = std::time::SystemTime::now().checked_sub(ago);
             }
@@ -131,7 +134,7 @@ impl<F: Frontend> Call<F> {
                 .address
                 .as_ref()
                 .map(|a| (a.as_str(), endpoint.actual_port, ""));
-            resolved.start_span_to(builder, parent, peer).0
+            resolved.start_span_to_with(builder, parent, peer, attributes).0
         });
         Self {
             cx,

@@ -88,48 +88,57 @@ pub(super) fn start(
         name = chosen;
     }
 
-    if let Some(authority) = request.uri.authority() {
-        let host = authority.host();
-        let host = host
-            .strip_prefix('[')
-            .and_then(|h| h.strip_suffix(']'))
-            .unwrap_or(host);
-        attributes.push(KeyValue::new(semconv::SERVER_ADDRESS, limit.cut(host).to_owned()));
-        if let Some(port) = authority.port_u16() {
-            attributes.push(KeyValue::new(semconv::SERVER_PORT, i64::from(port)));
+    // The rest are made before the span starts when the sampler reads attributes, else
+    // only once it records: a dropped span makes none.
+    let attributes = move || {
+        if let Some(authority) = request.uri.authority() {
+            let host = authority.host();
+            let host = host
+                .strip_prefix('[')
+                .and_then(|h| h.strip_suffix(']'))
+                .unwrap_or(host);
+            attributes.push(KeyValue::new(semconv::SERVER_ADDRESS, limit.cut(host).to_owned()));
+            if let Some(port) = authority.port_u16() {
+                attributes.push(KeyValue::new(semconv::SERVER_PORT, i64::from(port)));
+            }
         }
-    }
-    if let Some(peer) = request
-        .extensions
-        .get::<TcpConnectInfo>()
-        .and_then(TcpConnectInfo::remote_addr)
-    {
-        attributes.push(KeyValue::new(
-            semconv::NETWORK_PEER_ADDRESS,
-            peer.ip().to_string(),
-        ));
-        attributes.push(KeyValue::new(semconv::NETWORK_PEER_PORT, i64::from(peer.port())));
-    }
-    if !config.capture.is_empty() {
-        attributes.extend(config.capture.request_attributes_within(headers, limit));
-    }
-    // Before the span starts, so that samplers see what the application adds.
-    if let Some(add) = &config.hooks.request_span_attributes {
-        add(request, &mut SpanAttributes::new(&mut attributes));
-    }
-
+        if let Some(peer) = request
+            .extensions
+            .get::<TcpConnectInfo>()
+            .and_then(TcpConnectInfo::remote_addr)
+        {
+            attributes.push(KeyValue::new(
+                semconv::NETWORK_PEER_ADDRESS,
+                peer.ip().to_string(),
+            ));
+            attributes.push(KeyValue::new(semconv::NETWORK_PEER_PORT, i64::from(peer.port())));
+        }
+        if !config.capture.is_empty() {
+            attributes.extend(config.capture.request_attributes_within(headers, limit));
+        }
+        // Last: samplers that read attributes see what the application adds.
+        if let Some(add) = &config.hooks.request_span_attributes {
+            add(request, &mut SpanAttributes::new(&mut attributes));
+        }
+        attributes
+    };
     let builder = SpanBuilder {
         name,
         span_kind: Some(SpanKind::Server),
         start_time: Some(start_time),
-        attributes: Some(attributes),
         ..SpanBuilder::default()
     };
     let (incoming, state) = resolved.incoming(headers);
     // Its own counter, not an attribute of the duration metric (docs/grpc.md).
     resolved.instruments().count_incoming(state);
     let parent = incoming.unwrap_or_else(Context::current);
-    let (cx, recording) = ServerSpan::start(resolved.head_sampler(), resolved.tracer(), builder, &parent);
+    let (cx, recording) = ServerSpan::start_with(
+        resolved.head_sampler(),
+        resolved.tracer(),
+        builder,
+        &parent,
+        attributes,
+    );
     let mut call = Call::new(
         (Side::Server, config.resolver.clone()),
         (cx, recording),

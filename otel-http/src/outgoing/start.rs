@@ -80,10 +80,9 @@ pub(crate) struct RequestInfo {
     method: Value,
     host: Option<StringValue>,
     port: Option<u16>,
-    /// Span-only attributes known before sending (`url.full` among them: the
-    /// conventions list it for samplers); `service.peer.name` is added by
-    /// [`Plan::start`] once the span records.
-    full: String,
+    /// Span-only attributes known before sending; `url.full` (which the conventions
+    /// list for samplers) is made by [`Plan::start`] from the target, and
+    /// `service.peer.name` once the span records.
     original: Option<String>,
     template: Option<String>,
     resend_count: u32,
@@ -112,8 +111,6 @@ impl RequestInfo {
             // Shared, not copied, by the span's and the metric's attributes.
             host: target.host.map(|host| StringValue::from(Arc::<str>::from(host))),
             port: target.port,
-            // Cut after redaction: a credential is recognised whole.
-            full: limit.cut(&redact_url(&target.full)).to_owned(),
             original: original.map(|original| limit.cut(original).to_owned()),
             template: template.map(|t| t.as_str().to_owned()),
             resend_count,
@@ -132,11 +129,14 @@ impl RequestInfo {
     }
 }
 
-/// A traced request about to start: its span's name and attributes and its metric's,
-/// with what the application's request hooks added.
+/// A traced request about to start: its span's name, what its attributes are made
+/// from, and its metric's attributes, with what the application's request hooks added.
 pub(crate) struct Plan {
     name: Cow<'static, str>,
-    attributes: Vec<KeyValue>,
+    info: RequestInfo,
+    /// What the application's span attributes hook added (its closure borrows the
+    /// request, so it runs here, for every traced request, when one is set).
+    hooked: Vec<KeyValue>,
     metric_attributes: Vec<KeyValue>,
 }
 
@@ -179,42 +179,28 @@ impl<F: ClientFramework> Config<F> {
     /// `metric_attributes` (bounded).
     pub(crate) fn plan(
         &self,
-        info: RequestInfo,
+        mut info: RequestInfo,
         span_attributes: impl FnOnce(&SpanAttributesHook<F>, &mut SpanAttributes<'_>),
         span_name: impl FnOnce(&SpanNameHook<F>) -> Option<Cow<'static, str>>,
         metric_attributes: impl FnOnce(&MetricHook<F>, &mut MetricAttributes<'_>),
     ) -> Plan {
-        // Room for what the call adds when it ends (status code, protocol version,
-        // `service.peer.name`, `error.type`), so the vector the span keeps never grows.
-        let mut attributes = Vec::with_capacity(12);
-        info.common_into(&mut attributes);
         // Room for the status code, protocol version and `error.type` added at the end.
         let mut metric = Vec::with_capacity(6);
         info.common_into(&mut metric);
-        attributes.push(KeyValue::new(URL_FULL, info.full));
-        if let Some(original) = info.original {
-            attributes.push(KeyValue::new(HTTP_REQUEST_METHOD_ORIGINAL, original));
-        }
-        if let Some(template) = info.template {
-            attributes.push(KeyValue::new(URL_TEMPLATE, template));
-        }
-        if info.resend_count > 0 {
-            attributes.push(KeyValue::new(
-                HTTP_REQUEST_RESEND_COUNT,
-                i64::from(info.resend_count),
-            ));
-        }
+        let mut hooked = Vec::new();
         if let Some(add) = &self.hooks.request_span_attributes {
-            span_attributes(&**add, &mut SpanAttributes::new(&mut attributes));
+            span_attributes(&**add, &mut SpanAttributes::new(&mut hooked));
         }
+        let default_name = std::mem::take(&mut info.span_name);
         let name = match &self.hooks.span_name {
-            Some(name) => span_name(&**name).unwrap_or(info.span_name),
-            None => info.span_name,
+            Some(name) => span_name(&**name).unwrap_or(default_name),
+            None => default_name,
         };
         metric.extend(self.hooks.metric_attributes(metric_attributes));
         Plan {
             name,
-            attributes,
+            info,
+            hooked,
             metric_attributes: metric,
         }
     }
@@ -240,18 +226,45 @@ impl Plan {
     ) -> Call<F> {
         let Plan {
             name,
-            attributes,
+            info,
+            hooked,
             metric_attributes,
         } = self;
         let started = Started::now();
         let limit = config.http.value_limit();
+        // Made before the span starts when the sampler reads attributes, else only once
+        // it records: a dropped span makes none.
+        let attributes = move || {
+            // Room for what the call adds when it ends (status code, protocol version,
+            // `service.peer.name`, `error.type`), so the vector the span keeps never grows.
+            let mut attributes = Vec::with_capacity(12 + hooked.len());
+            info.common_into(&mut attributes);
+            // Cut after redaction: a credential is recognised whole.
+            attributes.push(KeyValue::new(
+                URL_FULL,
+                limit.cut(&redact_url(&target.full)).to_owned(),
+            ));
+            if let Some(original) = info.original {
+                attributes.push(KeyValue::new(HTTP_REQUEST_METHOD_ORIGINAL, original));
+            }
+            if let Some(template) = info.template {
+                attributes.push(KeyValue::new(URL_TEMPLATE, template));
+            }
+            if info.resend_count > 0 {
+                attributes.push(KeyValue::new(
+                    HTTP_REQUEST_RESEND_COUNT,
+                    i64::from(info.resend_count),
+                ));
+            }
+            attributes.extend(hooked);
+            attributes
+        };
         let (cx, recording) = config.resolver.with(Some(started.instant), |resolved| {
             let builder = SpanBuilder::from_name(name)
                 .with_kind(SpanKind::Client)
-                .with_start_time(started.time)
-                .with_attributes(attributes);
+                .with_start_time(started.time);
             let peer = target.host.map(|host| (host, target.port, target.path));
-            let (cx, recording) = resolved.start_span_to(builder, parent, peer);
+            let (cx, recording) = resolved.start_span_to_with(builder, parent, peer, attributes);
             if propagate {
                 resolved.inject(&cx, &mut headers.injector());
             }

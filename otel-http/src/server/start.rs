@@ -1,6 +1,6 @@
 //! Starting a request's telemetry: the parent context from the headers, the span name,
-//! and every attribute known from the request head, all present when the span starts
-//! so that samplers can decide on them.
+//! and every attribute known from the request head: present before the sampler decides
+//! when it reads attributes, else made only for a span that records.
 
 use crate::conventions::from_switches::Side;
 use std::borrow::Cow;
@@ -25,10 +25,10 @@ use otel_kit_core::{Resolved, ServerSpan, SpanAttributes};
 /// in (the span, plus the caller's baggage unless the endpoint is public) and what the
 /// response future needs to finish the span and record the metrics.
 ///
-/// Allocates the attribute vector (kept by the span), `url.path`, what the SDK
-/// allocates for the span and, for a recorded span, the context entry that stores it as
-/// the [`ServerSpan`]; every other value is `'static` or shared ([`interned`]). The
-/// application's hooks allocate only when set.
+/// For a span that records (or a sampler that reads attributes), allocates the
+/// attribute vector (kept by the span), `url.path`, what the SDK allocates for the span
+/// and the context entry that stores it as the [`ServerSpan`]; every other value is
+/// `'static` or shared ([`interned`]). The application's hooks allocate only when set.
 pub(crate) fn start<R: ServerRequest + ?Sized>(
     config: &Arc<Config<R::Hooks>>,
     request: &R,
@@ -71,63 +71,66 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
     // Room for the closing attributes too (status code, `error.type`, captured
     // response headers), so the vector the span keeps never grows.
     let capture = config.http.headers(Side::Server);
-    let mut attributes = Vec::with_capacity(16 + capture.len());
-    attributes.push(KeyValue::new(semconv::HTTP_REQUEST_METHOD, method.clone()));
-    if let Some(original) = original {
-        attributes.push(KeyValue::new(
-            semconv::HTTP_REQUEST_METHOD_ORIGINAL,
-            limit.cut(original).to_owned(),
-        ));
-    }
-    attributes.push(KeyValue::new(
-        semconv::URL_PATH,
-        limit.cut(request.path()).to_owned(),
-    ));
-    if let Some(query) = request.query() {
-        // Cut after redaction: a secret is recognised whole.
-        attributes.push(KeyValue::new(
-            semconv::URL_QUERY,
-            limit.cut(&redact_query(query)).to_owned(),
-        ));
-    }
-    attributes.push(KeyValue::new(semconv::URL_SCHEME, scheme));
-    if let Some(route) = &route {
-        attributes.push(KeyValue::new(semconv::HTTP_ROUTE, route.clone()));
-    }
-    if let Some(version) = version {
-        attributes.push(KeyValue::new(semconv::NETWORK_PROTOCOL_VERSION, version));
-    }
-    if let Some((host, port)) = origin.server {
-        attributes.push(KeyValue::new(semconv::SERVER_ADDRESS, host));
-        if let Some(port) = port {
-            attributes.push(KeyValue::new(semconv::SERVER_PORT, i64::from(port)));
+    // Made before the span starts when the sampler reads attributes (samplers see what
+    // the application adds), else only once it records: a dropped span makes none.
+    let attributes = || {
+        let mut attributes = Vec::with_capacity(16 + capture.len());
+        attributes.push(KeyValue::new(semconv::HTTP_REQUEST_METHOD, method.clone()));
+        if let Some(original) = original {
+            attributes.push(KeyValue::new(
+                semconv::HTTP_REQUEST_METHOD_ORIGINAL,
+                limit.cut(original).to_owned(),
+            ));
         }
-    }
-    if let Some(client) = origin.client {
-        attributes.push(KeyValue::new(semconv::CLIENT_ADDRESS, client));
-    }
-    if let Some((address, port)) = origin.peer {
-        attributes.push(KeyValue::new(semconv::NETWORK_PEER_ADDRESS, address));
-        attributes.push(KeyValue::new(semconv::NETWORK_PEER_PORT, i64::from(port)));
-    }
-    if let Some(agent) = request.header(&header::USER_AGENT) {
         attributes.push(KeyValue::new(
-            semconv::USER_AGENT_ORIGINAL,
-            interned::user_agent(agent, limit),
+            semconv::URL_PATH,
+            limit.cut(request.path()).to_owned(),
         ));
-    }
-    if !capture.is_empty() {
-        attributes.extend(capture.request_attributes_within(request.headers(), limit));
-    }
-    // Before the span starts, so that samplers see what the application adds.
-    request.add_span_attributes(&config.hooks, &mut SpanAttributes::new(&mut attributes));
-
+        if let Some(query) = request.query() {
+            // Cut after redaction: a secret is recognised whole.
+            attributes.push(KeyValue::new(
+                semconv::URL_QUERY,
+                limit.cut(&redact_query(query)).to_owned(),
+            ));
+        }
+        attributes.push(KeyValue::new(semconv::URL_SCHEME, scheme));
+        if let Some(route) = &route {
+            attributes.push(KeyValue::new(semconv::HTTP_ROUTE, route.clone()));
+        }
+        if let Some(version) = version {
+            attributes.push(KeyValue::new(semconv::NETWORK_PROTOCOL_VERSION, version));
+        }
+        if let Some((host, port)) = origin.server {
+            attributes.push(KeyValue::new(semconv::SERVER_ADDRESS, host));
+            if let Some(port) = port {
+                attributes.push(KeyValue::new(semconv::SERVER_PORT, i64::from(port)));
+            }
+        }
+        if let Some(client) = origin.client {
+            attributes.push(KeyValue::new(semconv::CLIENT_ADDRESS, client));
+        }
+        if let Some((address, port)) = origin.peer {
+            attributes.push(KeyValue::new(semconv::NETWORK_PEER_ADDRESS, address));
+            attributes.push(KeyValue::new(semconv::NETWORK_PEER_PORT, i64::from(port)));
+        }
+        if let Some(agent) = request.header(&header::USER_AGENT) {
+            attributes.push(KeyValue::new(
+                semconv::USER_AGENT_ORIGINAL,
+                interned::user_agent(agent, limit),
+            ));
+        }
+        if !capture.is_empty() {
+            attributes.extend(capture.request_attributes_within(request.headers(), limit));
+        }
+        // Before the span starts, so that samplers see what the application adds.
+        request.add_span_attributes(&config.hooks, &mut SpanAttributes::new(&mut attributes));
+        attributes
+    };
     // A literal rather than the builder's by-value methods: each of those moves the
     // whole (large) builder.
     let mut builder = SpanBuilder {
         name,
         span_kind: Some(SpanKind::Server),
-        attributes: Some(attributes),
         ..SpanBuilder::default()
     };
     let metric_attributes = request.metric_attributes(&config.hooks);
@@ -141,7 +144,13 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
     } else {
         incoming.unwrap_or_else(Context::current)
     };
-    let (cx, recording) = ServerSpan::start(resolved.head_sampler(), resolved.tracer(), builder, &parent);
+    let (cx, recording) = ServerSpan::start_with(
+        resolved.head_sampler(),
+        resolved.tracer(),
+        builder,
+        &parent,
+        attributes,
+    );
 
     let mut call = Call::new(
         (cx, recording),
