@@ -40,7 +40,8 @@
 //! `repeated_keys` (a key set twice on a span: the last value, as the kit exports it),
 //! `regular_file` (a file the kit was pointed at, read without blocking and within a
 //! limit), `panic_payload`, `exception` (the exception event and the bound on
-//! every error message), `error_type`, `bound_instruments`, `report_gate` (at most one warning per interval on the export
+//! every error message), `error_type`, `bound_instruments`, `bound_histograms` (histograms an
+//! instrumentation binds per attribute set, found by its own key), `report_gate` (at most one warning per interval on the export
 //! path) and `HTTP_RPC_DURATION_BUCKETS`.
 //!
 //! What the crates that build the SDK share (hidden): `sdk` (exemplars, the `tracing`
@@ -54,6 +55,8 @@
 //! default) turns it on with the SDK's.
 
 pub mod app_metrics;
+#[doc(hidden)]
+pub mod bound_histograms;
 #[doc(hidden)]
 pub mod bound_instruments;
 #[doc(hidden)]

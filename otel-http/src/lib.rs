@@ -51,7 +51,7 @@
 //! | feature | default | adds | pulls in |
 //! | --- | --- | --- | --- |
 //! | `server` | yes | [`server`]: [`ServerLayer`], [`ServerService`]; [`ServerSpan`] | tower, http-body |
-//! | `bound-instruments` | no | the server records `http.server.request.duration` through a histogram bound per attribute set (the API's experimental bound instruments) once the SDK binds (otel-kit-init's `bound-instruments`); implies `server` | no crate |
+//! | `bound-instruments` | yes | the server records `http.server.request.duration` through a histogram bound per attribute set (the API's experimental bound instruments) once the SDK binds (otel-kit-init's `bound-instruments`); implies `server` | no crate |
 //! | `client` | yes | [`client`]: [`ClientMiddleware`], [`UrlTemplate`], [`NoPropagation`] | reqwest, reqwest-middleware, opentelemetry-http |
 //! | `axum` | yes | the server reads axum's `MatchedPath` (`http.route`, the span name) and `ConnectInfo` (`client.address`); implies `server` | axum |
 //! | `actix` | no | `actix`: `actix::ServerMiddleware`, the server layer's conventions, settings and hooks as an actix-web 4 middleware; implies `server` | actix-web (no default features) |

@@ -207,6 +207,10 @@ impl<F: Frontend> Call<F> {
             None => self.statement.operation_attributes(instrumentation, self.system),
         };
         let all: MetricAttributes;
+        // The statement's own set on its pool: bound once, found by the statement's
+        // address (a caller's operation or a failure makes another set).
+        let bound_key = (self.described.is_none() && fixed.is_some() && failure_attributes.is_empty())
+            .then(|| (Arc::as_ptr(&self.statement) as usize, instrumentation.id()));
         let attributes: &[KeyValue] = match fixed {
             // The usual case: the attributes made once for this text and pool (or for
             // this call, with a caller's operation), as they are.
@@ -229,7 +233,12 @@ impl<F: Frontend> Call<F> {
         // measurement to the span.
         let _guard = self.cx.clone().attach();
         instrumentation.with(None, |resolved| {
-            resolved.instruments().duration.record(seconds, attributes);
+            let instruments = resolved.instruments();
+            instruments
+                .bound_durations
+                .record(&instruments.duration, seconds, attributes, bound_key, || {
+                    Some(Arc::clone(&self.statement))
+                });
             if let Some(threshold) = instrumentation.slow_query_threshold()
                 && elapsed >= threshold
             {

@@ -3,17 +3,19 @@
 //! turned out to be.
 
 use std::marker::PhantomData;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::thread::LocalKey;
 use std::time::{Duration, Instant};
 
 use opentelemetry::metrics::{Counter, Histogram, Meter};
 use opentelemetry::{InstrumentationScope, KeyValue, StringValue};
+use otel_kit_core::bound_histograms::BoundHistograms;
 use otel_kit_core::{Cache, Providers, Resolved, Resolver};
 use otel_kit_semconv::attribute::DB_CLIENT_CONNECTION_POOL_NAME;
 use otel_kit_semconv::metric::DB_CLIENT_CONNECTION_TIMEOUTS;
 
+use super::statement::Statement;
 use crate::front_end::duration::operation_duration;
 use crate::front_end::endpoint::Endpoint;
 use crate::options::Options;
@@ -75,6 +77,10 @@ pub(crate) struct Instrumentation<F: Frontend> {
 pub(crate) struct Instruments<F> {
     meter: Meter,
     pub(crate) duration: Histogram<f64>,
+    /// `duration` bound per statement and pool, for operations that succeed: the
+    /// attribute set a statement's operations share ([`Statement::operation_attributes`]).
+    /// Each entry holds its statement, so that the address keying it is not reused.
+    pub(crate) bound_durations: BoundHistograms<(usize, u64), Arc<Statement>>,
     timeouts: Counter<u64>,
     frontend: PhantomData<fn() -> F>,
 }
@@ -89,6 +95,7 @@ impl<F: Frontend> otel_kit_core::Instruments for Instruments<F> {
     fn new(meter: Meter) -> Self {
         Self {
             duration: operation_duration(&meter),
+            bound_durations: BoundHistograms::default(),
             timeouts: meter
                 .u64_counter(DB_CLIENT_CONNECTION_TIMEOUTS)
                 .with_unit("{timeout}")

@@ -114,3 +114,71 @@ async fn double_quoted_strings_are_sanitised_and_quoted_identifiers_kept() {
     assert!(texts.contains(&"SELECT ? AS k".to_owned()), "{texts:?}");
     assert!(!texts.iter().any(|text| text.contains("alice")), "{texts:?}");
 }
+
+/// A statement run again and again is recorded through one bound histogram: every
+/// duration is counted on the statement's point, the last keeps its exemplar in its
+/// span, and a failure of the same statement is a point of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_statement_is_counted_on_one_point_with_its_exemplar() {
+    use otel_kit_semconv as semconv;
+    use otel_kit_testing::MetricData;
+    use otel_kit_testing::TestTelemetry;
+
+    let Some((raw, _)) = connect("repeated", PoolOptions::new()).await else {
+        return;
+    };
+    sqlx::raw_sql("CREATE TABLE repeated_items (id INTEGER PRIMARY KEY)")
+        .execute(&raw)
+        .await
+        .expect("create");
+    let t = TestTelemetry::new().install_global();
+    let pool = otel_kit_db::instrument(raw);
+    let insert = "INSERT INTO repeated_items (id) VALUES (?1)";
+    for id in [1, 2, 3, 4, 5] {
+        sqlx::query(insert).bind(id).execute(&pool).await.expect("insert");
+    }
+    // The same text again, now a primary key violation: `error.type` makes another set.
+    sqlx::query(insert)
+        .bind(1)
+        .execute(&pool)
+        .await
+        .expect_err("duplicate");
+    let spans = t.spans();
+    let inserts = spans.named("INSERT repeated_items");
+    assert_eq!(inserts.len(), 6);
+    let metrics = t.metrics();
+    let duration = metrics.metric(semconv::metric::DB_CLIENT_OPERATION_DURATION);
+    let MetricData::Histogram { points, .. } = &duration.record().data else {
+        panic!("a histogram");
+    };
+    let [success] = points
+        .iter()
+        .filter(|p| {
+            !p.attributes
+                .iter()
+                .any(|(k, _)| k == semconv::attribute::ERROR_TYPE)
+        })
+        .collect::<Vec<_>>()[..]
+    else {
+        panic!("one point without error.type: {points:?}");
+    };
+    assert_eq!(success.count, 5, "{success:?}");
+    let last = inserts[4].record();
+    assert!(
+        success
+            .exemplars
+            .iter()
+            .any(|e| e.span_id.as_deref() == Some(last.span_id.as_str())),
+        "{success:?}"
+    );
+    duration
+        .histogram_point(&[
+            (
+                semconv::attribute::DB_QUERY_SUMMARY,
+                "INSERT repeated_items".into(),
+            ),
+            (semconv::attribute::ERROR_TYPE, "1555".into()),
+        ])
+        .has_count(1)
+        .has_exemplar_in(&inserts[5]);
+}

@@ -7,8 +7,9 @@
 //!
 //! The handles are kept by the [`Instruments`](super::instruments::Instruments) that
 //! bound them: when the meter provider changes, the instruments are built again and the
-//! old handles go with them. The table is bounded ([`MAX_BOUND`]); a set that finds it
-//! full, or finds it locked by another thread, is recorded unbound. Nothing here waits.
+//! old handles go with them. The table is otel-kit-core's `BoundHistograms`, bounded to
+//! `MAX_BOUND` sets; a set that finds it full, or finds it locked by another thread, is
+//! recorded unbound. Nothing here waits.
 //!
 //! The key is exact and hashes no string contents: each string part is named by the
 //! address and length of its text ([`Text`]). The entry holds a clone of each string
@@ -17,24 +18,12 @@
 //! whose clone is a fresh copy (an owned one) could never be found again, so such a
 //! set is recorded unbound rather than kept.
 
-#[cfg(feature = "bound-instruments")]
-use std::sync::RwLock;
-
-#[cfg(feature = "bound-instruments")]
-use opentelemetry::metrics::BoundHistogram;
 use opentelemetry::metrics::Histogram;
 use opentelemetry::{KeyValue, StringValue, Value};
-#[cfg(feature = "bound-instruments")]
-use rustc_hash::FxHashMap;
+use otel_kit_core::bound_histograms::BoundHistograms;
+#[cfg(test)]
+use otel_kit_core::bound_histograms::MAX_BOUND;
 
-/// Most attribute sets bound per [`BoundDurations`]: a route's status codes by method
-/// and protocol version, over the routes of a service, fit many times over. With
-/// given providers the instruments are shared by every thread, and each thread
-/// interns its own copy of a route, so each thread's sets count separately.
-#[cfg(feature = "bound-instruments")]
-const MAX_BOUND: usize = 256;
-
-#[cfg(feature = "bound-instruments")]
 /// A string's text named by where it lives: exact while the text is kept alive.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct Text {
@@ -42,7 +31,6 @@ struct Text {
     len: usize,
 }
 
-#[cfg(feature = "bound-instruments")]
 impl Text {
     fn of(text: &str) -> Self {
         Self {
@@ -52,7 +40,6 @@ impl Text {
     }
 }
 
-#[cfg(feature = "bound-instruments")]
 /// Which request's metric attribute set: every part of it, exactly.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
@@ -67,7 +54,6 @@ struct Key {
 /// `http.request.method`, `url.scheme`, `network.protocol.version`, `http.route` and
 /// `http.response.status_code`, and nothing else (no `error.type`, no attribute added
 /// by the application's hook).
-#[cfg_attr(not(feature = "bound-instruments"), allow(dead_code))]
 pub(crate) struct BindableSet<'a> {
     pub(crate) method: &'a Value,
     pub(crate) scheme: &'static str,
@@ -76,7 +62,6 @@ pub(crate) struct BindableSet<'a> {
     pub(crate) status: u16,
 }
 
-#[cfg(feature = "bound-instruments")]
 impl BindableSet<'_> {
     /// `None` for a method that is not a string (never made by the layer, but a
     /// `Value` could be anything).
@@ -94,45 +79,18 @@ impl BindableSet<'_> {
     }
 }
 
-#[cfg(feature = "bound-instruments")]
-/// One bound attribute set.
-struct Entry {
-    /// The method's and the route's strings, held so that their addresses in the key
-    /// cannot be reused by another string while the entry lives.
-    _method: Value,
-    _route: Option<StringValue>,
-    histogram: BoundHistogram<f64>,
-}
-
-/// The bound `http.server.request.duration` histograms of one set of instruments.
+/// The bound `http.server.request.duration` histograms of one set of instruments,
+/// keyed by where the set's strings live; an entry holds the method's and the route's
+/// strings, so that their addresses cannot be reused while it lives.
 #[derive(Default)]
-pub(crate) struct BoundDurations {
-    #[cfg(feature = "bound-instruments")]
-    entries: RwLock<FxHashMap<Key, Entry>>,
-}
+pub(crate) struct BoundDurations(BoundHistograms<Key, (Value, Option<StringValue>)>);
 
-#[cfg(not(feature = "bound-instruments"))]
-impl BoundDurations {
-    /// Records `seconds` for `attributes` through `histogram`: without the
-    /// `bound-instruments` feature nothing is bound.
-    #[inline]
-    pub(crate) fn record(
-        &self,
-        histogram: &Histogram<f64>,
-        seconds: f64,
-        attributes: &[KeyValue],
-        _set: Option<BindableSet<'_>>,
-    ) {
-        histogram.record(seconds, attributes);
-    }
-}
-
-#[cfg(feature = "bound-instruments")]
 impl BoundDurations {
     /// Records `seconds` for the set `attributes`: through its bound histogram when
     /// `set` describes it entirely, else (or when the table is full or busy) through
     /// `histogram` with the attributes. Call with the request's context attached: the
     /// exemplar filter reads the current span either way.
+    #[inline]
     pub(crate) fn record(
         &self,
         histogram: &Histogram<f64>,
@@ -140,69 +98,28 @@ impl BoundDurations {
         attributes: &[KeyValue],
         set: Option<BindableSet<'_>>,
     ) {
-        // An SDK built without bound instruments would drop what a bound handle records.
-        let set = set.filter(|_| otel_kit_core::bound_instruments::sdk_binds());
-        let Some((set, key)) = set.and_then(|set| set.key().map(|key| (set, key))) else {
-            return histogram.record(seconds, attributes);
-        };
-        match self.entries.try_read() {
-            Ok(entries) => {
-                if let Some(entry) = entries.get(&key) {
-                    return entry.histogram.record(seconds);
-                }
-                if entries.len() >= MAX_BOUND {
-                    return histogram.record(seconds, attributes);
-                }
-            }
-            // Another thread is inserting (or a panic poisoned the lock): not worth
-            // waiting for.
-            Err(_) => return histogram.record(seconds, attributes),
-        }
-        self.bind(histogram, seconds, attributes, &set, key);
-    }
-
-    /// The set's first request on these instruments: binds it, records through the
-    /// new handle, and keeps the handle when its strings are shared.
-    #[cold]
-    fn bind(
-        &self,
-        histogram: &Histogram<f64>,
-        seconds: f64,
-        attributes: &[KeyValue],
-        set: &BindableSet<'_>,
-        key: Key,
-    ) {
-        let method = set.method.clone();
-        let route = set.route.cloned();
-        let kept = BindableSet {
-            method: &method,
-            scheme: set.scheme,
-            version: set.version,
-            route: route.as_ref(),
-            status: set.status,
-        };
-        // An owned string's clone is a new copy at a new address: its key would never
-        // be met again, so binding it would only fill the table.
-        if kept.key() != Some(key) {
-            return histogram.record(seconds, attributes);
-        }
-        let bound = histogram.bind(attributes);
-        bound.record(seconds);
-        if let Ok(mut entries) = self.entries.try_write()
-            && entries.len() < MAX_BOUND
-        {
-            entries.entry(key).or_insert(Entry {
-                _method: method,
-                _route: route,
-                histogram: bound,
-            });
-        }
+        let key = set.as_ref().and_then(BindableSet::key);
+        self.0.record(histogram, seconds, attributes, key, || {
+            let set = set?;
+            let method = set.method.clone();
+            let route = set.route.cloned();
+            let kept = BindableSet {
+                method: &method,
+                scheme: set.scheme,
+                version: set.version,
+                route: route.as_ref(),
+                status: set.status,
+            };
+            // An owned string's clone is a new copy at a new address: its key would
+            // never be met again, so binding it would only fill the table.
+            (kept.key() == key).then_some((method, route))
+        });
     }
 
     /// How many attribute sets are bound.
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.entries.read().map_or(0, |entries| entries.len())
+        self.0.len()
     }
 }
 
