@@ -269,9 +269,12 @@ where
         // ErrorStatus has a filter of its own: a layer without one would turn every call
         // site's interest into "sometimes" (asked again at each event), since the
         // filtered layer under it may say never.
+        // Each filter decides by metadata first: where the other layers want an event,
+        // its call site is "sometimes" and every filter is asked at each event, and
+        // the directives need not be asked about an event this layer turns away.
         SpanEvents::LogsOnly => spans
-            .with_filter(trace_filter.and(SpansOnly))
-            .and_then(ErrorStatus.with_filter(TraceFilter::new(env_filter()).and(ErrorEvents)))
+            .with_filter(SpansOnly.and(trace_filter))
+            .and_then(ErrorStatus.with_filter(ErrorEvents.and(TraceFilter::new(env_filter()))))
             .boxed(),
     };
     TelemetryLayers {
