@@ -44,6 +44,33 @@ use std::sync::RwLock;
 /// separately.
 pub const MAX_BOUND: usize = 256;
 
+/// A string's text named by where it lives: a key part that hashes no contents, exact
+/// while the string is kept alive (an entry holds a clone of each shared string it was
+/// keyed by; a `'static` one lives anyway).
+///
+/// ```
+/// use otel_kit_core::bound_histograms::TextAddress;
+///
+/// let route: std::sync::Arc<str> = "/users/{id}".into();
+/// assert_eq!(TextAddress::of(&route), TextAddress::of(&route.clone()));
+/// assert_ne!(TextAddress::of(&route), TextAddress::of(&String::from("/users/{id}")));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TextAddress {
+    address: usize,
+    len: usize,
+}
+
+impl TextAddress {
+    /// Where `text` lives, and how long it is.
+    pub fn of(text: &str) -> Self {
+        Self {
+            address: text.as_ptr() as usize,
+            len: text.len(),
+        }
+    }
+}
+
 /// One bound attribute set.
 #[cfg(feature = "bound-instruments")]
 struct Entry<H> {

@@ -93,6 +93,25 @@ pub mod conventions;
 
 pub mod framework;
 // The one client builder, `ClientLayer<F>`, and the core every client framework shares.
+// The durations through bound histograms, the server's and the clients'.
+#[cfg(any(
+    feature = "server",
+    feature = "client",
+    feature = "tower-client",
+    feature = "awc"
+))]
+mod bound_duration;
+
+// The server's routes, hosts and user agents; the clients' hosts.
+#[cfg(any(
+    feature = "server",
+    feature = "client",
+    feature = "tower-client",
+    feature = "awc"
+))]
+#[cfg_attr(not(feature = "server"), allow(dead_code))]
+mod interned;
+
 #[cfg(any(feature = "client", feature = "tower-client", feature = "awc"))]
 mod outgoing;
 // Propagation by hand: the carriers over `http::HeaderMap` and actix's header map.

@@ -10,7 +10,7 @@ use std::time::{Instant, SystemTime};
 use http::{HeaderMap, StatusCode, Version};
 use opentelemetry::logs::Severity;
 use opentelemetry::trace::{Status, TraceContextExt as _};
-use opentelemetry::{Context, KeyValue};
+use opentelemetry::{Context, KeyValue, StringValue, Value};
 use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
 use otel_kit_core::carrier::HeaderSource;
 use otel_kit_core::exception;
@@ -21,6 +21,7 @@ use otel_kit_semconv::attribute::{ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, NETWORK
 use super::config::Config;
 use super::framework::{ClientFramework, ClientHooks};
 use super::instruments::Instruments;
+use crate::bound_duration::BindableSet;
 use crate::conventions::from_switches::Side;
 use crate::conventions::{CLIENT_EXCEPTION_EVENT, protocol_version};
 
@@ -71,7 +72,18 @@ pub struct Call<F: ClientFramework> {
     /// The front-end's configuration (header capture, hooks, where the point goes).
     config: Arc<Config<F>>,
     metric_attributes: Vec<KeyValue>,
+    /// The request's part of its metric attribute set, when the set is made of the
+    /// parts alone (no attribute of the application's hook): then it can be bound.
+    bindable: Option<BindableParts>,
     started: Started,
+}
+
+/// `http.request.method`, `server.address` and `server.port` of a request whose
+/// metric attribute set is these and what the response adds.
+pub(crate) struct BindableParts {
+    pub(crate) method: Value,
+    pub(crate) host: Option<StringValue>,
+    pub(crate) port: Option<u16>,
 }
 
 impl<F: ClientFramework> Call<F> {
@@ -80,11 +92,13 @@ impl<F: ClientFramework> Call<F> {
         started: Started,
         config: Arc<Config<F>>,
         metric_attributes: Vec<KeyValue>,
+        bindable: Option<BindableParts>,
     ) -> Self {
         Self {
             cx,
             config,
             metric_attributes,
+            bindable,
             started,
         }
     }
@@ -112,6 +126,8 @@ impl<F: ClientFramework> Call<F> {
     ) {
         let (seconds, end_time) = self.elapsed();
         let mut metric_attributes = self.metric_attributes;
+        // Known by its parts when the response adds no `error.type`.
+        let mut bound = None;
         let span = self.cx.span();
         // Asked once: each question to a span in a context takes its lock.
         let recording = span.is_recording();
@@ -129,9 +145,11 @@ impl<F: ClientFramework> Call<F> {
             } => {
                 let status = status.as_u16();
                 both(KeyValue::new(HTTP_RESPONSE_STATUS_CODE, i64::from(status)));
-                if let Some(version) = protocol_version(version) {
+                let version = protocol_version(version);
+                if let Some(version) = version {
                     both(KeyValue::new(NETWORK_PROTOCOL_VERSION, version));
                 }
+                bound = (status < 400).then_some((status, version));
                 // The client rule: any 4xx or 5xx is an error for the caller. The
                 // description stays empty, the status code already says it all.
                 if status >= 400 {
@@ -166,7 +184,16 @@ impl<F: ClientFramework> Call<F> {
             hook(add, &mut SpanAttributes::new(&mut added));
             span.set_attributes(added);
         }
-        record(&self.cx, &self.config.resolver, seconds, &metric_attributes);
+        let set = bound.and_then(|(status, version)| {
+            let parts = self.bindable.as_ref()?;
+            Some(BindableSet {
+                method: &parts.method,
+                shared: parts.host.as_ref(),
+                fixed: [version, None],
+                numbers: [status, parts.port.unwrap_or(0)],
+            })
+        });
+        record(&self.cx, &self.config.resolver, seconds, &metric_attributes, set);
         span.end_with_timestamp(end_time);
     }
 
@@ -183,7 +210,7 @@ impl<F: ClientFramework> Call<F> {
             metric_attributes.push(error_type);
         }
         span.end_with_timestamp(end_time);
-        record(&self.cx, &self.config.resolver, seconds, &metric_attributes);
+        record(&self.cx, &self.config.resolver, seconds, &metric_attributes, None);
     }
 }
 
@@ -194,10 +221,14 @@ fn record<F: ClientFramework>(
     resolver: &Resolver<Instruments<F>>,
     seconds: f64,
     attributes: &[KeyValue],
+    set: Option<BindableSet<'_>>,
 ) {
     let _guard = cx.clone().attach();
     resolver.with(None, |resolved| {
-        resolved.instruments().duration.record(seconds, attributes);
+        let instruments = resolved.instruments();
+        instruments
+            .bound_durations
+            .record(&instruments.duration, seconds, attributes, set);
     });
 }
 

@@ -15,6 +15,7 @@ use opentelemetry::metrics::{Histogram, Meter};
 use otel_kit_core::Cache;
 use otel_kit_semconv::metric::HTTP_CLIENT_REQUEST_DURATION;
 
+use crate::bound_duration::BoundDurations;
 use crate::conventions::HTTP_RPC_DURATION_BUCKETS;
 
 /// What the shared client core needs of a framework besides the types its hooks see
@@ -41,6 +42,9 @@ pub trait Frontend: Sized + Send + Sync + 'static {
 /// One front-end's instruments: the same histogram, resolved and switched per front-end.
 pub struct Instruments<F> {
     pub(crate) duration: Histogram<f64>,
+    /// `duration` bound per attribute set; dropped with these instruments, so a new
+    /// meter provider starts without the old provider's handles.
+    pub(crate) bound_durations: BoundDurations,
     frontend: PhantomData<fn() -> F>,
 }
 
@@ -59,6 +63,7 @@ impl<F: Frontend> otel_kit_core::Instruments for Instruments<F> {
                 "Duration of HTTP client requests.",
                 &HTTP_RPC_DURATION_BUCKETS,
             ),
+            bound_durations: BoundDurations::default(),
             frontend: PhantomData,
         }
     }

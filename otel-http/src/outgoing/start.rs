@@ -20,7 +20,7 @@ use otel_kit_semconv::attribute::{
     SERVER_PORT, URL_FULL, URL_TEMPLATE,
 };
 
-use super::call::{Call, Started};
+use super::call::{BindableParts, Call, Started};
 use super::config::Config;
 use super::extensions::{ActiveRequest, NoPropagation, OutgoingMarks, UrlTemplate};
 use super::framework::{ClientFramework, ClientHooks, PropagationFilter};
@@ -109,7 +109,7 @@ impl RequestInfo {
             span_name,
             method: static_method(normalized).map_or_else(|| Value::from(normalized.to_owned()), Value::from),
             // Shared, not copied, by the span's and the metric's attributes.
-            host: target.host.map(|host| StringValue::from(Arc::<str>::from(host))),
+            host: target.host.map(crate::interned::target_host),
             port: target.port,
             original: original.map(|original| limit.cut(original).to_owned()),
             template: template.map(|t| t.as_str().to_owned()),
@@ -138,6 +138,7 @@ pub(crate) struct Plan {
     /// request, so it runs here, for every traced request, when one is set).
     hooked: Vec<KeyValue>,
     metric_attributes: Vec<KeyValue>,
+    bindable: Option<BindableParts>,
 }
 
 /// A front-end's request hooks, by what they add.
@@ -196,12 +197,20 @@ impl<F: ClientFramework> Config<F> {
             Some(name) => span_name(&**name).unwrap_or(default_name),
             None => default_name,
         };
-        metric.extend(self.hooks.metric_attributes(metric_attributes));
+        let added = self.hooks.metric_attributes(metric_attributes);
+        // Without what the application's hook added, the set is known by its parts.
+        let bindable = added.is_empty().then(|| BindableParts {
+            method: info.method.clone(),
+            host: info.host.clone(),
+            port: info.port,
+        });
+        metric.extend(added);
         Plan {
             name,
             info,
             hooked,
             metric_attributes: metric,
+            bindable,
         }
     }
 }
@@ -229,6 +238,7 @@ impl Plan {
             info,
             hooked,
             metric_attributes,
+            bindable,
         } = self;
         let started = Started::now();
         let limit = config.http.value_limit();
@@ -286,6 +296,6 @@ impl Plan {
             ActiveRequest::Span(_) => cx,
             ActiveRequest::Counted(_) => cx.with_value(marker),
         };
-        Call::new(cx, started, Arc::clone(config), metric_attributes)
+        Call::new(cx, started, Arc::clone(config), metric_attributes, bindable)
     }
 }

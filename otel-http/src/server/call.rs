@@ -17,11 +17,11 @@ use otel_kit_core::call::EndEarly;
 use otel_kit_core::exception;
 use otel_kit_core::{Resolver, SpanAttributes};
 
-use super::bound_duration::BindableSet;
 use super::config::Config;
 use super::head::ServerResponse;
 use super::hooks::ServerHooks;
 use super::instruments::{Front, Instruments};
+use crate::bound_duration::BindableSet;
 use crate::conventions::SERVER_EXCEPTION_EVENT;
 
 /// `error.type` of a request whose future was dropped before the response was ready
@@ -127,7 +127,7 @@ impl<H: Front> Call<H> {
             "_OTHER" => "HTTP",
             known => known,
         };
-        let (route, name) = super::interned::route(template, name_method);
+        let (route, name) = crate::interned::route(template, name_method);
         if self.recording {
             let span = self.cx.span();
             span.set_attribute(KeyValue::new(semconv::HTTP_ROUTE, route.clone()));
@@ -273,10 +273,9 @@ impl<H: Front> Call<H> {
             .filter(|_| self.extra_metric_attributes.is_empty())
             .map(|status| BindableSet {
                 method: &self.method,
-                scheme: self.scheme,
-                version: self.version,
-                route: self.route.as_ref(),
-                status,
+                shared: self.route.as_ref(),
+                fixed: [Some(self.scheme), self.version],
+                numbers: [status, 0],
             });
         self.resolver.with(Some(now), |resolved| {
             let instruments = resolved.instruments();

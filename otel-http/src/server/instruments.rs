@@ -12,8 +12,8 @@ use otel_kit_core::hooks::Signatures;
 use otel_kit_core::incoming_context::{ContextState, IncomingContextCounter};
 use otel_kit_semconv::metric as semconv;
 
-use super::bound_duration::{BindableSet, BoundDurations};
 use super::hooks::ServerHooks;
+use crate::bound_duration::{BindableSet, BoundDurations};
 use crate::conventions::HTTP_RPC_DURATION_BUCKETS;
 
 /// A server front-end (the tower layer, the actix-web middleware), known by its hook

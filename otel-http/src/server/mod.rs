@@ -62,7 +62,6 @@
 //! The `axum` cargo feature (on by default) reads `MatchedPath` and `ConnectInfo`;
 //! without it the layer works on any tower service, with no route and no peer.
 
-mod bound_duration;
 pub(crate) mod call;
 pub(crate) mod config;
 pub(crate) mod exclude;
@@ -71,7 +70,6 @@ mod future;
 pub(crate) mod head;
 pub(crate) mod hooks;
 pub(crate) mod instruments;
-mod interned;
 pub(crate) mod layer;
 pub(crate) mod origin;
 mod service;

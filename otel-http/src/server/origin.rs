@@ -23,7 +23,7 @@ use opentelemetry::StringValue;
 use otel_kit_core::RequestValueLimit;
 
 use super::head::ServerRequest;
-use super::interned;
+use crate::interned;
 
 const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
 const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");

@@ -16,9 +16,9 @@ use super::call::Call;
 use super::config::Config;
 use super::head::{ServerRequest, content_length};
 use super::instruments::Instruments;
-use super::interned;
 use crate::conventions::method::static_method;
 use crate::conventions::redact_query;
+use crate::interned;
 use otel_kit_core::{Resolved, ServerSpan, SpanAttributes};
 
 /// Starts the SERVER span for a traced request. Returns the context the handler runs

@@ -83,3 +83,44 @@ async fn transport_errors_are_measured_with_error_type() {
             .any(|(k, _)| k == "http.response.status_code")
     );
 }
+
+/// Requests repeated to each of two hosts: each host's successes are one point, counted
+/// whole (after the first, through the histogram bound to the set), and the last
+/// request's exemplar is in its own span.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_target_host_counts_its_repeated_requests() {
+    let t = TestTelemetry::new().install_global();
+    let addr = start_server().await;
+    for host in ["127.0.0.1", "localhost"] {
+        for _ in 0..4 {
+            client()
+                .get(format!("http://{host}:{}/a", addr.port()))
+                .send()
+                .await
+                .expect("send");
+        }
+    }
+    let spans = t.spans();
+    let metrics = t.metrics();
+    let duration = metrics
+        .metric(semconv::metric::HTTP_CLIENT_REQUEST_DURATION)
+        .has_point_count(2);
+    for host in ["127.0.0.1", "localhost"] {
+        let last = spans
+            .iter()
+            .rfind(|s| {
+                s.name == "GET"
+                    && s.attributes
+                        .iter()
+                        .any(|(k, v)| k == "server.address" && v.as_str() == Some(host))
+            })
+            .expect("a client span");
+        duration
+            .histogram_point(&[
+                ("server.address", host.into()),
+                ("http.response.status_code", 200.into()),
+            ])
+            .has_count(4)
+            .has_exemplar_in(last);
+    }
+}

@@ -1,5 +1,7 @@
 //! Strings that repeat from request to request (span names, routes, hosts, user
-//! agents, client addresses), shared instead of allocated for every request.
+//! agents, client addresses; a client's target hosts), shared instead of allocated for
+//! every request. A shared string also has a fixed address, by which a bound metric
+//! series is found (`server/bound_duration.rs`, `outgoing/bound_duration.rs`).
 //!
 //! Each thread keeps its own tables, so a lookup takes no lock. All are bounded: a
 //! client sending a new `Host` or `User-Agent` on every request only makes those
@@ -86,6 +88,8 @@ thread_local! {
     static HOSTS: RefCell<Recent<()>> = const { RefCell::new(Recent::new()) };
     static AGENTS: RefCell<Recent<()>> = const { RefCell::new(Recent::new()) };
     static CLIENTS: RefCell<Recent<IpAddr>> = const { RefCell::new(Recent::new()) };
+    #[cfg(any(feature = "client", feature = "tower-client", feature = "awc"))]
+    static TARGETS: RefCell<Recent<()>> = const { RefCell::new(Recent::new()) };
 }
 
 /// The `http.route` value and the span name `{method} {route}` for a route template.
@@ -134,6 +138,13 @@ fn span_name(name: String) -> Cow<'static, str> {
 /// `server.address`.
 pub(crate) fn host(host: &str) -> StringValue {
     recent_string(&HOSTS, host)
+}
+
+/// A client request's `server.address`: the host it goes to (apart from the server's
+/// hosts, so that neither evicts the other).
+#[cfg(any(feature = "client", feature = "tower-client", feature = "awc"))]
+pub(crate) fn target_host(host: &str) -> StringValue {
+    recent_string(&TARGETS, host)
 }
 
 /// `server.address` and `server.port` of a `Host` header: `parse` (host and port, or

@@ -1,87 +1,75 @@
-//! `http.server.request.duration` through bound histograms, one per metric attribute
-//! set, so that the common request pays neither the SDK's attribute-set lookup
-//! (SipHash over every key and value, then comparing the set) nor the exemplar
-//! reservoir's key. Only with the `bound-instruments` feature (the API's experimental
-//! bound instruments), and once the SDK binds; otherwise every duration is recorded
-//! with its attributes.
+//! The HTTP durations (`http.server.request.duration`, `http.client.request.duration`)
+//! through bound histograms, one per metric attribute set, so that the common request
+//! pays neither the SDK's attribute-set lookup (SipHash over every key and value, then
+//! comparing the set) nor the exemplar reservoir's key. Only once the SDK binds (the
+//! `bound-instruments` features); otherwise every duration is recorded with its
+//! attributes.
 //!
-//! The handles are kept by the [`Instruments`](super::instruments::Instruments) that
-//! bound them: when the meter provider changes, the instruments are built again and the
-//! old handles go with them. The table is otel-kit-core's `BoundHistograms`, bounded to
-//! `MAX_BOUND` sets; a set that finds it full, or finds it locked by another thread, is
-//! recorded unbound. Nothing here waits.
+//! The handles are kept by the instruments that bound them (the server's and each
+//! client front-end's): when the meter provider changes, the instruments are built
+//! again and the old handles go with them. The table is otel-kit-core's
+//! `BoundHistograms`, bounded to `MAX_BOUND` sets; a set that finds it full, or finds
+//! it locked by another thread, is recorded unbound. Nothing here waits.
 //!
 //! The key is exact and hashes no string contents: each string part is named by the
-//! address and length of its text ([`Text`]). The entry holds a clone of each string
-//! that is not `'static`, so while the entry lives no other string can occupy that
-//! address: equal addresses and lengths mean the very same immutable text. A string
-//! whose clone is a fresh copy (an owned one) could never be found again, so such a
-//! set is recorded unbound rather than kept.
+//! address and length of its text (`TextAddress`). The entry holds a clone of each
+//! string that is not `'static`, so while the entry lives no other string can occupy
+//! that address: equal addresses and lengths mean the very same immutable text. A
+//! string whose clone is a fresh copy (an owned one) could never be found again, so
+//! such a set is recorded unbound rather than kept. Shared strings come from
+//! [`interned`](crate::interned).
 
 use opentelemetry::metrics::Histogram;
 use opentelemetry::{KeyValue, StringValue, Value};
-use otel_kit_core::bound_histograms::BoundHistograms;
 #[cfg(test)]
 use otel_kit_core::bound_histograms::MAX_BOUND;
-
-/// A string's text named by where it lives: exact while the text is kept alive.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct Text {
-    address: usize,
-    len: usize,
-}
-
-impl Text {
-    fn of(text: &str) -> Self {
-        Self {
-            address: text.as_ptr() as usize,
-            len: text.len(),
-        }
-    }
-}
+use otel_kit_core::bound_histograms::{BoundHistograms, TextAddress};
 
 /// Which request's metric attribute set: every part of it, exactly.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
-    method: Text,
-    scheme: Text,
-    version: Option<Text>,
-    route: Option<Text>,
-    status: u16,
+    method: TextAddress,
+    shared: Option<TextAddress>,
+    fixed: [Option<TextAddress>; 2],
+    numbers: [u16; 2],
 }
 
-/// The parts of a request's metric attribute set that [`BoundDurations`] can bind:
-/// `http.request.method`, `url.scheme`, `network.protocol.version`, `http.route` and
-/// `http.response.status_code`, and nothing else (no `error.type`, no attribute added
-/// by the application's hook).
+/// The parts of a request's metric attribute set that [`BoundDurations`] can bind, and
+/// nothing else (no `error.type`, no attribute added by the application's hook). Each
+/// side fills every part the same way for all its requests:
+///
+/// | part | server | client |
+/// | --- | --- | --- |
+/// | `method` | `http.request.method` | `http.request.method` |
+/// | `shared` | `http.route` | `server.address` |
+/// | `fixed` | `url.scheme`, `network.protocol.version` | `network.protocol.version`, none |
+/// | `numbers` | `http.response.status_code`, 0 | `http.response.status_code`, `server.port` (0: none) |
 pub(crate) struct BindableSet<'a> {
     pub(crate) method: &'a Value,
-    pub(crate) scheme: &'static str,
-    pub(crate) version: Option<&'static str>,
-    pub(crate) route: Option<&'a StringValue>,
-    pub(crate) status: u16,
+    pub(crate) shared: Option<&'a StringValue>,
+    pub(crate) fixed: [Option<&'static str>; 2],
+    pub(crate) numbers: [u16; 2],
 }
 
 impl BindableSet<'_> {
-    /// `None` for a method that is not a string (never made by the layer, but a
+    /// `None` for a method that is not a string (never made by the layers, but a
     /// `Value` could be anything).
     fn key(&self) -> Option<Key> {
         let Value::String(method) = self.method else {
             return None;
         };
         Some(Key {
-            method: Text::of(method.as_str()),
-            scheme: Text::of(self.scheme),
-            version: self.version.map(Text::of),
-            route: self.route.map(|route| Text::of(route.as_str())),
-            status: self.status,
+            method: TextAddress::of(method.as_str()),
+            shared: self.shared.map(|shared| TextAddress::of(shared.as_str())),
+            fixed: self.fixed.map(|fixed| fixed.map(TextAddress::of)),
+            numbers: self.numbers,
         })
     }
 }
 
-/// The bound `http.server.request.duration` histograms of one set of instruments,
-/// keyed by where the set's strings live; an entry holds the method's and the route's
-/// strings, so that their addresses cannot be reused while it lives.
+/// The bound duration histograms of one set of instruments, keyed by where the set's
+/// strings live; an entry holds the method's and the shared string, so that their
+/// addresses cannot be reused while it lives.
 #[derive(Default)]
 pub(crate) struct BoundDurations(BoundHistograms<Key, (Value, Option<StringValue>)>);
 
@@ -102,17 +90,16 @@ impl BoundDurations {
         self.0.record(histogram, seconds, attributes, key, || {
             let set = set?;
             let method = set.method.clone();
-            let route = set.route.cloned();
+            let shared = set.shared.cloned();
             let kept = BindableSet {
                 method: &method,
-                scheme: set.scheme,
-                version: set.version,
-                route: route.as_ref(),
-                status: set.status,
+                shared: shared.as_ref(),
+                fixed: set.fixed,
+                numbers: set.numbers,
             };
             // An owned string's clone is a new copy at a new address: its key would
             // never be met again, so binding it would only fill the table.
-            (kept.key() == key).then_some((method, route))
+            (kept.key() == key).then_some((method, shared))
         });
     }
 
@@ -134,14 +121,17 @@ mod tests {
     use super::*;
 
     fn attributes(set: &BindableSet<'_>) -> Vec<KeyValue> {
-        let mut attributes = vec![
-            KeyValue::new("http.request.method", set.method.clone()),
-            KeyValue::new("url.scheme", set.scheme),
-        ];
-        if let Some(route) = set.route {
+        let mut attributes = vec![KeyValue::new("http.request.method", set.method.clone())];
+        if let Some(scheme) = set.fixed[0] {
+            attributes.push(KeyValue::new("url.scheme", scheme));
+        }
+        if let Some(route) = set.shared {
             attributes.push(KeyValue::new("http.route", route.clone()));
         }
-        attributes.push(KeyValue::new("http.response.status_code", i64::from(set.status)));
+        attributes.push(KeyValue::new(
+            "http.response.status_code",
+            i64::from(set.numbers[0]),
+        ));
         attributes
     }
 
@@ -194,10 +184,9 @@ mod tests {
         for (route, status) in sets {
             let set = BindableSet {
                 method: &get,
-                scheme: "http",
-                version: None,
-                route: Some(route),
-                status,
+                shared: Some(route),
+                fixed: [Some("http"), None],
+                numbers: [status, 0],
             };
             durations.record(&histogram, 0.5, &attributes(&set), Some(set));
         }
@@ -229,10 +218,9 @@ mod tests {
         for status in 0..(MAX_BOUND as u16 + 10) {
             let set = BindableSet {
                 method: &get,
-                scheme: "http",
-                version: Some("1.1"),
-                route: None,
-                status,
+                shared: None,
+                fixed: [Some("http"), Some("1.1")],
+                numbers: [status, 0],
             };
             durations.record(&histogram, 0.1, &attributes(&set), Some(set));
         }
