@@ -237,7 +237,8 @@ impl<F: Frontend> Call<F> {
             instruments
                 .bound_durations
                 .record(&instruments.duration, seconds, attributes, bound_key, || {
-                    Some(Arc::clone(&self.statement))
+                    let statement: Arc<dyn Send + Sync> = self.statement.clone();
+                    Some(statement)
                 });
             if let Some(threshold) = instrumentation.slow_query_threshold()
                 && elapsed >= threshold

@@ -15,7 +15,6 @@ use otel_kit_core::{Cache, Providers, Resolved, Resolver};
 use otel_kit_semconv::attribute::DB_CLIENT_CONNECTION_POOL_NAME;
 use otel_kit_semconv::metric::DB_CLIENT_CONNECTION_TIMEOUTS;
 
-use super::statement::Statement;
 use crate::front_end::duration::operation_duration;
 use crate::front_end::endpoint::Endpoint;
 use crate::options::Options;
@@ -78,9 +77,10 @@ pub(crate) struct Instruments<F> {
     meter: Meter,
     pub(crate) duration: Histogram<f64>,
     /// `duration` bound per statement and pool, for operations that succeed: the
-    /// attribute set a statement's operations share ([`Statement::operation_attributes`]).
-    /// Each entry holds its statement, so that the address keying it is not reused.
-    pub(crate) bound_durations: BoundHistograms<(usize, u64), Arc<Statement>>,
+    /// attribute set a statement's operations share (`Statement::operation_attributes`),
+    /// keyed by the statement's address and the pool. Each entry keeps its statement
+    /// alive, so that the address keying it is not reused.
+    pub(crate) bound_durations: BoundHistograms<(usize, u64), Arc<dyn Send + Sync>>,
     timeouts: Counter<u64>,
     frontend: PhantomData<fn() -> F>,
 }
