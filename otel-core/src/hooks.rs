@@ -104,9 +104,10 @@ impl<S: Signatures> Hooks<S> {
     }
 
     /// Adds span attributes from the request with `add`. It runs **before the span
-    /// starts**, so its attributes are in the sampler's `attributes` argument. Spans are
-    /// not metrics: an identifier is fine here. The layers'
-    /// `span_attributes_from_request`.
+    /// starts**: its attributes are in the sampler's `attributes` argument when the
+    /// sampler reads attributes (a custom sampler, excluded routes); under the presets,
+    /// which read none, it may run only for a span that records. Spans are not metrics:
+    /// an identifier is fine here. The layers' `span_attributes_from_request`.
     pub fn set_request_span_attributes(&mut self, add: Arc<S::RequestSpanAttributes>) {
         self.request_span_attributes = Some(add);
     }

@@ -122,7 +122,7 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
         if !capture.is_empty() {
             attributes.extend(capture.request_attributes_within(request.headers(), limit));
         }
-        // Before the span starts, so that samplers see what the application adds.
+        // Last: a sampler that reads attributes sees what the application adds.
         request.add_span_attributes(&config.hooks, &mut SpanAttributes::new(&mut attributes));
         attributes
     };
