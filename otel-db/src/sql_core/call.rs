@@ -45,6 +45,8 @@ type MetricAttributes = SmallVec<[KeyValue; 12]>;
 pub(crate) struct Call<F: Frontend> {
     /// The CLIENT span's context, current while the driver's future runs.
     cx: Context,
+    /// Whether the span records (is sampled): one that does not is not ended.
+    recording: bool,
     start: Instant,
     /// `db.system.name` when the operation started.
     system: &'static str,
@@ -124,7 +126,7 @@ impl<F: Frontend> Call<F> {
         });
         let now = Instant::now();
         let start = ago.and_then(|ago| now.checked_sub(ago)).unwrap_or(now);
-        let cx = instrumentation.with(Some(now), |resolved| {
+        let (cx, recording) = instrumentation.with(Some(now), |resolved| {
             let mut builder = SpanBuilder::from_name(name).with_kind(SpanKind::Client);
             if let Some(ago) = ago {
                 builder.start_time = std::time::SystemTime::now().checked_sub(ago);
@@ -134,10 +136,11 @@ impl<F: Frontend> Call<F> {
                 .address
                 .as_ref()
                 .map(|a| (a.as_str(), endpoint.actual_port, ""));
-            resolved.start_span_to_with(builder, parent, peer, attributes).0
+            resolved.start_span_to_with(builder, parent, peer, attributes)
         });
         Self {
             cx,
+            recording,
             start,
             system,
             statement,
@@ -162,7 +165,7 @@ impl<F: Frontend> Call<F> {
         let span = self.cx.span();
         match outcome {
             Some(Outcome::Done { rows } | Outcome::Abandoned { rows })
-                if self.instrumentation.options.returned_rows =>
+                if self.instrumentation.options.returned_rows && self.recording =>
             {
                 span.set_attribute(KeyValue::new(
                     DB_RESPONSE_RETURNED_ROWS,
@@ -247,7 +250,10 @@ impl<F: Frontend> Call<F> {
                 resolved.emit(self.slow_query_event(elapsed, threshold), &self.cx);
             }
         });
-        span.end();
+        // A span that does not record has nothing to end (each call on it takes a lock).
+        if self.recording {
+            span.end();
+        }
     }
 
     /// The WARN record of an operation that took at least the slow-query threshold: what

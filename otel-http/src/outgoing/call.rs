@@ -194,7 +194,10 @@ impl<F: ClientFramework> Call<F> {
             })
         });
         record(&self.cx, &self.config.resolver, seconds, &metric_attributes, set);
-        span.end_with_timestamp(end_time);
+        // A span that does not record has nothing to end (each call on it takes a lock).
+        if recording {
+            span.end_with_timestamp(end_time);
+        }
     }
 
     /// Ended without a response: a panic below the front-end (`error`: its

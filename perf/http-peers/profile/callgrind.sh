@@ -54,6 +54,16 @@ if [[ $variant == service-* ]]; then
 fi
 sleep 1
 
+# What is counted: every tokio task run (the requests, the connections, the kit's
+# export client) and the kit's export threads' work, each from where it starts. Not the
+# runtime's parking, waking and timers between tasks: under valgrind, which runs one
+# thread at a time, how often those run depends on how busy the machine is (several
+# thousand instructions per request from run to run), and the load runs measure them at
+# full speed. CALLGRIND_ALL=1 counts everything.
+collect=(--collect-atstart=no --toggle-collect='*Context::run_task*'
+    --toggle-collect='*span_queue_processor::Worker*::run*' --toggle-collect='*get_logs_and_export*')
+[[ ${CALLGRIND_ALL:-0} == 1 ]] && collect=()
+
 run() {
     local n=$1 port
     port=$(free_port)
@@ -62,7 +72,7 @@ run() {
     env "${variant_env[@]}" \
     OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$rhttp" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
     OTEL_BSP_MAX_QUEUE_SIZE=16384 OTEL_METRIC_EXPORT_INTERVAL=3600000 \
-    valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out.$variant.$n" \
+    valgrind --tool=callgrind "${collect[@]}" --callgrind-out-file="$out/callgrind.out.$variant.$n" \
         "$server" "$variant" "127.0.0.1:$port" 1 < "$fifo" > "$out/server.$variant.$n.log" 2>&1 &
     local vg=$!
     exec 3> "$fifo"
