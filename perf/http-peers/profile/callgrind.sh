@@ -15,9 +15,9 @@
 # with its own environment (`http-peers-server env <variant>`, what `compare` sets).
 #
 # Needs: valgrind, python3, perf/target/release/http-peers-server, and rotel-agent in
-# $TEST_OTLP_COLLECTOR_BIN. Periodic work is set far apart (span batches leave when
-# full, the metric export once at shutdown) so that valgrind's slowness does not turn
-# timers into per-request cost; the load runs measure those at full speed.
+# $TEST_OTLP_COLLECTOR_BIN. Periodic work is set far apart (span and log batches leave
+# when full, the metric export once at shutdown) so that valgrind's slowness does not
+# turn timers into per-request cost; the load runs measure those at full speed.
 set -euo pipefail
 variant=${1:?variant}
 n1=${2:-2000}
@@ -71,7 +71,8 @@ run() {
     rm -f "$fifo"; mkfifo "$fifo"
     env "${variant_env[@]}" \
     OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$rhttp" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
-    OTEL_BSP_MAX_QUEUE_SIZE=16384 OTEL_METRIC_EXPORT_INTERVAL=3600000 \
+    OTEL_BSP_MAX_QUEUE_SIZE=16384 OTEL_BSP_SCHEDULE_DELAY=3600000 OTEL_BLRP_SCHEDULE_DELAY=3600000 \
+    OTEL_METRIC_EXPORT_INTERVAL=3600000 \
     valgrind --tool=callgrind "${collect[@]}" --callgrind-out-file="$out/callgrind.out.$variant.$n" \
         "$server" "$variant" "127.0.0.1:$port" 1 < "$fifo" > "$out/server.$variant.$n.log" 2>&1 &
     local vg=$!
