@@ -7,28 +7,17 @@ of a kit variant and of plain (callgrind.sh's files, two request counts each):
 Each component is the inclusive count of the kit's entry point for it, less what it
 wraps (the inner call it times), per request; "the rest" is the total added less them
 all: the server span's end and its duration, larger futures, wake-ups, the allocator."""
-import re, subprocess, sys
+import os, re, sys
 from functools import lru_cache
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import callgrind_table  # noqa: E402
 
 out, kit, plain, n1, n2 = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 
 @lru_cache(None)
 def table(path):
-    text = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", path],
-                          capture_output=True, text=True, check=True).stdout
-    rows, total = {}, None
-    for line in text.splitlines():
-        m = re.match(r"^\s*([\d,]+)\s+\([^)]*\)\s+(.*)$", line)
-        if not m:
-            continue
-        ir, name = int(m.group(1).replace(",", "")), m.group(2).strip()
-        if name.startswith("PROGRAM TOTALS"):
-            total = ir
-            continue
-        name = re.sub(r"^[^:]*:", "", name, count=1) if re.match(r"^(\?\?\?|/|\./)", name) else name
-        name = re.sub(r" \[[^\]]*\]$", "", name)
-        rows[name] = rows.get(name, 0) + ir
-    return rows, total
+    return callgrind_table.table(path, inclusive=True)
 
 def per(variant, pattern):
     (a, _), (b, _) = table(f"{out}/callgrind.out.{variant}.{n1}"), table(f"{out}/callgrind.out.{variant}.{n2}")

@@ -6,7 +6,10 @@ N2 requests), minus the same for a baseline variant if given:
 
 Reads callgrind_annotate's table for each file; prints the TOP functions by added
 instructions per request, with their share of the variant's added total."""
-import re, subprocess, sys
+import os, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import callgrind_table  # noqa: E402
 
 args = sys.argv[1:]
 inclusive = "--inclusive" in args
@@ -16,22 +19,7 @@ baseline = args[4] if len(args) > 4 else None
 top = int(args[5]) if len(args) > 5 else 30
 
 def table(path):
-    text = subprocess.run(
-        ["callgrind_annotate", f"--inclusive={'yes' if inclusive else 'no'}", "--threshold=100", path],
-        capture_output=True, text=True, check=True).stdout
-    rows, total = {}, None
-    for line in text.splitlines():
-        m = re.match(r"^\s*([\d,]+)\s+\([^)]*\)\s+(.*)$", line)
-        if not m:
-            continue
-        ir, name = int(m.group(1).replace(",", "")), m.group(2).strip()
-        if name.startswith("PROGRAM TOTALS"):
-            total = ir
-            continue
-        name = re.sub(r"^[^:]*:", "", name, count=1) if re.match(r"^(\?\?\?|/|\./)", name) else name
-        name = re.sub(r" \[[^\]]*\]$", "", name)
-        rows[name] = rows.get(name, 0) + ir
-    return rows, total
+    return callgrind_table.table(path, inclusive)
 
 def per_request(v):
     a, ta = table(f"{out}/callgrind.out.{v}.{n1}")
