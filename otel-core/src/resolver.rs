@@ -291,6 +291,19 @@ impl<I: Instruments> Resolved<I> {
         self.head.as_deref()
     }
 
+    /// A server layer's SERVER span, started with [`tracer`](Self::tracer) and its head
+    /// sampler through [`ServerSpan::start_with`](crate::ServerSpan::start_with): the
+    /// context the handler runs in, and whether the span records.
+    #[inline(always)]
+    pub fn start_server_span_with(
+        &self,
+        builder: SpanBuilder,
+        parent: &Context,
+        attributes: impl FnOnce() -> Vec<opentelemetry::KeyValue>,
+    ) -> (Context, bool) {
+        crate::ServerSpan::start_with(self.head.as_deref(), &self.tracer, builder, parent, attributes)
+    }
+
     /// The instruments, built from the resolved meter provider.
     pub fn instruments(&self) -> &I {
         &self.instruments

@@ -15,7 +15,7 @@ use super::layer::ServerSide;
 use crate::call::{Call, MethodRule};
 use crate::layer::Config;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
-use otel_kit_core::{Resolved, ServerSpan, SpanAttributes};
+use otel_kit_core::{Resolved, SpanAttributes};
 
 use crate::instruments::Instruments;
 use crate::status::Side;
@@ -132,13 +132,7 @@ pub(super) fn start(
     // Its own counter, not an attribute of the duration metric (docs/grpc.md).
     resolved.instruments().count_incoming(state);
     let parent = incoming.unwrap_or_else(Context::current);
-    let (cx, recording) = ServerSpan::start_with(
-        resolved.head_sampler(),
-        resolved.tracer(),
-        builder,
-        &parent,
-        attributes,
-    );
+    let (cx, recording) = resolved.start_server_span_with(builder, &parent, attributes);
     let mut call = Call::new(
         (Side::Server, config.resolver.clone()),
         (cx, recording),

@@ -19,7 +19,7 @@ use super::instruments::Instruments;
 use crate::conventions::method::static_method;
 use crate::conventions::redact_query;
 use crate::interned;
-use otel_kit_core::{Resolved, ServerSpan, SpanAttributes};
+use otel_kit_core::{Resolved, SpanAttributes};
 
 /// Starts the SERVER span for a traced request. Returns the context the handler runs
 /// in (the span, plus the caller's baggage unless the endpoint is public) and what the
@@ -27,8 +27,9 @@ use otel_kit_core::{Resolved, ServerSpan, SpanAttributes};
 ///
 /// For a span that records (or a sampler that reads attributes), allocates the
 /// attribute vector (kept by the span), `url.path`, what the SDK allocates for the span
-/// and the context entry that stores it as the [`ServerSpan`]; every other value is
-/// `'static` or shared ([`interned`]). The application's hooks allocate only when set.
+/// and the context entry that stores it as the
+/// [`ServerSpan`](otel_kit_core::ServerSpan); every other value is `'static` or shared
+/// ([`interned`]). The application's hooks allocate only when set.
 pub(crate) fn start<R: ServerRequest + ?Sized>(
     config: &Arc<Config<R::Hooks>>,
     request: &R,
@@ -144,13 +145,7 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
     } else {
         incoming.unwrap_or_else(Context::current)
     };
-    let (cx, recording) = ServerSpan::start_with(
-        resolved.head_sampler(),
-        resolved.tracer(),
-        builder,
-        &parent,
-        attributes,
-    );
+    let (cx, recording) = resolved.start_server_span_with(builder, &parent, attributes);
 
     let mut call = Call::new(
         (cx, recording),
