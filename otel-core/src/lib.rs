@@ -42,7 +42,7 @@
 //! limit), `panic_payload`, `exception` (the exception event and the bound on
 //! every error message), `error_type`, `bound_instruments`, `bound_histograms` (histograms an
 //! instrumentation binds per attribute set, found by its own key), `report_gate` (at most one warning per interval on the export
-//! path) and `HTTP_RPC_DURATION_BUCKETS`.
+//! path), `lower_hex` and `trace_state_header` (ids and `tracestate` as the wire writes them), and `HTTP_RPC_DURATION_BUCKETS`.
 //!
 //! What the crates that build the SDK share (hidden): `sdk` (exemplars, the `tracing`
 //! bridges' tracer and logger provider, the cardinality-overflow warning with
@@ -118,6 +118,8 @@ pub mod sdk;
 pub mod server_span;
 #[doc(hidden)]
 pub mod shared_names;
+#[doc(hidden)]
+pub mod trace_state_header;
 
 pub use config_warning::ConfigWarning;
 pub use duration_histogram::duration_histogram;

@@ -15,6 +15,20 @@
 /// assert_eq!(write(&[0x0a, 0xff], &mut [0u8; 3]), "0a");
 /// ```
 pub fn write<'a>(bytes: &[u8], out: &'a mut [u8]) -> &'a str {
+    let written = fill(bytes, out);
+    // Only ASCII digits were written.
+    std::str::from_utf8(&out[..written]).unwrap_or_default()
+}
+
+/// [`write`] without the `&str`: fills `out` and returns how many bytes it wrote, for a
+/// caller that assembles a longer text and checks it once.
+///
+/// ```
+/// let mut header = *b"span=????????????????;";
+/// assert_eq!(otel_kit_core::lower_hex::fill(&0x00f0_67aa_0ba9_02b7u64.to_be_bytes(), &mut header[5..21]), 16);
+/// assert_eq!(&header, b"span=00f067aa0ba902b7;");
+/// ```
+pub fn fill(bytes: &[u8], out: &mut [u8]) -> usize {
     let whole = bytes.len().min(out.len() / 2);
     let (bytes, out) = (&bytes[..whole], &mut out[..2 * whole]);
     // Eight bytes at a time as one word (ids are 16 and 8 bytes), the rest one by one.
@@ -30,8 +44,7 @@ pub fn write<'a>(bytes: &[u8], out: &'a mut [u8]) -> &'a str {
         pair[0] = DIGITS[usize::from(byte >> 4)];
         pair[1] = DIGITS[usize::from(byte & 0xf)];
     }
-    // Only ASCII digits were written.
-    std::str::from_utf8(out).unwrap_or_default()
+    2 * whole
 }
 
 const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -26,6 +26,7 @@ use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState};
 use otel_kit_core::lower_hex;
 use otel_kit_core::lower_hex::parse as parse_hex;
+use otel_kit_core::trace_state_header;
 
 const TRACEPARENT: &str = "traceparent";
 const TRACESTATE: &str = "tracestate";
@@ -82,7 +83,7 @@ impl TextMapPropagator for StrictTraceContextPropagator {
             flags |= RANDOM;
         }
         injector.set(TRACEPARENT, traceparent(span_context, flags));
-        let own = span_context.trace_state().header();
+        let own = trace_state_header::to_string(span_context.trace_state());
         let verbatim = cx
             .get::<VerbatimTraceState>()
             .filter(|verbatim| verbatim.trace_id == span_context.trace_id());
@@ -150,15 +151,12 @@ impl TextMapPropagator for StrictTraceContextPropagator {
 /// `core::fmt`, no second pass over the text): the one allocation is the `String` the
 /// injector takes.
 fn traceparent(span_context: &SpanContext, flags: u8) -> String {
-    let (mut trace, mut span, mut flag) = ([0; 32], [0; 16], [0; 2]);
-    let mut out = String::with_capacity(55);
-    out.push_str("00-");
-    out.push_str(lower_hex::write(&span_context.trace_id().to_bytes(), &mut trace));
-    out.push('-');
-    out.push_str(lower_hex::write(&span_context.span_id().to_bytes(), &mut span));
-    out.push('-');
-    out.push_str(lower_hex::write(&[flags], &mut flag));
-    out
+    // Written whole on the stack, then copied once into the header's string.
+    let mut out = *b"00-00000000000000000000000000000000-0000000000000000-00";
+    lower_hex::fill(&span_context.trace_id().to_bytes(), &mut out[3..35]);
+    lower_hex::fill(&span_context.span_id().to_bytes(), &mut out[36..52]);
+    lower_hex::fill(&[flags], &mut out[53..]);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `own`'s members, then those of `caller` whose key `own` does not have, at most 32.

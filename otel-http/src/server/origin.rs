@@ -56,6 +56,26 @@ pub(crate) struct OriginRules {
 }
 
 impl OriginRules {
+    /// `url.scheme` as [`origin`](Self::origin) reads it, without the addresses: what
+    /// the duration metric needs on every request, sampled or not.
+    pub(crate) fn scheme<R: ServerRequest + ?Sized>(self, request: &R) -> &'static str {
+        let forwarded = self.trust_forwarded.then(|| Forwarded::read(request).proto);
+        forwarded.flatten().unwrap_or_else(|| self.own_scheme(request))
+    }
+
+    /// The scheme of the request as this server received it.
+    fn own_scheme<R: ServerRequest + ?Sized>(self, request: &R) -> &'static str {
+        if request.over_tls() {
+            return "https";
+        }
+        match request.uri_scheme() {
+            Some("https") => "https",
+            Some(_) => "http",
+            None if self.tls => "https",
+            None => "http",
+        }
+    }
+
     /// `limit`: a host longer than the request value limit is no host (no DNS name is
     /// longer than 253 bytes); it is neither recorded nor kept in the per-thread table.
     pub(crate) fn origin<R: ServerRequest + ?Sized>(self, request: &R, limit: RequestValueLimit) -> Origin {
@@ -66,17 +86,7 @@ impl OriginRules {
         };
         // The original client's scheme if a trusted proxy named it, else the
         // immediate peer request's (the semantic conventions' order).
-        let scheme = forwarded.proto.unwrap_or_else(|| {
-            if request.over_tls() {
-                return "https";
-            }
-            match request.uri_scheme() {
-                Some("https") => "https",
-                Some(_) => "http",
-                None if self.tls => "https",
-                None => "http",
-            }
-        });
+        let scheme = forwarded.proto.unwrap_or_else(|| self.own_scheme(request));
         let within = |host: &&str| host.len() <= limit.max_bytes();
         let server = match (forwarded.host, request.uri_authority()) {
             (Some((host, port)), _) => Some(host)
@@ -277,6 +287,8 @@ mod tests {
 
     fn read(rules: OriginRules, headers: &[(&str, &str)]) -> Read {
         let origin = rules.origin(&parts(headers), RequestValueLimit::DEFAULT);
+        // The metric's scheme, read on its own, is always the span's.
+        assert_eq!(rules.scheme(&parts(headers)), origin.scheme, "{headers:?}");
         (
             origin.scheme,
             origin.server.map(|(h, p)| (h.as_str().to_owned(), p)),

@@ -65,8 +65,8 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
         }
         None => false,
     };
-    let origin = config.origin.origin(request, limit);
-    let scheme = origin.scheme;
+    // The addresses only once the span records; the metric needs the scheme alone.
+    let scheme = config.origin.scheme(request);
     let version = request.protocol_version();
 
     // Room for the closing attributes too (status code, `error.type`, captured
@@ -94,7 +94,8 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
                 limit.cut(&redact_query(query)).to_owned(),
             ));
         }
-        attributes.push(KeyValue::new(semconv::URL_SCHEME, scheme));
+        let origin = config.origin.origin(request, limit);
+        attributes.push(KeyValue::new(semconv::URL_SCHEME, origin.scheme));
         if let Some(route) = &route {
             attributes.push(KeyValue::new(semconv::HTTP_ROUTE, route.clone()));
         }

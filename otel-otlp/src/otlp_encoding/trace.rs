@@ -10,6 +10,7 @@ use super::request_frame::{RequestFrame, scope_message};
 use super::scope_groups::{ScopeGroups, same_scope};
 use super::time::nanos;
 use super::wire;
+use otel_kit_core::trace_state_header;
 
 // `Span.flags` and `Link.flags`: whether the parent (or the linked span) is remote is
 // known, and whether it is.
@@ -171,11 +172,15 @@ fn link(out: &mut Vec<u8>, link: &Link) -> u32 {
     left_out
 }
 
-/// The W3C `tracestate` header; `TraceState` gives no other view of its entries, and
-/// an empty one costs no allocation.
+/// The W3C `tracestate` header, written from the entries in place; nothing for an
+/// empty state.
 fn trace_state(out: &mut Vec<u8>, tag: u32, state: &opentelemetry::trace::TraceState) {
-    let header = state.header();
-    wire::bytes(out, tag, header.as_bytes());
+    let len = trace_state_header::len(state);
+    if len > 0 {
+        wire::put_key(out, tag, WireType::LengthDelimited);
+        wire::put_varint(out, len as u64);
+        trace_state_header::append(state, out);
+    }
 }
 
 /// `Span.status`, always present (opentelemetry-proto sets it to `Some`), its length
