@@ -73,7 +73,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 
-use opentelemetry::Context;
+use opentelemetry::trace::TraceContextExt as _;
+use opentelemetry::{Context, ContextGuard};
 use pin_project_lite::pin_project;
 
 #[cfg(doc)]
@@ -253,6 +254,36 @@ impl<F: Future, C: EndEarly> Future for CallFuture<F, C> {
     }
 }
 
+/// Makes `cx` current for as long as the guard lives, unless its span is current
+/// already: a call ended inside [`CallFuture::poll_finish`] or [`EndEarly`] is in its
+/// context, and attaching it again would cost a clone, a push and a pop for nothing.
+///
+/// ```
+/// use opentelemetry::Context;
+/// use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState};
+/// use otel_kit_core::call::current_or_attach;
+///
+/// let span = SpanContext::new(TraceId::from(1), SpanId::from(2), TraceFlags::SAMPLED, false, TraceState::NONE);
+/// let cx = Context::new().with_remote_span_context(span);
+/// {
+///     let guard = current_or_attach(&cx);
+///     assert!(guard.is_some());
+///     assert_eq!(Context::current().span().span_context().span_id(), SpanId::from(2));
+///     assert!(current_or_attach(&cx).is_none(), "already current");
+/// }
+/// assert!(!Context::current().has_active_span());
+/// ```
+pub fn current_or_attach(cx: &Context) -> Option<ContextGuard> {
+    let wanted = cx.span();
+    let wanted = wanted.span_context();
+    let current = Context::map_current(|current| {
+        let span = current.span();
+        let found = span.span_context();
+        found.span_id() == wanted.span_id() && found.trace_id() == wanted.trace_id()
+    });
+    (!current).then(|| cx.clone().attach())
+}
+
 impl<F, C: EndEarly> fmt::Debug for CallFuture<F, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CallFuture")
@@ -267,7 +298,7 @@ mod tests {
     use super::*;
     use std::sync::{Arc, Mutex};
 
-    use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState};
+    use opentelemetry::trace::{SpanContext, SpanId, TraceFlags, TraceId, TraceState};
 
     /// Records each end and the span that was current at that moment.
     struct Probe {

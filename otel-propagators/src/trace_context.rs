@@ -147,7 +147,7 @@ impl TextMapPropagator for StrictTraceContextPropagator {
     }
 }
 
-/// `00-<trace id>-<span id>-<flags>`, the hex written from stack buffers (no
+/// `00-<trace id>-<span id>-<flags>`, the hex written into one stack buffer (no
 /// `core::fmt`, no second pass over the text): the one allocation is the `String` the
 /// injector takes.
 fn traceparent(span_context: &SpanContext, flags: u8) -> String {
@@ -156,7 +156,8 @@ fn traceparent(span_context: &SpanContext, flags: u8) -> String {
     lower_hex::fill(&span_context.trace_id().to_bytes(), &mut out[3..35]);
     lower_hex::fill(&span_context.span_id().to_bytes(), &mut out[36..52]);
     lower_hex::fill(&[flags], &mut out[53..]);
-    String::from_utf8_lossy(&out).into_owned()
+    // Only ASCII was written: the check cannot fail.
+    std::str::from_utf8(&out).unwrap_or_default().to_owned()
 }
 
 /// `own`'s members, then those of `caller` whose key `own` does not have, at most 32.

@@ -233,8 +233,8 @@ impl<F: Frontend> Call<F> {
             }
         };
         // Recorded in the span's context, so an SDK that keeps exemplars links the
-        // measurement to the span.
-        let _guard = self.cx.clone().attach();
+        // measurement to the span (already current when the call ends in its future).
+        let _guard = otel_kit_core::call::current_or_attach(&self.cx);
         instrumentation.with(None, |resolved| {
             let instruments = resolved.instruments();
             instruments

@@ -143,16 +143,22 @@ impl<'e> QueryStart<'e> {
                 before.await;
             }
             let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
-            let (result, call) = CallFuture::new(wrapper_runs(run(traced)), call).await;
-            if let Some(call) = call {
-                match &result {
-                    Ok(row) => call.finish(Outcome::Done {
-                        rows: u64::from(row.is_some()),
-                    }),
-                    Err(error) => call.finish(Outcome::Failed(classify::<DB>(error))),
-                }
-            }
-            result
+            // Ended in the span's context, where the duration is recorded.
+            let mut running = std::pin::pin!(CallFuture::new(wrapper_runs(run(traced)), call));
+            std::future::poll_fn(|task| {
+                running.as_mut().poll_finish(task, |result, call| {
+                    if let Some(call) = call {
+                        match &result {
+                            Ok(row) => call.finish(Outcome::Done {
+                                rows: u64::from(row.is_some()),
+                            }),
+                            Err(error) => call.finish(Outcome::Failed(classify::<DB>(error))),
+                        }
+                    }
+                    result
+                })
+            })
+            .await
         })
     }
 }

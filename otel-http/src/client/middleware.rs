@@ -156,30 +156,42 @@ impl Middleware for ClientLayer<Reqwest> {
         );
         *req.headers_mut() = headers;
 
-        // The span's context is current while the rest of the chain runs: nested
-        // middlewares see the marker, and anything traced below is a child of the span.
-        let (result, call) = CallFuture::new(next.run(req, extensions), call).await;
+        // The span's context is current while the rest of the chain runs (nested
+        // middlewares see the marker, and anything traced below is a child of the span)
+        // and while the call ends, as `Call::finish` expects.
+        let result = {
+            let mut sending = std::pin::pin!(CallFuture::new(next.run(req, extensions), call));
+            std::future::poll_fn(|task| sending.as_mut().poll_finish(task, end)).await
+        };
         OutgoingMarks::update(extensions, |marks| marks.active = None);
-        if let Some(call) = call {
-            let ended = match &result {
-                Ok(response) => Ended::Response {
-                    status: response.status(),
-                    version: response.version(),
-                    headers: response.headers(),
-                },
-                Err(error) => {
-                    let kind = error_type(error);
-                    Ended::Failed {
-                        error_type: kind,
-                        exception_type: exception_type(error),
-                        description: error_description(error, kind),
-                    }
-                }
-            };
-            call.finish(ended, |add, span| add(result.as_ref(), span));
-        }
         result
     }
+}
+
+/// Ends the call (when traced) with what the rest of the chain returned.
+fn end(
+    result: reqwest_middleware::Result<Response>,
+    call: Option<crate::outgoing::call::Call<Reqwest>>,
+) -> reqwest_middleware::Result<Response> {
+    if let Some(call) = call {
+        let ended = match &result {
+            Ok(response) => Ended::Response {
+                status: response.status(),
+                version: response.version(),
+                headers: response.headers(),
+            },
+            Err(error) => {
+                let kind = error_type(error);
+                Ended::Failed {
+                    error_type: kind,
+                    exception_type: exception_type(error),
+                    description: error_description(error, kind),
+                }
+            }
+        };
+        call.finish(ended, |add, span| add(result.as_ref(), span));
+    }
+    result
 }
 #[cfg(test)]
 mod tests {

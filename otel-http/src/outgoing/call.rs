@@ -118,7 +118,7 @@ impl<F: ClientFramework> Call<F> {
 
     /// Records how the request ended on the span and the metric, calls the application's
     /// response hook through `hook` (with the front-end's own argument) when the span
-    /// records, then ends the span.
+    /// records, then ends the span. Called with the span's context current.
     pub(crate) fn finish<H: HeaderSource + ?Sized>(
         self,
         ended: Ended<'_, H>,
@@ -193,7 +193,7 @@ impl<F: ClientFramework> Call<F> {
                 numbers: [status, parts.port.unwrap_or(0)],
             })
         });
-        record(&self.cx, &self.config.resolver, seconds, &metric_attributes, set);
+        record(&self.config.resolver, seconds, &metric_attributes, set);
         // A span that does not record has nothing to end (each call on it takes a lock).
         if recording {
             span.end_with_timestamp(end_time);
@@ -213,20 +213,19 @@ impl<F: ClientFramework> Call<F> {
             metric_attributes.push(error_type);
         }
         span.end_with_timestamp(end_time);
-        record(&self.cx, &self.config.resolver, seconds, &metric_attributes, None);
+        record(&self.config.resolver, seconds, &metric_attributes, None);
     }
 }
 
-/// Records the duration with the span's context current, so an SDK that keeps
-/// exemplars links the measurement to the span.
+/// Records the duration. The span's context is current (every front-end ends its calls
+/// inside `CallFuture::poll_finish` or [`EndEarly`], which attach it), so an SDK that
+/// keeps exemplars links the measurement to the span.
 fn record<F: ClientFramework>(
-    cx: &Context,
     resolver: &Resolver<Instruments<F>>,
     seconds: f64,
     attributes: &[KeyValue],
     set: Option<BindableSet<'_>>,
 ) {
-    let _guard = cx.clone().attach();
     resolver.with(None, |resolved| {
         let instruments = resolved.instruments();
         instruments
