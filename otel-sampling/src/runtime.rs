@@ -17,7 +17,7 @@ use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::trace::{SamplingResult, ShouldSample};
 
 use super::arithmetic::RatioArithmetic;
-use super::parent_state::{Outcome, parent_trace_state};
+use super::parent_state::Outcome;
 use super::rate_limit::RateLimitedRoot;
 use otel_kit_core::consistent_sampling::{Threshold, ot_trace_state};
 
@@ -215,6 +215,9 @@ impl RuntimeSampler {
     }
 }
 
+/// A root's parent trace state: none.
+static NO_TRACE_STATE: TraceState = TraceState::NONE;
+
 impl ShouldSample for RuntimeSampler {
     fn should_sample(
         &self,
@@ -239,14 +242,18 @@ impl ShouldSample for RuntimeSampler {
                 return custom.should_sample(parent_context, trace_id, name, span_kind, attributes, links);
             }
         }
-        let trace_state = parent_trace_state(parent_context);
+        // Borrowed, not cloned: the result's trace state is made from it.
+        let parent_span = parent_context.map(|cx| cx.span());
+        let trace_state = parent_span
+            .as_ref()
+            .map_or(&NO_TRACE_STATE, |span| span.span_context().trace_state());
         let outcome = match self.shape {
             Shape::Custom(_) => Outcome::Sampled(Some(Threshold::ALWAYS)),
-            Shape::Ratio => self.decide_root(trace_id, &trace_state),
+            Shape::Ratio => self.decide_root(trace_id, trace_state),
             Shape::ParentBasedRatio | Shape::ParentBasedRateLimited(_) => {
                 // As the SDK's `ParentBasedSampler`: an invalid parent counts as none.
                 match parent {
-                    None => self.decide_root(trace_id, &trace_state),
+                    None => self.decide_root(trace_id, trace_state),
                     Some(Parent { sampled: true, .. }) => Outcome::Sampled(None),
                     // The override overrules a caller that did not sample (see the docs of
                     // `TelemetryControl::trace_everything_for`); a local parent it does not,
@@ -258,7 +265,7 @@ impl ShouldSample for RuntimeSampler {
                 }
             }
         };
-        outcome.into_result(self.state.arithmetic, &trace_state, trace_id)
+        outcome.into_result(self.state.arithmetic, trace_state, trace_id)
     }
 }
 
