@@ -14,6 +14,7 @@
 /// assert_eq!(write(&trace_id, &mut buf), "4bf92f3577b34da6a3ce929d0e0e4736");
 /// assert_eq!(write(&[0x0a, 0xff], &mut [0u8; 3]), "0a");
 /// ```
+#[inline]
 pub fn write<'a>(bytes: &[u8], out: &'a mut [u8]) -> &'a str {
     let written = fill(bytes, out);
     // Only ASCII digits were written.
@@ -28,26 +29,29 @@ pub fn write<'a>(bytes: &[u8], out: &'a mut [u8]) -> &'a str {
 /// assert_eq!(otel_kit_core::lower_hex::fill(&0x00f0_67aa_0ba9_02b7u64.to_be_bytes(), &mut header[5..21]), 16);
 /// assert_eq!(&header, b"span=00f067aa0ba902b7;");
 /// ```
+#[inline]
 pub fn fill(bytes: &[u8], out: &mut [u8]) -> usize {
     let whole = bytes.len().min(out.len() / 2);
-    let (bytes, out) = (&bytes[..whole], &mut out[..2 * whole]);
-    // Eight bytes at a time as one word (ids are 16 and 8 bytes), the rest one by one.
-    let mut words = bytes.chunks_exact(8);
-    let mut texts = out.chunks_exact_mut(16);
-    for (word, text) in (&mut words).zip(&mut texts) {
-        let word = u64::from_be_bytes(word.try_into().unwrap_or_default());
-        text.copy_from_slice(&hex_word(word).to_be_bytes());
-    }
-    let rest = words.remainder();
-    let rest_out = texts.into_remainder();
-    for (&byte, pair) in rest.iter().zip(rest_out.chunks_exact_mut(2)) {
-        pair[0] = DIGITS[usize::from(byte >> 4)];
-        pair[1] = DIGITS[usize::from(byte & 0xf)];
+    // Each byte's two digits from one table entry: inlined where the ids' lengths are
+    // known, the loop unrolls to a load and a store per byte.
+    for (pair, &byte) in out[..2 * whole].chunks_exact_mut(2).zip(&bytes[..whole]) {
+        pair.copy_from_slice(&PAIRS[usize::from(byte)]);
     }
     2 * whole
 }
 
 const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// The two lowercase digits of every byte.
+static PAIRS: [[u8; 2]; 256] = {
+    let mut pairs = [[0u8; 2]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        pairs[byte] = [DIGITS[byte >> 4], DIGITS[byte & 0xf]];
+        byte += 1;
+    }
+    pairs
+};
 
 /// The value of at most 16 lowercase hex digits; `None` for anything else (an upper-case
 /// digit, a sign or prefix, more than 16 digits). No digits is 0: callers check lengths.
@@ -72,21 +76,6 @@ pub fn parse(digits: &[u8]) -> Option<u64> {
         };
         Some((value << 4) | u64::from(nibble))
     })
-}
-
-/// The sixteen hex digits of `word`, most significant first, as the bytes of a `u128`
-/// read big-endian: each nibble spread into a byte of its own, then made a digit with
-/// no branch or table (`'0' + n`, plus the gap to `'a'` where `n > 9`).
-fn hex_word(word: u64) -> u128 {
-    let mut x = u128::from(word);
-    x = (x | x << 32) & 0x0000_0000_ffff_ffff_0000_0000_ffff_ffff;
-    x = (x | x << 16) & 0x0000_ffff_0000_ffff_0000_ffff_0000_ffff;
-    x = (x | x << 8) & 0x00ff_00ff_00ff_00ff_00ff_00ff_00ff_00ff;
-    x = (x | x << 4) & 0x0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f;
-    const ONES: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
-    // Bit 4 of `n + 6` is set exactly when `n >= 10`; no byte carries into the next.
-    let letters = ((x + 6 * ONES) >> 4) & ONES;
-    x + u128::from(b'0') * ONES + letters * u128::from(b'a' - b'0' - 10)
 }
 
 #[cfg(test)]
