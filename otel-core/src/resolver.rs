@@ -146,7 +146,10 @@ pub struct Resolved<I> {
     /// when neither a logger provider was given nor a global one set.
     logger: Option<(SharedLoggerProvider, SharedLogger)>,
     peer_services: Option<Arc<PeerServices>>,
-    at: Instant,
+    /// When it is resolved again, [`REFRESH`] after it was: compared with the caller's
+    /// clock reading, a comparison where a subtraction per request cost a hundred
+    /// instructions.
+    stale_after: Option<Instant>,
     /// The [`globals_generation`](crate::globals_generation) it was resolved in.
     generation: u64,
     /// The tracer's provider's sampler, asked before a span is built
@@ -217,7 +220,7 @@ impl<I: Instruments> Resolved<I> {
                 .given_peer_services()
                 .cloned()
                 .or_else(peer_service::global_peer_services),
-            at: now,
+            stale_after: now.checked_add(REFRESH),
             generation,
             head,
         }
@@ -521,7 +524,7 @@ impl<I: Instruments> Resolver<I> {
                 Some(index) => {
                     let copy = &entries[index].1;
                     let stale = copy.generation != generation
-                        || now.is_some_and(|now| now.saturating_duration_since(copy.at) > REFRESH);
+                        || now.is_some_and(|now| copy.stale_after.is_none_or(|after| now > after));
                     if stale {
                         let (_, previous) = entries.swap_remove(index);
                         let now = now.unwrap_or_else(Instant::now);
@@ -687,6 +690,38 @@ mod tests {
                 resolver.with(Some(Instant::now()), |resolved| resolved.generation),
                 second
             );
+        })
+        .join()
+        .expect("thread");
+    }
+
+    #[test]
+    fn a_copy_is_resolved_again_once_older_than_the_refresh_interval() {
+        let resolver = Resolver::<Counting>::new(Providers::new());
+        std::thread::spawn(move || {
+            let resolved_at = |now: Instant| resolver.with(Some(now), |resolved| resolved.stale_after);
+            // Another test that changes the globals meanwhile also makes a copy stale:
+            // the sequence counts only when the generation held throughout it.
+            for _ in 0..100 {
+                let generation = crate::globals_generation::current();
+                let start = Instant::now() + REFRESH * 10;
+                let first = resolved_at(start);
+                // Up to the interval itself, the same copy.
+                let at_interval = resolved_at(start + REFRESH);
+                let later = start + REFRESH + Duration::from_millis(1);
+                let after_it = resolved_at(later);
+                // A caller that reads no clock never makes it stale by age.
+                let unclocked = resolver.with(None, |resolved| resolved.stale_after);
+                if crate::globals_generation::current() != generation {
+                    continue;
+                }
+                assert_eq!(first, start.checked_add(REFRESH), "resolved at the new time");
+                assert_eq!(at_interval, first);
+                assert_eq!(after_it, later.checked_add(REFRESH), "resolved again");
+                assert_eq!(unclocked, after_it);
+                return;
+            }
+            panic!("the globals changed during every attempt");
         })
         .join()
         .expect("thread");

@@ -26,6 +26,8 @@ def blocks(path):
     """The annotated tree of one file, cached beside it: {function line: [its lines]}."""
     tree = "caller" if mode in ("callers", "counts") else "calling"
     cache = f"{path}.{tree}.txt"
+    if not os.path.exists(path):
+        sys.exit(f"{path} is missing: run profile/callgrind.sh for that variant and those counts first")
     if not os.path.exists(cache):
         text = subprocess.run(
             ["callgrind_annotate", f"--tree={tree}", "--threshold=100", "--inclusive=yes", path],
