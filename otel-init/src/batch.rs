@@ -1,5 +1,6 @@
-//! Batching for export: otel-kit-processors' [`SpanQueueProcessor`] (a span processor whose
-//! queue is bounded and whose drops are counted) and [`BatchSettings`], re-exported,
+//! Batching for export: otel-kit-processors' [`SpanQueueProcessor`] and
+//! `LogQueueProcessor` (a span and a log record processor whose queue is bounded and
+//! whose drops are counted) and [`BatchSettings`], re-exported,
 //! and [`BatchSettingsFromEnv`], which reads those settings from `OTEL_BSP_*` /
 //! `OTEL_BLRP_*` as the upstream SDK's `BatchConfigBuilder::default()` reads them, with
 //! a warning for each value that is not used as written.
@@ -28,7 +29,10 @@
 //! ```
 
 #[doc(inline)]
-pub use otel_kit_processors::batch::{BatchSettings, SpanQueueProcessor, SpanQueueStats};
+pub use otel_kit_processors::batch::{BatchSettings, QueueStats, SpanQueueProcessor, SpanQueueStats, Spans};
+#[cfg(feature = "logs")]
+#[doc(inline)]
+pub use otel_kit_processors::batch::{LogQueueProcessor, LogQueueStats, Logs};
 
 use crate::env::{ConfigWarning, process_env};
 
@@ -70,12 +74,7 @@ pub trait BatchSettingsFromEnv: Sized {
     fn logs_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> (Self, Vec<ConfigWarning>);
 }
 
-/// The shortest `OTEL_BLRP_SCHEDULE_DELAY` used: the 0.33 SDK's `BatchLogProcessor`
-/// waits for the delay between two looks at its queue, so a zero delay spins a core
-/// (the span worker, ours, exports each span as it ends instead).
-pub const LOG_SCHEDULE_DELAY_FLOOR: std::time::Duration = std::time::Duration::from_millis(10);
-
-/// The largest `OTEL_BSP_MAX_QUEUE_SIZE` / `OTEL_BLRP_MAX_QUEUE_SIZE` used: the SDK's log
-/// processor allocates its whole queue at start-up (16 bytes a slot), so a value near
-/// `u64::MAX` would abort the process.
+/// The largest `OTEL_BSP_MAX_QUEUE_SIZE` / `OTEL_BLRP_MAX_QUEUE_SIZE` used: the queue is
+/// the memory bound, and one near `u64::MAX` bounds nothing (the SDK's own log
+/// processor, given such settings, allocates its whole queue at start-up and aborts).
 pub const MAX_QUEUE_SIZE: usize = 1 << 20;

@@ -210,27 +210,6 @@ impl<'a> Env<'a> {
         default
     }
 
-    /// A delay or interval in whole milliseconds of at least `floor`: a shorter one is
-    /// warned about (`why` says what it would do) and `floor` applies.
-    pub(crate) fn millis_at_least(
-        &mut self,
-        variable: &str,
-        default: Duration,
-        floor: Duration,
-        why: &str,
-    ) -> Duration {
-        let delay = self.millis(variable, default);
-        if delay >= floor {
-            return delay;
-        }
-        self.warn(
-            variable,
-            &delay.as_millis().to_string(),
-            format!("{why}; using the floor {} ms", floor.as_millis()),
-        );
-        floor
-    }
-
     /// An interval in whole milliseconds that must be positive: zero is warned about
     /// (`why` says what it would do) and the default applies.
     pub(crate) fn positive_millis(&mut self, variable: &str, default: Duration, why: &str) -> Duration {

@@ -39,6 +39,8 @@ pub(crate) struct Pipelines {
     pub(crate) logger: SdkLoggerProvider,
     pub(crate) runtime: Option<ExportRuntime>,
     pub(crate) span_stats: Option<Arc<SpanQueueStats>>,
+    #[cfg(feature = "logs")]
+    pub(crate) log_stats: Option<Arc<crate::batch::LogQueueStats>>,
     /// What each OTLP exporter of ours delivered and lost.
     pub(crate) export_stats: Vec<(Signal, Arc<otel_kit_otlp::ExportStats>)>,
     pub(crate) value_limits: ValueLimits,
@@ -110,13 +112,21 @@ pub(crate) fn build_pipelines(
     #[cfg(feature = "metrics")]
     exporting.sampler_metrics.report_to(&meter);
     #[cfg(feature = "logs")]
-    let logger = exporting.logger_provider()?;
+    let (logger, log_stats) = exporting.logger_provider()?;
     #[cfg(feature = "metrics")]
     if let Some(stats) = &span_stats {
         stats.report_to(&meter);
         stats.report_exports_to(
             &meter,
             span_exporter_type(exporting.config.export.otlp.traces.protocol),
+        );
+    }
+    #[cfg(all(feature = "metrics", feature = "logs"))]
+    if let Some(stats) = &log_stats {
+        stats.report_to(&meter);
+        stats.report_exports_to(
+            &meter,
+            log_exporter_type(exporting.config.export.otlp.logs.protocol),
         );
     }
     #[cfg(feature = "prometheus")]
@@ -131,6 +141,8 @@ pub(crate) fn build_pipelines(
         logger,
         runtime,
         span_stats,
+        #[cfg(feature = "logs")]
+        log_stats,
         export_stats,
         value_limits,
         #[cfg(feature = "prometheus")]
@@ -413,10 +425,10 @@ impl Exporting<'_> {
     }
 
     #[cfg(feature = "logs")]
-    fn logger_provider(&mut self) -> Result<SdkLoggerProvider, InitError> {
-        #[cfg(feature = "__otlp")]
-        use opentelemetry_sdk::logs::BatchLogProcessor;
-
+    #[allow(clippy::type_complexity)]
+    fn logger_provider(
+        &mut self,
+    ) -> Result<(SdkLoggerProvider, Option<Arc<crate::batch::LogQueueStats>>), InitError> {
         use crate::redaction::RedactingLogProcessor;
         use crate::value_length::TruncatingLogProcessor;
 
@@ -444,17 +456,26 @@ impl Exporting<'_> {
         if !self.config.sdk_disabled {
             logger = self.additions.add_log_processors(logger);
         }
-        for kind in kinds {
+        #[cfg_attr(not(feature = "__otlp"), allow(unused_mut))]
+        let mut log_stats = None;
+        #[cfg(feature = "__otlp")]
+        let last = kinds.len();
+        #[cfg_attr(not(feature = "__otlp"), allow(unused_variables))]
+        for (position, kind) in kinds.into_iter().enumerate() {
             match kind {
                 #[cfg(feature = "__otlp")]
                 BuiltExporter::Otlp => {
                     use otel_kit_otlp::ConfiguredLogExporter;
                     if let Some(exporter) = self.otlp_exporter(&(), ConfiguredLogExporter::stats)? {
-                        logger = logger.with_log_processor(
-                            BatchLogProcessor::builder(exporter)
-                                .with_batch_config(self.config.export.blrp.log_batch_config())
-                                .build(),
-                        );
+                        // Ours, not the SDK's: drops are counted, and no record is boxed.
+                        let mut processor =
+                            crate::batch::LogQueueProcessor::new(exporter, self.config.export.blrp);
+                        // No processor follows the last one: the record is moved, not copied.
+                        if position + 1 == last {
+                            processor = processor.taking_records();
+                        }
+                        log_stats = Some(processor.stats());
+                        logger = logger.with_log_processor(processor);
                     }
                 }
                 #[cfg(feature = "console")]
@@ -467,7 +488,21 @@ impl Exporting<'_> {
                 BuiltExporter::Prometheus => {}
             }
         }
-        Ok(logger.build())
+        Ok((logger.build(), log_stats))
+    }
+}
+
+/// The `otel.component.type` of the OTLP log exporter for `protocol` (semconv 1.44).
+#[cfg(all(feature = "metrics", feature = "logs"))]
+fn log_exporter_type(protocol: crate::config::Protocol) -> &'static str {
+    use crate::config::Protocol;
+    use otel_kit_semconv::value::otel_component_type::{
+        OTLP_GRPC_LOG_EXPORTER, OTLP_HTTP_JSON_LOG_EXPORTER, OTLP_HTTP_LOG_EXPORTER,
+    };
+    match protocol {
+        Protocol::Grpc => OTLP_GRPC_LOG_EXPORTER,
+        Protocol::HttpProtobuf => OTLP_HTTP_LOG_EXPORTER,
+        Protocol::HttpJson => OTLP_HTTP_JSON_LOG_EXPORTER,
     }
 }
 

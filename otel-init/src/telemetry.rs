@@ -41,6 +41,8 @@ pub struct Telemetry {
     #[cfg(feature = "logs")]
     logger_provider: SdkLoggerProvider,
     span_stats: Option<Arc<SpanQueueStats>>,
+    #[cfg(feature = "logs")]
+    log_stats: Option<Arc<crate::batch::LogQueueStats>>,
     export_stats: Vec<(Signal, Arc<otel_kit_otlp::ExportStats>)>,
     value_limits: ValueLimits,
     flushing: Arc<AtomicBool>,
@@ -86,6 +88,8 @@ impl Telemetry {
             #[cfg(feature = "logs")]
             logger_provider: pipelines.logger.clone(),
             span_stats: pipelines.span_stats.clone(),
+            #[cfg(feature = "logs")]
+            log_stats: pipelines.log_stats.clone(),
             export_stats: pipelines.export_stats.clone(),
             value_limits: pipelines.value_limits.clone(),
             flushing: Arc::new(AtomicBool::new(false)),
@@ -204,6 +208,26 @@ impl Telemetry {
     /// All counters of the OTLP span queue: ended, exported, failed, dropped, queued.
     pub fn span_queue_stats(&self) -> Option<&SpanQueueStats> {
         self.span_stats.as_deref()
+    }
+
+    /// All counters of the OTLP log record queue (`None` without an OTLP logs
+    /// exporter): emitted, exported, failed, dropped (also exported as
+    /// `otel.sdk.processor.log.processed` with `error.type = queue_full`), queued.
+    ///
+    /// ```
+    /// let telemetry = otel_kit_init::builder()
+    ///     .environment(|_| None)
+    ///     .without_globals()
+    ///     .without_tracing_subscriber()
+    ///     .init()?;
+    /// let logs = telemetry.log_queue_stats().expect("an OTLP log exporter");
+    /// assert_eq!((logs.ended(), logs.dropped(), logs.capacity()), (0, 0, 2048));
+    /// # Ok::<(), otel_kit_init::InitError>(())
+    /// ```
+    #[cfg(feature = "logs")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
+    pub fn log_queue_stats(&self) -> Option<&crate::batch::LogQueueStats> {
+        self.log_stats.as_deref()
     }
 
     /// The warnings start-up produced (bad `OTEL_*` values, unsupported names, unreadable

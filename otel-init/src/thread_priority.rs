@@ -1,6 +1,6 @@
 //! `OTEL_KIT_EXPORT_THREAD_NICE`: telemetry's own threads at a lower CPU priority (Linux).
 //!
-//! The span queue's worker, the export runtime and the SDK's log processor and metric
+//! The span and log queues' workers, the export runtime and the SDK's metric
 //! reader encode and send in bursts; on a busy core the scheduler shares it fairly with
 //! the request workers, so a request that arrives during a burst waits for it. A higher
 //! nice value lets request work preempt them. Off by default: on a core that is

@@ -32,7 +32,7 @@
 //! | in `otel_kit` | what it is | feature | the crate |
 //! | --- | --- | --- | --- |
 //! | [`init()`](fn@init), [`builder()`](fn@builder), [`init!`], [`builder!`], [`Builder`], [`Telemetry`], [`TelemetryControl`], [`Exporter`], [`InitError`] | the set-up: one call, values in code over the `OTEL_*` variables, the guard that flushes at shutdown | always | otel-kit-init |
-//! | [`config`], [`sampling`], [`subscriber`], [`batch`], [`redaction`], [`value_length`], [`baggage`], [`app_metrics`] | the set-up's parts: the variables typed, sampler presets, the `tracing` layers, the span queue, redaction, limits, baggage onto spans, the application's own metrics | always | otel-kit-init |
+//! | [`config`], [`sampling`], [`subscriber`], [`batch`], [`redaction`], [`value_length`], [`baggage`], [`app_metrics`] | the set-up's parts: the variables typed, sampler presets, the `tracing` layers, the span and log queues, redaction, limits, baggage onto spans, the application's own metrics | always | otel-kit-init |
 //! | `exemplar` | the meter provider that keeps exemplars | `metrics` | otel-kit-init |
 //! | `console_exporter` | the console exporters | `console` | otel-kit-console |
 //! | [`propagators`] | W3C, B3, Jaeger, X-Ray propagators; carriers for message headers; a trace continued in a task | always | otel-kit-propagators |

@@ -9,9 +9,10 @@
 //!   onto each span and log record, e-mail addresses scrubbed, before redaction.
 //! - **[`value_length`]** (`value-length`): the specification's attribute value length
 //!   limits, as a span and a log processor, with every cut value counted.
-//! - **[`batch`]**: [`SpanQueueProcessor`](batch::SpanQueueProcessor), the SDK's batch
-//!   span processor with drops counted, failures reported at most once per 10 s,
-//!   `on_end` never blocking, and no one trace able to fill the queue.
+//! - **[`batch`]**: [`SpanQueueProcessor`](batch::SpanQueueProcessor) and
+//!   `LogQueueProcessor`, the SDK's batch span and log processors with drops counted,
+//!   failures reported at most once per 10 s, `on_end` and `emit` never blocking, and
+//!   no one trace able to fill the queue.
 //! - [`TransformingSpanProcessor`] and [`TransformingLogProcessor`]: the processors the
 //!   redacting and truncating ones are, for a [`SpanTransform`] or [`LogTransform`] of
 //!   one's own.
@@ -42,7 +43,7 @@
 //!
 //! | feature | default | what it brings | what it compiles |
 //! | --- | --- | --- | --- |
-//! | `logs` | yes | the log processors, [`BatchSettings::LOG_DEFAULTS`](batch::BatchSettings) | the SDK's logs |
+//! | `logs` | yes | the log processors (`batch::LogQueueProcessor` too), [`BatchSettings::LOG_DEFAULTS`](batch::BatchSettings) | the SDK's logs |
 //! | `redaction` | yes | [`redaction`] | hmac-sha256 (pure Rust, no dependencies) |
 //! | `baggage` | yes | [`baggage`] (e-mail scrubbing is redaction's matcher) | `redaction` |
 //! | `value-length` | yes | [`value_length`] | nothing more |

@@ -1,6 +1,8 @@
 //! Rebuilding a log record with some attributes or the body changed: the 0.33 SDK can
 //! add attributes to a record but not remove or replace them, so the redacting and the
-//! truncating log processors make a new record and copy every other field over.
+//! truncating log processors make a new record and copy every other field over. (The
+//! SDK makes records only through a logger; the log queue takes blank ones from here
+//! too.)
 
 use opentelemetry::Key;
 use opentelemetry::logs::{AnyValue, LogRecord as _, Logger as _, LoggerProvider as _};
@@ -15,6 +17,12 @@ impl Blank {
         Blank(SdkLoggerProvider::builder().build().logger(name))
     }
 
+    /// An empty record.
+    #[inline]
+    pub(crate) fn record(&self) -> SdkLogRecord {
+        self.0.create_log_record()
+    }
+
     /// Replaces `record` with a copy whose body is `body` (the old one when `None`) and
     /// whose attributes are what `attribute` returns for each (`None` drops it).
     pub(crate) fn rebuild(
@@ -23,7 +31,7 @@ impl Blank {
         body: Option<AnyValue>,
         mut attribute: impl FnMut(&Key, &AnyValue) -> Option<AnyValue>,
     ) {
-        let mut out = self.0.create_log_record();
+        let mut out = self.record();
         if let Some(name) = record.event_name() {
             out.set_event_name(name);
         }

@@ -1,8 +1,8 @@
 //! `OTEL_BSP_*` and `OTEL_KIT_BSP_MAX_TRACE_SHARE` for the span queue, `OTEL_BLRP_*` for
-//! the log batch processor: read onto otel-kit-processors' [`BatchSettings`], behind
+//! the log record queue: read onto otel-kit-processors' [`BatchSettings`], behind
 //! [`BatchSettingsFromEnv`].
 
-use crate::batch::{BatchSettings, BatchSettingsFromEnv, LOG_SCHEDULE_DELAY_FLOOR, MAX_QUEUE_SIZE};
+use crate::batch::{BatchSettings, BatchSettingsFromEnv, MAX_QUEUE_SIZE};
 use crate::env::{ConfigWarning, Env, read_with};
 
 impl BatchSettingsFromEnv for BatchSettings {
@@ -44,12 +44,8 @@ const MAX_TRACE_SHARE: &str = "OTEL_KIT_BSP_MAX_TRACE_SHARE";
 /// `OTEL_BLRP_*`.
 pub(crate) fn read_logs(env: &mut Env<'_>) -> BatchSettings {
     let defaults = BatchSettings::LOG_DEFAULTS;
-    let schedule_delay = env.millis_at_least(
-        "OTEL_BLRP_SCHEDULE_DELAY",
-        defaults.schedule_delay,
-        LOG_SCHEDULE_DELAY_FLOOR,
-        "is shorter than the log batch thread can wait without spinning a core",
-    );
+    // Zero is meaningful, as for spans: the log worker exports each record as it comes.
+    let schedule_delay = env.millis("OTEL_BLRP_SCHEDULE_DELAY", defaults.schedule_delay);
     read(env, "OTEL_BLRP", schedule_delay, defaults)
 }
 

@@ -1,26 +1,30 @@
-//! Batching for export: [`SpanQueueProcessor`], a span processor whose queue is bounded
-//! and whose drops are counted, and [`BatchSettings`], the queue and schedule it and the
-//! SDK's batch log processor take (otel-kit-init reads them from `OTEL_BSP_*` /
-//! `OTEL_BLRP_*`).
+//! Batching for export: [`SpanQueueProcessor`] and [`LogQueueProcessor`], a span and a
+//! log record processor whose queue is bounded and whose drops are counted, and
+//! [`BatchSettings`], the queue and schedule they take (otel-kit-init reads them from
+//! `OTEL_BSP_*` / `OTEL_BLRP_*`).
 //!
-//! [`SpanQueueProcessor`] does what the SDK's `BatchSpanProcessor` does (a bounded queue
-//! filled by `on_end`, a worker thread exporting every schedule delay or when a batch is
-//! full), and adds what the SDK keeps private or does not do:
+//! They do what the SDK's `BatchSpanProcessor` and `BatchLogProcessor` do (a bounded
+//! queue filled by `on_end` or `emit`, a worker thread exporting every schedule delay or
+//! when a batch is full), and add what the SDK keeps private or does not do:
 //!
-//! - every drop (queue full) is counted, readable through [`SpanQueueStats`] (and
-//!   otel-kit-init's `Telemetry` guard), and reported, once
-//!   [`SpanQueueStats::report_to`] is given a meter provider, as
-//!   `otel.sdk.processor.span.processed` with `error.type = queue_full` (semconv 1.44
-//!   SDK self-observability: without `error.type`, the spans passed to the exporter);
+//! - every drop (queue full) is counted, readable through [`QueueStats`]
+//!   ([`SpanQueueStats`], `LogQueueStats`; and otel-kit-init's `Telemetry` guard), and
+//!   reported, once [`QueueStats::report_to`] is given a meter provider, as
+//!   `otel.sdk.processor.span.processed` (`.log.` for records) with
+//!   `error.type = queue_full` (semconv 1.44 SDK self-observability: without
+//!   `error.type`, the items passed to the exporter);
 //! - export failures are counted (`otel.sdk.exporter.span.exported` with
-//!   `error.type = export_failed`, [`SpanQueueStats::report_exports_to`]) and logged at most once per 10 s, with the number of
-//!   failures folded into the next line, so an outage cannot flood the logs;
-//! - one trace may hold at most a share of the queue (half by default,
+//!   `error.type = export_failed`, [`QueueStats::report_exports_to`]) and logged at
+//!   most once per 10 s, with the number of failures folded into the next line, so an
+//!   outage cannot flood the logs;
+//! - one trace may hold at most a share of the queue (for spans, half by default,
 //!   [`BatchSettings::max_trace_share`]): a runaway request that makes thousands of
 //!   spans cannot fill it and make every other request's spans drop. Its excess is
 //!   dropped and counted apart (`error.type = trace_share_exceeded`);
-//! - `on_end` never blocks: a full queue drops, it never waits;
-//! - the worker is woken once per full batch, not once per span.
+//! - `on_end` and `emit` never block: a full queue drops, it never waits;
+//! - the worker is woken once per full batch, not once per item;
+//! - an item is moved once on its way, into the vector the exporter is handed: no
+//!   channel, and for log records no box.
 //!
 //! On a plain SDK provider:
 //!
@@ -43,12 +47,25 @@
 //! ```
 
 mod block_on;
+#[cfg(feature = "logs")]
+mod log_queue_processor;
+mod queue;
+mod queue_processor;
 mod settings;
-mod span_queue;
+mod signal;
 mod span_queue_processor;
 mod stats;
 mod trace_counts;
+mod worker;
 
+#[cfg(feature = "logs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
+pub use log_queue_processor::LogQueueProcessor;
 pub use settings::{BatchSettings, InvalidTraceShare};
+#[cfg(feature = "logs")]
+pub use signal::Logs;
+pub use signal::{BatchedSignal, Spans};
 pub use span_queue_processor::SpanQueueProcessor;
-pub use stats::SpanQueueStats;
+#[cfg(feature = "logs")]
+pub use stats::LogQueueStats;
+pub use stats::{QueueStats, SpanQueueStats};

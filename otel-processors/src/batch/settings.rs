@@ -5,8 +5,9 @@ use std::fmt;
 use std::time::Duration;
 
 /// A batch processor's queue and schedule: for spans (our
-/// [`SpanQueueProcessor`](super::SpanQueueProcessor)), or for log records (the SDK's
-/// `BatchLogProcessor`, through [`log_batch_config`](Self::log_batch_config)).
+/// [`SpanQueueProcessor`](super::SpanQueueProcessor)), or for log records (our
+/// `LogQueueProcessor`, or the SDK's `BatchLogProcessor` through
+/// [`log_batch_config`](Self::log_batch_config)).
 ///
 /// ```
 /// use std::time::Duration;
@@ -29,9 +30,9 @@ pub struct BatchSettings {
     pub max_queue_size: usize,
     /// Items per export; never more than the queue size.
     pub max_export_batch_size: usize,
-    /// The most of the queue one trace may hold, in percent of `max_queue_size` (spans
-    /// only; at least one span): a runaway request cannot fill the queue and make
-    /// every other request's spans drop. A span over its trace's share is dropped and
+    /// The most of the queue one trace may hold, in percent of `max_queue_size` (at
+    /// least one item; a log record outside any span is never held to it): a runaway
+    /// request cannot fill the queue and make every other request's spans drop. A span over its trace's share is dropped and
     /// counted apart ([`SpanQueueStats::dropped_over_trace_share`](super::SpanQueueStats::dropped_over_trace_share)).
     /// 100 turns the guard off. Default: [`DEFAULT_MAX_TRACE_SHARE`](Self::DEFAULT_MAX_TRACE_SHARE).
     pub max_trace_share: u8,
@@ -110,7 +111,7 @@ impl BatchSettings {
         export_timeout: Duration::from_millis(30000),
         max_queue_size: 2048,
         max_export_batch_size: 512,
-        // Not used by the log processor.
+        // No guard: a request's log lines are few beside its spans.
         max_trace_share: 100,
     };
 

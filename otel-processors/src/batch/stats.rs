@@ -1,19 +1,27 @@
-//! Counters of one span queue processor, and their export as SDK self-observability
+//! Counters of one batch queue processor, and their export as SDK self-observability
 //! metrics.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::MeterProvider;
 use otel_kit_semconv::attribute::{ERROR_TYPE, OTEL_COMPONENT_NAME, OTEL_COMPONENT_TYPE};
-use otel_kit_semconv::metric::{
-    OTEL_SDK_EXPORTER_SPAN_EXPORTED, OTEL_SDK_PROCESSOR_SPAN_PROCESSED,
-    OTEL_SDK_PROCESSOR_SPAN_QUEUE_CAPACITY, OTEL_SDK_PROCESSOR_SPAN_QUEUE_SIZE,
-};
 
-/// What a [`SpanQueueProcessor`](super::SpanQueueProcessor) has done so far. Cheap to
-/// read at any time from any thread.
+use super::signal::BatchedSignal;
+
+/// The counters of a `SpanQueueProcessor`.
+pub type SpanQueueStats = QueueStats<super::signal::Spans>;
+
+/// The counters of a `LogQueueProcessor`.
+#[cfg(feature = "logs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
+pub type LogQueueStats = QueueStats<super::signal::Logs>;
+
+/// What a batch queue processor has done so far with its signal's items (spans for
+/// [`SpanQueueStats`], log records for `LogQueueStats`). Cheap to read at any time
+/// from any thread.
 ///
 /// ```
 /// use opentelemetry_sdk::trace::InMemorySpanExporter;
@@ -23,8 +31,8 @@ use otel_kit_semconv::metric::{
 /// let stats = processor.stats();
 /// assert_eq!((stats.ended(), stats.dropped(), stats.queued()), (0, 0, 0));
 /// ```
-#[derive(Debug, Default)]
-pub struct SpanQueueStats {
+#[derive(Debug)]
+pub struct QueueStats<S: BatchedSignal> {
     pub(super) ended: AtomicU64,
     /// Dropped because the queue was full (or the processor shut down).
     pub(super) dropped: AtomicU64,
@@ -36,69 +44,85 @@ pub struct SpanQueueStats {
     pub(super) failed: AtomicU64,
     pub(super) queued: AtomicU64,
     pub(super) capacity: AtomicU64,
+    signal: PhantomData<fn() -> S>,
 }
 
-impl SpanQueueStats {
-    /// Sampled spans handed to the processor.
+impl<S: BatchedSignal> Default for QueueStats<S> {
+    fn default() -> Self {
+        QueueStats {
+            ended: AtomicU64::new(0),
+            dropped: AtomicU64::new(0),
+            over_trace_share: AtomicU64::new(0),
+            submitted: AtomicU64::new(0),
+            exported: AtomicU64::new(0),
+            failed: AtomicU64::new(0),
+            queued: AtomicU64::new(0),
+            capacity: AtomicU64::new(0),
+            signal: PhantomData,
+        }
+    }
+}
+
+impl<S: BatchedSignal> QueueStats<S> {
+    /// Items handed to the processor (for spans, only the sampled ones).
     pub fn ended(&self) -> u64 {
         self.ended.load(Ordering::Relaxed)
     }
 
-    /// Spans dropped, for any reason: the queue was full (or the processor shut
+    /// Items dropped, for any reason: the queue was full (or the processor shut
     /// down), or their trace held its share of the queue
     /// ([`dropped_over_trace_share`](Self::dropped_over_trace_share)).
     pub fn dropped(&self) -> u64 {
         self.dropped_queue_full() + self.dropped_over_trace_share()
     }
 
-    /// Spans dropped because the queue was full (or the processor shut down).
+    /// Items dropped because the queue was full (or the processor shut down).
     pub fn dropped_queue_full(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
     }
 
-    /// Spans dropped because their trace already held its share of the queue
-    /// ([`BatchSettings::max_trace_share`](super::BatchSettings::max_trace_share)): the
+    /// Items dropped because their trace already held its share of the queue
+    /// ([`BatchSettings::max_trace_share`](super::settings::BatchSettings::max_trace_share)): the
     /// excess of a runaway trace.
     pub fn dropped_over_trace_share(&self) -> u64 {
         self.over_trace_share.load(Ordering::Relaxed)
     }
 
-    /// Spans passed to the exporter, counted as each export is invoked, whatever its
+    /// Items passed to the exporter, counted as each export is invoked, whatever its
     /// outcome: [`exported`](Self::exported) + [`failed`](Self::failed), plus a batch the
     /// exporter works on now.
     pub fn submitted(&self) -> u64 {
         self.submitted.load(Ordering::Relaxed)
     }
 
-    /// Spans the exporter accepted.
+    /// Items the exporter accepted.
     pub fn exported(&self) -> u64 {
         self.exported.load(Ordering::Relaxed)
     }
 
-    /// Spans in batches the exporter failed to deliver (after its own retries).
+    /// Items in batches the exporter failed to deliver (after its own retries).
     pub fn failed(&self) -> u64 {
         self.failed.load(Ordering::Relaxed)
     }
 
-    /// Spans waiting in the queue now (with, for an instant, those being offered to it).
+    /// Items waiting in the queue now (with, for an instant, those being offered to it).
     pub fn queued(&self) -> u64 {
         self.queued.load(Ordering::Relaxed)
     }
 
-    /// The queue's capacity in spans.
+    /// The queue's capacity in items.
     pub fn capacity(&self) -> u64 {
         self.capacity.load(Ordering::Relaxed)
     }
 }
 
-const COMPONENT_TYPE: &str = otel_kit_semconv::value::otel_component_type::BATCHING_SPAN_PROCESSOR;
-
-impl SpanQueueStats {
+impl<S: BatchedSignal> QueueStats<S> {
     /// Reports these counters on `meter_provider` under the SDK metric names of semantic
-    /// conventions 1.44, with `otel.component.type = batching_span_processor`:
-    /// `otel.sdk.processor.span.processed` (the spans passed to the exporter, and by
-    /// `error.type` those dropped: `queue_full`, `trace_share_exceeded`),
-    /// `otel.sdk.processor.span.queue.size` and `.queue.capacity`. What became of the
+    /// conventions 1.44, with `otel.component.type = batching_span_processor` (or
+    /// `batching_log_processor`): `otel.sdk.processor.span.processed` (or `.log.`; the
+    /// items passed to the exporter, and by `error.type` those dropped: `queue_full`,
+    /// `trace_share_exceeded`), `otel.sdk.processor.span.queue.size` and
+    /// `.queue.capacity`. What became of the
     /// exports is [`report_exports_to`](Self::report_exports_to)'s.
     /// (otel-kit-init's `init()` reports both, with its `metrics` cargo feature.)
     ///
@@ -115,8 +139,8 @@ impl SpanQueueStats {
         register_metrics(meter_provider, self);
     }
 
-    /// Reports what became of the spans passed to the exporter as
-    /// `otel.sdk.exporter.span.exported` (accepted, and with `error.type = export_failed`
+    /// Reports what became of the items passed to the exporter as
+    /// `otel.sdk.exporter.span.exported` (or `.log.`; accepted, and with `error.type = export_failed`
     /// those in failed exports), for the exporter whose `otel.component.type` is
     /// `exporter_type` (`otlp_http_span_exporter`, say).
     ///
@@ -138,9 +162,9 @@ impl SpanQueueStats {
         let component = component(exporter_type);
         let s = Arc::clone(self);
         let _ = meter
-            .u64_observable_counter(OTEL_SDK_EXPORTER_SPAN_EXPORTED)
-            .with_unit("{span}")
-            .with_description("Spans the exporter delivered, and by error.type those it failed to")
+            .u64_observable_counter(S::EXPORTED)
+            .with_unit(S::UNIT)
+            .with_description("Items the exporter delivered, and by error.type those it failed to")
             .with_callback(move |o| {
                 o.observe(s.exported(), &component);
                 let mut failed = component.to_vec();
@@ -160,18 +184,18 @@ fn component(component_type: &'static str) -> [KeyValue; 2] {
     ]
 }
 
-/// `error.type` of the spans in a failed export.
+/// `error.type` of the items in a failed export.
 const EXPORT_FAILED: &str = "export_failed";
 
-/// The instruments of [`SpanQueueStats::report_to`].
-fn register_metrics(meter_provider: &impl MeterProvider, stats: &Arc<SpanQueueStats>) {
+/// The instruments of [`QueueStats::report_to`].
+fn register_metrics<S: BatchedSignal>(meter_provider: &impl MeterProvider, stats: &Arc<QueueStats<S>>) {
     let meter = meter_provider.meter("otel-kit-otlp");
-    let component = component(COMPONENT_TYPE);
+    let component = component(S::COMPONENT_TYPE);
     let (s, c) = (Arc::clone(stats), component.clone());
     let _ = meter
-        .u64_observable_counter(OTEL_SDK_PROCESSOR_SPAN_PROCESSED)
-        .with_unit("{span}")
-        .with_description("Spans passed to the exporter, and by error.type those dropped")
+        .u64_observable_counter(S::PROCESSED)
+        .with_unit(S::UNIT)
+        .with_description("Items passed to the exporter, and by error.type those dropped")
         .with_callback(move |o| {
             o.observe(s.submitted(), &c);
             let mut dropped = c.to_vec();
@@ -184,15 +208,15 @@ fn register_metrics(meter_provider: &impl MeterProvider, stats: &Arc<SpanQueueSt
         .build();
     let (s, c) = (Arc::clone(stats), component.clone());
     let _ = meter
-        .i64_observable_up_down_counter(OTEL_SDK_PROCESSOR_SPAN_QUEUE_SIZE)
-        .with_unit("{span}")
-        .with_description("Spans waiting in the processor's queue")
+        .i64_observable_up_down_counter(S::QUEUE_SIZE)
+        .with_unit(S::UNIT)
+        .with_description("Items waiting in the processor's queue")
         .with_callback(move |o| o.observe(i64::try_from(s.queued()).unwrap_or(i64::MAX), &c))
         .build();
     let (s, c) = (Arc::clone(stats), component);
     let _ = meter
-        .i64_observable_up_down_counter(OTEL_SDK_PROCESSOR_SPAN_QUEUE_CAPACITY)
-        .with_unit("{span}")
+        .i64_observable_up_down_counter(S::QUEUE_CAPACITY)
+        .with_unit(S::UNIT)
         .with_description("The processor's queue capacity")
         .with_callback(move |o| o.observe(i64::try_from(s.capacity()).unwrap_or(i64::MAX), &c))
         .build();

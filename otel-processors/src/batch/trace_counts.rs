@@ -1,13 +1,13 @@
-//! How many spans each trace holds in the span queue, for the explosion guard: a map
-//! from trace id to count, kept under the queue's lock. An entry leaves with its
-//! trace's last queued span, so the map never has more entries than the queue has
-//! spans.
+//! How many items (spans, log records) each trace holds in a batch queue, for the
+//! explosion guard: a map from trace id to count, kept under the queue's lock. An entry
+//! leaves with its trace's last queued item, so the map never has more entries than the
+//! queue has items.
 //!
 //! Trace ids arrive from callers (`traceparent`), so the map's hash must not let a
 //! caller choose ids that collide: each id is hashed by a folded multiply of its two
 //! halves, each mixed with a key drawn once per process from std's `RandomState` (the
 //! construction of foldhash and wyhash). It costs a few nanoseconds where std's SipHash
-//! costs tens, on every span ended and every span exported.
+//! costs tens, on every item queued and every item exported.
 
 use std::collections::HashMap;
 use std::collections::hash_map::{Entry, RandomState};
@@ -15,16 +15,15 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::OnceLock;
 
 use opentelemetry::trace::TraceId;
-use opentelemetry_sdk::trace::SpanData;
 
-/// Spans queued per trace; no entry holds 0.
+/// Items queued per trace; no entry holds 0.
 #[derive(Debug, Default)]
 pub(super) struct TraceCounts {
     counts: HashMap<u128, u32, Keys>,
 }
 
 impl TraceCounts {
-    /// Counts one more span of `trace`, unless it holds `max` already.
+    /// Counts one more item of `trace`, unless it holds `max` already.
     #[inline]
     pub(super) fn admit(&mut self, trace: TraceId, max: usize) -> bool {
         let held = self.counts.entry(key(trace)).or_insert(0);
@@ -35,16 +34,13 @@ impl TraceCounts {
         true
     }
 
-    /// Uncounts the spans of a batch that left the queue.
-    pub(super) fn release(&mut self, batch: &[SpanData]) {
-        // Spans of one trace often sit together: one lookup per run.
-        let mut spans = batch
-            .iter()
-            .map(|span| key(span.span_context.trace_id()))
-            .peekable();
-        while let Some(trace) = spans.next() {
+    /// Uncounts the items of a batch that left the queue, given by their traces.
+    pub(super) fn release(&mut self, traces: impl Iterator<Item = TraceId>) {
+        // Items of one trace often sit together: one lookup per run.
+        let mut traces = traces.map(key).peekable();
+        while let Some(trace) = traces.next() {
             let mut run = 1;
-            while spans.next_if_eq(&trace).is_some() {
+            while traces.next_if_eq(&trace).is_some() {
                 run += 1;
             }
             if let Entry::Occupied(mut held) = self.counts.entry(trace) {

@@ -1,5 +1,6 @@
-//! The span queue processor as `init()` sets it up: its idle worker, and its counters
-//! reported as metrics. (The processor itself is tested in otel-kit-otlp.)
+//! The span and log queue processors as `init()` sets them up: the span worker idle,
+//! and their counters reported as metrics. (The processors themselves are tested in
+//! otel-kit-processors.)
 
 mod idle_cpu;
-mod span_queue_metrics;
+mod queue_metrics;

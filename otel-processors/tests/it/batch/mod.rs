@@ -1,6 +1,8 @@
-//! The batch span processor: bounded queue, counted drops, one wake per full batch.
+//! The batch span and log record processors: bounded queue, counted drops, one wake
+//! per full batch.
 
 mod explosion;
+mod log_records;
 mod logging;
 mod processor;
 mod wakeups;

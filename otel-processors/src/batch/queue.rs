@@ -1,48 +1,49 @@
-//! The span queue between `on_end` and the export worker: spans are pushed straight
-//! into the batch being filled, and the worker takes whole batches.
+//! The queue between the processor (`on_end`, `emit`) and the export worker: items
+//! (spans, log records) are pushed straight into the batch being filled, and the worker
+//! takes whole batches.
 //!
-//! Why not a channel of spans: a `SpanData` is several hundred bytes, and a channel
-//! moves each one in (`try_send` into its slot) and out again (`try_recv` into a
-//! `Result`, the iterator, the batch vector): six or seven copies per span, about 400
-//! instructions per request in the load benchmark's profile. Here a span is moved once,
-//! into the vector the exporter is handed, and the worker moves whole vectors.
+//! Why not a channel: a `SpanData` or a log record is several hundred bytes, and a
+//! channel moves each one in (`try_send` into its slot) and out again (`try_recv` into
+//! a `Result`, the iterator, the batch vector): six or seven copies per item, about 400
+//! instructions per request in the load benchmark's profile (the SDK's log processor
+//! also boxes each record). Here an item is moved once, into the vector the exporter
+//! is handed, and the worker moves whole vectors.
 //!
-//! The queue also counts the spans each trace holds in it ([`TraceCounts`], under the
+//! The queue also counts the items each trace holds in it ([`TraceCounts`], under the
 //! same lock), so that one trace cannot take more than its share
 //! ([`BatchSettings::max_trace_share`](super::BatchSettings::max_trace_share)): one
-//! lookup per span pushed, and one per run of a trace's spans in a batch taken.
+//! lookup per item pushed, and one per run of a trace's items in a batch taken.
 
 use std::collections::VecDeque;
 use std::mem;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use opentelemetry_sdk::trace::SpanData;
-
+use super::signal::BatchedSignal;
 use super::trace_counts::TraceCounts;
 
-/// What [`SpanQueue::push`] did with a span.
+/// What [`BatchQueue::push`] did with an item.
 pub(super) enum Pushed {
     /// Queued; `batch_full` when it completed a batch (the worker should wake).
     Queued { batch_full: bool },
-    /// The queue was full, or its worker is gone: the span was dropped.
+    /// The queue was full, or its worker is gone: the item was dropped.
     Dropped,
-    /// Its trace held its share of the queue already: the span was dropped.
+    /// Its trace held its share of the queue already: the item was dropped.
     OverTraceShare,
 }
 
-/// A bounded queue of spans, kept as batches of at most `max_batch`.
-pub(super) struct SpanQueue {
-    state: Mutex<Batches>,
+/// A bounded queue of a signal's items, kept as batches of at most `max_batch`.
+pub(super) struct BatchQueue<S: BatchedSignal> {
+    state: Mutex<Batches<S::Item>>,
     capacity: usize,
     max_batch: usize,
-    /// The most spans one trace may hold; the queue's capacity when unguarded.
+    /// The most items one trace may hold; the queue's capacity when unguarded.
     max_per_trace: usize,
 }
 
-impl std::fmt::Debug for SpanQueue {
+impl<S: BatchedSignal> std::fmt::Debug for BatchQueue<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SpanQueue")
+        f.debug_struct("BatchQueue")
             .field("capacity", &self.capacity)
             .field("max_batch", &self.max_batch)
             .field("max_per_trace", &self.max_per_trace)
@@ -50,23 +51,23 @@ impl std::fmt::Debug for SpanQueue {
     }
 }
 
-struct Batches {
-    /// Batches of exactly `max_batch` spans, oldest first.
-    full: VecDeque<Vec<SpanData>>,
-    /// The batch being filled, after every full one. Unallocated until its first span.
-    filling: Vec<SpanData>,
-    /// Spans in `full` and `filling`.
+struct Batches<T> {
+    /// Batches of exactly `max_batch` items, oldest first.
+    full: VecDeque<Vec<T>>,
+    /// The batch being filled, after every full one. Unallocated until its first item.
+    filling: Vec<T>,
+    /// Items in `full` and `filling`.
     len: usize,
     /// The worker is gone: nothing queued now would ever be exported.
     closed: bool,
-    /// Spans queued per trace (only while guarded).
+    /// Items queued per trace (only while guarded).
     per_trace: TraceCounts,
 }
 
-impl SpanQueue {
+impl<S: BatchedSignal> BatchQueue<S> {
     /// `max_batch` and `max_per_trace` must be at least 1 and at most `capacity`.
     pub(super) fn new(capacity: usize, max_batch: usize, max_per_trace: usize) -> Self {
-        SpanQueue {
+        BatchQueue {
             state: Mutex::new(Batches {
                 full: VecDeque::new(),
                 filling: Vec::new(),
@@ -85,24 +86,23 @@ impl SpanQueue {
         self.max_per_trace < self.capacity
     }
 
-    fn lock(&self) -> MutexGuard<'_, Batches> {
+    fn lock(&self) -> MutexGuard<'_, Batches<S::Item>> {
         // A panic while the lock is held leaves the batches consistent (each step is
         // one push or one move), so a poisoned lock is used as it is.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Queues `span` unless the queue is full or closed. Never waits for the worker: the
+    /// Queues `item` unless the queue is full or closed. Never waits for the worker: the
     /// lock is only ever held for a push or a move of one vector. `queued` (the
     /// processor's gauge) is set under the lock, so it is never left stale.
-    pub(super) fn push(&self, span: SpanData, queued: &AtomicU64) -> Pushed {
+    pub(super) fn push(&self, item: S::Item, queued: &AtomicU64) -> Pushed {
         let mut batches = self.lock();
         if batches.len >= self.capacity || batches.closed {
             return Pushed::Dropped;
         }
         if self.guarded()
-            && !batches
-                .per_trace
-                .admit(span.span_context.trace_id(), self.max_per_trace)
+            && let Some(trace) = S::trace_id(&item)
+            && !batches.per_trace.admit(trace, self.max_per_trace)
         {
             return Pushed::OverTraceShare;
         }
@@ -110,7 +110,7 @@ impl SpanQueue {
             // Once per batch: sized so that the vector handed to the exporter never grows.
             batches.filling.reserve_exact(self.max_batch);
         }
-        batches.filling.push(span);
+        batches.filling.push(item);
         batches.len += 1;
         let batch_full = batches.filling.len() >= self.max_batch;
         if batch_full {
@@ -122,8 +122,8 @@ impl SpanQueue {
     }
 
     /// The oldest full batch, if any; with `partial`, else the batch being filled, if it
-    /// has spans. Sets `queued` to the spans left.
-    pub(super) fn take(&self, partial: bool, queued: &AtomicU64) -> Option<Vec<SpanData>> {
+    /// has items. Sets `queued` to the items left.
+    pub(super) fn take(&self, partial: bool, queued: &AtomicU64) -> Option<Vec<S::Item>> {
         let mut batches = self.lock();
         let batch = match batches.full.pop_front() {
             Some(batch) => batch,
@@ -132,14 +132,14 @@ impl SpanQueue {
         };
         batches.len -= batch.len();
         if self.guarded() {
-            batches.per_trace.release(&batch);
+            batches.per_trace.release(batch.iter().filter_map(S::trace_id));
         }
         queued.store(batches.len as u64, Ordering::Relaxed);
         Some(batch)
     }
 
-    /// From now on every span pushed is dropped; frees what was still queued and
-    /// returns how many spans that was, for the caller to count as dropped.
+    /// From now on every item pushed is dropped; frees what was still queued and
+    /// returns how many items that was, for the caller to count as dropped.
     pub(super) fn close(&self, queued: &AtomicU64) -> usize {
         let mut batches = self.lock();
         batches.closed = true;
@@ -159,6 +159,10 @@ impl SpanQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batch::Spans;
+    use opentelemetry_sdk::trace::SpanData;
+
+    type SpanQueue = BatchQueue<Spans>;
 
     fn span() -> SpanData {
         span_of(0)

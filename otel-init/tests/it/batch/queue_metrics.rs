@@ -1,9 +1,10 @@
-//! The span queue processor's counters reach the collector as the semconv metrics when
-//! `init()` builds the pipeline (it registers them on its meter provider).
+//! The span and log queue processors' counters reach the collector as the semconv
+//! metrics when `init()` builds the pipeline (it registers them on its meter provider).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use opentelemetry::logs::{LogRecord as _, Logger as _, LoggerProvider as _};
 use opentelemetry::trace::{Tracer as _, TracerProvider as _};
 use otel_kit_testing::TestCollector;
 
@@ -84,6 +85,89 @@ async fn drops_are_reported_to_the_collector_as_the_semconv_metric() {
                 .metric("otel.sdk.processor.span.queue.capacity")
                 .point(&[])
                 .has_value(16);
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "drops never reported; last: {reported:?}\n{}",
+            metrics.listing()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = tokio::task::spawn_blocking(move || t.shutdown()).await;
+    drop(hole);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_record_drops_are_reported_to_the_collector_as_the_semconv_metric() {
+    let collector = TestCollector::start().await.expect("collector");
+    // Logs go to a black hole: accepted connections that never answer.
+    let hole = otel_kit_testing::BlackHole::start().await.expect("black hole");
+    let env: HashMap<&str, String> = HashMap::from([
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc".to_owned()),
+        ("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", hole.endpoint()),
+        ("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", collector.endpoint()),
+        ("OTEL_TRACES_EXPORTER", "none".to_owned()),
+        ("OTEL_BLRP_MAX_QUEUE_SIZE", "16".to_owned()),
+        ("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "8".to_owned()),
+        ("OTEL_BLRP_SCHEDULE_DELAY", "20".to_owned()),
+        ("OTEL_METRIC_EXPORT_INTERVAL", "100".to_owned()),
+    ]);
+    let t = otel_kit_init::builder()
+        .without_globals()
+        .without_tracing_subscriber()
+        .shutdown_timeout(Duration::from_millis(500))
+        .environment(move |k| env.get(k).cloned())
+        .init()
+        .expect("init");
+    let logger = t.logger_provider().logger("app");
+    for i in 0..1000 {
+        let mut record = logger.create_log_record();
+        record.set_body(format!("lost {i}").into());
+        logger.emit(record);
+    }
+    let stats = t.log_queue_stats().expect("an OTLP logs pipeline");
+    let dropped = stats.dropped();
+    assert!(dropped >= 1000 - 16 - 8, "dropped {dropped}");
+    assert_eq!((stats.ended(), stats.capacity()), (1000, 16));
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let metrics = collector.metrics();
+        let reported = metrics
+            .find("otel.sdk.processor.log.processed")
+            .and_then(|m| match &m.data {
+                otel_kit_testing::MetricData::Sum { points, .. } => points
+                    .iter()
+                    .find(|p| {
+                        p.attributes
+                            .iter()
+                            .any(|(k, v)| k == "error.type" && *v == "queue_full".into())
+                    })
+                    .map(|p| p.value),
+                _ => None,
+            });
+        if reported == Some(otel_kit_testing::Number::Int(dropped as i64)) {
+            let m = metrics.metric("otel.sdk.processor.log.processed");
+            m.has_unit("{log_record}").is_counter();
+            m.point(&[
+                ("error.type", "queue_full".into()),
+                ("otel.component.type", "batching_log_processor".into()),
+            ])
+            .has_value(dropped as i64);
+            // The black hole holds the first batch's export open: processed, not exported.
+            assert_eq!((stats.submitted(), stats.exported()), (8, 0));
+            metrics
+                .metric("otel.sdk.processor.log.queue.capacity")
+                .point(&[])
+                .has_value(16);
+            metrics
+                .metric("otel.sdk.exporter.log.exported")
+                .point(&[
+                    ("otel.component.type", "otlp_grpc_log_exporter".into()),
+                    ("error.type", "export_failed".into()),
+                ])
+                .has_value(0);
             break;
         }
         assert!(

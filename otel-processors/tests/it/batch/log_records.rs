@@ -1,0 +1,190 @@
+//! The batch log record processor: records reach the exporter whole and in order, a
+//! hung exporter makes a full queue drop (counted) and never blocks `emit`, and a
+//! processor that takes records leaves an empty one behind, while one that copies
+//! leaves the record to the processors after it.
+
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use opentelemetry::InstrumentationScope;
+use opentelemetry::logs::{AnyValue, LogRecord as _, Logger as _, LoggerProvider as _, Severity};
+use opentelemetry::trace::{SpanId, TraceFlags, TraceId};
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::logs::{
+    InMemoryLogExporter, LogBatch, LogExporter, LogProcessor, SdkLogRecord, SdkLoggerProvider,
+};
+use otel_kit_processors::batch::{BatchSettings, LogQueueProcessor};
+
+/// An exporter that holds every export until released, like a collector that hangs.
+#[derive(Debug, Clone, Default)]
+struct Gate {
+    open: Arc<(Mutex<bool>, Condvar)>,
+    /// The bodies of the records exported.
+    received: Arc<Mutex<Vec<Option<AnyValue>>>>,
+}
+
+impl Gate {
+    fn release(&self) {
+        let (lock, cv) = &*self.open;
+        *lock.lock().expect("test lock") = true;
+        cv.notify_all();
+    }
+}
+
+impl LogExporter for Gate {
+    async fn export(&self, batch: LogBatch<'_>) -> OTelSdkResult {
+        let (lock, cv) = &*self.open;
+        let mut open = lock.lock().expect("test lock");
+        while !*open {
+            open = cv.wait(open).expect("test lock");
+        }
+        let mut received = self.received.lock().expect("test lock");
+        received.extend(batch.iter().map(|(record, _)| record.body().cloned()));
+        Ok(())
+    }
+}
+
+/// Records what the processors after the queue see of each record.
+#[derive(Debug, Clone, Default)]
+struct Seen(Arc<Mutex<Vec<Option<AnyValue>>>>);
+
+impl LogProcessor for Seen {
+    fn emit(&self, record: &mut SdkLogRecord, _scope: &InstrumentationScope) {
+        self.0.lock().expect("test lock").push(record.body().cloned());
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        Ok(())
+    }
+}
+
+fn settings(queue: usize, batch: usize, delay_ms: u64) -> BatchSettings {
+    BatchSettings {
+        max_queue_size: queue,
+        max_export_batch_size: batch,
+        schedule_delay: Duration::from_millis(delay_ms),
+        ..BatchSettings::LOG_DEFAULTS
+    }
+}
+
+fn emit(provider: &SdkLoggerProvider, body: &str) {
+    let logger = provider.logger("checkout");
+    let mut record = logger.create_log_record();
+    record.set_body(body.to_owned().into());
+    record.set_severity_number(Severity::Warn);
+    record.set_target("app::pay");
+    record.add_attribute("order.id", 42_i64);
+    record.add_attribute("note", "x".repeat(400 * 1024));
+    record.set_trace_context(TraceId::from(7), SpanId::from(9), Some(TraceFlags::SAMPLED));
+    logger.emit(record);
+}
+
+#[test]
+fn records_reach_the_exporter_whole_and_in_order_taken_or_copied() {
+    for taking in [true, false] {
+        let exporter = InMemoryLogExporter::default();
+        let processor = LogQueueProcessor::new(exporter.clone(), settings(64, 4, 5000));
+        let processor = if taking {
+            processor.taking_records()
+        } else {
+            processor
+        };
+        let stats = processor.stats();
+        let seen = Seen::default();
+        let provider = SdkLoggerProvider::builder()
+            .with_log_processor(processor)
+            .with_log_processor(seen.clone())
+            .build();
+        for i in 0..10 {
+            emit(&provider, &format!("paid {i}"));
+        }
+        provider.force_flush().expect("flush");
+        let logs = exporter.get_emitted_logs().expect("logs");
+        let bodies: Vec<_> = logs.iter().map(|l| l.record.body().cloned()).collect();
+        let expected: Vec<_> = (0..10)
+            .map(|i| Some(AnyValue::from(format!("paid {i}"))))
+            .collect();
+        assert_eq!(bodies, expected, "taking: {taking}");
+        let first = &logs[0];
+        assert_eq!(first.instrumentation.name(), "checkout");
+        assert_eq!(first.record.severity_number(), Some(Severity::Warn));
+        assert_eq!(first.record.target().map(|t| t.as_ref()), Some("app::pay"));
+        let context = first.record.trace_context().expect("trace context");
+        assert_eq!(
+            (context.trace_id, context.span_id),
+            (TraceId::from(7), SpanId::from(9))
+        );
+        let attributes: Vec<_> = first.record.attributes_iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(attributes, ["order.id", "note"]);
+        assert_eq!((stats.ended(), stats.exported(), stats.dropped()), (10, 10, 0));
+        // The processor after the queue sees an empty record only when the queue took it.
+        let after = seen.0.lock().expect("test lock").clone();
+        if taking {
+            assert!(after.iter().all(Option::is_none), "{after:?}");
+        } else {
+            assert_eq!(after, expected);
+        }
+        provider.shutdown().expect("shutdown");
+    }
+}
+
+#[test]
+fn a_hung_exporter_fills_the_queue_then_records_drop_counted_without_blocking() {
+    let gate = Gate::default();
+    let processor = LogQueueProcessor::new(gate.clone(), settings(10, 5, 5)).taking_records();
+    let stats = processor.stats();
+    let provider = SdkLoggerProvider::builder().with_log_processor(processor).build();
+    let started = Instant::now();
+    for i in 0..1000 {
+        emit(&provider, &format!("line {i}"));
+    }
+    let took = started.elapsed();
+    // Each record carries 400 KiB: copying 1,000 of them would take far longer.
+    assert!(
+        took < Duration::from_secs(5),
+        "emit waited for the exporter: {took:?}"
+    );
+    assert_eq!(stats.ended(), 1000);
+    // At most the queue plus one batch in the exporter's hands can be held.
+    assert!(stats.dropped() >= 1000 - 10 - 5, "dropped {}", stats.dropped());
+    assert!(stats.queued() <= 10);
+
+    gate.release();
+    provider.force_flush().expect("flush");
+    let received = gate.received.lock().expect("test lock").len() as u64;
+    assert_eq!(stats.exported(), received);
+    assert_eq!(
+        stats.exported() + stats.dropped() + stats.failed(),
+        stats.ended(),
+        "every record is accounted for"
+    );
+    provider.shutdown().expect("shutdown");
+    emit(&provider, "after shutdown");
+    assert_eq!(stats.exported(), received, "nothing exported after shutdown");
+}
+
+#[test]
+fn a_partial_batch_leaves_on_schedule_and_shutdown_exports_the_rest() {
+    let exporter = Gate::default();
+    exporter.release();
+    let bodies = || exporter.received.lock().expect("test lock").clone();
+    let processor = LogQueueProcessor::new(exporter.clone(), settings(64, 8, 50));
+    let provider = SdkLoggerProvider::builder().with_log_processor(processor).build();
+    emit(&provider, "one");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while bodies().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the schedule never exported the partial batch"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // A schedule that never comes: only shutdown exports.
+    let processor = LogQueueProcessor::new(exporter.clone(), settings(64, 8, 60_000));
+    let later = SdkLoggerProvider::builder().with_log_processor(processor).build();
+    emit(&later, "two");
+    assert_eq!(bodies().len(), 1);
+    later.shutdown().expect("shutdown");
+    assert_eq!(bodies(), [Some("one".into()), Some("two".into())]);
+    drop(provider);
+}
