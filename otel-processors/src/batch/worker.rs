@@ -46,6 +46,9 @@ pub(super) struct Worker<S: BatchedSignal, E> {
 }
 
 impl<S: BatchedSignal, E: BatchExporter<S>> Worker<S, E> {
+    // Never inlined into the thread's closure: the profiles (perf/http-peers/profile)
+    // find the export threads' work by this function's name.
+    #[inline(never)]
     pub(super) fn run(mut self) {
         let mut next = Instant::now() + self.delay;
         loop {

@@ -60,7 +60,10 @@ sleep 1
 # thread at a time, how often those run depends on how busy the machine is (several
 # thousand instructions per request from run to run), and the load runs measure them at
 # full speed. CALLGRIND_ALL=1 counts everything.
+# (The export threads: the kit's queue worker, which exports spans and logs; in a build
+# before it, the span worker and the SDK's log processor.)
 collect=(--collect-atstart=no --toggle-collect='*Context::run_task*'
+    --toggle-collect='*batch::worker::Worker*::run*'
     --toggle-collect='*span_queue_processor::Worker*::run*' --toggle-collect='*get_logs_and_export*')
 [[ ${CALLGRIND_ALL:-0} == 1 ]] && collect=()
 

@@ -57,10 +57,10 @@ rows = [
     ("the log line on the console: its ids, and the layers' dispatch",
      per(kit, dispatch) - per(plain, dispatch) - per(kit, bridge)),
     ("the log line's `enabled` pass", per(kit, enabled) - per(plain, enabled)),
-    # One generic worker exports both signals, so callgrind names their exports alike.
+    # One generic worker exports both signals, so callgrind names their threads alike.
     # (Before it, the span worker's own name and the SDK's log processor's.)
     ("the span and log export threads (encoding, sending)",
-     per(kit, E("otel_kit_processors::batch::worker::Worker<S,E>::export"))
+     per(kit, E("otel_kit_processors::batch::worker::Worker<S,E>::run"))
      + per(kit, E("otel_kit_processors::batch::span_queue_processor::Worker<E>::run"))
      + per(kit, E("opentelemetry_sdk::logs::batch_log_processor::BatchLogProcessor::new::{{closure}}::get_logs_and_export"))),
 ]
