@@ -1,13 +1,14 @@
 //! The export worker: a thread that owns the exporter and exports the queue's batches
 //! every schedule delay, when woken for a full batch, and on flush and shutdown.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, select};
 use opentelemetry_sdk::Resource;
-use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 
 use super::queue::BatchQueue;
 use super::signal::{BatchExporter, BatchedSignal};
@@ -120,7 +121,11 @@ impl<S: BatchedSignal, E: BatchExporter<S>> Worker<S, E> {
         let count = batch.len() as u64;
         // Processed as the export is invoked, whatever comes of it (semconv 1.44).
         self.stats.submitted.fetch_add(count, Ordering::Relaxed);
-        let result = self.exporter.export(batch);
+        // A panicking exporter fails its batch, counted and reported like any failure;
+        // it does not end the thread, which would drop everything after it.
+        let exporter = &mut self.exporter;
+        let result = std::panic::catch_unwind(AssertUnwindSafe(move || exporter.export(batch)))
+            .unwrap_or_else(|_| Err(OTelSdkError::InternalFailure("the exporter panicked".to_owned())));
         match &result {
             Ok(()) => {
                 self.stats.exported.fetch_add(count, Ordering::Relaxed);
@@ -146,8 +151,8 @@ impl<S: BatchedSignal, E: BatchExporter<S>> Worker<S, E> {
 }
 
 impl<S: BatchedSignal, E> Drop for Worker<S, E> {
-    /// However the worker ends (shut down, its processor dropped, a panicking exporter,
-    /// or a thread that never started), later items are dropped and counted, as are any
+    /// However the worker ends (shut down, its processor dropped, an exporter that
+    /// panics in `shutdown`, or a thread that never started), later items are dropped and counted, as are any
     /// still queued: none waits for an export that will not come.
     fn drop(&mut self) {
         let left = self.queue.close(&self.stats.queued);

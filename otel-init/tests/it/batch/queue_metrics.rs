@@ -8,6 +8,21 @@ use opentelemetry::logs::{LogRecord as _, Logger as _, LoggerProvider as _};
 use opentelemetry::trace::{Tracer as _, TracerProvider as _};
 use otel_kit_testing::TestCollector;
 
+/// The `error.type = queue_full` point of `metric`, once the collector has it.
+fn queue_full(metrics: &otel_kit_testing::Metrics, metric: &str) -> Option<otel_kit_testing::Number> {
+    match &metrics.find(metric)?.data {
+        otel_kit_testing::MetricData::Sum { points, .. } => points
+            .iter()
+            .find(|p| {
+                p.attributes
+                    .iter()
+                    .any(|(k, v)| k == "error.type" && *v == "queue_full".into())
+            })
+            .map(|p| p.value),
+        _ => None,
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drops_are_reported_to_the_collector_as_the_semconv_metric() {
     let collector = TestCollector::start().await.expect("collector");
@@ -41,19 +56,7 @@ async fn drops_are_reported_to_the_collector_as_the_semconv_metric() {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let metrics = collector.metrics();
-        let reported = metrics
-            .find("otel.sdk.processor.span.processed")
-            .and_then(|m| match &m.data {
-                otel_kit_testing::MetricData::Sum { points, .. } => points
-                    .iter()
-                    .find(|p| {
-                        p.attributes
-                            .iter()
-                            .any(|(k, v)| k == "error.type" && *v == "queue_full".into())
-                    })
-                    .map(|p| p.value),
-                _ => None,
-            });
+        let reported = queue_full(&metrics, "otel.sdk.processor.span.processed");
         if reported == Some(otel_kit_testing::Number::Int(dropped as i64)) {
             let m = metrics.metric("otel.sdk.processor.span.processed");
             m.has_unit("{span}").is_counter();
@@ -134,19 +137,7 @@ async fn log_record_drops_are_reported_to_the_collector_as_the_semconv_metric() 
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let metrics = collector.metrics();
-        let reported = metrics
-            .find("otel.sdk.processor.log.processed")
-            .and_then(|m| match &m.data {
-                otel_kit_testing::MetricData::Sum { points, .. } => points
-                    .iter()
-                    .find(|p| {
-                        p.attributes
-                            .iter()
-                            .any(|(k, v)| k == "error.type" && *v == "queue_full".into())
-                    })
-                    .map(|p| p.value),
-                _ => None,
-            });
+        let reported = queue_full(&metrics, "otel.sdk.processor.log.processed");
         if reported == Some(otel_kit_testing::Number::Int(dropped as i64)) {
             let m = metrics.metric("otel.sdk.processor.log.processed");
             m.has_unit("{log_record}").is_counter();

@@ -188,3 +188,48 @@ fn a_partial_batch_leaves_on_schedule_and_shutdown_exports_the_rest() {
     assert_eq!(bodies(), [Some("one".into()), Some("two".into())]);
     drop(provider);
 }
+
+/// Panics on an export holding a record whose body is "boom", like an exporter with a bug.
+#[derive(Debug, Clone, Default)]
+struct Fragile(Gate);
+
+impl LogExporter for Fragile {
+    async fn export(&self, batch: LogBatch<'_>) -> OTelSdkResult {
+        let boom = AnyValue::from("boom");
+        assert!(
+            batch.iter().all(|(record, _)| record.body() != Some(&boom)),
+            "the exporter's bug"
+        );
+        self.0.export(batch).await
+    }
+}
+
+#[test]
+fn a_panicking_export_fails_its_batch_counted_and_the_queue_goes_on() {
+    let exporter = Fragile::default();
+    exporter.0.release();
+    let processor = LogQueueProcessor::new(exporter.clone(), settings(64, 2, 60_000)).taking_records();
+    let stats = processor.stats();
+    let provider = SdkLoggerProvider::builder().with_log_processor(processor).build();
+    for body in ["one", "boom", "three", "four"] {
+        emit(&provider, body);
+    }
+    // Whether the panicked batch went out before the flush or during it (then the flush
+    // reports it as an error), the flush returns.
+    let started = Instant::now();
+    let _ = provider.force_flush();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    emit(&provider, "five");
+    provider.force_flush().expect("the worker lives on");
+    let received = exporter.0.received.lock().expect("test lock").clone();
+    assert_eq!(
+        received,
+        [Some("three".into()), Some("four".into()), Some("five".into())]
+    );
+    assert_eq!(
+        (stats.ended(), stats.exported(), stats.failed(), stats.dropped()),
+        (5, 3, 2, 0),
+        "the panicked batch counts as failed"
+    );
+    provider.shutdown().expect("shutdown");
+}
