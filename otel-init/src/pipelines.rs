@@ -1,5 +1,5 @@
-//! Building the providers from the configuration in effect: exporters, our span queue
-//! processor, the SDK's batch log processor and periodic reader, and redaction then the
+//! Building the providers from the configuration in effect: exporters, our span and log
+//! queue processors, the SDK's periodic reader, and redaction then the
 //! value length limits in front of every span and log processor. The metric and log
 //! pipelines are the `metrics` and `logs` cargo features; the configuration in effect
 //! names no exporter for a signal this build lacks, nor an exporter it lacks.

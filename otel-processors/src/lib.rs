@@ -12,7 +12,7 @@
 //! - **[`batch`]**: [`SpanQueueProcessor`](batch::SpanQueueProcessor) and
 //!   `LogQueueProcessor`, the SDK's batch span and log processors with drops counted,
 //!   failures reported at most once per 10 s, `on_end` and `emit` never blocking, and
-//!   no one trace able to fill the queue.
+//!   no one trace able to fill the span queue.
 //! - [`TransformingSpanProcessor`] and [`TransformingLogProcessor`]: the processors the
 //!   redacting and truncating ones are, for a [`SpanTransform`] or [`LogTransform`] of
 //!   one's own.

@@ -113,8 +113,8 @@ impl Builder {
             &mut self.additions,
             &mut exporter_warnings,
         )?;
-        // Every telemetry thread exists now: the span worker, the export runtime, the
-        // SDK's log processor and metric reader. A file replaces the variable.
+        // Every telemetry thread exists now: the span and log workers, the export
+        // runtime, the SDK's metric reader. A file replaces the variable.
         if effective.source == ConfigSource::Environment {
             crate::thread_priority::apply_from_env(&*self.lookup, &mut warnings);
         } else if let Some(value) = &self.file_export_thread_nice {

@@ -51,6 +51,9 @@ impl<S: BatchedSignal, E: BatchExporter<S>> Worker<S, E> {
     // find the export threads' work by this function's name.
     #[inline(never)]
     pub(super) fn run(mut self) {
+        // What the exporter does here (its HTTP client's own events, say) must not make
+        // more telemetry to export.
+        let _suppressed = opentelemetry::Context::enter_telemetry_suppressed_scope();
         let mut next = Instant::now() + self.delay;
         loop {
             // With a schedule delay of 0 every item wakes the worker, which otherwise
@@ -65,10 +68,15 @@ impl<S: BatchedSignal, E: BatchExporter<S>> Worker<S, E> {
                     if woken.is_err() {
                         return;
                     }
-                    // Full batches now; a remainder waits for the schedule (or, with a
-                    // zero delay, goes at once). Failures are counted and logged inside
-                    // `export`.
-                    while let Some(batch) = self.queue.take(false, &self.stats.queued) {
+                    // The full batches there are now (under a steady stream there are
+                    // always more: a flush waiting behind them must get its turn); a
+                    // remainder waits for the schedule (or, with a zero delay, goes at
+                    // once). Failures are counted and logged inside `export`.
+                    let mut left = self.stats.queued.load(Ordering::Relaxed);
+                    while left > 0
+                        && let Some(batch) = self.queue.take(false, &self.stats.queued)
+                    {
+                        left = left.saturating_sub(batch.len() as u64);
                         let _ = self.export(batch);
                     }
                     if self.delay.is_zero() {
@@ -105,11 +113,17 @@ impl<S: BatchedSignal, E: BatchExporter<S>> Worker<S, E> {
         }
     }
 
-    /// Exports everything queued now, a batch at a time: at most one batch is out of
-    /// the queue (and off its bound) while the exporter works on it.
+    /// Exports what is queued now, a batch at a time: at most one batch is out of the
+    /// queue (and off its bound) while the exporter works on it. Items that arrive
+    /// meanwhile wait for the next export, so that a flush or a shutdown under a steady
+    /// stream of items ends.
     fn drain(&mut self) -> OTelSdkResult {
+        let mut left = self.stats.queued.load(Ordering::Relaxed);
         let mut result = Ok(());
-        while let Some(batch) = self.queue.take(true, &self.stats.queued) {
+        while left > 0
+            && let Some(batch) = self.queue.take(true, &self.stats.queued)
+        {
+            left = left.saturating_sub(batch.len() as u64);
             if let Err(e) = self.export(batch) {
                 result = Err(e);
             }

@@ -109,6 +109,8 @@ async fn log_record_drops_are_reported_to_the_collector_as_the_semconv_metric() 
     let env: HashMap<&str, String> = HashMap::from([
         ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc".to_owned()),
         ("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", hole.endpoint()),
+        // The black hole holds the first batch's export open past the checks below.
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "60000".to_owned()),
         ("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", collector.endpoint()),
         ("OTEL_TRACES_EXPORTER", "none".to_owned()),
         ("OTEL_BLRP_MAX_QUEUE_SIZE", "16".to_owned()),

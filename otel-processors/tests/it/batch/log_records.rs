@@ -134,12 +134,20 @@ fn a_hung_exporter_fills_the_queue_then_records_drop_counted_without_blocking() 
     let processor = LogQueueProcessor::new(gate.clone(), settings(10, 5, 5)).taking_records();
     let stats = processor.stats();
     let provider = SdkLoggerProvider::builder().with_log_processor(processor).build();
+    // Should `emit` wait for the exporter, the gate opens after 10 s and the check
+    // below fails instead of the test hanging.
+    let watchdog = {
+        let gate = gate.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(10));
+            gate.release();
+        })
+    };
     let started = Instant::now();
     for i in 0..1000 {
         emit(&provider, &format!("line {i}"));
     }
     let took = started.elapsed();
-    // Each record carries 400 KiB: copying 1,000 of them would take far longer.
     assert!(
         took < Duration::from_secs(5),
         "emit waited for the exporter: {took:?}"
@@ -150,6 +158,7 @@ fn a_hung_exporter_fills_the_queue_then_records_drop_counted_without_blocking() 
     assert!(stats.queued() <= 10);
 
     gate.release();
+    drop(watchdog);
     provider.force_flush().expect("flush");
     let received = gate.received.lock().expect("test lock").len() as u64;
     assert_eq!(stats.exported(), received);
@@ -159,8 +168,6 @@ fn a_hung_exporter_fills_the_queue_then_records_drop_counted_without_blocking() 
         "every record is accounted for"
     );
     provider.shutdown().expect("shutdown");
-    emit(&provider, "after shutdown");
-    assert_eq!(stats.exported(), received, "nothing exported after shutdown");
 }
 
 #[test]
@@ -231,5 +238,76 @@ fn a_panicking_export_fails_its_batch_counted_and_the_queue_goes_on() {
         (5, 3, 2, 0),
         "the panicked batch counts as failed"
     );
+    provider.shutdown().expect("shutdown");
+}
+
+/// Counts its exports, and logs through `provider` on each, as an exporter whose HTTP
+/// client logs would.
+#[derive(Debug, Clone, Default)]
+struct Chatty {
+    provider: Arc<std::sync::OnceLock<SdkLoggerProvider>>,
+    exported: Arc<Mutex<usize>>,
+    pause: Duration,
+}
+
+impl LogExporter for Chatty {
+    async fn export(&self, batch: LogBatch<'_>) -> OTelSdkResult {
+        *self.exported.lock().expect("test lock") += batch.iter().count();
+        if let Some(provider) = self.provider.get() {
+            emit(provider, "the exporter's own line");
+        }
+        std::thread::sleep(self.pause);
+        Ok(())
+    }
+}
+
+#[test]
+fn what_the_exporter_logs_is_not_exported() {
+    let exporter = Chatty::default();
+    let processor = LogQueueProcessor::new(exporter.clone(), settings(64, 8, 60_000));
+    let stats = processor.stats();
+    let provider = SdkLoggerProvider::builder().with_log_processor(processor).build();
+    exporter.provider.set(provider.clone()).expect("set once");
+    emit(&provider, "one");
+    provider.force_flush().expect("flush");
+    provider.force_flush().expect("flush");
+    assert_eq!(*exporter.exported.lock().expect("test lock"), 1);
+    assert_eq!(stats.ended(), 1, "the exporter's line never reached the queue");
+    provider.shutdown().expect("shutdown");
+}
+
+#[test]
+fn a_flush_under_a_steady_stream_exports_what_was_queued_and_returns() {
+    let exporter = Chatty {
+        pause: Duration::from_millis(2),
+        ..Chatty::default()
+    };
+    let processor = LogQueueProcessor::new(
+        exporter.clone(),
+        BatchSettings {
+            export_timeout: Duration::from_secs(5),
+            ..settings(4096, 8, 60_000)
+        },
+    );
+    let provider = SdkLoggerProvider::builder().with_log_processor(processor).build();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flood = {
+        let (provider, stop) = (provider.clone(), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) && Instant::now() < deadline {
+                emit(&provider, "steady");
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    let flushed = provider.force_flush();
+    let took = started.elapsed();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    flood.join().expect("the flood ends");
+    // Unbounded, the drain would follow the stream until the flush's 5 s deadline.
+    assert!(flushed.is_ok(), "{flushed:?} after {took:?}");
+    assert!(took < Duration::from_secs(4), "{took:?}");
     provider.shutdown().expect("shutdown");
 }
