@@ -118,7 +118,7 @@ pub(crate) fn build_pipelines(
         stats.report_to(&meter);
         stats.report_exports_to(
             &meter,
-            span_exporter_type(exporting.config.export.otlp.traces.protocol),
+            otlp_exporter_type(Signal::Traces, exporting.config.export.otlp.traces.protocol),
         );
     }
     #[cfg(all(feature = "metrics", feature = "logs"))]
@@ -126,7 +126,7 @@ pub(crate) fn build_pipelines(
         stats.report_to(&meter);
         stats.report_exports_to(
             &meter,
-            log_exporter_type(exporting.config.export.otlp.logs.protocol),
+            otlp_exporter_type(Signal::Logs, exporting.config.export.otlp.logs.protocol),
         );
     }
     #[cfg(feature = "prometheus")]
@@ -492,30 +492,21 @@ impl Exporting<'_> {
     }
 }
 
-/// The `otel.component.type` of the OTLP log exporter for `protocol` (semconv 1.44).
-#[cfg(all(feature = "metrics", feature = "logs"))]
-fn log_exporter_type(protocol: crate::config::Protocol) -> &'static str {
-    use crate::config::Protocol;
-    use otel_kit_semconv::value::otel_component_type::{
-        OTLP_GRPC_LOG_EXPORTER, OTLP_HTTP_JSON_LOG_EXPORTER, OTLP_HTTP_LOG_EXPORTER,
-    };
-    match protocol {
-        Protocol::Grpc => OTLP_GRPC_LOG_EXPORTER,
-        Protocol::HttpProtobuf => OTLP_HTTP_LOG_EXPORTER,
-        Protocol::HttpJson => OTLP_HTTP_JSON_LOG_EXPORTER,
-    }
-}
-
-/// The `otel.component.type` of the OTLP span exporter for `protocol` (semconv 1.44).
+/// The `otel.component.type` of the OTLP exporter of `signal` over `protocol` (semconv
+/// 1.44).
 #[cfg(feature = "metrics")]
-fn span_exporter_type(protocol: crate::config::Protocol) -> &'static str {
+fn otlp_exporter_type(signal: Signal, protocol: crate::config::Protocol) -> &'static str {
     use crate::config::Protocol;
-    use otel_kit_semconv::value::otel_component_type::{
-        OTLP_GRPC_SPAN_EXPORTER, OTLP_HTTP_JSON_SPAN_EXPORTER, OTLP_HTTP_SPAN_EXPORTER,
-    };
-    match protocol {
-        Protocol::Grpc => OTLP_GRPC_SPAN_EXPORTER,
-        Protocol::HttpProtobuf => OTLP_HTTP_SPAN_EXPORTER,
-        Protocol::HttpJson => OTLP_HTTP_JSON_SPAN_EXPORTER,
+    use otel_kit_semconv::value::otel_component_type as component;
+    match (signal, protocol) {
+        (Signal::Traces, Protocol::Grpc) => component::OTLP_GRPC_SPAN_EXPORTER,
+        (Signal::Traces, Protocol::HttpProtobuf) => component::OTLP_HTTP_SPAN_EXPORTER,
+        (Signal::Traces, Protocol::HttpJson) => component::OTLP_HTTP_JSON_SPAN_EXPORTER,
+        (Signal::Logs, Protocol::Grpc) => component::OTLP_GRPC_LOG_EXPORTER,
+        (Signal::Logs, Protocol::HttpProtobuf) => component::OTLP_HTTP_LOG_EXPORTER,
+        (Signal::Logs, Protocol::HttpJson) => component::OTLP_HTTP_JSON_LOG_EXPORTER,
+        (Signal::Metrics, Protocol::Grpc) => component::OTLP_GRPC_METRIC_EXPORTER,
+        (Signal::Metrics, Protocol::HttpProtobuf) => component::OTLP_HTTP_METRIC_EXPORTER,
+        (Signal::Metrics, Protocol::HttpJson) => component::OTLP_HTTP_JSON_METRIC_EXPORTER,
     }
 }

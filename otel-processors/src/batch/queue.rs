@@ -19,6 +19,8 @@ use std::mem;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use opentelemetry::trace::TraceId;
+
 use super::signal::BatchedSignal;
 use super::trace_counts::TraceCounts;
 
@@ -28,8 +30,9 @@ pub(super) enum Pushed {
     Queued { batch_full: bool },
     /// The queue was full, or its worker is gone: the item was dropped.
     Dropped,
-    /// Its trace held its share of the queue already: the item was dropped.
-    OverTraceShare,
+    /// Its trace (the one given) held its share of the queue already: the item was
+    /// dropped.
+    OverTraceShare(TraceId),
 }
 
 /// A bounded queue of a signal's items, kept as batches of at most `max_batch`.
@@ -104,7 +107,7 @@ impl<S: BatchedSignal> BatchQueue<S> {
             && let Some(trace) = S::trace_id(&item)
             && !batches.per_trace.admit(trace, self.max_per_trace)
         {
-            return Pushed::OverTraceShare;
+            return Pushed::OverTraceShare(trace);
         }
         if batches.filling.capacity() == 0 {
             // Once per batch: sized so that the vector handed to the exporter never grows.
@@ -203,7 +206,7 @@ mod tests {
         let pushed: Vec<_> = (0..6)
             .map(|_| match queue.push(span(), &queued) {
                 Pushed::Queued { batch_full } => Some((batch_full, queued.load(Ordering::Relaxed))),
-                Pushed::Dropped | Pushed::OverTraceShare => None,
+                Pushed::Dropped | Pushed::OverTraceShare(_) => None,
             })
             .collect();
         assert_eq!(
@@ -236,7 +239,7 @@ mod tests {
         let push = |trace| match queue.push(span_of(trace), &queued) {
             Pushed::Queued { .. } => "queued",
             Pushed::Dropped => "dropped",
-            Pushed::OverTraceShare => "over",
+            Pushed::OverTraceShare(_) => "over",
         };
         let runaway: Vec<_> = (0..5).map(|_| push(1)).collect();
         assert_eq!(runaway, ["queued", "queued", "queued", "over", "over"]);

@@ -102,8 +102,6 @@ impl<S: BatchedSignal> QueueProcessor<S> {
     #[inline]
     pub(super) fn offer(&self, item: S::Item) {
         self.stats.ended.fetch_add(1, Ordering::Relaxed);
-        // Kept for the warning: the item itself moves into the queue.
-        let trace = S::trace_id(&item);
         match self.queue.push(item, &self.stats.queued) {
             Pushed::Queued { batch_full } => {
                 if batch_full || self.wake_per_item {
@@ -112,7 +110,7 @@ impl<S: BatchedSignal> QueueProcessor<S> {
                 }
             }
             Pushed::Dropped => self.note_drop(),
-            Pushed::OverTraceShare => self.note_over_share(trace.unwrap_or(TraceId::INVALID)),
+            Pushed::OverTraceShare(trace) => self.note_over_share(trace),
         }
     }
 

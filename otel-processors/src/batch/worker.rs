@@ -68,20 +68,10 @@ impl<S: BatchedSignal, E: BatchExporter<S>> Worker<S, E> {
                     if woken.is_err() {
                         return;
                     }
-                    // The full batches there are now (under a steady stream there are
-                    // always more: a flush waiting behind them must get its turn); a
-                    // remainder waits for the schedule (or, with a zero delay, goes at
-                    // once). Failures are counted and logged inside `export`.
-                    let mut left = self.stats.queued.load(Ordering::Relaxed);
-                    while left > 0
-                        && let Some(batch) = self.queue.take(false, &self.stats.queued)
-                    {
-                        left = left.saturating_sub(batch.len() as u64);
-                        let _ = self.export(batch);
-                    }
-                    if self.delay.is_zero() {
-                        let _ = self.drain();
-                    }
+                    // The full batches there are now; a remainder waits for the
+                    // schedule (or, with a zero delay, goes at once). Failures are
+                    // counted and logged inside `export`.
+                    let _ = self.export_queued(self.delay.is_zero());
                 }
                 recv(self.control) -> message => match message {
                     Ok(Control::Flush(reply)) => {
@@ -113,15 +103,21 @@ impl<S: BatchedSignal, E: BatchExporter<S>> Worker<S, E> {
         }
     }
 
-    /// Exports what is queued now, a batch at a time: at most one batch is out of the
-    /// queue (and off its bound) while the exporter works on it. Items that arrive
-    /// meanwhile wait for the next export, so that a flush or a shutdown under a steady
-    /// stream of items ends.
+    /// Exports everything queued now: see [`export_queued`](Self::export_queued).
     fn drain(&mut self) -> OTelSdkResult {
+        self.export_queued(true)
+    }
+
+    /// Exports what is queued now, a batch at a time (with `partial`, the batch being
+    /// filled too; else only full ones): at most one batch is out of the queue (and off
+    /// its bound) while the exporter works on it. Items that arrive meanwhile wait for
+    /// the next export, so that a flush, a shutdown or a wake-up under a steady stream
+    /// of items ends.
+    fn export_queued(&mut self, partial: bool) -> OTelSdkResult {
         let mut left = self.stats.queued.load(Ordering::Relaxed);
         let mut result = Ok(());
         while left > 0
-            && let Some(batch) = self.queue.take(true, &self.stats.queued)
+            && let Some(batch) = self.queue.take(partial, &self.stats.queued)
         {
             left = left.saturating_sub(batch.len() as u64);
             if let Err(e) = self.export(batch) {
