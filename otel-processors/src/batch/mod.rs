@@ -4,8 +4,8 @@
 //! `OTEL_BSP_*` / `OTEL_BLRP_*`).
 //!
 //! They do what the SDK's `BatchSpanProcessor` and `BatchLogProcessor` do (a bounded
-//! queue filled by `on_end` or `emit`, a worker thread exporting every schedule delay or
-//! when a batch is full), and add what the SDK keeps private or does not do:
+//! queue filled by `on_end` or `emit`, a worker thread exporting when a batch is full or
+//! a schedule delay after its last export), and add what the SDK keeps private or does not do:
 //!
 //! - every drop (queue full) is counted, readable through [`QueueStats`]
 //!   ([`SpanQueueStats`], `LogQueueStats`; and otel-kit-init's `Telemetry` guard), and

@@ -69,9 +69,14 @@ impl<S: BatchedSignal, E: BatchExporter<S>> Worker<S, E> {
                         return;
                     }
                     // The full batches there are now; a remainder waits for the
-                    // schedule (or, with a zero delay, goes at once). Failures are
-                    // counted and logged inside `export`.
+                    // schedule (or, with a zero delay, goes at once), which counts from
+                    // the last export, as in the SDKs: the delay is between two exports.
+                    // Failures are counted and logged inside `export`.
+                    let submitted = self.stats.submitted.load(Ordering::Relaxed);
                     let _ = self.export_queued(self.delay.is_zero());
+                    if self.stats.submitted.load(Ordering::Relaxed) != submitted {
+                        next = Instant::now() + self.delay;
+                    }
                 }
                 recv(self.control) -> message => match message {
                     Ok(Control::Flush(reply)) => {

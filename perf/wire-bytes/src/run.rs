@@ -13,8 +13,9 @@ pub const COMPRESSIONS: [&str; 3] = ["none", "gzip", "zstd"];
 /// Runs `scenario` for `n` operations in a child process started from `exe`, exporting
 /// OTLP/HTTP protobuf to `receiver` with `compression`, every other setting the default
 /// (the parent's own `OTEL_*` variables are not passed on; the metric export interval is
-/// an hour, so that the only metrics export is the one at shutdown). Returns the exports
-/// the receiver got.
+/// an hour, so that the only metrics export is the one at shutdown, and the span and log
+/// schedule delays are a minute, so that a slow machine's timer does not cut the batches
+/// short: only full batches are measured). Returns the exports the receiver got.
 pub async fn in_child(
     exe: &Path,
     receiver: &Receiver,
@@ -34,7 +35,9 @@ pub async fn in_child(
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint())
         .env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
         .env("OTEL_EXPORTER_OTLP_COMPRESSION", compression)
-        .env("OTEL_METRIC_EXPORT_INTERVAL", "3600000");
+        .env("OTEL_METRIC_EXPORT_INTERVAL", "3600000")
+        .env("OTEL_BSP_SCHEDULE_DELAY", "60000")
+        .env("OTEL_BLRP_SCHEDULE_DELAY", "60000");
     // The child's console lines would interleave with the table.
     let status = command.stdout(std::process::Stdio::null()).status().await?;
     if !status.success() {

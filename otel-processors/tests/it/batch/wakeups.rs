@@ -96,3 +96,34 @@ fn with_a_zero_delay_each_span_leaves_at_once() {
         "no flush needed"
     );
 }
+
+#[test]
+fn the_schedule_counts_from_the_last_export() {
+    // The SDKs' processors wait the schedule delay between two exports: a full batch
+    // sent early restarts it, so the next export is not a sliver of a batch.
+    let exporter = InMemorySpanExporter::default();
+    let config = BatchSettings {
+        max_export_batch_size: 4,
+        schedule_delay: Duration::from_secs(1),
+        ..BatchSettings::SPAN_DEFAULTS
+    };
+    let provider = SdkTracerProvider::builder()
+        .with_span_processor(SpanQueueProcessor::new(exporter.clone(), config))
+        .build();
+    let tracer = provider.tracer("t");
+    let count = || exporter.get_finished_spans().map_or(0, |s| s.len());
+    std::thread::sleep(Duration::from_millis(500));
+    for _ in 0..4 {
+        tracer.in_span("full", |_| {});
+    }
+    wait_until(|| count() == 4);
+    let full_batch_seen = Instant::now();
+    tracer.in_span("remainder", |_| {});
+    wait_until(|| count() == 5);
+    assert_eq!(count(), 5, "the remainder leaves on schedule");
+    assert!(
+        full_batch_seen.elapsed() >= Duration::from_millis(800),
+        "the remainder left {:?} after the full batch, not a schedule delay",
+        full_batch_seen.elapsed()
+    );
+}
