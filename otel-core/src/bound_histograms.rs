@@ -22,8 +22,9 @@
 //! let histogram = opentelemetry::global::meter_provider().meter("example").f64_histogram("d").build();
 //! let bound: BoundHistograms<u16, ()> = BoundHistograms::default();
 //! let attributes = [KeyValue::new("http.response.status_code", 200)];
-//! // The key names the set exactly: here, the status code is the whole set.
-//! bound.record(&histogram, 0.25, &attributes, Some(200), || Some(()));
+//! // The key names the set exactly: here, the status code is the whole set. The
+//! // attributes are made only when the set is recorded with them (not yet bound).
+//! bound.record(&histogram, 0.25, || attributes, Some(200), || Some(()));
 //! ```
 
 use std::hash::Hash;
@@ -107,18 +108,20 @@ impl<K: Hash + Eq, H> std::fmt::Debug for BoundHistograms<K, H> {
 }
 
 impl<K: Hash + Eq, H> BoundHistograms<K, H> {
-    /// Records `value` for the set `attributes`: through its bound histogram when `key`
-    /// names it (`None`: a set the caller cannot key, recorded with its attributes).
-    /// The set's first value binds it, and keeps the handle when `hold` gives what
-    /// keeps the key exact (`None`: it cannot, as for a string whose clone is a new
-    /// copy at a new address, so the set is recorded with its attributes). Call with
-    /// the span's context attached: the exemplar filter reads the current span.
+    /// Records `value` for the set `attributes` makes: through its bound histogram when
+    /// `key` names it (`None`: a set the caller cannot key, recorded with its
+    /// attributes). The set's first value binds it, and keeps the handle when `hold`
+    /// gives what keeps the key exact (`None`: it cannot, as for a string whose clone
+    /// is a new copy at a new address, so the set is recorded with its attributes).
+    /// `attributes` is called only when the set is not bound already: a bound value
+    /// makes none. Call with the span's context attached: the exemplar filter reads
+    /// the current span.
     #[inline]
-    pub fn record(
+    pub fn record<A: AsRef<[KeyValue]>>(
         &self,
         histogram: &Histogram<f64>,
         value: f64,
-        attributes: &[KeyValue],
+        attributes: impl FnOnce() -> A,
         key: Option<K>,
         hold: impl FnOnce() -> Option<H>,
     ) {
@@ -126,7 +129,7 @@ impl<K: Hash + Eq, H> BoundHistograms<K, H> {
         {
             // An SDK built without bound instruments would drop what a bound handle records.
             let Some(key) = key.filter(|_| crate::bound_instruments::sdk_binds()) else {
-                return histogram.record(value, attributes);
+                return histogram.record(value, attributes().as_ref());
             };
             match self.entries.try_read() {
                 Ok(entries) => {
@@ -134,19 +137,19 @@ impl<K: Hash + Eq, H> BoundHistograms<K, H> {
                         return entry.histogram.record(value);
                     }
                     if entries.len() >= MAX_BOUND {
-                        return histogram.record(value, attributes);
+                        return histogram.record(value, attributes().as_ref());
                     }
                 }
                 // Another thread is inserting (or a panic poisoned the lock): not worth
                 // waiting for.
-                Err(_) => return histogram.record(value, attributes),
+                Err(_) => return histogram.record(value, attributes().as_ref()),
             }
-            self.bind(histogram, value, attributes, key, hold);
+            self.bind(histogram, value, attributes().as_ref(), key, hold);
         }
         #[cfg(not(feature = "bound-instruments"))]
         {
             let _ = (key, hold);
-            histogram.record(value, attributes);
+            histogram.record(value, attributes().as_ref());
         }
     }
 

@@ -74,16 +74,16 @@ impl BindableSet<'_> {
 pub(crate) struct BoundDurations(BoundHistograms<Key, (Value, Option<StringValue>)>);
 
 impl BoundDurations {
-    /// Records `seconds` for the set `attributes`: through its bound histogram when
+    /// Records `seconds` for the set `attributes` makes: through its bound histogram when
     /// `set` describes it entirely, else (or when the table is full or busy) through
-    /// `histogram` with the attributes. Call with the request's context attached: the
-    /// exemplar filter reads the current span either way.
+    /// `histogram` with the attributes, made only then. Call with the request's context
+    /// attached: the exemplar filter reads the current span either way.
     #[inline]
-    pub(crate) fn record(
+    pub(crate) fn record<A: AsRef<[KeyValue]>>(
         &self,
         histogram: &Histogram<f64>,
         seconds: f64,
-        attributes: &[KeyValue],
+        attributes: impl FnOnce() -> A,
         set: Option<BindableSet<'_>>,
     ) {
         let key = set.as_ref().and_then(BindableSet::key);
@@ -188,7 +188,8 @@ mod tests {
                 fixed: [Some("http"), None],
                 numbers: [status, 0],
             };
-            durations.record(&histogram, 0.5, &attributes(&set), Some(set));
+            let all = attributes(&set);
+            durations.record(&histogram, 0.5, || all, Some(set));
         }
         assert_eq!(durations.len(), 4, "shared sets kept, the owned route not");
         provider.force_flush().expect("flush");
@@ -222,7 +223,8 @@ mod tests {
                 fixed: [Some("http"), Some("1.1")],
                 numbers: [status, 0],
             };
-            durations.record(&histogram, 0.1, &attributes(&set), Some(set));
+            let all = attributes(&set);
+            durations.record(&histogram, 0.1, || all, Some(set));
         }
         assert_eq!(durations.len(), MAX_BOUND);
     }

@@ -237,12 +237,16 @@ impl<F: Frontend> Call<F> {
         let _guard = otel_kit_core::call::current_or_attach(&self.cx);
         instrumentation.with(None, |resolved| {
             let instruments = resolved.instruments();
-            instruments
-                .bound_durations
-                .record(&instruments.duration, seconds, attributes, bound_key, || {
+            instruments.bound_durations.record(
+                &instruments.duration,
+                seconds,
+                || attributes,
+                bound_key,
+                || {
                     let statement: Arc<dyn Send + Sync> = self.statement.clone();
                     Some(statement)
-                });
+                },
+            );
             if let Some(threshold) = instrumentation.slow_query_threshold()
                 && elapsed >= threshold
             {

@@ -16,7 +16,10 @@ use otel_kit_core::carrier::HeaderSource;
 use otel_kit_core::exception;
 use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{Resolver, SpanAttributes};
-use otel_kit_semconv::attribute::{ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, NETWORK_PROTOCOL_VERSION};
+use otel_kit_semconv::attribute::{
+    ERROR_TYPE, HTTP_REQUEST_METHOD, HTTP_RESPONSE_STATUS_CODE, NETWORK_PROTOCOL_VERSION, SERVER_ADDRESS,
+    SERVER_PORT,
+};
 
 use super::config::Config;
 use super::framework::{ClientFramework, ClientHooks};
@@ -71,34 +74,56 @@ pub struct Call<F: ClientFramework> {
     cx: Context,
     /// The front-end's configuration (header capture, hooks, where the point goes).
     config: Arc<Config<F>>,
-    metric_attributes: Vec<KeyValue>,
-    /// The request's part of its metric attribute set, when the set is made of the
-    /// parts alone (no attribute of the application's hook): then it can be bound.
-    bindable: Option<BindableParts>,
+    metric: MetricParts,
     started: Started,
 }
 
-/// `http.request.method`, `server.address` and `server.port` of a request whose
-/// metric attribute set is these and what the response adds.
-pub(crate) struct BindableParts {
+/// The request's part of its metric attribute set: `http.request.method`,
+/// `server.address`, `server.port` and what the application's hook added. The set
+/// itself is made only when a point is recorded with its attributes.
+pub(crate) struct MetricParts {
     pub(crate) method: Value,
     pub(crate) host: Option<StringValue>,
     pub(crate) port: Option<u16>,
+    /// Empty (unallocated) without the hook.
+    pub(crate) added: Vec<KeyValue>,
+}
+
+impl MetricParts {
+    /// The whole set, with what the response added (`closing`).
+    fn attributes(&self, closing: impl IntoIterator<Item = KeyValue>) -> Vec<KeyValue> {
+        // Room for the status code, protocol version and `error.type`.
+        let mut attributes = Vec::with_capacity(6 + self.added.len());
+        attributes.push(KeyValue::new(HTTP_REQUEST_METHOD, self.method.clone()));
+        if let Some(host) = &self.host {
+            attributes.push(KeyValue::new(SERVER_ADDRESS, host.clone()));
+        }
+        if let Some(port) = self.port {
+            attributes.push(KeyValue::new(SERVER_PORT, i64::from(port)));
+        }
+        attributes.extend(self.added.iter().cloned());
+        attributes.extend(closing);
+        attributes
+    }
+
+    /// The set as a bound histogram knows it, when it is made of the parts alone (no
+    /// attribute of the application's hook) and a status code below 400.
+    fn bindable(&self, status: u16, version: Option<&'static str>) -> Option<BindableSet<'_>> {
+        self.added.is_empty().then(|| BindableSet {
+            method: &self.method,
+            shared: self.host.as_ref(),
+            fixed: [version, None],
+            numbers: [status, self.port.unwrap_or(0)],
+        })
+    }
 }
 
 impl<F: ClientFramework> Call<F> {
-    pub(crate) fn new(
-        cx: Context,
-        started: Started,
-        config: Arc<Config<F>>,
-        metric_attributes: Vec<KeyValue>,
-        bindable: Option<BindableParts>,
-    ) -> Self {
+    pub(crate) fn new(cx: Context, started: Started, config: Arc<Config<F>>, metric: MetricParts) -> Self {
         Self {
             cx,
             config,
-            metric_attributes,
-            bindable,
+            metric,
             started,
         }
     }
@@ -125,7 +150,9 @@ impl<F: ClientFramework> Call<F> {
         hook: impl FnOnce(&<ClientHooks<F> as Signatures>::ResponseSpanAttributes, &mut SpanAttributes<'_>),
     ) {
         let (seconds, end_time) = self.elapsed();
-        let mut metric_attributes = self.metric_attributes;
+        // What the response adds to the metric's set: at most three attributes.
+        let mut closing: [Option<KeyValue>; 3] = [None, None, None];
+        let mut added = 0;
         // Known by its parts when the response adds no `error.type`.
         let mut bound = None;
         let span = self.cx.span();
@@ -135,7 +162,8 @@ impl<F: ClientFramework> Call<F> {
             if recording {
                 span.set_attribute(kv.clone());
             }
-            metric_attributes.push(kv);
+            closing[added] = Some(kv);
+            added += 1;
         };
         match ended {
             Ended::Response {
@@ -184,16 +212,9 @@ impl<F: ClientFramework> Call<F> {
             hook(add, &mut SpanAttributes::new(&mut added));
             span.set_attributes(added);
         }
-        let set = bound.and_then(|(status, version)| {
-            let parts = self.bindable.as_ref()?;
-            Some(BindableSet {
-                method: &parts.method,
-                shared: parts.host.as_ref(),
-                fixed: [version, None],
-                numbers: [status, parts.port.unwrap_or(0)],
-            })
-        });
-        record(&self.config.resolver, seconds, &metric_attributes, set);
+        let set = bound.and_then(|(status, version)| self.metric.bindable(status, version));
+        let attributes = || self.metric.attributes(closing.into_iter().flatten());
+        record(&self.config.resolver, seconds, attributes, set);
         // A span that does not record has nothing to end (each call on it takes a lock).
         if recording {
             span.end_with_timestamp(end_time);
@@ -205,25 +226,30 @@ impl<F: ClientFramework> Call<F> {
     fn end_early(self, error: Option<(&'static str, Cow<'static, str>)>) {
         let (seconds, end_time) = self.elapsed();
         let span = self.cx.span();
-        let mut metric_attributes = self.metric_attributes;
-        if let Some((error_type, description)) = error {
+        let error_type = error.map(|(error_type, description)| {
             let error_type = KeyValue::new(ERROR_TYPE, error_type);
             span.set_attribute(error_type.clone());
             span.set_status(Status::error(description));
-            metric_attributes.push(error_type);
-        }
+            error_type
+        });
         span.end_with_timestamp(end_time);
-        record(&self.config.resolver, seconds, &metric_attributes, None);
+        record(
+            &self.config.resolver,
+            seconds,
+            || self.metric.attributes(error_type),
+            None,
+        );
     }
 }
 
-/// Records the duration. The span's context is current (every front-end ends its calls
-/// inside `CallFuture::poll_finish` or [`EndEarly`], which attach it), so an SDK that
-/// keeps exemplars links the measurement to the span.
+/// Records the duration, with the attributes `attributes` makes when it is not bound. The
+/// span's context is current (every front-end ends its calls inside
+/// `CallFuture::poll_finish` or [`EndEarly`], which attach it), so an SDK that keeps
+/// exemplars links the measurement to the span.
 fn record<F: ClientFramework>(
     resolver: &Resolver<Instruments<F>>,
     seconds: f64,
-    attributes: &[KeyValue],
+    attributes: impl FnOnce() -> Vec<KeyValue>,
     set: Option<BindableSet<'_>>,
 ) {
     resolver.with(None, |resolved| {

@@ -20,7 +20,7 @@ use otel_kit_semconv::attribute::{
     SERVER_PORT, URL_FULL, URL_TEMPLATE,
 };
 
-use super::call::{BindableParts, Call, Started};
+use super::call::{Call, MetricParts, Started};
 use super::config::Config;
 use super::extensions::{ActiveRequest, NoPropagation, OutgoingMarks, UrlTemplate};
 use super::framework::{ClientFramework, ClientHooks, PropagationFilter};
@@ -137,8 +137,7 @@ pub(crate) struct Plan {
     /// What the application's span attributes hook added (its closure borrows the
     /// request, so it runs here, for every traced request, when one is set).
     hooked: Vec<KeyValue>,
-    metric_attributes: Vec<KeyValue>,
-    bindable: Option<BindableParts>,
+    metric: MetricParts,
 }
 
 /// A front-end's request hooks, by what they add.
@@ -185,9 +184,6 @@ impl<F: ClientFramework> Config<F> {
         span_name: impl FnOnce(&SpanNameHook<F>) -> Option<Cow<'static, str>>,
         metric_attributes: impl FnOnce(&MetricHook<F>, &mut MetricAttributes<'_>),
     ) -> Plan {
-        // Room for the status code, protocol version and `error.type` added at the end.
-        let mut metric = Vec::with_capacity(6);
-        info.common_into(&mut metric);
         let mut hooked = Vec::new();
         if let Some(add) = &self.hooks.request_span_attributes {
             span_attributes(&**add, &mut SpanAttributes::new(&mut hooked));
@@ -197,20 +193,19 @@ impl<F: ClientFramework> Config<F> {
             Some(name) => span_name(&**name).unwrap_or(default_name),
             None => default_name,
         };
-        let added = self.hooks.metric_attributes(metric_attributes);
-        // Without what the application's hook added, the set is known by its parts.
-        let bindable = added.is_empty().then(|| BindableParts {
+        // The parts, not the set: a duration recorded through a bound histogram needs
+        // no attribute made.
+        let metric = MetricParts {
             method: info.method.clone(),
             host: info.host.clone(),
             port: info.port,
-        });
-        metric.extend(added);
+            added: self.hooks.metric_attributes(metric_attributes),
+        };
         Plan {
             name,
             info,
             hooked,
-            metric_attributes: metric,
-            bindable,
+            metric,
         }
     }
 }
@@ -237,8 +232,7 @@ impl Plan {
             name,
             info,
             hooked,
-            metric_attributes,
-            bindable,
+            metric,
         } = self;
         let started = Started::now();
         let limit = config.http.value_limit();
@@ -296,6 +290,6 @@ impl Plan {
             ActiveRequest::Span(_) => cx,
             ActiveRequest::Counted(_) => cx.with_value(marker),
         };
-        Call::new(cx, started, Arc::clone(config), metric_attributes, bindable)
+        Call::new(cx, started, Arc::clone(config), metric)
     }
 }

@@ -176,21 +176,16 @@ impl<H: Front> Call<H> {
         let span = self.cx.span();
         // A sampled-out span records nothing: skip building what it would drop.
         let recording = self.recording;
-        let mut metric_attributes = self.metric_attributes();
-        metric_attributes.push(code.clone());
         // Server rule: only 5xx is a server error; a 4xx is the client's mistake.
         let error_type = (500..600)
             .contains(&status)
             .then(|| KeyValue::new(semconv::ERROR_TYPE, status_text(status)));
-        if let Some(error_type) = &error_type {
-            metric_attributes.push(error_type.clone());
-        }
         // A 5xx carries `error.type`, whose text is not one of the bindable parts.
         let bindable = error_type.is_none().then_some(status);
         if recording {
-            span.set_attribute(code);
-            if let Some(error_type) = error_type {
-                span.set_attribute(error_type);
+            span.set_attribute(code.clone());
+            if let Some(error_type) = &error_type {
+                span.set_attribute(error_type.clone());
                 span.set_status(Status::error(cause.unwrap_or_default()));
             }
             if let Some(config) = &self.capture {
@@ -223,7 +218,13 @@ impl<H: Front> Call<H> {
         } else {
             None
         };
-        self.record(&metric_attributes, response_size, bindable);
+        let metric_attributes = || {
+            let mut attributes = self.metric_attributes();
+            attributes.push(code);
+            attributes.extend(error_type);
+            attributes
+        };
+        self.record(metric_attributes, response_size, bindable);
     }
 
     /// The service returned an error instead of a response: an exception nothing below
@@ -256,15 +257,25 @@ impl<H: Front> Call<H> {
         span.set_attribute(error_type.clone());
         span.set_status(Status::error(description));
         span.end();
-        let mut metric_attributes = self.metric_attributes();
-        metric_attributes.push(error_type);
-        self.record(&metric_attributes, None, None);
+        let metric_attributes = || {
+            let mut attributes = self.metric_attributes();
+            attributes.push(error_type);
+            attributes
+        };
+        self.record(metric_attributes, None, None);
     }
 
-    /// Records the request's metric points for `attributes`. `status` is the response's
-    /// status code when `attributes` are exactly [`metric_attributes`](Self::metric_attributes)
-    /// and the status code: then the duration may go through a bound histogram.
-    fn record(&self, attributes: &[KeyValue], response_size: Option<u64>, status: Option<u16>) {
+    /// Records the request's metric points for the set `attributes` makes, made only when
+    /// a point needs it: a duration through a bound histogram does not. `status` is the
+    /// response's status code when the set is exactly
+    /// [`metric_attributes`](Self::metric_attributes) and the status code: then the
+    /// duration may go through a bound histogram.
+    fn record(
+        &self,
+        attributes: impl FnOnce() -> MetricAttributes,
+        response_size: Option<u64>,
+        status: Option<u16>,
+    ) {
         let now = Instant::now();
         let elapsed = now.saturating_duration_since(self.started).as_secs_f64();
         // What the application's hook added is not among the parts a bound set is
@@ -279,7 +290,11 @@ impl<H: Front> Call<H> {
             });
         self.resolver.with(Some(now), |resolved| {
             let instruments = resolved.instruments();
-            instruments.record_duration(elapsed, attributes, set);
+            if !self.active_requests && !self.body_sizes {
+                return instruments.record_duration(elapsed, attributes, set);
+            }
+            let attributes = attributes();
+            instruments.record_duration(elapsed, || &attributes[..], set);
             if self.active_requests {
                 instruments
                     .active()
@@ -287,10 +302,10 @@ impl<H: Front> Call<H> {
             }
             if self.body_sizes {
                 if let Some(size) = self.request_size {
-                    instruments.request_size().record(size, attributes);
+                    instruments.request_size().record(size, &attributes);
                 }
                 if let Some(size) = response_size {
-                    instruments.response_size().record(size, attributes);
+                    instruments.response_size().record(size, &attributes);
                 }
             }
         });

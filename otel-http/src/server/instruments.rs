@@ -82,13 +82,13 @@ impl<H: Front> otel_kit_core::Instruments for Instruments<H> {
 }
 
 impl<H: ?Sized> Instruments<H> {
-    /// Records `seconds` on `http.server.request.duration` for `attributes`, through a
-    /// bound histogram when `set` describes them all (see [`BoundDurations`]). Call
-    /// with the request's context attached, for the exemplar.
-    pub(crate) fn record_duration(
+    /// Records `seconds` on `http.server.request.duration` for the set `attributes`
+    /// makes, through a bound histogram when `set` describes it all (see
+    /// [`BoundDurations`]). Call with the request's context attached, for the exemplar.
+    pub(crate) fn record_duration<A: AsRef<[KeyValue]>>(
         &self,
         seconds: f64,
-        attributes: &[KeyValue],
+        attributes: impl FnOnce() -> A,
         set: Option<BindableSet<'_>>,
     ) {
         self.bound_durations
