@@ -76,6 +76,7 @@
 //! event with an explicit `parent:` that is not the entered span still carries the
 //! entered span's ids, as its log record does.
 
+mod callsite_decisions;
 mod console;
 mod console_format;
 mod filter;

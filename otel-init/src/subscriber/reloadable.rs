@@ -12,6 +12,11 @@
 //! to an `EnvFilter` whose directives name a span or a field (`my_crate[request]=debug`),
 //! so [`ReloadableEnvFilter`] skips them, lock and all, when they do not: the common
 //! case costs one relaxed load there, and less than a plain `EnvFilter`.
+//!
+//! Per-layer filters are asked about every event and span, whatever its call site's
+//! interest; each filter keeps its `always` and `never` answers by call site
+//! ([`CallsiteDecisions`]), replaced with it, so an event costs a lookup rather than a
+//! walk over the directives.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, Weak};
@@ -26,6 +31,7 @@ use tracing_subscriber::layer::{Context, Filter, Layer, SubscriberExt as _};
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::{EnvFilter, Registry};
 
+use super::callsite_decisions::CallsiteDecisions;
 use super::console::Console;
 use super::filter::LogFilter;
 use super::layers::build;
@@ -58,7 +64,7 @@ impl FilterSwitch {
         self.filters
             .iter()
             .filter_map(Weak::upgrade)
-            .map(|current| current.env().max_level_hint())
+            .map(|current| current.filtering().env.max_level_hint())
             .try_fold(self.application_level?, |max, hint| {
                 hint.map(|hint| max.max(hint))
             })
@@ -98,24 +104,40 @@ fn with_appended(filter: &LogFilter, appended: &str) -> LogFilter {
 /// The filter in effect for one layer.
 #[derive(Debug)]
 struct Current {
-    env: RwLock<EnvFilter>,
+    filtering: RwLock<Filtering>,
     /// The directives name a span or a field, so the `EnvFilter` tracks spans.
     tracks_spans: AtomicBool,
+}
+
+/// An `EnvFilter` and what it answered for each call site, replaced together.
+#[derive(Debug)]
+struct Filtering {
+    env: EnvFilter,
+    decisions: CallsiteDecisions,
+}
+
+impl Filtering {
+    fn new(filter: &LogFilter) -> Self {
+        Filtering {
+            env: filter.env_filter(),
+            decisions: CallsiteDecisions::default(),
+        }
+    }
 }
 
 impl Current {
     fn new(filter: &LogFilter) -> Arc<Self> {
         Arc::new(Current {
-            env: RwLock::new(filter.env_filter()),
+            filtering: RwLock::new(Filtering::new(filter)),
             tracks_spans: AtomicBool::new(tracks_spans(filter)),
         })
     }
 
     fn replace(&self, filter: &LogFilter) {
         // Built outside the lock, and the old one dropped outside it.
-        let new = filter.env_filter();
+        let new = Filtering::new(filter);
         let old = std::mem::replace(
-            &mut *self.env.write().unwrap_or_else(PoisonError::into_inner),
+            &mut *self.filtering.write().unwrap_or_else(PoisonError::into_inner),
             new,
         );
         // Any order is harmless: a span the new filter does not see created counts as
@@ -124,8 +146,8 @@ impl Current {
         drop(old);
     }
 
-    fn env(&self) -> RwLockReadGuard<'_, EnvFilter> {
-        self.env.read().unwrap_or_else(PoisonError::into_inner)
+    fn filtering(&self) -> RwLockReadGuard<'_, Filtering> {
+        self.filtering.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn tracks_spans(&self) -> bool {
@@ -145,44 +167,53 @@ pub(super) struct ReloadableEnvFilter(Arc<Current>);
 
 impl<S: Subscriber> Filter<S> for ReloadableEnvFilter {
     fn enabled(&self, meta: &Metadata<'_>, cx: &Context<'_, S>) -> bool {
-        Filter::<S>::enabled(&*self.0.env(), meta, cx)
+        let filtering = self.0.filtering();
+        // Per-layer filters are asked about every event and span, whatever the call
+        // site's interest: what the filter said when the call site registered stands.
+        match filtering.decisions.get(meta) {
+            Some(enabled) => enabled,
+            None => Filter::<S>::enabled(&filtering.env, meta, cx),
+        }
     }
 
     fn callsite_enabled(&self, meta: &'static Metadata<'static>) -> Interest {
-        Filter::<S>::callsite_enabled(&*self.0.env(), meta)
+        let filtering = self.0.filtering();
+        let interest = Filter::<S>::callsite_enabled(&filtering.env, meta);
+        filtering.decisions.remember(meta, &interest);
+        interest
     }
 
     fn max_level_hint(&self) -> Option<LevelFilter> {
-        Filter::<S>::max_level_hint(&*self.0.env())
+        Filter::<S>::max_level_hint(&self.0.filtering().env)
     }
 
     fn on_new_span(&self, attrs: &span::Attributes<'_>, id: &span::Id, cx: Context<'_, S>) {
         if self.0.tracks_spans() {
-            Filter::<S>::on_new_span(&*self.0.env(), attrs, id, cx);
+            Filter::<S>::on_new_span(&self.0.filtering().env, attrs, id, cx);
         }
     }
 
     fn on_record(&self, id: &span::Id, values: &span::Record<'_>, cx: Context<'_, S>) {
         if self.0.tracks_spans() {
-            Filter::<S>::on_record(&*self.0.env(), id, values, cx);
+            Filter::<S>::on_record(&self.0.filtering().env, id, values, cx);
         }
     }
 
     fn on_enter(&self, id: &span::Id, cx: Context<'_, S>) {
         if self.0.tracks_spans() {
-            Filter::<S>::on_enter(&*self.0.env(), id, cx);
+            Filter::<S>::on_enter(&self.0.filtering().env, id, cx);
         }
     }
 
     fn on_exit(&self, id: &span::Id, cx: Context<'_, S>) {
         if self.0.tracks_spans() {
-            Filter::<S>::on_exit(&*self.0.env(), id, cx);
+            Filter::<S>::on_exit(&self.0.filtering().env, id, cx);
         }
     }
 
     fn on_close(&self, id: span::Id, cx: Context<'_, S>) {
         if self.0.tracks_spans() {
-            Filter::<S>::on_close(&*self.0.env(), id, cx);
+            Filter::<S>::on_close(&self.0.filtering().env, id, cx);
         }
     }
 }
@@ -357,5 +388,48 @@ mod tests {
             .map(|log| log.record.body().cloned())
             .collect();
         assert_eq!(bodies, [Some(AnyValue::from("order loaded"))]);
+    }
+
+    /// One call site, asked about again and again.
+    fn pool_event(n: u32) {
+        tracing::debug!(target: "app::pool", "checked out {n}");
+    }
+
+    #[test]
+    fn a_new_filter_answers_for_call_sites_the_old_one_had_decided() {
+        let console = Written::default();
+        let logger_provider = SdkLoggerProvider::builder().build();
+        let tracer = SdkTracerProvider::builder().build().tracer("reloadable-test");
+        let (dispatch, switch) = reloadable_subscriber(
+            otel_kit_core::sdk::BridgeTracer::new(tracer),
+            &logger_provider,
+            Console::new(ConsoleFormat::Text, {
+                let console = console.clone();
+                move || console.clone()
+            })
+            .with_ansi(false),
+            &LogFilter::parse("info").expect("valid directives"),
+            "",
+            SpanEvents::LogsOnly,
+            Vec::new(),
+        );
+        tracing::dispatcher::with_default(&dispatch, || {
+            tracing::info_span!("request").in_scope(|| pool_event(1));
+            // Decided by the span it runs in: the call site's old `never` must not stand.
+            switch
+                .set(&LogFilter::parse("info,[request]=debug").expect("valid directives"))
+                .expect("the subscriber lives");
+            tracing::info_span!("request").in_scope(|| pool_event(2));
+            pool_event(3);
+            switch
+                .set(&LogFilter::parse("info").expect("valid directives"))
+                .expect("the subscriber lives");
+            tracing::info_span!("request").in_scope(|| pool_event(4));
+        });
+        let printed = String::from_utf8(console.0.lock().unwrap_or_else(PoisonError::into_inner).clone())
+            .expect("UTF-8");
+        let lines: Vec<&str> = printed.lines().filter(|l| l.contains("checked out")).collect();
+        assert_eq!(lines.len(), 1, "{printed}");
+        assert!(lines[0].contains("checked out 2"), "{printed}");
     }
 }
