@@ -212,7 +212,10 @@ impl<H: Front> Call<H> {
             );
             response.set_traceparent(&value);
         }
-        span.end();
+        // A span that does not record has nothing to end (its end reads the clock).
+        if recording {
+            span.end();
+        }
         let response_size = if self.body_sizes {
             response.body_size()
         } else {
@@ -253,10 +256,12 @@ impl<H: Front> Call<H> {
     /// cancellation. Call with the context attached.
     pub(crate) fn fail(self, error_type: Cow<'static, str>, description: Cow<'static, str>) {
         let error_type = KeyValue::new(semconv::ERROR_TYPE, error_type);
-        let span = self.cx.span();
-        span.set_attribute(error_type.clone());
-        span.set_status(Status::error(description));
-        span.end();
+        if self.recording {
+            let span = self.cx.span();
+            span.set_attribute(error_type.clone());
+            span.set_status(Status::error(description));
+            span.end();
+        }
         let metric_attributes = || {
             let mut attributes = self.metric_attributes();
             attributes.push(error_type);
