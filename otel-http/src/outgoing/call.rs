@@ -78,13 +78,33 @@ pub struct Call<F: ClientFramework> {
     started: Started,
 }
 
-/// The request's part of its metric attribute set: `http.request.method`,
-/// `server.address`, `server.port` and what the application's hook added. The set
-/// itself is made only when a point is recorded with its attributes.
-pub(crate) struct MetricParts {
+/// `http.request.method`, `server.address`, `server.port`: shared by the span and the
+/// metric (each string made once), and what samplers see.
+#[derive(Clone)]
+pub(crate) struct CommonParts {
     pub(crate) method: Value,
     pub(crate) host: Option<StringValue>,
     pub(crate) port: Option<u16>,
+}
+
+impl CommonParts {
+    /// The three attributes, pushed onto `attributes`.
+    pub(crate) fn push_into(&self, attributes: &mut Vec<KeyValue>) {
+        attributes.push(KeyValue::new(HTTP_REQUEST_METHOD, self.method.clone()));
+        if let Some(host) = &self.host {
+            attributes.push(KeyValue::new(SERVER_ADDRESS, host.clone()));
+        }
+        if let Some(port) = self.port {
+            attributes.push(KeyValue::new(SERVER_PORT, i64::from(port)));
+        }
+    }
+}
+
+/// The request's part of its metric attribute set: the [`CommonParts`] and what the
+/// application's hook added. The set itself is made only when a point is recorded with
+/// its attributes.
+pub(crate) struct MetricParts {
+    pub(crate) common: CommonParts,
     /// Empty (unallocated) without the hook.
     pub(crate) added: Vec<KeyValue>,
 }
@@ -94,13 +114,7 @@ impl MetricParts {
     fn attributes(&self, closing: impl IntoIterator<Item = KeyValue>) -> Vec<KeyValue> {
         // Room for the status code, protocol version and `error.type`.
         let mut attributes = Vec::with_capacity(6 + self.added.len());
-        attributes.push(KeyValue::new(HTTP_REQUEST_METHOD, self.method.clone()));
-        if let Some(host) = &self.host {
-            attributes.push(KeyValue::new(SERVER_ADDRESS, host.clone()));
-        }
-        if let Some(port) = self.port {
-            attributes.push(KeyValue::new(SERVER_PORT, i64::from(port)));
-        }
+        self.common.push_into(&mut attributes);
         attributes.extend(self.added.iter().cloned());
         attributes.extend(closing);
         attributes
@@ -110,10 +124,10 @@ impl MetricParts {
     /// attribute of the application's hook) and a status code below 400.
     fn bindable(&self, status: u16, version: Option<&'static str>) -> Option<BindableSet<'_>> {
         self.added.is_empty().then(|| BindableSet {
-            method: &self.method,
-            shared: self.host.as_ref(),
+            method: &self.common.method,
+            shared: self.common.host.as_ref(),
             fixed: [version, None],
-            numbers: [status, self.port.unwrap_or(0)],
+            numbers: [status, self.common.port.unwrap_or(0)],
         })
     }
 }

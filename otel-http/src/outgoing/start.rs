@@ -11,16 +11,15 @@ use crate::propagation::HeaderInjector;
 use http::{Extensions, HeaderMap, Method};
 use opentelemetry::propagation::Injector;
 use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt as _};
-use opentelemetry::{Context, KeyValue, StringValue, Value};
+use opentelemetry::{Context, KeyValue, Value};
 use otel_kit_core::carrier::HeaderSource;
 use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, RequestValueLimit, SpanAttributes};
 use otel_kit_semconv::attribute::{
-    HTTP_REQUEST_METHOD, HTTP_REQUEST_METHOD_ORIGINAL, HTTP_REQUEST_RESEND_COUNT, SERVER_ADDRESS,
-    SERVER_PORT, URL_FULL, URL_TEMPLATE,
+    HTTP_REQUEST_METHOD_ORIGINAL, HTTP_REQUEST_RESEND_COUNT, URL_FULL, URL_TEMPLATE,
 };
 
-use super::call::{Call, MetricParts, Started};
+use super::call::{Call, CommonParts, MetricParts, Started};
 use super::config::Config;
 use super::extensions::{ActiveRequest, NoPropagation, OutgoingMarks, UrlTemplate};
 use super::framework::{ClientFramework, ClientHooks, PropagationFilter};
@@ -75,11 +74,7 @@ impl RequestHeaders for HeaderMap {
 /// the span's and the metric's attributes share it.
 pub(crate) struct RequestInfo {
     pub(crate) span_name: Cow<'static, str>,
-    /// `http.request.method`, `server.address`, `server.port`: shared by span and metric,
-    /// and what samplers see.
-    method: Value,
-    host: Option<StringValue>,
-    port: Option<u16>,
+    common: CommonParts,
     /// Span-only attributes known before sending; `url.full` (which the conventions
     /// list for samplers) is made by [`Plan::start`] from the target, and
     /// `service.peer.name` once the span records.
@@ -107,24 +102,16 @@ impl RequestInfo {
         };
         Self {
             span_name,
-            method: static_method(normalized).map_or_else(|| Value::from(normalized.to_owned()), Value::from),
-            // Shared, not copied, by the span's and the metric's attributes.
-            host: target.host.map(crate::interned::target_host),
-            port: target.port,
+            common: CommonParts {
+                method: static_method(normalized)
+                    .map_or_else(|| Value::from(normalized.to_owned()), Value::from),
+                // Shared, not copied, by the span's and the metric's attributes.
+                host: target.host.map(crate::interned::target_host),
+                port: target.port,
+            },
             original: original.map(|original| limit.cut(original).to_owned()),
             template: template.map(|t| t.as_str().to_owned()),
             resend_count,
-        }
-    }
-
-    /// `http.request.method`, `server.address` and `server.port` into `attributes`.
-    fn common_into(&self, attributes: &mut Vec<KeyValue>) {
-        attributes.push(KeyValue::new(HTTP_REQUEST_METHOD, self.method.clone()));
-        if let Some(host) = &self.host {
-            attributes.push(KeyValue::new(SERVER_ADDRESS, host.clone()));
-        }
-        if let Some(port) = self.port {
-            attributes.push(KeyValue::new(SERVER_PORT, i64::from(port)));
         }
     }
 }
@@ -196,9 +183,7 @@ impl<F: ClientFramework> Config<F> {
         // The parts, not the set: a duration recorded through a bound histogram needs
         // no attribute made.
         let metric = MetricParts {
-            method: info.method.clone(),
-            host: info.host.clone(),
-            port: info.port,
+            common: info.common.clone(),
             added: self.hooks.metric_attributes(metric_attributes),
         };
         Plan {
@@ -242,7 +227,7 @@ impl Plan {
             // Room for what the call adds when it ends (status code, protocol version,
             // `service.peer.name`, `error.type`), so the vector the span keeps never grows.
             let mut attributes = Vec::with_capacity(12 + hooked.len());
-            info.common_into(&mut attributes);
+            info.common.push_into(&mut attributes);
             // Cut after redaction: a credential is recognised whole.
             attributes.push(KeyValue::new(
                 URL_FULL,

@@ -341,19 +341,16 @@ mod tests {
         }
     }
 
-    #[test]
-    fn an_application_layer_gets_the_debug_events_its_filter_wants_and_the_kits_layers_do_not() {
-        let console = Written::default();
-        let records = InMemoryLogExporter::default();
-        let logger_provider = SdkLoggerProvider::builder()
-            .with_simple_exporter(records.clone())
-            .build();
+    /// The subscriber at `info`, its console lines into `console`, over `application`.
+    fn subscriber(
+        console: &Written,
+        logger_provider: &SdkLoggerProvider,
+        application: Vec<ApplicationLayer>,
+    ) -> (Dispatch, FilterSwitch) {
         let tracer = SdkTracerProvider::builder().build().tracer("reloadable-test");
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let statements = Targets::new().with_target("app::statements", LevelFilter::DEBUG);
-        let (dispatch, _switch) = reloadable_subscriber(
+        reloadable_subscriber(
             otel_kit_core::sdk::BridgeTracer::new(tracer),
-            &logger_provider,
+            logger_provider,
             Console::new(ConsoleFormat::Text, {
                 let console = console.clone();
                 move || console.clone()
@@ -362,6 +359,22 @@ mod tests {
             &LogFilter::parse("info").expect("valid directives"),
             "",
             SpanEvents::LogsOnly,
+            application,
+        )
+    }
+
+    #[test]
+    fn an_application_layer_gets_the_debug_events_its_filter_wants_and_the_kits_layers_do_not() {
+        let console = Written::default();
+        let records = InMemoryLogExporter::default();
+        let logger_provider = SdkLoggerProvider::builder()
+            .with_simple_exporter(records.clone())
+            .build();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let statements = Targets::new().with_target("app::statements", LevelFilter::DEBUG);
+        let (dispatch, _switch) = subscriber(
+            &console,
+            &logger_provider,
             vec![EventTargets(Arc::clone(&seen)).with_filter(statements).boxed()],
         );
         tracing::dispatcher::with_default(&dispatch, || {
@@ -398,21 +411,7 @@ mod tests {
     #[test]
     fn a_new_filter_answers_for_call_sites_the_old_one_had_decided() {
         let console = Written::default();
-        let logger_provider = SdkLoggerProvider::builder().build();
-        let tracer = SdkTracerProvider::builder().build().tracer("reloadable-test");
-        let (dispatch, switch) = reloadable_subscriber(
-            otel_kit_core::sdk::BridgeTracer::new(tracer),
-            &logger_provider,
-            Console::new(ConsoleFormat::Text, {
-                let console = console.clone();
-                move || console.clone()
-            })
-            .with_ansi(false),
-            &LogFilter::parse("info").expect("valid directives"),
-            "",
-            SpanEvents::LogsOnly,
-            Vec::new(),
-        );
+        let (dispatch, switch) = subscriber(&console, &SdkLoggerProvider::builder().build(), Vec::new());
         tracing::dispatcher::with_default(&dispatch, || {
             tracing::info_span!("request").in_scope(|| pool_event(1));
             // Decided by the span it runs in: the call site's old `never` must not stand.
