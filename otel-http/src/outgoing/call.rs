@@ -164,44 +164,43 @@ impl<F: ClientFramework> Call<F> {
         hook: impl FnOnce(&<ClientHooks<F> as Signatures>::ResponseSpanAttributes, &mut SpanAttributes<'_>),
     ) {
         let (seconds, end_time) = self.elapsed();
-        // What the response adds to the metric's set: at most three attributes.
-        let mut closing: [Option<KeyValue>; 3] = [None, None, None];
-        let mut added = 0;
         // Known by its parts when the response adds no `error.type`.
         let mut bound = None;
         let span = self.cx.span();
         // Asked once: each question to a span in a context takes its lock.
         let recording = span.is_recording();
-        let mut both = |kv: KeyValue| {
+        // On the span when it records; kept for the metric's set either way.
+        let both = |kv: KeyValue| {
             if recording {
                 span.set_attribute(kv.clone());
             }
-            closing[added] = Some(kv);
-            added += 1;
+            Some(kv)
         };
-        match ended {
+        // What the response adds to the metric's set, in this order.
+        let closing: [Option<KeyValue>; 3] = match ended {
             Ended::Response {
                 status,
                 version,
                 headers,
             } => {
                 let status = status.as_u16();
-                both(KeyValue::new(HTTP_RESPONSE_STATUS_CODE, i64::from(status)));
+                let code = both(KeyValue::new(HTTP_RESPONSE_STATUS_CODE, i64::from(status)));
                 let version = protocol_version(version);
-                if let Some(version) = version {
-                    both(KeyValue::new(NETWORK_PROTOCOL_VERSION, version));
-                }
+                let version_attribute =
+                    version.and_then(|version| both(KeyValue::new(NETWORK_PROTOCOL_VERSION, version)));
                 bound = (status < 400).then_some((status, version));
                 // The client rule: any 4xx or 5xx is an error for the caller. The
                 // description stays empty, the status code already says it all.
-                if status >= 400 {
-                    both(KeyValue::new(ERROR_TYPE, status.to_string()));
+                let error_type = (status >= 400).then(|| {
                     span.set_status(Status::error(""));
-                }
+                    KeyValue::new(ERROR_TYPE, status.to_string())
+                });
+                let error_type = error_type.and_then(both);
                 let capture = self.config.http.headers(Side::Client);
                 if !capture.is_empty() {
                     span.set_attributes(capture.response_attributes(headers));
                 }
+                [code, version_attribute, error_type]
             }
             // The request raised: one `http.client.request.exception` (WARN: the
             // caller is expected to handle it), whose message is the status
@@ -211,14 +210,15 @@ impl<F: ClientFramework> Call<F> {
                 exception_type,
                 description,
             } => {
-                both(KeyValue::new(ERROR_TYPE, error_type));
+                let error_type = both(KeyValue::new(ERROR_TYPE, error_type));
                 let event = (CLIENT_EXCEPTION_EVENT, Severity::Warn);
                 self.config.resolver.with(None, |resolved| {
                     exception::record_error(resolved, &self.cx, event, exception_type, &description);
                 });
                 span.set_status(Status::error(description));
+                [error_type, None, None]
             }
-        }
+        };
         if let Some(add) = self.config.hooks.response_span_attributes.as_deref()
             && recording
         {

@@ -6,7 +6,6 @@
 //! but carry metadata of their own, are never found, and are asked as before.
 
 use std::collections::hash_map::Entry;
-use std::sync::{PoisonError, RwLock};
 
 use rustc_hash::FxHashMap;
 use tracing::Metadata;
@@ -15,14 +14,15 @@ use tracing::subscriber::Interest;
 /// More call sites than a program has: past it, call sites are asked every time.
 const MAX_CALLSITES: usize = 16_384;
 
-/// One filter's `always` (true) and `never` (false) answers, by metadata address.
+/// One filter's `always` (true) and `never` (false) answers, by metadata address. No
+/// lock of its own: it lives beside its filter, under the filter's lock.
 #[derive(Debug, Default)]
-pub(super) struct CallsiteDecisions(RwLock<FxHashMap<usize, bool>>);
+pub(super) struct CallsiteDecisions(FxHashMap<usize, bool>);
 
 impl CallsiteDecisions {
     /// Keeps the filter's `interest` in `meta`'s call site, when it is `always` or
     /// `never` (`sometimes` depends on more than the metadata).
-    pub(super) fn remember(&self, meta: &'static Metadata<'static>, interest: &Interest) {
+    pub(super) fn remember(&mut self, meta: &'static Metadata<'static>, interest: &Interest) {
         let decided = if interest.is_always() {
             true
         } else if interest.is_never() {
@@ -30,9 +30,8 @@ impl CallsiteDecisions {
         } else {
             return;
         };
-        let mut decisions = self.0.write().unwrap_or_else(PoisonError::into_inner);
-        let len = decisions.len();
-        match decisions.entry(address(meta)) {
+        let len = self.0.len();
+        match self.0.entry(address(meta)) {
             Entry::Occupied(mut entry) => {
                 entry.insert(decided);
             }
@@ -45,8 +44,7 @@ impl CallsiteDecisions {
 
     /// What the filter answered for `meta`'s call site, if it is kept.
     pub(super) fn get(&self, meta: &Metadata<'_>) -> Option<bool> {
-        let decisions = self.0.read().unwrap_or_else(PoisonError::into_inner);
-        decisions.get(&address(meta)).copied()
+        self.0.get(&address(meta)).copied()
     }
 }
 
@@ -81,7 +79,7 @@ mod tests {
 
     #[test]
     fn only_always_and_never_are_kept_and_only_for_the_very_metadata() {
-        let decisions = CallsiteDecisions::default();
+        let mut decisions = CallsiteDecisions::default();
         decisions.remember(&META, &Interest::sometimes());
         assert_eq!(decisions.get(&META), None);
         decisions.remember(&META, &Interest::never());

@@ -13,8 +13,9 @@
 //! so [`ReloadableEnvFilter`] skips them, lock and all, when they do not: the common
 //! case costs one relaxed load there, and less than a plain `EnvFilter`.
 //!
-//! Per-layer filters are asked about every event and span, whatever its call site's
-//! interest; each filter keeps its `always` and `never` answers by call site
+//! Where the layers' filters answer a call site differently (the kit's three do), each
+//! is asked about every event and span there; each filter keeps its `always` and
+//! `never` answers by call site
 //! ([`CallsiteDecisions`]), replaced with it, so an event costs a lookup rather than a
 //! walk over the directives.
 
@@ -168,8 +169,8 @@ pub(super) struct ReloadableEnvFilter(Arc<Current>);
 impl<S: Subscriber> Filter<S> for ReloadableEnvFilter {
     fn enabled(&self, meta: &Metadata<'_>, cx: &Context<'_, S>) -> bool {
         let filtering = self.0.filtering();
-        // Per-layer filters are asked about every event and span, whatever the call
-        // site's interest: what the filter said when the call site registered stands.
+        // Where the layers' filters answer a call site differently, each is asked about
+        // each of its events and spans: what it said at registration stands.
         match filtering.decisions.get(meta) {
             Some(enabled) => enabled,
             None => Filter::<S>::enabled(&filtering.env, meta, cx),
@@ -177,7 +178,8 @@ impl<S: Subscriber> Filter<S> for ReloadableEnvFilter {
     }
 
     fn callsite_enabled(&self, meta: &'static Metadata<'static>) -> Interest {
-        let filtering = self.0.filtering();
+        // Registration is rare, so it writes and `enabled` takes one read lock.
+        let mut filtering = self.0.filtering.write().unwrap_or_else(PoisonError::into_inner);
         let interest = Filter::<S>::callsite_enabled(&filtering.env, meta);
         filtering.decisions.remember(meta, &interest);
         interest

@@ -1,6 +1,6 @@
 //! The log record processor: `emit` offers each record, with its logger's scope, to
-//! the bounded queue ([`QueueProcessor`]); a worker thread exports batches every
-//! schedule delay, when a batch is full, and on flush and shutdown.
+//! the bounded queue ([`QueueProcessor`]); a worker thread exports batches when a batch
+//! is full, a schedule delay after its last export, and on flush and shutdown.
 
 use std::sync::Arc;
 use std::time::Duration;

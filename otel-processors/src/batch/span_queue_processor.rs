@@ -1,6 +1,6 @@
 //! The span processor: `on_end` offers each sampled span to the bounded queue
-//! ([`QueueProcessor`]); a worker thread exports batches every schedule delay, when a
-//! batch is full, and on flush and shutdown.
+//! ([`QueueProcessor`]); a worker thread exports batches when a batch is full, a
+//! schedule delay after its last export, and on flush and shutdown.
 
 use std::sync::Arc;
 use std::time::Duration;

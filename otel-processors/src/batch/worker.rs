@@ -1,5 +1,6 @@
 //! The export worker: a thread that owns the exporter and exports the queue's batches
-//! every schedule delay, when woken for a full batch, and on flush and shutdown.
+//! when woken for a full batch, a schedule delay after its last export, and on flush
+//! and shutdown.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -69,13 +70,14 @@ impl<S: BatchedSignal, E: BatchExporter<S>> Worker<S, E> {
                         return;
                     }
                     // The full batches there are now; a remainder waits for the
-                    // schedule (or, with a zero delay, goes at once), which counts from
-                    // the last export, as in the SDKs: the delay is between two exports.
+                    // schedule (or, with a zero delay, goes at once), which restarts
+                    // when an export starts, as the SDKs' processors restart theirs.
                     // Failures are counted and logged inside `export`.
+                    let started = Instant::now();
                     let submitted = self.stats.submitted.load(Ordering::Relaxed);
                     let _ = self.export_queued(self.delay.is_zero());
                     if self.stats.submitted.load(Ordering::Relaxed) != submitted {
-                        next = Instant::now() + self.delay;
+                        next = started + self.delay;
                     }
                 }
                 recv(self.control) -> message => match message {

@@ -1,12 +1,15 @@
 //! The span worker is woken once per full batch, not once per span: waking a sleeping
-//! thread is a system call and a context switch, microseconds of CPU per span. The test
+//! thread is a system call and a context switch, microseconds of CPU per span; and its
+//! schedule restarts with each export of full batches. The test
 //! that counts the worker thread's wake-ups runs in its own process, so that thread is
 //! the only one of its name.
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use opentelemetry::trace::{Tracer as _, TracerProvider as _};
-use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData, SpanExporter};
 use otel_kit_processors::batch::{BatchSettings, SpanQueueProcessor};
 
 use crate::support::own_process::ran_in_own_process;
@@ -97,11 +100,23 @@ fn with_a_zero_delay_each_span_leaves_at_once() {
     );
 }
 
+/// An exporter that keeps when each export came, and how many spans it held.
+#[derive(Debug, Clone, Default)]
+struct Timed(Arc<Mutex<Vec<(Instant, usize)>>>);
+
+impl SpanExporter for Timed {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        let mut exports = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        exports.push((Instant::now(), batch.len()));
+        Ok(())
+    }
+}
+
 #[test]
 fn the_schedule_counts_from_the_last_export() {
     // The SDKs' processors wait the schedule delay between two exports: a full batch
     // sent early restarts it, so the next export is not a sliver of a batch.
-    let exporter = InMemorySpanExporter::default();
+    let exporter = Timed::default();
     let config = BatchSettings {
         max_export_batch_size: 4,
         schedule_delay: Duration::from_secs(1),
@@ -111,19 +126,24 @@ fn the_schedule_counts_from_the_last_export() {
         .with_span_processor(SpanQueueProcessor::new(exporter.clone(), config))
         .build();
     let tracer = provider.tracer("t");
-    let count = || exporter.get_finished_spans().map_or(0, |s| s.len());
+    let exports = || exporter.0.lock().unwrap_or_else(PoisonError::into_inner).clone();
     std::thread::sleep(Duration::from_millis(500));
     for _ in 0..4 {
         tracer.in_span("full", |_| {});
     }
-    wait_until(|| count() == 4);
-    let full_batch_seen = Instant::now();
+    wait_until(|| !exports().is_empty());
     tracer.in_span("remainder", |_| {});
-    wait_until(|| count() == 5);
-    assert_eq!(count(), 5, "the remainder leaves on schedule");
+    wait_until(|| exports().len() == 2);
+    let exports = exports();
+    assert_eq!(
+        exports.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+        [4, 1],
+        "the full batch, then the remainder on schedule"
+    );
+    // Before, the remainder left at the first schedule, about 500 ms after the batch.
+    let gap = exports[1].0 - exports[0].0;
     assert!(
-        full_batch_seen.elapsed() >= Duration::from_millis(800),
-        "the remainder left {:?} after the full batch, not a schedule delay",
-        full_batch_seen.elapsed()
+        gap >= Duration::from_millis(900),
+        "the remainder left {gap:?} after the full batch, not a schedule delay"
     );
 }
