@@ -66,16 +66,21 @@ mod tests {
         }
     }
     static SITE: Site = Site;
-    static META: Metadata<'static> = Metadata::new(
-        "event",
-        "app",
-        Level::INFO,
-        None,
-        None,
-        None,
-        FieldSet::new(&["message"], Identifier(&SITE)),
-        Kind::EVENT,
-    );
+    static META: Metadata<'static> = metadata();
+
+    /// An INFO event's metadata at `SITE`: a new value each call.
+    const fn metadata() -> Metadata<'static> {
+        Metadata::new(
+            "event",
+            "app",
+            Level::INFO,
+            None,
+            None,
+            None,
+            FieldSet::new(&["message"], Identifier(&SITE)),
+            Kind::EVENT,
+        )
+    }
 
     #[test]
     fn only_always_and_never_are_kept_and_only_for_the_very_metadata() {
@@ -87,16 +92,6 @@ mod tests {
         decisions.remember(&META, &Interest::always());
         assert_eq!(decisions.get(&META), Some(true));
         // Equal metadata elsewhere (as the `log` crate's records are made): not found.
-        let copy = Metadata::new(
-            "event",
-            "app",
-            Level::INFO,
-            None,
-            None,
-            None,
-            FieldSet::new(&["message"], Identifier(&SITE)),
-            Kind::EVENT,
-        );
-        assert_eq!(decisions.get(&copy), None);
+        assert_eq!(decisions.get(&metadata()), None);
     }
 }
