@@ -281,7 +281,7 @@ impl Exporting<'_> {
         // Asked by the kit's instrumentations before they build a span: a dropped one
         // is never built.
         let head = otel_kit_sampling::HeadSampling::new(self.sampler(), self.additions.take_id_generator())
-            .attributes_read(self.config.sampling.reads_attributes());
+            .described_by(&self.config.sampling);
         let mut tracer = head
             .install(SdkTracerProvider::builder())
             .with_resource(self.resource.clone())

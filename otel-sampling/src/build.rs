@@ -168,6 +168,28 @@ impl Sampling {
             }
     }
 
+    /// How the sampler decides a span whose parent is local (made in this process):
+    /// for the parent-based presets with no excluded route, by the parent's flag alone,
+    /// under the arithmetic returned, which says what trace state the child carries;
+    /// `None` where the sampler must be asked (a custom, remote, `ParentBased` or
+    /// non-parent-based sampler, or excluded routes, which read the span).
+    pub(crate) fn local_children_follow_parent(&self) -> Option<RatioArithmetic> {
+        let follows = self.excluded_routes.is_empty()
+            && matches!(
+                self.kind,
+                Kind::ParentBasedAlwaysOn
+                    | Kind::ParentBasedAlwaysOff
+                    | Kind::ParentBasedRatio(_)
+                    | Kind::RateLimited(_)
+            );
+        // The sampler reads the arithmetic from its state, which a controlled copy shares.
+        follows.then(|| {
+            self.state
+                .as_ref()
+                .map_or(self.arithmetic, |state| state.arithmetic)
+        })
+    }
+
     /// This preset with `ratio`, in the same shape and with the same excluded routes:
     /// parent-based presets become `parentbased_traceidratio`, the others
     /// `traceidratio`. `None` for the presets without a ratio (see

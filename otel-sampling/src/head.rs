@@ -11,15 +11,21 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
-use opentelemetry::trace::{Link, SpanBuilder, SpanId, SpanKind, TraceId, TracerProvider};
+use opentelemetry::trace::{
+    Link, SpanBuilder, SpanId, SpanKind, TraceContextExt as _, TraceId, TracerProvider,
+};
 use opentelemetry::{Context, InstrumentationScope, KeyValue};
 use opentelemetry_sdk::trace::{
     IdGenerator, RandomIdGenerator, SamplingDecision, SamplingResult, SdkTracer, SdkTracerProvider,
     ShouldSample, TracerProviderBuilder,
 };
 use otel_kit_core::head_sampling::{self, HeadDecision, HeadSampler};
+
+use crate::arithmetic::RatioArithmetic;
+use crate::parent_state::Outcome;
+use crate::preset::Sampling;
 
 /// A tracer provider's sampler and id generator, able to be asked before a span is
 /// built: [`install`](Self::install) them in the SDK's builder, and set the provider as
@@ -49,7 +55,33 @@ impl HeadSampling {
             sampler,
             ids: ids.unwrap_or_else(|| Box::new(RandomIdGenerator::default())),
             reads_attributes: AtomicBool::new(true),
+            local_children: AtomicU8::new(ASK),
         }))
+    }
+
+    /// This head sampling, told that its sampler is `sampling`'s
+    /// ([`Sampling::into_sampler`] or [`Sampling::into_observed_sampler`]): whether it
+    /// reads span attributes (as [`attributes_read`](Self::attributes_read)), and
+    /// whether it decides a span with a local parent by the parent's flag alone (the
+    /// parent-based presets with no excluded route). Such a span is then decided here,
+    /// with the trace state the sampler would give it, without asking the sampler: the
+    /// usual client and database spans under a server span.
+    ///
+    /// ```
+    /// use otel_kit_sampling::{HeadSampling, Sampling};
+    ///
+    /// let sampling = Sampling::ratio(0.1);
+    /// let head = HeadSampling::new(sampling.clone().into_sampler(), None).described_by(&sampling);
+    /// # let _ = head;
+    /// ```
+    pub fn described_by(self, sampling: &Sampling) -> Self {
+        let rule = match sampling.local_children_follow_parent() {
+            None => ASK,
+            Some(RatioArithmetic::Consistent) => FOLLOW_CONSISTENT,
+            Some(RatioArithmetic::Legacy) => FOLLOW_LEGACY,
+        };
+        self.0.local_children.store(rule, Ordering::Relaxed);
+        self.attributes_read(sampling.reads_attributes())
     }
 
     /// This head sampling, told whether its sampler reads span attributes (it is
@@ -121,6 +153,32 @@ struct Shared {
     ids: Box<dyn IdGenerator>,
     /// `false`: the sampler decides without attributes, so none are made for it.
     reads_attributes: AtomicBool,
+    /// How a span with a local parent is decided: [`ASK`] the sampler, or follow the
+    /// parent under one arithmetic ([`HeadSampling::described_by`]).
+    local_children: AtomicU8,
+}
+
+const ASK: u8 = 0;
+const FOLLOW_CONSISTENT: u8 = 1;
+const FOLLOW_LEGACY: u8 = 2;
+
+impl Shared {
+    /// The decision on a span under a local `parent`, when the sampler is known to
+    /// follow it: as `RuntimeSampler` takes it, through the same [`Outcome`].
+    fn follow_local_parent(&self, parent: &Context, trace_id: TraceId) -> Option<SamplingResult> {
+        let arithmetic = match self.local_children.load(Ordering::Relaxed) {
+            FOLLOW_CONSISTENT => RatioArithmetic::Consistent,
+            FOLLOW_LEGACY => RatioArithmetic::Legacy,
+            _ => return None,
+        };
+        let span = parent.span();
+        let parent = span.span_context();
+        if !parent.is_valid() || parent.is_remote() {
+            return None;
+        }
+        let outcome = Outcome::from_flag(parent.is_sampled(), None);
+        Some(outcome.into_result(arithmetic, parent.trace_state(), trace_id))
+    }
 }
 
 /// A decision taken before the span was built, waiting for it.
@@ -142,14 +200,21 @@ struct Head(Arc<Shared>);
 
 impl HeadSampler for Head {
     fn decide(&self, parent: &Context, trace_id: TraceId, root: bool, span: &SpanBuilder) -> HeadDecision {
-        let result = self.0.sampler.should_sample(
-            Some(parent),
-            trace_id,
-            &span.name,
-            span.span_kind.as_ref().unwrap_or(&SpanKind::Internal),
-            span.attributes.as_deref().unwrap_or_default(),
-            span.links.as_deref().unwrap_or_default(),
-        );
+        let followed = if root {
+            None
+        } else {
+            self.0.follow_local_parent(parent, trace_id)
+        };
+        let result = followed.unwrap_or_else(|| {
+            self.0.sampler.should_sample(
+                Some(parent),
+                trace_id,
+                &span.name,
+                span.span_kind.as_ref().unwrap_or(&SpanKind::Internal),
+                span.attributes.as_deref().unwrap_or_default(),
+                span.links.as_deref().unwrap_or_default(),
+            )
+        });
         if result.decision == SamplingDecision::Drop {
             return HeadDecision::Drop(result.trace_state);
         }
@@ -251,241 +316,4 @@ impl IdGenerator for DecidedIds {
 }
 
 #[cfg(test)]
-mod tests {
-    use opentelemetry::trace::{
-        Span as _, TraceContextExt as _, TraceState, Tracer as _, TracerProvider as _,
-    };
-    use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
-    use otel_kit_core::head_sampling::{probe, start_span, start_span_with};
-
-    use super::*;
-    use crate::Sampling;
-
-    /// Counts the sampler's decisions, and samples every other root by trace id parity.
-    #[derive(Clone, Debug, Default)]
-    struct Counting(Arc<std::sync::atomic::AtomicUsize>);
-
-    impl ShouldSample for Counting {
-        fn should_sample(
-            &self,
-            _: Option<&Context>,
-            trace_id: TraceId,
-            _: &str,
-            _: &SpanKind,
-            _: &[KeyValue],
-            _: &[Link],
-        ) -> SamplingResult {
-            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let keep = u128::from_be_bytes(trace_id.to_bytes()).is_multiple_of(2);
-            SamplingResult {
-                decision: if keep {
-                    SamplingDecision::RecordAndSample
-                } else {
-                    SamplingDecision::Drop
-                },
-                attributes: vec![KeyValue::new("sampler.kept", true)],
-                trace_state: TraceState::from_key_value([("ot", "th:8")]).unwrap(),
-            }
-        }
-    }
-
-    /// Each root is decided once, before it is built; a kept one is built with the trace
-    /// id and the decision (its attributes, its trace state) the sampler was asked about,
-    /// a dropped one never reaches the SDK: nothing is exported for it.
-    #[test]
-    fn a_root_is_sampled_once_and_built_only_when_kept() {
-        let sampler = Counting::default();
-        let spans = InMemorySpanExporter::default();
-        let head = HeadSampling::new(Box::new(sampler.clone()), None);
-        let provider = head
-            .install(SdkTracerProvider::builder().with_simple_exporter(spans.clone()))
-            .build();
-        let (tracer, head) = probe(|| head.tracer_provider(provider.clone()).tracer("test"));
-        let head = head.expect("a head-sampled provider answers the probe");
-        let mut kept = Vec::new();
-        for _ in 0..200 {
-            let builder = SpanBuilder::from_name("root").with_kind(SpanKind::Server);
-            let (cx, recording) = start_span(Some(&*head), &tracer, builder, &Context::new());
-            let span = cx.span();
-            let context = span.span_context();
-            assert!(context.is_valid());
-            assert_eq!(context.trace_state().get("ot"), Some("th:8"));
-            let even = u128::from_be_bytes(context.trace_id().to_bytes()).is_multiple_of(2);
-            assert_eq!(
-                recording, even,
-                "recorded exactly when the sampler said so for its trace id"
-            );
-            assert_eq!(context.is_sampled(), even);
-            if recording {
-                kept.push(context.trace_id());
-            }
-            span.end();
-        }
-        assert_eq!(
-            sampler.0.load(std::sync::atomic::Ordering::Relaxed),
-            200,
-            "one decision per span"
-        );
-        let exported = spans.get_finished_spans().unwrap();
-        assert_eq!(
-            exported
-                .iter()
-                .map(|s| s.span_context.trace_id())
-                .collect::<Vec<_>>(),
-            kept
-        );
-        assert!(
-            exported
-                .iter()
-                .all(|s| s.attributes.contains(&KeyValue::new("sampler.kept", true)))
-        );
-        assert!(kept.len() > 50 && kept.len() < 150, "{}", kept.len());
-    }
-
-    /// A child of a dropped parent under the parent-based default is dropped without the
-    /// SDK, keeps the parent's trace, gets a span id of its own, and is not sampled.
-    #[test]
-    fn a_child_of_an_unsampled_parent_is_ids_only() {
-        let spans = InMemorySpanExporter::default();
-        let head = HeadSampling::new(Sampling::ratio(0.0).into_sampler(), None);
-        let provider = head
-            .install(SdkTracerProvider::builder().with_simple_exporter(spans.clone()))
-            .build();
-        let (tracer, head) = probe(|| head.tracer_provider(provider.clone()).tracer("test"));
-        let head = head.expect("head sampler");
-        let (root, recording) = start_span(
-            Some(&*head),
-            &tracer,
-            SpanBuilder::from_name("root"),
-            &Context::new(),
-        );
-        assert!(!recording);
-        let (child, recording) = start_span(Some(&*head), &tracer, SpanBuilder::from_name("child"), &root);
-        assert!(!recording);
-        let (root, child) = (
-            root.span().span_context().clone(),
-            child.span().span_context().clone(),
-        );
-        assert!(root.is_valid() && child.is_valid());
-        assert_eq!(child.trace_id(), root.trace_id());
-        assert_ne!(child.span_id(), root.span_id());
-        assert!(!child.is_sampled() && !child.is_remote());
-        assert!(spans.get_finished_spans().unwrap().is_empty());
-    }
-
-    /// A sampler that decides without attributes (the ratio presets) is asked before
-    /// they are made: a dropped span never makes them, a kept one carries them. One that
-    /// reads them (a custom sampler, excluded routes) sees them before it decides.
-    #[test]
-    fn attributes_are_made_first_only_for_a_sampler_that_reads_them() {
-        for (sampling, reads) in [
-            (Sampling::ratio(0.5), false),
-            (Sampling::ratio(0.5).excluding_routes(["/health"]), true),
-        ] {
-            assert_eq!(sampling.reads_attributes(), reads);
-            let spans = InMemorySpanExporter::default();
-            let head = HeadSampling::new(sampling.clone().into_sampler(), None).attributes_read(reads);
-            let provider = head
-                .install(SdkTracerProvider::builder().with_simple_exporter(spans.clone()))
-                .build();
-            let (tracer, head) = probe(|| head.tracer_provider(provider.clone()).tracer("test"));
-            let head = head.expect("head sampler");
-            let (mut made, mut kept) = (0, 0);
-            for i in 0..200 {
-                // Every tenth one is a health check: excluded where routes are.
-                let route = if i % 10 == 0 { "/health" } else { "/users/{id}" };
-                let builder = SpanBuilder::from_name("GET").with_kind(SpanKind::Server);
-                let (cx, recording) =
-                    start_span_with(Some(&*head), &tracer, builder, &Context::new(), || {
-                        made += 1;
-                        vec![KeyValue::new("http.route", route)]
-                    });
-                kept += usize::from(recording);
-                cx.span().end();
-            }
-            let exported = spans.get_finished_spans().unwrap();
-            assert_eq!(exported.len(), kept);
-            assert!(
-                exported
-                    .iter()
-                    .all(|s| s.attributes.iter().any(|kv| kv.key.as_str() == "http.route"))
-            );
-            if reads {
-                assert_eq!(made, 200, "made for every decision");
-                assert!(
-                    exported
-                        .iter()
-                        .all(|s| !s.attributes.contains(&KeyValue::new("http.route", "/health"))),
-                    "the sampler saw the route"
-                );
-            } else {
-                assert_eq!(made, kept, "made only for the spans kept");
-                assert!(kept > 50 && kept < 150, "{kept}");
-            }
-        }
-    }
-
-    /// A decision is only taken by the span it was made for: a span another tracer
-    /// provider builds next on the thread, or one built after `forget`, samples anew.
-    #[test]
-    fn a_decision_waits_only_for_its_own_span() {
-        let first = Counting::default();
-        let second = Counting::default();
-        let heads = [first.clone(), second.clone()].map(|s| HeadSampling::new(Box::new(s), None));
-        let a = heads[0].install(SdkTracerProvider::builder()).build();
-        let b = heads[1].install(SdkTracerProvider::builder()).build();
-        let head = probe(|| heads[0].tracer_provider(a.clone()).tracer("a"))
-            .1
-            .expect("head sampler");
-        // Decide until the sampler says record: the decision then waits on this thread.
-        let parent = loop {
-            let id = head.new_trace_id();
-            if let HeadDecision::Record = head.decide(&Context::new(), id, true, &SpanBuilder::from_name("x"))
-            {
-                break id;
-            }
-        };
-        let other = b.tracer("b").start("other");
-        assert_eq!(
-            second.0.load(std::sync::atomic::Ordering::Relaxed),
-            1,
-            "the other provider sampled its own span"
-        );
-        assert_ne!(
-            other.span_context().trace_id(),
-            parent,
-            "and took none of the waiting decision's ids"
-        );
-        head.forget();
-        let asked = first.0.load(std::sync::atomic::Ordering::Relaxed);
-        drop(a.tracer("a").start("after"));
-        assert_eq!(
-            first.0.load(std::sync::atomic::Ordering::Relaxed),
-            asked + 1,
-            "forgotten: sampled anew"
-        );
-    }
-
-    /// The SDK's provider built by hand has no head sampler: its sampler decides, as
-    /// before. Nor has a head-sampled provider's SDK provider itself: only the wrapper
-    /// that carries the head sampler answers. Probing exports nothing.
-    #[test]
-    fn a_plain_provider_answers_no_probe_and_probing_exports_nothing() {
-        let spans = InMemorySpanExporter::default();
-        let provider = SdkTracerProvider::builder()
-            .with_simple_exporter(spans.clone())
-            .build();
-        assert!(probe(|| provider.tracer("plain")).1.is_none());
-        let head = HeadSampling::new(Sampling::default().into_sampler(), None);
-        let sdk = head
-            .install(SdkTracerProvider::builder().with_simple_exporter(spans.clone()))
-            .build();
-        assert!(probe(|| sdk.tracer("sdk")).1.is_none());
-        assert!(
-            probe(|| head.tracer_provider(sdk.clone()).tracer("kit"))
-                .1
-                .is_some()
-        );
-        assert!(spans.get_finished_spans().unwrap().is_empty());
-    }
-}
+mod tests;

@@ -8,6 +8,7 @@
 mod consistent;
 mod control;
 mod env;
+mod head;
 mod interop;
 mod jaeger_remote;
 mod observed;
