@@ -147,6 +147,12 @@ fn a_sampler_that_reads_more_than_the_flag_is_asked() {
         Sampling::trace_id_ratio(0.5),
         Sampling::always_on(),
         Sampling::parent_based(Sampling::always_on(), Default::default()),
+        Sampling::custom(
+            "follows its parent",
+            opentelemetry_sdk::trace::Sampler::ParentBased(Box::new(
+                opentelemetry_sdk::trace::Sampler::AlwaysOn,
+            )),
+        ),
     ] {
         let described = build(&sampling, true);
         child(&described, &parent(TraceId::from(5), false, false, ""));
