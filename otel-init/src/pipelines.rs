@@ -255,14 +255,20 @@ impl Exporting<'_> {
         Ok(exporter)
     }
 
-    /// The configured sampler; with metrics, observed (`otel_kit.sampler.*`).
-    fn sampler(&self) -> Box<dyn opentelemetry_sdk::trace::ShouldSample> {
+    /// The configured sampling, and its sampler; with metrics, observed
+    /// (`otel_kit.sampler.*`).
+    fn sampler(
+        &self,
+    ) -> (
+        otel_kit_sampling::Sampling,
+        Box<dyn opentelemetry_sdk::trace::ShouldSample>,
+    ) {
         let sampling = self.config.sampling.clone().with_service_name_of(self.resource);
         #[cfg(feature = "metrics")]
-        let sampler = sampling.into_observed_sampler(&self.sampler_metrics);
+        let sampler = sampling.clone().into_observed_sampler(&self.sampler_metrics);
         #[cfg(not(feature = "metrics"))]
-        let sampler = sampling.into_sampler();
-        sampler
+        let sampler = sampling.clone().into_sampler();
+        (sampling, sampler)
     }
 
     #[allow(clippy::type_complexity)]
@@ -280,8 +286,9 @@ impl Exporting<'_> {
         let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         // Asked by the kit's instrumentations before they build a span: a dropped one
         // is never built.
-        let head = otel_kit_sampling::HeadSampling::new(self.sampler(), self.additions.take_id_generator())
-            .described_by(&self.config.sampling);
+        let (sampling, sampler) = self.sampler();
+        let head = otel_kit_sampling::HeadSampling::new(sampler, self.additions.take_id_generator())
+            .described_by(&sampling);
         let mut tracer = head
             .install(SdkTracerProvider::builder())
             .with_resource(self.resource.clone())

@@ -134,7 +134,7 @@ impl Sampling {
     /// sampler, or a remote one (Jaeger, X-Ray), or a parent-based one whose root or
     /// delegate does. The presets decide by the trace id and the parent alone, so the
     /// kit's instrumentations make a span's attributes only once it records
-    /// ([`HeadSampling::attributes_read`](crate::HeadSampling::attributes_read)).
+    /// ([`HeadSampling::described_by`](crate::HeadSampling::described_by)).
     ///
     /// ```
     /// use otel_kit_sampling::Sampling;
@@ -168,12 +168,13 @@ impl Sampling {
             }
     }
 
-    /// How the sampler decides a span whose parent is local (made in this process):
-    /// for the parent-based presets with no excluded route, by the parent's flag alone,
-    /// under the arithmetic returned, which says what trace state the child carries;
-    /// `None` where the sampler must be asked (a custom, remote, `ParentBased` or
-    /// non-parent-based sampler, or excluded routes, which read the span).
-    pub(crate) fn local_children_follow_parent(&self) -> Option<RatioArithmetic> {
+    /// The arithmetic by which the sampler decides a span whose parent is local (made in
+    /// this process) from the parent's flag alone, which also says what trace state the
+    /// child carries: `parentbased_always_on`, `parentbased_always_off`,
+    /// `parentbased_traceidratio` and `parentbased_ratelimited` with no excluded route.
+    /// `None` where the sampler must be asked (a custom, remote, [`Sampling::parent_based`]
+    /// or non-parent-based sampler, or excluded routes, which read the span).
+    pub(crate) fn local_child_arithmetic(&self) -> Option<RatioArithmetic> {
         let follows = self.excluded_routes.is_empty()
             && matches!(
                 self.kind,

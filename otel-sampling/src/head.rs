@@ -5,8 +5,9 @@
 //! The provider gets a sampler and an id generator that take a decision handed to them
 //! on the same thread: when an instrumentation asked first and the answer was to
 //! record, the SDK's span takes that decision (and, for a root, the trace id it was
-//! taken for) instead of asking the sampler again, so a sampler is asked once per span
-//! and counts each root once. Spans started by anything else are sampled as before.
+//! taken for) instead of asking the sampler again, so a sampler is asked at most once
+//! per span and counts each root once; a span under a local parent is not asked about
+//! at all when the preset follows the parent ([`HeadSampling::described_by`]). Spans started by anything else are sampled as before.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -62,10 +63,13 @@ impl HeadSampling {
     /// This head sampling, told that its sampler is `sampling`'s
     /// ([`Sampling::into_sampler`] or [`Sampling::into_observed_sampler`]): whether it
     /// reads span attributes (as [`attributes_read`](Self::attributes_read)), and
-    /// whether it decides a span with a local parent by the parent's flag alone (the
-    /// parent-based presets with no excluded route). Such a span is then decided here,
-    /// with the trace state the sampler would give it, without asking the sampler: the
-    /// usual client and database spans under a server span.
+    /// whether it decides a span with a local parent by the parent's flag alone
+    /// (`parentbased_always_on`, `parentbased_always_off`, `parentbased_traceidratio`
+    /// and `parentbased_ratelimited`, with no excluded route). Such a span, when an
+    /// instrumentation asks first, is then decided here, with the trace state the
+    /// sampler would give it, without asking the sampler: the usual client and database
+    /// spans under a server span. Give it the very `Sampling` the sampler was built
+    /// from: for another one, its rule replaces the sampler's for those spans.
     ///
     /// ```
     /// use otel_kit_sampling::{HeadSampling, Sampling};
@@ -75,7 +79,7 @@ impl HeadSampling {
     /// # let _ = head;
     /// ```
     pub fn described_by(self, sampling: &Sampling) -> Self {
-        let rule = match sampling.local_children_follow_parent() {
+        let rule = match sampling.local_child_arithmetic() {
             None => ASK,
             Some(RatioArithmetic::Consistent) => FOLLOW_CONSISTENT,
             Some(RatioArithmetic::Legacy) => FOLLOW_LEGACY,
@@ -154,7 +158,9 @@ struct Shared {
     /// `false`: the sampler decides without attributes, so none are made for it.
     reads_attributes: AtomicBool,
     /// How a span with a local parent is decided: [`ASK`] the sampler, or follow the
-    /// parent under one arithmetic ([`HeadSampling::described_by`]).
+    /// parent under one arithmetic ([`HeadSampling::described_by`]). Atomic, as
+    /// `reads_attributes`: set through a `HeadSampling` whose clones (and the installed
+    /// sampler) already share it.
     local_children: AtomicU8,
 }
 

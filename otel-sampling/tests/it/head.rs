@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use opentelemetry::trace::{
     Link, SpanBuilder, SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState,
@@ -12,7 +13,7 @@ use opentelemetry::trace::{
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::trace::{SamplingResult, SdkTracer, SdkTracerProvider, ShouldSample};
 use otel_kit_core::head_sampling::{HeadSampler, probe, start_span};
-use otel_kit_sampling::{HeadSampling, RatioArithmetic, Sampling};
+use otel_kit_sampling::{HeadSampling, RatioArithmetic, Sampling, from_env_values};
 
 /// A sampler that counts how often it is asked.
 #[derive(Clone, Debug)]
@@ -90,44 +91,77 @@ const TRACE_STATES: [&str; 6] = [
     "ot=rv:00000000000001;th:8",
 ];
 
-/// For each parent-based preset, arithmetic and kind of local parent (sampled or not,
-/// with a consistent, inconsistent, malformed or foreign trace state), the child is
-/// decided as the sampler decides it, trace state included, and the sampler is never
-/// asked; a remote parent still asks it.
+/// Children of every kind of local parent (sampled or not, with a consistent,
+/// inconsistent, malformed or foreign trace state) under `asked` and `described`: each
+/// decided alike, trace state included, and `described`'s sampler never asked. Returns
+/// how many sampled children kept a threshold and how many had theirs erased.
+fn compare_local_children(sampling: &Sampling, asked: &Built, described: &Built) -> (usize, usize) {
+    let (mut kept, mut erased) = (0, 0);
+    let before = (
+        asked.asked.load(Ordering::Relaxed),
+        described.asked.load(Ordering::Relaxed),
+    );
+    let mut children = 0;
+    for trace_state in TRACE_STATES {
+        for sampled in [true, false] {
+            for n in 1..=32u128 {
+                // Trace ids spread over the randomness range: `th:8` holds for about half.
+                let trace_id = TraceId::from(n.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835));
+                let local = parent(trace_id, sampled, false, trace_state);
+                let decided = child(described, &local);
+                assert_eq!(
+                    decided,
+                    child(asked, &local),
+                    "{sampling}: a local parent, sampled {sampled}, tracestate {trace_state:?}"
+                );
+                if sampled && trace_state == "ot=th:8" {
+                    if decided.2.contains("th:8") {
+                        kept += 1
+                    } else {
+                        erased += 1
+                    }
+                }
+                children += 1;
+            }
+        }
+    }
+    assert_eq!(
+        asked.asked.load(Ordering::Relaxed) - before.0,
+        children,
+        "{sampling}"
+    );
+    assert_eq!(
+        described.asked.load(Ordering::Relaxed),
+        before.1,
+        "{sampling}: the sampler is not asked about a local parent's child"
+    );
+    (kept, erased)
+}
+
+/// For each preset that follows a local parent (both arithmetics, a controlled copy whose
+/// sampler reads its state's), a local parent's child is decided as the sampler decides
+/// it without asking it; a remote parent still asks it, and under the trace-everything
+/// override, which takes an unsampled remote parent but never a local one, likewise.
 #[test]
 fn a_local_child_is_decided_as_its_sampler_would_without_asking_it() {
+    let (controlled, _control) = Sampling::ratio(0.25).controlled();
     let presets = [
         Sampling::default(),
+        from_env_values(Some("parentbased_always_off"), None).0,
         Sampling::ratio(0.5),
         Sampling::ratio(0.5).with_arithmetic(RatioArithmetic::Legacy),
         Sampling::ratio(0.0),
         Sampling::rate_limited(1e6),
-        Sampling::ratio(0.25).controlled().0,
+        // Its sampler reads the state's arithmetic (consistent), not the copy's.
+        controlled.clone().with_arithmetic(RatioArithmetic::Legacy),
+        controlled,
     ];
     for sampling in presets {
         let (asked, described) = (build(&sampling, false), build(&sampling, true));
-        let mut children = 0;
-        for trace_state in TRACE_STATES {
-            for sampled in [true, false] {
-                for n in 1..=32u128 {
-                    // Trace ids across the randomness range, so thresholds hold for some.
-                    let trace_id = TraceId::from(n.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835));
-                    let local = parent(trace_id, sampled, false, trace_state);
-                    assert_eq!(
-                        child(&described, &local),
-                        child(&asked, &local),
-                        "{sampling}: a local parent, sampled {sampled}, tracestate {trace_state:?}"
-                    );
-                    children += 1;
-                }
-            }
+        let (kept, erased) = compare_local_children(&sampling, &asked, &described);
+        if sampling.arithmetic() == RatioArithmetic::Consistent {
+            assert!(kept > 0 && erased > 0, "{sampling}: {kept} kept, {erased} erased");
         }
-        assert_eq!(asked.asked.load(Ordering::Relaxed), children, "{sampling}");
-        assert_eq!(
-            described.asked.load(Ordering::Relaxed),
-            0,
-            "{sampling}: the sampler is not asked about a local parent's child"
-        );
         let remote = parent(TraceId::from(3), true, true, "ot=th:8");
         assert_eq!(child(&described, &remote), child(&asked, &remote), "{sampling}");
         assert_eq!(
@@ -136,6 +170,18 @@ fn a_local_child_is_decided_as_its_sampler_would_without_asking_it() {
             "{sampling}: a remote parent asks"
         );
     }
+
+    let (sampling, control) = Sampling::ratio(0.0).controlled();
+    control.trace_everything_until(Instant::now() + Duration::from_secs(60));
+    let (asked, described) = (build(&sampling, false), build(&sampling, true));
+    compare_local_children(&sampling, &asked, &described);
+    let remote = parent(TraceId::from(3), false, true, "");
+    let overruled = child(&described, &remote);
+    assert_eq!(overruled, child(&asked, &remote));
+    assert!(
+        overruled.1,
+        "the override samples an unsampled remote parent's child"
+    );
 }
 
 /// Where the preset does not follow a local parent by its flag alone (excluded routes,
