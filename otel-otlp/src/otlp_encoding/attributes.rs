@@ -153,6 +153,10 @@ pub(super) fn scalar_key_value(buf: &mut Vec<u8>, tag: u32, key: &str, value: Sc
         wire::field_len(key.len())
     };
     let body = key_len + wire::field_len(value_len);
+    if body < 0x80 && tag < 16 {
+        short_key_value(buf, tag, key, value, body as u8, value_len as u8);
+        return;
+    }
     buf.reserve(2 + encoded_len_varint(body as u64) + body);
     wire::put_key(buf, tag, WireType::LengthDelimited);
     wire::put_varint(buf, body as u64);
@@ -160,6 +164,36 @@ pub(super) fn scalar_key_value(buf: &mut Vec<u8>, tag: u32, key: &str, value: Sc
     wire::put_key(buf, VALUE, WireType::LengthDelimited);
     wire::put_varint(buf, value_len as u64);
     value.write(buf);
+}
+
+/// [`scalar_key_value`] when every length is below 128 (most attributes): each key and
+/// length is then one byte, and the framing is copied in a few pieces rather than
+/// pushed a byte at a time, each push checking the capacity.
+#[inline(always)]
+fn short_key_value(buf: &mut Vec<u8>, tag: u32, key: &str, value: Scalar<'_>, body: u8, value_len: u8) {
+    buf.reserve(2 + usize::from(body));
+    let field = self::key(tag, 2);
+    if key.is_empty() {
+        buf.extend_from_slice(&[field, body]);
+    } else {
+        buf.extend_from_slice(&[field, body, self::key(KEY, 2), key.len() as u8]);
+        buf.extend_from_slice(key.as_bytes());
+    }
+    match value {
+        Scalar::String(s) => {
+            buf.extend_from_slice(&[
+                self::key(VALUE, 2),
+                value_len,
+                self::key(STRING_VALUE, 2),
+                s.len() as u8,
+            ]);
+            buf.extend_from_slice(s);
+        }
+        _ => {
+            buf.extend_from_slice(&[self::key(VALUE, 2), value_len]);
+            value.write(buf);
+        }
+    }
 }
 
 /// A `KeyValue` whose value's length is known only once `write` has written its
