@@ -166,11 +166,13 @@ pub(super) fn scalar_key_value(buf: &mut Vec<u8>, tag: u32, key: &str, value: Sc
     value.write(buf);
 }
 
-/// [`scalar_key_value`] when every length is below 128 (most attributes): each key and
-/// length is then one byte, and the framing is copied in a few pieces rather than
+/// [`scalar_key_value`] when the `KeyValue`'s body is below 128 bytes and its tag below
+/// 16 (most attributes: key and value together under about 120 bytes): every key and
+/// length in it is then one byte, and the framing is copied in pieces rather than
 /// pushed a byte at a time, each push checking the capacity.
 #[inline(always)]
 fn short_key_value(buf: &mut Vec<u8>, tag: u32, key: &str, value: Scalar<'_>, body: u8, value_len: u8) {
+    debug_assert!(body < 0x80 && key.len() < 0x80 && value_len < 0x80);
     buf.reserve(2 + usize::from(body));
     let field = self::key(tag, 2);
     if key.is_empty() {
@@ -277,5 +279,59 @@ impl EncodedResource {
             self.schema_url = schema_url.into();
         }
         self.dropped = dropped;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use opentelemetry_proto::tonic::common::v1::{
+        AnyValue, KeyValue as ProtoKeyValue, any_value::Value as V,
+    };
+
+    use super::*;
+
+    fn prosts(tag: u32, key: &str, value: V) -> Vec<u8> {
+        let kv = ProtoKeyValue {
+            key: key.into(),
+            value: Some(AnyValue { value: Some(value) }),
+            ..Default::default()
+        };
+        let mut buf = Vec::new();
+        prost::encoding::message::encode(tag, &kv, &mut buf);
+        buf
+    }
+
+    /// Every scalar type, the empty key, and bodies on both sides of one length byte
+    /// (126 to 129 bytes): the short path and the general one write prost's bytes.
+    #[test]
+    fn both_sides_of_a_one_byte_body_are_prosts() {
+        let texts: Vec<String> = (0..=130).map(|n| "s".repeat(n)).collect();
+        let (mut short, mut long) = (0, 0);
+        for tag in [1, 9] {
+            for k in (0..=10).chain(100..=130) {
+                let key = "k".repeat(k);
+                let mut cases = vec![
+                    (Scalar::Bool(true), V::BoolValue(true)),
+                    (Scalar::Int(-1), V::IntValue(-1)),
+                    (Scalar::Int(1), V::IntValue(1)),
+                    (Scalar::Double(0.5), V::DoubleValue(0.5)),
+                ];
+                for s in &texts {
+                    cases.push((Scalar::String(s.as_bytes()), V::StringValue(s.clone())));
+                    cases.push((Scalar::Bytes(s.as_bytes()), V::BytesValue(s.clone().into_bytes())));
+                }
+                for (scalar, value) in cases {
+                    let mut ours = Vec::new();
+                    scalar_key_value(&mut ours, tag, &key, scalar);
+                    assert_eq!(ours, prosts(tag, &key, value), "tag {tag}, a key of {k} bytes");
+                    if ours[1] < 0x80 {
+                        short += 1;
+                    } else {
+                        long += 1;
+                    }
+                }
+            }
+        }
+        assert!(short > 1000 && long > 1000, "{short} short, {long} long");
     }
 }
