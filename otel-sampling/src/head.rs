@@ -7,7 +7,8 @@
 //! record, the SDK's span takes that decision (and, for a root, the trace id it was
 //! taken for) instead of asking the sampler again, so a sampler is asked at most once
 //! per span and counts each root once; a span under a local parent is not asked about
-//! at all when the preset follows the parent ([`HeadSampling::described_by`]). Spans started by anything else are sampled as before.
+//! at all when the preset follows the parent ([`HeadSampling::described_by`]). Spans
+//! started by anything else are sampled as before.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -27,6 +28,7 @@ use otel_kit_core::head_sampling::{self, HeadDecision, HeadSampler};
 use crate::arithmetic::RatioArithmetic;
 use crate::parent_state::Outcome;
 use crate::preset::Sampling;
+use crate::runtime::{Parent, parent_flags};
 
 /// A tracer provider's sampler and id generator, able to be asked before a span is
 /// built: [`install`](Self::install) them in the SDK's builder, and set the provider as
@@ -177,13 +179,17 @@ impl Shared {
             FOLLOW_LEGACY => RatioArithmetic::Legacy,
             _ => return None,
         };
-        let span = parent.span();
-        let parent = span.span_context();
-        if !parent.is_valid() || parent.is_remote() {
+        // A parent read as the preset's sampler reads it: an invalid one is none.
+        let Some(Parent {
+            remote: false,
+            sampled,
+        }) = parent_flags(parent)
+        else {
             return None;
-        }
-        let outcome = Outcome::from_flag(parent.is_sampled(), None);
-        Some(outcome.into_result(arithmetic, parent.trace_state(), trace_id))
+        };
+        let span = parent.span();
+        let outcome = Outcome::from_flag(sampled, None);
+        Some(outcome.into_result(arithmetic, span.span_context().trace_state(), trace_id))
     }
 }
 
