@@ -96,19 +96,33 @@ impl Inventory {
             let pool = sqlx::SqlitePool::connect_with(options).await?;
             Pool::Sqlite(InstrumentedPool::builder(pool).providers(providers).build())
         };
+        // Instances that start together against one PostgreSQL database would race in
+        // `CREATE TABLE IF NOT EXISTS`, which is not safe against a concurrent creation
+        // (the loser fails on a unique key of PostgreSQL's catalog): there the tables are
+        // made in a transaction that holds a lock of the database's, one instance at a time.
+        // SQLite takes its write lock for the transaction anyway.
+        let schema_lock = match &pool {
+            Pool::Postgres(_) => Some("SELECT pg_advisory_xact_lock(7346921505)"),
+            Pool::Sqlite(_) => None,
+        };
         on_pool!(&pool, |pool| {
+            let mut tx = pool.begin().await?;
+            if let Some(lock) = schema_lock {
+                sqlx::query(lock).execute(&mut *tx).await?;
+            }
             sqlx::query(
                 "CREATE TABLE IF NOT EXISTS inventory \
                  (sku TEXT PRIMARY KEY, name TEXT NOT NULL, price_cents BIGINT NOT NULL, stock BIGINT NOT NULL)",
             )
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
             sqlx::query(
                 "CREATE TABLE IF NOT EXISTS orders \
                  (idempotency_key TEXT PRIMARY KEY, sku TEXT NOT NULL, quantity BIGINT NOT NULL)",
             )
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+            tx.commit().await?;
             sqlx::query(
                 "INSERT INTO orders (idempotency_key, sku, quantity) VALUES ($1, 'cups', 1) \
                  ON CONFLICT (idempotency_key) DO NOTHING",
@@ -239,3 +253,6 @@ impl Inventory {
             .await)
     }
 }
+
+#[cfg(test)]
+mod tests;
