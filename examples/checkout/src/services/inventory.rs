@@ -34,6 +34,10 @@ const PRICE: &str = "SELECT price_cents FROM inventory WHERE sku = $1";
 /// query of the demo (a recursive count the database cannot shortcut).
 pub(crate) const BULK_QUANTITY: u32 = 50;
 
+/// Taken by an instance while it creates the tables on PostgreSQL. Any number serves,
+/// as long as every instance takes the same one.
+const SCHEMA_LOCK: &str = "SELECT pg_advisory_xact_lock(7346921505)";
+
 /// The table, and the cache in front of its price lookups when there is one.
 #[derive(Clone)]
 pub(crate) struct Inventory {
@@ -99,10 +103,11 @@ impl Inventory {
         // Instances that start together against one PostgreSQL database would race in
         // `CREATE TABLE IF NOT EXISTS`, which is not safe against a concurrent creation
         // (the loser fails on a unique key of PostgreSQL's catalog): there the tables are
-        // made in a transaction that holds a lock of the database's, one instance at a time.
-        // SQLite takes its write lock for the transaction anyway.
+        // made in a transaction that holds a database-wide advisory lock, one instance at
+        // a time. SQLite needs none: one writer at a time, and each statement checks the
+        // schema again under the write lock.
         let schema_lock = match &pool {
-            Pool::Postgres(_) => Some("SELECT pg_advisory_xact_lock(7346921505)"),
+            Pool::Postgres(_) => Some(SCHEMA_LOCK),
             Pool::Sqlite(_) => None,
         };
         on_pool!(&pool, |pool| {

@@ -1,4 +1,4 @@
-//! Starting many instances at once against one fresh PostgreSQL database.
+//! Starting many instances at once against one PostgreSQL database without the tables.
 
 use futures_util::future::join_all;
 use otel_kit::db::Providers;
@@ -11,7 +11,7 @@ use super::Inventory;
 /// a unique key of the catalog. Each round is a schema of its own, empty, so the tables
 /// are missing for every instance of the round.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn instances_started_together_on_an_empty_postgres_database_all_start() {
+async fn instances_started_together_on_a_postgres_database_without_the_tables_all_start() {
     let Ok(url) = std::env::var("TEST_POSTGRES_URL") else {
         println!("skipped: TEST_POSTGRES_URL is not set (a PostgreSQL database to create schemas in)");
         return;
@@ -28,8 +28,9 @@ async fn instances_started_together_on_an_empty_postgres_database_all_start() {
             .await
             .expect("a fresh schema");
         let separator = if url.contains('?') { '&' } else { '?' };
-        let in_schema = format!("{url}{separator}options=-c%20search_path%3D{schema}");
-        let started = join_all((0..8).map(|_| Inventory::open(&in_schema, Providers::default(), None))).await;
+        let schema_url = format!("{url}{separator}options=-c%20search_path%3D{schema}");
+        let started =
+            join_all((0..8).map(|_| Inventory::open(&schema_url, Providers::default(), None))).await;
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
             .execute(&mut admin)
             .await
