@@ -7,7 +7,7 @@ use prost::encoding::WireType;
 
 use super::log_values;
 use super::request_frame::{RequestFrame, scope_message};
-use super::scope_groups::{ScopeGroups, same_attributes};
+use super::scope_groups::{ScopeGroups, same_attributes, same_str};
 use super::time::nanos;
 use super::wire;
 
@@ -117,9 +117,15 @@ fn same_scope(
     a: &(&SdkLogRecord, &InstrumentationScope),
     b: &(&SdkLogRecord, &InstrumentationScope),
 ) -> bool {
-    scope_name(a.0, a.1) == scope_name(b.0, b.1)
-        && a.1.version().unwrap_or_default() == b.1.version().unwrap_or_default()
-        && a.1.schema_url().unwrap_or_default() == b.1.schema_url().unwrap_or_default()
+    same_str(scope_name(a.0, a.1), scope_name(b.0, b.1))
+        && same_str(
+            a.1.version().unwrap_or_default(),
+            b.1.version().unwrap_or_default(),
+        )
+        && same_str(
+            a.1.schema_url().unwrap_or_default(),
+            b.1.schema_url().unwrap_or_default(),
+        )
         && same_attributes(a.1, b.1)
 }
 

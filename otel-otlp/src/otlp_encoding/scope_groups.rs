@@ -78,10 +78,25 @@ impl ScopeGroups {
 /// attributes in the same order, or different names.
 pub(super) fn same_scope(a: &InstrumentationScope, b: &InstrumentationScope) -> bool {
     std::ptr::eq(a, b)
-        || a.name() == b.name()
-            && a.version() == b.version()
-            && a.schema_url() == b.schema_url()
+        || same_str(a.name(), b.name())
+            && same_optional_str(a.version(), b.version())
+            && same_optional_str(a.schema_url(), b.schema_url())
             && same_attributes(a, b)
+}
+
+/// String equality that first compares where the strings are: each span holds a clone
+/// of its tracer's scope, whose `'static` name, version and schema URL it borrows, so
+/// equal strings are mostly the same bytes and need no byte comparison.
+pub(super) fn same_str(a: &str, b: &str) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+}
+
+/// [`same_str`] for a version or schema URL, which a scope may lack.
+fn same_optional_str(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => same_str(a, b),
+        (a, b) => a.is_none() && b.is_none(),
+    }
 }
 
 /// Whether two scopes have the same attributes, in any order; sorted (an allocation)
@@ -103,6 +118,8 @@ pub(super) fn same_attributes(a: &InstrumentationScope, b: &InstrumentationScope
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use super::*;
 
     #[test]
@@ -117,6 +134,49 @@ mod tests {
         assert_eq!(groups.iter().count(), 1);
         groups.assign::<&str>(&[], |x, y| x == y);
         assert_eq!(groups.iter().count(), 0);
+    }
+
+    #[test]
+    fn scopes_compare_by_content_wherever_their_strings_are() {
+        const NAME: &str = "otel-kit-http-and-more";
+        let scope = |name: Cow<'static, str>, version: Option<&'static str>, schema: Option<String>| {
+            let mut builder = InstrumentationScope::builder(name);
+            if let Some(version) = version {
+                builder = builder.with_version(version);
+            }
+            if let Some(schema) = schema {
+                builder = builder.with_schema_url(schema);
+            }
+            builder.build()
+        };
+        let schema = || Some("https://opentelemetry.io/schemas/1.40.0".to_owned());
+        let statics = scope(NAME.into(), Some("0.1.0"), schema());
+        // Equal text in another allocation.
+        assert!(same_scope(
+            &statics,
+            &scope(NAME.to_owned().into(), Some("0.1.0"), schema())
+        ));
+        assert!(same_scope(&statics, &statics.clone()));
+        // Where a shorter name starts at the same address.
+        assert!(!same_scope(
+            &statics,
+            &scope(NAME[..13].into(), Some("0.1.0"), schema())
+        ));
+        assert!(!same_scope(&statics, &scope(NAME.into(), None, schema())));
+        assert!(!same_scope(&scope(NAME.into(), None, schema()), &statics));
+        assert!(!same_scope(
+            &statics,
+            &scope(NAME.into(), Some("0.1.1"), schema())
+        ));
+        assert!(!same_scope(&statics, &scope(NAME.into(), Some("0.1.0"), None)));
+        assert!(!same_scope(
+            &statics,
+            &scope(NAME.into(), Some("0.1.0"), Some("https://x".into()))
+        ));
+        assert!(same_scope(
+            &scope(NAME.into(), None, None),
+            &scope(NAME.into(), None, None)
+        ));
     }
 
     #[test]
