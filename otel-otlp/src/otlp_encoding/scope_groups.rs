@@ -138,7 +138,8 @@ mod tests {
 
     #[test]
     fn scopes_compare_by_content_wherever_their_strings_are() {
-        const NAME: &str = "otel-kit-http-and-more";
+        // A static, not a const: one address for every use.
+        static NAME: &str = "otel-kit-http-and-more";
         let scope = |name: Cow<'static, str>, version: Option<&'static str>, schema: Option<String>| {
             let mut builder = InstrumentationScope::builder(name);
             if let Some(version) = version {
@@ -176,6 +177,15 @@ mod tests {
         assert!(same_scope(
             &scope(NAME.into(), None, None),
             &scope(NAME.into(), None, None)
+        ));
+        // Absent is not empty (for spans; the log encoder reads absent as empty).
+        assert!(!same_scope(
+            &scope(NAME.into(), None, None),
+            &scope(NAME.into(), Some(""), None)
+        ));
+        assert!(!same_scope(
+            &scope(NAME.into(), None, None),
+            &scope(NAME.into(), None, Some(String::new()))
         ));
     }
 
