@@ -5,6 +5,9 @@
 //! nothing per span, an owned one an allocation. Instrumentations name spans from a
 //! bounded set (route templates, RPC methods), so each name is leaked once; past the
 //! budget, names are no longer shared and callers allocate per span as before.
+//!
+//! [`same_str`]: string equality that looks at the address first, for strings that are
+//! mostly shared (`'static`, kept here, or in an `Arc`).
 
 use std::sync::{Mutex, PoisonError};
 
@@ -68,4 +71,20 @@ impl SharedNames {
         names.insert(shared);
         Some(shared)
     }
+}
+
+/// `a == b`, comparing where the strings are first: shared strings (a `'static` name, a
+/// scope's strings that every span's clone borrows, an `Arc`'d value) are mostly the same
+/// bytes, and then no byte is read. A shorter string at the same address is not equal.
+///
+/// ```
+/// use otel_kit_core::shared_names::same_str;
+///
+/// static NAME: &str = "otel-kit-http";
+/// assert!(same_str(NAME, NAME));
+/// assert!(same_str(NAME, &NAME.to_owned()), "equal text elsewhere");
+/// assert!(!same_str(NAME, &NAME[..8]), "same address, shorter");
+/// ```
+pub fn same_str(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
 }

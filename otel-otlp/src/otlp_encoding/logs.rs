@@ -3,11 +3,12 @@
 use opentelemetry::InstrumentationScope;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::logs::{LogBatch, SdkLogRecord};
+use otel_kit_core::shared_names::same_str;
 use prost::encoding::WireType;
 
 use super::log_values;
 use super::request_frame::{RequestFrame, scope_message};
-use super::scope_groups::{ScopeGroups, same_attributes, same_str};
+use super::scope_groups::{ScopeGroups, same_attributes};
 use super::time::nanos;
 use super::wire;
 

@@ -4,6 +4,7 @@
 //! opentelemetry-proto's grouping does, so the decoded requests are equal.
 
 use opentelemetry::InstrumentationScope;
+use otel_kit_core::shared_names::same_str;
 
 /// The grouping of one batch, its vectors kept from one export to the next.
 #[derive(Debug, Default)]
@@ -75,20 +76,14 @@ impl ScopeGroups {
 
 /// Whether two scopes are the same for OTLP, as `InstrumentationScope`'s `Eq` says
 /// (attributes in any order), without its allocation in the common cases: the same
-/// attributes in the same order, or different names.
+/// attributes in the same order, or different names. Each span holds a clone of its
+/// tracer's scope, borrowing its `'static` strings, so they compare by address.
 pub(super) fn same_scope(a: &InstrumentationScope, b: &InstrumentationScope) -> bool {
     std::ptr::eq(a, b)
         || same_str(a.name(), b.name())
             && same_optional_str(a.version(), b.version())
             && same_optional_str(a.schema_url(), b.schema_url())
             && same_attributes(a, b)
-}
-
-/// String equality that first compares where the strings are: each span holds a clone
-/// of its tracer's scope, whose `'static` name, version and schema URL it borrows, so
-/// equal strings are mostly the same bytes and need no byte comparison.
-pub(super) fn same_str(a: &str, b: &str) -> bool {
-    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
 }
 
 /// [`same_str`] for a version or schema URL, which a scope may lack.

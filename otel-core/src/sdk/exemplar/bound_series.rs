@@ -19,6 +19,8 @@ use std::sync::RwLock;
 
 use opentelemetry::{KeyValue, Value};
 
+use crate::shared_names::same_str;
+
 /// Most attribute sets one instrument binds. Far below the SDK's default cardinality
 /// limit (2,000), so a handle is never bound to the overflow series while the stream
 /// still has room.
@@ -135,10 +137,6 @@ fn same_set(a: &[KeyValue], b: &[KeyValue]) -> bool {
                     (x, y) => x == y,
                 }
         })
-}
-
-fn same_str(a: &str, b: &str) -> bool {
-    std::ptr::eq(a, b) || a == b
 }
 
 /// Passes a recording key through: it is a hash already.
