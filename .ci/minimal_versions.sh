@@ -26,7 +26,9 @@ grep -A1 '^name = "rustls-pki-types"' Cargo.lock | tail -1
 # Check, not build: the question is whether the APIs exist. Every published crate with
 # its features but those that compile C libraries (mysqlclient-sys through diesel's
 # MySQL backend, librdkafka: `kafka`), its library and binaries (not its tests).
-export CARGO_TARGET_DIR="$work/target" CARGO_PROFILE_DEV_DEBUG=0
+# The root's target directory and profile: a dependency this resolution shares with the
+# feature matrix's (same version, features and dependencies) is checked once.
+export CARGO_TARGET_DIR="$root/target"
 internal=$(grep -ho '^__[a-z0-9_-]*' */Cargo.toml | sort -u | paste -sd, -)
 published=$(cargo metadata --no-deps --format-version 1 |
   python3 -c 'import json,sys; print(" ".join(p["name"] for p in json.load(sys.stdin)["packages"] if p.get("publish") is None and p["name"].startswith("otel-kit")))')
