@@ -81,7 +81,7 @@ struct Reported {
 impl Polls {
     async fn run(self) {
         let mut next_rules = Instant::now();
-        let mut next_targets = Instant::now() + self.targets_interval;
+        let mut next_targets = after(self.targets_interval);
         // When the rules in use were fetched, in seconds since the epoch.
         let mut rules_fetched_at = 0.0;
         let (mut rules_failing, mut targets_failing) = (false, false);
@@ -93,7 +93,10 @@ impl Polls {
                     self.state.replace_rules(rules.clone());
                 }
                 log_transition("GetSamplingRules", fetched.map(|_| ()), &mut rules_failing);
-                next_rules = Instant::now() + self.polling_interval + jitter(self.polling_interval);
+                next_rules = after(
+                    self.polling_interval
+                        .saturating_add(jitter(self.polling_interval)),
+                );
             }
             if Instant::now() >= next_targets {
                 let reported = self.targets_http.bounded(self.report(rules_fetched_at)).await;
@@ -105,7 +108,7 @@ impl Polls {
                     next_in = reported.next_in.unwrap_or(next_in);
                 }
                 log_transition("SamplingTargets", reported.map(|_| ()), &mut targets_failing);
-                next_targets = Instant::now() + next_in;
+                next_targets = after(next_in);
             }
             tokio::time::sleep_until(next_rules.min(next_targets).into()).await;
         }
@@ -187,6 +190,15 @@ fn log_transition(call: &str, result: Result<(), String>, failing: &mut bool) {
 }
 
 /// Up to 1% of `interval`, so that a fleet started at once does not poll at once.
+/// `interval` from now, or a year from now when the clock cannot add it: an interval set
+/// in code may be anything up to `Duration::MAX`, and `Instant + Duration` panics past
+/// the clock's range (the poll loop would stop, and an abort build exit).
+fn after(interval: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+    let now = Instant::now();
+    now.checked_add(interval.min(FAR)).unwrap_or(now)
+}
+
 fn jitter(interval: Duration) -> Duration {
     let random = u128::from_be_bytes(RandomIdGenerator::default().new_trace_id().to_bytes());
     let range = interval.as_nanos() / 100;

@@ -84,6 +84,10 @@ impl XrayRemote {
     /// the default instead, with a warning, as AWS's Python sampler does (X-Ray's
     /// `GetSamplingRules` has a low request quota per account).
     pub const MIN_ENV_POLLING_INTERVAL: Duration = Duration::from_secs(10);
+    /// The longest rules polling interval the environment may set (a day): a longer one
+    /// gets the default instead, with a warning. Rules left a day unread are stale, and
+    /// a value near `u64::MAX` seconds is past what the clock can add.
+    pub const MAX_ENV_POLLING_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);
     /// The longest one fetch (rules with all their pages, or targets) may take,
     /// connection and whole responses included; a shorter interval shortens it to the
     /// interval.
@@ -112,8 +116,8 @@ impl XrayRemote {
     }
 
     /// How often the rules are fetched, as given: code decides (a test may poll every
-    /// 200 ms). A zero interval is reported by
-    /// [`Sampling::validate`](super::Sampling::validate).
+    /// 200 ms; an interval over a year, `Duration::MAX` included, waits a year). A zero
+    /// interval is reported by [`Sampling::validate`](super::Sampling::validate).
     ///
     /// ```
     /// use std::time::Duration;

@@ -39,9 +39,19 @@ pub(super) fn parse(
             }
         } else if key.eq_ignore_ascii_case(POLLING_INTERVAL) {
             match value.parse::<u64>() {
-                Ok(seconds) if Duration::from_secs(seconds) >= XrayRemote::MIN_ENV_POLLING_INTERVAL => {
+                Ok(seconds)
+                    if (XrayRemote::MIN_ENV_POLLING_INTERVAL..=XrayRemote::MAX_ENV_POLLING_INTERVAL)
+                        .contains(&Duration::from_secs(seconds)) =>
+                {
                     remote.polling_interval = Duration::from_secs(seconds);
                 }
+                Ok(seconds) if Duration::from_secs(seconds) > XrayRemote::MAX_ENV_POLLING_INTERVAL => problems.push(
+                    entry,
+                    format!(
+                        "is over {} seconds (a day); {name} polls every {default_seconds} seconds, the default",
+                        XrayRemote::MAX_ENV_POLLING_INTERVAL.as_secs()
+                    ),
+                ),
                 // As AWS's Python sampler: too short an interval gets the default, not the
                 // floor, so that the same variables poll alike in both.
                 Ok(_) => problems.push(

@@ -132,6 +132,11 @@ fn every_value_maps_to_its_preset_with_the_exact_warnings() {
         // Under 10 s gets the default, as AWS's Python sampler does.
         (Some("xray"), Some("polling_interval=5"), XRAY_DEFAULT, vec![xray_unusable("polling_interval=5",
             "\"polling_interval=5\" is under 10 seconds; xray polls every 300 seconds, the default")]),
+        // Over a day too: u64::MAX seconds is past what the clock can add.
+        (Some("xray"), Some("polling_interval=18446744073709551615"), XRAY_DEFAULT, vec![xray_unusable(
+            "polling_interval=18446744073709551615",
+            "\"polling_interval=18446744073709551615\" is over 86400 seconds (a day); xray polls every 300 \
+             seconds, the default")]),
         (Some("xray"), Some("polling_interval=2.5,sampling=on"), XRAY_DEFAULT, vec![xray_unusable(
             "polling_interval=2.5,sampling=on",
             "\"polling_interval=2.5\" is not a whole number of seconds; xray polls every 300 seconds instead; \

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use otel_kit_sampling::Sampling;
 
 use super::xray_remote::{PATIENCE, assert_fraction, remote, sampled_roots, serve_rules};
-use super::xray_server::{Reply, XrayApi, rule, rules, targets};
+use super::xray_server::{Reply, TARGETS, XrayApi, rule, rules, targets};
 use crate::pipeline::{Pipeline, root};
 
 /// 400 KiB of bytes that are no answer, with a valid-looking start.
@@ -169,4 +169,28 @@ fn an_endpoint_that_never_answers_from_the_start_leaves_the_fallback() {
         (20..200).contains(&sampled),
         "the fallback: sampled {sampled} of 2000"
     );
+}
+
+/// A rules interval set in code past what the clock can add (`Duration::MAX`) leaves the
+/// poll loop running: after the first rules, the reports still go out every targets
+/// interval.
+#[test]
+fn a_polling_interval_past_the_clock_keeps_the_poll_loop_running() {
+    let api = XrayApi::start(
+        rules(&[rule("Default", 10000, 1.0, 0)]),
+        targets(&[("Default", 1.0, None)], Duration::from_secs(10)),
+    );
+    let settings = remote(&api, Duration::from_millis(200)).polling_interval(Duration::MAX);
+    let pipeline = Pipeline::new(Sampling::xray(settings));
+    let tracer = pipeline.tracer();
+    api.wait_rules(1, PATIENCE);
+    let start = Instant::now();
+    while api.requests().iter().filter(|r| r.path == TARGETS).count() < 2 {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "fewer than 2 reports after the first rules: the poll loop stopped"
+        );
+        root(&tracer, "request", &[]);
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
