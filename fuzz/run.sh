@@ -6,14 +6,11 @@
 # crashing input is kept under fuzz/artifacts/<target>/.
 #
 #   fuzz/run.sh [SECONDS]
-#   fuzz/run.sh --build-only    # the build alone (.ci/run starts it in the background)
 #
 # Needs a nightly toolchain (`rustup toolchain install nightly`); installs cargo-fuzz
 # when it is missing. Works from any directory; never modifies fuzz/corpus.
 set -euo pipefail
 
-build_only=""
-[ "${1:-}" = --build-only ] && { build_only=1; shift; }
 seconds=${1:-20}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$here"
@@ -39,7 +36,6 @@ target_dir=${FUZZ_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/otel-kit/fuzz-targ
 mkdir -p "$target_dir"
 # -a: debug assertions and overflow checks on, so an overflow is a crash too.
 cargo +nightly fuzz build -a --target-dir "$target_dir"
-[ -z "$build_only" ] || exit 0
 host=$(rustc +nightly -vV | sed -n 's/^host: //p')
 bin_dir="$target_dir/$host/release"
 
