@@ -189,16 +189,16 @@ fn log_transition(call: &str, result: Result<(), String>, failing: &mut bool) {
     }
 }
 
-/// Up to 1% of `interval`, so that a fleet started at once does not poll at once.
-/// `interval` from now, or a year from now when the clock cannot add it: an interval set
-/// in code may be anything up to `Duration::MAX`, and `Instant + Duration` panics past
-/// the clock's range (the poll loop would stop, and an abort build exit).
+/// `interval` from now, at most a year: an interval set in code may be anything up to
+/// `Duration::MAX`, and `Instant + Duration` panics past the clock's range (the poll loop
+/// would stop, and an abort build exit).
 fn after(interval: Duration) -> Instant {
     const FAR: Duration = Duration::from_secs(365 * 24 * 60 * 60);
     let now = Instant::now();
     now.checked_add(interval.min(FAR)).unwrap_or(now)
 }
 
+/// Up to 1% of `interval`, so that a fleet started at once does not poll at once.
 fn jitter(interval: Duration) -> Duration {
     let random = u128::from_be_bytes(RandomIdGenerator::default().new_trace_id().to_bytes());
     let range = interval.as_nanos() / 100;
