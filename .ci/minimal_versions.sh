@@ -25,20 +25,31 @@ grep -A1 '^name = "rustls-pki-types"' Cargo.lock | tail -1
 
 # Check, not build: the question is whether the APIs exist. Every published crate with
 # its features but those that compile C libraries (mysqlclient-sys through diesel's
-# MySQL backend, librdkafka: `kafka`), its library and binaries (not its tests).
+# MySQL backend, librdkafka: `kafka`), its library and binaries (not its tests), all in
+# one `cargo check`: a dependency is checked once with the union of what the crates ask
+# of it, not once per crate with each crate's features (the per-crate runs checked tokio,
+# hyper and their dependents again for every feature set). What one crate's features
+# alone compile against is the feature matrix's question, at the locked versions.
 # The root's target directory and profile: a dependency this resolution shares with the
 # feature matrix's (same version, features and dependencies) is checked once.
-export CARGO_TARGET_DIR="$root/target"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 internal=$(grep -ho '^__[a-z0-9_-]*' */Cargo.toml | sort -u | paste -sd, -)
-published=$(cargo metadata --no-deps --format-version 1 |
-  python3 -c 'import json,sys; print(" ".join(p["name"] for p in json.load(sys.stdin)["packages"] if p.get("publish") is None and p["name"].startswith("otel-kit")))')
-for crate in $published; do
-  case "$crate" in
-    otel-kit-db) features="postgres,mysql,sqlite,redis,tokio-postgres,deadpool-postgres,diesel" ;;
-    otel-kit-messaging) features="nats,rabbitmq" ;;
-    *) features=$(cargo metadata --no-deps --format-version 1 |
-         python3 -c 'import json,sys; pkg=[p for p in json.load(sys.stdin)["packages"] if p["name"]==sys.argv[1]][0]; internal=set(sys.argv[2].split(",")); print(",".join(f for f in pkg["features"] if f not in internal | {"default", "kafka"}))' "$crate" "$internal") ;;
-  esac
-  echo "$crate: ${features:-default features}"
-  cargo check --quiet --locked -p "$crate" --features "$features"
-done
+args=$(cargo metadata --no-deps --format-version 1 | python3 -c '
+import json, sys
+internal = set(sys.argv[1].split(",")) | {"default", "kafka"}
+# The C-library features are left out; each crate named with its features as crate/feature.
+features_of = {
+    "otel-kit-db": "postgres,mysql,sqlite,redis,tokio-postgres,deadpool-postgres,diesel".split(","),
+    "otel-kit-messaging": ["nats", "rabbitmq"],
+}
+args = []
+for p in json.load(sys.stdin)["packages"]:
+    if p.get("publish") is not None or not p["name"].startswith("otel-kit"):
+        continue
+    features = features_of.get(p["name"], [f for f in p["features"] if f not in internal])
+    name = p["name"]
+    print(name + ": " + (",".join(features) or "default features"), file=sys.stderr)
+    args += ["-p", name] + (["--features", ",".join(name + "/" + f for f in features)] if features else [])
+print(" ".join(args))' "$internal")
+# shellcheck disable=SC2086 # the names and features hold no spaces
+cargo check --quiet --locked $args

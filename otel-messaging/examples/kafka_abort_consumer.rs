@@ -1,13 +1,15 @@
-//! A Kafka consumer instrumented by the kit, for a build that aborts on panic
-//! (`--profile abort`): it receives one record from `TOPIC` and processes it in a span,
-//! then prints `processed` and exits. otel-kit-messaging's poison-record test runs it
-//! against a record whose header names rdkafka cannot read, to show such a build
-//! survives it.
+//! A Kafka consumer instrumented by the kit, for a build that aborts on panic: it
+//! receives one record from `TOPIC` and processes it in a span, then prints `processed`
+//! and exits. otel-kit-messaging's poison-record test runs it against a record whose
+//! header names rdkafka cannot read, to show such a build survives it.
 //!
 //! ```sh
-//! cargo build -p otel-kit-messaging --features kafka --profile abort --example kafka_abort_consumer
-//! target/abort/examples/kafka_abort_consumer BOOTSTRAP TOPIC
+//! RUSTFLAGS="-C panic=abort" cargo build -p otel-kit-messaging --features kafka --example kafka_abort_consumer
+//! target/debug/examples/kafka_abort_consumer BOOTSTRAP TOPIC
 //! ```
+//!
+//! `.ci/run` compiles only the workspace's crates so (`.ci/panic_abort_rustc.sh`), which
+//! gives the same aborting binary without compiling every dependency again.
 
 use std::time::Duration;
 

@@ -252,7 +252,7 @@ async fn a_record_of_ten_thousand_unreadable_header_names_costs_at_most_one_pani
 
 /// The same poison record consumed by a build that aborts on panic
 /// (`TEST_KAFKA_ABORT_CONSUMER`: the `kafka_abort_consumer` example built with
-/// `--profile abort`), in a process of its own: it processes the record and exits
+/// panic = "abort"), in a process of its own: it processes the record and exits
 /// normally, having said once that it reads no header.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_build_that_aborts_on_panic_survives_the_poison_record() {
@@ -263,7 +263,7 @@ async fn a_build_that_aborts_on_panic_survives_the_poison_record() {
     ) else {
         eprintln!(
             "skipping {TEST}: TEST_KAFKA_PYTHON (a Python with kafka-python) and TEST_KAFKA_ABORT_CONSUMER \
-             (the kafka_abort_consumer example built with --profile abort) are not both set; .ci/run sets them"
+             (the kafka_abort_consumer example built with panic = \"abort\") are not both set; .ci/run sets them"
         );
         return;
     };

@@ -27,19 +27,21 @@ async fn the_axum_service_of_the_guide_exports_traces_metrics_and_logs_to_a_coll
     let collector = TestCollector::start().await.expect("the in-process collector");
     let rotel = Rotel::start(&bin, &collector, Protocol::HttpProtobuf).expect("rotel");
     let endpoint = rotel.http_endpoint();
-    let port = super::free_port();
     // Section 4 of the guide: the endpoint, nothing else, and shorter export intervals
     // so the test need not wait 5 and 60 s.
-    let child = super::start_with(
-        env!("CARGO_BIN_EXE_guide-axum"),
-        port,
-        &[
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
-            ("OTEL_BSP_SCHEDULE_DELAY", "100"),
-            ("OTEL_BLRP_SCHEDULE_DELAY", "100"),
-            ("OTEL_METRIC_EXPORT_INTERVAL", "200"),
-        ],
-    );
+    // Waits for the binary's start-up line; the collector goes on on the other worker.
+    let guide = tokio::task::block_in_place(|| {
+        super::start_with(
+            env!("CARGO_BIN_EXE_guide-axum"),
+            &[
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
+                ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+                ("OTEL_BLRP_SCHEDULE_DELAY", "100"),
+                ("OTEL_METRIC_EXPORT_INTERVAL", "200"),
+            ],
+        )
+    });
+    let port = guide.port;
     let (status, body) = tokio::task::spawn_blocking(move || super::get(port, "/hello/ada"))
         .await
         .expect("the call");
@@ -51,7 +53,7 @@ async fn the_axum_service_of_the_guide_exports_traces_metrics_and_logs_to_a_coll
         .wait_for_metric("http.server.request.duration", WAIT)
         .await;
     let logs = collector.wait_for_logs(1, WAIT).await;
-    let output = super::stop(child);
+    let output = super::stop(guide);
 
     spans.assert_count(4).assert_single_trace().assert_tree(TREE);
     let server = spans.span("GET /hello/{name}");

@@ -22,6 +22,9 @@ const TEST_FILES: [&str; 3] = [
     "collector-alerts.test.yaml",
 ];
 const TEST_ARGS: &[&str] = &["test", "rules", TEST_FILES[0], TEST_FILES[1], TEST_FILES[2]];
+/// The broken copies' run: the unit tests of the alerts they break only (the other two
+/// files take 4 s of promtool's CPU for nothing there).
+const ALERT_TEST_ARGS: &[&str] = &["test", "rules", TEST_FILES[0]];
 
 fn rules_dir() -> PathBuf {
     dashboards_dir().join("prometheus")
@@ -105,7 +108,7 @@ fn promtool_unit_tests_every_alert_and_a_wrong_threshold_fails() {
             1,
         )
     });
-    let (ok, output) = run(&promtool, &dir, TEST_ARGS);
+    let (ok, output) = run(&promtool, &dir, ALERT_TEST_ARGS);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(!ok, "a lowered threshold must fail the unit tests:\n{output}");
     assert!(output.contains("HttpHighErrorRatio"), "{output}");
@@ -139,7 +142,7 @@ fn promtool_unit_tests_fail_without_the_burn_rate_guards() {
             assert!(text.contains(from), "{file} has {from}");
             text.replacen(from, to, 1)
         });
-        let (ok, output) = run(&promtool, &dir, TEST_ARGS);
+        let (ok, output) = run(&promtool, &dir, ALERT_TEST_ARGS);
         let _ = std::fs::remove_dir_all(&dir);
         assert!(!ok, "{name}: the unit tests must fail:\n{output}");
         assert!(output.contains(alert), "{name}: {output}");
