@@ -59,7 +59,7 @@ impl ConfigFileError {
     ) -> Self {
         Self {
             kind,
-            path: path.into(),
+            path: shortened_path(path.into()),
             line,
             expected: expected.into(),
             found: found.into(),
@@ -117,6 +117,23 @@ impl fmt::Display for ConfigFileError {
 
 impl std::error::Error for ConfigFileError {}
 
+/// The most characters of a YAML path an error or warning keeps: keys come from the
+/// file, and a 1 MB key would make a 1 MB line.
+pub(crate) const MAX_PATH_CHARS: usize = 256;
+
+/// `path` within [`MAX_PATH_CHARS`]: its start and its end (where the offending key is),
+/// `...` between them.
+pub(crate) fn shortened_path(path: String) -> String {
+    let chars = path.chars().count();
+    if chars <= MAX_PATH_CHARS {
+        return path;
+    }
+    let half = (MAX_PATH_CHARS - 3) / 2;
+    let head: String = path.chars().take(half).collect();
+    let tail: String = path.chars().skip(chars - half).collect();
+    format!("{head}...{tail}")
+}
+
 /// A value as an error or warning quotes it: in backticks, cut to 60 characters, its
 /// control characters escaped.
 pub(crate) fn quoted(text: &str) -> String {
@@ -165,6 +182,36 @@ mod tests {
         assert_eq!(
             shown,
             "tracer_provider.\\u{1b}[31mkey (line 3): expected a number, found `x\\u{202e}y`"
+        );
+    }
+
+    #[test]
+    fn a_path_with_a_megabyte_key_prints_its_ends_within_the_bound() {
+        let path = format!("tracer_provider.{}.schedule_delay", "k".repeat(1 << 20));
+        let error = ConfigFileError::new(ConfigFileErrorKind::Type, path, 3, "a number", "`x`");
+        assert_eq!(error.path().chars().count(), MAX_PATH_CHARS - 1);
+        assert!(
+            error.path().starts_with("tracer_provider.kkk"),
+            "{}",
+            error.path()
+        );
+        assert!(error.path().ends_with("kkk.schedule_delay"), "{}", error.path());
+        assert!(error.to_string().len() < 400, "{}", error.to_string().len());
+        let key = "é".repeat(1 << 20);
+        let warning = crate::ConfigFileWarning::new(
+            crate::ConfigFileWarningKind::UnknownKey { key: key.clone() },
+            format!("{key}.x"),
+            1,
+        );
+        assert!(
+            warning.path().chars().count() < MAX_PATH_CHARS,
+            "{}",
+            warning.path().len()
+        );
+        assert!(
+            warning.to_string().chars().count() < 400,
+            "{}",
+            warning.to_string().len()
         );
     }
 }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::error::quoted;
+
 /// Why a part of a configuration file is not used as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -61,7 +63,7 @@ impl ConfigFileWarning {
     pub(crate) fn new(kind: ConfigFileWarningKind, path: impl Into<String>, line: usize) -> Self {
         Self {
             kind,
-            path: path.into(),
+            path: crate::error::shortened_path(path.into()),
             line,
         }
     }
@@ -84,24 +86,31 @@ impl ConfigFileWarning {
 
 impl fmt::Display for ConfigFileWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Keys and names come from the file: escaped and cut as errors print them.
         let path = if self.path.is_empty() {
-            "(document)"
+            "(document)".to_owned()
         } else {
-            &self.path
+            crate::error::printable(&self.path)
         };
         write!(f, "{path} (line {}): ", self.line)?;
         match &self.kind {
             ConfigFileWarningKind::UnknownKey { key } => {
-                write!(f, "unknown key `{key}` (not in file_format 1.0 or 1.1); ignored")
+                write!(
+                    f,
+                    "unknown key {} (not in file_format 1.0 or 1.1); ignored",
+                    quoted(key)
+                )
             }
             ConfigFileWarningKind::UnreleasedKey { key } => write!(
                 f,
-                "`{key}` is only on the unreleased main branch of the configuration schema; ignored"
+                "{} is only on the unreleased main branch of the configuration schema; ignored",
+                quoted(key)
             ),
             ConfigFileWarningKind::Unsupported { component } => {
                 write!(
                     f,
-                    "the kit does not implement `{component}`; nothing is built for it"
+                    "the kit does not implement {}; nothing is built for it",
+                    quoted(component)
                 )
             }
             ConfigFileWarningKind::ZeroMeansNoLimit => {
@@ -112,7 +121,8 @@ impl fmt::Display for ConfigFileWarning {
             }
             ConfigFileWarningKind::NewerMinorVersion { file_format } => write!(
                 f,
-                "file_format `{file_format}` is newer than 1.1; read as 1.1, newer keys are warned about"
+                "file_format {} is newer than 1.1; read as 1.1, newer keys are warned about",
+                quoted(file_format)
             ),
             ConfigFileWarningKind::Replaced { detail } => f.write_str(detail),
         }

@@ -5,10 +5,22 @@ use opentelemetry::trace::{Status, TraceContextExt as _};
 use opentelemetry::{Array, KeyValue, StringValue, Value};
 use otel_kit_semconv::attribute::ERROR_TYPE;
 
+use otel_kit_core::request_value::RequestValueLimit;
+
 use crate::attributes::*;
 use crate::content::{self, ContentKind, to_array};
 use crate::outcome::Outcome;
+use crate::response::MAX_METRIC_VALUE_BYTES;
 use crate::{GenAiCall, Response, Usage};
+
+/// The longest response id, model, finish reason, service tier or fingerprint on a span:
+/// the provider's answer (or a gateway's echo of the caller) decides their size.
+const RESPONSE_VALUE: RequestValueLimit = RequestValueLimit::DEFAULT;
+/// The same values as metric attributes: each distinct one makes a series (up to the
+/// SDK's 2,000 per instrument), so they are cut shorter there.
+const METRIC_VALUE: RequestValueLimit = RequestValueLimit::bytes(MAX_METRIC_VALUE_BYTES);
+/// The most finish reasons recorded (one per choice; OpenAI's `n` allows 128).
+const MAX_FINISH_REASONS: usize = 128;
 
 /// A reported count as an attribute value (counts beyond `i64::MAX` saturate).
 fn count(n: u64) -> i64 {
@@ -34,7 +46,10 @@ impl GenAiCall {
         match outcome {
             Outcome::Response(response) => {
                 if let Some(model) = &response.model {
-                    metric_attributes.push(KeyValue::new(GEN_AI_RESPONSE_MODEL, model.clone()));
+                    metric_attributes.push(KeyValue::new(
+                        GEN_AI_RESPONSE_MODEL,
+                        METRIC_VALUE.cut(model).to_owned(),
+                    ));
                 }
                 self.response_attributes(response, &mut attributes, &mut outcome_metric_attributes);
                 if self.mode.captures() && !response.output_messages.is_empty() {
@@ -120,14 +135,24 @@ impl GenAiCall {
         outcome_metric_attributes: &mut Vec<KeyValue>,
     ) {
         if let Some(id) = &response.id {
-            attributes.push(KeyValue::new(GEN_AI_RESPONSE_ID, id.clone()));
+            attributes.push(KeyValue::new(
+                GEN_AI_RESPONSE_ID,
+                RESPONSE_VALUE.cut(id).to_owned(),
+            ));
         }
         if let Some(model) = &response.model {
-            attributes.push(KeyValue::new(GEN_AI_RESPONSE_MODEL, model.clone()));
+            attributes.push(KeyValue::new(
+                GEN_AI_RESPONSE_MODEL,
+                RESPONSE_VALUE.cut(model).to_owned(),
+            ));
         }
         if !response.finish_reasons.is_empty() {
-            let reasons: Vec<StringValue> =
-                response.finish_reasons.iter().map(|r| r.clone().into()).collect();
+            let reasons: Vec<StringValue> = response
+                .finish_reasons
+                .iter()
+                .take(MAX_FINISH_REASONS)
+                .map(|r| RESPONSE_VALUE.cut(r).to_owned().into())
+                .collect();
             attributes.push(KeyValue::new(
                 GEN_AI_RESPONSE_FINISH_REASONS,
                 Value::Array(Array::String(reasons)),
@@ -156,9 +181,8 @@ impl GenAiCall {
                 (OPENAI_RESPONSE_SYSTEM_FINGERPRINT, &response.system_fingerprint),
             ] {
                 if let Some(value) = value {
-                    let kv = KeyValue::new(key, value.clone());
-                    outcome_metric_attributes.push(kv.clone());
-                    attributes.push(kv);
+                    outcome_metric_attributes.push(KeyValue::new(key, METRIC_VALUE.cut(value).to_owned()));
+                    attributes.push(KeyValue::new(key, RESPONSE_VALUE.cut(value).to_owned()));
                 }
             }
         }

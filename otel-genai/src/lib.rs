@@ -90,7 +90,7 @@ pub use otel_kit_core::Providers;
 pub use otel_kit_core::log_events::set_global_logger_provider;
 /// `service.peer.name` by address, for [`Providers::peer_services`].
 pub use otel_kit_core::{PeerServiceError, PeerServices};
-pub use response::{Response, Usage};
+pub use response::{MAX_METRIC_VALUE_BYTES, Response, Usage};
 pub use scope::INSTRUMENTATION_SCOPE;
 pub use settings::DEFAULT_CONTENT_LIMIT;
 

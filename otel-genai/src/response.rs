@@ -23,6 +23,18 @@ pub struct Usage {
     pub reasoning_output_tokens: Option<u64>,
 }
 
+/// The longest value of a response's id, model, finish reasons, service tier and
+/// fingerprint as a metric attribute (`gen_ai.response.model`, OpenAI's service tier and
+/// fingerprint), in bytes: each distinct value makes a series, and a gateway can echo a
+/// caller's model name. On the span they are cut at 4 KiB
+/// (`otel_kit_core::request_value::DEFAULT_MAX_REQUEST_VALUE_BYTES`), and at most 128
+/// finish reasons are kept.
+///
+/// ```
+/// assert_eq!(otel_kit_genai::MAX_METRIC_VALUE_BYTES, 256);
+/// ```
+pub const MAX_METRIC_VALUE_BYTES: usize = 256;
+
 /// A summary of a model's answer: what [`GenAiCall::record_response`] records. The
 /// readers in [`openai`](crate::openai), [`anthropic`](crate::anthropic) and
 /// [`bedrock`](crate::bedrock) build one from a response body or a stream.

@@ -7,6 +7,9 @@
 //! is a new trace, `child` a span whose remote parent was sampled, `root_span` a whole
 //! root span started and ended with that sampler and no processor.
 //!
+//! `xray_hostile_rules` is one X-Ray root-span decision against the rules a hostile API
+//! can write.
+//!
 //! Run with `cargo bench -p otel-kit-sampling --bench sampler`.
 #![allow(missing_docs)]
 
@@ -15,12 +18,13 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use opentelemetry::Context;
+use opentelemetry::KeyValue;
 use opentelemetry::trace::{
     Span as _, SpanContext, SpanId, SpanKind, TraceContextExt as _, TraceFlags, TraceId, TraceState,
     Tracer as _, TracerProvider as _,
 };
-use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider, ShouldSample};
-use otel_kit_sampling::{RatioArithmetic, Sampling};
+use opentelemetry_sdk::trace::{Sampler, SamplingDecision, SdkTracerProvider, ShouldSample};
+use otel_kit_sampling::{RatioArithmetic, Sampling, XrayRemote};
 
 fn decide(sampler: &dyn ShouldSample, parent: Option<&Context>, trace_id: TraceId) {
     black_box(sampler.should_sample(parent, trace_id, "GET /orders/{id}", &SpanKind::Server, &[], &[]));
@@ -64,5 +68,93 @@ fn sampler(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, sampler);
+/// A loopback X-Ray API answering every request with `rules`: the sampler's daemon.
+fn serve(rules: String) -> String {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let endpoint = format!("http://{}", listener.local_addr().expect("address"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let rules = rules.clone();
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let mut buffer = [0u8; 64 * 1024];
+                // One request per read is enough for the sampler's small POSTs.
+                while matches!(stream.read(&mut buffer), Ok(n) if n > 0) {
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                        rules.len()
+                    );
+                    if stream
+                        .write_all(head.as_bytes())
+                        .and_then(|()| stream.write_all(rules.as_bytes()))
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    endpoint
+}
+
+/// One root-span decision of the X-Ray sampler against twenty rules whose `URLPath` is a
+/// glob of a hundred stars, on a 4 KiB path that nearly matches each (docs/reliability.md:
+/// under a millisecond; a backtracking matcher took 400 ms).
+fn xray_hostile_rules(c: &mut Criterion) {
+    let rule = |name: &str, priority: u32, rate: f64, path: &str| {
+        format!(
+            r#"{{"SamplingRule":{{"RuleName":"{name}","Priority":{priority},"FixedRate":{rate},"ReservoirSize":0,"ServiceName":"*","ServiceType":"*","Host":"*","HTTPMethod":"*","URLPath":"{path}","ResourceARN":"*","Version":1}}}}"#
+        )
+    };
+    let ends_in_b = format!("{}b", "*a".repeat(100));
+    let b_inside = format!("{}*b*", "*a".repeat(100));
+    let mut records: Vec<String> = (0..20u32)
+        .map(|i| {
+            rule(
+                &format!("glob{i}"),
+                i + 1,
+                1.0,
+                if i % 2 == 0 { &ends_in_b } else { &b_inside },
+            )
+        })
+        .collect();
+    records.push(rule("Default", 10000, 0.0, "*"));
+    let endpoint = serve(format!(r#"{{"SamplingRuleRecords":[{}]}}"#, records.join(",")));
+    let sampler = Sampling::xray(XrayRemote::new(endpoint)).into_sampler();
+    let decide = |path: &str| {
+        sampler
+            .should_sample(
+                None,
+                TraceId::from(7),
+                "GET",
+                &SpanKind::Server,
+                &[KeyValue::new("url.path", path.to_owned())],
+                &[],
+            )
+            .decision
+    };
+    // The rules are in once a path with a `b` is sampled (the fallback samples 5 %).
+    let matching = format!("{}b", "a".repeat(4095));
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !(0..50).all(|_| decide(&matching) == SamplingDecision::RecordAndSample) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the X-Ray rules were not applied"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let path = [KeyValue::new("url.path", "a".repeat(4096))];
+    let mut g = c.benchmark_group("xray_hostile_rules");
+    g.measurement_time(Duration::from_secs(4));
+    g.bench_function("root_4k_path_20_long_globs", |b| {
+        b.iter(|| {
+            black_box(sampler.should_sample(None, TraceId::from(7), "GET", &SpanKind::Server, &path, &[]))
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, sampler, xray_hostile_rules);
 criterion_main!(benches);

@@ -237,7 +237,7 @@ pub fn xray_matching_rule(
     let page = xray_rules::parse_page(rules)?;
     let resource = xray_matcher::ResourceView::of(&xray_remote::XrayResource::of(resource));
     let state = xray_sampler::XrayState::new(resource);
-    state.replace_rules(xray_rules::in_order(page.rules));
+    state.replace_rules(xray_rules::in_order(page.rules).0);
     Ok(state.matching_rule(attributes))
 }
 

@@ -51,6 +51,7 @@ pub(super) fn build(remote: &XrayRemote) -> Result<Box<dyn ShouldSample>, String
         polling_interval: remote.polling_interval,
         targets_interval: remote.targets_interval,
         client_id: client_id(),
+        left_out_warned: std::sync::Mutex::default(),
     };
     drop(poller.handle().spawn(polls.run()));
     Ok(Box::new(XraySampler {
@@ -70,6 +71,8 @@ struct Polls {
     targets_interval: Duration,
     /// 24 hex digits, new for each sampler, as X-Ray asks of a client.
     client_id: String,
+    /// The last warning of rules left out, so the same answer every poll warns once.
+    left_out_warned: std::sync::Mutex<String>,
 }
 
 /// What the last targets report changed for the loop.
@@ -118,23 +121,48 @@ impl Polls {
     async fn fetch_rules(&self) -> Result<Vec<Rule>, String> {
         let mut token: Option<String> = None;
         let mut rules = Vec::new();
+        let mut left_out = Vec::new();
         for _ in 0..MAX_PAGES {
             let body = Bytes::from(xray_rules::request_body(token.as_deref()));
             let answer = self.rules_http.exchange(&self.rules_url, Some(body)).await?;
             let page = xray_rules::parse_page(&answer)?;
-            if !page.left_out.is_empty() {
-                tracing::debug!(
-                    "X-Ray sampling rules left out: {}",
-                    otel_kit_core::printable_text::escape_controls(&page.left_out.join("; "))
-                );
-            }
+            left_out.extend(page.left_out);
             rules.extend(page.rules);
             token = page.next_token;
             if token.is_none() {
-                return Ok(xray_rules::in_order(rules));
+                let (rules, past_the_cap) = xray_rules::in_order(rules);
+                if !past_the_cap.is_empty() {
+                    left_out.push(format!(
+                        "{} rules past the {} the sampler keeps, the last in priority order: {}",
+                        past_the_cap.len(),
+                        xray_rules::MAX_RULES,
+                        past_the_cap.join(", ")
+                    ));
+                }
+                self.warn_left_out(left_out);
+                return Ok(rules);
             }
         }
         Err(format!("the rules run past {MAX_PAGES} pages"))
+    }
+
+    /// One warning naming the rules a usable answer had that the sampler does not use
+    /// (cut to the message bound: names and patterns come from the network), when it
+    /// differs from the last.
+    fn warn_left_out(&self, left_out: Vec<String>) {
+        let text = left_out.join("; ");
+        let text = otel_kit_core::exception::bounded(&text);
+        let mut warned = self
+            .left_out_warned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *warned != text {
+            if !text.is_empty() {
+                let shown = otel_kit_core::printable_text::escape_controls(text);
+                tracing::warn!("X-Ray sampling rules left out: {shown}");
+            }
+            text.clone_into(&mut warned);
+        }
     }
 
     /// Sends the statistics and applies the targets X-Ray answers; `None` when no rule

@@ -18,6 +18,11 @@ use super::xray_pattern::Pattern;
 const NO_PRIORITY: i64 = 10_001;
 /// The rule X-Ray always has, which matches everything; tried last.
 pub(super) const DEFAULT_RULE: &str = "Default";
+/// The most rules the sampler keeps, `Default` included (X-Ray's quota is 25 a region),
+/// and the most attribute matchers of one rule (AWS allows 5): each new trace is matched
+/// against them in turn.
+pub(super) const MAX_RULES: usize = 100;
+pub(super) const MAX_ATTRIBUTES: usize = 16;
 
 /// One sampling rule, checked, with its matchers compiled.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,14 +93,25 @@ pub(super) fn parse_page(body: &[u8]) -> Result<RulesPage, String> {
 /// The rules in the order they are tried: by priority, then by name (as AWS's samplers
 /// compare them, code point by code point), the `Default` rule last whatever its
 /// priority; a second rule of the same name is left out, since statistics and targets go
-/// by name.
-pub(super) fn in_order(mut rules: Vec<Rule>) -> Vec<Rule> {
+/// by name. Past [`MAX_RULES`], the last in that order are left out (`Default` stays):
+/// their names are the second value.
+pub(super) fn in_order(mut rules: Vec<Rule>) -> (Vec<Rule>, Vec<String>) {
     rules.sort_by(|a, b| {
         (a.name == DEFAULT_RULE, a.priority, &a.name).cmp(&(b.name == DEFAULT_RULE, b.priority, &b.name))
     });
     let mut seen = std::collections::HashSet::new();
     rules.retain(|rule| seen.insert(rule.name.clone()));
-    rules
+    let mut dropped = Vec::new();
+    if rules.len() > MAX_RULES {
+        let default = rules.last().filter(|r| r.name == DEFAULT_RULE).cloned();
+        let keep = MAX_RULES - usize::from(default.is_some());
+        dropped = rules.drain(keep..).map(|r| r.name).collect();
+        if let Some(default) = default {
+            dropped.retain(|name| name != DEFAULT_RULE);
+            rules.push(default);
+        }
+    }
+    (rules, dropped)
 }
 
 fn parse_rule(rule: &Map<String, Value>) -> Result<Rule, String> {
@@ -128,16 +144,24 @@ fn parse_rule(rule: &Map<String, Value>) -> Result<Rule, String> {
             .ok_or_else(|| within("Priority is not a whole number".into()))?,
     };
     let pattern = |key: &str| match absent_or(rule, key) {
-        None => Ok(Pattern::new("")),
-        Some(Value::String(p)) => Ok(Pattern::new(p)),
+        None => Pattern::new("").map_err(|why| within(format!("{key}: {why}"))),
+        Some(Value::String(p)) => Pattern::new(p).map_err(|why| within(format!("{key}: {why}"))),
         Some(_) => Err(within(format!("{key} is not a string"))),
     };
     let attributes = match absent_or(rule, "Attributes") {
         None => Vec::new(),
+        Some(Value::Object(map)) if map.len() > MAX_ATTRIBUTES => {
+            return Err(within(format!(
+                "{} Attributes, past the {MAX_ATTRIBUTES} a rule may have",
+                map.len()
+            )));
+        }
         Some(Value::Object(map)) => map
             .iter()
             .map(|(key, value)| match value {
-                Value::String(p) => Ok((key.clone(), Pattern::new(p))),
+                Value::String(p) => Pattern::new(p)
+                    .map(|pattern| (key.clone(), pattern))
+                    .map_err(|why| within(format!("Attributes.{key}: {why}"))),
                 _ => Err(within(format!("Attributes.{key} is not a string"))),
             })
             .collect::<Result<_, _>>()?,

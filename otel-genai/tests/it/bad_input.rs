@@ -156,3 +156,50 @@ proptest! {
         prop_assert!(serde_json::from_str::<Value>(&json).is_ok());
     }
 }
+
+/// A gateway that echoes a caller's model name, id and stop reason back, 1 MiB each, and
+/// a thousand finish reasons: the span keeps each value within 4 KiB and at most 128
+/// reasons, and the metrics key their series by at most `MAX_METRIC_VALUE_BYTES` of the
+/// model name.
+#[test]
+fn response_identifiers_from_the_answer_are_cut_on_the_span_and_shorter_on_the_metrics() {
+    use otel_kit_genai::attributes::{
+        GEN_AI_CLIENT_OPERATION_DURATION, GEN_AI_RESPONSE_FINISH_REASONS, GEN_AI_RESPONSE_ID,
+        GEN_AI_RESPONSE_MODEL,
+    };
+    use otel_kit_genai::{GenAi, MAX_METRIC_VALUE_BYTES, Response};
+    use otel_kit_testing::{AttributeValue, TestTelemetry};
+
+    let t = TestTelemetry::new();
+    let genai = GenAi::new().providers(t.providers());
+    let huge = |c: &str| c.repeat(1024 * 1024);
+    let mut response = Response::new().id(huge("i")).model(huge("m"));
+    for _ in 0..1000 {
+        response = response.finish_reason("r".repeat(1024));
+    }
+    genai
+        .start(otel_kit_genai::chat("openai", "asked"))
+        .record_response(&response);
+    let spans = t.spans();
+    let record = spans.span("chat asked").record();
+    let text = |key: &str| {
+        record
+            .attribute(key)
+            .and_then(AttributeValue::as_str)
+            .map(str::len)
+            .unwrap_or_else(|| panic!("{key} is missing"))
+    };
+    assert_eq!(text(GEN_AI_RESPONSE_ID), 4096);
+    assert_eq!(text(GEN_AI_RESPONSE_MODEL), 4096);
+    let Some(AttributeValue::Array(reasons)) = record.attribute(GEN_AI_RESPONSE_FINISH_REASONS) else {
+        panic!("no finish reasons: {record:?}");
+    };
+    assert_eq!(reasons.len(), 128);
+    t.metrics()
+        .metric(GEN_AI_CLIENT_OPERATION_DURATION)
+        .histogram_point(&[(
+            GEN_AI_RESPONSE_MODEL,
+            AttributeValue::from("m".repeat(MAX_METRIC_VALUE_BYTES)),
+        )])
+        .has_count(1);
+}

@@ -37,6 +37,8 @@ pub type ServerLayer = GrpcLayer<ServerSide>;
 pub struct ServerSide {
     /// The declared services; `None` when the layer relies on `UNIMPLEMENTED`.
     pub(crate) known: Option<Vec<String>>,
+    /// The caller's trace context is not trusted (see `public_endpoint`).
+    pub(crate) public_endpoint: bool,
 }
 
 impl LayerSide for ServerSide {}
@@ -87,6 +89,20 @@ impl GrpcLayer<ServerSide> {
     /// ```
     pub fn known_service<S: NamedService>(self) -> Self {
         self.known_services([S::NAME])
+    }
+
+    /// For servers that face callers outside your trust boundary: the incoming trace
+    /// context is not trusted, as the HTTP server layer's `public_endpoint`. Each call
+    /// starts a new trace whose server span links to the caller's span context (when
+    /// the metadata has a valid one), and the caller's baggage is dropped; an excluded
+    /// call's handler runs outside any trace.
+    ///
+    /// ```
+    /// let layer = otel_kit_grpc::ServerLayer::new().public_endpoint(true);
+    /// # let _ = layer;
+    /// ```
+    pub fn public_endpoint(self, enabled: bool) -> Self {
+        self.edit(|c| c.side.public_endpoint = enabled)
     }
 }
 

@@ -31,10 +31,15 @@ impl sealed::Sealed for ServerSide {
         if service.is_some_and(|service| config.exclusions.excludes(service))
             || hooks.excludes(|exclude| exclude(&parts))
         {
-            // No telemetry of our own, but the handler continues the caller's trace.
-            let cx = config
-                .resolver
-                .with(Some(now), |resolved| resolved.incoming_context(&parts.headers));
+            // No telemetry of our own, but the handler continues the caller's trace,
+            // unless callers are not trusted.
+            let cx = if config.side.public_endpoint {
+                None
+            } else {
+                config
+                    .resolver
+                    .with(Some(now), |resolved| resolved.incoming_context(&parts.headers))
+            };
             let request = Request::from_parts(parts, body);
             return ResponseFuture::new(CallFuture::start_untraced(cx, || inner.call(request)));
         }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use http::request::Parts;
-use opentelemetry::trace::{SpanBuilder, SpanKind};
+use opentelemetry::trace::{Link, SpanBuilder, SpanKind, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue, StringValue};
 use otel_kit_semconv::attribute as semconv;
 use tonic::transport::server::TcpConnectInfo;
@@ -122,7 +122,7 @@ pub(super) fn start(
         }
         attributes
     };
-    let builder = SpanBuilder {
+    let mut builder = SpanBuilder {
         name,
         span_kind: Some(SpanKind::Server),
         start_time: Some(start_time),
@@ -131,7 +131,17 @@ pub(super) fn start(
     let (incoming, state) = resolved.incoming(headers);
     // Its own counter, not an attribute of the duration metric (docs/grpc.md).
     resolved.instruments().count_incoming(state);
-    let parent = incoming.unwrap_or_else(Context::current);
+    let parent = if config.side.public_endpoint {
+        // A new trace, linked to the caller's span; the caller's baggage stays out.
+        if let Some(caller) = incoming.as_ref().map(|cx| cx.span().span_context().clone())
+            && caller.is_valid()
+        {
+            builder.links = Some(vec![Link::with_context(caller)]);
+        }
+        Context::new()
+    } else {
+        incoming.unwrap_or_else(Context::current)
+    };
     let (cx, recording) = resolved.start_server_span_with(builder, &parent, attributes);
     let mut call = Call::new(
         (Side::Server, config.resolver.clone()),

@@ -85,3 +85,45 @@ async fn tonic_counts_each_call_by_its_incoming_context() {
     );
     assert_conforms(&t);
 }
+
+/// `public_endpoint`: a caller's trace context does not become the server span's parent;
+/// the call starts a trace of its own, linked to the caller's span. A malformed one
+/// starts a trace with no link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_endpoint_starts_its_own_trace_linked_to_the_callers() {
+    let t = TestTelemetry::new();
+    let addr = serve(ServerLayer::new().public_endpoint(true).providers(t.providers())).await;
+    let mut client = EchoClient::new(endpoint(addr).connect_lazy());
+    for traceparent in [PARENT.as_bytes(), b"00-garbage"] {
+        let mut request = tonic::Request::new(msg("hello", 1));
+        request.metadata_mut().insert(
+            "traceparent",
+            AsciiMetadataValue::try_from(traceparent).expect("a metadata value"),
+        );
+        request
+            .metadata_mut()
+            .insert("baggage", AsciiMetadataValue::from_static("user.tier=gold"));
+        client.unary(request).await.expect("the call");
+    }
+    let spans = wait_for_calls(&t, 2).await;
+    let servers: Vec<_> = spans
+        .iter()
+        .filter(|s| s.scope.name == otel_kit_grpc::INSTRUMENTATION_SCOPE)
+        .collect();
+    assert_eq!(servers.len(), 2);
+    let (trusted_trace, caller_span) = ("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7");
+    let linked = spans
+        .span_where("the call with a valid traceparent", |s| {
+            s.scope.name == otel_kit_grpc::INSTRUMENTATION_SCOPE && !s.links.is_empty()
+        })
+        .is_root()
+        .has_link_count(1)
+        .has_link_to_ids(trusted_trace, caller_span);
+    assert_ne!(linked.record().trace_id, trusted_trace, "a trace of its own");
+    spans
+        .span_where("the call with a malformed traceparent", |s| {
+            s.scope.name == otel_kit_grpc::INSTRUMENTATION_SCOPE && s.links.is_empty()
+        })
+        .is_root()
+        .has_link_count(0);
+}

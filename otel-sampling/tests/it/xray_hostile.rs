@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use otel_kit_sampling::Sampling;
 
 use super::xray_remote::{PATIENCE, assert_fraction, remote, sampled_roots, serve_rules};
-use super::xray_server::{Reply, TARGETS, XrayApi, rule, rules, targets};
+use super::xray_server::{Reply, RuleJson, TARGETS, XrayApi, rule, rules, targets};
 use crate::pipeline::{Pipeline, root};
 
 /// 400 KiB of bytes that are no answer, with a valid-looking start.
@@ -193,4 +193,116 @@ fn a_polling_interval_past_the_clock_keeps_the_poll_loop_running() {
         root(&tracer, "request", &[]);
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Rules a hostile X-Ray API can write: twenty whose `URLPath` is a glob of a hundred
+/// stars, against a root span whose 4 KiB path nearly matches each. Every decision reads
+/// the path once per rule (a backtracking matcher took 400 ms a decision here); the
+/// `xray_hostile_rules` bench measures it under a millisecond, this bound is generous.
+#[test]
+fn long_glob_rules_against_a_long_path_decide_quickly() {
+    let ends_in_b: &'static str = format!("{}b", "*a".repeat(100)).leak();
+    let b_inside: &'static str = format!("{}*b*", "*a".repeat(100)).leak();
+    let mut answer: Vec<_> = (0..20)
+        .map(|i| RuleJson {
+            path: if i % 2 == 0 { ends_in_b } else { b_inside },
+            ..rule(format!("glob{i}").leak(), i + 1, 1.0, 0)
+        })
+        .collect();
+    answer.push(rule("Default", 10000, 0.0, 0));
+    let api = XrayApi::start(rules(&answer), Reply::Status(404));
+    let pipeline = Pipeline::new(Sampling::xray(remote(&api, Duration::from_secs(60))));
+    let tracer = pipeline.tracer();
+    api.wait_rules(2, PATIENCE);
+    // Only `Default` (rate 0) applies: the path has no `b`.
+    let path = "a".repeat(4096);
+    let started = Instant::now();
+    let sampled = (0..50)
+        .filter(|_| root(&tracer, "request", &[("url.path", &path)]))
+        .count();
+    let took = started.elapsed();
+    assert_eq!(sampled, 0, "a glob rule matched a path without b");
+    assert!(
+        took < Duration::from_secs(1),
+        "50 root-span decisions took {took:?}"
+    );
+    // And the rules are applied, not left out: a path with a `b` at its end is theirs.
+    let matching = format!("{path}b");
+    assert!(root(&tracer, "request", &[("url.path", &matching)]));
+}
+
+/// The bounds on what one answer may hold: a pattern past 512 characters, a run past 128
+/// between wildcards or more than 16 attribute matchers leaves its rule out (the
+/// `Default` rule decides instead), and past 100 rules the last by priority are left out.
+#[test]
+fn rules_past_the_bounds_are_left_out_and_the_default_stays() {
+    let resource = opentelemetry_sdk::Resource::builder_empty().build();
+    let path = [opentelemetry::KeyValue::new("url.path", "/orders/7")];
+    let matched = |answer: Vec<RuleJson>| {
+        let Reply::Json(json) = rules(&answer) else {
+            unreachable!("rules() is JSON")
+        };
+        otel_kit_sampling::xray_matching_rule(json.as_bytes(), &resource, &path).expect("a usable answer")
+    };
+    let with_default = |first: RuleJson| vec![first, rule("Default", 10000, 0.0, 0)];
+    let long = format!("/orders/7{}", "*".repeat(600)).leak();
+    assert_eq!(
+        matched(with_default(RuleJson {
+            path: long,
+            ..rule("long", 1, 1.0, 0)
+        }))
+        .as_deref(),
+        Some("Default")
+    );
+    let at_most = format!("/orders/7{}", "*".repeat(503)).leak();
+    assert_eq!(
+        matched(with_default(RuleJson {
+            path: at_most,
+            ..rule("kept", 1, 1.0, 0)
+        }))
+        .as_deref(),
+        Some("kept")
+    );
+    let long_run = format!("*{}*", "?".repeat(129)).leak();
+    assert_eq!(
+        matched(with_default(RuleJson {
+            service_name: long_run,
+            ..rule("run", 1, 1.0, 0)
+        }))
+        .as_deref(),
+        Some("Default")
+    );
+    let attributes: &'static [(&'static str, &'static str)] = (0..17)
+        .map(|i| (&*format!("k{i}").leak(), "*"))
+        .collect::<Vec<_>>()
+        .leak();
+    assert_eq!(
+        matched(with_default(RuleJson {
+            attributes,
+            ..rule("attributes", 1, 1.0, 0)
+        }))
+        .as_deref(),
+        Some("Default")
+    );
+    // 150 rules, none matching but the one of priority 120 and the Default.
+    let mut many: Vec<_> = (1..=150)
+        .map(|i| RuleJson {
+            path: if i == 120 { "/orders/*" } else { "/never" },
+            ..rule(format!("r{i:03}").leak(), i, 1.0, 0)
+        })
+        .collect();
+    many.push(rule("Default", 10000, 0.0, 0));
+    assert_eq!(
+        matched(many).as_deref(),
+        Some("Default"),
+        "rule 120 is past the first 99"
+    );
+    let mut within: Vec<_> = (1..=99)
+        .map(|i| RuleJson {
+            path: if i == 99 { "/orders/*" } else { "/never" },
+            ..rule(format!("r{i:03}").leak(), i, 1.0, 0)
+        })
+        .collect();
+    within.push(rule("Default", 10000, 0.0, 0));
+    assert_eq!(matched(within).as_deref(), Some("r099"));
 }
