@@ -176,6 +176,28 @@ fn substituted_text_counts_against_the_budget() {
     assert!(parse_str(few, lookup).is_ok());
 }
 
+/// One scalar of 100,000 references to a 10 KiB variable (a 390 KiB file, 1 GB once
+/// substituted): refused at the budget as the value is built, never holding more than
+/// the budget (it peaked at 1.5 GiB when the value was charged after it was built).
+#[test]
+fn one_scalar_of_many_references_is_refused_as_it_is_built() {
+    let big = "x".repeat(10 * 1024);
+    let lookup = |name: &str| (name == "A").then(|| big.clone());
+    let yaml = format!(
+        "file_format: \"1.1\"\nresource:\n  schema_url: \"{}\"\n",
+        "${A}".repeat(100_000)
+    );
+    let started = std::time::Instant::now();
+    let error = parse_str(&yaml, lookup).expect_err("over budget");
+    assert_eq!(error.kind(), ConfigFileErrorKind::TooLarge, "{error}");
+    assert!(error.to_string().contains("schema_url"), "{error}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 /// Anchors nested in anchors each keep a copy of everything below them, with no alias
 /// in sight; the copies are charged too, so a 15 MB scalar under 60 nested anchors fails
 /// at the budget instead of taking 60 times its size.

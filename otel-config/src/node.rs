@@ -10,7 +10,7 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use crate::error::{ConfigFileError, ConfigFileErrorKind as Kind, quoted};
 use crate::scalar::Scalar;
-use crate::substitute::{has_dollar, is_standalone_reference, substitute};
+use crate::substitute::{SubstituteError, has_dollar, is_standalone_reference, substitute};
 
 /// Deepest nesting of mappings and sequences a file may have.
 pub(crate) const MAX_DEPTH: usize = 64;
@@ -305,9 +305,14 @@ impl Builder<'_> {
                 None,
             ));
         }
-        match substitute(text, self.lookup) {
-            // What substitution wrote counts against the budget, as the file's own text
-            // does: 250,000 references to a 100 KB variable are 25 GB.
+        // What substitution writes counts against the budget, as the file's own text
+        // does (250,000 references to a 100 KB variable are 25 GB), and is charged as it
+        // is written: one value of 100,000 references stops at what is left.
+        match substitute(text, self.lookup, MAX_BYTES.saturating_sub(self.bytes)) {
+            Err(SubstituteError::TooLarge) => {
+                self.charge(0, MAX_BYTES.saturating_sub(self.bytes).saturating_add(1), line);
+                None
+            }
             Ok(value) if !self.charge(0, value.len(), line) => None,
             Ok(value) if plain && is_standalone_reference(text) => {
                 let scalar = Scalar::resolve_plain(&value);
@@ -315,12 +320,12 @@ impl Builder<'_> {
                 Some((scalar, Some(Substituted { text })))
             }
             Ok(value) => Some((Scalar::Str(value), Some(Substituted { text: None }))),
-            Err(bad) => {
+            Err(SubstituteError::BadReference(bad)) => {
                 self.fail(
                     Kind::Substitution,
                     line,
                     "`${NAME}`, `${env:NAME}` or `${NAME:-default}` (NAME: letters, digits, `_`, not starting with a digit), or `$$`",
-                    quoted(&bad.0),
+                    quoted(&bad),
                 );
                 None
             }

@@ -3,41 +3,56 @@
 //! already-parsed scalar value (never a key, never a comment), so a substituted value
 //! can never add YAML structure.
 
-/// What went wrong in a reference: the text of the bad reference.
+/// Why a value could not be substituted.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) struct BadReference(pub(crate) String);
+pub(crate) enum SubstituteError {
+    /// The text of an invalid reference.
+    BadReference(String),
+    /// The value would grow past the bytes it may take: nothing past them was written.
+    TooLarge,
+}
 
 /// The value with every reference replaced; an unset variable without a default is
-/// replaced by nothing.
+/// replaced by nothing. The value is charged as it is built: a piece that would take it
+/// past `max_bytes` is an error before it is copied, so one scalar of many references to
+/// a large variable cannot allocate past the parse budget.
 pub(crate) fn substitute(
     text: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
-) -> Result<String, BadReference> {
-    let mut out = String::with_capacity(text.len());
+    max_bytes: usize,
+) -> Result<String, SubstituteError> {
+    let mut out = String::with_capacity(text.len().min(max_bytes));
+    let push = |out: &mut String, piece: &str| {
+        if out.len().saturating_add(piece.len()) > max_bytes {
+            return Err(SubstituteError::TooLarge);
+        }
+        out.push_str(piece);
+        Ok(())
+    };
     let mut rest = text;
     while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
+        push(&mut out, &rest[..at])?;
         let after = &rest[at + 1..];
         if let Some(tail) = after.strip_prefix('$') {
-            out.push('$');
+            push(&mut out, "$")?;
             rest = tail;
         } else if let Some(body_start) = after.strip_prefix('{') {
             let Some(end) = body_start.find('}') else {
-                return Err(BadReference(rest[at..].to_owned()));
+                return Err(SubstituteError::BadReference(rest[at..].to_owned()));
             };
             let reference = Reference::parse(&body_start[..end])
-                .ok_or_else(|| BadReference(format!("${{{}}}", &body_start[..end])))?;
+                .ok_or_else(|| SubstituteError::BadReference(format!("${{{}}}", &body_start[..end])))?;
             match lookup(reference.name) {
-                Some(value) => out.push_str(&value),
-                None => out.push_str(reference.default.unwrap_or("")),
+                Some(value) => push(&mut out, &value)?,
+                None => push(&mut out, reference.default.unwrap_or(""))?,
             }
             rest = &body_start[end + 1..];
         } else {
-            out.push('$');
+            push(&mut out, "$")?;
             rest = after;
         }
     }
-    out.push_str(rest);
+    push(&mut out, rest)?;
     Ok(out)
 }
 
@@ -80,7 +95,12 @@ impl<'a> Reference<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{BadReference, is_standalone_reference, substitute};
+    use super::{SubstituteError, is_standalone_reference};
+
+    /// No budget to speak of.
+    fn substitute(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, SubstituteError> {
+        super::substitute(text, lookup, usize::MAX)
+    }
 
     fn env(name: &str) -> Option<String> {
         match name {
@@ -121,12 +141,52 @@ mod tests {
     #[test]
     fn invalid_references_are_errors() {
         let sub = |text: &str| substitute(text, &env);
-        assert_eq!(sub("${VAR:?x}"), Err(BadReference("${VAR:?x}".into())));
-        assert_eq!(sub("a ${1BAD} b"), Err(BadReference("${1BAD}".into())));
-        assert_eq!(sub("${}"), Err(BadReference("${}".into())));
-        assert_eq!(sub("${HOST"), Err(BadReference("${HOST".into())));
-        assert_eq!(sub("${BAD-NAME}"), Err(BadReference("${BAD-NAME}".into())));
-        assert_eq!(sub("${other:VAR}"), Err(BadReference("${other:VAR}".into())));
+        assert_eq!(
+            sub("${VAR:?x}"),
+            Err(SubstituteError::BadReference("${VAR:?x}".into()))
+        );
+        assert_eq!(
+            sub("a ${1BAD} b"),
+            Err(SubstituteError::BadReference("${1BAD}".into()))
+        );
+        assert_eq!(sub("${}"), Err(SubstituteError::BadReference("${}".into())));
+        assert_eq!(sub("${HOST"), Err(SubstituteError::BadReference("${HOST".into())));
+        assert_eq!(
+            sub("${BAD-NAME}"),
+            Err(SubstituteError::BadReference("${BAD-NAME}".into()))
+        );
+        assert_eq!(
+            sub("${other:VAR}"),
+            Err(SubstituteError::BadReference("${other:VAR}".into()))
+        );
+    }
+
+    /// 100,000 references to a 10 KiB variable in one value (1 GB) against a 1 MiB
+    /// budget: refused after about a hundred lookups, the value never past the budget.
+    #[test]
+    fn one_value_of_many_references_stops_at_the_budget() {
+        let big = "x".repeat(10 * 1024);
+        let lookups = std::cell::Cell::new(0usize);
+        let lookup = |_: &str| {
+            lookups.set(lookups.get() + 1);
+            Some(big.clone())
+        };
+        let text = "${A}".repeat(100_000);
+        let result = super::substitute(&text, &lookup, 1024 * 1024);
+        assert_eq!(result, Err(SubstituteError::TooLarge));
+        assert_eq!(
+            lookups.get(),
+            1024 / 10 + 1,
+            "stops at the first piece past the budget"
+        );
+        assert_eq!(
+            super::substitute("${A}", &lookup, 10 * 1024).map(|v| v.len()),
+            Ok(10 * 1024)
+        );
+        assert_eq!(
+            super::substitute("a$$", &lookup, 1),
+            Err(SubstituteError::TooLarge)
+        );
     }
 
     #[test]

@@ -41,28 +41,23 @@ pub fn printable_endpoint(endpoint: &str) -> String {
 }
 
 /// Where the authority of `rest` (what follows `scheme://`) ends: at the first '/', '?'
-/// or '#', unless an '@' follows and what comes before that first one is no
-/// `host:port`. A password may hold any of the three (base64 has '/'), and a URL that
-/// never parsed is printed too: then everything up to the last '@' is user info, and
-/// masked. An '@' in a path after a `host:port` (or an IPv6 literal) stays.
+/// or '#', unless an '@' follows anywhere; then everything up to the last '@' is user
+/// info, and masked, however a URL parser would read it. A password may hold any of those
+/// characters, and digits after a ':' (`alice:123/456@host` reads as host `alice`, port
+/// 123 to a parser): the rule is the same whatever the text parses as. An '@' in a path or
+/// query is masked as user info too: never printing a credential comes first.
 fn authority_end(rest: &str) -> usize {
     let first = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let Some(last_at) = rest.rfind('@').filter(|&at| at > first) else {
-        return first;
-    };
-    let head = &rest[..first];
-    let is_host_port = head.starts_with('[')
-        || head.rsplit_once(':').is_some_and(|(host, port)| {
-            !host.contains(':') && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
-        });
-    if is_host_port {
-        return first;
+    match rest.rfind('@') {
+        // The host after the last '@' ends at the next '/', '?' or '#'.
+        Some(last_at) if last_at > first => {
+            last_at
+                + rest[last_at..]
+                    .find(['/', '?', '#'])
+                    .unwrap_or(rest.len() - last_at)
+        }
+        _ => first,
     }
-    // The host after the last '@' ends at the next '/', '?' or '#'.
-    last_at
-        + rest[last_at..]
-            .find(['/', '?', '#'])
-            .unwrap_or(rest.len() - last_at)
 }
 
 #[cfg(test)]
@@ -93,9 +88,29 @@ mod tests {
             ),
             ("https://alice:a/b@c/d@host:4317", "https://alice:***@host:4317"),
             ("https://tok/en==@host", "https://***@host"),
-            // An '@' in a path after a host and port is a path.
-            ("http://host:4318/v1/@scope", "http://host:4318/v1/@scope"),
-            ("http://[::1]/v1/@scope", "http://[::1]/v1/@scope"),
+            // Digits before the '/' read as a port to a parser: still a password here.
+            ("https://alice:123/456@host:4318", "https://alice:***@host:4318"),
+            (
+                "https://alice:123/456@host:4318/v1/traces",
+                "https://alice:***@host:4318/v1/traces",
+            ),
+            // What a password may hold: , ; @ / ? # % and a colon.
+            (
+                "https://alice:a,b;c@d/e?f#g%41:h@host:4317/v1",
+                "https://alice:***@host:4317/v1",
+            ),
+            ("https://alice:p%40ss@host", "https://alice:***@host"),
+            (
+                "https://alice:pw@[2001:db8::1]:4317",
+                "https://alice:***@[2001:db8::1]:4317",
+            ),
+            ("https://alice:pw@[::1]", "https://alice:***@[::1]"),
+            // No scheme.
+            ("alice:123/456@host:4318", "alice:***@host:4318"),
+            ("alice:a,b@host", "alice:***@host"),
+            ("tok,en@host", "***@host"),
+            // An '@' after the host is masked as user info too: over-masking, never a leak.
+            ("http://host:4318/v1/@scope", "http://host:***@scope"),
         ] {
             assert_eq!(printable_endpoint(given), shown, "{given}");
         }

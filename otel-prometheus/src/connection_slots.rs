@@ -14,6 +14,10 @@
 //! place between scrapes, so a fresh one always finds a place, however many addresses
 //! hold the others and however often they reconnect: their answers stay stuck, and an
 //! address that lost a stuck answer cannot take another's in turn.
+//!
+//! "Address" means an IPv4 address, or an IPv6 address's /64: one host is commonly given
+//! a whole /64, so a client rotating through the addresses of its own /64 is still one
+//! client here.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -35,7 +39,19 @@ pub(super) const STUCK: Duration = Duration::from_secs(1);
 pub(super) const NOT_READING: Duration = Duration::from_secs(30);
 
 /// Most addresses remembered as not reading; past it the oldest is forgotten.
-const NOT_READING_REMEMBERED: usize = 256;
+const NOT_READING_REMEMBERED: usize = 4096;
+
+/// The client `peer` counts as: an IPv4 address (an IPv4-mapped IPv6 one too), or the /64
+/// of an IPv6 address.
+fn client_of(peer: IpAddr) -> IpAddr {
+    match peer {
+        IpAddr::V4(_) => peer,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
+        },
+    }
+}
 
 /// The open connections, oldest first.
 #[derive(Debug)]
@@ -163,6 +179,7 @@ impl ConnectionSlots {
     }
 
     fn admit_at(self: &Arc<Self>, peer: IpAddr, now: Instant) -> Option<SlotGuard> {
+        let peer = client_of(peer);
         let mut table = self.lock();
         if table.open.len() >= self.max {
             let (victim, stuck) = match Self::victim(&table, peer) {
@@ -441,6 +458,63 @@ mod tests {
             );
             drop(scraper);
         }
+    }
+
+    /// Non-readers that reconnect from a new address of their /64 each time (a few
+    /// hundred in all) are one client: they cannot take each other's stuck answers in a
+    /// chain that keeps a scraper out, as distinct addresses could.
+    #[test]
+    fn non_readers_rotating_through_one_ipv6_64_leave_a_scraper_a_place() {
+        use std::net::Ipv6Addr;
+        use std::time::{Duration, Instant};
+
+        use super::{STUCK, SlotGuard};
+
+        let slots = ConnectionSlots::new(4);
+        let start = Instant::now();
+        let mut next = 0u16;
+        let mut rotated = || {
+            next += 1;
+            IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 7, 0, 0, next / 256, next % 256))
+        };
+        // Four non-readers from four /64s hold every place with stuck answers.
+        let mut held: Vec<SlotGuard> = (0..4u16)
+            .map(|n| {
+                let peer = IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, n, 0, 0, 0, 1));
+                let guard = slots.admit_at(peer, start).expect("room");
+                assert!(guard.may_answer_at(start));
+                guard
+            })
+            .collect();
+        // The non-readers reconnect all the time, each time from a new address of the one
+        // /64 the attacker holds, and ask for an answer they will not read.
+        let mut reconnect = |held: &mut Vec<SlotGuard>, now: Instant| {
+            for _ in 0..4 {
+                held.retain(|g| slots.holds(g));
+                if let Some(guard) = slots.admit_at(rotated(), now) {
+                    guard.may_answer_at(now);
+                    held.push(guard);
+                }
+            }
+        };
+        for step in 0..40u64 {
+            let now = start + STUCK + Duration::from_millis(300 * step);
+            reconnect(&mut held, now);
+            let scraper = slots
+                .admit_at(A, now)
+                .unwrap_or_else(|| panic!("scrape {step} found no place"));
+            reconnect(&mut held, now);
+            assert!(
+                slots.holds(&scraper),
+                "scrape {step} kept its place while reading"
+            );
+            drop(scraper);
+        }
+        assert!(next > 300, "{next} addresses rotated through");
+        assert_eq!(
+            super::client_of("::ffff:10.0.0.1".parse().expect("an address")),
+            IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1))
+        );
     }
 
     #[test]

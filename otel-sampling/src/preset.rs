@@ -147,7 +147,7 @@ pub struct ParentDelegates {
 /// );
 /// # Ok::<(), otel_kit_sampling::SamplingError>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[must_use]
 pub struct JaegerRemote {
     pub(crate) endpoint: String,
@@ -156,6 +156,21 @@ pub struct JaegerRemote {
     /// Set by `init()` from the resource it builds; otherwise read from the environment's
     /// resource when the sampler is built.
     pub(crate) service_name: Option<String>,
+}
+
+/// The endpoint masked, as every printed endpoint is: it may carry credentials.
+impl fmt::Debug for JaegerRemote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JaegerRemote")
+            .field(
+                "endpoint",
+                &otel_kit_core::printable_endpoint::printable_endpoint(&self.endpoint),
+            )
+            .field("polling_interval", &self.polling_interval)
+            .field("initial", &self.initial)
+            .field("service_name", &self.service_name)
+            .finish()
+    }
 }
 
 impl Kind {

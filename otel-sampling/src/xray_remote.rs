@@ -31,7 +31,7 @@ use otel_kit_semconv::resource::{AWS_ECS_CONTAINER_ARN, CLOUD_PLATFORM, CLOUD_RE
 /// assert_eq!(sampling.to_string(), "xray(endpoint=http://xray-daemon:2000, polling_interval=60)");
 /// # Ok::<(), otel_kit_sampling::SamplingError>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[must_use]
 pub struct XrayRemote {
     pub(crate) endpoint: String,
@@ -40,6 +40,21 @@ pub struct XrayRemote {
     /// Set from the resource `init()` builds, or given in code; otherwise read from the
     /// environment's resource when the sampler is built.
     pub(crate) resource: Option<XrayResource>,
+}
+
+/// The endpoint masked, as every printed endpoint is: it may carry credentials.
+impl std::fmt::Debug for XrayRemote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("XrayRemote")
+            .field(
+                "endpoint",
+                &otel_kit_core::printable_endpoint::printable_endpoint(&self.endpoint),
+            )
+            .field("polling_interval", &self.polling_interval)
+            .field("targets_interval", &self.targets_interval)
+            .field("resource", &self.resource)
+            .finish()
+    }
 }
 
 /// What of the resource a rule's `ServiceName`, `ServiceType` and `ResourceARN` match.

@@ -66,20 +66,76 @@ struct Block {
     text: String,
 }
 
+/// The most bytes of a tool call's id or name kept from a block's start.
+const MAX_NAME: usize = 1024;
+
 /// The content blocks of one streamed message, at most [`MAX_BLOCKS`] of them and
-/// [`MAX_TEXT`] bytes of text in all.
+/// [`MAX_TEXT`] bytes in all: their text, and the JSON their starts carry (a tool call's
+/// input, a block of a type the reader does not know), charged at its encoded size.
 #[derive(Debug, Default)]
 pub(crate) struct Blocks {
     blocks: Vec<Block>,
     kept: usize,
 }
 
+/// Counts what is written to it: a JSON value's encoded size, without encoding it.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn encoded_size(value: &Value) -> usize {
+    let mut counter = Counter(0);
+    // Writing to a counter cannot fail, and a `Value` always serializes.
+    let _ = serde_json::to_writer(&mut counter, value);
+    counter.0
+}
+
+/// `text` within [`MAX_NAME`] bytes, cut at a char boundary.
+fn bounded_name(mut text: String) -> String {
+    text.truncate(text.floor_char_boundary(MAX_NAME));
+    text
+}
+
 impl Blocks {
-    /// A block starts at `index` (a second start there gives it this kind).
+    /// A block starts at `index` (a second start there gives it this kind). Its JSON is
+    /// kept while it fits in what is left of [`MAX_TEXT`], else dropped (`null`), so a
+    /// stream of large starts holds no more than its text could.
     pub(crate) fn start(&mut self, index: u64, kind: BlockKind) {
+        let kind = self.charged(kind);
         let started = kind.clone();
         if let Some(block) = self.block(index, || started) {
             block.kind = kind;
+        }
+    }
+
+    fn charged(&mut self, kind: BlockKind) -> BlockKind {
+        let room = MAX_TEXT - self.kept;
+        let mut fits = |value: Value| {
+            let size = encoded_size(&value);
+            if size <= room {
+                self.kept += size;
+                value
+            } else {
+                Value::Null
+            }
+        };
+        match kind {
+            BlockKind::ToolCall { id, name, input } => BlockKind::ToolCall {
+                id: id.map(bounded_name),
+                name: bounded_name(name),
+                input: fits(input),
+            },
+            BlockKind::Other(value) => BlockKind::Other(fits(value)),
+            kind => kind,
         }
     }
 
@@ -174,5 +230,50 @@ mod tests {
             })
             .sum();
         assert_eq!(kept, MAX_TEXT);
+    }
+
+    /// 64 starts of blocks of a type the reader does not know and of tool calls, each
+    /// with 1 MiB of JSON (what a 64 MiB stream can carry): within MAX_TEXT in all.
+    #[test]
+    fn the_json_of_block_starts_counts_against_the_text_bound() {
+        let mut blocks = Blocks::default();
+        let big = json!({"type": "future", "data": "x".repeat(1 << 20)});
+        let small = json!({"type": "image", "source": "s"});
+        for index in 0..MAX_BLOCKS as u64 {
+            let kind = match index % 3 {
+                0 => BlockKind::Other(big.clone()),
+                1 => BlockKind::ToolCall {
+                    id: Some("i".repeat(1 << 20)),
+                    name: "n".repeat(1 << 20),
+                    input: big.clone(),
+                },
+                _ => BlockKind::Other(small.clone()),
+            };
+            blocks.start(index, kind);
+        }
+        let parts = blocks.into_parts();
+        assert_eq!(parts.len(), MAX_BLOCKS);
+        let held: usize = parts
+            .iter()
+            .map(|p| match p {
+                Part::Other(v) => super::encoded_size(v),
+                Part::ToolCall { id, name, arguments } => {
+                    id.as_ref().map_or(0, String::len) + name.len() + super::encoded_size(arguments)
+                }
+                _ => 0,
+            })
+            .sum();
+        assert!(
+            held <= MAX_TEXT + 2 * MAX_BLOCKS * super::MAX_NAME,
+            "{held} bytes held"
+        );
+        assert!(
+            parts.contains(&Part::Other(small)),
+            "small blocks keep their JSON"
+        );
+        assert!(
+            parts.contains(&Part::Other(serde_json::Value::Null)),
+            "large ones are dropped"
+        );
     }
 }

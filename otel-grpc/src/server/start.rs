@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use http::request::Parts;
-use opentelemetry::trace::{Link, SpanBuilder, SpanKind, TraceContextExt as _};
-use opentelemetry::{Context, KeyValue, StringValue};
+use opentelemetry::trace::{SpanBuilder, SpanKind};
+use opentelemetry::{KeyValue, StringValue};
 use otel_kit_semconv::attribute as semconv;
 use tonic::transport::server::TcpConnectInfo;
 
@@ -15,6 +15,7 @@ use super::layer::ServerSide;
 use crate::call::{Call, MethodRule};
 use crate::layer::Config;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
+use otel_kit_core::incoming_context::server_parent;
 use otel_kit_core::{Resolved, SpanAttributes};
 
 use crate::instruments::Instruments;
@@ -131,17 +132,7 @@ pub(super) fn start(
     let (incoming, state) = resolved.incoming(headers);
     // Its own counter, not an attribute of the duration metric (docs/grpc.md).
     resolved.instruments().count_incoming(state);
-    let parent = if config.side.public_endpoint {
-        // A new trace, linked to the caller's span; the caller's baggage stays out.
-        if let Some(caller) = incoming.as_ref().map(|cx| cx.span().span_context().clone())
-            && caller.is_valid()
-        {
-            builder.links = Some(vec![Link::with_context(caller)]);
-        }
-        Context::new()
-    } else {
-        incoming.unwrap_or_else(Context::current)
-    };
+    let parent = server_parent(incoming, config.side.public_endpoint, &mut builder.links);
     let (cx, recording) = resolved.start_server_span_with(builder, &parent, attributes);
     let mut call = Call::new(
         (Side::Server, config.resolver.clone()),

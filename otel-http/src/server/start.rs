@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use http::header;
-use opentelemetry::trace::{Link, SpanBuilder, SpanKind, TraceContextExt as _};
+use opentelemetry::trace::{SpanBuilder, SpanKind};
 use opentelemetry::{Context, KeyValue, Value};
 use otel_kit_semconv::attribute as semconv;
 
@@ -19,6 +19,7 @@ use super::instruments::Instruments;
 use crate::conventions::method::static_method;
 use crate::conventions::redact_query;
 use crate::interned;
+use otel_kit_core::incoming_context::server_parent;
 use otel_kit_core::{Resolved, SpanAttributes};
 
 /// Starts the SERVER span for a traced request. Returns the context the handler runs
@@ -136,16 +137,7 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
         ..SpanBuilder::default()
     };
     let metric_attributes = request.metric_attributes(&config.hooks);
-    let parent = if config.public_endpoint {
-        if let Some(caller) = incoming.as_ref().map(|cx| cx.span().span_context().clone())
-            && caller.is_valid()
-        {
-            builder.links = Some(vec![Link::with_context(caller)]);
-        }
-        Context::new()
-    } else {
-        incoming.unwrap_or_else(Context::current)
-    };
+    let parent = server_parent(incoming, config.public_endpoint, &mut builder.links);
     let (cx, recording) = resolved.start_server_span_with(builder, &parent, attributes);
 
     let mut call = Call::new(

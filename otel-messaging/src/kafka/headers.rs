@@ -63,6 +63,18 @@ impl<'a> KafkaHeaderExtractor<'a> {
     }
 }
 
+impl KafkaHeaderExtractor<'_> {
+    /// Whether every header was read: at most [`MAX_HEADERS`], none rdkafka cannot read.
+    pub(crate) fn rewritable(&self) -> bool {
+        self.readable == self.headers.count()
+    }
+
+    /// Whether the record has no header.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.headers.count() == 0
+    }
+}
+
 impl std::fmt::Debug for KafkaHeaderExtractor<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("KafkaHeaderExtractor")
@@ -91,14 +103,35 @@ fn all(headers: &BorrowedHeaders, readable: usize) -> impl Iterator<Item = Heade
     (0..readable).filter_map(move |index| headers.try_get(index))
 }
 
-/// Every header rdkafka can read, each read caught: for the records the application
-/// builds, whose names are UTF-8 (rdkafka's `insert` takes `&str`).
-fn each(headers: &BorrowedHeaders) -> impl Iterator<Item = Header<'_, &[u8]>> {
-    (0..headers.count()).filter_map(move |index| {
-        catch_unwind(AssertUnwindSafe(|| headers.try_get(index)))
-            .ok()
-            .flatten()
-    })
+/// Whether the record's headers can be rewritten: at most [`MAX_HEADERS`], every one of
+/// them readable (finding out costs one caught panic at most). A header rdkafka cannot
+/// read can only be kept as it is, never copied, so headers with one are only added to.
+fn rewritable(headers: &BorrowedHeaders) -> bool {
+    KafkaHeaderExtractor::new(headers).rewritable()
+}
+
+/// Sets `key` in `headers`: every header of that name, in any case, replaced when the
+/// headers are `rewritable`, else the field added after them.
+fn set_field(headers: &mut OwnedHeaders, key: &str, value: &str, rewritable: bool) {
+    if key.contains('\0') {
+        return;
+    }
+    let mut owned = std::mem::take(headers);
+    let count = owned.count();
+    if rewritable && all(owned.as_borrowed(), count).any(|h| h.key.eq_ignore_ascii_case(key)) {
+        owned = all(owned.as_borrowed(), count)
+            .filter(|h| !h.key.eq_ignore_ascii_case(key))
+            .fold(OwnedHeaders::new(), |kept, h| {
+                kept.insert(Header {
+                    key: h.key,
+                    value: h.value,
+                })
+            });
+    }
+    *headers = owned.insert(Header {
+        key,
+        value: Some(value.as_bytes()),
+    });
 }
 
 /// Kafka headers: the exact spelling first, then the others in the record's order.
@@ -118,33 +151,40 @@ impl HeaderSource for KafkaHeaderExtractor<'_> {
 crate::bounded_extractor::extractor_by_carrier_rule!(KafkaHeaderExtractor);
 
 /// A propagation [`Injector`] into a record's headers. A field replaces every header of
-/// its name, in any case (Kafka's list would otherwise keep both); a header rdkafka
-/// cannot read is dropped with it, and in a build that aborts on panic the field is
-/// only added (the headers are not read). A field whose name holds a NUL byte
-/// (librdkafka's names are C strings) is skipped.
+/// its name, in any case (Kafka's list would otherwise keep both), when the record has at
+/// most [`MAX_HEADERS`] headers and rdkafka can read them all; otherwise the field is
+/// added and every header is kept as it is (a header rdkafka cannot read can be kept but
+/// not copied), as in a build that aborts on panic, where no header is read. Each field
+/// set reads the headers once, one caught panic at most; the adapter's own producer reads
+/// them once a send. A field whose name holds a NUL byte (librdkafka's names are C
+/// strings) is skipped.
 #[derive(Debug)]
 pub struct KafkaHeaderInjector<'a>(pub &'a mut OwnedHeaders);
 
 impl Injector for KafkaHeaderInjector<'_> {
     fn set(&mut self, key: &str, value: String) {
-        if key.contains('\0') {
-            return;
-        }
-        let mut headers = std::mem::take(self.0);
-        if !cfg!(panic = "abort") && each(headers.as_borrowed()).any(|h| h.key.eq_ignore_ascii_case(key)) {
-            let kept = each(headers.as_borrowed())
-                .filter(|h| !h.key.eq_ignore_ascii_case(key))
-                .fold(OwnedHeaders::new(), |kept, h| {
-                    kept.insert(Header {
-                        key: h.key,
-                        value: h.value,
-                    })
-                });
-            headers = kept;
-        }
-        *self.0 = headers.insert(Header {
-            key,
-            value: Some(value.as_bytes()),
-        });
+        let rewritable = rewritable(self.0.as_borrowed());
+        set_field(self.0, key, &value, rewritable);
+    }
+}
+
+/// The producer's injector: whether the record's headers can be rewritten is found once
+/// for the whole send, whatever the propagators write.
+pub(crate) struct SendInjector<'a> {
+    headers: &'a mut OwnedHeaders,
+    rewritable: bool,
+}
+
+impl<'a> SendInjector<'a> {
+    /// `rewritable`: [`KafkaHeaderExtractor::rewritable`] of the same headers.
+    pub(crate) fn new(headers: &'a mut OwnedHeaders, rewritable: bool) -> Self {
+        Self { headers, rewritable }
+    }
+}
+
+impl Injector for SendInjector<'_> {
+    fn set(&mut self, key: &str, value: String) {
+        // A field the kit adds is readable: the headers stay as rewritable as they were.
+        set_field(self.headers, key, &value, self.rewritable);
     }
 }

@@ -7,7 +7,7 @@ use otel_kit_semconv::attribute::{
     MESSAGING_DESTINATION_PARTITION_ID, MESSAGING_KAFKA_CLUSTER_ID, MESSAGING_KAFKA_MESSAGE_KEY,
     MESSAGING_KAFKA_MESSAGE_TOMBSTONE, MESSAGING_KAFKA_OFFSET,
 };
-use rdkafka::message::{BorrowedHeaders, BorrowedMessage, Message as _};
+use rdkafka::message::{BorrowedMessage, Message as _};
 
 use crate::destination::Destination;
 use crate::kafka::headers::KafkaHeaderExtractor;
@@ -44,7 +44,8 @@ pub(crate) struct Record<'a> {
     pub(crate) offset: Option<i64>,
     pub(crate) key: Option<&'a [u8]>,
     pub(crate) payload: Option<&'a [u8]>,
-    pub(crate) headers: Option<&'a BorrowedHeaders>,
+    /// The record's headers, scanned once for what rdkafka can read.
+    pub(crate) headers: Option<KafkaHeaderExtractor<'a>>,
 }
 
 impl Instrumentation {
@@ -84,15 +85,9 @@ impl Instrumentation {
             Some(payload) => info = info.body_size(payload.len()),
             None => info = info.attribute(KeyValue::new(MESSAGING_KAFKA_MESSAGE_TOMBSTONE, true)),
         }
-        if let Some(headers) = record
-            .headers
-            .filter(|h| rdkafka::message::Headers::count(*h) > 0)
-        {
+        if let Some(headers) = record.headers.as_ref().filter(|h| !h.is_empty()) {
             let ambient = Context::current();
-            info = info.with_creation_context(
-                self.messaging.extract(&KafkaHeaderExtractor::new(headers)),
-                &ambient,
-            );
+            info = info.with_creation_context(self.messaging.extract(headers), &ambient);
         }
         info
     }
@@ -105,7 +100,7 @@ impl Instrumentation {
             offset: Some(message.offset()),
             key: message.key(),
             payload: message.payload(),
-            headers: message.headers(),
+            headers: message.headers().map(KafkaHeaderExtractor::new),
         })
     }
 }

@@ -5,13 +5,13 @@ use opentelemetry::trace::TraceContextExt as _;
 use otel_kit_core::call::CallFuture;
 use otel_kit_semconv::attribute::MESSAGING_DESTINATION_PARTITION_ID;
 use rdkafka::ClientContext;
-use rdkafka::message::{OwnedHeaders, ToBytes};
+use rdkafka::message::ToBytes;
 use rdkafka::producer::future_producer::OwnedDeliveryResult;
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::util::{AsyncRuntime, DefaultRuntime, Timeout};
 
 use crate::kafka::errors;
-use crate::kafka::headers::KafkaHeaderInjector;
+use crate::kafka::headers::{KafkaHeaderExtractor, SendInjector};
 use crate::kafka::instrumentation::{Instrumentation, Record, delivered_at};
 use crate::messaging::Messaging;
 use crate::operation::OperationType;
@@ -95,20 +95,27 @@ impl<C: ClientContext + 'static, R: AsyncRuntime> Producer<C, R> {
         let instrumentation = &self.instrumentation;
         // The partition goes on the span once the broker has said which; one asked for
         // is recorded if the send fails.
+        // The headers scanned once, for the creation context they carry and whether they
+        // can be rewritten: one caught panic a send at most, whatever they hold.
+        let extractor = record
+            .headers
+            .as_ref()
+            .map(|headers| KafkaHeaderExtractor::new(headers.as_borrowed()));
+        let rewritable = extractor.as_ref().is_none_or(KafkaHeaderExtractor::rewritable);
         let info = instrumentation.info(&Record {
             topic: record.topic,
             partition: None,
             offset: None,
             key: record.key.map(ToBytes::to_bytes),
             payload: record.payload.map(ToBytes::to_bytes),
-            headers: record.headers.as_ref().map(OwnedHeaders::as_borrowed),
+            headers: extractor,
         });
         let asked_partition = record.partition;
         let call = instrumentation
             .messaging
             .start(instrumentation.operation(OperationType::Send, SEND).message(info));
         let mut headers = record.headers.clone().unwrap_or_default();
-        let record = if call.inject(&mut KafkaHeaderInjector(&mut headers)) {
+        let record = if call.inject(&mut SendInjector::new(&mut headers, rewritable)) {
             record.headers(headers)
         } else {
             record

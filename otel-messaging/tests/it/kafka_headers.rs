@@ -184,12 +184,17 @@ async fn the_producer_replaces_a_stale_traceparent() {
 /// Produces to `topic`, with the raw client in `python` (kafka-python), one record whose
 /// first header is a valid `traceparent` and whose next 10,000 header names are not UTF-8.
 fn produce_poison(python: &std::ffi::OsStr, broker: &kafka::Broker, topic: &str) {
+    produce_poison_after(python, broker, topic, &traceparent());
+}
+
+/// The poison record with `first` as its first header's `traceparent` value.
+fn produce_poison_after(python: &std::ffi::OsStr, broker: &kafka::Broker, topic: &str, first: &str) {
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/it/support/raw_kafka_producer.py"
     );
     let produced = std::process::Command::new(python)
-        .args([script, &broker.bootstrap(), topic, "10000", &traceparent()])
+        .args([script, &broker.bootstrap(), topic, "10000", first])
         .output()
         .expect("run the raw producer");
     assert!(
@@ -291,4 +296,90 @@ async fn a_build_that_aborts_on_panic_survives_the_poison_record() {
         ran.status
     );
     assert_eq!(stderr.matches("reads no record header").count(), 1, "{stderr}");
+}
+
+/// The poison record forwarded through the adapter's producer (its headers detached as
+/// they are, 10,000 names rdkafka cannot read among them): the send costs at most one
+/// caught panic (it cost two for each header and field), and the forwarded record keeps
+/// every header, with the send's context added after them (they were dropped).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarding_a_record_of_unreadable_header_names_keeps_them_and_costs_one_panic() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const TEST: &str =
+        "kafka_headers::forwarding_a_record_of_unreadable_header_names_keeps_them_and_costs_one_panic";
+    let Some(python) = std::env::var_os("TEST_KAFKA_PYTHON") else {
+        eprintln!(
+            "skipping {TEST}: TEST_KAFKA_PYTHON (a Python with kafka-python, .ci/run sets it) is not set"
+        );
+        return;
+    };
+    if otel_kit_testing::ran_alone(TEST) {
+        return;
+    }
+    let Some(broker) = broker(TEST) else {
+        return;
+    };
+    let t = TestTelemetry::new();
+    let (from, to) = (unique("kafka_poison_in"), unique("kafka_poison_out"));
+    kafka::create_topic(&broker, &from, 1).await;
+    kafka::create_topic(&broker, &to, 1).await;
+    // Its first header a `traceparent` that is no context: the send starts a trace of
+    // its own and writes its context into the headers.
+    produce_poison_after(&python, &broker, &from, "none");
+    // A consumer that knows nothing of tracing reads the poison record, as a forwarder's
+    // own client would.
+    let raw_in: rdkafka::consumer::StreamConsumer = kafka::consumer_config(&broker, "forward-in")
+        .create()
+        .expect("consumer");
+    rdkafka::consumer::Consumer::subscribe(&raw_in, &[from.as_str()]).expect("subscribe");
+    let record = tokio::time::timeout(PATIENCE, raw_in.recv())
+        .await
+        .expect("the record within the patience")
+        .expect("the record");
+    let headers = record.headers().expect("headers").detach();
+    let received = headers.count();
+    assert!(received > 10_000, "{received} headers");
+
+    static PANICS: AtomicUsize = AtomicUsize::new(0);
+    std::panic::set_hook(Box::new(|_| {
+        PANICS.fetch_add(1, Ordering::Relaxed);
+    }));
+    let producer = kafka::producer(&broker, &t);
+    let sent = producer
+        .send(
+            FutureRecord::to(&to)
+                .payload("forwarded")
+                .key("k")
+                .headers(headers),
+            std::time::Duration::from_secs(10),
+        )
+        .await;
+    let _ = std::panic::take_hook();
+    let panics = PANICS.load(Ordering::Relaxed);
+    sent.expect("the forwarded record is delivered");
+    assert!(panics <= 1, "{panics} panics for one send");
+
+    let raw_out: rdkafka::consumer::StreamConsumer = kafka::consumer_config(&broker, "forward-out")
+        .create()
+        .expect("consumer");
+    rdkafka::consumer::Consumer::subscribe(&raw_out, &[to.as_str()]).expect("subscribe");
+    let forwarded = tokio::time::timeout(PATIENCE, raw_out.recv())
+        .await
+        .expect("the forwarded record within the patience")
+        .expect("the forwarded record");
+    let kept = forwarded.headers().map_or(0, |h| h.count());
+    // Every header received, and the send's traceparent added (a tracestate or baggage
+    // only when there is one).
+    assert!(kept > received, "{kept} headers forwarded of {received}");
+    // The send's own context comes after the headers received: the span of the send.
+    let added = forwarded.headers().expect("headers");
+    let traceparent = (received..kept)
+        .map(|i| added.get(i))
+        .find(|h| h.key == "traceparent")
+        .expect("the send's traceparent after the received headers");
+    let spans = t.spans();
+    let send = spans.span(&format!("send {to}"));
+    let value = std::str::from_utf8(traceparent.value.expect("a value")).expect("text");
+    assert!(value.contains(&send.record().span_id), "{value}");
 }

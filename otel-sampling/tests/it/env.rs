@@ -283,3 +283,49 @@ proptest! {
         prop_assert_eq!(lower_warnings, normalised);
     }
 }
+
+/// A password holding the `,` that separates entries, and digits before a `/`: no piece
+/// of it is printed, whichever sampler reads the value, in its warnings, `Display` or
+/// `Debug`.
+#[test]
+fn a_password_with_a_comma_is_never_printed_in_pieces() {
+    for (sampler, arg) in [
+        ("xray", "endpoint=https://alice:pq7x,zz9k@daemon:2000"),
+        (
+            "xray",
+            "endpoint=http://alice:71,93/58@daemon:2000,polling_interval=5",
+        ),
+        (
+            "jaeger_remote",
+            "endpoint=http://alice:sx3q,cr3t@collector:14250,pollingIntervalMs=1",
+        ),
+        ("xray", "endpoint=http://alice:913/846@daemon:2000"),
+    ] {
+        let (sampling, warnings) = from_env_values(Some(sampler), Some(arg));
+        let described = format!("{sampling} {sampling:?}");
+        let password = arg
+            .split_once("alice:")
+            .and_then(|(_, rest)| rest.rsplit_once('@'))
+            .map(|(password, _)| password)
+            .expect("a password");
+        for piece in password.split([',', '/']).filter(|p| p.len() >= 2) {
+            assert!(
+                !described.contains(piece),
+                "{piece:?} of the password in: {described}"
+            );
+        }
+        for warning in &warnings {
+            for piece in password.split([',', '/']).filter(|p| p.len() >= 2) {
+                assert!(
+                    !warning.contains(piece),
+                    "{piece:?} of the password in: {warning}"
+                );
+            }
+            assert!(warning.contains("alice:***@"), "{warning}");
+        }
+        assert!(
+            !warnings.is_empty() || sampler == "xray",
+            "{sampler} {arg}: {warnings:?}"
+        );
+    }
+}

@@ -3,7 +3,7 @@ can send, and no Rust client can (rdkafka takes header names as &str).
 
     raw_kafka_producer.py BOOTSTRAP TOPIC COUNT TRACEPARENT
 
-The record's first header is a valid `traceparent`; then COUNT headers whose names are
+The record's first header is `traceparent: TRACEPARENT` (any text); then COUNT headers whose names are
 not UTF-8 (0xff 0xfe and the header's number). Needs kafka-python.
 """
 import sys
