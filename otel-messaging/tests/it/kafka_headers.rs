@@ -204,6 +204,21 @@ fn produce_poison_after(python: &std::ffi::OsStr, broker: &kafka::Broker, topic:
     );
 }
 
+/// What a poison-record test needs, in the child process it runs alone in: a Python with
+/// kafka-python and a broker; `None` (having said why, or in the parent) when it skips.
+fn poison_test(test: &str) -> Option<(std::ffi::OsString, kafka::Broker)> {
+    let Some(python) = std::env::var_os("TEST_KAFKA_PYTHON") else {
+        eprintln!(
+            "skipping {test}: TEST_KAFKA_PYTHON (a Python with kafka-python, .ci/run sets it) is not set"
+        );
+        return None;
+    };
+    if otel_kit_testing::ran_alone(test) {
+        return None;
+    }
+    Some((python, broker(test)?))
+}
+
 /// A record with 10,000 header names that are not UTF-8 (rdkafka panics reading each),
 /// produced by a raw client (`TEST_KAFKA_PYTHON`: a Python with kafka-python), is
 /// consumed and processed through the adapter in its own process, with a panic hook that
@@ -216,16 +231,7 @@ async fn a_record_of_ten_thousand_unreadable_header_names_costs_at_most_one_pani
 
     const TEST: &str =
         "kafka_headers::a_record_of_ten_thousand_unreadable_header_names_costs_at_most_one_panic";
-    let Some(python) = std::env::var_os("TEST_KAFKA_PYTHON") else {
-        eprintln!(
-            "skipping {TEST}: TEST_KAFKA_PYTHON (a Python with kafka-python, .ci/run sets it) is not set"
-        );
-        return;
-    };
-    if otel_kit_testing::ran_alone(TEST) {
-        return;
-    }
-    let Some(broker) = broker(TEST) else {
+    let Some((python, broker)) = poison_test(TEST) else {
         return;
     };
     let t = TestTelemetry::new();
@@ -308,16 +314,7 @@ async fn forwarding_a_record_of_unreadable_header_names_keeps_them_and_costs_one
 
     const TEST: &str =
         "kafka_headers::forwarding_a_record_of_unreadable_header_names_keeps_them_and_costs_one_panic";
-    let Some(python) = std::env::var_os("TEST_KAFKA_PYTHON") else {
-        eprintln!(
-            "skipping {TEST}: TEST_KAFKA_PYTHON (a Python with kafka-python, .ci/run sets it) is not set"
-        );
-        return;
-    };
-    if otel_kit_testing::ran_alone(TEST) {
-        return;
-    }
-    let Some(broker) = broker(TEST) else {
+    let Some((python, broker)) = poison_test(TEST) else {
         return;
     };
     let t = TestTelemetry::new();
