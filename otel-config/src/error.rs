@@ -95,12 +95,7 @@ impl ConfigFileError {
 
 impl fmt::Display for ConfigFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Keys come from the file: escaped as values are.
-        let path = if self.path.is_empty() {
-            "(document)".to_owned()
-        } else {
-            printable(&self.path)
-        };
+        let path = shown_path(&self.path);
         let found = printable(&self.found);
         let expected = printable(&self.expected);
         if self.line > 0 {
@@ -132,6 +127,16 @@ pub(crate) fn shortened_path(path: String) -> String {
     let head: String = path.chars().take(half).collect();
     let tail: String = path.chars().skip(chars - half).collect();
     format!("{head}...{tail}")
+}
+
+/// A YAML path as an error or warning prints it: `(document)` for the document itself,
+/// else escaped as values are (keys come from the file).
+pub(crate) fn shown_path(path: &str) -> String {
+    if path.is_empty() {
+        "(document)".to_owned()
+    } else {
+        printable(path)
+    }
 }
 
 /// A value as an error or warning quotes it: in backticks, cut to 60 characters, its

@@ -308,9 +308,11 @@ impl Builder<'_> {
         // What substitution writes counts against the budget, as the file's own text
         // does (250,000 references to a 100 KB variable are 25 GB), and is charged as it
         // is written: one value of 100,000 references stops at what is left.
-        match substitute(text, self.lookup, MAX_BYTES.saturating_sub(self.bytes)) {
+        let room = MAX_BYTES.saturating_sub(self.bytes);
+        match substitute(text, self.lookup, room) {
+            // One byte past what is left: the budget's own error.
             Err(SubstituteError::TooLarge) => {
-                self.charge(0, MAX_BYTES.saturating_sub(self.bytes).saturating_add(1), line);
+                self.charge(0, room.saturating_add(1), line);
                 None
             }
             Ok(value) if !self.charge(0, value.len(), line) => None,

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::error::quoted;
+use crate::error::{quoted, shown_path};
 
 /// Why a part of a configuration file is not used as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,11 +87,7 @@ impl ConfigFileWarning {
 impl fmt::Display for ConfigFileWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Keys and names come from the file: escaped and cut as errors print them.
-        let path = if self.path.is_empty() {
-            "(document)".to_owned()
-        } else {
-            crate::error::printable(&self.path)
-        };
+        let path = shown_path(&self.path);
         write!(f, "{path} (line {}): ", self.line)?;
         match &self.kind {
             ConfigFileWarningKind::UnknownKey { key } => {

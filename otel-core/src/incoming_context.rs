@@ -27,7 +27,7 @@ use std::sync::OnceLock;
 #[cfg(feature = "bound-instruments")]
 use opentelemetry::metrics::BoundCounter;
 use opentelemetry::metrics::{Counter, Meter};
-use opentelemetry::trace::{Link, TraceContextExt as _};
+use opentelemetry::trace::TraceContextExt as _;
 use opentelemetry::{Context, KeyValue};
 
 use crate::kit_names;
@@ -132,42 +132,6 @@ impl IncomingContextCounter {
 /// The attribute set of `state`: `'static` strings, no allocation.
 fn attributes(state: ContextState) -> [KeyValue; 1] {
     [KeyValue::new(kit_names::CONTEXT_STATE, state.as_str())]
-}
-
-/// The parent of a server span, for the HTTP and gRPC server layers: the caller's
-/// context (`incoming`, else the current one), or, for an endpoint that does not trust
-/// its callers (their `public_endpoint`), a new trace with none of the caller's baggage,
-/// its span linked (in `links`) to the caller's span when the caller sent a valid one.
-///
-/// ```
-/// use opentelemetry::Context;
-/// use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState};
-/// use otel_kit_core::incoming_context::server_parent;
-///
-/// let caller = SpanContext::new(TraceId::from(1), SpanId::from(2), TraceFlags::SAMPLED, true, TraceState::NONE);
-/// let incoming = Some(Context::new().with_remote_span_context(caller.clone()));
-/// let mut links = None;
-/// let trusted = server_parent(incoming.clone(), false, &mut links);
-/// assert_eq!(trusted.span().span_context(), &caller);
-/// assert!(links.is_none());
-/// let public = server_parent(incoming, true, &mut links);
-/// assert!(!public.has_active_span());
-/// assert_eq!(links.map(|l| l[0].span_context.clone()), Some(caller));
-/// ```
-pub fn server_parent(
-    incoming: Option<Context>,
-    public_endpoint: bool,
-    links: &mut Option<Vec<Link>>,
-) -> Context {
-    if !public_endpoint {
-        return incoming.unwrap_or_else(Context::current);
-    }
-    if let Some(caller) = incoming.as_ref().map(|cx| cx.span().span_context().clone())
-        && caller.is_valid()
-    {
-        *links = Some(vec![Link::with_context(caller)]);
-    }
-    Context::new()
 }
 
 #[cfg(test)]

@@ -115,6 +115,8 @@ pub mod response_future;
 mod scope;
 #[doc(hidden)]
 pub mod sdk;
+#[doc(hidden)]
+pub mod server_context;
 pub mod server_span;
 #[doc(hidden)]
 pub mod shared_names;

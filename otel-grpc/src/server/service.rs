@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use http::Request;
 use otel_kit_core::call::CallFuture;
+use otel_kit_core::server_context::excluded_request_context;
 use tower::Service;
 
 use super::ServerSide;
@@ -33,13 +34,12 @@ impl sealed::Sealed for ServerSide {
         {
             // No telemetry of our own, but the handler continues the caller's trace,
             // unless callers are not trusted.
-            let cx = if config.side.public_endpoint {
-                None
-            } else {
-                config
-                    .resolver
-                    .with(Some(now), |resolved| resolved.incoming_context(&parts.headers))
-            };
+            let cx = excluded_request_context(
+                &config.resolver,
+                Some(now),
+                &parts.headers,
+                config.side.public_endpoint,
+            );
             let request = Request::from_parts(parts, body);
             return ResponseFuture::new(CallFuture::start_untraced(cx, || inner.call(request)));
         }

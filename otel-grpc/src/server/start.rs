@@ -15,7 +15,7 @@ use super::layer::ServerSide;
 use crate::call::{Call, MethodRule};
 use crate::layer::Config;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
-use otel_kit_core::incoming_context::server_parent;
+use otel_kit_core::server_context::server_parent;
 use otel_kit_core::{Resolved, SpanAttributes};
 
 use crate::instruments::Instruments;

@@ -19,7 +19,7 @@ use super::instruments::Instruments;
 use crate::conventions::method::static_method;
 use crate::conventions::redact_query;
 use crate::interned;
-use otel_kit_core::incoming_context::server_parent;
+use otel_kit_core::server_context::{excluded_request_context, server_parent};
 use otel_kit_core::{Resolved, SpanAttributes};
 
 /// Starts the SERVER span for a traced request. Returns the context the handler runs
@@ -173,10 +173,5 @@ pub(crate) fn untraced_context<R: ServerRequest + ?Sized>(
     config: &Config<R::Hooks>,
     request: &R,
 ) -> Option<Context> {
-    if config.public_endpoint {
-        return None;
-    }
-    config
-        .resolver
-        .with(None, |resolved| resolved.incoming_context(request.headers()))
+    excluded_request_context(&config.resolver, None, request.headers(), config.public_endpoint)
 }

@@ -244,65 +244,61 @@ fn rules_past_the_bounds_are_left_out_and_the_default_stays() {
         };
         otel_kit_sampling::xray_matching_rule(json.as_bytes(), &resource, &path).expect("a usable answer")
     };
-    let with_default = |first: RuleJson| vec![first, rule("Default", 10000, 0.0, 0)];
-    let long = format!("/orders/7{}", "*".repeat(600)).leak();
-    assert_eq!(
-        matched(with_default(RuleJson {
-            path: long,
-            ..rule("long", 1, 1.0, 0)
-        }))
-        .as_deref(),
-        Some("Default")
-    );
-    let at_most = format!("/orders/7{}", "*".repeat(503)).leak();
-    assert_eq!(
-        matched(with_default(RuleJson {
-            path: at_most,
-            ..rule("kept", 1, 1.0, 0)
-        }))
-        .as_deref(),
-        Some("kept")
-    );
-    let long_run = format!("*{}*", "?".repeat(129)).leak();
-    assert_eq!(
-        matched(with_default(RuleJson {
-            service_name: long_run,
-            ..rule("run", 1, 1.0, 0)
-        }))
-        .as_deref(),
-        Some("Default")
-    );
     let attributes: &'static [(&'static str, &'static str)] = (0..17)
         .map(|i| (&*format!("k{i}").leak(), "*"))
         .collect::<Vec<_>>()
         .leak();
+    // Each rule matches the span as written; the Default decides when it is left out.
+    for (first, expected) in [
+        (
+            RuleJson {
+                path: format!("/orders/7{}", "*".repeat(600)).leak(),
+                ..rule("long", 1, 1.0, 0)
+            },
+            "Default",
+        ),
+        (
+            RuleJson {
+                path: format!("/orders/7{}", "*".repeat(503)).leak(),
+                ..rule("kept", 1, 1.0, 0)
+            },
+            "kept",
+        ),
+        (
+            RuleJson {
+                service_name: format!("*{}*", "?".repeat(129)).leak(),
+                ..rule("run", 1, 1.0, 0)
+            },
+            "Default",
+        ),
+        (
+            RuleJson {
+                attributes,
+                ..rule("attributes", 1, 1.0, 0)
+            },
+            "Default",
+        ),
+    ] {
+        let name = first.name;
+        let answer = vec![first, rule("Default", 10000, 0.0, 0)];
+        assert_eq!(matched(answer).as_deref(), Some(expected), "rule {name}");
+    }
+    // `count` rules by priority, none matching but the one of priority `matching`, then
+    // the Default.
+    let numbered = |count: i64, matching: i64| {
+        let mut answer: Vec<_> = (1..=count)
+            .map(|i| RuleJson {
+                path: if i == matching { "/orders/*" } else { "/never" },
+                ..rule(format!("r{i:03}").leak(), i, 1.0, 0)
+            })
+            .collect();
+        answer.push(rule("Default", 10000, 0.0, 0));
+        answer
+    };
     assert_eq!(
-        matched(with_default(RuleJson {
-            attributes,
-            ..rule("attributes", 1, 1.0, 0)
-        }))
-        .as_deref(),
-        Some("Default")
-    );
-    // 150 rules, none matching but the one of priority 120 and the Default.
-    let mut many: Vec<_> = (1..=150)
-        .map(|i| RuleJson {
-            path: if i == 120 { "/orders/*" } else { "/never" },
-            ..rule(format!("r{i:03}").leak(), i, 1.0, 0)
-        })
-        .collect();
-    many.push(rule("Default", 10000, 0.0, 0));
-    assert_eq!(
-        matched(many).as_deref(),
+        matched(numbered(150, 120)).as_deref(),
         Some("Default"),
         "rule 120 is past the first 99"
     );
-    let mut within: Vec<_> = (1..=99)
-        .map(|i| RuleJson {
-            path: if i == 99 { "/orders/*" } else { "/never" },
-            ..rule(format!("r{i:03}").leak(), i, 1.0, 0)
-        })
-        .collect();
-    within.push(rule("Default", 10000, 0.0, 0));
-    assert_eq!(matched(within).as_deref(), Some("r099"));
+    assert_eq!(matched(numbered(99, 99)).as_deref(), Some("r099"));
 }
