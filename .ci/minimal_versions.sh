@@ -30,7 +30,7 @@ grep -A1 '^name = "rustls-pki-types"' Cargo.lock | tail -1
 # of it, not once per crate with each crate's features (the per-crate runs checked tokio,
 # hyper and their dependents again for every feature set). What one crate's features
 # alone compile against is the feature matrix's question, at the locked versions.
-# The root's target directory and profile: a dependency this resolution shares with the
+# The run's target directory (the root's by default) and profile: a dependency this resolution shares with the
 # feature matrix's (same version, features and dependencies) is checked once.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 internal=$(grep -ho '^__[a-z0-9_-]*' */Cargo.toml | sort -u | paste -sd, -)

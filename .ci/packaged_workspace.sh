@@ -19,14 +19,16 @@ for name in "$@"; do args+=(-p "$name"); done
 
 # --allow-dirty: this checks what would be packaged, so it also runs on a checkout with
 # uncommitted changes.
-rm -rf "$root/target/package"
+# cargo package writes the .crate files under the target directory in use.
+package_dir="${CARGO_TARGET_DIR:-$root/target}/package"
+rm -rf "$package_dir"
 (cd "$root" && cargo package --quiet --locked --allow-dirty --no-verify "${args[@]}") >&2
 
 work="$root/target/packaged"
 rm -rf "$work"
 mkdir -p "$work"
 members=() patches=()
-for crate in "$root"/target/package/*.crate; do
+for crate in "$package_dir"/*.crate; do
   tar -xzf "$crate" -C "$work"
   dir=$(basename "$crate" .crate)
   name=${dir%-*}

@@ -6,11 +6,14 @@
 # crashing input is kept under fuzz/artifacts/<target>/.
 #
 #   fuzz/run.sh [SECONDS]
+#   fuzz/run.sh --build-only    # the instrumented build alone (CI starts it early)
 #
 # Needs a nightly toolchain (`rustup toolchain install nightly`); installs cargo-fuzz
 # when it is missing. Works from any directory; never modifies fuzz/corpus.
 set -euo pipefail
 
+build_only=""
+[[ ${1:-} == --build-only ]] && { build_only=1; shift; }
 seconds=${1:-20}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$here"
@@ -26,7 +29,8 @@ if ! cargo +nightly --version >/dev/null 2>&1; then
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
     # Unoptimised: it only drives the build (18 s to install against 34 s).
-    CARGO_PROFILE_DEV_DEBUG=0 cargo install --debug cargo-fuzz --locked
+    # In cargo install's own temporary directory, whatever CARGO_TARGET_DIR says.
+    env -u CARGO_TARGET_DIR CARGO_PROFILE_DEV_DEBUG=0 cargo install --debug cargo-fuzz --locked
 fi
 
 # The instrumented build takes minutes from cold (every dependency is rebuilt with
@@ -36,6 +40,7 @@ target_dir=${FUZZ_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/otel-kit/fuzz-targ
 mkdir -p "$target_dir"
 # -a: debug assertions and overflow checks on, so an overflow is a crash too.
 cargo +nightly fuzz build -a --target-dir "$target_dir"
+[[ -z $build_only ]] || exit 0
 host=$(rustc +nightly -vV | sed -n 's/^host: //p')
 bin_dir="$target_dir/$host/release"
 
