@@ -35,6 +35,11 @@ for crate in "$package_dir"/*.crate; do
   members+=("\"$dir\"")
   patches+=("$name = { path = \"$dir\" }")
 done
+# cargo package stamps every file with one fixed time (2006-07-24), and cargo decides by
+# modification time whether a path crate changed: in a target directory kept between runs,
+# a changed crate extracted with that stamp would pass as the one checked before. Stamped
+# now, every run checks its own sources.
+find "$work" -type f -exec touch {} +
 [[ ${#members[@]} -eq $# ]] || { echo "expected $# .crate files under target/package, found ${#members[@]}" >&2; exit 1; }
 
 # The root manifest's dev profile (its [profile.dev] tables), so dependencies checked
