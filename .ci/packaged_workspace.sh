@@ -40,7 +40,7 @@ done
 # a changed crate extracted with that stamp would pass as the one checked before. Stamped
 # now, every run checks its own sources.
 find "$work" -type f -exec touch {} +
-[[ ${#members[@]} -eq $# ]] || { echo "expected $# .crate files under target/package, found ${#members[@]}" >&2; exit 1; }
+[[ ${#members[@]} -eq $# ]] || { echo "expected $# .crate files under $package_dir, found ${#members[@]}" >&2; exit 1; }
 
 # The root manifest's dev profile (its [profile.dev] tables), so dependencies checked
 # here and there are one artifact; [patch] points each crate's registry dependency on another

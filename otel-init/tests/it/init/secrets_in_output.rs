@@ -57,10 +57,8 @@ fn collector(peer: Peer) -> String {
     match peer {
         Peer::Refuses => drop(listener),
         Peer::Silent => {
-            std::thread::spawn(move || {
-                let held: Vec<_> = listener.incoming().collect();
-                drop(held);
-            });
+            // Every connection is kept open, unanswered, until the process ends.
+            std::thread::spawn(move || listener.incoming().collect::<Vec<_>>());
         }
         Peer::NotTls => {
             std::thread::spawn(move || {
