@@ -201,13 +201,19 @@ fn is_sep(b: &[u8], j: usize) -> bool {
     matches!(b[j], b' ' | b'-') && b.get(j + 1).is_some_and(u8::is_ascii_digit)
 }
 
+/// The widest digit group of a card number written in groups.
+const MAX_CARD_GROUP: usize = 6;
+
 /// The end of the longest card number starting at `start`, a group start.
 ///
 /// Windows end at a group end; at most 19 digits, and the Luhn sums are kept for both
-/// parities as digits are added, so this costs O(19).
+/// parities as digits are added, so this costs O(19). A number written in groups has
+/// groups of at most [`MAX_CARD_GROUP`] digits, as cards are printed (4-4-4-4, 4-6-5):
+/// a UUID's 8-4-4 head is not a card, though its digits may pass.
 fn card_from(b: &[u8], start: usize) -> Option<usize> {
     // sums[p]: the Luhn sum if digits at positions of parity p (from the left) are doubled.
     let (mut sums, mut n, mut first, mut j, mut best) = ([0u32; 2], 0usize, 0u8, start, None);
+    let (mut groups, mut group, mut widest) = (1usize, 0usize, 0usize);
     while j < b.len() {
         if b[j].is_ascii_digit() {
             if n == 19 {
@@ -222,10 +228,13 @@ fn card_from(b: &[u8], start: usize) -> Option<usize> {
             sums[1 - n % 2] += d;
             n += 1;
             j += 1;
+            group += 1;
+            widest = widest.max(group);
             let group_end = j == b.len() || !b[j].is_ascii_digit();
             // The rightmost digit (position n - 1) is not doubled: double parity n % 2.
             if group_end
                 && n >= 13
+                && (groups == 1 || widest <= MAX_CARD_GROUP)
                 && (2..=6).contains(&first)
                 && sums[n % 2].is_multiple_of(10)
                 && !(j < b.len() && is_alnum(b[j]))
@@ -234,6 +243,8 @@ fn card_from(b: &[u8], start: usize) -> Option<usize> {
             }
         } else if n > 0 && is_sep(b, j) {
             j += 1;
+            groups += 1;
+            group = 0;
         } else {
             break;
         }

@@ -84,8 +84,35 @@ fn cards_pass_luhn_and_order_numbers_do_not() {
         "4111111111111111abc",       // inside a token
         "4111  1111 1111 1111",      // double space: not one number
         "1700000000000",             // a millisecond timestamp
+        "41111111-1111-1111",        // 16 Luhn-valid digits, grouped as no card is
+        // A UUID whose head is 16 Luhn-valid digits (a service.instance.id once made so).
+        "41111111-1111-4111-8f30-b6767f2be375",
     ] {
         assert_eq!(r.scrub(kept), None, "{kept}");
+    }
+}
+
+#[test]
+fn no_uuid_holds_a_card() {
+    // UUIDs of digits alone where they can be: every window of the card matcher sees
+    // groups of 8, 4, 4, 4 and 12 digits, and a million of them (a seeded walk) match none.
+    let r = all();
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut digit = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        char::from(b'0' + (state % 10) as u8)
+    };
+    for _ in 0..1_000_000 {
+        let mut uuid = String::with_capacity(36);
+        for (k, len) in [8, 4, 4, 4, 12].into_iter().enumerate() {
+            if k > 0 {
+                uuid.push('-');
+            }
+            (0..len).for_each(|_| uuid.push(digit()));
+        }
+        assert_eq!(r.scrub(&uuid), None, "{uuid}");
     }
 }
 
