@@ -52,6 +52,10 @@ pub struct Parsed {
 /// Files larger than this are refused unread (16 MiB).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The longest [`read_file`] waits for the file: one on a hung network mount cannot hold
+/// the caller (`init()`) longer. The read goes on on a thread of its own.
+pub const READ_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Parses configuration text (YAML, or JSON, which is YAML). `lookup` answers the
 /// environment references (`${VAR}`): pass `|name| std::env::var(name).ok()` for the
 /// process environment.
@@ -110,8 +114,9 @@ pub fn parse_str(yaml: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<
 ///
 /// # Errors
 /// A [`ConfigFileError`] of kind `Io` when the file cannot be read, is not a regular
-/// file (a FIFO, `/dev/stdin` or a device is refused at once, never waited on), is larger
-/// than [`MAX_FILE_BYTES`] or is not UTF-8; else as [`parse_str`].
+/// file (a FIFO, `/dev/stdin` or a device is refused at once, never waited on), does not
+/// answer within [`READ_DEADLINE`], is larger than [`MAX_FILE_BYTES`] or is not UTF-8;
+/// else as [`parse_str`].
 pub fn read_file(path: &Path, lookup: impl Fn(&str) -> Option<String>) -> Result<Parsed, ConfigFileError> {
     let io_error = |found: String| {
         ConfigFileError::new(
@@ -127,17 +132,22 @@ pub fn read_file(path: &Path, lookup: impl Fn(&str) -> Option<String>) -> Result
 }
 
 /// The file's text, read once and bounded
-/// ([`regular_file::read`](otel_kit_core::regular_file::read)): a FIFO with no writer or
-/// `/dev/stdin` cannot hold `init()`, a device such as `/dev/zero` is not read, and a
-/// file over [`MAX_FILE_BYTES`] is refused.
+/// ([`regular_file::begin_read`](otel_kit_core::regular_file::begin_read)): a FIFO with no
+/// writer or `/dev/stdin` cannot hold `init()`, nor can a hung mount past
+/// [`READ_DEADLINE`]; a device such as `/dev/zero` is not read, and a file over
+/// [`MAX_FILE_BYTES`] is refused.
 fn read_regular_file(path: &Path) -> Result<String, String> {
-    use otel_kit_core::regular_file::{ReadError, read};
-    let bytes = read(path, MAX_FILE_BYTES).map_err(|error| match error {
-        ReadError::NotRegular => "not a regular file (a FIFO, socket or device is not read)".to_owned(),
-        ReadError::TooLarge { bytes } => format!("{bytes} bytes (at most {MAX_FILE_BYTES})"),
-        ReadError::Io(error) => error.to_string(),
-        _ => "unreadable".to_owned(),
-    })?;
+    use otel_kit_core::regular_file::{ReadError, begin_read};
+    let deadline = std::time::Instant::now() + READ_DEADLINE;
+    let bytes = begin_read(path, MAX_FILE_BYTES, deadline, |_| {})
+        .finish()
+        .map_err(|error| match error {
+            ReadError::NotRegular => "not a regular file (a FIFO, socket or device is not read)".to_owned(),
+            ReadError::TooLarge { bytes } => format!("{bytes} bytes (at most {MAX_FILE_BYTES})"),
+            ReadError::Io(error) => error.to_string(),
+            ReadError::Unanswered { .. } => format!("no answer within {READ_DEADLINE:?} (a hung mount?)"),
+            _ => "unreadable".to_owned(),
+        })?;
     String::from_utf8(bytes).map_err(|_| "stream did not contain valid UTF-8".to_owned())
 }
 

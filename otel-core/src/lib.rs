@@ -38,8 +38,8 @@
 //! options value every layer keeps them in, with their setters), `call` (`CallFuture`, the one future a call in flight runs in), `response_future` (`ResponseFuture`, the front ends' response future over it), `instrumented_service` (`InstrumentedService`, the service every tower front end wraps around the inner one),
 //! `shared_names`, `network` (a client's peer when its server is an IP address),
 //! `repeated_keys` (a key set twice on a span: the last value, as the kit exports it),
-//! `regular_file` (a file the kit was pointed at, read without blocking and within a
-//! limit), `panic_payload`, `exception` (the exception event and the bound on
+//! `regular_file` (a file the kit was pointed at, read without blocking, within a limit and,
+//! on a thread of its own, by a deadline), `panic_payload`, `exception` (the exception event and the bound on
 //! every error message), `error_type`, `bound_instruments`, `bound_histograms` (histograms an
 //! instrumentation binds per attribute set, found by its own key), `report_gate` (at most one warning per interval on the export
 //! path), `lower_hex` and `trace_state_header` (ids and `tracestate` as the wire writes them), and `HTTP_RPC_DURATION_BUCKETS`.

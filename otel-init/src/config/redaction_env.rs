@@ -167,6 +167,32 @@ fn read_truncate_ip(env: &mut Env<'_>, default: Option<IpPrefixes>) -> Option<Ip
     }
 }
 
+/// The longest a secret file may be: a key is tens of bytes, and `/dev/zero` is not one.
+const MAX_SECRET_FILE: u64 = 64 * 1024;
+
+/// How long `init()` waits for the secret file (a hung network mount).
+const SECRET_FILE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The secret file's bytes: a regular file only, at most [`MAX_SECRET_FILE`], within
+/// [`SECRET_FILE_DEADLINE`]; or why not.
+fn read_secret_file(path: &str) -> Result<Vec<u8>, String> {
+    use otel_kit_core::regular_file::{ReadError, begin_read};
+    let deadline = std::time::Instant::now() + SECRET_FILE_DEADLINE;
+    begin_read(path.as_ref(), MAX_SECRET_FILE, deadline, |_| {})
+        .finish()
+        .map_err(|error| match error {
+            ReadError::NotRegular => {
+                "is not a regular file (a FIFO, socket or device is not read)".to_owned()
+            }
+            ReadError::TooLarge { bytes } => format!("is {bytes} bytes or more, over {MAX_SECRET_FILE}"),
+            ReadError::Io(e) => format!("cannot be read ({e})"),
+            ReadError::Unanswered { .. } => {
+                format!("did not answer within {SECRET_FILE_DEADLINE:?} (a hung mount?)")
+            }
+            _ => "cannot be read".to_owned(),
+        })
+}
+
 /// The secret from the variable, else from the file; unusable ones are warned about.
 fn read_secret(env: &mut Env<'_>) -> Option<Vec<u8>> {
     let (variable, shown, secret) = if let Some(v) = env.get(SECRET) {
@@ -176,7 +202,7 @@ fn read_secret(env: &mut Env<'_>) -> Option<Vec<u8>> {
         (SECRET, "<redacted>".to_owned(), v.into_bytes())
     } else {
         let path = env.get(SECRET_FILE)?;
-        match std::fs::read(&path) {
+        match read_secret_file(&path) {
             Ok(mut bytes) => {
                 while bytes.last().is_some_and(|b| b.is_ascii_whitespace()) {
                     bytes.pop();
@@ -187,7 +213,7 @@ fn read_secret(env: &mut Env<'_>) -> Option<Vec<u8>> {
                 env.warn(
                     SECRET_FILE,
                     &path,
-                    format!("cannot be read ({e}); hash keys are dropped instead of hashed"),
+                    format!("{e}; hash keys are dropped instead of hashed"),
                 );
                 return None;
             }

@@ -121,28 +121,38 @@ fn read_tls(
     settings: &ExportSettings,
     warnings: &mut Vec<SettingsWarning>,
 ) -> (Option<Pem>, Option<(Pem, Pem)>) {
-    // The exporters' own reader: a regular file only, opened without blocking (a FIFO
-    // would hold the caller), at most 1 MiB.
-    let mut read = |pem: &otel_kit_core::otlp::Pem, setting: Setting| match pem {
-        otel_kit_core::otlp::Pem::Bytes(bytes) => Some(bytes.clone()),
-        otel_kit_core::otlp::Pem::File(path) => match crate::read_credential_file(path) {
+    // The exporters' own reader (a regular file only, opened without blocking, at most
+    // 1 MiB), the three files at once on threads of their own, within one deadline.
+    use crate::transport::credentials::{START_READ_DEADLINE, StartRead};
+    let deadline = std::time::Instant::now() + START_READ_DEADLINE;
+    let begin = |pem: &otel_kit_core::otlp::Pem| StartRead::begin(pem, deadline, false);
+    let ca = settings.ca_certificate.as_ref().map(|p| (p, begin(p)));
+    let identity = settings
+        .client_identity
+        .as_ref()
+        .map(|(c, k)| ((c, begin(c)), (k, begin(k))));
+    let mut finish =
+        |(pem, read): (&otel_kit_core::otlp::Pem, StartRead), setting: Setting| match read.finish() {
             Ok(bytes) => Some(bytes),
             Err(e) => {
+                let value = match pem {
+                    otel_kit_core::otlp::Pem::File(path) => path.display().to_string(),
+                    otel_kit_core::otlp::Pem::Bytes(_) => "(PEM bytes)".to_owned(),
+                };
                 warnings.push(SettingsWarning::Unusable {
                     setting,
-                    value: path.display().to_string(),
+                    value,
                     why: format!("{e}; it is ignored"),
                 });
                 None
             }
-        },
-    };
-    let ca = settings
-        .ca_certificate
-        .as_ref()
-        .and_then(|p| read(p, Setting::CaCertificate));
-    let identity = match &settings.client_identity {
-        Some((c, k)) => match (read(c, Setting::ClientCertificate), read(k, Setting::ClientKey)) {
+        };
+    let ca = ca.and_then(|read| finish(read, Setting::CaCertificate));
+    let identity = match identity {
+        Some((c, k)) => match (
+            finish(c, Setting::ClientCertificate),
+            finish(k, Setting::ClientKey),
+        ) {
             (Some(c), Some(k)) => Some((c, k)),
             _ => None,
         },

@@ -49,6 +49,15 @@ pub(crate) fn sender(
         });
     }
     let headers = header_map(&settings.headers)?;
+    // Every credential file read at once from here: the loads below join these reads.
+    let tls_files = settings
+        .ca
+        .iter()
+        .chain(settings.identity.iter().flat_map(|(c, k)| [c, k]));
+    let _reads_under_way = crate::transport::credentials::begin_start_reads(
+        tls_files.filter(|_| https),
+        settings.header_files.iter().map(|(_, path)| path),
+    );
     let mut warnings = plaintext_certificates(&settings, https);
     let compression = match settings.compression {
         Some(Compression::Gzip) if !cfg!(feature = "gzip") => {

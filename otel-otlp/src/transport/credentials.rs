@@ -11,9 +11,10 @@
 //! certificate half-way through a rotation, an unreadable file) is warned about once per
 //! change, and the previous material stays in use.
 //!
-//! At start (`init()`'s thread) each file is read on a thread of its own within
-//! [`START_READ_DEADLINE`]: a file on a hung network mount delays start-up by at most
-//! that, is warned about, and is read again at each check. A header file rewritten in
+//! At start (`init()`'s thread) each file is read on a thread of its own, all of one
+//! exporter's at once, within one [`START_READ_DEADLINE`]: files on a hung network mount
+//! delay start-up by at most that (the other exporters naming them join the same reads),
+//! are warned about, and are read again at each check. A header file rewritten in
 //! place is used once it has stood unchanged for [`SETTLED`], so a token is never sent
 //! half-written.
 
@@ -57,28 +58,23 @@ pub(crate) const SETTLED: Duration = Duration::from_millis(200);
 /// assert!(why.starts_with("cannot be read"));
 /// ```
 pub fn read_credential_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    use otel_kit_core::regular_file::{ReadError, read};
-    read(path, MAX_FILE).map_err(|error| match error {
+    otel_kit_core::regular_file::read(path, MAX_FILE).map_err(|error| why_unread(&error))
+}
+
+/// Why a credential file gave no bytes, as the warnings say it.
+fn why_unread(error: &otel_kit_core::regular_file::ReadError) -> String {
+    use otel_kit_core::regular_file::ReadError;
+    match error {
         ReadError::NotRegular => "is not a regular file (a FIFO, socket or device is not read)".to_owned(),
         ReadError::TooLarge { bytes } => {
             format!("is {bytes} bytes or more, over the limit of {MAX_FILE} for a credential file")
         }
         ReadError::Io(e) => format!("cannot be read ({e})"),
+        ReadError::Unanswered { .. } => {
+            format!("did not answer within {START_READ_DEADLINE:?} (a hung mount?)")
+        }
         _ => "cannot be read".to_owned(),
-    })
-}
-
-/// `f`'s result, run on a thread of its own, if it comes within `deadline`; `None` when
-/// it does not (or no thread could be started), the thread then left alone.
-fn within<T: Send + 'static>(deadline: Duration, f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name("otel-credential-read".to_owned())
-        .spawn(move || {
-            let _ = tx.send(f());
-        })
-        .ok()?;
-    rx.recv_timeout(deadline).ok()
+    }
 }
 
 /// Whether the file at `path` has stood unchanged for [`SETTLED`]. A modification time
@@ -100,18 +96,66 @@ fn read(pem: &Pem) -> Result<Vec<u8>, String> {
     }
 }
 
-/// [`read`] on a thread of its own, given up after `deadline` (the thread is left to
-/// finish or hang alone): for reads on a thread that must not hang.
-fn read_within(pem: &Pem, deadline: Duration) -> Result<Vec<u8>, String> {
-    let Pem::File(path) = pem else {
-        return read(pem);
-    };
-    let pem = pem.clone();
-    within(deadline, move || read(&pem)).unwrap_or_else(|| {
-        Err(format!(
-            "file {path:?} did not answer within {deadline:?} (a hung mount?); it is read again at each check"
-        ))
-    })
+/// A credential's first read, on a thread of its own: `init()`'s thread must not hang on
+/// a file on a hung network mount.
+pub(crate) enum StartRead {
+    /// Bytes given as bytes.
+    Given(Vec<u8>),
+    /// A file, read until the deadline.
+    File(PathBuf, otel_kit_core::regular_file::ReadUnderWay),
+}
+
+impl StartRead {
+    /// Begins reading `pem` (a header file first waits for its writer to finish,
+    /// `settle`); [`finish`](Self::finish) gives up at `deadline`. Reads of one file
+    /// begun while an earlier one is under way join it (`begin_read`).
+    pub(crate) fn begin(pem: &Pem, deadline: std::time::Instant, settle: bool) -> Self {
+        match pem {
+            Pem::Bytes(bytes) => StartRead::Given(bytes.clone()),
+            Pem::File(path) => StartRead::File(
+                path.clone(),
+                otel_kit_core::regular_file::begin_read(path, MAX_FILE, deadline, move |path| {
+                    // Written a moment ago: maybe not whole yet. Its `stat` may hang too.
+                    if settle && !settled(path) {
+                        std::thread::sleep(SETTLED);
+                    }
+                }),
+            ),
+        }
+    }
+
+    /// The bytes, or why not (`cannot be read (...)`), for a caller that names the file.
+    pub(crate) fn finish(self) -> Result<Vec<u8>, String> {
+        match self {
+            StartRead::Given(bytes) => Ok(bytes),
+            StartRead::File(_, read) => read.finish().map_err(|error| why_unread(&error)),
+        }
+    }
+
+    /// The bytes, or why not, naming the file (as [`read`] does).
+    fn finish_named(self) -> Result<Vec<u8>, String> {
+        match self {
+            StartRead::Given(bytes) => Ok(bytes),
+            StartRead::File(path, read) => read
+                .finish()
+                .map_err(|error| format!("file {path:?} {}", why_unread(&error))),
+        }
+    }
+}
+
+/// Every credential file of one exporter, its first read begun at once and left under
+/// way: the loads that follow join these reads, so that files on a hung mount hold
+/// start-up for [`START_READ_DEADLINE`] in all, not once per file or per load.
+pub(crate) fn begin_start_reads<'a>(
+    tls: impl IntoIterator<Item = &'a Pem>,
+    header_files: impl IntoIterator<Item = &'a PathBuf>,
+) -> Vec<StartRead> {
+    let deadline = std::time::Instant::now() + START_READ_DEADLINE;
+    let tls = tls.into_iter().map(|pem| StartRead::begin(pem, deadline, false));
+    let headers = header_files
+        .into_iter()
+        .map(|path| StartRead::begin(&Pem::File(path.clone()), deadline, true));
+    tls.chain(headers).collect()
 }
 
 /// What was read of every file, compared with the next read to see a change.
@@ -164,7 +208,15 @@ impl TlsMaterial {
             alpn: vec![alpn.to_vec()],
             system_roots: native.certs,
         };
-        let read = inputs.read_with(|pem| read_within(pem, START_READ_DEADLINE));
+        // Begun together, finished together: at most one deadline in all.
+        let deadline = std::time::Instant::now() + START_READ_DEADLINE;
+        let begin = |pem: &Pem| StartRead::begin(pem, deadline, false);
+        let ca = inputs.ca.as_ref().map(begin);
+        let identity = inputs.identity.as_ref().map(|(c, k)| (begin(c), begin(k)));
+        let read = (
+            ca.map(StartRead::finish_named),
+            identity.map(|(c, k)| (c.finish_named(), k.finish_named())),
+        );
         let (config, mut problems) = inputs.build(&read, Moment::Start);
         let config = config.map_err(|e| format!("TLS could not be set up ({e})"))?;
         // Without any root every handshake fails: said once, here, not at each export.
@@ -392,15 +444,19 @@ impl HeaderFiles {
             files,
         };
         let mut warnings = Vec::new();
+        // Begun together, finished together: at most one deadline in all.
+        let deadline = std::time::Instant::now() + START_READ_DEADLINE;
+        let reads: Vec<_> = headers
+            .files
+            .iter()
+            .map(|(_, path)| StartRead::begin(&Pem::File(path.clone()), deadline, true))
+            .collect();
         let values = headers
             .files
             .iter()
-            .map(|(name, path)| {
-                // Written a moment ago: maybe not whole yet.
-                if !settled(path) {
-                    std::thread::sleep(SETTLED);
-                }
-                let read = read_within(&Pem::File(path.clone()), START_READ_DEADLINE);
+            .zip(reads)
+            .map(|((name, path), read)| {
+                let read = read.finish_named();
                 let (value, problem) = header_value(name, path, &read);
                 warnings.extend(problem);
                 (name.clone(), value, read)
@@ -707,21 +763,5 @@ mod tests {
         std::thread::sleep(SETTLED + Duration::from_millis(50));
         files.check();
         assert_eq!(value(&files).expect("value"), "Bearer new-token");
-    }
-
-    #[test]
-    fn a_read_that_does_not_answer_is_given_up_at_its_deadline() {
-        let started = std::time::Instant::now();
-        let answer = within(Duration::from_millis(100), || {
-            std::thread::sleep(Duration::from_secs(5));
-            1
-        });
-        assert_eq!(answer, None);
-        assert!(
-            started.elapsed() < Duration::from_secs(2),
-            "{:?}",
-            started.elapsed()
-        );
-        assert_eq!(within(Duration::from_secs(5), || 2), Some(2));
     }
 }

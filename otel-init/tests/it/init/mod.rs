@@ -2,6 +2,7 @@
 
 mod additions;
 mod flush_single_flight;
+mod hung_mount;
 mod no_metric_reader;
 mod no_telemetry_feedback_loop;
 mod otlp_options;

@@ -1,6 +1,7 @@
 //! Shared by otel-kit-init's integration tests: an injected environment, and running a
 //! test alone in a child process.
 
+pub(crate) mod hung_mount;
 pub(crate) mod own_process;
 pub(crate) mod pki;
 /// otel-kit-sampling's loopback Jaeger strategies endpoint, shared with its tests.
