@@ -124,7 +124,9 @@ impl StartRead {
         }
     }
 
-    /// The bytes, or why not (`cannot be read (...)`), for a caller that names the file.
+    /// The bytes, or why not (`cannot be read (...)`), for a caller that names the file
+    /// (HTTP/JSON's settings warnings).
+    #[cfg(feature = "http-json")]
     pub(crate) fn finish(self) -> Result<Vec<u8>, String> {
         match self {
             StartRead::Given(bytes) => Ok(bytes),
