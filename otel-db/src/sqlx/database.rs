@@ -52,6 +52,11 @@ pub trait InstrumentedDatabase: Database + sealed::Sealed {
     #[doc(hidden)]
     const ASKS_SERVER: bool = false;
 
+    /// Whether the driver runs (and logs) statements on a thread of its own, not in the
+    /// caller's poll: SQLite's worker.
+    #[doc(hidden)]
+    const RUNS_ON_WORKER: bool = false;
+
     /// Where a pool with these connect options connects to (never the URL itself).
     #[doc(hidden)]
     fn endpoint(options: &ConnectOptionsOf<Self>) -> Endpoint;
@@ -150,6 +155,7 @@ impl InstrumentedDatabase for MySql {
 impl InstrumentedDatabase for Sqlite {
     const DIALECT: SqlDialect = SqlDialect::Sqlite;
     const SYSTEM: &'static str = "sqlite";
+    const RUNS_ON_WORKER: bool = true;
 
     fn endpoint(options: &ConnectOptionsOf<Self>) -> Endpoint {
         Endpoint::file(Self::SYSTEM, &options.get_filename().to_string_lossy())

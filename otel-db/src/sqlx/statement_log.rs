@@ -9,7 +9,8 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 
@@ -43,16 +44,82 @@ const TARGET: &str = "sqlx::query";
 static IN_USE: AtomicBool = AtomicBool::new(false);
 
 thread_local! {
-    /// How many of the pool wrapper's operations this thread is polling: sqlx logs a
-    /// statement while its future or stream is polled.
+    /// How many of the pool wrapper's operations this thread is polling or dropping:
+    /// sqlx logs a statement while its future or stream is polled, and a cancelled one
+    /// from its destructor.
     static WRAPPER_POLLING: Cell<u32> = const { Cell::new(0) };
 }
 
+/// The wrapper's statements a driver runs on a worker thread of its own (SQLite), where
+/// the per-thread mark cannot reach: each by the hash of its text and a number of its
+/// own, from the start of the wrapper's operation until the log takes it or the
+/// operation ends. The log takes one per logged statement of that text, so a plain
+/// pool's statement of the same text at the same moment is still recorded once.
+static ON_WORKER: Mutex<Vec<(u64, u64)>> = Mutex::new(Vec::new());
+
+/// How many entries [`ON_WORKER`] holds: the log hashes a statement only when some.
+static ON_WORKER_COUNT: AtomicUsize = AtomicUsize::new(0);
+
+/// The number of the next [`OnWorker`].
+static NEXT_ON_WORKER: AtomicU64 = AtomicU64::new(0);
+
+/// A statement's text as both sides hash it (sqlx logs it between blank lines).
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{BuildHasher as _, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(text.trim())
+}
+
+/// One of the wrapper's statements in [`ON_WORKER`], removed when dropped unless the log
+/// took it.
+pub(crate) struct OnWorker(u64);
+
+impl OnWorker {
+    /// Registered for `DB` when it runs statements on a worker and a log exists.
+    pub(crate) fn register<DB: InstrumentedDatabase>(text: &str) -> Option<Self> {
+        if !DB::RUNS_ON_WORKER || !IN_USE.load(Ordering::Relaxed) {
+            return None;
+        }
+        let id = NEXT_ON_WORKER.fetch_add(1, Ordering::Relaxed);
+        let mut on_worker = ON_WORKER.lock().unwrap_or_else(PoisonError::into_inner);
+        on_worker.push((text_hash(text), id));
+        ON_WORKER_COUNT.store(on_worker.len(), Ordering::Relaxed);
+        Some(OnWorker(id))
+    }
+}
+
+impl Drop for OnWorker {
+    fn drop(&mut self) {
+        let mut on_worker = ON_WORKER.lock().unwrap_or_else(PoisonError::into_inner);
+        on_worker.retain(|&(_, id)| id != self.0);
+        ON_WORKER_COUNT.store(on_worker.len(), Ordering::Relaxed);
+    }
+}
+
+/// Whether a logged statement of this text is the wrapper's (run on a worker), taking
+/// its entry so that it answers once.
+fn taken_by_wrapper(text: &str) -> bool {
+    if ON_WORKER_COUNT.load(Ordering::Relaxed) == 0 {
+        return false;
+    }
+    let hash = text_hash(text);
+    let mut on_worker = ON_WORKER.lock().unwrap_or_else(PoisonError::into_inner);
+    let Some(at) = on_worker.iter().position(|&(h, _)| h == hash) else {
+        return false;
+    };
+    on_worker.swap_remove(at);
+    ON_WORKER_COUNT.store(on_worker.len(), Ordering::Relaxed);
+    true
+}
+
 /// `work` (a driver's future or row stream the pool wrapper records), marked while it
-/// is polled once a statement log exists; as it is before (no mark).
-pub(crate) fn wrapper_runs<W>(work: W) -> futures_util::future::Either<W, WrapperRuns<W>> {
+/// is polled or dropped once a statement log exists, with its statement's entry in
+/// [`ON_WORKER`] if any; as it is before (no mark).
+pub(crate) fn wrapper_runs<W>(
+    work: W,
+    on_worker: Option<OnWorker>,
+) -> futures_util::future::Either<W, WrapperRuns<W>> {
     if IN_USE.load(Ordering::Relaxed) {
-        futures_util::future::Either::Right(WrapperRuns { work })
+        futures_util::future::Either::Right(WrapperRuns::new(work, on_worker))
     } else {
         futures_util::future::Either::Left(work)
     }
@@ -60,24 +127,48 @@ pub(crate) fn wrapper_runs<W>(work: W) -> futures_util::future::Either<W, Wrappe
 
 /// [`wrapper_runs`] for a row stream, kept a `BoxStream` (boxed once more only when
 /// marked).
-pub(crate) fn wrapper_streams<'e, T: 'e>(rows: BoxStream<'e, T>) -> BoxStream<'e, T> {
+pub(crate) fn wrapper_streams<'e, T: 'e>(
+    rows: BoxStream<'e, T>,
+    on_worker: Option<OnWorker>,
+) -> BoxStream<'e, T> {
     if IN_USE.load(Ordering::Relaxed) {
-        Box::pin(WrapperRuns { work: rows })
+        Box::pin(WrapperRuns::new(rows, on_worker))
     } else {
         rows
     }
 }
 
 pin_project_lite::pin_project! {
-    /// A driver's future or stream that the pool wrapper records, marked while polled.
+    /// A driver's future or stream that the pool wrapper records, marked while polled
+    /// and while dropped. Fields drop in order: the work (which may log), then its
+    /// worker entry, then the mark set for the drop.
     pub(crate) struct WrapperRuns<W> {
         #[pin]
         work: W,
+        on_worker: Option<OnWorker>,
+        dropping: Option<Polling>,
+    }
+
+    impl<W> PinnedDrop for WrapperRuns<W> {
+        fn drop(this: Pin<&mut Self>) {
+            // A cancelled statement logs from the work's destructor (sqlx's logger).
+            *this.project().dropping = Some(Polling::enter());
+        }
     }
 }
 
-/// Counts one of this thread's polls of the wrapper's work, until dropped (also when
-/// the poll unwinds).
+impl<W> WrapperRuns<W> {
+    fn new(work: W, on_worker: Option<OnWorker>) -> Self {
+        WrapperRuns {
+            work,
+            on_worker,
+            dropping: None,
+        }
+    }
+}
+
+/// Counts one of this thread's polls (or drops) of the wrapper's work, until dropped
+/// (also when the poll unwinds).
 struct Polling;
 
 impl Polling {
@@ -234,6 +325,9 @@ impl<S: Subscriber> Layer<S> for StatementLog {
         let Some((statement, elapsed)) = fields.statement.zip(fields.elapsed) else {
             return;
         };
+        if taken_by_wrapper(&fields.text) {
+            return;
+        }
         let mode = self.instrumentation.options.query_text.get();
         // Whether the query had bind values is not logged: sanitised, as one without.
         let text = statement.query_text(mode, false);
@@ -256,6 +350,8 @@ impl<S: Subscriber> Layer<S> for StatementLog {
 struct LoggedStatement {
     dialect: crate::sql::SqlDialect,
     statement: Option<Arc<Statement>>,
+    /// The text described, for [`taken_by_wrapper`].
+    text: String,
     rows: u64,
     elapsed: Option<Duration>,
 }
@@ -265,6 +361,9 @@ impl LoggedStatement {
         let text = text.trim();
         if !text.is_empty() {
             self.statement = Some(statement_cache::describe(text, self.dialect, true));
+            if ON_WORKER_COUNT.load(Ordering::Relaxed) > 0 {
+                text.clone_into(&mut self.text);
+            }
         }
     }
 }

@@ -24,14 +24,23 @@ use crate::sql_core::statement_cache;
 /// What the driver runs, marked as the wrapper's for sqlx's statement log (which then
 /// leaves it to the wrapper); as it is without that feature.
 #[cfg(feature = "sqlx-statement-log")]
-use super::statement_log::{wrapper_runs, wrapper_streams};
+use super::statement_log::{OnWorker, wrapper_runs, wrapper_streams};
 #[cfg(not(feature = "sqlx-statement-log"))]
-fn wrapper_runs<T>(work: T) -> T {
+fn wrapper_runs<T>(work: T, _: Option<OnWorker>) -> T {
     work
 }
 #[cfg(not(feature = "sqlx-statement-log"))]
-fn wrapper_streams<T>(rows: T) -> T {
+fn wrapper_streams<T>(rows: T, _: Option<OnWorker>) -> T {
     rows
+}
+/// Without the statement log, nothing to leave to the wrapper.
+#[cfg(not(feature = "sqlx-statement-log"))]
+struct OnWorker;
+#[cfg(not(feature = "sqlx-statement-log"))]
+impl OnWorker {
+    fn register<DB>(_text: &str) -> Option<Self> {
+        None
+    }
 }
 
 type Rows<DB> = Either<<DB as Database>::QueryResult, <DB as Database>::Row>;
@@ -104,8 +113,9 @@ impl<'e> QueryStart<'e> {
         match before {
             None => {
                 let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
+                let on_worker = OnWorker::register::<DB>(traced.text());
                 Box::pin(TracedStream::new(
-                    wrapper_streams(run(traced)),
+                    wrapper_streams(run(traced), on_worker),
                     call,
                     classify::<DB>,
                 ))
@@ -114,7 +124,8 @@ impl<'e> QueryStart<'e> {
                 stream::once(async move {
                     before.await;
                     let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
-                    TracedStream::new(wrapper_streams(run(traced)), call, classify::<DB>)
+                    let on_worker = OnWorker::register::<DB>(traced.text());
+                    TracedStream::new(wrapper_streams(run(traced), on_worker), call, classify::<DB>)
                 })
                 .flatten(),
             ),
@@ -143,8 +154,9 @@ impl<'e> QueryStart<'e> {
                 before.await;
             }
             let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
+            let on_worker = OnWorker::register::<DB>(traced.text());
             // Ended in the span's context, where the duration is recorded.
-            let mut running = std::pin::pin!(CallFuture::new(wrapper_runs(run(traced)), call));
+            let mut running = std::pin::pin!(CallFuture::new(wrapper_runs(run(traced), on_worker), call));
             std::future::poll_fn(|task| {
                 running.as_mut().poll_finish(task, |result, call| {
                     if let Some(call) = call {
@@ -174,7 +186,8 @@ where
 {
     let statement = Arc::new(Statement::step(name));
     let call = Call::start(instrumentation, &Context::current(), statement, None, None);
-    let step = wrapper_runs(step);
+    // sqlx's SQLite worker logs no step: nothing to leave to the wrapper there.
+    let step = wrapper_runs(step, None);
     let (result, call) = CallFuture::new(step, call).await;
     if let Some(call) = call {
         match &result {

@@ -4,11 +4,17 @@
 //! duration point, a 400 KiB statement, a statement the pool wrapper records too (once),
 //! and what the log cannot say (a failed statement). The layer is the test thread's
 //! subscriber (`set_default`) on a current-thread runtime, where both drivers log.
+//!
+//! Installed as users install it (the process's global subscriber, in a child process
+//! of its own), beside the pool wrapper: the wrapper's statements are recorded once
+//! where sqlx logs them on a thread of its own (SQLite's worker) and where it logs them
+//! from a destructor (a cancelled PostgreSQL statement); a plain pool's statement of the
+//! same text as a wrapper's is still recorded.
 
 use std::time::Duration;
 
 use opentelemetry::trace::{SpanKind, Status};
-use otel_kit_testing::TestTelemetry;
+use otel_kit_testing::{TestTelemetry, alone};
 use sqlx::postgres::PgConnectOptions;
 use tracing_subscriber::prelude::*;
 
@@ -147,4 +153,104 @@ async fn mariadb_statements_become_spans_named_for_the_system_given() {
             "db.query.text",
             "SELECT table_name FROM information_schema.tables WHERE table_schema = ? LIMIT ?",
         );
+}
+
+/// The spans named `name`.
+fn named(t: &TestTelemetry, name: &str) -> usize {
+    t.spans().iter().filter(|s| s.name == name).count()
+}
+
+/// The global subscriber with the statement log, and the wrapper, on `t`'s providers.
+fn log_installed_globally<DB: otel_kit_db::InstrumentedDatabase>(
+    t: &TestTelemetry,
+    options: &<DB::Connection as sqlx::Connection>::Options,
+) {
+    let layer = otel_kit_db::statement_log::<DB>(options)
+        .providers(t.providers())
+        .layer();
+    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
+        .expect("the only subscriber");
+}
+
+#[test]
+fn sqlite_statements_of_the_wrapper_are_recorded_once_with_the_log_installed_globally() {
+    alone(
+        "statement_log::sqlite_statements_of_the_wrapper_are_recorded_once_with_the_log_installed_globally",
+        || {
+            let t = TestTelemetry::new();
+            let options = sqlx::sqlite::SqliteConnectOptions::new().in_memory(true);
+            log_installed_globally::<sqlx::Sqlite>(&t, &options);
+            let runtime = tokio::runtime::Runtime::new().expect("runtime");
+            runtime.block_on(async {
+                let plain = sqlx::SqlitePool::connect_with(options).await.expect("sqlite");
+                let wrapped = otel_kit_db::InstrumentedPool::builder(plain.clone())
+                    .providers(t.providers())
+                    .build();
+                // Three statements through the wrapper, each form of running one.
+                sqlx::query("SELECT 1 AS a")
+                    .fetch_all(&wrapped)
+                    .await
+                    .expect("fetch_all");
+                sqlx::query("SELECT 2 AS b")
+                    .fetch_optional(&wrapped)
+                    .await
+                    .expect("fetch_optional");
+                sqlx::query("SELECT 3 AS c")
+                    .execute(&wrapped)
+                    .await
+                    .expect("execute");
+                // One through the plain pool, of a text the wrapper also runs.
+                sqlx::query("SELECT 1 AS a")
+                    .fetch_all(&plain)
+                    .await
+                    .expect("plain");
+            });
+            // 3 by the wrapper, 1 by the log (and sqlx's own PRAGMAs on connecting); the
+            // log's twins of the wrapper's were 3 more.
+            runtime.block_on(t.wait_for_spans(5, Duration::from_secs(5)));
+            std::thread::sleep(Duration::from_millis(200));
+            let spans: Vec<_> = t.spans().iter().filter(|s| s.name == "SELECT").cloned().collect();
+            let mut texts: Vec<_> = spans
+                .iter()
+                .filter_map(|s| s.attribute("db.query.text")?.as_str().map(str::to_owned))
+                .collect();
+            texts.sort();
+            assert_eq!(
+                texts,
+                ["SELECT ? AS a", "SELECT ? AS a", "SELECT ? AS b", "SELECT ? AS c"]
+            );
+        },
+    );
+}
+
+#[test]
+fn a_cancelled_postgres_statement_of_the_wrapper_is_recorded_once() {
+    let Some(url) = url_from_env(
+        "TEST_POSTGRES_URL",
+        "a cancelled statement beside the statement log",
+    ) else {
+        return;
+    };
+    alone(
+        "statement_log::a_cancelled_postgres_statement_of_the_wrapper_is_recorded_once",
+        move || {
+            let t = TestTelemetry::new();
+            let options: PgConnectOptions = url.parse().expect("TEST_POSTGRES_URL");
+            log_installed_globally::<sqlx::Postgres>(&t, &options);
+            let runtime = tokio::runtime::Runtime::new().expect("runtime");
+            runtime.block_on(async {
+                let plain = sqlx::PgPool::connect_with(options).await.expect("connect");
+                let wrapped = otel_kit_db::InstrumentedPool::builder(plain)
+                    .providers(t.providers())
+                    .build();
+                let sleep = sqlx::query("SELECT pg_sleep(2) AS cancelled_statement").execute(&wrapped);
+                tokio::time::timeout(Duration::from_millis(300), sleep)
+                    .await
+                    .expect_err("cancelled after 300 ms");
+                // sqlx logs the cancelled statement from its destructor, after the drop.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            });
+            assert_eq!(named(&t, "SELECT"), 1, "{:#?}", t.spans());
+        },
+    );
 }
