@@ -322,6 +322,31 @@ fn main() {
             let mut long = b"\xf0\x10\x40\x00".to_vec();
             long.extend_from_slice(&bytes);
             write(&root.join("openai_sse"), &format!("long-{name}"), &long);
+            if name.starts_with("anthropic") {
+                write(
+                    &root.join("anthropic_sse"),
+                    &name,
+                    &with_selector_bytes(b"\x01\x02\x03\x04", &bytes),
+                );
+                write(&root.join("anthropic_sse"), &format!("long-{name}"), &long);
+            }
+        } else if name == "bedrock_stream.jsonl" {
+            // One `<message-type> <event-type> <payload>` line a message (see the target).
+            let mut seed = b"\x01\x02\x03\x04".to_vec();
+            for line in bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                let event: serde_json::Value = serde_json::from_slice(line).expect("a JSON line");
+                let kind = event[":event-type"].as_str().expect(":event-type");
+                seed.extend_from_slice(format!("event {kind} {}\n", event["payload"]).as_bytes());
+            }
+            write(&root.join("bedrock_stream"), "stream.txt", &seed);
+            let mut exception = seed.clone();
+            exception.extend_from_slice(b"exception throttlingException {\"message\":\"slow down\"}\n");
+            write(&root.join("bedrock_stream"), "exception.txt", &exception);
+            let mut broken = seed.clone();
+            broken[0] = 0x0f;
+            write(&root.join("bedrock_stream"), "broken-framing.txt", &broken);
+            seed[0] = 0xf0;
+            write(&root.join("bedrock_stream"), "long.txt", &seed);
         }
     }
 

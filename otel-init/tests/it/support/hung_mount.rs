@@ -4,7 +4,9 @@
 //! Linux, `/dev/fuse`, `mount` and the right to mount (root); else `new` says why not.
 //!
 //! The server is a shell holding `/dev/fuse` open (the connection `mount` was given as
-//! `fd=3`) and never reading it; killed, it closes the connection.
+//! `fd=3`) and never reading it, until its standard input (a pipe from this process)
+//! ends: killed, or left when this process dies, it closes the connection, so a crashed
+//! test leaves no hung mount behind.
 
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
@@ -17,7 +19,7 @@ pub(crate) struct HungMount {
 }
 
 /// Opens the connection, mounts it, says so and holds it, never answering.
-const SERVER: &str = r#"exec 3<>/dev/fuse && mount -i -t fuse -o fd=3,rootmode=40000,user_id=0,group_id=0 otel-kit-hung "$1" && echo mounted && exec sleep 86400"#;
+const SERVER: &str = r#"exec 3<>/dev/fuse && mount -i -t fuse -o fd=3,rootmode=40000,user_id=0,group_id=0 otel-kit-hung "$1" && echo mounted && exec cat >/dev/null"#;
 
 impl HungMount {
     /// A hung mount at a new directory named after `name`, or why this machine cannot
@@ -31,7 +33,7 @@ impl HungMount {
         let mut server = Command::new("sh")
             .args(["-c", SERVER, "sh"])
             .arg(&dir)
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
