@@ -74,9 +74,10 @@ fn text_hash(text: &str) -> u64 {
 pub(crate) struct OnWorker(u64);
 
 impl OnWorker {
-    /// Registered for `DB` when it runs statements on a worker and a log exists.
-    pub(crate) fn register<DB: InstrumentedDatabase>(text: &str) -> Option<Self> {
-        if !DB::RUNS_ON_WORKER || !IN_USE.load(Ordering::Relaxed) {
+    /// Registered when the driver runs statements on a worker
+    /// ([`InstrumentedDatabase::RUNS_ON_WORKER`]) and a log exists.
+    pub(crate) fn register(on_worker: bool, text: &str) -> Option<Self> {
+        if !on_worker || !IN_USE.load(Ordering::Relaxed) {
             return None;
         }
         let id = NEXT_ON_WORKER.fetch_add(1, Ordering::Relaxed);

@@ -38,7 +38,7 @@ fn wrapper_streams<T>(rows: T, _: Option<OnWorker>) -> T {
 struct OnWorker;
 #[cfg(not(feature = "sqlx-statement-log"))]
 impl OnWorker {
-    fn register<DB>(_text: &str) -> Option<Self> {
+    fn register(_on_worker: bool, _text: &str) -> Option<Self> {
         None
     }
 }
@@ -113,7 +113,7 @@ impl<'e> QueryStart<'e> {
         match before {
             None => {
                 let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
-                let on_worker = OnWorker::register::<DB>(traced.text());
+                let on_worker = OnWorker::register(DB::RUNS_ON_WORKER, traced.text());
                 Box::pin(TracedStream::new(
                     wrapper_streams(run(traced), on_worker),
                     call,
@@ -124,7 +124,7 @@ impl<'e> QueryStart<'e> {
                 stream::once(async move {
                     before.await;
                     let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
-                    let on_worker = OnWorker::register::<DB>(traced.text());
+                    let on_worker = OnWorker::register(DB::RUNS_ON_WORKER, traced.text());
                     TracedStream::new(wrapper_streams(run(traced), on_worker), call, classify::<DB>)
                 })
                 .flatten(),
@@ -154,7 +154,7 @@ impl<'e> QueryStart<'e> {
                 before.await;
             }
             let (call, traced) = start(&instrumentation, &parent, operation.as_ref(), query);
-            let on_worker = OnWorker::register::<DB>(traced.text());
+            let on_worker = OnWorker::register(DB::RUNS_ON_WORKER, traced.text());
             // Ended in the span's context, where the duration is recorded.
             let mut running = std::pin::pin!(CallFuture::new(wrapper_runs(run(traced), on_worker), call));
             std::future::poll_fn(|task| {
