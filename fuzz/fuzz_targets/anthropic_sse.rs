@@ -12,32 +12,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use otel_kit_fuzz::{Accumulator, assert_held_within_bounds, sse_same_however_split};
+use otel_kit_fuzz::sse_same_however_split;
 use otel_kit_genai::anthropic::{ChatStream, MAX_LINE};
 
-struct Anthropic(ChatStream);
-
-impl Accumulator for Anthropic {
-    fn new() -> Self {
-        Anthropic(ChatStream::new())
-    }
-    fn push(&mut self, bytes: &[u8]) {
-        self.0.push(bytes);
-    }
-    fn outcome(self) -> String {
-        let s = &self.0;
-        let summary = format!(
-            "done={} chunks={} skipped={}",
-            s.is_done(),
-            s.chunks(),
-            s.skipped()
-        );
-        let finished = self.0.finish();
-        if let Ok(response) = &finished {
-            assert_held_within_bounds(response);
-        }
-        format!("{summary} {finished:?}")
-    }
-}
-
-fuzz_target!(|data: &[u8]| sse_same_however_split::<Anthropic>(data, MAX_LINE));
+fuzz_target!(|data: &[u8]| sse_same_however_split::<ChatStream>(data, MAX_LINE));

@@ -13,28 +13,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use otel_kit_fuzz::{Accumulator, sse_same_however_split};
+use otel_kit_fuzz::sse_same_however_split;
 use otel_kit_genai::openai::{ChatStream, MAX_LINE};
 
-struct OpenAi(ChatStream);
-
-impl Accumulator for OpenAi {
-    fn new() -> Self {
-        OpenAi(ChatStream::new())
-    }
-    fn push(&mut self, bytes: &[u8]) {
-        self.0.push(bytes);
-    }
-    fn outcome(self) -> String {
-        let s = &self.0;
-        let summary = format!(
-            "done={} chunks={} skipped={}",
-            s.is_done(),
-            s.chunks(),
-            s.skipped()
-        );
-        format!("{summary} {:?}", self.0.finish())
-    }
-}
-
-fuzz_target!(|data: &[u8]| sse_same_however_split::<OpenAi>(data, MAX_LINE));
+fuzz_target!(|data: &[u8]| sse_same_however_split::<ChatStream>(data, MAX_LINE));

@@ -52,8 +52,64 @@ pub trait Accumulator: Sized {
     /// The next bytes of the body.
     fn push(&mut self, bytes: &[u8]);
     /// Everything observable after the body: `finish()`, `is_done()`, `chunks()`,
-    /// `skipped()`.
+    /// `skipped()`; a finished answer's held bytes are checked on the way
+    /// ([`assert_held_within_bounds`]) where the stream promises a bound.
     fn outcome(self) -> String;
+}
+
+/// What every stream says of itself, before its finished answer.
+fn summary(done: bool, chunks: u64, skipped: u64) -> String {
+    format!("done={done} chunks={chunks} skipped={skipped}")
+}
+
+/// `summary` and a finished answer whose held bytes are within their bound.
+fn bounded(
+    summary: String,
+    finished: Result<otel_kit_genai::Response, otel_kit_genai::StreamError>,
+) -> String {
+    if let Ok(response) = &finished {
+        assert_held_within_bounds(response);
+    }
+    format!("{summary} {finished:?}")
+}
+
+impl Accumulator for otel_kit_genai::openai::ChatStream {
+    fn new() -> Self {
+        Self::new()
+    }
+    fn push(&mut self, bytes: &[u8]) {
+        Self::push(self, bytes);
+    }
+    fn outcome(self) -> String {
+        let summary = summary(self.is_done(), self.chunks(), self.skipped());
+        format!("{summary} {:?}", self.finish())
+    }
+}
+
+impl Accumulator for otel_kit_genai::anthropic::ChatStream {
+    fn new() -> Self {
+        Self::new()
+    }
+    fn push(&mut self, bytes: &[u8]) {
+        Self::push(self, bytes);
+    }
+    fn outcome(self) -> String {
+        let summary = summary(self.is_done(), self.chunks(), self.skipped());
+        bounded(summary, self.finish())
+    }
+}
+
+impl Accumulator for otel_kit_genai::bedrock::ChatStream {
+    fn new() -> Self {
+        Self::new()
+    }
+    fn push(&mut self, bytes: &[u8]) {
+        Self::push(self, bytes);
+    }
+    fn outcome(self) -> String {
+        let summary = summary(self.is_done(), self.chunks(), self.skipped());
+        bounded(summary, self.finish())
+    }
 }
 
 /// The outcome of `pieces` pushed in order into a new `A`.

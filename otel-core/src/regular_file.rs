@@ -156,13 +156,10 @@ pub fn begin_read(
             *reader.outcome.lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
             reader.done.notify_all();
         });
-    let read = match spawned {
-        Ok(_) => {
-            under_way.push(Arc::clone(&shared));
-            Ok(shared)
-        }
-        Err(e) => Err(e),
-    };
+    let read = spawned.map(|_| {
+        under_way.push(Arc::clone(&shared));
+        shared
+    });
     ReadUnderWay { read, deadline }
 }
 
@@ -172,25 +169,18 @@ impl ReadUnderWay {
     pub fn finish(self) -> Result<Vec<u8>, ReadError> {
         let shared = self.read.map_err(ReadError::Io)?;
         let started = Instant::now();
-        let mut outcome = shared.outcome.lock().unwrap_or_else(PoisonError::into_inner);
-        loop {
-            if let Some(outcome) = outcome.as_ref() {
-                return match outcome {
-                    Ok(bytes) => Ok(bytes.clone()),
-                    Err(e) => Err(e.duplicate()),
-                };
-            }
-            let left = self.deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(ReadError::Unanswered {
-                    waited: started.elapsed(),
-                });
-            }
-            outcome = shared
-                .done
-                .wait_timeout(outcome, left)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
+        let left = self.deadline.saturating_duration_since(started);
+        let outcome = shared.outcome.lock().unwrap_or_else(PoisonError::into_inner);
+        let (outcome, _) = shared
+            .done
+            .wait_timeout_while(outcome, left, |outcome| outcome.is_none())
+            .unwrap_or_else(PoisonError::into_inner);
+        match outcome.as_ref() {
+            Some(Ok(bytes)) => Ok(bytes.clone()),
+            Some(Err(e)) => Err(e.duplicate()),
+            None => Err(ReadError::Unanswered {
+                waited: started.elapsed(),
+            }),
         }
     }
 }
