@@ -1,7 +1,8 @@
 //! The span explosion guard: one request that makes 100,000 child spans beside ordinary
 //! traffic, with an exporter slower than the runaway request. The runaway trace holds
 //! at most its share of the queue, so every span of the ordinary traffic is exported,
-//! and the runaway's excess is counted under its own reason.
+//! and the runaway's excess is counted under its own reason, and reported under it as
+//! `otel.sdk.processor.span.processed` with `error.type = trace_share_exceeded`.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,6 +12,8 @@ use std::time::Duration;
 use opentelemetry::KeyValue;
 use opentelemetry::trace::{TraceContextExt as _, TraceId, Tracer as _, TracerProvider as _};
 use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData};
+use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
 use otel_kit_processors::batch::{BatchSettings, SpanQueueProcessor};
 
@@ -35,6 +38,30 @@ impl SpanExporter for SlowExporter {
 
 const RUNAWAY_CHILDREN: usize = 100_000;
 
+/// The points of `otel.sdk.processor.span.processed` in the last collection, each as
+/// its `error.type` (`None`: the spans passed to the exporter) and value.
+fn processed_points(exporter: &InMemoryMetricExporter) -> Vec<(Option<String>, u64)> {
+    let collections = exporter.get_finished_metrics().expect("metrics");
+    let last = collections.last().expect("one collection");
+    let metric = last
+        .scope_metrics()
+        .flat_map(|s| s.metrics())
+        .find(|m| m.name() == "otel.sdk.processor.span.processed")
+        .expect("the processed counter");
+    let AggregatedMetrics::U64(MetricData::Sum(sum)) = metric.data() else {
+        panic!("a u64 sum: {:?}", metric.data());
+    };
+    sum.data_points()
+        .map(|p| {
+            let error_type = p
+                .attributes()
+                .find(|kv| kv.key.as_str() == "error.type")
+                .map(|kv| kv.value.to_string());
+            (error_type, p.value())
+        })
+        .collect()
+}
+
 #[test]
 fn a_runaway_trace_cannot_crowd_out_other_requests() {
     let exporter = SlowExporter::default();
@@ -44,6 +71,11 @@ fn a_runaway_trace_cannot_crowd_out_other_requests() {
     };
     let processor = SpanQueueProcessor::new(exporter.clone(), settings);
     let stats = processor.stats();
+    let metrics = InMemoryMetricExporter::default();
+    let meter_provider = SdkMeterProvider::builder()
+        .with_reader(PeriodicReader::builder(metrics.clone()).build())
+        .build();
+    stats.report_to(&meter_provider);
     let provider = SdkTracerProvider::builder()
         .with_span_processor(processor)
         .build();
@@ -118,7 +150,26 @@ fn a_runaway_trace_cannot_crowd_out_other_requests() {
         stats.ended(),
         "every span is accounted for"
     );
+
+    // The same counts reach the meter provider, each under its own `error.type`.
+    meter_provider.force_flush().expect("metrics flush");
+    let mut points = processed_points(&metrics);
+    points.sort();
+    assert_eq!(
+        points,
+        [
+            (None, stats.submitted()),
+            (Some("queue_full".to_owned()), stats.dropped_queue_full()),
+            (
+                Some("trace_share_exceeded".to_owned()),
+                stats.dropped_over_trace_share()
+            ),
+        ],
+        "the runaway's excess is reported as trace_share_exceeded, not queue_full"
+    );
+    assert!(stats.dropped_over_trace_share() > 0);
     provider.shutdown().expect("shutdown");
+    meter_provider.shutdown().expect("metrics shutdown");
 }
 
 #[test]
