@@ -159,9 +159,19 @@ impl LayerValueLimit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::{Mutex, MutexGuard, PoisonError};
+
+    /// Held by every test of this binary that cuts a value, so that a test reading
+    /// [`truncated_request_values`] sees its own cuts alone.
+    static COUNTING: Mutex<()> = Mutex::new(());
+
+    fn counting() -> MutexGuard<'static, ()> {
+        COUNTING.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 
     #[test]
     fn cuts_within_the_limit_at_character_boundaries() {
+        let _counting = counting();
         let limit = RequestValueLimit::bytes(5);
         assert_eq!(limit.cut("abcde"), "abcde");
         assert_eq!(limit.cut("abcdef"), "abcde");
@@ -173,6 +183,69 @@ mod tests {
         let huge = "x".repeat(400 * 1024);
         assert_eq!(RequestValueLimit::DEFAULT.cut(&huge).len(), 4096);
         assert_eq!(RequestValueLimit::DEFAULT.cut_lossy(huge.as_bytes()).len(), 4096);
+    }
+
+    #[test]
+    fn each_cut_is_counted_once_and_a_value_within_the_limit_is_not() {
+        let _counting = counting();
+        let limit = RequestValueLimit::bytes(4);
+        // What `value` adds to the counter.
+        let counted = |value: &dyn Fn()| {
+            let before = truncated_request_values();
+            value();
+            truncated_request_values() - before
+        };
+
+        // Within the limit (at it, below it, empty): nothing counted, by either.
+        assert_eq!(counted(&|| assert_eq!(limit.cut("abcd"), "abcd")), 0);
+        assert_eq!(counted(&|| assert_eq!(limit.cut("ab"), "ab")), 0);
+        assert_eq!(counted(&|| assert_eq!(limit.cut(""), "")), 0);
+        assert_eq!(counted(&|| assert_eq!(limit.cut_lossy(b"abcd"), "abcd")), 0);
+        assert_eq!(
+            counted(&|| assert_eq!(limit.cut_lossy(b"a\xffc"), "a\u{fffd}c")),
+            0
+        );
+        assert_eq!(counted(&|| assert_eq!(limit.cut_lossy(b""), "")), 0);
+
+        // Each cut: one, however much is cut and whatever the way the cut ends.
+        assert_eq!(counted(&|| assert_eq!(limit.cut("abcde"), "abcd")), 1);
+        assert_eq!(
+            counted(&|| assert_eq!(limit.cut(&"x".repeat(400 * 1024)), "xxxx")),
+            1
+        );
+        assert_eq!(
+            counted(&|| assert_eq!(limit.cut("abc\u{e9}"), "abc")),
+            1,
+            "inside a character"
+        );
+        assert_eq!(counted(&|| assert_eq!(limit.cut_lossy(b"abcde"), "abcd")), 1);
+        assert_eq!(
+            counted(&|| assert_eq!(limit.cut_lossy("abc\u{e9}".as_bytes()), "abc")),
+            1
+        );
+        assert_eq!(
+            counted(&|| assert_eq!(limit.cut_lossy(b"\xff\xff\xff\xff\xff"), "\u{fffd}")),
+            1,
+            "invalid bytes"
+        );
+        assert_eq!(
+            counted(&|| assert_eq!(RequestValueLimit::bytes(0).cut("a"), "")),
+            1
+        );
+        assert_eq!(
+            counted(&|| assert_eq!(RequestValueLimit::bytes(0).cut_lossy(b"a"), "")),
+            1
+        );
+
+        // Three cuts, three counted.
+        assert_eq!(
+            counted(&|| {
+                for _ in 0..3 {
+                    let _ = limit.cut("abcdef");
+                }
+            }),
+            3
+        );
     }
 
     #[test]

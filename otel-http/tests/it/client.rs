@@ -226,3 +226,36 @@ async fn url_full_is_cut_to_the_request_value_cap() {
     let _ = client.get(oversized_url(&format!("http://{addr}"))).send().await;
     assert_url_full_cut(&t.spans());
 }
+
+/// `http.request.method_original` comes from the request like `url.full` does: an 8 KB
+/// extension method is recorded cut to the request-value cap, the method itself as
+/// `_OTHER`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn method_original_is_cut_to_the_request_value_cap() {
+    let t = TestTelemetry::new();
+    let addr = start_server().await;
+    let client = client_with(ClientMiddleware::default().providers(t.providers()));
+    let method = "A".repeat(8 * 1024);
+    let long = reqwest::Method::from_bytes(method.as_bytes()).expect("an extension method");
+    // The server may refuse a method this long; the span is recorded either way.
+    let _ = client.request(long, format!("http://{addr}/cache")).send().await;
+
+    let spans = t.spans();
+    let span = spans
+        .span_where("of kind CLIENT", |s| s.kind == SpanKind::Client)
+        .has_attribute("http.request.method", "_OTHER");
+    let original = span
+        .attribute("http.request.method_original")
+        .and_then(|v| v.as_str())
+        .expect("http.request.method_original");
+    let cap = otel_kit_core::request_value::DEFAULT_MAX_REQUEST_VALUE_BYTES;
+    assert!(
+        original.len() <= cap,
+        "method_original of {} bytes",
+        original.len()
+    );
+    assert!(method.starts_with(original), "a prefix of the method");
+    assert_eq!(original.len(), cap, "cut at the cap, not before");
+    // The span's name is the `HTTP` of an unknown method, not the method.
+    assert_eq!(span.name, "HTTP");
+}

@@ -11,8 +11,9 @@
 //! in to 50 tests in parallel
 //! (`parallel_providers`), interop with the Python OpenTelemetry SDK
 //! (`python_interop`, its scripts in `python/`) and oversized headers
-//! (`oversized_input`), and the tower client layer around hyper-util's client
-//! (`tower_client`). `support` holds the servers and clients the tests share.
+//! (`oversized_input`), the tower client layer around hyper-util's client
+//! (`tower_client`), and credentials kept out of spans by both sides (`credentials`).
+//! `support` holds the servers and clients the tests share.
 //!
 //! Tests that install the harness globally run one at a time (the harness's global
 //! lock); the others run in parallel. `oversized_input` runs each case alone in a
@@ -33,6 +34,7 @@ mod client_errors;
 mod client_hooks;
 mod client_metrics;
 mod context_scraped;
+mod credentials;
 mod incoming_context;
 mod java_switches;
 mod oversized_input;

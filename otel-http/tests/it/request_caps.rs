@@ -3,7 +3,8 @@
 //! about 400 KiB each (what hyper's HTTP/1 head buffer admits) and a path and a query of
 //! about 60 KiB each (what `http::Uri` admits) gives spans whose values are cut to the
 //! limit at a character boundary: 4 KiB by default, the builder's
-//! `max_request_value_bytes`, else `OTEL_KIT_REQUEST_VALUE_MAX_BYTES`.
+//! `max_request_value_bytes`, else `OTEL_KIT_REQUEST_VALUE_MAX_BYTES`. An 8 KB extension
+//! method is cut the same way in `http.request.method_original`.
 
 use axum::Router;
 use axum::routing::get;
@@ -118,6 +119,50 @@ async fn a_400_kib_request_head_yields_a_span_within_the_cap() {
         }
     }
     assert_eq!(seen, [true; 4], "each hostile value was recorded, cut");
+}
+
+/// An extension method of 8 KB (hyper and axum serve it; the fallback answers any
+/// method): `http.request.method` is `_OTHER` and `http.request.method_original` the
+/// method cut to the cap, the default's and the builder's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_extension_method_is_cut_to_the_cap() {
+    let t = TestTelemetry::new();
+    let default = serve(app(ServerLayer::new().providers(t.providers()))).await;
+    let in_code = serve(app(ServerLayer::new()
+        .providers(t.providers())
+        .max_request_value_bytes(100)))
+    .await;
+    let method = "A".repeat(8 * 1024);
+    for base in [&default, &in_code] {
+        let long = reqwest::Method::from_bytes(method.as_bytes()).expect("an extension method");
+        let response = client()
+            .request(long, format!("{base}/"))
+            .send()
+            .await
+            .expect("served");
+        assert!(response.status().is_success(), "{}", response.status());
+    }
+
+    let spans = t.spans();
+    assert_eq!(spans.len(), 2, "{:?}", spans.names());
+    let mut lengths: Vec<usize> = spans
+        .iter()
+        .map(|span| {
+            assert_eq!(
+                span.attribute(semconv::HTTP_REQUEST_METHOD)
+                    .and_then(AttributeValue::as_str),
+                Some("_OTHER")
+            );
+            let original = span
+                .attribute(semconv::HTTP_REQUEST_METHOD_ORIGINAL)
+                .and_then(AttributeValue::as_str)
+                .expect("http.request.method_original");
+            assert!(method.starts_with(original), "a prefix of the method");
+            original.len()
+        })
+        .collect();
+    lengths.sort_unstable();
+    assert_eq!(lengths, [100, DEFAULT_LIMIT]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

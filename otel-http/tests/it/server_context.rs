@@ -1,6 +1,7 @@
 //! Context propagation through the server layer: the caller's `traceparent`, `tracing`
-//! spans and logs in handlers, excluded routes, malformed headers, and many concurrent
-//! requests on a multi-threaded runtime.
+//! spans and logs in handlers, excluded routes, malformed headers, many concurrent
+//! requests on a multi-threaded runtime, and the caller's baggage dropped on a public
+//! endpoint.
 
 use std::time::Duration;
 
@@ -194,4 +195,106 @@ where
         out.push(handle.await.expect("task"));
     }
     out
+}
+
+/// What the handler's context holds: its trace id, then its baggage members sorted.
+async fn trace_and_baggage() -> String {
+    use opentelemetry::baggage::BaggageExt as _;
+    let cx = opentelemetry::Context::current();
+    let mut members: Vec<String> = cx
+        .baggage()
+        .iter()
+        .map(|(key, (value, _))| format!("{key}={value}"))
+        .collect();
+    members.sort();
+    format!("{} {}", current_trace_id(), members.join(","))
+}
+
+/// A client on the internet sets baggage a service may copy onto its spans
+/// (docs/configuration.md "Baggage onto spans and logs", docs/reliability.md): on a
+/// public endpoint none of it reaches the handler's context, the server span or an
+/// excluded request's handler; on a trusted one (the default) all of it does, so the
+/// test can tell.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_endpoint_drops_the_callers_baggage() {
+    use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SimpleSpanProcessor};
+    use otel_kit_init::baggage::{BaggageAllowList, BaggageSpanProcessor};
+
+    let t = TestTelemetry::new();
+    // As `init()` with OTEL_KIT_BAGGAGE_ATTRIBUTES=user.id,tenant: the members copied
+    // from the server span's parent context onto it.
+    let exporter = InMemorySpanExporter::default();
+    let list = BaggageAllowList::new(["user.id", "tenant"]).expect("member names");
+    let provider = SdkTracerProvider::builder()
+        .with_span_processor(BaggageSpanProcessor::new(
+            SimpleSpanProcessor::new(exporter.clone()),
+            list,
+        ))
+        .build();
+    let app = |public: bool| {
+        let layer = ServerLayer::new()
+            .providers(t.providers().tracer_provider(provider.clone()))
+            .exclude_prefix("/internal/")
+            .public_endpoint(public);
+        Router::new()
+            .route("/users/{id}", get(trace_and_baggage))
+            .route("/internal/stats", get(trace_and_baggage))
+            .layer(layer)
+    };
+    let trusted = serve(app(false)).await;
+    let public = serve(app(true)).await;
+    let client = reqwest::Client::builder().no_proxy().build().expect("client");
+    let seen = async |url: String| {
+        client
+            .get(url)
+            .header("traceparent", traceparent(TRACE, PARENT))
+            .header("baggage", "user.id=42,tenant=acme")
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("body")
+    };
+    let none = opentelemetry::trace::TraceId::INVALID.to_string();
+
+    // Trusted: the caller's trace and baggage, traced or excluded.
+    assert_eq!(
+        seen(format!("{trusted}/users/1")).await,
+        format!("{TRACE} tenant=acme,user.id=42")
+    );
+    assert_eq!(
+        seen(format!("{trusted}/internal/stats")).await,
+        format!("{TRACE} tenant=acme,user.id=42")
+    );
+    // Public: a new trace without the baggage; an excluded request, no context at all.
+    let traced = seen(format!("{public}/users/1")).await;
+    let (trace, baggage) = traced.split_once(' ').expect("trace and baggage");
+    assert!(trace != TRACE && trace != none, "a new trace: {traced}");
+    assert_eq!(baggage, "", "the caller's baggage in the handler's context");
+    assert_eq!(seen(format!("{public}/internal/stats")).await, format!("{none} "));
+
+    // The server spans: the trusted one carries the members, the public one none.
+    let spans = exporter.get_finished_spans().expect("spans");
+    assert_eq!(spans.len(), 2, "the excluded requests have no span");
+    let copied = |trace_id: &str| {
+        let span = spans
+            .iter()
+            .find(|s| s.span_context.trace_id().to_string() == trace_id)
+            .expect("a server span in that trace");
+        let mut members: Vec<String> = span
+            .attributes
+            .iter()
+            .filter(|kv| ["user.id", "tenant"].contains(&kv.key.as_str()))
+            .map(|kv| format!("{}={}", kv.key, kv.value))
+            .collect();
+        members.sort();
+        members
+    };
+    assert_eq!(copied(TRACE), ["tenant=acme", "user.id=42"]);
+    assert_eq!(
+        copied(trace),
+        Vec::<String>::new(),
+        "members copied on a public endpoint"
+    );
 }

@@ -296,7 +296,7 @@ impl TlsMaterial {
                 for problem in problems {
                     tracing::warn!(
                         target: "otel_kit_otlp",
-                        "the OTLP exporter's TLS files changed, and the {problem}; the previous TLS material stays in use until they change again"
+                        "the OTLP exporter's TLS files changed, and {problem}; the previous TLS material stays in use until they change again"
                     );
                 }
             }
@@ -368,7 +368,17 @@ impl TlsInputs {
             None => None,
         };
         let (config, more) = crate::transport::tls_config::client_config(&self.system_roots, ca, identity);
-        problems.extend(more);
+        problems.extend(more.into_iter().map(|mut problem| {
+            // What is used instead holds at start only: at a check, the previous material.
+            if let Moment::Check = moment {
+                use crate::transport::tls_config::{WITHOUT_CA, WITHOUT_IDENTITY};
+                let why = problem.why.strip_suffix(WITHOUT_CA);
+                if let Some(why) = why.or_else(|| problem.why.strip_suffix(WITHOUT_IDENTITY)) {
+                    problem.why = why.to_owned();
+                }
+            }
+            problem
+        }));
         let config = config.map(|mut c| {
             c.alpn_protocols = self.alpn.clone();
             c
@@ -492,6 +502,11 @@ impl HeaderFiles {
             match (fresh, problem) {
                 (Some(fresh), _) => *value = Some(fresh),
                 (None, Some(problem)) => {
+                    // A value in use is still sent: the warning must not say it is not.
+                    let problem = match value {
+                        Some(_) => problem.strip_suffix(NOT_SENT).unwrap_or(&problem),
+                        None => &problem,
+                    };
                     tracing::warn!(
                         target: "otel_kit_otlp",
                         "the OTLP header file {problem} (its previous value, if any, stays in use until the file changes again)"
@@ -512,6 +527,10 @@ impl HeaderFiles {
     }
 }
 
+/// How a header file's problem ends: what is sent instead (nothing), unless a value
+/// read before is still in use.
+const NOT_SENT: &str = "; the header is not sent until it can be";
+
 /// The value of header `name` from a file's bytes, trimmed of surrounding white space
 /// (a token file usually ends with a newline); marked sensitive, so that hyper and h2
 /// never log it.
@@ -520,8 +539,7 @@ fn header_value(
     path: &std::path::Path,
     read: &Result<Vec<u8>, String>,
 ) -> (Option<http::HeaderValue>, Option<String>) {
-    let unusable =
-        |why: String| format!("for '{name}' cannot be used: {why}; the header is not sent until it can be");
+    let unusable = |why: String| format!("for '{name}' cannot be used: {why}{NOT_SENT}");
     let bytes = match read {
         Ok(bytes) => bytes.trim_ascii(),
         Err(e) => return (None, Some(unusable(e.clone()))),
@@ -579,191 +597,4 @@ pub(crate) fn watch<T: Send + Sync + 'static>(
 }
 
 #[cfg(all(test, feature = "__tls"))]
-mod tests {
-    use super::*;
-
-    fn identity(name: &str) -> (String, String) {
-        let key = rcgen::KeyPair::generate().expect("key");
-        let cert = rcgen::CertificateParams::new(vec![name.to_owned()])
-            .expect("params")
-            .self_signed(&key)
-            .expect("cert");
-        (cert.pem(), key.serialize_pem())
-    }
-
-    fn dir(test: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("otel-kit-otlp-credentials-{test}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        dir
-    }
-
-    #[test]
-    fn a_pem_file_is_named_when_it_cannot_be_read() {
-        let e = read(&Pem::File("/nonexistent/ca.pem".into())).expect_err("missing");
-        assert!(
-            e.starts_with("file \"/nonexistent/ca.pem\" cannot be read"),
-            "{e}"
-        );
-    }
-
-    /// A certificate written before its key (a rotation half done) is not used: the
-    /// pair in use stays until both files hold a pair that matches.
-    #[test]
-    fn a_half_rotated_pair_keeps_the_previous_one_until_it_matches() {
-        let dir = dir("half-rotated");
-        let (cert, key) = (dir.join("tls.crt"), dir.join("tls.key"));
-        let (old_cert, old_key) = identity("old");
-        let (new_cert, new_key) = identity("new");
-        std::fs::write(&cert, &old_cert).expect("write");
-        std::fs::write(&key, &old_key).expect("write");
-        let (material, problems) = TlsMaterial::load(
-            None,
-            Some((Pem::File(cert.clone()), Pem::File(key.clone()))),
-            b"h2",
-        )
-        .expect("material");
-        assert!(
-            problems
-                .iter()
-                .all(|p| p.setting != CertificateSetting::ClientIdentity)
-        );
-        let (first, _) = material.current();
-        assert!(first.client_auth_cert_resolver.has_certs());
-
-        std::fs::write(&cert, &new_cert).expect("write");
-        material.check();
-        assert_eq!(*material.generation.borrow(), 0, "a mismatched pair was used");
-        assert!(Arc::ptr_eq(&material.current().0, &first));
-
-        std::fs::write(&key, &new_key).expect("write");
-        material.check();
-        assert_eq!(*material.generation.borrow(), 1);
-        let (second, _) = material.current();
-        assert!(!Arc::ptr_eq(&second, &first));
-        assert!(second.client_auth_cert_resolver.has_certs());
-        assert_eq!(second.alpn_protocols, vec![b"h2".to_vec()]);
-
-        // Unchanged files: nothing is rebuilt.
-        material.check();
-        assert_eq!(*material.generation.borrow(), 1);
-    }
-
-    /// At start, a CA that cannot be read is left out (the system roots are used); at
-    /// a later check the previous material stays in use, and the problem says only
-    /// what is wrong, so that the warning does not claim both.
-    #[test]
-    fn a_problem_says_what_is_used_instead_only_at_start() {
-        let inputs = TlsInputs {
-            ca: Some(Pem::File("/nonexistent/ca.pem".into())),
-            identity: Some((
-                Pem::File("/nonexistent/tls.crt".into()),
-                Pem::File("/nonexistent/tls.key".into()),
-            )),
-            alpn: Vec::new(),
-            system_roots: Vec::new(),
-        };
-        let read = inputs.read_with(read);
-        let whys =
-            |moment| -> Vec<String> { inputs.build(&read, moment).1.into_iter().map(|p| p.why).collect() };
-        let at_start = whys(Moment::Start);
-        assert!(
-            at_start
-                .iter()
-                .any(|w| w.ends_with("using the system roots until it can be read"))
-        );
-        assert!(
-            at_start
-                .iter()
-                .any(|w| w.ends_with("no client certificate is presented until it can be read"))
-        );
-        let at_check = whys(Moment::Check);
-        assert_eq!(at_check.len(), at_start.len());
-        assert!(
-            at_check.iter().all(|w| !w.contains("until it can be read")),
-            "{at_check:?}"
-        );
-    }
-
-    /// A connection made before new material is in use is told to close; one made
-    /// after is not.
-    #[tokio::test]
-    async fn connections_made_with_replaced_material_are_retired() {
-        let dir = dir("retired");
-        let ca = dir.join("ca.pem");
-        std::fs::write(&ca, identity("one").0).expect("write");
-        let (material, _) = TlsMaterial::load(Some(Pem::File(ca.clone())), None, b"h2").expect("material");
-        let (_, mut before) = material.current();
-        let waker = std::task::Waker::noop();
-        let mut cx = std::task::Context::from_waker(waker);
-        assert!(before.poll(&mut cx).is_pending());
-        std::fs::write(&ca, identity("two").0).expect("write");
-        material.check();
-        assert!(before.poll(&mut cx).is_ready());
-        let (_, mut after) = material.current();
-        assert!(after.poll(&mut cx).is_pending());
-    }
-
-    #[test]
-    fn a_header_file_that_becomes_empty_keeps_its_last_value() {
-        let dir = dir("header");
-        let token = dir.join("token");
-        std::fs::write(&token, "Bearer one\n").expect("write");
-        let name = http::HeaderName::from_static("authorization");
-        let (files, warnings) = HeaderFiles::load(vec![(name.clone(), token.clone())]);
-        assert!(warnings.is_empty(), "{warnings:?}");
-        let value = |files: &HeaderFiles| {
-            let mut headers = http::HeaderMap::new();
-            files.apply(&mut headers);
-            headers.get(&name).cloned()
-        };
-        let first = value(&files).expect("value");
-        assert_eq!(first, "Bearer one");
-        assert!(first.is_sensitive());
-        std::fs::write(&token, "").expect("write");
-        std::thread::sleep(SETTLED);
-        files.check();
-        assert_eq!(value(&files).expect("value"), "Bearer one");
-        std::fs::write(&token, "Bearer two").expect("write");
-        std::thread::sleep(SETTLED);
-        files.check();
-        assert_eq!(value(&files).expect("value"), "Bearer two");
-        assert_eq!(format!("{files:?}"), "[\"authorization\"]");
-    }
-
-    #[test]
-    fn a_header_file_being_rewritten_in_place_is_used_once_it_stands_still() {
-        use std::io::Write as _;
-
-        let dir = dir("half-written");
-        let token = dir.join("token");
-        std::fs::write(&token, "Bearer old-token").expect("write");
-        std::thread::sleep(SETTLED);
-        let name = http::HeaderName::from_static("authorization");
-        let (files, _) = HeaderFiles::load(vec![(name.clone(), token.clone())]);
-        let value = |files: &HeaderFiles| {
-            let mut headers = http::HeaderMap::new();
-            files.apply(&mut headers);
-            headers.get(&name).cloned()
-        };
-        // A writer half-way through rewriting the file in place.
-        let mut writer = std::fs::OpenOptions::new()
-            .write(true)
-            .truncate(true)
-            .open(&token)
-            .expect("open");
-        writer.write_all(b"Bearer new-").expect("write");
-        writer.flush().expect("flush");
-        files.check();
-        assert_eq!(
-            value(&files).expect("value"),
-            "Bearer old-token",
-            "never half a token"
-        );
-        writer.write_all(b"token").expect("write");
-        drop(writer);
-        std::thread::sleep(SETTLED + Duration::from_millis(50));
-        files.check();
-        assert_eq!(value(&files).expect("value"), "Bearer new-token");
-    }
-}
+mod tests;

@@ -359,6 +359,8 @@ mod tests {
     use std::task::{Context, Poll, Wake};
 
     use super::*;
+    use crate::report_gate::REPORT_EVERY;
+    use crate::transport::captured_warnings::CapturedWarnings;
     use crate::transport::export_runtime::ExportRuntime;
 
     /// Polls `future` on this thread, as the SDK's processors do: no tokio here.
@@ -447,5 +449,89 @@ mod tests {
                 .expect("client");
         }
         assert_eq!(clients.0.len(), 2);
+    }
+
+    /// Sends twenty requests to `url` one after the other, each expected to fail, and
+    /// asserts that they are one warning naming the URL and `cause` (in any case), not
+    /// one per request.
+    fn explained_once(client: &ExplainingClient, url: &str, cause: &str) {
+        let (warnings, _guard) = CapturedWarnings::capture();
+        let started = std::time::Instant::now();
+        for _ in 0..20 {
+            let _ = block_on(client.send_bytes(request(url))).expect_err("the request fails");
+        }
+        let took = started.elapsed();
+        let explained: Vec<_> = warnings
+            .messages()
+            .into_iter()
+            .filter(|w| w.starts_with("OTLP/HTTP request to "))
+            .collect();
+        // All within one interval of the gate: a second line would be right after it.
+        assert!(took < REPORT_EVERY, "the failures took {took:?}");
+        assert_eq!(explained.len(), 1, "{explained:?}");
+        let prefix = format!("OTLP/HTTP request to {url} failed: ");
+        assert!(explained[0].starts_with(&prefix), "{explained:?}");
+        assert!(
+            explained[0]
+                .to_ascii_lowercase()
+                .contains(&cause.to_ascii_lowercase()),
+            "the cause is named: {explained:?}"
+        );
+    }
+
+    /// A collector that refuses every connection: twenty failures in a row are one
+    /// warning, which names the URL and the cause, not one per request.
+    #[test]
+    fn a_refused_collector_is_explained_once_however_often_it_fails() {
+        let runtime = ExportRuntime::start().expect("runtime");
+        let client = plain_client(&runtime);
+        // A port that was free a moment ago: nothing listens there.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("free port")
+            .port();
+        let url = format!("http://127.0.0.1:{port}/v1/traces");
+        explained_once(&client, &url, "connection refused");
+    }
+
+    /// A collector whose certificate the client does not trust: twenty refused
+    /// handshakes in a row are one warning, with rustls's reason in it.
+    #[cfg(feature = "__tls")]
+    #[test]
+    fn an_untrusted_certificate_is_explained_once_however_often_it_fails() {
+        use otel_kit_testing::{CollectorTls, TestCollector};
+
+        let self_signed = |name: &str, subject_alt_names: Vec<String>| {
+            let key = rcgen::KeyPair::generate().expect("key");
+            let mut params = rcgen::CertificateParams::new(subject_alt_names).expect("params");
+            params.distinguished_name = rcgen::DistinguishedName::new();
+            params.distinguished_name.push(rcgen::DnType::CommonName, name);
+            let cert = params.self_signed(&key).expect("cert");
+            (cert.pem(), key.serialize_pem())
+        };
+        let servers = tokio::runtime::Runtime::new().expect("runtime");
+        let (cert, key) = self_signed("the collector", vec!["127.0.0.1".to_owned()]);
+        let collector = servers
+            .block_on(TestCollector::builder().tls(CollectorTls::new(cert, key)).start())
+            .expect("collector");
+        // The client trusts another certificate (and the system's roots), not the
+        // collector's.
+        let (other, _) = self_signed("another CA", vec!["another.example".to_owned()]);
+        let runtime = ExportRuntime::start().expect("runtime");
+        let (client, problems) = HttpClients::default()
+            .get(
+                Duration::from_secs(5),
+                TlsSources::Https {
+                    ca: Some(Pem::Bytes(other.into_bytes())),
+                    identity: None,
+                    check_every: crate::transport::credentials::DEFAULT_CHECK_INTERVAL,
+                },
+                Route::Direct,
+                runtime.handle().clone(),
+            )
+            .expect("client");
+        assert!(problems.is_empty(), "{problems:?}");
+        let url = collector.traces_url();
+        explained_once(&client, &url, "invalid peer certificate: UnknownIssuer");
     }
 }

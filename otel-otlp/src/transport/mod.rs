@@ -5,6 +5,8 @@
 //! connection deadlines and keep-alive (`liveness.rs`), and the thread every export
 //! runs on (`export_runtime.rs`).
 
+#[cfg(test)]
+pub(crate) mod captured_warnings;
 #[cfg(any(feature = "__proto", feature = "__http"))]
 pub(crate) mod credentials;
 pub(crate) mod export_runtime;

@@ -24,6 +24,12 @@ pub(crate) fn provider() -> Arc<CryptoProvider> {
     Arc::new(provider)
 }
 
+/// How a problem's `why` ends: what is used instead of the CA (the system roots), or
+/// of the client identity (none). At a later check the previous material stays in use
+/// instead, and the caller takes these off (`credentials.rs`).
+pub(crate) const WITHOUT_CA: &str = "; using the system roots";
+pub(crate) const WITHOUT_IDENTITY: &str = "; no client certificate is presented";
+
 /// A client configuration that verifies the server with `system_roots` (the system's,
 /// read by rustls-native-certs) plus `ca` (PEM, any number of certificates) and presents
 /// `identity` (certificate chain and key, PEM). A PEM that cannot be used is returned as
@@ -43,17 +49,14 @@ pub(crate) fn client_config(
             Ok(_) => {
                 problems.push(BuildWarning {
                     setting: CertificateSetting::CaCertificate,
-                    why: "holds no PEM certificate; using the system roots".to_owned(),
+                    why: format!("holds no PEM certificate{WITHOUT_CA}"),
                 });
                 Vec::new()
             }
             Err(e) => {
                 problems.push(BuildWarning {
                     setting: CertificateSetting::CaCertificate,
-                    why: format!(
-                        "is not a PEM certificate ({}); using the system roots",
-                        pem_problem(&e)
-                    ),
+                    why: format!("is not a PEM certificate ({}){WITHOUT_CA}", pem_problem(&e)),
                 });
                 Vec::new()
             }
@@ -82,7 +85,7 @@ pub(crate) fn client_config(
                 };
                 problems.push(BuildWarning {
                     setting,
-                    why: format!("{why}; no client certificate is presented"),
+                    why: format!("{why}{WITHOUT_IDENTITY}"),
                 });
                 None
             }
@@ -108,7 +111,7 @@ pub(crate) fn client_config(
             };
             problems.push(BuildWarning {
                 setting,
-                why: format!("{why}; no client certificate is presented"),
+                why: format!("{why}{WITHOUT_IDENTITY}"),
             });
             build(roots, None)
         }),
