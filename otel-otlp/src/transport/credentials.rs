@@ -367,18 +367,13 @@ impl TlsInputs {
             }
             None => None,
         };
-        let (config, more) = crate::transport::tls_config::client_config(&self.system_roots, ca, identity);
-        problems.extend(more.into_iter().map(|mut problem| {
-            // What is used instead holds at start only: at a check, the previous material.
-            if let Moment::Check = moment {
-                use crate::transport::tls_config::{WITHOUT_CA, WITHOUT_IDENTITY};
-                let why = problem.why.strip_suffix(WITHOUT_CA);
-                if let Some(why) = why.or_else(|| problem.why.strip_suffix(WITHOUT_IDENTITY)) {
-                    problem.why = why.to_owned();
-                }
-            }
-            problem
-        }));
+        use crate::transport::tls_config::{Instead, client_config};
+        let instead = match moment {
+            Moment::Start => Instead::AT_START,
+            Moment::Check => Instead::AT_CHECK,
+        };
+        let (config, more) = client_config(&self.system_roots, ca, identity, instead);
+        problems.extend(more);
         let config = config.map(|mut c| {
             c.alpn_protocols = self.alpn.clone();
             c
@@ -470,7 +465,7 @@ impl HeaderFiles {
             .map(|((name, path), read)| {
                 let read = read.finish_named();
                 let (value, problem) = header_value(name, path, &read);
-                warnings.extend(problem);
+                warnings.extend(problem.map(|problem| problem + NOT_SENT));
                 (name.clone(), value, read)
             })
             .collect();
@@ -502,14 +497,11 @@ impl HeaderFiles {
             match (fresh, problem) {
                 (Some(fresh), _) => *value = Some(fresh),
                 (None, Some(problem)) => {
-                    // A value in use is still sent: the warning must not say it is not.
-                    let problem = match value {
-                        Some(_) => problem.strip_suffix(NOT_SENT).unwrap_or(&problem),
-                        None => &problem,
-                    };
+                    // A value in use is still sent: only without one is the header not.
+                    let not_sent = if value.is_some() { "" } else { NOT_SENT };
                     tracing::warn!(
                         target: "otel_kit_otlp",
-                        "the OTLP header file {problem} (its previous value, if any, stays in use until the file changes again)"
+                        "the OTLP header file {problem}{not_sent} (its previous value, if any, stays in use until the file changes again)"
                     );
                 }
                 (None, None) => {}
@@ -527,8 +519,8 @@ impl HeaderFiles {
     }
 }
 
-/// How a header file's problem ends: what is sent instead (nothing), unless a value
-/// read before is still in use.
+/// How a header file's problem ends when no value read before is in use: what is sent
+/// instead (nothing).
 const NOT_SENT: &str = "; the header is not sent until it can be";
 
 /// The value of header `name` from a file's bytes, trimmed of surrounding white space
@@ -539,7 +531,7 @@ fn header_value(
     path: &std::path::Path,
     read: &Result<Vec<u8>, String>,
 ) -> (Option<http::HeaderValue>, Option<String>) {
-    let unusable = |why: String| format!("for '{name}' cannot be used: {why}{NOT_SENT}");
+    let unusable = |why: String| format!("for '{name}' cannot be used: {why}");
     let bytes = match read {
         Ok(bytes) => bytes.trim_ascii(),
         Err(e) => return (None, Some(unusable(e.clone()))),

@@ -24,23 +24,37 @@ pub(crate) fn provider() -> Arc<CryptoProvider> {
     Arc::new(provider)
 }
 
-/// How a problem's `why` ends: what is used instead of the CA (the system roots), or
-/// of the client identity (none). At a later check the previous material stays in use
-/// instead, and the caller takes these off (`credentials.rs`).
-pub(crate) const WITHOUT_CA: &str = "; using the system roots";
-pub(crate) const WITHOUT_IDENTITY: &str = "; no client certificate is presented";
+/// How a problem's `why` ends: what is used instead of a CA or a client identity that
+/// cannot be used.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Instead {
+    pub(crate) ca: &'static str,
+    pub(crate) identity: &'static str,
+}
+
+impl Instead {
+    /// At start: the system roots, and no client certificate.
+    pub(crate) const AT_START: Self = Self {
+        ca: "; using the system roots",
+        identity: "; no client certificate is presented",
+    };
+    /// At a later check the previous material stays in use, which the caller says.
+    pub(crate) const AT_CHECK: Self = Self { ca: "", identity: "" };
+}
 
 /// A client configuration that verifies the server with `system_roots` (the system's,
 /// read by rustls-native-certs) plus `ca` (PEM, any number of certificates) and presents
 /// `identity` (certificate chain and key, PEM). A PEM that cannot be used is returned as
 /// a warning next to a configuration without it, so the exporter still starts (when
-/// built leniently) and its failure is explained. No root at all is not an error here:
+/// built leniently) and its failure is explained; each warning ends with what `instead`
+/// says is used in its place. No root at all is not an error here:
 /// every handshake then fails, and is counted, where tonic's own TLS would refuse to
 /// build (`with_enabled_roots` with an empty system store).
 pub(crate) fn client_config(
     system_roots: &[CertificateDer<'static>],
     ca: Option<&[u8]>,
     identity: Option<(&[u8], &[u8])>,
+    instead: Instead,
 ) -> (Result<ClientConfig, rustls::Error>, Vec<BuildWarning>) {
     let mut problems = Vec::new();
     let extra_roots: Vec<CertificateDer<'static>> = match ca {
@@ -49,14 +63,14 @@ pub(crate) fn client_config(
             Ok(_) => {
                 problems.push(BuildWarning {
                     setting: CertificateSetting::CaCertificate,
-                    why: format!("holds no PEM certificate{WITHOUT_CA}"),
+                    why: format!("holds no PEM certificate{}", instead.ca),
                 });
                 Vec::new()
             }
             Err(e) => {
                 problems.push(BuildWarning {
                     setting: CertificateSetting::CaCertificate,
-                    why: format!("is not a PEM certificate ({}){WITHOUT_CA}", pem_problem(&e)),
+                    why: format!("is not a PEM certificate ({}){}", pem_problem(&e), instead.ca),
                 });
                 Vec::new()
             }
@@ -85,7 +99,7 @@ pub(crate) fn client_config(
                 };
                 problems.push(BuildWarning {
                     setting,
-                    why: format!("{why}{WITHOUT_IDENTITY}"),
+                    why: format!("{why}{}", instead.identity),
                 });
                 None
             }
@@ -111,7 +125,7 @@ pub(crate) fn client_config(
             };
             problems.push(BuildWarning {
                 setting,
-                why: format!("{why}{WITHOUT_IDENTITY}"),
+                why: format!("{why}{}", instead.identity),
             });
             build(roots, None)
         }),
@@ -166,8 +180,12 @@ mod tests {
     fn a_key_that_does_not_match_its_certificate_leaves_the_client_without_an_identity() {
         let (_, cert) = self_signed_client();
         let other_key = rcgen::KeyPair::generate().expect("key").serialize_pem();
-        let (config, problems) =
-            client_config(&[], None, Some((cert.pem().as_bytes(), other_key.as_bytes())));
+        let (config, problems) = client_config(
+            &[],
+            None,
+            Some((cert.pem().as_bytes(), other_key.as_bytes())),
+            Instead::AT_START,
+        );
         let config = config.expect("a configuration without the identity");
         assert!(!config.client_auth_cert_resolver.has_certs());
         assert_eq!(problems.len(), 1);
@@ -206,7 +224,12 @@ mod tests {
                 Some(broken_ca.as_bytes()),
             ),
         ] {
-            let (_, problems) = client_config(&[], ca, Some((cert_pem.as_bytes(), key_pem.as_bytes())));
+            let (_, problems) = client_config(
+                &[],
+                ca,
+                Some((cert_pem.as_bytes(), key_pem.as_bytes())),
+                Instead::AT_START,
+            );
             assert!(!problems.is_empty(), "{what}: no warning");
             for problem in &problems {
                 let why = &problem.why;

@@ -126,19 +126,31 @@ async fn connections_made_with_replaced_material_are_retired() {
     assert!(after.poll(&mut cx).is_pending());
 }
 
-#[test]
-fn a_header_file_that_becomes_empty_keeps_its_last_value() {
-    let dir = dir("header");
-    let token = dir.join("token");
+/// An `authorization` header file in `test`'s directory holding `Bearer one`, loaded
+/// without a problem: its path, the files, and what they send.
+fn header_file_in_use(
+    test: &str,
+) -> (
+    PathBuf,
+    Arc<HeaderFiles>,
+    impl Fn(&HeaderFiles) -> Option<http::HeaderValue>,
+) {
+    let token = dir(test).join("token");
     std::fs::write(&token, "Bearer one\n").expect("write");
     let name = http::HeaderName::from_static("authorization");
-    let (files, warnings) = HeaderFiles::load(vec![(name.clone(), token.clone())]);
-    assert!(warnings.is_empty(), "{warnings:?}");
-    let value = |files: &HeaderFiles| {
+    let (files, problems) = HeaderFiles::load(vec![(name.clone(), token.clone())]);
+    assert!(problems.is_empty(), "{problems:?}");
+    let sent = move |files: &HeaderFiles| {
         let mut headers = http::HeaderMap::new();
         files.apply(&mut headers);
         headers.get(&name).cloned()
     };
+    (token, files, sent)
+}
+
+#[test]
+fn a_header_file_that_becomes_empty_keeps_its_last_value() {
+    let (token, files, value) = header_file_in_use("header");
     let first = value(&files).expect("value");
     assert_eq!(first, "Bearer one");
     assert!(first.is_sensitive());
@@ -361,6 +373,11 @@ fn a_file_unreadable_at_start_is_not_warned_about_again_at_each_check() {
     let name = http::HeaderName::from_static("authorization");
     let (files, problems) = HeaderFiles::load(vec![(name, token)]);
     assert_eq!(problems.len(), 1, "{problems:?}");
+    // At start nothing was sent before: the warning says the header is not sent.
+    assert!(
+        problems[0].ends_with("; the header is not sent until it can be"),
+        "{problems:?}"
+    );
     let warnings = warnings_of(10, || files.check());
     assert!(warnings.is_empty(), "{warnings:?}");
 }
@@ -369,17 +386,7 @@ fn a_file_unreadable_at_start_is_not_warned_about_again_at_each_check() {
 /// checks see it; its last value stays in use.
 #[test]
 fn a_header_file_that_cannot_be_used_is_one_warning_per_change() {
-    let dir = dir("header-one-warning");
-    let token = dir.join("token");
-    std::fs::write(&token, "Bearer one\n").expect("write");
-    let name = http::HeaderName::from_static("authorization");
-    let (files, problems) = HeaderFiles::load(vec![(name.clone(), token.clone())]);
-    assert!(problems.is_empty(), "{problems:?}");
-    let value = |files: &HeaderFiles| {
-        let mut headers = http::HeaderMap::new();
-        files.apply(&mut headers);
-        headers.get(&name).cloned()
-    };
+    let (token, files, value) = header_file_in_use("header-one-warning");
     let standing_still = SETTLED + Duration::from_millis(50);
 
     std::fs::write(&token, "").expect("write");
