@@ -13,8 +13,8 @@ use opentelemetry::trace::SpanKind;
 use otel_kit_http::conventions::{HeaderCapture, NEVER_CAPTURED, SENSITIVE_QUERY_KEYS};
 use otel_kit_http::{ClientMiddleware, ServerLayer};
 use otel_kit_testing::{SpanAssert, Spans, TestTelemetry};
-use reqwest_middleware::ClientWithMiddleware;
 
+use crate::support::client::client_with;
 use crate::support::server::serve;
 
 /// The query keys docs/http.md says are redacted.
@@ -84,13 +84,6 @@ fn flip_case(name: &str) -> String {
         .collect()
 }
 
-fn client(middleware: ClientMiddleware) -> ClientWithMiddleware {
-    let client = reqwest::Client::builder().no_proxy().build().expect("client");
-    reqwest_middleware::ClientBuilder::new(client)
-        .with(middleware)
-        .build()
-}
-
 /// The server and client spans of `spans`, in that order.
 fn server_and_client(spans: &Spans) -> [SpanAssert<'_>; 2] {
     spans.assert_count(2);
@@ -134,7 +127,7 @@ async fn every_sensitive_query_key_is_redacted_on_both_spans() {
     sent.push("page=2".to_owned());
     redacted.push("page=2".to_owned());
     let (sent, redacted) = (sent.join("&"), redacted.join("&"));
-    let response = client(ClientMiddleware::default().providers(t.providers()))
+    let response = client_with(ClientMiddleware::default().providers(t.providers()))
         .get(format!("{base}/search?{sent}"))
         .send()
         .await
@@ -200,7 +193,7 @@ async fn credential_headers_are_never_captured_even_when_listed() {
         lower.clone(),
     )
     .await;
-    let mut request = client(
+    let mut request = client_with(
         ClientMiddleware::default()
             .providers(t.providers())
             .capture_headers(capture),
