@@ -20,7 +20,7 @@ pub const CPU_BUDGET_TENTH_PCT: f64 = 3.5;
 
 /// The CPU budget that applies to `v`, in percent of the baseline's CPU.
 pub fn cpu_budget_pct(v: Variant) -> f64 {
-    if v == Variant::ServiceKit10 {
+    if matches!(v, Variant::ServiceKit10 | Variant::ServiceKit1) {
         CPU_BUDGET_TENTH_PCT
     } else {
         CPU_BUDGET_FULL_PCT

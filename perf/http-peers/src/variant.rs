@@ -45,6 +45,9 @@ pub enum Variant {
     ServiceKit,
     /// `ServiceKit` at a 10 % ratio (`parentbased_traceidratio`, 0.1).
     ServiceKit10,
+    /// `ServiceKit` at a 1 % ratio, the rollout guide's canary (`parentbased_traceidratio`,
+    /// 0.01).
+    ServiceKit1,
     /// `ServiceKit` with the kit's export threads at the lowest priority
     /// (`OTEL_KIT_EXPORT_THREAD_NICE=19`, otel-kit-init's `thread-priority`).
     ServiceKitNice,
@@ -61,7 +64,7 @@ pub enum Variant {
 
 impl Variant {
     /// Every variant, in the order one round runs them.
-    pub const ALL: [Variant; 17] = [
+    pub const ALL: [Variant; 18] = [
         Variant::Plain,
         Variant::OursFull,
         Variant::OursFullRuntime,
@@ -75,6 +78,7 @@ impl Variant {
         Variant::ServicePlain,
         Variant::ServiceKit,
         Variant::ServiceKit10,
+        Variant::ServiceKit1,
         Variant::ServiceKitNice,
         Variant::ServiceAxumTracing,
         Variant::ServiceTowerOtel,
@@ -82,10 +86,11 @@ impl Variant {
     ];
 
     /// What `compare --scenario realistic` runs without `--variants`.
-    pub const REALISTIC: [Variant; 7] = [
+    pub const REALISTIC: [Variant; 8] = [
         Variant::ServicePlain,
         Variant::ServiceKit,
         Variant::ServiceKit10,
+        Variant::ServiceKit1,
         Variant::ServiceKitNice,
         Variant::ServiceAxumTracing,
         Variant::ServiceTowerOtel,
@@ -120,7 +125,7 @@ impl Variant {
     pub fn is_kit_service(self) -> bool {
         matches!(
             self,
-            Variant::ServiceKit | Variant::ServiceKit10 | Variant::ServiceKitNice
+            Variant::ServiceKit | Variant::ServiceKit10 | Variant::ServiceKit1 | Variant::ServiceKitNice
         )
     }
 
@@ -143,7 +148,7 @@ impl Variant {
         match self {
             Variant::ServiceKit | Variant::ServiceKitNice => Some(3),
             Variant::ServiceTowerOtel => Some(2),
-            Variant::ServiceKit10 => None,
+            Variant::ServiceKit10 | Variant::ServiceKit1 => None,
             v if v.exports_spans() => Some(1),
             _ => None,
         }
@@ -186,6 +191,7 @@ impl Variant {
             Variant::ServicePlain => "service-plain",
             Variant::ServiceKit => "service-kit",
             Variant::ServiceKit10 => "service-kit-10pct",
+            Variant::ServiceKit1 => "service-kit-1pct",
             Variant::ServiceKitNice => "service-kit-nice",
             Variant::ServiceAxumTracing => "service-axum-tracing-opentelemetry",
             Variant::ServiceTowerOtel => "service-tower-otel",
@@ -215,6 +221,7 @@ impl Variant {
                 | Variant::ActixOurs
                 | Variant::ServiceKit
                 | Variant::ServiceKit10
+                | Variant::ServiceKit1
                 | Variant::ServiceKitNice
                 | Variant::ServiceTowerOtel
                 | Variant::ServiceContribTower
@@ -241,6 +248,11 @@ impl Variant {
             Variant::ServiceKit10 => &[
                 ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
                 ("OTEL_TRACES_SAMPLER_ARG", "0.1"),
+                NO_RUNTIME_METRICS,
+            ],
+            Variant::ServiceKit1 => &[
+                ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
+                ("OTEL_TRACES_SAMPLER_ARG", "0.01"),
                 NO_RUNTIME_METRICS,
             ],
             Variant::ServiceKitNice => &[("OTEL_KIT_EXPORT_THREAD_NICE", "19"), NO_RUNTIME_METRICS],
