@@ -36,5 +36,6 @@ pub mod sink;
 pub mod stats;
 mod variant;
 mod wire;
+pub mod work;
 
 pub use variant::{UnknownVariant, Variant};

@@ -54,9 +54,13 @@ pub fn router(variant: Variant) -> Router {
     }
 }
 
-/// `GET /users/{id}`: a short string.
+/// `GET /users/{id}`: a short string, after the [`Work`](crate::work::Work) of
+/// `HTTP_PEERS_WORK` when set.
 async fn user(Path(id): Path<u32>) -> String {
-    format!("user {id}")
+    match crate::work::Work::from_env() {
+        Some(work) => format!("user {}", work.run(id)),
+        None => format!("user {id}"),
+    }
 }
 
 /// Serves `variant` on `addr` (an actix one through [`actix_server`](crate::actix_server)) on a multi-thread tokio runtime (with `workers` worker
