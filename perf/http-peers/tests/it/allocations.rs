@@ -25,30 +25,20 @@ const WARM_UP: usize = 300;
 const COUNTED: usize = 2000;
 
 /// The kit's added allocations per request at a 10 % ratio: 20.5 measured 2026-11-29
-/// (docs/performance.md's "Allocations per request"), with a half to spare for the
-/// sampled share moving from run to run.
-const ADDED_BOUND: f64 = 21.0;
+/// (docs/performance.md's "Allocations per request"; from 20.4 to 20.7 in four runs), with
+/// a margin for the sampled share and plain's count moving from run to run.
+const ADDED_BOUND: f64 = 21.5;
 
 #[test]
 fn the_realistic_request_at_ten_percent_allocates_within_its_bound() {
     const TEST: &str = "allocations::the_realistic_request_at_ten_percent_allocates_within_its_bound";
-    if let Some(variant) = child::variant() {
-        serve_and_count(variant);
+    let Some(parent) = child::parent_or_serve(serve_and_count) else {
         return;
-    }
-    // The OTLP sink runs here, in the parent: its work is not the child's.
-    let runtime = child::runtime();
-    let sink = runtime
-        .block_on(http_peers::sink::CountingSink::start())
-        .expect("the sink");
-    let per_request = |variant| -> f64 {
-        child::run(TEST, variant, &sink.endpoint(), &[])[0]
-            .parse()
-            .expect("a number")
     };
+    let per_request = |variant| -> f64 { parent.run(TEST, variant, &[])[0].parse().expect("a number") };
     let plain = per_request(Variant::ServicePlain);
     let kit = per_request(Variant::ServiceKit10);
-    assert!(sink.spans() > 0, "the kit's spans reached the sink");
+    assert!(parent.spans() > 0, "the kit's spans reached the sink");
     let added = kit - plain;
     println!("allocations per request: plain {plain:.2}, the kit at 10 % {kit:.2}, added {added:.2}");
     assert!(

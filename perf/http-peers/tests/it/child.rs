@@ -10,16 +10,45 @@ pub(crate) const CHILD_ENV: &str = "HTTP_PEERS_TEST_VARIANT";
 /// The prefix of a child's report lines.
 pub(crate) const REPORT: &str = "HTTP_PEERS_TEST_REPORT";
 
-/// The variant this process serves, when it is a child.
-pub(crate) fn variant() -> Option<Variant> {
-    let name = std::env::var(CHILD_ENV).ok()?;
-    Some(name.parse().expect("a variant"))
+/// The parent side of a test: the OTLP sink its children export to, run here (its work
+/// is not a child's).
+pub(crate) struct Parent {
+    sink: http_peers::sink::CountingSink,
+    _runtime: tokio::runtime::Runtime,
 }
 
-/// Runs `test` (its full name) in a child serving `variant`, with the variant's
-/// environment and `env`, exporting to `endpoint` over OTLP/gRPC with batches that
-/// leave when full; the child's report lines, without their prefix.
-pub(crate) fn run(test: &str, variant: Variant, endpoint: &str, env: &[(&str, &str)]) -> Vec<String> {
+/// In a child, serves its variant with `serve` and returns `None`; in the parent, starts
+/// the sink.
+pub(crate) fn parent_or_serve(serve: fn(Variant)) -> Option<Parent> {
+    if let Ok(name) = std::env::var(CHILD_ENV) {
+        serve(name.parse().expect("a variant"));
+        return None;
+    }
+    let runtime = runtime();
+    let sink = runtime
+        .block_on(http_peers::sink::CountingSink::start())
+        .expect("the sink");
+    Some(Parent {
+        sink,
+        _runtime: runtime,
+    })
+}
+
+impl Parent {
+    /// The spans the children exported.
+    pub(crate) fn spans(&self) -> u64 {
+        self.sink.spans()
+    }
+
+    /// Runs `test` (its full name) in a child serving `variant`, with the variant's
+    /// environment and `env`, exporting to the sink over OTLP/gRPC with batches that
+    /// leave when full; the child's report lines, without their prefix.
+    pub(crate) fn run(&self, test: &str, variant: Variant, env: &[(&str, &str)]) -> Vec<String> {
+        run(test, variant, &self.sink.endpoint(), env)
+    }
+}
+
+fn run(test: &str, variant: Variant, endpoint: &str, env: &[(&str, &str)]) -> Vec<String> {
     let output = Command::new(std::env::current_exe().expect("the test binary"))
         .args([test, "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, variant.name())

@@ -33,16 +33,12 @@ static GATE: Semaphore = Semaphore::const_new(0);
 #[test]
 fn memory_per_in_flight_request_stays_flat_from_1_to_256() {
     const TEST: &str = "in_flight::memory_per_in_flight_request_stays_flat_from_1_to_256";
-    if let Some(variant) = child::variant() {
-        serve_and_hold(variant);
+    let Some(parent) = child::parent_or_serve(serve_and_hold) else {
         return;
-    }
-    let runtime = child::runtime();
-    let sink = runtime
-        .block_on(http_peers::sink::CountingSink::start())
-        .expect("the sink");
+    };
     let held = |variant, env: &[(&str, &str)]| -> Vec<f64> {
-        child::run(TEST, variant, &sink.endpoint(), env)
+        parent
+            .run(TEST, variant, env)
             .iter()
             .map(|line| line.parse().expect("bytes"))
             .collect()
