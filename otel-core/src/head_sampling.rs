@@ -183,25 +183,10 @@ where
     if head.is_none_or(|head| head.reads_attributes()) {
         add_attributes(&mut builder, attributes.take());
     }
-    if let Some(head) = head {
-        let parent_span = parent.span();
-        let parent_context = parent_span.span_context();
-        let root = !parent_context.is_valid();
-        let trace_id = if root {
-            head.new_trace_id()
-        } else {
-            parent_context.trace_id()
-        };
-        if let HeadDecision::Drop(trace_state) = head.decide(parent, trace_id, root, &builder) {
-            let span = SpanContext::new(
-                trace_id,
-                head.new_span_id(),
-                Default::default(),
-                false,
-                trace_state,
-            );
-            return (parent.with_remote_span_context(span), false);
-        }
+    if let Some(head) = head
+        && let Some(span) = dropped(head, parent, &builder)
+    {
+        return (parent.with_remote_span_context(span), false);
     }
     // Kept (the decision waits for this span), or no head sampler: the SDK builds it.
     add_attributes(&mut builder, attributes);
@@ -212,6 +197,56 @@ where
     // Asked of the span itself: once in the context, each question takes a lock.
     let recording = opentelemetry::trace::Span::is_recording(&span);
     (parent.with_span(span), recording)
+}
+
+/// Asks `head` about a span of `builder` under `parent` (not a suppressed context: the
+/// SDK decides that one): the ids of a span its sampler drops, which is then never built;
+/// `None` when it records, and the decision waits on this thread for the span the
+/// provider builds next: build it, then call [`HeadSampler::forget`].
+///
+/// ```
+/// use opentelemetry::Context;
+/// use opentelemetry::trace::{SpanBuilder, SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState};
+/// use otel_kit_core::head_sampling::{HeadDecision, HeadSampler, dropped};
+///
+/// /// Drops every span, as `always_off` would.
+/// struct Off;
+/// impl HeadSampler for Off {
+///     fn decide(&self, _: &Context, _: TraceId, _: bool, _: &SpanBuilder) -> HeadDecision {
+///         HeadDecision::Drop(TraceState::default())
+///     }
+///     fn forget(&self) {}
+///     fn new_trace_id(&self) -> TraceId { TraceId::from(7) }
+///     fn new_span_id(&self) -> SpanId { SpanId::from(9) }
+/// }
+///
+/// let parent = Context::new().with_remote_span_context(SpanContext::new(
+///     TraceId::from(1), SpanId::from(2), TraceFlags::default(), true, TraceState::default(),
+/// ));
+/// let span = dropped(&Off, &parent, &SpanBuilder::from_name("work")).expect("dropped");
+/// assert_eq!((span.trace_id(), span.span_id()), (TraceId::from(1), SpanId::from(9)));
+/// assert!(!span.is_sampled() && !span.is_remote());
+/// ```
+#[inline]
+pub fn dropped(head: &dyn HeadSampler, parent: &Context, builder: &SpanBuilder) -> Option<SpanContext> {
+    let parent_span = parent.span();
+    let parent_context = parent_span.span_context();
+    let root = !parent_context.is_valid();
+    let trace_id = if root {
+        head.new_trace_id()
+    } else {
+        parent_context.trace_id()
+    };
+    match head.decide(parent, trace_id, root, builder) {
+        HeadDecision::Drop(trace_state) => Some(SpanContext::new(
+            trace_id,
+            head.new_span_id(),
+            Default::default(),
+            false,
+            trace_state,
+        )),
+        HeadDecision::Record => None,
+    }
 }
 
 /// `builder`'s attributes, then what `attributes` makes (when still to be made).

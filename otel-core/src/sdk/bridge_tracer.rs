@@ -12,6 +12,11 @@
 //! Made with [`BridgeTracer::per_target`], it also gives each `tracing` target its own
 //! instrumentation scope, as the log bridge does for log records: `sqlx::query` spans
 //! under the scope `sqlx::query`, the application's under its module path.
+//!
+//! Given its provider's head sampler ([`BridgeTracer::with_head_sampler`]), it asks the
+//! sampler before building, as the kit's own spans do: a `tracing` span the sampler drops
+//! is its ids ([`BridgeSpan`] holds them), never an SDK span, and its target's tracer is
+//! not looked up.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -20,6 +25,8 @@ use std::time::SystemTime;
 
 use opentelemetry::trace::{SpanBuilder, SpanContext, Status, Tracer, TracerProvider};
 use opentelemetry::{Context, InstrumentationScope, KeyValue};
+
+use crate::head_sampling::{self, HeadSampler};
 
 /// The attribute `tracing-opentelemetry` adds that the registry does not define.
 const UNREGISTERED: &str = "code.module.name";
@@ -56,12 +63,14 @@ fn keep_registered(attributes: &mut Vec<KeyValue>) {
 pub struct BridgeTracer<T> {
     inner: T,
     per_target: Option<Arc<PerTarget<T>>>,
+    head: Option<Arc<dyn HeadSampler>>,
 }
 
 impl<T> std::fmt::Debug for BridgeTracer<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BridgeTracer")
             .field("per_target", &self.per_target.is_some())
+            .field("head_sampler", &self.head.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -106,7 +115,27 @@ impl<T: Tracer> BridgeTracer<T> {
         BridgeTracer {
             inner,
             per_target: None,
+            head: None,
         }
+    }
+
+    /// Asks `head` (the head sampler of the provider behind this tracer, from
+    /// [`head_sampling::probe`]; `None` for none) before each span is built: a span it
+    /// drops is never built.
+    ///
+    /// ```
+    /// use opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
+    /// use opentelemetry_sdk::trace::SdkTracerProvider;
+    /// use otel_kit_core::sdk::BridgeTracer;
+    ///
+    /// let provider = SdkTracerProvider::default();
+    /// let (tracer, head) = otel_kit_core::head_sampling::probe(|| provider.tracer("app"));
+    /// let tracer = BridgeTracer::new(tracer).with_head_sampler(head);
+    /// assert!(tracer.start("work").is_recording(), "a provider built by hand has none: the SDK decides");
+    /// ```
+    pub fn with_head_sampler(mut self, head: Option<Arc<dyn HeadSampler>>) -> Self {
+        self.head = head;
+        self
     }
 
     /// Each span under a scope named after its `tracing` target, from `provider`
@@ -142,6 +171,7 @@ impl<T: Tracer> BridgeTracer<T> {
                 make: Box::new(make),
                 tracers: RwLock::new(HashMap::new()),
             })),
+            head: None,
         }
     }
 
@@ -155,14 +185,13 @@ impl<T: Tracer> Tracer for BridgeTracer<T> {
     type Span = BridgeSpan<T::Span>;
 
     fn build_with_context(&self, mut builder: SpanBuilder, parent_cx: &Context) -> Self::Span {
-        let mut by_target = None;
+        let mut target = None;
         if let Some(attributes) = &mut builder.attributes {
             keep_registered(attributes);
-            if let Some(per_target) = &self.per_target
+            if self.per_target.is_some()
                 && let Some(at) = attributes.iter().position(|kv| kv.key.as_str() == TARGET)
             {
-                let target = attributes.remove(at).value;
-                by_target = per_target.tracer(target.as_str().as_ref());
+                target = Some(attributes.remove(at).value);
             }
         }
         if let Some(events) = &mut builder.events {
@@ -170,20 +199,49 @@ impl<T: Tracer> Tracer for BridgeTracer<T> {
                 keep_registered(&mut event.attributes);
             }
         }
+        // The SDK starts an invalid span in a suppressed context; it decides that case.
+        let head = self
+            .head
+            .as_deref()
+            .filter(|_| !parent_cx.is_telemetry_suppressed());
+        if let Some(head) = head
+            && let Some(span) = head_sampling::dropped(head, parent_cx, &builder)
+        {
+            return BridgeSpan {
+                inner: Built::Dropped(span),
+            };
+        }
+        let by_target = target
+            .zip(self.per_target.as_ref())
+            .and_then(|(target, per_target)| per_target.tracer(target.as_str().as_ref()));
+        let span = match &by_target {
+            Some(tracer) => tracer.build_with_context(builder, parent_cx),
+            None => self.inner.build_with_context(builder, parent_cx),
+        };
+        if let Some(head) = head {
+            head.forget();
+        }
         BridgeSpan {
-            inner: match &by_target {
-                Some(tracer) => tracer.build_with_context(builder, parent_cx),
-                None => self.inner.build_with_context(builder, parent_cx),
-            },
+            inner: Built::Span(span),
         }
     }
 }
 
 /// A span built by a [`BridgeTracer`]: events added while it is open (with context
-/// activation, the bridge starts spans eagerly) lose `code.module.name` too.
+/// activation, the bridge starts spans eagerly) lose `code.module.name` too. A span the
+/// head sampler dropped is only its ids: it records nothing.
 #[derive(Debug)]
 pub struct BridgeSpan<S> {
-    inner: S,
+    inner: Built<S>,
+}
+
+/// What a [`BridgeSpan`] is.
+#[derive(Debug)]
+enum Built<S> {
+    /// The provider's span.
+    Span(S),
+    /// Dropped by the head sampler before it was built.
+    Dropped(SpanContext),
 }
 
 impl<S: opentelemetry::trace::Span> opentelemetry::trace::Span for BridgeSpan<S> {
@@ -191,50 +249,153 @@ impl<S: opentelemetry::trace::Span> opentelemetry::trace::Span for BridgeSpan<S>
     where
         N: Into<Cow<'static, str>>,
     {
-        keep_registered(&mut attributes);
-        self.inner.add_event_with_timestamp(name, timestamp, attributes);
+        if let Built::Span(inner) = &mut self.inner {
+            keep_registered(&mut attributes);
+            inner.add_event_with_timestamp(name, timestamp, attributes);
+        }
     }
 
     fn span_context(&self) -> &SpanContext {
-        self.inner.span_context()
+        match &self.inner {
+            Built::Span(inner) => inner.span_context(),
+            Built::Dropped(span_context) => span_context,
+        }
     }
 
     fn is_recording(&self) -> bool {
-        self.inner.is_recording()
+        match &self.inner {
+            Built::Span(inner) => inner.is_recording(),
+            Built::Dropped(_) => false,
+        }
     }
 
     fn set_attribute(&mut self, attribute: KeyValue) {
-        if attribute.key.as_str() != UNREGISTERED {
-            self.inner.set_attribute(attribute);
+        if let Built::Span(inner) = &mut self.inner
+            && attribute.key.as_str() != UNREGISTERED
+        {
+            inner.set_attribute(attribute);
         }
     }
 
     fn set_status(&mut self, status: Status) {
-        self.inner.set_status(status);
+        if let Built::Span(inner) = &mut self.inner {
+            inner.set_status(status);
+        }
     }
 
     fn update_name<N>(&mut self, new_name: N)
     where
         N: Into<Cow<'static, str>>,
     {
-        self.inner.update_name(new_name);
+        if let Built::Span(inner) = &mut self.inner {
+            inner.update_name(new_name);
+        }
     }
 
     fn add_link(&mut self, span_context: SpanContext, attributes: Vec<KeyValue>) {
-        self.inner.add_link(span_context, attributes);
+        if let Built::Span(inner) = &mut self.inner {
+            inner.add_link(span_context, attributes);
+        }
     }
 
     fn end_with_timestamp(&mut self, timestamp: SystemTime) {
-        self.inner.end_with_timestamp(timestamp);
+        if let Built::Span(inner) = &mut self.inner {
+            inner.end_with_timestamp(timestamp);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use opentelemetry::trace::{
+        Span as _, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState, Tracer as _,
+        TracerProvider as _,
+    };
     use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
 
     use super::*;
+    use crate::head_sampling::HeadDecision;
+
+    /// Drops spans named `drop`, keeps the rest; counts what it is asked.
+    #[derive(Default)]
+    struct ByName {
+        decided: AtomicUsize,
+        forgotten: AtomicUsize,
+    }
+
+    impl HeadSampler for ByName {
+        fn decide(&self, _: &Context, _: TraceId, _: bool, span: &SpanBuilder) -> HeadDecision {
+            self.decided.fetch_add(1, Ordering::Relaxed);
+            if span.name == "drop" {
+                HeadDecision::Drop(TraceState::from_key_value([("k", "v")]).expect("a state"))
+            } else {
+                HeadDecision::Record
+            }
+        }
+        fn forget(&self) {
+            self.forgotten.fetch_add(1, Ordering::Relaxed);
+        }
+        fn new_trace_id(&self) -> TraceId {
+            TraceId::from(5)
+        }
+        fn new_span_id(&self) -> SpanId {
+            SpanId::from(9)
+        }
+    }
+
+    #[test]
+    fn a_span_the_head_sampler_drops_is_its_ids_and_no_sdk_span() {
+        let exporter = InMemorySpanExporter::default();
+        let provider = SdkTracerProvider::builder()
+            .with_simple_exporter(exporter.clone())
+            .build();
+        let head = Arc::new(ByName::default());
+        let tracer = BridgeTracer::per_target(provider.clone(), provider.tracer("unit"))
+            .with_head_sampler(Some(Arc::clone(&head) as Arc<dyn HeadSampler>));
+        let parent = Context::new().with_remote_span_context(SpanContext::new(
+            TraceId::from(1),
+            SpanId::from(2),
+            // Sampled, so that the SDK's own (parent-based) sampler keeps what the head keeps.
+            TraceFlags::SAMPLED,
+            true,
+            TraceState::default(),
+        ));
+
+        let mut dropped = tracer.build_with_context(
+            SpanBuilder::from_name("drop").with_attributes([KeyValue::new("target", "app::jobs")]),
+            &parent,
+        );
+        assert!(!dropped.is_recording());
+        let ids = dropped.span_context().clone();
+        assert_eq!(
+            (ids.trace_id(), ids.span_id()),
+            (TraceId::from(1), SpanId::from(9))
+        );
+        assert!(!ids.is_sampled() && !ids.is_remote());
+        assert_eq!(ids.trace_state().get("k"), Some("v"), "the sampler's trace state");
+        dropped.set_attribute(KeyValue::new("app.kept", true));
+        dropped.end();
+
+        let mut kept = tracer.build_with_context(
+            SpanBuilder::from_name("keep").with_attributes([KeyValue::new("target", "app::jobs")]),
+            &parent,
+        );
+        assert!(kept.is_recording());
+        kept.end();
+
+        assert_eq!(head.decided.load(Ordering::Relaxed), 2, "asked once per span");
+        assert_eq!(
+            head.forgotten.load(Ordering::Relaxed),
+            1,
+            "the kept decision let go once built"
+        );
+        let spans = exporter.get_finished_spans().expect("spans");
+        let names: Vec<&str> = spans.iter().map(|span| span.name.as_ref()).collect();
+        assert_eq!(names, ["keep"], "no SDK span for the dropped one");
+        assert_eq!(spans[0].instrumentation_scope.name(), "app::jobs");
+    }
 
     #[test]
     fn events_of_an_open_span_lose_the_module_too() {

@@ -9,3 +9,4 @@ mod logs;
 mod rate_limit;
 mod span_events;
 mod span_scopes;
+mod unsampled_spans;
