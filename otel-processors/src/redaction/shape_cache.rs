@@ -12,9 +12,14 @@
 //! once per key when a shape is first cached (a test pins the form, and any other form
 //! counts as not static, which is only slower).
 //!
-//! Bounded and allocation-free: a fixed array per thread, each shape at one slot (by its
-//! length and first and last keys' addresses), a new shape replacing the old one there.
-//! Each entry names the rules it was decided by, as in [`key_cache`](super::key_cache).
+//! Bounded and allocation-free: a fixed array per thread of sets of two shapes, each
+//! shape in one set (by its length and first and last keys' addresses), a new shape
+//! replacing the one of its set cached first. Two ways, not one: with one, two
+//! shapes a service ends on every request (its server and client spans, say) fell into
+//! the same slot in about half of all builds (the keys' addresses are the binary's), and
+//! evicted each other on every span: thousands of instructions per request, in some
+//! builds and not others. Each entry names the rules it was decided by, as in
+//! [`key_cache`](super::key_cache).
 
 use std::cell::RefCell;
 use std::fmt::{self, Write as _};
@@ -25,8 +30,11 @@ use super::decision::{Action, Decision};
 
 /// The most attributes a cached shape has; longer lists are decided key by key.
 pub(crate) const MAX_KEYS: usize = 16;
-/// Shapes per thread: a power of two. 16 × 472 bytes of thread-local storage.
-const SLOTS: usize = 16;
+/// Sets per thread: a power of two. With two shapes each, under 16 KiB of thread-local
+/// storage (a test pins it).
+const SETS: usize = 16;
+/// Shapes per set.
+const WAYS: usize = 2;
 
 /// A key of a cached shape: the address and length of a static key, or [`BY_BYTES`].
 type KeyId = (usize, usize);
@@ -40,6 +48,9 @@ struct Shape {
     /// zero for an empty slot.
     owner: u64,
     len: usize,
+    /// The first and last keys' ids as they were when cached, static or not: which
+    /// shape of its set a list is.
+    tag: (KeyId, KeyId),
     keys: [KeyId; MAX_KEYS],
     /// Each decision's [`Class`], read first: one byte.
     classes: [Class; MAX_KEYS],
@@ -80,14 +91,28 @@ const PLAIN: Decision = Decision { scan: false, ..KEEP };
 const EMPTY: Shape = Shape {
     owner: 0,
     len: 0,
+    tag: (BY_BYTES, BY_BYTES),
     keys: [BY_BYTES; MAX_KEYS],
     classes: [Class::Scanned; MAX_KEYS],
     decisions: [KEEP; MAX_KEYS],
 };
 
+/// The shapes of one set, and which of them a new one replaces.
+#[derive(Clone, Copy)]
+struct Set {
+    shapes: [Shape; WAYS],
+    /// The way cached less recently.
+    victim: usize,
+}
+
+const EMPTY_SET: Set = Set {
+    shapes: [EMPTY; WAYS],
+    victim: 0,
+};
+
 thread_local! {
     // `const` and without a destructor: access is a plain load, and nothing allocates.
-    static SHAPES: RefCell<[Shape; SLOTS]> = const { RefCell::new([EMPTY; SLOTS]) };
+    static SHAPES: RefCell<[Set; SETS]> = const { RefCell::new([EMPTY_SET; SETS]) };
 }
 
 /// The address and length of `key`'s bytes.
@@ -97,11 +122,11 @@ fn id(key: &Key) -> KeyId {
     (s.as_ptr().addr(), s.len())
 }
 
-/// The slot of a list of `len` attributes with these first and last keys.
+/// The set of a list of `len` attributes with these first and last keys.
 #[inline(always)]
-fn slot(len: usize, first: KeyId, last: KeyId) -> usize {
+fn set_of(len: usize, first: KeyId, last: KeyId) -> usize {
     let h = (first.0 ^ last.0.rotate_left(17) ^ len).wrapping_mul(0x9e37_79b9_7f4a_7c15_u64 as usize);
-    h >> (usize::BITS - SLOTS.trailing_zeros())
+    h >> (usize::BITS - SETS.trailing_zeros())
 }
 
 /// The first attribute of `attributes` for which `may_change(attribute, decision)`,
@@ -122,14 +147,22 @@ pub(crate) fn first_change(
     if len > MAX_KEYS {
         return (0..len).find(|&i| may_change(&attributes[i], decide(attributes[i].key.as_str())));
     }
-    let slot = slot(len, id(&first.key), id(&last.key));
+    let tag = (id(&first.key), id(&last.key));
+    let set = set_of(len, tag.0, tag.1);
+    // `Ok`: the first attribute that may change, from the cached shape; `Err`: the way to
+    // cache the list's shape in.
     let cached = SHAPES
-        .try_with(|shapes| {
-            let shapes = shapes.try_borrow().ok()?;
-            let shape = &shapes[slot];
-            if shape.owner != owner || shape.len != len {
-                return None;
-            }
+        .try_with(|sets| {
+            let sets = sets.try_borrow().map_err(|_| 0_usize)?;
+            let set = &sets[set];
+            let Some(way) = set
+                .shapes
+                .iter()
+                .position(|shape| shape.owner == owner && shape.len == len && shape.tag == tag)
+            else {
+                return Err(set.victim);
+            };
+            let shape = &set.shapes[way];
             // Indexed, not zipped, one pass, and the two common decisions as constants
             // (each arm's check then folds to a test or two): this loop is most of a
             // clean span's redaction.
@@ -138,7 +171,7 @@ pub(crate) fn first_change(
                 let at = i & (MAX_KEYS - 1);
                 let changes = if id(&kv.key) != shape.keys[at] {
                     if shape.keys[at] != BY_BYTES {
-                        return None; // another shape: decided again below, and cached
+                        return Err(way); // another list with these ends: cached in its place
                     }
                     may_change(kv, decide(kv.key.as_str()))
                 } else {
@@ -149,33 +182,35 @@ pub(crate) fn first_change(
                     }
                 };
                 if changes {
-                    return Some(Some(i));
+                    return Ok(Some(i));
                 }
             }
-            Some(None)
+            Ok(None)
         })
-        .ok()
-        .flatten();
-    if let Some(found) = cached {
-        return found;
-    }
-    let decisions = remember(owner, slot, attributes, &decide);
+        .unwrap_or(Err(0));
+    let way = match cached {
+        Ok(found) => return found,
+        Err(way) => way,
+    };
+    let decisions = remember(owner, (set, way), tag, attributes, &decide);
     (0..len).find(|&i| may_change(&attributes[i], decisions[i]))
 }
 
-/// Caches the shape of `attributes` (at most [`MAX_KEYS`]) at `slot`; returns its
+/// Caches the shape of `attributes` (at most [`MAX_KEYS`]) at `(set, way)`; returns its
 /// decisions, so that a miss decides each key once.
 #[cold]
 #[inline(never)]
 fn remember(
     owner: u64,
-    slot: usize,
+    (set, way): (usize, usize),
+    tag: (KeyId, KeyId),
     attributes: &[KeyValue],
     decide: &impl Fn(&str) -> Decision,
 ) -> [Decision; MAX_KEYS] {
     let mut shape = Shape {
         owner,
         len: attributes.len(),
+        tag,
         ..EMPTY
     };
     for (i, kv) in attributes.iter().enumerate() {
@@ -184,9 +219,11 @@ fn remember(
         shape.classes[i] = Class::of(shape.decisions[i]);
     }
     // Not remembered if the thread is ending or (never here) the cache is in use.
-    let _ = SHAPES.try_with(|shapes| {
-        if let Ok(mut shapes) = shapes.try_borrow_mut() {
-            shapes[slot] = shape;
+    let _ = SHAPES.try_with(|sets| {
+        if let Ok(mut sets) = sets.try_borrow_mut() {
+            let set = &mut sets[set];
+            set.shapes[way] = shape;
+            set.victim = (way + 1) % WAYS;
         }
     });
     shape.decisions
@@ -302,7 +339,8 @@ mod tests {
     fn a_different_list_of_the_same_length_is_not_taken_for_the_cached_one() {
         let owner = new_owner();
         let calls = Cell::new(0);
-        // The same length, first and last keys (the same slot): only the middle differs.
+        // The same length, first and last keys (the same set and tag): only the middle
+        // differs.
         let one = [
             KeyValue::new("a", "clean"),
             KeyValue::new("b", "dirty"),
@@ -318,6 +356,44 @@ mod tests {
             assert_eq!(run(owner, &other, &calls), None, "`n` is not scanned");
         }
         assert_eq!(run(owner, &[], &calls), None);
+    }
+
+    #[test]
+    fn two_shapes_of_one_set_both_stay_cached() {
+        // Static keys made at run time, until two lists of two land in one set.
+        let key = |i: usize| Key::from_static_str(Box::leak(format!("app.key_{i}").into_boxed_str()));
+        let lists: Vec<[KeyValue; 2]> = (0..64)
+            .map(|i| {
+                [
+                    KeyValue::new(key(2 * i), "clean"),
+                    KeyValue::new(key(2 * i + 1), "dirty"),
+                ]
+            })
+            .collect();
+        let set = |list: &[KeyValue; 2]| set_of(2, id(&list[0].key), id(&list[1].key));
+        let (one, other) = (0..lists.len())
+            .flat_map(|i| (i + 1..lists.len()).map(move |j| (i, j)))
+            .find(|&(i, j)| set(&lists[i]) == set(&lists[j]))
+            .expect("64 lists in 16 sets share one");
+        let owner = new_owner();
+        let calls = Cell::new(0);
+        run(owner, &lists[one], &calls);
+        run(owner, &lists[other], &calls);
+        let cached = calls.get();
+        for _ in 0..3 {
+            assert_eq!(run(owner, &lists[one], &calls), Some(1));
+            assert_eq!(run(owner, &lists[other], &calls), Some(1));
+        }
+        assert_eq!(calls.get(), cached, "neither list evicts the other");
+    }
+
+    #[test]
+    fn the_cache_stays_under_16_kib_per_thread() {
+        assert!(
+            size_of::<[Set; SETS]>() <= 16 * 1024,
+            "{} bytes",
+            size_of::<[Set; SETS]>()
+        );
     }
 
     #[test]
