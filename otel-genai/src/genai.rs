@@ -13,7 +13,7 @@ use crate::{CallBuilder, GenAiCall, PriceTable};
 /// Starts GenAI calls with this value's settings and [`Providers`]. Build one per
 /// service and keep it (clones share what was resolved and the settings); calls
 /// started with [`CallBuilder::start`] use the defaults and the OpenTelemetry globals
-/// instead (read per thread and refreshed every 10 ms).
+/// instead (read per thread, and again as soon as the kit sets a global).
 ///
 /// ```
 /// use opentelemetry_sdk::trace::SdkTracerProvider;

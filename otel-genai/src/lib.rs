@@ -26,6 +26,8 @@
 //! - [`anthropic`]: the same from Anthropic's Messages API (JSON and SSE streams).
 //! - [`bedrock`]: the same from AWS Bedrock's Converse API (JSON, and ConverseStream's
 //!   binary event stream).
+//! - [`stream`]: the streamed answer each of those three reads
+//!   ([`ChatStream<F>`](stream::ChatStream), its methods written once over the format).
 //! - The readers' errors: [`ParseError`] (a body that is not the JSON expected),
 //!   [`ProviderError`] (an Anthropic or Bedrock error answer) and [`StreamError`] (a
 //!   stream that failed), each with the `error.type` it records.
@@ -37,8 +39,8 @@
 //!
 //! Spans, metrics and log events (the details event of captured content, the exception
 //! event of a failed call) go to the global tracer and meter providers and the kit's
-//! global logger provider (scope [`INSTRUMENTATION_SCOPE`]), read per thread and
-//! refreshed every 10 ms, so the order of set-up does not matter; or, for calls started
+//! global logger provider (scope [`INSTRUMENTATION_SCOPE`]), read per thread and again
+//! as soon as the kit sets a global, so the order of set-up does not matter; or, for calls started
 //! by a [`GenAi`], to the [`Providers`] it was given. Without a logger provider, no
 //! event is emitted. The guide is `docs/genai.md`.
 
@@ -64,6 +66,7 @@ mod scope;
 mod server_url;
 mod settings;
 mod start;
+pub mod stream;
 mod wire;
 
 pub use builder::{CallBuilder, chat, create_agent, embeddings, execute_tool, invoke_agent};

@@ -39,7 +39,8 @@
 //!   code inside its own `tracing` spans.
 //!
 //! Both read the OpenTelemetry globals (tracer, meter, propagator) that
-//! `otel_kit_init::init()` installs, per thread, refreshed every 10 ms, unless given
+//! `otel_kit_init::init()` installs, per thread, read again as soon as the kit sets a
+//! global, unless given
 //! their own [`Providers`] with `.providers(..)`.
 //!
 //! # Cargo features

@@ -10,29 +10,22 @@
 //!   filesystem root); the host, OS, process and `telemetry.*` attributes.
 //! - `process_start`: `process.creation.time`, which with `process.pid` identifies the
 //!   process.
-//! - [`CloudDetector`] (`cloud`, `aws_ecs`, `gcp_gke`, `metadata_get`): the cloud
-//!   platforms, the metadata endpoints they ask, with a deadline.
-//! - `aws_ec2`, `gcp_compute_engine`, `azure_vm`, `dmi`: the VMs' metadata services
-//!   (EC2's IMDSv2, the GCE metadata server, Azure's IMDS), each asked only when the
-//!   machine's DMI strings show its cloud.
+//! - [`CloudDetector`] (`cloud/`): the cloud platforms (`mod.rs`, `aws_ecs`, `gcp_gke`),
+//!   the metadata endpoints they ask, with a deadline (`metadata_get`); the VMs'
+//!   metadata services (`aws_ec2`, `gcp_compute_engine`, `azure_vm`: EC2's IMDSv2, the
+//!   GCE metadata server, Azure's IMDS), each asked only when the machine's DMI strings
+//!   show its cloud (`dmi`).
 //! - `container`, `k8s`, `instance_id`: `container.id`, `k8s.*`, `service.instance.id`.
 //! - `detectors`: [`Detection`] and [`CloudDetector`] as
 //!   `opentelemetry_sdk::resource::ResourceDetector`s.
 
-mod aws_ec2;
-mod aws_ecs;
-mod azure_vm;
 mod build;
 mod cloud;
 mod container;
 mod detect;
 mod detectors;
-mod dmi;
-mod gcp_compute_engine;
-mod gcp_gke;
 mod instance_id;
 mod k8s;
-mod metadata_get;
 mod options;
 mod process_start;
 

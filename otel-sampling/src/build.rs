@@ -15,7 +15,7 @@ use super::preset::{JaegerRemote, Kind, ParentBasedKind, Sampling};
 use super::rate_limit;
 use super::routes;
 use super::runtime::{RuntimeSampler, SamplerState, Shape};
-use super::xray_remote::XrayRemote;
+use crate::xray::remote::XrayRemote;
 
 impl Sampling {
     /// The SDK sampler for this preset, for
@@ -252,7 +252,7 @@ fn remote_or_fallback(remote: &JaegerRemote, parent_based: bool) -> Box<dyn Shou
         "jaeger_remote"
     };
     #[cfg(feature = "jaeger-remote")]
-    let why = match super::jaeger_remote_poller::build(remote, parent_based) {
+    let why = match crate::jaeger_remote::poller::build(remote, parent_based) {
         Ok(sampler) => return sampler,
         Err(why) => why,
     };
@@ -268,7 +268,7 @@ fn remote_or_fallback(remote: &JaegerRemote, parent_based: bool) -> Box<dyn Shou
 /// when it cannot be built.
 fn xray_or_fallback(remote: &XrayRemote) -> Box<dyn ShouldSample> {
     #[cfg(feature = "xray-remote")]
-    let why = match super::xray_poller::build(remote) {
+    let why = match crate::xray::poller::build(remote) {
         Ok(sampler) => return sampler,
         Err(why) => why,
     };

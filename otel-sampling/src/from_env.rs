@@ -1,9 +1,8 @@
 //! `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG` and `OTEL_KIT_SAMPLER_EXCLUDED_ROUTES`
 //! to a [`Sampling`], with a warning for each value that is not used as written.
 
-use super::jaeger_remote_arg;
 use super::preset::{Kind, Sampling};
-use super::xray_remote_arg;
+use super::{jaeger_remote, xray};
 use otel_kit_core::ConfigWarning;
 
 use otel_kit_core::{EnvReader as Env, process_env};
@@ -161,7 +160,7 @@ fn resolve(sampler: Option<&str>, arg: Option<&str>) -> (Sampling, Vec<ConfigWar
         "parentbased_traceidratio" => Kind::ParentBasedRatio(ratio_arg(&name, arg, &mut warnings)),
         "parentbased_ratelimited" => Kind::RateLimited(rate_arg(&name, arg, &mut warnings)),
         "jaeger_remote" | "parentbased_jaeger_remote" => {
-            let remote = jaeger_remote_arg::parse(ARG, &name, arg, &mut warnings);
+            let remote = jaeger_remote::arg::parse(ARG, &name, arg, &mut warnings);
             if cfg!(feature = "jaeger-remote") {
                 Kind::JaegerRemote {
                     remote,
@@ -176,7 +175,7 @@ fn resolve(sampler: Option<&str>, arg: Option<&str>) -> (Sampling, Vec<ConfigWar
             }
         }
         "xray" => {
-            let remote = xray_remote_arg::parse(ARG, &name, arg, &mut warnings);
+            let remote = xray::remote_arg::parse(ARG, &name, arg, &mut warnings);
             if cfg!(feature = "xray-remote") {
                 Kind::Xray(remote)
             } else {

@@ -16,19 +16,19 @@
 //! - `rate_limit`: the token bucket of [`Sampling::rate_limited`].
 //! - `routes`: [`Sampling::excluding_routes`] and [`Sampling::excluding_health_checks`].
 //! - `custom`: [`Sampling::custom`], your own sampler as one more preset.
-//! - [`JaegerRemote`] (`jaeger_remote*`, the `jaeger-remote` cargo feature): the remote
-//!   sampler's endpoint, polling interval and initial sampling; the strategy fetcher
-//!   and its polling thread.
-//! - [`XrayRemote`] (`xray_*`, the `xray-remote` cargo feature): AWS X-Ray's sampling
+//! - [`JaegerRemote`] (`jaeger_remote/`, the `jaeger-remote` cargo feature): the remote
+//!   sampler's endpoint, polling interval and initial sampling (`mod.rs`), its
+//!   `OTEL_TRACES_SAMPLER_ARG` (`arg`); the strategy checked (`strategy`), fetched
+//!   (`client`) and polled (`poller`).
+//! - [`XrayRemote`] (`xray/`, the `xray-remote` cargo feature): AWS X-Ray's sampling
 //!   rules and targets, from the X-Ray daemon or the Collector's `awsproxy` extension:
-//!   the settings, the preset and their `OTEL_TRACES_SAMPLER_ARG` (`xray_remote`,
-//!   `xray_preset`, `xray_remote_arg`), the answers read (`xray_rules`,
-//!   `xray_targets`), rule matching (`xray_pattern`, `xray_matcher`), a rule's
-//!   reservoir, fixed rate and counts (`xray_applier`), the decision (`xray_sampler`)
-//!   and the poll loop (`xray_poller`).
-//! - What the two remote samplers share: the checked endpoint (`remote_url`), the
-//!   `OTEL_TRACES_SAMPLER_ARG` entries and their warning (`remote_arg`), the bounded HTTP
-//!   client (`remote_http`) and the polling thread (`poller_thread`).
+//!   the settings, the preset and their `OTEL_TRACES_SAMPLER_ARG` (`remote`, `preset`,
+//!   `remote_arg`), the answers read (`rules`, `targets`), rule matching (`pattern`,
+//!   `matcher`), a rule's reservoir, fixed rate and counts (`applier`), the decision
+//!   (`sampler`) and the poll loop (`poller`).
+//! - What the two remote samplers share (`remote/`): the checked endpoint (`url`), the
+//!   `OTEL_TRACES_SAMPLER_ARG` entries and their warning (`arg`), the bounded HTTP
+//!   client (`http`) and the polling thread (`poller_thread`).
 //! - [`SamplerControl`] (`control`): a new ratio and the trace-everything override on a
 //!   running sampler, from [`Sampling::controlled`].
 //! - [`SamplerMetrics`] (`observed`): [`Sampling::into_observed_sampler`]'s root
@@ -147,43 +147,15 @@ mod error;
 mod from_env;
 mod head;
 mod jaeger_remote;
-mod jaeger_remote_arg;
-#[cfg(feature = "jaeger-remote")]
-mod jaeger_remote_client;
-#[cfg(feature = "jaeger-remote")]
-mod jaeger_remote_poller;
-#[cfg(feature = "jaeger-remote")]
-mod jaeger_remote_strategy;
 mod observed;
 mod parent_based;
 mod parent_state;
-#[cfg(any(feature = "jaeger-remote", feature = "xray-remote"))]
-mod poller_thread;
 mod preset;
 mod rate_limit;
-mod remote_arg;
-#[cfg(any(feature = "jaeger-remote", feature = "xray-remote"))]
-mod remote_http;
-mod remote_url;
+mod remote;
 mod routes;
 mod runtime;
-#[cfg(feature = "xray-remote")]
-mod xray_applier;
-#[cfg(feature = "xray-remote")]
-mod xray_matcher;
-#[cfg(feature = "xray-remote")]
-mod xray_pattern;
-#[cfg(feature = "xray-remote")]
-mod xray_poller;
-mod xray_preset;
-mod xray_remote;
-mod xray_remote_arg;
-#[cfg(feature = "xray-remote")]
-mod xray_rules;
-#[cfg(feature = "xray-remote")]
-mod xray_sampler;
-#[cfg(feature = "xray-remote")]
-mod xray_targets;
+mod xray;
 
 /// The Jaeger strategies parser alone, for the `jaeger_strategy` fuzz target: the body
 /// as the SDK will parse it and the rate of a rate-limiting strategy, or why the
@@ -201,7 +173,7 @@ mod xray_targets;
 #[cfg(feature = "jaeger-remote")]
 #[doc(hidden)]
 pub fn normalise_jaeger_strategy(body: &[u8]) -> Result<(Vec<u8>, Option<f64>), String> {
-    jaeger_remote_strategy::normalise(body).map(|accepted| (accepted.body, accepted.traces_per_second))
+    jaeger_remote::strategy::normalise(body).map(|accepted| (accepted.body, accepted.traces_per_second))
 }
 
 /// The X-Ray rules parser and matcher alone, for the interop test and a fuzz target: the
@@ -234,10 +206,10 @@ pub fn xray_matching_rule(
     resource: &opentelemetry_sdk::Resource,
     attributes: &[opentelemetry::KeyValue],
 ) -> Result<Option<String>, String> {
-    let page = xray_rules::parse_page(rules)?;
-    let resource = xray_matcher::ResourceView::of(&xray_remote::XrayResource::of(resource));
-    let state = xray_sampler::XrayState::new(resource);
-    state.replace_rules(xray_rules::in_order(page.rules).0);
+    let page = xray::rules::parse_page(rules)?;
+    let resource = xray::matcher::ResourceView::of(&xray::remote::XrayResource::of(resource));
+    let state = xray::sampler::XrayState::new(resource);
+    state.replace_rules(xray::rules::in_order(page.rules).0);
     Ok(state.matching_rule(attributes))
 }
 
@@ -249,7 +221,7 @@ pub use head::{HeadSampledTracerProvider, HeadSampling};
 pub use observed::SamplerMetrics;
 pub use otel_kit_core::consistent_sampling::Threshold;
 pub use preset::{JaegerRemote, ParentDelegates, Sampling};
-pub use xray_remote::XrayRemote;
+pub use xray::remote::XrayRemote;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -12,7 +12,7 @@ use super::arithmetic::RatioArithmetic;
 use super::custom::CustomSampler;
 use super::error::SamplingError;
 use super::runtime::SamplerState;
-use super::xray_remote::XrayRemote;
+use crate::xray::remote::XrayRemote;
 
 /// Which traces to record: one of the presets in the [module table](super), plus any
 /// routes to leave out.
@@ -76,7 +76,7 @@ pub(super) enum Kind {
         remote: JaegerRemote,
         parent_based: bool,
     },
-    /// `xray`: AWS X-Ray's sampling rules (`xray_remote.rs`).
+    /// `xray`: AWS X-Ray's sampling rules (`xray/remote.rs`).
     Xray(XrayRemote),
     /// `Sampling::parent_based`: a root sampler and four delegates.
     ParentBased(Box<ParentBasedKind>),

@@ -117,7 +117,7 @@ fn is_external_crate(segment: &str) -> bool {
     EXTERNAL.contains(&segment)
 }
 
-fn repository_root() -> PathBuf {
+pub(crate) fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .canonicalize()
@@ -154,7 +154,7 @@ fn walk(root: &Path, dir: &Path, paths: &mut Vec<String>, sources: &mut Vec<Path
 }
 
 /// The backticked tokens of `markdown` outside fenced code blocks, with their line numbers.
-fn backticked(markdown: &str) -> Vec<(usize, String)> {
+pub(crate) fn backticked(markdown: &str) -> Vec<(usize, String)> {
     let mut tokens = Vec::new();
     let mut in_fence = false;
     for (index, line) in markdown.lines().enumerate() {

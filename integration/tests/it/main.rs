@@ -8,10 +8,12 @@
 //! (`peer_service`); baggage members onto spans and logs across a real HTTP hop, to
 //! rotel (`baggage`, alone in a child process); exemplars on every duration histogram, naming their operations'
 //! spans (`exemplars`); every path and type `docs/architecture.md` names exists
-//! (`architecture_doc`); every example depends on the kit through the facade otel-kit
+//! (`architecture_doc`), and names every source file of the crates it maps and no retired
+//! claim (`architecture_modules`); every example depends on the kit through the facade otel-kit
 //! (`examples_facade`); perf/'s own workspace pins what the root pins (`perf_pins`). `echo` is the gRPC service they call.
 
 mod architecture_doc;
+mod architecture_modules;
 mod baggage;
 mod docs;
 mod echo;

@@ -33,4 +33,4 @@ pub use crate::wire::blocks::MAX_TEXT;
 pub use crate::wire::sse::MAX_LINE;
 pub use request::chat;
 pub use response::{api_error, chat_response};
-pub use stream::ChatStream;
+pub use stream::{ChatStream, MessageEvents};

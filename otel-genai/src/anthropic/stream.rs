@@ -1,15 +1,16 @@
 //! [`ChatStream`]: a [`Response`] from a streamed Messages answer (server-sent events),
-//! fed chunk by chunk as they arrive, in bounded memory.
+//! fed chunk by chunk as they arrive, in bounded memory; its format, [`MessageEvents`].
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::response::provider_error;
 use crate::errors::ErrorDetail;
+use crate::stream::{StreamFormat, StreamProgress, sealed};
 use crate::wire::answer::Answer;
 use crate::wire::blocks::{BlockKind, Blocks};
 use crate::wire::json::lenient;
-use crate::wire::sse::Lines;
+use crate::wire::sse::{self, Lines};
 use crate::wire::usage::SplitUsage;
 use crate::{ProviderError, Response, StreamError};
 
@@ -38,8 +39,12 @@ use crate::{ProviderError, Response, StreamError};
 /// assert_eq!((response.usage.input_tokens, response.usage.output_tokens), (Some(25), Some(15)));
 /// assert_eq!(response.output_messages[0].parts[0], otel_kit_genai::content::Part::Text("Hello".into()));
 /// ```
+pub type ChatStream = crate::stream::ChatStream<MessageEvents>;
+
+/// Anthropic's streamed Messages format ([`ChatStream`]'s): server-sent events, one
+/// JSON event per `data:` line.
 #[derive(Debug, Default)]
-pub struct ChatStream {
+pub struct MessageEvents {
     lines: Lines,
     id: Option<String>,
     model: Option<String>,
@@ -48,9 +53,6 @@ pub struct ChatStream {
     stop_reason: Option<String>,
     usage: Option<SplitUsage>,
     error: Option<ProviderError>,
-    chunks: u64,
-    skipped: u64,
-    done: bool,
 }
 
 /// One event's data; each event type uses some of the fields, each read leniently (a
@@ -96,44 +98,39 @@ struct Delta {
     stop_reason: Option<String>,
 }
 
-impl ChatStream {
-    /// One `data:` line's data: an event.
-    fn data(&mut self, data: &[u8]) {
-        match serde_json::from_slice::<Event>(data) {
-            Ok(event) => self.event(event),
-            Err(_) => self.skipped += 1,
-        }
+impl sealed::Sealed for MessageEvents {}
+
+impl StreamFormat for MessageEvents {
+    fn push(&mut self, bytes: &[u8], progress: &mut StreamProgress) {
+        sse::push_data(
+            self,
+            |format| &mut format.lines,
+            bytes,
+            |format, data| match serde_json::from_slice::<Event>(data) {
+                Ok(event) => {
+                    progress.chunks += 1;
+                    if format.event(event) {
+                        progress.done = true;
+                    }
+                }
+                Err(_) => progress.skipped += 1,
+            },
+        );
     }
 
-    crate::wire::stream::chat_stream_methods! {
-        sse,
-        /// Whether `message_stop` was seen.
-        is_done,
-        /// How many events were read.
-        ///
-        /// ```
-        /// let mut stream = otel_kit_genai::anthropic::ChatStream::new();
-        /// stream.push(b"event: ping\ndata: {\"type\": \"ping\"}\n\n");
-        /// assert_eq!(stream.chunks(), 1);
-        /// ```
-        chunks,
-        /// How many lines were skipped (`data:` that is not an event, lines too long).
-        ///
-        /// ```
-        /// let mut stream = otel_kit_genai::anthropic::ChatStream::new();
-        /// stream.push(b"data: {not json\n: a comment\nevent: ping\n");
-        /// assert_eq!(stream.skipped(), 1);
-        /// ```
-        skipped,
+    fn skipped_frames(&self) -> u64 {
+        self.lines.skipped()
     }
+}
 
-    fn event(&mut self, event: Event) {
-        self.chunks += 1;
+impl MessageEvents {
+    /// Adds one event; whether it was `message_stop`.
+    fn event(&mut self, event: Event) -> bool {
         let index = event.index.unwrap_or(0);
         match event.kind.as_str() {
             "message_start" => {
                 let Some(message) = event.message else {
-                    return;
+                    return false;
                 };
                 self.id = self.id.take().or(message.id);
                 self.model = self.model.take().or(message.model);
@@ -156,7 +153,7 @@ impl ChatStream {
                 }
                 self.merge_usage(event.usage);
             }
-            "message_stop" => self.done = true,
+            "message_stop" => return true,
             "error" => {
                 self.error
                     .get_or_insert_with(|| provider_error(None, event.error));
@@ -164,6 +161,7 @@ impl ChatStream {
             // `ping`, `content_block_stop`, and event types added later.
             _ => {}
         }
+        false
     }
 
     fn merge_usage(&mut self, usage: Option<SplitUsage>) {
@@ -213,25 +211,28 @@ impl ChatStream {
             self.blocks.append(index, kind, &text);
         }
     }
+}
 
+impl ChatStream {
     /// The answer as a [`Response`] (stop reason as the conventions' finish reason,
     /// usage with the cache counted in the input), or why the stream failed: the
     /// provider's `error` event, or a body that ended before `message_stop`
     /// ([`StreamError::Truncated`]).
     pub fn finish(self) -> Result<Response, StreamError> {
-        if let Some(error) = self.error {
+        let format = self.format;
+        if let Some(error) = format.error {
             return Err(StreamError::Provider(error));
         }
-        if !self.done {
+        if !self.progress.done {
             return Err(StreamError::Truncated);
         }
         let answer = Answer {
-            id: self.id,
-            model: self.model,
-            role: self.role,
-            parts: Some(self.blocks.into_parts()),
-            stop_reason: self.stop_reason,
-            usage: self.usage.map(SplitUsage::usage).unwrap_or_default(),
+            id: format.id,
+            model: format.model,
+            role: format.role,
+            parts: Some(format.blocks.into_parts()),
+            stop_reason: format.stop_reason,
+            usage: format.usage.map(SplitUsage::usage).unwrap_or_default(),
         };
         Ok(answer.response())
     }

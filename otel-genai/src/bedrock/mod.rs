@@ -36,4 +36,4 @@ pub use crate::wire::blocks::MAX_TEXT;
 pub use event_stream::MAX_MESSAGE;
 pub use request::chat;
 pub use response::{api_error, chat_response};
-pub use stream::ChatStream;
+pub use stream::{ChatStream, ConverseEvents};

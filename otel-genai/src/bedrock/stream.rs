@@ -1,10 +1,12 @@
 //! [`ChatStream`]: a [`Response`] from a ConverseStream answer (AWS's binary event
-//! stream), fed chunk by chunk as they arrive, in bounded memory.
+//! stream), fed chunk by chunk as they arrive, in bounded memory; its format,
+//! [`ConverseEvents`].
 
 use serde::Deserialize;
 
 use super::event_stream::{Decoded, Decoder, Message};
 use super::response::exception_name;
+use crate::stream::{StreamFormat, StreamProgress, sealed};
 use crate::wire::answer::Answer;
 use crate::wire::blocks::{BlockKind, Blocks};
 use crate::wire::json::lenient;
@@ -34,17 +36,18 @@ use crate::{ProviderError, Response, StreamError};
 /// stream.push(&[0, 0, 0, 0x10, 0, 0, 0, 0, 0x05, 0xC2, 0x48, 0xEB]);
 /// assert_eq!(stream.finish().unwrap_err().error_type(), "stream_truncated");
 /// ```
+pub type ChatStream = crate::stream::ChatStream<ConverseEvents>;
+
+/// Bedrock's ConverseStream format ([`ChatStream`]'s): AWS's binary event stream, one
+/// JSON event per message.
 #[derive(Debug, Default)]
-pub struct ChatStream {
+pub struct ConverseEvents {
     decoder: Decoder,
     role: Option<String>,
     blocks: Blocks,
     stop_reason: Option<String>,
     usage: Option<SplitUsage>,
     error: Option<StreamError>,
-    chunks: u64,
-    skipped: u64,
-    done: bool,
 }
 
 /// One event's payload; each event type uses some of the fields, each read leniently
@@ -106,35 +109,27 @@ struct ReasoningDelta {
     text: Option<String>,
 }
 
-impl ChatStream {
-    /// Feeds the next bytes of the body, split anywhere.
-    pub fn push(&mut self, bytes: &[u8]) {
+impl sealed::Sealed for ConverseEvents {}
+
+impl StreamFormat for ConverseEvents {
+    fn push(&mut self, bytes: &[u8], progress: &mut StreamProgress) {
         let mut decoder = std::mem::take(&mut self.decoder);
-        let result = decoder.push(bytes, |decoded| self.decoded(decoded));
+        let result = decoder.push(bytes, |decoded| self.decoded(decoded, progress));
         self.decoder = decoder;
         if let Err(reason) = result {
             self.error.get_or_insert(StreamError::Invalid(reason));
         }
     }
+}
 
-    crate::wire::stream::chat_stream_methods! {
-        /// Whether `messageStop` was seen.
-        is_done,
-        /// How many events were read.
-        chunks,
-        /// How many messages were skipped (longer than
-        /// [`MAX_MESSAGE`](super::MAX_MESSAGE), a payload that is not JSON, an unknown
-        /// `:message-type`).
-        skipped,
-    }
-
-    fn decoded(&mut self, decoded: Decoded<'_>) {
+impl ConverseEvents {
+    fn decoded(&mut self, decoded: Decoded<'_>, progress: &mut StreamProgress) {
         let Decoded::Message(message) = decoded else {
-            self.skipped += 1;
+            progress.skipped += 1;
             return;
         };
         match message.header(":message-type") {
-            Some("event") => self.event(&message),
+            Some("event") => self.event(&message, progress),
             Some("exception") => {
                 let kind = message.header(":exception-type").and_then(exception_name);
                 let text = serde_json::from_slice::<Payload>(message.payload)
@@ -147,7 +142,7 @@ impl ChatStream {
                 let text = message.header(":error-message").map(str::to_owned);
                 self.provider_error(kind, text);
             }
-            _ => self.skipped += 1,
+            _ => progress.skipped += 1,
         }
     }
 
@@ -156,13 +151,13 @@ impl ChatStream {
         self.error.get_or_insert(StreamError::Provider(error));
     }
 
-    fn event(&mut self, message: &Message<'_>) {
+    fn event(&mut self, message: &Message<'_>, progress: &mut StreamProgress) {
         let payload = serde_json::from_slice::<Payload>(message.payload);
         let (Some(event_type), Ok(payload)) = (message.header(":event-type"), payload) else {
-            self.skipped += 1;
+            progress.skipped += 1;
             return;
         };
-        self.chunks += 1;
+        progress.chunks += 1;
         let index = payload.content_block_index.unwrap_or(0);
         match event_type {
             "messageStart" => self.role = self.role.take().or(payload.role),
@@ -183,7 +178,7 @@ impl ChatStream {
             }
             "messageStop" => {
                 self.stop_reason = payload.stop_reason;
-                self.done = true;
+                progress.done = true;
             }
             "metadata" => {
                 if let Some(usage) = payload.usage {
@@ -211,7 +206,9 @@ impl ChatStream {
             self.blocks.append(index, || BlockKind::Reasoning, &text);
         }
     }
+}
 
+impl ChatStream {
     /// The answer as a [`Response`] (stop reason as the conventions' finish reason,
     /// usage with the cache counted in the input; Converse answers carry no id and no
     /// model), or why the stream failed: an exception or error message
@@ -219,17 +216,18 @@ impl ChatStream {
     /// `ThrottlingException`), framing that broke ([`StreamError::Invalid`]), a body that
     /// ended inside a message or before `messageStop` ([`StreamError::Truncated`]).
     pub fn finish(self) -> Result<Response, StreamError> {
-        if let Some(error) = self.error {
+        let format = self.format;
+        if let Some(error) = format.error {
             return Err(error);
         }
-        if self.decoder.inside_message() || !self.done {
+        if format.decoder.inside_message() || !self.progress.done {
             return Err(StreamError::Truncated);
         }
         let answer = Answer {
-            role: self.role,
-            parts: Some(self.blocks.into_parts()),
-            stop_reason: self.stop_reason,
-            usage: self.usage.map(SplitUsage::usage).unwrap_or_default(),
+            role: format.role,
+            parts: Some(format.blocks.into_parts()),
+            stop_reason: format.stop_reason,
+            usage: format.usage.map(SplitUsage::usage).unwrap_or_default(),
             ..Answer::default()
         };
         Ok(answer.response())

@@ -30,6 +30,6 @@ pub use crate::wire::sse::MAX_LINE;
 pub use error::ApiError;
 pub use request::{chat, embeddings, request_stream_usage};
 pub use response::{chat_response, embeddings_response};
-pub use stream::ChatStream;
+pub use stream::{ChatCompletionChunks, ChatStream};
 
 pub(crate) use provider::OPENAI_PROVIDER;

@@ -1,13 +1,15 @@
 //! [`ChatStream`]: a [`Response`] from a streamed chat completion (server-sent
-//! events), fed chunk by chunk as they arrive, in bounded memory.
+//! events), fed chunk by chunk as they arrive, in bounded memory; its format,
+//! [`ChatCompletionChunks`].
 
 use serde::Deserialize;
 
 use super::completion::Completion;
 use crate::Response;
 use crate::content::{ChatMessage, Part};
+use crate::stream::{StreamFormat, StreamProgress, sealed};
 use crate::wire::blocks::{append_bounded, tool_call};
-use crate::wire::sse::Lines;
+use crate::wire::sse::{self, Lines};
 
 /// The most choices and tool calls followed.
 const MAX_CHOICES: usize = 16;
@@ -32,8 +34,12 @@ const MAX_TOOL_CALLS: usize = 64;
 /// assert_eq!(response.usage.output_tokens, Some(2));
 /// assert_eq!(response.output_messages[0].parts[0], otel_kit_genai::content::Part::Text("Hello".into()));
 /// ```
+pub type ChatStream = crate::stream::ChatStream<ChatCompletionChunks>;
+
+/// The OpenAI-compatible streamed format ([`ChatStream`]'s): `data:` lines of
+/// `chat.completion.chunk` objects, then `data: [DONE]`.
 #[derive(Debug, Default)]
-pub struct ChatStream {
+pub struct ChatCompletionChunks {
     lines: Lines,
     id: Option<String>,
     model: Option<String>,
@@ -41,9 +47,6 @@ pub struct ChatStream {
     system_fingerprint: Option<String>,
     choices: Vec<ChoiceState>,
     usage: Option<crate::Usage>,
-    chunks: u64,
-    skipped: u64,
-    done: bool,
 }
 
 #[derive(Debug, Default)]
@@ -95,43 +98,42 @@ struct FunctionDelta {
     arguments: Option<String>,
 }
 
-impl ChatStream {
-    crate::wire::stream::chat_stream_methods! {
-        sse,
-        /// Whether `data: [DONE]` was seen.
-        is_done,
-        /// How many chunks were read.
-        ///
-        /// ```
-        /// let mut stream = otel_kit_genai::openai::ChatStream::new();
-        /// stream.push(b"data: {\"choices\":[]}\n");
-        /// assert_eq!(stream.chunks(), 1);
-        /// ```
-        chunks,
-        /// How many lines were skipped (not JSON, not a chunk, too long).
-        ///
-        /// ```
-        /// let mut stream = otel_kit_genai::openai::ChatStream::new();
-        /// stream.push(b"data: {not json\n: a comment\n");
-        /// assert_eq!(stream.skipped(), 1);
-        /// ```
-        skipped,
+impl sealed::Sealed for ChatCompletionChunks {}
+
+impl StreamFormat for ChatCompletionChunks {
+    fn push(&mut self, bytes: &[u8], progress: &mut StreamProgress) {
+        sse::push_data(
+            self,
+            |format| &mut format.lines,
+            bytes,
+            |format, data| {
+                format.data(data, progress);
+            },
+        );
     }
 
+    fn skipped_frames(&self) -> u64 {
+        self.lines.skipped()
+    }
+}
+
+impl ChatCompletionChunks {
     /// One `data:` line's data: `[DONE]` or a chunk.
-    fn data(&mut self, data: &[u8]) {
+    fn data(&mut self, data: &[u8], progress: &mut StreamProgress) {
         if data == b"[DONE]" {
-            self.done = true;
+            progress.done = true;
             return;
         }
         match serde_json::from_slice::<Chunk>(data) {
-            Ok(chunk) => self.merge(chunk),
-            Err(_) => self.skipped += 1,
+            Ok(chunk) => {
+                progress.chunks += 1;
+                self.merge(chunk);
+            }
+            Err(_) => progress.skipped += 1,
         }
     }
 
     fn merge(&mut self, chunk: Chunk) {
-        self.chunks += 1;
         if self.id.is_none() {
             self.id = chunk.id;
         }
@@ -196,19 +198,22 @@ impl ChatStream {
         };
         self.choices.get_mut(at)
     }
+}
 
+impl ChatStream {
     /// The answer so far as a [`Response`] (choices in index order).
-    pub fn finish(mut self) -> Response {
-        self.choices.sort_by_key(|c| c.index);
+    pub fn finish(self) -> Response {
+        let mut format = self.format;
+        format.choices.sort_by_key(|c| c.index);
         let mut response = Response {
-            id: self.id,
-            model: self.model,
-            usage: self.usage.unwrap_or_default(),
-            service_tier: self.service_tier,
-            system_fingerprint: self.system_fingerprint,
+            id: format.id,
+            model: format.model,
+            usage: format.usage.unwrap_or_default(),
+            service_tier: format.service_tier,
+            system_fingerprint: format.system_fingerprint,
             ..Response::default()
         };
-        for choice in self.choices {
+        for choice in format.choices {
             let mut message = ChatMessage::new(choice.role.unwrap_or_else(|| "assistant".into()));
             if !choice.text.is_empty() {
                 message.parts.push(Part::Text(choice.text));

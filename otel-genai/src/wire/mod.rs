@@ -11,5 +11,4 @@ pub(crate) mod json;
 pub(crate) mod messages;
 pub(crate) mod request;
 pub(crate) mod sse;
-pub(crate) mod stream;
 pub(crate) mod usage;

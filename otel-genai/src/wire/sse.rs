@@ -70,6 +70,24 @@ pub(crate) fn data(line: &[u8]) -> Option<&[u8]> {
     Some(line.strip_prefix(b"data:")?.trim_ascii())
 }
 
+/// Feeds `bytes` to the [`Lines`] that `lines` finds in `state`, handing each `data:`
+/// line's data to `on_data` with the state: a streamed format's `push`.
+pub(crate) fn push_data<S>(
+    state: &mut S,
+    lines: fn(&mut S) -> &mut Lines,
+    bytes: &[u8],
+    mut on_data: impl FnMut(&mut S, &[u8]),
+) {
+    let mut taken = std::mem::take(lines(state));
+    taken.push(bytes, |line| {
+        // Comments (`:`), `event:`, `id:`, `retry:` and blank lines carry none.
+        if let Some(data) = data(line) {
+            on_data(state, data);
+        }
+    });
+    *lines(state) = taken;
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Lines, MAX_LINE, data};
