@@ -1,9 +1,17 @@
 #!/usr/bin/env python3
 """Today's span path against the prototype, per span, from the bench's
-`SPAN_DIRECT_ONLY=<path>:<N>` mode (N spans after 1,000, every one exported).
+`SPAN_DIRECT_ONLY=<path>:<N>` mode (N spans after 1,000, every one exported); and a
+recorded span end to end through the kit's instrumentation (`recorded`).
 
     perf/span-direct/measure.py callgrind [N1 N2 [OUT]]   (defaults 5120 25600 perf/target/callgrind-span-direct)
     perf/span-direct/measure.py cpu [N1 N2 [ROUNDS]]      (defaults 200000 1200000 5)
+    perf/span-direct/measure.py recorded [N1 N2 [OUT]]    (defaults 1024 4096 perf/target/callgrind-recorded)
+
+`recorded`: the `recorded_spans` bench's three cases (server, client, database), each
+plain, through the kit with every span recorded and with every span unsampled, at both
+lengths under callgrind (every thread of the process counted, none of the OTLP sink's:
+this script serves it); prints (Ir at N2 - Ir at N1) / (N2 - N1) per operation and
+what the kit adds, recorded and unsampled, against plain.
 
 `callgrind`: each path at both lengths under `valgrind --tool=callgrind
 --separate-threads=yes`; prints (Ir at N2 - Ir at N1) / (N2 - N1) for the thread that
@@ -19,26 +27,28 @@ minor page faults per 1,000 spans.
 """
 
 import glob
+import http.server
 import json
 import os
 import resource
 import statistics
 import subprocess
 import sys
+import threading
 
 
-def bench_binary():
+def bench_binary(name="span_direct"):
     out = subprocess.run(
-        ["cargo", "bench", "--manifest-path", "perf/Cargo.toml", "-p", "span-direct", "--bench", "span_direct", "--no-run", "--message-format=json"],
+        ["cargo", "bench", "--manifest-path", "perf/Cargo.toml", "-p", "span-direct", "--bench", name, "--no-run", "--message-format=json"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
     for line in out.splitlines():
         msg = json.loads(line)
-        if msg.get("reason") == "compiler-artifact" and msg.get("executable") and msg["target"]["name"] == "span_direct":
+        if msg.get("reason") == "compiler-artifact" and msg.get("executable") and msg["target"]["name"] == name:
             return msg["executable"]
-    sys.exit("no span_direct bench executable in cargo's output")
+    sys.exit(f"no {name} bench executable in cargo's output")
 
 
 def totals(prefix):
@@ -127,14 +137,75 @@ def cpu(args):
     print(f"| direct / today | {d / t:.2f}x, {t - d:,.0f} ns less | |")
 
 
+class Sink(http.server.BaseHTTPRequestHandler):
+    """Answers every OTLP/HTTP export with an empty 200, counting bodies and bytes."""
+
+    protocol_version = "HTTP/1.1"
+    exports = 0
+    received = 0
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        Sink.exports += 1
+        Sink.received += len(body)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def recorded_run(binary, spec, endpoint, out):
+    prefix = os.path.join(out, spec.replace(":", "-"))
+    subprocess.run(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={prefix}", binary],
+        check=True,
+        env={**os.environ, "RECORDED_SPANS": spec, "RECORDED_SPANS_ENDPOINT": endpoint},
+        capture_output=True,
+    )
+    with open(prefix) as f:
+        for line in f:
+            if line.startswith("summary:") or line.startswith("totals:"):
+                return int(line.split()[1])
+    sys.exit(f"no total in {prefix}")
+
+
+def recorded(args):
+    n1, n2 = (int(args[0]), int(args[1])) if len(args) > 1 else (1024, 4096)
+    out = args[2] if len(args) > 2 else "perf/target/callgrind-recorded"
+    os.makedirs(out, exist_ok=True)
+    binary = bench_binary("recorded_spans")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+    per_op = {}
+    for case in ("server", "client", "database"):
+        for variant in ("plain", "recorded", "unsampled"):
+            spec = lambda n: f"{case}:{variant}:{n}"
+            ir1, ir2 = recorded_run(binary, spec(n1), endpoint, out), recorded_run(binary, spec(n2), endpoint, out)
+            per_op[case, variant] = (ir2 - ir1) / (n2 - n1)
+            print(f"  {case} {variant}: {per_op[case, variant]:,.0f} instructions per operation", file=sys.stderr)
+    server.shutdown()
+    print(f"instructions per operation, ({n2} - {n1}) operations; {Sink.exports} exports, {Sink.received:,} bytes received")
+    print("| span | plain | the kit adds, recorded (end to end) | the kit adds, unsampled | recording adds |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for case in ("server", "client", "database"):
+        plain, rec, uns = (per_op[case, v] for v in ("plain", "recorded", "unsampled"))
+        print(f"| {case} | {plain:,.0f} | {rec - plain:,.0f} | {uns - plain:,.0f} | {rec - uns:,.0f} |")
+
+
 def main():
     mode, args = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("callgrind", [])
     if mode == "callgrind":
         callgrind(args)
     elif mode == "cpu":
         cpu(args)
+    elif mode == "recorded":
+        recorded(args)
     else:
-        sys.exit("usage: measure.py callgrind [N1 N2 [OUT]] | cpu [N1 N2 [ROUNDS]]")
+        sys.exit("usage: measure.py callgrind [N1 N2 [OUT]] | cpu [N1 N2 [ROUNDS]] | recorded [N1 N2 [OUT]]")
 
 
 if __name__ == "__main__":

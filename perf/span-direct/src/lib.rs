@@ -6,7 +6,9 @@
 //!   a [`DirectTracer`], put through the same rules (the kit's own code) and encoded to
 //!   OTLP at its end;
 //! - [`byte_queue`]: the prototype's queue of encoded spans and its worker;
-//! - [`span_encoding`]: the prototype's protobuf writer.
+//! - [`span_encoding`]: the prototype's protobuf writer;
+//! - [`recorded`]: a recorded span end to end through the kit's own HTTP server, HTTP
+//!   client and database instrumentation, against the same operation without the kit.
 //!
 //! Both paths start the same span from the same `Context` through the API's `Tracer`
 //! trait ([`http_server_span`]):
@@ -28,6 +30,7 @@
 
 pub mod byte_queue;
 pub mod direct_span;
+pub mod recorded;
 pub mod settings;
 pub mod span_encoding;
 pub mod today;

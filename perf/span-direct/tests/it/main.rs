@@ -1,11 +1,13 @@
-//! The prototype's integration tests, one binary: both paths write the same protobuf,
-//! and what the prototype keeps of the API's and `tracing`'s interop.
+//! The crate's integration tests, one binary: the prototype's two paths write the same
+//! protobuf, what the prototype keeps of the API's and `tracing`'s interop, and the
+//! recorded-span benchmark's spans as a collector receives them.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
 use span_direct::byte_queue::RequestSink;
 
 mod interop;
+mod recorded;
 mod same_protobuf;
 
 /// A sink that keeps each request body the worker writes.
