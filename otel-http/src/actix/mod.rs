@@ -50,6 +50,7 @@
 
 mod future;
 mod head;
+mod hooks;
 mod middleware;
 
 pub use future::ResponseFuture;

@@ -13,8 +13,7 @@ use actix_http::RequestHead;
 use crate::ClientLayer;
 use crate::framework::Awc;
 use crate::outgoing::framework::ClientFramework;
-use crate::outgoing::framework::sealed;
-use crate::outgoing::instruments::Instruments;
+use crate::outgoing::instruments::{Frontend, Instruments};
 
 /// awc's own request timeout when its `ClientBuilder` is not told otherwise.
 const AWC_DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -72,7 +71,7 @@ impl Default for AwcSettings {
     }
 }
 
-impl sealed::Sealed for Awc {
+impl Frontend for Awc {
     const NAME: &'static str = "awc::ClientMiddleware";
     const SWITCHES: &'static [&'static str] = &["HTTP_CLIENT", "AWC"];
     type Settings = AwcSettings;

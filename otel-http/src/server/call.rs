@@ -15,17 +15,14 @@ use smallvec::SmallVec;
 use opentelemetry::logs::Severity;
 use otel_kit_core::call::EndEarly;
 use otel_kit_core::exception;
-use otel_kit_core::hooks::Signatures;
 use otel_kit_core::{Resolver, SpanAttributes};
 
 use super::config::Config;
-use super::framework::ServerFramework;
 use super::head::ServerResponse;
 use super::hooks::ServerHooks;
-use super::instruments::Instruments;
+use super::instruments::{Front, Instruments};
 use crate::bound_duration::BindableSet;
 use crate::conventions::SERVER_EXCEPTION_EVENT;
-use crate::framework::Tower;
 
 /// `error.type` of a request whose future was dropped before the response was ready
 /// (the client went away, a timeout layer gave up, or the server shut down): the
@@ -37,9 +34,9 @@ pub use otel_kit_core::call::ERROR_TYPE_CANCELLED;
 pub use otel_kit_core::call::ERROR_TYPE_PANIC;
 
 /// A traced request in flight: its span's context and what the response future needs
-/// to end it. `F` is the framework (tower's by default).
+/// to end it. `H` is the front-end's hook types (the tower layer's by default).
 // `pub` in a private module: named by the public `ResponseFuture` aliases, never by users.
-pub struct Call<F: ServerFramework = Tower> {
+pub struct Call<H: Front = ServerHooks> {
     /// The server span's context.
     cx: Context,
     /// Whether the span records (is sampled): asked once, when it started.
@@ -57,11 +54,11 @@ pub struct Call<F: ServerFramework = Tower> {
     echo_traceparent: bool,
     /// Only held when response headers are captured: every other option is copied,
     /// so that most requests do not touch the shared configuration's reference count.
-    capture: Option<Arc<Config<F>>>,
+    capture: Option<Arc<Config<H>>>,
     /// The application's response hook, when set.
-    response_span_attributes: Option<Arc<<ServerHooks<F> as Signatures>::ResponseSpanAttributes>>,
+    response_span_attributes: Option<Arc<H::ResponseSpanAttributes>>,
     /// A clone costs nothing without given providers.
-    resolver: Resolver<Instruments<F>>,
+    resolver: Resolver<Instruments<H>>,
     /// The application's `span_name` hook named the span: a route learnt at the end
     /// ([`routed`](Self::routed)) does not rename it.
     named_by_hook: bool,
@@ -70,7 +67,7 @@ pub struct Call<F: ServerFramework = Tower> {
 /// The metric attributes of one request, on the stack.
 type MetricAttributes = SmallVec<[KeyValue; 6]>;
 
-impl<F: ServerFramework> Call<F> {
+impl<H: Front> Call<H> {
     /// How many leading [`metric_attributes`](Self::metric_attributes) (method and
     /// scheme) `http.server.active_requests` carries.
     pub(crate) const ACTIVE_ATTRIBUTES: usize = 2;
@@ -80,7 +77,7 @@ impl<F: ServerFramework> Call<F> {
     /// version, route.
     pub(crate) fn new(
         (cx, recording): (Context, bool),
-        config: &Arc<Config<F>>,
+        config: &Arc<Config<H>>,
         started: Instant,
         head: (Value, &'static str, Option<&'static str>, Option<StringValue>),
         extra_metric_attributes: Vec<KeyValue>,
@@ -169,7 +166,7 @@ impl<F: ServerFramework> Call<F> {
     /// 5xx was rendered from (actix renders a handler's error as a response), the span's
     /// status description; without one, a 5xx's description stays empty, as the
     /// conventions ask when the status code says it all.
-    pub(crate) fn respond<P: ServerResponse<Framework = F> + ?Sized>(
+    pub(crate) fn respond<P: ServerResponse<Hooks = H> + ?Sized>(
         self,
         response: &mut P,
         cause: Option<Cow<'static, str>>,
@@ -201,7 +198,7 @@ impl<F: ServerFramework> Call<F> {
             }
             if let Some(add) = &self.response_span_attributes {
                 let mut added = Vec::new();
-                response.add_span_attributes(&**add, &mut SpanAttributes::new(&mut added));
+                response.add_span_attributes(add, &mut SpanAttributes::new(&mut added));
                 span.set_attributes(added);
             }
         }
@@ -320,7 +317,7 @@ impl<F: ServerFramework> Call<F> {
     }
 }
 
-impl<F: ServerFramework> EndEarly for Call<F> {
+impl<H: Front> EndEarly for Call<H> {
     fn context(&self) -> &Context {
         &self.cx
     }

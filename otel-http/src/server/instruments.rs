@@ -8,17 +8,35 @@ use std::thread::LocalKey;
 use opentelemetry::metrics::{Histogram, Meter, UpDownCounter};
 use opentelemetry::{InstrumentationScope, KeyValue};
 use otel_kit_core::Cache;
+use otel_kit_core::hooks::Signatures;
 use otel_kit_core::incoming_context::{ContextState, IncomingContextCounter};
 use otel_kit_semconv::metric as semconv;
 
-use super::framework::ServerFramework;
+use super::hooks::ServerHooks;
 use crate::bound_duration::{BindableSet, BoundDurations};
 use crate::conventions::HTTP_RPC_DURATION_BUCKETS;
 
-/// The server's instruments, of framework `F`. The opt-in ones are built on first use:
+/// A server front-end (the tower layer, the actix-web middleware), known by its hook
+/// types: what its [`Instruments`] are switched by and cached in.
+pub trait Front: Signatures {
+    /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java
+    /// agent's switches").
+    const SWITCHES: &'static [&'static str];
+
+    /// Each thread's copy of this front-end's resolved providers and instruments.
+    fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
+}
+
+impl Front for ServerHooks {
+    const SWITCHES: &'static [&'static str] = &["HTTP_SERVER", "AXUM", "HYPER"];
+
+    otel_kit_core::instruments_cache!(fn cache() -> Instruments<ServerHooks>);
+}
+
+/// The server's instruments, of front-end `H`. The opt-in ones are built on first use:
 /// creating an instrument registers it with the SDK, which a layer without the option
 /// must not do.
-pub struct Instruments<F> {
+pub struct Instruments<H: ?Sized = ServerHooks> {
     meter: Meter,
     duration: Histogram<f64>,
     /// `duration` bound per attribute set; dropped with these instruments, so a new
@@ -29,11 +47,11 @@ pub struct Instruments<F> {
     active: OnceLock<UpDownCounter<i64>>,
     request_size: OnceLock<Histogram<u64>>,
     response_size: OnceLock<Histogram<u64>>,
-    framework: PhantomData<fn() -> F>,
+    front: PhantomData<fn() -> H>,
 }
 
-impl<F: ServerFramework> otel_kit_core::Instruments for Instruments<F> {
-    const SWITCHES: &'static [&'static str] = F::SWITCHES;
+impl<H: Front> otel_kit_core::Instruments for Instruments<H> {
+    const SWITCHES: &'static [&'static str] = H::SWITCHES;
 
     fn scope() -> InstrumentationScope {
         crate::scope::SCOPE.get()
@@ -54,16 +72,16 @@ impl<F: ServerFramework> otel_kit_core::Instruments for Instruments<F> {
             active: OnceLock::new(),
             request_size: OnceLock::new(),
             response_size: OnceLock::new(),
-            framework: PhantomData,
+            front: PhantomData,
         }
     }
 
     fn cache() -> &'static LocalKey<Cache<Self>> {
-        F::cache()
+        H::cache()
     }
 }
 
-impl<F> Instruments<F> {
+impl<H: ?Sized> Instruments<H> {
     /// Records `seconds` on `http.server.request.duration` for the set `attributes`
     /// makes, through a bound histogram when `set` describes it all (see
     /// [`BoundDurations`]). Call with the request's context attached, for the exemplar.

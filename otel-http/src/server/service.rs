@@ -12,9 +12,8 @@ use tower::Service;
 use super::config::Config;
 use super::future::ResponseFuture;
 use super::start::{excluded, start, untraced_context};
-use crate::framework::Tower;
 
-impl<S, ReqBody, ResBody> InstrumentRequest<S, Request<ReqBody>> for Config<Tower>
+impl<S, ReqBody, ResBody> InstrumentRequest<S, Request<ReqBody>> for Config
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     S::Error: std::fmt::Display,

@@ -32,11 +32,11 @@ use otel_kit_core::{Resolved, SpanAttributes};
 /// [`ServerSpan`](otel_kit_core::ServerSpan); every other value is `'static` or shared
 /// ([`interned`]). The application's hooks allocate only when set.
 pub(crate) fn start<R: ServerRequest + ?Sized>(
-    config: &Arc<Config<R::Framework>>,
+    config: &Arc<Config<R::Hooks>>,
     request: &R,
-    resolved: &Resolved<Instruments<R::Framework>>,
+    resolved: &Resolved<Instruments<R::Hooks>>,
     started: Instant,
-) -> Call<R::Framework> {
+) -> Call<R::Hooks> {
     let (incoming, state) = resolved.incoming(request.headers());
     // Its own counter, not an attribute of the duration metric (docs/http.md).
     resolved.instruments().count_incoming(state);
@@ -155,14 +155,14 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
         let _guard = call.context().clone().attach();
         resolved.instruments().active().add(
             1,
-            &call.metric_attributes()[..Call::<R::Framework>::ACTIVE_ATTRIBUTES],
+            &call.metric_attributes()[..Call::<R::Hooks>::ACTIVE_ATTRIBUTES],
         );
     }
     call
 }
 
 /// Whether the request is excluded: by a path rule, then by an `exclude_when` predicate.
-pub(crate) fn excluded<R: ServerRequest + ?Sized>(config: &Config<R::Framework>, request: &R) -> bool {
+pub(crate) fn excluded<R: ServerRequest + ?Sized>(config: &Config<R::Hooks>, request: &R) -> bool {
     config.exclusions.matches_path(request.path()) || request.excluded_by(&config.hooks)
 }
 
@@ -170,7 +170,7 @@ pub(crate) fn excluded<R: ServerRequest + ?Sized>(config: &Config<R::Framework>,
 /// endpoint does not trust callers. No clock read: the thread's copy of the globals is
 /// refreshed by traced requests.
 pub(crate) fn untraced_context<R: ServerRequest + ?Sized>(
-    config: &Config<R::Framework>,
+    config: &Config<R::Hooks>,
     request: &R,
 ) -> Option<Context> {
     excluded_request_context(&config.resolver, None, request.headers(), config.public_endpoint)
