@@ -19,7 +19,6 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 # never grow it without the reason a type parameter cannot carry.
 ALLOWED_IMPLS = {
     "impl_executor": "sqlx's `Executor` for the wrapped pool, connection and transaction, per database: not yet one generic impl (sqlx's own pool impl shows the bound it would need); due with the sqlx 0.8 work, which rewrites these impls",
-    "debug_by_name": "one `Debug` for three public handle types that share no trait: written out, three copies",
     "sdk_instrument": "a crate-private trait for five of the SDK's instrument types: foreign types with no common trait to be generic over",
     "frontend": "crate-private marker types and their impls: no public type",
     "extractor_by_carrier_rule": "`Extractor` for each adapter's carrier: a blanket impl over `HeaderSource` is barred by the orphan rule (`Extractor` is foreign)",

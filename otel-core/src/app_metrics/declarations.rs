@@ -85,6 +85,15 @@ impl KeyFilter {
         }
     }
 
+    /// The `Debug` of an instrument with this filter: `instrument` (its type's name), its
+    /// metric's name and its declared keys; the SDK handle it wraps says nothing useful.
+    pub(crate) fn describe(&self, instrument: &str, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(instrument)
+            .field("name", &self.name)
+            .field("attributes", &self.declaration.keys)
+            .finish()
+    }
+
     /// `attributes` when all their keys are declared (no copy: the common case), else
     /// the declared ones, warning once per undeclared key.
     pub(crate) fn filter<'a>(&self, attributes: &'a [KeyValue]) -> Filtered<'a> {

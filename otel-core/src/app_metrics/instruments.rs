@@ -201,25 +201,20 @@ impl MetricBuilder<AppUpDownCounter> {
     }
 }
 
-macro_rules! debug_by_name {
-    ($($ty:ty),*) => {$(
-        impl std::fmt::Debug for $ty {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(stringify!($ty))
-                    .field("name", &self.filter.name)
-                    .field("attributes", &self.filter.declaration.keys)
-                    .finish()
-            }
-        }
-    )*};
+impl std::fmt::Debug for DurationHistogram {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.filter.describe("DurationHistogram", f)
+    }
 }
-debug_by_name!(DurationHistogram, AppUpDownCounter);
 
 impl<T: CounterValue> std::fmt::Debug for AppCounter<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppCounter")
-            .field("name", &self.filter.name)
-            .field("attributes", &self.filter.declaration.keys)
-            .finish()
+        self.filter.describe("AppCounter", f)
+    }
+}
+
+impl std::fmt::Debug for AppUpDownCounter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.filter.describe("AppUpDownCounter", f)
     }
 }
