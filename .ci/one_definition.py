@@ -8,6 +8,11 @@ actix-web, one `ServerLayer<F>`), the HTTP clients (tower, reqwest, awc, one
 `exclude_when`, `capture_headers`, ...) written out in two builders of one surface is the
 copying this check stops: its docs and doctests drift apart.
 
+The OTLP export settings are a surface of fields: each of `ExportSettings`' fields
+(otel-kit-otlp) is declared once across otel-kit-otlp and otel-kit-init's configuration;
+the exporter builder, the signal configuration and `OtlpOptions` hold or edit that value
+instead of declaring the setting again.
+
     .ci/one_definition.py        # the check; exit 1 naming each extra definition
 """
 
@@ -51,6 +56,45 @@ SURFACES = {
 
 DEFINITION = re.compile(r"^\s*pub fn ([a-z_]+)\s*[<(]", re.M)
 
+# The OTLP settings: the file that declares them, and where a setting could be declared
+# again: otel-kit-otlp's settings and builder, otel-kit-init's configuration and builder
+# (the transports' own state, a parsed `Uri` or a `HeaderMap`, is not a setting).
+OTLP_SETTINGS = "otel-otlp/src/export_settings/settings.rs"
+OTLP_FOLDERS = ["otel-otlp/src/export_settings", "otel-otlp/src/exporter_builder.rs", "otel-init/src/config", "otel-init/src/builder"]
+FIELD = re.compile(r"^\s*(?:pub(?:\([a-z]+\))?\s+)?([a-z_][a-z0-9_]*)\s*:\s*[A-Z(&]", re.M)
+
+
+def struct_fields(text: str) -> list[tuple[str, int]]:
+    """The fields of every braced struct in `text`, with their lines."""
+    found = []
+    for struct in re.finditer(r"^\s*(?:pub(?:\([a-z]+\))?\s+)?struct \w+(?:<[^>{]*>)?\s*\{", text, re.M):
+        depth, i = 1, struct.end()
+        while depth and i < len(text):
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        body = text[struct.end():i - 1]
+        for field in FIELD.finditer(body):
+            found.append((field.group(1), text.count("\n", 0, struct.end() + field.start()) + 1))
+    return found
+
+
+def otlp_settings() -> tuple[int, list[str]]:
+    """How many OTLP settings there are, and each extra declaration of one."""
+    settings = {name for name, _ in struct_fields((ROOT / OTLP_SETTINGS).read_text())}
+    places: dict[str, list[str]] = {}
+    for folder in OTLP_FOLDERS:
+        place = ROOT / folder
+        for path in [place] if place.is_file() else sorted(place.rglob("*.rs")):
+            for name, line in struct_fields(path.read_text()):
+                if name in settings:
+                    places.setdefault(name, []).append(f"{path.relative_to(ROOT)}:{line}")
+    extra = [
+        f"OTLP settings: `{name}` is declared {len(where)} times (once, in {OTLP_SETTINGS}): {', '.join(where)}"
+        for name, where in sorted(places.items())
+        if len(where) > 1
+    ]
+    return len(settings), extra
+
 
 def main() -> int:
     failures = []
@@ -69,6 +113,9 @@ def main() -> int:
             if len(where) > allowed:
                 failures.append(f"{surface}: `{name}` is defined {len(where)} times (at most {allowed}): {', '.join(where)}")
         print(f"{surface}: {len(places)} shared settings, each defined at most {max((len(w) for w in places.values()), default=0)} time(s)")
+    count, extra = otlp_settings()
+    failures += extra
+    print(f"OTLP settings: {count} fields of ExportSettings, each declared at most {2 if extra else 1} time(s)")
     for failure in failures:
         print(failure, file=sys.stderr)
     return 1 if failures else 0

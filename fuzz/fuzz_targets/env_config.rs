@@ -138,7 +138,7 @@ fuzz_target!(|data: &[u8]| {
     // the same with every header value replaced.
     let mut replaced = config.export.otlp.clone();
     for signal in [&mut replaced.traces, &mut replaced.metrics, &mut replaced.logs] {
-        for (_, value) in &mut signal.headers {
+        for (_, value) in &mut signal.settings.headers {
             *value = "x".to_owned();
         }
     }

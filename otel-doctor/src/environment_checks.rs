@@ -109,29 +109,29 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
             }
             let otlp = config.export.otlp.signal(signal);
             needs.push((
-                otlp.protocol.cargo_feature(),
+                otlp.settings.protocol.cargo_feature(),
                 format!(
                     "{} are exported over {} ({})",
                     signal.as_str(),
-                    otlp.protocol,
-                    printable_endpoint(&otlp.endpoint)
+                    otlp.settings.protocol,
+                    printable_endpoint(otlp.endpoint())
                 ),
                 "init() warns once and exports nothing for that signal",
                 Severity::Error,
             ));
-            if otel_kit_otlp::ExportSettings::new(otlp.protocol, otlp.endpoint.clone()).is_https() {
+            if otlp.settings.is_https() {
                 needs.push((
                     "tls-ring",
                     format!(
                         "the {} endpoint is https ({})",
                         signal.as_str(),
-                        printable_endpoint(&otlp.endpoint)
+                        printable_endpoint(otlp.endpoint())
                     ),
                     "without a TLS feature (`tls-ring` or `tls-aws-lc`) init() warns once and exports nothing for that signal",
                     Severity::Error,
                 ));
             }
-            if matches!(otlp.compression, Some(Compression::Gzip)) {
+            if matches!(otlp.settings.compression, Some(Compression::Gzip)) {
                 needs.push((
                     "gzip",
                     format!("{} exports ask for gzip compression", signal.as_str()),

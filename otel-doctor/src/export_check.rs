@@ -110,7 +110,7 @@ pub(crate) fn run(timeout: Duration) -> Vec<Finding> {
             ));
             continue;
         }
-        let mut settings = config.export.otlp.export_settings(signal);
+        let mut settings = config.export.otlp.signal(signal).settings.clone();
         settings.timeout = settings.timeout.min(timeout);
         caught.clear();
         let outcome = block_on.block_on(export_one(signal, &settings, &runtime, &resource));

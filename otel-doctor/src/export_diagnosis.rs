@@ -32,12 +32,12 @@ pub(crate) struct Attempt<'a> {
 
 impl Attempt<'_> {
     fn endpoint(&self) -> String {
-        printable_endpoint(&self.settings.endpoint).to_string()
+        printable_endpoint(&self.settings.endpoint_or_default(self.signal))
     }
 
     /// The proxy the export went through, if one applies to the endpoint.
     fn proxy(&self) -> Option<String> {
-        let uri: http::Uri = self.settings.endpoint.parse().ok()?;
+        let uri: http::Uri = self.settings.endpoint_or_default(self.signal).parse().ok()?;
         self.settings.proxy.as_ref()?.proxy_for(&uri)
     }
 

@@ -71,9 +71,12 @@ mod tests {
     fn a_protocol_the_build_lacks_is_replaced_with_a_warning_naming_the_variable_and_the_feature() {
         let http_only = BuildFeatures { grpc: false, ..ALL };
         let (config, warnings) = read(http_only, &[("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")]);
-        assert_eq!(config.export.otlp.traces.protocol, Protocol::HttpProtobuf);
         assert_eq!(
-            config.export.otlp.traces.endpoint,
+            config.export.otlp.traces.settings.protocol,
+            Protocol::HttpProtobuf
+        );
+        assert_eq!(
+            config.export.otlp.traces.endpoint(),
             "http://localhost:4318/v1/traces"
         );
         assert_eq!(warnings.len(), 1, "{warnings:?}");
@@ -86,7 +89,7 @@ mod tests {
         assert!(warnings[0].contains("using http/protobuf"), "{}", warnings[0]);
 
         let (config, warnings) = read(ALL, &[("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")]);
-        assert_eq!(config.export.otlp.traces.protocol, Protocol::Grpc);
+        assert_eq!(config.export.otlp.traces.settings.protocol, Protocol::Grpc);
         assert!(warnings.is_empty(), "{warnings:?}");
     }
 
@@ -98,8 +101,8 @@ mod tests {
             ..ALL
         };
         let (config, warnings) = read(grpc_only, &[]);
-        assert_eq!(config.export.otlp.metrics.protocol, Protocol::Grpc);
-        assert_eq!(config.export.otlp.metrics.endpoint, "http://localhost:4317");
+        assert_eq!(config.export.otlp.metrics.settings.protocol, Protocol::Grpc);
+        assert_eq!(config.export.otlp.metrics.endpoint(), "http://localhost:4317");
         assert!(warnings.is_empty(), "{warnings:?}");
     }
 

@@ -1,6 +1,6 @@
 //! The OTLP exporter of one signal from the configuration: otel-kit-otlp builds it from
 //! the signal's [`ExportSettings`](otel_kit_otlp::ExportSettings)
-//! ([`OtlpConfig::export_settings`]); what it says about them is told here in terms of
+//! ([`OtlpSignalConfig::settings`]); what it says about them is told here in terms of
 //! the `OTEL_EXPORTER_OTLP_*` variables that set them.
 
 use otel_kit_otlp::{
@@ -24,9 +24,7 @@ pub(crate) fn exporter<E: ConfiguredExporter>(
     let signal = E::SIGNAL;
     let config = otlp.signal(signal);
     let mut said = Vec::new();
-    let built = otlp
-        .export_settings(signal)
-        .build_lenient::<E>(options, runtime, &mut said);
+    let built = config.settings.build_lenient::<E>(options, runtime, &mut said);
     for warning in said {
         named(config, signal, warning, warnings);
     }
@@ -83,7 +81,7 @@ fn named(config: &OtlpSignalConfig, signal: Signal, warning: SettingsWarning, wa
                 ),
                 _ => format!(
                     "needs otel-kit-init's `{}` cargo feature, which this build lacks; {} are not exported",
-                    config.protocol.cargo_feature(),
+                    config.settings.protocol.cargo_feature(),
                     signal.as_str()
                 ),
             };
@@ -94,13 +92,15 @@ fn named(config: &OtlpSignalConfig, signal: Signal, warning: SettingsWarning, wa
         // that set it. The signals that share a variable share its warning: said once.
         SettingsWarning::LeftOut(w) => {
             let vars = &config.tls_vars;
+            let identity = config.settings.client_identity.as_ref();
             let (variable, value) = match w.setting {
-                CertificateSetting::CaCertificate => (vars.certificate.clone(), config.certificate.as_ref()),
-                CertificateSetting::ClientIdentity => (
-                    vars.client_certificate.clone(),
-                    config.client_certificate.as_ref(),
-                ),
-                CertificateSetting::ClientKey => (vars.client_key.clone(), config.client_key.as_ref()),
+                CertificateSetting::CaCertificate => {
+                    (vars.certificate.clone(), config.settings.ca_certificate.as_ref())
+                }
+                CertificateSetting::ClientIdentity => {
+                    (vars.client_certificate.clone(), identity.map(|(c, _)| c))
+                }
+                CertificateSetting::ClientKey => (vars.client_key.clone(), identity.map(|(_, k)| k)),
                 _ => (None, None),
             };
             let (variable, value) = match (variable, w.setting) {

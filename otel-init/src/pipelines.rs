@@ -118,7 +118,10 @@ pub(crate) fn build_pipelines(
         stats.report_to(&meter);
         stats.report_exports_to(
             &meter,
-            otlp_exporter_type(Signal::Traces, exporting.config.export.otlp.traces.protocol),
+            otlp_exporter_type(
+                Signal::Traces,
+                exporting.config.export.otlp.traces.settings.protocol,
+            ),
         );
     }
     #[cfg(all(feature = "metrics", feature = "logs"))]
@@ -126,7 +129,7 @@ pub(crate) fn build_pipelines(
         stats.report_to(&meter);
         stats.report_exports_to(
             &meter,
-            otlp_exporter_type(Signal::Logs, exporting.config.export.otlp.logs.protocol),
+            otlp_exporter_type(Signal::Logs, exporting.config.export.otlp.logs.settings.protocol),
         );
     }
     #[cfg(feature = "prometheus")]

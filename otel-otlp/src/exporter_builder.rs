@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use otel_kit_core::otlp::{Compression, DynamicHeaders, Pem, Protocol};
 
+use crate::export_settings::settings::ExportSettings;
+
 use crate::transport::export_runtime::{ExportRuntime, RuntimeRef};
 
 /// The settings of one signal's OTLP exporter: protocol, endpoint, headers, timeout,
@@ -33,29 +35,10 @@ use crate::transport::export_runtime::{ExportRuntime, RuntimeRef};
 /// ```
 #[derive(Clone)]
 pub struct ExporterBuilder<S> {
-    pub(crate) settings: Settings,
-    pub(crate) signal: S,
-}
-
-/// What every signal's builder holds.
-#[derive(Clone)]
-pub(crate) struct Settings {
-    pub(crate) protocol: Protocol,
-    pub(crate) endpoint: Option<String>,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) timeout: Duration,
-    pub(crate) compression: Option<Compression>,
-    pub(crate) ca: Option<Pem>,
-    pub(crate) identity: Option<(Pem, Pem)>,
-    /// Headers whose values are read from files, again when they change.
-    pub(crate) header_files: Vec<(String, PathBuf)>,
-    /// Headers the application makes before each export request.
-    pub(crate) dynamic_headers: Option<DynamicHeaders>,
-    /// How often the files above (and the PEM files) are read again.
-    pub(crate) credentials_check: Duration,
+    pub(crate) settings: ExportSettings,
+    /// The export runtime shared with other exporters; `None`, one of the exporter's own.
     pub(crate) runtime: Option<RuntimeRef>,
-    #[cfg(feature = "proxy")]
-    pub(crate) proxy: Option<crate::Proxy>,
+    pub(crate) signal: S,
 }
 
 /// The signal of an [`ExporterBuilder`] of [`SpanExporter`](crate::SpanExporter)s.
@@ -99,9 +82,6 @@ pub struct MetricExport {
     pub(crate) exemplars: Option<std::sync::Arc<otel_kit_core::sdk::exemplar::Reservoirs>>,
 }
 
-/// The specification's default export timeout.
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-
 impl<S: Default> ExporterBuilder<S> {
     /// The defaults: http/protobuf when built in (else gRPC), the protocol's default
     /// endpoint on localhost, no headers, a 10 s timeout, no compression, the system's
@@ -113,21 +93,11 @@ impl<S: Default> ExporterBuilder<S> {
             Protocol::Grpc
         };
         ExporterBuilder {
-            settings: Settings {
-                protocol,
+            settings: ExportSettings {
                 endpoint: None,
-                headers: Vec::new(),
-                timeout: DEFAULT_TIMEOUT,
-                compression: None,
-                ca: None,
-                identity: None,
-                header_files: Vec::new(),
-                dynamic_headers: None,
-                credentials_check: crate::transport::credentials::DEFAULT_CHECK_INTERVAL,
-                runtime: None,
-                #[cfg(feature = "proxy")]
-                proxy: None,
+                ..ExportSettings::new(protocol, "")
             },
+            runtime: None,
             signal: S::default(),
         }
     }
@@ -207,7 +177,7 @@ impl<S> ExporterBuilder<S> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn with_ca_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.settings.ca = Some(Pem::Bytes(pem.into()));
+        self.settings.ca_certificate = Some(Pem::Bytes(pem.into()));
         self
     }
 
@@ -218,7 +188,8 @@ impl<S> ExporterBuilder<S> {
         certificate_pem: impl Into<Vec<u8>>,
         key_pem: impl Into<Vec<u8>>,
     ) -> Self {
-        self.settings.identity = Some((Pem::Bytes(certificate_pem.into()), Pem::Bytes(key_pem.into())));
+        self.settings.client_identity =
+            Some((Pem::Bytes(certificate_pem.into()), Pem::Bytes(key_pem.into())));
         self
     }
 
@@ -241,7 +212,7 @@ impl<S> ExporterBuilder<S> {
     /// # Ok::<(), otel_kit_otlp::BuildError>(())
     /// ```
     pub fn with_ca_certificate_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.settings.ca = Some(Pem::File(path.into()));
+        self.settings.ca_certificate = Some(Pem::File(path.into()));
         self
     }
 
@@ -254,7 +225,8 @@ impl<S> ExporterBuilder<S> {
         certificate_path: impl Into<PathBuf>,
         key_path: impl Into<PathBuf>,
     ) -> Self {
-        self.settings.identity = Some((Pem::File(certificate_path.into()), Pem::File(key_path.into())));
+        self.settings.client_identity =
+            Some((Pem::File(certificate_path.into()), Pem::File(key_path.into())));
         self
     }
 
@@ -315,7 +287,7 @@ impl<S> ExporterBuilder<S> {
     /// connections use the new TLS material and the older connections are closed; a new
     /// header value goes with the next request.
     pub fn with_credentials_check_interval(mut self, every: Duration) -> Self {
-        self.settings.credentials_check = every;
+        self.settings.credentials_check_interval = every;
         self
     }
 
@@ -343,7 +315,7 @@ impl<S> ExporterBuilder<S> {
     /// Sends from `runtime`'s thread, shared with the other exporters given it, instead
     /// of a thread of this exporter's own.
     pub fn with_export_runtime(mut self, runtime: &ExportRuntime) -> Self {
-        self.settings.runtime = Some(runtime.shared().clone());
+        self.runtime = Some(runtime.shared().clone());
         self
     }
 }
@@ -386,26 +358,14 @@ impl ExporterBuilder<MetricExport> {
     }
 }
 
-/// The headers' names only: their values may be credentials, and the PEMs hold a key;
-/// the endpoint without its user info or query.
+/// [`ExportSettings`]' `Debug`: header names only, the endpoint without its user info
+/// or query.
 impl<S: std::fmt::Debug> std::fmt::Debug for ExporterBuilder<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let s = &self.settings;
         f.debug_struct("ExporterBuilder")
-            .field("protocol", &s.protocol)
-            .field("endpoint", &s.endpoint.as_deref().map(crate::printable_endpoint))
-            .field("headers", &s.headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
-            .field(
-                "header_files",
-                &s.header_files.iter().map(|(k, _)| k).collect::<Vec<_>>(),
-            )
-            .field("dynamic_headers", &s.dynamic_headers.is_some())
-            .field("timeout", &s.timeout)
-            .field("compression", &s.compression)
-            .field("ca_certificate", &s.ca.is_some())
-            .field("client_identity", &s.identity.is_some())
-            .field("credentials_check", &s.credentials_check)
+            .field("settings", &self.settings)
+            .field("shared_runtime", &self.runtime.is_some())
             .field("signal", &self.signal)
-            .finish_non_exhaustive()
+            .finish()
     }
 }

@@ -61,7 +61,7 @@ impl Builder {
     #[cfg(feature = "proxy")]
     #[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
     pub fn proxy(mut self, proxy: crate::Proxy) -> Self {
-        self.code.proxy = Some(Some(proxy));
+        self.code.builder_otlp = std::mem::take(&mut self.code.builder_otlp).proxy(Some(proxy));
         self
     }
 
@@ -70,7 +70,7 @@ impl Builder {
     #[cfg(feature = "proxy")]
     #[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
     pub fn without_proxy(mut self) -> Self {
-        self.code.proxy = Some(None);
+        self.code.builder_otlp = std::mem::take(&mut self.code.builder_otlp).proxy(None);
         self
     }
 

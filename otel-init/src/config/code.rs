@@ -77,9 +77,8 @@ pub(crate) struct CodeValues {
     pub(crate) console_span_format: Option<super::console_spans::ConsoleSpanFormat>,
     /// `Some(None)`: no slow-query threshold, whatever the environment says.
     pub(crate) db_slow_query_threshold: Option<Option<std::time::Duration>>,
-    /// `Some(None)`: no proxy, whatever the environment says; `Some(Some(p))`: this one.
-    #[cfg(feature = "proxy")]
-    pub(crate) proxy: Option<Option<otel_kit_otlp::Proxy>>,
+    /// The OTLP settings the builder's own methods give (the proxy), laid before `otlp`'s.
+    pub(crate) builder_otlp: super::otlp_options::OtlpOptions,
 }
 
 impl CodeValues {
@@ -196,14 +195,11 @@ impl CodeValues {
         warnings: &mut Vec<ConfigWarning>,
     ) -> EffectiveConfig {
         warnings.retain(|w| !self.replaces(&w.variable));
-        #[cfg(feature = "proxy")]
-        if let Some(proxy) = &self.proxy {
-            config.export.otlp.proxy = proxy.clone();
-        }
         config
             .export
             .otlp
             .apply_code(self.otlp_endpoint.as_deref(), self.otlp_protocol, warnings);
+        self.builder_otlp.apply(&mut config.export.otlp, warnings);
         if let Some(otlp) = &self.otlp {
             otlp.apply(&mut config.export.otlp, warnings);
         }
@@ -320,17 +316,6 @@ impl CodeValues {
         }
     }
 
-    /// Whether a value set in code takes the place of `variable`.
-    #[cfg(feature = "proxy")]
-    fn replaces_proxy_variable(&self, variable: &str) -> bool {
-        self.proxy.is_some() && super::proxy::VARIABLES.contains(&variable)
-    }
-
-    #[cfg(not(feature = "proxy"))]
-    fn replaces_proxy_variable(&self, _variable: &str) -> bool {
-        false
-    }
-
     fn replaces(&self, variable: &str) -> bool {
         self.sampling.is_some() && Sampling::ENV_VARIABLES.contains(&variable)
             || self.propagators.is_some() && variable == propagators_env::VARIABLE
@@ -339,7 +324,6 @@ impl CodeValues {
                 && [super::prometheus::HOST, super::prometheus::PORT].contains(&variable)
             || self.redaction.is_some() && redaction_env::VARIABLES.contains(&variable)
             || self.baggage_attributes.is_some() && baggage_env::VARIABLES.contains(&variable)
-            || self.replaces_proxy_variable(variable)
             || self.console_span_format.is_some() && variable == super::console_spans::VARIABLE
             || Signal::ALL
                 .into_iter()

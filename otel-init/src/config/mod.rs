@@ -21,8 +21,8 @@
 //! });
 //! assert_eq!(config.service_name.as_deref(), Some("checkout"));
 //! assert_eq!(config.export.traces_exporters, vec![ExporterKind::Otlp]);
-//! assert_eq!(config.export.otlp.traces.protocol, Protocol::HttpProtobuf);
-//! assert_eq!(config.export.otlp.traces.endpoint, "http://collector:4318/v1/traces");
+//! assert_eq!(config.export.otlp.traces.settings.protocol, Protocol::HttpProtobuf);
+//! assert_eq!(config.export.otlp.traces.endpoint(), "http://collector:4318/v1/traces");
 //! assert_eq!(config.export.bsp.max_queue_size, 2048);
 //! assert_eq!(warnings.len(), 1);
 //! assert!(warnings[0].to_string().starts_with("OTEL_BSP_MAX_QUEUE_SIZE=\"lots\""));

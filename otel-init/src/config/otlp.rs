@@ -11,7 +11,8 @@ use crate::Signal;
 use crate::build_features::BuildFeatures;
 use crate::env::{ConfigWarning, Env};
 
-use otel_kit_core::otlp::{Compression, DynamicHeaders, Pem, Protocol};
+use otel_kit_core::otlp::{Compression, Pem, Protocol};
+use otel_kit_otlp::ExportSettings;
 
 /// Which of otel-kit-init's cargo features brings a [`Protocol`], and whether this build
 /// has it.
@@ -64,36 +65,17 @@ pub(crate) fn default_protocol_in(features: BuildFeatures) -> Option<Protocol> {
         .find(|p| protocol_is_in(*p, features))
 }
 
-/// The OTLP exporter settings of one signal.
+/// The OTLP exporter settings of one signal: otel-kit-otlp's [`ExportSettings`], which
+/// the exporter is built from, and what reading the environment adds.
 #[derive(Clone, PartialEq)]
 pub struct OtlpSignalConfig {
-    /// The full endpoint: a URL with `/v1/<signal>` for HTTP, the server URL for gRPC.
-    pub endpoint: String,
-    /// Transport and encoding.
-    pub protocol: Protocol,
-    /// Extra request headers (values are secrets: never printed).
-    pub headers: Vec<(String, String)>,
-    /// Export timeout (default 10 s).
-    pub timeout: Duration,
-    /// Compression, `None` for none.
-    pub compression: Option<Compression>,
-    /// gRPC without TLS for an endpoint given without a scheme.
+    /// Protocol, endpoint (always given: resolved from the variables, else the
+    /// protocol's default), headers, timeout, compression, TLS material, header files,
+    /// credential checks and proxy. Header values are secrets: never printed.
+    pub settings: ExportSettings,
+    /// gRPC without TLS for an endpoint given without a scheme
+    /// (`OTEL_EXPORTER_OTLP_INSECURE`).
     pub insecure: bool,
-    /// The CA that signs the collector's certificate: a PEM file, or bytes given in code.
-    pub certificate: Option<Pem>,
-    /// The client's private key, for mTLS: a PEM file, or bytes given in code.
-    pub client_key: Option<Pem>,
-    /// The client's certificate chain, for mTLS: a PEM file, or bytes given in code.
-    pub client_certificate: Option<Pem>,
-    /// Headers whose values are read from files (`OTEL_KIT_EXPORTER_OTLP_HEADERS_FILE`:
-    /// a bearer token), read again when they change; values never printed.
-    pub header_files: Vec<(String, PathBuf)>,
-    /// How often the PEM and header files are read again
-    /// (`OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL`, default 10 s).
-    pub credentials_check_interval: Duration,
-    /// Headers made at each export, given in code
-    /// ([`OtlpOptions::dynamic_headers`](crate::OtlpOptions::dynamic_headers)).
-    pub dynamic_headers: Option<DynamicHeaders>,
     /// The variables that named the PEM files, for warnings about them.
     pub(crate) tls_vars: TlsVars,
     /// The endpoint variables as set, so that an endpoint or protocol set in code is
@@ -101,30 +83,19 @@ pub struct OtlpSignalConfig {
     pub(super) endpoint_vars: EndpointVars,
 }
 
+/// The settings (whose `Debug` hides header values and the endpoint's user info and
+/// query) and `insecure`; never the variables as set, which may hold both.
 impl fmt::Debug for OtlpSignalConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OtlpSignalConfig")
-            .field("endpoint", &otel_kit_otlp::printable_endpoint(&self.endpoint))
-            .field("protocol", &self.protocol)
-            .field("headers", &RedactedHeaders(&self.headers))
-            .field("timeout", &self.timeout)
-            .field("compression", &self.compression)
+            .field("settings", &self.settings)
             .field("insecure", &self.insecure)
-            .field("certificate", &self.certificate)
-            .field("client_key", &self.client_key)
-            .field("client_certificate", &self.client_certificate)
-            .field(
-                "header_files",
-                &self.header_files.iter().map(|(k, _)| k).collect::<Vec<_>>(),
-            )
-            .field("credentials_check_interval", &self.credentials_check_interval)
-            .field("dynamic_headers", &self.dynamic_headers)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
 /// Header names with their values replaced, for every printout.
-pub(super) struct RedactedHeaders<'a>(pub(super) &'a [(String, String)]);
+struct RedactedHeaders<'a>(&'a [(String, String)]);
 
 impl fmt::Debug for RedactedHeaders<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -136,31 +107,32 @@ impl fmt::Debug for RedactedHeaders<'_> {
 
 impl fmt::Display for OtlpSignalConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &self.settings;
         write!(
             f,
             "{} {} headers={:?} timeout={}ms",
-            self.protocol.as_str(),
-            otel_kit_otlp::printable_endpoint(&self.endpoint),
-            RedactedHeaders(&self.headers),
-            self.timeout.as_millis()
+            s.protocol.as_str(),
+            otel_kit_otlp::printable_endpoint(self.endpoint()),
+            RedactedHeaders(&s.headers),
+            s.timeout.as_millis()
         )?;
-        if !self.header_files.is_empty() {
-            let names: Vec<&str> = self.header_files.iter().map(|(k, _)| k.as_str()).collect();
+        if !s.header_files.is_empty() {
+            let names: Vec<&str> = s.header_files.iter().map(|(k, _)| k.as_str()).collect();
             write!(f, " header_files={names:?}")?;
         }
-        if self.dynamic_headers.is_some() {
+        if s.dynamic_headers.is_some() {
             f.write_str(" dynamic_headers")?;
         }
-        if let Some(compression) = self.compression {
+        if let Some(compression) = s.compression {
             write!(f, " {compression}")?;
         }
         // The scheme decides: certificates given for an http:// endpoint are not used.
-        if self.is_https() {
+        if s.is_https() {
             f.write_str(" tls")?;
-            if self.client_certificate.is_some() {
+            if s.client_identity.is_some() {
                 f.write_str("+client_cert")?;
             }
-        } else if self.certificate.is_some() || self.client_certificate.is_some() {
+        } else if s.ca_certificate.is_some() || s.client_identity.is_some() {
             f.write_str(" plaintext(certificates_ignored)")?;
         }
         Ok(())
@@ -176,11 +148,6 @@ pub struct OtlpConfig {
     pub metrics: OtlpSignalConfig,
     /// Log records.
     pub logs: OtlpSignalConfig,
-    /// The HTTP proxy of every signal's exports (`HTTPS_PROXY`, `HTTP_PROXY`,
-    /// `ALL_PROXY`, `NO_PROXY` as curl reads them, or `Builder::proxy`); `None` sends
-    /// directly. The `proxy` cargo feature.
-    #[cfg(feature = "proxy")]
-    pub proxy: Option<otel_kit_otlp::Proxy>,
 }
 
 impl fmt::Display for OtlpConfig {
@@ -190,9 +157,10 @@ impl fmt::Display for OtlpConfig {
             "otlp.traces=[{}] otlp.metrics=[{}] otlp.logs=[{}]",
             self.traces, self.metrics, self.logs
         )?;
-        // Without credentials: `Proxy`'s `Display` never shows them.
+        // Every signal's proxy is the same; without credentials: `Proxy`'s `Display`
+        // never shows them.
         #[cfg(feature = "proxy")]
-        if let Some(proxy) = &self.proxy {
+        if let Some(proxy) = &self.traces.settings.proxy {
             write!(f, " otlp.proxy=[{proxy}]")?;
         }
         Ok(())
@@ -201,13 +169,25 @@ impl fmt::Display for OtlpConfig {
 
 impl OtlpConfig {
     pub(crate) fn read(env: &mut Env<'_>) -> Self {
-        OtlpConfig {
+        let config = OtlpConfig {
             traces: OtlpSignalConfig::read(env, Signal::Traces),
             metrics: OtlpSignalConfig::read(env, Signal::Metrics),
             logs: OtlpSignalConfig::read(env, Signal::Logs),
-            #[cfg(feature = "proxy")]
-            proxy: super::proxy::read(env),
+        };
+        #[cfg(feature = "proxy")]
+        let config = config.with_proxy(super::proxy::read(env));
+        config
+    }
+
+    /// The HTTP proxy of every signal's exports (`HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `ALL_PROXY`, `NO_PROXY` as curl reads them, or `Builder::proxy`); `None` sends
+    /// directly.
+    #[cfg(feature = "proxy")]
+    fn with_proxy(mut self, proxy: Option<otel_kit_otlp::Proxy>) -> Self {
+        for signal in Signal::ALL {
+            self.signal_mut(signal).settings.proxy = proxy.clone();
         }
+        self
     }
 
     /// The settings of one signal.
@@ -240,55 +220,25 @@ impl OtlpConfig {
         for signal in Signal::ALL {
             let config = self.signal_mut(signal);
             if let Some(protocol) = protocol {
-                config.protocol = protocol;
+                config.settings.protocol = protocol;
             }
             if let Some(url) = endpoint {
                 config.endpoint_vars = EndpointVars::code(url);
             }
             let mut fresh = Vec::new();
-            config.endpoint = endpoint::resolve(
+            config.settings.endpoint = Some(endpoint::resolve(
                 signal,
-                config.protocol,
+                config.settings.protocol,
                 config.insecure,
                 &config.endpoint_vars,
                 &mut fresh,
-            );
+            ));
             for warning in fresh {
                 // A base endpoint is resolved once per signal; its problem is said once.
                 if !warnings.contains(&warning) {
                     warnings.push(warning);
                 }
             }
-        }
-    }
-
-    /// The settings otel-kit-otlp builds `signal`'s exporter from: that signal's, and the
-    /// proxy of every signal.
-    ///
-    /// ```
-    /// use otel_kit_init::Signal;
-    /// use otel_kit_init::config::Config;
-    ///
-    /// let (config, _) = Config::from_lookup(|_| None);
-    /// let settings = config.export.otlp.export_settings(Signal::Logs);
-    /// assert_eq!(settings.endpoint, config.export.otlp.logs.endpoint);
-    /// ```
-    #[cfg(feature = "__otlp")]
-    pub fn export_settings(&self, signal: Signal) -> otel_kit_otlp::ExportSettings {
-        let config = self.signal(signal);
-        otel_kit_otlp::ExportSettings {
-            protocol: config.protocol,
-            endpoint: config.endpoint.clone(),
-            headers: config.headers.clone(),
-            header_files: config.header_files.clone(),
-            timeout: config.timeout,
-            compression: config.compression,
-            dynamic_headers: config.dynamic_headers.clone(),
-            ca_certificate: config.certificate.clone(),
-            client_identity: config.client_certificate.clone().zip(config.client_key.clone()),
-            credentials_check_interval: config.credentials_check_interval,
-            #[cfg(feature = "proxy")]
-            proxy: self.proxy.clone(),
         }
     }
 
@@ -321,10 +271,17 @@ const DEFAULT_CREDENTIALS_CHECK: Duration = Duration::from_secs(10);
 pub(crate) const MIN_CREDENTIALS_CHECK: Duration = Duration::from_millis(100);
 
 impl OtlpSignalConfig {
-    /// Whether the endpoint's scheme is `https` (in any case, as `http::Uri` reads it):
-    /// only then are the PEM files used.
-    pub(crate) fn is_https(&self) -> bool {
-        otel_kit_core::otlp::is_https(&self.endpoint)
+    /// Where the signal is sent: the endpoint resolved from the variables (or code), else
+    /// the protocol's default.
+    ///
+    /// ```
+    /// use otel_kit_init::config::Config;
+    ///
+    /// let (config, _) = Config::from_lookup(|name| (name == "OTEL_EXPORTER_OTLP_ENDPOINT").then(|| "http://collector:4318".to_owned()));
+    /// assert_eq!(config.export.otlp.logs.endpoint(), "http://collector:4318/v1/logs");
+    /// ```
+    pub fn endpoint(&self) -> &str {
+        self.settings.endpoint.as_deref().unwrap_or_default()
     }
 
     fn read(env: &mut Env<'_>, signal: Signal) -> Self {
@@ -480,19 +437,17 @@ impl OtlpSignalConfig {
             }
             every => every,
         };
+        let mut settings = ExportSettings::new(protocol, endpoint);
+        settings.headers = headers;
+        settings.timeout = timeout;
+        settings.compression = compression;
+        settings.ca_certificate = certificate;
+        settings.client_identity = client_certificate.zip(client_key);
+        settings.header_files = header_files;
+        settings.credentials_check_interval = credentials_check_interval;
         OtlpSignalConfig {
-            endpoint,
-            protocol,
-            headers,
-            timeout,
-            compression,
+            settings,
             insecure,
-            certificate,
-            client_key,
-            client_certificate,
-            header_files,
-            credentials_check_interval,
-            dynamic_headers: None,
             tls_vars,
             endpoint_vars,
         }

@@ -3,11 +3,12 @@
 //! place they are laid over what the environment or the configuration file says.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use otel_kit_core::otlp::{Compression, DynamicHeaders, Pem, Signal};
 
-use super::otlp::{OtlpConfig, RedactedHeaders};
+use super::otlp::{OtlpConfig, OtlpSignalConfig};
 use crate::InitError;
 use crate::env::ConfigWarning;
 
@@ -43,29 +44,31 @@ const CODE: &str = "Builder::otlp";
 /// # drop(telemetry);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 #[must_use]
 pub struct OtlpOptions {
-    /// Values are secrets: never printed.
-    headers: Vec<(String, String)>,
-    dynamic_headers: Option<DynamicHeaders>,
-    timeout: Option<Duration>,
-    /// `Some(None)`: uncompressed, whatever the environment says.
-    compression: Option<Option<Compression>>,
-    ca_certificate: Option<Pem>,
-    client_identity: Option<(Pem, Pem)>,
+    /// In the order given, each laid over a signal's settings after those before it.
+    given: Vec<Given>,
+    /// What the setters refused, said by `validate` (values never shown).
+    problems: Vec<String>,
     signals: Vec<(Signal, OtlpOptions)>,
+}
+
+/// One setting given in code: how `Debug` shows it, the variables it replaces (the
+/// suffixes of `OTEL_EXPORTER_OTLP_[<SIGNAL>_]*`, or whole names), and how it is laid
+/// over a signal's [`ExportSettings`](otel_kit_otlp::ExportSettings).
+#[derive(Clone)]
+struct Given {
+    /// The setting, and its value when that is not a secret.
+    shown: String,
+    replaces: &'static [&'static str],
+    lay: Arc<dyn Fn(&mut OtlpSignalConfig) + Send + Sync>,
 }
 
 impl fmt::Debug for OtlpOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OtlpOptions")
-            .field("timeout", &self.timeout)
-            .field("compression", &self.compression)
-            .field("headers", &RedactedHeaders(&self.headers))
-            .field("dynamic_headers", &self.dynamic_headers)
-            .field("ca_certificate", &self.ca_certificate)
-            .field("client_identity", &self.client_identity)
+            .field("given", &self.given.iter().map(|g| &g.shown).collect::<Vec<_>>())
             .field("signals", &self.signals)
             .finish()
     }
@@ -85,10 +88,22 @@ impl OtlpOptions {
     /// assert!(!format!("{otlp:?}").contains("s3cr3t"));
     /// ```
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        let name = name.into();
-        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
-        self.headers.push((name, value.into()));
-        self
+        let (name, value) = (name.into(), value.into());
+        if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            self.problems.push(format!(
+                "{name:?} is not a header name (letters, digits and -, no spaces)"
+            ));
+        } else if http::HeaderValue::from_str(&value).is_err() {
+            self.problems.push(format!(
+                "the value of header {name:?} holds a character a header cannot carry (a newline or a control character); the value is not shown"
+            ));
+        }
+        let shown = format!("header {name}=<redacted>");
+        self.lay(shown, &[], move |c| {
+            let headers = &mut c.settings.headers;
+            headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+            headers.push((name.clone(), value.clone()));
+        })
     }
 
     /// Headers made by `source` before each export request (a token the application
@@ -103,9 +118,10 @@ impl OtlpOptions {
     /// }));
     /// # drop(otlp);
     /// ```
-    pub fn dynamic_headers(mut self, source: DynamicHeaders) -> Self {
-        self.dynamic_headers = Some(source);
-        self
+    pub fn dynamic_headers(self, source: DynamicHeaders) -> Self {
+        self.lay("dynamic_headers".to_owned(), &[], move |c| {
+            c.settings.dynamic_headers = Some(source.clone());
+        })
     }
 
     /// The export timeout (the specification's default: 10 s). Zero is an error.
@@ -115,8 +131,15 @@ impl OtlpOptions {
     /// # drop(otlp);
     /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
+        if timeout.is_zero() {
+            self.problems.push(
+                "a timeout of zero would fail every export: give one of at least a millisecond (the default is 10 s)"
+                    .to_owned(),
+            );
+        }
+        self.lay(format!("timeout={timeout:?}"), &["TIMEOUT"], move |c| {
+            c.settings.timeout = timeout;
+        })
     }
 
     /// Compresses export requests with `compression` (its cargo feature must be on).
@@ -125,9 +148,10 @@ impl OtlpOptions {
     /// let otlp = otel_kit_init::OtlpOptions::new().compression(otel_kit_init::Compression::Gzip);
     /// # drop(otlp);
     /// ```
-    pub fn compression(mut self, compression: Compression) -> Self {
-        self.compression = Some(Some(compression));
-        self
+    pub fn compression(self, compression: Compression) -> Self {
+        self.lay(format!("compression={compression}"), &["COMPRESSION"], move |c| {
+            c.settings.compression = Some(compression);
+        })
     }
 
     /// Sends export requests uncompressed, whatever the environment says.
@@ -136,9 +160,10 @@ impl OtlpOptions {
     /// let otlp = otel_kit_init::OtlpOptions::new().without_compression();
     /// # drop(otlp);
     /// ```
-    pub fn without_compression(mut self) -> Self {
-        self.compression = Some(None);
-        self
+    pub fn without_compression(self) -> Self {
+        self.lay("compression=none".to_owned(), &["COMPRESSION"], |c| {
+            c.settings.compression = None;
+        })
     }
 
     /// The CA that signs the collector's certificate (`https://` endpoints): a PEM file,
@@ -152,8 +177,12 @@ impl OtlpOptions {
     /// # drop((from_file, from_bytes));
     /// ```
     pub fn ca_certificate(mut self, pem: impl Into<Pem>) -> Self {
-        self.ca_certificate = Some(pem.into());
-        self
+        let pem = pem.into();
+        self.check_pem("ca_certificate", &pem);
+        self.lay(format!("ca_certificate={pem:?}"), &["CERTIFICATE"], move |c| {
+            c.settings.ca_certificate = Some(pem.clone());
+            c.tls_vars.certificate = Some(format!("{CODE} (ca_certificate)"));
+        })
     }
 
     /// The client certificate chain and private key presented to a collector that asks
@@ -166,8 +195,15 @@ impl OtlpOptions {
     /// # drop(otlp);
     /// ```
     pub fn client_identity(mut self, certificate: impl Into<Pem>, key: impl Into<Pem>) -> Self {
-        self.client_identity = Some((certificate.into(), key.into()));
-        self
+        let identity = (certificate.into(), key.into());
+        self.check_pem("client_identity's certificate", &identity.0);
+        self.check_pem("client_identity's key", &identity.1);
+        let shown = format!("client_identity={:?}", identity.0);
+        self.lay(shown, &["CLIENT_CERTIFICATE", "CLIENT_KEY"], move |c| {
+            c.settings.client_identity = Some(identity.clone());
+            c.tls_vars.client_certificate = Some(format!("{CODE} (client_identity)"));
+            c.tls_vars.client_key = Some(format!("{CODE} (client_identity)"));
+        })
     }
 
     /// `signal`'s own settings, which win over the ones for every signal. Given twice,
@@ -187,66 +223,71 @@ impl OtlpOptions {
         self
     }
 
+    /// Records `setting`, laid over a signal's settings by `lay`.
+    fn lay(
+        mut self,
+        shown: String,
+        replaces: &'static [&'static str],
+        lay: impl Fn(&mut OtlpSignalConfig) + Send + Sync + 'static,
+    ) -> Self {
+        self.given.push(Given {
+            shown,
+            replaces,
+            lay: Arc::new(lay),
+        });
+        self
+    }
+
+    /// PEM bytes must hold a PEM block: a path given as bytes is the likely mistake.
+    fn check_pem(&mut self, what: &str, pem: &Pem) {
+        if let Pem::Bytes(bytes) = pem
+            && !bytes.windows(11).any(|w| w == b"-----BEGIN ")
+        {
+            self.problems.push(format!(
+                "{what} holds {} bytes with no PEM block (-----BEGIN ...); give PEM text, or Pem::file for a path",
+                bytes.len()
+            ));
+        }
+    }
+
+    /// Every signal's exports through `proxy`, or directly (`None`), whatever the proxy
+    /// variables say: `Builder::proxy` and `Builder::without_proxy`.
+    #[cfg(feature = "proxy")]
+    pub(crate) fn proxy(self, proxy: Option<otel_kit_otlp::Proxy>) -> Self {
+        let shown = match &proxy {
+            Some(proxy) => format!("proxy={proxy}"),
+            None => "proxy=none".to_owned(),
+        };
+        self.lay(shown, &super::proxy::VARIABLES, move |c| {
+            c.settings.proxy = proxy.clone();
+        })
+    }
+
     fn own(&self, signal: Signal) -> Option<&OtlpOptions> {
         self.signals.iter().find(|(s, _)| *s == signal).map(|(_, o)| o)
     }
 
-    /// A setting for `signal`: its own, else the one for every signal.
-    fn pick<T>(&self, signal: Signal, get: impl Fn(&OtlpOptions) -> Option<T>) -> Option<T> {
-        self.own(signal).and_then(&get).or_else(|| get(self))
+    /// What is laid over `signal`'s settings: the settings for every signal, then its own.
+    fn given_for(&self, signal: Signal) -> impl Iterator<Item = &Given> {
+        self.given
+            .iter()
+            .chain(self.own(signal).into_iter().flat_map(|o| &o.given))
     }
 
     /// Checks the values: a bad one is an error that says what to fix, naming a
     /// header but never showing its value.
     pub(crate) fn validate(&self) -> Result<(), InitError> {
-        self.validate_one("otlp")?;
+        if let Some(problem) = self.problems.first() {
+            return Err(invalid(format!("otlp: {problem}")));
+        }
         for (signal, options) in &self.signals {
             if !options.signals.is_empty() {
                 return Err(invalid(format!(
                     "the options for {signal} name signals of their own: give each signal's options to the outer OtlpOptions::signal"
                 )));
             }
-            options.validate_one(&format!("otlp {signal}"))?;
-        }
-        Ok(())
-    }
-
-    fn validate_one(&self, whose: &str) -> Result<(), InitError> {
-        for (name, value) in &self.headers {
-            if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
-                return Err(invalid(format!(
-                    "{whose}: {:?} is not a header name (letters, digits and -, no spaces)",
-                    name
-                )));
-            }
-            if http::HeaderValue::from_str(value).is_err() {
-                return Err(invalid(format!(
-                    "{whose}: the value of header {:?} holds a character a header cannot carry (a newline or a control character); the value is not shown",
-                    name
-                )));
-            }
-        }
-        if self.timeout.is_some_and(|t| t.is_zero()) {
-            return Err(invalid(format!(
-                "{whose}: a timeout of zero would fail every export: give one of at least a millisecond (the default is 10 s)"
-            )));
-        }
-        let pems = [("ca_certificate", self.ca_certificate.as_ref())]
-            .into_iter()
-            .chain(self.client_identity.iter().flat_map(|(c, k)| {
-                [
-                    ("client_identity's certificate", Some(c)),
-                    ("client_identity's key", Some(k)),
-                ]
-            }));
-        for (what, pem) in pems {
-            if let Some(Pem::Bytes(bytes)) = pem
-                && !bytes.windows(11).any(|w| w == b"-----BEGIN ")
-            {
-                return Err(invalid(format!(
-                    "{whose}: {what} holds {} bytes with no PEM block (-----BEGIN ...); give PEM text, or Pem::file for a path",
-                    bytes.len()
-                )));
+            if let Some(problem) = options.problems.first() {
+                return Err(invalid(format!("otlp {signal}: {problem}")));
             }
         }
         Ok(())
@@ -258,32 +299,8 @@ impl OtlpOptions {
         warnings.retain(|w| !self.replaces(&w.variable));
         for signal in Signal::ALL {
             let c = config.signal_mut(signal);
-            let headers = self
-                .headers
-                .iter()
-                .chain(self.own(signal).into_iter().flat_map(|o| &o.headers));
-            for (name, value) in headers {
-                c.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
-                c.headers.push((name.clone(), value.clone()));
-            }
-            if let Some(source) = self.pick(signal, |o| o.dynamic_headers.clone()) {
-                c.dynamic_headers = Some(source);
-            }
-            if let Some(timeout) = self.pick(signal, |o| o.timeout) {
-                c.timeout = timeout;
-            }
-            if let Some(compression) = self.pick(signal, |o| o.compression) {
-                c.compression = compression;
-            }
-            if let Some(ca) = self.pick(signal, |o| o.ca_certificate.clone()) {
-                c.certificate = Some(ca);
-                c.tls_vars.certificate = Some(format!("{CODE} (ca_certificate)"));
-            }
-            if let Some((certificate, key)) = self.pick(signal, |o| o.client_identity.clone()) {
-                c.client_certificate = Some(certificate);
-                c.client_key = Some(key);
-                c.tls_vars.client_certificate = Some(format!("{CODE} (client_identity)"));
-                c.tls_vars.client_key = Some(format!("{CODE} (client_identity)"));
+            for given in self.given_for(signal) {
+                (given.lay)(c);
             }
         }
     }
@@ -291,6 +308,9 @@ impl OtlpOptions {
     /// Whether `variable` (an `OTEL_EXPORTER_OTLP_*` one) is replaced by these settings
     /// for every signal it applies to.
     fn replaces(&self, variable: &str) -> bool {
+        if self.given.iter().any(|g| g.replaces.contains(&variable)) {
+            return true;
+        }
         let Some(rest) = variable.strip_prefix("OTEL_EXPORTER_OTLP_") else {
             return false;
         };
@@ -301,17 +321,7 @@ impl OtlpOptions {
             Some(signal) => (vec![signal], &rest[signal.env_name().len() + 1..]),
             None => (Signal::ALL.to_vec(), rest),
         };
-        let set = |signal: Signal| match suffix {
-            "TIMEOUT" => self.pick(signal, |o| o.timeout).is_some(),
-            "COMPRESSION" => self.pick(signal, |o| o.compression).is_some(),
-            "CERTIFICATE" => self
-                .pick(signal, |o| o.ca_certificate.as_ref().map(|_| ()))
-                .is_some(),
-            "CLIENT_CERTIFICATE" | "CLIENT_KEY" => self
-                .pick(signal, |o| o.client_identity.as_ref().map(|_| ()))
-                .is_some(),
-            _ => false,
-        };
+        let set = |signal: Signal| self.given_for(signal).any(|g| g.replaces.contains(&suffix));
         signals.into_iter().all(set)
     }
 }

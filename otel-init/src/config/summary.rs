@@ -81,7 +81,7 @@ impl fmt::Display for Summary<'_> {
         }
         // Without credentials: `Proxy`'s `Display` never shows them.
         #[cfg(feature = "proxy")]
-        if let Some(proxy) = &export.otlp.proxy
+        if let Some(proxy) = &export.otlp.traces.settings.proxy
             && exporters.iter().any(|kinds| kinds.contains(&ExporterKind::Otlp))
         {
             write!(f, " otlp.proxy=[{proxy}]")?;

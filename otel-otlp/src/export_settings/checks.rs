@@ -15,7 +15,7 @@ pub(super) fn usable<'r>(
     runtime: Option<&'r ExportRuntime>,
     warnings: &mut Vec<SettingsWarning>,
 ) -> Option<&'r ExportRuntime> {
-    let shown = || crate::printable_endpoint(&settings.endpoint);
+    let shown = || crate::printable_endpoint(&settings.endpoint_or_default(signal));
     if settings.is_https() && !cfg!(feature = "__tls") {
         warnings.push(SettingsWarning::NotBuiltIn {
             setting: Setting::Endpoint,

@@ -23,7 +23,7 @@ pub(super) fn configure<B: WithHttpConfig + WithExportConfig>(
     let client = client(settings, signal, runtime, warnings)?;
     let mut b = builder
         .with_protocol(Protocol::HttpJson)
-        .with_endpoint(settings.endpoint.clone())
+        .with_endpoint(settings.endpoint_or_default(signal))
         .with_timeout(settings.timeout)
         .with_headers(settings.headers.iter().cloned().collect());
     match checks::compression(settings, warnings) {
@@ -84,7 +84,10 @@ fn client(
         ClientTls::PlainHttp
     };
     #[cfg(feature = "proxy")]
-    let client = match (&settings.proxy, settings.endpoint.parse::<http::Uri>()) {
+    let client = match (
+        &settings.proxy,
+        settings.endpoint_or_default(signal).parse::<http::Uri>(),
+    ) {
         (Some(proxy), Ok(endpoint)) => runtime.http_client_via(settings.timeout, tls, proxy, &endpoint),
         _ => runtime.http_client(settings.timeout, tls),
     };

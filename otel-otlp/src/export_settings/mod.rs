@@ -21,7 +21,7 @@ mod http_json;
 mod json_zstd;
 #[cfg(feature = "__proto")]
 mod ours;
-mod settings;
+pub(crate) mod settings;
 mod warning;
 
 pub use configured::{

@@ -8,46 +8,22 @@ use super::settings::ExportSettings;
 use super::warning::{Setting, SettingsError, SettingsWarning};
 use crate::{BuildError, BuildWarning, ExportRuntime, ExporterBuilder};
 
-/// `builder` with `settings`, sending from `runtime`. A header gRPC or HTTP cannot
-/// carry is left out (as opentelemetry-otlp does), and an unreadable PEM file with a
-/// warning; the builder refuses nothing else.
+/// `builder` with `settings`, sending from `runtime`: the settings as given, less a
+/// header gRPC or HTTP cannot carry (left out, as opentelemetry-otlp does) and a
+/// compression this build lacks (with a warning); the builder refuses nothing else.
 pub(super) fn configure<S>(
     settings: &ExportSettings,
-    builder: ExporterBuilder<S>,
+    mut builder: ExporterBuilder<S>,
     runtime: &ExportRuntime,
     warnings: &mut Vec<SettingsWarning>,
 ) -> ExporterBuilder<S> {
-    let headers = settings.headers.iter().filter(|(k, v)| {
+    let mut carried = settings.clone();
+    carried.headers.retain(|(k, v)| {
         http::HeaderName::from_bytes(k.as_bytes()).is_ok() && http::HeaderValue::from_str(v).is_ok()
     });
-    let mut b = builder
-        .with_protocol(settings.protocol)
-        .with_endpoint(settings.endpoint.clone())
-        .with_headers(headers.cloned())
-        .with_timeout(settings.timeout)
-        .with_credentials_check_interval(settings.credentials_check_interval)
-        .with_export_runtime(runtime);
-    for (name, path) in &settings.header_files {
-        b = b.with_header_file(name.clone(), path.clone());
-    }
-    if let Some(source) = &settings.dynamic_headers {
-        b = b.with_dynamic_headers(source.clone());
-    }
-    if let Some(compression) = checks::compression(settings, warnings) {
-        b = b.with_compression(compression);
-    }
-    // Files are read (and read again when they change) by the exporter itself.
-    if let Some(ca) = &settings.ca_certificate {
-        b.settings.ca = Some(ca.clone());
-    }
-    #[cfg(feature = "proxy")]
-    if let Some(proxy) = &settings.proxy {
-        b = b.with_proxy(proxy.clone());
-    }
-    if let Some(identity) = &settings.client_identity {
-        b.settings.identity = Some(identity.clone());
-    }
-    b
+    carried.compression = checks::compression(settings, warnings);
+    builder.settings = carried;
+    builder.with_export_runtime(runtime)
 }
 
 /// The exporter, with a warning for each certificate it was built without; `None`,

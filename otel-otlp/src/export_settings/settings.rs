@@ -1,17 +1,20 @@
 //! [`ExportSettings`]: everything one signal's OTLP exporter is built from, as typed
 //! values.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use otel_kit_core::otlp::{Compression, DynamicHeaders, Pem, Protocol};
+use otel_kit_core::otlp::{Compression, DynamicHeaders, Pem, Protocol, Signal};
 
 /// One signal's OTLP export settings: protocol, endpoint, headers, timeout,
-/// compression, TLS material, credential checks and proxy. Nothing is read from the
-/// environment: otel-kit-init maps the `OTEL_EXPORTER_OTLP_*` variables onto this value;
-/// a plain `opentelemetry_sdk` user fills it in code. Header values are secrets: `Debug`
-/// prints their names only.
+/// compression, TLS material, credential checks and proxy. The one declaration of each:
+/// an [`ExporterBuilder`](crate::ExporterBuilder) holds this value and its setters set it;
+/// otel-kit-init maps the `OTEL_EXPORTER_OTLP_*` variables onto it and lays the settings
+/// given in code over it; a plain `opentelemetry_sdk` user fills it in code. Nothing is
+/// read from the environment here. Header values are secrets: `Debug` prints their names
+/// only.
 ///
 /// ```
 /// use std::time::Duration;
@@ -30,8 +33,10 @@ pub struct ExportSettings {
     /// Transport and encoding. [`Protocol::HttpJson`] is sent by opentelemetry-otlp's
     /// exporter (the `http-json` cargo feature), the others by this crate's.
     pub protocol: Protocol,
-    /// The full endpoint: a URL with `/v1/<signal>` for OTLP/HTTP, the server URL for gRPC.
-    pub endpoint: String,
+    /// The full endpoint: a URL with `/v1/<signal>` for OTLP/HTTP, the server URL for
+    /// gRPC; `None`, the protocol's default on localhost
+    /// ([`endpoint_or_default`](Self::endpoint_or_default)).
+    pub endpoint: Option<String>,
     /// Extra request headers; one that gRPC or HTTP cannot carry is left out.
     pub headers: Vec<(String, String)>,
     /// Headers whose values are read from files (a bearer token), again when they change.
@@ -72,7 +77,7 @@ impl ExportSettings {
     pub fn new(protocol: Protocol, endpoint: impl Into<String>) -> Self {
         ExportSettings {
             protocol,
-            endpoint: endpoint.into(),
+            endpoint: Some(endpoint.into()),
             headers: Vec::new(),
             header_files: Vec::new(),
             dynamic_headers: None,
@@ -95,7 +100,29 @@ impl ExportSettings {
     /// assert!(ExportSettings::new(Protocol::Grpc, "HTTPS://collector:4317").is_https());
     /// ```
     pub fn is_https(&self) -> bool {
-        otel_kit_core::otlp::is_https(&self.endpoint)
+        self.endpoint
+            .as_deref()
+            .is_some_and(otel_kit_core::otlp::is_https)
+    }
+
+    /// The endpoint `signal` is sent to: the one given, else the protocol's default on
+    /// localhost (`http://localhost:4317` for gRPC, `http://localhost:4318/v1/<signal>`
+    /// for OTLP/HTTP).
+    ///
+    /// ```
+    /// use otel_kit_otlp::{ExportSettings, Protocol, Signal};
+    ///
+    /// let settings = ExportSettings { endpoint: None, ..ExportSettings::new(Protocol::HttpProtobuf, "") };
+    /// assert_eq!(settings.endpoint_or_default(Signal::Logs), "http://localhost:4318/v1/logs");
+    /// ```
+    pub fn endpoint_or_default(&self, signal: Signal) -> Cow<'_, str> {
+        match (&self.endpoint, self.protocol) {
+            (Some(endpoint), _) => Cow::Borrowed(endpoint),
+            (None, Protocol::Grpc) => Cow::Borrowed("http://localhost:4317"),
+            (None, Protocol::HttpProtobuf | Protocol::HttpJson) => {
+                Cow::Owned(format!("http://localhost:4318/{}", signal.http_path()))
+            }
+        }
     }
 }
 
@@ -103,7 +130,10 @@ impl fmt::Debug for ExportSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("ExportSettings");
         d.field("protocol", &self.protocol)
-            .field("endpoint", &crate::printable_endpoint(&self.endpoint))
+            .field(
+                "endpoint",
+                &self.endpoint.as_deref().map(crate::printable_endpoint),
+            )
             .field(
                 "headers",
                 &self

@@ -11,10 +11,11 @@ use super::body::BodyBuffers;
 use super::sender::Sender;
 use super::services::SignalInfo;
 use super::transport::sender;
+use crate::ExportSettings;
 use crate::error::{BuildError, BuildWarning};
 use crate::export_stats::ExportStats;
-use crate::exporter_builder::Settings;
 use crate::report_gate::ReportGate;
+use crate::transport::export_runtime::RuntimeRef;
 
 /// One signal's encoder, as the exporter drives it.
 pub(crate) trait Encoder: Default + Send + std::fmt::Debug {
@@ -44,11 +45,12 @@ struct State<E> {
 /// A lenient build of one signal's exporter: ours over its sender, made the public
 /// exporter by `wrap`, and what the build left out.
 pub(super) fn lenient<E: Encoder, X>(
-    settings: Settings,
+    settings: ExportSettings,
+    runtime: Option<RuntimeRef>,
     signal: &SignalInfo,
     wrap: impl FnOnce(ProtoExporter<E>) -> X,
 ) -> Result<(X, Vec<BuildWarning>), BuildError> {
-    let (sender, warnings) = sender(settings, signal)?;
+    let (sender, warnings) = sender(settings, runtime, signal)?;
     Ok((wrap(ProtoExporter::new(sender)), warnings))
 }
 

@@ -65,7 +65,7 @@ impl ExporterBuilder<LogExport> {
     /// The exporter, built without any certificate it cannot use, as
     /// [`ExporterBuilder::<SpanExport>::build_lenient`](crate::ExporterBuilder::build_lenient).
     pub fn build_lenient(self) -> Result<(LogExporter, Vec<BuildWarning>), BuildError> {
-        lenient(self.settings, &super::services::LOGS, LogExporter)
+        lenient(self.settings, self.runtime, &super::services::LOGS, LogExporter)
     }
 }
 

@@ -77,13 +77,16 @@ impl ExporterBuilder<MetricExport> {
     /// The exporter, built without any certificate it cannot use, as
     /// [`ExporterBuilder::<SpanExport>::build_lenient`](crate::ExporterBuilder::build_lenient).
     pub fn build_lenient(self) -> Result<(MetricExporter, Vec<BuildWarning>), BuildError> {
-        lenient(self.settings, &super::services::METRICS, |exporter| {
-            MetricExporter {
+        lenient(
+            self.settings,
+            self.runtime,
+            &super::services::METRICS,
+            |exporter| MetricExporter {
                 exporter,
                 temporality: self.signal.temporality,
                 exemplars: self.signal.exemplars,
-            }
-        })
+            },
+        )
     }
 }
 

@@ -1,14 +1,16 @@
 //! What every request names: our `User-Agent`, and each signal's OTLP/HTTP path, gRPC
 //! service and items ([`SignalInfo`]).
 
+use otel_kit_core::otlp::Signal;
+
 /// The `User-Agent` of our requests (opentelemetry-otlp sends
 /// `OTel-OTLP-Exporter-Rust/<version>`; these requests are ours).
 pub(crate) const USER_AGENT: &str = concat!("otel-kit-otlp/", env!("CARGO_PKG_VERSION"));
 
 /// What differs between the signals' transports.
 pub(crate) struct SignalInfo {
-    /// The path of the default OTLP/HTTP endpoint: `/v1/traces`, ...
-    pub(crate) http_path: &'static str,
+    /// The signal, whose default endpoint is used when none is given.
+    pub(crate) signal: Signal,
     #[cfg(feature = "grpc")]
     pub(crate) grpc: GrpcService,
     /// What the requests carry, for the partial-success warning: "spans", ...
@@ -27,7 +29,7 @@ pub(crate) struct GrpcService {
 
 /// The spans' requests.
 pub(crate) const SPANS: SignalInfo = SignalInfo {
-    http_path: "/v1/traces",
+    signal: Signal::Traces,
     #[cfg(feature = "grpc")]
     grpc: GrpcService {
         service: "opentelemetry.proto.collector.trace.v1.TraceService",
@@ -39,7 +41,7 @@ pub(crate) const SPANS: SignalInfo = SignalInfo {
 /// The metrics' requests.
 #[cfg(feature = "metrics")]
 pub(crate) const METRICS: SignalInfo = SignalInfo {
-    http_path: "/v1/metrics",
+    signal: Signal::Metrics,
     #[cfg(feature = "grpc")]
     grpc: GrpcService {
         service: "opentelemetry.proto.collector.metrics.v1.MetricsService",
@@ -51,7 +53,7 @@ pub(crate) const METRICS: SignalInfo = SignalInfo {
 /// The logs' requests.
 #[cfg(feature = "logs")]
 pub(crate) const LOGS: SignalInfo = SignalInfo {
-    http_path: "/v1/logs",
+    signal: Signal::Logs,
     #[cfg(feature = "grpc")]
     grpc: GrpcService {
         service: "opentelemetry.proto.collector.logs.v1.LogsService",

@@ -67,7 +67,7 @@ impl ExporterBuilder<SpanExport> {
     /// returned as a warning): the application starts, and the exports then fail
     /// saying why. What otel-kit-init does.
     pub fn build_lenient(self) -> Result<(SpanExporter, Vec<BuildWarning>), BuildError> {
-        lenient(self.settings, &super::services::SPANS, SpanExporter)
+        lenient(self.settings, self.runtime, &super::services::SPANS, SpanExporter)
     }
 }
 

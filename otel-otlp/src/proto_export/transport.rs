@@ -15,31 +15,24 @@ use crate::transport::made_headers::{ExportHeaders, MadeHeaders};
 
 use super::sender::{Sender, Via};
 use super::services::SignalInfo;
-use crate::exporter_builder::Settings;
+use crate::ExportSettings;
 use crate::printable_endpoint;
 
 /// The sender of one signal's exporter, and what a lenient build left out.
 pub(crate) fn sender(
-    settings: Settings,
+    settings: ExportSettings,
+    shared_runtime: Option<RuntimeRef>,
     signal: &SignalInfo,
 ) -> Result<(Arc<Sender>, Vec<BuildWarning>), BuildError> {
     if settings.timeout.is_zero() {
         return Err(BuildError::ZeroTimeout);
     }
-    if settings.credentials_check < crate::transport::credentials::MIN_CREDENTIALS_CHECK_INTERVAL {
+    if settings.credentials_check_interval < crate::transport::credentials::MIN_CREDENTIALS_CHECK_INTERVAL {
         return Err(BuildError::CredentialsCheckIntervalTooShort(
-            settings.credentials_check,
+            settings.credentials_check_interval,
         ));
     }
-    let endpoint = match &settings.endpoint {
-        Some(endpoint) => endpoint.clone(),
-        None => match settings.protocol {
-            Protocol::Grpc => "http://localhost:4317".to_owned(),
-            Protocol::HttpProtobuf | Protocol::HttpJson => {
-                format!("http://localhost:4318{}", signal.http_path)
-            }
-        },
-    };
+    let endpoint = settings.endpoint_or_default(signal.signal).into_owned();
     let uri = parse_endpoint(&endpoint)?;
     let https = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
     if https && !cfg!(feature = "__tls") {
@@ -51,9 +44,9 @@ pub(crate) fn sender(
     let headers = header_map(&settings.headers)?;
     // Every credential file read at once from here: the loads below join these reads.
     let tls_files = settings
-        .ca
+        .ca_certificate
         .iter()
-        .chain(settings.identity.iter().flat_map(|(c, k)| [c, k]));
+        .chain(settings.client_identity.iter().flat_map(|(c, k)| [c, k]));
     let _reads_under_way = crate::transport::credentials::begin_start_reads(
         tls_files.filter(|_| https),
         settings.header_files.iter().map(|(_, path)| path),
@@ -75,7 +68,7 @@ pub(crate) fn sender(
         built_in => built_in,
     };
     // An exporter without a shared runtime owns one, which lives as long as its sender.
-    let (runtime, owned) = match settings.runtime.clone() {
+    let (runtime, owned) = match shared_runtime {
         Some(shared) => (shared, None),
         None => {
             let own = ExportRuntime::start().map_err(BuildError::ExportThread)?;
@@ -144,16 +137,19 @@ pub(crate) fn sender(
 /// The scheme decides whether the exporter uses TLS, as the OTLP exporter specification
 /// says: a CA or client certificate given for an `http://` endpoint is not used (and a
 /// warning says so), rather than sending in plaintext while the settings suggest TLS.
-fn plaintext_certificates(settings: &Settings, https: bool) -> Vec<BuildWarning> {
+fn plaintext_certificates(settings: &ExportSettings, https: bool) -> Vec<BuildWarning> {
     use crate::error::CertificateSetting;
     if https {
         return Vec::new();
     }
     let why =
         "is ignored: the endpoint is http://, which sends in plaintext (use an https:// endpoint for TLS)";
-    let ca = settings.ca.as_ref().map(|_| CertificateSetting::CaCertificate);
+    let ca = settings
+        .ca_certificate
+        .as_ref()
+        .map(|_| CertificateSetting::CaCertificate);
     let identity = settings
-        .identity
+        .client_identity
         .as_ref()
         .map(|_| CertificateSetting::ClientIdentity);
     ca.into_iter()
@@ -168,7 +164,7 @@ fn plaintext_certificates(settings: &Settings, https: bool) -> Vec<BuildWarning>
 /// The headers read from files (read again every check interval) and those the
 /// application makes at each export.
 fn extra_headers(
-    settings: &Settings,
+    settings: &ExportSettings,
     runtime: &RuntimeRef,
     warnings: &mut Vec<BuildWarning>,
 ) -> Result<ExportHeaders, BuildError> {
@@ -180,7 +176,7 @@ fn extra_headers(
 
 /// The headers read from files, read again every check interval; `None` without any.
 fn header_files(
-    settings: &Settings,
+    settings: &ExportSettings,
     runtime: &RuntimeRef,
     warnings: &mut Vec<BuildWarning>,
 ) -> Result<Option<Arc<HeaderFiles>>, BuildError> {
@@ -203,7 +199,7 @@ fn header_files(
     crate::transport::credentials::watch(
         &files,
         runtime.handle(),
-        settings.credentials_check,
+        settings.credentials_check_interval,
         HeaderFiles::check,
     );
     Ok(Some(files))
@@ -251,7 +247,7 @@ fn header_map(headers: &[(String, String)]) -> Result<http::HeaderMap, BuildErro
 #[cfg(feature = "grpc")]
 #[allow(clippy::too_many_arguments)]
 fn grpc(
-    settings: &Settings,
+    settings: &ExportSettings,
     endpoint: &str,
     uri: &http::Uri,
     https: bool,
@@ -294,8 +290,12 @@ fn grpc(
     #[cfg(feature = "__tls")]
     let (channel, tls) = if https {
         use crate::transport::credentials::TlsMaterial;
-        let (material, problems) = TlsMaterial::load(settings.ca.clone(), settings.identity.clone(), b"h2")
-            .map_err(|why| BuildError::Tls {
+        let (material, problems) = TlsMaterial::load(
+            settings.ca_certificate.clone(),
+            settings.client_identity.clone(),
+            b"h2",
+        )
+        .map_err(|why| BuildError::Tls {
             endpoint: printable_endpoint(endpoint),
             why,
         })?;
@@ -304,7 +304,7 @@ fn grpc(
             crate::transport::credentials::watch(
                 &material,
                 runtime.handle(),
-                settings.credentials_check,
+                settings.credentials_check_interval,
                 TlsMaterial::check,
             );
         }
@@ -394,7 +394,7 @@ fn plain_authority(uri: &http::Uri) -> String {
 #[cfg(feature = "http-proto")]
 #[allow(clippy::too_many_arguments)]
 fn http(
-    settings: &Settings,
+    settings: &ExportSettings,
     endpoint: &str,
     uri: http::Uri,
     https: bool,
@@ -409,9 +409,9 @@ fn http(
 
     let tls = if https {
         TlsSources::Https {
-            ca: settings.ca.clone(),
-            identity: settings.identity.clone(),
-            check_every: settings.credentials_check,
+            ca: settings.ca_certificate.clone(),
+            identity: settings.client_identity.clone(),
+            check_every: settings.credentials_check_interval,
         }
     } else {
         TlsSources::PlainHttp

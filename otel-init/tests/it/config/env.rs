@@ -134,11 +134,15 @@ fn defaults_are_the_spec_defaults() {
         (&c.export.otlp.metrics, "metrics"),
         (&c.export.otlp.logs, "logs"),
     ] {
-        assert_eq!(signal.protocol, Protocol::HttpProtobuf);
-        assert_eq!(signal.endpoint, format!("http://localhost:4318/v1/{path}"));
-        assert_eq!(signal.timeout, Duration::from_secs(10));
-        assert_eq!(signal.compression, None);
-        assert!(signal.headers.is_empty() && !signal.insecure && signal.certificate.is_none());
+        assert_eq!(signal.settings.protocol, Protocol::HttpProtobuf);
+        assert_eq!(signal.endpoint(), format!("http://localhost:4318/v1/{path}"));
+        assert_eq!(signal.settings.timeout, Duration::from_secs(10));
+        assert_eq!(signal.settings.compression, None);
+        assert!(
+            signal.settings.headers.is_empty()
+                && !signal.insecure
+                && signal.settings.ca_certificate.is_none()
+        );
     }
     assert_eq!(c.span_limits.attribute_count, 128);
     assert_eq!(c.span_limits.attribute_value_length, None);
@@ -160,15 +164,21 @@ fn per_signal_values_win_over_generic_ones() {
         ("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "2000"),
     ]);
     assert!(warnings.is_empty(), "{warnings:?}");
-    assert_eq!(c.export.otlp.traces.endpoint, "http://traces:4318/v1/traces");
+    assert_eq!(c.export.otlp.traces.endpoint(), "http://traces:4318/v1/traces");
     // gRPC takes the generic endpoint as is: no path appended.
-    assert_eq!(c.export.otlp.metrics.protocol, Protocol::Grpc);
-    assert_eq!(c.export.otlp.metrics.endpoint, "http://generic:4000");
-    assert_eq!(c.export.otlp.logs.endpoint, "http://generic:4000/v1/logs");
-    assert_eq!(c.export.otlp.traces.headers, [("g".to_owned(), "1".to_owned())]);
-    assert_eq!(c.export.otlp.logs.headers, [("l".to_owned(), "2".to_owned())]);
-    assert_eq!(c.export.otlp.traces.timeout, Duration::from_millis(2000));
-    assert_eq!(c.export.otlp.logs.timeout, Duration::from_millis(1000));
+    assert_eq!(c.export.otlp.metrics.settings.protocol, Protocol::Grpc);
+    assert_eq!(c.export.otlp.metrics.endpoint(), "http://generic:4000");
+    assert_eq!(c.export.otlp.logs.endpoint(), "http://generic:4000/v1/logs");
+    assert_eq!(
+        c.export.otlp.traces.settings.headers,
+        [("g".to_owned(), "1".to_owned())]
+    );
+    assert_eq!(
+        c.export.otlp.logs.settings.headers,
+        [("l".to_owned(), "2".to_owned())]
+    );
+    assert_eq!(c.export.otlp.traces.settings.timeout, Duration::from_millis(2000));
+    assert_eq!(c.export.otlp.logs.settings.timeout, Duration::from_millis(1000));
 }
 
 #[test]
@@ -177,7 +187,7 @@ fn a_bad_per_signal_value_warns_once_and_falls_back_to_the_generic_one() {
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://generic:4318"),
         ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "not a url"),
     ]);
-    assert_eq!(c.export.otlp.traces.endpoint, "http://generic:4318/v1/traces");
+    assert_eq!(c.export.otlp.traces.endpoint(), "http://generic:4318/v1/traces");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
         warnings[0].starts_with("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=\"not a url\" is not a URL"),
@@ -191,7 +201,7 @@ fn grpc_on_the_http_port_is_warned_about() {
         ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"),
     ]);
-    assert_eq!(c.export.otlp.traces.endpoint, "http://collector:4318");
+    assert_eq!(c.export.otlp.traces.endpoint(), "http://collector:4318");
     assert_eq!(warnings.len(), 1, "said once, not once per signal: {warnings:?}");
     assert!(
         warnings[0].contains("uses port 4318, the OTLP/HTTP port, but the protocol is grpc"),
@@ -207,19 +217,20 @@ fn a_grpc_endpoint_without_scheme_takes_insecure_into_account() {
         ("OTEL_EXPORTER_OTLP_INSECURE", "true"),
     ]);
     assert!(w.is_empty(), "{w:?}");
-    assert_eq!(c.export.otlp.traces.endpoint, "http://collector.internal:4317");
+    assert_eq!(c.export.otlp.traces.endpoint(), "http://collector.internal:4317");
     let (c, w) = read(&[
         ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector.internal:4317"),
     ]);
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(
-        c.export.otlp.metrics.endpoint, "https://collector.internal:4317",
+        c.export.otlp.metrics.endpoint(),
+        "https://collector.internal:4317",
         "TLS unless insecure"
     );
     // HTTP endpoints need their scheme.
     let (c, w) = read(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "collector.internal:4318")]);
-    assert_eq!(c.export.otlp.traces.endpoint, "http://localhost:4318/v1/traces");
+    assert_eq!(c.export.otlp.traces.endpoint(), "http://localhost:4318/v1/traces");
     assert_eq!(w.len(), 1, "one warning for a generic variable: {w:?}");
 }
 
@@ -232,20 +243,17 @@ fn mtls_needs_both_files() {
         ("OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE", "/logs-c.pem"),
     ]);
     assert!(warnings.is_empty(), "{warnings:?}");
+    let pem = otel_kit_init::Pem::file;
     assert_eq!(
-        c.export.otlp.traces.client_key,
-        Some(otel_kit_init::Pem::file("/k.pem"))
+        c.export.otlp.traces.settings.client_identity,
+        Some((pem("/c.pem"), pem("/k.pem")))
     );
     assert_eq!(
-        c.export.otlp.traces.client_certificate,
-        Some(otel_kit_init::Pem::file("/c.pem"))
-    );
-    assert_eq!(
-        c.export.otlp.logs.client_key,
-        Some(otel_kit_init::Pem::file("/logs-k.pem"))
+        c.export.otlp.logs.settings.client_identity,
+        Some((pem("/logs-c.pem"), pem("/logs-k.pem")))
     );
     let (c, warnings) = read(&[("OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE", "/c.pem")]);
-    assert_eq!(c.export.otlp.metrics.client_certificate, None);
+    assert_eq!(c.export.otlp.metrics.settings.client_identity, None);
     assert_eq!(warnings.len(), 1, "{warnings:?}");
 }
 
@@ -256,7 +264,7 @@ fn secrets_never_print() {
         ("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "x-api-key=top-secret,broken"),
     ]);
     assert_eq!(
-        c.export.otlp.logs.headers,
+        c.export.otlp.logs.settings.headers,
         [("authorization".to_owned(), "Bearer top-secret".to_owned())]
     );
     for text in [

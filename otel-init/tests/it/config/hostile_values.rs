@@ -240,7 +240,7 @@ fn a_zero_otlp_timeout_is_one_warning_and_the_default_on_every_protocol() {
             let otlp = &telemetry.effective_config().export.otlp;
             for signal in [&otlp.traces, &otlp.metrics, &otlp.logs] {
                 assert_eq!(
-                    signal.timeout,
+                    signal.settings.timeout,
                     Duration::from_secs(10),
                     "{variable} over {protocol}"
                 );

@@ -149,12 +149,14 @@ fn variables_that_are_not_otel_ones_still_apply() {
         .effective_config()
         .export
         .otlp
+        .logs
+        .settings
         .proxy
         .as_ref()
         .map(ToString::to_string);
     assert!(
         proxy.is_some_and(|p| p.contains("proxy.internal:3128")),
         "{:?}",
-        telemetry.effective_config().export.otlp.proxy
+        telemetry.effective_config().export.otlp.logs.settings.proxy
     );
 }

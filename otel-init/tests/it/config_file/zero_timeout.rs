@@ -51,7 +51,7 @@ async fn a_zero_timeout_is_capped_at_a_minute_and_never_stalls_shutdown() {
             telemetry.warnings()
         );
         let otlp = &telemetry.effective_config().export.otlp.traces;
-        assert_eq!(otlp.timeout, Duration::from_secs(60), "no limit, capped");
+        assert_eq!(otlp.settings.timeout, Duration::from_secs(60), "no limit, capped");
         telemetry.tracer_provider().tracer("t").in_span("held", |_| {});
         tokio::time::sleep(Duration::from_millis(100)).await;
         let started = Instant::now();

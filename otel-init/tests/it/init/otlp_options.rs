@@ -64,7 +64,7 @@ async fn code_settings_reach_the_collector(protocol: &str) {
         .init()
         .expect("init");
     let traces = &t.effective_config().export.otlp.traces;
-    assert_eq!(traces.timeout, Duration::from_secs(5));
+    assert_eq!(traces.settings.timeout, Duration::from_secs(5));
     assert!(
         t.warnings()
             .iter()
@@ -180,10 +180,10 @@ fn each_setting_in_code_wins_over_the_environment_and_the_file_per_signal() {
     let t = effective(&env, None, OtlpOptions::new());
     let c = &t.effective_config().export.otlp;
     assert_eq!(
-        (c.traces.timeout, c.logs.timeout),
+        (c.traces.settings.timeout, c.logs.settings.timeout),
         (Duration::from_millis(2000), Duration::from_millis(2500))
     );
-    assert_eq!(c.traces.certificate, Some(Pem::file("/env/ca.pem")));
+    assert_eq!(c.traces.settings.ca_certificate, Some(Pem::file("/env/ca.pem")));
     drop(t);
 
     let otlp = OtlpOptions::new()
@@ -201,11 +201,15 @@ fn each_setting_in_code_wins_over_the_environment_and_the_file_per_signal() {
         let t = effective(&env, file, otlp.clone());
         let c = &t.effective_config().export.otlp;
         // Code for every signal beats a signal's own variable; a signal's own code value beats both.
-        assert_eq!(c.traces.timeout, Duration::from_secs(5), "{source}");
-        assert_eq!(c.metrics.timeout, Duration::from_secs(5), "{source}");
-        assert_eq!(c.logs.timeout, Duration::from_secs(7), "{source}");
-        assert_eq!(c.traces.compression, None, "{source}");
-        assert_eq!(c.traces.certificate, Some(Pem::Bytes(pem.clone())), "{source}");
+        assert_eq!(c.traces.settings.timeout, Duration::from_secs(5), "{source}");
+        assert_eq!(c.metrics.settings.timeout, Duration::from_secs(5), "{source}");
+        assert_eq!(c.logs.settings.timeout, Duration::from_secs(7), "{source}");
+        assert_eq!(c.traces.settings.compression, None, "{source}");
+        assert_eq!(
+            c.traces.settings.ca_certificate,
+            Some(Pem::Bytes(pem.clone())),
+            "{source}"
+        );
         let headers = |h: &[(String, String)]| {
             let mut h: Vec<(String, String)> = h
                 .iter()
@@ -228,12 +232,12 @@ fn each_setting_in_code_wins_over_the_environment_and_the_file_per_signal() {
             e
         };
         assert_eq!(
-            headers(&c.traces.headers),
+            headers(&c.traces.settings.headers),
             expected(Signal::Traces, &[]),
             "{source}"
         );
         assert_eq!(
-            headers(&c.logs.headers),
+            headers(&c.logs.settings.headers),
             expected(Signal::Logs, &[("x-logs", "only")]),
             "{source}"
         );

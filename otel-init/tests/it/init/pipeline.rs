@@ -330,11 +330,11 @@ async fn code_wins_over_env_except_for_the_service_name() {
         .init()
         .expect("init");
     assert_eq!(
-        t.effective_config().export.otlp.traces.endpoint,
+        t.effective_config().export.otlp.traces.endpoint(),
         format!("{endpoint}/v1/traces")
     );
     assert_eq!(
-        t.effective_config().export.otlp.traces.protocol,
+        t.effective_config().export.otlp.traces.settings.protocol,
         Protocol::HttpJson
     );
     assert!(t.effective_config().export.metrics_exporters.is_empty());

@@ -241,7 +241,12 @@ fn a_zero_credentials_check_interval_is_one_warning_and_the_default_applies() {
         crate::support::read_config(&[("OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL", "0")]);
     for signal in [Signal::Traces, Signal::Metrics, Signal::Logs] {
         assert_eq!(
-            config.export.otlp.signal(signal).credentials_check_interval,
+            config
+                .export
+                .otlp
+                .signal(signal)
+                .settings
+                .credentials_check_interval,
             Duration::from_secs(10)
         );
     }
@@ -259,7 +264,12 @@ fn a_credentials_check_interval_under_100_ms_is_one_warning_and_100_ms_applies()
         crate::support::read_config(&[("OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL", "1")]);
     for signal in [Signal::Traces, Signal::Metrics, Signal::Logs] {
         assert_eq!(
-            config.export.otlp.signal(signal).credentials_check_interval,
+            config
+                .export
+                .otlp
+                .signal(signal)
+                .settings
+                .credentials_check_interval,
             otel_kit_otlp::MIN_CREDENTIALS_CHECK_INTERVAL
         );
     }
