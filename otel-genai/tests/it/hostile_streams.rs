@@ -428,3 +428,33 @@ proptest! {
         prop_assert!(matches!(outcome, Err(StreamError::Invalid(_))), "{:?}", outcome);
     }
 }
+
+/// What each SSE format counts: a chunk (an event, Anthropic's `ping` included) is a
+/// `data:` line the format reads; a `data:` line that is not JSON is skipped; comments
+/// and `event:` lines are neither.
+#[test]
+fn each_sse_format_counts_its_chunks_and_skipped_lines() {
+    let mut openai = otel_kit_genai::openai::ChatStream::new();
+    openai.push(b"data: {\"choices\":[]}\n");
+    openai.push(b"data: {not json\n: a comment\n");
+    assert_eq!(
+        (openai.chunks(), openai.skipped(), openai.is_done()),
+        (1, 1, false)
+    );
+    openai.push(b"data: [DONE]\n");
+    assert_eq!(
+        (openai.chunks(), openai.skipped(), openai.is_done()),
+        (1, 1, true)
+    );
+
+    let mut anthropic = otel_kit_genai::anthropic::ChatStream::new();
+    anthropic.push(b"event: ping\ndata: {\"type\": \"ping\"}\n\n");
+    assert_eq!((anthropic.chunks(), anthropic.skipped()), (1, 0));
+    anthropic.push(b"data: {not json\n: a comment\nevent: ping\n");
+    assert_eq!(
+        (anthropic.chunks(), anthropic.skipped(), anthropic.is_done()),
+        (1, 1, false)
+    );
+    anthropic.push(b"data: {\"type\": \"message_stop\"}\n");
+    assert_eq!((anthropic.chunks(), anthropic.is_done()), (2, true));
+}
