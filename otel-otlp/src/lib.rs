@@ -64,7 +64,6 @@
 mod error;
 #[cfg(any(feature = "__proto", feature = "__http"))]
 mod error_chain;
-#[cfg(any(feature = "__proto", feature = "http-json"))]
 mod export_settings;
 mod export_stats;
 #[cfg(feature = "__proto")]
@@ -91,8 +90,8 @@ pub use error::{BuildError, BuildWarning, CertificateSetting};
     doc(cfg(any(feature = "grpc", feature = "http-proto", feature = "http-json")))
 )]
 pub use export_settings::{
-    ConfiguredExporter, ConfiguredSignalExporter, ConfiguredSpanExporter, ExportSettings, Setting,
-    SettingsError, SettingsWarning, SignalExporters, SpanSignal,
+    ConfiguredExporter, ConfiguredSignalExporter, ConfiguredSpanExporter, Setting, SettingsError,
+    SettingsWarning, SignalExporters, SpanSignal,
 };
 #[cfg(all(feature = "logs", any(feature = "__proto", feature = "http-json")))]
 #[cfg_attr(
@@ -112,6 +111,9 @@ pub use export_settings::{ConfiguredLogExporter, LogSignal};
     )))
 )]
 pub use export_settings::{ConfiguredMetricExporter, MetricExportOptions, MetricSignal};
+// What every exporter builder holds, with or without a transport: otel-kit-init's
+// configuration holds it too.
+pub use export_settings::ExportSettings;
 pub use export_stats::ExportStats;
 #[cfg(feature = "logs")]
 #[cfg(feature = "__proto")]

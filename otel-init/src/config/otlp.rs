@@ -264,8 +264,6 @@ pub(crate) struct TlsVars {
     pub(crate) client_key: Option<String>,
 }
 
-/// How often, by default, credential files are read again.
-const DEFAULT_CREDENTIALS_CHECK: Duration = Duration::from_secs(10);
 /// The shortest check interval used: otel-kit-otlp refuses less
 /// (`otel_kit_otlp::MIN_CREDENTIALS_CHECK_INTERVAL`, which a test holds this to).
 pub(crate) const MIN_CREDENTIALS_CHECK: Duration = Duration::from_millis(100);
@@ -409,7 +407,9 @@ impl OtlpSignalConfig {
             }
         };
         let check_var = "OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL";
-        let credentials_check_interval = match env.millis(check_var, DEFAULT_CREDENTIALS_CHECK) {
+        let credentials_check_interval = match env
+            .millis(check_var, ExportSettings::DEFAULT_CREDENTIALS_CHECK_INTERVAL)
+        {
             zero if zero.is_zero() => {
                 let shown = env.get(check_var).unwrap_or_default();
                 env.warn(
@@ -417,10 +417,10 @@ impl OtlpSignalConfig {
                     &shown,
                     format!(
                         "is zero, which would read the files without pause; using the default {} ms",
-                        DEFAULT_CREDENTIALS_CHECK.as_millis()
+                        ExportSettings::DEFAULT_CREDENTIALS_CHECK_INTERVAL.as_millis()
                     ),
                 );
-                DEFAULT_CREDENTIALS_CHECK
+                ExportSettings::DEFAULT_CREDENTIALS_CHECK_INTERVAL
             }
             short if short < MIN_CREDENTIALS_CHECK => {
                 let shown = env.get(check_var).unwrap_or_default();

@@ -12,8 +12,11 @@
 //! - `http_json.rs` (`http-json`): HTTP/JSON, opentelemetry-otlp's builders.
 //! - `json_zstd.rs` (`http-json` and `zstd`): zstd for those, by the client.
 
+#[cfg(any(feature = "__proto", feature = "http-json"))]
 mod build;
+#[cfg(any(feature = "__proto", feature = "http-json"))]
 mod checks;
+#[cfg(any(feature = "__proto", feature = "http-json"))]
 mod configured;
 #[cfg(feature = "http-json")]
 mod http_json;
@@ -21,15 +24,19 @@ mod http_json;
 mod json_zstd;
 #[cfg(feature = "__proto")]
 mod ours;
+// Without a transport too: it is what otel-kit-init's configuration holds.
 pub(crate) mod settings;
+#[cfg(any(feature = "__proto", feature = "http-json"))]
 mod warning;
 
+#[cfg(any(feature = "__proto", feature = "http-json"))]
 pub use configured::{
     ConfiguredExporter, ConfiguredSignalExporter, ConfiguredSpanExporter, SignalExporters, SpanSignal,
 };
-#[cfg(feature = "logs")]
+#[cfg(all(feature = "logs", any(feature = "__proto", feature = "http-json")))]
 pub use configured::{ConfiguredLogExporter, LogSignal};
-#[cfg(feature = "metrics")]
+#[cfg(all(feature = "metrics", any(feature = "__proto", feature = "http-json")))]
 pub use configured::{ConfiguredMetricExporter, MetricExportOptions, MetricSignal};
 pub use settings::ExportSettings;
+#[cfg(any(feature = "__proto", feature = "http-json"))]
 pub use warning::{Setting, SettingsError, SettingsWarning};

@@ -62,8 +62,11 @@ pub struct ExportSettings {
 }
 
 impl ExportSettings {
-    /// The export timeout and credential check interval by default: 10 s each.
+    /// The export timeout by default: 10 s, the specification's.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// How often the PEM and header files are read again by default: 10 s.
+    pub const DEFAULT_CREDENTIALS_CHECK_INTERVAL: Duration = Duration::from_secs(10);
 
     /// `protocol` to `endpoint`, with no headers, no compression, no TLS files, no proxy,
     /// and the [default timeout](Self::DEFAULT_TIMEOUT) and check interval.
@@ -85,7 +88,7 @@ impl ExportSettings {
             compression: None,
             ca_certificate: None,
             client_identity: None,
-            credentials_check_interval: crate::transport::credentials::DEFAULT_CHECK_INTERVAL,
+            credentials_check_interval: Self::DEFAULT_CREDENTIALS_CHECK_INTERVAL,
             #[cfg(feature = "proxy")]
             proxy: None,
         }

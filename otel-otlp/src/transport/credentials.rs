@@ -29,9 +29,6 @@ use std::time::Duration;
 #[cfg(feature = "__tls")]
 use crate::error::{BuildWarning, CertificateSetting};
 
-/// How often, by default, the credential files are read again.
-pub(crate) const DEFAULT_CHECK_INTERVAL: Duration = Duration::from_secs(10);
-
 /// The shortest interval at which the credential files are read again: each check reads
 /// every file (up to 1 MiB each) on a blocking thread, so a shorter one would only
 /// spend CPU; rotations take minutes.

@@ -52,7 +52,8 @@ impl ClientTls<'_> {
             ClientTls::Https { ca, identity } => TlsSources::Https {
                 ca: ca.map(|pem| Pem::Bytes(pem.to_vec())),
                 identity: identity.map(|(c, k)| (Pem::Bytes(c.to_vec()), Pem::Bytes(k.to_vec()))),
-                check_every: crate::transport::credentials::DEFAULT_CHECK_INTERVAL,
+                check_every:
+                    crate::export_settings::settings::ExportSettings::DEFAULT_CREDENTIALS_CHECK_INTERVAL,
             },
         }
     }
@@ -524,7 +525,8 @@ mod tests {
                 TlsSources::Https {
                     ca: Some(Pem::Bytes(other.into_bytes())),
                     identity: None,
-                    check_every: crate::transport::credentials::DEFAULT_CHECK_INTERVAL,
+                    check_every:
+                        crate::export_settings::settings::ExportSettings::DEFAULT_CREDENTIALS_CHECK_INTERVAL,
                 },
                 Route::Direct,
                 runtime.handle().clone(),
