@@ -25,6 +25,9 @@ pub enum TextMapPropagator {
     B3multi,
     /// `jaeger` (a custom component the kit implements).
     Jaeger,
+    /// `ottrace`: OpenTracing's `ot-tracer-*` headers (a custom component the kit
+    /// implements, as `OTEL_PROPAGATORS=ottrace` names it).
+    Ottrace,
     /// `xray` (a custom component the kit implements behind otel-kit-init's `xray` feature).
     Xray,
     /// A propagator the kit does not implement (one warning names it).
@@ -43,6 +46,7 @@ impl TextMapPropagator {
             Self::B3 => "b3",
             Self::B3multi => "b3multi",
             Self::Jaeger => "jaeger",
+            Self::Ottrace => "ottrace",
             Self::Xray => "xray",
             Self::Unsupported { name } => name,
         }
@@ -55,6 +59,7 @@ impl TextMapPropagator {
             "b3" => Self::B3,
             "b3multi" => Self::B3multi,
             "jaeger" => Self::Jaeger,
+            "ottrace" => Self::Ottrace,
             "xray" => Self::Xray,
             other => Self::Unsupported {
                 name: other.to_owned(),

@@ -295,3 +295,48 @@ fn a_zero_jaeger_polling_interval_keeps_the_default_with_a_warning() {
         .count();
     assert_eq!(said, 1, "{:?}", telemetry.warnings());
 }
+
+/// Every propagator `OTEL_PROPAGATORS` accepts is accepted in a file's `composite` and
+/// `composite_list` too: `ottrace` builds OT Trace's propagator, with no warning, and it
+/// injects its headers.
+#[test]
+fn a_files_composite_and_composite_list_build_ottrace_without_a_warning() {
+    use opentelemetry::propagation::TextMapPropagator as _;
+    use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState};
+    use otel_kit_propagators::PropagatorName;
+
+    for propagator in [
+        "  composite: [ { tracecontext: }, { ottrace: } ]\n",
+        "  composite_list: tracecontext,ottrace\n",
+    ] {
+        let yaml = format!(
+            "file_format: \"1.0\"\nresource:\n  attributes:\n    - name: service.name\n      value: checkout\npropagator:\n{propagator}"
+        );
+        let telemetry = builder().config_yaml(&yaml).init().expect("a valid file");
+        assert!(
+            telemetry.warnings().is_empty(),
+            "{propagator}: {:?}",
+            telemetry.warnings()
+        );
+        assert_eq!(
+            telemetry.propagators().names(),
+            [PropagatorName::TraceContext, PropagatorName::OtTrace],
+            "{propagator}"
+        );
+        let cx = opentelemetry::Context::new().with_remote_span_context(SpanContext::new(
+            TraceId::from(0x4bf9_2f35_77b3_4da6_a3ce_929d_0e0e_4736),
+            SpanId::from(0x00f0_67aa_0ba9_02b7),
+            TraceFlags::SAMPLED,
+            true,
+            TraceState::default(),
+        ));
+        let mut headers = std::collections::HashMap::new();
+        telemetry.propagators().inject_context(&cx, &mut headers);
+        assert!(headers.contains_key("traceparent"), "{propagator}: {headers:?}");
+        assert_eq!(
+            headers.get("ot-tracer-spanid").map(String::as_str),
+            Some("00f067aa0ba902b7"),
+            "{propagator}: {headers:?}"
+        );
+    }
+}
