@@ -6,7 +6,7 @@ use otel_kit_init::Signal;
 use otel_kit_init::config::{Compression, Config, ExporterKind, ProtocolFeature as _};
 
 use crate::finding::{Finding, Severity};
-use crate::kit_versions::{KIT, line};
+use crate::kit_source::KitSource;
 use crate::metadata::Graph;
 use otel_kit_otlp::printable_endpoint;
 
@@ -233,7 +233,7 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
         ));
     }
     let manifest = manifest_for_init(graph);
-    let version = line(KIT);
+    let source = KitSource::of(graph);
     // Only the facade names the kit: its fix is the facade's feature (same name).
     let facade = graph.direct_users("otel-kit-init").is_empty() && !graph.direct_users("otel-kit").is_empty();
     let mut findings: Vec<Finding> = Vec::new();
@@ -258,13 +258,14 @@ pub(crate) fn missing_init_features(graph: &Graph) -> Vec<Finding> {
             format!("{asked}, and the project builds otel-kit-init without its `{feature}` feature"),
             without,
             // A facade user names the facade, whose feature of the same name turns it on.
-            if facade {
-                format!("in {manifest}: otel-kit = {{ version = \"{version}\", features = [\"{feature}\"] }}")
-            } else {
-                format!(
-                    "in {manifest}: otel-kit-init = {{ version = \"{version}\", features = [\"{feature}\"] }}"
+            format!(
+                "in {manifest}: {}",
+                source.dependency(
+                    graph,
+                    if facade { "otel-kit" } else { "otel-kit-init" },
+                    &[feature]
                 )
-            },
+            ),
         ));
     }
     findings

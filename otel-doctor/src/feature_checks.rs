@@ -3,7 +3,7 @@
 //! the `otel-kit` facade's feature for it is on.
 
 use crate::finding::{Finding, Severity};
-use crate::kit_versions::{KIT, line};
+use crate::kit_source::KitSource;
 use crate::metadata::Graph;
 use crate::version_checks::uses_kit;
 
@@ -163,7 +163,7 @@ pub(crate) fn missing_instrumentation(graph: &Graph) -> Vec<Finding> {
     if !uses_kit(graph) {
         return Vec::new();
     }
-    let version = line(KIT);
+    let source = KitSource::of(graph);
     let mut findings = Vec::new();
     for rule in RULES {
         let users = graph.direct_users(rule.library);
@@ -196,13 +196,8 @@ pub(crate) fn missing_instrumentation(graph: &Graph) -> Vec<Finding> {
             Some(f) => format!("{} with `{f}`", rule.library),
             None => rule.library.to_owned(),
         };
-        let crate_line = match rule.kit_feature {
-            Some(f) => format!(
-                "{} = {{ version = \"{version}\", features = [\"{f}\"] }}",
-                rule.kit_crate
-            ),
-            None => format!("{} = \"{version}\"", rule.kit_crate),
-        };
+        let crate_line = source.dependency(graph, rule.kit_crate, rule.kit_feature.as_slice());
+        let facade_line = source.dependency(graph, "otel-kit", &[rule.facade_feature]);
         let (finding, fix) = if graph.has("otel-kit") {
             (
                 format!(
@@ -210,8 +205,8 @@ pub(crate) fn missing_instrumentation(graph: &Graph) -> Vec<Finding> {
                     member.name, library.version, rule.facade_feature
                 ),
                 format!(
-                    "in {}: add \"{}\" to otel-kit's features, e.g. otel-kit = {{ version = \"{version}\", features = [\"{}\"] }}",
-                    member.manifest_path, rule.facade_feature, rule.facade_feature
+                    "in {}: add \"{}\" to otel-kit's features, e.g. {facade_line}",
+                    member.manifest_path, rule.facade_feature
                 ),
             )
         } else if graph.has(rule.kit_crate) {
@@ -232,8 +227,8 @@ pub(crate) fn missing_instrumentation(graph: &Graph) -> Vec<Finding> {
                     member.name, library.version
                 ),
                 format!(
-                    "in {}: {crate_line} (or otel-kit = {{ version = \"{version}\", features = [\"{}\"] }}), then wrap the client, pool or router as its docs show",
-                    member.manifest_path, rule.facade_feature
+                    "in {}: {crate_line} (or {facade_line}), then wrap the client, pool or router as its docs show",
+                    member.manifest_path
                 ),
             )
         };
@@ -261,16 +256,15 @@ pub(crate) fn bound_instruments_mismatch(graph: &Graph) -> Vec<Finding> {
     {
         return Vec::new();
     }
-    let version = line(KIT);
-    let fix = if graph.has("otel-kit") {
-        format!(
-            "add \"bound-instruments\" to otel-kit's features, e.g. otel-kit = {{ version = \"{version}\", features = [\"bound-instruments\"] }}"
-        )
+    let named = if graph.has("otel-kit") {
+        "otel-kit"
     } else {
-        format!(
-            "add \"bound-instruments\" to otel-kit-init's features, e.g. otel-kit-init = {{ version = \"{version}\", features = [\"bound-instruments\"] }}"
-        )
+        "otel-kit-init"
     };
+    let fix = format!(
+        "add \"bound-instruments\" to {named}'s features, e.g. {}",
+        KitSource::of(graph).dependency(graph, named, &["bound-instruments"])
+    );
     vec![Finding::new(
         Severity::Error,
         "features",

@@ -20,6 +20,7 @@ mod export_diagnosis;
 mod exporter_warnings;
 mod feature_checks;
 mod finding;
+mod kit_source;
 mod kit_versions;
 mod metadata;
 mod report;

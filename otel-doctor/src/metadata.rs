@@ -17,6 +17,9 @@ pub(crate) struct Package {
     pub(crate) name: String,
     pub(crate) version: String,
     pub(crate) manifest_path: String,
+    /// Where cargo got it: `registry+<index>`, `git+<url>[?branch=..]#<commit>`, or
+    /// `None` for a path dependency (and the workspace's members).
+    pub(crate) source: Option<String>,
 }
 
 /// The resolved graph.
@@ -122,6 +125,7 @@ impl Graph {
                     name: string(p, "name"),
                     version: string(p, "version"),
                     manifest_path: string(p, "manifest_path"),
+                    source: p.get("source").and_then(Value::as_str).map(str::to_owned),
                 };
                 (package.id.clone(), package)
             })

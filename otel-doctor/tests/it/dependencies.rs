@@ -175,16 +175,26 @@ fn instrumentation_left_off_names_the_feature_to_turn_on() {
     let found = out.of("features");
     let all = texts(&found);
     assert_eq!(found.len(), 3, "axum, sqlx postgres, tonic: {all}");
-    // The fixes name the kit's own release line (this crate's major.minor).
-    let kit = env!("CARGO_PKG_VERSION").rsplit_once('.').expect("x.y.z").0;
+    // The fixes name the kit as the project's manifest does, here by path: a crate it
+    // has by its own folder, one it lacks by the kit checkout's folder for it (the unit
+    // tests of `kit_source.rs` cover the registry and git forms).
+    let fakes = scratch.workspace.parent().expect("a parent").join("fakes");
+    let fakes = fakes.display();
     assert!(
         all.contains(&format!(
-            "otel-kit-http = {{ version = \\\"{kit}\\\", features = [\\\"axum\\\"] }}"
+            "otel-kit-http = {{ path = \\\"{fakes}/otel-kit-http-0.1.0\\\", features = [\\\"axum\\\"] }}"
         )),
         "{all}"
     );
     assert!(all.contains("features = [\\\"postgres\\\"]"), "{all}");
-    assert!(all.contains(&format!("otel-kit-grpc = \\\"{kit}\\\"")), "{all}");
+    assert!(
+        all.contains(&format!("otel-kit-grpc = {{ path = \\\"{fakes}/otel-grpc\\\" }}")),
+        "{all}"
+    );
+    assert!(
+        !all.contains("version = "),
+        "a path project is never told a registry line: {all}"
+    );
     assert!(!all.contains("mysql"), "sqlx's mysql is instrumented: {all}");
     assert_eq!(out.code, Some(0), "warnings only: {out:?}");
 }
@@ -363,7 +373,7 @@ fn a_facade_user_is_told_the_facades_feature_not_otel_kit_init() {
         .unwrap_or_else(|| panic!("a finding for grpc: {}", texts(&found)));
     let fix = grpc["fix"].as_str().unwrap_or_default();
     assert!(
-        fix.contains("otel-kit = { version") && fix.contains("features = [\"grpc\"]"),
+        fix.contains("otel-kit = { path") && fix.contains("features = [\"grpc\"]"),
         "{fix}"
     );
     assert!(
