@@ -132,12 +132,12 @@ pub fn read_file(path: &Path, lookup: impl Fn(&str) -> Option<String>) -> Result
 }
 
 /// The file's text, read once and bounded
-/// ([`regular_file::begin_read`](otel_kit_core::regular_file::begin_read)): a FIFO with no
+/// ([`regular_file::begin_read`](otel_kit_core::__private::regular_file::begin_read)): a FIFO with no
 /// writer or `/dev/stdin` cannot hold `init()`, nor can a hung mount past
 /// [`READ_DEADLINE`]; a device such as `/dev/zero` is not read, and a file over
 /// [`MAX_FILE_BYTES`] is refused.
 fn read_regular_file(path: &Path) -> Result<String, String> {
-    use otel_kit_core::regular_file::{ReadError, begin_read};
+    use otel_kit_core::__private::regular_file::{ReadError, begin_read};
     let deadline = std::time::Instant::now() + READ_DEADLINE;
     let bytes = begin_read(path, MAX_FILE_BYTES, deadline, |_| {})
         .finish()

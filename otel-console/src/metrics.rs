@@ -88,7 +88,7 @@ impl ConsoleMetricExporter {
 impl PushMetricExporter for ConsoleMetricExporter {
     async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
         self.sink.ensure_open()?;
-        otel_kit_core::sdk::cardinality_overflow::warn_of_overflows(metrics);
+        otel_kit_core::__private::cardinality_overflow::warn_of_overflows(metrics);
         self.sink.write(&render(metrics))
     }
 

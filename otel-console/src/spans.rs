@@ -138,7 +138,7 @@ fn render_span(out: &mut String, span: &SpanData) {
     // the OTLP exporter sends it.
     push_attrs(
         out,
-        otel_kit_core::repeated_keys::exported(&span.status, &span.attributes).iter(),
+        otel_kit_core::__private::repeated_keys::exported(&span.status, &span.attributes).iter(),
     );
     push_dropped(out, "attributes", span.dropped_attributes_count);
     push_dropped(out, "events", span.events.dropped_count);

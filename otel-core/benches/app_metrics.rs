@@ -53,7 +53,7 @@ fn record(c: &mut Criterion) {
     let sdk_histogram = meter
         .f64_histogram("bench.sdk.duration")
         .with_unit("s")
-        .with_boundaries(otel_kit_core::HTTP_RPC_DURATION_BUCKETS.to_vec())
+        .with_boundaries(otel_kit_core::__private::HTTP_RPC_DURATION_BUCKETS.to_vec())
         .build();
     let histogram = DurationHistogram::builder("bench.helper.duration")
         .attributes(keys)

@@ -49,7 +49,7 @@ impl fmt::Display for ConfigWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The value is quoted with its control characters escaped; the message may quote
         // input too.
-        let message = crate::printable_text::escape_controls(&self.message);
+        let message = crate::text::printable_text::escape_controls(&self.message);
         write!(f, "{}={:?} {message}", self.variable, self.value)
     }
 }

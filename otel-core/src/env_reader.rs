@@ -121,7 +121,7 @@ impl<'a> EnvReader<'a> {
 /// The process environment, as the `from_env` readers look it up.
 ///
 /// ```
-/// assert_eq!(otel_kit_core::process_env("OTEL_KIT_SURELY_NOT_SET_ANYWHERE"), None);
+/// assert_eq!(otel_kit_core::__private::process_env("OTEL_KIT_SURELY_NOT_SET_ANYWHERE"), None);
 /// ```
 pub fn process_env(variable: &str) -> Option<String> {
     std::env::var(variable).ok()

@@ -1,13 +1,13 @@
 //! [`globals_changed`]: how a thread learns that the process-wide providers changed.
 //!
 //! An instrumentation built without providers of its own keeps, per thread, a copy of
-//! what the globals resolve to ([`Resolver`](crate::Resolver)). Checking the globals
+//! what the globals resolve to ([`Resolver`](crate::request_path::resolver::Resolver)). Checking the globals
 //! themselves on every request would take their read locks (a cache line every core
 //! writes); comparing a generation number is one load of a line nobody writes. So
 //! whatever sets a global through the kit (otel-kit-init, otel-kit-testing, the kit's
 //! own global setters) counts a generation, and every thread resolves afresh at its next
 //! request. A global set with the OpenTelemetry API alone is not seen at once: the copies
-//! are also refreshed every [`REFRESH`](crate::REFRESH), or call [`globals_changed`] after
+//! are also refreshed every [`REFRESH`](crate::request_path::resolver::REFRESH), or call [`globals_changed`] after
 //! setting it.
 //!
 //! ```

@@ -1,7 +1,7 @@
 //! Opt-in header capture: `http.request.header.<name>` / `http.response.header.<name>`
 //! as string arrays, for an allow-list of names, never for credentials.
 
-use crate::carrier::HeaderSource;
+use crate::request_path::carrier::HeaderSource;
 use crate::request_value::RequestValueLimit;
 use http::HeaderName;
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 //! environment and sets here; each instrumentation reads them lazily. Values set in code
 //! on an instrumentation's builder win.
 //!
-//! A disabled instrumentation resolves no-op providers ([`Resolver`](crate::Resolver)):
+//! A disabled instrumentation resolves no-op providers ([`Resolver`](crate::request_path::resolver::Resolver)):
 //! no span, no metric, no log event, while the context it is handed still flows through,
 //! so a disabled HTTP server layer still continues the caller's trace in the handler.
 //!

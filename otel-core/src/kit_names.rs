@@ -15,13 +15,19 @@
 //!
 //! ```
 //! assert_eq!(otel_kit_core::kit_names::SERVER_INCOMING_CONTEXT, "otel_kit.server.incoming_context");
-//! assert!(otel_kit_core::KIT_NAMESPACES.contains(&otel_kit_core::kit_names::NAMESPACE));
+//! assert!(otel_kit_core::kit_names::KIT_NAMESPACES.contains(&otel_kit_core::kit_names::NAMESPACE));
 //! ```
 
 use otel_kit_semconv::kit;
 
+/// The namespaces of the kit's own metrics and attributes, which the semantic
+/// conventions do not define: `tokio` (otel-kit-runtime-metrics' tokio metrics; the
+/// conventions define no Rust runtime) and `otel_kit` ([`NAMESPACE`]). One list for the
+/// emitter and the registry check.
+pub const KIT_NAMESPACES: &[&str] = &["tokio", NAMESPACE];
+
 /// The kit's namespace, declared to the registry check through
-/// [`KIT_NAMESPACES`](crate::KIT_NAMESPACES).
+/// [`KIT_NAMESPACES`].
 pub const NAMESPACE: &str = "otel_kit";
 
 /// Requests a server instrumentation (HTTP or gRPC) received, by the state of their

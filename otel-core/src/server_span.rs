@@ -48,7 +48,7 @@ use std::fmt;
 use opentelemetry::trace::{SpanBuilder, SpanContext, SpanRef, TraceContextExt as _, Tracer};
 use opentelemetry::{Context, KeyValue};
 
-use crate::head_sampling::HeadSampler;
+use crate::request_path::head_sampling::HeadSampler;
 
 /// The SERVER span of the request being served, for code running for it: see the
 /// [module docs](self).
@@ -102,7 +102,7 @@ impl ServerSpan {
     }
 
     /// Starts a server layer's SERVER span from `builder` with `tracer` (and its provider's
-    /// `head` sampler, see [`head_sampling`](crate::head_sampling)), as a child of
+    /// `head` sampler, see [`head_sampling`](crate::request_path::head_sampling)), as a child of
     /// `parent`: the context the handler runs in, the span stored in it as the
     /// [`ServerSpan`] when it records (see [`stored_in`](Self::stored_in)), and whether
     /// it records. What the HTTP and gRPC server layers do once they have named the
@@ -135,7 +135,7 @@ impl ServerSpan {
     }
 
     /// [`start`](Self::start), with `attributes` made only when needed: see
-    /// [`head_sampling::start_span_with`](crate::head_sampling::start_span_with).
+    /// [`head_sampling::start_span_with`](crate::request_path::head_sampling::start_span_with).
     ///
     /// ```
     /// use opentelemetry::{Context, KeyValue};
@@ -162,7 +162,7 @@ impl ServerSpan {
         T::Span: Send + Sync + 'static,
     {
         let (cx, recording) =
-            crate::head_sampling::start_span_with(head, tracer, builder, parent, attributes);
+            crate::request_path::head_sampling::start_span_with(head, tracer, builder, parent, attributes);
         // Handler code inside its own `tracing` spans reaches the server span through this.
         let cx = if recording { Self::stored_in(cx) } else { cx };
         (cx, recording)

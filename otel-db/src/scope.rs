@@ -11,5 +11,5 @@ pub const INSTRUMENTATION_SCOPE: &str = "otel-kit-db";
 
 /// The scope every tracer, meter and logger of this crate is obtained with.
 #[cfg(feature = "__front-end")]
-pub(crate) static SCOPE: otel_kit_core::Scope =
-    otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
+pub(crate) static SCOPE: otel_kit_core::__private::Scope =
+    otel_kit_core::__private::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));

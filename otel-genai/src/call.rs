@@ -13,7 +13,7 @@ use crate::attributes::*;
 use crate::content::{self, CaptureMode, ChatMessage, ContentKind, to_array};
 use crate::details_event::Details;
 use crate::outcome::Outcome;
-use otel_kit_core::Resolver;
+use otel_kit_core::__private::Resolver;
 
 use crate::Response;
 use crate::instruments::Instruments;
@@ -236,7 +236,7 @@ impl GenAiCall {
     /// the fully qualified type name otherwise), the span's status is Error with the
     /// error's message, and one `gen_ai.client.operation.exception` event (severity
     /// WARN) records `exception.type` (the error's Rust type,
-    /// `otel_kit_core::error_type::of_type`) and `exception.message` (its `Display`).
+    /// `otel_kit_core::__private::error_type::of_type`) and `exception.message` (its `Display`).
     /// Messages are cut to 1 KiB.
     ///
     /// ```
@@ -248,7 +248,7 @@ impl GenAiCall {
         let error_type = crate::error_type::of(error);
         self.finish(Outcome::Error {
             error_type: &error_type,
-            exception_type: otel_kit_core::error_type::of_type::<E>(),
+            exception_type: otel_kit_core::__private::error_type::of_type::<E>(),
             description: &error.to_string(),
         });
     }

@@ -20,7 +20,7 @@ pub(crate) fn of<E: Error + 'static>(error: &E) -> String {
     if let Some(stream) = error_ref.downcast_ref::<StreamError>() {
         return stream.error_type();
     }
-    otel_kit_core::error_type::of_type::<E>().to_owned()
+    otel_kit_core::__private::error_type::of_type::<E>().to_owned()
 }
 
 #[cfg(test)]

@@ -114,7 +114,7 @@ impl ProviderError {
         match (&self.kind, self.status) {
             (Some(kind), _) => kind.clone(),
             (None, Some(status)) => status.to_string(),
-            (None, None) => otel_kit_core::error_type::OTHER.to_owned(),
+            (None, None) => otel_kit_core::__private::error_type::OTHER.to_owned(),
         }
     }
 }

@@ -7,7 +7,7 @@
 
 use opentelemetry::Context;
 use opentelemetry::logs::Severity;
-use otel_kit_core::exception::error_event;
+use otel_kit_core::__private::exception::error_event;
 use otel_kit_core::log_events::EventLogger;
 
 use crate::attributes::GEN_AI_CLIENT_OPERATION_EXCEPTION;
@@ -16,7 +16,7 @@ use crate::attributes::GEN_AI_CLIENT_OPERATION_EXCEPTION;
 pub(crate) const SEVERITY: Severity = Severity::Warn;
 
 /// Emits the event (`exception.type`, and `exception.message` bounded to
-/// `otel_kit_core::exception::MAX_MESSAGE_BYTES`); nothing without a logger.
+/// `otel_kit_core::__private::exception::MAX_MESSAGE_BYTES`); nothing without a logger.
 pub(crate) fn emit(logger: Option<&dyn EventLogger>, cx: &Context, exception_type: &str, message: &str) {
     if let Some(logger) = logger {
         error_event(

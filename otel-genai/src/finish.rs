@@ -76,7 +76,7 @@ impl GenAiCall {
                 let error_type = KeyValue::new(ERROR_TYPE, error_type.to_owned());
                 outcome_metric_attributes.push(error_type.clone());
                 attributes.push(error_type);
-                let description = otel_kit_core::exception::bounded(description);
+                let description = otel_kit_core::__private::exception::bounded(description);
                 span.set_status(Status::error(description.to_owned()));
                 exception = Some((exception_type, description));
             }

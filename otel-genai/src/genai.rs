@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use otel_kit_core::{Providers, Resolver};
+use otel_kit_core::__private::Resolver;
+use otel_kit_core::Providers;
 
 use crate::content::{CaptureMode, ContentHook};
 use crate::instruments::Instruments;

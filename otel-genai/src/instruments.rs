@@ -1,5 +1,5 @@
 //! The four GenAI client histograms, resolved with the tracer by a [`GenAi`](crate::GenAi)'s
-//! [`Resolver`](otel_kit_core::Resolver).
+//! [`Resolver`](otel_kit_core::__private::Resolver).
 
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter};
@@ -17,7 +17,7 @@ pub(crate) struct Instruments {
     pub(crate) time_per_output_chunk: Histogram<f64>,
 }
 
-impl otel_kit_core::Instruments for Instruments {
+impl otel_kit_core::__private::Instruments for Instruments {
     /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java agent's switches").
     const SWITCHES: &'static [&'static str] = &["GENAI", "OPENAI"];
 
@@ -27,7 +27,7 @@ impl otel_kit_core::Instruments for Instruments {
 
     fn new(meter: Meter) -> Self {
         Instruments {
-            duration: otel_kit_core::duration_histogram(
+            duration: otel_kit_core::__private::duration_histogram(
                 &meter,
                 GEN_AI_CLIENT_OPERATION_DURATION,
                 "GenAI operation duration.",
@@ -39,13 +39,13 @@ impl otel_kit_core::Instruments for Instruments {
                 .with_description("Number of input and output tokens used.")
                 .with_boundaries(TOKEN_BUCKETS.to_vec())
                 .build(),
-            time_to_first_chunk: otel_kit_core::duration_histogram(
+            time_to_first_chunk: otel_kit_core::__private::duration_histogram(
                 &meter,
                 GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
                 "Time to receive the first chunk of a streamed response.",
                 &GENAI_DURATION_BUCKETS,
             ),
-            time_per_output_chunk: otel_kit_core::duration_histogram(
+            time_per_output_chunk: otel_kit_core::__private::duration_histogram(
                 &meter,
                 GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
                 "Time between two chunks of a streamed response, for each chunk after the first.",
@@ -54,5 +54,5 @@ impl otel_kit_core::Instruments for Instruments {
         }
     }
 
-    otel_kit_core::instruments_cache!(Instruments);
+    otel_kit_core::__private::instruments_cache!(Instruments);
 }

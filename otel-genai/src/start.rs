@@ -8,7 +8,7 @@ use otel_kit_semconv::attribute::{SERVER_ADDRESS, SERVER_PORT};
 
 use crate::attributes::*;
 use crate::content::{self, ContentKind, into_array};
-use otel_kit_core::Resolver;
+use otel_kit_core::__private::Resolver;
 
 use crate::details_event::Details;
 use crate::instruments::Instruments;

@@ -12,11 +12,12 @@ use otel_kit_semconv::attribute as semconv;
 use smallvec::SmallVec;
 use tonic::Code;
 
-use otel_kit_core::call::EndEarly;
-use otel_kit_core::exception;
-use otel_kit_core::{HeaderCapture, Resolver, SpanAttributes};
+use otel_kit_core::__private::Resolver;
+use otel_kit_core::__private::call::EndEarly;
+use otel_kit_core::__private::exception;
+use otel_kit_core::{HeaderCapture, SpanAttributes};
 
-use otel_kit_core::hooks::Signatures;
+use otel_kit_core::__private::hooks::Signatures;
 
 use crate::call_outcome::{CallHooks, CallOutcome};
 use crate::instruments::Instruments;
@@ -25,7 +26,7 @@ use crate::status::{Side, code_name};
 
 /// `error.type` of a call whose future panicked; the status description is the panic
 /// message when it is a string.
-pub use otel_kit_core::call::ERROR_TYPE_PANIC;
+pub use otel_kit_core::__private::call::ERROR_TYPE_PANIC;
 
 /// How `rpc.method` is decided for a call.
 pub(crate) enum MethodRule {
@@ -193,7 +194,7 @@ impl Call {
                 if recording {
                     span.update_name(UNKNOWN_SPAN_NAME);
                     // Set again: the SDK keeps both values, and the kit's exporters
-                    // send the last (see `otel_kit_core::repeated_keys`).
+                    // send the last (see `otel_kit_core::__private::repeated_keys`).
                     span.set_attribute(KeyValue::new(semconv::RPC_METHOD, OTHER));
                     span.set_attribute(KeyValue::new(semconv::RPC_METHOD_ORIGINAL, full.clone()));
                 }

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use http::HeaderMap;
 use http::request::Parts;
-use otel_kit_core::hooks::Signatures;
+use otel_kit_core::__private::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, SpanAttributes};
 use otel_kit_semconv::attribute as semconv;
 use tonic::Code;

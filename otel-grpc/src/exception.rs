@@ -11,7 +11,7 @@ use std::any::Any;
 use std::error::Error;
 use std::fmt::Display;
 
-use otel_kit_core::exception::{bounded, message_with_sources, type_name};
+use otel_kit_core::__private::exception::{bounded, message_with_sources, type_name};
 use tonic::{ConnectError, TimeoutExpired};
 
 use crate::error_code::{BoxError, status_of_any};

@@ -10,7 +10,7 @@ use crate::call::{Call, Outcome};
 use crate::error_code::{code_of_any, status_of_any};
 use crate::exception;
 use crate::status::{Side, grpc_message, grpc_status};
-use otel_kit_core::response_future::EndWith;
+use otel_kit_core::__private::response_future::EndWith;
 
 /// The response future of [`ServerService`](crate::ServerService) and
 /// [`ClientService`](crate::ClientService).
@@ -38,7 +38,7 @@ use otel_kit_core::response_future::EndWith;
 /// let future = service.call(http::Request::new(String::new()));
 /// drop(future); // recorded as CANCELLED
 /// ```
-pub type ResponseFuture<F> = otel_kit_core::response_future::ResponseFuture<F, Call>;
+pub type ResponseFuture<F> = otel_kit_core::__private::response_future::ResponseFuture<F, Call>;
 
 impl<B, E> EndWith<Result<Response<B>, E>> for Call
 where
@@ -105,12 +105,12 @@ fn fail<E: std::fmt::Display + 'static>(call: Call, error: &E) {
             }
             // Its message, bounded; otel-kit-init's redaction scrubs it on export.
             None => {
-                let description = otel_kit_core::exception::bounded_cow(error.to_string().into());
+                let description = otel_kit_core::__private::exception::bounded_cow(error.to_string().into());
                 if let Some(raised) = exception::raised(error) {
                     call.record_exception(raised.exception_type, &description);
                 }
                 call.finish(Outcome::Failed {
-                    error_type: otel_kit_core::error_type::of_type::<E>().into(),
+                    error_type: otel_kit_core::__private::error_type::of_type::<E>().into(),
                     description,
                 });
             }

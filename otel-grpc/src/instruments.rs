@@ -1,13 +1,13 @@
 //! The RPC duration histograms, resolved with the tracer and the propagator by each
-//! layer's [`Resolver`](otel_kit_core::Resolver).
+//! layer's [`Resolver`](otel_kit_core::__private::Resolver).
 
 use std::sync::OnceLock;
 
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter};
-use otel_kit_core::HTTP_RPC_DURATION_BUCKETS;
+use otel_kit_core::__private::HTTP_RPC_DURATION_BUCKETS;
 #[cfg(feature = "server")]
-use otel_kit_core::incoming_context::{ContextState, IncomingContextCounter};
+use otel_kit_core::__private::incoming_context::{ContextState, IncomingContextCounter};
 use otel_kit_semconv::metric as semconv;
 
 use crate::status::Side;
@@ -24,7 +24,7 @@ pub(crate) struct Instruments {
     incoming: IncomingContextCounter,
 }
 
-impl otel_kit_core::Instruments for Instruments {
+impl otel_kit_core::__private::Instruments for Instruments {
     /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java agent's switches").
     const SWITCHES: &'static [&'static str] = &["GRPC", "TONIC"];
 
@@ -42,7 +42,7 @@ impl otel_kit_core::Instruments for Instruments {
         }
     }
 
-    otel_kit_core::instruments_cache!(Instruments);
+    otel_kit_core::__private::instruments_cache!(Instruments);
 }
 
 impl Instruments {
@@ -67,7 +67,12 @@ impl Instruments {
             ),
         };
         slot.get_or_init(|| {
-            otel_kit_core::duration_histogram(&self.meter, name, description, &HTTP_RPC_DURATION_BUCKETS)
+            otel_kit_core::__private::duration_histogram(
+                &self.meter,
+                name,
+                description,
+                &HTTP_RPC_DURATION_BUCKETS,
+            )
         })
     }
 }

@@ -7,11 +7,10 @@ use std::sync::Arc;
 
 use http::request::Parts;
 use http::{Request, Response};
-use otel_kit_core::hooks::Hooks;
-use otel_kit_core::instrumented_service::{InstrumentRequest, InstrumentedService};
-use otel_kit_core::{
-    HeaderCapture, MetricAttributes, Providers, RequestValueLimit, Resolver, SpanAttributes,
-};
+use otel_kit_core::__private::Resolver;
+use otel_kit_core::__private::hooks::Hooks;
+use otel_kit_core::__private::instrumented_service::{InstrumentRequest, InstrumentedService};
+use otel_kit_core::{HeaderCapture, MetricAttributes, Providers, RequestValueLimit, SpanAttributes};
 
 use tower::Service;
 
@@ -221,7 +220,7 @@ impl<S: LayerSide> GrpcLayer<S> {
     /// Also excludes each call for which `predicate` returns `true` (no span, no
     /// metric; the trace context still flows); each call adds a predicate, run on every
     /// call the other exclusion rules let through, so keep it cheap. See
-    /// [`Hooks::add_exclude`](otel_kit_core::hooks::Hooks::add_exclude).
+    /// [`Hooks::add_exclude`](otel_kit_core::__private::hooks::Hooks::add_exclude).
     ///
     /// ```
     /// let layer = otel_kit_grpc::ServerLayer::new().exclude_when(|parts| false);
@@ -233,7 +232,7 @@ impl<S: LayerSide> GrpcLayer<S> {
 
     /// Names the span with what `name` returns; `None` keeps the default,
     /// `package.Service/Method`. Runs before the span starts; make the name from the route or the
-    /// operation, never from an identifier. See [`Hooks::set_span_name`](otel_kit_core::hooks::Hooks::set_span_name).
+    /// operation, never from an identifier. See [`Hooks::set_span_name`](otel_kit_core::__private::hooks::Hooks::set_span_name).
     ///
     /// ```
     /// use std::borrow::Cow;
@@ -250,7 +249,7 @@ impl<S: LayerSide> GrpcLayer<S> {
 
     /// Adds span attributes from the call with `add`, **before the span starts** (the
     /// sampler sees them). See
-    /// [`Hooks::set_request_span_attributes`](otel_kit_core::hooks::Hooks::set_request_span_attributes).
+    /// [`Hooks::set_request_span_attributes`](otel_kit_core::__private::hooks::Hooks::set_request_span_attributes).
     ///
     /// ```
     /// use opentelemetry::KeyValue;
@@ -268,7 +267,7 @@ impl<S: LayerSide> GrpcLayer<S> {
 
     /// Adds span attributes from how the call ended with `add`, just before a recorded
     /// span ends (which endings it sees: the type's docs). See
-    /// [`Hooks::set_response_span_attributes`](otel_kit_core::hooks::Hooks::set_response_span_attributes).
+    /// [`Hooks::set_response_span_attributes`](otel_kit_core::__private::hooks::Hooks::set_response_span_attributes).
     ///
     /// ```
     /// use opentelemetry::KeyValue;
@@ -289,7 +288,7 @@ impl<S: LayerSide> GrpcLayer<S> {
     /// at most [`MAX_METRIC_ATTRIBUTES`](otel_kit_core::extra_attributes::MAX_METRIC_ATTRIBUTES)
     /// per call, never a key the metric sets itself; what is dropped is counted
     /// ([`dropped_metric_attributes`](Self::dropped_metric_attributes)). See
-    /// [`Hooks::set_metric_attributes`](otel_kit_core::hooks::Hooks::set_metric_attributes).
+    /// [`Hooks::set_metric_attributes`](otel_kit_core::__private::hooks::Hooks::set_metric_attributes).
     ///
     /// ```
     /// use opentelemetry::KeyValue;

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 
 use opentelemetry::StringValue;
-use otel_kit_core::SharedNames;
+use otel_kit_core::__private::SharedNames;
 use rustc_hash::FxHashSet;
 
 /// `rpc.system.name` of every span and metric point of this crate.

@@ -22,8 +22,8 @@
 use opentelemetry::metrics::Histogram;
 use opentelemetry::{KeyValue, StringValue, Value};
 #[cfg(test)]
-use otel_kit_core::bound_histograms::MAX_BOUND;
-use otel_kit_core::bound_histograms::{BoundHistograms, TextAddress};
+use otel_kit_core::__private::bound_histograms::MAX_BOUND;
+use otel_kit_core::__private::bound_histograms::{BoundHistograms, TextAddress};
 
 /// Which request's metric attribute set: every part of it, exactly.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -159,7 +159,7 @@ mod tests {
     #[test]
     fn shared_sets_are_bound_once_and_owned_ones_never() {
         // This crate's tests build the SDK with bound instruments.
-        otel_kit_core::bound_instruments::declare_sdk_binds();
+        otel_kit_core::__private::bound_instruments::declare_sdk_binds();
         let exporter = InMemoryMetricExporter::default();
         let provider = SdkMeterProvider::builder()
             .with_reader(PeriodicReader::builder(exporter.clone()).build())
@@ -211,7 +211,7 @@ mod tests {
 
     #[test]
     fn the_table_is_bounded() {
-        otel_kit_core::bound_instruments::declare_sdk_binds();
+        otel_kit_core::__private::bound_instruments::declare_sdk_binds();
         let provider = SdkMeterProvider::builder().build();
         let histogram = provider.meter("test").f64_histogram("duration").build();
         let durations = BoundDurations::default();

@@ -15,7 +15,8 @@ use std::sync::Arc;
 use opentelemetry::StringValue;
 use rustc_hash::FxHashMap;
 
-use otel_kit_core::{RequestValueLimit, SharedNames};
+use otel_kit_core::__private::SharedNames;
+use otel_kit_core::RequestValueLimit;
 
 /// Span names are `Cow<'static, str>` in the OpenTelemetry API: a shared `&'static`
 /// name costs nothing per span, an owned one an allocation. Names are made from

@@ -16,5 +16,5 @@ pub const INSTRUMENTATION_SCOPE: &str = env!("CARGO_PKG_NAME");
     feature = "tower-client",
     feature = "awc"
 ))]
-pub(crate) static SCOPE: otel_kit_core::Scope =
-    otel_kit_core::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));
+pub(crate) static SCOPE: otel_kit_core::__private::Scope =
+    otel_kit_core::__private::Scope::new(INSTRUMENTATION_SCOPE, env!("CARGO_PKG_VERSION"));

@@ -34,7 +34,7 @@ use opentelemetry::metrics::{Counter, Histogram, Meter, MeterProvider as _};
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState};
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::metrics::{ManualReader, SdkMeterProvider};
-use otel_kit_core::HTTP_RPC_DURATION_BUCKETS;
+use otel_kit_core::__private::HTTP_RPC_DURATION_BUCKETS;
 use otel_kit_init::ExemplarMeterProvider;
 use otel_kit_init::config::ExemplarFilter;
 

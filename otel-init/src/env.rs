@@ -45,7 +45,7 @@ impl Warnings {
 }
 
 /// The process environment, as [`Env`] reads it.
-pub(crate) use otel_kit_core::process_env;
+pub(crate) use otel_kit_core::__private::process_env;
 
 /// A setting read from its `OTEL_*` variables, with a warning for each value not used
 /// as written. One trait, public under the name of each setting it reads:

@@ -4,7 +4,7 @@ use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::noop::NoopMeterProvider;
 use opentelemetry::metrics::{Meter, MeterProvider};
 use opentelemetry_sdk::metrics::SdkMeterProvider;
-use otel_kit_core::sdk::exemplar::ExemplarMeterProvider;
+use otel_kit_core::__private::exemplar::ExemplarMeterProvider;
 
 use std::sync::Arc;
 

@@ -12,7 +12,7 @@ use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanLimits};
 #[cfg(feature = "metrics")]
-use otel_kit_core::sdk::exemplar::{ExemplarMeterProvider, Reservoirs};
+use otel_kit_core::__private::exemplar::{ExemplarMeterProvider, Reservoirs};
 
 use crate::InitError;
 use crate::Signal;
@@ -364,7 +364,7 @@ impl Exporting<'_> {
         let interval = self.config.export.metric_export_interval;
         // This crate's `bound-instruments` feature builds the SDK with bound instruments.
         #[cfg(feature = "bound-instruments")]
-        otel_kit_core::bound_instruments::declare_sdk_binds();
+        otel_kit_core::__private::bound_instruments::declare_sdk_binds();
         let exemplars = std::sync::Arc::new(Reservoirs::new(self.config.export.metrics_exemplar_filter));
         let mut meter = SdkMeterProvider::builder().with_resource(self.resource.clone());
         // Set again below by each exporter a build has.

@@ -2,21 +2,21 @@
 //! [`carrier`](crate::carrier) over the adapter's `HeaderSource`, the same for every
 //! broker.
 
-/// `impl Extractor for $carrier<'_>` through `otel_kit_core::carrier::BoundedExtractor`
+/// `impl Extractor for $carrier<'_>` through `crate::carrier::BoundedExtractor`
 /// (a trait impl only: it defines no type and no method of its own).
 macro_rules! extractor_by_carrier_rule {
     ($carrier:ident) => {
         impl ::opentelemetry::propagation::Extractor for $carrier<'_> {
             fn get(&self, key: &str) -> Option<&str> {
-                ::otel_kit_core::carrier::BoundedExtractor::new(self).value(key)
+                $crate::carrier::BoundedExtractor::new(self).value(key)
             }
 
             fn keys(&self) -> Vec<&str> {
-                ::otel_kit_core::carrier::BoundedExtractor::new(self).names()
+                $crate::carrier::BoundedExtractor::new(self).names()
             }
 
             fn get_all(&self, key: &str) -> Option<Vec<&str>> {
-                ::otel_kit_core::carrier::BoundedExtractor::new(self).values(key)
+                $crate::carrier::BoundedExtractor::new(self).values(key)
             }
         }
     };

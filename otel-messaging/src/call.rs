@@ -6,8 +6,8 @@ use std::time::Instant;
 use opentelemetry::propagation::Injector;
 use opentelemetry::trace::{SpanContext, Status, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue};
-use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
-use otel_kit_core::exception;
+use otel_kit_core::__private::call::{ERROR_TYPE_PANIC, EndEarly};
+use otel_kit_core::__private::exception;
 use otel_kit_semconv::attribute::ERROR_TYPE;
 
 use crate::failure::Failure;
@@ -15,7 +15,7 @@ use crate::messaging::Messaging;
 use crate::operation::{OperationType, TYPE_KEY};
 
 /// An operation in flight, from [`Messaging::start`] or [`Messaging::process`]: its span
-/// is current while the work runs (through [`otel_kit_core::call::CallFuture`]), and it
+/// is current while the work runs (through [`otel_kit_core::__private::call::CallFuture`]), and it
 /// ends once: [`finish`](Self::finish) with the outcome, or as a panic or a cancellation
 /// ([`EndEarly`]), or with no status when dropped.
 ///

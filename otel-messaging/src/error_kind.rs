@@ -4,7 +4,7 @@
 
 use std::fmt::{Debug, Display};
 
-use otel_kit_core::exception::type_name;
+use otel_kit_core::__private::exception::type_name;
 
 use crate::failure::Failure;
 
@@ -22,7 +22,7 @@ fn name(debug: &str) -> String {
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
     if variant.iter().collect::<String>() == "Other" {
-        return otel_kit_core::error_type::OTHER.to_owned();
+        return otel_kit_core::__private::error_type::OTHER.to_owned();
     }
     let mut out = String::with_capacity(variant.len() + 4);
     for (i, &c) in variant.iter().enumerate() {

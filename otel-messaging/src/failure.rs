@@ -5,11 +5,11 @@
 use std::borrow::Cow;
 use std::fmt::Display;
 
-use otel_kit_core::{error_type, exception};
+use otel_kit_core::{__private::error_type, __private::exception};
 
 /// A failed operation: its `error.type` (low cardinality: an error kind or a Rust type
 /// path), a description for the span status, at most
-/// [`MAX_MESSAGE_BYTES`](otel_kit_core::exception::MAX_MESSAGE_BYTES), and, when the
+/// [`MAX_MESSAGE_BYTES`](otel_kit_core::__private::exception::MAX_MESSAGE_BYTES), and, when the
 /// failure is an error value the operation returned (an exception), that error's type:
 /// the operation then also emits its exception event (`messaging.send.exception`, ...,
 /// `exception.type` and `exception.message`, the description).
@@ -49,7 +49,7 @@ impl Failure {
 
     /// The failure of `error`, an exception: its type path as `error.type` (`_OTHER` for
     /// a boxed trait object, whose type is only known at run time), its message, and
-    /// its type as `exception.type` ([`otel_kit_core::exception::type_name`]).
+    /// its type as `exception.type` ([`otel_kit_core::__private::exception::type_name`]).
     pub fn from_error<E: Display + ?Sized>(error: &E) -> Self {
         Self::new(error_type::of_type::<E>(), error.to_string()).exception(exception::type_name::<E>())
     }

@@ -1,4 +1,4 @@
-//! The four messaging metrics, built once per meter provider (`otel_kit_core::Instruments`).
+//! The four messaging metrics, built once per meter provider (`otel_kit_core::__private::Instruments`).
 
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Counter, Histogram, Meter};
@@ -14,7 +14,7 @@ use otel_kit_semconv::metric::{
 /// let buckets = otel_kit_messaging::MESSAGING_DURATION_BUCKETS;
 /// assert_eq!((buckets[0], buckets[13]), (0.005, 10.0));
 /// ```
-pub const MESSAGING_DURATION_BUCKETS: [f64; 14] = otel_kit_core::HTTP_RPC_DURATION_BUCKETS;
+pub const MESSAGING_DURATION_BUCKETS: [f64; 14] = otel_kit_core::__private::HTTP_RPC_DURATION_BUCKETS;
 
 pub(crate) struct Instruments {
     pub(crate) sent: Counter<u64>,
@@ -23,7 +23,7 @@ pub(crate) struct Instruments {
     pub(crate) process_duration: Histogram<f64>,
 }
 
-impl otel_kit_core::Instruments for Instruments {
+impl otel_kit_core::__private::Instruments for Instruments {
     /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java agent's switches").
     const SWITCHES: &'static [&'static str] = &["MESSAGING"];
 
@@ -43,13 +43,13 @@ impl otel_kit_core::Instruments for Instruments {
                 .with_unit("{message}")
                 .with_description("Number of messages that were delivered to the application.")
                 .build(),
-            operation_duration: otel_kit_core::duration_histogram(
+            operation_duration: otel_kit_core::__private::duration_histogram(
                 &meter,
                 MESSAGING_CLIENT_OPERATION_DURATION,
                 "Duration of messaging operation initiated by a producer or consumer client.",
                 &MESSAGING_DURATION_BUCKETS,
             ),
-            process_duration: otel_kit_core::duration_histogram(
+            process_duration: otel_kit_core::__private::duration_histogram(
                 &meter,
                 MESSAGING_PROCESS_DURATION,
                 "Duration of processing operation.",
@@ -58,5 +58,5 @@ impl otel_kit_core::Instruments for Instruments {
         }
     }
 
-    otel_kit_core::instruments_cache!(Instruments);
+    otel_kit_core::__private::instruments_cache!(Instruments);
 }

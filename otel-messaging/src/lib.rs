@@ -121,11 +121,11 @@ pub use messaging::Messaging;
 pub use opentelemetry;
 pub use operation::OperationType;
 pub use operation_start::{MessagingOperation, Started};
-pub use otel_kit_core::Providers;
 /// The header carrier every extractor of the kit reads through (otel-kit-core's): one
 /// rule for repeated and mis-cased headers, within bounds.
 #[doc(inline)]
-pub use otel_kit_core::carrier;
+pub use otel_kit_core::__private::carrier;
+pub use otel_kit_core::Providers;
 /// The logger provider the kit's log events (exception events) go to when
 /// [`Providers`] gives none. `otel_kit_init::init()` sets it; a service without `init()`
 /// sets it here, with no need to name the kit's shared core.

@@ -5,7 +5,8 @@ use std::sync::{Arc, OnceLock};
 
 use opentelemetry::propagation::{Extractor, Injector};
 use opentelemetry::{Context, StringValue};
-use otel_kit_core::{Providers, Resolver};
+use otel_kit_core::__private::Resolver;
+use otel_kit_core::Providers;
 
 use crate::instruments::Instruments;
 use crate::parent::ProcessParent;
@@ -72,7 +73,7 @@ pub(crate) struct Server {
 impl Server {
     pub(crate) fn new(address: impl Into<StringValue>, port: Option<u16>) -> Self {
         let address = address.into();
-        let is_ip = otel_kit_core::network::ip_literal(address.as_str()).is_some();
+        let is_ip = otel_kit_core::__private::network::ip_literal(address.as_str()).is_some();
         Server { address, port, is_ip }
     }
 }
@@ -218,7 +219,7 @@ impl Messaging {
             .with(None, |resolved| f(resolved.instruments()));
     }
 
-    pub(crate) fn with_resolved(&self, f: impl FnOnce(&otel_kit_core::Resolved<Instruments>)) {
+    pub(crate) fn with_resolved(&self, f: impl FnOnce(&otel_kit_core::__private::Resolved<Instruments>)) {
         self.shared.resolver.with(None, f);
     }
 }

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 
-use otel_kit_core::call::CallFuture;
+use otel_kit_core::__private::call::CallFuture;
 use pin_project_lite::pin_project;
 
 use crate::call::MessagingCall;

@@ -2,7 +2,7 @@
 //! metrics and events carry.
 
 use opentelemetry::InstrumentationScope;
-use otel_kit_core::Scope;
+use otel_kit_core::__private::Scope;
 
 /// The name of the instrumentation scope of this crate's spans and metrics (its
 /// version is this crate's, its schema URL the semantic conventions').

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use otel_kit_core::call::CallFuture;
+use otel_kit_core::__private::call::CallFuture;
 
 use crate::call::MessagingCall;
 use crate::failure::Failure;

@@ -40,9 +40,9 @@ use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequ
 use opentelemetry_proto::tonic::metrics::v1::metric::Data;
 use opentelemetry_sdk::metrics::data::ResourceMetrics;
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
-use otel_kit_core::HTTP_RPC_DURATION_BUCKETS;
-use otel_kit_core::sdk::exemplar::ExemplarFilter;
-use otel_kit_core::sdk::exemplar::ExemplarMeterProvider;
+use otel_kit_core::__private::HTTP_RPC_DURATION_BUCKETS;
+use otel_kit_core::__private::exemplar::ExemplarFilter;
+use otel_kit_core::__private::exemplar::ExemplarMeterProvider;
 use otel_kit_otlp::otlp_encoding::MetricEncoder;
 use prost::Message as _;
 

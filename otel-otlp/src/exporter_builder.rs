@@ -79,7 +79,7 @@ pub struct LogExport;
 #[derive(Debug, Clone, Default)]
 pub struct MetricExport {
     pub(crate) temporality: opentelemetry_sdk::metrics::Temporality,
-    pub(crate) exemplars: Option<std::sync::Arc<otel_kit_core::sdk::exemplar::Reservoirs>>,
+    pub(crate) exemplars: Option<std::sync::Arc<otel_kit_core::__private::exemplar::Reservoirs>>,
 }
 
 impl<S: Default> ExporterBuilder<S> {
@@ -351,7 +351,7 @@ impl ExporterBuilder<MetricExport> {
     /// ```
     pub fn with_exemplars(
         mut self,
-        reservoirs: std::sync::Arc<otel_kit_core::sdk::exemplar::Reservoirs>,
+        reservoirs: std::sync::Arc<otel_kit_core::__private::exemplar::Reservoirs>,
     ) -> Self {
         self.signal.exemplars = Some(reservoirs);
         self

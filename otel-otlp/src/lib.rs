@@ -81,7 +81,7 @@ mod transport;
 
 // Shared with otel-kit-processors' span queue.
 #[cfg(any(feature = "__proto", feature = "__http"))]
-use otel_kit_core::report_gate;
+use otel_kit_core::__private::report_gate;
 
 pub use error::{BuildError, BuildWarning, CertificateSetting};
 #[cfg(any(feature = "__proto", feature = "http-json"))]
@@ -132,10 +132,10 @@ pub use exporter_builder::MetricExport;
 #[cfg(feature = "__proto")]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
 pub use exporter_builder::{ExporterBuilder, SpanExport};
+pub use otel_kit_core::__private::printable_endpoint::printable_endpoint;
 /// The OTLP signals, protocols and compression, otel-kit-core's: one definition for every
 /// crate of the kit.
 pub use otel_kit_core::otlp::{Compression, DynamicHeaders, Pem, Protocol, Signal};
-pub use otel_kit_core::printable_endpoint::printable_endpoint;
 #[cfg(all(feature = "logs", feature = "__proto"))]
 #[cfg_attr(
     docsrs,
@@ -167,7 +167,7 @@ pub use transport::proxy::{Proxy, ProxyError};
 #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
 pub mod exemplar {
     #[doc(inline)]
-    pub use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
+    pub use otel_kit_core::__private::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
 }
 
 #[cfg(doctest)]

@@ -11,7 +11,7 @@ use opentelemetry_sdk::metrics::Temporality;
 use opentelemetry_sdk::metrics::data::{
     AggregatedMetrics, Metric, MetricData, ResourceMetrics, ScopeMetrics,
 };
-use otel_kit_core::sdk::exemplar::{ExemplarValue, MetricExemplars, Reservoirs, StoredExemplar};
+use otel_kit_core::__private::exemplar::{ExemplarValue, MetricExemplars, Reservoirs, StoredExemplar};
 
 use crate::bucket_bounds::Bounds;
 use crate::format::ExpositionFormat;

@@ -104,7 +104,7 @@ pub use reader::PrometheusReader;
 /// reservoirs, which a [`PrometheusReader`] is given; otel-kit-core's.
 #[cfg(feature = "exporter")]
 #[doc(inline)]
-pub use otel_kit_core::sdk::exemplar;
+pub use otel_kit_core::__private::exemplar;
 
 #[cfg(all(doctest, feature = "exporter"))]
 #[doc = include_str!("../README.md")]

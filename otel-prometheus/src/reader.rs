@@ -9,7 +9,7 @@ use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::metrics::data::ResourceMetrics;
 use opentelemetry_sdk::metrics::reader::MetricReader;
 use opentelemetry_sdk::metrics::{InstrumentKind, ManualReader, Pipeline, Temporality};
-use otel_kit_core::sdk::exemplar::Reservoirs;
+use otel_kit_core::__private::exemplar::Reservoirs;
 
 use crate::exposition::ExpositionRenderer;
 use crate::format::ExpositionFormat;
@@ -54,7 +54,7 @@ struct Inner {
 
 impl PrometheusReader {
     /// A reader that writes the exemplars of `exemplars` (those of the
-    /// [`ExemplarMeterProvider`](otel_kit_core::sdk::exemplar::ExemplarMeterProvider) around the provider),
+    /// [`ExemplarMeterProvider`](otel_kit_core::__private::exemplar::ExemplarMeterProvider) around the provider),
     /// or none.
     pub fn new(exemplars: Option<Arc<Reservoirs>>) -> Self {
         PrometheusReader {
@@ -79,7 +79,7 @@ impl PrometheusReader {
         let mut out = Vec::with_capacity(last_len + last_len / 8);
         match inner.reader.collect(&mut collection) {
             Ok(()) => {
-                otel_kit_core::sdk::cardinality_overflow::warn_of_overflows(&collection);
+                otel_kit_core::__private::cardinality_overflow::warn_of_overflows(&collection);
                 inner
                     .renderer
                     .render(&collection, inner.exemplars.as_deref(), format, &mut out);

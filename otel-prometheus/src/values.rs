@@ -3,7 +3,7 @@
 
 use std::time::UNIX_EPOCH;
 
-use otel_kit_core::sdk::exemplar::{ExemplarValue, StoredExemplar};
+use otel_kit_core::__private::exemplar::{ExemplarValue, StoredExemplar};
 
 /// ` # {trace_id="...",span_id="..."} value timestamp`: "the OpenTelemetry Exemplar's
 /// Trace ID and Span ID MUST be added as Exemplar labels using the `trace_id` and

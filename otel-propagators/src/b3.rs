@@ -21,7 +21,7 @@ use opentelemetry::propagation::text_map_propagator::FieldIter;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 use opentelemetry::trace::{SpanContext, TraceContextExt as _, TraceFlags};
 use opentelemetry_propagator_b3::{B3Encoding, Propagator};
-use otel_kit_core::carrier::BoundedExtractor;
+use otel_kit_core::__private::carrier::BoundedExtractor;
 
 use crate::extractor_source::ExtractorSource;
 

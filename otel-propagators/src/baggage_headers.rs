@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use opentelemetry::baggage::BaggageExt as _;
 use opentelemetry::{Context, KeyValue};
-use otel_kit_core::carrier::{BoundedExtractor, HeaderSource, MAX_TOTAL_BYTES};
+use otel_kit_core::__private::carrier::{BoundedExtractor, HeaderSource, MAX_TOTAL_BYTES};
 
 /// `cx` with the baggage of the headers named `prefix` + key added to what it holds
 /// (see [`extract`]).

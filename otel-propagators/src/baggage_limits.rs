@@ -10,7 +10,7 @@ use opentelemetry::baggage::{Baggage, BaggageExt as _};
 use opentelemetry::propagation::text_map_propagator::FieldIter;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 use opentelemetry_sdk::propagation::BaggagePropagator;
-use otel_kit_core::carrier::BoundedExtractor;
+use otel_kit_core::__private::carrier::BoundedExtractor;
 
 const HEADER: &str = "baggage";
 

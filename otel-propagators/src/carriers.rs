@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use opentelemetry::propagation::{Extractor, Injector};
 use opentelemetry::{Context, global};
-use otel_kit_core::carrier::BoundedExtractor;
+use otel_kit_core::__private::carrier::BoundedExtractor;
 
 /// Writes `cx` into `carrier` with the global propagator. Keys are written in lower case.
 ///

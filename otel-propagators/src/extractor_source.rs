@@ -2,7 +2,7 @@
 //! through otel-kit-core's one rule (`BoundedExtractor`), whatever carrier they are given.
 
 use opentelemetry::propagation::Extractor;
-use otel_kit_core::carrier::HeaderSource;
+use otel_kit_core::__private::carrier::HeaderSource;
 
 /// The caller's carrier, read by name; for parsers that read ids with
 /// `from_str_radix`, which accepts a leading `+`, values containing `+` (never valid in

@@ -19,7 +19,7 @@ use opentelemetry::baggage::BaggageExt as _;
 use opentelemetry::propagation::text_map_propagator::FieldIter;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState};
-use otel_kit_core::carrier::BoundedExtractor;
+use otel_kit_core::__private::carrier::BoundedExtractor;
 
 use crate::baggage_headers::hex_id;
 use crate::extractor_source::ExtractorSource;

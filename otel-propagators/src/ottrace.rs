@@ -15,7 +15,7 @@ use opentelemetry::Context;
 use opentelemetry::baggage::BaggageExt as _;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator, text_map_propagator::FieldIter};
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState};
-use otel_kit_core::carrier::BoundedExtractor;
+use otel_kit_core::__private::carrier::BoundedExtractor;
 
 use crate::{baggage_headers::hex_id, extractor_source::ExtractorSource};
 

@@ -24,9 +24,9 @@ use opentelemetry::Context;
 use opentelemetry::propagation::text_map_propagator::FieldIter;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState};
-use otel_kit_core::lower_hex;
-use otel_kit_core::lower_hex::parse as parse_hex;
-use otel_kit_core::trace_state_header;
+use otel_kit_core::__private::lower_hex;
+use otel_kit_core::__private::lower_hex::parse as parse_hex;
+use otel_kit_core::__private::trace_state_header;
 
 const TRACEPARENT: &str = "traceparent";
 const TRACESTATE: &str = "tracestate";

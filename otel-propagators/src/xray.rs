@@ -11,7 +11,7 @@ use opentelemetry::Context;
 use opentelemetry::propagation::text_map_propagator::FieldIter;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 use opentelemetry_aws::trace::XrayPropagator as Upstream;
-use otel_kit_core::carrier::BoundedExtractor;
+use otel_kit_core::__private::carrier::BoundedExtractor;
 
 use crate::extractor_source::ExtractorSource;
 

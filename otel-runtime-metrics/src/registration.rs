@@ -11,7 +11,7 @@ use crate::runtimes::TokioRuntimes;
 /// ```
 /// assert!(otel_kit_runtime_metrics::KIT_NAMESPACES.contains(&"tokio"));
 /// ```
-pub const KIT_NAMESPACES: &[&str] = otel_kit_core::KIT_NAMESPACES;
+pub const KIT_NAMESPACES: &[&str] = otel_kit_core::kit_names::KIT_NAMESPACES;
 
 /// This crate's instrumentation scope (its name and version, and the semantic
 /// conventions' schema URL), for the meter given to [`register`].

@@ -5,7 +5,8 @@ use super::preset::{Kind, Sampling};
 use super::{jaeger_remote, xray};
 use otel_kit_core::ConfigWarning;
 
-use otel_kit_core::{EnvReader as Env, process_env};
+use otel_kit_core::__private::process_env;
+use otel_kit_core::EnvReader as Env;
 
 const SAMPLER: &str = "OTEL_TRACES_SAMPLER";
 const ARG: &str = "OTEL_TRACES_SAMPLER_ARG";

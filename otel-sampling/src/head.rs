@@ -23,7 +23,7 @@ use opentelemetry_sdk::trace::{
     IdGenerator, RandomIdGenerator, SamplingDecision, SamplingResult, SdkTracer, SdkTracerProvider,
     ShouldSample, TracerProviderBuilder,
 };
-use otel_kit_core::head_sampling::{self, HeadDecision, HeadSampler};
+use otel_kit_core::__private::head_sampling::{self, HeadDecision, HeadSampler};
 
 use crate::arithmetic::RatioArithmetic;
 use crate::parent_state::Outcome;

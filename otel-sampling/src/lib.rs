@@ -219,7 +219,7 @@ pub use error::SamplingError;
 pub use from_env::from_env_values;
 pub use head::{HeadSampledTracerProvider, HeadSampling};
 pub use observed::SamplerMetrics;
-pub use otel_kit_core::consistent_sampling::Threshold;
+pub use otel_kit_core::__private::consistent_sampling::Threshold;
 pub use preset::{JaegerRemote, ParentDelegates, Sampling};
 pub use xray::remote::XrayRemote;
 

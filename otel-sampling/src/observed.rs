@@ -88,7 +88,7 @@ impl Recorder {
         let attributes = [KeyValue::new(kit_names::SAMPLER_DECISION, decision)];
         // An SDK built without bound instruments would drop what a bound handle records.
         #[cfg(feature = "bound-instruments")]
-        if otel_kit_core::bound_instruments::sdk_binds() {
+        if otel_kit_core::__private::bound_instruments::sdk_binds() {
             return Self::Bound(counter.bind(&attributes));
         }
         Self::Unbound(counter.clone(), attributes)

@@ -10,7 +10,7 @@ use opentelemetry_sdk::trace::{SamplingResult, ShouldSample};
 use super::parent_state::{Outcome, parent_trace_state};
 use super::preset::{ParentDelegates, Sampling};
 use super::runtime::{Parent, SamplerState, parent_flags};
-use otel_kit_core::consistent_sampling::Threshold;
+use otel_kit_core::__private::consistent_sampling::Threshold;
 
 impl Default for ParentDelegates {
     fn default() -> Self {

@@ -6,7 +6,7 @@ use opentelemetry::trace::{TraceContextExt as _, TraceId, TraceState};
 use opentelemetry_sdk::trace::{SamplingDecision, SamplingResult};
 
 use super::arithmetic::RatioArithmetic;
-use otel_kit_core::consistent_sampling::{Threshold, ot_trace_state};
+use otel_kit_core::__private::consistent_sampling::{Threshold, ot_trace_state};
 
 /// The parent's trace state, which our samplers pass on unchanged as the SDK's do.
 pub(super) fn parent_trace_state(parent_context: Option<&Context>) -> TraceState {

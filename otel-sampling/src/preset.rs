@@ -164,7 +164,7 @@ impl fmt::Debug for JaegerRemote {
         f.debug_struct("JaegerRemote")
             .field(
                 "endpoint",
-                &otel_kit_core::printable_endpoint::printable_endpoint(&self.endpoint),
+                &otel_kit_core::__private::printable_endpoint::printable_endpoint(&self.endpoint),
             )
             .field("polling_interval", &self.polling_interval)
             .field("initial", &self.initial)

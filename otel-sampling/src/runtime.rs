@@ -19,7 +19,7 @@ use opentelemetry_sdk::trace::{SamplingResult, ShouldSample};
 use super::arithmetic::RatioArithmetic;
 use super::parent_state::Outcome;
 use super::rate_limit::RateLimitedRoot;
-use otel_kit_core::consistent_sampling::{Threshold, ot_trace_state};
+use otel_kit_core::__private::consistent_sampling::{Threshold, ot_trace_state};
 
 /// `mode` while the trace-everything override is on: no rule word has all bits set.
 const EVERYTHING: u64 = u64::MAX;

@@ -103,10 +103,10 @@ fn install(telemetry: TestTelemetry) -> GlobalTelemetry {
     DISPATCHER.get_or_init(|| {
         let subscriber = tracing_subscriber::registry()
             .with(crate::bridge_layer::bridge_layer(
-                otel_kit_core::sdk::BridgeTracer::new(SwitchTracer),
+                otel_kit_core::__private::BridgeTracer::new(SwitchTracer),
             ))
             .with(
-                OpenTelemetryTracingBridge::new(&otel_kit_core::sdk::DeclaredEventNames(
+                OpenTelemetryTracingBridge::new(&otel_kit_core::__private::DeclaredEventNames(
                     SwitchLoggerProvider,
                 ))
                 .with_filter(crate::harness::not_sdk_internal()),

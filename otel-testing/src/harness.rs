@@ -23,8 +23,8 @@ use opentelemetry_sdk::propagation::{BaggagePropagator, TraceContextPropagator};
 use opentelemetry_sdk::trace::{
     InMemorySpanExporter, Sampler, SdkTracer, SdkTracerProvider, ShouldSample, SpanLimits,
 };
+use otel_kit_core::__private::exemplar::{ExemplarFilter, ExemplarMeterProvider};
 use otel_kit_core::Providers;
-use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider};
 use otel_kit_semconv::resource::SERVICE_NAME;
 use tracing::Dispatch;
 use tracing_subscriber::Layer as _;
@@ -236,7 +236,7 @@ impl TestTelemetryBuilder {
             .build();
         // With `bound-instruments`, this crate builds the SDK with bound instruments.
         #[cfg(feature = "bound-instruments")]
-        otel_kit_core::bound_instruments::declare_sdk_binds();
+        otel_kit_core::__private::bound_instruments::declare_sdk_binds();
         // Exemplars as `init()` keeps them (the default filter).
         let meter_provider = ExemplarMeterProvider::new(meter_provider, ExemplarFilter::TraceBased);
         let logs = InMemoryLogExporter::default();
@@ -255,11 +255,11 @@ impl TestTelemetryBuilder {
             .build();
         let subscriber = tracing_subscriber::registry()
             .with(crate::bridge_layer::bridge_layer(
-                otel_kit_core::sdk::BridgeTracer::new(tracer_provider.tracer(TRACING_SCOPE)),
+                otel_kit_core::__private::BridgeTracer::new(tracer_provider.tracer(TRACING_SCOPE)),
             ))
             // As otel-kit-init's subscriber: plain log lines carry no event name.
             .with(
-                OpenTelemetryTracingBridge::new(&otel_kit_core::sdk::DeclaredEventNames(
+                OpenTelemetryTracingBridge::new(&otel_kit_core::__private::DeclaredEventNames(
                     logger_provider.clone(),
                 ))
                 .with_filter(not_sdk_internal()),
@@ -403,7 +403,7 @@ impl TestTelemetry {
         // as the kit's exporters send it.
         for span in &mut finished {
             if let std::borrow::Cow::Owned(kept) =
-                otel_kit_core::repeated_keys::exported(&span.status, &span.attributes)
+                otel_kit_core::__private::repeated_keys::exported(&span.status, &span.attributes)
             {
                 span.attributes = kept;
             }

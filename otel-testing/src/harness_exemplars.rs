@@ -9,7 +9,7 @@ use opentelemetry::KeyValue;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::metrics::v1::{Exemplar, exemplar, metric};
 use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData, ResourceMetrics};
-use otel_kit_core::sdk::exemplar::{ExemplarValue, Reservoirs, StoredExemplar};
+use otel_kit_core::__private::exemplar::{ExemplarValue, Reservoirs, StoredExemplar};
 
 /// Adds to each histogram, sum and gauge point of `request` (opentelemetry-proto's
 /// transform of `collected`, which keeps its order) the exemplars kept for it, then

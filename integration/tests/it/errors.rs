@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::get;
 use opentelemetry::trace::Status;
-use otel_kit_core::exception::MAX_MESSAGE_BYTES;
+use otel_kit_core::__private::exception::MAX_MESSAGE_BYTES;
 use otel_kit_http::ServerLayer;
 use otel_kit_testing::{AttributeValue, SpanRecord};
 use otel_kit_testing::{TestCollector, alone};

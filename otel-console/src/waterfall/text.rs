@@ -30,7 +30,7 @@ pub(super) fn truncate(text: &str, width: usize) -> String {
 /// A name or service as printed: control characters (a terminal escape in a span name)
 /// escaped, so one hostile name cannot redraw the screen or break the columns.
 pub(super) fn printable(text: &str) -> String {
-    otel_kit_core::printable_text::escape_controls(text).into_owned()
+    otel_kit_core::__private::printable_text::escape_controls(text).into_owned()
 }
 
 /// `parts` joined by spaces on lines of at most `line_width` characters, each

@@ -55,7 +55,7 @@ impl MetricBuilder<DurationHistogram> {
             .f64_histogram(self.name)
             .with_unit("s")
             .with_description(self.description)
-            .with_boundaries(crate::HTTP_RPC_DURATION_BUCKETS.to_vec())
+            .with_boundaries(crate::request_path::duration_histogram::HTTP_RPC_DURATION_BUCKETS.to_vec())
             .build();
         Ok(DurationHistogram { histogram, filter })
     }

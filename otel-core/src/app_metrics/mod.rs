@@ -4,7 +4,7 @@
 //!
 //! | builder | records | unit |
 //! | --- | --- | --- |
-//! | [`DurationHistogram::builder`] | a [`Duration`](std::time::Duration), in seconds on [`HTTP_RPC_DURATION_BUCKETS`](crate::HTTP_RPC_DURATION_BUCKETS) | `s` |
+//! | [`DurationHistogram::builder`] | a [`Duration`](std::time::Duration), in seconds on [`HTTP_RPC_DURATION_BUCKETS`](crate::request_path::duration_histogram::HTTP_RPC_DURATION_BUCKETS) | `s` |
 //! | [`AppCounter::builder`] (`u64` or `f64`) | a non-negative amount | UCUM: `{order}`, `{USD}`, `By`, `1` |
 //! | [`AppUpDownCounter::builder`] | an `i64` change | UCUM |
 //!

@@ -141,7 +141,7 @@ fn a_duration_is_recorded_in_seconds_on_the_kit_buckets() {
     let point = h.data_points().next().expect("a point");
     assert_eq!(
         point.bounds().collect::<Vec<_>>(),
-        crate::HTTP_RPC_DURATION_BUCKETS.to_vec()
+        crate::request_path::duration_histogram::HTTP_RPC_DURATION_BUCKETS.to_vec()
     );
     assert!((point.sum() - 0.25).abs() < 1e-9);
 }

@@ -26,7 +26,7 @@ use std::time::SystemTime;
 use opentelemetry::trace::{SpanBuilder, SpanContext, Status, Tracer, TracerProvider};
 use opentelemetry::{Context, InstrumentationScope, KeyValue};
 
-use crate::head_sampling::{self, HeadSampler};
+use crate::request_path::head_sampling::{self, HeadSampler};
 
 /// The attribute `tracing-opentelemetry` adds that the registry does not define.
 const UNREGISTERED: &str = "code.module.name";
@@ -42,7 +42,7 @@ fn keep_registered(attributes: &mut Vec<KeyValue>) {
 /// use opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
 /// use opentelemetry::KeyValue;
 /// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
-/// use otel_kit_core::sdk::BridgeTracer;
+/// use otel_kit_core::__private::BridgeTracer;
 ///
 /// let exporter = InMemorySpanExporter::default();
 /// let provider = SdkTracerProvider::builder().with_simple_exporter(exporter.clone()).build();
@@ -126,10 +126,10 @@ impl<T: Tracer> BridgeTracer<T> {
     /// ```
     /// use opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
     /// use opentelemetry_sdk::trace::SdkTracerProvider;
-    /// use otel_kit_core::sdk::BridgeTracer;
+    /// use otel_kit_core::__private::BridgeTracer;
     ///
     /// let provider = SdkTracerProvider::default();
-    /// let (tracer, head) = otel_kit_core::head_sampling::probe(|| provider.tracer("app"));
+    /// let (tracer, head) = otel_kit_core::__private::head_sampling::probe(|| provider.tracer("app"));
     /// let tracer = BridgeTracer::new(tracer).with_head_sampler(head);
     /// assert!(tracer.start("work").is_recording(), "a provider built by hand has none: the SDK decides");
     /// ```
@@ -147,7 +147,7 @@ impl<T: Tracer> BridgeTracer<T> {
     /// use opentelemetry::KeyValue;
     /// use opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
     /// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
-    /// use otel_kit_core::sdk::BridgeTracer;
+    /// use otel_kit_core::__private::BridgeTracer;
     ///
     /// let exporter = InMemorySpanExporter::default();
     /// let provider = SdkTracerProvider::builder().with_simple_exporter(exporter.clone()).build();
@@ -316,7 +316,7 @@ mod tests {
     use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
 
     use super::*;
-    use crate::head_sampling::HeadDecision;
+    use crate::request_path::head_sampling::HeadDecision;
 
     /// Drops spans named `drop`, keeps the rest; counts what it is asked.
     #[derive(Default)]

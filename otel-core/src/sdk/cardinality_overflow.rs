@@ -26,7 +26,7 @@ pub const OVERFLOW_ATTRIBUTE: &str = "otel.metric.overflow";
 ///
 /// ```
 /// use opentelemetry_sdk::metrics::data::ResourceMetrics;
-/// use otel_kit_core::sdk::cardinality_overflow::warn_of_overflows;
+/// use otel_kit_core::__private::cardinality_overflow::warn_of_overflows;
 ///
 /// // In a `MetricReader` or a `PushMetricExporter`, after each collection:
 /// let collection = ResourceMetrics::default();

@@ -21,7 +21,7 @@
 //! ```
 //! use opentelemetry::logs::{LogRecord as _, Logger as _, LoggerProvider as _};
 //! use opentelemetry_sdk::logs::{InMemoryLogExporter, SdkLoggerProvider};
-//! use otel_kit_core::sdk::DeclaredEventNames;
+//! use otel_kit_core::__private::DeclaredEventNames;
 //!
 //! let exporter = InMemoryLogExporter::default();
 //! let provider = SdkLoggerProvider::builder().with_simple_exporter(exporter.clone()).build();

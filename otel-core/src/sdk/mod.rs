@@ -1,8 +1,9 @@
-//! What the crates that build the OpenTelemetry SDK share (otel-kit-init's set-up, the
-//! metric exporters of otel-kit-otlp, otel-kit-console and otel-kit-prometheus,
-//! otel-kit-testing's harness); no instrumentation uses it. It sits in otel-kit-core,
-//! not in one of them, because each needs it and none of them may depend on another
-//! for it.
+//! What the crates that build or feed the OpenTelemetry SDK share (otel-kit-init's
+//! set-up, the exporters of otel-kit-otlp, otel-kit-console and otel-kit-prometheus,
+//! otel-kit-processors' span queue, otel-kit-testing's harness); no instrumentation uses
+//! it. It sits in otel-kit-core, not in one of them, because each needs it and none of
+//! them may depend on another for it. The kit's crates name what is here through
+//! `__private`.
 //!
 //! - [`exemplar`]: [`ExemplarMeterProvider`](exemplar::ExemplarMeterProvider), histograms,
 //!   counters, up-down counters and gauges that keep exemplars (the measurement and the
@@ -14,12 +15,20 @@
 //!   Prometheus exporters).
 //! - [`DeclaredEventNames`]: a logger provider for the `tracing` log bridge that keeps
 //!   only the event names the code declared.
+//! - [`repeated_keys`]: a span attribute whose key was set twice, once with its last
+//!   value, as the exporters and the test harness send it.
+//! - [`report_gate`]: at most one warning per interval on the export path.
+//! - [`consistent_sampling`]: consistent probability sampling's arithmetic and the `ot`
+//!   entry of `tracestate`, for otel-kit-sampling's samplers.
 
 mod bridge_tracer;
 #[cfg(feature = "sdk-metrics")]
 pub mod cardinality_overflow;
+pub mod consistent_sampling;
 mod event_names;
 pub mod exemplar;
+pub mod repeated_keys;
+pub mod report_gate;
 
 pub use bridge_tracer::BridgeTracer;
 pub use event_names::DeclaredEventNames;

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use diesel::result::{DatabaseErrorKind as Kind, Error};
-use otel_kit_core::exception::type_name;
+use otel_kit_core::__private::exception::type_name;
 
 use crate::sql_core::outcome::{Failure, sqlstate_is_failure};
 use crate::sql_core::server_message::message_without_values;

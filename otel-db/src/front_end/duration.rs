@@ -8,7 +8,7 @@ use crate::options::DB_DURATION_BUCKETS;
 
 /// `db.client.operation.duration` from `meter`.
 pub(crate) fn operation_duration(meter: &Meter) -> Histogram<f64> {
-    otel_kit_core::duration_histogram(
+    otel_kit_core::__private::duration_histogram(
         meter,
         DB_CLIENT_OPERATION_DURATION,
         "Duration of database client operations.",

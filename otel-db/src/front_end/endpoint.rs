@@ -54,7 +54,8 @@ impl Endpoint {
             address: (!host.is_empty()).then(|| shared(host)),
             port: (port != default_port).then_some(i64::from(port)),
             actual_port: Some(port),
-            peer: otel_kit_core::network::ip_literal(host).map(|ip| (shared(ip), Some(i64::from(port)))),
+            peer: otel_kit_core::__private::network::ip_literal(host)
+                .map(|ip| (shared(ip), Some(i64::from(port)))),
         }
     }
 

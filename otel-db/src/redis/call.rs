@@ -10,8 +10,9 @@ use opentelemetry::logs::Severity;
 use opentelemetry::metrics::{Histogram, Meter};
 use opentelemetry::trace::{SpanBuilder, SpanKind, Status, TraceContextExt as _};
 use opentelemetry::{Context, InstrumentationScope, KeyValue, StringValue};
-use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
-use otel_kit_core::{Providers, Resolver, exception};
+use otel_kit_core::__private::call::{ERROR_TYPE_PANIC, EndEarly};
+use otel_kit_core::__private::{Resolver, exception};
+use otel_kit_core::Providers;
 use otel_kit_semconv::attribute::{
     DB_OPERATION_BATCH_SIZE, DB_OPERATION_NAME, DB_QUERY_TEXT, DB_RESPONSE_STATUS_CODE,
     DB_STORED_PROCEDURE_NAME, ERROR_TYPE,
@@ -30,7 +31,7 @@ pub(crate) struct Instruments {
     duration: Histogram<f64>,
 }
 
-impl otel_kit_core::Instruments for Instruments {
+impl otel_kit_core::__private::Instruments for Instruments {
     /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java agent's switches").
     const SWITCHES: &'static [&'static str] = &["REDIS"];
 
@@ -46,7 +47,7 @@ impl otel_kit_core::Instruments for Instruments {
         }
     }
 
-    otel_kit_core::instruments_cache!(Instruments);
+    otel_kit_core::__private::instruments_cache!(Instruments);
 }
 
 /// What every call of one wrapper (and its clones) shares.

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use ::redis::{Arg, Cmd, Pipeline};
-use otel_kit_core::SharedNames;
+use otel_kit_core::__private::SharedNames;
 
 use super::command_table::{self, Args};
 use crate::options::MAX_QUERY_TEXT;

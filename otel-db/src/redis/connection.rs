@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use ::redis::aio::ConnectionLike;
 use ::redis::{Cmd, Pipeline, RedisFuture, Value};
-use otel_kit_core::call::CallFuture;
+use otel_kit_core::__private::call::CallFuture;
 
 use super::call::{Call, Shared};
 use super::{command, outcome};

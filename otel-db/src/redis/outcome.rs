@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use ::redis::{ErrorKind, RedisError, ServerError, Value};
-use otel_kit_core::exception::type_name;
+use otel_kit_core::__private::exception::type_name;
 
 use crate::sql;
 
@@ -64,7 +64,7 @@ pub(crate) fn of_error(error: &RedisError) -> Failure {
     // Only an I/O error's text is known to carry no command data ("Connection refused
     // (os error 111)"); the others may quote a reply.
     let description = match error.kind() {
-        ErrorKind::Io => otel_kit_core::exception::bounded(&error.to_string()).to_owned(),
+        ErrorKind::Io => otel_kit_core::__private::exception::bounded(&error.to_string()).to_owned(),
         _ => kind.to_owned(),
     };
     Failure {
@@ -89,7 +89,7 @@ fn server(code: &str, message: &str, exception_type: &'static str) -> Failure {
         && code
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    let message = otel_kit_core::exception::bounded(message);
+    let message = otel_kit_core::__private::exception::bounded(message);
     // Read as MySQL reads SQL, both quotes hold strings: `'<argument>'` is replaced.
     let description = sql::sanitize(message, sql::SqlDialect::MySql);
     match plausible {

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use opentelemetry::logs::Severity;
 use opentelemetry::trace::{SpanBuilder, SpanKind, Status, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue, StringValue};
-use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
-use otel_kit_core::exception;
+use otel_kit_core::__private::call::{ERROR_TYPE_PANIC, EndEarly};
+use otel_kit_core::__private::exception;
 use otel_kit_core::kit_names::{DB_SLOW_QUERY, DB_SLOW_QUERY_EVENT};
 use otel_kit_core::log_events::LogEvent;
 use otel_kit_semconv::attribute::{
@@ -234,7 +234,7 @@ impl<F: Frontend> Call<F> {
         };
         // Recorded in the span's context, so an SDK that keeps exemplars links the
         // measurement to the span (already current when the call ends in its future).
-        let _guard = otel_kit_core::call::current_or_attach(&self.cx);
+        let _guard = otel_kit_core::__private::call::current_or_attach(&self.cx);
         instrumentation.with(None, |resolved| {
             let instruments = resolved.instruments();
             instruments.bound_durations.record(
@@ -289,7 +289,8 @@ impl<F: Frontend> EndEarly for Call<F> {
     /// (severity WARN, in the span's context; docs/errors.md), and on the span and the
     /// metric.
     fn panicked(mut self, payload: &(dyn std::any::Any + Send)) {
-        let description = otel_kit_core::panic_payload::description(payload, "the database driver panicked");
+        let description =
+            otel_kit_core::__private::panic_payload::description(payload, "the database driver panicked");
         let event = exception::panic_event(EXCEPTION_EVENT, Severity::Warn, &description);
         self.instrumentation
             .with(None, |resolved| resolved.emit(event, &self.cx));

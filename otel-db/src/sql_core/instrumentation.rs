@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 
 use opentelemetry::metrics::{Counter, Histogram, Meter};
 use opentelemetry::{InstrumentationScope, KeyValue, StringValue};
-use otel_kit_core::bound_histograms::BoundHistograms;
-use otel_kit_core::{Cache, Providers, Resolved, Resolver};
+use otel_kit_core::__private::bound_histograms::BoundHistograms;
+use otel_kit_core::__private::{Cache, Resolved, Resolver};
+use otel_kit_core::Providers;
 use otel_kit_semconv::attribute::DB_CLIENT_CONNECTION_POOL_NAME;
 use otel_kit_semconv::metric::DB_CLIENT_CONNECTION_TIMEOUTS;
 
@@ -41,7 +42,7 @@ macro_rules! frontend {
         impl $crate::sql_core::instrumentation::Frontend for $name {
             const SWITCHES: &'static [&'static str] = $switches;
 
-            otel_kit_core::instruments_cache!(fn cache() -> $crate::sql_core::instrumentation::Instruments<$name>);
+            otel_kit_core::__private::instruments_cache!(fn cache() -> $crate::sql_core::instrumentation::Instruments<$name>);
         }
     };
 }
@@ -85,7 +86,7 @@ pub(crate) struct Instruments<F> {
     frontend: PhantomData<fn() -> F>,
 }
 
-impl<F: Frontend> otel_kit_core::Instruments for Instruments<F> {
+impl<F: Frontend> otel_kit_core::__private::Instruments for Instruments<F> {
     const SWITCHES: &'static [&'static str] = F::SWITCHES;
 
     fn scope() -> InstrumentationScope {

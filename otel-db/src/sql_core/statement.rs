@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use opentelemetry::{KeyValue, StringValue};
-use otel_kit_core::SharedNames;
+use otel_kit_core::__private::SharedNames;
 use otel_kit_semconv::attribute::{DB_OPERATION_NAME, DB_QUERY_SUMMARY, DB_STORED_PROCEDURE_NAME};
 use smallvec::SmallVec;
 

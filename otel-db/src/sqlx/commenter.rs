@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use opentelemetry::Context;
 use opentelemetry::propagation::Injector;
-use otel_kit_core::Resolved;
+use otel_kit_core::__private::Resolved;
 
 use crate::sql_core::instrumentation::{Frontend, Instruments};
 

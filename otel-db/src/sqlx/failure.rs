@@ -7,7 +7,7 @@ use crate::sql_core::outcome::Failure;
 pub(crate) fn classify<DB: InstrumentedDatabase>(error: &sqlx::Error) -> Failure {
     use sqlx::Error as E;
 
-    let exception_type = otel_kit_core::exception::type_name::<sqlx::Error>();
+    let exception_type = otel_kit_core::__private::exception::type_name::<sqlx::Error>();
     if let E::Database(db) = error {
         return Failure::database(
             DB::status_code(db.as_ref()),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream, StreamExt as _};
 use opentelemetry::Context;
-use otel_kit_core::call::{CallFuture, EndEarly as _};
+use otel_kit_core::__private::call::{CallFuture, EndEarly as _};
 use sqlx::{Database, Either, Execute};
 
 use super::database::InstrumentedDatabase;

@@ -2,7 +2,7 @@
 //! sqlx wrapper follows (see [`crate::sql_core::outcome`]): a server error by its SQLSTATE and
 //! its message without values; anything else by its kind.
 
-use otel_kit_core::exception::{bounded, type_name};
+use otel_kit_core::__private::exception::{bounded, type_name};
 use tokio_postgres::Error;
 
 use crate::sql_core::outcome::{Failure, sqlstate_is_failure};

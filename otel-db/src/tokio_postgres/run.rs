@@ -7,7 +7,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use opentelemetry::Context;
-use otel_kit_core::call::CallFuture;
+use otel_kit_core::__private::call::CallFuture;
 use tokio_postgres::types::BorrowToSql;
 use tokio_postgres::{Error, Row};
 

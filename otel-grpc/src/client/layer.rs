@@ -7,7 +7,7 @@ use std::sync::Arc;
 use http::Uri;
 
 use super::target::Server;
-use otel_kit_core::instrumented_service::InstrumentedService;
+use otel_kit_core::__private::instrumented_service::InstrumentedService;
 
 use crate::layer::{Config, GrpcLayer, LayerSide};
 

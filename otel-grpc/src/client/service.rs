@@ -7,8 +7,8 @@ use http::Request;
 use opentelemetry::trace::{SpanBuilder, SpanKind};
 use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_http::HeaderInjector;
+use otel_kit_core::__private::call::CallFuture;
 use otel_kit_core::SpanAttributes;
-use otel_kit_core::call::CallFuture;
 use otel_kit_semconv::attribute as semconv;
 use tower::Service;
 

@@ -14,7 +14,7 @@ pub(crate) struct Server {
     pub(super) address: StringValue,
     pub(super) port: Option<u16>,
     /// The address is an IP: it is the peer itself (see
-    /// [`ip_literal`](otel_kit_core::network::ip_literal)).
+    /// [`ip_literal`](otel_kit_core::__private::network::ip_literal)).
     is_ip: bool,
 }
 
@@ -33,7 +33,7 @@ impl Server {
             });
         };
         let host = authority.host();
-        let ip = otel_kit_core::network::ip_literal(host);
+        let ip = otel_kit_core::__private::network::ip_literal(host);
         let host = ip.unwrap_or(host);
         let port = authority.port_u16().or(match uri.scheme_str() {
             Some("https") => Some(443),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tonic::server::NamedService;
 
-use otel_kit_core::instrumented_service::InstrumentedService;
+use otel_kit_core::__private::instrumented_service::InstrumentedService;
 
 use crate::layer::{Config, GrpcLayer, LayerSide};
 

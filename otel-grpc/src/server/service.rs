@@ -4,8 +4,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use http::Request;
-use otel_kit_core::call::CallFuture;
-use otel_kit_core::server_context::excluded_request_context;
+use otel_kit_core::__private::call::CallFuture;
+use otel_kit_core::__private::server_context::excluded_request_context;
 use tower::Service;
 
 use super::ServerSide;

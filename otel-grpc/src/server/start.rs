@@ -15,8 +15,9 @@ use super::layer::ServerSide;
 use crate::call::{Call, MethodRule};
 use crate::layer::Config;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME, parse_path};
-use otel_kit_core::server_context::server_parent;
-use otel_kit_core::{Resolved, SpanAttributes};
+use otel_kit_core::__private::Resolved;
+use otel_kit_core::__private::server_context::server_parent;
+use otel_kit_core::SpanAttributes;
 
 use crate::instruments::Instruments;
 use crate::status::Side;

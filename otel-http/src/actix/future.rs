@@ -9,8 +9,8 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ResourceMap, ServiceResponse};
 use actix_web::http::Uri;
 use opentelemetry::Context;
-use otel_kit_core::call::EndEarly;
-use otel_kit_core::response_future::EndWith;
+use otel_kit_core::__private::call::EndEarly;
+use otel_kit_core::__private::response_future::EndWith;
 
 use super::head::ActixResponse;
 use super::hooks::ActixHooks;
@@ -36,7 +36,7 @@ use crate::server::call::Call;
 /// the same way, from the response actix renders from it. A panic gets
 /// `error.type = "panic"` and one exception record, then unwinds on; a dropped
 /// future gets `error.type = "cancelled"`.
-pub type ResponseFuture<F> = otel_kit_core::response_future::ResponseFuture<F, ActixCall>;
+pub type ResponseFuture<F> = otel_kit_core::__private::response_future::ResponseFuture<F, ActixCall>;
 
 /// A traced actix request in flight: the server's call, and what finds its route when
 /// no routed request comes back.
@@ -122,9 +122,9 @@ impl<B: MessageBody> EndWith<Result<ServiceResponse<B>, actix_web::Error>> for A
 /// The error as the exception event; its message bounded (otel-kit-init's redaction
 /// scrubs it on export), returned as the span's status description.
 fn exception(call: &Call<ActixHooks>, error: &actix_web::Error) -> Cow<'static, str> {
-    let message = otel_kit_core::exception::bounded_cow(error.to_string().into());
+    let message = otel_kit_core::__private::exception::bounded_cow(error.to_string().into());
     call.exception(
-        otel_kit_core::exception::type_name::<actix_web::Error>(),
+        otel_kit_core::__private::exception::type_name::<actix_web::Error>(),
         &message,
     );
     message

@@ -14,8 +14,7 @@ use actix_web::http::header::{
 };
 use http::{HeaderName, Method};
 use opentelemetry::KeyValue;
-use otel_kit_core::carrier::HeaderSource;
-use otel_kit_core::hooks::{Hooks, Signatures};
+use otel_kit_core::__private::{carrier::HeaderSource, hooks::Hooks, hooks::Signatures};
 use otel_kit_core::{MetricAttributes, SpanAttributes};
 
 use super::hooks::ActixHooks;

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use actix_web::dev::{ResponseHead, ServiceRequest};
-use otel_kit_core::hooks::Signatures;
+use otel_kit_core::__private::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, SpanAttributes};
 
 use crate::server::hooks::ServerHooks;
@@ -26,5 +26,5 @@ impl Signatures for ActixHooks {
 impl Front for ActixHooks {
     const SWITCHES: &'static [&'static str] = &["HTTP_SERVER", "ACTIX_WEB"];
 
-    otel_kit_core::instruments_cache!(fn cache() -> Instruments<ActixHooks>);
+    otel_kit_core::__private::instruments_cache!(fn cache() -> Instruments<ActixHooks>);
 }

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ResourceMap, ResponseHead, Service, ServiceRequest, ServiceResponse, Transform};
-use otel_kit_core::call::CallFuture;
+use otel_kit_core::__private::call::CallFuture;
 
 use super::future::{ActixCall, ResponseFuture};
 use super::head::ActixRequest;

@@ -7,9 +7,9 @@ use std::time::Instant;
 use ::awc::ConnectResponse;
 use ::awc::error::SendRequestError;
 use opentelemetry::Context;
-use otel_kit_core::call::EndEarly;
-use otel_kit_core::exception::type_name;
-use otel_kit_core::response_future::EndWith;
+use otel_kit_core::__private::call::EndEarly;
+use otel_kit_core::__private::exception::type_name;
+use otel_kit_core::__private::response_future::EndWith;
 
 use super::outcome::{error_description, error_type};
 use crate::framework::Awc;
@@ -72,7 +72,7 @@ impl EndEarly for AwcCall {
 /// event; a future dropped before the response arrived is awc's timeout when the
 /// client's timeout has passed ([`ClientMiddleware::client_timeout`](super::ClientMiddleware::client_timeout)),
 /// else a cancellation, not an error.
-pub type ResponseFuture<F> = otel_kit_core::response_future::ResponseFuture<F, AwcCall>;
+pub type ResponseFuture<F> = otel_kit_core::__private::response_future::ResponseFuture<F, AwcCall>;
 
 impl EndWith<Result<ConnectResponse, SendRequestError>> for AwcCall {
     type Output = Result<ConnectResponse, SendRequestError>;

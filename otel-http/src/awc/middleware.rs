@@ -80,7 +80,7 @@ impl Frontend for Awc {
         out.field("client_timeout", &settings.client_timeout);
     }
 
-    otel_kit_core::instruments_cache!(fn cache() -> Instruments<Awc>);
+    otel_kit_core::__private::instruments_cache!(fn cache() -> Instruments<Awc>);
 }
 
 impl ClientFramework for Awc {

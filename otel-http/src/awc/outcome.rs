@@ -3,8 +3,8 @@
 //! description.
 
 use ::awc::error::{ConnectError, SendRequestError};
-use otel_kit_core::error_type::OTHER;
-use otel_kit_core::exception::message_with_sources;
+use otel_kit_core::__private::error_type::OTHER;
+use otel_kit_core::__private::exception::message_with_sources;
 
 /// `error.type` of a request awc failed, the values of the reqwest middleware's table
 /// where awc says the same:

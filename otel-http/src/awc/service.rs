@@ -12,8 +12,8 @@ use actix_service::Service;
 use http::Method;
 use opentelemetry::Context;
 use opentelemetry::propagation::Injector;
-use otel_kit_core::call::CallFuture;
-use otel_kit_core::carrier::HeaderSource;
+use otel_kit_core::__private::call::CallFuture;
+use otel_kit_core::__private::carrier::HeaderSource;
 
 use super::future::{AwcCall, ResponseFuture};
 use super::middleware::{ClientService, Config};

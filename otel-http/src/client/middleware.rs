@@ -4,7 +4,7 @@
 //! attempt, with the span's context injected into the outgoing headers.
 
 use opentelemetry::Context;
-use otel_kit_core::call::CallFuture;
+use otel_kit_core::__private::call::CallFuture;
 use reqwest::{Request, Response, Url};
 use reqwest_middleware::{Middleware, Next};
 
@@ -84,7 +84,7 @@ impl Frontend for Reqwest {
     const SWITCHES: &'static [&'static str] = &["HTTP_CLIENT", "REQWEST"];
     type Settings = ();
 
-    otel_kit_core::instruments_cache!(fn cache() -> Instruments<Reqwest>);
+    otel_kit_core::__private::instruments_cache!(fn cache() -> Instruments<Reqwest>);
 }
 
 impl ClientFramework for Reqwest {

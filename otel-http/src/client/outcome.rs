@@ -36,7 +36,7 @@ pub(crate) fn error_type(error: &reqwest_middleware::Error) -> &'static str {
     } else if e.is_builder() {
         "builder"
     } else {
-        otel_kit_core::error_type::OTHER
+        otel_kit_core::__private::error_type::OTHER
     }
 }
 
@@ -46,7 +46,9 @@ pub(crate) fn error_type(error: &reqwest_middleware::Error) -> &'static str {
 /// known).
 pub(crate) fn exception_type(error: &reqwest_middleware::Error) -> &'static str {
     match error {
-        reqwest_middleware::Error::Reqwest(_) => otel_kit_core::exception::type_name::<reqwest::Error>(),
+        reqwest_middleware::Error::Reqwest(_) => {
+            otel_kit_core::__private::exception::type_name::<reqwest::Error>()
+        }
         // What `std::any::type_name::<anyhow::Error>()` says, without depending on anyhow.
         reqwest_middleware::Error::Middleware(_) => "anyhow::Error",
     }

@@ -24,7 +24,7 @@ mod protocol;
 mod redact;
 
 pub use method::KnownMethods;
-pub use otel_kit_core::HTTP_RPC_DURATION_BUCKETS;
+pub use otel_kit_core::__private::HTTP_RPC_DURATION_BUCKETS;
 pub use otel_kit_core::header_capture::{HeaderCapture, NEVER_CAPTURED};
 pub use protocol::protocol_version;
 pub use redact::{REDACTED, SENSITIVE_QUERY_KEYS, redact_query, redact_url};

@@ -11,11 +11,12 @@ use http::{HeaderMap, StatusCode, Version};
 use opentelemetry::logs::Severity;
 use opentelemetry::trace::{Status, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue, StringValue, Value};
-use otel_kit_core::call::{ERROR_TYPE_PANIC, EndEarly};
-use otel_kit_core::carrier::HeaderSource;
-use otel_kit_core::exception;
-use otel_kit_core::hooks::Signatures;
-use otel_kit_core::{Resolver, SpanAttributes};
+use otel_kit_core::__private::Resolver;
+use otel_kit_core::__private::call::{ERROR_TYPE_PANIC, EndEarly};
+use otel_kit_core::__private::carrier::HeaderSource;
+use otel_kit_core::__private::exception;
+use otel_kit_core::__private::hooks::Signatures;
+use otel_kit_core::SpanAttributes;
 use otel_kit_semconv::attribute::{
     ERROR_TYPE, HTTP_REQUEST_METHOD, HTTP_RESPONSE_STATUS_CODE, NETWORK_PROTOCOL_VERSION, SERVER_ADDRESS,
     SERVER_PORT,

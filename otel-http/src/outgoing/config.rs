@@ -4,8 +4,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use otel_kit_core::Resolver;
-use otel_kit_core::hooks::Hooks;
+use otel_kit_core::__private::Resolver;
+use otel_kit_core::__private::hooks::Hooks;
 
 use super::framework::{ClientFramework, ClientHooks, PropagationFilter};
 use super::instruments::Instruments;

@@ -10,8 +10,7 @@ use std::marker::PhantomData;
 
 use http::request::Parts;
 use http::response::Parts as ResponseParts;
-use otel_kit_core::hooks::Signatures;
-use otel_kit_core::{MetricAttributes, SpanAttributes};
+use otel_kit_core::{__private::hooks::Signatures, MetricAttributes, SpanAttributes};
 use otel_kit_semconv::attribute as semconv;
 
 use super::instruments::{Frontend, Instruments};
@@ -60,7 +59,7 @@ impl Frontend for Tower {
     const SWITCHES: &'static [&'static str] = &["HTTP_CLIENT", "TOWER_CLIENT"];
     type Settings = ();
 
-    otel_kit_core::instruments_cache!(fn cache() -> Instruments<Tower>);
+    otel_kit_core::__private::instruments_cache!(fn cache() -> Instruments<Tower>);
 }
 
 impl ClientFramework for Tower {

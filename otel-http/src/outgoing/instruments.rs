@@ -1,6 +1,6 @@
 //! [`Frontend`], what the client core needs of a framework, and [`Instruments`], the
 //! client's duration histogram, resolved with the tracer and the propagator by each
-//! front-end's [`Resolver`](otel_kit_core::Resolver).
+//! front-end's [`Resolver`](otel_kit_core::__private::Resolver).
 //!
 //! A client is often built before the application installs its providers (or a test
 //! installs its harness): nothing is resolved when the front-end is built, and without
@@ -12,7 +12,7 @@ use std::thread::LocalKey;
 
 use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter};
-use otel_kit_core::Cache;
+use otel_kit_core::__private::Cache;
 use otel_kit_semconv::metric::HTTP_CLIENT_REQUEST_DURATION;
 
 use crate::bound_duration::BoundDurations;
@@ -48,7 +48,7 @@ pub struct Instruments<F> {
     frontend: PhantomData<fn() -> F>,
 }
 
-impl<F: Frontend> otel_kit_core::Instruments for Instruments<F> {
+impl<F: Frontend> otel_kit_core::__private::Instruments for Instruments<F> {
     const SWITCHES: &'static [&'static str] = F::SWITCHES;
 
     fn scope() -> InstrumentationScope {
@@ -57,7 +57,7 @@ impl<F: Frontend> otel_kit_core::Instruments for Instruments<F> {
 
     fn new(meter: Meter) -> Self {
         Self {
-            duration: otel_kit_core::duration_histogram(
+            duration: otel_kit_core::__private::duration_histogram(
                 &meter,
                 HTTP_CLIENT_REQUEST_DURATION,
                 "Duration of HTTP client requests.",

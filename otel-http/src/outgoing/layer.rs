@@ -7,7 +7,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use otel_kit_core::{MetricAttributes, Providers, RequestValueLimit, Resolver, SpanAttributes};
+use otel_kit_core::__private::Resolver;
+use otel_kit_core::{MetricAttributes, Providers, RequestValueLimit, SpanAttributes};
 
 use super::config::Config;
 use super::framework::ClientFramework;
@@ -193,7 +194,7 @@ impl<F: ClientFramework> ClientLayer<F> {
     /// Also excludes each request for which `predicate` returns `true` (no span, no
     /// metric; the trace context still flows); each call adds a predicate, run on every
     /// request the other exclusion rules let through, so keep it cheap. See
-    /// [`Hooks::add_exclude`](otel_kit_core::hooks::Hooks::add_exclude).
+    /// [`Hooks::add_exclude`](otel_kit_core::__private::hooks::Hooks::add_exclude).
     ///
     /// ```
     /// let layer = otel_kit_http::ClientLayer::new().exclude_when(|parts| parts.uri.path() == "/ping");
@@ -209,7 +210,7 @@ impl<F: ClientFramework> ClientLayer<F> {
     /// Names the span with what `name` returns; `None` keeps the default, `{method}`,
     /// or `{method} {template}` with a [`UrlTemplate`](crate::UrlTemplate). Runs before
     /// the span starts; make the name from the route or the operation, never from an
-    /// identifier. See [`Hooks::set_span_name`](otel_kit_core::hooks::Hooks::set_span_name).
+    /// identifier. See [`Hooks::set_span_name`](otel_kit_core::__private::hooks::Hooks::set_span_name).
     ///
     /// ```
     /// use std::borrow::Cow;
@@ -226,7 +227,7 @@ impl<F: ClientFramework> ClientLayer<F> {
 
     /// Adds span attributes from the request with `add`, **before the span starts** (the
     /// sampler sees them). See
-    /// [`Hooks::set_request_span_attributes`](otel_kit_core::hooks::Hooks::set_request_span_attributes).
+    /// [`Hooks::set_request_span_attributes`](otel_kit_core::__private::hooks::Hooks::set_request_span_attributes).
     ///
     /// ```
     /// use opentelemetry::KeyValue;
@@ -244,7 +245,7 @@ impl<F: ClientFramework> ClientLayer<F> {
 
     /// Adds span attributes from how the request ended with `add`, just before a
     /// recorded span ends (which endings it sees: the type's docs). See
-    /// [`Hooks::set_response_span_attributes`](otel_kit_core::hooks::Hooks::set_response_span_attributes).
+    /// [`Hooks::set_response_span_attributes`](otel_kit_core::__private::hooks::Hooks::set_response_span_attributes).
     ///
     /// ```
     /// use opentelemetry::KeyValue;
@@ -265,7 +266,7 @@ impl<F: ClientFramework> ClientLayer<F> {
     /// [`MAX_METRIC_ATTRIBUTES`](otel_kit_core::extra_attributes::MAX_METRIC_ATTRIBUTES)
     /// per request, never a key the metric sets itself; what is dropped is counted
     /// ([`dropped_metric_attributes`](Self::dropped_metric_attributes)). See
-    /// [`Hooks::set_metric_attributes`](otel_kit_core::hooks::Hooks::set_metric_attributes).
+    /// [`Hooks::set_metric_attributes`](otel_kit_core::__private::hooks::Hooks::set_metric_attributes).
     ///
     /// ```
     /// use opentelemetry::KeyValue;

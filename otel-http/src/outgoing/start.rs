@@ -12,8 +12,8 @@ use http::{Extensions, HeaderMap, Method};
 use opentelemetry::propagation::Injector;
 use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue, Value};
-use otel_kit_core::carrier::HeaderSource;
-use otel_kit_core::hooks::Signatures;
+use otel_kit_core::__private::carrier::HeaderSource;
+use otel_kit_core::__private::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, RequestValueLimit, SpanAttributes};
 use otel_kit_semconv::attribute::{
     HTTP_REQUEST_METHOD_ORIGINAL, HTTP_REQUEST_RESEND_COUNT, URL_FULL, URL_TEMPLATE,

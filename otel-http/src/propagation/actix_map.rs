@@ -4,7 +4,7 @@
 
 use actix_http::header::{HeaderMap, HeaderName, HeaderValue};
 use opentelemetry::propagation::Injector;
-use otel_kit_core::carrier::HeaderSource;
+use otel_kit_core::__private::carrier::HeaderSource;
 
 use super::{HeaderExtractor, HeaderInjector};
 

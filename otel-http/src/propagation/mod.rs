@@ -46,7 +46,7 @@ use http::HeaderMap;
 use http::header::{HeaderName, HeaderValue};
 use opentelemetry::propagation::{Extractor, Injector};
 use opentelemetry::{Context, global};
-use otel_kit_core::carrier::{BoundedExtractor, HeaderSource};
+use otel_kit_core::__private::carrier::{BoundedExtractor, HeaderSource};
 
 #[cfg(any(feature = "actix", feature = "awc"))]
 mod actix_map;

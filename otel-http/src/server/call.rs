@@ -13,9 +13,10 @@ use otel_kit_semconv::attribute as semconv;
 use smallvec::SmallVec;
 
 use opentelemetry::logs::Severity;
-use otel_kit_core::call::EndEarly;
-use otel_kit_core::exception;
-use otel_kit_core::{Resolver, SpanAttributes};
+use otel_kit_core::__private::Resolver;
+use otel_kit_core::__private::call::EndEarly;
+use otel_kit_core::__private::exception;
+use otel_kit_core::SpanAttributes;
 
 use super::config::Config;
 use super::head::ServerResponse;
@@ -27,11 +28,11 @@ use crate::conventions::SERVER_EXCEPTION_EVENT;
 /// `error.type` of a request whose future was dropped before the response was ready
 /// (the client went away, a timeout layer gave up, or the server shut down): the
 /// span's status is Error and it has no `http.response.status_code`.
-pub use otel_kit_core::call::ERROR_TYPE_CANCELLED;
+pub use otel_kit_core::__private::call::ERROR_TYPE_CANCELLED;
 
 /// `error.type` of a request whose handler panicked; the status description is the
 /// panic message when it is a string.
-pub use otel_kit_core::call::ERROR_TYPE_PANIC;
+pub use otel_kit_core::__private::call::ERROR_TYPE_PANIC;
 
 /// A traced request in flight: its span's context and what the response future needs
 /// to end it. `H` is the front-end's hook types (the tower layer's by default).

@@ -1,8 +1,8 @@
 //! [`Config`]: everything a server front-end (the tower layer, the actix-web
 //! middleware) was configured with, shared by its services.
 
-use otel_kit_core::Resolver;
-use otel_kit_core::hooks::Hooks;
+use otel_kit_core::__private::Resolver;
+use otel_kit_core::__private::hooks::Hooks;
 
 use super::exclude::Exclusions;
 use super::hooks::ServerHooks;

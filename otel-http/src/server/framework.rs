@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use otel_kit_core::hooks::Signatures;
+use otel_kit_core::__private::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, SpanAttributes};
 
 use super::hooks::ServerHooks;

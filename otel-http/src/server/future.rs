@@ -5,7 +5,7 @@ use http::Response;
 
 use super::call::Call;
 use super::head::TowerResponse;
-use otel_kit_core::response_future::EndWith;
+use otel_kit_core::__private::response_future::EndWith;
 
 /// The response future of [`ServerService`](super::ServerService).
 ///
@@ -36,7 +36,7 @@ use otel_kit_core::response_future::EndWith;
 /// let future: ResponseFuture<_> = service.call(http::Request::new(()));
 /// drop(future); // recorded as cancelled
 /// ```
-pub type ResponseFuture<F> = otel_kit_core::response_future::ResponseFuture<F, Call>;
+pub type ResponseFuture<F> = otel_kit_core::__private::response_future::ResponseFuture<F, Call>;
 
 impl<B, E> EndWith<Result<Response<B>, E>> for Call
 where
@@ -64,9 +64,9 @@ where
             Err(error) => {
                 // Its message, bounded; otel-kit-init's redaction scrubs it on export.
                 call.raised(
-                    otel_kit_core::error_type::of_type::<E>().into(),
-                    otel_kit_core::exception::type_name::<E>(),
-                    otel_kit_core::exception::bounded_cow(error.to_string().into()),
+                    otel_kit_core::__private::error_type::of_type::<E>().into(),
+                    otel_kit_core::__private::exception::type_name::<E>(),
+                    otel_kit_core::__private::exception::bounded_cow(error.to_string().into()),
                 );
                 Err(error)
             }

@@ -13,8 +13,7 @@ use http::response::Parts as ResponseParts;
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use http_body::Body;
 use opentelemetry::KeyValue;
-use otel_kit_core::carrier::HeaderSource;
-use otel_kit_core::hooks::{Hooks, Signatures};
+use otel_kit_core::__private::{carrier::HeaderSource, hooks::Hooks, hooks::Signatures};
 use otel_kit_core::{MetricAttributes, SpanAttributes};
 
 use super::hooks::ServerHooks;

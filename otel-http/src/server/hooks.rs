@@ -5,8 +5,7 @@ use std::borrow::Cow;
 
 use http::request::Parts;
 use http::response::Parts as ResponseParts;
-use otel_kit_core::hooks::Signatures;
-use otel_kit_core::{MetricAttributes, SpanAttributes};
+use otel_kit_core::{__private::hooks::Signatures, MetricAttributes, SpanAttributes};
 use otel_kit_semconv::attribute as semconv;
 
 /// The hook types of the tower server layer: its request hooks see the request head.

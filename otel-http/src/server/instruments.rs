@@ -1,5 +1,5 @@
 //! The server's metric instruments, resolved with the tracer and the propagator by the
-//! layer's [`Resolver`](otel_kit_core::Resolver).
+//! layer's [`Resolver`](otel_kit_core::__private::Resolver).
 
 use std::marker::PhantomData;
 use std::sync::OnceLock;
@@ -7,9 +7,9 @@ use std::thread::LocalKey;
 
 use opentelemetry::metrics::{Histogram, Meter, UpDownCounter};
 use opentelemetry::{InstrumentationScope, KeyValue};
-use otel_kit_core::Cache;
-use otel_kit_core::hooks::Signatures;
-use otel_kit_core::incoming_context::{ContextState, IncomingContextCounter};
+use otel_kit_core::__private::Cache;
+use otel_kit_core::__private::hooks::Signatures;
+use otel_kit_core::__private::incoming_context::{ContextState, IncomingContextCounter};
 use otel_kit_semconv::metric as semconv;
 
 use super::hooks::ServerHooks;
@@ -30,7 +30,7 @@ pub trait Front: Signatures {
 impl Front for ServerHooks {
     const SWITCHES: &'static [&'static str] = &["HTTP_SERVER", "AXUM", "HYPER"];
 
-    otel_kit_core::instruments_cache!(fn cache() -> Instruments<ServerHooks>);
+    otel_kit_core::__private::instruments_cache!(fn cache() -> Instruments<ServerHooks>);
 }
 
 /// The server's instruments, of front-end `H`. The opt-in ones are built on first use:
@@ -50,7 +50,7 @@ pub struct Instruments<H: ?Sized = ServerHooks> {
     front: PhantomData<fn() -> H>,
 }
 
-impl<H: Front> otel_kit_core::Instruments for Instruments<H> {
+impl<H: Front> otel_kit_core::__private::Instruments for Instruments<H> {
     const SWITCHES: &'static [&'static str] = H::SWITCHES;
 
     fn scope() -> InstrumentationScope {
@@ -58,7 +58,7 @@ impl<H: Front> otel_kit_core::Instruments for Instruments<H> {
     }
 
     fn new(meter: Meter) -> Self {
-        let duration = otel_kit_core::duration_histogram(
+        let duration = otel_kit_core::__private::duration_histogram(
             &meter,
             semconv::HTTP_SERVER_REQUEST_DURATION,
             "Duration of HTTP server requests.",

@@ -6,8 +6,9 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use otel_kit_core::instrumented_service::InstrumentedService;
-use otel_kit_core::{MetricAttributes, Providers, RequestValueLimit, Resolver, SpanAttributes};
+use otel_kit_core::__private::Resolver;
+use otel_kit_core::__private::instrumented_service::InstrumentedService;
+use otel_kit_core::{MetricAttributes, Providers, RequestValueLimit, SpanAttributes};
 
 use super::config::Config;
 use super::exclude::Exclusions;
@@ -309,7 +310,7 @@ impl<F: ServerFramework> ServerLayer<F> {
     /// Also excludes each request for which `predicate` returns `true` (no span, no
     /// metric; the trace context still flows); each call adds a predicate, run on every
     /// request the other exclusion rules let through, so keep it cheap. See
-    /// [`Hooks::add_exclude`](otel_kit_core::hooks::Hooks::add_exclude).
+    /// [`Hooks::add_exclude`](otel_kit_core::__private::hooks::Hooks::add_exclude).
     ///
     /// ```
     /// let layer = otel_kit_http::ServerLayer::new().exclude_when(|parts| false);
@@ -321,7 +322,7 @@ impl<F: ServerFramework> ServerLayer<F> {
 
     /// Names the span with what `name` returns; `None` keeps the default,
     /// `{method} {http.route}`. Runs before the span starts; make the name from the route or the
-    /// operation, never from an identifier. See [`Hooks::set_span_name`](otel_kit_core::hooks::Hooks::set_span_name).
+    /// operation, never from an identifier. See [`Hooks::set_span_name`](otel_kit_core::__private::hooks::Hooks::set_span_name).
     ///
     /// ```
     /// use std::borrow::Cow;
@@ -338,7 +339,7 @@ impl<F: ServerFramework> ServerLayer<F> {
 
     /// Adds span attributes from the request with `add`, **before the span starts** (the
     /// sampler sees them). See
-    /// [`Hooks::set_request_span_attributes`](otel_kit_core::hooks::Hooks::set_request_span_attributes).
+    /// [`Hooks::set_request_span_attributes`](otel_kit_core::__private::hooks::Hooks::set_request_span_attributes).
     ///
     /// ```
     /// use opentelemetry::KeyValue;
@@ -356,7 +357,7 @@ impl<F: ServerFramework> ServerLayer<F> {
 
     /// Adds span attributes from how the request ended with `add`, just before a recorded
     /// span ends (which endings it sees: the type's docs). See
-    /// [`Hooks::set_response_span_attributes`](otel_kit_core::hooks::Hooks::set_response_span_attributes).
+    /// [`Hooks::set_response_span_attributes`](otel_kit_core::__private::hooks::Hooks::set_response_span_attributes).
     ///
     /// ```
     /// use opentelemetry::KeyValue;
@@ -376,7 +377,7 @@ impl<F: ServerFramework> ServerLayer<F> {
     /// at most [`MAX_METRIC_ATTRIBUTES`](otel_kit_core::extra_attributes::MAX_METRIC_ATTRIBUTES)
     /// per request, never a key the metric sets itself; what is dropped is counted
     /// ([`dropped_metric_attributes`](Self::dropped_metric_attributes)). See
-    /// [`Hooks::set_metric_attributes`](otel_kit_core::hooks::Hooks::set_metric_attributes).
+    /// [`Hooks::set_metric_attributes`](otel_kit_core::__private::hooks::Hooks::set_metric_attributes).
     ///
     /// ```
     /// use opentelemetry::KeyValue;

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use http::{Request, Response};
-use otel_kit_core::call::CallFuture;
-use otel_kit_core::instrumented_service::InstrumentRequest;
+use otel_kit_core::__private::call::CallFuture;
+use otel_kit_core::__private::instrumented_service::InstrumentRequest;
 use tower::Service;
 
 use super::config::Config;

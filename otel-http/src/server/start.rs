@@ -19,8 +19,9 @@ use super::instruments::Instruments;
 use crate::conventions::method::static_method;
 use crate::conventions::redact_query;
 use crate::interned;
-use otel_kit_core::server_context::{excluded_request_context, server_parent};
-use otel_kit_core::{Resolved, SpanAttributes};
+use otel_kit_core::__private::Resolved;
+use otel_kit_core::__private::server_context::{excluded_request_context, server_parent};
+use otel_kit_core::SpanAttributes;
 
 /// Starts the SERVER span for a traced request. Returns the context the handler runs
 /// in (the span, plus the caller's baggage unless the endpoint is public) and what the

@@ -2,12 +2,12 @@
 //! and ends the span and the duration point however it ends.
 
 use http::Response;
-use otel_kit_core::exception::type_name;
+use otel_kit_core::__private::exception::type_name;
 
 use super::outcome::{error_description, error_type};
 use crate::framework::Tower;
 use crate::outgoing::call::{Call, Ended};
-use otel_kit_core::response_future::EndWith;
+use otel_kit_core::__private::response_future::EndWith;
 
 /// The response future of [`ClientService`](super::ClientService).
 ///
@@ -30,7 +30,7 @@ use otel_kit_core::response_future::EndWith;
 /// let future: ResponseFuture<_> = service.call(http::Request::get("http://localhost/").body(()).unwrap());
 /// drop(future); // recorded as cancelled: status Unset, no error.type
 /// ```
-pub type ResponseFuture<F> = otel_kit_core::response_future::ResponseFuture<F, Call<Tower>>;
+pub type ResponseFuture<F> = otel_kit_core::__private::response_future::ResponseFuture<F, Call<Tower>>;
 
 impl<B, E> EndWith<Result<Response<B>, E>> for Call<Tower>
 where

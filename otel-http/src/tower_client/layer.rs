@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use otel_kit_core::instrumented_service::InstrumentedService;
+use otel_kit_core::__private::instrumented_service::InstrumentedService;
 
 use crate::ClientLayer;
 use crate::framework::Tower;

@@ -4,8 +4,8 @@
 use std::error::Error;
 use std::io::ErrorKind;
 
-use otel_kit_core::error_type::of_type;
-use otel_kit_core::exception::message_with_sources;
+use otel_kit_core::__private::error_type::of_type;
+use otel_kit_core::__private::exception::message_with_sources;
 
 /// `error.type` of a request the client (of error type `E`) failed, the same values as
 /// the reqwest middleware's where the cause says which:

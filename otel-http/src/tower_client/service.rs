@@ -10,8 +10,8 @@ use http::request::Parts;
 use http::uri::Authority;
 use http::{Request, Response, Uri};
 use opentelemetry::Context;
-use otel_kit_core::call::CallFuture;
-use otel_kit_core::instrumented_service::InstrumentRequest;
+use otel_kit_core::__private::call::CallFuture;
+use otel_kit_core::__private::instrumented_service::InstrumentRequest;
 use tower::Service;
 
 use super::future::ResponseFuture;

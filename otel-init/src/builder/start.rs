@@ -347,11 +347,14 @@ impl Builder {
         // The provider's head sampler (its head-sampled face answers the probe), so that
         // a `tracing` span the sampler drops is never built.
         let (default_tracer, head) =
-            otel_kit_core::head_sampling::probe(|| pipelines.head_sampled.tracer("otel-kit-init"));
+            otel_kit_core::__private::head_sampling::probe(|| pipelines.head_sampled.tracer("otel-kit-init"));
         let (dispatch, switch) = subscriber::reloadable_subscriber(
             // Each `tracing` span under its target's scope, as the log records are.
-            otel_kit_core::sdk::BridgeTracer::per_target(pipelines.head_sampled.clone(), default_tracer)
-                .with_head_sampler(head),
+            otel_kit_core::__private::BridgeTracer::per_target(
+                pipelines.head_sampled.clone(),
+                default_tracer,
+            )
+            .with_head_sampler(head),
             logger,
             Console::stdout(self.console_format)
                 .resource_identity(identity.iter().map(|(k, v)| (*k, v.as_str()))),

@@ -176,7 +176,7 @@ const SECRET_FILE_DEADLINE: std::time::Duration = std::time::Duration::from_secs
 /// The secret file's bytes: a regular file only, at most [`MAX_SECRET_FILE`], within
 /// [`SECRET_FILE_DEADLINE`]; or why not.
 fn read_secret_file(path: &str) -> Result<Vec<u8>, String> {
-    use otel_kit_core::regular_file::{ReadError, begin_read};
+    use otel_kit_core::__private::regular_file::{ReadError, begin_read};
     let deadline = std::time::Instant::now() + SECRET_FILE_DEADLINE;
     begin_read(path.as_ref(), MAX_SECRET_FILE, deadline, |_| {})
         .finish()

@@ -1,7 +1,7 @@
 //! SDK tuning variables: metric export temporality, exemplars and the span and
 //! log-record limits. (The batch processors' own are read by [`crate::batch`].)
 
-pub use otel_kit_core::sdk::exemplar::ExemplarFilter;
+pub use otel_kit_core::__private::exemplar::ExemplarFilter;
 
 use crate::env::Env;
 
@@ -34,7 +34,7 @@ impl TemporalityPreference {
 pub(crate) const EXEMPLAR_FILTER_VARIABLE: &str = "OTEL_METRICS_EXEMPLAR_FILTER";
 
 /// `OTEL_METRICS_EXEMPLAR_FILTER`: which measurements the kit keeps as
-/// exemplars (`otel_kit_core::sdk::exemplar`; the 0.33 SDK keeps none itself).
+/// exemplars (`otel_kit_core::__private::exemplar`; the 0.33 SDK keeps none itself).
 pub(crate) fn read_exemplar_filter(env: &mut Env<'_>) -> ExemplarFilter {
     env.choice(
         EXEMPLAR_FILTER_VARIABLE,

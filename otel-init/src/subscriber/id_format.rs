@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use opentelemetry::trace::{SpanId, TraceId};
-use otel_kit_core::lower_hex;
+use otel_kit_core::__private::lower_hex;
 use tracing::{Event, Subscriber};
 use tracing_subscriber::fmt::format::{Format, Full, Json, Writer};
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};

@@ -223,7 +223,7 @@ where
     L: Logger + Send + Sync + 'static,
 {
     build(
-        otel_kit_core::sdk::BridgeTracer::new(tracer),
+        otel_kit_core::__private::BridgeTracer::new(tracer),
         logger_provider,
         console,
         span_events,
@@ -234,7 +234,7 @@ where
 /// [`layers`], with each layer's directives from `env_filter`: a plain [`EnvFilter`](tracing_subscriber::EnvFilter),
 /// or one that can be reloaded (`super::reloadable`).
 pub(super) fn build<S, W, T, P, L, F>(
-    tracer: otel_kit_core::sdk::BridgeTracer<T>,
+    tracer: otel_kit_core::__private::BridgeTracer<T>,
     logger_provider: &P,
     console: Console<W>,
     span_events: SpanEvents,
@@ -287,7 +287,7 @@ where
         #[cfg(feature = "logs")]
         // Plain log lines carry no event name (the bridge would name each one after its
         // source line); events named in code keep theirs.
-        logs: OpenTelemetryTracingBridge::new(&otel_kit_core::sdk::DeclaredEventNames(logger_provider.clone()))
+        logs: OpenTelemetryTracingBridge::new(&otel_kit_core::__private::DeclaredEventNames(logger_provider.clone()))
             .with_filter(
                 env_filter()
                     .and(super::filter::not_otel_internal())

@@ -97,7 +97,7 @@ pub use layers::{TelemetryLayers, layers, layers_with_span_events, subscriber};
 pub use log_crate::{LogLoggerAlreadySet, bridge_log_crate};
 #[cfg(feature = "logs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "logs")))]
-pub use otel_kit_core::sdk::DeclaredEventNames;
+pub use otel_kit_core::__private::DeclaredEventNames;
 pub(crate) use reloadable::{ApplicationLayer, FilterSwitch, reloadable_subscriber};
 pub(crate) use span_events::SPAN_EVENTS;
 pub use span_events::SpanEvents;

@@ -227,7 +227,7 @@ pub(crate) type ApplicationLayer = Box<dyn Layer<Registry> + Send + Sync>;
 /// [`subscriber`](super::subscriber) with `filter` and then `appended` as its directives,
 /// on top of the `application` layers, and the switch that replaces `filter` while it runs.
 pub(crate) fn reloadable_subscriber<W, P, L>(
-    tracer: otel_kit_core::sdk::BridgeTracer<SdkTracer>,
+    tracer: otel_kit_core::__private::BridgeTracer<SdkTracer>,
     logger_provider: &P,
     console: Console<W>,
     filter: &LogFilter,
@@ -273,7 +273,7 @@ where
 
 /// What the kit's three layers are built from.
 struct KitLayers<'p, W, P> {
-    tracer: otel_kit_core::sdk::BridgeTracer<SdkTracer>,
+    tracer: otel_kit_core::__private::BridgeTracer<SdkTracer>,
     logger_provider: &'p P,
     console: Console<W>,
     span_events: SpanEvents,
@@ -351,7 +351,7 @@ mod tests {
     ) -> (Dispatch, FilterSwitch) {
         let tracer = SdkTracerProvider::builder().build().tracer("reloadable-test");
         reloadable_subscriber(
-            otel_kit_core::sdk::BridgeTracer::new(tracer),
+            otel_kit_core::__private::BridgeTracer::new(tracer),
             logger_provider,
             Console::new(ConsoleFormat::Text, {
                 let console = console.clone();

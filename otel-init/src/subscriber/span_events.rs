@@ -215,7 +215,7 @@ impl Description {
     fn record(&mut self, field: &Field, text: impl FnOnce() -> String) {
         match field.name() {
             "message" => self.has_message = true,
-            "error" => self.error = Some(otel_kit_core::exception::bounded(&text()).to_owned()),
+            "error" => self.error = Some(otel_kit_core::__private::exception::bounded(&text()).to_owned()),
             _ => {}
         }
     }

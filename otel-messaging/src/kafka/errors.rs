@@ -13,7 +13,7 @@ pub(crate) fn of(error: &KafkaError) -> Failure {
     match error.rdkafka_error_code() {
         Some(code) => error_kind::failure(&code, error),
         None => Failure::new(kind(error), error.to_string())
-            .exception(otel_kit_core::exception::type_name::<KafkaError>()),
+            .exception(otel_kit_core::__private::exception::type_name::<KafkaError>()),
     }
 }
 
@@ -31,7 +31,7 @@ fn kind(error: &KafkaError) -> &'static str {
         KafkaError::PauseResume(_) => "pause_resume",
         KafkaError::Seek(_) => "seek",
         KafkaError::Subscription(_) => "subscription",
-        _ => otel_kit_core::error_type::OTHER,
+        _ => otel_kit_core::__private::error_type::OTHER,
     }
 }
 

@@ -29,10 +29,10 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use crate::carrier::HeaderSource;
 #[cfg(doc)]
 use opentelemetry::propagation::Extractor;
 use opentelemetry::propagation::Injector;
-use otel_kit_core::carrier::HeaderSource;
 use rdkafka::message::{BorrowedHeaders, Header, Headers as _, OwnedHeaders};
 
 /// The most headers of a record the adapter reads: trace context and baggage are a few,

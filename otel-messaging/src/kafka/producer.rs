@@ -2,7 +2,7 @@
 
 use opentelemetry::KeyValue;
 use opentelemetry::trace::TraceContextExt as _;
-use otel_kit_core::call::CallFuture;
+use otel_kit_core::__private::call::CallFuture;
 use otel_kit_semconv::attribute::MESSAGING_DESTINATION_PARTITION_ID;
 use rdkafka::ClientContext;
 use rdkafka::message::ToBytes;

@@ -7,7 +7,7 @@ use async_nats::{
     HeaderMap, Message, PublishError, PublishErrorKind, RequestError, Subject, SubscribeError, ToSubject,
 };
 use bytes::Bytes;
-use otel_kit_core::call::CallFuture;
+use otel_kit_core::__private::call::CallFuture;
 
 use crate::failure::HandlerOutcome;
 use crate::messaging::Messaging;

@@ -27,8 +27,8 @@ pub(crate) fn of_kind<K: Debug, E: Display>(kind: K, error: &E) -> Failure {
 pub(crate) fn of_boxed(error: &(dyn std::error::Error + Send + Sync + 'static)) -> Failure {
     match error.downcast_ref::<async_nats::client::PublishError>() {
         Some(publish) => of_kind(publish.kind(), publish),
-        None => Failure::new(otel_kit_core::error_type::OTHER, error.to_string())
-            .exception(otel_kit_core::exception::type_name::<async_nats::Error>()),
+        None => Failure::new(otel_kit_core::__private::error_type::OTHER, error.to_string())
+            .exception(otel_kit_core::__private::exception::type_name::<async_nats::Error>()),
     }
 }
 

@@ -26,7 +26,7 @@ use async_nats::{HeaderMap, HeaderName, HeaderValue};
 use opentelemetry::propagation::Extractor;
 use opentelemetry::propagation::Injector;
 
-use otel_kit_core::carrier::HeaderSource;
+use crate::carrier::HeaderSource;
 
 /// A propagation [`Extractor`] over NATS headers, by the rule of
 /// [`carrier`](crate::carrier): names in any case, values not UTF-8 skipped, two

@@ -20,7 +20,7 @@ pub(crate) fn of(error: &lapin::Error) -> Failure {
                 AMQPErrorKind::Hard(hard) => hard.to_string(),
             };
             Failure::new(name.to_ascii_lowercase(), error.to_string())
-                .exception(otel_kit_core::exception::type_name::<lapin::Error>())
+                .exception(otel_kit_core::__private::exception::type_name::<lapin::Error>())
         }
         kind => error_kind::failure(kind, error),
     }

@@ -22,7 +22,7 @@ use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 use opentelemetry::propagation::Extractor;
 use opentelemetry::propagation::Injector;
 
-use otel_kit_core::carrier::HeaderSource;
+use crate::carrier::HeaderSource;
 
 /// A propagation [`Extractor`] over an AMQP field table, by the rule of
 /// [`carrier`](crate::carrier).

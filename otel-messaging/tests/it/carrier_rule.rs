@@ -1,4 +1,4 @@
-//! The kit's one rule for reading propagation headers (`otel_kit_core::carrier`), run as
+//! The kit's one rule for reading propagation headers (`otel_kit_core::__private::carrier`), run as
 //! one table of cases over every header source the kit reads: `http::HeaderMap` (HTTP,
 //! and gRPC metadata, which tonic keeps in one), `(name, value)` pairs (otel-kit-init's
 //! `MessageHeaders`), a string map (otel-kit-init's `extract`), NATS headers and an AMQP
@@ -14,7 +14,7 @@ use std::str::FromStr as _;
 
 use lapin::types::{AMQPValue, ByteArray, FieldTable, LongString};
 use opentelemetry::propagation::Extractor;
-use otel_kit_core::carrier::{BoundedExtractor, MAX_KEYS, MAX_TOTAL_BYTES};
+use otel_kit_core::__private::carrier::{BoundedExtractor, MAX_KEYS, MAX_TOTAL_BYTES};
 
 const TP: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 const TP2: &str = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";

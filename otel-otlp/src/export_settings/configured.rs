@@ -263,7 +263,7 @@ pub struct MetricExportOptions {
     /// The temporality asked of the SDK.
     pub temporality: Temporality,
     /// The exemplar reservoirs.
-    pub exemplars: Arc<otel_kit_core::sdk::exemplar::Reservoirs>,
+    pub exemplars: Arc<otel_kit_core::__private::exemplar::Reservoirs>,
 }
 
 #[cfg(feature = "metrics")]

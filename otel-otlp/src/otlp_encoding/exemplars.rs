@@ -6,8 +6,8 @@
 use std::time::SystemTime;
 
 use opentelemetry::KeyValue;
-use otel_kit_core::sdk::exemplar::Reservoirs;
-pub use otel_kit_core::sdk::exemplar::{ExemplarValue, SpanIds};
+use otel_kit_core::__private::exemplar::Reservoirs;
+pub use otel_kit_core::__private::exemplar::{ExemplarValue, SpanIds};
 
 /// One exemplar: a measurement, when it was taken, the span it was taken in, and the
 /// attributes of the measurement that the data point's attributes leave out.

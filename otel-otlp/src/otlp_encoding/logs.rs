@@ -3,7 +3,7 @@
 use opentelemetry::InstrumentationScope;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::logs::{LogBatch, SdkLogRecord};
-use otel_kit_core::shared_names::same_str;
+use otel_kit_core::__private::shared_names::same_str;
 use prost::encoding::WireType;
 
 use super::log_values;

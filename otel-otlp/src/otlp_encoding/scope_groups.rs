@@ -4,7 +4,7 @@
 //! opentelemetry-proto's grouping does, so the decoded requests are equal.
 
 use opentelemetry::InstrumentationScope;
-use otel_kit_core::shared_names::same_str;
+use otel_kit_core::__private::shared_names::same_str;
 
 /// The grouping of one batch, its vectors kept from one export to the next.
 #[derive(Debug, Default)]

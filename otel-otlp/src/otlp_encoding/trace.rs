@@ -10,7 +10,7 @@ use super::request_frame::{RequestFrame, scope_message};
 use super::scope_groups::{ScopeGroups, same_scope};
 use super::time::nanos;
 use super::wire;
-use otel_kit_core::trace_state_header;
+use otel_kit_core::__private::trace_state_header;
 
 // `Span.flags` and `Link.flags`: whether the parent (or the linked span) is remote is
 // known, and whether it is.
@@ -22,7 +22,7 @@ const IS_REMOTE: u32 = 0x200;
 /// opentelemetry-proto's transform and prost produce for the same batch, but for an
 /// attribute whose key was set twice on a span that ended in error: the SDK keeps both,
 /// OTLP wants keys unique, and the API says a second set overwrites, so it is written
-/// once, with its last value ([`exported`](otel_kit_core::repeated_keys::exported)).
+/// once, with its last value ([`exported`](otel_kit_core::__private::repeated_keys::exported)).
 ///
 /// The resource is encoded once, when the encoder is given it, and copied into each
 /// request; each instrumentation scope is written once per request, followed by its
@@ -121,7 +121,7 @@ fn span(out: &mut Vec<u8>, span: &SpanData) -> u32 {
     wire::fixed64(out, 8, nanos(span.end_time));
     // A key set twice on a span that ended in error (the SDK keeps both): its last
     // value, once.
-    let span_attributes = otel_kit_core::repeated_keys::exported(&span.status, &span.attributes);
+    let span_attributes = otel_kit_core::__private::repeated_keys::exported(&span.status, &span.attributes);
     let mut left_out = attributes::attributes(out, 9, &span_attributes);
     wire::varint(
         out,

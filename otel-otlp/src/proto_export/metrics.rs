@@ -11,7 +11,7 @@ use opentelemetry_sdk::metrics::Temporality;
 use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData, ResourceMetrics};
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 
-use otel_kit_core::sdk::exemplar::Reservoirs;
+use otel_kit_core::__private::exemplar::Reservoirs;
 
 use super::exporter::{Encoder, ProtoExporter, lenient, strict};
 use crate::error::{BuildError, BuildWarning};
@@ -135,7 +135,7 @@ fn delta_until(metrics: &ResourceMetrics) -> Option<SystemTime> {
 
 impl PushMetricExporter for MetricExporter {
     async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
-        otel_kit_core::sdk::cardinality_overflow::warn_of_overflows(metrics);
+        otel_kit_core::__private::cardinality_overflow::warn_of_overflows(metrics);
         let exemplars: Option<&Reservoirs> = self.exemplars.as_deref();
         let result = self
             .exporter

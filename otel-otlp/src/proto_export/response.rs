@@ -53,7 +53,7 @@ pub(super) fn loggable(message: &str) -> String {
     while !message.is_char_boundary(end) {
         end -= 1;
     }
-    let mut shown = otel_kit_core::printable_text::escape_controls(&message[..end]).into_owned();
+    let mut shown = otel_kit_core::__private::printable_text::escape_controls(&message[..end]).into_owned();
     if end < message.len() {
         shown.push_str(&format!("... ({} more bytes)", message.len() - end));
     }

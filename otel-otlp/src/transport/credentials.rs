@@ -55,12 +55,12 @@ pub(crate) const SETTLED: Duration = Duration::from_millis(200);
 /// assert!(why.starts_with("cannot be read"));
 /// ```
 pub fn read_credential_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    otel_kit_core::regular_file::read(path, MAX_FILE).map_err(|error| why_unread(&error))
+    otel_kit_core::__private::regular_file::read(path, MAX_FILE).map_err(|error| why_unread(&error))
 }
 
 /// Why a credential file gave no bytes, as the warnings say it.
-fn why_unread(error: &otel_kit_core::regular_file::ReadError) -> String {
-    use otel_kit_core::regular_file::ReadError;
+fn why_unread(error: &otel_kit_core::__private::regular_file::ReadError) -> String {
+    use otel_kit_core::__private::regular_file::ReadError;
     match error {
         ReadError::NotRegular => "is not a regular file (a FIFO, socket or device is not read)".to_owned(),
         ReadError::TooLarge { bytes } => {
@@ -99,7 +99,7 @@ pub(crate) enum StartRead {
     /// Bytes given as bytes.
     Given(Vec<u8>),
     /// A file, read until the deadline.
-    File(PathBuf, otel_kit_core::regular_file::ReadUnderWay),
+    File(PathBuf, otel_kit_core::__private::regular_file::ReadUnderWay),
 }
 
 impl StartRead {
@@ -111,7 +111,7 @@ impl StartRead {
             Pem::Bytes(bytes) => StartRead::Given(bytes.clone()),
             Pem::File(path) => StartRead::File(
                 path.clone(),
-                otel_kit_core::regular_file::begin_read(path, MAX_FILE, deadline, move |path| {
+                otel_kit_core::__private::regular_file::begin_read(path, MAX_FILE, deadline, move |path| {
                     // Written a moment ago: maybe not whole yet. Its `stat` may hang too.
                     if settle && !settled(path) {
                         std::thread::sleep(SETTLED);

@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
+use otel_kit_core::__private::report_gate::ReportGate;
 use otel_kit_core::otlp::DynamicHeaders;
-use otel_kit_core::report_gate::ReportGate;
 use tokio::task::JoinHandle;
 
 /// The longest an export waits for the application's function.

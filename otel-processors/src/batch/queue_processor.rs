@@ -23,7 +23,7 @@ use super::settings::BatchSettings;
 use super::signal::{BatchExporter, BatchedSignal};
 use super::stats::QueueStats;
 use super::worker::{Control, Worker};
-use otel_kit_core::report_gate::ReportGate;
+use otel_kit_core::__private::report_gate::ReportGate;
 
 #[derive(Debug)]
 pub(super) struct QueueProcessor<S: BatchedSignal> {

@@ -14,7 +14,7 @@ use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use super::queue::BatchQueue;
 use super::signal::{BatchExporter, BatchedSignal};
 use super::stats::QueueStats;
-use otel_kit_core::report_gate::ReportGate;
+use otel_kit_core::__private::report_gate::ReportGate;
 
 /// How long the worker of a zero-delay processor sleeps when nothing wakes it.
 const IDLE_WAIT: Duration = Duration::from_secs(3600);

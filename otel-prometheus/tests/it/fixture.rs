@@ -10,7 +10,7 @@ use opentelemetry::{InstrumentationScope, KeyValue};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
-use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
+use otel_kit_core::__private::exemplar::{ExemplarFilter, ExemplarMeterProvider, Reservoirs};
 use otel_kit_prometheus::PrometheusReader;
 
 /// The ids of a span a measurement was made in, as the exposition writes them.

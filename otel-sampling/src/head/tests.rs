@@ -3,7 +3,7 @@
 
 use opentelemetry::trace::{Span as _, TraceContextExt as _, TraceState, Tracer as _, TracerProvider as _};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
-use otel_kit_core::head_sampling::{probe, start_span, start_span_with};
+use otel_kit_core::__private::head_sampling::{probe, start_span, start_span_with};
 
 use super::*;
 use crate::Sampling;

@@ -13,7 +13,7 @@ pub(crate) mod strategy;
 use std::fmt;
 use std::time::Duration;
 
-use otel_kit_core::printable_endpoint::printable_endpoint;
+use otel_kit_core::__private::printable_endpoint::printable_endpoint;
 
 use crate::preset::{JaegerRemote, Kind, Sampling};
 

@@ -3,9 +3,9 @@
 //! `key=value` entries, and the one warning that lists each entry not used as written,
 //! with any URL in it masked (an endpoint may carry credentials).
 
+use otel_kit_core::__private::printable_endpoint::printable_endpoint;
+use otel_kit_core::__private::printable_text::escape_controls;
 use otel_kit_core::ConfigWarning;
-use otel_kit_core::printable_endpoint::printable_endpoint;
-use otel_kit_core::printable_text::escape_controls;
 
 /// The `key=value` entries of `arg` as `(entry, key, value)`, key and value trimmed, in
 /// order; an entry without a `=` goes to `problems`, as one `name` ignores, with the keys

@@ -2,7 +2,7 @@
 //! checked once for both: a plain `http://host[:port][/path]` URL, with the reasons it is
 //! not written with the endpoint masked, since an endpoint may carry credentials.
 
-use otel_kit_core::printable_endpoint::printable_endpoint;
+use otel_kit_core::__private::printable_endpoint::printable_endpoint;
 
 /// `endpoint` as a URL when it is `http://host[:port][/path]` without a query; `Err`
 /// says what is wrong, with the endpoint masked. `query_why` ends the message about a

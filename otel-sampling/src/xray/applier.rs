@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use otel_kit_core::consistent_sampling::Threshold;
+use otel_kit_core::__private::consistent_sampling::Threshold;
 
 use crate::rate_limit::RateLimitedRoot;
 use crate::xray::rules::Rule;

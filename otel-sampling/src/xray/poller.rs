@@ -151,14 +151,14 @@ impl Polls {
     /// differs from the last.
     fn warn_left_out(&self, left_out: Vec<String>) {
         let text = left_out.join("; ");
-        let text = otel_kit_core::exception::bounded(&text);
+        let text = otel_kit_core::__private::exception::bounded(&text);
         let mut warned = self
             .left_out_warned
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if *warned != text {
             if !text.is_empty() {
-                let shown = otel_kit_core::printable_text::escape_controls(text);
+                let shown = otel_kit_core::__private::printable_text::escape_controls(text);
                 tracing::warn!("X-Ray sampling rules left out: {shown}");
             }
             text.clone_into(&mut warned);
@@ -184,7 +184,7 @@ impl Polls {
             if !answer.left_out.is_empty() {
                 tracing::debug!(
                     "X-Ray sampling targets left out: {}",
-                    otel_kit_core::printable_text::escape_controls(&answer.left_out.join("; "))
+                    otel_kit_core::__private::printable_text::escape_controls(&answer.left_out.join("; "))
                 );
             }
             self.state.apply_targets(&answer.targets);
@@ -206,7 +206,7 @@ fn log_transition(call: &str, result: Result<(), String>, failing: &mut bool) {
             *failing = true;
             tracing::warn!(
                 "X-Ray sampler: {call} failed: {}; the sampler keeps what it had",
-                otel_kit_core::printable_text::escape_controls(&why)
+                otel_kit_core::__private::printable_text::escape_controls(&why)
             );
         }
         (Ok(()), true) => {

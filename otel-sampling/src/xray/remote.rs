@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use opentelemetry::Key;
 use opentelemetry_sdk::Resource;
-use otel_kit_core::printable_endpoint::printable_endpoint;
+use otel_kit_core::__private::printable_endpoint::printable_endpoint;
 use otel_kit_semconv::resource::{AWS_ECS_CONTAINER_ARN, CLOUD_PLATFORM, CLOUD_RESOURCE_ID, SERVICE_NAME};
 
 /// Where an AWS X-Ray remote sampler gets its sampling rules and targets, and how often:
@@ -48,7 +48,7 @@ impl std::fmt::Debug for XrayRemote {
         f.debug_struct("XrayRemote")
             .field(
                 "endpoint",
-                &otel_kit_core::printable_endpoint::printable_endpoint(&self.endpoint),
+                &otel_kit_core::__private::printable_endpoint::printable_endpoint(&self.endpoint),
             )
             .field("polling_interval", &self.polling_interval)
             .field("targets_interval", &self.targets_interval)

@@ -14,7 +14,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use opentelemetry::trace::{Link, SpanKind, TraceId};
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::trace::{SamplingResult, ShouldSample};
-use otel_kit_core::consistent_sampling::trace_id_randomness;
+use otel_kit_core::__private::consistent_sampling::trace_id_randomness;
 
 use crate::arithmetic::RatioArithmetic;
 use crate::parent_state::{Outcome, parent_trace_state};

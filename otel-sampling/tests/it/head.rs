@@ -12,7 +12,7 @@ use opentelemetry::trace::{
 };
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::trace::{SamplingResult, SdkTracer, SdkTracerProvider, ShouldSample};
-use otel_kit_core::head_sampling::{HeadSampler, probe, start_span};
+use otel_kit_core::__private::head_sampling::{HeadSampler, probe, start_span};
 use otel_kit_sampling::{HeadSampling, RatioArithmetic, Sampling, from_env_values};
 
 /// A sampler that counts how often it is asked.

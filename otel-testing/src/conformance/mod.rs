@@ -81,7 +81,7 @@ impl Conformance {
             custom: Vec::new(),
             report: Report::default(),
         };
-        otel_kit_core::KIT_NAMESPACES
+        otel_kit_core::kit_names::KIT_NAMESPACES
             .iter()
             .fold(kit, |check, namespace| check.custom_namespace(*namespace))
     }

@@ -35,12 +35,12 @@ bridge = E("<opentelemetry_appender_tracing::layer::OpenTelemetryTracingBridge<P
            "tracing_subscriber::layer::Layer<S>>::on_event")
 dispatch = E("tracing_core::event::Event::dispatch")
 enabled = E("tracing::__macro_support::__is_enabled")
-server_call = E("otel_kit_http::server::service::<impl otel_kit_core::instrumented_service::InstrumentRequest"
+server_call = E("otel_kit_http::server::service::<impl otel_kit_core::request_path::instrumented_service::InstrumentRequest"
                 "<S,http::request::Request<ReqBody>> for otel_kit_http::server::config::Config>::call")
 # Where the compiler inlines the layer's `call` into its caller, what it ran is its
 # resolver closure and the call future's start.
 server_start = per(kit, server_call) or (
-    per(kit, server_call + E("::{{closure}}")) + per(kit, E("otel_kit_core::call::CallFuture<F,C>::start")))
+    per(kit, server_call + E("::{{closure}}")) + per(kit, E("otel_kit_core::request_path::call::CallFuture<F,C>::start")))
 rows = [
     ("the HTTP server layer's start (sampling, span, attributes, context)", server_start),
     ("the reqwest client middleware's own work (span, propagation, duration)", per(kit, client) - per(kit, next_run)),

@@ -297,7 +297,8 @@ impl DirectSpan {
                 rules.value_length.apply(&mut link.attributes);
             }
         }
-        let attributes = otel_kit_core::repeated_keys::exported(&record.status, &record.attributes);
+        let attributes =
+            otel_kit_core::__private::repeated_keys::exported(&record.status, &record.attributes);
         let ended = EndedSpan {
             span_context: &self.span_context,
             parent_span_id: record.parent_span_id,

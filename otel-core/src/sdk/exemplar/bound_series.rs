@@ -19,7 +19,7 @@ use std::sync::RwLock;
 
 use opentelemetry::{KeyValue, Value};
 
-use crate::shared_names::same_str;
+use crate::request_path::shared_names::same_str;
 
 /// Most attribute sets one instrument binds. Far below the SDK's default cardinality
 /// limit (2,000), so a handle is never bound to the overflow series while the stream

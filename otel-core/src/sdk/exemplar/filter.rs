@@ -7,7 +7,7 @@ use opentelemetry::trace::{SpanId, TraceContextExt, TraceId};
 /// `OTEL_METRICS_EXEMPLAR_FILTER`.
 ///
 /// ```
-/// use otel_kit_core::sdk::exemplar::ExemplarFilter;
+/// use otel_kit_core::__private::exemplar::ExemplarFilter;
 ///
 /// assert_eq!(ExemplarFilter::default(), ExemplarFilter::TraceBased);
 /// ```

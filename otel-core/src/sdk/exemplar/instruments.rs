@@ -158,7 +158,7 @@ impl<T: Measure, I: Sdk<T>> SyncInstrument<T> for Recording<I, ()> {
 impl<T: Measure, I: Sdk<T>> SyncInstrument<T> for Recording<I, I::Bound> {
     fn measure(&self, measurement: T, attributes: &[KeyValue]) {
         // An SDK built without bound instruments would drop what a bound handle records.
-        let key = crate::bound_instruments::sdk_binds().then(|| recording_key(attributes));
+        let key = crate::request_path::bound_instruments::sdk_binds().then(|| recording_key(attributes));
         let bound = key.is_some_and(|key| {
             self.bound.record(
                 key,

@@ -32,7 +32,7 @@ use super::reservoirs::Reservoirs;
 /// ```
 /// use opentelemetry::metrics::MeterProvider as _;
 /// use opentelemetry_sdk::metrics::SdkMeterProvider;
-/// use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider};
+/// use otel_kit_core::__private::exemplar::{ExemplarFilter, ExemplarMeterProvider};
 ///
 /// let provider = ExemplarMeterProvider::new(SdkMeterProvider::default(), ExemplarFilter::TraceBased);
 /// provider.meter("shop").f64_histogram("shop.latency").build().record(0.2, &[]);
@@ -330,7 +330,7 @@ mod tests {
     fn measurements_with_attributes_bind_their_sets_and_give_the_same_points() {
         use opentelemetry_sdk::metrics::{InMemoryMetricExporterBuilder, Temporality};
 
-        crate::bound_instruments::declare_sdk_binds();
+        crate::request_path::bound_instruments::declare_sdk_binds();
         let exporter = InMemoryMetricExporterBuilder::new()
             .with_temporality(Temporality::Delta)
             .build();

@@ -25,7 +25,7 @@ type ByMetric = FxHashMap<String, Arc<Reservoir>>;
 /// use opentelemetry::trace::{TraceContextExt as _, Tracer as _, TracerProvider as _};
 /// use opentelemetry::{KeyValue, metrics::noop::NoopMeterProvider};
 /// use opentelemetry_sdk::trace::SdkTracerProvider;
-/// use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider};
+/// use otel_kit_core::__private::exemplar::{ExemplarFilter, ExemplarMeterProvider};
 ///
 /// let provider = ExemplarMeterProvider::new(NoopMeterProvider::new(), ExemplarFilter::TraceBased);
 /// let latency = provider.meter("shop").f64_histogram("shop.latency").build();
@@ -87,7 +87,7 @@ impl Reservoirs {
     /// use std::time::SystemTime;
     ///
     /// use opentelemetry::metrics::{MeterProvider as _, noop::NoopMeterProvider};
-    /// use otel_kit_core::sdk::exemplar::{ExemplarFilter, ExemplarMeterProvider};
+    /// use otel_kit_core::__private::exemplar::{ExemplarFilter, ExemplarMeterProvider};
     ///
     /// let provider = ExemplarMeterProvider::new(NoopMeterProvider::new(), ExemplarFilter::AlwaysOn);
     /// provider.meter("shop").u64_counter("shop.orders").build().add(2, &[]);

@@ -70,8 +70,12 @@ fn emit() {
     let logger = otel_kit_core::log_events::global_logger_provider()
         .expect("init() sets the kit's logger provider")
         .event_logger(opentelemetry::InstrumentationScope::builder("shop").build());
-    otel_kit_core::exception::panic_event("http.server.request.exception", Severity::Error, "boom")
-        .emit(&*logger, &cx);
+    otel_kit_core::__private::exception::panic_event(
+        "http.server.request.exception",
+        Severity::Error,
+        "boom",
+    )
+    .emit(&*logger, &cx);
     assert!(cx.span().span_context().is_valid());
     drop(ship);
 }

@@ -7,7 +7,7 @@ use std::task::{Context as TaskContext, Poll};
 
 use async_nats::jetstream::context::PublishError;
 use async_nats::jetstream::publish::PublishAck;
-use otel_kit_core::call::CallFuture;
+use otel_kit_core::__private::call::CallFuture;
 use pin_project_lite::pin_project;
 
 use crate::call::MessagingCall;

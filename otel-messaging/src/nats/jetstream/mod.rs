@@ -96,7 +96,7 @@ impl JetStream {
         let mut headers = headers.unwrap_or_default();
         call.inject(&mut NatsHeaderInjector(&mut headers));
         let work = self.inner.publish_with_headers(subject, headers, payload);
-        let (result, call) = otel_kit_core::call::CallFuture::new(work, call).await;
+        let (result, call) = otel_kit_core::__private::call::CallFuture::new(work, call).await;
         match result {
             Ok(ack) => Ok(PublishAckFuture::new(ack, call)),
             Err(error) => {

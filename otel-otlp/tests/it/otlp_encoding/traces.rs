@@ -99,7 +99,8 @@ fn reference(spans: &[SpanData], resource: &Resource) -> (ExportTraceServiceRequ
         .cloned()
         .map(|mut span| {
             span.attributes =
-                otel_kit_core::repeated_keys::exported(&span.status, &span.attributes).into_owned();
+                otel_kit_core::__private::repeated_keys::exported(&span.status, &span.attributes)
+                    .into_owned();
             span
         })
         .collect();
