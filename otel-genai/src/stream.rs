@@ -26,20 +26,22 @@ pub struct StreamProgress {
 /// accepts::<otel_kit_genai::anthropic::MessageEvents>();
 /// accepts::<otel_kit_genai::bedrock::ConverseEvents>();
 /// ```
-pub trait StreamFormat: Default + fmt::Debug + sealed::Sealed {
-    /// Reads the next bytes of the body, split anywhere, counting into `progress`.
-    #[doc(hidden)]
-    fn push(&mut self, bytes: &[u8], progress: &mut StreamProgress);
+pub trait StreamFormat: sealed::Sealed {}
 
-    /// What the framing itself skipped (SSE lines too long to keep).
-    #[doc(hidden)]
-    fn skipped_frames(&self) -> u64 {
-        0
-    }
-}
-
+/// What a stream needs of its format.
 pub(crate) mod sealed {
-    pub trait Sealed {}
+    use super::{StreamProgress, fmt};
+
+    /// Implemented by the provider modules' formats only.
+    pub trait Sealed: Default + fmt::Debug {
+        /// Reads the next bytes of the body, split anywhere, counting into `progress`.
+        fn push(&mut self, bytes: &[u8], progress: &mut StreamProgress);
+
+        /// What the framing itself skipped (SSE lines too long to keep).
+        fn skipped_frames(&self) -> u64 {
+            0
+        }
+    }
 }
 
 /// A streamed chat answer in format `F`, accumulated in bounded memory; each provider's

@@ -19,14 +19,44 @@ use crate::sql::SqlDialect;
 /// The connect options of database `DB`'s connections (`PgConnectOptions`, ...).
 pub(crate) type ConnectOptionsOf<DB> = <<DB as Database>::Connection as Connection>::Options;
 
-mod sealed {
-    pub trait Sealed {}
-    #[cfg(feature = "postgres")]
-    impl Sealed for sqlx::Postgres {}
-    #[cfg(feature = "mysql")]
-    impl Sealed for sqlx::MySql {}
-    #[cfg(feature = "sqlite")]
-    impl Sealed for sqlx::Sqlite {}
+/// What the instrumentation needs of a database, per system.
+pub(crate) mod sealed {
+    use super::{BoxFuture, ConnectOptionsOf, Cow, Database, DatabaseError, Endpoint, SqlDialect};
+
+    /// Implemented for the databases the wrapper knows only.
+    pub trait Sealed: Database {
+        /// The lexical rules of this database's SQL.
+        const DIALECT: SqlDialect;
+
+        /// `db.system.name` before the server has said what it is.
+        const SYSTEM: &'static str;
+
+        /// Whether [`Self::detect_system`] asks the server anything.
+        const ASKS_SERVER: bool = false;
+
+        /// Whether the driver runs (and logs) statements on a thread of its own, not in the
+        /// caller's poll: SQLite's worker.
+        const RUNS_ON_WORKER: bool = false;
+
+        /// Where a pool with these connect options connects to (never the URL itself).
+        fn endpoint(options: &ConnectOptionsOf<Self>) -> Endpoint;
+
+        /// `db.response.status_code` of a database error.
+        fn status_code(error: &dyn DatabaseError) -> Option<String> {
+            error.code().map(Cow::into_owned)
+        }
+
+        /// Whether a status code means the operation failed.
+        fn is_failure(_status_code: &str) -> bool {
+            true
+        }
+
+        /// Asks the server which system it is, when the driver cannot tell (MySQL's driver
+        /// also speaks to MariaDB). `None` when there is nothing to ask.
+        fn detect_system(_connection: &mut Self::Connection) -> Option<BoxFuture<'_, Option<&'static str>>> {
+            None
+        }
+    }
 }
 
 /// A database whose pools [`crate::instrument`] can wrap: PostgreSQL, MySQL/MariaDB and
@@ -39,51 +69,14 @@ mod sealed {
 /// accepts::<sqlx::MySql>();
 /// accepts::<sqlx::Sqlite>();
 /// ```
-pub trait InstrumentedDatabase: Database + sealed::Sealed {
-    /// The lexical rules of this database's SQL.
-    #[doc(hidden)]
-    const DIALECT: SqlDialect;
-
-    /// `db.system.name` before the server has said what it is.
-    #[doc(hidden)]
-    const SYSTEM: &'static str;
-
-    /// Whether [`Self::detect_system`] asks the server anything.
-    #[doc(hidden)]
-    const ASKS_SERVER: bool = false;
-
-    /// Whether the driver runs (and logs) statements on a thread of its own, not in the
-    /// caller's poll: SQLite's worker.
-    #[doc(hidden)]
-    const RUNS_ON_WORKER: bool = false;
-
-    /// Where a pool with these connect options connects to (never the URL itself).
-    #[doc(hidden)]
-    fn endpoint(options: &ConnectOptionsOf<Self>) -> Endpoint;
-
-    /// `db.response.status_code` of a database error.
-    #[doc(hidden)]
-    fn status_code(error: &dyn DatabaseError) -> Option<String> {
-        error.code().map(Cow::into_owned)
-    }
-
-    /// Whether a status code means the operation failed.
-    #[doc(hidden)]
-    fn is_failure(_status_code: &str) -> bool {
-        true
-    }
-
-    /// Asks the server which system it is, when the driver cannot tell (MySQL's driver
-    /// also speaks to MariaDB). `None` when there is nothing to ask.
-    #[doc(hidden)]
-    fn detect_system(_connection: &mut Self::Connection) -> Option<BoxFuture<'_, Option<&'static str>>> {
-        None
-    }
-}
+pub trait InstrumentedDatabase: sealed::Sealed {}
 
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
-impl InstrumentedDatabase for Postgres {
+impl InstrumentedDatabase for Postgres {}
+
+#[cfg(feature = "postgres")]
+impl sealed::Sealed for Postgres {
     const DIALECT: SqlDialect = SqlDialect::PostgreSql;
     const SYSTEM: &'static str = "postgresql";
 
@@ -108,7 +101,10 @@ impl InstrumentedDatabase for Postgres {
 
 #[cfg(feature = "mysql")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mysql")))]
-impl InstrumentedDatabase for MySql {
+impl InstrumentedDatabase for MySql {}
+
+#[cfg(feature = "mysql")]
+impl sealed::Sealed for MySql {
     const DIALECT: SqlDialect = SqlDialect::MySql;
     const SYSTEM: &'static str = "mysql";
     const ASKS_SERVER: bool = true;
@@ -152,7 +148,10 @@ impl InstrumentedDatabase for MySql {
 
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
-impl InstrumentedDatabase for Sqlite {
+impl InstrumentedDatabase for Sqlite {}
+
+#[cfg(feature = "sqlite")]
+impl sealed::Sealed for Sqlite {
     const DIALECT: SqlDialect = SqlDialect::Sqlite;
     const SYSTEM: &'static str = "sqlite";
     const RUNS_ON_WORKER: bool = true;

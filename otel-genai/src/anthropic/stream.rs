@@ -98,9 +98,9 @@ struct Delta {
     stop_reason: Option<String>,
 }
 
-impl sealed::Sealed for MessageEvents {}
+impl StreamFormat for MessageEvents {}
 
-impl StreamFormat for MessageEvents {
+impl sealed::Sealed for MessageEvents {
     fn push(&mut self, bytes: &[u8], progress: &mut StreamProgress) {
         sse::push_data(
             self,

@@ -109,9 +109,9 @@ struct ReasoningDelta {
     text: Option<String>,
 }
 
-impl sealed::Sealed for ConverseEvents {}
+impl StreamFormat for ConverseEvents {}
 
-impl StreamFormat for ConverseEvents {
+impl sealed::Sealed for ConverseEvents {
     fn push(&mut self, bytes: &[u8], progress: &mut StreamProgress) {
         let mut decoder = std::mem::take(&mut self.decoder);
         let result = decoder.push(bytes, |decoded| self.decoded(decoded, progress));

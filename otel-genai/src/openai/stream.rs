@@ -98,9 +98,9 @@ struct FunctionDelta {
     arguments: Option<String>,
 }
 
-impl sealed::Sealed for ChatCompletionChunks {}
+impl StreamFormat for ChatCompletionChunks {}
 
-impl StreamFormat for ChatCompletionChunks {
+impl sealed::Sealed for ChatCompletionChunks {
     fn push(&mut self, bytes: &[u8], progress: &mut StreamProgress) {
         sse::push_data(
             self,

@@ -13,7 +13,7 @@ use otel_kit_core::__private::call::EndEarly;
 use otel_kit_core::__private::response_future::EndWith;
 
 use super::head::ActixResponse;
-use super::hooks::ActixHooks;
+use crate::framework::Actix;
 use crate::server::call::Call;
 
 /// The response future of [`ServerMiddlewareService`](super::ServerMiddlewareService).
@@ -42,20 +42,20 @@ pub type ResponseFuture<F> = otel_kit_core::__private::response_future::Response
 /// no routed request comes back.
 // `pub` in a private module: named by the public `ResponseFuture` alias, never by users.
 pub struct ActixCall {
-    call: Call<ActixHooks>,
+    call: Call<Actix>,
     routes: Rc<ResourceMap>,
     uri: Uri,
 }
 
 impl ActixCall {
     /// `routes` is the app's resource map, `uri` the request's.
-    pub(super) fn new(call: Call<ActixHooks>, routes: Rc<ResourceMap>, uri: Uri) -> Self {
+    pub(super) fn new(call: Call<Actix>, routes: Rc<ResourceMap>, uri: Uri) -> Self {
         Self { call, routes, uri }
     }
 
     /// The call, its route found by the path: actix's routed request is gone. Matching
     /// runs the router's patterns once more, only for requests that end this way.
-    fn routed_by_path(self) -> Call<ActixHooks> {
+    fn routed_by_path(self) -> Call<Actix> {
         let mut call = self.call;
         if let Some(route) = self.routes.match_pattern(self.uri.path()) {
             call.routed(&route);
@@ -121,7 +121,7 @@ impl<B: MessageBody> EndWith<Result<ServiceResponse<B>, actix_web::Error>> for A
 
 /// The error as the exception event; its message bounded (otel-kit-init's redaction
 /// scrubs it on export), returned as the span's status description.
-fn exception(call: &Call<ActixHooks>, error: &actix_web::Error) -> Cow<'static, str> {
+fn exception(call: &Call<Actix>, error: &actix_web::Error) -> Cow<'static, str> {
     let message = otel_kit_core::__private::exception::bounded_cow(error.to_string().into());
     call.exception(
         otel_kit_core::__private::exception::type_name::<actix_web::Error>(),

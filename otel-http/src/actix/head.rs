@@ -17,8 +17,9 @@ use opentelemetry::KeyValue;
 use otel_kit_core::__private::{carrier::HeaderSource, hooks::Hooks, hooks::Signatures};
 use otel_kit_core::{MetricAttributes, SpanAttributes};
 
-use super::hooks::ActixHooks;
+use crate::framework::Actix;
 use crate::server::head::{ServerRequest, ServerResponse, content_length};
+use crate::server::hooks::ServerHooks;
 
 /// A request on its way through [`ServerMiddleware`](super::ServerMiddleware); the
 /// hooks see the `ServiceRequest` inside.
@@ -45,7 +46,7 @@ impl HeaderSource for ActixRequest {
 }
 
 impl ServerRequest for ActixRequest {
-    type Hooks = ActixHooks;
+    type Framework = Actix;
     type Headers = Self;
 
     /// actix's `http` 0.2 method as `http` 1's: a standard one is matched by its bytes
@@ -113,21 +114,21 @@ impl ServerRequest for ActixRequest {
         self.0.peer_addr()
     }
 
-    fn excluded_by(&self, hooks: &Hooks<ActixHooks>) -> bool {
+    fn excluded_by(&self, hooks: &Hooks<ServerHooks<Actix>>) -> bool {
         hooks.excludes(|exclude| exclude(&self.0))
     }
 
-    fn span_name(&self, hooks: &Hooks<ActixHooks>) -> Option<Cow<'static, str>> {
+    fn span_name(&self, hooks: &Hooks<ServerHooks<Actix>>) -> Option<Cow<'static, str>> {
         hooks.span_name.as_ref().and_then(|name| name(&self.0))
     }
 
-    fn add_span_attributes(&self, hooks: &Hooks<ActixHooks>, span: &mut SpanAttributes<'_>) {
+    fn add_span_attributes(&self, hooks: &Hooks<ServerHooks<Actix>>, span: &mut SpanAttributes<'_>) {
         if let Some(add) = &hooks.request_span_attributes {
             add(&self.0, span);
         }
     }
 
-    fn metric_attributes(&self, hooks: &Hooks<ActixHooks>) -> Vec<KeyValue> {
+    fn metric_attributes(&self, hooks: &Hooks<ServerHooks<Actix>>) -> Vec<KeyValue> {
         hooks.metric_attributes(|add, metric: &mut MetricAttributes<'_>| add(&self.0, metric))
     }
 }
@@ -147,7 +148,7 @@ impl<B> HeaderSource for ActixResponse<'_, B> {
 }
 
 impl<B: MessageBody> ServerResponse for ActixResponse<'_, B> {
-    type Hooks = ActixHooks;
+    type Framework = Actix;
     type Headers = Self;
 
     fn status(&self) -> u16 {
@@ -160,7 +161,7 @@ impl<B: MessageBody> ServerResponse for ActixResponse<'_, B> {
 
     fn add_span_attributes(
         &self,
-        hook: &<ActixHooks as Signatures>::ResponseSpanAttributes,
+        hook: &<ServerHooks<Actix> as Signatures>::ResponseSpanAttributes,
         span: &mut SpanAttributes<'_>,
     ) {
         let head: &ResponseHead = self.0.head();

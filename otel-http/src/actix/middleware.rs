@@ -14,11 +14,11 @@ use otel_kit_core::__private::call::CallFuture;
 
 use super::future::{ActixCall, ResponseFuture};
 use super::head::ActixRequest;
-use super::hooks::ActixHooks;
 use crate::ServerLayer;
 use crate::framework::Actix;
 use crate::server::config::Config;
 use crate::server::framework::{ServerFramework, sealed};
+use crate::server::instruments::Instruments;
 use crate::server::start::{excluded, start, untraced_context};
 
 /// An actix-web middleware that gives every HTTP request a SERVER span and an
@@ -58,12 +58,15 @@ use crate::server::start::{excluded, start, untraced_context};
 /// ```
 pub type ServerMiddleware = ServerLayer<Actix>;
 
-impl sealed::Sealed for Actix {}
+impl sealed::Sealed for Actix {
+    const SWITCHES: &'static [&'static str] = &["HTTP_SERVER", "ACTIX_WEB"];
+
+    otel_kit_core::__private::instruments_cache!(fn cache() -> Instruments<Actix>);
+}
 
 impl ServerFramework for Actix {
     type Request = ServiceRequest;
     type Response = ResponseHead;
-    type Hooks = ActixHooks;
 }
 
 impl<S, B> Transform<S, ServiceRequest> for ServerLayer<Actix>
@@ -91,7 +94,7 @@ where
 #[derive(Debug)]
 pub struct ServerMiddlewareService<S> {
     service: S,
-    config: Arc<Config<ActixHooks>>,
+    config: Arc<Config<Actix>>,
     /// The app's routes, copied at its first request (the map is the app's, fixed once
     /// built): a request that panics or is dropped finds its route here by its path.
     routes: OnceCell<Rc<ResourceMap>>,

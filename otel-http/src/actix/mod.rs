@@ -50,7 +50,6 @@
 
 mod future;
 mod head;
-mod hooks;
 mod middleware;
 
 pub use future::ResponseFuture;

@@ -13,7 +13,8 @@ use actix_http::RequestHead;
 use crate::ClientLayer;
 use crate::framework::Awc;
 use crate::outgoing::framework::ClientFramework;
-use crate::outgoing::instruments::{Frontend, Instruments};
+use crate::outgoing::framework::sealed;
+use crate::outgoing::instruments::Instruments;
 
 /// awc's own request timeout when its `ClientBuilder` is not told otherwise.
 const AWC_DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -71,7 +72,7 @@ impl Default for AwcSettings {
     }
 }
 
-impl Frontend for Awc {
+impl sealed::Sealed for Awc {
     const NAME: &'static str = "awc::ClientMiddleware";
     const SWITCHES: &'static [&'static str] = &["HTTP_CLIENT", "AWC"];
     type Settings = AwcSettings;

@@ -15,7 +15,8 @@ use crate::framework::Reqwest;
 use crate::outgoing::call::Ended;
 use crate::outgoing::extensions::OutgoingMarks;
 use crate::outgoing::framework::ClientFramework;
-use crate::outgoing::instruments::{Frontend, Instruments};
+use crate::outgoing::framework::sealed;
+use crate::outgoing::instruments::Instruments;
 use crate::outgoing::start::RequestInfo;
 use crate::outgoing::{Target, UrlTemplate};
 
@@ -79,7 +80,7 @@ use crate::outgoing::{Target, UrlTemplate};
 /// ```
 pub type ClientMiddleware = ClientLayer<Reqwest>;
 
-impl Frontend for Reqwest {
+impl sealed::Sealed for Reqwest {
     const NAME: &'static str = "ClientMiddleware";
     const SWITCHES: &'static [&'static str] = &["HTTP_CLIENT", "REQWEST"];
     type Settings = ();

@@ -1,25 +1,54 @@
 //! [`ClientFramework`]: what [`ClientLayer<F>`](super::ClientLayer) is generic over, the
 //! types a client framework's hooks see; the hook signatures it gives the shared core
 //! ([`ClientHooks`]); and the default framework's, [`Tower`]'s, implementation (each
-//! other framework's sits beside its front-end).
+//! other framework's sits beside its front-end). Sealed: what the client core needs of a
+//! framework (its names, settings and cache) is the crate's own.
 
 use std::borrow::Cow;
 use std::convert::Infallible;
 use std::error::Error;
+use std::fmt;
 use std::marker::PhantomData;
+use std::thread::LocalKey;
 
 use http::request::Parts;
 use http::response::Parts as ResponseParts;
-use otel_kit_core::{__private::hooks::Signatures, MetricAttributes, SpanAttributes};
+use otel_kit_core::__private::Cache;
+use otel_kit_core::__private::hooks::Signatures;
+use otel_kit_core::{MetricAttributes, SpanAttributes};
 use otel_kit_semconv::attribute as semconv;
 
-use super::instruments::{Frontend, Instruments};
+use super::instruments::Instruments;
 use crate::framework::Tower;
+
+/// What the client core needs of a framework besides the types its hooks see.
+pub(crate) mod sealed {
+    use super::{Cache, Instruments, LocalKey, fmt};
+
+    /// Implemented by this crate's frameworks only.
+    pub trait Sealed: Sized + Send + Sync + 'static {
+        /// The builder's type name, in `Debug`.
+        const NAME: &'static str;
+        /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java
+        /// agent's switches").
+        const SWITCHES: &'static [&'static str];
+        /// What the builder keeps for this framework alone (awc: its client's timeout).
+        type Settings: Clone + Default + fmt::Debug + Send + Sync;
+
+        /// Adds `settings` to the builder's `Debug` output (nothing when it keeps none).
+        fn describe(settings: &Self::Settings, out: &mut fmt::DebugStruct<'_, '_>) {
+            let _ = (settings, out);
+        }
+
+        /// The front-end's per-thread cache of resolved providers.
+        fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
+    }
+}
 
 /// A client framework [`ClientLayer<F>`](crate::ClientLayer) serves: [`Tower`] or, with
 /// their features, `Reqwest` and `Awc` ([`framework`](crate::framework) lists what each
 /// one's hooks see). Sealed: implemented by this crate's frameworks only.
-pub trait ClientFramework: Frontend {
+pub trait ClientFramework: sealed::Sealed {
     /// What the request hooks (`exclude_when`, `span_name`,
     /// `span_attributes_from_request`, `metric_attributes_from_request`) see.
     type Request<'a>;
@@ -54,7 +83,7 @@ impl<F: ClientFramework> Signatures for ClientHooks<F> {
 /// `propagate_if`'s filter for framework `F`.
 pub(crate) type PropagationFilter<F> = dyn Fn(&<F as ClientFramework>::Destination) -> bool + Send + Sync;
 
-impl Frontend for Tower {
+impl sealed::Sealed for Tower {
     const NAME: &'static str = "ClientLayer";
     const SWITCHES: &'static [&'static str] = &["HTTP_CLIENT", "TOWER_CLIENT"];
     type Settings = ();

@@ -1,12 +1,10 @@
-//! [`Frontend`], what the client core needs of a framework, and [`Instruments`], the
-//! client's duration histogram, resolved with the tracer and the propagator by each
-//! front-end's [`Resolver`](otel_kit_core::__private::Resolver).
+//! [`Instruments`], the client's duration histogram, resolved with the tracer and the
+//! propagator by each front-end's [`Resolver`](otel_kit_core::__private::Resolver).
 //!
 //! A client is often built before the application installs its providers (or a test
 //! installs its harness): nothing is resolved when the front-end is built, and without
 //! given providers each thread's copy follows the globals (`otel_kit_core::globals_changed`).
 
-use std::fmt;
 use std::marker::PhantomData;
 use std::thread::LocalKey;
 
@@ -15,29 +13,9 @@ use opentelemetry::metrics::{Histogram, Meter};
 use otel_kit_core::__private::Cache;
 use otel_kit_semconv::metric::HTTP_CLIENT_REQUEST_DURATION;
 
+use super::framework::ClientFramework;
 use crate::bound_duration::BoundDurations;
 use crate::conventions::HTTP_RPC_DURATION_BUCKETS;
-
-/// What the shared client core needs of a framework besides the types its hooks see
-/// ([`ClientFramework`](super::ClientFramework)): its names and its cache. Public in a
-/// private module, so that it seals `ClientFramework`.
-pub trait Frontend: Sized + Send + Sync + 'static {
-    /// The builder's type name, in `Debug`.
-    const NAME: &'static str;
-    /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java
-    /// agent's switches").
-    const SWITCHES: &'static [&'static str];
-    /// What the builder keeps for this framework alone (awc: its client's timeout).
-    type Settings: Clone + Default + fmt::Debug + Send + Sync;
-
-    /// Adds `settings` to the builder's `Debug` output (nothing when it keeps none).
-    fn describe(settings: &Self::Settings, out: &mut fmt::DebugStruct<'_, '_>) {
-        let _ = (settings, out);
-    }
-
-    /// The front-end's per-thread cache of resolved providers.
-    fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
-}
 
 /// One front-end's instruments: the same histogram, resolved and switched per front-end.
 pub struct Instruments<F> {
@@ -48,7 +26,7 @@ pub struct Instruments<F> {
     frontend: PhantomData<fn() -> F>,
 }
 
-impl<F: Frontend> otel_kit_core::__private::Instruments for Instruments<F> {
+impl<F: ClientFramework> otel_kit_core::__private::Instruments for Instruments<F> {
     const SWITCHES: &'static [&'static str] = F::SWITCHES;
 
     fn scope() -> InstrumentationScope {

@@ -4,8 +4,10 @@
 //! follow one set of client rules.
 //!
 //! - [`layer`]: the builder and its methods, written once over the framework `F`.
-//! - [`framework`]: [`ClientFramework`], the types a framework's hooks see, and the hook
-//!   signatures made from them; tower's implementation (the default framework).
+//! - [`framework`]: [`ClientFramework`], the types a framework's hooks see, the hook
+//!   signatures made from them, and, sealed, what the core needs of a framework besides
+//!   them (its names, its settings, its cache); tower's implementation (the default
+//!   framework).
 //! - [`config`]: what a builder keeps (header capture and known methods from the
 //!   builder or the switches, the propagation filter, the hooks, the resolver, what the
 //!   framework alone keeps).
@@ -20,8 +22,7 @@
 //! - [`extensions`]: the per-request settings a caller attaches ([`UrlTemplate`],
 //!   [`NoPropagation`]) and the markers the front-ends keep (the active request, the
 //!   attempts sent so far).
-//! - [`instruments`]: the duration histogram, and [`Frontend`](instruments::Frontend),
-//!   what the core needs of a framework besides its hook types (its names, its cache).
+//! - [`instruments`]: the duration histogram.
 //!
 //! Each front-end reads its own request type into these pieces, calls its own hooks with
 //! its own arguments, and classifies its own errors; nothing else is its own.

@@ -16,14 +16,17 @@ use opentelemetry::logs::Severity;
 use otel_kit_core::__private::Resolver;
 use otel_kit_core::__private::call::EndEarly;
 use otel_kit_core::__private::exception;
+use otel_kit_core::__private::hooks::Signatures;
 use otel_kit_core::SpanAttributes;
 
 use super::config::Config;
+use super::framework::ServerFramework;
 use super::head::ServerResponse;
 use super::hooks::ServerHooks;
-use super::instruments::{Front, Instruments};
+use super::instruments::Instruments;
 use crate::bound_duration::BindableSet;
 use crate::conventions::SERVER_EXCEPTION_EVENT;
+use crate::framework::Tower;
 
 /// `error.type` of a request whose future was dropped before the response was ready
 /// (the client went away, a timeout layer gave up, or the server shut down): the
@@ -35,9 +38,9 @@ pub use otel_kit_core::__private::call::ERROR_TYPE_CANCELLED;
 pub use otel_kit_core::__private::call::ERROR_TYPE_PANIC;
 
 /// A traced request in flight: its span's context and what the response future needs
-/// to end it. `H` is the front-end's hook types (the tower layer's by default).
+/// to end it. `F` is the framework (tower's by default).
 // `pub` in a private module: named by the public `ResponseFuture` aliases, never by users.
-pub struct Call<H: Front = ServerHooks> {
+pub struct Call<F: ServerFramework = Tower> {
     /// The server span's context.
     cx: Context,
     /// Whether the span records (is sampled): asked once, when it started.
@@ -55,11 +58,11 @@ pub struct Call<H: Front = ServerHooks> {
     echo_traceparent: bool,
     /// Only held when response headers are captured: every other option is copied,
     /// so that most requests do not touch the shared configuration's reference count.
-    capture: Option<Arc<Config<H>>>,
+    capture: Option<Arc<Config<F>>>,
     /// The application's response hook, when set.
-    response_span_attributes: Option<Arc<H::ResponseSpanAttributes>>,
+    response_span_attributes: Option<Arc<<ServerHooks<F> as Signatures>::ResponseSpanAttributes>>,
     /// A clone costs nothing without given providers.
-    resolver: Resolver<Instruments<H>>,
+    resolver: Resolver<Instruments<F>>,
     /// The application's `span_name` hook named the span: a route learnt at the end
     /// ([`routed`](Self::routed)) does not rename it.
     named_by_hook: bool,
@@ -68,7 +71,7 @@ pub struct Call<H: Front = ServerHooks> {
 /// The metric attributes of one request, on the stack.
 type MetricAttributes = SmallVec<[KeyValue; 6]>;
 
-impl<H: Front> Call<H> {
+impl<F: ServerFramework> Call<F> {
     /// How many leading [`metric_attributes`](Self::metric_attributes) (method and
     /// scheme) `http.server.active_requests` carries.
     pub(crate) const ACTIVE_ATTRIBUTES: usize = 2;
@@ -78,7 +81,7 @@ impl<H: Front> Call<H> {
     /// version, route.
     pub(crate) fn new(
         (cx, recording): (Context, bool),
-        config: &Arc<Config<H>>,
+        config: &Arc<Config<F>>,
         started: Instant,
         head: (Value, &'static str, Option<&'static str>, Option<StringValue>),
         extra_metric_attributes: Vec<KeyValue>,
@@ -167,7 +170,7 @@ impl<H: Front> Call<H> {
     /// 5xx was rendered from (actix renders a handler's error as a response), the span's
     /// status description; without one, a 5xx's description stays empty, as the
     /// conventions ask when the status code says it all.
-    pub(crate) fn respond<P: ServerResponse<Hooks = H> + ?Sized>(
+    pub(crate) fn respond<P: ServerResponse<Framework = F> + ?Sized>(
         self,
         response: &mut P,
         cause: Option<Cow<'static, str>>,
@@ -199,7 +202,7 @@ impl<H: Front> Call<H> {
             }
             if let Some(add) = &self.response_span_attributes {
                 let mut added = Vec::new();
-                response.add_span_attributes(add, &mut SpanAttributes::new(&mut added));
+                response.add_span_attributes(&**add, &mut SpanAttributes::new(&mut added));
                 span.set_attributes(added);
             }
         }
@@ -318,7 +321,7 @@ impl<H: Front> Call<H> {
     }
 }
 
-impl<H: Front> EndEarly for Call<H> {
+impl<F: ServerFramework> EndEarly for Call<F> {
     fn context(&self) -> &Context {
         &self.cx
     }

@@ -5,17 +5,18 @@ use otel_kit_core::__private::Resolver;
 use otel_kit_core::__private::hooks::Hooks;
 
 use super::exclude::Exclusions;
+use super::framework::ServerFramework;
 use super::hooks::ServerHooks;
-use super::instruments::{Front, Instruments};
+use super::instruments::Instruments;
 use super::origin::OriginRules;
 use crate::conventions::from_switches::HttpSettings;
 
-/// Everything a `ServerLayer` (or the actix-web middleware, with its own hook types
-/// `H`) was configured with, shared by its services.
+/// Everything a `ServerLayer<F>` (the tower layer, or the actix-web middleware) was
+/// configured with, shared by its services.
 // `pub` in a private module: named by the public `ServerService` alias, never by users.
-pub struct Config<H: Front = ServerHooks> {
-    pub(crate) hooks: Hooks<H>,
-    pub(crate) resolver: Resolver<Instruments<H>>,
+pub struct Config<F: ServerFramework> {
+    pub(crate) hooks: Hooks<ServerHooks<F>>,
+    pub(crate) resolver: Resolver<Instruments<F>>,
     pub(crate) exclusions: Exclusions,
     /// Header capture and known methods: the builder's, else the switches'.
     pub(crate) http: HttpSettings,
@@ -26,8 +27,8 @@ pub struct Config<H: Front = ServerHooks> {
     pub(crate) origin: OriginRules,
 }
 
-// By hand: derived, they would ask `H` (a marker type) to be `Clone` and `Default`.
-impl<H: Front> Clone for Config<H> {
+// By hand: derived, they would ask `F` (a marker type) to be `Clone` and `Default`.
+impl<F: ServerFramework> Clone for Config<F> {
     fn clone(&self) -> Self {
         Self {
             hooks: self.hooks.clone(),
@@ -43,7 +44,7 @@ impl<H: Front> Clone for Config<H> {
     }
 }
 
-impl<H: Front> Default for Config<H> {
+impl<F: ServerFramework> Default for Config<F> {
     fn default() -> Self {
         Self {
             hooks: Hooks::default(),
@@ -59,7 +60,7 @@ impl<H: Front> Default for Config<H> {
     }
 }
 
-impl<H: Front> std::fmt::Debug for Config<H> {
+impl<F: ServerFramework> std::fmt::Debug for Config<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("hooks", &self.hooks)

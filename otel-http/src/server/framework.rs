@@ -1,45 +1,48 @@
 //! [`ServerFramework`]: what [`ServerLayer<F>`](super::ServerLayer) is generic over, the
-//! request and response types a framework's hooks see. Sealed: its hook types are the
-//! crate's own.
+//! request and response types a framework's hooks see, and [`Tower`]'s implementation
+//! (actix-web's sits beside its front-end). Sealed: what the server core needs of a
+//! framework (its switches, its cache) is the crate's own.
 
-use std::borrow::Cow;
+use std::thread::LocalKey;
 
-use otel_kit_core::__private::hooks::Signatures;
-use otel_kit_core::{MetricAttributes, SpanAttributes};
+use otel_kit_core::__private::Cache;
 
-use super::hooks::ServerHooks;
-use super::instruments::Front;
+use super::instruments::Instruments;
 use crate::framework::Tower;
 
-/// Implemented by this crate's frameworks only.
+/// What the server core needs of a framework besides the types its hooks see.
 pub(crate) mod sealed {
-    pub trait Sealed {}
+    use super::{Cache, Instruments, LocalKey};
+
+    /// Implemented by this crate's frameworks only.
+    pub trait Sealed: Sized + Send + Sync + 'static {
+        /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java
+        /// agent's switches").
+        const SWITCHES: &'static [&'static str];
+
+        /// Each thread's copy of this front-end's resolved providers and instruments.
+        fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
+    }
 }
 
 /// A framework the server layer serves: [`Tower`] or, with the `actix` feature,
-/// [`Actix`](crate::framework::Actix).
-pub trait ServerFramework: sealed::Sealed + 'static {
+/// [`Actix`](crate::framework::Actix). Sealed: implemented by this crate's frameworks
+/// only.
+pub trait ServerFramework: sealed::Sealed {
     /// What the request hooks (`exclude_when`, `span_name`, `span_attributes_from_request`,
     /// `metric_attributes_from_request`) see.
     type Request;
     /// What `span_attributes_from_response` sees.
     type Response;
-    /// The hook types, stored in the layer's configuration.
-    #[doc(hidden)]
-    type Hooks: Front
-        + Signatures<
-            Exclude = dyn Fn(&Self::Request) -> bool + Send + Sync,
-            SpanName = dyn Fn(&Self::Request) -> Option<Cow<'static, str>> + Send + Sync,
-            RequestSpanAttributes = dyn Fn(&Self::Request, &mut SpanAttributes<'_>) + Send + Sync,
-            ResponseSpanAttributes = dyn Fn(&Self::Response, &mut SpanAttributes<'_>) + Send + Sync,
-            RequestMetricAttributes = dyn Fn(&Self::Request, &mut MetricAttributes<'_>) + Send + Sync,
-        >;
 }
 
-impl sealed::Sealed for Tower {}
+impl sealed::Sealed for Tower {
+    const SWITCHES: &'static [&'static str] = &["HTTP_SERVER", "AXUM", "HYPER"];
+
+    otel_kit_core::__private::instruments_cache!(fn cache() -> Instruments<Tower>);
+}
 
 impl ServerFramework for Tower {
     type Request = http::request::Parts;
     type Response = http::response::Parts;
-    type Hooks = ServerHooks;
 }

@@ -16,16 +16,17 @@ use opentelemetry::KeyValue;
 use otel_kit_core::__private::{carrier::HeaderSource, hooks::Hooks, hooks::Signatures};
 use otel_kit_core::{MetricAttributes, SpanAttributes};
 
+use super::framework::ServerFramework;
 use super::hooks::ServerHooks;
-use super::instruments::Front;
 use super::tls_connection::TlsConnection;
 use crate::conventions::protocol_version;
+use crate::framework::Tower;
 
 /// A request head as the server's core reads it, and how the front-end's hooks are
 /// called with it (each front-end's hooks see its own request type).
 pub(crate) trait ServerRequest {
-    /// The front-end's hook types: their request hooks see `Self`.
-    type Hooks: Front;
+    /// The framework whose request hooks see `Self`.
+    type Framework: ServerFramework;
     /// The request's headers, read by the propagator and header capture.
     type Headers: HeaderSource + ?Sized;
 
@@ -50,19 +51,19 @@ pub(crate) trait ServerRequest {
     fn peer(&self) -> Option<SocketAddr>;
 
     /// Whether an `exclude_when` predicate excludes the request.
-    fn excluded_by(&self, hooks: &Hooks<Self::Hooks>) -> bool;
+    fn excluded_by(&self, hooks: &Hooks<ServerHooks<Self::Framework>>) -> bool;
     /// The `span_name` hook's name, when set and it names one.
-    fn span_name(&self, hooks: &Hooks<Self::Hooks>) -> Option<Cow<'static, str>>;
+    fn span_name(&self, hooks: &Hooks<ServerHooks<Self::Framework>>) -> Option<Cow<'static, str>>;
     /// What `span_attributes_from_request` adds.
-    fn add_span_attributes(&self, hooks: &Hooks<Self::Hooks>, span: &mut SpanAttributes<'_>);
+    fn add_span_attributes(&self, hooks: &Hooks<ServerHooks<Self::Framework>>, span: &mut SpanAttributes<'_>);
     /// What `metric_attributes_from_request` adds (no allocation without the hook).
-    fn metric_attributes(&self, hooks: &Hooks<Self::Hooks>) -> Vec<KeyValue>;
+    fn metric_attributes(&self, hooks: &Hooks<ServerHooks<Self::Framework>>) -> Vec<KeyValue>;
 }
 
 /// A response head as the server's core reads and changes it.
 pub(crate) trait ServerResponse {
-    /// The front-end's hook types: their response hook sees what this gives it.
-    type Hooks: Front;
+    /// The framework whose response hook sees what this gives it.
+    type Framework: ServerFramework;
     type Headers: HeaderSource + ?Sized;
 
     fn status(&self) -> u16;
@@ -70,7 +71,7 @@ pub(crate) trait ServerResponse {
     /// Calls the `span_attributes_from_response` hook.
     fn add_span_attributes(
         &self,
-        hook: &<Self::Hooks as Signatures>::ResponseSpanAttributes,
+        hook: &<ServerHooks<Self::Framework> as Signatures>::ResponseSpanAttributes,
         span: &mut SpanAttributes<'_>,
     );
     /// Sets the `traceparent` response header (`echo_traceparent`).
@@ -85,7 +86,7 @@ pub(crate) fn content_length(value: Option<&[u8]>) -> Option<u64> {
 }
 
 impl ServerRequest for Parts {
-    type Hooks = ServerHooks;
+    type Framework = Tower;
     type Headers = HeaderMap;
 
     fn method(&self) -> Cow<'_, Method> {
@@ -153,21 +154,21 @@ impl ServerRequest for Parts {
         None
     }
 
-    fn excluded_by(&self, hooks: &Hooks<ServerHooks>) -> bool {
+    fn excluded_by(&self, hooks: &Hooks<ServerHooks<Tower>>) -> bool {
         hooks.excludes(|exclude| exclude(self))
     }
 
-    fn span_name(&self, hooks: &Hooks<ServerHooks>) -> Option<Cow<'static, str>> {
+    fn span_name(&self, hooks: &Hooks<ServerHooks<Tower>>) -> Option<Cow<'static, str>> {
         hooks.span_name.as_ref().and_then(|name| name(self))
     }
 
-    fn add_span_attributes(&self, hooks: &Hooks<ServerHooks>, span: &mut SpanAttributes<'_>) {
+    fn add_span_attributes(&self, hooks: &Hooks<ServerHooks<Tower>>, span: &mut SpanAttributes<'_>) {
         if let Some(add) = &hooks.request_span_attributes {
             add(self, span);
         }
     }
 
-    fn metric_attributes(&self, hooks: &Hooks<ServerHooks>) -> Vec<KeyValue> {
+    fn metric_attributes(&self, hooks: &Hooks<ServerHooks<Tower>>) -> Vec<KeyValue> {
         hooks.metric_attributes(|add, metric: &mut MetricAttributes<'_>| add(self, metric))
     }
 }
@@ -179,7 +180,7 @@ pub(crate) struct TowerResponse<'a, B> {
 }
 
 impl<B: Body> ServerResponse for TowerResponse<'_, B> {
-    type Hooks = ServerHooks;
+    type Framework = Tower;
     type Headers = HeaderMap;
 
     fn status(&self) -> u16 {
@@ -192,7 +193,7 @@ impl<B: Body> ServerResponse for TowerResponse<'_, B> {
 
     fn add_span_attributes(
         &self,
-        hook: &<ServerHooks as Signatures>::ResponseSpanAttributes,
+        hook: &<ServerHooks<Tower> as Signatures>::ResponseSpanAttributes,
         span: &mut SpanAttributes<'_>,
     ) {
         hook(self.head, span);

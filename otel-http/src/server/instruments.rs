@@ -8,35 +8,17 @@ use std::thread::LocalKey;
 use opentelemetry::metrics::{Histogram, Meter, UpDownCounter};
 use opentelemetry::{InstrumentationScope, KeyValue};
 use otel_kit_core::__private::Cache;
-use otel_kit_core::__private::hooks::Signatures;
 use otel_kit_core::__private::incoming_context::{ContextState, IncomingContextCounter};
 use otel_kit_semconv::metric as semconv;
 
-use super::hooks::ServerHooks;
+use super::framework::ServerFramework;
 use crate::bound_duration::{BindableSet, BoundDurations};
 use crate::conventions::HTTP_RPC_DURATION_BUCKETS;
 
-/// A server front-end (the tower layer, the actix-web middleware), known by its hook
-/// types: what its [`Instruments`] are switched by and cached in.
-pub trait Front: Signatures {
-    /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java
-    /// agent's switches").
-    const SWITCHES: &'static [&'static str];
-
-    /// Each thread's copy of this front-end's resolved providers and instruments.
-    fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
-}
-
-impl Front for ServerHooks {
-    const SWITCHES: &'static [&'static str] = &["HTTP_SERVER", "AXUM", "HYPER"];
-
-    otel_kit_core::__private::instruments_cache!(fn cache() -> Instruments<ServerHooks>);
-}
-
-/// The server's instruments, of front-end `H`. The opt-in ones are built on first use:
+/// The server's instruments, of framework `F`. The opt-in ones are built on first use:
 /// creating an instrument registers it with the SDK, which a layer without the option
 /// must not do.
-pub struct Instruments<H: ?Sized = ServerHooks> {
+pub struct Instruments<F> {
     meter: Meter,
     duration: Histogram<f64>,
     /// `duration` bound per attribute set; dropped with these instruments, so a new
@@ -47,11 +29,11 @@ pub struct Instruments<H: ?Sized = ServerHooks> {
     active: OnceLock<UpDownCounter<i64>>,
     request_size: OnceLock<Histogram<u64>>,
     response_size: OnceLock<Histogram<u64>>,
-    front: PhantomData<fn() -> H>,
+    framework: PhantomData<fn() -> F>,
 }
 
-impl<H: Front> otel_kit_core::__private::Instruments for Instruments<H> {
-    const SWITCHES: &'static [&'static str] = H::SWITCHES;
+impl<F: ServerFramework> otel_kit_core::__private::Instruments for Instruments<F> {
+    const SWITCHES: &'static [&'static str] = F::SWITCHES;
 
     fn scope() -> InstrumentationScope {
         crate::scope::SCOPE.get()
@@ -72,16 +54,16 @@ impl<H: Front> otel_kit_core::__private::Instruments for Instruments<H> {
             active: OnceLock::new(),
             request_size: OnceLock::new(),
             response_size: OnceLock::new(),
-            front: PhantomData,
+            framework: PhantomData,
         }
     }
 
     fn cache() -> &'static LocalKey<Cache<Self>> {
-        H::cache()
+        F::cache()
     }
 }
 
-impl<H: ?Sized> Instruments<H> {
+impl<F> Instruments<F> {
     /// Records `seconds` on `http.server.request.duration` for the set `attributes`
     /// makes, through a bound histogram when `set` describes it all (see
     /// [`BoundDurations`]). Call with the request's context attached, for the exemplar.

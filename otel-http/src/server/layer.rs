@@ -93,7 +93,7 @@ use crate::framework::Tower;
 /// ```
 #[must_use]
 pub struct ServerLayer<F: ServerFramework = Tower> {
-    pub(crate) config: Arc<Config<F::Hooks>>,
+    pub(crate) config: Arc<Config<F>>,
 }
 
 // By hand: derived, they would ask the marker type `F` to be `Clone`, `Default`, `Debug`.
@@ -139,7 +139,7 @@ impl ServerLayer {
 
 impl<F: ServerFramework> ServerLayer<F> {
     /// Changes the configuration (copied first when a service shares it).
-    fn edit(mut self, change: impl FnOnce(&mut Config<F::Hooks>)) -> Self {
+    fn edit(mut self, change: impl FnOnce(&mut Config<F>)) -> Self {
         change(Arc::make_mut(&mut self.config));
         self
     }
@@ -446,4 +446,4 @@ impl<S> tower::Layer<S> for ServerLayer<Tower> {
 /// assert_eq!(response.into_body(), "hello");
 /// # });
 /// ```
-pub type ServerService<S> = InstrumentedService<Config, S>;
+pub type ServerService<S> = InstrumentedService<Config<Tower>, S>;

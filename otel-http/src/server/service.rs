@@ -12,8 +12,9 @@ use tower::Service;
 use super::config::Config;
 use super::future::ResponseFuture;
 use super::start::{excluded, start, untraced_context};
+use crate::framework::Tower;
 
-impl<S, ReqBody, ResBody> InstrumentRequest<S, Request<ReqBody>> for Config
+impl<S, ReqBody, ResBody> InstrumentRequest<S, Request<ReqBody>> for Config<Tower>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     S::Error: std::fmt::Display,

@@ -33,11 +33,11 @@ use otel_kit_core::SpanAttributes;
 /// [`ServerSpan`](otel_kit_core::ServerSpan); every other value is `'static` or shared
 /// ([`interned`]). The application's hooks allocate only when set.
 pub(crate) fn start<R: ServerRequest + ?Sized>(
-    config: &Arc<Config<R::Hooks>>,
+    config: &Arc<Config<R::Framework>>,
     request: &R,
-    resolved: &Resolved<Instruments<R::Hooks>>,
+    resolved: &Resolved<Instruments<R::Framework>>,
     started: Instant,
-) -> Call<R::Hooks> {
+) -> Call<R::Framework> {
     let (incoming, state) = resolved.incoming(request.headers());
     // Its own counter, not an attribute of the duration metric (docs/http.md).
     resolved.instruments().count_incoming(state);
@@ -156,14 +156,14 @@ pub(crate) fn start<R: ServerRequest + ?Sized>(
         let _guard = call.context().clone().attach();
         resolved.instruments().active().add(
             1,
-            &call.metric_attributes()[..Call::<R::Hooks>::ACTIVE_ATTRIBUTES],
+            &call.metric_attributes()[..Call::<R::Framework>::ACTIVE_ATTRIBUTES],
         );
     }
     call
 }
 
 /// Whether the request is excluded: by a path rule, then by an `exclude_when` predicate.
-pub(crate) fn excluded<R: ServerRequest + ?Sized>(config: &Config<R::Hooks>, request: &R) -> bool {
+pub(crate) fn excluded<R: ServerRequest + ?Sized>(config: &Config<R::Framework>, request: &R) -> bool {
     config.exclusions.matches_path(request.path()) || request.excluded_by(&config.hooks)
 }
 
@@ -171,7 +171,7 @@ pub(crate) fn excluded<R: ServerRequest + ?Sized>(config: &Config<R::Hooks>, req
 /// endpoint does not trust callers. No clock read: the thread's copy of the globals is
 /// refreshed by traced requests.
 pub(crate) fn untraced_context<R: ServerRequest + ?Sized>(
-    config: &Config<R::Hooks>,
+    config: &Config<R::Framework>,
     request: &R,
 ) -> Option<Context> {
     excluded_request_context(&config.resolver, None, request.headers(), config.public_endpoint)
