@@ -7,43 +7,17 @@
 use std::borrow::Cow;
 use std::convert::Infallible;
 use std::error::Error;
-use std::fmt;
 use std::marker::PhantomData;
-use std::thread::LocalKey;
 
 use http::request::Parts;
 use http::response::Parts as ResponseParts;
-use otel_kit_core::__private::Cache;
 use otel_kit_core::__private::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, SpanAttributes};
 use otel_kit_semconv::attribute as semconv;
 
 use super::instruments::Instruments;
+pub(crate) use super::instruments::sealed;
 use crate::framework::Tower;
-
-/// What the client core needs of a framework besides the types its hooks see.
-pub(crate) mod sealed {
-    use super::{Cache, Instruments, LocalKey, fmt};
-
-    /// Implemented by this crate's frameworks only.
-    pub trait Sealed: Sized + Send + Sync + 'static {
-        /// The builder's type name, in `Debug`.
-        const NAME: &'static str;
-        /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java
-        /// agent's switches").
-        const SWITCHES: &'static [&'static str];
-        /// What the builder keeps for this framework alone (awc: its client's timeout).
-        type Settings: Clone + Default + fmt::Debug + Send + Sync;
-
-        /// Adds `settings` to the builder's `Debug` output (nothing when it keeps none).
-        fn describe(settings: &Self::Settings, out: &mut fmt::DebugStruct<'_, '_>) {
-            let _ = (settings, out);
-        }
-
-        /// The front-end's per-thread cache of resolved providers.
-        fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
-    }
-}
 
 /// A client framework [`ClientLayer<F>`](crate::ClientLayer) serves: [`Tower`] or, with
 /// their features, `Reqwest` and `Awc` ([`framework`](crate::framework) lists what each

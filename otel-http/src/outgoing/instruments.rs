@@ -5,6 +5,7 @@
 //! installs its harness): nothing is resolved when the front-end is built, and without
 //! given providers each thread's copy follows the globals (`otel_kit_core::globals_changed`).
 
+use std::fmt;
 use std::marker::PhantomData;
 use std::thread::LocalKey;
 
@@ -13,9 +14,32 @@ use opentelemetry::metrics::{Histogram, Meter};
 use otel_kit_core::__private::Cache;
 use otel_kit_semconv::metric::HTTP_CLIENT_REQUEST_DURATION;
 
-use super::framework::ClientFramework;
 use crate::bound_duration::BoundDurations;
 use crate::conventions::HTTP_RPC_DURATION_BUCKETS;
+
+/// What the client core needs of a framework besides the types its hooks see.
+pub(crate) mod sealed {
+    use super::{Cache, Instruments, LocalKey, fmt};
+
+    /// Implemented by this crate's frameworks only.
+    pub trait Sealed: Sized + Send + Sync + 'static {
+        /// The builder's type name, in `Debug`.
+        const NAME: &'static str;
+        /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java
+        /// agent's switches").
+        const SWITCHES: &'static [&'static str];
+        /// What the builder keeps for this framework alone (awc: its client's timeout).
+        type Settings: Clone + Default + fmt::Debug + Send + Sync;
+
+        /// Adds `settings` to the builder's `Debug` output (nothing when it keeps none).
+        fn describe(settings: &Self::Settings, out: &mut fmt::DebugStruct<'_, '_>) {
+            let _ = (settings, out);
+        }
+
+        /// The front-end's per-thread cache of resolved providers.
+        fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
+    }
+}
 
 /// One front-end's instruments: the same histogram, resolved and switched per front-end.
 pub struct Instruments<F> {
@@ -26,7 +50,7 @@ pub struct Instruments<F> {
     frontend: PhantomData<fn() -> F>,
 }
 
-impl<F: ClientFramework> otel_kit_core::__private::Instruments for Instruments<F> {
+impl<F: sealed::Sealed> otel_kit_core::__private::Instruments for Instruments<F> {
     const SWITCHES: &'static [&'static str] = F::SWITCHES;
 
     fn scope() -> InstrumentationScope {

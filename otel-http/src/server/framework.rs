@@ -3,27 +3,9 @@
 //! (actix-web's sits beside its front-end). Sealed: what the server core needs of a
 //! framework (its switches, its cache) is the crate's own.
 
-use std::thread::LocalKey;
-
-use otel_kit_core::__private::Cache;
-
 use super::instruments::Instruments;
+pub(crate) use super::instruments::sealed;
 use crate::framework::Tower;
-
-/// What the server core needs of a framework besides the types its hooks see.
-pub(crate) mod sealed {
-    use super::{Cache, Instruments, LocalKey};
-
-    /// Implemented by this crate's frameworks only.
-    pub trait Sealed: Sized + Send + Sync + 'static {
-        /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java
-        /// agent's switches").
-        const SWITCHES: &'static [&'static str];
-
-        /// Each thread's copy of this front-end's resolved providers and instruments.
-        fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
-    }
-}
 
 /// A framework the server layer serves: [`Tower`] or, with the `actix` feature,
 /// [`Actix`](crate::framework::Actix). Sealed: implemented by this crate's frameworks

@@ -11,9 +11,23 @@ use otel_kit_core::__private::Cache;
 use otel_kit_core::__private::incoming_context::{ContextState, IncomingContextCounter};
 use otel_kit_semconv::metric as semconv;
 
-use super::framework::ServerFramework;
 use crate::bound_duration::{BindableSet, BoundDurations};
 use crate::conventions::HTTP_RPC_DURATION_BUCKETS;
+
+/// What the server core needs of a framework besides the types its hooks see.
+pub(crate) mod sealed {
+    use super::{Cache, Instruments, LocalKey};
+
+    /// Implemented by this crate's frameworks only.
+    pub trait Sealed: Sized + Send + Sync + 'static {
+        /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java
+        /// agent's switches").
+        const SWITCHES: &'static [&'static str];
+
+        /// Each thread's copy of this front-end's resolved providers and instruments.
+        fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
+    }
+}
 
 /// The server's instruments, of framework `F`. The opt-in ones are built on first use:
 /// creating an instrument registers it with the SDK, which a layer without the option
@@ -32,7 +46,7 @@ pub struct Instruments<F> {
     framework: PhantomData<fn() -> F>,
 }
 
-impl<F: ServerFramework> otel_kit_core::__private::Instruments for Instruments<F> {
+impl<F: sealed::Sealed> otel_kit_core::__private::Instruments for Instruments<F> {
     const SWITCHES: &'static [&'static str] = F::SWITCHES;
 
     fn scope() -> InstrumentationScope {
