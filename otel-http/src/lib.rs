@@ -112,6 +112,15 @@ mod bound_duration;
 #[cfg_attr(not(feature = "server"), allow(dead_code))]
 mod interned;
 
+// Framework `F`'s instruments of either side, resolved and switched per framework.
+#[cfg(any(
+    feature = "server",
+    feature = "client",
+    feature = "tower-client",
+    feature = "awc"
+))]
+mod instruments;
+
 #[cfg(any(feature = "client", feature = "tower-client", feature = "awc"))]
 mod outgoing;
 // Propagation by hand: the carriers over `http::HeaderMap` and actix's header map.

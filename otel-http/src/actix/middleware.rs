@@ -18,7 +18,7 @@ use crate::ServerLayer;
 use crate::framework::Actix;
 use crate::server::config::Config;
 use crate::server::framework::{ServerFramework, sealed};
-use crate::server::instruments::Instruments;
+use crate::server::instruments::{Instruments, ServerInstruments};
 use crate::server::start::{excluded, start, untraced_context};
 
 /// An actix-web middleware that gives every HTTP request a SERVER span and an
@@ -58,7 +58,9 @@ use crate::server::start::{excluded, start, untraced_context};
 /// ```
 pub type ServerMiddleware = ServerLayer<Actix>;
 
-impl sealed::Sealed for Actix {
+impl sealed::Sealed for Actix {}
+
+impl sealed::Resolves<ServerInstruments> for Actix {
     const SWITCHES: &'static [&'static str] = &["HTTP_SERVER", "ACTIX_WEB"];
 
     otel_kit_core::__private::instruments_cache!(fn cache() -> Instruments<Actix>);

@@ -14,7 +14,7 @@ use crate::ClientLayer;
 use crate::framework::Awc;
 use crate::outgoing::framework::ClientFramework;
 use crate::outgoing::framework::sealed;
-use crate::outgoing::instruments::Instruments;
+use crate::outgoing::instruments::{ClientInstruments, Instruments};
 
 /// awc's own request timeout when its `ClientBuilder` is not told otherwise.
 const AWC_DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -74,12 +74,15 @@ impl Default for AwcSettings {
 
 impl sealed::Sealed for Awc {
     const NAME: &'static str = "awc::ClientMiddleware";
-    const SWITCHES: &'static [&'static str] = &["HTTP_CLIENT", "AWC"];
     type Settings = AwcSettings;
 
     fn describe(settings: &AwcSettings, out: &mut std::fmt::DebugStruct<'_, '_>) {
         out.field("client_timeout", &settings.client_timeout);
     }
+}
+
+impl sealed::Resolves<ClientInstruments> for Awc {
+    const SWITCHES: &'static [&'static str] = &["HTTP_CLIENT", "AWC"];
 
     otel_kit_core::__private::instruments_cache!(fn cache() -> Instruments<Awc>);
 }

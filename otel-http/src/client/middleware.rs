@@ -16,7 +16,7 @@ use crate::outgoing::call::Ended;
 use crate::outgoing::extensions::OutgoingMarks;
 use crate::outgoing::framework::ClientFramework;
 use crate::outgoing::framework::sealed;
-use crate::outgoing::instruments::Instruments;
+use crate::outgoing::instruments::{ClientInstruments, Instruments};
 use crate::outgoing::start::RequestInfo;
 use crate::outgoing::{Target, UrlTemplate};
 
@@ -82,8 +82,11 @@ pub type ClientMiddleware = ClientLayer<Reqwest>;
 
 impl sealed::Sealed for Reqwest {
     const NAME: &'static str = "ClientMiddleware";
-    const SWITCHES: &'static [&'static str] = &["HTTP_CLIENT", "REQWEST"];
     type Settings = ();
+}
+
+impl sealed::Resolves<ClientInstruments> for Reqwest {
+    const SWITCHES: &'static [&'static str] = &["HTTP_CLIENT", "REQWEST"];
 
     otel_kit_core::__private::instruments_cache!(fn cache() -> Instruments<Reqwest>);
 }

@@ -15,8 +15,8 @@ use otel_kit_core::__private::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, SpanAttributes};
 use otel_kit_semconv::attribute as semconv;
 
-use super::instruments::Instruments;
 pub(crate) use super::instruments::sealed;
+use super::instruments::{ClientInstruments, Instruments};
 use crate::framework::Tower;
 
 /// A client framework [`ClientLayer<F>`](crate::ClientLayer) serves: [`Tower`] or, with
@@ -59,8 +59,11 @@ pub(crate) type PropagationFilter<F> = dyn Fn(&<F as ClientFramework>::Destinati
 
 impl sealed::Sealed for Tower {
     const NAME: &'static str = "ClientLayer";
-    const SWITCHES: &'static [&'static str] = &["HTTP_CLIENT", "TOWER_CLIENT"];
     type Settings = ();
+}
+
+impl sealed::Resolves<ClientInstruments> for Tower {
+    const SWITCHES: &'static [&'static str] = &["HTTP_CLIENT", "TOWER_CLIENT"];
 
     otel_kit_core::__private::instruments_cache!(fn cache() -> Instruments<Tower>);
 }

@@ -1,17 +1,14 @@
-//! [`Instruments`], the client's duration histogram, resolved with the tracer and the
-//! propagator by each front-end's [`Resolver`](otel_kit_core::__private::Resolver).
+//! [`ClientInstruments`], the client's duration histogram, and [`Instruments<F>`],
+//! framework `F`'s, resolved with the tracer and the propagator by each front-end's
+//! [`Resolver`](otel_kit_core::__private::Resolver).
 //!
 //! A client is often built before the application installs its providers (or a test
 //! installs its harness): nothing is resolved when the front-end is built, and without
 //! given providers each thread's copy follows the globals (`otel_kit_core::globals_changed`).
 
 use std::fmt;
-use std::marker::PhantomData;
-use std::thread::LocalKey;
 
-use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::{Histogram, Meter};
-use otel_kit_core::__private::Cache;
 use otel_kit_semconv::metric::HTTP_CLIENT_REQUEST_DURATION;
 
 use crate::bound_duration::BoundDurations;
@@ -19,15 +16,14 @@ use crate::conventions::HTTP_RPC_DURATION_BUCKETS;
 
 /// What the client core needs of a framework besides the types its hooks see.
 pub(crate) mod sealed {
-    use super::{Cache, Instruments, LocalKey, fmt};
+    use super::{ClientInstruments, fmt};
+    pub(crate) use crate::instruments::Resolves;
 
-    /// Implemented by this crate's frameworks only.
-    pub trait Sealed: Sized + Send + Sync + 'static {
+    /// Implemented by this crate's frameworks only; [`Resolves`] gives their switches and
+    /// cache.
+    pub trait Sealed: Resolves<ClientInstruments> + Send + Sync {
         /// The builder's type name, in `Debug`.
         const NAME: &'static str;
-        /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java
-        /// agent's switches").
-        const SWITCHES: &'static [&'static str];
         /// What the builder keeps for this framework alone (awc: its client's timeout).
         type Settings: Clone + Default + fmt::Debug + Send + Sync;
 
@@ -35,29 +31,23 @@ pub(crate) mod sealed {
         fn describe(settings: &Self::Settings, out: &mut fmt::DebugStruct<'_, '_>) {
             let _ = (settings, out);
         }
-
-        /// The front-end's per-thread cache of resolved providers.
-        fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
     }
 }
 
-/// One front-end's instruments: the same histogram, resolved and switched per front-end.
-pub struct Instruments<F> {
+/// A client framework's instruments: the same histogram, resolved and switched per
+/// framework.
+pub(crate) type Instruments<F> = crate::instruments::Instruments<F, ClientInstruments>;
+
+/// The client's instruments.
+pub struct ClientInstruments {
     pub(crate) duration: Histogram<f64>,
     /// `duration` bound per attribute set; dropped with these instruments, so a new
     /// meter provider starts without the old provider's handles.
     pub(crate) bound_durations: BoundDurations,
-    frontend: PhantomData<fn() -> F>,
 }
 
-impl<F: sealed::Sealed> otel_kit_core::__private::Instruments for Instruments<F> {
-    const SWITCHES: &'static [&'static str] = F::SWITCHES;
-
-    fn scope() -> InstrumentationScope {
-        crate::scope::SCOPE.get()
-    }
-
-    fn new(meter: Meter) -> Self {
+impl From<Meter> for ClientInstruments {
+    fn from(meter: Meter) -> Self {
         Self {
             duration: otel_kit_core::__private::duration_histogram(
                 &meter,
@@ -66,11 +56,6 @@ impl<F: sealed::Sealed> otel_kit_core::__private::Instruments for Instruments<F>
                 &HTTP_RPC_DURATION_BUCKETS,
             ),
             bound_durations: BoundDurations::default(),
-            frontend: PhantomData,
         }
-    }
-
-    fn cache() -> &'static LocalKey<Cache<Self>> {
-        F::cache()
     }
 }

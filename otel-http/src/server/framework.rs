@@ -3,8 +3,8 @@
 //! (actix-web's sits beside its front-end). Sealed: what the server core needs of a
 //! framework (its switches, its cache) is the crate's own.
 
-use super::instruments::Instruments;
 pub(crate) use super::instruments::sealed;
+use super::instruments::{Instruments, ServerInstruments};
 use crate::framework::Tower;
 
 /// A framework the server layer serves: [`Tower`] or, with the `actix` feature,
@@ -18,7 +18,9 @@ pub trait ServerFramework: sealed::Sealed {
     type Response;
 }
 
-impl sealed::Sealed for Tower {
+impl sealed::Sealed for Tower {}
+
+impl sealed::Resolves<ServerInstruments> for Tower {
     const SWITCHES: &'static [&'static str] = &["HTTP_SERVER", "AXUM", "HYPER"];
 
     otel_kit_core::__private::instruments_cache!(fn cache() -> Instruments<Tower>);

@@ -1,13 +1,11 @@
-//! The server's metric instruments, resolved with the tracer and the propagator by the
-//! layer's [`Resolver`](otel_kit_core::__private::Resolver).
+//! [`ServerInstruments`], the server's metric instruments, and [`Instruments<F>`],
+//! framework `F`'s, resolved with the tracer and the propagator by the layer's
+//! [`Resolver`](otel_kit_core::__private::Resolver).
 
-use std::marker::PhantomData;
 use std::sync::OnceLock;
-use std::thread::LocalKey;
 
+use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Histogram, Meter, UpDownCounter};
-use opentelemetry::{InstrumentationScope, KeyValue};
-use otel_kit_core::__private::Cache;
 use otel_kit_core::__private::incoming_context::{ContextState, IncomingContextCounter};
 use otel_kit_semconv::metric as semconv;
 
@@ -16,23 +14,20 @@ use crate::conventions::HTTP_RPC_DURATION_BUCKETS;
 
 /// What the server core needs of a framework besides the types its hooks see.
 pub(crate) mod sealed {
-    use super::{Cache, Instruments, LocalKey};
+    use super::ServerInstruments;
+    pub(crate) use crate::instruments::Resolves;
 
-    /// Implemented by this crate's frameworks only.
-    pub trait Sealed: Sized + Send + Sync + 'static {
-        /// `OTEL_INSTRUMENTATION_<NAME>_ENABLED` names (docs/configuration.md, "The Java
-        /// agent's switches").
-        const SWITCHES: &'static [&'static str];
-
-        /// Each thread's copy of this front-end's resolved providers and instruments.
-        fn cache() -> &'static LocalKey<Cache<Instruments<Self>>>;
-    }
+    /// Implemented by this crate's frameworks only; [`Resolves`] gives their switches and
+    /// cache.
+    pub trait Sealed: Resolves<ServerInstruments> + Send + Sync {}
 }
 
-/// The server's instruments, of framework `F`. The opt-in ones are built on first use:
-/// creating an instrument registers it with the SDK, which a layer without the option
-/// must not do.
-pub struct Instruments<F> {
+/// The server's instruments of framework `F`.
+pub(crate) type Instruments<F> = crate::instruments::Instruments<F, ServerInstruments>;
+
+/// The server's instruments. The opt-in ones are built on first use: creating an
+/// instrument registers it with the SDK, which a layer without the option must not do.
+pub struct ServerInstruments {
     meter: Meter,
     duration: Histogram<f64>,
     /// `duration` bound per attribute set; dropped with these instruments, so a new
@@ -43,17 +38,10 @@ pub struct Instruments<F> {
     active: OnceLock<UpDownCounter<i64>>,
     request_size: OnceLock<Histogram<u64>>,
     response_size: OnceLock<Histogram<u64>>,
-    framework: PhantomData<fn() -> F>,
 }
 
-impl<F: sealed::Sealed> otel_kit_core::__private::Instruments for Instruments<F> {
-    const SWITCHES: &'static [&'static str] = F::SWITCHES;
-
-    fn scope() -> InstrumentationScope {
-        crate::scope::SCOPE.get()
-    }
-
-    fn new(meter: Meter) -> Self {
+impl From<Meter> for ServerInstruments {
+    fn from(meter: Meter) -> Self {
         let duration = otel_kit_core::__private::duration_histogram(
             &meter,
             semconv::HTTP_SERVER_REQUEST_DURATION,
@@ -68,16 +56,11 @@ impl<F: sealed::Sealed> otel_kit_core::__private::Instruments for Instruments<F>
             active: OnceLock::new(),
             request_size: OnceLock::new(),
             response_size: OnceLock::new(),
-            framework: PhantomData,
         }
-    }
-
-    fn cache() -> &'static LocalKey<Cache<Self>> {
-        F::cache()
     }
 }
 
-impl<F> Instruments<F> {
+impl ServerInstruments {
     /// Records `seconds` on `http.server.request.duration` for the set `attributes`
     /// makes, through a bound histogram when `set` describes it all (see
     /// [`BoundDurations`]). Call with the request's context attached, for the exemplar.
