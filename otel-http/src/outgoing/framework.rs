@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 use std::convert::Infallible;
 use std::error::Error;
+use std::fmt;
 use std::marker::PhantomData;
 
 use http::request::Parts;
@@ -15,9 +16,28 @@ use otel_kit_core::__private::hooks::Signatures;
 use otel_kit_core::{MetricAttributes, SpanAttributes};
 use otel_kit_semconv::attribute as semconv;
 
-pub(crate) use super::instruments::sealed;
 use super::instruments::{ClientInstruments, Instruments};
 use crate::framework::Tower;
+
+/// What the client core needs of a framework besides the types its hooks see.
+pub(crate) mod sealed {
+    use super::{ClientInstruments, fmt};
+    pub(crate) use crate::instruments::Resolves;
+
+    /// Implemented by this crate's frameworks only; [`Resolves`] gives their switches and
+    /// cache.
+    pub trait Sealed: Resolves<ClientInstruments> + Send + Sync {
+        /// The builder's type name, in `Debug`.
+        const NAME: &'static str;
+        /// What the builder keeps for this framework alone (awc: its client's timeout).
+        type Settings: Clone + Default + fmt::Debug + Send + Sync;
+
+        /// Adds `settings` to the builder's `Debug` output (nothing when it keeps none).
+        fn describe(settings: &Self::Settings, out: &mut fmt::DebugStruct<'_, '_>) {
+            let _ = (settings, out);
+        }
+    }
+}
 
 /// A client framework [`ClientLayer<F>`](crate::ClientLayer) serves: [`Tower`] or, with
 /// their features, `Reqwest` and `Awc` ([`framework`](crate::framework) lists what each

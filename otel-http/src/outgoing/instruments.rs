@@ -6,33 +6,11 @@
 //! installs its harness): nothing is resolved when the front-end is built, and without
 //! given providers each thread's copy follows the globals (`otel_kit_core::globals_changed`).
 
-use std::fmt;
-
 use opentelemetry::metrics::{Histogram, Meter};
 use otel_kit_semconv::metric::HTTP_CLIENT_REQUEST_DURATION;
 
 use crate::bound_duration::BoundDurations;
 use crate::conventions::HTTP_RPC_DURATION_BUCKETS;
-
-/// What the client core needs of a framework besides the types its hooks see.
-pub(crate) mod sealed {
-    use super::{ClientInstruments, fmt};
-    pub(crate) use crate::instruments::Resolves;
-
-    /// Implemented by this crate's frameworks only; [`Resolves`] gives their switches and
-    /// cache.
-    pub trait Sealed: Resolves<ClientInstruments> + Send + Sync {
-        /// The builder's type name, in `Debug`.
-        const NAME: &'static str;
-        /// What the builder keeps for this framework alone (awc: its client's timeout).
-        type Settings: Clone + Default + fmt::Debug + Send + Sync;
-
-        /// Adds `settings` to the builder's `Debug` output (nothing when it keeps none).
-        fn describe(settings: &Self::Settings, out: &mut fmt::DebugStruct<'_, '_>) {
-            let _ = (settings, out);
-        }
-    }
-}
 
 /// A client framework's instruments: the same histogram, resolved and switched per
 /// framework.

@@ -3,9 +3,18 @@
 //! (actix-web's sits beside its front-end). Sealed: what the server core needs of a
 //! framework (its switches, its cache) is the crate's own.
 
-pub(crate) use super::instruments::sealed;
 use super::instruments::{Instruments, ServerInstruments};
 use crate::framework::Tower;
+
+/// What the server core needs of a framework besides the types its hooks see.
+pub(crate) mod sealed {
+    use super::ServerInstruments;
+    pub(crate) use crate::instruments::Resolves;
+
+    /// Implemented by this crate's frameworks only; [`Resolves`] gives their switches and
+    /// cache.
+    pub trait Sealed: Resolves<ServerInstruments> + Send + Sync {}
+}
 
 /// A framework the server layer serves: [`Tower`] or, with the `actix` feature,
 /// [`Actix`](crate::framework::Actix). Sealed: implemented by this crate's frameworks

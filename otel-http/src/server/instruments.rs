@@ -12,16 +12,6 @@ use otel_kit_semconv::metric as semconv;
 use crate::bound_duration::{BindableSet, BoundDurations};
 use crate::conventions::HTTP_RPC_DURATION_BUCKETS;
 
-/// What the server core needs of a framework besides the types its hooks see.
-pub(crate) mod sealed {
-    use super::ServerInstruments;
-    pub(crate) use crate::instruments::Resolves;
-
-    /// Implemented by this crate's frameworks only; [`Resolves`] gives their switches and
-    /// cache.
-    pub trait Sealed: Resolves<ServerInstruments> + Send + Sync {}
-}
-
 /// The server's instruments of framework `F`.
 pub(crate) type Instruments<F> = crate::instruments::Instruments<F, ServerInstruments>;
 
