@@ -11,19 +11,21 @@ use otel_kit_core::Providers;
 use crate::messaging::Messaging;
 use crate::parent::ProcessParent;
 
-/// Implemented by this crate's systems only.
+/// What the builder needs of a system.
 pub(crate) mod sealed {
-    pub trait Sealed {}
+    use super::fmt;
+
+    /// Implemented by this crate's systems only.
+    pub trait Sealed: 'static {
+        /// What the system's builder keeps besides the shared settings (its client, its
+        /// own options).
+        type Parts: fmt::Debug;
+    }
 }
 
 /// A messaging system a [`Builder`] serves: with their features,
 /// `Nats`, `RabbitMq` and `Kafka` ([`system`](crate::system)).
-pub trait MessagingSystem: sealed::Sealed + 'static {
-    /// What the system's builder keeps besides the shared settings (its client, its
-    /// own options).
-    #[doc(hidden)]
-    type Parts: fmt::Debug;
-}
+pub trait MessagingSystem: sealed::Sealed {}
 
 /// Builds an instrumented client of the messaging system `S` with other than the
 /// defaults (the global providers, `server.address` and `server.port` as the client

@@ -48,9 +48,9 @@ pub struct KafkaParts {
     message_key: bool,
 }
 
-impl sealed::Sealed for Kafka {}
+impl MessagingSystem for Kafka {}
 
-impl MessagingSystem for Kafka {
+impl sealed::Sealed for Kafka {
     type Parts = KafkaParts;
 }
 

@@ -41,9 +41,9 @@ pub struct NatsParts {
     templates: SubjectTemplates,
 }
 
-impl sealed::Sealed for Nats {}
+impl MessagingSystem for Nats {}
 
-impl MessagingSystem for Nats {
+impl sealed::Sealed for Nats {
     type Parts = NatsParts;
 }
 

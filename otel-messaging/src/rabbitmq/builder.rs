@@ -37,9 +37,9 @@ pub struct RabbitMqParts {
     channel: lapin::Channel,
 }
 
-impl sealed::Sealed for RabbitMq {}
+impl MessagingSystem for RabbitMq {}
 
-impl MessagingSystem for RabbitMq {
+impl sealed::Sealed for RabbitMq {
     type Parts = RabbitMqParts;
 }
 
