@@ -16,60 +16,52 @@ use otel_kit_semconv::value::otel_component_type::BATCHING_SPAN_PROCESSOR;
 
 use super::block_on::block_on;
 
+/// What the batch queue, its worker and its metrics need of a signal.
 mod sealed {
-    pub trait Sealed {}
+    use super::TraceId;
+
+    /// Implemented by [`Spans`](super::Spans) and [`Logs`](super::Logs) only.
+    pub trait Sealed: std::fmt::Debug + Send + Sync + 'static {
+        /// What is queued.
+        type Item: Send + 'static;
+        /// One item, in messages: "span".
+        const ITEM: &'static str;
+        /// Its unit in metrics: `{span}`.
+        const UNIT: &'static str;
+        /// The worker thread's name.
+        const THREAD: &'static str;
+        /// The variable otel-kit-init reads the queue size from, for the drop warning.
+        const QUEUE_SIZE_VARIABLE: &'static str;
+        /// Where the per-trace share is set, for the over-share warning.
+        const TRACE_SHARE_SETTING: &'static str;
+        /// `otel.component.type` of the processor.
+        const COMPONENT_TYPE: &'static str;
+        /// `otel.sdk.processor.*.processed`.
+        const PROCESSED: &'static str;
+        /// `otel.sdk.processor.*.queue.size`.
+        const QUEUE_SIZE: &'static str;
+        /// `otel.sdk.processor.*.queue.capacity`.
+        const QUEUE_CAPACITY: &'static str;
+        /// `otel.sdk.exporter.*.exported`.
+        const EXPORTED: &'static str;
+
+        /// The trace an item belongs to, for the per-trace share; `None` for a log record
+        /// outside any span.
+        fn trace_id(item: &Self::Item) -> Option<TraceId>;
+    }
 }
 
 /// A signal a batch queue carries: [`Spans`] or [`Logs`]. It names the queue's
 /// counters ([`QueueStats`](super::QueueStats)) and their metrics.
-pub trait BatchedSignal: sealed::Sealed + std::fmt::Debug + Send + Sync + 'static {
-    /// What is queued.
-    #[doc(hidden)]
-    type Item: Send + 'static;
-    /// One item, in messages: "span".
-    #[doc(hidden)]
-    const ITEM: &'static str;
-    /// Its unit in metrics: `{span}`.
-    #[doc(hidden)]
-    const UNIT: &'static str;
-    /// The worker thread's name.
-    #[doc(hidden)]
-    const THREAD: &'static str;
-    /// The variable otel-kit-init reads the queue size from, for the drop warning.
-    #[doc(hidden)]
-    const QUEUE_SIZE_VARIABLE: &'static str;
-    /// Where the per-trace share is set, for the over-share warning.
-    #[doc(hidden)]
-    const TRACE_SHARE_SETTING: &'static str;
-    /// `otel.component.type` of the processor.
-    #[doc(hidden)]
-    const COMPONENT_TYPE: &'static str;
-    /// `otel.sdk.processor.*.processed`.
-    #[doc(hidden)]
-    const PROCESSED: &'static str;
-    /// `otel.sdk.processor.*.queue.size`.
-    #[doc(hidden)]
-    const QUEUE_SIZE: &'static str;
-    /// `otel.sdk.processor.*.queue.capacity`.
-    #[doc(hidden)]
-    const QUEUE_CAPACITY: &'static str;
-    /// `otel.sdk.exporter.*.exported`.
-    #[doc(hidden)]
-    const EXPORTED: &'static str;
-
-    /// The trace an item belongs to, for the per-trace share; `None` for a log record
-    /// outside any span.
-    #[doc(hidden)]
-    fn trace_id(item: &Self::Item) -> Option<TraceId>;
-}
+pub trait BatchedSignal: sealed::Sealed {}
 
 /// The spans of a [`SpanQueueProcessor`](super::SpanQueueProcessor).
 #[derive(Debug, Clone, Copy)]
 pub enum Spans {}
 
-impl sealed::Sealed for Spans {}
+impl BatchedSignal for Spans {}
 
-impl BatchedSignal for Spans {
+impl sealed::Sealed for Spans {
     type Item = SpanData;
     const ITEM: &'static str = "span";
     const UNIT: &'static str = "{span}";
@@ -96,10 +88,10 @@ impl BatchedSignal for Spans {
 pub enum Logs {}
 
 #[cfg(feature = "logs")]
-impl sealed::Sealed for Logs {}
+impl BatchedSignal for Logs {}
 
 #[cfg(feature = "logs")]
-impl BatchedSignal for Logs {
+impl sealed::Sealed for Logs {
     type Item = (
         opentelemetry_sdk::logs::SdkLogRecord,
         opentelemetry::InstrumentationScope,
@@ -144,7 +136,7 @@ impl<E: SpanExporter + 'static> BatchExporter<Spans> for E {
 
 #[cfg(feature = "logs")]
 impl<E: opentelemetry_sdk::logs::LogExporter + 'static> BatchExporter<Logs> for E {
-    fn export(&mut self, batch: Vec<<Logs as BatchedSignal>::Item>) -> OTelSdkResult {
+    fn export(&mut self, batch: Vec<<Logs as sealed::Sealed>::Item>) -> OTelSdkResult {
         // The SDK's batch borrows each record and its scope.
         let borrowed: Vec<_> = batch.iter().map(|(record, scope)| (record, scope)).collect();
         block_on(opentelemetry_sdk::logs::LogExporter::export(
