@@ -113,7 +113,7 @@ pub use export_settings::{ConfiguredLogExporter, LogSignal};
 pub use export_settings::{ConfiguredMetricExporter, MetricExportOptions, MetricSignal};
 // What every exporter builder holds, with or without a transport: otel-kit-init's
 // configuration holds it too.
-pub use export_settings::ExportSettings;
+pub use export_settings::{ExportSettings, MIN_CREDENTIALS_CHECK_INTERVAL};
 pub use export_stats::ExportStats;
 #[cfg(feature = "logs")]
 #[cfg(feature = "__proto")]
@@ -152,7 +152,7 @@ pub use proto_export::MetricExporter;
 #[cfg_attr(docsrs, doc(cfg(any(feature = "grpc", feature = "http-proto"))))]
 pub use proto_export::SpanExporter;
 #[cfg(any(feature = "__proto", feature = "__http"))]
-pub use transport::credentials::{MIN_CREDENTIALS_CHECK_INTERVAL, read_credential_file};
+pub use transport::credentials::read_credential_file;
 pub use transport::export_runtime::ExportRuntime;
 #[cfg(feature = "proxy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]

@@ -12,7 +12,7 @@ use crate::build_features::BuildFeatures;
 use crate::env::{ConfigWarning, Env};
 
 use otel_kit_core::otlp::{Compression, Pem, Protocol};
-use otel_kit_otlp::ExportSettings;
+use otel_kit_otlp::{ExportSettings, MIN_CREDENTIALS_CHECK_INTERVAL};
 
 /// Which of otel-kit-init's cargo features brings a [`Protocol`], and whether this build
 /// has it.
@@ -264,10 +264,6 @@ pub(crate) struct TlsVars {
     pub(crate) client_key: Option<String>,
 }
 
-/// The shortest check interval used: otel-kit-otlp refuses less
-/// (`otel_kit_otlp::MIN_CREDENTIALS_CHECK_INTERVAL`, which a test holds this to).
-pub(crate) const MIN_CREDENTIALS_CHECK: Duration = Duration::from_millis(100);
-
 impl OtlpSignalConfig {
     /// Where the signal is sent: the endpoint resolved from the variables (or code), else
     /// the protocol's default.
@@ -422,18 +418,18 @@ impl OtlpSignalConfig {
                 );
                 ExportSettings::DEFAULT_CREDENTIALS_CHECK_INTERVAL
             }
-            short if short < MIN_CREDENTIALS_CHECK => {
+            short if short < MIN_CREDENTIALS_CHECK_INTERVAL => {
                 let shown = env.get(check_var).unwrap_or_default();
                 env.warn(
                     check_var,
                     &shown,
                     format!(
                         "is shorter than {} ms, which would read the files again and again for nothing; using {} ms",
-                        MIN_CREDENTIALS_CHECK.as_millis(),
-                        MIN_CREDENTIALS_CHECK.as_millis()
+                        MIN_CREDENTIALS_CHECK_INTERVAL.as_millis(),
+                        MIN_CREDENTIALS_CHECK_INTERVAL.as_millis()
                     ),
                 );
-                MIN_CREDENTIALS_CHECK
+                MIN_CREDENTIALS_CHECK_INTERVAL
             }
             every => every,
         };

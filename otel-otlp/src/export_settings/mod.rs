@@ -37,6 +37,6 @@ pub use configured::{
 pub use configured::{ConfiguredLogExporter, LogSignal};
 #[cfg(all(feature = "metrics", any(feature = "__proto", feature = "http-json")))]
 pub use configured::{ConfiguredMetricExporter, MetricExportOptions, MetricSignal};
-pub use settings::ExportSettings;
+pub use settings::{ExportSettings, MIN_CREDENTIALS_CHECK_INTERVAL};
 #[cfg(any(feature = "__proto", feature = "http-json"))]
 pub use warning::{Setting, SettingsError, SettingsWarning};

@@ -8,6 +8,16 @@ use std::time::Duration;
 
 use otel_kit_core::otlp::{Compression, DynamicHeaders, Pem, Protocol, Signal};
 
+/// The shortest interval at which the credential files are read again: each check reads
+/// every file (up to 1 MiB each) on a blocking thread, so a shorter one would only
+/// spend CPU; rotations take minutes. The exporter builder refuses less, and
+/// otel-kit-init raises a shorter `OTEL_KIT_EXPORTER_OTLP_CREDENTIALS_CHECK_INTERVAL` to it.
+///
+/// ```
+/// assert_eq!(otel_kit_otlp::MIN_CREDENTIALS_CHECK_INTERVAL, std::time::Duration::from_millis(100));
+/// ```
+pub const MIN_CREDENTIALS_CHECK_INTERVAL: Duration = Duration::from_millis(100);
+
 /// One signal's OTLP export settings: protocol, endpoint, headers, timeout,
 /// compression, TLS material, credential checks and proxy. The one declaration of each:
 /// an [`ExporterBuilder`](crate::ExporterBuilder) holds this value and its setters set it;

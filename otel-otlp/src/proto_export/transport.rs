@@ -27,7 +27,8 @@ pub(crate) fn sender(
     if settings.timeout.is_zero() {
         return Err(BuildError::ZeroTimeout);
     }
-    if settings.credentials_check_interval < crate::transport::credentials::MIN_CREDENTIALS_CHECK_INTERVAL {
+    if settings.credentials_check_interval < crate::export_settings::settings::MIN_CREDENTIALS_CHECK_INTERVAL
+    {
         return Err(BuildError::CredentialsCheckIntervalTooShort(
             settings.credentials_check_interval,
         ));

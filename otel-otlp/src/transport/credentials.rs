@@ -29,11 +29,6 @@ use std::time::Duration;
 #[cfg(feature = "__tls")]
 use crate::error::{BuildWarning, CertificateSetting};
 
-/// The shortest interval at which the credential files are read again: each check reads
-/// every file (up to 1 MiB each) on a blocking thread, so a shorter one would only
-/// spend CPU; rotations take minutes.
-pub const MIN_CREDENTIALS_CHECK_INTERVAL: Duration = Duration::from_millis(100);
-
 /// PEM files are small; a huge file is a mistake, not a certificate or a token.
 const MAX_FILE: u64 = 1024 * 1024;
 
