@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::kit_versions::{KIT, line};
+use crate::kit_versions::{KIT, is_kit_crate, line};
 use crate::metadata::Graph;
 
 /// How the project's manifest names the kit's crates.
@@ -34,17 +34,16 @@ impl KitSource {
     /// The source of the kit's crates in `graph`: the first kit crate a member depends on
     /// directly, else any kit crate in it; [`Registry`](Self::Registry) without one.
     pub(crate) fn of(graph: &Graph) -> KitSource {
-        let kit_crate = |name: &str| name.starts_with("otel-kit") && name != "otel-kit-doctor";
         let direct = graph
             .names()
             .into_iter()
-            .filter(|name| kit_crate(name))
+            .filter(|name| is_kit_crate(name))
             .find_map(|name| graph.direct_users(name).first().map(|(_, kit)| *kit));
         let any = || {
             graph
                 .names()
                 .into_iter()
-                .filter(|name| kit_crate(name))
+                .filter(|name| is_kit_crate(name))
                 .find_map(|name| graph.named(name).first().copied())
         };
         let Some(package) = direct.or_else(any) else {

@@ -184,6 +184,11 @@ pub(crate) const INSTRUMENTED: &[Instrumented] = &[
 /// The kit's own version (every otel-kit-* crate shares it).
 pub(crate) const KIT: &str = env!("CARGO_PKG_VERSION");
 
+/// Whether package `name` is one of the kit's crates: `otel-kit` or `otel-kit-*`.
+pub(crate) fn is_kit_crate(name: &str) -> bool {
+    name == "otel-kit" || name.starts_with("otel-kit-")
+}
+
 /// `major.minor.patch` as numbers; a missing part is 0, pre-release and build are dropped.
 pub(crate) fn parse(version: &str) -> (u64, u64, u64) {
     let core = version.split(['-', '+']).next().unwrap_or_default();

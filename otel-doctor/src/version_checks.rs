@@ -7,10 +7,7 @@ use crate::metadata::{Graph, Package, chain};
 
 /// Whether the project uses the kit at all (any `otel-kit*` package in its graph).
 pub(crate) fn uses_kit(graph: &Graph) -> bool {
-    graph
-        .names()
-        .iter()
-        .any(|n| *n == "otel-kit" || n.starts_with("otel-kit-"))
+    graph.names().into_iter().any(crate::kit_versions::is_kit_crate)
 }
 
 /// One finding per OpenTelemetry crate found in more than one version.
