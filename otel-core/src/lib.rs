@@ -43,7 +43,9 @@
 //! - `text/`: ids and `tracestate` as the wire writes them, what the kit prints of its
 //!   input, and the files it was pointed at, read with bounded work.
 //! - `sdk/`: what the crates that build or feed the SDK share: exemplars, the `tracing`
-//!   bridges' tracer and logger provider, the cardinality-overflow warning
+//!   bridges' tracer and logger provider, the bridges as the kit sets them up
+//!   (`tracing-bridge`: integer fields as integers, `error` events as span status and
+//!   exception messages), the cardinality-overflow warning
 //!   (`sdk-metrics`), a span's repeated keys as exported, the export path's report gate,
 //!   and consistent probability sampling's arithmetic.
 //!
@@ -104,6 +106,11 @@ pub mod __private {
     };
     #[cfg(feature = "sdk-metrics")]
     pub use crate::sdk::cardinality_overflow;
+    #[cfg(feature = "tracing-bridge")]
+    pub use crate::sdk::tracing_bridge::{
+        BoundedErrors, ChangedFields, ErrorChains, ErrorEvents, ErrorStatus, ErrorsAndReturns, EventFields,
+        FieldChange, IntegerFields, Integers, span_bridge,
+    };
     pub use crate::sdk::{
         BridgeTracer, DeclaredEventNames, consistent_sampling, exemplar, repeated_keys, report_gate,
     };

@@ -17,6 +17,7 @@ use opentelemetry_sdk::logs::{SdkLogRecord, SdkLogger, SdkLoggerProvider};
 use opentelemetry_sdk::propagation::{BaggagePropagator, TraceContextPropagator};
 use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
 use tracing_subscriber::Layer as _;
+use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::layer::SubscriberExt as _;
 
 use crate::harness::{TRACING_SCOPE, TestTelemetry};
@@ -102,12 +103,14 @@ fn install(telemetry: TestTelemetry) -> GlobalTelemetry {
     let guard = GlobalTelemetry { telemetry };
     DISPATCHER.get_or_init(|| {
         let subscriber = tracing_subscriber::registry()
-            .with(crate::bridge_layer::bridge_layer(
+            .with(otel_kit_core::__private::span_bridge(
                 otel_kit_core::__private::BridgeTracer::new(SwitchTracer),
+                LevelFilter::TRACE,
+                LevelFilter::TRACE,
             ))
             .with(
-                OpenTelemetryTracingBridge::new(&otel_kit_core::__private::DeclaredEventNames(
-                    SwitchLoggerProvider,
+                otel_kit_core::__private::EventFields::new(OpenTelemetryTracingBridge::new(
+                    &otel_kit_core::__private::DeclaredEventNames(SwitchLoggerProvider),
                 ))
                 .with_filter(crate::harness::not_sdk_internal()),
             );

@@ -28,6 +28,7 @@ use otel_kit_core::Providers;
 use otel_kit_semconv::resource::SERVICE_NAME;
 use tracing::Dispatch;
 use tracing_subscriber::Layer as _;
+use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::layer::SubscriberExt as _;
 
 use crate::assert::{Logs, Metrics, Spans};
@@ -254,13 +255,15 @@ impl TestTelemetryBuilder {
             .with_resource(resource.clone())
             .build();
         let subscriber = tracing_subscriber::registry()
-            .with(crate::bridge_layer::bridge_layer(
+            .with(otel_kit_core::__private::span_bridge(
                 otel_kit_core::__private::BridgeTracer::new(tracer_provider.tracer(TRACING_SCOPE)),
+                LevelFilter::TRACE,
+                LevelFilter::TRACE,
             ))
             // As otel-kit-init's subscriber: plain log lines carry no event name.
             .with(
-                OpenTelemetryTracingBridge::new(&otel_kit_core::__private::DeclaredEventNames(
-                    logger_provider.clone(),
+                otel_kit_core::__private::EventFields::new(OpenTelemetryTracingBridge::new(
+                    &otel_kit_core::__private::DeclaredEventNames(logger_provider.clone()),
                 ))
                 .with_filter(not_sdk_internal()),
             );

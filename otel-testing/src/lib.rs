@@ -63,7 +63,6 @@ pub mod allocations;
 mod alone;
 mod assert;
 mod black_hole;
-mod bridge_layer;
 mod child_server;
 #[cfg(feature = "collector")]
 mod collector;

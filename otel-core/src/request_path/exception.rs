@@ -186,10 +186,16 @@ pub fn record_error<I: Instruments>(
     }
 }
 
+/// How many sources of an error the kit reads at most ([`message_with_sources`], and the
+/// chains the `tracing` bridge hands over): a chain that never ends stops there.
+pub const MAX_SOURCES: usize = 64;
+
 /// The message of `error` with its sources: `Display` of each, joined by `": "`, a
 /// source left out when the text before already ends with it (wrappers that repeat
-/// their source), cut to [`MAX_MESSAGE_BYTES`]. For errors whose own `Display` says
-/// only their kind (`transport error`).
+/// their source), cut to [`MAX_MESSAGE_BYTES`]; at most [`MAX_SOURCES`] sources are
+/// read, so a chain that never ends (a source that is its own source) stops. For errors
+/// whose own `Display` says only their kind (`transport error`), and for the errors an
+/// application writes to `tracing` with their sources.
 ///
 /// ```
 /// let io = std::io::Error::other("connection refused");
@@ -199,9 +205,12 @@ pub fn record_error<I: Instruments>(
 pub fn message_with_sources(error: &(dyn std::error::Error + 'static)) -> String {
     let mut message = error.to_string();
     let mut source = error.source();
+    let mut read = 0;
     while let Some(next) = source
         && message.len() < MAX_MESSAGE_BYTES
+        && read < MAX_SOURCES
     {
+        read += 1;
         let text = next.to_string();
         if !text.is_empty() && !message.ends_with(&text) {
             if !message.is_empty() {

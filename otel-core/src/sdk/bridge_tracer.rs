@@ -59,11 +59,21 @@ fn keep_registered(attributes: &mut Vec<KeyValue>) {
 /// assert_eq!(keys, ["code.file.path", "code.line.number"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone)]
 pub struct BridgeTracer<T> {
-    inner: T,
+    // Shared, so the span bridge's downcast copy uses the same tracer without `T: Clone`.
+    inner: Arc<T>,
     per_target: Option<Arc<PerTarget<T>>>,
     head: Option<Arc<dyn HeadSampler>>,
+}
+
+impl<T> Clone for BridgeTracer<T> {
+    fn clone(&self) -> Self {
+        BridgeTracer {
+            inner: Arc::clone(&self.inner),
+            per_target: self.per_target.clone(),
+            head: self.head.clone(),
+        }
+    }
 }
 
 impl<T> std::fmt::Debug for BridgeTracer<T> {
@@ -113,7 +123,7 @@ impl<T: Tracer> BridgeTracer<T> {
     /// Wraps `inner`: every span under its scope.
     pub fn new(inner: T) -> Self {
         BridgeTracer {
-            inner,
+            inner: Arc::new(inner),
             per_target: None,
             head: None,
         }
@@ -166,7 +176,7 @@ impl<T: Tracer> BridgeTracer<T> {
             provider.tracer_with_scope(InstrumentationScope::builder(target.to_owned()).build())
         };
         BridgeTracer {
-            inner: default,
+            inner: Arc::new(default),
             per_target: Some(Arc::new(PerTarget {
                 make: Box::new(make),
                 tracers: RwLock::new(HashMap::new()),

@@ -18,6 +18,9 @@
 //! - [`repeated_keys`]: a span attribute whose key was set twice, once with its last
 //!   value, as the exporters and the test harness send it.
 //! - [`report_gate`]: at most one warning per interval on the export path.
+//! - `tracing_bridge` (`tracing-bridge`): the `tracing` span and log bridges as
+//!   otel-kit-init's subscriber and otel-kit-testing's harness set them up: integer
+//!   fields as integers, an `error` event's status and exception message.
 //! - [`consistent_sampling`]: consistent probability sampling's arithmetic and the `ot`
 //!   entry of `tracestate`, for otel-kit-sampling's samplers.
 
@@ -29,6 +32,8 @@ mod event_names;
 pub mod exemplar;
 pub mod repeated_keys;
 pub mod report_gate;
+#[cfg(feature = "tracing-bridge")]
+pub(crate) mod tracing_bridge;
 
 pub use bridge_tracer::BridgeTracer;
 pub use event_names::DeclaredEventNames;

@@ -11,6 +11,7 @@ use tracing_subscriber::registry::LookupSpan;
 
 use super::console_format::ConsoleFormat;
 use super::id_format::WithIds;
+use otel_kit_core::__private::BoundedErrors;
 
 /// The console output: a [`ConsoleFormat`] and a writer (stdout by default).
 ///
@@ -143,19 +144,22 @@ where
         F: tracing_subscriber::layer::Filter<S> + Send + Sync + 'static,
     {
         let layer = tracing_subscriber::fmt::layer().with_writer(self.writer);
+        // The formatter follows an error's sources to their end: given a bounded copy.
         match self.format {
-            ConsoleFormat::Text => layer
-                .with_ansi(self.ansi)
-                .event_format(WithIds::text(self.ansi))
-                .with_filter(filter)
-                .boxed(),
-            ConsoleFormat::Json => layer
-                .with_ansi(false)
-                // Span fields as JSON, so the `span` and `spans` members nest as objects.
-                .fmt_fields(JsonFields::new())
-                .event_format(WithIds::json(self.identity))
-                .with_filter(filter)
-                .boxed(),
+            ConsoleFormat::Text => {
+                BoundedErrors::new(layer.with_ansi(self.ansi).event_format(WithIds::text(self.ansi)))
+                    .with_filter(filter)
+                    .boxed()
+            }
+            ConsoleFormat::Json => BoundedErrors::new(
+                layer
+                    .with_ansi(false)
+                    // Span fields as JSON, so the `span` and `spans` members nest as objects.
+                    .fmt_fields(JsonFields::new())
+                    .event_format(WithIds::json(self.identity)),
+            )
+            .with_filter(filter)
+            .boxed(),
         }
     }
 }

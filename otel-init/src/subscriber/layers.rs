@@ -5,7 +5,6 @@ use std::fmt;
 use opentelemetry::logs::{Logger, LoggerProvider};
 use opentelemetry::trace::Tracer;
 #[cfg(feature = "logs")]
-#[cfg(feature = "logs")]
 use opentelemetry_appender_tracing::layer::OpenTelemetryTracingBridge;
 use opentelemetry_sdk::trace::SdkTracer;
 use tracing::Subscriber;
@@ -19,7 +18,10 @@ use super::console::Console;
 use super::filter::{
     InternalRepeatLimit, LogFilter, NotLogOnlyEvent, NotTelemetryIo, TraceFilter, not_raw_sql,
 };
-use super::span_events::{ErrorEvents, ErrorStatus, SpanEvents, SpansOnly};
+use super::span_events::{SpanEvents, SpansOnly};
+#[cfg(feature = "logs")]
+use otel_kit_core::__private::EventFields;
+use otel_kit_core::__private::span_bridge;
 
 /// The `tracing` layers otel-kit-init sets up, each behind its own filter, for a subscriber
 /// you compose yourself.
@@ -249,33 +251,22 @@ where
     L: Logger + Send + Sync + 'static,
     F: Filter<S> + Send + Sync + 'static,
 {
-    let spans = tracing_opentelemetry::layer()
-        // Without `code.module.name`, which the registry does not define.
-        // The target only when the bridge makes it the span's scope (and removes it).
-        .with_target(tracer.wants_target())
-        .with_tracer(tracer)
-        // Not semantic conventions, and a cost on every span: thread ids and names,
-        // busy/idle nanoseconds. Source location (code.*) stays. otel-kit-testing's
-        // harness (`bridge_layer`) sets its bridge up the same way.
-        .with_threads(false)
-        .with_tracked_inactivity(false);
+    // Events are span events too (`Recorded`) or log records only (`LogsOnly`): then the
+    // span layer's filter turns them away. Either way an `error` event sets its span's
+    // status (`ErrorStatus`, behind its own filter: a layer without one would turn every
+    // call site's interest into "sometimes", since the filtered layer under it may say
+    // never). Each filter decides by metadata first: where the other layers want an
+    // event, its call site is "sometimes" and every filter is asked at each event, and
+    // the directives need not be asked about an event this layer turns away.
+    // otel-kit-testing's harness sets the same bridge up (`span_bridge`).
     let trace_filter = TraceFilter::new(env_filter())
         .and(NotTelemetryIo)
         .and(NotLogOnlyEvent)
         .and(not_raw_sql());
+    let errors = TraceFilter::new(env_filter());
     let traces = match span_events {
-        SpanEvents::Recorded => spans.with_filter(trace_filter).boxed(),
-        // Events stay off the spans; `error` events still mark their span as failed.
-        // ErrorStatus has a filter of its own: a layer without one would turn every call
-        // site's interest into "sometimes" (asked again at each event), since the
-        // filtered layer under it may say never.
-        // Each filter decides by metadata first: where the other layers want an event,
-        // its call site is "sometimes" and every filter is asked at each event, and
-        // the directives need not be asked about an event this layer turns away.
-        SpanEvents::LogsOnly => spans
-            .with_filter(SpansOnly.and(trace_filter))
-            .and_then(ErrorStatus.with_filter(ErrorEvents.and(TraceFilter::new(env_filter()))))
-            .boxed(),
+        SpanEvents::Recorded => span_bridge(tracer, trace_filter, errors).boxed(),
+        SpanEvents::LogsOnly => span_bridge(tracer, SpansOnly.and(trace_filter), errors).boxed(),
     };
     TelemetryLayers {
         traces,
@@ -287,8 +278,11 @@ where
         #[cfg(feature = "logs")]
         // Plain log lines carry no event name (the bridge would name each one after its
         // source line); events named in code keep theirs.
-        logs: OpenTelemetryTracingBridge::new(&otel_kit_core::__private::DeclaredEventNames(logger_provider.clone()))
-            .with_filter(
+        // An event's `error` is its record's `exception.message`, with the error's sources.
+        logs: EventFields::new(OpenTelemetryTracingBridge::new(&otel_kit_core::__private::DeclaredEventNames(
+            logger_provider.clone(),
+        )))
+        .with_filter(
                 env_filter()
                     .and(super::filter::not_otel_internal())
                     .and(NotTelemetryIo)

@@ -1,15 +1,11 @@
 //! Whether a `tracing` event inside a span is also copied onto that span as a span event
-//! ([`SpanEvents`]), and the layer that keeps `error` events setting their span's status
-//! when it is not.
+//! ([`SpanEvents`]), and the span layer's filter when it is not.
 
 use std::fmt;
 
-use opentelemetry::trace::{Status, TraceContextExt as _};
-use tracing::field::{Field, Visit};
+use tracing::Metadata;
 use tracing::subscriber::Interest;
-use tracing::{Event, Level, Metadata, Subscriber};
-use tracing_subscriber::layer::{Context, Filter, Layer};
-use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::layer::{Context, Filter};
 
 use crate::env::ConfigWarning;
 
@@ -29,8 +25,8 @@ pub(crate) const SPAN_EVENTS: &str = "OTEL_KIT_SPAN_EVENTS";
 /// the record carries the span's trace and span ids. `Recorded` keeps the lines visible
 /// in a backend that only stores traces.
 ///
-/// Either way, an `error`-level event sets its span's status to Error, as
-/// tracing-opentelemetry does for the events it sees, and the exceptions the kit's
+/// Either way, an `error`-level event sets its span's status to Error, described by its
+/// `error` field (with an error's sources), and the exceptions the kit's
 /// instrumentations record stay log records (they never were span events).
 ///
 /// ```
@@ -120,103 +116,6 @@ impl<S> Filter<S> for SpansOnly {
             Interest::never()
         } else {
             Interest::always()
-        }
-    }
-}
-
-/// [`ErrorStatus`]'s filter, after the trace layer's: the spans it traces (the layer
-/// must see a span to find an event's span in it), and of the events only `error` ones,
-/// except the SDK's own diagnostics (they are about the export, not the application's
-/// span). It decides by a call site's metadata alone, so each call site is asked once
-/// (`always` or `never`), and a DEBUG event of a dependency never reaches the layer.
-pub(super) struct ErrorEvents;
-
-fn wanted(meta: &Metadata<'_>) -> bool {
-    meta.is_span() || (*meta.level() == Level::ERROR && !meta.target().starts_with("opentelemetry"))
-}
-
-impl<S> Filter<S> for ErrorEvents {
-    fn enabled(&self, meta: &Metadata<'_>, _cx: &Context<'_, S>) -> bool {
-        wanted(meta)
-    }
-
-    fn callsite_enabled(&self, meta: &'static Metadata<'static>) -> Interest {
-        if wanted(meta) {
-            Interest::always()
-        } else {
-            Interest::never()
-        }
-    }
-}
-
-/// Under [`SpanEvents::LogsOnly`], tracing-opentelemetry no longer sees events, so it can
-/// no longer turn an `error` event into status Error on its span
-/// (`with_error_events_to_status`). This layer does that instead, with the same
-/// description: the `error` field of an event without a message, else none. A status
-/// already set stays (the SDK orders Ok over Error over Unset).
-///
-/// It sits behind the trace layer's filter and [`ErrorEvents`], so it sees the `error`
-/// events tracing-opentelemetry would have seen; spans cost it nothing.
-pub(super) struct ErrorStatus;
-
-impl<S> Layer<S> for ErrorStatus
-where
-    S: Subscriber + for<'a> LookupSpan<'a>,
-{
-    fn on_event(&self, event: &Event<'_>, cx: Context<'_, S>) {
-        let span = match event.parent() {
-            Some(id) => cx.span(id),
-            None if event.is_contextual() => cx.lookup_current(),
-            None => None,
-        };
-        let Some(span) = span else {
-            return;
-        };
-        let mut description = Description::default();
-        event.record(&mut description);
-        let id = span.id();
-        // No extensions are held here, as `get_otel_context` requires.
-        drop(span);
-        let text = if description.has_message {
-            String::new()
-        } else {
-            description.error.unwrap_or_default()
-        };
-        let mut status = Some(Status::error(text));
-        tracing::dispatcher::get_default(|dispatch| {
-            if let (Some(otel), Some(status)) = (
-                tracing_opentelemetry::get_otel_context(&id, dispatch),
-                status.take(),
-            ) {
-                otel.span().set_status(status);
-            }
-        });
-    }
-}
-
-/// What of an event makes its span's status description.
-#[derive(Default)]
-struct Description {
-    has_message: bool,
-    error: Option<String>,
-}
-
-impl Visit for Description {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.record(field, || value.to_owned());
-    }
-
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.record(field, || format!("{value:?}"));
-    }
-}
-
-impl Description {
-    fn record(&mut self, field: &Field, text: impl FnOnce() -> String) {
-        match field.name() {
-            "message" => self.has_message = true,
-            "error" => self.error = Some(otel_kit_core::__private::exception::bounded(&text()).to_owned()),
-            _ => {}
         }
     }
 }

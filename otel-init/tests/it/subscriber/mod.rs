@@ -9,4 +9,5 @@ mod logs;
 mod rate_limit;
 mod span_events;
 mod span_scopes;
+mod tracing_fields;
 mod unsampled_spans;

@@ -243,8 +243,7 @@ async fn without_exported_logs_lines_stay_span_events() {
     assert!(collector.logs().as_slice().is_empty());
 }
 
-/// The `error` field of a line without a message becomes the status description, as
-/// tracing-opentelemetry makes it when it sees the event.
+/// The `error` field of an `error` line becomes the status description.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_error_field_describes_the_status_with_lines_as_logs_only() {
     if ran_in_own_process(
