@@ -39,7 +39,7 @@
 //! | `http` | `ServerLayer` (axum, hyper, any tower server), `actix::ServerMiddleware`, `ClientMiddleware` (reqwest), `ClientLayer` (tower clients) | `axum`, `actix`, `reqwest`, `tower-client`, `tower-server` | otel-kit-http |
 //! | `grpc` | the tonic server and client layers | `tonic` | otel-kit-grpc |
 //! | `db` | sqlx pools, tokio-postgres and deadpool-postgres clients, diesel connections, Redis connections | `postgres`, `mysql`, `sqlite`, `sqlx-statement-log`, `tokio-postgres`, `deadpool-postgres`, `diesel`, `redis` | otel-kit-db |
-//! | `messaging` | the messaging core and its NATS, RabbitMQ and Kafka adapters | `nats`, `rabbitmq`, `kafka` | otel-kit-messaging |
+//! | `messaging` | the messaging core (`Messaging`, for any client), and its NATS, RabbitMQ and Kafka adapters | `messaging` (the core alone, no client crate), `nats`, `rabbitmq`, `kafka` | otel-kit-messaging |
 //! | `genai` | LLM, embedding, tool and agent calls | `genai` | otel-kit-genai |
 //! | `prometheus` | `/metrics` from the same meter provider | `prometheus` | otel-kit-prometheus |
 //! | `runtime_metrics` | process and tokio runtime metrics on any meter provider (an actix-web worker's runtime, say) | `runtime-metrics` | otel-kit-runtime-metrics |
@@ -101,7 +101,8 @@
 //! | `diesel` | no | diesel 2.3 connections of any backend, and diesel-async's |
 //! | `redis` | no | the redis crate's async connections |
 //! | **messaging** (`messaging`, otel-kit-messaging) | | |
-//! | `nats`, `rabbitmq`, `kafka` | no | async-nats (with JetStream), lapin, rdkafka (librdkafka, a C library) |
+//! | `messaging` | no | the core alone: `Messaging` and its calls, for a client the kit does not wrap, with no client crate |
+//! | `nats`, `rabbitmq`, `kafka` | no | the core, and async-nats (with JetStream), lapin, rdkafka (librdkafka, a C library) |
 //! | **GenAI** (`genai`, otel-kit-genai) | | |
 //! | `genai` | no | GenAI spans, metrics and events, OpenAI-compatible readers |
 //! | **tests** (`testing`, otel-kit-testing; in `[dev-dependencies]`) | | |
@@ -193,12 +194,10 @@ pub use otel_kit_grpc as grpc;
 )]
 pub use otel_kit_db as db;
 
-/// Messaging spans, metrics and propagation: NATS, RabbitMQ, Kafka; otel-kit-messaging.
-#[cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka"))]
-#[cfg_attr(
-    docsrs,
-    doc(cfg(any(feature = "nats", feature = "rabbitmq", feature = "kafka")))
-)]
+/// Messaging spans, metrics and propagation: the core for any client, and NATS, RabbitMQ,
+/// Kafka; otel-kit-messaging.
+#[cfg(feature = "messaging")]
+#[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
 pub use otel_kit_messaging as messaging;
 
 /// LLM, embedding, tool and agent calls; otel-kit-genai.
