@@ -36,7 +36,7 @@ async fn collector() -> (TestCollector, Option<Rotel>) {
     (collector, rotel)
 }
 
-fn start(
+pub(super) fn start(
     collector: &TestCollector,
     rotel: Option<&Rotel>,
     extra: &[(&str, &str)],
@@ -80,7 +80,7 @@ fn emit() {
     drop(ship);
 }
 
-async fn finish(t: Telemetry) {
+pub(super) async fn finish(t: Telemetry) {
     tokio::task::spawn_blocking(move || t.shutdown())
         .await
         .expect("join")

@@ -14,7 +14,7 @@ use otel_kit_init::Telemetry;
 use otel_kit_init::subscriber::SpanEvents;
 use otel_kit_testing::{AttributeValue, LogRecord, TestCollector};
 
-use crate::support::env;
+use super::span_events::finish;
 use crate::support::own_process::ran_in_own_process;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -22,28 +22,9 @@ const WAIT: Duration = Duration::from_secs(10);
 /// The kit's bound on a message (`exception::MAX_MESSAGE_BYTES`).
 const BOUND: usize = 1024;
 
+/// `init()` exporting to `collector`, with `span_events`.
 fn start(collector: &TestCollector, span_events: SpanEvents) -> Telemetry {
-    let endpoint = collector.endpoint();
-    let vars = [
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
-        ("OTEL_SERVICE_NAME", "shop"),
-        ("OTEL_BSP_SCHEDULE_DELAY", "50"),
-        ("OTEL_BLRP_SCHEDULE_DELAY", "50"),
-        ("OTEL_METRICS_EXPORTER", "none"),
-        ("RUST_LOG", "info"),
-    ];
-    otel_kit_init::builder()
-        .environment(env(&vars))
-        .span_events(span_events)
-        .init()
-        .expect("init")
-}
-
-async fn finish(t: Telemetry) {
-    tokio::task::spawn_blocking(move || t.shutdown())
-        .await
-        .expect("join")
-        .expect("shutdown");
+    super::span_events::start(collector, None, &[], Some(span_events))
 }
 
 fn find<'a>(attributes: &'a [(String, AttributeValue)], key: &str) -> Option<&'a AttributeValue> {
