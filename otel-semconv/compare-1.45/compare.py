@@ -52,7 +52,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 SEMCONV_SRC = os.path.join(ROOT, "otel-semconv", "src")
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(ROOT, "otel-semconv"))
-from npm_package import GENAI_PREFIXES, diff_npm, fetch_npm, read_npm, short, stab  # noqa: E402
+from npm_package import GENAI_PREFIXES, diff_npm, fetch_npm, read_npm, stab  # noqa: E402
 KIT_PREFIXES = ("otel_kit.", "tokio.", "otel_genai.")
 
 

@@ -39,9 +39,12 @@ pub mod resource;
 pub mod value;
 mod version;
 
+// Deprecated when the constants come from a release's npm package (no model commit).
+#[allow(deprecated)]
+pub use version::SEMCONV_COMMIT;
 pub use version::{
-    GENAI_SCHEMA_URL, GENAI_SEMCONV_COMMIT, GENAI_SEMCONV_VERSION, SCHEMA_URL, SEMCONV_COMMIT,
-    SEMCONV_VERSION,
+    GENAI_SCHEMA_URL, GENAI_SEMCONV_COMMIT, GENAI_SEMCONV_VERSION, SCHEMA_URL, SEMCONV_MODEL_COMMIT,
+    SEMCONV_MODEL_VERSION, SEMCONV_SOURCE, SEMCONV_VERSION,
 };
 
 #[cfg(doctest)]

@@ -7,8 +7,19 @@ pub const SEMCONV_VERSION: &str = "1.44.0";
 /// The schema URL of that release, for instrumentation scopes and resources.
 pub const SCHEMA_URL: &str = "https://opentelemetry.io/schemas/1.44.0";
 
+/// What the constants come from: the release's YAML model, at its tag.
+pub const SEMCONV_SOURCE: &str =
+    "open-telemetry/semantic-conventions v1.44.0 (e10a930844c6951757a43b849d364f7d056ac32b)";
+
+/// The release whose YAML model the constants are read from: [`SEMCONV_VERSION`], or the
+/// release before it when they come from a package ([`SEMCONV_SOURCE`]).
+pub const SEMCONV_MODEL_VERSION: &str = "1.44.0";
+
+/// The commit of open-telemetry/semantic-conventions of [`SEMCONV_MODEL_VERSION`].
+pub const SEMCONV_MODEL_COMMIT: &str = "e10a930844c6951757a43b849d364f7d056ac32b";
+
 /// The commit of open-telemetry/semantic-conventions the constants come from.
-pub const SEMCONV_COMMIT: &str = "e10a930844c6951757a43b849d364f7d056ac32b";
+pub const SEMCONV_COMMIT: &str = SEMCONV_MODEL_COMMIT;
 
 /// The release the GenAI names (`gen_ai.*`, `openai.*`, `mcp.*`) come from: the last
 /// one of open-telemetry/semantic-conventions that defined them, before they moved to

@@ -3,6 +3,13 @@
 //! generated from semantic-conventions v1.44.0 (and v1.41.0 for GenAI, their last
 //! release). The `conformance` cargo feature.
 //!
+//! When the facts come from a release's npm package (`otel-semconv/generate.py
+//! --npm-package`), what the package does not carry is unknown to the registry for the
+//! names new in that release (an attribute's type, a new metric's instrument, unit and
+//! attributes, the requirement levels of the attributes it deprecates and of their
+//! replacements): those facts are not checked, and [`Report::unknown_facts`] lists the
+//! ones met.
+//!
 //! For each attribute: a registered name (exact, or under a template such as
 //! `http.request.header.<key>`) or one in a namespace the application declares as its
 //! own; the registered type; not deprecated; an enum's value one of its members
@@ -148,6 +155,7 @@ pub struct Report {
     kinds: usize,
     names: usize,
     conditions_unread: usize,
+    unknown: Vec<String>,
     violations: Vec<Violation>,
     resources_seen: Vec<Vec<(String, crate::AttributeValue)>>,
 }
@@ -177,6 +185,13 @@ impl Report {
     /// (e.g. "if available"), so their absence is not a violation.
     pub fn conditions_not_readable(&self) -> usize {
         self.conditions_unread
+    }
+
+    /// The facts met that the registry does not know, so not checked (`kafka.offset: its
+    /// type`), each once, in the order met: the facts a release read from its npm package
+    /// does not carry (the module's documentation).
+    pub fn unknown_facts(&self) -> &[String] {
+        &self.unknown
     }
 
     /// What did not conform, in the order found.
@@ -211,7 +226,15 @@ impl fmt::Display for Report {
             self.kinds,
             self.names,
             self.violations.len()
-        )
+        )?;
+        if !self.unknown.is_empty() {
+            write!(
+                f,
+                "; not checked, unknown to the registry: {}",
+                self.unknown.join(", ")
+            )?;
+        }
+        Ok(())
     }
 }
 
