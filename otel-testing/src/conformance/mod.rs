@@ -1,14 +1,13 @@
 //! Conformance to the semantic-conventions registry: every attribute of every span, span
 //! event and link, metric point, log record and resource checked against the facts
-//! generated from semantic-conventions v1.44.0 (and v1.41.0 for GenAI, their last
-//! release). The `conformance` cargo feature.
+//! generated for semantic conventions 1.45.0 (from its npm package over the model of
+//! 1.44.0, `otel_kit_semconv::SEMCONV_SOURCE`; v1.41.0 for GenAI, their last release).
+//! The `conformance` cargo feature.
 //!
-//! When the facts come from a release's npm package (`otel-semconv/generate.py
-//! --npm-package`), what the package does not carry is unknown to the registry for the
-//! names new in that release (an attribute's type, a new metric's instrument, unit and
-//! attributes, the requirement levels of the attributes it deprecates and of their
-//! replacements): those facts are not checked, and [`Report::unknown_facts`] lists the
-//! ones met.
+//! What the npm package does not carry is unknown to the registry for the names new in
+//! 1.45.0 (an attribute's type, a new metric's instrument, unit and attributes, the
+//! requirement levels of the attributes 1.45.0 deprecates and of their replacements):
+//! those facts are not checked, and [`Report::unknown_facts`] lists the ones met.
 //!
 //! For each attribute: a registered name (exact, or under a template such as
 //! `http.request.header.<key>`) or one in a namespace the application declares as its

@@ -11,8 +11,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// The generated facts: semantic conventions v1.44.0, and v1.41.0 for `gen_ai.*`,
-/// `openai.*` and `mcp.*` (their last release).
+/// The generated facts: semantic conventions 1.45.0 (from its npm package over the model
+/// of 1.44.0; `otel_kit_semconv::SEMCONV_SOURCE`), and v1.41.0 for `gen_ai.*`, `openai.*`
+/// and `mcp.*` (their last release).
 const FACTS: &str = include_str!("../../conformance/semconv.tsv");
 
 /// A fact the generator did not know: an attribute's type (or a template's value type), a
