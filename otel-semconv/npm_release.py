@@ -336,6 +336,8 @@ def release(model, base_source, target_source):
     if failures:
         print("\n".join(failures), file=sys.stderr)
         sys.exit(f"{len(failures)} disagreements")
+    unknown_levels = sum(1 for gid in r.groups_touched for level in model.resolved[gid].values()
+                         if level == UNKNOWN)
     shared = {k: sum(1 for n in target[k] if n in base[k] and not genai(k, n)) for k in target}
     counts = {}
     for kind, _, change, _ in changes:
@@ -349,6 +351,8 @@ def release(model, base_source, target_source):
              + ", ".join(f"{k} {sum(1 for n in target[k] if not genai(k, n))}" for k in target)
              + "; facts kept from the base model for the names both hold: "
              + ", ".join(f"{k} {n}" for k, n in shared.items()),
+             f"requirement levels unknown in the base model's groups: {unknown_levels} entries in "
+             f"{len(r.groups_touched)} groups (attributes {target_version} deprecates, their replacements)",
              f"unknown in {target_version} ({len(r.unknown)}): "
              + ", ".join(f"{kind} {name} ({what})" for kind, name, what in sorted(r.unknown))]
     return target_version, notes
