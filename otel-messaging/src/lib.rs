@@ -1,5 +1,5 @@
 //! OpenTelemetry instrumentation for message brokers, following the messaging semantic
-//! conventions 1.44: PRODUCER and CONSUMER spans named `{operation} {destination}`, trace
+//! conventions 1.45: PRODUCER and CONSUMER spans named `{operation} {destination}`, trace
 //! context carried in message headers, links from consumers to each message's producer,
 //! and the four messaging metrics. The broker-agnostic core is always there; each client
 //! library has its adapter behind a feature.

@@ -86,7 +86,7 @@ async fn a_dropped_handler_ends_its_span_with_no_status() {
     t.logs().assert_count(0);
     t.metrics()
         .metric("messaging.process.duration")
-        .histogram_point(&[("messaging.system", "rabbitmq".into())])
+        .histogram_point(&[("messaging.system.name", "rabbitmq".into())])
         .has_count(1);
 }
 

@@ -10,9 +10,9 @@ use super::{Report, Violation};
 use crate::{AttributeValue, LogRecord, MetricData, MetricRecord, ResourceInfo, SpanRecord};
 
 /// Enums whose conventions allow any value besides the members: `error.type`, and
-/// `messaging.system` ("If one of them applies, then the respective value MUST be used;
-/// otherwise, a custom value MAY be used": NATS has no value of its own).
-const OPEN_ENUMS: &[&str] = &["error.type", "messaging.system"];
+/// `messaging.system.name` ("If one of them applies, then the respective value MUST be
+/// used; otherwise, a custom value MAY be used": NATS has no value of its own).
+const OPEN_ENUMS: &[&str] = &["error.type", "messaging.system.name"];
 
 pub(super) struct Checker<'a> {
     pub(super) registry: &'static Registry,

@@ -23,9 +23,9 @@
 //! Beyond the attributes:
 //! - **Enum members** that the registry deprecates (`messaging.operation.type` =
 //!   `publish`) are violations, as deprecated names are.
-//! - **Messaging spans** (identified by `messaging.system`) meet the requirements of the
-//!   span of their operation type and kind (`messaging.send.producer`), refined by their
-//!   system's where the conventions have one (`messaging.rabbitmq.send.producer`).
+//! - **Messaging spans** (identified by `messaging.system.name`) meet the requirements of
+//!   the span of their operation type and kind (`messaging.send.producer`), refined by
+//!   their system's where the conventions have one (`messaging.rabbitmq.send.producer`).
 //! - **Span kinds**: HTTP and RPC spans are SERVER or CLIENT, each DB and GenAI span has
 //!   its group's kind (an inference span may be INTERNAL too), and a messaging span the
 //!   kind its `messaging.operation.type` gives (create: PRODUCER, send: PRODUCER or

@@ -297,8 +297,8 @@ mod tests {
             r.spans["span.messaging.kafka.receive.client"]
                 .attributes
                 .iter()
-                .any(|(name, _)| *name == "messaging.kafka.cluster.id"),
-            "semantic conventions 1.44's Kafka cluster id"
+                .any(|(name, _)| *name == "kafka.cluster.id"),
+            "the Kafka cluster id under its 1.45 name"
         );
         assert!(
             r.attribute("process.creation.time").is_some(),
