@@ -108,7 +108,7 @@ mod timeout;
 
 // The kit's shared surface (otel-kit-core's), the same in every instrumentation crate:
 // the providers, the request's server span, what the hooks write into, and
-// `service.peer.name` by address (for `Providers::peer_services`).
+// `server.service.name` by address (for `Providers::peer_services`).
 /// The OpenTelemetry API this crate is built on, re-exported so that the application
 /// names the very version the kit records through: with a second `opentelemetry` in the
 /// build, providers installed through one are invisible to the other and the

@@ -49,7 +49,7 @@ async fn a_client_layer_made_the_documented_way_records_its_server_and_peer_serv
         .span_where("client", |s| s.kind == SpanKind::Client)
         .has_attribute("server.address", "127.0.0.1")
         .has_attribute("server.port", port(addr))
-        .has_attribute("service.peer.name", "echo-backend");
+        .has_attribute("server.service.name", "echo-backend");
     t.metrics()
         .metric("rpc.client.call.duration")
         .histogram_point(&[

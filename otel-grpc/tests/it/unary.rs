@@ -329,14 +329,14 @@ async fn a_mapped_address_names_the_peer_service_on_the_client_span_only() {
     let spans = wait_for_calls(&t, 2).await;
     spans
         .span_where("client", |s| s.kind == SpanKind::Client)
-        .has_attribute("service.peer.name", "echo-backend");
+        .has_attribute("server.service.name", "echo-backend");
     spans
         .span_where("server", |s| s.kind == SpanKind::Server)
-        .lacks_attribute("service.peer.name");
+        .lacks_attribute("server.service.name");
     // A span attribute only: not a metric dimension.
     let metrics = t.metrics();
     metrics
         .metric("rpc.client.call.duration")
         .histogram_point(&[("rpc.method", "otel.test.Echo/Unary".into())])
-        .lacks_attributes_under("service.peer.name");
+        .lacks_attributes_under("server.service.name");
 }

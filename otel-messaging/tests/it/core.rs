@@ -169,14 +169,14 @@ fn producer_and_client_spans_name_the_mapped_peer_service() {
     spans
         .span("publish jobs")
         .has_kind(SpanKind::Producer)
-        .has_attribute("service.peer.name", "orders-bus")
+        .has_attribute("server.service.name", "orders-bus")
         .has_attribute("server.address", "broker.internal");
     spans
         .span("ack jobs")
         .has_kind(SpanKind::Client)
-        .has_attribute("service.peer.name", "orders-bus");
+        .has_attribute("server.service.name", "orders-bus");
     spans
         .span("consume jobs")
         .has_kind(SpanKind::Consumer)
-        .lacks_attribute("service.peer.name");
+        .lacks_attribute("server.service.name");
 }
