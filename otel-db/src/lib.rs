@@ -76,7 +76,7 @@
 //!
 //! `db.client.operation.duration` (histogram, seconds, [`DB_DURATION_BUCKETS`]) with the
 //! span's attributes except the query text, batch size and row count;
-//! `db.client.connection.count` (`state` = `idle` / `used`), `db.client.connection.max`
+//! `db.client.connection.count` (`state` = `idle` / `used`), `db.client.connection.limit`
 //! and `db.client.connection.timeouts`, each with `db.client.connection.pool.name`.
 //!
 //! The tracer and instruments come from the [`Providers`] given to the pool's builder,
