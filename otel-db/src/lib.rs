@@ -1,5 +1,5 @@
 //! OpenTelemetry instrumentation for sqlx following the stable database semantic
-//! conventions 1.44, for PostgreSQL, MySQL/MariaDB and SQLite; for tokio-postgres and
+//! conventions 1.45, for PostgreSQL, MySQL/MariaDB and SQLite; for tokio-postgres and
 //! deadpool-postgres (`otel_kit_db::tokio_postgres`, features `tokio-postgres` and
 //! `deadpool-postgres`); for diesel 2.3 and diesel-async (`otel_kit_db::diesel`, feature
 //! `diesel`); and for Redis, over the redis crate's async connections

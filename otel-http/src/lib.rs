@@ -1,5 +1,5 @@
 //! OpenTelemetry middleware for HTTP: a tower layer for axum/hyper servers and
-//! reqwest-middleware for clients, following the HTTP semantic conventions 1.44.
+//! reqwest-middleware for clients, following the HTTP semantic conventions 1.45.
 //!
 #![cfg_attr(all(feature = "server", feature = "client"), doc = "```no_run")]
 #![cfg_attr(not(all(feature = "server", feature = "client")), doc = "```ignore")]

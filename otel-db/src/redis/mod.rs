@@ -1,5 +1,5 @@
 //! Redis over the [redis](https://docs.rs/redis) crate's async connections, following
-//! the Redis semantic conventions 1.44 (feature `redis`).
+//! the Redis semantic conventions 1.45 (feature `redis`).
 //!
 //! Wrap the connection you have, with the `ConnectionInfo` of the client that made it;
 //! then use it as before. A multiplexed connection or the connection manager:
