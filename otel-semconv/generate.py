@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Generate otel-kit-semconv's constants and otel-kit-testing's registry facts from the
-OpenTelemetry semantic conventions' YAML model.
+OpenTelemetry semantic conventions' YAML model, or from a release's npm package over the
+previous release's model (--npm-package, below).
 
 One model, two outputs, so the names the kit emits and the registry its conformance check
 reads cannot drift apart:
@@ -9,7 +10,7 @@ reads cannot drift apart:
     otel-semconv/src/metric.rs      a constant per metric (`HTTP_SERVER_REQUEST_DURATION`)
     otel-semconv/src/resource.rs    the attributes that describe an entity, re-exported
     otel-semconv/src/value.rs       a constant per enum member, a module per attribute
-    otel-semconv/src/version.rs     the model's version, schema URL and commits
+    otel-semconv/src/version.rs     the version, schema URL, source and model commits
     otel-testing/conformance/semconv.tsv   the registry facts (format below)
 
 Only machine facts are written (names, types, stability, deprecation, enum values,
@@ -26,6 +27,32 @@ Inputs
              release yet, so the GenAI names come from v1.41.0, the last release of them,
              read from the same repository; the later tag's stubs are left out.
 
+Second mode: a release from its npm package (for one whose model cannot be read here)
+    --npm-package  the release's package `@opentelemetry/semantic-conventions` (npm pack's
+             .tgz, its extracted `package/` directory, or a version to `npm pack`)
+    --npm-base     the package of the --tag release (the same forms)
+    The --tag model (and the GenAI one) is read as above, checked against --npm-base name
+    by name, then the package's changes from --npm-base to --npm-package are applied to it:
+    names added, removed, deprecated (`renamed:<x>` where the note is "Replaced by `x`."),
+    stability, enum members, metrics. What the package does not carry (types, requirement
+    levels, instruments, units, group lists) stays the --tag model's for names both hold,
+    and is `unknown` for new ones: an attribute's type `unknown` (a template's
+    `template[unknown]`), a metric's instrument and unit `unknown` and no attribute list,
+    and in the --tag model's groups an attribute newly deprecated, and the replacements its
+    note names, requirement `unknown`. Stability `experimental`: not stable, the package not
+    telling development from release candidate. The result is checked against the package;
+    any disagreement exits non-zero. Details: npm_release.py. version.rs names the package
+    (with its npm `dist.integrity`) and the model commit as SEMCONV_SOURCE, the model's
+    release and commit as SEMCONV_MODEL_VERSION and SEMCONV_MODEL_COMMIT; SEMCONV_COMMIT,
+    the model commit in both modes, is `#[deprecated]` in this one (no commit of the
+    release's model is read). `npm pack` needs npm and its registry; the tarballs can be
+    given instead.
+
+Modules beside it
+    semconv_model.py  the YAML model reader (Model), shared with npm_release.py
+    npm_package.py    the npm package reader, shared with compare-1.45/compare.py
+    npm_release.py    the second mode
+
 Model formats
     Both `groups:` files and `file_format: definition/2` files are read. In the second:
     `attributes` (with `key`), `attribute_groups`, `spans` (with `type`, written as the span
@@ -33,7 +60,9 @@ Model formats
     then its own), `metrics` (with `name`); `ref_group` includes a group's attributes.
 
 semconv.tsv records (tab-separated, `#` lines are comments; `-` marks an absent value)
-    attr        name type stability deprecation members   (members joined with `|`)
+    attr        name type stability deprecation members   (members joined with `|`): the
+                attributes of ATTR_PREFIXES' namespaces and of the groups written, and
+                those they are renamed to
     member      attr value deprecation                    (a deprecated enum member)
     metric      name instrument unit stability deprecation
     span        group-id span_kind stability
@@ -42,18 +71,22 @@ semconv.tsv records (tab-separated, `#` lines are comments; `-` marks an absent 
     system_metric_attr  system attr requirement (attributes a system's page adds to its
                 domain's metrics)
     deprecation is `renamed:<new>`, `obsoleted` or `uncategorized`; requirement is one of
-    required, conditionally_required, recommended, opt_in.
+    required, conditionally_required, recommended, opt_in, and (--npm-package) unknown;
+    type, instrument and unit may be `unknown` (--npm-package).
 
-Run (needs PyYAML)
+Run (needs PyYAML); the output is deterministic
     python3 otel-semconv/generate.py --repo <clone of semantic-conventions>
+    python3 otel-semconv/generate.py --repo <clone> --tag v1.44.0 \
+        --npm-base 1.44.0 --npm-package 1.45.0      # or the two `npm pack` tarballs
 """
 import argparse
 import os
-import re
 import subprocess
 import sys
+import tempfile
 
-import yaml
+from semconv_model import (UNKNOWN, Model, attr_type, const_name, deprecation, groups_named,
+                           without_collisions)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_REPO = "/work/.mirror/open-telemetry+semantic-conventions/repo"
@@ -73,141 +106,10 @@ ATTR_PREFIXES = tuple(p + "." for p in """
     openai mcp a2a azure peer code thread service telemetry host os process container k8s
     cloud deployment otel log event session enduser user signalr aspnetcore jsonrpc tls dns
     source destination cpu disk system faas aws gcp heroku""".split())
-REQUIREMENTS = ("required", "conditionally_required", "recommended", "opt_in")
+UNKNOWN_NOTE = "the npm package this release is read from carries none"
 # Attribute groups a system's page adds to every metric of its domain, by system.
 SYSTEM_METRIC_GROUPS = {"metric_attributes.openai": "openai"}
 
-
-def git(repo, *args):
-    return subprocess.run(["git", "--git-dir", repo, *args], check=True,
-                          capture_output=True, text=True).stdout
-
-
-def requirement(level):
-    """`required` | {conditionally_required: text} | ... -> the bare level name."""
-    if isinstance(level, dict) and len(level) == 1:
-        level = next(iter(level))
-    if level not in REQUIREMENTS:
-        sys.exit(f"unknown requirement_level {level!r}")
-    return level
-
-
-def deprecation(dep):
-    if not dep:
-        return "-"
-    if isinstance(dep, str):  # older free-text form
-        match = re.search(r"[Rr]eplaced by `([^`]+)`", dep)
-        return f"renamed:{match.group(1)}" if match else "uncategorized"
-    reason = dep.get("reason", "uncategorized")
-    if reason == "renamed" and dep.get("renamed_to"):
-        return f"renamed:{dep['renamed_to']}"
-    return reason
-
-
-class Model:
-    """Every group and attribute definition of the merged model."""
-
-    def __init__(self):
-        self.groups, self.group_dir, self.attrs, self.resolved = {}, {}, {}, {}
-        self.sources = []
-
-    def add_file(self, path, doc):
-        directory = path.split("/")[1]
-        v2 = doc.get("file_format") == "definition/2"
-        for group in doc.get("groups") or []:
-            self.add_group(group["id"], group, directory)
-            for attr in group.get("attributes") or []:
-                if "id" in attr:
-                    self.define(attr["id"], attr)
-        if not v2:
-            return
-        for attr in doc.get("attributes") or []:
-            self.define(attr["key"], dict(attr, id=attr["key"]))
-        for group in doc.get("attribute_groups") or []:
-            self.add_group(group["id"], dict(group, type="attribute_group"), directory)
-        for span in doc.get("spans") or []:
-            self.add_group("span." + span["type"],
-                           dict(span, type="span", span_kind=span.get("kind")), directory)
-        for refinement in doc.get("span_refinements") or []:
-            self.add_group(refinement["id"], dict(refinement, type="span",
-                                                  refines="span." + refinement["ref"]), directory)
-        for metric in doc.get("metrics") or []:
-            self.add_group("metric." + metric["name"],
-                           dict(metric, type="metric", metric_name=metric["name"]), directory)
-        for event in doc.get("events") or []:
-            self.add_group("event." + event["name"], dict(event, type="event"), directory)
-        for entity in doc.get("entities") or []:
-            self.add_group("entity." + entity["type"], dict(entity, type="entity"), directory)
-
-    def add_group(self, gid, group, directory):
-        if gid in self.groups:
-            sys.exit(f"duplicate group id {gid}")
-        self.groups[gid] = group
-        self.group_dir[gid] = directory
-
-    def define(self, name, attr):
-        if name in self.attrs:
-            sys.exit(f"attribute {name} defined twice")
-        self.attrs[name] = attr
-
-    def load_git(self, repo, tag, keep):
-        """Every model file at `tag` whose top directory `keep` accepts; the commit."""
-        sha = git(repo, "rev-parse", tag + "^{commit}").strip()
-        for path in git(repo, "ls-tree", "-r", "--name-only", tag, "model").split("\n"):
-            if not path.endswith((".yaml", ".yml")) or path == "model/manifest.yaml":
-                continue
-            if keep(path.split("/")[1]):
-                self.add_file(path, yaml.safe_load(git(repo, "show", f"{tag}:{path}")) or {})
-        return sha
-
-    def load_dir(self, root):
-        """Every model file under `root` (the kit's own registry)."""
-        for directory, _, files in sorted(os.walk(root)):
-            for name in sorted(files):
-                if name.endswith((".yaml", ".yml")):
-                    full = os.path.join(directory, name)
-                    path = "model/" + os.path.relpath(full, root).replace(os.sep, "/")
-                    with open(full, encoding="utf-8") as f:
-                        self.add_file(path, yaml.safe_load(f) or {})
-
-    def resolve(self, gid, seen=()):
-        """Ordered {attr name: requirement} of a group: what it extends, refines or includes,
-        then its own entries (a `ref` may override a requirement level)."""
-        if gid in self.resolved:
-            return self.resolved[gid]
-        if gid in seen:
-            sys.exit(f"extends cycle through {gid}")
-        group = self.groups[gid]
-        base = group.get("extends") or group.get("refines")
-        out = dict(self.resolve(base, seen + (gid,))) if base else {}
-        for entry in group.get("attributes") or []:
-            if "ref_group" in entry:
-                for name, level in self.resolve(entry["ref_group"], seen + (gid,)).items():
-                    out.setdefault(name, level)
-                continue
-            name = entry.get("ref") or entry.get("id") or entry.get("key")
-            if name not in self.attrs:
-                sys.exit(f"group {gid} references unknown attribute {name}")
-            if "requirement_level" in entry:
-                out[name] = requirement(entry["requirement_level"])
-            elif name not in out:  # not overridden here: keep the inherited level
-                out[name] = requirement(self.attrs[name].get("requirement_level", "recommended"))
-        self.resolved[gid] = out
-        return out
-
-
-def attr_type(attr):
-    """(type, members) of an attribute definition."""
-    atype = attr.get("type")
-    if not isinstance(atype, dict):
-        return str(atype), []
-    values = [m["value"] for m in atype["members"]]
-    kinds = {type(v) for v in values}
-    if kinds == {str}:
-        return "string", values
-    if kinds == {int}:
-        return "int", values
-    sys.exit(f"enum {attr['id']} has members of types {kinds}")
 
 
 def field(value):
@@ -242,16 +144,23 @@ def exported_groups(model):
     return groups
 
 
-def tsv(model, provenance):
+def tsv(model, provenance, command):
     groups = exported_groups(model)
     system_metric = [(system, model.resolve(gid))
                      for gid, system in sorted(SYSTEM_METRIC_GROUPS.items()) if gid in model.groups]
     wanted = {n for n in model.attrs if n.startswith(ATTR_PREFIXES)}
     for attrs in [g[3] for g in groups] + [attrs for _, attrs in system_metric]:
         wanted.update(attrs)
+    while True:  # and what a wanted name is renamed to (`kafka.offset`)
+        renamed = {d[len("renamed:"):] for d in (deprecation(model.attrs[n].get("deprecated"))
+                                                 for n in wanted) if d.startswith("renamed:")}
+        renamed = {n for n in renamed if n in model.attrs} - wanted
+        if not renamed:
+            break
+        wanted |= renamed
     out = [
         f"# generated by otel-semconv/generate.py from {provenance}; do not edit\n",
-        "# regenerate: python3 otel-semconv/generate.py --repo <clone of semantic-conventions>\n",
+        f"# regenerate: {command}\n",
         "# records: attr name type stability deprecation members | member attr value deprecation | "
         "metric name instrument unit stability deprecation | span id kind stability | "
         "event name stability deprecation | <metric|span|event>_attr owner attr requirement | "
@@ -296,25 +205,6 @@ def tsv(model, provenance):
 HEADER = "// generated by otel-semconv/generate.py from {provenance}; do not edit\n"
 
 
-def const_name(name):
-    ident = re.sub(r"[^A-Za-z0-9]", "_", name).upper()
-    return "_" + ident if ident[0].isdigit() else ident
-
-
-def without_collisions(items):
-    """`items` ({name: definition}) less each deprecated name whose constant would be a
-    current name's (`messaging.client_id` beside `messaging.client.id`)."""
-    owner = {}
-    for name in sorted(items):
-        ident = const_name(name)
-        if ident in owner and items[name].get("deprecated"):
-            continue
-        if ident in owner and not items[owner[ident]].get("deprecated"):
-            sys.exit(f"two current names give the constant {ident}: {owner[ident]}, {name}")
-        owner[ident] = name
-    return {name: items[name] for name in sorted(owner.values())}
-
-
 def rust_string(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -334,6 +224,10 @@ def doc_facts(stability, dep):
 def attribute_rs(model, provenance, values="crate::value"):
     def describe(attr):
         atype, members = attr_type(attr)
+        if atype == UNKNOWN:
+            return f": type unknown ({UNKNOWN_NOTE})"
+        if UNKNOWN in atype:
+            return f": `{atype}`, its values' type unknown ({UNKNOWN_NOTE})"
         if not members:
             return f": `{atype}`"
         module = const_name(attr["id"]).lower()
@@ -358,21 +252,14 @@ def names_rs(items, module_doc, describe):
     return "".join(out).rstrip("\n") + "\n"
 
 
-def groups_named(model, kind, key):
-    """{name: group} of the model's groups of `kind`, named by their `key`."""
-    named = {}
-    for group in model.groups.values():
-        if group["type"] == kind and group.get(key):
-            named.setdefault(group[key], group)
-    return named
-
-
 def metric_rs(model, provenance):
     return names_rs(groups_named(model, "metric", "metric_name"),
                     HEADER.format(provenance=provenance) +
                     "//! Metric names, a constant each: `HTTP_SERVER_REQUEST_DURATION` is\n"
                     "//! `\"http.server.request.duration\"`.\n\n",
-                    lambda g: f": {g.get('instrument')}, unit `{g.get('unit')}`")
+                    lambda g: f": {g.get('instrument')}, unit `{g.get('unit')}`"
+                    if g.get("instrument") != UNKNOWN else
+                    f": instrument and unit unknown ({UNKNOWN_NOTE})")
 
 
 def event_rs(model, provenance):
@@ -437,23 +324,48 @@ def value_rs(model, provenance):
     return "".join(out).rstrip("\n") + "\n"
 
 
-def version_rs(version, main_sha, genai_version, genai_sha, provenance):
+def version_rs(v, provenance):
+    """version.rs from `v`: version, source, model_version, model_sha, genai_version,
+    genai_sha, npm (whether the version's names come from its npm package)."""
+    url = "https://opentelemetry.io/schemas/"
+    if v["npm"]:
+        source_doc = (
+            f"/// What the constants come from: {v['version']}'s npm package\n"
+            "/// `@opentelemetry/semantic-conventions` (generated from that release's model; its npm\n"
+            f"/// `dist.integrity`) applied to the YAML model of {v['model_version']}, the release before\n"
+            f"/// ({v['version']}'s own model was not at hand to the generator). Names, stability (stable or\n"
+            "/// `experimental`), deprecations and enum members are the package's; types, requirement\n"
+            f"/// levels, metric instruments and units are {v['model_version']}'s for the names both hold\n"
+            "/// (the package carries none of them), and `unknown` for the others.\n")
+        commit = ("/// Not a commit of the release's model: that of [`SEMCONV_MODEL_VERSION`], whose\n"
+                  "/// model the constants are read over ([`SEMCONV_SOURCE`]).\n"
+                  f"#[deprecated(note = {rust_string(v['version'] + ' comes from its npm package, not a model commit: this is the commit of ' + v['model_version'] + ', SEMCONV_MODEL_COMMIT; see SEMCONV_SOURCE')})]\n")
+    else:
+        source_doc = "/// What the constants come from: the release's YAML model, at its tag.\n"
+        commit = "/// The commit of open-telemetry/semantic-conventions the constants come from.\n"
     return (HEADER.format(provenance=provenance) +
             "//! Which conventions the constants come from.\n\n"
             "/// The semantic conventions release the constants come from.\n"
-            f"pub const SEMCONV_VERSION: &str = {rust_string(version)};\n\n"
+            f"pub const SEMCONV_VERSION: &str = {rust_string(v['version'])};\n\n"
             "/// The schema URL of that release, for instrumentation scopes and resources.\n"
-            f"pub const SCHEMA_URL: &str = {rust_string('https://opentelemetry.io/schemas/' + version)};\n\n"
-            "/// The commit of open-telemetry/semantic-conventions the constants come from.\n"
-            f"pub const SEMCONV_COMMIT: &str = {rust_string(main_sha)};\n\n"
+            f"pub const SCHEMA_URL: &str = {rust_string(url + v['version'])};\n\n"
+            + source_doc +
+            f"pub const SEMCONV_SOURCE: &str = {rust_string(v['source'])};\n\n"
+            "/// The release whose YAML model the constants are read from: [`SEMCONV_VERSION`], or the\n"
+            "/// release before it when they come from a package ([`SEMCONV_SOURCE`]).\n"
+            f"pub const SEMCONV_MODEL_VERSION: &str = {rust_string(v['model_version'])};\n\n"
+            "/// The commit of open-telemetry/semantic-conventions of [`SEMCONV_MODEL_VERSION`].\n"
+            f"pub const SEMCONV_MODEL_COMMIT: &str = {rust_string(v['model_sha'])};\n\n"
+            + commit +
+            "pub const SEMCONV_COMMIT: &str = SEMCONV_MODEL_COMMIT;\n\n"
             "/// The release the GenAI names (`gen_ai.*`, `openai.*`, `mcp.*`) come from: the last\n"
             "/// one of open-telemetry/semantic-conventions that defined them, before they moved to\n"
             "/// open-telemetry/semantic-conventions-genai, which has made no release yet.\n"
-            f"pub const GENAI_SEMCONV_VERSION: &str = {rust_string(genai_version)};\n\n"
+            f"pub const GENAI_SEMCONV_VERSION: &str = {rust_string(v['genai_version'])};\n\n"
             "/// The schema URL of [`GENAI_SEMCONV_VERSION`], for the GenAI instrumentation scope.\n"
-            f"pub const GENAI_SCHEMA_URL: &str = {rust_string('https://opentelemetry.io/schemas/' + genai_version)};\n\n"
+            f"pub const GENAI_SCHEMA_URL: &str = {rust_string(url + v['genai_version'])};\n\n"
             "/// The commit of open-telemetry/semantic-conventions the GenAI names come from.\n"
-            f"pub const GENAI_SEMCONV_COMMIT: &str = {rust_string(genai_sha)};\n")
+            f"pub const GENAI_SEMCONV_COMMIT: &str = {rust_string(v['genai_sha'])};\n")
 
 
 def kit_rs(kit):
@@ -472,20 +384,49 @@ def kit_rs(kit):
     return "".join(out)
 
 
+def npm_source(arg, tmp):
+    """A package argument: a path as it is, else a version to `npm pack` into `tmp`."""
+    if os.path.exists(arg):
+        return arg
+    from npm_package import fetch_npm
+    return fetch_npm(arg, tmp, extract=False)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repo", default=DEFAULT_REPO)
     parser.add_argument("--tag", default=MAIN_TAG)
     parser.add_argument("--genai-tag", default=GENAI_TAG)
+    parser.add_argument("--npm-package", help="the npm package of the release wanted")
+    parser.add_argument("--npm-base", help="the npm package of the --tag release")
     args = parser.parse_args()
+    if bool(args.npm_package) != bool(args.npm_base):
+        parser.error("--npm-package and --npm-base go together")
 
     model = Model()
     main_sha = model.load_git(args.repo, args.tag, lambda d: d not in GENAI_DIRS)
     genai_sha = model.load_git(args.repo, args.genai_tag, lambda d: d in GENAI_DIRS)
     kit = Model()
     kit.load_dir(os.path.join(ROOT, "otel-semconv", "model"))
-    provenance = (f"open-telemetry/semantic-conventions {args.tag} ({main_sha}) and, for "
-                  f"gen_ai.*, openai.* and mcp.*, {args.genai_tag} ({genai_sha})")
+    model_source = f"open-telemetry/semantic-conventions {args.tag} ({main_sha})"
+    v = dict(version=args.tag.lstrip("v"), source=model_source, model_version=args.tag.lstrip("v"),
+             model_sha=main_sha, genai_version=args.genai_tag.lstrip("v"), genai_sha=genai_sha, npm=False)
+    command = "python3 otel-semconv/generate.py --repo <clone of semantic-conventions>"
+    if args.npm_package:
+        import npm_package
+        import npm_release
+        with tempfile.TemporaryDirectory(prefix="semconv-npm-") as tmp:
+            base, target = npm_source(args.npm_base, tmp), npm_source(args.npm_package, tmp)
+            base_version = npm_package.read_npm(base)[0]
+            if base_version != v["model_version"]:
+                sys.exit(f"--npm-base is {base_version}, the model {args.tag}")
+            version, notes = npm_release.release(model, base, target)
+            integrity = npm_package.package_files(target)[1] or "an unpacked directory"
+        print("\n".join(notes), file=sys.stderr)
+        v.update(version=version, npm=True, source=(
+            f"npm @opentelemetry/semantic-conventions {version} ({integrity}) over {model_source}"))
+        command += f" --tag {args.tag} --npm-base {base_version} --npm-package {version}"
+    provenance = (f"{v['source']} and, for gen_ai.*, openai.* and mcp.*, {args.genai_tag} ({genai_sha})")
     outputs = {
         "otel-semconv/src/attribute.rs": attribute_rs(model, provenance),
         "otel-semconv/src/metric.rs": metric_rs(model, provenance),
@@ -493,9 +434,8 @@ def main():
         "otel-semconv/src/kit.rs": kit_rs(kit),
         "otel-semconv/src/resource.rs": resource_rs(model, provenance),
         "otel-semconv/src/value.rs": value_rs(model, provenance),
-        "otel-semconv/src/version.rs": version_rs(args.tag.lstrip("v"), main_sha,
-                                                  args.genai_tag.lstrip("v"), genai_sha, provenance),
-        "otel-testing/conformance/semconv.tsv": tsv(model, provenance),
+        "otel-semconv/src/version.rs": version_rs(v, provenance),
+        "otel-testing/conformance/semconv.tsv": tsv(model, provenance, command),
     }
     for path, text in outputs.items():
         with open(os.path.join(ROOT, path), "w", encoding="utf-8", newline="\n") as f:

@@ -84,20 +84,20 @@ impl HeaderCapture {
 
     /// Captures these request headers under `prefix` followed by the lower-cased name,
     /// for protocols over HTTP that name their attributes differently (gRPC metadata
-    /// is `rpc.request.metadata.<key>`). Credentials are never captured either way.
+    /// is `rpc.request.header.<key>`). Credentials are never captured either way.
     ///
     /// ```
     /// use otel_kit_core::HeaderCapture;
     /// use http::HeaderMap;
     ///
     /// let capture = HeaderCapture::default()
-    ///     .request_prefixed("rpc.request.metadata.", ["x-tenant", "authorization"]);
+    ///     .request_prefixed("rpc.request.header.", ["x-tenant", "authorization"]);
     /// let mut headers = HeaderMap::new();
     /// headers.insert("x-tenant", "acme".parse().unwrap());
     /// headers.insert("authorization", "Bearer secret".parse().unwrap());
     /// let attributes = capture.request_attributes(&headers);
     /// assert_eq!(attributes.len(), 1);
-    /// assert_eq!(attributes[0].key.as_str(), "rpc.request.metadata.x-tenant");
+    /// assert_eq!(attributes[0].key.as_str(), "rpc.request.header.x-tenant");
     /// ```
     #[must_use]
     pub fn request_prefixed(
@@ -115,7 +115,7 @@ impl HeaderCapture {
     /// ```
     /// use otel_kit_core::HeaderCapture;
     ///
-    /// let capture = HeaderCapture::default().response_prefixed("rpc.response.metadata.", ["x-shard"]);
+    /// let capture = HeaderCapture::default().response_prefixed("rpc.response.header.", ["x-shard"]);
     /// assert!(!capture.is_empty());
     /// ```
     #[must_use]
@@ -131,17 +131,17 @@ impl HeaderCapture {
     /// The same headers under other attribute prefixes: each request header's key is
     /// `request_prefix` followed by its lower-cased name, each response header's
     /// `response_prefix` followed by it. How a protocol over HTTP that names its
-    /// attributes differently (gRPC metadata: `rpc.request.metadata.<key>`) takes the
+    /// attributes differently (gRPC metadata: `rpc.request.header.<key>`) takes the
     /// one [`HeaderCapture`] every layer is given.
     ///
     /// ```
     /// use otel_kit_core::HeaderCapture;
     ///
     /// let capture = HeaderCapture::default().request(["x-tenant"]).response(["x-shard"]);
-    /// let rpc = capture.with_prefixes("rpc.request.metadata.", "rpc.response.metadata.");
+    /// let rpc = capture.with_prefixes("rpc.request.header.", "rpc.response.header.");
     /// let mut metadata = http::HeaderMap::new();
     /// metadata.insert("x-tenant", "acme".parse().unwrap());
-    /// assert_eq!(rpc.request_attributes(&metadata)[0].key.as_str(), "rpc.request.metadata.x-tenant");
+    /// assert_eq!(rpc.request_attributes(&metadata)[0].key.as_str(), "rpc.request.header.x-tenant");
     /// ```
     #[must_use]
     pub fn with_prefixes(&self, request_prefix: &str, response_prefix: &str) -> Self {

@@ -14,7 +14,7 @@
 //!   [`MAX_METRIC_ATTRIBUTES`](extra_attributes::MAX_METRIC_ATTRIBUTES)).
 //! - [`HeaderCapture`]: opt-in header capture by allow-list that never captures
 //!   credentials.
-//! - [`PeerServices`]: address to `service.peer.name` for CLIENT spans
+//! - [`PeerServices`]: address to `server.service.name` for CLIENT spans
 //!   (`OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING`).
 //! - [`RequestValueLimit`]: the cap on strings the HTTP and gRPC layers take from a
 //!   request.

@@ -1,8 +1,8 @@
 //! [`PeerServices`]: the logical name of the service behind an address, for the
-//! `service.peer.name` attribute of CLIENT spans (semantic conventions 1.44; the
-//! deprecated `peer.service` before). A span records where it connected (`server.address`,
-//! `server.port`); a service map wants *what* it called (`payments`, not
-//! `10.0.3.17:8443`).
+//! `server.service.name` attribute of CLIENT spans (semantic conventions 1.45; called
+//! `service.peer.name` in 1.44, `peer.service` before). A span records where it
+//! connected (`server.address`, `server.port`); a service map wants *what* it called
+//! (`payments`, not `10.0.3.17:8443`).
 //!
 //! The mapping is the one the other languages' agents read from
 //! `OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING`: a comma-separated list of

@@ -134,7 +134,7 @@ impl Providers {
         self.given(|p| p.logger = Some(Arc::new(provider)))
     }
 
-    /// CLIENT spans name the service they call (`service.peer.name`) from `services`
+    /// CLIENT spans name the service they call (`server.service.name`) from `services`
     /// instead of the kit's global mapping
     /// ([`set_global_peer_services`](crate::peer_service::set_global_peer_services),
     /// which `otel_kit_init::init()` sets from

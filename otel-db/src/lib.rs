@@ -1,5 +1,5 @@
 //! OpenTelemetry instrumentation for sqlx following the stable database semantic
-//! conventions 1.44, for PostgreSQL, MySQL/MariaDB and SQLite; for tokio-postgres and
+//! conventions 1.45, for PostgreSQL, MySQL/MariaDB and SQLite; for tokio-postgres and
 //! deadpool-postgres (`otel_kit_db::tokio_postgres`, features `tokio-postgres` and
 //! `deadpool-postgres`); for diesel 2.3 and diesel-async (`otel_kit_db::diesel`, feature
 //! `diesel`); and for Redis, over the redis crate's async connections
@@ -76,7 +76,7 @@
 //!
 //! `db.client.operation.duration` (histogram, seconds, [`DB_DURATION_BUCKETS`]) with the
 //! span's attributes except the query text, batch size and row count;
-//! `db.client.connection.count` (`state` = `idle` / `used`), `db.client.connection.max`
+//! `db.client.connection.count` (`state` = `idle` / `used`), `db.client.connection.limit`
 //! and `db.client.connection.timeouts`, each with `db.client.connection.pool.name`.
 //!
 //! The tracer and instruments come from the [`Providers`] given to the pool's builder,
@@ -191,7 +191,7 @@ pub use otel_kit_core::Providers;
 /// otel_kit_db::set_global_logger_provider(SdkLoggerProvider::builder().build());
 /// ```
 pub use otel_kit_core::log_events::set_global_logger_provider;
-/// `service.peer.name` by address, for [`Providers::peer_services`].
+/// `server.service.name` by address, for [`Providers::peer_services`].
 pub use otel_kit_core::{PeerServiceError, PeerServices};
 pub use scope::INSTRUMENTATION_SCOPE;
 #[cfg(feature = "__sql-core")]

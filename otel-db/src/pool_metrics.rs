@@ -1,5 +1,5 @@
 //! The connection-pool metrics: `db.client.connection.count` (idle and used) and
-//! `db.client.connection.max`, observed from a pool at each collection. Registered
+//! `db.client.connection.limit`, observed from a pool at each collection. Registered
 //! with every meter provider the pool's operations resolve (see
 //! [`Instrumentation::with`](crate::sql_core::instrumentation::Instrumentation::with)). The
 //! pool is read through a [`Snapshot`], so sqlx's pool and deadpool's report alike.
@@ -9,7 +9,7 @@ use std::sync::Arc;
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::Meter;
 use otel_kit_semconv::attribute::DB_CLIENT_CONNECTION_STATE;
-use otel_kit_semconv::metric::{DB_CLIENT_CONNECTION_COUNT, DB_CLIENT_CONNECTION_MAX};
+use otel_kit_semconv::metric::{DB_CLIENT_CONNECTION_COUNT, DB_CLIENT_CONNECTION_LIMIT};
 
 use crate::sql_core::instrumentation::RegisterGauges;
 
@@ -56,7 +56,7 @@ fn register(meter: &Meter, name: KeyValue, snapshot: &Snapshot) {
     let counts = Arc::clone(snapshot);
     let max = [name];
     meter
-        .i64_observable_up_down_counter(DB_CLIENT_CONNECTION_MAX)
+        .i64_observable_up_down_counter(DB_CLIENT_CONNECTION_LIMIT)
         .with_unit("{connection}")
         .with_description("The maximum number of open connections allowed.")
         .with_callback(move |observer| {

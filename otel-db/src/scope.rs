@@ -2,7 +2,7 @@
 //! metrics and events carry.
 
 /// The name of the instrumentation scope of this crate's spans and metrics (its version
-/// is this crate's, its schema URL the semantic conventions' 1.44).
+/// is this crate's, its schema URL the semantic conventions' 1.45).
 ///
 /// ```
 /// assert_eq!(otel_kit_db::INSTRUMENTATION_SCOPE, "otel-kit-db");

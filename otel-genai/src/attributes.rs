@@ -6,7 +6,7 @@
 //! released in open-telemetry/semantic-conventions **v1.41.0**. They have since moved to
 //! open-telemetry/semantic-conventions-genai, which has made no release yet. Names outside
 //! these namespaces (`server.address`, `error.type`, `exception.*`,
-//! `aws.bedrock.guardrail.id`) are semantic conventions 1.44's, from the same crate.
+//! `aws.bedrock.guardrail.id`) are semantic conventions 1.45's, from the same crate.
 //!
 //! ```
 //! use otel_kit_genai::attributes;

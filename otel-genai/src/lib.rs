@@ -91,7 +91,7 @@ pub use otel_kit_core::Providers;
 /// otel_kit_genai::set_global_logger_provider(SdkLoggerProvider::builder().build());
 /// ```
 pub use otel_kit_core::log_events::set_global_logger_provider;
-/// `service.peer.name` by address, for [`Providers::peer_services`].
+/// `server.service.name` by address, for [`Providers::peer_services`].
 pub use otel_kit_core::{PeerServiceError, PeerServices};
 pub use response::{MAX_METRIC_VALUE_BYTES, Response, Usage};
 pub use scope::INSTRUMENTATION_SCOPE;

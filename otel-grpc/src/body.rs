@@ -106,7 +106,7 @@ where
             Poll::Pending => return Poll::Pending,
             Poll::Ready(Some(Ok(frame))) => match frame.trailers_ref() {
                 Some(frame_trailers) => {
-                    call.capture_response(frame_trailers);
+                    call.capture_trailers(frame_trailers);
                     call.message = grpc_message(frame_trailers);
                     trailers = Some(frame_trailers);
                     Some(grpc_status(frame_trailers).unwrap_or_else(|| code_from_http(*this.http_status)))

@@ -15,12 +15,13 @@ use tonic::Code;
 use otel_kit_core::__private::Resolver;
 use otel_kit_core::__private::call::EndEarly;
 use otel_kit_core::__private::exception;
-use otel_kit_core::{HeaderCapture, SpanAttributes};
+use otel_kit_core::SpanAttributes;
 
 use otel_kit_core::__private::hooks::Signatures;
 
 use crate::call_outcome::{CallHooks, CallOutcome};
 use crate::instruments::Instruments;
+use crate::metadata::MetadataCapture;
 use crate::method::{self, OTHER, UNKNOWN_SPAN_NAME};
 use crate::status::{Side, code_name};
 
@@ -57,7 +58,7 @@ pub struct Call {
     /// When the deadline the request carried (`grpc-timeout`) passes.
     pub(crate) deadline: Option<Instant>,
     /// Response metadata to capture, when any is listed.
-    capture: Option<Arc<HeaderCapture>>,
+    capture: Option<Arc<MetadataCapture>>,
     /// The `grpc-message` that came with the status: the error span's description.
     pub(crate) message: Option<String>,
     /// What the application's metric hook added (empty, unallocated, without one).
@@ -75,7 +76,7 @@ pub(crate) enum Outcome {
     Status(Code),
     /// Without a status of its own: the service failed with an error that is no
     /// `Status`, or panicked (or, on the client, a panic below the layer).
-    /// `rpc.response.status_code` is `UNKNOWN`, what gRPC answers for an error that
+    /// `rpc.status_code` is `UNKNOWN`, what gRPC answers for an error that
     /// carries no status (tonic's `Status::from_error`, grpc-java's uncaught exception);
     /// `error.type` says more.
     Failed {
@@ -97,7 +98,7 @@ impl Call {
         method: MethodRule,
         server: Option<(StringValue, Option<i64>)>,
         deadline: Option<Instant>,
-        capture: Option<Arc<HeaderCapture>>,
+        capture: Option<Arc<MetadataCapture>>,
     ) -> Self {
         Self {
             side,
@@ -116,15 +117,28 @@ impl Call {
         }
     }
 
-    /// Captures the listed response metadata present in `headers` (response headers
-    /// or trailers) on the span.
-    pub(crate) fn capture_response(&self, headers: &HeaderMap) {
+    /// Captures the listed response metadata present in the response headers
+    /// `headers` on the span (`rpc.response.header.<key>`).
+    pub(crate) fn capture_response_headers(&self, headers: &HeaderMap) {
         if let Some(capture) = &self.capture
             && self.recording
         {
             self.cx
                 .span()
-                .set_attributes(capture.response_attributes(headers));
+                .set_attributes(capture.response_header_attributes(headers));
+        }
+    }
+
+    /// Captures the listed response metadata present in the trailers `trailers` on the
+    /// span (`rpc.response.trailer.<key>`): the trailers after the messages, or the head
+    /// of a trailers-only response.
+    pub(crate) fn capture_trailers(&self, trailers: &HeaderMap) {
+        if let Some(capture) = &self.capture
+            && self.recording
+        {
+            self.cx
+                .span()
+                .set_attributes(capture.response_trailer_attributes(trailers));
         }
     }
 
@@ -209,13 +223,13 @@ impl Call {
         match outcome {
             Outcome::Status(code) => {
                 let name = code_name(code);
-                metric.push(KeyValue::new(semconv::RPC_RESPONSE_STATUS_CODE, name));
+                metric.push(KeyValue::new(semconv::RPC_STATUS_CODE, name));
                 let error = self.side.is_error(code);
                 if error {
                     metric.push(KeyValue::new(semconv::ERROR_TYPE, name));
                 }
                 if recording {
-                    span.set_attribute(KeyValue::new(semconv::RPC_RESPONSE_STATUS_CODE, name));
+                    span.set_attribute(KeyValue::new(semconv::RPC_STATUS_CODE, name));
                     if error {
                         span.set_attribute(KeyValue::new(semconv::ERROR_TYPE, name));
                         span.set_status(Status::error(self.message.unwrap_or_default()));
@@ -226,7 +240,7 @@ impl Call {
                 error_type,
                 description,
             } => {
-                let code = KeyValue::new(semconv::RPC_RESPONSE_STATUS_CODE, code_name(Code::Unknown));
+                let code = KeyValue::new(semconv::RPC_STATUS_CODE, code_name(Code::Unknown));
                 let error_type = KeyValue::new(semconv::ERROR_TYPE, error_type);
                 metric.push(code.clone());
                 metric.push(error_type.clone());

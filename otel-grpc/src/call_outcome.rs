@@ -25,7 +25,7 @@ impl Signatures for CallHooks {
     const RESERVED_METRIC_KEYS: &'static [&'static str] = &[
         semconv::RPC_SYSTEM_NAME,
         semconv::RPC_METHOD,
-        semconv::RPC_RESPONSE_STATUS_CODE,
+        semconv::RPC_STATUS_CODE,
         semconv::ERROR_TYPE,
         semconv::SERVER_ADDRESS,
         semconv::SERVER_PORT,
@@ -59,7 +59,7 @@ impl<'a> CallOutcome<'a> {
     /// trailers, derived from a transport error, or `CANCELLED`/`DEADLINE_EXCEEDED` for
     /// a call dropped early, or the `Status` a server's service returned as its error.
     /// `None` when the service returned another error or panicked (the span's
-    /// `rpc.response.status_code` is `UNKNOWN` then).
+    /// `rpc.status_code` is `UNKNOWN` then).
     pub fn code(&self) -> Option<Code> {
         self.code
     }

@@ -2,7 +2,7 @@
 //! `rpc.server.call.exception`), and the exception's type and message.
 //!
 //! An error that is a `Status` is not one: it is the call's answer (a server handler's
-//! `Err(Status)` goes back as `grpc-status`), recorded as `rpc.response.status_code`;
+//! `Err(Status)` goes back as `grpc-status`), recorded as `rpc.status_code`;
 //! an event for it would be one of the "artificial exceptions for operations that end
 //! with an unsuccessful error code" that the conventions ask not to record. Any other
 //! error (the channel's transport error, a timeout, a service's own error) is one.

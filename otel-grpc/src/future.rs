@@ -55,15 +55,16 @@ where
         };
         match output {
             Ok(response) => {
-                call.capture_response(response.headers());
                 match grpc_status(response.headers()) {
                     // Trailers-only: the status is in the head, the body is empty.
                     Some(code) => {
+                        call.capture_trailers(response.headers());
                         call.message = grpc_message(response.headers());
                         call.finish_with(Outcome::Status(code), Some(response.headers()));
                         Ok(response.map(ResponseBody::untraced))
                     }
                     None => {
+                        call.capture_response_headers(response.headers());
                         let status = response.status();
                         Ok(response.map(|body| ResponseBody::traced(body, call, status)))
                     }

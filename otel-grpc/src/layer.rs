@@ -19,7 +19,7 @@ use crate::call_outcome::{CallHooks, CallOutcome};
 use crate::exclude::Exclusions;
 use crate::future::ResponseFuture;
 use crate::instruments::Instruments;
-use crate::metadata::metadata_capture;
+use crate::metadata::MetadataCapture;
 
 /// Implemented by the two sides only: what each does with a call (its `service.rs`).
 pub(crate) mod sealed {
@@ -56,7 +56,7 @@ pub struct Config<S> {
     pub(crate) hooks: Hooks<CallHooks>,
     pub(crate) resolver: Resolver<Instruments>,
     pub(crate) exclusions: Exclusions,
-    pub(crate) capture: Arc<HeaderCapture>,
+    pub(crate) capture: Arc<MetadataCapture>,
     /// The longest request-derived string recorded.
     pub(crate) value_limit: otel_kit_core::request_value::LayerValueLimit,
     /// What only this side has.
@@ -187,10 +187,12 @@ impl<S: LayerSide> GrpcLayer<S> {
         self.edit(|c| c.exclusions = Exclusions::none())
     }
 
-    /// Captures the listed request and response metadata keys as
-    /// `rpc.request.metadata.<key>` / `rpc.response.metadata.<key>` span attributes
-    /// (credentials are never captured, see [`HeaderCapture`]). Binary (`-bin`) values
-    /// are recorded as their base64 text.
+    /// Captures the listed request and response metadata keys as span attributes:
+    /// `rpc.request.header.<key>`, and for a response key `rpc.response.header.<key>`
+    /// when it comes in the response headers (before the messages) and
+    /// `rpc.response.trailer.<key>` when it comes in the trailers (after them, with the
+    /// status; a trailers-only response's are trailers). Credentials are never captured,
+    /// see [`HeaderCapture`]. Binary (`-bin`) values are recorded as their base64 text.
     ///
     /// ```
     /// use otel_kit_grpc::HeaderCapture;
@@ -200,7 +202,7 @@ impl<S: LayerSide> GrpcLayer<S> {
     /// # let _ = layer;
     /// ```
     pub fn capture_headers(self, capture: HeaderCapture) -> Self {
-        self.edit(|c| c.capture = Arc::new(metadata_capture(&capture)))
+        self.edit(|c| c.capture = Arc::new(MetadataCapture::new(&capture)))
     }
 
     /// The longest string taken from a call's request that its span and metric

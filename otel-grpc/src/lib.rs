@@ -1,6 +1,6 @@
 //! OpenTelemetry layers for tonic gRPC servers and clients, following the RPC
-//! semantic conventions 1.44 (`rpc.system.name`, fully qualified `rpc.method`,
-//! `rpc.response.status_code` as a string, `rpc.{server,client}.call.duration`).
+//! semantic conventions 1.45 (`rpc.system.name`, fully qualified `rpc.method`,
+//! `rpc.status_code` as a string, `rpc.{server,client}.call.duration`).
 //!
 #![cfg_attr(all(feature = "server", feature = "client"), doc = "```no_run")]
 #![cfg_attr(not(all(feature = "server", feature = "client")), doc = "```ignore")]
@@ -89,7 +89,8 @@ mod instruments;
 // The builder both sides share: `GrpcLayer<Side>`.
 #[cfg(any(feature = "server", feature = "client"))]
 mod layer;
-// Metadata capture under the `rpc.*.metadata.<key>` names.
+// Metadata capture under the `rpc.request.header.<key>`, `rpc.response.header.<key>` and
+// `rpc.response.trailer.<key>` names.
 mod metadata;
 // `rpc.method` and the span name.
 pub mod method;
@@ -107,7 +108,7 @@ mod timeout;
 
 // The kit's shared surface (otel-kit-core's), the same in every instrumentation crate:
 // the providers, the request's server span, what the hooks write into, and
-// `service.peer.name` by address (for `Providers::peer_services`).
+// `server.service.name` by address (for `Providers::peer_services`).
 /// The OpenTelemetry API this crate is built on, re-exported so that the application
 /// names the very version the kit records through: with a second `opentelemetry` in the
 /// build, providers installed through one are invisible to the other and the

@@ -1,11 +1,11 @@
 //! gRPC status codes as the RPC conventions record them: the string form of
-//! `rpc.response.status_code`, and which codes make a span an error on each side.
+//! `rpc.status_code`, and which codes make a span an error on each side.
 
 use http::HeaderMap;
 use opentelemetry::logs::Severity;
 use tonic::Code;
 
-/// The name of `code` as `rpc.response.status_code` (and `error.type`) record it: the
+/// The name of `code` as `rpc.status_code` (and `error.type`) record it: the
 /// upper-case name of the gRPC specification (`OK`, `NOT_FOUND`, ...).
 ///
 /// ```

@@ -1,5 +1,5 @@
 //! OpenTelemetry middleware for HTTP: a tower layer for axum/hyper servers and
-//! reqwest-middleware for clients, following the HTTP semantic conventions 1.44.
+//! reqwest-middleware for clients, following the HTTP semantic conventions 1.45.
 //!
 #![cfg_attr(all(feature = "server", feature = "client"), doc = "```no_run")]
 #![cfg_attr(not(all(feature = "server", feature = "client")), doc = "```ignore")]
@@ -138,7 +138,7 @@ pub mod tower_client;
 
 // The kit's shared surface (otel-kit-core's), the same in every instrumentation crate:
 // the providers, the request's server span, what the hooks write into, and
-// `service.peer.name` by address (for `Providers::peer_services`).
+// `server.service.name` by address (for `Providers::peer_services`).
 /// The OpenTelemetry API this crate is built on, re-exported so that the application
 /// names the very version the kit records through: with a second `opentelemetry` in the
 /// build, providers installed through one are invisible to the other and the

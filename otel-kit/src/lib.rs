@@ -44,7 +44,7 @@
 //! | `prometheus` | `/metrics` from the same meter provider | `prometheus` | otel-kit-prometheus |
 //! | `runtime_metrics` | process and tokio runtime metrics on any meter provider (an actix-web worker's runtime, say) | `runtime-metrics` | otel-kit-runtime-metrics |
 //! | `testing` | per-test providers and span, metric and log assertions; with `testing-collector` an in-process OTLP collector and rotel | `testing`, `testing-collector`, `testing-conformance` | otel-kit-testing |
-//! | `semconv` | the semantic conventions' names (1.44 and the GenAI registry) the kit emits, generated from their model | always | otel-kit-semconv |
+//! | `semconv` | the semantic conventions' names (1.45, and 1.41 for the GenAI names) the kit emits, generated from their model | always | otel-kit-semconv |
 //! | [`opentelemetry`], [`opentelemetry_sdk`], [`tracing`], [`tracing_opentelemetry`], [`tracing_subscriber`] | the very crates the kit records through | always | |
 //!
 //! **Use the re-exported OpenTelemetry crates** (`otel_kit::opentelemetry`) or pin the

@@ -8,7 +8,7 @@ use otel_kit_semconv::metric::{
 };
 
 /// The advisory bucket boundaries (seconds) of `messaging.client.operation.duration` and
-/// `messaging.process.duration` in semconv 1.44 (the same as HTTP's and RPC's).
+/// `messaging.process.duration` in semconv 1.45 (the same as HTTP's and RPC's).
 ///
 /// ```
 /// let buckets = otel_kit_messaging::MESSAGING_DURATION_BUCKETS;

@@ -1,5 +1,5 @@
 //! OpenTelemetry instrumentation for message brokers, following the messaging semantic
-//! conventions 1.44: PRODUCER and CONSUMER spans named `{operation} {destination}`, trace
+//! conventions 1.45: PRODUCER and CONSUMER spans named `{operation} {destination}`, trace
 //! context carried in message headers, links from consumers to each message's producer,
 //! and the four messaging metrics. The broker-agnostic core is always there; each client
 //! library has its adapter behind a feature.
@@ -136,7 +136,7 @@ pub use otel_kit_core::Providers;
 /// otel_kit_messaging::set_global_logger_provider(SdkLoggerProvider::builder().build());
 /// ```
 pub use otel_kit_core::log_events::set_global_logger_provider;
-/// `service.peer.name` by address, for [`Providers::peer_services`].
+/// `server.service.name` by address, for [`Providers::peer_services`].
 pub use otel_kit_core::{PeerServiceError, PeerServices};
 pub use parent::ProcessParent;
 pub use process::ProcessFuture;

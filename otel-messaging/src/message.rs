@@ -23,7 +23,7 @@ pub struct MessageInfo {
     pub(crate) body_size: Option<usize>,
     /// The context the producer attached and its span, when it names a valid span.
     pub(crate) creation: Option<(Context, SpanContext)>,
-    /// The system's own attributes of the message (`messaging.rabbitmq.*`).
+    /// The system's own attributes of the message (`rabbitmq.*`).
     pub(crate) attributes: Vec<KeyValue>,
 }
 
@@ -44,14 +44,14 @@ impl MessageInfo {
     }
 
     /// An attribute of the system's own namespace for this message
-    /// (`messaging.rabbitmq.message.delivery_tag`, ...), recorded on single-message spans.
+    /// (`rabbitmq.message.delivery_tag`, ...), recorded on single-message spans.
     ///
     /// ```
     /// use opentelemetry::KeyValue;
     /// use otel_kit_messaging::{Destination, MessageInfo};
     ///
     /// let info = MessageInfo::new(Destination::named("jobs"))
-    ///     .attribute(KeyValue::new("messaging.rabbitmq.message.delivery_tag", 7));
+    ///     .attribute(KeyValue::new("rabbitmq.message.delivery_tag", 7));
     /// # drop(info);
     /// ```
     #[must_use]

@@ -37,7 +37,7 @@ use crate::parent::ProcessParent;
 /// t.spans()
 ///     .span("send orders")
 ///     .has_kind(SpanKind::Producer)
-///     .has_attribute("messaging.system", "kafka")
+///     .has_attribute("messaging.system.name", "kafka")
 ///     .has_attribute("server.port", 9092);
 /// t.metrics().metric("messaging.client.sent.messages").point(&[]).has_value(1);
 /// ```
@@ -91,9 +91,10 @@ impl fmt::Debug for Messaging {
 }
 
 impl Messaging {
-    /// The instrumentation of a client of `system` (`messaging.system`: one of the
-    /// registry's values, `rabbitmq`, `kafka`, ..., or the system's own lower-case name
-    /// when the registry has none, as `nats`), with the global providers.
+    /// The instrumentation of a client of `system` (`messaging.system.name`: one of the
+    /// registry's values, `otel_kit_semconv::value::messaging_system_name` (`rabbitmq`,
+    /// `kafka`, `aws.sqs`, ...), or the system's own lower-case name when the registry has
+    /// none, as `nats`), with the global providers.
     pub fn new(system: impl Into<StringValue>) -> Self {
         Self {
             shared: Arc::new(Shared {
@@ -160,7 +161,7 @@ impl Messaging {
         self.change(|shared| shared.body_size = on)
     }
 
-    /// `messaging.system`.
+    /// `messaging.system.name`.
     pub fn system(&self) -> &str {
         self.shared.system.as_str()
     }

@@ -101,7 +101,7 @@ impl MessagingOperation {
     }
 
     /// An attribute of the messaging system's own for the span, such as Kafka's
-    /// `messaging.kafka.cluster.id` (not for the metrics).
+    /// `kafka.cluster.id` (not for the metrics).
     #[must_use]
     pub fn system_attribute(mut self, attribute: KeyValue) -> Self {
         self.system_attributes.push(attribute);

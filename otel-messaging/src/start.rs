@@ -8,7 +8,7 @@ use opentelemetry::trace::{SpanBuilder, SpanKind};
 use opentelemetry::{Context, KeyValue};
 use otel_kit_semconv::attribute::{
     MESSAGING_BATCH_MESSAGE_COUNT, MESSAGING_CLIENT_ID, MESSAGING_MESSAGE_BODY_SIZE, MESSAGING_MESSAGE_ID,
-    MESSAGING_OPERATION_NAME, MESSAGING_SYSTEM, NETWORK_PEER_ADDRESS, NETWORK_PEER_PORT, SERVER_ADDRESS,
+    MESSAGING_OPERATION_NAME, MESSAGING_SYSTEM_NAME, NETWORK_PEER_ADDRESS, NETWORK_PEER_PORT, SERVER_ADDRESS,
     SERVER_PORT,
 };
 
@@ -53,7 +53,7 @@ impl Messaging {
         destination: &Destination,
         out: &mut Vec<KeyValue>,
     ) {
-        out.push(KeyValue::new(MESSAGING_SYSTEM, self.shared.system.clone()));
+        out.push(KeyValue::new(MESSAGING_SYSTEM_NAME, self.shared.system.clone()));
         out.push(KeyValue::new(MESSAGING_OPERATION_NAME, operation.name));
         destination.metric_attributes(out);
         operation.consumer_attributes(out);
@@ -95,7 +95,7 @@ impl Messaging {
         let mut metric_attributes = Vec::with_capacity(8);
         self.metric_attributes(&operation, &destination, &mut metric_attributes);
         let mut attributes = Vec::with_capacity(14);
-        attributes.push(KeyValue::new(MESSAGING_SYSTEM, self.shared.system.clone()));
+        attributes.push(KeyValue::new(MESSAGING_SYSTEM_NAME, self.shared.system.clone()));
         attributes.push(KeyValue::new(MESSAGING_OPERATION_NAME, operation.name));
         attributes.push(KeyValue::new(TYPE_KEY, operation.operation.as_str()));
         destination.span_attributes(&mut attributes);

@@ -22,7 +22,7 @@
 //!   instrumentation scope for that meter.
 //! - [`TokioRuntimes`]: the runtimes observed, a shared list that grows after start-up.
 //! - `process` ([below](self#process-metrics)): the `process.*` metrics of semantic
-//!   conventions v1.44, read from `/proc/self` on Linux. Other platforms get none of
+//!   conventions v1.45, read from `/proc/self` on Linux. Other platforms get none of
 //!   them.
 //! - `tokio` ([below](self#tokio-metrics)): the runtimes' `RuntimeMetrics` under the
 //!   kit's own `tokio.*` namespace, the stable ones always and what

@@ -1,4 +1,4 @@
-//! The process metrics of semantic conventions v1.44 (`process.*`), read from
+//! The process metrics of semantic conventions v1.45 (`process.*`), read from
 //! `/proc/self` on Linux at collection time. Other platforms register nothing here.
 //!
 //! Each instrument's callback reads the one file it needs (`/proc/self/stat`, `status`,

@@ -51,7 +51,7 @@
 //! | `zstd` | no | [`TestCollector`] accepts zstd request bodies (`Content-Encoding: zstd`, `grpc-encoding: zstd`); without it they are refused (415, `UNIMPLEMENTED`), as by a collector without zstd | the zstd crate, which compiles the zstd C library |
 //! | `bound-instruments` | no | the harness's SDK built with the metrics API's experimental bound instruments, declared to the instrumentations, as otel-kit-init's `bound-instruments` does: for testing code that binds | nothing more |
 //! | `privacy` | no | `privacy`: `PrivacyCheck`, `TestTelemetry::assert_no_personal_data` | otel-kit-processors (its redaction matchers), which `otel-kit-init` already brings |
-//! | `conformance` | no | `Conformance`: the registry check (the facts of semantic conventions 1.44, GenAI 1.41, about 170 KB) | nothing more |
+//! | `conformance` | no | `Conformance`: the registry check (the facts of semantic conventions 1.45, GenAI 1.41, about 170 KB) | nothing more |
 //!
 //! Without it: the harness, the assertions and the records, [`BlackHole`],
 //! [`ChildServer`], [`alone`] and [`allocations`], over the SDK, `tracing` and the OTLP

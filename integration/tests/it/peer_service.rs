@@ -1,6 +1,6 @@
 //! `OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING` through `otel_kit_init::init()`:
 //! the kit's global mapping names the service a CLIENT span calls
-//! (`service.peer.name`), read by an instrumentation built before `init()`; a bad
+//! (`server.service.name`), read by an instrumentation built before `init()`; a bad
 //! entry is one warning naming the variable, and the others still apply.
 
 use std::time::Duration;
@@ -77,7 +77,7 @@ async fn mapped() {
         .filter(|span| span.kind == SpanKind::Client)
         .collect();
     assert_eq!(clients.len(), 2, "{clients:?}");
-    let peer = |span: &otel_kit_testing::SpanRecord| span.attribute("service.peer.name").cloned();
+    let peer = |span: &otel_kit_testing::SpanRecord| span.attribute("server.service.name").cloned();
     let url = |span: &otel_kit_testing::SpanRecord| {
         span.attribute("url.full")
             .and_then(|v| v.as_str().map(String::from))

@@ -33,10 +33,10 @@ const KEY_ATTRIBUTES: [&str; 17] = [
     semconv::URL_FULL,
     semconv::HTTP_RESPONSE_STATUS_CODE,
     semconv::RPC_METHOD,
-    semconv::RPC_RESPONSE_STATUS_CODE,
+    semconv::RPC_STATUS_CODE,
     semconv::DB_SYSTEM_NAME,
     semconv::DB_QUERY_SUMMARY,
-    semconv::MESSAGING_SYSTEM,
+    semconv::MESSAGING_SYSTEM_NAME,
     semconv::MESSAGING_OPERATION_NAME,
     semconv::MESSAGING_DESTINATION_NAME,
     semconv::GEN_AI_OPERATION_NAME,
@@ -62,8 +62,8 @@ const KEY_ATTRIBUTES: [&str; 17] = [
 ///
 /// Under each span, a line of key attributes when it has any, a few per domain:
 /// `http.request.method`, `http.route`, `url.full` (not on SERVER spans),
-/// `http.response.status_code`, `rpc.method`, `rpc.response.status_code`,
-/// `db.system.name`, `db.query.summary`, `messaging.system`,
+/// `http.response.status_code`, `rpc.method`, `rpc.status_code`,
+/// `db.system.name`, `db.query.summary`, `messaging.system.name`,
 /// `messaging.operation.name`, `messaging.destination.name`, `gen_ai.operation.name`,
 /// `gen_ai.request.model`, `gen_ai.usage.input_tokens`, `gen_ai.usage.output_tokens`,
 /// `exception.type`, `error.type`, then any added with

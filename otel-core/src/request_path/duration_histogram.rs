@@ -9,7 +9,7 @@ use opentelemetry::metrics::{Histogram, Meter};
 
 /// The advisory bucket boundaries (seconds) of `http.server.request.duration`,
 /// `http.client.request.duration`, `rpc.server.call.duration` and
-/// `rpc.client.call.duration` in semconv 1.44.
+/// `rpc.client.call.duration` in semconv 1.45.
 ///
 /// ```
 /// assert_eq!(otel_kit_core::__private::HTTP_RPC_DURATION_BUCKETS.len(), 14);

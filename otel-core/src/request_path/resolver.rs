@@ -261,7 +261,7 @@ impl<I: Instruments> Resolved<I> {
     }
 
     /// [`start_span`](Self::start_span) for a span to `peer` (host, port, path): once
-    /// it records, `service.peer.name` when the mapping ([`peer_service`](Self::peer_service))
+    /// it records, `server.service.name` when the mapping ([`peer_service`](Self::peer_service))
     /// names the peer. Not an attribute samplers see: a span that does not record looks
     /// nothing up.
     #[inline(always)]
@@ -290,7 +290,7 @@ impl<I: Instruments> Resolved<I> {
             && let Some(name) = self.peer_service(host, port, path)
         {
             cx.span().set_attribute(opentelemetry::KeyValue::new(
-                otel_kit_semconv::attribute::SERVICE_PEER_NAME,
+                otel_kit_semconv::attribute::SERVER_SERVICE_NAME,
                 name,
             ));
         }
@@ -327,7 +327,7 @@ impl<I: Instruments> Resolved<I> {
         self.logger.as_ref().map(|(_, logger)| &**logger)
     }
 
-    /// `service.peer.name` of a request to `host` (`port`, `path`): from the mapping
+    /// `server.service.name` of a request to `host` (`port`, `path`): from the mapping
     /// given ([`Providers::peer_services`]), else the global one; `None` when neither
     /// maps it.
     pub fn peer_service(

@@ -53,7 +53,7 @@
 //! - **Connection attempts** (with [`install_default`]: diesel reports them only to the
 //!   default instrumentation): one CLIENT span `connect` with `server.address`,
 //!   `server.port` (and `network.peer.*` when the host is an address), `error.type`
-//!   and status Error on failure. Not a database span: the conventions (1.44) define
+//!   and status Error on failure. Not a database span: the conventions (1.45) define
 //!   database spans for operations, named after the operation or its target, and
 //!   `db.client.connection.create_time` for pools only; a connection attempt is
 //!   neither, so it carries no `db.*` attribute and is not measured as an operation.

@@ -24,7 +24,7 @@ pub struct Endpoint {
     pub(crate) address: Option<StringValue>,
     /// Only when not the system's default port, as the conventions ask.
     pub(crate) port: Option<i64>,
-    /// The port actually used, for the default pool name and `service.peer.name`.
+    /// The port actually used, for the default pool name and `server.service.name`.
     pub(crate) actual_port: Option<u16>,
     /// `network.peer.address` and `network.peer.port`, where they are known without
     /// the socket: a host given as an IP address (no name to resolve to another peer),

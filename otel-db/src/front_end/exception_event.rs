@@ -2,7 +2,7 @@
 
 /// The event a failed operation is recorded as, once: the error the caller gets (an
 /// `Err` from the driver, or a Redis error reply) or a driver's panic (semantic
-/// conventions 1.44, `event.db.client.operation.exception`, severity WARN).
+/// conventions 1.45, `event.db.client.operation.exception`, severity WARN).
 pub(crate) const EXCEPTION_EVENT: &str = "db.client.operation.exception";
 
 /// Records the error the caller is handed: one exception event (its message the

@@ -130,7 +130,7 @@ mod tests {
     use opentelemetry::trace::SpanKind;
     use otel_kit_core::PeerServices;
     use otel_kit_semconv::attribute::{
-        DB_OPERATION_NAME, DB_RESPONSE_STATUS_CODE, ERROR_TYPE, EXCEPTION_TYPE, SERVICE_PEER_NAME,
+        DB_OPERATION_NAME, DB_RESPONSE_STATUS_CODE, ERROR_TYPE, EXCEPTION_TYPE, SERVER_SERVICE_NAME,
     };
     use otel_kit_semconv::metric::DB_CLIENT_OPERATION_DURATION;
     use otel_kit_testing::TestTelemetry;
@@ -206,7 +206,7 @@ mod tests {
             .is_error()
             .has_error_description("connection bug")
             .has_attribute(ERROR_TYPE, "panic")
-            .has_attribute(SERVICE_PEER_NAME, "sessions");
+            .has_attribute(SERVER_SERVICE_NAME, "sessions");
         t.logs()
             .assert_count(1)
             .event(crate::front_end::exception_event::EXCEPTION_EVENT)

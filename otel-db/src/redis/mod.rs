@@ -1,5 +1,5 @@
 //! Redis over the [redis](https://docs.rs/redis) crate's async connections, following
-//! the Redis semantic conventions 1.44 (feature `redis`).
+//! the Redis semantic conventions 1.45 (feature `redis`).
 //!
 //! Wrap the connection you have, with the `ConnectionInfo` of the client that made it;
 //! then use it as before. A multiplexed connection or the connection manager:
@@ -39,7 +39,7 @@
 //! | `db.operation.batch.size` (int) | a pipeline or transaction of two commands or more |
 //! | `db.response.status_code` | the server's error prefix (`WRONGTYPE`, `ERR`, `EXECABORT`) |
 //! | `error.type` | on failure: the prefix, or `io`, `timeout`, `parse`, ... |
-//! | `service.peer.name` | the address matches a peer-service mapping |
+//! | `server.service.name` | the address matches a peer-service mapping |
 //!
 //! What is recorded, when, and why: [docs/db.md](https://github.com/otel-kit/otel-kit/blob/main/docs/db.md#redis).
 

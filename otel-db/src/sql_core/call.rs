@@ -343,7 +343,7 @@ mod tests {
             .is_error()
             .has_error_description("driver bug")
             .has_attribute("error.type", "panic")
-            .has_attribute("service.peer.name", "ledger");
+            .has_attribute("server.service.name", "ledger");
         t.logs()
             .assert_count(1)
             .event(EXCEPTION_EVENT)

@@ -82,7 +82,7 @@ impl DeadpoolBuilder {
 /// A deadpool-postgres [`Pool`] whose clients ([`get`](Self::get)) are
 /// [`InstrumentedClient`]s; a wait for a client that times out is counted in
 /// `db.client.connection.timeouts`, and the pool reports `db.client.connection.count`
-/// (`idle`, `used`) and `db.client.connection.max`, as the sqlx pool does. Cloning is
+/// (`idle`, `used`) and `db.client.connection.limit`, as the sqlx pool does. Cloning is
 /// cheap and shares the pool.
 ///
 /// ```no_run

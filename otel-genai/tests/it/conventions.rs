@@ -275,6 +275,6 @@ fn a_mapped_server_names_the_peer_service_on_client_spans() {
     let [mapped, other] = <[_; 2]>::try_from(spans.named("chat gpt-4o")).expect("two spans");
     mapped
         .has_kind(SpanKind::Client)
-        .has_attribute("service.peer.name", "model-gateway");
-    other.lacks_attribute("service.peer.name");
+        .has_attribute("server.service.name", "model-gateway");
+    other.lacks_attribute("server.service.name");
 }

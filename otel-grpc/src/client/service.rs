@@ -82,7 +82,7 @@ impl sealed::Sealed for ClientSide {
             server.span_attributes(&mut attributes);
         }
         if !config.capture.is_empty() {
-            attributes.extend(config.capture.request_attributes_within(&parts.headers, limit));
+            attributes.extend(config.capture.request_attributes(&parts.headers, limit));
         }
         // Before the span starts, so that samplers see what the application adds.
         if let Some(add) = &hooks.request_span_attributes {

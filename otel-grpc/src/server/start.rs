@@ -116,7 +116,7 @@ pub(super) fn start(
             attributes.push(KeyValue::new(semconv::NETWORK_PEER_PORT, i64::from(peer.port())));
         }
         if !config.capture.is_empty() {
-            attributes.extend(config.capture.request_attributes_within(headers, limit));
+            attributes.extend(config.capture.request_attributes(headers, limit));
         }
         // Last: samplers that read attributes see what the application adds.
         if let Some(add) = &config.hooks.request_span_attributes {

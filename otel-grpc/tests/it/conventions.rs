@@ -1,4 +1,4 @@
-//! What the gRPC conventions 1.44 ask that a layer could leave out or get wrong: the
+//! What the gRPC conventions 1.45 ask that a layer could leave out or get wrong: the
 //! client's `server.address` / `server.port` (Required) from the URI the layer is made
 //! with, its `network.peer.*` when that host is an IP address, the server's
 //! `rpc.method` at span start (where samplers see it) with an unknown method corrected
@@ -49,7 +49,7 @@ async fn a_client_layer_made_the_documented_way_records_its_server_and_peer_serv
         .span_where("client", |s| s.kind == SpanKind::Client)
         .has_attribute("server.address", "127.0.0.1")
         .has_attribute("server.port", port(addr))
-        .has_attribute("service.peer.name", "echo-backend");
+        .has_attribute("server.service.name", "echo-backend");
     t.metrics()
         .metric("rpc.client.call.duration")
         .histogram_point(&[
@@ -283,7 +283,7 @@ async fn samplers_see_the_method_of_the_first_call_and_an_unknown_one_ends_as_ot
     server("otel.test.Fresh/FirstCall")
         .has_attribute("rpc.method", "otel.test.Fresh/FirstCall")
         .lacks_attribute("rpc.method_original")
-        .has_attribute("rpc.response.status_code", "OK");
+        .has_attribute("rpc.status_code", "OK");
     // Answered UNIMPLEMENTED: corrected when the call ended, once (the last value of
     // the key the span was given twice).
     let unknown = server("otel.test.Echo/NeverServed");
@@ -305,7 +305,7 @@ async fn samplers_see_the_method_of_the_first_call_and_an_unknown_one_ends_as_ot
     durations
         .histogram_point(&[
             ("rpc.method", "_OTHER".into()),
-            ("rpc.response.status_code", "UNIMPLEMENTED".into()),
+            ("rpc.status_code", "UNIMPLEMENTED".into()),
         ])
         .has_count(1);
     durations
@@ -329,19 +329,19 @@ async fn a_call_its_caller_drops_is_a_cancelled_error_on_the_client_only() {
     let spans = wait_for_calls(&t, 2).await;
     spans
         .span_where("client", |s| s.kind == SpanKind::Client)
-        .has_attribute("rpc.response.status_code", "CANCELLED")
+        .has_attribute("rpc.status_code", "CANCELLED")
         .has_attribute("error.type", "CANCELLED")
         .is_error();
     // The client going away is not the server's failure.
     spans
         .span_where("server", |s| s.kind == SpanKind::Server)
-        .has_attribute("rpc.response.status_code", "CANCELLED")
+        .has_attribute("rpc.status_code", "CANCELLED")
         .lacks_attribute("error.type")
         .has_status_unset();
     t.metrics()
         .metric("rpc.client.call.duration")
         .histogram_point(&[
-            ("rpc.response.status_code", "CANCELLED".into()),
+            ("rpc.status_code", "CANCELLED".into()),
             ("error.type", "CANCELLED".into()),
         ])
         .has_count(1);

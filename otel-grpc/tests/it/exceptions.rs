@@ -51,7 +51,7 @@ async fn a_call_the_channel_fails_is_one_client_exception_event() {
     let span = spans
         .span_where("client", |s| s.kind == SpanKind::Client)
         .is_error()
-        .has_attribute("rpc.response.status_code", "UNAVAILABLE")
+        .has_attribute("rpc.status_code", "UNAVAILABLE")
         .has_attribute("error.type", "UNAVAILABLE");
     let logs = t.logs();
     assert_eq!(exception_events(&logs), 1, "{}", logs.listing());
@@ -164,7 +164,7 @@ async fn an_error_the_service_returns_is_one_server_exception_event() {
         .span_where("server", |s| s.kind == SpanKind::Server)
         .is_error()
         .has_error_description("ledger unreachable")
-        .has_attribute("rpc.response.status_code", "UNKNOWN")
+        .has_attribute("rpc.status_code", "UNKNOWN")
         .has_attribute("error.type", "_OTHER");
     let logs = t.logs();
     assert_eq!(exception_events(&logs), 1, "{}", logs.listing());

@@ -50,7 +50,7 @@ async fn deadline_exceeded_on_both_sides() {
         .has_attribute("rpc.method", "otel.test.Echo/Unary");
     client_span
         .has_attribute("rpc.method", "otel.test.Echo/Unary")
-        .has_attribute("rpc.response.status_code", "DEADLINE_EXCEEDED")
+        .has_attribute("rpc.status_code", "DEADLINE_EXCEEDED")
         .has_attribute("error.type", "DEADLINE_EXCEEDED")
         .is_error();
     assert!((0.1..1.5).contains(&seconds(client_span.record())));
@@ -58,7 +58,7 @@ async fn deadline_exceeded_on_both_sides() {
     // received the call, so it fires a little after the client's), and the client's
     // RST_STREAM when the client gives up. Either way it is recorded as what it is.
     let server = server_span.record();
-    match server.attribute("rpc.response.status_code") {
+    match server.attribute("rpc.status_code") {
         Some(code) if *code == "DEADLINE_EXCEEDED".into() => {
             server_span
                 .has_attribute("error.type", "DEADLINE_EXCEEDED")
@@ -111,14 +111,14 @@ async fn unknown_methods_are_other_on_the_server() {
                 s.kind == SpanKind::Server && s.attribute("rpc.method_original") == Some(&original.into())
             })
             .has_attribute("rpc.method", "_OTHER")
-            .has_attribute("rpc.response.status_code", "UNIMPLEMENTED")
+            .has_attribute("rpc.status_code", "UNIMPLEMENTED")
             .has_attribute("error.type", "UNIMPLEMENTED")
             .is_error();
         // The client's stub names the method it sent.
         spans
             .span_where(original, |s| s.kind == SpanKind::Client && s.name == original)
             .has_attribute("rpc.method", original)
-            .has_attribute("rpc.response.status_code", "UNIMPLEMENTED")
+            .has_attribute("rpc.status_code", "UNIMPLEMENTED")
             .is_error();
     }
     assert!(
@@ -151,7 +151,7 @@ async fn declared_services_decide_known_methods_up_front() {
         })
         .has_attribute("rpc.method", "otel.test.Echo/Unary")
         .lacks_attribute("rpc.method_original")
-        .has_attribute("rpc.response.status_code", "UNIMPLEMENTED");
+        .has_attribute("rpc.status_code", "UNIMPLEMENTED");
     spans
         .span_where("undeclared", |s| s.kind == SpanKind::Server && s.name == "grpc")
         .has_attribute("rpc.method", "_OTHER")
@@ -175,7 +175,7 @@ async fn a_server_that_is_down_is_unavailable_with_no_server_span() {
     let client_span = spans.span_where("client", |s| s.kind == SpanKind::Client);
     client_span
         .has_attribute("rpc.method", "otel.test.Echo/Unary")
-        .has_attribute("rpc.response.status_code", "UNAVAILABLE")
+        .has_attribute("rpc.status_code", "UNAVAILABLE")
         .has_attribute("error.type", "UNAVAILABLE")
         .has_attribute("server.address", "127.0.0.1")
         .has_attribute("server.port", port(addr))
@@ -183,7 +183,7 @@ async fn a_server_that_is_down_is_unavailable_with_no_server_span() {
     t.metrics()
         .metric("rpc.client.call.duration")
         .histogram_point(&[
-            ("rpc.response.status_code", "UNAVAILABLE".into()),
+            ("rpc.status_code", "UNAVAILABLE".into()),
             ("error.type", "UNAVAILABLE".into()),
         ])
         .has_count(1)
@@ -220,7 +220,7 @@ async fn malformed_trace_context_starts_a_new_trace() {
     for server in servers {
         assert!(server.parent_span_id.is_none(), "{server:?}");
         assert_ne!(server.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
-        assert_eq!(server.attribute("rpc.response.status_code"), Some(&"OK".into()));
+        assert_eq!(server.attribute("rpc.status_code"), Some(&"OK".into()));
     }
 }
 
@@ -310,22 +310,22 @@ async fn a_server_service_error_has_a_status_code_and_a_low_cardinality_error_ty
     typed
         .is_error()
         .has_error_description("no route for [1]")
-        .has_attribute("rpc.response.status_code", "UNKNOWN")
+        .has_attribute("rpc.status_code", "UNKNOWN")
         .has_attribute("error.type", concat!(module_path!(), "::RouteError"));
     boxed
         .is_error()
         .has_error_description("no route")
-        .has_attribute("rpc.response.status_code", "UNKNOWN")
+        .has_attribute("rpc.status_code", "UNKNOWN")
         .has_attribute("error.type", "_OTHER");
     // PERMISSION_DENIED is the caller's problem, not a server error.
     status
         .has_status_unset()
-        .has_attribute("rpc.response.status_code", "PERMISSION_DENIED")
+        .has_attribute("rpc.status_code", "PERMISSION_DENIED")
         .lacks_attribute("error.type");
     t.metrics()
         .metric("rpc.server.call.duration")
         .histogram_point(&[
-            ("rpc.response.status_code", "UNKNOWN".into()),
+            ("rpc.status_code", "UNKNOWN".into()),
             ("error.type", "_OTHER".into()),
         ])
         .has_count(1);
@@ -354,7 +354,7 @@ async fn a_server_panic_has_a_status_code_and_unwinds_on() {
         .span("otel.test.Echo/Unary")
         .is_error()
         .has_error_description("handler bug")
-        .has_attribute("rpc.response.status_code", "UNKNOWN")
+        .has_attribute("rpc.status_code", "UNKNOWN")
         .has_attribute("error.type", otel_kit_grpc::ERROR_TYPE_PANIC);
     // Recorded once as the exception event, in the span (docs/errors.md).
     t.logs()

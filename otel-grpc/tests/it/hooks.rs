@@ -124,9 +124,9 @@ async fn response_attributes_see_the_status_and_its_message() {
         spans
             .span_where("not found", |s| {
                 s.kind == kind
-                    && s.attributes.iter().any(|(k, v)| {
-                        k == "rpc.response.status_code" && *v == AttributeValue::from("NOT_FOUND")
-                    })
+                    && s.attributes
+                        .iter()
+                        .any(|(k, v)| k == "rpc.status_code" && *v == AttributeValue::from("NOT_FOUND"))
             })
             .has_attribute("app.code", Code::NotFound as i64)
             .has_attribute("app.message", "no such thing")
@@ -136,7 +136,7 @@ async fn response_attributes_see_the_status_and_its_message() {
                 s.kind == kind
                     && s.attributes
                         .iter()
-                        .any(|(k, v)| k == "rpc.response.status_code" && *v == AttributeValue::from("OK"))
+                        .any(|(k, v)| k == "rpc.status_code" && *v == AttributeValue::from("OK"))
             })
             .has_attribute("app.code", Code::Ok as i64)
             .lacks_attribute("app.message")

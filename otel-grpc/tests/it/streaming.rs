@@ -1,10 +1,11 @@
 //! Streaming calls: the span ends at the end of the stream, and a status that
 //! arrives only in the trailers (after messages) is read on both sides.
 
-use crate::support::{client, msg, seconds, serve, wait_for_calls};
+use crate::support::pb::echo_client::EchoClient;
+use crate::support::{client, client_layer, msg, seconds, serve, traced_channel, wait_for_calls};
 use futures_util::{StreamExt as _, stream};
 use opentelemetry::trace::SpanKind;
-use otel_kit_grpc::ServerLayer;
+use otel_kit_grpc::{HeaderCapture, ServerLayer};
 use otel_kit_testing::TestTelemetry;
 use tonic::Code;
 
@@ -22,6 +23,49 @@ macro_rules! pair {
         assert_eq!(server_span.record().name, $method);
         (client_span, server_span)
     }};
+}
+
+/// Metadata sent before the messages is `rpc.response.header.<key>`; metadata sent after
+/// them, in the trailers with the status, is `rpc.response.trailer.<key>`: each key is
+/// looked for in both, on both sides of a real call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn response_headers_and_trailers_are_captured_apart() {
+    let t = TestTelemetry::new().install_global();
+    let capture = HeaderCapture::default().response(["x-tenant", "x-shard"]);
+    let addr = serve(ServerLayer::new().capture_headers(capture.clone())).await;
+    let mut client = EchoClient::new(traced_channel(addr, client_layer(addr).capture_headers(capture)));
+    let response = client.server_stream(msg("shard", 2)).await.expect("call");
+    assert_eq!(
+        response
+            .metadata()
+            .get("x-tenant")
+            .map(|v| v.to_str().expect("ascii")),
+        Some("acme")
+    );
+    let mut stream = response.into_inner();
+    let mut received = 0;
+    while let Some(item) = stream.next().await {
+        item.expect("message");
+        received += 1;
+    }
+    assert_eq!(received, 2);
+    let trailers = stream.trailers().await.expect("OK").expect("trailers");
+    assert_eq!(
+        trailers.get("x-shard").map(|v| v.to_str().expect("ascii")),
+        Some("7"),
+        "the client got x-shard as a trailer"
+    );
+
+    let spans = wait_for_calls(&t, 2).await;
+    let (client_span, server_span) = pair!(spans, "otel.test.Echo/ServerStream");
+    for span in [client_span, server_span] {
+        span.has_attribute("rpc.status_code", "OK")
+            .has_attribute("rpc.response.header.x-tenant", vec!["acme"])
+            .has_attribute("rpc.response.trailer.x-shard", vec!["7"])
+            .lacks_attribute("rpc.response.trailer.x-tenant")
+            .lacks_attribute("rpc.response.header.x-shard")
+            .lacks_attributes_under("rpc.response.metadata.");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -47,10 +91,10 @@ async fn server_streaming_ends_the_span_at_the_end_of_the_stream() {
     let spans = wait_for_calls(&t, 2).await;
     let (client_span, server_span) = pair!(spans, "otel.test.Echo/ServerStream");
     client_span
-        .has_attribute("rpc.response.status_code", "OK")
+        .has_attribute("rpc.status_code", "OK")
         .has_status_unset();
     server_span
-        .has_attribute("rpc.response.status_code", "OK")
+        .has_attribute("rpc.status_code", "OK")
         .has_status_unset();
     t.metrics()
         .metric("rpc.server.call.duration")
@@ -81,7 +125,7 @@ async fn an_error_only_in_the_trailers_after_messages_is_recorded() {
     let spans = wait_for_calls(&t, 2).await;
     let (client_span, server_span) = pair!(spans, "otel.test.Echo/ServerStream");
     for span in [client_span, server_span] {
-        span.has_attribute("rpc.response.status_code", "DATA_LOSS")
+        span.has_attribute("rpc.status_code", "DATA_LOSS")
             .has_attribute("error.type", "DATA_LOSS")
             // The message came in the trailers, after the streamed messages.
             .has_error_description("lost the rest");
@@ -91,7 +135,7 @@ async fn an_error_only_in_the_trailers_after_messages_is_recorded() {
         metrics
             .metric(name)
             .histogram_point(&[
-                ("rpc.response.status_code", "DATA_LOSS".into()),
+                ("rpc.status_code", "DATA_LOSS".into()),
                 ("error.type", "DATA_LOSS".into()),
             ])
             .has_count(1);
@@ -108,9 +152,9 @@ async fn client_streaming() {
 
     let spans = wait_for_calls(&t, 2).await;
     let (client_span, server_span) = pair!(spans, "otel.test.Echo/ClientStream");
-    client_span.has_attribute("rpc.response.status_code", "OK");
+    client_span.has_attribute("rpc.status_code", "OK");
     server_span
-        .has_attribute("rpc.response.status_code", "OK")
+        .has_attribute("rpc.status_code", "OK")
         .has_attribute("rpc.system.name", "grpc");
     t.metrics()
         .metric("rpc.client.call.duration")
@@ -136,10 +180,10 @@ async fn bidi_streaming() {
     let spans = wait_for_calls(&t, 2).await;
     let (client_span, server_span) = pair!(spans, "otel.test.Echo/Bidi");
     client_span
-        .has_attribute("rpc.response.status_code", "OK")
+        .has_attribute("rpc.status_code", "OK")
         .has_status_unset();
     server_span
-        .has_attribute("rpc.response.status_code", "OK")
+        .has_attribute("rpc.status_code", "OK")
         .has_status_unset();
 }
 
@@ -158,20 +202,20 @@ async fn a_client_dropping_the_stream_is_a_cancelled_error_on_the_client_only() 
     let spans = wait_for_calls(&t, 2).await;
     let (client_span, server_span) = pair!(spans, "otel.test.Echo/ServerStream");
     // The client generated CANCELLED, and on the client every code but OK is an error
-    // (gRPC conventions 1.44).
+    // (gRPC conventions 1.45).
     client_span
-        .has_attribute("rpc.response.status_code", "CANCELLED")
+        .has_attribute("rpc.status_code", "CANCELLED")
         .has_attribute("error.type", "CANCELLED")
         .is_error();
     t.metrics()
         .metric("rpc.client.call.duration")
         .histogram_point(&[
-            ("rpc.response.status_code", "CANCELLED".into()),
+            ("rpc.status_code", "CANCELLED".into()),
             ("error.type", "CANCELLED".into()),
         ])
         .has_count(1);
     // A client that goes away is not the server's failure.
     server_span
-        .has_attribute("rpc.response.status_code", "CANCELLED")
+        .has_attribute("rpc.status_code", "CANCELLED")
         .has_status_unset();
 }

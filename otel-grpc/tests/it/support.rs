@@ -11,7 +11,7 @@ use futures_util::{Stream, StreamExt as _, stream};
 use otel_kit_grpc::client::ClientService;
 use otel_kit_grpc::{ClientLayer, ServerLayer};
 use tonic::transport::{Channel, Endpoint, Server};
-use tonic::{Request, Response, Status, Streaming};
+use tonic::{Code, Request, Response, Status, Streaming};
 
 pub use otel_kit_grpc_test_proto::{health, pb};
 
@@ -31,7 +31,8 @@ pub fn msg(text: &str, count: i32) -> Msg {
 /// The Echo service. `Unary` answers by its text: `not-found`, `internal` and
 /// `unimplemented` fail with that status, `slow` sleeps 2 s, `log` emits a `tracing`
 /// span and event, `order` records `order.id` (the count) on the server span from an
-/// `#[instrument]`ed function; the `x-tenant` metadata is copied to the response.
+/// `#[instrument]`ed function; the `x-tenant` metadata is copied to the response's
+/// headers (to `not-found`'s status, trailers-only, when it fails so).
 #[derive(Debug, Default)]
 pub struct EchoImpl;
 
@@ -43,7 +44,13 @@ impl Echo for EchoImpl {
         let tenant = request.metadata().get("x-tenant").cloned();
         let message = request.into_inner();
         match message.text.as_str() {
-            "not-found" => return Err(Status::not_found("no such thing")),
+            "not-found" => {
+                let mut metadata = tonic::metadata::MetadataMap::new();
+                if let Some(tenant) = tenant {
+                    metadata.insert("x-tenant", tenant);
+                }
+                return Err(Status::with_metadata(Code::NotFound, "no such thing", metadata));
+            }
             "internal" => return Err(Status::internal("it broke")),
             "unimplemented" => return Err(Status::unimplemented("not yet")),
             "slow" => tokio::time::sleep(Duration::from_secs(2)).await,
@@ -65,7 +72,9 @@ impl Echo for EchoImpl {
     type ServerStreamStream = MsgStream;
 
     /// `count` messages, then OK; with the text `fail-late`, `count` messages and
-    /// then `DATA_LOSS` in the trailers; with `endless`, a message every 5 ms forever.
+    /// then `DATA_LOSS` in the trailers; with `shard`, `count` messages and then OK with
+    /// `x-shard: 7` in the trailers (and `x-tenant: acme` in the response headers); with
+    /// `endless`, a message every 5 ms forever.
     async fn server_stream(&self, request: Request<Msg>) -> Result<Response<MsgStream>, Status> {
         let message = request.into_inner();
         if message.text == "endless" {
@@ -75,14 +84,29 @@ impl Echo for EchoImpl {
             });
             return Ok(Response::new(Box::pin(stream)));
         }
-        let fail = message.text == "fail-late";
         let items = (0..message.count).map(|i| Ok(msg("item", i)));
-        let tail = fail.then(|| Err(Status::data_loss("lost the rest")));
-        let stream = stream::iter(items.chain(tail)).then(|item| async move {
+        let tail = match message.text.as_str() {
+            "fail-late" => Some(Status::data_loss("lost the rest")),
+            // tonic writes a status the stream ends with, and its metadata, as the
+            // trailers: an OK one is how a handler sends trailers of its own.
+            "shard" => {
+                let mut trailers = tonic::metadata::MetadataMap::new();
+                trailers.insert("x-shard", tonic::metadata::MetadataValue::from_static("7"));
+                Some(Status::with_metadata(Code::Ok, "", trailers))
+            }
+            _ => None,
+        };
+        let stream = stream::iter(items.chain(tail.map(Err))).then(|item| async move {
             tokio::task::yield_now().await;
             item
         });
-        Ok(Response::new(Box::pin(stream)))
+        let mut response = Response::new(Box::pin(stream) as MsgStream);
+        if message.text == "shard" {
+            response
+                .metadata_mut()
+                .insert("x-tenant", tonic::metadata::MetadataValue::from_static("acme"));
+        }
+        Ok(response)
     }
 
     async fn client_stream(&self, request: Request<Streaming<Msg>>) -> Result<Response<Msg>, Status> {
@@ -204,7 +228,7 @@ pub async fn wait_for_calls(t: &otel_kit_testing::TestTelemetry, count: usize) -
     }
 }
 
-/// The registry check (`otel_kit_testing::Conformance`, semantic conventions 1.44) over
+/// The registry check (`otel_kit_testing::Conformance`, semantic conventions 1.45) over
 /// this crate's spans and every metric in `t`: no violation. hyper's and h2's own
 /// `tracing` spans are left out.
 pub fn assert_conforms(t: &otel_kit_testing::TestTelemetry) {

@@ -23,7 +23,7 @@ async fn unary_ok_gives_a_client_and_a_child_server_span() {
         .is_root()
         .has_attribute("rpc.system.name", "grpc")
         .has_attribute("rpc.method", "otel.test.Echo/Unary")
-        .has_attribute("rpc.response.status_code", "OK")
+        .has_attribute("rpc.status_code", "OK")
         .has_attribute("server.address", "127.0.0.1")
         .has_attribute("server.port", port(addr))
         .lacks_attribute("error.type")
@@ -33,7 +33,7 @@ async fn unary_ok_gives_a_client_and_a_child_server_span() {
         .has_parent(&client_span)
         .has_attribute("rpc.system.name", "grpc")
         .has_attribute("rpc.method", "otel.test.Echo/Unary")
-        .has_attribute("rpc.response.status_code", "OK")
+        .has_attribute("rpc.status_code", "OK")
         .has_attribute("server.address", "127.0.0.1")
         .has_attribute("server.port", port(addr))
         .has_attribute("network.peer.address", "127.0.0.1")
@@ -51,7 +51,7 @@ async fn unary_ok_gives_a_client_and_a_child_server_span() {
         .histogram_point(&[
             ("rpc.system.name", "grpc".into()),
             ("rpc.method", "otel.test.Echo/Unary".into()),
-            ("rpc.response.status_code", "OK".into()),
+            ("rpc.status_code", "OK".into()),
         ])
         .has_count(1)
         .has_sum(seconds(server_span.record()))
@@ -61,7 +61,7 @@ async fn unary_ok_gives_a_client_and_a_child_server_span() {
         .has_unit("s")
         .histogram_point(&[
             ("rpc.method", "otel.test.Echo/Unary".into()),
-            ("rpc.response.status_code", "OK".into()),
+            ("rpc.status_code", "OK".into()),
             ("server.address", "127.0.0.1".into()),
             ("server.port", port(addr).into()),
         ])
@@ -88,18 +88,18 @@ async fn not_found_is_an_error_for_the_client_only() {
     spans
         .span_where("server", |s| s.kind == SpanKind::Server)
         .has_parent(&client_span)
-        .has_attribute("rpc.response.status_code", "NOT_FOUND")
+        .has_attribute("rpc.status_code", "NOT_FOUND")
         .lacks_attribute("error.type")
         .has_status_unset();
     client_span
-        .has_attribute("rpc.response.status_code", "NOT_FOUND")
+        .has_attribute("rpc.status_code", "NOT_FOUND")
         .has_attribute("error.type", "NOT_FOUND")
         .is_error();
     let metrics = t.metrics();
     metrics
         .metric("rpc.client.call.duration")
         .histogram_point(&[
-            ("rpc.response.status_code", "NOT_FOUND".into()),
+            ("rpc.status_code", "NOT_FOUND".into()),
             ("error.type", "NOT_FOUND".into()),
         ])
         .has_count(1)
@@ -118,7 +118,7 @@ async fn internal_is_an_error_on_both_sides() {
         spans
             .span_where("span", |s| s.kind == kind)
             .has_attribute("rpc.method", "otel.test.Echo/Unary")
-            .has_attribute("rpc.response.status_code", "INTERNAL")
+            .has_attribute("rpc.status_code", "INTERNAL")
             .has_attribute("error.type", "INTERNAL")
             // The handler's message, from `grpc-message` (trailers-only here).
             .has_error_description("it broke");
@@ -126,7 +126,7 @@ async fn internal_is_an_error_on_both_sides() {
     t.metrics()
         .metric("rpc.server.call.duration")
         .histogram_point(&[
-            ("rpc.response.status_code", "INTERNAL".into()),
+            ("rpc.status_code", "INTERNAL".into()),
             ("error.type", "INTERNAL".into()),
         ])
         .has_count(1);
@@ -177,9 +177,47 @@ async fn metadata_is_captured_by_allow_list_never_authorization() {
     for kind in [SpanKind::Server, SpanKind::Client] {
         spans
             .span_where("span", |s| s.kind == kind)
-            .has_attribute("rpc.request.metadata.x-tenant", vec!["acme"])
-            .has_attribute("rpc.response.metadata.x-tenant", vec!["acme"])
-            .lacks_attribute("rpc.request.metadata.authorization");
+            .has_attribute("rpc.request.header.x-tenant", vec!["acme"])
+            .has_attribute("rpc.response.header.x-tenant", vec!["acme"])
+            .lacks_attribute("rpc.request.header.authorization")
+            .lacks_attributes_under("rpc.response.trailer.")
+            .lacks_attributes_under("rpc.request.metadata.")
+            .lacks_attributes_under("rpc.response.metadata.");
+    }
+}
+
+/// A status without messages comes trailers-only: gRPC defines that response's head as
+/// its trailers, so the metadata that came with it is `rpc.response.trailer.<key>`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_metadata_of_a_trailers_only_status_is_captured_as_trailers() {
+    let t = TestTelemetry::new().install_global();
+    let capture = HeaderCapture::default()
+        .request(["x-tenant"])
+        .response(["x-tenant"]);
+    let addr = serve(ServerLayer::new().capture_headers(capture.clone())).await;
+    let mut client = EchoClient::new(traced_channel(addr, client_layer(addr).capture_headers(capture)));
+    let mut request = tonic::Request::new(msg("not-found", 0));
+    request
+        .metadata_mut()
+        .insert("x-tenant", "acme".parse().expect("value"));
+    let status = client.unary(request).await.expect_err("not found");
+    assert_eq!(status.code(), Code::NotFound);
+    assert_eq!(
+        status
+            .metadata()
+            .get("x-tenant")
+            .map(|v| v.to_str().expect("ascii")),
+        Some("acme")
+    );
+
+    let spans = wait_for_calls(&t, 2).await;
+    for kind in [SpanKind::Server, SpanKind::Client] {
+        spans
+            .span_where("span", |s| s.kind == kind)
+            .has_attribute("rpc.status_code", "NOT_FOUND")
+            .has_attribute("rpc.request.header.x-tenant", vec!["acme"])
+            .has_attribute("rpc.response.trailer.x-tenant", vec!["acme"])
+            .lacks_attributes_under("rpc.response.header.");
     }
 }
 
@@ -291,14 +329,14 @@ async fn a_mapped_address_names_the_peer_service_on_the_client_span_only() {
     let spans = wait_for_calls(&t, 2).await;
     spans
         .span_where("client", |s| s.kind == SpanKind::Client)
-        .has_attribute("service.peer.name", "echo-backend");
+        .has_attribute("server.service.name", "echo-backend");
     spans
         .span_where("server", |s| s.kind == SpanKind::Server)
-        .lacks_attribute("service.peer.name");
+        .lacks_attribute("server.service.name");
     // A span attribute only: not a metric dimension.
     let metrics = t.metrics();
     metrics
         .metric("rpc.client.call.duration")
         .histogram_point(&[("rpc.method", "otel.test.Echo/Unary".into())])
-        .lacks_attributes_under("service.peer.name");
+        .lacks_attributes_under("server.service.name");
 }

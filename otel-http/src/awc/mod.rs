@@ -17,7 +17,7 @@
 //! | what | value |
 //! | --- | --- |
 //! | span | one CLIENT span per request sent (per redirect hop: awc follows redirects outside every middleware), a child of the current context when `send()` is called, named `{method}` (`HTTP` for an unknown method) |
-//! | span attributes | `http.request.method`, `url.full` (credentials and signed query values redacted), `server.address`, `server.port`, `http.response.status_code`, `network.protocol.version`, `error.type`, `service.peer.name`, captured headers |
+//! | span attributes | `http.request.method`, `url.full` (credentials and signed query values redacted), `server.address`, `server.port`, `http.response.status_code`, `network.protocol.version`, `error.type`, `server.service.name`, captured headers |
 //! | metric | `http.client.request.duration` (seconds): method, server address and port, status code, protocol version, `error.type` |
 //! | propagation | the span's context injected into the request headers with the propagator (the global one, or [`ClientMiddleware::providers`]) unless [`ClientMiddleware::propagate_if`] refuses the request |
 //! | error | status 400 and above: status Error, `error.type` the status code; awc's error: status Error, `error.type` by the table below and one `http.client.request.exception` log event |

@@ -1,6 +1,6 @@
 //! The client side: [`ClientMiddleware`] for
 //! [reqwest-middleware](https://docs.rs/reqwest-middleware), following the HTTP
-//! semantic conventions 1.44 for client spans and `http.client.request.duration`.
+//! semantic conventions 1.45 for client spans and `http.client.request.duration`.
 //!
 //! # Spans
 //!

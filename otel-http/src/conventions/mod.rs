@@ -1,4 +1,4 @@
-//! HTTP semantic conventions 1.44 pieces shared by the server layer and the client
+//! HTTP semantic conventions 1.45 pieces shared by the server layer and the client
 //! middleware: one home for each rule.
 //!
 //! - [`KnownMethods`]: `http.request.method` is one of a known set or `_OTHER` (with
@@ -30,7 +30,7 @@ pub use protocol::protocol_version;
 pub use redact::{REDACTED, SENSITIVE_QUERY_KEYS, redact_query, redact_url};
 
 /// The event a panic in a request's handler is recorded as, with severity ERROR
-/// (semantic conventions 1.44, `event.http.server.request.exception`).
+/// (semantic conventions 1.45, `event.http.server.request.exception`).
 ///
 /// ```
 /// assert_eq!(otel_kit_http::conventions::SERVER_EXCEPTION_EVENT, "http.server.request.exception");

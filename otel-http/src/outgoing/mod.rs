@@ -14,7 +14,7 @@
 //! - [`start`]: the request-side facts read once (`http.request.method`, `url.full`
 //!   redacted, `server.address`/`server.port` from the request's [`Target`], `url.template`,
 //!   `http.request.resend_count`), the hooks' results, the CLIENT span started with
-//!   `service.peer.name`, the context injected, request headers captured, the
+//!   `server.service.name`, the context injected, request headers captured, the
 //!   nested-request marker set.
 //! - [`call`]: the [`Call`](call::Call) in flight and how it ends (a response, a failure,
 //!   a panic, a cancellation) on the span, the `http.client.request.duration` point and

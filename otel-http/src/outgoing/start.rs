@@ -1,7 +1,7 @@
 //! Starting an outgoing request's CLIENT span: the request-side facts both signals need,
 //! read once from the front-end's request ([`Target`], [`RequestInfo`]), the hooks'
 //! results ([`Plan`]), and [`Plan::start`], which starts the span with
-//! `service.peer.name`, injects its context, captures request headers and marks the
+//! `server.service.name`, injects its context, captures request headers and marks the
 //! request as in flight.
 
 use std::borrow::Cow;
@@ -77,7 +77,7 @@ pub(crate) struct RequestInfo {
     common: CommonParts,
     /// Span-only attributes known before sending; `url.full` (which the conventions
     /// list for samplers) is made by [`Plan::start`] from the target, and
-    /// `service.peer.name` once the span records.
+    /// `server.service.name` once the span records.
     original: Option<String>,
     template: Option<String>,
     resend_count: u32,
@@ -197,7 +197,7 @@ impl<F: ClientFramework> Config<F> {
 
 impl Plan {
     /// Starts the CLIENT span, a child of `parent`; once it records (is sampled), adds
-    /// `service.peer.name` when the mapping names the target: an unsampled span does not
+    /// `server.service.name` when the mapping names the target: an unsampled span does not
     /// look it up. Injects its context into `headers` when
     /// `propagate`; captures the listed request headers (after injection) on a recording
     /// span; marks the request in `extensions` (a front-end whose requests carry none
@@ -225,7 +225,7 @@ impl Plan {
         // it records: a dropped span makes none.
         let attributes = move || {
             // Room for what the call adds when it ends (status code, protocol version,
-            // `service.peer.name`, `error.type`), so the vector the span keeps never grows.
+            // `server.service.name`, `error.type`), so the vector the span keeps never grows.
             let mut attributes = Vec::with_capacity(12 + hooked.len());
             info.common.push_into(&mut attributes);
             // Cut after redaction: a credential is recognised whole.

@@ -1,5 +1,5 @@
 //! The server side: a tower layer that gives each HTTP request a SERVER span and the
-//! `http.server.*` metrics of the HTTP semantic conventions 1.44.
+//! `http.server.*` metrics of the HTTP semantic conventions 1.45.
 //!
 //! ```
 //! use axum::{Router, routing::get};

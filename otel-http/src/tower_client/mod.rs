@@ -32,7 +32,7 @@
 //! `url.full` (credentials and signed query values redacted), `server.address` and
 //! `server.port`, `url.template`, `http.request.resend_count`,
 //! `http.response.status_code`, `network.protocol.version`, `error.type`,
-//! `service.peer.name` ([`Providers::peer_services`](crate::Providers::peer_services)),
+//! `server.service.name` ([`Providers::peer_services`](crate::Providers::peer_services)),
 //! captured headers ([`ClientLayer::capture_headers`], or the Java agent's
 //! `OTEL_INSTRUMENTATION_HTTP_CLIENT_CAPTURE_*_HEADERS`).
 //!

@@ -212,9 +212,9 @@ async fn a_mapped_address_and_path_name_the_peer_service() {
 
     let spans = t.spans();
     let [mapped, other] = <[_; 2]>::try_from(spans.named("GET")).expect("two spans");
-    mapped.has_attribute("service.peer.name", "status-api");
+    mapped.has_attribute("server.service.name", "status-api");
     // The entry covers paths under `/status` only.
-    other.lacks_attribute("service.peer.name");
+    other.lacks_attribute("server.service.name");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

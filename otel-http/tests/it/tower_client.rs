@@ -1,7 +1,7 @@
 //! ClientLayer (the `tower-client` feature) around hyper-util's legacy client, against a
 //! real axum server on loopback (traced by ServerLayer where the trace matters): the
 //! CLIENT span, propagation, redaction, error statuses, transport failures, cancellation,
-//! `service.peer.name`, the duration metric, tower's real `Retry` and the registry check.
+//! `server.service.name`, the duration metric, tower's real `Retry` and the registry check.
 
 use std::future::{Ready, ready};
 use std::net::SocketAddr;
@@ -270,8 +270,8 @@ async fn a_mapped_address_names_the_peer_service() {
 
     let spans = t.spans();
     let [mapped, other] = <[_; 2]>::try_from(spans.named("GET")).expect("two spans");
-    mapped.has_attribute("service.peer.name", "status-api");
-    other.lacks_attribute("service.peer.name");
+    mapped.has_attribute("server.service.name", "status-api");
+    other.lacks_attribute("server.service.name");
 }
 
 /// Retries a 503 once, and marks the copy it keeps as a resend.

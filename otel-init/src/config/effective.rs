@@ -84,7 +84,7 @@ pub struct EffectiveConfig {
     pub span_limits: SpanLimitsConfig,
     /// The log-record limits.
     pub log_record_limits: LogRecordLimits,
-    /// `service.peer.name` of the instrumentations' CLIENT spans, by address
+    /// `server.service.name` of the instrumentations' CLIENT spans, by address
     /// (`OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING`): `init()` makes it the kit's
     /// global mapping.
     pub peer_services: otel_kit_core::PeerServices,

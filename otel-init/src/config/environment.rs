@@ -67,7 +67,7 @@ pub struct Config {
     pub span_limits: SpanLimitsConfig,
     /// `OTEL_LOGRECORD_ATTRIBUTE_*_LIMIT`.
     pub log_record_limits: LogRecordLimits,
-    /// `OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING`: `service.peer.name` of the
+    /// `OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING`: `server.service.name` of the
     /// instrumentations' CLIENT spans, by address.
     pub peer_services: otel_kit_core::PeerServices,
     /// The Java agent's switches: `OTEL_INSTRUMENTATION_<NAME>_ENABLED`,

@@ -1,5 +1,5 @@
 //! `OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING`: the address to
-//! `service.peer.name` mapping of the instrumentations' CLIENT spans, as the other
+//! `server.service.name` mapping of the instrumentations' CLIENT spans, as the other
 //! languages' agents read it (`host[:port][/path]=name`, comma-separated).
 
 use otel_kit_core::PeerServices;

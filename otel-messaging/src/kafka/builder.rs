@@ -42,9 +42,9 @@ pub type Builder = crate::Builder<Kafka>;
 pub struct KafkaParts {
     /// `messaging.consumer.group.name`: the consumer's `group.id`.
     consumer_group: Option<StringValue>,
-    /// `messaging.kafka.cluster.id`, when the application gives it.
+    /// `kafka.cluster.id`, when the application gives it.
     cluster_id: Option<StringValue>,
-    /// Whether `messaging.kafka.message.key` is recorded.
+    /// Whether `kafka.message.key` is recorded.
     message_key: bool,
 }
 
@@ -76,7 +76,7 @@ impl Builder {
         Self::from_parts(messaging, parts)
     }
 
-    /// Records `messaging.kafka.message.key` on single-message spans, when the key is
+    /// Records `kafka.message.key` on single-message spans, when the key is
     /// UTF-8 and at most 256 bytes. Off by default: the conventions recommend it, but a
     /// key is often a customer's or a user's id, which is personal data.
     pub fn record_message_key(mut self, on: bool) -> Self {
@@ -84,7 +84,7 @@ impl Builder {
         self
     }
 
-    /// `messaging.kafka.cluster.id` on every span. The client's configuration does not
+    /// `kafka.cluster.id` on every span. The client's configuration does not
     /// hold it and asking the broker blocks, so it is the application's to give, typically
     /// once at start-up:
     ///

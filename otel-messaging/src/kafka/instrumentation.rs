@@ -4,9 +4,10 @@
 use opentelemetry::trace::TraceContextExt as _;
 use opentelemetry::{Context, KeyValue, StringValue};
 use otel_kit_semconv::attribute::{
-    MESSAGING_DESTINATION_PARTITION_ID, MESSAGING_KAFKA_CLUSTER_ID, MESSAGING_KAFKA_MESSAGE_KEY,
-    MESSAGING_KAFKA_MESSAGE_TOMBSTONE, MESSAGING_KAFKA_OFFSET,
+    KAFKA_CLUSTER_ID, KAFKA_MESSAGE_KEY, KAFKA_MESSAGE_TOMBSTONE, KAFKA_OFFSET,
+    MESSAGING_DESTINATION_PARTITION_ID,
 };
+use otel_kit_semconv::value::messaging_system_name;
 use rdkafka::message::{BorrowedMessage, Message as _};
 
 use crate::destination::Destination;
@@ -16,10 +17,10 @@ use crate::messaging::Messaging;
 use crate::operation::OperationType;
 use crate::operation_start::MessagingOperation;
 
-/// `messaging.system` of Kafka (the registry's value).
-pub(crate) const SYSTEM: &str = "kafka";
+/// `messaging.system.name` of Kafka (the registry's value).
+pub(crate) const SYSTEM: &str = messaging_system_name::KAFKA;
 
-/// The longest key recorded as `messaging.kafka.message.key`: a longer one is data, not a
+/// The longest key recorded as `kafka.message.key`: a longer one is data, not a
 /// key worth an attribute.
 const MAX_KEY_BYTES: usize = 256;
 
@@ -30,9 +31,9 @@ pub(crate) struct Instrumentation {
     pub(crate) messaging: Messaging,
     /// `messaging.consumer.group.name`: the consumer's `group.id`.
     pub(crate) consumer_group: Option<StringValue>,
-    /// `messaging.kafka.cluster.id`, when the application gives it.
+    /// `kafka.cluster.id`, when the application gives it.
     pub(crate) cluster_id: Option<StringValue>,
-    /// Whether `messaging.kafka.message.key` is recorded (opt-in: keys are often ids of
+    /// Whether `kafka.message.key` is recorded (opt-in: keys are often ids of
     /// customers or users).
     pub(crate) message_key: bool,
 }
@@ -56,8 +57,7 @@ impl Instrumentation {
             operation = operation.consumer_group(group.clone());
         }
         if let Some(cluster) = &self.cluster_id {
-            operation =
-                operation.system_attribute(KeyValue::new(MESSAGING_KAFKA_CLUSTER_ID, cluster.clone()));
+            operation = operation.system_attribute(KeyValue::new(KAFKA_CLUSTER_ID, cluster.clone()));
         }
         operation
     }
@@ -73,17 +73,17 @@ impl Instrumentation {
             ));
         }
         if let Some(offset) = record.offset.filter(|o| *o >= 0) {
-            info = info.attribute(KeyValue::new(MESSAGING_KAFKA_OFFSET, offset));
+            info = info.attribute(KeyValue::new(KAFKA_OFFSET, offset));
         }
         if self.message_key
             && let Some(key) = record.key.filter(|k| k.len() <= MAX_KEY_BYTES)
             && let Ok(key) = std::str::from_utf8(key)
         {
-            info = info.attribute(KeyValue::new(MESSAGING_KAFKA_MESSAGE_KEY, key.to_owned()));
+            info = info.attribute(KeyValue::new(KAFKA_MESSAGE_KEY, key.to_owned()));
         }
         match record.payload {
             Some(payload) => info = info.body_size(payload.len()),
-            None => info = info.attribute(KeyValue::new(MESSAGING_KAFKA_MESSAGE_TOMBSTONE, true)),
+            None => info = info.attribute(KeyValue::new(KAFKA_MESSAGE_TOMBSTONE, true)),
         }
         if let Some(headers) = record.headers.as_ref().filter(|h| !h.is_empty()) {
             let ambient = Context::current();
@@ -112,5 +112,5 @@ pub(crate) fn delivered_at(cx: &Context, partition: i32, offset: i64) {
         MESSAGING_DESTINATION_PARTITION_ID,
         partition.to_string(),
     ));
-    span.set_attribute(KeyValue::new(MESSAGING_KAFKA_OFFSET, offset));
+    span.set_attribute(KeyValue::new(KAFKA_OFFSET, offset));
 }

@@ -31,14 +31,14 @@
 //!
 //! # What is recorded
 //!
-//! `messaging.system` is `kafka`. The destination is the topic. `server.address` and
+//! `messaging.system.name` is `kafka`. The destination is the topic. `server.address` and
 //! `server.port` come from the first broker of `bootstrap.servers`,
 //! `messaging.client.id` from `client.id` and `messaging.consumer.group.name` from
 //! `group.id` (all read from the `ClientConfig` given, never its credentials).
 //! Single-record spans carry `messaging.destination.partition.id`,
-//! `messaging.kafka.offset` (a send's once the broker acknowledged it),
-//! `messaging.kafka.message.tombstone` for a record without a payload, and, when asked
-//! for with [`Builder::record_message_key`], `messaging.kafka.message.key`.
+//! `kafka.offset` (a send's once the broker acknowledged it),
+//! `kafka.message.tombstone` for a record without a payload, and, when asked
+//! for with [`Builder::record_message_key`], `kafka.message.key`.
 //!
 //! | operation | span name | kind | `messaging.operation.type` | metrics |
 //! | --- | --- | --- | --- | --- |

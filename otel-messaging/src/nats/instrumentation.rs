@@ -12,7 +12,7 @@ use crate::messaging::{Messaging, Server};
 use crate::nats::headers::{self, NatsHeaderExtractor};
 use crate::nats::subjects::SubjectTemplates;
 
-/// `messaging.system` of NATS: the registry has no value for it, and the conventions say
+/// `messaging.system.name` of NATS: the registry has no value for it, and the conventions say
 /// "a custom value MAY be used" then; `nats` is the one other instrumentations use.
 pub(crate) const SYSTEM: &str = "nats";
 

@@ -34,7 +34,7 @@
 //!
 //! # What is recorded
 //!
-//! `messaging.system` is `nats` (the registry has no value for NATS; the conventions
+//! `messaging.system.name` is `nats` (the registry has no value for NATS; the conventions
 //! allow the system's own name then). `server.address` and `server.port` come from the
 //! server's `INFO` (left out when it announces `0.0.0.0`), or from
 //! [`Builder::server`]. The destination is the subject; reply inboxes (`_INBOX.`, and a

@@ -7,8 +7,8 @@ use crate::messaging::Messaging;
 use crate::rabbitmq::channel::Channel;
 use crate::system::RabbitMq;
 
-/// `messaging.system` of RabbitMQ, the registry's value.
-pub(crate) const SYSTEM: &str = "rabbitmq";
+/// `messaging.system.name` of RabbitMQ, the registry's value.
+pub(crate) const SYSTEM: &str = otel_kit_semconv::value::messaging_system_name::RABBITMQ;
 
 /// Builds an instrumented [`Channel`] with other than the defaults (the global providers,
 /// no server address unless [`Builder::connection_url`] or

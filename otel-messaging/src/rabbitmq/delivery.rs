@@ -6,7 +6,7 @@ use std::ops::Deref;
 
 use lapin::options::{BasicAckOptions, BasicNackOptions, BasicRejectOptions};
 use opentelemetry::{Context, KeyValue};
-use otel_kit_semconv::attribute::MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG;
+use otel_kit_semconv::attribute::RABBITMQ_MESSAGE_DELIVERY_TAG;
 
 use crate::failure::HandlerOutcome;
 use crate::message::MessageInfo;
@@ -37,7 +37,7 @@ impl Delivery {
         let tag = i64::try_from(delivery.delivery_tag).unwrap_or(i64::MAX);
         let mut info = MessageInfo::new(destination)
             .body_size(delivery.data.len())
-            .attribute(KeyValue::new(MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG, tag));
+            .attribute(KeyValue::new(RABBITMQ_MESSAGE_DELIVERY_TAG, tag));
         info = described(info, delivery.routing_key.as_str(), &delivery.properties);
         if let Some(headers) = delivery
             .properties

@@ -30,13 +30,13 @@
 //!
 //! # What is recorded
 //!
-//! `messaging.system` is `rabbitmq`. The destination is named as the RabbitMQ
+//! `messaging.system.name` is `rabbitmq`. The destination is named as the RabbitMQ
 //! conventions say: `{exchange}:{routing key}` when publishing (either alone when the
 //! other is empty, `amq.default` when both are), `{exchange}:{routing key}:{queue}` when
 //! consuming (empty parts left out, the queue once when it is the routing key). Server
 //! named queues (`amq.gen-...`) and direct reply-to are temporary and anonymous.
-//! `messaging.rabbitmq.destination.routing_key` when not empty,
-//! `messaging.rabbitmq.message.delivery_tag` on consumer spans, `messaging.message.id`
+//! `rabbitmq.destination.routing_key` when not empty,
+//! `rabbitmq.message.delivery_tag` on consumer spans, `messaging.message.id`
 //! from the `message_id` property, `messaging.message.conversation_id` from
 //! `correlation_id`. `server.address` and `server.port` only from
 //! [`Builder::server`]: a lapin channel does not say where it is connected.

@@ -2,9 +2,7 @@
 
 use lapin::BasicProperties;
 use opentelemetry::KeyValue;
-use otel_kit_semconv::attribute::{
-    MESSAGING_MESSAGE_CONVERSATION_ID, MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY,
-};
+use otel_kit_semconv::attribute::{MESSAGING_MESSAGE_CONVERSATION_ID, RABBITMQ_DESTINATION_ROUTING_KEY};
 
 use crate::message::MessageInfo;
 
@@ -26,7 +24,7 @@ pub(crate) fn described(
     }
     if !routing_key.is_empty() {
         info = info.attribute(KeyValue::new(
-            MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY,
+            RABBITMQ_DESTINATION_ROUTING_KEY,
             routing_key.to_owned(),
         ));
     }

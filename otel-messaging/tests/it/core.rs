@@ -86,7 +86,7 @@ async fn a_dropped_handler_ends_its_span_with_no_status() {
     t.logs().assert_count(0);
     t.metrics()
         .metric("messaging.process.duration")
-        .histogram_point(&[("messaging.system", "rabbitmq".into())])
+        .histogram_point(&[("messaging.system.name", "rabbitmq".into())])
         .has_count(1);
 }
 
@@ -169,14 +169,14 @@ fn producer_and_client_spans_name_the_mapped_peer_service() {
     spans
         .span("publish jobs")
         .has_kind(SpanKind::Producer)
-        .has_attribute("service.peer.name", "orders-bus")
+        .has_attribute("server.service.name", "orders-bus")
         .has_attribute("server.address", "broker.internal");
     spans
         .span("ack jobs")
         .has_kind(SpanKind::Client)
-        .has_attribute("service.peer.name", "orders-bus");
+        .has_attribute("server.service.name", "orders-bus");
     spans
         .span("consume jobs")
         .has_kind(SpanKind::Consumer)
-        .lacks_attribute("service.peer.name");
+        .lacks_attribute("server.service.name");
 }

@@ -62,7 +62,7 @@ async fn a_message_published_in_one_trace_is_processed_in_it() {
         .span(&format!("publish {subject}"))
         .has_kind(SpanKind::Producer)
         .has_trace_id(&trace_id)
-        .has_attribute("messaging.system", "nats")
+        .has_attribute("messaging.system.name", "nats")
         .has_attribute("messaging.operation.name", "publish")
         .has_attribute("messaging.operation.type", "send")
         .has_attribute("messaging.destination.name", subject.as_str())

@@ -60,10 +60,10 @@ async fn a_message_published_in_one_trace_is_processed_and_acked_in_it() {
         .span(&format!("publish {queue}"))
         .has_kind(SpanKind::Producer)
         .has_trace_id(&trace_id)
-        .has_attribute("messaging.system", "rabbitmq")
+        .has_attribute("messaging.system.name", "rabbitmq")
         .has_attribute("messaging.operation.type", "send")
         .has_attribute("messaging.destination.name", queue.as_str())
-        .has_attribute("messaging.rabbitmq.destination.routing_key", queue.as_str())
+        .has_attribute("rabbitmq.destination.routing_key", queue.as_str())
         .has_attribute("messaging.message.id", "m-1")
         .has_attribute("messaging.message.conversation_id", "c-1")
         .has_attribute("server.address", "127.0.0.1")
@@ -82,7 +82,7 @@ async fn a_message_published_in_one_trace_is_processed_and_acked_in_it() {
         .has_parent(&publish)
         .has_link_to(&publish)
         .has_attribute("messaging.message.id", "m-1")
-        .has_attribute_satisfying("messaging.rabbitmq.message.delivery_tag", "an int tag", |v| {
+        .has_attribute_satisfying("rabbitmq.message.delivery_tag", "an int tag", |v| {
             v.as_i64().is_some_and(|tag| tag > 0)
         });
     spans

@@ -3,7 +3,7 @@
 //! request/reply and a request nobody answers, JetStream publish, consume, ack, nak,
 //! fetch and a batch.
 //!
-//! `messaging.system = "nats"` is not among the registry's members; the conventions say
+//! `messaging.system.name = "nats"` is not among the registry's members; the conventions say
 //! of that list "If one of them applies, then the respective value MUST be used;
 //! otherwise, a custom value MAY be used", and the check treats that enum as open.
 

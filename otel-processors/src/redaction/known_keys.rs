@@ -5,6 +5,11 @@
 //!
 //! A key in neither list is decided by the patterns each time it is seen, with the same
 //! outcome: the table only remembers what the patterns say, except for [`NOT_SCANNED`].
+//!
+//! The lists hold the names the kit emits (semantic conventions 1.45) and, next to each
+//! one 1.45 renamed, the name before it (`#[deprecated]` in otel-kit-semconv, hence the
+//! `allow`): telemetry from other SDKs and older instrumentations still arrives under
+//! those names, and is still redacted the same way.
 
 use otel_kit_semconv::attribute as a;
 
@@ -17,6 +22,7 @@ use otel_kit_semconv::attribute as a;
 /// `*.address`, `user_agent.original`, `db.query.text`, `error.type`, `exception.*`)
 /// is in [`SCANNED`] instead. Baggage is always scrubbed: its values come from other
 /// processes.
+#[allow(deprecated)] // the names before 1.45, still read from other SDKs' telemetry
 pub(crate) const NOT_SCANNED: &[&str] = &[
     // HTTP: the method is one of the known methods or `_OTHER` (the original goes to
     // `http.request.method_original`, which is scanned); the rest are numbers or enums.
@@ -42,19 +48,22 @@ pub(crate) const NOT_SCANNED: &[&str] = &[
     a::OTEL_STATUS_CODE,
     // RPC, database and messaging systems, status codes, counts and sizes.
     a::RPC_SYSTEM_NAME,
-    a::RPC_RESPONSE_STATUS_CODE,
+    a::RPC_STATUS_CODE,
+    a::RPC_RESPONSE_STATUS_CODE, // `rpc.status_code` before 1.45
     a::DB_SYSTEM_NAME,
     a::DB_RESPONSE_STATUS_CODE,
     a::DB_OPERATION_BATCH_SIZE,
     a::DB_RESPONSE_RETURNED_ROWS,
-    a::MESSAGING_SYSTEM,
+    a::MESSAGING_SYSTEM_NAME,
+    a::MESSAGING_SYSTEM, // `messaging.system.name` before 1.45
     a::MESSAGING_OPERATION_TYPE,
     a::MESSAGING_BATCH_MESSAGE_COUNT,
     a::MESSAGING_MESSAGE_BODY_SIZE,
     a::MESSAGING_DESTINATION_PARTITION_ID,
     a::MESSAGING_DESTINATION_TEMPORARY,
     a::MESSAGING_DESTINATION_ANONYMOUS,
-    a::MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG,
+    a::RABBITMQ_MESSAGE_DELIVERY_TAG,
+    a::MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG, // `rabbitmq.message.delivery_tag` before 1.45
     // Code locations and threads as numbers.
     a::CODE_LINE_NUMBER,
     a::CODE_COLUMN_NUMBER,
@@ -63,6 +72,7 @@ pub(crate) const NOT_SCANNED: &[&str] = &[
 
 /// Keys as common whose values can carry text from a request or a user: their values
 /// are scrubbed like any other key's; only the patterns' verdict on the key is kept.
+#[allow(deprecated)] // the names before 1.45, and `enduser.id`, still read from other SDKs' telemetry
 pub(crate) const SCANNED: &[&str] = &[
     a::URL_FULL,
     a::URL_PATH,
@@ -94,12 +104,16 @@ pub(crate) const SCANNED: &[&str] = &[
     a::MESSAGING_MESSAGE_CONVERSATION_ID,
     a::MESSAGING_OPERATION_NAME,
     a::MESSAGING_CLIENT_ID,
-    a::MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY,
+    a::RABBITMQ_DESTINATION_ROUTING_KEY,
+    a::MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY, // `rabbitmq.destination.routing_key` before 1.45
     a::CODE_FUNCTION_NAME,
     a::CODE_FILE_PATH,
     a::THREAD_NAME,
-    a::SERVICE_PEER_NAME,
+    a::SERVER_SERVICE_NAME,
+    a::SERVICE_PEER_NAME, // `server.service.name` on client spans before 1.45
     a::OTEL_STATUS_DESCRIPTION,
+    // Moved out of the registry in 1.45 (to the client-side conventions) with no
+    // replacement; applications and other SDKs still set it, and it names a person.
     a::ENDUSER_ID,
     a::SESSION_ID,
 ];

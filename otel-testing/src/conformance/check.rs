@@ -4,15 +4,15 @@
 use opentelemetry::trace::Status;
 use otel_kit_core::app_metrics::naming;
 
-use super::registry::{Group, Registry, Requirement};
+use super::registry::{Group, Registry, Requirement, UNKNOWN};
 use super::span_rules;
 use super::{Report, Violation};
 use crate::{AttributeValue, LogRecord, MetricData, MetricRecord, ResourceInfo, SpanRecord};
 
 /// Enums whose conventions allow any value besides the members: `error.type`, and
-/// `messaging.system` ("If one of them applies, then the respective value MUST be used;
-/// otherwise, a custom value MAY be used": NATS has no value of its own).
-const OPEN_ENUMS: &[&str] = &["error.type", "messaging.system"];
+/// `messaging.system.name` ("If one of them applies, then the respective value MUST be
+/// used; otherwise, a custom value MAY be used": NATS has no value of its own).
+const OPEN_ENUMS: &[&str] = &["error.type", "messaging.system.name"];
 
 pub(super) struct Checker<'a> {
     pub(super) registry: &'static Registry,
@@ -28,6 +28,14 @@ impl Checker<'_> {
             location: location.to_owned(),
             problem,
         });
+    }
+
+    /// A fact the registry does not know, so not checked (`otel-semconv/generate.py
+    /// --npm-package`): reported once.
+    fn unknown(&mut self, fact: String) {
+        if !self.report.unknown.contains(&fact) {
+            self.report.unknown.push(fact);
+        }
     }
 
     fn is_custom(&self, name: &str) -> bool {
@@ -51,7 +59,9 @@ impl Checker<'_> {
             if let Some(deprecation) = registered.deprecation {
                 self.violation(location, format!("{key}: deprecated ({deprecation})"));
             }
-            if !has_type(value, registered.value_type) {
+            if registered.value_type == UNKNOWN {
+                self.unknown(format!("{key}: its type"));
+            } else if !has_type(value, registered.value_type) {
                 self.violation(
                     location,
                     format!(
@@ -104,6 +114,10 @@ impl Checker<'_> {
                     }
                 },
                 Requirement::Recommended | Requirement::OptIn => continue,
+                Requirement::Unknown => {
+                    self.unknown(format!("{name}: its requirement level on {group_name}"));
+                    continue;
+                }
             };
             if !required {
                 continue;
@@ -227,14 +241,18 @@ impl Checker<'_> {
             if let Some(deprecation) = group.deprecation {
                 self.violation(&location, format!("deprecated ({deprecation})"));
             }
-            if metric.unit != group.unit {
+            if group.unit == UNKNOWN {
+                self.unknown(format!("{}: its unit", metric.name));
+            } else if metric.unit != group.unit {
                 self.violation(
                     &location,
                     format!("unit {:?}, the registry says {:?}", metric.unit, group.unit),
                 );
             }
             let instrument = instrument(&metric.data);
-            if instrument != Some(group.kind) {
+            if group.kind == UNKNOWN {
+                self.unknown(format!("{}: its instrument and attributes", metric.name));
+            } else if instrument != Some(group.kind) {
                 self.violation(
                     &location,
                     format!(
@@ -251,7 +269,9 @@ impl Checker<'_> {
             self.attributes(&location, attributes);
             if let Some(group) = registered {
                 self.requirements(&location, &metric.name, group, attributes, |_| None);
-                self.own_attributes(&location, &metric.name, group, attributes);
+                if group.kind != UNKNOWN {
+                    self.own_attributes(&location, &metric.name, group, attributes);
+                }
             }
         }
     }

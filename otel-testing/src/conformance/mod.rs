@@ -1,7 +1,13 @@
 //! Conformance to the semantic-conventions registry: every attribute of every span, span
 //! event and link, metric point, log record and resource checked against the facts
-//! generated from semantic-conventions v1.44.0 (and v1.41.0 for GenAI, their last
-//! release). The `conformance` cargo feature.
+//! generated for semantic conventions 1.45.0 (from its npm package over the model of
+//! 1.44.0, `otel_kit_semconv::SEMCONV_SOURCE`; v1.41.0 for GenAI, their last release).
+//! The `conformance` cargo feature.
+//!
+//! What the npm package does not carry is unknown to the registry for the names new in
+//! 1.45.0 (an attribute's type, a new metric's instrument, unit and attributes, the
+//! requirement levels of the attributes 1.45.0 deprecates and of their replacements):
+//! those facts are not checked, and [`Report::unknown_facts`] lists the ones met.
 //!
 //! For each attribute: a registered name (exact, or under a template such as
 //! `http.request.header.<key>`) or one in a namespace the application declares as its
@@ -17,9 +23,9 @@
 //! Beyond the attributes:
 //! - **Enum members** that the registry deprecates (`messaging.operation.type` =
 //!   `publish`) are violations, as deprecated names are.
-//! - **Messaging spans** (identified by `messaging.system`) meet the requirements of the
-//!   span of their operation type and kind (`messaging.send.producer`), refined by their
-//!   system's where the conventions have one (`messaging.rabbitmq.send.producer`).
+//! - **Messaging spans** (identified by `messaging.system.name`) meet the requirements of
+//!   the span of their operation type and kind (`messaging.send.producer`), refined by
+//!   their system's where the conventions have one (`messaging.rabbitmq.send.producer`).
 //! - **Span kinds**: HTTP and RPC spans are SERVER or CLIENT, each DB and GenAI span has
 //!   its group's kind (an inference span may be INTERNAL too), and a messaging span the
 //!   kind its `messaging.operation.type` gives (create: PRODUCER, send: PRODUCER or
@@ -148,6 +154,7 @@ pub struct Report {
     kinds: usize,
     names: usize,
     conditions_unread: usize,
+    unknown: Vec<String>,
     violations: Vec<Violation>,
     resources_seen: Vec<Vec<(String, crate::AttributeValue)>>,
 }
@@ -177,6 +184,13 @@ impl Report {
     /// (e.g. "if available"), so their absence is not a violation.
     pub fn conditions_not_readable(&self) -> usize {
         self.conditions_unread
+    }
+
+    /// The facts met that the registry does not know, so not checked (`kafka.offset: its
+    /// type`), each once, in the order met: the facts a release read from its npm package
+    /// does not carry (the module's documentation).
+    pub fn unknown_facts(&self) -> &[String] {
+        &self.unknown
     }
 
     /// What did not conform, in the order found.
@@ -211,7 +225,15 @@ impl fmt::Display for Report {
             self.kinds,
             self.names,
             self.violations.len()
-        )
+        )?;
+        if !self.unknown.is_empty() {
+            write!(
+                f,
+                "; not checked, unknown to the registry: {}",
+                self.unknown.join(", ")
+            )?;
+        }
+        Ok(())
     }
 }
 

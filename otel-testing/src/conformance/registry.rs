@@ -1,13 +1,24 @@
 //! The facts of the semantic-conventions registry, parsed once from the generated
 //! `conformance/semconv.tsv`, written by `otel-semconv/generate.py` from the same model
 //! as otel-kit-semconv's constants.
+//!
+//! Facts a release read from its npm package does not carry (`generate.py --npm-package`:
+//! the types of attributes new in it, the instruments, units and attribute lists of its new
+//! metrics, the requirement levels of the attributes it deprecates and their replacements
+//! in the previous release's groups) are [`UNKNOWN`]: the check reports them as not checked
+//! rather than as violations.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// The generated facts: semantic conventions v1.44.0, and v1.41.0 for `gen_ai.*`,
-/// `openai.*` and `mcp.*` (their last release).
+/// The generated facts: semantic conventions 1.45.0 (from its npm package over the model
+/// of 1.44.0; `otel_kit_semconv::SEMCONV_SOURCE`), and v1.41.0 for `gen_ai.*`, `openai.*`
+/// and `mcp.*` (their last release).
 const FACTS: &str = include_str!("../../conformance/semconv.tsv");
+
+/// A fact the generator did not know: an attribute's type (or a template's value type), a
+/// metric's instrument and unit, a requirement level.
+pub(crate) const UNKNOWN: &str = "unknown";
 
 /// How much a group asks for an attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,13 +27,15 @@ pub(crate) enum Requirement {
     ConditionallyRequired,
     Recommended,
     OptIn,
+    /// Not known ([`UNKNOWN`]): neither checked nor a violation.
+    Unknown,
 }
 
 /// One registered attribute.
 #[derive(Debug)]
 pub(crate) struct Attribute {
-    /// `string`, `int`, `double`, `boolean`, `string[]`, ..., `any`; for a template, the
-    /// type of its values.
+    /// `string`, `int`, `double`, `boolean`, `string[]`, ..., `any`, or [`UNKNOWN`]; for a
+    /// template, the type of its values.
     pub(crate) value_type: &'static str,
     /// `renamed:<new>`, `obsoleted`, `uncategorized`, or `None`.
     pub(crate) deprecation: Option<&'static str>,
@@ -36,9 +49,11 @@ pub(crate) struct Attribute {
 #[derive(Debug)]
 pub(crate) struct Group {
     /// A metric's instrument, a span's kind (`-` when it depends on the operation, as
-    /// messaging's does); empty for events.
+    /// messaging's does); empty for events. A metric's is [`UNKNOWN`] when the metric is
+    /// new in a release read from its npm package: its unit and attribute list are unknown
+    /// too (the list is empty).
     pub(crate) kind: &'static str,
-    /// A metric's unit; empty otherwise.
+    /// A metric's unit ([`UNKNOWN`] as `kind`); empty otherwise.
     pub(crate) unit: &'static str,
     pub(crate) deprecation: Option<&'static str>,
     pub(crate) attributes: Vec<(&'static str, Requirement)>,
@@ -168,6 +183,7 @@ impl Registry {
                         "conditionally_required" => Requirement::ConditionallyRequired,
                         "recommended" => Requirement::Recommended,
                         "opt_in" => Requirement::OptIn,
+                        UNKNOWN => Requirement::Unknown,
                         other => panic!("semconv.tsv: requirement {other:?} in {line:?}"),
                     };
                     groups
@@ -191,14 +207,40 @@ mod tests {
     fn the_facts_come_from_the_model_the_names_do() {
         // One run of otel-semconv/generate.py writes both: regenerating one alone fails here.
         let header = FACTS.lines().next().expect("a header");
-        for commit in [
-            otel_kit_semconv::SEMCONV_COMMIT,
+        for source in [
+            otel_kit_semconv::SEMCONV_SOURCE,
+            otel_kit_semconv::SEMCONV_MODEL_COMMIT,
             otel_kit_semconv::GENAI_SEMCONV_COMMIT,
         ] {
-            assert!(header.contains(commit), "{header} names no {commit}");
+            assert!(header.contains(source), "{header} names no {source}");
         }
-        let version = format!("v{} ", otel_kit_semconv::SEMCONV_VERSION);
-        assert!(header.contains(&version), "{header}");
+        // The release and the model it is read from (the same release, or the one before).
+        let version = format!("{} (", otel_kit_semconv::SEMCONV_VERSION);
+        assert!(otel_kit_semconv::SEMCONV_SOURCE.contains(&version), "{header}");
+        let model = format!(" v{} (", otel_kit_semconv::SEMCONV_MODEL_VERSION);
+        assert!(otel_kit_semconv::SEMCONV_SOURCE.contains(&model), "{header}");
+    }
+
+    #[test]
+    fn unknown_facts_parse() {
+        let r = Registry::parse(
+            "attr\tkafka.offset\tunknown\texperimental\t-\t-\n\
+             attr\trpc.request.header\ttemplate[unknown]\texperimental\t-\t-\n\
+             metric\tdb.client.connection.limit\tunknown\tunknown\texperimental\t-\n\
+             span\tspan.rpc.call.client\tclient\tstable\n\
+             span_attr\tspan.rpc.call.client\trpc.status_code\tunknown\n",
+        );
+        assert_eq!(r.attribute("kafka.offset").map(|a| a.value_type), Some(UNKNOWN));
+        assert_eq!(
+            r.attribute("rpc.request.header.x").map(|a| a.value_type),
+            Some(UNKNOWN)
+        );
+        let limit = &r.metrics["db.client.connection.limit"];
+        assert_eq!((limit.kind, limit.unit), (UNKNOWN, UNKNOWN));
+        assert_eq!(
+            r.spans["span.rpc.call.client"].attributes,
+            [("rpc.status_code", Requirement::Unknown)]
+        );
     }
 
     #[test]
@@ -255,8 +297,8 @@ mod tests {
             r.spans["span.messaging.kafka.receive.client"]
                 .attributes
                 .iter()
-                .any(|(name, _)| *name == "messaging.kafka.cluster.id"),
-            "semantic conventions 1.44's Kafka cluster id"
+                .any(|(name, _)| *name == "kafka.cluster.id"),
+            "the Kafka cluster id under its 1.45 name"
         );
         assert!(
             r.attribute("process.creation.time").is_some(),

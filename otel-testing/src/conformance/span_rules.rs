@@ -58,10 +58,11 @@ pub(super) fn groups(registry: &'static Registry, span: &SpanRecord) -> Option<G
         };
         let group = format!("span.rpc.{system}.call.{side}");
         (Domain::Rpc, known(&group).into_iter().collect())
-    } else if let Some(system) = text(span, "messaging.system") {
+    } else if let Some(system) = text(span, "messaging.system.name") {
         // A span per operation type and kind (`span.messaging.send.producer`), refined per
-        // system (`span.messaging.kafka.send.producer`, `aws_sqs` as `aws.sqs`); the
-        // refinement holds the base span's attributes too.
+        // system (`span.messaging.kafka.send.producer`, `span.messaging.aws.sqs...`; a
+        // system spelled as before 1.45, `aws_sqs`, found as `aws.sqs`); the refinement
+        // holds the base span's attributes too.
         let operation = messaging_operation(text(span, "messaging.operation.type"), kind);
         let specific = operation.and_then(|operation| {
             [system.to_owned(), system.replace('_', ".")]

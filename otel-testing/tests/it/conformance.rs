@@ -150,7 +150,7 @@ fn kinds_names_messaging_own_attributes_deprecated_members_and_exceptions_are_ch
         "process orders.7",
         SpanKind::Producer,
         vec![
-            KeyValue::new("messaging.system", "rabbitmq"),
+            KeyValue::new("messaging.system.name", "rabbitmq"),
             KeyValue::new("messaging.operation.type", "deliver"),
             KeyValue::new("messaging.destination.name", "orders.7"),
             KeyValue::new("messaging.destination.template", "orders.{id}"),
@@ -208,7 +208,7 @@ fn kinds_names_messaging_own_attributes_deprecated_members_and_exceptions_are_ch
         "process orders.7",
         SpanKind::Producer,
         vec![
-            KeyValue::new("messaging.system", "rabbitmq"),
+            KeyValue::new("messaging.system.name", "rabbitmq"),
             KeyValue::new("messaging.operation.name", "process"),
             KeyValue::new("messaging.operation.type", "process"),
             KeyValue::new("messaging.destination.name", "orders.7"),

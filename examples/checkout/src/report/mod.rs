@@ -10,7 +10,7 @@
 //!    resource), kind, status, start offset and duration in milliseconds, a bar on a
 //!    fixed-width time axis, and below it a few key attributes chosen by convention
 //!    (HTTP method, route, status and `url.full`; `rpc.method` and
-//!    `rpc.response.status_code`; `db.system.name` and `db.query.summary`; the demo's
+//!    `rpc.status_code`; `db.system.name` and `db.query.summary`; the demo's
 //!    `shop.cache.hit`; the GenAI operation, model and token usage; the messaging system
 //!    and destination; `error.type` and the status description).
 //!    Spans whose parent was not received are shown as roots, marked as such. The

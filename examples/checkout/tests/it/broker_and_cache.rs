@@ -112,7 +112,11 @@ fn assert_hops<'a>(
             (send.kind.clone(), service(send).as_str()),
             (SpanKind::Producer, "orders")
         );
-        assert_eq!(text(send, "messaging.system"), Some(queue.system), "{send:?}");
+        assert_eq!(
+            text(send, "messaging.system.name"),
+            Some(queue.system),
+            "{send:?}"
+        );
         assert_eq!(text(send, "messaging.operation.type"), Some("send"));
         assert_eq!(text(send, "messaging.destination.template"), queue.template);
         assert!(
@@ -151,7 +155,7 @@ fn assert_hops<'a>(
         .count();
     assert_eq!(refused, undelivered, "process spans failed by a refused address");
 
-    let system = with("messaging.system", queue.system);
+    let system = with("messaging.system.name", queue.system);
     let published = published as f64;
     assert_eq!(
         counter_total(metrics, "orders", "messaging.client.sent.messages", &system),

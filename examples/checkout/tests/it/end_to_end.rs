@@ -148,7 +148,7 @@ async fn through_rotel(protocol: Protocol, services: Services) {
     let not_found = AttributeValue::from("NOT_FOUND");
     assert!(
         server("checkout.orders.v1.Orders/PlaceOrder", "orders")
-            .any(|s| s.attribute("rpc.response.status_code") == Some(&not_found))
+            .any(|s| s.attribute("rpc.status_code") == Some(&not_found))
     );
     let panicked: Vec<_> = server("POST /charge", "payments")
         .filter(|s| s.attribute("error.type") == Some(&AttributeValue::from("panic")))

@@ -42,7 +42,7 @@ async fn check_demo(database_url: &str, services: &Services) -> Report {
     } else {
         "tokio_mpsc"
     };
-    assert!(has("messaging.system", system), "no {system} span");
+    assert!(has("messaging.system.name", system), "no {system} span");
     assert_eq!(
         has("db.system.name", "redis"),
         services.redis.is_some(),

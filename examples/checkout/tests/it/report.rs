@@ -81,7 +81,7 @@ fn with_nothing_configured_it_prints_waterfalls_and_the_red_table() {
         "notifications: an in-process queue (tokio channel)",
         "inventory cache: none",
         "send notifications",
-        "messaging.system=tokio_mpsc",
+        "messaging.system.name=tokio_mpsc",
     ] {
         assert!(stdout.contains(expected), "{expected:?} missing from:\n{stdout}");
     }
@@ -113,7 +113,7 @@ async fn with_the_services_the_waterfalls_show_the_broker_hop_and_the_cache() {
             "publish notifications.*",
             "process notification",
             "ack notifications.*",
-            "messaging.system=nats",
+            "messaging.system.name=nats",
         ] {
             assert!(stdout.contains(expected), "{expected:?} missing from:\n{stdout}");
         }

@@ -14,6 +14,9 @@ use tokio::task::JoinHandle;
 
 const WAIT: Duration = Duration::from_secs(10);
 
+/// The schema URL of the semantic conventions the kit's names follow.
+const SCHEMA_1_45: &str = "https://opentelemetry.io/schemas/1.45.0";
+
 /// The one trace a `GET /hello/ada` makes, exactly.
 const TREE: &str = "
     GET /hello/{name}
@@ -172,6 +175,9 @@ async fn run_against_collector(protocol: &str) {
         .has_resource_attribute("service.name", SERVICE)
         // `otel_kit::builder!()`: the application's own Cargo version.
         .has_resource_attribute("service.version", env!("CARGO_PKG_VERSION"));
+    // The names follow semantic conventions 1.45, and the resource says so.
+    assert_eq!(otel_kit::semconv::SCHEMA_URL, SCHEMA_1_45);
+    assert_eq!(hello.record().resource.schema_url, SCHEMA_1_45);
     let call = spans.span("GET");
     call.has_kind(SpanKind::Client)
         .has_parent(&hello)
@@ -199,8 +205,9 @@ async fn run_against_collector(protocol: &str) {
         .is_in_span(&compose);
 
     let metrics = collector.wait_for_metric("greetings", WAIT).await;
-    let point = metrics
-        .metric("greetings")
+    let greetings = metrics.metric("greetings");
+    assert_eq!(greetings.record().resource.schema_url, SCHEMA_1_45);
+    let point = greetings
         .is_counter()
         .has_scope_name(SERVICE)
         .has_point_count(1)

@@ -441,7 +441,7 @@ async fn two_unnamed_pools_on_one_database_are_named_apart() {
     let metrics = t.metrics();
     for (pool, max) in [(&first, 3), (&second, 5)] {
         metrics
-            .metric(semconv::metric::DB_CLIENT_CONNECTION_MAX)
+            .metric(semconv::metric::DB_CLIENT_CONNECTION_LIMIT)
             .point(&[(semconv::attribute::DB_CLIENT_CONNECTION_POOL_NAME, pool.pool_name().into())])
             .has_value(max);
     }
@@ -474,7 +474,7 @@ async fn pool_exhaustion_times_out_with_an_error_span() {
         .point(&[(semconv::attribute::DB_CLIENT_CONNECTION_STATE, "idle".into())])
         .has_value(0);
     metrics
-        .metric(semconv::metric::DB_CLIENT_CONNECTION_MAX)
+        .metric(semconv::metric::DB_CLIENT_CONNECTION_LIMIT)
         .point(&[(semconv::attribute::DB_CLIENT_CONNECTION_POOL_NAME, pool.pool_name().into())])
         .has_value(1);
     metrics
@@ -542,7 +542,7 @@ async fn given_providers_get_the_spans_the_duration_and_the_pool_gauges() {
         .metric(semconv::metric::DB_CLIENT_OPERATION_DURATION)
         .histogram_point(&[(semconv::attribute::DB_SYSTEM_NAME, SYSTEM.into())])
         .has_count(1);
-    metrics.metric(semconv::metric::DB_CLIENT_CONNECTION_MAX).is_up_down_counter();
+    metrics.metric(semconv::metric::DB_CLIENT_CONNECTION_LIMIT).is_up_down_counter();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

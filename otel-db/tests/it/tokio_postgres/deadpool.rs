@@ -73,7 +73,7 @@ async fn pooled_clients_are_traced_and_a_timeout_is_counted() {
         count.point(&[name.clone(), state("used")]).has_value(1);
         count.point(&[name.clone(), state("idle")]).has_value(0);
         metrics
-            .metric(semconv::metric::DB_CLIENT_CONNECTION_MAX)
+            .metric(semconv::metric::DB_CLIENT_CONNECTION_LIMIT)
             .point(&[name])
             .has_value(1);
         drop(client);

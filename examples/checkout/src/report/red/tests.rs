@@ -150,10 +150,10 @@ fn error_type_marks_rpc_errors_and_services_get_their_own_rows() {
             "rpc.server.call.duration",
             Temporality::Cumulative,
             vec![
-                point(&[("rpc.response.status_code", "OK".into())], &[0, 8]),
+                point(&[("rpc.status_code", "OK".into())], &[0, 8]),
                 point(
                     &[
-                        ("rpc.response.status_code", "UNAVAILABLE".into()),
+                        ("rpc.status_code", "UNAVAILABLE".into()),
                         ("error.type", "UNAVAILABLE".into()),
                     ],
                     &[2],

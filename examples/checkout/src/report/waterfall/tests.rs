@@ -93,7 +93,7 @@ fn checkout() -> Vec<SpanRecord> {
             parent: Some("a1"),
             attributes: vec![
                 ("rpc.method", "shop.Orders/Place".into()),
-                ("rpc.response.status_code", "OK".into()),
+                ("rpc.status_code", "OK".into()),
             ],
             ..spec(T1, "frontend", "shop.Orders/Place", "b1", (10, 60))
         }),
@@ -227,7 +227,7 @@ fn key_attributes_by_kind() {
         [
             "  http.request.method=POST http.route=/checkout http.response.status_code=200",
             "    http.request.method=POST url.full=http://payments/charge http.response.status_code=402",
-            "    rpc.method=shop.Orders/Place rpc.response.status_code=OK",
+            "    rpc.method=shop.Orders/Place rpc.status_code=OK",
             "        db.system.name=sqlite db.query.summary=\"INSERT orders\"",
             // Wrapped: the line would be longer than 119 characters.
             "  gen_ai.operation.name=chat gen_ai.request.model=gpt-4o gen_ai.usage.input_tokens=12 error.type=429",

@@ -22,7 +22,7 @@ use super::WORKER_CONCURRENCY;
 use super::confirmation::{self, Confirmation};
 use crate::services::llm::Llm;
 
-/// `messaging.system`. The registry lists brokers, none of them an in-process channel;
+/// `messaging.system.name`. The registry lists brokers, none of them an in-process channel;
 /// the conventions allow a custom value then.
 const SYSTEM: &str = "tokio_mpsc";
 

@@ -64,7 +64,7 @@ fn has_point(metrics: &[MetricRecord], metric: &str, wanted: &[(&str, &str)]) ->
 }
 
 /// The values the new panels select by are emitted: `db_system_name="redis"` with the
-/// cache's `GET` and `SET` (the cache panels), and `messaging_system="nats"` on each
+/// cache's `GET` and `SET` (the cache panels), and `messaging_system_name="nats"` on each
 /// messaging metric (the messaging panels).
 pub(super) fn assert_selected_values(metrics: &[MetricRecord], services: &Services) {
     if services.redis.is_some() {
@@ -84,7 +84,7 @@ pub(super) fn assert_selected_values(metrics: &[MetricRecord], services: &Servic
             "messaging.client.operation.duration",
         ] {
             let wanted = [
-                ("messaging.system", "nats"),
+                ("messaging.system.name", "nats"),
                 ("messaging.destination.template", "notifications.*"),
             ];
             assert!(has_point(metrics, metric, &wanted), "no NATS point of {metric}");
