@@ -265,7 +265,7 @@ fn user_info_in_the_endpoint_is_neither_sent_nor_printed() {
     assert!(!shown.contains("s3cret"), "{shown}");
     let pipeline = Pipeline::new(sampling);
     server.wait_served(1, Duration::from_secs(10));
-    let heads = server.request_heads();
+    let heads = server.request_heads(1, Duration::from_secs(10));
     let host = heads[0]
         .lines()
         .find_map(|line| {

@@ -126,8 +126,21 @@ impl StrategiesServer {
         lock(&self.state).request_lines.clone()
     }
 
-    pub(crate) fn request_heads(&self) -> Vec<String> {
-        lock(&self.state).request_heads.clone()
+    /// The request heads read so far, once there are `n` (a connection is counted as
+    /// served when accepted, its head read after): panics after `limit`.
+    pub(crate) fn request_heads(&self, n: usize, limit: Duration) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            let heads = lock(&self.state).request_heads.clone();
+            if heads.len() >= n {
+                return heads;
+            }
+            assert!(
+                start.elapsed() < limit,
+                "fewer than {n} request heads within {limit:?}"
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// Waits until `n` connections got the current answer. Two mean the first answer was
