@@ -13,9 +13,8 @@ use tracing::{Dispatch, Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Filter, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
-use super::fields_again::bounded_debug;
-use crate::request_path::exception::bounded;
-use crate::request_path::exception::message_with_sources;
+use super::event_fields::{ERROR, error_text};
+use super::fields_again::Given;
 
 /// Sets an `error`-level event's span to status Error, described by the event's `error`
 /// field: its text as given (`error = %e`, `error = ?e`, `#[instrument(err)]`), or for an
@@ -84,23 +83,25 @@ where
 #[derive(Default)]
 struct Description(Option<String>);
 
+impl Description {
+    fn record(&mut self, field: &Field, given: Given<'_>) {
+        if field.name() == ERROR {
+            self.0 = error_text(&given);
+        }
+    }
+}
+
 impl Visit for Description {
     fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "error" {
-            self.0 = Some(bounded(value).to_owned());
-        }
+        self.record(field, Given::Text(value));
     }
 
     fn record_error(&mut self, field: &Field, value: &(dyn Error + 'static)) {
-        if field.name() == "error" {
-            self.0 = Some(message_with_sources(value));
-        }
+        self.record(field, Given::Error(value));
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if field.name() == "error" {
-            self.0 = Some(bounded_debug(value));
-        }
+        self.record(field, Given::Debug(value));
     }
 }
 

@@ -22,7 +22,7 @@ use crate::request_path::exception::bounded;
 use crate::request_path::exception::message_with_sources;
 
 /// The field `#[instrument(err)]` writes an error to.
-const ERROR: &str = "error";
+pub(super) const ERROR: &str = "error";
 /// The field `#[instrument(ret)]` writes the return value to.
 const RETURN: &str = "return";
 
@@ -62,6 +62,18 @@ pub struct ErrorsAndReturns;
 
 impl sealed::Sealed for ErrorsAndReturns {}
 
+/// The text of an `error` field, as the span's status and the log record's
+/// `exception.message` both say it: an error's message with its sources, a `Debug` or
+/// `Display` value's text, a `&str`, cut to 1024 bytes; `None` for another kind of value.
+pub(super) fn error_text(given: &Given<'_>) -> Option<String> {
+    match *given {
+        Given::Error(error) => Some(message_with_sources(error)),
+        Given::Debug(value) => Some(bounded_debug(value)),
+        Given::Text(text) => Some(bounded(text).to_owned()),
+        _ => None,
+    }
+}
+
 impl FieldChange for ErrorsAndReturns {
     const SPANS: bool = false;
 
@@ -74,9 +86,7 @@ impl FieldChange for ErrorsAndReturns {
 
     fn change(&self, field: &Field, given: &Given<'_>) -> Option<Captured> {
         match (field.name(), given) {
-            (ERROR, Given::Error(error)) => Some(Captured::error_text(&message_with_sources(*error))),
-            (ERROR, Given::Debug(value)) => Some(Captured::error_text(&bounded_debug(*value))),
-            (ERROR, Given::Text(text)) => Some(Captured::error_text(text)),
+            (ERROR, given) => error_text(given).map(|text| Captured::error_text(&text)),
             (RETURN, Given::Debug(value)) => {
                 Some(Captured::Debug(tracing::field::display(bounded_debug(*value))))
             }
